@@ -1,0 +1,71 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test install install-dev translations messages migrate seed lint browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamp files make each install step re-run only when its requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+# Compiled catalogues are build output (not committed): made from the .po files.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d tracker/translations
+
+# After changing user-facing strings: re-extract them and merge into each catalogue, then
+# translate what `make test` reports as untranslated.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o tracker/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i tracker/translations/messages.pot \
+		-d tracker/translations
+
+migrate: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask demo seed --if-empty
+
+# Development server and the reminder scheduler side by side; Ctrl-C stops both.
+run: seed
+	@echo "Serving http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium for the browser tests; never a browser download.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "chromium could not be installed: browser tests will be skipped"; \
+		else echo "chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+# The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+test: install-dev browser
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on $$TEST_DATABASE_URL"; \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/tracker.db

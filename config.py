@@ -1,0 +1,108 @@
+"""Settings classes. Everything deployable comes from environment variables.
+
+`TRACKER_CONFIG` picks the class: ``development`` (the default), ``production`` or ``test``.
+Rules of the domain that HQ may tune (thresholds, reminder offsets) are not here: they live in
+the settings catalogue, ``tracker/settings/catalogue.py``, and are edited in the app.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.db'}")
+    SQL_ECHO = _env_bool("SQL_ECHO", False)
+
+    # Where the organisation lives: deadlines are dates in this zone, instants are stored in UTC.
+    ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Asia/Shanghai")
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh_CN")
+    LANGUAGES = ("zh_CN", "en")
+    # Absolute links in e-mails and calendar feeds.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    PASSWORD_MIN_LENGTH = 12
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "tracker@localhost")
+
+    SCHEDULER_INTERVAL_MINUTES = _env_int("SCHEDULER_INTERVAL_MINUTES", 15)
+
+    PAGE_SIZE = 25
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a configuration that can't work."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    MAIL_SERVER = ""
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("TRACKER_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"TRACKER_CONFIG={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None

@@ -1,0 +1,110 @@
+"""The app is built once per test process; each test runs in a transaction rolled back after it.
+
+`TEST_DATABASE_URL` selects PostgreSQL; without it each test process uses its own SQLite file.
+The schema is built by the migrations (never `create_all`), so every run exercises them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tracker import create_app, db
+from tracker.migrate import upgrade
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def database_url(tmp_root: Path) -> str:
+    if PG_URL:
+        return PG_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"sqlite:///{tmp_root / f'test-{worker}.db'}"
+
+
+def reset_database(url: str) -> None:
+    """An empty database, then the migrations up to head."""
+    from tracker.db import make_engine
+
+    if make_url(url).get_backend_name() == "sqlite":
+        Path(make_url(url).database).unlink(missing_ok=True)
+    else:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade(url)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    url = database_url(tmp_path_factory.getbasetemp())
+    upload_dir = tmp_path_factory.mktemp("uploads")
+    application = create_app("test", DATABASE_URL=url, UPLOAD_DIR=str(upload_dir))
+    with application.app_context():
+        reset_database(url)
+    yield application
+    application.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(app: Flask):
+    return app.extensions["engine"]
+
+
+@pytest.fixture(autouse=True)
+def transaction(app: Flask, engine) -> Iterator[None]:
+    """Everything a test does, requests included, happens in one transaction rolled back after."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield
+    finally:
+        ctx.pop()
+        db.session.remove()
+        outer.rollback()
+        connection.close()
+        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):
+    """POST a form the way a browser does: with the CSRF token of the session."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(path, data=data, **kwargs)
+
+
+def login(client: FlaskClient, user, password: str | None = None):
+    from tests.factories import PASSWORD
+
+    response = post(client, "/login", {"email": user.email, "password": password or PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

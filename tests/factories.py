@@ -1,0 +1,108 @@
+"""Objects for tests, with sensible defaults; only what a test names differs."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from functools import cache
+
+from tracker import db
+from tracker.accounts.models import Role, RoleGrant, User, new_session_token
+from tracker.accounts.passwords import hash_password
+from tracker.organisations.models import (
+    Enterprise,
+    Headquarters,
+    Institute,
+    InstituteType,
+    JointInnovationCentre,
+    NeedState,
+    TechnologyNeed,
+)
+from tracker.organisations.uscc import check_character
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+@cache
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per process.
+    return hash_password(PASSWORD)
+
+
+def make_user(*roles: Role, email: str | None = None, locale: str | None = "en", **kw) -> User:
+    n = next(_seq)
+    user = User(
+        email=email or f"user{n}@example.cn",
+        name=kw.pop("name", f"User {n}"),
+        password_hash=_password_hash(),
+        locale=locale,
+        session_token=new_session_token(),
+        **kw,
+    )
+    user.role_grants = [RoleGrant(role=r) for r in roles]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_hq() -> Headquarters:
+    from sqlalchemy import select
+
+    hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "TEST"))
+    if hq is None:
+        hq = Headquarters(code="TEST", name="Test HQ")
+        db.session.add(hq)
+        db.session.flush()
+    return hq
+
+
+def make_institute(director: User | None = None, **kw) -> Institute:
+    n = next(_seq)
+    institute = Institute(
+        hq_id=make_hq().id, code=kw.pop("code", f"I{n}"), name=kw.pop("name", f"Institute {n}"),
+        field=kw.pop("field", "Materials"), type=kw.pop("type", InstituteType.INDEPENDENT),
+        director_id=director.id if director else None, **kw,
+    )
+    db.session.add(institute)
+    db.session.flush()
+    return institute
+
+
+def uscc_for(n: int) -> str:
+    first17 = f"91320000{n:09d}"
+    return first17 + check_character(first17)
+
+
+def make_enterprise(**kw) -> Enterprise:
+    n = next(_seq)
+    enterprise = Enterprise(
+        name=kw.pop("name", f"Enterprise {n}"), uscc=kw.pop("uscc", uscc_for(n)),
+        city=kw.pop("city", "Suzhou"), industry=kw.pop("industry", "Machinery"), **kw,
+    )
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def make_centre(enterprise: Enterprise | None = None, **kw) -> JointInnovationCentre:
+    n = next(_seq)
+    centre = JointInnovationCentre(name=kw.pop("name", f"Centre {n}"),
+                                   enterprise_id=(enterprise or make_enterprise()).id, **kw)
+    db.session.add(centre)
+    db.session.flush()
+    return centre
+
+
+def make_need(institute: Institute | None = None, enterprise: Enterprise | None = None,
+              **kw) -> TechnologyNeed:
+    n = next(_seq)
+    need = TechnologyNeed(
+        title=kw.pop("title", f"Need {n}"), enterprise_id=(enterprise or make_enterprise()).id,
+        institute_id=institute.id if institute else None,
+        intended_investment=kw.pop("intended_investment", Decimal("1000000.00")),
+        state=kw.pop("state", NeedState.MATCHED if institute else NeedState.COLLECTED), **kw,
+    )
+    db.session.add(need)
+    db.session.flush()
+    return need

@@ -1,0 +1,77 @@
+"""Forms of the accounts pages. They validate input; services check the rest."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.accounts.models import GRANTABLE_ROLES
+from tracker.web.labels import LOCALE_CHOICES, role_label
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=12, max=200)],
+        description=_l("At least 12 characters. Other sessions of yours will be logged out."),
+    )
+
+
+class ProfileForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = [("", _l("As my browser asks"))] + LOCALE_CHOICES()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    roles = MultiCheckboxField(_l("Roles"), choices=[])
+    locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
+    institute_id = SelectField(_l("Institute"), coerce=int, choices=[], validate_choice=True)
+    enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[], validate_choice=True)
+    active = BooleanField(_l("Active"), default=True)
+
+    def __init__(self, *args, institutes=(), enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(r.value, role_label(r)) for r in GRANTABLE_ROLES]
+        self.locale.choices = [("", _l("As the browser asks"))] + LOCALE_CHOICES()
+        self.institute_id.choices = [(0, _l("None"))] + [(i.id, i.name) for i in institutes]
+        self.enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name) for e in enterprises]
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(min=12, max=200)],
+        description=_l("At least 12 characters; give it to the person by a separate channel."),
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=12, max=200)]
+    )

@@ -1,0 +1,126 @@
+"""People, their roles, and what a role lets them do."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.organisations.models import Enterprise, Institute
+
+
+class Role(enum.StrEnum):
+    PROJECT_MANAGER = "project_manager"
+    EVALUATOR = "evaluator"
+    INVESTMENT_COMMITTEE = "investment_committee"
+    HQ_ADMIN = "hq_admin"
+    OBSERVER = "observer"
+    # Not granted as a row: a user is a director because an institute names them
+    # (Institute.director), so the fact lives in one place.
+    INSTITUTE_DIRECTOR = "institute_director"
+
+
+GRANTABLE_ROLES = [r for r in Role if r is not Role.INSTITUTE_DIRECTOR]
+# Roles that see the whole portfolio read-only or better.
+HQ_WIDE_ROLES = {Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # None: follow the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Flask-Login keeps this in the session cookie instead of the id. Rotating it on logout or a
+    # password change makes every copy of an older cookie worthless.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Affiliations decide conflicts of interest: an evaluator never reviews their own
+    # institute's partner enterprise's project.
+    institute_id: Mapped[int | None] = mapped_column(ForeignKey("institutes.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role_grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    institute: Mapped[Institute | None] = relationship(foreign_keys=[institute_id])
+    enterprise: Mapped[Enterprise | None] = relationship(foreign_keys=[enterprise_id])
+    directed_institutes: Mapped[list[Institute]] = relationship(
+        back_populates="director", foreign_keys="Institute.director_id", lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    # Flask-Login protocol -------------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    # Roles -----------------------------------------------------------------------------------
+    @property
+    def roles(self) -> set[Role]:
+        granted = {g.role for g in self.role_grants}
+        if self.directed_institutes:
+            granted.add(Role.INSTITUTE_DIRECTOR)
+        return granted
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_hq_admin(self) -> bool:
+        return self.has_role(Role.HQ_ADMIN)
+
+    @property
+    def sees_whole_portfolio(self) -> bool:
+        return bool(self.roles & HQ_WIDE_ROLES)
+
+    @property
+    def directed_institute_ids(self) -> set[int]:
+        return {i.id for i in self.directed_institutes}
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def can_manage_users(self) -> bool:
+        return self.is_hq_admin
+
+
+class RoleGrant(Base):
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+
+    user: Mapped[User] = relationship(back_populates="role_grants")

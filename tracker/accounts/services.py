@@ -1,0 +1,213 @@
+"""What can be done to accounts: logging in, out, changing passwords, managing users."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from tracker import db
+from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, new_session_token
+from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid, Refused
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise Invalid(field, _("Use at least %(n)d characters.", n=minimum))
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user these credentials belong to, or Refused saying why not.
+
+    Failures are counted in the database with an atomic increment, so the lock holds across
+    worker processes. The same message answers an unknown e-mail and a wrong password.
+    """
+    now = db.utcnow()
+    user = find_by_email(email)
+    wrong = Refused(_("Wrong e-mail or password."))
+    if user is None:
+        verify_password(None, password)  # spend the same time as a real check
+        raise wrong
+    if user.is_locked(now):
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise Refused(
+            _("Too many failed attempts: the account is locked for %(n)d more minutes.", n=minutes)
+        )
+    if not verify_password(user.password_hash, password):
+        _count_failure(user, now)
+        raise wrong
+    if not user.active:
+        raise Refused(_("This account has been deactivated. Ask an HQ admin."))
+    changes = {}
+    if user.failed_logins or user.locked_until:
+        changes = {"failed_logins": [user.failed_logins, 0]}
+        user.failed_logins = 0
+        user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(user, "user.login", user, changes)
+    db.session.flush()
+    return user
+
+
+def _count_failure(user: User, now) -> None:
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    db.session.execute(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+    )
+    failures = db.session.scalar(select(User.failed_logins).where(User.id == user.id))
+    db.session.refresh(user)
+    if failures >= limit:
+        lock_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.locked_until = lock_until
+        user.failed_logins = 0
+        audit.record(None, "user.locked", user, {"locked_until": [None, lock_until.isoformat()]})
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie issued to `user` so far."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def logout(user: User) -> None:
+    end_sessions(user)
+    audit.record(user, "user.logout", user, {})
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise Invalid("current_password", _("This is not your current password."))
+    check_password_strength(new, "new_password")
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    audit.record(user, "user.change_password", user, {"password_hash": ["***", "***"]})
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    user.locale = locale
+    audit.record(user, "user.set_locale", user)
+    db.session.flush()
+
+
+def _check_roles(roles: list[str]) -> set[Role]:
+    allowed = {r.value for r in GRANTABLE_ROLES}
+    unknown = [r for r in roles if r not in allowed]
+    if unknown:
+        raise Invalid("roles", _("Unknown role: %(role)s", role=", ".join(unknown)))
+    return {Role(r) for r in roles}
+
+
+def _set_roles(user: User, roles: set[Role]) -> list[list[str]]:
+    before = sorted(g.role.value for g in user.role_grants)
+    user.role_grants = [g for g in user.role_grants if g.role in roles]
+    have = {g.role for g in user.role_grants}
+    for role in sorted(roles - have):
+        user.role_grants.append(RoleGrant(role=role))
+    after = sorted(r.value for r in roles)
+    return [before, after]
+
+
+def _check_email_free(email: str, user: User | None = None) -> None:
+    query = select(func.count()).select_from(User).where(User.email == email)
+    if user is not None and user.id is not None:
+        query = query.where(User.id != user.id)
+    if db.session.scalar(query):
+        raise Invalid("email", _("Another account already uses this e-mail."))
+
+
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    roles: list[str],
+    locale: str | None = None,
+    institute_id: int | None = None,
+    enterprise_id: int | None = None,
+) -> User:
+    """Create an account. `actor` None means the shell (`flask users create`)."""
+    if actor is not None and not actor.can_manage_users():
+        raise Forbidden()
+    email = normalise_email(email)
+    _check_email_free(email)
+    check_password_strength(password)
+    role_set = _check_roles(roles)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        locale=locale or None,
+        institute_id=institute_id,
+        enterprise_id=enterprise_id,
+        session_token=new_session_token(),
+    )
+    changes = audit.pending_changes(user)
+    changes["roles"] = _set_roles(user, role_set)
+    db.session.add(user)
+    audit.record(actor, "user.create", user, changes)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    email: str,
+    name: str,
+    roles: list[str],
+    locale: str | None,
+    institute_id: int | None,
+    enterprise_id: int | None,
+    active: bool,
+) -> None:
+    if not actor.can_manage_users():
+        raise Forbidden()
+    if user.id == actor.id and not active:
+        raise Invalid("active", _("You cannot deactivate your own account."))
+    if user.id == actor.id and Role.HQ_ADMIN.value not in roles:
+        raise Invalid("roles", _("You cannot remove your own HQ admin role."))
+    email = normalise_email(email)
+    _check_email_free(email, user)
+    role_set = _check_roles(roles)
+    user.email = email
+    user.name = name.strip()
+    user.locale = locale or None
+    user.institute_id = institute_id
+    user.enterprise_id = enterprise_id
+    user.active = active
+    changes = audit.pending_changes(user)
+    role_change = _set_roles(user, role_set)
+    if role_change[0] != role_change[1]:
+        changes["roles"] = role_change
+    if "active" in changes and not active:
+        end_sessions(user)
+    audit.record(actor, "user.update", user, changes)
+    db.session.flush()
+
+
+def reset_password(actor: User, user: User, password: str) -> None:
+    if not actor.can_manage_users():
+        raise Forbidden()
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(user)
+    audit.record(actor, "user.reset_password", user, {"password_hash": ["***", "***"]})

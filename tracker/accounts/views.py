@@ -1,0 +1,210 @@
+"""Logging in and out, one's own account, and HQ admins managing users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts import services
+from tracker.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewUserForm,
+    ProfileForm,
+    ResetPasswordForm,
+    UserForm,
+)
+from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
+from tracker.errors import Invalid, Refused
+from tracker.organisations.models import Enterprise, Institute
+from tracker.web.forms import show_error
+from tracker.web.navigation import paginate, safe_next
+
+auth_bp = Blueprint("auth", __name__)
+admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Refused as refused:
+            db.session.commit()  # the failure count must persist
+            error = refused.message
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
+    return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
+
+
+@auth_bp.post("/logout")
+@login_required
+def logout() -> Response:
+    services.logout(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth_bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> str | Response:
+    user = current_user._get_current_object()
+    profile = ProfileForm(prefix="profile", obj=None, data={"locale": user.locale or ""})
+    password = ChangePasswordForm(prefix="pw")
+    if request.method == "POST":
+        if "profile-submit" in request.form and profile.validate_on_submit():
+            services.set_locale(user, profile.locale.data or None)
+            db.session.commit()
+            flash(_("Your settings were saved."), "success")
+            return redirect(url_for("auth.account"))
+        if "pw-submit" in request.form and password.validate_on_submit():
+            try:
+                services.change_password(user, password.current_password.data,
+                                         password.new_password.data)
+            except Invalid as invalid:
+                db.session.rollback()
+                show_error(password, invalid)
+            else:
+                db.session.commit()
+                login_user(user)  # this session carries the new token; the others are gone
+                flash(_("Your password was changed. Your other sessions have been logged out."),
+                      "success")
+                return redirect(url_for("auth.account"))
+    return render_template("accounts/account.html", profile=profile, password=password)
+
+
+# --- HQ admins managing users ------------------------------------------------------------------
+
+
+def _require_admin() -> User:
+    user = current_user._get_current_object()
+    if not user.can_manage_users():
+        abort(403)
+    return user
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _choices() -> dict:
+    return {
+        "institutes": db.session.scalars(select(Institute).order_by(Institute.code)).all(),
+        "enterprises": db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+    }
+
+
+@admin_bp.get("/")
+@login_required
+def list_users() -> str:
+    _require_admin()
+    query = select(User).order_by(User.name)
+    q = request.args.get("q", "").strip()
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
+    role = request.args.get("role", "")
+    if role in {r.value for r in GRANTABLE_ROLES}:
+        query = query.where(User.role_grants.any(RoleGrant.role == Role(role)))
+    status = request.args.get("status", "")
+    if status == "active":
+        query = query.where(User.active.is_(True))
+    elif status == "inactive":
+        query = query.where(User.active.is_(False))
+    page = paginate(query)
+    return render_template("accounts/users.html", page=page, roles=GRANTABLE_ROLES, q=q,
+                           role=role, status=status)
+
+
+def _user_data(user: User) -> dict:
+    return {
+        "email": user.email, "name": user.name,
+        "roles": [g.role.value for g in user.role_grants],
+        "locale": user.locale or "", "institute_id": user.institute_id or 0,
+        "enterprise_id": user.enterprise_id or 0, "active": user.active,
+    }
+
+
+def _user_form_kwargs(form: UserForm) -> dict:
+    return {
+        "email": form.email.data,
+        "name": form.name.data,
+        "roles": form.roles.data,
+        "locale": form.locale.data or None,
+        "institute_id": form.institute_id.data or None,
+        "enterprise_id": form.enterprise_id.data or None,
+    }
+
+
+@admin_bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_user() -> str | Response:
+    actor = _require_admin()
+    form = NewUserForm(**_choices())
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(actor, password=form.password.data,
+                                        **_user_form_kwargs(form))
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Account created for %(name)s.", name=user.name), "success")
+            return redirect(url_for("users.edit_user", user_id=user.id))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int) -> str | Response:
+    actor = _require_admin()
+    user = _user_or_404(user_id)
+    form = UserForm(**_choices(), data=None if request.method == "POST" else _user_data(user))
+    reset = ResetPasswordForm(prefix="reset")
+    if form.validate_on_submit():
+        try:
+            services.update_user(actor, user, active=form.active.data, **_user_form_kwargs(form))
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("users.edit_user", user_id=user.id))
+    return render_template("accounts/user_form.html", form=form, user=user, reset=reset)
+
+
+@admin_bp.post("/<int:user_id>/password")
+@login_required
+def reset_password(user_id: int) -> str | Response:
+    actor = _require_admin()
+    user = _user_or_404(user_id)
+    reset = ResetPasswordForm(prefix="reset")
+    if reset.validate_on_submit():
+        try:
+            services.reset_password(actor, user, reset.password.data)
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(reset, invalid)
+        else:
+            db.session.commit()
+            flash(_("The password was reset and the person's sessions were ended."), "success")
+            return redirect(url_for("users.edit_user", user_id=user.id))
+    form = UserForm(formdata=None, **_choices(), data=_user_data(user))
+    return render_template("accounts/user_form.html", form=form, user=user, reset=reset), 400

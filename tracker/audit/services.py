@@ -1,0 +1,102 @@
+"""Writing the audit trail. Every service that changes something calls one of these before it
+flushes, so the record lands in the same transaction as the change."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask import has_request_context, request
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from tracker import db
+from tracker.audit.models import AuditRecord
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+# Never copied into the trail, whatever the object.
+SECRET_FIELDS = {"password_hash", "session_token", "feed_token"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _client_address() -> str | None:
+    if has_request_context():
+        return request.remote_addr
+    return None
+
+
+def pending_changes(obj: Any) -> dict[str, list[Any]]:
+    """The column values about to be written for `obj`: {field: [before, after]}.
+
+    For a new object `before` is None. Secret fields are reported as changed, never shown.
+    """
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        hist = state.attrs[key].history
+        if state.pending or state.transient:
+            value = getattr(obj, key)
+            if value is None or key == "id":
+                continue
+            before, after = None, value
+        elif hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if before == after:
+                continue
+        else:
+            continue
+        if key in SECRET_FIELDS:
+            changes[key] = ["***", "***"]
+        else:
+            changes[key] = [_jsonable(before), _jsonable(after)]
+    return changes
+
+
+def record(
+    actor: User | None,
+    action: str,
+    obj: Any,
+    changes: dict[str, list[Any]] | None = None,
+) -> AuditRecord:
+    """Append one record about `obj`. `changes` defaults to what is pending on `obj`.
+
+    A new object has no id until it is flushed, so the session is flushed first.
+    """
+    if changes is None:
+        changes = pending_changes(obj)
+    session = db.session
+    if inspect(obj).pending or inspect(obj).transient:
+        session.add(obj)
+        session.flush()
+    entry = AuditRecord(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=obj.__tablename__,
+        object_id=obj.id,
+        changes=changes,
+        ip_address=_client_address(),
+    )
+    session.add(entry)
+    return entry
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditRecord) and (obj in session.deleted or session.is_modified(obj)):
+            raise RuntimeError("audit records are append-only")

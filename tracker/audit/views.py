@@ -1,0 +1,68 @@
+"""The history of one object, and the whole trail for HQ."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.db import Base
+from tracker.web.navigation import paginate
+
+bp = Blueprint("audit", __name__)
+
+
+def _model_for(object_type: str) -> type | None:
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if getattr(cls, "__tablename__", None) == object_type:
+            return cls
+    return None
+
+
+@bp.get("/history/<object_type>/<int:object_id>")
+@login_required
+def history(object_type: str, object_id: int) -> str:
+    """What happened to one object, newest first; only for those who may see the object."""
+    model = _model_for(object_type)
+    user = current_user._get_current_object()
+    obj = db.session.get(model, object_id) if model is not None else None
+    if obj is None:
+        abort(404)
+    allowed = obj.can_view(user) if hasattr(obj, "can_view") else user.sees_whole_portfolio
+    if object_type == "users":
+        allowed = user.id == obj.id or user.can_manage_users()
+    if not allowed:
+        abort(404)
+    query = (
+        select(AuditRecord)
+        .where(AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
+        .options(selectinload(AuditRecord.actor))
+        .order_by(AuditRecord.id.desc())
+    )
+    return render_template("audit/history.html", obj=obj, object_type=object_type,
+                           page=paginate(query))
+
+
+@bp.get("/audit/")
+@login_required
+def trail() -> str:
+    """Every record, for HQ admins and observers (auditors)."""
+    user = current_user._get_current_object()
+    if not (user.is_hq_admin or user.has_role(Role.OBSERVER)):
+        abort(403)
+    query = select(AuditRecord).options(selectinload(AuditRecord.actor)).order_by(
+        AuditRecord.id.desc()
+    )
+    action = request.args.get("action", "").strip()[:60]
+    if action:
+        query = query.where(AuditRecord.action.startswith(action))
+    object_type = request.args.get("object_type", "").strip()[:40]
+    if object_type:
+        query = query.where(AuditRecord.object_type == object_type)
+    return render_template("audit/trail.html", page=paginate(query, per_page=50), action=action,
+                           object_type=object_type)

@@ -1,0 +1,164 @@
+"""`flask demo seed`: a small, realistic organisation to try the tracker with.
+
+Idempotent: every object is looked up by its natural key first, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts import services as accounts
+from tracker.accounts.models import User
+from tracker.organisations.models import (
+    Enterprise,
+    Headquarters,
+    Institute,
+    InstituteType,
+    JointInnovationCentre,
+    NeedState,
+    TechnologyNeed,
+)
+
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+DEMO_PASSWORD = "demo-password-2026"
+
+# (e-mail, name, roles, locale)
+USERS = [
+    ("admin@demo.jitri.cn", "王敏 (HQ admin)", ["hq_admin"], "zh_CN"),
+    ("pm@demo.jitri.cn", "李强 (PM)", ["project_manager"], "zh_CN"),
+    ("evaluator@demo.jitri.cn", "Anna Evans (evaluator)", ["evaluator"], "en"),
+    ("committee@demo.jitri.cn", "陈静 (committee)", ["investment_committee"], "zh_CN"),
+    ("director@demo.jitri.cn", "张伟 (director)", [], "zh_CN"),
+    ("observer@demo.jitri.cn", "Olivia Ortiz (observer)", ["observer"], "en"),
+]
+
+INSTITUTES = [
+    ("JITRI-AM", "先进材料研究所", "Advanced materials", InstituteType.INDEPENDENT,
+     date(2014, 6, 1)),
+    ("JITRI-IC", "集成电路应用技术研究所", "Integrated circuits", InstituteType.JOINT,
+     date(2016, 3, 15)),
+    ("JITRI-BIO", "生物医药研究所", "Biomedicine", InstituteType.AFFILIATED, date(2018, 9, 20)),
+    ("JITRI-RB", "智能制造与机器人研究所", "Robotics", InstituteType.JOINT, date(2019, 11, 5)),
+]
+
+ENTERPRISES = [
+    ("徐工集团工程机械股份有限公司", "91320300134786452X", "徐州", "Construction machinery"),
+    ("恒瑞医药股份有限公司", "91320700704049155C", "连云港", "Pharmaceuticals"),
+    ("苏州纳芯微电子股份有限公司", "91320594586661456C", "苏州", "Semiconductors"),
+]
+
+CENTRES = [("徐工-产研院联合创新中心", 0, date(2019, 5, 10), "徐州"),
+           ("恒瑞-产研院联合创新中心", 1, date(2020, 8, 1), "连云港")]
+
+NEEDS = [
+    ("大型挖掘机液压系统能耗降低20%", 0, 0, "JITRI-RB", Decimal("5000000"), NeedState.MATCHED),
+    ("抗肿瘤小分子药物连续流合成工艺", 1, 1, "JITRI-BIO", Decimal("8000000"), NeedState.ANALYSED),
+    ("车规级隔离芯片可靠性测试平台", 2, None, None, Decimal("3000000"), NeedState.COLLECTED),
+]
+
+
+def _fix_uscc(code: str) -> str:
+    from tracker.organisations.uscc import check_character
+
+    return code[:17] + check_character(code[:17])
+
+
+def seed() -> dict[str, int]:
+    """Create what is missing; returns how many objects of each kind were created."""
+    created = {"headquarters": 0, "institutes": 0, "enterprises": 0, "centres": 0, "needs": 0,
+               "users": 0}
+    hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "JITRI"))
+    if hq is None:
+        hq = Headquarters(code="JITRI", name="江苏省产业技术研究院")
+        db.session.add(hq)
+        db.session.flush()
+        created["headquarters"] += 1
+
+    users: dict[str, User] = {}
+    for email, name, roles, locale in USERS:
+        user = accounts.find_by_email(email)
+        if user is None:
+            user = accounts.create_user(None, email=email, name=name, password=DEMO_PASSWORD,
+                                        roles=roles, locale=locale)
+            created["users"] += 1
+        users[email] = user
+
+    institutes: dict[str, Institute] = {}
+    for code, name, field, kind, founded in INSTITUTES:
+        institute = db.session.scalar(select(Institute).where(Institute.code == code))
+        if institute is None:
+            institute = Institute(hq_id=hq.id, code=code, name=name, field=field, type=kind,
+                                  founded_on=founded)
+            db.session.add(institute)
+            created["institutes"] += 1
+        institutes[code] = institute
+    db.session.flush()
+    robotics = institutes["JITRI-RB"]
+    if robotics.director_id is None:
+        robotics.director_id = users["director@demo.jitri.cn"].id
+    pm = users["pm@demo.jitri.cn"]
+    if pm.institute_id is None:
+        pm.institute_id = robotics.id
+
+    enterprises: list[Enterprise] = []
+    for name, code, city, industry in ENTERPRISES:
+        enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == name))
+        if enterprise is None:
+            enterprise = Enterprise(name=name, uscc=_fix_uscc(code), city=city, industry=industry)
+            db.session.add(enterprise)
+            created["enterprises"] += 1
+        enterprises.append(enterprise)
+    db.session.flush()
+
+    centres: list[JointInnovationCentre] = []
+    for name, enterprise_index, established, city in CENTRES:
+        centre = db.session.scalar(
+            select(JointInnovationCentre).where(JointInnovationCentre.name == name))
+        if centre is None:
+            centre = JointInnovationCentre(
+                name=name, enterprise_id=enterprises[enterprise_index].id,
+                established_on=established, city=city,
+            )
+            db.session.add(centre)
+            created["centres"] += 1
+        centres.append(centre)
+    db.session.flush()
+
+    for title, enterprise_index, centre_index, institute_code, amount, state in NEEDS:
+        if db.session.scalar(select(TechnologyNeed).where(TechnologyNeed.title == title)):
+            continue
+        db.session.add(TechnologyNeed(
+            title=title, enterprise_id=enterprises[enterprise_index].id,
+            centre_id=centres[centre_index].id if centre_index is not None else None,
+            institute_id=institutes[institute_code].id if institute_code else None,
+            intended_investment=amount, state=state,
+            description="",
+        ))
+        created["needs"] += 1
+    db.session.flush()
+    return created
+
+
+def is_empty() -> bool:
+    return db.session.scalar(select(User.id).limit(1)) is None
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing unless the database has no users.")
+def seed_cmd(if_empty: bool) -> None:
+    """Load the demo organisation and one user per role (password in the README)."""
+    if if_empty and not is_empty():
+        click.echo("database not empty: demo data not loaded")
+        return
+    created = seed()
+    db.session.commit()
+    total = sum(created.values())
+    click.echo("created " + ", ".join(f"{n} {k}" for k, n in created.items() if n)
+               if total else "nothing to do: demo data already present")

@@ -1,0 +1,61 @@
+"""Database, login, translations and CSRF, bound to the app."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+from sqlalchemy import select
+
+from tracker import db
+
+login_manager = LoginManager()
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def init_database(app: Flask) -> None:
+    engine = db.make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+    app.extensions["engine"] = engine
+    if not app.testing:
+        db.session.configure(bind=engine)
+
+    @app.teardown_appcontext
+    def remove_session(exc: BaseException | None) -> None:
+        db.session.remove()
+
+
+def select_locale() -> str:
+    """The user's own setting, then the choice made in the header, then the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(
+        languages, default=current_app.config["DEFAULT_LOCALE"]
+    )
+
+
+def select_timezone() -> str:
+    return current_app.config["ORG_TIMEZONE"]
+
+
+def init_extensions(app: Flask) -> None:
+    from tracker.accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str) -> User | None:
+        return db.session.scalar(
+            select(User).where(User.session_token == token, User.active.is_(True))
+        )
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)

@@ -1,0 +1,12 @@
+"""Imports every model so the metadata (and so Alembic) knows every table."""
+
+from tracker.accounts.models import RoleGrant, User  # noqa: F401
+from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.organisations.models import (  # noqa: F401
+    Enterprise,
+    Headquarters,
+    Institute,
+    JointInnovationCentre,
+    TechnologyNeed,
+)
+from tracker.settings.models import SettingValue  # noqa: F401

@@ -1,0 +1,75 @@
+"""Forms of the organisation pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from tracker.organisations.models import InstituteType, NeedState
+from tracker.web.fields import MoneyField
+from tracker.web.labels import INSTITUTE_TYPE_LABELS, NEED_STATE_LABELS
+
+
+def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
+    choices = [(0, empty_label)] if empty_label is not None else []
+    return choices + [(r.id, r.name) for r in rows]
+
+
+class InstituteForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+                       description=_l("Short and unique, for example JITRI-AM."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
+    type = SelectField(_l("Type"), choices=[], coerce=InstituteType)
+    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    director_id = SelectField(_l("Director"), coerce=int, choices=[])
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [(t, INSTITUTE_TYPE_LABELS[t]) for t in InstituteType]
+        self.director_id.choices = _id_choices(users, _l("Not named yet"))
+
+
+class EnterpriseForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    uscc = StringField(
+        _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
+        description=_l("18 characters, as on the business licence."),
+    )
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
+
+
+class CentreForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
+    established_on = DateField(_l("Established on"), validators=[Optional()])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise_id.choices = _id_choices(enterprises)
+
+
+class NeedForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
+    centre_id = SelectField(_l("Joint innovation centre"), coerce=int, choices=[])
+    institute_id = SelectField(_l("Matched to institute"), coerce=int, choices=[])
+    intended_investment = MoneyField(
+        _l("Intended investment (CNY)"),
+        validators=[Optional(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))],
+    )
+    state = SelectField(_l("State"), choices=[], coerce=NeedState)
+
+    def __init__(self, *args, enterprises=(), centres=(), institutes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise_id.choices = _id_choices(enterprises)
+        self.centre_id.choices = _id_choices(centres, _l("None"))
+        self.institute_id.choices = _id_choices(institutes, _l("Not matched yet"))
+        self.state.choices = [(s, NEED_STATE_LABELS[s]) for s in NeedState]

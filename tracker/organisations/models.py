@@ -1,0 +1,153 @@
+"""HQ, its institutes, the enterprises it works with, joint innovation centres and their needs."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, ForeignKey, String, Text, false, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import Role
+from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+class Headquarters(Base):
+    __tablename__ = "headquarters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Prefix of project codes: JITRI-2026-0042.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class InstituteType(enum.StrEnum):
+    # The forms an R&D carrier takes in JITRI's network.
+    INDEPENDENT = "independent"  # 独立法人研究所
+    JOINT = "joint"  # 与地方政府或高校共建
+    AFFILIATED = "affiliated"  # 加盟研究所
+
+
+class Institute(Base):
+    __tablename__ = "institutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hq_id: Mapped[int] = mapped_column(ForeignKey("headquarters.id"))
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(100))
+    type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
+    founded_on: Mapped[date | None]
+    # use_alter: users and institutes refer to each other; this key is created last.
+    director_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+
+    hq: Mapped[Headquarters] = relationship()
+    director: Mapped[User | None] = relationship(
+        back_populates="directed_institutes", foreign_keys=[director_id]
+    )
+
+    def can_view(self, user: User) -> bool:
+        return user.is_authenticated
+
+    def can_edit(self, user: User) -> bool:
+        return user.is_hq_admin
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Unified social credit code (统一社会信用代码), 18 characters with a check character.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    city: Mapped[str] = mapped_column(String(100), default="")
+    industry: Mapped[str] = mapped_column(String(100), default="")
+
+    def can_view(self, user: User) -> bool:
+        return user.is_authenticated
+
+    def can_edit(self, user: User) -> bool:
+        return user.is_hq_admin
+
+
+class JointInnovationCentre(Base):
+    """企业联合创新中心: where an enterprise states paid technology needs to HQ."""
+
+    __tablename__ = "joint_innovation_centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    established_on: Mapped[date | None]
+    city: Mapped[str] = mapped_column(String(100), default="")
+
+    enterprise: Mapped[Enterprise] = relationship()
+
+    def can_view(self, user: User) -> bool:
+        return user.is_authenticated
+
+    def can_edit(self, user: User) -> bool:
+        return user.is_hq_admin
+
+
+class NeedState(enum.StrEnum):
+    COLLECTED = "collected"
+    ANALYSED = "analysed"
+    MATCHED = "matched"
+    CONTRACTED = "contracted"
+    CLOSED = "closed"
+
+
+class TechnologyNeed(Base):
+    __tablename__ = "technology_needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("joint_innovation_centres.id"))
+    # The institute HQ matched the need to; its director and people see it from then on.
+    institute_id: Mapped[int | None] = mapped_column(ForeignKey("institutes.id"))
+    intended_investment: Mapped[Decimal | None] = mapped_column(Money)
+    state: Mapped[NeedState] = mapped_column(
+        str_enum(NeedState, "need_state"), default=NeedState.COLLECTED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    centre: Mapped[JointInnovationCentre | None] = relationship()
+    institute: Mapped[Institute | None] = relationship()
+
+    @classmethod
+    def visible_to(cls, user: User) -> ColumnElement[bool]:
+        """The SQL form of `can_view`, for lists; a test checks the two agree."""
+        if user.sees_whole_portfolio:
+            return true()
+        institute_ids = set(user.directed_institute_ids)
+        if user.has_role(Role.PROJECT_MANAGER) and user.institute_id is not None:
+            institute_ids.add(user.institute_id)
+        return cls.institute_id.in_(institute_ids) if institute_ids else false()
+
+    @staticmethod
+    def can_list(user: User) -> bool:
+        return user.sees_whole_portfolio or user.has_role(
+            Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER
+        )
+
+    def can_view(self, user: User) -> bool:
+        """HQ-wide roles see every need; others only those matched to their institute."""
+        if user.sees_whole_portfolio:
+            return True
+        if self.institute_id is None:
+            return False
+        if self.institute_id in user.directed_institute_ids:
+            return True
+        return user.has_role(Role.PROJECT_MANAGER) and user.institute_id == self.institute_id
+
+    def can_edit(self, user: User) -> bool:
+        return user.is_hq_admin

@@ -1,0 +1,115 @@
+"""Creating and editing the organisations HQ works with. Each function checks the actor's
+permission, validates what forms cannot, applies, audits and flushes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid
+from tracker.organisations import uscc
+from tracker.organisations.models import (
+    Enterprise,
+    Headquarters,
+    Institute,
+    JointInnovationCentre,
+    NeedState,
+    TechnologyNeed,
+)
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def _apply(actor: User, obj: Any, values: dict[str, Any], action: str) -> Any:
+    if not (obj.can_edit(actor)):
+        raise Forbidden()
+    for key, value in values.items():
+        setattr(obj, key, value)
+    changes = audit.pending_changes(obj)
+    db.session.add(obj)
+    if changes or action.endswith(".create"):
+        audit.record(actor, action, obj, changes)
+    db.session.flush()
+    return obj
+
+
+def _taken(model: type, column: str, value: Any, obj: Any) -> bool:
+    query = select(func.count()).select_from(model).where(getattr(model, column) == value)
+    if obj.id is not None:
+        query = query.where(model.id != obj.id)
+    return bool(db.session.scalar(query))
+
+
+def the_hq() -> Headquarters:
+    hq = db.session.scalar(select(Headquarters).order_by(Headquarters.id))
+    if hq is None:
+        raise LookupError("no headquarters: run `flask demo seed` or create one")
+    return hq
+
+
+def save_institute(actor: User, institute: Institute | None, **values: Any) -> Institute:
+    creating = institute is None
+    if creating:
+        institute = Institute(hq_id=the_hq().id)
+    values["code"] = values["code"].strip().upper()
+    if _taken(Institute, "code", values["code"], institute):
+        raise Invalid("code", _("Another institute already has this code."))
+    action = "institute.create" if creating else "institute.update"
+    return _apply(actor, institute, values, action)
+
+
+def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -> Enterprise:
+    creating = enterprise is None
+    enterprise = enterprise or Enterprise()
+    code = uscc.normalise(values.get("uscc") or "") or None
+    values["uscc"] = code
+    if code is not None:
+        if not uscc.is_valid(code):
+            raise Invalid("uscc", uscc_message(code))
+        if _taken(Enterprise, "uscc", code, enterprise):
+            raise Invalid("uscc", _("Another enterprise already has this code."))
+    action = "enterprise.create" if creating else "enterprise.update"
+    return _apply(actor, enterprise, values, action)
+
+
+def uscc_message(code: str) -> str:
+    reason = uscc.problem(code)
+    if reason == "length":
+        return _("A unified social credit code has 18 characters; this has %(n)d.",
+                 n=len(uscc.normalise(code)))
+    if reason == "characters":
+        return _("Only digits and capital letters other than I, O, S, V and Z are allowed.")
+    if reason == "region":
+        return _("Characters 3 to 8 are the region code and must be digits.")
+    return _("The check character (the last one) does not match: a character was mistyped.")
+
+
+def save_centre(
+    actor: User, centre: JointInnovationCentre | None, **values: Any
+) -> JointInnovationCentre:
+    creating = centre is None
+    action = "centre.create" if creating else "centre.update"
+    return _apply(actor, centre or JointInnovationCentre(), values, action)
+
+
+def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
+    creating = need is None
+    need = need or TechnologyNeed()
+    state = values.get("state")
+    if state in (NeedState.MATCHED, NeedState.CONTRACTED) and not values.get("institute_id"):
+        raise Invalid("institute_id", _("A matched need names the institute it was matched to."))
+    amount = values.get("intended_investment")
+    if amount is not None and amount < 0:
+        raise Invalid("intended_investment", _("The amount cannot be negative."))
+    centre_id = values.get("centre_id")
+    if centre_id:
+        centre = db.session.get(JointInnovationCentre, centre_id)
+        if centre is None or centre.enterprise_id != values.get("enterprise_id"):
+            raise Invalid("centre_id", _("This centre belongs to another enterprise."))
+    action = "need.create" if creating else "need.update"
+    return _apply(actor, need, values, action)

@@ -1,0 +1,300 @@
+"""Pages to list, view, create and edit institutes, enterprises, centres and needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.errors import Invalid
+from tracker.organisations import services
+from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
+from tracker.organisations.models import (
+    Enterprise,
+    Institute,
+    InstituteType,
+    JointInnovationCentre,
+    NeedState,
+    TechnologyNeed,
+)
+from tracker.web.forms import show_error
+from tracker.web.navigation import paginate
+
+bp = Blueprint("organisations", __name__)
+
+
+def _load(model: type, object_id: int, *, edit: bool = False) -> Any:
+    """The object, or 404 when it does not exist or the user may not see it; 403 to edit."""
+    obj = db.session.get(model, object_id)
+    user = current_user._get_current_object()
+    if obj is None or not obj.can_view(user):
+        abort(404)
+    if edit and not obj.can_edit(user):
+        abort(403)
+    return obj
+
+
+def _require_admin() -> User:
+    user = current_user._get_current_object()
+    if not user.is_hq_admin:
+        abort(403)
+    return user
+
+
+def _search(query: Select, *columns) -> tuple[Select, str]:
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(*[c.ilike(like) for c in columns]))
+    return query, q
+
+
+def _form_values(form, *names: str) -> dict[str, Any]:
+    values = {name: getattr(form, name).data for name in names}
+    # Select fields use 0 for "none".
+    return {k: (None if v == 0 and k.endswith("_id") else v) for k, v in values.items()}
+
+
+def _save(form, save, obj, names, endpoint: str, template: str, **context) -> str | Response:
+    """Validate `form`, call the service, commit and go to the object's page."""
+    if form.validate_on_submit():
+        try:
+            saved = save(current_user._get_current_object(), obj, **_form_values(form, *names))
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(endpoint, object_id=saved.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(template, form=form, obj=obj, **context), status
+
+
+def _users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def _enterprises() -> list[Enterprise]:
+    return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name)))
+
+
+def _institutes() -> list[Institute]:
+    return list(db.session.scalars(select(Institute).order_by(Institute.code)))
+
+
+# --- institutes --------------------------------------------------------------------------------
+
+INSTITUTE_FIELDS = ("code", "name", "field", "type", "founded_on", "director_id")
+
+
+@bp.get("/institutes/")
+@login_required
+def institutes() -> str:
+    query = select(Institute).options(selectinload(Institute.director)).order_by(Institute.code)
+    query, q = _search(query, Institute.code, Institute.name, Institute.field)
+    kind = request.args.get("type", "")
+    if kind in {t.value for t in InstituteType}:
+        query = query.where(Institute.type == InstituteType(kind))
+    return render_template("organisations/institutes.html", page=paginate(query), q=q,
+                           kind=kind, types=list(InstituteType))
+
+
+@bp.get("/institutes/<int:object_id>")
+@login_required
+def institute(object_id: int) -> str:
+    obj = _load(Institute, object_id)
+    user = current_user._get_current_object()
+    needs = [
+        n for n in db.session.scalars(
+            select(TechnologyNeed).where(TechnologyNeed.institute_id == obj.id)
+            .order_by(TechnologyNeed.created_at.desc())
+        )
+        if n.can_view(user)
+    ]
+    return render_template("organisations/institute.html", obj=obj, needs=needs)
+
+
+@bp.route("/institutes/new", methods=["GET", "POST"])
+@login_required
+def new_institute() -> str | Response:
+    _require_admin()
+    form = InstituteForm(users=_users())
+    return _save(form, services.save_institute, None, INSTITUTE_FIELDS,
+                 "organisations.institute", "organisations/institute_form.html")
+
+
+@bp.route("/institutes/<int:object_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_institute(object_id: int) -> str | Response:
+    obj = _load(Institute, object_id, edit=True)
+    form = InstituteForm(obj=obj, users=_users())
+    if request.method == "GET":
+        form.director_id.data = obj.director_id or 0
+    return _save(form, services.save_institute, obj, INSTITUTE_FIELDS,
+                 "organisations.institute", "organisations/institute_form.html")
+
+
+# --- enterprises -------------------------------------------------------------------------------
+
+ENTERPRISE_FIELDS = ("name", "uscc", "city", "industry")
+
+
+@bp.get("/enterprises/")
+@login_required
+def enterprises() -> str:
+    query = select(Enterprise).order_by(Enterprise.name)
+    query, q = _search(query, Enterprise.name, Enterprise.uscc, Enterprise.city,
+                       Enterprise.industry)
+    return render_template("organisations/enterprises.html", page=paginate(query), q=q)
+
+
+@bp.get("/enterprises/<int:object_id>")
+@login_required
+def enterprise(object_id: int) -> str:
+    obj = _load(Enterprise, object_id)
+    centres = db.session.scalars(
+        select(JointInnovationCentre).where(JointInnovationCentre.enterprise_id == obj.id)
+    ).all()
+    user = current_user._get_current_object()
+    needs = []
+    if TechnologyNeed.can_list(user):
+        needs = db.session.scalars(
+            select(TechnologyNeed).where(
+                TechnologyNeed.enterprise_id == obj.id, TechnologyNeed.visible_to(user)
+            ).order_by(TechnologyNeed.created_at.desc())
+        ).all()
+    return render_template("organisations/enterprise.html", obj=obj, centres=centres,
+                           needs=needs)
+
+
+@bp.route("/enterprises/new", methods=["GET", "POST"])
+@login_required
+def new_enterprise() -> str | Response:
+    _require_admin()
+    return _save(EnterpriseForm(), services.save_enterprise, None, ENTERPRISE_FIELDS,
+                 "organisations.enterprise", "organisations/enterprise_form.html")
+
+
+@bp.route("/enterprises/<int:object_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_enterprise(object_id: int) -> str | Response:
+    obj = _load(Enterprise, object_id, edit=True)
+    return _save(EnterpriseForm(obj=obj), services.save_enterprise, obj, ENTERPRISE_FIELDS,
+                 "organisations.enterprise", "organisations/enterprise_form.html")
+
+
+# --- joint innovation centres ------------------------------------------------------------------
+
+CENTRE_FIELDS = ("name", "enterprise_id", "established_on", "city")
+
+
+@bp.get("/centres/")
+@login_required
+def centres() -> str:
+    query = (select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
+             .order_by(JointInnovationCentre.name))
+    query, q = _search(query, JointInnovationCentre.name, JointInnovationCentre.city)
+    return render_template("organisations/centres.html", page=paginate(query), q=q)
+
+
+@bp.get("/centres/<int:object_id>")
+@login_required
+def centre(object_id: int) -> str:
+    obj = _load(JointInnovationCentre, object_id)
+    user = current_user._get_current_object()
+    needs = []
+    if TechnologyNeed.can_list(user):
+        needs = db.session.scalars(
+            select(TechnologyNeed).where(
+                TechnologyNeed.centre_id == obj.id, TechnologyNeed.visible_to(user)
+            ).order_by(TechnologyNeed.created_at.desc())
+        ).all()
+    return render_template("organisations/centre.html", obj=obj, needs=needs)
+
+
+@bp.route("/centres/new", methods=["GET", "POST"])
+@login_required
+def new_centre() -> str | Response:
+    _require_admin()
+    return _save(CentreForm(enterprises=_enterprises()), services.save_centre, None,
+                 CENTRE_FIELDS, "organisations.centre", "organisations/centre_form.html")
+
+
+@bp.route("/centres/<int:object_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_centre(object_id: int) -> str | Response:
+    obj = _load(JointInnovationCentre, object_id, edit=True)
+    return _save(CentreForm(obj=obj, enterprises=_enterprises()), services.save_centre, obj,
+                 CENTRE_FIELDS, "organisations.centre", "organisations/centre_form.html")
+
+
+# --- technology needs --------------------------------------------------------------------------
+
+NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_id",
+               "intended_investment", "state")
+
+
+@bp.get("/needs/")
+@login_required
+def needs() -> str:
+    user = current_user._get_current_object()
+    if not TechnologyNeed.can_list(user):
+        abort(403)
+    query = (
+        select(TechnologyNeed)
+        .where(TechnologyNeed.visible_to(user))
+        .options(selectinload(TechnologyNeed.enterprise), selectinload(TechnologyNeed.institute))
+        .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc())
+    )
+    query, q = _search(query, TechnologyNeed.title, TechnologyNeed.description)
+    state = request.args.get("state", "")
+    if state in {s.value for s in NeedState}:
+        query = query.where(TechnologyNeed.state == NeedState(state))
+    institute_id = request.args.get("institute", 0, type=int)
+    if institute_id:
+        query = query.where(TechnologyNeed.institute_id == institute_id)
+    return render_template(
+        "organisations/needs.html", page=paginate(query), q=q, state=state,
+        states=list(NeedState), institute_id=institute_id, institutes=_institutes(),
+    )
+
+
+@bp.get("/needs/<int:object_id>")
+@login_required
+def need(object_id: int) -> str:
+    return render_template("organisations/need.html", obj=_load(TechnologyNeed, object_id))
+
+
+def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
+    centres = db.session.scalars(
+        select(JointInnovationCentre).order_by(JointInnovationCentre.name)).all()
+    form = NeedForm(obj=obj, enterprises=_enterprises(), centres=centres,
+                    institutes=_institutes())
+    if obj is not None and request.method == "GET":
+        form.centre_id.data = obj.centre_id or 0
+        form.institute_id.data = obj.institute_id or 0
+    return form
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@login_required
+def new_need() -> str | Response:
+    _require_admin()
+    return _save(_need_form(), services.save_need, None, NEED_FIELDS,
+                 "organisations.need", "organisations/need_form.html")
+
+
+@bp.route("/needs/<int:object_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_need(object_id: int) -> str | Response:
+    obj = _load(TechnologyNeed, object_id, edit=True)
+    return _save(_need_form(obj), services.save_need, obj, NEED_FIELDS,
+                 "organisations.need", "organisations/need_form.html")

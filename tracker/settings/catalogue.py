@@ -1,0 +1,73 @@
+"""Every number of the domain that HQ may tune, with its default. One place.
+
+Code reads a setting with ``tracker.settings.services.get(KEY)``; never write the number itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    default: Decimal | int
+    label: object  # a lazy string
+    minimum: Decimal | int = 0
+    maximum: Decimal | int | None = None
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+
+BUDGET_CHANGE_THRESHOLD_PCT = "budget_change_threshold_pct"
+REBASELINE_APPROVAL_DAYS = "rebaseline_approval_days"
+TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
+TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
+CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
+CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
+
+CATALOGUE: dict[str, SettingDef] = {
+    s.key: s
+    for s in [
+        SettingDef(
+            BUDGET_CHANGE_THRESHOLD_PCT,
+            Decimal("10"),
+            _l("Budget change needing HQ approval (% of the approved total)"),
+            maximum=Decimal("100"),
+        ),
+        SettingDef(
+            REBASELINE_APPROVAL_DAYS,
+            30,
+            _l("Milestone due-date move needing HQ approval (days)"),
+        ),
+        SettingDef(
+            TEAM_HOLDING_MIN_PCT,
+            Decimal("50"),
+            _l("Team holding at incorporation: more than (%)"),
+            maximum=Decimal("100"),
+        ),
+        SettingDef(
+            TEAM_HOLDING_MAX_PCT,
+            Decimal("90"),
+            _l("Team holding at incorporation: at most (%)"),
+            maximum=Decimal("100"),
+        ),
+        SettingDef(
+            CONTRIBUTOR_EQUITY_MIN_PCT,
+            Decimal("50"),
+            _l("Share of technology equity due to its contributors: at least (%)"),
+            maximum=Decimal("100"),
+        ),
+        SettingDef(
+            CONVERSION_DISCOUNT_PCT,
+            Decimal("0"),
+            _l("Default discount on conversion to equity (%)"),
+            maximum=Decimal("100"),
+        ),
+    ]
+}

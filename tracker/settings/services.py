@@ -1,0 +1,54 @@
+"""Reading and changing the settings of the catalogue."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid
+from tracker.settings.catalogue import CATALOGUE
+from tracker.settings.models import SettingValue
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def _row(key: str) -> SettingValue | None:
+    return db.session.scalar(select(SettingValue).where(SettingValue.key == key))
+
+
+def get(key: str) -> Decimal | int:
+    definition = CATALOGUE[key]
+    row = _row(key)
+    if row is None:
+        return definition.default
+    return definition.kind(row.value)
+
+
+def set_value(actor: User, key: str, raw: str) -> None:
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    definition = CATALOGUE[key]
+    try:
+        value = definition.kind(raw.strip())
+    except (InvalidOperation, ValueError):
+        raise Invalid(key, _("Enter a number.")) from None
+    if value < definition.minimum or (
+        definition.maximum is not None and value > definition.maximum
+    ):
+        raise Invalid(key, _("Out of the allowed range."))
+    row = _row(key)
+    before = str(get(key))
+    if row is None:
+        row = SettingValue(key=key, value=str(value), updated_by_id=actor.id)
+        db.session.add(row)
+    else:
+        row.value = str(value)
+        row.updated_by_id = actor.id
+    db.session.flush()
+    audit.record(actor, "setting.update", row, {"value": [before, str(value)]})

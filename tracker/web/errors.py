@@ -1,0 +1,70 @@
+"""Error pages in the user's language, and domain refusals turned into HTTP answers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker import db
+from tracker.errors import DomainError
+
+TITLES = {
+    400: lambda: _("Bad request"),
+    403: lambda: _("Not allowed"),
+    404: lambda: _("Not found"),
+    405: lambda: _("Method not allowed"),
+    409: lambda: _("Not possible now"),
+    413: lambda: _("File too large"),
+    500: lambda: _("Something went wrong"),
+}
+
+EXPLANATIONS = {
+    400: lambda: _("The request could not be understood. Go back and try again."),
+    403: lambda: _("Your roles do not allow this page or action."),
+    404: lambda: _("There is nothing here, or it is not yours to see."),
+    405: lambda: _("This address does not accept that kind of request."),
+    409: lambda: _("The change was refused."),
+    413: lambda: _("The upload is larger than the allowed size."),
+    500: lambda: _(
+        "The error has been logged and nothing was saved. Try again, or tell HQ if it persists."
+    ),
+}
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    title = TITLES.get(status, TITLES[500])()
+    explanation = EXPLANATIONS.get(status, EXPLANATIONS[500])()
+    return (
+        render_template(
+            "errors/error.html", status=status, title=title, explanation=explanation,
+            message=message,
+        ),
+        status,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(error.status, error.message or None)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400, _("The form had expired or was not sent from this site. Reload it and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,68 @@
+"""Redirect targets and pagination: small helpers every blueprint uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from sqlalchemy import Select, func, select
+
+from tracker import db
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None.
+
+    Refuses absolute URLs, scheme-relative ones (`//evil.example`) and the backslash forms that
+    browsers read as scheme-relative (`/\\evil.example`).
+    """
+    if not target or not target.startswith("/"):
+        return None
+    if target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(query: Select, per_page: int | None = None) -> Page:
+    """One page of `query`, by the `page` argument of the request; two statements."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(page, 1)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def page_url_args(page: int) -> dict[str, Any]:
+    """The current URL's arguments with another page number (for the pager's links)."""
+    args = {**request.args.to_dict(), **(request.view_args or {})}
+    args["page"] = page
+    return args

@@ -1,0 +1,73 @@
+"""What every template can use: the menu by role, language, formatting filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from tracker.accounts.models import Role
+from tracker.db import utcnow
+from tracker.web import formatting
+from tracker.web.labels import LOCALE_CHOICES, label
+from tracker.web.navigation import page_url_args
+
+
+@dataclass
+class MenuItem:
+    endpoint: str
+    label: object
+    help: object
+    roles: frozenset[Role] | None  # None: everyone logged in
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+    @property
+    def active(self) -> bool:
+        return request.endpoint == self.endpoint
+
+
+_HQ = frozenset({Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE})
+
+# The menu, in order; each item names the roles that see it.
+MENU = [
+    MenuItem("organisations.needs", _l("Technology needs"),
+             _l("Enterprise needs collected through joint innovation centres."),
+             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
+    MenuItem("organisations.institutes", _l("Institutes"),
+             _l("The R&D carriers of the network and their directors."), None),
+    MenuItem("organisations.enterprises", _l("Enterprises"),
+             _l("Partner enterprises, with their unified social credit codes."), None),
+    MenuItem("organisations.centres", _l("Joint innovation centres"),
+             _l("Centres built with enterprises to state their needs."), None),
+    MenuItem("users.list_users", _l("Users"),
+             _l("Create accounts, grant roles, deactivate."), frozenset({Role.HQ_ADMIN})),
+    MenuItem("audit.trail", _l("Audit trail"),
+             _l("Every change, who made it and when."), frozenset({Role.HQ_ADMIN, Role.OBSERVER})),
+]
+
+
+def navigation() -> list[MenuItem]:
+    if not current_user.is_authenticated:
+        return []
+    roles = current_user.roles
+    return [item for item in MENU if item.roles is None or roles & item.roles]
+
+
+def current_locale() -> str:
+    return str(get_locale())
+
+
+def init_app(app: Flask) -> None:
+    formatting.init_app(app)
+    app.add_template_filter(label)
+    app.add_template_global(navigation)
+    app.add_template_global(current_locale)
+    app.add_template_global(LOCALE_CHOICES, "locale_choices")
+    app.add_template_global(page_url_args, "page_args")
+    app.add_template_global(utcnow, "now")

@@ -1,0 +1,51 @@
+"""Pages that belong to no domain: home, language switch, health."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.web.navigation import safe_next
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    return render_template("home.html")
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    """The switch in the header. Remembered on the account when logged in."""
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated and current_user.locale != locale:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # any failure to reach the database means unhealthy
+        current_app.logger.warning("health check failed: %s", error)
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="reachable"), 200
