@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev translations
 
 # Compiled catalogues are build output (not committed): made from the .po files.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d tracker/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d tracker/translations
 
 # After changing user-facing strings: re-extract them and merge into each catalogue, then
 # translate what `make test` reports as untranslated.

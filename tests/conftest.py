@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -45,11 +45,28 @@ def reset_database(url: str) -> None:
     upgrade(url)
 
 
+class EnglishClient(FlaskClient):
+    """A browser asking for English unless a test says otherwise; tests read English text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = database_url(tmp_path_factory.getbasetemp())
     upload_dir = tmp_path_factory.mktemp("uploads")
     application = create_app("test", DATABASE_URL=url, UPLOAD_DIR=str(upload_dir))
+
+    application.test_client_class = EnglishClient
+
+    @application.before_request
+    def forget_previous_request() -> None:
+        # Each test keeps one app context open (one transaction), and Flask reuses it for the
+        # requests the test makes, `g` included. A browser's requests never share `g`: clear it
+        # so Flask-Login and Flask-WTF do not serve one client's cached user or token to another.
+        g.__dict__.clear()
     with application.app_context():
         reset_database(url)
     yield application
@@ -89,7 +106,7 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = CSRF_RE.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

@@ -21,6 +21,13 @@ from tracker.organisations.models import (
 from tracker.organisations.uscc import check_character
 
 PASSWORD = "correct-horse-battery"
+
+
+def _commit() -> None:
+    """Commit what a factory made. The test's outer transaction is still rolled back after the
+    test (conftest); committing here only releases the savepoint, so a view that rolls back
+    its own failed work does not take the test's data with it."""
+    db.session.commit()
 _seq = itertools.count(1)
 
 
@@ -33,7 +40,7 @@ def _password_hash() -> str:
 def make_user(*roles: Role, email: str | None = None, locale: str | None = "en", **kw) -> User:
     n = next(_seq)
     user = User(
-        email=email or f"user{n}@example.cn",
+        email=(email or f"user{n}@example.cn").lower(),
         name=kw.pop("name", f"User {n}"),
         password_hash=_password_hash(),
         locale=locale,
@@ -42,7 +49,7 @@ def make_user(*roles: Role, email: str | None = None, locale: str | None = "en",
     )
     user.role_grants = [RoleGrant(role=r) for r in roles]
     db.session.add(user)
-    db.session.flush()
+    _commit()
     return user
 
 
@@ -53,7 +60,7 @@ def make_hq() -> Headquarters:
     if hq is None:
         hq = Headquarters(code="TEST", name="Test HQ")
         db.session.add(hq)
-        db.session.flush()
+        _commit()
     return hq
 
 
@@ -65,7 +72,7 @@ def make_institute(director: User | None = None, **kw) -> Institute:
         director_id=director.id if director else None, **kw,
     )
     db.session.add(institute)
-    db.session.flush()
+    _commit()
     return institute
 
 
@@ -81,7 +88,7 @@ def make_enterprise(**kw) -> Enterprise:
         city=kw.pop("city", "Suzhou"), industry=kw.pop("industry", "Machinery"), **kw,
     )
     db.session.add(enterprise)
-    db.session.flush()
+    _commit()
     return enterprise
 
 
@@ -90,7 +97,7 @@ def make_centre(enterprise: Enterprise | None = None, **kw) -> JointInnovationCe
     centre = JointInnovationCentre(name=kw.pop("name", f"Centre {n}"),
                                    enterprise_id=(enterprise or make_enterprise()).id, **kw)
     db.session.add(centre)
-    db.session.flush()
+    _commit()
     return centre
 
 
@@ -104,5 +111,5 @@ def make_need(institute: Institute | None = None, enterprise: Enterprise | None 
         state=kw.pop("state", NeedState.MATCHED if institute else NeedState.COLLECTED), **kw,
     )
     db.session.add(need)
-    db.session.flush()
+    _commit()
     return need

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
@@ -29,6 +29,8 @@ def init_database(app: Flask) -> None:
 def select_locale() -> str:
     """The user's own setting, then the choice made in the header, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the shell, the scheduler: mail uses force_locale
+        return current_app.config["DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

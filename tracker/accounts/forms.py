@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,25 +15,26 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.accounts.models import GRANTABLE_ROLES
+from tracker.web.forms import Form
 from tracker.web.labels import LOCALE_CHOICES, role_label
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=200)]
     )
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=12, max=200)],
+        _l("New password"), validators=[DataRequired(), Length(max=200)],
         description=_l("At least 12 characters. Other sessions of yours will be logged out."),
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -47,9 +47,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     roles = MultiCheckboxField(_l("Roles"), choices=[])
     locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
     institute_id = SelectField(_l("Institute"), coerce=int, choices=[], validate_choice=True)
@@ -66,12 +66,12 @@ class UserForm(FlaskForm):
 
 class NewUserForm(UserForm):
     password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(min=12, max=200)],
+        _l("Initial password"), validators=[DataRequired(), Length(max=200)],
         description=_l("At least 12 characters; give it to the person by a separate channel."),
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=12, max=200)]
+        _l("New password"), validators=[DataRequired(), Length(max=200)]
     )

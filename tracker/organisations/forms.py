@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.organisations.models import InstituteType, NeedState
 from tracker.web.fields import MoneyField
+from tracker.web.forms import Form
 from tracker.web.labels import INSTITUTE_TYPE_LABELS, NEED_STATE_LABELS
 
 
@@ -19,7 +19,7 @@ def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
     return choices + [(r.id, r.name) for r in rows]
 
 
-class InstituteForm(FlaskForm):
+class InstituteForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Short and unique, for example JITRI-AM."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -34,7 +34,7 @@ class InstituteForm(FlaskForm):
         self.director_id.choices = _id_choices(users, _l("Not named yet"))
 
 
-class EnterpriseForm(FlaskForm):
+class EnterpriseForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     uscc = StringField(
         _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
@@ -44,7 +44,7 @@ class EnterpriseForm(FlaskForm):
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
 
 
-class CentreForm(FlaskForm):
+class CentreForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
     established_on = DateField(_l("Established on"), validators=[Optional()])
@@ -55,7 +55,7 @@ class CentreForm(FlaskForm):
         self.enterprise_id.choices = _id_choices(enterprises)
 
 
-class NeedForm(FlaskForm):
+class NeedForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])

@@ -37,7 +37,7 @@ CATALOGUE: dict[str, SettingDef] = {
         SettingDef(
             BUDGET_CHANGE_THRESHOLD_PCT,
             Decimal("10"),
-            _l("Budget change needing HQ approval (% of the approved total)"),
+            _l("Budget change needing HQ approval, as a share of the approved total (%)"),
             maximum=Decimal("100"),
         ),
         SettingDef(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -60,7 +60,13 @@ def navigation() -> list[MenuItem]:
 
 
 def current_locale() -> str:
-    return str(get_locale())
+    """The page's language as one of LANGUAGES. Babel expands zh_CN to zh_Hans_CN, which is
+    also why the Chinese catalogue lives under translations/zh (gettext falls back to it)."""
+    language = get_locale().language
+    for code in current_app.config["LANGUAGES"]:
+        if code.split("_")[0] == language:
+            return code
+    return current_app.config["DEFAULT_LOCALE"]
 
 
 def init_app(app: Flask) -> None:

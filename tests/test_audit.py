@@ -1,0 +1,82 @@
+"""The audit trail: written with the change, in the same transaction, and never rewritten."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from tests.conftest import PG_URL, login, post
+from tests.factories import make_enterprise, make_user
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.organisations import services
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditRecord))
+
+
+def test_a_change_and_its_record_share_one_transaction():
+    admin = make_user(Role.HQ_ADMIN)
+    enterprise = make_enterprise(name="Before")
+    before = _count()
+    services.save_enterprise(admin, enterprise, name="After", uscc=enterprise.uscc, city="",
+                             industry="")
+    assert _count() == before + 1
+    db.session.rollback()
+    assert _count() == before
+    assert db.session.get(type(enterprise), enterprise.id).name == "Before"
+
+
+def test_the_record_keeps_who_what_when_and_from_where(client):
+    admin = make_user(Role.HQ_ADMIN)
+    enterprise = make_enterprise(city="Wuxi")
+    login(client, admin)
+    post(client, f"/enterprises/{enterprise.id}/edit",
+         {"name": enterprise.name, "uscc": enterprise.uscc, "city": "Changzhou", "industry": ""},
+         environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    record = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "enterprise.update")).all()[-1]
+    assert record.actor_id == admin.id
+    assert record.ip_address == "10.1.2.3"
+    assert record.at.tzinfo is not None
+    assert record.changes == {"city": ["Wuxi", "Changzhou"], "industry": ["Machinery", ""]}
+
+
+def test_the_orm_refuses_to_update_or_delete_a_record():
+    admin = make_user(Role.HQ_ADMIN)
+    services.save_enterprise(admin, None, name="New", uscc=None, city="", industry="")
+    db.session.commit()
+    record = db.session.scalars(select(AuditRecord)).all()[-1]
+    record_id = record.id
+    record.action = "forged"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditRecord, record_id))
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.skipif(not PG_URL, reason="the trigger exists on PostgreSQL")
+def test_postgresql_refuses_to_update_a_record_even_in_plain_sql():
+    admin = make_user(Role.HQ_ADMIN)
+    services.save_enterprise(admin, None, name="New", uscc=None, city="", industry="")
+    db.session.flush()
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(update(AuditRecord).values(action="forged"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(text("DELETE FROM audit_records"))
+
+
+def test_no_code_in_the_app_updates_or_deletes_audit_rows():
+    from pathlib import Path
+
+    for path in Path("tracker").rglob("*.py"):
+        source = path.read_text()
+        assert "update(AuditRecord" not in source and "delete(AuditRecord" not in source, path

@@ -1,0 +1,42 @@
+from sqlalchemy import func, select
+
+from tracker import db
+from tracker.audit.models import AuditRecord
+from tracker.db import Base
+
+
+def _counts() -> dict[str, int]:
+    return {name: db.session.scalar(select(func.count()).select_from(table))
+            for name, table in Base.metadata.tables.items()}
+
+
+def test_seed_twice_changes_nothing_the_second_time(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "6 users" in first.output
+    after_first = _counts()
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0
+    assert "nothing to do" in second.output
+    assert _counts() == after_first
+
+
+def test_seed_gives_one_user_per_role_who_can_log_in(app, client):
+    from tests.conftest import post
+    from tracker.demo import DEMO_PASSWORD, USERS
+
+    app.test_cli_runner().invoke(args=["demo", "seed"])
+    for email, *_ in USERS:
+        c = app.test_client()
+        response = post(c, "/login", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) > 0
+
+
+def test_seed_if_empty_skips_a_database_with_users(app):
+    from tests.factories import make_user
+
+    make_user()
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--if-empty"])
+    assert "not loaded" in result.output

@@ -1,0 +1,130 @@
+"""Both languages, complete: a string a user can read is either translated or fails here."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.conftest import login, post
+from tests.factories import make_user
+from tracker import db
+from tracker.accounts.models import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
+
+# Text a template may show as it is: punctuation, arrows, numbers.
+NEUTRAL = re.compile(r"^[\s\W\d_]*$", re.UNICODE)
+TAG = re.compile(r"<[^>]*>", re.S)
+ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
+TEXT_ATTRS = re.compile(r'\b(placeholder|title|alt|aria-label|value)="([^"{]*)"')
+
+
+def _template_files() -> list[Path]:
+    return sorted((ROOT / "templates").rglob("*.html")) + sorted(
+        (ROOT / "templates").rglob("*.txt"))
+
+
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+@pytest.mark.parametrize("path", _template_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_templates_have_no_untranslated_text(path):
+    """Once every {{ }}, {% %} and {# #} is taken out, what is left is markup or punctuation."""
+    source = JINJA.sub(" 0 ", path.read_text(encoding="utf-8"))
+    bare = [text for attr, text in TEXT_ATTRS.findall(source)
+            if attr != "value" and not NEUTRAL.match(text)]
+    text = ENTITY.sub(" ", TAG.sub(" ", source)) if path.suffix == ".html" else source
+    bare += [line.strip() for line in text.splitlines() if not NEUTRAL.match(line)]
+    assert not bare, f"untranslated text in {path.name}: {bare}"
+
+
+def test_every_message_has_a_chinese_translation():
+    with CATALOGUE.open("rb") as f:
+        catalogue = read_po(f)
+    missing = [m.id for m in catalogue if m.id and not (
+        m.string if isinstance(m.string, str) else all(m.string))]
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert not missing, f"untranslated: {missing}"
+    assert not fuzzy, f"fuzzy (unchecked) translations: {fuzzy}"
+    problems = [(m.id, errors) for m, errors in catalogue.check()]
+    assert not problems
+
+
+def test_the_catalogue_holds_every_marked_string(tmp_path):
+    """Strings marked in code or templates since the last `make messages` fail here."""
+    pot = tmp_path / "messages.pot"
+    _extract(pot)
+    with pot.open("rb") as f:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with CATALOGUE.open("rb") as f:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert extracted - known == set(), "run `make messages` and translate the new strings"
+
+
+def _extract(pot: Path) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run([
+        "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
+        "-k", "lazy_gettext", "-o", str(pot), str(ROOT / "tracker"), str(ROOT / "templates"),
+    ])
+
+
+def test_language_follows_the_browser_then_the_switch_then_the_account(client):
+    english = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Log in" in english.get_data(as_text=True)
+    chinese = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "登录" in chinese.get_data(as_text=True)
+    plain_zh = client.get("/login", headers={"Accept-Language": "zh"})
+    assert "登录" in plain_zh.get_data(as_text=True)
+    post(client, "/language", {"locale": "en", "next": "/login"},
+         headers={"Accept-Language": "zh-CN"})
+    switched = client.get("/login", headers={"Accept-Language": "zh-CN"})
+    assert "Log in" in switched.get_data(as_text=True)
+
+
+def test_the_account_setting_wins_and_the_switch_saves_it(client):
+    user = make_user(Role.OBSERVER, locale="zh_CN")
+    login(client, user)
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert "欢迎" in page.get_data(as_text=True)
+    post(client, "/language", {"locale": "en", "next": "/"})
+    db.session.refresh(user)
+    assert user.locale == "en"
+    assert "Welcome" in client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True)
+
+
+def test_language_switch_refuses_an_outside_next(client):
+    response = post(client, "/language", {"locale": "en", "next": "//evil.example/"})
+    assert "evil" not in response.headers["Location"]
+
+
+def test_money_and_dates_are_formatted_for_the_language(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from tracker.web.formatting import day, money
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert money(Decimal("1234567.8")) == "CN¥1,234,567.80"
+            assert day(date(2026, 10, 1)) == "Oct 1, 2026"
+        with force_locale("zh_CN"):
+            assert money(Decimal("1234567.8")) == "¥1,234,567.80"
+            assert day(date(2026, 10, 1)) == "2026年10月1日"
+
+
+@pytest.mark.parametrize("status,path", [(404, "/no-such-page"), (403, "/admin/users/")])
+def test_error_pages_speak_the_users_language(client, status, path):
+    login(client, make_user(Role.OBSERVER, locale="zh_CN"))
+    response = client.get(path)
+    assert response.status_code == status
+    page = response.get_data(as_text=True)
+    assert ("未找到" in page) if status == 404 else ("无权" in page or "不允许" in page), page[-800:]

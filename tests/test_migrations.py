@@ -1,0 +1,67 @@
+"""The migrations: one head, up and down and up again, and agreement with the models."""
+
+from __future__ import annotations
+
+import ast
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PG_URL
+from tracker.db import Base, make_engine
+from tracker.migrate import alembic_config
+
+
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[str]:
+    """A database of its own, so the suite's schema is never touched."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"mig_{uuid.uuid4().hex[:10]}_{os.getpid()}"
+    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_there_is_one_head():
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+
+
+def test_every_revision_has_a_downgrade():
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    for revision in script.walk_revisions():
+        tree = ast.parse(open(revision.path).read())
+        downgrade = next(node for node in tree.body
+                         if isinstance(node, ast.FunctionDef) and node.name == "downgrade")
+        assert not all(isinstance(s, ast.Pass) for s in downgrade.body), revision.revision
+
+
+def test_upgrade_downgrade_upgrade(empty_database):
+    config = alembic_config(empty_database)
+    command.upgrade(config, "head")
+    engine = make_engine(empty_database)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    command.downgrade(config, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    command.upgrade(config, "head")
+    engine.dispose()
+
+
+def test_models_and_migrations_agree(empty_database):
+    config = alembic_config(empty_database)
+    command.upgrade(config, "head")
+    command.check(config)  # raises when autogenerate would find a difference
