@@ -127,4 +127,5 @@ def test_error_pages_speak_the_users_language(client, status, path):
     response = client.get(path)
     assert response.status_code == status
     page = response.get_data(as_text=True)
-    assert ("未找到" in page) if status == 404 else ("无权" in page or "不允许" in page), page[-800:]
+    expected = "未找到" if status == 404 else "无权访问"
+    assert expected in page, page[-800:]

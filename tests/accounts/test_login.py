@@ -146,7 +146,8 @@ def test_deactivated_user_cannot_log_in(client):
 
 @pytest.mark.parametrize("target", [
     "//evil.example", "/\\evil.example", "https://evil.example/", "http:evil.example",
-    "/\\/evil.example", "javascript:alert(1)", "\\\\evil.example", "/\n/evil.example", "/\t/evil.example",
+    "/\\/evil.example", "javascript:alert(1)", "\\\\evil.example", "/\n/evil.example",
+    "/\t/evil.example",
 ])
 def test_next_never_leaves_the_site(client, target):
     user = make_user()

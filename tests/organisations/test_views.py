@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
-from tests.factories import make_centre, make_enterprise, make_institute, make_need, make_user, uscc_for
+from tests.factories import (
+    make_centre,
+    make_enterprise,
+    make_institute,
+    make_need,
+    make_user,
+    uscc_for,
+)
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
