@@ -94,7 +94,7 @@ def transaction(app: Flask, engine) -> Iterator[None]:
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import itertools
 from decimal import Decimal
 from functools import cache
 
+from sqlalchemy import select
+
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User, new_session_token
 from tracker.accounts.passwords import hash_password
@@ -113,3 +115,38 @@ def make_need(institute: Institute | None = None, enterprise: Enterprise | None 
     db.session.add(need)
     _commit()
     return need
+
+
+def make_project(pm: User | None = None, institute: Institute | None = None, **kw):
+    """A project in draft (or in `phase=`), with one budget line; through the service."""
+    from datetime import date
+
+    from tracker.projects import services as projects
+    from tracker.projects.models import ProjectType
+
+    pm = pm or make_user(Role.PROJECT_MANAGER)
+    phase = kw.pop("phase", None)
+    values = {
+        "title": kw.pop("title", f"Project {next(_seq)}"), "summary": "", "field": "Materials",
+        "type": kw.pop("type", ProjectType.PM_MAJOR),
+        "institute_id": (institute or make_institute()).id, "partner_enterprise_id": None,
+        "need_id": None, "trl_now": 6, "trl_target": 8, "budget_total": Decimal("3000000.00"),
+        "start_date": date(2026, 1, 1), "end_date": date(2028, 12, 31),
+    }
+    values.update(kw)
+    project = projects.create_proposal(
+        pm, budget_lines=[("Equipment", Decimal("1000000.00"))], member_ids=[], **values)
+    if phase is not None:
+        project.phase = phase  # a shortcut for tests that start mid-lifecycle
+    _commit()
+    return project
+
+
+def install_gates(quorum: int = 3) -> None:
+    from tracker.gates.defaults import install_defaults
+    from tracker.gates.models import GateTemplate
+
+    install_defaults()
+    for template in db.session.scalars(select(GateTemplate)):
+        template.quorum = quorum
+    _commit()

@@ -14,7 +14,7 @@ def test_seed_twice_changes_nothing_the_second_time(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
-    assert "6 users" in first.output
+    assert "8 users" in first.output and "4 gate templates" in first.output
     after_first = _counts()
     second = runner.invoke(args=["demo", "seed"])
     assert second.exit_code == 0

@@ -78,6 +78,23 @@ def test_login_and_account_forms_survive_malformed_input(client, value):
         assert post(client, "/account", data).status_code < 500
 
 
+@pytest.mark.parametrize("path", ["/institutes/", "/enterprises/", "/centres/", "/needs/",
+                                  "/admin/users/", "/audit/"])
+def test_search_arguments_survive_malformed_input(client, path):
+    login(client, make_user(Role.HQ_ADMIN))
+    for value in NASTY:
+        query = {"q": value, "action": value, "object_type": value, "page": value,
+                 "state": value, "type": value, "role": value, "institute": value}
+        assert client.get(path, query_string=query).status_code < 500, (path, value[:10])
+
+
+def test_ids_beyond_any_row_are_404(client):
+    login(client, make_user(Role.HQ_ADMIN))
+    for path in ["/institutes/99999999999999999999", "/admin/users/99999999999999999999",
+                 "/history/users/99999999999999999999"]:
+        assert client.get(path).status_code == 404, path
+
+
 def test_over_long_text_is_refused_by_validation_not_the_database(client):
     login(client, make_user(Role.HQ_ADMIN))
     response = post(client, "/enterprises/new", {"name": "x" * 201})

@@ -24,6 +24,10 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.config.update(overrides)
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
 
+    from tracker.web.navigation import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
+
     from tracker import models  # noqa: F401  (every table registered before first use)
     from tracker.extensions import init_database, init_extensions
 

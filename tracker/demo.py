@@ -34,6 +34,8 @@ USERS = [
     ("admin@demo.jitri.cn", "王敏 (HQ admin)", ["hq_admin"], "zh_CN"),
     ("pm@demo.jitri.cn", "李强 (PM)", ["project_manager"], "zh_CN"),
     ("evaluator@demo.jitri.cn", "Anna Evans (evaluator)", ["evaluator"], "en"),
+    ("evaluator2@demo.jitri.cn", "刘洋 (evaluator)", ["evaluator"], "zh_CN"),
+    ("evaluator3@demo.jitri.cn", "赵磊 (evaluator)", ["evaluator"], "zh_CN"),
     ("committee@demo.jitri.cn", "陈静 (committee)", ["investment_committee"], "zh_CN"),
     ("director@demo.jitri.cn", "张伟 (director)", [], "zh_CN"),
     ("observer@demo.jitri.cn", "Olivia Ortiz (observer)", ["observer"], "en"),
@@ -72,8 +74,10 @@ def _fix_uscc(code: str) -> str:
 
 def seed() -> dict[str, int]:
     """Create what is missing; returns how many objects of each kind were created."""
+    from tracker.gates.defaults import install_defaults
+
     created = {"headquarters": 0, "institutes": 0, "enterprises": 0, "centres": 0, "needs": 0,
-               "users": 0}
+               "users": 0, "gate templates": install_defaults()}
     hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "JITRI"))
     if hq is None:
         hq = Headquarters(code="JITRI", name="江苏省产业技术研究院")

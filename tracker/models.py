@@ -2,11 +2,30 @@
 
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.files.models import StoredFile  # noqa: F401
+from tracker.gates.models import (  # noqa: F401
+    Condition,
+    Deliverable,
+    GateCriterion,
+    GateDecision,
+    GateReview,
+    GateTemplate,
+    PanelMember,
+    ReviewCriterion,
+    Score,
+)
 from tracker.organisations.models import (  # noqa: F401
     Enterprise,
     Headquarters,
     Institute,
     JointInnovationCentre,
     TechnologyNeed,
+)
+from tracker.projects.models import (  # noqa: F401
+    BudgetLine,
+    PhaseChange,
+    Project,
+    ProjectCodeCounter,
+    ProjectMember,
 )
 from tracker.settings.models import SettingValue  # noqa: F401

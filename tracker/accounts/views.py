@@ -22,7 +22,7 @@ from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
 from tracker.errors import Invalid, Refused
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.forms import show_error
-from tracker.web.navigation import paginate, safe_next
+from tracker.web.navigation import paginate, safe_next, text_arg
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -114,7 +114,7 @@ def _choices() -> dict:
 def list_users() -> str:
     _require_admin()
     query = select(User).order_by(User.name)
-    q = request.args.get("q", "").strip()
+    q = text_arg("q")
     if q:
         like = f"%{q}%"
         query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))

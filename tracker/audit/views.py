@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,7 +11,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.db import Base
-from tracker.web.navigation import paginate
+from tracker.web.navigation import paginate, text_arg
 
 bp = Blueprint("audit", __name__)
 
@@ -58,10 +58,10 @@ def trail() -> str:
     query = select(AuditRecord).options(selectinload(AuditRecord.actor)).order_by(
         AuditRecord.id.desc()
     )
-    action = request.args.get("action", "").strip()[:60]
+    action = text_arg("action", 60)
     if action:
         query = query.where(AuditRecord.action.startswith(action))
-    object_type = request.args.get("object_type", "").strip()[:40]
+    object_type = text_arg("object_type", 40)
     if object_type:
         query = query.where(AuditRecord.object_type == object_type)
     return render_template("audit/trail.html", page=paginate(query, per_page=50), action=action,

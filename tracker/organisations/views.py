@@ -25,7 +25,7 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.web.forms import show_error
-from tracker.web.navigation import paginate
+from tracker.web.navigation import int_arg, paginate, text_arg
 
 bp = Blueprint("organisations", __name__)
 
@@ -49,7 +49,7 @@ def _require_admin() -> User:
 
 
 def _search(query: Select, *columns) -> tuple[Select, str]:
-    q = request.args.get("q", "").strip()[:100]
+    q = text_arg("q")
     if q:
         like = f"%{q}%"
         query = query.where(or_(*[c.ilike(like) for c in columns]))
@@ -258,7 +258,7 @@ def needs() -> str:
     state = request.args.get("state", "")
     if state in {s.value for s in NeedState}:
         query = query.where(TechnologyNeed.state == NeedState(state))
-    institute_id = request.args.get("institute", 0, type=int)
+    institute_id = int_arg("institute")
     if institute_id:
         query = query.where(TechnologyNeed.institute_id == institute_id)
     return render_template(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 
 from tracker.errors import Invalid
@@ -13,6 +14,16 @@ class Form(FlaskForm):
 
     class Meta:
         csrf = False
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A NUL byte is no text anyone types, and PostgreSQL refuses to store or compare it.
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if any(isinstance(v, str) and "\x00" in v for v in values):
+                field.errors = [*field.errors, _("Contains characters that are not allowed.")]
+                valid = False
+        return valid
 
 
 def show_error(form: FlaskForm, invalid: Invalid) -> None:

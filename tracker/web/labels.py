@@ -62,3 +62,58 @@ def label(value) -> str:
     if table is None or value not in table:
         return str(value)
     return str(table[value])
+
+
+def _register_project_labels() -> None:
+    # Imported here: the label tables of every domain are assembled in this one module.
+    from tracker.gates.models import (
+        ConditionState,
+        CriterionKind,
+        Declaration,
+        Outcome,
+        Recommendation,
+        ReviewState,
+    )
+    from tracker.projects.lifecycle import Phase
+    from tracker.projects.models import ProjectType
+
+    register(Phase, {
+        Phase.DRAFT: _l("Draft"),
+        Phase.PROPOSAL_REVIEW: _l("Proposal review"),
+        Phase.CONTRACT_RESEARCH: _l("Contract research"),
+        Phase.INVESTMENT_DECISION: _l("Investment decision"),
+        Phase.SPIN_OFF: _l("Spin-off"),
+        Phase.SPUN_OFF: _l("Spun off"),
+        Phase.ON_HOLD: _l("On hold"),
+        Phase.COMPLETED: _l("Completed"),
+        Phase.TERMINATED: _l("Terminated"),
+        Phase.REJECTED: _l("Rejected"),
+    })
+    register(ProjectType, {
+        ProjectType.CONTRACT_RESEARCH: _l("Contract research"),
+        ProjectType.PM_MAJOR: _l("PM major project"),
+        ProjectType.ALLOCATION_INVESTMENT: _l("Allocation-investment"),
+        ProjectType.INTERNAL: _l("Internal"),
+    })
+    outcomes = {
+        "go": _l("GO"), "conditional_go": _l("CONDITIONAL GO"), "hold": _l("HOLD"),
+        "recycle": _l("RECYCLE"), "kill": _l("KILL"),
+    }
+    register(Outcome, {o: outcomes[o.value] for o in Outcome})
+    register(Recommendation, {r: outcomes[r.value] for r in Recommendation})
+    register(ReviewState, {
+        ReviewState.REQUESTED: _l("Requested: panel to be named"),
+        ReviewState.OPEN: _l("Under review"),
+        ReviewState.DECIDED: _l("Decided"),
+        ReviewState.WITHDRAWN: _l("Withdrawn"),
+    })
+    register(Declaration, {Declaration.NONE: _l("No conflict"),
+                           Declaration.CONFLICT: _l("Conflict declared")})
+    register(CriterionKind, {CriterionKind.MUST: _l("Must meet"),
+                             CriterionKind.SHOULD: _l("Should meet")})
+    register(ConditionState, {ConditionState.OPEN: _l("Open"),
+                              ConditionState.MET: _l("Met: awaiting confirmation"),
+                              ConditionState.CONFIRMED: _l("Cleared")})
+
+
+_register_project_labels()

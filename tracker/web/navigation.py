@@ -9,8 +9,18 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 from sqlalchemy import Select, func, select
+from werkzeug.routing import IntegerConverter
 
 from tracker import db
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs, bounded to what an id column holds: a larger number is a 404,
+    not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -29,6 +39,18 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def text_arg(name: str, max_length: int = 100) -> str:
+    """A query-string argument as search text: trimmed, bounded, without control characters."""
+    value = request.args.get(name, "")
+    return "".join(c for c in value if ord(c) >= 32).strip()[:max_length]
+
+
+def int_arg(name: str, default: int = 0) -> int:
+    """A query-string argument as a database id or count: a non-negative 32-bit integer."""
+    value = request.args.get(name, default, type=int)
+    return value if value is not None and 0 <= value < 2**31 else default
 
 
 @dataclass
@@ -54,8 +76,7 @@ class Page:
 def paginate(query: Select, per_page: int | None = None) -> Page:
     """One page of `query`, by the `page` argument of the request; two statements."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    page = request.args.get("page", 1, type=int) or 1
-    page = max(page, 1)
+    page = max(int_arg("page", 1), 1)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)

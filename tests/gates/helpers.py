@@ -1,0 +1,66 @@
+"""Steps of a gate, done through the services, for tests that need a project further on."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from tests.factories import _commit, make_user
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.gates import services as gates
+from tracker.gates.models import CriterionKind, GateReview, GateTemplate, Outcome, Recommendation
+from tracker.projects import services as projects
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def upload_deliverables(project, gate: int) -> None:
+    template = db.session.query(GateTemplate).filter_by(gate=gate).one()
+    for name in template.required_deliverables:
+        gates.upload_deliverable(project.pm, project, gate, name, io.BytesIO(PDF), f"{name}.pdf")
+    _commit()
+
+
+def submit(project) -> GateReview:
+    upload_deliverables(project, 1)
+    projects.submit_proposal(project.pm, project)
+    _commit()
+    return project.gate_reviews[-1]
+
+
+def request(project) -> GateReview:
+    from tracker.projects.lifecycle import PHASE_GATE
+
+    upload_deliverables(project, PHASE_GATE[project.phase])
+    review = gates.request_gate(project.pm, project)
+    _commit()
+    return review
+
+
+def name_panel(review: GateReview, size: int = 3, admin=None):
+    admin = admin or make_user(Role.HQ_ADMIN)
+    evaluators = [make_user(Role.EVALUATOR) for _ in range(size)]
+    gates.name_panel(admin, review, evaluators[0], evaluators, today() + timedelta(days=10))
+    _commit()
+    return evaluators
+
+
+def score(review: GateReview, evaluator, value: int = 4, passed: bool = True,
+          recommendation=Recommendation.GO) -> None:
+    gates.declare(evaluator, review, conflict=False)
+    scores = {c.id: ({"passed": passed} if c.kind is CriterionKind.MUST else {"value": value})
+              for c in review.criteria}
+    gates.submit_scores(evaluator, review, scores, recommendation)
+    _commit()
+
+
+def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
+    """Panel, scores from everyone, and the chair's decision."""
+    evaluators = name_panel(review) if not review.panel else [m.user for m in review.panel]
+    for evaluator in evaluators:
+        score(review, evaluator)
+    decision = gates.decide(evaluators[0], review, review.version, outcome, **fields)
+    _commit()
+    return decision

@@ -1,0 +1,87 @@
+"""Two chairs' tabs deciding the same review at once, on PostgreSQL with two connections."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.conftest import PG_URL
+from tests.factories import install_gates, make_project
+from tests.gates import helpers
+from tracker import db
+from tracker.db import Base
+from tracker.errors import Refused
+from tracker.gates import services as gates
+from tracker.gates.models import GateDecision, GateReview, Outcome
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="two connections need PostgreSQL")
+
+
+@pytest.fixture
+def real_commits(app, engine) -> Iterator[None]:
+    """Commits that really commit, for tests of concurrent transactions; tables emptied after."""
+    db.session.remove()
+    db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def test_two_decisions_at_once_record_exactly_one(app, real_commits):
+    install_gates()
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review)
+    for evaluator in evaluators:
+        helpers.score(review, evaluator)
+    review_id, chair_id, version = review.id, review.chair_id, review.version
+    db.session.remove()
+
+    both_loaded = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def decide(name: str, outcome: Outcome, fields: dict) -> None:
+        with app.app_context():
+            try:
+                loaded = db.session.get(GateReview, review_id)
+                chair = loaded.chair
+                assert chair.id == chair_id
+                loaded.project  # noqa: B018  (loaded before the race, as a page would)
+                both_loaded.wait(timeout=10)
+                gates.decide(chair, loaded, version, outcome, **fields)
+                db.session.commit()
+                results[name] = "recorded"
+            except Refused as refused:
+                db.session.rollback()
+                results[name] = f"refused: {refused.message}"
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=decide, args=("go", Outcome.GO, {})),
+        threading.Thread(target=decide, args=("kill", Outcome.KILL,
+                                              {"rationale": "Duplicate of another project"})),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert sorted(r.split(":")[0] for r in results.values()) == ["recorded", "refused"], results
+    refused = next(r for r in results.values() if r.startswith("refused"))
+    assert "Someone else changed" in refused or "already been decided" in refused
+    count = db.session.scalar(select(func.count()).select_from(GateDecision).where(
+        GateDecision.review_id == review_id))
+    assert count == 1
+    winner = next(name for name, r in results.items() if r == "recorded")
+    phase = db.session.scalar(select(Project.phase).where(Project.id == project.id))
+    assert phase is (Phase.CONTRACT_RESEARCH if winner == "go" else Phase.REJECTED)

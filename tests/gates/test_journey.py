@@ -1,0 +1,360 @@
+"""A project from proposal to spun off through the four gates, and the rules on the way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
+from tests.gates import helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.dates import today
+from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.gates import services as gates
+from tracker.gates.models import ConditionState, GateDecision, Outcome, ReviewState
+from tracker.projects import services as projects
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import PhaseChange
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def test_journey_through_all_four_gates_to_spun_off():
+    project = make_project(trl_now=6)
+    assert project.code.endswith("-2026-0001") or "-2026-" in project.code
+
+    review = helpers.submit(project)
+    assert project.phase is Phase.PROPOSAL_REVIEW and review.gate == 1
+    helpers.go(review)
+    assert project.phase is Phase.CONTRACT_RESEARCH
+
+    review = helpers.request(project)
+    assert review.gate == 2
+    helpers.go(review, target_phase=Phase.INVESTMENT_DECISION)
+    assert project.phase is Phase.INVESTMENT_DECISION
+
+    review = helpers.request(project)
+    helpers.go(review, Outcome.CONDITIONAL_GO, target_phase=Phase.SPIN_OFF, conditions=[
+        {"text": "Sign the shareholders' agreement", "owner": project.pm,
+         "due_date": today() + timedelta(days=30)}])
+    assert project.phase is Phase.SPIN_OFF
+
+    # Gate 4 cannot open while the condition of gate 3 is open.
+    helpers.upload_deliverables(project, 4)
+    with pytest.raises(Refused, match="condition"):
+        gates.request_gate(project.pm, project)
+    condition = review.decisions[-1].conditions[0]
+    gates.mark_condition_met(project.pm, condition, "Signed on 1 Dec, see the file share")
+    chair = review.chair
+    gates.confirm_condition(chair, condition)
+    _commit()
+    assert condition.state is ConditionState.CONFIRMED
+
+    review = helpers.request(project)
+    helpers.go(review)
+    assert project.phase is Phase.SPUN_OFF
+    assert project.is_read_only
+
+    history = [(c.from_phase, c.to_phase) for c in db.session.scalars(
+        select(PhaseChange).where(PhaseChange.project_id == project.id)
+        .order_by(PhaseChange.id))]
+    assert history == [
+        (Phase.DRAFT, Phase.PROPOSAL_REVIEW), (Phase.PROPOSAL_REVIEW, Phase.CONTRACT_RESEARCH),
+        (Phase.CONTRACT_RESEARCH, Phase.INVESTMENT_DECISION),
+        (Phase.INVESTMENT_DECISION, Phase.SPIN_OFF), (Phase.SPIN_OFF, Phase.SPUN_OFF)]
+    phase_audits = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.object_type == "projects", AuditRecord.object_id == project.id,
+        AuditRecord.action == "project.phase")).all()
+    assert len(phase_audits) == 5
+
+
+def test_gate_two_may_complete_the_project():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    helpers.go(helpers.request(project), target_phase=Phase.COMPLETED)
+    assert project.phase is Phase.COMPLETED
+
+
+def test_gate_one_kill_rejects_and_the_project_is_read_only():
+    project = make_project()
+    helpers.go(helpers.submit(project), Outcome.KILL, rationale="Not novel; nothing paid yet")
+    assert project.phase is Phase.REJECTED
+    with pytest.raises(Refused):
+        gates.request_gate(project.pm, project)
+    with pytest.raises(Refused):
+        projects.update_proposal(project.pm, project, budget_lines=[], member_ids=[],
+                                 title="x", summary="", field="f", type=project.type,
+                                 institute_id=project.institute_id, partner_enterprise_id=None,
+                                 need_id=None, trl_now=3, trl_target=4,
+                                 budget_total=Decimal("1"), start_date=project.start_date,
+                                 end_date=project.end_date)
+
+
+def test_kill_later_terminates_and_needs_a_rationale():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    review = helpers.request(project)
+    evaluators = helpers.name_panel(review)
+    for e in evaluators:
+        helpers.score(review, e)
+    with pytest.raises(Invalid, match="rationale"):
+        gates.decide(evaluators[0], review, review.version, Outcome.KILL, rationale=" ")
+    gates.decide(evaluators[0], review, review.version, Outcome.KILL,
+                 rationale="Targets missed; 40% of the grant to be returned")
+    assert project.phase is Phase.TERMINATED
+
+
+def test_hold_and_resume_in_the_same_phase():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    review = helpers.request(project)
+    revisit = today() + timedelta(days=60)
+    helpers.go(review, Outcome.HOLD, revisit_date=revisit)
+    assert (project.phase, project.held_phase, project.revisit_date) == (
+        Phase.ON_HOLD, Phase.CONTRACT_RESEARCH, revisit)
+    with pytest.raises(Forbidden):
+        projects.resume(project.pm, project, "Please")
+    admin = make_user(Role.HQ_ADMIN)
+    with pytest.raises(Invalid):
+        projects.resume(admin, project, "")
+    projects.resume(admin, project, "Partner confirmed co-funding")
+    assert project.phase is Phase.CONTRACT_RESEARCH and project.held_phase is None
+    # The gate can be requested again.
+    assert helpers.request(project).gate == 2
+
+
+def test_hq_may_end_a_held_project():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    helpers.go(helpers.request(project), Outcome.HOLD, revisit_date=today() + timedelta(days=9))
+    projects.terminate_held(make_user(Role.HQ_ADMIN), project, "Partner withdrew")
+    assert project.phase is Phase.TERMINATED
+
+
+def test_recycle_keeps_the_phase_with_a_new_due_date():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    review = helpers.request(project)
+    due = today() + timedelta(days=45)
+    decision = helpers.go(review, Outcome.RECYCLE, rework_due=due)
+    assert project.phase is Phase.CONTRACT_RESEARCH
+    assert decision.rework_due == due and review.state is ReviewState.DECIDED
+    assert helpers.request(project).gate == 2
+
+
+def test_gate_needs_its_deliverables():
+    project = make_project()
+    with pytest.raises(Refused, match="deliverables"):
+        projects.submit_proposal(project.pm, project)
+    assert project.phase is Phase.DRAFT
+
+
+def test_only_the_pm_submits_and_requests():
+    project = make_project()
+    helpers.upload_deliverables(project, 1)
+    with pytest.raises(Forbidden):
+        projects.submit_proposal(make_user(Role.PROJECT_MANAGER), project)
+
+
+def test_a_stakeholder_is_refused_on_the_panel_whatever_the_ui_shows():
+    partner = make_enterprise()
+    project = make_project(partner_enterprise_id=partner.id)
+    review = helpers.submit(project)
+    admin = make_user(Role.HQ_ADMIN)
+    others = [make_user(Role.EVALUATOR) for _ in range(3)]
+    affiliated = make_user(Role.EVALUATOR, enterprise_id=partner.id)
+    pm_as_evaluator = project.pm
+    pm_as_evaluator.role_grants  # noqa: B018  (loaded)
+    from tracker.accounts.models import RoleGrant
+
+    pm_as_evaluator.role_grants.append(RoleGrant(role=Role.EVALUATOR))
+    _commit()
+    for stakeholder, reason in ((affiliated, "partner enterprise"),
+                                (pm_as_evaluator, "project manager")):
+        with pytest.raises(Invalid, match=reason):
+            gates.name_panel(admin, review, others[0], [*others, stakeholder], None)
+    # Named before they joined the team, they cannot declare "no conflict" afterwards.
+    gates.name_panel(admin, review, others[0], others, None)
+    _commit()
+    project.members.append(__import__("tracker.projects.models", fromlist=["ProjectMember"])
+                           .ProjectMember(user_id=others[1].id))
+    _commit()
+    with pytest.raises(Refused, match="team"):
+        gates.declare(others[1], review, conflict=False)
+
+
+def test_a_declared_conflict_recuses_and_does_not_count_for_quorum():
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review, size=4)
+    gates.declare(evaluators[3], review, conflict=True, note="Former employer of the PM")
+    for e in evaluators[:2]:
+        helpers.score(review, e)
+    with pytest.raises(Refused, match="quorum"):
+        gates.decide(evaluators[0], review, review.version, Outcome.GO)
+    with pytest.raises(Refused, match="no conflict"):
+        gates.submit_scores(evaluators[3], review, {}, gates.Recommendation.GO)
+    assert not gates.may_see_material(evaluators[3], review)
+    helpers.score(review, evaluators[2])
+    gates.decide(evaluators[0], review, review.version, Outcome.GO)
+    assert project.phase is Phase.CONTRACT_RESEARCH
+
+
+def test_scores_are_hidden_until_one_has_submitted_ones_own():
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    helpers.score(review, a, value=5)
+    assert gates.visible_scores(b, review) == []
+    assert not gates.may_see_material(b, review)  # not declared yet
+    gates.declare(b, review, conflict=False)
+    assert gates.may_see_material(b, review)
+    assert gates.visible_scores(b, review) == []
+    assert [m.user_id for m in gates.visible_scores(a, review)] == [a.id]
+    helpers_score_without_declare(review, b)
+    assert {m.user_id for m in gates.visible_scores(b, review)} == {a.id, b.id}
+    assert gates.visible_scores(project.pm, review) == []
+
+
+def helpers_score_without_declare(review, evaluator):
+    from tracker.gates.models import CriterionKind
+
+    scores = {cr.id: ({"passed": True} if cr.kind is CriterionKind.MUST else {"value": 3})
+              for cr in review.criteria}
+    gates.submit_scores(evaluator, review, scores, gates.Recommendation.GO)
+    _commit()
+
+
+def test_weighted_score_is_computed():
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    helpers.score(review, a, value=5)
+    helpers.score(review, b, value=4)
+    helpers.score(review, c, value=3)
+    assert gates.weighted_score(review) == Decimal("80.00")
+
+
+def test_a_failed_must_meet_blocks_go_unless_overridden_with_a_reason():
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    helpers.score(review, a, passed=False)
+    helpers.score(review, b)
+    helpers.score(review, c)
+    with pytest.raises(Invalid, match="Must-meet criterion failed"):
+        gates.decide(a, review, review.version, Outcome.GO)
+    decision = gates.decide(a, review, review.version, Outcome.GO,
+                            override_reason="Budget rule waived by the board on 3 Nov")
+    assert decision.override_reason.startswith("Budget rule")
+
+
+def test_only_the_chair_decides_and_only_once():
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    for e in (a, b, c):
+        helpers.score(review, e)
+    with pytest.raises(Forbidden):
+        gates.decide(b, review, review.version, Outcome.GO)
+    gates.decide(a, review, review.version, Outcome.GO)
+    with pytest.raises(Refused, match="already been decided"):
+        gates.decide(a, review, review.version, Outcome.KILL, rationale="x")
+
+
+def test_a_decision_on_a_stale_view_is_refused():
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review, size=4)[:3]
+    for e in (a, b, c):
+        helpers.score(review, e)
+    seen = review.version
+    helpers.score(review, review.panel[3].user)  # a fourth scorecard arrives meanwhile
+    with pytest.raises(Refused, match="changed after you opened it"):
+        gates.decide(a, review, seen, Outcome.GO)
+    assert review.state is ReviewState.OPEN
+
+
+def test_decisions_are_never_edited_a_correction_supersedes():
+    project = make_project()
+    review = helpers.submit(project)
+    original = helpers.go(review)
+    snapshot = dict(original.snapshot)
+    assert len(snapshot["panel"]) == 3 and snapshot["panel"][0]["declaration"] == "none"
+    chair = review.chair
+    corrected = gates.correct_decision(
+        chair, original, review.version, Outcome.CONDITIONAL_GO,
+        conditions=[{"text": "Add a co-funder", "owner": project.pm,
+                     "due_date": today() + timedelta(days=20)}])
+    _commit()
+    assert corrected.supersedes_id == original.id
+    assert review.current_decision is corrected and original.is_superseded
+    db.session.expire_all()
+    kept = db.session.get(GateDecision, original.id)
+    assert kept.outcome is Outcome.GO and kept.snapshot == snapshot
+    with pytest.raises(Refused, match="another phase"):
+        gates.correct_decision(chair, corrected, review.version, Outcome.KILL, rationale="x")
+    with pytest.raises(Refused, match="superseded"):
+        gates.correct_decision(chair, original, review.version, Outcome.GO)
+
+
+def test_conditions_are_owned_dated_and_confirmed():
+    project = make_project()
+    review = helpers.submit(project)
+    helpers.name_panel(review)
+    owner = make_user(Role.PROJECT_MANAGER)
+    with pytest.raises(Invalid, match="at least one condition"):
+        helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[])
+    decision = gates.decide(review.chair, review, review.version, Outcome.CONDITIONAL_GO,
+                            conditions=[{"text": "Letter of intent", "owner": owner,
+                                         "due_date": today() + timedelta(days=7)}])
+    condition = decision.conditions[0]
+    with pytest.raises(Forbidden):
+        gates.mark_condition_met(project.pm, condition, "done")
+    with pytest.raises(Invalid):
+        gates.mark_condition_met(owner, condition, "")
+    gates.mark_condition_met(owner, condition, "LOI signed 2026-11-30")
+    with pytest.raises(Forbidden):
+        gates.confirm_condition(owner, condition)
+    with pytest.raises(Invalid):
+        gates.confirm_condition(review.chair, condition, accept=False)
+    gates.confirm_condition(review.chair, condition, accept=False, note="Unsigned copy")
+    assert condition.state is ConditionState.OPEN
+    gates.mark_condition_met(owner, condition, "Signed copy attached")
+    gates.confirm_condition(make_user(Role.HQ_ADMIN), condition)
+    assert condition.state is ConditionState.CONFIRMED
+
+
+def test_non_members_cannot_declare_or_score():
+    project = make_project()
+    review = helpers.submit(project)
+    helpers.name_panel(review)
+    outsider = make_user(Role.EVALUATOR)
+    with pytest.raises(NotFound):
+        gates.declare(outsider, review, conflict=False)
+
+
+def test_codes_are_unique_per_hq_and_year():
+    first = make_project()
+    second = make_project()
+    later = make_project(start_date=__import__("datetime").date(2027, 3, 1),
+                         end_date=__import__("datetime").date(2028, 1, 1))
+    assert first.code[:-4] == second.code[:-4]
+    assert int(second.code[-4:]) == int(first.code[-4:]) + 1
+    assert "-2027-0001" in later.code
+
+
+def test_trl_below_the_gate_minimum_blocks_go():
+    project = make_project(trl_now=3, trl_target=7)
+    helpers.go(helpers.submit(project))
+    review = helpers.request(project)
+    with pytest.raises(Invalid, match="TRL 3 is below the gate's minimum of 4"):
+        helpers.go(review, target_phase=Phase.INVESTMENT_DECISION)

@@ -1,0 +1,128 @@
+"""Accepting an upload: size, type recognised by content, storage, and no orphan on failure.
+
+The type is read from the file's first bytes (the `filetype` library), never trusted from the
+name or the browser's Content-Type; the name's extension must agree with what the content is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+import uuid
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import filetype
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tracker import db
+from tracker.errors import Invalid
+from tracker.files.models import StoredFile
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+# Extension -> MIME type of what the content must be.
+ALLOWED = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "zip": "application/zip",
+}
+ALIASES = {"jpeg": "jpg"}
+HEAD_BYTES = 8192
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def _extension(filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return ALIASES.get(ext, ext)
+
+
+def clean_name(filename: str) -> str:
+    """The user's file name without any path, control characters or surrounding spaces."""
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:255] or "file"
+
+
+def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
+          project_id: int | None = None) -> StoredFile:
+    """Check and keep one uploaded file; returns its row (added to the session, flushed).
+
+    Refused with `Invalid(field, ...)` when too large, of a type not allowed, or when the
+    content does not match the name. If the transaction later rolls back, the file is removed.
+    """
+    name = clean_name(filename or "")
+    ext = _extension(name)
+    if ext not in ALLOWED:
+        raise Invalid(field, _("Files of this type are not accepted. Allowed: %(types)s.",
+                               types=", ".join(sorted(ALLOWED))))
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    head = stream.read(HEAD_BYTES)
+    kind = filetype.guess(head)
+    detected = ALIASES.get(kind.extension, kind.extension) if kind else None
+    if detected != ext:
+        raise Invalid(field, _("The content of this file is not a %(ext)s file, whatever its "
+                               "name says.", ext=ext.upper()))
+
+    storage_name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
+    target = upload_root() / storage_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    partial = target.with_suffix(".part")
+    try:
+        with partial.open("wb") as out:
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise Invalid(field, _("The file is larger than %(n)d MB.",
+                                           n=current_app.config["MAX_UPLOAD_MB"]))
+                digest.update(chunk)
+                out.write(chunk)
+                chunk = stream.read(1024 * 1024)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _remove_on_rollback(target)
+    row = StoredFile(storage_name=storage_name, original_name=name, extension=ext,
+                     content_type=ALLOWED[ext], size=size, sha256=digest.hexdigest(),
+                     project_id=project_id, uploaded_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def path_of(stored: StoredFile) -> Path:
+    return upload_root() / stored.storage_name
+
+
+# Files written during a transaction are removed if it rolls back: nothing half-stored.
+
+def _remove_on_rollback(path: Path) -> None:
+    db.session().info.setdefault("written_files", []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_written(session: Session) -> None:
+    session.info.pop("written_files", None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _delete_written(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the whole unit of work, not a savepoint
+        for path in session.info.pop("written_files", []):
+            Path(path).unlink(missing_ok=True)

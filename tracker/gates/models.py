@@ -1,0 +1,320 @@
+"""Stage gates: templates HQ configures, reviews by a panel, scores, decisions, conditions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.projects.lifecycle import Phase
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.files.models import StoredFile
+    from tracker.projects.models import Project
+
+
+class CriterionKind(enum.StrEnum):
+    MUST = "must"  # pass/fail, a knock-out
+    SHOULD = "should"  # scored on a scale, weighted
+
+
+class GateTemplate(Base):
+    """How HQ runs one gate. Reviews copy its criteria when they open, so later edits never
+    change what an earlier panel scored."""
+
+    __tablename__ = "gate_templates"
+    __table_args__ = (
+        CheckConstraint("gate BETWEEN 1 AND 4", name="gate_range"),
+        CheckConstraint("min_trl IS NULL OR min_trl BETWEEN 1 AND 9", name="min_trl_range"),
+        CheckConstraint("quorum >= 1", name="quorum_positive"),
+        CheckConstraint("review_days >= 1", name="review_days_positive"),
+        CheckConstraint("pass_threshold BETWEEN 0 AND 100", name="threshold_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gate: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Weighted score, in per cent of the maximum, that GO needs.
+    pass_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("60"))
+    min_trl: Mapped[int | None] = mapped_column(Integer)
+    quorum: Mapped[int] = mapped_column(Integer, default=3)
+    review_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Names of the documents the PM must upload before the gate opens.
+    required_deliverables: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    criteria: Mapped[list[GateCriterion]] = relationship(
+        back_populates="template", cascade="all, delete-orphan", order_by="GateCriterion.position"
+    )
+
+    @property
+    def phase(self) -> Phase:
+        from tracker.projects.lifecycle import GATE_PHASE
+
+        return GATE_PHASE[self.gate]
+
+
+class GateCriterion(Base):
+    __tablename__ = "gate_criteria"
+    __table_args__ = (
+        CheckConstraint("weight >= 0", name="weight_not_negative"),
+        CheckConstraint("scale_max >= 1", name="scale_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("gate_templates.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[CriterionKind] = mapped_column(str_enum(CriterionKind, "criterion_kind"))
+    text: Mapped[str] = mapped_column(String(300))
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
+    scale_max: Mapped[int] = mapped_column(Integer, default=5)
+
+    template: Mapped[GateTemplate] = relationship(back_populates="criteria")
+
+
+class ReviewState(enum.StrEnum):
+    REQUESTED = "requested"  # the PM asked; HQ has not named a panel yet
+    OPEN = "open"  # a panel reviews
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+class GateReview(Base):
+    __tablename__ = "gate_reviews"
+    __table_args__ = (
+        Index("ix_gate_reviews_state_due", "state", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    gate: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[Phase] = mapped_column(str_enum(Phase, "review_phase"))
+    state: Mapped[ReviewState] = mapped_column(
+        str_enum(ReviewState, "review_state"), default=ReviewState.REQUESTED
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[date | None]
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Copied from the template when the review is requested.
+    name: Mapped[str] = mapped_column(String(200))
+    pass_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    min_trl: Mapped[int | None] = mapped_column(Integer)
+    quorum: Mapped[int] = mapped_column(Integer)
+    # Bumped on every change: a decision taken on what someone saw earlier is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    project: Mapped[Project] = relationship(back_populates="gate_reviews")
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
+    criteria: Mapped[list[ReviewCriterion]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewCriterion.position"
+    )
+    panel: Mapped[list[PanelMember]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="PanelMember.id"
+    )
+    decisions: Mapped[list[GateDecision]] = relationship(
+        back_populates="review", order_by="GateDecision.id"
+    )
+    deliverables: Mapped[list[Deliverable]] = relationship(
+        back_populates="review", order_by="Deliverable.id"
+    )
+
+    def member(self, user: User) -> PanelMember | None:
+        return next((m for m in self.panel if m.user_id == user.id), None)
+
+    @property
+    def scoring_members(self) -> list[PanelMember]:
+        return [m for m in self.panel if m.declaration is Declaration.NONE]
+
+    @property
+    def submitted_members(self) -> list[PanelMember]:
+        return [m for m in self.scoring_members if m.submitted_at is not None]
+
+    @property
+    def quorum_reached(self) -> bool:
+        return len(self.submitted_members) >= self.quorum
+
+    @property
+    def current_decision(self) -> GateDecision | None:
+        """The decision in force: the last one recorded (each correction supersedes)."""
+        return self.decisions[-1] if self.decisions else None
+
+
+class ReviewCriterion(Base):
+    """A criterion as it stood when the review opened."""
+
+    __tablename__ = "review_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("gate_reviews.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[CriterionKind] = mapped_column(str_enum(CriterionKind, "review_criterion_kind"))
+    text: Mapped[str] = mapped_column(String(300))
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    scale_max: Mapped[int] = mapped_column(Integer)
+
+    review: Mapped[GateReview] = relationship(back_populates="criteria")
+
+
+class Declaration(enum.StrEnum):
+    NONE = "none"  # declares no conflict of interest: may see the material and score
+    CONFLICT = "conflict"  # recused
+
+
+class Recommendation(enum.StrEnum):
+    GO = "go"
+    CONDITIONAL_GO = "conditional_go"
+    HOLD = "hold"
+    RECYCLE = "recycle"
+    KILL = "kill"
+
+
+class PanelMember(Base):
+    __tablename__ = "panel_members"
+    __table_args__ = (UniqueConstraint("review_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("gate_reviews.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    declaration: Mapped[Declaration | None] = mapped_column(str_enum(Declaration, "declaration"))
+    conflict_note: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recommendation: Mapped[Recommendation | None] = mapped_column(
+        str_enum(Recommendation, "recommendation")
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    review: Mapped[GateReview] = relationship(back_populates="panel")
+    user: Mapped[User] = relationship()
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="Score.criterion_id"
+    )
+
+
+class Score(Base):
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("member_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("review_criteria.id"))
+    # Must-meet criteria: passed; should-meet: value on 0..scale_max.
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    value: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    member: Mapped[PanelMember] = relationship(back_populates="scores")
+    criterion: Mapped[ReviewCriterion] = relationship()
+
+
+class Outcome(enum.StrEnum):
+    GO = "go"
+    CONDITIONAL_GO = "conditional_go"
+    HOLD = "hold"
+    RECYCLE = "recycle"
+    KILL = "kill"
+
+
+class GateDecision(Base):
+    """A decision of the panel. Never edited: a correction is a new row that supersedes it."""
+
+    __tablename__ = "gate_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("gate_reviews.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome"))
+    # Where GO led (gate 2 and 3 may complete the project instead of moving on).
+    target_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "target_phase"))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    revisit_date: Mapped[date | None]  # HOLD
+    rework_due: Mapped[date | None]  # RECYCLE
+    weighted_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # The scores and declarations the decision was taken on, as they were.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gate_decisions.id"), unique=True
+    )
+
+    review: Mapped[GateReview] = relationship(back_populates="decisions")
+    decided_by: Mapped[User] = relationship()
+    supersedes: Mapped[GateDecision | None] = relationship(remote_side=[id])
+    conditions: Mapped[list[Condition]] = relationship(
+        back_populates="decision", order_by="Condition.id"
+    )
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.review.current_decision is not self
+
+
+class ConditionState(enum.StrEnum):
+    OPEN = "open"
+    MET = "met"  # the owner says it is met, with evidence
+    CONFIRMED = "confirmed"  # the chair or an HQ admin agrees: cleared
+
+
+class Condition(Base):
+    __tablename__ = "conditions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("gate_decisions.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[date]
+    state: Mapped[ConditionState] = mapped_column(
+        str_enum(ConditionState, "condition_state"), default=ConditionState.OPEN
+    )
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    decision: Mapped[GateDecision] = relationship(back_populates="conditions")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.state is ConditionState.CONFIRMED
+
+
+class Deliverable(Base):
+    """A document the PM uploaded for a gate's required deliverable."""
+
+    __tablename__ = "deliverables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    gate: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))  # which required deliverable
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("gate_reviews.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    file: Mapped[StoredFile] = relationship()
+    review: Mapped[GateReview | None] = relationship(back_populates="deliverables")

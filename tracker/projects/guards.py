@@ -1,0 +1,31 @@
+"""What must exist before a project may move on: every guard, listed in one place.
+
+Each guard returns a sentence saying what is missing (in the user's language), or None.
+The domain that owns the fact computes it; this module only says which guard applies where.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.projects.lifecycle import Phase
+
+if TYPE_CHECKING:
+    from tracker.projects.models import Project
+
+
+def gate_request_refusals(project: Project, gate: int) -> list[str]:
+    """Why the PM may not open gate `gate` now (empty: they may)."""
+    from tracker.gates import services as gates
+
+    checks = [
+        gates.missing_deliverables(project, gate),
+        gates.open_conditions(project),
+        gates.open_review(project),
+    ]
+    return [c for c in checks if c]
+
+
+def phase_entry_refusals(project: Project, target: Phase) -> list[str]:
+    """Why a GO may not move `project` into `target` now (empty: it may)."""
+    return []

@@ -1,0 +1,224 @@
+"""Projects: the proposal, its team and budget, and the history of its phases."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import Role
+from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.gates.models import GateReview
+    from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
+
+
+class ProjectType(enum.StrEnum):
+    CONTRACT_RESEARCH = "contract_research"
+    PM_MAJOR = "pm_major"  # 项目经理制重大项目
+    ALLOCATION_INVESTMENT = "allocation_investment"  # 拨投结合
+    INTERNAL = "internal"
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        UniqueConstraint("hq_id", "year", "seq"),
+        CheckConstraint("trl_now BETWEEN 1 AND 9", name="trl_now_range"),
+        CheckConstraint("trl_target BETWEEN 1 AND 9", name="trl_target_range"),
+        CheckConstraint("budget_total >= 0", name="budget_not_negative"),
+        CheckConstraint("end_date >= start_date", name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hq_id: Mapped[int] = mapped_column(ForeignKey("headquarters.id"))
+    year: Mapped[int]
+    seq: Mapped[int]
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[str] = mapped_column(String(100))
+    type: Mapped[ProjectType] = mapped_column(str_enum(ProjectType, "project_type"))
+    institute_id: Mapped[int] = mapped_column(ForeignKey("institutes.id"))
+    pm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    partner_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("technology_needs.id"))
+    trl_now: Mapped[int] = mapped_column(Integer)
+    trl_target: Mapped[int] = mapped_column(Integer)
+    budget_total: Mapped[Decimal] = mapped_column(Money)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.DRAFT)
+    # The phase a held project returns to when HQ resumes it.
+    held_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "held_phase"))
+    revisit_date: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped on every change, so a decision taken on a stale page is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    hq: Mapped[Headquarters] = relationship()
+    institute: Mapped[Institute] = relationship()
+    pm: Mapped[User] = relationship(foreign_keys=[pm_id])
+    partner_enterprise: Mapped[Enterprise | None] = relationship()
+    need: Mapped[TechnologyNeed | None] = relationship()
+    members: Mapped[list[ProjectMember]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.id"
+    )
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="BudgetLine.id"
+    )
+    phase_changes: Mapped[list[PhaseChange]] = relationship(
+        back_populates="project", order_by="PhaseChange.id"
+    )
+    gate_reviews: Mapped[list[GateReview]] = relationship(
+        back_populates="project", order_by="GateReview.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Project {self.code} {self.phase}>"
+
+    @property
+    def name(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.phase in FINAL
+
+    @property
+    def is_active(self) -> bool:
+        return self.phase in ACTIVE
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {m.user_id for m in self.members}
+
+    @property
+    def budget_allocated(self) -> Decimal:
+        return sum((line.amount for line in self.budget_lines), Decimal("0"))
+
+    # Stakes and permissions --------------------------------------------------------------------
+
+    def stake_of(self, user: User) -> str | None:
+        """Why `user` has a stake in this project (and so may never review it), or None."""
+        if user.id == self.pm_id:
+            return "pm"
+        if user.id in self.member_ids:
+            return "team"
+        partner = self.partner_enterprise_id
+        if partner is not None and user.enterprise_id == partner:
+            return "partner"
+        return None
+
+    def can_view(self, user: User) -> bool:
+        if user.sees_whole_portfolio:
+            return True
+        if self.institute_id in user.directed_institute_ids:
+            return True
+        if user.id == self.pm_id or user.id in self.member_ids:
+            return True
+        return user.has_role(Role.EVALUATOR) and any(
+            m.user_id == user.id for review in self.gate_reviews for m in review.panel
+        )
+
+    @classmethod
+    def visible_to(cls, user: User) -> ColumnElement[bool]:
+        """The SQL form of `can_view`, for lists; a test checks the two agree."""
+        from tracker.gates.models import GateReview, PanelMember
+
+        if user.sees_whole_portfolio:
+            return true()
+        clauses = [cls.pm_id == user.id,
+                   cls.id.in_(select(ProjectMember.project_id).where(
+                       ProjectMember.user_id == user.id))]
+        if user.directed_institute_ids:
+            clauses.append(cls.institute_id.in_(user.directed_institute_ids))
+        if user.has_role(Role.EVALUATOR):
+            clauses.append(cls.id.in_(
+                select(GateReview.project_id).join(PanelMember).where(
+                    PanelMember.user_id == user.id)))
+        return or_(*clauses) if clauses else false()
+
+    def can_edit_proposal(self, user: User) -> bool:
+        return self.phase is Phase.DRAFT and user.id == self.pm_id
+
+    def can_request_gate(self, user: User) -> bool:
+        return self.is_active and user.id == self.pm_id
+
+    @staticmethod
+    def can_create(user: User) -> bool:
+        return user.has_role(Role.PROJECT_MANAGER)
+
+
+class ProjectMember(Base):
+    __tablename__ = "project_members"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(100), default="")
+
+    project: Mapped[Project] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class BudgetLine(Base):
+    __tablename__ = "budget_lines"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    project: Mapped[Project] = relationship(back_populates="budget_lines")
+
+
+class PhaseChange(Base):
+    """One row per change of phase: the project's timeline."""
+
+    __tablename__ = "phase_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    from_phase: Mapped[Phase] = mapped_column(str_enum(Phase, "from_phase"))
+    to_phase: Mapped[Phase] = mapped_column(str_enum(Phase, "to_phase"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("gate_decisions.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship(back_populates="phase_changes")
+    actor: Mapped[User | None] = relationship()
+
+
+class ProjectCodeCounter(Base):
+    """The last sequence number used for project codes of one HQ and year."""
+
+    __tablename__ = "project_code_counters"
+
+    hq_id: Mapped[int] = mapped_column(ForeignKey("headquarters.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,234 @@
+"""What can be done to a project: write and submit a proposal, and change its phase.
+
+`change_phase` is the one function that moves a project between phases; gate decisions,
+resume and termination all call it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from tracker import db
+from tracker.accounts.models import Role, User
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
+from tracker.projects import guards, lifecycle
+from tracker.projects.lifecycle import Phase, Step
+from tracker.projects.models import (
+    BudgetLine,
+    PhaseChange,
+    Project,
+    ProjectCodeCounter,
+    ProjectMember,
+)
+
+if TYPE_CHECKING:
+    from tracker.gates.models import GateDecision
+
+REFUSAL_MESSAGES = {
+    "final": _l("The project is %(source)s: nothing can change it any more."),
+    "same_phase": _l("The project is already %(source)s."),
+    "not_in_table": _l("A project cannot go from %(source)s to %(target)s."),
+    "wrong_step": _l("A project goes from %(source)s to %(target)s only by another kind of "
+                     "decision."),
+    "resume_elsewhere": _l("A held project resumes only in the phase it was held in."),
+}
+
+
+def refusal_message(error: lifecycle.TransitionRefused) -> str:
+    from tracker.web.labels import label
+
+    return str(REFUSAL_MESSAGES[error.code]) % {"source": label(error.source),
+                                                "target": label(error.target)}
+
+
+# --- codes -----------------------------------------------------------------------------------
+
+
+def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
+    """The next sequence number and code for `hq` in `year`, e.g. JITRI-2026-0042.
+
+    The counter row is incremented with one UPDATE, which PostgreSQL serialises between
+    concurrent creators; its first use inserts it.
+    """
+    bump = (update(ProjectCodeCounter)
+            .where(ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year)
+            .values(last=ProjectCodeCounter.last + 1))
+    if db.session.execute(bump).rowcount == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(ProjectCodeCounter).values(
+                    hq_id=hq.id, year=year, last=1))
+        except IntegrityError:  # another request inserted it first
+            db.session.execute(bump)
+    seq = db.session.scalar(select(ProjectCodeCounter.last).where(
+        ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year))
+    return seq, f"{hq.code}-{year}-{seq:04d}"
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+
+def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids: list[int],
+              pm: User) -> None:
+    if values["end_date"] < values["start_date"]:
+        raise Invalid("end_date", _("The end date is before the start date."))
+    if values["trl_target"] < values["trl_now"]:
+        raise Invalid("trl_target", _("The targeted TRL is below the current one."))
+    if values["budget_total"] < 0:
+        raise Invalid("budget_total", _("The amount cannot be negative."))
+    if any(amount < 0 for _, amount in budget_lines):
+        raise Invalid("budget_lines", _("A budget line cannot be negative."))
+    allocated = sum((amount for _, amount in budget_lines), Decimal("0"))
+    if allocated > values["budget_total"]:
+        raise Invalid("budget_lines", _(
+            "The budget lines add up to %(lines)s, more than the total of %(total)s.",
+            lines=f"{allocated:,.2f}", total=f"{values['budget_total']:,.2f}"))
+    if db.session.get(Institute, values["institute_id"]) is None:
+        raise Invalid("institute_id", _("Choose an institute."))
+    enterprise_id = values.get("partner_enterprise_id")
+    if enterprise_id and db.session.get(Enterprise, enterprise_id) is None:
+        raise Invalid("partner_enterprise_id", _("Choose an enterprise."))
+    need_id = values.get("need_id")
+    if need_id:
+        need = db.session.get(TechnologyNeed, need_id)
+        if need is None or not need.can_view(pm):
+            raise Invalid("need_id", _("Choose a technology need you can see."))
+        if enterprise_id and need.enterprise_id != enterprise_id:
+            raise Invalid("need_id", _("This need was stated by another enterprise than the "
+                                       "partner."))
+    if pm.id in member_ids:
+        raise Invalid("member_ids", _("The project manager leads the team; list the others."))
+    found = set(db.session.scalars(select(User.id).where(User.id.in_(member_ids))))
+    if found != set(member_ids):
+        raise Invalid("member_ids", _("Choose team members among the users."))
+
+
+def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
+    before = {"members": sorted(project.member_ids),
+              "budget_lines": [[b.category, str(b.amount)] for b in project.budget_lines]}
+    project.members = [m for m in project.members if m.user_id in member_ids]
+    have = project.member_ids
+    project.members.extend(ProjectMember(user_id=uid) for uid in member_ids if uid not in have)
+    project.budget_lines = [BudgetLine(category=c.strip(), amount=a) for c, a in budget_lines]
+    after = {"members": sorted(member_ids),
+             "budget_lines": [[c.strip(), str(a)] for c, a in budget_lines]}
+    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+
+
+def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
+                    member_ids: list[int], **values) -> Project:
+    """A new project in draft, led by `actor`, with a code unique per HQ and year."""
+    if not Project.can_create(actor):
+        raise Forbidden(_("Only project managers write proposals."))
+    _validate(values, budget_lines, member_ids, actor)
+    institute = db.session.get(Institute, values["institute_id"])
+    year = values["start_date"].year
+    seq, code = next_code(institute.hq, year)
+    project = Project(hq_id=institute.hq_id, year=year, seq=seq, code=code, pm_id=actor.id,
+                      phase=Phase.DRAFT, **values)
+    changes = audit.pending_changes(project)
+    db.session.add(project)
+    changes.update(_set_team_and_budget(project, budget_lines, member_ids))
+    audit.record(actor, "project.create", project, changes)
+    db.session.flush()
+    return project
+
+
+def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[str, Decimal]],
+                    member_ids: list[int], **values) -> None:
+    if not project.can_edit_proposal(actor):
+        if project.phase is not Phase.DRAFT:
+            raise Refused(_("The proposal was submitted: it can no longer be edited."))
+        raise Forbidden()
+    _validate(values, budget_lines, member_ids, actor)
+    for key, value in values.items():
+        setattr(project, key, value)
+    changes = audit.pending_changes(project)
+    changes.update(_set_team_and_budget(project, budget_lines, member_ids))
+    if changes:
+        audit.record(actor, "project.update", project, changes)
+    db.session.flush()
+
+
+def submit_proposal(actor: User, project: Project) -> None:
+    """The PM submits: the project enters proposal review and gate 1 is requested."""
+    from tracker.gates import services as gates
+
+    if actor.id != project.pm_id:
+        raise Forbidden()
+    if not project.budget_lines:
+        raise Refused(_("Add at least one budget line before submitting."))
+    refusals = guards.gate_request_refusals(project, 1)
+    if refusals:
+        raise Refused(" ".join(refusals))
+    change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT,
+                 reason=_("Proposal submitted"))
+    gates.open_request(actor, project, 1)
+
+
+# --- the one place a phase changes -------------------------------------------------------------
+
+
+def _may_take(actor: User, project: Project, step: Step,
+              decision: GateDecision | None) -> bool:
+    if step is Step.SUBMIT:
+        return actor.id == project.pm_id
+    if step in (Step.GO, Step.HOLD) or (step is Step.KILL and project.phase is not Phase.ON_HOLD):
+        # Gate decisions: recorded by the chair of that review.
+        return decision is not None and decision.decided_by_id == actor.id and (
+            decision.review.chair_id == actor.id)
+    # Resuming or ending a held project is an HQ decision.
+    return actor.has_role(Role.HQ_ADMIN)
+
+
+def change_phase(actor: User, project: Project, target: Phase, step: Step, *,
+                 decision: GateDecision | None = None, reason: str = "") -> PhaseChange:
+    """Move `project` to `target`: table, permission and guards checked, history and audit
+    written in the same transaction. Refusals are `Refused` (409) with the reason."""
+    source = project.phase
+    try:
+        lifecycle.check(source, target, step, held_phase=project.held_phase)
+    except lifecycle.TransitionRefused as error:
+        raise Refused(refusal_message(error)) from None
+    if not _may_take(actor, project, step, decision):
+        raise Forbidden(_("You may not take this step on this project."))
+    if step is Step.GO:
+        refusals = guards.phase_entry_refusals(project, target)
+        if refusals:
+            raise Refused(" ".join(refusals))
+
+    if step is Step.HOLD:
+        project.held_phase = source
+    elif step is Step.RESUME:
+        project.held_phase = None
+        project.revisit_date = None
+    project.phase = target
+    changes = audit.pending_changes(project)
+    change = PhaseChange(from_phase=source, to_phase=target, actor_id=actor.id,
+                         decision_id=decision.id if decision else None, reason=reason)
+    project.phase_changes.append(change)
+    audit.record(actor, "project.phase", project, changes)
+    db.session.flush()
+    return change
+
+
+def resume(actor: User, project: Project, reason: str) -> None:
+    if not reason.strip():
+        raise Invalid("reason", _("Say why the project resumes."))
+    if project.phase is not Phase.ON_HOLD:
+        raise Refused(_("Only a project on hold can resume."))
+    change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip())
+
+
+def terminate_held(actor: User, project: Project, rationale: str) -> None:
+    if not rationale.strip():
+        raise Invalid("reason", _("Give the rationale for ending the project."))
+    change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip())
