@@ -57,7 +57,9 @@ class EnglishClient(FlaskClient):
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = database_url(tmp_path_factory.getbasetemp())
     upload_dir = tmp_path_factory.mktemp("uploads")
-    application = create_app("test", DATABASE_URL=url, UPLOAD_DIR=str(upload_dir))
+    # English outside requests too, so service-level tests read the messages as written.
+    application = create_app("test", DATABASE_URL=url, UPLOAD_DIR=str(upload_dir),
+                             DEFAULT_LOCALE="en")
 
     application.test_client_class = EnglishClient
 

@@ -147,6 +147,64 @@ def seed() -> dict[str, int]:
         ))
         created["needs"] += 1
     db.session.flush()
+    created["projects"] = _seed_projects(users, institutes, enterprises)
+    return created
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
+                   enterprises: list[Enterprise]) -> int:
+    """Three projects by the demo PM: a draft, one at gate 1 with a panel, one in research."""
+    import io
+    from datetime import timedelta
+
+    from tracker.dates import today
+    from tracker.gates import services as gates
+    from tracker.gates.models import CriterionKind, Recommendation
+    from tracker.projects import services as projects
+    from tracker.projects.models import Project, ProjectType
+
+    pm = users["pm@demo.jitri.cn"]
+    admin = users["admin@demo.jitri.cn"]
+    panel = [users[e] for e in ("evaluator@demo.jitri.cn", "evaluator2@demo.jitri.cn",
+                                "evaluator3@demo.jitri.cn")]
+    start = today().replace(month=1, day=1)
+    specs = [
+        ("智能挖掘机液压节能控制系统", "Robotics", ProjectType.CONTRACT_RESEARCH, 0, "research"),
+        ("协作机器人力控关节模组", "Robotics", ProjectType.PM_MAJOR, None, "gate1"),
+        ("工业视觉缺陷检测平台", "Robotics", ProjectType.ALLOCATION_INVESTMENT, None, "draft"),
+    ]
+    created = 0
+    for title, field, kind, partner, stage in specs:
+        if db.session.scalar(select(Project).where(Project.title == title)):
+            continue
+        project = projects.create_proposal(
+            pm, budget_lines=[("设备费 Equipment", Decimal("1200000")),
+                              ("劳务费 Staff", Decimal("900000"))], member_ids=[],
+            title=title, summary="", field=field, type=kind,
+            institute_id=institutes["JITRI-RB"].id,
+            partner_enterprise_id=enterprises[partner].id if partner is not None else None,
+            need_id=None, trl_now=5, trl_target=7, budget_total=Decimal("3000000"),
+            start_date=start, end_date=start.replace(year=start.year + 2))
+        created += 1
+        if stage == "draft":
+            continue
+        template = gates.template_for(1)
+        for name in template.required_deliverables:
+            gates.upload_deliverable(pm, project, 1, name, io.BytesIO(PDF), f"{name}.pdf")
+        projects.submit_proposal(pm, project)
+        review = project.gate_reviews[-1]
+        gates.name_panel(admin, review, panel[0], panel, today() + timedelta(days=10))
+        if stage == "gate1":
+            continue
+        for evaluator in panel:
+            gates.declare(evaluator, review, conflict=False)
+            scores = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST else {"value": 4})
+                      for c in review.criteria}
+            gates.submit_scores(evaluator, review, scores, Recommendation.GO)
+        gates.decide(panel[0], review, review.version, gates.Outcome.GO)
     return created
 
 

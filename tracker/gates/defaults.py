@@ -65,20 +65,25 @@ DEFAULT_TEMPLATES = [
 ]
 
 
+def default_template(gate: int) -> GateTemplate:
+    """A new, unsaved template of `gate` as DEFAULT_TEMPLATES describes it."""
+    spec = next(s for s in DEFAULT_TEMPLATES if s["gate"] == gate)
+    fields = {k: v for k, v in spec.items() if k not in ("criteria", "required_deliverables")}
+    template = GateTemplate(**fields, required_deliverables=list(spec["required_deliverables"]))
+    template.criteria = [
+        GateCriterion(position=i, kind=kind, text=text, weight=Decimal(weight), scale_max=scale)
+        for i, (kind, text, weight, scale) in enumerate(spec["criteria"])
+    ]
+    return template
+
+
 def install_defaults() -> int:
     """Create the templates that do not exist yet; returns how many were created."""
     created = 0
     for spec in DEFAULT_TEMPLATES:
         if db.session.scalar(select(GateTemplate).where(GateTemplate.gate == spec["gate"])):
             continue
-        fields = {k: v for k, v in spec.items() if k != "criteria"}
-        template = GateTemplate(**fields)
-        template.criteria = [
-            GateCriterion(position=i, kind=kind, text=text, weight=Decimal(weight),
-                          scale_max=scale)
-            for i, (kind, text, weight, scale) in enumerate(spec["criteria"])
-        ]
-        db.session.add(template)
+        db.session.add(default_template(spec["gate"]))
         created += 1
     db.session.flush()
     return created

@@ -138,8 +138,11 @@ class Project(Base):
             return True
         if user.id == self.pm_id or user.id in self.member_ids:
             return True
+        # An evaluator sees the project once they have declared no conflict on one of its
+        # reviews; before that, only the review page with what they need to declare.
         return user.has_role(Role.EVALUATOR) and any(
-            m.user_id == user.id for review in self.gate_reviews for m in review.panel
+            m.user_id == user.id and m.declaration == "none"
+            for review in self.gate_reviews for m in review.panel
         )
 
     @classmethod
@@ -157,7 +160,7 @@ class Project(Base):
         if user.has_role(Role.EVALUATOR):
             clauses.append(cls.id.in_(
                 select(GateReview.project_id).join(PanelMember).where(
-                    PanelMember.user_id == user.id)))
+                    PanelMember.user_id == user.id, PanelMember.declaration == "none")))
         return or_(*clauses) if clauses else false()
 
     def can_edit_proposal(self, user: User) -> bool:

@@ -32,3 +32,29 @@ class MoneyField(DecimalField):
             self.data = None
             raise ValueError(_l("At most two decimal places (fen)."))
         self.data = value
+
+
+class NumberField(DecimalField):
+    """A plain number such as 3 or 62.5, with at most `places` decimals (default two): what a
+    Numeric column of that scale stores without rounding. NaN and Infinity, which Decimal
+    parses, are refused here rather than failing a comparison later."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("places", 2)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            value = Decimal(valuelist[0].strip())
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            self.data = None
+            raise ValueError(_l("Enter a number such as 3 or 62.5."))
+        if value.as_tuple().exponent < -self.places:
+            self.data = None
+            raise ValueError(_l("At most %(n)d decimal places.", n=self.places))
+        self.data = value

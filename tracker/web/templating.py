@@ -36,6 +36,13 @@ _HQ = frozenset({Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE})
 
 # The menu, in order; each item names the roles that see it.
 MENU = [
+    MenuItem("projects.list_projects", _l("Projects"),
+             _l("Proposals and projects through their gates, with their timelines."),
+             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER, Role.EVALUATOR}),
+    MenuItem("gates.my_reviews", _l("My reviews"),
+             _l("Gate reviews you sit on, soonest due first."), frozenset({Role.EVALUATOR})),
+    MenuItem("gates.awaiting", _l("Gates awaiting decision"),
+             _l("Reviews that need a panel or a decision."), _HQ),
     MenuItem("organisations.needs", _l("Technology needs"),
              _l("Enterprise needs collected through joint innovation centres."),
              _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),

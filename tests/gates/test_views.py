@@ -1,0 +1,209 @@
+"""Gate review pages by role: panel, declaration, scorecard, decision, work lists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import install_gates, make_enterprise, make_project, make_user
+from tests.gates import helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.gates.models import GateDecision, Outcome, ReviewState
+from tracker.projects.lifecycle import Phase
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def _scorecard(review, value="4", passed="1"):
+    data = {"recommendation": "go", "comment": "Solid"}
+    for c in review.criteria:
+        data[f"c{c.id}"] = passed if c.kind.value == "must" else value
+    return data
+
+
+def test_admin_names_a_panel_and_a_stakeholder_is_refused(client):
+    partner = make_enterprise()
+    project = make_project(partner_enterprise_id=partner.id)
+    review = helpers.submit(project)
+    evaluators = [make_user(Role.EVALUATOR) for _ in range(3)]
+    insider = make_user(Role.EVALUATOR, enterprise_id=partner.id, name="Insider")
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/reviews/{review.id}/panel").get_data(as_text=True)
+    assert "Insider is affiliated with the partner enterprise." in page
+    refused = post(client, f"/reviews/{review.id}/panel", {
+        "evaluator_ids": [str(e.id) for e in [*evaluators, insider]],
+        "chair_id": str(evaluators[0].id), "due_date": ""})
+    assert refused.status_code == 400
+    assert "never reviews it" in refused.get_data(as_text=True)
+    ok = post(client, f"/reviews/{review.id}/panel", {
+        "evaluator_ids": [str(e.id) for e in evaluators], "chair_id": str(evaluators[0].id),
+        "due_date": (today() + timedelta(days=7)).isoformat()})
+    assert ok.status_code == 302
+    db.session.refresh(review)
+    assert review.state is ReviewState.OPEN and review.chair_id == evaluators[0].id
+
+
+def test_non_admins_cannot_name_panels(client):
+    review = helpers.submit(make_project())
+    login(client, make_user(Role.OBSERVER))
+    assert client.get(f"/reviews/{review.id}/panel").status_code == 403
+
+
+def test_evaluators_score_blind_then_see_each_other(client, app):
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    helpers.score(review, a, value=5)
+    login(client, b)
+    post(client, f"/reviews/{review.id}/declare", {"conflict": "no"})
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "Your scorecard" in page and "5 / 5" not in page
+    bad = post(client, f"/reviews/{review.id}/scores", _scorecard(review, value="9"))
+    assert bad.status_code == 400
+    response = post(client, f"/reviews/{review.id}/scores", _scorecard(review, value="3"))
+    assert response.status_code == 302
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "5 / 5" in page and "3 / 5" in page
+
+
+def test_a_conflict_declared_in_the_ui_recuses(client):
+    review = helpers.submit(make_project())
+    a, b, c = helpers.name_panel(review)
+    login(client, c)
+    missing = post(client, f"/reviews/{review.id}/declare", {"conflict": "yes", "note": ""})
+    assert missing.status_code == 400 and "what the conflict is" in missing.get_data(as_text=True)
+    post(client, f"/reviews/{review.id}/declare", {"conflict": "yes", "note": "My former PhD student"})
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "take no part" in page
+    assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 409
+
+
+def test_the_chair_decides_once_the_quorum_has_scored(client):
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    helpers.score(review, a)
+    helpers.score(review, b)
+    login(client, a)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "once 3 evaluators have submitted" in page
+    early = post(client, f"/reviews/{review.id}/decide",
+                 {"outcome": "go", "version": str(review.version), "target_phase":
+                  "contract_research"})
+    assert early.status_code == 409 and "quorum" in early.get_data(as_text=True)
+    helpers.score(review, c)
+    db.session.refresh(review)
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": "conditional_go", "version": str(review.version),
+        "target_phase": "contract_research", "conditions-0-text": "Sign the NDA",
+        "conditions-0-owner_id": str(project.pm_id),
+        "conditions-0-due_date": (today() + timedelta(days=14)).isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    db.session.refresh(project)
+    assert project.phase is Phase.CONTRACT_RESEARCH
+    decision = db.session.scalar(select(GateDecision).where(GateDecision.review_id == review.id))
+    assert decision.outcome is Outcome.CONDITIONAL_GO and decision.conditions[0].text == "Sign the NDA"
+    project_page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Sign the NDA" in project_page
+
+
+def test_a_stale_decision_page_gets_409_and_nothing_is_recorded(client):
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review, size=4)
+    for e in evaluators[:3]:
+        helpers.score(review, e)
+    seen = review.version
+    helpers.score(review, evaluators[3])
+    login(client, evaluators[0])
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": "go", "version": str(seen), "target_phase": "contract_research"})
+    assert response.status_code == 409
+    assert "changed after you opened it" in response.get_data(as_text=True)
+    assert db.session.scalar(select(GateDecision).where(GateDecision.review_id == review.id)) is None
+
+
+def test_a_second_decision_on_a_decided_review_is_409(client):
+    project = make_project()
+    review = helpers.submit(project)
+    helpers.go(review)
+    login(client, review.chair)
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": "kill", "version": str(review.version), "rationale": "x",
+        "target_phase": "contract_research"})
+    assert response.status_code == 409
+
+
+def test_a_correction_from_the_page_keeps_both_decisions_visible(client):
+    project = make_project()
+    review = helpers.submit(project)
+    first = helpers.go(review)
+    login(client, review.chair)
+    response = post(client, f"/decisions/{first.id}/correct", {
+        "outcome": "go", "version": str(review.version), "target_phase": "contract_research",
+        "rationale": "Corrected: the rationale was missing"})
+    assert response.status_code == 302
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "Superseded" in page and "Correction" in page
+    assert "Corrected: the rationale was missing" in page
+
+
+def test_my_reviews_soonest_due_first_and_awaiting_for_hq(client):
+    evaluator = make_user(Role.EVALUATOR)
+    admin = make_user(Role.HQ_ADMIN)
+    from tracker.gates import services as gates
+
+    later, sooner = make_project(title="Later one"), make_project(title="Sooner one")
+    for project, days in ((later, 20), (sooner, 3)):
+        review = helpers.submit(project)
+        others = [make_user(Role.EVALUATOR) for _ in range(2)]
+        gates.name_panel(admin, review, evaluator, [evaluator, *others],
+                         today() + timedelta(days=days))
+    waiting = make_project(title="Waiting one")
+    helpers.submit(waiting)
+    db.session.commit()
+    login(client, evaluator)
+    page = client.get("/my/reviews").get_data(as_text=True)
+    assert page.index("Sooner one") < page.index("Later one")
+    assert "Waiting one" not in page
+    hq = client.application.test_client()
+    login(hq, admin)
+    awaiting = hq.get("/gates/awaiting").get_data(as_text=True)
+    assert "Waiting one" in awaiting and "Sooner one" in awaiting
+    assert client.get("/gates/awaiting").status_code == 403
+    pm = client.application.test_client()
+    login(pm, make_user(Role.PROJECT_MANAGER))
+    assert pm.get("/my/reviews").status_code == 403
+
+
+def test_outsiders_get_404_on_reviews(client):
+    review = helpers.submit(make_project())
+    login(client, make_user(Role.EVALUATOR))
+    assert client.get(f"/reviews/{review.id}").status_code == 404
+    assert post(client, f"/reviews/{review.id}/declare", {"conflict": "no"}).status_code == 404
+
+
+def test_condition_owner_marks_met_and_chair_confirms_from_the_project_page(client):
+    project = make_project()
+    review = helpers.submit(project)
+    decision = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
+        {"text": "Hire a test engineer", "owner": project.pm,
+         "due_date": today() + timedelta(days=10)}])
+    condition = decision.conditions[0]
+    login(client, project.pm)
+    post(client, f"/conditions/{condition.id}/met", {"evidence": "Contract signed 1 Dec"})
+    db.session.refresh(condition)
+    assert condition.state.value == "met"
+    chair = client.application.test_client()
+    login(chair, review.chair)
+    post(chair, f"/conditions/{condition.id}/confirm", {"accept": "1"})
+    db.session.refresh(condition)
+    assert condition.state.value == "confirmed"

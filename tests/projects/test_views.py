@@ -1,0 +1,254 @@
+"""Project pages by role: who sees, writes, submits and acts on what."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import (
+    install_gates,
+    make_enterprise,
+    make_institute,
+    make_need,
+    make_project,
+    make_user,
+)
+from tests.gates import helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def _proposal(institute, **overrides):
+    data = {"title": "高性能碳纤维复合材料", "summary": "", "field": "Materials",
+            "type": "pm_major", "institute_id": str(institute.id), "partner_enterprise_id": "0",
+            "need_id": "0", "trl_now": "3", "trl_target": "6", "budget_total": "3,000,000",
+            "start_date": "2026-03-01", "end_date": "2028-02-28",
+            "budget_lines-0-category": "Equipment", "budget_lines-0-amount": "1,200,000",
+            "budget_lines-1-category": "Staff", "budget_lines-1-amount": "800000"}
+    data.update(overrides)
+    return data
+
+
+def test_pm_writes_a_proposal_and_gets_a_code(client):
+    institute = make_institute()
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
+    teammate = make_user()
+    login(client, pm)
+    assert client.get("/projects/new").status_code == 200
+    response = post(client, "/projects/new", _proposal(institute, member_ids=[str(teammate.id)]))
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    project = db.session.scalar(select(Project).where(Project.pm_id == pm.id))
+    assert project.code.startswith("TEST-2026-")
+    assert project.phase is Phase.DRAFT
+    assert [(b.category, b.amount) for b in project.budget_lines] == [
+        ("Equipment", Decimal("1200000.00")), ("Staff", Decimal("800000.00"))]
+    assert project.member_ids == {teammate.id}
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert project.code in page and "高性能碳纤维复合材料" in page
+
+
+def test_proposal_errors_are_beside_the_fields(client):
+    institute = make_institute()
+    login(client, make_user(Role.PROJECT_MANAGER))
+    response = post(client, "/projects/new", _proposal(
+        institute, end_date="2025-01-01", title="Kept"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The end date is before the start date." in page and 'value="Kept"' in page
+    over = post(client, "/projects/new", _proposal(institute, budget_total="100"))
+    assert "more than the total" in over.get_data(as_text=True)
+    nameless = post(client, "/projects/new", _proposal(
+        institute, **{"budget_lines-0-category": ""}))
+    assert "Name this budget line." in nameless.get_data(as_text=True)
+    trl = post(client, "/projects/new", _proposal(institute, trl_now="12"))
+    assert trl.status_code == 400
+
+
+def test_need_must_be_of_the_partner_enterprise(client):
+    institute = make_institute()
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
+    need = make_need(institute=institute)
+    other = make_enterprise()
+    login(client, pm)
+    response = post(client, "/projects/new", _proposal(
+        institute, need_id=str(need.id), partner_enterprise_id=str(other.id)))
+    assert "another enterprise than the partner" in response.get_data(as_text=True)
+
+
+def test_only_pms_create_and_only_the_pm_edits_a_draft(client):
+    login(client, make_user(Role.EVALUATOR, Role.OBSERVER))
+    assert client.get("/projects/new").status_code == 403
+    project = make_project()
+    admin = make_user(Role.HQ_ADMIN)
+    client2 = client.application.test_client()
+    login(client2, admin)
+    assert client2.get(f"/projects/{project.id}/edit").status_code == 403
+
+
+def test_submitting_needs_the_deliverables_and_then_opens_gate_one(client):
+    project = make_project()
+    login(client, project.pm)
+    refused = post(client, f"/projects/{project.id}/submit")
+    assert refused.status_code == 409
+    assert "Upload the required deliverables first" in refused.get_data(as_text=True)
+    upload = post(client, f"/projects/{project.id}/deliverables", {
+        "name": "Proposal document 项目申报书",
+        "file": (io.BytesIO(helpers.PDF), "申报书 2026.pdf")}, content_type="multipart/form-data")
+    assert upload.status_code == 302
+    response = post(client, f"/projects/{project.id}/submit")
+    assert response.status_code == 302
+    db.session.refresh(project)
+    assert project.phase is Phase.PROPOSAL_REVIEW
+    assert client.get(f"/projects/{project.id}/edit").status_code == 403
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "申报书 2026.pdf" in page
+
+
+def test_a_renamed_executable_is_refused_and_nothing_is_stored(client, app):
+    from pathlib import Path
+
+    from tracker.files.models import StoredFile
+
+    project = make_project()
+    login(client, project.pm)
+    before = set(Path(app.config["UPLOAD_DIR"]).rglob("*"))
+    response = post(client, f"/projects/{project.id}/deliverables", {
+        "name": "Proposal document 项目申报书",
+        "file": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "proposal.pdf")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "is not a PDF file" in response.get_data(as_text=True)
+    assert db.session.scalar(select(StoredFile).where(StoredFile.project_id == project.id)) is None
+    assert set(Path(app.config["UPLOAD_DIR"]).rglob("*")) == before
+
+
+def test_downloads_keep_the_chinese_name_and_are_404_to_outsiders(client, app):
+    project = make_project()
+    helpers.upload_deliverables(project, 1)
+    from tracker.gates.models import Deliverable
+
+    deliverable = db.session.scalar(select(Deliverable).where(
+        Deliverable.project_id == project.id))
+    login(client, project.pm)
+    response = client.get(f"/files/{deliverable.file_id}")
+    assert response.status_code == 200
+    assert response.data == helpers.PDF
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''Proposal%20document%20%E9%A1%B9%E7%9B%AE" in disposition
+    outsider = app.test_client()
+    login(outsider, make_user(Role.PROJECT_MANAGER))
+    assert outsider.get(f"/files/{deliverable.file_id}").status_code == 404
+
+
+@pytest.mark.parametrize("who,sees", [
+    ("pm", True), ("teammate", True), ("director", True), ("other_director", False),
+    ("observer", True), ("admin", True), ("committee", True), ("other_pm", False),
+    ("evaluator_not_on_panel", False),
+])
+def test_who_sees_a_project(client, who, sees):
+    director = make_user()
+    institute = make_institute(director=director)
+    teammate = make_user()
+    project = make_project(institute=institute)
+    project.members.append(__import__("tracker.projects.models", fromlist=["x"])
+                           .ProjectMember(user_id=teammate.id))
+    db.session.commit()
+    people = {
+        "pm": project.pm, "teammate": teammate, "director": director,
+        "other_director": make_institute(director=make_user()).director,
+        "observer": make_user(Role.OBSERVER), "admin": make_user(Role.HQ_ADMIN),
+        "committee": make_user(Role.INVESTMENT_COMMITTEE),
+        "other_pm": make_user(Role.PROJECT_MANAGER),
+        "evaluator_not_on_panel": make_user(Role.EVALUATOR),
+    }
+    login(client, people[who])
+    assert client.get(f"/projects/{project.id}").status_code == (200 if sees else 404)
+    listing = client.get("/projects/").get_data(as_text=True)
+    assert (project.code in listing) is sees
+
+
+def test_an_evaluator_sees_the_project_after_declaring_no_conflict(client):
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review)
+    login(client, evaluators[1])
+    assert client.get(f"/projects/{project.id}").status_code == 404
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "Declare before you see the material" in page
+    assert "Proposal document" not in page
+    post(client, f"/reviews/{review.id}/declare", {"conflict": "no"})
+    assert client.get(f"/projects/{project.id}").status_code == 200
+    assert "Proposal document" in client.get(f"/reviews/{review.id}").get_data(as_text=True)
+
+
+def test_project_list_filters(client):
+    institute = make_institute()
+    a = make_project(institute=institute, title="Alpha graphene", field="Materials")
+    b = make_project(title="Beta robot", field="Robotics")
+    login(client, make_user(Role.OBSERVER))
+    page = client.get(f"/projects/?institute={institute.id}").get_data(as_text=True)
+    assert a.code in page and b.code not in page
+    page = client.get("/projects/?field=robot").get_data(as_text=True)
+    assert b.code in page and a.code not in page
+    page = client.get("/projects/?q=graphene&phase=draft&type=pm_major").get_data(as_text=True)
+    assert a.code in page and b.code not in page
+    page = client.get(f"/projects/?pm={b.pm_id}").get_data(as_text=True)
+    assert b.code in page and a.code not in page
+
+
+def test_list_query_count_does_not_grow_with_projects(client, engine):
+    from sqlalchemy import event
+
+    login(client, make_user(Role.OBSERVER))
+    counts = []
+    for _ in range(2):
+        for _ in range(5):
+            make_project()
+        statements = []
+
+        def count(*args, **kwargs):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            client.get("/projects/")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_hold_resume_and_terminate_from_the_page(client):
+    from datetime import timedelta
+
+    from tracker.dates import today
+    from tracker.gates.models import Outcome
+
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    helpers.go(helpers.request(project), Outcome.HOLD, revisit_date=today() + timedelta(days=5))
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    assert "Resume in" in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    empty = post(client, f"/projects/{project.id}/resume", {"reason": ""})
+    assert empty.status_code == 302
+    db.session.refresh(project)
+    assert project.phase is Phase.ON_HOLD
+    post(client, f"/projects/{project.id}/resume", {"reason": "Co-funding confirmed"})
+    db.session.refresh(project)
+    assert project.phase is Phase.CONTRACT_RESEARCH
+    # A PM cannot end a project.
+    pm_client = client.application.test_client()
+    login(pm_client, project.pm)
+    assert post(pm_client, f"/projects/{project.id}/terminate",
+                {"reason": "x"}).status_code in (403, 409)

@@ -1,0 +1,67 @@
+"""HQ admins configure the gate templates: criteria, threshold, TRL bar, deliverables, quorum
+and review period of each of the four gates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.errors import Invalid
+from tracker.gates import configuration
+from tracker.gates.defaults import default_template
+from tracker.gates.forms import GateTemplateForm, template_data
+from tracker.gates.models import GateTemplate
+from tracker.projects.lifecycle import GATE_PHASE
+
+bp = Blueprint("gate_admin", __name__, url_prefix="/admin/gates")
+
+
+def _require_admin() -> User:
+    user = current_user._get_current_object()
+    if not user.is_hq_admin:
+        abort(403)
+    return user
+
+
+def _template_or_404(gate: int) -> GateTemplate:
+    """The gate's template; a gate never configured starts from its default, unsaved."""
+    if gate not in GATE_PHASE:
+        abort(404)
+    template = db.session.scalar(select(GateTemplate).where(GateTemplate.gate == gate))
+    return template or default_template(gate)
+
+
+@bp.get("/")
+@login_required
+def list_templates() -> str:
+    _require_admin()
+    templates = {t.gate: t for t in db.session.scalars(
+        select(GateTemplate).options(selectinload(GateTemplate.criteria)))}
+    gates = [(gate, phase, templates.get(gate)) for gate, phase in sorted(GATE_PHASE.items())]
+    return render_template("gates/admin/list.html", gates=gates)
+
+
+@bp.route("/<int:gate>", methods=["GET", "POST"])
+@login_required
+def edit_template(gate: int) -> str | Response | tuple[str, int]:
+    actor = _require_admin()
+    template = _template_or_404(gate)
+    form = GateTemplateForm(data=None if request.method == "POST" else template_data(template))
+    if form.validate_on_submit():
+        try:
+            configuration.save_template(actor, template, **form.values())
+        except Invalid as invalid:
+            db.session.rollback()
+            form.show_error(invalid)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("gate_admin.list_templates"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("gates/admin/edit.html", form=form, template=template), status

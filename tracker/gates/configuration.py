@@ -1,0 +1,144 @@
+"""HQ admins configure how each gate is run: its criteria, threshold, TRL bar, deliverables,
+quorum and review period.
+
+A review copies its template when it is requested (`services.open_request`), so a change here
+applies to reviews requested from then on and never to one already under way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid
+from tracker.gates.models import CriterionKind, GateCriterion, GateTemplate
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def save_template(
+    actor: User,
+    template: GateTemplate,
+    *,
+    name: str,
+    pass_threshold: Decimal | None,
+    min_trl: int | None,
+    quorum: int | None,
+    review_days: int | None,
+    required_deliverables: list[str],
+    criteria: list[dict[str, Any]],
+) -> GateTemplate:
+    """Replace the template's settings and its criteria (positions in the order given).
+
+    Each criterion is a dict of `kind`, `text`, `weight` and `scale_max`. Must-meet criteria are
+    met or not: their scale is 1 and their weight, 1 unless given, counts for nothing. A
+    refusal names its field; `criteria.<i>.<key>` is the i-th criterion given.
+    `template` may be new (not yet in the session): it is then created.
+    """
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("name", _("Give the gate a name."))
+    if pass_threshold is None or not 0 <= pass_threshold <= 100:
+        raise Invalid("pass_threshold", _("The pass threshold is a percentage from 0 to 100."))
+    if min_trl is not None and not 1 <= min_trl <= 9:
+        raise Invalid("min_trl", _("A TRL is from 1 to 9; leave it empty for no minimum."))
+    if quorum is None or quorum < 1:
+        raise Invalid("quorum", _("The quorum is at least one scorecard."))
+    if review_days is None or review_days < 1:
+        raise Invalid("review_days", _("The review period is at least one day."))
+    deliverables = _checked_deliverables(required_deliverables)
+    rows = _checked_criteria(criteria)
+
+    creating = template.id is None
+    criteria_before = [] if creating else _describe(template.criteria)
+    template.name = name
+    template.pass_threshold = pass_threshold
+    template.min_trl = min_trl
+    template.quorum = quorum
+    template.review_days = review_days
+    template.required_deliverables = deliverables
+    changes = audit.pending_changes(template)
+    criteria_after = _describe(rows)
+    if criteria_after != criteria_before:
+        template.criteria = rows
+        changes["criteria"] = [criteria_before, criteria_after]
+    db.session.add(template)
+    if changes:
+        audit.record(actor, "gate_template.create" if creating else "gate_template.update",
+                     template, changes)
+    db.session.flush()
+    return template
+
+
+def _checked_deliverables(names: list[str]) -> list[str]:
+    """The names, trimmed; refused when one is empty, too long or given twice."""
+    checked: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        name = (raw or "").strip()
+        if not name:
+            raise Invalid("required_deliverables", _("A deliverable needs a name."))
+        if len(name) > 200:
+            raise Invalid("required_deliverables",
+                          _("A deliverable's name has at most 200 characters."))
+        if name.casefold() in seen:
+            raise Invalid("required_deliverables",
+                          _("“%(name)s” is listed twice.", name=name))
+        seen.add(name.casefold())
+        checked.append(name)
+    return checked
+
+
+def _checked_criteria(criteria: list[dict[str, Any]]) -> list[GateCriterion]:
+    """New criterion rows for what was given, in order; refused beside the row at fault."""
+    if not criteria:
+        raise Invalid("criteria", _("A gate needs at least one criterion."))
+    rows = []
+    for i, given in enumerate(criteria):
+        field = f"criteria.{i}."
+        try:
+            kind = CriterionKind(given.get("kind"))
+        except ValueError:
+            raise Invalid(field + "kind", _("Choose must meet or should meet.")) from None
+        text = (given.get("text") or "").strip()
+        if not text:
+            raise Invalid(field + "text", _("Describe the criterion."))
+        if len(text) > 300:
+            raise Invalid(field + "text", _("A criterion has at most 300 characters."))
+        weight = given.get("weight")
+        scale_max = given.get("scale_max")
+        if kind is CriterionKind.MUST:
+            weight = Decimal("1") if weight is None else weight
+            scale_max = 1
+        if weight is None or weight < 0:
+            raise Invalid(field + "weight", _("Give a weight of 0 or more."))
+        if scale_max is None or scale_max < 1:
+            raise Invalid(field + "scale_max",
+                          _("A should-meet criterion is scored from 0 to at least 1."))
+        rows.append(GateCriterion(position=i, kind=kind, text=text, weight=Decimal(weight),
+                                  scale_max=scale_max))
+    should = [i for i, row in enumerate(rows) if row.kind is CriterionKind.SHOULD]
+    if should and not any(rows[i].weight > 0 for i in should):
+        raise Invalid(f"criteria.{should[0]}.weight",
+                      _("At least one should-meet criterion needs a weight above 0, or no "
+                        "score can be computed."))
+    return rows
+
+
+def _describe(criteria: list[GateCriterion]) -> list[str]:
+    """Criteria as the audit trail shows them, one line each."""
+    lines = []
+    for c in criteria:
+        if c.kind is CriterionKind.MUST:
+            lines.append(f"must: {c.text}")
+        else:
+            weight = format(Decimal(c.weight).normalize(), "f")
+            lines.append(f"should (weight {weight}, 0-{c.scale_max}): {c.text}")
+    return lines

@@ -1,0 +1,111 @@
+"""Forms of the gate pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.errors import Invalid
+from tracker.gates.models import CriterionKind, GateTemplate
+from tracker.web.fields import NumberField
+from tracker.web.forms import Form, show_error
+from tracker.web.labels import label
+
+# --- gate templates (HQ admins configure each gate) ---------------------------------------------
+# The ranges that make a template sound (threshold 0-100, TRL 1-9, quorum >= 1, ...) are checked
+# by tracker.gates.configuration; these forms check only that the input is a number that fits.
+
+EMPTY_CRITERION_ROWS = 3  # blank rows offered for adding criteria
+MAX_CRITERION_ROWS = 60
+LARGEST = 9999
+
+
+class CriterionRow(Form):
+    kind = SelectField(_l("Kind"), choices=[], coerce=CriterionKind,
+                       default=CriterionKind.SHOULD)
+    text = StringField(_l("Criterion"), validators=[Optional(), Length(max=300)])
+    weight = NumberField(_l("Weight"), validators=[Optional(), NumberRange(max=LARGEST)])
+    scale_max = IntegerField(_l("Scale maximum"), validators=[Optional(),
+                                                              NumberRange(max=LARGEST)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k, label(k)) for k in CriterionKind]
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.text.data or "").strip()
+
+
+class GateTemplateForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    pass_threshold = NumberField(
+        _l("Pass threshold (%)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+        description=_l("The weighted score of the should-meet criteria, in per cent of the "
+                       "maximum, that GO needs."))
+    min_trl = IntegerField(_l("Minimum TRL"), validators=[Optional(), NumberRange(max=LARGEST)],
+                           description=_l("1 to 9; leave empty for no minimum."))
+    quorum = IntegerField(_l("Quorum"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+                          description=_l("Scorecards needed before the chair may decide."))
+    review_days = IntegerField(
+        _l("Review period (days)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+        description=_l("The panel's due date when HQ names it without one."))
+    required_deliverables = TextAreaField(
+        _l("Required deliverables"), validators=[Optional(), Length(max=10000)],
+        description=_l("One document name per line. The project manager uploads each before "
+                       "requesting the gate; a renamed one must be uploaded again."))
+    criteria = FieldList(FormField(CriterionRow), min_entries=1,
+                         max_entries=MAX_CRITERION_ROWS)
+
+    def deliverable_names(self) -> list[str]:
+        return [line.strip() for line in (self.required_deliverables.data or "").splitlines()
+                if line.strip()]
+
+    def filled_criteria(self) -> list[CriterionRow]:
+        """The rows with a text, in order; the others are left over for adding."""
+        return [entry.form for entry in self.criteria if not entry.form.is_blank]
+
+    def values(self) -> dict[str, Any]:
+        """What `configuration.save_template` takes."""
+        return {
+            "name": self.name.data,
+            "pass_threshold": self.pass_threshold.data,
+            "min_trl": self.min_trl.data,
+            "quorum": self.quorum.data,
+            "review_days": self.review_days.data,
+            "required_deliverables": self.deliverable_names(),
+            "criteria": [{"kind": row.kind.data, "text": row.text.data,
+                          "weight": row.weight.data, "scale_max": row.scale_max.data}
+                         for row in self.filled_criteria()],
+        }
+
+    def show_error(self, invalid: Invalid) -> None:
+        """Beside its field; `criteria.<i>.<field>` names the i-th criterion in `values()`."""
+        path = invalid.field.split(".")
+        if path[0] == "criteria" and len(path) == 3:
+            row = self.filled_criteria()[int(path[1])]
+            field = row[path[2]]
+            field.errors = [*field.errors, invalid.message]
+        elif path == ["criteria"]:
+            self.criteria.errors = [*self.criteria.errors, invalid.message]
+        else:
+            show_error(self, invalid)
+
+
+def template_data(template: GateTemplate) -> dict[str, Any]:
+    """The form's initial values: the template as it stands, and blank rows for adding."""
+    blank = {"kind": CriterionKind.SHOULD, "text": "", "weight": 1, "scale_max": 5}
+    return {
+        "name": template.name,
+        "pass_threshold": template.pass_threshold,
+        "min_trl": template.min_trl,
+        "quorum": template.quorum,
+        "review_days": template.review_days,
+        "required_deliverables": "\n".join(template.required_deliverables or []),
+        "criteria": [{"kind": c.kind, "text": c.text, "weight": c.weight,
+                      "scale_max": c.scale_max} for c in template.criteria]
+        + [blank] * EMPTY_CRITERION_ROWS,
+    }

@@ -1,0 +1,122 @@
+"""Forms of the gate review pages (panel, declaration, scorecard, decision)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.gates.models import Outcome, Recommendation
+from tracker.projects.lifecycle import Phase
+from tracker.web.forms import Form
+from tracker.web.labels import label
+
+CONDITION_ROWS = 5
+
+
+class PanelForm(Form):
+    evaluator_ids = SelectMultipleField(_l("Evaluators"), coerce=int, choices=[],
+                                        validators=[DataRequired()])
+    chair_id = SelectField(_l("Chair"), coerce=int, choices=[])
+    due_date = DateField(_l("Due date"), validators=[Optional()],
+                         description=_l("Empty: the gate's review period from today."))
+
+    def __init__(self, *args, evaluators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(u.id, u.name) for u in evaluators]
+        self.evaluator_ids.choices = choices
+        self.chair_id.choices = choices
+
+
+class DeclarationForm(Form):
+    conflict = RadioField(_l("Conflict of interest"), validators=[InputRequired()])
+    note = TextAreaField(_l("If so, what is it?"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict.choices = [
+            ("no", _l("I have no conflict of interest with this project")),
+            ("yes", _l("I have a conflict of interest and step aside")),
+        ]
+
+
+class ScorecardForm(Form):
+    """Fields are added per criterion by `scorecard_form` (their ids are the review's)."""
+
+    recommendation = SelectField(_l("Your recommendation"), choices=[])
+    comment = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=5000)])
+
+
+def scorecard_form(review, formdata=None) -> ScorecardForm:
+    """A form with one field (and a comment) per criterion of `review`."""
+    from tracker.gates.models import CriterionKind
+
+    class Card(ScorecardForm):
+        pass
+
+    for criterion in review.criteria:
+        if criterion.kind is CriterionKind.MUST:
+            field = RadioField(criterion.text, validators=[InputRequired()])
+        else:
+            field = IntegerField(criterion.text, validators=[
+                InputRequired(), NumberRange(0, criterion.scale_max)],
+                description=_l("0 to %(n)d", n=criterion.scale_max))
+        setattr(Card, f"c{criterion.id}", field)
+        setattr(Card, f"c{criterion.id}_comment", StringField(
+            _l("Comment"), validators=[Optional(), Length(max=2000)]))
+    form = Card(formdata=formdata)
+    for criterion in review.criteria:
+        if criterion.kind is CriterionKind.MUST:
+            form[f"c{criterion.id}"].choices = [("1", _l("Met")), ("0", _l("Not met"))]
+    form.recommendation.choices = [(r.value, label(r)) for r in Recommendation]
+    return form
+
+
+class ConditionRow(Form):
+    text = StringField(_l("Condition"), validators=[Optional(), Length(max=1000)])
+    owner_id = SelectField(_l("Owner"), coerce=int, choices=[], default=0)
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+
+
+class DecisionForm(Form):
+    version = HiddenField()
+    outcome = SelectField(_l("Decision"), choices=[])
+    target_phase = SelectField(_l("After GO, the project goes to"), choices=[])
+    rationale = TextAreaField(_l("Rationale"), validators=[Optional(), Length(max=10000)],
+                              description=_l("Required for KILL, with the settlement of funds "
+                                             "already paid."))
+    override_reason = TextAreaField(
+        _l("Override reason"), validators=[Optional(), Length(max=5000)],
+        description=_l("Required to decide GO despite a failed must-meet criterion, a TRL "
+                       "below the bar or a score below the threshold."))
+    revisit_date = DateField(_l("Revisit date (HOLD)"), validators=[Optional()])
+    rework_due = DateField(_l("Rework due date (RECYCLE)"), validators=[Optional()])
+    conditions = FieldList(FormField(ConditionRow), min_entries=CONDITION_ROWS,
+                           max_entries=CONDITION_ROWS)
+
+    def __init__(self, *args, targets=(), owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [(o.value, label(o)) for o in Outcome]
+        self.target_phase.choices = [(p.value, label(Phase(p))) for p in targets]
+        for row in self.conditions:
+            row.owner_id.choices = [(0, _l("Choose the owner"))] + [(u.id, u.name)
+                                                                     for u in owners]
+
+    def filled_conditions(self, users_by_id) -> list[dict]:
+        rows = []
+        for row in self.conditions:
+            if row.text.data and row.text.data.strip():
+                rows.append({"text": row.text.data, "owner": users_by_id.get(row.owner_id.data),
+                             "due_date": row.due_date.data})
+        return rows

@@ -1,0 +1,321 @@
+"""Gate review pages: the panel, declarations, scores, the decision, conditions, work lists."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import Role, RoleGrant, User
+from tracker.dates import today
+from tracker.errors import Invalid
+from tracker.gates import services
+from tracker.gates.models import (
+    Condition,
+    GateDecision,
+    GateReview,
+    Outcome,
+    PanelMember,
+    Recommendation,
+    ReviewState,
+)
+from tracker.gates.review_forms import DecisionForm, DeclarationForm, PanelForm, scorecard_form
+from tracker.projects import lifecycle
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+from tracker.web.forms import show_error
+
+bp = Blueprint("gates", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def load_review(review_id: int) -> GateReview:
+    """The review, or 404 unless the user is on its panel or may see its project."""
+    review = db.session.get(GateReview, review_id)
+    if review is None or not (review.member(_user()) or review.project.can_view(_user())):
+        abort(404)
+    return review
+
+
+def _evaluators() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True),
+                           User.role_grants.any(RoleGrant.role == Role.EVALUATOR))
+        .order_by(User.name)))
+
+
+def _decision_form(review: GateReview, formdata=None) -> DecisionForm:
+    owners = [review.project.pm, *[m.user for m in review.project.members]]
+    form = DecisionForm(formdata=formdata, targets=lifecycle.go_targets(review.phase),
+                        owners=owners)
+    if formdata is None:
+        form.version.data = str(review.version)
+    return form
+
+
+def _render(review: GateReview, status: int = 200, **forms) -> tuple[str, int]:
+    user = _user()
+    member = review.member(user)
+    context = {
+        "review": review, "project": review.project, "member": member,
+        "may_see_material": services.may_see_material(user, review),
+        "scorecards": services.visible_scores(user, review),
+        "weighted": services.weighted_score(review),
+        "blockers": services.blockers(review) if review.submitted_members else [],
+        "is_chair": review.chair_id == user.id,
+        "declaration": forms.get("declaration") or DeclarationForm(),
+        "scorecard": forms.get("scorecard") or (
+            scorecard_form(review) if member and member.submitted_at is None else None),
+        "decision_form": forms.get("decision_form") or _decision_form(review),
+        "can_correct": bool(review.current_decision) and (
+            user.id == review.chair_id or user.is_hq_admin),
+        "panel_form": forms.get("panel_form"),
+    }
+    return render_template("gates/review.html", **context), status
+
+
+@bp.get("/reviews/<int:review_id>")
+@login_required
+def review(review_id: int) -> tuple[str, int]:
+    return _render(load_review(review_id))
+
+
+# --- HQ names the panel ------------------------------------------------------------------------
+
+
+@bp.route("/reviews/<int:review_id>/panel", methods=["GET", "POST"])
+@login_required
+def panel(review_id: int) -> str | Response | tuple[str, int]:
+    review = load_review(review_id)
+    if not _user().is_hq_admin:
+        abort(403)
+    evaluators = _evaluators()
+    data = None
+    if request.method == "GET" and review.panel:
+        data = {"evaluator_ids": [m.user_id for m in review.panel],
+                "chair_id": review.chair_id, "due_date": review.due_date}
+    form = PanelForm(evaluators=evaluators, data=data)
+    if form.validate_on_submit():
+        by_id = {u.id: u for u in evaluators}
+        chosen = [by_id[i] for i in form.evaluator_ids.data]
+        try:
+            services.name_panel(_user(), review, by_id[form.chair_id.data], chosen,
+                                form.due_date.data)
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Panel named. The evaluators see the review in their list."), "success")
+            return redirect(url_for("gates.review", review_id=review.id))
+    stakes = {u.id: services.stake_refusal(review.project, u) for u in evaluators}
+    status = 400 if request.method == "POST" else 200
+    default_due = today() + timedelta(days=services.template_for(review.gate).review_days)
+    return render_template("gates/panel.html", review=review, form=form, stakes=stakes,
+                           default_due=default_due), status
+
+
+# --- evaluators --------------------------------------------------------------------------------
+
+
+@bp.post("/reviews/<int:review_id>/declare")
+@login_required
+def declare(review_id: int) -> Response | tuple[str, int]:
+    review = load_review(review_id)
+    form = DeclarationForm()
+    if not form.validate_on_submit():
+        return _render(review, 400, declaration=form)
+    try:
+        services.declare(_user(), review, form.conflict.data == "yes", form.note.data or "")
+    except Invalid as invalid:
+        db.session.rollback()
+        show_error(form, invalid)
+        return _render(review, 400, declaration=form)
+    db.session.commit()
+    flash(_("Declaration recorded."), "success")
+    return redirect(url_for("gates.review", review_id=review.id))
+
+
+@bp.post("/reviews/<int:review_id>/scores")
+@login_required
+def scores(review_id: int) -> Response | tuple[str, int]:
+    review = load_review(review_id)
+    form = scorecard_form(review, formdata=request.form)
+    if not form.validate_on_submit():
+        return _render(review, 400, scorecard=form)
+    given = {}
+    for criterion in review.criteria:
+        value = getattr(form, f"c{criterion.id}").data
+        comment = getattr(form, f"c{criterion.id}_comment").data or ""
+        if criterion.kind.value == "must":
+            given[criterion.id] = {"passed": value == "1", "comment": comment}
+        else:
+            given[criterion.id] = {"value": value, "comment": comment}
+    try:
+        services.submit_scores(_user(), review, given, Recommendation(form.recommendation.data),
+                               form.comment.data or "")
+    except Invalid as invalid:
+        db.session.rollback()
+        show_error(form, invalid)
+        return _render(review, 400, scorecard=form)
+    db.session.commit()
+    flash(_("Your scores were submitted. You can now see the other submitted scorecards."),
+          "success")
+    return redirect(url_for("gates.review", review_id=review.id))
+
+
+# --- the chair decides -------------------------------------------------------------------------
+
+
+def _decision_fields(form: DecisionForm, review: GateReview) -> dict:
+    owners = {u.id: u for u in [review.project.pm, *[m.user for m in review.project.members]]}
+    return {
+        "target_phase": Phase(form.target_phase.data) if form.target_phase.data else None,
+        "rationale": form.rationale.data or "",
+        "override_reason": form.override_reason.data or "",
+        "revisit_date": form.revisit_date.data,
+        "rework_due": form.rework_due.data,
+        "conditions": form.filled_conditions(owners),
+    }
+
+
+def _version(form: DecisionForm) -> int:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return -1
+
+
+@bp.post("/reviews/<int:review_id>/decide")
+@login_required
+def decide(review_id: int) -> Response | tuple[str, int]:
+    review = load_review(review_id)
+    form = _decision_form(review, formdata=request.form)
+    if not form.validate_on_submit():
+        return _render(review, 400, decision_form=form)
+    try:
+        services.decide(_user(), review, _version(form), Outcome(form.outcome.data),
+                        **_decision_fields(form, review))
+    except Invalid as invalid:
+        db.session.rollback()
+        show_error(form, invalid)
+        return _render(review, 400, decision_form=form)
+    db.session.commit()
+    flash(_("Decision recorded."), "success")
+    return redirect(url_for("gates.review", review_id=review.id))
+
+
+@bp.post("/decisions/<int:decision_id>/correct")
+@login_required
+def correct(decision_id: int) -> Response | tuple[str, int]:
+    decision = db.session.get(GateDecision, decision_id)
+    if decision is None:
+        abort(404)
+    review = load_review(decision.review_id)
+    form = _decision_form(review, formdata=request.form)
+    if not form.validate_on_submit():
+        return _render(review, 400, decision_form=form)
+    try:
+        services.correct_decision(_user(), decision, _version(form), Outcome(form.outcome.data),
+                                  **_decision_fields(form, review))
+    except Invalid as invalid:
+        db.session.rollback()
+        show_error(form, invalid)
+        return _render(review, 400, decision_form=form)
+    db.session.commit()
+    flash(_("Correction recorded; the earlier decision stays visible as superseded."), "success")
+    return redirect(url_for("gates.review", review_id=review.id))
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+
+def _condition(condition_id: int) -> Condition:
+    condition = db.session.get(Condition, condition_id)
+    if condition is None:
+        abort(404)
+    project = db.session.get(Project, condition.project_id)
+    if not project.can_view(_user()) and condition.owner_id != _user().id:
+        abort(404)
+    return condition
+
+
+def _back_to_project(condition: Condition, invalid: Invalid | None, message: str) -> Response:
+    if invalid is not None:
+        db.session.rollback()
+        flash(invalid.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("projects.show", project_id=condition.project_id))
+
+
+@bp.post("/conditions/<int:condition_id>/met")
+@login_required
+def condition_met(condition_id: int) -> Response:
+    condition = _condition(condition_id)
+    try:
+        services.mark_condition_met(_user(), condition, request.form.get("evidence", "")[:5000])
+    except Invalid as invalid:
+        return _back_to_project(condition, invalid, "")
+    return _back_to_project(condition, None, _("Marked met; the chair or HQ will confirm."))
+
+
+@bp.post("/conditions/<int:condition_id>/confirm")
+@login_required
+def condition_confirm(condition_id: int) -> Response:
+    condition = _condition(condition_id)
+    accept = request.form.get("accept") == "1"
+    try:
+        services.confirm_condition(_user(), condition, accept, request.form.get("note", "")[:5000])
+    except Invalid as invalid:
+        return _back_to_project(condition, invalid, "")
+    return _back_to_project(condition, None,
+                            _("Condition cleared.") if accept else _("Condition sent back."))
+
+
+# --- work lists --------------------------------------------------------------------------------
+
+
+@bp.get("/my/reviews")
+@login_required
+def my_reviews() -> str:
+    """An evaluator's open reviews, soonest due first, then what they reviewed before."""
+    user = _user()
+    if not user.has_role(Role.EVALUATOR):
+        abort(403)
+    members = db.session.scalars(
+        select(PanelMember).join(GateReview).where(PanelMember.user_id == user.id)
+        .options(selectinload(PanelMember.review).selectinload(GateReview.project))
+        .order_by(GateReview.due_date.is_(None), GateReview.due_date, GateReview.id)).all()
+    todo = [m for m in members if m.review.state is ReviewState.OPEN]
+    done = [m for m in members if m.review.state is not ReviewState.OPEN]
+    return render_template("gates/my_reviews.html", todo=todo, done=done, today=today())
+
+
+@bp.get("/gates/awaiting")
+@login_required
+def awaiting() -> str:
+    """For HQ: reviews needing a panel, and reviews whose panel has yet to decide."""
+    user = _user()
+    if not user.sees_whole_portfolio:
+        abort(403)
+    reviews = db.session.scalars(
+        select(GateReview).where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]))
+        .options(selectinload(GateReview.project).selectinload(Project.institute),
+                 selectinload(GateReview.panel).selectinload(PanelMember.user),
+                 selectinload(GateReview.chair))
+        .order_by(GateReview.due_date.is_(None).desc(), GateReview.due_date, GateReview.id)).all()
+    needs_panel = [r for r in reviews if r.state is ReviewState.REQUESTED]
+    under_review = [r for r in reviews if r.state is ReviewState.OPEN]
+    return render_template("gates/awaiting.html", needs_panel=needs_panel,
+                           under_review=under_review, today=today())

@@ -1,0 +1,90 @@
+"""Forms of the project pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FieldList,
+    FileField,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.projects.models import ProjectType
+from tracker.web.fields import MoneyField
+from tracker.web.forms import Form
+from tracker.web.labels import label
+
+BUDGET_ROWS = 8
+
+
+class BudgetLineForm(Form):
+    category = StringField(_l("Budget line"), validators=[Optional(), Length(max=100)])
+    amount = MoneyField(_l("Amount (CNY)"), validators=[
+        Optional(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))])
+
+
+class ProjectForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
+    field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
+    type = SelectField(_l("Type"), choices=[], coerce=ProjectType)
+    institute_id = SelectField(_l("Institute"), coerce=int, choices=[])
+    partner_enterprise_id = SelectField(_l("Partner enterprise"), coerce=int, choices=[])
+    need_id = SelectField(_l("Technology need it answers"), coerce=int, choices=[])
+    member_ids = SelectMultipleField(
+        _l("Team members"), coerce=int, choices=[],
+        description=_l("Besides you. Team members may never review this project."))
+    trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), NumberRange(1, 9)])
+    trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), NumberRange(1, 9)])
+    budget_total = MoneyField(_l("Budget total (CNY)"), validators=[
+        InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))])
+    budget_lines = FieldList(FormField(BudgetLineForm), min_entries=BUDGET_ROWS,
+                             max_entries=BUDGET_ROWS)
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[InputRequired()])
+
+    def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [(t, label(t)) for t in ProjectType]
+        self.institute_id.choices = [(i.id, i.name) for i in institutes]
+        self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name)
+                                                                   for e in enterprises]
+        self.need_id.choices = [(0, _l("None"))] + [(n.id, n.title) for n in needs]
+        self.member_ids.choices = [(u.id, u.name) for u in users]
+
+    def lines(self) -> list[tuple[str, Decimal]]:
+        """The filled budget rows; a row with an amount needs a name."""
+        return [(row.category.data.strip(), row.amount.data)
+                for row in self.budget_lines
+                if row.category.data and row.category.data.strip() and row.amount.data is not None]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for row in self.budget_lines:
+            named = bool(row.category.data and row.category.data.strip())
+            if row.amount.data is not None and not named:
+                row.category.errors = [*row.category.errors, _l("Name this budget line.")]
+                valid = False
+            elif named and row.amount.data is None and not row.amount.errors:
+                row.amount.errors = [*row.amount.errors, _l("Give an amount.")]
+                valid = False
+        return valid
+
+
+class UploadForm(Form):
+    name = SelectField(_l("Deliverable"), choices=[])
+    file = FileField(_l("File"), validators=[DataRequired()],
+                     description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP."))
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])

@@ -1,0 +1,304 @@
+"""Project pages: the list, proposals, the project page and its actions, file downloads."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import Role, RoleGrant, User
+from tracker.errors import Invalid
+from tracker.files.models import StoredFile
+from tracker.files.services import path_of
+from tracker.gates import services as gates
+from tracker.gates.models import Condition, Deliverable, GateDecision, GateReview
+from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
+from tracker.projects import services
+from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
+from tracker.projects.lifecycle import PHASE_GATE, Phase
+from tracker.projects.models import PhaseChange, Project, ProjectType
+from tracker.web.forms import show_error
+from tracker.web.navigation import int_arg, paginate, text_arg
+
+bp = Blueprint("projects", __name__)
+
+PROJECT_FIELDS = ("title", "summary", "field", "type", "institute_id", "partner_enterprise_id",
+                  "need_id", "trl_now", "trl_target", "budget_total", "start_date", "end_date")
+
+
+def load_project(project_id: int) -> Project:
+    """The project, or 404 when it does not exist or the user may not see it."""
+    project = db.session.get(Project, project_id)
+    if project is None or not project.can_view(current_user._get_current_object()):
+        abort(404)
+    return project
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+@bp.get("/projects/")
+@login_required
+def list_projects() -> str:
+    user = _user()
+    query = (select(Project).where(Project.visible_to(user))
+             .options(selectinload(Project.institute), selectinload(Project.pm))
+             .order_by(Project.year.desc(), Project.seq.desc()))
+    q = text_arg("q")
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
+    filters = {"phase": text_arg("phase"), "type": text_arg("type"), "field": text_arg("field"),
+               "institute": int_arg("institute"), "pm": int_arg("pm")}
+    if filters["phase"] in {p.value for p in Phase}:
+        query = query.where(Project.phase == Phase(filters["phase"]))
+    if filters["type"] in {t.value for t in ProjectType}:
+        query = query.where(Project.type == ProjectType(filters["type"]))
+    if filters["field"]:
+        query = query.where(Project.field.ilike(f"%{filters['field']}%"))
+    if filters["institute"]:
+        query = query.where(Project.institute_id == filters["institute"])
+    if filters["pm"]:
+        query = query.where(Project.pm_id == filters["pm"])
+    managers = db.session.scalars(select(User).where(User.role_grants.any(
+        RoleGrant.role == Role.PROJECT_MANAGER)).order_by(User.name)).all()
+    return render_template(
+        "projects/list.html", page=paginate(query), q=q, filters=filters, phases=list(Phase),
+        types=list(ProjectType), managers=managers, can_create=Project.can_create(user),
+        institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all())
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+
+def _project_form(project: Project | None = None) -> ProjectForm:
+    user = _user()
+    needs = db.session.scalars(select(TechnologyNeed).where(TechnologyNeed.visible_to(user))
+                               .order_by(TechnologyNeed.title)).all()
+    users = db.session.scalars(select(User).where(User.active.is_(True), User.id != user.id)
+                               .order_by(User.name)).all()
+    form = ProjectForm(
+        institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all(),
+        enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+        needs=needs, users=users,
+        data=_project_data(project) if project is not None and request.method == "GET" else None,
+    )
+    if project is None and request.method == "GET" and user.institute_id:
+        form.institute_id.data = user.institute_id
+    return form
+
+
+def _project_data(project: Project) -> dict:
+    data = {name: getattr(project, name) for name in PROJECT_FIELDS}
+    data["partner_enterprise_id"] = project.partner_enterprise_id or 0
+    data["need_id"] = project.need_id or 0
+    data["member_ids"] = sorted(project.member_ids)
+    data["budget_lines"] = [{"category": b.category, "amount": b.amount}
+                            for b in project.budget_lines]
+    return data
+
+
+def _values(form: ProjectForm) -> dict:
+    values = {name: getattr(form, name).data for name in PROJECT_FIELDS}
+    values["partner_enterprise_id"] = values["partner_enterprise_id"] or None
+    values["need_id"] = values["need_id"] or None
+    values["summary"] = values["summary"] or ""
+    return values
+
+
+def _save_proposal(form: ProjectForm, project: Project | None) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        if project is None:
+            project = services.create_proposal(_user(), budget_lines=form.lines(),
+                                               member_ids=form.member_ids.data, **_values(form))
+        else:
+            services.update_proposal(_user(), project, budget_lines=form.lines(),
+                                     member_ids=form.member_ids.data, **_values(form))
+    except Invalid as invalid:
+        db.session.rollback()
+        show_error(form, invalid)
+        return None
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    if not Project.can_create(_user()):
+        abort(403)
+    form = _project_form()
+    done = _save_proposal(form, None)
+    if done:
+        return done
+    status = 400 if request.method == "POST" else 200
+    return render_template("projects/form.html", form=form, project=None), status
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int) -> str | Response:
+    project = load_project(project_id)
+    if not project.can_edit_proposal(_user()):
+        abort(403)
+    form = _project_form(project)
+    done = _save_proposal(form, project)
+    if done:
+        return done
+    status = 400 if request.method == "POST" else 200
+    return render_template("projects/form.html", form=form, project=project), status
+
+
+# --- the project page --------------------------------------------------------------------------
+
+
+def _current_gate(project: Project) -> int | None:
+    if project.phase is Phase.DRAFT:
+        return 1
+    return PHASE_GATE.get(project.phase)
+
+
+def _timeline(project: Project) -> list[dict]:
+    """Phase changes and decisions (superseded ones included), oldest first."""
+    events = [{"at": c.at, "kind": "phase", "change": c} for c in db.session.scalars(
+        select(PhaseChange).where(PhaseChange.project_id == project.id)
+        .options(selectinload(PhaseChange.actor)))]
+    events += [{"at": d.decided_at, "kind": "decision", "decision": d} for d in db.session.scalars(
+        select(GateDecision).where(GateDecision.project_id == project.id)
+        .options(selectinload(GateDecision.decided_by), selectinload(GateDecision.review)
+                 .selectinload(GateReview.decisions)))]
+    return sorted(events, key=lambda e: (e["at"], e["kind"] != "decision"))
+
+
+@bp.get("/projects/<int:project_id>")
+@login_required
+def show(project_id: int) -> str:
+    project = load_project(project_id)
+    user = _user()
+    gate = _current_gate(project)
+    upload = None
+    if gate and user.id == project.pm_id and not project.is_read_only:
+        upload = UploadForm()
+        upload.name.choices = [(n, n) for n in gates.template_for(gate).required_deliverables]
+    deliverables = db.session.scalars(
+        select(Deliverable).where(Deliverable.project_id == project.id)
+        .options(selectinload(Deliverable.file)).order_by(Deliverable.gate, Deliverable.id)).all()
+    conditions = db.session.scalars(
+        select(Condition).where(Condition.project_id == project.id)
+        .options(selectinload(Condition.owner), selectinload(Condition.decision)
+                 .selectinload(GateDecision.review)).order_by(Condition.due_date)).all()
+    readiness = []
+    if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
+        from tracker.projects import guards
+
+        readiness = guards.gate_request_refusals(project, gate)
+    return render_template(
+        "projects/show.html", project=project, gate=gate, upload=upload,
+        deliverables=deliverables, conditions=conditions, timeline=_timeline(project),
+        readiness=readiness, reason_form=ReasonForm(), can_confirm=gates.can_confirm,
+    )
+
+
+def _act(project: Project, action, success: str) -> Response:
+    """Run one service call for a POST on the project page; refusals come back as 409 pages."""
+    try:
+        action()
+    except Invalid as invalid:
+        db.session.rollback()
+        flash(invalid.message, "error")
+        return redirect(url_for("projects.show", project_id=project.id))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.post("/projects/<int:project_id>/submit")
+@login_required
+def submit(project_id: int) -> Response:
+    project = load_project(project_id)
+    return _act(project, lambda: services.submit_proposal(_user(), project),
+                _("Proposal submitted: gate 1 is requested and HQ will name a panel."))
+
+
+@bp.post("/projects/<int:project_id>/gate")
+@login_required
+def request_gate(project_id: int) -> Response:
+    project = load_project(project_id)
+    return _act(project, lambda: gates.request_gate(_user(), project),
+                _("Gate requested: HQ will name a panel."))
+
+
+@bp.post("/projects/<int:project_id>/deliverables")
+@login_required
+def upload_deliverable(project_id: int) -> Response:
+    project = load_project(project_id)
+    gate = _current_gate(project)
+    if gate is None:
+        abort(409)
+    form = UploadForm()
+    form.name.choices = [(n, n) for n in gates.template_for(gate).required_deliverables]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("projects.show", project_id=project.id))
+    upload = form.file.data
+    return _act(project, lambda: gates.upload_deliverable(
+        _user(), project, gate, form.name.data, upload.stream, upload.filename or ""),
+        _("Uploaded."))
+
+
+@bp.post("/projects/<int:project_id>/resume")
+@login_required
+def resume(project_id: int) -> Response:
+    project = load_project(project_id)
+    form = ReasonForm()
+    return _act(project, lambda: services.resume(_user(), project, form.reason.data or ""),
+                _("The project resumes."))
+
+
+@bp.post("/projects/<int:project_id>/terminate")
+@login_required
+def terminate(project_id: int) -> Response:
+    project = load_project(project_id)
+    form = ReasonForm()
+    return _act(project, lambda: services.terminate_held(_user(), project, form.reason.data or ""),
+                _("The project was terminated."))
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+@bp.get("/files/<int:file_id>")
+@login_required
+def download(file_id: int) -> Response:
+    """A stored file, for those who may see its project; 404 for everyone else."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.project_id is None:
+        abort(404)
+    load_project(stored.project_id)
+    path = path_of(stored)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name, max_age=0)
