@@ -80,7 +80,8 @@ def test_a_conflict_declared_in_the_ui_recuses(client):
     login(client, c)
     missing = post(client, f"/reviews/{review.id}/declare", {"conflict": "yes", "note": ""})
     assert missing.status_code == 400 and "what the conflict is" in missing.get_data(as_text=True)
-    post(client, f"/reviews/{review.id}/declare", {"conflict": "yes", "note": "My former PhD student"})
+    post(client, f"/reviews/{review.id}/declare",
+         {"conflict": "yes", "note": "My former PhD student"})
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "take no part" in page
     assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 409
@@ -110,7 +111,8 @@ def test_the_chair_decides_once_the_quorum_has_scored(client):
     db.session.refresh(project)
     assert project.phase is Phase.CONTRACT_RESEARCH
     decision = db.session.scalar(select(GateDecision).where(GateDecision.review_id == review.id))
-    assert decision.outcome is Outcome.CONDITIONAL_GO and decision.conditions[0].text == "Sign the NDA"
+    assert decision.outcome is Outcome.CONDITIONAL_GO
+    assert decision.conditions[0].text == "Sign the NDA"
     project_page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "Sign the NDA" in project_page
 
@@ -128,7 +130,8 @@ def test_a_stale_decision_page_gets_409_and_nothing_is_recorded(client):
         "outcome": "go", "version": str(seen), "target_phase": "contract_research"})
     assert response.status_code == 409
     assert "changed after you opened it" in response.get_data(as_text=True)
-    assert db.session.scalar(select(GateDecision).where(GateDecision.review_id == review.id)) is None
+    decisions = select(GateDecision).where(GateDecision.review_id == review.id)
+    assert db.session.scalar(decisions) is None
 
 
 def test_a_second_decision_on_a_decided_review_is_409(client):

@@ -214,9 +214,9 @@ def test_list_query_count_does_not_grow_with_projects(client, engine):
     for _ in range(2):
         for _ in range(5):
             make_project()
-        statements = []
+        statements: list[int] = []
 
-        def count(*args, **kwargs):
+        def count(*args, statements=statements, **kwargs):
             statements.append(1)
 
         event.listen(engine, "before_cursor_execute", count)

@@ -54,6 +54,8 @@ MENU = [
              _l("Centres built with enterprises to state their needs."), None),
     MenuItem("users.list_users", _l("Users"),
              _l("Create accounts, grant roles, deactivate."), frozenset({Role.HQ_ADMIN})),
+    MenuItem("gate_admin.list_templates", _l("Gate templates"),
+             _l("Criteria, quorum and deliverables of each gate."), frozenset({Role.HQ_ADMIN})),
     MenuItem("audit.trail", _l("Audit trail"),
              _l("Every change, who made it and when."), frozenset({Role.HQ_ADMIN, Role.OBSERVER})),
 ]
