@@ -2,6 +2,7 @@
 
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.contracts.models import Instalment, Payment, ResearchContract  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401
 from tracker.gates.models import (  # noqa: F401
     Condition,
@@ -13,6 +14,13 @@ from tracker.gates.models import (  # noqa: F401
     PanelMember,
     ReviewCriterion,
     Score,
+)
+from tracker.milestones.models import (  # noqa: F401
+    Evidence,
+    Milestone,
+    MilestoneEvent,
+    ProgressUpdate,
+    Rebaseline,
 )
 from tracker.organisations.models import (  # noqa: F401
     Enterprise,
@@ -29,3 +37,4 @@ from tracker.projects.models import (  # noqa: F401
     ProjectMember,
 )
 from tracker.settings.models import SettingValue  # noqa: F401
+from tracker.workdays.models import CalendarDay  # noqa: F401

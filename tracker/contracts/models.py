@@ -1,0 +1,104 @@
+"""Research contracts with enterprises, their payment instalments and the money received."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.organisations.models import Enterprise
+    from tracker.projects.models import Project
+
+
+class ContractType(enum.StrEnum):
+    """The technology-contract types of the PRC Civil Code (book III, chapter 20)."""
+
+    DEVELOPMENT = "development"  # 技术开发
+    TRANSFER = "transfer"  # 技术转让
+    LICENCE = "licence"  # 技术许可
+    SERVICE = "service"  # 技术服务
+    CONSULTING = "consulting"  # 技术咨询
+
+
+class ResearchContract(Base):
+    __tablename__ = "research_contracts"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    type: Mapped[ContractType] = mapped_column(str_enum(ContractType, "contract_type"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    signed_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    instalments: Mapped[list[Instalment]] = relationship(
+        back_populates="contract", order_by="Instalment.due_date", cascade="all, delete-orphan")
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def scheduled(self) -> Decimal:
+        return sum((i.amount for i in self.instalments), Decimal("0"))
+
+    @property
+    def received(self) -> Decimal:
+        return sum((i.received for i in self.instalments), Decimal("0"))
+
+    def can_view(self, user) -> bool:
+        return self.project.can_view(user)
+
+
+class Instalment(Base):
+    __tablename__ = "instalments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("research_contracts.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date] = mapped_column(index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    contract: Mapped[ResearchContract] = relationship(back_populates="instalments")
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="instalment", order_by="Payment.received_on", cascade="all, delete-orphan")
+
+    @property
+    def received(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal("0"))
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.received
+
+    @property
+    def is_paid(self) -> bool:
+        return self.received >= self.amount
+
+
+class Payment(Base):
+    """Money received against an instalment; several make a partial payment whole."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(
+        ForeignKey("instalments.id", ondelete="CASCADE"), index=True)
+    received_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    instalment: Mapped[Instalment] = relationship(back_populates="payments")

@@ -1,0 +1,173 @@
+"""Milestones: the plan of each phase, progress with evidence, review, waivers, re-baselines."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.projects.lifecycle import Phase
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.files.models import StoredFile
+    from tracker.projects.models import Project
+
+
+class MilestoneState(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    WAIVED = "waived"
+
+
+# States in which a milestone no longer blocks its gate and is never overdue.
+DONE = (MilestoneState.ACCEPTED, MilestoneState.WAIVED)
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+    __table_args__ = (
+        CheckConstraint("weight >= 0", name="weight_not_negative"),
+        CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
+        # The scans of due and overdue milestones read only the unfinished ones.
+        Index("ix_milestones_open_due", "due_date", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    phase: Mapped[Phase] = mapped_column(str_enum(Phase, "milestone_phase"))
+    title: Mapped[str] = mapped_column(String(200))
+    deliverable: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date]
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[MilestoneState] = mapped_column(
+        str_enum(MilestoneState, "milestone_state"), default=MilestoneState.PLANNED)
+    percent_complete: Mapped[int] = mapped_column(Integer, default=0)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Submission date plus the review period in business days (mainland-China calendar).
+    review_due: Mapped[date | None]
+    waiver_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    project: Mapped[Project] = relationship()
+    reviewer: Mapped[User | None] = relationship()
+    events: Mapped[list[MilestoneEvent]] = relationship(
+        back_populates="milestone", order_by="MilestoneEvent.id", cascade="all, delete-orphan")
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="milestone", order_by="ProgressUpdate.id", cascade="all, delete-orphan")
+    rebaselines: Mapped[list[Rebaseline]] = relationship(
+        back_populates="milestone", order_by="Rebaseline.id", cascade="all, delete-orphan")
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @hybrid_method
+    def is_overdue(self, on: date) -> bool:
+        """Past its due date and not accepted or waived: derived, never stored."""
+        return self.due_date < on and self.state not in DONE
+
+    @is_overdue.expression
+    def is_overdue(cls, on: date) -> ColumnElement[bool]:  # noqa: N805
+        return and_(cls.due_date < on, cls.state.not_in(DONE))
+
+    def can_view(self, user: User) -> bool:
+        return self.project.can_view(user) or user.id == self.reviewer_id
+
+
+class MilestoneEvent(Base):
+    """Every step of a milestone, kept on its history."""
+
+    __tablename__ = "milestone_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"),
+                                              index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_state: Mapped[MilestoneState] = mapped_column(
+        str_enum(MilestoneState, "event_from_state"))
+    to_state: Mapped[MilestoneState] = mapped_column(str_enum(MilestoneState, "event_to_state"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    milestone: Mapped[Milestone] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship()
+
+
+class ProgressUpdate(Base):
+    __tablename__ = "progress_updates"
+    __table_args__ = (CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"),
+                                              index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    percent: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    milestone: Mapped[Milestone] = relationship(back_populates="updates")
+    author: Mapped[User] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.id",
+                                                    cascade="all, delete-orphan")
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id", ondelete="CASCADE"),
+                                           index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+
+    file: Mapped[StoredFile] = relationship()
+
+
+class RebaselineState(enum.StrEnum):
+    APPROVED = "approved"
+    PENDING = "pending"  # a move longer than the setting waits for HQ
+    REJECTED = "rejected"
+
+
+class Rebaseline(Base):
+    """A move of a due date after the proposal gate: old date, new date, reason, approver."""
+
+    __tablename__ = "rebaselines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"),
+                                              index=True)
+    old_date: Mapped[date]
+    new_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[RebaselineState] = mapped_column(str_enum(RebaselineState, "rebaseline_state"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    milestone: Mapped[Milestone] = relationship(back_populates="rebaselines")
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
