@@ -61,7 +61,7 @@ test: install-dev browser
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- again on $$TEST_DATABASE_URL"; \
-		$(BIN)/python -m pytest -q -p no:cacheprovider tests; \
+		$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests; \
 	fi
 
 lint: install-dev

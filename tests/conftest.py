@@ -24,25 +24,43 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 def database_url(tmp_root: Path) -> str:
-    if PG_URL:
-        return PG_URL
+    """SQLite: a file per test process. PostgreSQL: a database per test process, created next
+    to TEST_DATABASE_URL's, so concurrent runs (xdist workers, two developers) never collide."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if PG_URL:
+        base = make_url(PG_URL)
+        return base.set(database=f"{base.database}_{worker}_{os.getpid()}").render_as_string(
+            hide_password=False)
     return f"sqlite:///{tmp_root / f'test-{worker}.db'}"
+
+
+def _pg_admin(url: str):
+    from tracker.db import make_engine
+
+    return make_engine(make_url(url).set(database="postgres").render_as_string(
+        hide_password=False)).execution_options(isolation_level="AUTOCOMMIT")
 
 
 def reset_database(url: str) -> None:
     """An empty database, then the migrations up to head."""
-    from tracker.db import make_engine
-
     if make_url(url).get_backend_name() == "sqlite":
         Path(make_url(url).database).unlink(missing_ok=True)
     else:
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        admin = _pg_admin(url)
+        name = make_url(url).database
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
     upgrade(url)
+
+
+def drop_database(url: str) -> None:
+    if make_url(url).get_backend_name() != "sqlite":
+        admin = _pg_admin(url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 class EnglishClient(FlaskClient):
@@ -73,6 +91,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         reset_database(url)
     yield application
     application.extensions["engine"].dispose()
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")
