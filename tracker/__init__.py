@@ -42,14 +42,16 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     from tracker.accounts.views import admin_bp, auth_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.contracts.views import bp as contracts_bp
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
+    from tracker.milestones.views import bp as milestones_bp
     from tracker.organisations.views import bp as organisations_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
-                      gates_bp, gate_admin_bp):
+                      gates_bp, gate_admin_bp, milestones_bp, contracts_bp):
         app.register_blueprint(blueprint)
 
     from tracker.accounts.cli import users_cli

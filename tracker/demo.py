@@ -199,6 +199,16 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
         gates.name_panel(admin, review, panel[0], panel, today() + timedelta(days=10))
         if stage == "gate1":
             continue
+        from tracker.contracts import services as contracts
+        from tracker.contracts.models import ContractType
+
+        amount = Decimal("2400000")
+        contracts.record_contract(
+            pm, project, enterprise_id=enterprises[partner or 0].id,
+            title="液压节能控制技术开发合同", type=ContractType.DEVELOPMENT, amount=amount,
+            signed_on=start + timedelta(days=40),
+            instalments=[(start + timedelta(days=60), amount * Decimal("0.4")),
+                         (start + timedelta(days=400), amount * Decimal("0.6"))])
         for evaluator in panel:
             gates.declare(evaluator, review, conflict=False)
             scores = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST else {"value": 4})

@@ -23,10 +23,14 @@ def upload_deliverables(project, gate: int) -> None:
     _commit()
 
 
-def submit(project) -> GateReview:
+def submit(project, contract: bool = True) -> GateReview:
+    """Submit the proposal; by default the contract is signed during the proposal review too,
+    as the contract-research phase needs it."""
     upload_deliverables(project, 1)
     projects.submit_proposal(project.pm, project)
     _commit()
+    if contract:
+        sign_contract(project)
     return project.gate_reviews[-1]
 
 
@@ -56,8 +60,32 @@ def score(review: GateReview, evaluator, value: int = 4, passed: bool = True,
     _commit()
 
 
+def sign_contract(project, amount="2000000.00"):
+    """A signed research contract: what the contract-research phase needs before gate 1's GO."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.factories import make_enterprise
+    from tracker.contracts import services as contracts
+    from tracker.contracts.models import ContractType
+
+    contract = contracts.record_contract(
+        project.pm, project, enterprise_id=(project.partner_enterprise_id or make_enterprise().id),
+        title="Development contract", type=ContractType.DEVELOPMENT, amount=Decimal(amount),
+        signed_on=date(2026, 1, 15), instalments=[(date(2026, 3, 1), Decimal(amount) / 2),
+                                                  (date(2026, 9, 1), Decimal(amount) / 2)])
+    _commit()
+    return contract
+
+
 def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
-    """Panel, scores from everyone, and the chair's decision."""
+    """Panel, scores from everyone, and the chair's decision (with a signed contract first
+    when the decision leads into contract research)."""
+    from tracker.contracts.models import ResearchContract
+
+    if review.gate == 1 and outcome in (Outcome.GO, Outcome.CONDITIONAL_GO) and not (
+            db.session.query(ResearchContract).filter_by(project_id=review.project_id).count()):
+        sign_contract(review.project)
     evaluators = name_panel(review) if not review.panel else [m.user for m in review.panel]
     for evaluator in evaluators:
         score(review, evaluator)

@@ -358,3 +358,18 @@ def test_trl_below_the_gate_minimum_blocks_go():
     review = helpers.request(project)
     with pytest.raises(Invalid, match="TRL 3 is below the gate's minimum of 4"):
         helpers.go(review, target_phase=Phase.INVESTMENT_DECISION)
+
+
+def test_gate_one_go_needs_a_signed_contract():
+    project = make_project()
+    review = helpers.submit(project, contract=False)
+    evaluators = helpers.name_panel(review)
+    for e in evaluators:
+        helpers.score(review, e)
+    with pytest.raises(Refused, match="signed research contract"):
+        gates.decide(evaluators[0], review, review.version, Outcome.GO)
+    db.session.rollback()
+    helpers.sign_contract(project)
+    db.session.refresh(review)
+    gates.decide(evaluators[0], review, review.version, Outcome.GO)
+    assert project.phase is Phase.CONTRACT_RESEARCH

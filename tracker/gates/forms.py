@@ -19,8 +19,8 @@ from tracker.web.labels import label
 # by tracker.gates.configuration; these forms check only that the input is a number that fits.
 
 EMPTY_CRITERION_ROWS = 3  # blank rows offered for adding criteria
-MAX_CRITERION_ROWS = 60
-LARGEST = 9999
+MAX_CRITERION_ROWS = 60  # rows posted beyond this are not even built
+LARGEST = 9999  # keeps a number within what its column holds
 
 
 class CriterionRow(Form):
@@ -43,7 +43,7 @@ class CriterionRow(Form):
 class GateTemplateForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     pass_threshold = NumberField(
-        _l("Pass threshold (%)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+        _l("Pass threshold (per cent)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
         description=_l("The weighted score of the should-meet criteria, in per cent of the "
                        "maximum, that GO needs."))
     min_trl = IntegerField(_l("Minimum TRL"), validators=[Optional(), NumberRange(max=LARGEST)],
@@ -107,5 +107,6 @@ def template_data(template: GateTemplate) -> dict[str, Any]:
         "required_deliverables": "\n".join(template.required_deliverables or []),
         "criteria": [{"kind": c.kind, "text": c.text, "weight": c.weight,
                       "scale_max": c.scale_max} for c in template.criteria]
-        + [blank] * EMPTY_CRITERION_ROWS,
+        # Never more rows than a post may bring back, so no criterion is ever cut off.
+        + [blank] * min(EMPTY_CRITERION_ROWS, MAX_CRITERION_ROWS - len(template.criteria)),
     }

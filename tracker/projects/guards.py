@@ -17,9 +17,12 @@ if TYPE_CHECKING:
 def gate_request_refusals(project: Project, gate: int) -> list[str]:
     """Why the PM may not open gate `gate` now (empty: they may)."""
     from tracker.gates import services as gates
+    from tracker.milestones import services as milestones
+    from tracker.projects.lifecycle import GATE_PHASE
 
     checks = [
         gates.missing_deliverables(project, gate),
+        milestones.open_milestones(project, GATE_PHASE[gate]),
         gates.open_conditions(project),
         gates.open_review(project),
     ]
@@ -28,4 +31,9 @@ def gate_request_refusals(project: Project, gate: int) -> list[str]:
 
 def phase_entry_refusals(project: Project, target: Phase) -> list[str]:
     """Why a GO may not move `project` into `target` now (empty: it may)."""
-    return []
+    from tracker.contracts import services as contracts
+
+    checks = []
+    if target is Phase.CONTRACT_RESEARCH:
+        checks.append(contracts.signed_contract_missing(project))
+    return [c for c in checks if c]

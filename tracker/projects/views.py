@@ -20,6 +20,8 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
+from tracker.contracts.models import Instalment
+from tracker.dates import today
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
@@ -207,6 +209,17 @@ def show(project_id: int) -> str:
         select(Condition).where(Condition.project_id == project.id)
         .options(selectinload(Condition.owner), selectinload(Condition.decision)
                  .selectinload(GateDecision.review)).order_by(Condition.due_date)).all()
+    from tracker.contracts.models import ResearchContract
+    from tracker.milestones.models import Milestone
+
+    milestones = db.session.scalars(
+        select(Milestone).where(Milestone.project_id == project.id)
+        .options(selectinload(Milestone.reviewer)).order_by(Milestone.due_date)).all()
+    contracts = db.session.scalars(
+        select(ResearchContract).where(ResearchContract.project_id == project.id)
+        .options(selectinload(ResearchContract.enterprise),
+                 selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
+        .order_by(ResearchContract.signed_on)).all()
     readiness = []
     if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
         from tracker.projects import guards
@@ -216,6 +229,7 @@ def show(project_id: int) -> str:
         "projects/show.html", project=project, gate=gate, upload=upload,
         deliverables=deliverables, conditions=conditions, timeline=_timeline(project),
         readiness=readiness, reason_form=ReasonForm(), can_confirm=gates.can_confirm,
+        milestones=milestones, contracts=contracts, today=today(),
     )
 
 

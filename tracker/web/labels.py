@@ -117,3 +117,36 @@ def _register_project_labels() -> None:
 
 
 _register_project_labels()
+
+
+def _register_milestone_and_contract_labels() -> None:
+    from tracker.contracts.models import ContractType
+    from tracker.milestones.models import MilestoneState, RebaselineState
+    from tracker.milestones.states import Action
+
+    register(MilestoneState, {
+        MilestoneState.PLANNED: _l("Planned"),
+        MilestoneState.IN_PROGRESS: _l("In progress"),
+        MilestoneState.SUBMITTED: _l("Submitted"),
+        MilestoneState.ACCEPTED: _l("Accepted"),
+        MilestoneState.WAIVED: _l("Waived"),
+    })
+    register(Action, {
+        Action.UPDATE: _l("updated"), Action.SUBMIT: _l("submitted"),
+        Action.ACCEPT: _l("accepted"), Action.RETURN: _l("returned for rework"),
+        Action.WAIVE: _l("waived"),
+    })
+    register(RebaselineState, {
+        RebaselineState.APPROVED: _l("Approved"), RebaselineState.PENDING: _l("Awaiting HQ"),
+        RebaselineState.REJECTED: _l("Rejected"),
+    })
+    register(ContractType, {
+        ContractType.DEVELOPMENT: _l("Technology development"),
+        ContractType.TRANSFER: _l("Technology transfer"),
+        ContractType.LICENCE: _l("Technology licence"),
+        ContractType.SERVICE: _l("Technical service"),
+        ContractType.CONSULTING: _l("Technical consulting"),
+    })
+
+
+_register_milestone_and_contract_labels()

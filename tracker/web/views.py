@@ -25,7 +25,12 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 @login_required
 def home() -> str:
-    return render_template("home.html")
+    from tracker.dates import today
+    from tracker.web import work
+
+    on = today()
+    return render_template("home.html", work=work.for_user(current_user._get_current_object(),
+                                                            on), today=on)
 
 
 @bp.post("/language")

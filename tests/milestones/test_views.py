@@ -1,0 +1,142 @@
+"""Milestone pages and the home page's work lists, by role."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import install_gates, make_project, make_user
+from tests.gates import helpers
+from tests.milestones.test_milestones import PNG, in_research, plan
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.milestones import services
+from tracker.milestones.models import Evidence, MilestoneState
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def test_pm_plans_posts_evidence_and_submits(client):
+    reviewer = make_user(Role.EVALUATOR, name="Rita Reviewer")
+    project = in_research()
+    login(client, project.pm)
+    bad = post(client, f"/projects/{project.id}/milestones/new", {
+        "phase": "contract_research", "title": "Pilot line", "due_date": "2031-01-01",
+        "weight": "1", "reviewer_id": str(reviewer.id)})
+    assert bad.status_code == 400 and "must fall within the project" in bad.get_data(as_text=True)
+    response = post(client, f"/projects/{project.id}/milestones/new", {
+        "phase": "contract_research", "title": "Pilot line", "due_date": "2026-08-31",
+        "weight": "2", "reviewer_id": str(reviewer.id), "deliverable": "Line running"})
+    assert response.status_code == 302
+    milestone_url = response.headers["Location"]
+    milestone_id = int(milestone_url.rsplit("/", 1)[1])
+    response = post(client, f"{milestone_url}/update", {
+        "percent": "60", "note": "Commissioning",
+        "files": [(io.BytesIO(PNG), "产线照片.png"), (io.BytesIO(helpers.PDF), "报告.pdf")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    evidence = db.session.scalars(select(Evidence)).all()
+    assert sorted(e.file.original_name for e in evidence) == ["产线照片.png", "报告.pdf"]
+    download = client.get(f"/files/{evidence[0].file_id}")
+    assert download.status_code == 200
+    assert "UTF-8''" in download.headers["Content-Disposition"]
+    refused = post(client, f"{milestone_url}/update", {
+        "percent": "70", "files": [(io.BytesIO(b"MZ" + b"0" * 80), "setup.pdf")]},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400 and "is not a PDF file" in refused.get_data(as_text=True)
+    assert post(client, f"{milestone_url}/submit").status_code == 302
+    page = client.get(milestone_url).get_data(as_text=True)
+    assert "Submitted" in page and "Rita Reviewer" in page
+    reviewer_client = client.application.test_client()
+    login(reviewer_client, reviewer)
+    home = reviewer_client.get("/").get_data(as_text=True)
+    assert "Milestones to review" in home and "Pilot line" in home
+    returned = post(reviewer_client, f"{milestone_url}/review",
+                    {"decision": "return", "comment": ""})
+    assert returned.status_code == 400 and "reworked" in returned.get_data(as_text=True)
+    post(reviewer_client, f"{milestone_url}/review",
+         {"decision": "return", "comment": "Photos of the QA station missing"})
+    assert "Returned for rework" in client.get("/").get_data(as_text=True)
+    assert milestone_id
+
+
+def test_outsiders_get_404_on_milestones_and_evidence(client, app):
+    project = in_research()
+    milestone = plan(project)
+    services.post_update(project.pm, milestone, 10, "", [(io.BytesIO(PNG), "x.png")])
+    db.session.commit()
+    evidence = milestone.updates[0].evidence[0]
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert client.get(f"/milestones/{milestone.id}").status_code == 404
+    assert client.get(f"/files/{evidence.file_id}").status_code == 404
+    assert post(client, f"/milestones/{milestone.id}/update", {"percent": "5"}).status_code == 404
+
+
+def test_hq_waives_and_approves_a_long_rebaseline_from_the_page(client):
+    project = in_research()
+    milestone = plan(project, due=date(2026, 6, 30))
+    login(client, project.pm)
+    post(client, f"/milestones/{milestone.id}/rebaseline",
+         {"new_date": "2026-10-30", "reason": "Partner moved the line"})
+    admin = client.application.test_client()
+    login(admin, make_user(Role.HQ_ADMIN))
+    page = admin.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert "Awaiting HQ" in page
+    entry = milestone.rebaselines[0]
+    post(admin, f"/rebaselines/{entry.id}/approve")
+    db.session.refresh(milestone)
+    assert milestone.due_date == date(2026, 10, 30)
+    empty = post(admin, f"/milestones/{milestone.id}/waive", {"reason": ""})
+    assert empty.status_code == 400
+    post(admin, f"/milestones/{milestone.id}/waive", {"reason": "Dropped from scope"})
+    db.session.refresh(milestone)
+    assert milestone.state is MilestoneState.WAIVED
+    assert post(client, f"/milestones/{milestone.id}/waive",
+                {"reason": "x"}).status_code in (403, 409)
+
+
+def test_pm_home_lists_overdue_first_then_by_due_date(client):
+    project = in_research(start_date=date(2025, 1, 1))
+    soon = plan(project, due=today() + timedelta(days=3), title="Soon")
+    plan(project, due=today() + timedelta(days=40), title="Later")
+    plan(project, due=today() - timedelta(days=2), title="Late one")
+    assert soon
+    login(client, project.pm)
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("Late one") < page.index("Soon") < page.index("Later")
+    assert "Overdue" in page
+    assert "Payments due" in page  # the contract signed during the proposal review
+
+
+def test_home_of_an_empty_observer_has_no_work_section(client):
+    login(client, make_user(Role.OBSERVER))
+    assert "My work" not in client.get("/").get_data(as_text=True)
+
+
+def test_milestone_pages_survive_malformed_input(client):
+    from tests.test_forms_fuzz import NASTY
+
+    project = in_research()
+    milestone = plan(project)
+    make_project()
+    login(client, project.pm)
+    for value in NASTY:
+        for path, fields in [
+            (f"/projects/{project.id}/milestones/new",
+             ["phase", "title", "due_date", "weight", "reviewer_id", "deliverable"]),
+            (f"/milestones/{milestone.id}/update", ["percent", "note"]),
+            (f"/milestones/{milestone.id}/rebaseline", ["new_date", "reason"]),
+            (f"/projects/{project.id}/contracts/new",
+             ["title", "enterprise_id", "type", "amount", "signed_on",
+              "instalments-0-due_date", "instalments-0-amount"]),
+        ]:
+            response = post(client, path, {f: value for f in fields})
+            assert response.status_code < 500, (path, value[:10])

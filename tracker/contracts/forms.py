@@ -1,0 +1,56 @@
+"""Forms of the contract pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, FieldList, FormField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.contracts.models import ContractType
+from tracker.web.fields import MoneyField
+from tracker.web.forms import Form
+from tracker.web.labels import label
+
+INSTALMENT_ROWS = 6
+POSITIVE = NumberRange(min=Decimal("0.01"), max=Decimal("1e15"))
+
+
+class InstalmentRow(Form):
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+    amount = MoneyField(_l("Amount (CNY)"), validators=[Optional(), POSITIVE])
+
+
+class ContractForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=int, choices=[])
+    type = SelectField(_l("Type"), choices=[], coerce=ContractType)
+    amount = MoneyField(_l("Amount (CNY)"), validators=[InputRequired(), POSITIVE])
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    instalments = FieldList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
+                            max_entries=INSTALMENT_ROWS)
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise_id.choices = [(e.id, e.name) for e in enterprises]
+        self.type.choices = [(t, label(t)) for t in ContractType]
+
+    def schedule(self) -> list:
+        return [(row.due_date.data, row.amount.data) for row in self.instalments
+                if row.due_date.data is not None and row.amount.data is not None]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for row in self.instalments:
+            if (row.due_date.data is None) != (row.amount.data is None) and not (
+                    row.due_date.errors or row.amount.errors):
+                row.amount.errors = [*row.amount.errors,
+                                     _l("Give both the due date and the amount.")]
+                valid = False
+        return valid
+
+
+class PaymentForm(Form):
+    received_on = DateField(_l("Received on"), validators=[InputRequired()])
+    amount = MoneyField(_l("Amount received (CNY)"), validators=[InputRequired(), POSITIVE])

@@ -1,0 +1,141 @@
+"""Recording research contracts, their instalment schedules and the money received, and the
+roll-ups HQ funds institutes by."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, extract, func, select
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.organisations.models import Enterprise, Institute, NeedState
+from tracker.projects.models import Project
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def can_record(user: User, project: Project) -> bool:
+    return user.id == project.pm_id or user.is_hq_admin
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def record_contract(actor: User, project: Project, *, enterprise_id: int, title: str,
+                    type: ContractType, amount: Decimal, signed_on: date,
+                    instalments: list[tuple[date, Decimal]]) -> ResearchContract:
+    """A signed contract with its schedule. The need the project answers becomes contracted."""
+    if not can_record(actor, project):
+        raise Forbidden()
+    if project.is_read_only:
+        raise Refused(_("The project is closed: nothing can change."))
+    if db.session.get(Enterprise, enterprise_id) is None:
+        raise Invalid("enterprise_id", _("Choose an enterprise."))
+    if amount <= 0:
+        raise Invalid("amount", _("The amount must be more than zero."))
+    for due, part in instalments:
+        if part <= 0:
+            raise Invalid("instalments", _("An instalment must be more than zero."))
+        if due < signed_on:
+            raise Invalid("instalments", _("An instalment falls due before the signing date."))
+    scheduled = sum((part for _, part in instalments), Decimal("0"))
+    if scheduled > amount:
+        raise Invalid("instalments", _(
+            "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
+            scheduled=_money(scheduled), amount=_money(amount)))
+    contract = ResearchContract(project_id=project.id, enterprise_id=enterprise_id,
+                                title=title.strip(), type=type, amount=amount,
+                                signed_on=signed_on)
+    contract.instalments = [Instalment(due_date=d, amount=a) for d, a in instalments]
+    changes = audit.pending_changes(contract)
+    changes["instalments"] = [None, [[d.isoformat(), str(a)] for d, a in instalments]]
+    db.session.add(contract)
+    audit.record(actor, "contract.record", contract, changes)
+    need = project.need
+    if need is not None and need.state in (NeedState.COLLECTED, NeedState.ANALYSED,
+                                           NeedState.MATCHED):
+        before = need.state
+        need.state = NeedState.CONTRACTED
+        audit.record(actor, "need.contracted", need, {"state": [before.value, "contracted"]})
+    db.session.flush()
+    return contract
+
+
+def record_payment(actor: User, instalment: Instalment, received_on: date,
+                   amount: Decimal) -> Payment:
+    """Money received against an instalment; partial payments add up, never beyond it."""
+    project = instalment.contract.project
+    if not can_record(actor, project):
+        raise Forbidden()
+    if amount <= 0:
+        raise Invalid("amount", _("The amount must be more than zero."))
+    if amount > instalment.outstanding:
+        raise Invalid("amount", _(
+            "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",
+            outstanding=_money(instalment.outstanding), amount=_money(amount)))
+    payment = Payment(received_on=received_on, amount=amount, recorded_by_id=actor.id)
+    instalment.payments.append(payment)
+    audit.record(actor, "contract.payment", instalment.contract, {
+        "payment": [None, [received_on.isoformat(), str(amount)]],
+        "instalment": [None, instalment.due_date.isoformat()]})
+    db.session.flush()
+    return payment
+
+
+def signed_contract_missing(project: Project) -> str | None:
+    """The guard of the contract-research phase."""
+    signed = db.session.scalar(select(ResearchContract.id).where(
+        ResearchContract.project_id == project.id).limit(1))
+    if signed is None:
+        return _("Contract research needs a signed research contract (or an "
+                 "allocation-investment agreement) first.")
+    return None
+
+
+# --- roll-ups ----------------------------------------------------------------------------------
+
+ROLLUPS = ("project", "institute", "year")
+
+
+def rollup(by: str, project_filter=None) -> list[dict]:
+    """Contract value and money received, grouped `by` project, institute or signing year.
+
+    Two aggregate queries whatever the number of contracts (value; received), joined in Python.
+    """
+    key = {
+        "project": (Project.id, Project.code, Project.title),
+        "institute": (Institute.id, Institute.code, Institute.name),
+        "year": (extract("year", ResearchContract.signed_on),),
+    }[by]
+
+    def base(*columns) -> Select:
+        query = (select(*key, *columns).select_from(ResearchContract)
+                 .join(Project, Project.id == ResearchContract.project_id)
+                 .join(Institute, Institute.id == Project.institute_id))
+        if project_filter is not None:
+            query = query.where(project_filter)
+        return query.group_by(*key)
+
+    values = db.session.execute(base(func.count(ResearchContract.id),
+                                     func.sum(ResearchContract.amount))).all()
+    received = db.session.execute(
+        base(func.sum(Payment.amount))
+        .join(Instalment, Instalment.contract_id == ResearchContract.id)
+        .join(Payment, Payment.instalment_id == Instalment.id)).all()
+    received_by = {tuple(row[:len(key)]): row[-1] for row in received}
+    rows = []
+    for row in values:
+        k = tuple(row[:len(key)])
+        rows.append({
+            "key": k, "contracts": row[-2], "value": Decimal(row[-1] or 0),
+            "received": Decimal(received_by.get(k) or 0),
+        })
+    return sorted(rows, key=lambda r: r["key"], reverse=by == "year")

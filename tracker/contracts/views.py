@@ -1,0 +1,116 @@
+"""Contract pages: record a contract with its schedule, payments, and the roll-ups."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import Role, User
+from tracker.contracts import services
+from tracker.contracts.forms import ContractForm, PaymentForm
+from tracker.contracts.models import Instalment, ResearchContract
+from tracker.errors import Invalid
+from tracker.organisations.models import Enterprise
+from tracker.projects.models import Project
+from tracker.projects.views import load_project
+from tracker.web.forms import show_error
+from tracker.web.navigation import text_arg
+
+bp = Blueprint("contracts", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+@bp.route("/projects/<int:project_id>/contracts/new", methods=["GET", "POST"])
+@login_required
+def new(project_id: int) -> str | Response | tuple[str, int]:
+    project = load_project(project_id)
+    if not services.can_record(_user(), project):
+        abort(403)
+    enterprises = db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all()
+    form = ContractForm(enterprises=enterprises)
+    if request.method == "GET" and project.partner_enterprise_id:
+        form.enterprise_id.data = project.partner_enterprise_id
+    if form.validate_on_submit():
+        try:
+            contract = services.record_contract(
+                _user(), project, enterprise_id=form.enterprise_id.data, title=form.title.data,
+                type=form.type.data, amount=form.amount.data, signed_on=form.signed_on.data,
+                instalments=form.schedule())
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Contract recorded."), "success")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("contracts/form.html", form=form, project=project), status
+
+
+def load_contract(contract_id: int) -> ResearchContract:
+    contract = db.session.get(ResearchContract, contract_id)
+    if contract is None or not contract.can_view(_user()):
+        abort(404)
+    return contract
+
+
+def _page(contract: ResearchContract, status: int = 200, form: PaymentForm | None = None,
+          form_for: int | None = None) -> tuple[str, int]:
+    return render_template("contracts/show.html", contract=contract, payment_form=form,
+                           form_for=form_for,
+                           can_record=services.can_record(_user(), contract.project)), status
+
+
+@bp.get("/contracts/<int:contract_id>")
+@login_required
+def show(contract_id: int) -> tuple[str, int]:
+    return _page(load_contract(contract_id))
+
+
+@bp.post("/instalments/<int:instalment_id>/payments")
+@login_required
+def pay(instalment_id: int) -> Response | tuple[str, int]:
+    instalment = db.session.get(Instalment, instalment_id)
+    if instalment is None:
+        abort(404)
+    contract = load_contract(instalment.contract_id)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _page(contract, 400, form, instalment.id)
+    try:
+        services.record_payment(_user(), instalment, form.received_on.data, form.amount.data)
+    except Invalid as invalid:
+        db.session.rollback()
+        show_error(form, invalid)
+        return _page(contract, 400, form, instalment.id)
+    db.session.commit()
+    flash(_("Payment recorded."), "success")
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.get("/contracts/")
+@login_required
+def report() -> str:
+    """Contract value and money received per project, institute or year."""
+    user = _user()
+    if not (user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,
+                                                       Role.PROJECT_MANAGER)):
+        abort(403)
+    by = text_arg("by") if text_arg("by") in services.ROLLUPS else "institute"
+    rows = services.rollup(by, Project.visible_to(user))
+    recent = db.session.scalars(
+        select(ResearchContract).join(Project).where(Project.visible_to(user))
+        .options(selectinload(ResearchContract.project), selectinload(ResearchContract.enterprise))
+        .order_by(ResearchContract.signed_on.desc()).limit(20)).all()
+    totals = {"value": sum(r["value"] for r in rows), "received": sum(r["received"] for r in rows),
+              "contracts": sum(r["contracts"] for r in rows)}
+    return render_template("contracts/report.html", rows=rows, by=by, totals=totals,
+                           recent=recent, rollups=services.ROLLUPS)

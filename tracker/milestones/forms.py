@@ -1,0 +1,74 @@
+"""Forms of the milestone pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.web.fields import MoneyField
+from tracker.web.forms import Form
+from tracker.web.labels import label
+
+
+class MilestoneForm(Form):
+    phase = SelectField(_l("Phase"), choices=[])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    deliverable = TextAreaField(_l("Deliverable"), validators=[Optional(), Length(max=5000)],
+                                description=_l("What the reviewer will check."))
+    due_date = DateField(_l("Due date"), validators=[InputRequired()])
+    weight = MoneyField(_l("Weight"), default=Decimal("1"), validators=[
+        InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("9999"))])
+    reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[], default=0,
+                              description=_l("Optional: HQ assigns one on submission otherwise."))
+
+    def __init__(self, *args, phases=(), reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase.choices = [(p.value, label(p)) for p in phases]
+        self.reviewer_id.choices = [(0, _l("HQ assigns"))] + [(u.id, u.name) for u in reviewers]
+
+
+class UpdateForm(Form):
+    percent = IntegerField(_l("Percent complete"), validators=[InputRequired(),
+                                                               NumberRange(0, 100)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+    files = MultipleFileField(_l("Evidence files"),
+                              description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP, "
+                                             "up to the size limit each."))
+
+
+class RebaselineForm(Form):
+    new_date = DateField(_l("New due date"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ReviewForm(Form):
+    decision = SelectField(_l("Decision"), choices=[])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)],
+                            description=_l("Required when returning it for rework."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [("accept", _l("Accept")), ("return", _l("Return for rework"))]
+
+
+class WaiveForm(Form):
+    reason = TextAreaField(_l("Reason for the waiver"), validators=[DataRequired(),
+                                                                    Length(max=5000)])
+
+
+class AssignForm(Form):
+    reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[])
+
+    def __init__(self, *args, reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviewer_id.choices = [(u.id, u.name) for u in reviewers]

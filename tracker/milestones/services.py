@@ -1,0 +1,269 @@
+"""What project managers, reviewers and HQ do to milestones. Every step lands on the
+milestone's history (MilestoneEvent) and the audit trail in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import Role, User
+from tracker.audit import services as audit
+from tracker.dates import today
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.files import services as files
+from tracker.milestones.models import (
+    DONE,
+    Evidence,
+    Milestone,
+    MilestoneEvent,
+    MilestoneState,
+    ProgressUpdate,
+    Rebaseline,
+    RebaselineState,
+)
+from tracker.milestones.states import Action, next_state
+from tracker.projects.lifecycle import ACTIVE, Phase
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+from tracker.workdays.services import add_business_days
+
+if TYPE_CHECKING:
+    from tracker.projects.models import Project
+
+# Before gate 1 has passed, the plan is still a proposal: dates move freely.
+PLANNING_PHASES = (Phase.DRAFT, Phase.PROPOSAL_REVIEW)
+# The phases that have milestones: those closed by gates 2 to 4, and the proposal review.
+MILESTONE_PHASES = tuple(sorted(ACTIVE, key=list(Phase).index))
+
+
+def can_manage(user: User, project: Project) -> bool:
+    return user.id == project.pm_id
+
+
+def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") -> None:
+    """Move `milestone` by `action` if the state machine allows it; history and audit."""
+    target = next_state(milestone.state, action)
+    if target is None:
+        from tracker.web.labels import label
+
+        raise Refused(_("A milestone that is %(state)s cannot be %(action)s.",
+                        state=label(milestone.state), action=label(action)))
+    milestone.events.append(MilestoneEvent(actor_id=actor.id, from_state=milestone.state,
+                                           to_state=target, comment=comment))
+    milestone.state = target
+
+
+def _check_dates(project: Project, due: date, field: str = "due_date") -> None:
+    if not project.start_date <= due <= project.end_date:
+        raise Invalid(field, _("The due date must fall within the project's dates, %(start)s "
+                               "to %(end)s.", start=project.start_date.isoformat(),
+                               end=project.end_date.isoformat()))
+
+
+def _check_reviewer(project: Project, reviewer_id: int | None) -> None:
+    if reviewer_id is None:
+        return
+    reviewer = db.session.get(User, reviewer_id)
+    if reviewer is None or not reviewer.has_role(Role.EVALUATOR):
+        raise Invalid("reviewer_id", _("Choose an evaluator."))
+    if project.stake_of(reviewer):
+        raise Invalid("reviewer_id", _("%(name)s has a stake in this project and may not "
+                                       "review it.", name=reviewer.name))
+
+
+def _writable(project: Project) -> None:
+    if project.is_read_only:
+        raise Refused(_("The project is closed: nothing can change."))
+
+
+def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
+                   due_date: date, weight: Decimal, reviewer_id: int | None) -> Milestone:
+    if not can_manage(actor, project):
+        raise Forbidden()
+    _writable(project)
+    if phase not in MILESTONE_PHASES:
+        raise Invalid("phase", _("Milestones belong to the phases closed by a gate."))
+    _check_dates(project, due_date)
+    if weight < 0:
+        raise Invalid("weight", _("The weight cannot be negative."))
+    _check_reviewer(project, reviewer_id)
+    milestone = Milestone(project_id=project.id, phase=phase, title=title.strip(),
+                          deliverable=deliverable.strip(), due_date=due_date, weight=weight,
+                          reviewer_id=reviewer_id)
+    db.session.add(milestone)
+    audit.record(actor, "milestone.plan", milestone)
+    db.session.flush()
+    return milestone
+
+
+def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable: str,
+                   due_date: date, weight: Decimal, reviewer_id: int | None) -> None:
+    """Edit the plan. After the proposal gate a new due date goes through `rebaseline`."""
+    project = milestone.project
+    if not can_manage(actor, project):
+        raise Forbidden()
+    _writable(project)
+    if milestone.state in DONE:
+        raise Refused(_("An accepted or waived milestone is no longer edited."))
+    if due_date != milestone.due_date:
+        if project.phase not in PLANNING_PHASES:
+            raise Invalid("due_date", _("After the proposal gate, a due date moves by a "
+                                        "re-baseline, with its reason."))
+        _check_dates(project, due_date)
+    if weight < 0:
+        raise Invalid("weight", _("The weight cannot be negative."))
+    _check_reviewer(project, reviewer_id)
+    milestone.title = title.strip()
+    milestone.deliverable = deliverable.strip()
+    milestone.due_date = due_date
+    milestone.weight = weight
+    milestone.reviewer_id = reviewer_id
+    changes = audit.pending_changes(milestone)
+    if changes:
+        audit.record(actor, "milestone.edit", milestone, changes)
+    db.session.flush()
+
+
+def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -> Rebaseline:
+    """Move a due date after the proposal gate. Within the setting's number of days the PM's
+    word is enough; a longer move waits for an HQ admin."""
+    project = milestone.project
+    if not can_manage(actor, project):
+        raise Forbidden()
+    _writable(project)
+    if milestone.state in DONE:
+        raise Refused(_("An accepted or waived milestone is no longer moved."))
+    if not reason.strip():
+        raise Invalid("reason", _("Say why the date moves."))
+    if new_date == milestone.due_date:
+        raise Invalid("new_date", _("This is the current due date."))
+    _check_dates(project, new_date, "new_date")
+    if any(r.state is RebaselineState.PENDING for r in milestone.rebaselines):
+        raise Refused(_("A re-baseline of this milestone already waits for HQ."))
+    limit = settings.get(catalogue.REBASELINE_APPROVAL_DAYS)
+    moved = abs((new_date - milestone.due_date).days)
+    needs_hq = moved > limit
+    entry = Rebaseline(old_date=milestone.due_date, new_date=new_date, reason=reason.strip(),
+                       requested_by_id=actor.id,
+                       state=RebaselineState.PENDING if needs_hq else RebaselineState.APPROVED,
+                       approved_by_id=None if needs_hq else actor.id,
+                       decided_at=None if needs_hq else db.utcnow())
+    milestone.rebaselines.append(entry)
+    if not needs_hq:
+        milestone.due_date = new_date
+    audit.record(actor, "milestone.rebaseline", milestone, {
+        "due_date": [entry.old_date.isoformat(), new_date.isoformat()],
+        "state": [None, entry.state.value], "reason": [None, entry.reason]})
+    db.session.flush()
+    return entry
+
+
+def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    if entry.state is not RebaselineState.PENDING:
+        raise Refused(_("This re-baseline has already been decided."))
+    milestone = entry.milestone
+    entry.state = RebaselineState.APPROVED if approve else RebaselineState.REJECTED
+    entry.approved_by_id = actor.id
+    entry.decided_at = db.utcnow()
+    if approve:
+        milestone.due_date = entry.new_date
+    audit.record(actor, "milestone.rebaseline_decided", milestone, {
+        "due_date": [entry.old_date.isoformat(),
+                     (entry.new_date if approve else entry.old_date).isoformat()],
+        "state": ["pending", entry.state.value]})
+    db.session.flush()
+
+
+def post_update(actor: User, milestone: Milestone, percent: int, note: str,
+                uploads: list[tuple[IO[bytes], str]]) -> ProgressUpdate:
+    """Progress with evidence, by the PM or a team member. Files are checked by content."""
+    project = milestone.project
+    if actor.id != project.pm_id and actor.id not in project.member_ids:
+        raise Forbidden()
+    _writable(project)
+    if not 0 <= percent <= 100:
+        raise Invalid("percent", _("Give a percentage from 0 to 100."))
+    if milestone.state is MilestoneState.SUBMITTED:
+        raise Refused(_("The milestone is under review: wait for the reviewer's answer."))
+    _step(actor, milestone, Action.UPDATE)
+    update = ProgressUpdate(author_id=actor.id, percent=percent, note=note.strip())
+    for stream, filename in uploads:
+        stored = files.store(actor, stream, filename, field="files", project_id=project.id)
+        update.evidence.append(Evidence(file_id=stored.id))
+    milestone.updates.append(update)
+    milestone.percent_complete = percent
+    audit.record(actor, "milestone.update", milestone, {
+        "percent_complete": [None, percent], "evidence": [None, len(uploads)]})
+    db.session.flush()
+    return update
+
+
+def submit_milestone(actor: User, milestone: Milestone) -> None:
+    """The PM submits; the review is due after the setting's number of business days."""
+    if not can_manage(actor, milestone.project):
+        raise Forbidden()
+    _writable(milestone.project)
+    _step(actor, milestone, Action.SUBMIT)
+    milestone.submitted_at = db.utcnow()
+    days = settings.get(catalogue.MILESTONE_REVIEW_BUSINESS_DAYS)
+    milestone.review_due = add_business_days(today(), days)
+    audit.record(actor, "milestone.submit", milestone)
+    db.session.flush()
+
+
+def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None:
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    if milestone.state in DONE:
+        raise Refused(_("An accepted or waived milestone needs no reviewer."))
+    _check_reviewer(milestone.project, reviewer_id)
+    milestone.reviewer_id = reviewer_id
+    audit.record(actor, "milestone.assign_reviewer", milestone)
+    db.session.flush()
+
+
+def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: str) -> None:
+    """The assigned evaluator accepts, or returns it for rework with a comment."""
+    if actor.id != milestone.reviewer_id:
+        raise Forbidden(_("Only the milestone's reviewer reviews it."))
+    if milestone.project.stake_of(actor):
+        raise Forbidden(_("You have a stake in this project and may not review it."))
+    if not accept and not comment.strip():
+        raise Invalid("comment", _("Say what must be reworked."))
+    _step(actor, milestone, Action.ACCEPT if accept else Action.RETURN, comment.strip())
+    if accept:
+        milestone.percent_complete = 100
+    milestone.review_due = None
+    audit.record(actor, "milestone.accept" if accept else "milestone.return", milestone)
+    db.session.flush()
+
+
+def waive_milestone(actor: User, milestone: Milestone, reason: str) -> None:
+    """An HQ decision: a waived milestone no longer blocks its gate."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    if not reason.strip():
+        raise Invalid("reason", _("A waiver needs its reason."))
+    _step(actor, milestone, Action.WAIVE, reason.strip())
+    milestone.waiver_reason = reason.strip()
+    milestone.review_due = None
+    audit.record(actor, "milestone.waive", milestone)
+    db.session.flush()
+
+
+def open_milestones(project: Project, phase: Phase) -> str | None:
+    """The gate guard: milestones of the phase neither accepted nor waived."""
+    titles = db.session.scalars(select(Milestone.title).where(
+        Milestone.project_id == project.id, Milestone.phase == phase,
+        Milestone.state.not_in(DONE)).order_by(Milestone.due_date)).all()
+    if titles:
+        return _("Milestones of this phase are neither accepted nor waived: %(titles)s.",
+                 titles=", ".join(titles))
+    return None
