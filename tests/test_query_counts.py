@@ -1,0 +1,90 @@
+"""Pages that list things load them in a fixed number of statements, whatever their number."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tests.conftest import login
+from tests.factories import install_gates, make_need, make_project, make_user
+from tests.gates import helpers
+from tracker.accounts.models import Role
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _counts(client, engine, path: str, grow) -> list[int]:
+    counts = []
+    for _ in range(2):
+        grow()
+        with counting(engine) as statements:
+            assert client.get(path).status_code == 200
+        counts.append(len(statements))
+    return counts
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def test_pm_home_and_project_list(client, engine):
+    pm = make_user(Role.PROJECT_MANAGER)
+
+    def grow():
+        for _ in range(3):
+            project = make_project(pm=pm)
+            helpers.go(helpers.submit(project))
+
+    login(client, pm)
+    for path in ("/", "/projects/"):
+        counts = _counts(client, engine, path, grow)
+        assert counts[0] == counts[1], (path, counts)
+
+
+def test_hq_lists(client, engine):
+    admin = make_user(Role.HQ_ADMIN)
+
+    def grow():
+        for _ in range(3):
+            helpers.name_panel(helpers.submit(make_project()), admin=admin)
+            helpers.submit(make_project())
+            make_need()
+
+    login(client, admin)
+    for path in ("/gates/awaiting", "/needs/", "/contracts/"):
+        counts = _counts(client, engine, path, grow)
+        assert counts[0] == counts[1], (path, counts)
+
+
+def test_evaluator_lists(client, engine):
+    evaluator = make_user(Role.EVALUATOR)
+    admin = make_user(Role.HQ_ADMIN)
+
+    def grow():
+        from tracker.gates import services as gates
+
+        for _ in range(3):
+            review = helpers.submit(make_project())
+            gates.name_panel(admin, review, evaluator,
+                             [evaluator, make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)],
+                             None)
+
+    login(client, evaluator)
+    for path in ("/my/reviews", "/"):
+        counts = _counts(client, engine, path, grow)
+        assert counts[0] == counts[1], (path, counts)
