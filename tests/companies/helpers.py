@@ -1,0 +1,124 @@
+"""Spin-off companies and allocation-investment set up through the services, for tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+from tests.factories import _commit, make_user, uscc_for
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.companies import services as companies
+from tracker.companies.models import Acquisition, Company, HolderType, IpDealKind
+from tracker.companies.services import InvestorLine, IssueLine
+from tracker.dates import today
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.projects.lifecycle import Phase
+
+_codes = itertools.count(700_001)
+
+TECHNOLOGY = "Force-controlled joint module"
+# The worked example of the issue: 10,000,000 shares before the round.
+FOUNDING = [
+    IssueLine("R&D team", HolderType.TEAM, Decimal("7000000"), Acquisition.IP, TECHNOLOGY),
+    IssueLine("Robotics institute", HolderType.INSTITUTE, Decimal("2000000"), Acquisition.IP,
+              TECHNOLOGY),
+    IssueLine("Incentive pool", HolderType.INCENTIVE_POOL, Decimal("1000000"), Acquisition.CASH),
+]
+
+
+def days_ago(n: int):
+    return today() - timedelta(days=n)
+
+
+def manager():
+    return make_user(Role.HQ_ADMIN)
+
+
+def make_company(project, actor=None, *, registered: bool = True, **values) -> Company:
+    values = {
+        "name": f"Spin-off of {project.code}",
+        "uscc": uscc_for(next(_codes)) if registered else None,
+        "registered_on": days_ago(400) if registered else None,
+        "registered_capital": Decimal("10000000.00"), "legal_representative": "Li Qiang",
+        "project_ids": [project.id], **values,
+    }
+    company = companies.record_company(actor or manager(), **values)
+    _commit()
+    return company
+
+
+def incorporate(company: Company, actor=None, lines=FOUNDING, on=None) -> list[str]:
+    total = sum((line.shares for line in lines), Decimal("0"))
+    warnings = companies.incorporate(actor or manager(), company, list(lines),
+                                     on or days_ago(400), total)
+    _commit()
+    return warnings
+
+
+def record_round(company: Company, actor=None, *, on=None, pre_money="120000000",
+                 investors=(("Suzhou Venture Capital", "24000000"),), name="Series A"):
+    lines = [InvestorLine(n, HolderType.INVESTOR, Decimal(a), lead=i == 0)
+             for i, (n, a) in enumerate(investors)]
+    financing = companies.record_round(
+        actor or manager(), company, name=name, on=on or days_ago(30),
+        pre_money=Decimal(pre_money), amount=sum((line.amount for line in lines), Decimal("0")),
+        investors=lines)
+    _commit()
+    return financing
+
+
+def license_ip(company: Company, project, actor=None):
+    deal = companies.record_ip_deal(
+        actor or manager(), company, project_id=project.id, kind=IpDealKind.LICENCE,
+        patent_number="CN202310123456.7", title="Force-controlled joint", licensee=company.name,
+        exclusive=True, field_of_use="Collaborative robots", upfront=Decimal("500000"),
+        royalty_pct=Decimal("3.00"), equity_shares=Decimal("0"), signed_on=days_ago(390))
+    _commit()
+    return deal
+
+
+def ready_for_spin_off(project) -> Company:
+    """What gate 4 asks for: a registered company, a cap table, a licence of the IP."""
+    company = make_company(project)
+    incorporate(company)
+    license_ip(company, project)
+    return company
+
+
+def make_milestone(project, state=MilestoneState.PLANNED, title="Prototype joint") -> Milestone:
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title=title,
+                          due_date=today() + timedelta(days=30), state=state)
+    db.session.add(milestone)
+    _commit()
+    return milestone
+
+
+def worked_example(project=None, committee=None):
+    """The issue's example, converted, with the IP licensed: the agreement and the company."""
+    from tracker.funding import services as funding
+
+    committee = committee or make_user(Role.INVESTMENT_COMMITTEE)
+    project = project or _project()
+    agreement = funding.record_agreement(
+        committee, project, committed=Decimal("10000000.00"),
+        qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),
+        signed_on=days_ago(500), conversion_deadline=today() + timedelta(days=365))
+    milestone = make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=Decimal("10000000.00"),
+                                  milestone_id=milestone.id)
+    funding.record_disbursement(committee, tranche, amount=Decimal("10000000.00"),
+                                paid_on=days_ago(450))
+    company = make_company(project)
+    incorporate(company)
+    license_ip(company, project)
+    funding.convert(committee, agreement, record_round(company))
+    _commit()
+    return agreement, company
+
+
+def _project():
+    from tests.factories import make_project
+
+    return make_project(phase=Phase.INVESTMENT_DECISION)

@@ -1,0 +1,41 @@
+"""No input to a funding or company form produces a 500."""
+
+from __future__ import annotations
+
+from tests.companies import helpers
+from tests.conftest import login, post
+from tests.factories import make_project, make_user
+from tests.test_forms_fuzz import NAME_RE, NASTY
+from tracker.accounts.models import Role
+from tracker.projects.lifecycle import Phase
+
+
+def test_every_funding_and_company_form_survives_malformed_input(client):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, company = helpers.worked_example(committee=committee)
+    fresh = make_project(phase=Phase.SPIN_OFF)
+    empty = helpers.make_company(fresh)
+    login(client, committee)
+    tranche = agreement.tranches[0]
+    pages = [
+        f"/projects/{fresh.id}/funding/agreement", f"/funding/{agreement.id}/tranches/new",
+        f"/funding/tranches/{tranche.id}/disburse", f"/funding/{agreement.id}/convert",
+        f"/funding/{agreement.id}/outcome", "/companies/new", f"/companies/{company.id}/edit",
+        f"/companies/{empty.id}/incorporate", f"/companies/{company.id}/shares/new",
+        f"/companies/{company.id}/transfers/new", f"/companies/{company.id}/rounds/new",
+        f"/companies/{company.id}/ip/new", f"/companies/{company.id}/exit",
+    ]
+    for path in pages:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        names = sorted(set(NAME_RE.findall(page.get_data(as_text=True)))
+                       - {"csrf_token", "locale", "next", "q"})
+        assert names, path
+        for value in NASTY:
+            response = post(client, path, {name: value for name in names})
+            assert response.status_code < 500, (path, value[:20])
+        response = post(client, path, {name: ["1", "2"] for name in names})
+        assert response.status_code < 500, path
+    for path in ["/companies/", f"/companies/{company.id}"]:
+        for value in NASTY:
+            assert client.get(path, query_string={"on": value}).status_code == 200

@@ -1,0 +1,59 @@
+"""The funding and company pages load what they show in a fixed number of statements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.companies import helpers
+from tests.conftest import login
+from tests.factories import _commit, make_project, make_user
+from tests.test_query_counts import counting
+from tracker.accounts.models import Role
+from tracker.companies import services as companies
+from tracker.companies.models import Acquisition, HolderType
+from tracker.dates import today
+from tracker.funding import services as funding
+from tracker.milestones.models import MilestoneState
+from tracker.projects.lifecycle import Phase
+
+
+def _twice(client, engine, path: str, grow) -> list[int]:
+    counts = []
+    for _ in range(2):
+        grow()
+        with counting(engine) as statements:
+            assert client.get(path).status_code == 200
+        counts.append(len(statements))
+    return counts
+
+
+def test_pages_do_not_grow_with_the_data(client, engine):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, company = helpers.worked_example(committee=committee)
+    project = agreement.project
+    other = make_project(phase=Phase.INVESTMENT_DECISION)
+    other_agreement = funding.record_agreement(
+        committee, other, committed=Decimal("9000000"), qualifying_round_min=Decimal("0"),
+        signed_on=helpers.days_ago(10), conversion_deadline=helpers.days_ago(-300))
+    admin = helpers.manager()
+    login(client, committee)
+
+    def grow():
+        for _ in range(2):
+            milestone = helpers.make_milestone(other, MilestoneState.ACCEPTED)
+            tranche = funding.add_tranche(committee, other_agreement, amount=Decimal("1000"),
+                                          milestone_id=milestone.id)
+            funding.record_disbursement(committee, tranche, amount=Decimal("10"),
+                                        paid_on=today())
+            companies.issue_shares(admin, company, companies.IssueLine(
+                f"Investor {tranche.id}", HolderType.INVESTOR, Decimal("10"),
+                Acquisition.CASH), today())
+            helpers.record_round(company, on=today(), name=f"Round {tranche.id}",
+                                 investors=((f"Fund {tranche.id}", "1000"),))
+            helpers.ready_for_spin_off(make_project(phase=Phase.SPIN_OFF))
+        _commit()
+
+    for path in (f"/projects/{other.id}/funding", f"/projects/{project.id}/funding",
+                 f"/companies/{company.id}", "/companies/", "/funding/"):
+        counts = _twice(client, engine, path, grow)
+        assert counts[0] == counts[1], (path, counts)

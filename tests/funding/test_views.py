@@ -1,0 +1,148 @@
+"""The funding page and the committee's forms: who sees what (403/404), what the page shows,
+and refusals shown beside the field (400) or as a refused change (409)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.companies import helpers
+from tests.conftest import login, post
+from tests.factories import install_gates, make_institute, make_project, make_user
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.funding.models import Disbursement, FundingAgreement
+from tracker.milestones.models import MilestoneState
+from tracker.projects.lifecycle import Phase
+
+
+@pytest.fixture
+def director():
+    return make_user()
+
+
+@pytest.fixture
+def project(director):
+    return make_project(institute=make_institute(director=director),
+                        phase=Phase.INVESTMENT_DECISION)
+
+
+@pytest.mark.parametrize("who,status", [
+    ("committee", 200), ("admin", 200), ("observer", 200), ("pm", 200), ("director", 200),
+    ("other_pm", 404), ("evaluator", 404), ("other_director", 404),
+])
+def test_who_sees_the_funding_page(client, project, director, who, status):
+    helpers.worked_example(project)
+    users = {
+        "committee": lambda: make_user(Role.INVESTMENT_COMMITTEE),
+        "admin": lambda: make_user(Role.HQ_ADMIN),
+        "observer": lambda: make_user(Role.OBSERVER),
+        "pm": lambda: project.pm,
+        "director": lambda: director,
+        "other_pm": lambda: make_user(Role.PROJECT_MANAGER),
+        "evaluator": lambda: make_user(Role.EVALUATOR),
+        "other_director": lambda: make_institute(director=make_user()).director,
+    }
+    login(client, users[who]())
+    response = client.get(f"/projects/{project.id}/funding")
+    assert response.status_code == status
+    if status == 200:
+        page = response.get_data(as_text=True)
+        assert "CN¥10,000,000.00" in page
+        # the conversion with its computation
+        assert "12.00 × (1 − 20.00%) = 9.60" in page
+        assert "10,000,000 ÷ 9.60, rounded down = 1,041,666" in page
+    company_page = client.get(f"/companies/{project_company(project).id}")
+    assert company_page.status_code == status
+
+
+def project_company(project):
+    from tracker.companies.services import company_of
+
+    return company_of(project)
+
+
+def test_the_project_page_links_to_the_funding_page(client, project):
+    install_gates()
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"/projects/{project.id}/funding" in page
+
+
+@pytest.mark.parametrize("role,status", [(Role.HQ_ADMIN, 403), (Role.OBSERVER, 403),
+                                         (Role.PROJECT_MANAGER, 404)])
+def test_only_the_committee_gets_the_forms(client, project, role, status):
+    agreement, _company = helpers.worked_example(project)
+    login(client, make_user(role))
+    assert client.get(f"/projects/{project.id}/funding/agreement").status_code == status
+    assert client.get(f"/funding/{agreement.id}/outcome").status_code == status
+    assert post(client, f"/funding/{agreement.id}/tranches/new",
+                {"amount": "1", "condition": "gate", "gate": "2"}).status_code == status
+
+
+def test_the_pm_sees_the_page_but_not_the_forms(client, project):
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert "No allocation-investment agreement" in page
+    assert "Record the agreement" not in page
+    assert client.get(f"/projects/{project.id}/funding/agreement").status_code == 403
+
+
+def test_the_committee_records_the_agreement_and_a_tranche_through_the_forms(client, project):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    login(client, committee)
+    response = post(client, f"/projects/{project.id}/funding/agreement", {
+        "committed": "6,000,000", "hq_ratio": "1", "co_funders-0-name": "Suzhou city",
+        "co_funders-0-ratio": "1", "co_funders-1-name": "Wuzhong district",
+        "co_funders-1-ratio": "1", "discount_pct": "", "qualifying_round_min": "30000000",
+        "signed_on": helpers.days_ago(5).isoformat(),
+        "conversion_deadline": (today() + timedelta(days=700)).isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    agreement = db.session.scalars(select(FundingAgreement).where(
+        FundingAgreement.project_id == project.id)).one()
+    assert agreement.discount_pct == Decimal("0")  # the setting's default
+    assert [c.name for c in agreement.co_funders] == ["Suzhou city", "Wuzhong district"]
+
+    milestone = helpers.make_milestone(project, MilestoneState.IN_PROGRESS)
+    response = post(client, f"/funding/{agreement.id}/tranches/new", {
+        "amount": "2000000", "condition": "milestone", "milestone_id": str(milestone.id),
+        "gate": "0"})
+    assert response.status_code == 302
+    page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert "Suzhou city" in page and "CN¥6,000,000.00" in page
+    assert "Not payable" in page and "is released when milestone" in page
+
+    tranche = agreement.tranches[0]
+    refused = post(client, f"/funding/tranches/{tranche.id}/disburse",
+                   {"amount": "100", "paid_on": today().isoformat()})
+    assert refused.status_code == 409
+    assert "is released when milestone" in refused.get_data(as_text=True)
+
+    milestone.state = MilestoneState.ACCEPTED
+    db.session.commit()
+    too_much = post(client, f"/funding/tranches/{tranche.id}/disburse",
+                    {"amount": "2500000", "paid_on": today().isoformat()})
+    assert too_much.status_code == 400
+    assert "would exceed it by CN¥500,000.00" in too_much.get_data(as_text=True)
+    assert db.session.scalars(select(Disbursement)).all() == []
+    paid = post(client, f"/funding/tranches/{tranche.id}/disburse",
+                {"amount": "2000000", "paid_on": today().isoformat(), "reference": "HQ-0042"})
+    assert paid.status_code == 302
+    assert "HQ-0042" in client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+
+
+def test_conversion_and_outcome_forms(client, project):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, company = helpers.worked_example(project, committee)
+    login(client, committee)
+    # Converted: the outcome form refuses (409), the convert page still explains.
+    assert post(client, f"/funding/{agreement.id}/outcome", {
+        "outcome": "grant", "outcome_on": today().isoformat()}).status_code == 409
+    page = client.get(f"/funding/{agreement.id}/convert").get_data(as_text=True)
+    assert "1,041,666" in page and "The agreement is closed" in page
+    listing = client.get("/funding/").get_data(as_text=True)
+    assert project.code in listing and "Converted to equity" in listing

@@ -1,0 +1,183 @@
+"""Forms of the company pages. They check input; the rules of the domain are the services'."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.companies.models import Acquisition, ExitKind, HolderType, IpDealKind
+from tracker.web.fields import MoneyField, NumberField
+from tracker.web.forms import Form
+from tracker.web.labels import label
+
+HOLDING_ROWS = 8
+INVESTOR_ROWS = 5
+MAX_MONEY = Decimal("1e15")
+MAX_SHARES = Decimal("1e18")
+
+
+def _choices(values) -> list[tuple]:
+    return [(v, label(v)) for v in values]
+
+
+def _shares(text, required: bool = True) -> NumberField:
+    first = InputRequired() if required else Optional()
+    return NumberField(text, places=0, validators=[
+        first, NumberRange(min=Decimal("0"), max=MAX_SHARES)])
+
+
+def _money(text, required: bool = True) -> MoneyField:
+    first = InputRequired() if required else Optional()
+    return MoneyField(text, validators=[first, NumberRange(min=Decimal("-1e15"), max=MAX_MONEY)])
+
+
+class CompanyForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
+                       description=_l("18 characters, as on the business licence; empty until "
+                                      "the company is registered."))
+    registered_on = DateField(_l("Registration date"), validators=[Optional()])
+    registered_capital = _money(_l("Registered capital (CNY)"), required=False)
+    legal_representative = StringField(_l("Legal representative"),
+                                       validators=[Optional(), Length(max=100)])
+    project_ids = SelectMultipleField(_l("Projects it comes from"), coerce=int, choices=[])
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_ids.choices = [(p.id, p.name) for p in projects]
+
+
+class HoldingRow(Form):
+    # Rows left empty may come without their selects: the defaults keep them valid.
+    name = StringField(_l("Holder"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType,
+                       default=HolderType.TEAM)
+    shares = _shares(_l("Shares"), required=False)
+    acquired_by = SelectField(_l("Paid with"), choices=[], coerce=Acquisition,
+                              default=Acquisition.CASH)
+    technology = StringField(_l("Technology (for IP)"), validators=[Optional(), Length(max=200)])
+    lock_up_until = DateField(_l("Locked up until"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(HolderType)
+        self.acquired_by.choices = _choices([Acquisition.CASH, Acquisition.IP])
+
+    @property
+    def filled(self) -> bool:
+        return bool((self.name.data or "").strip()) or self.shares.data is not None
+
+
+class IncorporationForm(Form):
+    on_date = DateField(_l("Incorporated on"), validators=[InputRequired()])
+    total_shares = _shares(_l("Shares issued in total"))
+    holdings = FieldList(FormField(HoldingRow), min_entries=HOLDING_ROWS,
+                         max_entries=HOLDING_ROWS)
+
+    def filled_rows(self) -> list[HoldingRow]:
+        return [row.form for row in self.holdings if row.form.filled]
+
+
+class IssueForm(Form):
+    name = StringField(_l("Holder"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
+    shares = _shares(_l("Shares"))
+    acquired_by = SelectField(_l("Paid with"), choices=[], coerce=Acquisition)
+    technology = StringField(_l("Technology (for IP)"), validators=[Optional(), Length(max=200)])
+    lock_up_until = DateField(_l("Locked up until"), validators=[Optional()])
+    on_date = DateField(_l("Issued on"), validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(HolderType)
+        self.acquired_by.choices = _choices([Acquisition.CASH, Acquisition.IP])
+
+
+class TransferForm(Form):
+    from_holder_id = SelectField(_l("From"), coerce=int, choices=[])
+    name = StringField(_l("To"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
+    shares = _shares(_l("Shares"))
+    on_date = DateField(_l("Transferred on"), validators=[InputRequired()])
+    lock_up_until = DateField(_l("Locked up until"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, holders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.from_holder_id.choices = [(h.id, h.name) for h in holders]
+        self.kind.choices = _choices(HolderType)
+
+
+class InvestorRow(Form):
+    name = StringField(_l("Investor"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType,
+                       default=HolderType.INVESTOR)
+    amount = _money(_l("Amount (CNY)"), required=False)
+    lead = BooleanField(_l("Lead"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [HolderType.INVESTOR, *[k for k in HolderType if k is not HolderType.INVESTOR]]
+        self.kind.choices = _choices(kinds)
+
+    @property
+    def filled(self) -> bool:
+        return bool((self.name.data or "").strip()) or self.amount.data is not None
+
+
+class RoundForm(Form):
+    name = StringField(_l("Round"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("Angel, A, B+ ..."))
+    on_date = DateField(_l("Closed on"), validators=[InputRequired()])
+    pre_money = _money(_l("Pre-money valuation (CNY)"))
+    amount = _money(_l("Amount raised (CNY)"))
+    investors = FieldList(FormField(InvestorRow), min_entries=INVESTOR_ROWS,
+                          max_entries=INVESTOR_ROWS)
+
+    def filled_rows(self) -> list[InvestorRow]:
+        return [row.form for row in self.investors if row.form.filled]
+
+
+class IpDealForm(Form):
+    project_id = SelectField(_l("Project whose IP it is"), coerce=int, choices=[])
+    kind = SelectField(_l("Kind"), choices=[], coerce=IpDealKind)
+    patent_number = StringField(_l("Patent number"), validators=[DataRequired(), Length(max=50)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    licensee = StringField(_l("Licensee or assignee"),
+                           validators=[DataRequired(), Length(max=200)])
+    exclusive = BooleanField(_l("Exclusive"))
+    field_of_use = StringField(_l("Field of use"), validators=[Optional(), Length(max=200)])
+    upfront = _money(_l("Upfront payment (CNY)"), required=False)
+    royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
+        Optional(), NumberRange(min=Decimal("0"), max=Decimal("100"))])
+    equity_shares = _shares(_l("Shares given for it"), required=False)
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id.choices = [(p.id, p.name) for p in projects]
+        self.kind.choices = _choices(IpDealKind)
+
+
+class ExitForm(Form):
+    kind = SelectField(_l("Exit"), choices=[], coerce=ExitKind)
+    on_date = DateField(_l("Dated"), validators=[InputRequired()])
+    proceeds = _money(_l("Proceeds (CNY)"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(ExitKind)

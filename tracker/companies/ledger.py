@@ -1,0 +1,202 @@
+"""Reading the share ledger: holdings and percentages on any date, stakes over time, the
+contributors' share of technology equity. Pure functions of the entries: no session, no
+Flask; the arithmetic itself is `tracker.money`'s."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from tracker import money
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    EntryKind,
+    HolderType,
+    ShareEntry,
+    Shareholder,
+)
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Holding:
+    holder: Shareholder
+    shares: Decimal
+    pct: Decimal  # rounded for display; rules use money.fraction_pct on the shares
+
+
+@dataclass
+class CapTable:
+    on: date
+    issued: Decimal
+    rows: list[Holding] = field(default_factory=list)
+
+    @property
+    def held(self) -> Decimal:
+        return sum((h.shares for h in self.rows), ZERO)
+
+    def shares_of(self, kind: HolderType) -> Decimal:
+        return sum((h.shares for h in self.rows if h.holder.kind is kind), ZERO)
+
+    def pct_of(self, kind: HolderType) -> Decimal:
+        return money.percent(self.shares_of(kind), self.issued)
+
+    def shares_of_holder(self, holder_id: int) -> Decimal:
+        return next((h.shares for h in self.rows if h.holder.id == holder_id), ZERO)
+
+
+def _upto(entries: Iterable[ShareEntry], on: date,
+          exclude_round_id: int | None = None) -> list[ShareEntry]:
+    return [e for e in entries if e.on_date <= on
+            and (exclude_round_id is None or e.round_id != exclude_round_id)]
+
+
+def balances(entries: Iterable[ShareEntry]) -> dict[int, Decimal]:
+    """Shares held by each holder id after `entries`."""
+    held: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for entry in entries:
+        held[entry.to_holder_id] += entry.shares
+        if entry.kind is EntryKind.TRANSFER:
+            held[entry.from_holder_id] -= entry.shares
+    return dict(held)
+
+
+def issued(entries: Iterable[ShareEntry]) -> Decimal:
+    return sum((e.shares for e in entries if e.kind is EntryKind.ISSUE), ZERO)
+
+
+def cap_table(company: Company, on: date, exclude_round_id: int | None = None) -> CapTable:
+    """Who held what at the end of `on` (without the shares of one round, for "before")."""
+    entries = _upto(company.entries, on, exclude_round_id)
+    total = issued(entries)
+    holders = {h.id: h for h in company.holders}
+    rows = [Holding(holders[holder_id], shares, money.percent(shares, total))
+            for holder_id, shares in balances(entries).items() if shares]
+    rows.sort(key=lambda h: (-h.shares, h.holder.name))
+    return CapTable(on=on, issued=total, rows=rows)
+
+
+def problem(table: CapTable) -> str | None:
+    """Why a cap table does not account for every issued share, as a code, or None."""
+    if not table.issued:
+        return "empty"
+    if any(h.shares < 0 for h in table.rows) or table.held != table.issued:
+        return "unbalanced"
+    return None
+
+
+def stake_history(company: Company,
+                  kinds: tuple[HolderType, ...] = (HolderType.HQ, HolderType.INSTITUTE)
+                  ) -> list[tuple[date, dict[HolderType, Decimal]]]:
+    """Each kind's percentage on every date the ledger changed."""
+    history = []
+    for day in sorted({e.on_date for e in company.entries}):
+        table = cap_table(company, day)
+        history.append((day, {kind: table.pct_of(kind) for kind in kinds}))
+    return history
+
+
+def locked(company: Company, holder_id: int, on: date) -> Decimal:
+    """Shares of `holder_id` still under a lock-up on `on`."""
+    return sum((e.shares for e in company.entries
+                if e.to_holder_id == holder_id and e.on_date <= on
+                and e.lock_up_until is not None and e.lock_up_until > on), ZERO)
+
+
+def lowest_balance_from(company: Company, holder_id: int, on: date) -> Decimal:
+    """The fewest shares `holder_id` holds on `on` or any later date of the ledger: what a
+    transfer dated `on` may take without leaving a later entry short."""
+    days = sorted({on} | {e.on_date for e in company.entries if e.on_date >= on})
+    return min(balances(_upto(company.entries, day)).get(holder_id, ZERO) for day in days)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    technology: str
+    contributors: Decimal  # shares the team got for the technology
+    issued: Decimal  # all shares issued for it
+
+    @property
+    def pct(self) -> Decimal:
+        return money.percent(self.contributors, self.issued)
+
+
+# (holder type, shares, acquired by, technology): one issuance, written or about to be.
+Issue = tuple[HolderType, Decimal, Acquisition, str]
+
+
+def contributor_shortfalls(entries: Iterable[Issue], minimum_pct: Decimal) -> list[Shortfall]:
+    """Technologies whose contributors (the team) hold less than `minimum_pct` of the equity
+    issued for them (Law on Promoting the Transformation of S&T Achievements, art. 45).
+
+    Issuances are tuples, so that the check runs on a cap table before it is written as well
+    as on the ledger."""
+    issued_for: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    to_team: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for kind, shares, acquired_by, technology in entries:
+        if acquired_by is not Acquisition.IP:
+            continue
+        name = technology.strip()
+        issued_for[name] += shares
+        if kind is HolderType.TEAM:
+            to_team[name] += shares
+    return [Shortfall(name, to_team[name], total) for name, total in issued_for.items()
+            if money.fraction_pct(to_team[name], total) < minimum_pct]
+
+
+def issues_of(company: Company) -> list[Issue]:
+    """The company's issuances as the tuples `contributor_shortfalls` reads."""
+    return [(e.to_holder.kind, e.shares, e.acquired_by, e.technology)
+            for e in company.entries if e.kind is EntryKind.ISSUE]
+
+
+@dataclass(frozen=True)
+class RoundStake:
+    holder: Shareholder
+    before: Decimal
+    before_pct: Decimal
+    after: Decimal
+    after_pct: Decimal
+
+
+def round_stakes(company: Company, round_id: int, on: date) -> list[RoundStake]:
+    """Each holder's stake just before the round (its own issuances left out) and after it."""
+    before = cap_table(company, on, exclude_round_id=round_id)
+    after = cap_table(company, on)
+    holders = [h.holder for h in after.rows]
+    holders += [h.holder for h in before.rows if h.holder not in holders]
+    return [RoundStake(holder, before.shares_of_holder(holder.id),
+                       money.percent(before.shares_of_holder(holder.id), before.issued),
+                       after.shares_of_holder(holder.id),
+                       money.percent(after.shares_of_holder(holder.id), after.issued))
+            for holder in holders]
+
+
+@dataclass(frozen=True)
+class PortfolioLine:
+    company: Company
+    hq_shares: Decimal
+    hq_pct: Decimal
+    institute_pct: Decimal
+    price: Decimal | None  # the last round's price per share on the date, if any
+    value: Decimal | None  # HQ's shares at that price
+    realised: Decimal  # what HQ got from an exit
+
+
+def portfolio_line(company: Company, on: date) -> PortfolioLine:
+    """HQ's stake in `company` on `on`, valued at the company's last round price."""
+    table = cap_table(company, on)
+    hq = table.shares_of(HolderType.HQ)
+    rounds = [r for r in company.rounds if r.on_date <= on]
+    price = rounds[-1].price_per_share if rounds else None
+    exited = any(e.on_date <= on for e in company.exits)
+    return PortfolioLine(
+        company=company, hq_shares=hq, hq_pct=table.pct_of(HolderType.HQ),
+        institute_pct=table.pct_of(HolderType.INSTITUTE), price=price,
+        value=money.value_of(hq, price) if price is not None and not exited else None,
+        realised=sum((e.hq_proceeds for e in company.exits if e.on_date <= on), ZERO))

@@ -1,0 +1,320 @@
+"""Spin-off companies: registration, the share ledger, financing rounds, IP deals and exits.
+
+Holdings are never stored: the cap table on any date is computed from the ledger of issuances
+and transfers (`tracker.companies.ledger`), and percentages from the holdings.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Money, Shares, UTCDateTime, str_enum, utcnow
+from tracker.money import Percent, Price
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.projects.models import Project
+
+
+class HolderType(enum.StrEnum):
+    TEAM = "team"
+    HQ = "hq"
+    INSTITUTE = "institute"
+    PARK = "park"
+    STATE_FUND = "state_fund"
+    INVESTOR = "investor"  # an external investor
+    INCENTIVE_POOL = "incentive_pool"
+
+
+class Acquisition(enum.StrEnum):
+    """How the holder paid for the shares."""
+
+    CASH = "cash"
+    IP = "ip"  # by contributing a technology
+    CONVERSION = "conversion"  # allocation-investment money converted to equity
+
+
+class EntryKind(enum.StrEnum):
+    ISSUE = "issue"
+    TRANSFER = "transfer"
+
+
+class CompanyStatus(enum.StrEnum):
+    """Derived, never stored: from the registration and the exit."""
+
+    PREPARING = "preparing"
+    REGISTERED = "registered"
+    ACQUIRED = "acquired"
+    LISTED = "listed"
+    DISSOLVED = "dissolved"
+
+
+class ExitKind(enum.StrEnum):
+    ACQUISITION = "acquisition"
+    LISTING = "listing"
+    DISSOLUTION = "dissolution"
+
+
+EXIT_STATUS = {ExitKind.ACQUISITION: CompanyStatus.ACQUIRED,
+               ExitKind.LISTING: CompanyStatus.LISTED,
+               ExitKind.DISSOLUTION: CompanyStatus.DISSOLVED}
+
+
+class IpDealKind(enum.StrEnum):
+    LICENCE = "licence"
+    ASSIGNMENT = "assignment"
+
+
+# The projects a company comes from; a project spins off one company at most.
+company_projects = Table(
+    "company_projects",
+    Base.metadata,
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", ForeignKey("projects.id"), primary_key=True, unique=True),
+)
+
+
+class Company(Base):
+    __tablename__ = "companies"
+    __table_args__ = (
+        CheckConstraint("registered_capital >= 0", name="capital_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # 统一社会信用代码: None until the company is registered.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    registered_on: Mapped[date | None]
+    registered_capital: Mapped[Decimal | None] = mapped_column(Money)
+    legal_representative: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    projects: Mapped[list[Project]] = relationship(secondary=company_projects,
+                                                   order_by="Project.id")
+    holders: Mapped[list[Shareholder]] = relationship(
+        back_populates="company", order_by="Shareholder.id", cascade="all, delete-orphan")
+    entries: Mapped[list[ShareEntry]] = relationship(
+        back_populates="company", order_by=lambda: [ShareEntry.on_date, ShareEntry.id],
+        cascade="all, delete-orphan")
+    rounds: Mapped[list[FinancingRound]] = relationship(
+        back_populates="company", order_by=lambda: [FinancingRound.on_date, FinancingRound.id],
+        cascade="all, delete-orphan")
+    ip_deals: Mapped[list[IpDeal]] = relationship(
+        back_populates="company", order_by="IpDeal.id", cascade="all, delete-orphan")
+    exits: Mapped[list[CompanyExit]] = relationship(
+        back_populates="company", order_by=lambda: [CompanyExit.on_date, CompanyExit.id],
+        cascade="all, delete-orphan")
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(self.uscc) and self.registered_on is not None
+
+    @property
+    def status(self) -> CompanyStatus:
+        if self.exits:
+            return EXIT_STATUS[self.exits[-1].kind]
+        return CompanyStatus.REGISTERED if self.is_registered else CompanyStatus.PREPARING
+
+    @property
+    def last_round(self) -> FinancingRound | None:
+        return self.rounds[-1] if self.rounds else None
+
+    def can_view(self, user: User) -> bool:
+        from tracker.funding.models import sees_investment
+
+        return user.sees_whole_portfolio or any(sees_investment(user, p) for p in self.projects)
+
+    @staticmethod
+    def can_manage(user: User) -> bool:
+        """HQ admins and the investment committee record companies and their equity."""
+        from tracker.accounts.models import Role
+
+        return user.has_role(Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE)
+
+
+class Shareholder(Base):
+    __tablename__ = "shareholders"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[HolderType] = mapped_column(str_enum(HolderType, "holder_type"))
+
+    company: Mapped[Company] = relationship(back_populates="holders")
+
+
+class ShareEntry(Base):
+    """One line of the share ledger: new shares issued to a holder, or shares transferred."""
+
+    __tablename__ = "share_entries"
+    __table_args__ = (
+        CheckConstraint("shares > 0", name="shares_positive"),
+        CheckConstraint("(kind = 'transfer') = (from_holder_id IS NOT NULL)",
+                        name="transfer_has_source"),
+        Index("ix_share_entries_company_date", "company_id", "on_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind, "entry_kind"))
+    on_date: Mapped[date]
+    shares: Mapped[Decimal] = mapped_column(Shares)
+    from_holder_id: Mapped[int | None] = mapped_column(ForeignKey("shareholders.id"))
+    to_holder_id: Mapped[int] = mapped_column(ForeignKey("shareholders.id"))
+    acquired_by: Mapped[Acquisition] = mapped_column(str_enum(Acquisition, "acquisition"))
+    # For shares paid with IP: which technology (the contributors' share is checked per one).
+    technology: Mapped[str] = mapped_column(String(200), default="")
+    # Team shares are not transferable before this date (the reminders read it).
+    lock_up_until: Mapped[date | None] = mapped_column(index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("financing_rounds.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="entries")
+    from_holder: Mapped[Shareholder | None] = relationship(foreign_keys=[from_holder_id])
+    to_holder: Mapped[Shareholder] = relationship(foreign_keys=[to_holder_id])
+
+    def can_view(self, user: User) -> bool:
+        return self.company.can_view(user)
+
+
+class FinancingRound(Base):
+    """A round: its price per share is derived when it is recorded, and kept."""
+
+    __tablename__ = "financing_rounds"
+    __table_args__ = (
+        CheckConstraint("pre_money > 0", name="pre_money_positive"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("shares_before > 0", name="shares_before_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    on_date: Mapped[date]
+    pre_money: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    shares_before: Mapped[Decimal] = mapped_column(Shares)
+    price_per_share: Mapped[Decimal] = mapped_column(Price)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="rounds")
+    investments: Mapped[list[RoundInvestment]] = relationship(
+        back_populates="round", order_by="RoundInvestment.id", cascade="all, delete-orphan")
+
+    @property
+    def new_shares(self) -> Decimal:
+        return sum((i.entry.shares for i in self.investments), Decimal("0"))
+
+    @property
+    def lead(self) -> RoundInvestment | None:
+        return next((i for i in self.investments if i.lead), None)
+
+    @property
+    def external_amount(self) -> Decimal:
+        """What external investors put in: what makes a round a market round."""
+        return sum((i.amount for i in self.investments
+                    if i.entry.to_holder.kind is HolderType.INVESTOR), Decimal("0"))
+
+    def can_view(self, user: User) -> bool:
+        return self.company.can_view(user)
+
+
+class RoundInvestment(Base):
+    __tablename__ = "round_investments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("financing_rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The issuance of the shares bought.
+    entry_id: Mapped[int] = mapped_column(ForeignKey("share_entries.id"), unique=True)
+
+    round: Mapped[FinancingRound] = relationship(back_populates="investments")
+    entry: Mapped[ShareEntry] = relationship()
+
+
+class IpDeal(Base):
+    """A licence or assignment of a project's IP (a patent, usually to the company)."""
+
+    __tablename__ = "ip_deals"
+    __table_args__ = (
+        CheckConstraint("upfront >= 0", name="upfront_not_negative"),
+        CheckConstraint("royalty_pct BETWEEN 0 AND 100", name="royalty_range"),
+        CheckConstraint("equity_shares >= 0", name="equity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[IpDealKind] = mapped_column(str_enum(IpDealKind, "ip_deal_kind"))
+    patent_number: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(200))
+    licensee: Mapped[str] = mapped_column(String(200))
+    exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    field_of_use: Mapped[str] = mapped_column(String(200), default="")
+    upfront: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    royalty_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    equity_shares: Mapped[Decimal] = mapped_column(Shares, default=Decimal("0"))
+    signed_on: Mapped[date]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="ip_deals")
+    project: Mapped[Project] = relationship()
+
+    @property
+    def name(self) -> str:
+        return f"{self.patent_number} {self.title}"
+
+    def can_view(self, user: User) -> bool:
+        return self.company.can_view(user)
+
+
+class CompanyExit(Base):
+    """An exit, with what HQ and the institute realised (pro rata on the exit date, kept)."""
+
+    __tablename__ = "company_exits"
+    __table_args__ = (
+        CheckConstraint("proceeds >= 0", name="proceeds_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[ExitKind] = mapped_column(str_enum(ExitKind, "exit_kind"))
+    on_date: Mapped[date]
+    proceeds: Mapped[Decimal] = mapped_column(Money)
+    hq_proceeds: Mapped[Decimal] = mapped_column(Money)
+    institute_proceeds: Mapped[Decimal] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="exits")
+
+    def can_view(self, user: User) -> bool:
+        return self.company.can_view(user)

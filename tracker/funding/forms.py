@@ -1,0 +1,88 @@
+"""Forms of the funding pages. They check input; the rules of the domain are the services'."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
+from tracker.web.fields import MoneyField, NumberField
+from tracker.web.forms import Form
+from tracker.web.labels import label
+
+CO_FUNDER_ROWS = 3
+MAX_MONEY = Decimal("1e15")
+
+
+def _money(text, required: bool = True) -> MoneyField:
+    first = InputRequired() if required else Optional()
+    return MoneyField(text, validators=[first, NumberRange(min=Decimal("0"), max=MAX_MONEY)])
+
+
+class CoFunderRow(Form):
+    name = StringField(_l("Co-funder"), validators=[Optional(), Length(max=200)])
+    ratio = NumberField(_l("Ratio"), places=4, validators=[
+        Optional(), NumberRange(min=Decimal("0"), max=Decimal("999"))])
+
+
+class AgreementForm(Form):
+    committed = _money(_l("Committed by HQ (CNY)"))
+    hq_ratio = NumberField(_l("HQ's part of the ratio"), places=4, default=Decimal("1"),
+                           validators=[InputRequired(), NumberRange(min=Decimal("0"),
+                                                                    max=Decimal("999"))],
+                           description=_l("1 in 1:1:1; the co-funders' parts follow."))
+    co_funders = FieldList(FormField(CoFunderRow), min_entries=CO_FUNDER_ROWS,
+                           max_entries=CO_FUNDER_ROWS)
+    discount_pct = NumberField(_l("Discount on conversion (%)"), validators=[
+        Optional(), NumberRange(min=Decimal("0"), max=Decimal("100"))])
+    qualifying_round_min = _money(_l("Smallest qualifying round (CNY)"))
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    conversion_deadline = DateField(_l("Conversion deadline"), validators=[InputRequired()])
+
+    def co_funder_lines(self) -> list[tuple[str, Decimal]]:
+        return [(row.form.name.data.strip(), row.form.ratio.data) for row in self.co_funders
+                if (row.form.name.data or "").strip() or row.form.ratio.data is not None]
+
+
+class TrancheForm(Form):
+    amount = _money(_l("Amount (CNY)"))
+    condition = SelectField(_l("Released when"), choices=[], coerce=ConditionKind)
+    milestone_id = SelectField(_l("Milestone"), coerce=int, choices=[])
+    gate = SelectField(_l("Gate"), coerce=int, choices=[])
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.condition.choices = [(c, label(c)) for c in ConditionKind]
+        self.milestone_id.choices = [(0, _l("None"))] + [(m.id, m.title) for m in milestones]
+        self.gate.choices = [(0, _l("None"))] + [(n, _l("Gate %(n)d", n=n)) for n in (1, 2, 3, 4)]
+
+
+class DisbursementForm(Form):
+    amount = _money(_l("Amount paid (CNY)"))
+    paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
+    reference = StringField(_l("Payment reference"), validators=[Optional(), Length(max=100)])
+
+
+class ConversionForm(Form):
+    round_id = SelectField(_l("Qualifying round"), coerce=int, choices=[])
+
+    def __init__(self, *args, rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round_id.choices = [(r.id, r.name) for r in rounds]
+
+
+class OutcomeForm(Form):
+    outcome = SelectField(_l("Outcome"), choices=[], coerce=AgreementOutcome)
+    outcome_on = DateField(_l("Dated"), validators=[InputRequired()])
+    repaid_amount = _money(_l("Amount repaid (CNY)"), required=False)
+    substitute = StringField(_l("Substituted by (project code)"),
+                             validators=[Optional(), Length(max=40)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [(o, label(o)) for o in DEADLINE_OUTCOMES]
+

@@ -1,0 +1,223 @@
+"""Allocation-investment (拨投结合): an agreement, its co-funders, tranches released on a
+condition, disbursements, and how it ends: converted to equity, or an outcome after the
+conversion deadline (closed as a grant, repaid, substituted by another project)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, str_enum, utcnow
+from tracker.money import ConversionPrice, Percent, Price
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.companies.models import FinancingRound, ShareEntry
+    from tracker.milestones.models import Milestone
+    from tracker.projects.models import Project
+
+
+def sees_investment(user: User, project: Project) -> bool:
+    """Who sees a project's funding and its company: HQ-wide roles, the project's people and
+    the director of its institute (not the evaluators who may see the project itself)."""
+    return (user.sees_whole_portfolio or project.institute_id in user.directed_institute_ids
+            or user.id == project.pm_id or user.id in project.member_ids)
+
+
+class AgreementOutcome(enum.StrEnum):
+    CONVERTED = "converted"
+    GRANT = "grant"  # closed as a grant: the liability is waived
+    REPAID = "repaid"
+    SUBSTITUTED = "substituted"  # replaced by another project
+
+
+# What the committee records once the deadline has passed with no conversion.
+DEADLINE_OUTCOMES = (AgreementOutcome.GRANT, AgreementOutcome.REPAID,
+                     AgreementOutcome.SUBSTITUTED)
+
+
+class ConditionKind(enum.StrEnum):
+    MILESTONE = "milestone"  # a named milestone accepted
+    GATE = "gate"  # a named gate passed with GO or CONDITIONAL GO
+
+
+class FundingAgreement(Base):
+    __tablename__ = "funding_agreements"
+    __table_args__ = (
+        CheckConstraint("committed > 0", name="committed_positive"),
+        CheckConstraint("discount_pct BETWEEN 0 AND 100", name="discount_range"),
+        CheckConstraint("qualifying_round_min >= 0", name="threshold_not_negative"),
+        CheckConstraint("hq_ratio > 0", name="hq_ratio_positive"),
+        CheckConstraint("repaid_amount IS NULL OR repaid_amount > 0", name="repaid_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
+    committed: Mapped[Decimal] = mapped_column(Money)
+    # HQ's part in the co-funding ratio (1 in 1:1:1).
+    hq_ratio: Mapped[Decimal] = mapped_column(Ratio, default=Decimal("1"))
+    discount_pct: Mapped[Decimal] = mapped_column(Percent)
+    # The smallest amount external investors must put in for a round to qualify.
+    qualifying_round_min: Mapped[Decimal] = mapped_column(Money)
+    # The reminders read this: 30 and 7 days before, 1 day after, while no outcome is recorded.
+    conversion_deadline: Mapped[date] = mapped_column(index=True)
+    signed_on: Mapped[date]
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None while the agreement runs.
+    outcome: Mapped[AgreementOutcome | None] = mapped_column(
+        str_enum(AgreementOutcome, "agreement_outcome"), index=True)
+    outcome_on: Mapped[date | None]
+    repaid_amount: Mapped[Decimal | None] = mapped_column(Money)
+    substitute_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    project: Mapped[Project] = relationship(foreign_keys=[project_id])
+    substitute_project: Mapped[Project | None] = relationship(
+        foreign_keys=[substitute_project_id])
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+    co_funders: Mapped[list[CoFunder]] = relationship(
+        back_populates="agreement", order_by="CoFunder.id", cascade="all, delete-orphan")
+    tranches: Mapped[list[Tranche]] = relationship(
+        back_populates="agreement", order_by="Tranche.number", cascade="all, delete-orphan")
+    conversion: Mapped[Conversion | None] = relationship(back_populates="agreement")
+
+    @property
+    def name(self) -> str:
+        return self.project.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def planned(self) -> Decimal:
+        return sum((t.amount for t in self.tranches), Decimal("0"))
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((t.disbursed for t in self.tranches), Decimal("0"))
+
+    def deadline_passed(self, on: date) -> bool:
+        return on > self.conversion_deadline
+
+    def can_view(self, user: User) -> bool:
+        return sees_investment(user, self.project)
+
+    @staticmethod
+    def can_decide(user: User) -> bool:
+        """Only the investment committee decides funding, tranches, conversions, outcomes."""
+        from tracker.accounts.models import Role
+
+        return user.has_role(Role.INVESTMENT_COMMITTEE)
+
+
+class CoFunder(Base):
+    """A city or district matching HQ's money in a ratio (1:1:1 and the like)."""
+
+    __tablename__ = "co_funders"
+    __table_args__ = (CheckConstraint("ratio > 0", name="ratio_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_agreements.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ratio: Mapped[Decimal] = mapped_column(Ratio)
+
+    agreement: Mapped[FundingAgreement] = relationship(back_populates="co_funders")
+
+
+class Tranche(Base):
+    __tablename__ = "tranches"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("(condition = 'milestone') = (milestone_id IS NOT NULL)",
+                        name="milestone_condition"),
+        CheckConstraint("(condition = 'gate') = (gate IS NOT NULL)", name="gate_condition"),
+        CheckConstraint("gate IS NULL OR gate BETWEEN 1 AND 4", name="gate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_agreements.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    condition: Mapped[ConditionKind] = mapped_column(str_enum(ConditionKind, "condition_kind"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    gate: Mapped[int | None] = mapped_column(Integer)
+
+    agreement: Mapped[FundingAgreement] = relationship(back_populates="tranches")
+    milestone: Mapped[Milestone | None] = relationship()
+    disbursements: Mapped[list[Disbursement]] = relationship(
+        back_populates="tranche", order_by="Disbursement.id", cascade="all, delete-orphan")
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((d.amount for d in self.disbursements), Decimal("0"))
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.disbursed
+
+    @property
+    def condition_holds(self) -> bool:
+        """The named milestone is accepted, or the named gate's decision in force is a GO."""
+        from tracker.gates.models import Outcome
+        from tracker.milestones.models import MilestoneState
+
+        if self.condition is ConditionKind.MILESTONE:
+            return self.milestone is not None and self.milestone.state is MilestoneState.ACCEPTED
+        return any(
+            review.gate == self.gate and review.current_decision is not None
+            and review.current_decision.outcome in (Outcome.GO, Outcome.CONDITIONAL_GO)
+            for review in self.agreement.project.gate_reviews)
+
+
+class Disbursement(Base):
+    __tablename__ = "disbursements"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tranche_id: Mapped[int] = mapped_column(ForeignKey("tranches.id", ondelete="CASCADE"),
+                                            index=True)
+    paid_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tranche: Mapped[Tranche] = relationship(back_populates="disbursements")
+    recorded_by: Mapped[User] = relationship()
+
+
+class Conversion(Base):
+    """Disbursed money converted to HQ's shares at a qualifying round, with the computation."""
+
+    __tablename__ = "conversions"
+    __table_args__ = (CheckConstraint("shares > 0", name="shares_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("funding_agreements.id"), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("financing_rounds.id"), index=True)
+    disbursed: Mapped[Decimal] = mapped_column(Money)
+    round_price: Mapped[Decimal] = mapped_column(Price)
+    discount_pct: Mapped[Decimal] = mapped_column(Percent)
+    conversion_price: Mapped[Decimal] = mapped_column(ConversionPrice)
+    shares: Mapped[Decimal] = mapped_column(Shares)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("share_entries.id"), unique=True)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agreement: Mapped[FundingAgreement] = relationship(back_populates="conversion")
+    round: Mapped[FinancingRound] = relationship()
+    entry: Mapped[ShareEntry] = relationship()
+    decided_by: Mapped[User] = relationship()
+
+    def can_view(self, user: User) -> bool:
+        return self.agreement.can_view(user)

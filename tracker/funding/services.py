@@ -1,0 +1,313 @@
+"""What the investment committee does with allocation-investment money: the agreement, its
+tranches, disbursements, conversion to equity at a qualifying round, and the outcome when the
+deadline passes without one.
+
+Each function takes the acting user, validates, changes, audits and flushes; the view commits.
+A refusal says which rule and what the numbers were, and nothing is changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db, money
+from tracker.audit import services as audit
+from tracker.companies import services as companies
+from tracker.companies.models import Acquisition, FinancingRound, HolderType
+from tracker.dates import today
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.funding.models import (
+    DEADLINE_OUTCOMES,
+    AgreementOutcome,
+    CoFunder,
+    ConditionKind,
+    Conversion,
+    Disbursement,
+    FundingAgreement,
+    Tranche,
+)
+from tracker.milestones.models import Milestone
+from tracker.projects.models import Project
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+from tracker.web.formatting import day
+from tracker.web.formatting import money as cny
+from tracker.web.formatting import price as price_text
+from tracker.web.labels import label
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def agreement_of(project: Project) -> FundingAgreement | None:
+    return db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == project.id))
+
+
+def _require_committee(actor: User) -> None:
+    if not FundingAgreement.can_decide(actor):
+        raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
+
+
+def _require_open(agreement: FundingAgreement) -> None:
+    if not agreement.is_open:
+        raise Refused(_("The agreement is closed (%(outcome)s): nothing more can be paid or "
+                        "decided on it.", outcome=label(agreement.outcome)))
+
+
+def _lock(agreement: FundingAgreement) -> None:
+    """Serialise the money decisions on one agreement: two payments at once would each see
+    the other's tranche as unpaid. PostgreSQL locks the row (SQLite serialises writers), and
+    what was paid is read again after the lock."""
+    db.session.refresh(agreement, with_for_update=True)
+    for tranche in agreement.tranches:
+        db.session.expire(tranche, ["disbursements"])
+
+
+def _positive(field: str, amount: Decimal | None) -> Decimal:
+    if amount is None or amount <= 0:
+        raise Invalid(field, _("The amount must be more than zero: %(amount)s was given.",
+                               amount=cny(amount or Decimal("0"))))
+    return amount
+
+
+# --- the agreement -------------------------------------------------------------------------------
+
+
+def record_agreement(actor: User, project: Project, *, committed: Decimal,
+                     qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
+                     discount_pct: Decimal | None = None, hq_ratio: Decimal = Decimal("1"),
+                     co_funders: list[tuple[str, Decimal]] | None = None) -> FundingAgreement:
+    """The committee's allocation-investment decision for `project`. The discount defaults to
+    the setting; co-funders match HQ's money in the ratio hq_ratio : ratio."""
+    _require_committee(actor)
+    if agreement_of(project) is not None:
+        raise Refused(_("%(project)s already has an allocation-investment agreement.",
+                        project=project.code))
+    if project.is_read_only:
+        raise Refused(_("The project is closed: it can no longer be funded."))
+    _positive("committed", committed)
+    if discount_pct is None:
+        discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
+    if not 0 <= discount_pct < 100:
+        raise Invalid("discount_pct", _("A discount is from 0 up to (not including) 100%%; "
+                                        "%(n)s was given.", n=discount_pct))
+    if qualifying_round_min is None or qualifying_round_min < 0:
+        raise Invalid("qualifying_round_min", _("The amount cannot be negative."))
+    if signed_on > today():
+        raise Invalid("signed_on", _("%(date)s is in the future.", date=day(signed_on)))
+    if conversion_deadline <= signed_on:
+        raise Invalid("conversion_deadline", _("The conversion deadline comes after the "
+                                               "signing date."))
+    if hq_ratio is None or hq_ratio <= 0:
+        raise Invalid("hq_ratio", _("A ratio is more than zero."))
+    for name, ratio in co_funders or []:
+        if not name.strip() or ratio is None or ratio <= 0:
+            raise Invalid("co_funders", _("Each co-funder has a name and a ratio above zero."))
+    agreement = FundingAgreement(
+        project_id=project.id, committed=committed, discount_pct=discount_pct,
+        qualifying_round_min=qualifying_round_min, conversion_deadline=conversion_deadline,
+        signed_on=signed_on, hq_ratio=hq_ratio, decided_by_id=actor.id)
+    changes = audit.pending_changes(agreement)
+    agreement.co_funders = [CoFunder(name=name.strip(), ratio=ratio)
+                            for name, ratio in co_funders or []]
+    if agreement.co_funders:
+        changes["co_funders"] = [None, [[c.name, str(c.ratio)] for c in agreement.co_funders]]
+    audit.record(actor, "funding.agree", agreement, changes)
+    db.session.flush()
+    return agreement
+
+
+def matched_amount(agreement: FundingAgreement, co_funder: CoFunder) -> Decimal:
+    """What a co-funder puts in beside HQ's commitment, by the ratio."""
+    return money.pro_rata(agreement.committed, co_funder.ratio, agreement.hq_ratio)
+
+
+# --- tranches ------------------------------------------------------------------------------------
+
+
+def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
+                milestone_id: int | None = None, gate: int | None = None) -> Tranche:
+    """A tranche released when a named milestone is accepted or a named gate passed with GO."""
+    _require_committee(actor)
+    _require_open(agreement)
+    _positive("amount", amount)
+    if (milestone_id is None) == (gate is None):
+        raise Invalid("condition", _("Name one condition: a milestone, or a gate."))
+    if milestone_id is not None:
+        milestone = db.session.get(Milestone, milestone_id)
+        if milestone is None or milestone.project_id != agreement.project_id:
+            raise Invalid("milestone_id", _("Choose a milestone of this project."))
+    elif gate not in (1, 2, 3, 4):
+        raise Invalid("gate", _("Choose a gate from 1 to 4."))
+    planned = agreement.planned + amount
+    if planned > agreement.committed:
+        raise Invalid("amount", _(
+            "The tranches would add up to %(planned)s, more than the %(committed)s committed "
+            "(%(over)s over).", planned=cny(planned), committed=cny(agreement.committed),
+            over=cny(planned - agreement.committed)))
+    tranche = Tranche(
+        number=len(agreement.tranches) + 1, amount=amount, milestone_id=milestone_id, gate=gate,
+        condition=ConditionKind.MILESTONE if milestone_id is not None else ConditionKind.GATE)
+    agreement.tranches.append(tranche)
+    audit.record(actor, "funding.tranche", tranche)
+    db.session.flush()
+    return tranche
+
+
+def condition_text(tranche: Tranche) -> str:
+    if tranche.condition is ConditionKind.MILESTONE:
+        return _("Milestone “%(title)s” accepted", title=tranche.milestone.title)
+    return _("Gate %(n)d passed with GO or CONDITIONAL GO", n=tranche.gate)
+
+
+def not_payable(tranche: Tranche) -> str | None:
+    """Why nothing can be paid on `tranche` now, or None when it is payable."""
+    agreement = tranche.agreement
+    if not agreement.is_open:
+        return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+    if not tranche.condition_holds:
+        if tranche.condition is ConditionKind.MILESTONE:
+            return _("Tranche %(n)d is released when milestone “%(title)s” is accepted; it is "
+                     "%(state)s.", n=tranche.number, title=tranche.milestone.title,
+                     state=label(tranche.milestone.state))
+        return _("Tranche %(n)d is released when gate %(gate)d is passed with GO or CONDITIONAL "
+                 "GO; it has not been.", n=tranche.number, gate=tranche.gate)
+    if tranche.remaining <= 0:
+        return _("Tranche %(n)d is paid in full.", n=tranche.number)
+    return None
+
+
+def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_on: date,
+                        reference: str = "") -> Disbursement:
+    """Money paid on a payable tranche: never more than the tranche, nor than the commitment."""
+    _require_committee(actor)
+    _positive("amount", amount)
+    _lock(tranche.agreement)
+    reason = not_payable(tranche)
+    if reason:
+        raise Refused(reason)
+    if paid_on > today():
+        raise Invalid("paid_on", _("%(date)s is in the future.", date=day(paid_on)))
+    if amount > tranche.remaining:
+        raise Invalid("amount", _(
+            "Tranche %(n)d is %(amount)s, of which %(paid)s is paid: %(asked)s more would exceed "
+            "it by %(over)s.", n=tranche.number, amount=cny(tranche.amount),
+            paid=cny(tranche.disbursed), asked=cny(amount), over=cny(amount - tranche.remaining)))
+    agreement = tranche.agreement
+    if agreement.disbursed + amount > agreement.committed:
+        raise Invalid("amount", _(
+            "%(disbursed)s of the %(committed)s committed is paid: %(asked)s more would exceed "
+            "the commitment by %(over)s.", disbursed=cny(agreement.disbursed),
+            committed=cny(agreement.committed), asked=cny(amount),
+            over=cny(agreement.disbursed + amount - agreement.committed)))
+    disbursement = Disbursement(amount=amount, paid_on=paid_on, reference=reference.strip(),
+                                recorded_by_id=actor.id)
+    tranche.disbursements.append(disbursement)
+    audit.record(actor, "funding.disburse", disbursement)
+    db.session.flush()
+    return disbursement
+
+
+# --- conversion and the deadline's outcome ------------------------------------------------------
+
+
+def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -> str | None:
+    """Why the disbursed money may not convert at `financing`, or None."""
+    if not agreement.is_open:
+        return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+    company = companies.company_of(agreement.project)
+    if company is None or financing.company_id != company.id:
+        return _("The round is not one of this project's spin-off company.")
+    if financing.on_date > agreement.conversion_deadline:
+        return _("The conversion deadline was %(deadline)s; the round of %(date)s came after it.",
+                 deadline=day(agreement.conversion_deadline), date=day(financing.on_date))
+    if financing.external_amount < agreement.qualifying_round_min:
+        return _("The round raised %(amount)s from external investors, below the %(minimum)s a "
+                 "round needs to qualify for conversion.", amount=cny(financing.external_amount),
+                 minimum=cny(agreement.qualifying_round_min))
+    if agreement.disbursed <= 0:
+        return _("Nothing has been disbursed: there is nothing to convert.")
+    return None
+
+
+def preview(agreement: FundingAgreement, financing: FinancingRound) -> money.Conversion:
+    return money.convert(agreement.disbursed, financing.price_per_share, agreement.discount_pct)
+
+
+def convert(actor: User, agreement: FundingAgreement, financing: FinancingRound) -> Conversion:
+    """The money disbursed converts to HQ's shares at the round's price less the discount,
+    issued in that round; the computation is kept with the record."""
+    _require_committee(actor)
+    _lock(agreement)
+    reason = conversion_refusal(agreement, financing)
+    if reason:
+        raise Refused(reason)
+    computed = preview(agreement, financing)
+    if computed.shares < 1:
+        raise Refused(_("%(amount)s buys no whole share at %(price)s.",
+                        amount=cny(computed.disbursed), price=price_text(computed.price)))
+    company = financing.company
+    hq = next((h for h in company.holders if h.kind is HolderType.HQ), None)
+    hq_name = hq.name if hq is not None else agreement.project.hq.name
+    companies.check_holders(company, [(hq_name, HolderType.HQ)], "round_id")
+    entry = companies.issue_entry(
+        actor, company, companies.holder_for(company, hq_name, HolderType.HQ), computed.shares,
+        financing.on_date, Acquisition.CONVERSION, round_id=financing.id,
+        note=agreement.project.code)
+    db.session.flush()
+    conversion = Conversion(
+        round_id=financing.id, disbursed=computed.disbursed, round_price=computed.round_price,
+        discount_pct=computed.discount_pct, conversion_price=computed.price,
+        shares=computed.shares, entry_id=entry.id, decided_by_id=actor.id)
+    agreement.conversion = conversion
+    agreement.outcome = AgreementOutcome.CONVERTED
+    agreement.outcome_on = financing.on_date
+    agreement.outcome_by_id = actor.id
+    audit.record(actor, "funding.outcome", agreement)
+    audit.record(actor, "funding.convert", conversion)
+    db.session.flush()
+    return conversion
+
+
+def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: AgreementOutcome,
+                   on: date, repaid_amount: Decimal | None = None,
+                   substitute: Project | None = None, note: str = "") -> None:
+    """Once the deadline has passed with no conversion: closed as a grant, repaid (with the
+    amount) or substituted by another project."""
+    _require_committee(actor)
+    _lock(agreement)
+    _require_open(agreement)
+    if outcome not in DEADLINE_OUTCOMES:
+        raise Invalid("outcome", _("Choose: closed as a grant, repaid, or substituted."))
+    if not agreement.deadline_passed(today()):
+        raise Refused(_("The conversion deadline is %(deadline)s: the outcome is recorded once "
+                        "it has passed with no conversion.",
+                        deadline=day(agreement.conversion_deadline)))
+    if not agreement.conversion_deadline < on <= today():
+        raise Invalid("outcome_on", _("The outcome is dated after the deadline (%(deadline)s) "
+                                      "and not in the future.",
+                                      deadline=day(agreement.conversion_deadline)))
+    if outcome is AgreementOutcome.REPAID:
+        _positive("repaid_amount", repaid_amount)
+    else:
+        repaid_amount = None
+    if outcome is AgreementOutcome.SUBSTITUTED:
+        if substitute is None or substitute.id == agreement.project_id:
+            raise Invalid("substitute", _("Give the code of the project that substitutes "
+                                          "this one."))
+    else:
+        substitute = None
+    agreement.outcome = outcome
+    agreement.outcome_on = on
+    agreement.repaid_amount = repaid_amount
+    agreement.substitute_project_id = substitute.id if substitute else None
+    agreement.outcome_note = note.strip()
+    agreement.outcome_by_id = actor.id
+    audit.record(actor, "funding.outcome", agreement)
+    db.session.flush()

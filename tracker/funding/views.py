@@ -1,0 +1,217 @@
+"""The project's funding page and the investment committee's actions on it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.companies import services as companies
+from tracker.companies.models import Company
+from tracker.dates import today
+from tracker.funding import services
+from tracker.funding.forms import (
+    AgreementForm,
+    ConversionForm,
+    DisbursementForm,
+    OutcomeForm,
+    TrancheForm,
+)
+from tracker.funding.models import (
+    ConditionKind,
+    Conversion,
+    Disbursement,
+    FundingAgreement,
+    Tranche,
+    sees_investment,
+)
+from tracker.gates.models import GateReview
+from tracker.milestones.models import Milestone
+from tracker.projects.models import Project
+from tracker.web.actions import submit
+
+bp = Blueprint("funding", __name__)
+# The project page shows its link to the funding page to those who may see it.
+bp.add_app_template_global(sees_investment, "sees_investment")
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _project(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None or not sees_investment(_user(), project):
+        abort(404)
+    return project
+
+
+def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
+    agreement = db.session.get(FundingAgreement, agreement_id)
+    if agreement is None or not agreement.can_view(_user()):
+        abort(404)
+    if decide and not FundingAgreement.can_decide(_user()):
+        abort(403)
+    return agreement
+
+
+def _page(project: Project):
+    return lambda _result=None: url_for("funding.show", project_id=project.id)
+
+
+def _page_options():
+    """What the funding page shows, in a fixed number of statements."""
+    tranches = selectinload(FundingAgreement.tranches)
+    return (selectinload(FundingAgreement.co_funders),
+            selectinload(FundingAgreement.decided_by),
+            tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.recorded_by),
+            tranches.selectinload(Tranche.milestone),
+            selectinload(FundingAgreement.project).selectinload(Project.gate_reviews)
+            .selectinload(GateReview.decisions),
+            selectinload(FundingAgreement.conversion).selectinload(Conversion.round))
+
+
+@bp.get("/funding/")
+@login_required
+def agreements() -> str:
+    """Every agreement, soonest conversion deadline first (HQ-wide roles)."""
+    if not _user().sees_whole_portfolio:
+        abort(403)
+    rows = db.session.scalars(
+        select(FundingAgreement).options(
+            selectinload(FundingAgreement.project),
+            selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
+        .order_by(FundingAgreement.outcome.is_not(None), FundingAgreement.conversion_deadline,
+                  FundingAgreement.id)).all()
+    return render_template("funding/list.html", agreements=rows, today=today())
+
+
+@bp.get("/projects/<int:project_id>/funding")
+@login_required
+def show(project_id: int) -> str:
+    project = _project(project_id)
+    agreement = db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == project.id).options(*_page_options()))
+    company = companies.company_of(project)
+    tranches = []
+    if agreement is not None:
+        tranches = [(t, services.not_payable(t)) for t in agreement.tranches]
+    return render_template(
+        "funding/show.html", project=project, agreement=agreement, tranches=tranches,
+        company=company, services=services, today=today(),
+        may_decide=FundingAgreement.can_decide(_user()),
+        can_manage_companies=Company.can_manage(_user()))
+
+
+@bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])
+@login_required
+def new_agreement(project_id: int) -> Response | tuple[str, int]:
+    project = _project(project_id)
+    if not FundingAgreement.can_decide(_user()):
+        abort(403)
+    form = AgreementForm()
+
+    def call():
+        return services.record_agreement(
+            _user(), project, committed=form.committed.data,
+            qualifying_round_min=form.qualifying_round_min.data,
+            conversion_deadline=form.conversion_deadline.data, signed_on=form.signed_on.data,
+            discount_pct=form.discount_pct.data, hq_ratio=form.hq_ratio.data,
+            co_funders=form.co_funder_lines())
+
+    return submit(form, call, _("Allocation-investment agreement recorded."), _page(project),
+                  lambda: render_template("funding/agreement_form.html", form=form,
+                                          project=project))
+
+
+@bp.route("/funding/<int:agreement_id>/tranches/new", methods=["GET", "POST"])
+@login_required
+def new_tranche(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = _agreement(agreement_id, decide=True)
+    milestones = db.session.scalars(select(Milestone).where(
+        Milestone.project_id == agreement.project_id).order_by(Milestone.due_date)).all()
+    form = TrancheForm(milestones=milestones)
+
+    def call():
+        by_milestone = form.condition.data is ConditionKind.MILESTONE
+        return services.add_tranche(
+            _user(), agreement, amount=form.amount.data,
+            milestone_id=(form.milestone_id.data or None) if by_milestone else None,
+            gate=None if by_milestone else (form.gate.data or None))
+
+    return submit(form, call, _("Tranche added."), _page(agreement.project),
+                  lambda: render_template("funding/form.html", form=form,
+                                          project=agreement.project,
+                                          title=_("New tranche")))
+
+
+@bp.route("/funding/tranches/<int:tranche_id>/disburse", methods=["GET", "POST"])
+@login_required
+def disburse(tranche_id: int) -> Response | tuple[str, int]:
+    tranche = db.session.get(Tranche, tranche_id)
+    if tranche is None:
+        abort(404)
+    agreement = _agreement(tranche.agreement_id, decide=True)
+    form = DisbursementForm()
+    if not form.is_submitted():
+        form.paid_on.data = today()
+
+    def call():
+        return services.record_disbursement(_user(), tranche, amount=form.amount.data,
+                                            paid_on=form.paid_on.data,
+                                            reference=form.reference.data or "")
+
+    return submit(form, call, _("Disbursement recorded."), _page(agreement.project),
+                  lambda: render_template(
+                      "funding/form.html", form=form, project=agreement.project,
+                      title=_("Pay tranche %(n)d", n=tranche.number),
+                      reason=services.not_payable(tranche)))
+
+
+@bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])
+@login_required
+def convert(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = _agreement(agreement_id, decide=True)
+    company = companies.company_of(agreement.project)
+    rounds = company.rounds if company is not None else []
+    form = ConversionForm(rounds=rounds)
+    options = [(r, services.conversion_refusal(agreement, r), services.preview(agreement, r))
+               for r in rounds]
+
+    def call():
+        financing = next(r for r in rounds if r.id == form.round_id.data)
+        return services.convert(_user(), agreement, financing)
+
+    return submit(form, call, _("Converted: HQ's shares are issued in the round."),
+                  _page(agreement.project),
+                  lambda: render_template("funding/convert.html", form=form,
+                                          agreement=agreement, options=options,
+                                          company=company))
+
+
+@bp.route("/funding/<int:agreement_id>/outcome", methods=["GET", "POST"])
+@login_required
+def outcome(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = _agreement(agreement_id, decide=True)
+    form = OutcomeForm()
+    if not form.is_submitted():
+        form.outcome_on.data = today()
+
+    def call():
+        code = (form.substitute.data or "").strip()
+        substitute = db.session.scalar(select(Project).where(Project.code == code)) if code \
+            else None
+        return services.record_outcome(
+            _user(), agreement, outcome=form.outcome.data, on=form.outcome_on.data,
+            repaid_amount=form.repaid_amount.data, substitute=substitute,
+            note=form.note.data or "")
+
+    return submit(form, call, _("Outcome recorded."), _page(agreement.project),
+                  lambda: render_template("funding/form.html", form=form,
+                                          project=agreement.project,
+                                          title=_("Outcome after the conversion deadline")))

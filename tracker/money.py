@@ -1,0 +1,91 @@
+"""Every rounding rule for money, prices, shares and percentages: this module and nowhere else.
+
+Decimal only, never float. The rules:
+
+- an amount of money is kept to the fen (0.01 CNY), rounded half up;
+- a price per share is the pre-money valuation divided by the shares outstanding before the
+  round, rounded half up to 0.0001 CNY;
+- a conversion price is the round price times (1 - discount), kept exact (no rounding), so
+  with at most two decimals of discount in per cent it has at most eight decimals;
+- shares bought or converted are the money divided by the price, rounded DOWN to whole shares
+  (the fraction of a share is never issued; what it would have cost stays with the company);
+- a percentage shown is rounded half up to 0.01 %; rules of the domain (team holding bounds,
+  the contributors' share) compare the exact fractions, never the rounded figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from sqlalchemy import Numeric
+
+CENT = Decimal("0.01")
+PRICE_QUANTUM = Decimal("0.0001")
+PERCENT_QUANTUM = Decimal("0.01")
+HUNDRED = Decimal("100")
+ZERO = Decimal("0")
+
+# A round's price per share, and a conversion price (exact: see the module's docstring).
+Price = Numeric(18, 4, asdecimal=True)
+ConversionPrice = Numeric(20, 8, asdecimal=True)
+# A percentage with at most two decimals (discounts, royalty rates).
+Percent = Numeric(5, 2, asdecimal=True)
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def price_per_share(pre_money: Decimal, shares_outstanding: Decimal) -> Decimal:
+    return (pre_money / shares_outstanding).quantize(PRICE_QUANTUM, ROUND_HALF_UP)
+
+
+def conversion_price(round_price: Decimal, discount_pct: Decimal) -> Decimal:
+    return round_price * (HUNDRED - discount_pct) / HUNDRED
+
+
+def whole_shares(amount: Decimal, price: Decimal) -> Decimal:
+    """How many whole shares `amount` buys at `price`: rounded down."""
+    return (amount / price).to_integral_value(ROUND_FLOOR)
+
+
+def fraction_pct(part: Decimal, whole: Decimal) -> Decimal:
+    """`part` in per cent of `whole`, unrounded: what the rules of the domain compare."""
+    if not whole:
+        return ZERO
+    return part * HUNDRED / whole
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    """`part` in per cent of `whole`, rounded for display."""
+    return fraction_pct(part, whole).quantize(PERCENT_QUANTUM, ROUND_HALF_UP)
+
+
+def pro_rata(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    """The share of `amount` that `part` of `whole` is due, to the fen."""
+    if not whole:
+        return ZERO
+    return cents(amount * part / whole)
+
+
+def value_of(shares: Decimal, price: Decimal) -> Decimal:
+    return cents(shares * price)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Disbursed money turned into shares, with every step of the computation."""
+
+    disbursed: Decimal
+    round_price: Decimal
+    discount_pct: Decimal
+    price: Decimal
+    shares: Decimal
+
+
+def convert(disbursed: Decimal, round_price: Decimal, discount_pct: Decimal) -> Conversion:
+    """shares = floor(disbursed / (round price x (1 - discount)))."""
+    price = conversion_price(round_price, discount_pct)
+    return Conversion(disbursed=disbursed, round_price=round_price, discount_pct=discount_pct,
+                      price=price, shares=whole_shares(disbursed, price))
