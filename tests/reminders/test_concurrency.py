@@ -1,0 +1,86 @@
+"""Two scans at once, on PostgreSQL with two connections: each occurrence is written once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.conftest import PG_URL
+from tests.factories import make_user
+from tests.reminders import helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.db import Base
+from tracker.reminders import services
+from tracker.reminders.models import OutboxMessage
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="two connections need PostgreSQL")
+
+
+@pytest.fixture
+def real_commits(app, engine) -> Iterator[None]:
+    """Commits that really commit, for tests of concurrent transactions; tables emptied after."""
+    db.session.remove()
+    db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def test_two_scans_at_once_write_each_occurrence_once(app, real_commits, monkeypatch):
+    director = make_user()
+    make_user(Role.HQ_ADMIN)
+    for n in range(40):
+        pm = make_user(Role.PROJECT_MANAGER)
+        project = helpers.project_for(pm, director)
+        helpers.milestone(project, date(2026, 5, 15), title=f"Milestone {n}")
+    db.session.remove()
+
+    # Both scans work out what is due, then insert at the same moment.
+    both_ready = threading.Barrier(2)
+    insert = services._insert_new
+
+    def insert_together(rows):
+        both_ready.wait(timeout=10)
+        return insert(rows)
+
+    monkeypatch.setattr(services, "_insert_new", insert_together)
+    results: dict[str, services.ScanResult | Exception] = {}
+
+    def scan(name: str) -> None:
+        with app.app_context():
+            try:
+                results[name] = services.scan(date(2026, 6, 20))
+                db.session.commit()
+            except Exception as error:  # reported below
+                db.session.rollback()
+                results[name] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scan, args=(name,)) for name in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    a, b = results["a"], results["b"]
+    assert isinstance(a, services.ScanResult) and isinstance(b, services.ScanResult), results
+    # 40 milestones: each PM's +36, the director's +7 and the HQ admin's +30, every one.
+    assert a.found == b.found == 120
+    assert a.new + b.new == 120
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+        distinct = db.session.scalar(select(func.count()).select_from(
+            select(OutboxMessage.rule, OutboxMessage.item_id, OutboxMessage.occurrence,
+                   OutboxMessage.recipient_id).distinct().subquery()))
+        assert total == distinct == 120
+        db.session.remove()

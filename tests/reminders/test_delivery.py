@@ -1,0 +1,180 @@
+"""Delivery over SMTP: an outage delays mail and never loses it, a refused recipient is failed
+with the server's answer while the others go out, one connection per batch, digests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_user
+from tests.reminders import helpers
+from tests.reminders.conftest import addressed, at, text_of
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.reminders import services
+from tracker.reminders.models import MessageState, OutboxMessage
+
+DAY = date(2026, 5, 12)  # three days before the milestones below are due
+
+
+def three_pms():
+    pms = [make_user(Role.PROJECT_MANAGER, locale="en", name=f"PM {n}") for n in range(3)]
+    for pm in pms:
+        helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
+    services.scan(DAY)
+    db.session.commit()
+    return pms
+
+
+def outbox() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_without_a_mail_server_messages_stay_in_the_outbox(app):
+    assert app.config["MAIL_SERVER"] == ""
+    three_pms()
+    result = services.send_all(at(DAY), commit=db.session.commit)
+    assert result.mail_server is False and result.sent == 0
+    assert [m.state for m in outbox()] == [MessageState.PENDING] * 3
+
+
+def test_smtp_down_then_up_delivers_every_message_once(smtp):
+    pms = three_pms()
+    smtp.stop()
+    now = at(DAY)
+    down = services.send_all(now, commit=db.session.commit)
+    assert (down.sent, down.retrying, down.failed) == (0, 3, 0)
+    assert any("Connection refused" in a or "ConnectionRefused" in a for a in down.answers)
+    for message in outbox():
+        assert message.state is MessageState.PENDING
+        assert message.attempts == 1
+        assert message.next_attempt_at == now + timedelta(minutes=1)
+
+    still_down = services.send_all(now + timedelta(minutes=1), commit=db.session.commit)
+    assert still_down.retrying == 3
+    assert {m.next_attempt_at for m in outbox()} == {now + timedelta(minutes=3)}  # 1 + 2
+
+    smtp.start()
+    early = services.send_all(now + timedelta(minutes=2), commit=db.session.commit)
+    assert early.sent == 0  # the backoff holds until its time
+    up = services.send_all(now + timedelta(minutes=3), commit=db.session.commit)
+    assert (up.sent, up.emails) == (3, 3)
+    assert services.send_all(now + timedelta(hours=1), commit=db.session.commit).sent == 0
+    assert addressed(smtp.take()) == sorted(pm.email for pm in pms)
+    assert [m.state for m in outbox()] == [MessageState.SENT] * 3
+
+
+def test_out_of_attempts_a_message_is_failed_not_lost(app, smtp):
+    three_pms()
+    smtp.stop()
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    try:
+        now = at(DAY)
+        services.send_all(now, commit=db.session.commit)
+        result = services.send_all(now + timedelta(minutes=1), commit=db.session.commit)
+    finally:
+        del app.config["MAIL_MAX_ATTEMPTS"]
+    assert result.failed == 3
+    assert {m.state for m in outbox()} == {MessageState.FAILED}
+    assert all(m.last_error for m in outbox())
+
+
+def test_a_recipient_refused_for_good_fails_while_the_others_go_out(smtp):
+    pms = three_pms()
+    answer = f"550 5.1.1 <{pms[1].email}>: Recipient address rejected: User unknown"
+    smtp.mailbox.refuse[pms[1].email] = answer
+    result = services.send_all(at(DAY), commit=db.session.commit)
+    assert (result.sent, result.failed, result.retrying) == (2, 1, 0)
+    assert addressed(smtp.take()) == sorted([pms[0].email, pms[2].email])
+    states = {m.recipient_id: m for m in outbox()}
+    refused = states[pms[1].id]
+    assert refused.state is MessageState.FAILED
+    assert refused.last_error == answer
+    assert states[pms[0].id].state is states[pms[2].id].state is MessageState.SENT
+    # Failed stays failed: the next run does not try again.
+    assert services.send_all(at(DAY) + timedelta(days=1), commit=db.session.commit).sent == 0
+
+
+def test_a_recipient_refused_for_now_is_tried_again(smtp):
+    pms = three_pms()
+    smtp.mailbox.refuse[pms[0].email] = "451 4.7.1 Greylisted, try again later"
+    result = services.send_all(at(DAY), commit=db.session.commit)
+    assert (result.sent, result.retrying) == (2, 1)
+    smtp.take()
+    del smtp.mailbox.refuse[pms[0].email]
+    later = services.send_all(at(DAY) + timedelta(minutes=5), commit=db.session.commit)
+    assert later.sent == 1
+    assert addressed(smtp.take()) == [pms[0].email]
+
+
+def test_one_digest_per_recipient_unless_they_chose_one_message_per_item(smtp):
+    pm = make_user(Role.PROJECT_MANAGER, locale="en")
+    project = helpers.project_for(pm)
+    helpers.milestone(project, date(2026, 5, 15), title="Prototype")
+    helpers.milestone(project, date(2026, 5, 14), title="Test bench")
+    helpers.instalment(project, date(2026, 5, 19))
+    services.scan(DAY)
+    db.session.commit()
+    result = services.send_all(at(DAY), commit=db.session.commit)
+    assert (result.sent, result.emails) == (3, 1)
+    [(to, digest)] = smtp.take()
+    assert digest["Subject"].endswith(", and 2 more")
+    body = text_of(digest)
+    assert "These 3 deadlines need your attention" in body
+    for title in ("Prototype", "Test bench", "Sensor development"):
+        assert title in body
+
+    services.save_preferences(pm, per_item=True, opted_out=[])
+    db.session.commit()
+    services.scan(date(2026, 5, 16))  # the two milestones' +1, the instalment's -3 is past
+    db.session.commit()
+    services.send_all(at(date(2026, 5, 16)), commit=db.session.commit)
+    received = smtp.take()
+    assert len(received) == 2
+    assert sorted(m["Subject"] for _to, m in received) == [
+        "Overdue since May 14, 2026: Milestone “Test bench”",
+        "Overdue since May 15, 2026: Milestone “Prototype”",
+    ]
+
+
+def test_messages_of_a_batch_share_one_connection(smtp, monkeypatch):
+    three_pms()
+    from tracker.reminders import mail
+
+    opened = []
+    original = mail.Transport.open
+
+    def counting_open(self):
+        opened.append(1)
+        original(self)
+
+    monkeypatch.setattr(mail.Transport, "open", counting_open)
+    assert services.send_all(at(DAY), commit=db.session.commit).sent == 3
+    assert len(opened) == 1
+
+
+@pytest.mark.parametrize("locale,expected", [("zh_CN", "2026年5月15日"), ("en", "May 15, 2026")])
+def test_the_message_is_in_the_recipients_language(smtp, locale, expected):
+    pm = make_user(Role.PROJECT_MANAGER, locale=locale)
+    helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
+    services.scan(DAY)
+    db.session.commit()
+    services.send_all(at(DAY), commit=db.session.commit)
+    [(_to, message)] = smtp.take()
+    assert expected in message["Subject"]
+    assert expected in text_of(message)
+
+
+def test_an_unreachable_server_ends_the_run_after_one_batch(smtp):
+    three_pms()
+    smtp.stop()
+    result = services.send_all(at(DAY), commit=db.session.commit, batch=1)
+    assert (result.sent, result.retrying) == (0, 1)
+    # The other recipients were not tried: no attempt counted against them.
+    assert sorted(m.attempts for m in outbox()) == [0, 0, 1]
+    smtp.start()
+    later = services.send_all(at(DAY) + timedelta(minutes=1), commit=db.session.commit)
+    assert later.sent == 3

@@ -1,0 +1,128 @@
+"""The secret calendar feed: valid iCalendar with the user's open deadlines, revocable."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from icalendar import Calendar
+
+from tests.conftest import login, post
+from tests.factories import install_gates, make_user
+from tests.gates import helpers as gate_helpers
+from tests.reminders import helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.gates.models import Condition
+from tracker.milestones.models import MilestoneState
+from tracker.reminders import services
+
+
+def feed_of(client, token: str):
+    return client.get(f"/calendar/{token}.ics")
+
+
+def test_the_feed_lists_the_users_open_deadlines_and_parses_back(client):
+    pm = make_user(Role.PROJECT_MANAGER, locale="en", name="Li Qiang")
+    other = make_user(Role.PROJECT_MANAGER)
+    project = helpers.project_for(pm)
+    open_one = helpers.milestone(project, date(2026, 5, 15), title="Prototype")
+    helpers.milestone(project, date(2026, 4, 1), title="Kick-off",
+                      state=MilestoneState.ACCEPTED)
+    helpers.milestone(helpers.project_for(other), date(2026, 5, 20), title="Not mine")
+    inst = helpers.instalment(project, date(2026, 7, 1))
+    # A condition belongs to a decision in force: one from a real gate review.
+    install_gates()
+    decision = gate_helpers.go(gate_helpers.submit(helpers.project_for(pm, phase=None)))
+    db.session.add(Condition(decision_id=decision.id, project_id=project.id,
+                             text="Sign the data licence", owner_id=pm.id,
+                             due_date=date(2026, 6, 30)))
+    token = services.regenerate_feed_token(pm)
+    db.session.commit()
+
+    response = feed_of(client, token)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    raw = response.get_data()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+
+    calendar = Calendar.from_ical(raw)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    by_summary = {str(e["SUMMARY"]): e for e in events.values()}
+    mine = {f"Milestone: Prototype ({project.code})",
+            f"Payment instalment: Sensor development ({project.code})",
+            f"Condition: Sign the data licence ({project.code})",
+            f"End of project: {project.title} ({project.code})"}
+    assert mine <= set(by_summary)
+    assert not any("Kick-off" in s or "Not mine" in s for s in by_summary)  # done, not mine
+    prototype = by_summary[f"Milestone: Prototype ({project.code})"]
+    assert prototype.decoded("DTSTART") == date(2026, 5, 15)
+    assert prototype.decoded("DTEND") == date(2026, 5, 16)
+    assert str(prototype["URL"]).endswith(f"/milestones/{open_one.id}")
+    assert f"milestone_due-{open_one.id}@" in str(prototype["UID"])
+    for event in events.values():
+        assert "DTSTAMP" in event
+    assert any(uid.startswith(f"instalment_due-{inst.id}@") for uid in events)
+
+
+def test_an_evaluator_sees_the_reviews_they_owe(client):
+    install_gates()
+    pm = make_user(Role.PROJECT_MANAGER)
+    review = gate_helpers.submit(helpers.project_for(pm, phase=None))
+    evaluators = gate_helpers.name_panel(review)
+    token = services.regenerate_feed_token(evaluators[1])
+    db.session.commit()
+    calendar = Calendar.from_ical(feed_of(client, token).get_data())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Scores for gate review:")
+    assert event.decoded("DTSTART") == review.due_date
+    gate_helpers.score(review, evaluators[1])
+    assert Calendar.from_ical(feed_of(client, token).get_data()).walk("VEVENT") == []
+
+
+def test_a_wrong_or_revoked_token_is_not_found(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
+    login(client, pm)
+    assert post(client, "/reminders/feed/regenerate").status_code == 302
+    token = services.preferences_of(pm).feed_token
+    assert token and token in client.get("/reminders/preferences").get_data(as_text=True)
+    assert feed_of(client, token).status_code == 200
+    assert feed_of(client, token[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 404
+    assert feed_of(client, "x" * 200).status_code == 404
+
+    post(client, "/reminders/feed/regenerate")
+    new = services.preferences_of(pm).feed_token
+    assert new != token
+    assert feed_of(client, token).status_code == 404
+    assert feed_of(client, new).status_code == 200
+
+    post(client, "/reminders/feed/revoke")
+    assert services.preferences_of(pm).feed_token is None
+    assert feed_of(client, new).status_code == 404
+
+
+def test_the_feed_of_a_deactivated_user_is_gone(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    token = services.regenerate_feed_token(pm)
+    db.session.commit()
+    assert feed_of(client, token).status_code == 200
+    pm.active = False
+    db.session.commit()
+    assert feed_of(client, token).status_code == 404
+
+
+def test_the_feed_follows_the_settings_for_a_review_counted_in_business_days(client):
+    evaluator = make_user(Role.EVALUATOR)
+    pm = make_user(Role.PROJECT_MANAGER)
+    m = helpers.milestone(helpers.project_for(pm), date(2026, 9, 30), reviewer=evaluator)
+    from tests.reminders.conftest import at
+
+    helpers.submit(m, at(date(2026, 9, 30), 15))
+    token = services.regenerate_feed_token(evaluator)
+    db.session.commit()
+    [event] = Calendar.from_ical(feed_of(client, token).get_data()).walk("VEVENT")
+    # Five business days after Wednesday 30 September 2026, across National Day and its
+    # make-up working Saturday 10 October.
+    assert event.decoded("DTSTART") == date(2026, 10, 13)
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(days=1)

@@ -1,0 +1,214 @@
+"""The catalogue: every rule of domain.md with its default ladder, the rungs as a table, and
+business days on the mainland-China calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_user
+from tests.reminders import helpers
+from tests.reminders.conftest import at
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.reminders import services
+from tracker.reminders.models import Audience, OutboxMessage
+from tracker.reminders.rules import RULES
+from tracker.settings.catalogue import CATALOGUE
+from tracker.workdays import services as workdays
+
+OWN, DIR, CHAIR, HQ, COM = (Audience.OWNER, Audience.DIRECTOR, Audience.CHAIR, Audience.HQ,
+                            Audience.COMMITTEE)
+
+
+def ladder_of(name: str) -> list[tuple[Audience, str, int]]:
+    return [(s.audience, s.when, s.default) for s in RULES[name].steps]
+
+
+def test_the_catalogue_is_domain_md_table():
+    assert ladder_of("milestone_due") == [
+        (OWN, "before", 14), (OWN, "before", 3), (OWN, "after", 1), (OWN, "every", 7),
+        (DIR, "after", 7), (HQ, "after", 30)]
+    assert ladder_of("milestone_review") == [(OWN, "after", 5), (HQ, "after", 10)]
+    assert RULES["milestone_review"].business_days
+    assert ladder_of("gate_scores") == [(OWN, "before", 3), (OWN, "after", 1), (CHAIR, "after", 5),
+                                        (HQ, "after", 5)]
+    assert ladder_of("condition_due") == [(OWN, "before", 7), (OWN, "after", 1), (HQ, "after", 7)]
+    assert ladder_of("hold_revisit") == [(HQ, "after", 0)]
+    assert ladder_of("instalment_due") == [(OWN, "before", 7), (OWN, "after", 1),
+                                           (DIR, "after", 30)]
+    assert ladder_of("conversion_deadline") == [(COM, "before", 30), (COM, "before", 7),
+                                                (COM, "after", 1)]
+    assert ladder_of("lockup_expiry") == [(HQ, "before", 30)]
+    assert ladder_of("project_end") == [(OWN, "before", 30)]
+    # Reviews can't be turned off; every offset is a setting with its default.
+    assert {n for n, r in RULES.items() if not r.optional} == {"milestone_review", "gate_scores"}
+    for rule in RULES.values():
+        for step in rule.steps:
+            assert CATALOGUE[rule.setting_key(step)].default == step.default
+
+
+def test_every_rule_has_its_templates():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates" / "email"
+    for name in RULES:
+        assert (root / f"{name}.txt").exists() and (root / f"{name}.html").exists(), name
+
+
+DUE = date(2026, 5, 15)
+
+
+@pytest.mark.parametrize("on,expected", [
+    (date(2026, 4, 30), []),
+    (date(2026, 5, 1), [(OWN, -14)]),
+    (date(2026, 5, 11), [(OWN, -14)]),
+    (date(2026, 5, 12), [(OWN, -3)]),
+    (date(2026, 5, 15), [(OWN, -3)]),
+    (date(2026, 5, 16), [(OWN, 1)]),
+    (date(2026, 5, 22), [(OWN, 1), (DIR, 7)]),
+    (date(2026, 5, 23), [(OWN, 8), (DIR, 7)]),
+    (date(2026, 5, 30), [(OWN, 15), (DIR, 7)]),
+    (date(2026, 6, 14), [(OWN, 29), (DIR, 7), (HQ, 30)]),
+])
+def test_the_latest_rung_of_each_audience_by_date(app, on, expected):
+    ladder = RULES["milestone_due"].ladder()
+    assert [(r.audience, r.offset) for r in ladder.current(DUE, on)] == expected
+
+
+def test_business_days_skip_national_day_and_count_its_make_up_saturday():
+    # 2026: 1-7 October off; Saturday 10 October a working day (调休).
+    assert workdays.add_business_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
+    assert workdays.add_business_days(date(2026, 9, 30), 5) == date(2026, 10, 13)
+    ladder = RULES["milestone_review"].ladder()
+    assert [(r.offset, r.fire_on) for r in ladder.current(date(2026, 9, 30),
+                                                          date(2026, 10, 13))] == [
+        (5, date(2026, 10, 13))]
+    assert ladder.current(date(2026, 9, 30), date(2026, 10, 12)) == []
+    assert ladder.due_on(date(2026, 9, 30)) == date(2026, 10, 13)
+
+
+def test_a_review_reminder_across_national_day(smtp):
+    evaluator = make_user(Role.EVALUATOR, locale="en")
+    hq = make_user(Role.HQ_ADMIN, locale="en")
+    pm = make_user(Role.PROJECT_MANAGER)
+    m = helpers.milestone(helpers.project_for(pm), date(2026, 9, 30), reviewer=evaluator)
+    helpers.submit(m, at(date(2026, 9, 30), 16))
+
+    def scan(on: date) -> set[int]:
+        services.scan(on)
+        db.session.commit()
+        return set(db.session.scalars(select(OutboxMessage.recipient_id)))
+
+    assert scan(date(2026, 10, 9)) == set()
+    assert scan(date(2026, 10, 12)) == set()  # only four business days
+    assert scan(date(2026, 10, 13)) == {evaluator.id}
+    # HQ at +10 business days: 14, 15, 16, 19, 20 October.
+    assert scan(date(2026, 10, 19)) == {evaluator.id}
+    assert scan(date(2026, 10, 20)) == {evaluator.id, hq.id}
+
+
+def test_a_submission_late_in_the_evening_counts_from_its_day_in_shanghai():
+    evaluator = make_user(Role.EVALUATOR)
+    m = helpers.milestone(helpers.project_for(make_user(Role.PROJECT_MANAGER)),
+                          date(2026, 9, 30), reviewer=evaluator)
+    helpers.submit(m, at(date(2026, 9, 30), 23))  # 15:00 UTC, still 30 September here
+    services.scan(date(2026, 10, 13))
+    assert db.session.scalar(select(OutboxMessage.occurrence)) == "2026-09-30+5bd"
+
+
+def test_dates_hq_adds_win_over_the_library(app):
+    from tracker.workdays.models import CalendarDay
+
+    assert workdays.add_business_days(date(2027, 2, 5), 1) == date(2027, 2, 8)  # weekdays
+    db.session.add_all([CalendarDay(day=date(2027, 2, 8), is_workday=False, note="holiday"),
+                        CalendarDay(day=date(2027, 2, 7), is_workday=True, note="调休")])
+    db.session.flush()
+    assert workdays.add_business_days(date(2027, 2, 5), 1) == date(2027, 2, 7)
+    assert workdays.add_business_days(date(2027, 2, 5), 2) == date(2027, 2, 9)
+
+
+def test_a_gate_review_reminds_each_evaluator_who_has_not_scored(smtp):
+    from tests.factories import install_gates
+    from tests.gates import helpers as gates
+
+    install_gates()
+    review = gates.submit(helpers.project_for(make_user(Role.PROJECT_MANAGER), phase=None))
+    evaluators = gates.name_panel(review)  # due in ten days from today
+    gates.score(review, evaluators[1])
+    due = review.due_date
+    services.scan(due - timedelta(days=3))
+    db.session.commit()
+    rows = db.session.scalars(select(OutboxMessage)).all()  # the gate's contract's too
+    recipients = {r.recipient_id for r in rows if r.rule == "gate_scores"}
+    assert recipients == {evaluators[0].id, evaluators[2].id}
+
+
+def test_conversion_deadline_and_lockup_rules_watch_their_tables(app):
+    from decimal import Decimal
+
+    from tracker.funding.models import FundingAgreement
+
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    project = helpers.project_for(make_user(Role.PROJECT_MANAGER))
+    agreement = FundingAgreement(
+        project_id=project.id, committed=Decimal("10000000"), discount_pct=Decimal("0"),
+        qualifying_round_min=Decimal("5000000"), conversion_deadline=date(2027, 6, 30),
+        signed_on=date(2026, 1, 1), decided_by_id=committee.id)
+    db.session.add(agreement)
+    db.session.flush()
+    services.scan(date(2027, 5, 31))
+    row = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.rule == "conversion_deadline"))
+    assert (row.recipient_id, row.occurrence) == (committee.id, "2027-06-30-30d")
+
+    agreement.outcome_on = date(2027, 6, 1)
+    from tracker.funding.models import AgreementOutcome
+
+    agreement.outcome = AgreementOutcome.GRANT  # decided: its reminders stop
+    db.session.flush()
+    assert services.scan(date(2027, 7, 1)).found == 0
+
+
+def test_the_lockup_of_team_shares_reminds_hq_once_per_company_and_date(app):
+    from decimal import Decimal
+
+    from tracker.companies.models import (
+        Acquisition,
+        Company,
+        EntryKind,
+        HolderType,
+        ShareEntry,
+        Shareholder,
+        company_projects,
+    )
+
+    hq = make_user(Role.HQ_ADMIN)
+    project = helpers.project_for(make_user(Role.PROJECT_MANAGER))
+    company = Company(name="Suzhou Sensing Co.", registered_on=date(2026, 3, 1))
+    company.holders = [Shareholder(name="R&D team", kind=HolderType.TEAM),
+                       Shareholder(name="Investor", kind=HolderType.INVESTOR)]
+    db.session.add(company)
+    db.session.flush()
+    db.session.execute(company_projects.insert().values(company_id=company.id,
+                                                        project_id=project.id))
+    team, investor = company.holders
+    lock = date(2028, 3, 1)
+    for holder, shares, lock_up in ((team, 7_000_000, lock), (team, 1_000_000, lock),
+                                    (investor, 2_000_000, lock)):
+        db.session.add(ShareEntry(company_id=company.id, kind=EntryKind.ISSUE,
+                                  on_date=date(2026, 3, 1), shares=Decimal(shares),
+                                  to_holder_id=holder.id, acquired_by=Acquisition.CASH,
+                                  lock_up_until=lock_up, recorded_by_id=hq.id))
+    db.session.flush()
+    assert services.scan(date(2028, 1, 30)).found == 0
+    result = services.scan(date(2028, 1, 31))  # 30 days before
+    rows = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "lockup_expiry")).all()
+    assert [(r.recipient_id, r.occurrence, r.details["title"]) for r in rows] == [
+        (hq.id, "2028-03-01-30d", "Suzhou Sensing Co.")]
+    assert result.new == 1
+    assert rows[0].details["path"] == f"/companies/{company.id}"
+    assert services.scan(date(2028, 3, 2)).found == 0  # the lock-up is over

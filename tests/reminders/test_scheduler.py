@@ -1,0 +1,101 @@
+"""The scheduler: one cycle scans then sends; never in a web worker; on PostgreSQL a second
+process waits as a standby while the first holds the advisory lock."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import PG_URL
+from tracker.reminders import scheduler
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_web_app_never_starts_the_scheduler():
+    """Building the app (what every web worker does) does not even import APScheduler."""
+    code = ("import sys; from tracker import create_app; create_app('test'); "
+            "print(any(m.startswith('apscheduler') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_once_runs_one_cycle_and_gives_the_lock_back(app, engine):
+    cycles = []
+    scheduler.run(app, once=True, cycle=cycles.append)
+    scheduler.run(app, once=True, cycle=cycles.append)
+    assert cycles == [app, app]
+
+
+def test_the_cycle_scans_and_sends_and_survives_an_error(app, monkeypatch, caplog):
+    from tracker.reminders import services
+
+    calls = []
+    monkeypatch.setattr(services, "scan", lambda on: calls.append(("scan", on)) or
+                        services.ScanResult(as_of=on))
+    monkeypatch.setattr(services, "send_all", lambda commit: calls.append(("send",)) or
+                        services.SendResult())
+    scheduler.run_cycle(app)
+    assert [c[0] for c in calls] == ["scan", "send"]
+
+    def broken(on):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "scan", broken)
+    with caplog.at_level(logging.ERROR, logger="tracker.scheduler"):
+        scheduler.run_cycle(app)  # logged, not raised: the next interval tries again
+    assert "the reminder job failed" in caplog.text
+
+
+@pytest.mark.skipif(not PG_URL, reason="advisory locks are PostgreSQL's")
+def test_a_second_scheduler_is_a_standby_while_the_first_holds_the_lock(app, engine, caplog):
+    first = scheduler.try_lead(engine)
+    assert first is not None
+    try:
+        assert scheduler.try_lead(engine) is None
+        stop = threading.Event()
+        result = {}
+
+        def second() -> None:
+            result["connection"] = scheduler.wait_to_lead(engine, stop, retry_seconds=0.05)
+
+        with caplog.at_level(logging.WARNING, logger="tracker.scheduler"):
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(timeout=0.5)
+            assert thread.is_alive()  # still waiting
+            assert "this process is a standby" in caplog.text
+            first.invalidate()  # the first scheduler's host dies: its connection is gone
+            first.close()
+            first = None
+            thread.join(timeout=10)
+        taken = result["connection"]
+        assert taken is not None
+        assert "takes over" in caplog.text
+        held = taken.scalar(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND pid = pg_backend_pid()"))
+        assert held == 1
+        scheduler.release(taken)
+        again = scheduler.try_lead(engine)  # released: the next process leads at once
+        assert again is not None
+        scheduler.release(again)
+    finally:
+        if first is not None:
+            scheduler.release(first)
+
+
+@pytest.mark.skipif(PG_URL != "", reason="SQLite: no lock")
+def test_on_sqlite_no_lock_is_needed(engine):
+    first = scheduler.try_lead(engine)
+    second = scheduler.try_lead(engine)
+    assert first is not None and second is not None
+    scheduler.release(first)
+    scheduler.release(second)

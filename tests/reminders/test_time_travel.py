@@ -1,0 +1,153 @@
+"""A milestone's life, day by day: which reminders arrive, to whom, in which language, and
+nothing once the work is done. The scheduler's two steps (scan, send) run on each date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from tests.reminders import helpers
+from tests.reminders.conftest import addressed, at, html_of, run_day, text_of
+from tracker import db
+from tracker.milestones.models import MilestoneState
+from tracker.reminders.models import MessageState, OutboxMessage
+
+
+def test_a_milestone_from_first_reminder_to_acceptance(smtp):
+    pm, director, hq, evaluator = helpers.people(pm_locale="zh_CN", director_locale="en")
+    project = helpers.project_for(pm, director)
+    m = helpers.milestone(project, date(2026, 5, 15), reviewer=evaluator)
+
+    def day(d: date) -> list:
+        run_day(d)
+        return smtp.take()
+
+    assert day(date(2026, 4, 30)) == []
+
+    # 14 days before: the PM, in Chinese.
+    [(to, message)] = day(date(2026, 5, 1))
+    assert to == [pm.email]
+    assert message["Content-Language"] == "zh-CN"
+    assert "2026年5月15日" in message["Subject"] and "Prototype" in message["Subject"]
+    assert f"http://127.0.0.1:5000/milestones/{m.id}" in text_of(message)
+    assert f'href="http://127.0.0.1:5000/milestones/{m.id}"' in html_of(message)
+    assert message["Message-ID"] == f"<reminder.milestone_due.{m.id}.2026-05-15-14d.{pm.id}" \
+                                    "@jitri.example>"
+
+    assert day(date(2026, 5, 2)) == []  # each rung once
+    assert addressed(day(date(2026, 5, 12))) == [pm.email]  # 3 days before
+    assert day(date(2026, 5, 15)) == []  # the due date itself has no rung
+    [(to, overdue)] = day(date(2026, 5, 16))  # 1 day after
+    assert to == [pm.email] and "2026年5月15日" in overdue["Subject"]
+
+    # +7: the institute director, in English, told whom the tracker reminded before and when.
+    [(to, escalation)] = day(date(2026, 5, 22))
+    assert to == [director.email]
+    assert escalation["Content-Language"] == "en"
+    assert escalation["Subject"] == "Escalation: Overdue since May 15, 2026: Milestone “Prototype”"
+    body = text_of(escalation)
+    assert "Escalation to you as institute director" in body
+    assert "Li Qiang (project manager)" in body
+    for sent_on in ("May 1, 2026", "May 12, 2026", "May 16, 2026"):
+        assert sent_on in body
+
+    assert addressed(day(date(2026, 5, 23))) == [pm.email]  # weekly after +1: +8
+    assert day(date(2026, 5, 24)) == []
+
+    # The PM submits on Monday 25 May: their reminders stop; the evaluator's review is due
+    # five business days later, Monday 1 June.
+    helpers.submit(m, at(date(2026, 5, 25), 10))
+    assert day(date(2026, 5, 29)) == []
+    assert day(date(2026, 5, 30)) == []  # the PM's +15 would have been today
+    [(to, review)] = day(date(2026, 6, 1))
+    assert to == [evaluator.email]
+    assert "Due today, Jun 1, 2026: Review of milestone “Prototype”" == review["Subject"]
+
+    # Accepted: nothing more, not the HQ escalations at +10 business days nor at +30 days.
+    helpers.set_state(m, MilestoneState.ACCEPTED)
+    for later in (date(2026, 6, 8), date(2026, 6, 14), date(2026, 7, 15)):
+        assert day(later) == []
+
+    sent = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(s.rule, s.occurrence, s.recipient_id) for s in sent] == [
+        ("milestone_due", "2026-05-15-14d", pm.id),
+        ("milestone_due", "2026-05-15-3d", pm.id),
+        ("milestone_due", "2026-05-15+1d", pm.id),
+        ("milestone_due", "2026-05-15+7d", director.id),
+        ("milestone_due", "2026-05-15+8d", pm.id),
+        ("milestone_review", "2026-05-25+5bd", evaluator.id),
+    ]
+    assert {s.state for s in sent} == {MessageState.SENT}
+    assert hq.id not in {s.recipient_id for s in sent}
+
+
+def test_a_scan_run_twice_writes_each_occurrence_once(smtp):
+    pm, director, _hq, _evaluator = helpers.people()
+    project = helpers.project_for(pm, director)
+    helpers.milestone(project, date(2026, 5, 15))
+    first, _ = run_day(date(2026, 5, 22))
+    again, _ = run_day(date(2026, 5, 22))
+    assert (first.found, first.new) == (2, 2)  # the PM's +1 and the director's +7
+    assert (again.found, again.new) == (2, 0)
+    assert len(smtp.take()) == 2
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_a_scan_missed_for_days_sends_the_latest_rung_only(smtp):
+    pm, director, hq, _evaluator = helpers.people()
+    project = helpers.project_for(pm, director)
+    helpers.milestone(project, date(2026, 5, 15))
+    run_day(date(2026, 6, 20))  # the first scan ever runs 36 days late
+    received = smtp.take()
+    assert addressed(received) == sorted([pm.email, director.email, hq.email])
+    occurrences = set(db.session.scalars(select(OutboxMessage.occurrence)))
+    assert occurrences == {"2026-05-15+36d", "2026-05-15+7d", "2026-05-15+30d"}
+
+
+def test_a_moved_deadline_starts_its_ladder_again(smtp):
+    pm, director, _hq, _evaluator = helpers.people()
+    project = helpers.project_for(pm, director)
+    m = helpers.milestone(project, date(2026, 5, 15))
+    run_day(date(2026, 5, 12))
+    assert len(smtp.take()) == 1
+    m.due_date = date(2026, 6, 15)  # re-baselined
+    db.session.commit()
+    assert smtp.take() == []
+    run_day(date(2026, 5, 13))
+    assert smtp.take() == []  # 33 days ahead of the new date: nothing yet
+    run_day(date(2026, 6, 1))
+    [(to, message)] = smtp.take()
+    assert "Jun 15, 2026" in message["Subject"] or "2026年6月15日" in message["Subject"]
+
+
+def test_an_instalment_reminds_until_received_in_full(smtp):
+    pm, director, _hq, _evaluator = helpers.people(pm_locale="en")
+    project = helpers.project_for(pm, director)
+    inst = helpers.instalment(project, date(2026, 7, 1), amount="500000.00")
+    run_day(date(2026, 6, 24))
+    [(to, message)] = smtp.take()
+    assert to == [pm.email]
+    assert "CN¥500,000.00" in text_of(message)
+    helpers.pay(inst, "200000.00", date(2026, 6, 30), pm)
+    run_day(date(2026, 7, 2))
+    [(to, message)] = smtp.take()
+    assert "CN¥300,000.00 is still outstanding" in text_of(message)
+    helpers.pay(inst, "300000.00", date(2026, 7, 3), pm)
+    run_day(date(2026, 7, 31))  # the director's +30 would have been today
+    assert smtp.take() == []
+
+
+def test_a_reminder_written_before_the_work_was_done_is_not_sent(smtp):
+    pm, director, _hq, _evaluator = helpers.people()
+    project = helpers.project_for(pm, director)
+    m = helpers.milestone(project, date(2026, 5, 15))
+    from tracker.reminders import services
+
+    services.scan(date(2026, 5, 12))
+    db.session.commit()
+    helpers.set_state(m, MilestoneState.WAIVED)
+    result = services.send_all(at(date(2026, 5, 12)), commit=db.session.commit)
+    assert (result.sent, result.cancelled) == (0, 1)
+    assert smtp.take() == []
+    assert db.session.scalar(select(OutboxMessage.state)) is MessageState.CANCELLED

@@ -1,0 +1,174 @@
+"""The reminder pages by role: the outbox, the ladders, the calendar, a user's preferences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import make_user
+from tests.reminders import helpers
+from tests.reminders.conftest import at
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.reminders import services
+from tracker.reminders.models import MessageState, OutboxMessage, ReminderOptOut
+from tracker.settings import services as settings
+from tracker.workdays.models import CalendarDay
+
+ADMIN_PAGES = ["/admin/reminders/", "/admin/reminders/settings", "/admin/calendar"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+@pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.OBSERVER, Role.EVALUATOR,
+                                  Role.INVESTMENT_COMMITTEE])
+def test_admin_pages_are_forbidden_to_other_roles(client, path, role):
+    login(client, make_user(role))
+    assert client.get(path).status_code == 403
+    assert post(client, path, {}).status_code in (403, 405)
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES + ["/reminders/preferences"])
+def test_pages_need_a_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(client, smtp):
+    pm = make_user(Role.PROJECT_MANAGER, locale="en")
+    helpers.milestone(helpers.project_for(pm), date(2026, 5, 15), title="Prototype")
+    services.scan(date(2026, 5, 12))
+    db.session.commit()
+    smtp.mailbox.refuse[pm.email] = "550 5.7.1 Mailbox disabled for this recipient"
+    services.send_all(at(date(2026, 5, 12)), commit=db.session.commit)
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.state is MessageState.FAILED
+
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    assert "Prototype" not in client.get("/admin/reminders/").get_data(as_text=True)
+    page = client.get("/admin/reminders/?state=failed").get_data(as_text=True)
+    assert "550 5.7.1 Mailbox disabled for this recipient" in page
+    assert "Prototype" in page and pm.email in page
+
+    response = post(client, f"/admin/reminders/{message.id}/retry")
+    assert response.status_code == 302
+    db.session.refresh(message)
+    assert (message.state, message.attempts) == (MessageState.PENDING, 0)
+    assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "reminder.retry"))
+    del smtp.mailbox.refuse[pm.email]
+    assert services.send_all(at(date(2026, 5, 12), 10), commit=db.session.commit).sent == 1
+    assert post(client, f"/admin/reminders/{message.id}/retry").status_code == 302
+    db.session.refresh(message)
+    assert message.state is MessageState.SENT  # a sent message is not sent again
+    assert post(client, "/admin/reminders/999999/retry").status_code == 404
+
+
+def test_the_outbox_says_when_no_mail_server_is_configured(client):
+    login(client, make_user(Role.HQ_ADMIN))
+    assert "No mail server is configured" in client.get("/admin/reminders/").get_data(
+        as_text=True)
+
+
+def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    page = client.get("/admin/reminders/settings").get_data(as_text=True)
+    assert "Milestone due date" in page and 'value="14"' in page
+    form = {}
+    from tracker.reminders.rules import RULES
+
+    for rule in RULES.values():
+        for step in rule.steps:
+            form[rule.setting_key(step)] = str(settings.get(rule.setting_key(step)))
+    form["reminder_milestone_due_before_first"] = "21"
+    response = post(client, "/admin/reminders/settings", form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert settings.get("reminder_milestone_due_before_first") == 21
+    records = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "setting.update")).all()
+    assert [r.changes for r in records] == [{"value": ["14", "21"]}]
+
+    pm = make_user(Role.PROJECT_MANAGER)
+    helpers.milestone(helpers.project_for(pm), date(2026, 5, 22))
+    assert services.scan(date(2026, 5, 1)).new == 1  # 21 days before, no longer 14
+
+    form["reminder_milestone_due_before_first"] = "-3"
+    response = post(client, "/admin/reminders/settings", form)
+    assert response.status_code == 400
+    assert settings.get("reminder_milestone_due_before_first") == 21
+
+
+def test_the_calendar_page_adds_a_date_and_the_warning_goes(client, monkeypatch):
+    import tracker.reminders.views as views
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 11, 20))  # the library lacks 2027
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    warning = "The working-day calendar has no data for 2027"
+    assert warning in client.get("/").get_data(as_text=True)
+    assert "no data for 2027" in client.get("/admin/calendar").get_data(as_text=True)
+    response = post(client, "/admin/calendar", {"day": "2027-02-06", "kind": "holiday",
+                                                 "note": "Spring Festival"})
+    assert response.status_code == 302
+    row = db.session.scalar(select(CalendarDay))
+    assert (row.day, row.is_workday, row.note) == (date(2027, 2, 6), False, "Spring Festival")
+    assert warning not in client.get("/").get_data(as_text=True)
+    page = client.get("/admin/calendar").get_data(as_text=True)
+    assert "Spring Festival" in page and "no data for 2027" not in page
+    twice = post(client, "/admin/calendar", {"day": "2027-02-06", "kind": "workday"})
+    assert twice.status_code == 400
+    assert "already in the calendar" in twice.get_data(as_text=True)
+
+
+def test_the_home_page_warning_is_for_hq_admins_only(client, monkeypatch):
+    import tracker.reminders.views as views
+
+    monkeypatch.setattr(views, "today", lambda: date(2026, 11, 20))
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert "working-day calendar" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_user_turns_an_optional_reminder_off_but_escalations_still_come(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    director = make_user()
+    helpers.milestone(helpers.project_for(pm, director), date(2026, 5, 15))
+    login(client, pm)
+    page = client.get("/reminders/preferences").get_data(as_text=True)
+    assert "Milestone due date" in page and "Gate review scores" in page
+    form = {"delivery": "per_item", "want_condition_due": "y", "want_instalment_due": "y",
+            "want_hold_revisit": "y", "want_project_end": "y",
+            "want_conversion_deadline": "y", "want_lockup_expiry": "y"}
+    assert post(client, "/reminders/preferences", form).status_code == 302
+    assert services.preferences_of(pm).per_item is True
+    assert services.opted_out_rules(pm) == {"milestone_due"}
+
+    services.scan(date(2026, 5, 22))
+    recipients = set(db.session.scalars(select(OutboxMessage.recipient_id)))
+    assert recipients == {director.id}  # the PM's +1 skipped, the director's +7 written
+
+
+def test_reminders_of_reviews_cannot_be_turned_off(client):
+    from tracker.errors import Invalid
+
+    evaluator = make_user(Role.EVALUATOR)
+    with pytest.raises(Invalid):
+        services.save_preferences(evaluator, per_item=False, opted_out=["gate_scores"])
+    login(client, evaluator)
+    post(client, "/reminders/preferences", {"delivery": "digest"})  # every box unticked
+    opted_out = set(db.session.scalars(select(ReminderOptOut.rule)))
+    assert "milestone_due" in opted_out
+    assert not opted_out & {"gate_scores", "milestone_review"}
+
+
+def test_menu_items_by_role(client):
+    login(client, make_user(Role.PROJECT_MANAGER))
+    page = client.get("/").get_data(as_text=True)
+    assert "/reminders/preferences" in page and "/admin/reminders/" not in page
+    client.get("/logout")
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN))
+    assert "/admin/reminders/" in client.get("/").get_data(as_text=True)

@@ -1,0 +1,81 @@
+"""`flask reminders scan|send` by hand, and `flask scheduler run`, which runs both on a timer."""
+
+from __future__ import annotations
+
+import json
+import signal
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from tracker import db
+from tracker.dates import today
+
+reminders_cli = AppGroup("reminders", help="Deadline reminders: scan for what is due, send.")
+scheduler_cli = AppGroup("scheduler", help="The periodic jobs (a process of their own).")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD") from None
+
+
+@reminders_cli.command("scan")
+@click.option("--as-of", callback=_date, metavar="YYYY-MM-DD",
+              help="The date to scan for (default: today in the organisation's zone).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def scan_cmd(as_of: date | None, as_json: bool) -> None:
+    """Write the reminders due on a date to the outbox (each occurrence once)."""
+    from tracker.reminders import services
+
+    result = services.scan(as_of or today())
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps(result.as_dict()))
+    else:
+        click.echo(f"{result.as_of}: found {result.found}, new {result.new}")
+
+
+@reminders_cli.command("send")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def send_cmd(as_json: bool) -> None:
+    """Deliver the pending messages of the outbox over SMTP."""
+    from tracker.reminders import services
+
+    result = services.send_all(commit=db.session.commit)
+    pending = services.pending_count()
+    if as_json:
+        click.echo(json.dumps({**result.as_dict(), "pending": pending}))
+        return
+    if not result.mail_server:
+        click.echo(f"MAIL_SERVER is not set: {pending} messages stay in the outbox")
+        return
+    click.echo(f"sent {result.sent} in {result.emails} e-mails, {result.retrying} to retry, "
+               f"{result.failed} failed, {result.cancelled} cancelled; {pending} pending")
+    for answer in result.answers:
+        click.echo(f"  server: {answer}")
+
+
+@scheduler_cli.command("run")
+@click.option("--once", is_flag=True, help="One scan and send (if this process may lead).")
+def run_cmd(once: bool) -> None:
+    """Scan then send every SCHEDULER_INTERVAL_MINUTES; a standby while another holds the
+    lock (PostgreSQL). Stop with Ctrl-C or SIGTERM."""
+    import logging
+
+    from tracker.reminders import scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s "
+                        "%(message)s")
+
+    def stop(signum, frame):  # SIGTERM ends it as cleanly as Ctrl-C
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    scheduler.run(current_app._get_current_object(), once=once)

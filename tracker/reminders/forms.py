@@ -1,0 +1,59 @@
+"""Forms of the reminder pages: ladders, the working-day calendar, a user's preferences."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.reminders.rules import RULES
+from tracker.web.forms import Form
+
+LONGEST_OFFSET = 366
+
+
+def ladder_form(values: dict[str, int], formdata=None) -> Form:
+    """One number per step of every rule, named by its setting key."""
+
+    class LadderForm(Form):
+        pass
+
+    for rule in RULES.values():
+        for step in rule.steps:
+            setattr(LadderForm, rule.setting_key(step), IntegerField(
+                step.label, validators=[InputRequired(), NumberRange(0, LONGEST_OFFSET)]))
+    return LadderForm(formdata=formdata, data=None if formdata else values)
+
+
+class CalendarDayForm(Form):
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    kind = RadioField(_l("This date is"), choices=[
+        SelectChoice("holiday", _l("a public holiday (no work)")),
+        SelectChoice("workday", _l("a working day (a weekend day declared working)")),
+    ], default="holiday", validators=[InputRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)],
+                       description=_l("For example: National Day, or the State Council notice."))
+
+
+def preferences_form(per_item: bool, opted_out: set[str], formdata=None) -> Form:
+    """A choice of delivery, and a box per optional rule (ticked: the user wants it)."""
+
+    class PreferencesForm(Form):
+        delivery = RadioField(_l("How"), choices=[
+            SelectChoice("digest", _l("One message per run listing all my deadlines")),
+            SelectChoice("per_item", _l("One message per deadline")),
+        ], validators=[InputRequired()])
+
+    for rule in RULES.values():
+        if rule.optional:
+            setattr(PreferencesForm, f"want_{rule.name}", BooleanField(rule.label))
+    data = {"delivery": "per_item" if per_item else "digest"}
+    data.update({f"want_{name}": name not in opted_out
+                 for name, rule in RULES.items() if rule.optional})
+    return PreferencesForm(formdata=formdata, data=None if formdata else data)
+
+
+def chosen_opt_outs(form: Form) -> set[str]:
+    return {name for name, rule in RULES.items()
+            if rule.optional and not form[f"want_{name}"].data}

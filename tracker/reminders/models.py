@@ -1,0 +1,136 @@
+"""The reminder outbox and what each user chose about their reminders.
+
+The outbox is the memory of the reminders: a row per occurrence of a rule's ladder for one
+recipient, unique on (rule, item, occurrence, recipient), so a scan run twice, or by two
+processes at once, writes each occurrence once. Sending changes the row's state; nothing else
+remembers what was sent.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+class MessageState(enum.StrEnum):
+    PENDING = "pending"  # waits for its next attempt
+    SENT = "sent"  # the SMTP server accepted it
+    FAILED = "failed"  # refused for good (5xx), or out of attempts: an HQ admin may retry it
+    CANCELLED = "cancelled"  # the work was done (or the deadline moved) before it went out
+
+
+class Audience(enum.StrEnum):
+    """Who a step of a ladder goes to; the escalation climbs from the first to HQ."""
+
+    OWNER = "owner"  # whoever the work waits on: the PM, the evaluator, the condition's owner
+    DIRECTOR = "director"  # the director of the project's institute
+    CHAIR = "chair"  # the chair of the review panel
+    HQ = "hq"  # every active HQ admin
+    COMMITTEE = "committee"  # every active member of the investment committee
+
+
+UNSENT = text("state = 'pending'")
+
+
+class OutboxMessage(Base):
+    __tablename__ = "reminder_outbox"
+    __table_args__ = (
+        UniqueConstraint("rule", "item_id", "occurrence", "recipient_id"),
+        # The sender reads only what is still to send: a small index however long the history.
+        Index("ix_reminder_outbox_unsent", "next_attempt_at", "recipient_id",
+              sqlite_where=UNSENT, postgresql_where=UNSENT),
+        Index("ix_reminder_outbox_state_id", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    item_id: Mapped[int] = mapped_column(Integer)
+    # Which rung of the ladder, for which deadline: "2026-05-15-14d", "2026-05-15+8d",
+    # "2026-05-20+5bd". A moved deadline gives new occurrences; a repeated scan the same ones.
+    occurrence: Mapped[str] = mapped_column(String(40))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                              index=True)
+    audience: Mapped[Audience] = mapped_column(str_enum(Audience, "reminder_audience"))
+    deadline: Mapped[date]
+    # The date the rung is for (the scan that wrote it may have run later).
+    fire_on: Mapped[date]
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    # What the message says about the item, as the scan found it: title, project, amount, link.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    locale: Mapped[str] = mapped_column(String(10))
+    state: Mapped[MessageState] = mapped_column(
+        str_enum(MessageState, "reminder_state"), default=MessageState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The SMTP server's answer to the last failed attempt, as it gave it.
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Derived from the unique key, so a message sent again is recognisably the same one.
+    message_id: Mapped[str] = mapped_column(String(250))
+
+    recipient: Mapped[User] = relationship()
+
+    @property
+    def is_escalation(self) -> bool:
+        from tracker.reminders.rules import RULES
+
+        rule = RULES.get(self.rule)
+        return rule is not None and self.audience is not rule.first
+
+    def can_retry(self, user: User) -> bool:
+        return user.is_hq_admin and self.state in (MessageState.FAILED, MessageState.CANCELLED)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ReminderPreference(Base):
+    """A user's choices; a user without a row gets the defaults (a digest, every reminder)."""
+
+    __tablename__ = "reminder_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    # False: one message per recipient per run listing every item (the default).
+    per_item: Mapped[bool] = mapped_column(default=False)
+    # The secret of the user's calendar-feed URL; None: no feed (never made, or revoked).
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    feed_token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def id(self) -> int:  # the audit trail names objects by id
+        return self.user_id
+
+
+class ReminderOptOut(Base):
+    """A user does not want the first rungs of one optional rule (escalations still come)."""
+
+    __tablename__ = "reminder_opt_outs"
+    __table_args__ = (UniqueConstraint("user_id", "rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(40))

@@ -1,0 +1,220 @@
+"""Reminder pages: the outbox and the ladders and the working-day calendar (HQ admins), each
+user's preferences, and the secret calendar feed."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.dates import today
+from tracker.errors import DomainError, Invalid
+from tracker.reminders import feed as calendar_feed
+from tracker.reminders import forms, services
+from tracker.reminders.models import Audience, MessageState, OutboxMessage
+from tracker.reminders.rules import RULES
+from tracker.settings import services as settings
+from tracker.web import labels
+from tracker.web.forms import show_error
+from tracker.web.navigation import paginate
+from tracker.workdays import services as workdays
+from tracker.workdays.models import CalendarDay
+
+bp = Blueprint("reminders", __name__)
+
+labels.register(MessageState, {
+    MessageState.PENDING: _l("Pending"),
+    MessageState.SENT: _l("Sent"),
+    MessageState.FAILED: _l("Failed"),
+    MessageState.CANCELLED: _l("Cancelled: the work was done"),
+})
+labels.register(Audience, {
+    Audience.OWNER: _l("First reminder"),
+    Audience.DIRECTOR: _l("Escalation to the institute director"),
+    Audience.CHAIR: _l("Escalation to the panel chair"),
+    Audience.HQ: _l("HQ admins"),
+    Audience.COMMITTEE: _l("Investment committee"),
+})
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _require_admin() -> User:
+    user = _user()
+    if not user.is_hq_admin:
+        abort(403)
+    return user
+
+
+@bp.app_template_global()
+def calendar_gaps() -> list[int]:
+    """This year and next where the working-day calendar has no data (for HQ admins' pages)."""
+    return workdays.missing_years(today())
+
+
+# --- the outbox (HQ admins) ---------------------------------------------------------------------
+
+
+@bp.get("/admin/reminders/")
+@login_required
+def outbox() -> str:
+    _require_admin()
+    state = request.args.get("state", MessageState.PENDING.value)
+    if state not in {s.value for s in MessageState}:
+        state = MessageState.PENDING.value
+    counts = dict(db.session.execute(
+        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    query = (select(OutboxMessage).where(OutboxMessage.state == state)
+             .options(selectinload(OutboxMessage.recipient))
+             .order_by(OutboxMessage.id.desc()))
+    return render_template(
+        "reminders/outbox.html", page=paginate(query), state=state, states=list(MessageState),
+        counts={MessageState(k): v for k, v in counts.items()}, rules=RULES,
+        mail_server=current_app.config["MAIL_SERVER"])
+
+
+@bp.post("/admin/reminders/<int:message_id>/retry")
+@login_required
+def retry(message_id: int) -> Response:
+    actor = _require_admin()
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    try:
+        services.retry(actor, message)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The message will be sent again at the next run."), "success")
+    return redirect(url_for("reminders.outbox", state=MessageState.PENDING.value))
+
+
+# --- the ladders (HQ admins) --------------------------------------------------------------------
+
+
+@bp.route("/admin/reminders/settings", methods=["GET", "POST"])
+@login_required
+def ladders() -> str | Response | tuple[str, int]:
+    actor = _require_admin()
+    values = {rule.setting_key(step): int(settings.get(rule.setting_key(step)))
+              for rule in RULES.values() for step in rule.steps}
+    form = forms.ladder_form(values, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            changed = services.save_ladder(actor, {key: form[key].data for key in values})
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Saved: %(n)d changed.", n=changed), "success")
+            return redirect(url_for("reminders.ladders"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("reminders/ladders.html", form=form, rules=RULES), status
+
+
+# --- the working-day calendar (HQ admins) -------------------------------------------------------
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@login_required
+def calendar() -> str | Response | tuple[str, int]:
+    actor = _require_admin()
+    form = forms.CalendarDayForm(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            workdays.add_day(actor, form.day.data, form.kind.data == "workday",
+                             form.note.data or "")
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Added to the calendar."), "success")
+            return redirect(url_for("reminders.calendar"))
+    this_year = today().year
+    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
+    coverage = [(year, workdays.library_covers(year)) for year in (this_year, this_year + 1)]
+    status = 400 if request.method == "POST" else 200
+    return render_template("reminders/calendar.html", form=form, days=days, coverage=coverage,
+                           gaps=workdays.missing_years(today())), status
+
+
+# --- each user's preferences and feed -----------------------------------------------------------
+
+
+@bp.route("/reminders/preferences", methods=["GET", "POST"])
+@login_required
+def preferences() -> str | Response | tuple[str, int]:
+    user = _user()
+    preference = services.preferences_of(user)
+    opted_out = services.opted_out_rules(user)
+    form = forms.preferences_form(preference.per_item, opted_out,
+                                  request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            services.save_preferences(user, form.delivery.data == "per_item",
+                                      forms.chosen_opt_outs(form))
+        except Invalid as invalid:
+            db.session.rollback()
+            show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("reminders.preferences"))
+    feed_url = None
+    if preference.feed_token:
+        feed_url = current_app.config["BASE_URL"].rstrip("/") + url_for(
+            "reminders.feed", token=preference.feed_token)
+    status = 400 if request.method == "POST" else 200
+    return render_template("reminders/preferences.html", form=form, rules=RULES,
+                           feed_url=feed_url), status
+
+
+@bp.post("/reminders/feed/regenerate")
+@login_required
+def regenerate_feed() -> Response:
+    services.regenerate_feed_token(_user())
+    db.session.commit()
+    flash(_("Your calendar has a new address: the old one no longer works."), "success")
+    return redirect(url_for("reminders.preferences"))
+
+
+@bp.post("/reminders/feed/revoke")
+@login_required
+def revoke_feed() -> Response:
+    services.revoke_feed_token(_user())
+    db.session.commit()
+    flash(_("Your calendar address no longer works."), "success")
+    return redirect(url_for("reminders.preferences"))
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token: str) -> Response:
+    """The secret, login-free feed a calendar application subscribes to."""
+    user = services.user_for_feed(token)
+    if user is None:
+        abort(404)
+    response = Response(calendar_feed.calendar_for(user), mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
