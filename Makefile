@@ -45,6 +45,8 @@ seed: migrate
 # Development server and the reminder scheduler side by side; Ctrl-C stops both.
 run: seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
+	@$(BIN)/flask scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium for the browser tests; never a browser download.

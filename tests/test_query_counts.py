@@ -66,7 +66,7 @@ def test_hq_lists(client, engine):
             make_need()
 
     login(client, admin)
-    for path in ("/gates/awaiting", "/needs/", "/contracts/"):
+    for path in ("/gates/awaiting", "/needs/", "/contracts/", "/"):
         counts = _counts(client, engine, path, grow)
         assert counts[0] == counts[1], (path, counts)
 

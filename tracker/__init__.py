@@ -42,23 +42,28 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     from tracker.accounts.views import admin_bp, auth_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp
+    from tracker.funding.views import bp as funding_bp
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.organisations.views import bp as organisations_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.reminders.views import bp as reminders_bp
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
-                      gates_bp, gate_admin_bp, milestones_bp, contracts_bp):
+                      gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
+                      funding_bp, companies_bp):
         app.register_blueprint(blueprint)
 
     from tracker.accounts.cli import users_cli
     from tracker.demo import demo_cli
     from tracker.migrate import db_cli
+    from tracker.reminders.cli import reminders_cli, scheduler_cli
 
-    for group in (db_cli, users_cli, demo_cli):
+    for group in (db_cli, users_cli, demo_cli, reminders_cli, scheduler_cli):
         app.cli.add_command(group)
 
     return app

@@ -114,9 +114,14 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    # Readers never wait for the writer, and the writer never waits for readers.
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start, so concurrent requests queue on the busy
+    # timeout; a deferred transaction that reads and then writes would instead fail at once
+    # ("database is locked") when another request wrote first.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -148,6 +148,9 @@ def seed() -> dict[str, int]:
         created["needs"] += 1
     db.session.flush()
     created["projects"] = _seed_projects(users, institutes, enterprises)
+    from tracker.funding.demo import seed_agreement
+
+    created["funding agreements"] = seed_agreement(users["committee@demo.jitri.cn"])
     return created
 
 

@@ -2,8 +2,24 @@
 
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.companies.models import (  # noqa: F401
+    Company,
+    CompanyExit,
+    FinancingRound,
+    IpDeal,
+    RoundInvestment,
+    ShareEntry,
+    Shareholder,
+)
 from tracker.contracts.models import Instalment, Payment, ResearchContract  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401
+from tracker.funding.models import (  # noqa: F401
+    CoFunder,
+    Conversion,
+    Disbursement,
+    FundingAgreement,
+    Tranche,
+)
 from tracker.gates.models import (  # noqa: F401
     Condition,
     Deliverable,
@@ -35,6 +51,11 @@ from tracker.projects.models import (  # noqa: F401
     Project,
     ProjectCodeCounter,
     ProjectMember,
+)
+from tracker.reminders.models import (  # noqa: F401
+    OutboxMessage,
+    ReminderOptOut,
+    ReminderPreference,
 )
 from tracker.settings.models import SettingValue  # noqa: F401
 from tracker.workdays.models import CalendarDay  # noqa: F401

@@ -155,3 +155,17 @@ def test_contract_pages_by_role(client, app):
     evaluator = app.test_client()
     login(evaluator, make_user(Role.EVALUATOR))
     assert evaluator.get("/contracts/").status_code == 403
+
+
+def test_payments_are_dated_between_the_signing_and_today():
+    from datetime import timedelta
+
+    from tracker.dates import today
+
+    project = make_project()
+    contract = record(project, "1000", signed=date(2026, 2, 1))
+    with pytest.raises(Invalid, match="future"):
+        services.record_payment(project.pm, contract.instalments[0], today() + timedelta(days=1),
+                                D("10"))
+    with pytest.raises(Invalid, match="before the contract was signed"):
+        services.record_payment(project.pm, contract.instalments[0], date(2026, 1, 31), D("10"))

@@ -81,10 +81,10 @@ def sign_contract(project, amount="2000000.00"):
 def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
     """Panel, scores from everyone, and the chair's decision (with a signed contract first
     when the decision leads into contract research)."""
-    from tracker.contracts.models import ResearchContract
+    from tracker.contracts.services import signed_contract_missing
 
-    if review.gate == 1 and outcome in (Outcome.GO, Outcome.CONDITIONAL_GO) and not (
-            db.session.query(ResearchContract).filter_by(project_id=review.project_id).count()):
+    if review.gate == 1 and outcome in (Outcome.GO, Outcome.CONDITIONAL_GO) and (
+            signed_contract_missing(review.project)):
         sign_contract(review.project)
     evaluators = name_panel(review) if not review.panel else [m.user for m in review.panel]
     for evaluator in evaluators:
@@ -92,3 +92,9 @@ def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
     decision = gates.decide(evaluators[0], review, review.version, outcome, **fields)
     _commit()
     return decision
+
+
+def signed_contract_count(project) -> int:
+    from tracker.contracts.models import ResearchContract
+
+    return db.session.query(ResearchContract).filter_by(project_id=project.id).count()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tests.companies import helpers as company_helpers
 from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
 from tests.gates import helpers
 from tracker import db
@@ -57,6 +58,8 @@ def test_journey_through_all_four_gates_to_spun_off():
     gates.confirm_condition(chair, condition)
     _commit()
     assert condition.state is ConditionState.CONFIRMED
+    # Gate 4 also needs the registered company, its cap table and a licence of the IP.
+    company_helpers.ready_for_spin_off(project)
 
     review = helpers.request(project)
     helpers.go(review)
@@ -300,7 +303,7 @@ def test_decisions_are_never_edited_a_correction_supersedes():
     db.session.expire_all()
     kept = db.session.get(GateDecision, original.id)
     assert kept.outcome is Outcome.GO and kept.snapshot == snapshot
-    with pytest.raises(Refused, match="another phase"):
+    with pytest.raises(Invalid, match="another phase"):
         gates.correct_decision(chair, corrected, review.version, Outcome.KILL, rationale="x")
     with pytest.raises(Refused, match="superseded"):
         gates.correct_decision(chair, original, review.version, Outcome.GO)
@@ -366,10 +369,64 @@ def test_gate_one_go_needs_a_signed_contract():
     evaluators = helpers.name_panel(review)
     for e in evaluators:
         helpers.score(review, e)
-    with pytest.raises(Refused, match="signed research contract"):
+    with pytest.raises(Invalid, match="signed research contract"):
         gates.decide(evaluators[0], review, review.version, Outcome.GO)
-    db.session.rollback()
+    assert review.state is ReviewState.OPEN  # refused before anything was written
     helpers.sign_contract(project)
     db.session.refresh(review)
     gates.decide(evaluators[0], review, review.version, Outcome.GO)
     assert project.phase is Phase.CONTRACT_RESEARCH
+
+
+def test_an_allocation_investment_agreement_stands_in_for_the_contract():
+    from datetime import date
+
+    from tracker.funding import services as funding
+
+    project = make_project()
+    review = helpers.submit(project, contract=False)
+    funding.record_agreement(make_user(Role.INVESTMENT_COMMITTEE), project,
+                             committed=Decimal("5000000"), qualifying_round_min=Decimal("1e7"),
+                             conversion_deadline=date(2029, 12, 31), signed_on=date(2026, 2, 1))
+    _commit()
+    helpers.go(review)
+    assert project.phase is Phase.CONTRACT_RESEARCH
+    assert helpers.signed_contract_count(project) == 0
+
+
+def test_a_hold_corrected_to_recycle_is_refused_as_another_phase():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    review = helpers.request(project)
+    decision = helpers.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=30))
+    with pytest.raises(Invalid, match="another phase"):
+        gates.correct_decision(review.chair, decision, review.version, Outcome.RECYCLE,
+                               rework_due=today() + timedelta(days=20))
+
+
+def test_a_recused_chair_or_a_panel_short_of_quorum_needs_a_new_panel():
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review, size=3)
+    assert not review.needs_new_panel
+    gates.declare(evaluators[0], review, conflict=True, note="Co-author of the PM")
+    assert review.needs_new_panel
+
+
+def test_no_new_deliverables_while_a_review_is_under_way():
+    import io
+
+    project = make_project()
+    helpers.submit(project)
+    with pytest.raises(Refused, match="under way"):
+        gates.upload_deliverable(project.pm, project, 1, "Proposal document 项目申报书",
+                                 io.BytesIO(helpers.PDF), "v2.pdf")
+
+
+def test_after_the_decision_the_pm_sees_no_named_scorecards():
+    project = make_project()
+    review = helpers.submit(project)
+    helpers.go(review)
+    assert gates.visible_scores(project.pm, review) == []
+    assert len(gates.visible_scores(make_user(Role.OBSERVER), review)) == 3
+    assert len(gates.visible_scores(review.chair, review)) == 3

@@ -140,3 +140,21 @@ def test_milestone_pages_survive_malformed_input(client):
         ]:
             response = post(client, path, {f: value for f in fields})
             assert response.status_code < 500, (path, value[:10])
+
+
+def test_hq_admin_home_lists_what_waits_for_hq(client):
+    from tracker.milestones.models import Milestone
+
+    project = in_research()
+    milestone = plan(project, due=date(2026, 6, 30), title="Needs HQ")
+    services.rebaseline(project.pm, milestone, date(2026, 12, 30), "Long move")
+    services.post_update(project.pm, milestone, 100, "", [])
+    services.submit_milestone(project.pm, milestone)
+    helpers.submit(make_project(title="Waiting for a panel"))
+    db.session.commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get("/").get_data(as_text=True)
+    assert "Re-baselines awaiting HQ" in page and "Needs HQ" in page
+    assert "Submitted milestones without a reviewer" in page
+    assert "Panels to name or change" in page
+    assert db.session.get(Milestone, milestone.id).reviewer_id is None

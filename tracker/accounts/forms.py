@@ -48,7 +48,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class UserForm(Form):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     roles = MultiCheckboxField(_l("Roles"), choices=[])
     locale = SelectField(_l("Language"), choices=[], validators=[Optional()])

@@ -35,7 +35,7 @@ def history(object_type: str, object_id: int) -> str:
         abort(404)
     allowed = obj.can_view(user) if hasattr(obj, "can_view") else user.sees_whole_portfolio
     if object_type == "users":
-        allowed = user.id == obj.id or user.can_manage_users()
+        allowed = user.id == obj.id or user.can_manage_users() or user.has_role(Role.OBSERVER)
     if not allowed:
         abort(404)
     query = (

@@ -77,6 +77,14 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
         raise Forbidden()
     if amount <= 0:
         raise Invalid("amount", _("The amount must be more than zero."))
+    from tracker.dates import today
+
+    if received_on > today():
+        raise Invalid("received_on", _("Money is recorded once received: the date is in the "
+                                       "future."))
+    if received_on < instalment.contract.signed_on:
+        raise Invalid("received_on", _("The date is before the contract was signed (%(date)s).",
+                                       date=instalment.contract.signed_on.isoformat()))
     if amount > instalment.outstanding:
         raise Invalid("amount", _(
             "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",
@@ -91,10 +99,15 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
 
 
 def signed_contract_missing(project: Project) -> str | None:
-    """The guard of the contract-research phase."""
+    """The guard of the contract-research phase: a signed contract, or an
+    allocation-investment agreement that funds the research instead."""
+    from tracker.funding.models import FundingAgreement
+
     signed = db.session.scalar(select(ResearchContract.id).where(
         ResearchContract.project_id == project.id).limit(1))
-    if signed is None:
+    agreement = db.session.scalar(select(FundingAgreement.id).where(
+        FundingAgreement.project_id == project.id))
+    if signed is None and agreement is None:
         return _("Contract research needs a signed research contract (or an "
                  "allocation-investment agreement) first.")
     return None

@@ -150,6 +150,17 @@ class GateReview(Base):
         return [m for m in self.scoring_members if m.submitted_at is not None]
 
     @property
+    def needs_new_panel(self) -> bool:
+        """Open, but unable to reach a decision: the chair stepped aside, or too few
+        evaluators without a conflict remain for the quorum. HQ changes the panel."""
+        if self.state is not ReviewState.OPEN:
+            return False
+        eligible = [m for m in self.panel if m.declaration is not Declaration.CONFLICT]
+        chair_recused = any(m.user_id == self.chair_id and m.declaration is Declaration.CONFLICT
+                            for m in self.panel)
+        return chair_recused or len(eligible) < self.quorum
+
+    @property
     def quorum_reached(self) -> bool:
         return len(self.submitted_members) >= self.quorum
 

@@ -96,6 +96,9 @@ def upload_deliverable(actor: User, project: Project, gate: int, name: str, stre
         raise Forbidden()
     if project.is_read_only:
         raise Refused(_("The project is closed: nothing can be added."))
+    if open_review(project):
+        raise Refused(_("A gate review is under way with the material it was requested with; "
+                        "new deliverables can be uploaded once it is decided."))
     template = template_for(gate)
     if name not in template.required_deliverables:
         raise Invalid("name", _("This gate does not ask for such a deliverable."))
@@ -282,7 +285,11 @@ def visible_scores(user: User, review: GateReview) -> list[PanelMember]:
     (if they are on the panel); all once the review is decided, for whoever sees the project."""
     member = review.member(user)
     if review.state is ReviewState.DECIDED:
-        return review.submitted_members if review.project.can_view(user) else []
+        # The named scorecards stay with the panel and HQ; the project's team and director
+        # see the decision, its rationale and the weighted score.
+        if (member is not None and member.submitted_at) or user.sees_whole_portfolio:
+            return review.submitted_members
+        return []
     if member is not None and member.submitted_at is not None:
         return review.submitted_members
     return []
@@ -362,6 +369,11 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any])
         target = fields.get("target_phase") or targets[0]
         if target not in targets:
             raise Invalid("target_phase", _("Choose where the project goes next."))
+        from tracker.projects import guards
+
+        missing = guards.phase_entry_refusals(project, target)
+        if missing:
+            raise Invalid("outcome", " ".join(missing))
         found = blockers(review)
         if found and not fields.get("override_reason", "").strip():
             raise Invalid("override_reason", " ".join(found) + " " + _(
@@ -378,7 +390,7 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any])
         due = fields.get("rework_due")
         if due is None or due <= today():
             raise Invalid("rework_due", _("Give a rework due date in the future."))
-        return project.phase
+        return phase
     if not fields.get("rationale", "").strip():
         raise Invalid("rationale", _("A KILL needs its rationale (and how funds paid are "
                                      "settled)."))
@@ -491,8 +503,9 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
         raise Refused(_("The review changed after you opened it. Reload the page."))
     target = _check_outcome(review, outcome, fields)
     if target != decision.target_phase:
-        raise Refused(_("A correction cannot move the project to another phase than the "
-                        "decision it corrects."))
+        raise Invalid("outcome", _("A correction cannot move the project to another phase "
+                                   "than the decision it corrects: record an outcome that "
+                                   "leads to the same phase."))
     if review.project.phase != decision.target_phase:
         raise Refused(_("The project has moved on since this decision; it can no longer be "
                         "corrected."))

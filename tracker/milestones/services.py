@@ -53,8 +53,9 @@ def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") 
 
         raise Refused(_("A milestone that is %(state)s cannot be %(action)s.",
                         state=label(milestone.state), action=label(action)))
-    milestone.events.append(MilestoneEvent(actor_id=actor.id, from_state=milestone.state,
-                                           to_state=target, comment=comment))
+    if target is not milestone.state:
+        milestone.events.append(MilestoneEvent(actor_id=actor.id, from_state=milestone.state,
+                                               to_state=target, comment=comment))
     milestone.state = target
 
 

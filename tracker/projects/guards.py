@@ -26,6 +26,10 @@ def gate_request_refusals(project: Project, gate: int) -> list[str]:
         gates.open_conditions(project),
         gates.open_review(project),
     ]
+    if gate == 4:
+        from tracker.companies import services as companies
+
+        checks.append(companies.spin_off_refusal(project))
     return [c for c in checks if c]
 
 

@@ -158,19 +158,24 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
     db.session.flush()
 
 
+def submission_refusals(project: Project) -> list[str]:
+    """What stands between a draft and its submission (empty: it may be submitted)."""
+    refusals = []
+    if not project.budget_lines:
+        refusals.append(_("Add at least one budget line before submitting."))
+    return refusals + guards.gate_request_refusals(project, 1)
+
+
 def submit_proposal(actor: User, project: Project) -> None:
     """The PM submits: the project enters proposal review and gate 1 is requested."""
     from tracker.gates import services as gates
 
     if actor.id != project.pm_id:
         raise Forbidden()
-    if not project.budget_lines:
-        raise Refused(_("Add at least one budget line before submitting."))
-    refusals = guards.gate_request_refusals(project, 1)
+    refusals = submission_refusals(project)
     if refusals:
         raise Refused(" ".join(refusals))
-    change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT,
-                 reason=_("Proposal submitted"))
+    change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
     gates.open_request(actor, project, 1)
 
 

@@ -224,7 +224,8 @@ def show(project_id: int) -> str:
     if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
         from tracker.projects import guards
 
-        readiness = guards.gate_request_refusals(project, gate)
+        readiness = (services.submission_refusals(project) if project.phase is Phase.DRAFT
+                     else guards.gate_request_refusals(project, gate))
     return render_template(
         "projects/show.html", project=project, gate=gate, upload=upload,
         deliverables=deliverables, conditions=conditions, timeline=_timeline(project),

@@ -7,6 +7,9 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 
+# The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
+MAX_AMOUNT = Decimal("999999999999.99")
+
 
 class MoneyField(DecimalField):
     """An amount in CNY: accepts `1,234,567.89` and `1234567.89`, at most two decimals."""
@@ -31,6 +34,9 @@ class MoneyField(DecimalField):
         if value.as_tuple().exponent < -2:
             self.data = None
             raise ValueError(_l("At most two decimal places (fen)."))
+        if abs(value) > MAX_AMOUNT:
+            self.data = None
+            raise ValueError(_l("The amount is too large: at most 999,999,999,999.99."))
         self.data = value
 
 

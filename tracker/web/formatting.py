@@ -6,7 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+)
 
 
 def money(value: Decimal | None) -> str:
@@ -19,6 +25,20 @@ def number(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
     return format_decimal(value)
+
+
+def price(value: Decimal | None) -> str:
+    """A price per share: at least two decimals, and every one it has (up to eight)."""
+    if value is None:
+        return "—"
+    return format_decimal(value, "#,##0.00######")
+
+
+def pct(value: Decimal | None) -> str:
+    """A percentage already computed in per cent (53.67 -> 53.67 %), two decimals."""
+    if value is None:
+        return "—"
+    return format_percent(value / 100, "#,##0.00%")
 
 
 def day(value: date | None) -> str:
@@ -36,5 +56,7 @@ def instant(value: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(number)
+    app.add_template_filter(price)
+    app.add_template_filter(pct)
     app.add_template_filter(day)
     app.add_template_filter(instant)

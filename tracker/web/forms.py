@@ -17,6 +17,9 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        for field in self:
+            if getattr(field, "process_errors", None) and field.errors:
+                field.errors = list(dict.fromkeys(field.process_errors))
         # A NUL byte is no text anyone types, and PostgreSQL refuses to store or compare it.
         for field in self:
             values = field.data if isinstance(field.data, list) else [field.data]

@@ -138,7 +138,7 @@ def _register_milestone_and_contract_labels() -> None:
     })
     register(RebaselineState, {
         RebaselineState.APPROVED: _l("Approved"), RebaselineState.PENDING: _l("Awaiting HQ"),
-        RebaselineState.REJECTED: _l("Rejected"),
+        RebaselineState.REJECTED: _l("Not approved"),
     })
     register(ContractType, {
         ContractType.DEVELOPMENT: _l("Technology development"),
@@ -150,3 +150,47 @@ def _register_milestone_and_contract_labels() -> None:
 
 
 _register_milestone_and_contract_labels()
+
+
+def _register_funding_and_company_labels() -> None:
+    from tracker.companies.models import (
+        Acquisition,
+        CompanyStatus,
+        EntryKind,
+        ExitKind,
+        HolderType,
+        IpDealKind,
+    )
+    from tracker.funding.models import AgreementOutcome, ConditionKind
+
+    register(AgreementOutcome, {
+        AgreementOutcome.CONVERTED: _l("Converted to equity"),
+        AgreementOutcome.GRANT: _l("Closed as a grant"),
+        AgreementOutcome.REPAID: _l("Repaid"),
+        AgreementOutcome.SUBSTITUTED: _l("Substituted by another project"),
+    })
+    register(ConditionKind, {ConditionKind.MILESTONE: _l("Milestone accepted"),
+                             ConditionKind.GATE: _l("Gate passed")})
+    register(HolderType, {
+        HolderType.TEAM: _l("R&D team"), HolderType.HQ: _l("HQ"),
+        HolderType.INSTITUTE: _l("Institute"), HolderType.PARK: _l("Park"),
+        HolderType.STATE_FUND: _l("State-owned fund"),
+        HolderType.INVESTOR: _l("External investor"),
+        HolderType.INCENTIVE_POOL: _l("Incentive pool"),
+    })
+    register(Acquisition, {Acquisition.CASH: _l("Cash"), Acquisition.IP: _l("IP"),
+                           Acquisition.CONVERSION: _l("Conversion")})
+    register(EntryKind, {EntryKind.ISSUE: _l("Issued"), EntryKind.TRANSFER: _l("Transferred")})
+    register(CompanyStatus, {
+        CompanyStatus.PREPARING: _l("Being incorporated"),
+        CompanyStatus.REGISTERED: _l("Registered"),
+        CompanyStatus.ACQUIRED: _l("Acquired"), CompanyStatus.LISTED: _l("Listed"),
+        CompanyStatus.DISSOLVED: _l("Dissolved"),
+    })
+    register(ExitKind, {ExitKind.ACQUISITION: _l("Acquisition"), ExitKind.LISTING: _l("Listing"),
+                        ExitKind.DISSOLUTION: _l("Dissolution")})
+    register(IpDealKind, {IpDealKind.LICENCE: _l("Licence"),
+                          IpDealKind.ASSIGNMENT: _l("Assignment")})
+
+
+_register_funding_and_company_labels()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
@@ -46,6 +47,11 @@ MENU = [
     MenuItem("contracts.report", _l("Contract research"),
              _l("Contract value and money received by project, institute and year."),
              _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
+    MenuItem("funding.agreements", _l("Allocation-investment"),
+             _l("Agreements, tranches, disbursements and conversion deadlines."), _HQ),
+    MenuItem("companies.portfolio", _l("Companies"),
+             _l("Spin-off companies, their cap tables and HQ's portfolio."),
+             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
     MenuItem("organisations.needs", _l("Technology needs"),
              _l("Enterprise needs collected through joint innovation centres."),
              _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
@@ -61,6 +67,11 @@ MENU = [
              _l("Criteria, quorum and deliverables of each gate."), frozenset({Role.HQ_ADMIN})),
     MenuItem("audit.trail", _l("Audit trail"),
              _l("Every change, who made it and when."), frozenset({Role.HQ_ADMIN, Role.OBSERVER})),
+    MenuItem("reminders.outbox", _l("Reminders"),
+             _l("The outbox of deadline reminders, their ladders, the working-day calendar."),
+             frozenset({Role.HQ_ADMIN})),
+    MenuItem("reminders.preferences", _l("My reminders"),
+             _l("Which reminders you get, how, and your calendar feed."), None),
 ]
 
 
@@ -69,6 +80,17 @@ def navigation() -> list[MenuItem]:
         return []
     roles = current_user.roles
     return [item for item in MENU if item.roles is None or roles & item.roles]
+
+
+def language_return_path() -> str:
+    """Where the language switch comes back to: this page, or for a page answering a POST
+    (an error shown after a form), the page the form was on."""
+    if request.method == "GET":
+        return request.full_path if request.query_string else request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("web.home")
 
 
 def current_locale() -> str:
@@ -86,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(label)
     app.add_template_global(navigation)
     app.add_template_global(current_locale)
+    app.add_template_global(language_return_path)
     app.add_template_global(LOCALE_CHOICES, "locale_choices")
     app.add_template_global(page_url_args, "page_args")
     app.add_template_global(utcnow, "now")

@@ -12,8 +12,22 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.contracts.models import Instalment, ResearchContract
-from tracker.gates.models import Condition, ConditionState, GateReview, PanelMember, ReviewState
-from tracker.milestones.models import DONE, Milestone, MilestoneEvent, MilestoneState
+from tracker.gates.models import (
+    Condition,
+    ConditionState,
+    Declaration,
+    GateReview,
+    PanelMember,
+    ReviewState,
+)
+from tracker.milestones.models import (
+    DONE,
+    Milestone,
+    MilestoneEvent,
+    MilestoneState,
+    Rebaseline,
+    RebaselineState,
+)
 from tracker.projects.models import Project
 
 # Instalments due within this many days show on the PM's home page.
@@ -28,6 +42,12 @@ class Work:
     instalments: list[Instalment] = field(default_factory=list)
     milestone_reviews: list[Milestone] = field(default_factory=list)
     gate_reviews: list[PanelMember] = field(default_factory=list)
+    # An HQ admin's: what waits for HQ.
+    panels_to_name: list[GateReview] = field(default_factory=list)
+    panels_to_change: list[GateReview] = field(default_factory=list)
+    rebaselines: list[Rebaseline] = field(default_factory=list)
+    unassigned: list[Milestone] = field(default_factory=list)
+    to_confirm: list[Condition] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -80,7 +100,30 @@ def for_user(user: User, on: date) -> Work:
         work.gate_reviews = list(db.session.scalars(
             select(PanelMember).join(GateReview)
             .where(PanelMember.user_id == user.id, PanelMember.submitted_at.is_(None),
+                   PanelMember.declaration.is_distinct_from(Declaration.CONFLICT),
                    GateReview.state == ReviewState.OPEN)
             .options(selectinload(PanelMember.review).selectinload(GateReview.project))
             .order_by(GateReview.due_date)))
+    if user.is_hq_admin:
+        _hq_work(work)
     return work
+
+
+def _hq_work(work: Work) -> None:
+    open_reviews = db.session.scalars(
+        select(GateReview).where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]))
+        .options(selectinload(GateReview.project), selectinload(GateReview.panel))
+        .order_by(GateReview.requested_at)).all()
+    work.panels_to_name = [r for r in open_reviews if r.state is ReviewState.REQUESTED]
+    work.panels_to_change = [r for r in open_reviews if r.needs_new_panel]
+    work.rebaselines = list(db.session.scalars(
+        select(Rebaseline).where(Rebaseline.state == RebaselineState.PENDING)
+        .options(selectinload(Rebaseline.milestone).selectinload(Milestone.project))
+        .order_by(Rebaseline.requested_at)))
+    work.unassigned = list(db.session.scalars(
+        select(Milestone).where(Milestone.state == MilestoneState.SUBMITTED,
+                                Milestone.reviewer_id.is_(None))
+        .options(selectinload(Milestone.project)).order_by(Milestone.submitted_at)))
+    work.to_confirm = list(db.session.scalars(
+        select(Condition).where(Condition.state == ConditionState.MET)
+        .order_by(Condition.met_at)))
