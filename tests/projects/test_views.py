@@ -252,3 +252,11 @@ def test_hold_resume_and_terminate_from_the_page(client):
     login(pm_client, project.pm)
     assert post(pm_client, f"/projects/{project.id}/terminate",
                 {"reason": "x"}).status_code in (403, 409)
+
+
+def test_a_pm_proposes_for_their_own_institute(client):
+    mine, other = make_institute(), make_institute()
+    login(client, make_user(Role.PROJECT_MANAGER, institute_id=mine.id))
+    response = post(client, "/projects/new", _proposal(other))
+    assert response.status_code == 400
+    assert "for your own institute" in response.get_data(as_text=True)

@@ -30,6 +30,7 @@ def test_a_milestone_from_first_reminder_to_acceptance(smtp):
     assert to == [pm.email]
     assert message["Content-Language"] == "zh-CN"
     assert "2026年5月15日" in message["Subject"] and "Prototype" in message["Subject"]
+    assert "里程碑" in message["Subject"] and "里程碑" in text_of(message)  # Chinese text too
     assert f"http://127.0.0.1:5000/milestones/{m.id}" in text_of(message)
     assert f'href="http://127.0.0.1:5000/milestones/{m.id}"' in html_of(message)
     assert message["Message-ID"] == f"<reminder.milestone_due.{m.id}.2026-05-15-14d.{pm.id}" \

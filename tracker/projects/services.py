@@ -93,6 +93,10 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
             lines=f"{allocated:,.2f}", total=f"{values['budget_total']:,.2f}"))
     if db.session.get(Institute, values["institute_id"]) is None:
         raise Invalid("institute_id", _("Choose an institute."))
+    if pm.institute_id is not None and values["institute_id"] != pm.institute_id:
+        # The institute's director must see the project: a PM proposes for their own.
+        raise Invalid("institute_id", _("You propose projects for your own institute, %(name)s.",
+                                        name=pm.institute.name))
     enterprise_id = values.get("partner_enterprise_id")
     if enterprise_id and db.session.get(Enterprise, enterprise_id) is None:
         raise Invalid("partner_enterprise_id", _("Choose an enterprise."))
