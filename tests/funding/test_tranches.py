@@ -229,3 +229,19 @@ def test_co_funders_match_in_their_ratio(committee):
         co_funders=[("Suzhou city", D("1")), ("Industrial park", D("0.5"))])
     matched = [funding.matched_amount(agreement, c) for c in agreement.co_funders]
     assert matched == [D("3000000.00"), D("1500000.00")]
+
+
+def test_nothing_is_paid_on_a_terminated_project(committee):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    agreement = agreement_for(project, committee)
+    milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("1000000"),
+                                  milestone_id=milestone.id)
+    _commit()
+    project.phase = Phase.TERMINATED
+    _commit()
+    assert "was ended" in funding.not_payable(tranche)
+    with pytest.raises(Refused, match="was ended"):
+        funding.record_disbursement(committee, tranche, amount=D("1"), paid_on=today())
+    with pytest.raises(Refused, match="closed"):
+        funding.add_tranche(committee, agreement, amount=D("1"), milestone_id=milestone.id)

@@ -430,3 +430,49 @@ def test_after_the_decision_the_pm_sees_no_named_scorecards():
     assert gates.visible_scores(project.pm, review) == []
     assert len(gates.visible_scores(make_user(Role.OBSERVER), review)) == 3
     assert len(gates.visible_scores(review.chair, review)) == 3
+
+
+def test_a_chair_who_stepped_aside_cannot_decide():
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review, size=4)
+    gates.declare(evaluators[0], review, conflict=True, note="Partner's adviser")
+    for e in evaluators[1:]:
+        helpers.score(review, e)
+    assert review.quorum_reached and not review.can_decide(evaluators[0])
+    with pytest.raises(Refused, match="declaring no conflict"):
+        gates.decide(evaluators[0], review, review.version, Outcome.GO)
+
+
+def test_a_gate_requested_again_keeps_its_material():
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    first = helpers.request(project)
+    helpers.go(first, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
+    again = gates.request_gate(project.pm, project)
+    _commit()
+    assert sorted(d.name for d in again.deliverables) == sorted(d.name
+                                                                 for d in first.deliverables)
+    assert len(again.deliverables) == 2
+
+
+def test_the_threshold_compares_the_exact_weighted_score():
+    from tracker.gates.models import CriterionKind
+
+    project = make_project()
+    review = helpers.submit(project)
+    a, b, c = helpers.name_panel(review)
+    should = [cr for cr in review.criteria if cr.kind is CriterionKind.SHOULD]
+    # Weights 3, 2, 3, 2 on a 0-5 scale: (3*4 + 2*1 + 3*2 + 2*5) / 10 / 5 = 60% exactly for one
+    # card; the three cards differ so the mean is not a plain average of values.
+    cards = {a: [4, 1, 2, 5], b: [5, 5, 5, 5], c: [0, 0, 0, 1]}
+    for evaluator, values in cards.items():
+        gates.declare(evaluator, review, conflict=False)
+        scores = {cr.id: {"passed": True} for cr in review.criteria
+                  if cr.kind is CriterionKind.MUST}
+        scores.update({cr.id: {"value": v} for cr, v in zip(should, values, strict=True)})
+        gates.submit_scores(evaluator, review, scores, gates.Recommendation.GO)
+    # Card a: 30/50 = 60 %; b: 100 %; c: 2/50 = 4 %; mean 164/3 = 54.666...
+    assert gates.exact_weighted_score(review) == (Decimal(60) + 100 + 4) / 3
+    assert gates.weighted_score(review) == Decimal("54.67")
+    assert any("below the pass threshold" in b for b in gates.blockers(review))

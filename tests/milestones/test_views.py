@@ -158,3 +158,18 @@ def test_hq_admin_home_lists_what_waits_for_hq(client):
     assert "Submitted milestones without a reviewer" in page
     assert "Panels to name or change" in page
     assert db.session.get(Milestone, milestone.id).reviewer_id is None
+
+
+def test_the_reviewer_downloads_the_evidence_of_the_milestone_they_review(client):
+    reviewer = make_user(Role.EVALUATOR)
+    project = in_research()
+    milestone = plan(project, reviewer=reviewer)
+    services.post_update(project.pm, milestone, 100, "", [(io.BytesIO(PNG), "证据.png")])
+    services.submit_milestone(project.pm, milestone)
+    db.session.commit()
+    file_id = milestone.updates[0].evidence[0].file_id
+    login(client, reviewer)
+    assert client.get(f"/files/{file_id}").status_code == 200
+    other = client.application.test_client()
+    login(other, make_user(Role.EVALUATOR))
+    assert other.get(f"/files/{file_id}").status_code == 404

@@ -260,3 +260,28 @@ def test_a_pm_proposes_for_their_own_institute(client):
     response = post(client, "/projects/new", _proposal(other))
     assert response.status_code == 400
     assert "for your own institute" in response.get_data(as_text=True)
+
+
+def test_project_visible_to_agrees_with_can_view():
+    from tracker.projects.models import ProjectMember
+
+    director = make_user()
+    institute = make_institute(director=director)
+    teammate = make_user()
+    mine = make_project(institute=institute)
+    mine.members.append(ProjectMember(user_id=teammate.id))
+    reviewed = make_project()
+    review = helpers.submit(reviewed)
+    evaluators = helpers.name_panel(review)
+    from tracker.gates import services as gates
+
+    gates.declare(evaluators[0], review, conflict=False)
+    gates.declare(evaluators[1], review, conflict=True, note="x")
+    db.session.commit()
+    projects = [mine, reviewed, make_project()]
+    people = [director, teammate, mine.pm, *evaluators, make_user(Role.OBSERVER),
+              make_user(Role.PROJECT_MANAGER)]
+    for user in people:
+        by_sql = set(db.session.scalars(select(Project.id).where(Project.visible_to(user))))
+        by_python = {p.id for p in projects if p.can_view(user)}
+        assert by_sql & {p.id for p in projects} == by_python, user

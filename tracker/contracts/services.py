@@ -41,6 +41,11 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         raise Invalid("enterprise_id", _("Choose an enterprise."))
     if amount <= 0:
         raise Invalid("amount", _("The amount must be more than zero."))
+    from tracker.dates import today
+
+    if signed_on > today():
+        raise Invalid("signed_on", _("A contract is recorded once signed: the date is in the "
+                                     "future."))
     for due, part in instalments:
         if part <= 0:
             raise Invalid("instalments", _("An instalment must be more than zero."))
@@ -75,6 +80,9 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     project = instalment.contract.project
     if not can_record(actor, project):
         raise Forbidden()
+    # Two payments at once must not both see the same amount outstanding.
+    db.session.refresh(instalment, with_for_update=True)
+    db.session.expire(instalment, ["payments"])
     if amount <= 0:
         raise Invalid("amount", _("The amount must be more than zero."))
     from tracker.dates import today

@@ -32,6 +32,7 @@ from tracker.funding.models import (
     Tranche,
 )
 from tracker.milestones.models import Milestone
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -136,6 +137,9 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
     """A tranche released when a named milestone is accepted or a named gate passed with GO."""
     _require_committee(actor)
     _require_open(agreement)
+    _lock(agreement)
+    if agreement.project.is_read_only:
+        raise Refused(_("The project is closed: no new tranche."))
     _positive("amount", amount)
     if (milestone_id is None) == (gate is None):
         raise Invalid("condition", _("Name one condition: a milestone, or a gate."))
@@ -171,6 +175,10 @@ def not_payable(tranche: Tranche) -> str | None:
     agreement = tranche.agreement
     if not agreement.is_open:
         return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+    project = agreement.project
+    if project.phase in (Phase.TERMINATED, Phase.REJECTED):
+        return _("The project was ended (%(phase)s): only the settlement of what was paid "
+                 "remains.", phase=label(project.phase))
     if not tranche.condition_holds:
         if tranche.condition is ConditionKind.MILESTONE:
             return _("Tranche %(n)d is released when milestone “%(title)s” is accepted; it is "

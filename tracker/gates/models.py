@@ -138,6 +138,9 @@ class GateReview(Base):
         back_populates="review", order_by="Deliverable.id"
     )
 
+    def can_view(self, user: User) -> bool:
+        return self.member(user) is not None or self.project.can_view(user)
+
     def member(self, user: User) -> PanelMember | None:
         return next((m for m in self.panel if m.user_id == user.id), None)
 
@@ -148,6 +151,13 @@ class GateReview(Base):
     @property
     def submitted_members(self) -> list[PanelMember]:
         return [m for m in self.scoring_members if m.submitted_at is not None]
+
+    def can_decide(self, user: User) -> bool:
+        """The chair records the decision: one who has declared no conflict, on a panel that
+        can still reach its quorum."""
+        member = self.member(user)
+        return (self.chair_id == user.id and member is not None
+                and member.declaration is Declaration.NONE and not self.needs_new_panel)
 
     @property
     def needs_new_panel(self) -> bool:

@@ -48,8 +48,12 @@ STAKE_MESSAGES = {
 }
 
 
+def find_template(gate: int) -> GateTemplate | None:
+    return db.session.scalar(select(GateTemplate).where(GateTemplate.gate == gate))
+
+
 def template_for(gate: int) -> GateTemplate:
-    template = db.session.scalar(select(GateTemplate).where(GateTemplate.gate == gate))
+    template = find_template(gate)
     if template is None:
         raise Refused(_("Gate %(n)d has not been configured yet: ask an HQ admin.", n=gate))
     return template
@@ -59,7 +63,7 @@ def template_for(gate: int) -> GateTemplate:
 
 
 def missing_deliverables(project: Project, gate: int) -> str | None:
-    template = db.session.scalar(select(GateTemplate).where(GateTemplate.gate == gate))
+    template = find_template(gate)
     if template is None:
         return _("Gate %(n)d has not been configured yet: ask an HQ admin.", n=gate)
     uploaded = set(db.session.scalars(select(Deliverable.name).where(
@@ -125,10 +129,20 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
     ]
     project.gate_reviews.append(review)
     db.session.flush()
+    latest: dict[str, Deliverable] = {}
     for deliverable in db.session.scalars(select(Deliverable).where(
-            Deliverable.project_id == project.id, Deliverable.gate == gate,
-            Deliverable.review_id.is_(None))):
-        deliverable.review_id = review.id
+            Deliverable.project_id == project.id, Deliverable.gate == gate)
+            .order_by(Deliverable.id)):
+        latest[deliverable.name] = deliverable
+    for name in template.required_deliverables:
+        deliverable = latest.get(name)
+        if deliverable is None:
+            continue
+        if deliverable.review_id is None:
+            deliverable.review_id = review.id
+        else:  # reviewed before (RECYCLE, HOLD): the same file goes to the new panel
+            db.session.add(Deliverable(project_id=project.id, gate=gate, name=name,
+                                       file_id=deliverable.file_id, review_id=review.id))
     audit.record(actor, "gate.request", review)
     db.session.flush()
     return review
@@ -143,6 +157,8 @@ def request_gate(actor: User, project: Project) -> GateReview:
             raise Forbidden()
         raise Refused(_("A gate can be requested only while the project is in an active phase."))
     gate = PHASE_GATE[project.phase]
+    # Two requests at once: the second waits here and then finds the first one's review open.
+    db.session.refresh(project, with_for_update=True)
     refusals = guards.gate_request_refusals(project, gate)
     if refusals:
         raise Refused(" ".join(refusals))
@@ -275,8 +291,8 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
     member.comment = comment.strip()
     member.submitted_at = db.utcnow()
     _touch(review)
-    audit.record(actor, "gate.score", review, {"member": [None, actor.id],
-                                               "recommendation": [None, recommendation.value]})
+    # The recommendation stays out of the trail: others must not read it before scoring.
+    audit.record(actor, "gate.score", review, {"member": [None, actor.id]})
     db.session.flush()
 
 
@@ -301,6 +317,12 @@ PERCENT = Decimal("0.01")
 
 
 def weighted_score(review: GateReview) -> Decimal | None:
+    """The weighted score rounded for display (and kept with the decision)."""
+    exact = exact_weighted_score(review)
+    return None if exact is None else exact.quantize(PERCENT, ROUND_HALF_UP)
+
+
+def exact_weighted_score(review: GateReview) -> Decimal | None:
     """Mean over submitted scorecards of sum(weight * value / scale) / sum(weight), in %."""
     should = [c for c in review.criteria if c.kind is CriterionKind.SHOULD]
     total_weight = sum((c.weight for c in should), Decimal("0"))
@@ -313,7 +335,7 @@ def weighted_score(review: GateReview) -> Decimal | None:
         points = sum((c.weight * Decimal(values[c.id]) / Decimal(c.scale_max) for c in should),
                      Decimal("0"))
         per_member.append(points / total_weight * 100)
-    return (sum(per_member, Decimal("0")) / len(per_member)).quantize(PERCENT, ROUND_HALF_UP)
+    return sum(per_member, Decimal("0")) / len(per_member)
 
 
 def blockers(review: GateReview) -> list[str]:
@@ -331,10 +353,11 @@ def blockers(review: GateReview) -> list[str]:
     if review.min_trl and review.project.trl_now < review.min_trl:
         found.append(_("TRL %(now)d is below the gate's minimum of %(min)d.",
                        now=review.project.trl_now, min=review.min_trl))
-    score = weighted_score(review)
-    if score is not None and score < review.pass_threshold:
+    exact = exact_weighted_score(review)
+    if exact is not None and exact < review.pass_threshold:
         found.append(_("Weighted score %(score)s%% is below the pass threshold of "
-                       "%(threshold)s%%.", score=score, threshold=review.pass_threshold))
+                       "%(threshold)s%%.", score=weighted_score(review),
+                       threshold=review.pass_threshold))
     return found
 
 
@@ -419,6 +442,9 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
     """
     if review.chair_id != actor.id:
         raise Forbidden(_("Only the chair of the panel records the decision."))
+    if not review.can_decide(actor):
+        raise Refused(_("The chair decides after declaring no conflict of interest, on a panel "
+                        "that can still reach its quorum; otherwise HQ changes the panel."))
     if review.state is ReviewState.DECIDED:
         raise Refused(_("This review has already been decided. Reload the page to see the "
                         "decision; a correction supersedes it."))
@@ -495,7 +521,7 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     (GO and CONDITIONAL GO, say, or corrected dates and conditions).
     """
     review = decision.review
-    if not (actor.id == review.chair_id or actor.is_hq_admin):
+    if not (review.can_decide(actor) or actor.is_hq_admin):
         raise Forbidden()
     if review.current_decision is not decision:
         raise Refused(_("This decision has already been superseded."))

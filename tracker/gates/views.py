@@ -70,7 +70,8 @@ def _render(review: GateReview, status: int = 200, **forms) -> tuple[str, int]:
         "may_see_material": services.may_see_material(user, review),
         "scorecards": services.visible_scores(user, review),
         "weighted": services.weighted_score(review),
-        "blockers": services.blockers(review) if review.submitted_members else [],
+        "blockers": services.blockers(review) if (
+            member is not None and member.submitted_at) else [],
         "is_chair": review.chair_id == user.id,
         "declaration": forms.get("declaration") or DeclarationForm(),
         "scorecard": forms.get("scorecard") or (

@@ -170,6 +170,9 @@ def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
     if entry.state is not RebaselineState.PENDING:
         raise Refused(_("This re-baseline has already been decided."))
     milestone = entry.milestone
+    _writable(milestone.project)
+    if approve and milestone.state in DONE:
+        raise Refused(_("The milestone was accepted or waived meanwhile: its date stays."))
     entry.state = RebaselineState.APPROVED if approve else RebaselineState.REJECTED
     entry.approved_by_id = actor.id
     entry.decided_at = db.utcnow()
@@ -213,7 +216,8 @@ def submit_milestone(actor: User, milestone: Milestone) -> None:
     _writable(milestone.project)
     _step(actor, milestone, Action.SUBMIT)
     milestone.submitted_at = db.utcnow()
-    days = settings.get(catalogue.MILESTONE_REVIEW_BUSINESS_DAYS)
+    # The same setting the review reminder counts from, so page and e-mail agree.
+    days = settings.get("reminder_milestone_review_after")
     milestone.review_due = add_business_days(today(), days)
     audit.record(actor, "milestone.submit", milestone)
     db.session.flush()
@@ -222,6 +226,7 @@ def submit_milestone(actor: User, milestone: Milestone) -> None:
 def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None:
     if not actor.is_hq_admin:
         raise Forbidden()
+    _writable(milestone.project)
     if milestone.state in DONE:
         raise Refused(_("An accepted or waived milestone needs no reviewer."))
     _check_reviewer(milestone.project, reviewer_id)
@@ -236,6 +241,7 @@ def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: s
         raise Forbidden(_("Only the milestone's reviewer reviews it."))
     if milestone.project.stake_of(actor):
         raise Forbidden(_("You have a stake in this project and may not review it."))
+    _writable(milestone.project)
     if not accept and not comment.strip():
         raise Invalid("comment", _("Say what must be reworked."))
     _step(actor, milestone, Action.ACCEPT if accept else Action.RETURN, comment.strip())
@@ -250,6 +256,7 @@ def waive_milestone(actor: User, milestone: Milestone, reason: str) -> None:
     """An HQ decision: a waived milestone no longer blocks its gate."""
     if not actor.is_hq_admin:
         raise Forbidden()
+    _writable(milestone.project)
     if not reason.strip():
         raise Invalid("reason", _("A waiver needs its reason."))
     _step(actor, milestone, Action.WAIVE, reason.strip())

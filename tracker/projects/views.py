@@ -199,9 +199,10 @@ def show(project_id: int) -> str:
     user = _user()
     gate = _current_gate(project)
     upload = None
-    if gate and user.id == project.pm_id and not project.is_read_only:
+    template = gates.find_template(gate) if gate else None
+    if template and user.id == project.pm_id and not project.is_read_only:
         upload = UploadForm()
-        upload.name.choices = [(n, n) for n in gates.template_for(gate).required_deliverables]
+        upload.name.choices = [(n, n) for n in template.required_deliverables]
     deliverables = db.session.scalars(
         select(Deliverable).where(Deliverable.project_id == project.id)
         .options(selectinload(Deliverable.file)).order_by(Deliverable.gate, Deliverable.id)).all()
@@ -304,14 +305,28 @@ def terminate(project_id: int) -> Response:
 # --- files -------------------------------------------------------------------------------------
 
 
+def _may_download(stored: StoredFile) -> bool:
+    """Those who may see the project, and the reviewer of the milestone the file is evidence
+    for (who may not see the rest of the project)."""
+    from tracker.milestones.models import Evidence, Milestone, ProgressUpdate
+
+    user = _user()
+    project = db.session.get(Project, stored.project_id)
+    if project.can_view(user):
+        return True
+    reviewed = db.session.scalar(
+        select(Milestone.id).join(ProgressUpdate).join(Evidence)
+        .where(Evidence.file_id == stored.id, Milestone.reviewer_id == user.id))
+    return reviewed is not None
+
+
 @bp.get("/files/<int:file_id>")
 @login_required
 def download(file_id: int) -> Response:
     """A stored file, for those who may see its project; 404 for everyone else."""
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or stored.project_id is None:
+    if stored is None or stored.project_id is None or not _may_download(stored):
         abort(404)
-    load_project(stored.project_id)
     path = path_of(stored)
     if not path.is_file():
         abort(404)

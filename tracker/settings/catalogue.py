@@ -30,7 +30,6 @@ TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
 TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
 CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
 CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
-MILESTONE_REVIEW_BUSINESS_DAYS = "milestone_review_business_days"
 
 CATALOGUE: dict[str, SettingDef] = {
     s.key: s
@@ -45,12 +44,6 @@ CATALOGUE: dict[str, SettingDef] = {
             REBASELINE_APPROVAL_DAYS,
             30,
             _l("Milestone due-date move needing HQ approval (days)"),
-        ),
-        SettingDef(
-            MILESTONE_REVIEW_BUSINESS_DAYS,
-            5,
-            _l("Time to review a submitted milestone (business days)"),
-            minimum=1,
         ),
         SettingDef(
             TEAM_HOLDING_MIN_PCT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tracker import db
@@ -50,6 +51,12 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError) -> tuple[str, int]:
         db.session.rollback()
         return render_error(error.status, error.message or None)
+
+    @app.errorhandler(StaleDataError)
+    def stale(error: StaleDataError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(409, _("Someone else changed this at the same moment; nothing of "
+                                   "yours was saved. Reload the page and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

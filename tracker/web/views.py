@@ -40,7 +40,9 @@ def set_language() -> Response:
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated and current_user.locale != locale:
-            current_user.locale = locale
+            from tracker.accounts.services import set_locale
+
+            set_locale(current_user._get_current_object(), locale)
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
 
