@@ -231,3 +231,23 @@ def test_only_hq_admins_and_the_committee_record_companies(role):
         helpers.make_company(project, make_user(role))
     helpers.make_company(project, make_user(Role.INVESTMENT_COMMITTEE))
     _commit()
+
+
+def test_nonsense_numbers_are_refused_with_what_was_wrong(company):
+    """Found by a newcomer: a price rounding to zero was a 500; 18-digit share counts and an
+    exit before the last round were accepted."""
+    from tracker.companies.models import ExitKind
+
+    helpers.incorporate(company, on=helpers.days_ago(100))
+    with pytest.raises(Invalid, match="rounds to zero"):
+        companies.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(50),
+                               pre_money=D("1"), amount=D("100"),
+                               investors=[InvestorLine("Fund", HolderType.INVESTOR, D("100"))])
+    with pytest.raises(Invalid, match="more than any company issues"):
+        companies.issue_shares(helpers.manager(), company,
+                               IssueLine("Typo", HolderType.TEAM, D("9" * 18), Acquisition.CASH),
+                               helpers.days_ago(40))
+    helpers.record_round(company, on=helpers.days_ago(30))
+    with pytest.raises(Invalid, match="before the company's last share entry"):
+        companies.record_exit(helpers.manager(), company, kind=list(ExitKind)[0],
+                              on=helpers.days_ago(31), proceeds=D("1000000"))

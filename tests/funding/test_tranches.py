@@ -245,3 +245,15 @@ def test_nothing_is_paid_on_a_terminated_project(committee):
         funding.record_disbursement(committee, tranche, amount=D("1"), paid_on=today())
     with pytest.raises(Refused, match="closed"):
         funding.add_tranche(committee, agreement, amount=D("1"), milestone_id=milestone.id)
+
+
+def test_a_disbursement_is_not_dated_before_the_agreement(committee):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    agreement = agreement_for(project, committee)
+    milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("1000000"),
+                                  milestone_id=milestone.id)
+    _commit()
+    with pytest.raises(Invalid, match="before the agreement was signed"):
+        funding.record_disbursement(committee, tranche, amount=D("1"),
+                                    paid_on=agreement.signed_on - timedelta(days=1))

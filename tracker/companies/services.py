@@ -188,9 +188,16 @@ def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Deci
     return entry
 
 
+# Ten trillion shares: no registered company comes near it; a typo of many digits does.
+MAX_SHARES = Decimal("10000000000000")
+
+
 def _check_line(line: IssueLine, field: str) -> None:
     if not line.name.strip():
         raise Invalid(field, _("Name each holder."))
+    if line.shares > MAX_SHARES:
+        raise Invalid(field, _("%(name)s: %(n)s shares is more than any company issues.",
+                               name=line.name, n=number(line.shares)))
     if line.shares <= 0 or line.shares != line.shares.to_integral_value():
         raise Invalid(field, _("%(name)s: shares are whole numbers above zero; %(n)s was given.",
                                name=line.name, n=line.shares))
@@ -351,6 +358,10 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
         raise Refused(_("No shares were outstanding on %(date)s: a round needs the cap table "
                         "at incorporation first.", date=day(on)))
     price = money.price_per_share(pre_money, outstanding)
+    if price <= 0:
+        raise Invalid("pre_money", _("A pre-money valuation of %(amount)s over %(shares)s shares "
+                                     "gives a price per share that rounds to zero.",
+                                     amount=cny(pre_money), shares=number(outstanding)))
     bought = [(line, money.whole_shares(line.amount, price)) for line in investors]
     for line, shares in bought:
         if shares < 1:
@@ -410,6 +421,10 @@ def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
     _require_manager(actor)
     _require_cap_table(company)
     _not_in_future("on_date", on)
+    last = ledger.last_event_date(company)
+    if last is not None and on < last:
+        raise Invalid("on_date", _("The exit is dated before the company's last share entry "
+                                   "(%(date)s).", date=day(last)))
     if proceeds is None or proceeds < 0:
         raise Invalid("proceeds", _("The amount cannot be negative."))
     table = ledger.cap_table(company, on)

@@ -202,6 +202,9 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
         raise Refused(reason)
     if paid_on > today():
         raise Invalid("paid_on", _("%(date)s is in the future.", date=day(paid_on)))
+    if paid_on < tranche.agreement.signed_on:
+        raise Invalid("paid_on", _("%(date)s is before the agreement was signed (%(signed)s).",
+                                   date=day(paid_on), signed=day(tranche.agreement.signed_on)))
     if amount > tranche.remaining:
         raise Invalid("amount", _(
             "Tranche %(n)d is %(amount)s, of which %(paid)s is paid: %(asked)s more would exceed "
@@ -303,6 +306,10 @@ def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreeme
                                       deadline=day(agreement.conversion_deadline)))
     if outcome is AgreementOutcome.REPAID:
         _positive("repaid_amount", repaid_amount)
+        if repaid_amount > agreement.disbursed:
+            raise Invalid("repaid_amount", _(
+                "%(amount)s is more than was disbursed (%(disbursed)s).",
+                amount=cny(repaid_amount), disbursed=cny(agreement.disbursed)))
     else:
         repaid_amount = None
     if outcome is AgreementOutcome.SUBSTITUTED:
