@@ -183,8 +183,8 @@ def preferences() -> str | Response | tuple[str, int]:
             return redirect(url_for("reminders.preferences"))
     feed_url = None
     if preference.feed_token:
-        feed_url = current_app.config["BASE_URL"].rstrip("/") + url_for(
-            "reminders.feed", token=preference.feed_token)
+        # The address this page was reached by: the one the user can copy and use.
+        feed_url = url_for("reminders.feed", token=preference.feed_token, _external=True)
     status = 400 if request.method == "POST" else 200
     return render_template("reminders/preferences.html", form=form, rules=RULES,
                            feed_url=feed_url), status

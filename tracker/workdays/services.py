@@ -73,6 +73,10 @@ def add_day(actor: User, day: date, is_workday: bool, note: str) -> CalendarDay:
         raise Forbidden()
     if db.session.scalar(select(CalendarDay).where(CalendarDay.day == day)):
         raise Invalid("day", _("This date is already in the calendar."))
+    weekend = day.weekday() >= 5
+    if is_workday and not weekend:
+        raise Invalid("day", _("%(date)s is a weekday: only a weekend day can be declared a "
+                               "make-up working day.", date=day.isoformat()))
     row = CalendarDay(day=day, is_workday=is_workday, note=note.strip())
     db.session.add(row)
     audit.record(actor, "calendar.add", row)
