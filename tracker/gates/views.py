@@ -29,6 +29,7 @@ from tracker.gates.review_forms import DecisionForm, DeclarationForm, PanelForm,
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
+from tracker.web.actions import submit
 from tracker.web.forms import show_error
 
 bp = Blueprint("gates", __name__)
@@ -196,23 +197,27 @@ def _version(form: DecisionForm) -> int:
         return -1
 
 
+def _record_decision(review: GateReview, record, done: str) -> Response | tuple[str, int]:
+    """The decision form's POST, for a first decision and for a correction alike: `record`
+    is the service call, given the user, the version seen, the outcome and the fields."""
+    form = _decision_form(review, formdata=request.form)
+    return submit(
+        form,
+        lambda: record(_user(), _version(form), Outcome(form.outcome.data),
+                       **_decision_fields(form, review)),
+        done,
+        lambda _: url_for("gates.review", review_id=review.id),
+        lambda: _render(review, 400, decision_form=form)[0],
+    )
+
+
 @bp.post("/reviews/<int:review_id>/decide")
 @login_required
 def decide(review_id: int) -> Response | tuple[str, int]:
     review = load_review(review_id)
-    form = _decision_form(review, formdata=request.form)
-    if not form.validate_on_submit():
-        return _render(review, 400, decision_form=form)
-    try:
-        services.decide(_user(), review, _version(form), Outcome(form.outcome.data),
-                        **_decision_fields(form, review))
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _render(review, 400, decision_form=form)
-    db.session.commit()
-    flash(_("Decision recorded."), "success")
-    return redirect(url_for("gates.review", review_id=review.id))
+    return _record_decision(
+        review, lambda user, *args, **fields: services.decide(user, review, *args, **fields),
+        _("Decision recorded."))
 
 
 @bp.post("/decisions/<int:decision_id>/correct")
@@ -222,19 +227,10 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
     if decision is None:
         abort(404)
     review = load_review(decision.review_id)
-    form = _decision_form(review, formdata=request.form)
-    if not form.validate_on_submit():
-        return _render(review, 400, decision_form=form)
-    try:
-        services.correct_decision(_user(), decision, _version(form), Outcome(form.outcome.data),
-                                  **_decision_fields(form, review))
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _render(review, 400, decision_form=form)
-    db.session.commit()
-    flash(_("Correction recorded; the earlier decision stays visible as superseded."), "success")
-    return redirect(url_for("gates.review", review_id=review.id))
+    return _record_decision(
+        review,
+        lambda user, *args, **fields: services.correct_decision(user, decision, *args, **fields),
+        _("Correction recorded; the earlier decision stays visible as superseded."))
 
 
 # --- conditions --------------------------------------------------------------------------------
