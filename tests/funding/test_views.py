@@ -146,3 +146,18 @@ def test_conversion_and_outcome_forms(client, project):
     assert "1,041,666" in page and "The agreement is closed" in page
     listing = client.get("/funding/").get_data(as_text=True)
     assert project.code in listing and "Converted to equity" in listing
+
+
+def test_a_refusal_keeps_the_form_as_it_was_filled(client, project):
+    """A second agreement is refused with the reason above the form, the input kept."""
+    login(client, make_user(Role.INVESTMENT_COMMITTEE))
+    data = {"committed": "6,000,000", "hq_ratio": "1", "discount_pct": "",
+            "qualifying_round_min": "30000000", "signed_on": helpers.days_ago(5).isoformat(),
+            "conversion_deadline": (today() + timedelta(days=700)).isoformat()}
+    assert post(client, f"/projects/{project.id}/funding/agreement", data).status_code == 302
+    again = post(client, f"/projects/{project.id}/funding/agreement",
+                 {**data, "qualifying_round_min": "31,234,567"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "already has an allocation-investment agreement" in page
+    assert 'value="31,234,567"' in page

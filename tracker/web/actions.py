@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.errors import Invalid
+from tracker.errors import Invalid, Refused
 from tracker.web.forms import show_error
 
 
@@ -18,8 +18,9 @@ def submit(form: FlaskForm, call: Callable[[], Any], done: str, target: Callable
            render: Callable[[], str]) -> Response | tuple[str, int]:
     """Run `call` when `form` validates; `target(result)` is where to go after the commit.
 
-    An `Invalid` refusal goes beside its field (400, nothing saved); `Refused` and `Forbidden`
-    reach the app's error handler, which rolls back and answers 409 or 403 with the message.
+    An `Invalid` refusal goes beside its field (400, nothing saved); a `Refused` one above the
+    page with the form as the user filled it (409, nothing saved); `Forbidden` reaches the app's
+    error handler (403).
     """
     if form.validate_on_submit():
         try:
@@ -27,6 +28,10 @@ def submit(form: FlaskForm, call: Callable[[], Any], done: str, target: Callable
         except Invalid as invalid:
             db.session.rollback()
             show_error(form, invalid)
+        except Refused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+            return render(), 409
         else:
             db.session.commit()
             flash(done, "success")
