@@ -18,6 +18,7 @@ from tracker.errors import Invalid
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
+from tracker.web.actions import submit
 from tracker.web.forms import show_error
 from tracker.web.navigation import text_arg
 
@@ -38,21 +39,16 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     form = ContractForm(enterprises=enterprises)
     if request.method == "GET" and project.partner_enterprise_id:
         form.enterprise_id.data = project.partner_enterprise_id
-    if form.validate_on_submit():
-        try:
-            contract = services.record_contract(
-                _user(), project, enterprise_id=form.enterprise_id.data, title=form.title.data,
-                type=form.type.data, amount=form.amount.data, signed_on=form.signed_on.data,
-                instalments=form.schedule())
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Contract recorded."), "success")
-            return redirect(url_for("contracts.show", contract_id=contract.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("contracts/form.html", form=form, project=project), status
+    return submit(
+        form,
+        lambda: services.record_contract(
+            _user(), project, enterprise_id=form.enterprise_id.data, title=form.title.data,
+            type=form.type.data, amount=form.amount.data, signed_on=form.signed_on.data,
+            instalments=form.schedule()),
+        _("Contract recorded."),
+        lambda contract: url_for("contracts.show", contract_id=contract.id),
+        lambda: render_template("contracts/form.html", form=form, project=project),
+    )
 
 
 def load_contract(contract_id: int) -> ResearchContract:

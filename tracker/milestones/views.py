@@ -22,7 +22,9 @@ from tracker.milestones.forms import (
     WaiveForm,
 )
 from tracker.milestones.models import Milestone, Rebaseline
+from tracker.projects.lifecycle import Phase
 from tracker.projects.views import load_project
+from tracker.web import actions
 from tracker.web.forms import show_error
 
 bp = Blueprint("milestones", __name__)
@@ -67,24 +69,17 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     if not services.can_manage(_user(), project):
         abort(403)
     form = _milestone_form(project)
-    if form.validate_on_submit():
-        from tracker.projects.lifecycle import Phase
-
-        try:
-            milestone = services.plan_milestone(
-                _user(), project, phase=Phase(form.phase.data), title=form.title.data,
-                deliverable=form.deliverable.data or "", due_date=form.due_date.data,
-                weight=form.weight.data, reviewer_id=form.reviewer_id.data or None)
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Milestone planned."), "success")
-            return redirect(url_for("milestones.show", milestone_id=milestone.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("milestones/form.html", form=form, project=project,
-                           milestone=None), status
+    return actions.submit(
+        form,
+        lambda: services.plan_milestone(
+            _user(), project, phase=Phase(form.phase.data), title=form.title.data,
+            deliverable=form.deliverable.data or "", due_date=form.due_date.data,
+            weight=form.weight.data, reviewer_id=form.reviewer_id.data or None),
+        _("Milestone planned."),
+        lambda milestone: url_for("milestones.show", milestone_id=milestone.id),
+        lambda: render_template("milestones/form.html", form=form, project=project,
+                                milestone=None),
+    )
 
 
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
@@ -95,22 +90,17 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
     if not services.can_manage(_user(), project):
         abort(403)
     form = _milestone_form(project, milestone)
-    if form.validate_on_submit():
-        try:
-            services.edit_milestone(
-                _user(), milestone, title=form.title.data, deliverable=form.deliverable.data or "",
-                due_date=form.due_date.data, weight=form.weight.data,
-                reviewer_id=form.reviewer_id.data or None)
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("milestones.show", milestone_id=milestone.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("milestones/form.html", form=form, project=project,
-                           milestone=milestone), status
+    return actions.submit(
+        form,
+        lambda: services.edit_milestone(
+            _user(), milestone, title=form.title.data, deliverable=form.deliverable.data or "",
+            due_date=form.due_date.data, weight=form.weight.data,
+            reviewer_id=form.reviewer_id.data or None),
+        _("Saved."),
+        lambda _: url_for("milestones.show", milestone_id=milestone.id),
+        lambda: render_template("milestones/form.html", form=form, project=project,
+                                milestone=milestone),
+    )
 
 
 def _page(milestone: Milestone, status: int = 200, **forms) -> tuple[str, int]:
