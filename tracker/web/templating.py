@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from tracker.accounts.models import Role
+from tracker.accounts.models import HQ_WIDE_ROLES, Role
 from tracker.db import utcnow
 from tracker.web import formatting
 from tracker.web.labels import LOCALE_CHOICES, label
@@ -33,7 +33,8 @@ class MenuItem:
         return request.endpoint == self.endpoint
 
 
-_HQ = frozenset({Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE})
+# The roles that see the whole portfolio, as the permission predicates define them.
+_HQ = frozenset(HQ_WIDE_ROLES)
 
 # The menu, in order; each item names the roles that see it.
 MENU = [

@@ -91,7 +91,7 @@ def for_user(user: User, on: date) -> Work:
     work.conditions = list(db.session.scalars(
         select(Condition).where(Condition.owner_id == user.id,
                                 Condition.state == ConditionState.OPEN)
-        .options(selectinload(Condition.decision)).order_by(Condition.due_date)))
+        .order_by(Condition.due_date)))
     if user.has_role(Role.EVALUATOR):
         work.milestone_reviews = list(db.session.scalars(
             select(Milestone).where(Milestone.reviewer_id == user.id,
