@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Date, event, inspect
+from sqlalchemy.orm import Session
 
 from tracker.db import utcnow
+from tracker.errors import Invalid
+
+# Every business date (a signing, a due date, a payment, a registration, a share issue ...)
+# falls in this range, checked by every form's date field and, before anything is written, by
+# the session for every date column: a typo such as 0001-01-01 or 9999-12-31 never gets in
+# (9999-12-31 plus a reminder's offset is no date at all). Founding dates of organisations
+# reach further back: their columns say so with info={"earliest": FOUNDING_EARLIEST}.
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+FOUNDING_EARLIEST = date(1900, 1, 1)
 
 
 def org_zone() -> ZoneInfo:
@@ -21,3 +35,45 @@ def local_date(instant: datetime) -> date:
 
 def today() -> date:
     return local_date(utcnow())
+
+
+def out_of_range(when: date, earliest: date = EARLIEST) -> str | None:
+    """Why `when` is no plausible business date, or None."""
+    if earliest <= when <= LATEST:
+        return None
+    return _("Enter a date from %(earliest)s to %(latest)s.", earliest=earliest.isoformat(),
+             latest=LATEST.isoformat())
+
+
+def parse_arg(value: str | None, default: date) -> date:
+    """A date given in a query string (`?on=2026-05-15`): `default` when absent; ValueError
+    with the reason when it is no date or out of range (the caller answers 400)."""
+    if not value:
+        return default
+    try:
+        when = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date: give it as YYYY-MM-DD.",
+                           value=value[:40])) from None
+    reason = out_of_range(when)
+    if reason:
+        raise ValueError(reason)
+    return when
+
+
+@event.listens_for(Session, "before_flush")
+def _dates_in_range(session: Session, flush_context: Any, instances: Any) -> None:
+    """The last line: no service, import or job writes a date outside the range."""
+    for obj in list(session.new) + list(session.dirty):
+        state = inspect(obj)
+        for column_attr in state.mapper.column_attrs:
+            column = column_attr.columns[0]
+            if not isinstance(column.type, Date):
+                continue
+            value = getattr(obj, column_attr.key)
+            if value is None or (obj not in session.new
+                                 and not state.attrs[column_attr.key].history.has_changes()):
+                continue
+            reason = out_of_range(value, column.info.get("earliest", EARLIEST))
+            if reason:
+                raise Invalid(column_attr.key, reason)

@@ -1,5 +1,6 @@
 """Imports every model so the metadata (and so Alembic) knows every table."""
 
+import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
 from tracker.companies.models import (  # noqa: F401

@@ -70,11 +70,12 @@ def record_round(company: Company, actor=None, *, on=None, pre_money="120000000"
 
 
 def license_ip(company: Company, project, actor=None):
+    signed_on = max(days_ago(390), company.registered_on)
     deal = companies.record_ip_deal(
         actor or manager(), company, project_id=project.id, kind=IpDealKind.LICENCE,
         patent_number="CN202310123456.7", title="Force-controlled joint", licensee=company.name,
         exclusive=True, field_of_use="Collaborative robots", upfront=Decimal("500000"),
-        royalty_pct=Decimal("3.00"), equity_shares=Decimal("0"), signed_on=days_ago(390))
+        royalty_pct=Decimal("3.00"), equity_shares=Decimal("0"), signed_on=signed_on)
     _commit()
     return deal
 

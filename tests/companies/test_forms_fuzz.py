@@ -30,6 +30,9 @@ def test_every_funding_and_company_form_survives_malformed_input(client):
         assert page.status_code == 200, path
         names = sorted(set(NAME_RE.findall(page.get_data(as_text=True)))
                        - {"csrf_token", "locale", "next", "q"})
+        if path.endswith("/convert"):
+            # The agreement is converted: no form is offered, a crafted POST is still answered.
+            names = names or ["round_id"]
         assert names, path
         for value in NASTY:
             response = post(client, path, {name: value for name in names})
@@ -38,4 +41,6 @@ def test_every_funding_and_company_form_survives_malformed_input(client):
         assert response.status_code < 500, path
     for path in ["/companies/", f"/companies/{company.id}"]:
         for value in NASTY:
-            assert client.get(path, query_string={"on": value}).status_code == 200
+            # A date that is not one is an error, never silently today.
+            assert client.get(path, query_string={"on": value}).status_code == (
+                400 if value else 200)

@@ -45,8 +45,11 @@ def test_the_company_page_shows_the_cap_table_rounds_and_stakes(client, example)
     before = client.get(f"/companies/{company.id}",
                         query_string={"on": helpers.days_ago(500).isoformat()})
     assert "No shares were issued on this date." in before.get_data(as_text=True)
-    assert client.get(f"/companies/{company.id}", query_string={"on": "2026-13-45"}
-                      ).status_code == 200
+    for wrong in ("2026-13-45", "9999-12-31", "yesterday"):
+        answer = client.get(f"/companies/{company.id}", query_string={"on": wrong})
+        assert answer.status_code == 400, wrong
+        assert "give it as YYYY-MM-DD" in answer.get_data(as_text=True) or (
+            "Enter a date from 1990-01-01 to 2100-12-31" in answer.get_data(as_text=True))
 
 
 def test_the_portfolio_values_hqs_stake_at_the_last_round_price(app, client, example):

@@ -144,6 +144,8 @@ def test_conversion_and_outcome_forms(client, project):
         "outcome": "grant", "outcome_on": today().isoformat()}).status_code == 409
     page = client.get(f"/funding/{agreement.id}/convert").get_data(as_text=True)
     assert "1,041,666" in page and "The agreement is closed" in page
+    assert post(client, f"/funding/{agreement.id}/convert", {
+        "round_id": agreement.conversion.round_id}).status_code == 409
     listing = client.get("/funding/").get_data(as_text=True)
     assert project.code in listing and "Converted to equity" in listing
 

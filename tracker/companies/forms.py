@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     SelectField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.companies.models import Acquisition, ExitKind, HolderType, IpDealKind
-from tracker.web.fields import MoneyField, NumberField
+from tracker.web.fields import DateField, MoneyField, NumberField
 from tracker.web.forms import Form
 from tracker.web.labels import label
 

@@ -204,6 +204,8 @@ class FinancingRound(Base):
         CheckConstraint("pre_money > 0", name="pre_money_positive"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("shares_before > 0", name="shares_before_positive"),
+        # A round is named once per company (the services say so before this refuses).
+        UniqueConstraint("company_id", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

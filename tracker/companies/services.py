@@ -79,6 +79,25 @@ def _not_in_future(field: str, when: date) -> None:
         raise Invalid(field, _("%(date)s is in the future.", date=day(when)))
 
 
+def _check_dated(company: Company, field: str, on: date) -> None:
+    """Whatever the company does is dated from its registration on, and not in the future."""
+    _not_in_future(field, on)
+    if not company.is_registered:
+        raise Refused(_("%(name)s is not registered yet: record its unified social credit code "
+                        "and registration date first.", name=company.name))
+    if on < company.registered_on:
+        raise Invalid(field, _("%(date)s is before %(name)s was registered (%(registered)s).",
+                               date=day(on), name=company.name,
+                               registered=day(company.registered_on)))
+
+
+def _check_lock_up(line_name: str, on: date, lock_up_until: date | None, field: str) -> None:
+    if lock_up_until is not None and lock_up_until <= on:
+        raise Invalid(field, _("%(name)s: the lock-up ends on %(until)s, not after the shares "
+                               "are issued (%(date)s).", name=line_name,
+                               until=day(lock_up_until), date=day(on)))
+
+
 def company_of(project: Project) -> Company | None:
     return db.session.scalar(select(Company).join(company_projects).where(
         company_projects.c.project_id == project.id))
@@ -102,6 +121,13 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
                                "registration date."))
     if values.get("registered_on") is not None:
         _not_in_future("registered_on", values["registered_on"])
+        first = ledger.first_event_date(company) if company is not None else None
+        if first is not None and values["registered_on"] > first:
+            raise Invalid("registered_on", _(
+                "The company's ledger starts on %(date)s: it was registered by then.",
+                date=day(first)))
+    elif company is not None and ledger.first_event_date(company) is not None:
+        raise Invalid("registered_on", _("The company has a ledger: its registration stays."))
     capital = values.get("registered_capital")
     if capital is not None and capital < 0:
         raise Invalid("registered_capital", _("The amount cannot be negative."))
@@ -227,9 +253,10 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
                         "or transfers.", name=company.name))
     if not lines:
         raise Invalid("holdings", _("List the holders and their shares."))
-    _not_in_future("on_date", on)
+    _check_dated(company, "on_date", on)
     for line in lines:
         _check_line(line, "holdings")
+        _check_lock_up(line.name, on, line.lock_up_until, "holdings")
     held = sum((line.shares for line in lines), Decimal("0"))
     if held != total_shares:
         raise Invalid("total_shares", _(
@@ -272,8 +299,9 @@ def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
     """New shares after incorporation (a capital increase, the incentive pool topped up)."""
     _require_manager(actor)
     _require_cap_table(company)
-    _not_in_future("on_date", on)
+    _check_dated(company, "on_date", on)
     _check_line(line, "shares")
+    _check_lock_up(line.name, on, line.lock_up_until, "lock_up_until")
     check_holders(company, [(line.name, line.kind)], "name")
     holder = holder_for(company, line.name, line.kind)
     entry = issue_entry(actor, company, holder, line.shares, on, line.acquired_by,
@@ -287,7 +315,8 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
                     lock_up_until: date | None = None, note: str = "") -> ShareEntry:
     _require_manager(actor)
     _require_cap_table(company)
-    _not_in_future("on_date", on)
+    _check_dated(company, "on_date", on)
+    _check_lock_up(name, on, lock_up_until, "lock_up_until")
     if source.company_id != company.id:
         raise Invalid("from_holder_id", _("Choose a holder of this company."))
     if shares <= 0 or shares != shares.to_integral_value():
@@ -336,7 +365,7 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
         raise Invalid("pre_money", _("The pre-money valuation must be more than zero: "
                                      "%(amount)s was given.",
                                      amount=cny(pre_money or Decimal("0"))))
-    _not_in_future("on_date", on)
+    _check_dated(company, "on_date", on)
     if not investors:
         raise Invalid("investors", _("List the investors and their amounts."))
     for line in investors:
@@ -353,6 +382,11 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
     if sum(1 for line in investors if line.lead) > 1:
         raise Invalid("investors", _("A round has one lead investor."))
     _require_cap_table(company)
+    name = name.strip()
+    if db.session.scalar(select(FinancingRound.id).where(FinancingRound.company_id == company.id,
+                                                         FinancingRound.name == name)):
+        raise Invalid("name", _("%(company)s already has a round called %(name)s.",
+                                company=company.name, name=name))
     outstanding = ledger.cap_table(company, on).issued
     if not outstanding:
         raise Refused(_("No shares were outstanding on %(date)s: a round needs the cap table "
@@ -369,7 +403,7 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
                                          "%(price)s a share.", name=line.name,
                                          amount=cny(line.amount), price=price_text(price)))
     check_holders(company, [(line.name, line.kind) for line in investors], "investors")
-    financing = FinancingRound(name=name.strip(), on_date=on, pre_money=pre_money,
+    financing = FinancingRound(name=name, on_date=on, pre_money=pre_money,
                                amount=amount, shares_before=outstanding,
                                price_per_share=price, recorded_by_id=actor.id)
     company.rounds.append(financing)
@@ -394,7 +428,7 @@ def record_ip_deal(actor: User, company: Company, *, project_id: int, kind: IpDe
     _require_manager(actor)
     if project_id not in {p.id for p in company.projects}:
         raise Invalid("project_id", _("Choose one of the projects the company comes from."))
-    _not_in_future("signed_on", signed_on)
+    _check_dated(company, "signed_on", signed_on)
     upfront = upfront or Decimal("0")
     royalty_pct = royalty_pct or Decimal("0")
     equity_shares = equity_shares or Decimal("0")
@@ -420,7 +454,7 @@ def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
     """The exit, with HQ's and the institute's proceeds pro rata to their stakes that day."""
     _require_manager(actor)
     _require_cap_table(company)
-    _not_in_future("on_date", on)
+    _check_dated(company, "on_date", on)
     last = ledger.last_event_date(company)
     if last is not None and on < last:
         raise Invalid("on_date", _("The exit is dated before the company's last share entry "

@@ -3,7 +3,6 @@ the forms HQ admins and the investment committee record them with."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
@@ -30,6 +29,7 @@ from tracker.dates import today
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.web.actions import submit
+from tracker.web.navigation import date_arg
 
 bp = Blueprint("companies", __name__)
 
@@ -63,13 +63,6 @@ def load_company(company_id: int, *, manage: bool = False) -> Company:
     return company
 
 
-def _date_arg(name: str) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return today()
-
-
 def _to_company(company: Company | None = None):
     return lambda result=None: url_for("companies.show", company_id=(company or result).id)
 
@@ -86,7 +79,7 @@ def portfolio() -> str:
     user = _user()
     companies = [c for c in db.session.scalars(
         select(Company).options(*_with_ledger()).order_by(Company.name)) if c.can_view(user)]
-    on = _date_arg("on")
+    on = date_arg("on", today())
     lines = [ledger.portfolio_line(c, on) for c in companies]
     total = sum((line.value for line in lines if line.value is not None), Decimal("0"))
     realised = sum((line.realised for line in lines), Decimal("0"))
@@ -99,7 +92,7 @@ def portfolio() -> str:
 @login_required
 def show(company_id: int) -> str:
     company = load_company(company_id)
-    on = _date_arg("on")
+    on = date_arg("on", today())
     return render_template(
         "companies/show.html", company=company, on=on, table=ledger.cap_table(company, on),
         rounds=[(r, ledger.round_stakes(company, r.id, r.on_date)) for r in company.rounds],

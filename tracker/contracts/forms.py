@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FieldList, FormField, SelectField, StringField
+from wtforms import FieldList, FormField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.contracts.models import ContractType
-from tracker.web.fields import MoneyField
+from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
 from tracker.web.labels import label
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
-from tracker.web.fields import MoneyField, NumberField
+from tracker.web.fields import DateField, MoneyField, NumberField
 from tracker.web.forms import Form
 from tracker.web.labels import label
 

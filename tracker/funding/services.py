@@ -18,7 +18,7 @@ from sqlalchemy import select
 from tracker import db, money
 from tracker.audit import services as audit
 from tracker.companies import services as companies
-from tracker.companies.models import Acquisition, FinancingRound, HolderType
+from tracker.companies.models import Acquisition, Company, FinancingRound, HolderType
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.funding.models import (
@@ -228,13 +228,18 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
 # --- conversion and the deadline's outcome ------------------------------------------------------
 
 
-def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -> str | None:
-    """Why the disbursed money may not convert at `financing`, or None."""
-    if not agreement.is_open:
-        return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
-    company = companies.company_of(agreement.project)
+def round_refusal(agreement: FundingAgreement, financing: FinancingRound,
+                  company: Company | None = None) -> str | None:
+    """Why `financing` is no qualifying round for `agreement`, or None: a round of the
+    project's company, dated from the signing to the conversion deadline, with at least the
+    threshold from external investors."""
+    company = company or companies.company_of(agreement.project)
     if company is None or financing.company_id != company.id:
         return _("The round is not one of this project's spin-off company.")
+    if financing.on_date < agreement.signed_on:
+        return _("The round of %(date)s came before the agreement was signed (%(signed)s): only "
+                 "a later round converts its money.", date=day(financing.on_date),
+                 signed=day(agreement.signed_on))
     if financing.on_date > agreement.conversion_deadline:
         return _("The conversion deadline was %(deadline)s; the round of %(date)s came after it.",
                  deadline=day(agreement.conversion_deadline), date=day(financing.on_date))
@@ -242,9 +247,36 @@ def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -
         return _("The round raised %(amount)s from external investors, below the %(minimum)s a "
                  "round needs to qualify for conversion.", amount=cny(financing.external_amount),
                  minimum=cny(agreement.qualifying_round_min))
+    return None
+
+
+def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -> str | None:
+    """Why the disbursed money may not convert at `financing`, or None."""
+    if not agreement.is_open:
+        return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+    reason = round_refusal(agreement, financing)
+    if reason:
+        return reason
     if agreement.disbursed <= 0:
         return _("Nothing has been disbursed: there is nothing to convert.")
     return None
+
+
+def qualifying_rounds(agreement: FundingAgreement) -> list[FinancingRound]:
+    """The rounds of the project's company the money may convert at now."""
+    from sqlalchemy.orm import selectinload
+
+    from tracker.companies.models import RoundInvestment, ShareEntry
+
+    company = companies.company_of(agreement.project)
+    if company is None:
+        return []
+    rounds = db.session.scalars(
+        select(FinancingRound).where(FinancingRound.company_id == company.id)
+        .options(selectinload(FinancingRound.investments).selectinload(RoundInvestment.entry)
+                 .selectinload(ShareEntry.to_holder))
+        .order_by(FinancingRound.on_date, FinancingRound.id))
+    return [r for r in rounds if round_refusal(agreement, r, company) is None]
 
 
 def preview(agreement: FundingAgreement, financing: FinancingRound) -> money.Conversion:

@@ -104,6 +104,8 @@ def show(project_id: int) -> str:
     return render_template(
         "funding/show.html", project=project, agreement=agreement, tranches=tranches,
         company=company, services=services, today=today(),
+        can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
+        and bool(services.qualifying_rounds(agreement)),
         may_decide=FundingAgreement.can_decide(_user()),
         can_manage_companies=Company.can_manage(_user()))
 
@@ -178,10 +180,9 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
 def convert(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
     company = companies.company_of(agreement.project)
-    rounds = company.rounds if company is not None else []
+    rounds = services.qualifying_rounds(agreement)
     form = ConversionForm(rounds=rounds)
-    options = [(r, services.conversion_refusal(agreement, r), services.preview(agreement, r))
-               for r in rounds]
+    options = [(r, services.preview(agreement, r)) for r in rounds]
 
     def call():
         financing = next(r for r in rounds if r.id == form.round_id.data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker.gates.models import Outcome, Recommendation
 from tracker.projects.lifecycle import Phase
+from tracker.web.fields import DateField
 from tracker.web.forms import Form
 from tracker.web.labels import label
 

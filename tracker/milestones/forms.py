@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     IntegerField,
     MultipleFileField,
     SelectField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tracker.web.fields import MoneyField
+from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
 from tracker.web.labels import label
 

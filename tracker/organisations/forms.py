@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker import dates
 from tracker.organisations.models import InstituteType, NeedState
-from tracker.web.fields import MoneyField
+from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
 from tracker.web.labels import INSTITUTE_TYPE_LABELS, NEED_STATE_LABELS
 
@@ -25,7 +26,8 @@ class InstituteForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
     type = SelectField(_l("Type"), choices=[], coerce=InstituteType)
-    founded_on = DateField(_l("Founded on"), validators=[Optional()])
+    founded_on = DateField(_l("Founded on"), validators=[Optional()],
+                           earliest=dates.FOUNDING_EARLIEST)
     director_id = SelectField(_l("Director"), coerce=int, choices=[])
 
     def __init__(self, *args, users=(), **kwargs):

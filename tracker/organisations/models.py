@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.dates import FOUNDING_EARLIEST
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class Institute(Base):
     name: Mapped[str] = mapped_column(String(200))
     field: Mapped[str] = mapped_column(String(100))
     type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
-    founded_on: Mapped[date | None]
+    founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST})
     # use_alter: users and institutes refer to each other; this key is created last.
     director_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 

@@ -6,6 +6,7 @@ resume and termination all call it.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -146,6 +147,20 @@ def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
     return project
 
 
+def _milestones_within(project: Project, start: date, end: date) -> None:
+    """New project dates keep every milestone inside them."""
+    from tracker.milestones.models import Milestone
+
+    outside = db.session.scalars(select(Milestone).where(
+        Milestone.project_id == project.id,
+        (Milestone.due_date < start) | (Milestone.due_date > end))
+        .order_by(Milestone.due_date)).first()
+    if outside is not None:
+        raise Invalid("end_date" if outside.due_date > end else "start_date", _(
+            "Milestone “%(title)s” is due on %(date)s, outside these dates: move it first.",
+            title=outside.title, date=outside.due_date.isoformat()))
+
+
 def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[str, Decimal]],
                     member_ids: list[int], **values) -> None:
     if not project.can_edit_proposal(actor):
@@ -153,6 +168,7 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
             raise Refused(_("The proposal was submitted: it can no longer be edited."))
         raise Forbidden()
     _validate(values, budget_lines, member_ids, actor)
+    _milestones_within(project, values["start_date"], values["end_date"])
     for key, value in values.items():
         setattr(project, key, value)
     changes = audit.pending_changes(project)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from wtforms import DateField as WTDateField
 from wtforms import DecimalField
+
+from tracker import dates
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -64,3 +68,20 @@ class NumberField(DecimalField):
             self.data = None
             raise ValueError(_l("At most %(n)d decimal places.", n=self.places))
         self.data = value
+
+
+class DateField(WTDateField):
+    """A date within the range of business dates (`tracker.dates`): every form's date field.
+    `earliest` reaches further back for founding dates."""
+
+    def __init__(self, *args, earliest: date = dates.EARLIEST, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earliest = earliest
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            reason = dates.out_of_range(self.data, self.earliest)
+            if reason:
+                self.data = None
+                raise ValueError(reason)

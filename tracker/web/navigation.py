@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from math import ceil
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,7 +12,8 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
-from tracker import db
+from tracker import dates, db
+from tracker.errors import DomainError
 
 
 class IdConverter(IntegerConverter):
@@ -45,6 +47,15 @@ def text_arg(name: str, max_length: int = 100) -> str:
     """A query-string argument as search text: trimmed, bounded, without control characters."""
     value = request.args.get(name, "")
     return "".join(c for c in value if ord(c) >= 32).strip()[:max_length]
+
+
+def date_arg(name: str, default: date) -> date:
+    """A query-string date (`?on=2026-05-15`): `default` when absent; anything that is not a
+    date in the range of business dates answers 400 with the reason, never a silent default."""
+    try:
+        return dates.parse_arg(request.args.get(name), default)
+    except ValueError as error:
+        raise DomainError(str(error)) from None
 
 
 def int_arg(name: str, default: int = 0) -> int:
