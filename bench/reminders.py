@@ -8,9 +8,9 @@ PostgreSQL a database it creates and drops), migrates it, fills it with the size
 (80 institutes, 1,000 project managers, 10,000 projects of which 1,000 active, 100,000
 milestones of which 2,000 are due or overdue on the scan date), then times:
 
-- scan: `services.scan(date)` and its commit, on an empty outbox (every occurrence new);
+- scan: `scan.scan(date)` and its commit, on an empty outbox (every occurrence new);
 - rescan: the same scan again (every occurrence already there);
-- send: `services.send_all` of 1,000 pending messages, one per recipient, to an aiosmtpd server
+- send: `delivery.send_all` of 1,000 pending messages, one per recipient, to an aiosmtpd server
   running in a process of its own on 127.0.0.1.
 
 It prints the median of each over the runs. Targets: scan <= 2 s, delivery <= 10 s.
@@ -136,7 +136,7 @@ def bench(label: str, db_url: str, runs: int, smtp_port: int) -> dict[str, float
     from tracker import create_app, db
     from tracker.migrate import upgrade
     from tracker.milestones.models import Milestone, MilestoneState
-    from tracker.reminders import services
+    from tracker.reminders import delivery, scan
     from tracker.reminders.models import MessageState, OutboxMessage
 
     app = create_app("development", DATABASE_URL=db_url, MAIL_SERVER="127.0.0.1",
@@ -157,7 +157,7 @@ def bench(label: str, db_url: str, runs: int, smtp_port: int) -> dict[str, float
 
             def scan():
                 nonlocal result
-                result = services.scan(SCAN_DATE)
+                result = scan.scan(SCAN_DATE)
                 db.session.commit()
 
             scans.append(timed(scan))
@@ -184,7 +184,7 @@ def bench(label: str, db_url: str, runs: int, smtp_port: int) -> dict[str, float
 
             def send():
                 nonlocal outcome
-                outcome = services.send_all(now, commit=db.session.commit)
+                outcome = delivery.send_all(now, commit=db.session.commit)
 
             sends.append(timed(send))
             assert outcome is not None and (outcome.sent, outcome.emails) == (MESSAGES,

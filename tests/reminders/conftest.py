@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tracker import db
-from tracker.reminders import services
+from tracker.reminders import delivery, scan
 
 
 def free_port() -> int:
@@ -91,11 +91,11 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), SHANGHAI).astimezone(UTC)
 
 
-def run_day(day: date, hour: int = 9) -> tuple[services.ScanResult, services.SendResult]:
+def run_day(day: date, hour: int = 9) -> tuple[scan.ScanResult, delivery.SendResult]:
     """What the scheduler does on `day`: scan, commit, send every batch, commit."""
-    found = services.scan(day)
+    found = scan.scan(day)
     db.session.commit()
-    sent = services.send_all(at(day, hour), commit=db.session.commit)
+    sent = delivery.send_all(at(day, hour), commit=db.session.commit)
     return found, sent
 
 

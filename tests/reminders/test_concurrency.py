@@ -15,7 +15,7 @@ from tests.reminders import helpers
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import Base
-from tracker.reminders import services
+from tracker.reminders import scan
 from tracker.reminders.models import OutboxMessage
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="two connections need PostgreSQL")
@@ -46,19 +46,19 @@ def test_two_scans_at_once_write_each_occurrence_once(app, real_commits, monkeyp
 
     # Both scans work out what is due, then insert at the same moment.
     both_ready = threading.Barrier(2)
-    insert = services._insert_new
+    insert = scan._insert_new
 
     def insert_together(rows):
         both_ready.wait(timeout=10)
         return insert(rows)
 
-    monkeypatch.setattr(services, "_insert_new", insert_together)
-    results: dict[str, services.ScanResult | Exception] = {}
+    monkeypatch.setattr(scan, "_insert_new", insert_together)
+    results: dict[str, scan.ScanResult | Exception] = {}
 
-    def scan(name: str) -> None:
+    def scan_in_thread(name: str) -> None:
         with app.app_context():
             try:
-                results[name] = services.scan(date(2026, 6, 20))
+                results[name] = scan.scan(date(2026, 6, 20))
                 db.session.commit()
             except Exception as error:  # reported below
                 db.session.rollback()
@@ -66,14 +66,14 @@ def test_two_scans_at_once_write_each_occurrence_once(app, real_commits, monkeyp
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=scan, args=(name,)) for name in ("a", "b")]
+    threads = [threading.Thread(target=scan_in_thread, args=(name,)) for name in ("a", "b")]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
 
     a, b = results["a"], results["b"]
-    assert isinstance(a, services.ScanResult) and isinstance(b, services.ScanResult), results
+    assert isinstance(a, scan.ScanResult) and isinstance(b, scan.ScanResult), results
     # 40 milestones: each PM's +36, the director's +7 and the HQ admin's +30, every one.
     assert a.found == b.found == 120
     assert a.new + b.new == 120

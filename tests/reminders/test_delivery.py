@@ -13,7 +13,7 @@ from tests.reminders import helpers
 from tests.reminders.conftest import addressed, at, text_of
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.reminders import services
+from tracker.reminders import delivery, preferences, scan
 from tracker.reminders.models import MessageState, OutboxMessage
 
 DAY = date(2026, 5, 12)  # three days before the milestones below are due
@@ -23,7 +23,7 @@ def three_pms():
     pms = [make_user(Role.PROJECT_MANAGER, locale="en", name=f"PM {n}") for n in range(3)]
     for pm in pms:
         helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
-    services.scan(DAY)
+    scan.scan(DAY)
     db.session.commit()
     return pms
 
@@ -36,7 +36,7 @@ def outbox() -> list[OutboxMessage]:
 def test_without_a_mail_server_messages_stay_in_the_outbox(app):
     assert app.config["MAIL_SERVER"] == ""
     three_pms()
-    result = services.send_all(at(DAY), commit=db.session.commit)
+    result = delivery.send_all(at(DAY), commit=db.session.commit)
     assert result.mail_server is False and result.sent == 0
     assert [m.state for m in outbox()] == [MessageState.PENDING] * 3
 
@@ -45,7 +45,7 @@ def test_smtp_down_then_up_delivers_every_message_once(smtp):
     pms = three_pms()
     smtp.stop()
     now = at(DAY)
-    down = services.send_all(now, commit=db.session.commit)
+    down = delivery.send_all(now, commit=db.session.commit)
     assert (down.sent, down.retrying, down.failed) == (0, 3, 0)
     assert any("Connection refused" in a or "ConnectionRefused" in a for a in down.answers)
     for message in outbox():
@@ -53,16 +53,16 @@ def test_smtp_down_then_up_delivers_every_message_once(smtp):
         assert message.attempts == 1
         assert message.next_attempt_at == now + timedelta(minutes=1)
 
-    still_down = services.send_all(now + timedelta(minutes=1), commit=db.session.commit)
+    still_down = delivery.send_all(now + timedelta(minutes=1), commit=db.session.commit)
     assert still_down.retrying == 3
     assert {m.next_attempt_at for m in outbox()} == {now + timedelta(minutes=3)}  # 1 + 2
 
     smtp.start()
-    early = services.send_all(now + timedelta(minutes=2), commit=db.session.commit)
+    early = delivery.send_all(now + timedelta(minutes=2), commit=db.session.commit)
     assert early.sent == 0  # the backoff holds until its time
-    up = services.send_all(now + timedelta(minutes=3), commit=db.session.commit)
+    up = delivery.send_all(now + timedelta(minutes=3), commit=db.session.commit)
     assert (up.sent, up.emails) == (3, 3)
-    assert services.send_all(now + timedelta(hours=1), commit=db.session.commit).sent == 0
+    assert delivery.send_all(now + timedelta(hours=1), commit=db.session.commit).sent == 0
     assert addressed(smtp.take()) == sorted(pm.email for pm in pms)
     assert [m.state for m in outbox()] == [MessageState.SENT] * 3
 
@@ -73,8 +73,8 @@ def test_out_of_attempts_a_message_is_failed_not_lost(app, smtp):
     app.config["MAIL_MAX_ATTEMPTS"] = 2
     try:
         now = at(DAY)
-        services.send_all(now, commit=db.session.commit)
-        result = services.send_all(now + timedelta(minutes=1), commit=db.session.commit)
+        delivery.send_all(now, commit=db.session.commit)
+        result = delivery.send_all(now + timedelta(minutes=1), commit=db.session.commit)
     finally:
         del app.config["MAIL_MAX_ATTEMPTS"]
     assert result.failed == 3
@@ -86,7 +86,7 @@ def test_a_recipient_refused_for_good_fails_while_the_others_go_out(smtp):
     pms = three_pms()
     answer = f"550 5.1.1 <{pms[1].email}>: Recipient address rejected: User unknown"
     smtp.mailbox.refuse[pms[1].email] = answer
-    result = services.send_all(at(DAY), commit=db.session.commit)
+    result = delivery.send_all(at(DAY), commit=db.session.commit)
     assert (result.sent, result.failed, result.retrying) == (2, 1, 0)
     assert addressed(smtp.take()) == sorted([pms[0].email, pms[2].email])
     states = {m.recipient_id: m for m in outbox()}
@@ -95,17 +95,17 @@ def test_a_recipient_refused_for_good_fails_while_the_others_go_out(smtp):
     assert refused.last_error == answer
     assert states[pms[0].id].state is states[pms[2].id].state is MessageState.SENT
     # Failed stays failed: the next run does not try again.
-    assert services.send_all(at(DAY) + timedelta(days=1), commit=db.session.commit).sent == 0
+    assert delivery.send_all(at(DAY) + timedelta(days=1), commit=db.session.commit).sent == 0
 
 
 def test_a_recipient_refused_for_now_is_tried_again(smtp):
     pms = three_pms()
     smtp.mailbox.refuse[pms[0].email] = "451 4.7.1 Greylisted, try again later"
-    result = services.send_all(at(DAY), commit=db.session.commit)
+    result = delivery.send_all(at(DAY), commit=db.session.commit)
     assert (result.sent, result.retrying) == (2, 1)
     smtp.take()
     del smtp.mailbox.refuse[pms[0].email]
-    later = services.send_all(at(DAY) + timedelta(minutes=5), commit=db.session.commit)
+    later = delivery.send_all(at(DAY) + timedelta(minutes=5), commit=db.session.commit)
     assert later.sent == 1
     assert addressed(smtp.take()) == [pms[0].email]
 
@@ -116,9 +116,9 @@ def test_one_digest_per_recipient_unless_they_chose_one_message_per_item(smtp):
     helpers.milestone(project, date(2026, 5, 15), title="Prototype")
     helpers.milestone(project, date(2026, 5, 14), title="Test bench")
     helpers.instalment(project, date(2026, 5, 19))
-    services.scan(DAY)
+    scan.scan(DAY)
     db.session.commit()
-    result = services.send_all(at(DAY), commit=db.session.commit)
+    result = delivery.send_all(at(DAY), commit=db.session.commit)
     assert (result.sent, result.emails) == (3, 1)
     [(to, digest)] = smtp.take()
     assert digest["Subject"].endswith(", and 2 more")
@@ -127,11 +127,11 @@ def test_one_digest_per_recipient_unless_they_chose_one_message_per_item(smtp):
     for title in ("Prototype", "Test bench", "Sensor development"):
         assert title in body
 
-    services.save_preferences(pm, per_item=True, opted_out=[])
+    preferences.save_preferences(pm, per_item=True, opted_out=[])
     db.session.commit()
-    services.scan(date(2026, 5, 16))  # the two milestones' +1, the instalment's -3 is past
+    scan.scan(date(2026, 5, 16))  # the two milestones' +1, the instalment's -3 is past
     db.session.commit()
-    services.send_all(at(date(2026, 5, 16)), commit=db.session.commit)
+    delivery.send_all(at(date(2026, 5, 16)), commit=db.session.commit)
     received = smtp.take()
     assert len(received) == 2
     assert sorted(m["Subject"] for _to, m in received) == [
@@ -152,7 +152,7 @@ def test_messages_of_a_batch_share_one_connection(smtp, monkeypatch):
         original(self)
 
     monkeypatch.setattr(mail.Transport, "open", counting_open)
-    assert services.send_all(at(DAY), commit=db.session.commit).sent == 3
+    assert delivery.send_all(at(DAY), commit=db.session.commit).sent == 3
     assert len(opened) == 1
 
 
@@ -160,9 +160,9 @@ def test_messages_of_a_batch_share_one_connection(smtp, monkeypatch):
 def test_the_message_is_in_the_recipients_language(smtp, locale, expected):
     pm = make_user(Role.PROJECT_MANAGER, locale=locale)
     helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
-    services.scan(DAY)
+    scan.scan(DAY)
     db.session.commit()
-    services.send_all(at(DAY), commit=db.session.commit)
+    delivery.send_all(at(DAY), commit=db.session.commit)
     [(_to, message)] = smtp.take()
     assert expected in message["Subject"]
     assert expected in text_of(message)
@@ -171,10 +171,10 @@ def test_the_message_is_in_the_recipients_language(smtp, locale, expected):
 def test_an_unreachable_server_ends_the_run_after_one_batch(smtp):
     three_pms()
     smtp.stop()
-    result = services.send_all(at(DAY), commit=db.session.commit, batch=1)
+    result = delivery.send_all(at(DAY), commit=db.session.commit, batch=1)
     assert (result.sent, result.retrying) == (0, 1)
     # The other recipients were not tried: no attempt counted against them.
     assert sorted(m.attempts for m in outbox()) == [0, 0, 1]
     smtp.start()
-    later = services.send_all(at(DAY) + timedelta(minutes=1), commit=db.session.commit)
+    later = delivery.send_all(at(DAY) + timedelta(minutes=1), commit=db.session.commit)
     assert later.sent == 3

@@ -14,7 +14,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.gates.models import Condition
 from tracker.milestones.models import MilestoneState
-from tracker.reminders import services
+from tracker.reminders import preferences
 
 
 def feed_of(client, token: str):
@@ -36,7 +36,7 @@ def test_the_feed_lists_the_users_open_deadlines_and_parses_back(client):
     db.session.add(Condition(decision_id=decision.id, project_id=project.id,
                              text="Sign the data licence", owner_id=pm.id,
                              due_date=date(2026, 6, 30)))
-    token = services.regenerate_feed_token(pm)
+    token = preferences.regenerate_feed_token(pm)
     db.session.commit()
 
     response = feed_of(client, token)
@@ -70,7 +70,7 @@ def test_an_evaluator_sees_the_reviews_they_owe(client):
     pm = make_user(Role.PROJECT_MANAGER)
     review = gate_helpers.submit(helpers.project_for(pm, phase=None))
     evaluators = gate_helpers.name_panel(review)
-    token = services.regenerate_feed_token(evaluators[1])
+    token = preferences.regenerate_feed_token(evaluators[1])
     db.session.commit()
     calendar = Calendar.from_ical(feed_of(client, token).get_data())
     [event] = calendar.walk("VEVENT")
@@ -85,26 +85,26 @@ def test_a_wrong_or_revoked_token_is_not_found(client):
     helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
     login(client, pm)
     assert post(client, "/reminders/feed/regenerate").status_code == 302
-    token = services.preferences_of(pm).feed_token
+    token = preferences.preferences_of(pm).feed_token
     assert token and token in client.get("/reminders/preferences").get_data(as_text=True)
     assert feed_of(client, token).status_code == 200
     assert feed_of(client, token[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 404
     assert feed_of(client, "x" * 200).status_code == 404
 
     post(client, "/reminders/feed/regenerate")
-    new = services.preferences_of(pm).feed_token
+    new = preferences.preferences_of(pm).feed_token
     assert new != token
     assert feed_of(client, token).status_code == 404
     assert feed_of(client, new).status_code == 200
 
     post(client, "/reminders/feed/revoke")
-    assert services.preferences_of(pm).feed_token is None
+    assert preferences.preferences_of(pm).feed_token is None
     assert feed_of(client, new).status_code == 404
 
 
 def test_the_feed_of_a_deactivated_user_is_gone(client):
     pm = make_user(Role.PROJECT_MANAGER)
-    token = services.regenerate_feed_token(pm)
+    token = preferences.regenerate_feed_token(pm)
     db.session.commit()
     assert feed_of(client, token).status_code == 200
     pm.active = False
@@ -119,7 +119,7 @@ def test_the_feed_follows_the_settings_for_a_review_counted_in_business_days(cli
     from tests.reminders.conftest import at
 
     helpers.submit(m, at(date(2026, 9, 30), 15))
-    token = services.regenerate_feed_token(evaluator)
+    token = preferences.regenerate_feed_token(evaluator)
     db.session.commit()
     [event] = Calendar.from_ical(feed_of(client, token).get_data()).walk("VEVENT")
     # Five business days after Wednesday 30 September 2026, across National Day and its

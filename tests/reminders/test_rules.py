@@ -13,7 +13,7 @@ from tests.reminders import helpers
 from tests.reminders.conftest import at
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.reminders import services
+from tracker.reminders import scan
 from tracker.reminders.models import Audience, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.settings.catalogue import CATALOGUE
@@ -74,7 +74,7 @@ DUE = date(2026, 5, 15)
     (date(2026, 6, 14), [(OWN, 29), (DIR, 7), (HQ, 30)]),
 ])
 def test_the_latest_rung_of_each_audience_by_date(app, on, expected):
-    ladder = RULES["milestone_due"].ladder()
+    ladder = scan.ladder_of(RULES["milestone_due"])
     assert [(r.audience, r.offset) for r in ladder.current(DUE, on)] == expected
 
 
@@ -82,7 +82,7 @@ def test_business_days_skip_national_day_and_count_its_make_up_saturday():
     # 2026: 1-7 October off; Saturday 10 October a working day (调休).
     assert workdays.add_business_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
     assert workdays.add_business_days(date(2026, 9, 30), 5) == date(2026, 10, 13)
-    ladder = RULES["milestone_review"].ladder()
+    ladder = scan.ladder_of(RULES["milestone_review"])
     assert [(r.offset, r.fire_on) for r in ladder.current(date(2026, 9, 30),
                                                           date(2026, 10, 13))] == [
         (5, date(2026, 10, 13))]
@@ -97,17 +97,17 @@ def test_a_review_reminder_across_national_day(smtp):
     m = helpers.milestone(helpers.project_for(pm), date(2026, 9, 30), reviewer=evaluator)
     helpers.submit(m, at(date(2026, 9, 30), 16))
 
-    def scan(on: date) -> set[int]:
-        services.scan(on)
+    def recipients_on(on: date) -> set[int]:
+        scan.scan(on)
         db.session.commit()
         return set(db.session.scalars(select(OutboxMessage.recipient_id)))
 
-    assert scan(date(2026, 10, 9)) == set()
-    assert scan(date(2026, 10, 12)) == set()  # only four business days
-    assert scan(date(2026, 10, 13)) == {evaluator.id}
+    assert recipients_on(date(2026, 10, 9)) == set()
+    assert recipients_on(date(2026, 10, 12)) == set()  # only four business days
+    assert recipients_on(date(2026, 10, 13)) == {evaluator.id}
     # HQ at +10 business days: 14, 15, 16, 19, 20 October.
-    assert scan(date(2026, 10, 19)) == {evaluator.id}
-    assert scan(date(2026, 10, 20)) == {evaluator.id, hq.id}
+    assert recipients_on(date(2026, 10, 19)) == {evaluator.id}
+    assert recipients_on(date(2026, 10, 20)) == {evaluator.id, hq.id}
 
 
 def test_a_submission_late_in_the_evening_counts_from_its_day_in_shanghai():
@@ -115,7 +115,7 @@ def test_a_submission_late_in_the_evening_counts_from_its_day_in_shanghai():
     m = helpers.milestone(helpers.project_for(make_user(Role.PROJECT_MANAGER)),
                           date(2026, 9, 30), reviewer=evaluator)
     helpers.submit(m, at(date(2026, 9, 30), 23))  # 15:00 UTC, still 30 September here
-    services.scan(date(2026, 10, 13))
+    scan.scan(date(2026, 10, 13))
     assert db.session.scalar(select(OutboxMessage.occurrence)) == "2026-09-30+5bd"
 
 
@@ -139,7 +139,7 @@ def test_a_gate_review_reminds_each_evaluator_who_has_not_scored(smtp):
     evaluators = gates.name_panel(review)  # due in ten days from today
     gates.score(review, evaluators[1])
     due = review.due_date
-    services.scan(due - timedelta(days=3))
+    scan.scan(due - timedelta(days=3))
     db.session.commit()
     rows = db.session.scalars(select(OutboxMessage)).all()  # the gate's contract's too
     recipients = {r.recipient_id for r in rows if r.rule == "gate_scores"}
@@ -159,7 +159,7 @@ def test_conversion_deadline_and_lockup_rules_watch_their_tables(app):
         signed_on=date(2026, 1, 1), decided_by_id=committee.id)
     db.session.add(agreement)
     db.session.flush()
-    services.scan(date(2027, 5, 31))
+    scan.scan(date(2027, 5, 31))
     row = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.rule == "conversion_deadline"))
     assert (row.recipient_id, row.occurrence) == (committee.id, "2027-06-30-30d")
@@ -169,7 +169,7 @@ def test_conversion_deadline_and_lockup_rules_watch_their_tables(app):
 
     agreement.outcome = AgreementOutcome.GRANT  # decided: its reminders stop
     db.session.flush()
-    assert services.scan(date(2027, 7, 1)).found == 0
+    assert scan.scan(date(2027, 7, 1)).found == 0
 
 
 def test_the_lockup_of_team_shares_reminds_hq_once_per_company_and_date(app):
@@ -203,12 +203,12 @@ def test_the_lockup_of_team_shares_reminds_hq_once_per_company_and_date(app):
                                   to_holder_id=holder.id, acquired_by=Acquisition.CASH,
                                   lock_up_until=lock_up, recorded_by_id=hq.id))
     db.session.flush()
-    assert services.scan(date(2028, 1, 30)).found == 0
-    result = services.scan(date(2028, 1, 31))  # 30 days before
+    assert scan.scan(date(2028, 1, 30)).found == 0
+    result = scan.scan(date(2028, 1, 31))  # 30 days before
     rows = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.rule == "lockup_expiry")).all()
     assert [(r.recipient_id, r.occurrence, r.details["title"]) for r in rows] == [
         (hq.id, "2028-03-01-30d", "Suzhou Sensing Co.")]
     assert result.new == 1
     assert rows[0].details["path"] == f"/companies/{company.id}"
-    assert services.scan(date(2028, 3, 2)).found == 0  # the lock-up is over
+    assert scan.scan(date(2028, 3, 2)).found == 0  # the lock-up is over

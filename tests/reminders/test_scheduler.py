@@ -19,9 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_web_app_never_starts_the_scheduler():
-    """Building the app (what every web worker does) does not even import APScheduler."""
-    code = ("import sys; from tracker import create_app; create_app('test'); "
-            "print(any(m.startswith('apscheduler') for m in sys.modules))")
+    """Building the app and serving a page (what every web worker does) makes no scheduler."""
+    code = ("from apscheduler.schedulers.base import BaseScheduler; made = []; "
+            "BaseScheduler.__init__ = lambda self, *a, **k: made.append(self); "
+            "from tracker import create_app; app = create_app('test'); "
+            "app.test_client().get('/healthz'); print(bool(made))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -35,20 +37,20 @@ def test_once_runs_one_cycle_and_gives_the_lock_back(app, engine):
 
 
 def test_the_cycle_scans_and_sends_and_survives_an_error(app, monkeypatch, caplog):
-    from tracker.reminders import services
+    from tracker.reminders import delivery, scan
 
     calls = []
-    monkeypatch.setattr(services, "scan", lambda on: calls.append(("scan", on)) or
-                        services.ScanResult(as_of=on))
-    monkeypatch.setattr(services, "send_all", lambda commit: calls.append(("send",)) or
-                        services.SendResult())
+    monkeypatch.setattr(scan, "scan", lambda on: calls.append(("scan", on)) or
+                        scan.ScanResult(as_of=on))
+    monkeypatch.setattr(delivery, "send_all", lambda commit: calls.append(("send",)) or
+                        delivery.SendResult())
     scheduler.run_cycle(app)
     assert [c[0] for c in calls] == ["scan", "send"]
 
     def broken(on):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "scan", broken)
+    monkeypatch.setattr(scan, "scan", broken)
     with caplog.at_level(logging.ERROR, logger="tracker.scheduler"):
         scheduler.run_cycle(app)  # logged, not raised: the next interval tries again
     assert "the reminder job failed" in caplog.text

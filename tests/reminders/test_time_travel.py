@@ -143,12 +143,12 @@ def test_a_reminder_written_before_the_work_was_done_is_not_sent(smtp):
     pm, director, _hq, _evaluator = helpers.people()
     project = helpers.project_for(pm, director)
     m = helpers.milestone(project, date(2026, 5, 15))
-    from tracker.reminders import services
+    from tracker.reminders import delivery, scan
 
-    services.scan(date(2026, 5, 12))
+    scan.scan(date(2026, 5, 12))
     db.session.commit()
     helpers.set_state(m, MilestoneState.WAIVED)
-    result = services.send_all(at(date(2026, 5, 12)), commit=db.session.commit)
+    result = delivery.send_all(at(date(2026, 5, 12)), commit=db.session.commit)
     assert (result.sent, result.cancelled) == (0, 1)
     assert smtp.take() == []
     assert db.session.scalar(select(OutboxMessage.state)) is MessageState.CANCELLED

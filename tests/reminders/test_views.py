@@ -14,7 +14,7 @@ from tests.reminders.conftest import at
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.reminders import services
+from tracker.reminders import delivery, preferences, scan
 from tracker.reminders.models import MessageState, OutboxMessage, ReminderOptOut
 from tracker.settings import services as settings
 from tracker.workdays.models import CalendarDay
@@ -40,10 +40,10 @@ def test_pages_need_a_login(client, path):
 def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(client, smtp):
     pm = make_user(Role.PROJECT_MANAGER, locale="en")
     helpers.milestone(helpers.project_for(pm), date(2026, 5, 15), title="Prototype")
-    services.scan(date(2026, 5, 12))
+    scan.scan(date(2026, 5, 12))
     db.session.commit()
     smtp.mailbox.refuse[pm.email] = "550 5.7.1 Mailbox disabled for this recipient"
-    services.send_all(at(date(2026, 5, 12)), commit=db.session.commit)
+    delivery.send_all(at(date(2026, 5, 12)), commit=db.session.commit)
     message = db.session.scalar(select(OutboxMessage))
     assert message.state is MessageState.FAILED
 
@@ -60,7 +60,7 @@ def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(cl
     assert (message.state, message.attempts) == (MessageState.PENDING, 0)
     assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "reminder.retry"))
     del smtp.mailbox.refuse[pm.email]
-    assert services.send_all(at(date(2026, 5, 12), 10), commit=db.session.commit).sent == 1
+    assert delivery.send_all(at(date(2026, 5, 12), 10), commit=db.session.commit).sent == 1
     assert post(client, f"/admin/reminders/{message.id}/retry").status_code == 302
     db.session.refresh(message)
     assert message.state is MessageState.SENT  # a sent message is not sent again
@@ -94,7 +94,7 @@ def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
 
     pm = make_user(Role.PROJECT_MANAGER)
     helpers.milestone(helpers.project_for(pm), date(2026, 5, 22))
-    assert services.scan(date(2026, 5, 1)).new == 1  # 21 days before, no longer 14
+    assert scan.scan(date(2026, 5, 1)).new == 1  # 21 days before, no longer 14
 
     form["reminder_milestone_due_before_first"] = "-3"
     response = post(client, "/admin/reminders/settings", form)
@@ -143,10 +143,10 @@ def test_a_user_turns_an_optional_reminder_off_but_escalations_still_come(client
             "want_hold_revisit": "y", "want_project_end": "y",
             "want_conversion_deadline": "y", "want_lockup_expiry": "y"}
     assert post(client, "/reminders/preferences", form).status_code == 302
-    assert services.preferences_of(pm).per_item is True
-    assert services.opted_out_rules(pm) == {"milestone_due"}
+    assert preferences.preferences_of(pm).per_item is True
+    assert preferences.opted_out_rules(pm) == {"milestone_due"}
 
-    services.scan(date(2026, 5, 22))
+    scan.scan(date(2026, 5, 22))
     recipients = set(db.session.scalars(select(OutboxMessage.recipient_id)))
     assert recipients == {director.id}  # the PM's +1 skipped, the director's +7 written
 
@@ -156,7 +156,7 @@ def test_reminders_of_reviews_cannot_be_turned_off(client):
 
     evaluator = make_user(Role.EVALUATOR)
     with pytest.raises(Invalid):
-        services.save_preferences(evaluator, per_item=False, opted_out=["gate_scores"])
+        preferences.save_preferences(evaluator, per_item=False, opted_out=["gate_scores"])
     login(client, evaluator)
     post(client, "/reminders/preferences", {"delivery": "digest"})  # every box unticked
     opted_out = set(db.session.scalars(select(ReminderOptOut.rule)))

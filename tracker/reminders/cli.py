@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 from datetime import date
 
@@ -12,6 +13,7 @@ from flask.cli import AppGroup
 
 from tracker import db
 from tracker.dates import today
+from tracker.reminders import delivery, scan, scheduler
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders: scan for what is due, send.")
 scheduler_cli = AppGroup("scheduler", help="The periodic jobs (a process of their own).")
@@ -32,9 +34,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def scan_cmd(as_of: date | None, as_json: bool) -> None:
     """Write the reminders due on a date to the outbox (each occurrence once)."""
-    from tracker.reminders import services
-
-    result = services.scan(as_of or today())
+    result = scan.scan(as_of or today())
     db.session.commit()
     if as_json:
         click.echo(json.dumps(result.as_dict()))
@@ -46,10 +46,8 @@ def scan_cmd(as_of: date | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def send_cmd(as_json: bool) -> None:
     """Deliver the pending messages of the outbox over SMTP."""
-    from tracker.reminders import services
-
-    result = services.send_all(commit=db.session.commit)
-    pending = services.pending_count()
+    result = delivery.send_all(commit=db.session.commit)
+    pending = delivery.pending_count()
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "pending": pending}))
         return
@@ -67,10 +65,6 @@ def send_cmd(as_json: bool) -> None:
 def run_cmd(once: bool) -> None:
     """Scan then send every SCHEDULER_INTERVAL_MINUTES; a standby while another holds the
     lock (PostgreSQL). Stop with Ctrl-C or SIGTERM."""
-    import logging
-
-    from tracker.reminders import scheduler
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s "
                         "%(message)s")
 

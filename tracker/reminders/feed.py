@@ -13,9 +13,11 @@ from icalendar import Calendar, Event
 from tracker.accounts.models import Role, User
 from tracker.dates import today
 from tracker.db import utcnow
+from tracker.reminders.items import Query, item_path
 from tracker.reminders.mail import external_url, mail_domain
 from tracker.reminders.models import Audience
-from tracker.reminders.rules import RULES, Query, item_path
+from tracker.reminders.rules import RULES
+from tracker.reminders.scan import ladder_of
 
 
 def _items_for(user: User):
@@ -28,7 +30,7 @@ def _items_for(user: User):
             query = Query(on=today())
         else:
             continue
-        ladder = rule.ladder()
+        ladder = ladder_of(rule)
         for item in rule.items(query):
             yield rule, ladder, item
 

@@ -90,13 +90,6 @@ class OutboxMessage(Base):
 
     recipient: Mapped[User] = relationship()
 
-    @property
-    def is_escalation(self) -> bool:
-        from tracker.reminders.rules import RULES
-
-        rule = RULES.get(self.rule)
-        return rule is not None and self.audience is not rule.first
-
     def can_retry(self, user: User) -> bool:
         return user.is_hq_admin and self.state in (MessageState.FAILED, MessageState.CANCELLED)
 

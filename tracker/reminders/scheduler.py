@@ -1,7 +1,7 @@
 """`flask scheduler run`: the one periodic job, scan then send, every SCHEDULER_INTERVAL_MINUTES.
 
-It runs in a process of its own, never inside a web worker (nothing in `create_app` imports
-this module's scheduler). On PostgreSQL a process becomes the scheduler by taking a
+It runs in a process of its own, never inside a web worker (nothing in `create_app` starts
+it). On PostgreSQL a process becomes the scheduler by taking a
 session-level advisory lock and keeps it as long as its connection lives; a second process on
 another host finds the lock taken, says in its log that it is a standby and tries again, so
 two hosts never scan or send at once. SQLite is one host's file: no lock.
@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import Connection, Engine, text
 
 from tracker import db
 from tracker.dates import today
+from tracker.reminders import delivery, scan
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -30,13 +32,11 @@ STANDBY_RETRY_SECONDS = 30
 
 def run_cycle(app: Flask) -> None:
     """Scan for today's reminders, then send the outbox; commits after each step."""
-    from tracker.reminders import services
-
     with app.app_context():
         try:
-            found = services.scan(today())
+            found = scan.scan(today())
             db.session.commit()
-            sent = services.send_all(commit=db.session.commit)
+            sent = delivery.send_all(commit=db.session.commit)
             log.info("reminders: %d due, %d new; %d sent in %d e-mails, %d retrying, "
                      "%d failed, %d cancelled", found.found, found.new, sent.sent, sent.emails,
                      sent.retrying, sent.failed, sent.cancelled)
@@ -106,8 +106,6 @@ def wait_to_lead(engine: Engine, stop: threading.Event,
 def _schedule(app: Flask, connection: Connection, minutes: int,
               cycle: Callable[[Flask], None]) -> None:
     """Run `cycle` every `minutes` until shut down (Ctrl-C, SIGTERM, or the lock lost)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     scheduler = BlockingScheduler(timezone=UTC)
 
     def job() -> None:

@@ -24,8 +24,9 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.errors import DomainError, Invalid
+from tracker.reminders import delivery, forms
 from tracker.reminders import feed as calendar_feed
-from tracker.reminders import forms, services
+from tracker.reminders import preferences as choices
 from tracker.reminders.models import Audience, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
@@ -98,7 +99,7 @@ def retry(message_id: int) -> Response:
     if message is None:
         abort(404)
     try:
-        services.retry(actor, message)
+        delivery.retry(actor, message)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -120,7 +121,7 @@ def ladders() -> str | Response | tuple[str, int]:
     form = forms.ladder_form(values, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            changed = services.save_ladder(actor, {key: form[key].data for key in values})
+            changed = settings.save(actor, {key: form[key].data for key in values})
         except Invalid as invalid:
             db.session.rollback()
             show_error(form, invalid)
@@ -166,13 +167,13 @@ def calendar() -> str | Response | tuple[str, int]:
 @login_required
 def preferences() -> str | Response | tuple[str, int]:
     user = _user()
-    preference = services.preferences_of(user)
-    opted_out = services.opted_out_rules(user)
+    preference = choices.preferences_of(user)
+    opted_out = choices.opted_out_rules(user)
     form = forms.preferences_form(preference.per_item, opted_out,
                                   request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            services.save_preferences(user, form.delivery.data == "per_item",
+            choices.save_preferences(user, form.delivery.data == "per_item",
                                       forms.chosen_opt_outs(form))
         except Invalid as invalid:
             db.session.rollback()
@@ -193,7 +194,7 @@ def preferences() -> str | Response | tuple[str, int]:
 @bp.post("/reminders/feed/regenerate")
 @login_required
 def regenerate_feed() -> Response:
-    services.regenerate_feed_token(_user())
+    choices.regenerate_feed_token(_user())
     db.session.commit()
     flash(_("Your calendar has a new address: the old one no longer works."), "success")
     return redirect(url_for("reminders.preferences"))
@@ -202,7 +203,7 @@ def regenerate_feed() -> Response:
 @bp.post("/reminders/feed/revoke")
 @login_required
 def revoke_feed() -> Response:
-    services.revoke_feed_token(_user())
+    choices.revoke_feed_token(_user())
     db.session.commit()
     flash(_("Your calendar address no longer works."), "success")
     return redirect(url_for("reminders.preferences"))
@@ -211,7 +212,7 @@ def revoke_feed() -> Response:
 @bp.get("/calendar/<token>.ics")
 def feed(token: str) -> Response:
     """The secret, login-free feed a calendar application subscribes to."""
-    user = services.user_for_feed(token)
+    user = choices.user_for_feed(token)
     if user is None:
         abort(404)
     response = Response(calendar_feed.calendar_for(user), mimetype="text/calendar")

@@ -1,6 +1,8 @@
-"""Every number of the domain that HQ may tune, with its default. One place.
+"""Every number HQ may tune, with its default: the numbers of the domain and the offsets of the
+reminder ladders. One place, assembled here explicitly.
 
 Code reads a setting with ``tracker.settings.services.get(KEY)``; never write the number itself.
+HQ admins edit them all at /admin/settings.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+
+from tracker.reminders.rules import RULES
 
 
 @dataclass(frozen=True)
@@ -31,43 +35,49 @@ TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
 CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
 CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
 
-CATALOGUE: dict[str, SettingDef] = {
-    s.key: s
-    for s in [
-        SettingDef(
-            BUDGET_CHANGE_THRESHOLD_PCT,
-            Decimal("10"),
-            _l("Budget change needing HQ approval, as a share of the approved total (%)"),
-            maximum=Decimal("100"),
-        ),
-        SettingDef(
-            REBASELINE_APPROVAL_DAYS,
-            30,
-            _l("Milestone due-date move needing HQ approval (days)"),
-        ),
-        SettingDef(
-            TEAM_HOLDING_MIN_PCT,
-            Decimal("50"),
-            _l("Team holding at incorporation: more than (%)"),
-            maximum=Decimal("100"),
-        ),
-        SettingDef(
-            TEAM_HOLDING_MAX_PCT,
-            Decimal("90"),
-            _l("Team holding at incorporation: at most (%)"),
-            maximum=Decimal("100"),
-        ),
-        SettingDef(
-            CONTRIBUTOR_EQUITY_MIN_PCT,
-            Decimal("50"),
-            _l("Share of technology equity due to its contributors: at least (%)"),
-            maximum=Decimal("100"),
-        ),
-        SettingDef(
-            CONVERSION_DISCOUNT_PCT,
-            Decimal("0"),
-            _l("Default discount on conversion to equity (%)"),
-            maximum=Decimal("100"),
-        ),
-    ]
-}
+DOMAIN: list[SettingDef] = [
+    SettingDef(
+        BUDGET_CHANGE_THRESHOLD_PCT,
+        Decimal("10"),
+        _l("Budget change needing HQ approval, as a share of the approved total (%)"),
+        maximum=Decimal("100"),
+    ),
+    SettingDef(
+        REBASELINE_APPROVAL_DAYS,
+        30,
+        _l("Milestone due-date move needing HQ approval (days)"),
+    ),
+    SettingDef(
+        TEAM_HOLDING_MIN_PCT,
+        Decimal("50"),
+        _l("Team holding at incorporation: more than (%)"),
+        maximum=Decimal("100"),
+    ),
+    SettingDef(
+        TEAM_HOLDING_MAX_PCT,
+        Decimal("90"),
+        _l("Team holding at incorporation: at most (%)"),
+        maximum=Decimal("100"),
+    ),
+    SettingDef(
+        CONTRIBUTOR_EQUITY_MIN_PCT,
+        Decimal("50"),
+        _l("Share of technology equity due to its contributors: at least (%)"),
+        maximum=Decimal("100"),
+    ),
+    SettingDef(
+        CONVERSION_DISCOUNT_PCT,
+        Decimal("0"),
+        _l("Default discount on conversion to equity (%)"),
+        maximum=Decimal("100"),
+    ),
+]
+
+# A ladder's offsets in days (a year at most), one setting per step of each reminder rule.
+LADDERS: list[SettingDef] = [
+    SettingDef(rule.setting_key(step), step.default, step.label, minimum=0, maximum=366)
+    for rule in RULES.values()
+    for step in rule.steps
+]
+
+CATALOGUE: dict[str, SettingDef] = {s.key: s for s in [*DOMAIN, *LADDERS]}

@@ -52,3 +52,17 @@ def set_value(actor: User, key: str, raw: str) -> None:
         row.updated_by_id = actor.id
     db.session.flush()
     audit.record(actor, "setting.update", row, {"value": [before, str(value)]})
+
+
+def save(actor: User, values: dict[str, Decimal | int]) -> int:
+    """Change the settings given (key -> value), each audited; return how many changed."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    changed = 0
+    for key, value in values.items():
+        if key not in CATALOGUE:
+            raise Invalid(key, _("Unknown setting."))
+        if get(key) != value:
+            set_value(actor, key, str(value))
+            changed += 1
+    return changed

@@ -1,0 +1,254 @@
+"""The open items each reminder rule watches: one query per deadline of domain.md.
+
+An item that has been done no longer comes out of its query, so its reminders stop (and a
+message written before is cancelled when it is sent: `open_deadlines`). Each query reads the
+deadline, the title and link shown in the message, and the people the ladder may reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy.orm import aliased
+from werkzeug.routing import BuildError
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.companies.models import Company, HolderType, ShareEntry, Shareholder, company_projects
+from tracker.contracts.models import Instalment, Payment, ResearchContract
+from tracker.dates import local_date, org_zone
+from tracker.funding.models import FundingAgreement
+from tracker.gates.models import (
+    Condition,
+    ConditionState,
+    Declaration,
+    GateDecision,
+    GateReview,
+    PanelMember,
+    ReviewState,
+)
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.organisations.models import Institute
+from tracker.projects.lifecycle import ACTIVE, Phase
+from tracker.projects.models import Project
+
+
+@dataclass(frozen=True)
+class Item:
+    """One open item a rule watches, with the people its ladder may reach."""
+
+    id: int
+    deadline: date
+    title: str
+    link: tuple[str, dict[str, Any]]  # endpoint and its values
+    project_id: int | None = None
+    project: str = ""  # the project's code, for the message
+    owner_id: int | None = None
+    director_id: int | None = None
+    chair_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # more the template shows
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which open items to read: deadlines up to `until`, these ids, this owner's; `on` is the
+    date asked about, for items that end by themselves when their date passes."""
+
+    until: date | None = None
+    item_ids: Collection[int] | None = None
+    owner_id: int | None = None
+    on: date | None = None
+
+    def apply(self, stmt: Select, id_col, date_col, owner_col) -> Select:
+        if self.until is not None and date_col is not None:
+            stmt = stmt.where(date_col <= self.until)
+        if self.item_ids is not None:
+            stmt = stmt.where(id_col.in_(list(self.item_ids)))
+        if self.owner_id is not None:
+            stmt = stmt.where(owner_col == self.owner_id if owner_col is not None else false())
+        return stmt
+
+
+OPEN_MILESTONE = (MilestoneState.PLANNED, MilestoneState.IN_PROGRESS)
+
+
+def _rows(stmt: Select) -> list[Any]:
+    return list(db.session.execute(stmt))
+
+
+def milestones_due(q: Query) -> list[Item]:
+    """Milestones of active projects not yet submitted (submitted ones wait on the evaluator;
+    accepted or waived ones are done)."""
+    stmt = (select(Milestone.id, Milestone.due_date, Milestone.title, Project.id, Project.code,
+                   Project.pm_id, Institute.director_id)
+            .join(Project, Project.id == Milestone.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(Milestone.state.in_(OPEN_MILESTONE), Project.phase.in_(ACTIVE)))
+    stmt = q.apply(stmt, Milestone.id, Milestone.due_date, Project.pm_id)
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
+                 owner_id=r[5], director_id=r[6],
+                 link=("milestones.show", {"milestone_id": r[0]}))
+            for r in _rows(stmt)]
+
+
+def milestones_awaiting_review(q: Query) -> list[Item]:
+    """Submitted milestones, counted from the day of submission; done once reviewed (accepted,
+    or returned to the PM) or waived."""
+    stmt = (select(Milestone.id, Milestone.submitted_at, Milestone.title, Project.id,
+                   Project.code, Milestone.reviewer_id, Institute.director_id)
+            .join(Project, Project.id == Milestone.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(Milestone.state == MilestoneState.SUBMITTED,
+                   Milestone.submitted_at.is_not(None), Project.phase.in_(ACTIVE)))
+    if q.until is not None:
+        # The deadline is the org-zone date of the submission: compare instants in SQL.
+        end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
+        stmt = stmt.where(Milestone.submitted_at < end)
+    stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
+        stmt, Milestone.id, None, Milestone.reviewer_id)
+    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3], project=r[4],
+                 owner_id=r[5], director_id=r[6], link=("milestones.show", {"milestone_id": r[0]}))
+            for r in _rows(stmt)]
+
+
+def gate_scores_due(q: Query) -> list[Item]:
+    """One item per evaluator of an open review who has neither scored nor declared a
+    conflict."""
+    stmt = (select(PanelMember.id, GateReview.due_date, GateReview.name, Project.id,
+                   Project.code, PanelMember.user_id, GateReview.chair_id, GateReview.id,
+                   User.name)
+            .join(GateReview, GateReview.id == PanelMember.review_id)
+            .join(Project, Project.id == GateReview.project_id)
+            .join(User, User.id == PanelMember.user_id)
+            .where(GateReview.state == ReviewState.OPEN, GateReview.due_date.is_not(None),
+                   PanelMember.submitted_at.is_(None),
+                   or_(PanelMember.declaration.is_(None),
+                       PanelMember.declaration != Declaration.CONFLICT)))
+    stmt = q.apply(stmt, PanelMember.id, GateReview.due_date, PanelMember.user_id)
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
+                 owner_id=r[5], chair_id=r[6] if r[6] != r[5] else None,
+                 extra={"evaluator": r[8]}, link=("gates.review", {"review_id": r[7]}))
+            for r in _rows(stmt)]
+
+
+def conditions_due(q: Query) -> list[Item]:
+    """Open conditions of decisions in force (a superseded decision's conditions went with
+    it), on projects still under way; done once the owner reports them met."""
+    later = aliased(GateDecision)
+    stmt = (select(Condition.id, Condition.due_date, Condition.text, Project.id, Project.code,
+                   Condition.owner_id, Institute.director_id)
+            .join(Project, Project.id == Condition.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(Condition.state == ConditionState.OPEN,
+                   Project.phase.in_(ACTIVE),
+                   ~exists().where(later.supersedes_id == Condition.decision_id)))
+    stmt = q.apply(stmt, Condition.id, Condition.due_date, Condition.owner_id)
+    return [Item(id=r[0], deadline=r[1], title=_shorten(r[2]), project_id=r[3], project=r[4],
+                 owner_id=r[5], director_id=r[6],
+                 link=("projects.show", {"project_id": r[3], "_anchor": f"condition-{r[0]}"}))
+            for r in _rows(stmt)]
+
+
+def hold_revisits(q: Query) -> list[Item]:
+    """Projects on hold, on their revisit date; done once HQ resumes or ends them."""
+    stmt = (select(Project.id, Project.revisit_date, Project.title, Project.code)
+            .where(Project.phase == Phase.ON_HOLD, Project.revisit_date.is_not(None)))
+    stmt = q.apply(stmt, Project.id, Project.revisit_date, None)
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[0], project=r[3],
+                 link=("projects.show", {"project_id": r[0]}))
+            for r in _rows(stmt)]
+
+
+def instalments_due(q: Query) -> list[Item]:
+    """Contract payment instalments not yet received in full."""
+    paid = (select(Payment.instalment_id, func.sum(Payment.amount).label("paid"))
+            .group_by(Payment.instalment_id).subquery())
+    received = func.coalesce(paid.c.paid, 0)
+    stmt = (select(Instalment.id, Instalment.due_date, ResearchContract.title, Project.id,
+                   Project.code, Project.pm_id, Institute.director_id, Instalment.amount,
+                   received, ResearchContract.id)
+            .join(ResearchContract, ResearchContract.id == Instalment.contract_id)
+            .join(Project, Project.id == ResearchContract.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .outerjoin(paid, paid.c.instalment_id == Instalment.id)
+            .where(received < Instalment.amount))
+    stmt = q.apply(stmt, Instalment.id, Instalment.due_date, Project.pm_id)
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
+                 owner_id=r[5], director_id=r[6],
+                 extra={"amount": str(r[7]), "outstanding": str(r[7] - r[8])},
+                 link=("contracts.show", {"contract_id": r[9]}))
+            for r in _rows(stmt)]
+
+
+def project_ends(q: Query) -> list[Item]:
+    """Projects under way, ahead of their end date (the final acceptance window)."""
+    stmt = (select(Project.id, Project.end_date, Project.title, Project.code, Project.pm_id,
+                   Institute.director_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(Project.phase.in_(ACTIVE)))
+    stmt = q.apply(stmt, Project.id, Project.end_date, Project.pm_id)
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[0], project=r[3],
+                 owner_id=r[4], director_id=r[5], link=("projects.show", {"project_id": r[0]}))
+            for r in _rows(stmt)]
+
+
+def conversion_deadlines(q: Query) -> list[Item]:
+    """Allocation-investment agreements still running (no conversion, no outcome recorded)."""
+    stmt = (select(FundingAgreement.id, FundingAgreement.conversion_deadline, Project.title,
+                   Project.id, Project.code, Project.pm_id, Institute.director_id)
+            .join(Project, Project.id == FundingAgreement.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(FundingAgreement.outcome.is_(None)))
+    stmt = q.apply(stmt, FundingAgreement.id, FundingAgreement.conversion_deadline, None)
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
+                 director_id=r[6], link=("funding.show", {"project_id": r[3]}))
+            for r in _rows(stmt)]
+
+
+def lockup_expiries(q: Query) -> list[Item]:
+    """The lock-up of team shares, one item per company and lock-up date still ahead; the
+    item's id is the first ledger entry with that date."""
+    project = (select(func.min(company_projects.c.project_id))
+               .where(company_projects.c.company_id == Company.id).scalar_subquery())
+    stmt = (select(func.min(ShareEntry.id), ShareEntry.lock_up_until, Company.name,
+                   project, Company.id)
+            .join(Company, Company.id == ShareEntry.company_id)
+            .join(Shareholder, Shareholder.id == ShareEntry.to_holder_id)
+            .where(Shareholder.kind == HolderType.TEAM, ShareEntry.lock_up_until.is_not(None))
+            .group_by(Company.id, Company.name, ShareEntry.lock_up_until))
+    if q.on is not None:
+        stmt = stmt.where(ShareEntry.lock_up_until >= q.on)
+    if q.until is not None:
+        stmt = stmt.where(ShareEntry.lock_up_until <= q.until)
+    if q.owner_id is not None:
+        return []
+    if q.item_ids is not None:
+        stmt = stmt.having(func.min(ShareEntry.id).in_(list(q.item_ids)))
+    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3],
+                 link=("companies.show", {"company_id": r[4]}))
+            for r in _rows(stmt)]
+
+
+def _shorten(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def item_path(item: Item, adapter: Any = None) -> str:
+    """The item's page, as a path (the message adds BASE_URL): no request needed."""
+    endpoint, values = item.link
+    values = dict(values)
+    anchor = values.pop("_anchor", None)
+    adapter = adapter or current_app.url_map.bind("localhost")
+    try:
+        path = adapter.build(endpoint, values)
+    except BuildError:  # a page not built yet: the project's page instead
+        if item.project_id is None:
+            return "/"
+        path = adapter.build("projects.show", {"project_id": item.project_id})
+    return f"{path}#{anchor}" if anchor else path

@@ -1,0 +1,84 @@
+"""What each user chooses about their reminders: a digest or one message per item, the optional
+rules they turn off, and the secret address of their calendar feed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.db import utcnow
+from tracker.errors import Invalid
+from tracker.reminders.models import ReminderOptOut, ReminderPreference, new_feed_token
+from tracker.reminders.rules import RULES
+
+
+def preferences_of(user: User) -> ReminderPreference:
+    """The user's row, or an unsaved one with the defaults."""
+    return db.session.get(ReminderPreference, user.id) or ReminderPreference(
+        user_id=user.id, per_item=False)
+
+
+def opted_out_rules(user: User) -> set[str]:
+    return set(db.session.scalars(
+        select(ReminderOptOut.rule).where(ReminderOptOut.user_id == user.id)))
+
+
+def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) -> None:
+    """The actor's own choices: a digest or one message per item, and the optional rules they
+    do not want. Rules that may not be turned off are refused."""
+    unknown = [name for name in opted_out if name not in RULES]
+    mandatory = [name for name in opted_out if name in RULES and not RULES[name].optional]
+    if unknown or mandatory:
+        raise Invalid("opted_out", _("These reminders cannot be turned off."))
+    preference = preferences_of(actor)
+    db.session.add(preference)
+    preference.per_item = per_item
+    before = opted_out_rules(actor)
+    wanted = set(opted_out)
+    for name in wanted - before:
+        db.session.add(ReminderOptOut(user_id=actor.id, rule=name))
+    if before - wanted:
+        for row in db.session.scalars(select(ReminderOptOut).where(
+                ReminderOptOut.user_id == actor.id, ReminderOptOut.rule.in_(before - wanted))):
+            db.session.delete(row)
+    changes = audit.pending_changes(preference)
+    if before != wanted:
+        changes["opted_out"] = [sorted(before), sorted(wanted)]
+    db.session.flush()
+    if changes:
+        audit.record(actor, "reminder.preferences", preference, changes)
+
+
+def regenerate_feed_token(actor: User) -> str:
+    """A new secret calendar URL for the actor; the old one stops working."""
+    preference = preferences_of(actor)
+    db.session.add(preference)
+    preference.feed_token = new_feed_token()
+    preference.feed_token_created_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "reminder.feed_token", preference, {"feed_token": ["***", "***"]})
+    return preference.feed_token
+
+
+def revoke_feed_token(actor: User) -> None:
+    preference = db.session.get(ReminderPreference, actor.id)
+    if preference is None or preference.feed_token is None:
+        return
+    preference.feed_token = None
+    preference.feed_token_created_at = None
+    db.session.flush()
+    audit.record(actor, "reminder.feed_revoke", preference, {"feed_token": ["***", None]})
+
+
+def user_for_feed(token: str) -> User | None:
+    """The active user whose calendar this secret opens, or None."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(User).join(ReminderPreference, ReminderPreference.user_id == User.id)
+        .where(ReminderPreference.feed_token == token, User.active.is_(True)))

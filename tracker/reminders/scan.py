@@ -1,0 +1,143 @@
+"""The scan: write to the outbox every reminder due on a date that is not there yet.
+
+It is one half of the scheduler's job (tracker/reminders/scheduler.py; `flask reminders scan`
+by hand); tracker/reminders/delivery.py sends what it wrote. Like every service it flushes and
+never commits: the command or the job commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker import db
+from tracker.accounts.models import Role, RoleGrant, User
+from tracker.db import utcnow
+from tracker.reminders import mail
+from tracker.reminders.items import Item, Query, item_path
+from tracker.reminders.ladder import Ladder
+from tracker.reminders.models import Audience, MessageState, OutboxMessage, ReminderOptOut
+from tracker.reminders.rules import RULES, Rule
+from tracker.settings import services as settings
+from tracker.workdays.services import add_business_days
+
+INSERT_CHUNK = 1000
+
+
+def ladder_of(rule: Rule) -> Ladder:
+    """The rule's ladder with the values in force now."""
+    values = {step.name: int(settings.get(rule.setting_key(step))) for step in rule.steps}
+    return rule.ladder(values, add_business_days)
+
+
+def opted_out(rule: Rule) -> set[int]:
+    """The users who turned off the first rungs of this rule (none for a mandatory rule)."""
+    if not rule.optional:
+        return set()
+    return set(db.session.scalars(
+        select(ReminderOptOut.user_id).where(ReminderOptOut.rule == rule.name)))
+
+
+@dataclass
+class ScanResult:
+    as_of: date
+    found: int = 0  # occurrences due on that date (already in the outbox or not)
+    new: int = 0  # of which written now
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "found": self.found, "new": self.new}
+
+
+def _active_users() -> dict[int, str | None]:
+    return dict(db.session.execute(
+        select(User.id, User.locale).where(User.active.is_(True))).tuples().all())
+
+
+def _holders(role: Role) -> list[int]:
+    return list(db.session.scalars(
+        select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.role == role, User.active.is_(True)).order_by(RoleGrant.user_id)))
+
+
+def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]) -> list[int]:
+    person = {Audience.OWNER: item.owner_id, Audience.DIRECTOR: item.director_id,
+              Audience.CHAIR: item.chair_id}.get(audience)
+    if audience in staff:
+        return staff[audience]
+    return [person] if person is not None else []
+
+
+def _details(item: Item, ladder: Ladder, adapter: Any) -> dict[str, str]:
+    return {"title": item.title, "project": item.project,
+            "due_on": ladder.due_on(item.deadline).isoformat(),
+            "path": item_path(item, adapter), **item.extra}
+
+
+def scan(as_of: date, actor: User | None = None) -> ScanResult:
+    """Write to the outbox every reminder due on `as_of` that is not there yet.
+
+    For each rule and each open item, the latest rung of each audience that has fired by
+    `as_of`; first rungs skip the users who turned the rule off. Inserting skips the keys
+    already there (ON CONFLICT DO NOTHING), so two scans at once write each occurrence once.
+    """
+    users = _active_users()
+    staff = {Audience.HQ: _holders(Role.HQ_ADMIN),
+             Audience.COMMITTEE: _holders(Role.INVESTMENT_COMMITTEE)}
+    default_locale = current_app.config["DEFAULT_LOCALE"]
+    domain = mail.mail_domain()
+    adapter = current_app.url_map.bind("localhost")
+    now = utcnow()
+    rows: dict[tuple[str, int, str, int], dict[str, Any]] = {}
+    for rule in RULES.values():
+        ladder = ladder_of(rule)
+        items = rule.items(Query(until=as_of + timedelta(days=ladder.lookahead), on=as_of))
+        declined = opted_out(rule) if items else set()
+        for item in items:
+            details = None
+            for rung in ladder.current(item.deadline, as_of):
+                occurrence = rung.occurrence(item.deadline)
+                for user_id in _recipients(item, rung.audience, staff):
+                    key = (rule.name, item.id, occurrence, user_id)
+                    if user_id not in users or key in rows or (
+                            rung.audience is rule.first and user_id in declined):
+                        continue
+                    details = details or _details(item, ladder, adapter)
+                    rows[key] = {
+                        "rule": rule.name, "item_id": item.id, "occurrence": occurrence,
+                        "recipient_id": user_id, "audience": rung.audience,
+                        "deadline": item.deadline, "fire_on": rung.fire_on,
+                        "project_id": item.project_id, "details": details,
+                        "locale": users[user_id] or default_locale,
+                        "state": MessageState.PENDING, "attempts": 0, "last_error": "",
+                        "created_at": now,
+                        "message_id": mail.message_id(rule.name, item.id, occurrence, user_id,
+                                                      domain),
+                    }
+    new = _insert_new([rows[key] for key in sorted(rows)])
+    return ScanResult(as_of=as_of, found=len(rows), new=new)
+
+
+def _insert_new(rows: list[dict[str, Any]]) -> int:
+    """Insert what is not in the outbox yet; return how many rows were new. Rows go in key
+    order, so two scans inserting the same keys wait on each other instead of deadlocking.
+
+    One statement executed for many rows (the driver's executemany: psycopg pipelines it),
+    compiled and parsed once whatever the number of rows; both drivers sum the rows each
+    parameter set inserted, and a key already there inserts none."""
+    if not rows:
+        return 0
+    connection = db.session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    stmt = (insert(OutboxMessage.__table__)
+            .on_conflict_do_nothing(
+                index_elements=["rule", "item_id", "occurrence", "recipient_id"])
+            .execution_options(preserve_rowcount=True))  # SQLAlchemy keeps it for INSERTs
+    new = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        new += connection.execute(stmt, rows[start:start + INSERT_CHUNK]).rowcount
+    return new
