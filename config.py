@@ -39,6 +39,11 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     PASSWORD_MIN_LENGTH = 12
+    # Argon2id cost of a password hash: RFC 9106's low-memory profile (3 passes over 64 MiB,
+    # 4 lanes). A changed cost applies to each user's hash at their next login.
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_KIB = _env_int("ARGON2_MEMORY_KIB", 64 * 1024)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
 
@@ -75,9 +80,15 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_SERVER = ""
+    # The cheapest Argon2id the library allows: tests log in thousands of times, and what they
+    # check (a hash is Argon2id, verifies, is redone when the cost changes) does not depend on it.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 8
+    ARGON2_PARALLELISM = 1
 
 
 class ProductionConfig(Config):
+    ARGON2_MIN_MEMORY_KIB = 19 * 1024  # OWASP's minimum for Argon2id
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -88,6 +99,11 @@ class ProductionConfig(Config):
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        if cls.ARGON2_MEMORY_KIB < cls.ARGON2_MIN_MEMORY_KIB:
+            raise RuntimeError(
+                f"ARGON2_MEMORY_KIB={cls.ARGON2_MEMORY_KIB} is below the "
+                f"{cls.ARGON2_MIN_MEMORY_KIB} KiB that makes Argon2id hard to brute-force"
             )
 
 

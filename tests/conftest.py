@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask, g
@@ -69,6 +71,8 @@ class EnglishClient(FlaskClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+        # (the session's CSRF secret, the form token a page rendered for it): see csrf_token
+        self.csrf: tuple[str | None, str] | None = None
 
 
 @pytest.fixture(scope="session")
@@ -118,6 +122,30 @@ def transaction(app: Flask, engine) -> Iterator[None]:
         db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
 
 
+class Clock:
+    """The process's clock, standing still where a test puts it (time-machine moves
+    `datetime.now`, `date.today` and `time.time` alike, so every module sees the same time)."""
+
+    def __init__(self, traveller, zone: ZoneInfo) -> None:
+        self._traveller = traveller
+        self._zone = zone
+
+    def set(self, when: date | datetime, hour: int = 9) -> datetime:
+        """Stop the clock at `when`: an aware instant as given, a date at `hour` o'clock in
+        the organisation's zone. Returns the instant in UTC."""
+        if not isinstance(when, datetime):
+            when = datetime.combine(when, time(hour), self._zone)
+        self._traveller.move_to(when, tick=False)
+        return when.astimezone(UTC)
+
+
+@pytest.fixture
+def clock(app: Flask, time_machine) -> Clock:
+    """The one way a test sets the date and time. Set it before the test's first request:
+    session cookies are signed with the time, and a cookie from the future is refused."""
+    return Clock(time_machine, ZoneInfo(app.config["ORG_TIMEZONE"]))
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
@@ -126,11 +154,28 @@ def client(app: Flask) -> FlaskClient:
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def _csrf_secret(client: FlaskClient) -> str | None:
+    """The per-session secret Flask-WTF keeps in the session (under the field's name)."""
+    with client.session_transaction() as session:
+        return session.get("csrf_token")
+
+
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path, follow_redirects=True).get_data(as_text=True)
-    match = CSRF_RE.search(page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    """The CSRF token of the client's session, as a form on `path` carries it.
+
+    A browser reads the token from the page it posts from; the tests read it from a real page
+    once per session and reuse it, as the token stays valid for the session's life
+    (WTF_CSRF_TIME_LIMIT is None). It is read again when the session's secret changes (a new
+    client, a logout or login that clears the session). The POST is checked by the app as
+    always: a missing or foreign token is refused (tests/test_security.py).
+    """
+    secret = _csrf_secret(client)
+    if client.csrf is None or secret is None or client.csrf[0] != secret:
+        page = client.get(path, follow_redirects=True).get_data(as_text=True)
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {path}"
+        client.csrf = (_csrf_secret(client), match.group(1))
+    return client.csrf[1]
 
 
 def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):

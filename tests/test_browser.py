@@ -39,7 +39,10 @@ def server(tmp_path_factory) -> Iterator[str]:
     """A development server on its own database, migrated and seeded as `make run` does."""
     db_file = tmp_path_factory.mktemp("live") / "live.db"
     env = {**os.environ, "FLASK_APP": "app", "TRACKER_CONFIG": "development",
-           "DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "browser-test"}
+           "DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "browser-test",
+           # The cheapest password hashes, as in the other tests: seeding the demo users with
+           # the production cost would take most of this module's time.
+           "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8", "ARGON2_PARALLELISM": "1"}
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -174,6 +174,35 @@ def test_passwords_are_hashed_with_argon2id():
     assert PASSWORD not in user.password_hash
 
 
+def test_production_hashes_with_rfc_9106_low_memory_and_refuses_a_cheap_cost(monkeypatch):
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from config import ProductionConfig, TestConfig
+
+    assert (ProductionConfig.ARGON2_TIME_COST, ProductionConfig.ARGON2_MEMORY_KIB,
+            ProductionConfig.ARGON2_PARALLELISM) == (RFC_9106_LOW_MEMORY.time_cost,
+                                                     RFC_9106_LOW_MEMORY.memory_cost,
+                                                     RFC_9106_LOW_MEMORY.parallelism)
+    monkeypatch.setenv("SECRET_KEY", "s")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setattr(ProductionConfig, "ARGON2_MEMORY_KIB", TestConfig.ARGON2_MEMORY_KIB)
+    with pytest.raises(RuntimeError, match="ARGON2_MEMORY_KIB=8"):
+        ProductionConfig.check()
+
+
+def test_a_hash_of_another_cost_still_logs_in_and_is_redone_with_the_configured_one(client, app):
+    from argon2 import PasswordHasher
+
+    user = make_user()
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1).hash(PASSWORD)
+    db.session.commit()
+    login(client, user)
+    db.session.refresh(user)
+    config = app.config
+    assert (f"$m={config['ARGON2_MEMORY_KIB']},t={config['ARGON2_TIME_COST']},"
+            f"p={config['ARGON2_PARALLELISM']}$") in user.password_hash
+
+
 def test_user_roles_include_director_when_an_institute_names_them():
     from tests.factories import make_institute
 

@@ -83,15 +83,13 @@ def test_only_the_reviewer_reviews_and_never_someone_with_a_stake():
         services.assign_reviewer(make_user(Role.HQ_ADMIN), milestone, insider.id)
 
 
-def test_review_due_counts_business_days_from_submission(monkeypatch):
-    import tracker.milestones.services as module
-
+def test_review_due_counts_business_days_from_submission(clock):
     project = in_research()
     milestone = plan(project)
     services.post_update(project.pm, milestone, 100, "", [])
     # Submitted on Tuesday 29 Sep 2026: the National Day holiday (1-7 Oct) and the weekend
     # do not count; Saturday 10 Oct is a make-up working day.
-    monkeypatch.setattr(module, "today", lambda: date(2026, 9, 29))
+    clock.set(date(2026, 9, 29))
     services.submit_milestone(project.pm, milestone)
     assert milestone.review_due == date(2026, 10, 12)
     assert add_business_days(date(2026, 9, 29), 5) == date(2026, 10, 12)
@@ -166,7 +164,7 @@ def test_the_rebaseline_limit_is_a_setting():
     assert entry.state is RebaselineState.PENDING
 
 
-def test_overdue_is_derived_around_midnight_in_shanghai(monkeypatch):
+def test_overdue_is_derived_around_midnight_in_shanghai(clock):
     """Due 30 June: not overdue at 23:59 on 30 June in Shanghai (15:59 UTC), overdue a minute
     after midnight on 1 July (16:01 UTC on 30 June)."""
     import tracker.dates as dates
@@ -186,10 +184,10 @@ def test_overdue_is_derived_around_midnight_in_shanghai(monkeypatch):
         assert by_query == by_python
         return by_query
 
-    monkeypatch.setattr(dates, "utcnow", lambda: datetime(2026, 6, 30, 15, 59, tzinfo=UTC))
+    clock.set(datetime(2026, 6, 30, 15, 59, tzinfo=UTC))
     assert dates.today() == date(2026, 6, 30)
     assert overdue_titles() == {"Late"}
-    monkeypatch.setattr(dates, "utcnow", lambda: datetime(2026, 6, 30, 16, 1, tzinfo=UTC))
+    clock.set(datetime(2026, 6, 30, 16, 1, tzinfo=UTC))
     assert dates.today() == date(2026, 7, 1)
     assert overdue_titles() == {"Late", "Prototype"}
 

@@ -102,10 +102,8 @@ def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
     assert settings.get("reminder_milestone_due_before_first") == 21
 
 
-def test_the_calendar_page_adds_a_date_and_the_warning_goes(client, monkeypatch):
-    import tracker.reminders.views as views
-
-    monkeypatch.setattr(views, "today", lambda: date(2026, 11, 20))  # the library lacks 2027
+def test_the_calendar_page_adds_a_date_and_the_warning_goes(client, clock):
+    clock.set(date(2026, 11, 20))  # the library lacks 2027
     admin = make_user(Role.HQ_ADMIN)
     login(client, admin)
     warning = "The working-day calendar has no data for 2027"
@@ -124,10 +122,8 @@ def test_the_calendar_page_adds_a_date_and_the_warning_goes(client, monkeypatch)
     assert "already in the calendar" in twice.get_data(as_text=True)
 
 
-def test_the_home_page_warning_is_for_hq_admins_only(client, monkeypatch):
-    import tracker.reminders.views as views
-
-    monkeypatch.setattr(views, "today", lambda: date(2026, 11, 20))
+def test_the_home_page_warning_is_for_hq_admins_only(client, clock):
+    clock.set(date(2026, 11, 20))
     login(client, make_user(Role.PROJECT_MANAGER))
     assert "working-day calendar" not in client.get("/").get_data(as_text=True)
 

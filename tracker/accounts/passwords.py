@@ -1,25 +1,51 @@
-"""Password hashing with Argon2id, a memory-hard KDF (argon2-cffi's RFC 9106 low-memory profile)."""
+"""Password hashing with Argon2id, a memory-hard KDF.
+
+Its cost comes from the configuration (`ARGON2_*` in config.py): production keeps RFC 9106's
+low-memory profile, the test suite uses the cheapest parameters so a login costs microseconds.
+A hash made with other parameters still verifies, and is redone with the configured ones at the
+user's next login (`needs_rehash`), so raising the cost needs no migration.
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
 
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+
+@cache
+def _hasher_for(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib,
+                          parallelism=parallelism, type=Type.ID)
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return _hasher_for(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"],
+                       config["ARGON2_PARALLELISM"])
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the e-mail is unknown, so both failures take the same time. Made
+    on first use with the configured cost, not at import, which would cost every process (and
+    every test worker) a full-strength hash whether or not anyone logs in."""
+    return hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hasher = _hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return hasher.verify(password_hash or _dummy_hash(hasher), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
