@@ -46,6 +46,13 @@ class Config:
     ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
+    # Sign-in attempts (password or second factor) counted in a storage every worker and host
+    # share: Redis in production (redis://host:6379), memory for one development process.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "tracker")
+    LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "50 per 15 minutes")
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get(
+        "LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -95,7 +102,9 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        # Memory would count sign-in attempts per worker process: no limit across workers.
+        required = ("SECRET_KEY", "DATABASE_URL", "RATELIMIT_STORAGE_URI")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)

@@ -112,6 +112,8 @@ def transaction(app: Flask, engine) -> Iterator[None]:
     db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     ctx = app.app_context()
     ctx.push()
+    for limiter in app.extensions["limiter"]:  # sign-in attempts count afresh in each test
+        limiter.reset()
     try:
         yield
     finally:

@@ -34,8 +34,11 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     init_database(app)
     init_extensions(app)
 
+    from tracker.accounts import steps, throttle
     from tracker.web import errors, security, templating
 
+    throttle.init_app(app)
+    steps.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

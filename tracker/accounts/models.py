@@ -49,6 +49,8 @@ class User(Base):
     # Flask-Login keeps this in the session cookie instead of the id. Rotating it on logout or a
     # password change makes every copy of an older cookie worthless.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Set when an HQ admin chose the password: nothing else opens until its owner replaces it.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Affiliations decide conflicts of interest: an evaluator never reviews their own

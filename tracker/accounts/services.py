@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker import db
+from tracker.accounts import throttle
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, new_session_token
 from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
+from tracker.accounts.policy import check_new_password
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused
 
@@ -19,37 +21,56 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise Invalid(field, _("Use at least %(n)d characters.", n=minimum))
-
-
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _wrong() -> Refused:
+    return Refused(_("Wrong e-mail or password."))
+
+
+def _locked() -> Refused:
+    # The same words, whether or not the e-mail has an account: no minutes left to compare.
+    return Refused(_("Too many failed attempts: sign-in to this account is blocked for "
+                     "%(n)d minutes. Try again later.", n=current_app.config["LOGIN_LOCK_MINUTES"]))
+
+
+def record_failed_login(user: User | None, email: str, reason: str) -> None:
+    """Audit a refused sign-in: the e-mail typed, why, and (by the trail) the client address.
+
+    An e-mail without an account is recorded against user #0, which never exists.
+    """
+    changes = {"email": [None, email], "reason": [None, reason]}
+    audit.record_about(None, "user.login_failed", "users", user.id if user else 0, changes)
 
 
 def authenticate(email: str, password: str) -> User:
     """The user these credentials belong to, or Refused saying why not.
 
-    Failures are counted in the database with an atomic increment, so the lock holds across
-    worker processes. The same message answers an unknown e-mail and a wrong password.
+    Every path verifies one Argon2 hash before it answers, so neither the words nor the time
+    tell a known e-mail from an unknown one, or a locked account from a wrong password.
+    Failures are counted in the database with an atomic increment (the lock holds across
+    worker processes); those of unknown e-mails in the rate-limit storage (accounts.throttle).
     """
     now = db.utcnow()
+    email = normalise_email(email)
     user = find_by_email(email)
-    wrong = Refused(_("Wrong e-mail or password."))
+    matches = verify_password(user.password_hash if user else None, password)
     if user is None:
-        verify_password(None, password)  # spend the same time as a real check
-        raise wrong
+        locked = throttle.unknown_email_locked(email)
+        if not locked:
+            throttle.count_unknown_failure(email)
+        record_failed_login(None, email, "locked" if locked else "unknown_email")
+        raise _locked() if locked else _wrong()
     if user.is_locked(now):
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Refused(
-            _("Too many failed attempts: the account is locked for %(n)d more minutes.", n=minutes)
-        )
-    if not verify_password(user.password_hash, password):
+        record_failed_login(user, email, "locked")
+        raise _locked()
+    if not matches:
         _count_failure(user, now)
-        raise wrong
+        record_failed_login(user, email, "wrong_password")
+        raise _wrong()
     if not user.active:
+        record_failed_login(user, email, "inactive")
         raise Refused(_("This account has been deactivated. Ask an HQ admin."))
     changes = {}
     if user.failed_logins or user.locked_until:
@@ -92,8 +113,11 @@ def logout(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise Invalid("current_password", _("This is not your current password."))
-    check_password_strength(new, "new_password")
+    check_new_password(new, email=user.email, name=user.name, field="new_password")
+    if verify_password(user.password_hash, new):
+        raise Invalid("new_password", _("Choose a password different from the current one."))
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     end_sessions(user)
     audit.record(user, "user.change_password", user, {"password_hash": ["***", "***"]})
 
@@ -146,12 +170,14 @@ def create_user(
         raise Forbidden()
     email = normalise_email(email)
     _check_email_free(email)
-    check_password_strength(password)
+    check_new_password(password, email=email, name=name)
     role_set = _check_roles(roles)
     user = User(
         email=email,
         name=name.strip(),
         password_hash=hash_password(password),
+        # A password an admin chose is known to two people: its owner replaces it first.
+        must_change_password=actor is not None,
         locale=locale or None,
         institute_id=institute_id,
         enterprise_id=enterprise_id,
@@ -205,8 +231,9 @@ def update_user(
 def reset_password(actor: User, user: User, password: str) -> None:
     if not actor.can_manage_users():
         raise Forbidden()
-    check_password_strength(password)
+    check_new_password(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
+    user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
     end_sessions(user)

@@ -83,15 +83,27 @@ def record(
     if inspect(obj).pending or inspect(obj).transient:
         session.add(obj)
         session.flush()
+    return record_about(actor, action, obj.__tablename__, obj.id, changes)
+
+
+def record_about(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int,
+    changes: dict[str, list[Any]],
+) -> AuditRecord:
+    """Append one record about an object named by type and id, which may not exist (a sign-in
+    attempt with an unknown e-mail)."""
     entry = AuditRecord(
         actor_id=actor.id if actor is not None else None,
         action=action,
-        object_type=obj.__tablename__,
-        object_id=obj.id,
+        object_type=object_type,
+        object_id=object_id,
         changes=changes,
         ip_address=_client_address(),
     )
-    session.add(entry)
+    db.session.add(entry)
     return entry
 
 

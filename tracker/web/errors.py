@@ -18,6 +18,7 @@ TITLES = {
     405: lambda: _("Method not allowed"),
     409: lambda: _("Not possible now"),
     413: lambda: _("File too large"),
+    429: lambda: _("Too many attempts"),
     500: lambda: _("Something went wrong"),
 }
 
@@ -28,6 +29,8 @@ EXPLANATIONS = {
     405: lambda: _("This address does not accept that kind of request."),
     409: lambda: _("The change was refused."),
     413: lambda: _("The upload is larger than the allowed size."),
+    429: lambda: _("Too many sign-in attempts came from this address or for this account. "
+                   "Wait a few minutes, then try again."),
     500: lambda: _(
         "The error has been logged and nothing was saved. Try again, or tell HQ if it persists."
     ),

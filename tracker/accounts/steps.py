@@ -1,0 +1,32 @@
+"""What a signed-in person must do before anything else opens.
+
+An HQ admin's password is replaced by its owner first (ASVS 2.1.x: an initial password is
+known to two people). Every other page redirects to the step until it is done; logging out,
+changing the language and the step's own page stay open.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+ALWAYS_OPEN = {"static", "auth.logout", "auth.login", "web.set_language", "web.healthz"}
+
+
+def pending_step(user) -> str | None:
+    """The endpoint of the step `user` must take now, or None."""
+    if user.must_change_password:
+        return "auth.account"
+    return None
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def lead_to_pending_step() -> Response | None:
+        if not current_user.is_authenticated or request.endpoint in ALWAYS_OPEN:
+            return None
+        step = pending_step(current_user)
+        if step is None or request.endpoint == step:
+            return None
+        return redirect(url_for(step))

@@ -1,0 +1,76 @@
+"""How often signing in may be tried, counted where every worker and host sees the same count.
+
+Two limits on every sign-in attempt (a password, or a second-factor code): one per client
+address, one per account (the e-mail typed, known or not, so the answer never tells which
+e-mails exist). They are Flask-Limiter application limits exempt outside the sign-in POSTs; the
+counts live in `RATELIMIT_STORAGE_URI` (Redis in production, memory in one development
+process). A breach answers 429 with the error page of `tracker.web.errors`.
+
+The same storage counts the failures of e-mails that have no account, so that after
+`LOGIN_MAX_FAILURES` of them the answer is the lockout message a real account would get.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_limiter import ApplicationLimit, Limiter
+from limits import parse
+
+SIGN_IN_ENDPOINTS = {"auth.login", "auth.login_code"}
+# Set in the session between the password and the second factor (see accounts.views).
+PENDING_USER = "pending_user_id"
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _account() -> str:
+    """The account an attempt is aimed at: the e-mail typed, or the one waiting for its code."""
+    pending = session.get(PENDING_USER)
+    if request.endpoint == "auth.login_code" and pending:
+        return f"user:{pending}"
+    return "email:" + request.form.get("email", "").strip().lower()
+
+
+def _not_a_sign_in() -> bool:
+    return request.method != "POST" or request.endpoint not in SIGN_IN_ENDPOINTS
+
+
+def init_app(app: Flask) -> None:
+    Limiter(
+        client_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        key_prefix=app.config["RATELIMIT_KEY_PREFIX"],
+        application_limits=[
+            ApplicationLimit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"],
+                             key_function=client_address, scope="sign-in-address",
+                             exempt_when=_not_a_sign_in),
+            ApplicationLimit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"],
+                             key_function=_account, scope="sign-in-account",
+                             exempt_when=_not_a_sign_in),
+        ],
+    )
+
+
+def _limiter() -> Limiter:
+    (limiter,) = current_app.extensions["limiter"]
+    return limiter
+
+
+def _unknown_failures():
+    config = current_app.config
+    return parse(f"{config['LOGIN_MAX_FAILURES']} per {config['LOGIN_LOCK_MINUTES']} minutes")
+
+
+def _unknown_key(email: str) -> tuple[str, ...]:
+    return (current_app.config["RATELIMIT_KEY_PREFIX"], "unknown-email", email)
+
+
+def count_unknown_failure(email: str) -> None:
+    _limiter().limiter.hit(_unknown_failures(), *_unknown_key(email))
+
+
+def unknown_email_locked(email: str) -> bool:
+    return not _limiter().limiter.test(_unknown_failures(), *_unknown_key(email))
