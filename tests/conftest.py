@@ -85,12 +85,15 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     application.test_client_class = EnglishClient
 
-    @application.before_request
     def forget_previous_request() -> None:
         # Each test keeps one app context open (one transaction), and Flask reuses it for the
         # requests the test makes, `g` included. A browser's requests never share `g`: clear it
-        # so Flask-Login and Flask-WTF do not serve one client's cached user or token to another.
+        # so Flask-Login and Flask-WTF do not serve one client's cached user or token to another,
+        # nor Flask-Babel the previous request's language. First of all hooks: the rate
+        # limiter's may answer before the others run.
         g.__dict__.clear()
+
+    application.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
     with application.app_context():
         reset_database(url)
     yield application
