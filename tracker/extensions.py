@@ -46,7 +46,7 @@ def select_timezone() -> str:
 
 
 def init_extensions(app: Flask) -> None:
-    from tracker.accounts.models import User
+    from tracker.accounts.models import User, with_roles
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -57,6 +57,7 @@ def init_extensions(app: Flask) -> None:
     def load_user(token: str) -> User | None:
         return db.session.scalar(
             select(User).where(User.session_token == token, User.active.is_(True))
+            .options(*with_roles())
         )
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

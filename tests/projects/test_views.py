@@ -285,3 +285,21 @@ def test_project_visible_to_agrees_with_can_view():
         by_sql = set(db.session.scalars(select(Project.id).where(Project.visible_to(user))))
         by_python = {p.id for p in projects if p.can_view(user)}
         assert by_sql & {p.id for p in projects} == by_python, user
+
+
+def test_has_stake_agrees_with_stake_of():
+    from tests.factories import make_enterprise
+    from tracker.accounts.models import User
+    from tracker.projects.models import ProjectMember
+
+    partner = make_enterprise()
+    teammate, insider, outsider = make_user(), make_user(enterprise_id=partner.id), make_user()
+    with_partner = make_project(partner_enterprise_id=partner.id)
+    with_partner.members.append(ProjectMember(user_id=teammate.id))
+    without = make_project()
+    db.session.commit()
+    people = [teammate, insider, outsider, with_partner.pm, without.pm]
+    for project in (with_partner, without):
+        by_sql = set(db.session.scalars(select(User.id).where(project.has_stake(User))))
+        by_python = {u.id for u in people if project.stake_of(u) is not None}
+        assert by_sql & {u.id for u in people} == by_python, project

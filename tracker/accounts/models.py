@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 
@@ -59,13 +59,15 @@ class User(Base):
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Loaded on first use, not with every user: most pages show other people by name only.
+    # Where roles are read for many users, the query asks for them (`with_roles()`).
     role_grants: Mapped[list[RoleGrant]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
     institute: Mapped[Institute | None] = relationship(foreign_keys=[institute_id])
     enterprise: Mapped[Enterprise | None] = relationship(foreign_keys=[enterprise_id])
     directed_institutes: Mapped[list[Institute]] = relationship(
-        back_populates="director", foreign_keys="Institute.director_id", lazy="selectin"
+        back_populates="director", foreign_keys="Institute.director_id"
     )
 
     def __repr__(self) -> str:
@@ -126,3 +128,9 @@ class RoleGrant(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
 
     user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+def with_roles() -> tuple:
+    """Options for a query of users whose roles will be read (the logged-in user, the users
+    list): their grants and directed institutes in two statements for the lot."""
+    return selectinload(User.role_grants), selectinload(User.directed_institutes)

@@ -18,7 +18,7 @@ from tracker.accounts.forms import (
     ResetPasswordForm,
     UserForm,
 )
-from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
+from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with_roles
 from tracker.errors import Invalid, Refused
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.forms import show_error
@@ -113,7 +113,7 @@ def _choices() -> dict:
 @login_required
 def list_users() -> str:
     _require_admin()
-    query = select(User).order_by(User.name)
+    query = select(User).options(*with_roles()).order_by(User.name)
     q = text_arg("q")
     if q:
         like = f"%{q}%"

@@ -300,6 +300,12 @@ class ConditionState(enum.StrEnum):
 
 class Condition(Base):
     __tablename__ = "conditions"
+    __table_args__ = (
+        # Home page: the conditions a user owes, by state.
+        Index("ix_conditions_owner_state", "owner_id", "state"),
+        # HQ's home page (met, to confirm) and the condition_due rule (open, by due date).
+        Index("ix_conditions_state_due", "state", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("gate_decisions.id"))

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +41,10 @@ class MilestoneState(enum.StrEnum):
 
 # States in which a milestone no longer blocks its gate and is never overdue.
 DONE = (MilestoneState.ACCEPTED, MilestoneState.WAIVED)
+# The same as SQL, for partial indexes: most milestones are done, and lists read the others.
+_NOT_DONE = text("state NOT IN ('accepted', 'waived')")
+_UNASSIGNED = text("state = 'submitted' AND reviewer_id IS NULL")
+_SUBMITTED = text("state = 'submitted'")
 
 
 class Milestone(Base):
@@ -49,6 +54,15 @@ class Milestone(Base):
         CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
         # The scans of due and overdue milestones read only the unfinished ones.
         Index("ix_milestones_open_due", "due_date", "state"),
+        # Overdue and open milestones across projects (the overdue list), oldest due first.
+        Index("ix_milestones_not_done_due", "due_date", "project_id",
+              sqlite_where=_NOT_DONE, postgresql_where=_NOT_DONE),
+        # HQ's home page: submitted milestones without a reviewer, oldest first.
+        Index("ix_milestones_unassigned", "submitted_at",
+              sqlite_where=_UNASSIGNED, postgresql_where=_UNASSIGNED),
+        # The milestone_review rule: submitted milestones by submission time.
+        Index("ix_milestones_submitted", "submitted_at",
+              sqlite_where=_SUBMITTED, postgresql_where=_SUBMITTED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +169,11 @@ class Rebaseline(Base):
     """A move of a due date after the proposal gate: old date, new date, reason, approver."""
 
     __tablename__ = "rebaselines"
+    __table_args__ = (
+        # HQ's home page: re-baselines waiting for a decision, oldest first.
+        Index("ix_rebaselines_pending", "requested_at", sqlite_where=text("state = 'pending'"),
+              postgresql_where=text("state = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"),

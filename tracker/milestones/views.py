@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -21,8 +22,15 @@ from tracker.milestones.forms import (
     UpdateForm,
     WaiveForm,
 )
-from tracker.milestones.models import Milestone, Rebaseline
+from tracker.milestones.models import (
+    Evidence,
+    Milestone,
+    MilestoneEvent,
+    ProgressUpdate,
+    Rebaseline,
+)
 from tracker.projects.lifecycle import Phase
+from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.web import actions
 from tracker.web.forms import show_error
@@ -34,19 +42,34 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
+# What the milestone page reads, a batch per kind (its history grows with every step).
+PAGE_OPTIONS = (
+    selectinload(Milestone.reviewer),
+    selectinload(Milestone.project).options(*PROJECT_OPTIONS),
+    selectinload(Milestone.events).selectinload(MilestoneEvent.actor),
+    selectinload(Milestone.updates).options(
+        selectinload(ProgressUpdate.author),
+        selectinload(ProgressUpdate.evidence).selectinload(Evidence.file)),
+    selectinload(Milestone.rebaselines).options(selectinload(Rebaseline.requested_by),
+                                                selectinload(Rebaseline.approved_by)),
+)
+
+
 def load_milestone(milestone_id: int) -> Milestone:
-    milestone = db.session.get(Milestone, milestone_id)
+    milestone = db.session.scalar(select(Milestone).where(Milestone.id == milestone_id)
+                                  .options(*PAGE_OPTIONS))
     if milestone is None or not milestone.can_view(_user()):
         abort(404)
     return milestone
 
 
-def _reviewers(project) -> list[User]:
-    evaluators = db.session.scalars(
-        select(User).where(User.active.is_(True),
-                           User.role_grants.any(RoleGrant.role == Role.EVALUATOR))
+def _reviewers(project) -> list:
+    """Ids and names of the evaluators who may review the project: the drop-down shows no more."""
+    return db.session.execute(
+        select(User.id, User.name).where(
+            User.active.is_(True), User.role_grants.any(RoleGrant.role == Role.EVALUATOR),
+            ~project.has_stake(User))
         .order_by(User.name)).all()
-    return [u for u in evaluators if project.stake_of(u) is None]
 
 
 def _milestone_form(project, milestone: Milestone | None = None) -> MilestoneForm:

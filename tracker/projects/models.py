@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -47,6 +48,14 @@ class Project(Base):
         CheckConstraint("trl_target BETWEEN 1 AND 9", name="trl_target_range"),
         CheckConstraint("budget_total >= 0", name="budget_not_negative"),
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        # A PM's projects (their list, home page, overdue milestones, reminder recipients).
+        Index("ix_projects_pm_id", "pm_id"),
+        # A director's projects, and the institute filter of every list.
+        Index("ix_projects_institute_id", "institute_id"),
+        # The project list, newest first: read backwards, a page at a time.
+        Index("ix_projects_year_seq", "year", "seq"),
+        # The phase filter, and the rules watching held or active projects.
+        Index("ix_projects_phase", "phase"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +140,15 @@ class Project(Base):
             return "partner"
         return None
 
+    def has_stake(self, users: type[User]) -> ColumnElement[bool]:
+        """The SQL form of `stake_of` over the users table, for lists of people who may review
+        this project; a test checks the two agree."""
+        clauses = [users.id == self.pm_id, users.id.in_(select(ProjectMember.user_id).where(
+            ProjectMember.project_id == self.id))]
+        if self.partner_enterprise_id is not None:
+            clauses.append(users.enterprise_id.is_not_distinct_from(self.partner_enterprise_id))
+        return or_(*clauses)
+
     def can_view(self, user: User) -> bool:
         if user.sees_whole_portfolio:
             return True
@@ -176,7 +194,11 @@ class Project(Base):
 
 class ProjectMember(Base):
     __tablename__ = "project_members"
-    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "user_id"),
+        # The projects a user is on: `Project.visible_to` for every list they open.
+        Index("ix_project_members_user_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))

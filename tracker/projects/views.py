@@ -20,18 +20,16 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
-from tracker.contracts.models import Instalment
 from tracker.dates import today
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
 from tracker.gates import services as gates
-from tracker.gates.models import Condition, Deliverable, GateDecision, GateReview
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
-from tracker.projects import services
+from tracker.projects import queries, services
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
 from tracker.projects.lifecycle import PHASE_GATE, Phase
-from tracker.projects.models import PhaseChange, Project, ProjectType
+from tracker.projects.models import Project, ProjectType
 from tracker.web.forms import show_error
 from tracker.web.navigation import int_arg, paginate, text_arg
 
@@ -79,12 +77,14 @@ def list_projects() -> str:
         query = query.where(Project.institute_id == filters["institute"])
     if filters["pm"]:
         query = query.where(Project.pm_id == filters["pm"])
-    managers = db.session.scalars(select(User).where(User.role_grants.any(
+    # The drop-downs show names: ids and names are all they load.
+    managers = db.session.execute(select(User.id, User.name).where(User.role_grants.any(
         RoleGrant.role == Role.PROJECT_MANAGER)).order_by(User.name)).all()
     return render_template(
         "projects/list.html", page=paginate(query), q=q, filters=filters, phases=list(Phase),
         types=list(ProjectType), managers=managers, can_create=Project.can_create(user),
-        institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all())
+        institutes=db.session.execute(select(Institute.id, Institute.name)
+                                      .order_by(Institute.code)).all())
 
 
 # --- proposals ---------------------------------------------------------------------------------
@@ -94,8 +94,8 @@ def _project_form(project: Project | None = None) -> ProjectForm:
     user = _user()
     needs = db.session.scalars(select(TechnologyNeed).where(TechnologyNeed.visible_to(user))
                                .order_by(TechnologyNeed.title)).all()
-    users = db.session.scalars(select(User).where(User.active.is_(True), User.id != user.id)
-                               .order_by(User.name)).all()
+    users = db.session.execute(select(User.id, User.name).where(
+        User.active.is_(True), User.id != user.id).order_by(User.name)).all()
     form = ProjectForm(
         institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all(),
         enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
@@ -180,47 +180,19 @@ def _current_gate(project: Project) -> int | None:
     return PHASE_GATE.get(project.phase)
 
 
-def _timeline(project: Project) -> list[dict]:
-    """Phase changes and decisions (superseded ones included), oldest first."""
-    events = [{"at": c.at, "kind": "phase", "change": c} for c in db.session.scalars(
-        select(PhaseChange).where(PhaseChange.project_id == project.id)
-        .options(selectinload(PhaseChange.actor)))]
-    events += [{"at": d.decided_at, "kind": "decision", "decision": d} for d in db.session.scalars(
-        select(GateDecision).where(GateDecision.project_id == project.id)
-        .options(selectinload(GateDecision.decided_by), selectinload(GateDecision.review)
-                 .selectinload(GateReview.decisions)))]
-    return sorted(events, key=lambda e: (e["at"], e["kind"] != "decision"))
-
-
 @bp.get("/projects/<int:project_id>")
 @login_required
 def show(project_id: int) -> str:
-    project = load_project(project_id)
     user = _user()
+    project = queries.find_project(project_id)
+    if project is None or not project.can_view(user):
+        abort(404)
     gate = _current_gate(project)
     upload = None
     template = gates.find_template(gate) if gate else None
     if template and user.id == project.pm_id and not project.is_read_only:
         upload = UploadForm()
         upload.name.choices = [(n, n) for n in template.required_deliverables]
-    deliverables = db.session.scalars(
-        select(Deliverable).where(Deliverable.project_id == project.id)
-        .options(selectinload(Deliverable.file)).order_by(Deliverable.gate, Deliverable.id)).all()
-    conditions = db.session.scalars(
-        select(Condition).where(Condition.project_id == project.id)
-        .options(selectinload(Condition.owner), selectinload(Condition.decision)
-                 .selectinload(GateDecision.review)).order_by(Condition.due_date)).all()
-    from tracker.contracts.models import ResearchContract
-    from tracker.milestones.models import Milestone
-
-    milestones = db.session.scalars(
-        select(Milestone).where(Milestone.project_id == project.id)
-        .options(selectinload(Milestone.reviewer)).order_by(Milestone.due_date)).all()
-    contracts = db.session.scalars(
-        select(ResearchContract).where(ResearchContract.project_id == project.id)
-        .options(selectinload(ResearchContract.enterprise),
-                 selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
-        .order_by(ResearchContract.signed_on)).all()
     readiness = []
     if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
         from tracker.projects import guards
@@ -228,10 +200,9 @@ def show(project_id: int) -> str:
         readiness = (services.submission_refusals(project) if project.phase is Phase.DRAFT
                      else guards.gate_request_refusals(project, gate))
     return render_template(
-        "projects/show.html", project=project, gate=gate, upload=upload,
-        deliverables=deliverables, conditions=conditions, timeline=_timeline(project),
-        readiness=readiness, reason_form=ReasonForm(), can_confirm=gates.can_confirm,
-        milestones=milestones, contracts=contracts, today=today(),
+        "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
+        upload=upload, readiness=readiness, reason_form=ReasonForm(),
+        can_confirm=gates.can_confirm, today=today(),
     )
 
 

@@ -1,0 +1,91 @@
+"""The project page's queries: what it shows, loaded in a fixed number of statements whatever
+the size of the project (team, milestones, contracts, reviews, decisions). Every relationship
+the template reads is loaded here, a batch per kind, never one row at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.contracts.models import Instalment, ResearchContract
+from tracker.gates.models import Condition, Deliverable, GateDecision, GateReview
+from tracker.milestones.models import Milestone
+from tracker.projects.models import PhaseChange, Project, ProjectMember
+
+# What the page and `Project.can_view` read of the project itself.
+PROJECT_OPTIONS = (
+    selectinload(Project.pm),
+    selectinload(Project.institute),
+    selectinload(Project.partner_enterprise),
+    selectinload(Project.need),
+    selectinload(Project.members).selectinload(ProjectMember.user),
+    selectinload(Project.budget_lines),
+    selectinload(Project.gate_reviews).selectinload(GateReview.decisions),
+    selectinload(Project.gate_reviews).selectinload(GateReview.panel),
+)
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime
+    kind: str  # "phase" or "decision"
+    change: PhaseChange | None = None
+    decision: GateDecision | None = None
+
+
+@dataclass
+class ProjectPage:
+    project: Project
+    deliverables: list[Deliverable] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    contracts: list[ResearchContract] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+
+    def as_context(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def find_project(project_id: int) -> Project | None:
+    """The project with everything its page and its permission check read."""
+    return db.session.scalar(select(Project).where(Project.id == project_id)
+                             .options(*PROJECT_OPTIONS))
+
+
+def project_page(project: Project) -> ProjectPage:
+    """The lists of the project page, one statement (and its batched relations) each."""
+    page = ProjectPage(project)
+    page.deliverables = list(db.session.scalars(
+        select(Deliverable).where(Deliverable.project_id == project.id)
+        .options(selectinload(Deliverable.file)).order_by(Deliverable.gate, Deliverable.id)))
+    page.conditions = list(db.session.scalars(
+        select(Condition).where(Condition.project_id == project.id)
+        .options(selectinload(Condition.owner), selectinload(Condition.decision)
+                 .selectinload(GateDecision.review)).order_by(Condition.due_date)))
+    page.milestones = list(db.session.scalars(
+        select(Milestone).where(Milestone.project_id == project.id)
+        .options(selectinload(Milestone.reviewer)).order_by(Milestone.due_date)))
+    page.contracts = list(db.session.scalars(
+        select(ResearchContract).where(ResearchContract.project_id == project.id)
+        .options(selectinload(ResearchContract.enterprise),
+                 selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
+        .order_by(ResearchContract.signed_on)))
+    page.timeline = timeline(project)
+    return page
+
+
+def timeline(project: Project) -> list[TimelineEvent]:
+    """Phase changes and decisions (superseded ones included), oldest first."""
+    events = [TimelineEvent(c.at, "phase", change=c) for c in db.session.scalars(
+        select(PhaseChange).where(PhaseChange.project_id == project.id)
+        .options(selectinload(PhaseChange.actor)))]
+    events += [TimelineEvent(d.decided_at, "decision", decision=d) for d in db.session.scalars(
+        select(GateDecision).where(GateDecision.project_id == project.id)
+        .options(selectinload(GateDecision.decided_by), selectinload(GateDecision.review)
+                 .selectinload(GateReview.decisions)))]
+    return sorted(events, key=lambda e: (e.at, e.kind != "decision"))
