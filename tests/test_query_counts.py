@@ -53,6 +53,28 @@ def grown(before: list[str], after: list[str]) -> list[str]:
     return [f"{n:+d} {statement}" for statement, n in more.items() if n]
 
 
+def assert_steady(app, engine, grow, pages) -> None:
+    """Each page, as its viewer, runs as many statements before `grow()` as after it.
+
+    `pages`: (user, path) pairs; a path may be a function called when the page is fetched.
+    Each viewer gets a browser of their own, logged in once."""
+    clients = {}
+
+    def fetch(user, path):
+        if user.id not in clients:
+            clients[user.id] = app.test_client()
+            login(clients[user.id], user)
+        path = path() if callable(path) else path
+        return path, page_statements(clients[user.id], engine, path)
+
+    before = [fetch(user, path) for user, path in pages]
+    grow()
+    for (user, path), (shown, earlier) in zip(pages, before, strict=True):
+        shown, later = fetch(user, path)
+        assert len(later) == len(earlier), (user.name, shown, len(earlier), len(later),
+                                            grown(earlier, later))
+
+
 def _counts(client, engine, path: str, grow) -> list[int]:
     counts = []
     for _ in range(2):

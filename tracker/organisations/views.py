@@ -112,13 +112,11 @@ def institutes() -> str:
 def institute(object_id: int) -> str:
     obj = _load(Institute, object_id)
     user = current_user._get_current_object()
-    needs = [
-        n for n in db.session.scalars(
-            select(TechnologyNeed).where(TechnologyNeed.institute_id == obj.id)
-            .order_by(TechnologyNeed.created_at.desc())
-        )
-        if n.can_view(user)
-    ]
+    needs = db.session.scalars(
+        select(TechnologyNeed).where(TechnologyNeed.institute_id == obj.id,
+                                     TechnologyNeed.visible_to(user))
+        .options(selectinload(TechnologyNeed.enterprise))
+        .order_by(TechnologyNeed.created_at.desc())).all()
     return render_template("organisations/institute.html", obj=obj, needs=needs)
 
 
