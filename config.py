@@ -8,7 +8,9 @@ the settings catalogue, ``tracker/settings/catalogue.py``, and are edited in the
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -26,8 +28,19 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_list(name: str) -> list[str] | None:
+    value = os.environ.get(name, "")
+    return [item.strip() for item in value.split(",") if item.strip()] or None
+
+
+# Signs nothing worth forging: development only. Production refuses it, `create_app` warns.
+DEV_SECRET_KEY = "dev-only-not-secret"
+# A key shorter than this can be guessed offline from one signed cookie.
+MIN_SECRET_KEY_BYTES = 32
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.db'}")
     SQL_ECHO = _env_bool("SQL_ECHO", False)
 
@@ -35,8 +48,15 @@ class Config:
     ORG_TIMEZONE = os.environ.get("ORG_TIMEZONE", "Asia/Shanghai")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh_CN")
     LANGUAGES = ("zh_CN", "en")
-    # Absolute links in e-mails and calendar feeds.
+    # Every absolute link (e-mails, calendar feeds, the feed address shown) starts with this,
+    # never with the Host header a request came with.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Host names a request may carry (others get 400); unset: any in development, the host of
+    # BASE_URL in production.
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # Reverse proxies in front of the app: the client address and scheme are read from the
+    # X-Forwarded-* headers that many proxies set, never more (a client can forge the rest).
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     PASSWORD_MIN_LENGTH = 12
     # Argon2id cost of a password hash: RFC 9106's low-memory profile (3 passes over 64 MiB,
@@ -99,11 +119,16 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DATABASE_URL = os.environ.get("DATABASE_URL", "")
+    BASE_URL = os.environ.get("BASE_URL", "")
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or (
+        [urlsplit(BASE_URL).hostname] if urlsplit(BASE_URL).hostname else None
+    )
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
 
     @classmethod
     def check(cls) -> None:
         # Memory would count sign-in attempts per worker process: no limit across workers.
-        required = ("SECRET_KEY", "DATABASE_URL", "RATELIMIT_STORAGE_URI")
+        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI")
         missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
@@ -114,6 +139,19 @@ class ProductionConfig(Config):
                 f"ARGON2_MEMORY_KIB={cls.ARGON2_MEMORY_KIB} is below the "
                 f"{cls.ARGON2_MIN_MEMORY_KIB} KiB that makes Argon2id hard to brute-force"
             )
+        problems = []
+        key = os.environ["SECRET_KEY"]
+        if key == DEV_SECRET_KEY or len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            problems.append(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} random bytes and not the "
+                'development default (python -c "import secrets; print(secrets.token_hex(32))")'
+            )
+        base = urlsplit(os.environ["BASE_URL"])
+        if base.scheme not in {"http", "https"} or not base.hostname:
+            problems.append("BASE_URL must be an absolute http(s) address such as "
+                            "https://tracker.example.org")
+        if problems:
+            raise RuntimeError("Production configuration refused: " + "; ".join(problems))
 
 
 CONFIGS = {
@@ -121,6 +159,14 @@ CONFIGS = {
     "test": TestConfig,
     "production": ProductionConfig,
 }
+
+
+def require_explicit_config() -> None:
+    """Called by the WSGI entry: a server such as gunicorn must be told which settings to
+    run, so that a forgotten variable never serves production with development settings."""
+    if "gunicorn" in sys.modules and not os.environ.get("TRACKER_CONFIG"):
+        raise RuntimeError("TRACKER_CONFIG is not set: refusing to serve. Set it to "
+                           "'production' (or 'development' on a workstation).")
 
 
 def config_for(name: str | None = None) -> type[Config]:

@@ -54,9 +54,11 @@ def test_templates_have_no_inline_script_or_style_and_no_cdn():
 def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL, RATELIMIT_STORAGE_URI"):
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(RuntimeError,
+                       match="SECRET_KEY, DATABASE_URL, BASE_URL, RATELIMIT_STORAGE_URI"):
         ProductionConfig.check()
-    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    monkeypatch.setenv("SECRET_KEY", "k" * 32)
     with pytest.raises(RuntimeError, match="DATABASE_URL") as error:
         ProductionConfig.check()
     assert "SECRET_KEY" not in str(error.value)

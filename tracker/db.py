@@ -92,7 +92,9 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # Parameters are people's data (names, e-mails, amounts): they reach a log, or an error
+    # message that is logged, only when SQL_ECHO asks for them.
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": not echo}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
         if url in {"sqlite://", "sqlite:///:memory:"}:

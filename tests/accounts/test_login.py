@@ -183,8 +183,9 @@ def test_production_hashes_with_rfc_9106_low_memory_and_refuses_a_cheap_cost(mon
             ProductionConfig.ARGON2_PARALLELISM) == (RFC_9106_LOW_MEMORY.time_cost,
                                                      RFC_9106_LOW_MEMORY.memory_cost,
                                                      RFC_9106_LOW_MEMORY.parallelism)
-    monkeypatch.setenv("SECRET_KEY", "s")
+    monkeypatch.setenv("SECRET_KEY", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("BASE_URL", "https://tracker.example.org")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr(ProductionConfig, "ARGON2_MEMORY_KIB", TestConfig.ARGON2_MEMORY_KIB)
     with pytest.raises(RuntimeError, match="ARGON2_MEMORY_KIB=8"):

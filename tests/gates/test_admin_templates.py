@@ -174,7 +174,6 @@ def test_settings_are_refused_beside_their_field_and_the_input_kept(client, admi
       ("should", "Team", "0", "5")], "criteria-1-weight", "needs a weight above 0"),
     ([("should", "Novelty", "a lot", "5")], "criteria-0-weight", "Enter a number"),
     ([("should", "x" * 301, "1", "5")], "criteria-0-text", "300"),
-    ([("should", "Nov\x00elty", "1", "5")], "criteria-0-text", "not allowed"),
 ])
 def test_criteria_are_refused_beside_the_row_at_fault(client, admin, criteria, field, message):
     response = post(client, "/admin/gates/1", _form(criteria=criteria))

@@ -27,6 +27,7 @@ from tracker.errors import DomainError, Invalid
 from tracker.reminders import delivery, forms
 from tracker.reminders import feed as calendar_feed
 from tracker.reminders import preferences as choices
+from tracker.reminders.mail import external_url
 from tracker.reminders.models import Audience, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
@@ -184,8 +185,8 @@ def preferences() -> str | Response | tuple[str, int]:
             return redirect(url_for("reminders.preferences"))
     feed_url = None
     if preference.feed_token:
-        # The address this page was reached by: the one the user can copy and use.
-        feed_url = url_for("reminders.feed", token=preference.feed_token, _external=True)
+        # From BASE_URL, never from the Host header this request came with.
+        feed_url = external_url(url_for("reminders.feed", token=preference.feed_token))
     status = 400 if request.method == "POST" else 200
     return render_template("reminders/preferences.html", form=form, rules=RULES,
                            feed_url=feed_url), status

@@ -6,10 +6,11 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker import db
 from tracker.errors import DomainError
+from tracker.web.security import escaped
 
 TITLES = {
     400: lambda: _("Bad request"),
@@ -67,6 +68,11 @@ def init_app(app: Flask) -> None:
             400, _("The form had expired or was not sent from this site. Reload it and try again.")
         )
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # A Host outside TRUSTED_HOSTS: no page of ours can be built for it (no URL adapter).
+        return "Bad request: unknown host.\n", 400, {"Content-Type": "text/plain"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         if error.code is None or error.code < 400:
@@ -75,6 +81,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, escaped(request.path))
         db.session.rollback()
         return render_error(500)
