@@ -138,6 +138,8 @@ def make_project(pm: User | None = None, institute: Institute | None = None, **k
         pm, budget_lines=[("Equipment", Decimal("1000000.00"))], member_ids=[], **values)
     if phase is not None:
         project.phase = phase  # a shortcut for tests that start mid-lifecycle
+        if phase != "draft":
+            projects.assign_code(pm, project)
     _commit()
     return project
 

@@ -16,12 +16,22 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Enum,
+    Integer,
     MetaData,
     Numeric,
     create_engine,
     event,
+    inspect,
 )
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    declared_attr,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+)
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -38,6 +48,34 @@ class Base(DeclarativeBase):
 
 
 session = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+class Versioned:
+    """A record two people (or two tabs) can edit: every UPDATE moves its version, and an
+    UPDATE made on a copy whose version has moved meanwhile fails (`StaleDataError`).
+
+    The form carries the version it was filled from; `tracker.edits.check_version` refuses a
+    save made on a stale copy before anything is written.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
+@event.listens_for(Session, "before_flush")
+def _collections_move_versions(session: Session, flush_context: Any, instances: Any) -> None:
+    """A change to a versioned record's rows (budget lines, team, co-funders, criteria) is a
+    change of the record: its version moves too, so a stale copy cannot drop a budget line."""
+    for obj in session.dirty:
+        mapper = inspect(obj).mapper
+        if mapper.version_id_col is None:
+            continue
+        if (session.is_modified(obj, include_collections=True)
+                and not session.is_modified(obj, include_collections=False)):
+            obj.version = obj.version + 1
 
 
 def utcnow() -> datetime:

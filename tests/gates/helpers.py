@@ -25,7 +25,7 @@ def upload_deliverables(project, gate: int) -> None:
 
 def submit(project, contract: bool = True) -> GateReview:
     """Submit the proposal; by default the contract is signed during the proposal review too,
-    as the contract-research phase needs it."""
+    as it usually is (gate 2 is requested only with it)."""
     upload_deliverables(project, 1)
     projects.submit_proposal(project.pm, project)
     _commit()
@@ -35,9 +35,15 @@ def submit(project, contract: bool = True) -> GateReview:
 
 
 def request(project) -> GateReview:
+    """Request the gate that closes the project's phase (gate 2 needs the signed contract:
+    signed here when the test has not)."""
+    from tracker.contracts.services import signed_contract_missing
     from tracker.projects.lifecycle import PHASE_GATE
 
-    upload_deliverables(project, PHASE_GATE[project.phase])
+    gate = PHASE_GATE[project.phase]
+    if gate == 2 and signed_contract_missing(project):
+        sign_contract(project)
+    upload_deliverables(project, gate)
     review = gates.request_gate(project.pm, project)
     _commit()
     return review
@@ -61,7 +67,7 @@ def score(review: GateReview, evaluator, value: int = 4, passed: bool = True,
 
 
 def sign_contract(project, amount="2000000.00"):
-    """A signed research contract: what the contract-research phase needs before gate 1's GO."""
+    """A signed research contract: what gate 2 needs before it is requested."""
     from datetime import date
     from decimal import Decimal
 
@@ -79,13 +85,7 @@ def sign_contract(project, amount="2000000.00"):
 
 
 def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
-    """Panel, scores from everyone, and the chair's decision (with a signed contract first
-    when the decision leads into contract research)."""
-    from tracker.contracts.services import signed_contract_missing
-
-    if review.gate == 1 and outcome in (Outcome.GO, Outcome.CONDITIONAL_GO) and (
-            signed_contract_missing(review.project)):
-        sign_contract(review.project)
+    """Panel, scores from everyone, and the chair's decision."""
     evaluators = name_panel(review) if not review.panel else [m.user for m in review.panel]
     for evaluator in evaluators:
         score(review, evaluator)

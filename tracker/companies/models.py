@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Money, Shares, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent, Price
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ company_projects = Table(
 )
 
 
-class Company(Base):
+class Company(Versioned, Base):
     __tablename__ = "companies"
     __table_args__ = (
         CheckConstraint("registered_capital >= 0", name="capital_not_negative"),

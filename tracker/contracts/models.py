@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 
 if TYPE_CHECKING:
     from tracker.organisations.models import Enterprise
@@ -27,7 +27,7 @@ class ContractType(enum.StrEnum):
     CONSULTING = "consulting"  # 技术咨询
 
 
-class ResearchContract(Base):
+class ResearchContract(Versioned, Base):
     __tablename__ = "research_contracts"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 

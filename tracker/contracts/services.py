@@ -107,7 +107,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
 
 
 def signed_contract_missing(project: Project) -> str | None:
-    """The guard of the contract-research phase: a signed contract, or an
+    """The guard of gate 2 (research acceptance): a signed contract, or an
     allocation-investment agreement that funds the research instead."""
     from tracker.funding.models import FundingAgreement
 
@@ -116,8 +116,8 @@ def signed_contract_missing(project: Project) -> str | None:
     agreement = db.session.scalar(select(FundingAgreement.id).where(
         FundingAgreement.project_id == project.id))
     if signed is None and agreement is None:
-        return _("Contract research needs a signed research contract (or an "
-                 "allocation-investment agreement) first.")
+        return _("Gate 2 reviews contracted research: record the signed research contract "
+                 "(or the allocation-investment agreement) first.")
     return None
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import ConversionPrice, Percent, Price
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class ConditionKind(enum.StrEnum):
     GATE = "gate"  # a named gate passed with GO or CONDITIONAL GO
 
 
-class FundingAgreement(Base):
+class FundingAgreement(Versioned, Base):
     __tablename__ = "funding_agreements"
     __table_args__ = (
         CheckConstraint("committed > 0", name="committed_positive"),

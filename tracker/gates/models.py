@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class CriterionKind(enum.StrEnum):
     SHOULD = "should"  # scored on a scale, weighted
 
 
-class GateTemplate(Base):
+class GateTemplate(Versioned, Base):
     """How HQ runs one gate. Reviews copy its criteria when they open, so later edits never
     change what an earlier panel scored."""
 
@@ -296,6 +296,9 @@ class ConditionState(enum.StrEnum):
     OPEN = "open"
     MET = "met"  # the owner says it is met, with evidence
     CONFIRMED = "confirmed"  # the chair or an HQ admin agrees: cleared
+    # A correction of the decision replaced it before anyone acted on it: not cleared, not
+    # open; the correction's own conditions are what count now.
+    SUPERSEDED = "superseded"
 
 
 class Condition(Base):

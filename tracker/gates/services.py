@@ -76,7 +76,8 @@ def missing_deliverables(project: Project, gate: int) -> str | None:
 
 def open_conditions(project: Project) -> str | None:
     count = len(db.session.scalars(select(Condition.id).where(
-        Condition.project_id == project.id, Condition.state != ConditionState.CONFIRMED)).all())
+        Condition.project_id == project.id,
+        Condition.state.not_in([ConditionState.CONFIRMED, ConditionState.SUPERSEDED]))).all())
     if count:
         return _("%(n)d condition(s) of an earlier gate are not cleared yet.", n=count)
     return None
@@ -385,18 +386,12 @@ def _snapshot(review: GateReview) -> dict[str, Any]:
 
 def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any]) -> Phase:
     """Validate the decision's own fields; returns the phase it leads to."""
-    project = review.project
     phase = review.phase
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(phase)
         target = fields.get("target_phase") or targets[0]
         if target not in targets:
             raise Invalid("target_phase", _("Choose where the project goes next."))
-        from tracker.projects import guards
-
-        missing = guards.phase_entry_refusals(project, target)
-        if missing:
-            raise Invalid("outcome", " ".join(missing))
         found = blockers(review)
         if found and not fields.get("override_reason", "").strip():
             raise Invalid("override_reason", " ".join(found) + " " + _(
@@ -538,13 +533,13 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     if outcome is Outcome.CONDITIONAL_GO:
         _check_conditions(fields.get("conditions") or [])
     corrected = _record(actor, review, outcome, target, fields, supersedes=decision)
-    # Conditions of the superseded decision that nobody has acted on are replaced.
+    # Conditions of the corrected decision that nobody has acted on are superseded (never
+    # "cleared"): the correction form started with them, so what the chair kept is carried
+    # forward as the correction's own conditions.
     for condition in decision.conditions:
         if condition.state is ConditionState.OPEN:
-            condition.state = ConditionState.CONFIRMED
-            condition.evidence = _("Replaced by the correction of the decision.")
-            condition.confirmed_by_id = actor.id
-            condition.confirmed_at = db.utcnow()
+            condition.state = ConditionState.SUPERSEDED
+            audit.record(actor, "condition.supersede", condition)
     if outcome is Outcome.HOLD:
         review.project.revisit_date = fields["revisit_date"]
     _touch(review)

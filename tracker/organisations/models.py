@@ -12,13 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.dates import FOUNDING_EARLIEST
-from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
-class Headquarters(Base):
+class Headquarters(Versioned, Base):
     __tablename__ = "headquarters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class InstituteType(enum.StrEnum):
     AFFILIATED = "affiliated"  # 加盟研究所
 
 
-class Institute(Base):
+class Institute(Versioned, Base):
     __tablename__ = "institutes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Institute(Base):
         return user.is_hq_admin
 
 
-class Enterprise(Base):
+class Enterprise(Versioned, Base):
     __tablename__ = "enterprises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +76,7 @@ class Enterprise(Base):
         return user.is_hq_admin
 
 
-class JointInnovationCentre(Base):
+class JointInnovationCentre(Versioned, Base):
     """企业联合创新中心: where an enterprise states paid technology needs to HQ."""
 
     __tablename__ = "joint_innovation_centres"
@@ -104,7 +104,7 @@ class NeedState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class TechnologyNeed(Base):
+class TechnologyNeed(Versioned, Base):
     __tablename__ = "technology_needs"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker.projects.lifecycle import Phase
-
 if TYPE_CHECKING:
     from tracker.projects.models import Project
 
@@ -26,18 +24,15 @@ def gate_request_refusals(project: Project, gate: int) -> list[str]:
         gates.open_conditions(project),
         gates.open_review(project),
     ]
+    if gate == 2:
+        # A GO at gate 1 approves the project; its contract usually follows, and must be
+        # signed before the research is reviewed.
+        from tracker.contracts import services as contracts
+
+        checks.append(contracts.signed_contract_missing(project))
     if gate == 4:
         from tracker.companies import services as companies
 
         checks.append(companies.spin_off_refusal(project))
     return [c for c in checks if c]
 
-
-def phase_entry_refusals(project: Project, target: Phase) -> list[str]:
-    """Why a GO may not move `project` into `target` now (empty: it may)."""
-    from tracker.contracts import services as contracts
-
-    checks = []
-    if target is Phase.CONTRACT_RESEARCH:
-        checks.append(contracts.signed_contract_missing(project))
-    return [c for c in checks if c]

@@ -60,9 +60,11 @@ class Project(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hq_id: Mapped[int] = mapped_column(ForeignKey("headquarters.id"))
-    year: Mapped[int]
-    seq: Mapped[int]
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    # The official code (JITRI-2026-0042) is given when the proposal is submitted, so a draft
+    # that is withdrawn wastes no number; until then the draft is known by `reference`.
+    year: Mapped[int | None]
+    seq: Mapped[int | None]
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     field: Mapped[str] = mapped_column(String(100))
@@ -108,8 +110,17 @@ class Project(Base):
         return f"<Project {self.code} {self.phase}>"
 
     @property
+    def reference(self) -> str:
+        """The official code, or a draft's provisional reference until it is submitted."""
+        if self.code:
+            return self.code
+        from flask_babel import gettext
+
+        return gettext("Draft %(id)d", id=self.id)
+
+    @property
     def name(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.reference} {self.title}"
 
     @property
     def is_read_only(self) -> bool:
@@ -183,6 +194,10 @@ class Project(Base):
 
     def can_edit_proposal(self, user: User) -> bool:
         return self.phase is Phase.DRAFT and user.id == self.pm_id
+
+    def can_withdraw(self, user: User) -> bool:
+        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft."""
+        return self.phase is Phase.DRAFT and (user.id == self.pm_id or user.is_hq_admin)
 
     def can_request_gate(self, user: User) -> bool:
         return self.is_active and user.id == self.pm_id

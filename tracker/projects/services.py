@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
+from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
 from tracker.projects import guards, lifecycle
@@ -56,8 +57,10 @@ def refusal_message(error: lifecycle.TransitionRefused) -> str:
 def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
     """The next sequence number and code for `hq` in `year`, e.g. JITRI-2026-0042.
 
-    The counter row is incremented with one UPDATE, which PostgreSQL serialises between
-    concurrent creators; its first use inserts it.
+    The counter row is incremented with one UPDATE in the submitting transaction, which
+    PostgreSQL serialises between concurrent submitters (the second waits for the first to
+    commit or roll back): a submission that fails gives its number back, so codes have no gaps.
+    Its first use inserts it.
     """
     bump = (update(ProjectCodeCounter)
             .where(ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year)
@@ -130,15 +133,12 @@ def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
 
 def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
                     member_ids: list[int], **values) -> Project:
-    """A new project in draft, led by `actor`, with a code unique per HQ and year."""
+    """A new project in draft, led by `actor`; its official code comes on submission."""
     if not Project.can_create(actor):
         raise Forbidden(_("Only project managers write proposals."))
     _validate(values, budget_lines, member_ids, actor)
     institute = db.session.get(Institute, values["institute_id"])
-    year = values["start_date"].year
-    seq, code = next_code(institute.hq, year)
-    project = Project(hq_id=institute.hq_id, year=year, seq=seq, code=code, pm_id=actor.id,
-                      phase=Phase.DRAFT, **values)
+    project = Project(hq_id=institute.hq_id, pm_id=actor.id, phase=Phase.DRAFT, **values)
     changes = audit.pending_changes(project)
     db.session.add(project)
     changes.update(_set_team_and_budget(project, budget_lines, member_ids))
@@ -196,7 +196,71 @@ def submit_proposal(actor: User, project: Project) -> None:
     if refusals:
         raise Refused(" ".join(refusals))
     change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
+    assign_code(actor, project)
     gates.open_request(actor, project, 1)
+
+
+def assign_code(actor: User | None, project: Project) -> None:
+    """Give the submitted proposal its official code, numbered in the year of submission."""
+    if project.code:
+        return
+    project.year = today().year
+    project.seq, project.code = next_code(project.hq, project.year)
+    audit.record(actor, "project.code", project, {"code": [None, project.code]})
+    db.session.flush()
+
+
+def withdraw_draft(actor: User, project: Project) -> None:
+    """Delete a draft: by its PM, or by HQ for any draft. Its milestones and uploads go with
+    it; the audit trail keeps what it was."""
+    from tracker.contracts.models import ResearchContract
+    from tracker.funding.models import FundingAgreement
+
+    if not project.can_withdraw(actor):
+        if project.phase is not Phase.DRAFT:
+            raise Refused(_("Only a draft can be withdrawn; this proposal has been submitted."))
+        raise Forbidden()
+    for model, what in ((ResearchContract, _("a research contract")),
+                        (FundingAgreement, _("an allocation-investment agreement"))):
+        if db.session.scalar(select(model.id).where(model.project_id == project.id).limit(1)):
+            raise Refused(_("This draft has %(what)s recorded against it, so it cannot be "
+                            "withdrawn.", what=what))
+    audit.record(actor, "project.withdraw", project, {
+        "title": [project.title, None], "phase": [project.phase.value, None]})
+    _delete_draft_rows(project)
+    db.session.delete(project)
+    db.session.flush()
+
+
+def _delete_draft_rows(project: Project) -> None:
+    """What a draft can have besides its team and budget: milestones with their history and
+    evidence, gate-1 uploads, reminders queued about them."""
+    from sqlalchemy import delete
+
+    from tracker.files.models import StoredFile
+    from tracker.gates.models import Deliverable
+    from tracker.milestones.models import (
+        Evidence,
+        Milestone,
+        MilestoneEvent,
+        ProgressUpdate,
+        Rebaseline,
+    )
+    from tracker.reminders.models import OutboxMessage
+
+    milestones = select(Milestone.id).where(Milestone.project_id == project.id)
+    updates = select(ProgressUpdate.id).where(ProgressUpdate.milestone_id.in_(milestones))
+    for stmt in (
+        delete(OutboxMessage).where(OutboxMessage.project_id == project.id),
+        delete(Evidence).where(Evidence.update_id.in_(updates)),
+        delete(ProgressUpdate).where(ProgressUpdate.milestone_id.in_(milestones)),
+        delete(MilestoneEvent).where(MilestoneEvent.milestone_id.in_(milestones)),
+        delete(Rebaseline).where(Rebaseline.milestone_id.in_(milestones)),
+        delete(Milestone).where(Milestone.project_id == project.id),
+        delete(Deliverable).where(Deliverable.project_id == project.id),
+        delete(StoredFile).where(StoredFile.project_id == project.id),
+    ):
+        db.session.execute(stmt.execution_options(synchronize_session=False))
 
 
 # --- the one place a phase changes -------------------------------------------------------------
@@ -225,10 +289,6 @@ def change_phase(actor: User, project: Project, target: Phase, step: Step, *,
         raise Refused(refusal_message(error)) from None
     if not _may_take(actor, project, step, decision):
         raise Forbidden(_("You may not take this step on this project."))
-    if step is Step.GO:
-        refusals = guards.phase_entry_refusals(project, target)
-        if refusals:
-            raise Refused(" ".join(refusals))
 
     if step is Step.HOLD:
         project.held_phase = source

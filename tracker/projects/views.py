@@ -203,6 +203,7 @@ def show(project_id: int) -> str:
         "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
         upload=upload, readiness=readiness, reason_form=ReasonForm(),
         can_confirm=gates.can_confirm, today=today(),
+        can_withdraw=project.can_withdraw(user),
     )
 
 
@@ -225,6 +226,16 @@ def submit(project_id: int) -> Response:
     project = load_project(project_id)
     return _act(project, lambda: services.submit_proposal(_user(), project),
                 _("Proposal submitted: gate 1 is requested and HQ will name a panel."))
+
+
+@bp.post("/projects/<int:project_id>/withdraw")
+@login_required
+def withdraw(project_id: int) -> Response:
+    project = load_project(project_id)
+    services.withdraw_draft(_user(), project)
+    db.session.commit()
+    flash(_("The draft was withdrawn."), "success")
+    return redirect(url_for("projects.list_projects"))
 
 
 @bp.post("/projects/<int:project_id>/gate")

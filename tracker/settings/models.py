@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import Base, UTCDateTime, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, utcnow
 
 
-class SettingValue(Base):
+class SettingValue(Versioned, Base):
     __tablename__ = "setting_values"
 
     id: Mapped[int] = mapped_column(primary_key=True)

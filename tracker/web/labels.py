@@ -113,7 +113,8 @@ def _register_project_labels() -> None:
                              CriterionKind.SHOULD: _l("Should meet")})
     register(ConditionState, {ConditionState.OPEN: _l("Open"),
                               ConditionState.MET: _l("Met: awaiting confirmation"),
-                              ConditionState.CONFIRMED: _l("Cleared")})
+                              ConditionState.CONFIRMED: _l("Cleared"),
+                              ConditionState.SUPERSEDED: _l("Superseded by a correction")})
 
 
 _register_project_labels()
