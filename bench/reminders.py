@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -68,7 +67,7 @@ def build(db_url: str) -> None:
     def users(prefix: str, n: int) -> list[dict]:
         return [{"email": f"{prefix}{i}@bench.example", "name": f"{prefix} {i}",
                  "password_hash": "-", "locale": "zh_CN" if i % 2 else "en", "active": True,
-                 "session_token": secrets.token_urlsafe(24), "failed_logins": 0,
+                 "failed_logins": 0,
                  "created_at": now} for i in range(n)]
 
     session.execute(insert(User), users("admin", 3) + users("director", INSTITUTES)

@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import select
 
 from tracker import db
-from tracker.accounts.models import Role, RoleGrant, User, new_session_token
+from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.passwords import hash_password
 from tracker.organisations.models import (
     Enterprise,
@@ -46,7 +46,6 @@ def make_user(*roles: Role, email: str | None = None, locale: str | None = "en",
         name=kw.pop("name", f"User {n}"),
         password_hash=_password_hash(),
         locale=locale,
-        session_token=new_session_token(),
         **kw,
     )
     user.role_grants = [RoleGrant(role=r) for r in roles]

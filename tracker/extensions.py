@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, flash, has_request_context, request, session
 from flask_babel import Babel
+from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
-from sqlalchemy import select
 
 from tracker import db
 
@@ -46,7 +46,8 @@ def select_timezone() -> str:
 
 
 def init_extensions(app: Flask) -> None:
-    from tracker.accounts.models import User, with_roles
+    from tracker.accounts import sessions
+    from tracker.accounts.models import User
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -55,10 +56,12 @@ def init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str) -> User | None:
-        return db.session.scalar(
-            select(User).where(User.session_token == token, User.active.is_(True))
-            .options(*with_roles())
-        )
+        user, timed_out = sessions.resume(token)
+        if timed_out:
+            session.clear()
+            flash(_("Your session ended: it was unused too long, or open too long. "
+                    "Log in again."), "info")
+        return user
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)

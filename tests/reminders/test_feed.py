@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date, timedelta
 
 from icalendar import Calendar
+from sqlalchemy import text
 
 from tests.conftest import login, post
 from tests.factories import install_gates, make_user
@@ -80,26 +83,41 @@ def test_an_evaluator_sees_the_reviews_they_owe(client):
     assert Calendar.from_ical(feed_of(client, token).get_data()).walk("VEVENT") == []
 
 
+def _shown_token(response) -> str:
+    return re.search(r"/calendar/([^\"]+)\.ics", response.get_data(as_text=True)).group(1)
+
+
 def test_a_wrong_or_revoked_token_is_not_found(client):
     pm = make_user(Role.PROJECT_MANAGER)
     helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
     login(client, pm)
-    assert post(client, "/reminders/feed/regenerate").status_code == 302
-    token = preferences.preferences_of(pm).feed_token
-    assert token and token in client.get("/reminders/preferences").get_data(as_text=True)
+    made = post(client, "/reminders/feed/regenerate")
+    assert made.status_code == 200 and "shown only this once" in made.get_data(as_text=True)
+    token = _shown_token(made)
+    assert token not in client.get("/reminders/preferences").get_data(as_text=True)
     assert feed_of(client, token).status_code == 200
     assert feed_of(client, token[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 404
     assert feed_of(client, "x" * 200).status_code == 404
 
-    post(client, "/reminders/feed/regenerate")
-    new = preferences.preferences_of(pm).feed_token
+    new = _shown_token(post(client, "/reminders/feed/regenerate"))
     assert new != token
     assert feed_of(client, token).status_code == 404
     assert feed_of(client, new).status_code == 200
 
     post(client, "/reminders/feed/revoke")
-    assert preferences.preferences_of(pm).feed_token is None
+    assert preferences.preferences_of(pm).feed_token_hash is None
     assert feed_of(client, new).status_code == 404
+
+
+def test_the_feed_token_is_kept_only_as_a_hash(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    login(client, pm)
+    token = _shown_token(post(client, "/reminders/feed/regenerate"))
+    stored = db.session.execute(text(
+        "SELECT feed_token_hash FROM reminder_preferences WHERE user_id = :id"),
+        {"id": pm.id}).scalar_one()
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in stored
 
 
 def test_the_feed_of_a_deactivated_user_is_gone(client):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,10 +31,6 @@ GRANTABLE_ROLES = [r for r in Role if r is not Role.INSTITUTE_DIRECTOR]
 HQ_WIDE_ROLES = {Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE}
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class User(Base):
     __tablename__ = "users"
 
@@ -46,9 +41,6 @@ class User(Base):
     # None: follow the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
-    # Flask-Login keeps this in the session cookie instead of the id. Rotating it on logout or a
-    # password change makes every copy of an older cookie worthless.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     # Set when an HQ admin chose the password: nothing else opens until its owner replaces it.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -86,7 +78,11 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
+    # The secret of the session this request came with, set by accounts.sessions when it loads
+    # the user: Flask-Login keeps it in the cookie instead of the id. Never stored.
+    session_token = None  # str once loaded
+
+    def get_id(self) -> str | None:
         return self.session_token
 
     # Roles -----------------------------------------------------------------------------------
@@ -117,6 +113,21 @@ class User(Base):
 
     def can_manage_users(self) -> bool:
         return self.is_hq_admin
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie carries a random token; only its SHA-256 is kept, so
+    a copy of the database opens no session. Ending a session deletes its row."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class RoleGrant(Base):

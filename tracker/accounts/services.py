@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker import db
-from tracker.accounts import throttle
-from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, new_session_token
+from tracker.accounts import sessions, throttle
+from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
 from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
 from tracker.accounts.policy import check_new_password
 from tracker.audit import services as audit
@@ -99,14 +99,8 @@ def _count_failure(user: User, now) -> None:
     db.session.flush()
 
 
-def end_sessions(user: User) -> None:
-    """Invalidate every session cookie issued to `user` so far."""
-    user.session_token = new_session_token()
-    db.session.flush()
-
-
 def logout(user: User) -> None:
-    end_sessions(user)
+    sessions.end(user)
     audit.record(user, "user.logout", user, {})
 
 
@@ -118,7 +112,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid("new_password", _("Choose a password different from the current one."))
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    end_sessions(user)
+    sessions.end_all(user)
     audit.record(user, "user.change_password", user, {"password_hash": ["***", "***"]})
 
 
@@ -181,7 +175,6 @@ def create_user(
         locale=locale or None,
         institute_id=institute_id,
         enterprise_id=enterprise_id,
-        session_token=new_session_token(),
     )
     changes = audit.pending_changes(user)
     changes["roles"] = _set_roles(user, role_set)
@@ -223,7 +216,7 @@ def update_user(
     if role_change[0] != role_change[1]:
         changes["roles"] = role_change
     if "active" in changes and not active:
-        end_sessions(user)
+        sessions.end_all(user)
     audit.record(actor, "user.update", user, changes)
     db.session.flush()
 
@@ -236,5 +229,5 @@ def reset_password(actor: User, user: User, password: str) -> None:
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
-    end_sessions(user)
+    sessions.end_all(user)
     audit.record(actor, "user.reset_password", user, {"password_hash": ["***", "***"]})

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts import services
+from tracker.accounts import services, sessions
 from tracker.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -41,10 +50,18 @@ def login() -> str | Response:
             db.session.commit()  # the failure count must persist
             error = refused.message
         else:
-            db.session.commit()
-            login_user(user)
+            _sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
     return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
+
+
+def _sign_in(user: User) -> None:
+    """Give this browser a new session for `user`. Nothing of the session before survives,
+    its CSRF secret included (ASVS 3.2.1: a session fixed before the login is worthless)."""
+    session.clear()
+    sessions.start(user)
+    db.session.commit()
+    login_user(user)
 
 
 @auth_bp.post("/logout")
@@ -53,6 +70,7 @@ def logout() -> Response:
     services.logout(current_user._get_current_object())
     db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -77,8 +95,7 @@ def account() -> str | Response:
                 db.session.rollback()
                 show_error(password, invalid)
             else:
-                db.session.commit()
-                login_user(user)  # this session carries the new token; the others are gone
+                _sign_in(user)  # every session ended with the old password; this one starts anew
                 flash(_("Your password was changed. Your other sessions have been logged out."),
                       "success")
                 return redirect(url_for("auth.account"))

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 # Never copied into the trail, whatever the object.
-SECRET_FIELDS = {"password_hash", "session_token", "feed_token"}
+SECRET_FIELDS = {"password_hash", "token_hash", "feed_token_hash"}
 
 
 def _jsonable(value: Any) -> Any:

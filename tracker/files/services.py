@@ -78,12 +78,12 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
 
     storage_name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
     target = upload_root() / storage_name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(target.parent)
     digest = hashlib.sha256()
     size = 0
     partial = target.with_suffix(".part")
     try:
-        with partial.open("wb") as out:
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             chunk = head
             while chunk:
                 size += len(chunk)
@@ -104,6 +104,16 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def _private_folder(folder: Path) -> None:
+    """`folder` and the upload root above it, readable by the app's own user only (0700);
+    files in them are created 0600. Whatever the process's umask, others on the host read
+    nothing."""
+    root = upload_root()
+    for path in (root, folder):
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)
 
 
 def path_of(stored: StoredFile) -> Path:

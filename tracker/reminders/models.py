@@ -9,7 +9,6 @@ remembers what was sent.
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -94,10 +93,6 @@ class OutboxMessage(Base):
         return user.is_hq_admin and self.state in (MessageState.FAILED, MessageState.CANCELLED)
 
 
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 class ReminderPreference(Base):
     """A user's choices; a user without a row gets the defaults (a digest, every reminder)."""
 
@@ -107,8 +102,9 @@ class ReminderPreference(Base):
                                          primary_key=True)
     # False: one message per recipient per run listing every item (the default).
     per_item: Mapped[bool] = mapped_column(default=False)
-    # The secret of the user's calendar-feed URL; None: no feed (never made, or revoked).
-    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the secret in the user's calendar-feed URL (tracker.tokens), which is shown once
+    # when made and never stored; None: no feed (never made, or revoked).
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     feed_token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

@@ -13,8 +13,9 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.db import utcnow
 from tracker.errors import Invalid
-from tracker.reminders.models import ReminderOptOut, ReminderPreference, new_feed_token
+from tracker.reminders.models import ReminderOptOut, ReminderPreference
 from tracker.reminders.rules import RULES
+from tracker.tokens import new_token, token_hash
 
 
 def preferences_of(user: User) -> ReminderPreference:
@@ -55,24 +56,26 @@ def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) ->
 
 
 def regenerate_feed_token(actor: User) -> str:
-    """A new secret calendar URL for the actor; the old one stops working."""
+    """A new secret for the actor's calendar URL, returned to be shown once; the old one stops
+    working."""
     preference = preferences_of(actor)
     db.session.add(preference)
-    preference.feed_token = new_feed_token()
+    token = new_token()
+    preference.feed_token_hash = token_hash(token)
     preference.feed_token_created_at = utcnow()
     db.session.flush()
-    audit.record(actor, "reminder.feed_token", preference, {"feed_token": ["***", "***"]})
-    return preference.feed_token
+    audit.record(actor, "reminder.feed_token", preference, {"feed_token_hash": ["***", "***"]})
+    return token
 
 
 def revoke_feed_token(actor: User) -> None:
     preference = db.session.get(ReminderPreference, actor.id)
-    if preference is None or preference.feed_token is None:
+    if preference is None or preference.feed_token_hash is None:
         return
-    preference.feed_token = None
+    preference.feed_token_hash = None
     preference.feed_token_created_at = None
     db.session.flush()
-    audit.record(actor, "reminder.feed_revoke", preference, {"feed_token": ["***", None]})
+    audit.record(actor, "reminder.feed_revoke", preference, {"feed_token_hash": ["***", None]})
 
 
 def user_for_feed(token: str) -> User | None:
@@ -81,4 +84,4 @@ def user_for_feed(token: str) -> User | None:
         return None
     return db.session.scalar(
         select(User).join(ReminderPreference, ReminderPreference.user_id == User.id)
-        .where(ReminderPreference.feed_token == token, User.active.is_(True)))
+        .where(ReminderPreference.feed_token_hash == token_hash(token), User.active.is_(True)))

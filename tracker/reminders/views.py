@@ -183,22 +183,26 @@ def preferences() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("reminders.preferences"))
-    feed_url = None
-    if preference.feed_token:
-        # From BASE_URL, never from the Host header this request came with.
-        feed_url = external_url(url_for("reminders.feed", token=preference.feed_token))
     status = 400 if request.method == "POST" else 200
     return render_template("reminders/preferences.html", form=form, rules=RULES,
-                           feed_url=feed_url), status
+                           preference=preference, feed_url=None), status
 
 
 @bp.post("/reminders/feed/regenerate")
 @login_required
-def regenerate_feed() -> Response:
-    choices.regenerate_feed_token(_user())
+def regenerate_feed() -> str:
+    """Make a new address and show it on this answer only: the database keeps its hash."""
+    user = _user()
+    token = choices.regenerate_feed_token(user)
     db.session.commit()
-    flash(_("Your calendar has a new address: the old one no longer works."), "success")
-    return redirect(url_for("reminders.preferences"))
+    flash(_("Your calendar has a new address: the old one no longer works. Copy it now: it is "
+            "shown only this once."), "success")
+    preference = choices.preferences_of(user)
+    form = forms.preferences_form(preference.per_item, choices.opted_out_rules(user), None)
+    # From BASE_URL, never from the Host header this request came with.
+    feed_url = external_url(url_for("reminders.feed", token=token))
+    return render_template("reminders/preferences.html", form=form, rules=RULES,
+                           preference=preference, feed_url=feed_url)
 
 
 @bp.post("/reminders/feed/revoke")
@@ -218,5 +222,4 @@ def feed(token: str) -> Response:
         abort(404)
     response = Response(calendar_feed.calendar_for(user), mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Cache-Control"] = "private, max-age=300"
     return response

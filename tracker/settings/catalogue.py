@@ -34,6 +34,8 @@ TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
 TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
 CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
 CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
+SESSION_IDLE_MINUTES = "session_idle_minutes"
+SESSION_LIFETIME_HOURS = "session_lifetime_hours"
 
 DOMAIN: list[SettingDef] = [
     SettingDef(
@@ -73,6 +75,24 @@ DOMAIN: list[SettingDef] = [
     ),
 ]
 
+# How long a signed-in session lasts (tracker/accounts/sessions.py).
+SESSIONS: list[SettingDef] = [
+    SettingDef(
+        SESSION_IDLE_MINUTES,
+        30,
+        _l("A session left unused this long ends (minutes)"),
+        minimum=1,
+        maximum=24 * 60,
+    ),
+    SettingDef(
+        SESSION_LIFETIME_HOURS,
+        12,
+        _l("A session ends this long after its login, used or not (hours)"),
+        minimum=1,
+        maximum=7 * 24,
+    ),
+]
+
 # A ladder's offsets in days (a year at most), one setting per step of each reminder rule.
 LADDERS: list[SettingDef] = [
     SettingDef(rule.setting_key(step), step.default, step.label, minimum=0, maximum=366)
@@ -80,4 +100,4 @@ LADDERS: list[SettingDef] = [
     for step in rule.steps
 ]
 
-CATALOGUE: dict[str, SettingDef] = {s.key: s for s in [*DOMAIN, *LADDERS]}
+CATALOGUE: dict[str, SettingDef] = {s.key: s for s in [*DOMAIN, *SESSIONS, *LADDERS]}

@@ -1,0 +1,75 @@
+"""Signed-in sessions (ASVS 4.0 V3): made at login, found by the hash of the cookie's token,
+ended by logout, by a password change, by deactivation, and by time.
+
+A session ends when unused for the `session_idle_minutes` setting (default 30) or when
+`session_lifetime_hours` (default 12) have passed since its login, whichever comes first. Both
+are checked on the server at every request against the session's row, so an old copy of a
+cookie is worth nothing once its row is gone.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from tracker import db
+from tracker.accounts.models import User, UserSession, with_roles
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+from tracker.tokens import new_token, token_hash
+
+# last_seen_at is written at most this often, not at every request.
+_SEEN_PRECISION = timedelta(minutes=1)
+
+
+def start(user: User) -> str:
+    """A new session for `user`; returns the token the cookie carries (kept only hashed)."""
+    token = new_token()
+    now = db.utcnow()
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token), created_at=now,
+                               last_seen_at=now))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def expired(row: UserSession, now) -> bool:
+    idle = timedelta(minutes=settings.get(catalogue.SESSION_IDLE_MINUTES))
+    lifetime = timedelta(hours=settings.get(catalogue.SESSION_LIFETIME_HOURS))
+    return now - row.last_seen_at > idle or now - row.created_at > lifetime
+
+
+def resume(token: str) -> tuple[User | None, bool]:
+    """The active user of the session `token` opens, and whether it was found but timed out
+    (its row is then deleted). Refreshes the session's last use."""
+    row = db.session.scalar(
+        select(UserSession).options(joinedload(UserSession.user).options(*with_roles()))
+        .where(UserSession.token_hash == token_hash(token)))
+    if row is None or not row.user.active:
+        return None, False
+    now = db.utcnow()
+    if expired(row, now):
+        db.session.delete(row)
+        db.session.commit()
+        return None, True
+    if now - row.last_seen_at > _SEEN_PRECISION:
+        row.last_seen_at = now
+        db.session.commit()
+    row.user.session_token = token
+    return row.user, False
+
+
+def end(user: User) -> None:
+    """End the session this request came with (and so every copy of its cookie)."""
+    if user.session_token:
+        db.session.execute(delete(UserSession).where(
+            UserSession.token_hash == token_hash(user.session_token)))
+        user.session_token = None
+
+
+def end_all(user: User) -> None:
+    """End every session of `user`, on every browser."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_token = None
