@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from config import DEV_SECRET_KEY, ProductionConfig
-from tests.conftest import login
+from tests.conftest import login, post
 from tests.factories import make_user
 from tracker import create_app
-from tracker.reminders import preferences
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 32
@@ -88,10 +87,10 @@ def test_gunicorn_without_tracker_config_refuses_to_start(tmp_path):
 
 def test_links_come_from_base_url_never_from_the_host_header(app, client):
     user = make_user()
-    preferences.regenerate_feed_token(user)
     client.environ_base["HTTP_HOST"] = "evil.example"  # every request of this browser
     login(client, user)
-    page = client.get("/reminders/preferences").get_data(as_text=True)
+    # The feed's address is shown once, on the answer that made it.
+    page = post(client, "/reminders/feed/regenerate").get_data(as_text=True)
     assert f'{app.config["BASE_URL"]}/calendar/' in page
     assert "evil.example" not in page
 
