@@ -44,7 +44,7 @@ def test_new_user_errors_are_shown_beside_the_fields_and_input_kept(client):
     response = post(client, "/admin/users/new", _form(email="taken@example.cn", name="Kept Name",
                                                       password="short"))
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Another account already uses this e-mail." in page
     assert 'value="Kept Name"' in page
     response = post(client, "/admin/users/new", _form(password="short"))

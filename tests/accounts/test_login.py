@@ -123,7 +123,7 @@ def test_password_change_refuses_a_short_password_beside_the_field(client):
     response = post(client, "/account", {
         "pw-current_password": PASSWORD, "pw-new_password": "short", "pw-submit": "1",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Use at least 12 characters." in response.get_data(as_text=True)
 
 

@@ -210,3 +210,26 @@ def test_condition_owner_marks_met_and_chair_confirms_from_the_project_page(clie
     post(chair, f"/conditions/{condition.id}/confirm", {"accept": "1"})
     db.session.refresh(condition)
     assert condition.state.value == "confirmed"
+
+
+def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(client):
+    project = make_project()
+    review = helpers.submit(project)
+    decision = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
+        {"text": "Hire a test engineer", "owner": project.pm,
+         "due_date": today() + timedelta(days=10)}])
+    condition = decision.conditions[0]
+    login(client, project.pm)
+    empty = post(client, f"/conditions/{condition.id}/met", {"evidence": "  "})
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 400
+    assert "Describe the evidence that the condition is met." in page
+    assert "Hire a test engineer" in page  # the project page, not a bare error page
+    chair = client.application.test_client()
+    login(chair, review.chair)
+    early = post(chair, f"/conditions/{condition.id}/confirm", {"accept": "1"})
+    assert early.status_code == 409
+    assert "Only a condition marked met can be confirmed." in early.get_data(as_text=True)
+    assert project.code in early.get_data(as_text=True)
+    db.session.refresh(condition)
+    assert condition.state.value == "open"

@@ -173,3 +173,13 @@ def test_the_reviewer_downloads_the_evidence_of_the_milestone_they_review(client
     other = client.application.test_client()
     login(other, make_user(Role.EVALUATOR))
     assert other.get(f"/files/{file_id}").status_code == 404
+
+
+def test_a_refused_step_shows_the_milestone_page_with_the_reason(client):
+    project = in_research()
+    milestone = plan(project, title="Pilot line")
+    login(client, project.pm)
+    early = post(client, f"/milestones/{milestone.id}/submit")  # nothing done yet
+    page = early.get_data(as_text=True)
+    assert early.status_code == 409
+    assert "cannot be" in page and "Pilot line" in page  # the milestone page, with the reason

@@ -61,7 +61,9 @@ def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(cl
     assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "reminder.retry"))
     del smtp.mailbox.refuse[pm.email]
     assert delivery.send_all(at(date(2026, 5, 12), 10), commit=db.session.commit).sent == 1
-    assert post(client, f"/admin/reminders/{message.id}/retry").status_code == 302
+    again = post(client, f"/admin/reminders/{message.id}/retry")
+    assert again.status_code == 409
+    assert "Only a failed or cancelled message can be sent again." in again.get_data(as_text=True)
     db.session.refresh(message)
     assert message.state is MessageState.SENT  # a sent message is not sent again
     assert post(client, "/admin/reminders/999999/retry").status_code == 404

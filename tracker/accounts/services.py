@@ -84,6 +84,16 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def attempt_login(email: str, password: str) -> tuple[User | None, str]:
+    """`authenticate` for the login page: the user, or None and the reason to show. A failed
+    attempt is returned rather than raised because what it recorded (the failure count, the
+    audit row) must be committed like a success."""
+    try:
+        return authenticate(email, password), ""
+    except Refused as refused:
+        return None, refused.message
+
+
 def _count_failure(user: User, now) -> None:
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     db.session.execute(

@@ -28,9 +28,8 @@ from tracker.accounts.forms import (
     UserForm,
 )
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with_roles
-from tracker.errors import Invalid, Refused
 from tracker.organisations.models import Enterprise, Institute
-from tracker.web.forms import show_error
+from tracker.web.actions import submit
 from tracker.web.navigation import paginate, safe_next, text_arg
 
 auth_bp = Blueprint("auth", __name__)
@@ -42,13 +41,13 @@ def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = LoginForm()
-    error = None
+    error = ""
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except Refused as refused:
-            db.session.commit()  # the failure count must persist
-            error = refused.message
+        # Not through tracker.web.actions.submit: a failed attempt is recorded, and what it
+        # recorded must be committed like a success.
+        user, error = services.attempt_login(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()
         else:
             _sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
@@ -77,29 +76,26 @@ def logout() -> Response:
 
 @auth_bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account() -> str | Response:
+def account() -> Response | tuple[str, int]:
+    """Two forms on one page: the language, and the password."""
     user = current_user._get_current_object()
     profile = ProfileForm(prefix="profile", obj=None, data={"locale": user.locale or ""})
     password = ChangePasswordForm(prefix="pw")
-    if request.method == "POST":
-        if "profile-submit" in request.form and profile.validate_on_submit():
-            services.set_locale(user, profile.locale.data or None)
-            db.session.commit()
-            flash(_("Your settings were saved."), "success")
-            return redirect(url_for("auth.account"))
-        if "pw-submit" in request.form and password.validate_on_submit():
-            try:
-                services.change_password(user, password.current_password.data,
-                                         password.new_password.data)
-            except Invalid as invalid:
-                db.session.rollback()
-                show_error(password, invalid)
-            else:
-                _sign_in(user)  # every session ended with the old password; this one starts anew
-                flash(_("Your password was changed. Your other sessions have been logged out."),
-                      "success")
-                return redirect(url_for("auth.account"))
-    return render_template("accounts/account.html", profile=profile, password=password)
+
+    def page() -> str:
+        return render_template("accounts/account.html", profile=profile, password=password)
+
+    if "pw-submit" in request.form:
+        def change() -> None:
+            services.change_password(user, password.current_password.data,
+                                     password.new_password.data)
+            _sign_in(user)  # every session ended with the old password; this one starts anew
+
+        return submit(password, change,
+                      _("Your password was changed. Your other sessions have been logged out."),
+                      url_for("auth.account"), page)
+    return submit(profile, lambda: services.set_locale(user, profile.locale.data or None),
+                  _("Your settings were saved."), url_for("auth.account"), page)
 
 
 # --- HQ admins managing users ------------------------------------------------------------------
@@ -170,58 +166,41 @@ def _user_form_kwargs(form: UserForm) -> dict:
 
 @admin_bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new_user() -> str | Response:
+def new_user() -> Response | tuple[str, int]:
     actor = _require_admin()
     form = NewUserForm(**_choices())
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(actor, password=form.password.data,
-                                        **_user_form_kwargs(form))
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Account created for %(name)s.", name=user.name), "success")
-            return redirect(url_for("users.edit_user", user_id=user.id))
-    return render_template("accounts/user_form.html", form=form, user=None)
+    return submit(
+        form, lambda: services.create_user(actor, password=form.password.data,
+                                           **_user_form_kwargs(form)),
+        lambda user: _("Account created for %(name)s.", name=user.name),
+        lambda user: url_for("users.edit_user", user_id=user.id),
+        lambda: render_template("accounts/user_form.html", form=form, user=None))
 
 
 @admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
 @login_required
-def edit_user(user_id: int) -> str | Response:
+def edit_user(user_id: int) -> Response | tuple[str, int]:
     actor = _require_admin()
     user = _user_or_404(user_id)
     form = UserForm(**_choices(), data=None if request.method == "POST" else _user_data(user))
-    reset = ResetPasswordForm(prefix="reset")
-    if form.validate_on_submit():
-        try:
-            services.update_user(actor, user, active=form.active.data, **_user_form_kwargs(form))
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("users.edit_user", user_id=user.id))
-    return render_template("accounts/user_form.html", form=form, user=user, reset=reset)
+    return submit(
+        form, lambda: services.update_user(actor, user, active=form.active.data,
+                                           **_user_form_kwargs(form)),
+        _("Saved."), url_for("users.edit_user", user_id=user.id),
+        lambda: render_template("accounts/user_form.html", form=form, user=user,
+                                reset=ResetPasswordForm(prefix="reset")))
 
 
 @admin_bp.post("/<int:user_id>/password")
 @login_required
-def reset_password(user_id: int) -> str | Response:
+def reset_password(user_id: int) -> Response | tuple[str, int]:
     actor = _require_admin()
     user = _user_or_404(user_id)
     reset = ResetPasswordForm(prefix="reset")
-    if reset.validate_on_submit():
-        try:
-            services.reset_password(actor, user, reset.password.data)
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(reset, invalid)
-        else:
-            db.session.commit()
-            flash(_("The password was reset and the person's sessions were ended."), "success")
-            return redirect(url_for("users.edit_user", user_id=user.id))
-    form = UserForm(formdata=None, **_choices(), data=_user_data(user))
-    return render_template("accounts/user_form.html", form=form, user=user, reset=reset), 400
+    return submit(
+        reset, lambda: services.reset_password(actor, user, reset.password.data),
+        _("The password was reset and the person's sessions were ended."),
+        url_for("users.edit_user", user_id=user.id),
+        lambda: render_template("accounts/user_form.html", reset=reset, user=user,
+                                form=UserForm(formdata=None, **_choices(),
+                                              data=_user_data(user))))

@@ -63,8 +63,8 @@ def load_company(company_id: int, *, manage: bool = False) -> Company:
     return company
 
 
-def _to_company(company: Company | None = None):
-    return lambda result=None: url_for("companies.show", company_id=(company or result).id)
+def _to_company(company: Company) -> str:
+    return url_for("companies.show", company_id=company.id)
 
 
 def _form_page(company: Company | None, form, title: str, template: str = "companies/form.html",
@@ -114,7 +114,7 @@ def new() -> Response | tuple[str, int]:
         abort(403)
     form = CompanyForm(projects=_project_choices(None))
     return submit(form, lambda: services.record_company(_user(), **_values(form)),
-                  _("Company recorded."), _to_company(),
+                  _("Company recorded."), _to_company,
                   lambda: _form_page(None, form, _("New spin-off company")))
 
 

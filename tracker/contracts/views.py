@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,12 +14,10 @@ from tracker.accounts.models import Role, User
 from tracker.contracts import services
 from tracker.contracts.forms import ContractForm, PaymentForm
 from tracker.contracts.models import Instalment, ResearchContract
-from tracker.errors import Invalid
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
-from tracker.web.forms import show_error
 from tracker.web.navigation import text_arg
 
 bp = Blueprint("contracts", __name__)
@@ -58,16 +56,17 @@ def load_contract(contract_id: int) -> ResearchContract:
     return contract
 
 
-def _page(contract: ResearchContract, status: int = 200, form: PaymentForm | None = None,
-          form_for: int | None = None) -> tuple[str, int]:
+def _page(contract: ResearchContract, form: PaymentForm | None = None,
+          form_for: int | None = None) -> str:
+    """The contract page; `form` is a payment posted from it for instalment `form_for`."""
     return render_template("contracts/show.html", contract=contract, payment_form=form,
                            form_for=form_for,
-                           can_record=services.can_record(_user(), contract.project)), status
+                           can_record=services.can_record(_user(), contract.project))
 
 
 @bp.get("/contracts/<int:contract_id>")
 @login_required
-def show(contract_id: int) -> tuple[str, int]:
+def show(contract_id: int) -> str:
     return _page(load_contract(contract_id))
 
 
@@ -79,17 +78,11 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
         abort(404)
     contract = load_contract(instalment.contract_id)
     form = PaymentForm()
-    if not form.validate_on_submit():
-        return _page(contract, 400, form, instalment.id)
-    try:
-        services.record_payment(_user(), instalment, form.received_on.data, form.amount.data)
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _page(contract, 400, form, instalment.id)
-    db.session.commit()
-    flash(_("Payment recorded."), "success")
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    return submit(
+        form, lambda: services.record_payment(_user(), instalment, form.received_on.data,
+                                              form.amount.data),
+        _("Payment recorded."), url_for("contracts.show", contract_id=contract.id),
+        lambda: _page(contract, form, instalment.id))
 
 
 @bp.get("/contracts/")

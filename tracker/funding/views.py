@@ -60,11 +60,11 @@ def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
     return agreement
 
 
-def _page(project: Project):
-    return lambda _result=None: url_for("funding.show", project_id=project.id)
+def _to_funding(project: Project) -> str:
+    return url_for("funding.show", project_id=project.id)
 
 
-def _page_options():
+def _funding_page_options():
     """What the funding page shows, in a fixed number of statements."""
     tranches = selectinload(FundingAgreement.tranches)
     return (selectinload(FundingAgreement.co_funders),
@@ -96,7 +96,7 @@ def agreements() -> str:
 def show(project_id: int) -> str:
     project = _project(project_id)
     agreement = db.session.scalar(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id).options(*_page_options()))
+        FundingAgreement.project_id == project.id).options(*_funding_page_options()))
     company = companies.company_of(project)
     tranches = []
     if agreement is not None:
@@ -126,7 +126,7 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
             discount_pct=form.discount_pct.data, hq_ratio=form.hq_ratio.data,
             co_funders=form.co_funder_lines())
 
-    return submit(form, call, _("Allocation-investment agreement recorded."), _page(project),
+    return submit(form, call, _("Allocation-investment agreement recorded."), _to_funding(project),
                   lambda: render_template("funding/agreement_form.html", form=form,
                                           project=project))
 
@@ -146,7 +146,7 @@ def new_tranche(agreement_id: int) -> Response | tuple[str, int]:
             milestone_id=(form.milestone_id.data or None) if by_milestone else None,
             gate=None if by_milestone else (form.gate.data or None))
 
-    return submit(form, call, _("Tranche added."), _page(agreement.project),
+    return submit(form, call, _("Tranche added."), _to_funding(agreement.project),
                   lambda: render_template("funding/form.html", form=form,
                                           project=agreement.project,
                                           title=_("New tranche")))
@@ -168,7 +168,7 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
                                             paid_on=form.paid_on.data,
                                             reference=form.reference.data or "")
 
-    return submit(form, call, _("Disbursement recorded."), _page(agreement.project),
+    return submit(form, call, _("Disbursement recorded."), _to_funding(agreement.project),
                   lambda: render_template(
                       "funding/form.html", form=form, project=agreement.project,
                       title=_("Pay tranche %(n)d", n=tranche.number),
@@ -189,7 +189,7 @@ def convert(agreement_id: int) -> Response | tuple[str, int]:
         return services.convert(_user(), agreement, financing)
 
     return submit(form, call, _("Converted: HQ's shares are issued in the round."),
-                  _page(agreement.project),
+                  _to_funding(agreement.project),
                   lambda: render_template("funding/convert.html", form=form,
                                           agreement=agreement, options=options,
                                           company=company))
@@ -212,7 +212,7 @@ def outcome(agreement_id: int) -> Response | tuple[str, int]:
             repaid_amount=form.repaid_amount.data, substitute=substitute,
             note=form.note.data or "")
 
-    return submit(form, call, _("Outcome recorded."), _page(agreement.project),
+    return submit(form, call, _("Outcome recorded."), _to_funding(agreement.project),
                   lambda: render_template("funding/form.html", form=form,
                                           project=agreement.project,
                                           title=_("Outcome after the conversion deadline")))

@@ -3,7 +3,7 @@ and review period of each of the four gates."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.errors import Invalid
 from tracker.gates import configuration
 from tracker.gates.defaults import default_template
 from tracker.gates.forms import GateTemplateForm, template_data
 from tracker.gates.models import GateTemplate
 from tracker.projects.lifecycle import GATE_PHASE
+from tracker.web.actions import submit
 
 bp = Blueprint("gate_admin", __name__, url_prefix="/admin/gates")
 
@@ -53,15 +53,6 @@ def edit_template(gate: int) -> str | Response | tuple[str, int]:
     actor = _require_admin()
     template = _template_or_404(gate)
     form = GateTemplateForm(data=None if request.method == "POST" else template_data(template))
-    if form.validate_on_submit():
-        try:
-            configuration.save_template(actor, template, **form.values())
-        except Invalid as invalid:
-            db.session.rollback()
-            form.show_error(invalid)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("gate_admin.list_templates"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("gates/admin/edit.html", form=form, template=template), status
+    return submit(form, lambda: configuration.save_template(actor, template, **form.values()),
+                  _("Saved."), url_for("gate_admin.list_templates"),
+                  lambda: render_template("gates/admin/edit.html", form=form, template=template))

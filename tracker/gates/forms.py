@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.errors import Invalid
 from tracker.gates.models import CriterionKind, GateTemplate
 from tracker.web.fields import NumberField
-from tracker.web.forms import Form, show_error
+from tracker.web.forms import Form
 from tracker.web.labels import label
 
 # --- gate templates (HQ admins configure each gate) ---------------------------------------------
@@ -82,17 +82,15 @@ class GateTemplateForm(Form):
                          for row in self.filled_criteria()],
         }
 
-    def show_error(self, invalid: Invalid) -> None:
+    def show_error(self, invalid: Invalid) -> bool:
         """Beside its field; `criteria.<i>.<field>` names the i-th criterion in `values()`."""
         path = invalid.field.split(".")
         if path[0] == "criteria" and len(path) == 3:
             row = self.filled_criteria()[int(path[1])]
             field = row[path[2]]
             field.errors = [*field.errors, invalid.message]
-        elif path == ["criteria"]:
-            self.criteria.errors = [*self.criteria.errors, invalid.message]
-        else:
-            show_error(self, invalid)
+            return True
+        return super().show_error(invalid)
 
 
 def template_data(template: GateTemplate) -> dict[str, Any]:

@@ -120,3 +120,16 @@ class DecisionForm(Form):
                 rows.append({"text": row.text.data, "owner": users_by_id.get(row.owner_id.data),
                              "due_date": row.due_date.data})
         return rows
+
+
+class ConditionMetForm(Form):
+    """The owner's evidence that a condition is met, posted from the project page."""
+
+    evidence = TextAreaField(_l("Evidence"), validators=[Length(max=5000)])
+
+
+class ConditionConfirmForm(Form):
+    """The chair's or HQ's verdict on a met condition, posted from the project page."""
+
+    accept = HiddenField()
+    note = TextAreaField(_l("Note"), validators=[Length(max=5000)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
-from tracker.errors import Invalid
 from tracker.gates import services
 from tracker.gates.models import (
     Condition,
@@ -25,12 +24,19 @@ from tracker.gates.models import (
     Recommendation,
     ReviewState,
 )
-from tracker.gates.review_forms import DecisionForm, DeclarationForm, PanelForm, scorecard_form
+from tracker.gates.review_forms import (
+    ConditionConfirmForm,
+    ConditionMetForm,
+    DecisionForm,
+    DeclarationForm,
+    PanelForm,
+    scorecard_form,
+)
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
+from tracker.projects.views import load_project, project_page
 from tracker.web.actions import submit
-from tracker.web.forms import show_error
 
 bp = Blueprint("gates", __name__)
 
@@ -63,7 +69,8 @@ def _decision_form(review: GateReview, formdata=None) -> DecisionForm:
     return form
 
 
-def _render(review: GateReview, status: int = 200, **forms) -> tuple[str, int]:
+def _page(review: GateReview, **forms) -> str:
+    """The review page; `forms` are those posted from it, as filled."""
     user = _user()
     member = review.member(user)
     context = {
@@ -82,13 +89,13 @@ def _render(review: GateReview, status: int = 200, **forms) -> tuple[str, int]:
             user.id == review.chair_id or user.is_hq_admin),
         "panel_form": forms.get("panel_form"),
     }
-    return render_template("gates/review.html", **context), status
+    return render_template("gates/review.html", **context)
 
 
 @bp.get("/reviews/<int:review_id>")
 @login_required
-def review(review_id: int) -> tuple[str, int]:
-    return _render(load_review(review_id))
+def review(review_id: int) -> str:
+    return _page(load_review(review_id))
 
 
 # --- HQ names the panel ------------------------------------------------------------------------
@@ -106,24 +113,20 @@ def panel(review_id: int) -> str | Response | tuple[str, int]:
         data = {"evaluator_ids": [m.user_id for m in review.panel],
                 "chair_id": review.chair_id, "due_date": review.due_date}
     form = PanelForm(evaluators=evaluators, data=data)
-    if form.validate_on_submit():
+
+    def call() -> None:
         by_id = {u.id: u for u in evaluators}
-        chosen = [by_id[i] for i in form.evaluator_ids.data]
-        try:
-            services.name_panel(_user(), review, by_id[form.chair_id.data], chosen,
-                                form.due_date.data)
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Panel named. The evaluators see the review in their list."), "success")
-            return redirect(url_for("gates.review", review_id=review.id))
-    stakes = {u.id: services.stake_refusal(review.project, u) for u in evaluators}
-    status = 400 if request.method == "POST" else 200
-    default_due = today() + timedelta(days=services.template_for(review.gate).review_days)
-    return render_template("gates/panel.html", review=review, form=form, stakes=stakes,
-                           default_due=default_due), status
+        services.name_panel(_user(), review, by_id[form.chair_id.data],
+                            [by_id[i] for i in form.evaluator_ids.data], form.due_date.data)
+
+    def page() -> str:
+        stakes = {u.id: services.stake_refusal(review.project, u) for u in evaluators}
+        default_due = today() + timedelta(days=services.template_for(review.gate).review_days)
+        return render_template("gates/panel.html", review=review, form=form, stakes=stakes,
+                               default_due=default_due)
+
+    return submit(form, call, _("Panel named. The evaluators see the review in their list."),
+                  url_for("gates.review", review_id=review.id), page)
 
 
 # --- evaluators --------------------------------------------------------------------------------
@@ -134,17 +137,12 @@ def panel(review_id: int) -> str | Response | tuple[str, int]:
 def declare(review_id: int) -> Response | tuple[str, int]:
     review = load_review(review_id)
     form = DeclarationForm()
-    if not form.validate_on_submit():
-        return _render(review, 400, declaration=form)
-    try:
-        services.declare(_user(), review, form.conflict.data == "yes", form.note.data or "")
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _render(review, 400, declaration=form)
-    db.session.commit()
-    flash(_("Declaration recorded."), "success")
-    return redirect(url_for("gates.review", review_id=review.id))
+    return submit(
+        form,
+        lambda: services.declare(_user(), review, form.conflict.data == "yes",
+                                 form.note.data or ""),
+        _("Declaration recorded."), url_for("gates.review", review_id=review.id),
+        lambda: _page(review, declaration=form))
 
 
 @bp.post("/reviews/<int:review_id>/scores")
@@ -152,27 +150,23 @@ def declare(review_id: int) -> Response | tuple[str, int]:
 def scores(review_id: int) -> Response | tuple[str, int]:
     review = load_review(review_id)
     form = scorecard_form(review, formdata=request.form)
-    if not form.validate_on_submit():
-        return _render(review, 400, scorecard=form)
-    given = {}
-    for criterion in review.criteria:
-        value = getattr(form, f"c{criterion.id}").data
-        comment = getattr(form, f"c{criterion.id}_comment").data or ""
-        if criterion.kind.value == "must":
-            given[criterion.id] = {"passed": value == "1", "comment": comment}
-        else:
-            given[criterion.id] = {"value": value, "comment": comment}
-    try:
+
+    def call() -> None:
+        given = {}
+        for criterion in review.criteria:
+            value = getattr(form, f"c{criterion.id}").data
+            comment = getattr(form, f"c{criterion.id}_comment").data or ""
+            if criterion.kind.value == "must":
+                given[criterion.id] = {"passed": value == "1", "comment": comment}
+            else:
+                given[criterion.id] = {"value": value, "comment": comment}
         services.submit_scores(_user(), review, given, Recommendation(form.recommendation.data),
                                form.comment.data or "")
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _render(review, 400, scorecard=form)
-    db.session.commit()
-    flash(_("Your scores were submitted. You can now see the other submitted scorecards."),
-          "success")
-    return redirect(url_for("gates.review", review_id=review.id))
+
+    return submit(
+        form, call,
+        _("Your scores were submitted. You can now see the other submitted scorecards."),
+        url_for("gates.review", review_id=review.id), lambda: _page(review, scorecard=form))
 
 
 # --- the chair decides -------------------------------------------------------------------------
@@ -206,8 +200,8 @@ def _record_decision(review: GateReview, record, done: str) -> Response | tuple[
         lambda: record(_user(), _version(form), Outcome(form.outcome.data),
                        **_decision_fields(form, review)),
         done,
-        lambda _: url_for("gates.review", review_id=review.id),
-        lambda: _render(review, 400, decision_form=form)[0],
+        url_for("gates.review", review_id=review.id),
+        lambda: _page(review, decision_form=form),
     )
 
 
@@ -246,38 +240,33 @@ def _condition(condition_id: int) -> Condition:
     return condition
 
 
-def _back_to_project(condition: Condition, invalid: Invalid | None, message: str) -> Response:
-    if invalid is not None:
-        db.session.rollback()
-        flash(invalid.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("projects.show", project_id=condition.project_id))
-
-
 @bp.post("/conditions/<int:condition_id>/met")
 @login_required
-def condition_met(condition_id: int) -> Response:
+def condition_met(condition_id: int) -> Response | tuple[str, int]:
     condition = _condition(condition_id)
-    try:
-        services.mark_condition_met(_user(), condition, request.form.get("evidence", "")[:5000])
-    except Invalid as invalid:
-        return _back_to_project(condition, invalid, "")
-    return _back_to_project(condition, None, _("Marked met; the chair or HQ will confirm."))
+    form = ConditionMetForm()
+    return submit(
+        form, lambda: services.mark_condition_met(_user(), condition, form.evidence.data or ""),
+        _("Marked met; the chair or HQ will confirm."), _to_project(condition),
+        lambda: project_page(load_project(condition.project_id),
+                             condition_forms={condition.id: form}))
 
 
 @bp.post("/conditions/<int:condition_id>/confirm")
 @login_required
-def condition_confirm(condition_id: int) -> Response:
+def condition_confirm(condition_id: int) -> Response | tuple[str, int]:
     condition = _condition(condition_id)
-    accept = request.form.get("accept") == "1"
-    try:
-        services.confirm_condition(_user(), condition, accept, request.form.get("note", "")[:5000])
-    except Invalid as invalid:
-        return _back_to_project(condition, invalid, "")
-    return _back_to_project(condition, None,
-                            _("Condition cleared.") if accept else _("Condition sent back."))
+    form = ConditionConfirmForm()
+    accept = form.accept.data == "1"
+    return submit(
+        form, lambda: services.confirm_condition(_user(), condition, accept, form.note.data or ""),
+        _("Condition cleared.") if accept else _("Condition sent back."), _to_project(condition),
+        lambda: project_page(load_project(condition.project_id),
+                             condition_forms={condition.id: form}))
+
+
+def _to_project(condition: Condition) -> str:
+    return url_for("projects.show", project_id=condition.project_id)
 
 
 # --- work lists --------------------------------------------------------------------------------

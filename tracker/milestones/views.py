@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
-from tracker.errors import Invalid
 from tracker.milestones import services
 from tracker.milestones.forms import (
     AssignForm,
@@ -28,12 +27,12 @@ from tracker.milestones.models import (
     MilestoneEvent,
     ProgressUpdate,
     Rebaseline,
+    RebaselineState,
 )
 from tracker.projects.lifecycle import Phase
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
-from tracker.web import actions
-from tracker.web.forms import show_error
+from tracker.web.actions import press, submit
 
 bp = Blueprint("milestones", __name__)
 
@@ -92,14 +91,14 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     if not services.can_manage(_user(), project):
         abort(403)
     form = _milestone_form(project)
-    return actions.submit(
+    return submit(
         form,
         lambda: services.plan_milestone(
             _user(), project, phase=Phase(form.phase.data), title=form.title.data,
             deliverable=form.deliverable.data or "", due_date=form.due_date.data,
             weight=form.weight.data, reviewer_id=form.reviewer_id.data or None),
         _("Milestone planned."),
-        lambda milestone: url_for("milestones.show", milestone_id=milestone.id),
+        _to_milestone,
         lambda: render_template("milestones/form.html", form=form, project=project,
                                 milestone=None),
     )
@@ -113,20 +112,21 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
     if not services.can_manage(_user(), project):
         abort(403)
     form = _milestone_form(project, milestone)
-    return actions.submit(
+    return submit(
         form,
         lambda: services.edit_milestone(
             _user(), milestone, title=form.title.data, deliverable=form.deliverable.data or "",
             due_date=form.due_date.data, weight=form.weight.data,
             reviewer_id=form.reviewer_id.data or None),
         _("Saved."),
-        lambda _: url_for("milestones.show", milestone_id=milestone.id),
+        _to_milestone(milestone),
         lambda: render_template("milestones/form.html", form=form, project=project,
                                 milestone=milestone),
     )
 
 
-def _page(milestone: Milestone, status: int = 200, **forms) -> tuple[str, int]:
+def _page(milestone: Milestone, **forms) -> str:
+    """The milestone page; `forms` are those posted from it, as filled."""
     project = milestone.project
     context = {
         "milestone": milestone, "project": project, "today": today(),
@@ -135,22 +135,20 @@ def _page(milestone: Milestone, status: int = 200, **forms) -> tuple[str, int]:
         "rebaseline_form": forms.get("rebaseline_form") or RebaselineForm(),
         "review_form": forms.get("review_form") or ReviewForm(),
         "waive_form": forms.get("waive_form") or WaiveForm(),
-        "assign_form": AssignForm(reviewers=_reviewers(project)),
+        "assign_form": forms.get("assign_form") or AssignForm(reviewers=_reviewers(project)),
         "planning": project.phase in services.PLANNING_PHASES,
     }
-    return render_template("milestones/show.html", **context), status
+    return render_template("milestones/show.html", **context)
 
 
 @bp.get("/milestones/<int:milestone_id>")
 @login_required
-def show(milestone_id: int) -> tuple[str, int]:
+def show(milestone_id: int) -> str:
     return _page(load_milestone(milestone_id))
 
 
-def _done(milestone: Milestone, message: str) -> Response:
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("milestones.show", milestone_id=milestone.id))
+def _to_milestone(milestone: Milestone) -> str:
+    return url_for("milestones.show", milestone_id=milestone.id)
 
 
 @bp.post("/milestones/<int:milestone_id>/update")
@@ -158,25 +156,24 @@ def _done(milestone: Milestone, message: str) -> Response:
 def update(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = UpdateForm()
-    if not form.validate_on_submit():
-        return _page(milestone, 400, update_form=form)
-    uploads = [(f.stream, f.filename or "") for f in form.files.data or [] if f and f.filename]
-    try:
+
+    def call() -> None:
+        uploads = [(f.stream, f.filename or "") for f in form.files.data or []
+                   if f and f.filename]
         services.post_update(_user(), milestone, form.percent.data, form.note.data or "",
                              uploads)
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _page(milestone, 400, update_form=form)
-    return _done(milestone, _("Progress posted."))
+
+    return submit(form, call, _("Progress posted."), _to_milestone(milestone),
+                  lambda: _page(milestone, update_form=form))
 
 
 @bp.post("/milestones/<int:milestone_id>/submit")
 @login_required
-def submit(milestone_id: int) -> Response:
+def submit_milestone(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
-    services.submit_milestone(_user(), milestone)
-    return _done(milestone, _("Submitted for review."))
+    return press(lambda: services.submit_milestone(_user(), milestone),
+                 _("Submitted for review."), _to_milestone(milestone),
+                 lambda: _page(milestone))
 
 
 @bp.post("/milestones/<int:milestone_id>/rebaseline")
@@ -184,28 +181,25 @@ def submit(milestone_id: int) -> Response:
 def rebaseline(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = RebaselineForm()
-    if not form.validate_on_submit():
-        return _page(milestone, 400, rebaseline_form=form)
-    try:
-        entry = services.rebaseline(_user(), milestone, form.new_date.data, form.reason.data)
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _page(milestone, 400, rebaseline_form=form)
-    return _done(milestone, _("Due date moved.") if entry.state.value == "approved"
-                 else _("The move is longer than you may decide alone: it waits for HQ."))
+    return submit(
+        form, lambda: services.rebaseline(_user(), milestone, form.new_date.data,
+                                          form.reason.data),
+        lambda entry: _("Due date moved.") if entry.state is RebaselineState.APPROVED
+        else _("The move is longer than you may decide alone: it waits for HQ."),
+        _to_milestone(milestone), lambda: _page(milestone, rebaseline_form=form))
 
 
 @bp.post("/rebaselines/<int:rebaseline_id>/<any(approve, reject):verdict>")
 @login_required
-def decide_rebaseline(rebaseline_id: int, verdict: str) -> Response:
+def decide_rebaseline(rebaseline_id: int, verdict: str) -> Response | tuple[str, int]:
     entry = db.session.get(Rebaseline, rebaseline_id)
     if entry is None:
         abort(404)
     milestone = load_milestone(entry.milestone_id)
-    services.decide_rebaseline(_user(), entry, verdict == "approve")
-    return _done(milestone, _("Re-baseline approved.") if verdict == "approve"
-                 else _("Re-baseline rejected."))
+    approve = verdict == "approve"
+    return press(lambda: services.decide_rebaseline(_user(), entry, approve),
+                 _("Re-baseline approved.") if approve else _("Re-baseline rejected."),
+                 _to_milestone(milestone), lambda: _page(milestone))
 
 
 @bp.post("/milestones/<int:milestone_id>/review")
@@ -213,16 +207,12 @@ def decide_rebaseline(rebaseline_id: int, verdict: str) -> Response:
 def review(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        return _page(milestone, 400, review_form=form)
     accept = form.decision.data == "accept"
-    try:
-        services.review_milestone(_user(), milestone, accept, form.comment.data or "")
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _page(milestone, 400, review_form=form)
-    return _done(milestone, _("Accepted.") if accept else _("Returned for rework."))
+    return submit(
+        form, lambda: services.review_milestone(_user(), milestone, accept,
+                                                form.comment.data or ""),
+        _("Accepted.") if accept else _("Returned for rework."), _to_milestone(milestone),
+        lambda: _page(milestone, review_form=form))
 
 
 @bp.post("/milestones/<int:milestone_id>/waive")
@@ -230,28 +220,17 @@ def review(milestone_id: int) -> Response | tuple[str, int]:
 def waive(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = WaiveForm()
-    if not form.validate_on_submit():
-        return _page(milestone, 400, waive_form=form)
-    try:
-        services.waive_milestone(_user(), milestone, form.reason.data)
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return _page(milestone, 400, waive_form=form)
-    return _done(milestone, _("Waived."))
+    return submit(form, lambda: services.waive_milestone(_user(), milestone, form.reason.data),
+                  _("Waived."), _to_milestone(milestone),
+                  lambda: _page(milestone, waive_form=form))
 
 
 @bp.post("/milestones/<int:milestone_id>/reviewer")
 @login_required
-def assign(milestone_id: int) -> Response:
+def assign(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = AssignForm(reviewers=_reviewers(milestone.project))
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.assign_reviewer(_user(), milestone, form.reviewer_id.data)
-    except Invalid as invalid:
-        db.session.rollback()
-        flash(invalid.message, "error")
-        return redirect(url_for("milestones.show", milestone_id=milestone.id))
-    return _done(milestone, _("Reviewer assigned."))
+    return submit(
+        form, lambda: services.assign_reviewer(_user(), milestone, form.reviewer_id.data),
+        _("Reviewer assigned."), _to_milestone(milestone),
+        lambda: _page(milestone, assign_form=form))

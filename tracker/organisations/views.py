@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, or_, select
@@ -13,7 +14,6 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.errors import Invalid
 from tracker.organisations import services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
@@ -24,7 +24,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
-from tracker.web.forms import show_error
+from tracker.web.actions import submit
 from tracker.web.navigation import int_arg, paginate, text_arg
 
 bp = Blueprint("organisations", __name__)
@@ -41,8 +41,12 @@ def _load(model: type, object_id: int, *, edit: bool = False) -> Any:
     return obj
 
 
+def _user() -> User:
+    return current_user._get_current_object()
+
+
 def _require_admin() -> User:
-    user = current_user._get_current_object()
+    user = _user()
     if not user.is_hq_admin:
         abort(403)
     return user
@@ -62,20 +66,13 @@ def _form_values(form, *names: str) -> dict[str, Any]:
     return {k: (None if v == 0 and k.endswith("_id") else v) for k, v in values.items()}
 
 
-def _save(form, save, obj, names, endpoint: str, template: str, **context) -> str | Response:
-    """Validate `form`, call the service, commit and go to the object's page."""
-    if form.validate_on_submit():
-        try:
-            saved = save(current_user._get_current_object(), obj, **_form_values(form, *names))
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(endpoint, object_id=saved.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(template, form=form, obj=obj, **context), status
+def _to(endpoint: str):
+    """Where a saved object's form goes: the object's page."""
+    return lambda saved: url_for(endpoint, object_id=saved.id)
+
+
+def _form_page(template: str, form, obj) -> Callable[[], str]:
+    return lambda: render_template(template, form=form, obj=obj)
 
 
 def _users() -> list[User]:
@@ -122,22 +119,28 @@ def institute(object_id: int) -> str:
 
 @bp.route("/institutes/new", methods=["GET", "POST"])
 @login_required
-def new_institute() -> str | Response:
+def new_institute() -> Response | tuple[str, int]:
     _require_admin()
     form = InstituteForm(users=_users())
-    return _save(form, services.save_institute, None, INSTITUTE_FIELDS,
-                 "organisations.institute", "organisations/institute_form.html")
+    return submit(
+        form, lambda: services.save_institute(_user(), None,
+                                              **_form_values(form, *INSTITUTE_FIELDS)),
+        _("Saved."), _to("organisations.institute"),
+        _form_page("organisations/institute_form.html", form, None))
 
 
 @bp.route("/institutes/<int:object_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_institute(object_id: int) -> str | Response:
+def edit_institute(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Institute, object_id, edit=True)
     form = InstituteForm(obj=obj, users=_users())
     if request.method == "GET":
         form.director_id.data = obj.director_id or 0
-    return _save(form, services.save_institute, obj, INSTITUTE_FIELDS,
-                 "organisations.institute", "organisations/institute_form.html")
+    return submit(
+        form, lambda: services.save_institute(_user(), obj,
+                                              **_form_values(form, *INSTITUTE_FIELDS)),
+        _("Saved."), _to("organisations.institute"),
+        _form_page("organisations/institute_form.html", form, obj))
 
 
 # --- enterprises -------------------------------------------------------------------------------
@@ -175,18 +178,26 @@ def enterprise(object_id: int) -> str:
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
 @login_required
-def new_enterprise() -> str | Response:
+def new_enterprise() -> Response | tuple[str, int]:
     _require_admin()
-    return _save(EnterpriseForm(), services.save_enterprise, None, ENTERPRISE_FIELDS,
-                 "organisations.enterprise", "organisations/enterprise_form.html")
+    form = EnterpriseForm()
+    return submit(
+        form, lambda: services.save_enterprise(_user(), None,
+                                               **_form_values(form, *ENTERPRISE_FIELDS)),
+        _("Saved."), _to("organisations.enterprise"),
+        _form_page("organisations/enterprise_form.html", form, None))
 
 
 @bp.route("/enterprises/<int:object_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_enterprise(object_id: int) -> str | Response:
+def edit_enterprise(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Enterprise, object_id, edit=True)
-    return _save(EnterpriseForm(obj=obj), services.save_enterprise, obj, ENTERPRISE_FIELDS,
-                 "organisations.enterprise", "organisations/enterprise_form.html")
+    form = EnterpriseForm(obj=obj)
+    return submit(
+        form, lambda: services.save_enterprise(_user(), obj,
+                                               **_form_values(form, *ENTERPRISE_FIELDS)),
+        _("Saved."), _to("organisations.enterprise"),
+        _form_page("organisations/enterprise_form.html", form, obj))
 
 
 # --- joint innovation centres ------------------------------------------------------------------
@@ -220,18 +231,24 @@ def centre(object_id: int) -> str:
 
 @bp.route("/centres/new", methods=["GET", "POST"])
 @login_required
-def new_centre() -> str | Response:
+def new_centre() -> Response | tuple[str, int]:
     _require_admin()
-    return _save(CentreForm(enterprises=_enterprises()), services.save_centre, None,
-                 CENTRE_FIELDS, "organisations.centre", "organisations/centre_form.html")
+    form = CentreForm(enterprises=_enterprises())
+    return submit(
+        form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
+        _("Saved."), _to("organisations.centre"),
+        _form_page("organisations/centre_form.html", form, None))
 
 
 @bp.route("/centres/<int:object_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_centre(object_id: int) -> str | Response:
+def edit_centre(object_id: int) -> Response | tuple[str, int]:
     obj = _load(JointInnovationCentre, object_id, edit=True)
-    return _save(CentreForm(obj=obj, enterprises=_enterprises()), services.save_centre, obj,
-                 CENTRE_FIELDS, "organisations.centre", "organisations/centre_form.html")
+    form = CentreForm(obj=obj, enterprises=_enterprises())
+    return submit(
+        form, lambda: services.save_centre(_user(), obj, **_form_values(form, *CENTRE_FIELDS)),
+        _("Saved."), _to("organisations.centre"),
+        _form_page("organisations/centre_form.html", form, obj))
 
 
 # --- technology needs --------------------------------------------------------------------------
@@ -284,15 +301,21 @@ def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
 
 @bp.route("/needs/new", methods=["GET", "POST"])
 @login_required
-def new_need() -> str | Response:
+def new_need() -> Response | tuple[str, int]:
     _require_admin()
-    return _save(_need_form(), services.save_need, None, NEED_FIELDS,
-                 "organisations.need", "organisations/need_form.html")
+    form = _need_form()
+    return submit(
+        form, lambda: services.save_need(_user(), None, **_form_values(form, *NEED_FIELDS)),
+        _("Saved."), _to("organisations.need"),
+        _form_page("organisations/need_form.html", form, None))
 
 
 @bp.route("/needs/<int:object_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_need(object_id: int) -> str | Response:
+def edit_need(object_id: int) -> Response | tuple[str, int]:
     obj = _load(TechnologyNeed, object_id, edit=True)
-    return _save(_need_form(obj), services.save_need, obj, NEED_FIELDS,
-                 "organisations.need", "organisations/need_form.html")
+    form = _need_form(obj)
+    return submit(
+        form, lambda: services.save_need(_user(), obj, **_form_values(form, *NEED_FIELDS)),
+        _("Saved."), _to("organisations.need"),
+        _form_page("organisations/need_form.html", form, obj))

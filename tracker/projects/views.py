@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -21,7 +12,6 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
-from tracker.errors import Invalid
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
 from tracker.gates import services as gates
@@ -30,7 +20,7 @@ from tracker.projects import queries, services
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
 from tracker.projects.lifecycle import PHASE_GATE, Phase
 from tracker.projects.models import Project, ProjectType
-from tracker.web.forms import show_error
+from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg
 
 bp = Blueprint("projects", __name__)
@@ -125,50 +115,39 @@ def _values(form: ProjectForm) -> dict:
     return values
 
 
-def _save_proposal(form: ProjectForm, project: Project | None) -> Response | None:
-    if not form.validate_on_submit():
-        return None
-    try:
-        if project is None:
-            project = services.create_proposal(_user(), budget_lines=form.lines(),
-                                               member_ids=form.member_ids.data, **_values(form))
-        else:
-            services.update_proposal(_user(), project, budget_lines=form.lines(),
-                                     member_ids=form.member_ids.data, **_values(form))
-    except Invalid as invalid:
-        db.session.rollback()
-        show_error(form, invalid)
-        return None
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for("projects.show", project_id=project.id))
+def _proposal_page(form: ProjectForm, project: Project | None) -> str:
+    return render_template("projects/form.html", form=form, project=project)
+
+
+def _to_project(project: Project) -> str:
+    return url_for("projects.show", project_id=project.id)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
-def new() -> str | Response:
+def new() -> Response | tuple[str, int]:
     if not Project.can_create(_user()):
         abort(403)
     form = _project_form()
-    done = _save_proposal(form, None)
-    if done:
-        return done
-    status = 400 if request.method == "POST" else 200
-    return render_template("projects/form.html", form=form, project=None), status
+    return submit(
+        form,
+        lambda: services.create_proposal(_user(), budget_lines=form.lines(),
+                                         member_ids=form.member_ids.data, **_values(form)),
+        _("Saved."), _to_project, lambda: _proposal_page(form, None))
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(project_id: int) -> str | Response:
+def edit(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     if not project.can_edit_proposal(_user()):
         abort(403)
     form = _project_form(project)
-    done = _save_proposal(form, project)
-    if done:
-        return done
-    status = 400 if request.method == "POST" else 200
-    return render_template("projects/form.html", form=form, project=project), status
+    return submit(
+        form,
+        lambda: services.update_proposal(_user(), project, budget_lines=form.lines(),
+                                         member_ids=form.member_ids.data, **_values(form)),
+        _("Saved."), _to_project(project), lambda: _proposal_page(form, project))
 
 
 # --- the project page --------------------------------------------------------------------------
@@ -180,19 +159,22 @@ def _current_gate(project: Project) -> int | None:
     return PHASE_GATE.get(project.phase)
 
 
-@bp.get("/projects/<int:project_id>")
-@login_required
-def show(project_id: int) -> str:
-    user = _user()
-    project = queries.find_project(project_id)
-    if project is None or not project.can_view(user):
-        abort(404)
-    gate = _current_gate(project)
-    upload = None
+def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
+    """The deliverable upload form, for the PM while the current gate's template asks for
+    deliverables."""
     template = gates.find_template(gate) if gate else None
-    if template and user.id == project.pm_id and not project.is_read_only:
-        upload = UploadForm()
-        upload.name.choices = [(n, n) for n in template.required_deliverables]
+    if not template or _user().id != project.pm_id or project.is_read_only:
+        return None
+    form = UploadForm()
+    form.name.choices = [(n, n) for n in template.required_deliverables]
+    return form
+
+
+def project_page(project: Project, **forms) -> str:
+    """The project page; `forms` are those posted from it, as filled (`upload`, `resume_form`,
+    `terminate_form`, `condition_forms` by condition id)."""
+    user = _user()
+    gate = _current_gate(project)
     readiness = []
     if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
         from tracker.projects import guards
@@ -201,87 +183,83 @@ def show(project_id: int) -> str:
                      else guards.gate_request_refusals(project, gate))
     return render_template(
         "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
-        upload=upload, readiness=readiness, reason_form=ReasonForm(),
-        can_confirm=gates.can_confirm, today=today(),
-        can_withdraw=project.can_withdraw(user),
+        upload=forms.get("upload") or _upload_form(project, gate), readiness=readiness,
+        resume_form=forms.get("resume_form") or ReasonForm(),
+        terminate_form=forms.get("terminate_form") or ReasonForm(),
+        condition_forms=forms.get("condition_forms", {}), can_confirm=gates.can_confirm,
+        today=today(), can_withdraw=project.can_withdraw(user),
     )
 
 
-def _act(project: Project, action, success: str) -> Response:
-    """Run one service call for a POST on the project page; refusals come back as 409 pages."""
-    try:
-        action()
-    except Invalid as invalid:
-        db.session.rollback()
-        flash(invalid.message, "error")
-        return redirect(url_for("projects.show", project_id=project.id))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("projects.show", project_id=project.id))
+@bp.get("/projects/<int:project_id>")
+@login_required
+def show(project_id: int) -> str:
+    project = queries.find_project(project_id)  # with everything the page reads
+    if project is None or not project.can_view(_user()):
+        abort(404)
+    return project_page(project)
 
 
 @bp.post("/projects/<int:project_id>/submit")
 @login_required
-def submit(project_id: int) -> Response:
+def submit_proposal(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    return _act(project, lambda: services.submit_proposal(_user(), project),
-                _("Proposal submitted: gate 1 is requested and HQ will name a panel."))
+    return press(lambda: services.submit_proposal(_user(), project),
+                 _("Proposal submitted: gate 1 is requested and HQ will name a panel."),
+                 _to_project(project), lambda: project_page(project))
 
 
 @bp.post("/projects/<int:project_id>/withdraw")
 @login_required
-def withdraw(project_id: int) -> Response:
+def withdraw(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    services.withdraw_draft(_user(), project)
-    db.session.commit()
-    flash(_("The draft was withdrawn."), "success")
-    return redirect(url_for("projects.list_projects"))
+    return press(lambda: services.withdraw_draft(_user(), project), _("The draft was withdrawn."),
+                 url_for("projects.list_projects"), lambda: project_page(project))
 
 
 @bp.post("/projects/<int:project_id>/gate")
 @login_required
-def request_gate(project_id: int) -> Response:
+def request_gate(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    return _act(project, lambda: gates.request_gate(_user(), project),
-                _("Gate requested: HQ will name a panel."))
+    return press(lambda: gates.request_gate(_user(), project),
+                 _("Gate requested: HQ will name a panel."),
+                 _to_project(project), lambda: project_page(project))
 
 
 @bp.post("/projects/<int:project_id>/deliverables")
 @login_required
-def upload_deliverable(project_id: int) -> Response:
+def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     gate = _current_gate(project)
     if gate is None:
         abort(409)
     form = UploadForm()
     form.name.choices = [(n, n) for n in gates.template_for(gate).required_deliverables]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return redirect(url_for("projects.show", project_id=project.id))
-    upload = form.file.data
-    return _act(project, lambda: gates.upload_deliverable(
-        _user(), project, gate, form.name.data, upload.stream, upload.filename or ""),
-        _("Uploaded."))
+    return submit(
+        form,
+        lambda: gates.upload_deliverable(_user(), project, gate, form.name.data,
+                                         form.file.data.stream, form.file.data.filename or ""),
+        _("Uploaded."), _to_project(project), lambda: project_page(project, upload=form))
 
 
 @bp.post("/projects/<int:project_id>/resume")
 @login_required
-def resume(project_id: int) -> Response:
+def resume(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     form = ReasonForm()
-    return _act(project, lambda: services.resume(_user(), project, form.reason.data or ""),
-                _("The project resumes."))
+    return submit(form, lambda: services.resume(_user(), project, form.reason.data),
+                  _("The project resumes."), _to_project(project),
+                  lambda: project_page(project, resume_form=form))
 
 
 @bp.post("/projects/<int:project_id>/terminate")
 @login_required
-def terminate(project_id: int) -> Response:
+def terminate(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     form = ReasonForm()
-    return _act(project, lambda: services.terminate_held(_user(), project, form.reason.data or ""),
-                _("The project was terminated."))
+    return submit(form, lambda: services.terminate_held(_user(), project, form.reason.data),
+                  _("The project was terminated."), _to_project(project),
+                  lambda: project_page(project, terminate_form=form))
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -23,7 +22,6 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
-from tracker.errors import DomainError, Invalid
 from tracker.reminders import delivery, forms
 from tracker.reminders import feed as calendar_feed
 from tracker.reminders import preferences as choices
@@ -32,7 +30,8 @@ from tracker.reminders.models import Audience, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
 from tracker.web import labels
-from tracker.web.forms import show_error
+from tracker.web.actions import press, submit
+from tracker.web.forms import Form
 from tracker.web.navigation import paginate
 from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
@@ -74,10 +73,8 @@ def calendar_gaps() -> list[int]:
 # --- the outbox (HQ admins) ---------------------------------------------------------------------
 
 
-@bp.get("/admin/reminders/")
-@login_required
-def outbox() -> str:
-    _require_admin()
+def _outbox_page() -> str:
+    """The outbox, in the state the `state` argument names (pending by default)."""
     state = request.args.get("state", MessageState.PENDING.value)
     if state not in {s.value for s in MessageState}:
         state = MessageState.PENDING.value
@@ -92,22 +89,23 @@ def outbox() -> str:
         mail_server=current_app.config["MAIL_SERVER"])
 
 
+@bp.get("/admin/reminders/")
+@login_required
+def outbox() -> str:
+    _require_admin()
+    return _outbox_page()
+
+
 @bp.post("/admin/reminders/<int:message_id>/retry")
 @login_required
-def retry(message_id: int) -> Response:
+def retry(message_id: int) -> Response | tuple[str, int]:
     actor = _require_admin()
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
-    try:
-        delivery.retry(actor, message)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The message will be sent again at the next run."), "success")
-    return redirect(url_for("reminders.outbox", state=MessageState.PENDING.value))
+    return press(lambda: delivery.retry(actor, message),
+                 _("The message will be sent again at the next run."),
+                 url_for("reminders.outbox", state=MessageState.PENDING.value), _outbox_page)
 
 
 # --- the ladders (HQ admins) --------------------------------------------------------------------
@@ -115,23 +113,15 @@ def retry(message_id: int) -> Response:
 
 @bp.route("/admin/reminders/settings", methods=["GET", "POST"])
 @login_required
-def ladders() -> str | Response | tuple[str, int]:
+def ladders() -> Response | tuple[str, int]:
     actor = _require_admin()
     values = {rule.setting_key(step): int(settings.get(rule.setting_key(step)))
               for rule in RULES.values() for step in rule.steps}
     form = forms.ladder_form(values, request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            changed = settings.save(actor, {key: form[key].data for key in values})
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Saved: %(n)d changed.", n=changed), "success")
-            return redirect(url_for("reminders.ladders"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("reminders/ladders.html", form=form, rules=RULES), status
+    return submit(form, lambda: settings.save(actor, {key: form[key].data for key in values}),
+                  lambda changed: _("Saved: %(n)d changed.", n=changed),
+                  url_for("reminders.ladders"),
+                  lambda: render_template("reminders/ladders.html", form=form, rules=RULES))
 
 
 # --- the working-day calendar (HQ admins) -------------------------------------------------------
@@ -139,53 +129,48 @@ def ladders() -> str | Response | tuple[str, int]:
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
 @login_required
-def calendar() -> str | Response | tuple[str, int]:
+def calendar() -> Response | tuple[str, int]:
     actor = _require_admin()
     form = forms.CalendarDayForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            workdays.add_day(actor, form.day.data, form.kind.data == "workday",
-                             form.note.data or "")
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Added to the calendar."), "success")
-            return redirect(url_for("reminders.calendar"))
-    this_year = today().year
-    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
-    coverage = [(year, workdays.library_covers(year)) for year in (this_year, this_year + 1)]
-    status = 400 if request.method == "POST" else 200
-    return render_template("reminders/calendar.html", form=form, days=days, coverage=coverage,
-                           gaps=workdays.missing_years(today())), status
+
+    def page() -> str:
+        this_year = today().year
+        days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
+        coverage = [(year, workdays.library_covers(year)) for year in (this_year, this_year + 1)]
+        return render_template("reminders/calendar.html", form=form, days=days,
+                               coverage=coverage, gaps=workdays.missing_years(today()))
+
+    return submit(form, lambda: workdays.add_day(actor, form.day.data,
+                                                 form.kind.data == "workday",
+                                                 form.note.data or ""),
+                  _("Added to the calendar."), url_for("reminders.calendar"), page)
 
 
 # --- each user's preferences and feed -----------------------------------------------------------
 
 
+def _preferences_form(user: User) -> Form:
+    return forms.preferences_form(choices.preferences_of(user).per_item,
+                                  choices.opted_out_rules(user),
+                                  request.form if request.method == "POST" else None)
+
+
+def _preferences_page(user: User, form: Form) -> str:
+    """The page as it is after a GET or a refused POST: the feed's address is not known (the
+    database keeps its hash), it is shown once, on the answer that made it."""
+    return render_template("reminders/preferences.html", form=form, rules=RULES,
+                           preference=choices.preferences_of(user), feed_url=None)
+
+
 @bp.route("/reminders/preferences", methods=["GET", "POST"])
 @login_required
-def preferences() -> str | Response | tuple[str, int]:
+def preferences() -> Response | tuple[str, int]:
     user = _user()
-    preference = choices.preferences_of(user)
-    opted_out = choices.opted_out_rules(user)
-    form = forms.preferences_form(preference.per_item, opted_out,
-                                  request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            choices.save_preferences(user, form.delivery.data == "per_item",
-                                      forms.chosen_opt_outs(form))
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("reminders.preferences"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("reminders/preferences.html", form=form, rules=RULES,
-                           preference=preference, feed_url=None), status
+    form = _preferences_form(user)
+    return submit(form, lambda: choices.save_preferences(user, form.delivery.data == "per_item",
+                                                          forms.chosen_opt_outs(form)),
+                  _("Saved."), url_for("reminders.preferences"),
+                  lambda: _preferences_page(user, form))
 
 
 @bp.post("/reminders/feed/regenerate")
@@ -207,11 +192,11 @@ def regenerate_feed() -> str:
 
 @bp.post("/reminders/feed/revoke")
 @login_required
-def revoke_feed() -> Response:
-    choices.revoke_feed_token(_user())
-    db.session.commit()
-    flash(_("Your calendar address no longer works."), "success")
-    return redirect(url_for("reminders.preferences"))
+def revoke_feed() -> Response | tuple[str, int]:
+    user = _user()
+    return press(lambda: choices.revoke_feed_token(user),
+                 _("Your calendar address no longer works."), url_for("reminders.preferences"),
+                 lambda: _preferences_page(user, _preferences_form(user)))
 
 
 @bp.get("/calendar/<token>.ics")

@@ -1,4 +1,4 @@
-"""Helpers shared by every form."""
+"""The base of every form."""
 
 from __future__ import annotations
 
@@ -57,11 +57,11 @@ class Form(FlaskForm):
                 field.errors = list(dict.fromkeys(field.process_errors))
         return valid
 
-
-def show_error(form: FlaskForm, invalid: Invalid) -> None:
-    """Put a service's refusal beside the field it is about (or above the form)."""
-    field = getattr(form, invalid.field, None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = list(field.errors) + [invalid.message]
-    else:
-        form.form_errors.append(invalid.message)
+    def show_error(self, invalid: Invalid) -> bool:
+        """Put a service's refusal beside the field it names; False when the form has no such
+        field (the caller shows it above the page)."""
+        field = self._fields.get(invalid.field)
+        if field is None:
+            return False
+        field.errors = [*field.errors, invalid.message]
+        return True

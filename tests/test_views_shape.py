@@ -1,0 +1,50 @@
+"""Every view answers a POST through tracker.web.actions, so a refusal reads the same on every
+page: these tests fail when a view module handles a refusal itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import tracker
+from tracker.web import actions
+
+REFUSALS = {"Invalid", "Refused", "DomainError"}
+ROOT = Path(tracker.__file__).parent
+
+
+def _view_modules() -> list[Path]:
+    """Every module that declares a blueprint."""
+    return [path for path in sorted(ROOT.rglob("*.py"))
+            if "Blueprint(" in path.read_text(encoding="utf-8")]
+
+
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {getattr(kind, "id", getattr(kind, "attr", "")) for kind in kinds if kind is not None}
+
+
+def test_the_view_modules_are_found():
+    names = {str(path.relative_to(ROOT)) for path in _view_modules()}
+    assert {"projects/views.py", "gates/admin_views.py", "accounts/views.py"} <= names
+
+
+def test_no_view_module_catches_a_refusal_itself():
+    offenders = []
+    for path in _view_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ExceptHandler) and _caught(node) & REFUSALS:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == [], "answer through tracker.web.actions.submit or press instead"
+
+
+def test_no_view_is_named_like_the_shared_helpers():
+    shared = {name for name in vars(actions) if not name.startswith("_")
+              and callable(getattr(actions, name)) and getattr(actions, name).__module__
+              == actions.__name__}
+    clashes = []
+    for path in _view_modules():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name in shared:
+                clashes.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert clashes == []
