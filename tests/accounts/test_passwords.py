@@ -23,7 +23,7 @@ def test_a_weak_or_personal_password_is_refused_beside_the_field(client, passwor
     login(client, user)
     response = post(client, "/account", {
         "pw-current_password": PASSWORD, "pw-new_password": password, "pw-submit": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert client.get("/").status_code == 200  # nothing changed: still logged in
 
