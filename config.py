@@ -42,6 +42,9 @@ MIN_SECRET_KEY_BYTES = 32
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'tracker.db'}")
+    # `flask db` commands connect as the role that owns the tables; the app's own role may only
+    # read and append to the audit trail (README, "Database roles"). Unset: DATABASE_URL.
+    MIGRATION_DATABASE_URL = os.environ.get("MIGRATION_DATABASE_URL", "")
     SQL_ECHO = _env_bool("SQL_ECHO", False)
 
     # Where the organisation lives: deadlines are dates in this zone, instants are stored in UTC.

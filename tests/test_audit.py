@@ -6,12 +6,16 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from tests.companies.helpers import make_milestone
 from tests.conftest import PG_URL, login, post
-from tests.factories import make_enterprise, make_user
+from tests.factories import make_enterprise, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.milestones.models import MilestoneState
 from tracker.organisations import services
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import ProjectMember
 
 
 def _count() -> int:
@@ -80,3 +84,27 @@ def test_no_code_in_the_app_updates_or_deletes_audit_rows():
     for path in Path("tracker").rglob("*.py"):
         source = path.read_text()
         assert "update(AuditRecord" not in source and "delete(AuditRecord" not in source, path
+
+
+def _denials() -> list[AuditRecord]:
+    return db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "access.denied").order_by(AuditRecord.id)).all()
+
+
+def test_every_refusal_is_audited_with_who_what_and_from_where(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    login(client, pm)
+    # a page the view refuses, and an action a service refuses (only the PM submits)
+    assert client.get("/audit/", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 403
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    project.members.append(ProjectMember(user_id=pm.id))
+    milestone = make_milestone(project, MilestoneState.IN_PROGRESS)
+    assert post(client, f"/milestones/{milestone.id}/submit").status_code == 403
+    assert milestone.state is MilestoneState.IN_PROGRESS
+    first, second = _denials()[-2:]
+    assert (first.actor_id, first.object_type, first.object_id) == (pm.id, "users", pm.id)
+    assert first.changes["path"] == [None, "/audit/"]
+    assert first.changes["method"] == [None, "GET"]
+    assert first.ip_address == "10.9.8.7"
+    assert second.changes["path"] == [None, f"/milestones/{milestone.id}/submit"]
+    assert second.changes["method"] == [None, "POST"]

@@ -62,11 +62,12 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         app.register_blueprint(blueprint)
 
     from tracker.accounts.cli import users_cli
+    from tracker.audit.cli import audit_cli
     from tracker.demo import demo_cli
     from tracker.migrate import db_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
 
-    for group in (db_cli, users_cli, demo_cli, reminders_cli, scheduler_cli):
+    for group in (db_cli, users_cli, audit_cli, demo_cli, reminders_cli, scheduler_cli):
         app.cli.add_command(group)
 
     return app

@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import Connection, create_engine, text
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -22,7 +23,9 @@ db_cli = AppGroup("db", help="Database migrations (Alembic).")
 def alembic_config(url: str | None = None) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url or current_app.config["DATABASE_URL"])
+    url = (url or current_app.config["MIGRATION_DATABASE_URL"]
+           or current_app.config["DATABASE_URL"])
+    config.set_main_option("sqlalchemy.url", url)
     # env.py reads the URL from the option above; '%' must be doubled for configparser.
     config.set_main_option(
         "sqlalchemy.url", config.get_main_option("sqlalchemy.url").replace("%", "%%")
@@ -71,6 +74,39 @@ def check_cmd() -> None:
 def current_cmd() -> None:
     """Show the revision the database is at."""
     command.current(alembic_config(), verbose=False)
+
+
+def app_role_grants(connection: Connection, role: str) -> list[str]:
+    """What the app's own PostgreSQL role may do, run as the owner of the tables: read and
+    write every table, except the audit trail (read and append only) and Alembic's version
+    (read only); the same on tables later migrations create."""
+    name = connection.dialect.identifier_preparer.quote(role)
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {name}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_records FROM {name}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {name}",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {name}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {name}",
+    ]
+
+
+@db_cli.command("grant-app-role")
+@click.argument("role")
+@with_appcontext
+def grant_app_role_cmd(role: str) -> None:
+    """Give ROLE (the one in DATABASE_URL) what the app needs and no more; run as the owner."""
+    engine = create_engine(alembic_config().get_main_option("sqlalchemy.url"))
+    if engine.dialect.name != "postgresql":
+        raise click.ClickException("Database roles exist on PostgreSQL only.")
+    with engine.begin() as connection:
+        for statement in app_role_grants(connection, role):
+            connection.execute(text(statement))
+    engine.dispose()
+    click.echo(f"{role} may now read and write the tables, and only read and append to the "
+               "audit trail.")
 
 
 @db_cli.command("heads")

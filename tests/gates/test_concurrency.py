@@ -6,13 +6,12 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, empty_every_table
 from tests.factories import install_gates, make_project
 from tests.gates import helpers
 from tracker import db
-from tracker.db import Base
 from tracker.errors import Refused
 from tracker.gates import services as gates
 from tracker.gates.models import GateDecision, GateReview, Outcome
@@ -31,9 +30,7 @@ def real_commits(app, engine) -> Iterator[None]:
         yield
     finally:
         db.session.remove()
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        empty_every_table(engine)
 
 
 def test_two_decisions_at_once_record_exactly_one(app, real_commits):

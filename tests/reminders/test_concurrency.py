@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, empty_every_table
 from tests.factories import make_user
 from tests.reminders import helpers
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.db import Base
 from tracker.reminders import scan
 from tracker.reminders.models import OutboxMessage
 
@@ -30,9 +29,7 @@ def real_commits(app, engine) -> Iterator[None]:
         yield
     finally:
         db.session.remove()
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        empty_every_table(engine)
 
 
 def test_two_scans_at_once_write_each_occurrence_once(app, real_commits, monkeypatch):

@@ -31,5 +31,7 @@ class AuditRecord(Base):
     # {field: [before, after]}; values as JSON scalars (Decimal and dates as strings).
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # SHA-256 of this record and the previous one's hash: tracker/audit/chain.py.
+    chain_hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()

@@ -13,6 +13,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from tracker import db
+from tracker.audit import chain
 from tracker.audit.models import AuditRecord
 
 if TYPE_CHECKING:
@@ -107,8 +108,16 @@ def record_about(
     return entry
 
 
+def record_denied(actor: User | None, method: str, path: str, reason: str) -> AuditRecord:
+    """A request refused with 403, against the user who made it (#0 for no one signed in)."""
+    changes = {"method": [None, method], "path": [None, path[:500]],
+               "reason": [None, reason[:500]]}
+    return record_about(actor, "access.denied", "users", actor.id if actor else 0, changes)
+
+
 @event.listens_for(Session, "before_flush")
 def _audit_is_append_only(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditRecord) and (obj in session.deleted or session.is_modified(obj)):
             raise RuntimeError("audit records are append-only")
+    chain.seal_new_records(session)

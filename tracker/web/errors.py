@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker import db
+from tracker.audit import services as audit
 from tracker.errors import DomainError
 from tracker.web.security import escaped
 
@@ -50,10 +52,25 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
+def audit_refusal(reason: str) -> None:
+    """Every 403 lands on the audit trail, in a transaction of its own once what the request
+    changed is rolled back. A failure to record it is logged, never shown."""
+    db.session.rollback()
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    try:
+        audit.record_denied(actor, request.method, request.path, reason)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("could not audit a refusal of %s", escaped(request.path))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> tuple[str, int]:
         db.session.rollback()
+        if error.status == 403:
+            audit_refusal(error.message)
         return render_error(error.status, error.message or None)
 
     @app.errorhandler(StaleDataError)
@@ -77,6 +94,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            audit_refusal("")
         return render_error(error.code)
 
     @app.errorhandler(Exception)

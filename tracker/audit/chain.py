@@ -1,0 +1,125 @@
+"""The audit trail's hash chain: each record carries a SHA-256 of its own content and of the
+record before it, so an edited, removed or inserted row breaks the chain from there on, and
+`flask audit verify` names the first row that does not follow from its predecessor.
+
+The chain follows the ids, so ids and hashes are given together, under one lock, just before
+the records are inserted: on PostgreSQL a transaction-level advisory lock makes the writers of
+the trail take turns from their first record to their commit, and READ COMMITTED then shows each
+the last record of the one it waited for (two transactions never chain from the same
+predecessor, and ids follow the order of the chain). SQLite needs no lock: every transaction
+begins IMMEDIATE, one writer at a time. Advisory locks need no privilege, so the app's role
+keeps SELECT and INSERT only on the table.
+
+What a chain can't tell: the newest rows removed at the end leave a shorter chain that still
+verifies (`verify` prints the last hash; keep it elsewhere to compare), and whoever may rewrite
+every row may recompute every hash: the app's role can do neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+from sqlalchemy.orm import Session
+
+from tracker.audit.models import AuditRecord
+from tracker.db import utcnow
+
+# The predecessor of the first record.
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key: "audit" in ASCII, so nothing else picks it by chance.
+LOCK_KEY = 0x6175646974
+
+
+def canonical(row: Any) -> str:
+    """The record's content as one string: the same before the insert and after reading it back
+    (JSON as the JSON column stores it, instants in UTC to the microsecond)."""
+    changes = json.loads(json.dumps(row.changes or {}))
+    return json.dumps(
+        [row.id, row.at.astimezone(UTC).isoformat(timespec="microseconds"), row.actor_id,
+         row.action, row.object_type, row.object_id, changes, row.ip_address],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )
+
+
+def digest(previous: str, row: Any) -> str:
+    return hashlib.sha256(f"{previous}\n{canonical(row)}".encode()).hexdigest()
+
+
+def seal(connection: Connection, records: list[AuditRecord]) -> None:
+    """Give new records their ids and hashes, in order, after the last record written."""
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    last = connection.execute(
+        select(AuditRecord.id, AuditRecord.chain_hash).order_by(AuditRecord.id.desc()).limit(1)
+    ).first()
+    previous = last.chain_hash if last else GENESIS
+    next_id = (last.id if last else 0) + 1
+    for record in records:
+        if postgres:
+            next_id = connection.execute(
+                text("SELECT nextval(pg_get_serial_sequence('audit_records', 'id'))")
+            ).scalar_one()
+        record.id = next_id
+        next_id += 1
+        record.at = record.at or utcnow()
+        record.changes = record.changes or {}
+        record.chain_hash = digest(previous, record)
+        previous = record.chain_hash
+
+
+def seal_new_records(session: Session) -> None:
+    """Called before every flush: the new records, in the order they were added."""
+    new = [obj for obj in session.new if isinstance(obj, AuditRecord)]
+    if new:
+        new.sort(key=lambda obj: obj._sa_instance_state.insert_order)
+        seal(session.connection(), new)
+
+
+@dataclass
+class Verdict:
+    checked: int  # records that follow from their predecessor
+    last_hash: str  # of the last of them
+    broken: Any | None = None  # the first record that does not
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def _rows(session: Session, batch: int) -> Iterator[Any]:
+    table = AuditRecord.__table__
+    after = None
+    while True:
+        query = select(table).order_by(table.c.id).limit(batch)
+        if after is not None:
+            query = query.where(table.c.id > after)
+        rows = session.execute(query).all()
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1].id
+
+
+def verify(session: Session, batch: int = 5000) -> Verdict:
+    """Walk the whole trail in id order and recompute every hash."""
+    previous, checked = GENESIS, 0
+    for row in _rows(session, batch):
+        if row.chain_hash != digest(previous, row):
+            return Verdict(checked, previous, row)
+        previous, checked = row.chain_hash, checked + 1
+    return Verdict(checked, previous)
+
+
+def chain(rows: Iterable[Any]) -> Iterator[tuple[Any, str]]:
+    """Each row with the hash it should carry: for a migration sealing an existing trail."""
+    previous = GENESIS
+    for row in rows:
+        previous = digest(previous, row)
+        yield row, previous
