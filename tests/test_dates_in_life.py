@@ -27,11 +27,11 @@ from tracker.companies.models import (
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType, ResearchContract
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Invalid
 from tracker.funding import services as funding
 from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
-from tracker.web.formatting import day
 
 D = Decimal
 

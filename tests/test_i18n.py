@@ -112,7 +112,7 @@ def test_money_and_dates_are_formatted_for_the_language(app):
 
     from flask_babel import force_locale
 
-    from tracker.web.formatting import day, money
+    from tracker.display.formatting import day, money
 
     with app.test_request_context():
         with force_locale("en"):

@@ -32,6 +32,7 @@ from sqlalchemy.orm import (
     scoped_session,
     sessionmaker,
 )
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -136,8 +137,6 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False}
         if url in {"sqlite://", "sqlite:///:memory:"}:
-            from sqlalchemy.pool import StaticPool
-
             kwargs["poolclass"] = StaticPool
     else:
         kwargs["pool_pre_ping"] = True

@@ -5,7 +5,8 @@ Idempotent: every object is looked up by its natural key first, so a second run 
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import date, timedelta
 from decimal import Decimal
 
 import click
@@ -15,6 +16,14 @@ from sqlalchemy import select
 from tracker import db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
+from tracker.contracts import services as contracts
+from tracker.contracts.models import ContractType
+from tracker.dates import today
+from tracker.funding.demo import seed_agreement
+from tracker.gates import decisions
+from tracker.gates import services as gates
+from tracker.gates.defaults import install_defaults
+from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.organisations.models import (
     Enterprise,
     Headquarters,
@@ -24,6 +33,9 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.organisations.uscc import check_character
+from tracker.projects import services as projects
+from tracker.projects.models import Project, ProjectType
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -67,15 +79,11 @@ NEEDS = [
 
 
 def _fix_uscc(code: str) -> str:
-    from tracker.organisations.uscc import check_character
-
     return code[:17] + check_character(code[:17])
 
 
 def seed() -> dict[str, int]:
     """Create what is missing; returns how many objects of each kind were created."""
-    from tracker.gates.defaults import install_defaults
-
     created = {"headquarters": 0, "institutes": 0, "enterprises": 0, "centres": 0, "needs": 0,
                "users": 0, "gate templates": install_defaults()}
     hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "JITRI"))
@@ -148,8 +156,6 @@ def seed() -> dict[str, int]:
         created["needs"] += 1
     db.session.flush()
     created["projects"] = _seed_projects(users, institutes, enterprises)
-    from tracker.funding.demo import seed_agreement
-
     created["funding agreements"] = seed_agreement(users["committee@demo.jitri.cn"])
     return created
 
@@ -160,14 +166,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
                    enterprises: list[Enterprise]) -> int:
     """Three projects by the demo PM: a draft, one at gate 1 with a panel, one in research."""
-    import io
-    from datetime import timedelta
-
-    from tracker.dates import today
-    from tracker.gates import services as gates
-    from tracker.gates.models import CriterionKind, Recommendation
-    from tracker.projects import services as projects
-    from tracker.projects.models import Project, ProjectType
 
     pm = users["pm@demo.jitri.cn"]
     admin = users["admin@demo.jitri.cn"]
@@ -202,9 +200,6 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
         gates.name_panel(admin, review, panel[0], panel, today() + timedelta(days=10))
         if stage == "gate1":
             continue
-        from tracker.contracts import services as contracts
-        from tracker.contracts.models import ContractType
-
         amount = Decimal("2400000")
         contracts.record_contract(
             pm, project, enterprise_id=enterprises[partner or 0].id,
@@ -217,7 +212,7 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
             scores = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST else {"value": 4})
                       for c in review.criteria}
             gates.submit_scores(evaluator, review, scores, Recommendation.GO)
-        gates.decide(panel[0], review, review.version, gates.Outcome.GO)
+        decisions.decide(panel[0], review, review.version, Outcome.GO)
     return created
 
 

@@ -9,6 +9,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
 from tracker import db
+from tracker.accounts import sessions
+from tracker.accounts.models import User
 
 login_manager = LoginManager()
 babel = Babel()
@@ -46,9 +48,6 @@ def select_timezone() -> str:
 
 
 def init_extensions(app: Flask) -> None:
-    from tracker.accounts import sessions
-    from tracker.accounts.models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself

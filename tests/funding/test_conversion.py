@@ -16,12 +16,12 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import ShareEntry
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Invalid, Refused
 from tracker.funding import services as funding
 from tracker.funding.models import AgreementOutcome, Conversion
 from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
-from tracker.web.formatting import day
 
 D = Decimal
 

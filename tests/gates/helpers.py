@@ -9,6 +9,7 @@ from tests.factories import _commit, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import CriterionKind, GateReview, GateTemplate, Outcome, Recommendation
 from tracker.projects import services as projects
@@ -89,7 +90,7 @@ def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
     evaluators = name_panel(review) if not review.panel else [m.user for m in review.panel]
     for evaluator in evaluators:
         score(review, evaluator)
-    decision = gates.decide(evaluators[0], review, review.version, outcome, **fields)
+    decision = decisions.decide(evaluators[0], review, review.version, outcome, **fields)
     _commit()
     return decision
 

@@ -13,7 +13,7 @@ from tests.factories import install_gates, make_project
 from tests.gates import helpers
 from tracker import db
 from tracker.errors import Refused
-from tracker.gates import services as gates
+from tracker.gates import decisions
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -54,7 +54,7 @@ def test_two_decisions_at_once_record_exactly_one(app, real_commits):
                 assert chair.id == chair_id
                 loaded.project  # noqa: B018  (loaded before the race, as a page would)
                 both_loaded.wait(timeout=10)
-                gates.decide(chair, loaded, version, outcome, **fields)
+                decisions.decide(chair, loaded, version, outcome, **fields)
                 db.session.commit()
                 results[name] = "recorded"
             except Refused as refused:

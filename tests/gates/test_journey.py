@@ -16,6 +16,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.gates import conditions, decisions, scoring
 from tracker.gates import services as gates
 from tracker.gates.models import ConditionState, GateDecision, Outcome, ReviewState
 from tracker.projects import services as projects
@@ -54,9 +55,9 @@ def test_journey_through_all_four_gates_to_spun_off():
     with pytest.raises(Refused, match="condition"):
         gates.request_gate(project.pm, project)
     condition = review.decisions[-1].conditions[0]
-    gates.mark_condition_met(project.pm, condition, "Signed on 1 Dec, see the file share")
+    conditions.mark_condition_met(project.pm, condition, "Signed on 1 Dec, see the file share")
     chair = review.chair
-    gates.confirm_condition(chair, condition)
+    conditions.confirm_condition(chair, condition)
     _commit()
     assert condition.state is ConditionState.CONFIRMED
     # Gate 4 also needs the registered company, its cap table and a licence of the IP.
@@ -110,8 +111,8 @@ def test_kill_later_terminates_and_needs_a_rationale():
     for e in evaluators:
         helpers.score(review, e)
     with pytest.raises(Invalid, match="rationale"):
-        gates.decide(evaluators[0], review, review.version, Outcome.KILL, rationale=" ")
-    gates.decide(evaluators[0], review, review.version, Outcome.KILL,
+        decisions.decide(evaluators[0], review, review.version, Outcome.KILL, rationale=" ")
+    decisions.decide(evaluators[0], review, review.version, Outcome.KILL,
                  rationale="Targets missed; 40% of the grant to be returned")
     assert project.phase is Phase.TERMINATED
 
@@ -203,12 +204,12 @@ def test_a_declared_conflict_recuses_and_does_not_count_for_quorum():
     for e in evaluators[:2]:
         helpers.score(review, e)
     with pytest.raises(Refused, match="quorum"):
-        gates.decide(evaluators[0], review, review.version, Outcome.GO)
+        decisions.decide(evaluators[0], review, review.version, Outcome.GO)
     with pytest.raises(Refused, match="no conflict"):
         gates.submit_scores(evaluators[3], review, {}, gates.Recommendation.GO)
     assert not gates.may_see_material(evaluators[3], review)
     helpers.score(review, evaluators[2])
-    gates.decide(evaluators[0], review, review.version, Outcome.GO)
+    decisions.decide(evaluators[0], review, review.version, Outcome.GO)
     assert project.phase is Phase.CONTRACT_RESEARCH
 
 
@@ -244,7 +245,7 @@ def test_weighted_score_is_computed():
     helpers.score(review, a, value=5)
     helpers.score(review, b, value=4)
     helpers.score(review, c, value=3)
-    assert gates.weighted_score(review) == Decimal("80.00")
+    assert scoring.weighted_score(review) == Decimal("80.00")
 
 
 def test_a_failed_must_meet_blocks_go_unless_overridden_with_a_reason():
@@ -255,8 +256,8 @@ def test_a_failed_must_meet_blocks_go_unless_overridden_with_a_reason():
     helpers.score(review, b)
     helpers.score(review, c)
     with pytest.raises(Invalid, match="Must-meet criterion failed"):
-        gates.decide(a, review, review.version, Outcome.GO)
-    decision = gates.decide(a, review, review.version, Outcome.GO,
+        decisions.decide(a, review, review.version, Outcome.GO)
+    decision = decisions.decide(a, review, review.version, Outcome.GO,
                             override_reason="Budget rule waived by the board on 3 Nov")
     assert decision.override_reason.startswith("Budget rule")
 
@@ -268,10 +269,10 @@ def test_only_the_chair_decides_and_only_once():
     for e in (a, b, c):
         helpers.score(review, e)
     with pytest.raises(Forbidden):
-        gates.decide(b, review, review.version, Outcome.GO)
-    gates.decide(a, review, review.version, Outcome.GO)
+        decisions.decide(b, review, review.version, Outcome.GO)
+    decisions.decide(a, review, review.version, Outcome.GO)
     with pytest.raises(Refused, match="already been decided"):
-        gates.decide(a, review, review.version, Outcome.KILL, rationale="x")
+        decisions.decide(a, review, review.version, Outcome.KILL, rationale="x")
 
 
 def test_a_decision_on_a_stale_view_is_refused():
@@ -283,7 +284,7 @@ def test_a_decision_on_a_stale_view_is_refused():
     seen = review.version
     helpers.score(review, review.panel[3].user)  # a fourth scorecard arrives meanwhile
     with pytest.raises(Refused, match="changed after you opened it"):
-        gates.decide(a, review, seen, Outcome.GO)
+        decisions.decide(a, review, seen, Outcome.GO)
     assert review.state is ReviewState.OPEN
 
 
@@ -294,7 +295,7 @@ def test_decisions_are_never_edited_a_correction_supersedes():
     snapshot = dict(original.snapshot)
     assert len(snapshot["panel"]) == 3 and snapshot["panel"][0]["declaration"] == "none"
     chair = review.chair
-    corrected = gates.correct_decision(
+    corrected = decisions.correct_decision(
         chair, original, review.version, Outcome.CONDITIONAL_GO,
         conditions=[{"text": "Add a co-funder", "owner": project.pm,
                      "due_date": today() + timedelta(days=20)}])
@@ -305,9 +306,9 @@ def test_decisions_are_never_edited_a_correction_supersedes():
     kept = db.session.get(GateDecision, original.id)
     assert kept.outcome is Outcome.GO and kept.snapshot == snapshot
     with pytest.raises(Invalid, match="another phase"):
-        gates.correct_decision(chair, corrected, review.version, Outcome.KILL, rationale="x")
+        decisions.correct_decision(chair, corrected, review.version, Outcome.KILL, rationale="x")
     with pytest.raises(Refused, match="superseded"):
-        gates.correct_decision(chair, original, review.version, Outcome.GO)
+        decisions.correct_decision(chair, original, review.version, Outcome.GO)
 
 
 def test_conditions_are_owned_dated_and_confirmed():
@@ -317,23 +318,23 @@ def test_conditions_are_owned_dated_and_confirmed():
     owner = make_user(Role.PROJECT_MANAGER)
     with pytest.raises(Invalid, match="at least one condition"):
         helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[])
-    decision = gates.decide(review.chair, review, review.version, Outcome.CONDITIONAL_GO,
+    decision = decisions.decide(review.chair, review, review.version, Outcome.CONDITIONAL_GO,
                             conditions=[{"text": "Letter of intent", "owner": owner,
                                          "due_date": today() + timedelta(days=7)}])
     condition = decision.conditions[0]
     with pytest.raises(Forbidden):
-        gates.mark_condition_met(project.pm, condition, "done")
+        conditions.mark_condition_met(project.pm, condition, "done")
     with pytest.raises(Invalid):
-        gates.mark_condition_met(owner, condition, "")
-    gates.mark_condition_met(owner, condition, "LOI signed 2026-11-30")
+        conditions.mark_condition_met(owner, condition, "")
+    conditions.mark_condition_met(owner, condition, "LOI signed 2026-11-30")
     with pytest.raises(Forbidden):
-        gates.confirm_condition(owner, condition)
+        conditions.confirm_condition(owner, condition)
     with pytest.raises(Invalid):
-        gates.confirm_condition(review.chair, condition, accept=False)
-    gates.confirm_condition(review.chair, condition, accept=False, note="Unsigned copy")
+        conditions.confirm_condition(review.chair, condition, accept=False)
+    conditions.confirm_condition(review.chair, condition, accept=False, note="Unsigned copy")
     assert condition.state is ConditionState.OPEN
-    gates.mark_condition_met(owner, condition, "Signed copy attached")
-    gates.confirm_condition(make_user(Role.HQ_ADMIN), condition)
+    conditions.mark_condition_met(owner, condition, "Signed copy attached")
+    conditions.confirm_condition(make_user(Role.HQ_ADMIN), condition)
     assert condition.state is ConditionState.CONFIRMED
 
 
@@ -399,7 +400,7 @@ def test_a_hold_corrected_to_recycle_is_refused_as_another_phase():
     review = helpers.request(project)
     decision = helpers.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=30))
     with pytest.raises(Invalid, match="another phase"):
-        gates.correct_decision(review.chair, decision, review.version, Outcome.RECYCLE,
+        decisions.correct_decision(review.chair, decision, review.version, Outcome.RECYCLE,
                                rework_due=today() + timedelta(days=20))
 
 
@@ -440,7 +441,7 @@ def test_a_chair_who_stepped_aside_cannot_decide():
         helpers.score(review, e)
     assert review.quorum_reached and not review.can_decide(evaluators[0])
     with pytest.raises(Refused, match="declaring no conflict"):
-        gates.decide(evaluators[0], review, review.version, Outcome.GO)
+        decisions.decide(evaluators[0], review, review.version, Outcome.GO)
 
 
 def test_a_gate_requested_again_keeps_its_material():
@@ -472,9 +473,9 @@ def test_the_threshold_compares_the_exact_weighted_score():
         scores.update({cr.id: {"value": v} for cr, v in zip(should, values, strict=True)})
         gates.submit_scores(evaluator, review, scores, gates.Recommendation.GO)
     # Card a: 30/50 = 60 %; b: 100 %; c: 2/50 = 4 %; mean 164/3 = 54.666...
-    assert gates.exact_weighted_score(review) == (Decimal(60) + 100 + 4) / 3
-    assert gates.weighted_score(review) == Decimal("54.67")
-    assert any("below the pass threshold" in b for b in gates.blockers(review))
+    assert scoring.exact_weighted_score(review) == (Decimal(60) + 100 + 4) / 3
+    assert scoring.weighted_score(review) == Decimal("54.67")
+    assert any("below the pass threshold" in b for b in scoring.blockers(review))
 
 
 def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_keeps():
@@ -485,7 +486,7 @@ def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_ke
         {"text": "Add a co-funder", "owner": project.pm, "due_date": due},
         {"text": "Name a deputy PM", "owner": project.pm, "due_date": due}])
     kept, dropped = original.conditions
-    corrected = gates.correct_decision(
+    corrected = decisions.correct_decision(
         review.chair, original, review.version, Outcome.CONDITIONAL_GO,
         conditions=[{"text": kept.text, "owner": kept.owner, "due_date": kept.due_date}])
     _commit()
@@ -493,7 +494,7 @@ def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_ke
     assert not any(c.is_cleared for c in original.conditions)
     assert [(c.text, c.state) for c in corrected.conditions] == [
         ("Add a co-funder", ConditionState.OPEN)]
-    assert gates.open_conditions(project) == (
+    assert conditions.open_conditions(project) == (
         "1 condition(s) of an earlier gate are not cleared yet.")
     superseded = db.session.scalars(select(AuditRecord).where(
         AuditRecord.action == "condition.supersede")).all()

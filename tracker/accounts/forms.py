@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.accounts.models import GRANTABLE_ROLES
+from tracker.display.labels import label, locale_choices
 from tracker.web.forms import Form
-from tracker.web.labels import LOCALE_CHOICES, role_label
 
 
 class LoginForm(Form):
@@ -39,7 +39,7 @@ class ProfileForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = [("", _l("As my browser asks"))] + LOCALE_CHOICES()
+        self.locale.choices = [("", _l("As my browser asks"))] + locale_choices()
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -59,8 +59,8 @@ class UserForm(Form):
 
     def __init__(self, *args, institutes=(), enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, role_label(r)) for r in GRANTABLE_ROLES]
-        self.locale.choices = [("", _l("As the browser asks"))] + LOCALE_CHOICES()
+        self.roles.choices = [(r.value, label(r)) for r in GRANTABLE_ROLES]
+        self.locale.choices = [("", _l("As the browser asks"))] + locale_choices()
         self.institute_id.choices = [(0, _l("None"))] + [(i.id, i.name) for i in institutes]
         self.enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name) for e in enterprises]
 

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -24,6 +25,16 @@ class Role(enum.StrEnum):
     # Not granted as a row: a user is a director because an institute names them
     # (Institute.director), so the fact lives in one place.
     INSTITUTE_DIRECTOR = "institute_director"
+
+
+ROLE_LABELS = {
+    Role.PROJECT_MANAGER: _l("Project manager"),
+    Role.EVALUATOR: _l("HQ evaluator"),
+    Role.INVESTMENT_COMMITTEE: _l("Investment committee"),
+    Role.HQ_ADMIN: _l("HQ admin"),
+    Role.OBSERVER: _l("Observer"),
+    Role.INSTITUTE_DIRECTOR: _l("Institute director"),
+}
 
 
 GRANTABLE_ROLES = [r for r in Role if r is not Role.INSTITUTE_DIRECTOR]

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.companies.models import Acquisition, ExitKind, HolderType, IpDealKind
+from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField, NumberField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 HOLDING_ROWS = 8
 INVESTOR_ROWS = 5

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -24,7 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.funding.models import sees_investment
 from tracker.money import Percent, Price
 
 if TYPE_CHECKING:
@@ -42,6 +45,17 @@ class HolderType(enum.StrEnum):
     INCENTIVE_POOL = "incentive_pool"
 
 
+HOLDER_TYPE_LABELS = {
+    HolderType.TEAM: _l("R&D team"),
+    HolderType.HQ: _l("HQ"),
+    HolderType.INSTITUTE: _l("Institute"),
+    HolderType.PARK: _l("Park"),
+    HolderType.STATE_FUND: _l("State-owned fund"),
+    HolderType.INVESTOR: _l("External investor"),
+    HolderType.INCENTIVE_POOL: _l("Incentive pool"),
+}
+
+
 class Acquisition(enum.StrEnum):
     """How the holder paid for the shares."""
 
@@ -50,9 +64,22 @@ class Acquisition(enum.StrEnum):
     CONVERSION = "conversion"  # allocation-investment money converted to equity
 
 
+ACQUISITION_LABELS = {
+    Acquisition.CASH: _l("Cash"),
+    Acquisition.IP: _l("IP"),
+    Acquisition.CONVERSION: _l("Conversion"),
+}
+
+
 class EntryKind(enum.StrEnum):
     ISSUE = "issue"
     TRANSFER = "transfer"
+
+
+ENTRY_KIND_LABELS = {
+    EntryKind.ISSUE: _l("Issued"),
+    EntryKind.TRANSFER: _l("Transferred"),
+}
 
 
 class CompanyStatus(enum.StrEnum):
@@ -65,10 +92,26 @@ class CompanyStatus(enum.StrEnum):
     DISSOLVED = "dissolved"
 
 
+COMPANY_STATUS_LABELS = {
+    CompanyStatus.PREPARING: _l("Being incorporated"),
+    CompanyStatus.REGISTERED: _l("Registered"),
+    CompanyStatus.ACQUIRED: _l("Acquired"),
+    CompanyStatus.LISTED: _l("Listed"),
+    CompanyStatus.DISSOLVED: _l("Dissolved"),
+}
+
+
 class ExitKind(enum.StrEnum):
     ACQUISITION = "acquisition"
     LISTING = "listing"
     DISSOLUTION = "dissolution"
+
+
+EXIT_KIND_LABELS = {
+    ExitKind.ACQUISITION: _l("Acquisition"),
+    ExitKind.LISTING: _l("Listing"),
+    ExitKind.DISSOLUTION: _l("Dissolution"),
+}
 
 
 EXIT_STATUS = {ExitKind.ACQUISITION: CompanyStatus.ACQUIRED,
@@ -79,6 +122,12 @@ EXIT_STATUS = {ExitKind.ACQUISITION: CompanyStatus.ACQUIRED,
 class IpDealKind(enum.StrEnum):
     LICENCE = "licence"
     ASSIGNMENT = "assignment"
+
+
+IP_DEAL_KIND_LABELS = {
+    IpDealKind.LICENCE: _l("Licence"),
+    IpDealKind.ASSIGNMENT: _l("Assignment"),
+}
 
 
 # The projects a company comes from; a project spins off one company at most.
@@ -136,15 +185,11 @@ class Company(Versioned, Base):
         return self.rounds[-1] if self.rounds else None
 
     def can_view(self, user: User) -> bool:
-        from tracker.funding.models import sees_investment
-
         return user.sees_whole_portfolio or any(sees_investment(user, p) for p in self.projects)
 
     @staticmethod
     def can_manage(user: User) -> bool:
         """HQ admins and the investment committee record companies and their equity."""
-        from tracker.accounts.models import Role
-
         return user.has_role(Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE)
 
 

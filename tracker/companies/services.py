@@ -34,16 +34,16 @@ from tracker.companies.models import (
     company_projects,
 )
 from tracker.dates import today
+from tracker.display.formatting import day, number
+from tracker.display.formatting import money as cny
+from tracker.display.formatting import price as price_text
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
-from tracker.web.formatting import day, number
-from tracker.web.formatting import money as cny
-from tracker.web.formatting import price as price_text
-from tracker.web.labels import label
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User

@@ -9,9 +9,9 @@ from wtforms import FieldList, FormField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.contracts.models import ContractType
+from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 INSTALMENT_ROWS = 6
 POSITIVE = NumberRange(min=Decimal("0.01"), max=Decimal("1e15"))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,15 @@ class ContractType(enum.StrEnum):
     LICENCE = "licence"  # 技术许可
     SERVICE = "service"  # 技术服务
     CONSULTING = "consulting"  # 技术咨询
+
+
+CONTRACT_TYPE_LABELS = {
+    ContractType.DEVELOPMENT: _l("Technology development"),
+    ContractType.TRANSFER: _l("Technology transfer"),
+    ContractType.LICENCE: _l("Technology licence"),
+    ContractType.SERVICE: _l("Technical service"),
+    ContractType.CONSULTING: _l("Technical consulting"),
+}
 
 
 class ResearchContract(Versioned, Base):

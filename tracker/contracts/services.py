@@ -13,7 +13,9 @@ from sqlalchemy import Select, extract, func, select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
+from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
+from tracker.funding.models import FundingAgreement
 from tracker.organisations.models import Enterprise, Institute, NeedState
 from tracker.projects.models import Project
 
@@ -41,8 +43,6 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         raise Invalid("enterprise_id", _("Choose an enterprise."))
     if amount <= 0:
         raise Invalid("amount", _("The amount must be more than zero."))
-    from tracker.dates import today
-
     if signed_on > today():
         raise Invalid("signed_on", _("A contract is recorded once signed: the date is in the "
                                      "future."))
@@ -85,8 +85,6 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     db.session.expire(instalment, ["payments"])
     if amount <= 0:
         raise Invalid("amount", _("The amount must be more than zero."))
-    from tracker.dates import today
-
     if received_on > today():
         raise Invalid("received_on", _("Money is recorded once received: the date is in the "
                                        "future."))
@@ -109,8 +107,6 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
 def signed_contract_missing(project: Project) -> str | None:
     """The guard of gate 2 (research acceptance): a signed contract, or an
     allocation-investment agreement that funds the research instead."""
-    from tracker.funding.models import FundingAgreement
-
     signed = db.session.scalar(select(ResearchContract.id).where(
         ResearchContract.project_id == project.id).limit(1))
     agreement = db.session.scalar(select(FundingAgreement.id).where(

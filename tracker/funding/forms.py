@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from tracker.display.labels import label
 from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
 from tracker.web.fields import DateField, MoneyField, NumberField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 CO_FUNDER_ROWS = 3
 MAX_MONEY = Decimal("1e15")

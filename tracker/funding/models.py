@@ -9,10 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.gates.models import Outcome
+from tracker.milestones.models import MilestoneState
 from tracker.money import ConversionPrice, Percent, Price
 
 if TYPE_CHECKING:
@@ -36,6 +40,14 @@ class AgreementOutcome(enum.StrEnum):
     SUBSTITUTED = "substituted"  # replaced by another project
 
 
+AGREEMENT_OUTCOME_LABELS = {
+    AgreementOutcome.CONVERTED: _l("Converted to equity"),
+    AgreementOutcome.GRANT: _l("Closed as a grant"),
+    AgreementOutcome.REPAID: _l("Repaid"),
+    AgreementOutcome.SUBSTITUTED: _l("Substituted by another project"),
+}
+
+
 # What the committee records once the deadline has passed with no conversion.
 DEADLINE_OUTCOMES = (AgreementOutcome.GRANT, AgreementOutcome.REPAID,
                      AgreementOutcome.SUBSTITUTED)
@@ -44,6 +56,12 @@ DEADLINE_OUTCOMES = (AgreementOutcome.GRANT, AgreementOutcome.REPAID,
 class ConditionKind(enum.StrEnum):
     MILESTONE = "milestone"  # a named milestone accepted
     GATE = "gate"  # a named gate passed with GO or CONDITIONAL GO
+
+
+CONDITION_KIND_LABELS = {
+    ConditionKind.MILESTONE: _l("Milestone accepted"),
+    ConditionKind.GATE: _l("Gate passed"),
+}
 
 
 class FundingAgreement(Versioned, Base):
@@ -113,8 +131,6 @@ class FundingAgreement(Versioned, Base):
     @staticmethod
     def can_decide(user: User) -> bool:
         """Only the investment committee decides funding, tranches, conversions, outcomes."""
-        from tracker.accounts.models import Role
-
         return user.has_role(Role.INVESTMENT_COMMITTEE)
 
 
@@ -168,9 +184,6 @@ class Tranche(Base):
     @property
     def condition_holds(self) -> bool:
         """The named milestone is accepted, or the named gate's decision in force is a GO."""
-        from tracker.gates.models import Outcome
-        from tracker.milestones.models import MilestoneState
-
         if self.condition is ConditionKind.MILESTONE:
             return self.milestone is not None and self.milestone.state is MilestoneState.ACCEPTED
         return any(

@@ -14,12 +14,24 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker import db, money
 from tracker.audit import services as audit
 from tracker.companies import services as companies
-from tracker.companies.models import Acquisition, Company, FinancingRound, HolderType
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    FinancingRound,
+    HolderType,
+    RoundInvestment,
+    ShareEntry,
+)
 from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
+from tracker.display.formatting import price as price_text
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.funding.models import (
     DEADLINE_OUTCOMES,
@@ -36,10 +48,6 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
-from tracker.web.formatting import day
-from tracker.web.formatting import money as cny
-from tracker.web.formatting import price as price_text
-from tracker.web.labels import label
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -264,9 +272,6 @@ def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -
 
 def qualifying_rounds(agreement: FundingAgreement) -> list[FinancingRound]:
     """The rounds of the project's company the money may convert at now."""
-    from sqlalchemy.orm import selectinload
-
-    from tracker.companies.models import RoundInvestment, ShareEntry
 
     company = companies.company_of(agreement.project)
     if company is None:

@@ -37,7 +37,6 @@ from tracker.web.actions import submit
 
 bp = Blueprint("funding", __name__)
 # The project page shows its link to the funding page to those who may see it.
-bp.add_app_template_global(sees_investment, "sees_investment")
 
 
 def _user() -> User:

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.display.labels import label
 from tracker.errors import Invalid
 from tracker.gates.models import CriterionKind, GateTemplate
 from tracker.web.fields import NumberField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 # --- gate templates (HQ admins configure each gate) ---------------------------------------------
 # The ranges that make a template sound (threshold 0-100, TRL 1-9, quorum >= 1, ...) are checked

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -22,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import GATE_PHASE, Phase
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
 class CriterionKind(enum.StrEnum):
     MUST = "must"  # pass/fail, a knock-out
     SHOULD = "should"  # scored on a scale, weighted
+
+
+CRITERION_KIND_LABELS = {
+    CriterionKind.MUST: _l("Must meet"),
+    CriterionKind.SHOULD: _l("Should meet"),
+}
 
 
 class GateTemplate(Versioned, Base):
@@ -65,8 +72,6 @@ class GateTemplate(Versioned, Base):
 
     @property
     def phase(self) -> Phase:
-        from tracker.projects.lifecycle import GATE_PHASE
-
         return GATE_PHASE[self.gate]
 
 
@@ -93,6 +98,14 @@ class ReviewState(enum.StrEnum):
     OPEN = "open"  # a panel reviews
     DECIDED = "decided"
     WITHDRAWN = "withdrawn"
+
+
+REVIEW_STATE_LABELS = {
+    ReviewState.REQUESTED: _l("Requested: panel to be named"),
+    ReviewState.OPEN: _l("Under review"),
+    ReviewState.DECIDED: _l("Decided"),
+    ReviewState.WITHDRAWN: _l("Withdrawn"),
+}
 
 
 class GateReview(Base):
@@ -201,12 +214,27 @@ class Declaration(enum.StrEnum):
     CONFLICT = "conflict"  # recused
 
 
+DECLARATION_LABELS = {
+    Declaration.NONE: _l("No conflict"),
+    Declaration.CONFLICT: _l("Conflict declared"),
+}
+
+
 class Recommendation(enum.StrEnum):
     GO = "go"
     CONDITIONAL_GO = "conditional_go"
     HOLD = "hold"
     RECYCLE = "recycle"
     KILL = "kill"
+
+
+RECOMMENDATION_LABELS = {
+    Recommendation.GO: _l("GO"),
+    Recommendation.CONDITIONAL_GO: _l("CONDITIONAL GO"),
+    Recommendation.HOLD: _l("HOLD"),
+    Recommendation.RECYCLE: _l("RECYCLE"),
+    Recommendation.KILL: _l("KILL"),
+}
 
 
 class PanelMember(Base):
@@ -256,6 +284,15 @@ class Outcome(enum.StrEnum):
     KILL = "kill"
 
 
+OUTCOME_LABELS = {
+    Outcome.GO: _l("GO"),
+    Outcome.CONDITIONAL_GO: _l("CONDITIONAL GO"),
+    Outcome.HOLD: _l("HOLD"),
+    Outcome.RECYCLE: _l("RECYCLE"),
+    Outcome.KILL: _l("KILL"),
+}
+
+
 class GateDecision(Base):
     """A decision of the panel. Never edited: a correction is a new row that supersedes it."""
 
@@ -299,6 +336,14 @@ class ConditionState(enum.StrEnum):
     # A correction of the decision replaced it before anyone acted on it: not cleared, not
     # open; the correction's own conditions are what count now.
     SUPERSEDED = "superseded"
+
+
+CONDITION_STATE_LABELS = {
+    ConditionState.OPEN: _l("Open"),
+    ConditionState.MET: _l("Met: awaiting confirmation"),
+    ConditionState.CONFIRMED: _l("Cleared"),
+    ConditionState.SUPERSEDED: _l("Superseded by a correction"),
+}
 
 
 class Condition(Base):

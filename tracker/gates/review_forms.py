@@ -16,11 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tracker.gates.models import Outcome, Recommendation
+from tracker.display.labels import label
+from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.projects.lifecycle import Phase
 from tracker.web.fields import DateField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 CONDITION_ROWS = 5
 
@@ -60,8 +60,6 @@ class ScorecardForm(Form):
 
 def scorecard_form(review, formdata=None) -> ScorecardForm:
     """A form with one field (and a comment) per criterion of `review`."""
-    from tracker.gates.models import CriterionKind
-
     class Card(ScorecardForm):
         pass
 

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
-from tracker.gates import services
+from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.models import (
     Condition,
     GateDecision,
@@ -77,8 +77,8 @@ def _page(review: GateReview, **forms) -> str:
         "review": review, "project": review.project, "member": member,
         "may_see_material": services.may_see_material(user, review),
         "scorecards": services.visible_scores(user, review),
-        "weighted": services.weighted_score(review),
-        "blockers": services.blockers(review) if (
+        "weighted": scoring.weighted_score(review),
+        "blockers": scoring.blockers(review) if (
             member is not None and member.submitted_at) else [],
         "is_chair": review.chair_id == user.id,
         "declaration": forms.get("declaration") or DeclarationForm(),
@@ -210,7 +210,7 @@ def _record_decision(review: GateReview, record, done: str) -> Response | tuple[
 def decide(review_id: int) -> Response | tuple[str, int]:
     review = load_review(review_id)
     return _record_decision(
-        review, lambda user, *args, **fields: services.decide(user, review, *args, **fields),
+        review, lambda user, *args, **fields: decisions.decide(user, review, *args, **fields),
         _("Decision recorded."))
 
 
@@ -223,7 +223,7 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
     review = load_review(decision.review_id)
     return _record_decision(
         review,
-        lambda user, *args, **fields: services.correct_decision(user, decision, *args, **fields),
+        lambda user, *args, **fields: decisions.correct_decision(user, decision, *args, **fields),
         _("Correction recorded; the earlier decision stays visible as superseded."))
 
 
@@ -246,7 +246,7 @@ def condition_met(condition_id: int) -> Response | tuple[str, int]:
     condition = _condition(condition_id)
     form = ConditionMetForm()
     return submit(
-        form, lambda: services.mark_condition_met(_user(), condition, form.evidence.data or ""),
+        form, lambda: conditions.mark_condition_met(_user(), condition, form.evidence.data or ""),
         _("Marked met; the chair or HQ will confirm."), _to_project(condition),
         lambda: project_page(load_project(condition.project_id),
                              condition_forms={condition.id: form}))
@@ -259,7 +259,8 @@ def condition_confirm(condition_id: int) -> Response | tuple[str, int]:
     form = ConditionConfirmForm()
     accept = form.accept.data == "1"
     return submit(
-        form, lambda: services.confirm_condition(_user(), condition, accept, form.note.data or ""),
+        form,
+        lambda: conditions.confirm_condition(_user(), condition, accept, form.note.data or ""),
         _("Condition cleared.") if accept else _("Condition sent back."), _to_project(condition),
         lambda: project_page(load_project(condition.project_id),
                              condition_forms={condition.id: form}))

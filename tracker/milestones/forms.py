@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 
 class MilestoneForm(Form):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
@@ -37,6 +38,15 @@ class MilestoneState(enum.StrEnum):
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     WAIVED = "waived"
+
+
+MILESTONE_STATE_LABELS = {
+    MilestoneState.PLANNED: _l("Planned"),
+    MilestoneState.IN_PROGRESS: _l("In progress"),
+    MilestoneState.SUBMITTED: _l("Submitted"),
+    MilestoneState.ACCEPTED: _l("Accepted"),
+    MilestoneState.WAIVED: _l("Waived"),
+}
 
 
 # States in which a milestone no longer blocks its gate and is never overdue.
@@ -163,6 +173,13 @@ class RebaselineState(enum.StrEnum):
     APPROVED = "approved"
     PENDING = "pending"  # a move longer than the setting waits for HQ
     REJECTED = "rejected"
+
+
+REBASELINE_STATE_LABELS = {
+    RebaselineState.APPROVED: _l("Approved"),
+    RebaselineState.PENDING: _l("Awaiting HQ"),
+    RebaselineState.REJECTED: _l("Not approved"),
+}
 
 
 class Rebaseline(Base):

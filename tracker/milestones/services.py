@@ -14,6 +14,7 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.dates import today
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.files import services as files
 from tracker.milestones.models import (
@@ -49,8 +50,6 @@ def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") 
     """Move `milestone` by `action` if the state machine allows it; history and audit."""
     target = next_state(milestone.state, action)
     if target is None:
-        from tracker.web.labels import label
-
         raise Refused(_("A milestone that is %(state)s cannot be %(action)s.",
                         state=label(milestone.state), action=label(action)))
     if target is not milestone.state:

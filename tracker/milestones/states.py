@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
+
 from tracker.milestones.models import MilestoneState as S
 
 
@@ -17,6 +19,15 @@ class Action(enum.StrEnum):
     ACCEPT = "accept"  # the reviewer accepts it
     RETURN = "return"  # the reviewer returns it for rework, with a comment
     WAIVE = "waive"  # HQ waives it, with a reason
+
+
+ACTION_LABELS = {
+    Action.UPDATE: _l("updated"),
+    Action.SUBMIT: _l("submitted"),
+    Action.ACCEPT: _l("accepted"),
+    Action.RETURN: _l("returned for rework"),
+    Action.WAIVE: _l("waived"),
+}
 
 
 TRANSITIONS: dict[tuple[S, Action], S] = {

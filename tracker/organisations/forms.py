@@ -9,10 +9,14 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker import dates
-from tracker.organisations.models import InstituteType, NeedState
+from tracker.organisations.models import (
+    INSTITUTE_TYPE_LABELS,
+    NEED_STATE_LABELS,
+    InstituteType,
+    NeedState,
+)
 from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
-from tracker.web.labels import INSTITUTE_TYPE_LABELS, NEED_STATE_LABELS
 
 
 def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:

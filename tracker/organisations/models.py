@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +33,13 @@ class InstituteType(enum.StrEnum):
     INDEPENDENT = "independent"  # 独立法人研究所
     JOINT = "joint"  # 与地方政府或高校共建
     AFFILIATED = "affiliated"  # 加盟研究所
+
+
+INSTITUTE_TYPE_LABELS = {
+    InstituteType.INDEPENDENT: _l("Independent legal entity"),
+    InstituteType.JOINT: _l("Jointly built"),
+    InstituteType.AFFILIATED: _l("Affiliated"),
+}
 
 
 class Institute(Versioned, Base):
@@ -102,6 +110,15 @@ class NeedState(enum.StrEnum):
     MATCHED = "matched"
     CONTRACTED = "contracted"
     CLOSED = "closed"
+
+
+NEED_STATE_LABELS = {
+    NeedState.COLLECTED: _l("Collected"),
+    NeedState.ANALYSED: _l("Analysed"),
+    NeedState.MATCHED: _l("Matched"),
+    NeedState.CONTRACTED: _l("Contracted"),
+    NeedState.CLOSED: _l("Closed"),
+}
 
 
 class TechnologyNeed(Versioned, Base):

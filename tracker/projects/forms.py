@@ -17,10 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.display.labels import label
 from tracker.projects.models import ProjectType
 from tracker.web.fields import DateField, MoneyField
 from tracker.web.forms import Form
-from tracker.web.labels import label
 
 BUDGET_ROWS = 8
 

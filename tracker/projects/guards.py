@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def gate_request_refusals(project: Project, gate: int) -> list[str]:
     """Why the PM may not open gate `gate` now (empty: they may)."""
+    from tracker.gates import conditions
     from tracker.gates import services as gates
     from tracker.milestones import services as milestones
     from tracker.projects.lifecycle import GATE_PHASE
@@ -21,7 +22,7 @@ def gate_request_refusals(project: Project, gate: int) -> list[str]:
     checks = [
         gates.missing_deliverables(project, gate),
         milestones.open_milestones(project, GATE_PHASE[gate]),
-        gates.open_conditions(project),
+        conditions.open_conditions(project),
         gates.open_review(project),
     ]
     if gate == 2:

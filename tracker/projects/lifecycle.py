@@ -1,7 +1,7 @@
 """The project lifecycle: which phase may follow which, and by what kind of step.
 
 Pure Python, no Flask, no session: the one place that decides transitions. The service
-`tracker.projects.services.change_phase` asks `check` before it moves any project.
+`tracker.projects.phases.change_phase` asks `check` before it moves any project.
 
     draft -> proposal_review --GO--> contract_research --GO--> investment_decision --GO-->
     spin_off --GO--> spun_off

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+from tracker.gates.models import GateReview, PanelMember
 from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
 if TYPE_CHECKING:
@@ -38,6 +41,28 @@ class ProjectType(enum.StrEnum):
     PM_MAJOR = "pm_major"  # 项目经理制重大项目
     ALLOCATION_INVESTMENT = "allocation_investment"  # 拨投结合
     INTERNAL = "internal"
+
+
+PROJECT_TYPE_LABELS = {
+    ProjectType.CONTRACT_RESEARCH: _l("Contract research"),
+    ProjectType.PM_MAJOR: _l("PM major project"),
+    ProjectType.ALLOCATION_INVESTMENT: _l("Allocation-investment"),
+    ProjectType.INTERNAL: _l("Internal"),
+}
+
+# The labels of the phases live here, not beside Phase: lifecycle.py stays free of Flask.
+PHASE_LABELS = {
+    Phase.DRAFT: _l("Draft"),
+    Phase.PROPOSAL_REVIEW: _l("Proposal review"),
+    Phase.CONTRACT_RESEARCH: _l("Contract research"),
+    Phase.INVESTMENT_DECISION: _l("Investment decision"),
+    Phase.SPIN_OFF: _l("Spin-off"),
+    Phase.SPUN_OFF: _l("Spun off"),
+    Phase.ON_HOLD: _l("On hold"),
+    Phase.COMPLETED: _l("Completed"),
+    Phase.TERMINATED: _l("Terminated"),
+    Phase.REJECTED: _l("Rejected"),
+}
 
 
 class Project(Base):
@@ -114,8 +139,6 @@ class Project(Base):
         """The official code, or a draft's provisional reference until it is submitted."""
         if self.code:
             return self.code
-        from flask_babel import gettext
-
         return gettext("Draft %(id)d", id=self.id)
 
     @property
@@ -177,8 +200,6 @@ class Project(Base):
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
         """The SQL form of `can_view`, for lists; a test checks the two agree."""
-        from tracker.gates.models import GateReview, PanelMember
-
         if user.sees_whole_portfolio:
             return true()
         clauses = [cls.pm_id == user.id,

@@ -1,7 +1,6 @@
-"""What can be done to a project: write and submit a proposal, and change its phase.
+"""What can be done to a project: write and submit a proposal, resume or end a held one.
 
-`change_phase` is the one function that moves a project between phases; gate decisions,
-resume and termination all call it.
+Every change of phase goes through `tracker.projects.phases.change_phase`.
 """
 
 from __future__ import annotations
@@ -11,45 +10,40 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker import db
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
+from tracker.files.models import StoredFile
+from tracker.funding.models import FundingAgreement
+from tracker.gates import services as gates
+from tracker.gates.models import Deliverable
+from tracker.milestones.models import (
+    Evidence,
+    Milestone,
+    MilestoneEvent,
+    ProgressUpdate,
+    Rebaseline,
+)
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
-from tracker.projects import guards, lifecycle
+from tracker.projects import guards
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import (
     BudgetLine,
-    PhaseChange,
     Project,
     ProjectCodeCounter,
     ProjectMember,
 )
+from tracker.projects.phases import change_phase
+from tracker.reminders.models import OutboxMessage
 
 if TYPE_CHECKING:
-    from tracker.gates.models import GateDecision
-
-REFUSAL_MESSAGES = {
-    "final": _l("The project is %(source)s: nothing can change it any more."),
-    "same_phase": _l("The project is already %(source)s."),
-    "not_in_table": _l("A project cannot go from %(source)s to %(target)s."),
-    "wrong_step": _l("A project goes from %(source)s to %(target)s only by another kind of "
-                     "decision."),
-    "resume_elsewhere": _l("A held project resumes only in the phase it was held in."),
-}
-
-
-def refusal_message(error: lifecycle.TransitionRefused) -> str:
-    from tracker.web.labels import label
-
-    return str(REFUSAL_MESSAGES[error.code]) % {"source": label(error.source),
-                                                "target": label(error.target)}
-
+    pass
 
 # --- codes -----------------------------------------------------------------------------------
 
@@ -149,8 +143,6 @@ def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
 
 def _milestones_within(project: Project, start: date, end: date) -> None:
     """New project dates keep every milestone inside them."""
-    from tracker.milestones.models import Milestone
-
     outside = db.session.scalars(select(Milestone).where(
         Milestone.project_id == project.id,
         (Milestone.due_date < start) | (Milestone.due_date > end))
@@ -188,8 +180,6 @@ def submission_refusals(project: Project) -> list[str]:
 
 def submit_proposal(actor: User, project: Project) -> None:
     """The PM submits: the project enters proposal review and gate 1 is requested."""
-    from tracker.gates import services as gates
-
     if actor.id != project.pm_id:
         raise Forbidden()
     refusals = submission_refusals(project)
@@ -213,9 +203,6 @@ def assign_code(actor: User | None, project: Project) -> None:
 def withdraw_draft(actor: User, project: Project) -> None:
     """Delete a draft: by its PM, or by HQ for any draft. Its milestones and uploads go with
     it; the audit trail keeps what it was."""
-    from tracker.contracts.models import ResearchContract
-    from tracker.funding.models import FundingAgreement
-
     if not project.can_withdraw(actor):
         if project.phase is not Phase.DRAFT:
             raise Refused(_("Only a draft can be withdrawn; this proposal has been submitted."))
@@ -235,18 +222,6 @@ def withdraw_draft(actor: User, project: Project) -> None:
 def _delete_draft_rows(project: Project) -> None:
     """What a draft can have besides its team and budget: milestones with their history and
     evidence, gate-1 uploads, reminders queued about them."""
-    from sqlalchemy import delete
-
-    from tracker.files.models import StoredFile
-    from tracker.gates.models import Deliverable
-    from tracker.milestones.models import (
-        Evidence,
-        Milestone,
-        MilestoneEvent,
-        ProgressUpdate,
-        Rebaseline,
-    )
-    from tracker.reminders.models import OutboxMessage
 
     milestones = select(Milestone.id).where(Milestone.project_id == project.id)
     updates = select(ProgressUpdate.id).where(ProgressUpdate.milestone_id.in_(milestones))
@@ -263,46 +238,7 @@ def _delete_draft_rows(project: Project) -> None:
         db.session.execute(stmt.execution_options(synchronize_session=False))
 
 
-# --- the one place a phase changes -------------------------------------------------------------
-
-
-def _may_take(actor: User, project: Project, step: Step,
-              decision: GateDecision | None) -> bool:
-    if step is Step.SUBMIT:
-        return actor.id == project.pm_id
-    if step in (Step.GO, Step.HOLD) or (step is Step.KILL and project.phase is not Phase.ON_HOLD):
-        # Gate decisions: recorded by the chair of that review.
-        return decision is not None and decision.decided_by_id == actor.id and (
-            decision.review.chair_id == actor.id)
-    # Resuming or ending a held project is an HQ decision.
-    return actor.has_role(Role.HQ_ADMIN)
-
-
-def change_phase(actor: User, project: Project, target: Phase, step: Step, *,
-                 decision: GateDecision | None = None, reason: str = "") -> PhaseChange:
-    """Move `project` to `target`: table, permission and guards checked, history and audit
-    written in the same transaction. Refusals are `Refused` (409) with the reason."""
-    source = project.phase
-    try:
-        lifecycle.check(source, target, step, held_phase=project.held_phase)
-    except lifecycle.TransitionRefused as error:
-        raise Refused(refusal_message(error)) from None
-    if not _may_take(actor, project, step, decision):
-        raise Forbidden(_("You may not take this step on this project."))
-
-    if step is Step.HOLD:
-        project.held_phase = source
-    elif step is Step.RESUME:
-        project.held_phase = None
-        project.revisit_date = None
-    project.phase = target
-    changes = audit.pending_changes(project)
-    change = PhaseChange(from_phase=source, to_phase=target, actor_id=actor.id,
-                         decision_id=decision.id if decision else None, reason=reason)
-    project.phase_changes.append(change)
-    audit.record(actor, "project.phase", project, changes)
-    db.session.flush()
-    return change
+# --- resuming or ending a held project ------------------------------------------------------
 
 
 def resume(actor: User, project: Project, reason: str) -> None:

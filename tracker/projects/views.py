@@ -15,8 +15,10 @@ from tracker.dates import today
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
 from tracker.gates import services as gates
+from tracker.gates.conditions import can_confirm
+from tracker.milestones.models import Evidence, Milestone, ProgressUpdate
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
-from tracker.projects import queries, services
+from tracker.projects import guards, queries, services
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
 from tracker.projects.lifecycle import PHASE_GATE, Phase
 from tracker.projects.models import Project, ProjectType
@@ -177,8 +179,6 @@ def project_page(project: Project, **forms) -> str:
     gate = _current_gate(project)
     readiness = []
     if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
-        from tracker.projects import guards
-
         readiness = (services.submission_refusals(project) if project.phase is Phase.DRAFT
                      else guards.gate_request_refusals(project, gate))
     return render_template(
@@ -186,7 +186,7 @@ def project_page(project: Project, **forms) -> str:
         upload=forms.get("upload") or _upload_form(project, gate), readiness=readiness,
         resume_form=forms.get("resume_form") or ReasonForm(),
         terminate_form=forms.get("terminate_form") or ReasonForm(),
-        condition_forms=forms.get("condition_forms", {}), can_confirm=gates.can_confirm,
+        condition_forms=forms.get("condition_forms", {}), can_confirm=can_confirm,
         today=today(), can_withdraw=project.can_withdraw(user),
     )
 
@@ -268,8 +268,6 @@ def terminate(project_id: int) -> Response | tuple[str, int]:
 def _may_download(stored: StoredFile) -> bool:
     """Those who may see the project, and the reviewer of the milestone the file is evidence
     for (who may not see the rest of the project)."""
-    from tracker.milestones.models import Evidence, Milestone, ProgressUpdate
-
     user = _user()
     project = db.session.get(Project, stored.project_id)
     if project.can_view(user):

@@ -26,9 +26,9 @@ from flask_babel import format_datetime as format_instant
 from flask_babel import gettext as _
 
 from tracker.dates import local_date
+from tracker.display.formatting import money
 from tracker.reminders.models import Audience
 from tracker.reminders.rules import RULES
-from tracker.web.formatting import money
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User

@@ -12,6 +12,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     ForeignKey,
@@ -37,6 +38,14 @@ class MessageState(enum.StrEnum):
     CANCELLED = "cancelled"  # the work was done (or the deadline moved) before it went out
 
 
+MESSAGE_STATE_LABELS = {
+    MessageState.PENDING: _l("Pending"),
+    MessageState.SENT: _l("Sent"),
+    MessageState.FAILED: _l("Failed"),
+    MessageState.CANCELLED: _l("Cancelled: the work was done"),
+}
+
+
 class Audience(enum.StrEnum):
     """Who a step of a ladder goes to; the escalation climbs from the first to HQ."""
 
@@ -45,6 +54,15 @@ class Audience(enum.StrEnum):
     CHAIR = "chair"  # the chair of the review panel
     HQ = "hq"  # every active HQ admin
     COMMITTEE = "committee"  # every active member of the investment committee
+
+
+AUDIENCE_LABELS = {
+    Audience.OWNER: _l("First reminder"),
+    Audience.DIRECTOR: _l("Escalation to the institute director"),
+    Audience.CHAIR: _l("Escalation to the panel chair"),
+    Audience.HQ: _l("HQ admins"),
+    Audience.COMMITTEE: _l("Investment committee"),
+}
 
 
 UNSENT = text("state = 'pending'")

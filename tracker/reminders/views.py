@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -26,10 +25,9 @@ from tracker.reminders import delivery, forms
 from tracker.reminders import feed as calendar_feed
 from tracker.reminders import preferences as choices
 from tracker.reminders.mail import external_url
-from tracker.reminders.models import Audience, MessageState, OutboxMessage
+from tracker.reminders.models import MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
-from tracker.web import labels
 from tracker.web.actions import press, submit
 from tracker.web.forms import Form
 from tracker.web.navigation import paginate
@@ -37,21 +35,6 @@ from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
 
 bp = Blueprint("reminders", __name__)
-
-labels.register(MessageState, {
-    MessageState.PENDING: _l("Pending"),
-    MessageState.SENT: _l("Sent"),
-    MessageState.FAILED: _l("Failed"),
-    MessageState.CANCELLED: _l("Cancelled: the work was done"),
-})
-labels.register(Audience, {
-    Audience.OWNER: _l("First reminder"),
-    Audience.DIRECTOR: _l("Escalation to the institute director"),
-    Audience.CHAIR: _l("Escalation to the panel chair"),
-    Audience.HQ: _l("HQ admins"),
-    Audience.COMMITTEE: _l("Investment committee"),
-})
-
 
 def _user() -> User:
     return current_user._get_current_object()
@@ -62,12 +45,6 @@ def _require_admin() -> User:
     if not user.is_hq_admin:
         abort(403)
     return user
-
-
-@bp.app_template_global()
-def calendar_gaps() -> list[int]:
-    """This year and next where the working-day calendar has no data (for HQ admins' pages)."""
-    return workdays.missing_years(today())
 
 
 # --- the outbox (HQ admins) ---------------------------------------------------------------------

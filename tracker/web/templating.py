@@ -1,4 +1,5 @@
-"""What every template can use: the menu by role, language, formatting filters."""
+"""What every template can use: the menu by role, language, formatting filters and labels;
+`init_app` is the one place they are registered."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.accounts.models import HQ_WIDE_ROLES, Role
+from tracker.dates import today
 from tracker.db import utcnow
-from tracker.web import formatting
-from tracker.web.labels import LOCALE_CHOICES, label
+from tracker.display import formatting
+from tracker.display.labels import label, locale_choices
+from tracker.funding.models import sees_investment
 from tracker.web.navigation import page_url_args
+from tracker.workdays import services as workdays
 
 
 @dataclass
@@ -104,12 +108,21 @@ def current_locale() -> str:
     return current_app.config["DEFAULT_LOCALE"]
 
 
+def calendar_gaps() -> list[int]:
+    """This year and next where the working-day calendar has no data (for HQ admins' pages)."""
+    return workdays.missing_years(today())
+
+
 def init_app(app: Flask) -> None:
-    formatting.init_app(app)
+    """Every filter and global the templates use, registered here and nowhere else."""
+    for name in ("money", "number", "price", "pct", "day", "instant"):
+        app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
     app.add_template_global(navigation)
     app.add_template_global(current_locale)
     app.add_template_global(language_return_path)
-    app.add_template_global(LOCALE_CHOICES, "locale_choices")
+    app.add_template_global(locale_choices)
     app.add_template_global(page_url_args, "page_args")
     app.add_template_global(utcnow, "now")
+    app.add_template_global(calendar_gaps)
+    app.add_template_global(sees_investment)

@@ -17,6 +17,9 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from tracker import db
+from tracker.accounts.services import set_locale
+from tracker.dates import today
+from tracker.web import work
 from tracker.web.navigation import safe_next
 
 bp = Blueprint("web", __name__)
@@ -25,9 +28,6 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 @login_required
 def home() -> str:
-    from tracker.dates import today
-    from tracker.web import work
-
     on = today()
     return render_template("home.html", work=work.for_user(current_user._get_current_object(),
                                                             on), today=on)
@@ -40,8 +40,6 @@ def set_language() -> Response:
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated and current_user.locale != locale:
-            from tracker.accounts.services import set_locale
-
             set_locale(current_user._get_current_object(), locale)
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("web.home"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask
 from flask_babel import (
     format_currency,
     format_date,
@@ -52,11 +51,3 @@ def instant(value: datetime | None) -> str:
         return "—"
     return format_datetime(value, "medium")
 
-
-def init_app(app: Flask) -> None:
-    app.add_template_filter(money)
-    app.add_template_filter(number)
-    app.add_template_filter(price)
-    app.add_template_filter(pct)
-    app.add_template_filter(day)
-    app.add_template_filter(instant)

@@ -1,0 +1,103 @@
+"""The translated name of any enum value, for templates, forms and messages.
+
+Each domain keeps its labels beside its enum (``ROLE_LABELS`` under ``Role`` ...); this module
+only gathers them, so `label(value)` knows every enum of the tracker.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from tracker.accounts.models import ROLE_LABELS, Role
+from tracker.companies.models import (
+    ACQUISITION_LABELS,
+    COMPANY_STATUS_LABELS,
+    ENTRY_KIND_LABELS,
+    EXIT_KIND_LABELS,
+    HOLDER_TYPE_LABELS,
+    IP_DEAL_KIND_LABELS,
+    Acquisition,
+    CompanyStatus,
+    EntryKind,
+    ExitKind,
+    HolderType,
+    IpDealKind,
+)
+from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
+from tracker.funding.models import (
+    AGREEMENT_OUTCOME_LABELS,
+    CONDITION_KIND_LABELS,
+    AgreementOutcome,
+    ConditionKind,
+)
+from tracker.gates.models import (
+    CONDITION_STATE_LABELS,
+    CRITERION_KIND_LABELS,
+    DECLARATION_LABELS,
+    OUTCOME_LABELS,
+    RECOMMENDATION_LABELS,
+    REVIEW_STATE_LABELS,
+    ConditionState,
+    CriterionKind,
+    Declaration,
+    Outcome,
+    Recommendation,
+    ReviewState,
+)
+from tracker.milestones.models import (
+    MILESTONE_STATE_LABELS,
+    REBASELINE_STATE_LABELS,
+    MilestoneState,
+    RebaselineState,
+)
+from tracker.milestones.states import ACTION_LABELS, Action
+from tracker.organisations.models import (
+    INSTITUTE_TYPE_LABELS,
+    NEED_STATE_LABELS,
+    InstituteType,
+    NeedState,
+)
+from tracker.projects.models import PHASE_LABELS, PROJECT_TYPE_LABELS, Phase, ProjectType
+from tracker.reminders.models import AUDIENCE_LABELS, MESSAGE_STATE_LABELS, Audience, MessageState
+
+LABELS: dict[type[Enum], dict] = {
+    Role: ROLE_LABELS,
+    InstituteType: INSTITUTE_TYPE_LABELS,
+    NeedState: NEED_STATE_LABELS,
+    Phase: PHASE_LABELS,
+    ProjectType: PROJECT_TYPE_LABELS,
+    CriterionKind: CRITERION_KIND_LABELS,
+    ReviewState: REVIEW_STATE_LABELS,
+    Declaration: DECLARATION_LABELS,
+    Recommendation: RECOMMENDATION_LABELS,
+    Outcome: OUTCOME_LABELS,
+    ConditionState: CONDITION_STATE_LABELS,
+    MilestoneState: MILESTONE_STATE_LABELS,
+    RebaselineState: REBASELINE_STATE_LABELS,
+    Action: ACTION_LABELS,
+    ContractType: CONTRACT_TYPE_LABELS,
+    AgreementOutcome: AGREEMENT_OUTCOME_LABELS,
+    ConditionKind: CONDITION_KIND_LABELS,
+    HolderType: HOLDER_TYPE_LABELS,
+    Acquisition: ACQUISITION_LABELS,
+    EntryKind: ENTRY_KIND_LABELS,
+    CompanyStatus: COMPANY_STATUS_LABELS,
+    ExitKind: EXIT_KIND_LABELS,
+    IpDealKind: IP_DEAL_KIND_LABELS,
+    MessageState: MESSAGE_STATE_LABELS,
+    Audience: AUDIENCE_LABELS,
+}
+
+LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def locale_choices() -> list[tuple[str, str]]:
+    return list(LOCALE_NAMES.items())
+
+
+def label(value) -> str:
+    """The translated label of an enum value (a Jinja filter)."""
+    table = LABELS.get(type(value))
+    if table is None or value not in table:
+        return str(value)
+    return str(table[value])

@@ -1,0 +1,63 @@
+"""The conditions of a CONDITIONAL GO: owned and dated, reported met by their owner, then
+cleared (or sent back) by the panel chair or an HQ admin. A gate cannot be requested while a
+condition of an earlier one is not cleared (`open_conditions`, listed in
+tracker/projects/guards.py)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.gates.models import Condition, ConditionState
+from tracker.projects.models import Project
+
+
+def open_conditions(project: Project) -> str | None:
+    count = len(db.session.scalars(select(Condition.id).where(
+        Condition.project_id == project.id,
+        Condition.state.not_in([ConditionState.CONFIRMED, ConditionState.SUPERSEDED]))).all())
+    if count:
+        return _("%(n)d condition(s) of an earlier gate are not cleared yet.", n=count)
+    return None
+
+
+def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None:
+    if actor.id != condition.owner_id:
+        raise Forbidden(_("Only the owner of a condition marks it met."))
+    if condition.state is not ConditionState.OPEN:
+        raise Refused(_("This condition is not open."))
+    if not evidence.strip():
+        raise Invalid("evidence", _("Describe the evidence that the condition is met."))
+    condition.state = ConditionState.MET
+    condition.evidence = evidence.strip()
+    condition.met_at = db.utcnow()
+    audit.record(actor, "condition.met", condition)
+    db.session.flush()
+
+
+def can_confirm(user: User, condition: Condition) -> bool:
+    return user.is_hq_admin or user.id == condition.decision.review.chair_id
+
+
+def confirm_condition(actor: User, condition: Condition, accept: bool = True,
+                      note: str = "") -> None:
+    """The chair or an HQ admin clears a met condition, or sends it back open."""
+    if not can_confirm(actor, condition):
+        raise Forbidden()
+    if condition.state is not ConditionState.MET:
+        raise Refused(_("Only a condition marked met can be confirmed."))
+    if accept:
+        condition.state = ConditionState.CONFIRMED
+        condition.confirmed_by_id = actor.id
+        condition.confirmed_at = db.utcnow()
+    else:
+        if not note.strip():
+            raise Invalid("note", _("Say why the evidence is not enough."))
+        condition.state = ConditionState.OPEN
+        condition.evidence = condition.evidence + "\n— " + note.strip()
+    audit.record(actor, "condition.confirm" if accept else "condition.return", condition)
+    db.session.flush()

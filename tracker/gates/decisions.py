@@ -1,0 +1,193 @@
+"""The decision of a gate review: GO, CONDITIONAL GO (with owned, dated conditions), HOLD,
+RECYCLE or KILL, recorded by the panel chair with a snapshot of what it was taken on, and the
+phase change it causes (through tracker/projects/phases.py). A decision is never edited: a
+correction is a new decision that supersedes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.dates import today
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.gates import scoring
+from tracker.gates.models import (
+    Condition,
+    ConditionState,
+    GateDecision,
+    GateReview,
+    Outcome,
+    ReviewState,
+)
+from tracker.gates.services import touch
+from tracker.projects import lifecycle
+from tracker.projects.lifecycle import Phase, Step
+from tracker.projects.phases import change_phase
+
+
+def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any]) -> Phase:
+    """Validate the decision's own fields; returns the phase it leads to."""
+    phase = review.phase
+    if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
+        targets = lifecycle.go_targets(phase)
+        target = fields.get("target_phase") or targets[0]
+        if target not in targets:
+            raise Invalid("target_phase", _("Choose where the project goes next."))
+        found = scoring.blockers(review)
+        if found and not fields.get("override_reason", "").strip():
+            raise Invalid("override_reason", " ".join(found) + " " + _(
+                "To decide GO all the same, record an override with its reason."))
+        if outcome is Outcome.CONDITIONAL_GO and not fields.get("conditions"):
+            raise Invalid("conditions", _("A conditional GO needs at least one condition."))
+        return target
+    if outcome is Outcome.HOLD:
+        revisit = fields.get("revisit_date")
+        if revisit is None or revisit <= today():
+            raise Invalid("revisit_date", _("Give a revisit date in the future."))
+        return Phase.ON_HOLD
+    if outcome is Outcome.RECYCLE:
+        due = fields.get("rework_due")
+        if due is None or due <= today():
+            raise Invalid("rework_due", _("Give a rework due date in the future."))
+        return phase
+    if not fields.get("rationale", "").strip():
+        raise Invalid("rationale", _("A KILL needs its rationale (and how funds paid are "
+                                     "settled)."))
+    return lifecycle.kill_target(phase)
+
+
+def _check_conditions(conditions: list[dict[str, Any]]) -> None:
+    for i, condition in enumerate(conditions):
+        if not condition.get("text", "").strip() or condition.get("owner") is None:
+            raise Invalid("conditions", _("Condition %(n)d needs a text and an owner.", n=i + 1))
+        if condition.get("due_date") is None or condition["due_date"] < today():
+            raise Invalid("conditions", _("Condition %(n)d needs a due date from today on.",
+                                          n=i + 1))
+
+
+STEP_OF = {Outcome.GO: Step.GO, Outcome.CONDITIONAL_GO: Step.GO, Outcome.HOLD: Step.HOLD,
+           Outcome.KILL: Step.KILL}
+
+
+def decide(actor: User, review: GateReview, expected_version: int, outcome: Outcome,
+           **fields: Any) -> GateDecision:
+    """The chair records the panel's decision once the quorum has scored.
+
+    `expected_version` is the review's version the chair saw: if anything changed since (a
+    score, a declaration, another decision), the decision is refused and nothing is written.
+    """
+    if review.chair_id != actor.id:
+        raise Forbidden(_("Only the chair of the panel records the decision."))
+    if not review.can_decide(actor):
+        raise Refused(_("The chair decides after declaring no conflict of interest, on a panel "
+                        "that can still reach its quorum; otherwise HQ changes the panel."))
+    if review.state is ReviewState.DECIDED:
+        raise Refused(_("This review has already been decided. Reload the page to see the "
+                        "decision; a correction supersedes it."))
+    if review.state is not ReviewState.OPEN:
+        raise Refused(_("This review is closed."))
+    if review.version != expected_version:
+        raise Refused(_("The review changed after you opened it (new scores or declarations). "
+                        "Reload the page, check, and decide again."))
+    if not review.quorum_reached:
+        raise Refused(_("The quorum is %(n)d scorecards; %(have)d submitted so far.",
+                        n=review.quorum, have=len(review.submitted_members)))
+    target = _check_outcome(review, outcome, fields)
+    conditions = fields.get("conditions") or []
+    if outcome is Outcome.CONDITIONAL_GO:
+        _check_conditions(conditions)
+
+    # Claim the review first: of two chairs' tabs deciding at once, the second one's UPDATE
+    # finds the version moved and is refused before anything else is written.
+    review.state = ReviewState.DECIDED
+    _flush_or_conflict()
+    decision = _record(actor, review, outcome, target, fields)
+    project = review.project
+    if outcome is Outcome.HOLD:
+        project.revisit_date = fields["revisit_date"]
+    if outcome in STEP_OF:
+        change_phase(actor, project, target, STEP_OF[outcome], decision=decision,
+                     reason=fields.get("rationale", ""))
+    _flush_or_conflict()
+    return decision
+
+
+def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
+            fields: dict[str, Any], supersedes: GateDecision | None = None) -> GateDecision:
+    decision = GateDecision(
+        project_id=review.project_id, outcome=outcome,
+        target_phase=target, rationale=fields.get("rationale", "").strip(),
+        override_reason=fields.get("override_reason", "").strip(),
+        revisit_date=fields.get("revisit_date") if outcome is Outcome.HOLD else None,
+        rework_due=fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
+        weighted_score=scoring.weighted_score(review), snapshot=scoring.snapshot(review),
+        decided_by_id=actor.id, supersedes_id=supersedes.id if supersedes else None,
+    )
+    review.decisions.append(decision)
+    changes = audit.pending_changes(decision)
+    changes.pop("snapshot", None)
+    db.session.flush()
+    for condition in fields.get("conditions") or []:
+        decision.conditions.append(Condition(
+            project_id=review.project_id, text=condition["text"].strip(),
+            owner_id=condition["owner"].id, due_date=condition["due_date"]))
+    audit.record(actor, "gate.decide" if supersedes is None else "gate.correct", decision,
+                 changes)
+    db.session.flush()
+    return decision
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except (StaleDataError, OperationalError) as error:
+        if isinstance(error, OperationalError) and "locked" not in str(error):
+            raise  # only SQLite's "database is locked" means a concurrent writer
+        raise Refused(_("Someone else changed this review or project at the same moment; "
+                        "your decision was not recorded. Reload the page.")) from None
+
+
+def correct_decision(actor: User, decision: GateDecision, expected_version: int,
+                     outcome: Outcome, **fields: Any) -> GateDecision:
+    """A correction: a new decision that supersedes `decision`; both stay visible.
+
+    It may change the outcome only where the project's phase stays what the decision made it
+    (GO and CONDITIONAL GO, say, or corrected dates and conditions).
+    """
+    review = decision.review
+    if not (review.can_decide(actor) or actor.is_hq_admin):
+        raise Forbidden()
+    if review.current_decision is not decision:
+        raise Refused(_("This decision has already been superseded."))
+    if review.version != expected_version:
+        raise Refused(_("The review changed after you opened it. Reload the page."))
+    target = _check_outcome(review, outcome, fields)
+    if target != decision.target_phase:
+        raise Invalid("outcome", _("A correction cannot move the project to another phase "
+                                   "than the decision it corrects: record an outcome that "
+                                   "leads to the same phase."))
+    if review.project.phase != decision.target_phase:
+        raise Refused(_("The project has moved on since this decision; it can no longer be "
+                        "corrected."))
+    if outcome is Outcome.CONDITIONAL_GO:
+        _check_conditions(fields.get("conditions") or [])
+    corrected = _record(actor, review, outcome, target, fields, supersedes=decision)
+    # Conditions of the corrected decision that nobody has acted on are superseded (never
+    # "cleared"): the correction form started with them, so what the chair kept is carried
+    # forward as the correction's own conditions.
+    for condition in decision.conditions:
+        if condition.state is ConditionState.OPEN:
+            condition.state = ConditionState.SUPERSEDED
+            audit.record(actor, "condition.supersede", condition)
+    if outcome is Outcome.HOLD:
+        review.project.revisit_date = fields["revisit_date"]
+    touch(review)
+    _flush_or_conflict()
+    return corrected
