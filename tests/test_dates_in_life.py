@@ -16,6 +16,7 @@ from tests.conftest import login, post
 from tests.factories import _commit, make_enterprise, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.companies import deals
 from tracker.companies import services as companies
 from tracker.companies.models import (
     Acquisition,
@@ -66,7 +67,7 @@ def test_a_share_issue_transfer_or_exit_dated_before_registration_is_refused(com
         companies.transfer_shares(admin, company, company.holders[0], "Angel",
                                   HolderType.INVESTOR, D("10"), early)
     with pytest.raises(Invalid, match="was registered"):
-        companies.record_exit(admin, company, kind=ExitKind.DISSOLUTION, on=early,
+        deals.record_exit(admin, company, kind=ExitKind.DISSOLUTION, on=early,
                               proceeds=D("0"))
 
 

@@ -9,9 +9,11 @@ from decimal import Decimal
 from tests.factories import _commit, make_user, uscc_for
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.companies import deals
 from tracker.companies import services as companies
+from tracker.companies.deals import InvestorLine
 from tracker.companies.models import Acquisition, Company, HolderType, IpDealKind
-from tracker.companies.services import InvestorLine, IssueLine
+from tracker.companies.services import IssueLine
 from tracker.dates import today
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.lifecycle import Phase
@@ -61,7 +63,7 @@ def record_round(company: Company, actor=None, *, on=None, pre_money="120000000"
                  investors=(("Suzhou Venture Capital", "24000000"),), name="Series A"):
     lines = [InvestorLine(n, HolderType.INVESTOR, Decimal(a), lead=i == 0)
              for i, (n, a) in enumerate(investors)]
-    financing = companies.record_round(
+    financing = deals.record_round(
         actor or manager(), company, name=name, on=on or days_ago(30),
         pre_money=Decimal(pre_money), amount=sum((line.amount for line in lines), Decimal("0")),
         investors=lines)
@@ -71,7 +73,7 @@ def record_round(company: Company, actor=None, *, on=None, pre_money="120000000"
 
 def license_ip(company: Company, project, actor=None):
     signed_on = max(days_ago(390), company.registered_on)
-    deal = companies.record_ip_deal(
+    deal = deals.record_ip_deal(
         actor or manager(), company, project_id=project.id, kind=IpDealKind.LICENCE,
         patent_number="CN202310123456.7", title="Force-controlled joint", licensee=company.name,
         exclusive=True, field_of_use="Collaborative robots", upfront=Decimal("500000"),

@@ -14,8 +14,9 @@ from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.companies import ledger
+from tracker.companies import deals, ledger
 from tracker.companies import services as companies
+from tracker.companies.deals import InvestorLine
 from tracker.companies.models import (
     Acquisition,
     CompanyStatus,
@@ -24,7 +25,6 @@ from tracker.companies.models import (
     ShareEntry,
     Shareholder,
 )
-from tracker.companies.services import InvestorLine
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.projects.lifecycle import Phase
 from tracker.settings import services as settings
@@ -174,7 +174,7 @@ def test_a_round_with_a_zero_or_negative_amount_is_refused(company, amount):
     helpers.incorporate(company)
     before = _counts()
     with pytest.raises(Invalid) as refused:
-        companies.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(1),
+        deals.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(1),
                                pre_money=D("100000000"), amount=D(amount),
                                investors=[InvestorLine("Fund", HolderType.INVESTOR, D(amount))])
     assert refused.value.field == "amount"
@@ -186,7 +186,7 @@ def test_a_round_with_a_zero_or_negative_amount_is_refused(company, amount):
 def test_a_round_whose_investors_do_not_add_up_is_refused(company):
     helpers.incorporate(company)
     with pytest.raises(Invalid) as refused:
-        companies.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(1),
+        deals.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(1),
                                pre_money=D("100000000"), amount=D("30000000"),
                                investors=[InvestorLine("Fund", HolderType.INVESTOR,
                                                        D("20000000"))])
@@ -201,7 +201,7 @@ def test_a_round_needs_a_cap_table(company):
 def test_the_exit_realises_hq_and_institute_proceeds_pro_rata(company):
     helpers.incorporate(company)
     helpers.record_round(company)
-    exit_ = companies.record_exit(helpers.manager(), company, kind=ExitKind.ACQUISITION,
+    exit_ = deals.record_exit(helpers.manager(), company, kind=ExitKind.ACQUISITION,
                                   on=helpers.days_ago(1), proceeds=D("300000000"))
     # The institute holds 2,000,000 of 12,000,000 shares; HQ none.
     assert exit_.institute_proceeds == D("50000000.00")
@@ -240,7 +240,7 @@ def test_nonsense_numbers_are_refused_with_what_was_wrong(company):
 
     helpers.incorporate(company, on=helpers.days_ago(100))
     with pytest.raises(Invalid, match="rounds to zero"):
-        companies.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(50),
+        deals.record_round(helpers.manager(), company, name="A", on=helpers.days_ago(50),
                                pre_money=D("1"), amount=D("100"),
                                investors=[InvestorLine("Fund", HolderType.INVESTOR, D("100"))])
     with pytest.raises(Invalid, match="more than any company issues"):
@@ -249,5 +249,24 @@ def test_nonsense_numbers_are_refused_with_what_was_wrong(company):
                                helpers.days_ago(40))
     helpers.record_round(company, on=helpers.days_ago(30))
     with pytest.raises(Invalid, match="before the company's last share entry"):
-        companies.record_exit(helpers.manager(), company, kind=list(ExitKind)[0],
+        deals.record_exit(helpers.manager(), company, kind=list(ExitKind)[0],
                               on=helpers.days_ago(31), proceeds=D("1000000"))
+
+
+@pytest.mark.parametrize("phase", [Phase.DRAFT, Phase.CONTRACT_RESEARCH, Phase.TERMINATED])
+def test_a_company_comes_only_from_a_project_hq_decided_to_invest_in(phase):
+    project = make_project(phase=phase)
+    with pytest.raises(Invalid, match="decided to invest"):
+        helpers.make_company(project)
+    assert companies.company_of(project) is None
+
+
+def test_a_company_keeps_its_project_when_the_project_moves_on(company):
+    project = company.projects[0]
+    project.phase = Phase.TERMINATED
+    companies.update_company(helpers.manager(), company, name="Renamed", uscc=company.uscc,
+                             registered_on=company.registered_on,
+                             registered_capital=company.registered_capital,
+                             legal_representative=company.legal_representative,
+                             project_ids=[project.id])
+    assert company.name == "Renamed"

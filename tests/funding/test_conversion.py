@@ -80,14 +80,14 @@ def test_a_conversion_on_a_round_below_the_threshold_is_refused(committee):
 
 
 def test_only_external_investors_make_a_round_qualify(committee):
-    from tracker.companies import services as companies
+    from tracker.companies import deals
     from tracker.companies.models import HolderType
 
     agreement, company = funded(committee, deadline=today() + timedelta(days=100))
-    financing = companies.record_round(
+    financing = deals.record_round(
         helpers.manager(), company, name="Park round", on=helpers.days_ago(10),
         pre_money=D("120000000"), amount=D("30000000"),
-        investors=[companies.InvestorLine("Park fund", HolderType.PARK, D("30000000"))])
+        investors=[deals.InvestorLine("Park fund", HolderType.PARK, D("30000000"))])
     assert funding.conversion_refusal(agreement, financing).startswith(
         "The round raised CN¥0.00 from external investors")
 

@@ -90,3 +90,12 @@ def test_lifecycle_module_needs_no_flask_and_no_session():
     imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in imported if m.startswith(("flask", "sqlalchemy", "tracker"))}
+
+
+@pytest.mark.parametrize("phase, gate", [
+    (P.DRAFT, 1), (P.PROPOSAL_REVIEW, 1), (P.CONTRACT_RESEARCH, 2),
+    (P.INVESTMENT_DECISION, 3), (P.SPIN_OFF, 4), (P.ON_HOLD, None), (P.SPUN_OFF, None),
+    (P.COMPLETED, None), (P.TERMINATED, None), (P.REJECTED, None),
+])
+def test_the_gate_each_phase_works_towards(phase, gate):
+    assert lifecycle.current_gate(phase) == gate

@@ -56,39 +56,6 @@ def _upto(entries: Iterable[ShareEntry], on: date,
             and (exclude_round_id is None or e.round_id != exclude_round_id)]
 
 
-def last_event_date(company: Company) -> date | None:
-    """The date of the company's latest share entry or round, if any (read from the database:
-    the company's collections may predate this request's own entries)."""
-    from sqlalchemy import func, select
-
-    from tracker import db
-    from tracker.companies.models import FinancingRound
-    from tracker.companies.models import ShareEntry as Entry
-
-    dates = [db.session.scalar(select(func.max(Entry.on_date)).where(
-                 Entry.company_id == company.id)),
-             db.session.scalar(select(func.max(FinancingRound.on_date)).where(
-                 FinancingRound.company_id == company.id))]
-    dates = [d for d in dates if d is not None]
-    return max(dates) if dates else None
-
-
-def first_event_date(company: Company) -> date | None:
-    """The date of the company's earliest share entry, round, IP deal or exit, if any: its
-    registration cannot come later."""
-    from sqlalchemy import func, select
-
-    from tracker import db
-    from tracker.companies.models import CompanyExit, FinancingRound, IpDeal
-    from tracker.companies.models import ShareEntry as Entry
-
-    dates = [db.session.scalar(select(func.min(column)).where(model.company_id == company.id))
-             for model, column in ((Entry, Entry.on_date), (FinancingRound, FinancingRound.on_date),
-                                   (IpDeal, IpDeal.signed_on), (CompanyExit, CompanyExit.on_date))]
-    dates = [d for d in dates if d is not None]
-    return min(dates) if dates else None
-
-
 def balances(entries: Iterable[ShareEntry]) -> dict[int, Decimal]:
     """Shares held by each holder id after `entries`."""
     held: dict[int, Decimal] = defaultdict(lambda: ZERO)

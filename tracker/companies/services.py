@@ -1,5 +1,6 @@
 """What HQ admins and the investment committee do to a spin-off company: record it, write its
-cap table at incorporation, issue and transfer shares, record rounds, IP deals and exits.
+cap table at incorporation, issue and transfer shares (rounds, IP deals and exits are
+tracker/companies/deals.py).
 
 Each function takes the acting user, validates, changes, audits and flushes; the view commits.
 A refusal says which rule and what the numbers were, and nothing is changed.
@@ -13,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import db, money
 from tracker.audit import services as audit
@@ -23,24 +24,20 @@ from tracker.companies.models import (
     Company,
     CompanyExit,
     EntryKind,
-    ExitKind,
     FinancingRound,
     HolderType,
     IpDeal,
-    IpDealKind,
-    RoundInvestment,
     ShareEntry,
     Shareholder,
     company_projects,
 )
 from tracker.dates import today
 from tracker.display.formatting import day, number
-from tracker.display.formatting import money as cny
-from tracker.display.formatting import price as price_text
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
+from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -61,15 +58,7 @@ class IssueLine:
     lock_up_until: date | None = None
 
 
-@dataclass(frozen=True)
-class InvestorLine:
-    name: str
-    kind: HolderType
-    amount: Decimal
-    lead: bool = False
-
-
-def _require_manager(actor: User) -> None:
+def require_manager(actor: User) -> None:
     if not Company.can_manage(actor):
         raise Forbidden(_("Only HQ admins and the investment committee record companies."))
 
@@ -79,7 +68,7 @@ def _not_in_future(field: str, when: date) -> None:
         raise Invalid(field, _("%(date)s is in the future.", date=day(when)))
 
 
-def _check_dated(company: Company, field: str, on: date) -> None:
+def check_dated(company: Company, field: str, on: date) -> None:
     """Whatever the company does is dated from its registration on, and not in the future."""
     _not_in_future(field, on)
     if not company.is_registered:
@@ -96,6 +85,30 @@ def _check_lock_up(line_name: str, on: date, lock_up_until: date | None, field: 
         raise Invalid(field, _("%(name)s: the lock-up ends on %(until)s, not after the shares "
                                "are issued (%(date)s).", name=line_name,
                                until=day(lock_up_until), date=day(on)))
+
+
+def last_event_date(company: Company) -> date | None:
+    """The date of the company's latest share entry or round, if any (read from the database:
+    the company's collections may predate this request's own entries)."""
+
+    dates = [db.session.scalar(select(func.max(ShareEntry.on_date)).where(
+                 ShareEntry.company_id == company.id)),
+             db.session.scalar(select(func.max(FinancingRound.on_date)).where(
+                 FinancingRound.company_id == company.id))]
+    dates = [d for d in dates if d is not None]
+    return max(dates) if dates else None
+
+
+def first_event_date(company: Company) -> date | None:
+    """The date of the company's earliest share entry, round, IP deal or exit, if any: its
+    registration cannot come later."""
+
+    dated = ((ShareEntry, ShareEntry.on_date), (FinancingRound, FinancingRound.on_date),
+             (IpDeal, IpDeal.signed_on), (CompanyExit, CompanyExit.on_date))
+    dates = [db.session.scalar(select(func.min(column)).where(model.company_id == company.id))
+             for model, column in dated]
+    dates = [d for d in dates if d is not None]
+    return min(dates) if dates else None
 
 
 def company_of(project: Project) -> Company | None:
@@ -121,12 +134,12 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
                                "registration date."))
     if values.get("registered_on") is not None:
         _not_in_future("registered_on", values["registered_on"])
-        first = ledger.first_event_date(company) if company is not None else None
+        first = first_event_date(company) if company is not None else None
         if first is not None and values["registered_on"] > first:
             raise Invalid("registered_on", _(
                 "The company's ledger starts on %(date)s: it was registered by then.",
                 date=day(first)))
-    elif company is not None and ledger.first_event_date(company) is not None:
+    elif company is not None and first_event_date(company) is not None:
         raise Invalid("registered_on", _("The company has a ledger: its registration stays."))
     capital = values.get("registered_capital")
     if capital is not None and capital < 0:
@@ -137,7 +150,12 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
     projects = list(db.session.scalars(select(Project).where(Project.id.in_(project_ids))))
     if len(projects) != len(set(project_ids)):
         raise Invalid("project_ids", _("Choose projects among those listed."))
+    linked = {p.id for p in company.projects} if company is not None else set()
     for project in projects:
+        if project.phase not in SPIN_OFF_PHASES and project.id not in linked:
+            raise Invalid("project_ids", _(
+                "%(project)s is %(phase)s: a company comes from a project HQ decided to invest "
+                "in.", project=project.code, phase=label(project.phase)))
         other = company_of(project)
         if other is not None and other is not company:
             raise Invalid("project_ids", _("%(project)s already spun off %(company)s.",
@@ -147,7 +165,7 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
 
 def record_company(actor: User, **values: Any) -> Company:
     """A new spin-off company: name, registration (optional until registered), projects."""
-    _require_manager(actor)
+    require_manager(actor)
     projects = _check_company(None, values)
     company = Company(**values)
     changes = audit.pending_changes(company)
@@ -159,7 +177,7 @@ def record_company(actor: User, **values: Any) -> Company:
 
 
 def update_company(actor: User, company: Company, **values: Any) -> Company:
-    _require_manager(actor)
+    require_manager(actor)
     projects = _check_company(company, values)
     before = [p.code for p in company.projects]
     for key, value in values.items():
@@ -247,13 +265,13 @@ def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
 def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
                 total_shares: Decimal) -> list[str]:
     """Write the cap table at incorporation; returns the warnings about it (contributors)."""
-    _require_manager(actor)
+    require_manager(actor)
     if company.entries:
         raise Refused(_("%(name)s already has a cap table: record later changes as issuances "
                         "or transfers.", name=company.name))
     if not lines:
         raise Invalid("holdings", _("List the holders and their shares."))
-    _check_dated(company, "on_date", on)
+    check_dated(company, "on_date", on)
     for line in lines:
         _check_line(line, "holdings")
         _check_lock_up(line.name, on, line.lock_up_until, "holdings")
@@ -286,7 +304,7 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
                                for line in lines])
 
 
-def _require_cap_table(company: Company) -> None:
+def require_cap_table(company: Company) -> None:
     if not company.entries:
         raise Refused(_("%(name)s has no cap table yet: record it at incorporation first.",
                         name=company.name))
@@ -297,9 +315,9 @@ def _require_cap_table(company: Company) -> None:
 def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
                  note: str = "") -> ShareEntry:
     """New shares after incorporation (a capital increase, the incentive pool topped up)."""
-    _require_manager(actor)
-    _require_cap_table(company)
-    _check_dated(company, "on_date", on)
+    require_manager(actor)
+    require_cap_table(company)
+    check_dated(company, "on_date", on)
     _check_line(line, "shares")
     _check_lock_up(line.name, on, line.lock_up_until, "lock_up_until")
     check_holders(company, [(line.name, line.kind)], "name")
@@ -313,9 +331,9 @@ def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
 def transfer_shares(actor: User, company: Company, source: Shareholder, name: str,
                     kind: HolderType, shares: Decimal, on: date, *,
                     lock_up_until: date | None = None, note: str = "") -> ShareEntry:
-    _require_manager(actor)
-    _require_cap_table(company)
-    _check_dated(company, "on_date", on)
+    require_manager(actor)
+    require_cap_table(company)
+    check_dated(company, "on_date", on)
     _check_lock_up(name, on, lock_up_until, "lock_up_until")
     if source.company_id != company.id:
         raise Invalid("from_holder_id", _("Choose a holder of this company."))
@@ -348,129 +366,6 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
     audit.record(actor, "shares.transfer", entry, changes)
     db.session.flush()
     return entry
-
-
-# --- rounds -----------------------------------------------------------------------------------
-
-
-def record_round(actor: User, company: Company, *, name: str, on: date, pre_money: Decimal,
-                 amount: Decimal, investors: list[InvestorLine]) -> FinancingRound:
-    """A financing round: price per share = pre-money / shares outstanding; new shares issued
-    to each investor for their amount, rounded down (`tracker.money`)."""
-    _require_manager(actor)
-    if amount is None or amount <= 0:
-        raise Invalid("amount", _("A round raises more than zero: %(amount)s was given.",
-                                  amount=cny(amount or Decimal("0"))))
-    if pre_money is None or pre_money <= 0:
-        raise Invalid("pre_money", _("The pre-money valuation must be more than zero: "
-                                     "%(amount)s was given.",
-                                     amount=cny(pre_money or Decimal("0"))))
-    _check_dated(company, "on_date", on)
-    if not investors:
-        raise Invalid("investors", _("List the investors and their amounts."))
-    for line in investors:
-        if not line.name.strip():
-            raise Invalid("investors", _("Name each investor."))
-        if line.amount <= 0:
-            raise Invalid("investors", _("%(name)s: an investment is more than zero; %(amount)s "
-                                         "was given.", name=line.name, amount=cny(line.amount)))
-    subscribed = sum((line.amount for line in investors), Decimal("0"))
-    if subscribed != amount:
-        raise Invalid("investors", _(
-            "The investors' amounts add up to %(subscribed)s, not the round's %(amount)s.",
-            subscribed=cny(subscribed), amount=cny(amount)))
-    if sum(1 for line in investors if line.lead) > 1:
-        raise Invalid("investors", _("A round has one lead investor."))
-    _require_cap_table(company)
-    name = name.strip()
-    if db.session.scalar(select(FinancingRound.id).where(FinancingRound.company_id == company.id,
-                                                         FinancingRound.name == name)):
-        raise Invalid("name", _("%(company)s already has a round called %(name)s.",
-                                company=company.name, name=name))
-    outstanding = ledger.cap_table(company, on).issued
-    if not outstanding:
-        raise Refused(_("No shares were outstanding on %(date)s: a round needs the cap table "
-                        "at incorporation first.", date=day(on)))
-    price = money.price_per_share(pre_money, outstanding)
-    if price <= 0:
-        raise Invalid("pre_money", _("A pre-money valuation of %(amount)s over %(shares)s shares "
-                                     "gives a price per share that rounds to zero.",
-                                     amount=cny(pre_money), shares=number(outstanding)))
-    bought = [(line, money.whole_shares(line.amount, price)) for line in investors]
-    for line, shares in bought:
-        if shares < 1:
-            raise Invalid("investors", _("%(name)s's %(amount)s buys no whole share at "
-                                         "%(price)s a share.", name=line.name,
-                                         amount=cny(line.amount), price=price_text(price)))
-    check_holders(company, [(line.name, line.kind) for line in investors], "investors")
-    financing = FinancingRound(name=name, on_date=on, pre_money=pre_money,
-                               amount=amount, shares_before=outstanding,
-                               price_per_share=price, recorded_by_id=actor.id)
-    company.rounds.append(financing)
-    audit.record(actor, "round.create", financing)
-    for line, shares in bought:
-        holder = holder_for(company, line.name, line.kind)
-        entry = issue_entry(actor, company, holder, shares, on, Acquisition.CASH,
-                            round_id=financing.id, note=financing.name)
-        financing.investments.append(RoundInvestment(amount=line.amount, lead=line.lead,
-                                                     entry=entry))
-    db.session.flush()
-    return financing
-
-
-# --- IP and exits -------------------------------------------------------------------------------
-
-
-def record_ip_deal(actor: User, company: Company, *, project_id: int, kind: IpDealKind,
-                   patent_number: str, title: str, licensee: str, exclusive: bool,
-                   field_of_use: str, upfront: Decimal | None, royalty_pct: Decimal | None,
-                   equity_shares: Decimal | None, signed_on: date) -> IpDeal:
-    _require_manager(actor)
-    if project_id not in {p.id for p in company.projects}:
-        raise Invalid("project_id", _("Choose one of the projects the company comes from."))
-    _check_dated(company, "signed_on", signed_on)
-    upfront = upfront or Decimal("0")
-    royalty_pct = royalty_pct or Decimal("0")
-    equity_shares = equity_shares or Decimal("0")
-    if upfront < 0:
-        raise Invalid("upfront", _("The amount cannot be negative."))
-    if not 0 <= royalty_pct <= 100:
-        raise Invalid("royalty_pct", _("A rate is between 0 and 100%%; %(n)s was given.",
-                                       n=royalty_pct))
-    if equity_shares < 0 or equity_shares != equity_shares.to_integral_value():
-        raise Invalid("equity_shares", _("Shares are whole numbers, zero or more."))
-    deal = IpDeal(project_id=project_id, kind=kind, patent_number=patent_number.strip(),
-                  title=title.strip(), licensee=licensee.strip(), exclusive=exclusive,
-                  field_of_use=field_of_use.strip(), upfront=upfront, royalty_pct=royalty_pct,
-                  equity_shares=equity_shares, signed_on=signed_on, recorded_by_id=actor.id)
-    company.ip_deals.append(deal)
-    audit.record(actor, "ip.record", deal)
-    db.session.flush()
-    return deal
-
-
-def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
-                proceeds: Decimal, note: str = "") -> CompanyExit:
-    """The exit, with HQ's and the institute's proceeds pro rata to their stakes that day."""
-    _require_manager(actor)
-    _require_cap_table(company)
-    _check_dated(company, "on_date", on)
-    last = ledger.last_event_date(company)
-    if last is not None and on < last:
-        raise Invalid("on_date", _("The exit is dated before the company's last share entry "
-                                   "(%(date)s).", date=day(last)))
-    if proceeds is None or proceeds < 0:
-        raise Invalid("proceeds", _("The amount cannot be negative."))
-    table = ledger.cap_table(company, on)
-    exit_ = CompanyExit(
-        kind=kind, on_date=on, proceeds=proceeds, note=note.strip(), recorded_by_id=actor.id,
-        hq_proceeds=money.pro_rata(proceeds, table.shares_of(HolderType.HQ), table.issued),
-        institute_proceeds=money.pro_rata(proceeds, table.shares_of(HolderType.INSTITUTE),
-                                          table.issued))
-    company.exits.append(exit_)
-    audit.record(actor, "company.exit", exit_)
-    db.session.flush()
-    return exit_
 
 
 # --- the spin-off gate (listed in tracker/projects/guards.py) ------------------------------------

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import ledger, services
+from tracker.companies import deals, ledger, services
 from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
@@ -26,7 +26,7 @@ from tracker.companies.forms import (
 )
 from tracker.companies.models import Company, FinancingRound, IpDeal, ShareEntry
 from tracker.dates import today
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project
 from tracker.web.actions import submit
 from tracker.web.navigation import date_arg
@@ -35,8 +35,6 @@ bp = Blueprint("companies", __name__)
 
 COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital", "legal_representative",
                   "project_ids")
-# Projects a company may come from: those at or past the investment decision.
-SPIN_OFF_PHASES = (Phase.INVESTMENT_DECISION, Phase.SPIN_OFF, Phase.SPUN_OFF, Phase.COMPLETED)
 
 
 def _user() -> User:
@@ -102,6 +100,7 @@ def show(company_id: int) -> str:
 
 
 def _project_choices(company: Company | None) -> list[Project]:
+    """The projects a company may come from (the service refuses the others), and its own."""
     linked = [p.id for p in company.projects] if company else []
     return list(db.session.scalars(select(Project).where(
         Project.phase.in_(SPIN_OFF_PHASES) | Project.id.in_(linked)).order_by(Project.code)))
@@ -207,11 +206,11 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
     form = RoundForm()
 
     def call() -> FinancingRound:
-        investors = [services.InvestorLine(name=row.name.data or "", kind=row.kind.data,
+        investors = [deals.InvestorLine(name=row.name.data or "", kind=row.kind.data,
                                            amount=row.amount.data or Decimal("0"),
                                            lead=row.lead.data)
                      for row in form.filled_rows()]
-        return services.record_round(_user(), company, name=form.name.data,
+        return deals.record_round(_user(), company, name=form.name.data,
                                      on=form.on_date.data, pre_money=form.pre_money.data,
                                      amount=form.amount.data, investors=investors)
 
@@ -229,7 +228,7 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
         form.licensee.data = company.name
 
     def call():
-        return services.record_ip_deal(
+        return deals.record_ip_deal(
             _user(), company, project_id=form.project_id.data, kind=form.kind.data,
             patent_number=form.patent_number.data, title=form.title.data,
             licensee=form.licensee.data, exclusive=form.exclusive.data,
@@ -248,7 +247,7 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
     form = ExitForm()
 
     def call():
-        return services.record_exit(_user(), company, kind=form.kind.data,
+        return deals.record_exit(_user(), company, kind=form.kind.data,
                                     on=form.on_date.data, proceeds=form.proceeds.data,
                                     note=form.note.data or "")
 

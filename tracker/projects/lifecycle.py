@@ -51,6 +51,10 @@ PHASE_GATE = {phase: gate for gate, phase in GATE_PHASE.items()}
 ACTIVE = frozenset(GATE_PHASE.values())
 # Nothing changes a project in these any more: it is read-only.
 FINAL = frozenset({Phase.SPUN_OFF, Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED})
+# A spin-off company may be recorded for a project once HQ decides to invest in it (gate 2 GO
+# into investment decision), and for one that went on to spin off or ended completed.
+SPIN_OFF_PHASES = frozenset({Phase.INVESTMENT_DECISION, Phase.SPIN_OFF, Phase.SPUN_OFF,
+                             Phase.COMPLETED})
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,14 @@ def check(
     if step is Step.RESUME and target != held_phase:
         raise TransitionRefused("resume_elsewhere", source, target)
     return transition
+
+
+def current_gate(phase: Phase) -> int | None:
+    """The gate a project in `phase` works towards: gate 1 for a draft (submitting it requests
+    the gate), the gate closing an active phase, none once the project is held or ended."""
+    if phase is Phase.DRAFT:
+        return 1
+    return PHASE_GATE.get(phase)
 
 
 def go_targets(phase: Phase) -> list[Phase]:

@@ -31,7 +31,7 @@ from tracker.milestones.models import (
     Rebaseline,
 )
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
-from tracker.projects import guards
+from tracker.projects import guards, lifecycle
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import (
     BudgetLine,
@@ -176,6 +176,17 @@ def submission_refusals(project: Project) -> list[str]:
     if not project.budget_lines:
         refusals.append(_("Add at least one budget line before submitting."))
     return refusals + guards.gate_request_refusals(project, 1)
+
+
+def readiness(project: Project) -> list[str]:
+    """The checklist the PM sees on the project page: what stands between the project and its
+    next gate (empty: nothing; no gate ahead: nothing either)."""
+    gate = lifecycle.current_gate(project.phase)
+    if gate is None:
+        return []
+    if project.phase is Phase.DRAFT:
+        return submission_refusals(project)
+    return guards.gate_request_refusals(project, gate)
 
 
 def submit_proposal(actor: User, project: Project) -> None:

@@ -18,9 +18,9 @@ from tracker.gates import services as gates
 from tracker.gates.conditions import can_confirm
 from tracker.milestones.models import Evidence, Milestone, ProgressUpdate
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
-from tracker.projects import guards, queries, services
+from tracker.projects import lifecycle, queries, services
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
-from tracker.projects.lifecycle import PHASE_GATE, Phase
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg
@@ -155,12 +155,6 @@ def edit(project_id: int) -> Response | tuple[str, int]:
 # --- the project page --------------------------------------------------------------------------
 
 
-def _current_gate(project: Project) -> int | None:
-    if project.phase is Phase.DRAFT:
-        return 1
-    return PHASE_GATE.get(project.phase)
-
-
 def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
     """The deliverable upload form, for the PM while the current gate's template asks for
     deliverables."""
@@ -176,11 +170,8 @@ def project_page(project: Project, **forms) -> str:
     """The project page; `forms` are those posted from it, as filled (`upload`, `resume_form`,
     `terminate_form`, `condition_forms` by condition id)."""
     user = _user()
-    gate = _current_gate(project)
-    readiness = []
-    if gate and user.id == project.pm_id and project.phase in (Phase.DRAFT, *PHASE_GATE):
-        readiness = (services.submission_refusals(project) if project.phase is Phase.DRAFT
-                     else guards.gate_request_refusals(project, gate))
+    gate = lifecycle.current_gate(project.phase)
+    readiness = services.readiness(project) if user.id == project.pm_id else []
     return render_template(
         "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(project, gate), readiness=readiness,
@@ -230,7 +221,7 @@ def request_gate(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    gate = _current_gate(project)
+    gate = lifecycle.current_gate(project.phase)
     if gate is None:
         abort(409)
     form = UploadForm()
