@@ -20,7 +20,6 @@ MAX_LINES = 400
 IMPORTING_FUNCTIONS = {
     ("tracker/__init__.py", "create_app"),
     ("tracker/projects/guards.py", "gate_request_refusals"),
-    ("tracker/projects/guards.py", "phase_entry_refusals"),
 }
 # Modules of the web layer, which may import tracker.web: views, forms and the app factory.
 WEB_LAYER = ("views.py", "admin_views.py", "forms.py", "review_forms.py")

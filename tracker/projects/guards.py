@@ -2,11 +2,17 @@
 
 Each guard returns a sentence saying what is missing (in the user's language), or None.
 The domain that owns the fact computes it; this module only says which guard applies where.
+
+This module joins the domains: the gates, milestones, contracts and companies services it
+asks all import the projects package, so it imports them inside the function that asks (the
+one place outside create_app that does; tests/test_layout.py holds it to that).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from tracker.projects.lifecycle import GATE_PHASE
 
 if TYPE_CHECKING:
     from tracker.projects.models import Project
@@ -17,7 +23,6 @@ def gate_request_refusals(project: Project, gate: int) -> list[str]:
     from tracker.gates import conditions
     from tracker.gates import services as gates
     from tracker.milestones import services as milestones
-    from tracker.projects.lifecycle import GATE_PHASE
 
     checks = [
         gates.missing_deliverables(project, gate),
