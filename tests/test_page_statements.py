@@ -96,7 +96,16 @@ def _steady(app, engine, world, pages):
 
 
 def test_home_pages(app, engine, world):
-    _steady(app, engine, world, [(who, "/") for who in world["people"]])
+    _steady(app, engine, world, [(who, "/") for who in world["people"]]
+            + [("pm", "/?full=milestones"), ("admin", "/?full=unassigned")])
+
+
+def test_overdue_list(app, engine, world):
+    institute = lambda made: f"/milestones/overdue?institute={made['institute'].id}"  # noqa: E731
+    _steady(app, engine, world, [
+        ("admin", "/milestones/overdue"), ("admin", "/milestones/overdue?late=open&sort=pm"),
+        ("admin", institute), ("director", "/milestones/overdue"),
+        ("pm", "/milestones/overdue?field=Mat&pm=User")])
 
 
 def test_gate_pages(app, engine, world):

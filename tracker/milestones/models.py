@@ -120,6 +120,15 @@ class Milestone(Base):
     def can_view(self, user: User) -> bool:
         return self.project.can_view(user) or user.id == self.reviewer_id
 
+    @staticmethod
+    def can_list_overdue(user: User) -> bool:
+        """The overdue list across projects: HQ-wide roles, directors and PMs (each sees the
+        projects they may see)."""
+        from tracker.accounts.models import Role
+
+        return user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,
+                                                          Role.PROJECT_MANAGER)
+
 
 class MilestoneEvent(Base):
     """Every step of a milestone, kept on its history."""

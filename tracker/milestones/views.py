@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
-from tracker.milestones import services
+from tracker.milestones import overdue, services
 from tracker.milestones.forms import (
     AssignForm,
     MilestoneForm,
@@ -29,10 +29,12 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
+from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.web.actions import press, submit
+from tracker.web.navigation import Page, int_arg, text_arg
 
 bp = Blueprint("milestones", __name__)
 
@@ -234,3 +236,32 @@ def assign(milestone_id: int) -> Response | tuple[str, int]:
         form, lambda: services.assign_reviewer(_user(), milestone, form.reviewer_id.data),
         _("Reviewer assigned."), _to_milestone(milestone),
         lambda: _page(milestone, assign_form=form))
+
+
+# --- overdue milestones across projects --------------------------------------------------------
+
+
+def _overdue_filters() -> overdue.OverdueFilters:
+    late = request.args.get("late", "0")
+    return overdue.OverdueFilters(
+        institute_id=int_arg("institute"), pm=text_arg("pm"), field=text_arg("field"),
+        late=None if late == "open" else (int(late) if late in {str(n) for n in overdue.LATENESS}
+                                          else 0),
+        sort=text_arg("sort") if text_arg("sort") in overdue.SORTS else "late")
+
+
+@bp.get("/milestones/overdue")
+@login_required
+def overdue_list() -> str:
+    user = _user()
+    if not Milestone.can_list_overdue(user):
+        abort(403)
+    filters, on = _overdue_filters(), today()
+    page, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
+    found = overdue.overdue(user, filters, on, page, per_page)
+    institutes = db.session.execute(select(Institute.id, Institute.name)
+                                    .order_by(Institute.code)).all()
+    return render_template(
+        "milestones/overdue.html", filters=filters, lateness=overdue.LATENESS,
+        institutes=institutes, today=on,
+        page=Page(items=found.rows, page=page, per_page=per_page, total=found.total))

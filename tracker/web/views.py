@@ -29,8 +29,9 @@ bp = Blueprint("web", __name__)
 @login_required
 def home() -> str:
     on = today()
-    return render_template("home.html", work=work.for_user(current_user._get_current_object(),
-                                                            on), today=on)
+    full = request.args.get("full")
+    return render_template("home.html", today=on, work=work.for_user(
+        current_user._get_current_object(), on, full if full in work.LISTS else None))
 
 
 @bp.post("/language")

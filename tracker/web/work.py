@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
-from tracker.contracts.models import Instalment, ResearchContract
+from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.gates.models import (
     Condition,
     ConditionState,
@@ -32,6 +32,11 @@ from tracker.projects.models import Project
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
+# Each list of the home page shows at most this many rows, and links to the rest.
+HOME_LIMIT = 10
+# The lists that can be asked for in full (`/?full=<name>`).
+LISTS = ("returned", "milestones", "instalments", "conditions", "milestone_reviews",
+         "gate_reviews", "panels_to_name", "rebaselines", "unassigned", "to_confirm")
 
 
 @dataclass
@@ -48,10 +53,12 @@ class Work:
     rebaselines: list[Rebaseline] = field(default_factory=list)
     unassigned: list[Milestone] = field(default_factory=list)
     to_confirm: list[Condition] = field(default_factory=list)
+    # The lists cut at HOME_LIMIT.
+    more: set[str] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
-        return not any(vars(self).values())
+        return not any(value for name, value in vars(self).items() if name != "more")
 
 
 def _returned_ids(user: User) -> set[int]:
@@ -67,63 +74,84 @@ def _returned_ids(user: User) -> set[int]:
             if f is MilestoneState.SUBMITTED and t is MilestoneState.IN_PROGRESS}
 
 
-def for_user(user: User, on: date) -> Work:
+def _capped(name: str, query: Select, work: Work, full: str | None) -> list:
+    """The first HOME_LIMIT rows of a list (all of them when the user asked for this one in
+    full); notes in `work.more` that there are more, for the link to the rest."""
+    if full == name:
+        return list(db.session.scalars(query))
+    rows = list(db.session.scalars(query.limit(HOME_LIMIT + 1)))
+    if len(rows) > HOME_LIMIT:
+        work.more.add(name)
+    return rows[:HOME_LIMIT]
+
+
+def for_user(user: User, on: date, full: str | None = None) -> Work:
+    """What `user` has to do on `on`, each list capped at HOME_LIMIT; `full` names the one list
+    shown whole (the "show all" link of a capped list)."""
     work = Work()
     if user.has_role(Role.PROJECT_MANAGER):
-        open_milestones = db.session.scalars(
+        returned = _returned_ids(user)
+        open_milestones = (
             select(Milestone).join(Project)
             .where(Project.pm_id == user.id, Milestone.state.not_in(DONE))
             .options(selectinload(Milestone.project))
-            .order_by(case((Milestone.is_overdue(on), 0), else_=1), Milestone.due_date)).all()
-        returned = _returned_ids(user)
-        work.returned = [m for m in open_milestones if m.id in returned]
-        work.milestones = [m for m in open_milestones if m.id not in returned]
-        work.instalments = [
-            i for i in db.session.scalars(
-                select(Instalment).join(ResearchContract).join(Project)
-                .where(Project.pm_id == user.id,
-                       Instalment.due_date <= on + timedelta(days=INSTALMENT_HORIZON_DAYS))
-                .options(selectinload(Instalment.payments),
-                         selectinload(Instalment.contract).selectinload(ResearchContract.project))
-                .order_by(Instalment.due_date))
-            if not i.is_paid
-        ]
-    work.conditions = list(db.session.scalars(
+            .order_by(case((Milestone.is_overdue(on), 0), else_=1), Milestone.due_date,
+                      Milestone.id))
+        work.returned = _capped("returned", open_milestones.where(Milestone.id.in_(returned)),
+                                work, full)
+        work.milestones = _capped("milestones", open_milestones.where(
+            Milestone.id.not_in(returned)), work, full)
+        received = (select(func.coalesce(func.sum(Payment.amount), 0))
+                    .where(Payment.instalment_id == Instalment.id).scalar_subquery())
+        work.instalments = _capped("instalments", (
+            select(Instalment).join(ResearchContract).join(Project)
+            .where(Project.pm_id == user.id, received < Instalment.amount,
+                   Instalment.due_date <= on + timedelta(days=INSTALMENT_HORIZON_DAYS))
+            .options(selectinload(Instalment.payments),
+                     selectinload(Instalment.contract).selectinload(ResearchContract.project))
+            .order_by(Instalment.due_date, Instalment.id)), work, full)
+    work.conditions = _capped("conditions", (
         select(Condition).where(Condition.owner_id == user.id,
                                 Condition.state == ConditionState.OPEN)
-        .order_by(Condition.due_date)))
+        .order_by(Condition.due_date, Condition.id)), work, full)
     if user.has_role(Role.EVALUATOR):
-        work.milestone_reviews = list(db.session.scalars(
+        work.milestone_reviews = _capped("milestone_reviews", (
             select(Milestone).where(Milestone.reviewer_id == user.id,
                                     Milestone.state == MilestoneState.SUBMITTED)
-            .options(selectinload(Milestone.project)).order_by(Milestone.review_due)))
-        work.gate_reviews = list(db.session.scalars(
+            .options(selectinload(Milestone.project))
+            .order_by(Milestone.review_due, Milestone.id)), work, full)
+        work.gate_reviews = _capped("gate_reviews", (
             select(PanelMember).join(GateReview)
             .where(PanelMember.user_id == user.id, PanelMember.submitted_at.is_(None),
                    PanelMember.declaration.is_distinct_from(Declaration.CONFLICT),
                    GateReview.state == ReviewState.OPEN)
             .options(selectinload(PanelMember.review).selectinload(GateReview.project))
-            .order_by(GateReview.due_date)))
+            .order_by(GateReview.due_date, PanelMember.id)), work, full)
     if user.is_hq_admin:
-        _hq_work(work)
+        _hq_work(work, full)
     return work
 
 
-def _hq_work(work: Work) -> None:
-    open_reviews = db.session.scalars(
-        select(GateReview).where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]))
+def _hq_work(work: Work, full: str | None) -> None:
+    work.panels_to_name = _capped("panels_to_name", (
+        select(GateReview).where(GateReview.state == ReviewState.REQUESTED)
         .options(selectinload(GateReview.project), selectinload(GateReview.panel))
-        .order_by(GateReview.requested_at)).all()
-    work.panels_to_name = [r for r in open_reviews if r.state is ReviewState.REQUESTED]
-    work.panels_to_change = [r for r in open_reviews if r.needs_new_panel]
-    work.rebaselines = list(db.session.scalars(
+        .order_by(GateReview.requested_at, GateReview.id)), work, full)
+    # A panel to change is an open review that can no longer reach a decision: a property of
+    # its panel, read in Python over the open reviews (a few dozen at any time).
+    work.panels_to_change = [r for r in db.session.scalars(
+        select(GateReview).where(GateReview.state == ReviewState.OPEN)
+        .options(selectinload(GateReview.project), selectinload(GateReview.panel))
+        .order_by(GateReview.requested_at, GateReview.id)) if r.needs_new_panel]
+    work.rebaselines = _capped("rebaselines", (
         select(Rebaseline).where(Rebaseline.state == RebaselineState.PENDING)
         .options(selectinload(Rebaseline.milestone).selectinload(Milestone.project))
-        .order_by(Rebaseline.requested_at)))
-    work.unassigned = list(db.session.scalars(
+        .order_by(Rebaseline.requested_at, Rebaseline.id)), work, full)
+    work.unassigned = _capped("unassigned", (
         select(Milestone).where(Milestone.state == MilestoneState.SUBMITTED,
                                 Milestone.reviewer_id.is_(None))
-        .options(selectinload(Milestone.project)).order_by(Milestone.submitted_at)))
-    work.to_confirm = list(db.session.scalars(
+        .options(selectinload(Milestone.project))
+        .order_by(Milestone.submitted_at, Milestone.id)), work, full)
+    work.to_confirm = _capped("to_confirm", (
         select(Condition).where(Condition.state == ConditionState.MET)
-        .order_by(Condition.met_at)))
+        .order_by(Condition.met_at, Condition.id)), work, full)

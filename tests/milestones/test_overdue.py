@@ -1,0 +1,131 @@
+"""The overdue list across projects: who sees what, filters, sorting, pages; and the home page's
+lists, capped with a link to the rest."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import login
+from tests.factories import _commit, install_gates, make_institute, make_project, make_user
+from tests.gates import helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.gates.models import Outcome
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.projects.lifecycle import Phase
+
+
+def _milestone(project, days_late: int, title: str, state=MilestoneState.IN_PROGRESS):
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title=title,
+                          due_date=today() - timedelta(days=days_late), state=state)
+    db.session.add(milestone)
+    _commit()
+    return milestone
+
+
+@pytest.fixture
+def portfolio():
+    """Two institutes, three PMs, late and not late milestones, done ones and a closed
+    project's."""
+    director = make_user(name="Director Zhang")
+    robotics, materials = make_institute(director=director), make_institute()
+    li = make_user(Role.PROJECT_MANAGER, name="Li Qiang")
+    wang = make_user(Role.PROJECT_MANAGER, name="Wang Fang")
+    arm = make_project(pm=li, institute=robotics, field="Robotics",
+                       phase=Phase.CONTRACT_RESEARCH, title="Arm")
+    alloy = make_project(pm=wang, institute=materials, field="Materials",
+                         phase=Phase.CONTRACT_RESEARCH, title="Alloy")
+    closed = make_project(pm=li, institute=robotics, phase=Phase.TERMINATED, title="Closed")
+    _milestone(arm, 40, "Arm prototype")
+    _milestone(arm, 3, "Arm test rig", MilestoneState.SUBMITTED)
+    _milestone(arm, -10, "Arm field trial", MilestoneState.PLANNED)
+    _milestone(arm, 50, "Arm design", MilestoneState.ACCEPTED)
+    _milestone(alloy, 12, "Alloy samples")
+    _milestone(alloy, 60, "Alloy furnace", MilestoneState.WAIVED)
+    _milestone(closed, 90, "Closed work")
+    return {"director": director, "li": li, "wang": wang, "robotics": robotics}
+
+
+def _titles(page: str) -> list[str]:
+    return re.findall(r'/milestones/\d+">([^<]+)</a>', page)
+
+
+def _get(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_hq_sees_every_late_milestone_most_late_first(client, portfolio):
+    login(client, make_user(Role.HQ_ADMIN))
+    page = _get(client, "/milestones/overdue")
+    assert _titles(page) == ["Arm prototype", "Alloy samples", "Arm test rig"]
+    assert "40" in page and "Li Qiang" in page and "Wang Fang" in page
+    assert _titles(_get(client, "/milestones/overdue?late=open"))[-1] == "Arm field trial"
+    assert _titles(_get(client, "/milestones/overdue?sort=due")) == [
+        "Arm test rig", "Alloy samples", "Arm prototype"]
+    assert _titles(_get(client, "/milestones/overdue?sort=pm"))[-1] == "Alloy samples"
+
+
+def test_each_viewer_sees_the_projects_they_may_see(client, app, portfolio):
+    login(client, portfolio["director"])
+    assert _titles(_get(client, "/milestones/overdue")) == ["Arm prototype", "Arm test rig"]
+    other = app.test_client()
+    login(other, portfolio["wang"])
+    assert _titles(_get(other, "/milestones/overdue")) == ["Alloy samples"]
+    evaluator = app.test_client()
+    login(evaluator, make_user(Role.EVALUATOR))
+    assert evaluator.get("/milestones/overdue").status_code == 403
+
+
+def test_filters_by_institute_pm_field_and_lateness(client, portfolio):
+    login(client, make_user(Role.OBSERVER))
+    base = "/milestones/overdue?"
+    assert _titles(_get(client, base + f"institute={portfolio['robotics'].id}")) == [
+        "Arm prototype", "Arm test rig"]
+    assert _titles(_get(client, base + "pm=wang")) == ["Alloy samples"]
+    assert _titles(_get(client, base + "field=robot")) == ["Arm prototype", "Arm test rig"]
+    assert _titles(_get(client, base + "late=30")) == ["Arm prototype"]
+    assert _titles(_get(client, base + "late=7")) == ["Arm prototype", "Alloy samples"]
+    assert "nothing is late" in _get(client, base + "pm=nobody")
+
+
+def test_pages_of_twenty_five(client):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    for n in range(30):
+        _milestone(project, 100 - n, f"Step {n:02d}")
+    login(client, make_user(Role.HQ_ADMIN))
+    first = _get(client, "/milestones/overdue")
+    assert len(_titles(first)) == 25 and "30 results" in first
+    assert _titles(_get(client, "/milestones/overdue?page=2")) == [
+        f"Step {n:02d}" for n in range(25, 30)]
+
+
+def test_in_chinese_and_in_the_menu(client, portfolio):
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    assert 'href="/milestones/overdue"' in _get(client, "/")
+    page = _get(client, "/milestones/overdue")
+    assert "逾期里程碑" in page and "Arm prototype" in page
+
+
+def test_home_lists_are_capped_with_a_link_to_the_rest(client):
+    install_gates()
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = make_project(pm=pm)
+    helpers.go(helpers.submit(project), Outcome.CONDITIONAL_GO, conditions=[
+        {"text": f"Condition {n:02d}", "owner": pm, "due_date": today() + timedelta(days=n + 1)}
+        for n in range(12)])
+    for n in range(12):
+        _milestone(project, -(n + 1), f"Step {n:02d}", MilestoneState.PLANNED)
+    login(client, pm)
+    home = _get(client, "/")
+    assert "Step 09" in home and "Step 10" not in home
+    assert "Condition 09" in home and "Condition 10" not in home
+    assert 'href="/milestones/overdue?late=open"' in home
+    assert 'href="/?full=conditions"' in home
+    full = _get(client, "/?full=conditions")
+    assert "Condition 11" in full and "Step 10" not in full
