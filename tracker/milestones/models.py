@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 from tracker.projects.lifecycle import Phase
 
@@ -124,8 +125,6 @@ class Milestone(Base):
     def can_list_overdue(user: User) -> bool:
         """The overdue list across projects: HQ-wide roles, directors and PMs (each sees the
         projects they may see)."""
-        from tracker.accounts.models import Role
-
         return user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,
                                                           Role.PROJECT_MANAGER)
 
