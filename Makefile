@@ -47,7 +47,7 @@ run: seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
 	@$(BIN)/flask scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask run --debug --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium for the browser tests; never a browser download.
 browser:

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask, g
+from flask import Flask, Response, g, request
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -87,6 +87,19 @@ class EnglishClient(FlaskClient):
         self.csrf: tuple[str | None, str] | None = None
 
 
+ELEMENT_ID = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"')
+
+
+def ids_are_unique(response: Response) -> Response:
+    """Every page the suite renders is checked: an id names one element (a label's `for`, a
+    link's #fragment and an aria reference each find one)."""
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        ids = ELEMENT_ID.findall(response.get_data(as_text=True))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, f"ids used more than once on {request.path}: {repeated}"
+    return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     url = database_url(tmp_path_factory.getbasetemp())
@@ -106,6 +119,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         g.__dict__.clear()
 
     application.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
+    application.after_request(ids_are_unique)
     with application.app_context():
         reset_database(url)
     yield application

@@ -36,6 +36,26 @@ def empty_database(tmp_path) -> Iterator[str]:
         admin.dispose()
 
 
+def test_flask_db_upgrade_takes_a_url_with_a_percent_sign(empty_database, tmp_path):
+    """A URL-encoded password ('p%ss@word' is p%25ss%40word) or a path with a '%' in it."""
+    from tracker import create_app
+
+    if PG_URL:  # the test server trusts local connections: any password is let in
+        url = make_url(empty_database).set(password="p%ss@word").render_as_string(
+            hide_password=False)
+    else:
+        (tmp_path / "100%").mkdir()
+        url = f"sqlite:///{tmp_path / '100%' / 'tracker.db'}"
+    assert "%" in url
+    app = create_app("test", DATABASE_URL=url)
+    with app.app_context():  # above the suite's own app, which every test has pushed
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    assert "users" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
 def test_there_is_one_head():
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1

@@ -23,13 +23,11 @@ db_cli = AppGroup("db", help="Database migrations (Alembic).")
 def alembic_config(url: str | None = None) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
+    # env.py reads the URL from this option. Options go through configparser, which reads '%'
+    # as the start of an interpolation, so the '%' of a URL-encoded password is doubled.
     url = (url or current_app.config["MIGRATION_DATABASE_URL"]
            or current_app.config["DATABASE_URL"])
-    config.set_main_option("sqlalchemy.url", url)
-    # env.py reads the URL from the option above; '%' must be doubled for configparser.
-    config.set_main_option(
-        "sqlalchemy.url", config.get_main_option("sqlalchemy.url").replace("%", "%%")
-    )
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

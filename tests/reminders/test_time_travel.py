@@ -3,6 +3,7 @@ nothing once the work is done. The scheduler's two steps (scan, send) run on eac
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -152,3 +153,29 @@ def test_a_reminder_written_before_the_work_was_done_is_not_sent(smtp):
     assert (result.sent, result.cancelled) == (0, 1)
     assert smtp.take() == []
     assert db.session.scalar(select(OutboxMessage.state)) is MessageState.CANCELLED
+
+
+def test_a_condition_reminder_links_to_its_row_on_the_project_page(smtp, client):
+    from tests.conftest import login
+    from tests.factories import install_gates
+    from tests.gates import helpers as gate_helpers
+    from tracker.gates.models import Condition
+
+    pm, director, _hq, _evaluator = helpers.people(pm_locale="en")
+    project = helpers.project_for(pm, director)
+    install_gates()
+    decision = gate_helpers.go(gate_helpers.submit(helpers.project_for(pm, phase=None)))
+    condition = Condition(decision_id=decision.id, project_id=project.id,
+                          text="Sign the data licence", owner_id=pm.id,
+                          due_date=date(2026, 6, 30))
+    db.session.add(condition)
+    db.session.commit()
+    run_day(date(2026, 6, 23))  # a week before
+    [(_to, message)] = smtp.take()
+    link = re.search(r"http://127\.0\.0\.1:5000(/projects/\d+)#(\S+)", text_of(message))
+    assert link and link.group(2) == f"condition-{condition.id}"
+
+    login(client, pm)
+    page = client.get(link.group(1)).get_data(as_text=True)
+    row = re.search(rf'<tr id="{link.group(2)}">(.*?)</tr>', page, re.S)
+    assert row and "Sign the data licence" in row.group(1)

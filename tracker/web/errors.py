@@ -100,6 +100,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
+        if app.debug or app.testing:
+            # Let it through to the Werkzeug debugger (`make run`) or the failing test. Asked per
+            # error, not when registering: `flask run` sets the debug flag after create_app.
+            raise error
         app.logger.exception("unhandled error on %s %s", request.method, escaped(request.path))
         db.session.rollback()
         return render_error(500)
