@@ -30,6 +30,13 @@ def test_invalid_codes_say_why(code, reason):
     assert not uscc.is_valid(code)
 
 
+@pytest.mark.parametrize("authority", ["1", "9", "A", "N", "Y"])
+def test_the_registering_authority_may_be_a_letter(authority):
+    """GB 32100-2015's authority codes include A, N and Y (where python-stdnum wants a digit)."""
+    first17 = f"{authority}1320500MA1MXKD6F"
+    assert uscc.is_valid(first17 + uscc.check_character(first17))
+
+
 def test_check_character_of_every_position_matters():
     code = "91350100M000100Y43"
     for i in range(17):

@@ -1,8 +1,14 @@
 """The unified social credit code (统一社会信用代码, GB 32100-2015).
 
 Eighteen characters from a 31-character alphabet (no I, O, S, V, Z); the last is a check
-character: 31 minus the weighted sum of the first seventeen modulo 31. Written by hand because
-no maintained Python library validates it; the algorithm is a dozen lines of the standard.
+character: 31 minus the weighted sum of the first seventeen modulo 31.
+
+Not python-stdnum's `stdnum.cn.uscc` (checked against 2.2), for two reasons. It demands digits
+in the first two places, the registering authority and the entity type, and so refuses
+valid codes whose authority is a letter (A, N, Y: military staffing, agriculture, other).
+And it raises one InvalidFormat for a character outside the alphabet and for a region code
+that is not six digits, which our form tells apart. The algorithm is a dozen lines of the
+standard.
 """
 
 from __future__ import annotations
