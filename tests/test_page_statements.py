@@ -130,6 +130,6 @@ def test_admin_and_history_pages(app, engine, world):
         ("admin", "/admin/users/"), ("admin", "/admin/users/?role=project_manager"),
         ("admin", "/audit/"), ("observer", "/audit/"),
         ("admin", lambda made: f"/history/projects/{made['project'].id}"),
-        ("admin", "/admin/reminders/"), ("admin", "/admin/reminders/settings"),
+        ("admin", "/admin/reminders/"), ("admin", "/admin/settings"),
         ("admin", "/admin/calendar"), ("pm", "/reminders/preferences"),
         ("admin", "/contracts/"), ("pm", "/contracts/"), ("director", "/contracts/")])

@@ -17,6 +17,7 @@ from tracker.audit.models import AuditRecord
 from tracker.reminders import delivery, preferences, scan
 from tracker.reminders.models import MessageState, OutboxMessage, ReminderOptOut
 from tracker.settings import services as settings
+from tracker.settings.catalogue import CATALOGUE
 from tracker.workdays.models import CalendarDay
 
 ADMIN_PAGES = ["/admin/reminders/", "/admin/reminders/settings", "/admin/calendar"]
@@ -78,16 +79,13 @@ def test_the_outbox_says_when_no_mail_server_is_configured(client):
 def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
     admin = make_user(Role.HQ_ADMIN)
     login(client, admin)
-    page = client.get("/admin/reminders/settings").get_data(as_text=True)
+    assert client.get("/admin/reminders/settings").headers["Location"].endswith(
+        "/admin/settings#reminders")
+    page = client.get("/admin/settings").get_data(as_text=True)
     assert "Milestone due date" in page and 'value="14"' in page
-    form = {}
-    from tracker.reminders.rules import RULES
-
-    for rule in RULES.values():
-        for step in rule.steps:
-            form[rule.setting_key(step)] = str(settings.get(rule.setting_key(step)))
+    form = {key: str(settings.get(key)) for key in CATALOGUE}
     form["reminder_milestone_due_before_first"] = "21"
-    response = post(client, "/admin/reminders/settings", form)
+    response = post(client, "/admin/settings", form)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert settings.get("reminder_milestone_due_before_first") == 21
     records = db.session.scalars(select(AuditRecord).where(
@@ -99,7 +97,7 @@ def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
     assert scan.scan(date(2026, 5, 1)).new == 1  # 21 days before, no longer 14
 
     form["reminder_milestone_due_before_first"] = "-3"
-    response = post(client, "/admin/reminders/settings", form)
+    response = post(client, "/admin/settings", form)
     assert response.status_code == 400
     assert settings.get("reminder_milestone_due_before_first") == 21
 

@@ -1,30 +1,15 @@
-"""Forms of the reminder pages: ladders, the working-day calendar, a user's preferences."""
+"""Forms of the reminder pages: the working-day calendar, a user's preferences."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.reminders.rules import RULES
 from tracker.web.fields import DateField
 from tracker.web.forms import Form
-
-LONGEST_OFFSET = 366
-
-
-def ladder_form(values: dict[str, int], formdata=None) -> Form:
-    """One number per step of every rule, named by its setting key."""
-
-    class LadderForm(Form):
-        pass
-
-    for rule in RULES.values():
-        for step in rule.steps:
-            setattr(LadderForm, rule.setting_key(step), IntegerField(
-                step.label, validators=[InputRequired(), NumberRange(0, LONGEST_OFFSET)]))
-    return LadderForm(formdata=formdata, data=None if formdata else values)
 
 
 class CalendarDayForm(Form):

@@ -1,4 +1,5 @@
-"""Reminder pages: the outbox and the ladders and the working-day calendar (HQ admins), each
+"""Reminder pages: the outbox and the working-day calendar (HQ admins; the ladders are on the
+settings page, tracker/settings/views.py), each
 user's preferences, and the secret calendar feed."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    redirect,
     render_template,
     request,
     url_for,
@@ -27,7 +29,6 @@ from tracker.reminders import preferences as choices
 from tracker.reminders.mail import external_url
 from tracker.reminders.models import MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
-from tracker.settings import services as settings
 from tracker.web.actions import press, submit
 from tracker.web.forms import Form
 from tracker.web.navigation import paginate
@@ -88,17 +89,12 @@ def retry(message_id: int) -> Response | tuple[str, int]:
 # --- the ladders (HQ admins) --------------------------------------------------------------------
 
 
-@bp.route("/admin/reminders/settings", methods=["GET", "POST"])
+@bp.get("/admin/reminders/settings")
 @login_required
-def ladders() -> Response | tuple[str, int]:
-    actor = _require_admin()
-    values = {rule.setting_key(step): int(settings.get(rule.setting_key(step)))
-              for rule in RULES.values() for step in rule.steps}
-    form = forms.ladder_form(values, request.form if request.method == "POST" else None)
-    return submit(form, lambda: settings.save(actor, {key: form[key].data for key in values}),
-                  lambda changed: _("Saved: %(n)d changed.", n=changed),
-                  url_for("reminders.ladders"),
-                  lambda: render_template("reminders/ladders.html", form=form, rules=RULES))
+def ladders() -> Response:
+    """The ladders moved to the one settings page; old bookmarks land on them there."""
+    _require_admin()
+    return redirect(url_for("settings.edit", _anchor="reminders"), 301)
 
 
 # --- the working-day calendar (HQ admins) -------------------------------------------------------

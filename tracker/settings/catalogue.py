@@ -28,7 +28,6 @@ class SettingDef:
         return type(self.default)
 
 
-BUDGET_CHANGE_THRESHOLD_PCT = "budget_change_threshold_pct"
 REBASELINE_APPROVAL_DAYS = "rebaseline_approval_days"
 TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
 TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
@@ -38,12 +37,6 @@ SESSION_IDLE_MINUTES = "session_idle_minutes"
 SESSION_LIFETIME_HOURS = "session_lifetime_hours"
 
 DOMAIN: list[SettingDef] = [
-    SettingDef(
-        BUDGET_CHANGE_THRESHOLD_PCT,
-        Decimal("10"),
-        _l("Budget change needing HQ approval, as a share of the approved total (%)"),
-        maximum=Decimal("100"),
-    ),
     SettingDef(
         REBASELINE_APPROVAL_DAYS,
         30,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid
-from tracker.settings.catalogue import CATALOGUE
+from tracker.settings.catalogue import CATALOGUE, TEAM_HOLDING_MAX_PCT, TEAM_HOLDING_MIN_PCT
 from tracker.settings.models import SettingValue
 
 if TYPE_CHECKING:
@@ -54,14 +54,24 @@ def set_value(actor: User, key: str, raw: str) -> None:
     audit.record(actor, "setting.update", row, {"value": [before, str(value)]})
 
 
+def _check_together(values: dict[str, Decimal | int]) -> None:
+    """Rules between settings: the team-holding bounds leave room between them."""
+    if values[TEAM_HOLDING_MIN_PCT] >= values[TEAM_HOLDING_MAX_PCT]:
+        raise Invalid(TEAM_HOLDING_MAX_PCT, _(
+            "The upper bound of the team holding must be above its lower bound (%(low)s%%).",
+            low=values[TEAM_HOLDING_MIN_PCT]))
+
+
 def save(actor: User, values: dict[str, Decimal | int]) -> int:
     """Change the settings given (key -> value), each audited; return how many changed."""
     if not actor.is_hq_admin:
         raise Forbidden()
+    unknown = [key for key in values if key not in CATALOGUE]
+    if unknown:
+        raise Invalid(unknown[0], _("Unknown setting."))
+    _check_together({key: values.get(key, get(key)) for key in CATALOGUE})
     changed = 0
     for key, value in values.items():
-        if key not in CATALOGUE:
-            raise Invalid(key, _("Unknown setting."))
         if get(key) != value:
             set_value(actor, key, str(value))
             changed += 1

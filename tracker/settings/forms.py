@@ -1,0 +1,26 @@
+"""The settings page's form: one number per setting of the catalogue, bounded as it says."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from tracker.settings.catalogue import CATALOGUE
+from tracker.web.fields import NumberField
+from tracker.web.forms import Form
+
+
+def settings_form(values: dict[str, Decimal | int], formdata=None) -> Form:
+    """A field per setting, named by its key: whole numbers for counts of days, decimals (two
+    places) for percentages."""
+
+    class SettingsForm(Form):
+        pass
+
+    for key, definition in CATALOGUE.items():
+        field = IntegerField if definition.kind is int else NumberField
+        setattr(SettingsForm, key, field(definition.label, validators=[
+            InputRequired(), NumberRange(definition.minimum, definition.maximum)]))
+    return SettingsForm(formdata=formdata, data=None if formdata else values)

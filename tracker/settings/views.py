@@ -1,0 +1,42 @@
+"""/admin/settings: HQ admins edit every setting of the catalogue on one page, each change
+validated and audited by tracker.settings.services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker.accounts.models import User
+from tracker.reminders.rules import RULES
+from tracker.settings import services as settings
+from tracker.settings.catalogue import CATALOGUE, DOMAIN, SESSIONS
+from tracker.settings.forms import settings_form
+from tracker.web.actions import submit
+
+bp = Blueprint("settings", __name__)
+
+# The page's sections before the reminder ladders (which come by rule).
+GROUPS = [("domain", _l("Projects and equity"), DOMAIN), ("sessions", _l("Sign-in"), SESSIONS)]
+
+
+def _admin() -> User:
+    user = current_user._get_current_object()
+    if not user.is_hq_admin:
+        abort(403)
+    return user
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@login_required
+def edit() -> Response | tuple[str, int]:
+    actor = _admin()
+    form = settings_form({key: settings.get(key) for key in CATALOGUE},
+                         request.form if request.method == "POST" else None)
+    return submit(form, lambda: settings.save(actor, {key: form[key].data for key in CATALOGUE}),
+                  lambda changed: _("Saved: %(n)d changed.", n=changed),
+                  url_for("settings.edit"),
+                  lambda: render_template("settings/edit.html", form=form, groups=GROUPS,
+                                          rules=RULES))
