@@ -93,19 +93,24 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     adapter = current_app.url_map.bind("localhost")
     now = utcnow()
     rows: dict[tuple[str, int, str, int], dict[str, Any]] = {}
+    seen: set[tuple[str, int, str, int]] = set()  # every occurrence due, new or not
     for rule in RULES.values():
         ladder = ladder_of(rule)
         items = rule.items(Query(until=as_of + timedelta(days=ladder.lookahead), on=as_of))
         declined = opted_out(rule) if items else set()
+        written = _written(rule, [item.id for item in items])
         for item in items:
             details = None
             for rung in ladder.current(item.deadline, as_of):
                 occurrence = rung.occurrence(item.deadline)
                 for user_id in _recipients(item, rung.audience, staff):
                     key = (rule.name, item.id, occurrence, user_id)
-                    if user_id not in users or key in rows or (
+                    if user_id not in users or key in seen or (
                             rung.audience is rule.first and user_id in declined):
                         continue
+                    seen.add(key)
+                    if (item.id, occurrence, user_id) in written:
+                        continue  # already in the outbox: no row to build
                     details = details or _details(item, ladder, adapter)
                     rows[key] = {
                         "rule": rule.name, "item_id": item.id, "occurrence": occurrence,
@@ -119,7 +124,21 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
                                                       domain),
                     }
     new = _insert_new([rows[key] for key in sorted(rows)])
-    return ScanResult(as_of=as_of, found=len(rows), new=new)
+    return ScanResult(as_of=as_of, found=len(seen), new=new)
+
+
+def _written(rule: Rule, item_ids: list[int]) -> set[tuple[int, str, int]]:
+    """(item, occurrence, recipient) of this rule's items already in the outbox, read by its
+    unique key: a scan that finds nothing new reads these instead of building rows (details,
+    links, Message-IDs) that the insert would skip."""
+    keys: set[tuple[int, str, int]] = set()
+    ids = sorted(set(item_ids))
+    for start in range(0, len(ids), INSERT_CHUNK):
+        keys.update(db.session.execute(
+            select(OutboxMessage.item_id, OutboxMessage.occurrence, OutboxMessage.recipient_id)
+            .where(OutboxMessage.rule == rule.name,
+                   OutboxMessage.item_id.in_(ids[start:start + INSERT_CHUNK]))).tuples())
+    return keys
 
 
 def _insert_new(rows: list[dict[str, Any]]) -> int:
