@@ -27,22 +27,18 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import func, insert, select, text, update  # noqa: E402
+import dataset  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 SCAN_DATE = date(2026, 6, 15)
-INSTITUTES = 80
-PMS = 1_000
-PROJECTS = 10_000
-ACTIVE = 1_000
-MILESTONES = 100_000
-DUE = 2_000  # open, due between 60 days before and 14 days after the scan date
+MILESTONES, DUE = dataset.MILESTONES, dataset.DUE
 MESSAGES = 1_000
 
 
@@ -50,79 +46,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def build(db_url: str) -> None:
-    """The organisation, projects and milestones, with bulk inserts."""
-    from tracker import db
-    from tracker.accounts.models import Role, RoleGrant, User
-    from tracker.milestones.models import Milestone, MilestoneState
-    from tracker.organisations.models import Headquarters, Institute, InstituteType
-    from tracker.projects.lifecycle import Phase
-    from tracker.projects.models import Project, ProjectType
-
-    session = db.session
-    now = datetime.now(UTC)
-
-    def users(prefix: str, n: int) -> list[dict]:
-        return [{"email": f"{prefix}{i}@bench.example", "name": f"{prefix} {i}",
-                 "password_hash": "-", "locale": "zh_CN" if i % 2 else "en", "active": True,
-                 "failed_logins": 0,
-                 "created_at": now} for i in range(n)]
-
-    session.execute(insert(User), users("admin", 3) + users("director", INSTITUTES)
-                    + users("pm", PMS))
-    ids = dict(session.execute(select(User.email, User.id)).tuples().all())
-    admins = [ids[f"admin{i}@bench.example"] for i in range(3)]
-    directors = [ids[f"director{i}@bench.example"] for i in range(INSTITUTES)]
-    pms = [ids[f"pm{i}@bench.example"] for i in range(PMS)]
-    session.execute(insert(RoleGrant), [{"user_id": u, "role": Role.HQ_ADMIN} for u in admins]
-                    + [{"user_id": u, "role": Role.PROJECT_MANAGER} for u in pms])
-
-    session.execute(insert(Headquarters), [{"code": "BENCH", "name": "Bench HQ"}])
-    hq_id = session.scalar(select(Headquarters.id))
-    session.execute(insert(Institute), [
-        {"hq_id": hq_id, "code": f"I{i:03d}", "name": f"Institute {i}", "field": "Materials",
-         "type": InstituteType.INDEPENDENT, "director_id": directors[i]}
-        for i in range(INSTITUTES)])
-    institutes = list(session.scalars(select(Institute.id).order_by(Institute.id)))
-
-    projects = []
-    for n in range(PROJECTS):
-        active = n < ACTIVE
-        year = 2026 if active else 2016 + n % 10
-        projects.append({
-            "hq_id": hq_id, "year": year, "seq": n + 1, "code": f"BENCH-{year}-{n + 1:05d}",
-            "title": f"Project {n}", "summary": "", "field": "Materials",
-            "type": ProjectType.PM_MAJOR, "institute_id": institutes[n % INSTITUTES],
-            # Active projects cycle through every PM, so the due milestones below reach all.
-            "pm_id": pms[n % PMS], "trl_now": 4, "trl_target": 7,
-            "budget_total": Decimal("3000000.00"),
-            "start_date": date(year, 1, 1), "end_date": date(year + 3, 12, 31),
-            "phase": Phase.CONTRACT_RESEARCH if active else Phase.COMPLETED,
-            "created_at": now, "version": 1})
-    session.execute(insert(Project), projects)
-    project_ids = list(session.scalars(select(Project.id).order_by(Project.id)))
-    active_ids, closed_ids = project_ids[:ACTIVE], project_ids[ACTIVE:]
-
-    rows = []
-    for n in range(MILESTONES):
-        if n < DUE:  # two per active project: one per PM twice over
-            project, state = active_ids[n % ACTIVE], MilestoneState.IN_PROGRESS
-            due = SCAN_DATE + timedelta(days=14 - (n * 37) % 75)
-        elif n < DUE + 8_000:  # planned, well ahead
-            project, state = active_ids[n % ACTIVE], MilestoneState.PLANNED
-            due = SCAN_DATE + timedelta(days=30 + n % 700)
-        else:  # the past: accepted, in closed projects
-            project, state = closed_ids[n % len(closed_ids)], MilestoneState.ACCEPTED
-            due = date(2016, 1, 1) + timedelta(days=n % 3600)
-        rows.append({"project_id": project, "phase": Phase.CONTRACT_RESEARCH,
-                     "title": f"Milestone {n}", "deliverable": "", "due_date": due,
-                     "weight": Decimal("1"), "state": state, "percent_complete": 0,
-                     "waiver_reason": "", "created_at": now, "version": 1})
-    for start in range(0, len(rows), 10_000):
-        session.execute(insert(Milestone), rows[start:start + 10_000])
-    session.commit()
 
 
 def timed(action) -> float:
@@ -142,7 +65,7 @@ def bench(label: str, db_url: str, runs: int, smtp_port: int) -> dict[str, float
                      MAIL_PORT=smtp_port, MAIL_FROM="tracker@bench.example", SQL_ECHO=False)
     with app.app_context():
         upgrade(db_url)
-        t = timed(lambda: build(db_url))
+        t = timed(lambda: dataset.build(SCAN_DATE))
         print(f"[{label}] built {MILESTONES:,} milestones in {t:.1f} s", flush=True)
         open_due = db.session.scalar(select(func.count()).select_from(Milestone).where(
             Milestone.state == MilestoneState.IN_PROGRESS))
