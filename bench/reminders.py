@@ -58,7 +58,8 @@ def bench(label: str, db_url: str, runs: int, smtp_port: int) -> dict[str, float
     from tracker import create_app, db
     from tracker.migrate import upgrade
     from tracker.milestones.models import Milestone, MilestoneState
-    from tracker.reminders import delivery, scan
+    from tracker.reminders import delivery
+    from tracker.reminders import scan as scanning
     from tracker.reminders.models import MessageState, OutboxMessage
 
     app = create_app("development", DATABASE_URL=db_url, MAIL_SERVER="127.0.0.1",
@@ -79,7 +80,7 @@ def bench(label: str, db_url: str, runs: int, smtp_port: int) -> dict[str, float
 
             def scan():
                 nonlocal result
-                result = scan.scan(SCAN_DATE)
+                result = scanning.scan(SCAN_DATE)
                 db.session.commit()
 
             scans.append(timed(scan))
