@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.companies.models import Acquisition, ExitKind, HolderType, IpDealKind
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField, NumberField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 HOLDING_ROWS = 8
 INVESTOR_ROWS = 5
@@ -42,7 +42,7 @@ def _money(text, required: bool = True) -> MoneyField:
     return MoneyField(text, validators=[first, NumberRange(min=Decimal("-1e15"), max=MAX_MONEY)])
 
 
-class CompanyForm(Form):
+class CompanyForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
                        description=_l("18 characters, as on the business licence; empty until "
@@ -79,7 +79,7 @@ class HoldingRow(Form):
         return bool((self.name.data or "").strip()) or self.shares.data is not None
 
 
-class IncorporationForm(Form):
+class IncorporationForm(OneTime, Form):
     on_date = DateField(_l("Incorporated on"), validators=[InputRequired()])
     total_shares = _shares(_l("Shares issued in total"))
     holdings = FieldList(FormField(HoldingRow), min_entries=HOLDING_ROWS,
@@ -89,7 +89,7 @@ class IncorporationForm(Form):
         return [row.form for row in self.holdings if row.form.filled]
 
 
-class IssueForm(Form):
+class IssueForm(OneTime, Form):
     name = StringField(_l("Holder"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
     shares = _shares(_l("Shares"))
@@ -105,7 +105,7 @@ class IssueForm(Form):
         self.acquired_by.choices = _choices([Acquisition.CASH, Acquisition.IP])
 
 
-class TransferForm(Form):
+class TransferForm(OneTime, Form):
     from_holder_id = SelectField(_l("From"), coerce=int, choices=[])
     name = StringField(_l("To"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
@@ -137,7 +137,7 @@ class InvestorRow(Form):
         return bool((self.name.data or "").strip()) or self.amount.data is not None
 
 
-class RoundForm(Form):
+class RoundForm(OneTime, Form):
     name = StringField(_l("Round"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Angel, A, B+ ..."))
     on_date = DateField(_l("Closed on"), validators=[InputRequired()])
@@ -150,7 +150,7 @@ class RoundForm(Form):
         return [row.form for row in self.investors if row.form.filled]
 
 
-class IpDealForm(Form):
+class IpDealForm(OneTime, Form):
     project_id = SelectField(_l("Project whose IP it is"), coerce=int, choices=[])
     kind = SelectField(_l("Kind"), choices=[], coerce=IpDealKind)
     patent_number = StringField(_l("Patent number"), validators=[DataRequired(), Length(max=50)])
@@ -171,7 +171,7 @@ class IpDealForm(Form):
         self.kind.choices = _choices(IpDealKind)
 
 
-class ExitForm(Form):
+class ExitForm(OneTime, Form):
     kind = SelectField(_l("Exit"), choices=[], coerce=ExitKind)
     on_date = DateField(_l("Dated"), validators=[InputRequired()])
     proceeds = _money(_l("Proceeds (CNY)"))

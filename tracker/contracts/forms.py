@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 INSTALMENT_ROWS = 6
 POSITIVE = NumberRange(min=Decimal("0.01"), max=Decimal("1e15"))
@@ -22,7 +22,7 @@ class InstalmentRow(Form):
     amount = MoneyField(_l("Amount (CNY)"), validators=[Optional(), POSITIVE])
 
 
-class ContractForm(Form):
+class ContractForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=int, choices=[])
     type = SelectField(_l("Type"), choices=[], coerce=ContractType)
@@ -51,6 +51,6 @@ class ContractForm(Form):
         return valid
 
 
-class PaymentForm(Form):
+class PaymentForm(OneTime, Form):
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount received (CNY)"), validators=[InputRequired(), POSITIVE])

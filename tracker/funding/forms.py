@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from tracker.display.labels import label
 from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
 from tracker.web.fields import DateField, MoneyField, NumberField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 CO_FUNDER_ROWS = 3
 MAX_MONEY = Decimal("1e15")
@@ -28,7 +28,7 @@ class CoFunderRow(Form):
         Optional(), NumberRange(min=Decimal("0"), max=Decimal("999"))])
 
 
-class AgreementForm(Form):
+class AgreementForm(OneTime, SeenVersion, Form):
     committed = _money(_l("Committed by HQ (CNY)"))
     hq_ratio = NumberField(_l("HQ's part of the ratio"), places=4, default=Decimal("1"),
                            validators=[InputRequired(), NumberRange(min=Decimal("0"),
@@ -47,7 +47,7 @@ class AgreementForm(Form):
                 if (row.form.name.data or "").strip() or row.form.ratio.data is not None]
 
 
-class TrancheForm(Form):
+class TrancheForm(OneTime, Form):
     amount = _money(_l("Amount (CNY)"))
     condition = SelectField(_l("Released when"), choices=[], coerce=ConditionKind)
     milestone_id = SelectField(_l("Milestone"), coerce=int, choices=[])
@@ -60,13 +60,13 @@ class TrancheForm(Form):
         self.gate.choices = [(0, _l("None"))] + [(n, _l("Gate %(n)d", n=n)) for n in (1, 2, 3, 4)]
 
 
-class DisbursementForm(Form):
+class DisbursementForm(OneTime, Form):
     amount = _money(_l("Amount paid (CNY)"))
     paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
     reference = StringField(_l("Payment reference"), validators=[Optional(), Length(max=100)])
 
 
-class ConversionForm(Form):
+class ConversionForm(OneTime, Form):
     round_id = SelectField(_l("Qualifying round"), coerce=int, choices=[])
 
     def __init__(self, *args, rounds=(), **kwargs):
@@ -74,7 +74,7 @@ class ConversionForm(Form):
         self.round_id.choices = [(r.id, r.name) for r in rounds]
 
 
-class OutcomeForm(Form):
+class OutcomeForm(OneTime, Form):
     outcome = SelectField(_l("Outcome"), choices=[], coerce=AgreementOutcome)
     outcome_on = DateField(_l("Dated"), validators=[InputRequired()])
     repaid_amount = _money(_l("Amount repaid (CNY)"), required=False)

@@ -55,4 +55,5 @@ def edit_template(gate: int) -> str | Response | tuple[str, int]:
     form = GateTemplateForm(data=None if request.method == "POST" else template_data(template))
     return submit(form, lambda: configuration.save_template(actor, template, **form.values()),
                   _("Saved."), url_for("gate_admin.list_templates"),
-                  lambda: render_template("gates/admin/edit.html", form=form, template=template))
+                  lambda: render_template("gates/admin/edit.html", form=form, template=template),
+                  record=template)

@@ -12,7 +12,7 @@ from tracker.display.labels import label
 from tracker.errors import Invalid
 from tracker.gates.models import CriterionKind, GateTemplate
 from tracker.web.fields import NumberField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 # --- gate templates (HQ admins configure each gate) ---------------------------------------------
 # The ranges that make a template sound (threshold 0-100, TRL 1-9, quorum >= 1, ...) are checked
@@ -40,7 +40,7 @@ class CriterionRow(Form):
         return not (self.text.data or "").strip()
 
 
-class GateTemplateForm(Form):
+class GateTemplateForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     pass_threshold = NumberField(
         _l("Pass threshold (per cent)"), validators=[InputRequired(), NumberRange(max=LARGEST)],

@@ -16,10 +16,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 
-class MilestoneForm(Form):
+class MilestoneForm(OneTime, SeenVersion, Form):
     phase = SelectField(_l("Phase"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     deliverable = TextAreaField(_l("Deliverable"), validators=[Optional(), Length(max=5000)],
@@ -36,7 +36,7 @@ class MilestoneForm(Form):
         self.reviewer_id.choices = [(0, _l("HQ assigns"))] + [(u.id, u.name) for u in reviewers]
 
 
-class UpdateForm(Form):
+class UpdateForm(OneTime, Form):
     percent = IntegerField(_l("Percent complete"), validators=[InputRequired(),
                                                                NumberRange(0, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
@@ -45,7 +45,7 @@ class UpdateForm(Form):
                                              "up to the size limit each."))
 
 
-class RebaselineForm(Form):
+class RebaselineForm(OneTime, Form):
     new_date = DateField(_l("New due date"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 

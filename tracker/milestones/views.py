@@ -124,6 +124,7 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
         _to_milestone(milestone),
         lambda: render_template("milestones/form.html", form=form, project=project,
                                 milestone=milestone),
+        record=milestone,
     )
 
 

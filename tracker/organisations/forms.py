@@ -16,7 +16,7 @@ from tracker.organisations.models import (
     NeedState,
 )
 from tracker.web.fields import DateField, MoneyField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 
 def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
@@ -24,7 +24,7 @@ def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
     return choices + [(r.id, r.name) for r in rows]
 
 
-class InstituteForm(Form):
+class InstituteForm(OneTime, SeenVersion, Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Short and unique, for example JITRI-AM."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -40,7 +40,7 @@ class InstituteForm(Form):
         self.director_id.choices = _id_choices(users, _l("Not named yet"))
 
 
-class EnterpriseForm(Form):
+class EnterpriseForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     uscc = StringField(
         _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
@@ -50,7 +50,7 @@ class EnterpriseForm(Form):
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
 
 
-class CentreForm(Form):
+class CentreForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
     established_on = DateField(_l("Established on"), validators=[Optional()])
@@ -61,7 +61,7 @@ class CentreForm(Form):
         self.enterprise_id.choices = _id_choices(enterprises)
 
 
-class NeedForm(Form):
+class NeedForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])

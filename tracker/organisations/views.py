@@ -140,7 +140,7 @@ def edit_institute(object_id: int) -> Response | tuple[str, int]:
         form, lambda: services.save_institute(_user(), obj,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
         _("Saved."), _to("organisations.institute"),
-        _form_page("organisations/institute_form.html", form, obj))
+        _form_page("organisations/institute_form.html", form, obj), record=obj)
 
 
 # --- enterprises -------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def edit_enterprise(object_id: int) -> Response | tuple[str, int]:
         form, lambda: services.save_enterprise(_user(), obj,
                                                **_form_values(form, *ENTERPRISE_FIELDS)),
         _("Saved."), _to("organisations.enterprise"),
-        _form_page("organisations/enterprise_form.html", form, obj))
+        _form_page("organisations/enterprise_form.html", form, obj), record=obj)
 
 
 # --- joint innovation centres ------------------------------------------------------------------
@@ -248,7 +248,7 @@ def edit_centre(object_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: services.save_centre(_user(), obj, **_form_values(form, *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
-        _form_page("organisations/centre_form.html", form, obj))
+        _form_page("organisations/centre_form.html", form, obj), record=obj)
 
 
 # --- technology needs --------------------------------------------------------------------------
@@ -318,4 +318,4 @@ def edit_need(object_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: services.save_need(_user(), obj, **_form_values(form, *NEED_FIELDS)),
         _("Saved."), _to("organisations.need"),
-        _form_page("organisations/need_form.html", form, obj))
+        _form_page("organisations/need_form.html", form, obj), record=obj)

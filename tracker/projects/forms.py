@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.display.labels import label
 from tracker.projects.models import ProjectType
 from tracker.web.fields import DateField, MoneyField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 BUDGET_ROWS = 8
 
@@ -31,7 +31,7 @@ class BudgetLineForm(Form):
         Optional(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))])
 
 
-class ProjectForm(Form):
+class ProjectForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
@@ -46,8 +46,8 @@ class ProjectForm(Form):
     trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), NumberRange(1, 9)])
     budget_total = MoneyField(_l("Budget total (CNY)"), validators=[
         InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))])
-    budget_lines = FieldList(FormField(BudgetLineForm), min_entries=BUDGET_ROWS,
-                             max_entries=BUDGET_ROWS)
+    budget_lines = FieldList(FormField(BudgetLineForm), _l("Budget lines"),
+                             min_entries=BUDGET_ROWS, max_entries=BUDGET_ROWS)
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
 

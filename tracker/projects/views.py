@@ -149,7 +149,8 @@ def edit(project_id: int) -> Response | tuple[str, int]:
         form,
         lambda: services.update_proposal(_user(), project, budget_lines=form.lines(),
                                          member_ids=form.member_ids.data, **_values(form)),
-        _("Saved."), _to_project(project), lambda: _proposal_page(form, project))
+        _("Saved."), _to_project(project), lambda: _proposal_page(form, project),
+        record=project)
 
 
 # --- the project page --------------------------------------------------------------------------

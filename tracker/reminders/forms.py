@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.reminders.rules import RULES
 from tracker.web.fields import DateField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime
 
 
-class CalendarDayForm(Form):
+class CalendarDayForm(OneTime, Form):
     day = DateField(_l("Date"), validators=[DataRequired()])
     kind = RadioField(_l("This date is"), choices=[
         SelectChoice("holiday", _l("a public holiday (no work)")),

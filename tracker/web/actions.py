@@ -7,43 +7,94 @@ refusal itself (`tests/test_views_shape.py` fails when one does), so a refusal r
 every page: input the form refuses and an `Invalid` from the service go beside their field
 (400), a `Refused` goes above the page, shown again with the form as the user filled it (409),
 and nothing is saved. `Forbidden` and `NotFound` reach the app's error handlers (403, 404).
+
+Three rules of trust live here too, for every form at once (backed by `tracker.edits`):
+- a form editing a versioned record (`SeenVersion`) is refused (409) when the record moved
+  since the form was filled, with what was saved meanwhile listed above the user's input;
+- a form that creates or records something (`OneTime`) saves once, however often it is sent;
+- a recording of money or equity (`preview=`) is first run as a dry run and shown for
+  confirmation; only the confirmed sending is saved.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import flash, redirect, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from tracker import db
+from tracker.db import utcnow
+from tracker.edits import services as edits
 from tracker.errors import Invalid, Refused
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 T = TypeVar("T")
 # Text or a path, or a function of what the service call returned (the new object's page).
 OrFromResult = T | Callable[[Any], T]
 
 
+@dataclass
+class Preview:
+    """What a recording of money or equity would write, described (as text, in the reader's
+    language) from the database as the service itself left it in a savepoint that is then
+    rolled back: the confirmation step shows the service's own result, not a second copy of
+    its maths."""
+
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    # (holder, shares before, % before, shares after, % after)
+    stakes: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
 def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
-           to: OrFromResult[str], page: Callable[[], str]) -> Response | tuple[str, int]:
+           to: OrFromResult[str], page: Callable[[], str], *, record: Any = None,
+           preview: Callable[[Any], Preview] | None = None) -> Response | tuple[str, int]:
     """Run `call` when `form` validates; then commit, flash `done` and redirect to `to`.
 
     `page` renders the page the form is on, with `form` as it was filled: the form's own page
-    (shown as such for a GET), or the page of the object the form was posted from.
+    (shown as such for a GET), or the page of the object the form was posted from. `record` is
+    the versioned record a `SeenVersion` form edits. With `preview`, a valid form is first run
+    as a dry run (`call` in a savepoint rolled back, `preview(result)` describing it) and shown
+    with a button to confirm.
     """
+    if not form.is_submitted():
+        _stamp(form, record)
     if not form.validate_on_submit():
         return page(), (400 if request.method == "POST" else 200)
     try:
+        if preview is not None and not request.form.get("confirmed"):
+            form.preview = _dry_run(call, preview)
+            return page(), 200
+        claimed = _claim(form)
+        if claimed is not None:
+            location = claimed.location or request.path
+            db.session.rollback()
+            flash(_("This form had already been sent: it was saved once, here."), "success")
+            return redirect(location)
+        if record is not None and isinstance(form, SeenVersion):
+            edits.check_version(record, *form.seen())
         result = call()
+        db.session.flush()
+        if isinstance(form, OneTime) and form.once.data:
+            edits.record_location(form.once.data, _given(to, result))
     except Invalid as invalid:
         db.session.rollback()
         if not form.show_error(invalid):
             flash(invalid.message, "error")
         return page(), 400
-    except Refused as refused:
+    except (Refused, StaleDataError) as error:
         db.session.rollback()
+        refused = _refusal(error, form, record)
+        if isinstance(refused, edits.Stale):
+            form.meanwhile = refused.changes
+            _stamp(form, record)  # saving again now replaces what they saved, knowingly
         flash(refused.message, "error")
         return page(), 409
     db.session.commit()
@@ -60,3 +111,36 @@ def press(call: Callable[[], Any], done: OrFromResult[str], to: OrFromResult[str
 
 def _given(value: OrFromResult[str], result: Any) -> str:
     return value(result) if callable(value) else value
+
+
+def _refusal(error: Exception, form: Form, record: Any) -> Refused:
+    """A `StaleDataError` is the UPDATE losing the race the version check had passed."""
+    if isinstance(error, Refused):
+        return error
+    if record is not None and isinstance(form, SeenVersion):
+        return edits.stale(record, form.seen()[1])
+    return Refused(_("Someone else changed this at the same moment; nothing of yours was saved. "
+                     "Reload the page and try again."))
+
+
+def _dry_run(call: Callable[[], Any], preview: Callable[[Any], Preview]) -> Preview:
+    savepoint = db.session.begin_nested()
+    try:
+        return preview(call())
+    finally:
+        savepoint.rollback()
+
+
+def _stamp(form: Form, record: Any) -> None:
+    """Give a form as it is rendered its one-time token and the version it shows."""
+    if isinstance(form, OneTime) and not form.once.data:
+        form.once.data = secrets.token_urlsafe(24)
+    if isinstance(form, SeenVersion) and record is not None:
+        form.version.data = str(record.version)
+        form.seen_at.data = utcnow().isoformat()
+
+
+def _claim(form: Form):
+    if isinstance(form, OneTime) and form.once.data:
+        return edits.claim_token(current_user._get_current_object(), form.once.data[:64])
+    return None

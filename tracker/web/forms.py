@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from tracker.errors import Invalid
 
@@ -65,3 +66,63 @@ class Form(FlaskForm):
             return False
         field.errors = [*field.errors, invalid.message]
         return True
+
+
+class OneTime:
+    """Mixed into a form that creates or records something: a token given when the form is
+    rendered, claimed when it is saved, so sending it again (Back, a second click) saves
+    nothing more (`tracker.web.actions.submit`)."""
+
+    once = HiddenField()
+
+
+class SeenVersion:
+    """Mixed into a form that edits a versioned record: the version the form was filled from
+    and when, so a save on a stale copy is refused with what changed meanwhile."""
+
+    version = HiddenField()
+    seen_at = HiddenField()
+
+    # Set by `submit` when a save was refused as stale: the audit records written meanwhile.
+    meanwhile: list = []
+
+    def seen(self) -> tuple[int | None, datetime | None]:
+        try:
+            version = int(self.version.data)
+        except (TypeError, ValueError):
+            return None, None
+        try:
+            since = datetime.fromisoformat(self.seen_at.data)
+        except (TypeError, ValueError):
+            since = None
+        return version, since
+
+    def meanwhile_lines(self) -> list[dict]:
+        """What changed meanwhile, in the words of this form: who, when, and for each field
+        the form shows, its label and the value saved (choices by their names)."""
+        lines = []
+        for record in self.meanwhile:
+            fields = []
+            for key, pair in (record.changes or {}).items():
+                field = self._fields.get(FIELD_OF_CHANGE.get(key, key))
+                if field is None or isinstance(field, HiddenField):
+                    continue
+                fields.append((field.label.text, _shown(field, pair[1] if pair else None)))
+            lines.append({"at": record.at, "actor": record.actor, "fields": fields})
+        return lines
+
+
+# Audit keys that a form edits under another name.
+FIELD_OF_CHANGE = {"members": "member_ids", "projects": "project_ids"}
+
+
+def _shown(field, value) -> str:
+    """A saved value as the form would show it: a choice by its name, rows one per line."""
+    if value is None or value == "":
+        return "—"
+    names = {str(k): str(v) for k, v in getattr(field, "choices", None) or []}
+    if isinstance(value, list):
+        # Rows (budget lines, co-funders) one after the other, each row's cells side by side.
+        return "; ".join(" ".join(map(str, v)) if isinstance(v, list) else _shown(field, v)
+                         for v in value)
+    return names.get(str(value), str(value))

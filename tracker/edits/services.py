@@ -1,0 +1,81 @@
+"""Two rules of every form that saves, kept in one place and applied by
+`tracker.web.actions.submit`:
+
+- a save made on a stale copy is refused (`Stale`, a 409) with what changed meanwhile, read
+  from the audit trail, so the user can compare it with their own input, still in the form;
+- a form sent twice (Back and resubmit, a double click) saves once: its one-time token is
+  claimed in the same transaction as the save, and a second sending finds it claimed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit.models import AuditRecord
+from tracker.edits.models import FormToken
+from tracker.errors import Refused
+
+
+class Stale(Refused):
+    """The record changed after the user's copy was loaded; `changes` says how."""
+
+    def __init__(self, message: str, changes: list[AuditRecord]) -> None:
+        super().__init__(message)
+        self.changes = changes
+
+
+def changes_since(record: Any, since: datetime | None) -> list[AuditRecord]:
+    """The audit records of `record` written after `since` (all of them without it), oldest
+    first: what the user's stale copy does not show."""
+    query = (select(AuditRecord)
+             .where(AuditRecord.object_type == record.__tablename__,
+                    AuditRecord.object_id == record.id)
+             .order_by(AuditRecord.id))
+    if since is not None:
+        query = query.where(AuditRecord.at > since)
+    return list(db.session.scalars(query.limit(20)))
+
+
+def stale(record: Any, since: datetime | None) -> Stale:
+    return Stale(_("Someone else saved this after you opened it; nothing of yours was saved. "
+                   "Their changes are listed below and your input is still in the form: "
+                   "check it and save again to replace theirs."), changes_since(record, since))
+
+
+def check_version(record: Any, seen: int | None, since: datetime | None) -> None:
+    """Refuse a save made on a copy of `record` loaded at version `seen`, if it has moved."""
+    if seen is not None and record.version != seen:
+        raise stale(record, since)
+
+
+def claim_token(actor: User, token: str) -> FormToken | None:
+    """Claim the one-time `token` for this save. Returns None when it is new; when it was
+    claimed before (the same form sent again), that claim, with the page of what it created.
+
+    The claim is an INSERT on the token's primary key: of two sendings at once, the second
+    waits for the first to commit and then finds the key taken.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(FormToken(token=token, user_id=actor.id))
+    except IntegrityError:
+        used = db.session.get(FormToken, token, populate_existing=True)
+        if used is None or used.user_id != actor.id:
+            raise Refused(_("This form cannot be sent again: open it anew.")) from None
+        return used
+    return None
+
+
+def record_location(token: str, location: str) -> None:
+    """Where a second sending of the form is taken: the page of what the first one created."""
+    used = db.session.get(FormToken, token)
+    if used is not None:
+        used.location = location
+        db.session.flush()
