@@ -148,7 +148,7 @@ def test_a_round_before_the_signing_is_not_offered_and_refused_if_posted(client)
     with pytest.raises(Exception, match="before the agreement was signed"):
         funding.convert(committee, agreement, early)
     assert post(client, f"/funding/{agreement.id}/convert",
-                {"round_id": str(late.id)}).status_code == 302
+                {"round_id": str(late.id), "confirmed": "1"}).status_code == 302
 
 
 def test_project_dates_keep_their_milestones_inside():

@@ -19,7 +19,7 @@ MAX_LINES = 400
 # services import the projects package, so the guards import them when asked).
 IMPORTING_FUNCTIONS = {
     ("tracker/__init__.py", "create_app"),
-    ("tracker/projects/guards.py", "gate_request_refusals"),
+    ("tracker/projects/guards.py", "gate_checklist"),
 }
 # Modules of the web layer, which may import tracker.web: views, forms and the app factory.
 WEB_LAYER = ("views.py", "admin_views.py", "forms.py", "review_forms.py")

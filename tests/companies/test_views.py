@@ -122,7 +122,8 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
     assert db.session.scalar(select(func.count()).select_from(ShareEntry)) == 0
     rows.update({"holdings-2-name": "Incentive pool", "holdings-2-kind": "incentive_pool",
                  "holdings-2-shares": "1000000", "holdings-2-acquired_by": "cash"})
-    assert post(client, f"/companies/{company.id}/incorporate", rows).status_code == 302
+    assert post(client, f"/companies/{company.id}/incorporate",
+                dict(rows, confirmed="1")).status_code == 302
 
     zero = post(client, f"/companies/{company.id}/rounds/new", {
         "name": "A", "on_date": helpers.days_ago(1).isoformat(), "pre_money": "100000000",
@@ -134,7 +135,7 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
     ok = post(client, f"/companies/{company.id}/rounds/new", {
         "name": "A", "on_date": helpers.days_ago(1).isoformat(), "pre_money": "100000000",
         "amount": "20000000", "investors-0-name": "Fund", "investors-0-kind": "investor",
-        "investors-0-amount": "20000000", "investors-0-lead": "y"})
+        "investors-0-amount": "20000000", "investors-0-lead": "y", "confirmed": "1"})
     assert ok.status_code == 302
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)
     assert "16.67%" in page  # 2,000,000 of 12,000,000
@@ -151,7 +152,8 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
         "royalty_pct": "2.5", "equity_shares": "", "signed_on": today().isoformat()})
     assert deal.status_code == 302
     exit_ = post(client, f"/companies/{company.id}/exit", {
-        "kind": "acquisition", "on_date": today().isoformat(), "proceeds": "240000000"})
+        "kind": "acquisition", "on_date": today().isoformat(), "proceeds": "240000000",
+        "confirmed": "1"})
     assert exit_.status_code == 302
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)
     assert "Acquired" in page and "CN¥40,000,000.00" in page  # the institute's 2/12

@@ -130,7 +130,8 @@ def test_the_committee_records_the_agreement_and_a_tranche_through_the_forms(cli
     assert "would exceed it by CN¥500,000.00" in too_much.get_data(as_text=True)
     assert db.session.scalars(select(Disbursement)).all() == []
     paid = post(client, f"/funding/tranches/{tranche.id}/disburse",
-                {"amount": "2000000", "paid_on": today().isoformat(), "reference": "HQ-0042"})
+                {"amount": "2000000", "paid_on": today().isoformat(), "reference": "HQ-0042",
+                 "confirmed": "1"})
     assert paid.status_code == 302
     assert "HQ-0042" in client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
 
@@ -145,7 +146,7 @@ def test_conversion_and_outcome_forms(client, project):
     page = client.get(f"/funding/{agreement.id}/convert").get_data(as_text=True)
     assert "1,041,666" in page and "The agreement is closed" in page
     assert post(client, f"/funding/{agreement.id}/convert", {
-        "round_id": agreement.conversion.round_id}).status_code == 409
+        "round_id": agreement.conversion.round_id, "confirmed": "1"}).status_code == 409
     listing = client.get("/funding/").get_data(as_text=True)
     assert project.code in listing and "Converted to equity" in listing
 

@@ -233,3 +233,34 @@ def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(clien
     assert project.code in early.get_data(as_text=True)
     db.session.refresh(condition)
     assert condition.state.value == "open"
+
+
+def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(client):
+    from tracker.gates.models import ConditionState
+
+    project = make_project()
+    review = helpers.submit(project)
+    due = today() + timedelta(days=20)
+    decision = helpers.go(review, Outcome.CONDITIONAL_GO, rationale="Promising", conditions=[
+        {"text": "Add a co-funder", "owner": project.pm, "due_date": due}])
+    login(client, review.chair)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    correction = page[page.index(f"/decisions/{decision.id}/correct"):]
+    assert 'value="Add a co-funder"' in correction
+    assert f'value="{due.isoformat()}"' in correction
+    assert '<option selected value="conditional_go">' in correction
+    assert "Promising</textarea>" in correction
+
+    # Sent as it starts, with only the rationale corrected: the condition is carried forward.
+    form = {"outcome": "conditional_go", "version": str(review.version),
+            "target_phase": "contract_research", "rationale": "Promising, with a co-funder",
+            "conditions-0-text": "Add a co-funder", "conditions-0-owner_id": str(project.pm_id),
+            "conditions-0-due_date": due.isoformat()}
+    assert post(client, f"/decisions/{decision.id}/correct", form).status_code == 302
+    db.session.expire_all()
+    corrected = review.current_decision
+    assert [(c.text, c.state) for c in corrected.conditions] == [
+        ("Add a co-funder", ConditionState.OPEN)]
+    assert decision.conditions[0].state is ConditionState.SUPERSEDED
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Superseded by a correction" in page and "Cleared" not in page

@@ -166,8 +166,12 @@ class RoundStake:
 
 def round_stakes(company: Company, round_id: int, on: date) -> list[RoundStake]:
     """Each holder's stake just before the round (its own issuances left out) and after it."""
-    before = cap_table(company, on, exclude_round_id=round_id)
-    after = cap_table(company, on)
+    return stake_changes(cap_table(company, on, exclude_round_id=round_id),
+                         cap_table(company, on))
+
+
+def stake_changes(before: CapTable, after: CapTable) -> list[RoundStake]:
+    """Each holder's shares and percentage in `before` and in `after` (holders of either)."""
     holders = [h.holder for h in after.rows]
     holders += [h.holder for h in before.rows if h.holder not in holders]
     return [RoundStake(holder, before.shares_of_holder(holder.id),

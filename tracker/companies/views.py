@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import deals, ledger, services
+from tracker.companies import deals, ledger, previews, services
 from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
@@ -152,13 +152,13 @@ def incorporate(company_id: int) -> Response | tuple[str, int]:
             name=row.name.data or "", kind=row.kind.data, shares=row.shares.data or Decimal("0"),
             acquired_by=row.acquired_by.data, technology=row.technology.data or "",
             lock_up_until=row.lock_up_until.data) for row in form.filled_rows()]
-        for warning in services.incorporate(_user(), company, lines, form.on_date.data,
-                                            form.total_shares.data):
-            flash(warning, "error")
+        # Its warnings (art. 45) are on the confirmation step and then on the company's page.
+        services.incorporate(_user(), company, lines, form.on_date.data, form.total_shares.data)
 
     return submit(form, call, _("Cap table recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Cap table at incorporation"),
-                                     "companies/incorporate.html"))
+                                     "companies/incorporate.html"),
+                  preview=lambda _: previews.incorporation(company, form.on_date.data))
 
 
 @bp.route("/companies/<int:company_id>/shares/new", methods=["GET", "POST"])
@@ -217,7 +217,8 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
 
     return submit(form, call, _("Round recorded: its shares are issued."), _to_company(company),
                   lambda: _form_page(company, form, _("New financing round"),
-                                     "companies/round_form.html"))
+                                     "companies/round_form.html"),
+                  preview=lambda financing: previews.financing_round(company, financing))
 
 
 @bp.route("/companies/<int:company_id>/ip/new", methods=["GET", "POST"])
@@ -253,4 +254,5 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
                                     note=form.note.data or "")
 
     return submit(form, call, _("Exit recorded."), _to_company(company),
-                  lambda: _form_page(company, form, _("Exit")))
+                  lambda: _form_page(company, form, _("Exit")),
+                  preview=lambda exit_: previews.company_exit(company, exit_))

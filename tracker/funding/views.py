@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.companies import ledger
 from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
-from tracker.funding import services
+from tracker.funding import previews, services
 from tracker.funding.forms import (
     AgreementForm,
     ConversionForm,
@@ -171,7 +172,8 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
                   lambda: render_template(
                       "funding/form.html", form=form, project=agreement.project,
                       title=_("Pay tranche %(n)d", n=tranche.number),
-                      reason=services.not_payable(tranche)))
+                      reason=services.not_payable(tranche)),
+                  preview=previews.disbursement)
 
 
 @bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])
@@ -183,15 +185,20 @@ def convert(agreement_id: int) -> Response | tuple[str, int]:
     form = ConversionForm(rounds=rounds)
     options = [(r, services.preview(agreement, r)) for r in rounds]
 
+    before = {}
+
     def call():
         financing = next(r for r in rounds if r.id == form.round_id.data)
+        before["table"] = ledger.cap_table(financing.company, financing.on_date)
         return services.convert(_user(), agreement, financing)
 
     return submit(form, call, _("Converted: HQ's shares are issued in the round."),
                   _to_funding(agreement.project),
                   lambda: render_template("funding/convert.html", form=form,
                                           agreement=agreement, options=options,
-                                          company=company))
+                                          company=company),
+                  preview=lambda converted: previews.conversion(
+                      converted, converted.round.company, before["table"]))
 
 
 @bp.route("/funding/<int:agreement_id>/outcome", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from tracker.dates import today
 from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.models import (
     Condition,
+    ConditionState,
     GateDecision,
     GateReview,
     Outcome,
@@ -60,13 +61,34 @@ def _evaluators() -> list[User]:
         .order_by(User.name)))
 
 
+def _owners(review: GateReview) -> list[User]:
+    """Who may own a condition: the PM, the team, and whoever owns one of the current
+    decision's conditions (a correction carries them forward)."""
+    project = review.project
+    people = [project.pm, *[m.user for m in project.members]]
+    if review.current_decision is not None:
+        people += [c.owner for c in review.current_decision.conditions]
+    return list({u.id: u for u in people}.values())
+
+
 def _decision_form(review: GateReview, formdata=None) -> DecisionForm:
-    owners = [review.project.pm, *[m.user for m in review.project.members]]
+    current = review.current_decision
     form = DecisionForm(formdata=formdata, targets=lifecycle.go_targets(review.phase),
-                        owners=owners)
+                        owners=_owners(review),
+                        data=correction_data(current) if formdata is None and current else None)
     if formdata is None:
         form.version.data = str(review.version)
     return form
+
+
+def correction_data(decision: GateDecision) -> dict:
+    """A correction starts filled with the decision it corrects, its unmet conditions
+    included: what the chair keeps is carried forward, what they clear is superseded."""
+    return {"outcome": decision.outcome.value, "target_phase": decision.target_phase.value,
+            "rationale": decision.rationale, "override_reason": decision.override_reason,
+            "revisit_date": decision.revisit_date, "rework_due": decision.rework_due,
+            "conditions": [{"text": c.text, "owner_id": c.owner_id, "due_date": c.due_date}
+                           for c in decision.conditions if c.state is ConditionState.OPEN]}
 
 
 def _page(review: GateReview, **forms) -> str:
@@ -173,7 +195,7 @@ def scores(review_id: int) -> Response | tuple[str, int]:
 
 
 def _decision_fields(form: DecisionForm, review: GateReview) -> dict:
-    owners = {u.id: u for u in [review.project.pm, *[m.user for m in review.project.members]]}
+    owners = {u.id: u for u in _owners(review)}
     return {
         "target_phase": Phase(form.target_phase.data) if form.target_phase.data else None,
         "rationale": form.rationale.data or "",

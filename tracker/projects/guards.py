@@ -1,7 +1,9 @@
 """What must exist before a project may move on: every guard, listed in one place.
 
 Each guard returns a sentence saying what is missing (in the user's language), or None.
-The domain that owns the fact computes it; this module only says which guard applies where.
+The domain that owns the fact computes it; this module only says which guard applies where,
+and gives each a checklist label, so the project page lists every guard of the next step,
+met or not, from the moment it applies.
 
 This module joins the domains: the gates, milestones, contracts and companies services it
 asks all import the projects package, so it imports them inside the function that asks (the
@@ -10,7 +12,10 @@ one place outside create_app that does; tests/test_layout.py holds it to that).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
 
 from tracker.projects.lifecycle import GATE_PHASE
 
@@ -18,27 +23,45 @@ if TYPE_CHECKING:
     from tracker.projects.models import Project
 
 
-def gate_request_refusals(project: Project, gate: int) -> list[str]:
-    """Why the PM may not open gate `gate` now (empty: they may)."""
+@dataclass(frozen=True)
+class Check:
+    """One item of a project's checklist: what must be true, and what is missing (None: met)."""
+
+    label: str
+    missing: str | None
+
+
+def gate_checklist(project: Project, gate: int) -> list[Check]:
+    """Every guard of requesting gate `gate`, met or not."""
     from tracker.gates import conditions
     from tracker.gates import services as gates
     from tracker.milestones import services as milestones
 
     checks = [
-        gates.missing_deliverables(project, gate),
-        milestones.open_milestones(project, GATE_PHASE[gate]),
-        conditions.open_conditions(project),
-        gates.open_review(project),
+        Check(_("The gate's required deliverables are uploaded"),
+              gates.missing_deliverables(project, gate)),
+        Check(_("The phase's milestones are accepted or waived"),
+              milestones.open_milestones(project, GATE_PHASE[gate])),
+        Check(_("The conditions of earlier gates are cleared"),
+              conditions.open_conditions(project)),
+        Check(_("No gate review is under way"), gates.open_review(project)),
     ]
     if gate == 2:
         # A GO at gate 1 approves the project; its contract usually follows, and must be
         # signed before the research is reviewed.
         from tracker.contracts import services as contracts
 
-        checks.append(contracts.signed_contract_missing(project))
+        checks.append(Check(_("A signed research contract or allocation-investment agreement"),
+                            contracts.signed_contract_missing(project)))
     if gate == 4:
         from tracker.companies import services as companies
 
-        checks.append(companies.spin_off_refusal(project))
-    return [c for c in checks if c]
+        checks.append(Check(_("A registered company with a complete cap table and the "
+                              "project's IP licensed or assigned"),
+                            companies.spin_off_refusal(project)))
+    return checks
 
+
+def gate_request_refusals(project: Project, gate: int) -> list[str]:
+    """Why the PM may not open gate `gate` now (empty: they may)."""
+    return [check.missing for check in gate_checklist(project, gate) if check.missing]

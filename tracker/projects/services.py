@@ -32,6 +32,7 @@ from tracker.milestones.models import (
 )
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
 from tracker.projects import guards, lifecycle
+from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import (
     BudgetLine,
@@ -170,23 +171,27 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
     db.session.flush()
 
 
+def submission_checklist(project: Project) -> list[guards.Check]:
+    """What a draft needs before it is submitted: its budget, and what gate 1 asks for."""
+    lines = Check(_("At least one budget line"), None if project.budget_lines else _(
+        "Add at least one budget line before submitting."))
+    return [lines, *guards.gate_checklist(project, 1)]
+
+
 def submission_refusals(project: Project) -> list[str]:
     """What stands between a draft and its submission (empty: it may be submitted)."""
-    refusals = []
-    if not project.budget_lines:
-        refusals.append(_("Add at least one budget line before submitting."))
-    return refusals + guards.gate_request_refusals(project, 1)
+    return [check.missing for check in submission_checklist(project) if check.missing]
 
 
-def readiness(project: Project) -> list[str]:
-    """The checklist the PM sees on the project page: what stands between the project and its
-    next gate (empty: nothing; no gate ahead: nothing either)."""
+def readiness(project: Project) -> list[guards.Check]:
+    """The checklist everyone who sees the project finds on its page: every guard between the
+    project and its next gate, met or not (no gate ahead: none)."""
     gate = lifecycle.current_gate(project.phase)
     if gate is None:
         return []
     if project.phase is Phase.DRAFT:
-        return submission_refusals(project)
-    return guards.gate_request_refusals(project, gate)
+        return submission_checklist(project)
+    return guards.gate_checklist(project, gate)
 
 
 def submit_proposal(actor: User, project: Project) -> None:

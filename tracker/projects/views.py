@@ -172,10 +172,11 @@ def project_page(project: Project, **forms) -> str:
     `terminate_form`, `condition_forms` by condition id)."""
     user = _user()
     gate = lifecycle.current_gate(project.phase)
-    readiness = services.readiness(project) if user.id == project.pm_id else []
+    checklist = services.readiness(project)  # for everyone who sees the project
     return render_template(
         "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
-        upload=forms.get("upload") or _upload_form(project, gate), readiness=readiness,
+        upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
+        ready=not any(check.missing for check in checklist),
         resume_form=forms.get("resume_form") or ReasonForm(),
         terminate_form=forms.get("terminate_form") or ReasonForm(),
         condition_forms=forms.get("condition_forms", {}), can_confirm=can_confirm,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import flash, redirect, request
@@ -31,6 +30,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.db import utcnow
+from tracker.display.preview import Preview
 from tracker.edits import services as edits
 from tracker.errors import Invalid, Refused
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -38,19 +38,6 @@ from tracker.web.forms import Form, OneTime, SeenVersion
 T = TypeVar("T")
 # Text or a path, or a function of what the service call returned (the new object's page).
 OrFromResult = T | Callable[[Any], T]
-
-
-@dataclass
-class Preview:
-    """What a recording of money or equity would write, described (as text, in the reader's
-    language) from the database as the service itself left it in a savepoint that is then
-    rolled back: the confirmation step shows the service's own result, not a second copy of
-    its maths."""
-
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    # (holder, shares before, % before, shares after, % after)
-    stakes: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],

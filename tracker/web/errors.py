@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -40,13 +42,33 @@ EXPLANATIONS = {
 }
 
 
+def back_link() -> str | None:
+    """Where a refused request came from, so its page links back to the object, not only home:
+    the page it was sent from (on this site), else its own address less the action
+    (/projects/5/submit -> /projects/5), the nearest that a GET answers."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path and referrer.path != request.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    adapter = current_app.url_map.bind(request.host)
+    path = request.path.rstrip("/")
+    while path.count("/") > 1:
+        path = path.rsplit("/", 1)[0]
+        try:
+            adapter.match(path, method="GET")
+        except HTTPException:
+            continue
+        return path
+    return None
+
+
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     title = TITLES.get(status, TITLES[500])()
     explanation = EXPLANATIONS.get(status, EXPLANATIONS[500])()
+    back = back_link() if status in (400, 403, 409) else None
     return (
         render_template(
             "errors/error.html", status=status, title=title, explanation=explanation,
-            message=message,
+            message=message, back=back,
         ),
         status,
     )

@@ -1,0 +1,56 @@
+"""Guards are said before they block: the project page lists every guard of the next step, met
+or not, to everyone who sees the project; a refusal links back to the project."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login, post
+from tests.factories import install_gates, make_project, make_user
+from tests.gates import helpers
+from tracker.accounts.models import Role
+from tracker.projects.lifecycle import Phase
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def test_the_contract_guard_of_gate_two_is_on_the_page_from_the_gate_one_go(client):
+    project = make_project()
+    review = helpers.submit(project, contract=False)
+    helpers.go(review)
+    login(client, make_user(Role.OBSERVER))
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Before gate 2 can be requested" in page
+    assert "A signed research contract or allocation-investment agreement" in page
+    assert "record the signed research contract" in page  # what is missing, said up front
+    helpers.sign_contract(project)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "record the signed research contract" not in page
+
+
+def test_the_pm_is_offered_submission_only_when_the_checklist_is_done(client):
+    draft = make_project()
+    login(client, draft.pm)
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    assert "The gate&#39;s required deliverables are uploaded" in page
+    assert "Submit the proposal" not in page
+    helpers.upload_deliverables(draft, 1)
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    assert "Submit the proposal" in page and "To do" not in page
+
+
+def test_a_refusal_is_shown_on_the_project_or_links_back_to_it(client):
+    draft = make_project()
+    login(client, draft.pm)
+    refused = post(client, f"/projects/{draft.id}/submit")
+    assert refused.status_code == 409
+    assert "Before the proposal can be submitted" in refused.get_data(as_text=True)
+
+    held = make_project(pm=draft.pm, phase=Phase.ON_HOLD)
+    refused = post(client, f"/projects/{held.id}/deliverables")  # no gate while on hold
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert f'<a href="/projects/{held.id}">Back to the page you came from</a>' in page

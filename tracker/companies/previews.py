@@ -1,0 +1,65 @@
+"""What recording a cap table, a round or an exit would write, for the confirmation step.
+
+Each function reads the company as the service left it inside the dry run's savepoint
+(`tracker.web.actions.submit(..., preview=)`): the figures are the service's own, never
+computed a second time here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from tracker.companies import ledger, services
+from tracker.companies.models import Company, CompanyExit, FinancingRound, HolderType
+from tracker.display.formatting import money, number, pct, price
+from tracker.display.preview import Preview
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+
+
+def stake_rows(changes: list[ledger.RoundStake]) -> list[tuple[str, str, str, str, str]]:
+    return [(s.holder.name, number(s.before) if s.before else "—",
+             pct(s.before_pct) if s.before else "—", number(s.after), pct(s.after_pct))
+            for s in changes]
+
+
+def holding_warnings(company: Company, on: date) -> list[str]:
+    """Art. 45 (the contributors of a technology keep at least half of what it earned) and the
+    team's majority, on the cap table as it would be."""
+    warnings = services.shortfall_warnings(ledger.issues_of(company))
+    table = ledger.cap_table(company, on)
+    minimum = Decimal(settings.get(catalogue.TEAM_HOLDING_MIN_PCT))
+    team = table.pct_of(HolderType.TEAM)
+    if table.issued and team <= minimum:
+        warnings.append(_("The R&D team would hold %(pct)s, not more than %(min)s%%: it would "
+                          "no longer control the company.", pct=pct(team), min=minimum))
+    return warnings
+
+
+def incorporation(company: Company, on: date) -> Preview:
+    table = ledger.cap_table(company, on)
+    return Preview(
+        facts=[(_("Shares issued"), number(table.issued)),
+               (_("Team holding"), pct(table.pct_of(HolderType.TEAM)))],
+        stakes=stake_rows(ledger.stake_changes(ledger.CapTable(on, Decimal("0")), table)),
+        warnings=holding_warnings(company, on))
+
+
+def financing_round(company: Company, financing: FinancingRound) -> Preview:
+    issued = sum((i.entry.shares for i in financing.investments), Decimal("0"))
+    return Preview(
+        facts=[(_("Price per share"), price(financing.price_per_share)),
+               (_("Shares outstanding before"), number(financing.shares_before)),
+               (_("New shares issued"), number(issued)),
+               (_("Post-money valuation"), money(financing.pre_money + financing.amount))],
+        stakes=stake_rows(ledger.round_stakes(company, financing.id, financing.on_date)),
+        warnings=holding_warnings(company, financing.on_date))
+
+
+def company_exit(company: Company, exit_: CompanyExit) -> Preview:
+    return Preview(facts=[(_("Proceeds"), money(exit_.proceeds)),
+                          (_("HQ's proceeds"), money(exit_.hq_proceeds)),
+                          (_("The institute's proceeds"), money(exit_.institute_proceeds))])
