@@ -212,3 +212,25 @@ def test_the_lockup_of_team_shares_reminds_hq_once_per_company_and_date(app):
     assert result.new == 1
     assert rows[0].details["path"] == f"/companies/{company.id}"
     assert scan.scan(date(2028, 3, 2)).found == 0  # the lock-up is over
+
+
+def test_the_review_due_date_in_the_email_is_the_one_fixed_at_submission(clock):
+    """The page shows the review due date stored at submission; a later change of the setting
+    moves the reminder's rungs, never the date the e-mail names."""
+    from tests.factories import _commit
+    from tracker.milestones import services as milestones
+    from tracker.settings import services as settings
+
+    clock.set(date(2026, 9, 30))
+    evaluator = make_user(Role.EVALUATOR, locale="en")
+    pm = make_user(Role.PROJECT_MANAGER)
+    m = helpers.milestone(helpers.project_for(pm), date(2026, 9, 30), reviewer=evaluator)
+    milestones.submit_milestone(pm, m)
+    _commit()
+    assert m.review_due == date(2026, 10, 13)  # five business days, National Day skipped
+    settings.set_value(make_user(Role.HQ_ADMIN), "reminder_milestone_review_after", "6")
+    assert scan.scan(date(2026, 10, 13)).new == 0  # the first rung is now the sixth day
+    scan.scan(date(2026, 10, 14))
+    message = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.recipient_id == evaluator.id))
+    assert message.details["due_on"] == "2026-10-13"

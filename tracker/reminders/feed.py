@@ -48,7 +48,7 @@ def calendar_for(user: User) -> bytes:
             refresh_interval=timedelta(hours=1),
         )
         for rule, ladder, item in _items_for(user):
-            due = ladder.due_on(item.deadline)
+            due = item.due(ladder)
             summary = f"{rule.what}: {item.title}"
             if item.project and item.project not in item.title:
                 summary += f" ({item.project})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import Select, exists, false, func, or_, select
@@ -37,6 +37,9 @@ from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.projects.models import Project
 
+if TYPE_CHECKING:
+    from tracker.reminders.ladder import Ladder
+
 
 @dataclass(frozen=True)
 class Item:
@@ -52,6 +55,14 @@ class Item:
     director_id: int | None = None
     chair_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)  # more the template shows
+    # When the work is due, where the item stores it apart from its deadline: a submitted
+    # milestone's review due date, fixed at submission (tracker/milestones/services.py).
+    due_on: date | None = None
+
+    def due(self, ladder: Ladder) -> date:
+        """When the work is due, in subjects and the calendar: the stored date, so page and
+        e-mail agree even after the setting changed; else what the ladder counts."""
+        return self.due_on or ladder.due_on(self.deadline)
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,8 @@ def milestones_awaiting_review(q: Query) -> list[Item]:
     """Submitted milestones, counted from the day of submission; done once reviewed (accepted,
     or returned to the PM) or waived."""
     stmt = (select(Milestone.id, Milestone.submitted_at, Milestone.title, Project.id,
-                   Project.code, Milestone.reviewer_id, Institute.director_id)
+                   Project.code, Milestone.reviewer_id, Institute.director_id,
+                   Milestone.review_due)
             .join(Project, Project.id == Milestone.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Milestone.state == MilestoneState.SUBMITTED,
@@ -112,7 +124,8 @@ def milestones_awaiting_review(q: Query) -> list[Item]:
     stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
         stmt, Milestone.id, None, Milestone.reviewer_id)
     return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3], project=r[4],
-                 owner_id=r[5], director_id=r[6], link=("milestones.show", {"milestone_id": r[0]}))
+                 owner_id=r[5], director_id=r[6], due_on=r[7],
+                 link=("milestones.show", {"milestone_id": r[0]}))
             for r in _rows(stmt)]
 
 

@@ -74,7 +74,7 @@ def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]
 
 def _details(item: Item, ladder: Ladder, adapter: Any) -> dict[str, str]:
     return {"title": item.title, "project": item.project,
-            "due_on": ladder.due_on(item.deadline).isoformat(),
+            "due_on": item.due(ladder).isoformat(),
             "path": item_path(item, adapter), **item.extra}
 
 
