@@ -158,7 +158,7 @@ def test_project_dates_keep_their_milestones_inside():
     project = make_project()
     milestones.plan_milestone(project.pm, project, phase=Phase.CONTRACT_RESEARCH,
                               title="Prototype", deliverable="", due_date=date(2027, 6, 1),
-                              weight=D("1"), reviewer_id=None)
+                              weight=D("1"))
     values = {c: getattr(project, c) for c in (
         "title", "summary", "field", "type", "institute_id", "partner_enterprise_id", "need_id",
         "trl_now", "trl_target", "budget_total", "start_date")}

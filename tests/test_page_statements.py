@@ -67,13 +67,13 @@ def world():
                                   (date.today() + timedelta(days=5), evaluator.id)):
                 milestone = milestones.plan_milestone(
                     pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Step {n}",
-                    deliverable="", due_date=due, weight=Decimal("1"), reviewer_id=reviewer)
+                    deliverable="", due_date=due, weight=Decimal("1"))
+                milestone.reviewer_id = reviewer
                 milestones.post_update(pm, milestone, 100, "Done", [])
                 milestones.submit_milestone(pm, milestone)
             milestones.plan_milestone(
                 pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Late {n}", deliverable="",
-                due_date=date.today() - timedelta(days=40), weight=Decimal("1"),
-                reviewer_id=None)
+                due_date=date.today() - timedelta(days=40), weight=Decimal("1"))
             need = make_need(institute=institute, enterprise=make_enterprise())
             make_centre(enterprise=need.enterprise)
             make_need()

@@ -31,7 +31,9 @@ def plan(project, due=date(2026, 6, 30), phase=Phase.CONTRACT_RESEARCH, reviewer
          title="Prototype"):
     milestone = services.plan_milestone(
         project.pm, project, phase=phase, title=title, deliverable="A working prototype",
-        due_date=due, weight=Decimal("1"), reviewer_id=reviewer.id if reviewer else None)
+        due_date=due, weight=Decimal("1"))
+    if reviewer is not None:  # only HQ assigns a reviewer
+        services.assign_reviewer(make_user(Role.HQ_ADMIN), milestone, reviewer.id)
     _commit()
     return milestone
 
@@ -123,7 +125,7 @@ def test_before_the_proposal_gate_dates_move_freely():
     project = make_project()
     milestone = plan(project, phase=Phase.CONTRACT_RESEARCH)
     services.edit_milestone(project.pm, milestone, title="Prototype", deliverable="",
-                            due_date=date(2026, 12, 31), weight=Decimal("2"), reviewer_id=None)
+                            due_date=date(2026, 12, 31), weight=Decimal("2"))
     assert milestone.due_date == date(2026, 12, 31) and not milestone.rebaselines
 
 
@@ -132,7 +134,7 @@ def test_after_the_gate_a_move_is_a_rebaseline_and_a_long_one_waits_for_hq():
     milestone = plan(project, due=date(2026, 6, 30))
     with pytest.raises(Invalid, match="re-baseline"):
         services.edit_milestone(project.pm, milestone, title="x", deliverable="",
-                                due_date=date(2026, 7, 5), weight=Decimal("1"), reviewer_id=None)
+                                due_date=date(2026, 7, 5), weight=Decimal("1"))
     db.session.rollback()
     milestone = db.session.get(Milestone, milestone.id)
     with pytest.raises(Invalid, match="why"):

@@ -33,7 +33,12 @@ def history(object_type: str, object_id: int) -> str:
     obj = db.session.get(model, object_id) if model is not None else None
     if obj is None:
         abort(404)
-    allowed = obj.can_view(user) if hasattr(obj, "can_view") else user.sees_whole_portfolio
+    if hasattr(obj, "can_view_history"):  # reference data: HQ-wide roles only
+        allowed = obj.can_view_history(user)
+    elif hasattr(obj, "can_view"):
+        allowed = obj.can_view(user)
+    else:
+        allowed = user.sees_whole_portfolio
     if object_type == "users":
         allowed = user.id == obj.id or user.can_manage_users() or user.has_role(Role.OBSERVER)
     if not allowed:

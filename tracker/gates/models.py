@@ -152,7 +152,10 @@ class GateReview(Base):
     )
 
     def can_view(self, user: User) -> bool:
-        return self.member(user) is not None or self.project.can_view(user)
+        """The project's viewers; and the panel (record only: `Project.can_review_material`),
+        never with a stake, even one gained since."""
+        return self.project.can_view(user) or (
+            self.member(user) is not None and self.project.stake_of(user) is None)
 
     def member(self, user: User) -> PanelMember | None:
         return next((m for m in self.panel if m.user_id == user.id), None)
@@ -344,6 +347,8 @@ CONDITION_STATE_LABELS = {
     ConditionState.CONFIRMED: _l("Cleared"),
     ConditionState.SUPERSEDED: _l("Superseded by a correction"),
 }
+
+TO_CLEAR = (ConditionState.OPEN, ConditionState.MET)  # the chair or HQ has still to clear
 
 
 class Condition(Base):

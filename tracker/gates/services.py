@@ -236,11 +236,12 @@ def touch(review: GateReview) -> None:
 
 
 def may_see_material(user: User, review: GateReview) -> bool:
-    """Panel members see the material only after declaring no conflict."""
+    """Panel members see the material only after declaring no conflict, and (evaluators) only
+    while the review is open: `Project.can_review_material`."""
     member = review.member(user)
     if member is None:
         return review.project.can_view(user)
-    return member.declaration is Declaration.NONE
+    return member.declaration is Declaration.NONE and review.project.can_view(user)
 
 
 def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, Any]],

@@ -47,9 +47,9 @@ def _user() -> User:
 
 
 def load_review(review_id: int) -> GateReview:
-    """The review, or 404 unless the user is on its panel or may see its project."""
+    """The review, or 404 unless the user may see it (`GateReview.can_view`)."""
     review = db.session.get(GateReview, review_id)
-    if review is None or not (review.member(_user()) or review.project.can_view(_user())):
+    if review is None or not review.can_view(_user()):
         abort(404)
     return review
 

@@ -27,13 +27,10 @@ class MilestoneForm(OneTime, SeenVersion, Form):
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     weight = MoneyField(_l("Weight"), default=Decimal("1"), validators=[
         InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("9999"))])
-    reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[], default=0,
-                              description=_l("Optional: HQ assigns one on submission otherwise."))
 
-    def __init__(self, *args, phases=(), reviewers=(), **kwargs):
+    def __init__(self, *args, phases=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.phase.choices = [(p.value, label(p)) for p in phases]
-        self.reviewer_id.choices = [(0, _l("HQ assigns"))] + [(u.id, u.name) for u in reviewers]
 
 
 class UpdateForm(OneTime, Form):

@@ -118,8 +118,30 @@ class Milestone(Base):
     def is_overdue(cls, on: date) -> ColumnElement[bool]:  # noqa: N805
         return and_(cls.due_date < on, cls.state.not_in(DONE))
 
+    # Permissions -------------------------------------------------------------------------------
+
     def can_view(self, user: User) -> bool:
-        return self.project.can_view(user) or user.id == self.reviewer_id
+        """Those who may see the project; and its reviewer, with the evidence, while the
+        milestone waits for their review."""
+        return self.project.can_view(user) or self.can_review(user)
+
+    def can_review(self, user: User) -> bool:
+        """The reviewer HQ assigned, while it is submitted, and never with a stake (gained
+        since the assignment, it ends the access at once)."""
+        return (self.state is MilestoneState.SUBMITTED and user.id == self.reviewer_id
+                and self.project.stake_of(user) is None)
+
+    def can_edit(self, user: User) -> bool:
+        """The PM edits the plan until the milestone is submitted: from then on nothing of it,
+        its reviewer included, changes until the reviewer answers."""
+        return (user.id == self.project.pm_id and not self.project.is_read_only
+                and self.state in (MilestoneState.PLANNED, MilestoneState.IN_PROGRESS))
+
+    @staticmethod
+    def can_assign_reviewer(user: User) -> bool:
+        """Only HQ assigns or changes a reviewer (and never to someone with a stake:
+        `services.assign_reviewer`)."""
+        return user.is_hq_admin
 
     @staticmethod
     def can_list_overdue(user: User) -> bool:

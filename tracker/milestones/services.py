@@ -65,15 +65,14 @@ def _check_dates(project: Project, due: date, field: str = "due_date") -> None:
                                end=project.end_date.isoformat()))
 
 
-def _check_reviewer(project: Project, reviewer_id: int | None) -> None:
-    if reviewer_id is None:
-        return
+def _check_reviewer(project: Project, reviewer_id: int) -> User:
     reviewer = db.session.get(User, reviewer_id)
     if reviewer is None or not reviewer.has_role(Role.EVALUATOR):
         raise Invalid("reviewer_id", _("Choose an evaluator."))
     if project.stake_of(reviewer):
         raise Invalid("reviewer_id", _("%(name)s has a stake in this project and may not "
                                        "review it.", name=reviewer.name))
+    return reviewer
 
 
 def _writable(project: Project) -> None:
@@ -82,7 +81,8 @@ def _writable(project: Project) -> None:
 
 
 def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
-                   due_date: date, weight: Decimal, reviewer_id: int | None) -> Milestone:
+                   due_date: date, weight: Decimal) -> Milestone:
+    """The PM plans; HQ assigns the reviewer (`assign_reviewer`)."""
     if not can_manage(actor, project):
         raise Forbidden()
     _writable(project)
@@ -91,10 +91,8 @@ def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, d
     _check_dates(project, due_date)
     if weight < 0:
         raise Invalid("weight", _("The weight cannot be negative."))
-    _check_reviewer(project, reviewer_id)
     milestone = Milestone(project_id=project.id, phase=phase, title=title.strip(),
-                          deliverable=deliverable.strip(), due_date=due_date, weight=weight,
-                          reviewer_id=reviewer_id)
+                          deliverable=deliverable.strip(), due_date=due_date, weight=weight)
     db.session.add(milestone)
     audit.record(actor, "milestone.plan", milestone)
     db.session.flush()
@@ -102,7 +100,7 @@ def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, d
 
 
 def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable: str,
-                   due_date: date, weight: Decimal, reviewer_id: int | None) -> None:
+                   due_date: date, weight: Decimal) -> None:
     """Edit the plan. After the proposal gate a new due date goes through `rebaseline`."""
     project = milestone.project
     if not can_manage(actor, project):
@@ -110,6 +108,9 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
     _writable(project)
     if milestone.state in DONE:
         raise Refused(_("An accepted or waived milestone is no longer edited."))
+    if not milestone.can_edit(actor):
+        raise Refused(_("The milestone is under review: nothing of it changes until its "
+                        "reviewer answers."))
     if due_date != milestone.due_date:
         if project.phase not in PLANNING_PHASES:
             raise Invalid("due_date", _("After the proposal gate, a due date moves by a "
@@ -117,12 +118,10 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
         _check_dates(project, due_date)
     if weight < 0:
         raise Invalid("weight", _("The weight cannot be negative."))
-    _check_reviewer(project, reviewer_id)
     milestone.title = title.strip()
     milestone.deliverable = deliverable.strip()
     milestone.due_date = due_date
     milestone.weight = weight
-    milestone.reviewer_id = reviewer_id
     changes = audit.pending_changes(milestone)
     if changes:
         audit.record(actor, "milestone.edit", milestone, changes)
@@ -223,13 +222,15 @@ def submit_milestone(actor: User, milestone: Milestone) -> None:
 
 
 def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None:
-    if not actor.is_hq_admin:
+    """HQ assigns the reviewer, or changes them, at any time before the milestone is done."""
+    if not Milestone.can_assign_reviewer(actor):
         raise Forbidden()
     _writable(milestone.project)
     if milestone.state in DONE:
         raise Refused(_("An accepted or waived milestone needs no reviewer."))
-    _check_reviewer(milestone.project, reviewer_id)
-    milestone.reviewer_id = reviewer_id
+    reviewer = _check_reviewer(milestone.project, reviewer_id)
+    milestone.reviewer_id = reviewer.id  # what the audit record shows
+    milestone.reviewer = reviewer
     audit.record(actor, "milestone.assign_reviewer", milestone)
     db.session.flush()
 

@@ -78,9 +78,8 @@ def _milestone_form(project, milestone: Milestone | None = None) -> MilestoneFor
     if milestone is not None and request.method == "GET":
         data = {"phase": milestone.phase.value, "title": milestone.title,
                 "deliverable": milestone.deliverable, "due_date": milestone.due_date,
-                "weight": milestone.weight, "reviewer_id": milestone.reviewer_id or 0}
-    form = MilestoneForm(phases=services.MILESTONE_PHASES, reviewers=_reviewers(project),
-                         data=data)
+                "weight": milestone.weight}
+    form = MilestoneForm(phases=services.MILESTONE_PHASES, data=data)
     if milestone is None and request.method == "GET" and project.phase in services.MILESTONE_PHASES:
         form.phase.data = project.phase.value
     return form
@@ -98,7 +97,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
         lambda: services.plan_milestone(
             _user(), project, phase=Phase(form.phase.data), title=form.title.data,
             deliverable=form.deliverable.data or "", due_date=form.due_date.data,
-            weight=form.weight.data, reviewer_id=form.reviewer_id.data or None),
+            weight=form.weight.data),
         _("Milestone planned."),
         _to_milestone,
         lambda: render_template("milestones/form.html", form=form, project=project,
@@ -118,8 +117,7 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
         form,
         lambda: services.edit_milestone(
             _user(), milestone, title=form.title.data, deliverable=form.deliverable.data or "",
-            due_date=form.due_date.data, weight=form.weight.data,
-            reviewer_id=form.reviewer_id.data or None),
+            due_date=form.due_date.data, weight=form.weight.data),
         _("Saved."),
         _to_milestone(milestone),
         lambda: render_template("milestones/form.html", form=form, project=project,
@@ -138,7 +136,8 @@ def _page(milestone: Milestone, **forms) -> str:
         "rebaseline_form": forms.get("rebaseline_form") or RebaselineForm(),
         "review_form": forms.get("review_form") or ReviewForm(),
         "waive_form": forms.get("waive_form") or WaiveForm(),
-        "assign_form": forms.get("assign_form") or AssignForm(reviewers=_reviewers(project)),
+        "assign_form": forms.get("assign_form") or AssignForm(
+            reviewers=_reviewers(project), data={"reviewer_id": milestone.reviewer_id}),
         "planning": project.phase in services.PLANNING_PHASES,
     }
     return render_template("milestones/show.html", **context)

@@ -28,6 +28,14 @@ class Headquarters(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+class ReferenceData:
+    """Records HQ keeps for everyone: whoever may read one may not read its history, which
+    names the admins who changed it and the addresses they worked from (HQ-wide roles only)."""
+
+    def can_view_history(self, user: User) -> bool:
+        return user.sees_whole_portfolio
+
+
 class InstituteType(enum.StrEnum):
     # The forms an R&D carrier takes in JITRI's network.
     INDEPENDENT = "independent"  # 独立法人研究所
@@ -42,7 +50,7 @@ INSTITUTE_TYPE_LABELS = {
 }
 
 
-class Institute(Versioned, Base):
+class Institute(ReferenceData, Versioned, Base):
     __tablename__ = "institutes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +75,7 @@ class Institute(Versioned, Base):
         return user.is_hq_admin
 
 
-class Enterprise(Versioned, Base):
+class Enterprise(ReferenceData, Versioned, Base):
     __tablename__ = "enterprises"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +92,7 @@ class Enterprise(Versioned, Base):
         return user.is_hq_admin
 
 
-class JointInnovationCentre(Versioned, Base):
+class JointInnovationCentre(ReferenceData, Versioned, Base):
     """企业联合创新中心: where an enterprise states paid technology needs to HQ."""
 
     __tablename__ = "joint_innovation_centres"
@@ -121,7 +129,7 @@ NEED_STATE_LABELS = {
 }
 
 
-class TechnologyNeed(Versioned, Base):
+class TechnologyNeed(ReferenceData, Versioned, Base):
     __tablename__ = "technology_needs"
 
     id: Mapped[int] = mapped_column(primary_key=True)

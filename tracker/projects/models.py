@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
     or_,
     select,
@@ -27,7 +28,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
-from tracker.gates.models import GateReview, PanelMember
+from tracker.gates.models import (
+    TO_CLEAR,
+    Condition,
+    Declaration,
+    GateDecision,
+    GateReview,
+    PanelMember,
+    ReviewState,
+)
 from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
 if TYPE_CHECKING:
@@ -190,11 +199,24 @@ class Project(Base):
             return True
         if user.id == self.pm_id or user.id in self.member_ids:
             return True
-        # An evaluator sees the project once they have declared no conflict on one of its
-        # reviews; before that, only the review page with what they need to declare.
-        return user.has_role(Role.EVALUATOR) and any(
-            m.user_id == user.id and m.declaration == "none"
-            for review in self.gate_reviews for m in review.panel
+        return self.can_review_material(user)
+
+    def can_review_material(self, user: User) -> bool:
+        """An evaluator sees the project's material while a review of it they sit on is open,
+        once they have declared no conflict; never with a stake, even one gained since (it
+        ends the access at once). After the decision they keep the review's record only
+        (`GateReview.can_view`), except the chair, who confirms the decision's conditions on
+        the project page until none is left to clear; before declaring, only what they need
+        to declare."""
+        if not user.has_role(Role.EVALUATOR) or self.stake_of(user) is not None:
+            return False
+        return any(
+            (review.state is ReviewState.OPEN and any(
+                m.user_id == user.id and m.declaration is Declaration.NONE
+                for m in review.panel))
+            or (review.chair_id == user.id and any(
+                c.state in TO_CLEAR for d in review.decisions for c in d.conditions))
+            for review in self.gate_reviews
         )
 
     @classmethod
@@ -208,9 +230,16 @@ class Project(Base):
         if user.directed_institute_ids:
             clauses.append(cls.institute_id.in_(user.directed_institute_ids))
         if user.has_role(Role.EVALUATOR):
-            clauses.append(cls.id.in_(
-                select(GateReview.project_id).join(PanelMember).where(
-                    PanelMember.user_id == user.id, PanelMember.declaration == "none")))
+            reviewing = or_(
+                cls.id.in_(select(GateReview.project_id).join(PanelMember).where(
+                    GateReview.state == ReviewState.OPEN,
+                    PanelMember.user_id == user.id, PanelMember.declaration == Declaration.NONE)),
+                cls.id.in_(select(Condition.project_id).join(GateDecision).join(GateReview).where(
+                    GateReview.chair_id == user.id, Condition.state.in_(TO_CLEAR))))
+            if user.enterprise_id is not None:  # a partner's people have a stake
+                reviewing = and_(reviewing, or_(cls.partner_enterprise_id.is_(None),
+                                                cls.partner_enterprise_id != user.enterprise_id))
+            clauses.append(reviewing)
         return or_(*clauses) if clauses else false()
 
     def can_edit_proposal(self, user: User) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import Role, RoleGrant, User
+from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
@@ -69,9 +69,10 @@ def list_projects() -> str:
         query = query.where(Project.institute_id == filters["institute"])
     if filters["pm"]:
         query = query.where(Project.pm_id == filters["pm"])
-    # The drop-downs show names: ids and names are all they load.
-    managers = db.session.execute(select(User.id, User.name).where(User.role_grants.any(
-        RoleGrant.role == Role.PROJECT_MANAGER)).order_by(User.name)).all()
+    # The drop-downs show names: ids and names are all they load; and only the managers of
+    # projects the viewer may see, never a list of everyone.
+    managers = db.session.execute(select(User.id, User.name).where(User.id.in_(
+        select(Project.pm_id).where(Project.visible_to(user)))).order_by(User.name)).all()
     return render_template(
         "projects/list.html", page=paginate(query), q=q, filters=filters, phases=list(Phase),
         types=list(ProjectType), managers=managers, can_create=Project.can_create(user),
@@ -260,15 +261,15 @@ def terminate(project_id: int) -> Response | tuple[str, int]:
 
 def _may_download(stored: StoredFile) -> bool:
     """Those who may see the project, and the reviewer of the milestone the file is evidence
-    for (who may not see the rest of the project)."""
+    for while it waits for their review (they may not see the rest of the project)."""
     user = _user()
     project = db.session.get(Project, stored.project_id)
     if project.can_view(user):
         return True
-    reviewed = db.session.scalar(
-        select(Milestone.id).join(ProgressUpdate).join(Evidence)
-        .where(Evidence.file_id == stored.id, Milestone.reviewer_id == user.id))
-    return reviewed is not None
+    reviewed = db.session.scalars(
+        select(Milestone).join(ProgressUpdate).join(Evidence)
+        .where(Evidence.file_id == stored.id, Milestone.reviewer_id == user.id)).all()
+    return any(milestone.can_review(user) for milestone in reviewed)
 
 
 @bp.get("/files/<int:file_id>")

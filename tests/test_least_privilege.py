@@ -1,0 +1,167 @@
+"""Least privilege in the domain: who may change a submitted milestone and its reviewer, and
+how long an evaluator sees a project's material."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from tests.conftest import login, post
+from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
+from tests.gates import helpers as gate_helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.gates import decisions
+from tracker.gates.models import Outcome
+from tracker.milestones import services as milestones
+from tracker.milestones.models import Milestone
+from tracker.projects.lifecycle import Phase
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def _submitted_milestone(reviewer):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    milestone = milestones.plan_milestone(
+        project.pm, project, phase=Phase.CONTRACT_RESEARCH, title="Prototype", deliverable="",
+        due_date=date(2026, 9, 30), weight=1)
+    milestones.assign_reviewer(make_user(Role.HQ_ADMIN), milestone, reviewer.id)
+    milestones.post_update(project.pm, milestone, 100, "", [(io.BytesIO(PNG), "photo.png")])
+    milestones.submit_milestone(project.pm, milestone)
+    _commit()
+    return milestone
+
+
+def _reviewer_of(milestone_id: int) -> int | None:
+    db.session.expire_all()
+    return db.session.get(Milestone, milestone_id).reviewer_id
+
+
+def test_the_pm_can_not_swap_the_reviewer_of_a_submitted_milestone(client):
+    assigned, chosen = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)
+    milestone = _submitted_milestone(assigned)
+    login(client, milestone.project.pm)
+    edited = post(client, f"/milestones/{milestone.id}/edit", {
+        "phase": "contract_research", "title": "Prototype", "due_date": "2026-09-30",
+        "weight": "1", "reviewer_id": str(chosen.id)})
+    assert edited.status_code == 409
+    assert "under review" in edited.get_data(as_text=True)
+    assert post(client, f"/milestones/{milestone.id}/reviewer",
+                {"reviewer_id": str(chosen.id)}).status_code == 403
+    assert _reviewer_of(milestone.id) == assigned.id
+    page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert "Edit milestone" not in page and "Assign a reviewer" not in page
+
+
+def test_only_hq_changes_a_reviewer_and_never_to_someone_with_a_stake(client):
+    assigned, other = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)
+    milestone = _submitted_milestone(assigned)
+    partner = make_enterprise()
+    milestone.project.partner_enterprise_id = partner.id
+    insider = make_user(Role.EVALUATOR, enterprise_id=partner.id)
+    login(client, make_user(Role.HQ_ADMIN))
+    assert "Change the reviewer" in client.get(f"/milestones/{milestone.id}").get_data(
+        as_text=True)
+    post(client, f"/milestones/{milestone.id}/reviewer", {"reviewer_id": str(insider.id)})
+    assert _reviewer_of(milestone.id) == assigned.id
+    assert post(client, f"/milestones/{milestone.id}/reviewer",
+                {"reviewer_id": str(other.id)}).status_code == 302
+    assert _reviewer_of(milestone.id) == other.id
+
+
+def test_the_reviewer_sees_the_evidence_only_while_the_milestone_waits_for_them(client):
+    reviewer = make_user(Role.EVALUATOR)
+    milestone = _submitted_milestone(reviewer)
+    evidence = milestone.updates[0].evidence[0].file_id
+    login(client, reviewer)
+    assert client.get(f"/files/{evidence}").status_code == 200
+    milestones.review_milestone(reviewer, milestone, True, "")
+    _commit()
+    assert client.get(f"/files/{evidence}").status_code == 404
+    assert client.get(f"/milestones/{milestone.id}").status_code == 404
+
+
+def test_a_stake_gained_later_ends_the_reviewers_access_at_once(client):
+    reviewer = make_user(Role.EVALUATOR)
+    milestone = _submitted_milestone(reviewer)
+    evidence = milestone.updates[0].evidence[0].file_id
+    login(client, reviewer)
+    assert client.get(f"/milestones/{milestone.id}").status_code == 200
+    partner = make_enterprise()
+    milestone.project.partner_enterprise_id = partner.id
+    reviewer.enterprise_id = partner.id  # joins the partner enterprise
+    _commit()
+    assert client.get(f"/milestones/{milestone.id}").status_code == 404
+    assert client.get(f"/files/{evidence}").status_code == 404
+
+
+def _open_review_seen_by_an_evaluator(client):
+    project = make_project()
+    review = gate_helpers.submit(project)
+    evaluators = gate_helpers.name_panel(review)
+    for evaluator in evaluators:
+        gate_helpers.score(review, evaluator)
+    material = review.deliverables[0].file_id
+    evaluator = evaluators[1]
+    login(client, evaluator)
+    assert client.get(f"/projects/{project.id}").status_code == 200
+    assert client.get(f"/files/{material}").status_code == 200
+    return project, review, evaluator, material
+
+
+def test_after_the_decision_an_evaluator_keeps_only_the_decisions_record(client):
+    project, review, evaluator, material = _open_review_seen_by_an_evaluator(client)
+    decisions.decide(review.chair, review, review.version, Outcome.GO)
+    _commit()
+    assert client.get(f"/projects/{project.id}").status_code == 404
+    assert client.get(f"/files/{material}").status_code == 404
+    record = client.get(f"/reviews/{review.id}")
+    assert record.status_code == 200 and "GO" in record.get_data(as_text=True)
+    listed = client.get("/projects/").get_data(as_text=True)
+    assert project.code not in listed
+
+
+def test_a_stake_gained_during_the_review_ends_the_evaluators_access_at_once(client):
+    project, review, evaluator, material = _open_review_seen_by_an_evaluator(client)
+    partner = make_enterprise()
+    project.partner_enterprise_id = partner.id
+    evaluator.enterprise_id = partner.id
+    _commit()
+    assert client.get(f"/projects/{project.id}").status_code == 404
+    assert client.get(f"/files/{material}").status_code == 404
+    assert client.get(f"/reviews/{review.id}").status_code == 404
+    assert project.code not in client.get("/projects/").get_data(as_text=True)
+
+
+def test_the_history_of_reference_data_is_for_hq_wide_roles_only(client):
+    from tracker.organisations import services as organisations
+
+    admin = make_user(Role.HQ_ADMIN)
+    enterprise = organisations.save_enterprise(admin, None, name="Acme", uscc=None, city="",
+                                               industry="")
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = make_project(pm=pm)
+    _commit()
+    login(client, pm)
+    assert client.get(f"/enterprises/{enterprise.id}").status_code == 200
+    assert client.get(f"/history/enterprises/{enterprise.id}").status_code == 404
+    own = client.get(f"/history/projects/{project.id}", environ_base={"REMOTE_ADDR": "1.2.3.4"})
+    assert own.status_code == 200 and "Address" not in own.get_data(as_text=True)
+    observer = client.application.test_client()
+    login(observer, make_user(Role.OBSERVER))
+    page = observer.get(f"/history/enterprises/{enterprise.id}")
+    assert page.status_code == 200 and "Address" in page.get_data(as_text=True)
+
+
+def test_the_project_managers_filter_names_only_managers_of_visible_projects(client):
+    mine, theirs = make_project(), make_project()
+    login(client, mine.pm)
+    page = client.get("/projects/").get_data(as_text=True)
+    assert mine.pm.name in page and theirs.pm.name not in page
