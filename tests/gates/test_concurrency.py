@@ -82,3 +82,72 @@ def test_two_decisions_at_once_record_exactly_one(app, real_commits):
     winner = next(name for name, r in results.items() if r == "recorded")
     phase = db.session.scalar(select(Project.phase).where(Project.id == project.id))
     assert phase is (Phase.CONTRACT_RESEARCH if winner == "go" else Phase.REJECTED)
+
+
+def test_two_corrections_at_once_record_exactly_one_and_the_other_gets_a_409(app,
+                                                                             real_commits):
+    """Two people correcting the same decision: one correction, the other a clear refusal
+    (it was an IntegrityError, a 500, in 4 of 5 trials)."""
+    from datetime import timedelta
+
+    from tests.factories import make_user
+    from tracker.accounts.models import Role
+    from tracker.dates import today
+
+    install_gates()
+    project = make_project()
+    review = helpers.submit(project)
+    for evaluator in helpers.name_panel(review):
+        helpers.score(review, evaluator)
+    decisions.decide(review.chair, review, review.version, Outcome.GO)
+    db.session.commit()
+    first, second = make_user(Role.HQ_ADMIN), make_user(Role.HQ_ADMIN)
+    db.session.commit()
+    review_id, version = review.id, review.version
+    people = {"conditional": first.id, "go": second.id}
+    db.session.remove()
+
+    both_loaded = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def correct(name: str, outcome: Outcome, fields: dict) -> None:
+        from tracker.accounts.models import User
+
+        with app.app_context():
+            try:
+                loaded = db.session.get(GateReview, review_id)
+                decision = loaded.current_decision
+                actor = db.session.get(User, people[name])
+                loaded.project  # noqa: B018  (loaded before the race, as a page would)
+                both_loaded.wait(timeout=10)
+                if "conditions" in fields:
+                    fields["conditions"][0]["owner"] = actor
+                decisions.correct_decision(actor, decision, version, outcome, **fields)
+                db.session.commit()
+                results[name] = "recorded"
+            except Refused as refused:
+                db.session.rollback()
+                results[name] = f"refused: {refused.message}"
+            finally:
+                db.session.remove()
+
+    condition = {"text": "Sign the licence", "owner": None,
+                 "due_date": today() + timedelta(days=30)}
+    threads = [
+        threading.Thread(target=correct, args=("conditional", Outcome.CONDITIONAL_GO,
+                                               {"conditions": [condition]})),
+        threading.Thread(target=correct, args=("go", Outcome.GO,
+                                               {"rationale": "Scores re-checked"})),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert sorted(r.split(":")[0] for r in results.values()) == ["recorded", "refused"], results
+    refused = next(r for r in results.values() if r.startswith("refused"))
+    assert "Someone else changed" in refused or "superseded" in refused or "changed after" in (
+        refused)
+    count = db.session.scalar(select(func.count()).select_from(GateDecision).where(
+        GateDecision.review_id == review_id))
+    assert count == 2  # the decision and one correction

@@ -63,7 +63,14 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any])
     return lifecycle.kill_target(phase)
 
 
-def _check_conditions(conditions: list[dict[str, Any]]) -> None:
+def _check_conditions(outcome: Outcome, conditions: list[dict[str, Any]]) -> None:
+    """Conditions come with a CONDITIONAL GO, each with a text, an owner and a due date; any
+    other outcome takes none (a GO with an open condition would be a conditional GO)."""
+    if outcome is not Outcome.CONDITIONAL_GO:
+        if conditions:
+            raise Invalid("conditions", _("Conditions go with a CONDITIONAL GO only: clear the "
+                                          "condition rows, or choose CONDITIONAL GO."))
+        return
     for i, condition in enumerate(conditions):
         if not condition.get("text", "").strip() or condition.get("owner") is None:
             raise Invalid("conditions", _("Condition %(n)d needs a text and an owner.", n=i + 1))
@@ -100,9 +107,7 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
         raise Refused(_("The quorum is %(n)d scorecards; %(have)d submitted so far.",
                         n=review.quorum, have=len(review.submitted_members)))
     target = _check_outcome(review, outcome, fields)
-    conditions = fields.get("conditions") or []
-    if outcome is Outcome.CONDITIONAL_GO:
-        _check_conditions(conditions)
+    _check_conditions(outcome, fields.get("conditions") or [])
 
     # Claim the review first: of two chairs' tabs deciding at once, the second one's UPDATE
     # finds the version moved and is refused before anything else is written.
@@ -176,8 +181,11 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     if review.project.phase != decision.target_phase:
         raise Refused(_("The project has moved on since this decision; it can no longer be "
                         "corrected."))
-    if outcome is Outcome.CONDITIONAL_GO:
-        _check_conditions(fields.get("conditions") or [])
+    _check_conditions(outcome, fields.get("conditions") or [])
+    # Claim the review first: of two corrections at once, the second one's UPDATE finds the
+    # version moved and is refused (409) before it writes a second correction.
+    touch(review)
+    _flush_or_conflict()
     corrected = _record(actor, review, outcome, target, fields, supersedes=decision)
     # Conditions of the corrected decision that nobody has acted on are superseded (never
     # "cleared"): the correction form started with them, so what the chair kept is carried
