@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import select
 
 from tracker import db
-from tracker.accounts.models import Role, RoleGrant, User
+from tracker.accounts.models import MFA_REQUIRED_ROLES, Role, RoleGrant, User
 from tracker.accounts.passwords import hash_password
 from tracker.organisations.models import (
     Enterprise,
@@ -39,13 +39,23 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def make_user(*roles: Role, email: str | None = None, locale: str | None = "en", **kw) -> User:
+# The second factor of test users whose roles require one (tests/conftest.py:login uses it).
+TOTP_SECRET = "TESTTRACKERTOTPSECRETFORTHESUITE"
+
+
+def make_user(*roles: Role, email: str | None = None, locale: str | None = "en",
+              mfa: bool | None = None, **kw) -> User:
+    """`mfa` None: enrolled when the roles require it (HQ admin, investment committee)."""
     n = next(_seq)
+    if mfa is None:
+        mfa = bool(set(roles) & MFA_REQUIRED_ROLES)
     user = User(
         email=(email or f"user{n}@example.cn").lower(),
         name=kw.pop("name", f"User {n}"),
         password_hash=_password_hash(),
         locale=locale,
+        totp_secret=TOTP_SECRET if mfa else None,
+        mfa_enabled_at=db.utcnow() if mfa else None,
         **kw,
     )
     user.role_grants = [RoleGrant(role=r) for r in roles]

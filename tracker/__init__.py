@@ -43,6 +43,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     errors.init_app(app)
     templating.init_app(app)
 
+    from tracker.accounts.mfa_views import bp as mfa_bp
     from tracker.accounts.views import admin_bp, auth_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.companies.views import bp as companies_bp
@@ -57,7 +58,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.settings.views import bp as settings_bp
     from tracker.web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
+    for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
                       gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
                       funding_bp, companies_bp, settings_bp):
         app.register_blueprint(blueprint)

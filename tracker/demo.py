@@ -40,6 +40,10 @@ from tracker.projects.models import Project, ProjectType
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
 DEMO_PASSWORD = "demo-password-2026"
+# For the demo only, and printed in the README: the second factor of the demo HQ admin and
+# committee member, so that anyone can sign in as them (add it to an authenticator app, or
+# print the current code with pyotp). A real account enrols with a secret of its own.
+DEMO_TOTP_SECRET = "DEMOJITRITRACKERTWOSTEPSIGNINKEY"
 
 # (e-mail, name, roles, locale)
 USERS = [
@@ -99,6 +103,9 @@ def seed() -> dict[str, int]:
         if user is None:
             user = accounts.create_user(None, email=email, name=name, password=DEMO_PASSWORD,
                                         roles=roles, locale=locale)
+            if user.mfa_required:
+                user.totp_secret = DEMO_TOTP_SECRET
+                user.mfa_enabled_at = db.utcnow()
             created["users"] += 1
         users[email] = user
 

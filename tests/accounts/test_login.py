@@ -161,7 +161,7 @@ def test_next_never_leaves_the_site(client, target):
 
 
 def test_next_goes_to_a_path_of_this_site(client):
-    user = make_user(Role.HQ_ADMIN)
+    user = make_user(Role.OBSERVER)
     token = csrf_token(client)
     response = client.post("/login", query_string={"next": "/institutes/?q=a"},
                            data={"email": user.email, "password": PASSWORD, "csrf_token": token})

@@ -76,3 +76,10 @@ class ResetPasswordForm(Form):
     password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(max=200)]
     )
+
+
+class CodeForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("The six digits your authenticator app shows, or one of "
+                                      "your recovery codes."),
+                       render_kw={"autocomplete": "one-time-code", "autofocus": True})

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
@@ -40,6 +40,8 @@ ROLE_LABELS = {
 GRANTABLE_ROLES = [r for r in Role if r is not Role.INSTITUTE_DIRECTOR]
 # Roles that see the whole portfolio read-only or better.
 HQ_WIDE_ROLES = {Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE}
+# Roles that configure everything or decide money: a password alone is not enough.
+MFA_REQUIRED_ROLES = {Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE}
 
 
 class User(Base):
@@ -55,6 +57,11 @@ class User(Base):
     # Set when an HQ admin chose the password: nothing else opens until its owner replaces it.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # The second factor (accounts.mfa): the TOTP secret shared with the authenticator app, when
+    # it was confirmed, and the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Affiliations decide conflicts of interest: an evaluator never reviews their own
     # institute's partner enterprise's project.
@@ -119,6 +126,15 @@ class User(Base):
     def directed_institute_ids(self) -> set[int]:
         return {i.id for i in self.directed_institutes}
 
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
+
+    @property
+    def mfa_required(self) -> bool:
+        """HQ admins and the investment committee sign in with a second factor; others may."""
+        return bool(self.roles & MFA_REQUIRED_ROLES)
+
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
@@ -139,6 +155,17 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app; kept as its SHA-256."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RoleGrant(Base):

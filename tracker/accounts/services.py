@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from tracker import db
-from tracker.accounts import sessions, throttle
+from tracker.accounts import mfa, sessions, throttle
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
 from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
 from tracker.accounts.policy import check_new_password
@@ -79,7 +79,8 @@ def authenticate(email: str, password: str) -> User:
         user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(user, "user.login", user, changes)
+    # With a second factor, the login is recorded when the code is right.
+    audit.record(user, "user.password_ok" if user.mfa_enabled else "user.login", user, changes)
     db.session.flush()
     return user
 
@@ -92,6 +93,20 @@ def attempt_login(email: str, password: str) -> tuple[User | None, str]:
         return authenticate(email, password), ""
     except Refused as refused:
         return None, refused.message
+
+
+def confirm_second_factor(user: User, code: str) -> None:
+    """The second step of signing in; a wrong code counts towards the lock like a password."""
+    now = db.utcnow()
+    if user.is_locked(now) or not user.active:
+        record_failed_login(user, user.email, "locked" if user.active else "inactive")
+        raise _locked()
+    if not mfa.verify(user, code):
+        _count_failure(user, now)
+        record_failed_login(user, user.email, "wrong_code")
+        raise Refused(_("Wrong code. Type the code your app shows now, or a recovery code."))
+    audit.record(user, "user.login", user, {"second_factor": [None, "ok"]})
+    db.session.flush()
 
 
 def _count_failure(user: User, now) -> None:

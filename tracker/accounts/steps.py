@@ -1,7 +1,8 @@
 """What a signed-in person must do before anything else opens.
 
 An HQ admin's password is replaced by its owner first (ASVS 2.1.x: an initial password is
-known to two people). Every other page redirects to the step until it is done; logging out,
+known to two people); then HQ admins and the investment committee enrol a second factor
+(accounts.mfa). Every other page redirects to the step until it is done; logging out,
 changing the language and the step's own page stay open.
 """
 
@@ -11,13 +12,16 @@ from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-ALWAYS_OPEN = {"static", "auth.logout", "auth.login", "web.set_language", "web.healthz"}
+ALWAYS_OPEN = {"static", "auth.logout", "auth.login", "mfa.code", "web.set_language",
+               "web.healthz"}
 
 
 def pending_step(user) -> str | None:
     """The endpoint of the step `user` must take now, or None."""
     if user.must_change_password:
         return "auth.account"
+    if user.mfa_required and not user.mfa_enabled:
+        return "mfa.setup"
     return None
 
 

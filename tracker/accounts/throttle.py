@@ -16,9 +16,11 @@ from flask import Flask, current_app, request, session
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
 
-SIGN_IN_ENDPOINTS = {"auth.login", "auth.login_code"}
-# Set in the session between the password and the second factor (see accounts.views).
-PENDING_USER = "pending_user_id"
+SIGN_IN_ENDPOINTS = {"auth.login", "mfa.code"}
+# Set in the session between the password and the second factor (accounts.views, mfa_views):
+# the e-mail of the account waiting for its code, and since when.
+PENDING_USER = "pending_email"
+PENDING_SINCE = "pending_since"
 
 
 def client_address() -> str:
@@ -26,10 +28,10 @@ def client_address() -> str:
 
 
 def _account() -> str:
-    """The account an attempt is aimed at: the e-mail typed, or the one waiting for its code."""
-    pending = session.get(PENDING_USER)
-    if request.endpoint == "auth.login_code" and pending:
-        return f"user:{pending}"
+    """The account an attempt is aimed at: the e-mail typed, or the one waiting for its code
+    (the password and the code count together)."""
+    if request.endpoint == "mfa.code":
+        return "email:" + session.get(PENDING_USER, "")
     return "email:" + request.form.get("email", "").strip().lower()
 
 

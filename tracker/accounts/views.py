@@ -28,6 +28,7 @@ from tracker.accounts.forms import (
     UserForm,
 )
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with_roles
+from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.actions import submit
 from tracker.web.navigation import paginate, safe_next, text_arg
@@ -49,12 +50,20 @@ def login() -> str | Response:
         if user is None:
             db.session.commit()
         else:
-            _sign_in(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
+            target = safe_next(request.args.get("next"))
+            if user.mfa_enabled:
+                # The password was right; the session opens only with the second factor.
+                session.clear()
+                session[PENDING_USER] = user.email
+                session[PENDING_SINCE] = db.utcnow().timestamp()
+                db.session.commit()
+                return redirect(url_for("mfa.code", next=target))
+            sign_in(user)
+            return redirect(target or url_for("web.home"))
     return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
 
 
-def _sign_in(user: User) -> None:
+def sign_in(user: User) -> None:
     """Give this browser a new session for `user`. Nothing of the session before survives,
     its CSRF secret included (ASVS 3.2.1: a session fixed before the login is worthless)."""
     session.clear()
@@ -89,7 +98,7 @@ def account() -> Response | tuple[str, int]:
         def change() -> None:
             services.change_password(user, password.current_password.data,
                                      password.new_password.data)
-            _sign_in(user)  # every session ended with the old password; this one starts anew
+            sign_in(user)  # every session ended with the old password; this one starts anew
 
         return submit(password, change,
                       _("Your password was changed. Your other sessions have been logged out."),

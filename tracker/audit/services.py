@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 # Never copied into the trail, whatever the object.
-SECRET_FIELDS = {"password_hash", "token_hash", "feed_token_hash"}
+SECRET_FIELDS = {"password_hash", "token_hash", "feed_token_hash", "totp_secret", "code_hash"}
 
 
 def _jsonable(value: Any) -> Any:
