@@ -63,13 +63,22 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
+def wrong_enrolment_code() -> str:
+    return _("This code is not the one your app shows now. Check the time on your phone, and "
+             "scan the code again if needed.")
+
+
+def shows(secret: str, code: str) -> bool:
+    """Whether an app set up with `secret` shows `code` about now."""
+    return _matching_step(secret, _typed(code)) is not None
+
+
 def enable(user: User, secret: str, code: str) -> list[str]:
     """Turn the second factor on once the app shows a right code; returns the recovery codes,
     to be shown this once."""
     step = _matching_step(secret, _typed(code))
     if step is None:
-        raise Invalid("code", _("This code is not the one your app shows now. Check the time on "
-                                "your phone, and scan the code again if needed."))
+        raise Invalid("code", wrong_enrolment_code())
     user.totp_secret = secret
     user.totp_last_step = step
     user.mfa_enabled_at = db.utcnow()

@@ -1,8 +1,10 @@
-"""The second factor's pages: the code at login, enrolment, recovery codes, an admin's reset."""
+"""The second factor's pages: the code at login, enrolment, recovery codes, turning it off.
+
+An HQ admin's reset is on the user's page (accounts.views)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -13,8 +15,7 @@ from tracker.accounts.forms import CodeForm
 from tracker.accounts.models import User
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.accounts.views import sign_in
-from tracker.errors import Invalid, Refused
-from tracker.web.forms import show_error
+from tracker.web.actions import press
 from tracker.web.navigation import safe_next
 
 bp = Blueprint("mfa", __name__)
@@ -37,14 +38,12 @@ def code() -> str | Response | tuple[str, int]:
         session.pop(PENDING_USER, None)
         return redirect(url_for("auth.login"))
     form = CodeForm()
-    error = None
+    error = ""
     if form.validate_on_submit():
-        try:
-            services.confirm_second_factor(user, form.code.data)
-        except Refused as refused:
-            db.session.commit()  # the failure count and the audit record persist
-            error = refused.message
-        else:
+        # As the login page: a failure is recorded, and must be committed like a success.
+        error = services.attempt_second_factor(user, form.code.data)
+        db.session.commit()
+        if not error:
             sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
     return render_template("accounts/mfa_code.html", form=form, error=error), (
@@ -55,26 +54,28 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
+def _status_page(codes: list[str] | None = None) -> str:
+    return render_template("accounts/mfa.html", user=_me(), codes=codes)
+
+
 @bp.route("/account/mfa", methods=["GET", "POST"])
 @login_required
 def setup() -> str | tuple[str, int]:
     user = _me()
     if user.mfa_enabled:
-        return render_template("accounts/mfa.html", user=user, codes=None)
+        return _status_page()
     if user.totp_secret is None:
         user.totp_secret = mfa.new_secret()  # not in force until a code confirms it
         db.session.commit()
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+        if mfa.shows(user.totp_secret, form.code.data):
+            # Shown on this answer only, never stored: not a redirect.
             codes = mfa.enable(user, user.totp_secret, form.code.data)
-        except Invalid as invalid:
-            db.session.rollback()
-            show_error(form, invalid)
-        else:
             db.session.commit()
             flash(_("Two-step sign-in is on."), "success")
-            return render_template("accounts/mfa.html", user=user, codes=codes)
+            return _status_page(codes)
+        form.code.errors.append(mfa.wrong_enrolment_code())
     return render_template("accounts/mfa_setup.html", form=form, secret=user.totp_secret,
                            qr=mfa.qr_code_svg(user, user.totp_secret)), (
         400 if form.errors else 200)
@@ -86,26 +87,11 @@ def recovery_codes() -> str:
     codes = mfa.new_recovery_codes(_me())
     db.session.commit()
     flash(_("New recovery codes: the old ones no longer work."), "success")
-    return render_template("accounts/mfa.html", user=_me(), codes=codes)
+    return _status_page(codes)
 
 
 @bp.post("/account/mfa/off")
 @login_required
-def disable() -> Response:
-    mfa.disable(_me())
-    db.session.commit()
-    flash(_("Two-step sign-in is off."), "success")
-    return redirect(url_for("auth.account"))
-
-
-@bp.post("/admin/users/<int:user_id>/mfa/reset")
-@login_required
-def reset(user_id: int) -> Response:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    mfa.reset(_me(), user)
-    db.session.commit()
-    flash(_("Two-step sign-in was reset: the person's sessions ended, and they enrol again at "
-            "their next login if their roles require it."), "success")
-    return redirect(url_for("users.edit_user", user_id=user.id))
+def disable() -> Response | tuple[str, int]:
+    return press(lambda: mfa.disable(_me()), _("Two-step sign-in is off."),
+                 url_for("auth.account"), _status_page)

@@ -95,6 +95,16 @@ def attempt_login(email: str, password: str) -> tuple[User | None, str]:
         return None, refused.message
 
 
+def attempt_second_factor(user: User, code: str) -> str:
+    """`confirm_second_factor` for the code page: "" or the reason to show (recorded, to be
+    committed like a success, as `attempt_login`)."""
+    try:
+        confirm_second_factor(user, code)
+    except Refused as refused:
+        return refused.message
+    return ""
+
+
 def confirm_second_factor(user: User, code: str) -> None:
     """The second step of signing in; a wrong code counts towards the lock like a password."""
     now = db.utcnow()

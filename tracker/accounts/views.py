@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts import services, sessions
+from tracker.accounts import mfa, services, sessions
 from tracker.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -30,7 +30,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with_roles
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.organisations.models import Enterprise, Institute
-from tracker.web.actions import submit
+from tracker.web.actions import press, submit
 from tracker.web.navigation import paginate, safe_next, text_arg
 
 auth_bp = Blueprint("auth", __name__)
@@ -211,5 +211,21 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
         _("The password was reset and the person's sessions were ended."),
         url_for("users.edit_user", user_id=user.id),
         lambda: render_template("accounts/user_form.html", reset=reset, user=user,
+                                form=UserForm(formdata=None, **_choices(),
+                                              data=_user_data(user))))
+
+
+@admin_bp.post("/<int:user_id>/mfa/reset")
+@login_required
+def reset_mfa(user_id: int) -> Response | tuple[str, int]:
+    actor = _require_admin()
+    user = _user_or_404(user_id)
+    return press(
+        lambda: mfa.reset(actor, user),
+        _("Two-step sign-in was reset: the person's sessions ended, and they enrol again at "
+          "their next login if their roles require it."),
+        url_for("users.edit_user", user_id=user.id),
+        lambda: render_template("accounts/user_form.html", user=user,
+                                reset=ResetPasswordForm(prefix="reset"),
                                 form=UserForm(formdata=None, **_choices(),
                                               data=_user_data(user))))
