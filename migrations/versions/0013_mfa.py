@@ -1,8 +1,8 @@
 """second factor: users' TOTP secret, its confirmation and last used step; one-time recovery
 codes kept as hashes
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-25 22:30:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
