@@ -207,7 +207,7 @@ def test_a_declared_conflict_recuses_and_does_not_count_for_quorum():
         decisions.decide(evaluators[0], review, review.version, Outcome.GO)
     with pytest.raises(Refused, match="no conflict"):
         gates.submit_scores(evaluators[3], review, {}, gates.Recommendation.GO)
-    assert not gates.may_see_material(evaluators[3], review)
+    assert not review.can_see_material(evaluators[3])
     helpers.score(review, evaluators[2])
     decisions.decide(evaluators[0], review, review.version, Outcome.GO)
     assert project.phase is Phase.CONTRACT_RESEARCH
@@ -219,9 +219,9 @@ def test_scores_are_hidden_until_one_has_submitted_ones_own():
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a, value=5)
     assert gates.visible_scores(b, review) == []
-    assert not gates.may_see_material(b, review)  # not declared yet
+    assert not review.can_see_material(b)  # not declared yet
     gates.declare(b, review, conflict=False)
-    assert gates.may_see_material(b, review)
+    assert review.can_see_material(b)
     assert gates.visible_scores(b, review) == []
     assert [m.user_id for m in gates.visible_scores(a, review)] == [a.id]
     helpers_score_without_declare(review, b)

@@ -141,6 +141,10 @@ class User(Base):
     def can_manage_users(self) -> bool:
         return self.is_hq_admin
 
+    def can_view(self, user: User) -> bool:
+        """An account's page and history: its owner, HQ admins, observers (auditors)."""
+        return user.id == self.id or user.can_manage_users() or user.has_role(Role.OBSERVER)
+
 
 class UserSession(Base):
     """One signed-in browser. The cookie carries a random token; only its SHA-256 is kept, so

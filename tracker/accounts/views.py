@@ -32,6 +32,7 @@ from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.actions import press, submit
 from tracker.web.navigation import paginate, safe_next, text_arg
+from tracker.web.permissions import requires
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -110,11 +111,9 @@ def account() -> Response | tuple[str, int]:
 # --- HQ admins managing users ------------------------------------------------------------------
 
 
-def _require_admin() -> User:
-    user = current_user._get_current_object()
-    if not user.can_manage_users():
-        abort(403)
-    return user
+
+def _user() -> User:
+    return current_user._get_current_object()
 
 
 def _user_or_404(user_id: int) -> User:
@@ -132,9 +131,8 @@ def _choices() -> dict:
 
 
 @admin_bp.get("/")
-@login_required
+@requires(User.can_manage_users)
 def list_users() -> str:
-    _require_admin()
     query = select(User).options(*with_roles()).order_by(User.name)
     q = text_arg("q")
     if q:
@@ -174,9 +172,9 @@ def _user_form_kwargs(form: UserForm) -> dict:
 
 
 @admin_bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires(User.can_manage_users)
 def new_user() -> Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     form = NewUserForm(**_choices())
     return submit(
         form, lambda: services.create_user(actor, password=form.password.data,
@@ -187,9 +185,9 @@ def new_user() -> Response | tuple[str, int]:
 
 
 @admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
-@login_required
+@requires(User.can_manage_users)
 def edit_user(user_id: int) -> Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     user = _user_or_404(user_id)
     form = UserForm(**_choices(), data=None if request.method == "POST" else _user_data(user))
     return submit(
@@ -201,9 +199,9 @@ def edit_user(user_id: int) -> Response | tuple[str, int]:
 
 
 @admin_bp.post("/<int:user_id>/password")
-@login_required
+@requires(User.can_manage_users)
 def reset_password(user_id: int) -> Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     user = _user_or_404(user_id)
     reset = ResetPasswordForm(prefix="reset")
     return submit(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -35,3 +36,8 @@ class AuditRecord(Base):
     chain_hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+    @staticmethod
+    def can_list(user: User) -> bool:
+        """The whole trail: HQ admins and observers (auditors)."""
+        return user.has_role(Role.HQ_ADMIN, Role.OBSERVER)

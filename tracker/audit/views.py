@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.db import Base
 from tracker.web.navigation import paginate, text_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("audit", __name__)
 
@@ -39,8 +39,6 @@ def history(object_type: str, object_id: int) -> str:
         allowed = obj.can_view(user)
     else:
         allowed = user.sees_whole_portfolio
-    if object_type == "users":
-        allowed = user.id == obj.id or user.can_manage_users() or user.has_role(Role.OBSERVER)
     if not allowed:
         abort(404)
     query = (
@@ -54,12 +52,9 @@ def history(object_type: str, object_id: int) -> str:
 
 
 @bp.get("/audit/")
-@login_required
+@requires(AuditRecord.can_list)
 def trail() -> str:
     """Every record, for HQ admins and observers (auditors)."""
-    user = current_user._get_current_object()
-    if not (user.is_hq_admin or user.has_role(Role.OBSERVER)):
-        abort(403)
     query = select(AuditRecord).options(selectinload(AuditRecord.actor)).order_by(
         AuditRecord.id.desc()
     )

@@ -188,6 +188,13 @@ class Company(Versioned, Base):
         return user.sees_whole_portfolio or any(sees_investment(user, p) for p in self.projects)
 
     @staticmethod
+    def can_list(user: User) -> bool:
+        """HQ's portfolio: HQ-wide roles, directors and project managers (each sees the
+        companies they may view)."""
+        return user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,
+                                                          Role.PROJECT_MANAGER)
+
+    @staticmethod
     def can_manage(user: User) -> bool:
         """HQ admins and the investment committee record companies and their equity."""
         return user.has_role(Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE)

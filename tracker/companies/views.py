@@ -30,6 +30,7 @@ from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project
 from tracker.web.actions import submit
 from tracker.web.navigation import date_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("companies", __name__)
 
@@ -71,7 +72,7 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 
 
 @bp.get("/companies/")
-@login_required
+@requires(Company.can_list)
 def portfolio() -> str:
     """HQ's portfolio: its stake in each company valued at the company's last round price."""
     user = _user()

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -69,6 +70,17 @@ class ResearchContract(Versioned, Base):
 
     def can_view(self, user) -> bool:
         return self.project.can_view(user)
+
+    @staticmethod
+    def can_record(user, project) -> bool:
+        """The PM and HQ admins record a project's contracts and the payments received."""
+        return user.id == project.pm_id or user.is_hq_admin
+
+    @staticmethod
+    def can_list(user) -> bool:
+        """The contract roll-ups: HQ-wide roles, directors and project managers."""
+        return user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,
+                                                          Role.PROJECT_MANAGER)
 
 
 class Instalment(Base):

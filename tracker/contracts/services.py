@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
-def can_record(user: User, project: Project) -> bool:
-    return user.id == project.pm_id or user.is_hq_admin
-
-
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -35,7 +31,7 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
                     type: ContractType, amount: Decimal, signed_on: date,
                     instalments: list[tuple[date, Decimal]]) -> ResearchContract:
     """A signed contract with its schedule. The need the project answers becomes contracted."""
-    if not can_record(actor, project):
+    if not ResearchContract.can_record(actor, project):
         raise Forbidden()
     if project.is_read_only:
         raise Refused(_("The project is closed: nothing can change."))
@@ -78,7 +74,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
                    amount: Decimal) -> Payment:
     """Money received against an instalment; partial payments add up, never beyond it."""
     project = instalment.contract.project
-    if not can_record(actor, project):
+    if not ResearchContract.can_record(actor, project):
         raise Forbidden()
     # Two payments at once must not both see the same amount outstanding.
     db.session.refresh(instalment, with_for_update=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.contracts import services
 from tracker.contracts.forms import ContractForm, PaymentForm
 from tracker.contracts.models import Instalment, ResearchContract
@@ -19,6 +19,7 @@ from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
 from tracker.web.navigation import text_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("contracts", __name__)
 
@@ -31,7 +32,7 @@ def _user() -> User:
 @login_required
 def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    if not services.can_record(_user(), project):
+    if not ResearchContract.can_record(_user(), project):
         abort(403)
     enterprises = db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all()
     form = ContractForm(enterprises=enterprises)
@@ -61,7 +62,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
     """The contract page; `form` is a payment posted from it for instalment `form_for`."""
     return render_template("contracts/show.html", contract=contract, payment_form=form,
                            form_for=form_for,
-                           can_record=services.can_record(_user(), contract.project))
+                           can_record=ResearchContract.can_record(_user(), contract.project))
 
 
 @bp.get("/contracts/<int:contract_id>")
@@ -86,13 +87,10 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/contracts/")
-@login_required
+@requires(ResearchContract.can_list)
 def report() -> str:
     """Contract value and money received per project, institute or year."""
     user = _user()
-    if not (user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,
-                                                       Role.PROJECT_MANAGER)):
-        abort(403)
     by = text_arg("by") if text_arg("by") in services.ROLLUPS else "institute"
     rows = services.rollup(by, Project.visible_to(user))
     recent = db.session.scalars(

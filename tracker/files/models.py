@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.milestones.models import Evidence
+    from tracker.projects.models import Project
 
 
 class StoredFile(Base):
@@ -25,3 +31,14 @@ class StoredFile(Base):
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project | None] = relationship(viewonly=True)
+    evidence: Mapped[list[Evidence]] = relationship(viewonly=True)
+
+    def can_download(self, user: User) -> bool:
+        """Those who may see its project, and the reviewer of the milestone it is evidence for
+        while it waits for their review (they may not see the rest of the project)."""
+        if self.project is None:
+            return False
+        return self.project.can_view(user) or any(
+            e.update.milestone.can_review(user) for e in self.evidence)

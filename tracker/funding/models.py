@@ -129,6 +129,11 @@ class FundingAgreement(Versioned, Base):
         return sees_investment(user, self.project)
 
     @staticmethod
+    def can_list(user: User) -> bool:
+        """Every agreement at once: the HQ-wide roles."""
+        return user.sees_whole_portfolio
+
+    @staticmethod
     def can_decide(user: User) -> bool:
         """Only the investment committee decides funding, tranches, conversions, outcomes."""
         return user.has_role(Role.INVESTMENT_COMMITTEE)

@@ -35,6 +35,7 @@ from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Project
 from tracker.web.actions import submit
+from tracker.web.permissions import requires
 
 bp = Blueprint("funding", __name__)
 # The project page shows its link to the funding page to those who may see it.
@@ -77,11 +78,9 @@ def _funding_page_options():
 
 
 @bp.get("/funding/")
-@login_required
+@requires(FundingAgreement.can_list)
 def agreements() -> str:
     """Every agreement, soonest conversion deadline first (HQ-wide roles)."""
-    if not _user().sees_whole_portfolio:
-        abort(403)
     rows = db.session.scalars(
         select(FundingAgreement).options(
             selectinload(FundingAgreement.project),

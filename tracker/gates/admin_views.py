@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -18,15 +18,14 @@ from tracker.gates.forms import GateTemplateForm, template_data
 from tracker.gates.models import GateTemplate
 from tracker.projects.lifecycle import GATE_PHASE
 from tracker.web.actions import submit
+from tracker.web.permissions import requires
 
 bp = Blueprint("gate_admin", __name__, url_prefix="/admin/gates")
 
 
-def _require_admin() -> User:
-    user = current_user._get_current_object()
-    if not user.is_hq_admin:
-        abort(403)
-    return user
+
+def _user() -> User:
+    return current_user._get_current_object()
 
 
 def _template_or_404(gate: int) -> GateTemplate:
@@ -38,9 +37,8 @@ def _template_or_404(gate: int) -> GateTemplate:
 
 
 @bp.get("/")
-@login_required
+@requires(GateTemplate.can_configure)
 def list_templates() -> str:
-    _require_admin()
     templates = {t.gate: t for t in db.session.scalars(
         select(GateTemplate).options(selectinload(GateTemplate.criteria)))}
     gates = [(gate, phase, templates.get(gate)) for gate, phase in sorted(GATE_PHASE.items())]
@@ -48,9 +46,9 @@ def list_templates() -> str:
 
 
 @bp.route("/<int:gate>", methods=["GET", "POST"])
-@login_required
+@requires(GateTemplate.can_configure)
 def edit_template(gate: int) -> str | Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     template = _template_or_404(gate)
     form = GateTemplateForm(data=None if request.method == "POST" else template_data(template))
     return submit(form, lambda: configuration.save_template(actor, template, **form.values()),

@@ -26,7 +26,7 @@ def open_conditions(project: Project) -> str | None:
 
 
 def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None:
-    if actor.id != condition.owner_id:
+    if not condition.can_mark_met(actor):
         raise Forbidden(_("Only the owner of a condition marks it met."))
     if condition.state is not ConditionState.OPEN:
         raise Refused(_("This condition is not open."))
@@ -39,14 +39,10 @@ def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None
     db.session.flush()
 
 
-def can_confirm(user: User, condition: Condition) -> bool:
-    return user.is_hq_admin or user.id == condition.decision.review.chair_id
-
-
 def confirm_condition(actor: User, condition: Condition, accept: bool = True,
                       note: str = "") -> None:
     """The chair or an HQ admin clears a met condition, or sends it back open."""
-    if not can_confirm(actor, condition):
+    if not condition.can_confirm(actor):
         raise Forbidden()
     if condition.state is not ConditionState.MET:
         raise Refused(_("Only a condition marked met can be confirmed."))

@@ -167,7 +167,7 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     (GO and CONDITIONAL GO, say, or corrected dates and conditions).
     """
     review = decision.review
-    if not (review.can_decide(actor) or actor.is_hq_admin):
+    if not decision.can_correct(actor):
         raise Forbidden()
     if review.current_decision is not decision:
         raise Refused(_("This decision has already been superseded."))

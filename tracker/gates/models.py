@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.projects.lifecycle import GATE_PHASE, Phase
 
@@ -73,6 +74,10 @@ class GateTemplate(Versioned, Base):
     @property
     def phase(self) -> Phase:
         return GATE_PHASE[self.gate]
+
+    @staticmethod
+    def can_configure(user: User) -> bool:
+        return user.is_hq_admin
 
 
 class GateCriterion(Base):
@@ -156,6 +161,28 @@ class GateReview(Base):
         never with a stake, even one gained since."""
         return self.project.can_view(user) or (
             self.member(user) is not None and self.project.stake_of(user) is None)
+
+    def can_see_material(self, user: User) -> bool:
+        """Panel members see the material only after declaring no conflict."""
+        member = self.member(user)
+        if member is None:
+            return self.project.can_view(user)
+        # Evaluators only while the review is open: `Project.can_view`.
+        return member.declaration is Declaration.NONE and self.project.can_view(user)
+
+    @staticmethod
+    def can_name_panel(user: User) -> bool:
+        return user.is_hq_admin
+
+    @staticmethod
+    def can_list_own(user: User) -> bool:
+        """An evaluator's list of the reviews they sit on."""
+        return user.has_role(Role.EVALUATOR)
+
+    @staticmethod
+    def can_list_awaiting(user: User) -> bool:
+        """HQ's list of reviews awaiting a panel or a decision."""
+        return user.sees_whole_portfolio
 
     def member(self, user: User) -> PanelMember | None:
         return next((m for m in self.panel if m.user_id == user.id), None)
@@ -262,6 +289,10 @@ class PanelMember(Base):
         back_populates="member", cascade="all, delete-orphan", order_by="Score.criterion_id"
     )
 
+    def can_read_note(self, user: User) -> bool:
+        """A conflict note is for HQ admins and the evaluator who wrote it."""
+        return user.is_hq_admin or user.id == self.user_id
+
 
 class Score(Base):
     __tablename__ = "scores"
@@ -331,6 +362,10 @@ class GateDecision(Base):
     def is_superseded(self) -> bool:
         return self.review.current_decision is not self
 
+    def can_correct(self, user: User) -> bool:
+        """The chair who may decide the review, or an HQ admin, corrects its decision."""
+        return self.review.can_decide(user) or user.is_hq_admin
+
 
 class ConditionState(enum.StrEnum):
     OPEN = "open"
@@ -381,6 +416,14 @@ class Condition(Base):
     @property
     def is_cleared(self) -> bool:
         return self.state is ConditionState.CONFIRMED
+
+    def can_mark_met(self, user: User) -> bool:
+        """Only its owner reports a condition met."""
+        return user.id == self.owner_id
+
+    def can_confirm(self, user: User) -> bool:
+        """The chair of the review that set it, or an HQ admin, clears a met condition."""
+        return user.is_hq_admin or user.id == self.decision.review.chair_id
 
 
 class Deliverable(Base):

@@ -165,7 +165,7 @@ def stake_refusal(project: Project, user: User) -> str | None:
 def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[User],
                due_date: date | None) -> None:
     """HQ names the panel (the chair is one of the evaluators) and the due date."""
-    if not actor.is_hq_admin:
+    if not GateReview.can_name_panel(actor):
         raise Forbidden()
     if review.state not in (ReviewState.REQUESTED, ReviewState.OPEN):
         raise Refused(_("This review is closed."))
@@ -233,15 +233,6 @@ def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> 
 def touch(review: GateReview) -> None:
     """Mark the review changed so its version moves and stale decisions are refused."""
     flag_modified(review, "state")
-
-
-def may_see_material(user: User, review: GateReview) -> bool:
-    """Panel members see the material only after declaring no conflict, and (evaluators) only
-    while the review is open: `Project.can_review_material`."""
-    member = review.member(user)
-    if member is None:
-        return review.project.can_view(user)
-    return member.declaration is Declaration.NONE and review.project.can_view(user)
 
 
 def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, Any]],

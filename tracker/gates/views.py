@@ -38,6 +38,7 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.projects.views import load_project, project_page
 from tracker.web.actions import submit
+from tracker.web.permissions import requires
 
 bp = Blueprint("gates", __name__)
 
@@ -97,7 +98,7 @@ def _page(review: GateReview, **forms) -> str:
     member = review.member(user)
     context = {
         "review": review, "project": review.project, "member": member,
-        "may_see_material": services.may_see_material(user, review),
+        "may_see_material": review.can_see_material(user),
         "scorecards": services.visible_scores(user, review),
         "weighted": scoring.weighted_score(review),
         "blockers": scoring.blockers(review) if (
@@ -107,8 +108,8 @@ def _page(review: GateReview, **forms) -> str:
         "scorecard": forms.get("scorecard") or (
             scorecard_form(review) if member and member.submitted_at is None else None),
         "decision_form": forms.get("decision_form") or _decision_form(review),
-        "can_correct": bool(review.current_decision) and (
-            user.id == review.chair_id or user.is_hq_admin),
+        "can_correct": bool(review.current_decision) and review.current_decision.can_correct(user),
+        "can_name_panel": GateReview.can_name_panel(user),
         "panel_form": forms.get("panel_form"),
     }
     return render_template("gates/review.html", **context)
@@ -127,7 +128,7 @@ def review(review_id: int) -> str:
 @login_required
 def panel(review_id: int) -> str | Response | tuple[str, int]:
     review = load_review(review_id)
-    if not _user().is_hq_admin:
+    if not GateReview.can_name_panel(_user()):
         abort(403)
     evaluators = _evaluators()
     data = None
@@ -296,12 +297,10 @@ def _to_project(condition: Condition) -> str:
 
 
 @bp.get("/my/reviews")
-@login_required
+@requires(GateReview.can_list_own)
 def my_reviews() -> str:
     """An evaluator's open reviews, soonest due first, then what they reviewed before."""
     user = _user()
-    if not user.has_role(Role.EVALUATOR):
-        abort(403)
     members = db.session.scalars(
         select(PanelMember).join(GateReview).where(PanelMember.user_id == user.id)
         .options(selectinload(PanelMember.review).selectinload(GateReview.project))
@@ -312,12 +311,9 @@ def my_reviews() -> str:
 
 
 @bp.get("/gates/awaiting")
-@login_required
+@requires(GateReview.can_list_awaiting)
 def awaiting() -> str:
     """For HQ: reviews needing a panel, and reviews whose panel has yet to decide."""
-    user = _user()
-    if not user.sees_whole_portfolio:
-        abort(403)
     reviews = db.session.scalars(
         select(GateReview).where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]))
         .options(selectinload(GateReview.project).selectinload(Project.institute),

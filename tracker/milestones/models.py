@@ -120,6 +120,19 @@ class Milestone(Base):
 
     # Permissions -------------------------------------------------------------------------------
 
+    @staticmethod
+    def can_plan(user: User, project: Project) -> bool:
+        """The PM plans the project's milestones, and submits and re-baselines them."""
+        return user.id == project.pm_id
+
+    def can_manage(self, user: User) -> bool:
+        return Milestone.can_plan(user, self.project)
+
+    @staticmethod
+    def can_administer(user: User) -> bool:
+        """HQ's decisions on a milestone: a waiver, a long re-baseline."""
+        return user.is_hq_admin
+
     def can_view(self, user: User) -> bool:
         """Those who may see the project; and its reviewer, with the evidence, while the
         milestone waits for their review."""

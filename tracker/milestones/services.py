@@ -42,10 +42,6 @@ PLANNING_PHASES = (Phase.DRAFT, Phase.PROPOSAL_REVIEW)
 MILESTONE_PHASES = tuple(sorted(ACTIVE, key=list(Phase).index))
 
 
-def can_manage(user: User, project: Project) -> bool:
-    return user.id == project.pm_id
-
-
 def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") -> None:
     """Move `milestone` by `action` if the state machine allows it; history and audit."""
     target = next_state(milestone.state, action)
@@ -83,7 +79,7 @@ def _writable(project: Project) -> None:
 def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
                    due_date: date, weight: Decimal) -> Milestone:
     """The PM plans; HQ assigns the reviewer (`assign_reviewer`)."""
-    if not can_manage(actor, project):
+    if not Milestone.can_plan(actor, project):
         raise Forbidden()
     _writable(project)
     if phase not in MILESTONE_PHASES:
@@ -103,7 +99,7 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
                    due_date: date, weight: Decimal) -> None:
     """Edit the plan. After the proposal gate a new due date goes through `rebaseline`."""
     project = milestone.project
-    if not can_manage(actor, project):
+    if not Milestone.can_plan(actor, project):
         raise Forbidden()
     _writable(project)
     if milestone.state in DONE:
@@ -132,7 +128,7 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
     """Move a due date after the proposal gate. Within the setting's number of days the PM's
     word is enough; a longer move waits for an HQ admin."""
     project = milestone.project
-    if not can_manage(actor, project):
+    if not Milestone.can_plan(actor, project):
         raise Forbidden()
     _writable(project)
     if milestone.state in DONE:
@@ -163,7 +159,7 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
 
 
 def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
-    if not actor.is_hq_admin:
+    if not Milestone.can_administer(actor):
         raise Forbidden()
     if entry.state is not RebaselineState.PENDING:
         raise Refused(_("This re-baseline has already been decided."))
@@ -209,7 +205,7 @@ def post_update(actor: User, milestone: Milestone, percent: int, note: str,
 
 def submit_milestone(actor: User, milestone: Milestone) -> None:
     """The PM submits; the review is due after the setting's number of business days."""
-    if not can_manage(actor, milestone.project):
+    if not milestone.can_manage(actor):
         raise Forbidden()
     _writable(milestone.project)
     _step(actor, milestone, Action.SUBMIT)
@@ -254,7 +250,7 @@ def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: s
 
 def waive_milestone(actor: User, milestone: Milestone, reason: str) -> None:
     """An HQ decision: a waived milestone no longer blocks its gate."""
-    if not actor.is_hq_admin:
+    if not Milestone.can_administer(actor):
         raise Forbidden()
     _writable(milestone.project)
     if not reason.strip():

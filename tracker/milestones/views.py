@@ -35,6 +35,7 @@ from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.web.actions import press, submit
 from tracker.web.navigation import Page, int_arg, text_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("milestones", __name__)
 
@@ -89,7 +90,7 @@ def _milestone_form(project, milestone: Milestone | None = None) -> MilestoneFor
 @login_required
 def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    if not services.can_manage(_user(), project):
+    if not Milestone.can_plan(_user(), project):
         abort(403)
     form = _milestone_form(project)
     return submit(
@@ -110,7 +111,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 def edit(milestone_id: int) -> str | Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     project = milestone.project
-    if not services.can_manage(_user(), project):
+    if not milestone.can_manage(_user()):
         abort(403)
     form = _milestone_form(project, milestone)
     return submit(
@@ -131,7 +132,9 @@ def _page(milestone: Milestone, **forms) -> str:
     project = milestone.project
     context = {
         "milestone": milestone, "project": project, "today": today(),
-        "can_manage": services.can_manage(_user(), project),
+        "can_manage": milestone.can_manage(_user()),
+        "can_review": milestone.can_review(_user()),
+        "can_administer": Milestone.can_administer(_user()),
         "update_form": forms.get("update_form") or UpdateForm(),
         "rebaseline_form": forms.get("rebaseline_form") or RebaselineForm(),
         "review_form": forms.get("review_form") or ReviewForm(),
@@ -251,11 +254,9 @@ def _overdue_filters() -> overdue.OverdueFilters:
 
 
 @bp.get("/milestones/overdue")
-@login_required
+@requires(Milestone.can_list_overdue)
 def overdue_list() -> str:
     user = _user()
-    if not Milestone.can_list_overdue(user):
-        abort(403)
     filters, on = _overdue_filters(), today()
     page, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
     found = overdue.overdue(user, filters, on, page, per_page)

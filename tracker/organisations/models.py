@@ -71,7 +71,8 @@ class Institute(ReferenceData, Versioned, Base):
     def can_view(self, user: User) -> bool:
         return user.is_authenticated
 
-    def can_edit(self, user: User) -> bool:
+    @staticmethod
+    def can_edit(user: User) -> bool:
         return user.is_hq_admin
 
 
@@ -88,7 +89,8 @@ class Enterprise(ReferenceData, Versioned, Base):
     def can_view(self, user: User) -> bool:
         return user.is_authenticated
 
-    def can_edit(self, user: User) -> bool:
+    @staticmethod
+    def can_edit(user: User) -> bool:
         return user.is_hq_admin
 
 
@@ -108,7 +110,8 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
     def can_view(self, user: User) -> bool:
         return user.is_authenticated
 
-    def can_edit(self, user: User) -> bool:
+    @staticmethod
+    def can_edit(user: User) -> bool:
         return user.is_hq_admin
 
 
@@ -175,5 +178,6 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
             return True
         return user.has_role(Role.PROJECT_MANAGER) and user.institute_id == self.institute_id
 
-    def can_edit(self, user: User) -> bool:
+    @staticmethod
+    def can_edit(user: User) -> bool:
         return user.is_hq_admin

@@ -26,6 +26,7 @@ from tracker.organisations.models import (
 )
 from tracker.web.actions import submit
 from tracker.web.navigation import int_arg, paginate, text_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("organisations", __name__)
 
@@ -44,12 +45,6 @@ def _load(model: type, object_id: int, *, edit: bool = False) -> Any:
 def _user() -> User:
     return current_user._get_current_object()
 
-
-def _require_admin() -> User:
-    user = _user()
-    if not user.is_hq_admin:
-        abort(403)
-    return user
 
 
 def _search(query: Select, *columns) -> tuple[Select, str]:
@@ -101,7 +96,8 @@ def institutes() -> str:
     if kind in {t.value for t in InstituteType}:
         query = query.where(Institute.type == InstituteType(kind))
     return render_template("organisations/institutes.html", page=paginate(query), q=q,
-                           kind=kind, types=list(InstituteType))
+                           kind=kind, types=list(InstituteType),
+                           can_create=Institute.can_edit(_user()))
 
 
 @bp.get("/institutes/<int:object_id>")
@@ -118,9 +114,8 @@ def institute(object_id: int) -> str:
 
 
 @bp.route("/institutes/new", methods=["GET", "POST"])
-@login_required
+@requires(Institute.can_edit)
 def new_institute() -> Response | tuple[str, int]:
-    _require_admin()
     form = InstituteForm(users=_users())
     return submit(
         form, lambda: services.save_institute(_user(), None,
@@ -154,7 +149,8 @@ def enterprises() -> str:
     query = select(Enterprise).order_by(Enterprise.name)
     query, q = _search(query, Enterprise.name, Enterprise.uscc, Enterprise.city,
                        Enterprise.industry)
-    return render_template("organisations/enterprises.html", page=paginate(query), q=q)
+    return render_template("organisations/enterprises.html", page=paginate(query), q=q,
+                           can_create=Enterprise.can_edit(_user()))
 
 
 @bp.get("/enterprises/<int:object_id>")
@@ -177,9 +173,8 @@ def enterprise(object_id: int) -> str:
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
-@login_required
+@requires(Enterprise.can_edit)
 def new_enterprise() -> Response | tuple[str, int]:
-    _require_admin()
     form = EnterpriseForm()
     return submit(
         form, lambda: services.save_enterprise(_user(), None,
@@ -211,7 +206,8 @@ def centres() -> str:
     query = (select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
              .order_by(JointInnovationCentre.name))
     query, q = _search(query, JointInnovationCentre.name, JointInnovationCentre.city)
-    return render_template("organisations/centres.html", page=paginate(query), q=q)
+    return render_template("organisations/centres.html", page=paginate(query), q=q,
+                           can_create=JointInnovationCentre.can_edit(_user()))
 
 
 @bp.get("/centres/<int:object_id>")
@@ -230,9 +226,8 @@ def centre(object_id: int) -> str:
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
-@login_required
+@requires(JointInnovationCentre.can_edit)
 def new_centre() -> Response | tuple[str, int]:
-    _require_admin()
     form = CentreForm(enterprises=_enterprises())
     return submit(
         form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
@@ -258,11 +253,9 @@ NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_
 
 
 @bp.get("/needs/")
-@login_required
+@requires(TechnologyNeed.can_list)
 def needs() -> str:
-    user = current_user._get_current_object()
-    if not TechnologyNeed.can_list(user):
-        abort(403)
+    user = _user()
     query = (
         select(TechnologyNeed)
         .where(TechnologyNeed.visible_to(user))
@@ -279,6 +272,7 @@ def needs() -> str:
     return render_template(
         "organisations/needs.html", page=paginate(query), q=q, state=state,
         states=list(NeedState), institute_id=institute_id, institutes=_institutes(),
+        can_create=TechnologyNeed.can_edit(user),
     )
 
 
@@ -300,9 +294,8 @@ def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
-@login_required
+@requires(TechnologyNeed.can_edit)
 def new_need() -> Response | tuple[str, int]:
-    _require_admin()
     form = _need_form()
     return submit(
         form, lambda: services.save_need(_user(), None, **_form_values(form, *NEED_FIELDS)),

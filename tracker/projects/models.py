@@ -252,6 +252,15 @@ class Project(Base):
     def can_request_gate(self, user: User) -> bool:
         return self.is_active and user.id == self.pm_id
 
+    def can_prepare(self, user: User) -> bool:
+        """The PM prepares the next gate (deliverables, submission) while the project is open."""
+        return user.id == self.pm_id and not self.is_read_only
+
+    @staticmethod
+    def can_decide_hold(user: User) -> bool:
+        """Resuming or ending a held project is an HQ decision."""
+        return user.has_role(Role.HQ_ADMIN)
+
     @staticmethod
     def can_create(user: User) -> bool:
         return user.has_role(Role.PROJECT_MANAGER)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker import db
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
@@ -47,8 +47,7 @@ def _may_take(actor: User, project: Project, step: Step,
         # Gate decisions: recorded by the chair of that review.
         return decision is not None and decision.decided_by_id == actor.id and (
             decision.review.chair_id == actor.id)
-    # Resuming or ending a held project is an HQ decision.
-    return actor.has_role(Role.HQ_ADMIN)
+    return Project.can_decide_hold(actor)
 
 
 def change_phase(actor: User, project: Project, target: Phase, step: Step, *,

@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
 from tracker.gates import services as gates
-from tracker.gates.conditions import can_confirm
-from tracker.milestones.models import Evidence, Milestone, ProgressUpdate
+from tracker.milestones.models import Milestone
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
@@ -24,6 +24,7 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("projects", __name__)
 
@@ -49,6 +50,8 @@ def _user() -> User:
 @bp.get("/projects/")
 @login_required
 def list_projects() -> str:
+    """Everyone's list of the projects they may see: a team member holds no role of their
+    own, yet works on projects."""
     user = _user()
     query = (select(Project).where(Project.visible_to(user))
              .options(selectinload(Project.institute), selectinload(Project.pm))
@@ -127,10 +130,8 @@ def _to_project(project: Project) -> str:
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
-@login_required
+@requires(Project.can_create)
 def new() -> Response | tuple[str, int]:
-    if not Project.can_create(_user()):
-        abort(403)
     form = _project_form()
     return submit(
         form,
@@ -161,7 +162,7 @@ def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
     """The deliverable upload form, for the PM while the current gate's template asks for
     deliverables."""
     template = gates.find_template(gate) if gate else None
-    if not template or _user().id != project.pm_id or project.is_read_only:
+    if not template or not project.can_prepare(_user()):
         return None
     form = UploadForm()
     form.name.choices = [(n, n) for n in template.required_deliverables]
@@ -180,8 +181,13 @@ def project_page(project: Project, **forms) -> str:
         ready=not any(check.missing for check in checklist),
         resume_form=forms.get("resume_form") or ReasonForm(),
         terminate_form=forms.get("terminate_form") or ReasonForm(),
-        condition_forms=forms.get("condition_forms", {}), can_confirm=can_confirm,
-        today=today(), can_withdraw=project.can_withdraw(user),
+        condition_forms=forms.get("condition_forms", {}), today=today(),
+        can_withdraw=project.can_withdraw(user), can_prepare=project.can_prepare(user),
+        can_decide_hold=Project.can_decide_hold(user),
+        # What a closed project still shows, it no longer offers to change.
+        can_plan_milestone=Milestone.can_plan(user, project) and not project.is_read_only,
+        can_record_contract=(ResearchContract.can_record(user, project)
+                             and not project.is_read_only),
     )
 
 
@@ -259,25 +265,12 @@ def terminate(project_id: int) -> Response | tuple[str, int]:
 # --- files -------------------------------------------------------------------------------------
 
 
-def _may_download(stored: StoredFile) -> bool:
-    """Those who may see the project, and the reviewer of the milestone the file is evidence
-    for while it waits for their review (they may not see the rest of the project)."""
-    user = _user()
-    project = db.session.get(Project, stored.project_id)
-    if project.can_view(user):
-        return True
-    reviewed = db.session.scalars(
-        select(Milestone).join(ProgressUpdate).join(Evidence)
-        .where(Evidence.file_id == stored.id, Milestone.reviewer_id == user.id)).all()
-    return any(milestone.can_review(user) for milestone in reviewed)
-
-
 @bp.get("/files/<int:file_id>")
 @login_required
 def download(file_id: int) -> Response:
     """A stored file, for those who may see its project; 404 for everyone else."""
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or stored.project_id is None or not _may_download(stored):
+    if stored is None or not stored.can_download(_user()):
         abort(404)
     path = path_of(stored)
     if not path.is_file():

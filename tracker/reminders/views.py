@@ -32,6 +32,7 @@ from tracker.reminders.rules import RULES
 from tracker.web.actions import press, submit
 from tracker.web.forms import Form
 from tracker.web.navigation import paginate
+from tracker.web.permissions import requires
 from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
 
@@ -40,12 +41,6 @@ bp = Blueprint("reminders", __name__)
 def _user() -> User:
     return current_user._get_current_object()
 
-
-def _require_admin() -> User:
-    user = _user()
-    if not user.is_hq_admin:
-        abort(403)
-    return user
 
 
 # --- the outbox (HQ admins) ---------------------------------------------------------------------
@@ -68,16 +63,15 @@ def _outbox_page() -> str:
 
 
 @bp.get("/admin/reminders/")
-@login_required
+@requires(User.is_hq_admin)
 def outbox() -> str:
-    _require_admin()
     return _outbox_page()
 
 
 @bp.post("/admin/reminders/<int:message_id>/retry")
-@login_required
+@requires(User.is_hq_admin)
 def retry(message_id: int) -> Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
@@ -90,10 +84,9 @@ def retry(message_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/admin/reminders/settings")
-@login_required
+@requires(User.is_hq_admin)
 def ladders() -> Response:
     """The ladders moved to the one settings page; old bookmarks land on them there."""
-    _require_admin()
     return redirect(url_for("settings.edit", _anchor="reminders"), 301)
 
 
@@ -101,9 +94,9 @@ def ladders() -> Response:
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
-@login_required
+@requires(User.is_hq_admin)
 def calendar() -> Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     form = forms.CalendarDayForm(formdata=request.form if request.method == "POST" else None)
 
     def page() -> str:

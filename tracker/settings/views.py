@@ -3,10 +3,10 @@ validated and audited by tracker.settings.services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.accounts.models import User
@@ -15,6 +15,7 @@ from tracker.settings import services as settings
 from tracker.settings.catalogue import CATALOGUE, DOMAIN, SESSIONS
 from tracker.settings.forms import settings_form
 from tracker.web.actions import submit
+from tracker.web.permissions import requires
 
 bp = Blueprint("settings", __name__)
 
@@ -22,17 +23,12 @@ bp = Blueprint("settings", __name__)
 GROUPS = [("domain", _l("Projects and equity"), DOMAIN), ("sessions", _l("Sign-in"), SESSIONS)]
 
 
-def _admin() -> User:
-    user = current_user._get_current_object()
-    if not user.is_hq_admin:
-        abort(403)
-    return user
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
-@login_required
+@requires(User.is_hq_admin)
 def edit() -> Response | tuple[str, int]:
-    actor = _admin()
+    actor = current_user._get_current_object()
     form = settings_form({key: settings.get(key) for key in CATALOGUE},
                          request.form if request.method == "POST" else None)
     return submit(form, lambda: settings.save(actor, {key: form[key].data for key in CATALOGUE}),

@@ -11,13 +11,13 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from tracker.accounts.models import HQ_WIDE_ROLES, Role
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
 from tracker.display.labels import label, locale_choices
 from tracker.funding.models import sees_investment
 from tracker.web.navigation import page_url_args
+from tracker.web.permissions import may_open
 from tracker.workdays import services as workdays
 
 
@@ -26,7 +26,6 @@ class MenuItem:
     endpoint: str
     label: object
     help: object
-    roles: frozenset[Role] | None  # None: everyone logged in
 
     @property
     def url(self) -> str:
@@ -37,60 +36,51 @@ class MenuItem:
         return request.endpoint == self.endpoint
 
 
-# The roles that see the whole portfolio, as the permission predicates define them.
-_HQ = frozenset(HQ_WIDE_ROLES)
-
-# The menu, in order; each item names the roles that see it.
+# The menu, in order. Each item is shown to those its page lets in (`permissions.requires`).
 MENU = [
     MenuItem("projects.list_projects", _l("Projects"),
-             _l("Proposals and projects through their gates, with their timelines."),
-             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER, Role.EVALUATOR}),
+             _l("Proposals and projects through their gates, with their timelines.")),
     MenuItem("milestones.overdue_list", _l("Overdue milestones"),
-             _l("Late milestones across every project you may see, most late first."),
-             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
+             _l("Late milestones across every project you may see, most late first.")),
     MenuItem("gates.my_reviews", _l("My reviews"),
-             _l("Gate reviews you sit on, soonest due first."), frozenset({Role.EVALUATOR})),
+             _l("Gate reviews you sit on, soonest due first.")),
     MenuItem("gates.awaiting", _l("Gates awaiting decision"),
-             _l("Reviews that need a panel or a decision."), _HQ),
+             _l("Reviews that need a panel or a decision.")),
     MenuItem("contracts.report", _l("Contract research"),
-             _l("Contract value and money received by project, institute and year."),
-             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
+             _l("Contract value and money received by project, institute and year.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),
-             _l("Agreements, tranches, disbursements and conversion deadlines."), _HQ),
+             _l("Agreements, tranches, disbursements and conversion deadlines.")),
     MenuItem("companies.portfolio", _l("Companies"),
-             _l("Spin-off companies, their cap tables and HQ's portfolio."),
-             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
+             _l("Spin-off companies, their cap tables and HQ's portfolio.")),
     MenuItem("organisations.needs", _l("Technology needs"),
-             _l("Enterprise needs collected through joint innovation centres."),
-             _HQ | {Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER}),
+             _l("Enterprise needs collected through joint innovation centres.")),
     MenuItem("organisations.institutes", _l("Institutes"),
-             _l("The R&D carriers of the network and their directors."), None),
+             _l("The R&D carriers of the network and their directors.")),
     MenuItem("organisations.enterprises", _l("Enterprises"),
-             _l("Partner enterprises, with their unified social credit codes."), None),
+             _l("Partner enterprises, with their unified social credit codes.")),
     MenuItem("organisations.centres", _l("Joint innovation centres"),
-             _l("Centres built with enterprises to state their needs."), None),
-    MenuItem("users.list_users", _l("Users"),
-             _l("Create accounts, grant roles, deactivate."), frozenset({Role.HQ_ADMIN})),
+             _l("Centres built with enterprises to state their needs.")),
+    MenuItem("users.list_users", _l("Users"), _l("Create accounts, grant roles, deactivate.")),
     MenuItem("gate_admin.list_templates", _l("Gate templates"),
-             _l("Criteria, quorum and deliverables of each gate."), frozenset({Role.HQ_ADMIN})),
-    MenuItem("audit.trail", _l("Audit trail"),
-             _l("Every change, who made it and when."), frozenset({Role.HQ_ADMIN, Role.OBSERVER})),
+             _l("Criteria, quorum and deliverables of each gate.")),
+    MenuItem("audit.trail", _l("Audit trail"), _l("Every change, who made it and when.")),
     MenuItem("reminders.outbox", _l("Reminders"),
-             _l("The outbox of deadline reminders and the working-day calendar."),
-             frozenset({Role.HQ_ADMIN})),
-    MenuItem("settings.edit", _l("Settings"),
-             _l("The numbers HQ tunes: approval limits, equity bounds, sign-in, reminder ladders."),
-             frozenset({Role.HQ_ADMIN})),
+             _l("The outbox of deadline reminders and the working-day calendar.")),
+    MenuItem("settings.edit", _l("Settings"), _l(
+        "The numbers HQ tunes: approval limits, equity bounds, sign-in, reminder ladders.")),
     MenuItem("reminders.preferences", _l("My reminders"),
-             _l("Which reminders you get, how, and your calendar feed."), None),
+             _l("Which reminders you get, how, and your calendar feed.")),
 ]
 
 
 def navigation() -> list[MenuItem]:
-    if not current_user.is_authenticated:
-        return []
-    roles = current_user.roles
-    return [item for item in MENU if item.roles is None or roles & item.roles]
+    return [item for item in MENU if user_may_open(item.endpoint)]
+
+
+def user_may_open(endpoint: str) -> bool:
+    """Whether the logged-in user may open the page at `endpoint` (for links to it)."""
+    return current_user.is_authenticated and may_open(current_user._get_current_object(),
+                                                      endpoint)
 
 
 def language_return_path() -> str:
@@ -125,6 +115,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
     app.add_template_global(navigation)
+    app.add_template_global(user_may_open, "may_open")
     app.add_template_global(current_locale)
     app.add_template_global(language_return_path)
     app.add_template_global(locale_choices)
