@@ -22,8 +22,8 @@ from tracker.funding.models import (  # noqa: F401
     FundingAgreement,
     Tranche,
 )
+from tracker.gates.condition_models import Condition  # noqa: F401
 from tracker.gates.models import (  # noqa: F401
-    Condition,
     Deliverable,
     GateCriterion,
     GateDecision,

@@ -18,7 +18,8 @@ from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.gates import conditions, decisions, scoring
 from tracker.gates import services as gates
-from tracker.gates.models import ConditionState, GateDecision, Outcome, ReviewState
+from tracker.gates.condition_models import ConditionState
+from tracker.gates.models import GateDecision, Outcome, ReviewState
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange

@@ -236,7 +236,7 @@ def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(clien
 
 
 def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(client):
-    from tracker.gates.models import ConditionState
+    from tracker.gates.condition_models import ConditionState
 
     project = make_project()
     review = helpers.submit(project)

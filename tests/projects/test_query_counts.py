@@ -25,7 +25,8 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
-from tracker.gates.models import Condition, Outcome
+from tracker.gates.condition_models import Condition
+from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, ProjectMember

@@ -15,7 +15,7 @@ from tests.gates import helpers as gate_helpers
 from tests.reminders import helpers
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.gates.models import Condition
+from tracker.gates.condition_models import Condition
 from tracker.milestones.models import MilestoneState
 from tracker.reminders import preferences
 

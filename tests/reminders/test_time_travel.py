@@ -159,7 +159,7 @@ def test_a_condition_reminder_links_to_its_row_on_the_project_page(smtp, client)
     from tests.conftest import login
     from tests.factories import install_gates
     from tests.gates import helpers as gate_helpers
-    from tracker.gates.models import Condition
+    from tracker.gates.condition_models import Condition
 
     pm, director, _hq, _evaluator = helpers.people(pm_locale="en")
     project = helpers.project_for(pm, director)

@@ -30,14 +30,13 @@ from tracker.funding.models import (
     AgreementOutcome,
     ConditionKind,
 )
+from tracker.gates.condition_models import CONDITION_STATE_LABELS, ConditionState
 from tracker.gates.models import (
-    CONDITION_STATE_LABELS,
     CRITERION_KIND_LABELS,
     DECLARATION_LABELS,
     OUTCOME_LABELS,
     RECOMMENDATION_LABELS,
     REVIEW_STATE_LABELS,
-    ConditionState,
     CriterionKind,
     Declaration,
     Outcome,

@@ -12,7 +12,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused
-from tracker.gates.models import Condition, ConditionState
+from tracker.gates.condition_models import Condition, ConditionState
 from tracker.projects.models import Project
 
 

@@ -18,14 +18,8 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates import scoring
-from tracker.gates.models import (
-    Condition,
-    ConditionState,
-    GateDecision,
-    GateReview,
-    Outcome,
-    ReviewState,
-)
+from tracker.gates.condition_models import Condition, ConditionState
+from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState
 from tracker.gates.services import touch
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase, Step

@@ -15,9 +15,8 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
 from tracker.gates import conditions, decisions, scoring, services
+from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import (
-    Condition,
-    ConditionState,
     GateDecision,
     GateReview,
     Outcome,

@@ -28,9 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.gates.models import (
-    TO_CLEAR,
-    Condition,
     Declaration,
     GateDecision,
     GateReview,

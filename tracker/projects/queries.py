@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.contracts.models import Instalment, ResearchContract
-from tracker.gates.models import Condition, Deliverable, GateDecision, GateReview
+from tracker.gates.condition_models import Condition
+from tracker.gates.models import Deliverable, GateDecision, GateReview
 from tracker.milestones.models import Milestone
 from tracker.projects.models import PhaseChange, Project, ProjectMember
 

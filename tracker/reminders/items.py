@@ -23,15 +23,8 @@ from tracker.companies.models import Company, HolderType, ShareEntry, Shareholde
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import local_date, org_zone
 from tracker.funding.models import FundingAgreement
-from tracker.gates.models import (
-    Condition,
-    ConditionState,
-    Declaration,
-    GateDecision,
-    GateReview,
-    PanelMember,
-    ReviewState,
-)
+from tracker.gates.condition_models import Condition, ConditionState
+from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import ACTIVE, Phase

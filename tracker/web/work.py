@@ -12,14 +12,8 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.contracts.models import Instalment, Payment, ResearchContract
-from tracker.gates.models import (
-    Condition,
-    ConditionState,
-    Declaration,
-    GateReview,
-    PanelMember,
-    ReviewState,
-)
+from tracker.gates.condition_models import Condition, ConditionState
+from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.milestones.models import (
     DONE,
     Milestone,
