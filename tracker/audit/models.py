@@ -38,6 +38,11 @@ class AuditRecord(Base):
     actor: Mapped[User | None] = relationship()
 
     @staticmethod
+    def can_see_address(user: User) -> bool:
+        """The client address a change came from: HQ-wide roles."""
+        return user.sees_whole_portfolio
+
+    @staticmethod
     def can_list(user: User) -> bool:
         """The whole trail: HQ admins and observers (auditors)."""
         return user.has_role(Role.HQ_ADMIN, Role.OBSERVER)

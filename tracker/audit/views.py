@@ -48,7 +48,7 @@ def history(object_type: str, object_id: int) -> str:
         .order_by(AuditRecord.id.desc())
     )
     return render_template("audit/history.html", obj=obj, object_type=object_type,
-                           page=paginate(query))
+                           page=paginate(query), can_see_address=AuditRecord.can_see_address(user))
 
 
 @bp.get("/audit/")
@@ -65,4 +65,5 @@ def trail() -> str:
     if object_type:
         query = query.where(AuditRecord.object_type == object_type)
     return render_template("audit/trail.html", page=paginate(query, per_page=50), action=action,
-                           object_type=object_type)
+                           object_type=object_type,
+                           can_see_address=AuditRecord.can_see_address(current_user))

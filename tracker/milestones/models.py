@@ -210,6 +210,7 @@ class Evidence(Base):
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
 
     file: Mapped[StoredFile] = relationship()
+    update: Mapped[ProgressUpdate] = relationship(viewonly=True)
 
 
 class RebaselineState(enum.StrEnum):
