@@ -15,7 +15,8 @@ from tracker import db
 from tracker.dates import today
 from tracker.errors import Invalid
 from tracker.gates import decisions as gates
-from tracker.gates.models import Condition, Outcome
+from tracker.gates.condition_models import Condition
+from tracker.gates.models import Outcome
 
 
 def _decided_review():

@@ -214,9 +214,9 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
 
 
 @admin_bp.post("/<int:user_id>/mfa/reset")
-@login_required
+@requires(User.can_manage_users)
 def reset_mfa(user_id: int) -> Response | tuple[str, int]:
-    actor = _require_admin()
+    actor = _user()
     user = _user_or_404(user_id)
     return press(
         lambda: mfa.reset(actor, user),
