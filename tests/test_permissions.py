@@ -6,6 +6,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.conftest import login
+from tests.factories import install_gates, make_project, make_user
+from tests.gates import helpers as gate_helpers
+from tracker.accounts.models import Role
+from tracker.contracts.models import ResearchContract
+from tracker.funding.models import FundingAgreement
+from tracker.gates.models import Outcome
+from tracker.milestones.models import Milestone
+
 TEMPLATES = Path(__file__).parent.parent / "templates"
 # A rule written out in Jinja: comparing the user's id, or reading a role.
 REDERIVED = re.compile(r"current_user\.id\s*[=!]=|[=!]=\s*current_user\.id"
@@ -19,3 +28,41 @@ def test_no_template_rederives_a_permission_rule():
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if REDERIVED.search(line)]
     assert offenders == []
+
+
+# A rule joined to the project's state in a view or template ("may plan and the project is
+# open") is a second copy of the rule: the predicate says it whole.
+JOINED = re.compile(r"(can_\w+|may_\w+).*is_read_only|is_read_only.*(can_\w+|may_\w+)")
+TRACKER = Path(__file__).parent.parent / "tracker"
+
+
+def test_no_view_or_template_joins_a_predicate_to_the_project_state():
+    files = [*TEMPLATES.rglob("*.html"), *TRACKER.rglob("views.py")]
+    offenders = [f"{path.name}:{n}" for path in sorted(files)
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if JOINED.search(line)]
+    assert offenders == []
+
+
+def test_a_closed_project_offers_nothing_that_changes_it(app, client):
+    install_gates()
+    project = make_project()
+    gate_helpers.go(gate_helpers.submit(project), Outcome.KILL, rationale="Not novel")
+    assert project.is_read_only
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    assert not Milestone.can_plan(project.pm, project)
+    assert not ResearchContract.can_sign(project.pm, project)
+    assert ResearchContract.can_record(project.pm, project)  # payments still come in
+    assert FundingAgreement.can_see(project.pm, project)
+    assert not FundingAgreement.can_record(committee, project)
+
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "read-only" in page
+    assert f"/projects/{project.id}/milestones/new" not in page
+    assert f"/projects/{project.id}/contracts/new" not in page
+    assert f"/projects/{project.id}/funding\"" in page  # the PM still sees the funding page
+    other = app.test_client()
+    login(other, committee)
+    page = other.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert "/funding/agreement" not in page

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
-from tracker.funding.models import sees_investment
+from tracker.funding.models import FundingAgreement
 from tracker.money import Percent, Price
 
 if TYPE_CHECKING:
@@ -185,7 +185,8 @@ class Company(Versioned, Base):
         return self.rounds[-1] if self.rounds else None
 
     def can_view(self, user: User) -> bool:
-        return user.sees_whole_portfolio or any(sees_investment(user, p) for p in self.projects)
+        return user.sees_whole_portfolio or any(
+            FundingAgreement.can_see(user, p) for p in self.projects)
 
     @staticmethod
     def can_list(user: User) -> bool:

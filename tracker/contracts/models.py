@@ -77,6 +77,12 @@ class ResearchContract(Versioned, Base):
         return user.id == project.pm_id or user.is_hq_admin
 
     @staticmethod
+    def can_sign(user, project) -> bool:
+        """A new contract is recorded while the project is open; payments keep coming in
+        after it closes (`can_record`)."""
+        return ResearchContract.can_record(user, project) and not project.is_read_only
+
+    @staticmethod
     def can_list(user) -> bool:
         """The contract roll-ups: HQ-wide roles, directors and project managers."""
         return user.sees_whole_portfolio or user.has_role(Role.INSTITUTE_DIRECTOR,

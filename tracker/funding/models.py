@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     from tracker.projects.models import Project
 
 
-def sees_investment(user: User, project: Project) -> bool:
-    """Who sees a project's funding and its company: HQ-wide roles, the project's people and
-    the director of its institute (not the evaluators who may see the project itself)."""
-    return (user.sees_whole_portfolio or project.institute_id in user.directed_institute_ids
-            or user.id == project.pm_id or user.id in project.member_ids)
-
-
 class AgreementOutcome(enum.StrEnum):
     CONVERTED = "converted"
     GRANT = "grant"  # closed as a grant: the liability is waived
@@ -126,7 +119,19 @@ class FundingAgreement(Versioned, Base):
         return on > self.conversion_deadline
 
     def can_view(self, user: User) -> bool:
-        return sees_investment(user, self.project)
+        return FundingAgreement.can_see(user, self.project)
+
+    @staticmethod
+    def can_see(user: User, project: Project) -> bool:
+        """Who sees a project's funding and its company: HQ-wide roles, the project's people
+        and the director of its institute (not the evaluators who may see the project)."""
+        return (user.sees_whole_portfolio or project.institute_id in user.directed_institute_ids
+                or user.id == project.pm_id or user.id in project.member_ids)
+
+    @staticmethod
+    def can_record(user: User, project: Project) -> bool:
+        """The committee records a project's agreement while the project is open."""
+        return FundingAgreement.can_decide(user) and not project.is_read_only
 
     @staticmethod
     def can_list(user: User) -> bool:

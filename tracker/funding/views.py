@@ -29,7 +29,6 @@ from tracker.funding.models import (
     Disbursement,
     FundingAgreement,
     Tranche,
-    sees_investment,
 )
 from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
@@ -47,7 +46,7 @@ def _user() -> User:
 
 def _project(project_id: int) -> Project:
     project = db.session.get(Project, project_id)
-    if project is None or not sees_investment(_user(), project):
+    if project is None or not FundingAgreement.can_see(_user(), project):
         abort(404)
     return project
 
@@ -106,6 +105,7 @@ def show(project_id: int) -> str:
         can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
         and bool(services.qualifying_rounds(agreement)),
         may_decide=FundingAgreement.can_decide(_user()),
+        can_record_agreement=FundingAgreement.can_record(_user(), project),
         can_manage_companies=Company.can_manage(_user()))
 
 

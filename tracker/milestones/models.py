@@ -122,8 +122,9 @@ class Milestone(Base):
 
     @staticmethod
     def can_plan(user: User, project: Project) -> bool:
-        """The PM plans the project's milestones, and submits and re-baselines them."""
-        return user.id == project.pm_id
+        """The PM plans the project's milestones, and submits and re-baselines them, while
+        the project is open."""
+        return user.id == project.pm_id and not project.is_read_only
 
     def can_manage(self, user: User) -> bool:
         return Milestone.can_plan(user, self.project)

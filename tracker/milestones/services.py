@@ -79,9 +79,9 @@ def _writable(project: Project) -> None:
 def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
                    due_date: date, weight: Decimal) -> Milestone:
     """The PM plans; HQ assigns the reviewer (`assign_reviewer`)."""
+    _writable(project)
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
-    _writable(project)
     if phase not in MILESTONE_PHASES:
         raise Invalid("phase", _("Milestones belong to the phases closed by a gate."))
     _check_dates(project, due_date)
@@ -99,9 +99,9 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
                    due_date: date, weight: Decimal) -> None:
     """Edit the plan. After the proposal gate a new due date goes through `rebaseline`."""
     project = milestone.project
+    _writable(project)
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
-    _writable(project)
     if milestone.state in DONE:
         raise Refused(_("An accepted or waived milestone is no longer edited."))
     if not milestone.can_edit(actor):
@@ -128,9 +128,9 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
     """Move a due date after the proposal gate. Within the setting's number of days the PM's
     word is enough; a longer move waits for an HQ admin."""
     project = milestone.project
+    _writable(project)
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
-    _writable(project)
     if milestone.state in DONE:
         raise Refused(_("An accepted or waived milestone is no longer moved."))
     if not reason.strip():

@@ -14,6 +14,7 @@ from tracker.accounts.models import User
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.files.models import StoredFile
+from tracker.funding.models import FundingAgreement
 from tracker.files.services import path_of
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
@@ -184,10 +185,9 @@ def project_page(project: Project, **forms) -> str:
         condition_forms=forms.get("condition_forms", {}), today=today(),
         can_withdraw=project.can_withdraw(user), can_prepare=project.can_prepare(user),
         can_decide_hold=Project.can_decide_hold(user),
-        # What a closed project still shows, it no longer offers to change.
-        can_plan_milestone=Milestone.can_plan(user, project) and not project.is_read_only,
-        can_record_contract=(ResearchContract.can_record(user, project)
-                             and not project.is_read_only),
+        can_plan_milestone=Milestone.can_plan(user, project),
+        can_record_contract=ResearchContract.can_sign(user, project),
+        can_see_funding=FundingAgreement.can_see(user, project),
     )
 
 

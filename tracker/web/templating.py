@@ -15,7 +15,6 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
 from tracker.display.labels import label, locale_choices
-from tracker.funding.models import sees_investment
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
 from tracker.workdays import services as workdays
@@ -122,4 +121,3 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_url_args, "page_args")
     app.add_template_global(utcnow, "now")
     app.add_template_global(calendar_gaps)
-    app.add_template_global(sees_investment)
