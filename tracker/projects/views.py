@@ -14,8 +14,8 @@ from tracker.accounts.models import User
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.files.models import StoredFile
-from tracker.funding.models import FundingAgreement
 from tracker.files.services import path_of
+from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
