@@ -60,6 +60,28 @@ def test_the_pm_can_not_swap_the_reviewer_of_a_submitted_milestone(client):
     assert "Edit milestone" not in page and "Assign a reviewer" not in page
 
 
+@pytest.mark.parametrize("new_date", ["2026-10-07", "2026-12-20"])  # within the limit, beyond
+def test_the_pm_can_not_move_the_due_date_of_a_submitted_milestone(client, new_date):
+    """Every route that edits a milestone: the form, and the re-baseline (short moves need no
+    HQ approval, so the PM alone would move it)."""
+    milestone = _submitted_milestone(make_user(Role.EVALUATOR))
+    login(client, milestone.project.pm)
+    page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert "Move the due date" not in page
+    moved = post(client, f"/milestones/{milestone.id}/rebaseline",
+                 {"new_date": new_date, "reason": "The supplier is late."})
+    assert moved.status_code == 409
+    assert "under review" in moved.get_data(as_text=True)
+    edited = post(client, f"/milestones/{milestone.id}/edit", {
+        "phase": "contract_research", "title": "Prototype v2", "due_date": new_date,
+        "weight": "3"})
+    assert edited.status_code == 409
+    db.session.expire_all()
+    kept = db.session.get(Milestone, milestone.id)
+    assert (kept.due_date, kept.title, kept.weight, kept.rebaselines) == (
+        date(2026, 9, 30), "Prototype", 1, [])
+
+
 def test_only_hq_changes_a_reviewer_and_never_to_someone_with_a_stake(client):
     assigned, other = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)
     milestone = _submitted_milestone(assigned)

@@ -133,6 +133,9 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
         raise Forbidden()
     if milestone.state in DONE:
         raise Refused(_("An accepted or waived milestone is no longer moved."))
+    if not milestone.can_edit(actor):
+        raise Refused(_("The milestone is under review: nothing of it changes until its "
+                        "reviewer answers."))
     if not reason.strip():
         raise Invalid("reason", _("Say why the date moves."))
     if new_date == milestone.due_date:
