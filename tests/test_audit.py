@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from tests.companies.helpers import make_milestone
-from tests.conftest import PG_URL, login, post
+from tests.conftest import PG_URL, csrf_token, login, post
 from tests.factories import make_enterprise, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
@@ -16,6 +18,8 @@ from tracker.milestones.models import MilestoneState
 from tracker.organisations import services
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectMember
+
+HISTORY_LINK = re.compile(r'href="(/history/[a-z_]+/\d+)"')
 
 
 def _count() -> int:
@@ -108,3 +112,32 @@ def test_every_refusal_is_audited_with_who_what_and_from_where(client):
     assert first.ip_address == "10.9.8.7"
     assert second.changes["path"] == [None, f"/milestones/{milestone.id}/submit"]
     assert second.changes["method"] == [None, "POST"]
+
+
+def test_every_object_the_trail_names_has_a_history_page(client):
+    """A sign-in with an e-mail nobody has, a draft withdrawn since: the trail never links to a
+    page that answers 404."""
+    client.post("/login", data={"email": "nobody-here@example.org", "password": "x" * 12,
+                                "csrf_token": csrf_token(client)})
+    project = make_project(title="Soon withdrawn")
+    login(client, project.pm)
+    assert post(client, f"/projects/{project.id}/withdraw").status_code == 302
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN))
+    trail = client.get("/audit/?action=user.login_failed").get_data(as_text=True)
+    assert "nobody-here@example.org" in trail and "users #0" not in trail
+    links = set(HISTORY_LINK.findall(client.get("/audit/").get_data(as_text=True)))
+    assert f"/history/projects/{project.id}" in links
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link
+    page = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
+    assert "no longer exists" in page and "project.withdraw" in page
+    assert client.get("/history/projects/987654").status_code == 404  # never existed
+
+
+def test_the_history_of_a_deleted_object_is_for_readers_of_the_whole_trail(client):
+    project = make_project()
+    pm = project.pm
+    login(client, pm)
+    assert post(client, f"/projects/{project.id}/withdraw").status_code == 302
+    assert client.get(f"/history/projects/{project.id}").status_code == 404

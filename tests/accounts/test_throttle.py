@@ -141,7 +141,7 @@ def test_failed_logins_are_audited_with_email_reason_and_address(client):
     assert [(r.object_id, r.changes["email"][1], r.changes["reason"][1], r.ip_address)
             for r in records] == [
         (user.id, user.email, "wrong_password", "10.2.3.4"),
-        (0, "ghost@example.cn", "unknown_email", "10.2.3.5"),
+        (None, "ghost@example.cn", "unknown_email", "10.2.3.5"),
     ]
 
 

@@ -20,6 +20,8 @@ from tracker.settings.catalogue import (
     CATALOGUE,
     CONVERSION_DISCOUNT_PCT,
     DOMAIN,
+    SESSION_IDLE_MINUTES,
+    SESSION_LIFETIME_HOURS,
     TEAM_HOLDING_MAX_PCT,
     TEAM_HOLDING_MIN_PCT,
 )
@@ -92,3 +94,27 @@ def test_every_domain_setting_is_read_somewhere():
     code = "\n".join(p.read_text() for p in (ROOT / "tracker").rglob("*.py")
                      if "settings" not in p.parts)
     assert [d.key for d in DOMAIN if f"catalogue.{names[d.key]}" not in code] == []
+
+
+def test_the_session_timeouts_are_edited_here_checked_and_audited(client):
+    """ASVS 3.3.2: HQ sets both timeouts on this page; a value out of bounds, or an idle
+    timeout that the lifetime would always cut first, is refused beside its field."""
+    admin = make_user(Role.HQ_ADMIN, locale="en")
+    login(client, admin)
+    for changes, field in [
+        ({SESSION_IDLE_MINUTES: "0"}, SESSION_IDLE_MINUTES),
+        ({SESSION_IDLE_MINUTES: "2000"}, SESSION_IDLE_MINUTES),
+        ({SESSION_LIFETIME_HOURS: "0"}, SESSION_LIFETIME_HOURS),
+        ({SESSION_LIFETIME_HOURS: "1000"}, SESSION_LIFETIME_HOURS),
+        ({SESSION_IDLE_MINUTES: "240", SESSION_LIFETIME_HOURS: "4"}, SESSION_IDLE_MINUTES),
+    ]:
+        refused = post(client, "/admin/settings", _form(**changes))
+        assert refused.status_code == 400, changes
+        assert f'id="{field}-error"' in refused.get_data(as_text=True), changes
+    assert _updates() == []
+    saved = post(client, "/admin/settings", _form(**{SESSION_IDLE_MINUTES: "45",
+                                                      SESSION_LIFETIME_HOURS: "8"}))
+    assert saved.status_code == 302
+    assert sorted(map(str, _updates())) == sorted(map(str, [
+        {"value": ["30", "45"]}, {"value": ["12", "8"]}]))
+    assert (settings.get(SESSION_IDLE_MINUTES), settings.get(SESSION_LIFETIME_HOURS)) == (45, 8)

@@ -38,10 +38,10 @@ def _locked() -> Refused:
 def record_failed_login(user: User | None, email: str, reason: str) -> None:
     """Audit a refused sign-in: the e-mail typed, why, and (by the trail) the client address.
 
-    An e-mail without an account is recorded against user #0, which never exists.
+    An e-mail without an account is recorded about no user (the e-mail says whose it was).
     """
     changes = {"email": [None, email], "reason": [None, reason]}
-    audit.record_about(None, "user.login_failed", "users", user.id if user else 0, changes)
+    audit.record_about(None, "user.login_failed", "users", user.id if user else None, changes)
 
 
 def authenticate(email: str, password: str) -> User:

@@ -42,7 +42,8 @@ def canonical(row: Any) -> str:
     changes = json.loads(json.dumps(row.changes or {}))
     return json.dumps(
         [row.id, row.at.astimezone(UTC).isoformat(timespec="microseconds"), row.actor_id,
-         row.action, row.object_type, row.object_id, changes, row.ip_address],
+         # No object reads as 0, the id such records had before they could be empty.
+         row.action, row.object_type, row.object_id or 0, changes, row.ip_address],
         sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     )
 

@@ -28,7 +28,8 @@ class AuditRecord(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[int]
+    # None when the record is about nothing that exists (a sign-in with an unknown e-mail).
+    object_id: Mapped[int | None]
     # {field: [before, after]}; values as JSON scalars (Decimal and dates as strings).
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(45))
@@ -40,6 +41,19 @@ class AuditRecord(Base):
     @staticmethod
     def can_see_address(user: User) -> bool:
         """The client address a change came from: HQ-wide roles."""
+        return user.sees_whole_portfolio
+
+    @staticmethod
+    def can_view_history(user: User, obj: Any | None) -> bool:
+        """The history of one object: for those who may see the object (reference data: HQ-wide
+        roles only); of an object deleted since (a withdrawn draft), for those who may read the
+        whole trail, whose links lead there."""
+        if obj is None:
+            return AuditRecord.can_list(user)
+        if hasattr(obj, "can_view_history"):
+            return obj.can_view_history(user)
+        if hasattr(obj, "can_view"):
+            return obj.can_view(user)
         return user.sees_whole_portfolio
 
     @staticmethod

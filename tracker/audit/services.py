@@ -91,11 +91,11 @@ def record_about(
     actor: User | None,
     action: str,
     object_type: str,
-    object_id: int,
+    object_id: int | None,
     changes: dict[str, list[Any]],
 ) -> AuditRecord:
-    """Append one record about an object named by type and id, which may not exist (a sign-in
-    attempt with an unknown e-mail)."""
+    """Append one record about an object named by type and id; no id when there is no such
+    object (a sign-in attempt with an unknown e-mail)."""
     entry = AuditRecord(
         actor_id=actor.id if actor is not None else None,
         action=action,
@@ -109,10 +109,11 @@ def record_about(
 
 
 def record_denied(actor: User | None, method: str, path: str, reason: str) -> AuditRecord:
-    """A request refused with 403, against the user who made it (#0 for no one signed in)."""
+    """A request refused with 403, against the user who made it (none when no one signed in)."""
     changes = {"method": [None, method], "path": [None, path[:500]],
                "reason": [None, reason[:500]]}
-    return record_about(actor, "access.denied", "users", actor.id if actor else 0, changes)
+    return record_about(actor, "access.denied", "users", actor.id if actor else None,
+                        changes)
 
 
 @event.listens_for(Session, "before_flush")

@@ -29,17 +29,11 @@ def _model_for(object_type: str) -> type | None:
 def history(object_type: str, object_id: int) -> str:
     """What happened to one object, newest first; only for those who may see the object."""
     model = _model_for(object_type)
-    user = current_user._get_current_object()
-    obj = db.session.get(model, object_id) if model is not None else None
-    if obj is None:
+    if model is None:
         abort(404)
-    if hasattr(obj, "can_view_history"):  # reference data: HQ-wide roles only
-        allowed = obj.can_view_history(user)
-    elif hasattr(obj, "can_view"):
-        allowed = obj.can_view(user)
-    else:
-        allowed = user.sees_whole_portfolio
-    if not allowed:
+    user = current_user._get_current_object()
+    obj = db.session.get(model, object_id)
+    if not AuditRecord.can_view_history(user, obj):
         abort(404)
     query = (
         select(AuditRecord)
@@ -47,7 +41,12 @@ def history(object_type: str, object_id: int) -> str:
         .options(selectinload(AuditRecord.actor))
         .order_by(AuditRecord.id.desc())
     )
+    if obj is None and db.session.scalar(select(AuditRecord.id).where(
+            AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
+            .limit(1)) is None:
+        abort(404)  # never existed
     return render_template("audit/history.html", obj=obj, object_type=object_type,
+                           object_id=object_id,
                            page=paginate(query), can_see_address=AuditRecord.can_see_address(user))
 
 

@@ -11,7 +11,13 @@ from sqlalchemy import select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid
-from tracker.settings.catalogue import CATALOGUE, TEAM_HOLDING_MAX_PCT, TEAM_HOLDING_MIN_PCT
+from tracker.settings.catalogue import (
+    CATALOGUE,
+    SESSION_IDLE_MINUTES,
+    SESSION_LIFETIME_HOURS,
+    TEAM_HOLDING_MAX_PCT,
+    TEAM_HOLDING_MIN_PCT,
+)
 from tracker.settings.models import SettingValue
 
 if TYPE_CHECKING:
@@ -55,11 +61,16 @@ def set_value(actor: User, key: str, raw: str) -> None:
 
 
 def _check_together(values: dict[str, Decimal | int]) -> None:
-    """Rules between settings: the team-holding bounds leave room between them."""
+    """Rules between settings: the team-holding bounds leave room between them; an idle
+    timeout no shorter than the session's lifetime would never end a session."""
     if values[TEAM_HOLDING_MIN_PCT] >= values[TEAM_HOLDING_MAX_PCT]:
         raise Invalid(TEAM_HOLDING_MAX_PCT, _(
             "The upper bound of the team holding must be above its lower bound (%(low)s%%).",
             low=values[TEAM_HOLDING_MIN_PCT]))
+    if values[SESSION_IDLE_MINUTES] >= values[SESSION_LIFETIME_HOURS] * 60:
+        raise Invalid(SESSION_IDLE_MINUTES, _(
+            "A session left unused must end before its lifetime does (%(hours)s hours).",
+            hours=values[SESSION_LIFETIME_HOURS]))
 
 
 def save(actor: User, values: dict[str, Decimal | int]) -> int:
