@@ -13,10 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.contracts.models import Instalment, ResearchContract
+from tracker.dates import today
 from tracker.gates.condition_models import Condition
 from tracker.gates.models import Deliverable, GateDecision, GateReview
 from tracker.milestones.models import Milestone
 from tracker.projects.models import PhaseChange, Project, ProjectMember
+from tracker.projects.stepper import Stepper, stepper
+from tracker.reports.charts import Timeline
+from tracker.reports.charts import timeline as milestone_timeline
 
 # What the page and `Project.can_view` read of the project itself.
 PROJECT_OPTIONS = (
@@ -47,6 +51,9 @@ class ProjectPage:
     milestones: list[Milestone] = field(default_factory=list)
     contracts: list[ResearchContract] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
+    # The lifecycle drawn as a stepper, and the milestones on a line against today.
+    stepper: Stepper | None = None
+    milestone_chart: Timeline | None = None
 
     def as_context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -77,6 +84,9 @@ def project_page(project: Project) -> ProjectPage:
                  selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
         .order_by(ResearchContract.signed_on)))
     page.timeline = timeline(project)
+    page.stepper = stepper(project, [e.change for e in page.timeline if e.change is not None])
+    page.milestone_chart = milestone_timeline(page.milestones, project.start_date,
+                                              project.end_date, today())
     return page
 
 

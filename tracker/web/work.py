@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
@@ -22,15 +22,41 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
+from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import Project
+from tracker.reminders.models import Audience, MessageState, OutboxMessage
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
+# A PM's project is at risk when an open milestone falls due within this many days (the first
+# reminder of the milestone_due ladder comes 14 days before).
+AT_RISK_DAYS = 14
+# A director's home page lists the escalations they received in this many days.
+ESCALATION_DAYS = 30
 # Each list of the home page shows at most this many rows, and links to the rest.
 HOME_LIMIT = 10
 # The lists that can be asked for in full (`/?full=<name>`).
 LISTS = ("returned", "milestones", "instalments", "conditions", "milestone_reviews",
-         "gate_reviews", "panels_to_name", "rebaselines", "unassigned", "to_confirm")
+         "gate_reviews", "panels_to_name", "rebaselines", "unassigned", "to_confirm",
+         "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
+         "institute_instalments")
+
+
+@dataclass(frozen=True)
+class ProjectHealth:
+    """A PM's project at a glance: its next deadline and whether it is on time."""
+
+    project: Project
+    next_due: date | None  # the earliest due date of its open milestones, else its end date
+    overdue: int  # open milestones past their due date
+    due_soon: int  # open milestones due within AT_RISK_DAYS
+    end_only: bool = False  # no open milestone: the next deadline is the project's end date
+
+    @property
+    def health(self) -> str:
+        if self.overdue:
+            return "overdue"
+        return "at_risk" if self.due_soon else "on_time"
 
 
 @dataclass
@@ -47,6 +73,14 @@ class Work:
     rebaselines: list[Rebaseline] = field(default_factory=list)
     unassigned: list[Milestone] = field(default_factory=list)
     to_confirm: list[Condition] = field(default_factory=list)
+    # A PM's projects under way, with their health.
+    projects: list[ProjectHealth] = field(default_factory=list)
+    # A director's: what needs them in their institutes.
+    institute_overdue: list[Milestone] = field(default_factory=list)
+    escalations: list[OutboxMessage] = field(default_factory=list)
+    gates_coming: list[GateReview] = field(default_factory=list)
+    institute_conditions: list[Condition] = field(default_factory=list)
+    institute_instalments: list[Instalment] = field(default_factory=list)
     # The lists cut at HOME_LIMIT.
     more: set[str] = field(default_factory=set)
 
@@ -84,6 +118,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     shown whole (the "show all" link of a capped list)."""
     work = Work()
     if user.has_role(Role.PROJECT_MANAGER):
+        work.projects = _project_health(user, on, work, full)
         returned = _returned_ids(user)
         open_milestones = (
             select(Milestone).join(Project)
@@ -95,8 +130,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
                                 work, full)
         work.milestones = _capped("milestones", open_milestones.where(
             Milestone.id.not_in(returned)), work, full)
-        received = (select(func.coalesce(func.sum(Payment.amount), 0))
-                    .where(Payment.instalment_id == Instalment.id).scalar_subquery())
+        received = _received()
         work.instalments = _capped("instalments", (
             select(Instalment).join(ResearchContract).join(Project)
             .where(Project.pm_id == user.id, received < Instalment.amount,
@@ -121,9 +155,72 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
                    GateReview.state == ReviewState.OPEN)
             .options(selectinload(PanelMember.review).selectinload(GateReview.project))
             .order_by(GateReview.due_date, PanelMember.id)), work, full)
+    if user.directed_institute_ids:
+        _director_work(user, on, work, full)
     if user.is_hq_admin:
         _hq_work(work, full)
     return work
+
+
+def _received() -> object:
+    return (select(func.coalesce(func.sum(Payment.amount), 0))
+            .where(Payment.instalment_id == Instalment.id).scalar_subquery())
+
+
+def _project_health(user: User, on: date, work: Work, full: str | None) -> list[ProjectHealth]:
+    """The PM's projects under way with their next deadline and health: one statement."""
+    open_ = Milestone.state.not_in(DONE)
+    soon = on + timedelta(days=AT_RISK_DAYS)
+    next_due = func.min(case((open_, Milestone.due_date)))
+    query = (
+        select(Project, next_due,
+               func.count(case((and_(open_, Milestone.due_date < on), Milestone.id))),
+               func.count(case((and_(open_, Milestone.due_date >= on,
+                                     Milestone.due_date <= soon), Milestone.id))))
+        .outerjoin(Milestone, Milestone.project_id == Project.id)
+        .where(Project.pm_id == user.id, Project.phase.not_in(FINAL))
+        .group_by(Project.id)
+        .order_by(next_due.is_(None), next_due, Project.end_date, Project.id))
+    if full != "projects":
+        query = query.limit(HOME_LIMIT + 1)
+    rows = [ProjectHealth(p, due or p.end_date, late, near, due is None)
+            for p, due, late, near in db.session.execute(query)]
+    if full != "projects" and len(rows) > HOME_LIMIT:
+        work.more.add("projects")
+    return rows[:HOME_LIMIT] if full != "projects" else rows
+
+
+def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
+    """What waits on a director: their institutes' overdue milestones, the escalations they
+    received, gates coming, open conditions and overdue instalments."""
+    mine = Project.institute_id.in_(user.directed_institute_ids)
+    work.institute_overdue = _capped("institute_overdue", (
+        select(Milestone).join(Project).where(mine, Milestone.is_overdue(on))
+        .options(selectinload(Milestone.project))
+        .order_by(Milestone.due_date, Milestone.id)), work, full)
+    work.escalations = _capped("escalations", (
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_id == user.id, OutboxMessage.audience == Audience.DIRECTOR,
+            OutboxMessage.state != MessageState.CANCELLED,
+            OutboxMessage.fire_on >= on - timedelta(days=ESCALATION_DAYS))
+        .order_by(OutboxMessage.fire_on.desc(), OutboxMessage.id.desc())), work, full)
+    work.gates_coming = _capped("gates_coming", (
+        select(GateReview).join(Project).where(
+            mine, GateReview.state.in_((ReviewState.REQUESTED, ReviewState.OPEN)))
+        .options(selectinload(GateReview.project))
+        .order_by(GateReview.due_date.is_(None), GateReview.due_date, GateReview.id)),
+        work, full)
+    work.institute_conditions = _capped("institute_conditions", (
+        select(Condition).join(Project, Condition.project_id == Project.id)
+        .where(mine, Condition.state == ConditionState.OPEN)
+        .options(selectinload(Condition.owner))
+        .order_by(Condition.due_date, Condition.id)), work, full)
+    work.institute_instalments = _capped("institute_instalments", (
+        select(Instalment).join(ResearchContract).join(Project)
+        .where(mine, _received() < Instalment.amount, Instalment.due_date < on)
+        .options(selectinload(Instalment.payments),
+                 selectinload(Instalment.contract).selectinload(ResearchContract.project))
+        .order_by(Instalment.due_date, Instalment.id)), work, full)
 
 
 def _hq_work(work: Work, full: str | None) -> None:

@@ -1,0 +1,92 @@
+"""The project page opens with its lifecycle as a stepper and its milestones on a timeline."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import login
+from tests.factories import _commit, install_gates, make_project, make_user
+from tests.gates import helpers
+from tracker.accounts.models import Role
+from tracker.dates import today as org_today
+from tracker.gates.models import Outcome
+from tracker.milestones import services as milestones
+from tracker.projects.lifecycle import Phase
+from tracker.projects.stepper import stepper
+from tracker.reports.charts import timeline
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def _states(project):
+    drawn = stepper(project, project.phase_changes)
+    return [(s.phase.value, s.state) for s in drawn.stages], drawn
+
+
+def test_a_draft_stands_on_the_first_step_and_works_towards_gate_1():
+    states, drawn = _states(make_project())
+    assert states[0] == ("draft", "current")
+    assert all(state == "ahead" for _, state in states[1:])
+    assert drawn.next_gate == 1 and drawn.stopped is None
+
+
+def test_a_passed_gate_shows_its_decision_and_the_project_stands_on_the_next_phase(client):
+    project = make_project()
+    review = helpers.submit(project)
+    helpers.go(review)
+    states, drawn = _states(project)
+    assert states[:3] == [("draft", "done"), ("proposal_review", "done"),
+                          ("contract_research", "current")]
+    gate1 = drawn.stages[1]
+    assert gate1.gate == 1 and gate1.decision.outcome is Outcome.GO
+    assert drawn.next_gate == 2
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert 'aria-current="step"' in page and "Lifecycle" in page
+    assert f"#decision-{gate1.decision.id}" in page
+    assert "requirements still to meet" in page
+
+
+def test_a_held_project_is_marked_on_the_phase_it_was_held_in():
+    project = make_project()
+    review = helpers.submit(project)
+    helpers.go(review, Outcome.HOLD, revisit_date=date.today() + timedelta(days=30))
+    states, drawn = _states(project)
+    assert ("proposal_review", "current") in states
+    assert drawn.stopped is Phase.ON_HOLD and drawn.next_gate is None
+
+
+def test_a_rejected_project_is_marked_where_it_ended():
+    project = make_project()
+    helpers.go(helpers.submit(project), Outcome.KILL, rationale="Not novel")
+    states, drawn = _states(project)
+    assert ("proposal_review", "current") in states
+    assert drawn.stopped is Phase.REJECTED
+
+
+def test_the_milestone_timeline_places_each_milestone_against_today(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = make_project(pm=pm, phase=Phase.CONTRACT_RESEARCH)
+    today = org_today()
+    late = milestones.plan_milestone(pm, project, phase=Phase.CONTRACT_RESEARCH, title="Late one",
+                                     deliverable="", due_date=today - timedelta(days=10),
+                                     weight=Decimal("1"))
+    ahead = milestones.plan_milestone(pm, project, phase=Phase.CONTRACT_RESEARCH,
+                                      title="Ahead", deliverable="",
+                                      due_date=today + timedelta(days=10), weight=Decimal("1"))
+    _commit()
+    chart = timeline([late, ahead], today - timedelta(days=20), today + timedelta(days=20), today)
+    # 40 days drawn over 720 units: 18 per day.
+    assert [(m.title, m.x, m.kind) for m in chart.marks] == [("Late one", 180.0, "overdue"),
+                                                            ("Ahead", 540.0, "open")]
+    assert chart.today_x == 360.0
+    login(client, pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert 'class="mark overdue"' in page and 'class="mark open"' in page
+    assert f"/milestones/{late.id}" in page

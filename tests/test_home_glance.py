@@ -1,0 +1,93 @@
+"""Home pages at a glance: a PM's projects with their health, an evaluator's reviews with the
+days left, and a director's list of what needs them, limited to their institute."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import login
+from tests.factories import _commit, install_gates, make_institute, make_project, make_user
+from tests.gates import helpers
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.gates.models import Outcome
+from tracker.milestones import services as milestones
+from tracker.projects.lifecycle import Phase
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def _milestone(project, title, days, submit=False, reviewer=None):
+    milestone = milestones.plan_milestone(
+        project.pm, project, phase=project.phase if project.phase is not Phase.DRAFT
+        else Phase.CONTRACT_RESEARCH, title=title, deliverable="",
+        due_date=today() + timedelta(days=days), weight=Decimal("1"))
+    if submit:
+        milestone.reviewer_id = reviewer.id
+        milestones.post_update(project.pm, milestone, 100, "Done", [])
+        milestones.submit_milestone(project.pm, milestone)
+    _commit()
+    return milestone
+
+
+def test_pm_home_shows_each_project_with_its_phase_next_deadline_and_health(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    late = make_project(pm=pm, title="Late project", phase=Phase.CONTRACT_RESEARCH)
+    _milestone(late, "Late step", -3)
+    _milestone(late, "Later step", 40)
+    risky = make_project(pm=pm, title="Risky project", phase=Phase.CONTRACT_RESEARCH)
+    _milestone(risky, "Soon step", 5)
+    calm = make_project(pm=pm, title="Calm project", phase=Phase.CONTRACT_RESEARCH)
+    _milestone(calm, "Far step", 60)
+    make_project(pm=pm, title="Closed project", phase=Phase.COMPLETED)
+    login(client, pm)
+    page = client.get("/").get_data(as_text=True)
+    assert "My projects" in page and "Closed project" not in page
+    # Soonest deadline first: the late one (3 days late), the risky one, then the calm one.
+    assert page.index("Late project") < page.index("Risky project") < page.index("Calm project")
+    assert "Overdue: 1 milestone" in page and "3 days late" in page
+    assert "At risk: 1 milestone due soon" in page and "5 days" in page
+    assert "On time" in page and "60 days" in page
+
+
+def test_evaluator_home_shows_days_left_on_each_review(client):
+    evaluator = make_user(Role.EVALUATOR)
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    _milestone(project, "Submitted step", -1, submit=True, reviewer=evaluator)
+    login(client, evaluator)
+    page = client.get("/").get_data(as_text=True)
+    assert "Milestones to review" in page
+    assert "days left" in page or "due today" in page or "late" in page
+
+
+def test_director_home_lists_what_needs_them_in_their_institute_only(client):
+    director = make_user(name="Director")
+    mine = make_institute(director=director)
+    other = make_institute()
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = make_project(pm=pm, institute=mine, title="Mine")
+    review = helpers.submit(project)
+    helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
+        {"text": "Hire a test engineer", "owner": pm, "due_date": today() + timedelta(days=4)}])
+    _milestone(project, "Our late step", -9)
+    contract = helpers.sign_contract(project)  # instalments due 2026-03-01 and 2026-09-01
+    waiting = helpers.submit(make_project(pm=pm, institute=mine, title="Waiting for gate"))
+    foreign = make_project(institute=other, phase=Phase.CONTRACT_RESEARCH, title="Theirs")
+    _milestone(foreign, "Their late step", -9)
+    helpers.submit(make_project(institute=other, title="Their gate"))
+    login(client, director)
+    page = client.get("/").get_data(as_text=True)
+    assert "Overdue milestones of my institute" in page and "Our late step" in page
+    assert "9 days late" in page
+    assert "Gates coming in my institute" in page and waiting.project.reference in page
+    assert "Conditions due in my institute" in page and "Hire a test engineer" in page
+    assert contract.instalments[0].due_date < today()
+    assert "Overdue payments in my institute" in page and contract.title in page
+    assert "Their late step" not in page and "Their gate" not in page
+
