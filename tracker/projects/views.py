@@ -13,6 +13,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
+from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.files.services import path_of
 from tracker.funding.models import FundingAgreement
@@ -20,6 +21,7 @@ from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services
+from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
@@ -50,7 +52,7 @@ def _user() -> User:
 
 @bp.get("/projects/")
 @login_required
-def list_projects() -> str:
+def list_projects() -> str | Response:
     """Everyone's list of the projects they may see: a team member holds no role of their
     own, yet works on projects."""
     user = _user()
@@ -73,12 +75,16 @@ def list_projects() -> str:
         query = query.where(Project.institute_id == filters["institute"])
     if filters["pm"]:
         query = query.where(Project.pm_id == filters["pm"])
+    if fmt := exports.requested():
+        return exports.send(PROJECT_COLUMNS, exports.stream(query), "projects", fmt,
+                            title=_("Projects"))
     # The drop-downs show names: ids and names are all they load; and only the managers of
     # projects the viewer may see, never a list of everyone.
     managers = db.session.execute(select(User.id, User.name).where(User.id.in_(
         select(Project.pm_id).where(Project.visible_to(user)))).order_by(User.name)).all()
     return render_template(
-        "projects/list.html", page=paginate(query), q=q, filters=filters, phases=list(Phase),
+        "projects/list.html", columns=PROJECT_COLUMNS, page=paginate(query), q=q,
+        filters=filters, phases=list(Phase),
         types=list(ProjectType), managers=managers, can_create=Project.can_create(user),
         institutes=db.session.execute(select(Institute.id, Institute.name)
                                       .order_by(Institute.code)).all())

@@ -1,0 +1,96 @@
+"""The file writers on their own: types, the header's language, formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+
+from tracker.export.columns import Column, Kind, neutralised
+from tracker.export.writers import write_csv, write_xlsx
+from tracker.projects.lifecycle import Phase
+
+COLUMNS = [
+    Column(_l("Title"), lambda r: r["title"]),
+    Column(_l("Phase"), lambda r: r["phase"], Kind.LABEL),
+    Column(_l("Budget"), lambda r: r["money"], Kind.MONEY, 18),
+    Column(_l("Due"), lambda r: r["due"], Kind.DATE),
+    Column(_l("When"), lambda r: r["at"], Kind.INSTANT),
+    Column(_l("Days late"), lambda r: r["n"], Kind.INT),
+]
+ROW = {"title": "碳化硅衬底", "phase": Phase.CONTRACT_RESEARCH, "money": Decimal("1234567.5"),
+       "due": date(2026, 3, 1), "at": datetime(2026, 3, 1, 16, 30, tzinfo=UTC), "n": 7}
+
+
+def _xlsx(rows, locale="en"):
+    out = io.BytesIO()
+    with force_locale(locale):
+        write_xlsx(COLUMNS, rows, out, title="Projects")
+    out.seek(0)
+    return load_workbook(out).active
+
+
+def test_xlsx_cells_are_typed(app):
+    with app.test_request_context():
+        sheet = _xlsx([ROW])
+    header, row = list(sheet.iter_rows())
+    assert [c.value for c in header] == ["Title", "Phase", "Budget", "Due", "When", "Days late"]
+    assert all(c.font.bold for c in header)
+    title, phase, money, due, at, late = row
+    assert title.value == "碳化硅衬底"
+    assert phase.value == "Contract research"
+    assert money.value == 1234567.5 and money.data_type == "n"
+    assert money.number_format == "#,##0.00"
+    assert due.value == datetime(2026, 3, 1) and due.is_date
+    assert at.value == datetime(2026, 3, 2, 0, 30)  # Asia/Shanghai, the organisation's zone
+    assert late.value == 7
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width == 18
+
+
+def test_headers_and_labels_in_the_users_language(app):
+    with app.test_request_context():
+        sheet = _xlsx([ROW], "zh_CN")
+        with force_locale("zh_CN"):
+            text = b"".join(write_csv(COLUMNS, [ROW])).decode("utf-8-sig")
+    header = [c.value for c in next(sheet.iter_rows())]
+    assert "预算" in header and "阶段" in header, header
+    assert header == next(csv.reader(io.StringIO(text)))
+    assert "合同科研" in text
+
+
+def test_csv_has_a_bom_and_plain_values(app):
+    with app.test_request_context():
+        body = b"".join(write_csv(COLUMNS, [ROW]))
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[1] == ["碳化硅衬底", "Contract research", "1234567.50", "2026-03-01",
+                       "2026-03-02 00:30:00", "7"]
+
+
+def test_formula_injection_is_neutralised_in_both_files(app):
+    nasty = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "a=b"]
+    rows = [dict(ROW, title=t, money=Decimal("-5")) for t in nasty]
+    with app.test_request_context():
+        sheet = _xlsx(rows)
+        body = b"".join(write_csv(COLUMNS, rows)).decode("utf-8-sig")
+    cells = [row[0] for row in list(sheet.iter_rows())[1:]]
+    # (XML keeps no carriage return: it reads one as a line feed.)
+    assert [c.value for c in cells] == [neutralised(t).replace("\r", "\n") for t in nasty]
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.value.startswith("'") for c in cells[:-1]) and cells[-1].value == "a=b"
+    titles = [r[0] for r in list(csv.reader(io.StringIO(body)))[1:]]
+    assert titles == [neutralised(t) for t in nasty]
+    # Numbers are numbers: a negative amount is not text and not neutralised.
+    assert list(sheet.iter_rows())[1][2].value == -5
+
+
+def test_a_large_csv_comes_in_chunks(app):
+    with app.test_request_context():
+        chunks = list(write_csv(COLUMNS, [ROW] * 1200))
+    assert len(chunks) == 3

@@ -1,0 +1,112 @@
+"""A column of a list: its header, how to read it from a row, and what kind of value it holds.
+
+The kind decides how the page shows the value (`shown`) and how a file stores it (`cell`):
+money as a number with two decimals, dates as dates, instants as the organisation's local time,
+enum values as their translated label, text neutralised against formula injection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from tracker.dates import org_zone
+from tracker.display import formatting
+from tracker.display.labels import label
+from tracker.money import cents
+
+
+class Kind:
+    """The kinds of column (plain strings: templates compare them, and nobody reads them)."""
+
+    TEXT = "text"
+    CODE = "code"  # a reference such as a project code: text, shown in monospace
+    LABEL = "label"  # an enum value: its translated label
+    INT = "int"
+    NUMBER = "number"  # a Decimal such as a number of shares
+    MONEY = "money"  # CNY, two decimals
+    PCT = "pct"  # a percentage already in per cent (53.67)
+    DATE = "date"
+    INSTANT = "instant"  # a UTC-aware datetime, shown in the organisation's zone
+    BOOL = "bool"
+
+
+NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PCT}
+
+# A cell whose text starts with one of these is read as a formula (or, for tab and carriage
+# return, as one once the spreadsheet trims it): the file gets it with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_SHOWN: dict[str, Callable[[Any], str]] = {
+    Kind.MONEY: formatting.money,
+    Kind.NUMBER: formatting.number,
+    Kind.INT: formatting.number,
+    Kind.PCT: formatting.pct,
+    Kind.DATE: formatting.day,
+    Kind.INSTANT: formatting.instant,
+    Kind.LABEL: label,
+}
+
+
+def neutralised(text: str) -> str:
+    """`text` as a spreadsheet must take it: never as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list. `value(row)` gives the typed value (a Decimal, a date, an enum
+    member ...); `link(row)`, when given, makes the page's cell a link (files carry no links);
+    `tone(row)` an optional CSS class of the page's cell; `width` is in characters, for XLSX."""
+
+    header: Any  # a lazy gettext string: read in the user's language when the list is drawn
+    value: Callable[[Any], Any]
+    kind: str = Kind.TEXT
+    width: int = 16
+    link: Callable[[Any], str] | None = None
+    tone: Callable[[Any], str | None] | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC
+
+    def shown(self, row: Any) -> str:
+        """The value as the page shows it, in the page's language."""
+        value = self.value(row)
+        if value is None or value == "":
+            return "—" if self.kind != Kind.TEXT else ""
+        if self.kind == Kind.BOOL:
+            return _("Yes") if value else _("No")
+        return _SHOWN.get(self.kind, str)(value)
+
+    def cell(self, row: Any) -> Any:
+        """The value as a file stores it: a number, a date, a naive local datetime, or text
+        that no spreadsheet reads as a formula; None for an empty cell."""
+        value = self.value(row)
+        if value is None:
+            return None
+        if self.kind == Kind.MONEY:
+            return cents(Decimal(value))
+        if self.kind in (Kind.NUMBER, Kind.PCT):
+            return Decimal(value)
+        if self.kind == Kind.INT:
+            return int(value)
+        if self.kind == Kind.DATE:
+            return value if not isinstance(value, datetime) else value.date()
+        if self.kind == Kind.INSTANT:
+            return value.astimezone(org_zone()).replace(tzinfo=None, microsecond=0)
+        if self.kind == Kind.BOOL:
+            return _("Yes") if value else _("No")
+        if self.kind == Kind.LABEL:
+            return neutralised(label(value))
+        return neutralised(str(value))
+
+
+def headers(columns: list[Column]) -> list[str]:
+    return [str(c.header) for c in columns]
+

@@ -1,0 +1,19 @@
+"""The project list's columns: what its page shows and its files hold."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from tracker.export.columns import Column, Kind
+
+PROJECT_COLUMNS = [
+    Column(_l("Code"), lambda p: p.reference, Kind.CODE, 18),
+    Column(_l("Title"), lambda p: p.title, width=40,
+           link=lambda p: url_for("projects.show", project_id=p.id)),
+    Column(_l("Phase"), lambda p: p.phase, Kind.LABEL, 14),
+    Column(_l("Institute"), lambda p: p.institute.name, width=28),
+    Column(_l("Project manager"), lambda p: p.pm.name, width=16),
+    Column(_l("Type"), lambda p: p.type, Kind.LABEL, 16),
+    Column(_l("Budget"), lambda p: p.budget_total, Kind.MONEY, 16),
+]
