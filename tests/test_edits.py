@@ -61,7 +61,9 @@ def test_two_tabs_saving_the_same_proposal_lose_nothing(client):
     assert response.status_code == 409
     assert "Saved by someone else meanwhile" in page
     # What the first tab saved, named by the form's label, one budget line after the other.
-    assert "<dt>Budget lines</dt><dd>Equipment 1000000; Materials 250000</dd>" in page
+    # Amounts formatted as on the proposal page.
+    assert ("<dt>Budget lines</dt><dd>Equipment CN¥1,000,000.00; Materials CN¥250,000.00</dd>"
+            in page)
     assert 'value="A title typed in the second tab"' in page  # the user's input is kept
     db.session.expire_all()
     kept = db.session.get(Project, project.id)

@@ -75,7 +75,7 @@ def test_admin_creates_an_enterprise_and_the_change_is_audited(client):
     assert record.action == "enterprise.create" and record.actor_id == admin.id
     assert record.changes["uscc"] == [None, code]
     history = client.get(f"/history/enterprises/{enterprise.id}")
-    assert history.status_code == 200 and "enterprise.create" in history.get_data(as_text=True)
+    assert history.status_code == 200 and "Enterprise created" in history.get_data(as_text=True)
 
 
 def test_an_invalid_uscc_is_refused_beside_the_field(client):

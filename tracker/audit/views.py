@@ -9,26 +9,19 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.audit.models import AuditRecord
-from tracker.db import Base
+from tracker.display.history import describe, model_of, name_of
+from tracker.display.words import ACTIONS, OBJECTS
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("audit", __name__)
 
 
-def _model_for(object_type: str) -> type | None:
-    for mapper in Base.registry.mappers:
-        cls = mapper.class_
-        if getattr(cls, "__tablename__", None) == object_type:
-            return cls
-    return None
-
-
 @bp.get("/history/<object_type>/<int:object_id>")
 @login_required
 def history(object_type: str, object_id: int) -> str:
     """What happened to one object, newest first; only for those who may see the object."""
-    model = _model_for(object_type)
+    model = model_of(object_type)
     if model is None:
         abort(404)
     user = current_user._get_current_object()
@@ -45,9 +38,10 @@ def history(object_type: str, object_id: int) -> str:
             AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
             .limit(1)) is None:
         abort(404)  # never existed
-    return render_template("audit/history.html", obj=obj, object_type=object_type,
-                           object_id=object_id,
-                           page=paginate(query), can_see_address=AuditRecord.can_see_address(user))
+    page = paginate(query)
+    return render_template("audit/history.html", obj=obj, object_type=object_type, page=page,
+                           lines=describe(page.items), name=name_of(obj, object_type, object_id),
+                           can_see_address=AuditRecord.can_see_address(user))
 
 
 @bp.get("/audit/")
@@ -63,6 +57,8 @@ def trail() -> str:
     object_type = text_arg("object_type", 40)
     if object_type:
         query = query.where(AuditRecord.object_type == object_type)
-    return render_template("audit/trail.html", page=paginate(query, per_page=50), action=action,
+    page = paginate(query, per_page=50)
+    return render_template("audit/trail.html", page=page, lines=describe(page.items),
+                           action=action, actions=ACTIONS, objects=OBJECTS,
                            object_type=object_type,
                            can_see_address=AuditRecord.can_see_address(current_user))

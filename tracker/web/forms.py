@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
+from tracker.display import history
 from tracker.errors import Invalid
 
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: nobody types
@@ -99,16 +100,17 @@ class SeenVersion:
 
     def meanwhile_lines(self) -> list[dict]:
         """What changed meanwhile, in the words of this form: who, when, and for each field
-        the form shows, its label and the value saved (choices by their names)."""
+        the form shows, its label and the value saved as the record's page shows it (a choice
+        by its name, money and dates formatted, names for references)."""
         lines = []
-        for record in self.meanwhile:
+        for line in history.describe(self.meanwhile):
             fields = []
-            for key, pair in (record.changes or {}).items():
-                field = self._fields.get(FIELD_OF_CHANGE.get(key, key))
+            for change in line.changes:
+                field = self._fields.get(FIELD_OF_CHANGE.get(change.key, change.key))
                 if field is None or isinstance(field, HiddenField):
                     continue
-                fields.append((field.label.text, _shown(field, pair[1] if pair else None)))
-            lines.append({"at": record.at, "actor": record.actor, "fields": fields})
+                fields.append((field.label.text, _shown(field, change)))
+            lines.append({"at": line.at, "actor": line.actor, "fields": fields})
         return lines
 
 
@@ -116,13 +118,10 @@ class SeenVersion:
 FIELD_OF_CHANGE = {"members": "member_ids", "projects": "project_ids"}
 
 
-def _shown(field, value) -> str:
-    """A saved value as the form would show it: a choice by its name, rows one per line."""
-    if value is None or value == "":
-        return "—"
+def _shown(field, change: history.Change) -> str:
+    """A saved value as the form would show it: a plain choice by its name, anything else as
+    the record's page shows it."""
     names = {str(k): str(v) for k, v in getattr(field, "choices", None) or []}
-    if isinstance(value, list):
-        # Rows (budget lines, co-funders) one after the other, each row's cells side by side.
-        return "; ".join(" ".join(map(str, v)) if isinstance(v, list) else _shown(field, v)
-                         for v in value)
-    return names.get(str(value), str(value))
+    if not isinstance(change.raw, list) and str(change.raw) in names:
+        return names[str(change.raw)]
+    return change.after

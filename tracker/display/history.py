@@ -1,0 +1,280 @@
+"""An audit record as a sentence a reader understands: who did what (the action's name), to
+what (the object's name), and for each field its label and its old and new values formatted as
+on the object's page (money, dates, enum labels, names instead of ids).
+
+The trail keeps values as JSON scalars; their type comes from the column of the object's model
+they were read from (or, for the few keys a service writes itself, from `KEYS`). Names of the
+records a value refers to are loaded in one statement per kind of record, whatever the number of
+lines shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
+
+from tracker import db
+from tracker.db import Base, UTCDateTime
+from tracker.display import formatting
+from tracker.display.labels import label
+from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
+from tracker.settings.catalogue import CATALOGUE
+
+# How a value is shown: a formatting kind, or for a reference, ("ref", table).
+Kind = str | tuple[str, str]
+
+# Keys services write that are no column of the object's model.
+KEYS: dict[str, Kind] = {
+    "member": ("ref", "users"),
+    "members": ("refs", "users"),
+    "on": "date",
+    "instalment": "date",
+    "payment": "date_money",
+    "budget_lines": "text_money_rows",
+    "cap_table": "text_number_rows",
+    "evidence": "number",
+    "recovery_codes_left": "number",
+    "second_factor": "secret",
+}
+# Numeric columns that hold a percentage, not an amount.
+PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
+                "weighted_score"}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+    key: str = ""
+    raw: Any = None  # the new value as stored
+
+
+@dataclass
+class Line:
+    """One record, readable."""
+
+    at: datetime
+    actor: Any
+    action: str
+    what: str  # the kind of object
+    name: str  # the object's name
+    object_type: str
+    object_id: int | None
+    address: str | None
+    changes: list[Change] = field(default_factory=list)
+
+
+def model_of(table: str) -> type | None:
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return mapper.class_
+    return None
+
+
+def action_name(code: str, object_type: str) -> str:
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    verb = VERBS.get(code.rsplit(".", 1)[-1])
+    what = object_name_of_kind(object_type)
+    if verb is None:
+        return _("%(what)s: a change recorded", what=what)
+    return _("%(what)s %(verb)s", what=what, verb=verb)
+
+
+def object_name_of_kind(object_type: str) -> str:
+    return str(OBJECTS.get(object_type, _("Record")))
+
+
+def field_label(key: str, object_type: str = "", obj: Any = None) -> str:
+    if object_type == "setting_values" and key == "value" and obj is not None:
+        definition = CATALOGUE.get(getattr(obj, "key", ""))
+        if definition is not None:
+            return str(definition.label)
+    return str(FIELDS.get(key, _("Other detail")))
+
+
+def name_of(obj: Any, object_type: str, object_id: int | None) -> str:
+    """What a record is called on its page: its name, title or code; a setting by its label."""
+    if object_id is None:
+        return _("(none)")
+    if obj is not None:
+        if object_type == "setting_values":
+            definition = CATALOGUE.get(obj.key)
+            if definition is not None:
+                return str(definition.label)
+        for attribute in ("name", "title", "code", "text", "email"):
+            value = getattr(obj, attribute, None)
+            if isinstance(value, str) and value:
+                return value
+        if isinstance(getattr(obj, "day", None), date):
+            return formatting.day(obj.day)
+    return _("%(what)s no. %(n)d", what=object_name_of_kind(object_type), n=object_id)
+
+
+class _Names:
+    """Objects by (table, id), loaded in one statement per table."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[str, set[int]] = defaultdict(set)
+        self.loaded: dict[tuple[str, int], Any] = {}
+
+    def want(self, table: str, value: Any) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool):
+                self.wanted[table].add(item)
+
+    def load(self) -> None:
+        for table, ids in self.wanted.items():
+            model = model_of(table)
+            if model is None or not ids:
+                continue
+            for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+                self.loaded[(table, obj.id)] = obj
+        self.wanted.clear()
+
+    def get(self, table: str, object_id: int) -> Any:
+        return self.loaded.get((table, object_id))
+
+    def name(self, table: str, value: Any) -> str:
+        if not isinstance(value, int):
+            return str(value)
+        return name_of(self.get(table, value), table, value)
+
+
+def kind_of(model: type | None, key: str) -> Kind:
+    if key in KEYS:
+        return KEYS[key]
+    column = model.__table__.columns.get(key) if model is not None else None
+    if column is None:
+        return "text"
+    if column.foreign_keys:
+        return ("ref", next(iter(column.foreign_keys)).column.table.name)
+    kind = column.type
+    if isinstance(kind, Enum) and kind.enum_class is not None:
+        return ("enum", kind.enum_class)
+    if isinstance(kind, UTCDateTime):
+        return "instant"
+    if isinstance(kind, Boolean):
+        return "bool"
+    if isinstance(kind, Date):
+        return "date"
+    if isinstance(kind, Numeric):
+        if key in PERCENT_KEYS:
+            return "pct"
+        return "money" if kind.scale == 2 and kind.precision == 18 else "number"
+    if isinstance(kind, Integer):
+        return "number"
+    if isinstance(kind, JSON):
+        return "list"
+    return "text"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def shown(kind: Kind, value: Any, names: _Names) -> str:
+    """A stored value as the object's page shows it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if value == "***":
+        return _("(not shown)")
+    if isinstance(kind, tuple):
+        tag, target = kind
+        if tag == "enum":
+            try:
+                return label(target(value))
+            except ValueError:
+                return str(value)
+        if tag == "refs" and isinstance(value, list):
+            return ", ".join(names.name(target, v) for v in value)
+        return names.name(target, value)
+    if kind == "secret":
+        return _("(not shown)")
+    if kind == "bool":
+        return _("Yes") if value else _("No")
+    if kind in ("money", "number", "pct"):
+        number = _decimal(value)
+        return getattr(formatting, kind)(number) if number is not None else str(value)
+    if kind == "date":
+        return formatting.day(_date(value)) if _date(value) else str(value)
+    if kind == "instant":
+        try:
+            return formatting.instant(datetime.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if kind == "date_money" and isinstance(value, list) and len(value) == 2:
+        return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
+    if kind in ("text_money_rows", "text_number_rows") and isinstance(value, list):
+        cell = "money" if kind == "text_money_rows" else "number"
+        return "; ".join(f"{row[0]} {shown(cell, row[1], names)}" if isinstance(row, list)
+                         and len(row) == 2 else str(row) for row in value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return label(value)
+    return str(value)
+
+
+def describe(records: Iterable[Any]) -> list[Line]:
+    """The records as lines to read, in the order given."""
+    records = list(records)
+    names = _Names()
+    for record in records:
+        model = model_of(record.object_type)
+        names.want(record.object_type, record.object_id)
+        for key, pair in (record.changes or {}).items():
+            kind = kind_of(model, key)
+            if isinstance(kind, tuple) and kind[0] in ("ref", "refs"):
+                for value in pair or []:
+                    names.want(kind[1], value)
+    names.load()
+    lines = []
+    for record in records:
+        obj = names.get(record.object_type, record.object_id)
+        lines.append(Line(
+            at=record.at, actor=record.actor,
+            action=action_name(record.action, record.object_type),
+            what=object_name_of_kind(record.object_type),
+            name=name_of(obj, record.object_type, record.object_id),
+            object_type=record.object_type, object_id=record.object_id,
+            address=record.ip_address,
+            changes=changes_of(record, obj, names)))
+    return lines
+
+
+def changes_of(record: Any, obj: Any, names: _Names) -> list[Change]:
+    model = model_of(record.object_type)
+    changes = []
+    for key, pair in sorted((record.changes or {}).items()):
+        if key in HIDDEN:
+            continue
+        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        kind = kind_of(model, key)
+        if record.object_type == "setting_values" and key == "value" and obj is not None:
+            definition = CATALOGUE.get(obj.key)
+            kind = "number" if definition is not None else kind
+        old, new = shown(kind, before, names), shown(kind, after, names)
+        if old == new and before is not None:
+            continue  # written alongside a change, itself unchanged (budget lines kept)
+        changes.append(Change(field_label(key, record.object_type, obj), old, new, key, after))
+    return changes
