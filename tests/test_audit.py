@@ -131,7 +131,7 @@ def test_every_object_the_trail_names_has_a_history_page(client):
     for link in sorted(links):
         assert client.get(link).status_code == 200, link
     page = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
-    assert "no longer exists" in page and "project.withdraw" in page
+    assert "no longer exists" in page and "Draft withdrawn" in page
     assert client.get("/history/projects/987654").status_code == 404  # never existed
 
 
