@@ -14,6 +14,7 @@ from tests.reminders.conftest import at
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.reminders import scan
+from tracker.reminders.ladder import out_of_order
 from tracker.reminders.models import Audience, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.settings.catalogue import CATALOGUE
@@ -234,3 +235,12 @@ def test_the_review_due_date_in_the_email_is_the_one_fixed_at_submission(clock):
     message = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.recipient_id == evaluator.id))
     assert message.details["due_on"] == "2026-10-13"
+
+
+def test_every_default_ladder_is_in_order_and_a_swapped_one_is_not():
+    for rule in RULES.values():
+        defaults = {step.name: step.default for step in rule.steps}
+        assert out_of_order(rule.steps, defaults) is None, rule.name
+    steps = RULES["conversion_deadline"].steps
+    swapped = {"before_first": 7, "before_second": 30, "after": 1}
+    assert [s.name for s in out_of_order(steps, swapped)] == ["before_first", "before_second"]

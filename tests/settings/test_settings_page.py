@@ -64,6 +64,14 @@ def test_a_domain_number_is_changed_and_audited(client):
     ({CONVERSION_DISCOUNT_PCT: "abc"}, CONVERSION_DISCOUNT_PCT, ""),
     ({TEAM_HOLDING_MIN_PCT: "90", TEAM_HOLDING_MAX_PCT: "80"}, TEAM_HOLDING_MAX_PCT,
      "must be above its lower bound (90%)"),
+    # A ladder's rungs go in order: the second reminder before a deadline comes after the first,
+    # each escalation no earlier than the rung below it.
+    ({"reminder_milestone_due_before_second": "20"}, "reminder_milestone_due_before_second",
+     "the reminder 20 days before the deadline would come before the one 14 days before it"),
+    ({"reminder_milestone_due_director": "40"}, "reminder_milestone_due_hq",
+     "the rung 30 days after the deadline would come before the one 40 days after it"),
+    ({"reminder_instalment_due_after": "31"}, "reminder_instalment_due_director",
+     "the rung 30 days after the deadline would come before the one 31 days after it"),
 ])
 def test_a_bad_value_is_refused_beside_its_field_and_nothing_changes(client, changes, field,
                                                                     message):

@@ -44,6 +44,19 @@ class Rung:
         return f"{deadline.isoformat()}{self.offset:+d}{unit}"
 
 
+def out_of_order(steps: tuple[Step, ...], values: dict[str, int]) -> tuple[Step, Step] | None:
+    """The first pair (earlier step, later step) of a ladder whose rungs would fire out of the
+    order the catalogue lists them, or None. The reminders before a deadline come first the
+    furthest from it; those after it, and the escalations that climb from the first recipient
+    to HQ, come no earlier than the step listed before them (two on one day are fine)."""
+    for when, wrong in ((When.BEFORE, lambda a, b: b > a), (When.AFTER, lambda a, b: b < a)):
+        chain = [step for step in steps if step.when == when]
+        for earlier, later in zip(chain, chain[1:], strict=False):
+            if wrong(values[earlier.name], values[later.name]):
+                return earlier, later
+    return None
+
+
 # Adds N business days to a date (tracker.workdays.services.add_business_days).
 BusinessDays = Callable[[date, int], date]
 

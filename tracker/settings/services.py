@@ -11,6 +11,8 @@ from sqlalchemy import select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid
+from tracker.reminders.ladder import When, out_of_order
+from tracker.reminders.rules import RULES
 from tracker.settings.catalogue import (
     CATALOGUE,
     SESSION_IDLE_MINUTES,
@@ -62,7 +64,8 @@ def set_value(actor: User, key: str, raw: str) -> None:
 
 def _check_together(values: dict[str, Decimal | int]) -> None:
     """Rules between settings: the team-holding bounds leave room between them; an idle
-    timeout no shorter than the session's lifetime would never end a session."""
+    timeout no shorter than the session's lifetime would never end a session; each reminder
+    ladder's rungs stay in order."""
     if values[TEAM_HOLDING_MIN_PCT] >= values[TEAM_HOLDING_MAX_PCT]:
         raise Invalid(TEAM_HOLDING_MAX_PCT, _(
             "The upper bound of the team holding must be above its lower bound (%(low)s%%).",
@@ -71,6 +74,23 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
         raise Invalid(SESSION_IDLE_MINUTES, _(
             "A session left unused must end before its lifetime does (%(hours)s hours).",
             hours=values[SESSION_LIFETIME_HOURS]))
+    for rule in RULES.values():
+        pair = out_of_order(rule.steps, {step.name: values[rule.setting_key(step)]
+                                         for step in rule.steps})
+        if pair is None:
+            continue
+        earlier, later = pair
+        numbers = {"rule": rule.label, "later": values[rule.setting_key(later)],
+                   "earlier": values[rule.setting_key(earlier)]}
+        if later.when == When.BEFORE:
+            message = _("%(rule)s: the reminder %(later)s days before the deadline would come "
+                        "before the one %(earlier)s days before it; the rungs go in order.",
+                        **numbers)
+        else:
+            message = _("%(rule)s: the rung %(later)s days after the deadline would come "
+                        "before the one %(earlier)s days after it; the rungs go in order.",
+                        **numbers)
+        raise Invalid(rule.setting_key(later), message)
 
 
 def save(actor: User, values: dict[str, Decimal | int]) -> int:
