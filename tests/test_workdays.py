@@ -18,5 +18,7 @@ def test_only_a_weekend_day_can_be_declared_a_make_up_working_day():
     assert workdays.is_workday(date(2027, 2, 6))
     with pytest.raises(Invalid, match="already"):
         workdays.add_day(admin, date(2027, 2, 6), False, "again")
+    with pytest.raises(Invalid, match="weekend day, off already"):
+        workdays.add_day(admin, date(2027, 2, 7), False, "Sunday")
     with pytest.raises(Forbidden):
         workdays.add_day(make_user(Role.OBSERVER), date(2027, 2, 7), True, "")

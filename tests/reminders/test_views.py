@@ -18,6 +18,7 @@ from tracker.reminders import delivery, preferences, scan
 from tracker.reminders.models import MessageState, OutboxMessage, ReminderOptOut
 from tracker.settings import services as settings
 from tracker.settings.catalogue import CATALOGUE
+from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
 
 ADMIN_PAGES = ["/admin/reminders/", "/admin/reminders/settings", "/admin/calendar"]
@@ -102,24 +103,71 @@ def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
     assert settings.get("reminder_milestone_due_before_first") == 21
 
 
-def test_the_calendar_page_adds_a_date_and_the_warning_goes(client, clock):
+def test_the_calendar_warning_stays_until_hq_declares_the_year_complete(client, clock):
     clock.set(date(2026, 11, 20))  # the library lacks 2027
     admin = make_user(Role.HQ_ADMIN)
     login(client, admin)
-    warning = "The working-day calendar has no data for 2027"
+    warning = "The working-day calendar has no complete data for 2027"
     assert warning in client.get("/").get_data(as_text=True)
-    assert "no data for 2027" in client.get("/admin/calendar").get_data(as_text=True)
-    response = post(client, "/admin/calendar", {"day": "2027-02-06", "kind": "holiday",
+    assert "no complete data for 2027" in client.get("/admin/calendar").get_data(as_text=True)
+    refused = post(client, "/admin/calendar/years/2027/complete")
+    assert refused.status_code == 409
+    assert "No date of 2027 has been added yet" in refused.get_data(as_text=True)
+    response = post(client, "/admin/calendar", {"day": "2027-02-08", "kind": "holiday",
                                                  "note": "Spring Festival"})
     assert response.status_code == 302
     row = db.session.scalar(select(CalendarDay))
-    assert (row.day, row.is_workday, row.note) == (date(2027, 2, 6), False, "Spring Festival")
-    assert warning not in client.get("/").get_data(as_text=True)
+    assert (row.day, row.is_workday, row.note) == (date(2027, 2, 8), False, "Spring Festival")
+    # One date is not the year: the warning stays on both pages.
+    assert warning in client.get("/").get_data(as_text=True)
     page = client.get("/admin/calendar").get_data(as_text=True)
-    assert "Spring Festival" in page and "no data for 2027" not in page
-    twice = post(client, "/admin/calendar", {"day": "2027-02-06", "kind": "workday"})
+    assert "Spring Festival" in page and "no complete data for 2027" in page
+    twice = post(client, "/admin/calendar", {"day": "2027-02-08", "kind": "workday"})
     assert twice.status_code == 400
     assert "already in the calendar" in twice.get_data(as_text=True)
+
+    assert post(client, "/admin/calendar/years/2027/complete").status_code == 302
+    assert warning not in client.get("/").get_data(as_text=True)
+    page = client.get("/admin/calendar").get_data(as_text=True)
+    assert "no complete data for 2027" not in page
+    assert "2027: not covered by the library; HQ declared its dates complete." in page
+    assert [r.changes for r in db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "calendar.complete"))] == [{"year": [None, 2027]}]
+
+
+@pytest.mark.parametrize("day, kind, message", [
+    ("2027-02-06", "holiday", "Feb 6, 2027 is a weekend day, off already"),
+    ("2027-02-08", "workday", "Feb 8, 2027 is a weekday: only a weekend day"),
+])
+def test_a_weekend_holiday_or_a_weekday_make_up_day_is_refused(client, day, kind, message):
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    response = post(client, "/admin/calendar", {"day": day, "kind": kind})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(CalendarDay)) is None
+
+
+def test_a_date_hq_added_is_removed_and_counts_as_before_again(client):
+    admin = make_user(Role.HQ_ADMIN, locale="en")
+    login(client, admin)
+    workdays.add_day(admin, date(2027, 2, 8), False, "typo")
+    assert not workdays.is_workday(date(2027, 2, 8))
+    row = db.session.scalar(select(CalendarDay))
+    assert "typo" in client.get("/admin/calendar").get_data(as_text=True)
+    response = post(client, f"/admin/calendar/{row.id}/remove")
+    assert response.status_code == 302
+    assert db.session.scalar(select(CalendarDay)) is None
+    assert workdays.is_workday(date(2027, 2, 8))
+    page = client.get("/admin/calendar").get_data(as_text=True)
+    assert "Removed from the calendar." in page and "typo" not in page
+    removed = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "calendar.remove"))
+    assert removed.changes["day"] == ["2027-02-08", None]
+    kept = workdays.add_day(admin, date(2027, 2, 9), False, "kept")
+    post(client, "/logout")
+    login(client, make_user(Role.OBSERVER))
+    assert post(client, f"/admin/calendar/{kept.id}/remove").status_code == 403
+    assert db.session.scalar(select(CalendarDay)) is kept
 
 
 def test_the_home_page_warning_is_for_hq_admins_only(client, clock):

@@ -93,23 +93,46 @@ def ladders() -> Response:
 # --- the working-day calendar (HQ admins) -------------------------------------------------------
 
 
+def _calendar_page(form: Form) -> str:
+    this_year = today().year
+    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
+    coverage = [(year, workdays.library_covers(year)) for year in (this_year, this_year + 1)]
+    return render_template("reminders/calendar.html", form=form, days=days,
+                           coverage=coverage, gaps=workdays.missing_years(today()))
+
+
 @bp.route("/admin/calendar", methods=["GET", "POST"])
 @requires(User.is_hq_admin)
 def calendar() -> Response | tuple[str, int]:
     actor = _user()
     form = forms.CalendarDayForm(formdata=request.form if request.method == "POST" else None)
-
-    def page() -> str:
-        this_year = today().year
-        days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
-        coverage = [(year, workdays.library_covers(year)) for year in (this_year, this_year + 1)]
-        return render_template("reminders/calendar.html", form=form, days=days,
-                               coverage=coverage, gaps=workdays.missing_years(today()))
-
     return submit(form, lambda: workdays.add_day(actor, form.day.data,
                                                  form.kind.data == "workday",
                                                  form.note.data or ""),
-                  _("Added to the calendar."), url_for("reminders.calendar"), page)
+                  _("Added to the calendar."), url_for("reminders.calendar"),
+                  lambda: _calendar_page(form))
+
+
+@bp.post("/admin/calendar/<int:day_id>/remove")
+@requires(User.is_hq_admin)
+def remove_day(day_id: int) -> Response | tuple[str, int]:
+    actor = _user()
+    row = db.session.get(CalendarDay, day_id)
+    if row is None:
+        abort(404)
+    return press(lambda: workdays.remove_day(actor, row), _("Removed from the calendar."),
+                 url_for("reminders.calendar"),
+                 lambda: _calendar_page(forms.CalendarDayForm(formdata=None)))
+
+
+@bp.post("/admin/calendar/years/<int:year>/complete")
+@requires(User.is_hq_admin)
+def complete_year(year: int) -> Response | tuple[str, int]:
+    actor = _user()
+    return press(lambda: workdays.complete_year(actor, year),
+                 _("The calendar of %(year)d is declared complete.", year=year),
+                 url_for("reminders.calendar"),
+                 lambda: _calendar_page(forms.CalendarDayForm(formdata=None)))
 
 
 # --- each user's preferences and feed -----------------------------------------------------------

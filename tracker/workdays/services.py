@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid
-from tracker.workdays.models import CalendarDay
+from tracker.display.formatting import day as day_text
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.workdays.models import CalendarDay, CalendarYear
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -56,29 +57,62 @@ def add_business_days(start: date, days: int) -> date:
 
 
 def missing_years(today: date) -> list[int]:
-    """This year and next, where neither the library nor HQ's dates say anything."""
-    years = []
-    for year in (today.year, today.year + 1):
-        if library_covers(year):
-            continue
-        has_dates = db.session.scalar(select(CalendarDay.id).where(
-            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)))
-        if not has_dates:
-            years.append(year)
-    return years
+    """This year and next, where the library has no data and HQ has not declared the year's
+    dates complete: the warning stays while HQ is still adding them."""
+    years = [year for year in (today.year, today.year + 1) if not library_covers(year)]
+    if not years:
+        return []
+    complete = set(db.session.scalars(select(CalendarYear.year).where(
+        CalendarYear.year.in_(years))))
+    return [year for year in years if year not in complete]
+
+
+def _require_admin(actor: User) -> None:
+    if not CalendarDay.can_change(actor):
+        raise Forbidden()
 
 
 def add_day(actor: User, day: date, is_workday: bool, note: str) -> CalendarDay:
-    if not actor.is_hq_admin:
-        raise Forbidden()
+    _require_admin(actor)
     if db.session.scalar(select(CalendarDay).where(CalendarDay.day == day)):
         raise Invalid("day", _("This date is already in the calendar."))
     weekend = day.weekday() >= 5
     if is_workday and not weekend:
         raise Invalid("day", _("%(date)s is a weekday: only a weekend day can be declared a "
-                               "make-up working day.", date=day.isoformat()))
+                               "make-up working day.", date=day_text(day)))
+    if not is_workday and weekend:
+        raise Invalid("day", _("%(date)s is a weekend day, off already: only a weekday can be "
+                               "declared a public holiday.", date=day_text(day)))
     row = CalendarDay(day=day, is_workday=is_workday, note=note.strip())
     db.session.add(row)
     audit.record(actor, "calendar.add", row)
+    db.session.flush()
+    return row
+
+
+def remove_day(actor: User, row: CalendarDay) -> None:
+    """A date HQ added by mistake: the library (or the weekday rule) counts it again."""
+    _require_admin(actor)
+    audit.record(actor, "calendar.remove", row, {
+        "day": [row.day.isoformat(), None], "is_workday": [row.is_workday, None],
+        "note": [row.note, None]})
+    db.session.delete(row)
+    db.session.flush()
+
+
+def complete_year(actor: User, year: int) -> CalendarYear:
+    """HQ has entered every holiday and make-up working day of `year`."""
+    _require_admin(actor)
+    if library_covers(year):
+        raise Refused(_("%(year)d is covered by the library already.", year=year))
+    if db.session.get(CalendarYear, year) is not None:
+        raise Refused(_("%(year)d is already declared complete.", year=year))
+    if not db.session.scalar(select(CalendarDay.id).where(
+            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))):
+        raise Refused(_("No date of %(year)d has been added yet: add its public holidays and "
+                        "make-up working days first.", year=year))
+    row = CalendarYear(year=year, completed_by_id=actor.id)
+    db.session.add(row)
+    audit.record(actor, "calendar.complete", row, {"year": [None, year]})
     db.session.flush()
     return row
