@@ -133,7 +133,25 @@ def test_the_committee_records_the_agreement_and_a_tranche_through_the_forms(cli
                 {"amount": "2000000", "paid_on": today().isoformat(), "reference": "HQ-0042",
                  "confirmed": "1"})
     assert paid.status_code == 302
-    assert "HQ-0042" in client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert "HQ-0042" in page
+    # A tranche paid in full says so, not "Not payable".
+    assert '<span class="tag ok">Paid</span>' in page and "Not payable" not in page
+    # The project's budget is CN¥3,000,000.00: the commitment of CN¥6,000,000.00 is flagged.
+    assert "CN¥3,000,000.00 above the project's budget of CN¥3,000,000.00" in page
+
+
+def test_a_commitment_within_the_budget_is_not_flagged(client, project):
+    login(client, make_user(Role.INVESTMENT_COMMITTEE))
+    form = client.get(f"/projects/{project.id}/funding/agreement").get_data(as_text=True)
+    assert "The project's approved budget is CN¥3,000,000.00" in form
+    response = post(client, f"/projects/{project.id}/funding/agreement", {
+        "committed": "3,000,000", "hq_ratio": "1", "discount_pct": "",
+        "qualifying_round_min": "30000000", "signed_on": helpers.days_ago(5).isoformat(),
+        "conversion_deadline": (today() + timedelta(days=700)).isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert "above the project's budget" not in page
 
 
 def test_conversion_and_outcome_forms(client, project):

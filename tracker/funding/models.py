@@ -115,6 +115,12 @@ class FundingAgreement(Versioned, Base):
     def disbursed(self) -> Decimal:
         return sum((t.disbursed for t in self.tranches), Decimal("0"))
 
+    @property
+    def over_budget(self) -> Decimal:
+        """How much HQ's commitment exceeds the project's approved budget (zero when within
+        it): flagged on the funding page, not refused (the committee may fund more)."""
+        return max(self.committed - self.project.budget_total, Decimal("0"))
+
     def deadline_passed(self, on: date) -> bool:
         return on > self.conversion_deadline
 
