@@ -10,7 +10,12 @@ Decimal only, never float. The rules:
 - shares bought or converted are the money divided by the price, rounded DOWN to whole shares
   (the fraction of a share is never issued; what it would have cost stays with the company);
 - a percentage shown is rounded half up to 0.01 %; rules of the domain (team holding bounds,
-  the contributors' share) compare the exact fractions, never the rounded figures.
+  the contributors' share) compare the exact fractions, never the rounded figures;
+- the percentages of the rows of one table (a cap table, the stakes before or after a round)
+  are apportioned by largest remainder: each row gets its exact percentage rounded down to
+  0.01 %, and the hundredths still missing from the rounded total (100.00 % for a table that
+  accounts for every share) go one each to the rows with the largest remainders (the earlier
+  row first on a tie), so the column adds up to exactly its total.
 """
 
 from __future__ import annotations
@@ -60,6 +65,22 @@ def fraction_pct(part: Decimal, whole: Decimal) -> Decimal:
 def percent(part: Decimal, whole: Decimal) -> Decimal:
     """`part` in per cent of `whole`, rounded for display."""
     return fraction_pct(part, whole).quantize(PERCENT_QUANTUM, ROUND_HALF_UP)
+
+
+def apportioned(parts: list[Decimal], whole: Decimal) -> list[Decimal]:
+    """Each of `parts` in per cent of `whole`, rounded to 0.01 % so that together they add up
+    to the rounded percentage of their sum (100.00 when they are the whole): largest
+    remainder."""
+    if not whole or not parts:
+        return [ZERO for _ in parts]
+    exact = [fraction_pct(part, whole) / PERCENT_QUANTUM for part in parts]  # in hundredths
+    floors = [value.to_integral_value(ROUND_FLOOR) for value in exact]
+    target = percent(sum(parts, ZERO), whole) / PERCENT_QUANTUM
+    missing = int(target - sum(floors, ZERO))
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in by_remainder[:max(missing, 0)]:
+        floors[i] += 1
+    return [(value * PERCENT_QUANTUM).quantize(PERCENT_QUANTUM) for value in floors]
 
 
 def pro_rata(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from tests.companies import helpers
 from tests.companies.helpers import TECHNOLOGY, IssueLine
+from tests.conftest import login
 from tests.factories import _commit, make_project, make_user
-from tracker import db
+from tracker import db, money
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies import deals, ledger
@@ -270,3 +271,28 @@ def test_a_company_keeps_its_project_when_the_project_moves_on(company):
                              legal_representative=company.legal_representative,
                              project_ids=[project.id])
     assert company.name == "Renamed"
+
+
+def test_percentages_are_apportioned_by_largest_remainder():
+    # Rounded each on its own, 5:1:1 gives 71.43 + 14.29 + 14.29 = 100.01 and thirds 99.99.
+    assert money.apportioned([D(5), D(1), D(1)], D(7)) == [D("71.43"), D("14.29"), D("14.28")]
+    assert money.apportioned([D(1), D(1), D(1)], D(3)) == [D("33.34"), D("33.33"), D("33.33")]
+    assert money.apportioned([D(7000000), D(2000000), D(1000000)], D(10000000)) == [
+        D("70.00"), D("20.00"), D("10.00")]
+    # A table that does not account for every share adds up to what it does account for.
+    assert sum(money.apportioned([D(1), D(1)], D(3))) == D("66.67")
+    assert money.apportioned([], D(0)) == []
+
+
+def test_the_cap_table_and_its_total_row_add_up_to_exactly_100_pct(client, company):
+    helpers.incorporate(company, lines=[
+        IssueLine("R&D team", HolderType.TEAM, D(5), Acquisition.IP, TECHNOLOGY),
+        IssueLine("Robotics institute", HolderType.INSTITUTE, D(1), Acquisition.IP, TECHNOLOGY),
+        IssueLine("Incentive pool", HolderType.INCENTIVE_POOL, D(1), Acquisition.CASH)])
+    table = ledger.cap_table(company, helpers.days_ago(0))
+    assert [h.pct for h in table.rows] == [D("71.43"), D("14.29"), D("14.28")]
+    assert table.total_pct == D("100.00")
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    total = page[page.index("Total (shares issued)"):]
+    assert "100.00%" in total[:200]

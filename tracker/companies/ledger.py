@@ -40,6 +40,11 @@ class CapTable:
     def held(self) -> Decimal:
         return sum((h.shares for h in self.rows), ZERO)
 
+    @property
+    def total_pct(self) -> Decimal:
+        """What the stake column adds up to: exactly 100.00 when every issued share is held."""
+        return sum((h.pct for h in self.rows), ZERO)
+
     def shares_of(self, kind: HolderType) -> Decimal:
         return sum((h.shares for h in self.rows if h.holder.kind is kind), ZERO)
 
@@ -75,9 +80,11 @@ def cap_table(company: Company, on: date, exclude_round_id: int | None = None) -
     entries = _upto(company.entries, on, exclude_round_id)
     total = issued(entries)
     holders = {h.id: h for h in company.holders}
-    rows = [Holding(holders[holder_id], shares, money.percent(shares, total))
-            for holder_id, shares in balances(entries).items() if shares]
-    rows.sort(key=lambda h: (-h.shares, h.holder.name))
+    held = sorted(((holders[holder_id], shares)
+                   for holder_id, shares in balances(entries).items() if shares),
+                  key=lambda row: (-row[1], row[0].name))
+    pcts = money.apportioned([shares for _holder, shares in held], total)
+    rows = [Holding(holder, shares, p) for (holder, shares), p in zip(held, pcts, strict=True)]
     return CapTable(on=on, issued=total, rows=rows)
 
 
@@ -174,11 +181,11 @@ def stake_changes(before: CapTable, after: CapTable) -> list[RoundStake]:
     """Each holder's shares and percentage in `before` and in `after` (holders of either)."""
     holders = [h.holder for h in after.rows]
     holders += [h.holder for h in before.rows if h.holder not in holders]
-    return [RoundStake(holder, before.shares_of_holder(holder.id),
-                       money.percent(before.shares_of_holder(holder.id), before.issued),
-                       after.shares_of_holder(holder.id),
-                       money.percent(after.shares_of_holder(holder.id), after.issued))
-            for holder in holders]
+    before_shares = [before.shares_of_holder(holder.id) for holder in holders]
+    after_shares = [after.shares_of_holder(holder.id) for holder in holders]
+    return [RoundStake(holder, b, b_pct, a, a_pct) for holder, b, b_pct, a, a_pct in zip(
+        holders, before_shares, money.apportioned(before_shares, before.issued),
+        after_shares, money.apportioned(after_shares, after.issued), strict=True)]
 
 
 @dataclass(frozen=True)

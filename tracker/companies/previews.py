@@ -21,9 +21,16 @@ from tracker.settings import services as settings
 
 
 def stake_rows(changes: list[ledger.RoundStake]) -> list[tuple[str, str, str, str, str]]:
-    return [(s.holder.name, number(s.before) if s.before else "—",
+    """A row per holder, then the total (the stakes add up to exactly 100.00 %)."""
+    rows = [(s.holder.name, number(s.before) if s.before else "—",
              pct(s.before_pct) if s.before else "—", number(s.after), pct(s.after_pct))
             for s in changes]
+    before = sum((s.before for s in changes), Decimal("0"))
+    rows.append((_("Total"), number(before) if before else "—",
+                 pct(sum((s.before_pct for s in changes), Decimal("0"))) if before else "—",
+                 number(sum((s.after for s in changes), Decimal("0"))),
+                 pct(sum((s.after_pct for s in changes), Decimal("0")))))
+    return rows
 
 
 def holding_warnings(company: Company, on: date) -> list[str]:
