@@ -71,6 +71,23 @@ def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(cl
     assert post(client, "/admin/reminders/999999/retry").status_code == 404
 
 
+@pytest.mark.parametrize("locale, owner_rung, director_rung", [
+    ("en", "3 days before the deadline",
+     "Escalation to the institute director: 7 days after the deadline"),
+    ("zh_CN", "截止日前 3 天", "升级提醒至研究所所长：截止日后 7 天"),
+])
+def test_the_outbox_names_the_rung_not_only_the_audience(client, locale, owner_rung,
+                                                         director_rung):
+    pm = make_user(Role.PROJECT_MANAGER, locale="en")
+    helpers.milestone(helpers.project_for(pm), date(2026, 5, 15), title="Prototype")
+    helpers.milestone(helpers.project_for(pm, make_user()), date(2026, 5, 5), title="Late one")
+    scan.scan(date(2026, 5, 12))
+    db.session.commit()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    page = client.get("/admin/reminders/").get_data(as_text=True)
+    assert owner_rung in page and director_rung in page
+
+
 def test_the_outbox_says_when_no_mail_server_is_configured(client):
     login(client, make_user(Role.HQ_ADMIN))
     assert "No mail server is configured" in client.get("/admin/reminders/").get_data(

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from tracker.accounts.models import ROLE_LABELS, Role
 from tracker.companies.models import (
     ACQUISITION_LABELS,
@@ -57,7 +60,13 @@ from tracker.organisations.models import (
     NeedState,
 )
 from tracker.projects.models import PHASE_LABELS, PROJECT_TYPE_LABELS, Phase, ProjectType
-from tracker.reminders.models import AUDIENCE_LABELS, MESSAGE_STATE_LABELS, Audience, MessageState
+from tracker.reminders.models import (
+    AUDIENCE_LABELS,
+    MESSAGE_STATE_LABELS,
+    Audience,
+    MessageState,
+    OutboxMessage,
+)
 
 LABELS: dict[type[Enum], dict] = {
     Role: ROLE_LABELS,
@@ -100,3 +109,22 @@ def label(value) -> str:
     if table is None or value not in table:
         return str(value)
     return str(table[value])
+
+
+def rung(message: OutboxMessage, escalation: bool) -> str:
+    """Which rung of its ladder a reminder is: "14 days before the deadline", "Escalation to
+    the institute director: 7 days after the deadline" (a Jinja filter)."""
+    offset = message.offset
+    if offset < 0:
+        when = ngettext("%(num)d day before the deadline", "%(num)d days before the deadline",
+                        -offset)
+    elif offset == 0:
+        when = _("on the day of the deadline")
+    elif message.in_business_days:
+        when = ngettext("%(num)d business day after", "%(num)d business days after", offset)
+    else:
+        when = ngettext("%(num)d day after the deadline", "%(num)d days after the deadline",
+                        offset)
+    if not escalation:
+        return when
+    return _("%(audience)s: %(when)s", audience=label(message.audience), when=when)

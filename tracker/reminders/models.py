@@ -107,6 +107,15 @@ class OutboxMessage(Base):
 
     recipient: Mapped[User] = relationship()
 
+    @property
+    def offset(self) -> int:
+        """The rung's offset from the deadline, read from the occurrence ("-14", "+8")."""
+        return int(self.occurrence[10:].rstrip("bd"))
+
+    @property
+    def in_business_days(self) -> bool:
+        return self.occurrence.endswith("bd")
+
     def can_retry(self, user: User) -> bool:
         return user.is_hq_admin and self.state in (MessageState.FAILED, MessageState.CANCELLED)
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
-from tracker.display.labels import label, locale_choices
+from tracker.display.labels import label, locale_choices, rung
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
 from tracker.workdays import services as workdays
@@ -113,6 +113,7 @@ def init_app(app: Flask) -> None:
     for name in ("money", "number", "price", "pct", "day", "instant"):
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
+    app.add_template_filter(rung)
     app.add_template_global(navigation)
     app.add_template_global(user_may_open, "may_open")
     app.add_template_global(current_locale)
