@@ -38,3 +38,18 @@ def test_send_delivers_over_smtp(app, smtp):
 def test_a_bad_date_is_refused(app):
     result = app.test_cli_runner().invoke(args=["reminders", "scan", "--as-of", "12/05/2026"])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
+
+
+def test_send_exits_non_zero_and_says_when_it_retries_when_the_server_is_unreachable(app, smtp):
+    pm = make_user(Role.PROJECT_MANAGER)
+    helpers.milestone(helpers.project_for(pm), date(2026, 5, 15))
+    runner = app.test_cli_runner()
+    runner.invoke(args=["reminders", "scan", "--as-of", "2026-05-12"])
+    smtp.stop()
+    result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 1
+    assert "could not be reached; 1 messages wait in the outbox" in result.output
+    assert "will be tried again from 20" in result.output
+    as_json = runner.invoke(args=["reminders", "send", "--json"])
+    assert as_json.exit_code == 0  # nothing was due yet: the retry waits its turn
+    smtp.start()

@@ -45,19 +45,30 @@ def scan_cmd(as_of: date | None, as_json: bool) -> None:
 @reminders_cli.command("send")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def send_cmd(as_json: bool) -> None:
-    """Deliver the pending messages of the outbox over SMTP."""
+    """Deliver the pending messages of the outbox over SMTP. Exits with 1 when the mail server
+    could not be reached (the messages wait in the outbox for their next attempt)."""
     result = delivery.send_all(commit=db.session.commit)
     pending = delivery.pending_count()
+    retry_at = delivery.next_attempt() if result.unreachable else None
     if as_json:
-        click.echo(json.dumps({**result.as_dict(), "pending": pending}))
-        return
-    if not result.mail_server:
+        click.echo(json.dumps({**result.as_dict(), "pending": pending,
+                               "unreachable": result.unreachable,
+                               "next_attempt_at": retry_at.isoformat() if retry_at else None}))
+    elif not result.mail_server:
         click.echo(f"MAIL_SERVER is not set: {pending} messages stay in the outbox")
-        return
-    click.echo(f"sent {result.sent} in {result.emails} e-mails, {result.retrying} to retry, "
-               f"{result.failed} failed, {result.cancelled} cancelled; {pending} pending")
-    for answer in result.answers:
-        click.echo(f"  server: {answer}")
+    else:
+        click.echo(f"sent {result.sent} in {result.emails} e-mails, {result.retrying} to retry, "
+                   f"{result.failed} failed, {result.cancelled} cancelled; {pending} pending")
+        for answer in result.answers:
+            click.echo(f"  server: {answer}")
+    if result.unreachable:
+        when = (f"from {retry_at.isoformat(timespec='seconds')}" if retry_at
+                else "at the next run")
+        click.echo(f"error: the mail server {current_app.config['MAIL_SERVER']}:"
+                   f"{current_app.config['MAIL_PORT']} could not be reached; {pending} messages "
+                   f"wait in the outbox and will be tried again {when} (the next "
+                   "`flask reminders send` or scheduler run after that)", err=True)
+        raise SystemExit(1)
 
 
 @scheduler_cli.command("run")

@@ -60,6 +60,7 @@ class SendResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.answers += other.answers
         self.mail_server = other.mail_server
+        self.unreachable = self.unreachable or other.unreachable
 
     def as_dict(self) -> dict[str, Any]:
         result = asdict(self)
@@ -71,6 +72,12 @@ class SendResult:
 def _due(now: datetime):
     return (OutboxMessage.state == MessageState.PENDING,
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+
+
+def next_attempt() -> datetime | None:
+    """When the earliest pending message is due to be tried again (None: at the next run)."""
+    return db.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.state == MessageState.PENDING))
 
 
 def pending_count() -> int:
