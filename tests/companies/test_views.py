@@ -157,3 +157,18 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
     assert exit_.status_code == 302
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)
     assert "Acquired" in page and "CN¥40,000,000.00" in page  # the institute's 2/12
+
+
+@pytest.mark.parametrize("value, message", [
+    ("nonsense", "nonsense is not a date: give it as YYYY-MM-DD."),
+    ("2026-13-01", "2026-13-01 is not a date"),
+    ("0001-01-01", "Enter a date from 1990-01-01 to 2100-12-31."),
+])
+def test_an_invalid_on_date_is_an_error_not_today(client, example, value, message):
+    _project, company, _director = example
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    for path in (f"/companies/{company.id}?on={value}", f"/companies/?on={value}"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert message in response.get_data(as_text=True)
+    assert client.get(f"/companies/{company.id}?on=").status_code == 200  # absent: today
