@@ -1,8 +1,8 @@
 """calendar years HQ declared complete: the warning about a year the holiday library lacks
 stays until then
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-26 00:20:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
