@@ -51,6 +51,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.funding.views import bp as funding_bp
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.organisations.views import bp as organisations_bp
     from tracker.projects.views import bp as projects_bp
@@ -60,16 +61,18 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
                       gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
-                      funding_bp, companies_bp, settings_bp):
+                      funding_bp, companies_bp, settings_bp, imports_bp):
         app.register_blueprint(blueprint)
 
     from tracker.accounts.cli import users_cli
     from tracker.audit.cli import audit_cli
     from tracker.demo import demo_cli
+    from tracker.imports.cli import import_cli
     from tracker.migrate import db_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
 
-    for group in (db_cli, users_cli, audit_cli, demo_cli, reminders_cli, scheduler_cli):
+    for group in (db_cli, users_cli, audit_cli, demo_cli, import_cli, reminders_cli,
+                  scheduler_cli):
         app.cli.add_command(group)
 
     return app

@@ -33,6 +33,7 @@ from tracker.gates.models import (  # noqa: F401
     ReviewCriterion,
     Score,
 )
+from tracker.imports.models import ImportRun  # noqa: F401
 from tracker.milestones.models import (  # noqa: F401
     Evidence,
     Milestone,

@@ -4,6 +4,9 @@ flushes, so the record lands in the same transaction as the change."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,27 @@ if TYPE_CHECKING:
 
 # Never copied into the trail, whatever the object.
 SECRET_FIELDS = {"password_hash", "token_hash", "feed_token_hash", "totp_secret", "code_hash"}
+
+# The import whose rows are being saved, and how many records it has written: every record
+# written meanwhile names it.
+_import_run: ContextVar[list[int] | None] = ContextVar("import_run", default=None)
+
+
+@contextmanager
+def during_import(run_id: int) -> Iterator[None]:
+    """Every record written inside says which import made the change (`changes["import"]`)."""
+    token = _import_run.set([run_id, 0])
+    try:
+        yield
+    finally:
+        _import_run.reset(token)
+
+
+def written_during_import() -> int:
+    """How many records the current import has written: a row that wrote none changed
+    nothing."""
+    current = _import_run.get()
+    return current[1] if current else 0
 
 
 def _jsonable(value: Any) -> Any:
@@ -96,6 +120,10 @@ def record_about(
 ) -> AuditRecord:
     """Append one record about an object named by type and id; no id when there is no such
     object (a sign-in attempt with an unknown e-mail)."""
+    current = _import_run.get()
+    if current is not None:
+        changes = {**changes, "import": [None, current[0]]}
+        current[1] += 1
     entry = AuditRecord(
         actor_id=actor.id if actor is not None else None,
         action=action,

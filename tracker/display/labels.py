@@ -46,6 +46,7 @@ from tracker.gates.models import (
     Recommendation,
     ReviewState,
 )
+from tracker.imports.models import IMPORT_STATE_LABELS, ImportState
 from tracker.milestones.models import (
     MILESTONE_STATE_LABELS,
     REBASELINE_STATE_LABELS,
@@ -94,6 +95,7 @@ LABELS: dict[type[Enum], dict] = {
     IpDealKind: IP_DEAL_KIND_LABELS,
     MessageState: MESSAGE_STATE_LABELS,
     Audience: AUDIENCE_LABELS,
+    ImportState: IMPORT_STATE_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

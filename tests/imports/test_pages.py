@@ -1,0 +1,66 @@
+"""The upload page: HQ admins only; a refused file shows its errors by row and column and
+offers them as a CSV; a good one lands on its result; both languages."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import login, post
+from tests.factories import make_hq, make_user
+from tests.imports.helpers import csv_bytes
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.organisations.models import Institute
+
+GOOD = [["Code", "Name", "Field", "Type"], ["WEB-1", "Web institute", "Materials", "joint"]]
+BAD = [*GOOD, ["WEB-2", "Second", "Materials", "nonsense"]]
+
+
+def _upload(client, rows, dry_run=False):
+    data = {"kind": "institutes", "file": (io.BytesIO(csv_bytes(rows)), "institutes.csv")}
+    if dry_run:
+        data["dry_run"] = "y"
+    return post(client, "/admin/import/", data, content_type="multipart/form-data",
+                follow_redirects=True)
+
+
+@pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.OBSERVER, Role.EVALUATOR])
+def test_only_hq_admins_open_the_import_pages(client, role):
+    login(client, make_user(role))
+    assert client.get("/admin/import/").status_code == 403
+    assert client.get("/admin/import/templates/users.csv").status_code == 403
+
+
+def test_a_refused_file_lists_its_errors_and_offers_them_as_csv(client):
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN))
+    page = _upload(client, BAD)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Refused: nothing written" in text and "Not one of the choices: nonsense." in text
+    assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
+    run_path = page.request.path
+    errors = client.get(f"{run_path}/errors.csv").get_data(as_text=True)
+    assert "3,Type,Not one of the choices: nonsense." in errors
+
+
+def test_a_good_file_is_imported_and_a_dry_run_first_writes_nothing(client):
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN))
+    checked = _upload(client, GOOD, dry_run=True).get_data(as_text=True)
+    assert "Checked (dry run): nothing written" in checked and "WEB-1" in checked
+    assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
+    done = _upload(client, GOOD).get_data(as_text=True)
+    assert "Imported" in done
+    assert db.session.scalar(select(Institute.code)) == "WEB-1"
+
+
+def test_in_chinese_the_errors_name_the_chinese_header(client):
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    text = _upload(client, BAD).get_data(as_text=True)
+    assert "未通过：未写入任何数据" in text
+    assert "<td>类型</td>" in text and "不是可选值之一：nonsense。" in text

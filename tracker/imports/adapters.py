@@ -1,0 +1,203 @@
+"""How a row of each kind becomes the form a person would have filled and the service call
+the form's page would have made: the same fields, the same validators, the same service.
+
+Each adapter says how to find the record a row names (its natural key), what the form is
+filled from when it exists (so a column left out of the file keeps its value), the values the
+page's view would hand to the service, and that call.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts import services as accounts
+from tracker.accounts.forms import UserForm
+from tracker.accounts.models import User
+from tracker.imports import columns
+from tracker.imports.columns import Kind
+from tracker.organisations import services as organisations
+from tracker.organisations import uscc
+from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
+from tracker.organisations.models import (
+    Enterprise,
+    Institute,
+    JointInnovationCentre,
+    TechnologyNeed,
+)
+
+
+def _none_for_zero(values: dict[str, Any]) -> dict[str, Any]:
+    # Select fields use 0 for "none", as on the pages.
+    return {k: (None if v == 0 and k.endswith("_id") else v) for k, v in values.items()}
+
+
+class Adapter:
+    kind: Kind
+    model: type
+    form_class: type
+    # The fields the page's view hands to the service.
+    fields: tuple[str, ...]
+
+    def find(self, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def name(self, values: dict[str, Any]) -> str:
+        """How the row's record is named in a list of what was created or updated."""
+        return str(values.get(self.kind.key[0]) or "")
+
+    def current(self, obj: Any) -> dict[str, Any]:
+        return {f: getattr(obj, f) for f in self.fields}
+
+    def form(self, formdata, obj: Any, refs: dict[str, int]) -> Any:
+        # The choices of a reference field: only what the row names, found by its key.
+        return self.form_class(formdata=formdata, data=self.form_data(obj),
+                               **self.choices(refs))
+
+    def form_data(self, obj: Any) -> dict[str, Any] | None:
+        if obj is None:
+            return None
+        return {k: (0 if v is None and k.endswith("_id") else v)
+                for k, v in self.current(obj).items()}
+
+    def choices(self, refs: dict[str, int]) -> dict[str, Any]:
+        return {}
+
+    def values(self, form: Any) -> dict[str, Any]:
+        return _none_for_zero({f: getattr(form, f).data for f in self.fields})
+
+    def save(self, actor: User, obj: Any, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+def _rows(model: type, refs: dict[str, int], key: str) -> list:
+    return [db.session.get(model, refs[key])] if key in refs else []
+
+
+class Institutes(Adapter):
+    kind, model, form_class = columns.INSTITUTES, Institute, InstituteForm
+    fields = ("code", "name", "field", "type", "founded_on", "director_id")
+
+    def find(self, values):
+        code = (values.get("code") or "").strip().upper()
+        return db.session.scalar(select(Institute).where(Institute.code == code))
+
+    def choices(self, refs):
+        return {"users": _rows(User, refs, "director_id")}
+
+    def save(self, actor, obj, values):
+        return organisations.save_institute(actor, obj, **values)
+
+
+class Enterprises(Adapter):
+    kind, model, form_class = columns.ENTERPRISES, Enterprise, EnterpriseForm
+    fields = ("name", "uscc", "city", "industry")
+
+    def find(self, values):
+        code = uscc.normalise(values.get("uscc") or "")
+        if code:
+            return db.session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+        return db.session.scalar(select(Enterprise).where(
+            Enterprise.name == (values.get("name") or "").strip(), Enterprise.uscc.is_(None)))
+
+    def name(self, values):
+        return values.get("uscc") or values.get("name") or ""
+
+    def values(self, form):
+        values = super().values(form)
+        values["uscc"] = uscc.normalise(values["uscc"] or "") or None
+        return values
+
+    def save(self, actor, obj, values):
+        return organisations.save_enterprise(actor, obj, **values)
+
+
+class Centres(Adapter):
+    kind, model, form_class = columns.CENTRES, JointInnovationCentre, CentreForm
+    fields = ("name", "enterprise_id", "established_on", "city")
+
+    def find(self, values):
+        return db.session.scalar(select(JointInnovationCentre).where(
+            JointInnovationCentre.name == (values.get("name") or "").strip())
+            .order_by(JointInnovationCentre.id).limit(1))
+
+    def choices(self, refs):
+        return {"enterprises": _rows(Enterprise, refs, "enterprise_id")}
+
+    def save(self, actor, obj, values):
+        return organisations.save_centre(actor, obj, **values)
+
+
+class Needs(Adapter):
+    kind, model, form_class = columns.NEEDS, TechnologyNeed, NeedForm
+    fields = ("title", "description", "enterprise_id", "centre_id", "institute_id",
+              "intended_investment", "state")
+
+    def find(self, values):
+        if not values.get("enterprise_id"):
+            return None
+        return db.session.scalar(select(TechnologyNeed).where(
+            TechnologyNeed.enterprise_id == values["enterprise_id"],
+            TechnologyNeed.title == (values.get("title") or "").strip())
+            .order_by(TechnologyNeed.id).limit(1))
+
+    def name(self, values):
+        return values.get("title") or ""
+
+    def choices(self, refs):
+        return {"enterprises": _rows(Enterprise, refs, "enterprise_id"),
+                "centres": _rows(JointInnovationCentre, refs, "centre_id"),
+                "institutes": _rows(Institute, refs, "institute_id")}
+
+    def save(self, actor, obj, values):
+        return organisations.save_need(actor, obj, **values)
+
+
+class Users(Adapter):
+    kind, model, form_class = columns.USERS, User, UserForm
+    fields = ("email", "name", "roles", "locale", "institute_id", "enterprise_id", "active")
+
+    def find(self, values):
+        return accounts.find_by_email(values.get("email") or "")
+
+    def current(self, obj):
+        return {"email": obj.email, "name": obj.name,
+                "roles": sorted(g.role.value for g in obj.role_grants),
+                "locale": obj.locale, "institute_id": obj.institute_id,
+                "enterprise_id": obj.enterprise_id, "active": obj.active}
+
+    def form_data(self, obj):
+        data = super().form_data(obj)
+        if data is None:
+            return {"active": True}
+        return {**data, "locale": data["locale"] or ""}
+
+    def choices(self, refs):
+        return {"institutes": _rows(Institute, refs, "institute_id"),
+                "enterprises": _rows(Enterprise, refs, "enterprise_id")}
+
+    def values(self, form):
+        values = super().values(form)
+        values["email"] = accounts.normalise_email(values["email"])
+        values["roles"] = sorted(values["roles"] or [])
+        values["locale"] = values["locale"] or None
+        return values
+
+    def save(self, actor, obj, values):
+        if obj is not None:
+            accounts.update_user(actor, obj, **values)
+            return obj
+        active = values.pop("active")
+        # Nobody knows this password: the person is given one by an HQ admin's reset (or
+        # signs in through the organisation's identity service), and replaces it first.
+        user = accounts.create_user(actor, password=secrets.token_urlsafe(24), **values)
+        if not active:
+            accounts.update_user(actor, user, active=False, **values)
+        return user
+
+
+ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
+    Institutes(), Enterprises(), Users(), Centres(), Needs())}

@@ -1,0 +1,132 @@
+"""From a cell's text to what the form field expects: a reference found by its natural key, a
+choice by its value or its label in either language, a date in ISO form, a yes or no.
+
+Only the spelling is translated here; whether the value is acceptable is the form's and the
+service's to say, as for a person typing it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from functools import cache
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.display.labels import LABELS, LOCALE_NAMES
+from tracker.imports.columns import Column, Ref, normalise_header
+from tracker.organisations import uscc
+from tracker.organisations.models import Enterprise, Institute, JointInnovationCentre
+
+
+class CellError(ValueError):
+    """The cell's text names nothing the form could take; the message says why."""
+
+
+_SEPARATORS = re.compile(r"[,;，；、/]+")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_YES = {"yes", "y", "true", "1", "是", "有效", "x", "✓"}
+_NO = {"no", "n", "false", "0", "否", "无效"}
+
+
+@cache
+def _choice_names(enum_cls: type[enum.Enum]) -> dict[str, str]:
+    names = {}
+    for member in enum_cls:
+        names[normalise_header(member.value)] = member.value
+        for locale in current_app.config["LANGUAGES"]:
+            with force_locale(locale):
+                label = LABELS.get(enum_cls, {}).get(member)
+                if label is not None:
+                    names[normalise_header(str(label))] = member.value
+    return names
+
+
+def choice(column: Column, text: str) -> str | list[str]:
+    names = _choice_names(column.choices)
+    parts = [p for p in _SEPARATORS.split(text) if p.strip()] if column.many else [text]
+    values = []
+    for part in parts:
+        value = names.get(normalise_header(part))
+        if value is None:
+            raise CellError(_("Not one of the choices: %(value)s.", value=part.strip()))
+        values.append(value)
+    return values if column.many else values[0]
+
+
+def locale(text: str) -> str:
+    by_name = {normalise_header(v): k for k, v in LOCALE_NAMES.items()}
+    return by_name.get(normalise_header(text), text)
+
+
+def iso_date(text: str) -> str:
+    match = _DATE.match(text)
+    if not match:
+        return text  # the form says what is wrong with it
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def flag(text: str) -> bool:
+    folded = text.strip().casefold()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise CellError(_("Write yes or no."))
+
+
+class References:
+    """Finds what reference cells name, each natural key asked once per import."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], int] = {}
+
+    def find(self, ref: str, text: str) -> int:
+        key = (ref, normalise_header(text))
+        if key not in self._found:
+            found_id = _FINDERS[ref](text.strip())
+            if found_id is None:
+                raise CellError(_MISSING[ref]() % {"key": text.strip()})
+            self._found[key] = found_id
+        return self._found[key]
+
+    def forget(self) -> None:
+        """After rows were rolled back, the ids they created are gone."""
+        self._found.clear()
+
+
+def enterprise_id(text: str) -> int | None:
+    code = uscc.normalise(text)
+    if len(code) == 18:
+        found = db.session.scalar(select(Enterprise.id).where(Enterprise.uscc == code))
+        if found is not None:
+            return found
+    return db.session.scalar(select(Enterprise.id).where(Enterprise.name == text)
+                             .order_by(Enterprise.id).limit(1))
+
+
+_FINDERS: dict[str, Callable[[str], int | None]] = {
+    Ref.INSTITUTE: lambda text: db.session.scalar(
+        select(Institute.id).where(Institute.code == text.upper())),
+    Ref.ENTERPRISE: enterprise_id,
+    Ref.CENTRE: lambda text: db.session.scalar(
+        select(JointInnovationCentre.id).where(JointInnovationCentre.name == text)
+        .order_by(JointInnovationCentre.id).limit(1)),
+    Ref.USER: lambda text: db.session.scalar(
+        select(User.id).where(User.email == text.lower())),
+}
+
+# Said in the importing user's language when asked, hence functions.
+_MISSING: dict[str, Callable[[], str]] = {
+    Ref.INSTITUTE: lambda: _("No institute has the code %(key)s."),
+    Ref.ENTERPRISE: lambda: _("No enterprise has the credit code or name %(key)s."),
+    Ref.CENTRE: lambda: _("No joint innovation centre is called %(key)s."),
+    Ref.USER: lambda: _("No account has the e-mail %(key)s."),
+}

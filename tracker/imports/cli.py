@@ -1,0 +1,67 @@
+"""`flask import KIND FILE`: the upload page's import from the command line, with a bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import Role, RoleGrant, User
+from tracker.accounts.services import find_by_email
+from tracker.display.labels import label
+from tracker.imports import services
+from tracker.imports.adapters import ADAPTERS
+from tracker.imports.models import ImportState
+from tracker.imports.sheets import errors_csv
+
+
+def _actor(email: str | None) -> User:
+    if email:
+        user = find_by_email(email)
+        if user is None:
+            raise click.ClickException(f"no account has the e-mail {email}")
+        return user
+    admins = list(db.session.scalars(
+        select(User).join(RoleGrant).where(RoleGrant.role == Role.HQ_ADMIN, User.active)))
+    if len(admins) != 1:
+        raise click.ClickException("say which HQ admin imports: --as EMAIL")
+    return admins[0]
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(sorted(ADAPTERS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would change; "
+              "write nothing.")
+@click.option("--as", "email", help="The HQ admin the audit trail names (default: the only one).")
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default=None,
+              help="Language of the messages (default: the importing user's, else DEFAULT_LOCALE).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the errors as CSV to this file.")
+def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: str | None,
+               errors_path: Path | None) -> None:
+    """Import a CSV or XLSX file of KIND: all rows, or none when any row is refused."""
+    actor = _actor(email)
+    locale = lang or actor.locale or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale), click.progressbar(length=1, label=file.name) as bar:
+        def progress(done: int, total: int | None) -> None:
+            bar.length = max(total or done, done, 1)
+            bar.update(done - bar.pos)
+
+        with file.open("rb") as stream:
+            run = services.run_import(actor, kind, file.name, stream, dry_run=dry_run,
+                                      progress=progress)
+        db.session.commit()
+        click.echo("")
+        click.echo(f"{label(run.state)}: {run.created} created, {run.updated} updated, "
+                   f"{run.unchanged} unchanged (import #{run.id})")
+        for row, column, message in run.errors:
+            click.echo(f"row {row}, {column or '-'}: {message}", err=True)
+        if errors_path is not None and run.errors:
+            errors_path.write_bytes(errors_csv(run))
+    if run.state not in (ImportState.DONE, ImportState.CHECKED):
+        raise SystemExit(1)

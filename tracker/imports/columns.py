@@ -1,0 +1,124 @@
+"""The columns of each kind of import: the one list that the reader, the templates, the error
+messages and the README table are made from.
+
+A column's key is the name of the form field its cells fill (a reference such as the
+enterprise of a centre is given by its natural key and found before the form sees it). Its
+header is a translated string: the English text and its Chinese translation are both accepted
+as headers, and so is the key itself.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from tracker.accounts.models import Role
+from tracker.organisations.models import InstituteType, NeedState
+
+
+class Ref:
+    """What a reference cell names, by its natural key (never shown: no labels)."""
+
+    INSTITUTE = "institute"  # its code
+    ENTERPRISE = "enterprise"  # its unified social credit code, or its name
+    CENTRE = "centre"  # its name
+    USER = "user"  # their e-mail
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: object  # a lazy string: English as written, Chinese from the catalogue
+    required: bool = False
+    note: object = ""
+    ref: str | None = None  # one of Ref
+    choices: type[enum.Enum] | None = None  # a value, or its label in either language
+    many: bool = False  # several choices, separated by , ; or 、
+    is_date: bool = False
+    is_flag: bool = False  # yes/no, 是/否, true/false, 1/0
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    title: object
+    columns: tuple[Column, ...]
+    # The columns whose values find an existing record (the natural key).
+    key: tuple[str, ...]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+DATE_NOTE = _l("A date such as 2024-03-15.")
+
+INSTITUTES = Kind("institutes", _l("Institutes"), (
+    Column("code", _l("Code"), True, _l("Short and unique, for example JITRI-AM.")),
+    Column("name", _l("Name"), True),
+    Column("field", _l("Field"), True),
+    Column("type", _l("Type"), True, choices=InstituteType),
+    Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
+    Column("director_id", _l("Director's e-mail"), ref=Ref.USER,
+           note=_l("An existing account: import users first.")),
+), key=("code",))
+
+ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
+    Column("name", _l("Name"), True),
+    Column("uscc", _l("Unified social credit code"),
+           note=_l("18 characters; without one, the name identifies the enterprise.")),
+    Column("city", _l("City")),
+    Column("industry", _l("Industry")),
+), key=("uscc", "name"))
+
+USERS = Kind("users", _l("Users"), (
+    Column("email", _l("E-mail"), True),
+    Column("name", _l("Full name"), True),
+    Column("roles", _l("Roles"), choices=Role, many=True,
+           note=_l("Several separated by commas; a director is named on the institute.")),
+    Column("locale", _l("Language"), note=_l("zh_CN or en; empty: as the browser asks.")),
+    Column("institute_id", _l("Institute code"), ref=Ref.INSTITUTE),
+    Column("enterprise_id", _l("Enterprise credit code or name"), ref=Ref.ENTERPRISE),
+    Column("active", _l("Active"), note=_l("Yes or no; empty: yes."), is_flag=True),
+), key=("email",))
+
+CENTRES = Kind("centres", _l("Joint innovation centres"), (
+    Column("name", _l("Name"), True),
+    Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
+    Column("established_on", _l("Established on"), note=DATE_NOTE, is_date=True),
+    Column("city", _l("City")),
+), key=("name",))
+
+NEEDS = Kind("needs", _l("Technology needs"), (
+    Column("title", _l("Title"), True),
+    Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
+    Column("description", _l("Description")),
+    Column("centre_id", _l("Joint innovation centre"), ref=Ref.CENTRE,
+           note=_l("The centre's name; it must belong to the same enterprise.")),
+    Column("institute_id", _l("Matched to institute (code)"), ref=Ref.INSTITUTE),
+    Column("intended_investment", _l("Intended investment (CNY)")),
+    Column("state", _l("State"), True, choices=NeedState),
+), key=("enterprise_id", "title"))
+
+KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS)}
+
+
+def header_in(column: Column, locale: str) -> str:
+    with force_locale(locale):
+        return str(column.header)
+
+
+def normalise_header(text: str) -> str:
+    return "".join(str(text or "").split()).casefold().replace("（", "(").replace("）", ")")
+
+
+def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
+    """{normalised header: column key} for every language, and the keys themselves."""
+    found = {}
+    for column in kind.columns:
+        found[normalise_header(column.key)] = column.key
+        for locale in languages:
+            found[normalise_header(header_in(column, locale))] = column.key
+    return found

@@ -1,0 +1,24 @@
+"""The upload form of an import."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired
+
+from tracker.imports.columns import KINDS
+from tracker.web.forms import Form, OneTime
+
+
+class ImportForm(OneTime, Form):
+    kind = SelectField(_l("What the file holds"), choices=[])
+    file = FileField(_l("File"), validators=[DataRequired()],
+                     description=_l("CSV (UTF-8 or GB18030) or XLSX; the first sheet is read. "
+                                    "Headers in Chinese or English."))
+    dry_run = BooleanField(_l("Dry run: check every row and show what would change, "
+                              "write nothing"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k.name, k.title) for k in KINDS.values()]

@@ -1,0 +1,72 @@
+"""One import: what file, of which kind, by whom, how far it got and what it found."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+class ImportState(enum.StrEnum):
+    RUNNING = "running"
+    # Every row was valid and written.
+    DONE = "done"
+    # A dry run whose rows were all valid: nothing written, as asked.
+    CHECKED = "checked"
+    # At least one row was refused: nothing written.
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+IMPORT_STATE_LABELS = {
+    ImportState.RUNNING: _l("Running"),
+    ImportState.DONE: _l("Imported"),
+    ImportState.CHECKED: _l("Checked (dry run): nothing written"),
+    ImportState.FAILED: _l("Refused: nothing written"),
+    ImportState.CANCELLED: _l("Cancelled: nothing written"),
+}
+
+
+class ImportRun(Base):
+    """The audit records an import writes name its id (`changes["import"]`), so the trail says
+    which import changed what."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[ImportState] = mapped_column(
+        str_enum(ImportState, "import_state"), default=ImportState.RUNNING)
+    total_rows: Mapped[int] = mapped_column(default=0)
+    done_rows: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    # [[row, column header, message], ...] in the language of the person who ran it.
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # What a dry run would do, or what the import did: [[row, "created"|"updated", key], ...]
+    # (the first rows only; the counts above are complete).
+    changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    actor: Mapped[User | None] = relationship()
+
+    @staticmethod
+    def can_import(user: User) -> bool:
+        return user.is_hq_admin
+
+    def can_view(self, user: User) -> bool:
+        return user.is_hq_admin

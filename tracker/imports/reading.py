@@ -1,0 +1,108 @@
+"""Reading a spreadsheet into rows of text: CSV (UTF-8, or GB18030 as Excel saves it in
+Chinese) or XLSX (openpyxl in read-only mode, streamed: a large sheet is never held whole).
+
+Every cell comes out as the text a person would type into the form: dates as 2024-03-15,
+whole numbers without ".0", amounts as written. Row numbers are the spreadsheet's own (the
+header is row 1), so an error names the row the user sees.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO
+
+from openpyxl import load_workbook
+
+from tracker.imports.columns import Kind, headers_of, normalise_header
+
+
+class UnreadableFile(ValueError):
+    """Not a CSV or XLSX file we can read; the message says why."""
+
+
+@dataclass
+class Table:
+    """The header row mapped to column keys, and an iterator of (row number, {key: text})."""
+
+    columns: dict[int, str]  # position -> column key
+    unknown: list[tuple[int, str]]  # (position, header) of headers no column has
+    rows: Iterator[tuple[int, dict[str, str]]]
+    total: int | None  # rows below the header, where the format tells without reading them
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else (
+            value.isoformat(sep=" "))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        # Spreadsheets keep numbers as doubles: the shortest text that reads back the same.
+        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str]):
+    for number, cells in raw_rows:
+        texts = {key: cell_text(cells[i]) if i < len(cells) else ""
+                 for i, key in columns.items()}
+        if any(texts.values()):
+            yield number, texts
+
+
+def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total) -> Table:
+    known = headers_of(kind, languages)
+    columns, unknown = {}, []
+    for i, text in enumerate(header):
+        if not cell_text(text):
+            continue
+        key = known.get(normalise_header(cell_text(text)))
+        if key is None:
+            unknown.append((i, cell_text(text)))
+        else:
+            columns[i] = key
+    return Table(columns, unknown, _rows_of(raw_rows, columns), total)
+
+
+def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...]) -> Table:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            book = load_workbook(stream, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise UnreadableFile(str(error)) from None
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = list(next(rows, ()) or ())
+        total = max(sheet.max_row - 1, 0) if sheet.max_row else None
+        return _table(kind, languages, header,
+                      ((n, list(r)) for n, r in enumerate(rows, start=2)), total)
+    if name.endswith(".csv"):
+        try:
+            text = _decode(stream.read())
+        except UnicodeDecodeError:
+            raise UnreadableFile("not UTF-8 or GB18030 text") from None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        total = max(text.count("\n") - 1, 0)
+        return _table(kind, languages, header, enumerate(reader, start=2), total)
+    raise UnreadableFile("not .csv or .xlsx")

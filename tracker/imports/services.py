@@ -1,0 +1,237 @@
+"""Running an import: every row filled into the form of its page and saved by the service that
+page calls, each row in a savepoint so that all its errors are found, all of them in one
+savepoint of the whole file that is kept only when no row failed (and the run was no dry run).
+
+This module drives forms as a request does, which is why it reaches the web layer's form
+classes (through `tracker.imports.adapters`): the import has no rules of its own to keep in
+step with the pages'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import IO, Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.imports import cells, reading
+from tracker.imports.adapters import ADAPTERS, Adapter
+from tracker.imports.columns import Column, Kind
+from tracker.imports.models import ImportRun, ImportState
+
+# Past this many, further errors are counted but not listed: the first ones tell what to fix.
+MAX_ERRORS = 1000
+# What was created or updated, listed up to this many rows (the counts are complete).
+MAX_CHANGES = 500
+# How often (in rows) progress is reported and a cancellation looked for.
+PROGRESS_EVERY = 50
+
+Progress = Callable[[int, int | None], None]
+
+
+def _header(column: Column) -> str:
+    return str(column.header)
+
+
+def _as_form_text(value: Any) -> list[str]:
+    """A stored value as the form's raw input: what the page shows in the field."""
+    if value is None:
+        return [""]
+    if value is True:
+        return ["y"]
+    if value is False:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, Enum):
+        return [str(value.value)]
+    if isinstance(value, date):
+        return [value.isoformat()]
+    if isinstance(value, Decimal):
+        return [format(value, "f")]
+    return [str(value)]
+
+
+class RowRefused(Exception):
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__(errors)
+        self.errors = errors  # [(column key or "", message)]
+
+
+def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
+    """The row's cells as form input, and the references found ({key: id})."""
+    given: dict[str, list[str]] = {}
+    found: dict[str, int] = {}
+    errors = []
+    for column in kind.columns:
+        if column.key not in row:
+            continue
+        text = row[column.key]
+        try:
+            if not text:
+                given[column.key] = ["0"] if column.ref else ([] if column.many else [""])
+                if column.is_flag:
+                    given[column.key] = ["y"]  # an empty "active" is the form's default: yes
+            elif column.ref:
+                found[column.key] = refs.find(column.ref, text)
+                given[column.key] = [str(found[column.key])]
+            elif column.choices:
+                value = cells.choice(column, text)
+                given[column.key] = value if isinstance(value, list) else [value]
+            elif column.is_date:
+                given[column.key] = [cells.iso_date(text)]
+            elif column.is_flag:
+                given[column.key] = ["y"] if cells.flag(text) else []
+            elif column.key == "locale":
+                given[column.key] = [cells.locale(text)]
+            else:
+                given[column.key] = [text]
+        except cells.CellError as error:
+            errors.append((column.key, str(error)))
+    if errors:
+        raise RowRefused(errors)
+    return given, found
+
+
+def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.References,
+             seen: dict[int, int], number: int) -> tuple[str, Any]:
+    """Save one row as its page would: "created", "updated" or "unchanged", and the record."""
+    kind = adapter.kind
+    given, found = _convert(kind, row, refs)
+    probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
+    obj = adapter.find(probe)
+    if obj is not None and obj.id in seen:
+        raise RowRefused([("", _("Row %(row)d already gives this record.", row=seen[obj.id]))])
+    formdata = MultiDict()
+    for key, value in (adapter.form_data(obj) or {}).items():
+        if key not in given:
+            formdata.setlist(key, _as_form_text(value))
+    for column in kind.columns:
+        if column.ref and column.key not in given and column.key not in formdata:
+            formdata.setlist(column.key, ["0"])  # a reference the file leaves out: none
+    for key, value in given.items():
+        formdata.setlist(key, value)
+    form = adapter.form(formdata, obj, found)
+    if not form.validate():
+        raise RowRefused([(key, message) for key, messages in form.errors.items()
+                          for message in messages if key in {c.key for c in kind.columns}]
+                         or [("", message) for messages in form.errors.values()
+                             for message in messages])
+    values = adapter.values(form)
+    if obj is not None and values == adapter.current(obj):
+        seen[obj.id] = number
+        return "unchanged", obj
+    written = audit.written_during_import()
+    try:
+        saved = adapter.save(actor, obj, values)
+    except Invalid as invalid:
+        known = invalid.field in {c.key for c in kind.columns}
+        raise RowRefused([(invalid.field if known else "", invalid.message)]) from None
+    except (Refused, Forbidden) as refused:
+        raise RowRefused([("", getattr(refused, "message", "") or str(refused))]) from None
+    seen[saved.id] = number
+    if obj is not None and audit.written_during_import() == written:
+        return "unchanged", saved  # the service found nothing to change (a code's case)
+    return ("created" if obj is None else "updated"), saved
+
+
+def _header_errors(kind: Kind, table: reading.Table) -> list[list]:
+    names = ", ".join(_header(c) for c in kind.columns)
+    errors = [[1, header, _("No such column in an import of %(kind)s; the columns are: "
+                            "%(names)s.", kind=str(kind.title), names=names)]
+              for _position, header in table.unknown]
+    present = set(table.columns.values())
+    errors += [[1, _header(c), _("This column is required.")]
+               for c in kind.columns if c.required and c.key not in present]
+    return errors
+
+
+def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
+               dry_run: bool = False, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> ImportRun:
+    """Import `stream`: all rows or none. Returns the run, with its counts and errors; the
+    caller commits (the run is kept whatever happened to the rows)."""
+    if not ImportRun.can_import(actor):
+        raise Forbidden()
+    adapter = ADAPTERS[kind_name]
+    run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
+                    dry_run=dry_run, errors=[], changes=[])
+    db.session.add(run)
+    db.session.flush()
+    try:
+        table = reading.read(adapter.kind, filename, stream, current_app.config["LANGUAGES"])
+    except reading.UnreadableFile:
+        run.errors = [[1, "", _("This file cannot be read: save it as CSV (UTF-8) or XLSX.")]]
+        return _finish(actor, run, ImportState.FAILED)
+    run.total_rows = table.total or 0
+    run.errors = _header_errors(adapter.kind, table)
+    if run.errors:
+        return _finish(actor, run, ImportState.FAILED)
+    state = _rows(actor, adapter, table, run, progress, cancelled)
+    return _finish(actor, run, state)
+
+
+def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
+    errors, changes, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
+    refs, seen = cells.References(), {}
+    whole = db.session.begin_nested()
+    done = 0
+    with audit.during_import(run.id):
+        for number, row in table.rows:
+            savepoint = db.session.begin_nested()
+            try:
+                outcome, saved = save_row(actor, adapter, row, refs, seen, number)
+            except RowRefused as refused:
+                savepoint.rollback()
+                errors += [[number, _header(adapter.kind.column(k)) if k else "", m]
+                           for k, m in refused.errors]
+            else:
+                savepoint.commit()
+                counts[outcome] += 1
+                if outcome != "unchanged" and len(changes) < MAX_CHANGES:
+                    changes.append([number, outcome, adapter.name(row)])
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                if progress:
+                    progress(done, table.total)
+                if cancelled and cancelled():
+                    whole.rollback()
+                    _count(run, done, counts, errors, changes)
+                    return ImportState.CANCELLED
+    if progress:
+        progress(done, done)
+    if errors or run.dry_run:
+        whole.rollback()
+    else:
+        whole.commit()
+    _count(run, done, counts, errors, changes)
+    return ImportState.FAILED if errors else (
+        ImportState.CHECKED if run.dry_run else ImportState.DONE)
+
+
+def _count(run: ImportRun, done: int, counts: dict, errors: list, changes: list) -> None:
+    run.done_rows = run.total_rows = done
+    run.created, run.updated, run.unchanged = (
+        counts["created"], counts["updated"], counts["unchanged"])
+    run.errors = errors[:MAX_ERRORS]
+    run.changes = changes
+
+
+def _finish(actor: User, run: ImportRun, state: ImportState) -> ImportRun:
+    run.state = state
+    run.finished_at = db.utcnow()
+    audit.record(actor, "import.run", run, {
+        "kind": [None, run.kind], "file": [None, run.filename], "state": [None, state.value],
+        "created": [None, run.created], "updated": [None, run.updated],
+        "errors": [None, len(run.errors)]})
+    db.session.flush()
+    return run

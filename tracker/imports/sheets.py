@@ -1,0 +1,50 @@
+"""Files an import hands out: each kind's empty template (CSV or XLSX, headers in the asking
+person's language) and a run's errors as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from tracker.imports.columns import Kind
+from tracker.imports.models import ImportRun
+
+
+def headers(kind: Kind) -> list[str]:
+    return [str(c.header) for c in kind.columns]
+
+
+def template_csv(kind: Kind) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerow(headers(kind))
+    # With a byte-order mark, Excel opens the Chinese headers as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx(kind: Kind) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(kind.title)[:31]
+    sheet.append(headers(kind))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    notes = book.create_sheet(_("Columns")[:31])
+    notes.append([_("Column"), _("Required"), _("How to fill it")])
+    for column in kind.columns:
+        notes.append([str(column.header), _("yes") if column.required else "",
+                      str(column.note)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def errors_csv(run: ImportRun) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Row"), _("Column"), _("Message")])
+    writer.writerows(run.errors)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,80 @@
+"""The import pages of HQ admins: upload, the result of a run, templates and error files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.imports import services, sheets
+from tracker.imports.columns import KINDS
+from tracker.imports.forms import ImportForm
+from tracker.imports.models import ImportRun
+from tracker.web.actions import submit
+from tracker.web.permissions import requires
+
+bp = Blueprint("imports", __name__, url_prefix="/admin/import")
+
+RECENT = 20
+
+
+def _run_or_404(run_id: int) -> ImportRun:
+    run = db.session.get(ImportRun, run_id)
+    if run is None or not run.can_view(current_user._get_current_object()):
+        abort(404)
+    return run
+
+
+def _upload_page(form: ImportForm):
+    def page() -> str:
+        runs = db.session.scalars(select(ImportRun).options(selectinload(ImportRun.actor))
+                                  .order_by(ImportRun.id.desc()).limit(RECENT)).all()
+        return render_template("imports/upload.html", form=form, runs=runs,
+                               kinds=list(KINDS.values()))
+    return page
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(ImportRun.can_import)
+def upload():
+    actor = current_user._get_current_object()
+    form = ImportForm()
+    return submit(
+        form,
+        lambda: services.run_import(actor, form.kind.data, form.file.data.filename or "",
+                                    form.file.data.stream, dry_run=form.dry_run.data),
+        lambda run: _("Import #%(id)d has finished.", id=run.id),
+        lambda run: url_for("imports.show", run_id=run.id),
+        _upload_page(form))
+
+
+@bp.get("/<int:run_id>")
+@requires(ImportRun.can_import)
+def show(run_id: int) -> str:
+    run = _run_or_404(run_id)
+    return render_template("imports/run.html", run=run, kind=KINDS[run.kind])
+
+
+@bp.get("/<int:run_id>/errors.csv")
+@requires(ImportRun.can_import)
+def errors(run_id: int) -> Response:
+    run = _run_or_404(run_id)
+    return Response(sheets.errors_csv(run), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=import-{run.id}-errors.csv"})
+
+
+@bp.get("/templates/<kind>.<fmt>")
+@requires(ImportRun.can_import)
+def template(kind: str, fmt: str) -> Response:
+    if kind not in KINDS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    if fmt == "csv":
+        body, mimetype = sheets.template_csv(KINDS[kind]), "text/csv"
+    else:
+        body = sheets.template_xlsx(KINDS[kind])
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={kind}.{fmt}"})
