@@ -34,6 +34,7 @@ Kind = str | tuple[str, str]
 # Keys services write that are no column of the object's model.
 KEYS: dict[str, Kind] = {
     "member": ("ref", "users"),
+    "import": ("ref", "import_runs"),
     "members": ("refs", "users"),
     "on": "date",
     "instalment": "date",

@@ -39,6 +39,7 @@ ACTIONS = {
     "gate.score": _l("Scores submitted"),
     "gate_template.create": _l("Gate template created"),
     "gate_template.update": _l("Gate template changed"),
+    "import.run": _l("Spreadsheet import run"),
     "ip.record": _l("IP licence recorded"),
     "milestone.accept": _l("Milestone accepted"),
     "milestone.assign_reviewer": _l("Milestone reviewer assigned"),
@@ -116,6 +117,7 @@ OBJECTS = {
     "gate_reviews": _l("Gate review"),
     "gate_templates": _l("Gate template"),
     "headquarters": _l("Headquarters"),
+    "import_runs": _l("Import"),
     "instalments": _l("Instalment"),
     "institutes": _l("Institute"),
     "ip_deals": _l("IP licence"),
@@ -152,6 +154,19 @@ OBJECTS = {
 # Column or change key -> its label. One table for every model: a key means the same wherever
 # it appears (`state` is the state of whatever the record is about).
 FIELDS = {
+    # An import (tracker/imports): its run, and the run named on each record it wrote.
+    "created": _l("Created"),
+    "done_rows": _l("Rows read"),
+    "dry_run": _l("Dry run"),
+    "errors": _l("Errors"),
+    "file": _l("File"),
+    "filename": _l("File"),
+    "finished_at": _l("Finished"),
+    "import": _l("Import"),
+    "started_at": _l("Started"),
+    "total_rows": _l("Rows"),
+    "unchanged": _l("Unchanged"),
+    "updated": _l("Updated"),
     "acquired_by": _l("Acquired by"),
     "action": _l("Action"),
     "active": _l("Active"),
