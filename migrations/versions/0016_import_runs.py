@@ -1,8 +1,8 @@
 """import runs: one row per spreadsheet import (kind, file, who, state, counts, errors); the
 audit records an import writes name its id
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-25 23:56:01.234469
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
