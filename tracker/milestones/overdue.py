@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from tracker import db
@@ -15,7 +15,7 @@ from tracker.accounts.models import User
 from tracker.milestones.models import DONE, Milestone
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import FINAL, Phase
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectType
 
 # How late, in days: the choices of the filter. 0 is "overdue at all"; None lists every
 # unfinished milestone, due or not.
@@ -30,6 +30,8 @@ class OverdueFilters:
     field: str = ""  # part of the project's field
     late: int | None = 0  # at least this many days late; None: not yet due too
     sort: str = "late"
+    type: str = ""  # the project's type (a ProjectType value)
+    year: int = 0  # the year the project's code was given
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
         query = query.where(pm.name.ilike(f"%{filters.pm}%"))
     if filters.field:
         query = query.where(Project.field.ilike(f"%{filters.field}%"))
+    if filters.type in {t.value for t in ProjectType}:
+        query = query.where(Project.type == ProjectType(filters.type))
+    if filters.year:
+        query = query.where(Project.year == filters.year)
     order = {
         "late": (Milestone.due_date, Milestone.id),
         "due": (Milestone.due_date.desc(), Milestone.id.desc()),
@@ -83,10 +89,13 @@ def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
 
 
 def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
-            per_page: int) -> OverdueList:
+            per_page: int, within: ColumnElement[bool] | None = None) -> OverdueList:
     """One page of the unfinished milestones `viewer` may see (`Project.visible_to`) in
-    projects not closed, past due by at least `filters.late` days on `on`."""
+    projects not closed, past due by at least `filters.late` days on `on`; `within` limits
+    the projects further (a dashboard's filters)."""
     query = _query(viewer, filters, on)
+    if within is not None:
+        query = query.where(within)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = [OverdueRow(*row[:10], days_late=(on - row[2]).days)
             for row in db.session.execute(query.limit(per_page).offset((page - 1) * per_page))]

@@ -250,7 +250,8 @@ def _overdue_filters() -> overdue.OverdueFilters:
         institute_id=int_arg("institute"), pm=text_arg("pm"), field=text_arg("field"),
         late=None if late == "open" else (int(late) if late in {str(n) for n in overdue.LATENESS}
                                           else 0),
-        sort=text_arg("sort") if text_arg("sort") in overdue.SORTS else "late")
+        sort=text_arg("sort") if text_arg("sort") in overdue.SORTS else "late",
+        type=text_arg("type"), year=int_arg("year"))
 
 
 @bp.get("/milestones/overdue")

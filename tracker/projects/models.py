@@ -264,6 +264,12 @@ class Project(Base):
     def can_create(user: User) -> bool:
         return user.has_role(Role.PROJECT_MANAGER)
 
+    @staticmethod
+    def can_view_dashboard(user: User) -> bool:
+        """The portfolio's figures (dashboard, annual report): HQ-wide roles for the network,
+        a director for the institutes they direct."""
+        return user.sees_whole_portfolio or bool(user.directed_institute_ids)
+
 
 class ProjectMember(Base):
     __tablename__ = "project_members"

@@ -64,7 +64,7 @@ def list_projects() -> str | Response:
         like = f"%{q}%"
         query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
     filters = {"phase": text_arg("phase"), "type": text_arg("type"), "field": text_arg("field"),
-               "institute": int_arg("institute"), "pm": int_arg("pm")}
+               "institute": int_arg("institute"), "pm": int_arg("pm"), "year": int_arg("year")}
     if filters["phase"] in {p.value for p in Phase}:
         query = query.where(Project.phase == Phase(filters["phase"]))
     if filters["type"] in {t.value for t in ProjectType}:
@@ -75,6 +75,8 @@ def list_projects() -> str | Response:
         query = query.where(Project.institute_id == filters["institute"])
     if filters["pm"]:
         query = query.where(Project.pm_id == filters["pm"])
+    if filters["year"]:  # the year the code was given (a dashboard's link)
+        query = query.where(Project.year == filters["year"])
     if fmt := exports.requested():
         return exports.send(PROJECT_COLUMNS, exports.stream(query), "projects", fmt,
                             title=_("Projects"))

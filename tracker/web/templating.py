@@ -37,6 +37,8 @@ class MenuItem:
 
 # The menu, in order. Each item is shown to those its page lets in (`permissions.requires`).
 MENU = [
+    MenuItem("reports.show", _l("Dashboard"),
+             _l("The portfolio at a glance: phases, what is late, money, companies, needs.")),
     MenuItem("projects.list_projects", _l("Projects"),
              _l("Proposals and projects through their gates, with their timelines.")),
     MenuItem("milestones.overdue_list", _l("Overdue milestones"),

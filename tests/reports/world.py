@@ -1,0 +1,234 @@
+"""A small network whose every figure is counted by hand in the tests (tests/reports/).
+
+Today is 2026-11-20. Institute A (directed by `director`, founded 2025-03-01), institute B
+(founded 2020-06-01).
+
+| project | institute | type | field | phase | code year | from a need |
+| P1 | A | pm_major | Robotics | contract_research | 2026 | N3 |
+| P2 | A | contract_research | Robotics | proposal_review | 2026 | - |
+| P3 | A | allocation_investment | Materials | spin_off | 2025 | - |
+| P4 | B | contract_research | Materials | completed (2025-12-10) | 2025 | - |
+| P5 | B | pm_major | Biotech | draft | - | - |
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal as D
+
+from tests.factories import (
+    _commit,
+    make_centre,
+    make_enterprise,
+    make_institute,
+    make_need,
+    make_project,
+    make_user,
+    uscc_for,
+)
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    CompanyExit,
+    EntryKind,
+    ExitKind,
+    FinancingRound,
+    HolderType,
+    RoundInvestment,
+    ShareEntry,
+    Shareholder,
+)
+from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
+from tracker.funding.models import (
+    AgreementOutcome,
+    ConditionKind,
+    Conversion,
+    Disbursement,
+    FundingAgreement,
+    Tranche,
+)
+from tracker.gates.models import GateReview, ReviewState
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.organisations.models import NeedState
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import PhaseChange, ProjectType
+
+TODAY = date(2026, 11, 20)
+_tag = [0]
+
+
+def _project(pm, institute, type_, field, phase, year, seq, **kw):
+    project = make_project(pm=pm, institute=institute, type=type_, field=field,
+                           phase=phase, **kw)
+    if year is not None:
+        seq += 900 + 10 * _tag[0]
+        project.year, project.seq, project.code = year, seq, f"TEST-{year}-{seq}"
+    _commit()
+    return project
+
+
+def _milestone(project, title, due, state=MilestoneState.PLANNED, review_due=None):
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title=title,
+                          due_date=due, state=state, review_due=review_due,
+                          submitted_at=datetime(2026, 11, 10, tzinfo=UTC) if review_due else None)
+    db.session.add(milestone)
+    return milestone
+
+
+def _contract(project, amount, signed, instalments, by):
+    """`instalments`: (due, amount, [(received_on, amount)])."""
+    contract = ResearchContract(project_id=project.id, enterprise_id=make_enterprise().id,
+                                title=f"Contract of {project.code}", type=ContractType.DEVELOPMENT,
+                                amount=D(amount), signed_on=signed)
+    for due, part, payments in instalments:
+        instalment = Instalment(due_date=due, amount=D(part))
+        instalment.payments = [Payment(received_on=on, amount=D(paid), recorded_by_id=by.id)
+                               for on, paid in payments]
+        contract.instalments.append(instalment)
+    db.session.add(contract)
+    return contract
+
+
+def _agreement(project, committed, signed, outcome, by, disbursements):
+    agreement = FundingAgreement(
+        project_id=project.id, committed=D(committed), discount_pct=D("0"),
+        qualifying_round_min=D("1000000"), conversion_deadline=date(2027, 6, 1),
+        signed_on=signed, decided_by_id=by.id, outcome=outcome,
+        outcome_on=date(2026, 6, 1) if outcome else None)
+    tranche = Tranche(number=1, amount=D(committed), condition=ConditionKind.GATE, gate=2)
+    tranche.disbursements = [Disbursement(paid_on=on, amount=D(amount), recorded_by_id=by.id)
+                             for on, amount in disbursements]
+    agreement.tranches = [tranche]
+    db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def _entry(company, holder, shares, on, by, acquired=Acquisition.CASH, round_=None):
+    entry = ShareEntry(company_id=company.id, kind=EntryKind.ISSUE, on_date=on, shares=D(shares),
+                       to_holder_id=holder.id, acquired_by=acquired, recorded_by_id=by.id,
+                       round_id=round_.id if round_ else None)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def build(tag: int = 0):
+    """`tag` > 0 builds the same network again beside the first (for statement counts)."""
+    _tag[0] = tag
+    admin = make_user(Role.HQ_ADMIN, name="Admin")
+    director = make_user(name="Director A")
+    a = make_institute(director=director, code=f"A{tag or ''}", name=f"Institute A{tag or ''}",
+                       founded_on=date(2025, 3, 1))
+    b = make_institute(code=f"B{tag or ''}", name=f"Institute B{tag or ''}",
+                       founded_on=date(2020, 6, 1))
+    pm1 = make_user(Role.PROJECT_MANAGER, name="PM One", institute_id=a.id)
+    pm2 = make_user(Role.PROJECT_MANAGER, name="PM Two", institute_id=b.id)
+
+    # Needs (intended investment; recorded at; state).
+    n1 = make_need(title="N1", intended_investment=D("1000000"), state=NeedState.COLLECTED)
+    n2 = make_need(a, title="N2", intended_investment=D("2000000"), state=NeedState.MATCHED)
+    n3 = make_need(a, title="N3", intended_investment=D("3000000"), state=NeedState.CONTRACTED)
+    n4 = make_need(b, title="N4", intended_investment=D("500000"), state=NeedState.CLOSED)
+    # Recorded at 01:00 on 1 January 2026 in Shanghai: 2025 in UTC, 2026 for the figures.
+    n5 = make_need(title="N5", intended_investment=None, state=NeedState.COLLECTED)
+    for need, at in ((n1, datetime(2026, 4, 1, 2, tzinfo=UTC)),
+                     (n2, datetime(2025, 8, 1, 2, tzinfo=UTC)),
+                     (n3, datetime(2026, 2, 1, 2, tzinfo=UTC)),
+                     (n4, datetime(2026, 1, 5, 2, tzinfo=UTC)),
+                     (n5, datetime(2025, 12, 31, 17, tzinfo=UTC))):
+        need.created_at = at
+    # Joint innovation centres: established 2025-05-01, 2026-03-01, 2026-09-09; one undated.
+    for established in (date(2025, 5, 1), date(2026, 3, 1), date(2026, 9, 9), None):
+        make_centre(established_on=established)
+
+    p1 = _project(pm1, a, ProjectType.PM_MAJOR, "Robotics", Phase.CONTRACT_RESEARCH, 2026, 1,
+                  need_id=n3.id)
+    p2 = _project(pm1, a, ProjectType.CONTRACT_RESEARCH, "Robotics", Phase.PROPOSAL_REVIEW,
+                  2026, 2)
+    p3 = _project(pm1, a, ProjectType.ALLOCATION_INVESTMENT, "Materials", Phase.SPIN_OFF, 2025, 3)
+    p4 = _project(pm2, b, ProjectType.CONTRACT_RESEARCH, "Materials", Phase.COMPLETED, 2025, 4)
+    p5 = _project(pm2, b, ProjectType.PM_MAJOR, "Biotech", None, None, 5)
+    db.session.add(PhaseChange(project_id=p4.id, from_phase=Phase.CONTRACT_RESEARCH,
+                               to_phase=Phase.COMPLETED,
+                               at=datetime(2025, 12, 10, 2, tzinfo=UTC)))
+
+    # Milestones: overdue M1 (P1) and M3 (P3, submitted, its review overdue too); M4 of the
+    # completed P4 and M5 of the draft P5 are late but not counted.
+    _milestone(p1, "M1", TODAY - timedelta(days=10), MilestoneState.IN_PROGRESS)
+    _milestone(p1, "M2", TODAY + timedelta(days=5))
+    _milestone(p3, "M3", TODAY - timedelta(days=3), MilestoneState.SUBMITTED,
+               review_due=TODAY - timedelta(days=1))
+    _milestone(p4, "M4", TODAY - timedelta(days=30))
+    _milestone(p5, "M5", TODAY - timedelta(days=5))
+    # Gate 1 of P2 requested, due two days ago.
+    db.session.add(GateReview(project_id=p2.id, gate=1, phase=Phase.PROPOSAL_REVIEW,
+                              state=ReviewState.REQUESTED, requested_by_id=pm1.id,
+                              due_date=TODAY - timedelta(days=2), name="Gate 1",
+                              pass_threshold=D("60"), quorum=3))
+
+    _contract(p1, "1000000", date(2026, 2, 10), [
+        (date(2026, 3, 1), "600000", [(date(2026, 3, 5), "600000")]),
+        (date(2026, 12, 1), "400000", [])], admin)
+    _contract(p3, "500000", date(2025, 11, 20), [
+        (date(2025, 12, 31), "500000", [(date(2025, 12, 15), "100000"),
+                                         (date(2026, 1, 10), "200000")])], admin)
+    _contract(p4, "300000", date(2025, 6, 1), [
+        (date(2025, 7, 1), "300000", [(date(2025, 7, 1), "300000")])], admin)
+
+    a1 = _agreement(p3, "2000000", date(2025, 6, 1), AgreementOutcome.CONVERTED, admin,
+                    [(date(2025, 7, 1), "800000"), (date(2026, 2, 1), "200000")])
+    _agreement(p4, "500000", date(2025, 4, 1), AgreementOutcome.GRANT, admin,
+               [(date(2025, 5, 1), "500000")])
+
+    # K1 (of P3): HQ 300,000 shares at incorporation, 50,000 bought in round R1 at 10.00 for
+    # 500,000, 100,000 from converting 1,000,000 of A1: 450,000 shares, worth 4,500,000 at
+    # R1's price, cost 1,500,000, a multiple of 3.00.
+    k1 = Company(name="K1", uscc=uscc_for(99001 + 10 * tag), registered_on=date(2026, 3, 1))
+    k1.projects = [p3]
+    team, hq, investor = (Shareholder(name="Team", kind=HolderType.TEAM),
+                          Shareholder(name="HQ", kind=HolderType.HQ),
+                          Shareholder(name="Fund", kind=HolderType.INVESTOR))
+    k1.holders = [team, hq, investor]
+    db.session.add(k1)
+    db.session.flush()
+    _entry(k1, team, "700000", date(2026, 3, 1), admin)
+    _entry(k1, hq, "300000", date(2026, 3, 1), admin)
+    r1 = FinancingRound(company_id=k1.id, name="A", on_date=date(2026, 6, 1),
+                        pre_money=D("10000000"), amount=D("2500000"),
+                        shares_before=D("1000000"), price_per_share=D("10"),
+                        recorded_by_id=admin.id)
+    db.session.add(r1)
+    db.session.flush()
+    db.session.add(RoundInvestment(round_id=r1.id, amount=D("2000000"), lead=True,
+                                   entry_id=_entry(k1, investor, "200000", r1.on_date, admin,
+                                                   round_=r1).id))
+    db.session.add(RoundInvestment(round_id=r1.id, amount=D("500000"),
+                                   entry_id=_entry(k1, hq, "50000", r1.on_date, admin,
+                                                   round_=r1).id))
+    converted = _entry(k1, hq, "100000", r1.on_date, admin, Acquisition.CONVERSION, r1)
+    db.session.add(Conversion(agreement_id=a1.id, round_id=r1.id, disbursed=D("1000000"),
+                              round_price=D("10"), discount_pct=D("0"),
+                              conversion_price=D("10"), shares=D("100000"),
+                              entry_id=converted.id, decided_by_id=admin.id))
+    # K2 (of P4): registered 2025-09-01, a round of 1,000,000 in 2025, acquired in 2026.
+    k2 = Company(name="K2", uscc=uscc_for(99002 + 10 * tag), registered_on=date(2025, 9, 1))
+    k2.projects = [p4]
+    hq2 = Shareholder(name="HQ", kind=HolderType.HQ)
+    k2.holders = [hq2]
+    db.session.add(k2)
+    db.session.flush()
+    _entry(k2, hq2, "100000", date(2025, 9, 1), admin)
+    db.session.add(FinancingRound(company_id=k2.id, name="Angel", on_date=date(2025, 10, 1),
+                                  pre_money=D("4000000"), amount=D("1000000"),
+                                  shares_before=D("100000"), price_per_share=D("40"),
+                                  recorded_by_id=admin.id))
+    db.session.add(CompanyExit(company_id=k2.id, kind=ExitKind.ACQUISITION,
+                               on_date=date(2026, 5, 1), proceeds=D("8000000"),
+                               hq_proceeds=D("2000000"), institute_proceeds=D("0"),
+                               recorded_by_id=admin.id))
+    _commit()
+    return {"admin": admin, "director": director, "a": a, "b": b, "pm1": pm1, "pm2": pm2,
+            "observer": make_user(Role.OBSERVER), "p": [p1, p2, p3, p4, p5]}

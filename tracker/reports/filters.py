@@ -1,0 +1,79 @@
+"""The filters of the dashboards and the annual report, and who sees which institutes.
+
+HQ-wide roles see the whole network and may pick an institute; a director sees only the
+institutes they direct (a filter naming another one is ignored), so every figure they get is
+about their own institute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, true
+
+from tracker.accounts.models import User
+from tracker.dates import org_zone
+from tracker.projects.models import Project, ProjectType
+
+
+@dataclass(frozen=True)
+class Filters:
+    institute_id: int = 0  # 0: every institute the viewer may see
+    field: str = ""  # part of the project's field, as the project list reads it
+    year: int = 0  # 0: every year; else the projects whose code was given that year
+    type: str = ""  # a ProjectType value, or "" for every type
+    # The institutes the viewer may see: None for the whole network (HQ-wide roles).
+    allowed: frozenset[int] | None = None
+
+    @property
+    def institute_ids(self) -> frozenset[int] | None:
+        """The institutes every figure is limited to; None: the whole network."""
+        if self.institute_id and (self.allowed is None or self.institute_id in self.allowed):
+            return frozenset({self.institute_id})
+        return self.allowed
+
+    def projects(self, cohort: bool = True) -> ColumnElement[bool]:
+        """The projects the figures count. `cohort`: apply the year filter too (the flows of
+        the annual report take their year from their own dates instead)."""
+        clauses = []
+        if self.institute_ids is not None:
+            clauses.append(Project.institute_id.in_(self.institute_ids))
+        if self.field:
+            clauses.append(Project.field.ilike(f"%{self.field}%"))
+        if self.type in {t.value for t in ProjectType}:
+            clauses.append(Project.type == ProjectType(self.type))
+        if cohort and self.year:
+            clauses.append(Project.year == self.year)
+        return and_(*clauses) if clauses else true()
+
+    def institutes(self, column: Any) -> ColumnElement[bool]:
+        """The institute limit alone, for what hangs from an institute but not from a project
+        (technology needs)."""
+        return column.in_(self.institute_ids) if self.institute_ids is not None else true()
+
+    def args(self, **more: Any) -> dict[str, Any]:
+        """The query string of a list counting the same thing: the filters that are set."""
+        found = {"institute": self.institute_id or None, "field": self.field or None,
+                 "year": self.year or None, "type": self.type or None}
+        found.update(more)
+        return {k: v for k, v in found.items() if v not in (None, "", 0)}
+
+    def without_year(self) -> Filters:
+        return replace(self, year=0)
+
+
+def for_viewer(user: User, institute_id: int = 0, field: str = "", year: int = 0,
+               type: str = "") -> Filters:
+    allowed = None if user.sees_whole_portfolio else frozenset(user.directed_institute_ids)
+    if allowed is not None and institute_id not in allowed:
+        institute_id = 0
+    return Filters(institute_id, field.strip(), year, type, allowed)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The instants (UTC-aware, in the organisation's zone) a calendar year runs between: an
+    instant stored in UTC counts in the year of its date in the organisation's time zone."""
+    zone = org_zone()
+    return (datetime.combine(date(year, 1, 1), time(), zone),
+            datetime.combine(date(year + 1, 1, 1), time(), zone))

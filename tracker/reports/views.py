@@ -1,0 +1,53 @@
+"""The portfolio's figures: the dashboard (HQ's, or a director's for their institute) and the
+annual report."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.dates import today
+from tracker.display.labels import label
+from tracker.organisations.models import Institute
+from tracker.projects.models import Project, ProjectType
+from tracker.reports import charts, dashboard
+from tracker.reports.filters import Filters, for_viewer
+from tracker.web.navigation import int_arg, text_arg
+from tracker.web.permissions import requires
+
+bp = Blueprint("reports", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _filters() -> Filters:
+    return for_viewer(_user(), int_arg("institute"), text_arg("field"), int_arg("year"),
+                      text_arg("type"))
+
+
+def _institutes(filters: Filters) -> list:
+    """The institutes the viewer may pick: ids and names only."""
+    query = select(Institute.id, Institute.code, Institute.name).order_by(Institute.code)
+    if filters.allowed is not None:
+        query = query.where(Institute.id.in_(filters.allowed))
+    return db.session.execute(query).all()
+
+
+@bp.get("/dashboard")
+@requires(Project.can_view_dashboard)
+def show() -> str:
+    filters, on = _filters(), today()
+    figures = dashboard.build(_user(), filters, on)
+    funnel = charts.bars([
+        (str(label(phase)), count, url_for("projects.list_projects",
+                                           **filters.args(phase=phase.value)))
+        for phase, count in figures.funnel])
+    return render_template(
+        "reports/dashboard.html", figures=figures, filters=filters, funnel=funnel,
+        funnel_height=charts.bars_height(funnel), bar_width=charts.BAR_WIDTH,
+        institutes=_institutes(filters), types=list(ProjectType), on=on)
