@@ -22,10 +22,12 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
 
 from tracker import db
+from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.labels import label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
+from tracker.gates.models import Declaration
 from tracker.settings.catalogue import CATALOGUE
 
 # How a value is shown: a formatting kind, or for a reference, ("ref", table).
@@ -44,6 +46,10 @@ KEYS: dict[str, Kind] = {
     "evidence": "number",
     "recovery_codes_left": "number",
     "second_factor": "secret",
+    "roles": ("enums", Role),
+    "co_funders": "text_number_rows",
+    "instalments": "date_money_rows",
+    "declaration": ("enum", Declaration),
 }
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
@@ -179,6 +185,13 @@ def kind_of(model: type | None, key: str) -> Kind:
     return "text"
 
 
+def _enum_label(enum_class: type[enum.Enum], value: Any) -> str:
+    try:
+        return label(enum_class(value))
+    except ValueError:
+        return str(value)
+
+
 def _decimal(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value))
@@ -201,11 +214,9 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return _("(not shown)")
     if isinstance(kind, tuple):
         tag, target = kind
-        if tag == "enum":
-            try:
-                return label(target(value))
-            except ValueError:
-                return str(value)
+        if tag in ("enum", "enums"):
+            return ", ".join(_enum_label(target, v) for v in
+                             (value if isinstance(value, list) else [value]))
         if tag == "refs" and isinstance(value, list):
             return ", ".join(names.name(target, v) for v in value)
         return names.name(target, value)
@@ -225,6 +236,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
             return str(value)
     if kind == "date_money" and isinstance(value, list) and len(value) == 2:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
+    if kind == "date_money_rows" and isinstance(value, list):
+        return "; ".join(shown("date_money", row, names) for row in value)
     if kind in ("text_money_rows", "text_number_rows") and isinstance(value, list):
         cell = "money" if kind == "text_money_rows" else "number"
         return "; ".join(f"{row[0]} {shown(cell, row[1], names)}" if isinstance(row, list)

@@ -1,0 +1,157 @@
+"""One language per page: every page each demo role can reach, walked in Chinese and in English,
+shows no string of the catalogue in the other language (a msgid left untranslated on a Chinese
+page, a Chinese msgstr on an English one), and each form, sent empty, says what is wrong in the
+page's language.
+
+The walk follows the links of the pages themselves from the home page, as a user would, taking
+one page of each shape (`/projects/<n>` once) so that it stays quick.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import deque
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.conftest import post
+from tracker import db
+from tracker.accounts.services import find_by_email
+from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
+
+LINK = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)"')
+FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
+ACTION = re.compile(r'<form\b[^>]*\baction="([^"]*)"')
+SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+TAG = re.compile(r"<[^>]*>")
+ATTRIBUTE = re.compile(r'\b(?:placeholder|title|aria-label|alt)="([^"]*)"')
+NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
+# What the code would print, never a reader: a Python list.
+RAW = re.compile(r"\[\[|\['")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Pages that are no page: files, feeds, exports, the way out.
+SKIP = re.compile(r"^/(static|logout|language|files|feed|calendar\.ics)|/download|/export|"
+                  r"\.(csv|xlsx|ics|pdf)$|format=")
+# A form that would end the walk or change what the walk is about, sent empty.
+NOT_SENT = re.compile(r"/(logout|language|account|withdraw|revoke|regenerate|retry|mfa|password)")
+
+
+def _catalogue() -> tuple[set[str], set[str]]:
+    """The English texts a Chinese page must not show and the Chinese an English one must not:
+    whole messages without placeholders, translated to something else."""
+    with CATALOGUE.open("rb") as f:
+        messages = [m for m in read_po(f) if m.id and isinstance(m.id, str)
+                    and isinstance(m.string, str) and m.string and m.string != m.id
+                    and "%" not in m.id and "{" not in m.id]
+    english = {m.id for m in messages if re.search(r"[A-Za-z]{2}", m.id)}
+    chinese = {m.string for m in messages if len(HAN.findall(m.string)) >= 2}
+    return english, chinese
+
+
+ENGLISH, CHINESE = _catalogue()
+
+
+def texts(page: str) -> list[str]:
+    """What a reader sees: the text between tags, and the attributes that are read aloud or
+    shown (placeholders, titles)."""
+    body = SCRIPT.sub(" ", page[page.find("<body"):])
+    found = [html.unescape(a).strip() for a in ATTRIBUTE.findall(body)]
+    found += [html.unescape(t).strip() for t in TAG.sub("\n", body).split("\n")]
+    return [t for t in found if t]
+
+
+def leaks(page: str, locale: str) -> list[str]:
+    wrong = ENGLISH if locale == "zh_CN" else CHINESE
+    found = []
+    for text in texts(page):
+        if text in wrong or RAW.search(text):
+            found.append(text)
+        elif len(text) > 12:
+            # A message within a longer text: long ones only, so that a name can't match.
+            found += [m for m in wrong if len(m) >= (20 if locale == "zh_CN" else 6) and m in text]
+    return found
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+def sign_in(app, email: str, locale: str):
+    user = find_by_email(email)
+    user.locale = locale
+    db.session.commit()
+    client = app.test_client()
+    response = post(client, "/login", {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, email
+    if response.headers["Location"].startswith("/login/code"):
+        user.totp_last_step = None
+        db.session.commit()
+        response = post(client, "/login/code", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
+        assert response.status_code == 302, email
+    return client
+
+
+def walk(client, locale: str) -> dict[str, str]:
+    """Every page shape reachable by links from the home page: {path: page}."""
+    seen_shapes: set[str] = set()
+    pages: dict[str, str] = {}
+    queue = deque(["/"])
+    while queue:
+        path = queue.popleft()
+        if shape(path) in seen_shapes or SKIP.search(path):
+            continue
+        seen_shapes.add(shape(path))
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.content_type:
+            continue
+        page = response.get_data(as_text=True)
+        pages[path] = page
+        for link in LINK.findall(page):
+            queue.append(urlsplit(html.unescape(link)).path)
+    return pages
+
+
+@pytest.fixture
+def demo(app):
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize("email", [u[0] for u in USERS])
+def test_every_page_speaks_one_language(app, demo, email, locale):
+    client = sign_in(app, email, locale)
+    pages = walk(client, locale)
+    assert len(pages) > 3, "the walk found almost nothing: did the sign-in work?"
+    problems = {}
+    for path, page in pages.items():
+        assert f'lang="{"zh" if locale == "zh_CN" else "en"}' in page[:200], path
+        found = leaks(page, locale)
+        if found:
+            problems[path] = sorted(set(found))
+    # Each form sent empty: its messages, beside the fields or above the page, translated.
+    refused = 0
+    for path, page in pages.items():
+        for form in FORM.findall(page):
+            action = ACTION.search(page[:page.find(form)][-400:] + form)
+            target = html.unescape(action.group(1)) if action and action.group(1) else path
+            if NOT_SENT.search(target) or not NAME.findall(form):
+                continue
+            response = post(client, urlsplit(target).path,
+                            {name: "" for name in NAME.findall(form) if name != "csrf_token"})
+            if response.status_code in (400, 409):
+                refused += 1
+                found = leaks(response.get_data(as_text=True), locale)
+                if found:
+                    problems[f"POST {target}"] = sorted(set(found))
+    assert not problems, f"{email} in {locale}: {problems}"
+    if "admin" in email:
+        assert refused > 5, "the forms were not sent: has their markup changed?"
