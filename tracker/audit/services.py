@@ -40,6 +40,12 @@ def during_import(run_id: int) -> Iterator[None]:
         _import_run.reset(token)
 
 
+def current_import() -> int | None:
+    """The id of the import whose rows are being saved, if any."""
+    current = _import_run.get()
+    return current[0] if current else None
+
+
 def written_during_import() -> int:
     """How many records the current import has written: a row that wrote none changed
     nothing."""

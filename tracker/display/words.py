@@ -163,6 +163,7 @@ FIELDS = {
     "filename": _l("File"),
     "finished_at": _l("Finished"),
     "import": _l("Import"),
+    "imported_in_id": _l("Imported in"),
     "started_at": _l("Started"),
     "total_rows": _l("Rows"),
     "unchanged": _l("Unchanged"),

@@ -6,7 +6,8 @@ correction is a new decision that supersedes it.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
@@ -20,10 +21,13 @@ from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState
-from tracker.gates.services import touch
+from tracker.gates.services import open_request, touch
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.phases import change_phase
+
+if TYPE_CHECKING:
+    from tracker.projects.models import Project
 
 
 def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any]) -> Phase:
@@ -128,7 +132,10 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
         rework_due=fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
         weighted_score=scoring.weighted_score(review), snapshot=scoring.snapshot(review),
         decided_by_id=actor.id, supersedes_id=supersedes.id if supersedes else None,
+        imported_in_id=fields.get("imported_in_id"),
     )
+    if fields.get("decided_at") is not None:
+        decision.decided_at = fields["decided_at"]
     review.decisions.append(decision)
     changes = audit.pending_changes(decision)
     changes.pop("snapshot", None)
@@ -193,3 +200,28 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     touch(review)
     _flush_or_conflict()
     return corrected
+
+
+def record_imported_go(actor: User, project: Project, decided_on: datetime,
+                       import_id: int, target: Phase | None = None) -> GateDecision:
+    """A GO taken before the tracker at the gate closing the project's phase, brought in by an
+    import (tracker/imports). It had no panel here, so it says so: it names the import and,
+    as its decider and chair, the HQ admin who imported it. The phase changes through
+    `change_phase` like any decision's, so the project goes on as if decided in the tracker."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    gate = lifecycle.PHASE_GATE.get(project.phase)
+    if gate is None:
+        raise Refused(_("A project in this phase has no gate to record a decision of."))
+    review = open_request(actor, project, gate)
+    review.chair_id = actor.id
+    review.state = ReviewState.DECIDED
+    targets = lifecycle.go_targets(review.phase)
+    target = target or targets[0]
+    if target not in targets:
+        raise Invalid("phase", _("Choose where the project goes next."))
+    decision = _record(actor, review, Outcome.GO, target,
+                       {"imported_in_id": import_id, "decided_at": decided_on})
+    change_phase(actor, project, target, Step.GO, decision=decision)
+    db.session.flush()
+    return decision

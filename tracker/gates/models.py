@@ -352,6 +352,8 @@ class GateDecision(Base):
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("gate_decisions.id"), unique=True
     )
+    # A decision taken before the tracker, brought in by this import (decided_by: who imported).
+    imported_in_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
 
     review: Mapped[GateReview] = relationship(back_populates="decisions")
     decided_by: Mapped[User] = relationship()

@@ -66,7 +66,11 @@ class Adapter:
     def choices(self, refs: dict[str, int]) -> dict[str, Any]:
         return {}
 
-    def values(self, form: Any) -> dict[str, Any]:
+    def more_formdata(self, given: dict[str, list[str]], obj: Any) -> dict[str, list[str]]:
+        """Form input that no one column gives (the rows of a list of subforms)."""
+        return {}
+
+    def values(self, form: Any, given: dict[str, list[str]]) -> dict[str, Any]:
         return _none_for_zero({f: getattr(form, f).data for f in self.fields})
 
     def save(self, actor: User, obj: Any, values: dict[str, Any]) -> Any:
@@ -106,8 +110,8 @@ class Enterprises(Adapter):
     def name(self, values):
         return values.get("uscc") or values.get("name") or ""
 
-    def values(self, form):
-        values = super().values(form)
+    def values(self, form, given):
+        values = super().values(form, given)
         values["uscc"] = uscc.normalise(values["uscc"] or "") or None
         return values
 
@@ -179,8 +183,8 @@ class Users(Adapter):
         return {"institutes": _rows(Institute, refs, "institute_id"),
                 "enterprises": _rows(Enterprise, refs, "enterprise_id")}
 
-    def values(self, form):
-        values = super().values(form)
+    def values(self, form, given):
+        values = super().values(form, given)
         values["email"] = accounts.normalise_email(values["email"])
         values["roles"] = sorted(values["roles"] or [])
         values["locale"] = values["locale"] or None
@@ -199,5 +203,3 @@ class Users(Adapter):
         return user
 
 
-ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
-    Institutes(), Enterprises(), Users(), Centres(), Needs())}

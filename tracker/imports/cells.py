@@ -22,11 +22,21 @@ from tracker.accounts.models import User
 from tracker.display.labels import LABELS, LOCALE_NAMES
 from tracker.imports.columns import Column, Ref, normalise_header
 from tracker.organisations import uscc
-from tracker.organisations.models import Enterprise, Institute, JointInnovationCentre
+from tracker.organisations.models import (
+    Enterprise,
+    Institute,
+    JointInnovationCentre,
+    TechnologyNeed,
+)
 
 
 class CellError(ValueError):
-    """The cell's text names nothing the form could take; the message says why."""
+    """The cell's text names nothing the form could take; the message says why. `column`:
+    the column's key, when the error is found after the cells were read."""
+
+    def __init__(self, message: str, column: str = "") -> None:
+        super().__init__(message)
+        self.column = column
 
 
 _SEPARATORS = re.compile(r"[,;，；、/]+")
@@ -71,6 +81,10 @@ def iso_date(text: str) -> str:
         return text  # the form says what is wrong with it
     year, month, day = match.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def split(text: str) -> list[str]:
+    return [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
 
 
 def flag(text: str) -> bool:
@@ -121,6 +135,9 @@ _FINDERS: dict[str, Callable[[str], int | None]] = {
         .order_by(JointInnovationCentre.id).limit(1)),
     Ref.USER: lambda text: db.session.scalar(
         select(User.id).where(User.email == text.lower())),
+    Ref.NEED: lambda text: db.session.scalar(
+        select(TechnologyNeed.id).where(TechnologyNeed.title == text)
+        .order_by(TechnologyNeed.id).limit(1)),
 }
 
 # Said in the importing user's language when asked, hence functions.
@@ -129,4 +146,5 @@ _MISSING: dict[str, Callable[[], str]] = {
     Ref.ENTERPRISE: lambda: _("No enterprise has the credit code or name %(key)s."),
     Ref.CENTRE: lambda: _("No joint innovation centre is called %(key)s."),
     Ref.USER: lambda: _("No account has the e-mail %(key)s."),
+    Ref.NEED: lambda: _("No technology need has the title %(key)s."),
 }

@@ -14,7 +14,7 @@ from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
 from tracker.imports import services
-from tracker.imports.adapters import ADAPTERS
+from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
 from tracker.imports.sheets import errors_csv
 

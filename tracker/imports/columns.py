@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.models import Role
 from tracker.organisations.models import InstituteType, NeedState
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import ProjectType
 
 
 class Ref:
@@ -26,6 +28,7 @@ class Ref:
     ENTERPRISE = "enterprise"  # its unified social credit code, or its name
     CENTRE = "centre"  # its name
     USER = "user"  # their e-mail
+    NEED = "need"  # its title
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,38 @@ NEEDS = Kind("needs", _l("Technology needs"), (
     Column("state", _l("State"), True, choices=NeedState),
 ), key=("enterprise_id", "title"))
 
-KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS)}
+PROJECTS = Kind("projects", _l("Projects"), (
+    Column("code", _l("Project code"), True,
+           note=_l("The code it was given, such as JITRI-2019-0042; empty for a draft.")),
+    Column("title", _l("Title"), True),
+    Column("summary", _l("Summary")),
+    Column("field", _l("Field"), True),
+    Column("type", _l("Type"), True, choices=ProjectType),
+    Column("institute_id", _l("Institute code"), True, ref=Ref.INSTITUTE),
+    Column("pm_id", _l("Project manager's e-mail"), True, ref=Ref.USER),
+    Column("member_ids", _l("Team members' e-mails"), ref=Ref.USER, many=True,
+           note=_l("Several separated by commas; the PM is not listed.")),
+    Column("partner_enterprise_id", _l("Partner enterprise credit code or name"),
+           ref=Ref.ENTERPRISE),
+    Column("need_id", _l("Technology need (title)"), ref=Ref.NEED),
+    Column("trl_now", _l("TRL now"), True),
+    Column("trl_target", _l("TRL targeted"), True),
+    Column("budget_total", _l("Budget total (CNY)"), True),
+    Column("budget_lines", _l("Budget lines"),
+           note=_l("Category: amount, separated by semicolons, e.g. Equipment: 1000000; "
+                   "Labour: 500000.")),
+    Column("start_date", _l("Start date"), True, note=DATE_NOTE, is_date=True),
+    Column("end_date", _l("End date"), True, note=DATE_NOTE, is_date=True),
+    Column("phase", _l("Phase"), True, choices=Phase,
+           note=_l("Draft up to spun off; each gate passed on the way is recorded as an "
+                   "imported GO.")),
+    Column("gates_passed_on", _l("Gates passed on"),
+           note=_l("The date of each GO, e.g. 1: 2024-03-01; 2: 2025-06-30; missing: the "
+                   "start date.")),
+), key=("code",))
+
+KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
+                                                PROJECTS)}
 
 
 def header_in(column: Column, locale: str) -> str:

@@ -24,8 +24,9 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.imports import cells, reading
-from tracker.imports.adapters import ADAPTERS, Adapter
+from tracker.imports.adapters import Adapter
 from tracker.imports.columns import Column, Kind
+from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportRun, ImportState
 
 # Past this many, further errors are counted but not listed: the first ones tell what to fix.
@@ -78,9 +79,13 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
         text = row[column.key]
         try:
             if not text:
-                given[column.key] = ["0"] if column.ref else ([] if column.many else [""])
+                given[column.key] = [] if column.many else (["0"] if column.ref else [""])
                 if column.is_flag:
                     given[column.key] = ["y"]  # an empty "active" is the form's default: yes
+            elif column.ref and column.many:
+                ids = [refs.find(column.ref, part) for part in cells.split(text)]
+                found[column.key] = ids
+                given[column.key] = [str(i) for i in ids]
             elif column.ref:
                 found[column.key] = refs.find(column.ref, text)
                 given[column.key] = [str(found[column.key])]
@@ -116,18 +121,24 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
         if key not in given:
             formdata.setlist(key, _as_form_text(value))
     for column in kind.columns:
-        if column.ref and column.key not in given and column.key not in formdata:
+        if (column.ref and not column.many and column.key not in given
+                and column.key not in formdata):
             formdata.setlist(column.key, ["0"])  # a reference the file leaves out: none
     for key, value in given.items():
         formdata.setlist(key, value)
-    form = adapter.form(formdata, obj, found)
-    if not form.validate():
-        raise RowRefused([(key, message) for key, messages in form.errors.items()
-                          for message in messages if key in {c.key for c in kind.columns}]
-                         or [("", message) for messages in form.errors.values()
-                             for message in messages])
-    values = adapter.values(form)
-    if obj is not None and values == adapter.current(obj):
+    try:
+        for key, value in adapter.more_formdata(given, obj).items():
+            formdata.setlist(key, value)
+        form = adapter.form(formdata, obj, found)
+        if not form.validate():
+            raise RowRefused([(key if key in {c.key for c in kind.columns} else "", message)
+                              for key, messages in form.errors.items()
+                              for message in _flat(messages)])
+        values = adapter.values(form, given)
+    except cells.CellError as error:
+        raise RowRefused([(error.column, str(error))]) from None
+    compared = {k: v for k, v in values.items() if not k.startswith("_")}
+    if obj is not None and compared == adapter.current(obj):
         seen[obj.id] = number
         return "unchanged", obj
     written = audit.written_during_import()
@@ -142,6 +153,15 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     if obj is not None and audit.written_during_import() == written:
         return "unchanged", saved  # the service found nothing to change (a code's case)
     return ("created" if obj is None else "updated"), saved
+
+
+def _flat(messages: Any) -> list[str]:
+    """A field's errors; those of a list of subforms (budget lines) one after the other."""
+    if isinstance(messages, dict):
+        return [m for inner in messages.values() for m in _flat(inner)]
+    if isinstance(messages, list | tuple):
+        return [m for inner in messages for m in _flat(inner)]
+    return [str(messages)]
 
 
 def _header_errors(kind: Kind, table: reading.Table) -> list[list]:

@@ -5,6 +5,7 @@ Every change of phase goes through `tracker.projects.phases.change_phase`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -214,6 +215,40 @@ def assign_code(actor: User | None, project: Project) -> None:
     project.seq, project.code = next_code(project.hq, project.year)
     audit.record(actor, "project.code", project, {"code": [None, project.code]})
     db.session.flush()
+
+
+def adopt_code(actor: User, project: Project, code: str) -> None:
+    """An imported project keeps the code it had before the tracker (JITRI-2019-0042); the
+    counter of its year moves past it, so no later submission is given it again."""
+    hq = project.hq
+    match = re.fullmatch(rf"{re.escape(hq.code)}-(\d{{4}})-(\d{{1,6}})", code.strip().upper())
+    if match is None:
+        raise Invalid("code", _("A project code reads like %(example)s: the HQ's code, the year "
+                                "and the number.", example=f"{hq.code}-2024-0042"))
+    year, seq = int(match.group(1)), int(match.group(2))
+    taken = select(Project.id).where(Project.hq_id == hq.id, Project.year == year,
+                                     Project.seq == seq, Project.id != project.id)
+    if db.session.scalar(taken) is not None:
+        raise Invalid("code", _("Another project already has this code."))
+    counter = db.session.scalar(select(ProjectCodeCounter).where(
+        ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year))
+    if counter is None:
+        db.session.add(ProjectCodeCounter(hq_id=hq.id, year=year, last=seq))
+    elif counter.last < seq:
+        counter.last = seq
+    project.year, project.seq, project.code = year, seq, f"{hq.code}-{year}-{seq:04d}"
+    audit.record(actor, "project.code", project, {"code": [None, project.code]})
+    db.session.flush()
+
+
+def submit_imported(actor: User, project: Project, code: str) -> None:
+    """A proposal submitted before the tracker, brought in by an HQ admin's import: it enters
+    proposal review as its PM's submission, under the code it had. No deliverables are asked:
+    they were reviewed where it was submitted."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    change_phase(project.pm, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
+    adopt_code(actor, project, code)
 
 
 def withdraw_draft(actor: User, project: Project) -> None:

@@ -1,0 +1,9 @@
+"""Every kind of import, by the name `flask import KIND` and the upload page use."""
+
+from __future__ import annotations
+
+from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
+from tracker.imports.projects import Projects
+
+ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
+    Institutes(), Enterprises(), Users(), Centres(), Needs(), Projects())}

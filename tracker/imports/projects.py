@@ -1,0 +1,179 @@
+"""A row of the projects import: the proposal form of its PM, saved by `create_proposal`; then,
+for a project past draft, its submission under the code it had and a GO recorded as imported
+for each gate it passed on the way to its phase (`tracker.gates.decisions.record_imported_go`),
+so that it goes on in the tracker as if it had been decided there."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.errors import Invalid
+from tracker.gates import decisions
+from tracker.gates import services as gates
+from tracker.imports import columns
+from tracker.imports.adapters import Adapter, _none_for_zero, _rows
+from tracker.imports.cells import CellError, iso_date
+from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
+from tracker.projects import lifecycle
+from tracker.projects import services as projects
+from tracker.projects.forms import BUDGET_ROWS, ProjectForm
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+FORM_FIELDS = ("title", "summary", "field", "type", "institute_id", "partner_enterprise_id",
+               "need_id", "trl_now", "trl_target", "budget_total", "start_date", "end_date")
+_LINES = re.compile(r"[;；\n]+")
+_GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)
+
+
+def gates_to(phase: Phase) -> list[Phase] | None:
+    """The phases a project passes through by GO from proposal review to `phase` (the phase
+    each gate on the way closes); None when no straight line of GOs leads there."""
+    passed, current = [], Phase.PROPOSAL_REVIEW
+    while current is not phase:
+        targets = lifecycle.go_targets(current)
+        if not targets:
+            return None
+        passed.append(current)
+        current = targets[0]
+    return passed
+
+
+def _budget_lines(text: str) -> list[tuple[str, str]]:
+    lines = []
+    for part in _LINES.split(text):
+        if not part.strip():
+            continue
+        category, _sep, amount = part.replace("：", ":").rpartition(":")
+        lines.append((category.strip(), amount.strip()) if _sep else (part.strip(), ""))
+    if len(lines) > BUDGET_ROWS:
+        raise CellError(_("At most %(n)d budget lines.", n=BUDGET_ROWS), "budget_lines")
+    return lines
+
+
+def _passed_on(text: str) -> dict[int, date]:
+    found = {}
+    for part in _LINES.split(text):
+        if not part.strip():
+            continue
+        match = _GATE_DATE.match(part)
+        try:
+            found[int(match.group(1))] = date.fromisoformat(iso_date(match.group(2)))
+        except (AttributeError, ValueError):
+            raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
+                            "gates_passed_on") from None
+    return found
+
+
+def _noon(day: date) -> datetime:
+    zone = ZoneInfo(current_app.config["ORG_TIMEZONE"])
+    return datetime.combine(day, time(12), zone).astimezone(UTC)
+
+
+class Projects(Adapter):
+    kind, model, form_class = columns.PROJECTS, Project, ProjectForm
+    fields = FORM_FIELDS
+
+    def find(self, values):
+        code = (values.get("code") or "").strip().upper()
+        if code:
+            return db.session.scalar(select(Project).where(Project.code == code))
+        # A draft has no code yet: it is its PM's proposal of that title.
+        return db.session.scalar(select(Project).where(
+            Project.code.is_(None), Project.pm_id == (values.get("pm_id") or 0),
+            Project.title == (values.get("title") or "").strip()).order_by(Project.id).limit(1))
+
+    def name(self, values):
+        return values.get("code") or values.get("title") or ""
+
+    def current(self, obj):
+        return {**super().current(obj), "member_ids": sorted(obj.member_ids),
+                "budget_lines": [(b.category, b.amount) for b in obj.budget_lines],
+                "pm_id": obj.pm_id, "code": obj.code or "", "phase": obj.phase}
+
+    def form_data(self, obj):
+        if obj is None:
+            return None
+        data = {k: (0 if v is None and k.endswith("_id") else v)
+                for k, v in super().current(obj).items()}
+        return {**data, "member_ids": sorted(obj.member_ids), "pm_id": obj.pm_id,
+                "code": obj.code or "", "phase": obj.phase}
+
+    def more_formdata(self, given, obj):
+        if "budget_lines" in given:
+            lines = _budget_lines(given["budget_lines"][0] if given["budget_lines"] else "")
+        elif obj is not None:
+            lines = [(b.category, format(b.amount, "f")) for b in obj.budget_lines]
+        else:
+            lines = []
+        data = {}
+        for i, (category, amount) in enumerate(lines):
+            data[f"budget_lines-{i}-category"] = [category]
+            data[f"budget_lines-{i}-amount"] = [amount]
+        return data
+
+    def choices(self, refs):
+        members = [db.session.get(User, i) for i in refs.get("member_ids", [])]
+        return {"institutes": _rows(Institute, refs, "institute_id"),
+                "enterprises": _rows(Enterprise, refs, "partner_enterprise_id"),
+                "needs": _rows(TechnologyNeed, refs, "need_id"), "users": members}
+
+    def values(self, form, given):
+        values = _none_for_zero({f: getattr(form, f).data for f in FORM_FIELDS})
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        values["member_ids"] = sorted(form.member_ids.data or [])
+        try:
+            values["budget_lines"] = [(c, Decimal(a)) for c, a in form.lines()]
+        except InvalidOperation:  # pragma: no cover - the form refused it already
+            values["budget_lines"] = []
+        values["pm_id"] = int(text.get("pm_id") or 0)
+        values["code"] = text.get("code", "").strip().upper()
+        values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
+        values["_passed_on"] = _passed_on(text.get("gates_passed_on", ""))
+        return values
+
+    def save(self, actor, obj, values):
+        values = dict(values)
+        pm = db.session.get(User, values.pop("pm_id"))
+        code, phase, passed = values.pop("code"), values.pop("phase"), values.pop("_passed_on")
+        lines, members = values.pop("budget_lines"), values.pop("member_ids")
+        if obj is not None:
+            if phase is not obj.phase:
+                raise Invalid("phase", _("An imported project's phase now changes in the "
+                                         "tracker, through its gates."))
+            if pm.id != obj.pm_id:
+                raise Invalid("pm_id", _("An import does not change a project's manager."))
+            projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
+            return obj
+        path = gates_to(phase) if phase is not Phase.DRAFT else []
+        if path is None:
+            raise Invalid("phase", _("A project on hold, completed, terminated or rejected "
+                                     "cannot be imported yet."))
+        if phase is Phase.DRAFT and code:
+            raise Invalid("code", _("A draft has no code yet: it gets one when submitted."))
+        project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
+                                           **values)
+        if phase is Phase.DRAFT:
+            return project
+        projects.submit_imported(actor, project, code)
+        for closed in path:
+            gate = lifecycle.PHASE_GATE[closed]
+            decisions.record_imported_go(actor, project,
+                                         _noon(passed.get(gate) or values["start_date"]),
+                                         audit.current_import())
+        if project.phase is Phase.PROPOSAL_REVIEW:
+            gates.open_request(pm, project, 1)  # as a submission in the tracker does
+        return project
+
+
+
