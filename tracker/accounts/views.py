@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts import mfa, services, sessions
+from tracker.accounts.columns import USER_COLUMNS
 from tracker.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -29,6 +30,7 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with_roles
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
+from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.actions import press, submit
 from tracker.web.navigation import paginate, safe_next, text_arg
@@ -132,7 +134,7 @@ def _choices() -> dict:
 
 @admin_bp.get("/")
 @requires(User.can_manage_users)
-def list_users() -> str:
+def list_users() -> str | Response:
     query = select(User).options(*with_roles()).order_by(User.name)
     q = text_arg("q")
     if q:
@@ -146,9 +148,10 @@ def list_users() -> str:
         query = query.where(User.active.is_(True))
     elif status == "inactive":
         query = query.where(User.active.is_(False))
-    page = paginate(query)
-    return render_template("accounts/users.html", page=page, roles=GRANTABLE_ROLES, q=q,
-                           role=role, status=status)
+    if fmt := exports.requested():
+        return exports.send(USER_COLUMNS, exports.stream(query), "users", fmt, title=_("Users"))
+    return render_template("accounts/users.html", page=paginate(query), columns=USER_COLUMNS,
+                           roles=GRANTABLE_ROLES, q=q, role=role, status=status)
 
 
 def _user_data(user: User) -> dict:

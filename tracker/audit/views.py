@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
+from tracker.audit.columns import audit_columns, described
 from tracker.audit.models import AuditRecord
 from tracker.display.history import describe, model_of, name_of
 from tracker.display.words import ACTIONS, OBJECTS
+from tracker.export import responses as exports
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
 
@@ -19,7 +22,7 @@ bp = Blueprint("audit", __name__)
 
 @bp.get("/history/<object_type>/<int:object_id>")
 @login_required
-def history(object_type: str, object_id: int) -> str:
+def history(object_type: str, object_id: int) -> str | Response:
     """What happened to one object, newest first; only for those who may see the object."""
     model = model_of(object_type)
     if model is None:
@@ -38,15 +41,19 @@ def history(object_type: str, object_id: int) -> str:
             AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
             .limit(1)) is None:
         abort(404)  # never existed
+    columns = audit_columns(show_object=False, see_address=AuditRecord.can_see_address(user))
+    if fmt := exports.requested():
+        return exports.send(columns, described(exports.stream(query)),
+                            f"history-{object_type}-{object_id}", fmt, title=_("History"))
     page = paginate(query)
     return render_template("audit/history.html", obj=obj, object_type=object_type, page=page,
                            lines=describe(page.items), name=name_of(obj, object_type, object_id),
-                           can_see_address=AuditRecord.can_see_address(user))
+                           columns=columns)
 
 
 @bp.get("/audit/")
 @requires(AuditRecord.can_list)
-def trail() -> str:
+def trail() -> str | Response:
     """Every record, for HQ admins and observers (auditors)."""
     query = select(AuditRecord).options(selectinload(AuditRecord.actor)).order_by(
         AuditRecord.id.desc()
@@ -57,8 +64,12 @@ def trail() -> str:
     object_type = text_arg("object_type", 40)
     if object_type:
         query = query.where(AuditRecord.object_type == object_type)
+    columns = audit_columns(show_object=True,
+                            see_address=AuditRecord.can_see_address(current_user))
+    if fmt := exports.requested():
+        return exports.send(columns, described(exports.stream(query)), "audit-trail", fmt,
+                            title=_("Audit trail"))
     page = paginate(query, per_page=50)
     return render_template("audit/trail.html", page=page, lines=describe(page.items),
                            action=action, actions=ACTIONS, objects=OBJECTS,
-                           object_type=object_type,
-                           can_see_address=AuditRecord.can_see_address(current_user))
+                           object_type=object_type, columns=columns)

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import deals, ledger, previews, services
+from tracker.companies import columns, deals, ledger, previews, services
 from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
@@ -26,6 +26,7 @@ from tracker.companies.forms import (
 )
 from tracker.companies.models import Company, FinancingRound, IpDeal, ShareEntry
 from tracker.dates import today
+from tracker.export import responses as exports
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project
 from tracker.web.actions import submit
@@ -73,7 +74,7 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 
 @bp.get("/companies/")
 @requires(Company.can_list)
-def portfolio() -> str:
+def portfolio() -> str | Response:
     """HQ's portfolio: its stake in each company valued at the company's last round price."""
     user = _user()
     companies = [c for c in db.session.scalars(
@@ -82,18 +83,30 @@ def portfolio() -> str:
     lines = [ledger.portfolio_line(c, on) for c in companies]
     total = sum((line.value for line in lines if line.value is not None), Decimal("0"))
     realised = sum((line.realised for line in lines), Decimal("0"))
-    return render_template("companies/portfolio.html", lines=lines, total=total,
-                           realised=realised, on=on,
+    foot = columns.portfolio_total(total, realised)
+    if fmt := exports.requested():
+        return exports.send(columns.PORTFOLIO_COLUMNS, [*lines, foot],
+                            f"portfolio-on-{on.isoformat()}", fmt, title=_("Companies"))
+    return render_template("companies/portfolio.html", lines=lines, foot=foot,
+                           columns=columns.PORTFOLIO_COLUMNS, on=on,
                            can_manage=Company.can_manage(user))
 
 
 @bp.get("/companies/<int:company_id>")
 @login_required
-def show(company_id: int) -> str:
+def show(company_id: int) -> str | Response:
+    """The company; its cap table on `?on=` is also a file (`&export=csv|xlsx`)."""
     company = load_company(company_id)
     on = date_arg("on", today())
+    table = ledger.cap_table(company, on)
+    if fmt := exports.requested():
+        rows = [*table.rows, columns.cap_table_total(table)]
+        return exports.send(columns.CAP_TABLE_COLUMNS, rows,
+                            f"cap-table-{company.id}-on-{on.isoformat()}", fmt,
+                            title=_("Cap table"))
     return render_template(
-        "companies/show.html", company=company, on=on, table=ledger.cap_table(company, on),
+        "companies/show.html", company=company, on=on, table=table,
+        cap_columns=columns.CAP_TABLE_COLUMNS, cap_foot=columns.cap_table_total(table),
         rounds=[(r, ledger.round_stakes(company, r.id, r.on_date)) for r in company.rounds],
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),

@@ -6,14 +6,15 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.contracts import services
+from tracker.contracts import queries, services
+from tracker.contracts.columns import CONTRACT_COLUMNS, rollup_columns
 from tracker.contracts.forms import ContractForm, PaymentForm
 from tracker.contracts.models import Instalment, ResearchContract
+from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
@@ -88,16 +89,23 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
 
 @bp.get("/contracts/")
 @requires(ResearchContract.can_list)
-def report() -> str:
-    """Contract value and money received per project, institute or year."""
+def report() -> str | Response:
+    """Contract value and money received per project, institute or year, and the contracts
+    (the latest on the page, all of them in its file: `?table=contracts&export=...`)."""
     user = _user()
     by = text_arg("by") if text_arg("by") in services.ROLLUPS else "institute"
+    contracts = queries.contracts(Project.visible_to(user))
+    if (fmt := exports.requested()) and text_arg("table") == "contracts":
+        return exports.send(CONTRACT_COLUMNS, exports.stream(contracts, scalars=False),
+                            "contracts", fmt, title=_("Contracts"))
     rows = services.rollup(by, Project.visible_to(user))
-    recent = db.session.scalars(
-        select(ResearchContract).join(Project).where(Project.visible_to(user))
-        .options(selectinload(ResearchContract.project), selectinload(ResearchContract.enterprise))
-        .order_by(ResearchContract.signed_on.desc()).limit(20)).all()
-    totals = {"value": sum(r["value"] for r in rows), "received": sum(r["received"] for r in rows),
+    totals = {"key": None, "value": sum(r["value"] for r in rows),
+              "received": sum(r["received"] for r in rows),
               "contracts": sum(r["contracts"] for r in rows)}
+    if fmt:
+        return exports.send(rollup_columns(by), [*rows, totals], f"contract-research-by-{by}",
+                            fmt, title=_("Contract research"))
     return render_template("contracts/report.html", rows=rows, by=by, totals=totals,
-                           recent=recent, rollups=services.ROLLUPS)
+                           columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
+                           recent=db.session.execute(contracts.limit(20)).all(),
+                           rollups=services.ROLLUPS)

@@ -30,13 +30,14 @@ class Kind:
     INT = "int"
     NUMBER = "number"  # a Decimal such as a number of shares
     MONEY = "money"  # CNY, two decimals
+    PRICE = "price"  # a price per share: two decimals at least, up to eight
     PCT = "pct"  # a percentage already in per cent (53.67)
     DATE = "date"
     INSTANT = "instant"  # a UTC-aware datetime, shown in the organisation's zone
     BOOL = "bool"
 
 
-NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PCT}
+NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PRICE, Kind.PCT}
 
 # A cell whose text starts with one of these is read as a formula (or, for tab and carriage
 # return, as one once the spreadsheet trims it): the file gets it with a leading apostrophe.
@@ -45,6 +46,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHOWN: dict[str, Callable[[Any], str]] = {
     Kind.MONEY: formatting.money,
     Kind.NUMBER: formatting.number,
+    Kind.PRICE: formatting.price,
     Kind.INT: formatting.number,
     Kind.PCT: formatting.pct,
     Kind.DATE: formatting.day,
@@ -62,7 +64,8 @@ def neutralised(text: str) -> str:
 class Column:
     """One column of a list. `value(row)` gives the typed value (a Decimal, a date, an enum
     member ...); `link(row)`, when given, makes the page's cell a link (files carry no links);
-    `tone(row)` an optional CSS class of the page's cell; `width` is in characters, for XLSX."""
+    `tone(row)` an optional tag class of the page's cell; `css` the cell's class on the page
+    (`text-cell` keeps line breaks); `width` is in characters, for XLSX."""
 
     header: Any  # a lazy gettext string: read in the user's language when the list is drawn
     value: Callable[[Any], Any]
@@ -70,6 +73,7 @@ class Column:
     width: int = 16
     link: Callable[[Any], str] | None = None
     tone: Callable[[Any], str | None] | None = None
+    css: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -92,7 +96,7 @@ class Column:
             return None
         if self.kind == Kind.MONEY:
             return cents(Decimal(value))
-        if self.kind in (Kind.NUMBER, Kind.PCT):
+        if self.kind in (Kind.NUMBER, Kind.PRICE, Kind.PCT):
             return Decimal(value)
         if self.kind == Kind.INT:
             return int(value)

@@ -28,6 +28,7 @@ NUMBER_FORMATS = {
     Kind.MONEY: "#,##0.00",
     Kind.PCT: '0.00"%"',
     Kind.NUMBER: "#,##0.########",
+    Kind.PRICE: "#,##0.00######",
     Kind.DATE: "yyyy-mm-dd",
     Kind.INSTANT: "yyyy-mm-dd hh:mm:ss",
 }

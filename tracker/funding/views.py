@@ -15,7 +15,9 @@ from tracker.companies import ledger
 from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
+from tracker.export import responses as exports
 from tracker.funding import previews, services
+from tracker.funding.columns import AGREEMENT_COLUMNS
 from tracker.funding.forms import (
     AgreementForm,
     ConversionForm,
@@ -78,15 +80,18 @@ def _funding_page_options():
 
 @bp.get("/funding/")
 @requires(FundingAgreement.can_list)
-def agreements() -> str:
+def agreements() -> str | Response:
     """Every agreement, soonest conversion deadline first (HQ-wide roles)."""
-    rows = db.session.scalars(
-        select(FundingAgreement).options(
-            selectinload(FundingAgreement.project),
-            selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
+    query = (select(FundingAgreement).options(
+        selectinload(FundingAgreement.project),
+        selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
         .order_by(FundingAgreement.outcome.is_not(None), FundingAgreement.conversion_deadline,
-                  FundingAgreement.id)).all()
-    return render_template("funding/list.html", agreements=rows, today=today())
+                  FundingAgreement.id))
+    if fmt := exports.requested():
+        return exports.send(AGREEMENT_COLUMNS, exports.stream(query), "allocation-investment",
+                            fmt, title=_("Allocation-investment"))
+    return render_template("funding/list.html", agreements=db.session.scalars(query).all(),
+                           columns=AGREEMENT_COLUMNS)
 
 
 @bp.get("/projects/<int:project_id>/funding")

@@ -12,7 +12,9 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
+from tracker.export import responses as exports
 from tracker.milestones import overdue, services
+from tracker.milestones.columns import OVERDUE_COLUMNS, OVERDUE_SORTS
 from tracker.milestones.forms import (
     AssignForm,
     MilestoneForm,
@@ -256,14 +258,17 @@ def _overdue_filters() -> overdue.OverdueFilters:
 
 @bp.get("/milestones/overdue")
 @requires(Milestone.can_list_overdue)
-def overdue_list() -> str:
+def overdue_list() -> str | Response:
     user = _user()
     filters, on = _overdue_filters(), today()
+    if fmt := exports.requested():
+        return exports.send(OVERDUE_COLUMNS, overdue.every_overdue(user, filters, on),
+                            "milestones", fmt, title=_("Overdue milestones"))
     page, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
     found = overdue.overdue(user, filters, on, page, per_page)
     institutes = db.session.execute(select(Institute.id, Institute.name)
                                     .order_by(Institute.code)).all()
     return render_template(
-        "milestones/overdue.html", filters=filters, lateness=overdue.LATENESS,
-        institutes=institutes, today=on,
+        "milestones/overdue.html", columns=OVERDUE_COLUMNS, sorts=OVERDUE_SORTS,
+        filters=filters, lateness=overdue.LATENESS, institutes=institutes, today=on,
         page=Page(items=found.rows, page=page, per_page=per_page, total=found.total))

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.organisations import services
+from tracker.export import responses as exports
+from tracker.organisations import columns, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
     Enterprise,
@@ -82,6 +83,14 @@ def _institutes() -> list[Institute]:
     return list(db.session.scalars(select(Institute).order_by(Institute.code)))
 
 
+def _listing(template: str, query: Select, columns: list, name: str, title: str,
+             **context) -> str | Response:
+    """A list's page, or the whole filtered list as a file when `?export=` asks for one."""
+    if fmt := exports.requested():
+        return exports.send(columns, exports.stream(query), name, fmt, title=title)
+    return render_template(template, page=paginate(query), columns=columns, **context)
+
+
 # --- institutes --------------------------------------------------------------------------------
 
 INSTITUTE_FIELDS = ("code", "name", "field", "type", "founded_on", "director_id")
@@ -89,14 +98,14 @@ INSTITUTE_FIELDS = ("code", "name", "field", "type", "founded_on", "director_id"
 
 @bp.get("/institutes/")
 @login_required
-def institutes() -> str:
+def institutes() -> str | Response:
     query = select(Institute).options(selectinload(Institute.director)).order_by(Institute.code)
     query, q = _search(query, Institute.code, Institute.name, Institute.field)
     kind = request.args.get("type", "")
     if kind in {t.value for t in InstituteType}:
         query = query.where(Institute.type == InstituteType(kind))
-    return render_template("organisations/institutes.html", page=paginate(query), q=q,
-                           kind=kind, types=list(InstituteType),
+    return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
+                    "institutes", _("Institutes"), q=q, kind=kind, types=list(InstituteType),
                            can_create=Institute.can_edit(_user()))
 
 
@@ -145,12 +154,13 @@ ENTERPRISE_FIELDS = ("name", "uscc", "city", "industry")
 
 @bp.get("/enterprises/")
 @login_required
-def enterprises() -> str:
+def enterprises() -> str | Response:
     query = select(Enterprise).order_by(Enterprise.name)
     query, q = _search(query, Enterprise.name, Enterprise.uscc, Enterprise.city,
                        Enterprise.industry)
-    return render_template("organisations/enterprises.html", page=paginate(query), q=q,
-                           can_create=Enterprise.can_edit(_user()))
+    return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
+                    "enterprises", _("Enterprises"), q=q,
+                    can_create=Enterprise.can_edit(_user()))
 
 
 @bp.get("/enterprises/<int:object_id>")
@@ -202,12 +212,13 @@ CENTRE_FIELDS = ("name", "enterprise_id", "established_on", "city")
 
 @bp.get("/centres/")
 @login_required
-def centres() -> str:
+def centres() -> str | Response:
     query = (select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
              .order_by(JointInnovationCentre.name))
     query, q = _search(query, JointInnovationCentre.name, JointInnovationCentre.city)
-    return render_template("organisations/centres.html", page=paginate(query), q=q,
-                           can_create=JointInnovationCentre.can_edit(_user()))
+    return _listing("organisations/centres.html", query, columns.CENTRE_COLUMNS,
+                    "joint-innovation-centres", _("Joint innovation centres"), q=q,
+                    can_create=JointInnovationCentre.can_edit(_user()))
 
 
 @bp.get("/centres/<int:object_id>")
@@ -254,7 +265,7 @@ NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_
 
 @bp.get("/needs/")
 @requires(TechnologyNeed.can_list)
-def needs() -> str:
+def needs() -> str | Response:
     user = _user()
     query = (
         select(TechnologyNeed)
@@ -269,9 +280,10 @@ def needs() -> str:
     institute_id = int_arg("institute")
     if institute_id:
         query = query.where(TechnologyNeed.institute_id == institute_id)
-    return render_template(
-        "organisations/needs.html", page=paginate(query), q=q, state=state,
-        states=list(NeedState), institute_id=institute_id, institutes=_institutes(),
+    return _listing(
+        "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
+        _("Technology needs"), q=q, state=state, states=list(NeedState),
+        institute_id=institute_id, institutes=_institutes(),
         can_create=TechnologyNeed.can_edit(user),
     )
 

@@ -17,15 +17,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
+from tracker.export import responses as exports
 from tracker.reminders import delivery, forms
 from tracker.reminders import feed as calendar_feed
 from tracker.reminders import preferences as choices
+from tracker.reminders.columns import OUTBOX_COLUMNS
 from tracker.reminders.mail import external_url
 from tracker.reminders.models import MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
@@ -46,25 +48,35 @@ def _user() -> User:
 # --- the outbox (HQ admins) ---------------------------------------------------------------------
 
 
+def _outbox_state() -> str:
+    state = request.args.get("state", MessageState.PENDING.value)
+    return state if state in {s.value for s in MessageState} else MessageState.PENDING.value
+
+
+def _outbox_query(state: str) -> Select:
+    return (select(OutboxMessage).where(OutboxMessage.state == state)
+            .options(selectinload(OutboxMessage.recipient))
+            .order_by(OutboxMessage.id.desc()))
+
+
 def _outbox_page() -> str:
     """The outbox, in the state the `state` argument names (pending by default)."""
-    state = request.args.get("state", MessageState.PENDING.value)
-    if state not in {s.value for s in MessageState}:
-        state = MessageState.PENDING.value
+    state = _outbox_state()
     counts = dict(db.session.execute(
         select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
-    query = (select(OutboxMessage).where(OutboxMessage.state == state)
-             .options(selectinload(OutboxMessage.recipient))
-             .order_by(OutboxMessage.id.desc()))
     return render_template(
-        "reminders/outbox.html", page=paginate(query), state=state, states=list(MessageState),
+        "reminders/outbox.html", page=paginate(_outbox_query(state)), columns=OUTBOX_COLUMNS,
+        state=state, states=list(MessageState),
         counts={MessageState(k): v for k, v in counts.items()}, rules=RULES,
         mail_server=current_app.config["MAIL_SERVER"])
 
 
 @bp.get("/admin/reminders/")
 @requires(User.is_hq_admin)
-def outbox() -> str:
+def outbox() -> str | Response:
+    if fmt := exports.requested():
+        return exports.send(OUTBOX_COLUMNS, exports.stream(_outbox_query(_outbox_state())),
+                            "reminder-outbox", fmt, title=_("Reminder outbox"))
     return _outbox_page()
 
 

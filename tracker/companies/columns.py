@@ -1,0 +1,42 @@
+"""The portfolio's and a cap table's columns: what their pages show and their files hold."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from tracker.export.columns import Column, Kind
+
+PORTFOLIO_COLUMNS = [
+    Column(_l("Company"), lambda line: line.company.name, width=32,
+           link=lambda line: url_for("companies.show", company_id=line.company.id)),
+    Column(_l("Status"), lambda line: line.company.status, Kind.LABEL, 14),
+    Column(_l("HQ's shares"), lambda line: line.hq_shares, Kind.NUMBER, 14),
+    Column(_l("HQ's stake"), lambda line: line.hq_pct, Kind.PCT, 10),
+    Column(_l("Institute's stake"), lambda line: line.institute_pct, Kind.PCT, 10),
+    Column(_l("Last round price"), lambda line: line.price, Kind.PRICE, 14),
+    Column(_l("Value of HQ's stake"), lambda line: line.value, Kind.MONEY, 18),
+    Column(_l("Realised by HQ"), lambda line: line.realised, Kind.MONEY, 16),
+]
+
+CAP_TABLE_COLUMNS = [
+    Column(_l("Holder"), lambda h: h.holder.name, width=32),
+    Column(_l("Holder type"), lambda h: h.holder.kind, Kind.LABEL, 18),
+    Column(_l("Shares"), lambda h: h.shares, Kind.NUMBER, 16),
+    Column(_l("Stake"), lambda h: h.pct, Kind.PCT, 10),
+]
+
+
+def portfolio_total(total, realised) -> SimpleNamespace:
+    """The portfolio's last row: the value of HQ's stakes and what it realised, in total."""
+    return SimpleNamespace(company=SimpleNamespace(name=_l("Total"), status=None), hq_shares=None,
+                           hq_pct=None, institute_pct=None, price=None, value=total,
+                           realised=realised)
+
+
+def cap_table_total(table) -> SimpleNamespace:
+    """A cap table's last row: the shares issued on its date, and their stakes' total."""
+    return SimpleNamespace(holder=SimpleNamespace(name=_l("Total (shares issued)"), kind=None),
+                           shares=table.issued, pct=table.total_pct if table.rows else None)

@@ -1,0 +1,36 @@
+"""The reminder outbox's columns: what its page shows and its files hold."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.display.labels import rung
+from tracker.export.columns import Column, Kind
+from tracker.reminders.rules import RULES
+
+
+def _rule(message) -> str:
+    return RULES[message.rule].label if message.rule in RULES else message.rule
+
+
+def _escalation(message) -> bool:
+    return message.rule in RULES and RULES[message.rule].is_escalation(message.audience)
+
+
+OUTBOX_COLUMNS = [
+    Column(_l("Reminder"), _rule, width=28),
+    Column(_l("When it is sent"), lambda m: rung(m, _escalation(m)), width=36,
+           tone=lambda m: "warn" if _escalation(m) else ""),
+    Column(_l("Item"), lambda m: m.details.get("title", ""), width=32,
+           link=lambda m: m.details.get("path", "/")),
+    Column(_l("Project"), lambda m: m.details.get("project", ""), width=24),
+    Column(_l("Recipient"), lambda m: m.recipient.name, width=16),
+    Column(_l("E-mail"), lambda m: m.recipient.email, width=24),
+    Column(_l("Language"), lambda m: m.locale, width=8),
+    Column(_l("For"), lambda m: m.fire_on, Kind.DATE, 12),
+    Column(_l("Deadline"), lambda m: m.deadline, Kind.DATE, 12),
+    Column(_l("Attempts"), lambda m: m.attempts, Kind.INT, 8),
+    Column(_l("Next attempt"), lambda m: m.next_attempt_at, Kind.INSTANT, 18),
+    Column(_l("Sent"), lambda m: m.sent_at, Kind.INSTANT, 18),
+    Column(_l("Server answer"), lambda m: m.last_error, width=36),
+]
