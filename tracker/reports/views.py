@@ -4,6 +4,7 @@ annual report."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,9 +12,12 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.display.labels import label
+from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.projects.models import Project, ProjectType
+from tracker.reports import annual as annual_report
 from tracker.reports import charts, dashboard
+from tracker.reports.columns import annual_columns
 from tracker.reports.filters import Filters, for_viewer
 from tracker.web.navigation import int_arg, text_arg
 from tracker.web.permissions import requires
@@ -51,3 +55,18 @@ def show() -> str:
         "reports/dashboard.html", figures=figures, filters=filters, funnel=funnel,
         funnel_height=charts.bars_height(funnel), bar_width=charts.BAR_WIDTH,
         institutes=_institutes(filters), types=list(ProjectType), on=on)
+
+
+@bp.get("/reports/annual")
+@requires(Project.can_view_dashboard)
+def annual():
+    """The annual report of a year beside the year before: the whole network for HQ-wide roles,
+    a director's institutes for a director; `?export=csv|xlsx` for the file."""
+    filters, on = _filters(), today()
+    year = filters.year or on.year
+    report = annual_report.build(year, filters.institute_ids)
+    if fmt := exports.requested():
+        return exports.send(annual_columns(year), report.rows(), f"annual-report-{year}", fmt,
+                            title=_("Annual report %(year)d", year=year))
+    return render_template("reports/annual.html", report=report, filters=filters,
+                           institutes=_institutes(filters), on=on)

@@ -39,6 +39,8 @@ class MenuItem:
 MENU = [
     MenuItem("reports.show", _l("Dashboard"),
              _l("The portfolio at a glance: phases, what is late, money, companies, needs.")),
+    MenuItem("reports.annual", _l("Annual report"),
+             _l("The year's figures beside the year before, by institute and in total.")),
     MenuItem("projects.list_projects", _l("Projects"),
              _l("Proposals and projects through their gates, with their timelines.")),
     MenuItem("milestones.overdue_list", _l("Overdue milestones"),

@@ -1,0 +1,329 @@
+"""The annual report: the figures an institute network publishes (JITRI's 2020 report is the
+model), for one year beside the year before, by institute and in total.
+
+Each figure is one SQL aggregate grouped by institute and year, whatever the size of the data.
+The year of a date is its calendar year; the year of an instant (a need's recording) is the
+year of its date in the organisation's time zone. What each figure counts, and which date
+decides its year, is in the README ("Annual report"); `rows()` gives the report as one flat
+list, which the page, the JSON, the CSV and the XLSX all read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from tracker import db, money
+from tracker.accounts.models import User
+from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
+from tracker.companies.models import company_projects as links
+from tracker.contracts.models import Instalment, Payment, ResearchContract
+from tracker.funding.models import Conversion, Disbursement, FundingAgreement, Tranche
+from tracker.organisations.models import (
+    Institute,
+    JointInnovationCentre,
+    NeedState,
+    TechnologyNeed,
+)
+from tracker.projects.lifecycle import FINAL
+from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
+from tracker.reports.filters import year_bounds
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int | None = None
+    amount: Decimal | None = None
+
+
+@dataclass
+class Figure:
+    key: str
+    label: Any  # a lazy string, read in the reader's language
+    counts: bool  # whether the figure has a count
+    amounts: bool  # whether it has an amount (CNY)
+    # institute id (None: belongs to no institute) -> year -> (count, amount)
+    values: dict[int | None, dict[int, list]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, ZERO])))
+    by_institute: bool = True  # False: the figure is the network's only (centres)
+
+    def add(self, institute_id: int | None, year: int, count: int | None,
+            amount: Decimal | None) -> None:
+        cell = self.values[institute_id][int(year)]
+        cell[0] += count or 0
+        cell[1] += money.cents(Decimal(amount)) if amount is not None else ZERO
+
+    def cell(self, institute_id: int | None, year: int) -> Cell:
+        count, amount = self.values.get(institute_id, {}).get(year, [0, ZERO])
+        return Cell(count if self.counts else None, amount if self.amounts else None)
+
+    def total(self, year: int) -> Cell:
+        count = sum(v.get(year, [0, ZERO])[0] for v in self.values.values())
+        amount = sum((v.get(year, [0, ZERO])[1] for v in self.values.values()), ZERO)
+        return Cell(count if self.counts else None, amount if self.amounts else None)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the flat report: a figure, for one institute or the total."""
+
+    figure: str
+    label: Any
+    institute_code: str  # "" for the total
+    institute_name: str
+    previous: Cell
+    current: Cell
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    institutes: list[tuple[int, str, str]]  # (id, code, name) in the report's scope
+    figures: list[Figure]
+    scope: frozenset[int] | None  # None: the whole network
+
+    @property
+    def previous(self) -> int:
+        return self.year - 1
+
+    def rows(self, with_institutes: bool = True) -> list[Row]:
+        found = []
+        for f in self.figures:
+            found.append(Row(f.key, f.label, "", "", f.total(self.previous), f.total(self.year)))
+            if with_institutes and f.by_institute:
+                found += [Row(f.key, f.label, code, name, f.cell(i, self.previous),
+                              f.cell(i, self.year)) for i, code, name in self.institutes]
+        return found
+
+
+def _kind(column: Any) -> type:
+    """int for a year, date for a date, datetime for an instant (UTCDateTime names no type)."""
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return datetime
+
+
+def _year_of(column: Any, year: int) -> ColumnElement:
+    """The year (previous or this) of a year, date or instant column already limited to the
+    two years (`_in_years`)."""
+    kind = _kind(column)
+    if kind is int:
+        return column
+    start = date(year, 1, 1) if kind is date else year_bounds(year)[0]
+    return case((column < start, year - 1), else_=year)
+
+
+def _in_years(column: Any, year: int) -> ColumnElement[bool]:
+    kind = _kind(column)
+    if kind is int:
+        return column.in_((year - 1, year))
+    if kind is date:
+        return column.between(date(year - 1, 1, 1), date(year, 12, 31))
+    return and_(column >= year_bounds(year - 1)[0], column < year_bounds(year)[1])
+
+
+def _scoped(query: Select, institute: Any, scope: frozenset[int] | None) -> Select:
+    return query.where(institute.in_(scope)) if scope is not None else query
+
+
+# Each figure: (key, label, has a count, has an amount, the query giving rows of
+# (institute id, year, count, amount) for the report's year and the one before).
+Query = Callable[[int, frozenset[int] | None], Select]
+
+
+def _dated(base: Select, institute: Any, column: Any, count: Any, amount: Any) -> Query:
+    def query(year: int, scope: frozenset[int] | None) -> Select:
+        year_of = _year_of(column, year)
+        return _scoped(base.add_columns(institute, year_of, count, amount)
+                       .where(_in_years(column, year)).group_by(institute, year_of),
+                       institute, scope)
+    return query
+
+
+def _company_institute() -> Any:
+    """A company counts for the institute of its first project."""
+    first = (select(links.c.company_id, func.min(links.c.project_id).label("project_id"))
+             .group_by(links.c.company_id).subquery())
+    owner = aliased(Project)
+    return first, owner
+
+
+def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
+    first, owner = _company_institute()
+
+    def by_company(model: Any, company_id: Any, date_column: Any, count: Any,
+                   amount: Any) -> Query:
+        base = (select().select_from(model)
+                .join(first, first.c.company_id == company_id)
+                .join(owner, owner.id == first.c.project_id))
+        return _dated(base, owner.institute_id, date_column, count, amount)
+
+    def by_project(base: Select, date_column: Any, count: Any, amount: Any) -> Query:
+        return _dated(base, Project.institute_id, date_column, count, amount)
+
+    none = func.sum(None)
+    contract_base = select().select_from(ResearchContract).join(Project)
+    payment_base = (select().select_from(Payment).join(Instalment).join(ResearchContract)
+                    .join(Project))
+    agreement_base = (select().select_from(FundingAgreement)
+                      .join(Project, Project.id == FundingAgreement.project_id))
+    disbursed_base = (select().select_from(Disbursement).join(Tranche)
+                      .join(FundingAgreement, FundingAgreement.id == Tranche.agreement_id)
+                      .join(Project, Project.id == FundingAgreement.project_id))
+    converted_base = (select().select_from(Conversion)
+                      .join(ShareEntry, ShareEntry.id == Conversion.entry_id)
+                      .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
+                      .join(Project, Project.id == FundingAgreement.project_id))
+    matched = TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED))
+    return [
+        ("institutes_founded", _l("Institutes founded"), True, False, _dated(
+            select().select_from(Institute), Institute.id, Institute.founded_on,
+            func.count(Institute.id), none)),
+        ("needs_collected", _l("Enterprise needs collected"), True, True, _dated(
+            select().select_from(TechnologyNeed), TechnologyNeed.institute_id,
+            TechnologyNeed.created_at, func.count(TechnologyNeed.id),
+            func.sum(TechnologyNeed.intended_investment))),
+        ("needs_matched", _l("Enterprise needs matched"), True, True, _dated(
+            select().select_from(TechnologyNeed).where(matched), TechnologyNeed.institute_id,
+            TechnologyNeed.created_at, func.count(TechnologyNeed.id),
+            func.sum(TechnologyNeed.intended_investment))),
+        ("projects_from_needs", _l("Cooperation projects from needs"), True, False, by_project(
+            select().select_from(Project).where(Project.need_id.is_not(None)),
+            Project.year, func.count(Project.id), none)),
+        ("contracts_from_needs", _l("Contract value of projects from needs"), True, True,
+         by_project(contract_base.where(Project.need_id.is_not(None)),
+                    ResearchContract.signed_on, func.count(ResearchContract.id),
+                    func.sum(ResearchContract.amount))),
+        ("contracts_signed", _l("Research contracts signed"), True, True, by_project(
+            contract_base, ResearchContract.signed_on, func.count(ResearchContract.id),
+            func.sum(ResearchContract.amount))),
+        ("contracts_received", _l("Contract money received"), False, True, by_project(
+            payment_base, Payment.received_on, none, func.sum(Payment.amount))),
+        ("ai_committed", _l("Allocation-investment committed"), True, True, by_project(
+            agreement_base, FundingAgreement.signed_on, func.count(FundingAgreement.id),
+            func.sum(FundingAgreement.committed))),
+        ("ai_disbursed", _l("Allocation-investment disbursed"), False, True, by_project(
+            disbursed_base, Disbursement.paid_on, none, func.sum(Disbursement.amount))),
+        ("ai_converted", _l("Allocation-investment converted to equity"), True, True,
+         by_project(converted_base, ShareEntry.on_date, func.count(Conversion.id),
+                    func.sum(Conversion.disbursed))),
+        ("companies_founded", _l("Companies founded"), True, False, by_company(
+            Company, Company.id, Company.registered_on, func.count(Company.id), none)),
+        ("financing_raised", _l("Financing raised by companies"), True, True, by_company(
+            FinancingRound, FinancingRound.company_id, FinancingRound.on_date,
+            func.count(FinancingRound.id), func.sum(FinancingRound.amount))),
+        ("exits", _l("Exits"), True, True, by_company(
+            CompanyExit, CompanyExit.company_id, CompanyExit.on_date, func.count(CompanyExit.id),
+            func.sum(CompanyExit.proceeds))),
+    ]
+
+
+def _centres(report: AnnualReport) -> list[Figure]:
+    """Joint innovation centres belong to an enterprise, not an institute: network figures.
+    A centre counts as active in a year when it was established by its end (the app does not
+    record a centre closing); a centre without a date counts in neither."""
+    year = report.year
+    founded = Figure("centres_founded", _l("Joint innovation centres founded"), True, False,
+                     by_institute=False)
+    active = Figure("centres_active", _l("Joint innovation centres active"), True, False,
+                    by_institute=False)
+    established = JointInnovationCentre.established_on
+    counts = db.session.execute(select(*(
+        func.count(JointInnovationCentre.id).filter(condition) for condition in (
+            established.between(date(year - 1, 1, 1), date(year - 1, 12, 31)),
+            established.between(date(year, 1, 1), date(year, 12, 31)),
+            established <= date(year - 1, 12, 31), established <= date(year, 12, 31))))).one()
+    founded.add(None, year - 1, counts[0], None)
+    founded.add(None, year, counts[1], None)
+    active.add(None, year - 1, counts[2], None)
+    active.add(None, year, counts[3], None)
+    return [founded, active]
+
+
+def _projects(report: AnnualReport) -> list[Figure]:
+    """New projects (their code given in the year: submitted) and projects active in the year
+    (coded by its end and not closed before it began), in total and by type. Two statements."""
+    year, scope = report.year, report.scope
+    new = Figure("new_projects", _l("New projects"), True, False)
+    active = Figure("active_projects", _l("Active projects"), True, False)
+    new_by = {t: Figure(f"new_projects:{t.value}", _l("New projects: %(type)s",
+                                                      type=PROJECT_TYPE_LABELS[t]), True, False)
+              for t in ProjectType}
+    active_by = {t: Figure(f"active_projects:{t.value}", _l(
+        "Active projects: %(type)s", type=PROJECT_TYPE_LABELS[t]), True, False)
+        for t in ProjectType}
+    rows = db.session.execute(_scoped(
+        select(Project.institute_id, Project.year, Project.type, func.count(Project.id))
+        .where(Project.year.in_((year - 1, year)))
+        .group_by(Project.institute_id, Project.year, Project.type),
+        Project.institute_id, scope))
+    for institute_id, in_year, type_, count in rows:
+        new.add(institute_id, in_year, count, None)
+        new_by[type_].add(institute_id, in_year, count, None)
+
+    def active_in(y: int) -> ColumnElement[bool]:
+        ended = exists().where(PhaseChange.project_id == Project.id,
+                               PhaseChange.to_phase.in_(FINAL),
+                               PhaseChange.at < year_bounds(y)[0])
+        return and_(Project.year <= y, ~ended)
+
+    rows = db.session.execute(_scoped(
+        select(Project.institute_id, Project.type,
+               func.count(Project.id).filter(active_in(year - 1)),
+               func.count(Project.id).filter(active_in(year)))
+        .where(Project.year <= year).group_by(Project.institute_id, Project.type),
+        Project.institute_id, scope))
+    for institute_id, type_, before, now in rows:
+        for figure in (active, active_by[type_]):
+            figure.add(institute_id, year - 1, before, None)
+            figure.add(institute_id, year, now, None)
+    return [new, *new_by.values(), active, *active_by.values()]
+
+
+def _new_managers(report: AnnualReport) -> Figure:
+    """Project managers whose first project got its code in the year, by the institute they
+    belong to (a PM of no institute counts in the total only). One statement."""
+    year = report.year
+    figure = Figure("new_project_managers", _l("New project managers"), True, False)
+    firsts = (select(Project.pm_id, func.min(Project.year).label("first"))
+              .where(Project.year.is_not(None)).group_by(Project.pm_id).subquery())
+    rows = db.session.execute(_scoped(
+        select(User.institute_id, firsts.c.first, func.count(User.id))
+        .join(firsts, firsts.c.pm_id == User.id).where(firsts.c.first.in_((year - 1, year)))
+        .group_by(User.institute_id, firsts.c.first), User.institute_id, report.scope))
+    for institute_id, in_year, count in rows:
+        figure.add(institute_id, in_year, count, None)
+    return figure
+
+
+def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
+    """The report of `year` (with the year before), for the institutes in `scope` (None: the
+    whole network, where figures that belong to no institute count in the total)."""
+    institutes = [tuple(row) for row in db.session.execute(_scoped(
+        select(Institute.id, Institute.code, Institute.name).order_by(Institute.code),
+        Institute.id, scope))]
+    report = AnnualReport(year, institutes, [], scope)
+    simple = {key: Figure(key, label, counts, amounts)
+              for key, label, counts, amounts, _query in _simple_figures()}
+    for key, _label, _counts, _amounts, query in _simple_figures():
+        for institute_id, in_year, count, amount in db.session.execute(query(year, scope)):
+            simple[key].add(institute_id, in_year, count, amount)
+    centres = [] if scope is not None else _centres(report)
+    report.figures = [
+        simple["institutes_founded"], *centres, simple["needs_collected"],
+        simple["needs_matched"], simple["projects_from_needs"], simple["contracts_from_needs"],
+        *_projects(report), _new_managers(report), simple["contracts_signed"],
+        simple["contracts_received"], simple["ai_committed"], simple["ai_disbursed"],
+        simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
+        simple["exits"]]
+    return report
