@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, select
 from sqlalchemy.orm import aliased
 
 from tracker import db, money
@@ -171,7 +171,7 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
     def by_project(base: Select, date_column: Any, count: Any, amount: Any) -> Query:
         return _dated(base, Project.institute_id, date_column, count, amount)
 
-    none = func.sum(None)
+    none = null()
     contract_base = select().select_from(ResearchContract).join(Project)
     payment_base = (select().select_from(Payment).join(Instalment).join(ResearchContract)
                     .join(Project))
