@@ -44,6 +44,7 @@ ACTIONS = {
     "milestone.accept": _l("Milestone accepted"),
     "milestone.assign_reviewer": _l("Milestone reviewer assigned"),
     "milestone.edit": _l("Milestone changed"),
+    "milestone.import_state": _l("Milestone state imported"),
     "milestone.plan": _l("Milestone planned"),
     "milestone.rebaseline": _l("New due date asked"),
     "milestone.rebaseline_decided": _l("New due date decided"),

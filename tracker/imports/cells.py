@@ -28,6 +28,7 @@ from tracker.organisations.models import (
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.projects.models import Project
 
 
 class CellError(ValueError):
@@ -135,6 +136,8 @@ _FINDERS: dict[str, Callable[[str], int | None]] = {
         .order_by(JointInnovationCentre.id).limit(1)),
     Ref.USER: lambda text: db.session.scalar(
         select(User.id).where(User.email == text.lower())),
+    Ref.PROJECT: lambda text: db.session.scalar(
+        select(Project.id).where(Project.code == text.upper())),
     Ref.NEED: lambda text: db.session.scalar(
         select(TechnologyNeed.id).where(TechnologyNeed.title == text)
         .order_by(TechnologyNeed.id).limit(1)),
@@ -147,4 +150,5 @@ _MISSING: dict[str, Callable[[], str]] = {
     Ref.CENTRE: lambda: _("No joint innovation centre is called %(key)s."),
     Ref.USER: lambda: _("No account has the e-mail %(key)s."),
     Ref.NEED: lambda: _("No technology need has the title %(key)s."),
+    Ref.PROJECT: lambda: _("No project has the code %(key)s."),
 }

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.models import Role
+from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import InstituteType, NeedState
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
@@ -29,6 +30,7 @@ class Ref:
     CENTRE = "centre"  # its name
     USER = "user"  # their e-mail
     NEED = "need"  # its title
+    PROJECT = "project"  # its code
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,22 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "start date.")),
 ), key=("code",))
 
+MILESTONES = Kind("milestones", _l("Milestones"), (
+    Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),
+    Column("title", _l("Title"), True),
+    Column("phase", _l("Phase"), True, choices=Phase,
+           note=_l("The phase it belongs to, closed by a gate.")),
+    Column("deliverable", _l("Deliverable")),
+    Column("due_date", _l("Due date"), True, note=DATE_NOTE, is_date=True),
+    Column("weight", _l("Weight"), note=_l("Empty: 1.")),
+    Column("state", _l("State"), choices=MilestoneState, note=_l("Empty: planned.")),
+    Column("percent_complete", _l("Percent complete"), note=_l("0 to 100; empty: 0.")),
+    Column("reviewer_id", _l("Reviewer's e-mail"), ref=Ref.USER),
+    Column("waiver_reason", _l("Waiver reason"), note=_l("Required for a waived milestone.")),
+), key=("project_id", "title"))
+
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
-                                                PROJECTS)}
+                                                PROJECTS, MILESTONES)}
 
 
 def header_in(column: Column, locale: str) -> str:

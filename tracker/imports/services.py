@@ -121,9 +121,10 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
         if key not in given:
             formdata.setlist(key, _as_form_text(value))
     for column in kind.columns:
-        if (column.ref and not column.many and column.key not in given
-                and column.key not in formdata):
-            formdata.setlist(column.key, ["0"])  # a reference the file leaves out: none
+        if column.key in given or column.key in formdata or column.many or column.is_flag:
+            continue
+        # A column the file leaves out, of a new record: empty, as a blank form sends it.
+        formdata.setlist(column.key, ["0"] if column.ref else [""])
     for key, value in given.items():
         formdata.setlist(key, value)
     try:

@@ -265,6 +265,42 @@ def waive_milestone(actor: User, milestone: Milestone, reason: str) -> None:
     db.session.flush()
 
 
+def imported_percent(state: MilestoneState, percent: int) -> int:
+    """An accepted milestone is complete, whatever the file said of its progress."""
+    return 100 if state is MilestoneState.ACCEPTED else percent
+
+
+def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, percent: int,
+                 reviewer_id: int | None, waiver_reason: str, import_id: int | None) -> None:
+    """A planned milestone brought in by an import in the state it had before the tracker.
+    The state machine did not see how it got there, so its history says so: one event from
+    planned to that state by the importing HQ admin, naming the import."""
+    if not Milestone.can_administer(actor):
+        raise Forbidden()
+    _writable(milestone.project)
+    if not 0 <= percent <= 100:
+        raise Invalid("percent_complete", _("Give a percentage from 0 to 100."))
+    if state is MilestoneState.WAIVED and not waiver_reason.strip():
+        raise Invalid("waiver_reason", _("A waiver needs its reason."))
+    if reviewer_id:
+        milestone.reviewer_id = _check_reviewer(milestone.project, reviewer_id).id
+    if state is MilestoneState.SUBMITTED:
+        milestone.submitted_at = db.utcnow()
+        milestone.review_due = add_business_days(
+            today(), settings.get("reminder_milestone_review_after"))
+    milestone.percent_complete = imported_percent(state, percent)
+    milestone.waiver_reason = waiver_reason.strip() if state is MilestoneState.WAIVED else ""
+    if state is not milestone.state:
+        milestone.events.append(MilestoneEvent(
+            actor_id=actor.id, from_state=milestone.state, to_state=state,
+            comment=f"import #{import_id}" if import_id else ""))
+        milestone.state = state
+    changes = audit.pending_changes(milestone)
+    if changes:
+        audit.record(actor, "milestone.import_state", milestone, changes)
+    db.session.flush()
+
+
 def open_milestones(project: Project, phase: Phase) -> str | None:
     """The gate guard: milestones of the phase neither accepted nor waived."""
     titles = db.session.scalars(select(Milestone.title).where(

@@ -65,7 +65,8 @@ MENU = [
              _l("Centres built with enterprises to state their needs.")),
     MenuItem("users.list_users", _l("Users"), _l("Create accounts, grant roles, deactivate.")),
     MenuItem("imports.upload", _l("Import"),
-             _l("Bring institutes, enterprises, users, needs and projects in from spreadsheets.")),
+             _l("Bring institutes, enterprises, users, needs, projects and milestones in from "
+               "spreadsheets.")),
     MenuItem("gate_admin.list_templates", _l("Gate templates"),
              _l("Criteria, quorum and deliverables of each gate.")),
     MenuItem("audit.trail", _l("Audit trail"), _l("Every change, who made it and when.")),
