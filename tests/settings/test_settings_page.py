@@ -126,3 +126,28 @@ def test_the_session_timeouts_are_edited_here_checked_and_audited(client):
     assert sorted(map(str, _updates())) == sorted(map(str, [
         {"value": ["30", "45"]}, {"value": ["12", "8"]}]))
     assert (settings.get(SESSION_IDLE_MINUTES), settings.get(SESSION_LIFETIME_HOURS)) == (45, 8)
+
+
+@pytest.mark.parametrize("locale, said", [
+    ("en", "Saved by someone else meanwhile"), ("zh_CN", "在此期间他人保存的修改")])
+def test_a_save_on_a_page_loaded_before_another_admins_save_is_refused(client, locale, said):
+    """Two admins (or two tabs) on the settings page, the reminder ladders with it: the second
+    save is refused with what the first changed, by its label, and its own input kept."""
+    from tests.test_edits import tab
+
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    first, second = tab(client, "/admin/settings"), tab(client, "/admin/settings")
+    assert post(client, "/admin/settings", _form(
+        **first, **{CONVERSION_DISCOUNT_PCT: "12.5"})).status_code == 302
+    stale = _form(**second, **{CONVERSION_DISCOUNT_PCT: "7",
+                               "reminder_milestone_due_before_first": "21"})
+    response = post(client, "/admin/settings", stale)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert said in page
+    label = ("Default discount on conversion to equity (%)" if locale == "en"
+             else "转为股权时的默认折扣（%）")
+    assert label in page and "12.5" in page
+    assert 'value="21"' in page  # the second admin's input is still in the form
+    assert settings.get(CONVERSION_DISCOUNT_PCT) == Decimal("12.5")
+    assert _updates() == [{"value": ["0", "12.5"]}]

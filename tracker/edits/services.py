@@ -35,9 +35,10 @@ def changes_since(record: Any, since: datetime | None) -> list[AuditRecord]:
     """The audit records of `record` written after `since` (all of them without it), oldest
     first: what the user's stale copy does not show."""
     query = (select(AuditRecord)
-             .where(AuditRecord.object_type == record.__tablename__,
-                    AuditRecord.object_id == record.id)
+             .where(AuditRecord.object_type == record.__tablename__)
              .order_by(AuditRecord.id))
+    if record.id is not None:  # None: a page of many records of one kind (the settings)
+        query = query.where(AuditRecord.object_id == record.id)
     if since is not None:
         query = query.where(AuditRecord.at > since)
     return list(db.session.scalars(query.limit(20)))

@@ -9,15 +9,20 @@ from wtforms.validators import InputRequired, NumberRange
 
 from tracker.settings.catalogue import CATALOGUE
 from tracker.web.fields import NumberField
-from tracker.web.forms import Form
+from tracker.display import history
+from tracker.web.forms import Form, SeenVersion
 
 
 def settings_form(values: dict[str, Decimal | int], formdata=None) -> Form:
     """A field per setting, named by its key: whole numbers for counts of days, decimals (two
     places) for percentages."""
 
-    class SettingsForm(Form):
-        pass
+    class SettingsForm(SeenVersion, Form):
+        def meanwhile_lines(self) -> list[dict]:
+            """Each setting saved meanwhile by its label, with its value then."""
+            return [{"at": line.at, "actor": line.actor,
+                     "fields": [(line.name, change.after) for change in line.changes]}
+                    for line in history.describe(self.meanwhile)]
 
     for key, definition in CATALOGUE.items():
         field = IntegerField if definition.kind is int else NumberField

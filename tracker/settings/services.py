@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import db
 from tracker.audit import services as audit
@@ -24,6 +24,24 @@ from tracker.settings.models import SettingValue
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+
+
+class SettingsPage:
+    """Every setting on one page, versioned as one record: its version moves with any change to
+    any setting (rows are never deleted: each new row and each update adds to it), so a save
+    made on a page loaded before someone else's save is refused with what they changed."""
+
+    __tablename__ = SettingValue.__tablename__
+    id = None
+
+    @property
+    def version(self) -> int:
+        return int(db.session.scalar(select(
+            func.coalesce(func.sum(SettingValue.version), 0) + func.count(SettingValue.id))))
+
+
+def page() -> SettingsPage:
+    return SettingsPage()
 
 
 def _row(key: str) -> SettingValue | None:

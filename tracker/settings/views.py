@@ -35,4 +35,4 @@ def edit() -> Response | tuple[str, int]:
                   lambda changed: _("Saved: %(n)d changed.", n=changed),
                   url_for("settings.edit"),
                   lambda: render_template("settings/edit.html", form=form, groups=GROUPS,
-                                          rules=RULES))
+                                          rules=RULES), record=settings.page())
