@@ -112,3 +112,44 @@ def test_back_and_resubmit_creates_one_proposal(client):
         == 302
     assert db.session.scalar(select(func.count()).select_from(Project).where(
         Project.title == "Sent twice")) == 2
+
+
+def _once_in(page: str, action: str) -> str:
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
+    assert form, f"no form posting to {action}"
+    token = re.search(r'name="once"[^>]*value="([^"]+)"', form.group(1))
+    assert token, f"the form posting to {action} has no one-time token"
+    return token.group(1)
+
+
+def test_a_progress_post_sent_twice_from_the_milestone_page_posts_once(client):
+    from tests.milestones.test_milestones import in_research, plan
+    from tracker.milestones.models import ProgressUpdate
+
+    project = in_research()
+    milestone = plan(project)
+    login(client, project.pm)
+    path = f"/milestones/{milestone.id}"
+    once = _once_in(client.get(path).get_data(as_text=True), f"{path}/update")
+    data = {"percent": "40", "note": "Half the rig built", "once": once}
+    first, second = post(client, f"{path}/update", data), post(client, f"{path}/update", data)
+    assert first.status_code == second.status_code == 302
+    assert second.location == first.location
+    assert db.session.scalar(select(func.count()).select_from(ProgressUpdate).where(
+        ProgressUpdate.milestone_id == milestone.id)) == 1
+
+
+def test_a_payment_sent_twice_from_the_contract_page_is_recorded_once(client):
+    from tests.contracts.test_contracts import record
+    from tracker.contracts.models import Payment
+
+    contract = record(make_project(), "1000")
+    login(client, contract.project.pm)
+    instalment = contract.instalments[0]
+    page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    action = f"/instalments/{instalment.id}/payments"
+    data = {"received_on": "2026-03-02", "amount": "1000",
+            "once": _once_in(page, action)}
+    assert post(client, action, data).status_code == post(client, action, data).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Payment).where(
+        Payment.instalment_id == instalment.id)) == 1

@@ -79,7 +79,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
         return valid
 
 
-class UploadForm(Form):
+class UploadForm(OneTime, Form):
     name = SelectField(_l("Deliverable"), choices=[])
     file = FileField(_l("File"), validators=[DataRequired()],
                      description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP."))

@@ -18,7 +18,6 @@ Three rules of trust live here too, for every form at once (backed by `tracker.e
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,7 +32,7 @@ from tracker.db import utcnow
 from tracker.display.preview import Preview
 from tracker.edits import services as edits
 from tracker.errors import Invalid, Refused
-from tracker.web.forms import Form, OneTime, SeenVersion
+from tracker.web.forms import Form, OneTime, SeenVersion, new_token
 
 T = TypeVar("T")
 # Text or a path, or a function of what the service call returned (the new object's page).
@@ -121,7 +120,7 @@ def _dry_run(call: Callable[[], Any], preview: Callable[[Any], Preview]) -> Prev
 def _stamp(form: Form, record: Any) -> None:
     """Give a form as it is rendered its one-time token and the version it shows."""
     if isinstance(form, OneTime) and not form.once.data:
-        form.once.data = secrets.token_urlsafe(24)
+        form.once.data = new_token()
     if isinstance(form, SeenVersion) and record is not None:
         form.version.data = str(record.version)
         form.seen_at.data = utcnow().isoformat()

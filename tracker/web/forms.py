@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 
 from flask_wtf import FlaskForm
@@ -75,6 +76,18 @@ class OneTime:
     nothing more (`tracker.web.actions.submit`)."""
 
     once = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.once.data:
+            # Given when the form is made, wherever it is shown: on its own page or on an
+            # object's page (a progress post, a payment), and after a refusal alike.
+            self.once.data = new_token()
+
+
+def new_token() -> str:
+    """A one-time form token (`tracker.edits.services.claim_token`)."""
+    return secrets.token_urlsafe(24)
 
 
 class SeenVersion:

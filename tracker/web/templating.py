@@ -15,6 +15,7 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
 from tracker.display.labels import label, locale_choices, rung
+from tracker.web.forms import new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
 from tracker.workdays import services as workdays
@@ -129,3 +130,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_url_args, "page_args")
     app.add_template_global(utcnow, "now")
     app.add_template_global(calendar_gaps)
+    app.add_template_global(new_token, "one_time_token")
