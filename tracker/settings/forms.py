@@ -7,9 +7,9 @@ from decimal import Decimal
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from tracker.display import history
 from tracker.settings.catalogue import CATALOGUE
 from tracker.web.fields import NumberField
-from tracker.display import history
 from tracker.web.forms import Form, SeenVersion
 
 
