@@ -24,6 +24,7 @@ BIG_MILESTONES = 100
 BIG_TEAM = 25
 PASSWORD = "bench-password-2026"
 BIG_PROJECT_CODE = "BENCH-2026-00001"
+TOTP_SECRET = "BENCHTRACKERTWOSTEPSIGNINKEY2026"
 
 
 def email(prefix: str, n: int) -> str:
@@ -44,8 +45,10 @@ def ids() -> dict[str, int] | None:
     return {"big_project": big, "pm": pm, "institute": institute}
 
 
-def build(anchor: date) -> dict[str, int]:
-    """Fill an empty, migrated database; returns the ids the benchmarks need."""
+def build(anchor: date, open_due: int = DUE) -> dict[str, int]:
+    """Fill an empty, migrated database; returns the ids the benchmarks need. `open_due`
+    milestones
+    are open and due between 60 days before and 14 days after `anchor`."""
     from tracker import db
     from tracker.accounts.models import Role, RoleGrant, User
     from tracker.accounts.passwords import hash_password
@@ -61,8 +64,9 @@ def build(anchor: date) -> dict[str, int]:
     def users(prefix: str, n: int) -> list[dict]:
         return [{"email": email(prefix, i), "name": f"{prefix} {i}",
                  "password_hash": password_hash, "locale": "zh_CN" if i % 2 else "en",
-                 "active": True, "failed_logins": 0,
-                 "created_at": now} for i in range(n)]
+                 "active": True, "failed_logins": 0, "created_at": now,
+                 # Enrolled in the second step HQ admins and the committee must take.
+                 "totp_secret": TOTP_SECRET, "mfa_enabled_at": now} for i in range(n)]
 
     session.execute(insert(User), users("admin", 3) + users("director", INSTITUTES)
                     + users("pm", PMS) + users("evaluator", EVALUATORS) + users("observer", 1)
@@ -112,11 +116,11 @@ def build(anchor: date) -> dict[str, int]:
 
     rows = []
     for n in range(MILESTONES):
-        if n < DUE:  # two per active project: one per PM twice over
+        if n < open_due:  # spread over the active projects, so over every PM
             project, state = active_ids[n % ACTIVE], MilestoneState.IN_PROGRESS
             due = anchor + timedelta(days=14 - (n * 37) % 75)
-        elif n < DUE + 8_000:  # planned, well ahead; the big project gets a hundred
-            project = big if n < DUE + BIG_MILESTONES else active_ids[n % ACTIVE]
+        elif n < open_due + 8_000:  # planned, well ahead; the big project gets a hundred
+            project = big if n < open_due + BIG_MILESTONES else active_ids[n % ACTIVE]
             state, due = MilestoneState.PLANNED, anchor + timedelta(days=30 + n % 700)
         else:  # the past: accepted, in closed projects
             project, state = closed_ids[n % len(closed_ids)], MilestoneState.ACCEPTED

@@ -221,6 +221,19 @@ def with_pg_database(base_url: str, run) -> list[dict]:
         admin.dispose()
 
 
+def keep_pg_database(base_url: str, name: str) -> str:
+    """The URL of database `name`, created if it does not exist yet."""
+    from tracker.db import make_engine
+
+    admin = make_engine(make_url(base_url).set(database="postgres").render_as_string(
+        hide_password=False)).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30)
@@ -228,6 +241,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--sqlite-file", help="keep the SQLite database in this file and use "
                         "it again next time (the data set is built once)")
+    parser.add_argument("--pg-database", help="keep the PostgreSQL data set in this database "
+                        "and use it again next time")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"))
     args = parser.parse_args()
@@ -241,6 +256,9 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 results["SQLite"] = bench("SQLite", f"sqlite:///{tmp}/bench.db", args.requests,
                                           args.workers)
+        elif backend == "postgresql" and args.pg_database:
+            results["PostgreSQL"] = bench("PostgreSQL", keep_pg_database(
+                args.pg_url, args.pg_database), args.requests, args.workers)
         elif backend == "postgresql":
             results["PostgreSQL"] = with_pg_database(
                 args.pg_url, lambda url: bench("PostgreSQL", url, args.requests, args.workers))
