@@ -137,17 +137,34 @@ def test_proposal_form_does_not_grow_with_users(app, engine):
     _steady(app, engine, grow, {"pm": pm}, ["/projects/new", f"/projects/{draft.id}/edit"])
 
 
-def test_list_drop_downs_load_ids_and_names_only(client, engine):
-    """With a thousand PMs the filter would load a thousand whole users: it loads ids and
-    names."""
-    idle = make_user(Role.PROJECT_MANAGER)  # manages nothing: not a useful filter
-    for _ in range(3):
-        pm = make_project(pm=make_user(Role.PROJECT_MANAGER)).pm
+def test_project_list_reads_no_list_of_managers_and_counts_nothing(client, engine):
+    """With a thousand PMs a drop-down of them would load and render a thousand names: the PM
+    is searched by name instead; and the pager knows whether a next page exists without
+    counting every project."""
+    pms = [make_project(pm=make_user(Role.PROJECT_MANAGER, name=f"Manager {n}")).pm
+           for n in range(3)]
     login(client, make_user(Role.HQ_ADMIN))
-    for path in ("/projects/", f"/projects/?pm={pm.id}"):
-        whole_users = [s for s in page_statements(client, engine, path)
-                       if "users.password_hash" in s and "role_grants" in s]
-        assert whole_users == [], path
+    for path in ("/projects/", f"/projects/?pm={pms[0].id}", "/projects/?manager=Manager+1"):
+        statements = page_statements(client, engine, path)
+        assert [s for s in statements if "FROM users" in s and "users.name" in s
+                and "WHERE" not in s.split("FROM users", 1)[1]] == [], path
+        assert [s for s in statements if "count(" in s.lower()] == [], path
     page = client.get("/projects/").get_data(as_text=True)
-    assert f'<option value="{pm.id}">{pm.name}</option>' in page
-    assert f'">{idle.name}</option>' not in page
+    assert '<select name="pm"' not in page and "<option" not in page.split('name="institute"')[1]\
+        .split("</select>")[1]
+    assert "3 results" in page
+    page = client.get("/projects/?manager=manager+1").get_data(as_text=True)
+    assert "1 result<" in page and "<td>Manager 1</td>" in page and "Manager 2" not in page
+    page = client.get(f"/projects/?pm={pms[2].id}").get_data(as_text=True)
+    assert "Projects of Manager 2" in page and f'name="pm" value="{pms[2].id}"' in page
+
+
+def test_project_list_pages_without_a_count(client):
+    pm = make_user(Role.PROJECT_MANAGER)
+    for _ in range(27):
+        make_project(pm=pm)
+    login(client, pm)
+    first = client.get("/projects/").get_data(as_text=True)
+    assert "Results 1 to 25" in first and 'href="/projects/?page=2">Next' in first
+    second = client.get("/projects/?page=2").get_data(as_text=True)
+    assert "Results 26 to 27" in second and "Next</a>" not in second

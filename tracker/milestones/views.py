@@ -271,4 +271,4 @@ def overdue_list() -> str | Response:
     return render_template(
         "milestones/overdue.html", columns=OVERDUE_COLUMNS, sorts=OVERDUE_SORTS,
         filters=filters, lateness=overdue.LATENESS, institutes=institutes, today=on,
-        page=Page(items=found.rows, page=page, per_page=per_page, total=found.total))
+        page=Page(items=found.rows, page=page, per_page=per_page, total=None, more=found.more))

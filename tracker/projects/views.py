@@ -64,7 +64,8 @@ def list_projects() -> str | Response:
         like = f"%{q}%"
         query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
     filters = {"phase": text_arg("phase"), "type": text_arg("type"), "field": text_arg("field"),
-               "institute": int_arg("institute"), "pm": int_arg("pm"), "year": int_arg("year")}
+               "institute": int_arg("institute"), "pm": int_arg("pm"), "year": int_arg("year"),
+               "manager": text_arg("manager")}
     if filters["phase"] in {p.value for p in Phase}:
         query = query.where(Project.phase == Phase(filters["phase"]))
     if filters["type"] in {t.value for t in ProjectType}:
@@ -73,21 +74,25 @@ def list_projects() -> str | Response:
         query = query.where(Project.field.ilike(f"%{filters['field']}%"))
     if filters["institute"]:
         query = query.where(Project.institute_id == filters["institute"])
+    # The PM is searched by name, not picked from a drop-down of every manager (a thousand at
+    # full size); `pm` is an id, for links to one PM's projects.
+    if filters["manager"]:
+        query = query.where(Project.pm_id.in_(select(User.id).where(
+            User.name.ilike(f"%{filters['manager']}%"))))
+    pm_name = None
     if filters["pm"]:
         query = query.where(Project.pm_id == filters["pm"])
+        pm_name = db.session.scalar(select(User.name).where(User.id == filters["pm"]))
     if filters["year"]:  # the year the code was given (a dashboard's link)
         query = query.where(Project.year == filters["year"])
     if fmt := exports.requested():
         return exports.send(PROJECT_COLUMNS, exports.stream(query), "projects", fmt,
                             title=_("Projects"))
-    # The drop-downs show names: ids and names are all they load; and only the managers of
-    # projects the viewer may see, never a list of everyone.
-    managers = db.session.execute(select(User.id, User.name).where(User.id.in_(
-        select(Project.pm_id).where(Project.visible_to(user)))).order_by(User.name)).all()
+    # No count of every matching project: the pager knows whether a next page exists.
     return render_template(
-        "projects/list.html", columns=PROJECT_COLUMNS, page=paginate(query), q=q,
-        filters=filters, phases=list(Phase),
-        types=list(ProjectType), managers=managers, can_create=Project.can_create(user),
+        "projects/list.html", columns=PROJECT_COLUMNS, page=paginate(query, count=False), q=q,
+        filters=filters, phases=list(Phase), types=list(ProjectType), pm_name=pm_name,
+        can_create=Project.can_create(user),
         institutes=db.session.execute(select(Institute.id, Institute.name)
                                       .order_by(Institute.code)).all())
 

@@ -66,14 +66,30 @@ def int_arg(name: str, default: int = 0) -> int:
 
 @dataclass
 class Page:
+    """One page of a list. `total` is None for the lists that grow with the data (projects,
+    overdue milestones, the audit trail): counting every row matching would cost more than the
+    page itself, so they know only whether another page follows (`more`)."""
+
     items: list[Any]
     page: int
     per_page: int
-    total: int
+    total: int | None
+    more: bool = False
 
     @property
-    def pages(self) -> int:
+    def pages(self) -> int | None:
+        if self.total is None:
+            return None
         return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        """Position of the first item shown, from 1 (0 when the page is empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.items)
 
     @property
     def has_prev(self) -> bool:
@@ -81,13 +97,20 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        if self.total is None:
+            return self.more
+        return self.page < (self.pages or 1)
 
 
-def paginate(query: Select, per_page: int | None = None) -> Page:
-    """One page of `query`, by the `page` argument of the request; two statements."""
+def paginate(query: Select, per_page: int | None = None, count: bool = True) -> Page:
+    """One page of `query`, by the `page` argument of the request: two statements, or one
+    without `count` (the rows and one more, which says whether a next page exists)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = max(int_arg("page", 1), 1)
+    if not count:
+        items = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+        return Page(items=items[:per_page], page=page, per_page=per_page, total=None,
+                    more=len(items) > per_page)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
