@@ -18,8 +18,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import db
 from tracker.accounts.models import User
@@ -194,6 +195,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
     history = _history(keep)
     transport = mail.Transport()
     broken: mail.Outcome | None = None
+    sent: list[OutboxMessage] = []
     try:
         for group in _emails(keep):
             recipient = group[0].recipient
@@ -209,24 +211,38 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
                     outcome = transport.deliver(email, recipient.email)
                 if outcome.connection_lost:
                     broken = outcome  # the rest of the batch waits for the next attempt
-            _record(group, outcome, now, result)
+            _record(group, outcome, now, result, sent)
     finally:
         transport.close()
     result.unreachable = broken is not None
+    _mark_sent(sent, now)
     db.session.flush()
     return result
 
 
+def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:
+    """One UPDATE for every message of the batch the server accepted (thousands in a run of
+    digests: one statement per batch instead of one per message), and the loaded objects
+    told what it wrote."""
+    if not messages:
+        return
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in messages]))
+        .values(state=MessageState.SENT, sent_at=now, attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=None, last_error=""),
+        execution_options={"synchronize_session": False})
+    for message in messages:
+        for name, value in (("state", MessageState.SENT), ("sent_at", now),
+                            ("attempts", message.attempts + 1), ("next_attempt_at", None),
+                            ("last_error", "")):
+            set_committed_value(message, name, value)
+
+
 def _record(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
-            result: SendResult) -> None:
+            result: SendResult, sent: list[OutboxMessage]) -> None:
     if outcome.result == mail.SENT:
         result.emails += 1
-        for message in group:
-            message.state = MessageState.SENT
-            message.sent_at = now
-            message.attempts += 1
-            message.next_attempt_at = None
-            message.last_error = ""
+        sent += group
         result.sent += len(group)
         return
     if outcome.answer not in result.answers:

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import force_locale, format_date, get_translations
 from flask_babel import format_datetime as format_instant
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from tracker.dates import local_date
 from tracker.display.formatting import money
@@ -72,6 +74,62 @@ def audience_label(audience: Audience, rule_name: str) -> str:
     }[audience]
 
 
+class Voice:
+    """The recipient's language, looked up once per e-mail.
+
+    Flask-Babel finds the catalogue and the locale again on every call; a digest of a hundred
+    items makes thousands of such calls (each item's sentences, labels and dates), which cost
+    more than everything else in composing it. Inside `force_locale`, this keeps the catalogue
+    and formats each date and label once."""
+
+    def __init__(self) -> None:
+        self.translations = get_translations()
+        self._cache: dict[tuple, str] = {}
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        text = self.translations.ugettext(string)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return self.translations.ungettext(singular, plural, num) % variables
+
+    def _once(self, key: tuple, make) -> str:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def date(self, day: date) -> str:
+        return self._once(("date", day), lambda: format_date(day, "medium"))
+
+    def instant(self, at: datetime) -> str:
+        return self._once(("instant", at), lambda: format_instant(at, "medium"))
+
+    def audience(self, audience: Audience, rule_name: str) -> str:
+        return self._once(("audience", audience, rule_name),
+                          lambda: audience_label(audience, rule_name))
+
+    def what(self, rule_name: str) -> str:
+        return self._once(("what", rule_name), lambda: str(RULES[rule_name].what))
+
+    def template_callables(self) -> dict[str, Any]:
+        """`gettext` and `ngettext` for the templates (their `_` calls `gettext`), as Jinja's
+        i18n extension makes them (new style: escaped, always %-formatted), on this catalogue."""
+
+        @pass_context
+        def gettext(context, string: str, **variables: Any) -> str:
+            text = self.translations.ugettext(string)
+            return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+        @pass_context
+        def ngettext(context, singular: str, plural: str, num: int, **variables: Any) -> str:
+            variables.setdefault("num", num)
+            text = self.translations.ungettext(singular, plural, num)
+            return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+        return {"gettext": gettext, "ngettext": ngettext}
+
+
 MONEY = ("amount", "outstanding")  # details kept as decimal strings, shown as CNY
 ENTRY_KEYS = ("title", "project", "due_on", "path")
 
@@ -94,27 +152,28 @@ class Entry:
     subject: str
 
 
-def _entry(message: OutboxMessage, today: date, history: History) -> Entry:
+def _entry(message: OutboxMessage, today: date, history: History, voice: Voice) -> Entry:
     rule = RULES[message.rule]
     details = message.details
     due = date.fromisoformat(details["due_on"])
     status = "before" if due > today else "today" if due == today else "after"
-    what, title = str(rule.what), details["title"]
-    when = format_date(due, "medium")
+    what, title = voice.what(message.rule), details["title"]
+    when = voice.date(due)
     if status == "before":
-        subject = _("Due on %(date)s: %(what)s “%(title)s”", what=what, title=title, date=when)
+        subject = voice.gettext("Due on %(date)s: %(what)s “%(title)s”", what=what, title=title,
+                                date=when)
     elif status == "today":
-        subject = _("Due today, %(date)s: %(what)s “%(title)s”", what=what, title=title,
-                    date=when)
+        subject = voice.gettext("Due today, %(date)s: %(what)s “%(title)s”", what=what,
+                                title=title, date=when)
     else:
-        subject = _("Overdue since %(date)s: %(what)s “%(title)s”", what=what, title=title,
-                    date=when)
+        subject = voice.gettext("Overdue since %(date)s: %(what)s “%(title)s”", what=what,
+                                title=title, date=when)
     escalation = message.audience is not rule.first
     if escalation:
-        subject = _("Escalation: %(subject)s", subject=subject)
+        subject = voice.gettext("Escalation: %(subject)s", subject=subject)
     reminded = [
-        {"name": name, "role": audience_label(audience, message.rule),
-         "at": format_instant(sent_at, "medium")}
+        {"name": name, "role": voice.audience(audience, message.rule),
+         "at": voice.instant(sent_at)}
         for user_id, name, audience, sent_at in history.get((message.rule, message.item_id), [])
         if user_id != message.recipient_id
     ] if escalation else []
@@ -122,26 +181,31 @@ def _entry(message: OutboxMessage, today: date, history: History) -> Entry:
              for key, value in details.items() if key not in ENTRY_KEYS}
     return Entry(rule=message.rule, what=what, title=title, project=details.get("project", ""),
                  due_on=when, status=status, url=external_url(details["path"]),
-                 escalation=escalation, audience=audience_label(message.audience, message.rule),
+                 escalation=escalation, audience=voice.audience(message.audience, message.rule),
                  reminded=reminded, extra=extra, subject=subject)
 
 
 def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: datetime,
             history: History) -> MIMEMultipart:
-    """One e-mail to `recipient` about `messages`: plain text and HTML, in `locale`."""
+    """One e-mail to `recipient` about `messages`: plain text and HTML, in `locale`. A digest
+    of many items costs little more than one: the language is looked up once (`Voice`), and
+    the templates, compiled once by Jinja, import the item frame once per e-mail."""
     today = local_date(now)
     with force_locale(locale):
-        entries = [_entry(m, today, history) for m in messages]
+        voice = Voice()
+        entries = [_entry(m, today, history, voice) for m in messages]
         entries.sort(key=lambda e: (not e.escalation, e.status != "after"))
         subject = entries[0].subject
         if len(entries) > 1:
-            subject = ngettext("%(first)s, and %(num)d more", "%(first)s, and %(num)d more",
-                               len(entries) - 1, first=subject)
+            subject = voice.ngettext("%(first)s, and %(num)d more",
+                                     "%(first)s, and %(num)d more", len(entries) - 1,
+                                     first=subject)
         context: dict[str, Any] = {
             "recipient": recipient, "entries": entries,
             "preferences_url": external_url(
                 current_app.url_map.bind("localhost").build("reminders.preferences")),
             "lang": "zh-CN" if locale.startswith("zh") else "en",
+            **voice.template_callables(),
         }
         text = render_template("email/layout.txt", **context)
         html = render_template("email/layout.html", **context)
