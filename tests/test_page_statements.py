@@ -27,6 +27,7 @@ from tracker.accounts.models import Role
 from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
 from tracker.projects.lifecycle import Phase
+from tracker.reminders import preferences
 from tracker.reminders import scan as reminders
 
 
@@ -75,7 +76,8 @@ def world():
                 pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Late {n}", deliverable="",
                 due_date=date.today() - timedelta(days=40), weight=Decimal("1"))
             need = make_need(institute=institute, enterprise=make_enterprise())
-            make_centre(enterprise=need.enterprise)
+            made["centre"] = make_centre(enterprise=need.enterprise)
+            made["need"] = need
             make_need()
             make_user(Role.PROJECT_MANAGER)
         _commit()
@@ -133,3 +135,21 @@ def test_admin_and_history_pages(app, engine, world):
         ("admin", "/admin/reminders/"), ("admin", "/admin/settings"),
         ("admin", "/admin/calendar"), ("pm", "/reminders/preferences"),
         ("admin", "/contracts/"), ("pm", "/contracts/"), ("director", "/contracts/")])
+
+
+def test_detail_form_and_feed_pages(app, engine, world):
+    """The pages of one organisation, need or centre, the forms whose drop-downs list
+    organisations and people, and the calendar feed (every open deadline of its owner)."""
+    pm = world["people"]["pm"]
+    token = preferences.regenerate_feed_token(pm)
+    _commit()
+    need = lambda made: f"/needs/{made['need'].id}"  # noqa: E731
+    enterprise = lambda made: f"/enterprises/{made['need'].enterprise_id}"  # noqa: E731
+    centre = lambda made: f"/centres/{made['centre'].id}"  # noqa: E731
+    _steady(app, engine, world, [
+        (who, page) for who in ("admin", "director") for page in (need, enterprise, centre)]
+        + [("admin", "/needs/new"), ("admin", "/centres/new"), ("admin", "/institutes/new"),
+           ("admin", lambda made: f"/needs/{made['need'].id}/edit"),
+           ("admin", lambda made: f"/institutes/{made['institute'].id}/edit"),
+           ("pm", f"/calendar/{token}.ics"),
+           ("admin", f"/calendar/{token}.ics")])
