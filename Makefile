@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install install-dev requirements translations messages migrate seed lint browser clean
+.PHONY: run test install install-dev requirements translations messages migrate seed lint browser clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ test: install-dev browser
 		echo "--- again on $$TEST_DATABASE_URL"; \
 		$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests; \
 	fi
+
+# Every page and the reminders at full size, on PostgreSQL (BENCH_PG_URL) then SQLite: builds
+# the data sets once (kept under instance/bench/ and in databases bench_*), see bench/__main__.py.
+bench: install-dev
+	$(BIN)/python -m bench
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,11 +1,12 @@
 """Benchmark of the pages at full size, served by gunicorn as in production.
 
     .venv/bin/python bench/pages.py [--requests 30] [--backends sqlite,postgresql]
-        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/] [--workers 2]
+        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/] [--workers 2] [--fresh]
 
-For each backend it makes a database of its own (a SQLite file in a temporary directory; on
-PostgreSQL a database it creates and drops), migrates it, fills it with bench/dataset.py
-(10,000 projects, 100,000 milestones, 1,000 PMs), starts `gunicorn app:app` on it and, for each
+(`python -m bench` runs this and the reminder benchmark.) For each backend it uses the data set
+kept by bench/databases.py (instance/bench/pages.db; database bench_pages on PostgreSQL), or
+builds it first: migrated, filled with bench/dataset.py (10,000 projects, 100,000 milestones,
+1,000 PMs). It starts `gunicorn app:app` on it and, for each
 page below, logs its viewer in and makes `--requests` requests, each on a new connection. It
 prints per page the median and 95th percentile of the time the client waited, the median time
 gunicorn spent on the request (its access log's %(D)s), and how many SQL statements one
@@ -33,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import databases  # noqa: E402
 import dataset  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 SECRET_KEY = os.urandom(32).hex()
 
@@ -46,7 +47,8 @@ def pages(ids: dict[str, int]) -> list[tuple[str, str, str]]:
     director = dataset.email("director", 0)
     filters = {"search": {"q": "Project 12"}, "phase": {"phase": "contract_research"},
                "type": {"type": "pm_major"}, "institute": {"institute": ids["institute"]},
-               "pm": {"pm": ids["pm"]}, "field": {"field": "Robot"}}
+               "pm": {"pm": ids["pm"]}, "PM's name": {"manager": "pm 12"},
+               "field": {"field": "Robot"}, "page 10": {"page": 10}}
     listed = []
     for who, viewer in (("HQ", hq), ("PM", pm)):
         listed.append((f"project list as {who}", viewer, "/projects/"))
@@ -204,34 +206,26 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
     return results
 
 
-def with_pg_database(base_url: str, run) -> list[dict]:
-    from tracker.db import make_engine
-
-    name = f"bench_pages_{os.getpid()}"
-    admin = make_engine(make_url(base_url).set(database="postgres").render_as_string(
-        hide_password=False)).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        return run(make_url(base_url).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def run(backends: list[str], requests: int = 30, workers: int = 2,
+        pg_base: str = "postgresql+psycopg://postgres@127.0.0.1:5432/",
+        fresh: bool = False) -> dict[str, list[dict]]:
+    """The figures of every page, per backend ("SQLite", "PostgreSQL")."""
+    results = {}
+    for backend in backends:
+        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+        results[label] = bench(label, databases.url(backend, "pages", pg_base, fresh), requests,
+                               workers)
+    return results
 
 
-def keep_pg_database(base_url: str, name: str) -> str:
-    """The URL of database `name`, created if it does not exist yet."""
-    from tracker.db import make_engine
-
-    admin = make_engine(make_url(base_url).set(database="postgres").render_as_string(
-        hide_password=False)).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+def report(results: dict[str, list[dict]], requests: int, workers: int) -> str:
+    lines = [f"{requests} requests per page, each on a new connection; gunicorn with "
+             f"{workers} workers; times in ms"]
+    for backend, rows in results.items():
+        lines += ["", backend, f"{'page':<56}{'median':>8}{'p95':>8}{'server':>8}{'stmts':>7}"]
+        lines += [f"{r['page']:<56}{r['median']:>8.1f}{r['p95']:>8.1f}{r['server']:>8.1f}"
+                  f"{r['statements']:>7}" for r in rows]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -239,40 +233,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--sqlite-file", help="keep the SQLite database in this file and use "
-                        "it again next time (the data set is built once)")
-    parser.add_argument("--pg-database", help="keep the PostgreSQL data set in this database "
-                        "and use it again next time")
+    parser.add_argument("--fresh", action="store_true", help="build the data set again")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"))
     args = parser.parse_args()
-
-    results = {}
-    for backend in args.backends.split(","):
-        if backend == "sqlite" and args.sqlite_file:
-            results["SQLite"] = bench("SQLite", f"sqlite:///{Path(args.sqlite_file).resolve()}",
-                                      args.requests, args.workers)
-        elif backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                results["SQLite"] = bench("SQLite", f"sqlite:///{tmp}/bench.db", args.requests,
-                                          args.workers)
-        elif backend == "postgresql" and args.pg_database:
-            results["PostgreSQL"] = bench("PostgreSQL", keep_pg_database(
-                args.pg_url, args.pg_database), args.requests, args.workers)
-        elif backend == "postgresql":
-            results["PostgreSQL"] = with_pg_database(
-                args.pg_url, lambda url: bench("PostgreSQL", url, args.requests, args.workers))
-        else:
-            raise SystemExit(f"unknown backend {backend}")
-
-    print(f"\n{args.requests} requests per page, each on a new connection; gunicorn with "
-          f"{args.workers} workers; times in ms")
-    for backend, rows in results.items():
-        print(f"\n{backend}")
-        print(f"{'page':<56}{'median':>8}{'p95':>8}{'server':>8}{'stmts':>7}")
-        for r in rows:
-            print(f"{r['page']:<56}{r['median']:>8.1f}{r['p95']:>8.1f}{r['server']:>8.1f}"
-                  f"{r['statements']:>7}")
+    results = run(args.backends.split(","), args.requests, args.workers, args.pg_url, args.fresh)
+    print()
+    print(report(results, args.requests, args.workers))
 
 
 if __name__ == "__main__":
