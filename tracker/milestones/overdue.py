@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from tracker import db
@@ -55,6 +55,7 @@ class OverdueRow:
 class OverdueList:
     rows: list[OverdueRow]
     more: bool  # another page follows
+    total: int | None = None  # counted only when asked: a dashboard's figure, not the list
 
 
 def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
@@ -97,14 +98,16 @@ def every_overdue(viewer: User, filters: OverdueFilters, on: date) -> Iterator[O
 
 
 def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
-            per_page: int, within: ColumnElement[bool] | None = None) -> OverdueList:
+            per_page: int, within: ColumnElement[bool] | None = None,
+            count: bool = False) -> OverdueList:
     """One page of the unfinished milestones `viewer` may see (`Project.visible_to`) in
     projects not closed, past due by at least `filters.late` days on `on`; `within` limits
     the projects further (a dashboard's filters)."""
     query = _query(viewer, filters, on)
     if within is not None:
         query = query.where(within)
-    query = query.limit(per_page + 1).offset((page - 1) * per_page)
-    rows = [OverdueRow(*row[:10], days_late=(on - row[2]).days)
-            for row in db.session.execute(query)]
-    return OverdueList(rows=rows[:per_page], more=len(rows) > per_page)
+    total = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) if count else None
+    rows = [OverdueRow(*row[:10], days_late=(on - row[2]).days) for row in db.session.execute(
+        query.limit(per_page + 1).offset((page - 1) * per_page))]
+    return OverdueList(rows=rows[:per_page], more=len(rows) > per_page, total=total)

@@ -111,7 +111,8 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
     scope = filters.projects()
     funnel = dict(db.session.execute(
         select(Project.phase, func.count()).where(scope).group_by(Project.phase)).all())
-    late = overdue.overdue(viewer, overdue.OverdueFilters(), on, 1, OLDEST, within=scope)
+    late = overdue.overdue(viewer, overdue.OverdueFilters(), on, 1, OLDEST, within=scope,
+                           count=True)
     reviews = (select(Milestone).join(Project).where(
         scope, Milestone.state == MilestoneState.SUBMITTED, Milestone.review_due < on))
     gates = select(GateReview).join(Project).where(scope, GateReview.state.in_(AWAITING))
