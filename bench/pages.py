@@ -149,6 +149,7 @@ def statement_counts(app, listed, cookies) -> dict[str, int]:
         with client.session_transaction() as session:
             session.update(app.session_interface.get_signing_serializer(app).loads(
                 cookies[viewer].split("=", 1)[1]))
+        client.get(path)  # the session's first request also records when it was last seen
         event.listen(engine, "before_cursor_execute", count)
         try:
             response = client.get(path)
