@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -194,27 +195,28 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
     result.cancelled = len(drop)
     history = _history(keep)
     transport = mail.Transport()
-    broken: mail.Outcome | None = None
     sent: list[OutboxMessage] = []
+    handed: list[tuple[list[OutboxMessage], Future[mail.Outcome] | mail.Outcome]] = []
     try:
-        for group in _emails(keep):
-            recipient = group[0].recipient
-            if broken is not None:
-                outcome = broken
-            else:
+        # One thread talks SMTP while this one composes the next e-mail: the server's answers
+        # are waited for during composing instead of after it. Only this thread touches the
+        # session; the other one gets finished e-mails.
+        with ThreadPoolExecutor(max_workers=1) as smtp:
+            for group in _emails(keep):
+                recipient = group[0].recipient
                 try:
                     email = mail.compose(recipient, group, group[0].locale, now, history)
                 except Exception as error:  # one unwritable message must not block the rest
                     log.exception("could not compose the reminder to %s", recipient.email)
-                    outcome = mail.Outcome(mail.FAILED, f"not composed: {error!r}")
+                    handed.append((group, mail.Outcome(mail.FAILED, f"not composed: {error!r}")))
                 else:
-                    outcome = transport.deliver(email, recipient.email)
-                if outcome.connection_lost:
-                    broken = outcome  # the rest of the batch waits for the next attempt
-            _record(group, outcome, now, result, sent)
+                    handed.append((group, smtp.submit(transport.deliver, email, recipient.email)))
     finally:
         transport.close()
-    result.unreachable = broken is not None
+    for group, answer in handed:
+        _record(group, answer if isinstance(answer, mail.Outcome) else answer.result(), now,
+                result, sent)
+    result.unreachable = transport.broken is not None
     _mark_sent(sent, now)
     db.session.flush()
     return result

@@ -253,6 +253,8 @@ class Transport:
     def __init__(self) -> None:
         self.config = current_app.config
         self.smtp: smtplib.SMTP | None = None
+        # Once the connection is lost, the rest of the batch waits for the next attempt.
+        self.broken: Outcome | None = None
 
     def open(self) -> None:
         smtp = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30)
@@ -268,7 +270,16 @@ class Transport:
 
     def deliver(self, email: MIMEMultipart, to: str) -> Outcome:
         """Hand one message over. A refusal of this recipient is permanent on 5xx, temporary
-        on 4xx; anything wrong with the connection is temporary."""
+        on 4xx; anything wrong with the connection is temporary, for this message and every
+        later one of the batch (`broken`)."""
+        if self.broken is None:
+            outcome = self._deliver(email, to)
+            if outcome.connection_lost:
+                self.broken = outcome
+            return outcome
+        return self.broken
+
+    def _deliver(self, email: MIMEMultipart, to: str) -> Outcome:
         try:
             if self.smtp is None:
                 self.open()
