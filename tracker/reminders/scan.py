@@ -202,8 +202,10 @@ def _copy_new(connection, rows: list[dict[str, Any]]) -> int:
     columns = ", ".join(COLUMNS)
     cursor = connection.connection.driver_connection.cursor()
     try:
+        # Gone at the end of the transaction (a pooled connection keeps nothing of it); a
+        # second scan in the same transaction finds it and empties it.
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS reminder_outbox_new ON COMMIT "
-                       f"DELETE ROWS AS SELECT {columns} FROM reminder_outbox WITH NO DATA")
+                       f"DROP AS SELECT {columns} FROM reminder_outbox WITH NO DATA")
         cursor.execute("TRUNCATE reminder_outbox_new")
         # Sorting tens of thousands of keys in memory, not in a file (this transaction only).
         cursor.execute("SET LOCAL work_mem = '64MB'")
