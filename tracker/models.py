@@ -7,11 +7,12 @@ from tracker.companies.models import (  # noqa: F401
     Company,
     CompanyExit,
     FinancingRound,
-    IpDeal,
     RoundInvestment,
     ShareEntry,
     Shareholder,
 )
+from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
+from tracker.companies.ip_models import IpDeal  # noqa: F401
 from tracker.contracts.models import Instalment, Payment, ResearchContract  # noqa: F401
 from tracker.edits.models import FormToken  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401

@@ -12,7 +12,8 @@ from tracker.accounts.models import Role
 from tracker.companies import deals
 from tracker.companies import services as companies
 from tracker.companies.deals import InvestorLine
-from tracker.companies.models import Acquisition, Company, HolderType, IpDealKind
+from tracker.companies.ip_models import IpDealKind
+from tracker.companies.models import Acquisition, Company, HolderType
 from tracker.companies.services import IssueLine
 from tracker.dates import today
 from tracker.milestones.models import Milestone, MilestoneState

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tracker import db, money
 from tracker.audit import services as audit
 from tracker.companies import ledger, services
+from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.companies.models import (
     Acquisition,
     Company,
@@ -24,8 +25,6 @@ from tracker.companies.models import (
     ExitKind,
     FinancingRound,
     HolderType,
-    IpDeal,
-    IpDealKind,
     RoundInvestment,
 )
 from tracker.display.formatting import day, number

@@ -16,7 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tracker.companies.models import Acquisition, ExitKind, HolderType, IpDealKind
+from tracker.companies.ip_models import IpDealKind
+from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField, NumberField
 from tracker.web.forms import Form, OneTime, SeenVersion

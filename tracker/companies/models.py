@@ -28,10 +28,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.funding.models import FundingAgreement
-from tracker.money import Percent, Price
+from tracker.money import Price
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.companies.ip_models import IpDeal
     from tracker.projects.models import Project
 
 
@@ -114,20 +115,8 @@ EXIT_KIND_LABELS = {
 }
 
 
-EXIT_STATUS = {ExitKind.ACQUISITION: CompanyStatus.ACQUIRED,
-               ExitKind.LISTING: CompanyStatus.LISTED,
+EXIT_STATUS = {ExitKind.ACQUISITION: CompanyStatus.ACQUIRED, ExitKind.LISTING: CompanyStatus.LISTED,
                ExitKind.DISSOLUTION: CompanyStatus.DISSOLVED}
-
-
-class IpDealKind(enum.StrEnum):
-    LICENCE = "licence"
-    ASSIGNMENT = "assignment"
-
-
-IP_DEAL_KIND_LABELS = {
-    IpDealKind.LICENCE: _l("Licence"),
-    IpDealKind.ASSIGNMENT: _l("Assignment"),
-}
 
 
 # The projects a company comes from; a project spins off one company at most.
@@ -181,6 +170,11 @@ class Company(Versioned, Base):
         return CompanyStatus.REGISTERED if self.is_registered else CompanyStatus.PREPARING
 
     @property
+    def has_cap_table(self) -> bool:
+        """A ledger with a line that still stands (a voided founders' table leaves none)."""
+        return any(e.standing for e in self.entries)
+
+    @property
     def last_round(self) -> FinancingRound | None:
         return self.rounds[-1] if self.rounds else None
 
@@ -200,6 +194,20 @@ class Company(Versioned, Base):
         """HQ admins and the investment committee record companies and their equity."""
         return user.has_role(Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE)
 
+    def can_void_founders(self, user: User) -> bool:
+        """A founders' table with nothing after it (no other date, transfer, round or exit)
+        is voided whole, to be entered again."""
+        standing = [e for e in self.entries if e.standing]
+        return (Company.can_manage(user) and bool(standing) and not self.exits
+                and not any(e.round_id for e in standing)
+                and all(e.kind is EntryKind.ISSUE and e.on_date == standing[0].on_date
+                        for e in standing))
+
+    @staticmethod
+    def can_detach(user: User) -> bool:
+        """HQ admins detach a company from a project it was wrongly recorded against."""
+        return user.is_hq_admin
+
 
 class Shareholder(Base):
     __tablename__ = "shareholders"
@@ -214,11 +222,16 @@ class Shareholder(Base):
 
 
 class ShareEntry(Base):
-    """One line of the share ledger: new shares issued to a holder, or shares transferred."""
+    """One line of the share ledger: new shares issued to a holder, or shares transferred.
+
+    Never edited or deleted: a mistake is undone by a reversing entry of the same kind and
+    holders with the shares negated (`reverses_id` names the original; a reason is given), so
+    every cap table from its date on follows by itself and both stay in the ledger."""
 
     __tablename__ = "share_entries"
     __table_args__ = (
-        CheckConstraint("shares > 0", name="shares_positive"),
+        CheckConstraint("(reverses_id IS NULL AND shares > 0) OR "
+                        "(reverses_id IS NOT NULL AND shares < 0)", name="shares_sign"),
         CheckConstraint("(kind = 'transfer') = (from_holder_id IS NOT NULL)",
                         name="transfer_has_source"),
         Index("ix_share_entries_company_date", "company_id", "on_date"),
@@ -240,10 +253,27 @@ class ShareEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     company: Mapped[Company] = relationship(back_populates="entries")
     from_holder: Mapped[Shareholder | None] = relationship(foreign_keys=[from_holder_id])
     to_holder: Mapped[Shareholder] = relationship(foreign_keys=[to_holder_id])
+    reverses: Mapped[ShareEntry | None] = relationship(
+        remote_side=[id], foreign_keys=[reverses_id], back_populates="reversed_by")
+    reversed_by: Mapped[ShareEntry | None] = relationship(back_populates="reverses",
+                                                          foreign_keys=[reverses_id])
+
+    @property
+    def standing(self) -> bool:
+        """Neither a reversal nor reversed: a line the ledger still stands on."""
+        return self.reverses_id is None and self.reversed_by is None
+
+    def can_reverse(self, user: User) -> bool:
+        """Issuances and transfers typed in are reversed one by one; a round's or a
+        conversion's shares go with their round or conversion, a closed ledger stays."""
+        return (Company.can_manage(user) and self.standing and self.round_id is None
+                and self.acquired_by is not Acquisition.CONVERSION and not self.company.exits)
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)
@@ -309,44 +339,6 @@ class RoundInvestment(Base):
 
     round: Mapped[FinancingRound] = relationship(back_populates="investments")
     entry: Mapped[ShareEntry] = relationship()
-
-
-class IpDeal(Base):
-    """A licence or assignment of a project's IP (a patent, usually to the company)."""
-
-    __tablename__ = "ip_deals"
-    __table_args__ = (
-        CheckConstraint("upfront >= 0", name="upfront_not_negative"),
-        CheckConstraint("royalty_pct BETWEEN 0 AND 100", name="royalty_range"),
-        CheckConstraint("equity_shares >= 0", name="equity_not_negative"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
-                                            index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    kind: Mapped[IpDealKind] = mapped_column(str_enum(IpDealKind, "ip_deal_kind"))
-    patent_number: Mapped[str] = mapped_column(String(50))
-    title: Mapped[str] = mapped_column(String(200))
-    licensee: Mapped[str] = mapped_column(String(200))
-    exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
-    field_of_use: Mapped[str] = mapped_column(String(200), default="")
-    upfront: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
-    royalty_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
-    equity_shares: Mapped[Decimal] = mapped_column(Shares, default=Decimal("0"))
-    signed_on: Mapped[date]
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    company: Mapped[Company] = relationship(back_populates="ip_deals")
-    project: Mapped[Project] = relationship()
-
-    @property
-    def name(self) -> str:
-        return f"{self.patent_number} {self.title}"
-
-    def can_view(self, user: User) -> bool:
-        return self.company.can_view(user)
 
 
 class CompanyExit(Base):

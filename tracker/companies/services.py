@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from tracker import db, money
 from tracker.audit import services as audit
 from tracker.companies import ledger
+from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import (
     Acquisition,
     Company,
@@ -26,7 +27,6 @@ from tracker.companies.models import (
     EntryKind,
     FinancingRound,
     HolderType,
-    IpDeal,
     ShareEntry,
     Shareholder,
     company_projects,
@@ -90,7 +90,6 @@ def _check_lock_up(line_name: str, on: date, lock_up_until: date | None, field: 
 def last_event_date(company: Company) -> date | None:
     """The date of the company's latest share entry or round, if any (read from the database:
     the company's collections may predate this request's own entries)."""
-
     dates = [db.session.scalar(select(func.max(ShareEntry.on_date)).where(
                  ShareEntry.company_id == company.id)),
              db.session.scalar(select(func.max(FinancingRound.on_date)).where(
@@ -102,7 +101,6 @@ def last_event_date(company: Company) -> date | None:
 def first_event_date(company: Company) -> date | None:
     """The date of the company's earliest share entry, round, IP deal or exit, if any: its
     registration cannot come later."""
-
     dated = ((ShareEntry, ShareEntry.on_date), (FinancingRound, FinancingRound.on_date),
              (IpDeal, IpDeal.signed_on), (CompanyExit, CompanyExit.on_date))
     dates = [db.session.scalar(select(func.min(column)).where(model.company_id == company.id))
@@ -179,6 +177,10 @@ def record_company(actor: User, **values: Any) -> Company:
 def update_company(actor: User, company: Company, **values: Any) -> Company:
     require_manager(actor)
     projects = _check_company(company, values)
+    for dropped in (p for p in company.projects if p not in projects):
+        raise Invalid("project_ids", _("%(project)s is taken off the company only by detaching "
+                                       "it, with a reason, from the company's page.",
+                                       project=dropped.name))
     before = [p.code for p in company.projects]
     for key, value in values.items():
         setattr(company, key, value)
@@ -266,7 +268,7 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
                 total_shares: Decimal) -> list[str]:
     """Write the cap table at incorporation; returns the warnings about it (contributors)."""
     require_manager(actor)
-    if company.entries:
+    if company.has_cap_table:
         raise Refused(_("%(name)s already has a cap table: record later changes as issuances "
                         "or transfers.", name=company.name))
     if not lines:
@@ -305,7 +307,7 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
 
 
 def require_cap_table(company: Company) -> None:
-    if not company.entries:
+    if not company.has_cap_table:
         raise Refused(_("%(name)s has no cap table yet: record it at incorporation first.",
                         name=company.name))
     if company.exits:

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import columns, deals, ledger, previews, services
+from tracker.companies import columns, corrections, deals, ledger, previews, services
 from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
@@ -24,12 +24,16 @@ from tracker.companies.forms import (
     RoundForm,
     TransferForm,
 )
-from tracker.companies.models import Company, FinancingRound, IpDeal, ShareEntry
+from tracker.companies.ip_models import IpDeal
+from tracker.companies.models import Company, FinancingRound, ShareEntry
 from tracker.dates import today
+from tracker.display.formatting import day, number
+from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project
 from tracker.web.actions import submit
+from tracker.web.corrections import ReasonForm, ReverseForm
 from tracker.web.navigation import date_arg
 from tracker.web.permissions import requires
 
@@ -46,7 +50,7 @@ def _user() -> User:
 def _with_ledger():
     return (selectinload(Company.projects).selectinload(Project.members),
             selectinload(Company.holders),
-            selectinload(Company.entries),
+            selectinload(Company.entries).selectinload(ShareEntry.reversed_by),
             selectinload(Company.rounds).selectinload(FinancingRound.investments),
             selectinload(Company.ip_deals).selectinload(IpDeal.project),
             selectinload(Company.exits))
@@ -110,7 +114,9 @@ def show(company_id: int) -> str | Response:
         rounds=[(r, ledger.round_stakes(company, r.id, r.on_date)) for r in company.rounds],
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
-        entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()))
+        entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
+        detachments=corrections.detachments_of(company=company),
+        may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()))
 
 
 def _project_choices(company: Company | None) -> list[Project]:
@@ -270,3 +276,67 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
     return submit(form, call, _("Exit recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Exit")),
                   preview=lambda exit_: previews.company_exit(company, exit_))
+
+
+# --- corrections ---------------------------------------------------------------------------------
+
+
+def _correction_page(form, back: str, title: str, facts: list, explanation: str,
+                     button: str) -> str:
+    return render_template("corrections/correct.html", form=form, back=back, title=title,
+                           facts=facts, explanation=explanation, button=button)
+
+
+@bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
+    entry = db.session.get(ShareEntry, entry_id)
+    if entry is None or not entry.can_view(_user()):
+        abort(404)
+    form = ReverseForm()
+    facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
+             (_("Entry"), label(entry.kind)),
+             (_("From"), entry.from_holder.name if entry.from_holder else "—"),
+             (_("To"), entry.to_holder.name), (_("Shares"), number(entry.shares))]
+    return submit(form, lambda: corrections.reverse_entry(_user(), entry, form.on_date.data,
+                                                          form.reason.data or ""),
+                  _("Entry reversed: both stay in the ledger."), _to_company(entry.company),
+                  lambda: _correction_page(
+                      form, _to_company(entry.company), _("Reverse a share entry"), facts,
+                      _("A reversing entry with the shares negated is written beside this one; "
+                        "the cap table follows from its date on."), _("Reverse the entry")))
+
+
+@bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def void_founders(company_id: int) -> Response | tuple[str, int]:
+    company = load_company(company_id, manage=True)
+    form = ReasonForm()
+    facts = [(e.to_holder.name, number(e.shares)) for e in company.entries if e.standing]
+    return submit(form, lambda: corrections.void_founders(_user(), company,
+                                                          form.reason.data or ""),
+                  _("The founders' table is voided: record it again."), _to_company(company),
+                  lambda: _correction_page(
+                      form, _to_company(company), _("Void the founders' table"), facts,
+                      _("Each line is reversed on its own date, so the table never counted; "
+                        "it stays in the ledger, marked void, and the cap table at "
+                        "incorporation can be recorded again."), _("Void the table")))
+
+
+@bp.route("/companies/<int:company_id>/projects/<int:project_id>/detach",
+          methods=["GET", "POST"])
+@requires(Company.can_detach)
+def detach(company_id: int, project_id: int) -> Response | tuple[str, int]:
+    company = load_company(company_id)
+    project = next((p for p in company.projects if p.id == project_id), None)
+    if project is None:
+        abort(404)
+    form = ReasonForm()
+    facts = [(_("Company"), company.name), (_("Project"), project.name)]
+    return submit(form, lambda: corrections.detach_project(_user(), company, project,
+                                                           form.reason.data or ""),
+                  _("The company is detached from the project."), _to_company(company),
+                  lambda: _correction_page(
+                      form, _to_company(company), _("Detach the company from a project"),
+                      facts, _("The link goes; who detached it, when and why stay on the "
+                               "company's and the project's pages."), _("Detach")))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -101,7 +101,8 @@ class Instalment(Base):
 
     contract: Mapped[ResearchContract] = relationship(back_populates="instalments")
     payments: Mapped[list[Payment]] = relationship(
-        back_populates="instalment", order_by="Payment.received_on", cascade="all, delete-orphan")
+        back_populates="instalment", order_by="[Payment.received_on, Payment.id]",
+        cascade="all, delete-orphan")
 
     @property
     def received(self) -> Decimal:
@@ -117,10 +118,18 @@ class Instalment(Base):
 
 
 class Payment(Base):
-    """Money received against an instalment; several make a partial payment whole."""
+    """Money received against an instalment; several make a partial payment whole.
+
+    A payment is never edited or deleted: a mistake is undone by a reversing payment (its
+    amount negated, `reverses_id` naming the original, with a reason), so every sum of the
+    payments (received, outstanding, the roll-ups, the reminders) follows by itself and both
+    stay in the history."""
 
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("(reverses_id IS NULL AND amount > 0) OR "
+                        "(reverses_id IS NOT NULL AND amount < 0)", name="amount_sign"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instalment_id: Mapped[int] = mapped_column(
@@ -128,5 +137,20 @@ class Payment(Base):
     received_on: Mapped[date]
     amount: Mapped[Decimal] = mapped_column(Money)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     instalment: Mapped[Instalment] = relationship(back_populates="payments")
+    reverses: Mapped[Payment | None] = relationship(
+        remote_side=[id], foreign_keys=[reverses_id], back_populates="reversed_by")
+    reversed_by: Mapped[Payment | None] = relationship(back_populates="reverses",
+                                                       foreign_keys=[reverses_id])
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def can_reverse(self, user) -> bool:
+        """Whoever records a project's payments reverses one entered by mistake, once."""
+        return (ResearchContract.can_record(user, self.instalment.contract.project)
+                and not self.is_reversal and self.reversed_by is None)

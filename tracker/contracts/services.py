@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import Select, extract, func, select
 
-from tracker import db
+from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.dates import today
@@ -98,6 +98,27 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
         "instalment": [None, instalment.due_date.isoformat()]})
     db.session.flush()
     return payment
+
+
+def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Payment:
+    """A payment recorded by mistake is undone by a reversing payment of the negated amount,
+    dated `on`; both stay, and every sum of the payments follows."""
+    if not ResearchContract.can_record(actor, payment.instalment.contract.project):
+        raise Forbidden()
+    db.session.refresh(payment.instalment, with_for_update=True)
+    db.session.expire(payment, ["reversed_by"])
+    if not payment.can_reverse(actor):
+        raise Refused(_("This payment is a reversal or has been reversed already."))
+    reason = reversals.check("on_date", payment.received_on, on, reason)
+    reversal = Payment(received_on=on, amount=-payment.amount, reverses_id=payment.id,
+                       reason=reason, recorded_by_id=actor.id)
+    payment.instalment.payments.append(reversal)
+    audit.record(actor, "payment.reverse", payment.instalment.contract, {
+        "payment": [[payment.received_on.isoformat(), str(payment.amount)], None],
+        "instalment": [None, payment.instalment.due_date.isoformat()],
+        "on": [None, on.isoformat()], "reason": [None, reason]})
+    db.session.flush()
+    return reversal
 
 
 def signed_contract_missing(project: Project) -> str | None:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -13,12 +14,14 @@ from tracker.accounts.models import User
 from tracker.contracts import queries, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, rollup_columns
 from tracker.contracts.forms import ContractForm, PaymentForm
-from tracker.contracts.models import Instalment, ResearchContract
+from tracker.contracts.models import Instalment, Payment, ResearchContract
+from tracker.display.formatting import day, money
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm
 from tracker.web.navigation import text_arg
 from tracker.web.permissions import requires
 
@@ -52,7 +55,10 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 
 
 def load_contract(contract_id: int) -> ResearchContract:
-    contract = db.session.get(ResearchContract, contract_id)
+    contract = db.session.scalar(
+        select(ResearchContract).where(ResearchContract.id == contract_id)
+        .options(selectinload(ResearchContract.instalments).selectinload(Instalment.payments)
+                 .selectinload(Payment.reversed_by)))
     if contract is None or not contract.can_view(_user()):
         abort(404)
     return contract
@@ -85,6 +91,31 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
                                               form.amount.data),
         _("Payment recorded."), url_for("contracts.show", contract_id=contract.id),
         lambda: _page(contract, form, instalment.id))
+
+
+@bp.route("/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
+@login_required
+def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        abort(404)
+    contract = load_contract(payment.instalment.contract_id)
+    if not ResearchContract.can_record(_user(), contract.project):
+        abort(403)
+    form = ReverseForm()
+    facts = [(_("Contract"), contract.title), (_("Instalment due"),
+                                               day(payment.instalment.due_date)),
+             (_("Received on"), day(payment.received_on)), (_("Amount"), money(payment.amount))]
+    back = url_for("contracts.show", contract_id=contract.id)
+    return submit(
+        form, lambda: services.reverse_payment(_user(), payment, form.on_date.data,
+                                               form.reason.data or ""),
+        _("Payment reversed: both stay on the contract."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back, title=_("Reverse a payment"),
+            facts=facts, button=_("Reverse the payment"),
+            explanation=_("A reversing payment of the negated amount is written beside this "
+                          "one; what was received, the roll-ups and the reminders follow.")))
 
 
 @bp.get("/contracts/")

@@ -12,19 +12,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from tracker.accounts.models import ROLE_LABELS, Role
+from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
     ACQUISITION_LABELS,
     COMPANY_STATUS_LABELS,
     ENTRY_KIND_LABELS,
     EXIT_KIND_LABELS,
     HOLDER_TYPE_LABELS,
-    IP_DEAL_KIND_LABELS,
     Acquisition,
     CompanyStatus,
     EntryKind,
     ExitKind,
     HolderType,
-    IpDealKind,
 )
 from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.funding.models import (

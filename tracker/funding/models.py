@@ -209,8 +209,15 @@ class Tranche(Base):
 
 
 class Disbursement(Base):
+    """Money paid on a tranche. Never edited or deleted: a mistake is undone by a reversing
+    disbursement (amount negated, `reverses_id` naming the original, with a reason), so what
+    was disbursed, and what converts, follows by itself."""
+
     __tablename__ = "disbursements"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("(reverses_id IS NULL AND amount > 0) OR "
+                        "(reverses_id IS NOT NULL AND amount < 0)", name="amount_sign"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tranche_id: Mapped[int] = mapped_column(ForeignKey("tranches.id", ondelete="CASCADE"),
@@ -220,9 +227,25 @@ class Disbursement(Base):
     reference: Mapped[str] = mapped_column(String(100), default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("disbursements.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     tranche: Mapped[Tranche] = relationship(back_populates="disbursements")
     recorded_by: Mapped[User] = relationship()
+    reverses: Mapped[Disbursement | None] = relationship(
+        remote_side=[id], foreign_keys=[reverses_id], back_populates="reversed_by")
+    reversed_by: Mapped[Disbursement | None] = relationship(back_populates="reverses",
+                                                            foreign_keys=[reverses_id])
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def can_reverse(self, user: User) -> bool:
+        """The committee reverses a payment recorded by mistake, once, while the agreement
+        runs (converted money is the conversion's)."""
+        return (FundingAgreement.can_decide(user) and self.tranche.agreement.is_open
+                and not self.is_reversal and self.reversed_by is None)
 
 
 class Conversion(Base):

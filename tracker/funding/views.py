@@ -11,12 +11,14 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.companies import corrections as company_corrections
 from tracker.companies import ledger
 from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
+from tracker.display.formatting import day, money
 from tracker.export import responses as exports
-from tracker.funding import previews, services
+from tracker.funding import corrections, previews, services
 from tracker.funding.columns import AGREEMENT_COLUMNS
 from tracker.funding.forms import (
     AgreementForm,
@@ -36,6 +38,7 @@ from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Project
 from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm
 from tracker.web.permissions import requires
 
 bp = Blueprint("funding", __name__)
@@ -72,6 +75,7 @@ def _funding_page_options():
     return (selectinload(FundingAgreement.co_funders),
             selectinload(FundingAgreement.decided_by),
             tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.recorded_by),
+            tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.reversed_by),
             tranches.selectinload(Tranche.milestone),
             selectinload(FundingAgreement.project).selectinload(Project.gate_reviews)
             .selectinload(GateReview.decisions),
@@ -111,7 +115,8 @@ def show(project_id: int) -> str:
         and bool(services.qualifying_rounds(agreement)),
         may_decide=FundingAgreement.can_decide(_user()),
         can_record_agreement=FundingAgreement.can_record(_user(), project),
-        can_manage_companies=Company.can_manage(_user()))
+        can_manage_companies=Company.can_manage(_user()),
+        detachments=company_corrections.detachments_of(project=project))
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])
@@ -178,6 +183,29 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
                       title=_("Pay tranche %(n)d", n=tranche.number),
                       reason=services.not_payable(tranche)),
                   preview=previews.disbursement)
+
+
+@bp.route("/funding/disbursements/<int:disbursement_id>/reverse", methods=["GET", "POST"])
+@requires(FundingAgreement.can_decide)
+def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
+    paid = db.session.get(Disbursement, disbursement_id)
+    if paid is None:
+        abort(404)
+    agreement = _agreement(paid.tranche.agreement_id, decide=True)
+    form = ReverseForm()
+    facts = [(_("Tranche"), str(paid.tranche.number)), (_("Paid on"), day(paid.paid_on)),
+             (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
+    back = _to_funding(agreement.project)
+    return submit(
+        form, lambda: corrections.reverse_disbursement(_user(), paid, form.on_date.data,
+                                                       form.reason.data or ""),
+        _("Disbursement reversed: both stay on the funding page."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back,
+            title=_("Reverse a disbursement"), facts=facts, button=_("Reverse the disbursement"),
+            explanation=_("A reversing disbursement of the negated amount is written beside "
+                          "this one; what was paid on the tranche and under the agreement, and "
+                          "what a conversion would convert, follow.")))
 
 
 @bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])

@@ -218,14 +218,18 @@ def conversion_deadlines(q: Query) -> list[Item]:
 
 def lockup_expiries(q: Query) -> list[Item]:
     """The lock-up of team shares, one item per company and lock-up date still ahead; the
-    item's id is the first ledger entry with that date."""
+    item's id is the first ledger entry with that date. A reversed entry, and the reversal
+    itself, lock nothing up."""
     project = (select(func.min(company_projects.c.project_id))
                .where(company_projects.c.company_id == Company.id).scalar_subquery())
+    reversal = aliased(ShareEntry)
+    reversed_ = exists().where(reversal.reverses_id == ShareEntry.id)
     stmt = (select(func.min(ShareEntry.id), ShareEntry.lock_up_until, Company.name,
                    project, Company.id)
             .join(Company, Company.id == ShareEntry.company_id)
             .join(Shareholder, Shareholder.id == ShareEntry.to_holder_id)
-            .where(Shareholder.kind == HolderType.TEAM, ShareEntry.lock_up_until.is_not(None))
+            .where(Shareholder.kind == HolderType.TEAM, ShareEntry.lock_up_until.is_not(None),
+                   ShareEntry.reverses_id.is_(None), ~reversed_)
             .group_by(Company.id, Company.name, ShareEntry.lock_up_until))
     if q.on is not None:
         stmt = stmt.where(ShareEntry.lock_up_until >= q.on)

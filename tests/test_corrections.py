@@ -1,0 +1,320 @@
+"""Every mistake can be corrected, and the correction is visible: a payment, a disbursement or a
+share entry is undone by a reversing entry with a reason (both stay, every figure computed from
+the ledger follows), a founders' table with nothing after it is voided and entered again, and HQ
+detaches a company from a wrongly chosen project. Nothing is edited or deleted."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.companies import helpers
+from tests.companies.helpers import TECHNOLOGY, IssueLine
+from tests.conftest import login, post
+from tests.contracts.test_contracts import record
+from tests.factories import _commit, make_project, make_user
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.companies import corrections, ledger
+from tracker.companies import services as companies
+from tracker.companies.models import Acquisition, HolderType, ShareEntry
+from tracker.contracts import services as contracts
+from tracker.contracts.models import Payment
+from tracker.dates import today
+from tracker.errors import Invalid, Refused
+from tracker.funding import corrections as funding_corrections
+from tracker.funding import services as funding
+from tracker.funding.models import Disbursement
+from tracker.milestones.models import MilestoneState
+from tracker.projects.lifecycle import Phase
+from tracker.reminders.items import Query, instalments_due, lockup_expiries
+
+D = Decimal
+
+
+def _actions(action: str) -> list[dict]:
+    return [r.changes for r in db.session.scalars(
+        select(AuditRecord).where(AuditRecord.action == action))]
+
+
+# --- payments -----------------------------------------------------------------------------------
+
+
+def test_a_reversed_payment_leaves_the_instalment_outstanding_everywhere(client):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    contract = record(project, "1000000", schedule=[(date(2026, 3, 1), D("1000000"))])
+    instalment = contract.instalments[0]
+    paid = contracts.record_payment(project.pm, instalment, date(2026, 3, 5), D("1000000"))
+    _commit()
+    assert instalment.is_paid
+    assert instalments_due(Query(item_ids=[instalment.id])) == []
+
+    login(client, project.pm)
+    page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert f"/payments/{paid.id}/reverse" in page
+    refused = post(client, f"/payments/{paid.id}/reverse", {"on_date": "2026-03-01",
+                                                           "reason": "typo"})
+    assert refused.status_code == 400  # before the payment it reverses
+    assert "on or after what it reverses" in refused.get_data(as_text=True)
+    assert post(client, f"/payments/{paid.id}/reverse",
+                {"on_date": "2026-03-06", "reason": ""}).status_code == 400
+    response = post(client, f"/payments/{paid.id}/reverse",
+                    {"on_date": "2026-03-06", "reason": "Entered on the wrong contract"})
+    assert response.status_code == 302
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(Payment).order_by(Payment.id)).all()
+    assert [(p.amount, p.reverses_id) for p in rows] == [(D("1000000.00"), None),
+                                                         (D("-1000000.00"), paid.id)]
+    # Every figure read from the payments follows: the instalment, the contract, the roll-up,
+    # the reminder of the instalment.
+    assert not instalment.is_paid and instalment.outstanding == D("1000000.00")
+    assert contract.received == D("0.00")
+    [row] = [r for r in contracts.rollup("project") if r["key"][0] == project.id]
+    assert row["received"] == D("0")
+    assert [i.id for i in instalments_due(Query(item_ids=[instalment.id]))] == [instalment.id]
+    page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "Reversed on" in page and "Entered on the wrong contract" in page
+    assert f"/payments/{paid.id}/reverse" not in page
+    [changes] = _actions("payment.reverse")
+    assert changes["reason"] == [None, "Entered on the wrong contract"]
+
+    again = post(client, f"/payments/{paid.id}/reverse",
+                 {"on_date": "2026-03-06", "reason": "twice"})
+    assert again.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 2
+
+
+def test_only_who_records_payments_reverses_one(client):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    contract = record(project)
+    paid = contracts.record_payment(project.pm, contract.instalments[0], date(2026, 3, 5),
+                                    D("1000"))
+    _commit()
+    login(client, make_user(Role.OBSERVER))
+    assert post(client, f"/payments/{paid.id}/reverse",
+                {"on_date": "2026-03-06", "reason": "x"}).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+# --- disbursements ------------------------------------------------------------------------------
+
+
+def test_a_reversed_disbursement_is_no_longer_paid_nor_converted(client):
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, project, committed=D("10000000"), qualifying_round_min=D("20000000"),
+        signed_on=helpers.days_ago(500), conversion_deadline=today() + timedelta(days=365))
+    milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("10000000"),
+                                  milestone_id=milestone.id)
+    paid = funding.record_disbursement(committee, tranche, amount=D("4000000"),
+                                       paid_on=helpers.days_ago(450))
+    _commit()
+    login(client, committee)
+    page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert f"/funding/disbursements/{paid.id}/reverse" in page
+    response = post(client, f"/funding/disbursements/{paid.id}/reverse",
+                    {"on_date": helpers.days_ago(449).isoformat(),
+                     "reason": "Paid to the wrong account"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert tranche.disbursed == D("0.00") and agreement.disbursed == D("0.00")
+    assert funding.conversion_refusal(agreement, helpers.record_round(
+        helpers.ready_for_spin_off(project))) == "Nothing has been disbursed: there is nothing " \
+        "to convert."
+    page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
+    assert "Paid to the wrong account" in page and "Reversed on" in page
+    assert '<span class="tag ok">Payable</span>' in page  # the tranche can be paid again
+    with pytest.raises(Refused, match="reversal or has been reversed"):
+        funding_corrections.reverse_disbursement(committee, paid, today(), "again")
+    reversal = db.session.scalar(select(Disbursement).where(Disbursement.reverses_id.is_not(None)))
+    with pytest.raises(Refused):
+        funding_corrections.reverse_disbursement(committee, reversal, today(), "undo the undo")
+    assert post(client, f"/funding/disbursements/{paid.id}/reverse",
+                {"on_date": today().isoformat(), "reason": "x"}).status_code == 409
+
+
+# --- the share ledger ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def company():
+    company = helpers.make_company(make_project(phase=Phase.SPIN_OFF))
+    helpers.incorporate(company, on=helpers.days_ago(400))
+    return company
+
+
+def test_a_reversed_issue_counts_before_its_reversal_and_not_after(client, company):
+    admin = helpers.manager()
+    issued = companies.issue_shares(admin, company, companies.IssueLine(
+        "Angel", HolderType.INVESTOR, D("1000000"), Acquisition.CASH), helpers.days_ago(300))
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    assert f"/companies/entries/{issued.id}/reverse" in client.get(
+        f"/companies/{company.id}").get_data(as_text=True)
+    response = post(client, f"/companies/entries/{issued.id}/reverse",
+                    {"on_date": helpers.days_ago(100).isoformat(),
+                     "reason": "The angel never paid"})
+    assert response.status_code == 302
+    db.session.expire_all()
+
+    def holders(days_ago: int) -> dict[str, Decimal]:
+        return {h.holder.name: h.shares
+                for h in ledger.cap_table(company, helpers.days_ago(days_ago)).rows}
+
+    assert holders(200)["Angel"] == D("1000000")  # before the reversal: it counted
+    assert ledger.cap_table(company, helpers.days_ago(200)).issued == D("11000000")
+    assert "Angel" not in holders(100)  # from the reversal on: it does not
+    table = ledger.cap_table(company, helpers.days_ago(0))
+    assert table.issued == D("10000000") and table.total_pct == D("100.00")
+    assert ledger.problem(table) is None
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "The angel never paid" in page and "Reversed on" in page
+    assert len(company.entries) == 5  # three founders, the issue, its reversal
+    [reversal] = [e for e in company.entries if e.reverses_id == issued.id]
+    assert reversal.shares == D("-1000000")
+    assert _actions("shares.reverse")
+
+
+def test_shares_passed_on_must_be_reversed_last_first(company):
+    admin = helpers.manager()
+    issued = companies.issue_shares(admin, company, companies.IssueLine(
+        "Angel", HolderType.INVESTOR, D("1000"), Acquisition.CASH), helpers.days_ago(300))
+    moved = companies.transfer_shares(admin, company, issued.to_holder, "Fund",
+                                      HolderType.INVESTOR, D("600"), helpers.days_ago(200))
+    _commit()
+    with pytest.raises(Invalid, match="Angel would hold -600 shares"):
+        corrections.reverse_entry(admin, issued, helpers.days_ago(250), "wrong")
+    db.session.rollback()
+    corrections.reverse_entry(admin, moved, helpers.days_ago(150), "wrong fund")
+    corrections.reverse_entry(admin, issued, helpers.days_ago(150), "never paid")
+    _commit()
+    assert ledger.cap_table(company, today()).issued == D("10000000")
+
+
+def test_round_shares_are_not_reversed_one_by_one(company):
+    financing = helpers.record_round(company, on=helpers.days_ago(30))
+    entry = financing.investments[0].entry
+    assert not entry.can_reverse(helpers.manager())
+    with pytest.raises(Refused, match="financing round or a conversion"):
+        corrections.reverse_entry(helpers.manager(), entry, today(), "x")
+
+
+def test_a_reversed_lock_up_no_longer_reminds(company):
+    admin = helpers.manager()
+    locked = companies.issue_shares(admin, company, companies.IssueLine(
+        "Founder two", HolderType.TEAM, D("1000"), Acquisition.CASH,
+        lock_up_until=today() + timedelta(days=20)), helpers.days_ago(10))
+    _commit()
+    ahead = Query(on=today(), until=today() + timedelta(days=60))
+    assert [i.deadline for i in lockup_expiries(ahead)] == [today() + timedelta(days=20)]
+    assert ledger.locked(company, locked.to_holder_id, today()) == D("1000")
+    corrections.reverse_entry(admin, locked, today(), "not a founder")
+    _commit()
+    assert lockup_expiries(ahead) == []
+    assert ledger.locked(company, locked.to_holder_id, today()) == D("0")
+
+
+# --- the founders' table ------------------------------------------------------------------------
+
+
+def test_a_founders_table_with_nothing_after_it_is_voided_and_entered_again(client, company):
+    login(client, make_user(Role.INVESTMENT_COMMITTEE, locale="en"))
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "Void the founders&#39; table" in page or "Void the founders' table" in page
+    response = post(client, f"/companies/{company.id}/founders/void",
+                    {"reason": "Shares typed with one zero too many"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    for days in (400, 200, 0):
+        assert ledger.cap_table(company, helpers.days_ago(days)).rows == []
+    assert len(company.entries) == 6 and not company.has_cap_table
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "Record the cap table at incorporation" in page
+    assert "Shares typed with one zero too many" in page
+    assert _actions("company.void_founders")[0]["reason"] == [
+        None, "Shares typed with one zero too many"]
+
+    helpers.incorporate(company, lines=[
+        IssueLine("R&D team", HolderType.TEAM, D(700), Acquisition.IP, TECHNOLOGY),
+        IssueLine("Robotics institute", HolderType.INSTITUTE, D(300), Acquisition.IP,
+                  TECHNOLOGY)], on=helpers.days_ago(390))
+    assert ledger.cap_table(company, today()).issued == D(1000)
+
+
+def test_a_founders_table_with_later_entries_is_not_voided(client, company):
+    admin = helpers.manager()
+    companies.transfer_shares(admin, company, company.holders[2], "Chen Jing", HolderType.TEAM,
+                              D("1000"), helpers.days_ago(200))
+    _commit()
+    assert not company.can_void_founders(admin)
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    assert "founders/void" not in client.get(f"/companies/{company.id}").get_data(as_text=True)
+    refused = post(client, f"/companies/{company.id}/founders/void", {"reason": "x"})
+    assert refused.status_code == 409
+    assert "reverse the later entries first" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ShareEntry)) == 4
+
+
+# --- detaching a company ------------------------------------------------------------------------
+
+
+def test_hq_detaches_a_company_from_a_wrongly_chosen_project(client, company):
+    right, wrong = company.projects[0], make_project(phase=Phase.SPIN_OFF)
+    company.projects.append(wrong)
+    _commit()
+    login(client, make_user(Role.INVESTMENT_COMMITTEE))
+    assert post(client, f"/companies/{company.id}/projects/{wrong.id}/detach",
+                {"reason": "x"}).status_code == 403
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    response = post(client, f"/companies/{company.id}/projects/{wrong.id}/detach",
+                    {"reason": "Recorded against the wrong project"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert company.projects == [right]
+    assert companies.company_of(wrong) is None
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "Recorded against the wrong project" in page and wrong.name in page
+    funding_page = client.get(f"/projects/{wrong.id}/funding").get_data(as_text=True)
+    assert "was detached from this project" in funding_page
+    # The last project stays: the company would come from nowhere.
+    last = post(client, f"/companies/{company.id}/projects/{right.id}/detach",
+                {"reason": "x"})
+    assert last.status_code == 409
+    assert "is the only project" in last.get_data(as_text=True)
+    assert _actions("company.detach")[0]["reason"] == [None, "Recorded against the wrong project"]
+
+
+def test_the_edit_form_does_not_drop_a_project(company):
+    other = make_project(phase=Phase.SPIN_OFF)
+    company.projects.append(other)
+    _commit()
+    with pytest.raises(Invalid, match="only by detaching it"):
+        companies.update_company(helpers.manager(), company, name=company.name,
+                                 uscc=company.uscc, registered_on=company.registered_on,
+                                 registered_capital=company.registered_capital,
+                                 legal_representative="", project_ids=[other.id])
+
+
+def test_the_correction_pages_speak_chinese(client, company):
+    admin = helpers.manager()
+    issued = companies.issue_shares(admin, company, companies.IssueLine(
+        "Angel", HolderType.INVESTOR, D("1000"), Acquisition.CASH), helpers.days_ago(300))
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    form = client.get(f"/companies/entries/{issued.id}/reverse").get_data(as_text=True)
+    assert "冲销股权记录" in form and "记录错误的原因" in form
+    refused = post(client, f"/companies/entries/{issued.id}/reverse",
+                   {"on_date": helpers.days_ago(301).isoformat(), "reason": "错误"})
+    assert "冲销日期不得早于被冲销记录的日期" in refused.get_data(as_text=True)
+    post(client, f"/companies/entries/{issued.id}/reverse",
+         {"on_date": helpers.days_ago(300).isoformat(), "reason": "天使投资人未付款"})
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "天使投资人未付款" in page and "冲销" in page and "Reversed on" not in page

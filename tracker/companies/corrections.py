@@ -1,0 +1,136 @@
+"""Correcting what was recorded about a company, never by editing or deleting it: a share entry
+is undone by a reversing entry, a founders' table with nothing after it is voided whole (to be
+entered again), and HQ detaches a company from a project it was wrongly recorded against.
+Each takes the acting user and a reason, audits and flushes; the view commits."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db, reversals
+from tracker.audit import services as audit
+from tracker.companies import ledger
+from tracker.companies.detachment_models import CompanyDetachment
+from tracker.companies.models import Acquisition, Company, FinancingRound, ShareEntry
+from tracker.companies.services import require_manager
+from tracker.display.formatting import day, number
+from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.funding.models import Conversion, FundingAgreement
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.projects.models import Project
+
+
+def _reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
+    reversal = ShareEntry(
+        kind=entry.kind, on_date=on, shares=-entry.shares, from_holder=entry.from_holder,
+        to_holder=entry.to_holder, acquired_by=entry.acquired_by, technology=entry.technology,
+        lock_up_until=entry.lock_up_until, round_id=entry.round_id, note=entry.note,
+        reverses_id=entry.id, reason=reason, recorded_by_id=actor.id)
+    entry.company.entries.append(reversal)
+    return reversal
+
+
+def _no_holding_below_zero(company: Company, on: date) -> None:
+    """After a reversal dated `on`, nobody may hold fewer than no shares on any later date
+    (the shares of a reversed issuance may have been transferred on since)."""
+    for when in sorted({on} | {e.on_date for e in company.entries if e.on_date >= on}):
+        table = ledger.cap_table(company, when)
+        short = next((h for h in table.rows if h.shares < 0), None)
+        if short is not None:
+            raise Invalid("on_date", _(
+                "%(name)s would hold %(shares)s shares on %(date)s: the shares reversed were "
+                "passed on by a later entry; reverse that one first.", name=short.holder.name,
+                shares=number(short.shares), date=day(when)))
+
+
+def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
+    """An issuance or a transfer recorded by mistake, undone from `on` on."""
+    require_manager(actor)
+    company = entry.company
+    db.session.refresh(company, with_for_update=True)
+    db.session.expire(entry, ["reversed_by"])
+    if not entry.can_reverse(actor):
+        if entry.round_id is not None or entry.acquired_by is Acquisition.CONVERSION:
+            raise Refused(_("These shares came with a financing round or a conversion: they "
+                            "are not reversed one by one."))
+        if company.exits:
+            raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
+        raise Refused(_("This entry is a reversal or has been reversed already."))
+    reason = reversals.check("on_date", entry.on_date, on, reason)
+    reversal = _reversal_of(actor, entry, on, reason)
+    db.session.flush()
+    _no_holding_below_zero(company, on)
+    audit.record(actor, "shares.reverse", reversal)
+    return reversal
+
+
+def void_founders(actor: User, company: Company, reason: str) -> list[ShareEntry]:
+    """The founders' table, when nothing came after it, reversed on its own date: it never
+    counted, and the cap table at incorporation can be entered again."""
+    require_manager(actor)
+    db.session.refresh(company, with_for_update=True)
+    db.session.expire(company, ["entries", "exits"])
+    if not company.can_void_founders(actor):
+        raise Refused(_("Only a founders' table with nothing after it (no other date, transfer, "
+                        "round or exit) is voided whole: reverse the later entries first."))
+    if not reason.strip():
+        raise Invalid("reason", _("Say why the record is reversed."))
+    standing = [e for e in company.entries if e.standing]
+    voided = [_reversal_of(actor, e, e.on_date, reason.strip()) for e in standing]
+    audit.record(actor, "company.void_founders", company, {
+        "cap_table": [[[e.to_holder.name, str(e.shares)] for e in standing], None],
+        "on": [standing[0].on_date.isoformat(), None], "reason": [None, reason.strip()]})
+    db.session.flush()
+    return voided
+
+
+def detach_project(actor: User, company: Company, project: Project,
+                   reason: str) -> CompanyDetachment:
+    """HQ takes a company off a project it was wrongly recorded against; the company keeps its
+    other projects, and the detachment (who, when, why) stays on both pages."""
+    if not Company.can_detach(actor):
+        raise Forbidden(_("Only HQ admins detach a company from a project."))
+    if project not in company.projects:
+        raise NotFound()
+    if len(company.projects) == 1:
+        raise Refused(_("%(project)s is the only project %(company)s comes from: add the right "
+                        "project to the company first, then detach this one.",
+                        project=project.name, company=company.name))
+    converted = db.session.scalar(
+        select(Conversion.id)
+        .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
+        .join(FinancingRound, FinancingRound.id == Conversion.round_id)
+        .where(FundingAgreement.project_id == project.id,
+               FinancingRound.company_id == company.id))
+    if converted is not None:
+        raise Refused(_("The allocation-investment money of %(project)s was converted into "
+                        "shares of %(company)s: the project stays with the company.",
+                        project=project.name, company=company.name))
+    if not reason.strip():
+        raise Invalid("reason", _("Say why the company is detached from the project."))
+    before = [p.code for p in company.projects]
+    company.projects.remove(project)
+    detachment = CompanyDetachment(company_id=company.id, project_id=project.id,
+                                   reason=reason.strip(), detached_by_id=actor.id)
+    db.session.add(detachment)
+    audit.record(actor, "company.detach", company, {
+        "projects": [before, [p.code for p in company.projects]],
+        "reason": [None, reason.strip()]})
+    db.session.flush()
+    return detachment
+
+
+def detachments_of(company: Company | None = None,
+                   project: Project | None = None) -> list[CompanyDetachment]:
+    query = select(CompanyDetachment).order_by(CompanyDetachment.detached_at)
+    if company is not None:
+        query = query.where(CompanyDetachment.company_id == company.id)
+    if project is not None:
+        query = query.where(CompanyDetachment.project_id == project.id)
+    return list(db.session.scalars(query))
