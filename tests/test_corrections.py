@@ -32,6 +32,8 @@ from tracker.funding.models import Disbursement
 from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
 from tracker.reminders.items import Query, instalments_due, lockup_expiries
+from tracker.reports import dashboard
+from tracker.reports.filters import Filters
 
 D = Decimal
 
@@ -83,6 +85,10 @@ def test_a_reversed_payment_leaves_the_instalment_outstanding_everywhere(client)
     [changes] = _actions("payment.reverse")
     assert changes["reason"] == [None, "Entered on the wrong contract"]
 
+    # The dashboard's figures, written without reversals in mind, follow too.
+    figures = dashboard.contract_figures(Filters(), 2026)
+    assert (figures["received"], figures["received_year"]) == (D("0.00"), D("0.00"))
+
     again = post(client, f"/payments/{paid.id}/reverse",
                  {"on_date": "2026-03-06", "reason": "twice"})
     assert again.status_code == 409
@@ -125,6 +131,7 @@ def test_a_reversed_disbursement_is_no_longer_paid_nor_converted(client):
     assert response.status_code == 302
     db.session.expire_all()
     assert tranche.disbursed == D("0.00") and agreement.disbursed == D("0.00")
+    assert dashboard.funding_figures(Filters()).disbursed == D("0.00")
     assert funding.conversion_refusal(agreement, helpers.record_round(
         helpers.ready_for_spin_off(project))) == "Nothing has been disbursed: there is nothing " \
         "to convert."
