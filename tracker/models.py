@@ -3,6 +3,8 @@
 import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
+from tracker.companies.ip_models import IpDeal  # noqa: F401
 from tracker.companies.models import (  # noqa: F401
     Company,
     CompanyExit,
@@ -11,8 +13,6 @@ from tracker.companies.models import (  # noqa: F401
     ShareEntry,
     Shareholder,
 )
-from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
-from tracker.companies.ip_models import IpDeal  # noqa: F401
 from tracker.contracts.models import Instalment, Payment, ResearchContract  # noqa: F401
 from tracker.edits.models import FormToken  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401
