@@ -2,8 +2,8 @@
 shares negated, naming the original, with a reason); companies detached from a project with a
 reason
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-26 00:40:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
@@ -68,7 +68,7 @@ def downgrade() -> None:
             f"SELECT count(*) FROM {table} WHERE reverses_id IS NOT NULL"))
         if reversals:
             raise RuntimeError(f"{table} holds {reversals} reversing entries, which revision "
-                               "0016 cannot represent: downgrade refused")
+                               "0017 cannot represent: downgrade refused")
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(f'ck_{table}_{column}_sign'), type_='check')
             batch_op.drop_constraint(batch_op.f(f'fk_{table}_reverses_id_{table}'),
