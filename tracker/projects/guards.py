@@ -31,21 +31,25 @@ class Check:
     missing: str | None
 
 
-def gate_checklist(project: Project, gate: int) -> list[Check]:
-    """Every guard of requesting gate `gate`, met or not."""
+def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[Check]:
+    """Every guard of requesting gate `gate`, met or not. With `ahead` (a gate after the next
+    one), those that can be seen to already: its deliverables, the signed contract of gate 2,
+    the company of gate 4; milestones, conditions and reviews of a later phase do not exist yet
+    and join the list when its gate is the next one."""
     from tracker.gates import conditions
     from tracker.gates import services as gates
     from tracker.milestones import services as milestones
 
-    checks = [
-        Check(_("The gate's required deliverables are uploaded"),
-              gates.missing_deliverables(project, gate)),
-        Check(_("The phase's milestones are accepted or waived"),
-              milestones.open_milestones(project, GATE_PHASE[gate])),
-        Check(_("The conditions of earlier gates are cleared"),
-              conditions.open_conditions(project)),
-        Check(_("No gate review is under way"), gates.open_review(project)),
-    ]
+    checks = [Check(_("The gate's required deliverables are uploaded"),
+                    gates.missing_deliverables(project, gate))]
+    if not ahead:
+        checks += [
+            Check(_("The phase's milestones are accepted or waived"),
+                  milestones.open_milestones(project, GATE_PHASE[gate])),
+            Check(_("The conditions of earlier gates are cleared"),
+                  conditions.open_conditions(project)),
+            Check(_("No gate review is under way"), gates.open_review(project)),
+        ]
     if gate == 2:
         # A GO at gate 1 approves the project; its contract usually follows, and must be
         # signed before the research is reviewed.
@@ -60,6 +64,13 @@ def gate_checklist(project: Project, gate: int) -> list[Check]:
                               "project's IP licensed or assigned"),
                             companies.spin_off_refusal(project)))
     return checks
+
+
+def later_checklists(project: Project, gate: int) -> list[tuple[int, list[Check]]]:
+    """The guards of each gate after `gate` (the one the project works towards), said from the
+    start so that they surprise nobody later."""
+    return [(ahead, gate_checklist(project, ahead, ahead=True))
+            for ahead in sorted(g for g in GATE_PHASE if g > gate)]
 
 
 def gate_request_refusals(project: Project, gate: int) -> list[str]:

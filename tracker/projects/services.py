@@ -195,6 +195,12 @@ def readiness(project: Project) -> list[guards.Check]:
     return guards.gate_checklist(project, gate)
 
 
+def later_readiness(project: Project) -> list[tuple[int, list[guards.Check]]]:
+    """The guards of the gates after the next one, listed on the page from the start."""
+    gate = lifecycle.current_gate(project.phase)
+    return [] if gate is None else guards.later_checklists(project, gate)
+
+
 def submit_proposal(actor: User, project: Project) -> None:
     """The PM submits: the project enters proposal review and gate 1 is requested."""
     if actor.id != project.pm_id:

@@ -193,6 +193,7 @@ def project_page(project: Project, **forms) -> str:
         "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
         ready=not any(check.missing for check in checklist),
+        later_checklists=services.later_readiness(project),
         resume_form=forms.get("resume_form") or ReasonForm(),
         terminate_form=forms.get("terminate_form") or ReasonForm(),
         condition_forms=forms.get("condition_forms", {}), today=today(),
