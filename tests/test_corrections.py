@@ -269,6 +269,16 @@ def test_a_founders_table_with_later_entries_is_not_voided(client, company):
     assert db.session.scalar(select(func.count()).select_from(ShareEntry)) == 4
 
 
+def test_a_later_entry_since_reversed_still_keeps_the_founders_table(company):
+    admin = helpers.manager()
+    issued = companies.issue_shares(admin, company, companies.IssueLine(
+        "Angel", HolderType.INVESTOR, D("1000"), Acquisition.CASH), helpers.days_ago(300))
+    corrections.reverse_entry(admin, issued, helpers.days_ago(200), "never paid")
+    _commit()
+    # Voiding the founders now would leave the angel holding every share for 100 days.
+    assert not company.can_void_founders(admin)
+
+
 # --- detaching a company ------------------------------------------------------------------------
 
 

@@ -195,13 +195,14 @@ class Company(Versioned, Base):
         return user.has_role(Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE)
 
     def can_void_founders(self, user: User) -> bool:
-        """A founders' table with nothing after it (no other date, transfer, round or exit)
-        is voided whole, to be entered again."""
+        """A founders' table with nothing after it (no entry of a later date, even one since
+        reversed; no transfer, round or exit) is voided whole, to be entered again."""
         standing = [e for e in self.entries if e.standing]
         return (Company.can_manage(user) and bool(standing) and not self.exits
                 and not any(e.round_id for e in standing)
                 and all(e.kind is EntryKind.ISSUE and e.on_date == standing[0].on_date
-                        for e in standing))
+                        for e in standing)
+                and all(e.on_date <= standing[0].on_date for e in self.entries))
 
     @staticmethod
     def can_detach(user: User) -> bool:
