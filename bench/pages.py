@@ -12,6 +12,8 @@ prints per page the median and 95th percentile of the time the client waited, th
 gunicorn spent on the request (its access log's %(D)s), and how many SQL statements one
 request runs (counted in this process with the Flask test client on the same database).
 
+BENCH_ONLY="dashboard,annual,home" measures only the pages whose label holds one of the words.
+
 Targets on PostgreSQL: every page p95 <= 60 ms; the overdue list median <= 10 ms server time.
 """
 
@@ -68,8 +70,15 @@ def pages(ids: dict[str, int]) -> list[tuple[str, str, str]]:
         ("overdue list as HQ, page 10", hq, "/milestones/overdue?page=10"),
         ("overdue list as director", director, "/milestones/overdue"),
         ("overdue list as PM", pm, "/milestones/overdue"),
+        ("dashboard as HQ", hq, "/dashboard"),
+        ("dashboard as HQ, type and field", hq, "/dashboard?type=pm_major&field=Robot"),
+        ("dashboard as director", director, "/dashboard"),
+        ("annual report as HQ", hq, f"/reports/annual?year={date.today().year}"),
+        ("annual report as director", director, f"/reports/annual?year={date.today().year}"),
     ]
-    return listed
+    # BENCH_ONLY="dashboard,annual": only the pages whose label holds one of these words.
+    only = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]
+    return [page for page in listed if not only or any(word in page[0] for word in only)]
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 # Bars: the width of the longest bar, in SVG units, and the height of one bar's row.
 BAR_WIDTH = 300
-BAR_ROW = 22
+BAR_ROW = 24
 # The milestone timeline: its drawing width, left margin and the height of one milestone's row.
 TIMELINE_WIDTH = 720
 TIMELINE_ROW = 14
