@@ -37,6 +37,10 @@ from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, P
 from tracker.reports.filters import year_bounds
 
 ZERO = Decimal("0")
+# The figures of the page's table of institutes (one row each, the report's year); the files
+# and the page of one institute hold every figure.
+OVERVIEW = ("new_projects", "active_projects", "needs_matched", "contracts_signed",
+            "contracts_received", "ai_committed", "companies_founded", "financing_raised")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ class AnnualReport:
     @property
     def previous(self) -> int:
         return self.year - 1
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
 
     def rows(self, with_institutes: bool = True) -> list[Row]:
         found = []

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
@@ -59,7 +60,7 @@ def show() -> str:
 
 @bp.get("/reports/annual")
 @requires(Project.can_view_dashboard)
-def annual():
+def annual() -> str | Response:
     """The annual report of a year beside the year before: the whole network for HQ-wide roles,
     a director's institutes for a director; `?export=csv|xlsx` for the file."""
     filters, on = _filters(), today()
@@ -69,4 +70,5 @@ def annual():
         return exports.send(annual_columns(year), report.rows(), f"annual-report-{year}", fmt,
                             title=_("Annual report %(year)d", year=year))
     return render_template("reports/annual.html", report=report, filters=filters,
-                           institutes=_institutes(filters), on=on)
+                           institutes=_institutes(filters), on=on,
+                           overview_keys=annual_report.OVERVIEW)
