@@ -45,16 +45,17 @@ DEMO_PASSWORD = "demo-password-2026"
 # print the current code with pyotp). A real account enrols with a secret of its own.
 DEMO_TOTP_SECRET = "DEMOJITRITRACKERTWOSTEPSIGNINKEY"
 
-# (e-mail, name, roles, locale)
+# (e-mail, name, roles, locale). Names are people's names only: a role written into a name
+# ("王敏 (HQ admin)") put English on every Chinese page; pages show roles by their labels.
 USERS = [
-    ("admin@demo.jitri.cn", "王敏 (HQ admin)", ["hq_admin"], "zh_CN"),
-    ("pm@demo.jitri.cn", "李强 (PM)", ["project_manager"], "zh_CN"),
-    ("evaluator@demo.jitri.cn", "Anna Evans (evaluator)", ["evaluator"], "en"),
-    ("evaluator2@demo.jitri.cn", "刘洋 (evaluator)", ["evaluator"], "zh_CN"),
-    ("evaluator3@demo.jitri.cn", "赵磊 (evaluator)", ["evaluator"], "zh_CN"),
-    ("committee@demo.jitri.cn", "陈静 (committee)", ["investment_committee"], "zh_CN"),
-    ("director@demo.jitri.cn", "张伟 (director)", [], "zh_CN"),
-    ("observer@demo.jitri.cn", "Olivia Ortiz (observer)", ["observer"], "en"),
+    ("admin@demo.jitri.cn", "王敏", ["hq_admin"], "zh_CN"),
+    ("pm@demo.jitri.cn", "李强", ["project_manager"], "zh_CN"),
+    ("evaluator@demo.jitri.cn", "Anna Evans", ["evaluator"], "en"),
+    ("evaluator2@demo.jitri.cn", "刘洋", ["evaluator"], "zh_CN"),
+    ("evaluator3@demo.jitri.cn", "赵磊", ["evaluator"], "zh_CN"),
+    ("committee@demo.jitri.cn", "陈静", ["investment_committee"], "zh_CN"),
+    ("director@demo.jitri.cn", "张伟", [], "zh_CN"),
+    ("observer@demo.jitri.cn", "Olivia Ortiz", ["observer"], "en"),
 ]
 
 INSTITUTES = [
