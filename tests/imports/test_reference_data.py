@@ -219,3 +219,36 @@ def test_the_readme_documents_every_column_of_every_kind():
         missing = [f"{kind.name}.{c.key}" for kind in KINDS.values() for c in kind.columns
                    if f"| {c.header} (`{c.key}`) |" not in readme]
     assert missing == []
+
+
+def test_a_cancelled_import_keeps_nothing_of_the_rows_already_saved():
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    rows = [INSTITUTES[0]] + [[f"IMP-{n}", f"Institute {n}", "Materials", "joint", ""]
+                              for n in range(120)]
+    seen = []
+    result = run(admin, "institutes", rows, progress=lambda done, total: seen.append(done),
+                 cancelled=lambda: len(seen) >= 2)
+    assert result.state is ImportState.CANCELLED
+    assert seen[:2] == [50, 100]
+    assert _count(Institute) == 0
+
+
+def test_the_command_line_imports_with_a_bar_and_says_what_it_refused(app, tmp_path):
+    from tests.imports.helpers import csv_bytes
+
+    make_hq()
+    make_user(Role.HQ_ADMIN, email="only-admin@example.cn")
+    bad = tmp_path / "institutes.csv"
+    bad.write_bytes(csv_bytes([*INSTITUTES, ["IMP-X", "X", "F", "nonsense", ""]]))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "institutes", str(bad), "--lang", "en",
+                                 "--as", "only-admin@example.cn"])
+    assert result.exit_code == 1
+    assert "row 4, Type: Not one of the choices: nonsense." in result.output
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes(INSTITUTES))
+    result = runner.invoke(args=["import", "institutes", str(good), "--dry-run", "--lang", "en",
+                                 "--as", "only-admin@example.cn"])
+    assert result.exit_code == 0 and "2 created" in result.output
+    assert _count(Institute) == 0

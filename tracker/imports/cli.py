@@ -53,8 +53,13 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
             bar.update(done - bar.pos)
 
         with file.open("rb") as stream:
-            run = services.run_import(actor, kind, file.name, stream, dry_run=dry_run,
-                                      progress=progress)
+            try:
+                run = services.run_import(actor, kind, file.name, stream, dry_run=dry_run,
+                                          progress=progress)
+            except KeyboardInterrupt:
+                # Ctrl-C: nothing of the file is kept; the run is recorded as cancelled.
+                db.session.rollback()
+                run = services.record_cancelled(actor, kind, file.name, dry_run)
         db.session.commit()
         click.echo("")
         click.echo(f"{label(run.state)}: {run.created} created, {run.updated} updated, "

@@ -201,6 +201,16 @@ def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
     return _finish(actor, run, state)
 
 
+def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) -> ImportRun:
+    """A run stopped before it finished (Ctrl-C on the command line), after its transaction
+    was rolled back: only the record that it was tried and cancelled."""
+    run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
+                    dry_run=dry_run, errors=[], changes=[])
+    db.session.add(run)
+    db.session.flush()
+    return _finish(actor, run, ImportState.CANCELLED)
+
+
 def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     errors, changes, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
     refs, seen = cells.References(), {}
