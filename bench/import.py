@@ -64,8 +64,9 @@ def _prepare(url: str) -> None:
         session.add(hq)
         session.flush()
         session.execute(insert(Institute), [
-            {"hq_id": hq.id, "code": f"INST-{i:02d}", "name": f"Institute {i}", "field": "Materials",
-             "type": InstituteType.INDEPENDENT, "version": 1} for i in range(INSTITUTES)])
+            {"hq_id": hq.id, "code": f"INST-{i:02d}", "name": f"Institute {i}",
+             "field": "Materials", "type": InstituteType.INDEPENDENT, "version": 1}
+            for i in range(INSTITUTES)])
         institute_ids = [i for (i,) in session.execute(text(
             "SELECT id FROM institutes ORDER BY code"))]
         session.execute(insert(User), [
