@@ -72,10 +72,12 @@ def _holders(role: Role) -> list[int]:
 
 
 def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]) -> list[int]:
-    person = {Audience.OWNER: item.owner_id, Audience.DIRECTOR: item.director_id,
-              Audience.CHAIR: item.chair_id}.get(audience)
     if audience in staff:
         return staff[audience]
+    # Called for every item and rung of a scan: no dictionary built per call.
+    person = (item.owner_id if audience is Audience.OWNER
+              else item.director_id if audience is Audience.DIRECTOR
+              else item.chair_id if audience is Audience.CHAIR else None)
     return [person] if person is not None else []
 
 
