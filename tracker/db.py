@@ -13,15 +13,19 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
     DateTime,
     Engine,
     Enum,
     Integer,
     MetaData,
     Numeric,
+    bindparam,
     create_engine,
     event,
     inspect,
+    literal,
 )
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -115,6 +119,20 @@ Shares = Numeric(20, 0, asdecimal=True)
 Ratio = Numeric(9, 6, asdecimal=True)
 
 ZERO = Decimal("0")
+
+
+def inline(column: ColumnElement[Any], value: Any) -> BindParameter[Any]:
+    """`value` (a list: each of them) written into the statement's SQL as a literal of
+    `column`'s type, not sent as a parameter.
+
+    For the states a partial index is defined by (`WHERE state NOT IN ('accepted', 'waived')`):
+    the index serves a query only when the query's SQL says the same. SQLite never matches a
+    parameter against the index's WHERE, so a `state NOT IN (?, ?)` read every row; PostgreSQL
+    cannot either once it plans a prepared statement generically."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return bindparam(None, list(value), type_=column.type, expanding=True,
+                         literal_execute=True)
+    return literal(value, type_=column.type, literal_execute=True)
 
 
 def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:

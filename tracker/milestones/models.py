@@ -24,7 +24,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, inline, str_enum, utcnow
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -116,7 +116,22 @@ class Milestone(Base):
 
     @is_overdue.expression
     def is_overdue(cls, on: date) -> ColumnElement[bool]:  # noqa: N805
-        return and_(cls.due_date < on, cls.state.not_in(DONE))
+        return and_(cls.due_date < on, cls.not_done())
+
+    # The SQL of the partial indexes above, written as they are (db.inline), so that the
+    # lists they serve use them.
+
+    @classmethod
+    def not_done(cls) -> ColumnElement[bool]:
+        return cls.state.not_in(inline(cls.state, DONE))
+
+    @classmethod
+    def submitted(cls) -> ColumnElement[bool]:
+        return cls.state == inline(cls.state, MilestoneState.SUBMITTED)
+
+    @classmethod
+    def unassigned(cls) -> ColumnElement[bool]:
+        return and_(cls.submitted(), cls.reviewer_id.is_(None))
 
     # Permissions -------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.milestones.models import DONE, Milestone
+from tracker.milestones.models import Milestone
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectType
@@ -67,7 +67,7 @@ def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
              .join(Institute, Institute.id == Project.institute_id)
              .join(pm, pm.id == Project.pm_id)
              # Drafts plan milestones that nobody has approved yet: not late.
-             .where(Milestone.state.not_in(DONE), Project.phase.not_in({*FINAL, Phase.DRAFT}),
+             .where(Milestone.not_done(), Project.phase.not_in({*FINAL, Phase.DRAFT}),
                     Project.visible_to(viewer)))
     if filters.late is not None:
         query = query.where(Milestone.due_date < on - timedelta(days=filters.late))

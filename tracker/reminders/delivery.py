@@ -71,20 +71,25 @@ class SendResult:
         return result
 
 
+def _unsent():
+    """The SQL of the outbox's partial index of unsent messages, written as it is."""
+    return OutboxMessage.state == db.inline(OutboxMessage.state, MessageState.PENDING)
+
+
 def _due(now: datetime):
-    return (OutboxMessage.state == MessageState.PENDING,
+    return (_unsent(),
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
 
 
 def next_attempt() -> datetime | None:
     """When the earliest pending message is due to be tried again (None: at the next run)."""
     return db.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
-        OutboxMessage.state == MessageState.PENDING))
+        _unsent()))
 
 
 def pending_count() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.state == MessageState.PENDING)) or 0
+        _unsent())) or 0
 
 
 def _next_batch(now: datetime, limit: int) -> tuple[list[OutboxMessage], bool]:

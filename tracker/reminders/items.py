@@ -108,8 +108,8 @@ def milestones_awaiting_review(q: Query) -> list[Item]:
                    Milestone.review_due)
             .join(Project, Project.id == Milestone.project_id)
             .join(Institute, Institute.id == Project.institute_id)
-            .where(Milestone.state == MilestoneState.SUBMITTED,
-                   Milestone.submitted_at.is_not(None), Project.phase.in_(ACTIVE)))
+            .where(Milestone.submitted(), Milestone.submitted_at.is_not(None),
+                   Project.phase.in_(ACTIVE)))
     if q.until is not None:
         # The deadline is the org-zone date of the submission: compare instants in SQL.
         end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)

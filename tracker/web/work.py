@@ -15,7 +15,6 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.milestones.models import (
-    DONE,
     Milestone,
     MilestoneEvent,
     MilestoneState,
@@ -122,7 +121,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
         returned = _returned_ids(user)
         open_milestones = (
             select(Milestone).join(Project)
-            .where(Project.pm_id == user.id, Milestone.state.not_in(DONE))
+            .where(Project.pm_id == user.id, Milestone.not_done())
             .options(selectinload(Milestone.project))
             .order_by(case((Milestone.is_overdue(on), 0), else_=1), Milestone.due_date,
                       Milestone.id))
@@ -169,7 +168,7 @@ def _received() -> object:
 
 def _project_health(user: User, on: date, work: Work, full: str | None) -> list[ProjectHealth]:
     """The PM's projects under way with their next deadline and health: one statement."""
-    open_ = Milestone.state.not_in(DONE)
+    open_ = Milestone.not_done()
     soon = on + timedelta(days=AT_RISK_DAYS)
     next_due = func.min(case((open_, Milestone.due_date)))
     query = (
@@ -235,12 +234,12 @@ def _hq_work(work: Work, full: str | None) -> None:
         .options(selectinload(GateReview.project), selectinload(GateReview.panel))
         .order_by(GateReview.requested_at, GateReview.id)) if r.needs_new_panel]
     work.rebaselines = _capped("rebaselines", (
-        select(Rebaseline).where(Rebaseline.state == RebaselineState.PENDING)
+        select(Rebaseline).where(Rebaseline.state == db.inline(Rebaseline.state,
+                                                               RebaselineState.PENDING))
         .options(selectinload(Rebaseline.milestone).selectinload(Milestone.project))
         .order_by(Rebaseline.requested_at, Rebaseline.id)), work, full)
     work.unassigned = _capped("unassigned", (
-        select(Milestone).where(Milestone.state == MilestoneState.SUBMITTED,
-                                Milestone.reviewer_id.is_(None))
+        select(Milestone).where(Milestone.unassigned())
         .options(selectinload(Milestone.project))
         .order_by(Milestone.submitted_at, Milestone.id)), work, full)
     work.to_confirm = _capped("to_confirm", (
