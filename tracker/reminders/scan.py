@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -146,27 +147,28 @@ def _written(rule: Rule, item_ids: list[int]) -> set[tuple[int, str, int]]:
     unique key: a scan that finds nothing new reads these instead of building rows (details,
     links, Message-IDs) that the insert would skip.
 
-    On PostgreSQL one statement takes the ids as one array and the driver's plain tuples come
-    back (tens of thousands of keys: SQLAlchemy's rows would cost more than the query); SQLite
-    takes the ids in chunks."""
+    Read with the driver's cursor, as plain tuples: tens of thousands of keys as SQLAlchemy
+    rows would cost more than the query. PostgreSQL takes the ids as one array, SQLite in
+    chunks."""
     ids = sorted(set(item_ids))
     if not ids:
         return set()
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor:
+    found: set[tuple[int, str, int]] = set()
+    with closing(connection.connection.driver_connection.cursor()) as cursor:
+        if connection.dialect.name == "postgresql":
             # Typed integer[] (the driver would send small ids as smallint[]): PostgreSQL
             # hashes the array only when the types match, else compares each row with every
             # id, seconds at 20,000 ids.
             cursor.execute("SELECT item_id, occurrence, recipient_id FROM reminder_outbox "
                            "WHERE rule = %s AND item_id = ANY(%s::integer[])", (rule.name, ids))
             return set(cursor.fetchall())
-    keys = select(OutboxMessage.item_id, OutboxMessage.occurrence, OutboxMessage.recipient_id)
-    found: set[tuple[int, str, int]] = set()
-    for start in range(0, len(ids), INSERT_CHUNK):
-        found.update(db.session.execute(keys.where(
-            OutboxMessage.rule == rule.name,
-            OutboxMessage.item_id.in_(ids[start:start + INSERT_CHUNK]))).tuples())
+        for start in range(0, len(ids), INSERT_CHUNK):
+            chunk = ids[start:start + INSERT_CHUNK]
+            cursor.execute("SELECT item_id, occurrence, recipient_id FROM reminder_outbox "
+                           f"WHERE rule = ? AND item_id IN ({', '.join('?' * len(chunk))})",
+                           (rule.name, *chunk))
+            found.update(cursor.fetchall())
     return found
 
 
