@@ -34,14 +34,29 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    # Batch mode alters a SQLite table by copying it, dropping the old one and renaming the
+    # copy: with foreign keys enforced, the drop fails as soon as another table's rows refer
+    # to it. They are off while migrating (the pragma only takes outside a transaction, so on
+    # the driver's connection before ours begins) and every reference is checked at the end.
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migration left rows referring to nothing: {broken}")
+    finally:
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
