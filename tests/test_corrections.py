@@ -335,3 +335,59 @@ def test_the_correction_pages_speak_chinese(client, company):
          {"on_date": helpers.days_ago(300).isoformat(), "reason": "天使投资人未付款"})
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)
     assert "天使投资人未付款" in page and "冲销" in page and "Reversed on" not in page
+
+
+# --- financing rounds ---------------------------------------------------------------------------
+
+
+def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, project, committed=D("10000000"), qualifying_round_min=D("20000000"),
+        signed_on=helpers.days_ago(500), conversion_deadline=today() + timedelta(days=365))
+    milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("10000000"),
+                                  milestone_id=milestone.id)
+    funding.record_disbursement(committee, tranche, amount=D("10000000"),
+                                paid_on=helpers.days_ago(450))
+    company = helpers.make_company(project)
+    helpers.incorporate(company)
+    financing = helpers.record_round(company, on=helpers.days_ago(30))
+    _commit()
+    assert funding.qualifying_rounds(agreement) == [financing]
+    assert ledger.portfolio_line(company, today()).price == D("12.00")
+    assert dashboard.company_figures(Filters(), today()).raised == D("24000000.00")
+
+    login(client, committee)
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert f"/companies/rounds/{financing.id}/reverse" in page
+    response = post(client, f"/companies/rounds/{financing.id}/reverse",
+                    {"on_date": helpers.days_ago(10).isoformat(),
+                     "reason": "The investors signed a term sheet, not the round"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    # Its shares counted until the reversal and no longer from it.
+    assert ledger.cap_table(company, helpers.days_ago(20)).issued == D("12000000")
+    assert ledger.cap_table(company, today()).issued == D("10000000")
+    # It sets no price, does not qualify, and counts as no money raised.
+    assert ledger.portfolio_line(company, today()).price is None
+    assert company.last_round is None
+    assert funding.qualifying_rounds(agreement) == []
+    assert "was reversed" in funding.conversion_refusal(agreement, financing)
+    figures = dashboard.company_figures(Filters(), today())
+    assert (figures.rounds, figures.raised) == (0, D("0.00"))
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "The investors signed a term sheet, not the round" in page
+    assert f"/companies/rounds/{financing.id}/reverse" not in page
+    assert post(client, f"/companies/rounds/{financing.id}/reverse",
+                {"on_date": today().isoformat(), "reason": "again"}).status_code == 409
+
+
+def test_a_round_money_was_converted_at_stands():
+    agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    financing = agreement.conversion.round
+    assert not financing.can_reverse(helpers.manager())  # not offered, and refused if posted
+    with pytest.raises(Refused, match="was converted at the round"):
+        corrections.reverse_round(helpers.manager(), financing, today(), "x")
+    assert ledger.cap_table(company, today()).issued == D("13041666")

@@ -16,6 +16,7 @@ from tracker.audit import services as audit
 from tracker.companies import ledger
 from tracker.companies.detachment_models import CompanyDetachment
 from tracker.companies.models import Acquisition, Company, FinancingRound, ShareEntry
+from tracker.companies.reversal_models import RoundReversal
 from tracker.companies.services import require_manager
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
@@ -67,6 +68,36 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
     db.session.flush()
     _no_holding_below_zero(company, on)
     audit.record(actor, "shares.reverse", reversal)
+    return reversal
+
+
+def reverse_round(actor: User, financing: FinancingRound, on: date,
+                  reason: str) -> RoundReversal:
+    """A round recorded by mistake: its investors' shares are reversed from `on` on, and it
+    no longer sets a price, qualifies for a conversion or counts as money raised."""
+    require_manager(actor)
+    company = financing.company
+    db.session.refresh(company, with_for_update=True)
+    db.session.expire(financing, ["reversal"])
+    if company.exits:
+        raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
+    if financing.reversal is not None:
+        raise Refused(_("The round %(name)s has been reversed already.", name=financing.name))
+    if db.session.scalar(select(Conversion.id).where(Conversion.round_id == financing.id)):
+        raise Refused(_("Allocation-investment money was converted at the round %(name)s: the "
+                        "round stands with its conversion.", name=financing.name))
+    reason = reversals.check("on_date", financing.on_date, on, reason)
+    for investment in financing.investments:
+        _reversal_of(actor, investment.entry, on, reason)
+    db.session.flush()
+    _no_holding_below_zero(company, on)
+    reversal = RoundReversal(round_id=financing.id, on_date=on, reason=reason,
+                             recorded_by_id=actor.id)
+    db.session.add(reversal)
+    audit.record(actor, "round.reverse", reversal, {
+        "round_id": [None, financing.id], "on_date": [None, on.isoformat()],
+        "reason": [None, reason]})
+    db.session.flush()
     return reversal
 
 

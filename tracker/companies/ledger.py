@@ -203,7 +203,7 @@ def portfolio_line(company: Company, on: date) -> PortfolioLine:
     """HQ's stake in `company` on `on`, valued at the company's last round price."""
     table = cap_table(company, on)
     hq = table.shares_of(HolderType.HQ)
-    rounds = [r for r in company.rounds if r.on_date <= on]
+    rounds = [r for r in company.rounds if r.on_date <= on and r.stands_on(on)]
     price = rounds[-1].price_per_share if rounds else None
     exited = any(e.on_date <= on for e in company.exits)
     return PortfolioLine(

@@ -33,6 +33,8 @@ from tracker.money import Price
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.companies.ip_models import IpDeal
+    from tracker.companies.reversal_models import RoundReversal
+    from tracker.funding.models import Conversion
     from tracker.projects.models import Project
 
 
@@ -176,7 +178,9 @@ class Company(Versioned, Base):
 
     @property
     def last_round(self) -> FinancingRound | None:
-        return self.rounds[-1] if self.rounds else None
+        """The latest round that stands (a reversed one sets no price)."""
+        standing = [r for r in self.rounds if r.stands_on(None)]
+        return standing[-1] if standing else None
 
     def can_view(self, user: User) -> bool:
         return user.sees_whole_portfolio or any(
@@ -307,6 +311,18 @@ class FinancingRound(Base):
     company: Mapped[Company] = relationship(back_populates="rounds")
     investments: Mapped[list[RoundInvestment]] = relationship(
         back_populates="round", order_by="RoundInvestment.id", cascade="all, delete-orphan")
+    reversal: Mapped[RoundReversal | None] = relationship(back_populates="round")
+    # Allocation-investment money converted at the round: the round then stands.
+    conversions: Mapped[list[Conversion]] = relationship(viewonly=True)
+
+    def stands_on(self, on: date | None) -> bool:
+        """Not reversed by `on` (None: not reversed at all)."""
+        return self.reversal is None or (on is not None and self.reversal.on_date > on)
+
+    def can_reverse(self, user: User) -> bool:
+        """A round recorded by mistake is reversed whole (while the ledger is open)."""
+        return (Company.can_manage(user) and self.reversal is None and not self.conversions
+                and not self.company.exits)
 
     @property
     def new_shares(self) -> Decimal:

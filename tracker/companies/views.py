@@ -27,7 +27,7 @@ from tracker.companies.forms import (
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import Company, FinancingRound, ShareEntry
 from tracker.dates import today
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
@@ -52,6 +52,8 @@ def _with_ledger():
             selectinload(Company.holders),
             selectinload(Company.entries).selectinload(ShareEntry.reversed_by),
             selectinload(Company.rounds).selectinload(FinancingRound.investments),
+            selectinload(Company.rounds).selectinload(FinancingRound.reversal),
+            selectinload(Company.rounds).selectinload(FinancingRound.conversions),
             selectinload(Company.ip_deals).selectinload(IpDeal.project),
             selectinload(Company.exits))
 
@@ -305,6 +307,27 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
                       form, _to_company(entry.company), _("Reverse a share entry"), facts,
                       _("A reversing entry with the shares negated is written beside this one; "
                         "the cap table follows from its date on."), _("Reverse the entry")))
+
+
+@bp.route("/companies/rounds/<int:round_id>/reverse", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def reverse_round(round_id: int) -> Response | tuple[str, int]:
+    financing = db.session.get(FinancingRound, round_id)
+    if financing is None or not financing.can_view(_user()):
+        abort(404)
+    form = ReverseForm()
+    facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
+             (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
+             (_("New shares"), number(financing.new_shares))]
+    back = _to_company(financing.company)
+    return submit(form, lambda: corrections.reverse_round(_user(), financing, form.on_date.data,
+                                                          form.reason.data or ""),
+                  _("Round reversed: it stays on the page, marked reversed."), back,
+                  lambda: _correction_page(
+                      form, back, _("Reverse a financing round"), facts,
+                      _("Each investor's shares are reversed from this date on; the round no "
+                        "longer sets a price, qualifies for a conversion or counts as money "
+                        "raised."), _("Reverse the round")))
 
 
 @bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])

@@ -244,6 +244,9 @@ def round_refusal(agreement: FundingAgreement, financing: FinancingRound,
     company = company or companies.company_of(agreement.project)
     if company is None or financing.company_id != company.id:
         return _("The round is not one of this project's spin-off company.")
+    if financing.reversal is not None:
+        return _("The round %(name)s was reversed: it was recorded by mistake.",
+                 name=financing.name)
     if financing.on_date < agreement.signed_on:
         return _("The round of %(date)s came before the agreement was signed (%(signed)s): only "
                  "a later round converts its money.", date=day(financing.on_date),
@@ -278,7 +281,8 @@ def qualifying_rounds(agreement: FundingAgreement) -> list[FinancingRound]:
         return []
     rounds = db.session.scalars(
         select(FinancingRound).where(FinancingRound.company_id == company.id)
-        .options(selectinload(FinancingRound.investments).selectinload(RoundInvestment.entry)
+        .options(selectinload(FinancingRound.reversal),
+                 selectinload(FinancingRound.investments).selectinload(RoundInvestment.entry)
                  .selectinload(ShareEntry.to_holder))
         .order_by(FinancingRound.on_date, FinancingRound.id))
     return [r for r in rounds if round_refusal(agreement, r, company) is None]

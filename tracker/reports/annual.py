@@ -24,6 +24,7 @@ from tracker import db, money
 from tracker.accounts.models import User
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.models import company_projects as links
+from tracker.companies.reversal_models import round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import Conversion, Disbursement, FundingAgreement, Tranche
 from tracker.organisations.models import (
@@ -169,10 +170,10 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
     first, owner = _company_institute()
 
     def by_company(model: Any, company_id: Any, date_column: Any, count: Any,
-                   amount: Any) -> Query:
+                   amount: Any, *conditions: Any) -> Query:
         base = (select().select_from(model)
                 .join(first, first.c.company_id == company_id)
-                .join(owner, owner.id == first.c.project_id))
+                .join(owner, owner.id == first.c.project_id).where(*conditions))
         return _dated(base, owner.institute_id, date_column, count, amount)
 
     def by_project(base: Select, date_column: Any, count: Any, amount: Any) -> Query:
@@ -228,7 +229,8 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
             Company, Company.id, Company.registered_on, func.count(Company.id), none)),
         ("financing_raised", _l("Financing raised by companies"), True, True, by_company(
             FinancingRound, FinancingRound.company_id, FinancingRound.on_date,
-            func.count(FinancingRound.id), func.sum(FinancingRound.amount))),
+            func.count(FinancingRound.id), func.sum(FinancingRound.amount),
+            round_stands(FinancingRound.id))),
         ("exits", _l("Exits"), True, True, by_company(
             CompanyExit, CompanyExit.company_id, CompanyExit.on_date, func.count(CompanyExit.id),
             func.sum(CompanyExit.proceeds))),

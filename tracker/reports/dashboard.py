@@ -25,6 +25,7 @@ from tracker.companies.models import (
     Shareholder,
     company_projects,
 )
+from tracker.companies.reversal_models import round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import (
     AgreementOutcome,
@@ -206,7 +207,8 @@ def company_figures(filters: Filters, on: date) -> Companies:
     figures.companies, figures.registered = counts[0] or 0, counts[1] or 0
     rounds = db.session.execute(select(func.count(FinancingRound.id),
                                        func.sum(FinancingRound.amount))
-                                .where(FinancingRound.company_id.in_(ids))).one()
+                                .where(FinancingRound.company_id.in_(ids),
+                                       round_stands(FinancingRound.id, on))).one()
     figures.rounds, figures.raised = rounds[0] or 0, _money(rounds[1])
     exited = set(db.session.scalars(select(CompanyExit.company_id).distinct().where(
         CompanyExit.company_id.in_(ids), CompanyExit.on_date <= on)))
@@ -225,7 +227,8 @@ def company_figures(filters: Filters, on: date) -> Companies:
                    func.row_number().over(partition_by=FinancingRound.company_id,
                                           order_by=(FinancingRound.on_date.desc(),
                                                     FinancingRound.id.desc())).label("n"))
-            .where(FinancingRound.company_id.in_(ids), FinancingRound.on_date <= on).subquery())
+            .where(FinancingRound.company_id.in_(ids), FinancingRound.on_date <= on,
+                   round_stands(FinancingRound.id, on)).subquery())
     prices = dict(db.session.execute(
         select(last.c.company_id, last.c.price_per_share).where(last.c.n == 1)).all())
     for company_id, shares in hq_shares.items():

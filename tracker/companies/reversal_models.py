@@ -1,0 +1,46 @@
+"""A financing round recorded by mistake, reversed: its row stays as it was recorded, its shares
+are reversed on the ledger from the reversal's date, and this record says when, by whom and why.
+Whatever reads rounds (the last price, the qualifying rounds, the portfolio, the dashboard and
+the annual report) reads only the rounds that stand (`round_stands`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Text, exists
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.companies.models import FinancingRound
+
+
+class RoundReversal(Base):
+    __tablename__ = "round_reversals"
+    __table_args__ = (CheckConstraint("reason <> ''", name="reason_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_rounds.id", ondelete="CASCADE"), unique=True)
+    on_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    round: Mapped[FinancingRound] = relationship(back_populates="reversal")
+    recorded_by: Mapped[User] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.round.name
+
+
+def round_stands(round_id: ColumnElement[int], on: date | None = None) -> ColumnElement[bool]:
+    """SQL: the round is not reversed (by `on`, when given; at all, otherwise)."""
+    reversed_ = exists().where(RoundReversal.round_id == round_id)
+    if on is not None:
+        reversed_ = reversed_.where(RoundReversal.on_date <= on)
+    return ~reversed_
