@@ -7,6 +7,7 @@ the settings catalogue, ``tracker/settings/catalogue.py``, and are edited in the
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 from pathlib import Path
@@ -31,6 +32,14 @@ def _env_int(name: str, default: int) -> int:
 def _env_list(name: str) -> list[str] | None:
     value = os.environ.get(name, "")
     return [item.strip() for item in value.split(",") if item.strip()] or None
+
+
+def _is_fernet_key(key: str) -> bool:
+    """32 bytes in URL-safe base64, as `cryptography`'s Fernet takes them."""
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except ValueError:
+        return False
 
 
 # Signs nothing worth forging: development only. Production refuses it, `create_app` warns.
@@ -76,6 +85,10 @@ class Config:
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "50 per 15 minutes")
     LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get(
         "LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+
+    # Fernet keys of the values kept encrypted (TOTP secrets: tracker/crypto.py), newest first;
+    # unset: derived from SECRET_KEY, for development and tests only.
+    ENCRYPTION_KEYS = _env_list("ENCRYPTION_KEYS")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -131,7 +144,8 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         # Memory would count sign-in attempts per worker process: no limit across workers.
-        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI")
+        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI",
+                    "ENCRYPTION_KEYS")
         missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
@@ -149,6 +163,9 @@ class ProductionConfig(Config):
                 f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} random bytes and not the "
                 'development default (python -c "import secrets; print(secrets.token_hex(32))")'
             )
+        if not all(_is_fernet_key(key) for key in _env_list("ENCRYPTION_KEYS") or ()):
+            problems.append("ENCRYPTION_KEYS must list Fernet keys, newest first, separated by "
+                            "commas (flask keys new)")
         base = urlsplit(os.environ["BASE_URL"])
         if base.scheme not in {"http", "https"} or not base.hostname:
             problems.append("BASE_URL must be an absolute http(s) address such as "

@@ -116,9 +116,14 @@ def session_cookies(app, viewers) -> dict[str, str]:
 
 
 def serve(db_url: str, port: int, workers: int, access_log: Path) -> subprocess.Popen:
+    from tracker.crypto import development_key
+
+    # The key the data set was built with (in development, derived from SECRET_KEY).
+    ENCRYPTION_KEY = development_key(SECRET_KEY)  # noqa: N806
     env = {**os.environ, "TRACKER_CONFIG": "production", "SECRET_KEY": SECRET_KEY,
            "DATABASE_URL": db_url, "SESSION_COOKIE_SECURE": "false",
-           "BASE_URL": f"http://127.0.0.1:{port}", "RATELIMIT_STORAGE_URI": "memory://"}
+           "BASE_URL": f"http://127.0.0.1:{port}", "RATELIMIT_STORAGE_URI": "memory://",
+           "ENCRYPTION_KEYS": ENCRYPTION_KEY}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--access-logfile", str(access_log), "--access-logformat", "%(r)s|%(D)s", "app:app"],

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from config import DEV_SECRET_KEY, ProductionConfig
 from tests.conftest import login, post
@@ -19,6 +20,7 @@ from tracker import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 32
+FERNET_KEY = "U3tUflDcHcmIpei8BfDUxrvBAEykuCZytLyafYD9oYY="  # fixed: test ids name it
 
 
 @pytest.fixture
@@ -27,7 +29,17 @@ def production_env(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://tracker@db/tracker")
     monkeypatch.setenv("BASE_URL", "https://tracker.example.org")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("ENCRYPTION_KEYS", FERNET_KEY)
     return monkeypatch
+
+
+@pytest.mark.parametrize("keys", ["", "not-a-key", f"{FERNET_KEY},{'k' * 40}"])
+def test_production_refuses_to_run_without_good_encryption_keys(production_env, keys):
+    production_env.setenv("ENCRYPTION_KEYS", keys)
+    with pytest.raises(RuntimeError, match="ENCRYPTION_KEYS"):
+        ProductionConfig.check()
+    production_env.setenv("ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},{FERNET_KEY}")
+    ProductionConfig.check()
 
 
 @pytest.mark.parametrize("key", ["s3cret", "k" * 31, "密" * 10, DEV_SECRET_KEY])

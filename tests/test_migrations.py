@@ -6,15 +6,16 @@ import ast
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL
-from tracker import db
+from tracker import crypto, db
 from tracker.db import Base, make_engine
 from tracker.migrate import alembic_config
 
@@ -120,3 +121,39 @@ def test_every_migration_runs_on_a_database_with_data(empty_database):
 # The newest migrations, which a database in use goes through: older ones drop tables on the
 # way down that the demo fills, and nobody runs them on data any more.
 STEPS_WITH_DATA = 6
+
+
+def _insert_user(engine, **values) -> None:
+    """A users row as the schema of the moment has it: every required column filled."""
+    table = Table("users", MetaData(), autoload_with=engine)
+    row = {}
+    for col in table.columns:
+        if col.nullable or col.primary_key or col.server_default is not None:
+            continue
+        python = col.type.python_type
+        row[col.name] = (datetime.now(UTC) if python is datetime else False if python is bool
+                         else 0 if python is int else "x")
+    with engine.begin() as conn:
+        conn.execute(table.insert().values(**{**row, **values}))
+
+
+def test_the_totp_secrets_already_stored_are_encrypted_and_back(empty_database):
+    """0017 encrypts the secrets written before it; its downgrade gives them back."""
+    config = alembic_config(empty_database)
+    command.upgrade(config, "0016")
+    engine = make_engine(empty_database)
+    _insert_user(engine, email="enrolled@example.cn",
+                 totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    _insert_user(engine, email="without@example.cn", totp_secret=None)
+    read = text("SELECT email, totp_secret FROM users ORDER BY email")
+    command.upgrade(config, "0017")
+    with engine.connect() as conn:
+        stored = dict(conn.execute(read).all())
+    assert stored["without@example.cn"] is None
+    assert "JBSWY3DP" not in stored["enrolled@example.cn"]
+    assert crypto.decrypt(stored["enrolled@example.cn"]) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    command.downgrade(config, "0016")
+    with engine.connect() as conn:
+        assert dict(conn.execute(read).all())["enrolled@example.cn"] == (
+            "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    engine.dispose()

@@ -56,7 +56,8 @@ def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("BASE_URL", raising=False)
     with pytest.raises(RuntimeError,
-                       match="SECRET_KEY, DATABASE_URL, BASE_URL, RATELIMIT_STORAGE_URI"):
+                       match="SECRET_KEY, DATABASE_URL, BASE_URL, RATELIMIT_STORAGE_URI, "
+                             "ENCRYPTION_KEYS"):
         ProductionConfig.check()
     monkeypatch.setenv("SECRET_KEY", "k" * 32)
     with pytest.raises(RuntimeError, match="DATABASE_URL") as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login, post
@@ -187,6 +188,7 @@ def test_production_hashes_with_rfc_9106_low_memory_and_refuses_a_cheap_cost(mon
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("BASE_URL", "https://tracker.example.org")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("ENCRYPTION_KEYS", Fernet.generate_key().decode())
     monkeypatch.setattr(ProductionConfig, "ARGON2_MEMORY_KIB", TestConfig.ARGON2_MEMORY_KIB)
     with pytest.raises(RuntimeError, match="ARGON2_MEMORY_KIB=8"):
         ProductionConfig.check()

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from tests.conftest import login, post, totp_code
 from tests.factories import PASSWORD, TOTP_SECRET, make_user
-from tracker import db
+from tracker import crypto, db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 
@@ -182,3 +182,48 @@ def test_the_code_step_is_rate_limited_per_account(client, app, monkeypatch):
     _password(client, user)  # the password and the codes count together
     answers = [post(client, "/login/code", {"code": "000000"}).status_code for _ in range(3)]
     assert answers == [401, 401, 429]
+
+
+def _stored_secret(user) -> str:
+    return db.session.execute(text("SELECT totp_secret FROM users WHERE id = :id"),
+                              {"id": user.id}).scalar_one()
+
+
+def test_the_totp_secret_is_stored_encrypted(client):
+    """ASVS 6.2 / 8.3.7: a copy of the database alone gives no one the second factor."""
+    pm = make_user(Role.PROJECT_MANAGER)
+    login(client, pm)
+    client.get("/account/mfa")  # the secret of the enrolment, not in force yet
+    db.session.expire_all()
+    secret = pm.totp_secret
+    assert len(secret) == 32
+    stored = _stored_secret(pm)
+    assert secret not in stored and secret.lower() not in stored.lower()
+    assert crypto.decrypt(stored) == secret
+    post(client, "/account/mfa", {"code": pyotp.TOTP(secret).now()})
+    db.session.expire_all()
+    assert pm.mfa_enabled and secret not in _stored_secret(pm)
+
+
+def test_keys_rotate_without_losing_a_second_factor(client, app, clock):
+    admin = make_user(Role.HQ_ADMIN)
+    old, new = crypto.configured_keys(app.config)[0], crypto.new_key()
+    before = _stored_secret(admin)
+    app.config["ENCRYPTION_KEYS"] = [new, old]  # a new key in front; the old still reads
+    try:
+        result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+        assert result.exit_code == 0 and "Re-encrypted" in result.output, result.output
+        after = _stored_secret(admin)
+        assert after != before
+        assert crypto.decrypt(after, crypto.keyring({"ENCRYPTION_KEYS": [new]})) == TOTP_SECRET
+        app.config["ENCRYPTION_KEYS"] = [new]  # the old key dropped
+        clock.set(T0)
+        login(client, admin)
+        assert _signed_in(client)
+        app.config["ENCRYPTION_KEYS"] = [crypto.new_key()]  # a key that never encrypted it
+        db.session.expire_all()
+        with pytest.raises(RuntimeError, match="ENCRYPTION_KEYS"):
+            db.session.get(type(admin), admin.id).totp_secret  # noqa: B018
+    finally:
+        app.config["ENCRYPTION_KEYS"] = None
+        db.session.expire_all()

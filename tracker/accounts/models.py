@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from tracker.crypto import Encrypted
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -57,9 +58,10 @@ class User(Base):
     # Set when an HQ admin chose the password: nothing else opens until its owner replaces it.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    # The second factor (accounts.mfa): the TOTP secret shared with the authenticator app, when
-    # it was confirmed, and the last time step used (a code is accepted once).
-    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    # The second factor (accounts.mfa): the TOTP secret shared with the authenticator app
+    # (encrypted at rest: tracker/crypto.py), when it was confirmed, and the last time step
+    # used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted, deferred=True)
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
