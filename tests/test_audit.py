@@ -14,6 +14,7 @@ from tests.factories import make_enterprise, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.db import utcnow
 from tracker.milestones.models import MilestoneState
 from tracker.organisations import services
 from tracker.projects.lifecycle import Phase
@@ -101,7 +102,7 @@ def test_every_refusal_is_audited_with_who_what_and_from_where(client):
     # a page the view refuses, and an action a service refuses (only the PM submits)
     assert client.get("/audit/", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 403
     project = make_project(phase=Phase.CONTRACT_RESEARCH)
-    project.members.append(ProjectMember(user_id=pm.id))
+    project.members.append(ProjectMember(user_id=pm.id, confirmed_at=utcnow()))
     milestone = make_milestone(project, MilestoneState.IN_PROGRESS)
     assert post(client, f"/milestones/{milestone.id}/submit").status_code == 403
     assert milestone.state is MilestoneState.IN_PROGRESS

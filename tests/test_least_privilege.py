@@ -4,20 +4,35 @@ how long an evaluator sees a project's material."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import login, post
-from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
+from tests.factories import (
+    _commit,
+    install_gates,
+    make_enterprise,
+    make_institute,
+    make_project,
+    make_user,
+)
 from tests.gates import helpers as gate_helpers
 from tracker import db
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, User
+from tracker.audit.models import AuditRecord
+from tracker.dates import today
+from tracker.errors import Invalid, Refused
 from tracker.gates import decisions
+from tracker.gates import services as gates
 from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
 from tracker.milestones.models import Milestone
+from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project, ProjectType
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -187,3 +202,117 @@ def test_the_project_managers_filter_names_only_managers_of_visible_projects(cli
     login(client, mine.pm)
     page = client.get("/projects/").get_data(as_text=True)
     assert mine.pm.name in page and theirs.pm.name not in page
+
+
+# --- a place on a team counts once its holder or the director confirms -----------------------
+
+
+def _proposal_naming(client, pm, institute, *people):
+    """The PM writes a proposal naming `people` to the team, through the form."""
+    login(client, pm)
+    response = post(client, "/projects/new", {
+        "title": "Solid-state battery cell", "summary": "", "field": "Energy",
+        "type": "pm_major", "institute_id": str(institute.id), "partner_enterprise_id": "0",
+        "need_id": "0", "trl_now": "3", "trl_target": "5", "budget_total": "900000",
+        "start_date": "2026-02-01", "end_date": "2027-07-31",
+        "budget_lines-0-category": "Equipment", "budget_lines-0-amount": "500000",
+        "member_ids": [str(p.id) for p in people]})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    db.session.expire_all()
+    return db.session.scalar(select(Project).where(Project.pm_id == pm.id))
+
+
+def test_a_pm_can_not_bar_an_evaluator_from_a_panel_by_naming_them_to_the_team(client):
+    director = make_user()
+    institute = make_institute(director=director)
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
+    evaluator = make_user(Role.EVALUATOR, institute_id=institute.id)
+    project = _proposal_naming(client, pm, institute, evaluator)
+    assert project.team_ids == {evaluator.id}
+    assert project.stake_of(evaluator) is None  # named, not confirmed: no stake
+    assert evaluator.id not in set(db.session.scalars(select(User.id).where(
+        project.has_stake(User))))
+    assert "Awaiting confirmation" in client.get(f"/projects/{project.id}").get_data(
+        as_text=True)
+    # Still free to sit on the project's panel, and still without access to it.
+    review = gate_helpers.submit(project)
+    admin = make_user(Role.HQ_ADMIN)
+    others = [make_user(Role.EVALUATOR) for _ in range(2)]
+    gates.name_panel(admin, review, others[0], [*others, evaluator], today() + timedelta(days=9))
+    _commit()
+    post(client, "/logout")
+    login(client, evaluator)
+    assert client.get(f"/projects/{project.id}").status_code == 404  # not declared yet
+    place = project.members[0]
+    home = client.get("/").get_data(as_text=True)
+    assert "Places on a team to confirm" in home and project.title in home
+    assert f"/team/{place.id}/confirm" in home
+    # Confirming makes the stake: the panel's access ends at once, and it is audited.
+    assert post(client, f"/team/{place.id}/confirm").status_code == 302
+    db.session.expire_all()
+    assert project.stake_of(evaluator) == "team"
+    assert client.get(f"/projects/{project.id}").status_code == 200  # as a team member now
+    with pytest.raises(Refused, match="team"):
+        gates.declare(evaluator, review, conflict=False)
+    record = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "project.member_confirm"))
+    assert (record.actor_id, record.object_id, record.changes) == (
+        evaluator.id, project.id, {"confirmed_members": [None, evaluator.id]})
+
+
+def test_the_director_confirms_or_declines_a_place_and_no_one_else_answers(client):
+    director = make_user(locale="zh_CN")
+    institute = make_institute(director=director)
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
+    kept, refused = (make_user(institute_id=institute.id) for _ in range(2))
+    project = _proposal_naming(client, pm, institute, kept, refused)
+    places = {m.user_id: m.id for m in project.members}
+    # The PM who named them, another PM, an HQ admin: none of them answers for the person.
+    assert post(client, f"/team/{places[kept.id]}/confirm").status_code == 403
+    for someone in (make_user(Role.PROJECT_MANAGER), make_user(Role.HQ_ADMIN)):
+        post(client, "/logout")
+        login(client, someone)
+        assert post(client, f"/team/{places[kept.id]}/confirm").status_code in (403, 404)
+    db.session.expire_all()
+    assert project.member_ids == set()
+    post(client, "/logout")
+    login(client, director)
+    home = client.get("/").get_data(as_text=True)
+    assert "待确认的团队成员" in home and kept.name in home and refused.name in home
+    assert post(client, f"/team/{places[kept.id]}/confirm").status_code == 302
+    assert post(client, f"/team/{places[refused.id]}/decline").status_code == 302
+    assert post(client, f"/team/{places[kept.id]}/confirm").status_code == 409  # answered
+    db.session.expire_all()
+    assert project.member_ids == project.team_ids == {kept.id}
+    assert [r.action for r in db.session.scalars(select(AuditRecord).where(
+        AuditRecord.actor_id == director.id, AuditRecord.object_type == "projects")
+        .order_by(AuditRecord.id))] == [
+        "project.member_confirm", "project.member_decline"]
+
+
+def test_the_team_picker_lists_only_people_of_the_projects_institute(client):
+    institute = make_institute()
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
+    colleague = make_user(institute_id=institute.id, name="Colleague Zhou")
+    outsider = make_user(Role.EVALUATOR, institute_id=make_institute().id, name="Outsider Qian")
+    hq_evaluator = make_user(Role.EVALUATOR, name="HQ Evaluator Sun")
+    gone = make_user(institute_id=institute.id, name="Departed Li", active=False)
+    login(client, pm)
+    page = client.get("/projects/new").get_data(as_text=True)
+    assert "Colleague Zhou" in page
+    for name in ("Outsider Qian", "HQ Evaluator Sun", "Departed Li"):
+        assert name not in page, name
+    with pytest.raises(Invalid, match="institute"):  # the service checks it too
+        projects.create_proposal(
+            pm, budget_lines=[], member_ids=[outsider.id], title="X", summary="", field="F",
+            type=ProjectType.PM_MAJOR, institute_id=institute.id, partner_enterprise_id=None,
+            need_id=None, trl_now=1, trl_target=2, budget_total=Decimal("1"),
+            start_date=date(2026, 1, 1), end_date=date(2026, 12, 31))
+    for person in (outsider, hq_evaluator, gone):
+        with pytest.raises(Invalid, match="institute"):
+            projects.create_proposal(
+                pm, budget_lines=[], member_ids=[colleague.id, person.id], title="Y",
+                summary="", field="F", type=ProjectType.PM_MAJOR, institute_id=institute.id,
+                partner_enterprise_id=None, need_id=None, trl_now=1, trl_target=2,
+                budget_total=Decimal("1"), start_date=date(2026, 1, 1),
+                end_date=date(2026, 12, 31))

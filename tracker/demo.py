@@ -123,9 +123,11 @@ def seed() -> dict[str, int]:
     robotics = institutes["JITRI-RB"]
     if robotics.director_id is None:
         robotics.director_id = users["director@demo.jitri.cn"].id
-    pm = users["pm@demo.jitri.cn"]
-    if pm.institute_id is None:
-        pm.institute_id = robotics.id
+    # The PM's colleagues, whom the PM may name to a team: the director, and an HQ evaluator
+    # who is a researcher there too (a person can hold several roles).
+    for email in ("pm@demo.jitri.cn", "director@demo.jitri.cn", "evaluator3@demo.jitri.cn"):
+        if users[email].institute_id is None:
+            users[email].institute_id = robotics.id
 
     enterprises: list[Enterprise] = []
     for name, code, city, industry in ENTERPRISES:

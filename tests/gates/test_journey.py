@@ -15,6 +15,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
+from tracker.db import utcnow
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.gates import conditions, decisions, scoring
 from tracker.gates import services as gates
@@ -191,7 +192,7 @@ def test_a_stakeholder_is_refused_on_the_panel_whatever_the_ui_shows():
     gates.name_panel(admin, review, others[0], others, None)
     _commit()
     project.members.append(__import__("tracker.projects.models", fromlist=["ProjectMember"])
-                           .ProjectMember(user_id=others[1].id))
+                           .ProjectMember(user_id=others[1].id, confirmed_at=utcnow()))
     _commit()
     with pytest.raises(Refused, match="team"):
         gates.declare(others[1], review, conflict=False)

@@ -25,6 +25,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
+from tracker.db import utcnow
 from tracker.gates.condition_models import Condition
 from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
@@ -59,7 +60,8 @@ def world():
         for n in range(3):
             member = make_user(Role.EVALUATOR)
             make_institute(director=member)  # a director too: more to load per person
-            db.session.add(ProjectMember(project_id=project.id, user_id=member.id))
+            db.session.add(ProjectMember(project_id=project.id, user_id=member.id,
+                                         confirmed_at=utcnow()))
             milestones.plan_milestone(
                 pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Step {n}", deliverable="",
                 due_date=date(2026, 3, 1) + timedelta(days=n),

@@ -20,8 +20,9 @@ from tests.factories import (
 from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.db import utcnow
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectMember
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +44,7 @@ def _proposal(institute, **overrides):
 def test_pm_writes_a_proposal_with_a_provisional_reference(client):
     institute = make_institute()
     pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
-    teammate = make_user()
+    teammate = make_user(institute_id=institute.id)
     login(client, pm)
     assert client.get("/projects/new").status_code == 200
     response = post(client, "/projects/new", _proposal(institute, member_ids=[str(teammate.id)]))
@@ -53,7 +54,8 @@ def test_pm_writes_a_proposal_with_a_provisional_reference(client):
     assert project.phase is Phase.DRAFT
     assert [(b.category, b.amount) for b in project.budget_lines] == [
         ("Equipment", Decimal("1200000.00")), ("Staff", Decimal("800000.00"))]
-    assert project.member_ids == {teammate.id}
+    assert project.team_ids == {teammate.id}
+    assert project.member_ids == set()  # until the teammate, or the director, confirms
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert f"Draft {project.id}" in page and "高性能碳纤维复合材料" in page
 
@@ -153,18 +155,18 @@ def test_downloads_keep_the_chinese_name_and_are_404_to_outsiders(client, app):
 @pytest.mark.parametrize("who,sees", [
     ("pm", True), ("teammate", True), ("director", True), ("other_director", False),
     ("observer", True), ("admin", True), ("committee", True), ("other_pm", False),
-    ("evaluator_not_on_panel", False),
+    ("evaluator_not_on_panel", False), ("named", False),
 ])
 def test_who_sees_a_project(client, who, sees):
     director = make_user()
     institute = make_institute(director=director)
-    teammate = make_user()
+    teammate, named = make_user(), make_user()
     project = make_project(institute=institute)
-    project.members.append(__import__("tracker.projects.models", fromlist=["x"])
-                           .ProjectMember(user_id=teammate.id))
+    project.members.append(ProjectMember(user_id=teammate.id, confirmed_at=utcnow()))
+    project.members.append(ProjectMember(user_id=named.id))  # not confirmed yet
     db.session.commit()
     people = {
-        "pm": project.pm, "teammate": teammate, "director": director,
+        "pm": project.pm, "teammate": teammate, "named": named, "director": director,
         "other_director": make_institute(director=make_user()).director,
         "observer": make_user(Role.OBSERVER), "admin": make_user(Role.HQ_ADMIN),
         "committee": make_user(Role.INVESTMENT_COMMITTEE),
@@ -267,9 +269,10 @@ def test_project_visible_to_agrees_with_can_view():
 
     director = make_user()
     institute = make_institute(director=director)
-    teammate = make_user()
+    teammate, named = make_user(), make_user()
     mine = make_project(institute=institute)
-    mine.members.append(ProjectMember(user_id=teammate.id))
+    mine.members.append(ProjectMember(user_id=teammate.id, confirmed_at=utcnow()))
+    mine.members.append(ProjectMember(user_id=named.id))
     reviewed = make_project()
     review = helpers.submit(reviewed)
     evaluators = helpers.name_panel(review)
@@ -279,7 +282,7 @@ def test_project_visible_to_agrees_with_can_view():
     gates.declare(evaluators[1], review, conflict=True, note="x")
     db.session.commit()
     projects = [mine, reviewed, make_project()]
-    people = [director, teammate, mine.pm, *evaluators, make_user(Role.OBSERVER),
+    people = [director, teammate, named, mine.pm, *evaluators, make_user(Role.OBSERVER),
               make_user(Role.PROJECT_MANAGER)]
     for user in people:
         by_sql = set(db.session.scalars(select(Project.id).where(Project.visible_to(user))))
@@ -294,11 +297,13 @@ def test_has_stake_agrees_with_stake_of():
 
     partner = make_enterprise()
     teammate, insider, outsider = make_user(), make_user(enterprise_id=partner.id), make_user()
+    named = make_user()
     with_partner = make_project(partner_enterprise_id=partner.id)
-    with_partner.members.append(ProjectMember(user_id=teammate.id))
+    with_partner.members.append(ProjectMember(user_id=teammate.id, confirmed_at=utcnow()))
+    with_partner.members.append(ProjectMember(user_id=named.id))  # pending: no stake
     without = make_project()
     db.session.commit()
-    people = [teammate, insider, outsider, with_partner.pm, without.pm]
+    people = [teammate, named, insider, outsider, with_partner.pm, without.pm]
     for project in (with_partner, without):
         by_sql = set(db.session.scalars(select(User.id).where(project.has_stake(User))))
         by_python = {u.id for u in people if project.stake_of(u) is not None}

@@ -65,7 +65,7 @@ def _owners(review: GateReview) -> list[User]:
     """Who may own a condition: the PM, the team, and whoever owns one of the current
     decision's conditions (a correction carries them forward)."""
     project = review.project
-    people = [project.pm, *[m.user for m in project.members]]
+    people = [project.pm, *[m.user for m in project.members if m.confirmed]]
     if review.current_decision is not None:
         people += [c.owner for c in review.current_decision.conditions]
     return list({u.id: u for u in people}.values())

@@ -41,7 +41,9 @@ class ProjectForm(OneTime, SeenVersion, Form):
     need_id = SelectField(_l("Technology need it answers"), coerce=int, choices=[])
     member_ids = SelectMultipleField(
         _l("Team members"), coerce=int, choices=[],
-        description=_l("Besides you. Team members may never review this project."))
+        description=_l("Besides you: people of the project's institute. Each place counts once "
+                       "its holder, or the institute's director, confirms it; team members "
+                       "may never review this project."))
     trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), NumberRange(1, 9)])
     trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), NumberRange(1, 9)])
     budget_total = MoneyField(_l("Budget total (CNY)"), validators=[

@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -163,6 +164,12 @@ class Project(Base):
 
     @property
     def member_ids(self) -> set[int]:
+        """The team as it counts (access, a stake): members who confirmed (`ProjectMember`)."""
+        return {m.user_id for m in self.members if m.confirmed}
+
+    @property
+    def team_ids(self) -> set[int]:
+        """Everyone the PM put on the team, confirmed or not: what the proposal form shows."""
         return {m.user_id for m in self.members}
 
     @property
@@ -186,7 +193,7 @@ class Project(Base):
         """The SQL form of `stake_of` over the users table, for lists of people who may review
         this project; a test checks the two agree."""
         clauses = [users.id == self.pm_id, users.id.in_(select(ProjectMember.user_id).where(
-            ProjectMember.project_id == self.id))]
+            ProjectMember.project_id == self.id, ProjectMember.confirmed))]
         if self.partner_enterprise_id is not None:
             clauses.append(users.enterprise_id.is_not_distinct_from(self.partner_enterprise_id))
         return or_(*clauses)
@@ -225,7 +232,7 @@ class Project(Base):
             return true()
         clauses = [cls.pm_id == user.id,
                    cls.id.in_(select(ProjectMember.project_id).where(
-                       ProjectMember.user_id == user.id))]
+                       ProjectMember.user_id == user.id, ProjectMember.confirmed))]
         if user.directed_institute_ids:
             clauses.append(cls.institute_id.in_(user.directed_institute_ids))
         if user.has_role(Role.EVALUATOR):
@@ -272,6 +279,11 @@ class Project(Base):
 
 
 class ProjectMember(Base):
+    """A place on a project's team. The PM proposes it; it counts (access to the project, a
+    stake that bars its holder from reviewing it) only once the person, or the director of the
+    project's institute, confirms: otherwise a PM could name chosen evaluators to the team and
+    so keep them off the project's panels. Until then it is pending and gives nothing."""
+
     __tablename__ = "project_members"
     __table_args__ = (
         UniqueConstraint("project_id", "user_id"),
@@ -283,9 +295,26 @@ class ProjectMember(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     role: Mapped[str] = mapped_column(String(100), default="")
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     project: Mapped[Project] = relationship(back_populates="members")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    @hybrid_property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @confirmed.expression
+    def confirmed(cls) -> ColumnElement[bool]:  # noqa: N805
+        return cls.confirmed_at.is_not(None)
+
+    def can_answer(self, user: User) -> bool:
+        """The person named, or the director of the project's institute, confirms or declines
+        a pending place on the team."""
+        return not self.confirmed and (
+            user.id == self.user_id or self.project.institute_id in user.directed_institute_ids)
 
 
 class BudgetLine(Base):

@@ -32,14 +32,13 @@ from tracker.milestones.models import (
     Rebaseline,
 )
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
-from tracker.projects import guards, lifecycle
+from tracker.projects import guards, lifecycle, team
 from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import (
     BudgetLine,
     Project,
     ProjectCodeCounter,
-    ProjectMember,
 )
 from tracker.projects.phases import change_phase
 from tracker.reminders.models import OutboxMessage
@@ -77,7 +76,7 @@ def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
 
 
 def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids: list[int],
-              pm: User) -> None:
+              pm: User, project: Project | None = None) -> None:
     if values["end_date"] < values["start_date"]:
         raise Invalid("end_date", _("The end date is before the start date."))
     if values["trl_target"] < values["trl_now"]:
@@ -108,23 +107,18 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
         if enterprise_id and need.enterprise_id != enterprise_id:
             raise Invalid("need_id", _("This need was stated by another enterprise than the "
                                        "partner."))
-    if pm.id in member_ids:
-        raise Invalid("member_ids", _("The project manager leads the team; list the others."))
-    found = set(db.session.scalars(select(User.id).where(User.id.in_(member_ids))))
-    if found != set(member_ids):
-        raise Invalid("member_ids", _("Choose team members among the users."))
+    team.check_names(pm, values["institute_id"], member_ids, project)
 
 
 def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
-    before = {"members": sorted(project.member_ids),
-              "budget_lines": [[b.category, str(b.amount)] for b in project.budget_lines]}
-    project.members = [m for m in project.members if m.user_id in member_ids]
-    have = project.member_ids
-    project.members.extend(ProjectMember(user_id=uid) for uid in member_ids if uid not in have)
+    """New team members wait for their confirmation (`tracker.projects.team`)."""
+    changes = team.set_team(project, member_ids)
+    before = [[b.category, str(b.amount)] for b in project.budget_lines]
     project.budget_lines = [BudgetLine(category=c.strip(), amount=a) for c, a in budget_lines]
-    after = {"members": sorted(member_ids),
-             "budget_lines": [[c.strip(), str(a)] for c, a in budget_lines]}
-    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    after = [[c.strip(), str(a)] for c, a in budget_lines]
+    if before != after:
+        changes["budget_lines"] = [before, after]
+    return changes
 
 
 def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
@@ -161,7 +155,7 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
         if project.phase is not Phase.DRAFT:
             raise Refused(_("The proposal was submitted: it can no longer be edited."))
         raise Forbidden()
-    _validate(values, budget_lines, member_ids, actor)
+    _validate(values, budget_lines, member_ids, actor, project)
     _milestones_within(project, values["start_date"], values["end_date"])
     for key, value in values.items():
         setattr(project, key, value)

@@ -20,14 +20,15 @@ from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
-from tracker.projects import lifecycle, queries, services
+from tracker.projects import lifecycle, queries, services, team
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg
 from tracker.web.permissions import requires
+from tracker.web.views import home
 
 bp = Blueprint("projects", __name__)
 
@@ -104,8 +105,9 @@ def _project_form(project: Project | None = None) -> ProjectForm:
     user = _user()
     needs = db.session.scalars(select(TechnologyNeed).where(TechnologyNeed.visible_to(user))
                                .order_by(TechnologyNeed.title)).all()
-    users = db.session.execute(select(User.id, User.name).where(
-        User.active.is_(True), User.id != user.id).order_by(User.name)).all()
+    # Only whom the PM may name: the people of the project's institute (and the team so far).
+    users = team.candidates(user, project.institute_id if project else user.institute_id,
+                            project)
     form = ProjectForm(
         institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all(),
         enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
@@ -121,7 +123,7 @@ def _project_data(project: Project) -> dict:
     data = {name: getattr(project, name) for name in PROJECT_FIELDS}
     data["partner_enterprise_id"] = project.partner_enterprise_id or 0
     data["need_id"] = project.need_id or 0
-    data["member_ids"] = sorted(project.member_ids)
+    data["member_ids"] = sorted(project.team_ids)
     data["budget_lines"] = [{"category": b.category, "amount": b.amount}
                             for b in project.budget_lines]
     return data
@@ -274,6 +276,22 @@ def terminate(project_id: int) -> Response | tuple[str, int]:
     return submit(form, lambda: services.terminate_held(_user(), project, form.reason.data),
                   _("The project was terminated."), _to_project(project),
                   lambda: project_page(project, terminate_form=form))
+
+
+@bp.post("/team/<int:member_id>/<any(confirm, decline):answer>")
+@login_required
+def answer_place(member_id: int, answer: str) -> Response | tuple[str, int]:
+    """The person named to a team, or the institute's director, confirms or declines."""
+    member = db.session.get(ProjectMember, member_id)
+    if member is None or not (member.can_answer(_user()) or member.project.can_view(_user())):
+        abort(404)
+    confirm = answer == "confirm"
+    return press(lambda: team.answer(_user(), member, confirm),
+                 _("The place on the team is confirmed.") if confirm
+                 else _("The place on the team was declined."),
+                 url_for("web.home"),
+                 lambda: project_page(member.project) if member.project.can_view(_user())
+                 else home())
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
@@ -22,7 +22,7 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.projects.lifecycle import FINAL
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectMember
 from tracker.reminders.models import Audience, MessageState, OutboxMessage
 
 # Instalments due within this many days show on the PM's home page.
@@ -38,7 +38,7 @@ HOME_LIMIT = 10
 LISTS = ("returned", "milestones", "instalments", "conditions", "milestone_reviews",
          "gate_reviews", "panels_to_name", "rebaselines", "unassigned", "to_confirm",
          "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
-         "institute_instalments")
+         "institute_instalments", "team_places")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ class Work:
     gates_coming: list[GateReview] = field(default_factory=list)
     institute_conditions: list[Condition] = field(default_factory=list)
     institute_instalments: list[Instalment] = field(default_factory=list)
+    # Places on a team waiting for the person's, or their director's, answer.
+    team_places: list[ProjectMember] = field(default_factory=list)
     # The lists cut at HOME_LIMIT.
     more: set[str] = field(default_factory=set)
 
@@ -137,6 +139,15 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
             .options(selectinload(Instalment.payments),
                      selectinload(Instalment.contract).selectinload(ResearchContract.project))
             .order_by(Instalment.due_date, Instalment.id)), work, full)
+    whose = [ProjectMember.user_id == user.id]
+    if user.directed_institute_ids:
+        whose.append(ProjectMember.project_id.in_(select(Project.id).where(
+            Project.institute_id.in_(user.directed_institute_ids))))
+    work.team_places = _capped("team_places", (
+        select(ProjectMember).where(~ProjectMember.confirmed, or_(*whose))
+        .options(selectinload(ProjectMember.user),
+                 selectinload(ProjectMember.project).selectinload(Project.pm))
+        .order_by(ProjectMember.id)), work, full)
     work.conditions = _capped("conditions", (
         select(Condition).where(Condition.owner_id == user.id,
                                 Condition.state == ConditionState.OPEN)

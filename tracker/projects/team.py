@@ -1,0 +1,73 @@
+"""A project's team: whom the PM may name, and the confirmation that makes a place count.
+
+The PM names team members among the people of the project's institute (the picker lists no
+one else, ASVS 4.2: a list shows only people the viewer may see). A new place is pending until
+the person, or the director of the project's institute, confirms it (`ProjectMember`): a
+pending place gives no access and no stake, so naming an evaluator to the team can't keep them
+off the project's panels.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Row, or_, select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.projects.models import Project, ProjectMember
+
+
+def candidates(pm: User, institute_id: int | None, project: Project | None = None) -> list[Row]:
+    """Ids and names of whom `pm` may name to the team: the active people of the institute,
+    and whoever is on the team already."""
+    clauses = []
+    if institute_id is not None:
+        clauses.append((User.institute_id == institute_id) & User.active.is_(True))
+    if project is not None and project.team_ids:
+        clauses.append(User.id.in_(project.team_ids))
+    if not clauses:
+        return []
+    return db.session.execute(select(User.id, User.name).where(
+        or_(*clauses), User.id != pm.id).order_by(User.name)).all()
+
+
+def check_names(pm: User, institute_id: int, member_ids: list[int],
+                project: Project | None = None) -> None:
+    if pm.id in member_ids:
+        raise Invalid("member_ids", _("The project manager leads the team; list the others."))
+    allowed = {row.id for row in candidates(pm, institute_id, project)}
+    if not set(member_ids) <= allowed:
+        raise Invalid("member_ids", _("Choose team members among the people of the project's "
+                                      "institute."))
+
+
+def set_team(project: Project, member_ids: list[int]) -> dict:
+    """Keep the places still named, add the new ones pending; {"members": [before, after]}."""
+    before = sorted(project.team_ids)
+    project.members = [m for m in project.members if m.user_id in member_ids]
+    have = project.team_ids
+    project.members.extend(ProjectMember(user_id=uid) for uid in member_ids if uid not in have)
+    after = sorted(set(member_ids))
+    return {"members": [before, after]} if before != after else {}
+
+
+def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
+    """The person, or the institute's director, confirms the place or declines it (the place
+    is then removed). Audited on the project."""
+    if member.confirmed:
+        raise Refused(_("This place on the team is already confirmed."))
+    if not member.can_answer(actor):
+        raise Forbidden()
+    project = member.project
+    if confirm:
+        member.confirmed_at = db.utcnow()
+        member.confirmed_by_id = actor.id
+        audit.record(actor, "project.member_confirm", project,
+                     {"confirmed_members": [None, member.user_id]})
+    else:
+        project.members.remove(member)
+        audit.record(actor, "project.member_decline", project,
+                     {"members": [member.user_id, None]})
+    db.session.flush()
