@@ -257,7 +257,7 @@ def test_a_pm_can_not_bar_an_evaluator_from_a_panel_by_naming_them_to_the_team(c
     record = db.session.scalar(select(AuditRecord).where(
         AuditRecord.action == "project.member_confirm"))
     assert (record.actor_id, record.object_id, record.changes) == (
-        evaluator.id, project.id, {"confirmed_members": [None, evaluator.id]})
+        evaluator.id, project.id, {"members": [None, [evaluator.id]]})
 
 
 def test_the_director_confirms_or_declines_a_place_and_no_one_else_answers(client):
@@ -288,6 +288,8 @@ def test_the_director_confirms_or_declines_a_place_and_no_one_else_answers(clien
         AuditRecord.actor_id == director.id, AuditRecord.object_type == "projects")
         .order_by(AuditRecord.id))] == [
         "project.member_confirm", "project.member_decline"]
+    history = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
+    assert "团队成员身份已确认" in history and kept.name in history and refused.name in history
 
 
 def test_the_team_picker_lists_only_people_of_the_projects_institute(client):

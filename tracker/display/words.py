@@ -59,6 +59,8 @@ ACTIONS = {
     "payment.reverse": _l("Payment reversed"),
     "project.code": _l("Project code given"),
     "project.create": _l("Proposal created"),
+    "project.member_confirm": _l("Place on the team confirmed"),
+    "project.member_decline": _l("Place on the team declined"),
     "project.phase": _l("Phase changed"),
     "project.update": _l("Proposal changed"),
     "project.withdraw": _l("Draft withdrawn"),

@@ -65,9 +65,9 @@ def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
         member.confirmed_at = db.utcnow()
         member.confirmed_by_id = actor.id
         audit.record(actor, "project.member_confirm", project,
-                     {"confirmed_members": [None, member.user_id]})
+                     {"members": [None, [member.user_id]]})
     else:
         project.members.remove(member)
         audit.record(actor, "project.member_decline", project,
-                     {"members": [member.user_id, None]})
+                     {"members": [[member.user_id], None]})
     db.session.flush()
