@@ -31,7 +31,7 @@ def _setting():
     install_gates()
     institute = make_institute(code="IMP-RB")
     pm = make_user(Role.PROJECT_MANAGER, email="pm@import.cn", institute_id=institute.id)
-    make_user(email="member@import.cn")
+    make_user(email="member@import.cn", institute_id=institute.id)  # a colleague of the PM
     return make_user(Role.HQ_ADMIN), pm
 
 
@@ -56,6 +56,7 @@ def test_a_project_imported_in_contract_research_goes_on_to_request_gate_2():
     assert [(b.category, b.amount) for b in project.budget_lines] == [
         ("设备费", Decimal("1000000.00")), ("劳务费", Decimal("500000.00"))]
     assert [m.user.email for m in project.members] == ["member@import.cn"]
+    assert project.member_ids == set()  # a place counts once its holder or director confirms
     decision = db.session.scalar(select(GateDecision))
     # The decision says it was imported, in which import and by whom, on the day it was taken.
     assert (decision.imported_in_id, decision.decided_by_id) == (result.id, admin.id)

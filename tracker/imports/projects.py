@@ -97,7 +97,7 @@ class Projects(Adapter):
         return values.get("code") or values.get("title") or ""
 
     def current(self, obj):
-        return {**super().current(obj), "member_ids": sorted(obj.member_ids),
+        return {**super().current(obj), "member_ids": sorted(obj.team_ids),
                 "budget_lines": [(b.category, b.amount) for b in obj.budget_lines],
                 "pm_id": obj.pm_id, "code": obj.code or "", "phase": obj.phase}
 
@@ -106,7 +106,7 @@ class Projects(Adapter):
             return None
         data = {k: (0 if v is None and k.endswith("_id") else v)
                 for k, v in super().current(obj).items()}
-        return {**data, "member_ids": sorted(obj.member_ids), "pm_id": obj.pm_id,
+        return {**data, "member_ids": sorted(obj.team_ids), "pm_id": obj.pm_id,
                 "code": obj.code or "", "phase": obj.phase}
 
     def more_formdata(self, given, obj):
