@@ -1,8 +1,7 @@
-"""The words of the audit trail in the reader's language: what each action is called, what each
-kind of object is called, and the label of every field a change can name.
-
-`tracker.display.history` reads these to turn a record into a sentence; tests/test_history.py
-fails when a service audits an action, or a model has a column, that has no words here.
+"""The words of the audit trail in the reader's language: what each action, each kind of object
+and every field a change can name is called. `tracker.display.history` reads these to turn a
+record into a sentence; tests/test_history.py fails when a service audits an action, or a model
+has a column, that has no words here.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 already there are encrypted under the first of ENCRYPTION_KEYS (tracker/crypto.py). Run it with
 the same ENCRYPTION_KEYS (or, in development, SECRET_KEY) as the app.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 
 from tracker import crypto
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

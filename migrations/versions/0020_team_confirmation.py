@@ -3,8 +3,8 @@ institute: until then it gives no access and no stake (a PM could otherwise keep
 evaluators off a project's panels by naming them to its team). Places made before this revision
 were made under the old rule and stay as they were: confirmed, by no one, now.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracker.db
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
