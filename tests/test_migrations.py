@@ -138,21 +138,21 @@ def _insert_user(engine, **values) -> None:
 
 
 def test_the_totp_secrets_already_stored_are_encrypted_and_back(empty_database):
-    """0019 encrypts the secrets written before it; its downgrade gives them back."""
+    """0020 encrypts the secrets written before it; its downgrade gives them back."""
     config = alembic_config(empty_database)
-    command.upgrade(config, "0018")
+    command.upgrade(config, "0019")
     engine = make_engine(empty_database)
     _insert_user(engine, email="enrolled@example.cn",
                  totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     _insert_user(engine, email="without@example.cn", totp_secret=None)
     read = text("SELECT email, totp_secret FROM users ORDER BY email")
-    command.upgrade(config, "0019")
+    command.upgrade(config, "0020")
     with engine.connect() as conn:
         stored = dict(conn.execute(read).all())
     assert stored["without@example.cn"] is None
     assert "JBSWY3DP" not in stored["enrolled@example.cn"]
     assert crypto.decrypt(stored["enrolled@example.cn"]) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    command.downgrade(config, "0018")
+    command.downgrade(config, "0019")
     with engine.connect() as conn:
         assert dict(conn.execute(read).all())["enrolled@example.cn"] == (
             "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")

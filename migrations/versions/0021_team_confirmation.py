@@ -3,8 +3,8 @@ institute: until then it gives no access and no stake (a PM could otherwise keep
 evaluators off a project's panels by naming them to its team). Places made before this revision
 were made under the old rule and stay as they were: confirmed, by no one, now.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracker.db
 
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 already there are encrypted under the first of ENCRYPTION_KEYS (tracker/crypto.py). Run it with
 the same ENCRYPTION_KEYS (or, in development, SECRET_KEY) as the app.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 
 from tracker import crypto
 
-revision = "0019"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
