@@ -133,6 +133,7 @@ def test_every_object_the_trail_names_has_a_history_page(client):
         assert client.get(link).status_code == 200, link
     page = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
     assert "no longer exists" in page and "Draft withdrawn" in page
+    assert "History of Soon withdrawn" in page  # named as its records named it
     assert client.get("/history/projects/987654").status_code == 404  # never existed
 
 

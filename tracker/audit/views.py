@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.audit.columns import audit_columns, described
 from tracker.audit.models import AuditRecord
-from tracker.display.history import describe, model_of, name_of
+from tracker.display.history import describe, model_of, name_of, name_recorded
 from tracker.display.words import ACTIONS, OBJECTS
 from tracker.export import responses as exports
 from tracker.web.navigation import paginate, text_arg
@@ -46,8 +46,10 @@ def history(object_type: str, object_id: int) -> str | Response:
         return exports.send(columns, described(exports.stream(query)),
                             f"history-{object_type}-{object_id}", fmt, title=_("History"))
     page = paginate(query)
+    name = (name_of(obj, object_type, object_id) if obj is not None
+            else name_recorded(page.items, object_type, object_id))
     return render_template("audit/history.html", obj=obj, object_type=object_type, page=page,
-                           lines=describe(page.items), name=name_of(obj, object_type, object_id),
+                           lines=describe(page.items), name=name,
                            columns=columns)
 
 

@@ -127,6 +127,18 @@ def name_of(obj: Any, object_type: str, object_id: int | None) -> str:
     return _("%(what)s no. %(n)d", what=object_name_of_kind(object_type), n=object_id)
 
 
+def name_recorded(records: Iterable[Any], object_type: str, object_id: int | None) -> str:
+    """The name of a record deleted since (a withdrawn draft), as its own records last gave it;
+    `name_of` when they never did."""
+    for record in records:  # newest first
+        for key in ("title", "name", "code"):
+            pair = (record.changes or {}).get(key)
+            for value in reversed(pair if isinstance(pair, list) else []):
+                if isinstance(value, str) and value:
+                    return value
+    return name_of(None, object_type, object_id)
+
+
 class _Names:
     """Objects by (table, id), loaded in one statement per table."""
 
