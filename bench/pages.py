@@ -189,8 +189,10 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
                   flush=True)
         listed = pages(ids)
         cookies = session_cookies(app, {viewer for _, viewer, _ in listed})
-        counts = statement_counts(app, listed, cookies)
         db.session.remove()
+    # Outside any application context: each request has its own, as under gunicorn, and
+    # loads its session and user again (inside one, Flask-Login would keep the user).
+    counts = statement_counts(app, listed, cookies)
     app.extensions["engine"].dispose()
 
     port = free_port()
