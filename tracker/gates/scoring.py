@@ -36,6 +36,24 @@ def exact_weighted_score(review: GateReview) -> Decimal | None:
     return sum(per_member, Decimal("0")) / len(per_member)
 
 
+def criterion_means(review: GateReview, scorecards: list) -> dict[int, str]:
+    """Each criterion's result over `scorecards` (the ones the viewer may read), as the review
+    opinion form prints it: a should-meet criterion's mean score ("7.33 / 10"), a must-meet
+    criterion's count of evaluators who found it met ("2 of 3 met")."""
+    means = {}
+    for criterion in review.criteria:
+        scores = [s for m in scorecards for s in m.scores if s.criterion_id == criterion.id]
+        if not scores:
+            continue
+        if criterion.kind is CriterionKind.MUST:
+            means[criterion.id] = _("%(met)d of %(n)d met", met=sum(1 for s in scores if s.passed),
+                                    n=len(scores))
+        else:
+            mean = sum((Decimal(s.value) for s in scores), Decimal("0")) / len(scores)
+            means[criterion.id] = f"{mean.quantize(PERCENT, ROUND_HALF_UP)} / {criterion.scale_max}"
+    return means
+
+
 def blockers(review: GateReview) -> list[str]:
     """What stands against GO: failed must-meet criteria, TRL below the bar, score below the
     threshold. The chair may still decide GO with an override and a reason."""

@@ -98,7 +98,8 @@ def _page(review: GateReview, **forms) -> str:
     context = {
         "review": review, "project": review.project, "member": member,
         "may_see_material": review.can_see_material(user),
-        "scorecards": services.visible_scores(user, review),
+        "scorecards": (scorecards := services.visible_scores(user, review)),
+        "means": scoring.criterion_means(review, scorecards),
         "weighted": scoring.weighted_score(review),
         "blockers": scoring.blockers(review) if (
             member is not None and member.submitted_at) else [],

@@ -1,0 +1,45 @@
+"""The review page as the review opinion form (评审意见表) people print and sign: each
+criterion's mean over the scorecards the viewer may read, the form's title and, once decided,
+the signature lines (shown on paper only, by the print stylesheet)."""
+
+from __future__ import annotations
+
+from tests.conftest import login
+from tests.export.pages import tables
+from tests.factories import install_gates, make_project
+from tests.gates import helpers
+from tracker.gates.models import CriterionKind
+
+
+def test_means_per_criterion_as_computed_by_hand(client):
+    install_gates()
+    review = helpers.submit(make_project())
+    chair, second, third = helpers.name_panel(review)
+    helpers.score(review, chair, value=4, passed=True)
+    helpers.score(review, second, value=3, passed=True)
+    helpers.score(review, third, value=5, passed=False)
+    login(client, chair)
+    html = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    scores = next(t for t in tables(html) if t["head"] and t["head"][0][0] == "Criterion")
+    assert scores["head"][0][-1] == "Mean"
+    must = [c for c in review.criteria if c.kind is CriterionKind.MUST]
+    should = [c for c in review.criteria if c.kind is CriterionKind.SHOULD]
+    assert must and should
+    rows = {row[0]: row[-1] for row in scores["body"]}
+    for c in must:
+        assert rows[next(k for k in rows if k.startswith(c.text))] == "2 of 3 met"
+    for c in should:  # (4 + 3 + 5) / 3
+        assert rows[next(k for k in rows if k.startswith(c.text))] == f"4.00 / {c.scale_max}"
+    assert 'class="print-only form-title">Review opinion form' in html
+    assert "signatures" not in html  # no decision yet: nothing to sign
+
+
+def test_a_decided_review_prints_with_signature_lines(client):
+    install_gates()
+    review = helpers.submit(make_project())
+    helpers.go(review)
+    login(client, review.project.pm)
+    html = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert 'class="print-only signatures"' in html
+    assert "Chair of the panel (signature)" in html
+    assert "Printed from the project tracker on" in html
