@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tracker.export.columns import Column, Kind, headers
+from tracker.export.columns import Column, Kind, cell_functions, headers
 
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
@@ -52,8 +52,9 @@ def write_csv(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     buffer.write(BOM)
     writer.writerow(headers(columns))
+    cells = cell_functions(columns)
     for n, row in enumerate(rows, 1):
-        writer.writerow([_csv_text(c.cell(row)) for c in columns])
+        writer.writerow([_csv_text(cell(row)) for cell in cells])
         if n % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -79,10 +80,11 @@ def write_xlsx(columns: list[Column], rows: Iterable[Any], out: IO[bytes],
         header.append(cell)
     sheet.append(header)
     formats = [NUMBER_FORMATS.get(c.kind) for c in columns]
+    cells = cell_functions(columns)
     for row in rows:
         values = []
-        for column, number_format in zip(columns, formats, strict=True):
-            value = column.cell(row)
+        for cell_of, number_format in zip(cells, formats, strict=True):
+            value = cell_of(row)
             if number_format and value is not None:
                 value = WriteOnlyCell(sheet, value=value)
                 value.number_format = number_format

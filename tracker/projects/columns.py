@@ -1,4 +1,6 @@
-"""The project list's columns: what its page shows and its files hold."""
+"""The project list's columns: what its page shows and its files hold. A row has the columns
+of the list's query (`views.list_projects`): id, code, title, phase, type, budget_total,
+institute and pm (their names)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,15 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.projects.models import Project
 
 PROJECT_COLUMNS = [
-    Column(_l("Code"), lambda p: p.reference, Kind.CODE, 18),
+    Column(_l("Code"), lambda p: Project.reference_of(p.code, p.id), Kind.CODE, 18),
     Column(_l("Title"), lambda p: p.title, width=40,
            link=lambda p: url_for("projects.show", project_id=p.id)),
     Column(_l("Phase"), lambda p: p.phase, Kind.LABEL, 14),
-    Column(_l("Institute"), lambda p: p.institute.name, width=28),
-    Column(_l("Project manager"), lambda p: p.pm.name, width=16),
+    Column(_l("Institute"), lambda p: p.institute, width=28),
+    Column(_l("Project manager"), lambda p: p.pm, width=16),
     Column(_l("Type"), lambda p: p.type, Kind.LABEL, 16),
     Column(_l("Budget"), lambda p: p.budget_total, Kind.MONEY, 16),
 ]

@@ -146,9 +146,12 @@ class Project(Base):
     @property
     def reference(self) -> str:
         """The official code, or a draft's provisional reference until it is submitted."""
-        if self.code:
-            return self.code
-        return gettext("Draft %(id)d", id=self.id)
+        return Project.reference_of(self.code, self.id)
+
+    @staticmethod
+    def reference_of(code: str | None, project_id: int) -> str:
+        """`reference` from the two columns (for lists that read columns, not projects)."""
+        return code or gettext("Draft %(id)d", id=project_id)
 
     @property
     def name(self) -> str:

@@ -102,17 +102,20 @@ class Page:
         return self.page < (self.pages or 1)
 
 
-def paginate(query: Select, per_page: int | None = None, count: bool = True) -> Page:
+def paginate(query: Select, per_page: int | None = None, count: bool = True,
+             rows: bool = False) -> Page:
     """One page of `query`, by the `page` argument of the request: two statements, or one
-    without `count` (the rows and one more, which says whether a next page exists)."""
+    without `count` (the rows and one more, which says whether a next page exists). `rows`:
+    the items are rows of columns (a query of several columns), not objects."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = max(int_arg("page", 1), 1)
+    fetch = db.session.execute if rows else db.session.scalars
     if not count:
-        items = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+        items = list(fetch(query.limit(per_page + 1).offset((page - 1) * per_page)))
         return Page(items=items[:per_page], page=page, per_page=per_page, total=None,
                     more=len(items) > per_page)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    items = list(fetch(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
