@@ -1,7 +1,7 @@
 # ruff: noqa: F811  (the browser fixtures are imported from tests/test_browser.py)
-"""Printed pages in a real browser: the project page and a decided gate review (the review
-opinion form) print on A4 without the menu, forms or buttons, nothing wider than the page, and
-the form's title and signature lines appear on paper only."""
+"""Printed pages in a real browser: the project page, a decided gate review (the review
+opinion form) and the annual report print on A4 without the menu, forms or buttons, nothing
+wider than the page; the form's title and signature lines appear on paper only."""
 
 from __future__ import annotations
 
@@ -70,6 +70,19 @@ def test_the_review_opinion_form_prints_on_a4_with_signature_lines(page, server)
     assert page.locator(".signatures").is_visible()
     assert not page.locator("details").first.is_visible() if page.locator("details").count() \
         else True
+    pdf = _printed(page)
+    boxes = _media_boxes(pdf)
+    assert boxes and all(abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2 for w, h in boxes), boxes
+
+
+def test_the_annual_report_prints_on_a4_with_every_institute(page, server):
+    _log_in(page, server, "observer@demo.jitri.cn")
+    page.goto(server + "/reports/annual")
+    assert page.locator("table.report").count() > 1
+    closed = page.locator("details:not([open]) table")
+    _assert_clean(page)
+    # Each institute's table prints, though its <details> is closed on screen.
+    assert closed.count() and all(t.is_visible() for t in closed.all())
     pdf = _printed(page)
     boxes = _media_boxes(pdf)
     assert boxes and all(abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2 for w, h in boxes), boxes
