@@ -89,8 +89,10 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
                   flush=True)
         enrolled(hq)
         cookies = pages.session_cookies(app, {hq})
-        counts = pages.statement_counts(app, listed, cookies)
         db.session.remove()
+    # Outside any application context, as bench/pages.py counts: each request loads its
+    # session and user again, as under gunicorn.
+    counts = pages.statement_counts(app, listed, cookies)
     app.extensions["engine"].dispose()
 
     port = pages.free_port()
