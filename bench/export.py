@@ -3,7 +3,8 @@ served by gunicorn as in production.
 
     .venv/bin/python bench/export.py [--requests 10] [--backends postgresql,sqlite]
 
-It builds the data set of bench/dataset.py in a database of its own (as bench/pages.py does),
+It uses the data set of bench/dataset.py in the database bench/pages.py builds and keeps
+(bench/databases.py; `--fresh` builds it again),
 serves it with `gunicorn app:app` and, for each export below, downloads it `--requests` times as
 the HQ admin, each on a new connection, reading the whole body. It prints the median and 95th
 percentile of the time the client waited for the whole file, the rows and bytes of one file,
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import statistics
 import sys
 import tempfile
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import databases  # noqa: E402
 import dataset  # noqa: E402
 import pages  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
@@ -124,24 +127,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backends", default="postgresql,sqlite")
-    parser.add_argument("--sqlite-file", help="keep the SQLite database in this file and use "
-                        "it again next time (the data set is built once)")
-    parser.add_argument("--pg-url", default=pages.os.environ.get(
+    parser.add_argument("--fresh", action="store_true",
+                        help="build the data set again (it is kept, and shared with pages.py)")
+    parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"))
     args = parser.parse_args()
 
     results = {}
     for backend in args.backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                url = (f"sqlite:///{Path(args.sqlite_file).resolve()}" if args.sqlite_file
-                       else f"sqlite:///{tmp}/bench.db")
-                results["SQLite"] = bench("SQLite", url, args.requests, args.workers)
-        elif backend == "postgresql":
-            results["PostgreSQL"] = pages.with_pg_database(
-                args.pg_url, lambda url: bench("PostgreSQL", url, args.requests, args.workers))
-        else:
-            raise SystemExit(f"unknown backend {backend}")
+        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
+        results[label] = bench(label, databases.url(backend, "pages", args.pg_url, args.fresh),
+                               args.requests, args.workers)
 
     print(f"\n{args.requests} downloads per export, each on a new connection; gunicorn with "
           f"{args.workers} workers; times in ms for the whole file")
