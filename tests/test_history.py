@@ -63,3 +63,11 @@ def test_a_history_page_reads_as_sentences(client, locale, money, label):
         assert ("Proposal changed" if locale == "en" else "修改了项目申报") in body
         if locale == "zh_CN":
             assert "2026年2月1日" in body
+
+
+
+def test_a_language_reads_as_its_name(app):
+    from tracker.accounts.models import User
+    from tracker.display.history import kind_of, shown
+
+    assert shown(kind_of(User, "locale"), "zh_CN", None) == "简体中文"

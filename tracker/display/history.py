@@ -25,7 +25,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
-from tracker.display.labels import label
+from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import Declaration
 from tracker.settings.catalogue import CATALOGUE
@@ -50,6 +50,7 @@ KEYS: dict[str, Kind] = {
     "co_funders": "text_number_rows",
     "instalments": "date_money_rows",
     "declaration": ("enum", Declaration),
+    "locale": "locale",
 }
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
@@ -232,6 +233,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         if tag == "refs" and isinstance(value, list):
             return ", ".join(names.name(target, v) for v in value)
         return names.name(target, value)
+    if kind == "locale":
+        return LOCALE_NAMES.get(str(value), str(value))
     if kind == "secret":
         return _("(not shown)")
     if kind == "bool":
