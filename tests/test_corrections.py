@@ -19,9 +19,15 @@ from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.companies import corrections, ledger
+from tracker.companies import corrections, deals, ledger
 from tracker.companies import services as companies
-from tracker.companies.models import Acquisition, HolderType, ShareEntry
+from tracker.companies.models import (
+    Acquisition,
+    CompanyStatus,
+    ExitKind,
+    HolderType,
+    ShareEntry,
+)
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
@@ -391,3 +397,36 @@ def test_a_round_money_was_converted_at_stands():
     with pytest.raises(Refused, match="was converted at the round"):
         corrections.reverse_round(helpers.manager(), financing, today(), "x")
     assert ledger.cap_table(company, today()).issued == D("13041666")
+
+
+# --- exits --------------------------------------------------------------------------------------
+
+
+def test_a_reversed_exit_reopens_the_ledger_and_realises_nothing(client):
+    agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    exit_ = deals.record_exit(helpers.manager(), company, kind=ExitKind.ACQUISITION,
+                              on=helpers.days_ago(5), proceeds=D("50000000"))
+    _commit()
+    assert company.status is CompanyStatus.ACQUIRED
+    assert ledger.portfolio_line(company, today()).realised > 0
+    assert dashboard.company_figures(Filters(), today()).exited == 1
+    with pytest.raises(Refused, match="has exited"):
+        companies.require_cap_table(company)
+
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert f"/companies/exits/{exit_.id}/reverse" in page and "Issue shares" not in page
+    response = post(client, f"/companies/exits/{exit_.id}/reverse",
+                    {"on_date": helpers.days_ago(5).isoformat(),
+                     "reason": "The acquisition was called off before closing"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert company.status is CompanyStatus.REGISTERED
+    line = ledger.portfolio_line(company, today())
+    assert line.realised == D("0") and line.value is not None
+    assert dashboard.company_figures(Filters(), today()).exited == 0
+    companies.require_cap_table(company)  # the ledger is open again
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "The acquisition was called off before closing" in page and "Issue shares" in page
+    assert post(client, f"/companies/exits/{exit_.id}/reverse",
+                {"on_date": today().isoformat(), "reason": "again"}).status_code == 409

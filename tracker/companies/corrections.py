@@ -15,8 +15,14 @@ from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.companies import ledger
 from tracker.companies.detachment_models import CompanyDetachment
-from tracker.companies.models import Acquisition, Company, FinancingRound, ShareEntry
-from tracker.companies.reversal_models import RoundReversal
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    CompanyExit,
+    FinancingRound,
+    ShareEntry,
+)
+from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.companies.services import require_manager
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
@@ -60,7 +66,7 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
         if entry.round_id is not None or entry.acquired_by is Acquisition.CONVERSION:
             raise Refused(_("These shares came with a financing round or a conversion: they "
                             "are not reversed one by one."))
-        if company.exits:
+        if company.standing_exits:
             raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
         raise Refused(_("This entry is a reversal or has been reversed already."))
     reason = reversals.check("on_date", entry.on_date, on, reason)
@@ -79,7 +85,7 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
     company = financing.company
     db.session.refresh(company, with_for_update=True)
     db.session.expire(financing, ["reversal"])
-    if company.exits:
+    if company.standing_exits:
         raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
     if financing.reversal is not None:
         raise Refused(_("The round %(name)s has been reversed already.", name=financing.name))
@@ -96,6 +102,25 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
     db.session.add(reversal)
     audit.record(actor, "round.reverse", reversal, {
         "round_id": [None, financing.id], "on_date": [None, on.isoformat()],
+        "reason": [None, reason]})
+    db.session.flush()
+    return reversal
+
+
+def reverse_exit(actor: User, exit_: CompanyExit, on: date, reason: str) -> ExitReversal:
+    """An exit recorded by mistake: the company is no longer exited from `on` on, its ledger
+    reopens, and what HQ and the institute realised by it is no longer counted."""
+    require_manager(actor)
+    db.session.refresh(exit_.company, with_for_update=True)
+    db.session.expire(exit_, ["reversal"])
+    if exit_.reversal is not None:
+        raise Refused(_("This exit has been reversed already."))
+    reason = reversals.check("on_date", exit_.on_date, on, reason)
+    reversal = ExitReversal(exit_id=exit_.id, on_date=on, reason=reason,
+                            recorded_by_id=actor.id)
+    db.session.add(reversal)
+    audit.record(actor, "exit.reverse", reversal, {
+        "exit_id": [None, exit_.id], "on_date": [None, on.isoformat()],
         "reason": [None, reason]})
     db.session.flush()
     return reversal

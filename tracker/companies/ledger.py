@@ -205,9 +205,10 @@ def portfolio_line(company: Company, on: date) -> PortfolioLine:
     hq = table.shares_of(HolderType.HQ)
     rounds = [r for r in company.rounds if r.on_date <= on and r.stands_on(on)]
     price = rounds[-1].price_per_share if rounds else None
-    exited = any(e.on_date <= on for e in company.exits)
+    exits = [e for e in company.exits if e.on_date <= on and e.stands_on(on)]
+    exited = bool(exits)
     return PortfolioLine(
         company=company, hq_shares=hq, hq_pct=table.pct_of(HolderType.HQ),
         institute_pct=table.pct_of(HolderType.INSTITUTE), price=price,
         value=money.value_of(hq, price) if price is not None and not exited else None,
-        realised=sum((e.hq_proceeds for e in company.exits if e.on_date <= on), ZERO))
+        realised=sum((e.hq_proceeds for e in exits), ZERO))

@@ -33,7 +33,7 @@ from tracker.money import Price
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.companies.ip_models import IpDeal
-    from tracker.companies.reversal_models import RoundReversal
+    from tracker.companies.reversal_models import ExitReversal, RoundReversal
     from tracker.funding.models import Conversion
     from tracker.projects.models import Project
 
@@ -167,9 +167,14 @@ class Company(Versioned, Base):
 
     @property
     def status(self) -> CompanyStatus:
-        if self.exits:
-            return EXIT_STATUS[self.exits[-1].kind]
+        if self.standing_exits:
+            return EXIT_STATUS[self.standing_exits[-1].kind]
         return CompanyStatus.REGISTERED if self.is_registered else CompanyStatus.PREPARING
+
+    @property
+    def standing_exits(self) -> list[CompanyExit]:
+        """The exits not reversed: one of them closes the ledger."""
+        return [e for e in self.exits if e.reversal is None]
 
     @property
     def has_cap_table(self) -> bool:
@@ -202,7 +207,7 @@ class Company(Versioned, Base):
         """A founders' table with nothing after it (no entry of a later date, even one since
         reversed; no transfer, round or exit) is voided whole, to be entered again."""
         standing = [e for e in self.entries if e.standing]
-        return (Company.can_manage(user) and bool(standing) and not self.exits
+        return (Company.can_manage(user) and bool(standing) and not self.standing_exits
                 and not any(e.round_id for e in standing)
                 and all(e.kind is EntryKind.ISSUE and e.on_date == standing[0].on_date
                         for e in standing)
@@ -278,7 +283,8 @@ class ShareEntry(Base):
         """Issuances and transfers typed in are reversed one by one; a round's or a
         conversion's shares go with their round or conversion, a closed ledger stays."""
         return (Company.can_manage(user) and self.standing and self.round_id is None
-                and self.acquired_by is not Acquisition.CONVERSION and not self.company.exits)
+                and self.acquired_by is not Acquisition.CONVERSION
+                and not self.company.standing_exits)
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)
@@ -322,7 +328,7 @@ class FinancingRound(Base):
     def can_reverse(self, user: User) -> bool:
         """A round recorded by mistake is reversed whole (while the ledger is open)."""
         return (Company.can_manage(user) and self.reversal is None and not self.conversions
-                and not self.company.exits)
+                and not self.company.standing_exits)
 
     @property
     def new_shares(self) -> Decimal:
@@ -379,6 +385,15 @@ class CompanyExit(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     company: Mapped[Company] = relationship(back_populates="exits")
+    reversal: Mapped[ExitReversal | None] = relationship(back_populates="exit")
+
+    def stands_on(self, on: date | None) -> bool:
+        """Not reversed by `on` (None: not reversed at all)."""
+        return self.reversal is None or (on is not None and self.reversal.on_date > on)
+
+    def can_reverse(self, user: User) -> bool:
+        """An exit recorded by mistake is reversed: the company's ledger reopens."""
+        return Company.can_manage(user) and self.reversal is None
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)

@@ -1,7 +1,9 @@
-"""A financing round recorded by mistake, reversed: its row stays as it was recorded, its shares
-are reversed on the ledger from the reversal's date, and this record says when, by whom and why.
-Whatever reads rounds (the last price, the qualifying rounds, the portfolio, the dashboard and
-the annual report) reads only the rounds that stand (`round_stands`)."""
+"""A financing round or an exit recorded by mistake, reversed; the row stays as recorded, and
+this record says when, by whom and why. A round: its shares are reversed on the ledger from the
+reversal's date, and whatever reads rounds (the last price, the qualifying rounds, the
+portfolio, the dashboard, the annual report) reads only those that stand (`round_stands`). An
+exit: the company is no longer exited, its ledger reopens, and its proceeds are no longer
+realised (`exit_stands`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from tracker.db import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-    from tracker.companies.models import FinancingRound
+    from tracker.companies.models import CompanyExit, FinancingRound
 
 
 class RoundReversal(Base):
@@ -43,4 +45,28 @@ def round_stands(round_id: ColumnElement[int], on: date | None = None) -> Column
     reversed_ = exists().where(RoundReversal.round_id == round_id)
     if on is not None:
         reversed_ = reversed_.where(RoundReversal.on_date <= on)
+    return ~reversed_
+
+
+class ExitReversal(Base):
+    __tablename__ = "exit_reversals"
+    __table_args__ = (CheckConstraint("reason <> ''", name="reason_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exit_id: Mapped[int] = mapped_column(
+        ForeignKey("company_exits.id", ondelete="CASCADE"), unique=True)
+    on_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exit: Mapped[CompanyExit] = relationship(back_populates="reversal")
+    recorded_by: Mapped[User] = relationship()
+
+
+def exit_stands(exit_id: ColumnElement[int], on: date | None = None) -> ColumnElement[bool]:
+    """SQL: the exit is not reversed (by `on`, when given; at all, otherwise)."""
+    reversed_ = exists().where(ExitReversal.exit_id == exit_id)
+    if on is not None:
+        reversed_ = reversed_.where(ExitReversal.on_date <= on)
     return ~reversed_

@@ -310,7 +310,7 @@ def require_cap_table(company: Company) -> None:
     if not company.has_cap_table:
         raise Refused(_("%(name)s has no cap table yet: record it at incorporation first.",
                         name=company.name))
-    if company.exits:
+    if company.standing_exits:
         raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
 
 

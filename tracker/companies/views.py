@@ -25,7 +25,7 @@ from tracker.companies.forms import (
     TransferForm,
 )
 from tracker.companies.ip_models import IpDeal
-from tracker.companies.models import Company, FinancingRound, ShareEntry
+from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
@@ -55,7 +55,7 @@ def _with_ledger():
             selectinload(Company.rounds).selectinload(FinancingRound.reversal),
             selectinload(Company.rounds).selectinload(FinancingRound.conversions),
             selectinload(Company.ip_deals).selectinload(IpDeal.project),
-            selectinload(Company.exits))
+            selectinload(Company.exits).selectinload(CompanyExit.reversal))
 
 
 def load_company(company_id: int, *, manage: bool = False) -> Company:
@@ -328,6 +328,26 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
                       _("Each investor's shares are reversed from this date on; the round no "
                         "longer sets a price, qualifies for a conversion or counts as money "
                         "raised."), _("Reverse the round")))
+
+
+@bp.route("/companies/exits/<int:exit_id>/reverse", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
+    exit_ = db.session.get(CompanyExit, exit_id)
+    if exit_ is None or not exit_.can_view(_user()):
+        abort(404)
+    form = ReverseForm()
+    facts = [(_("Company"), exit_.company.name), (_("Exit"), label(exit_.kind)),
+             (_("Date"), day(exit_.on_date)), (_("Proceeds"), money(exit_.proceeds))]
+    back = _to_company(exit_.company)
+    return submit(form, lambda: corrections.reverse_exit(_user(), exit_, form.on_date.data,
+                                                         form.reason.data or ""),
+                  _("Exit reversed: the company's ledger is open again."), back,
+                  lambda: _correction_page(
+                      form, back, _("Reverse an exit"), facts,
+                      _("From this date on the company is no longer exited: its ledger reopens "
+                        "and the proceeds are no longer counted as realised."),
+                      _("Reverse the exit")))
 
 
 @bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])

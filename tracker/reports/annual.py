@@ -24,7 +24,7 @@ from tracker import db, money
 from tracker.accounts.models import User
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.models import company_projects as links
-from tracker.companies.reversal_models import round_stands
+from tracker.companies.reversal_models import exit_stands, round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import Conversion, Disbursement, FundingAgreement, Tranche
 from tracker.organisations.models import (
@@ -233,7 +233,7 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
             round_stands(FinancingRound.id))),
         ("exits", _l("Exits"), True, True, by_company(
             CompanyExit, CompanyExit.company_id, CompanyExit.on_date, func.count(CompanyExit.id),
-            func.sum(CompanyExit.proceeds))),
+            func.sum(CompanyExit.proceeds), exit_stands(CompanyExit.id))),
     ]
 
 

@@ -25,7 +25,7 @@ from tracker.companies.models import (
     Shareholder,
     company_projects,
 )
-from tracker.companies.reversal_models import round_stands
+from tracker.companies.reversal_models import exit_stands, round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import (
     AgreementOutcome,
@@ -211,7 +211,8 @@ def company_figures(filters: Filters, on: date) -> Companies:
                                        round_stands(FinancingRound.id, on))).one()
     figures.rounds, figures.raised = rounds[0] or 0, _money(rounds[1])
     exited = set(db.session.scalars(select(CompanyExit.company_id).distinct().where(
-        CompanyExit.company_id.in_(ids), CompanyExit.on_date <= on)))
+        CompanyExit.company_id.in_(ids), CompanyExit.on_date <= on,
+        exit_stands(CompanyExit.id, on))))
     figures.exited = len(exited)
     to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
     hq_shares = dict(db.session.execute(
