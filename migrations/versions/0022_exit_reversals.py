@@ -1,7 +1,7 @@
 """exits reversed with a date and a reason (the exit's row stays as recorded)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-26 01:30:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0020'
-down_revision = '0019'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
