@@ -22,6 +22,8 @@ from tracker.projects.models import Project, ProjectType
 # How late, in days: the choices of the filter. 0 is "overdue at all"; None lists every
 # unfinished milestone, due or not.
 LATENESS = (0, 7, 30, 90)
+# The `late` choice that lists overdue reviews instead.
+REVIEWS = "review"
 SORTS = ("late", "due", "project", "institute", "pm")
 
 
@@ -34,6 +36,9 @@ class OverdueFilters:
     sort: str = "late"
     type: str = ""  # the project's type (a ProjectType value)
     year: int = 0  # the year the project's code was given
+    # Submitted milestones whose review is past its due date (the dashboard's overdue
+    # reviews), instead of milestones past their own due date; `late` does not apply.
+    reviews: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,9 @@ def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
              # Drafts plan milestones that nobody has approved yet: not late.
              .where(Milestone.not_done(), Project.phase.not_in({*FINAL, Phase.DRAFT}),
                     Project.visible_to(viewer)))
-    if filters.late is not None:
+    if filters.reviews:
+        query = query.where(Milestone.submitted(), Milestone.review_due < on)
+    elif filters.late is not None:
         query = query.where(Milestone.due_date < on - timedelta(days=filters.late))
     if filters.institute_id:
         query = query.where(Project.institute_id == filters.institute_id)

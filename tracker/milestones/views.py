@@ -33,6 +33,7 @@ from tracker.milestones.models import (
 )
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
+from tracker.projects.models import ProjectType
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.web.actions import press, submit
@@ -249,6 +250,7 @@ def assign(milestone_id: int) -> Response | tuple[str, int]:
 def _overdue_filters() -> overdue.OverdueFilters:
     late = request.args.get("late", "0")
     return overdue.OverdueFilters(
+        reviews=late == overdue.REVIEWS,
         institute_id=int_arg("institute"), pm=text_arg("pm"), field=text_arg("field"),
         late=None if late == "open" else (int(late) if late in {str(n) for n in overdue.LATENESS}
                                           else 0),
@@ -271,4 +273,5 @@ def overdue_list() -> str | Response:
     return render_template(
         "milestones/overdue.html", columns=OVERDUE_COLUMNS, sorts=OVERDUE_SORTS,
         filters=filters, lateness=overdue.LATENESS, institutes=institutes, today=on,
+        types=list(ProjectType),
         page=Page(items=found.rows, page=page, per_page=per_page, total=None, more=found.more))

@@ -1,0 +1,84 @@
+"""Each dashboard figure is a link to the list it counts, filtered as the dashboard is: the
+linked list shows as many rows as the figure says, with the filters visible in its form."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from tests.conftest import login
+from tests.reports import world
+
+
+@pytest.fixture
+def net(clock):
+    clock.set(world.TODAY)
+    return world.build()
+
+
+def _link(page: str, heading: str) -> str:
+    """The href of the figure under `heading` (an h2, or a table row's th)."""
+    at = re.search(rf"<(h2|th)>{re.escape(heading)}</", page).end()
+    found = re.search(r'href="([^"]+)"', page[at:])
+    assert found, heading
+    return html.unescape(found.group(1))
+
+
+def _rows(page: str) -> int:
+    """The rows of the list's first table, not counting the line that says it is empty."""
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    return len(re.findall(r"<tr>(?!<td colspan)", body))
+
+
+def _follow(client, dashboard: str, heading: str) -> tuple[str, str]:
+    url = _link(client.get(dashboard).get_data(as_text=True), heading)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return url, response.get_data(as_text=True)
+
+
+def _shows(page: str, name: str, value: str) -> bool:
+    """The list's filter form shows `name` set to `value`."""
+    return bool(re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"', page)
+                or re.search(rf'<select name="{name}"[^>]*>.*?<option value="{re.escape(value)}"'
+                             r' selected', page, re.S))
+
+
+# (dashboard's filters, heading of the figure, rows the list must show: counted by hand on
+# world.py)
+OVERDUE = [
+    ("", "Overdue milestones", 2),  # M1, M3
+    ("year=2025", "Overdue milestones", 1),  # M3 (P3)
+    ("year=2026&type=pm_major", "Overdue milestones", 1),  # M1 (P1)
+    ("type=contract_research", "Overdue milestones", 0),
+    ("", "Overdue milestone reviews", 1),  # M3
+    ("year=2025&type=allocation_investment", "Overdue milestone reviews", 1),
+    ("year=2026", "Overdue milestone reviews", 0),
+    ("field=robot", "Overdue milestone reviews", 0),
+]
+
+
+@pytest.mark.parametrize("args,heading,expected", OVERDUE)
+def test_milestone_figures_link_to_lists_of_as_many_rows(net, client, args, heading, expected):
+    login(client, net["admin"])
+    url, page = _follow(client, f"/dashboard?{args}", heading)
+    assert _rows(page) == expected, url
+    for pair in filter(None, args.split("&")):
+        name, value = pair.split("=")
+        assert _shows(page, name, value), (url, name)
+
+
+def test_the_project_list_shows_the_year_and_type_it_was_given(net, client):
+    login(client, net["admin"])
+    page = client.get("/projects/?year=2025&type=contract_research").get_data(as_text=True)
+    assert _rows(page) == 1 and net["p"][3].code in page  # P4
+    assert _shows(page, "year", "2025") and _shows(page, "type", "contract_research")
+
+
+def test_the_review_list_exports_what_it_shows(net, client):
+    login(client, net["admin"])
+    lines = client.get("/milestones/overdue?late=review&export=csv").get_data(
+        as_text=True).strip().splitlines()
+    assert len(lines) == 2 and "M3" in lines[1]
