@@ -26,9 +26,9 @@ def _link(page: str, heading: str) -> str:
     return html.unescape(found.group(1))
 
 
-def _rows(page: str) -> int:
-    """The rows of the list's first table, not counting the line that says it is empty."""
-    body = page[page.index("<tbody>"):page.index("</tbody>")]
+def _rows(page: str, table: int = 0) -> int:
+    """The rows of the list's `table`th table, not counting the line that says it is empty."""
+    body = page.split("<tbody>")[table + 1].split("</tbody>")[0]
     return len(re.findall(r"<tr>(?!<td colspan)", body))
 
 
@@ -37,6 +37,13 @@ def _follow(client, dashboard: str, heading: str) -> tuple[str, str]:
     response = client.get(url)
     assert response.status_code == 200, url
     return url, response.get_data(as_text=True)
+
+
+def _shows_filters(page: str, url: str) -> None:
+    for pair in filter(None, url.partition("?")[2].split("&")):
+        name, value = pair.split("=")
+        if name in ("institute", "field", "year", "type"):
+            assert _shows(page, name, value), (url, name)
 
 
 def _shows(page: str, name: str, value: str) -> bool:
@@ -65,9 +72,7 @@ def test_milestone_figures_link_to_lists_of_as_many_rows(net, client, args, head
     login(client, net["admin"])
     url, page = _follow(client, f"/dashboard?{args}", heading)
     assert _rows(page) == expected, url
-    for pair in filter(None, args.split("&")):
-        name, value = pair.split("=")
-        assert _shows(page, name, value), (url, name)
+    _shows_filters(page, url)
 
 
 def test_the_project_list_shows_the_year_and_type_it_was_given(net, client):
@@ -82,3 +87,30 @@ def test_the_review_list_exports_what_it_shows(net, client):
     lines = client.get("/milestones/overdue?late=review&export=csv").get_data(
         as_text=True).strip().splitlines()
     assert len(lines) == 2 and "M3" in lines[1]
+
+
+# (dashboard's filters, contracts signed, their value, received: all time)
+CONTRACTS = [
+    ("", 3, "1,800,000.00", "1,200,000.00"),  # P1, P3, P4
+    ("year=2025", 2, "800,000.00", None),  # P3, P4
+    ("type=contract_research", 1, "300,000.00", None),  # P4
+    ("field=robot&year=2026", 1, "1,000,000.00", None),  # P1
+    ("institute=b", 1, "300,000.00", None),  # P4
+]
+
+
+@pytest.mark.parametrize("args,count,value,received", CONTRACTS)
+def test_contract_figures_link_to_the_contracts_filtered_alike(net, client, args, count, value,
+                                                               received):
+    login(client, net["admin"])
+    args = args.replace("institute=b", f"institute={net['b'].id}")
+    for heading in ("Contracts signed", "Contract value signed", "Received"):
+        url, page = _follow(client, f"/dashboard?{args}", heading)
+        assert url.startswith("/contracts/"), url
+        assert _rows(page, 1) == count, url  # the contracts, beneath the roll-up
+        foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
+        assert f"CN¥{value}" in foot and (received is None or f"CN¥{received}" in foot)
+        _shows_filters(page, url)
+    exported = client.get(f"{url}&table=contracts&export=csv" if "?" in url
+                          else f"{url}?table=contracts&export=csv")
+    assert len(exported.get_data(as_text=True).strip().splitlines()) == count + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -18,10 +18,12 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, money
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm
+from tracker.web.filters import of_list
 from tracker.web.navigation import text_arg
 from tracker.web.permissions import requires
 
@@ -125,11 +127,13 @@ def report() -> str | Response:
     (the latest on the page, all of them in its file: `?table=contracts&export=...`)."""
     user = _user()
     by = text_arg("by") if text_arg("by") in services.ROLLUPS else "institute"
-    contracts = queries.contracts(Project.visible_to(user))
+    filters = of_list()
+    shown = and_(Project.visible_to(user), filters.projects())
+    contracts = queries.contracts(shown)
     if (fmt := exports.requested()) and text_arg("table") == "contracts":
         return exports.send(CONTRACT_COLUMNS, exports.stream(contracts, scalars=False),
                             "contracts", fmt, title=_("Contracts"))
-    rows = services.rollup(by, Project.visible_to(user))
+    rows = services.rollup(by, shown)
     totals = {"key": None, "value": sum(r["value"] for r in rows),
               "received": sum(r["received"] for r in rows),
               "contracts": sum(r["contracts"] for r in rows)}
@@ -139,4 +143,5 @@ def report() -> str | Response:
     return render_template("contracts/report.html", rows=rows, by=by, totals=totals,
                            columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
                            recent=db.session.execute(contracts.limit(20)).all(),
-                           rollups=services.ROLLUPS)
+                           rollups=services.ROLLUPS, filters=filters,
+                           institutes=institute_choices(), types=list(ProjectType))

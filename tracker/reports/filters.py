@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, select, true
 
+from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import org_zone
+from tracker.organisations.models import Institute
 from tracker.projects.models import Project, ProjectType
 
 
@@ -69,6 +71,12 @@ def for_viewer(user: User, institute_id: int = 0, field: str = "", year: int = 0
     if allowed is not None and institute_id not in allowed:
         institute_id = 0
     return Filters(institute_id, field.strip(), year, type, allowed)
+
+
+def institute_choices() -> list:
+    """The institutes a list's filter offers: ids and names only."""
+    return db.session.execute(select(Institute.id, Institute.name)
+                              .order_by(Institute.code)).all()
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
