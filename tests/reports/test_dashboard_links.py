@@ -114,3 +114,21 @@ def test_contract_figures_link_to_the_contracts_filtered_alike(net, client, args
     exported = client.get(f"{url}&table=contracts&export=csv" if "?" in url
                           else f"{url}?table=contracts&export=csv")
     assert len(exported.get_data(as_text=True).strip().splitlines()) == count + 1
+
+
+# (dashboard's filters, companies = registered ones: K1 of P3, K2 of P4)
+COMPANIES = [("", 2), ("type=contract_research", 1), ("field=robot", 0), ("institute=b", 1),
+             ("year=2025&field=mater", 2), ("year=2026", 0)]
+
+
+@pytest.mark.parametrize("args,count", COMPANIES)
+def test_company_figures_link_to_the_companies_filtered_alike(net, client, args, count):
+    login(client, net["admin"])
+    args = args.replace("institute=b", f"institute={net['b'].id}")
+    for heading in ("Companies", "Registered", "HQ stakes at the last round price"):
+        url, page = _follow(client, f"/dashboard?{args}", heading)
+        assert url.startswith("/companies/"), url
+        assert _rows(page) == count, url
+        _shows_filters(page, url)
+    exported = client.get(f"{url}{'&' if '?' in url else '?'}export=csv")
+    assert len(exported.get_data(as_text=True).strip().splitlines()) == count + 2  # + total

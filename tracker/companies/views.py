@@ -31,10 +31,12 @@ from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectType
+from tracker.reports.filters import institute_choices, registered
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm
-from tracker.web.navigation import date_arg
+from tracker.web.filters import of_list
+from tracker.web.navigation import date_arg, int_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("companies", __name__)
@@ -83,8 +85,13 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 def portfolio() -> str | Response:
     """HQ's portfolio: its stake in each company valued at the company's last round price."""
     user = _user()
-    companies = [c for c in db.session.scalars(
-        select(Company).options(*_with_ledger()).order_by(Company.name)) if c.can_view(user)]
+    filters, registered_only = of_list(), bool(int_arg("registered"))
+    query = select(Company).options(*_with_ledger()).order_by(Company.name)
+    if filters.args():  # the companies of the projects the dashboard counts
+        query = query.where(Company.id.in_(filters.companies()))
+    if registered_only:
+        query = query.where(registered())
+    companies = [c for c in db.session.scalars(query) if c.can_view(user)]
     on = date_arg("on", today())
     lines = [ledger.portfolio_line(c, on) for c in companies]
     total = sum((line.value for line in lines if line.value is not None), Decimal("0"))
@@ -94,7 +101,9 @@ def portfolio() -> str | Response:
         return exports.send(columns.PORTFOLIO_COLUMNS, [*lines, foot],
                             f"portfolio-on-{on.isoformat()}", fmt, title=_("Companies"))
     return render_template("companies/portfolio.html", lines=lines, foot=foot,
-                           columns=columns.PORTFOLIO_COLUMNS, on=on,
+                           columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
+                           registered=registered_only, institutes=institute_choices(),
+                           types=list(ProjectType),
                            can_manage=Company.can_manage(user))
 
 

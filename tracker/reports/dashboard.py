@@ -23,7 +23,6 @@ from tracker.companies.models import (
     RoundInvestment,
     ShareEntry,
     Shareholder,
-    company_projects,
 )
 from tracker.companies.reversal_models import exit_stands, round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
@@ -40,7 +39,7 @@ from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
-from tracker.reports.filters import Filters, year_bounds
+from tracker.reports.filters import Filters, registered, year_bounds
 
 # The lists beside the counts show this many, oldest first.
 OLDEST = 10
@@ -190,21 +189,14 @@ def funding_figures(filters: Filters) -> Funding:
     return figures
 
 
-def _companies_in(filters: Filters):
-    return (select(company_projects.c.company_id)
-            .join(Project, Project.id == company_projects.c.project_id)
-            .where(filters.projects()))
-
-
 def company_figures(filters: Filters, on: date) -> Companies:
     """Companies of the filtered projects, their rounds, and HQ's stakes on `on` valued at each
     company's last round price (exited companies apart). Six statements."""
-    ids = _companies_in(filters)
+    ids = filters.companies()
     figures = Companies()
     counts = db.session.execute(select(
         func.count(Company.id),
-        func.count(Company.id).filter(Company.uscc.is_not(None),
-                                      Company.registered_on.is_not(None)))
+        func.count(Company.id).filter(registered()))
         .where(Company.id.in_(ids))).one()
     figures.companies, figures.registered = counts[0] or 0, counts[1] or 0
     rounds = db.session.execute(select(func.count(FinancingRound.id),

@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, true
+from sqlalchemy import ColumnElement, Select, and_, select, true
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.companies.models import Company, company_projects
 from tracker.dates import org_zone
 from tracker.organisations.models import Institute
 from tracker.projects.models import Project, ProjectType
@@ -49,6 +50,12 @@ class Filters:
             clauses.append(Project.year == self.year)
         return and_(*clauses) if clauses else true()
 
+    def companies(self) -> Select:
+        """The ids of the companies of the projects the figures count."""
+        return (select(company_projects.c.company_id)
+                .join(Project, Project.id == company_projects.c.project_id)
+                .where(self.projects()))
+
     def institutes(self, column: Any) -> ColumnElement[bool]:
         """The institute limit alone, for what hangs from an institute but not from a project
         (technology needs)."""
@@ -71,6 +78,11 @@ def for_viewer(user: User, institute_id: int = 0, field: str = "", year: int = 0
     if allowed is not None and institute_id not in allowed:
         institute_id = 0
     return Filters(institute_id, field.strip(), year, type, allowed)
+
+
+def registered() -> ColumnElement[bool]:
+    """`Company.is_registered` in SQL."""
+    return and_(Company.uscc.is_not(None), Company.registered_on.is_not(None))
 
 
 def institute_choices() -> list:
