@@ -132,3 +132,20 @@ def test_company_figures_link_to_the_companies_filtered_alike(net, client, args,
         _shows_filters(page, url)
     exported = client.get(f"{url}{'&' if '?' in url else '?'}export=csv")
     assert len(exported.get_data(as_text=True).strip().splitlines()) == count + 2  # + total
+
+
+# (dashboard's filters, needs collected, matched (or contracted since), contracted)
+NEEDS = [("", 5, 2, 1), ("year=2025", 1, 1, 0), ("year=2026", 4, 1, 1),
+         ("institute=b", 1, 0, 0)]
+
+
+@pytest.mark.parametrize("args,collected,matched,contracted", NEEDS)
+def test_need_figures_link_to_the_needs_filtered_alike(net, client, args, collected, matched,
+                                                       contracted):
+    login(client, net["admin"])
+    args = args.replace("institute=b", f"institute={net['b'].id}")
+    for heading, count in (("Collected", collected), ("Matched", matched),
+                           ("Contracted", contracted)):
+        url, page = _follow(client, f"/dashboard?{args}", heading)
+        assert url.startswith("/needs/") and _rows(page) == count, url
+        _shows_filters(page, url)

@@ -25,6 +25,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.reports.filters import year_bounds
 from tracker.web.actions import submit
 from tracker.web.navigation import int_arg, paginate, text_arg
 from tracker.web.permissions import requires
@@ -263,6 +264,10 @@ NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_
                "intended_investment", "state")
 
 
+# The `state` choice for needs matched, whether contracted since or not.
+MATCHED = "matched_or_contracted"
+
+
 @bp.get("/needs/")
 @requires(TechnologyNeed.can_list)
 def needs() -> str | Response:
@@ -277,13 +282,18 @@ def needs() -> str | Response:
     state = request.args.get("state", "")
     if state in {s.value for s in NeedState}:
         query = query.where(TechnologyNeed.state == NeedState(state))
-    institute_id = int_arg("institute")
+    elif state == MATCHED:  # the dashboard's matched needs: matched or contracted since
+        query = query.where(TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED)))
+    institute_id, year = int_arg("institute"), int_arg("year")
     if institute_id:
         query = query.where(TechnologyNeed.institute_id == institute_id)
+    if year:  # by the date recorded, as the dashboard counts them
+        start, end = year_bounds(year)
+        query = query.where(TechnologyNeed.created_at >= start, TechnologyNeed.created_at < end)
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
         _("Technology needs"), q=q, state=state, states=list(NeedState),
-        institute_id=institute_id, institutes=_institutes(),
+        institute_id=institute_id, institutes=_institutes(), year=year, matched=MATCHED,
         can_create=TechnologyNeed.can_edit(user),
     )
 
