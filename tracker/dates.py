@@ -61,6 +61,17 @@ def parse_arg(value: str | None, default: date) -> date:
     return when
 
 
+def parse_year(value: str | None) -> int:
+    """A year given in a query string (`?year=2025`): 0 when absent; ValueError with the reason
+    when it is no year of the range of business dates (the caller answers 400)."""
+    if not value:
+        return 0
+    if not value.isdigit() or not EARLIEST.year <= int(value) <= LATEST.year:
+        raise ValueError(_("%(value)s is not a year from %(first)d to %(last)d.",
+                           value=value[:40], first=EARLIEST.year, last=LATEST.year))
+    return int(value)
+
+
 @event.listens_for(Session, "before_flush")
 def _dates_in_range(session: Session, flush_context: Any, instances: Any) -> None:
     """The last line: no service, import or job writes a date outside the range."""

@@ -37,7 +37,7 @@ from tracker.projects.models import ProjectType
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.web.actions import press, submit
-from tracker.web.navigation import Page, int_arg, text_arg
+from tracker.web.navigation import Page, int_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("milestones", __name__)
@@ -255,7 +255,7 @@ def _overdue_filters() -> overdue.OverdueFilters:
         late=None if late == "open" else (int(late) if late in {str(n) for n in overdue.LATENESS}
                                           else 0),
         sort=text_arg("sort") if text_arg("sort") in overdue.SORTS else "late",
-        type=text_arg("type"), year=int_arg("year"))
+        type=text_arg("type"), year=year_arg())
 
 
 @bp.get("/milestones/overdue")

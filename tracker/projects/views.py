@@ -26,7 +26,7 @@ from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.web.actions import press, submit
-from tracker.web.navigation import int_arg, paginate, text_arg
+from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
 from tracker.web.views import home
 
@@ -71,7 +71,7 @@ def list_projects() -> str | Response:
         like = f"%{q}%"
         query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
     filters = {"phase": text_arg("phase"), "type": text_arg("type"), "field": text_arg("field"),
-               "institute": int_arg("institute"), "pm": int_arg("pm"), "year": int_arg("year"),
+               "institute": int_arg("institute"), "pm": int_arg("pm"), "year": year_arg(),
                "manager": text_arg("manager")}
     if filters["phase"] in {p.value for p in Phase}:
         query = query.where(Project.phase == Phase(filters["phase"]))

@@ -20,7 +20,7 @@ from tracker.reports import annual as annual_report
 from tracker.reports import charts, dashboard
 from tracker.reports.columns import annual_columns
 from tracker.reports.filters import Filters, for_viewer
-from tracker.web.navigation import int_arg, text_arg
+from tracker.web.navigation import int_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("reports", __name__)
@@ -31,7 +31,7 @@ def _user() -> User:
 
 
 def _filters() -> Filters:
-    return for_viewer(_user(), int_arg("institute"), text_arg("field"), int_arg("year"),
+    return for_viewer(_user(), int_arg("institute"), text_arg("field"), year_arg(),
                       text_arg("type"))
 
 

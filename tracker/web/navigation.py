@@ -58,6 +58,15 @@ def date_arg(name: str, default: date) -> date:
         raise DomainError(str(error)) from None
 
 
+def year_arg(name: str = "year") -> int:
+    """A query-string year (`?year=2025`): 0 when absent; anything that is not a year in the
+    range of business dates answers 400 with the reason, as `date_arg` does."""
+    try:
+        return dates.parse_year(request.args.get(name))
+    except ValueError as error:
+        raise DomainError(str(error)) from None
+
+
 def int_arg(name: str, default: int = 0) -> int:
     """A query-string argument as a database id or count: a non-negative 32-bit integer."""
     value = request.args.get(name, default, type=int)

@@ -11,10 +11,10 @@ import chinese_calendar
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db
+from tracker import dates, db
 from tracker.audit import services as audit
 from tracker.display.formatting import day as day_text
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.workdays.models import CalendarDay, CalendarYear
 
 if TYPE_CHECKING:
@@ -103,6 +103,8 @@ def remove_day(actor: User, row: CalendarDay) -> None:
 def complete_year(actor: User, year: int) -> CalendarYear:
     """HQ has entered every holiday and make-up working day of `year`."""
     _require_admin(actor)
+    if not dates.EARLIEST.year <= year <= dates.LATEST.year:
+        raise NotFound()
     if library_covers(year):
         raise Refused(_("%(year)d is covered by the library already.", year=year))
     if db.session.get(CalendarYear, year) is not None:
