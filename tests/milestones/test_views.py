@@ -65,8 +65,13 @@ def test_pm_plans_posts_evidence_and_submits(client):
     returned = post(reviewer_client, f"{milestone_url}/review",
                     {"decision": "return", "comment": ""})
     assert returned.status_code == 400 and "reworked" in returned.get_data(as_text=True)
-    post(reviewer_client, f"{milestone_url}/review",
-         {"decision": "return", "comment": "Photos of the QA station missing"})
+    answered = post(reviewer_client, f"{milestone_url}/review",
+                    {"decision": "return", "comment": "Photos of the QA station missing"})
+    # The answer ends the reviewer's access to the milestone: they land on their home page,
+    # told what they did, not on a 404.
+    assert answered.headers["Location"] == "/"
+    home = reviewer_client.get("/").get_data(as_text=True)
+    assert "Returned for rework." in home and "Not found" not in home
     assert "Returned for rework" in client.get("/").get_data(as_text=True)
     assert milestone_id
 

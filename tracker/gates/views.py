@@ -37,6 +37,7 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.projects.views import load_project, project_page
 from tracker.web.actions import submit
+from tracker.web.navigation import page_or_home
 from tracker.web.permissions import requires
 
 bp = Blueprint("gates", __name__)
@@ -164,7 +165,8 @@ def declare(review_id: int) -> Response | tuple[str, int]:
         form,
         lambda: services.declare(_user(), review, form.conflict.data == "yes",
                                  form.note.data or ""),
-        _("Declaration recorded."), url_for("gates.review", review_id=review.id),
+        _("Declaration recorded."),
+        page_or_home(review, url_for("gates.review", review_id=review.id)),
         lambda: _page(review, declaration=form))
 
 

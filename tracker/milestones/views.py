@@ -37,7 +37,7 @@ from tracker.projects.models import ProjectType
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.web.actions import press, submit
-from tracker.web.navigation import Page, int_arg, text_arg, year_arg
+from tracker.web.navigation import Page, int_arg, page_or_home, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("milestones", __name__)
@@ -219,7 +219,8 @@ def review(milestone_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: services.review_milestone(_user(), milestone, accept,
                                                 form.comment.data or ""),
-        _("Accepted.") if accept else _("Returned for rework."), _to_milestone(milestone),
+        _("Accepted.") if accept else _("Returned for rework."),
+        page_or_home(milestone, _to_milestone(milestone)),
         lambda: _page(milestone, review_form=form))
 
 

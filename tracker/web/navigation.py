@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, url_for
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
@@ -41,6 +43,12 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def page_or_home(record: Any, url: str) -> Callable[[Any], str]:
+    """Where an action on `record` leads: back to its page, or to the user's home when the
+    action ended their access to it (a reviewer's answer, a conflict declared)."""
+    return lambda _result: url if record.can_view(current_user) else url_for("web.home")
 
 
 def text_arg(name: str, max_length: int = 100) -> str:
