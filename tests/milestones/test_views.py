@@ -15,8 +15,10 @@ from tests.milestones.test_milestones import PNG, in_research, plan
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.errors import Invalid
 from tracker.milestones import services
 from tracker.milestones.models import Evidence, MilestoneState
+from tracker.projects.lifecycle import Phase
 
 
 @pytest.fixture(autouse=True)
@@ -191,3 +193,21 @@ def test_a_refused_step_shows_the_milestone_page_with_the_reason(client):
     page = early.get_data(as_text=True)
     assert early.status_code == 409
     assert "cannot be" in page and "Pilot line" in page  # the milestone page, with the reason
+
+
+def test_a_milestone_is_planned_in_the_current_phase_or_a_later_one(client):
+    project = in_research()
+    login(client, project.pm)
+    form = client.get(f"/projects/{project.id}/milestones/new").get_data(as_text=True)
+    assert 'value="contract_research"' in form and 'value="proposal_review"' not in form
+    left = post(client, f"/projects/{project.id}/milestones/new", {
+        "phase": "proposal_review", "title": "Late", "due_date": "2026-08-31", "weight": "1"})
+    assert left.status_code == 400
+    assert "Not a valid choice" in left.get_data(as_text=True)  # not offered: the form refuses
+    with pytest.raises(Invalid, match="has left this phase"):
+        services.plan_milestone(project.pm, project, phase=Phase.PROPOSAL_REVIEW, title="Late",
+                                deliverable="", due_date=project.start_date, weight=1)
+    later = services.plan_milestone(project.pm, project, phase=Phase.INVESTMENT_DECISION,
+                                    title="Term sheet", deliverable="",
+                                    due_date=project.start_date, weight=1)
+    assert later.phase is Phase.INVESTMENT_DECISION

@@ -87,7 +87,8 @@ class Milestones(Adapter):
                 raise Invalid("phase", _("Milestones belong to the phases closed by a gate."))
             milestones.edit_milestone(project.pm, obj, **values)
             return obj
-        milestone = milestones.plan_milestone(project.pm, project, **values)
+        milestone = milestones.plan_milestone(project.pm, project, **values,
+                                              history=state in milestones.DONE)
         if state is not MilestoneState.PLANNED or percent or reviewer_id or reason:
             milestones.import_state(actor, milestone, state, percent=percent,
                                     reviewer_id=reviewer_id, waiver_reason=reason,

@@ -42,6 +42,15 @@ PLANNING_PHASES = (Phase.DRAFT, Phase.PROPOSAL_REVIEW)
 MILESTONE_PHASES = tuple(sorted(ACTIVE, key=list(Phase).index))
 
 
+def plannable_phases(project: Project) -> tuple[Phase, ...]:
+    """The phases a new milestone may belong to: the project's own and the later ones. One of
+    a phase the project has left would wait, planned, for ever, and show as its next deadline."""
+    now = project.held_phase if project.phase is Phase.ON_HOLD else project.phase
+    if now not in MILESTONE_PHASES:  # a draft plans from its proposal review on
+        return MILESTONE_PHASES
+    return MILESTONE_PHASES[MILESTONE_PHASES.index(now):]
+
+
 def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") -> None:
     """Move `milestone` by `action` if the state machine allows it; history and audit."""
     target = next_state(milestone.state, action)
@@ -77,13 +86,17 @@ def _writable(project: Project) -> None:
 
 
 def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
-                   due_date: date, weight: Decimal) -> Milestone:
-    """The PM plans; HQ assigns the reviewer (`assign_reviewer`)."""
+                   due_date: date, weight: Decimal, history: bool = False) -> Milestone:
+    """The PM plans; HQ assigns the reviewer (`assign_reviewer`). `history`: an import brings
+    in a milestone accepted or waived before the tracker, which may be of a phase left since."""
     _writable(project)
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
     if phase not in MILESTONE_PHASES:
         raise Invalid("phase", _("Milestones belong to the phases closed by a gate."))
+    if phase not in plannable_phases(project) and not history:
+        raise Invalid("phase", _("The project has left this phase: plan the milestone in "
+                                 "its current phase or a later one."))
     _check_dates(project, due_date)
     if weight < 0:
         raise Invalid("weight", _("The weight cannot be negative."))

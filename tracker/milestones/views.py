@@ -83,7 +83,8 @@ def _milestone_form(project, milestone: Milestone | None = None) -> MilestoneFor
         data = {"phase": milestone.phase.value, "title": milestone.title,
                 "deliverable": milestone.deliverable, "due_date": milestone.due_date,
                 "weight": milestone.weight}
-    form = MilestoneForm(phases=services.MILESTONE_PHASES, data=data)
+    phases = services.MILESTONE_PHASES if milestone else services.plannable_phases(project)
+    form = MilestoneForm(phases=phases, data=data)
     if milestone is None and request.method == "GET" and project.phase in services.MILESTONE_PHASES:
         form.phase.data = project.phase.value
     return form
