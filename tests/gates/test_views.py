@@ -102,6 +102,13 @@ def test_the_chair_decides_once_the_quorum_has_scored(client):
     assert early.status_code == 409 and "quorum" in early.get_data(as_text=True)
     helpers.score(review, c)
     db.session.refresh(review)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert '><option value="">Choose the decision</option><option value="go">' in page  # first
+    skipped = post(client, f"/reviews/{review.id}/decide", {
+        "version": str(review.version), "target_phase": "contract_research"})
+    assert skipped.status_code == 400
+    assert db.session.scalar(select(GateDecision).where(GateDecision.review_id == review.id)) \
+        is None
     response = post(client, f"/reviews/{review.id}/decide", {
         "outcome": "conditional_go", "version": str(review.version),
         "target_phase": "contract_research", "conditions-0-text": "Sign the NDA",
@@ -264,3 +271,17 @@ def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(c
     assert decision.conditions[0].state is ConditionState.SUPERSEDED
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "Superseded by a correction" in page and "Cleared" not in page
+
+
+def test_a_scorecard_without_a_recommendation_is_asked_again_not_counted_as_go(client):
+    review = helpers.submit(make_project())
+    a, _b, _c = helpers.name_panel(review)
+    login(client, a)
+    post(client, f"/reviews/{review.id}/declare", {"conflict": "no"})
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert '><option value="">Choose a recommendation</option><option value="go">' in page
+    data = _scorecard(review)
+    del data["recommendation"]
+    skipped = post(client, f"/reviews/{review.id}/scores", data)
+    assert skipped.status_code == 400 and "This field is required." in skipped.get_data(as_text=True)
+    assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 302

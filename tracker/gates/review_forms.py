@@ -54,7 +54,9 @@ class DeclarationForm(Form):
 class ScorecardForm(Form):
     """Fields are added per criterion by `scorecard_form` (their ids are the review's)."""
 
-    recommendation = SelectField(_l("Your recommendation"), choices=[])
+    # No default: an evaluator who skips the field is asked, never counted as a GO.
+    recommendation = SelectField(_l("Your recommendation"), choices=[],
+                                 validators=[InputRequired()])
     comment = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=5000)])
 
 
@@ -77,7 +79,8 @@ def scorecard_form(review, formdata=None) -> ScorecardForm:
     for criterion in review.criteria:
         if criterion.kind is CriterionKind.MUST:
             form[f"c{criterion.id}"].choices = [("1", _l("Met")), ("0", _l("Not met"))]
-    form.recommendation.choices = [(r.value, label(r)) for r in Recommendation]
+    form.recommendation.choices = [("", _l("Choose a recommendation"))] + [
+        (r.value, label(r)) for r in Recommendation]
     return form
 
 
@@ -89,7 +92,7 @@ class ConditionRow(Form):
 
 class DecisionForm(Form):
     version = HiddenField()
-    outcome = SelectField(_l("Decision"), choices=[])
+    outcome = SelectField(_l("Decision"), choices=[], validators=[InputRequired()])
     target_phase = SelectField(_l("After GO, the project goes to"), choices=[])
     rationale = TextAreaField(_l("Rationale"), validators=[Optional(), Length(max=10000)],
                               description=_l("Required for KILL, with the settlement of funds "
@@ -105,7 +108,9 @@ class DecisionForm(Form):
 
     def __init__(self, *args, targets=(), owners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = [(o.value, label(o)) for o in Outcome]
+        # No default: a decision is chosen, never taken as GO by a chair who skipped the field.
+        self.outcome.choices = [("", _l("Choose the decision"))] + [
+            (o.value, label(o)) for o in Outcome]
         self.target_phase.choices = [(p.value, label(Phase(p))) for p in targets]
         for row in self.conditions:
             row.owner_id.choices = [(0, _l("Choose the owner"))] + [(u.id, u.name)
