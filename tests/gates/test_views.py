@@ -283,5 +283,6 @@ def test_a_scorecard_without_a_recommendation_is_asked_again_not_counted_as_go(c
     data = _scorecard(review)
     del data["recommendation"]
     skipped = post(client, f"/reviews/{review.id}/scores", data)
-    assert skipped.status_code == 400 and "This field is required." in skipped.get_data(as_text=True)
+    assert skipped.status_code == 400
+    assert "This field is required." in skipped.get_data(as_text=True)
     assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 302
