@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import databases  # noqa: E402
 import dataset  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 SCAN_DATE = date(2026, 6, 15)
@@ -62,7 +63,9 @@ def bench(label: str, db_url: str, scenario: str, runs: int, smtp_port: int) -> 
 
     # Production settings, as the scheduler runs (templates are not re-read from disk).
     production = {"SECRET_KEY": os.urandom(32).hex(), "DATABASE_URL": db_url,
-                  "BASE_URL": "http://127.0.0.1:5000", "RATELIMIT_STORAGE_URI": "memory://"}
+                  "BASE_URL": "http://127.0.0.1:5000", "RATELIMIT_STORAGE_URI": "memory://",
+                  "ENCRYPTION_KEYS": os.environ.get("ENCRYPTION_KEYS")
+                  or Fernet.generate_key().decode()}
     os.environ.update(production)
     app = create_app("production", **production, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port,
                      MAIL_USE_TLS=False, MAIL_FROM="tracker@bench.example", SQL_ECHO=False)
