@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Text, exists
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, utcnow
 
@@ -20,20 +20,31 @@ if TYPE_CHECKING:
     from tracker.companies.models import CompanyExit, FinancingRound
 
 
-class RoundReversal(Base):
-    __tablename__ = "round_reversals"
-    __table_args__ = (CheckConstraint("reason <> ''", name="reason_given"),)
+class Reversal:
+    """What a reversal records whatever it reverses: from which date, why, by whom and when."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[CheckConstraint, ...]:  # a constraint per table
+        return (CheckConstraint("reason <> ''", name="reason_given"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("financing_rounds.id", ondelete="CASCADE"), unique=True)
     on_date: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @declared_attr
+    def recorded_by(cls) -> Mapped[User]:
+        return relationship()
+
+
+class RoundReversal(Reversal, Base):
+    __tablename__ = "round_reversals"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("financing_rounds.id", ondelete="CASCADE"), unique=True)
+
     round: Mapped[FinancingRound] = relationship(back_populates="reversal")
-    recorded_by: Mapped[User] = relationship()
 
     @property
     def name(self) -> str:
@@ -48,20 +59,13 @@ def round_stands(round_id: ColumnElement[int], on: date | None = None) -> Column
     return ~reversed_
 
 
-class ExitReversal(Base):
+class ExitReversal(Reversal, Base):
     __tablename__ = "exit_reversals"
-    __table_args__ = (CheckConstraint("reason <> ''", name="reason_given"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     exit_id: Mapped[int] = mapped_column(
         ForeignKey("company_exits.id", ondelete="CASCADE"), unique=True)
-    on_date: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     exit: Mapped[CompanyExit] = relationship(back_populates="reversal")
-    recorded_by: Mapped[User] = relationship()
 
 
 def exit_stands(exit_id: ColumnElement[int], on: date | None = None) -> ColumnElement[bool]:
