@@ -116,15 +116,21 @@ def test_only_who_records_payments_reverses_one(client):
 # --- disbursements ------------------------------------------------------------------------------
 
 
-def test_a_reversed_disbursement_is_no_longer_paid_nor_converted(client):
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
+def _agreement_with_a_payable_tranche(project, committee):
+    """CN¥10m committed, all of it in one tranche whose milestone is accepted."""
     agreement = funding.record_agreement(
         committee, project, committed=D("10000000"), qualifying_round_min=D("20000000"),
         signed_on=helpers.days_ago(500), conversion_deadline=today() + timedelta(days=365))
     milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
     tranche = funding.add_tranche(committee, agreement, amount=D("10000000"),
                                   milestone_id=milestone.id)
+    return agreement, tranche
+
+
+def test_a_reversed_disbursement_is_no_longer_paid_nor_converted(client):
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, tranche = _agreement_with_a_payable_tranche(project, committee)
     paid = funding.record_disbursement(committee, tranche, amount=D("4000000"),
                                        paid_on=helpers.days_ago(450))
     _commit()
@@ -349,12 +355,7 @@ def test_the_correction_pages_speak_chinese(client, company):
 def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
     project = make_project(phase=Phase.INVESTMENT_DECISION)
     committee = make_user(Role.INVESTMENT_COMMITTEE)
-    agreement = funding.record_agreement(
-        committee, project, committed=D("10000000"), qualifying_round_min=D("20000000"),
-        signed_on=helpers.days_ago(500), conversion_deadline=today() + timedelta(days=365))
-    milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
-    tranche = funding.add_tranche(committee, agreement, amount=D("10000000"),
-                                  milestone_id=milestone.id)
+    agreement, tranche = _agreement_with_a_payable_tranche(project, committee)
     funding.record_disbursement(committee, tranche, amount=D("10000000"),
                                 paid_on=helpers.days_ago(450))
     company = helpers.make_company(project)
