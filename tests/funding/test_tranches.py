@@ -3,7 +3,7 @@ beyond a tranche or the commitment; only the investment committee decides."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from tracker.errors import Forbidden, Invalid, Refused
 from tracker.funding import services as funding
 from tracker.funding.models import ConditionKind, Disbursement, Tranche
 from tracker.gates.models import Outcome
-from tracker.milestones.models import MilestoneState
+from tracker.milestones.models import MilestoneEvent, MilestoneState
 from tracker.projects.lifecycle import Phase
 
 D = Decimal
@@ -257,3 +257,43 @@ def test_a_disbursement_is_not_dated_before_the_agreement(committee):
     with pytest.raises(Invalid, match="before the agreement was signed"):
         funding.record_disbursement(committee, tranche, amount=D("1"),
                                     paid_on=agreement.signed_on - timedelta(days=1))
+
+
+class TestPaidOnlyOnceDue:
+    """A disbursement is dated on or after the day its tranche became payable (issue 9, point
+    3: dates fit the life of what they describe)."""
+
+    def test_a_milestone_tranche_is_paid_from_the_day_of_acceptance(self, committee):
+        project = make_project(phase=Phase.CONTRACT_RESEARCH)
+        agreement = agreement_for(project, committee)
+        milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
+        milestone.events.append(MilestoneEvent(
+            actor_id=committee.id, from_state=MilestoneState.SUBMITTED,
+            to_state=MilestoneState.ACCEPTED,
+            at=datetime.combine(helpers.days_ago(10), time(4), tzinfo=UTC)))
+        tranche = funding.add_tranche(committee, agreement, amount=D("1000000"),
+                                      milestone_id=milestone.id)
+        assert tranche.payable_since == helpers.days_ago(10)
+        with pytest.raises(Invalid) as refused:
+            funding.record_disbursement(committee, tranche, amount=D("1"),
+                                        paid_on=helpers.days_ago(11))
+        assert refused.value.field == "paid_on"
+        assert "before tranche 1 became payable" in str(refused.value)
+        funding.record_disbursement(committee, tranche, amount=D("1"),
+                                    paid_on=helpers.days_ago(10))
+
+    def test_a_gate_tranche_is_paid_from_the_first_go_in_force(self, committee):
+        install_gates()
+        project = make_project(phase=Phase.CONTRACT_RESEARCH)
+        agreement = agreement_for(project, committee)
+        tranche = funding.add_tranche(committee, agreement, amount=D("2000000"), gate=2)
+        decision = gate_steps.go(gate_steps.request(project),
+                                 target_phase=Phase.INVESTMENT_DECISION)
+        decision.decided_at = datetime.combine(helpers.days_ago(20), time(4), tzinfo=UTC)
+        _commit()
+        assert tranche.payable_since == helpers.days_ago(20)
+        with pytest.raises(Invalid, match="before tranche 1 became payable"):
+            funding.record_disbursement(committee, tranche, amount=D("1"),
+                                        paid_on=helpers.days_ago(21))
+        funding.record_disbursement(committee, tranche, amount=D("1"),
+                                    paid_on=helpers.days_ago(20))

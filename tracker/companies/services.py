@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from tracker import db, money
 from tracker.audit import services as audit
-from tracker.companies import ledger
+from tracker.companies import ledger, prerequisites
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import (
     Acquisition,
@@ -37,7 +37,6 @@ from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
-from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -71,9 +70,8 @@ def _not_in_future(field: str, when: date) -> None:
 def check_dated(company: Company, field: str, on: date) -> None:
     """Whatever the company does is dated from its registration on, and not in the future."""
     _not_in_future(field, on)
-    if not company.is_registered:
-        raise Refused(_("%(name)s is not registered yet: record its unified social credit code "
-                        "and registration date first.", name=company.name))
+    if missing := prerequisites.not_registered(company):
+        raise Refused(missing)
     if on < company.registered_on:
         raise Invalid(field, _("%(date)s is before %(name)s was registered (%(registered)s).",
                                date=day(on), name=company.name,
@@ -150,10 +148,8 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
         raise Invalid("project_ids", _("Choose projects among those listed."))
     linked = {p.id for p in company.projects} if company is not None else set()
     for project in projects:
-        if project.phase not in SPIN_OFF_PHASES and project.id not in linked:
-            raise Invalid("project_ids", _(
-                "%(project)s is %(phase)s: a company comes from a project HQ decided to invest "
-                "in.", project=project.code, phase=label(project.phase)))
+        if project.id not in linked and (missing := prerequisites.not_a_spin_off_source(project)):
+            raise Invalid("project_ids", missing)
         other = company_of(project)
         if other is not None and other is not company:
             raise Invalid("project_ids", _("%(project)s already spun off %(company)s.",
@@ -379,10 +375,7 @@ def spin_off_refusal(project: Project) -> str | None:
     company = company_of(project)
     if company is None:
         return _("Record the spin-off company of this project first.")
-    missing = []
-    if not company.is_registered:
-        missing.append(_("%(name)s is not registered yet: record its unified social credit code "
-                         "and registration date.", name=company.name))
+    missing = [sentence for sentence in [prerequisites.not_registered(company)] if sentence]
     table = ledger.cap_table(company, today())
     problem = ledger.problem(table)
     if problem == "empty":

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import columns, corrections, deals, ledger, previews, services
+from tracker.companies import columns, corrections, deals, ledger, prerequisites, previews, services
 from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
@@ -127,7 +127,8 @@ def show(company_id: int) -> str | Response:
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
         detachments=corrections.detachments_of(company=company),
-        may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()))
+        may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
+        not_registered=prerequisites.not_registered(company))
 
 
 def _project_choices(company: Company | None) -> list[Project]:
@@ -142,7 +143,9 @@ def _project_choices(company: Company | None) -> list[Project]:
 def new() -> Response | tuple[str, int]:
     if not Company.can_manage(_user()):
         abort(403)
-    form = CompanyForm(projects=_project_choices(None))
+    from_project = int_arg("project")  # from a project's funding page: that project chosen
+    form = CompanyForm(projects=_project_choices(None),
+                       data={"project_ids": [from_project]} if from_project else None)
     return submit(form, lambda: services.record_company(_user(), **_values(form)),
                   _("Company recorded."), _to_company,
                   lambda: _form_page(None, form, _("New spin-off company")))

@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.dates import local_date
 from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.gates.models import Outcome
 from tracker.milestones.models import MilestoneState
@@ -206,6 +207,32 @@ class Tranche(Base):
             review.gate == self.gate and review.current_decision is not None
             and review.current_decision.outcome in (Outcome.GO, Outcome.CONDITIONAL_GO)
             for review in self.agreement.project.gate_reviews)
+
+    @property
+    def payable_since(self) -> date | None:
+        """The day (organisation's zone) the condition came to hold, as long as it has held
+        since: the milestone's last acceptance, or the first of the GO decisions in force at
+        the gate (a correction that keeps a GO does not move it). None while it does not hold,
+        or when nothing dates it (a milestone accepted before the tracker, with no event)."""
+        if not self.condition_holds:
+            return None
+        if self.condition is ConditionKind.MILESTONE:
+            accepted = [e.at for e in self.milestone.events
+                        if e.to_state is MilestoneState.ACCEPTED]
+            return local_date(max(accepted)) if accepted else None
+        going = (Outcome.GO, Outcome.CONDITIONAL_GO)
+        since = []
+        for review in self.agreement.project.gate_reviews:
+            if review.gate != self.gate or not review.decisions:
+                continue
+            first = None
+            for decision in reversed(review.decisions):
+                if decision.outcome not in going:
+                    break
+                first = decision
+            if first is not None:
+                since.append(local_date(first.decided_at))
+        return min(since) if since else None
 
 
 class Disbursement(Base):

@@ -213,6 +213,11 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
     if paid_on < tranche.agreement.signed_on:
         raise Invalid("paid_on", _("%(date)s is before the agreement was signed (%(signed)s).",
                                    date=day(paid_on), signed=day(tranche.agreement.signed_on)))
+    since = tranche.payable_since
+    if since is not None and paid_on < since:
+        raise Invalid("paid_on", _("%(date)s is before tranche %(n)d became payable "
+                                   "(%(since)s).", date=day(paid_on), n=tranche.number,
+                                   since=day(since)))
     if amount > tranche.remaining:
         raise Invalid("amount", _(
             "Tranche %(n)d is %(amount)s, of which %(paid)s is paid: %(asked)s more would exceed "

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.companies import corrections as company_corrections
-from tracker.companies import ledger
+from tracker.companies import ledger, prerequisites
 from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
@@ -116,6 +116,7 @@ def show(project_id: int) -> str:
         may_decide=FundingAgreement.can_decide(_user()),
         can_record_agreement=FundingAgreement.can_record(_user(), project),
         can_manage_companies=Company.can_manage(_user()),
+        no_company_yet=prerequisites.not_a_spin_off_source(project),
         detachments=company_corrections.detachments_of(project=project))
 
 

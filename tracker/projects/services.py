@@ -251,6 +251,17 @@ def submit_imported(actor: User, project: Project, code: str) -> None:
     adopt_code(actor, project, code)
 
 
+def withdrawal_refusal(project: Project) -> str | None:
+    """Why a draft cannot be withdrawn although its PM or HQ may withdraw drafts: money was
+    recorded against it. The project page says it instead of offering the button."""
+    for model, what in ((ResearchContract, _("a research contract")),
+                        (FundingAgreement, _("an allocation-investment agreement"))):
+        if db.session.scalar(select(model.id).where(model.project_id == project.id).limit(1)):
+            return _("This draft has %(what)s recorded against it, so it cannot be "
+                     "withdrawn.", what=what)
+    return None
+
+
 def withdraw_draft(actor: User, project: Project) -> None:
     """Delete a draft: by its PM, or by HQ for any draft. Its milestones and uploads go with
     it; the audit trail keeps what it was."""
@@ -258,11 +269,8 @@ def withdraw_draft(actor: User, project: Project) -> None:
         if project.phase is not Phase.DRAFT:
             raise Refused(_("Only a draft can be withdrawn; this proposal has been submitted."))
         raise Forbidden()
-    for model, what in ((ResearchContract, _("a research contract")),
-                        (FundingAgreement, _("an allocation-investment agreement"))):
-        if db.session.scalar(select(model.id).where(model.project_id == project.id).limit(1)):
-            raise Refused(_("This draft has %(what)s recorded against it, so it cannot be "
-                            "withdrawn.", what=what))
+    if refusal := withdrawal_refusal(project):
+        raise Refused(refusal)
     audit.record(actor, "project.withdraw", project, {
         "title": [project.title, None], "phase": [project.phase.value, None]})
     _delete_draft_rows(project)

@@ -1,0 +1,34 @@
+"""What must exist before a company's record may grow: said in one place, so that the pages
+offer an action only when it is possible and say what is missing instead, and the services
+refuse with the same sentence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+
+from tracker.display.labels import label
+from tracker.projects.lifecycle import SPIN_OFF_PHASES
+
+if TYPE_CHECKING:
+    from tracker.companies.models import Company
+    from tracker.projects.models import Project
+
+
+def not_registered(company: Company) -> str | None:
+    """Why nothing can be dated in the company's life yet (its ledger, rounds, IP deals and
+    exits start at its registration), or None once it is registered."""
+    if company.is_registered:
+        return None
+    return _("%(name)s is not registered yet: record its unified social credit code and "
+             "registration date first.", name=company.name)
+
+
+def not_a_spin_off_source(project: Project) -> str | None:
+    """Why a company cannot come from the project yet: HQ decides to invest first (gate 2 GO
+    opens the investment decision), or None when it can."""
+    if project.phase in SPIN_OFF_PHASES:
+        return None
+    return _("%(project)s is %(phase)s: a company comes from a project HQ decided to invest "
+             "in.", project=project.reference, phase=label(project.phase))
