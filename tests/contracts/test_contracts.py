@@ -169,3 +169,26 @@ def test_payments_are_dated_between_the_signing_and_today():
                                 D("10"))
     with pytest.raises(Invalid, match="before the contract was signed"):
         services.record_payment(project.pm, contract.instalments[0], date(2026, 1, 31), D("10"))
+
+
+def test_a_contract_number_is_unique_in_its_institute_only(client):
+    project = make_project()
+    sibling = make_project(institute=project.institute)
+    elsewhere = make_project()
+    kw = {"enterprise_id": make_enterprise().id, "title": "Contract",
+          "type": ContractType.DEVELOPMENT, "amount": D("1000"), "signed_on": date(2026, 2, 1),
+          "instalments": []}
+    services.record_contract(project.pm, project, number=" AM-2026-01 ", **kw)
+    with pytest.raises(Invalid) as refused:
+        services.record_contract(sibling.pm, sibling, number="AM-2026-01", **kw)
+    assert refused.value.field == "number"
+    assert services.record_contract(elsewhere.pm, elsewhere, number="AM-2026-01",
+                                    **kw).number == "AM-2026-01"
+    # The page asks for it and says the same.
+    login(client, sibling.pm)
+    page = post(client, f"/projects/{sibling.id}/contracts/new", {
+        "number": "AM-2026-01", "title": "Second", "enterprise_id": kw["enterprise_id"],
+        "type": "development", "amount": "1000", "signed_on": "2026-02-01"})
+    assert page.status_code == 400
+    assert "The institute has a contract numbered AM-2026-01 already." in page.get_data(
+        as_text=True)

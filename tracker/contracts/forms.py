@@ -23,6 +23,8 @@ class InstalmentRow(Form):
 
 
 class ContractForm(OneTime, SeenVersion, Form):
+    number = StringField(_l("Contract number"), validators=[Length(max=60)],
+                         description=_l("As written on the contract; unique in the institute."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=int, choices=[])
     type = SelectField(_l("Type"), choices=[], coerce=ContractType)

@@ -45,6 +45,9 @@ class ResearchContract(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    # 合同编号: unique among the contracts of one institute (checked by `record_contract`);
+    # None for contracts recorded before numbers were kept.
+    number: Mapped[str | None] = mapped_column(String(60), index=True)
     title: Mapped[str] = mapped_column(String(200))
     type: Mapped[ContractType] = mapped_column(str_enum(ContractType, "contract_type"))
     amount: Mapped[Decimal] = mapped_column(Money)

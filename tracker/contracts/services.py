@@ -29,8 +29,10 @@ def _money(value: Decimal) -> str:
 
 def record_contract(actor: User, project: Project, *, enterprise_id: int, title: str,
                     type: ContractType, amount: Decimal, signed_on: date,
-                    instalments: list[tuple[date, Decimal]]) -> ResearchContract:
-    """A signed contract with its schedule. The need the project answers becomes contracted."""
+                    instalments: list[tuple[date, Decimal]],
+                    number: str | None = None) -> ResearchContract:
+    """A signed contract with its schedule. The need the project answers becomes contracted.
+    Its number, when given, is unique among the contracts of the project's institute."""
     if not ResearchContract.can_record(actor, project):
         raise Forbidden()
     if project.is_read_only:
@@ -47,13 +49,17 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
             raise Invalid("instalments", _("An instalment must be more than zero."))
         if due < signed_on:
             raise Invalid("instalments", _("An instalment falls due before the signing date."))
+    number = (number or "").strip() or None
+    if number is not None and find_by_number(project.institute_id, number) is not None:
+        raise Invalid("number", _("The institute has a contract numbered %(number)s already.",
+                                  number=number))
     scheduled = sum((part for _, part in instalments), Decimal("0"))
     if scheduled > amount:
         raise Invalid("instalments", _(
             "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
             scheduled=_money(scheduled), amount=_money(amount)))
     contract = ResearchContract(project_id=project.id, enterprise_id=enterprise_id,
-                                title=title.strip(), type=type, amount=amount,
+                                number=number, title=title.strip(), type=type, amount=amount,
                                 signed_on=signed_on)
     contract.instalments = [Instalment(due_date=d, amount=a) for d, a in instalments]
     changes = audit.pending_changes(contract)
@@ -68,6 +74,14 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         audit.record(actor, "need.contracted", need, {"state": [before.value, "contracted"]})
     db.session.flush()
     return contract
+
+
+def find_by_number(institute_id: int, number: str) -> ResearchContract | None:
+    """The institute's contract of that number (numbers are compared as written, trimmed)."""
+    return db.session.scalar(
+        select(ResearchContract).join(Project, Project.id == ResearchContract.project_id)
+        .where(Project.institute_id == institute_id,
+               ResearchContract.number == number.strip()).limit(1))
 
 
 def record_payment(actor: User, instalment: Instalment, received_on: date,

@@ -48,6 +48,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
         form,
         lambda: services.record_contract(
             _user(), project, enterprise_id=form.enterprise_id.data, title=form.title.data,
+            number=form.number.data,
             type=form.type.data, amount=form.amount.data, signed_on=form.signed_on.data,
             instalments=form.schedule()),
         _("Contract recorded."),

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.models import Role
+from tracker.contracts.models import ContractType
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import InstituteType, NeedState
 from tracker.projects.lifecycle import Phase
@@ -151,8 +152,26 @@ MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("waiver_reason", _l("Waiver reason"), note=_l("Required for a waived milestone.")),
 ), key=("project_id", "title"))
 
+CONTRACTS = Kind("contracts", _l("Research contracts"), (
+    Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),
+    Column("number", _l("Contract number"), True,
+           note=_l("Unique in the project's institute: a second import finds the contract by "
+                   "it.")),
+    Column("title", _l("Title"), True),
+    Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
+    Column("type", _l("Type"), True, choices=ContractType),
+    Column("amount", _l("Amount (CNY)"), True),
+    Column("signed_on", _l("Signed on"), True, note=DATE_NOTE, is_date=True),
+    Column("instalments", _l("Instalments"),
+           note=_l("Due date: amount, separated by semicolons, e.g. 2024-06-30: 1000000; "
+                   "2024-12-31: 2000000.")),
+    Column("payments", _l("Payments received"),
+           note=_l("Instalment number (1 is the earliest due): date received: amount, e.g. "
+                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000.")),
+), key=("project_id", "number"))
+
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
-                                                PROJECTS, MILESTONES)}
+                                                PROJECTS, MILESTONES, CONTRACTS)}
 
 
 def header_in(column: Column, locale: str) -> str:

@@ -1,0 +1,91 @@
+"""Importing research contracts with their instalments and payments: the contract form and
+`record_contract`, then `record_payment` for each payment; found again by number in the
+institute."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tests.factories import make_enterprise
+from tests.imports.helpers import run
+from tests.imports.test_milestones import _project
+from tests.imports.test_projects import _setting
+from tracker import db
+from tracker.audit.models import AuditRecord
+from tracker.contracts.models import Payment, ResearchContract
+from tracker.imports.models import ImportState
+
+COLUMNS = ["Project code", "Contract number", "Title", "Enterprise credit code or name",
+           "Type", "Amount (CNY)", "Signed on", "Instalments", "Payments received"]
+
+
+def _row(code, **changes) -> list[str]:
+    row = {"project": code, "number": "RB-2019-007", "title": "Hydraulic pump development",
+           "enterprise": "Pump Works", "type": "技术开发", "amount": "4,500,000",
+           "signed": "2019-06-01", "instalments": "2019-07-01: 1500000; 2020-07-01: 3000000",
+           "payments": "1: 2019-07-05: 1500000; 2: 2020-07-10: 1000000"}
+    row.update(changes)
+    return list(row.values())
+
+
+def test_a_contract_comes_in_with_its_schedule_and_payments_and_again_changes_nothing():
+    admin, _pm = _setting()
+    project = _project(admin)
+    make_enterprise(name="Pump Works")
+    result = run(admin, "contracts", [COLUMNS, _row(project.code)])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    contract = db.session.scalar(select(ResearchContract))
+    assert (contract.number, contract.amount, contract.type.value) == (
+        "RB-2019-007", Decimal("4500000.00"), "development")
+    assert [(i.due_date.isoformat(), i.amount, i.received) for i in contract.instalments] == [
+        ("2019-07-01", Decimal("1500000.00"), Decimal("1500000.00")),
+        ("2020-07-01", Decimal("3000000.00"), Decimal("1000000.00"))]
+    assert {p.recorded_by_id for p in db.session.scalars(select(Payment))} == {admin.id}
+    records = db.session.scalar(select(func.count()).select_from(AuditRecord))
+    again = run(admin, "contracts", [COLUMNS, _row(project.code)])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records + 1
+    # A payment the file adds is recorded; the contract is found by its number, not doubled.
+    more = run(admin, "contracts", [COLUMNS, _row(
+        project.code, payments="1: 2019-07-05: 1500000; 2: 2020-07-10: 1000000; "
+                               "2: 2021-01-10: 2000000")])
+    assert (more.state, more.updated) == (ImportState.DONE, 1), more.errors
+    assert db.session.scalar(select(func.count()).select_from(ResearchContract)) == 1
+    assert contract.received == Decimal("4500000.00")
+
+
+def test_bad_contract_rows_import_nothing_and_name_row_and_column():
+    admin, _pm = _setting()
+    project = _project(admin)
+    make_enterprise(name="Pump Works")
+    rows = [COLUMNS,
+            _row(project.code),
+            _row(project.code, number="RB-2019-008", instalments="2019-05-01: 100"),
+            _row(project.code, number="RB-2019-009", payments="1: 2019-07-05: 9000000"),
+            _row(project.code, number="RB-2019-010", type="gift"),
+            _row(project.code, number="RB-2019-011", payments="3: 2019-07-05: 10"),
+            _row(project.code, number="")]
+    result = run(admin, "contracts", rows)
+    assert result.state is ImportState.FAILED
+    assert db.session.scalar(select(func.count()).select_from(ResearchContract)) == 0
+    by_row = {(r, c) for r, c, _m in result.errors}
+    assert by_row == {(3, "Instalments"), (4, "Payments received"), (5, "Type"),
+                      (6, "Payments received"), (7, "Contract number")}, result.errors
+    messages = {r: m for r, _c, m in result.errors}
+    assert "before the signing date" in messages[3]
+    assert "outstanding" in messages[4]
+
+
+def test_a_changed_contract_or_a_dropped_payment_is_refused():
+    admin, _pm = _setting()
+    project = _project(admin)
+    make_enterprise(name="Pump Works")
+    assert run(admin, "contracts", [COLUMNS, _row(project.code)]).state is ImportState.DONE
+    changed = run(admin, "contracts", [COLUMNS, _row(project.code, amount="5000000")])
+    assert [(r, m) for r, _c, m in changed.errors] == [
+        (2, "A recorded contract is not edited: only payments it lacks are added.")]
+    dropped = run(admin, "contracts", [COLUMNS, _row(project.code,
+                                                     payments="1: 2019-07-05: 1500000")])
+    assert [(r, c) for r, c, _m in dropped.errors] == [(2, "Payments received")]

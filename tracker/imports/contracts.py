@@ -1,0 +1,174 @@
+"""A row of the contracts import: the contract form of its project's page, saved by
+`record_contract` as the page saves it; then each payment the file lists, recorded against its
+instalment by `record_payment` as the contract page records it.
+
+A contract is found again by its number within its project's institute. Once recorded, a
+contract is not edited (the tracker has no page for it either): a re-import of the same row
+changes nothing, payments the file adds are recorded, and a row that changes the contract
+itself or drops a payment is refused (a payment is undone in the tracker, by a reversal).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+from tracker import db
+from tracker.contracts import services as contracts
+from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
+from tracker.contracts.models import ResearchContract
+from tracker.errors import Invalid
+from tracker.imports import columns
+from tracker.imports.adapters import Adapter, _rows
+from tracker.imports.cells import CellError, iso_date
+from tracker.organisations.models import Enterprise
+from tracker.projects.models import Project
+
+FORM_FIELDS = ("number", "title", "enterprise_id", "type", "amount", "signed_on")
+_PARTS = re.compile(r"[;；\n]+")
+_AMOUNT = re.compile(r"[,，\s]")
+
+
+def _amount(text: str, column: str) -> Decimal:
+    try:
+        return Decimal(_AMOUNT.sub("", text))
+    except InvalidOperation:
+        raise CellError(_("Not an amount: %(value)s.", value=text), column) from None
+
+
+def _day(text: str, column: str) -> date:
+    try:
+        return date.fromisoformat(iso_date(text.strip()))
+    except ValueError:
+        raise CellError(_("Not a date: %(value)s.", value=text.strip()), column) from None
+
+
+def instalments(text: str) -> list[tuple[str, str]]:
+    """'2024-06-30: 1000000; 2024-12-31: 2000000' as (due date, amount) form input."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        due, sep, amount = part.replace("：", ":").rpartition(":")
+        if not sep:
+            raise CellError(_("Write each instalment as its due date and amount, e.g. "
+                              "2024-06-30: 1000000; 2024-12-31: 2000000."), "instalments")
+        found.append((iso_date(due.strip()), _AMOUNT.sub("", amount)))
+    if len(found) > INSTALMENT_ROWS:
+        raise CellError(_("At most %(n)d instalments.", n=INSTALMENT_ROWS), "instalments")
+    return found
+
+
+def payments(text: str) -> list[tuple[int, date, Decimal]]:
+    """'1: 2024-07-05: 1000000; 2: 2025-01-10: 500000' as (instalment number counted from 1
+    in due-date order, received on, amount)."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.replace("：", ":").split(":")]
+        if len(pieces) != 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
+            raise CellError(_("Write each payment as its instalment's number, the date "
+                              "received and the amount, e.g. 1: 2024-07-05: 1000000."),
+                            "payments")
+        found.append((int(pieces[0]), _day(pieces[1], "payments"),
+                      _amount(pieces[2], "payments")))
+    return found
+
+
+def recorded_payments(contract: ResearchContract) -> list[tuple[int, date, Decimal]]:
+    """The contract's payments as the column writes them (reversals included, in order)."""
+    return [(n, p.received_on, p.amount)
+            for n, instalment in enumerate(contract.instalments, start=1)
+            for p in instalment.payments]
+
+
+class Contracts(Adapter):
+    kind, model, form_class = columns.CONTRACTS, ResearchContract, ContractForm
+    fields = FORM_FIELDS
+
+    def find(self, values):
+        project = db.session.get(Project, values.get("project_id") or 0)
+        number = (values.get("number") or "").strip()
+        if project is None or not number:
+            return None
+        return contracts.find_by_number(project.institute_id, number)
+
+    def name(self, values):
+        return f"{values.get('project_id', '')} · {values.get('number', '')}"
+
+    def current(self, obj):
+        return {**super().current(obj), "project_id": obj.project_id,
+                "instalments": [(i.due_date, i.amount) for i in obj.instalments],
+                "payments": recorded_payments(obj)}
+
+    def form_data(self, obj):
+        if obj is None:
+            return None
+        return {f: getattr(obj, f) for f in FORM_FIELDS}
+
+    def choices(self, refs):
+        return {"enterprises": _rows(Enterprise, refs, "enterprise_id")}
+
+    def more_formdata(self, given, obj):
+        if "instalments" in given:
+            rows = instalments(given["instalments"][0] if given["instalments"] else "")
+        elif obj is not None:
+            rows = [(i.due_date.isoformat(), format(i.amount, "f")) for i in obj.instalments]
+        else:
+            rows = []
+        data = {}
+        for i, (due, amount) in enumerate(rows):
+            data[f"instalments-{i}-due_date"] = [due]
+            data[f"instalments-{i}-amount"] = [amount]
+        return data
+
+    def values(self, form, given):
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        values = {f: getattr(form, f).data for f in FORM_FIELDS}
+        values["number"] = (values["number"] or "").strip()
+        values["project_id"] = int(text.get("project_id") or 0)
+        values["instalments"] = sorted(form.schedule())
+        values["payments"] = (payments(text["payments"]) if "payments" in text
+                              else None)
+        return values
+
+    def save(self, actor, obj, values):
+        values = dict(values)
+        paid = values.pop("payments")
+        project = db.session.get(Project, values.pop("project_id"))
+        if not values["number"]:
+            raise Invalid("number", _("An imported contract needs its number: it is how a "
+                                      "second import finds it."))
+        if obj is not None:
+            if obj.project_id != project.id:
+                raise Invalid("number", _("This number is another project's contract in the "
+                                          "institute."))
+            before = {k: v for k, v in self.current(obj).items() if k != "payments"}
+            if {**values, "project_id": project.id} != before:
+                raise Invalid("", _("A recorded contract is not edited: only payments it "
+                                    "lacks are added."))
+            recorded = recorded_payments(obj)
+            paid = recorded if paid is None else paid
+            if paid[:len(recorded)] != recorded:
+                raise Invalid("payments", _("A recorded payment is not removed or changed by "
+                                            "an import: reverse it on the contract's page."))
+            new = paid[len(recorded):]
+            contract = obj
+        else:
+            contract = contracts.record_contract(actor, project, **values)
+            new = paid or []
+        for number, received_on, amount in new:
+            if number > len(contract.instalments):
+                raise Invalid("payments", _("The contract has no instalment %(n)d.", n=number))
+            if amount < 0:
+                raise Invalid("payments", _("A reversal is recorded on the contract's page."))
+            try:
+                contracts.record_payment(actor, contract.instalments[number - 1], received_on,
+                                         amount)
+            except Invalid as invalid:  # the payment page's fields are this one column's
+                raise Invalid("payments", invalid.message) from None
+        return contract
