@@ -9,6 +9,9 @@ Decimal only, never float. The rules:
   with at most two decimals of discount in per cent it has at most eight decimals;
 - shares bought or converted are the money divided by the price, rounded DOWN to whole shares
   (the fraction of a share is never issued; what it would have cost stays with the company);
+- money converted is all the money disbursed: the fraction of a share it does not buy stays
+  with the company and is shown apart, never subtracted from what was converted;
+- a valuation (HQ's stake, a round's post-money) is shares times the round's price, to the fen;
 - a percentage shown is rounded half up to 0.01 %; rules of the domain (team holding bounds,
   the contributors' share) compare the exact fractions, never the rounded figures;
 - the percentages of the rows of one table (a cap table, the stakes before or after a round)
@@ -103,6 +106,22 @@ class Conversion:
     discount_pct: Decimal
     price: Decimal
     shares: Decimal
+
+    @property
+    def converted(self) -> Decimal:
+        """The money converted: all of it is, the fraction of a share included (it stays with
+        the company); what the dashboard, the annual report and the preview all count."""
+        return self.disbursed
+
+    @property
+    def shares_value(self) -> Decimal:
+        """The whole shares issued, at the conversion price, to the fen."""
+        return value_of(self.shares, self.price)
+
+    @property
+    def fraction_unissued(self) -> Decimal:
+        """What the fraction of a share that is never issued would have cost."""
+        return self.disbursed - self.shares_value
 
 
 def convert(disbursed: Decimal, round_price: Decimal, discount_pct: Decimal) -> Conversion:

@@ -15,6 +15,7 @@ from tracker.companies.models import (
     Acquisition,
     Company,
     EntryKind,
+    FinancingRound,
     HolderType,
     ShareEntry,
     Shareholder,
@@ -49,7 +50,13 @@ class CapTable:
         return sum((h.shares for h in self.rows if h.holder.kind is kind), ZERO)
 
     def pct_of(self, kind: HolderType) -> Decimal:
-        return money.percent(self.shares_of(kind), self.issued)
+        """The kind's stake as this table shows it: the sum of its rows' apportioned
+        percentages, so that no page shows a stake its own cap table does not add up to."""
+        return sum((h.pct for h in self.rows if h.holder.kind is kind), ZERO)
+
+    def fraction_of(self, kind: HolderType) -> Decimal:
+        """The kind's exact stake in per cent: what the rules of the domain compare."""
+        return money.fraction_pct(self.shares_of(kind), self.issued)
 
     def shares_of_holder(self, holder_id: int) -> Decimal:
         return next((h.shares for h in self.rows if h.holder.id == holder_id), ZERO)
@@ -186,6 +193,13 @@ def stake_changes(before: CapTable, after: CapTable) -> list[RoundStake]:
     return [RoundStake(holder, b, b_pct, a, a_pct) for holder, b, b_pct, a, a_pct in zip(
         holders, before_shares, money.apportioned(before_shares, before.issued),
         after_shares, money.apportioned(after_shares, after.issued), strict=True)]
+
+
+def post_money(financing: FinancingRound) -> Decimal:
+    """A round's post-money valuation: every share outstanding after it at its price, so that
+    it is what the round's shares are worth, as HQ's stake is valued (money.value_of)."""
+    return money.value_of(financing.shares_before + financing.new_shares,
+                          financing.price_per_share)
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,10 @@ def holding_warnings(company: Company, on: date) -> list[str]:
     warnings = services.shortfall_warnings(ledger.issues_of(company))
     table = ledger.cap_table(company, on)
     minimum = Decimal(settings.get(catalogue.TEAM_HOLDING_MIN_PCT))
-    team = table.pct_of(HolderType.TEAM)
-    if table.issued and team <= minimum:
+    if table.issued and table.fraction_of(HolderType.TEAM) <= minimum:
         warnings.append(_("The R&D team would hold %(pct)s, not more than %(min)s%%: it would "
-                          "no longer control the company.", pct=pct(team), min=minimum))
+                          "no longer control the company.",
+                          pct=pct(table.pct_of(HolderType.TEAM)), min=minimum))
     return warnings
 
 
@@ -61,7 +61,7 @@ def financing_round(company: Company, financing: FinancingRound) -> Preview:
         facts=[(_("Price per share"), price(financing.price_per_share)),
                (_("Shares outstanding before"), number(financing.shares_before)),
                (_("New shares issued"), number(issued)),
-               (_("Post-money valuation"), money(financing.pre_money + financing.amount))],
+               (_("Post-money valuation"), money(ledger.post_money(financing)))],
         stakes=stake_rows(ledger.round_stakes(company, financing.id, financing.on_date)),
         warnings=holding_warnings(company, financing.on_date))
 

@@ -122,7 +122,8 @@ def show(company_id: int) -> str | Response:
     return render_template(
         "companies/show.html", company=company, on=on, table=table,
         cap_columns=columns.CAP_TABLE_COLUMNS, cap_foot=columns.cap_table_total(table),
-        rounds=[(r, ledger.round_stakes(company, r.id, r.on_date)) for r in company.rounds],
+        rounds=[(r, ledger.round_stakes(company, r.id, r.on_date), ledger.post_money(r))
+                for r in company.rounds],
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import money
 from tracker.accounts.models import Role
 from tracker.dates import local_date
 from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, Versioned, str_enum, utcnow
@@ -297,6 +298,13 @@ class Conversion(Base):
     round: Mapped[FinancingRound] = relationship()
     entry: Mapped[ShareEntry] = relationship()
     decided_by: Mapped[User] = relationship()
+
+    @property
+    def computation(self) -> money.Conversion:
+        """The figures of the conversion, each computed in tracker/money.py."""
+        return money.Conversion(disbursed=self.disbursed, round_price=self.round_price,
+                                discount_pct=self.discount_pct, price=self.conversion_price,
+                                shares=self.shares)
 
     def can_view(self, user: User) -> bool:
         return self.agreement.can_view(user)

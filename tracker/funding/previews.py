@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from tracker import money
 from tracker.companies import ledger
 from tracker.companies.models import Company
 from tracker.companies.previews import holding_warnings, stake_rows
@@ -30,14 +29,17 @@ def disbursement(paid: Disbursement) -> Preview:
 
 def conversion(converted: Conversion, company: Company, before: ledger.CapTable) -> Preview:
     on = converted.round.on_date
-    value = money.value_of(converted.shares, converted.conversion_price)
+    figures = converted.computation
     return Preview(
-        facts=[(_("Disbursed"), cny(converted.disbursed)),
-               (_("Round price per share"), price(converted.round_price)),
-               (_("Discount"), pct(converted.discount_pct)),
-               (_("Conversion price per share"), price(converted.conversion_price)),
-               (_("HQ's new shares"), number(converted.shares)),
-               (_("Converted"), cny(value)),
-               (_("Not converted (less than one share)"), cny(converted.disbursed - value))],
+        facts=[(_("Disbursed"), cny(figures.disbursed)),
+               (_("Round price per share"), price(figures.round_price)),
+               (_("Discount"), pct(figures.discount_pct)),
+               (_("Conversion price per share"), price(figures.price)),
+               (_("HQ's new shares"), number(figures.shares)),
+               (_("Converted"), cny(figures.converted)),
+               (_("Worth of the new shares at the conversion price"),
+                cny(figures.shares_value)),
+               (_("Fraction of a share not issued (stays with the company)"),
+                cny(figures.fraction_unissued))],
         stakes=stake_rows(ledger.stake_changes(before, ledger.cap_table(company, on))),
         warnings=holding_warnings(company, on))
