@@ -286,3 +286,24 @@ def test_a_scorecard_without_a_recommendation_is_asked_again_not_counted_as_go(c
     assert skipped.status_code == 400
     assert "This field is required." in skipped.get_data(as_text=True)
     assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 302
+
+
+def test_a_refused_correction_opens_the_section_that_shows_its_error(client):
+    """The correction form is folded away until used; sent and refused, it is open, its error
+    beside the field and the user's input kept (issue 9: errors are visible)."""
+    project = make_project()
+    review = helpers.submit(project)
+    first = helpers.go(review)
+    login(client, review.chair)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert '<details class="panel no-print">' in page  # folded while unused
+    for outcome, status in (("kill", 400), ("go", 409)):
+        data = {"outcome": outcome, "version": str(review.version), "rationale": "Typo fixed",
+                "target_phase": "contract_research"}
+        if status == 409:
+            data["version"] = str(review.version - 1)  # a stale copy of the page
+        response = post(client, f"/decisions/{first.id}/correct", data)
+        assert response.status_code == status, outcome
+        page = response.get_data(as_text=True)
+        assert '<details class="panel no-print" open>' in page, outcome
+        assert "Typo fixed" in page

@@ -72,12 +72,14 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
             edits.record_location(form.once.data, _given(to, result))
     except Invalid as invalid:
         db.session.rollback()
+        form.failed = True
         if not form.show_error(invalid):
             flash(invalid.message, "error")
         return page(), 400
     except (Refused, StaleDataError) as error:
         db.session.rollback()
         refused = _refusal(error, form, record)
+        form.failed = True
         if isinstance(refused, edits.Stale):
             form.meanwhile = refused.changes
             _stamp(form, record)  # saving again now replaces what they saved, knowingly

@@ -53,6 +53,14 @@ class Form(FlaskForm):
                 options["filters"] = (cleaner, *unbound_field.kwargs.get("filters", ()))
             return unbound_field.bind(form=form, **options)
 
+    failed = False  # set by tracker.web.actions.submit when the service refused it
+
+    @property
+    def needs_attention(self) -> bool:
+        """Sent and not saved (refused, or with errors), or awaiting confirmation: a section
+        that folds the form away is open, so the user sees why (templates/gates/review.html)."""
+        return self.failed or bool(self.errors) or getattr(self, "preview", None) is not None
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
