@@ -58,11 +58,13 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
+    from tracker.spending.views import bp as spending_bp
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
                       gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
-                      funding_bp, companies_bp, settings_bp, imports_bp, reports_bp):
+                      funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
+                      spending_bp):
         app.register_blueprint(blueprint)
 
     from tracker.accounts.cli import users_cli

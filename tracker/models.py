@@ -50,6 +50,7 @@ from tracker.organisations.models import (  # noqa: F401
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.projects.history_models import TrlRecord  # noqa: F401
 from tracker.projects.models import (  # noqa: F401
     BudgetLine,
     PhaseChange,
@@ -63,4 +64,5 @@ from tracker.reminders.models import (  # noqa: F401
     ReminderPreference,
 )
 from tracker.settings.models import SettingValue  # noqa: F401
+from tracker.spending.models import SpendingEntry  # noqa: F401
 from tracker.workdays.models import CalendarDay  # noqa: F401

@@ -31,6 +31,7 @@ from tracker.dates import today
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.lifecycle import Phase
 from tracker.reminders import scan as reminders
+from tracker.spending.services import record_spending
 
 
 def _late_milestone(project, days: int, title: str) -> None:
@@ -70,6 +71,9 @@ def world():
             made["projects"].append(project)
             _late_milestone(project, 10 + n, f"样品 {n}")
             _contract(project, "1200000.00", f"合同 {n} {institute.code}")
+            record_spending(project.pm, project, budget_line_id=project.budget_lines[0].id,
+                            spent_on=today(), amount=Decimal("1200000.00"),
+                            description=f"=设备 {n}")
             need = make_need(institute=institute, enterprise=make_enterprise())
             make_centre(enterprise=need.enterprise)
         companies.issue_shares(company_helpers.manager(), company, companies.IssueLine(

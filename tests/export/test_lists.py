@@ -24,6 +24,7 @@ from tracker.organisations.columns import (
 )
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.reminders.columns import OUTBOX_COLUMNS
+from tracker.spending.columns import SPENDING_COLUMNS
 
 # (path, the columns it draws, which table of the page, its viewer)
 LISTS = [
@@ -34,6 +35,7 @@ LISTS = [
     ("/contracts/?by=year", rollup_columns("year"), 0, "admin"),
     ("/contracts/?table=contracts", CONTRACT_COLUMNS, 1, "admin"),
     ("/funding/", AGREEMENT_COLUMNS, 0, "committee"),
+    ("/spending/", SPENDING_COLUMNS, 0, "admin"),
     ("/companies/", PORTFOLIO_COLUMNS, 0, "admin"),
     (lambda made: f"/companies/{made['company'].id}", CAP_TABLE_COLUMNS, 0, "admin"),
     ("/needs/", NEED_COLUMNS, 0, "admin"),

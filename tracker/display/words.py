@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
+
 # Action code (`tracker.audit.services.record`) -> what happened.
 ACTIONS = {
     "access.denied": _l("Access refused"),
-    "calendar.add": _l("Calendar date added"),
+    "calendar.add": _l("Calendar date added"), "calendar.remove": _l("Calendar date removed"),
     "calendar.complete": _l("Calendar year declared complete"),
-    "calendar.remove": _l("Calendar date removed"),
     "company.create": _l("Company recorded"),
     "company.detach": _l("Company detached from a project"),
     "company.update": _l("Company changed"),
@@ -70,14 +71,12 @@ ACTIONS = {
     "round.create": _l("Financing round recorded"), "round.reverse": _l("Round reversed"),
     "setting.update": _l("Setting changed"),
     "shares.issue": _l("Shares issued"),
-    "shares.reverse": _l("Share entry reversed"),
-    "shares.transfer": _l("Shares transferred"),
+    "shares.reverse": _l("Share entry reversed"), "shares.transfer": _l("Shares transferred"),
     "user.change_password": _l("Password changed"),
     "user.create": _l("Account created"),
     "user.locked": _l("Account locked after failed sign-ins"),
-    "user.login": _l("Signed in"),
     "user.login_failed": _l("Sign-in failed"),
-    "user.logout": _l("Signed out"),
+    "user.logout": _l("Signed out"), "user.login": _l("Signed in"),
     "user.mfa_disable": _l("Second sign-in step turned off"),
     "user.mfa_enable": _l("Second sign-in step turned on"),
     "user.mfa_recovery_code": _l("Recovery code used"),
@@ -87,6 +86,7 @@ ACTIONS = {
     "user.reset_password": _l("Password reset"),
     "user.set_locale": _l("Language changed"),
     "user.update": _l("Account changed"),
+    **PLAN_ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -112,8 +112,7 @@ OBJECTS = {
     "company_exits": _l("Exit"),
     "conditions": _l("Condition"),
     "conversions": _l("Conversion"),
-    "deliverables": _l("Deliverable"),
-    "disbursements": _l("Disbursement"),
+    "deliverables": _l("Deliverable"), "disbursements": _l("Disbursement"),
     "enterprises": _l("Enterprise"),
     "evidence": _l("Evidence"),
     "financing_rounds": _l("Financing round"),
@@ -155,7 +154,7 @@ OBJECTS = {
     "technology_needs": _l("Technology need"),
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
-    "users": _l("User"),
+    "users": _l("User"), **PLAN_OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -392,7 +391,7 @@ FIELDS = {
     "waiver_reason": _l("Reason for the waiver"),
     "weight": _l("Weight"),
     "weighted_score": _l("Weighted score"),
-    "year": _l("Year"),
+    "year": _l("Year"), **PLAN_FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -66,9 +66,9 @@ def blockers(review: GateReview) -> list[str]:
         if fails:
             found.append(_("Must-meet criterion failed: %(text)s (by %(names)s).",
                            text=criterion.text, names=", ".join(fails)))
-    if review.min_trl and review.project.trl_now < review.min_trl:
+    if review.min_trl and review.project.current_trl < review.min_trl:
         found.append(_("TRL %(now)d is below the gate's minimum of %(min)d.",
-                       now=review.project.trl_now, min=review.min_trl))
+                       now=review.project.current_trl, min=review.min_trl))
     exact = exact_weighted_score(review)
     if exact is not None and exact < review.pass_threshold:
         found.append(_("Weighted score %(score)s%% is below the pass threshold of "
@@ -80,6 +80,7 @@ def blockers(review: GateReview) -> list[str]:
 def snapshot(review: GateReview) -> dict[str, Any]:
     return {
         "weighted_score": str(weighted_score(review)),
+        "trl": review.project.current_trl,
         "quorum": review.quorum,
         "criteria": [{"id": c.id, "kind": c.kind.value, "text": c.text, "weight": str(c.weight),
                       "scale_max": c.scale_max} for c in review.criteria],

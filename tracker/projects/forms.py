@@ -89,3 +89,15 @@ class UploadForm(OneTime, Form):
 
 class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+
+class TrlForm(OneTime, Form):
+    level = IntegerField(_l("TRL now"), validators=[InputRequired(), NumberRange(1, 9)])
+    note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
+                         description=_l("What shows this level: a note, a file, or both."))
+    file = FileField(_l("Evidence file (optional)"))
+
+    def upload(self):
+        """The file as (stream, name), or None when none was sent."""
+        data = self.file.data
+        return (data.stream, data.filename) if data and getattr(data, "filename", "") else None

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.gates.models import GateReview
     from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
+    from tracker.projects.history_models import TrlRecord
 
 
 class ProjectType(enum.StrEnum):
@@ -139,6 +140,9 @@ class Project(Base):
     gate_reviews: Mapped[list[GateReview]] = relationship(
         back_populates="project", order_by="GateReview.id"
     )
+    trl_records: Mapped[list[TrlRecord]] = relationship(
+        back_populates="project", order_by="TrlRecord.id", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Project {self.code} {self.phase}>"
@@ -174,6 +178,11 @@ class Project(Base):
     def team_ids(self) -> set[int]:
         """Everyone the PM put on the team, confirmed or not: what the proposal form shows."""
         return {m.user_id for m in self.members}
+
+    @property
+    def current_trl(self) -> int:
+        """The latest TRL the PM recorded, else the proposal's: what gates check."""
+        return self.trl_records[-1].level if self.trl_records else self.trl_now
 
     @property
     def budget_allocated(self) -> Decimal:
@@ -260,6 +269,12 @@ class Project(Base):
 
     def can_request_gate(self, user: User) -> bool:
         return self.is_active and user.id == self.pm_id
+
+    def can_manage_plan(self, user: User) -> bool:
+        """Under the PM system the PM runs the project once it is under way: records its TRL
+        and its spending, and changes its plan (within limits, or asking HQ)."""
+        return (user.id == self.pm_id and self.phase is not Phase.DRAFT
+                and not self.is_read_only)
 
     def can_prepare(self, user: User) -> bool:
         """The PM prepares the next gate (deliverables, submission) while the project is open."""

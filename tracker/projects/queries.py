@@ -17,10 +17,12 @@ from tracker.dates import today
 from tracker.gates.condition_models import Condition
 from tracker.gates.models import Deliverable, GateDecision, GateReview
 from tracker.milestones.models import Milestone
+from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import PhaseChange, Project, ProjectMember
 from tracker.projects.stepper import Stepper, stepper
 from tracker.reports.charts import Timeline
 from tracker.reports.charts import timeline as milestone_timeline
+from tracker.spending.queries import ProjectSpending, project_spending
 
 # What the page and `Project.can_view` read of the project itself.
 PROJECT_OPTIONS = (
@@ -30,6 +32,8 @@ PROJECT_OPTIONS = (
     selectinload(Project.need),
     selectinload(Project.members).selectinload(ProjectMember.user),
     selectinload(Project.budget_lines),
+    selectinload(Project.trl_records).options(selectinload(TrlRecord.file),
+                                              selectinload(TrlRecord.recorded_by)),
     selectinload(Project.gate_reviews).selectinload(GateReview.decisions),
     selectinload(Project.gate_reviews).selectinload(GateReview.panel),
 )
@@ -54,6 +58,7 @@ class ProjectPage:
     # The lifecycle drawn as a stepper, and the milestones on a line against today.
     stepper: Stepper | None = None
     milestone_chart: Timeline | None = None
+    spending: ProjectSpending | None = None
 
     def as_context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -83,6 +88,7 @@ def project_page(project: Project) -> ProjectPage:
         .options(selectinload(ResearchContract.enterprise),
                  selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
         .order_by(ResearchContract.signed_on)))
+    page.spending = project_spending(project)
     page.timeline = timeline(project)
     page.stepper = stepper(project, [e.change for e in page.timeline if e.change is not None])
     page.milestone_chart = milestone_timeline(page.milestones, project.start_date,

@@ -20,9 +20,9 @@ from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
-from tracker.projects import lifecycle, queries, services, team
+from tracker.projects import lifecycle, queries, services, team, trl
 from tracker.projects.columns import PROJECT_COLUMNS
-from tracker.projects.forms import ProjectForm, ReasonForm, UploadForm
+from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.web.actions import press, submit
@@ -206,6 +206,7 @@ def project_page(project: Project, **forms) -> str:
         resume_form=forms.get("resume_form") or ReasonForm(),
         terminate_form=forms.get("terminate_form") or ReasonForm(),
         condition_forms=forms.get("condition_forms", {}), today=today(),
+        trl_form=forms.get("trl_form") or (TrlForm() if project.can_manage_plan(user) else None),
         can_withdraw=project.can_withdraw(user),
         withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
         can_prepare=project.can_prepare(user),
@@ -265,6 +266,17 @@ def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
         lambda: gates.upload_deliverable(_user(), project, gate, form.name.data,
                                          form.file.data.stream, form.file.data.filename or ""),
         _("Uploaded."), _to_project(project), lambda: project_page(project, upload=form))
+
+
+@bp.post("/projects/<int:project_id>/trl")
+@login_required
+def record_trl(project_id: int) -> Response | tuple[str, int]:
+    project = load_project(project_id)
+    form = TrlForm()
+    return submit(form, lambda: trl.record_trl(_user(), project, form.level.data,
+                                               form.note.data or "", form.upload()),
+                  _("TRL recorded."), _to_project(project) + "#trl",
+                  lambda: project_page(project, trl_form=form))
 
 
 @bp.post("/projects/<int:project_id>/resume")

@@ -29,6 +29,7 @@ class SettingDef:
 
 
 REBASELINE_APPROVAL_DAYS = "rebaseline_approval_days"
+BUDGET_CHANGE_THRESHOLD_PCT = "budget_change_threshold_pct"
 TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
 TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
 CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
@@ -41,6 +42,15 @@ DOMAIN: list[SettingDef] = [
         REBASELINE_APPROVAL_DAYS,
         30,
         _l("Milestone due-date move needing HQ approval (days)"),
+    ),
+    # Under the PM system the PM moves money between budget lines on their own up to this
+    # share of the total, counted over the project's life; beyond it HQ approves.
+    SettingDef(
+        BUDGET_CHANGE_THRESHOLD_PCT,
+        Decimal("10"),
+        _l("Budget moved between lines without HQ approval over the project's life, as a "
+           "share of the total: at most (%)"),
+        maximum=Decimal("100"),
     ),
     SettingDef(
         TEAM_HOLDING_MIN_PCT,

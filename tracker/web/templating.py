@@ -52,6 +52,8 @@ MENU = [
              _l("Reviews that need a panel or a decision.")),
     MenuItem("contracts.report", _l("Contract research"),
              _l("Contract value and money received by project, institute and year.")),
+    MenuItem("spending.across", _l("Spending"),
+             _l("What projects spent against their budgets, by institute and year.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),
              _l("Agreements, tranches, disbursements and conversion deadlines.")),
     MenuItem("companies.portfolio", _l("Companies"),

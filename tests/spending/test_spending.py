@@ -1,0 +1,140 @@
+"""Spending against budget lines: recorded by the PM with its voucher, spent / budget /
+remaining per line and in total, a warning when a line is overspent beyond the threshold, and
+HQ's list across projects by institute and year, in its page and its files."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.export.helpers import csv_rows
+from tests.export.pages import tables
+from tests.factories import _commit, make_institute, make_project, make_user
+from tests.gates.helpers import PDF
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.dates import today
+from tracker.errors import Forbidden, Invalid
+from tracker.projects.lifecycle import Phase
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+from tracker.spending import queries
+from tracker.spending.services import record_spending
+
+ONE_DAY = timedelta(days=1)
+
+
+def _spend(project, amount: str, on: date | None = None, line=None):
+    line = line or project.budget_lines[0]
+    entry = record_spending(project.pm, project, budget_line_id=line.id,
+                            spent_on=on or today(), amount=Decimal(amount),
+                            description="Test bench parts")
+    _commit()
+    return entry
+
+
+def _project(**kw):
+    # One line of 1,000,000 in a budget of 3,000,000 (tests/factories.py).
+    return make_project(phase=Phase.CONTRACT_RESEARCH, start_date=date(2025, 1, 1), **kw)
+
+
+def test_the_pm_records_spending_with_a_voucher_and_sees_what_remains(client):
+    project = _project()
+    login(client, project.pm)
+    path = f"/projects/{project.id}/spending"
+    response = post(client, path, {
+        "budget_line_id": str(project.budget_lines[0].id), "spent_on": today().isoformat(),
+        "amount": "250000", "description": "Spectrometer",
+        "voucher": (io.BytesIO(PDF), "invoice-0042.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    lines, entries = tables(client.get(path).get_data(as_text=True))[:2]
+    assert lines["body"][0] == ["Equipment", "CN¥1,000,000.00", "CN¥250,000.00",
+                                "CN¥750,000.00"]
+    assert lines["body"][-1] == ["Total budget", "CN¥3,000,000.00", "CN¥250,000.00",
+                                 "CN¥2,750,000.00"]
+    assert entries["body"][0][1:5] == ["Equipment", "Spectrometer", "CN¥250,000.00",
+                                       "invoice-0042.pdf"]
+    record = db.session.scalar(select(AuditRecord).where(AuditRecord.action == "spending.record"))
+    assert record.changes["amount"] == [None, "250000.00"]
+    assert record.changes["voucher"] == [None, "invoice-0042.pdf"]
+
+
+def test_a_line_overspent_beyond_the_threshold_is_warned_about(client):
+    project = _project()
+    _spend(project, "1050000")  # 5 % over its line: over budget, within the threshold (10 %)
+    spending = queries.project_spending(project)
+    assert spending.lines[0].over_budget and not spending.lines[0].warned
+    login(client, make_user(Role.OBSERVER))
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Over budget" in page and "the money needs a budget change" not in page
+
+    _spend(project, "60000")  # 11 % over
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Over budget beyond the threshold" in page
+    assert "1 budget line is overspent by more than the threshold" in page
+
+    settings.set_value(make_user(Role.HQ_ADMIN), catalogue.BUDGET_CHANGE_THRESHOLD_PCT, "20")
+    _commit()
+    assert not queries.project_spending(project).lines[0].warned
+
+
+def test_spending_is_refused_when_it_cannot_be_true():
+    project = _project()
+    other = _project()
+    for field, kw in [("budget_line_id", {"budget_line_id": other.budget_lines[0].id}),
+                      ("spent_on", {"spent_on": today() + ONE_DAY}),
+                      ("spent_on", {"spent_on": date(2024, 12, 31)}),
+                      ("description", {"description": "  "})]:
+        values = {"budget_line_id": project.budget_lines[0].id, "spent_on": today(),
+                  "amount": Decimal("10"), "description": "Parts", **kw}
+        with pytest.raises(Invalid) as refused:
+            record_spending(project.pm, project, **values)
+        assert refused.value.field == field
+    with pytest.raises(Forbidden):
+        record_spending(make_user(Role.HQ_ADMIN), project,
+                        budget_line_id=project.budget_lines[0].id, spent_on=today(),
+                        amount=Decimal("10"), description="Parts")
+    draft = make_project()
+    with pytest.raises(Forbidden):
+        record_spending(draft.pm, draft, budget_line_id=draft.budget_lines[0].id,
+                        spent_on=today(), amount=Decimal("10"), description="Parts")
+
+
+def test_hq_sees_spending_against_budget_by_institute_and_year_and_exports_it(client):
+    director = make_user(Role.INSTITUTE_DIRECTOR)
+    mine, theirs = make_institute(director=director), make_institute()
+    a = _project(institute=mine, title="Alpha")
+    b = _project(institute=theirs, title="Beta")
+    _spend(a, "100000", date(2025, 6, 1))
+    _spend(a, "1200000", today())  # overspent beyond the threshold
+    _spend(b, "50000", date(2025, 3, 1))
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    rows = tables(client.get("/spending/?year=2025").get_data(as_text=True))[0]["body"]
+    by_title = {row[1]: row for row in rows}
+    assert by_title["Alpha"][3:] == ["CN¥3,000,000.00", "CN¥100,000.00", "CN¥1,300,000.00",
+                                     "CN¥1,700,000.00", "1"]
+    assert by_title["Beta"][3:] == ["CN¥3,000,000.00", "CN¥50,000.00", "CN¥50,000.00",
+                                    "CN¥2,950,000.00", "0"]
+    rows = tables(client.get(f"/spending/?institute={theirs.id}").get_data(as_text=True))[0]
+    assert [row[1] for row in rows["body"]] == ["Beta"]
+    exported = csv_rows(client.get(f"/spending/?year=2025&institute={mine.id}&export=csv"))
+    assert exported[0][:3] == ["Code", "Project", "Institute"]
+    assert exported[1][1:] == ["Alpha", mine.name, "3000000.00", "100000.00", "1300000.00",
+                               "1700000.00", "1"]
+
+    post(client, "/logout")
+    login(client, director)  # a director: their institutes only, whatever the filter says
+    rows = tables(client.get(f"/spending/?institute={theirs.id}").get_data(as_text=True))[0]
+    assert rows["body"] == [["No project matches, or none that you may see."]]
+    rows = tables(client.get("/spending/").get_data(as_text=True))[0]["body"]
+    assert [row[1] for row in rows] == ["Alpha"]
+    post(client, "/logout")
+    login(client, a.pm)
+    assert client.get("/spending/").status_code == 403

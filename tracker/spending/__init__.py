@@ -1,0 +1,1 @@
+"""Actual spending against a project's budget lines."""

@@ -1,0 +1,21 @@
+"""HQ's list of spending against budget across projects, as its page and its files show it."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from tracker.export.columns import Column, Kind
+
+SPENDING_COLUMNS = [
+    Column(_l("Code"), lambda r: r.code, Kind.CODE, 18,
+           link=lambda r: url_for("spending.project", project_id=r.id)),
+    Column(_l("Project"), lambda r: r.title, width=36),
+    Column(_l("Institute"), lambda r: r.institute, width=28),
+    Column(_l("Budget"), lambda r: r.budget, Kind.MONEY, 16),
+    Column(_l("Spent in the period"), lambda r: r.spent, Kind.MONEY, 16),
+    Column(_l("Spent to date"), lambda r: r.to_date, Kind.MONEY, 16),
+    Column(_l("Remaining"), lambda r: r.remaining, Kind.MONEY, 16),
+    Column(_l("Lines over budget beyond the threshold"), lambda r: r.warned, Kind.INT, 12,
+           tone=lambda r: "bad" if r.warned else None),
+]

@@ -1,0 +1,31 @@
+"""The form recording an expense."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import FileField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from tracker.web.fields import DateField, MoneyField
+from tracker.web.forms import Form, OneTime
+
+
+class SpendingForm(OneTime, Form):
+    budget_line_id = SelectField(_l("Budget line"), coerce=int, choices=[])
+    spent_on = DateField(_l("Date spent"), validators=[InputRequired()])
+    amount = MoneyField(_l("Amount (CNY)"), validators=[
+        InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal("1e15"))])
+    description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
+    voucher = FileField(_l("Voucher (optional)"),
+                        description=_l("PDF, PNG, JPG or ZIP: the invoice or receipt."))
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.budget_line_id.choices = [(line.id, line.category) for line in lines]
+
+    def upload(self):
+        """The voucher as (stream, name), or None when no file was sent."""
+        data = self.voucher.data
+        return (data.stream, data.filename) if data and getattr(data, "filename", "") else None

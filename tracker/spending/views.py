@@ -1,0 +1,76 @@
+"""Spending pages: a project's spending against its budget lines, and HQ's list across
+projects by institute and year."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.export import responses as exports
+from tracker.organisations.models import Institute
+from tracker.projects.models import Project
+from tracker.spending import queries, services
+from tracker.spending.columns import SPENDING_COLUMNS
+from tracker.spending.forms import SpendingForm
+from tracker.spending.models import SpendingEntry
+from tracker.web.actions import submit
+from tracker.web.navigation import int_arg, paginate, year_arg
+from tracker.web.permissions import requires
+
+bp = Blueprint("spending", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _load(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None or not project.can_view(_user()):
+        abort(404)
+    return project
+
+
+def _page(project: Project, form: SpendingForm | None) -> str:
+    return render_template("spending/project.html", project=project, form=form,
+                           spending=queries.project_spending(project, with_entries=True))
+
+
+@bp.route("/projects/<int:project_id>/spending", methods=["GET", "POST"])
+@login_required
+def project(project_id: int) -> Response | tuple[str, int] | str:
+    """Spent, budget and remaining per line; the PM records an expense here."""
+    project = _load(project_id)
+    if not SpendingEntry.can_record(_user(), project):
+        if request.method == "POST":
+            abort(403)
+        return _page(project, None)
+    form = SpendingForm(lines=project.budget_lines)
+    return submit(
+        form,
+        lambda: services.record_spending(
+            _user(), project, budget_line_id=form.budget_line_id.data,
+            spent_on=form.spent_on.data, amount=form.amount.data,
+            description=form.description.data, voucher=form.upload()),
+        _("Spending recorded."), url_for("spending.project", project_id=project.id),
+        lambda: _page(project, form))
+
+
+@bp.get("/spending/")
+@requires(SpendingEntry.can_list)
+def across() -> str | Response:
+    """Spending against budget across the projects the user may see."""
+    filters = {"institute": int_arg("institute"), "year": year_arg()}
+    query = queries.across_projects(_user(), filters["institute"], filters["year"])
+    if fmt := exports.requested():
+        return exports.send(SPENDING_COLUMNS, exports.stream(query, scalars=False),
+                            "spending", fmt, title=_("Spending against budget"))
+    return render_template(
+        "spending/list.html", columns=SPENDING_COLUMNS, page=paginate(query, rows=True),
+        filters=filters, institutes=db.session.execute(
+            select(Institute.id, Institute.name).order_by(Institute.code)).all())
