@@ -131,13 +131,22 @@ def test_contract_pages_by_role(client, app):
         "instalments-0-due_date": "2026-03-01", "instalments-0-amount": "700000",
         "instalments-1-due_date": "2026-06-01"})
     assert "Give both the due date and the amount." in response.get_data(as_text=True)
-    response = post(client, f"/projects/{project.id}/contracts/new", {
-        "title": "技术开发合同", "enterprise_id": str(enterprise.id), "type": "development",
-        "amount": "1,000,000", "signed_on": "2026-02-01",
-        "instalments-0-due_date": "2026-03-01", "instalments-0-amount": "700000"})
+    short = {"title": "技术开发合同", "enterprise_id": str(enterprise.id), "type": "development",
+             "amount": "1,000,000", "signed_on": "2026-02-01",
+             "instalments-0-due_date": "2026-03-01", "instalments-0-amount": "700000"}
+    response = post(client, f"/projects/{project.id}/contracts/new", short)
+    # a schedule short of the value is shown for confirmation, with what no instalment asks for
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Confirm and record" in text and "CN¥300,000.00 less than the contract" in text
+    assert db.session.scalar(select(ResearchContract).where(
+        ResearchContract.project_id == project.id)) is None
+    response = post(client, f"/projects/{project.id}/contracts/new", dict(short, confirmed="1"))
     assert response.status_code == 302
     contract = db.session.scalar(select(ResearchContract).where(
         ResearchContract.project_id == project.id))
+    page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "CN¥300,000.00 less than the contract" in page  # and the contract page says so
     instalment = contract.instalments[0]
     too_much = post(client, f"/instalments/{instalment.id}/payments",
                     {"received_on": "2026-03-02", "amount": "800000"})

@@ -68,6 +68,12 @@ class ResearchContract(Versioned, Base):
         return sum((i.amount for i in self.instalments), Decimal("0"))
 
     @property
+    def unscheduled(self) -> Decimal:
+        """What of the contract's value no instalment asks for (never negative: the service
+        refuses a schedule above the value)."""
+        return self.amount - self.scheduled
+
+    @property
     def received(self) -> Decimal:
         return sum((i.received for i in self.instalments), Decimal("0"))
 

@@ -14,6 +14,7 @@ from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.dates import today
+from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.funding.models import FundingAgreement
 from tracker.organisations.models import Enterprise, Institute, NeedState
@@ -74,6 +75,17 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         audit.record(actor, "need.contracted", need, {"state": [before.value, "contracted"]})
     db.session.flush()
     return contract
+
+
+def schedule_warning(contract: ResearchContract) -> str | None:
+    """Why the schedule deserves a second look: instalments that add up to less than the
+    contract's value leave the rest with no due date, and so with no reminder."""
+    if contract.unscheduled <= 0:
+        return None
+    return _("The instalments add up to %(scheduled)s, %(short)s less than the contract's "
+             "%(amount)s: no instalment, and so no reminder, asks for the rest.",
+             scheduled=cny(contract.scheduled), short=cny(contract.unscheduled),
+             amount=cny(contract.amount))
 
 
 def find_by_number(institute_id: int, number: str) -> ResearchContract | None:

@@ -16,6 +16,7 @@ from tracker.contracts.columns import CONTRACT_COLUMNS, rollup_columns
 from tracker.contracts.forms import ContractForm, PaymentForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, money
+from tracker.display.preview import Preview
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project, ProjectType
@@ -54,7 +55,18 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
         _("Contract recorded."),
         lambda contract: url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/form.html", form=form, project=project),
+        preview=_schedule_preview,
     )
+
+
+def _schedule_preview(contract: ResearchContract) -> Preview | None:
+    """A schedule short of the contract's value is confirmed first; a full one is recorded."""
+    warning = services.schedule_warning(contract)
+    if warning is None:
+        return None
+    return Preview(facts=[(_("Amount"), money(contract.amount)),
+                          (_("Scheduled in instalments"), money(contract.scheduled))],
+                   warnings=[warning])
 
 
 def load_contract(contract_id: int) -> ResearchContract:
@@ -71,7 +83,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
           form_for: int | None = None) -> str:
     """The contract page; `form` is a payment posted from it for instalment `form_for`."""
     return render_template("contracts/show.html", contract=contract, payment_form=form,
-                           form_for=form_for,
+                           form_for=form_for, schedule_warning=services.schedule_warning(contract),
                            can_record=ResearchContract.can_record(_user(), contract.project))
 
 

@@ -41,14 +41,15 @@ OrFromResult = T | Callable[[Any], T]
 
 def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
            to: OrFromResult[str], page: Callable[[], str], *, record: Any = None,
-           preview: Callable[[Any], Preview] | None = None) -> Response | tuple[str, int]:
+           preview: Callable[[Any], Preview | None] | None = None
+           ) -> Response | tuple[str, int]:
     """Run `call` when `form` validates; then commit, flash `done` and redirect to `to`.
 
     `page` renders the page the form is on, with `form` as it was filled: the form's own page
     (shown as such for a GET), or the page of the object the form was posted from. `record` is
     the versioned record a `SeenVersion` form edits. With `preview`, a valid form is first run
     as a dry run (`call` in a savepoint rolled back, `preview(result)` describing it) and shown
-    with a button to confirm.
+    with a button to confirm (unless `preview` finds nothing to confirm: None).
     """
     if not form.is_submitted():
         _stamp(form, record)
@@ -57,7 +58,8 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
     try:
         if preview is not None and not request.form.get("confirmed"):
             form.preview = _dry_run(call, preview)
-            return page(), 200
+            if form.preview is not None:  # None: nothing to confirm, record it now
+                return page(), 200
         claimed = _claim(form)
         if claimed is not None:
             location = claimed.location or request.path
@@ -111,7 +113,8 @@ def _refusal(error: Exception, form: Form, record: Any) -> Refused:
                      "Reload the page and try again."))
 
 
-def _dry_run(call: Callable[[], Any], preview: Callable[[Any], Preview]) -> Preview:
+def _dry_run(call: Callable[[], Any],
+             preview: Callable[[Any], Preview | None]) -> Preview | None:
     savepoint = db.session.begin_nested()
     try:
         return preview(call())
