@@ -17,6 +17,7 @@ from tracker.dates import today
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.funding.models import FundingAgreement
+from tracker.organisations import need_states
 from tracker.organisations.models import Enterprise, Institute, NeedState
 from tracker.projects.models import Project
 
@@ -68,8 +69,7 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     db.session.add(contract)
     audit.record(actor, "contract.record", contract, changes)
     need = project.need
-    if need is not None and need.state in (NeedState.COLLECTED, NeedState.ANALYSED,
-                                           NeedState.MATCHED):
+    if need is not None and need.state in need_states.CONTRACTABLE:
         before = need.state
         need.state = NeedState.CONTRACTED
         audit.record(actor, "need.contracted", need, {"state": [before.value, "contracted"]})

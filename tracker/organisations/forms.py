@@ -73,9 +73,12 @@ class NeedForm(OneTime, SeenVersion, Form):
     )
     state = SelectField(_l("State"), choices=[], coerce=NeedState)
 
-    def __init__(self, *args, enterprises=(), centres=(), institutes=(), **kwargs):
+    def __init__(self, *args, enterprises=(), centres=(), institutes=(),
+                 states: list[NeedState] | tuple[NeedState, ...] = tuple(NeedState), **kwargs):
+        """`states`: those the need may be saved in (need_states.choices), every one for a
+        new need or an import."""
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = _id_choices(enterprises)
         self.centre_id.choices = _id_choices(centres, _l("None"))
         self.institute_id.choices = _id_choices(institutes, _l("Not matched yet"))
-        self.state.choices = [(s, NEED_STATE_LABELS[s]) for s in NeedState]
+        self.state.choices = [(s, NEED_STATE_LABELS[s]) for s in states]

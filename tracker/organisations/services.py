@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid
-from tracker.organisations import uscc
+from tracker.organisations import need_states, uscc
 from tracker.organisations.models import (
     Enterprise,
     Headquarters,
@@ -99,8 +99,10 @@ def save_centre(
 
 def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
     creating = need is None
-    need = need or TechnologyNeed()
     state = values.get("state")
+    if state is not None and (refusal := need_states.check(need and need.state, state)):
+        raise Invalid("state", refusal)
+    need = need or TechnologyNeed()
     if state in (NeedState.MATCHED, NeedState.CONTRACTED) and not values.get("institute_id"):
         raise Invalid("institute_id", _("A matched need names the institute it was matched to."))
     amount = values.get("intended_investment")

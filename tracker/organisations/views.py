@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.export import responses as exports
-from tracker.organisations import columns, services
+from tracker.organisations import columns, need_states, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
     Enterprise,
@@ -308,7 +308,8 @@ def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
     centres = db.session.scalars(
         select(JointInnovationCentre).order_by(JointInnovationCentre.name)).all()
     form = NeedForm(obj=obj, enterprises=_enterprises(), centres=centres,
-                    institutes=_institutes())
+                    institutes=_institutes(),
+                    states=need_states.choices(obj.state if obj is not None else None))
     if obj is not None and request.method == "GET":
         form.centre_id.data = obj.centre_id or 0
         form.institute_id.data = obj.institute_id or 0

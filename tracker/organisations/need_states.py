@@ -1,0 +1,48 @@
+"""Which state of an enterprise's technology need may follow which: the rule as data, like
+tracker/projects/lifecycle.py. `tracker.organisations.services.save_need` asks `check` before
+a need moves, and the need form offers only the states `choices` gives.
+
+    collected -> analysed -> matched -> contracted
+    matched -> analysed (the match fell through: it is matched anew)
+    collected, analysed or matched -> closed (given up)
+    a signed research contract makes a collected, analysed or matched need contracted
+    contracted and closed are final
+
+A new need is recorded in the state it has reached (as an import brings it in).
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from tracker.display.labels import label
+from tracker.organisations.models import NeedState
+
+NEXT: dict[NeedState, tuple[NeedState, ...]] = {
+    NeedState.COLLECTED: (NeedState.ANALYSED, NeedState.CLOSED),
+    NeedState.ANALYSED: (NeedState.MATCHED, NeedState.CLOSED),
+    NeedState.MATCHED: (NeedState.CONTRACTED, NeedState.ANALYSED, NeedState.CLOSED),
+    NeedState.CONTRACTED: (),
+    NeedState.CLOSED: (),
+}
+# The states a signed research contract turns into contracted.
+CONTRACTABLE = frozenset({NeedState.COLLECTED, NeedState.ANALYSED, NeedState.MATCHED})
+
+
+def choices(current: NeedState | None) -> list[NeedState]:
+    """The states a need in `current` may be saved in: its own and those that may follow it
+    (every state for a new need)."""
+    if current is None:
+        return list(NeedState)
+    return [current, *NEXT[current]]
+
+
+def check(current: NeedState | None, target: NeedState) -> str | None:
+    """Why a need in `current` may not move to `target` (None: it may)."""
+    if target in choices(current):
+        return None
+    following = NEXT[current]
+    if not following:
+        return _("The need is %(state)s: its state no longer changes.", state=label(current))
+    return _("A need %(state)s moves to %(allowed)s, not to %(target)s.", state=label(current),
+             allowed=" / ".join(label(s) for s in following), target=label(target))
