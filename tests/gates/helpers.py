@@ -39,15 +39,32 @@ def request(project) -> GateReview:
     """Request the gate that closes the project's phase (gate 2 needs the signed contract:
     signed here when the test has not)."""
     from tracker.contracts.services import signed_contract_missing
+    from tracker.milestones.services import none_planned
     from tracker.projects.lifecycle import PHASE_GATE
 
     gate = PHASE_GATE[project.phase]
     if gate == 2 and signed_contract_missing(project):
         sign_contract(project)
+    if gate == 2 and none_planned(project, project.phase):
+        accepted_milestone(project)
     upload_deliverables(project, gate)
     review = gates.request_gate(project.pm, project)
     _commit()
     return review
+
+
+def accepted_milestone(project):
+    """The research reviewed at gate 2, planned and accepted (before the tracker, as an
+    import brings it in): what the gate needs besides the contract."""
+    from tracker.milestones.models import Milestone, MilestoneState
+    from tracker.projects.lifecycle import Phase
+
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title="Prototype",
+                          due_date=today() - timedelta(days=1), state=MilestoneState.ACCEPTED,
+                          percent_complete=100)
+    db.session.add(milestone)
+    _commit()
+    return milestone
 
 
 def name_panel(review: GateReview, size: int = 3, admin=None):

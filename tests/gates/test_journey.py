@@ -377,6 +377,10 @@ def test_gate_one_go_needs_no_contract_but_requesting_gate_two_does():
     with pytest.raises(Refused, match="signed research contract"):
         gates.request_gate(project.pm, project)
     helpers.sign_contract(project)
+    # nor without the research planned as milestones, said on the checklist from the start
+    with pytest.raises(Refused, match="No milestone of the Contract research phase is planned"):
+        gates.request_gate(project.pm, project)
+    helpers.accepted_milestone(project)
     assert gates.request_gate(project.pm, project).gate == 2
 
 

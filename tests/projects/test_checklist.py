@@ -75,3 +75,17 @@ def test_the_guards_of_later_gates_are_on_the_page_from_the_draft(client, locale
     helpers.go(helpers.submit(project, contract=False))
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert later not in page and contract in page
+
+
+def test_gate_two_lists_its_planned_milestones_from_the_draft_on(client):
+    """Requesting gate 2 needs the research planned as milestones: a checklist item on the
+    project page before the gate, met once one milestone of the phase is planned."""
+    draft = make_project()
+    login(client, draft.pm)
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    assert "The contract research is planned as milestones" in page
+    assert "No milestone of the Contract research phase is planned" in page
+    helpers.accepted_milestone(draft)
+    page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
+    assert "The contract research is planned as milestones" in page
+    assert "No milestone of the Contract research phase is planned" not in page

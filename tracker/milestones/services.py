@@ -323,3 +323,13 @@ def open_milestones(project: Project, phase: Phase) -> str | None:
         return _("Milestones of this phase are neither accepted nor waived: %(titles)s.",
                  titles=", ".join(titles))
     return None
+
+
+def none_planned(project: Project, phase: Phase) -> str | None:
+    """The gate guard of a phase whose work is reviewed by its milestones: at least one is
+    planned (a gate with none would pass the research unreviewed)."""
+    if db.session.scalar(select(Milestone.id).where(
+            Milestone.project_id == project.id, Milestone.phase == phase).limit(1)) is None:
+        return _("No milestone of the %(phase)s phase is planned: plan the research as "
+                 "milestones first.", phase=label(phase))
+    return None

@@ -52,9 +52,11 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[
         ]
     if gate == 2:
         # A GO at gate 1 approves the project; its contract usually follows, and must be
-        # signed before the research is reviewed.
+        # signed before the research is reviewed, as its milestones must be planned.
         from tracker.contracts import services as contracts
 
+        checks.append(Check(_("The contract research is planned as milestones"),
+                            milestones.none_planned(project, GATE_PHASE[gate])))
         checks.append(Check(_("A signed research contract or allocation-investment agreement"),
                             contracts.signed_contract_missing(project)))
     if gate == 4:
