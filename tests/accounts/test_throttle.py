@@ -10,10 +10,11 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from tests.conftest import EnglishClient, post
+from tests.conftest import EnglishClient, post, totp_code
 from tests.factories import PASSWORD, make_user
 from tracker import create_app, db
 from tracker.accounts import services
+from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -155,3 +156,23 @@ def test_a_lock_is_audited(client):
     reasons = db.session.scalars(select(AuditRecord.changes).where(
         AuditRecord.action == "user.login_failed", AuditRecord.object_id == user.id)).all()
     assert [r["reason"][1] for r in reasons] == ["wrong_password"] * 5 + ["locked"]
+
+
+def test_successful_sign_ins_from_one_address_do_not_count(client, app, monkeypatch):
+    """An office behind one NAT address signs in all morning: only failures count."""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_PER_IP", "2 per minute")
+    people = [make_user() for _ in range(4)]
+    answers = [_attempt(app.test_client(), p.email, password=PASSWORD).status_code
+               for p in people]  # each at their own desk, from the office's one address
+    assert answers == [302] * 4
+    assert [_attempt(client, "typo@example.cn").status_code for _ in range(3)] == [401, 401, 429]
+
+
+def test_a_second_factor_user_signing_in_counts_nothing(client, app, monkeypatch):
+    """Password and code are two successful requests of one sign-in: neither counts (with
+    every attempt counted, a limit of one answered the code 429)."""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_PER_ACCOUNT", "1 per minute")
+    user = make_user(Role.HQ_ADMIN)
+    assert _attempt(client, user.email, password=PASSWORD).status_code == 302
+    assert post(client, "/login/code", {"code": totp_code(user)}).status_code == 302
+    assert client.get("/").status_code == 200

@@ -1,10 +1,15 @@
 """How often signing in may be tried, counted where every worker and host sees the same count.
 
-Two limits on every sign-in attempt (a password, or a second-factor code): one per client
-address, one per account (the e-mail typed, known or not, so the answer never tells which
-e-mails exist). They are Flask-Limiter application limits exempt outside the sign-in POSTs; the
-counts live in `RATELIMIT_STORAGE_URI` (Redis in production, memory in one development
-process). A breach answers 429 with the error page of `tracker.web.errors`.
+Two limits on the failed sign-in attempts (a wrong password or second-factor code): one per
+client address, one per account (the e-mail typed, known or not, so the answer never tells
+which e-mails exist). Only failures count (the answer 401): a successful sign-in is not an
+attack, and a user with a second factor succeeds twice per sign-in; so an office behind one
+NAT address is limited by its mistakes, not by its logins (`LOGIN_RATE_LIMIT_PER_IP`, larger
+than the per-account limit for that reason). Once a limit is reached every attempt answers 429,
+a right password too, until the window moves on. They are Flask-Limiter application limits
+exempt outside the sign-in POSTs; the counts live in `RATELIMIT_STORAGE_URI` (Redis in
+production, memory in one development process). A breach answers 429 with the error page of
+`tracker.web.errors`.
 
 The same storage counts the failures of e-mails that have no account, so that after
 `LOGIN_MAX_FAILURES` of them the answer is the lockout message a real account would get.
@@ -12,7 +17,7 @@ The same storage counts the failures of e-mails that have no account, so that af
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, Response, current_app, request, session
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
 
@@ -39,6 +44,11 @@ def _not_a_sign_in() -> bool:
     return request.method != "POST" or request.endpoint not in SIGN_IN_ENDPOINTS
 
 
+def _failed(response: Response) -> bool:
+    """A refused password or code answers 401 (accounts.views, mfa_views): only those count."""
+    return response.status_code == 401
+
+
 def init_app(app: Flask) -> None:
     Limiter(
         client_address,
@@ -48,10 +58,10 @@ def init_app(app: Flask) -> None:
         application_limits=[
             ApplicationLimit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"],
                              key_function=client_address, scope="sign-in-address",
-                             exempt_when=_not_a_sign_in),
+                             exempt_when=_not_a_sign_in, deduct_when=_failed),
             ApplicationLimit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"],
                              key_function=_account, scope="sign-in-account",
-                             exempt_when=_not_a_sign_in),
+                             exempt_when=_not_a_sign_in, deduct_when=_failed),
         ],
     )
 
