@@ -1,7 +1,8 @@
 """One language per page: every page each demo role can reach, walked in Chinese and in English,
 shows no string of the catalogue in the other language (a msgid left untranslated on a Chinese
-page, a Chinese msgstr on an English one), and each form, sent empty, says what is wrong in the
-page's language.
+page, a Chinese msgstr on an English one), no word of the other script outside names, codes and
+what users typed (reference data included: it is shown in the reader's language), and each form,
+sent empty, says what is wrong in the page's language.
 
 The walk follows the links of the pages themselves from the home page, as a user would, taking
 one page of each shape (`/projects/<n>` once) so that it stays quick.
@@ -18,11 +19,18 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 from babel.messages.pofile import read_po
+from sqlalchemy import select
 
 from tests.conftest import post
 from tracker import db
+from tracker.accounts.models import User
 from tracker.accounts.services import find_by_email
+from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
+from tracker.files.models import StoredFile
+from tracker.funding.models import CoFunder
+from tracker.organisations.models import Enterprise, JointInnovationCentre, TechnologyNeed
+from tracker.projects.models import BudgetLine, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
@@ -30,7 +38,9 @@ CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
 LINK = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)"')
 FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>(.*?)</form>', re.S | re.I)
 ACTION = re.compile(r'<form\b[^>]*\baction="([^"]*)"')
-SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+# Not the page's own words: scripts, what the user types into a field (the English value of a
+# name, on a Chinese page, when HQ enters both) and codes shown as codes.
+SCRIPT = re.compile(r"<(script|style|textarea|code)\b.*?</\1>", re.S | re.I)
 TAG = re.compile(r"<[^>]*>")
 ATTRIBUTE = re.compile(r'\b(?:placeholder|title|aria-label|alt)="([^"]*)"')
 NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
@@ -68,11 +78,44 @@ def texts(page: str) -> list[str]:
     return [t for t in found if t]
 
 
-def leaks(page: str, locale: str) -> list[str]:
+# Latin words a Chinese page may show: codes and acronyms that are the same in both languages
+# (project codes, e-mail addresses, TRL, CNY, file extensions, product names) and the names of
+# the languages in the language switch. People's names and what users typed are allowed in
+# either script (`entered`); reference data is not: HQ enters it in both languages.
+LATIN_ALLOWED = re.compile(
+    r"JITRI[-\w]*|[\w.+-]+@[\w.-]+|\.[a-z]{3,4}\b|\bEnglish\b|"
+    r"(?:Microsoft|Google) Authenticator|FreeOTP|\b(?:Word|Excel|PowerPoint)\b|"
+    r"\b(?:[A-Z]{2,}[\w-]*|[A-Z]\d+)\b")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+CHINESE_ALLOWED = re.compile("简体中文")
+
+
+def entered() -> list[str]:
+    """What people typed, in whatever language they typed it, longest first: their names and
+    the titles, fields, budget lines, co-funders, cities and file names of the demo's records.
+    Reference data (institutes, enterprises, centres, gates) is not among them."""
+    queries = [select(User.name), select(Project.title), select(Project.field),
+               select(ResearchContract.title), select(TechnologyNeed.title),
+               select(BudgetLine.category), select(CoFunder.name), select(Enterprise.city),
+               select(JointInnovationCentre.city), select(StoredFile.original_name)]
+    values = {v for q in queries for v in db.session.scalars(q) if v}
+    return sorted(values, key=len, reverse=True)
+
+
+def other_script(text: str, locale: str, names: list[str]) -> list[str]:
+    """Words of the other script: Latin words on a Chinese page, Chinese on an English one."""
+    for name in names:
+        text = text.replace(name, " ")
+    if locale == "zh_CN":
+        return LATIN_WORD.findall(LATIN_ALLOWED.sub(" ", text))
+    return HAN.findall(CHINESE_ALLOWED.sub(" ", text))
+
+
+def leaks(page: str, locale: str, names: list[str] = ()) -> list[str]:
     wrong = ENGLISH if locale == "zh_CN" else CHINESE
     found = []
     for text in texts(page):
-        if text in wrong or RAW.search(text):
+        if text in wrong or RAW.search(text) or other_script(text, locale, names):
             found.append(text)
         elif len(text) > 12:
             # A message within a longer text: long ones only, so that a name can't match.
@@ -130,11 +173,12 @@ def demo(app):
 def test_every_page_speaks_one_language(app, demo, email, locale):
     client = sign_in(app, email, locale)
     pages = walk(client, locale)
+    names = entered()
     assert len(pages) > 3, "the walk found almost nothing: did the sign-in work?"
     problems = {}
     for path, page in pages.items():
         assert f'lang="{"zh" if locale == "zh_CN" else "en"}' in page[:200], path
-        found = leaks(page, locale)
+        found = leaks(page, locale, names)
         if found:
             problems[path] = sorted(set(found))
     # Each form sent empty: its messages, beside the fields or above the page, translated.
@@ -149,7 +193,7 @@ def test_every_page_speaks_one_language(app, demo, email, locale):
                             {name: "" for name in NAME.findall(form) if name != "csrf_token"})
             if response.status_code in (400, 409):
                 refused += 1
-                found = leaks(response.get_data(as_text=True), locale)
+                found = leaks(response.get_data(as_text=True), locale, names)
                 if found:
                     problems[f"POST {target}"] = sorted(set(found))
     assert not problems, f"{email} in {locale}: {problems}"

@@ -58,23 +58,33 @@ USERS = [
     ("observer@demo.jitri.cn", "Olivia Ortiz", ["observer"], "en"),
 ]
 
+# Reference data has a Chinese value (the key) and an English one: (Chinese, English).
+HQ_NAME = ("江苏省产业技术研究院", "Jiangsu Industrial Technology Research Institute")
+
 INSTITUTES = [
-    ("JITRI-AM", "先进材料研究所", "Advanced materials", InstituteType.INDEPENDENT,
-     date(2014, 6, 1)),
-    ("JITRI-IC", "集成电路应用技术研究所", "Integrated circuits", InstituteType.JOINT,
-     date(2016, 3, 15)),
-    ("JITRI-BIO", "生物医药研究所", "Biomedicine", InstituteType.AFFILIATED, date(2018, 9, 20)),
-    ("JITRI-RB", "智能制造与机器人研究所", "Robotics", InstituteType.JOINT, date(2019, 11, 5)),
+    ("JITRI-AM", ("先进材料研究所", "Institute of Advanced Materials"),
+     ("先进材料", "Advanced materials"), InstituteType.INDEPENDENT, date(2014, 6, 1)),
+    ("JITRI-IC", ("集成电路应用技术研究所", "Institute of Integrated Circuit Applications"),
+     ("集成电路", "Integrated circuits"), InstituteType.JOINT, date(2016, 3, 15)),
+    ("JITRI-BIO", ("生物医药研究所", "Institute of Biomedicine"), ("生物医药", "Biomedicine"),
+     InstituteType.AFFILIATED, date(2018, 9, 20)),
+    ("JITRI-RB", ("智能制造与机器人研究所", "Institute of Intelligent Manufacturing and Robotics"),
+     ("机器人", "Robotics"), InstituteType.JOINT, date(2019, 11, 5)),
 ]
 
 ENTERPRISES = [
-    ("徐工集团工程机械股份有限公司", "91320300134786452X", "徐州", "Construction machinery"),
-    ("恒瑞医药股份有限公司", "91320700704049155C", "连云港", "Pharmaceuticals"),
-    ("苏州纳芯微电子股份有限公司", "91320594586661456C", "苏州", "Semiconductors"),
+    (("徐工集团工程机械股份有限公司", "XCMG Construction Machinery Co., Ltd."),
+     "91320300134786452X", "徐州", ("工程机械", "Construction machinery")),
+    (("恒瑞医药股份有限公司", "Jiangsu Hengrui Pharmaceuticals Co., Ltd."),
+     "91320700704049155C", "连云港", ("医药", "Pharmaceuticals")),
+    (("苏州纳芯微电子股份有限公司", "Suzhou Novosense Microelectronics Co., Ltd."),
+     "91320594586661456C", "苏州", ("半导体", "Semiconductors")),
 ]
 
-CENTRES = [("徐工-产研院联合创新中心", 0, date(2019, 5, 10), "徐州"),
-           ("恒瑞-产研院联合创新中心", 1, date(2020, 8, 1), "连云港")]
+CENTRES = [(("徐工-产研院联合创新中心", "XCMG-JITRI Joint Innovation Centre"), 0,
+            date(2019, 5, 10), "徐州"),
+           (("恒瑞-产研院联合创新中心", "Hengrui-JITRI Joint Innovation Centre"), 1,
+            date(2020, 8, 1), "连云港")]
 
 NEEDS = [
     ("大型挖掘机液压系统能耗降低20%", 0, 0, "JITRI-RB", Decimal("5000000"), NeedState.MATCHED),
@@ -93,7 +103,7 @@ def seed() -> dict[str, int]:
                "users": 0, "gate templates": install_defaults()}
     hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "JITRI"))
     if hq is None:
-        hq = Headquarters(code="JITRI", name="江苏省产业技术研究院")
+        hq = Headquarters(code="JITRI", name=HQ_NAME[0], name_en=HQ_NAME[1])
         db.session.add(hq)
         db.session.flush()
         created["headquarters"] += 1
@@ -111,11 +121,11 @@ def seed() -> dict[str, int]:
         users[email] = user
 
     institutes: dict[str, Institute] = {}
-    for code, name, field, kind, founded in INSTITUTES:
+    for code, (name, name_en), (field, field_en), kind, founded in INSTITUTES:
         institute = db.session.scalar(select(Institute).where(Institute.code == code))
         if institute is None:
-            institute = Institute(hq_id=hq.id, code=code, name=name, field=field, type=kind,
-                                  founded_on=founded)
+            institute = Institute(hq_id=hq.id, code=code, name=name, name_en=name_en,
+                                  field=field, field_en=field_en, type=kind, founded_on=founded)
             db.session.add(institute)
             created["institutes"] += 1
         institutes[code] = institute
@@ -130,22 +140,23 @@ def seed() -> dict[str, int]:
             users[email].institute_id = robotics.id
 
     enterprises: list[Enterprise] = []
-    for name, code, city, industry in ENTERPRISES:
+    for (name, name_en), code, city, (industry, industry_en) in ENTERPRISES:
         enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == name))
         if enterprise is None:
-            enterprise = Enterprise(name=name, uscc=_fix_uscc(code), city=city, industry=industry)
+            enterprise = Enterprise(name=name, name_en=name_en, uscc=_fix_uscc(code), city=city,
+                                    industry=industry, industry_en=industry_en)
             db.session.add(enterprise)
             created["enterprises"] += 1
         enterprises.append(enterprise)
     db.session.flush()
 
     centres: list[JointInnovationCentre] = []
-    for name, enterprise_index, established, city in CENTRES:
+    for (name, name_en), enterprise_index, established, city in CENTRES:
         centre = db.session.scalar(
             select(JointInnovationCentre).where(JointInnovationCentre.name == name))
         if centre is None:
             centre = JointInnovationCentre(
-                name=name, enterprise_id=enterprises[enterprise_index].id,
+                name=name, name_en=name_en, enterprise_id=enterprises[enterprise_index].id,
                 established_on=established, city=city,
             )
             db.session.add(centre)
@@ -183,17 +194,17 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
                                 "evaluator3@demo.jitri.cn")]
     start = today().replace(month=1, day=1)
     specs = [
-        ("智能挖掘机液压节能控制系统", "Robotics", ProjectType.CONTRACT_RESEARCH, 0, "research"),
-        ("协作机器人力控关节模组", "Robotics", ProjectType.PM_MAJOR, None, "gate1"),
-        ("工业视觉缺陷检测平台", "Robotics", ProjectType.ALLOCATION_INVESTMENT, None, "draft"),
+        ("智能挖掘机液压节能控制系统", "机器人", ProjectType.CONTRACT_RESEARCH, 0, "research"),
+        ("协作机器人力控关节模组", "机器人", ProjectType.PM_MAJOR, None, "gate1"),
+        ("工业视觉缺陷检测平台", "机器人", ProjectType.ALLOCATION_INVESTMENT, None, "draft"),
     ]
     created = 0
     for title, field, kind, partner, stage in specs:
         if db.session.scalar(select(Project).where(Project.title == title)):
             continue
         project = projects.create_proposal(
-            pm, budget_lines=[("设备费 Equipment", Decimal("1200000")),
-                              ("劳务费 Staff", Decimal("900000"))], member_ids=[],
+            pm, budget_lines=[("设备费", Decimal("1200000")), ("劳务费", Decimal("900000"))],
+            member_ids=[],
             title=title, summary="", field=field, type=kind,
             institute_id=institutes["JITRI-RB"].id,
             partner_enterprise_id=enterprises[partner].id if partner is not None else None,

@@ -63,7 +63,7 @@ def test_admin_lists_the_four_gates_with_their_settings(client, admin):
     assert response.status_code == 200
     for gate in range(1, 5):
         assert f'href="/admin/gates/{gate}"' in page
-        assert _template(gate).name in page
+        assert _template(gate).name_en in page  # the English page shows the English name
     for phase in ("Proposal review", "Contract research", "Investment decision", "Spin-off"):
         assert phase in page
     first_row = re.search(r"<tr>\s*<td>1</td>.*?</tr>", page, re.S).group(0)
@@ -75,14 +75,15 @@ def test_admin_lists_the_four_gates_with_their_settings(client, admin):
 def test_the_edit_page_shows_the_template_and_blank_rows_for_adding(client, admin):
     page = client.get("/admin/gates/2").get_data(as_text=True)
     assert re.search(r'name="min_trl"[^>]*value="4"', page)
-    assert "Research report 研究报告\nTest report 测试报告</textarea>" in page
+    assert "研究报告\n测试报告</textarea>" in page
+    assert "Research report\nTest report</textarea>" in page
     texts = re.findall(r'name="criteria-\d+-text"[^>]*value="([^"]*)"', page)
     assert texts == [c.text for c in _template(2).criteria] + ["", "", ""]
 
 
 def test_admin_replaces_the_criteria_and_the_change_is_audited(client, admin):
     template = _template(1)
-    old_criteria = [c.text for c in template.criteria]
+    old_criteria = [f"{c.text} / {c.text_en}" for c in template.criteria]
     response = post(client, "/admin/gates/1", _form())
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith("/admin/gates/")
@@ -101,10 +102,11 @@ def test_admin_replaces_the_criteria_and_the_change_is_audited(client, admin):
     [record] = _records(template)
     assert record.action == "gate_template.update" and record.actor_id == admin.id
     assert record.changes["quorum"] == [3, 2]
-    assert record.changes["required_deliverables"] == [["Proposal document 项目申报书"],
+    assert record.changes["required_deliverables"] == [["项目申报书"],
                                                        ["Proposal document", "Budget sheet"]]
     before, after = record.changes["criteria"]
     assert [line.split(": ", 1)[1] for line in before] == old_criteria
+    assert record.changes["required_deliverables_en"] == [["Proposal document"], None]
     assert after == ["must: Signed cooperation agreement",
                      "should (weight 3, 0-5): Technical novelty",
                      "should (weight 1.5, 0-10): Market potential"]
@@ -120,6 +122,7 @@ def test_saving_unchanged_settings_writes_no_record(client, admin):
     data.update({name: value for name, value in re.findall(
         r'<select[^>]*name="([^"]+)".*?<option selected value="([^"]*)"', page, re.S)})
     data["required_deliverables"] = "\n".join(template.required_deliverables)
+    data["required_deliverables_en"] = "\n".join(template.required_deliverables_en)
     ids = [c.id for c in template.criteria]
     assert post(client, "/admin/gates/4", data).status_code == 302
     db.session.expire_all()
@@ -236,7 +239,7 @@ def test_a_gate_never_configured_starts_from_its_defaults_and_is_created(client)
     assert listing.count("Not configured yet") == 4
     page = client.get("/admin/gates/3").get_data(as_text=True)
     assert "has not been configured yet" in page
-    assert 'value="Market and business model 市场与商业模式"' in page
+    assert 'value="市场与商业模式"' in page and 'value="Market and business model"' in page
     assert _template(3) is None  # showing the defaults stored nothing
 
     assert post(client, "/admin/gates/3", _form()).status_code == 302

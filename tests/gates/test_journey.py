@@ -425,7 +425,7 @@ def test_no_new_deliverables_while_a_review_is_under_way():
     project = make_project()
     helpers.submit(project)
     with pytest.raises(Refused, match="under way"):
-        gates.upload_deliverable(project.pm, project, 1, "Proposal document 项目申报书",
+        gates.upload_deliverable(project.pm, project, 1, "项目申报书",
                                  io.BytesIO(helpers.PDF), "v2.pdf")
 
 

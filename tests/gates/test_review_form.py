@@ -27,9 +27,9 @@ def test_means_per_criterion_as_computed_by_hand(client):
     assert must and should
     rows = {row[0]: row[-1] for row in scores["body"]}
     for c in must:
-        assert rows[next(k for k in rows if k.startswith(c.text))] == "2 of 3 met"
+        assert rows[next(k for k in rows if k.startswith(c.text_en))] == "2 of 3 met"
     for c in should:  # (4 + 3 + 5) / 3
-        assert rows[next(k for k in rows if k.startswith(c.text))] == f"4.00 / {c.scale_max}"
+        assert rows[next(k for k in rows if k.startswith(c.text_en))] == f"4.00 / {c.scale_max}"
     assert 'class="print-only form-title">Review opinion form' in html
     assert "signatures" not in html  # no decision yet: nothing to sign
 

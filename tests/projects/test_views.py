@@ -105,7 +105,7 @@ def test_submitting_needs_the_deliverables_and_then_opens_gate_one(client):
     assert refused.status_code == 409
     assert "Upload the required deliverables first" in refused.get_data(as_text=True)
     upload = post(client, f"/projects/{project.id}/deliverables", {
-        "name": "Proposal document 项目申报书",
+        "name": "项目申报书",
         "file": (io.BytesIO(helpers.PDF), "申报书 2026.pdf")}, content_type="multipart/form-data")
     assert upload.status_code == 302
     response = post(client, f"/projects/{project.id}/submit")
@@ -126,7 +126,7 @@ def test_a_renamed_executable_is_refused_and_nothing_is_stored(client, app):
     login(client, project.pm)
     before = {p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()}
     response = post(client, f"/projects/{project.id}/deliverables", {
-        "name": "Proposal document 项目申报书",
+        "name": "项目申报书",
         "file": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 200), "proposal.pdf")},
         content_type="multipart/form-data", follow_redirects=True)
     assert "is not a PDF file" in response.get_data(as_text=True)
@@ -146,7 +146,7 @@ def test_downloads_keep_the_chinese_name_and_are_404_to_outsiders(client, app):
     assert response.status_code == 200
     assert response.data == helpers.PDF
     disposition = response.headers["Content-Disposition"]
-    assert "filename*=UTF-8''Proposal%20document%20%E9%A1%B9%E7%9B%AE" in disposition
+    assert "filename*=UTF-8''%E9%A1%B9%E7%9B%AE" in disposition
     outsider = app.test_client()
     login(outsider, make_user(Role.PROJECT_MANAGER))
     assert outsider.get(f"/files/{deliverable.file_id}").status_code == 404

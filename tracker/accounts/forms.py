@@ -61,8 +61,10 @@ class UserForm(Form):
         super().__init__(*args, **kwargs)
         self.roles.choices = [(r.value, label(r)) for r in GRANTABLE_ROLES]
         self.locale.choices = [("", _l("As the browser asks"))] + locale_choices()
-        self.institute_id.choices = [(0, _l("None"))] + [(i.id, i.name) for i in institutes]
-        self.enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name) for e in enterprises]
+        self.institute_id.choices = [(0, _l("None"))] + [(i.id, i.shown("name"))
+                                                         for i in institutes]
+        self.enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.shown("name"))
+                                                          for e in enterprises]
 
 
 class NewUserForm(UserForm):

@@ -20,7 +20,7 @@ def contracts(project_filter) -> Select:
     return (select(ResearchContract.id, ResearchContract.signed_on, ResearchContract.title,
                    ResearchContract.type, ResearchContract.amount, received.label("received"),
                    Project.id.label("project_id"), Project.code.label("project_code"),
-                   Enterprise.name.label("enterprise"))
+                   Enterprise.shown_in_sql("name").label("enterprise"))
             .join(Project, Project.id == ResearchContract.project_id)
             .join(Enterprise, Enterprise.id == ResearchContract.enterprise_id)
             .where(project_filter)

@@ -172,7 +172,7 @@ def rollup(by: str, project_filter=None) -> list[dict]:
     """
     key = {
         "project": (Project.id, Project.code, Project.title),
-        "institute": (Institute.id, Institute.code, Institute.name),
+        "institute": (Institute.id, Institute.code, Institute.shown_in_sql("name")),
         "year": (extract("year", ResearchContract.signed_on),),
     }[by]
 

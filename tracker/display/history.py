@@ -25,9 +25,10 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
+from tracker.display.bilingual import Bilingual
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
-from tracker.gates.models import Declaration
+from tracker.gates.models import Declaration, GateTemplate
 from tracker.settings.catalogue import CATALOGUE
 
 # How a value is shown: a formatting kind, or for a reference, ("ref", table).
@@ -107,6 +108,8 @@ def field_label(key: str, object_type: str = "", obj: Any = None) -> str:
         definition = CATALOGUE.get(getattr(obj, "key", ""))
         if definition is not None:
             return str(definition.label)
+    if key.endswith("_en") and key[:-3] in FIELDS:  # the English value of reference data
+        return _("%(field)s in English", field=FIELDS[key[:-3]])
     return str(FIELDS.get(key, _("Other detail")))
 
 
@@ -119,8 +122,12 @@ def name_of(obj: Any, object_type: str, object_id: int | None) -> str:
             definition = CATALOGUE.get(obj.key)
             if definition is not None:
                 return str(definition.label)
+        if object_type == "deliverables":  # named as its gate's template names it
+            template = db.session.scalar(select(GateTemplate).where(GateTemplate.gate == obj.gate))
+            return template.deliverable_shown(obj.name) if template else obj.name
         for attribute in ("name", "title", "code", "text", "email"):
-            value = getattr(obj, attribute, None)
+            value = (obj.shown(attribute) if isinstance(obj, Bilingual)
+                     and hasattr(obj, f"{attribute}_en") else getattr(obj, attribute, None))
             if isinstance(value, str) and value:
                 return value
         if isinstance(getattr(obj, "day", None), date):
@@ -146,6 +153,7 @@ class _Names:
     def __init__(self) -> None:
         self.wanted: dict[str, set[int]] = defaultdict(set)
         self.loaded: dict[tuple[str, int], Any] = {}
+        self.deliverables: dict[str, str] | None = None
 
     def want(self, table: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
@@ -163,6 +171,14 @@ class _Names:
 
     def get(self, table: str, object_id: int) -> Any:
         return self.loaded.get((table, object_id))
+
+    def deliverable(self, name: Any) -> Any:
+        """A deliverable's name (stored in Chinese, the key) as the reader's language has it."""
+        if self.deliverables is None:
+            self.deliverables = {zh: template.deliverable_shown(zh)
+                                 for template in db.session.scalars(select(GateTemplate))
+                                 for zh in template.required_deliverables or []}
+        return self.deliverables.get(name, name) if isinstance(name, str) else name
 
     def name(self, table: str, value: Any) -> str:
         if not isinstance(value, int):
@@ -302,6 +318,8 @@ def changes_of(record: Any, obj: Any, names: _Names) -> list[Change]:
         if record.object_type == "setting_values" and key == "value" and obj is not None:
             definition = CATALOGUE.get(obj.key)
             kind = "number" if definition is not None else kind
+        if record.object_type == "deliverables" and key == "name":
+            before, after = names.deliverable(before), names.deliverable(after)
         old, new = shown(kind, before, names), shown(kind, after, names)
         if old == new and before is not None:
             continue  # written alongside a change, itself unchanged (budget lines kept)

@@ -66,7 +66,9 @@ class Column:
     """One column of a list. `value(row)` gives the typed value (a Decimal, a date, an enum
     member ...); `link(row)`, when given, makes the page's cell a link (files carry no links);
     `tone(row)` an optional tag class of the page's cell; `css` the cell's class on the page
-    (`text-cell` keeps line breaks); `width` is in characters, for XLSX."""
+    (`text-cell` keeps line breaks); `width` is in characters, for XLSX. `in_page` and `in_file`
+    say where it appears: a name is shown in the reader's language on the page and carried in
+    both languages, as two columns, by the file."""
 
     header: Any  # a lazy gettext string: read in the user's language when the list is drawn
     value: Callable[[Any], Any]
@@ -75,6 +77,8 @@ class Column:
     link: Callable[[Any], str] | None = None
     tone: Callable[[Any], str | None] | None = None
     css: str = ""
+    in_page: bool = True
+    in_file: bool = True
 
     @property
     def numeric(self) -> bool:

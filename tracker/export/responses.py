@@ -44,6 +44,7 @@ def send(columns: list[Column], rows: Iterable[Any], name: str, fmt: str,
          title: str = "") -> Response:
     """`rows` as a file to download, named `name-YYYY-MM-DD.csv|xlsx` (`name` in ASCII)."""
     filename = f"{name}-{today().isoformat()}.{fmt}"
+    columns = [c for c in columns if c.in_file]
     if fmt == "csv":
         return Response(stream_with_context(write_csv(columns, rows)),
                         mimetype="text/csv",  # Werkzeug adds "; charset=utf-8"

@@ -26,17 +26,21 @@ def save_template(
     template: GateTemplate,
     *,
     name: str,
+    name_en: str | None = None,
     pass_threshold: Decimal | None,
     min_trl: int | None,
     quorum: int | None,
     review_days: int | None,
     required_deliverables: list[str],
+    required_deliverables_en: list[str] | None = None,
     criteria: list[dict[str, Any]],
 ) -> GateTemplate:
     """Replace the template's settings and its criteria (positions in the order given).
 
-    Each criterion is a dict of `kind`, `text`, `weight` and `scale_max`. Must-meet criteria are
-    met or not: their scale is 1 and their weight, 1 unless given, counts for nothing. A
+    Each criterion is a dict of `kind`, `text` (Chinese), `text_en`, `weight` and `scale_max`;
+    the English name, deliverables and texts are optional (pages then show the Chinese).
+    Must-meet criteria are met or not: their scale is 1 and their weight, 1 unless given,
+    counts for nothing. A
     refusal names its field; `criteria.<i>.<key>` is the i-th criterion given.
     `template` may be new (not yet in the session): it is then created.
     """
@@ -54,16 +58,23 @@ def save_template(
     if review_days is None or review_days < 1:
         raise Invalid("review_days", _("The review period is at least one day."))
     deliverables = _checked_deliverables(required_deliverables)
+    english_deliverables = _checked_deliverables(required_deliverables_en or [],
+                                                 "required_deliverables_en") or None
+    if english_deliverables and len(english_deliverables) != len(deliverables):
+        raise Invalid("required_deliverables_en",
+                      _("Give one English name per deliverable, in the same order, or none."))
     rows = _checked_criteria(criteria)
 
     creating = template.id is None
     criteria_before = [] if creating else _describe(template.criteria)
     template.name = name
+    template.name_en = (name_en or "").strip() or None
     template.pass_threshold = pass_threshold
     template.min_trl = min_trl
     template.quorum = quorum
     template.review_days = review_days
     template.required_deliverables = deliverables
+    template.required_deliverables_en = english_deliverables
     changes = audit.pending_changes(template)
     criteria_after = _describe(rows)
     if criteria_after != criteria_before:
@@ -77,19 +88,19 @@ def save_template(
     return template
 
 
-def _checked_deliverables(names: list[str]) -> list[str]:
+def _checked_deliverables(names: list[str], field: str = "required_deliverables") -> list[str]:
     """The names, trimmed; refused when one is empty, too long or given twice."""
     checked: list[str] = []
     seen: set[str] = set()
     for raw in names:
         name = (raw or "").strip()
         if not name:
-            raise Invalid("required_deliverables", _("A deliverable needs a name."))
+            raise Invalid(field, _("A deliverable needs a name."))
         if len(name) > 200:
-            raise Invalid("required_deliverables",
+            raise Invalid(field,
                           _("A deliverable's name has at most 200 characters."))
         if name.casefold() in seen:
-            raise Invalid("required_deliverables",
+            raise Invalid(field,
                           _("“%(name)s” is listed twice.", name=name))
         seen.add(name.casefold())
         checked.append(name)
@@ -122,8 +133,11 @@ def _checked_criteria(criteria: list[dict[str, Any]]) -> list[GateCriterion]:
         if scale_max is None or scale_max < 1:
             raise Invalid(field + "scale_max",
                           _("A should-meet criterion is scored from 0 to at least 1."))
-        rows.append(GateCriterion(position=i, kind=kind, text=text, weight=Decimal(weight),
-                                  scale_max=scale_max))
+        text_en = (given.get("text_en") or "").strip() or None
+        if text_en and len(text_en) > 300:
+            raise Invalid(field + "text_en", _("A criterion has at most 300 characters."))
+        rows.append(GateCriterion(position=i, kind=kind, text=text, text_en=text_en,
+                                  weight=Decimal(weight), scale_max=scale_max))
     should = [i for i, row in enumerate(rows) if row.kind is CriterionKind.SHOULD]
     if should and not any(rows[i].weight > 0 for i in should):
         raise Invalid(f"criteria.{should[0]}.weight",
@@ -136,9 +150,10 @@ def _describe(criteria: list[GateCriterion]) -> list[str]:
     """Criteria as the audit trail shows them, one line each."""
     lines = []
     for c in criteria:
+        text = f"{c.text} / {c.text_en}" if c.text_en else c.text
         if c.kind is CriterionKind.MUST:
-            lines.append(f"must: {c.text}")
+            lines.append(f"must: {text}")
         else:
             weight = format(Decimal(c.weight).normalize(), "f")
-            lines.append(f"should (weight {weight}, 0-{c.scale_max}): {c.text}")
+            lines.append(f"should (weight {weight}, 0-{c.scale_max}): {text}")
     return lines

@@ -27,6 +27,7 @@ class CriterionRow(Form):
     kind = SelectField(_l("Kind"), choices=[], coerce=CriterionKind,
                        default=CriterionKind.SHOULD)
     text = StringField(_l("Criterion"), validators=[Optional(), Length(max=300)])
+    text_en = StringField(_l("Criterion in English"), validators=[Optional(), Length(max=300)])
     weight = NumberField(_l("Weight"), validators=[Optional(), NumberRange(max=LARGEST)])
     scale_max = IntegerField(_l("Scale maximum"), validators=[Optional(),
                                                               NumberRange(max=LARGEST)])
@@ -42,6 +43,7 @@ class CriterionRow(Form):
 
 class GateTemplateForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     pass_threshold = NumberField(
         _l("Pass threshold (per cent)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
         description=_l("The weighted score of the should-meet criteria, in per cent of the "
@@ -57,12 +59,16 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
         _l("Required deliverables"), validators=[Optional(), Length(max=10000)],
         description=_l("One document name per line. The project manager uploads each before "
                        "requesting the gate; a renamed one must be uploaded again."))
+    required_deliverables_en = TextAreaField(
+        _l("Required deliverables in English"), validators=[Optional(), Length(max=10000)],
+        description=_l("The same documents in the same order, one per line, as English pages "
+                       "show them; leave empty to show the names above."))
     criteria = FieldList(FormField(CriterionRow), min_entries=1,
                          max_entries=MAX_CRITERION_ROWS)
 
-    def deliverable_names(self) -> list[str]:
-        return [line.strip() for line in (self.required_deliverables.data or "").splitlines()
-                if line.strip()]
+    def deliverable_names(self, english: bool = False) -> list[str]:
+        text = (self.required_deliverables_en if english else self.required_deliverables).data
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
     def filled_criteria(self) -> list[CriterionRow]:
         """The rows with a text, in order; the others are left over for adding."""
@@ -72,12 +78,15 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
         """What `configuration.save_template` takes."""
         return {
             "name": self.name.data,
+            "name_en": self.name_en.data,
             "pass_threshold": self.pass_threshold.data,
             "min_trl": self.min_trl.data,
             "quorum": self.quorum.data,
             "review_days": self.review_days.data,
             "required_deliverables": self.deliverable_names(),
+            "required_deliverables_en": self.deliverable_names(english=True),
             "criteria": [{"kind": row.kind.data, "text": row.text.data,
+                          "text_en": row.text_en.data,
                           "weight": row.weight.data, "scale_max": row.scale_max.data}
                          for row in self.filled_criteria()],
         }
@@ -95,16 +104,19 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
 
 def template_data(template: GateTemplate) -> dict[str, Any]:
     """The form's initial values: the template as it stands, and blank rows for adding."""
-    blank = {"kind": CriterionKind.SHOULD, "text": "", "weight": 1, "scale_max": 5}
+    blank = {"kind": CriterionKind.SHOULD, "text": "", "text_en": "", "weight": 1,
+             "scale_max": 5}
     return {
         "name": template.name,
+        "name_en": template.name_en or "",
         "pass_threshold": template.pass_threshold,
         "min_trl": template.min_trl,
         "quorum": template.quorum,
         "review_days": template.review_days,
         "required_deliverables": "\n".join(template.required_deliverables or []),
-        "criteria": [{"kind": c.kind, "text": c.text, "weight": c.weight,
-                      "scale_max": c.scale_max} for c in template.criteria]
+        "required_deliverables_en": "\n".join(template.required_deliverables_en or []),
+        "criteria": [{"kind": c.kind, "text": c.text, "text_en": c.text_en or "",
+                      "weight": c.weight, "scale_max": c.scale_max} for c in template.criteria]
         # Never more rows than a post may bring back, so no criterion is ever cut off.
         + [blank] * min(EMPTY_CRITERION_ROWS, MAX_CRITERION_ROWS - len(template.criteria)),
     }

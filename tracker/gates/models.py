@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.bilingual import Bilingual, in_reader_language
 from tracker.projects.lifecycle import GATE_PHASE, Phase
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ CRITERION_KIND_LABELS = {
 }
 
 
-class GateTemplate(Versioned, Base):
+class GateTemplate(Bilingual, Versioned, Base):
     """How HQ runs one gate. Reviews copy its criteria when they open, so later edits never
     change what an earlier panel scored."""
 
@@ -61,13 +62,15 @@ class GateTemplate(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     gate: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     # Weighted score, in per cent of the maximum, that GO needs.
     pass_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("60"))
     min_trl: Mapped[int | None] = mapped_column(Integer)
     quorum: Mapped[int] = mapped_column(Integer, default=3)
     review_days: Mapped[int] = mapped_column(Integer, default=14)
-    # Names of the documents the PM must upload before the gate opens.
+    # Names of the documents the PM must upload before the gate opens; English ones in order.
     required_deliverables: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required_deliverables_en: Mapped[list[str] | None] = mapped_column(JSON)
 
     criteria: Mapped[list[GateCriterion]] = relationship(
         back_populates="template", cascade="all, delete-orphan", order_by="GateCriterion.position"
@@ -77,12 +80,17 @@ class GateTemplate(Versioned, Base):
     def phase(self) -> Phase:
         return GATE_PHASE[self.gate]
 
+    def deliverable_shown(self, name: str) -> str:
+        english = dict(zip(self.required_deliverables or [], self.required_deliverables_en or [],
+                           strict=False))
+        return in_reader_language(name, english.get(name))
+
     @staticmethod
     def can_configure(user: User) -> bool:
         return user.is_hq_admin
 
 
-class GateCriterion(Base):
+class GateCriterion(Bilingual, Base):
     __tablename__ = "gate_criteria"
     __table_args__ = (
         CheckConstraint("weight >= 0", name="weight_not_negative"),
@@ -94,6 +102,7 @@ class GateCriterion(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[CriterionKind] = mapped_column(str_enum(CriterionKind, "criterion_kind"))
     text: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str | None] = mapped_column(String(300))
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
     scale_max: Mapped[int] = mapped_column(Integer, default=5)
 
@@ -115,7 +124,7 @@ REVIEW_STATE_LABELS = {
 }
 
 
-class GateReview(Base):
+class GateReview(Bilingual, Base):
     __tablename__ = "gate_reviews"
     __table_args__ = (
         Index("ix_gate_reviews_state_due", "state", "due_date"),
@@ -134,6 +143,7 @@ class GateReview(Base):
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Copied from the template when the review is requested.
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     pass_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     min_trl: Mapped[int | None] = mapped_column(Integer)
     quorum: Mapped[int] = mapped_column(Integer)
@@ -225,7 +235,7 @@ class GateReview(Base):
         return self.decisions[-1] if self.decisions else None
 
 
-class ReviewCriterion(Base):
+class ReviewCriterion(Bilingual, Base):
     """A criterion as it stood when the review opened."""
 
     __tablename__ = "review_criteria"
@@ -235,6 +245,7 @@ class ReviewCriterion(Base):
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[CriterionKind] = mapped_column(str_enum(CriterionKind, "review_criterion_kind"))
     text: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str | None] = mapped_column(String(300))
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     scale_max: Mapped[int] = mapped_column(Integer)
 

@@ -48,6 +48,13 @@ def find_template(gate: int) -> GateTemplate | None:
     return db.session.scalar(select(GateTemplate).where(GateTemplate.gate == gate))
 
 
+def deliverable_name(deliverable: Deliverable) -> str:
+    """An uploaded deliverable's name in the reader's language, as its gate's template has it
+    (the name stored is the Chinese one, the key)."""
+    template = find_template(deliverable.gate)
+    return template.deliverable_shown(deliverable.name) if template else deliverable.name
+
+
 def template_for(gate: int) -> GateTemplate:
     template = find_template(gate)
     if template is None:
@@ -64,7 +71,8 @@ def missing_deliverables(project: Project, gate: int) -> str | None:
         return _("Gate %(n)d has not been configured yet: ask an HQ admin.", n=gate)
     uploaded = set(db.session.scalars(select(Deliverable.name).where(
         Deliverable.project_id == project.id, Deliverable.gate == gate)))
-    missing = [name for name in template.required_deliverables if name not in uploaded]
+    missing = [template.deliverable_shown(name) for name in template.required_deliverables
+               if name not in uploaded]
     if missing:
         return _("Upload the required deliverables first: %(names)s.", names=", ".join(missing))
     return None
@@ -107,12 +115,13 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
     template = template_for(gate)
     review = GateReview(
         gate=gate, phase=GATE_PHASE[gate], requested_by_id=actor.id,
-        name=template.name, pass_threshold=template.pass_threshold, min_trl=template.min_trl,
+        name=template.name, name_en=template.name_en, pass_threshold=template.pass_threshold,
+        min_trl=template.min_trl,
         quorum=template.quorum, state=ReviewState.REQUESTED,
     )
     review.criteria = [
-        ReviewCriterion(position=c.position, kind=c.kind, text=c.text, weight=c.weight,
-                        scale_max=c.scale_max)
+        ReviewCriterion(position=c.position, kind=c.kind, text=c.text, text_en=c.text_en,
+                        weight=c.weight, scale_max=c.scale_max)
         for c in template.criteria
     ]
     project.gate_reviews.append(review)

@@ -83,7 +83,8 @@ def _rows(model: type, refs: dict[str, int], key: str) -> list:
 
 class Institutes(Adapter):
     kind, model, form_class = columns.INSTITUTES, Institute, InstituteForm
-    fields = ("code", "name", "field", "type", "founded_on", "director_id")
+    fields = ("code", "name", "name_en", "field", "field_en", "type", "founded_on",
+              "director_id")
 
     def find(self, values):
         code = (values.get("code") or "").strip().upper()
@@ -98,7 +99,7 @@ class Institutes(Adapter):
 
 class Enterprises(Adapter):
     kind, model, form_class = columns.ENTERPRISES, Enterprise, EnterpriseForm
-    fields = ("name", "uscc", "city", "industry")
+    fields = ("name", "name_en", "uscc", "city", "industry", "industry_en")
 
     def find(self, values):
         code = uscc.normalise(values.get("uscc") or "")
@@ -121,7 +122,7 @@ class Enterprises(Adapter):
 
 class Centres(Adapter):
     kind, model, form_class = columns.CENTRES, JointInnovationCentre, CentreForm
-    fields = ("name", "enterprise_id", "established_on", "city")
+    fields = ("name", "name_en", "enterprise_id", "established_on", "city")
 
     def find(self, values):
         return db.session.scalar(select(JointInnovationCentre).where(

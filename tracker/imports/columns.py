@@ -64,7 +64,9 @@ DATE_NOTE = _l("A date such as 2024-03-15.")
 INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("code", _l("Code"), True, _l("Short and unique, for example JITRI-AM.")),
     Column("name", _l("Name"), True),
+    Column("name_en", _l("Name in English")),
     Column("field", _l("Field"), True),
+    Column("field_en", _l("Field in English")),
     Column("type", _l("Type"), True, choices=InstituteType),
     Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
     Column("director_id", _l("Director's e-mail"), ref=Ref.USER,
@@ -73,10 +75,12 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
 
 ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
     Column("name", _l("Name"), True),
+    Column("name_en", _l("Name in English")),
     Column("uscc", _l("Unified social credit code"),
            note=_l("18 characters; without one, the name identifies the enterprise.")),
     Column("city", _l("City")),
     Column("industry", _l("Industry")),
+    Column("industry_en", _l("Industry in English")),
 ), key=("uscc", "name"))
 
 USERS = Kind("users", _l("Users"), (
@@ -92,6 +96,7 @@ USERS = Kind("users", _l("Users"), (
 
 CENTRES = Kind("centres", _l("Joint innovation centres"), (
     Column("name", _l("Name"), True),
+    Column("name_en", _l("Name in English")),
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("established_on", _l("Established on"), note=DATE_NOTE, is_date=True),
     Column("city", _l("City")),

@@ -66,8 +66,8 @@ class OverdueList:
 def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
     pm = aliased(User)
     query = (select(Milestone.id, Milestone.title, Milestone.due_date, Milestone.state,
-                    Project.id, Project.code, Project.title, Project.field, Institute.name,
-                    pm.name)
+                    Project.id, Project.code, Project.title, Project.field,
+                    Institute.shown_in_sql("name"), pm.name)
              .join(Project, Project.id == Milestone.project_id)
              .join(Institute, Institute.id == Project.institute_id)
              .join(pm, pm.id == Project.pm_id)

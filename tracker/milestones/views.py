@@ -270,7 +270,7 @@ def overdue_list() -> str | Response:
                             "milestones", fmt, title=_("Overdue milestones"))
     page, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
     found = overdue.overdue(user, filters, on, page, per_page)
-    institutes = db.session.execute(select(Institute.id, Institute.name)
+    institutes = db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))
                                     .order_by(Institute.code)).all()
     return render_template(
         "milestones/overdue.html", columns=OVERDUE_COLUMNS, sorts=OVERDUE_SORTS,

@@ -8,27 +8,39 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 
+
+def bilingual(header, attribute: str, width: int, link=None) -> list[Column]:
+    """A name as the page shows it (in the reader's language), and as a file carries it: the
+    Chinese value (the key imports match on) and the English one, in two columns."""
+    return [
+        Column(header, lambda row: row.shown(attribute), width=width, link=link, in_file=False),
+        Column(header, lambda row: getattr(row, attribute), width=width, in_page=False),
+        Column(_l("%(column)s in English", column=header),
+               lambda row: getattr(row, f"{attribute}_en"), width=width, in_page=False),
+    ]
+
+
 INSTITUTE_COLUMNS = [
     Column(_l("Code"), lambda i: i.code, width=10),
-    Column(_l("Name"), lambda i: i.name, width=32,
-           link=lambda i: url_for("organisations.institute", object_id=i.id)),
-    Column(_l("Field"), lambda i: i.field, width=20),
+    *bilingual(_l("Name"), "name", 32,
+               link=lambda i: url_for("organisations.institute", object_id=i.id)),
+    *bilingual(_l("Field"), "field", 20),
     Column(_l("Type"), lambda i: i.type, Kind.LABEL, 18),
     Column(_l("Director"), lambda i: i.director.name if i.director else None, width=16),
 ]
 
 ENTERPRISE_COLUMNS = [
-    Column(_l("Name"), lambda e: e.name, width=32,
-           link=lambda e: url_for("organisations.enterprise", object_id=e.id)),
+    *bilingual(_l("Name"), "name", 32,
+               link=lambda e: url_for("organisations.enterprise", object_id=e.id)),
     Column(_l("Unified social credit code"), lambda e: e.uscc, Kind.CODE, 22),
     Column(_l("City"), lambda e: e.city, width=12),
-    Column(_l("Industry"), lambda e: e.industry, width=20),
+    *bilingual(_l("Industry"), "industry", 20),
 ]
 
 CENTRE_COLUMNS = [
-    Column(_l("Name"), lambda c: c.name, width=32,
-           link=lambda c: url_for("organisations.centre", object_id=c.id)),
-    Column(_l("Enterprise"), lambda c: c.enterprise.name, width=32),
+    *bilingual(_l("Name"), "name", 32,
+               link=lambda c: url_for("organisations.centre", object_id=c.id)),
+    Column(_l("Enterprise"), lambda c: c.enterprise.shown("name"), width=32),
     Column(_l("City"), lambda c: c.city, width=12),
     Column(_l("Established on"), lambda c: c.established_on, Kind.DATE, 14),
 ]
@@ -36,8 +48,9 @@ CENTRE_COLUMNS = [
 NEED_COLUMNS = [
     Column(_l("Title"), lambda n: n.title, width=36,
            link=lambda n: url_for("organisations.need", object_id=n.id)),
-    Column(_l("Enterprise"), lambda n: n.enterprise.name, width=28),
-    Column(_l("Institute"), lambda n: n.institute.name if n.institute else None, width=28),
+    Column(_l("Enterprise"), lambda n: n.enterprise.shown("name"), width=28),
+    Column(_l("Institute"), lambda n: n.institute.shown("name") if n.institute else None,
+           width=28),
     Column(_l("Intended investment"), lambda n: n.intended_investment, Kind.MONEY, 18),
     Column(_l("State"), lambda n: n.state, Kind.LABEL, 12),
 ]

@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker import dates
+from tracker.display.bilingual import Bilingual
 from tracker.organisations.models import (
     INSTITUTE_TYPE_LABELS,
     NEED_STATE_LABELS,
@@ -21,14 +22,17 @@ from tracker.web.forms import Form, OneTime, SeenVersion
 
 def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
     choices = [(0, empty_label)] if empty_label is not None else []
-    return choices + [(r.id, r.name) for r in rows]
+    return choices + [(r.id, r.shown("name") if isinstance(r, Bilingual) else r.name)
+                      for r in rows]
 
 
 class InstituteForm(OneTime, SeenVersion, Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Short and unique, for example JITRI-AM."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
+    field_en = StringField(_l("Field in English"), validators=[Optional(), Length(max=100)])
     type = SelectField(_l("Type"), choices=[], coerce=InstituteType)
     founded_on = DateField(_l("Founded on"), validators=[Optional()],
                            earliest=dates.FOUNDING_EARLIEST)
@@ -42,16 +46,20 @@ class InstituteForm(OneTime, SeenVersion, Form):
 
 class EnterpriseForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     uscc = StringField(
         _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
         description=_l("18 characters, as on the business licence."),
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
+    industry_en = StringField(_l("Industry in English"),
+                              validators=[Optional(), Length(max=100)])
 
 
 class CentreForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
     established_on = DateField(_l("Established on"), validators=[Optional()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])

@@ -14,21 +14,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.dates import FOUNDING_EARLIEST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.bilingual import Bilingual
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
-class Headquarters(Versioned, Base):
+class Headquarters(Bilingual, Versioned, Base):
     __tablename__ = "headquarters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Prefix of project codes: JITRI-2026-0042.
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
 
 
-class ReferenceData:
+class ReferenceData(Bilingual):
     """Records HQ keeps for everyone: whoever may read one may not read its history, which
     names the admins who changed it and the addresses they worked from (HQ-wide roles only)."""
 
@@ -57,7 +59,9 @@ class Institute(ReferenceData, Versioned, Base):
     hq_id: Mapped[int] = mapped_column(ForeignKey("headquarters.id"))
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     field: Mapped[str] = mapped_column(String(100))
+    field_en: Mapped[str | None] = mapped_column(String(100))
     type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
     founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST})
     # use_alter: users and institutes refer to each other; this key is created last.
@@ -81,10 +85,12 @@ class Enterprise(ReferenceData, Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     # Unified social credit code (统一社会信用代码), 18 characters with a check character.
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     city: Mapped[str] = mapped_column(String(100), default="")
     industry: Mapped[str] = mapped_column(String(100), default="")
+    industry_en: Mapped[str | None] = mapped_column(String(100))
 
     def can_view(self, user: User) -> bool:
         return user.is_authenticated
@@ -101,6 +107,7 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
     established_on: Mapped[date | None]
     city: Mapped[str] = mapped_column(String(100), default="")

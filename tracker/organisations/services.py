@@ -29,7 +29,8 @@ def _apply(actor: User, obj: Any, values: dict[str, Any], action: str) -> Any:
     if not (obj.can_edit(actor)):
         raise Forbidden()
     for key, value in values.items():
-        setattr(obj, key, value)
+        # An English value left empty is none: pages then show the Chinese one.
+        setattr(obj, key, (value or None) if key.endswith("_en") else value)
     changes = audit.pending_changes(obj)
     db.session.add(obj)
     if changes or action.endswith(".create"):

@@ -94,14 +94,16 @@ def _listing(template: str, query: Select, columns: list, name: str, title: str,
 
 # --- institutes --------------------------------------------------------------------------------
 
-INSTITUTE_FIELDS = ("code", "name", "field", "type", "founded_on", "director_id")
+INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "type", "founded_on",
+                    "director_id")
 
 
 @bp.get("/institutes/")
 @login_required
 def institutes() -> str | Response:
     query = select(Institute).options(selectinload(Institute.director)).order_by(Institute.code)
-    query, q = _search(query, Institute.code, Institute.name, Institute.field)
+    query, q = _search(query, Institute.code, Institute.name, Institute.name_en, Institute.field,
+                       Institute.field_en)
     kind = request.args.get("type", "")
     if kind in {t.value for t in InstituteType}:
         query = query.where(Institute.type == InstituteType(kind))
@@ -150,15 +152,15 @@ def edit_institute(object_id: int) -> Response | tuple[str, int]:
 
 # --- enterprises -------------------------------------------------------------------------------
 
-ENTERPRISE_FIELDS = ("name", "uscc", "city", "industry")
+ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "industry", "industry_en")
 
 
 @bp.get("/enterprises/")
 @login_required
 def enterprises() -> str | Response:
     query = select(Enterprise).order_by(Enterprise.name)
-    query, q = _search(query, Enterprise.name, Enterprise.uscc, Enterprise.city,
-                       Enterprise.industry)
+    query, q = _search(query, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
+                       Enterprise.city, Enterprise.industry, Enterprise.industry_en)
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
                     "enterprises", _("Enterprises"), q=q,
                     can_create=Enterprise.can_edit(_user()))
@@ -208,7 +210,7 @@ def edit_enterprise(object_id: int) -> Response | tuple[str, int]:
 
 # --- joint innovation centres ------------------------------------------------------------------
 
-CENTRE_FIELDS = ("name", "enterprise_id", "established_on", "city")
+CENTRE_FIELDS = ("name", "name_en", "enterprise_id", "established_on", "city")
 
 
 @bp.get("/centres/")
@@ -216,7 +218,8 @@ CENTRE_FIELDS = ("name", "enterprise_id", "established_on", "city")
 def centres() -> str | Response:
     query = (select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
              .order_by(JointInnovationCentre.name))
-    query, q = _search(query, JointInnovationCentre.name, JointInnovationCentre.city)
+    query, q = _search(query, JointInnovationCentre.name, JointInnovationCentre.name_en,
+                       JointInnovationCentre.city)
     return _listing("organisations/centres.html", query, columns.CENTRE_COLUMNS,
                     "joint-innovation-centres", _("Joint innovation centres"), q=q,
                     can_create=JointInnovationCentre.can_edit(_user()))

@@ -56,8 +56,8 @@ class ProjectForm(OneTime, SeenVersion, Form):
     def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [(t, label(t)) for t in ProjectType]
-        self.institute_id.choices = [(i.id, i.name) for i in institutes]
-        self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name)
+        self.institute_id.choices = [(i.id, i.shown("name")) for i in institutes]
+        self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.shown("name"))
                                                                    for e in enterprises]
         self.need_id.choices = [(0, _l("None"))] + [(n.id, n.title) for n in needs]
         self.member_ids.choices = [(u.id, u.name) for u in users]

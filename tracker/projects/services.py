@@ -95,7 +95,7 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
     if pm.institute_id is not None and values["institute_id"] != pm.institute_id:
         # The institute's director must see the project: a PM proposes for their own.
         raise Invalid("institute_id", _("You propose projects for your own institute, %(name)s.",
-                                        name=pm.institute.name))
+                                        name=pm.institute.shown("name")))
     enterprise_id = values.get("partner_enterprise_id")
     if enterprise_id and db.session.get(Enterprise, enterprise_id) is None:
         raise Invalid("partner_enterprise_id", _("Choose an enterprise."))

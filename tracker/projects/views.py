@@ -60,7 +60,7 @@ def list_projects() -> str | Response:
     pm = aliased(User)
     # Columns, not projects: what the table shows, in one statement however long the list.
     query = (select(Project.id, Project.code, Project.title, Project.phase, Project.type,
-                    Project.budget_total, Institute.name.label("institute"),
+                    Project.budget_total, Institute.shown_in_sql("name").label("institute"),
                     pm.name.label("pm"))
              .join(Institute, Institute.id == Project.institute_id)
              .join(pm, pm.id == Project.pm_id)
@@ -101,7 +101,7 @@ def list_projects() -> str | Response:
         q=q,
         filters=filters, phases=list(Phase), types=list(ProjectType), pm_name=pm_name,
         can_create=Project.can_create(user),
-        institutes=db.session.execute(select(Institute.id, Institute.name)
+        institutes=db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))
                                       .order_by(Institute.code)).all())
 
 
@@ -188,7 +188,7 @@ def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
     if not template or not project.can_prepare(_user()):
         return None
     form = UploadForm()
-    form.name.choices = [(n, n) for n in template.required_deliverables]
+    form.name.choices = [(n, template.deliverable_shown(n)) for n in template.required_deliverables]
     return form
 
 
@@ -260,7 +260,8 @@ def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     if gate is None:
         abort(409)
     form = UploadForm()
-    form.name.choices = [(n, n) for n in gates.template_for(gate).required_deliverables]
+    template = gates.template_for(gate)
+    form.name.choices = [(n, template.deliverable_shown(n)) for n in template.required_deliverables]
     return submit(
         form,
         lambda: gates.upload_deliverable(_user(), project, gate, form.name.data,

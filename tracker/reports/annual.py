@@ -319,7 +319,8 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
     """The report of `year` (with the year before), for the institutes in `scope` (None: the
     whole network, where figures that belong to no institute count in the total)."""
     institutes = [tuple(row) for row in db.session.execute(_scoped(
-        select(Institute.id, Institute.code, Institute.name).order_by(Institute.code),
+        select(Institute.id, Institute.code, Institute.shown_in_sql("name"))
+        .order_by(Institute.code),
         Institute.id, scope))]
     report = AnnualReport(year, institutes, [], scope)
     simple = {key: Figure(key, label, counts, amounts)

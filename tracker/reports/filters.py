@@ -87,7 +87,7 @@ def registered() -> ColumnElement[bool]:
 
 def institute_choices() -> list:
     """The institutes a list's filter offers: ids and names only."""
-    return db.session.execute(select(Institute.id, Institute.name)
+    return db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))
                               .order_by(Institute.code)).all()
 
 

@@ -37,7 +37,8 @@ def _filters() -> Filters:
 
 def _institutes(filters: Filters) -> list:
     """The institutes the viewer may pick: ids and names only."""
-    query = select(Institute.id, Institute.code, Institute.name).order_by(Institute.code)
+    query = (select(Institute.id, Institute.code, Institute.shown_in_sql("name"))
+             .order_by(Institute.code))
     if filters.allowed is not None:
         query = query.where(Institute.id.in_(filters.allowed))
     return db.session.execute(query).all()

@@ -109,7 +109,8 @@ def across_projects(user: User, institute_id: int = 0, year: int = 0) -> Select:
                      func.sum(in_period).label("in_period"))
               .group_by(SpendingEntry.project_id).subquery())
     to_date = func.coalesce(totals.c.to_date, 0)
-    query = (select(Project.id, Project.code, Project.title, Institute.name.label("institute"),
+    query = (select(Project.id, Project.code, Project.title,
+                    Institute.shown_in_sql("name").label("institute"),
                     Project.budget_total.label("budget"),
                     func.coalesce(totals.c.in_period, 0).label("spent"),
                     to_date.label("to_date"),

@@ -73,4 +73,4 @@ def across() -> str | Response:
     return render_template(
         "spending/list.html", columns=SPENDING_COLUMNS, page=paginate(query, rows=True),
         filters=filters, institutes=db.session.execute(
-            select(Institute.id, Institute.name).order_by(Institute.code)).all())
+            select(Institute.id, Institute.shown_in_sql("name")).order_by(Institute.code)).all())

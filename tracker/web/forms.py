@@ -6,7 +6,9 @@ import re
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from tracker.display import history
@@ -29,6 +31,27 @@ def multi_line(value):
     return _CONTROL_BUT_LINES.sub("", value) if isinstance(value, str) else value
 
 
+class _Messages:
+    """WTForms' messages in the page's language: WTForms' own catalogue, except those it leaves
+    untranslated (fuzzy in its Chinese catalogue) or that do not say what is wrong, which are
+    ours."""
+
+    def gettext(self, string: str) -> str:
+        if string in ("Not a valid choice.", "Invalid Choice: could not coerce.",
+                      "Invalid choice(s): one or more data inputs could not be coerced."):
+            return gettext("Choose one of the options offered.")
+        return wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if singular == "'%(value)s' is not a valid choice for this field.":
+            # The value is what the browser sent, quoted as code would: not shown.
+            return gettext("Choose only among the options offered.")
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+MESSAGES = _Messages()
+
+
 class Form(FlaskForm):
     """Base of every form. CSRF is checked once for every POST by CSRFProtect (app-wide, forms
     or not), so the per-form check is off; the form macro puts the token in each form.
@@ -39,6 +62,9 @@ class Form(FlaskForm):
 
     class Meta:
         csrf = False
+
+        def get_translations(self, form):
+            return MESSAGES
 
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class

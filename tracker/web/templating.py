@@ -15,6 +15,7 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
 from tracker.display.labels import label, locale_choices, rung
+from tracker.gates.services import deliverable_name
 from tracker.web.forms import new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
@@ -124,6 +125,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
     app.add_template_filter(rung)
+    app.add_template_filter(deliverable_name)
     app.add_template_global(navigation)
     app.add_template_global(user_may_open, "may_open")
     app.add_template_global(current_locale)

@@ -1,0 +1,46 @@
+"""Reference data in the reader's language.
+
+What HQ keeps for everyone to read (gate names, criteria, deliverables, institutes' fields,
+enterprises' industries, the names of institutes, centres and enterprises) has a Chinese value,
+which stays the key for matching and importing, and an English value in a ``<column>_en``
+column beside it. A page shows the one of its language, and the other when that one is empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_locale
+from sqlalchemy import ColumnElement, func
+
+
+def reads_english() -> bool:
+    """True when the page or e-mail being written is in English (mail and the CLI choose their
+    language with force_locale; with no context at all there is no reader: Chinese, the key)."""
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def in_reader_language(chinese: str | None, english: str | None) -> str:
+    """The value of the reader's language, or the other one when it is empty."""
+    first, second = (english, chinese) if reads_english() else (chinese, english)
+    return first or second or ""
+
+
+def shown_sql(chinese: Any, english: Any) -> ColumnElement[str]:
+    """`in_reader_language` in SQL, for queries that select names to show."""
+    if reads_english():
+        return func.coalesce(func.nullif(english, ""), chinese)
+    return func.coalesce(func.nullif(chinese, ""), english)
+
+
+class Bilingual:
+    """A model with `<column>_en` beside some of its columns; `shown("name")` reads one."""
+
+    def shown(self, column: str) -> str:
+        return in_reader_language(getattr(self, column), getattr(self, f"{column}_en", None))
+
+    @classmethod
+    def shown_in_sql(cls, column: str) -> ColumnElement[str]:
+        """`shown` in SQL, labelled as the column, for queries that select what a page shows."""
+        return shown_sql(getattr(cls, column), getattr(cls, f"{column}_en")).label(column)
