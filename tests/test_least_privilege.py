@@ -23,6 +23,7 @@ from tests.gates import helpers as gate_helpers
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit.models import AuditRecord
+from tracker.changes import services as changes
 from tracker.dates import today
 from tracker.errors import Invalid, Refused
 from tracker.gates import decisions
@@ -247,6 +248,15 @@ def test_a_pm_can_not_bar_an_evaluator_from_a_panel_by_naming_them_to_the_team(c
     home = client.get("/").get_data(as_text=True)
     assert "Places on a team to confirm" in home and project.title in home
     assert f"/team/{place.id}/confirm" in home
+    # A stake gained on an open panel is HQ's to see first (issue 14): the place waits.
+    refused = post(client, f"/team/{place.id}/confirm")
+    assert refused.status_code == 409
+    assert "sits on the open panel" in refused.get_data(as_text=True)
+    request = changes.add_member(pm, project, user_id=evaluator.id, reason="Knows the furnace")
+    _commit()
+    assert request.is_pending and review.name in request.why_hq
+    changes.decide(admin, request, True, "Seen; the panel will be changed")
+    _commit()
     # Confirming makes the stake: the panel's access ends at once, and it is audited.
     assert post(client, f"/team/{place.id}/confirm").status_code == 302
     db.session.expire_all()

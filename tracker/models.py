@@ -3,6 +3,7 @@
 import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.changes.models import ChangeRequest, ProjectBaseline  # noqa: F401
 from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
 from tracker.companies.ip_models import IpDeal  # noqa: F401
 from tracker.companies.models import (  # noqa: F401
@@ -50,7 +51,7 @@ from tracker.organisations.models import (  # noqa: F401
     JointInnovationCentre,
     TechnologyNeed,
 )
-from tracker.projects.history_models import TrlRecord  # noqa: F401
+from tracker.projects.history_models import PmHandover, TrlRecord  # noqa: F401
 from tracker.projects.models import (  # noqa: F401
     BudgetLine,
     PhaseChange,

@@ -44,8 +44,11 @@ def test_the_catalogue_is_domain_md_table():
                                                 (COM, "after", 1)]
     assert ladder_of("lockup_expiry") == [(HQ, "before", 30)]
     assert ladder_of("project_end") == [(OWN, "before", 30)]
-    # Reviews can't be turned off; every offset is a setting with its default.
-    assert {n for n, r in RULES.items() if not r.optional} == {"milestone_review", "gate_scores"}
+    assert ladder_of("change_request") == [(HQ, "after", 5)]
+    # Reviews (and HQ's decision on a change beyond the PM's limits) can't be turned off;
+    # every offset is a setting with its default.
+    assert {n for n, r in RULES.items() if not r.optional} == {
+        "milestone_review", "gate_scores", "change_request"}
     for rule in RULES.values():
         for step in rule.steps:
             assert CATALOGUE[rule.setting_key(step)].default == step.default

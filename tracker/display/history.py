@@ -23,6 +23,7 @@ from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
 
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.changes.models import ChangeKind, ChangeState
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
@@ -52,6 +53,8 @@ KEYS: dict[str, Kind] = {
     "instalments": "date_money_rows",
     "declaration": ("enum", Declaration),
     "locale": "locale",
+    "change": ("enum", ChangeKind),
+    "change_state": ("enum", ChangeState),
 }
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from tracker.accounts.models import ROLE_LABELS, Role
+from tracker.changes.models import CHANGE_KIND_LABELS, CHANGE_STATE_LABELS, ChangeKind, ChangeState
 from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
     ACQUISITION_LABELS,
@@ -95,6 +96,8 @@ LABELS: dict[type[Enum], dict] = {
     MessageState: MESSAGE_STATE_LABELS,
     Audience: AUDIENCE_LABELS,
     ImportState: IMPORT_STATE_LABELS,
+    ChangeKind: CHANGE_KIND_LABELS,
+    ChangeState: CHANGE_STATE_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

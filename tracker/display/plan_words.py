@@ -9,11 +9,18 @@ from flask_babel import lazy_gettext as _l
 PLAN_ACTIONS = {
     "project.trl": _l("TRL recorded"),
     "spending.record": _l("Spending recorded"),
+    "change.apply": _l("Plan changed"),
+    "change.request": _l("Change asked of HQ"),
+    "change.approve": _l("Change approved by HQ"),
+    "change.refuse": _l("Change refused by HQ"),
 }
 
 PLAN_OBJECTS = {
     "trl_records": _l("TRL record"),
     "spending_entries": _l("Spending"),
+    "change_requests": _l("Change request"),
+    "project_baselines": _l("Approved baseline"),
+    "pm_handovers": _l("Handover"),
 }
 
 PLAN_FIELDS = {
@@ -24,4 +31,17 @@ PLAN_FIELDS = {
     "spent_on": _l("Date spent"),
     "voucher": _l("Voucher"),
     "voucher_id": _l("Voucher"),
+    "change": _l("Change"),
+    "change_state": _l("State of the change"),
+    "change_request_id": _l("Change request"),
+    "decision_reason": _l("Reason of the decision"),
+    "technical_route": _l("Technical route"),
+    "moved": _l("Moved between lines"),
+    "params": _l("Change"),
+    "before": _l("Before"),
+    "after": _l("After"),
+    "taken_at": _l("Taken at"),
+    "from_pm_id": _l("Former project manager"),
+    "to_pm_id": _l("New project manager"),
+    "by_id": _l("By"),
 }

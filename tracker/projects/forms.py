@@ -34,6 +34,10 @@ class BudgetLineForm(Form):
 class ProjectForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
+    technical_route = TextAreaField(
+        _l("Technical route"), validators=[Optional(), Length(max=10000)],
+        description=_l("How the project means to reach its target; once under way the project "
+                       "manager changes it on the project's change page."))
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
     type = SelectField(_l("Type"), choices=[], coerce=ProjectType)
     institute_id = SelectField(_l("Institute"), coerce=int, choices=[])

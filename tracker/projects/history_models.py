@@ -39,3 +39,24 @@ class TrlRecord(Base):
     project: Mapped[Project] = relationship(back_populates="trl_records")
     file: Mapped[StoredFile | None] = relationship()
     recorded_by: Mapped[User] = relationship()
+
+
+class PmHandover(Base):
+    """A project handed from one PM to another. The former PM keeps read access to the
+    project (what they did stays theirs to see); the new one gets its work from the next
+    reminder scan."""
+
+    __tablename__ = "pm_handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    from_pm_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    to_pm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+    project: Mapped[Project] = relationship(back_populates="handovers")
+    from_pm: Mapped[User] = relationship(foreign_keys=[from_pm_id])
+    to_pm: Mapped[User] = relationship(foreign_keys=[to_pm_id])

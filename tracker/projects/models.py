@@ -37,6 +37,7 @@ from tracker.gates.models import (
     PanelMember,
     ReviewState,
 )
+from tracker.projects.history_models import PmHandover
 from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
 if TYPE_CHECKING:
@@ -113,6 +114,8 @@ class Project(Base):
     budget_total: Mapped[Decimal] = mapped_column(Money)
     start_date: Mapped[date]
     end_date: Mapped[date]
+    # How the PM means to reach the target: theirs to decide under the PM system.
+    technical_route: Mapped[str] = mapped_column(Text, default="", server_default="")
     phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.DRAFT)
     # The phase a held project returns to when HQ resumes it.
     held_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "held_phase"))
@@ -142,6 +145,9 @@ class Project(Base):
     )
     trl_records: Mapped[list[TrlRecord]] = relationship(
         back_populates="project", order_by="TrlRecord.id", cascade="all, delete-orphan"
+    )
+    handovers: Mapped[list[PmHandover]] = relationship(
+        back_populates="project", order_by="PmHandover.id", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -217,6 +223,8 @@ class Project(Base):
             return True
         if user.id == self.pm_id or user.id in self.member_ids:
             return True
+        if any(h.from_pm_id == user.id for h in self.handovers):
+            return True  # a former PM keeps read access to what they did
         return self.can_review_material(user)
 
     def can_review_material(self, user: User) -> bool:
@@ -244,7 +252,9 @@ class Project(Base):
             return true()
         clauses = [cls.pm_id == user.id,
                    cls.id.in_(select(ProjectMember.project_id).where(
-                       ProjectMember.user_id == user.id, ProjectMember.confirmed))]
+                       ProjectMember.user_id == user.id, ProjectMember.confirmed)),
+                   cls.id.in_(select(PmHandover.project_id).where(
+                       PmHandover.from_pm_id == user.id))]
         if user.directed_institute_ids:
             clauses.append(cls.institute_id.in_(user.directed_institute_ids))
         if user.has_role(Role.EVALUATOR):
@@ -275,6 +285,12 @@ class Project(Base):
         and its spending, and changes its plan (within limits, or asking HQ)."""
         return (user.id == self.pm_id and self.phase is not Phase.DRAFT
                 and not self.is_read_only)
+
+    def can_hand_over(self, user: User) -> bool:
+        """HQ, or the director of the project's institute, hands a project under way to
+        another PM."""
+        return (self.phase is not Phase.DRAFT and not self.is_read_only
+                and (user.is_hq_admin or self.institute_id in user.directed_institute_ids))
 
     def can_prepare(self, user: User) -> bool:
         """The PM prepares the next gate (deliverables, submission) while the project is open."""

@@ -137,7 +137,7 @@ def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
     return project
 
 
-def _milestones_within(project: Project, start: date, end: date) -> None:
+def milestones_within(project: Project, start: date, end: date) -> None:
     """New project dates keep every milestone inside them."""
     outside = db.session.scalars(select(Milestone).where(
         Milestone.project_id == project.id,
@@ -156,7 +156,7 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
             raise Refused(_("The proposal was submitted: it can no longer be edited."))
         raise Forbidden()
     _validate(values, budget_lines, member_ids, actor, project)
-    _milestones_within(project, values["start_date"], values["end_date"])
+    milestones_within(project, values["start_date"], values["end_date"])
     for key, value in values.items():
         setattr(project, key, value)
     changes = audit.pending_changes(project)

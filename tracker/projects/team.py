@@ -15,7 +15,9 @@ from sqlalchemy import Row, or_, select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.errors import Forbidden, Invalid, Refused
+from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.projects.models import Project, ProjectMember
 
 
@@ -53,6 +55,25 @@ def set_team(project: Project, member_ids: list[int]) -> dict:
     return {"members": [before, after]} if before != after else {}
 
 
+def open_panel_seat(project: Project, user_id: int) -> GateReview | None:
+    """The open review of `project` whose panel `user_id` sits on (a conflict declared aside):
+    a place on the team would give them a stake in what they are reviewing."""
+    return db.session.scalar(
+        select(GateReview).join(PanelMember, PanelMember.review_id == GateReview.id).where(
+            GateReview.project_id == project.id, GateReview.state == ReviewState.OPEN,
+            PanelMember.user_id == user_id,
+            or_(PanelMember.declaration.is_(None),
+                PanelMember.declaration != Declaration.CONFLICT)).limit(1))
+
+
+def hq_saw_the_conflict(project: Project, user_id: int) -> bool:
+    """HQ approved this person's place knowing of the panel seat (`tracker.changes`)."""
+    return db.session.scalar(select(ChangeRequest.id).where(
+        ChangeRequest.project_id == project.id, ChangeRequest.kind == ChangeKind.TEAM_ADD,
+        ChangeRequest.state == ChangeState.APPROVED,
+        ChangeRequest.params["user_id"].as_integer() == user_id).limit(1)) is not None
+
+
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     """The person, or the institute's director, confirms the place or declines it (the place
     is then removed). Audited on the project."""
@@ -61,6 +82,12 @@ def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     if not member.can_answer(actor):
         raise Forbidden()
     project = member.project
+    seat = open_panel_seat(project, member.user_id) if confirm else None
+    if seat is not None and not hq_saw_the_conflict(project, member.user_id):
+        raise Refused(_("%(name)s sits on the open panel of %(review)s: the place is confirmed "
+                        "once HQ approves it (the project manager asks on the project's change "
+                        "page), or the review closes.", name=member.user.name,
+                        review=seat.name))
     if confirm:
         member.confirmed_at = db.utcnow()
         member.confirmed_by_id = actor.id

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.changes import queries as changes
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.export import responses as exports
@@ -32,8 +33,9 @@ from tracker.web.views import home
 
 bp = Blueprint("projects", __name__)
 
-PROJECT_FIELDS = ("title", "summary", "field", "type", "institute_id", "partner_enterprise_id",
-                  "need_id", "trl_now", "trl_target", "budget_total", "start_date", "end_date")
+PROJECT_FIELDS = ("title", "summary", "technical_route", "field", "type", "institute_id",
+                  "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
+                  "start_date", "end_date")
 
 
 def load_project(project_id: int) -> Project:
@@ -141,6 +143,7 @@ def _values(form: ProjectForm) -> dict:
     values["partner_enterprise_id"] = values["partner_enterprise_id"] or None
     values["need_id"] = values["need_id"] or None
     values["summary"] = values["summary"] or ""
+    values["technical_route"] = values["technical_route"] or ""
     return values
 
 
@@ -214,6 +217,7 @@ def project_page(project: Project, **forms) -> str:
         can_plan_milestone=Milestone.can_plan(user, project),
         can_record_contract=ResearchContract.can_sign(user, project),
         can_see_funding=FundingAgreement.can_see(user, project),
+        plan=changes.comparison(project), pending_changes=changes.pending_count(project),
     )
 
 

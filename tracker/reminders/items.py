@@ -19,9 +19,11 @@ from werkzeug.routing import BuildError
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.changes.models import ChangeRequest, ChangeState
 from tracker.companies.models import Company, HolderType, ShareEntry, Shareholder, company_projects
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import local_date, org_zone
+from tracker.db import inline
 from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
@@ -200,6 +202,26 @@ def project_ends(q: Query) -> list[Item]:
     stmt = q.apply(stmt, Project.id, Project.end_date, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[0], project=r[3],
                  owner_id=r[4], director_id=r[5], link=("projects.show", {"project_id": r[0]}))
+            for r in _rows(stmt)]
+
+
+def changes_awaiting_hq(q: Query) -> list[Item]:
+    """Change requests of projects under way waiting for HQ, counted from the day they were
+    asked; done once approved or refused."""
+    stmt = (select(ChangeRequest.id, ChangeRequest.requested_at, Project.title,
+                   Project.id, Project.code, Institute.director_id)
+            .join(Project, Project.id == ChangeRequest.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(ChangeRequest.state == inline(ChangeRequest.state, ChangeState.PENDING),
+                   Project.phase.in_(ACTIVE)))
+    if q.until is not None:
+        end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
+        stmt = stmt.where(ChangeRequest.requested_at < end)
+    stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
+        stmt, ChangeRequest.id, None, None)
+    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2],
+                 project_id=r[3], project=r[4], director_id=r[5],
+                 link=("changes.show", {"request_id": r[0]}))
             for r in _rows(stmt)]
 
 

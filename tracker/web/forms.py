@@ -143,6 +143,8 @@ class SeenVersion:
             since = datetime.fromisoformat(self.seen_at.data)
         except (TypeError, ValueError):
             since = None
+        if since is not None and since.tzinfo is None:
+            since = None  # not an instant this app wrote: what changed since is unknown
         return version, since
 
     def meanwhile_lines(self) -> list[dict]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.changes.models import ChangeRequest, ChangeState
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
@@ -36,7 +37,7 @@ ESCALATION_DAYS = 30
 HOME_LIMIT = 10
 # The lists that can be asked for in full (`/?full=<name>`).
 LISTS = ("returned", "milestones", "instalments", "conditions", "milestone_reviews",
-         "gate_reviews", "panels_to_name", "rebaselines", "unassigned", "to_confirm",
+         "gate_reviews", "panels_to_name", "rebaselines", "changes", "unassigned", "to_confirm",
          "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
          "institute_instalments", "team_places")
 
@@ -70,6 +71,7 @@ class Work:
     panels_to_name: list[GateReview] = field(default_factory=list)
     panels_to_change: list[GateReview] = field(default_factory=list)
     rebaselines: list[Rebaseline] = field(default_factory=list)
+    changes: list[ChangeRequest] = field(default_factory=list)
     unassigned: list[Milestone] = field(default_factory=list)
     to_confirm: list[Condition] = field(default_factory=list)
     # A PM's projects under way, with their health.
@@ -249,6 +251,11 @@ def _hq_work(work: Work, full: str | None) -> None:
                                                                RebaselineState.PENDING))
         .options(selectinload(Rebaseline.milestone).selectinload(Milestone.project))
         .order_by(Rebaseline.requested_at, Rebaseline.id)), work, full)
+    work.changes = _capped("changes", (
+        select(ChangeRequest).where(ChangeRequest.state == db.inline(ChangeRequest.state,
+                                                                     ChangeState.PENDING))
+        .options(selectinload(ChangeRequest.project))
+        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
     work.unassigned = _capped("unassigned", (
         select(Milestone).where(Milestone.unassigned())
         .options(selectinload(Milestone.project))

@@ -1,0 +1,59 @@
+"""The forms of change control: one per kind of change, and HQ's decision."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.web.fields import DateField, MoneyField
+from tracker.web.forms import Form, OneTime, SeenVersion
+
+MONEY = [InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))]
+
+
+class _Change(OneTime, Form):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+
+class MoveForm(_Change):
+    from_line_id = SelectField(_l("From the line"), coerce=int, choices=[])
+    to_line_id = SelectField(_l("To the line"), coerce=int, choices=[])
+    amount = MoneyField(_l("Amount (CNY)"), validators=MONEY)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.from_line_id.choices = self.to_line_id.choices = [(b.id, b.category)
+                                                               for b in lines]
+
+
+class TotalForm(_Change):
+    budget_total = MoneyField(_l("New budget total (CNY)"), validators=MONEY)
+
+
+class PersonForm(_Change):
+    """A member to add or remove, or the PM to hand the project to."""
+
+    user_id = SelectField(_l("Person"), coerce=int, choices=[])
+
+    def __init__(self, *args, people=(), label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = [(p.id, p.name) for p in people]
+        if label is not None:
+            self.user_id.label.text = label
+
+
+class RouteForm(_Change):
+    technical_route = TextAreaField(_l("New technical route"),
+                                    validators=[DataRequired(), Length(max=10000)])
+
+
+class EndDateForm(_Change):
+    end_date = DateField(_l("New end date"), validators=[InputRequired()])
+
+
+class DecideForm(SeenVersion, Form):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)],
+                           description=_l("Required to refuse."))

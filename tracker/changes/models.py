@@ -1,0 +1,163 @@
+"""Change requests and the approved baseline of a project under way.
+
+A request says what changes (`kind`), what it was and what it becomes (`before`, `after`, as
+the page shows them) and why. Within the settings' limits it is applied at once (`APPLIED`);
+beyond them it waits for HQ (`PENDING`), who approves it (applied then) or refuses it with a
+reason. What HQ last approved is the project's baseline, shown beside its current plan.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.projects.models import Project
+
+
+class ChangeKind(enum.StrEnum):
+    BUDGET_MOVE = "budget_move"  # money moved between two budget lines
+    BUDGET_TOTAL = "budget_total"
+    TEAM_ADD = "team_add"
+    TEAM_REMOVE = "team_remove"
+    ROUTE = "route"  # the technical route
+    END_DATE = "end_date"
+    HANDOVER = "handover"  # the project to another PM
+
+
+CHANGE_KIND_LABELS = {
+    ChangeKind.BUDGET_MOVE: _l("Move between budget lines"),
+    ChangeKind.BUDGET_TOTAL: _l("Change of the budget total"),
+    ChangeKind.TEAM_ADD: _l("Team member added"),
+    ChangeKind.TEAM_REMOVE: _l("Team member removed"),
+    ChangeKind.ROUTE: _l("Change of the technical route"),
+    ChangeKind.END_DATE: _l("New end date"),
+    ChangeKind.HANDOVER: _l("Handover to another project manager"),
+}
+
+
+class ChangeState(enum.StrEnum):
+    APPLIED = "applied"  # within the limits: in effect on the PM's word
+    PENDING = "pending"  # beyond them: waits for HQ
+    APPROVED = "approved"  # HQ approved it: in effect, and the new baseline
+    REFUSED = "refused"  # HQ refused it, with a reason: nothing changed
+
+
+CHANGE_STATE_LABELS = {
+    ChangeState.APPLIED: _l("Applied"),
+    ChangeState.PENDING: _l("Awaiting HQ"),
+    ChangeState.APPROVED: _l("Approved by HQ"),
+    ChangeState.REFUSED: _l("Refused by HQ"),
+}
+
+_PENDING = text("state = 'pending'")
+
+
+class ChangeRequest(Versioned, Base):
+    __tablename__ = "change_requests"
+    __table_args__ = (
+        # HQ's home page and the reminder rule: requests waiting for HQ, oldest first.
+        Index("ix_change_requests_pending", "requested_at", sqlite_where=_PENDING,
+              postgresql_where=_PENDING),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[ChangeKind] = mapped_column(str_enum(ChangeKind, "change_kind"))
+    state: Mapped[ChangeState] = mapped_column(str_enum(ChangeState, "change_state"))
+    # What the change is, as the service applies it: line ids, an amount, a date, a user id.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What it was and what it becomes, as the page shows them (names, amounts, dates).
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Money moved between lines on the PM's word (the cumulative limit adds these up).
+    moved: Mapped[Decimal | None] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def name(self) -> str:
+        return str(CHANGE_KIND_LABELS[self.kind])
+
+    @property
+    def why_hq(self) -> str:
+        """Why it waits (or waited) for HQ, in the reader's language; empty within limits."""
+        why = self.params.get("why")
+        if why is None:
+            return ""
+        if self.kind is ChangeKind.BUDGET_MOVE:
+            return gettext("With this move %(share)s %% of the total has been moved between "
+                           "lines over the project's life, more than the %(limit)s %% the "
+                           "project manager moves alone.", **why)
+        if self.kind is ChangeKind.END_DATE:
+            return gettext("%(days)s days from the approved end date, %(approved)s: more than "
+                           "the %(limit)s days the project manager moves it alone.", **why)
+        if self.kind is ChangeKind.TEAM_ADD:
+            return gettext("This person sits on the open panel of %(review)s: a place on the "
+                           "team would give them a stake in the project they are reviewing.",
+                           **why)
+        if self.kind is ChangeKind.HANDOVER:
+            return gettext("A handover asked by the project manager is decided by HQ or the "
+                           "institute's director.")
+        return gettext("The budget total is approved by HQ.")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state is ChangeState.PENDING
+
+    def can_view(self, user: User) -> bool:
+        return self.project.can_view(user)
+
+    @staticmethod
+    def can_request(user: User, project: Project) -> bool:
+        """The PM changes the plan of their project under way (HQ decides beyond limits)."""
+        return project.can_manage_plan(user)
+
+    def can_decide(self, user: User) -> bool:
+        """HQ approves or refuses what waits for it; a handover also the director of the
+        project's institute (who may hand a project over themselves)."""
+        if not self.is_pending or self.project.is_read_only:
+            return False
+        if self.kind is ChangeKind.HANDOVER:
+            return self.project.can_hand_over(user)
+        return user.is_hq_admin
+
+
+class ProjectBaseline(Base):
+    """The plan as approved: taken before the first change (what the proposal gate approved)
+    and again after each change HQ approves."""
+
+    __tablename__ = "project_baselines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    change_request_id: Mapped[int | None] = mapped_column(ForeignKey("change_requests.id"))
+    budget_total: Mapped[Decimal] = mapped_column(Money)
+    end_date: Mapped[date]
+    technical_route: Mapped[str] = mapped_column(Text, default="")
+    # [[category, amount as a string], ...] in the order of the lines.
+    budget_lines: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    pm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    pm: Mapped[User] = relationship()

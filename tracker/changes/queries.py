@@ -1,0 +1,92 @@
+"""What the change pages show: each request's before and after in the words of the project's
+history, and the approved baseline beside the current plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.changes import plan
+from tracker.changes.models import ChangeRequest, ChangeState, ProjectBaseline
+from tracker.display import history
+from tracker.projects.models import Project
+
+
+@dataclass
+class _AsRecord:
+    """A request read as the audit record of its change, for `history.describe`."""
+
+    at: datetime
+    actor: Any
+    changes: dict
+    object_id: int
+    action: str = "change.request"
+    object_type: str = "projects"
+    ip_address: str | None = None
+
+
+def before_after(requests: list[ChangeRequest]) -> dict[int, list[history.Change]]:
+    """Each request's fields, before and after, formatted as the project's history shows
+    them (names for people, money, dates)."""
+    lines = history.describe([_AsRecord(
+        r.requested_at, r.requested_by, {k: [r.before.get(k), v] for k, v in r.after.items()},
+        r.project_id) for r in requests])
+    return {r.id: line.changes for r, line in zip(requests, lines, strict=True)}
+
+
+@dataclass
+class PlanRow:
+    label: str
+    kind: str  # "money", "date", "text", "user"
+    approved: Any
+    current: Any
+
+    @property
+    def changed(self) -> bool:
+        return self.approved != self.current
+
+
+@dataclass
+class PlanComparison:
+    baseline: ProjectBaseline | None
+    rows: list[PlanRow] = field(default_factory=list)
+
+
+def comparison(project: Project) -> PlanComparison:
+    """The approved baseline beside the current plan, row by row (no baseline: nothing has
+    changed since the proposal gate, and the plan is its own baseline)."""
+    base = plan.baseline(project)
+    result = PlanComparison(base)
+    if base is None:
+        return result
+    approved_lines = {c: Decimal(a) for c, a in base.budget_lines}
+    current_lines = {b.category: b.amount for b in project.budget_lines}
+    result.rows.append(PlanRow(_l("Budget total"), "money", base.budget_total,
+                               project.budget_total))
+    for category in dict.fromkeys([*approved_lines, *current_lines]):
+        result.rows.append(PlanRow(category, "money", approved_lines.get(category),
+                                   current_lines.get(category)))
+    result.rows.append(PlanRow(_l("End date"), "date", base.end_date, project.end_date))
+    result.rows.append(PlanRow(_l("Technical route"), "text", base.technical_route,
+                               project.technical_route))
+    result.rows.append(PlanRow(_l("Project manager"), "user", base.pm.name, project.pm.name))
+    return result
+
+
+def requests_of(project: Project) -> list[ChangeRequest]:
+    return list(db.session.scalars(
+        select(ChangeRequest).where(ChangeRequest.project_id == project.id)
+        .options(selectinload(ChangeRequest.requested_by), selectinload(ChangeRequest.decided_by))
+        .order_by(ChangeRequest.id.desc())))
+
+
+def pending_count(project: Project) -> int:
+    return sum(1 for _ in db.session.scalars(select(ChangeRequest.id).where(
+        ChangeRequest.project_id == project.id, ChangeRequest.state == ChangeState.PENDING)))

@@ -1,0 +1,232 @@
+"""What a PM may change on a project under way, and HQ's decision on what exceeds the limits.
+
+Limits (settings, `tracker/settings/catalogue.py`):
+- money moved between budget lines on the PM's word adds up over the project's life; a move
+  that takes the sum above `BUDGET_CHANGE_THRESHOLD_PCT` of the total waits for HQ (two moves
+  of 6 % of a 10 % limit: the second waits);
+- the end date moves on the PM's word by at most `REBASELINE_APPROVAL_DAYS` from the approved
+  baseline's end date;
+- the total, a handover asked by the PM, and a new member who sits on one of the project's
+  open panels always wait for HQ; the technical route and the team otherwise are the PM's.
+Every request is audited on the project with what changes, before and after.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.changes import plan
+from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.money import cents
+from tracker.projects import team
+from tracker.projects.models import Project
+from tracker.projects.services import milestones_within
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+
+BUDGET_KINDS = (ChangeKind.BUDGET_MOVE, ChangeKind.BUDGET_TOTAL)
+
+
+def _open(actor: User, project: Project, kind: ChangeKind, reason: str, params: dict,
+          before: dict, after: dict, why: dict | None, moved: Decimal | None = None,
+          ) -> ChangeRequest:
+    """Record the request; apply it now when nothing needs HQ. `before` and `after` name the
+    project's own fields, valued as its audit records value them (ids for people), so its
+    history and the request's page read them alike. `why`: what makes it wait for HQ
+    (`ChangeRequest.why_hq` says it in the reader's language), None within the limits."""
+    needs_hq = why is not None
+    if needs_hq:
+        params = {**params, "why": why}
+    request = ChangeRequest(project_id=project.id, kind=kind, params=params, before=before,
+                            after=after, reason=reason, requested_by_id=actor.id,
+                            state=ChangeState.PENDING if needs_hq else ChangeState.APPLIED,
+                            moved=None if needs_hq else moved)
+    plan.ensure_baseline(project)
+    db.session.add(request)
+    db.session.flush()
+    if not needs_hq:
+        _apply(actor, project, request)
+    changes = {"change": [None, kind.value], "change_state": [None, request.state.value],
+               "reason": [None, reason]}
+    changes.update({k: [before.get(k), v] for k, v in after.items()})
+    audit.record(actor, "change.request" if needs_hq else "change.apply", project, changes)
+    db.session.flush()
+    return request
+
+
+def _apply(actor: User, project: Project, request: ChangeRequest) -> None:
+    if request.kind is ChangeKind.HANDOVER:
+        plan.apply_handover(actor, project, request.params, request.reason)
+    else:
+        plan.APPLY[request.kind](project, request.params)
+    db.session.flush()
+
+
+def _start(actor: User, project: Project, reason: str) -> str:
+    if project.is_read_only:
+        raise Refused(_("This project is closed: nothing of it changes."))
+    if not ChangeRequest.can_request(actor, project):
+        raise Forbidden()
+    if not reason.strip():
+        raise Invalid("reason", _("Say why the plan changes."))
+    return reason.strip()
+
+
+def _no_pending(project: Project, kinds: tuple[ChangeKind, ...]) -> None:
+    waiting = plan.pending_of(project, kinds)
+    if waiting is not None:
+        raise Refused(_("A change of this kind already waits for HQ (%(what)s): it is decided "
+                        "first.", what=waiting.name))
+
+
+def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id: int,
+                amount: Decimal, reason: str) -> ChangeRequest:
+    reason = _start(actor, project, reason)
+    _no_pending(project, BUDGET_KINDS)
+    source = plan.line_of(project, from_line_id, "from_line_id")
+    target = plan.line_of(project, to_line_id, "to_line_id")
+    if source is target:
+        raise Invalid("to_line_id", _("Choose another line than the one the money leaves."))
+    if amount <= 0 or cents(amount) != amount:
+        raise Invalid("amount", _("Give an amount of more than zero, in yuan and fen."))
+    if amount > source.amount:
+        raise Invalid("amount", _("Line “%(line)s” holds %(amount)s: it cannot give more.",
+                                  line=source.category, amount=f"{source.amount:,.2f}"))
+    limit = Decimal(settings.get(catalogue.BUDGET_CHANGE_THRESHOLD_PCT))
+    moved = plan.moved_on_own_word(project) + amount
+    share = moved * 100 / project.budget_total if project.budget_total else Decimal("100")
+    why = None if share <= limit else {"share": f"{share:.2f}", "limit": f"{limit}"}
+    before = plan.lines_of(project)
+    after = [[c, f"{Decimal(a) - amount:.2f}" if i == project.budget_lines.index(source)
+              else f"{Decimal(a) + amount:.2f}" if i == project.budget_lines.index(target)
+              else a] for i, (c, a) in enumerate(before)]
+    return _open(actor, project, ChangeKind.BUDGET_MOVE, reason,
+                 {"from_line_id": source.id, "to_line_id": target.id, "amount": f"{amount:.2f}"},
+                 {"budget_lines": before}, {"budget_lines": after}, why, moved=amount)
+
+
+def change_total(actor: User, project: Project, *, budget_total: Decimal,
+                 reason: str) -> ChangeRequest:
+    """The approved total is HQ's: a new one always waits for HQ."""
+    reason = _start(actor, project, reason)
+    _no_pending(project, BUDGET_KINDS)
+    if budget_total < 0 or cents(budget_total) != budget_total:
+        raise Invalid("budget_total", _("Give an amount of zero or more, in yuan and fen."))
+    if budget_total == project.budget_total:
+        raise Invalid("budget_total", _("This is the current total."))
+    if budget_total < project.budget_allocated:
+        raise Invalid("budget_total", _(
+            "The budget lines add up to %(lines)s, more than the total of %(total)s.",
+            lines=f"{project.budget_allocated:,.2f}", total=f"{budget_total:,.2f}"))
+    return _open(actor, project, ChangeKind.BUDGET_TOTAL, reason,
+                 {"budget_total": f"{budget_total:.2f}"},
+                 {"budget_total": f"{project.budget_total:.2f}"},
+                 {"budget_total": f"{budget_total:.2f}"}, {})
+
+
+def add_member(actor: User, project: Project, *, user_id: int, reason: str) -> ChangeRequest:
+    """A new place, pending its holder's (or the director's) confirmation as on a proposal;
+    someone who sits on one of the project's open panels waits for HQ, who sees why."""
+    reason = _start(actor, project, reason)
+    team.check_names(project.pm, project.institute_id, [user_id], project)
+    seat = team.open_panel_seat(project, user_id)
+    # A place already named but not confirmed, whose holder sits on an open panel, is asked
+    # of HQ here too: it can't be confirmed until HQ has seen the conflict (`team.answer`).
+    if user_id in project.team_ids and (seat is None or user_id in project.member_ids):
+        raise Invalid("user_id", _("This person is on the team already."))
+    if any(r.params.get("user_id") == user_id for r in plan.pending_list(project)):
+        raise Refused(_("A change of the team for this person already waits for HQ."))
+    why = None if seat is None else {"review": seat.name}
+    before = sorted(project.team_ids - {user_id})
+    return _open(actor, project, ChangeKind.TEAM_ADD, reason, {"user_id": user_id},
+                 {"members": before}, {"members": sorted([*before, user_id])}, why)
+
+
+def remove_member(actor: User, project: Project, *, user_id: int,
+                  reason: str) -> ChangeRequest:
+    reason = _start(actor, project, reason)
+    if user_id not in project.team_ids:
+        raise Invalid("user_id", _("Choose a member of the team."))
+    before = sorted(project.team_ids)
+    return _open(actor, project, ChangeKind.TEAM_REMOVE, reason, {"user_id": user_id},
+                 {"members": before}, {"members": [u for u in before if u != user_id]}, None)
+
+
+def change_route(actor: User, project: Project, *, technical_route: str,
+                 reason: str) -> ChangeRequest:
+    reason = _start(actor, project, reason)
+    route = technical_route.strip()
+    if not route or route == project.technical_route:
+        raise Invalid("technical_route", _("Describe the new technical route."))
+    return _open(actor, project, ChangeKind.ROUTE, reason, {"technical_route": route},
+                 {"technical_route": project.technical_route}, {"technical_route": route},
+                 None)
+
+
+def change_end_date(actor: User, project: Project, *, end_date: date,
+                    reason: str) -> ChangeRequest:
+    reason = _start(actor, project, reason)
+    _no_pending(project, (ChangeKind.END_DATE,))
+    if end_date == project.end_date:
+        raise Invalid("end_date", _("This is the current end date."))
+    if end_date < project.start_date:
+        raise Invalid("end_date", _("The end date is before the start date."))
+    milestones_within(project, project.start_date, end_date)
+    approved = plan.ensure_baseline(project).end_date
+    limit = int(settings.get(catalogue.REBASELINE_APPROVAL_DAYS))
+    moved = abs((end_date - approved).days)
+    why = None if moved <= limit else {"days": moved, "approved": approved.isoformat(),
+                                       "limit": limit}
+    return _open(actor, project, ChangeKind.END_DATE, reason, {"end_date": end_date.isoformat()},
+                 {"end_date": project.end_date.isoformat()},
+                 {"end_date": end_date.isoformat()}, why)
+
+
+def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> ChangeRequest:
+    """HQ or the director hands the project over at once; the PM asks them to."""
+    if project.is_read_only:
+        raise Refused(_("This project is closed: nothing of it changes."))
+    if project.can_hand_over(actor):
+        if not reason.strip():
+            raise Invalid("reason", _("Say why the plan changes."))
+        reason, why = reason.strip(), None
+    else:
+        reason = _start(actor, project, reason)
+        why = {}
+    _no_pending(project, (ChangeKind.HANDOVER,))
+    new_pm = plan.check_new_pm(project, db.session.get(User, user_id))
+    return _open(actor, project, ChangeKind.HANDOVER, reason, {"user_id": new_pm.id},
+                 {"pm_id": project.pm_id}, {"pm_id": new_pm.id}, why)
+
+
+def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> None:
+    """HQ approves (the change is applied, and the plan becomes the new baseline) or refuses
+    with a reason (nothing changes)."""
+    project = request.project
+    if request.state is not ChangeState.PENDING:
+        raise Refused(_("This change has already been decided."))
+    if not request.can_decide(actor):
+        raise Forbidden()
+    reason = reason.strip()
+    if not approve and not reason:
+        raise Invalid("reason", _("Say why the change is refused."))
+    if approve:
+        _apply(actor, project, request)
+        plan.take_baseline(project, request)
+    request.state = ChangeState.APPROVED if approve else ChangeState.REFUSED
+    request.decided_by_id, request.decided_at = actor.id, db.utcnow()
+    request.decision_reason = reason
+    changes = {"change": [request.kind.value, request.kind.value],
+               "change_state": [ChangeState.PENDING.value, request.state.value],
+               "decision_reason": [None, reason or None]}
+    if approve:
+        changes.update({k: [request.before.get(k), v] for k, v in request.after.items()})
+    audit.record(actor, "change.approve" if approve else "change.refuse", project, changes)
+    db.session.flush()

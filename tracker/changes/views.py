@@ -1,0 +1,163 @@
+"""Change control pages: a project's changes (its baseline beside its plan, every request
+with its before and after, the PM's forms), and one request with HQ's decision."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import Role, RoleGrant, User
+from tracker.changes import queries, services
+from tracker.changes.forms import (
+    DecideForm,
+    EndDateForm,
+    MoveForm,
+    PersonForm,
+    RouteForm,
+    TotalForm,
+)
+from tracker.changes.models import ChangeRequest
+from tracker.projects import team
+from tracker.projects.models import Project
+from tracker.web.actions import submit
+
+bp = Blueprint("changes", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _load(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None or not project.can_view(_user()):
+        abort(404)
+    return project
+
+
+def _managers(project: Project) -> list[User]:
+    """Whom the project may be handed to: the active PMs of its institute (or of none)."""
+    return list(db.session.scalars(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.PROJECT_MANAGER, User.active.is_(True),
+               User.id != project.pm_id,
+               (User.institute_id == project.institute_id) | User.institute_id.is_(None))
+        .order_by(User.name)))
+
+
+def _forms(project: Project) -> dict:
+    """The forms the user may send on this project, each under its own prefix (one page
+    holds them all)."""
+    user, forms = _user(), {}
+    if ChangeRequest.can_request(user, project):
+        members = [m.user for m in project.members]
+        candidates = [row for row in team.candidates(project.pm, project.institute_id, project)
+                      if row.id not in project.team_ids]
+        forms = {
+            "move": MoveForm(prefix="move", lines=project.budget_lines),
+            "total": TotalForm(prefix="total"),
+            "add": PersonForm(prefix="add", people=candidates, label=_l("New team member")),
+            "remove": PersonForm(prefix="remove", people=members, label=_l("Team member")),
+            "route": RouteForm(prefix="route"),
+            "end": EndDateForm(prefix="end"),
+        }
+    if ChangeRequest.can_request(user, project) or project.can_hand_over(user):
+        forms["handover"] = PersonForm(prefix="handover", people=_managers(project),
+                                       label=_l("New project manager"))
+    return forms
+
+
+def _page(project: Project, forms: dict) -> str:
+    requests = queries.requests_of(project)
+    return render_template("changes/project.html", project=project, forms=forms,
+                           requests=requests, described=queries.before_after(requests),
+                           plan=queries.comparison(project),
+                           can_hand_over=project.can_hand_over(_user()))
+
+
+@bp.get("/projects/<int:project_id>/changes")
+@login_required
+def project(project_id: int) -> str:
+    project = _load(project_id)
+    return _page(project, _forms(project))
+
+
+CALLS = {
+    "move": lambda u, p, f: services.move_budget(
+        u, p, from_line_id=f.from_line_id.data, to_line_id=f.to_line_id.data,
+        amount=f.amount.data, reason=f.reason.data),
+    "total": lambda u, p, f: services.change_total(u, p, budget_total=f.budget_total.data,
+                                                   reason=f.reason.data),
+    "add": lambda u, p, f: services.add_member(u, p, user_id=f.user_id.data,
+                                               reason=f.reason.data),
+    "remove": lambda u, p, f: services.remove_member(u, p, user_id=f.user_id.data,
+                                                     reason=f.reason.data),
+    "route": lambda u, p, f: services.change_route(u, p, technical_route=f.technical_route.data,
+                                                   reason=f.reason.data),
+    "end": lambda u, p, f: services.change_end_date(u, p, end_date=f.end_date.data,
+                                                    reason=f.reason.data),
+    "handover": lambda u, p, f: services.hand_over(u, p, user_id=f.user_id.data,
+                                                   reason=f.reason.data),
+}
+
+
+def _done(result: ChangeRequest) -> str:
+    return (_("The change waits for HQ's decision.") if result.is_pending
+            else _("The change is in effect."))
+
+
+@bp.post("/projects/<int:project_id>/changes/<any(move, total, add, remove, route, end, "
+         "handover):kind>")
+@login_required
+def change(project_id: int, kind: str) -> Response | tuple[str, int]:
+    project = _load(project_id)
+    forms = _forms(project)
+    if kind not in forms:
+        abort(403)
+    form = forms[kind]
+    return submit(form, lambda: CALLS[kind](_user(), project, form), _done,
+                  lambda result: url_for("changes.show", request_id=result.id),
+                  lambda: _page(project, forms))
+
+
+def _load_request(request_id: int) -> ChangeRequest:
+    found = db.session.get(ChangeRequest, request_id)
+    if found is None or not found.can_view(_user()):
+        abort(404)
+    return found
+
+
+def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
+    return render_template("changes/show.html", change=found, form=form,
+                           described=queries.before_after([found]),
+                           project=found.project)
+
+
+@bp.get("/changes/<int:request_id>")
+@login_required
+def show(request_id: int) -> str:
+    found = _load_request(request_id)
+    form = None
+    if found.can_decide(_user()):
+        # The decision is taken on the request as shown: a change of it meanwhile is refused.
+        form = DecideForm()
+        form.version.data, form.seen_at.data = str(found.version), db.utcnow().isoformat()
+    return _request_page(found, form)
+
+
+@bp.post("/changes/<int:request_id>/decide")
+@login_required
+def decide(request_id: int) -> Response | tuple[str, int]:
+    found = _load_request(request_id)
+    form = DecideForm()
+    approve = request.form.get("approve") == "1"
+    return submit(form, lambda: services.decide(_user(), found, approve, form.reason.data or ""),
+                  _("The change is approved and in effect.") if approve
+                  else _("The change is refused."),
+                  url_for("changes.show", request_id=found.id),
+                  lambda: _request_page(found, form), record=found)
