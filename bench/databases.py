@@ -1,11 +1,13 @@
 """Where the benchmarks keep their data sets: built once, used again by the next run.
 
 SQLite files go under `instance/bench/`; on PostgreSQL each data set is a database of its own
-on the server of `--pg-url` (`bench_<name>`). `fresh=True` drops and builds it again.
+on the server of `--pg-url` (`bench_<name>`, or `<BENCH_DB_PREFIX>_<name>` so that two
+checkouts sharing a server keep their data sets apart). `fresh=True` drops and builds it again.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import text
@@ -26,10 +28,11 @@ def sqlite_url(name: str, fresh: bool = False) -> str:
 
 
 def pg_url(base_url: str, name: str, fresh: bool = False) -> str:
-    """The URL of database `bench_<name>` on the server of `base_url`, created if missing."""
+    """The URL of database `bench_<name>` (see BENCH_DB_PREFIX) on the server of `base_url`,
+    created if missing."""
     from tracker.db import make_engine
 
-    database = f"bench_{name}"
+    database = f"{os.environ.get('BENCH_DB_PREFIX', 'bench')}_{name}"
     admin = make_engine(make_url(base_url).set(database="postgres").render_as_string(
         hide_password=False)).execution_options(isolation_level="AUTOCOMMIT")
     try:

@@ -67,7 +67,11 @@ def bench(label: str, db_url: str, scenario: str, runs: int, smtp_port: int) -> 
                   "ENCRYPTION_KEYS": os.environ.get("ENCRYPTION_KEYS")
                   or Fernet.generate_key().decode()}
     os.environ.update(production)
-    app = create_app("production", **production, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port,
+    # The config holds the keys as a tuple (config.py reads the variable's comma-separated
+    # list); a string here would be read as one key per character.
+    app = create_app("production", **{**production, "ENCRYPTION_KEYS": tuple(
+                         production["ENCRYPTION_KEYS"].split(","))},
+                     MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port,
                      MAIL_USE_TLS=False, MAIL_FROM="tracker@bench.example", SQL_ECHO=False)
     with app.app_context():
         upgrade(db_url)

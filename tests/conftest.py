@@ -115,8 +115,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         # requests the test makes, `g` included. A browser's requests never share `g`: clear it
         # so Flask-Login and Flask-WTF do not serve one client's cached user or token to another,
         # nor Flask-Babel the previous request's language. First of all hooks: the rate
-        # limiter's may answer before the others run.
+        # limiter's may answer before the others run. Nor the rows the session keeps for a
+        # transaction (`db.cached`): each real request has a session of its own.
         g.__dict__.clear()
+        db.forget_cached()
 
     application.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
     application.after_request(ids_are_unique)

@@ -8,9 +8,11 @@ convention so that migrations can refer to them on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import enum
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BindParameter,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    exc,
     inspect,
     literal,
 )
@@ -81,6 +84,53 @@ def _collections_move_versions(session: Session, flush_context: Any, instances: 
         if (session.is_modified(obj, include_collections=True)
                 and not session.is_modified(obj, include_collections=False)):
             obj.version = obj.version + 1
+
+
+T = TypeVar("T")
+_CACHE = "tracker.cache"  # session.info key: {name: (tables it reads, value)}
+
+
+def cached(name: str, tables: frozenset[str], load: Callable[[], T]) -> T:
+    """`load()` once per transaction of the session, for the few rows nearly every request
+    reads (the settings, the gate templates): one statement instead of one per use.
+
+    What it read is forgotten when a statement of the session writes to one of `tables` (a
+    flush, or an INSERT, UPDATE or DELETE of its own), or the session ends a transaction
+    (commit, rollback, a savepoint's end): within a transaction the rows cannot change but by
+    this session's writes, and the next transaction reads them afresh, as every request
+    does."""
+    entries = session.info.setdefault(_CACHE, {})
+    if name not in entries:
+        entries[name] = (tables, load())
+    return entries[name][1]
+
+
+def forget_cached(session: Session | scoped_session = session,
+                  tables: set[str] | None = None) -> None:
+    """Forget what `cached` read (of these tables; None: all of it)."""
+    entries = session.info.get(_CACHE)
+    if not entries:
+        return
+    for name in [n for n, (read, _value) in entries.items() if tables is None or read & tables]:
+        del entries[name]
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _forget_written(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    """A write to a table read by `cached` (a flush, or an INSERT, UPDATE or DELETE statement
+    of this thread's session) makes it read again."""
+    if not session.registry.has():
+        return
+    entries = session.info.get(_CACHE)
+    if not entries or statement.lstrip()[:6].upper() in ("SELECT", "SAVEPO", "RELEAS"):
+        return
+    forget_cached(session, {table for read, _value in entries.values() for table in read
+                            if table in statement})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_ended(session: Session, transaction: Any) -> None:
+    forget_cached(session)
 
 
 def utcnow() -> datetime:
@@ -156,13 +206,44 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False}
         if url in {"sqlite://", "sqlite:///:memory:"}:
             kwargs["poolclass"] = StaticPool
-    else:
-        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
+    else:
+        ping_when_idle(engine)
     return engine
+
+
+# A pooled connection unused for longer than this is pinged before a request gets it.
+IDLE_BEFORE_PING = 10.0
+
+
+def ping_when_idle(engine: Engine, idle: float = IDLE_BEFORE_PING) -> None:
+    """Test a pooled connection before use only when it has been idle: a server restart or an
+    idle timeout closes connections nobody uses. SQLAlchemy's `pool_pre_ping` pings at every
+    checkout, a round trip more on every request although a connection used a moment ago is
+    alive. A connection that breaks while in use fails that one request either way, and
+    SQLAlchemy then replaces every connection of the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get("checked_in_at")
+        if since is None or time.monotonic() - since <= idle:
+            return  # new, or used a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if not engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            alive = False
+        if not alive:
+            # The pool drops this connection and checks out (or opens) another.
+            raise exc.DisconnectionError("a pooled connection was closed while idle")
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from tracker import db
-from tracker.accounts.models import User, UserSession, with_roles
+from tracker.accounts.models import User, UserSession
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.tokens import new_token, token_hash
@@ -44,9 +44,12 @@ def expired(row: UserSession, now) -> bool:
 def resume(token: str) -> tuple[User | None, bool]:
     """The active user of the session `token` opens, and whether it was found but timed out
     (its row is then deleted). Refreshes the session's last use."""
-    row = db.session.scalar(
-        select(UserSession).options(joinedload(UserSession.user).options(*with_roles()))
-        .where(UserSession.token_hash == token_hash(token)))
+    # Every request starts here: the session, its user, the user's roles and directed
+    # institutes in one statement (a user has a few of each, so the join stays a few rows).
+    row = db.session.scalars(
+        select(UserSession).options(joinedload(UserSession.user).options(
+            joinedload(User.role_grants), joinedload(User.directed_institutes)))
+        .where(UserSession.token_hash == token_hash(token))).unique().first()
     if row is None or not row.user.active:
         return None, False
     now = db.utcnow()

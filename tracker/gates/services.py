@@ -45,7 +45,11 @@ STAKE_MESSAGES = {
 
 
 def find_template(gate: int) -> GateTemplate | None:
-    return db.session.scalar(select(GateTemplate).where(GateTemplate.gate == gate))
+    """The template of gate `gate`; the four are read together once per transaction
+    (`db.cached`): the project page asks for each gate's deliverables."""
+    templates = db.cached("gate_templates", frozenset({GateTemplate.__tablename__}), lambda: {
+        template.gate: template for template in db.session.scalars(select(GateTemplate))})
+    return templates.get(gate)
 
 
 def deliverable_name(deliverable: Deliverable) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
 from tracker.contracts.models import Instalment, ResearchContract
@@ -26,10 +26,11 @@ from tracker.spending.queries import ProjectSpending, project_spending
 
 # What the page and `Project.can_view` read of the project itself.
 PROJECT_OPTIONS = (
-    selectinload(Project.pm),
-    selectinload(Project.institute),
-    selectinload(Project.partner_enterprise),
-    selectinload(Project.need),
+    # One of each: joined to the project's own statement.
+    joinedload(Project.pm),
+    joinedload(Project.institute),
+    joinedload(Project.partner_enterprise),
+    joinedload(Project.need),
     selectinload(Project.members).selectinload(ProjectMember.user),
     selectinload(Project.budget_lines),
     selectinload(Project.trl_records).options(selectinload(TrlRecord.file),

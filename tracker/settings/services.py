@@ -48,12 +48,19 @@ def _row(key: str) -> SettingValue | None:
     return db.session.scalar(select(SettingValue).where(SettingValue.key == key))
 
 
+def _values() -> dict[str, str]:
+    """Every value HQ has set, read once per transaction (`db.cached`): a request checks the
+    session's timeouts, and a page or a scan may read a dozen settings more."""
+    return db.cached("settings", frozenset({SettingValue.__tablename__}), lambda: dict(
+        db.session.execute(select(SettingValue.key, SettingValue.value)).tuples().all()))
+
+
 def get(key: str) -> Decimal | int:
     definition = CATALOGUE[key]
-    row = _row(key)
-    if row is None:
+    value = _values().get(key)
+    if value is None:
         return definition.default
-    return definition.kind(row.value)
+    return definition.kind(value)
 
 
 def set_value(actor: User, key: str, raw: str) -> None:
