@@ -7,7 +7,6 @@ never commits: the command or the job commits.
 
 from __future__ import annotations
 
-import enum
 import json
 from contextlib import closing
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects import sqlite
 
 from tracker import db
@@ -30,6 +29,8 @@ from tracker.settings import services as settings
 from tracker.workdays.services import add_business_days
 
 INSERT_CHUNK = 1000
+# The advisory lock scans take turns on (PostgreSQL): any number, the same in every process.
+SCAN_LOCK = 2_026_021
 # The columns a scan writes; the others keep their defaults.
 COLUMNS = ("rule", "item_id", "occurrence", "recipient_id", "audience", "deadline", "fire_on",
            "project_id", "details", "locale", "state", "attempts", "last_error", "created_at",
@@ -92,9 +93,11 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     """Write to the outbox every reminder due on `as_of` that is not there yet.
 
     For each rule and each open item, the latest rung of each audience that has fired by
-    `as_of`; first rungs skip the users who turned the rule off. Inserting skips the keys
-    already there (ON CONFLICT DO NOTHING), so two scans at once write each occurrence once.
+    `as_of`; first rungs skip the users who turned the rule off. Scans take turns (one
+    transaction at a time: `_take_turn`), so the keys a scan reads from the outbox are all
+    there are until it commits, and it inserts only the others.
     """
+    _take_turn()
     users = _active_users()
     staff = {Audience.HQ: _holders(Role.HQ_ADMIN),
              Audience.COMMITTEE: _holders(Role.INVESTMENT_COMMITTEE)}
@@ -102,7 +105,7 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     domain = mail.mail_domain()
     adapter = current_app.url_map.bind("localhost")
     now = utcnow()
-    rows: dict[tuple[str, int, str, int], dict[str, Any]] = {}
+    rows: list[tuple] = []  # in the order of COLUMNS
     seen: set[tuple[str, int, str, int]] = set()  # every occurrence due, new or not
     for rule in RULES.values():
         ladder = ladder_of(rule)
@@ -112,7 +115,7 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
         # Thousands of items share a few hundred deadlines: each deadline's rungs once.
         fired: dict[date, list[tuple[Rung, str]]] = {}
         for item in items:
-            details = None
+            details = None  # the item's, as JSON: written once for all its recipients
             rungs = fired.get(item.deadline)
             if rungs is None:
                 rungs = fired[item.deadline] = [(rung, rung.occurrence(item.deadline))
@@ -126,20 +129,22 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
                     seen.add(key)
                     if (item.id, occurrence, user_id) in written:
                         continue  # already in the outbox: no row to build
-                    details = details or _details(item, ladder, adapter)
-                    rows[key] = {
-                        "rule": rule.name, "item_id": item.id, "occurrence": occurrence,
-                        "recipient_id": user_id, "audience": rung.audience,
-                        "deadline": item.deadline, "fire_on": rung.fire_on,
-                        "project_id": item.project_id, "details": details,
-                        "locale": users[user_id] or default_locale,
-                        "state": MessageState.PENDING, "attempts": 0, "last_error": "",
-                        "created_at": now,
-                        "message_id": mail.message_id(rule.name, item.id, occurrence, user_id,
-                                                      domain),
-                    }
-    new = _insert_new([rows[key] for key in sorted(rows)])
-    return ScanResult(as_of=as_of, found=len(seen), new=new)
+                    details = details or json.dumps(_details(item, ladder, adapter))
+                    rows.append((
+                        rule.name, item.id, occurrence, user_id, rung.audience.value,
+                        item.deadline, rung.fire_on, item.project_id, details,
+                        users[user_id] or default_locale, MessageState.PENDING.value, 0, "",
+                        now, mail.message_id(rule.name, item.id, occurrence, user_id, domain)))
+    return ScanResult(as_of=as_of, found=len(seen), new=_insert_new(rows))
+
+
+def _take_turn() -> None:
+    """Wait for any other scan to commit (PostgreSQL: a lock held until the end of this
+    transaction). SQLite needs none: every transaction there takes the write lock when it
+    begins (tracker/db.py), so scans already take turns."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCAN_LOCK})
 
 
 def _written(rule: Rule, item_ids: list[int]) -> set[tuple[int, str, int]]:
@@ -172,53 +177,38 @@ def _written(rule: Rule, item_ids: list[int]) -> set[tuple[int, str, int]]:
     return found
 
 
-def _insert_new(rows: list[dict[str, Any]]) -> int:
-    """Insert what is not in the outbox yet; return how many rows were new. Rows go in key
-    order, so two scans inserting the same keys wait on each other instead of deadlocking."""
+def _insert_new(rows: list[tuple]) -> int:
+    """Insert the rows (none of them in the outbox: `scan` read its keys after taking its
+    turn); return how many."""
     if not rows:
         return 0
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        return _copy_new(connection, rows)
-    # One statement executed for many rows, compiled once; the driver sums the rows each
-    # parameter set inserted, and a key already there inserts none.
+        return _copy(connection, rows)
+    # One statement executed for many rows, compiled once. ON CONFLICT DO NOTHING still, as
+    # the unique key is what guarantees one row per occurrence whatever happens.
     stmt = (sqlite.insert(OutboxMessage.__table__)
             .on_conflict_do_nothing(index_elements=list(KEY))
             .execution_options(preserve_rowcount=True))  # SQLAlchemy keeps it for INSERTs
+    details: dict[str, dict] = {}  # the JSON column takes a dict: each item's decoded once
     new = 0
     for start in range(0, len(rows), INSERT_CHUNK):
-        new += connection.execute(stmt, rows[start:start + INSERT_CHUNK]).rowcount
+        chunk = [dict(zip(COLUMNS, row, strict=True)) for row in rows[start:start + INSERT_CHUNK]]
+        for row in chunk:
+            if row["details"] not in details:
+                details[row["details"]] = json.loads(row["details"])
+            row["details"] = details[row["details"]]
+        new += connection.execute(stmt, chunk).rowcount
     return new
 
 
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return json.dumps(value)  # the details, as the JSON column stores them
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
-def _copy_new(connection, rows: list[dict[str, Any]]) -> int:
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON
-    CONFLICT DO NOTHING. Tens of thousands of rows cost a fraction of a second this way; as
-    parameter sets (even pipelined) they cost seconds."""
-    columns = ", ".join(COLUMNS)
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        # Gone at the end of the transaction (a pooled connection keeps nothing of it); a
-        # second scan in the same transaction finds it and empties it.
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS reminder_outbox_new ON COMMIT "
-                       f"DROP AS SELECT {columns} FROM reminder_outbox WITH NO DATA")
-        cursor.execute("TRUNCATE reminder_outbox_new")
-        # Sorting tens of thousands of keys in memory, not in a file (this transaction only).
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        with cursor.copy(f"COPY reminder_outbox_new ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([_copy_value(row[c]) for c in COLUMNS])
-        cursor.execute(
-            f"INSERT INTO reminder_outbox ({columns}) SELECT {columns} FROM reminder_outbox_new "
-            f"ORDER BY {', '.join(KEY)} ON CONFLICT ({', '.join(KEY)}) DO NOTHING")
-        return cursor.rowcount
-    finally:
-        cursor.close()
+def _copy(connection, rows: list[tuple]) -> int:
+    """PostgreSQL: COPY the rows straight into the outbox, the cheapest way in for tens of
+    thousands of rows (an INSERT of as many parameter sets costs seconds; COPY into a
+    temporary table then INSERT ... ON CONFLICT, twice the work of this). A key already there
+    would fail the COPY and the scan, never write a second row."""
+    with closing(connection.connection.driver_connection.cursor()) as cursor, cursor.copy(
+            f"COPY reminder_outbox ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return len(rows)
