@@ -249,6 +249,7 @@ def seed_cmd(if_empty: bool) -> None:
         click.echo("database not empty: demo data not loaded")
         return
     created = seed()
+    db.analyze(db.session)  # the planner's statistics of the data just loaded
     db.session.commit()
     total = sum(created.values())
     click.echo("created " + ", ".join(f"{n} {k}" for k, n in created.items() if n)

@@ -15,6 +15,8 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import Connection, create_engine, text
 
+from tracker.db import analyze
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
@@ -32,7 +34,15 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
 
 
 def upgrade(url: str | None = None, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(url), revision)
+    """Migrate, then give the planner statistics of what the database holds (`db.analyze`)."""
+    config = alembic_config(url)
+    command.upgrade(config, revision)
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    try:
+        with engine.begin() as connection:
+            analyze(connection)
+    finally:
+        engine.dispose()
 
 
 @db_cli.command("upgrade")

@@ -14,7 +14,7 @@ from tracker.audit.models import AuditRecord
 from tracker.display.history import describe, model_of, name_of, name_recorded
 from tracker.display.words import ACTIONS, OBJECTS
 from tracker.export import responses as exports
-from tracker.web.navigation import paginate, text_arg
+from tracker.web.navigation import keyset_page, paginate, text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("audit", __name__)
@@ -71,8 +71,9 @@ def trail() -> str | Response:
     if fmt := exports.requested():
         return exports.send(columns, described(exports.stream(query)), "audit-trail", fmt,
                             title=_("Audit trail"))
-    # A million records at full size: no count of them, the pager knows whether more follow.
-    page = paginate(query, per_page=50, count=False)
+    # A million records at full size: no count of them, and no offset (page 1,000 would
+    # skip 50,000 records): each page starts where the one before it stopped.
+    page = keyset_page(query, AuditRecord.id, per_page=50)
     return render_template("audit/trail.html", page=page, lines=describe(page.items),
                            action=action, actions=ACTIONS, objects=OBJECTS,
                            object_type=object_type, columns=columns)

@@ -136,6 +136,50 @@ def paginate(query: Select, per_page: int | None = None, count: bool = True,
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
+@dataclass
+class KeysetPage:
+    """One page of a list too long for page numbers (the audit trail: a million records), read
+    from where the page before it stopped: `?before=<id>` the next older records, `?after=<id>`
+    the newer ones. Any page costs what the first does; an offset costs every row it skips.
+    `newer` and `older`: the ids the links to the neighbouring pages start from (None: none)."""
+
+    items: list[Any]
+    newer: int | None
+    older: int | None
+
+    def url(self, **start: int) -> str:
+        args = {k: v for k, v in request.args.items() if k not in {"before", "after", "page"}}
+        return url_for(request.endpoint, **(request.view_args or {}), **args, **start)
+
+    @property
+    def newer_url(self) -> str | None:
+        return None if self.newer is None else self.url(after=self.newer)
+
+    @property
+    def older_url(self) -> str | None:
+        return None if self.older is None else self.url(before=self.older)
+
+
+def keyset_page(query: Select, key: Any, per_page: int) -> KeysetPage:
+    """The page of `query` (ordered by `key`, an integer column, newest first) that the
+    request's `before` or `after` argument asks for; the rows and one more, which says whether
+    another page follows in that direction."""
+    before, after = int_arg("before"), int_arg("after")
+    if after:
+        rows = list(db.session.scalars(query.where(key > after).order_by(None)
+                                       .order_by(key.asc()).limit(per_page + 1)))
+        items = rows[:per_page][::-1]
+        newer = getattr(items[0], key.key) if len(rows) > per_page else None
+        return KeysetPage(items, newer, getattr(items[-1], key.key) if items else after)
+    if before:
+        query = query.where(key < before)
+    rows = list(db.session.scalars(query.limit(per_page + 1)))
+    items = rows[:per_page]
+    older = getattr(items[-1], key.key) if len(rows) > per_page else None
+    newer = (getattr(items[0], key.key) if items else before) if before else None
+    return KeysetPage(items, newer, older)
+
+
 def page_url_args(page: int) -> dict[str, Any]:
     """The current URL's arguments with another page number (for the pager's links)."""
     args = {**request.args.to_dict(), **(request.view_args or {})}
