@@ -184,7 +184,7 @@ def test_the_pages_show_before_and_after_and_hq_decides_there(client):
     admin = make_user(Role.HQ_ADMIN)
     login(client, admin)
     home = client.get("/").get_data(as_text=True)
-    assert "Changes to a plan awaiting HQ" in home and path in home
+    assert "Changes to a plan awaiting your decision" in home and path in home
     page = client.get(path).get_data(as_text=True)
     version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
     response = post(client, path + "/decide", {"approve": "1", "reason": "",

@@ -156,13 +156,17 @@ def test_a_handover_moves_the_reminders_to_the_new_pm_from_the_next_scan(client)
                 {"level": "7", "note": "x"}).status_code == 403
 
 
-def test_a_pm_asks_for_a_handover_and_the_director_decides_it():
+def test_a_pm_asks_for_a_handover_and_the_director_decides_it(client):
     old_pm, new_pm, director, hq, project, _milestone = _handover_world()
     request = services.hand_over(old_pm, project, user_id=new_pm.id, reason="Moving to SITI")
     _commit()
     assert request.state is ChangeState.PENDING and project.pm_id == old_pm.id
     with pytest.raises(Forbidden):
         services.decide(make_user(Role.PROJECT_MANAGER), request, True, "")
+    login(client, director)  # on the director's home page, with HQ's
+    home = client.get("/").get_data(as_text=True)
+    assert "待您决定的计划变更" in home  # the director reads Chinese
+    assert f"/changes/{request.id}" in home
     services.decide(director, request, True, "")
     _commit()
     assert project.pm_id == new_pm.id and request.state is ChangeState.APPROVED

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
-from tracker.changes.models import ChangeRequest, ChangeState
+from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
@@ -227,6 +227,13 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
         .where(mine, Condition.state == ConditionState.OPEN)
         .options(selectinload(Condition.owner))
         .order_by(Condition.due_date, Condition.id)), work, full)
+    # A handover its PM asked for is the director's to decide too (HQ's list has them all).
+    work.changes = _capped("changes", (
+        select(ChangeRequest).join(Project, ChangeRequest.project_id == Project.id)
+        .where(mine, ChangeRequest.kind == ChangeKind.HANDOVER,
+               ChangeRequest.state == db.inline(ChangeRequest.state, ChangeState.PENDING))
+        .options(selectinload(ChangeRequest.project))
+        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
     work.institute_instalments = _capped("institute_instalments", (
         select(Instalment).join(ResearchContract).join(Project)
         .where(mine, _received() < Instalment.amount, Instalment.due_date < on)
