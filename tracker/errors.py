@@ -34,10 +34,41 @@ class Refused(DomainError):
 
 
 class Invalid(DomainError):
-    """Input a form could not check alone (uniqueness, cross-field rules): shown beside `field`."""
+    """Input a form could not check alone (uniqueness, cross-field rules): shown beside `field`.
+    `problems` is every (field, message) found, this one first (`Problems` collects them)."""
 
     status = 400
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str,
+                 more: list[tuple[str, str]] | tuple[()] = ()) -> None:
         super().__init__(message)
         self.field = field
+        self.problems = [(field, message), *more]
+
+    def each(self) -> list[Invalid]:
+        """One `Invalid` per problem, to be shown beside its field."""
+        return [Invalid(field, message) for field, message in self.problems]
+
+
+class Problems:
+    """A service's checks, collected so that a form reports them all in one answer: each check
+    `add`s what is wrong beside its field and the service carries on; `raise_any` then raises
+    one `Invalid` with them all. A check that needs a sound field skips when `field in problems`.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.found.append((field, message))
+
+    def __contains__(self, field: str) -> bool:
+        return any(found == field for found, _message in self.found)
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_any(self) -> None:
+        if self.found:
+            (field, message), *more = self.found
+            raise Invalid(field, message, more)

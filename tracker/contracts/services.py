@@ -14,8 +14,9 @@ from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding.models import FundingAgreement
 from tracker.organisations import need_states
 from tracker.organisations.models import Enterprise, Institute, NeedState
@@ -39,27 +40,28 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         raise Forbidden()
     if project.is_read_only:
         raise Refused(_("The project is closed: nothing can change."))
+    problems = Problems()  # every problem at once, each beside its field
     if db.session.get(Enterprise, enterprise_id) is None:
-        raise Invalid("enterprise_id", _("Choose an enterprise."))
+        problems.add("enterprise_id", _("Choose an enterprise."))
     if amount <= 0:
-        raise Invalid("amount", _("The amount must be more than zero."))
+        problems.add("amount", _("The amount must be more than zero."))
     if signed_on > today():
-        raise Invalid("signed_on", _("A contract is recorded once signed: the date is in the "
-                                     "future."))
-    for due, part in instalments:
-        if part <= 0:
-            raise Invalid("instalments", _("An instalment must be more than zero."))
-        if due < signed_on:
-            raise Invalid("instalments", _("An instalment falls due before the signing date."))
+        problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
+                                    "future."))
+    if any(part <= 0 for _, part in instalments):
+        problems.add("instalments", _("An instalment must be more than zero."))
+    if any(due < signed_on for due, _ in instalments):
+        problems.add("instalments", _("An instalment falls due before the signing date."))
     number = (number or "").strip() or None
     if number is not None and find_by_number(project.institute_id, number) is not None:
-        raise Invalid("number", _("The institute has a contract numbered %(number)s already.",
-                                  number=number))
+        problems.add("number", _("The institute has a contract numbered %(number)s already.",
+                                 number=number))
     scheduled = sum((part for _, part in instalments), Decimal("0"))
-    if scheduled > amount:
-        raise Invalid("instalments", _(
+    if scheduled > amount > 0:
+        problems.add("instalments", _(
             "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
             scheduled=_money(scheduled), amount=_money(amount)))
+    problems.raise_any()
     contract = ResearchContract(project_id=project.id, enterprise_id=enterprise_id,
                                 number=number, title=title.strip(), type=type, amount=amount,
                                 signed_on=signed_on)
@@ -112,7 +114,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
                                        "future."))
     if received_on < instalment.contract.signed_on:
         raise Invalid("received_on", _("The date is before the contract was signed (%(date)s).",
-                                       date=instalment.contract.signed_on.isoformat()))
+                                       date=day(instalment.contract.signed_on)))
     if amount > instalment.outstanding:
         raise Invalid("amount", _(
             "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",

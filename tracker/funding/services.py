@@ -32,7 +32,7 @@ from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding.models import (
     DEADLINE_OUTCOMES,
     AgreementOutcome,
@@ -100,24 +100,28 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
                         project=project.code))
     if project.is_read_only:
         raise Refused(_("The project is closed: it can no longer be funded."))
-    _positive("committed", committed)
+    # Every problem at once (`Problems`): the form shows each beside its field in one answer.
+    problems = Problems()
+    if committed is None or committed <= 0:
+        problems.add("committed", _("The amount must be more than zero: %(amount)s was given.",
+                                    amount=cny(committed or Decimal("0"))))
     if discount_pct is None:
         discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
     if not 0 <= discount_pct < 100:
-        raise Invalid("discount_pct", _("A discount is from 0 up to (not including) 100%%; "
-                                        "%(n)s was given.", n=discount_pct))
+        problems.add("discount_pct", _("A discount is from 0 up to (not including) 100%%; "
+                                       "%(n)s was given.", n=discount_pct))
     if qualifying_round_min is None or qualifying_round_min < 0:
-        raise Invalid("qualifying_round_min", _("The amount cannot be negative."))
+        problems.add("qualifying_round_min", _("The amount cannot be negative."))
     if signed_on > today():
-        raise Invalid("signed_on", _("%(date)s is in the future.", date=day(signed_on)))
+        problems.add("signed_on", _("%(date)s is in the future.", date=day(signed_on)))
     if conversion_deadline <= signed_on:
-        raise Invalid("conversion_deadline", _("The conversion deadline comes after the "
-                                               "signing date."))
+        problems.add("conversion_deadline", _("The conversion deadline comes after the "
+                                              "signing date."))
     if hq_ratio is None or hq_ratio <= 0:
-        raise Invalid("hq_ratio", _("A ratio is more than zero."))
-    for name, ratio in co_funders or []:
-        if not name.strip() or ratio is None or ratio <= 0:
-            raise Invalid("co_funders", _("Each co-funder has a name and a ratio above zero."))
+        problems.add("hq_ratio", _("A ratio is more than zero."))
+    if any(not name.strip() or ratio is None or ratio <= 0 for name, ratio in co_funders or []):
+        problems.add("co_funders", _("Each co-funder has a name and a ratio above zero."))
+    problems.raise_any()
     agreement = FundingAgreement(
         project_id=project.id, committed=committed, discount_pct=discount_pct,
         qualifying_round_min=qualifying_round_min, conversion_deadline=conversion_deadline,
@@ -322,7 +326,7 @@ def convert(actor: User, agreement: FundingAgreement, financing: FinancingRound)
         round_id=financing.id, disbursed=computed.disbursed, round_price=computed.round_price,
         discount_pct=computed.discount_pct, conversion_price=computed.price,
         shares=computed.shares, entry_id=entry.id, decided_by_id=actor.id)
-    agreement.conversion = conversion
+    agreement.conversions.append(conversion)
     agreement.outcome = AgreementOutcome.CONVERTED
     agreement.outcome_on = financing.on_date
     agreement.outcome_by_id = actor.id

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Forbidden, Problems
 from tracker.gates.models import CriterionKind, GateCriterion, GateTemplate
 
 if TYPE_CHECKING:
@@ -40,30 +40,32 @@ def save_template(
     Each criterion is a dict of `kind`, `text` (Chinese), `text_en`, `weight` and `scale_max`;
     the English name, deliverables and texts are optional (pages then show the Chinese).
     Must-meet criteria are met or not: their scale is 1 and their weight, 1 unless given,
-    counts for nothing. A
-    refusal names its field; `criteria.<i>.<key>` is the i-th criterion given.
+    counts for nothing. Every problem is refused at once, each beside its field;
+    `criteria.<i>.<key>` is the i-th criterion given.
     `template` may be new (not yet in the session): it is then created.
     """
     if not actor.is_hq_admin:
         raise Forbidden()
+    problems = Problems()
     name = (name or "").strip()
     if not name:
-        raise Invalid("name", _("Give the gate a name."))
+        problems.add("name", _("Give the gate a name."))
     if pass_threshold is None or not 0 <= pass_threshold <= 100:
-        raise Invalid("pass_threshold", _("The pass threshold is a percentage from 0 to 100."))
+        problems.add("pass_threshold", _("The pass threshold is a percentage from 0 to 100."))
     if min_trl is not None and not 1 <= min_trl <= 9:
-        raise Invalid("min_trl", _("A TRL is from 1 to 9; leave it empty for no minimum."))
+        problems.add("min_trl", _("A TRL is from 1 to 9; leave it empty for no minimum."))
     if quorum is None or quorum < 1:
-        raise Invalid("quorum", _("The quorum is at least one scorecard."))
+        problems.add("quorum", _("The quorum is at least one scorecard."))
     if review_days is None or review_days < 1:
-        raise Invalid("review_days", _("The review period is at least one day."))
-    deliverables = _checked_deliverables(required_deliverables)
-    english_deliverables = _checked_deliverables(required_deliverables_en or [],
+        problems.add("review_days", _("The review period is at least one day."))
+    deliverables = _checked_deliverables(required_deliverables, problems)
+    english_deliverables = _checked_deliverables(required_deliverables_en or [], problems,
                                                  "required_deliverables_en") or None
     if english_deliverables and len(english_deliverables) != len(deliverables):
-        raise Invalid("required_deliverables_en",
-                      _("Give one English name per deliverable, in the same order, or none."))
-    rows = _checked_criteria(criteria)
+        problems.add("required_deliverables_en",
+                     _("Give one English name per deliverable, in the same order, or none."))
+    rows = _checked_criteria(criteria, problems)
+    problems.raise_any()
 
     creating = template.id is None
     criteria_before = [] if creating else _describe(template.criteria)
@@ -88,61 +90,63 @@ def save_template(
     return template
 
 
-def _checked_deliverables(names: list[str], field: str = "required_deliverables") -> list[str]:
-    """The names, trimmed; refused when one is empty, too long or given twice."""
+def _checked_deliverables(names: list[str], problems: Problems,
+                          field: str = "required_deliverables") -> list[str]:
+    """The names, trimmed; a problem when one is empty, too long or given twice."""
     checked: list[str] = []
     seen: set[str] = set()
     for raw in names:
         name = (raw or "").strip()
         if not name:
-            raise Invalid(field, _("A deliverable needs a name."))
-        if len(name) > 200:
-            raise Invalid(field,
-                          _("A deliverable's name has at most 200 characters."))
-        if name.casefold() in seen:
-            raise Invalid(field,
-                          _("“%(name)s” is listed twice.", name=name))
-        seen.add(name.casefold())
-        checked.append(name)
+            problems.add(field, _("A deliverable needs a name."))
+        elif len(name) > 200:
+            problems.add(field, _("A deliverable's name has at most 200 characters."))
+        elif name.casefold() in seen:
+            problems.add(field, _("“%(name)s” is listed twice.", name=name))
+        else:
+            seen.add(name.casefold())
+            checked.append(name)
     return checked
 
 
-def _checked_criteria(criteria: list[dict[str, Any]]) -> list[GateCriterion]:
-    """New criterion rows for what was given, in order; refused beside the row at fault."""
+def _checked_criteria(criteria: list[dict[str, Any]], problems: Problems) -> list[GateCriterion]:
+    """New criterion rows for what was given, in order; each problem beside its row."""
     if not criteria:
-        raise Invalid("criteria", _("A gate needs at least one criterion."))
+        problems.add("criteria", _("A gate needs at least one criterion."))
     rows = []
     for i, given in enumerate(criteria):
         field = f"criteria.{i}."
         try:
             kind = CriterionKind(given.get("kind"))
         except ValueError:
-            raise Invalid(field + "kind", _("Choose must meet or should meet.")) from None
+            problems.add(field + "kind", _("Choose must meet or should meet."))
+            kind = CriterionKind.SHOULD
         text = (given.get("text") or "").strip()
         if not text:
-            raise Invalid(field + "text", _("Describe the criterion."))
-        if len(text) > 300:
-            raise Invalid(field + "text", _("A criterion has at most 300 characters."))
+            problems.add(field + "text", _("Describe the criterion."))
+        elif len(text) > 300:
+            problems.add(field + "text", _("A criterion has at most 300 characters."))
         weight = given.get("weight")
         scale_max = given.get("scale_max")
         if kind is CriterionKind.MUST:
             weight = Decimal("1") if weight is None else weight
             scale_max = 1
         if weight is None or weight < 0:
-            raise Invalid(field + "weight", _("Give a weight of 0 or more."))
+            problems.add(field + "weight", _("Give a weight of 0 or more."))
+            weight = Decimal("0")
         if scale_max is None or scale_max < 1:
-            raise Invalid(field + "scale_max",
-                          _("A should-meet criterion is scored from 0 to at least 1."))
+            problems.add(field + "scale_max",
+                         _("A should-meet criterion is scored from 0 to at least 1."))
         text_en = (given.get("text_en") or "").strip() or None
         if text_en and len(text_en) > 300:
-            raise Invalid(field + "text_en", _("A criterion has at most 300 characters."))
+            problems.add(field + "text_en", _("A criterion has at most 300 characters."))
         rows.append(GateCriterion(position=i, kind=kind, text=text, text_en=text_en,
                                   weight=Decimal(weight), scale_max=scale_max))
     should = [i for i, row in enumerate(rows) if row.kind is CriterionKind.SHOULD]
     if should and not any(rows[i].weight > 0 for i in should):
-        raise Invalid(f"criteria.{should[0]}.weight",
-                      _("At least one should-meet criterion needs a weight above 0, or no "
-                        "score can be computed."))
+        problems.add(f"criteria.{should[0]}.weight",
+                     _("At least one should-meet criterion needs a weight above 0, or no "
+                       "score can be computed."))
     return rows
 
 

@@ -146,8 +146,9 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     try:
         saved = adapter.save(actor, obj, values)
     except Invalid as invalid:
-        known = invalid.field in {c.key for c in kind.columns}
-        raise RowRefused([(invalid.field if known else "", invalid.message)]) from None
+        known = {c.key for c in kind.columns}
+        raise RowRefused([(field if field in known else "", message)
+                          for field, message in invalid.problems]) from None
     except (Refused, Forbidden) as refused:
         raise RowRefused([("", getattr(refused, "message", "") or str(refused))]) from None
     seen[saved.id] = number

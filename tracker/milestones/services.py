@@ -14,8 +14,9 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import services as files
 from tracker.milestones.models import (
     DONE,
@@ -63,11 +64,15 @@ def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") 
     milestone.state = target
 
 
-def _check_dates(project: Project, due: date, field: str = "due_date") -> None:
+def _check_dates(project: Project, due: date, field: str = "due_date",
+                 problems: Problems | None = None) -> None:
+    """A problem of `problems` (or refused at once without) when `due` is outside the project."""
     if not project.start_date <= due <= project.end_date:
-        raise Invalid(field, _("The due date must fall within the project's dates, %(start)s "
-                               "to %(end)s.", start=project.start_date.isoformat(),
-                               end=project.end_date.isoformat()))
+        message = _("The due date must fall within the project's dates, %(start)s to %(end)s.",
+                    start=day(project.start_date), end=day(project.end_date))
+        if problems is None:
+            raise Invalid(field, message)
+        problems.add(field, message)
 
 
 def _check_reviewer(project: Project, reviewer_id: int) -> User:
@@ -92,14 +97,16 @@ def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, d
     _writable(project)
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
+    problems = Problems()  # every problem at once, each beside its field
     if phase not in MILESTONE_PHASES:
-        raise Invalid("phase", _("Milestones belong to the phases closed by a gate."))
-    if phase not in plannable_phases(project) and not history:
-        raise Invalid("phase", _("The project has left this phase: plan the milestone in "
-                                 "its current phase or a later one."))
-    _check_dates(project, due_date)
+        problems.add("phase", _("Milestones belong to the phases closed by a gate."))
+    elif phase not in plannable_phases(project) and not history:
+        problems.add("phase", _("The project has left this phase: plan the milestone in "
+                                "its current phase or a later one."))
+    _check_dates(project, due_date, problems=problems)
     if weight < 0:
-        raise Invalid("weight", _("The weight cannot be negative."))
+        problems.add("weight", _("The weight cannot be negative."))
+    problems.raise_any()
     milestone = Milestone(project_id=project.id, phase=phase, title=title.strip(),
                           deliverable=deliverable.strip(), due_date=due_date, weight=weight)
     db.session.add(milestone)
@@ -120,13 +127,16 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
     if not milestone.can_edit(actor):
         raise Refused(_("The milestone is under review: nothing of it changes until its "
                         "reviewer answers."))
+    problems = Problems()  # every problem at once, each beside its field
     if due_date != milestone.due_date:
         if project.phase not in PLANNING_PHASES:
-            raise Invalid("due_date", _("After the proposal gate, a due date moves by a "
-                                        "re-baseline, with its reason."))
-        _check_dates(project, due_date)
+            problems.add("due_date", _("After the proposal gate, a due date moves by a "
+                                       "re-baseline, with its reason."))
+        else:
+            _check_dates(project, due_date, problems=problems)
     if weight < 0:
-        raise Invalid("weight", _("The weight cannot be negative."))
+        problems.add("weight", _("The weight cannot be negative."))
+    problems.raise_any()
     milestone.title = title.strip()
     milestone.deliverable = deliverable.strip()
     milestone.due_date = due_date

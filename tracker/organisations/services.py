@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Forbidden, Invalid, Problems
 from tracker.organisations import need_states, uscc
 from tracker.organisations.models import (
     Enterprise,
@@ -100,19 +100,21 @@ def save_centre(
 
 def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
     creating = need is None
+    problems = Problems()  # every problem at once, each beside its field
     state = values.get("state")
     if state is not None and (refusal := need_states.check(need and need.state, state)):
-        raise Invalid("state", refusal)
+        problems.add("state", refusal)
     need = need or TechnologyNeed()
     if state in (NeedState.MATCHED, NeedState.CONTRACTED) and not values.get("institute_id"):
-        raise Invalid("institute_id", _("A matched need names the institute it was matched to."))
+        problems.add("institute_id", _("A matched need names the institute it was matched to."))
     amount = values.get("intended_investment")
     if amount is not None and amount < 0:
-        raise Invalid("intended_investment", _("The amount cannot be negative."))
+        problems.add("intended_investment", _("The amount cannot be negative."))
     centre_id = values.get("centre_id")
     if centre_id:
         centre = db.session.get(JointInnovationCentre, centre_id)
         if centre is None or centre.enterprise_id != values.get("enterprise_id"):
-            raise Invalid("centre_id", _("This centre belongs to another enterprise."))
+            problems.add("centre_id", _("This centre belongs to another enterprise."))
+    problems.raise_any()
     action = "need.create" if creating else "need.update"
     return _apply(actor, need, values, action)

@@ -19,7 +19,8 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.display.formatting import day, money
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
@@ -77,37 +78,44 @@ def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
 
 def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids: list[int],
               pm: User, project: Project | None = None) -> None:
+    """Every problem of the proposal at once (`Problems`): the form shows each beside its
+    field in one answer."""
+    problems = Problems()
     if values["end_date"] < values["start_date"]:
-        raise Invalid("end_date", _("The end date is before the start date."))
+        problems.add("end_date", _("The end date is before the start date."))
+    elif project is not None:
+        milestones_within(project, values["start_date"], values["end_date"], problems)
     if values["trl_target"] < values["trl_now"]:
-        raise Invalid("trl_target", _("The targeted TRL is below the current one."))
+        problems.add("trl_target", _("The targeted TRL is below the current one."))
     if values["budget_total"] < 0:
-        raise Invalid("budget_total", _("The amount cannot be negative."))
-    if any(amount < 0 for _, amount in budget_lines):
-        raise Invalid("budget_lines", _("A budget line cannot be negative."))
+        problems.add("budget_total", _("The amount cannot be negative."))
     allocated = sum((amount for _, amount in budget_lines), Decimal("0"))
-    if allocated > values["budget_total"]:
-        raise Invalid("budget_lines", _(
+    if any(amount < 0 for _, amount in budget_lines):
+        problems.add("budget_lines", _("A budget line cannot be negative."))
+    elif allocated > values["budget_total"] >= 0:
+        problems.add("budget_lines", _(
             "The budget lines add up to %(lines)s, more than the total of %(total)s.",
-            lines=f"{allocated:,.2f}", total=f"{values['budget_total']:,.2f}"))
+            lines=money(allocated), total=money(values["budget_total"])))
     if db.session.get(Institute, values["institute_id"]) is None:
-        raise Invalid("institute_id", _("Choose an institute."))
-    if pm.institute_id is not None and values["institute_id"] != pm.institute_id:
+        problems.add("institute_id", _("Choose an institute."))
+    elif pm.institute_id is not None and values["institute_id"] != pm.institute_id:
         # The institute's director must see the project: a PM proposes for their own.
-        raise Invalid("institute_id", _("You propose projects for your own institute, %(name)s.",
-                                        name=pm.institute.shown("name")))
+        problems.add("institute_id", _("You propose projects for your own institute, "
+                                       "%(name)s.", name=pm.institute.shown("name")))
     enterprise_id = values.get("partner_enterprise_id")
     if enterprise_id and db.session.get(Enterprise, enterprise_id) is None:
-        raise Invalid("partner_enterprise_id", _("Choose an enterprise."))
+        problems.add("partner_enterprise_id", _("Choose an enterprise."))
     need_id = values.get("need_id")
     if need_id:
         need = db.session.get(TechnologyNeed, need_id)
         if need is None or not need.can_view(pm):
-            raise Invalid("need_id", _("Choose a technology need you can see."))
-        if enterprise_id and need.enterprise_id != enterprise_id:
-            raise Invalid("need_id", _("This need was stated by another enterprise than the "
-                                       "partner."))
-    team.check_names(pm, values["institute_id"], member_ids, project)
+            problems.add("need_id", _("Choose a technology need you can see."))
+        elif enterprise_id and need.enterprise_id != enterprise_id:
+            problems.add("need_id", _("This need was stated by another enterprise than the "
+                                      "partner."))
+    if "institute_id" not in problems:
+        team.check_names(pm, values["institute_id"], member_ids, project, problems)
+    problems.raise_any()
 
 
 def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
@@ -137,16 +145,21 @@ def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
     return project
 
 
-def milestones_within(project: Project, start: date, end: date) -> None:
-    """New project dates keep every milestone inside them."""
+def milestones_within(project: Project, start: date, end: date,
+                      problems: Problems | None = None) -> None:
+    """New project dates keep every milestone inside them: a problem of `problems`, or
+    refused at once without."""
     outside = db.session.scalars(select(Milestone).where(
         Milestone.project_id == project.id,
         (Milestone.due_date < start) | (Milestone.due_date > end))
         .order_by(Milestone.due_date)).first()
     if outside is not None:
-        raise Invalid("end_date" if outside.due_date > end else "start_date", _(
-            "Milestone “%(title)s” is due on %(date)s, outside these dates: move it first.",
-            title=outside.title, date=outside.due_date.isoformat()))
+        field = "end_date" if outside.due_date > end else "start_date"
+        message = _("Milestone “%(title)s” is due on %(date)s, outside these dates: move it "
+                    "first.", title=outside.title, date=day(outside.due_date))
+        if problems is None:
+            raise Invalid(field, message)
+        problems.add(field, message)
 
 
 def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[str, Decimal]],
@@ -156,7 +169,6 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
             raise Refused(_("The proposal was submitted: it can no longer be edited."))
         raise Forbidden()
     _validate(values, budget_lines, member_ids, actor, project)
-    milestones_within(project, values["start_date"], values["end_date"])
     for key, value in values.items():
         setattr(project, key, value)
     changes = audit.pending_changes(project)

@@ -16,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.projects.models import Project, ProjectMember
 
@@ -36,13 +36,18 @@ def candidates(pm: User, institute_id: int | None, project: Project | None = Non
 
 
 def check_names(pm: User, institute_id: int, member_ids: list[int],
-                project: Project | None = None) -> None:
+                project: Project | None, problems: Problems | None = None) -> None:
+    """The team's names are of the institute and not the PM: a problem of `problems`, or
+    refused at once without."""
+    message = None
     if pm.id in member_ids:
-        raise Invalid("member_ids", _("The project manager leads the team; list the others."))
-    allowed = {row.id for row in candidates(pm, institute_id, project)}
-    if not set(member_ids) <= allowed:
-        raise Invalid("member_ids", _("Choose team members among the people of the project's "
-                                      "institute."))
+        message = _("The project manager leads the team; list the others.")
+    elif not set(member_ids) <= {row.id for row in candidates(pm, institute_id, project)}:
+        message = _("Choose team members among the people of the project's institute.")
+    if message is not None and problems is None:
+        raise Invalid("member_ids", message)
+    if message is not None:
+        problems.add("member_ids", message)
 
 
 def set_team(project: Project, member_ids: list[int]) -> dict:

@@ -18,6 +18,7 @@ Three rules of trust live here too, for every form at once (backed by `tracker.e
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
+from wtforms import FileField
 
 from tracker import db
 from tracker.db import utcnow
@@ -54,6 +56,8 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
     if not form.is_submitted():
         _stamp(form, record)
     if not form.validate_on_submit():
+        if request.method == "POST":
+            _service_problems(form, call)
         return page(), (400 if request.method == "POST" else 200)
     try:
         if preview is not None and not request.form.get("confirmed"):
@@ -75,8 +79,9 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
     except Invalid as invalid:
         db.session.rollback()
         form.failed = True
-        if not form.show_error(invalid):
-            flash(invalid.message, "error")
+        for problem in invalid.each():  # every problem the service found, each in its place
+            if not form.show_error(problem):
+                flash(problem.message, "error")
         return page(), 400
     except (Refused, StaleDataError) as error:
         db.session.rollback()
@@ -97,6 +102,31 @@ def press(call: Callable[[], Any], done: OrFromResult[str], to: OrFromResult[str
     """A button on an object's page: a form with no fields (its CSRF token is checked app-wide),
     whose refusal is shown above the page."""
     return submit(Form(), call, done, to, page)
+
+
+def _service_problems(form: Form, call: Callable[[], Any]) -> None:
+    """A form refused for its fields also shows, in the same answer, what the service finds
+    wrong with the fields that passed: `call` is run as a dry run (a savepoint rolled back)
+    on what the form could read, and each `Invalid` of a field still without an error is put
+    beside it. The service may not get that far on incomplete input (a refusal, a value it
+    cannot compare): the answer then has the fields' errors only. Forms that upload files are
+    not dry-run, since a file is stored outside the database."""
+    if any(isinstance(field, FileField) for field in form):
+        return
+    savepoint = db.session.begin_nested()
+    try:
+        with warnings.catch_warnings():  # a None id the form could not read is no news
+            warnings.simplefilter("ignore")
+            call()
+    except Invalid as invalid:
+        for problem in invalid.each():
+            field = form._fields.get(problem.field.split(".")[0])
+            if field is None or not field.errors:
+                form.show_error(problem)
+    except Exception:  # noqa: BLE001 - any other failure on incomplete input: the fields'
+        pass  # own errors are the answer, as they were before the dry run
+    finally:
+        savepoint.rollback()
 
 
 def _given(value: OrFromResult[str], result: Any) -> str:

@@ -1,0 +1,95 @@
+"""A form reports all its errors at once: the fields' own, then what the service checks, each
+beside its field, in one answer (a second sending never reveals a problem the first hid)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import login, post
+from tests.factories import install_gates, make_institute, make_project, make_user
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.errors import Invalid, Problems
+from tracker.projects.lifecycle import Phase
+
+
+def _errors(page: str) -> int:
+    return page.count('class="error"')
+
+
+def test_problems_are_collected_and_raised_as_one():
+    problems = Problems()
+    problems.raise_any()  # nothing found: nothing raised
+    problems.add("a", "first")
+    problems.add("b", "second")
+    assert "a" in problems and "c" not in problems
+    with pytest.raises(Invalid) as raised:
+        problems.raise_any()
+    assert raised.value.problems == [("a", "first"), ("b", "second")]
+    assert [(one.field, one.message) for one in raised.value.each()] == raised.value.problems
+
+
+def test_the_proposal_form_reports_every_problem_of_the_service_at_once(client):
+    install_gates()
+    institute = make_institute()
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
+    login(client, pm)
+    response = post(client, "/projects/new", {
+        "title": "高性能碳纤维复合材料", "summary": "", "field": "Materials", "type": "pm_major",
+        "institute_id": str(institute.id), "partner_enterprise_id": "0", "need_id": "0",
+        "trl_now": "6", "trl_target": "3", "budget_total": "1,000,000",
+        "start_date": "2027-03-01", "end_date": "2026-02-28",
+        "budget_lines-0-category": "Equipment", "budget_lines-0-amount": "1,200,000",
+        "member_ids": [str(pm.id)]})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for message in ("The end date is before the start date.",
+                    "The targeted TRL is below the current one.",
+                    "The budget lines add up to",
+                    # the form's own check of a field, in the same answer as the service's
+                    "Choose only among the options offered."):
+        assert message in page, message
+
+
+def test_the_agreement_form_reports_every_problem_of_the_service_at_once(client):
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    login(client, make_user(Role.INVESTMENT_COMMITTEE))
+    response = post(client, f"/projects/{project.id}/funding/agreement", {
+        "committed": "0", "hq_ratio": "0", "co_funders-0-name": "Suzhou city",
+        "co_funders-0-ratio": "0", "discount_pct": "100", "qualifying_round_min": "30000000",
+        "signed_on": (today() + timedelta(days=3)).isoformat(),
+        "conversion_deadline": today().isoformat()})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for message in ("The amount must be more than zero", "is in the future.",
+                    "The conversion deadline comes after the signing date.",
+                    "A ratio is more than zero.",
+                    "Each co-funder has a name and a ratio above zero.",
+                    "A discount is from 0 up to (not including) 100%"):
+        assert message in page, message
+
+
+def test_the_gate_template_form_reports_every_row_at_fault_at_once(client):
+    install_gates()
+    login(client, make_user(Role.HQ_ADMIN))
+    data = {"name": "", "pass_threshold": "120", "min_trl": "", "quorum": "0",
+            "review_days": "0", "required_deliverables": "项目申报书\n项目申报书",
+            "required_deliverables_en": "Proposal document"}
+    rows = [("should", "", "1", "5"), ("should", "Technical novelty", "-1", "5"),
+            ("should", "Market potential", "1", "0")]
+    for i, (kind, text, weight, scale_max) in enumerate(rows):
+        data.update({f"criteria-{i}-kind": kind, f"criteria-{i}-text": text,
+                     f"criteria-{i}-weight": weight, f"criteria-{i}-scale_max": scale_max})
+    response = post(client, "/admin/gates/1", data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    # The name is checked by the form; the rest by the service, all in the same answer.
+    for message in ("This field is required.",
+                    "The pass threshold is a percentage from 0 to 100.",
+                    "The quorum is at least one scorecard.",
+                    "The review period is at least one day.",
+                    "is listed twice.", "Give a weight of 0 or more.",
+                    "A should-meet criterion is scored from 0 to at least 1."):
+        assert message in page, message
