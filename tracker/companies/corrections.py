@@ -26,14 +26,14 @@ from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.companies.services import require_manager
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
-from tracker.funding.models import Conversion, FundingAgreement
+from tracker.funding.models import Conversion, FundingAgreement, conversion_stands
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.projects.models import Project
 
 
-def _reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
+def reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
     reversal = ShareEntry(
         kind=entry.kind, on_date=on, shares=-entry.shares, from_holder=entry.from_holder,
         to_holder=entry.to_holder, acquired_by=entry.acquired_by, technology=entry.technology,
@@ -43,7 +43,7 @@ def _reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> Share
     return reversal
 
 
-def _no_holding_below_zero(company: Company, on: date) -> None:
+def no_holding_below_zero(company: Company, on: date) -> None:
     """After a reversal dated `on`, nobody may hold fewer than no shares on any later date
     (the shares of a reversed issuance may have been transferred on since)."""
     for when in sorted({on} | {e.on_date for e in company.entries if e.on_date >= on}):
@@ -70,9 +70,9 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
             raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
         raise Refused(_("This entry is a reversal or has been reversed already."))
     reason = reversals.check("on_date", entry.on_date, on, reason)
-    reversal = _reversal_of(actor, entry, on, reason)
+    reversal = reversal_of(actor, entry, on, reason)
     db.session.flush()
-    _no_holding_below_zero(company, on)
+    no_holding_below_zero(company, on)
     audit.record(actor, "shares.reverse", reversal)
     return reversal
 
@@ -89,14 +89,15 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
         raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
     if financing.reversal is not None:
         raise Refused(_("The round %(name)s has been reversed already.", name=financing.name))
-    if db.session.scalar(select(Conversion.id).where(Conversion.round_id == financing.id)):
+    if db.session.scalar(select(Conversion.id).where(Conversion.round_id == financing.id,
+                                                     conversion_stands(Conversion.id))):
         raise Refused(_("Allocation-investment money was converted at the round %(name)s: the "
                         "round stands with its conversion.", name=financing.name))
     reason = reversals.check("on_date", financing.on_date, on, reason)
     for investment in financing.investments:
-        _reversal_of(actor, investment.entry, on, reason)
+        reversal_of(actor, investment.entry, on, reason)
     db.session.flush()
-    _no_holding_below_zero(company, on)
+    no_holding_below_zero(company, on)
     reversal = RoundReversal(round_id=financing.id, on_date=on, reason=reason,
                              recorded_by_id=actor.id)
     db.session.add(reversal)
@@ -138,7 +139,7 @@ def void_founders(actor: User, company: Company, reason: str) -> list[ShareEntry
     if not reason.strip():
         raise Invalid("reason", _("Say why the record is reversed."))
     standing = [e for e in company.entries if e.standing]
-    voided = [_reversal_of(actor, e, e.on_date, reason.strip()) for e in standing]
+    voided = [reversal_of(actor, e, e.on_date, reason.strip()) for e in standing]
     audit.record(actor, "company.void_founders", company, {
         "cap_table": [[[e.to_holder.name, str(e.shares)] for e in standing], None],
         "on": [standing[0].on_date.isoformat(), None], "reason": [None, reason.strip()]})
@@ -163,7 +164,7 @@ def detach_project(actor: User, company: Company, project: Project,
         .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
         .join(FinancingRound, FinancingRound.id == Conversion.round_id)
         .where(FundingAgreement.project_id == project.id,
-               FinancingRound.company_id == company.id))
+               FinancingRound.company_id == company.id, conversion_stands(Conversion.id)))
     if converted is not None:
         raise Refused(_("The allocation-investment money of %(project)s was converted into "
                         "shares of %(company)s: the project stays with the company.",

@@ -27,6 +27,7 @@ from tracker.companies.models import (
     HolderType,
     RoundInvestment,
 )
+from tracker.companies.reversal_models import round_stands
 from tracker.display.formatting import day, number
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
@@ -77,8 +78,12 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
         raise Invalid("investors", _("A round has one lead investor."))
     services.require_cap_table(company)
     name = name.strip()
-    if db.session.scalar(select(FinancingRound.id).where(FinancingRound.company_id == company.id,
-                                                         FinancingRound.name == name)):
+    # Unique among the rounds that stand (a reversed round frees its name), checked under the
+    # company's lock so that two rounds of one name can't be recorded at once.
+    db.session.refresh(company, with_for_update=True)
+    if db.session.scalar(select(FinancingRound.id).where(
+            FinancingRound.company_id == company.id, FinancingRound.name == name,
+            round_stands(FinancingRound.id))):
         raise Invalid("name", _("%(company)s already has a round called %(name)s.",
                                 company=company.name, name=name))
     outstanding = ledger.cap_table(company, on).issued

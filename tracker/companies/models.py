@@ -298,8 +298,7 @@ class FinancingRound(Base):
         CheckConstraint("pre_money > 0", name="pre_money_positive"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("shares_before > 0", name="shares_before_positive"),
-        # A round is named once per company (the services say so before this refuses).
-        UniqueConstraint("company_id", "name"),
+        # Names are unique among a company's standing rounds: `deals.record_round` checks it.
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -327,7 +326,8 @@ class FinancingRound(Base):
 
     def can_reverse(self, user: User) -> bool:
         """A round recorded by mistake is reversed whole (while the ledger is open)."""
-        return (Company.can_manage(user) and self.reversal is None and not self.conversions
+        converted = any(c.reversal is None for c in self.conversions)  # it stands with them
+        return (Company.can_manage(user) and self.reversal is None and not converted
                 and not self.company.standing_exits)
 
     @property

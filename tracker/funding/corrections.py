@@ -1,6 +1,7 @@
 """Undoing a disbursement recorded by mistake: a reversing disbursement of the negated amount,
 dated and with a reason. What was paid on the tranche and under the agreement, and so what a
-conversion would convert, follows by itself; both stay on the funding page."""
+conversion would convert, follows by itself; both stay on the funding page. A conversion is
+undone by a reversal of its shares on the ledger (`reverse_conversion`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from flask_babel import gettext as _
 
 from tracker import db, reversals
 from tracker.audit import services as audit
+from tracker.companies import corrections as share_corrections
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
-from tracker.funding.models import Disbursement, FundingAgreement
+from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -38,4 +40,39 @@ def reverse_disbursement(actor: User, paid: Disbursement, on: date,
     paid.tranche.disbursements.append(reversal)
     audit.record(actor, "disbursement.reverse", reversal)
     db.session.flush()
+    return reversal
+
+
+def reverse_conversion(actor: User, conversion: Conversion, on: date,
+                       reason: str) -> ConversionReversal:
+    """A conversion recorded by mistake: HQ's shares from it are reversed on the ledger from
+    `on` on, the agreement is open again (the committee may convert at another round, or
+    record an outcome once the deadline has passed), and no figure counts the money as
+    converted. Both conversions stay on the funding page."""
+    if not FundingAgreement.can_decide(actor):
+        raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
+    agreement = conversion.agreement
+    company = conversion.round.company
+    db.session.refresh(agreement, with_for_update=True)
+    db.session.refresh(company, with_for_update=True)
+    db.session.expire(conversion, ["reversal"])
+    if conversion.reversal is not None:
+        raise Refused(_("This conversion has been reversed already."))
+    if company.standing_exits:
+        raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
+    reason = reversals.check("on_date", conversion.round.on_date, on, reason)
+    share_corrections.reversal_of(actor, conversion.entry, on, reason)
+    db.session.flush()
+    share_corrections.no_holding_below_zero(company, on)
+    reversal = ConversionReversal(conversion_id=conversion.id, on_date=on, reason=reason,
+                                  recorded_by_id=actor.id)
+    db.session.add(reversal)
+    agreement.outcome = None
+    agreement.outcome_on = None
+    agreement.outcome_by_id = None
+    audit.record(actor, "conversion.reverse", reversal, {
+        "conversion_id": [None, conversion.id], "on_date": [None, on.isoformat()],
+        "reason": [None, reason]})
+    db.session.flush()
+    db.session.expire(agreement, ["conversions"])
     return reversal

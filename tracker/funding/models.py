@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, String, Text, exists
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import money
 from tracker.accounts.models import Role
+from tracker.companies.reversal_models import Reversal
 from tracker.dates import local_date
 from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.gates.models import Outcome
@@ -99,7 +100,17 @@ class FundingAgreement(Versioned, Base):
         back_populates="agreement", order_by="CoFunder.id", cascade="all, delete-orphan")
     tranches: Mapped[list[Tranche]] = relationship(
         back_populates="agreement", order_by="Tranche.number", cascade="all, delete-orphan")
-    conversion: Mapped[Conversion | None] = relationship(back_populates="agreement")
+    # Every conversion recorded, a reversed one included; `conversion` is the one that stands.
+    conversions: Mapped[list[Conversion]] = relationship(
+        back_populates="agreement", order_by="Conversion.id")
+
+    @property
+    def conversion(self) -> Conversion | None:
+        return next((c for c in reversed(self.conversions) if c.reversal is None), None)
+
+    @property
+    def reversed_conversions(self) -> list[Conversion]:
+        return [c for c in self.conversions if c.reversal is not None]
 
     @property
     def name(self) -> str:
@@ -283,7 +294,9 @@ class Conversion(Base):
     __table_args__ = (CheckConstraint("shares > 0", name="shares_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("funding_agreements.id"), unique=True)
+    # One standing conversion per agreement (`FundingAgreement.conversion`); a reversed one
+    # stays beside it (`ConversionReversal`).
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("funding_agreements.id"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("financing_rounds.id"), index=True)
     disbursed: Mapped[Decimal] = mapped_column(Money)
     round_price: Mapped[Decimal] = mapped_column(Price)
@@ -294,7 +307,8 @@ class Conversion(Base):
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    agreement: Mapped[FundingAgreement] = relationship(back_populates="conversion")
+    agreement: Mapped[FundingAgreement] = relationship(back_populates="conversions")
+    reversal: Mapped[ConversionReversal | None] = relationship(back_populates="conversion")
     round: Mapped[FinancingRound] = relationship()
     entry: Mapped[ShareEntry] = relationship()
     decided_by: Mapped[User] = relationship()
@@ -308,3 +322,20 @@ class Conversion(Base):
 
     def can_view(self, user: User) -> bool:
         return self.agreement.can_view(user)
+
+
+class ConversionReversal(Reversal, Base):
+    """A conversion recorded by mistake, reversed: its shares are reversed on the ledger from
+    `on_date`, the agreement is open again, and no figure counts the money as converted."""
+
+    __tablename__ = "conversion_reversals"
+
+    conversion_id: Mapped[int] = mapped_column(
+        ForeignKey("conversions.id", ondelete="CASCADE"), unique=True)
+
+    conversion: Mapped[Conversion] = relationship(back_populates="reversal")
+
+
+def conversion_stands(conversion_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL: the conversion is not reversed."""
+    return ~exists().where(ConversionReversal.conversion_id == conversion_id)

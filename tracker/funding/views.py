@@ -16,7 +16,7 @@ from tracker.companies import ledger, prerequisites
 from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
-from tracker.display.formatting import day, money
+from tracker.display.formatting import day, money, number
 from tracker.export import responses as exports
 from tracker.funding import corrections, previews, services
 from tracker.funding.columns import AGREEMENT_COLUMNS
@@ -79,7 +79,8 @@ def _funding_page_options():
             tranches.selectinload(Tranche.milestone),
             selectinload(FundingAgreement.project).selectinload(Project.gate_reviews)
             .selectinload(GateReview.decisions),
-            selectinload(FundingAgreement.conversion).selectinload(Conversion.round))
+            selectinload(FundingAgreement.conversions).selectinload(Conversion.round),
+            selectinload(FundingAgreement.conversions).selectinload(Conversion.reversal))
 
 
 @bp.get("/funding/")
@@ -207,6 +208,31 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
             explanation=_("A reversing disbursement of the negated amount is written beside "
                           "this one; what was paid on the tranche and under the agreement, and "
                           "what a conversion would convert, follow.")))
+
+
+@bp.route("/funding/conversions/<int:conversion_id>/reverse", methods=["GET", "POST"])
+@requires(FundingAgreement.can_decide)
+def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
+    conversion = db.session.get(Conversion, conversion_id)
+    if conversion is None:
+        abort(404)
+    agreement = _agreement(conversion.agreement_id, decide=True)
+    form = ReverseForm()
+    facts = [(_("Financing round"), conversion.round.name),
+             (_("Date"), day(conversion.round.on_date)),
+             (_("Money disbursed"), money(conversion.disbursed)),
+             (_("Shares issued to HQ"), number(conversion.shares))]
+    back = _to_funding(agreement.project)
+    return submit(
+        form, lambda: corrections.reverse_conversion(_user(), conversion, form.on_date.data,
+                                                     form.reason.data or ""),
+        _("Conversion reversed: both stay on the funding page."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back,
+            title=_("Reverse a conversion"), facts=facts, button=_("Reverse the conversion"),
+            explanation=_("HQ's shares from the conversion are reversed on the company's "
+                          "ledger from the date given; the agreement is open again and the "
+                          "money no longer counts as converted.")))
 
 
 @bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])

@@ -26,7 +26,13 @@ from tracker.companies.models import Company, CompanyExit, FinancingRound, Share
 from tracker.companies.models import company_projects as links
 from tracker.companies.reversal_models import exit_stands, round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
-from tracker.funding.models import Conversion, Disbursement, FundingAgreement, Tranche
+from tracker.funding.models import (
+    Conversion,
+    Disbursement,
+    FundingAgreement,
+    Tranche,
+    conversion_stands,
+)
 from tracker.organisations.models import (
     Institute,
     JointInnovationCentre,
@@ -191,7 +197,8 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
     converted_base = (select().select_from(Conversion)
                       .join(ShareEntry, ShareEntry.id == Conversion.entry_id)
                       .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
-                      .join(Project, Project.id == FundingAgreement.project_id))
+                      .join(Project, Project.id == FundingAgreement.project_id)
+                      .where(conversion_stands(Conversion.id)))
     matched = TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED))
     return [
         ("institutes_founded", _l("Institutes founded"), True, False, _dated(

@@ -32,6 +32,7 @@ from tracker.funding.models import (
     Disbursement,
     FundingAgreement,
     Tranche,
+    conversion_stands,
 )
 from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones import overdue
@@ -185,7 +186,8 @@ def funding_figures(filters: Filters) -> Funding:
     figures.converted = _money(db.session.scalar(
         select(func.sum(Conversion.disbursed))
         .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
-        .join(Project, Project.id == FundingAgreement.project_id).where(scope)))
+        .join(Project, Project.id == FundingAgreement.project_id)
+        .where(scope, conversion_stands(Conversion.id))))
     return figures
 
 

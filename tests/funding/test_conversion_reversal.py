@@ -1,0 +1,106 @@
+"""A conversion recorded by mistake is reversed with a date and a reason: HQ's shares from it
+are reversed on the ledger from that date, the agreement is open again, no figure counts the
+money as converted, both conversions stay on the funding page, and the round may be converted
+at again. A reversed round frees its name for the company's next round."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.companies import helpers
+from tests.conftest import login, post
+from tests.factories import make_project, make_user
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.companies import corrections, ledger
+from tracker.companies.models import HolderType
+from tracker.dates import today
+from tracker.errors import Invalid, Refused
+from tracker.funding import corrections as funding_corrections
+from tracker.funding import services as funding
+from tracker.projects.lifecycle import Phase
+from tracker.reports import dashboard
+from tracker.reports.filters import Filters
+
+D = Decimal
+
+
+def _hq_shares(company, on) -> Decimal:
+    table = ledger.cap_table(company, on)
+    return sum((r.shares for r in table.rows if r.holder.kind is HolderType.HQ), D("0"))
+
+
+def test_a_reversed_conversion_is_undone_on_every_figure_and_both_stay_visible(client):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, company = helpers.worked_example(
+        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+    conversion = agreement.conversion
+    financing = conversion.round
+    converted_on = financing.on_date
+    assert _hq_shares(company, today()) == conversion.shares > 0
+    assert dashboard.funding_figures(Filters()).converted == D("10000000.00")
+
+    login(client, committee)
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert f"/funding/conversions/{conversion.id}/reverse" in page
+    refused = post(client, f"/funding/conversions/{conversion.id}/reverse",
+                   {"on_date": helpers.days_ago(5).isoformat(), "reason": ""})
+    assert refused.status_code == 400
+    response = post(client, f"/funding/conversions/{conversion.id}/reverse",
+                    {"on_date": helpers.days_ago(5).isoformat(),
+                     "reason": "Converted at the wrong round"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+
+    # The ledger: HQ held the shares until the reversal, and none from it.
+    assert _hq_shares(company, helpers.days_ago(6)) == conversion.shares
+    assert _hq_shares(company, today()) == 0
+    assert converted_on <= helpers.days_ago(6)
+    # The agreement is open again and the money no longer counts as converted.
+    assert agreement.is_open and agreement.conversion is None
+    assert agreement.reversed_conversions == [conversion]
+    assert dashboard.funding_figures(Filters()).converted == D("0.00")
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert "Converted at the wrong round" in page
+    assert f"/funding/conversions/{conversion.id}/reverse" not in page
+    assert post(client, f"/funding/conversions/{conversion.id}/reverse",
+                {"on_date": today().isoformat(), "reason": "again"}).status_code == 409
+    [record] = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "conversion.reverse")).all()
+    assert record.changes["reason"] == [None, "Converted at the wrong round"]
+
+    # The round no longer stands with a conversion: it may now be reversed, or converted at
+    # again (the money disbursed is still there to convert).
+    assert financing.can_reverse(helpers.manager())
+    again = funding.convert(committee, agreement, financing)
+    db.session.commit()
+    assert agreement.conversion == again and len(agreement.conversions) == 2
+    assert _hq_shares(company, today()) == again.shares
+
+
+def test_only_the_committee_reverses_a_conversion_and_not_before_it():
+    agreement, _company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    conversion = agreement.conversion
+    with pytest.raises(Exception, match="investment committee"):
+        funding_corrections.reverse_conversion(helpers.manager(), conversion, today(), "x")
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    with pytest.raises(Invalid, match="on or after"):
+        funding_corrections.reverse_conversion(
+            committee, conversion, conversion.round.on_date.replace(year=2000), "x")
+
+
+def test_a_reversed_round_frees_its_name():
+    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    helpers.incorporate(company)
+    first = helpers.record_round(company, on=helpers.days_ago(30))
+    with pytest.raises(Invalid, match="already has a round called"):
+        helpers.record_round(company, on=helpers.days_ago(20))
+    corrections.reverse_round(helpers.manager(), first, helpers.days_ago(10), "A term sheet")
+    again = helpers.record_round(company, on=helpers.days_ago(5))
+    assert again.name == first.name and again.id != first.id
+    with pytest.raises(Refused):
+        corrections.reverse_round(helpers.manager(), first, today(), "again")
