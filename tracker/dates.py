@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Date, event, inspect
 from sqlalchemy.orm import Session
@@ -41,8 +42,8 @@ def out_of_range(when: date, earliest: date = EARLIEST) -> str | None:
     """Why `when` is no plausible business date, or None."""
     if earliest <= when <= LATEST:
         return None
-    return _("Enter a date from %(earliest)s to %(latest)s.", earliest=earliest.isoformat(),
-             latest=LATEST.isoformat())
+    return _("Enter a date from %(earliest)s to %(latest)s.", earliest=format_date(earliest),
+             latest=format_date(LATEST))
 
 
 def parse_arg(value: str | None, default: date) -> date:

@@ -59,7 +59,7 @@ def test_a_refusal_is_shown_on_the_project_or_links_back_to_it(client):
 @pytest.mark.parametrize("locale, later, contract", [
     ("en", "Later, before gate 2 can be requested",
      "A signed research contract or allocation-investment agreement"),
-    ("zh_CN", "以后：申请关口 2 之前", "已签订科研合同或拨投协议")])
+    ("zh_CN", "以后：申请阶段门 2 之前", "已签订科研合同或拨投协议")])
 def test_the_guards_of_later_gates_are_on_the_page_from_the_draft(client, locale, later,
                                                                    contract):
     """Not only the next step's guards: a draft already shows what gate 2 (the signed contract)
@@ -70,7 +70,7 @@ def test_the_guards_of_later_gates_are_on_the_page_from_the_draft(client, locale
     assert later in page and contract in page
     for gate in (3, 4):
         assert (f"Later, before gate {gate} can be requested" if locale == "en"
-                else f"以后：申请关口 {gate} 之前") in page
+                else f"以后：申请阶段门 {gate} 之前") in page
     # Once gate 2 is the next one, its guards move up and are no longer "later".
     helpers.go(helpers.submit(project, contract=False))
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)

@@ -147,7 +147,7 @@ def test_the_calendar_warning_stays_until_hq_declares_the_year_complete(client, 
     assert warning not in client.get("/").get_data(as_text=True)
     page = client.get("/admin/calendar").get_data(as_text=True)
     assert "no complete data for 2027" not in page
-    assert "2027: not covered by the library; HQ declared its dates complete." in page
+    assert "2027: not included with the tracker; HQ declared its dates complete." in page
     assert [r.changes for r in db.session.scalars(select(AuditRecord).where(
         AuditRecord.action == "calendar.complete"))] == [{"year": [None, 2027]}]
 

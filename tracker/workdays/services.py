@@ -106,7 +106,8 @@ def complete_year(actor: User, year: int) -> CalendarYear:
     if not dates.EARLIEST.year <= year <= dates.LATEST.year:
         raise NotFound()
     if library_covers(year):
-        raise Refused(_("%(year)d is covered by the library already.", year=year))
+        raise Refused(_("The official dates of %(year)d are included with the tracker already.",
+                        year=year))
     if db.session.get(CalendarYear, year) is not None:
         raise Refused(_("%(year)d is already declared complete.", year=year))
     if not db.session.scalar(select(CalendarDay.id).where(

@@ -1,0 +1,62 @@
+"""The words users read: one Chinese term for each thing across the catalogue, no developer
+wording (file names of the source, configuration keys, library names) in a message, and dates
+in messages formatted as the pages format them, never as ISO strings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from flask_babel import force_locale
+
+from tracker.dates import out_of_range
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
+
+# The term the catalogue uses, and the ones it must not use for the same thing.
+TERMS = {"阶段门": ("关口", "门径"), "总部": ("总院",)}
+# What only a developer or the server's administrator knows.
+DEVELOPER = re.compile(r"README|MAIL_SERVER|SECRET_KEY|chinesecalendar|\blibrary\b|pyotp|"
+                       r"Flask|SQLAlchemy|WTForms", re.I)
+# A gettext call with a date written as ISO among its arguments.
+ISO_IN_MESSAGE = re.compile(r"\b_l?\((?:[^()]|\([^()]*\))*?\.isoformat\(\)", re.S)
+
+
+def _messages():
+    with CATALOGUE.open("rb") as f:
+        return [m for m in read_po(f) if m.id]
+
+
+def test_the_chinese_catalogue_uses_one_term_for_each_thing():
+    found = {}
+    for message in _messages():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for term, others in TERMS.items():
+            for other in others:
+                if any(other in (s or "") for s in strings):
+                    found.setdefault(f"{other} (say {term})", []).append(message.id)
+    assert found == {}
+
+
+def test_no_message_speaks_to_developers():
+    found = [m.id for m in _messages()
+             if DEVELOPER.search(m.id if isinstance(m.id, str) else " ".join(m.id))]
+    assert found == []
+
+
+def test_no_message_is_given_an_iso_date():
+    found = []
+    for path in (ROOT / "tracker").rglob("*.py"):
+        for call in ISO_IN_MESSAGE.findall(path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(ROOT)}: {call[:60]}")
+    assert found == []
+
+
+def test_a_date_out_of_range_is_said_as_the_pages_say_dates(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        message = out_of_range(date(1, 1, 1))
+    assert message and not re.search(r"\d{4}-\d{2}-\d{2}", message)
+    assert "1990年1月1日" in message
