@@ -16,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.projects.models import Project, ProjectMember
 

@@ -5,8 +5,8 @@ why and by whom), so an agreement may hold a reversed conversion beside the one 
 `conversions.agreement_id` is no longer unique. A reversed round frees its name: uniqueness of
 round names among the rounds that stand is checked by the service under the company's lock.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-11-26 03:25:00
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0026'
-down_revision = '0025'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
