@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask_babel import refresh
 
 from tests.conftest import login, post
 from tests.factories import make_user
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.display.formatting import day
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
@@ -131,3 +134,15 @@ def test_error_pages_speak_the_users_language(client, status, path):
     page = response.get_data(as_text=True)
     expected = "未找到" if status == 404 else "无权访问"
     assert expected in page, page[-800:]
+
+
+def test_a_date_is_written_in_each_pages_language_though_worked_out_once(app):
+    """`day` keeps what Babel wrote for each date and language: a Chinese page after an English
+    one (and back) still gets its own."""
+    on = date(2026, 5, 15)
+    written = {}
+    for language in ("en", "zh-CN", "en", "zh-CN"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()  # the test's app context is shared: forget the last request's language
+            written.setdefault(language, set()).add(day(on))
+    assert written == {"en": {"May 15, 2026"}, "zh-CN": {"2026年5月15日"}}
