@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the browser fixtures are imported from tests/test_browser.py)
 """Printed pages in a real browser: the project page, a decided gate review (the review
 opinion form) and the annual report print on A4 without the menu, forms or buttons, nothing
 wider than the page; the form's title and signature lines appear on paper only."""
@@ -9,7 +8,7 @@ import re
 
 import pytest
 
-from tests.test_browser import _log_in, browser, page, pytestmark, server  # noqa: F401
+from tests.browser.conftest import log_in
 
 # A4 in PostScript points, as Chromium writes the PDF's MediaBox.
 A4 = (595.92, 842.88)
@@ -45,7 +44,7 @@ def _assert_clean(page) -> None:
 
 
 def test_the_project_page_prints_on_a4(page, server):
-    _log_in(page, server, "observer@demo.jitri.cn")  # no second factor to reuse
+    log_in(page, server, "observer@demo.jitri.cn")  # no second factor to reuse
     review = _decided_review(page, server)
     page.click("main p a")  # the review's project
     assert "/projects/" in page.url
@@ -58,7 +57,7 @@ def test_the_project_page_prints_on_a4(page, server):
 
 
 def test_the_review_opinion_form_prints_on_a4_with_signature_lines(page, server):
-    _log_in(page, server, "observer@demo.jitri.cn")  # no second factor to reuse
+    log_in(page, server, "observer@demo.jitri.cn")  # no second factor to reuse
     page.goto(server + _decided_review(page, server))
     page.emulate_media(media="screen")
     assert not page.locator(".form-title").is_visible()
@@ -76,7 +75,7 @@ def test_the_review_opinion_form_prints_on_a4_with_signature_lines(page, server)
 
 
 def test_the_annual_report_prints_on_a4_with_its_tables(page, server):
-    _log_in(page, server, "observer@demo.jitri.cn")
+    log_in(page, server, "observer@demo.jitri.cn")
     page.goto(server + "/reports/annual")
     tables = page.locator("main table")
     _assert_clean(page)
