@@ -185,6 +185,10 @@ def client(app: Flask) -> FlaskClient:
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Where the tests read the token unless told: every page carries it (the header's language
+# form), and a page not found is the cheapest one for every visitor, signed in or not (the home
+# page a signed-in user is sent to from /login builds their whole work list).
+TOKEN_PAGE = "/page-not-found"
 
 
 def _csrf_secret(client: FlaskClient) -> str | None:
@@ -193,7 +197,7 @@ def _csrf_secret(client: FlaskClient) -> str | None:
         return session.get("csrf_token")
 
 
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+def csrf_token(client: FlaskClient, path: str = TOKEN_PAGE) -> str:
     """The CSRF token of the client's session, as a form on `path` carries it.
 
     A browser reads the token from the page it posts from; the tests read it from a real page
