@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask, Response, g, request
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from tracker import create_app, db
@@ -134,13 +135,62 @@ def engine(app: Flask):
     return app.extensions["engine"]
 
 
-@pytest.fixture(autouse=True)
-def transaction(app: Flask, engine) -> Iterator[None]:
-    """Everything a test does, requests included, happens in one transaction rolled back after."""
-    connection = engine.connect()
-    outer = connection.begin()
+def _bind_session(connection) -> None:
+    """The session works inside `connection`'s transaction: its commits release a savepoint."""
     db.session.remove()
     db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+
+
+def _unbind_session(engine) -> None:
+    db.session.remove()
+    db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+
+
+# The connection of each test module whose tests share data, while that data lives.
+_SHARED: dict[str, Connection] = {}
+
+
+@pytest.fixture(scope="module")
+def module_connection(request: pytest.FixtureRequest, app: Flask, engine) -> Iterator:
+    """For a module whose tests share data built once (a module-scoped fixture that asks for
+    this one and builds in `shared_data`): one transaction for the whole module, rolled back
+    after its last test. Each test of the module then runs in a savepoint inside it, rolled
+    back after the test, so every test starts from the same shared data and nothing else."""
+    connection = engine.connect()
+    outer = connection.begin()
+    _SHARED[request.module.__name__] = connection
+    try:
+        yield connection
+    finally:
+        del _SHARED[request.module.__name__]
+        outer.rollback()
+        connection.close()
+
+
+@contextmanager
+def shared_data(app: Flask, connection) -> Iterator[None]:
+    """Build a module's shared data (in a module-scoped fixture): what is committed inside
+    stays in the module's transaction for its tests. Return ids or plain values, not ORM
+    objects: each test loads its own from them."""
+    _bind_session(connection)
+    try:
+        with app.app_context():
+            yield
+            db.session.commit()
+    finally:
+        _unbind_session(app.extensions["engine"])
+
+
+@pytest.fixture(autouse=True)
+def transaction(request: pytest.FixtureRequest, app: Flask, engine) -> Iterator[None]:
+    """Everything a test does, requests included, happens in one transaction rolled back after
+    (a savepoint of the module's transaction when the module shares data)."""
+    # Every test of such a module, the ones that don't use the shared data too: on SQLite a
+    # second connection would wait for the module's write lock.
+    shared = _SHARED.get(request.module.__name__)
+    connection = shared or engine.connect()
+    outer = connection.begin_nested() if shared else connection.begin()
+    _bind_session(connection)
     ctx = app.app_context()
     ctx.push()
     for limiter in app.extensions["limiter"]:  # sign-in attempts count afresh in each test
@@ -151,8 +201,9 @@ def transaction(app: Flask, engine) -> Iterator[None]:
         ctx.pop()
         db.session.remove()
         outer.rollback()
-        connection.close()
-        db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+        if not shared:
+            connection.close()
+        _unbind_session(engine)
 
 
 class Clock:

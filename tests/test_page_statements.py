@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import shared_data
 from tests.factories import (
     _commit,
     install_gates,
@@ -23,70 +24,91 @@ from tests.factories import (
 )
 from tests.gates import helpers
 from tests.test_query_counts import assert_steady
-from tracker.accounts.models import Role
-from tracker.gates.models import Outcome
+from tracker import db
+from tracker.accounts.models import Role, User
+from tracker.gates import services as gates
+from tracker.gates.models import GateReview, Outcome
 from tracker.milestones import services as milestones
+from tracker.organisations.models import Institute, JointInnovationCentre, TechnologyNeed
 from tracker.projects.lifecycle import Phase
 from tracker.reminders import preferences
 from tracker.reminders import scan as reminders
 
 
+def _grow(people: dict, made: dict) -> None:
+    """Two more projects through gate 1, one waiting for its panel, milestones, needs."""
+    institute = made["institute"]
+    pm, admin, evaluator = people["pm"], people["admin"], people["evaluator"]
+    for n in range(2):
+        # A project through gate 1 with a condition, and one waiting for its panel.
+        project = make_project(pm=pm, institute=institute)
+        review = helpers.submit(project)
+        helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
+            {"text": f"Condition {n}", "owner": pm,
+             "due_date": date.today() + timedelta(days=3)}])
+        made["reviews"].append(review)
+        waiting = helpers.submit(make_project(pm=pm, institute=institute))
+        panel = [evaluator, make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)]
+        gates.name_panel(admin, waiting, evaluator, panel, date.today() + timedelta(days=9))
+        made.setdefault("waiting", waiting)
+        helpers.submit(make_project(institute=institute))
+        # Milestones: overdue, submitted without a reviewer, submitted to the evaluator.
+        for due, reviewer in ((date.today() - timedelta(days=20), None),
+                              (date.today() + timedelta(days=5), evaluator.id)):
+            milestone = milestones.plan_milestone(
+                pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Step {n}",
+                deliverable="", due_date=due, weight=Decimal("1"))
+            milestone.reviewer_id = reviewer
+            milestones.post_update(pm, milestone, 100, "Done", [])
+            milestones.submit_milestone(pm, milestone)
+        milestones.plan_milestone(
+            pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Late {n}", deliverable="",
+            due_date=date.today() - timedelta(days=40), weight=Decimal("1"))
+        need = make_need(institute=institute, enterprise=make_enterprise())
+        made["centre"] = make_centre(enterprise=need.enterprise)
+        made["need"] = need
+        make_need()
+        make_user(Role.PROJECT_MANAGER)
+    _commit()
+    reminders.scan(date.today())
+    _commit()
+
+
+# What `world` holds, by key: the model of each object.
+MADE = {"institute": Institute, "waiting": GateReview, "centre": JointInnovationCentre,
+        "need": TechnologyNeed}
+
+
+@pytest.fixture(scope="module")
+def world_ids(app, module_connection) -> dict:
+    """A few of everything, built once for the module's tests (each rolls back its own
+    changes, the growth included): the ids of its people and things."""
+    with shared_data(app, module_connection):
+        install_gates()
+        director = make_user(name="Director")
+        institute = make_institute(director=director)
+        people = {
+            "pm": make_user(Role.PROJECT_MANAGER, institute_id=institute.id),
+            "admin": make_user(Role.HQ_ADMIN),
+            "director": director,
+            "evaluator": make_user(Role.EVALUATOR),
+            "observer": make_user(Role.OBSERVER),
+            "committee": make_user(Role.INVESTMENT_COMMITTEE),
+        }
+        made = {"institute": institute, "reviews": []}
+        _grow(people, made)
+        return {"people": {who: user.id for who, user in people.items()},
+                "made": {key: thing.id for key, thing in made.items() if key in MADE},
+                "reviews": [review.id for review in made["reviews"]]}
+
+
 @pytest.fixture
-def world():
-    install_gates()
-    director = make_user(name="Director")
-    institute = make_institute(director=director)
-    people = {
-        "pm": make_user(Role.PROJECT_MANAGER, institute_id=institute.id),
-        "admin": make_user(Role.HQ_ADMIN),
-        "director": director,
-        "evaluator": make_user(Role.EVALUATOR),
-        "observer": make_user(Role.OBSERVER),
-        "committee": make_user(Role.INVESTMENT_COMMITTEE),
-    }
-    made = {"institute": institute, "reviews": []}
-
-    def grow():
-        pm, admin, evaluator = people["pm"], people["admin"], people["evaluator"]
-        for n in range(2):
-            # A project through gate 1 with a condition, and one waiting for its panel.
-            project = make_project(pm=pm, institute=institute)
-            review = helpers.submit(project)
-            helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
-                {"text": f"Condition {n}", "owner": pm,
-                 "due_date": date.today() + timedelta(days=3)}])
-            made["reviews"].append(review)
-            waiting = helpers.submit(make_project(pm=pm, institute=institute))
-            panel = [evaluator, make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)]
-            from tracker.gates import services as gates
-
-            gates.name_panel(admin, waiting, evaluator, panel, date.today() + timedelta(days=9))
-            made.setdefault("waiting", waiting)
-            helpers.submit(make_project(institute=institute))
-            # Milestones: overdue, submitted without a reviewer, submitted to the evaluator.
-            for due, reviewer in ((date.today() - timedelta(days=20), None),
-                                  (date.today() + timedelta(days=5), evaluator.id)):
-                milestone = milestones.plan_milestone(
-                    pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Step {n}",
-                    deliverable="", due_date=due, weight=Decimal("1"))
-                milestone.reviewer_id = reviewer
-                milestones.post_update(pm, milestone, 100, "Done", [])
-                milestones.submit_milestone(pm, milestone)
-            milestones.plan_milestone(
-                pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Late {n}", deliverable="",
-                due_date=date.today() - timedelta(days=40), weight=Decimal("1"))
-            need = make_need(institute=institute, enterprise=make_enterprise())
-            made["centre"] = make_centre(enterprise=need.enterprise)
-            made["need"] = need
-            make_need()
-            make_user(Role.PROJECT_MANAGER)
-        _commit()
-        reminders.scan(date.today())
-        _commit()
-
-    grow()
+def world(world_ids: dict) -> dict:
+    people = {who: db.session.get(User, id_) for who, id_ in world_ids["people"].items()}
+    made: dict = {key: db.session.get(MADE[key], id_) for key, id_ in world_ids["made"].items()}
+    made["reviews"] = [db.session.get(GateReview, id_) for id_ in world_ids["reviews"]]
     made["project"] = made["reviews"][0].project
-    return {"people": people, "grow": grow, "made": made}
+    return {"people": people, "grow": lambda: _grow(people, made), "made": made}
 
 
 def _steady(app, engine, world, pages):

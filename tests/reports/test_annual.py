@@ -17,12 +17,6 @@ from tests.test_query_counts import assert_steady
 from tracker.reports import annual
 
 
-@pytest.fixture
-def net(clock):
-    clock.set(world.TODAY)
-    return world.build()
-
-
 def _m(value: str) -> D:
     return D(value)
 

@@ -15,12 +15,6 @@ from tracker.reports import dashboard
 from tracker.reports.filters import for_viewer
 
 
-@pytest.fixture
-def net(clock):
-    clock.set(world.TODAY)
-    return world.build()
-
-
 def _figures(user, **filters):
     return dashboard.build(user, for_viewer(user, **filters), world.TODAY)
 

@@ -9,13 +9,6 @@ import re
 import pytest
 
 from tests.conftest import login
-from tests.reports import world
-
-
-@pytest.fixture
-def net(clock):
-    clock.set(world.TODAY)
-    return world.build()
 
 
 def _link(page: str, heading: str) -> str:
