@@ -40,8 +40,12 @@ def test_hq_figures_over_the_whole_network(net):
         (AgreementOutcome.SUBSTITUTED, 0, D("0"))]
     c = f.companies
     assert (c.companies, c.registered, c.rounds, c.raised) == (2, 2, 2, D("3500000.00"))
-    assert (c.with_hq_stake, c.hq_value, c.hq_cost, c.multiple, c.exited) == (
-        1, D("4500000.00"), D("1500000.00"), D("3.00"), 1)
+    assert (c.with_hq_stake, c.hq_value, c.hq_cost, c.exited) == (
+        1, D("4500000.00"), D("1500000.00"), 1)
+    # K2's exit: HQ realised 2,000,000 on the 1,000,000 it paid in the Angel round, so the
+    # multiple is (4,500,000 + 2,000,000) / (1,500,000 + 1,000,000) = 2.60
+    assert (c.realised, c.exited_cost, c.multiple) == (D("2000000.00"), D("1000000.00"),
+                                                       D("2.60"))
     n = f.needs
     assert (n.collected, n.matched, n.contracted) == (5, 2, 1)
     assert (n.collected_investment, n.matched_investment, n.contracted_investment) == (

@@ -221,10 +221,17 @@ def build(tag: int = 0):
     db.session.add(k2)
     db.session.flush()
     _entry(k2, hq2, "100000", date(2025, 9, 1), admin)
-    db.session.add(FinancingRound(company_id=k2.id, name="Angel", on_date=date(2025, 10, 1),
-                                  pre_money=D("4000000"), amount=D("1000000"),
-                                  shares_before=D("100000"), price_per_share=D("40"),
-                                  recorded_by_id=admin.id))
+    # HQ put the Angel round's 1,000,000 in (25,000 shares at 40.00): at the exit it realised
+    # 2,000,000 on a cost of 1,000,000.
+    angel = FinancingRound(company_id=k2.id, name="Angel", on_date=date(2025, 10, 1),
+                           pre_money=D("4000000"), amount=D("1000000"),
+                           shares_before=D("100000"), price_per_share=D("40"),
+                           recorded_by_id=admin.id)
+    db.session.add(angel)
+    db.session.flush()
+    db.session.add(RoundInvestment(round_id=angel.id, amount=D("1000000"), lead=True,
+                                   entry_id=_entry(k2, hq2, "25000", angel.on_date, admin,
+                                                   round_=angel).id))
     db.session.add(CompanyExit(company_id=k2.id, kind=ExitKind.ACQUISITION,
                                on_date=date(2026, 5, 1), proceeds=D("8000000"),
                                hq_proceeds=D("2000000"), institute_proceeds=D("0"),

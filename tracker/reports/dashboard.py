@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker import db, money
@@ -74,12 +74,16 @@ class Companies:
     raised: Decimal = ZERO  # the amounts of their financing rounds
     with_hq_stake: int = 0  # companies, not exited, in which HQ holds shares
     hq_value: Decimal = ZERO  # HQ's shares at each company's last round price
-    hq_cost: Decimal = ZERO  # what HQ paid: conversions and its investments in rounds
+    hq_cost: Decimal = ZERO  # what HQ paid for the stakes it holds: conversions, rounds
     exited: int = 0
+    realised: Decimal = ZERO  # HQ's proceeds of the exits that stand
+    exited_cost: Decimal = ZERO  # what HQ had paid for the stakes it exited
 
     @property
     def multiple(self) -> Decimal | None:
-        return (self.hq_value / self.hq_cost).quantize(Decimal("0.01")) if self.hq_cost else None
+        """What HQ's stakes are worth and what it realised, over what it paid for both."""
+        paid = self.hq_cost + self.exited_cost
+        return ((self.hq_value + self.realised) / paid).quantize(Decimal("0.01")) if paid else None
 
 
 @dataclass
@@ -206,10 +210,12 @@ def company_figures(filters: Filters, on: date) -> Companies:
                                 .where(FinancingRound.company_id.in_(ids),
                                        round_stands(FinancingRound.id, on))).one()
     figures.rounds, figures.raised = rounds[0] or 0, _money(rounds[1])
-    exited = set(db.session.scalars(select(CompanyExit.company_id).distinct().where(
+    exits = db.session.execute(select(CompanyExit.company_id, CompanyExit.hq_proceeds).where(
         CompanyExit.company_id.in_(ids), CompanyExit.on_date <= on,
-        exit_stands(CompanyExit.id, on))))
+        exit_stands(CompanyExit.id, on))).all()
+    exited = {company_id for company_id, _proceeds in exits}
     figures.exited = len(exited)
+    figures.realised = sum((_money(proceeds) for _company, proceeds in exits), ZERO)
     to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
     hq_shares = dict(db.session.execute(
         select(ShareEntry.company_id,
@@ -234,23 +240,22 @@ def company_figures(filters: Filters, on: date) -> Companies:
         figures.with_hq_stake += 1
         if company_id in prices:
             figures.hq_value += money.value_of(Decimal(shares), Decimal(prices[company_id]))
-    # What HQ paid for its shares: the disbursements converted into them, and its money in
-    # rounds. Shares HQ took at incorporation carry no price in the ledger.
+    # What HQ paid for its shares, per company: the disbursements converted into them, and its
+    # money in rounds (shares HQ took at incorporation carry no price in the ledger); that of
+    # the companies it exited is the cost of what it realised.
     holder = aliased(Shareholder)
-    cost = db.session.execute(select(
-        select(func.sum(Conversion.disbursed))
-        .join(ShareEntry, ShareEntry.id == Conversion.entry_id)
-        .join(holder, holder.id == ShareEntry.to_holder_id)
-        .where(holder.kind == HolderType.HQ, ShareEntry.company_id.in_(ids),
-               ShareEntry.company_id.not_in(exited), ShareEntry.on_date <= on)
-        .scalar_subquery(),
-        select(func.sum(RoundInvestment.amount))
-        .join(ShareEntry, ShareEntry.id == RoundInvestment.entry_id)
-        .join(holder, holder.id == ShareEntry.to_holder_id)
-        .where(holder.kind == HolderType.HQ, ShareEntry.company_id.in_(ids),
-               ShareEntry.company_id.not_in(exited), ShareEntry.on_date <= on)
-        .scalar_subquery())).one()
-    figures.hq_cost = _money(cost[0]) + _money(cost[1])
+    paid = [select(ShareEntry.company_id, amount).select_from(amount.class_)
+            .join(ShareEntry, ShareEntry.id == entry_id)
+            .join(holder, holder.id == ShareEntry.to_holder_id)
+            .where(holder.kind == HolderType.HQ, ShareEntry.company_id.in_(ids),
+                   ShareEntry.on_date <= on)
+            for amount, entry_id in ((Conversion.disbursed, Conversion.entry_id),
+                                     (RoundInvestment.amount, RoundInvestment.entry_id))]
+    for company_id, amount in db.session.execute(union_all(*paid)).all():
+        if company_id in exited:
+            figures.exited_cost += _money(amount)
+        else:
+            figures.hq_cost += _money(amount)
     return figures
 
 
