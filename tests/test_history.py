@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.companies import helpers as companies
 from tests.conftest import login, post
 from tests.factories import install_gates, make_enterprise, make_project, make_user
 from tests.test_edits import proposal, tab
 from tracker.accounts.models import Role
 from tracker.db import Base
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
+from tracker.projects.lifecycle import Phase
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD_CALL = re.compile(r"record(?:_about)?\(\s*[\w.()]+,\s*\"([a-z_]+\.[a-z_]+)\"", re.S)
@@ -73,3 +75,20 @@ def test_a_language_reads_as_its_name(app):
     from tracker.display.history import kind_of, shown
 
     assert shown(kind_of(User, "locale"), "zh_CN", None) == "简体中文"
+
+
+def test_all_changes_of_an_agreement_and_a_company_include_their_records(client):
+    """The history of a funding agreement lists its tranches, disbursements and conversion;
+    that of a company its share entries, rounds, IP deals and the conversion at its round,
+    each line naming its record."""
+    agreement, company = companies.worked_example(
+        make_project(phase=Phase.INVESTMENT_DECISION))
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
+    for action in ("funding.agree", "funding.tranche", "funding.disburse", "funding.convert"):
+        assert str(ACTIONS[action]) in page, action
+    assert "To what" in page
+    page = client.get(f"/history/companies/{company.id}").get_data(as_text=True)
+    for action in ("company.create", "shares.issue", "round.create", "ip.record",
+                   "funding.convert"):
+        assert str(ACTIONS[action]) in page, action

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.audit.columns import audit_columns, described
+from tracker.audit.family import members as family_of
 from tracker.audit.models import AuditRecord
 from tracker.display.history import describe, model_of, name_of, name_recorded
 from tracker.display.words import ACTIONS, OBJECTS
@@ -31,9 +32,14 @@ def history(object_type: str, object_id: int) -> str | Response:
     obj = db.session.get(model, object_id)
     if not AuditRecord.can_view_history(user, obj):
         abort(404)
+    # Its own records and those of the records that belong to it (tracker/audit/family.py).
+    family = family_of(object_type, object_id)
     query = (
         select(AuditRecord)
-        .where(AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
+        .where(or_(and_(AuditRecord.object_type == object_type,
+                        AuditRecord.object_id == object_id),
+                   *[and_(AuditRecord.object_type == kind, AuditRecord.object_id.in_(ids))
+                     for kind, ids in family]))
         .options(selectinload(AuditRecord.actor))
         .order_by(AuditRecord.id.desc())
     )
@@ -41,7 +47,8 @@ def history(object_type: str, object_id: int) -> str | Response:
             AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
             .limit(1)) is None:
         abort(404)  # never existed
-    columns = audit_columns(show_object=False, see_address=AuditRecord.can_see_address(user))
+    columns = audit_columns(show_object=bool(family),
+                            see_address=AuditRecord.can_see_address(user))
     if fmt := exports.requested():
         return exports.send(columns, described(exports.stream(query)),
                             f"history-{object_type}-{object_id}", fmt, title=_("History"))

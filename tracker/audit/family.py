@@ -1,0 +1,46 @@
+"""The records whose history belongs to another's: a funding agreement's tranches,
+disbursements and conversion; a company's share entries, rounds, IP deals and exits, their
+reversals, and the conversions at its rounds. The history page of the parent ("all changes")
+shows theirs with its own, each line naming its record.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from tracker.companies.ip_models import IpDeal
+from tracker.companies.models import CompanyExit, FinancingRound, ShareEntry
+from tracker.companies.reversal_models import ExitReversal, RoundReversal
+from tracker.funding.models import Conversion, Disbursement, Tranche
+
+
+def _agreement(agreement_id: int) -> list[tuple[str, Select]]:
+    return [
+        ("tranches", select(Tranche.id).where(Tranche.agreement_id == agreement_id)),
+        ("disbursements", select(Disbursement.id).join(Tranche)
+         .where(Tranche.agreement_id == agreement_id)),
+        ("conversions", select(Conversion.id).where(Conversion.agreement_id == agreement_id)),
+    ]
+
+
+def _company(company_id: int) -> list[tuple[str, Select]]:
+    rounds = select(FinancingRound.id).where(FinancingRound.company_id == company_id)
+    exits = select(CompanyExit.id).where(CompanyExit.company_id == company_id)
+    return [
+        ("share_entries", select(ShareEntry.id).where(ShareEntry.company_id == company_id)),
+        ("financing_rounds", rounds),
+        ("round_reversals", select(RoundReversal.id).where(RoundReversal.round_id.in_(rounds))),
+        ("company_exits", exits),
+        ("exit_reversals", select(ExitReversal.id).where(ExitReversal.exit_id.in_(exits))),
+        ("ip_deals", select(IpDeal.id).where(IpDeal.company_id == company_id)),
+        ("conversions", select(Conversion.id).where(Conversion.round_id.in_(rounds))),
+    ]
+
+
+FAMILIES = {"funding_agreements": _agreement, "companies": _company}
+
+
+def members(object_type: str, object_id: int) -> list[tuple[str, Select]]:
+    """(object type, select of ids) of each kind of record whose history is the object's."""
+    family = FAMILIES.get(object_type)
+    return family(object_id) if family else []
