@@ -4,6 +4,7 @@ offers them as a CSV; a good one lands on its result; both languages."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -41,6 +42,9 @@ def test_a_refused_file_lists_its_errors_and_offers_them_as_csv(client):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Refused: nothing written" in text and "Not one of the choices: nonsense." in text
+    # said as what it is: a failure, never "finished" or "completed"
+    assert re.search(r'class="flash flash-error" role="status">Import #\d+ failed', text)
+    assert "flash-success" not in text
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
     run_path = page.request.path
     errors = client.get(f"{run_path}/errors.csv").get_data(as_text=True)
@@ -55,6 +59,8 @@ def test_a_good_file_is_imported_and_a_dry_run_first_writes_nothing(client):
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
     done = _upload(client, GOOD).get_data(as_text=True)
     assert "Imported" in done
+    assert re.search(r'flash-success" role="status">Import #\d+ completed: 1 created, 0 updated',
+                     done)
     assert db.session.scalar(select(Institute.code)) == "WEB-1"
 
 
@@ -64,3 +70,9 @@ def test_in_chinese_the_errors_name_the_chinese_header(client):
     text = _upload(client, BAD).get_data(as_text=True)
     assert "未通过：未写入任何数据" in text
     assert "<td>类型</td>" in text and "不是可选值之一：nonsense。" in text
+
+
+def test_the_upload_form_names_its_size_limit(client, app):
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get("/admin/import/").get_data(as_text=True)
+    assert f"At most {app.config['MAX_UPLOAD_MB']} MB a file." in page

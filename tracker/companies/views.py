@@ -99,7 +99,7 @@ def portfolio() -> str | Response:
     foot = columns.portfolio_total(total, realised)
     if fmt := exports.requested():
         return exports.send(columns.PORTFOLIO_COLUMNS, [*lines, foot],
-                            f"portfolio-on-{on.isoformat()}", fmt, title=_("Companies"))
+                            "portfolio-on", fmt, title=_("Companies"), on=on)
     return render_template("companies/portfolio.html", lines=lines, foot=foot,
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
                            registered=registered_only, institutes=institute_choices(),
@@ -117,7 +117,7 @@ def show(company_id: int) -> str | Response:
     if fmt := exports.requested():
         rows = [*table.rows, columns.cap_table_total(table)]
         return exports.send(columns.CAP_TABLE_COLUMNS, rows,
-                            f"cap-table-{company.id}-on-{on.isoformat()}", fmt,
+                            f"cap-table-{company.id}-on", fmt, on=on,
                             title=_("Cap table"))
     return render_template(
         "companies/show.html", company=company, on=on, table=table,

@@ -13,6 +13,7 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
+    gettext,
 )
 
 
@@ -61,3 +62,14 @@ def instant(value: datetime | None) -> str:
         return "—"
     return format_datetime(value, "medium")
 
+
+def size(value: int | None) -> str:
+    """A file's size in the unit that reads best: bytes below 1 KB (never "0.0 KB"), then KB
+    and MB with one decimal (1 KB = 1,024 bytes)."""
+    if value is None:
+        return "—"
+    if value < 1024:
+        return gettext("%(n)s bytes", n=format_decimal(value))
+    if value < 1024 * 1024:
+        return gettext("%(n)s KB", n=format_decimal(round(value / 1024, 1), "#,##0.0"))
+    return gettext("%(n)s MB", n=format_decimal(round(value / 1024 / 1024, 1), "#,##0.0"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from flask import Response, request, send_file, stream_with_context
@@ -41,9 +42,10 @@ def stream(query: Select, scalars: bool = True) -> Iterator[Any]:
 
 
 def send(columns: list[Column], rows: Iterable[Any], name: str, fmt: str,
-         title: str = "") -> Response:
-    """`rows` as a file to download, named `name-YYYY-MM-DD.csv|xlsx` (`name` in ASCII)."""
-    filename = f"{name}-{today().isoformat()}.{fmt}"
+         title: str = "", on: date | None = None) -> Response:
+    """`rows` as a file to download, named `name-YYYY-MM-DD.csv|xlsx` (`name` in ASCII): the
+    date the list is as of (`on`: a cap table or a portfolio on a date), else today's; once."""
+    filename = f"{name}-{(on or today()).isoformat()}.{fmt}"
     columns = [c for c in columns if c.in_file]
     if fmt == "csv":
         return Response(stream_with_context(write_csv(columns, rows)),

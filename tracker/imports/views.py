@@ -12,7 +12,7 @@ from tracker import db
 from tracker.imports import services, sheets
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import ImportForm
-from tracker.imports.models import ImportRun
+from tracker.imports.models import ImportRun, ImportState
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
 
@@ -46,9 +46,23 @@ def upload():
         form,
         lambda: services.run_import(actor, form.kind.data, form.file.data.filename or "",
                                     form.file.data.stream, dry_run=form.dry_run.data),
-        lambda run: _("Import #%(id)d has finished.", id=run.id),
+        _outcome,
         lambda run: url_for("imports.show", run_id=run.id),
         _upload_page(form))
+
+
+def _outcome(run: ImportRun) -> tuple[str, str]:
+    """What the run did, said as a success only when it succeeded."""
+    if run.state is ImportState.DONE:
+        return _("Import #%(id)d completed: %(created)d created, %(updated)d updated.",
+                 id=run.id, created=run.created, updated=run.updated), "success"
+    if run.state is ImportState.CHECKED:
+        return _("Import #%(id)d checked: every row is valid; nothing was written, as asked.",
+                 id=run.id), "success"
+    if run.state is ImportState.CANCELLED:
+        return _("Import #%(id)d was cancelled: nothing was written.", id=run.id), "error"
+    return _("Import #%(id)d failed: rows were refused, so nothing was written. The errors "
+             "are listed below.", id=run.id), "error"
 
 
 @bp.get("/<int:run_id>")

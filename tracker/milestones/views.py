@@ -267,7 +267,7 @@ def overdue_list() -> str | Response:
     filters, on = _overdue_filters(), today()
     if fmt := exports.requested():
         return exports.send(OVERDUE_COLUMNS, overdue.every_overdue(user, filters, on),
-                            "milestones", fmt, title=_("Overdue milestones"))
+                            "overdue-milestones-on", fmt, title=_("Overdue milestones"), on=on)
     page, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
     found = overdue.overdue(user, filters, on, page, per_page)
     institutes = db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))

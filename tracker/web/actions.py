@@ -41,7 +41,7 @@ T = TypeVar("T")
 OrFromResult = T | Callable[[Any], T]
 
 
-def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
+def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[str, str]],
            to: OrFromResult[str], page: Callable[[], str], *, record: Any = None,
            preview: Callable[[Any], Preview | None] | None = None
            ) -> Response | tuple[str, int]:
@@ -93,7 +93,8 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str],
         flash(refused.message, "error")
         return page(), 409
     db.session.commit()
-    flash(_given(done, result), "success")
+    said = _given(done, result)  # a sentence, or (sentence, "error") for a run that failed
+    flash(*(said if isinstance(said, tuple) else (said, "success")))
     return redirect(_given(to, result))
 
 

@@ -33,7 +33,8 @@ EXPLANATIONS = {
     404: lambda: _("There is nothing here, or it is not yours to see."),
     405: lambda: _("This address does not accept that kind of request."),
     409: lambda: _("The change was refused."),
-    413: lambda: _("The upload is larger than the allowed size."),
+    413: lambda: _("The upload is larger than %(n)d MB, the most a file may be.",
+                   n=current_app.config["MAX_UPLOAD_MB"]),
     429: lambda: _("Too many sign-in attempts came from this address or for this account. "
                    "Wait a few minutes, then try again."),
     500: lambda: _(

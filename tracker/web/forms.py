@@ -6,10 +6,11 @@ import re
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import FileField, HiddenField, PasswordField, StringField, TextAreaField
 
 from tracker.display import history
 from tracker.errors import Invalid
@@ -80,6 +81,13 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     failed = False  # set by tracker.web.actions.submit when the service refused it
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:  # an upload says its limit before a file is refused for it
+            if isinstance(field, FileField):
+                limit = gettext("At most %(n)d MB a file.", n=current_app.config["MAX_UPLOAD_MB"])
+                field.description = " ".join(filter(None, (str(field.description), limit)))
 
     @property
     def needs_attention(self) -> bool:
