@@ -87,6 +87,12 @@ def test_director_home_lists_what_needs_them_in_their_institute_only(client):
     assert "9 days late" in page
     assert "Gates coming in my institute" in page and waiting.project.reference in page
     assert "Conditions due in my institute" in page and "Hire a test engineer" in page
+    # named with the project they belong to, as the PM's own list of conditions is
+    assert f"<code>{project.reference}</code> Hire a test engineer" in page
+    login(client, pm)
+    assert f"<code>{project.reference}</code> Hire a test engineer" in client.get(
+        "/").get_data(as_text=True)
+    login(client, director)
     assert contract.instalments[0].due_date < today()
     assert "Overdue payments in my institute" in page and contract.title in page
     assert "Their late step" not in page and "Their gate" not in page

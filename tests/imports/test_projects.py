@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from tests.conftest import login
 from tests.factories import install_gates, make_enterprise, make_hq, make_institute, make_user
 from tests.gates import helpers as gate_steps
 from tests.imports.helpers import run
@@ -128,3 +129,19 @@ def test_a_project_in_proposal_review_waits_for_its_gate_1_panel():
     review = project.gate_reviews[-1]
     assert (project.phase, review.gate, review.state) == (
         Phase.PROPOSAL_REVIEW, 1, ReviewState.REQUESTED)
+
+
+def test_an_imported_project_page_dates_its_decision_by_day_and_flags_its_budget(client):
+    """An import knows the day of a decision, not its hour: the stepper and the review say
+    the day (not 12:00 PM); a budget total not broken down into lines is flagged, since
+    spending is recorded against lines."""
+    admin, pm = _setting()
+    result = run(admin, "projects", [HEADER, _row(lines="")])
+    assert result.state is ImportState.DONE, result.errors
+    project = db.session.scalar(select(Project))
+    login(client, pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "May 20, 2019" in page and "12:00" not in page
+    assert "CN¥3,000,000.00 of the total is in no budget line" in page
+    review = client.get(f"/reviews/{project.gate_reviews[0].id}").get_data(as_text=True)
+    assert "taken on May 20, 2019 before the tracker" in review

@@ -16,6 +16,7 @@ from tracker.db import Base, UTCDateTime, str_enum
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.gates.models import GateDecision
+    from tracker.projects.models import Project
 
 
 class ConditionState(enum.StrEnum):
@@ -61,6 +62,7 @@ class Condition(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     decision: Mapped[GateDecision] = relationship(back_populates="conditions")
+    project: Mapped[Project] = relationship()  # lists of conditions name it by its code
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 

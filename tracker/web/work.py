@@ -153,6 +153,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     work.conditions = _capped("conditions", (
         select(Condition).where(Condition.owner_id == user.id,
                                 Condition.state == ConditionState.OPEN)
+        .options(selectinload(Condition.project))
         .order_by(Condition.due_date, Condition.id)), work, full)
     if user.has_role(Role.EVALUATOR):
         work.milestone_reviews = _capped("milestone_reviews", (
@@ -225,7 +226,7 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
     work.institute_conditions = _capped("institute_conditions", (
         select(Condition).join(Project, Condition.project_id == Project.id)
         .where(mine, Condition.state == ConditionState.OPEN)
-        .options(selectinload(Condition.owner))
+        .options(selectinload(Condition.owner), selectinload(Condition.project))
         .order_by(Condition.due_date, Condition.id)), work, full)
     # A handover its PM asked for is the director's to decide too (HQ's list has them all).
     work.changes = _capped("changes", (
