@@ -16,6 +16,8 @@ from flask_babel import (
     gettext,
 )
 
+from tracker.dates import local_date
+
 
 def money(value: Decimal | None) -> str:
     if value is None:
@@ -55,6 +57,14 @@ def _medium_date(value: date, locale: str) -> str:
     language: a project page shows hundreds (milestones, the timeline, its chart), and Babel
     takes microseconds for each."""
     return dates.format_date(value, "medium", locale=locale)
+
+
+def on_day(value: datetime | None) -> str:
+    """An instant by its day in the organisation's zone: all a date brought in by an import
+    (an imported decision) tells, without an invented hour."""
+    if value is None:
+        return "—"
+    return day(local_date(value))
 
 
 def instant(value: datetime | None) -> str:

@@ -24,7 +24,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.dates import local_date
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual, in_reader_language
 from tracker.projects.lifecycle import GATE_PHASE, Phase
@@ -377,11 +376,6 @@ class GateDecision(Base):
     @property
     def is_superseded(self) -> bool:
         return self.review.current_decision is not self
-
-    @property
-    def decided_on(self) -> date:
-        """The day, in the organisation's zone: all an imported decision's date tells."""
-        return local_date(self.decided_at)
 
     def can_correct(self, user: User) -> bool:
         """The chair who may decide the review, or an HQ admin, corrects its decision."""
