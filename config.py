@@ -86,6 +86,8 @@ class Config:
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "100 per 15 minutes")
     LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get(
         "LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    # Requests of one personal access token on the JSON API.
+    API_RATE_LIMIT_PER_TOKEN = os.environ.get("API_RATE_LIMIT_PER_TOKEN", "600 per minute")
 
     # Fernet keys of the values kept encrypted (TOTP secrets: tracker/crypto.py), newest first;
     # unset: derived from SECRET_KEY, for development and tests only.

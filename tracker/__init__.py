@@ -29,15 +29,17 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.url_map.converters["int"] = IdConverter
 
     from tracker import models  # noqa: F401  (every table registered before first use)
-    from tracker.extensions import init_database, init_extensions
+    from tracker.extensions import csrf, init_database, init_extensions
 
     init_database(app)
     init_extensions(app)
 
     from tracker.accounts import steps, throttle
     from tracker.web import errors, security, templating
+    from tracker.web.api import auth as api_auth
 
     throttle.init_app(app)
+    api_auth.init_app(app)  # before any hook reads current_user: the API's comes from a token
     steps.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -45,6 +47,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     from tracker.accounts.mfa_views import bp as mfa_bp
     from tracker.accounts.views import admin_bp, auth_bp
+    from tracker.apitokens.views import bp as tokens_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.changes.views import bp as changes_bp
     from tracker.companies.views import bp as companies_bp
@@ -60,13 +63,17 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.spending.views import bp as spending_bp
+    from tracker.web.api import reads, writes  # noqa: F401  (their operations, on api_bp)
+    from tracker.web.api.blueprint import bp as api_bp
+    from tracker.web.api.docs import docs_bp
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
                       gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
                       funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
-                      spending_bp, changes_bp):
+                      spending_bp, changes_bp, tokens_bp, api_bp, docs_bp):
         app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request
 
     from tracker.accounts.cli import users_cli
     from tracker.audit.cli import audit_cli

@@ -29,10 +29,15 @@ def init_database(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The user's own setting, then the choice made in the header, then the browser's."""
+    """The user's own setting, then the choice made in the header, then the browser's; on
+    the JSON API, the request's Accept-Language first."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the shell, the scheduler: mail uses force_locale
         return current_app.config["DEFAULT_LOCALE"]
+    if request.path.startswith("/api/") and request.accept_languages:
+        # A program states its language in each request (RFC 9457 problems in it).
+        return request.accept_languages.best_match(
+            languages, default=current_app.config["DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

@@ -17,6 +17,8 @@ The same storage counts the failures of e-mails that have no account, so that af
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, Response, current_app, request, session
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
@@ -86,3 +88,33 @@ def count_unknown_failure(email: str) -> None:
 
 def unknown_email_locked(email: str) -> bool:
     return not _limiter().limiter.test(_unknown_failures(), *_unknown_key(email))
+
+
+# The JSON API (tracker.web.api.auth): a bearer token tried from an address counts like a
+# password tried from it, and a token's requests are counted per token.
+
+
+def _api_key(kind: str, value: object) -> tuple[str, ...]:
+    return (current_app.config["RATELIMIT_KEY_PREFIX"], kind, str(value))
+
+
+def _seconds_left(limit, key: tuple[str, ...]) -> int:
+    reset, _remaining = _limiter().limiter.get_window_stats(limit, *key)
+    return max(int(reset - time.time()) + 1, 1)
+
+
+def api_failures_block(address: str) -> int:
+    """Seconds until `address` may try a token again; 0 when it may now."""
+    limit, key = parse(current_app.config["LOGIN_RATE_LIMIT_PER_IP"]), _api_key("api-fail", address)
+    return 0 if _limiter().limiter.test(limit, *key) else _seconds_left(limit, key)
+
+
+def count_api_failure(address: str) -> None:
+    _limiter().limiter.hit(parse(current_app.config["LOGIN_RATE_LIMIT_PER_IP"]),
+                           *_api_key("api-fail", address))
+
+
+def api_token_spent(token_id: int) -> int:
+    """Counts one request of the token; the seconds to wait when it has made too many."""
+    limit, key = parse(current_app.config["API_RATE_LIMIT_PER_TOKEN"]), _api_key("api", token_id)
+    return 0 if _limiter().limiter.hit(limit, *key) else _seconds_left(limit, key)

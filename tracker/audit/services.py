@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -130,6 +130,9 @@ def record_about(
     if current is not None:
         changes = {**changes, "import": [None, current[0]]}
         current[1] += 1
+    token = g.get("api_token") if has_request_context() else None
+    if token is not None:  # made through the JSON API: which personal access token
+        changes = {**changes, "token": [None, token.id]}
     entry = AuditRecord(
         actor_id=actor.id if actor is not None else None,
         action=action,

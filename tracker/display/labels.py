@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from tracker.accounts.models import ROLE_LABELS, Role
+from tracker.apitokens.models import TOKEN_SCOPE_LABELS, TokenScope
 from tracker.changes.models import CHANGE_KIND_LABELS, CHANGE_STATE_LABELS, ChangeKind, ChangeState
 from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
@@ -98,6 +99,7 @@ LABELS: dict[type[Enum], dict] = {
     ImportState: IMPORT_STATE_LABELS,
     ChangeKind: CHANGE_KIND_LABELS,
     ChangeState: CHANGE_STATE_LABELS,
+    TokenScope: TOKEN_SCOPE_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

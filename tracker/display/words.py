@@ -12,7 +12,7 @@ from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
 # Action code (`tracker.audit.services.record`) -> what happened.
 ACTIONS = {
-    "access.denied": _l("Access refused"),
+    "access.denied": _l("Access refused"), "token.create": _l("API token created"),
     "calendar.add": _l("Calendar date added"), "calendar.remove": _l("Calendar date removed"),
     "calendar.complete": _l("Calendar year declared complete"),
     "company.create": _l("Company recorded"),
@@ -84,7 +84,7 @@ ACTIONS = {
     "user.mfa_reset": _l("Second sign-in step reset"),
     "user.password_ok": _l("Password checked"),
     "user.reset_password": _l("Password reset"),
-    "user.set_locale": _l("Language changed"),
+    "user.set_locale": _l("Language changed"), "token.revoke": _l("API token revoked"),
     "user.update": _l("Account changed"),
     **PLAN_ACTIONS,
 }
@@ -154,26 +154,22 @@ OBJECTS = {
     "technology_needs": _l("Technology need"),
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
-    "users": _l("User"), **PLAN_OBJECTS,
+    "users": _l("User"), "access_tokens": _l("API token"), **PLAN_OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
 # it appears (`state` is the state of whatever the record is about).
 FIELDS = {
     # An import (tracker/imports): its run, and the run named on each record it wrote.
-    "created": _l("Created"),
-    "done_rows": _l("Rows read"),
-    "dry_run": _l("Dry run"),
-    "errors": _l("Errors"),
-    "file": _l("File"),
-    "filename": _l("File"),
-    "finished_at": _l("Finished"),
-    "import": _l("Import"),
-    "imported_in_id": _l("Imported in"),
-    "started_at": _l("Started"),
-    "total_rows": _l("Rows"),
-    "unchanged": _l("Unchanged"),
+    "created": _l("Created"), "done_rows": _l("Rows read"), "dry_run": _l("Dry run"),
+    "errors": _l("Errors"), "file": _l("File"), "filename": _l("File"),
+    "finished_at": _l("Finished"), "import": _l("Import"), "imported_in_id": _l("Imported in"),
+    "started_at": _l("Started"), "total_rows": _l("Rows"), "unchanged": _l("Unchanged"),
     "updated": _l("Updated"),
+    # A personal access token of the JSON API (tracker/apitokens).
+    "prefix": _l("Starts with"), "scope": _l("Access"), "expires_at": _l("Expires"),
+    "last_used_at": _l("Last used"), "revoked_at": _l("Revoked"),
+    "revoked_by_id": _l("Revoked by"),
     "acquired_by": _l("Acquired by"),
     "action": _l("Action"),
     "active": _l("Active"),

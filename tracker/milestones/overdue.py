@@ -63,11 +63,38 @@ class OverdueList:
     total: int | None = None  # counted only when asked: a dashboard's figure, not the list
 
 
-def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
-    pm = aliased(User)
-    query = (select(Milestone.id, Milestone.title, Milestone.due_date, Milestone.state,
-                    Project.id, Project.code, Project.title, Project.field,
-                    Institute.shown_in_sql("name"), pm.name)
+# The PM of each row's project (a second join of users).
+_PM = aliased(User, name="pm")
+
+# Each sort, as the columns of a stable order (ending with the milestone's id) and whether it
+# runs backwards: the page orders by it, the API pages through it by keyset.
+ORDERS: dict[str, tuple[tuple, bool]] = {
+    "late": ((Milestone.due_date, Milestone.id), False),
+    "due": ((Milestone.due_date, Milestone.id), True),
+    "project": ((Project.code, Milestone.due_date, Milestone.id), False),
+    "institute": ((Institute.name, Milestone.due_date, Milestone.id), False),
+    "pm": ((_PM.name, Milestone.due_date, Milestone.id), False),
+}
+# The same columns, by their name in a row (`OverdueRow`).
+ORDER_FIELDS = {
+    "late": ("due_date", "milestone_id"),
+    "due": ("due_date", "milestone_id"),
+    "project": ("project_code", "due_date", "milestone_id"),
+    "institute": ("institute_key", "due_date", "milestone_id"),
+    "pm": ("pm_name", "due_date", "milestone_id"),
+}
+
+
+def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
+    """The list's rows (`OverdueRow`'s columns, by name), unordered."""
+    pm = _PM
+    query = (select(Milestone.id.label("milestone_id"), Milestone.title, Milestone.due_date,
+                    Milestone.state, Project.id.label("project_id"),
+                    Project.code.label("project_code"), Project.title.label("project_title"),
+                    Project.field, Institute.shown_in_sql("name").label("institute_name"),
+                    pm.name.label("pm_name"),
+                    # The sort's own column (the name as stored), for the API's keyset.
+                    Institute.name.label("institute_key"))
              .join(Project, Project.id == Milestone.project_id)
              .join(Institute, Institute.id == Project.institute_id)
              .join(pm, pm.id == Project.pm_id)
@@ -88,20 +115,23 @@ def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
         query = query.where(Project.type == ProjectType(filters.type))
     if filters.year:
         query = query.where(Project.year == filters.year)
-    order = {
-        "late": (Milestone.due_date, Milestone.id),
-        "due": (Milestone.due_date.desc(), Milestone.id.desc()),
-        "project": (Project.code, Milestone.due_date, Milestone.id),
-        "institute": (Institute.name, Milestone.due_date, Milestone.id),
-        "pm": (pm.name, Milestone.due_date, Milestone.id),
-    }[filters.sort if filters.sort in SORTS else "late"]
-    return query.order_by(*order)
+    return query
+
+
+def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
+    columns, backwards = ORDERS[filters.sort if filters.sort in SORTS else "late"]
+    return rows_query(viewer, filters, on).order_by(
+        *(c.desc() for c in columns) if backwards else columns)
+
+
+def as_row(row, on: date) -> OverdueRow:
+    return OverdueRow(*row[:10], days_late=(on - row[2]).days)
 
 
 def every_overdue(viewer: User, filters: OverdueFilters, on: date) -> Iterator[OverdueRow]:
     """All of the list (for its export), read in batches."""
     for row in db.session.execute(_query(viewer, filters, on).execution_options(yield_per=2000)):
-        yield OverdueRow(*row[:10], days_late=(on - row[2]).days)
+        yield as_row(row, on)
 
 
 def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
@@ -115,6 +145,6 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
         query = query.where(within)
     total = db.session.scalar(select(func.count()).select_from(
         query.order_by(None).subquery())) if count else None
-    rows = [OverdueRow(*row[:10], days_late=(on - row[2]).days) for row in db.session.execute(
+    rows = [as_row(row, on) for row in db.session.execute(
         query.limit(per_page + 1).offset((page - 1) * per_page))]
     return OverdueList(rows=rows[:per_page], more=len(rows) > per_page, total=total)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -25,6 +24,7 @@ from tracker.projects import lifecycle, queries, services, team, trl
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
 from tracker.projects.lifecycle import Phase
+from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
@@ -59,48 +59,20 @@ def list_projects() -> str | Response:
     """Everyone's list of the projects they may see: a team member holds no role of their
     own, yet works on projects."""
     user = _user()
-    pm = aliased(User)
-    # Columns, not projects: what the table shows, in one statement however long the list.
-    query = (select(Project.id, Project.code, Project.title, Project.phase, Project.type,
-                    Project.budget_total, Institute.shown_in_sql("name").label("institute"),
-                    pm.name.label("pm"))
-             .join(Institute, Institute.id == Project.institute_id)
-             .join(pm, pm.id == Project.pm_id)
-             .where(Project.visible_to(user))
-             .order_by(Project.year.desc(), Project.seq.desc()))
-    q = text_arg("q")
-    if q:
-        like = f"%{q}%"
-        query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
-    filters = {"phase": text_arg("phase"), "type": text_arg("type"), "field": text_arg("field"),
-               "institute": int_arg("institute"), "pm": int_arg("pm"), "year": year_arg(),
-               "manager": text_arg("manager")}
-    if filters["phase"] in {p.value for p in Phase}:
-        query = query.where(Project.phase == Phase(filters["phase"]))
-    if filters["type"] in {t.value for t in ProjectType}:
-        query = query.where(Project.type == ProjectType(filters["type"]))
-    if filters["field"]:
-        query = query.where(Project.field.ilike(f"%{filters['field']}%"))
-    if filters["institute"]:
-        query = query.where(Project.institute_id == filters["institute"])
-    # The PM is searched by name, not picked from a drop-down of every manager (a thousand at
-    # full size); `pm` is an id, for links to one PM's projects.
-    if filters["manager"]:
-        query = query.where(Project.pm_id.in_(select(User.id).where(
-            User.name.ilike(f"%{filters['manager']}%"))))
-    pm_name = None
-    if filters["pm"]:
-        query = query.where(Project.pm_id == filters["pm"])
-        pm_name = db.session.scalar(select(User.name).where(User.id == filters["pm"]))
-    if filters["year"]:  # the year the code was given (a dashboard's link)
-        query = query.where(Project.year == filters["year"])
+    filters = ProjectFilters(
+        q=text_arg("q"), phase=text_arg("phase"), type=text_arg("type"),
+        field=text_arg("field"), institute=int_arg("institute"), pm=int_arg("pm"),
+        year=year_arg(), manager=text_arg("manager"))
+    query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
+    pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
+               if filters.pm else None)
     if fmt := exports.requested():
         return exports.send(PROJECT_COLUMNS, exports.stream(query, scalars=False),
                             "projects", fmt, title=_("Projects"))
     # No count of every matching project: the pager knows whether a next page exists.
     return render_template(
         "projects/list.html", columns=PROJECT_COLUMNS, page=paginate(query, count=False, rows=True),
-        q=q,
+        q=filters.q,
         filters=filters, phases=list(Phase), types=list(ProjectType), pm_name=pm_name,
         can_create=Project.can_create(user),
         institutes=db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))

@@ -43,15 +43,17 @@ OrFromResult = T | Callable[[Any], T]
 
 def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[str, str]],
            to: OrFromResult[str], page: Callable[[], str], *, record: Any = None,
-           preview: Callable[[Any], Preview | None] | None = None
-           ) -> Response | tuple[str, int]:
+           preview: Callable[[Any], Preview | None] | None = None,
+           shown: Callable[[Any], str] | None = None) -> Response | str | tuple[str, int]:
     """Run `call` when `form` validates; then commit, flash `done` and redirect to `to`.
 
     `page` renders the page the form is on, with `form` as it was filled: the form's own page
     (shown as such for a GET), or the page of the object the form was posted from. `record` is
     the versioned record a `SeenVersion` form edits. With `preview`, a valid form is first run
     as a dry run (`call` in a savepoint rolled back, `preview(result)` describing it) and shown
-    with a button to confirm (unless `preview` finds nothing to confirm: None).
+    with a button to confirm (unless `preview` finds nothing to confirm: None). With `shown`,
+    success answers with the page `shown(result)` instead of a redirect: a secret shown once (a
+    new access token) must never sit in a flash message (the session cookie) or an address.
     """
     if not form.is_submitted():
         _stamp(form, record)
@@ -95,6 +97,8 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
     db.session.commit()
     said = _given(done, result)  # a sentence, or (sentence, "error") for a run that failed
     flash(*(said if isinstance(said, tuple) else (said, "success")))
+    if shown is not None:
+        return shown(result)
     return redirect(_given(to, result))
 
 

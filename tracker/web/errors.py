@@ -4,37 +4,49 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import DomainError
+from tracker.errors import DomainError, Invalid
+from tracker.web.api.problems import is_api_request, problem
 from tracker.web.security import escaped
 
 TITLES = {
     400: lambda: _("Bad request"),
+    401: lambda: _("Not signed in"),
     403: lambda: _("Not allowed"),
     404: lambda: _("Not found"),
     405: lambda: _("Method not allowed"),
     409: lambda: _("Not possible now"),
+    412: lambda: _("Changed meanwhile"),
     413: lambda: _("File too large"),
+    415: lambda: _("Unsupported media type"),
+    428: lambda: _("Version required"),
     429: lambda: _("Too many attempts"),
     500: lambda: _("Something went wrong"),
 }
 
 EXPLANATIONS = {
     400: lambda: _("The request could not be understood. Go back and try again."),
+    401: lambda: _("Send a personal access token: Authorization: Bearer <token>."),
     403: lambda: _("Your roles do not allow this page or action."),
     404: lambda: _("There is nothing here, or it is not yours to see."),
     405: lambda: _("This address does not accept that kind of request."),
     409: lambda: _("The change was refused."),
+    412: lambda: _("The record changed since you read it: read it again, then send your change "
+                   "with its new ETag in If-Match."),
     413: lambda: _("The upload is larger than %(n)d MB, the most a file may be.",
                    n=current_app.config["MAX_UPLOAD_MB"]),
+    415: lambda: _("Send the body in a media type this address accepts."),
+    428: lambda: _("Send the ETag you read in If-Match, so a change made meanwhile is not "
+                   "overwritten."),
     429: lambda: _("Too many sign-in attempts came from this address or for this account. "
                    "Wait a few minutes, then try again."),
     500: lambda: _(
@@ -62,7 +74,13 @@ def back_link() -> str | None:
     return None
 
 
-def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+def render_error(status: int, message: str | None = None, headers: dict | None = None,
+                 **extensions) -> tuple[str, int] | Response:
+    """The error page, or under /api/ the problem document (`message` its detail)."""
+    if is_api_request():
+        title = TITLES.get(status, TITLES[500])()
+        detail = message or EXPLANATIONS.get(status, EXPLANATIONS[500])()
+        return problem(status, title, detail, headers, **extensions)
     title = TITLES.get(status, TITLES[500])()
     explanation = EXPLANATIONS.get(status, EXPLANATIONS[500])()
     back = back_link() if status in (400, 403, 409) else None
@@ -88,13 +106,28 @@ def audit_refusal(reason: str) -> None:
         current_app.logger.exception("could not audit a refusal of %s", escaped(request.path))
 
 
+def _own(error: HTTPException) -> bool:
+    """Whether the error carries a message of ours (translated), not Werkzeug's English one."""
+    return error.description != type(error).description
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> tuple[str, int]:
         db.session.rollback()
         if error.status == 403:
             audit_refusal(error.message)
+        if isinstance(error, Invalid) and is_api_request():
+            return render_error(400, error.message, errors=[
+                {"field": error.field, "detail": error.message}])
         return render_error(error.status, error.message or None)
+
+    @app.errorhandler(ValidationError)
+    def invalid_api_input(error: ValidationError) -> Response:
+        # The API's query strings and bodies, read through their pydantic models.
+        return render_error(400, _("Some input was refused: see errors."), errors=[
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "detail": e["msg"]}
+            for e in error.errors(include_url=False)])
 
     @app.errorhandler(StaleDataError)
     def stale(error: StaleDataError) -> tuple[str, int]:
@@ -118,7 +151,11 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         if error.code == 403:
-            audit_refusal("")
+            audit_refusal(error.description if _own(error) else "")
+        if is_api_request():
+            headers = {k: v for k, v in error.get_headers()
+                       if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+            return render_error(error.code, error.description if _own(error) else None, headers)
         return render_error(error.code)
 
     @app.errorhandler(Exception)

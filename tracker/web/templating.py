@@ -68,6 +68,8 @@ MENU = [
     MenuItem("organisations.centres", _l("Joint innovation centres"),
              _l("Centres built with enterprises to state their needs.")),
     MenuItem("users.list_users", _l("Users"), _l("Create accounts, grant roles, deactivate.")),
+    MenuItem("tokens.every", _l("API tokens in use"),
+             _l("Every personal access token that still opens the API; revoke one.")),
     MenuItem("imports.upload", _l("Import"),
              _l("Bring institutes, enterprises, users, needs, projects and milestones in from "
                "spreadsheets.")),

@@ -1,0 +1,1 @@
+"""Personal access tokens: how another system acts as a person on the JSON API."""

@@ -1,0 +1,60 @@
+"""The project list: which projects a person sees and how its filters narrow them. One query
+for both doors, the page (`views.list_projects`) and the JSON API, so a filter or a visibility
+rule changed here changes both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import aliased
+
+from tracker.accounts.models import User
+from tracker.organisations.models import Institute
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project, ProjectType
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    q: str = ""  # part of the code or the title
+    phase: str = ""  # a Phase value
+    type: str = ""  # a ProjectType value
+    field: str = ""  # part of the field
+    institute: int = 0
+    pm: int = 0  # the PM's id (a link to one PM's projects)
+    manager: str = ""  # part of the PM's name
+    year: int = 0  # the year the code was given
+
+
+def project_rows(user: User, filters: ProjectFilters) -> Select:
+    """Columns, not projects: what the list shows (id, code, title, phase, type, budget_total,
+    institute, pm), for the projects `user` may see (`Project.visible_to`), unordered."""
+    pm = aliased(User)
+    query = (select(Project.id, Project.code, Project.title, Project.phase, Project.type,
+                    Project.budget_total, Institute.shown_in_sql("name").label("institute"),
+                    pm.name.label("pm"))
+             .join(Institute, Institute.id == Project.institute_id)
+             .join(pm, pm.id == Project.pm_id)
+             .where(Project.visible_to(user)))
+    if filters.q:
+        like = f"%{filters.q}%"
+        query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
+    if filters.phase in {p.value for p in Phase}:
+        query = query.where(Project.phase == Phase(filters.phase))
+    if filters.type in {t.value for t in ProjectType}:
+        query = query.where(Project.type == ProjectType(filters.type))
+    if filters.field:
+        query = query.where(Project.field.ilike(f"%{filters.field}%"))
+    if filters.institute:
+        query = query.where(Project.institute_id == filters.institute)
+    # The PM is searched by name, not picked from a drop-down of every manager (a thousand at
+    # full size); `pm` is an id, for links to one PM's projects.
+    if filters.manager:
+        query = query.where(Project.pm_id.in_(select(User.id).where(
+            User.name.ilike(f"%{filters.manager}%"))))
+    if filters.pm:
+        query = query.where(Project.pm_id == filters.pm)
+    if filters.year:  # the year the code was given (a dashboard's link)
+        query = query.where(Project.year == filters.year)
+    return query

@@ -1,0 +1,55 @@
+"""What a PM does from their own tools: post progress with evidence, submit a milestone.
+The same services as the milestone page's forms (so the same rules, validation and audit
+records), behind the same optimistic concurrency: the ETag read is sent back in If-Match."""
+
+from __future__ import annotations
+
+from flask import Response, abort, request
+from flask_babel import lazy_gettext as _l
+
+from tracker import db
+from tracker.milestones import services
+from tracker.web.api import schemas
+from tracker.web.api.reads import answer, caller, etag_of, load_milestone
+from tracker.web.api.spec import operation
+
+
+def check_if_match(record) -> None:
+    """428 without If-Match (a change on a copy of unknown age is refused, not guessed at),
+    412 when the record moved since the copy was read."""
+    if "If-Match" not in request.headers:
+        abort(428)
+    if not request.if_match.contains(etag_of(record)) and not request.if_match.star_tag:
+        abort(412)
+
+
+@operation("/milestones/<int:milestone_id>/progress", "POST",
+           summary=_l("Post progress with evidence"), tag="milestones",
+           response=schemas.ProgressPosted, body=schemas.Progress, files="files",
+           versioned=True, changes=True, errors=(409, 412, 413, 428))
+def post_progress(milestone_id: int) -> Response:
+    """As the milestone page's progress form: by the PM or a team member, files checked by
+    their content. Answers the update and the milestone's new ETag."""
+    milestone = load_milestone(milestone_id)
+    check_if_match(milestone)
+    body = schemas.Progress.model_validate(request.form.to_dict())  # files are apart
+    uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
+               if f and f.filename]
+    update = services.post_update(caller(), milestone, body.percent, body.note, uploads)
+    db.session.commit()
+    return answer(schemas.ProgressPosted, {
+        "id": update.id, "percent": update.percent, "note": update.note, "at": update.at,
+        "evidence": [e.file.original_name for e in update.evidence], "milestone": milestone},
+        etag_of(milestone))
+
+
+@operation("/milestones/<int:milestone_id>/submit", "POST",
+           summary=_l("Submit a milestone for review"), tag="milestones",
+           response=schemas.Milestone, versioned=True, changes=True, errors=(409, 412, 428))
+def submit_milestone(milestone_id: int) -> Response:
+    """As the milestone page's Submit button: by the PM, from in progress."""
+    milestone = load_milestone(milestone_id)
+    check_if_match(milestone)
+    services.submit_milestone(caller(), milestone)
+    db.session.commit()
+    return answer(schemas.Milestone, milestone, etag_of(milestone))
