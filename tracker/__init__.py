@@ -63,7 +63,12 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.spending.views import bp as spending_bp
-    from tracker.web.api import reads, writes  # noqa: F401  (their operations, on api_bp)
+    from tracker.web.api import (  # noqa: F401  (their operations, on api_bp)
+        directory,
+        portfolio,
+        reads,
+        writes,
+    )
     from tracker.web.api.blueprint import bp as api_bp
     from tracker.web.api.docs import docs_bp
     from tracker.web.views import bp as web_bp

@@ -8,14 +8,14 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
 from tracker.export import responses as exports
-from tracker.organisations import columns, need_states, services
+from tracker.organisations import columns, listing, need_states, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
     Enterprise,
@@ -25,7 +25,6 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
-from tracker.reports.filters import year_bounds
 from tracker.web.actions import submit
 from tracker.web.navigation import int_arg, paginate, text_arg
 from tracker.web.permissions import requires
@@ -47,14 +46,6 @@ def _load(model: type, object_id: int, *, edit: bool = False) -> Any:
 def _user() -> User:
     return current_user._get_current_object()
 
-
-
-def _search(query: Select, *columns) -> tuple[Select, str]:
-    q = text_arg("q")
-    if q:
-        like = f"%{q}%"
-        query = query.where(or_(*[c.ilike(like) for c in columns]))
-    return query, q
 
 
 def _form_values(form, *names: str) -> dict[str, Any]:
@@ -101,12 +92,9 @@ INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "type", "fou
 @bp.get("/institutes/")
 @login_required
 def institutes() -> str | Response:
-    query = select(Institute).options(selectinload(Institute.director)).order_by(Institute.code)
-    query, q = _search(query, Institute.code, Institute.name, Institute.name_en, Institute.field,
-                       Institute.field_en)
-    kind = request.args.get("type", "")
-    if kind in {t.value for t in InstituteType}:
-        query = query.where(Institute.type == InstituteType(kind))
+    q, kind = text_arg("q"), request.args.get("type", "")
+    query = (listing.institutes(q, kind).options(selectinload(Institute.director))
+             .order_by(Institute.code))
     return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
                     "institutes", _("Institutes"), q=q, kind=kind, types=list(InstituteType),
                            can_create=Institute.can_edit(_user()))
@@ -158,9 +146,8 @@ ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "industry", "industry_en
 @bp.get("/enterprises/")
 @login_required
 def enterprises() -> str | Response:
-    query = select(Enterprise).order_by(Enterprise.name)
-    query, q = _search(query, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
-                       Enterprise.city, Enterprise.industry, Enterprise.industry_en)
+    q = text_arg("q")
+    query = listing.enterprises(q).order_by(Enterprise.name)
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
                     "enterprises", _("Enterprises"), q=q,
                     can_create=Enterprise.can_edit(_user()))
@@ -216,10 +203,9 @@ CENTRE_FIELDS = ("name", "name_en", "enterprise_id", "established_on", "city")
 @bp.get("/centres/")
 @login_required
 def centres() -> str | Response:
-    query = (select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
+    q = text_arg("q")
+    query = (listing.centres(q).options(selectinload(JointInnovationCentre.enterprise))
              .order_by(JointInnovationCentre.name))
-    query, q = _search(query, JointInnovationCentre.name, JointInnovationCentre.name_en,
-                       JointInnovationCentre.city)
     return _listing("organisations/centres.html", query, columns.CENTRE_COLUMNS,
                     "joint-innovation-centres", _("Joint innovation centres"), q=q,
                     can_create=JointInnovationCentre.can_edit(_user()))
@@ -268,31 +254,19 @@ NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_
 
 
 # The `state` choice for needs matched, whether contracted since or not.
-MATCHED = "matched_or_contracted"
+MATCHED = listing.MATCHED
 
 
 @bp.get("/needs/")
 @requires(TechnologyNeed.can_list)
 def needs() -> str | Response:
     user = _user()
-    query = (
-        select(TechnologyNeed)
-        .where(TechnologyNeed.visible_to(user))
-        .options(selectinload(TechnologyNeed.enterprise), selectinload(TechnologyNeed.institute))
-        .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc())
-    )
-    query, q = _search(query, TechnologyNeed.title, TechnologyNeed.description)
-    state = request.args.get("state", "")
-    if state in {s.value for s in NeedState}:
-        query = query.where(TechnologyNeed.state == NeedState(state))
-    elif state == MATCHED:  # the dashboard's matched needs: matched or contracted since
-        query = query.where(TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED)))
+    q, state = text_arg("q"), request.args.get("state", "")
     institute_id, year = int_arg("institute"), int_arg("year")
-    if institute_id:
-        query = query.where(TechnologyNeed.institute_id == institute_id)
-    if year:  # by the date recorded, as the dashboard counts them
-        start, end = year_bounds(year)
-        query = query.where(TechnologyNeed.created_at >= start, TechnologyNeed.created_at < end)
+    query = (listing.needs(user, q, state, institute_id, year)
+             .options(selectinload(TechnologyNeed.enterprise),
+                      selectinload(TechnologyNeed.institute))
+             .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc()))
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
         _("Technology needs"), q=q, state=state, states=list(NeedState),

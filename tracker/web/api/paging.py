@@ -68,7 +68,8 @@ def page(query: Select, keyset: Keyset, cursor: str | None, limit: int,
         after = tuple_(*columns) < tuple_(*decode(cursor, keyset)) if keyset.descending \
             else tuple_(*columns) > tuple_(*decode(cursor, keyset))
         query = query.where(after)
-    query = query.order_by(*(c.desc() for c in columns) if keyset.descending else columns)
+    query = query.order_by(None).order_by(
+        *(c.desc() for c in columns) if keyset.descending else columns)
     run = db.session.scalars if scalars else db.session.execute
     rows = list(run(query.limit(limit + 1)))
     more = len(rows) > limit

@@ -1,0 +1,65 @@
+"""The lists of institutes, enterprises, centres and technology needs: who sees which rows and
+how each filter narrows them. One query per list for both doors, the pages
+(`organisations.views`) and the JSON API, unordered (each door orders it its own way)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from tracker.accounts.models import User
+from tracker.organisations.models import (
+    Enterprise,
+    Institute,
+    InstituteType,
+    JointInnovationCentre,
+    NeedState,
+    TechnologyNeed,
+)
+from tracker.reports.filters import year_bounds
+
+# The needs list's choice of the dashboard's matched needs: matched or contracted since.
+MATCHED = "matched_or_contracted"
+
+
+def search(query: Select, q: str, *columns) -> Select:
+    """Rows where any of `columns` holds `q` (case-insensitive)."""
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(*[c.ilike(like) for c in columns]))
+    return query
+
+
+def institutes(q: str = "", kind: str = "") -> Select:
+    query = search(select(Institute), q, Institute.code, Institute.name, Institute.name_en,
+                   Institute.field, Institute.field_en)
+    if kind in {t.value for t in InstituteType}:
+        query = query.where(Institute.type == InstituteType(kind))
+    return query
+
+
+def enterprises(q: str = "") -> Select:
+    return search(select(Enterprise), q, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
+                  Enterprise.city, Enterprise.industry, Enterprise.industry_en)
+
+
+def centres(q: str = "") -> Select:
+    return search(select(JointInnovationCentre), q, JointInnovationCentre.name,
+                  JointInnovationCentre.name_en, JointInnovationCentre.city)
+
+
+def needs(user: User, q: str = "", state: str = "", institute_id: int = 0,
+          year: int = 0) -> Select:
+    """The needs `user` may see (`TechnologyNeed.visible_to`), by state (or MATCHED), institute
+    and the year they were recorded in (as the dashboard counts them)."""
+    query = search(select(TechnologyNeed).where(TechnologyNeed.visible_to(user)), q,
+                   TechnologyNeed.title, TechnologyNeed.description)
+    if state in {s.value for s in NeedState}:
+        query = query.where(TechnologyNeed.state == NeedState(state))
+    elif state == MATCHED:
+        query = query.where(TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED)))
+    if institute_id:
+        query = query.where(TechnologyNeed.institute_id == institute_id)
+    if year:
+        start, end = year_bounds(year)
+        query = query.where(TechnologyNeed.created_at >= start, TechnologyNeed.created_at < end)
+    return query
