@@ -1,7 +1,7 @@
 """personal access tokens of the JSON API, kept hashed
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-11-26 02:50:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0025'
-down_revision = '0024'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
