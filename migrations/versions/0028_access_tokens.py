@@ -1,7 +1,7 @@
 """personal access tokens of the JSON API, kept hashed
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-11-26 02:50:00
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0027'
-down_revision = '0026'
+revision = '0028'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 
