@@ -63,3 +63,46 @@ def test_a_bad_milestone_row_imports_none_and_names_row_and_column():
         (3, "Due date"), (4, "Waiver reason"), (5, "Project code")]
     assert "within the project's dates" in result.errors[0][2]
     assert db.session.scalar(select(func.count()).select_from(Milestone)) == 0
+
+
+def _written(run_id):
+    """What an import of milestones wrote, without ids, instants and the run's number."""
+    milestones = [(m.title, m.phase, m.state, m.percent_complete, m.waiver_reason, m.due_date,
+                   m.weight, m.deliverable, m.review_due) for m in db.session.scalars(
+                       select(Milestone).order_by(Milestone.title))]
+    events = sorted((e.from_state, e.to_state, e.actor_id, e.comment == f"import #{run_id}")
+                    for e in db.session.scalars(select(MilestoneEvent)))
+    records = sorted(
+        (r.action, r.actor_id, str(sorted((k, v if k != "submitted_at" else bool(v[1]))
+                                          for k, v in r.changes.items() if k != "import")))
+        for r in db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action.like("milestone.%"))) if r.changes["import"][1] == run_id)
+    return milestones, events, records
+
+
+def test_the_bulk_path_writes_what_the_row_by_row_path_writes(monkeypatch):
+    from tracker.audit import chain
+    from tracker.imports import bulk
+    from tracker.imports.milestones import Milestones
+
+    admin, _pm = _setting()
+    project = _project(admin)
+    states = ["", "in_progress", "accepted", "waived", "submitted"]
+    rows = [COLUMNS] + [
+        [project.code, f"Step {n:02d}", "contract_research", f"2026-{n % 12 + 1:02d}-15",
+         states[n % 5], "30" if n % 5 == 1 else "", "Not needed" if n % 5 == 3 else ""]
+        for n in range(12)]
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 5)  # three batches
+    in_bulk = run(admin, "milestones", rows)
+    assert (in_bulk.state, in_bulk.created) == (ImportState.DONE, 12), in_bulk.errors
+    written = _written(in_bulk.id)
+    assert chain.verify(db.session).intact
+    # The same file again, on the row-by-row path, into a project without milestones.
+    for milestone in db.session.scalars(select(Milestone)):
+        db.session.delete(milestone)
+    db.session.flush()
+    monkeypatch.setattr(Milestones, "batch", lambda self, actor: None)
+    one_by_one = run(admin, "milestones", rows)
+    assert (one_by_one.state, one_by_one.created) == (ImportState.DONE, 12)
+    assert _written(one_by_one.id) == written
+    assert chain.verify(db.session).intact

@@ -52,8 +52,9 @@ def digest(previous: str, row: Any) -> str:
     return hashlib.sha256(f"{previous}\n{canonical(row)}".encode()).hexdigest()
 
 
-def seal(connection: Connection, records: list[AuditRecord]) -> None:
-    """Give new records their ids and hashes, in order, after the last record written."""
+def seal(connection: Connection, records: list[Any]) -> None:
+    """Give new records their ids and hashes, in order, after the last record written: ORM
+    objects before a flush, or plain rows (`tracker.audit.services.record_many`)."""
     postgres = connection.dialect.name == "postgresql"
     if postgres:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
@@ -61,14 +62,15 @@ def seal(connection: Connection, records: list[AuditRecord]) -> None:
         select(AuditRecord.id, AuditRecord.chain_hash).order_by(AuditRecord.id.desc()).limit(1)
     ).first()
     previous = last.chain_hash if last else GENESIS
-    next_id = (last.id if last else 0) + 1
-    for record in records:
-        if postgres:
-            next_id = connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence('audit_records', 'id'))")
-            ).scalar_one()
+    if postgres:  # one round trip for the lot (a bulk import seals thousands at once)
+        ids = sorted(connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence('audit_records', 'id')) "
+                 "FROM generate_series(1, :n)"), {"n": len(records)}).scalars())
+    else:
+        first = (last.id if last else 0) + 1
+        ids = list(range(first, first + len(records)))
+    for record, next_id in zip(records, ids, strict=True):
         record.id = next_id
-        next_id += 1
         record.at = record.at or utcnow()
         record.changes = record.changes or {}
         record.chain_hash = digest(previous, record)

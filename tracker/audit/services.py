@@ -9,10 +9,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from tracker import db
@@ -53,7 +54,8 @@ def written_during_import() -> int:
     return current[1] if current else 0
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A value as the trail stores it (enums by value, money and dates as text)."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -94,7 +96,7 @@ def pending_changes(obj: Any) -> dict[str, list[Any]]:
         if key in SECRET_FIELDS:
             changes[key] = ["***", "***"]
         else:
-            changes[key] = [_jsonable(before), _jsonable(after)]
+            changes[key] = [jsonable(before), jsonable(after)]
     return changes
 
 
@@ -143,6 +145,35 @@ def record_about(
     )
     db.session.add(entry)
     return entry
+
+
+class _Row(SimpleNamespace):
+    """A record written by `record_many`: the attributes `chain.seal` reads and sets."""
+
+
+def record_many(actor: User | None, action: str, object_type: str,
+                items: list[tuple[int, dict[str, list[Any]]]]) -> int:
+    """Append one record per (object id, changes), as `record_about` would write each, with
+    one multi-row INSERT: for the bulk import, whose objects were inserted the same way.
+    Whatever the session holds is flushed (and sealed) first, so the chain keeps its order."""
+    if not items:
+        return 0
+    db.session.flush()
+    current = _import_run.get()
+    address = _client_address()
+    rows = []
+    for object_id, changes in items:
+        if current is not None:
+            changes = {**changes, "import": [None, current[0]]}
+        rows.append(_Row(actor_id=actor.id if actor is not None else None, action=action,
+                         object_type=object_type, object_id=object_id, changes=changes,
+                         ip_address=address, at=None))
+    if current is not None:
+        current[1] += len(rows)
+    connection = db.session.connection()
+    chain.seal(connection, rows)
+    connection.execute(insert(AuditRecord.__table__), [vars(row) for row in rows])
+    return len(rows)
 
 
 def record_denied(actor: User | None, method: str, path: str, reason: str) -> AuditRecord:

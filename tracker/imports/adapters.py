@@ -76,6 +76,10 @@ class Adapter:
     def save(self, actor: User, obj: Any, values: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def batch(self, actor: User) -> Any:
+        """The bulk path of this kind's new records (`tracker.imports.bulk.Batch`), if any."""
+        return None
+
 
 def _rows(model: type, refs: dict[str, int], key: str) -> list:
     return [db.session.get(model, refs[key])] if key in refs else []

@@ -5,19 +5,21 @@ before the tracker (`tracker.milestones.services.import_state`, by the importing
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Invalid
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter
+from tracker.imports.bulk import Batch
 from tracker.imports.cells import CellError
 from tracker.milestones import services as milestones
 from tracker.milestones.forms import MilestoneForm
-from tracker.milestones.models import Milestone, MilestoneState
+from tracker.milestones.models import Milestone, MilestoneEvent, MilestoneState
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
@@ -73,6 +75,9 @@ class Milestones(Adapter):
         values["waiver_reason"] = text.get("waiver_reason", "").strip()
         return values
 
+    def batch(self, actor):
+        return MilestoneBatch(actor, self)
+
     def save(self, actor, obj, values):
         values = dict(values)
         project = db.session.get(Project, values.pop("project_id"))
@@ -94,3 +99,110 @@ class Milestones(Adapter):
                                     reviewer_id=reviewer_id, waiver_reason=reason,
                                     import_id=audit.current_import())
         return milestone
+
+
+class MilestoneBatch(Batch):
+    """New milestones, checked by `check_plan` and `check_imported_state` as `plan_milestone`
+    and `import_state` check them, and written as they write them: the milestone, its history
+    event when imported past planned, and their audit records. A row naming a reviewer takes
+    the row-by-row path (`import_state` checks the reviewer's stake)."""
+
+    def __init__(self, actor, adapter):
+        super().__init__(actor, adapter)
+        self._existing: dict[int, dict[str, Milestone]] = {}
+        # Held here: the session's identity map keeps no object nobody else holds, and each
+        # row would load its project and PM again.
+        self._projects: dict[int, Project] = {}
+        self._pms: dict[int, Any] = {}
+
+    def project(self, project_id: int) -> Project:
+        if project_id not in self._projects:
+            project = db.session.get(Project, project_id)
+            self._projects[project_id], self._pms[project_id] = project, project.pm
+        return self._projects[project_id]
+
+    def reusable(self, refs):
+        return True  # the milestone form's choices are the phases, whatever the project
+
+    def find(self, probe):
+        project_id = probe.get("project_id")
+        if not project_id:
+            return None
+        if project_id not in self._existing:
+            # One query a project instead of one a row; the first of a title, as `find`.
+            found: dict[str, Milestone] = {}
+            for milestone in db.session.scalars(select(Milestone).where(
+                    Milestone.project_id == project_id).order_by(Milestone.id.desc())):
+                found[milestone.title] = milestone
+            self._existing[project_id] = found
+        return self._existing[project_id].get((probe.get("title") or "").strip())
+
+    def key(self, values):
+        return values["project_id"], values["title"].strip()
+
+    def check(self, values):
+        if values["reviewer_id"]:
+            return False
+        project = self.project(values["project_id"])
+        state = values["state"]
+        milestones.check_plan(self._pms[project.id], project, phase=values["phase"],
+                              due_date=values["due_date"], weight=values["weight"],
+                              history=state in milestones.DONE)
+        if state is not MilestoneState.PLANNED or values["percent_complete"] or (
+                values["waiver_reason"]):
+            milestones.check_imported_state(self.actor, project, state,
+                                            percent=values["percent_complete"],
+                                            waiver_reason=values["waiver_reason"])
+        return True
+
+    def insert(self, rows):
+        planned, records, imported = [], [], []
+        for values in rows:
+            project_id = values["project_id"]
+            plan = {"project_id": project_id, "phase": values["phase"],
+                    "title": values["title"].strip(),
+                    "deliverable": (values["deliverable"] or "").strip(),
+                    "due_date": values["due_date"], "weight": values["weight"]}
+            # What `audit.pending_changes` says of the new milestone `plan_milestone` makes.
+            records.append((self._pms[project_id],
+                            {k: [None, audit.jsonable(v)] for k, v in plan.items()
+                             if v is not None}))
+            state = values["state"]
+            if state is not MilestoneState.PLANNED or values["percent_complete"] or (
+                    values["waiver_reason"]):
+                fields = milestones.imported_fields(state, values["percent_complete"],
+                                                    values["waiver_reason"])
+            else:
+                fields = {}
+            imported.append(fields)
+            planned.append({**plan, **PLANNED_FIELDS, **fields})
+        ids = list(db.session.scalars(
+            insert(Milestone).returning(Milestone.id, sort_by_parameter_order=True), planned))
+        run = audit.current_import()
+        events, changed = [], []
+        for milestone_id, fields in zip(ids, imported, strict=True):
+            if not fields:
+                continue
+            if fields["state"] is not MilestoneState.PLANNED:
+                events.append({"milestone_id": milestone_id, "actor_id": self.actor.id,
+                               "from_state": MilestoneState.PLANNED,
+                               "to_state": fields["state"],
+                               "comment": f"import #{run}" if run else ""})
+            changes = {k: [audit.jsonable(PLANNED_FIELDS.get(k)), audit.jsonable(v)]
+                       for k, v in fields.items() if v != PLANNED_FIELDS.get(k)}
+            if changes:
+                changed.append((milestone_id, changes))
+        if events:
+            db.session.execute(insert(MilestoneEvent), events)
+        # As the services write them: each plan by the project's PM, then the states by HQ.
+        by_pm: dict[int, list] = {}
+        for (pm, changes), milestone_id in zip(records, ids, strict=True):
+            by_pm.setdefault(pm.id, [pm, []])[1].append((milestone_id, changes))
+        for pm, items in by_pm.values():
+            audit.record_many(pm, "milestone.plan", "milestones", items)
+        audit.record_many(self.actor, "milestone.import_state", "milestones", changed)
+
+
+# What a milestone says once planned, before `import_state` moves it.
+PLANNED_FIELDS = {"state": MilestoneState.PLANNED, "percent_complete": 0, "waiver_reason": "",
+                  "submitted_at": None, "review_due": None}

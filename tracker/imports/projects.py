@@ -49,6 +49,24 @@ def gates_to(phase: Phase) -> list[Phase] | None:
     return passed
 
 
+def imported_path(phase: Phase, code: str) -> list[Phase]:
+    """The phases a new project's imported GOs close on the way to `phase`, or why it can't
+    be imported."""
+    path = gates_to(phase) if phase is not Phase.DRAFT else []
+    if path is None:
+        raise Invalid("phase", _("A project on hold, completed, terminated or rejected "
+                                 "cannot be imported yet."))
+    if phase is Phase.DRAFT and code:
+        raise Invalid("code", _("A draft has no code yet: it gets one when submitted."))
+    return path
+
+
+def noon(day: date) -> datetime:
+    """When a decision taken on `day` is dated: noon in the organisation's zone."""
+    zone = ZoneInfo(current_app.config["ORG_TIMEZONE"])
+    return datetime.combine(day, time(12), zone).astimezone(UTC)
+
+
 def _budget_lines(text: str) -> list[tuple[str, str]]:
     lines = []
     for part in _LINES.split(text):
@@ -73,11 +91,6 @@ def _passed_on(text: str) -> dict[int, date]:
             raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
                             "gates_passed_on") from None
     return found
-
-
-def _noon(day: date) -> datetime:
-    zone = ZoneInfo(current_app.config["ORG_TIMEZONE"])
-    return datetime.combine(day, time(12), zone).astimezone(UTC)
 
 
 class Projects(Adapter):
@@ -155,12 +168,7 @@ class Projects(Adapter):
                 raise Invalid("pm_id", _("An import does not change a project's manager."))
             projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
             return obj
-        path = gates_to(phase) if phase is not Phase.DRAFT else []
-        if path is None:
-            raise Invalid("phase", _("A project on hold, completed, terminated or rejected "
-                                     "cannot be imported yet."))
-        if phase is Phase.DRAFT and code:
-            raise Invalid("code", _("A draft has no code yet: it gets one when submitted."))
+        path = imported_path(phase, code)
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
                                            **values)
         if phase is Phase.DRAFT:
@@ -169,7 +177,7 @@ class Projects(Adapter):
         for closed in path:
             gate = lifecycle.PHASE_GATE[closed]
             decisions.record_imported_go(actor, project,
-                                         _noon(passed.get(gate) or values["start_date"]),
+                                         noon(passed.get(gate) or values["start_date"]),
                                          audit.current_import())
         if project.phase is Phase.PROPOSAL_REVIEW:
             gates.open_request(pm, project, 1)  # as a submission in the tracker does

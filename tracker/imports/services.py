@@ -25,6 +25,7 @@ from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.imports import cells, reading
 from tracker.imports.adapters import Adapter
+from tracker.imports.bulk import Batch
 from tracker.imports.columns import Column, Kind
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportRun, ImportState
@@ -107,13 +108,24 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
     return given, found
 
 
-def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.References,
-             seen: dict[int, int], number: int) -> tuple[str, Any]:
-    """Save one row as its page would: "created", "updated" or "unchanged", and the record."""
+class Prepared:
+    """A row read and checked by its form, not yet saved: its record (None: a new one)."""
+
+    __slots__ = ("obj", "values")
+
+    def __init__(self, obj: Any, values: dict[str, Any]) -> None:
+        self.obj, self.values = obj, values
+
+
+def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
+                seen: dict[Any, int], number: int, batch: Batch | None = None
+                ) -> Prepared | tuple[str, Any]:
+    """Fill the row into its page's form and validate it, writing nothing: the record to save
+    and the values, or ("unchanged", record) when the record already says what the row does."""
     kind = adapter.kind
     given, found = _convert(kind, row, refs)
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
-    obj = adapter.find(probe)
+    obj = batch.find(probe) if batch is not None else adapter.find(probe)
     if obj is not None and obj.id in seen:
         raise RowRefused([("", _("Row %(row)d already gives this record.", row=seen[obj.id]))])
     formdata = MultiDict()
@@ -130,7 +142,8 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     try:
         for key, value in adapter.more_formdata(given, obj).items():
             formdata.setlist(key, value)
-        form = adapter.form(formdata, obj, found)
+        form = (batch.form(formdata, obj, found) if batch is not None
+                else adapter.form(formdata, obj, found))
         if not form.validate():
             raise RowRefused([(key if key in {c.key for c in kind.columns} else "", message)
                               for key, messages in form.errors.items()
@@ -142,19 +155,39 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     if obj is not None and compared == adapter.current(obj):
         seen[obj.id] = number
         return "unchanged", obj
+    return Prepared(obj, values)
+
+
+def _refusal(kind: Kind, error: Exception) -> RowRefused:
+    if isinstance(error, Invalid):
+        known = {c.key for c in kind.columns}
+        return RowRefused([(field if field in known else "", message)
+                           for field, message in error.problems])
+    return RowRefused([("", getattr(error, "message", "") or str(error))])
+
+
+def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[Any, int],
+                  number: int) -> tuple[str, Any]:
+    """Save a prepared row by its page's service: "created", "updated" or "unchanged"."""
+    obj = prepared.obj
     written = audit.written_during_import()
     try:
-        saved = adapter.save(actor, obj, values)
-    except Invalid as invalid:
-        known = {c.key for c in kind.columns}
-        raise RowRefused([(field if field in known else "", message)
-                          for field, message in invalid.problems]) from None
-    except (Refused, Forbidden) as refused:
-        raise RowRefused([("", getattr(refused, "message", "") or str(refused))]) from None
+        saved = adapter.save(actor, obj, prepared.values)
+    except (Invalid, Refused, Forbidden) as error:
+        raise _refusal(adapter.kind, error) from None
     seen[saved.id] = number
     if obj is not None and audit.written_during_import() == written:
         return "unchanged", saved  # the service found nothing to change (a code's case)
     return ("created" if obj is None else "updated"), saved
+
+
+def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.References,
+             seen: dict[Any, int], number: int) -> tuple[str, Any]:
+    """Save one row as its page would: "created", "updated" or "unchanged", and the record."""
+    prepared = prepare_row(adapter, row, refs, seen, number)
+    if not isinstance(prepared, Prepared):
+        return prepared
+    return save_prepared(actor, adapter, prepared, seen, number)
 
 
 def _flat(messages: Any) -> list[str]:
@@ -216,18 +249,18 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     errors, changes, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
     refs, seen = cells.References(), {}
     whole = db.session.begin_nested()
+    # New records of a kind with a bulk path are checked row by row as they come and written
+    # a batch at a time (`tracker.imports.bulk`); every other row is saved in a savepoint.
+    batch = adapter.batch(actor)
     done = 0
     with audit.during_import(run.id):
         for number, row in table.rows:
-            savepoint = db.session.begin_nested()
             try:
-                outcome, saved = save_row(actor, adapter, row, refs, seen, number)
+                outcome, saved = _one(actor, adapter, row, refs, seen, number, batch)
             except RowRefused as refused:
-                savepoint.rollback()
                 errors += [[number, _header(adapter.kind.column(k)) if k else "", m]
                            for k, m in refused.errors]
             else:
-                savepoint.commit()
                 counts[outcome] += 1
                 if outcome != "unchanged" and len(changes) < MAX_CHANGES:
                     changes.append([number, outcome, adapter.name(row)])
@@ -239,6 +272,8 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
                     whole.rollback()
                     _count(run, done, counts, errors, changes)
                     return ImportState.CANCELLED
+        if batch is not None and not errors:
+            batch.write()
     if progress:
         progress(done, done)
     if errors or run.dry_run:
@@ -248,6 +283,27 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     _count(run, done, counts, errors, changes)
     return ImportState.FAILED if errors else (
         ImportState.CHECKED if run.dry_run else ImportState.DONE)
+
+
+def _one(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any]:
+    prepared = prepare_row(adapter, row, refs, seen, number, batch)
+    if not isinstance(prepared, Prepared):
+        return prepared
+    if batch is not None and prepared.obj is None:
+        try:
+            if batch.take(prepared.values, number):
+                return "created", None
+        except (Invalid, Refused, Forbidden) as error:
+            raise _refusal(adapter.kind, error) from None
+        batch.write()  # what the batch holds comes first, as in the file
+    savepoint = db.session.begin_nested()
+    try:
+        outcome = save_prepared(actor, adapter, prepared, seen, number)
+    except RowRefused:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return outcome
 
 
 def _count(run: ImportRun, done: int, counts: dict, errors: list, changes: list) -> None:

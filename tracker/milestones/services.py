@@ -90,10 +90,9 @@ def _writable(project: Project) -> None:
         raise Refused(_("The project is closed: nothing can change."))
 
 
-def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
-                   due_date: date, weight: Decimal, history: bool = False) -> Milestone:
-    """The PM plans; HQ assigns the reviewer (`assign_reviewer`). `history`: an import brings
-    in a milestone accepted or waived before the tracker, which may be of a phase left since."""
+def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, weight: Decimal,
+               history: bool = False) -> None:
+    """What `plan_milestone` refuses, without writing: the bulk import checks each row by it."""
     _writable(project)
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
@@ -107,6 +106,13 @@ def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, d
     if weight < 0:
         problems.add("weight", _("The weight cannot be negative."))
     problems.raise_any()
+
+
+def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, deliverable: str,
+                   due_date: date, weight: Decimal, history: bool = False) -> Milestone:
+    """The PM plans; HQ assigns the reviewer (`assign_reviewer`). `history`: an import brings
+    in a milestone accepted or waived before the tracker, which may be of a phase left since."""
+    check_plan(actor, project, phase=phase, due_date=due_date, weight=weight, history=history)
     milestone = Milestone(project_id=project.id, phase=phase, title=title.strip(),
                           deliverable=deliverable.strip(), due_date=due_date, weight=weight)
     db.session.add(milestone)
@@ -293,32 +299,52 @@ def imported_percent(state: MilestoneState, percent: int) -> int:
     return 100 if state is MilestoneState.ACCEPTED else percent
 
 
+def check_imported_state(actor: User, project: Project, state: MilestoneState, *, percent: int,
+                         waiver_reason: str) -> None:
+    """What `import_state` refuses (but the reviewer), without writing."""
+    if not Milestone.can_administer(actor):
+        raise Forbidden()
+    _writable(project)
+    if not 0 <= percent <= 100:
+        raise Invalid("percent_complete", _("Give a percentage from 0 to 100."))
+    if state is MilestoneState.WAIVED and not waiver_reason.strip():
+        raise Invalid("waiver_reason", _("A waiver needs its reason."))
+
+
+def imported_fields(state: MilestoneState, percent: int, waiver_reason: str) -> dict:
+    """The fields `import_state` sets on a planned milestone (but the reviewer)."""
+    fields = {"percent_complete": imported_percent(state, percent),
+              "waiver_reason": waiver_reason.strip() if state is MilestoneState.WAIVED else "",
+              "state": state}
+    if state is MilestoneState.SUBMITTED:
+        fields["submitted_at"] = db.utcnow()
+        fields["review_due"] = add_business_days(
+            today(), settings.get("reminder_milestone_review_after"))
+    return fields
+
+
 def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, percent: int,
                  reviewer_id: int | None, waiver_reason: str, import_id: int | None) -> None:
     """A planned milestone brought in by an import in the state it had before the tracker.
     The state machine did not see how it got there, so its history says so: one event from
     planned to that state by the importing HQ admin, naming the import."""
-    if not Milestone.can_administer(actor):
-        raise Forbidden()
-    _writable(milestone.project)
-    if not 0 <= percent <= 100:
-        raise Invalid("percent_complete", _("Give a percentage from 0 to 100."))
-    if state is MilestoneState.WAIVED and not waiver_reason.strip():
-        raise Invalid("waiver_reason", _("A waiver needs its reason."))
+    check_imported_state(actor, milestone.project, state, percent=percent,
+                         waiver_reason=waiver_reason)
     if reviewer_id:
         milestone.reviewer_id = _check_reviewer(milestone.project, reviewer_id).id
-    if state is MilestoneState.SUBMITTED:
-        milestone.submitted_at = db.utcnow()
-        milestone.review_due = add_business_days(
-            today(), settings.get("reminder_milestone_review_after"))
-    milestone.percent_complete = imported_percent(state, percent)
-    milestone.waiver_reason = waiver_reason.strip() if state is MilestoneState.WAIVED else ""
-    if state is not milestone.state:
-        milestone.events.append(MilestoneEvent(
-            actor_id=actor.id, from_state=milestone.state, to_state=state,
-            comment=f"import #{import_id}" if import_id else ""))
-        milestone.state = state
+    fields = imported_fields(state, percent, waiver_reason)
+    for key in ("submitted_at", "review_due", "percent_complete", "waiver_reason"):
+        if key in fields:
+            setattr(milestone, key, fields[key])
+    before = milestone.state
+    milestone.state = state
+    # Read before the history is touched: loading it flushes, and what was flushed would be
+    # missing from the record.
     changes = audit.pending_changes(milestone)
+    if state is not before:
+        milestone.events.append(MilestoneEvent(
+            actor_id=actor.id, from_state=before, to_state=state,
+            comment=f"import #{import_id}" if import_id else ""))
     if changes:
         audit.record(actor, "milestone.import_state", milestone, changes)
     db.session.flush()

@@ -129,12 +129,18 @@ def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
     return changes
 
 
-def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
-                    member_ids: list[int], **values) -> Project:
-    """A new project in draft, led by `actor`; its official code comes on submission."""
+def check_proposal(actor: User, values: dict, budget_lines: list[tuple[str, Decimal]],
+                   member_ids: list[int]) -> None:
+    """What `create_proposal` refuses, without writing: the bulk import checks each row by it."""
     if not Project.can_create(actor):
         raise Forbidden(_("Only project managers write proposals."))
     _validate(values, budget_lines, member_ids, actor)
+
+
+def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
+                    member_ids: list[int], **values) -> Project:
+    """A new project in draft, led by `actor`; its official code comes on submission."""
+    check_proposal(actor, values, budget_lines, member_ids)
     institute = db.session.get(Institute, values["institute_id"])
     project = Project(hq_id=institute.hq_id, pm_id=actor.id, phase=Phase.DRAFT, **values)
     changes = audit.pending_changes(project)
@@ -229,19 +235,28 @@ def assign_code(actor: User | None, project: Project) -> None:
     db.session.flush()
 
 
-def adopt_code(actor: User, project: Project, code: str) -> None:
-    """An imported project keeps the code it had before the tracker (JITRI-2019-0042); the
-    counter of its year moves past it, so no later submission is given it again."""
-    hq = project.hq
+def parse_code(hq: Headquarters, code: str) -> tuple[int, int]:
+    """The year and number of an imported code, which must be one of this HQ's."""
     match = re.fullmatch(rf"{re.escape(hq.code)}-(\d{{4}})-(\d{{1,6}})", code.strip().upper())
     if match is None:
         raise Invalid("code", _("A project code reads like %(example)s: the HQ's code, the year "
                                 "and the number.", example=f"{hq.code}-2024-0042"))
-    year, seq = int(match.group(1)), int(match.group(2))
+    return int(match.group(1)), int(match.group(2))
+
+
+def code_taken() -> Invalid:
+    return Invalid("code", _("Another project already has this code."))
+
+
+def adopt_code(actor: User, project: Project, code: str) -> None:
+    """An imported project keeps the code it had before the tracker (JITRI-2019-0042); the
+    counter of its year moves past it, so no later submission is given it again."""
+    hq = project.hq
+    year, seq = parse_code(hq, code)
     taken = select(Project.id).where(Project.hq_id == hq.id, Project.year == year,
                                      Project.seq == seq, Project.id != project.id)
     if db.session.scalar(taken) is not None:
-        raise Invalid("code", _("Another project already has this code."))
+        raise code_taken()
     counter = db.session.scalar(select(ProjectCodeCounter).where(
         ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year))
     if counter is None:

@@ -42,7 +42,8 @@ def check_names(pm: User, institute_id: int, member_ids: list[int],
     message = None
     if pm.id in member_ids:
         message = _("The project manager leads the team; list the others.")
-    elif not set(member_ids) <= {row.id for row in candidates(pm, institute_id, project)}:
+    elif member_ids and not set(member_ids) <= {
+            row.id for row in candidates(pm, institute_id, project)}:
         message = _("Choose team members among the people of the project's institute.")
     if message is not None and problems is None:
         raise Invalid("member_ids", message)

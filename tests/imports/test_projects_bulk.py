@@ -1,0 +1,96 @@
+"""The projects import's bulk path writes what the row-by-row path (the services one call at a
+time) writes for the same rows: the same rows in every table and the same audit records, by
+the same people; and refuses what it refuses."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.imports.helpers import run
+from tests.imports.test_projects import HEADER, _row, _setting
+from tracker import db
+from tracker.audit import chain
+from tracker.audit.models import AuditRecord
+from tracker.gates.models import GateDecision, GateReview
+from tracker.imports import bulk
+from tracker.imports.models import ImportState
+from tracker.imports.projects_bulk import BulkProjects
+from tracker.projects.models import PhaseChange, Project, ProjectCodeCounter
+
+PHASES = ["draft", "proposal_review", "contract_research", "investment_decision", "spin_off"]
+
+
+def _rows(year: int, mark: str) -> list[list[str]]:
+    rows = [HEADER]
+    for n, phase in enumerate(PHASES * 2):
+        code = "" if phase == "draft" else f"TEST-{year}-{n + 1:04d}"
+        rows.append(_row(code=code, title=f"Project {n}{mark}", phase=phase,
+                         members="member@import.cn" if n % 2 else "",
+                         lines="" if n % 3 == 0 else "设备费: 1000000; 劳务费: 500000",
+                         passed="" if n % 4 == 0 else "1: 2019-05-20; 2: 2021-01-10"))
+    return rows
+
+
+def _written(run_id: int, mark: str) -> list:
+    """Per project, in title order: what the import wrote, without ids, codes and instants."""
+    out = []
+    for project in db.session.scalars(select(Project).where(
+            Project.title.like(f"%{mark}")).order_by(Project.title)):
+        reviews = db.session.scalars(select(GateReview).where(
+            GateReview.project_id == project.id).order_by(GateReview.id)).all()
+        decisions = db.session.scalars(select(GateDecision).where(
+            GateDecision.project_id == project.id).order_by(GateDecision.id)).all()
+        changes = db.session.scalars(select(PhaseChange).where(
+            PhaseChange.project_id == project.id).order_by(PhaseChange.id)).all()
+        ids = {"projects": [project.id], "gate_reviews": [r.id for r in reviews],
+               "gate_decisions": [d.id for d in decisions]}
+        records = sorted(
+            (r.action, r.actor_id, r.object_type,
+             str(sorted((k, v) for k, v in r.changes.items()
+                        if k not in ("import", "code", "title", "imported_in_id", "project_id"))))
+            for kind, object_ids in ids.items()
+            for r in db.session.scalars(select(AuditRecord).where(
+                AuditRecord.object_type == kind, AuditRecord.object_id.in_(object_ids))))
+        out.append((
+            project.title.removesuffix(mark), project.phase, project.seq, project.pm_id,
+            project.budget_total, [(b.category, b.amount) for b in project.budget_lines],
+            sorted(m.user_id for m in project.members),
+            [(c.from_phase, c.to_phase, c.actor_id, c.decision_id is not None)
+             for c in changes],
+            [(r.gate, r.state, r.requested_by_id, r.chair_id, r.name, r.quorum,
+              [(c.position, c.kind, c.text) for c in r.criteria]) for r in reviews],
+            [(d.outcome, d.target_phase, d.decided_by_id, d.decided_at, d.imported_in_id
+              == run_id, d.weighted_score, len(d.snapshot["criteria"]),
+              [c["id"] for c in d.snapshot["criteria"]] == [c.id for c in d.review.criteria])
+             for d in decisions],
+            records))
+    return out
+
+
+def test_the_bulk_path_writes_what_the_services_write(monkeypatch):
+    admin, _pm = _setting()
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 4)  # three batches
+    in_bulk = run(admin, "projects", _rows(2019, ""))
+    assert (in_bulk.state, in_bulk.created) == (ImportState.DONE, 10), in_bulk.errors
+    monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    one_by_one = run(admin, "projects", _rows(2018, " (b)"))
+    assert (one_by_one.state, one_by_one.created) == (ImportState.DONE, 10), one_by_one.errors
+    bulk_written = [p for p in _written(in_bulk.id, "") if not p[0].endswith(" (b)")]
+    row_written = _written(one_by_one.id, " (b)")
+    for a, b in zip(bulk_written, row_written, strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert x == y, (a[0], x, y)
+    assert bulk_written == row_written
+    assert chain.verify(db.session).intact
+    counters = dict(db.session.execute(select(ProjectCodeCounter.year,
+                                              ProjectCodeCounter.last)).tuples().all())
+    assert counters == {2018: 10, 2019: 10}
+
+
+def test_the_bulk_path_refuses_a_code_given_twice_and_writes_nothing():
+    admin, _pm = _setting()
+    rows = [HEADER, _row(), _row(title="Another"), _row(code="TEST-2019-0043", title="Fine")]
+    result = run(admin, "projects", rows)
+    assert result.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in result.errors] == [(3, "")]
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 0

@@ -1,0 +1,307 @@
+"""The bulk path of the projects import: each new project checked as `create_proposal`,
+`submit_imported`, `adopt_code` and `record_imported_go` check it (the same check functions,
+the same transition table), then a batch written with multi-row INSERTs: the project, its team
+and budget lines, its code, each gate passed as a decided review with its imported GO and its
+phase change, the open gate-1 request of a project in proposal review, and the audit records
+the services write, by the same people (`tests/imports/test_projects_bulk.py` compares the two
+paths row for row).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Refused
+from tracker.gates import services as gates
+from tracker.gates.models import (
+    GateDecision,
+    GateReview,
+    Outcome,
+    ReviewCriterion,
+    ReviewState,
+)
+from tracker.imports.bulk import Batch
+from tracker.imports.projects import FORM_FIELDS, Projects, imported_path, noon
+from tracker.organisations.models import Headquarters, Institute
+from tracker.projects import lifecycle
+from tracker.projects import services as projects
+from tracker.projects.forms import ProjectForm
+from tracker.projects.lifecycle import Phase, Step
+from tracker.projects.models import (
+    BudgetLine,
+    PhaseChange,
+    Project,
+    ProjectCodeCounter,
+    ProjectMember,
+)
+from tracker.projects.phases import refusal_message
+
+
+class ProjectBatch(Batch):
+    def __init__(self, actor, adapter):
+        super().__init__(actor, adapter)
+        self._codes: dict[str, int] | None = None
+        self._drafts: dict[tuple[int, str], int] = {}
+        self._taken: set[tuple[int, int, int]] = set()
+        self._held: dict[int, Any] = {}  # the identity map keeps only what someone holds
+        self._templates: dict[int, Any] = {}
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        self._codes, self._drafts, self._taken = {}, {}, set()
+        rows = db.session.execute(select(Project.id, Project.code, Project.pm_id, Project.title,
+                                         Project.hq_id, Project.year, Project.seq))
+        for row in rows:
+            if row.code:
+                self._codes[row.code] = row.id
+                self._taken.add((row.hq_id, row.year, row.seq))
+            else:
+                self._drafts.setdefault((row.pm_id, row.title), row.id)
+
+    def find(self, probe):
+        if self._codes is None:
+            self._load()
+        code = (probe.get("code") or "").strip().upper()
+        if code:
+            found = self._codes.get(code)
+        else:
+            found = self._drafts.get((probe.get("pm_id") or 0,
+                                      (probe.get("title") or "").strip()))
+        return None if found is None else db.session.get(Project, found)
+
+    def form(self, formdata, obj, refs):
+        """The proposal form, made once; each row's choices are what it names, as
+        `Projects.choices` gives them (the names do not matter to validation)."""
+        if obj is not None:
+            return self.adapter.form(formdata, obj, refs)
+        if self._form is None:
+            self._form = ProjectForm(formdata=formdata)
+        else:
+            self._form.process(formdata=formdata)
+        form = self._form
+        one = ([(refs[k], "")] if k in refs else [] for k in
+               ("institute_id", "partner_enterprise_id", "need_id"))
+        institutes, enterprises, needs = one
+        form.institute_id.choices = institutes
+        form.partner_enterprise_id.choices = [(0, "")] + enterprises
+        form.need_id.choices = [(0, "")] + needs
+        form.member_ids.choices = [(i, "") for i in refs.get("member_ids", [])]
+        return form
+
+    def _get(self, model, key) -> Any:
+        if (model, key) not in self._held:
+            self._held[(model, key)] = db.session.get(model, key)
+        return self._held[(model, key)]
+
+    def template(self, gate: int) -> Any:
+        if gate not in self._templates:
+            template = gates.template_for(gate)
+            self._templates[gate] = (template, list(template.criteria))
+        return self._templates[gate]
+
+    # --- checking --------------------------------------------------------------------------
+
+    def key(self, values):
+        return values["code"] or (values["pm_id"], values["title"].strip())
+
+    def check(self, values):
+        pm = self._get(User, values["pm_id"])
+        proposal = {f: values[f] for f in FORM_FIELDS}
+        projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
+        phase, code = values["phase"], values["code"]
+        path = imported_path(phase, code)
+        if phase is Phase.DRAFT:
+            return True
+        if not self.actor.is_hq_admin:  # submit_imported, record_imported_go
+            raise Forbidden()
+        hq = self._get(Headquarters, self._get(Institute, values["institute_id"]).hq_id)
+        year, seq = projects.parse_code(hq, code)
+        if (hq.id, year, seq) in self._taken:
+            raise projects.code_taken()
+        source = Phase.DRAFT
+        for step, target in [(Step.SUBMIT, Phase.PROPOSAL_REVIEW)] + [
+                (Step.GO, lifecycle.go_targets(p)[0]) for p in path]:
+            try:  # as change_phase checks each step
+                lifecycle.check(source, target, step)
+            except lifecycle.TransitionRefused as error:
+                raise Refused(refusal_message(error)) from None
+            if step is Step.GO:
+                self.template(lifecycle.PHASE_GATE[source])
+            source = target
+        if phase is Phase.PROPOSAL_REVIEW:
+            self.template(1)
+        self._taken.add((hq.id, year, seq))
+        values["_code"] = (hq, year, seq)
+        values["_path"] = path
+        return True
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def insert(self, rows):
+        now = db.utcnow()
+        admin = self.actor
+        project_rows = []
+        for v in rows:
+            hq_id = self._get(Institute, v["institute_id"]).hq_id
+            row = {"hq_id": hq_id, "pm_id": v["pm_id"], "phase": v["phase"], "code": None,
+                   "year": None, "seq": None, "created_at": now,
+                   **{f: v[f] for f in FORM_FIELDS}}
+            if "_code" in v:
+                hq, year, seq = v["_code"]
+                row.update(year=year, seq=seq, code=f"{hq.code}-{year}-{seq:04d}")
+            project_rows.append(row)
+        ids = list(db.session.scalars(
+            insert(Project).returning(Project.id, sort_by_parameter_order=True), project_rows))
+        run = audit.current_import()
+        created, phased_pm, coded = defaultdict(list), defaultdict(list), []
+        members, lines, changes_rows = [], [], []
+        reviews: list[tuple[int, dict, list, dict | None]] = []
+        requests: list[tuple[int, int, int]] = []
+        for pid, v, row in zip(ids, rows, project_rows, strict=True):
+            # What create_proposal records: the draft's fields, its team and its budget.
+            draft = {k: [None, audit.jsonable(x)] for k, x in row.items()
+                     if x is not None and k not in ("code", "year", "seq", "created_at")}
+            draft["phase"] = [None, Phase.DRAFT.value]
+            if v["member_ids"]:
+                draft["members"] = [[], sorted(set(v["member_ids"]))]
+            if v["budget_lines"]:
+                draft["budget_lines"] = [[], [[c.strip(), str(a)] for c, a in v["budget_lines"]]]
+            created[v["pm_id"]].append((pid, draft))
+            members += [{"project_id": pid, "user_id": u, "role": ""} for u in v["member_ids"]]
+            lines += [{"project_id": pid, "category": c.strip(), "amount": a}
+                      for c, a in v["budget_lines"]]
+            if v["phase"] is Phase.DRAFT:
+                continue
+            changes_rows.append({"project_id": pid, "from_phase": Phase.DRAFT,
+                                 "to_phase": Phase.PROPOSAL_REVIEW, "actor_id": v["pm_id"],
+                                 "decision_id": None, "reason": "", "at": now})
+            phased_pm[v["pm_id"]].append(
+                (pid, {"phase": [Phase.DRAFT.value, Phase.PROPOSAL_REVIEW.value]}))
+            coded.append((pid, {"code": [None, row["code"]]}))
+            for closed in v["_path"]:
+                gate = lifecycle.PHASE_GATE[closed]
+                day = v["_passed_on"].get(gate) or v["start_date"]
+                reviews.append((pid, {"gate": gate, "closed": closed,
+                                      "target": lifecycle.go_targets(closed)[0],
+                                      "decided_at": noon(day)}, [], None))
+            if v["phase"] is Phase.PROPOSAL_REVIEW:
+                requests.append((pid, 1, v["pm_id"]))
+        self._counters(rows)
+        for model, values in ((ProjectMember, members), (BudgetLine, lines),
+                              (PhaseChange, changes_rows)):
+            if values:
+                db.session.execute(insert(model), values)
+        for pm_id, items in created.items():
+            audit.record_many(self._get(User, pm_id), "project.create", "projects", items)
+        for pm_id, items in phased_pm.items():
+            audit.record_many(self._get(User, pm_id), "project.phase", "projects", items)
+        audit.record_many(admin, "project.code", "projects", coded)
+        self._decide(reviews, run, now)
+        self._request(requests, now)
+
+    def _counters(self, rows) -> None:
+        """Each year's counter moves past the highest imported number, as adopt_code does."""
+        highest: dict[tuple[int, int], int] = {}
+        for v in rows:
+            if "_code" in v:
+                hq, year, seq = v["_code"]
+                highest[(hq.id, year)] = max(seq, highest.get((hq.id, year), 0))
+        for (hq_id, year), seq in highest.items():
+            bump = (update(ProjectCodeCounter).where(
+                ProjectCodeCounter.hq_id == hq_id, ProjectCodeCounter.year == year,
+                ProjectCodeCounter.last < seq).values(last=seq))
+            if db.session.execute(bump).rowcount == 0 and db.session.get(
+                    ProjectCodeCounter, (hq_id, year)) is None:
+                db.session.add(ProjectCodeCounter(hq_id=hq_id, year=year, last=seq))
+        db.session.flush()
+
+    def _reviews(self, wanted: list[tuple[int, int, int, ReviewState, int | None]],
+                 now) -> list[tuple[int, list[dict]]]:
+        """Insert reviews (project, gate, requested by, state, chair) with their criteria
+        copied from the template, as open_request does; [(review id, criteria rows)]."""
+        rows = []
+        for pid, gate, requested_by, state, chair in wanted:
+            template, _criteria = self.template(gate)
+            rows.append({"project_id": pid, "gate": gate, "phase": lifecycle.GATE_PHASE[gate],
+                         "state": state, "requested_at": now, "requested_by_id": requested_by,
+                         "chair_id": chair, "name": template.name,
+                         "pass_threshold": template.pass_threshold,
+                         "min_trl": template.min_trl, "quorum": template.quorum,
+                         "version": 1 if state is ReviewState.REQUESTED else 2})
+        review_ids = list(db.session.scalars(insert(GateReview).returning(
+            GateReview.id, sort_by_parameter_order=True), rows))
+        criteria = [{"review_id": rid, "position": c.position, "kind": c.kind, "text": c.text,
+                     "weight": c.weight, "scale_max": c.scale_max}
+                    for rid, (_p, gate, *_rest) in zip(review_ids, wanted, strict=True)
+                    for c in self.template(gate)[1]]
+        criterion_ids = list(db.session.scalars(insert(ReviewCriterion).returning(
+            ReviewCriterion.id, sort_by_parameter_order=True), criteria)) if criteria else []
+        out, at = [], 0
+        for rid, (_p, gate, *_rest) in zip(review_ids, wanted, strict=True):
+            n = len(self.template(gate)[1])
+            out.append((rid, [{**c, "id": i} for c, i in zip(
+                criteria[at:at + n], criterion_ids[at:at + n], strict=True)]))
+            at += n
+        return out
+
+    def _decide(self, reviews, run, now) -> None:
+        if not reviews:
+            return
+        admin = self.actor
+        made = self._reviews([(pid, r["gate"], admin.id, ReviewState.DECIDED, admin.id)
+                              for pid, r, _c, _d in reviews], now)
+        decisions = []
+        for (pid, r, _c, _d), (_rid, criteria) in zip(reviews, made, strict=True):
+            template, _tc = self.template(r["gate"])
+            snapshot = {"weighted_score": "None", "quorum": template.quorum, "panel": [],
+                        "criteria": [{"id": c["id"], "kind": c["kind"].value, "text": c["text"],
+                                      "weight": str(c["weight"]),
+                                      "scale_max": c["scale_max"]} for c in criteria]}
+            decisions.append({"review_id": _rid, "project_id": pid, "outcome": Outcome.GO,
+                              "target_phase": r["target"], "rationale": "",
+                              "override_reason": "", "revisit_date": None, "rework_due": None,
+                              "weighted_score": None, "snapshot": snapshot,
+                              "decided_by_id": admin.id, "decided_at": r["decided_at"],
+                              "supersedes_id": None, "imported_in_id": run})
+        decision_ids = list(db.session.scalars(insert(GateDecision).returning(
+            GateDecision.id, sort_by_parameter_order=True), decisions))
+        db.session.execute(insert(PhaseChange), [
+            {"project_id": d["project_id"], "from_phase": r["closed"], "to_phase": r["target"],
+             "actor_id": admin.id, "decision_id": did, "reason": "", "at": now}
+            for did, d, (_p, r, _c, _d) in zip(decision_ids, decisions, reviews, strict=True)])
+        audit.record_many(admin, "gate.request", "gate_reviews",
+                          [(rid, {}) for rid, _criteria in made])
+        audit.record_many(admin, "gate.decide", "gate_decisions", [
+            # What the decision's pending changes say before its flush (no review id yet).
+            (did, {k: [None, audit.jsonable(x)] for k, x in d.items()
+                   if x is not None and k not in ("snapshot", "review_id")})
+            for did, d in zip(decision_ids, decisions, strict=True)])
+        audit.record_many(admin, "project.phase", "projects", [
+            (d["project_id"], {"phase": [r["closed"].value, r["target"].value]})
+            for d, (_p, r, _c, _d) in zip(decisions, reviews, strict=True)])
+
+    def _request(self, requests, now) -> None:
+        """A project imported in proposal review gets its gate-1 request, by its PM."""
+        if not requests:
+            return
+        made = self._reviews([(pid, gate, pm_id, ReviewState.REQUESTED, None)
+                              for pid, gate, pm_id in requests], now)
+        by_pm = defaultdict(list)
+        for (_pid, _gate, pm_id), (rid, _criteria) in zip(requests, made, strict=True):
+            by_pm[pm_id].append((rid, {}))
+        for pm_id, items in by_pm.items():
+            audit.record_many(self._get(User, pm_id), "gate.request", "gate_reviews", items)
+
+
+class BulkProjects(Projects):
+    """The projects import with its bulk path (the adapter the import uses)."""
+
+    def batch(self, actor):
+        return ProjectBatch(actor, self)
