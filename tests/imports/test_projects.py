@@ -111,11 +111,12 @@ def test_the_proposal_forms_and_services_rules_name_row_and_column():
             _row(code="TEST-2019-0003", lines="设备费: lots"),            # the money field
             _row(code="TEST-2019-0004", passed="first: yesterday"),      # the gate dates
             _row(code="WRONG-1", title="Bad code"),                      # the code's shape
-            _row(code="TEST-2019-0006", phase="terminated")]             # not yet importable
+            _row(code="TEST-2019-0006", phase="terminated")]             # a KILL needs why
     result = run(admin, "projects", rows)
     columns = [(row, column) for row, column, _m in result.errors]
     assert columns == [(2, "TRL targeted"), (3, "Institute code"), (4, "Budget lines"),
-                       (5, "Gates passed on"), (6, "Project code"), (7, "Phase")]
+                       (5, "Gates passed on"), (6, "Project code"),
+                       (7, "Rationale of the KILL")]
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0
     assert db.session.scalar(select(func.count()).select_from(GateReview)) == 0
 

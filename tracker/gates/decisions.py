@@ -6,7 +6,7 @@ correction is a new decision that supersedes it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -204,24 +204,45 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
 
 def record_imported_go(actor: User, project: Project, decided_on: datetime,
                        import_id: int, target: Phase | None = None) -> GateDecision:
-    """A GO taken before the tracker at the gate closing the project's phase, brought in by an
-    import (tracker/imports). It had no panel here, so it says so: it names the import and,
-    as its decider and chair, the HQ admin who imported it. The phase changes through
-    `change_phase` like any decision's, so the project goes on as if decided in the tracker."""
+    """A GO taken before the tracker: `record_imported_decision` with outcome GO."""
+    return record_imported_decision(actor, project, decided_on, import_id, Outcome.GO,
+                                    target=target)
+
+
+def record_imported_decision(actor: User, project: Project, decided_on: datetime,
+                             import_id: int, outcome: Outcome, *, target: Phase | None = None,
+                             rationale: str = "", revisit_date: date | None = None
+                             ) -> GateDecision:
+    """A decision taken before the tracker at the gate closing the project's phase (a GO, a
+    KILL or a HOLD), brought in by an import (tracker/imports). It had no panel here, so it
+    says so: it names the import and, as its decider and chair, the HQ admin who imported it.
+    A KILL needs its rationale and a HOLD a revisit date ahead, as a panel's would; the phase
+    changes through `change_phase` like any decision's, so the project goes on (or stays
+    ended) as if decided in the tracker. A CONDITIONAL GO is not imported: its conditions
+    are owned and dated in the tracker."""
     if not actor.is_hq_admin:
         raise Forbidden()
     gate = lifecycle.PHASE_GATE.get(project.phase)
     if gate is None:
         raise Refused(_("A project in this phase has no gate to record a decision of."))
+    if outcome not in (Outcome.GO, Outcome.KILL, Outcome.HOLD):
+        raise Invalid("phase", _("Only a GO, a KILL or a HOLD is imported."))
     review = open_request(actor, project, gate)
     review.chair_id = actor.id
     review.state = ReviewState.DECIDED
-    targets = lifecycle.go_targets(review.phase)
-    target = target or targets[0]
-    if target not in targets:
-        raise Invalid("phase", _("Choose where the project goes next."))
-    decision = _record(actor, review, Outcome.GO, target,
-                       {"imported_in_id": import_id, "decided_at": decided_on})
-    change_phase(actor, project, target, Step.GO, decision=decision)
+    fields = {"imported_in_id": import_id, "decided_at": decided_on, "rationale": rationale,
+              "revisit_date": revisit_date}
+    if outcome is Outcome.GO:
+        targets = lifecycle.go_targets(review.phase)
+        target = target or targets[0]
+        if target not in targets:
+            raise Invalid("phase", _("Choose where the project goes next."))
+    else:
+        target = _check_outcome(review, outcome, fields)
+    decision = _record(actor, review, outcome, target, fields)
+    if outcome is Outcome.HOLD:
+        project.revisit_date = revisit_date
+    change_phase(actor, project, target, STEP_OF[outcome], decision=decision,
+                 reason=rationale.strip())
     db.session.flush()
     return decision

@@ -136,11 +136,20 @@ PROJECTS = Kind("projects", _l("Projects"), (
     Column("start_date", _l("Start date"), True, note=DATE_NOTE, is_date=True),
     Column("end_date", _l("End date"), True, note=DATE_NOTE, is_date=True),
     Column("phase", _l("Phase"), True, choices=Phase,
-           note=_l("Draft up to spun off; each gate passed on the way is recorded as an "
-                   "imported GO.")),
+           note=_l("Any phase; each gate passed on the way is recorded as an imported GO, "
+                   "and the last decision of a project ended or held as an imported GO "
+                   "(completed), KILL or HOLD.")),
     Column("gates_passed_on", _l("Gates passed on"),
            note=_l("The date of each GO, e.g. 1: 2024-03-01; 2: 2025-06-30; missing: the "
                    "start date.")),
+    Column("ended_in", _l("Ended or held in"), choices=Phase,
+           note=_l("For a project completed, terminated, rejected or on hold: the phase whose "
+                   "gate decided it (empty: contract research; proposal review for a rejected "
+                   "one). Its date is that gate's in Gates passed on.")),
+    Column("rationale", _l("Rationale of the KILL"),
+           note=_l("Required for a project terminated or rejected.")),
+    Column("revisit_date", _l("Revisit date"), note=_l("Required for a project on hold: a "
+                                                       "date ahead."), is_date=True),
 ), key=("code",))
 
 MILESTONES = Kind("milestones", _l("Milestones"), (

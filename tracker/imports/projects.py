@@ -20,6 +20,7 @@ from tracker.audit import services as audit
 from tracker.errors import Invalid
 from tracker.gates import decisions
 from tracker.gates import services as gates
+from tracker.gates.models import Outcome
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, iso_date
@@ -27,8 +28,9 @@ from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
 from tracker.projects.forms import BUDGET_ROWS, ProjectForm
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import Project
+from tracker.projects.phases import refusal_message
 
 FORM_FIELDS = ("title", "summary", "field", "type", "institute_id", "partner_enterprise_id",
                "need_id", "trl_now", "trl_target", "budget_total", "start_date", "end_date")
@@ -49,16 +51,49 @@ def gates_to(phase: Phase) -> list[Phase] | None:
     return passed
 
 
-def imported_path(phase: Phase, code: str) -> list[Phase]:
-    """The phases a new project's imported GOs close on the way to `phase`, or why it can't
-    be imported."""
-    path = gates_to(phase) if phase is not Phase.DRAFT else []
-    if path is None:
-        raise Invalid("phase", _("A project on hold, completed, terminated or rejected "
-                                 "cannot be imported yet."))
-    if phase is Phase.DRAFT and code:
-        raise Invalid("code", _("A draft has no code yet: it gets one when submitted."))
-    return path
+# How a project ended, or was held, in the phase it was in: the last imported decision.
+FINAL_STEP = {Phase.COMPLETED: (Outcome.GO, Step.GO), Phase.TERMINATED: (Outcome.KILL, Step.KILL),
+              Phase.REJECTED: (Outcome.KILL, Step.KILL), Phase.ON_HOLD: (Outcome.HOLD, Step.HOLD)}
+
+
+def imported_route(phase: Phase, code: str, ended_in: Phase | None
+                   ) -> list[tuple[Phase, Outcome, Phase]]:
+    """The imported decisions that take a new project to `phase`: (the phase its gate closes,
+    the outcome, the phase it leads to), GOs first; for a project ended or held, the last one
+    taken in `ended_in` (by default contract research; a rejected project in proposal
+    review). Raises why it can't be imported."""
+    if phase is Phase.DRAFT:
+        if code:
+            raise Invalid("code", _("A draft has no code yet: it gets one when submitted."))
+        return []
+    last = None
+    if phase in FINAL_STEP:
+        outcome, step = FINAL_STEP[phase]
+        if ended_in is None:
+            ended_in = (Phase.PROPOSAL_REVIEW if phase is Phase.REJECTED
+                        else Phase.CONTRACT_RESEARCH)
+        try:
+            lifecycle.check(ended_in, phase, step)
+        except lifecycle.TransitionRefused as error:
+            raise Invalid("ended_in", refusal_message(error)) from None
+        last, phase = (ended_in, outcome, phase), ended_in
+    elif ended_in is not None:
+        raise Invalid("ended_in", _("Only a project completed, terminated, rejected or on "
+                                    "hold ended, or was held, in a phase."))
+    path = gates_to(phase)
+    if path is None:  # pragma: no cover - every active or final phase is reached so
+        raise Invalid("phase", _("Choose where the project goes next."))
+    route = [(p, Outcome.GO, lifecycle.go_targets(p)[0]) for p in path]
+    return route + ([last] if last else [])
+
+
+def _day(text: str, column: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(iso_date(text))
+    except ValueError:
+        raise CellError(_("Not a date: %(value)s.", value=text), column) from None
 
 
 def noon(day: date) -> datetime:
@@ -153,6 +188,9 @@ class Projects(Adapter):
         values["code"] = text.get("code", "").strip().upper()
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
         values["_passed_on"] = _passed_on(text.get("gates_passed_on", ""))
+        values["_ended_in"] = Phase(text["ended_in"]) if text.get("ended_in") else None
+        values["_rationale"] = text.get("rationale", "").strip()
+        values["_revisit_date"] = _day(text.get("revisit_date", ""), "revisit_date")
         return values
 
     def save(self, actor, obj, values):
@@ -161,6 +199,8 @@ class Projects(Adapter):
         code, phase, passed = values.pop("code"), values.pop("phase"), values.pop("_passed_on")
         lines, members = values.pop("budget_lines"), values.pop("member_ids")
         if obj is not None:
+            for key in ("_ended_in", "_rationale", "_revisit_date"):
+                values.pop(key)
             if phase is not obj.phase:
                 raise Invalid("phase", _("An imported project's phase now changes in the "
                                          "tracker, through its gates."))
@@ -168,17 +208,20 @@ class Projects(Adapter):
                 raise Invalid("pm_id", _("An import does not change a project's manager."))
             projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
             return obj
-        path = imported_path(phase, code)
+        route = imported_route(phase, code, values.pop("_ended_in"))
+        rationale, revisit = values.pop("_rationale"), values.pop("_revisit_date")
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
                                            **values)
         if phase is Phase.DRAFT:
             return project
         projects.submit_imported(actor, project, code)
-        for closed in path:
+        for closed, outcome, target in route:
             gate = lifecycle.PHASE_GATE[closed]
-            decisions.record_imported_go(actor, project,
-                                         noon(passed.get(gate) or values["start_date"]),
-                                         audit.current_import())
+            decisions.record_imported_decision(
+                actor, project, noon(passed.get(gate) or values["start_date"]),
+                audit.current_import(), outcome, target=target,
+                rationale=rationale if outcome is Outcome.KILL else "",
+                revisit_date=revisit if outcome is Outcome.HOLD else None)
         if project.phase is Phase.PROPOSAL_REVIEW:
             gates.open_request(pm, project, 1)  # as a submission in the tracker does
         return project

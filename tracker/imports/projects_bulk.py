@@ -27,7 +27,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.bulk import Batch
-from tracker.imports.projects import FORM_FIELDS, Projects, imported_path, noon
+from tracker.imports.projects import FORM_FIELDS, Projects, imported_route, noon
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
@@ -116,7 +116,9 @@ class ProjectBatch(Batch):
         proposal = {f: values[f] for f in FORM_FIELDS}
         projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
         phase, code = values["phase"], values["code"]
-        path = imported_path(phase, code)
+        route = imported_route(phase, code, values["_ended_in"])
+        if any(outcome is not Outcome.GO for _closed, outcome, _target in route):
+            return False  # a KILL or a HOLD: the row-by-row path records it
         if phase is Phase.DRAFT:
             return True
         if not self.actor.is_hq_admin:  # submit_imported, record_imported_go
@@ -127,7 +129,7 @@ class ProjectBatch(Batch):
             raise projects.code_taken()
         source = Phase.DRAFT
         for step, target in [(Step.SUBMIT, Phase.PROPOSAL_REVIEW)] + [
-                (Step.GO, lifecycle.go_targets(p)[0]) for p in path]:
+                (Step.GO, target) for _closed, _outcome, target in route]:
             try:  # as change_phase checks each step
                 lifecycle.check(source, target, step)
             except lifecycle.TransitionRefused as error:
@@ -139,7 +141,7 @@ class ProjectBatch(Batch):
             self.template(1)
         self._taken.add((hq.id, year, seq))
         values["_code"] = (hq, year, seq)
-        values["_path"] = path
+        values["_route"] = route
         return True
 
     # --- writing ---------------------------------------------------------------------------
@@ -185,11 +187,10 @@ class ProjectBatch(Batch):
             phased_pm[v["pm_id"]].append(
                 (pid, {"phase": [Phase.DRAFT.value, Phase.PROPOSAL_REVIEW.value]}))
             coded.append((pid, {"code": [None, row["code"]]}))
-            for closed in v["_path"]:
+            for closed, _outcome, target in v["_route"]:
                 gate = lifecycle.PHASE_GATE[closed]
                 day = v["_passed_on"].get(gate) or v["start_date"]
-                reviews.append((pid, {"gate": gate, "closed": closed,
-                                      "target": lifecycle.go_targets(closed)[0],
+                reviews.append((pid, {"gate": gate, "closed": closed, "target": target,
                                       "decided_at": noon(day)}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:
                 requests.append((pid, 1, v["pm_id"]))

@@ -92,9 +92,12 @@ def _writable(project: Project) -> None:
 
 def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, weight: Decimal,
                history: bool = False) -> None:
-    """What `plan_milestone` refuses, without writing: the bulk import checks each row by it."""
-    _writable(project)
-    if not Milestone.can_plan(actor, project):
+    """What `plan_milestone` refuses, without writing: the bulk import checks each row by it.
+    A closed project takes no new milestone, but the history an import brings in: those
+    accepted or waived before the tracker."""
+    if not history:
+        _writable(project)
+    if actor.id != project.pm_id or not (history or Milestone.can_plan(actor, project)):
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
     if phase not in MILESTONE_PHASES:
@@ -304,7 +307,8 @@ def check_imported_state(actor: User, project: Project, state: MilestoneState, *
     """What `import_state` refuses (but the reviewer), without writing."""
     if not Milestone.can_administer(actor):
         raise Forbidden()
-    _writable(project)
+    if state not in DONE:  # the history of a closed project is imported too
+        _writable(project)
     if not 0 <= percent <= 100:
         raise Invalid("percent_complete", _("Give a percentage from 0 to 100."))
     if state is MilestoneState.WAIVED and not waiver_reason.strip():

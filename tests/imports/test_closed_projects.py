@@ -1,0 +1,76 @@
+"""Projects ended or held before the tracker: their last decision imported (a GO into
+completed, a KILL, a HOLD) after the GOs on the way, and their history of milestones."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tests.imports.helpers import run
+from tests.imports.test_milestones import COLUMNS as MILESTONE_COLUMNS
+from tests.imports.test_projects import HEADER, _row, _setting
+from tracker import db
+from tracker.gates.models import GateDecision, Outcome
+from tracker.imports.models import ImportState
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+COLUMNS = [*HEADER, "Ended or held in", "Rationale of the KILL", "Revisit date"]
+AHEAD = (date.today() + timedelta(days=90)).isoformat()
+
+
+def _closed(code, phase, ended_in="", rationale="", revisit="", **kw):
+    return [*_row(code=code, phase=phase, **kw), ended_in, rationale, revisit]
+
+
+def test_projects_ended_or_held_come_in_with_their_last_decision():
+    admin, _pm = _setting()
+    rows = [COLUMNS,
+            _closed("TEST-2016-0001", "completed", "investment_decision",
+                    passed="1: 2016-05-01; 2: 2018-06-30; 3: 2019-12-01"),
+            _closed("TEST-2016-0002", "terminated", "", "No market; funds settled"),
+            _closed("TEST-2016-0003", "rejected", "", "Out of scope", passed=""),
+            _closed("TEST-2016-0004", "on_hold", "contract_research", "", AHEAD)]
+    result = run(admin, "projects", rows)
+    assert (result.state, result.created) == (ImportState.DONE, 4), result.errors
+    by_code = {p.code: p for p in db.session.scalars(select(Project))}
+    assert {c: p.phase for c, p in by_code.items()} == {
+        "TEST-2016-0001": Phase.COMPLETED, "TEST-2016-0002": Phase.TERMINATED,
+        "TEST-2016-0003": Phase.REJECTED, "TEST-2016-0004": Phase.ON_HOLD}
+    held = by_code["TEST-2016-0004"]
+    assert (held.held_phase, held.revisit_date.isoformat()) == (Phase.CONTRACT_RESEARCH, AHEAD)
+
+    def last(code):
+        return db.session.scalars(select(GateDecision).where(
+            GateDecision.project_id == by_code[code].id).order_by(GateDecision.id)).all()[-1]
+
+    completed = last("TEST-2016-0001")
+    assert (completed.outcome, completed.target_phase, completed.review.gate,
+            completed.decided_at.date()) == (Outcome.GO, Phase.COMPLETED, 3, date(2019, 12, 1))
+    killed = last("TEST-2016-0002")
+    assert (killed.outcome, killed.rationale, killed.review.gate, killed.imported_in_id) == (
+        Outcome.KILL, "No market; funds settled", 2, result.id)
+    assert last("TEST-2016-0003").review.gate == 1
+    assert last("TEST-2016-0004").outcome is Outcome.HOLD
+    # A closed project takes its history of milestones, and nothing still open.
+    history = run(admin, "milestones", [
+        MILESTONE_COLUMNS,
+        ["TEST-2016-0001", "Pilot line", "contract_research", "2020-03-31", "accepted", "", ""],
+        ["TEST-2016-0001", "Never done", "contract_research", "2020-05-31", "planned", "", ""]])
+    assert [(r, m) for r, _c, m in history.errors] == [
+        (3, "The project is closed: nothing can change.")]
+
+
+def test_a_kill_without_rationale_or_a_route_the_table_refuses_names_the_column():
+    admin, _pm = _setting()
+    rows = [COLUMNS,
+            _closed("TEST-2016-0001", "terminated"),
+            _closed("TEST-2016-0002", "completed", "proposal_review"),
+            _closed("TEST-2016-0003", "on_hold", "", "", "2001-01-01"),
+            _closed("TEST-2016-0004", "contract_research", "proposal_review")]
+    result = run(admin, "projects", rows)
+    assert [(r, c) for r, c, _m in result.errors] == [
+        (2, "Rationale of the KILL"), (3, "Ended or held in"), (4, "Revisit date"),
+        (5, "Ended or held in")], result.errors
+    assert db.session.scalar(select(Project.id)) is None
