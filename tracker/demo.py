@@ -6,6 +6,7 @@ Idempotent: every object is looked up by its natural key first, so a second run 
 from __future__ import annotations
 
 import io
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from tracker import db
+from tracker import demo_large as large
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.contracts import services as contracts
@@ -243,7 +245,9 @@ def is_empty() -> bool:
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the database has no users.")
-def seed_cmd(if_empty: bool) -> None:
+@click.option("--scale", type=click.Choice(["small", "large"]), default="small",
+              help="large: the small demo, then the sizes of domain.md through the import.")
+def seed_cmd(if_empty: bool, scale: str) -> None:
     """Load the demo organisation and one user per role (password in the README)."""
     if if_empty and not is_empty():
         click.echo("database not empty: demo data not loaded")
@@ -254,3 +258,32 @@ def seed_cmd(if_empty: bool) -> None:
     total = sum(created.values())
     click.echo("created " + ", ".join(f"{n} {k}" for k, n in created.items() if n)
                if total else "nothing to do: demo data already present")
+    if scale == "large":
+        _seed_large()
+
+
+def _seed_large() -> None:
+    admin = accounts.find_by_email("admin@demo.jitri.cn")
+    hq = db.session.scalar(select(Headquarters).order_by(Headquarters.id).limit(1))
+    bars: dict[str, object] = {}
+
+    def progress(name: str, done: int, total: int | None) -> None:
+        bar = bars.get(name)
+        if bar is None:
+            bar = bars[name] = click.progressbar(length=max(total or done, 1), label=name)
+            bar.__enter__()
+        bar.length = max(total or done, done, 1)
+        bar.update(done - bar.pos)
+        if total is not None and done >= total:
+            bar.__exit__(None, None, None)
+            click.echo("")
+
+    started = time.perf_counter()
+    try:
+        runs = large.seed_large(admin, hq.code, progress=progress, commit=db.session.commit)
+    except large.SeedFailed as failed:
+        raise click.ClickException(str(failed)) from None
+    for name, run in runs.items():
+        click.echo(f"{name}: {run.created} created, {run.updated} updated, "
+                   f"{run.unchanged} unchanged (import #{run.id})")
+    click.echo(f"large scale seeded in {time.perf_counter() - started:.0f} s")

@@ -53,9 +53,13 @@ class Adapter:
         return {f: getattr(obj, f) for f in self.fields}
 
     def form(self, formdata, obj: Any, refs: dict[str, int]) -> Any:
-        # The choices of a reference field: only what the row names, found by its key.
-        return self.form_class(formdata=formdata, data=self.form_data(obj),
-                               **self.choices(refs))
+        # The choices of a reference field: only what the row names, found by its key, or,
+        # for a column the file leaves out, what the record names now (it keeps its value).
+        data = self.form_data(obj)
+        if data:
+            refs = {**{k: v for k, v in data.items()
+                       if k.endswith("_id") and isinstance(v, int) and v}, **refs}
+        return self.form_class(formdata=formdata, data=data, **self.choices(refs))
 
     def form_data(self, obj: Any) -> dict[str, Any] | None:
         if obj is None:
