@@ -2,8 +2,8 @@
 Chinese) or XLSX (typed cells, a frozen header, column widths).
 
 Both take the columns and an iterable of rows and never hold the whole list: the CSV is a
-generator of chunks, the XLSX is written by openpyxl's write-only mode, which keeps one row in
-memory at a time. Both are free of Flask's request, so a command (`flask report ...`) can use
+generator of chunks, the XLSX is written a few hundred rows at a time into its compressed sheet
+(`tracker.export.xlsx`). Both are free of Flask's request, so a command (`flask report ...`) can use
 them as well as a page.
 """
 
@@ -15,11 +15,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from tracker.export import xlsx
 from tracker.export.columns import Column, Kind, cell_functions, headers
 
 BOM = "\ufeff"
@@ -65,29 +61,7 @@ def write_csv(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
 def write_xlsx(columns: list[Column], rows: Iterable[Any], out: IO[bytes],
                title: str = "") -> None:
     """The XLSX workbook into `out`: one sheet named `title`, a bold frozen header, the
-    columns' widths, money with two decimals, dates as dates."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet((title or "Sheet").translate(SHEET_NAME_FORBIDDEN)[:31])
-    # Write-only sheets take their layout before the first row.
-    for i, column in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = column.width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in headers(columns):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = [NUMBER_FORMATS.get(c.kind) for c in columns]
-    cells = cell_functions(columns)
-    for row in rows:
-        values = []
-        for cell_of, number_format in zip(cells, formats, strict=True):
-            value = cell_of(row)
-            if number_format and value is not None:
-                value = WriteOnlyCell(sheet, value=value)
-                value.number_format = number_format
-            values.append(value)
-        sheet.append(values)
-    book.save(out)
+    columns' widths, money with two decimals, dates as dates (`tracker.export.xlsx`)."""
+    xlsx.write(headers(columns), [c.width for c in columns],
+               [NUMBER_FORMATS.get(c.kind) for c in columns], cell_functions(columns), rows, out,
+               (title or "Sheet").translate(SHEET_NAME_FORBIDDEN)[:31])
