@@ -13,7 +13,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
-from tracker.imports import services
+from tracker.imports import export, services
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
 from tracker.imports.sheets import errors_csv
@@ -70,3 +70,11 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
             errors_path.write_bytes(errors_csv(run))
     if run.state not in (ImportState.DONE, ImportState.CHECKED):
         raise SystemExit(1)
+
+
+@click.command("import-export")
+@click.argument("kind", type=click.Choice(sorted(export.ROWS)))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def import_export_cli(kind: str, file: Path) -> None:
+    """Write the records of KIND as the CSV file its import reads."""
+    file.write_bytes(export.export_csv(kind))

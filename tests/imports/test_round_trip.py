@@ -1,0 +1,88 @@
+"""Round trip: the files an HQ imports come back out of `tracker.imports.export` as they went
+in (in the import's own format: keys as headers, values as the import reads them), and
+importing the exported files again changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from tests.factories import make_enterprise, make_user
+from tests.imports.helpers import run
+from tests.imports.test_projects import _setting
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.imports import export
+from tracker.imports.models import ImportState
+
+AHEAD = (date.today() + timedelta(days=60)).isoformat()
+PROJECTS = [
+    ["code", "title", "summary", "field", "type", "institute_id", "pm_id", "member_ids",
+     "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
+     "budget_lines", "start_date", "end_date", "phase", "gates_passed_on", "ended_in",
+     "rationale", "revisit_date"],
+    ["", "A draft", "", "Machinery", "pm_major", "IMP-RB", "pm@import.cn", "", "", "", "3",
+     "6", "1000000", "设备费: 1000000", "2026-01-01", "2027-12-31", "draft", "", "", "", ""],
+    ["TEST-2019-0042", "Hydraulics", "Less energy", "Machinery", "contract_research",
+     "IMP-RB", "pm@import.cn", "member@import.cn", "913200000000000013", "", "4", "7",
+     "3000000", "设备费: 1000000; 劳务费: 500000.5", "2019-03-01", "2027-12-31",
+     "investment_decision", "1: 2019-05-20; 2: 2021-06-30", "", "", ""],
+    ["TEST-2016-0007", "Old pump", "", "Machinery", "pm_major", "IMP-RB", "pm@import.cn", "",
+     "", "", "4", "7", "2000000", "", "2016-03-01", "2019-02-28", "completed",
+     "1: 2016-05-01; 2: 2018-12-01", "contract_research", "", ""],
+    ["TEST-2017-0003", "Dead end", "", "Machinery", "pm_major", "IMP-RB", "pm@import.cn", "",
+     "", "", "4", "7", "2000000", "", "2017-03-01", "2020-02-28", "terminated",
+     "1: 2017-05-01; 2: 2018-06-01", "contract_research", "No market", ""],
+    ["TEST-2018-0001", "Paused", "", "Machinery", "pm_major", "IMP-RB", "pm@import.cn", "",
+     "", "", "4", "7", "2000000", "", "2018-03-01", "2028-02-28", "on_hold",
+     "1: 2018-05-01; 2: 2019-06-01", "contract_research", "", AHEAD],
+]
+MILESTONES = [
+    ["project_id", "title", "phase", "deliverable", "due_date", "weight", "state",
+     "percent_complete", "reviewer_id", "waiver_reason"],
+    ["TEST-2019-0042", "Prototype", "contract_research", "A pump", "2020-04-30", "1",
+     "accepted", "100", "", ""],
+    ["TEST-2019-0042", "Field trial", "investment_decision", "", "2026-09-30", "2.5",
+     "in_progress", "40", "", ""],
+    ["TEST-2019-0042", "Skipped study", "contract_research", "", "2020-01-31", "1",
+     "waived", "0", "", "Superseded"],
+    ["TEST-2016-0007", "Pilot line", "contract_research", "", "2017-06-30", "1", "accepted",
+     "100", "", ""],
+]
+CONTRACTS = [
+    ["project_id", "number", "title", "enterprise_id", "type", "amount", "signed_on",
+     "instalments", "payments"],
+    ["TEST-2019-0042", "RB-2019-007", "Pump development", "913200000000000013",
+     "development", "4500000", "2019-06-01", "2019-07-01: 1500000; 2020-07-01: 3000000",
+     "1: 2019-07-05: 1500000; 2: 2020-07-10: 1000000.25"],
+]
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_what_is_imported_exports_as_it_came_and_imports_again_unchanged():
+    admin, _pm = _setting()
+    make_enterprise(name="Pump Works", uscc="913200000000000013")
+    make_user(Role.EVALUATOR, email="evaluator@import.cn")
+    for kind, rows in (("projects", PROJECTS), ("milestones", MILESTONES),
+                       ("contracts", CONTRACTS)):
+        result = run(admin, kind, rows)
+        assert result.state is ImportState.DONE, (kind, result.errors)
+        assert export.export_csv(kind).decode() == _csv(rows).decode(), kind
+    exported = {kind: export.export_csv(kind) for kind in export.ROWS}
+    records = db.session.scalar(select(func.count()).select_from(AuditRecord))
+    for kind in ("enterprises", "institutes", "users", "projects", "milestones", "contracts"):
+        again = run(admin, kind, list(csv.reader(io.StringIO(exported[kind].decode()))))
+        assert (again.state, again.created, again.updated) == (ImportState.DONE, 0, 0), (
+            kind, again.errors)
+    # Only the runs' own records: nothing changed.
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records + 6
+    assert {kind: export.export_csv(kind) for kind in export.ROWS} == exported

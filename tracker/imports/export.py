@@ -1,0 +1,173 @@
+"""The records of a kind as the rows its import reads (`flask import-export KIND FILE`): what a
+network moves to another tracker, or checks against its spreadsheets. Importing such a file
+into an empty database and exporting again gives the same file (`tests/imports/
+test_round_trip.py`); importing it into the database it came from changes nothing.
+
+Values are written as the import reads them: references by natural key, choices by value,
+dates in ISO form, money as plain decimals, lists as the columns' notes describe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.contracts.models import Instalment, ResearchContract
+from tracker.dates import org_zone
+from tracker.gates.models import GateDecision, GateReview, Outcome
+from tracker.imports.columns import KINDS
+from tracker.milestones.models import Milestone
+from tracker.organisations.models import (
+    Enterprise,
+    Institute,
+    JointInnovationCentre,
+    TechnologyNeed,
+)
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 1000000, 500000.5: as typed
+    return str(value)
+
+
+def _enterprise(e: Enterprise | None) -> str:
+    return "" if e is None else (e.uscc or e.name)
+
+
+def _institutes() -> Iterator[list]:
+    for i in db.session.scalars(select(Institute).options(selectinload(Institute.director))
+                                .order_by(Institute.code)):
+        yield [i.code, i.name, i.name_en, i.field, i.field_en, i.type, i.founded_on,
+               i.director.email if i.director else ""]
+
+
+def _enterprises() -> Iterator[list]:
+    for e in db.session.scalars(select(Enterprise).order_by(Enterprise.id)):
+        yield [e.name, e.name_en, e.uscc, e.city, e.industry, e.industry_en]
+
+
+def _users() -> Iterator[list]:
+    for u in db.session.scalars(select(User).order_by(User.email)):
+        yield [u.email, u.name, ", ".join(sorted(g.role.value for g in u.role_grants)),
+               u.locale, u.institute.code if u.institute else "",
+               _enterprise(u.enterprise), u.active]
+
+
+def _centres() -> Iterator[list]:
+    for c in db.session.scalars(select(JointInnovationCentre).order_by(
+            JointInnovationCentre.id)):
+        yield [c.name, c.name_en, _enterprise(c.enterprise), c.established_on, c.city]
+
+
+def _needs() -> Iterator[list]:
+    for n in db.session.scalars(select(TechnologyNeed).order_by(TechnologyNeed.id)):
+        yield [n.title, _enterprise(n.enterprise), n.description,
+               n.centre.name if n.centre else "", n.institute.code if n.institute else "",
+               n.intended_investment, n.state]
+
+
+def _route(project: Project, decisions: list[GateDecision]) -> tuple[str, str, str, str]:
+    """gates_passed_on, ended_in, rationale and revisit date, from the project's decisions."""
+    superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
+    standing = [d for d in decisions if d.id not in superseded]
+    zone = org_zone()
+    passed = "; ".join(f"{d.review.gate}: {d.decided_at.astimezone(zone).date().isoformat()}"
+                       for d in standing if d.outcome in (Outcome.GO, Outcome.CONDITIONAL_GO,
+                                                          Outcome.KILL, Outcome.HOLD))
+    ended_in, rationale = "", ""
+    if project.phase in (Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED, Phase.ON_HOLD):
+        last = standing[-1] if standing else None
+        if last is not None:
+            ended_in = last.review.phase.value
+            if last.outcome is Outcome.KILL:
+                rationale = last.rationale
+    return passed, ended_in, rationale, _text(project.revisit_date) if (
+        project.phase is Phase.ON_HOLD) else ""
+
+
+def _projects() -> Iterator[list]:
+    projects = db.session.scalars(select(Project).options(
+        selectinload(Project.budget_lines), selectinload(Project.members),
+        selectinload(Project.institute), selectinload(Project.pm))
+        .order_by(Project.id)).all()  # the order they were imported in
+    decisions: dict[int, list[GateDecision]] = {}
+    for d in db.session.scalars(select(GateDecision).join(GateReview).options(
+            selectinload(GateDecision.review)).order_by(GateDecision.id)):
+        decisions.setdefault(d.project_id, []).append(d)
+    users = dict(db.session.execute(select(User.id, User.email)).tuples().all())
+    enterprises = {e.id: e for e in db.session.scalars(select(Enterprise))}
+    needs = dict(db.session.execute(select(TechnologyNeed.id, TechnologyNeed.title))
+                 .tuples().all())
+    for p in projects:
+        passed, ended_in, rationale, revisit = _route(p, decisions.get(p.id, []))
+        yield [p.code or "", p.title, p.summary, p.field, p.type, p.institute.code,
+               p.pm.email, ", ".join(sorted(users[m.user_id] for m in p.members)),
+               _enterprise(enterprises.get(p.partner_enterprise_id)),
+               needs.get(p.need_id, ""), p.trl_now, p.trl_target, _text(p.budget_total),
+               "; ".join(f"{b.category}: {_text(b.amount)}" for b in p.budget_lines),
+               p.start_date, p.end_date, p.phase, passed, ended_in, rationale, revisit]
+
+
+def _milestones() -> Iterator[list]:
+    codes = dict(db.session.execute(select(Project.id, Project.code)).tuples().all())
+    users = dict(db.session.execute(select(User.id, User.email)).tuples().all())
+    for m in db.session.scalars(select(Milestone).order_by(Milestone.project_id,
+                                                           Milestone.id)):
+        yield [codes[m.project_id] or "", m.title, m.phase, m.deliverable, m.due_date,
+               _text(m.weight), m.state, m.percent_complete, users.get(m.reviewer_id, ""),
+               m.waiver_reason]
+
+
+def _contracts() -> Iterator[list]:
+    for c in db.session.scalars(select(ResearchContract).where(
+            ResearchContract.number.is_not(None)).options(
+            selectinload(ResearchContract.project), selectinload(ResearchContract.enterprise),
+            selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
+            .order_by(ResearchContract.id)):
+        yield [c.project.code, c.number, c.title, _enterprise(c.enterprise), c.type,
+               _text(c.amount), c.signed_on,
+               "; ".join(f"{i.due_date.isoformat()}: {_text(i.amount)}"
+                         for i in c.instalments),
+               "; ".join(f"{n}: {p.received_on.isoformat()}: {_text(p.amount)}"
+                         for n, i in enumerate(c.instalments, start=1) for p in i.payments)]
+
+
+ROWS: dict[str, Callable[[], Iterator[list]]] = {
+    "institutes": _institutes, "enterprises": _enterprises, "users": _users,
+    "centres": _centres, "needs": _needs, "projects": _projects, "milestones": _milestones,
+    "contracts": _contracts}
+
+
+def rows(kind: str) -> Iterator[list[str]]:
+    """The header (the columns' keys, which the import reads) and each record's row."""
+    yield [c.key for c in KINDS[kind].columns]
+    for row in ROWS[kind]():
+        yield [_text(v) for v in row]
+
+
+def export_csv(kind: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows(kind))
+    return out.getvalue().encode("utf-8")
+
