@@ -43,6 +43,7 @@ def test_a_reversed_conversion_is_undone_on_every_figure_and_both_stay_visible(c
     converted_on = financing.on_date
     assert _hq_shares(company, today()) == conversion.shares > 0
     assert dashboard.funding_figures(Filters()).converted == D("10000000.00")
+    assert dashboard.company_figures(Filters(), today()).hq_cost == D("10000000.00")
 
     login(client, committee)
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
@@ -64,6 +65,10 @@ def test_a_reversed_conversion_is_undone_on_every_figure_and_both_stay_visible(c
     assert agreement.is_open and agreement.conversion is None
     assert agreement.reversed_conversions == [conversion]
     assert dashboard.funding_figures(Filters()).converted == D("0.00")
+    # HQ's cost follows on the day of the reversal, not before it.
+    figures = dashboard.company_figures(Filters(), today())
+    assert figures.hq_cost == D("0.00") and figures.multiple is None
+    assert dashboard.company_figures(Filters(), helpers.days_ago(6)).hq_cost == D("10000000.00")
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
     assert "Converted at the wrong round" in page
     assert f"/funding/conversions/{conversion.id}/reverse" not in page

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker import db, money
@@ -243,12 +243,16 @@ def company_figures(filters: Filters, on: date) -> Companies:
     # What HQ paid for its shares, per company: the disbursements converted into them, and its
     # money in rounds (shares HQ took at incorporation carry no price in the ledger); that of
     # the companies it exited is the cost of what it realised.
-    holder = aliased(Shareholder)
+    # A conversion or a round reversed by `on` reversed its share entry too: what it paid
+    # is no longer HQ's cost.
+    holder, reversal = aliased(Shareholder), aliased(ShareEntry)
     paid = [select(ShareEntry.company_id, amount).select_from(amount.class_)
             .join(ShareEntry, ShareEntry.id == entry_id)
             .join(holder, holder.id == ShareEntry.to_holder_id)
             .where(holder.kind == HolderType.HQ, ShareEntry.company_id.in_(ids),
-                   ShareEntry.on_date <= on)
+                   ShareEntry.on_date <= on,
+                   ~exists().where(reversal.reverses_id == ShareEntry.id,
+                                   reversal.on_date <= on))
             for amount, entry_id in ((Conversion.disbursed, Conversion.entry_id),
                                      (RoundInvestment.amount, RoundInvestment.entry_id))]
     for company_id, amount in db.session.execute(union_all(*paid)).all():
