@@ -265,3 +265,24 @@ def test_a_refused_change_opens_its_form_with_the_reason_above_it(client):
     page = response.get_data(as_text=True)
     assert "Choose another line than the one the money leaves." in page
     assert re.search(r"<details open>\s*<summary>Move money between budget lines", page)
+
+
+def test_no_change_is_asked_or_offered_before_the_proposal_gate_approves_the_plan(client):
+    """The plan under review is what the panel judges, and a draft is still the PM's to edit:
+    change control starts once gate 1 has passed (found: a budget move applied at once on a
+    project in proposal review, on a page calling its plan 'the approved baseline')."""
+    for phase in (Phase.DRAFT, Phase.PROPOSAL_REVIEW):
+        project = make_project(phase=phase)
+        project.budget_lines.append(BudgetLine(category="Materials",
+                                               amount=Decimal("1000000.00")))
+        _commit()
+        with pytest.raises(Forbidden):
+            _move(project)
+        db.session.rollback()
+        assert not project.can_hand_over(make_user(Role.HQ_ADMIN))
+        login(client, project.pm)
+        page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+        assert f"/projects/{project.id}/changes" not in page
+        changes = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+        assert 'name="move-amount"' not in changes and 'name="handover-user_id"' not in changes
+        post(client, "/logout")

@@ -172,6 +172,11 @@ class Project(Base):
         return self.phase in FINAL
 
     @property
+    def is_under_way(self) -> bool:
+        """Approved at the proposal gate and not ended: its plan is the PM's to run."""
+        return self.phase not in (Phase.DRAFT, Phase.PROPOSAL_REVIEW) and not self.is_read_only
+
+    @property
     def is_active(self) -> bool:
         return self.phase in ACTIVE
 
@@ -283,14 +288,13 @@ class Project(Base):
     def can_manage_plan(self, user: User) -> bool:
         """Under the PM system the PM runs the project once it is under way: records its TRL
         and its spending, and changes its plan (within limits, or asking HQ)."""
-        return (user.id == self.pm_id and self.phase is not Phase.DRAFT
-                and not self.is_read_only)
+        return user.id == self.pm_id and self.is_under_way
 
     def can_hand_over(self, user: User) -> bool:
         """HQ, or the director of the project's institute, hands a project under way to
         another PM."""
-        return (self.phase is not Phase.DRAFT and not self.is_read_only
-                and (user.is_hq_admin or self.institute_id in user.directed_institute_ids))
+        return self.is_under_way and (user.is_hq_admin
+                                      or self.institute_id in user.directed_institute_ids)
 
     def can_prepare(self, user: User) -> bool:
         """The PM prepares the next gate (deliverables, submission) while the project is open."""
