@@ -286,3 +286,17 @@ def test_no_change_is_asked_or_offered_before_the_proposal_gate_approves_the_pla
         changes = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
         assert 'name="move-amount"' not in changes and 'name="handover-user_id"' not in changes
         post(client, "/logout")
+
+
+def test_an_end_date_already_past_is_refused_beside_the_field():
+    """Found: an end date of the project's start, long past, was sent to HQ as a change."""
+    project = _project(start_date=today() - timedelta(days=300),
+                       end_date=today() + timedelta(days=400))
+    for past in (project.start_date, today() - timedelta(days=1)):
+        with pytest.raises(Invalid) as refused:
+            services.change_end_date(project.pm, project, end_date=past, reason="Stop early")
+        assert refused.value.field == "end_date" and "today at the earliest" in str(
+            refused.value)
+        db.session.rollback()
+    assert services.change_end_date(project.pm, project, end_date=today(),
+                                    reason="Done early").state is ChangeState.PENDING

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from tracker.web.fields import DateField, MoneyField
+from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
-MONEY = [InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))]
+MONEY = [InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))]
 
 
 class _Change(OneTime, Form):

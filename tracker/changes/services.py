@@ -23,6 +23,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
+from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.money import cents
 from tracker.projects import team
@@ -178,6 +179,9 @@ def change_end_date(actor: User, project: Project, *, end_date: date,
         raise Invalid("end_date", _("This is the current end date."))
     if end_date < project.start_date:
         raise Invalid("end_date", _("The end date is before the start date."))
+    if end_date < today():
+        raise Invalid("end_date", _("The project is under way: it ends today at the earliest. "
+                                    "A project that stops early is closed at its gate."))
     milestones_within(project, project.start_date, end_date)
     approved = plan.ensure_baseline(project).end_date
     limit = int(settings.get(catalogue.REBASELINE_APPROVAL_DAYS))

@@ -14,12 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.companies.ip_models import IpDealKind
 from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField, NumberField
+from tracker.web.fields import DateField, MoneyField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 HOLDING_ROWS = 8
@@ -35,12 +35,12 @@ def _choices(values) -> list[tuple]:
 def _shares(text, required: bool = True) -> NumberField:
     first = InputRequired() if required else Optional()
     return NumberField(text, places=0, validators=[
-        first, NumberRange(min=Decimal("0"), max=MAX_SHARES)])
+        first, Range(min=Decimal("0"), max=MAX_SHARES)])
 
 
 def _money(text, required: bool = True) -> MoneyField:
     first = InputRequired() if required else Optional()
-    return MoneyField(text, validators=[first, NumberRange(min=Decimal("-1e15"), max=MAX_MONEY)])
+    return MoneyField(text, validators=[first, Range(min=Decimal("-1e15"), max=MAX_MONEY)])
 
 
 class CompanyForm(OneTime, SeenVersion, Form):
@@ -162,7 +162,7 @@ class IpDealForm(OneTime, Form):
     field_of_use = StringField(_l("Field of use"), validators=[Optional(), Length(max=200)])
     upfront = _money(_l("Upfront payment (CNY)"), required=False)
     royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
-        Optional(), NumberRange(min=Decimal("0"), max=Decimal("100"))])
+        Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
     equity_shares = _shares(_l("Shares given for it"), required=False)
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
 

@@ -6,15 +6,15 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField
+from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 INSTALMENT_ROWS = 6
-POSITIVE = NumberRange(min=Decimal("0.01"), max=Decimal("1e15"))
+POSITIVE = Range(min=Decimal("0.01"), max=Decimal("1e15"))
 
 
 class InstalmentRow(Form):

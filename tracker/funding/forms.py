@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
-from tracker.web.fields import DateField, MoneyField, NumberField
+from tracker.web.fields import DateField, MoneyField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 CO_FUNDER_ROWS = 3
@@ -19,25 +19,25 @@ MAX_MONEY = Decimal("1e15")
 
 def _money(text, required: bool = True) -> MoneyField:
     first = InputRequired() if required else Optional()
-    return MoneyField(text, validators=[first, NumberRange(min=Decimal("0"), max=MAX_MONEY)])
+    return MoneyField(text, validators=[first, Range(min=Decimal("0"), max=MAX_MONEY)])
 
 
 class CoFunderRow(Form):
     name = StringField(_l("Co-funder"), validators=[Optional(), Length(max=200)])
     ratio = NumberField(_l("Ratio"), places=4, validators=[
-        Optional(), NumberRange(min=Decimal("0"), max=Decimal("999"))])
+        Optional(), Range(min=Decimal("0"), max=Decimal("999"))])
 
 
 class AgreementForm(OneTime, SeenVersion, Form):
     committed = _money(_l("Committed by HQ (CNY)"))
     hq_ratio = NumberField(_l("HQ's part of the ratio"), places=4, default=Decimal("1"),
-                           validators=[InputRequired(), NumberRange(min=Decimal("0"),
+                           validators=[InputRequired(), Range(min=Decimal("0"),
                                                                     max=Decimal("999"))],
                            description=_l("1 in 1:1:1; the co-funders' parts follow."))
     co_funders = FieldList(FormField(CoFunderRow), min_entries=CO_FUNDER_ROWS,
                            max_entries=CO_FUNDER_ROWS)
     discount_pct = NumberField(_l("Discount on conversion (%)"), validators=[
-        Optional(), NumberRange(min=Decimal("0"), max=Decimal("100"))])
+        Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
     qualifying_round_min = _money(_l("Smallest qualifying round (CNY)"))
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
     conversion_deadline = DateField(_l("Conversion deadline"), validators=[InputRequired()])

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.errors import Invalid
 from tracker.gates.models import CriterionKind, GateTemplate
-from tracker.web.fields import NumberField
+from tracker.web.fields import NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 # --- gate templates (HQ admins configure each gate) ---------------------------------------------
@@ -28,9 +28,9 @@ class CriterionRow(Form):
                        default=CriterionKind.SHOULD)
     text = StringField(_l("Criterion"), validators=[Optional(), Length(max=300)])
     text_en = StringField(_l("Criterion in English"), validators=[Optional(), Length(max=300)])
-    weight = NumberField(_l("Weight"), validators=[Optional(), NumberRange(max=LARGEST)])
+    weight = NumberField(_l("Weight"), validators=[Optional(), Range(max=LARGEST)])
     scale_max = IntegerField(_l("Scale maximum"), validators=[Optional(),
-                                                              NumberRange(max=LARGEST)])
+                                                              Range(max=LARGEST)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,15 +45,15 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     pass_threshold = NumberField(
-        _l("Pass threshold (per cent)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+        _l("Pass threshold (per cent)"), validators=[InputRequired(), Range(max=LARGEST)],
         description=_l("The weighted score of the should-meet criteria, in per cent of the "
                        "maximum, that GO needs."))
-    min_trl = IntegerField(_l("Minimum TRL"), validators=[Optional(), NumberRange(max=LARGEST)],
+    min_trl = IntegerField(_l("Minimum TRL"), validators=[Optional(), Range(max=LARGEST)],
                            description=_l("1 to 9; leave empty for no minimum."))
-    quorum = IntegerField(_l("Quorum"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+    quorum = IntegerField(_l("Quorum"), validators=[InputRequired(), Range(max=LARGEST)],
                           description=_l("Scorecards needed before the chair may decide."))
     review_days = IntegerField(
-        _l("Review period (days)"), validators=[InputRequired(), NumberRange(max=LARGEST)],
+        _l("Review period (days)"), validators=[InputRequired(), Range(max=LARGEST)],
         description=_l("The panel's due date when HQ names it without one."))
     required_deliverables = TextAreaField(
         _l("Required deliverables"), validators=[Optional(), Length(max=10000)],

@@ -14,12 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.projects.lifecycle import Phase
-from tracker.web.fields import DateField
+from tracker.web.fields import DateField, Range
 from tracker.web.forms import Form
 
 CONDITION_ROWS = 5
@@ -70,7 +70,7 @@ def scorecard_form(review, formdata=None) -> ScorecardForm:
             field = RadioField(criterion.text, validators=[InputRequired()])
         else:
             field = IntegerField(criterion.text, validators=[
-                InputRequired(), NumberRange(0, criterion.scale_max)],
+                InputRequired(), Range(0, criterion.scale_max)],
                 description=_l("0 to %(n)d", n=criterion.scale_max))
         setattr(Card, f"c{criterion.id}", field)
         setattr(Card, f"c{criterion.id}_comment", StringField(

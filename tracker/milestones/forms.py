@@ -12,10 +12,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField
+from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -26,7 +26,7 @@ class MilestoneForm(OneTime, SeenVersion, Form):
                                 description=_l("What the reviewer will check."))
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     weight = MoneyField(_l("Weight"), default=Decimal("1"), validators=[
-        InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("9999"))])
+        InputRequired(), Range(min=Decimal("0"), max=Decimal("9999"))])
 
     def __init__(self, *args, phases=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +35,7 @@ class MilestoneForm(OneTime, SeenVersion, Form):
 
 class UpdateForm(OneTime, Form):
     percent = IntegerField(_l("Percent complete"), validators=[InputRequired(),
-                                                               NumberRange(0, 100)])
+                                                               Range(0, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
     files = MultipleFileField(_l("Evidence files"),
                               description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP, "

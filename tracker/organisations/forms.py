@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import dates
 from tracker.display.bilingual import Bilingual
@@ -16,7 +16,7 @@ from tracker.organisations.models import (
     InstituteType,
     NeedState,
 )
-from tracker.web.fields import DateField, MoneyField
+from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -77,7 +77,7 @@ class NeedForm(OneTime, SeenVersion, Form):
     institute_id = SelectField(_l("Matched to institute"), coerce=int, choices=[])
     intended_investment = MoneyField(
         _l("Intended investment (CNY)"),
-        validators=[Optional(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))],
+        validators=[Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))],
     )
     state = SelectField(_l("State"), choices=[], coerce=NeedState)
 

@@ -15,11 +15,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.projects.models import ProjectType
-from tracker.web.fields import DateField, MoneyField
+from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 BUDGET_ROWS = 8
@@ -28,7 +28,7 @@ BUDGET_ROWS = 8
 class BudgetLineForm(Form):
     category = StringField(_l("Budget line"), validators=[Optional(), Length(max=100)])
     amount = MoneyField(_l("Amount (CNY)"), validators=[
-        Optional(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))])
+        Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))])
 
 
 class ProjectForm(OneTime, SeenVersion, Form):
@@ -48,10 +48,10 @@ class ProjectForm(OneTime, SeenVersion, Form):
         description=_l("Besides you: people of the project's institute. Each place counts once "
                        "its holder, or the institute's director, confirms it; team members "
                        "may never review this project."))
-    trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), NumberRange(1, 9)])
-    trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), NumberRange(1, 9)])
+    trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
+    trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), Range(1, 9)])
     budget_total = MoneyField(_l("Budget total (CNY)"), validators=[
-        InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("1e15"))])
+        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))])
     budget_lines = FieldList(FormField(BudgetLineForm), _l("Budget lines"),
                              min_entries=BUDGET_ROWS, max_entries=BUDGET_ROWS)
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
@@ -96,7 +96,7 @@ class ReasonForm(Form):
 
 
 class TrlForm(OneTime, Form):
-    level = IntegerField(_l("TRL now"), validators=[InputRequired(), NumberRange(1, 9)])
+    level = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
     note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
                          description=_l("What shows this level: a note, a file, or both."))
     file = FileField(_l("Evidence file (optional)"))

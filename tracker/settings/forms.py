@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired
 
 from tracker.display import history
 from tracker.settings.catalogue import CATALOGUE
-from tracker.web.fields import NumberField
+from tracker.web.fields import NumberField, Range
 from tracker.web.forms import Form, SeenVersion
 
 
@@ -27,5 +27,5 @@ def settings_form(values: dict[str, Decimal | int], formdata=None) -> Form:
     for key, definition in CATALOGUE.items():
         field = IntegerField if definition.kind is int else NumberField
         setattr(SettingsForm, key, field(definition.label, validators=[
-            InputRequired(), NumberRange(definition.minimum, definition.maximum)]))
+            InputRequired(), Range(definition.minimum, definition.maximum)]))
     return SettingsForm(formdata=formdata, data=None if formdata else values)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FileField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from tracker.web.fields import DateField, MoneyField
+from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime
 
 
@@ -16,7 +16,7 @@ class SpendingForm(OneTime, Form):
     budget_line_id = SelectField(_l("Budget line"), coerce=int, choices=[])
     spent_on = DateField(_l("Date spent"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount (CNY)"), validators=[
-        InputRequired(), NumberRange(min=Decimal("0.01"), max=Decimal("1e15"))])
+        InputRequired(), Range(min=Decimal("0.01"), max=Decimal("1e15"))])
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
     voucher = FileField(_l("Voucher (optional)"),
                         description=_l("PDF, PNG, JPG or ZIP: the invoice or receipt."))

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField as WTDateField
 from wtforms import DecimalField
+from wtforms.validators import NumberRange, ValidationError
 
 from tracker import dates
+from tracker.display.formatting import number
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -85,3 +88,25 @@ class DateField(WTDateField):
             if reason:
                 self.data = None
                 raise ValueError(reason)
+
+
+class Range(NumberRange):
+    """WTForms' NumberRange saying which bound was crossed, with the bound written as the pages
+    write numbers: "At least 0.01.", not "Number must be between 0.01 and 1E+15." Every form
+    uses this one (tests/test_views_shape.py)."""
+
+    def __call__(self, form, field):
+        data = field.data
+        finite = data is not None and not (isinstance(data, Decimal) and not data.is_finite())
+        below = finite and self.min is not None and data < self.min
+        above = finite and self.max is not None and data > self.max
+        if finite and not below and not above:
+            return
+        if self.message is not None:
+            raise ValidationError(self.message)
+        if below or self.max is None:
+            raise ValidationError(gettext("At least %(min)s.", min=number(self.min)))
+        if above or self.min is None:
+            raise ValidationError(gettext("At most %(max)s.", max=number(self.max)))
+        raise ValidationError(gettext("A number from %(min)s to %(max)s.", min=number(self.min),
+                                      max=number(self.max)))
