@@ -74,7 +74,8 @@ def test_an_evaluator_on_an_open_panel_gains_no_stake_until_hq_approves():
                                   reason="Knows the furnace")
     _commit()
     assert request.state is ChangeState.PENDING and evaluator.id not in project.team_ids
-    assert review.name in request.why_hq
+    # In the reader's language (found: the Chinese gate name in an English sentence).
+    assert review.name_en in request.why_hq and review.name not in request.why_hq
     admin = make_user(Role.HQ_ADMIN)
     services.decide(admin, request, True, "Seen: HQ replaces them on the panel")
     _commit()

@@ -19,6 +19,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.bilingual import in_reader_language
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -114,7 +115,7 @@ class ChangeRequest(Versioned, Base):
         if self.kind is ChangeKind.TEAM_ADD:
             return gettext("This person sits on the open panel of %(review)s: a place on the "
                            "team would give them a stake in the project they are reviewing.",
-                           **why)
+                           review=in_reader_language(why["review"], why.get("review_en")))
         if self.kind is ChangeKind.HANDOVER:
             return gettext("A handover asked by the project manager is decided by HQ or the "
                            "institute's director.")

@@ -137,7 +137,7 @@ def check_new_pm(project: Project, user: User | None) -> User:
     if seat is not None:
         raise Refused(_("%(name)s sits on the open panel of %(review)s: HQ changes the panel "
                         "before the project is handed to them.", name=user.name,
-                        review=seat.name))
+                        review=seat.shown("name")))
     return user
 
 

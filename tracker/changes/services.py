@@ -144,7 +144,7 @@ def add_member(actor: User, project: Project, *, user_id: int, reason: str) -> C
         raise Invalid("user_id", _("This person is on the team already."))
     if any(r.params.get("user_id") == user_id for r in plan.pending_list(project)):
         raise Refused(_("A change of the team for this person already waits for HQ."))
-    why = None if seat is None else {"review": seat.name}
+    why = None if seat is None else {"review": seat.name, "review_en": seat.name_en}
     before = sorted(project.team_ids - {user_id})
     return _open(actor, project, ChangeKind.TEAM_ADD, reason, {"user_id": user_id},
                  {"members": before}, {"members": sorted([*before, user_id])}, why)

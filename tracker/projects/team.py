@@ -91,9 +91,9 @@ def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     seat = open_panel_seat(project, member.user_id) if confirm else None
     if seat is not None and not hq_saw_the_conflict(project, member.user_id):
         raise Refused(_("%(name)s sits on the open panel of %(review)s: the place is confirmed "
-                        "once HQ approves it (the project manager asks on the project's change "
-                        "page), or the review closes.", name=member.user.name,
-                        review=seat.name))
+                        "once the review closes or, on a project under way, once HQ approves it "
+                        "(the project manager asks on the project's change page).",
+                        name=member.user.name, review=seat.shown("name")))
     if confirm:
         member.confirmed_at = db.utcnow()
         member.confirmed_by_id = actor.id
