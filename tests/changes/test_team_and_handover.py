@@ -172,6 +172,9 @@ def test_a_pm_asks_for_a_handover_and_the_director_decides_it(client):
     _commit()
     assert project.pm_id == new_pm.id and request.state is ChangeState.APPROVED
     assert project.handovers[-1].from_pm_id == old_pm.id
+    # The director decided it, and the page does not say HQ did (found: "总部已批准").
+    page = client.get(f"/changes/{request.id}").get_data(as_text=True)
+    assert director.name in page and "总部已批准" not in page and "须总部决定" not in page
 
 
 def test_a_project_is_handed_only_to_an_active_pm_of_its_institute():

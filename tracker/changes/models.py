@@ -56,9 +56,10 @@ class ChangeState(enum.StrEnum):
 
 CHANGE_STATE_LABELS = {
     ChangeState.APPLIED: _l("Applied"),
-    ChangeState.PENDING: _l("Awaiting HQ"),
-    ChangeState.APPROVED: _l("Approved by HQ"),
-    ChangeState.REFUSED: _l("Refused by HQ"),
+    # Who decided is on the page beside it: HQ, or the director for a handover.
+    ChangeState.PENDING: _l("Awaiting a decision"),
+    ChangeState.APPROVED: _l("Approved"),
+    ChangeState.REFUSED: _l("Refused"),
 }
 
 _PENDING = text("state = 'pending'")

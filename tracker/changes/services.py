@@ -83,8 +83,8 @@ def _start(actor: User, project: Project, reason: str) -> str:
 def _no_pending(project: Project, kinds: tuple[ChangeKind, ...]) -> None:
     waiting = plan.pending_of(project, kinds)
     if waiting is not None:
-        raise Refused(_("A change of this kind already waits for HQ (%(what)s): it is decided "
-                        "first.", what=waiting.name))
+        raise Refused(_("Another change of the same plan waits for a decision (%(what)s): it is "
+                        "decided first.", what=waiting.name))
 
 
 def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id: int,

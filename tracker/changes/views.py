@@ -21,7 +21,7 @@ from tracker.changes.forms import (
     RouteForm,
     TotalForm,
 )
-from tracker.changes.models import ChangeRequest
+from tracker.changes.models import ChangeKind, ChangeRequest
 from tracker.projects import team
 from tracker.projects.models import Project
 from tracker.web.actions import submit
@@ -107,8 +107,11 @@ CALLS = {
 
 
 def _done(result: ChangeRequest) -> str:
-    return (_("The change waits for HQ's decision.") if result.is_pending
-            else _("The change is in effect."))
+    if not result.is_pending:
+        return _("The change is in effect.")
+    if result.kind is ChangeKind.HANDOVER:
+        return _("The handover waits for the decision of HQ or the institute's director.")
+    return _("The change waits for HQ's decision.")
 
 
 @bp.post("/projects/<int:project_id>/changes/<any(move, total, add, remove, route, end, "
