@@ -60,7 +60,7 @@ def test_a_domain_number_is_changed_and_audited(client):
 
 
 @pytest.mark.parametrize("changes, field, message", [
-    ({CONVERSION_DISCOUNT_PCT: "101"}, CONVERSION_DISCOUNT_PCT, "between 0"),
+    ({CONVERSION_DISCOUNT_PCT: "101"}, CONVERSION_DISCOUNT_PCT, "At most 100."),
     ({CONVERSION_DISCOUNT_PCT: "abc"}, CONVERSION_DISCOUNT_PCT, ""),
     ({TEAM_HOLDING_MIN_PCT: "90", TEAM_HOLDING_MAX_PCT: "80"}, TEAM_HOLDING_MAX_PCT,
      "must be above its lower bound (90%)"),
