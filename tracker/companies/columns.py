@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from tracker.companies.ledger import multiple
 from tracker.export.columns import Column, Kind
 
 PORTFOLIO_COLUMNS = [
@@ -19,6 +21,10 @@ PORTFOLIO_COLUMNS = [
     Column(_l("Last round price"), lambda line: line.price, Kind.PRICE, 14),
     Column(_l("Value of HQ's stake"), lambda line: line.value, Kind.MONEY, 18),
     Column(_l("Realised by HQ"), lambda line: line.realised, Kind.MONEY, 16),
+    Column(_l("HQ cost"), lambda line: line.cost, Kind.MONEY, 16),
+    Column(_l("Multiple"), lambda line: line.multiple, Kind.NUMBER, 10),
+    Column(_l("Financing rounds"), lambda line: line.rounds, Kind.INT, 10),
+    Column(_l("Raised in rounds"), lambda line: line.raised, Kind.MONEY, 18),
 ]
 
 CAP_TABLE_COLUMNS = [
@@ -29,11 +35,18 @@ CAP_TABLE_COLUMNS = [
 ]
 
 
-def portfolio_total(total, realised) -> SimpleNamespace:
-    """The portfolio's last row: the value of HQ's stakes and what it realised, in total."""
+def portfolio_total(lines) -> SimpleNamespace:
+    """The portfolio's last row: the value of HQ's stakes, what it realised and paid, and the
+    companies' rounds, in total."""
+    zero = Decimal("0")
+    value = sum((line.value for line in lines if line.value is not None), zero)
+    cost = sum((line.cost for line in lines if line.cost is not None), zero)
     return SimpleNamespace(company=SimpleNamespace(name=_l("Total"), status=None), hq_shares=None,
-                           hq_pct=None, institute_pct=None, price=None, value=total,
-                           realised=realised)
+                           hq_pct=None, institute_pct=None, price=None, value=value,
+                           realised=sum((line.realised for line in lines), zero), cost=cost,
+                           multiple=multiple(value, cost),
+                           rounds=sum(line.rounds for line in lines),
+                           raised=sum((line.raised for line in lines), zero))
 
 
 def cap_table_total(table) -> SimpleNamespace:

@@ -211,6 +211,37 @@ class PortfolioLine:
     price: Decimal | None  # the last round's price per share on the date, if any
     value: Decimal | None  # HQ's shares at that price
     realised: Decimal  # what HQ got from an exit
+    exited: bool = False
+    rounds: int = 0  # financing rounds standing on the date
+    raised: Decimal = ZERO  # their amounts
+    cost: Decimal | None = None  # what HQ paid for its shares (None once exited)
+
+    @property
+    def hq_stake(self) -> bool:
+        """HQ holds shares in the company, which has not exited."""
+        return not self.exited and self.hq_shares > 0
+
+    @property
+    def multiple(self) -> Decimal | None:
+        return multiple(self.value or ZERO, self.cost)
+
+
+def multiple(value: Decimal, cost: Decimal | None) -> Decimal | None:
+    """What HQ's stakes are worth over what it paid for them, to two decimals."""
+    return (value / cost).quantize(Decimal("0.01")) if cost else None
+
+
+def hq_cost(company: Company, rounds: list, on: date) -> Decimal:
+    """What HQ paid for its shares by `on`: the disbursements converted into them, and its
+    money in `rounds`. Shares HQ took at incorporation carry no price in the ledger."""
+    entries = {e.id: e for e in company.entries}
+
+    def to_hq(entry_id: int) -> bool:
+        entry = entries.get(entry_id)
+        return entry is not None and entry.on_date <= on and entry.to_holder.kind is HolderType.HQ
+
+    return (sum((c.disbursed for r in rounds for c in r.conversions if to_hq(c.entry_id)), ZERO)
+            + sum((i.amount for r in rounds for i in r.investments if to_hq(i.entry_id)), ZERO))
 
 
 def portfolio_line(company: Company, on: date) -> PortfolioLine:
@@ -225,4 +256,6 @@ def portfolio_line(company: Company, on: date) -> PortfolioLine:
         company=company, hq_shares=hq, hq_pct=table.pct_of(HolderType.HQ),
         institute_pct=table.pct_of(HolderType.INSTITUTE), price=price,
         value=money.value_of(hq, price) if price is not None and not exited else None,
-        realised=sum((e.hq_proceeds for e in exits), ZERO))
+        realised=sum((e.hq_proceeds for e in exits), ZERO), exited=exited,
+        rounds=len(rounds), raised=sum((r.amount for r in rounds), ZERO),
+        cost=None if exited else hq_cost(company, rounds, on))

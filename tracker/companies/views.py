@@ -94,15 +94,17 @@ def portfolio() -> str | Response:
     companies = [c for c in db.session.scalars(query) if c.can_view(user)]
     on = date_arg("on", today())
     lines = [ledger.portfolio_line(c, on) for c in companies]
-    total = sum((line.value for line in lines if line.value is not None), Decimal("0"))
-    realised = sum((line.realised for line in lines), Decimal("0"))
-    foot = columns.portfolio_total(total, realised)
+    exited, with_stake = bool(int_arg("exited")), bool(int_arg("hq_stake"))
+    lines = [line for line in lines if (not exited or line.exited)
+             and (not with_stake or line.hq_stake)]
+    foot = columns.portfolio_total(lines)
     if fmt := exports.requested():
         return exports.send(columns.PORTFOLIO_COLUMNS, [*lines, foot],
                             "portfolio-on", fmt, title=_("Companies"), on=on)
     return render_template("companies/portfolio.html", lines=lines, foot=foot,
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
-                           registered=registered_only, institutes=institute_choices(),
+                           registered=registered_only, exited=exited, with_stake=with_stake,
+                           institutes=institute_choices(),
                            types=list(ProjectType),
                            can_manage=Company.can_manage(user))
 

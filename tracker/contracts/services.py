@@ -13,6 +13,7 @@ from sqlalchemy import Select, extract, func, select
 from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
+from tracker.contracts.queries import EVERY_YEAR, Years
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
@@ -167,8 +168,9 @@ def signed_contract_missing(project: Project) -> str | None:
 ROLLUPS = ("project", "institute", "year")
 
 
-def rollup(by: str, project_filter=None) -> list[dict]:
-    """Contract value and money received, grouped `by` project, institute or signing year.
+def rollup(by: str, project_filter=None, years: Years = EVERY_YEAR) -> list[dict]:
+    """Contract value and money received, grouped `by` project, institute or signing year,
+    within `years` (`queries.Years`).
 
     Two aggregate queries whatever the number of contracts (value; received), joined in Python.
     """
@@ -184,14 +186,14 @@ def rollup(by: str, project_filter=None) -> list[dict]:
                  .join(Institute, Institute.id == Project.institute_id))
         if project_filter is not None:
             query = query.where(project_filter)
-        return query.group_by(*key)
+        return query.where(years.contracts()).group_by(*key)
 
     values = db.session.execute(base(func.count(ResearchContract.id),
                                      func.sum(ResearchContract.amount))).all()
     received = db.session.execute(
         base(func.sum(Payment.amount))
         .join(Instalment, Instalment.contract_id == ResearchContract.id)
-        .join(Payment, Payment.instalment_id == Instalment.id)).all()
+        .join(Payment, Payment.instalment_id == Instalment.id).where(years.payments())).all()
     received_by = {tuple(row[:len(key)]): row[-1] for row in received}
     rows = []
     for row in values:

@@ -25,7 +25,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm
 from tracker.web.filters import of_list
-from tracker.web.navigation import text_arg
+from tracker.web.navigation import text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("contracts", __name__)
@@ -140,13 +140,13 @@ def report() -> str | Response:
     (the latest on the page, all of them in its file: `?table=contracts&export=...`)."""
     user = _user()
     by = text_arg("by") if text_arg("by") in services.ROLLUPS else "institute"
-    filters = of_list()
+    filters, years = of_list(), queries.Years(year_arg("signed"), year_arg("received"))
     shown = and_(Project.visible_to(user), filters.projects())
-    contracts = queries.contracts(shown)
+    contracts = queries.contracts(shown, years)
     if (fmt := exports.requested()) and text_arg("table") == "contracts":
         return exports.send(CONTRACT_COLUMNS, exports.stream(contracts, scalars=False),
                             "contracts", fmt, title=_("Contracts"))
-    rows = services.rollup(by, shown)
+    rows = services.rollup(by, shown, years)
     totals = {"key": None, "value": sum(r["value"] for r in rows),
               "received": sum(r["received"] for r in rows),
               "contracts": sum(r["contracts"] for r in rows)}
@@ -156,5 +156,5 @@ def report() -> str | Response:
     return render_template("contracts/report.html", rows=rows, by=by, totals=totals,
                            columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
                            recent=db.session.execute(contracts.limit(20)).all(),
-                           rollups=services.ROLLUPS, filters=filters,
+                           rollups=services.ROLLUPS, filters=filters, years=years,
                            institutes=institute_choices(), types=list(ProjectType))

@@ -154,8 +154,9 @@ class FundingAgreement(Versioned, Base):
 
     @staticmethod
     def can_list(user: User) -> bool:
-        """Every agreement at once: the HQ-wide roles."""
-        return user.sees_whole_portfolio
+        """The list of agreements: the HQ-wide roles, every one; a director, their
+        institutes' (the dashboard's funding figures link to it)."""
+        return user.sees_whole_portfolio or bool(user.directed_institute_ids)
 
     @staticmethod
     def can_decide(user: User) -> bool:

@@ -19,7 +19,7 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.export import responses as exports
 from tracker.funding import corrections, previews, services
-from tracker.funding.columns import AGREEMENT_COLUMNS
+from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
     AgreementForm,
     ConversionForm,
@@ -28,6 +28,7 @@ from tracker.funding.forms import (
     TrancheForm,
 )
 from tracker.funding.models import (
+    AgreementOutcome,
     ConditionKind,
     Conversion,
     Disbursement,
@@ -36,12 +37,17 @@ from tracker.funding.models import (
 )
 from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectType
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm
+from tracker.web.filters import of_list
+from tracker.web.navigation import text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("funding", __name__)
+# The list's outcome filter for agreements without an outcome yet.
+RUNNING = "running"
 # The project page shows its link to the funding page to those who may see it.
 
 
@@ -86,17 +92,32 @@ def _funding_page_options():
 @bp.get("/funding/")
 @requires(FundingAgreement.can_list)
 def agreements() -> str | Response:
-    """Every agreement, soonest conversion deadline first (HQ-wide roles)."""
-    query = (select(FundingAgreement).options(
-        selectinload(FundingAgreement.project),
-        selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
-        .order_by(FundingAgreement.outcome.is_not(None), FundingAgreement.conversion_deadline,
-                  FundingAgreement.id))
+    """The agreements a viewer may list (a director: their institutes'), soonest conversion
+    deadline first, with the dashboard's filters and an outcome ("running": none yet)."""
+    user, filters, outcome = _user(), of_list(), text_arg("outcome")
+    query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
+             .where(filters.projects())
+             .options(selectinload(FundingAgreement.project),
+                      selectinload(FundingAgreement.conversion),
+                      selectinload(FundingAgreement.tranches)
+                      .selectinload(Tranche.disbursements))
+             .order_by(FundingAgreement.outcome.is_not(None),
+                       FundingAgreement.conversion_deadline, FundingAgreement.id))
+    if not user.sees_whole_portfolio:
+        query = query.where(Project.institute_id.in_(user.directed_institute_ids))
+    if outcome == RUNNING:
+        query = query.where(FundingAgreement.outcome.is_(None))
+    elif outcome in {o.value for o in AgreementOutcome}:
+        query = query.where(FundingAgreement.outcome == AgreementOutcome(outcome))
+    listed = db.session.scalars(query).all()
+    foot = agreements_total(listed)
     if fmt := exports.requested():
-        return exports.send(AGREEMENT_COLUMNS, exports.stream(query), "allocation-investment",
-                            fmt, title=_("Allocation-investment"))
-    return render_template("funding/list.html", agreements=db.session.scalars(query).all(),
-                           columns=AGREEMENT_COLUMNS)
+        return exports.send(AGREEMENT_COLUMNS, [*listed, foot], "allocation-investment", fmt,
+                            title=_("Allocation-investment"))
+    return render_template("funding/list.html", agreements=listed, foot=foot,
+                           columns=AGREEMENT_COLUMNS, filters=filters, outcome=outcome,
+                           outcomes=list(AgreementOutcome), running=RUNNING,
+                           institutes=institute_choices(), types=list(ProjectType))
 
 
 @bp.get("/projects/<int:project_id>/funding")

@@ -193,8 +193,9 @@ class GateReview(Bilingual, Base):
 
     @staticmethod
     def can_list_awaiting(user: User) -> bool:
-        """HQ's list of reviews awaiting a panel or a decision."""
-        return user.sees_whole_portfolio
+        """The list of reviews awaiting a panel or a decision: HQ's, and a director's of their
+        institutes (the dashboard's gate figures link to it)."""
+        return user.sees_whole_portfolio or bool(user.directed_institute_ids)
 
     def member(self, user: User) -> PanelMember | None:
         return next((m for m in self.panel if m.user_id == user.id), None)

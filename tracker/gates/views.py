@@ -34,10 +34,12 @@ from tracker.gates.review_forms import (
 )
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project, project_page
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.navigation import page_or_home
+from tracker.web.filters import of_list
+from tracker.web.navigation import int_arg, page_or_home
 from tracker.web.permissions import requires
 
 bp = Blueprint("gates", __name__)
@@ -315,14 +317,26 @@ def my_reviews() -> str:
 @bp.get("/gates/awaiting")
 @requires(GateReview.can_list_awaiting)
 def awaiting() -> str:
-    """For HQ: reviews needing a panel, and reviews whose panel has yet to decide."""
-    reviews = db.session.scalars(
-        select(GateReview).where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]))
-        .options(selectinload(GateReview.project).selectinload(Project.institute),
-                 selectinload(GateReview.panel).selectinload(PanelMember.user),
-                 selectinload(GateReview.chair))
-        .order_by(GateReview.due_date.is_(None).desc(), GateReview.due_date, GateReview.id)).all()
+    """Reviews needing a panel, and reviews whose panel has yet to decide: every one for HQ,
+    a director's institutes' for a director; with the dashboard's filters, and `late=1` for
+    those past their due date (as the dashboard counts them)."""
+    user, filters, on = _user(), of_list(), today()
+    query = (select(GateReview).join(Project, Project.id == GateReview.project_id)
+             .where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]),
+                    filters.projects())
+             .options(selectinload(GateReview.project).selectinload(Project.institute),
+                      selectinload(GateReview.panel).selectinload(PanelMember.user),
+                      selectinload(GateReview.chair))
+             .order_by(GateReview.due_date.is_(None).desc(), GateReview.due_date,
+                       GateReview.id))
+    if not user.sees_whole_portfolio:
+        query = query.where(Project.institute_id.in_(user.directed_institute_ids))
+    late = bool(int_arg("late"))
+    if late:
+        query = query.where(GateReview.due_date < on)
+    reviews = db.session.scalars(query).all()
     needs_panel = [r for r in reviews if r.state is ReviewState.REQUESTED]
     under_review = [r for r in reviews if r.state is ReviewState.OPEN]
     return render_template("gates/awaiting.html", needs_panel=needs_panel,
-                           under_review=under_review, today=today())
+                           under_review=under_review, today=on, filters=filters, late=late,
+                           institutes=institute_choices(), types=list(ProjectType))

@@ -139,12 +139,12 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
             count: bool = False) -> OverdueList:
     """One page of the unfinished milestones `viewer` may see (`Project.visible_to`) in
     projects not closed, past due by at least `filters.late` days on `on`; `within` limits
-    the projects further (a dashboard's filters)."""
+    the projects further (a dashboard's filters); `per_page` 0 reads no row (a count only)."""
     query = _query(viewer, filters, on)
     if within is not None:
         query = query.where(within)
     total = db.session.scalar(select(func.count()).select_from(
         query.order_by(None).subquery())) if count else None
     rows = [as_row(row, on) for row in db.session.execute(
-        query.limit(per_page + 1).offset((page - 1) * per_page))]
+        query.limit(per_page + 1).offset((page - 1) * per_page))] if per_page else []
     return OverdueList(rows=rows[:per_page], more=len(rows) > per_page, total=total)

@@ -3,6 +3,9 @@ needs: what their pages show and their files hold."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -54,3 +57,10 @@ NEED_COLUMNS = [
     Column(_l("Intended investment"), lambda n: n.intended_investment, Kind.MONEY, 18),
     Column(_l("State"), lambda n: n.state, Kind.LABEL, 12),
 ]
+
+
+def needs_total(intended_investment: Decimal | None) -> SimpleNamespace:
+    """The needs list's last row: the intended investment of every need it lists (every page)."""
+    return SimpleNamespace(title=_l("Total"), enterprise=SimpleNamespace(name=None),
+                           institute=None, intended_investment=intended_investment or Decimal(0),
+                           state=None)

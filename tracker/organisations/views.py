@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -76,11 +77,15 @@ def _institutes() -> list[Institute]:
 
 
 def _listing(template: str, query: Select, columns: list, name: str, title: str,
-             **context) -> str | Response:
-    """A list's page, or the whole filtered list as a file when `?export=` asks for one."""
+             foot: Any = None, **context) -> str | Response:
+    """A list's page, or the whole filtered list as a file when `?export=` asks for one;
+    `foot`, a last row of totals, ends both."""
     if fmt := exports.requested():
-        return exports.send(columns, exports.stream(query), name, fmt, title=title)
-    return render_template(template, page=paginate(query), columns=columns, **context)
+        rows = exports.stream(query)
+        return exports.send(columns, chain(rows, [foot]) if foot else rows, name, fmt,
+                            title=title)
+    return render_template(template, page=paginate(query), columns=columns, foot=foot,
+                           **context)
 
 
 # --- institutes --------------------------------------------------------------------------------
@@ -267,9 +272,12 @@ def needs() -> str | Response:
              .options(selectinload(TechnologyNeed.enterprise),
                       selectinload(TechnologyNeed.institute))
              .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc()))
+    listed = query.order_by(None).subquery()
+    foot = columns.needs_total(db.session.scalar(select(func.sum(
+        listed.c.intended_investment))))
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
-        _("Technology needs"), q=q, state=state, states=list(NeedState),
+        _("Technology needs"), foot, q=q, state=state, states=list(NeedState),
         institute_id=institute_id, institutes=_institutes(), year=year, matched=MATCHED,
         can_create=TechnologyNeed.can_edit(user),
     )

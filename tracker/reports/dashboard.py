@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select, union_all
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ScalarSelect, Select, Subquery, and_, func, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from tracker import db, money
 from tracker.accounts.models import User
+from tracker.companies import ledger
 from tracker.companies.models import (
     Company,
     CompanyExit,
@@ -81,9 +82,7 @@ class Companies:
 
     @property
     def multiple(self) -> Decimal | None:
-        """What HQ's stakes are worth and what it realised, over what it paid for both."""
-        paid = self.hq_cost + self.exited_cost
-        return ((self.hq_value + self.realised) / paid).quantize(Decimal("0.01")) if paid else None
+        return ledger.multiple(self.hq_value, self.hq_cost)
 
 
 @dataclass
@@ -134,11 +133,11 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
         overdue=late,
         reviews_overdue=reviews_late.total or 0,
         oldest_reviews=list(db.session.scalars(
-            reviews.options(selectinload(Milestone.project), selectinload(Milestone.reviewer))
+            reviews.options(joinedload(Milestone.project), joinedload(Milestone.reviewer))
             .order_by(Milestone.review_due, Milestone.id).limit(OLDEST))),
         gates_awaiting=gate_counts[0] or 0, gates_past_due=gate_counts[1] or 0,
         oldest_gates=list(db.session.scalars(
-            gates.options(selectinload(GateReview.project))
+            gates.options(joinedload(GateReview.project))
             .order_by(GateReview.requested_at, GateReview.id).limit(OLDEST))),
         contracts=contract_figures(filters, on.year),
         funding=funding_figures(filters),
@@ -149,118 +148,126 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
 
 def contract_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
     """Contract value signed and money received, all time and in `year` (by the signing date
-    and the date received). Two statements."""
+    and the date received). One statement: the money received is summed in subqueries."""
     scope = filters.projects()
     in_year = func.extract("year", ResearchContract.signed_on) == year
-    signed = db.session.execute(
+
+    def received(*where) -> ScalarSelect:
+        return (select(func.sum(Payment.amount))
+                .join(Instalment, Instalment.id == Payment.instalment_id)
+                .join(ResearchContract, ResearchContract.id == Instalment.contract_id)
+                .join(Project, Project.id == ResearchContract.project_id)
+                .where(scope, *where).scalar_subquery())
+
+    row = db.session.execute(
         select(func.count(ResearchContract.id), func.sum(ResearchContract.amount),
                func.count(ResearchContract.id).filter(in_year),
-               func.sum(ResearchContract.amount).filter(in_year))
-        .join(Project).where(scope)).one()
-    received_in_year = func.extract("year", Payment.received_on) == year
-    received = db.session.execute(
-        select(func.sum(Payment.amount), func.sum(Payment.amount).filter(received_in_year))
-        .join(Instalment, Instalment.id == Payment.instalment_id)
-        .join(ResearchContract, ResearchContract.id == Instalment.contract_id)
-        .join(Project).where(scope)).one()
-    return {"contracts": signed[0] or 0, "signed": _money(signed[1]),
-            "contracts_year": signed[2] or 0, "signed_year": _money(signed[3]),
-            "received": _money(received[0]), "received_year": _money(received[1])}
+               func.sum(ResearchContract.amount).filter(in_year),
+               received(), received(func.extract("year", Payment.received_on) == year))
+        .join(Project, Project.id == ResearchContract.project_id).where(scope)).one()
+    return {"contracts": row[0] or 0, "signed": _money(row[1]),
+            "contracts_year": row[2] or 0, "signed_year": _money(row[3]),
+            "received": _money(row[4]), "received_year": _money(row[5])}
 
 
 def funding_figures(filters: Filters) -> Funding:
-    """Allocation-investment: committed per outcome, disbursed, converted. Three statements."""
-    scope = filters.projects()
-    figures = Funding()
-    by_outcome = {outcome: (count, _money(committed)) for outcome, count, committed in
-                  db.session.execute(
-                      select(FundingAgreement.outcome, func.count(FundingAgreement.id),
-                             func.sum(FundingAgreement.committed))
-                      .join(Project, Project.id == FundingAgreement.project_id).where(scope)
-                      .group_by(FundingAgreement.outcome))}
-    for outcome in (None, *AgreementOutcome):
-        count, committed = by_outcome.get(outcome, (0, ZERO))
-        figures.outcomes.append((outcome, count, committed))
-        figures.agreements += count
-        figures.committed += committed
-    figures.disbursed = _money(db.session.scalar(
-        select(func.sum(Disbursement.amount)).join(Tranche)
-        .join(FundingAgreement, FundingAgreement.id == Tranche.agreement_id)
-        .join(Project, Project.id == FundingAgreement.project_id).where(scope)))
-    figures.converted = _money(db.session.scalar(
-        select(func.sum(Conversion.disbursed))
-        .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
+    """Allocation-investment: agreements and what they committed, disbursed and converted, per
+    outcome. One statement: disbursements summed per agreement before they are joined."""
+    disbursed = (select(Tranche.agreement_id, func.sum(Disbursement.amount).label("amount"))
+                 .join(Disbursement, Disbursement.tranche_id == Tranche.id)
+                 .group_by(Tranche.agreement_id).subquery())
+    by_outcome = {row[0]: row[1:] for row in db.session.execute(
+        select(FundingAgreement.outcome, func.count(FundingAgreement.id),
+               func.sum(FundingAgreement.committed), func.sum(disbursed.c.amount),
+               func.sum(Conversion.disbursed))
         .join(Project, Project.id == FundingAgreement.project_id)
-        .where(scope, conversion_stands(Conversion.id))))
+        .outerjoin(disbursed, disbursed.c.agreement_id == FundingAgreement.id)
+        .outerjoin(Conversion, and_(Conversion.agreement_id == FundingAgreement.id,
+                                    conversion_stands(Conversion.id)))
+        .where(filters.projects()).group_by(FundingAgreement.outcome))}
+    figures = Funding()
+    for outcome in (None, *AgreementOutcome):
+        count, committed, paid, converted = by_outcome.get(outcome, (0, None, None, None))
+        figures.outcomes.append((outcome, count, _money(committed)))
+        figures.agreements += count
+        figures.committed += _money(committed)
+        figures.disbursed += _money(paid)
+        figures.converted += _money(converted)
     return figures
 
 
 def company_figures(filters: Filters, on: date) -> Companies:
-    """Companies of the filtered projects, their rounds, and HQ's stakes on `on` valued at each
-    company's last round price (exited companies apart). Six statements."""
-    ids = filters.companies()
-    figures = Companies()
-    counts = db.session.execute(select(
-        func.count(Company.id),
-        func.count(Company.id).filter(registered()))
-        .where(Company.id.in_(ids))).one()
-    figures.companies, figures.registered = counts[0] or 0, counts[1] or 0
-    rounds = db.session.execute(select(func.count(FinancingRound.id),
-                                       func.sum(FinancingRound.amount))
-                                .where(FinancingRound.company_id.in_(ids),
-                                       round_stands(FinancingRound.id, on))).one()
-    figures.rounds, figures.raised = rounds[0] or 0, _money(rounds[1])
-    exits = db.session.execute(select(CompanyExit.company_id, CompanyExit.hq_proceeds).where(
-        CompanyExit.company_id.in_(ids), CompanyExit.on_date <= on,
-        exit_stands(CompanyExit.id, on))).all()
-    exited = {company_id for company_id, _proceeds in exits}
-    figures.exited = len(exited)
-    figures.realised = sum((_money(proceeds) for _company, proceeds in exits), ZERO)
-    to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
-    hq_shares = dict(db.session.execute(
-        select(ShareEntry.company_id,
-               func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ)
-               - func.coalesce(func.sum(ShareEntry.shares).filter(
-                   from_holder.kind == HolderType.HQ), 0))
-        .join(to_holder, to_holder.id == ShareEntry.to_holder_id)
-        .outerjoin(from_holder, from_holder.id == ShareEntry.from_holder_id)
-        .where(ShareEntry.company_id.in_(ids), ShareEntry.on_date <= on)
-        .group_by(ShareEntry.company_id)).all())
-    last = (select(FinancingRound.company_id, FinancingRound.price_per_share,
+    """Companies of the filtered projects, their rounds standing on `on`, and HQ's stakes on
+    `on` valued at each company's last round price, with what HQ paid for them (exited
+    companies apart: `ledger.portfolio_line` reads the same from a company's ledger). One
+    statement: a row per company, each figure aggregated per company before it is joined."""
+    standing = and_(FinancingRound.on_date <= on, round_stands(FinancingRound.id, on))
+    rounds = (select(FinancingRound.company_id, func.count(FinancingRound.id).label("n"),
+                     func.sum(FinancingRound.amount).label("raised"))
+              .where(standing).group_by(FinancingRound.company_id).subquery())
+    last = (select(FinancingRound.company_id, FinancingRound.price_per_share.label("price"),
                    func.row_number().over(partition_by=FinancingRound.company_id,
                                           order_by=(FinancingRound.on_date.desc(),
                                                     FinancingRound.id.desc())).label("n"))
-            .where(FinancingRound.company_id.in_(ids), FinancingRound.on_date <= on,
-                   round_stands(FinancingRound.id, on)).subquery())
-    prices = dict(db.session.execute(
-        select(last.c.company_id, last.c.price_per_share).where(last.c.n == 1)).all())
-    for company_id, shares in hq_shares.items():
-        if company_id in exited or not shares:
+            .where(standing).subquery())
+    exited = (select(CompanyExit.company_id).distinct()
+              .where(CompanyExit.on_date <= on, exit_stands(CompanyExit.id, on)).subquery())
+    to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
+    hq = (select(ShareEntry.company_id,
+                 func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ).label("in"),
+                 func.sum(ShareEntry.shares).filter(from_holder.kind == HolderType.HQ)
+                 .label("out"))
+          .join(to_holder, to_holder.id == ShareEntry.to_holder_id)
+          .outerjoin(from_holder, from_holder.id == ShareEntry.from_holder_id)
+          .where(ShareEntry.on_date <= on).group_by(ShareEntry.company_id).subquery())
+    cost = _hq_cost(on)
+    figures = Companies()
+    for row in db.session.execute(
+            select(registered(), rounds.c.n, rounds.c.raised, exited.c.company_id.is_not(None),
+                   hq.c["in"], hq.c.out, last.c.price, cost.c.paid)
+            .select_from(Company)
+            .outerjoin(rounds, rounds.c.company_id == Company.id)
+            .outerjoin(last, and_(last.c.company_id == Company.id, last.c.n == 1))
+            .outerjoin(exited, exited.c.company_id == Company.id)
+            .outerjoin(hq, hq.c.company_id == Company.id)
+            .outerjoin(cost, cost.c.company_id == Company.id)
+            .where(Company.id.in_(filters.companies()))):
+        is_registered, n_rounds, raised, is_exited, hq_in, hq_out, price, paid = row
+        figures.companies += 1
+        figures.registered += bool(is_registered)
+        figures.rounds += n_rounds or 0
+        figures.raised += _money(raised)
+        if is_exited:
+            figures.exited += 1
             continue
-        figures.with_hq_stake += 1
-        if company_id in prices:
-            figures.hq_value += money.value_of(Decimal(shares), Decimal(prices[company_id]))
-    # What HQ paid for its shares, per company: the disbursements converted into them, and its
-    # money in rounds (shares HQ took at incorporation carry no price in the ledger); that of
-    # the companies it exited is the cost of what it realised.
-    # A conversion or a round reversed by `on` reversed its share entry too: what it paid
-    # is no longer HQ's cost.
-    holder, reversal = aliased(Shareholder), aliased(ShareEntry)
-    paid = [select(ShareEntry.company_id, amount).select_from(amount.class_)
-            .join(ShareEntry, ShareEntry.id == entry_id)
-            .join(holder, holder.id == ShareEntry.to_holder_id)
-            .where(holder.kind == HolderType.HQ, ShareEntry.company_id.in_(ids),
-                   ShareEntry.on_date <= on,
-                   ~exists().where(reversal.reverses_id == ShareEntry.id,
-                                   reversal.on_date <= on))
-            for amount, entry_id in ((Conversion.disbursed, Conversion.entry_id),
-                                     (RoundInvestment.amount, RoundInvestment.entry_id))]
-    for company_id, amount in db.session.execute(union_all(*paid)).all():
-        if company_id in exited:
-            figures.exited_cost += _money(amount)
-        else:
-            figures.hq_cost += _money(amount)
+        shares = Decimal(hq_in or 0) - Decimal(hq_out or 0)
+        figures.hq_cost += _money(paid)
+        if shares:
+            figures.with_hq_stake += 1
+            if price is not None:
+                figures.hq_value += money.value_of(shares, Decimal(price))
     return figures
+
+
+def _hq_cost(on: date) -> Subquery:
+    """What HQ paid for its shares by `on`, per company: the disbursements converted into them
+    and its money in rounds standing on `on`. Shares HQ took at incorporation carry no price in
+    the ledger."""
+    holder = aliased(Shareholder)
+
+    def paid(amount, entry_id, round_id) -> Select:
+        return (select(ShareEntry.company_id, amount.label("amount"))
+                .join(ShareEntry, ShareEntry.id == entry_id)
+                .join(holder, holder.id == ShareEntry.to_holder_id)
+                .join(FinancingRound, FinancingRound.id == round_id)
+                .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
+                       FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
+
+    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
+                     paid(RoundInvestment.amount, RoundInvestment.entry_id,
+                          RoundInvestment.round_id)).subquery()
+    return (select(both.c.company_id, func.sum(both.c.amount).label("paid"))
+            .group_by(both.c.company_id).subquery())
 
 
 def need_figures(filters: Filters) -> Needs:
