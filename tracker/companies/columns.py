@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from tracker.companies.ledger import multiple
 from tracker.export.columns import Column, Kind
 
 PORTFOLIO_COLUMNS = [
@@ -35,18 +33,13 @@ CAP_TABLE_COLUMNS = [
 ]
 
 
-def portfolio_total(lines) -> SimpleNamespace:
-    """The portfolio's last row: the value of HQ's stakes, what it realised and paid, and the
-    companies' rounds, in total."""
-    zero = Decimal("0")
-    value = sum((line.value for line in lines if line.value is not None), zero)
-    cost = sum((line.cost for line in lines if line.cost is not None), zero)
+def portfolio_total(totals) -> SimpleNamespace:
+    """The portfolio's last row, for every company it lists (every page): the value of HQ's
+    stakes, what it realised and paid, and the companies' rounds (`holdings.Totals`)."""
     return SimpleNamespace(company=SimpleNamespace(name=_l("Total"), status=None), hq_shares=None,
-                           hq_pct=None, institute_pct=None, price=None, value=value,
-                           realised=sum((line.realised for line in lines), zero), cost=cost,
-                           multiple=multiple(value, cost),
-                           rounds=sum(line.rounds for line in lines),
-                           raised=sum((line.raised for line in lines), zero))
+                           hq_pct=None, institute_pct=None, price=None, value=totals.hq_value,
+                           realised=totals.realised, cost=totals.hq_cost,
+                           multiple=totals.multiple, rounds=totals.rounds, raised=totals.raised)
 
 
 def cap_table_total(table) -> SimpleNamespace:

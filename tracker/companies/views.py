@@ -24,6 +24,7 @@ from tracker.companies.forms import (
     RoundForm,
     TransferForm,
 )
+from tracker.companies.holdings import listed, totals
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
@@ -32,11 +33,11 @@ from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project, ProjectType
-from tracker.reports.filters import institute_choices, registered
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm
 from tracker.web.filters import of_list
-from tracker.web.navigation import date_arg, int_arg
+from tracker.web.navigation import date_arg, int_arg, paginate
 from tracker.web.permissions import requires
 
 bp = Blueprint("companies", __name__)
@@ -83,29 +84,26 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 @bp.get("/companies/")
 @requires(Company.can_list)
 def portfolio() -> str | Response:
-    """HQ's portfolio: its stake in each company valued at the company's last round price."""
-    user = _user()
+    """HQ's portfolio: its stake in each company valued at the company's last round price, a
+    page at a time, with the totals of every company listed (`holdings`, in SQL)."""
+    user, on = _user(), date_arg("on", today())
     filters, registered_only = of_list(), bool(int_arg("registered"))
-    query = select(Company).options(*_with_ledger()).order_by(Company.name)
-    if filters.args():  # the companies of the projects the dashboard counts
-        query = query.where(Company.id.in_(filters.companies()))
-    if registered_only:
-        query = query.where(registered())
-    companies = [c for c in db.session.scalars(query) if c.can_view(user)]
-    on = date_arg("on", today())
-    lines = [ledger.portfolio_line(c, on) for c in companies]
     exited, with_stake = bool(int_arg("exited")), bool(int_arg("hq_stake"))
-    lines = [line for line in lines if (not exited or line.exited)
-             and (not with_stake or line.hq_stake)]
-    foot = columns.portfolio_total(lines)
+    chosen = listed(user, on, filters if filters.args() else None, registered=registered_only,
+                    exited=exited, with_stake=with_stake)
+    foot = columns.portfolio_total(totals(db.session.execute(chosen)))
+    query = (select(Company).where(Company.id.in_(select(chosen.subquery().c.company_id)))
+             .options(*_with_ledger()).order_by(Company.name, Company.id))
     if fmt := exports.requested():
-        return exports.send(columns.PORTFOLIO_COLUMNS, [*lines, foot],
+        rows = [ledger.portfolio_line(c, on) for c in db.session.scalars(query)]
+        return exports.send(columns.PORTFOLIO_COLUMNS, [*rows, foot],
                             "portfolio-on", fmt, title=_("Companies"), on=on)
-    return render_template("companies/portfolio.html", lines=lines, foot=foot,
+    page = paginate(query)
+    return render_template("companies/portfolio.html", page=page, foot=foot,
+                           lines=[ledger.portfolio_line(c, on) for c in page.items],
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
                            registered=registered_only, exited=exited, with_stake=with_stake,
-                           institutes=institute_choices(),
-                           types=list(ProjectType),
+                           institutes=institute_choices(), types=list(ProjectType),
                            can_manage=Company.can_manage(user))
 
 

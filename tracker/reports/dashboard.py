@@ -10,22 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ScalarSelect, Select, Subquery, and_, func, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy.orm import joinedload
 
 from tracker import db, money
 from tracker.accounts.models import User
-from tracker.companies import ledger
-from tracker.companies.models import (
-    Company,
-    CompanyExit,
-    FinancingRound,
-    HolderType,
-    RoundInvestment,
-    ShareEntry,
-    Shareholder,
-)
-from tracker.companies.reversal_models import exit_stands, round_stands
+from tracker.companies import holdings
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import (
     AgreementOutcome,
@@ -41,7 +31,7 @@ from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
-from tracker.reports.filters import Filters, registered, year_bounds
+from tracker.reports.filters import Filters, year_bounds
 
 # The lists beside the counts show this many, oldest first.
 OLDEST = 10
@@ -68,24 +58,6 @@ class Funding:
 
 
 @dataclass
-class Companies:
-    companies: int = 0
-    registered: int = 0
-    rounds: int = 0
-    raised: Decimal = ZERO  # the amounts of their financing rounds
-    with_hq_stake: int = 0  # companies, not exited, in which HQ holds shares
-    hq_value: Decimal = ZERO  # HQ's shares at each company's last round price
-    hq_cost: Decimal = ZERO  # what HQ paid for the stakes it holds: conversions, rounds
-    exited: int = 0
-    realised: Decimal = ZERO  # HQ's proceeds of the exits that stand
-    exited_cost: Decimal = ZERO  # what HQ had paid for the stakes it exited
-
-    @property
-    def multiple(self) -> Decimal | None:
-        return ledger.multiple(self.hq_value, self.hq_cost)
-
-
-@dataclass
 class Needs:
     collected: int = 0
     matched: int = 0  # matched or contracted
@@ -107,7 +79,7 @@ class Dashboard:
     oldest_gates: list[GateReview]
     contracts: dict[str, Decimal | int]
     funding: Funding
-    companies: Companies
+    companies: holdings.Totals
     needs: Needs
 
 
@@ -196,78 +168,13 @@ def funding_figures(filters: Filters) -> Funding:
     return figures
 
 
-def company_figures(filters: Filters, on: date) -> Companies:
+def company_figures(filters: Filters, on: date) -> holdings.Totals:
     """Companies of the filtered projects, their rounds standing on `on`, and HQ's stakes on
     `on` valued at each company's last round price, with what HQ paid for them (exited
-    companies apart: `ledger.portfolio_line` reads the same from a company's ledger). One
-    statement: a row per company, each figure aggregated per company before it is joined."""
-    standing = and_(FinancingRound.on_date <= on, round_stands(FinancingRound.id, on))
-    rounds = (select(FinancingRound.company_id, func.count(FinancingRound.id).label("n"),
-                     func.sum(FinancingRound.amount).label("raised"))
-              .where(standing).group_by(FinancingRound.company_id).subquery())
-    last = (select(FinancingRound.company_id, FinancingRound.price_per_share.label("price"),
-                   func.row_number().over(partition_by=FinancingRound.company_id,
-                                          order_by=(FinancingRound.on_date.desc(),
-                                                    FinancingRound.id.desc())).label("n"))
-            .where(standing).subquery())
-    exited = (select(CompanyExit.company_id).distinct()
-              .where(CompanyExit.on_date <= on, exit_stands(CompanyExit.id, on)).subquery())
-    to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
-    hq = (select(ShareEntry.company_id,
-                 func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ).label("in"),
-                 func.sum(ShareEntry.shares).filter(from_holder.kind == HolderType.HQ)
-                 .label("out"))
-          .join(to_holder, to_holder.id == ShareEntry.to_holder_id)
-          .outerjoin(from_holder, from_holder.id == ShareEntry.from_holder_id)
-          .where(ShareEntry.on_date <= on).group_by(ShareEntry.company_id).subquery())
-    cost = _hq_cost(on)
-    figures = Companies()
-    for row in db.session.execute(
-            select(registered(), rounds.c.n, rounds.c.raised, exited.c.company_id.is_not(None),
-                   hq.c["in"], hq.c.out, last.c.price, cost.c.paid)
-            .select_from(Company)
-            .outerjoin(rounds, rounds.c.company_id == Company.id)
-            .outerjoin(last, and_(last.c.company_id == Company.id, last.c.n == 1))
-            .outerjoin(exited, exited.c.company_id == Company.id)
-            .outerjoin(hq, hq.c.company_id == Company.id)
-            .outerjoin(cost, cost.c.company_id == Company.id)
-            .where(Company.id.in_(filters.companies()))):
-        is_registered, n_rounds, raised, is_exited, hq_in, hq_out, price, paid = row
-        figures.companies += 1
-        figures.registered += bool(is_registered)
-        figures.rounds += n_rounds or 0
-        figures.raised += _money(raised)
-        if is_exited:
-            figures.exited += 1
-            continue
-        shares = Decimal(hq_in or 0) - Decimal(hq_out or 0)
-        figures.hq_cost += _money(paid)
-        if shares:
-            figures.with_hq_stake += 1
-            if price is not None:
-                figures.hq_value += money.value_of(shares, Decimal(price))
-    return figures
-
-
-def _hq_cost(on: date) -> Subquery:
-    """What HQ paid for its shares by `on`, per company: the disbursements converted into them
-    and its money in rounds standing on `on`. Shares HQ took at incorporation carry no price in
-    the ledger."""
-    holder = aliased(Shareholder)
-
-    def paid(amount, entry_id, round_id) -> Select:
-        return (select(ShareEntry.company_id, amount.label("amount"))
-                .join(ShareEntry, ShareEntry.id == entry_id)
-                .join(holder, holder.id == ShareEntry.to_holder_id)
-                .join(FinancingRound, FinancingRound.id == round_id)
-                .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
-                       FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
-
-    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
-                     paid(RoundInvestment.amount, RoundInvestment.entry_id,
-                          RoundInvestment.round_id)).subquery()
-    return (select(both.c.company_id, func.sum(both.c.amount).label("paid"))
-            .group_by(both.c.company_id).subquery())
+    companies apart), as the portfolio adds them up (`companies.holdings`). One statement."""
+    lines = holdings.lines(on)
+    return holdings.totals(db.session.execute(
+        select(lines).where(lines.c.company_id.in_(filters.companies()))))
 
 
 def need_figures(filters: Filters) -> Needs:

@@ -1,0 +1,170 @@
+"""HQ's holdings company by company, in SQL: what `ledger.portfolio_line` reads from one
+company's ledger, for every company at once and in one statement, each figure aggregated per
+company before it is joined. The dashboard's company figures and the portfolio's totals and
+filters add these rows up (`totals`), so both count alike whatever the number of companies;
+`tests/reports/` checks them against the ledger's lines and a hand-counted network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select, true, union_all
+from sqlalchemy.orm import aliased
+
+from tracker import money
+from tracker.accounts.models import User
+from tracker.companies.ledger import multiple
+from tracker.companies.models import (
+    Company,
+    CompanyExit,
+    FinancingRound,
+    HolderType,
+    RoundInvestment,
+    ShareEntry,
+    Shareholder,
+    company_projects,
+)
+from tracker.companies.reversal_models import exit_stands, round_stands
+from tracker.funding.models import Conversion
+from tracker.projects.models import Project, ProjectMember
+from tracker.reports.filters import Filters
+
+ZERO = Decimal("0")
+
+
+def lines(on: date) -> Subquery:
+    """A row per company on `on`: company_id, name, registered, rounds (standing), raised,
+    exited, hq_shares, price (of its last standing round), paid (HQ's cost), realised."""
+    standing = and_(FinancingRound.on_date <= on, round_stands(FinancingRound.id, on))
+    rounds = (select(FinancingRound.company_id, func.count(FinancingRound.id).label("n"),
+                     func.sum(FinancingRound.amount).label("raised"))
+              .where(standing).group_by(FinancingRound.company_id).subquery())
+    last = (select(FinancingRound.company_id, FinancingRound.price_per_share.label("price"),
+                   func.row_number().over(partition_by=FinancingRound.company_id,
+                                          order_by=(FinancingRound.on_date.desc(),
+                                                    FinancingRound.id.desc())).label("n"))
+            .where(standing).subquery())
+    exits = (select(CompanyExit.company_id,
+                    func.sum(CompanyExit.hq_proceeds).label("realised"))
+             .where(CompanyExit.on_date <= on, exit_stands(CompanyExit.id, on))
+             .group_by(CompanyExit.company_id).subquery())
+    to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
+    hq = (select(ShareEntry.company_id,
+                 func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ).label("in"),
+                 func.sum(ShareEntry.shares).filter(from_holder.kind == HolderType.HQ)
+                 .label("out"))
+          .join(to_holder, to_holder.id == ShareEntry.to_holder_id)
+          .outerjoin(from_holder, from_holder.id == ShareEntry.from_holder_id)
+          .where(ShareEntry.on_date <= on).group_by(ShareEntry.company_id).subquery())
+    cost = _paid(on)
+    return (select(Company.id.label("company_id"), Company.name,
+                   and_(Company.uscc.is_not(None), Company.registered_on.is_not(None))
+                   .label("registered"),
+                   func.coalesce(rounds.c.n, 0).label("rounds"), rounds.c.raised,
+                   exits.c.company_id.is_not(None).label("exited"),
+                   (func.coalesce(hq.c["in"], 0) - func.coalesce(hq.c.out, 0))
+                   .label("hq_shares"),
+                   last.c.price, cost.c.paid, exits.c.realised)
+            .select_from(Company)
+            .outerjoin(rounds, rounds.c.company_id == Company.id)
+            .outerjoin(last, and_(last.c.company_id == Company.id, last.c.n == 1))
+            .outerjoin(exits, exits.c.company_id == Company.id)
+            .outerjoin(hq, hq.c.company_id == Company.id)
+            .outerjoin(cost, cost.c.company_id == Company.id)).subquery("holdings")
+
+
+def _paid(on: date) -> Subquery:
+    """What HQ paid for its shares by `on`, per company: the disbursements converted into them
+    and its money in rounds standing on `on`. Shares HQ took at incorporation carry no price in
+    the ledger."""
+    holder = aliased(Shareholder)
+
+    def paid(amount, entry_id, round_id) -> Select:
+        return (select(ShareEntry.company_id, amount.label("amount"))
+                .join(ShareEntry, ShareEntry.id == entry_id)
+                .join(holder, holder.id == ShareEntry.to_holder_id)
+                .join(FinancingRound, FinancingRound.id == round_id)
+                .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
+                       FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
+
+    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
+                     paid(RoundInvestment.amount, RoundInvestment.entry_id,
+                          RoundInvestment.round_id)).subquery()
+    return (select(both.c.company_id, func.sum(both.c.amount).label("paid"))
+            .group_by(both.c.company_id).subquery())
+
+
+def listed(user: User, on: date, filters: Filters | None = None, registered: bool = False,
+           exited: bool = False, with_stake: bool = False) -> Select:
+    """The rows of `lines` of the companies `user` may see: of the projects `filters` counts
+    (the dashboard's), and only the registered ones, the exited ones, those with an HQ stake
+    (not exited, HQ holding shares) when asked."""
+    rows = lines(on)
+    chosen = [visible_to(user, rows.c.company_id)]
+    if filters is not None:
+        chosen.append(rows.c.company_id.in_(filters.companies()))
+    for wanted, clause in ((registered, rows.c.registered), (exited, rows.c.exited),
+                           (with_stake, and_(~rows.c.exited, rows.c.hq_shares > 0))):
+        if wanted:
+            chosen.append(clause)
+    return select(rows).where(*chosen)
+
+
+def visible_to(user: User, company_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """The SQL form of `Company.can_view` on `company_id`: HQ-wide roles see every company;
+    others those of a project whose funding they may see (`FundingAgreement.can_see`)."""
+    if user.sees_whole_portfolio:
+        return true()
+    theirs = [Project.pm_id == user.id,
+              Project.id.in_(select(ProjectMember.project_id).where(
+                  ProjectMember.user_id == user.id, ProjectMember.confirmed))]
+    if user.directed_institute_ids:
+        theirs.append(Project.institute_id.in_(user.directed_institute_ids))
+    return company_id.in_(select(company_projects.c.company_id)
+                          .join(Project, Project.id == company_projects.c.project_id)
+                          .where(or_(*theirs)))
+
+
+@dataclass
+class Totals:
+    companies: int = 0
+    registered: int = 0
+    rounds: int = 0
+    raised: Decimal = ZERO
+    exited: int = 0
+    with_hq_stake: int = 0  # companies, not exited, in which HQ holds shares
+    hq_value: Decimal = ZERO  # HQ's shares at each company's last round price
+    hq_cost: Decimal = ZERO  # what HQ paid for them
+    realised: Decimal = ZERO  # what HQ got from exits
+
+    @property
+    def multiple(self) -> Decimal | None:
+        return multiple(self.hq_value, self.hq_cost)
+
+
+def _money(value: object) -> Decimal:
+    return money.cents(Decimal(value)) if value is not None else ZERO
+
+
+def totals(rows) -> Totals:
+    """The rows of `lines` added up as the portfolio's lines are: value and cost for the
+    companies not exited only."""
+    found = Totals()
+    for row in rows:
+        found.companies += 1
+        found.registered += bool(row.registered)
+        found.rounds += row.rounds or 0
+        found.raised += _money(row.raised)
+        found.realised += _money(row.realised)
+        if row.exited:
+            found.exited += 1
+            continue
+        found.hq_cost += _money(row.paid)
+        shares = Decimal(row.hq_shares or 0)
+        if shares > 0:
+            found.with_hq_stake += 1
+        if shares and row.price is not None:
+            found.hq_value += money.value_of(shares, Decimal(row.price))
+    return found
