@@ -6,7 +6,8 @@
 (`python -m bench` runs this and the reminder benchmark.) For each backend it uses the data set
 kept by bench/databases.py (instance/bench/pages.db; database bench_pages on PostgreSQL), or
 builds it first: migrated, filled with bench/dataset.py (10,000 projects, 100,000 milestones,
-1,000 PMs). It starts `gunicorn app:app` on it and, for each
+1,000 PMs) and bench/portfolio.py (5,000 contracts, 1,500 companies, 800 agreements, 3,000
+needs). It starts `gunicorn app:app` on it and, for each
 page below, logs its viewer in and makes `--requests` requests, each on a new connection. It
 prints per page the median and 95th percentile of the time the client waited, the median time
 gunicorn spent on the request (its access log's %(D)s), and how many SQL statements one
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import databases  # noqa: E402
 import dataset  # noqa: E402
+import portfolio  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 SECRET_KEY = os.urandom(32).hex()
@@ -72,7 +74,16 @@ def pages(ids: dict[str, int]) -> list[tuple[str, str, str]]:
         ("overdue list as PM", pm, "/milestones/overdue"),
         ("dashboard as HQ", hq, "/dashboard"),
         ("dashboard as HQ, type and field", hq, "/dashboard?type=pm_major&field=Robot"),
+        ("dashboard as HQ, institute", hq, f"/dashboard?institute={ids['institute']}"),
+        ("dashboard as HQ, year", hq, "/dashboard?year=2020"),
         ("dashboard as director", director, "/dashboard"),
+        ("dashboard's list: contracts as HQ", hq, "/contracts/"),
+        ("dashboard's list: contracts signed this year as HQ", hq,
+         f"/contracts/?signed={date.today().year}"),
+        ("dashboard's list: allocation-investment as HQ", hq, "/funding/"),
+        ("dashboard's list: companies as HQ", hq, "/companies/"),
+        ("dashboard's list: needs as HQ", hq, "/needs/"),
+        ("dashboard's list: gates awaiting as HQ", hq, "/gates/awaiting"),
         ("annual report as HQ", hq, f"/reports/annual?year={date.today().year}"),
         ("annual report as director", director, f"/reports/annual?year={date.today().year}"),
     ]
@@ -187,6 +198,10 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
             ids = dataset.build(date.today())
             print(f"[{label}] built the data set in {time.perf_counter() - start:.1f} s",
                   flush=True)
+        start = time.perf_counter()
+        if portfolio.build(date.today()):
+            print(f"[{label}] added contracts, companies, funding and needs in "
+                  f"{time.perf_counter() - start:.1f} s", flush=True)
         listed = pages(ids)
         cookies = session_cookies(app, {viewer for _, viewer, _ in listed})
         db.session.remove()
