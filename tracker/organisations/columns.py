@@ -61,6 +61,6 @@ NEED_COLUMNS = [
 
 def needs_total(intended_investment: Decimal | None) -> SimpleNamespace:
     """The needs list's last row: the intended investment of every need it lists (every page)."""
-    return SimpleNamespace(title=_l("Total"), enterprise=SimpleNamespace(name=None),
-                           institute=None, intended_investment=intended_investment or Decimal(0),
-                           state=None)
+    nobody = SimpleNamespace(shown=lambda _column: None)
+    return SimpleNamespace(title=_l("Total"), enterprise=nobody, institute=None,
+                           intended_investment=intended_investment or Decimal(0), state=None)
