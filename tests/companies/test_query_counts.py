@@ -54,4 +54,7 @@ def test_pages_do_not_grow_with_the_data(client, engine):
     for path in (f"/projects/{other.id}/funding", f"/projects/{project.id}/funding",
                  f"/companies/{company.id}", "/companies/", "/funding/"):
         counts = _twice(client, engine, path, grow)
-        assert counts[0] == counts[1], (path, counts)
+        # The portfolio shows a page of companies: a page may hold no round or exit and skip
+        # loading them, so it may run fewer statements, never more.
+        assert counts[1] <= counts[0] if path == "/companies/" else counts[0] == counts[1], (
+            path, counts)
