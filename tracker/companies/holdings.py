@@ -27,7 +27,7 @@ from tracker.companies.models import (
     company_projects,
 )
 from tracker.companies.reversal_models import exit_stands, round_stands
-from tracker.funding.models import Conversion
+from tracker.funding.models import Conversion, conversion_stands
 from tracker.projects.models import Project, ProjectMember
 from tracker.reports.filters import Filters
 
@@ -89,7 +89,8 @@ def _paid(on: date) -> Subquery:
                 .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
                        FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
 
-    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
+    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id)
+                     .where(conversion_stands(Conversion.id)),
                      paid(RoundInvestment.amount, RoundInvestment.entry_id,
                           RoundInvestment.round_id)).subquery()
     return (select(both.c.company_id, func.sum(both.c.amount).label("paid"))

@@ -31,6 +31,7 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
+from tracker.funding.models import Conversion
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
@@ -56,7 +57,8 @@ def _with_ledger():
             selectinload(Company.entries).selectinload(ShareEntry.reversed_by),
             selectinload(Company.rounds).selectinload(FinancingRound.investments),
             selectinload(Company.rounds).selectinload(FinancingRound.reversal),
-            selectinload(Company.rounds).selectinload(FinancingRound.conversions),
+            selectinload(Company.rounds).selectinload(FinancingRound.conversions)
+            .selectinload(Conversion.reversal),
             selectinload(Company.ip_deals).selectinload(IpDeal.project),
             selectinload(Company.exits).selectinload(CompanyExit.reversal))
 
@@ -84,8 +86,7 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 @bp.get("/companies/")
 @requires(Company.can_list)
 def portfolio() -> str | Response:
-    """HQ's portfolio: its stake in each company valued at the company's last round price, a
-    page at a time, with the totals of every company listed (`holdings`, in SQL)."""
+    """HQ's stake in each company at its last round price, a page at a time; totals in SQL."""
     user, on = _user(), date_arg("on", today())
     filters, registered_only = of_list(), bool(int_arg("registered"))
     exited, with_stake = bool(int_arg("exited")), bool(int_arg("hq_stake"))

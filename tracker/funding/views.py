@@ -98,7 +98,8 @@ def agreements() -> str | Response:
     query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
              .where(filters.projects())
              .options(selectinload(FundingAgreement.project),
-                      selectinload(FundingAgreement.conversion),
+                      selectinload(FundingAgreement.conversions)
+                      .selectinload(Conversion.reversal),
                       selectinload(FundingAgreement.tranches)
                       .selectinload(Tranche.disbursements))
              .order_by(FundingAgreement.outcome.is_not(None),
