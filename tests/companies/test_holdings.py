@@ -41,8 +41,10 @@ def test_the_sql_adds_up_what_the_ledger_lines_show(net, on):
 
 def test_on_the_day_before_k2s_exit_both_count_it(net):
     found = holdings.totals(db.session.execute(holdings.listed(net["admin"], date(2026, 4, 30))))
-    # K1: 300,000 HQ shares, no round yet; K2: 100,000 at the Angel round's 40.00.
-    assert (found.exited, found.with_hq_stake, found.hq_value) == (0, 2, Decimal("4000000.00"))
+    # K1: 300,000 HQ shares, no round yet; K2: 125,000 (100,000 and 25,000 HQ bought in it)
+    # at the Angel round's 40.00; what HQ paid is K2's Angel money (K1 had no round yet).
+    assert (found.exited, found.with_hq_stake, found.hq_value) == (0, 2, Decimal("5000000.00"))
+    assert (found.hq_cost, found.exited_cost) == (Decimal("1000000.00"), ZERO)
 
 
 @pytest.mark.parametrize("who", ["admin", "observer", "director", "pm1", "pm2"])

@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from tracker import money
@@ -27,7 +38,7 @@ from tracker.companies.models import (
     company_projects,
 )
 from tracker.companies.reversal_models import exit_stands, round_stands
-from tracker.funding.models import Conversion, conversion_stands
+from tracker.funding.models import Conversion
 from tracker.projects.models import Project, ProjectMember
 from tracker.reports.filters import Filters
 
@@ -78,8 +89,9 @@ def lines(on: date) -> Subquery:
 def _paid(on: date) -> Subquery:
     """What HQ paid for its shares by `on`, per company: the disbursements converted into them
     and its money in rounds standing on `on`. Shares HQ took at incorporation carry no price in
-    the ledger."""
-    holder = aliased(Shareholder)
+    the ledger. A share entry reversed by `on` (a reversed conversion or round) no longer
+    counts."""
+    holder, reversal = aliased(Shareholder), aliased(ShareEntry)
 
     def paid(amount, entry_id, round_id) -> Select:
         return (select(ShareEntry.company_id, amount.label("amount"))
@@ -87,10 +99,11 @@ def _paid(on: date) -> Subquery:
                 .join(holder, holder.id == ShareEntry.to_holder_id)
                 .join(FinancingRound, FinancingRound.id == round_id)
                 .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
+                       ~exists().where(reversal.reverses_id == ShareEntry.id,
+                                       reversal.on_date <= on),
                        FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
 
-    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id)
-                     .where(conversion_stands(Conversion.id)),
+    both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
                      paid(RoundInvestment.amount, RoundInvestment.entry_id,
                           RoundInvestment.round_id)).subquery()
     return (select(both.c.company_id, func.sum(both.c.amount).label("paid"))
@@ -139,10 +152,12 @@ class Totals:
     hq_value: Decimal = ZERO  # HQ's shares at each company's last round price
     hq_cost: Decimal = ZERO  # what HQ paid for them
     realised: Decimal = ZERO  # what HQ got from exits
+    exited_cost: Decimal = ZERO  # what HQ had paid for the stakes it exited
 
     @property
     def multiple(self) -> Decimal | None:
-        return multiple(self.hq_value, self.hq_cost)
+        """What HQ's stakes are worth and what it realised, over what it paid for both."""
+        return multiple(self.hq_value + self.realised, self.hq_cost + self.exited_cost)
 
 
 def _money(value: object) -> Decimal:
@@ -151,7 +166,7 @@ def _money(value: object) -> Decimal:
 
 def totals(rows) -> Totals:
     """The rows of `lines` added up as the portfolio's lines are: value and cost for the
-    companies not exited only."""
+    companies not exited, what HQ paid for those exited apart (`exited_cost`)."""
     found = Totals()
     for row in rows:
         found.companies += 1
@@ -161,6 +176,7 @@ def totals(rows) -> Totals:
         found.realised += _money(row.realised)
         if row.exited:
             found.exited += 1
+            found.exited_cost += _money(row.paid)
             continue
         found.hq_cost += _money(row.paid)
         shares = Decimal(row.hq_shares or 0)

@@ -232,17 +232,21 @@ def multiple(value: Decimal, cost: Decimal | None) -> Decimal | None:
 
 
 def hq_cost(company: Company, rounds: list, on: date) -> Decimal:
-    """What HQ paid for its shares by `on`: the disbursements converted into them (by a
-    conversion not reversed), and its money in `rounds`. Shares HQ took at incorporation
-    carry no price in the ledger."""
+    """What HQ paid for its shares by `on`: the disbursements converted into them, and its
+    money in `rounds`, but for a share entry reversed by `on` (a reversed conversion or round
+    no longer counts from the day of its reversal). Shares HQ took at incorporation carry no
+    price in the ledger."""
     entries = {e.id: e for e in company.entries}
+    reversed_ids = {e.reverses_id for e in company.entries
+                    if e.reverses_id is not None and e.on_date <= on}
 
     def to_hq(entry_id: int) -> bool:
         entry = entries.get(entry_id)
-        return entry is not None and entry.on_date <= on and entry.to_holder.kind is HolderType.HQ
+        return (entry is not None and entry.on_date <= on and entry_id not in reversed_ids
+                and entry.to_holder.kind is HolderType.HQ)
 
     return (sum((c.disbursed for r in rounds for c in r.conversions
-                 if c.reversal is None and to_hq(c.entry_id)), ZERO)
+                 if to_hq(c.entry_id)), ZERO)
             + sum((i.amount for r in rounds for i in r.investments if to_hq(i.entry_id)), ZERO))
 
 
