@@ -25,7 +25,7 @@ from tracker.accounts.models import Role, User
 from tracker.audit.models import AuditRecord
 from tracker.changes import services as changes
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid
 from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome

@@ -7,7 +7,14 @@ import pytest
 
 from tests.api.helpers import bearer, token_for
 from tests.companies.helpers import incorporate, make_company
-from tests.factories import _commit, install_gates, make_institute, make_need, make_project, make_user
+from tests.factories import (
+    _commit,
+    install_gates,
+    make_institute,
+    make_need,
+    make_project,
+    make_user,
+)
 from tests.gates import helpers as gates
 from tracker.accounts.models import Role
 from tracker.gates import decisions
