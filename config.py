@@ -109,6 +109,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "tracker@localhost")
 
     SCHEDULER_INTERVAL_MINUTES = _env_int("SCHEDULER_INTERVAL_MINUTES", 15)
+    # How often the scheduler looks for imports uploaded through the web.
+    IMPORT_POLL_SECONDS = _env_int("IMPORT_POLL_SECONDS", 5)
 
     PAGE_SIZE = 25
 

@@ -14,6 +14,7 @@ from tests.factories import make_hq, make_user
 from tests.imports.helpers import csv_bytes
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.imports import jobs
 from tracker.organisations.models import Institute
 
 GOOD = [["Code", "Name", "Field", "Type"], ["WEB-1", "Web institute", "Materials", "joint"]]
@@ -21,11 +22,16 @@ BAD = [*GOOD, ["WEB-2", "Second", "Materials", "nonsense"]]
 
 
 def _upload(client, rows, dry_run=False):
+    """Upload, see the run wait for a worker, let the worker carry it out, see the result."""
     data = {"kind": "institutes", "file": (io.BytesIO(csv_bytes(rows)), "institutes.csv")}
     if dry_run:
         data["dry_run"] = "y"
-    return post(client, "/admin/import/", data, content_type="multipart/form-data",
-                follow_redirects=True)
+    queued = post(client, "/admin/import/", data, content_type="multipart/form-data")
+    assert queued.status_code == 302, queued.get_data(as_text=True)
+    waiting = client.get(queued.headers["Location"]).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in waiting and "Cancel" in waiting or "取消" in waiting
+    assert jobs.work() == 1
+    return client.get(queued.headers["Location"])
 
 
 @pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.OBSERVER, Role.EVALUATOR])

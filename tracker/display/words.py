@@ -43,6 +43,8 @@ ACTIONS = {
     "gate_template.create": _l("Gate template created"),
     "gate_template.update": _l("Gate template changed"),
     "import.run": _l("Spreadsheet import run"),
+    "import.queue": _l("Spreadsheet import queued"),
+    "import.cancel": _l("Spreadsheet import cancelled"),
     "ip.record": _l("IP licence recorded"),
     "milestone.accept": _l("Milestone accepted"),
     "milestone.assign_reviewer": _l("Milestone reviewer assigned"),
@@ -165,6 +167,7 @@ FIELDS = {
     "errors": _l("Errors"), "file": _l("File"), "filename": _l("File"),
     "finished_at": _l("Finished"), "import": _l("Import"), "imported_in_id": _l("Imported in"),
     "started_at": _l("Started"), "total_rows": _l("Rows"), "unchanged": _l("Unchanged"),
+    "cancel_requested": _l("Cancel requested"), "upload": _l("Uploaded file"),
     "updated": _l("Updated"),
     # A personal access token of the JSON API (tracker/apitokens).
     "prefix": _l("Starts with"), "scope": _l("Access"), "expires_at": _l("Expires"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
-from tracker.imports import export, services
+from tracker.imports import export, jobs, services
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
 from tracker.imports.sheets import errors_csv
@@ -78,3 +79,17 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
 def import_export_cli(kind: str, file: Path) -> None:
     """Write the records of KIND as the CSV file its import reads."""
     file.write_bytes(export.export_csv(kind))
+
+
+@click.command("import-worker")
+@click.option("--once", is_flag=True, help="Carry out what is queued now, then stop.")
+def import_worker_cli(once: bool) -> None:
+    """Carry out the imports uploaded through the web (the scheduler does it too, every
+    IMPORT_POLL_SECONDS)."""
+    while True:
+        ran = jobs.work()
+        if ran:
+            click.echo(f"{ran} import(s) carried out")
+        if once:
+            return
+        time.sleep(current_app.config["IMPORT_POLL_SECONDS"])

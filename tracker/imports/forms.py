@@ -22,3 +22,7 @@ class ImportForm(OneTime, Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.name, k.title) for k in KINDS.values()]
+
+
+class CancelForm(Form):
+    """The progress page's Cancel button (CSRF is checked for every POST)."""

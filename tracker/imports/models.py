@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class ImportState(enum.StrEnum):
+    # Uploaded through the web, waiting for a worker (`tracker.imports.jobs`).
+    QUEUED = "queued"
     RUNNING = "running"
     # Every row was valid and written.
     DONE = "done"
@@ -28,6 +30,7 @@ class ImportState(enum.StrEnum):
 
 
 IMPORT_STATE_LABELS = {
+    ImportState.QUEUED: _l("Waiting to run"),
     ImportState.RUNNING: _l("Running"),
     ImportState.DONE: _l("Imported"),
     ImportState.CHECKED: _l("Checked (dry run): nothing written"),
@@ -59,6 +62,11 @@ class ImportRun(Base):
     # What a dry run would do, or what the import did: [[row, "created"|"updated", key], ...]
     # (the first rows only; the counts above are complete).
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # A web upload's file, kept until its job has read it; the uploader's language; the
+    # progress page's Cancel.
+    upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    cancel_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -70,3 +78,11 @@ class ImportRun(Base):
 
     def can_view(self, user: User) -> bool:
         return user.is_hq_admin
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting or running: its page follows its progress."""
+        return self.state in (ImportState.QUEUED, ImportState.RUNNING)
+
+    def can_cancel(self, user: User) -> bool:
+        return user.is_hq_admin and self.is_open and not self.cancel_requested

@@ -212,27 +212,31 @@ def _header_errors(kind: Kind, table: reading.Table) -> list[list]:
 
 def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
                dry_run: bool = False, progress: Progress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> ImportRun:
+               cancelled: Callable[[], bool] | None = None,
+               run: ImportRun | None = None) -> ImportRun:
     """Import `stream`: all rows or none. Returns the run, with its counts and errors; the
-    caller commits (the run is kept whatever happened to the rows)."""
+    caller commits (the run is kept whatever happened to the rows). `run`: the queued run of
+    a web upload, which its job carries out (`tracker.imports.jobs`)."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
     adapter = ADAPTERS[kind_name]
-    run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
-                    dry_run=dry_run, errors=[], changes=[])
-    db.session.add(run)
+    if run is None:
+        run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
+                        dry_run=dry_run, errors=[], changes=[])
+        db.session.add(run)
+    run.state, run.started_at = ImportState.RUNNING, db.utcnow()
     db.session.flush()
     try:
         table = reading.read(adapter.kind, filename, stream, current_app.config["LANGUAGES"])
     except reading.UnreadableFile:
         run.errors = [[1, "", _("This file cannot be read: save it as CSV (UTF-8) or XLSX.")]]
-        return _finish(actor, run, ImportState.FAILED)
+        return finish(actor, run, ImportState.FAILED)
     run.total_rows = table.total or 0
     run.errors = _header_errors(adapter.kind, table)
     if run.errors:
-        return _finish(actor, run, ImportState.FAILED)
+        return finish(actor, run, ImportState.FAILED)
     state = _rows(actor, adapter, table, run, progress, cancelled)
-    return _finish(actor, run, state)
+    return finish(actor, run, state)
 
 
 def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) -> ImportRun:
@@ -242,7 +246,7 @@ def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) 
                     dry_run=dry_run, errors=[], changes=[])
     db.session.add(run)
     db.session.flush()
-    return _finish(actor, run, ImportState.CANCELLED)
+    return finish(actor, run, ImportState.CANCELLED)
 
 
 def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
@@ -314,7 +318,7 @@ def _count(run: ImportRun, done: int, counts: dict, errors: list, changes: list)
     run.changes = changes
 
 
-def _finish(actor: User, run: ImportRun, state: ImportState) -> ImportRun:
+def finish(actor: User, run: ImportRun, state: ImportState) -> ImportRun:
     run.state = state
     run.finished_at = db.utcnow()
     audit.record(actor, "import.run", run, {

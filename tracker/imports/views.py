@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.imports import services, sheets
+from tracker.imports import jobs, sheets
 from tracker.imports.columns import KINDS
-from tracker.imports.forms import ImportForm
+from tracker.imports.forms import CancelForm, ImportForm
 from tracker.imports.models import ImportRun, ImportState
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
@@ -19,6 +20,8 @@ from tracker.web.permissions import requires
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
 RECENT = 20
+# How often the page of a queued or running import reloads itself.
+REFRESH_SECONDS = 3
 
 
 def _run_or_404(run_id: int) -> ImportRun:
@@ -44,15 +47,18 @@ def upload():
     form = ImportForm()
     return submit(
         form,
-        lambda: services.run_import(actor, form.kind.data, form.file.data.filename or "",
-                                    form.file.data.stream, dry_run=form.dry_run.data),
-        _outcome,
+        # Queued, never run in the request: a large file would hold it open for minutes.
+        lambda: jobs.queue(actor, form.kind.data, form.file.data.filename or "",
+                           form.file.data.read(), dry_run=form.dry_run.data,
+                           locale=str(get_locale() or "") or None),
+        lambda run: _("Import #%(id)d is waiting to run: this page follows it.", id=run.id),
         lambda run: url_for("imports.show", run_id=run.id),
         _upload_page(form))
 
 
 def _outcome(run: ImportRun) -> tuple[str, str]:
-    """What the run did, said as a success only when it succeeded."""
+    """What a finished run did, said as a success only when it succeeded (the page of a run
+    that has ended says it where the upload's request once flashed it)."""
     if run.state is ImportState.DONE:
         return _("Import #%(id)d completed: %(created)d created, %(updated)d updated.",
                  id=run.id, created=run.created, updated=run.updated), "success"
@@ -65,11 +71,28 @@ def _outcome(run: ImportRun) -> tuple[str, str]:
              "are listed below.", id=run.id), "error"
 
 
+def _run_page(run: ImportRun, form: CancelForm | None = None) -> str:
+    return render_template("imports/run.html", run=run, kind=KINDS[run.kind],
+                           cancel_form=form or CancelForm(),
+                           can_cancel=run.can_cancel(current_user._get_current_object()),
+                           outcome=None if run.is_open else _outcome(run),
+                           refresh=REFRESH_SECONDS if run.is_open else None)
+
+
 @bp.get("/<int:run_id>")
 @requires(ImportRun.can_import)
 def show(run_id: int) -> str:
+    return _run_page(_run_or_404(run_id))
+
+
+@bp.post("/<int:run_id>/cancel")
+@requires(ImportRun.can_import)
+def cancel(run_id: int):
     run = _run_or_404(run_id)
-    return render_template("imports/run.html", run=run, kind=KINDS[run.kind])
+    form = CancelForm()
+    return submit(form, lambda: jobs.request_cancel(current_user._get_current_object(), run),
+                  _("Import #%(id)d is being cancelled: nothing of it is kept.", id=run.id),
+                  url_for("imports.show", run_id=run.id), lambda: _run_page(run, form))
 
 
 @bp.get("/<int:run_id>/errors.csv")

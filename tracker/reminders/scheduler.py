@@ -1,4 +1,5 @@
-"""`flask scheduler run`: the one periodic job, scan then send, every SCHEDULER_INTERVAL_MINUTES.
+"""`flask scheduler run`: the periodic jobs: scan then send, every SCHEDULER_INTERVAL_MINUTES;
+and the imports uploaded through the web, looked for every IMPORT_POLL_SECONDS.
 
 It runs in a process of its own, never inside a web worker (nothing in `create_app` starts
 it). On PostgreSQL a process becomes the scheduler by taking a
@@ -21,6 +22,7 @@ from sqlalchemy import Connection, Engine, text
 
 from tracker import db
 from tracker.dates import today
+from tracker.imports import jobs
 from tracker.reminders import delivery, scan
 
 log = logging.getLogger("tracker.scheduler")
@@ -45,6 +47,20 @@ def run_cycle(app: Flask) -> None:
         except Exception:
             db.session.rollback()
             log.exception("the reminder job failed; it runs again at the next interval")
+        finally:
+            db.session.remove()
+
+
+def run_imports(app: Flask) -> None:
+    """Carry out the imports queued by the upload page, one after the other."""
+    with app.app_context():
+        try:
+            ran = jobs.work()
+            if ran:
+                log.info("imports: %d carried out", ran)
+        except Exception:
+            db.session.rollback()
+            log.exception("the import job failed; it runs again in a few seconds")
         finally:
             db.session.remove()
 
@@ -121,6 +137,14 @@ def _schedule(app: Flask, connection: Connection, minutes: int,
         max_instances=1,  # never two cycles at once
         misfire_grace_time=minutes * 60,  # a late run still runs within an interval
     )
+    seconds = app.config["IMPORT_POLL_SECONDS"]
+    # Not behind still_leading: the lock's connection is the reminder job's (threads must
+    # not share it), and a run is claimed by one conditional UPDATE whoever runs the job.
+    scheduler.add_job(
+        run_imports, "interval", args=[app], seconds=seconds,
+        id="imports", name="imports: carry out those uploaded through the web",
+        next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+        misfire_grace_time=seconds * 10)
     log.info("scheduler started: scan and send every %d minutes", minutes)
     scheduler.start()  # blocks until shut down
 

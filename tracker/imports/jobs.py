@@ -1,0 +1,152 @@
+"""Imports uploaded through the web run as background jobs, never in the request.
+
+The upload page queues the file in a run's own row (`queue`: state queued, the file's bytes,
+the uploader's language) and answers at once with the run's page, which follows it. A worker
+(the scheduler's `imports` job every few seconds, or `flask import work`) claims the oldest
+queued run with one conditional UPDATE, so two workers never take the same run, and carries
+it out with `run_import` as the command line does: all rows or none, then the file is cleared.
+
+While it runs, the job reports its rows done and reads the page's Cancel through a connection
+of its own (`Reporter`), committed at once, so the page of any web worker shows the progress
+of a transaction that is still open; a cancelled job rolls its rows back and is recorded as
+cancelled. SQLite lets one connection write at a time, so there the run's row says only that
+it runs, until it ends (`SessionReporter`); a queued run is cancelled on SQLite too.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import Engine, select, update
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Refused
+from tracker.imports import services
+from tracker.imports.models import ImportRun, ImportState
+
+log = logging.getLogger("tracker.imports")
+
+RUNS = ImportRun.__table__
+
+
+def queue(actor, kind: str, filename: str, data: bytes, *, dry_run: bool,
+          locale: str | None) -> ImportRun:
+    """A web upload: its run waits, with its file, for a worker."""
+    if not ImportRun.can_import(actor):
+        raise Forbidden()
+    run = ImportRun(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
+                    errors=[], changes=[], state=ImportState.QUEUED, upload=data,
+                    locale=locale, total_rows=0)
+    db.session.add(run)
+    db.session.flush()
+    audit.record(actor, "import.queue", run, {"kind": [None, kind], "file": [None, run.filename],
+                                              "dry_run": [None, dry_run]})
+    return run
+
+
+def request_cancel(actor, run: ImportRun) -> ImportRun:
+    """The progress page's Cancel: a queued run never starts; a running one stops at its next
+    progress report and keeps nothing."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    if not run.can_cancel(actor):
+        raise Refused(_("This import has ended; there is nothing to cancel."))
+    if run.state is ImportState.QUEUED:
+        run.state, run.finished_at, run.upload = ImportState.CANCELLED, db.utcnow(), None
+    run.cancel_requested = True
+    audit.record(actor, "import.cancel", run, {"state": [None, run.state.value]})
+    db.session.flush()
+    return run
+
+
+class Reporter:
+    """Progress and cancellation through a connection of the worker's own (PostgreSQL)."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.engine, self.run_id = engine, run_id
+
+    def progress(self, done: int, total: int | None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(RUNS).where(RUNS.c.id == self.run_id).values(
+                done_rows=done, total_rows=max(total or 0, done)))
+
+    def cancelled(self) -> bool:
+        with self.engine.connect() as connection:
+            return bool(connection.scalar(select(RUNS.c.cancel_requested).where(
+                RUNS.c.id == self.run_id)))
+
+
+class SessionReporter:
+    """SQLite: one writer at a time, so no second connection; nothing is seen until the end."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.run_id = run_id
+
+    def progress(self, done: int, total: int | None) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def reporter_for(engine: Engine, run_id: int) -> Reporter | SessionReporter:
+    if engine.dialect.name == "postgresql":
+        return Reporter(engine, run_id)
+    return SessionReporter(engine, run_id)
+
+
+def claim_next() -> ImportRun | None:
+    """The oldest queued run, now running and this worker's; committed, so the page shows it."""
+    for run_id in db.session.scalars(select(ImportRun.id).where(
+            ImportRun.state == ImportState.QUEUED).order_by(ImportRun.id).limit(5)):
+        claimed = db.session.execute(update(ImportRun).where(
+            ImportRun.id == run_id, ImportRun.state == ImportState.QUEUED).values(
+            state=ImportState.RUNNING, started_at=db.utcnow()).execution_options(
+            synchronize_session=False))
+        db.session.commit()
+        if claimed.rowcount == 1:
+            run = db.session.get(ImportRun, run_id)
+            db.session.refresh(run)
+            return run
+    return None
+
+
+def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
+              commit: Callable[[], None]) -> ImportRun:
+    """Run a claimed job in its uploader's language; the file is cleared once read."""
+    data, actor = run.upload or b"", run.actor
+    locale = run.locale or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        try:
+            services.run_import(actor, run.kind, run.filename, io.BytesIO(data),
+                                dry_run=run.dry_run, progress=reporter.progress,
+                                cancelled=reporter.cancelled, run=run)
+        except Exception:
+            db.session.rollback()
+            run = db.session.get(ImportRun, run.id)
+            run.errors = [[0, "", _("The import stopped on an unexpected error; it is "
+                                    "logged.")]]
+            services.finish(actor, run, ImportState.FAILED)
+            log.exception("import #%s failed", run.id)
+        run.upload = None
+        commit()
+    return run
+
+
+def work(limit: int | None = None) -> int:
+    """Carry out queued runs until none is left (or `limit` of them); how many were run."""
+    engine = current_app.extensions["engine"]
+    count = 0
+    while limit is None or count < limit:
+        run = claim_next()
+        if run is None:
+            break
+        carry_out(run, reporter_for(engine, run.id), db.session.commit)
+        count += 1
+    return count
