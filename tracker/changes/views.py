@@ -24,6 +24,7 @@ from tracker.changes.forms import (
 from tracker.changes.models import ChangeKind, ChangeRequest
 from tracker.projects import team
 from tracker.projects.models import Project
+from tracker.projects.views import load_project
 from tracker.web.actions import submit
 
 bp = Blueprint("changes", __name__)
@@ -31,13 +32,6 @@ bp = Blueprint("changes", __name__)
 
 def _user() -> User:
     return current_user._get_current_object()
-
-
-def _load(project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or not project.can_view(_user()):
-        abort(404)
-    return project
 
 
 def _managers(project: Project) -> list[User]:
@@ -83,7 +77,7 @@ def _page(project: Project, forms: dict) -> str:
 @bp.get("/projects/<int:project_id>/changes")
 @login_required
 def project(project_id: int) -> str:
-    project = _load(project_id)
+    project = load_project(project_id)
     return _page(project, _forms(project))
 
 
@@ -118,7 +112,7 @@ def _done(result: ChangeRequest) -> str:
          "handover):kind>")
 @login_required
 def change(project_id: int, kind: str) -> Response | tuple[str, int]:
-    project = _load(project_id)
+    project = load_project(project_id)
     forms = _forms(project)
     if kind not in forms:
         abort(403)

@@ -14,6 +14,7 @@ from tracker.accounts.models import User
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.projects.models import Project
+from tracker.projects.views import load_project
 from tracker.spending import queries, services
 from tracker.spending.columns import SPENDING_COLUMNS
 from tracker.spending.forms import SpendingForm
@@ -29,13 +30,6 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def _load(project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or not project.can_view(_user()):
-        abort(404)
-    return project
-
-
 def _page(project: Project, form: SpendingForm | None) -> str:
     return render_template("spending/project.html", project=project, form=form,
                            spending=queries.project_spending(project, with_entries=True))
@@ -45,7 +39,7 @@ def _page(project: Project, form: SpendingForm | None) -> str:
 @login_required
 def project(project_id: int) -> Response | tuple[str, int] | str:
     """Spent, budget and remaining per line; the PM records an expense here."""
-    project = _load(project_id)
+    project = load_project(project_id)
     if not SpendingEntry.can_record(_user(), project):
         if request.method == "POST":
             abort(403)
