@@ -80,7 +80,7 @@ def test_the_file_holds_what_the_page_shows(client, world, path, columns, index,
     assert shown, "nothing to compare: the fixture should fill every list"
     csv = csv_rows(client.get(_with(path, export="csv")))
     xlsx = xlsx_rows(client.get(_with(path, export="xlsx")))
-    header = [h for h in table["head"][0] if h]
+    header = [h for h in table["head"][0] if h and h != "Actions"]  # buttons: not in files
     assert header == [str(c.header) for c in in_page]
     assert csv[0] == [str(c.header) for c in in_file] == xlsx[0]
     assert len(csv) - 1 == len(shown) == len(xlsx) - 1

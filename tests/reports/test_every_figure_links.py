@@ -52,7 +52,7 @@ class _Unlinked(HTMLParser):
 
 def unlinked(page: str) -> list[str]:
     parser = _Unlinked()
-    parser.feed(page.split("<main", 1)[1])
+    parser.feed(page.split("<main", 1)[1].split(">", 1)[1])
     return parser.found
 
 

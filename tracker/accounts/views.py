@@ -33,6 +33,7 @@ from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.actions import press, submit
+from tracker.web.forms import page_has_errors
 from tracker.web.navigation import paginate, safe_next, text_arg
 from tracker.web.permissions import requires
 
@@ -63,6 +64,8 @@ def login() -> str | Response:
                 return redirect(url_for("mfa.code", next=target))
             sign_in(user)
             return redirect(target or url_for("web.home"))
+    if error:
+        page_has_errors()
     return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
 
 

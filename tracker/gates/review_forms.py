@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from tracker.display.formatting import number
 from tracker.display.labels import label
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.projects.lifecycle import Phase
@@ -66,15 +67,22 @@ def scorecard_form(review, formdata=None) -> ScorecardForm:
         pass
 
     for criterion in review.criteria:
+        # Each field is named by its criterion, as is its comment box (a screen reader reads
+        # the label alone); the kind and the scale are its help text.
+        text = criterion.shown("text")
         if criterion.kind is CriterionKind.MUST:
-            field = RadioField(criterion.text, validators=[InputRequired()])
+            field = RadioField(text, validators=[InputRequired()],
+                               description=label(criterion.kind))
         else:
-            field = IntegerField(criterion.text, validators=[
+            field = IntegerField(text, validators=[
                 InputRequired(), Range(0, criterion.scale_max)],
-                description=_l("0 to %(n)d", n=criterion.scale_max))
+                description=_l("%(kind)s, weight %(weight)s: 0 to %(n)d",
+                               kind=label(criterion.kind), weight=number(criterion.weight),
+                               n=criterion.scale_max))
         setattr(Card, f"c{criterion.id}", field)
         setattr(Card, f"c{criterion.id}_comment", StringField(
-            _l("Comment"), validators=[Optional(), Length(max=2000)]))
+            _l("Comment on “%(criterion)s”", criterion=text),
+            validators=[Optional(), Length(max=2000)]))
     form = Card(formdata=formdata)
     for criterion in review.criteria:
         if criterion.kind is CriterionKind.MUST:

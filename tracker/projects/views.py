@@ -178,10 +178,11 @@ def project_page(project: Project, **forms) -> str:
         upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
         ready=not any(check.missing for check in checklist),
         later_checklists=services.later_readiness(project),
-        resume_form=forms.get("resume_form") or ReasonForm(),
-        terminate_form=forms.get("terminate_form") or ReasonForm(),
+        resume_form=forms.get("resume_form") or ReasonForm(id_prefix="resume"),
+        terminate_form=forms.get("terminate_form") or ReasonForm(id_prefix="terminate"),
         condition_forms=forms.get("condition_forms", {}), today=today(),
-        trl_form=forms.get("trl_form") or (TrlForm() if project.can_manage_plan(user) else None),
+        trl_form=forms.get("trl_form") or (
+            TrlForm(id_prefix="trl") if project.can_manage_plan(user) else None),
         can_withdraw=project.can_withdraw(user),
         withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
         can_prepare=project.can_prepare(user),
@@ -249,7 +250,7 @@ def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def record_trl(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    form = TrlForm()
+    form = TrlForm(id_prefix="trl")
     return submit(form, lambda: trl.record_trl(_user(), project, form.level.data,
                                                form.note.data or "", form.upload()),
                   _("TRL recorded."), _to_project(project) + "#trl",
@@ -260,7 +261,7 @@ def record_trl(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def resume(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    form = ReasonForm()
+    form = ReasonForm(id_prefix="resume")
     return submit(form, lambda: services.resume(_user(), project, form.reason.data),
                   _("The project resumes."), _to_project(project),
                   lambda: project_page(project, resume_form=form))
@@ -270,7 +271,7 @@ def resume(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def terminate(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    form = ReasonForm()
+    form = ReasonForm(id_prefix="terminate")
     return submit(form, lambda: services.terminate_held(_user(), project, form.reason.data),
                   _("The project was terminated."), _to_project(project),
                   lambda: project_page(project, terminate_form=form))

@@ -34,7 +34,7 @@ from tracker.db import utcnow
 from tracker.display.preview import Preview
 from tracker.edits import services as edits
 from tracker.errors import Invalid, Refused
-from tracker.web.forms import Form, OneTime, SeenVersion, new_token
+from tracker.web.forms import Form, OneTime, SeenVersion, new_token, page_has_errors
 
 T = TypeVar("T")
 # Text or a path, or a function of what the service call returned (the new object's page).
@@ -84,6 +84,7 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
         for problem in invalid.each():  # every problem the service found, each in its place
             if not form.show_error(problem):
                 flash(problem.message, "error")
+        page_has_errors()
         return page(), 400
     except (Refused, StaleDataError) as error:
         db.session.rollback()
@@ -93,6 +94,7 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
             form.meanwhile = refused.changes
             _stamp(form, record)  # saving again now replaces what they saved, knowingly
         flash(refused.message, "error")
+        page_has_errors()
         return page(), 409
     db.session.commit()
     said = _given(done, result)  # a sentence, or (sentence, "error") for a run that failed

@@ -6,11 +6,21 @@ import re
 import secrets
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import FileField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    FileField,
+    FormField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import ListWidget
 
 from tracker.display import history
 from tracker.errors import Invalid
@@ -82,8 +92,11 @@ class Form(FlaskForm):
 
     failed = False  # set by tracker.web.actions.submit when the service refused it
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, id_prefix: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if id_prefix:  # two forms of one page with fields of the same name: an id names one
+            for field in self:
+                field.id = field.label.field_id = f"{id_prefix}-{field.name}"
         for field in self:  # an upload says its limit before a file is refused for it
             if isinstance(field, FileField):
                 limit = gettext("At most %(n)d MB a file.", n=current_app.config["MAX_UPLOAD_MB"])
@@ -100,7 +113,31 @@ class Form(FlaskForm):
         for field in self:
             if getattr(field, "process_errors", None) and field.errors:
                 field.errors = list(dict.fromkeys(field.process_errors))
+            if field.errors and field.flags.required and not _given(field):
+                # Nothing typed or chosen: say so, not that nothing is no valid number.
+                field.errors = [gettext("This field is required.")]
+        if not valid:
+            page_has_errors()
         return valid
+
+    def error_links(self) -> list[tuple[str | None, str]]:
+        """The entries of the error summary that opens a form sent back (macros/forms.html:
+        error_summary): the form's own errors, then each field's with the id of the element its
+        link moves to (a group's first choice), in the order the form shows its fields."""
+        entries: list[tuple[str | None, str]] = [(None, str(e)) for e in self.form_errors]
+
+        def visit(field) -> None:
+            if isinstance(field, FieldList | FormField):
+                for inner in field:
+                    visit(inner)
+            elif field.errors and not isinstance(field, HiddenField):
+                target = f"{field.id}-0" if is_choice_group(field) else field.id
+                entries.extend((target, f"{field.label.text}: {e}") for e in field.errors
+                               if isinstance(e, str))
+
+        for field in self:
+            visit(field)
+        return entries
 
     def show_error(self, invalid: Invalid) -> bool:
         """Put a service's refusal beside the field it names; False when the form has no such
@@ -109,7 +146,27 @@ class Form(FlaskForm):
         if field is None:
             return False
         field.errors = [*field.errors, invalid.message]
+        page_has_errors()
         return True
+
+
+def _given(field) -> bool:
+    """Whether the request carried anything for `field` but blanks."""
+    return any(str(value).strip() for value in field.raw_data or ()
+               if not hasattr(value, "filename") or value.filename)
+
+
+def is_choice_group(field) -> bool:
+    """Radio buttons or a list of checkboxes: shown as a fieldset whose legend names what is
+    chosen, since no one label can name a group."""
+    return isinstance(field, RadioField) or isinstance(field.widget, ListWidget)
+
+
+def page_has_errors() -> None:
+    """The page answering this request shows a form sent back with errors, or a refusal:
+    its title says so (templates/base.html), the first thing a screen reader reads."""
+    if has_request_context():
+        g.page_has_errors = True
 
 
 class OneTime:

@@ -1,0 +1,138 @@
+"""Forms that speak and page furniture (issue #25, points 3 and 4), on every page each demo role
+can reach and on each of its forms sent back empty: the walk of tests/test_language_walk.py.
+
+Every page: a skip link to the main content first, no empty table header, every radio and
+checkbox group a fieldset whose legend names it, help text tied to its field, every
+aria-describedby naming elements that exist. Every form sent back with errors: its title says
+so, an error summary (role=alert, focused as the page loads) starts it, each entry a link to
+the field it is about, and an empty required field says it is required.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from tests.conftest import post
+from tests.test_language_walk import ACTION, FORM, NAME, NOT_SENT, demo, sign_in, walk  # noqa: F401
+from tracker.demo import USERS
+
+ERROR_TITLE = {"en": "Error:", "zh_CN": "错误："}
+REQUIRED = {"en": "required", "zh_CN": "必填"}
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def page_problems(page: str) -> list[str]:
+    """What the furniture of one page lacks."""
+    doc = lxml.html.fromstring(page)
+    problems = []
+    body = doc.find("body")
+    first = next(iter(body), None)
+    if first is None or first.get("class") != "skip-link" or first.get("href") != "#main":
+        problems.append("the page does not start with a skip link to #main")
+    if not doc.xpath('//main[@id="main"]'):
+        problems.append("no <main id=main> for the skip link")
+    ids = set(doc.xpath("//@id"))
+    for th in doc.xpath("//th"):
+        if not _text(th):
+            problems.append("an empty table header")
+    for control in doc.xpath('//input[@type="radio" or @type="checkbox"]'):
+        form = next(control.iterancestors("form"), None)
+        name = control.get("name")
+        group = form.xpath(f'.//input[@name="{name}"]') if form is not None else [control]
+        if len(group) < 2 and control.get("type") == "checkbox":
+            continue  # a single checkbox is named by its own label
+        fieldset = next(control.iterancestors("fieldset"), None)
+        legend = fieldset.find("legend") if fieldset is not None else None
+        if legend is None or not _text(legend):
+            problems.append(f"the choices of {name} are not a fieldset with a legend")
+    for element in doc.xpath("//*[@aria-describedby]"):
+        missing = [i for i in element.get("aria-describedby").split() if i not in ids]
+        if missing:
+            problems.append(f"aria-describedby names no element: {missing}")
+    described = {i for e in doc.xpath("//@aria-describedby") for i in e.split()}
+    for help_text in doc.xpath('//*[contains(@class, "field")]/p[@class="help"]'):
+        if help_text.get("id") not in described:
+            problems.append(f"help text not tied to its field: {_text(help_text)[:40]}")
+    return problems
+
+
+def sent_back_problems(page: str, locale: str) -> list[str]:
+    """What a page answering a form sent back with errors lacks."""
+    doc = lxml.html.fromstring(page)
+    problems = []
+    title = _text(doc.find(".//title"))
+    if not title.startswith(ERROR_TITLE[locale]):
+        problems.append(f"the title does not say there are errors: {title}")
+    invalid = doc.xpath('//*[@aria-invalid="true"]') + doc.xpath(
+        '//fieldset[contains(@class, "has-error")]/descendant::input[1]')
+    if not invalid:
+        if not doc.xpath('//*[@role="alert"]'):
+            problems.append("a refusal not announced (role=alert)")
+        return problems
+    summary = doc.xpath('//*[contains(@class, "error-summary")]')
+    if not summary:
+        return [*problems, "no error summary"]
+    summary = summary[0]
+    if summary.get("role") != "alert" or summary.get("autofocus") is None:
+        problems.append("the error summary is not an alert focused on load")
+    order = {e: n for n, e in enumerate(doc.iter())}
+    if any(order[e] < order[summary] for e in invalid):
+        problems.append("a field with an error comes before the error summary")
+    targets = {a.get("href")[1:] for a in summary.xpath(".//a[starts-with(@href, '#')]")}
+    ids = {e.get("id"): e for e in doc.xpath("//*[@id]")}
+    for target in targets:
+        if target not in ids or ids[target].tag not in ("input", "select", "textarea"):
+            problems.append(f"a summary link goes to no field: #{target}")
+    for field in invalid:
+        if field.get("id") not in targets:
+            problems.append(f"an error of {field.get('name')} is not in the summary")
+        if field.get("required") is not None and field.get("value") in (None, ""):
+            said = " ".join(_text(ids[i]) for i in field.get("aria-describedby", "").split()
+                            if i in ids)
+            if REQUIRED[locale] not in said:
+                problems.append(f"empty required field {field.get('name')} says: {said}")
+    return problems
+
+
+@pytest.mark.parametrize("email,locale", [(u[0], "en") for u in USERS]
+                         + [("pm@demo.jitri.cn", "zh_CN")])
+def test_every_page_and_form_speaks(app, demo, email, locale):  # noqa: F811
+    client = sign_in(app, email, locale)
+    pages = walk(client, locale)
+    assert len(pages) > 3, "the walk found almost nothing: did the sign-in work?"
+    problems = {path: found for path, page in pages.items() if (found := page_problems(page))}
+    sent_back = 0
+    for path, page in pages.items():
+        for form in FORM.findall(page):
+            action = ACTION.search(page[:page.find(form)][-400:] + form)
+            target = html.unescape(action.group(1)) if action and action.group(1) else path
+            if NOT_SENT.search(target) or not NAME.findall(form):
+                continue
+            response = post(client, urlsplit(target).path,
+                            {name: "" for name in NAME.findall(form) if name != "csrf_token"})
+            if response.status_code in (400, 409):
+                sent_back += 1
+                answer = response.get_data(as_text=True)
+                found = sent_back_problems(answer, locale) + page_problems(answer)
+                if found:
+                    problems[f"POST {target}"] = found
+    assert not problems, f"{email} in {locale}: {problems}"
+    if "admin" in email or "pm@" in email:
+        assert sent_back > 3, "the forms were not sent: has their markup changed?"
+
+
+def test_the_login_form_sent_back_speaks(client):
+    response = post(client, "/login", {"email": "nobody@example.com", "password": "wrong"})
+    assert response.status_code == 401
+    assert sent_back_problems(response.get_data(as_text=True), "en") == []
+    response = post(client, "/login", {"email": "", "password": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert sent_back_problems(page, "en") == [] and page_problems(page) == []
