@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
+import tracker.models  # noqa: F401  (every mapper, before a test module's imports configure them)
 from tracker import create_app, db
 from tracker.migrate import upgrade
 

@@ -169,7 +169,7 @@ def company():
     return company
 
 
-def test_a_reversed_issue_counts_before_its_reversal_and_not_after(client, company):
+def test_a_reversed_issue_drops_out_of_every_cap_table(client, company):
     admin = helpers.manager()
     issued = companies.issue_shares(admin, company, companies.IssueLine(
         "Angel", HolderType.INVESTOR, D("1000000"), Acquisition.CASH), helpers.days_ago(300))
@@ -187,9 +187,9 @@ def test_a_reversed_issue_counts_before_its_reversal_and_not_after(client, compa
         return {h.holder.name: h.shares
                 for h in ledger.cap_table(company, helpers.days_ago(days_ago)).rows}
 
-    assert holders(200)["Angel"] == D("1000000")  # before the reversal: it counted
-    assert ledger.cap_table(company, helpers.days_ago(200)).issued == D("11000000")
-    assert "Angel" not in holders(100)  # from the reversal on: it does not
+    # A mistake never was: not even on the dates before its reversal.
+    assert "Angel" not in holders(200) and "Angel" not in holders(100)
+    assert ledger.cap_table(company, helpers.days_ago(200)).issued == D("10000000")
     table = ledger.cap_table(company, helpers.days_ago(0))
     assert table.issued == D("10000000") and table.total_pct == D("100.00")
     assert ledger.problem(table) is None
@@ -374,8 +374,8 @@ def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
                      "reason": "The investors signed a term sheet, not the round"})
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
-    # Its shares counted until the reversal and no longer from it.
-    assert ledger.cap_table(company, helpers.days_ago(20)).issued == D("12000000")
+    # Its shares drop out of the cap table on every date, the days before its reversal too.
+    assert ledger.cap_table(company, helpers.days_ago(20)).issued == D("10000000")
     assert ledger.cap_table(company, today()).issued == D("10000000")
     # It sets no price, does not qualify, and counts as no money raised.
     assert ledger.portfolio_line(company, today()).price is None
@@ -431,3 +431,51 @@ def test_a_reversed_exit_reopens_the_ledger_and_realises_nothing(client):
     assert "The acquisition was called off before closing" in page and "Issue shares" in page
     assert post(client, f"/companies/exits/{exit_.id}/reverse",
                 {"on_date": today().isoformat(), "reason": "again"}).status_code == 409
+
+
+def test_a_reversed_round_drops_out_of_the_rounds_after_it(client):
+    """A round reversed (dated today, as the form proposes) is in no cap table: the next round
+    is priced without its shares, its table lists neither its investor nor their shares, and
+    who may give shares away no longer includes them."""
+    company = helpers.make_company(make_project(phase=Phase.SPIN_OFF))
+    helpers.incorporate(company)
+    mistake = helpers.record_round(company, on=helpers.days_ago(30), name="Angel",
+                                   investors=(("Angel One", "24000000"),))
+    corrections.reverse_round(helpers.manager(), mistake, today(), "A term sheet, not a round")
+    _commit()
+    series_a = helpers.record_round(company, on=helpers.days_ago(20), name="Series A",
+                                    investors=(("VC Two", "12000000"),))
+    assert series_a.shares_before == D("10000000") and series_a.price_per_share == D("12.00")
+    stakes = ledger.round_stakes(company, series_a.id, series_a.on_date)
+    assert [s.holder.name for s in stakes] == [
+        "R&D team", "Robotics institute", "Incentive pool", "VC Two"]
+    assert [s.after_pct for s in stakes] == [D("63.64"), D("18.18"), D("9.09"), D("9.09")]
+    assert [day for day, _ in ledger.stake_history(company)] == [
+        helpers.days_ago(400), helpers.days_ago(20)]
+    db.session.expire_all()
+    for locale, note in (("en", "Reversed: its shares count in no cap table, on any date."),
+                         ("zh_CN", "已冲销：其股份不计入任何日期的股权结构表。")):
+        client = client.application.test_client()
+        login(client, make_user(Role.HQ_ADMIN, locale=locale))
+        page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+        start = page.index(f"{series_a.name} <small>")
+        rounds = page[start:page.index("<h2>", start)]
+        assert note in page and "Angel One" not in rounds
+        transfer = client.get(f"/companies/{company.id}/transfers/new").get_data(as_text=True)
+        assert "VC Two" in transfer and "Angel One" not in transfer
+
+
+def test_a_round_priced_on_shares_is_reversed_before_them():
+    company = helpers.make_company(make_project(phase=Phase.SPIN_OFF))
+    helpers.incorporate(company)
+    first = helpers.record_round(company, on=helpers.days_ago(30), name="Angel",
+                                 investors=(("Angel One", "24000000"),))
+    second = helpers.record_round(company, on=helpers.days_ago(20), name="Series A",
+                                  investors=(("VC Two", "12000000"),))
+    assert second.shares_before == D("12000000")
+    with pytest.raises(Refused, match="Series A .* was priced on these shares"):
+        corrections.reverse_round(helpers.manager(), first, today(), "mistake")
+    corrections.reverse_round(helpers.manager(), second, today(), "priced on a mistake")
+    corrections.reverse_round(helpers.manager(), first, today(), "mistake")
+    _commit()
+    assert ledger.cap_table(company, today()).issued == D("10000000")

@@ -57,18 +57,18 @@ def test_a_reversed_conversion_is_undone_on_every_figure_and_both_stay_visible(c
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
 
-    # The ledger: HQ held the shares until the reversal, and none from it.
-    assert _hq_shares(company, helpers.days_ago(6)) == conversion.shares
+    # The ledger: the shares drop out on every date, the days before the reversal too.
+    assert _hq_shares(company, helpers.days_ago(6)) == 0
     assert _hq_shares(company, today()) == 0
     assert converted_on <= helpers.days_ago(6)
     # The agreement is open again and the money no longer counts as converted.
     assert agreement.is_open and agreement.conversion is None
     assert agreement.reversed_conversions == [conversion]
     assert dashboard.funding_figures(Filters()).converted == D("0.00")
-    # HQ's cost follows on the day of the reversal, not before it.
+    # HQ's cost follows, on every date.
     figures = dashboard.company_figures(Filters(), today())
     assert figures.hq_cost == D("0.00") and figures.multiple is None
-    assert dashboard.company_figures(Filters(), helpers.days_ago(6)).hq_cost == D("10000000.00")
+    assert dashboard.company_figures(Filters(), helpers.days_ago(6)).hq_cost == D("0.00")
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
     assert "Converted at the wrong round" in page
     assert f"/funding/conversions/{conversion.id}/reverse" not in page

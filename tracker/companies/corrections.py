@@ -19,6 +19,7 @@ from tracker.companies.models import (
     Acquisition,
     Company,
     CompanyExit,
+    EntryKind,
     FinancingRound,
     ShareEntry,
 )
@@ -44,8 +45,9 @@ def reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareE
 
 
 def no_holding_below_zero(company: Company, on: date) -> None:
-    """After a reversal dated `on`, nobody may hold fewer than no shares on any later date
-    (the shares of a reversed issuance may have been transferred on since)."""
+    """After reversing an entry of `on` (it drops out of every cap table, `ledger.standing`),
+    nobody may hold fewer than no shares on that or any later date (the shares of a reversed
+    issuance may have been transferred on since)."""
     for when in sorted({on} | {e.on_date for e in company.entries if e.on_date >= on}):
         table = ledger.cap_table(company, when)
         short = next((h for h in table.rows if h.shares < 0), None)
@@ -54,6 +56,21 @@ def no_holding_below_zero(company: Company, on: date) -> None:
                 "%(name)s would hold %(shares)s shares on %(date)s: the shares reversed were "
                 "passed on by a later entry; reverse that one first.", name=short.holder.name,
                 shares=number(short.shares), date=day(when)))
+
+
+def no_round_priced_on(company: Company, entries: list[ShareEntry],
+                       financing: FinancingRound | None = None) -> None:
+    """Issued shares priced every round after them (price = pre-money / shares outstanding):
+    reversing them would leave a standing later round priced on shares that never were, so
+    that round is reversed first."""
+    issued_on = min((e.on_date for e in entries if e.kind is EntryKind.ISSUE), default=None)
+    if issued_on is None:
+        return
+    later = next((r for r in company.rounds if r is not financing and r.reversal is None
+                  and r.on_date >= issued_on), None)
+    if later is not None:
+        raise Refused(_("The round %(name)s of %(date)s was priced on these shares: reverse "
+                        "it first.", name=later.name, date=day(later.on_date)))
 
 
 def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
@@ -70,9 +87,10 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
             raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
         raise Refused(_("This entry is a reversal or has been reversed already."))
     reason = reversals.check("on_date", entry.on_date, on, reason)
+    no_round_priced_on(company, [entry])
     reversal = reversal_of(actor, entry, on, reason)
     db.session.flush()
-    no_holding_below_zero(company, on)
+    no_holding_below_zero(company, entry.on_date)
     audit.record(actor, "shares.reverse", reversal)
     return reversal
 
@@ -94,10 +112,11 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
         raise Refused(_("Allocation-investment money was converted at the round %(name)s: the "
                         "round stands with its conversion.", name=financing.name))
     reason = reversals.check("on_date", financing.on_date, on, reason)
+    no_round_priced_on(company, [i.entry for i in financing.investments], financing)
     for investment in financing.investments:
         reversal_of(actor, investment.entry, on, reason)
     db.session.flush()
-    no_holding_below_zero(company, on)
+    no_holding_below_zero(company, financing.on_date)
     reversal = RoundReversal(round_id=financing.id, on_date=on, reason=reason,
                              recorded_by_id=actor.id)
     db.session.add(reversal)

@@ -62,13 +62,16 @@ def lines(on: date) -> Subquery:
              .where(CompanyExit.on_date <= on, exit_stands(CompanyExit.id, on))
              .group_by(CompanyExit.company_id).subquery())
     to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
+    reversed_ = aliased(ShareEntry)  # a reversed entry and its reversal drop out (ledger.standing)
     hq = (select(ShareEntry.company_id,
                  func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ).label("in"),
                  func.sum(ShareEntry.shares).filter(from_holder.kind == HolderType.HQ)
                  .label("out"))
           .join(to_holder, to_holder.id == ShareEntry.to_holder_id)
           .outerjoin(from_holder, from_holder.id == ShareEntry.from_holder_id)
-          .where(ShareEntry.on_date <= on).group_by(ShareEntry.company_id).subquery())
+          .where(ShareEntry.on_date <= on, ShareEntry.reverses_id.is_(None),
+                 ~exists().where(reversed_.reverses_id == ShareEntry.id))
+          .group_by(ShareEntry.company_id).subquery())
     cost = _paid(on)
     return (select(Company.id.label("company_id"), Company.name,
                    and_(Company.uscc.is_not(None), Company.registered_on.is_not(None))
@@ -89,8 +92,7 @@ def lines(on: date) -> Subquery:
 def _paid(on: date) -> Subquery:
     """What HQ paid for its shares by `on`, per company: the disbursements converted into them
     and its money in rounds standing on `on`. Shares HQ took at incorporation carry no price in
-    the ledger. A share entry reversed by `on` (a reversed conversion or round) no longer
-    counts."""
+    the ledger. A reversed share entry (a reversed conversion or round) does not count."""
     holder, reversal = aliased(Shareholder), aliased(ShareEntry)
 
     def paid(amount, entry_id, round_id) -> Select:
@@ -99,8 +101,7 @@ def _paid(on: date) -> Subquery:
                 .join(holder, holder.id == ShareEntry.to_holder_id)
                 .join(FinancingRound, FinancingRound.id == round_id)
                 .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
-                       ~exists().where(reversal.reverses_id == ShareEntry.id,
-                                       reversal.on_date <= on),
+                       ~exists().where(reversal.reverses_id == ShareEntry.id),
                        FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
 
     both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),

@@ -62,9 +62,19 @@ class CapTable:
         return next((h.shares for h in self.rows if h.holder.id == holder_id), ZERO)
 
 
+def standing(entries: Iterable[ShareEntry]) -> list[ShareEntry]:
+    """The entries that stand: neither reversed nor reversals. A reversed entry was a mistake,
+    so it drops out of every cap table, on any date, with its reversal (both stay on the
+    ledger's page, marked): no holder is left with nothing, no later round is priced or
+    diluted by shares that never were."""
+    entries = list(entries)
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
+    return [e for e in entries if e.reverses_id is None and e.id not in reversed_ids]
+
+
 def _upto(entries: Iterable[ShareEntry], on: date,
           exclude_round_id: int | None = None) -> list[ShareEntry]:
-    return [e for e in entries if e.on_date <= on
+    return [e for e in standing(entries) if e.on_date <= on
             and (exclude_round_id is None or e.round_id != exclude_round_id)]
 
 
@@ -109,7 +119,7 @@ def stake_history(company: Company,
                   ) -> list[tuple[date, dict[HolderType, Decimal]]]:
     """Each kind's percentage on every date the ledger changed."""
     history = []
-    for day in sorted({e.on_date for e in company.entries}):
+    for day in sorted({e.on_date for e in standing(company.entries)}):
         table = cap_table(company, day)
         history.append((day, {kind: table.pct_of(kind) for kind in kinds}))
     return history
@@ -117,7 +127,7 @@ def stake_history(company: Company,
 
 def locked(company: Company, holder_id: int, on: date) -> Decimal:
     """Shares of `holder_id` still under a lock-up on `on`."""
-    return sum((e.shares for e in company.entries
+    return sum((e.shares for e in standing(company.entries)
                 if e.to_holder_id == holder_id and e.on_date <= on
                 and e.lock_up_until is not None and e.lock_up_until > on), ZERO)
 
@@ -125,7 +135,7 @@ def locked(company: Company, holder_id: int, on: date) -> Decimal:
 def lowest_balance_from(company: Company, holder_id: int, on: date) -> Decimal:
     """The fewest shares `holder_id` holds on `on` or any later date of the ledger: what a
     transfer dated `on` may take without leaving a later entry short."""
-    days = sorted({on} | {e.on_date for e in company.entries if e.on_date >= on})
+    days = sorted({on} | {e.on_date for e in standing(company.entries) if e.on_date >= on})
     return min(balances(_upto(company.entries, day)).get(holder_id, ZERO) for day in days)
 
 
@@ -166,7 +176,7 @@ def contributor_shortfalls(entries: Iterable[Issue], minimum_pct: Decimal) -> li
 def issues_of(company: Company) -> list[Issue]:
     """The company's issuances as the tuples `contributor_shortfalls` reads."""
     return [(e.to_holder.kind, e.shares, e.acquired_by, e.technology)
-            for e in company.entries if e.kind is EntryKind.ISSUE]
+            for e in standing(company.entries) if e.kind is EntryKind.ISSUE]
 
 
 @dataclass(frozen=True)
@@ -233,16 +243,14 @@ def multiple(value: Decimal, cost: Decimal | None) -> Decimal | None:
 
 def hq_cost(company: Company, rounds: list, on: date) -> Decimal:
     """What HQ paid for its shares by `on`: the disbursements converted into them, and its
-    money in `rounds`, but for a share entry reversed by `on` (a reversed conversion or round
-    no longer counts from the day of its reversal). Shares HQ took at incorporation carry no
-    price in the ledger."""
-    entries = {e.id: e for e in company.entries}
-    reversed_ids = {e.reverses_id for e in company.entries
-                    if e.reverses_id is not None and e.on_date <= on}
+    money in `rounds`, but for a reversed share entry (a reversed conversion or round: it drops
+    out, as from every cap table). Shares HQ took at incorporation carry no price in the
+    ledger."""
+    entries = {e.id: e for e in standing(company.entries)}
 
     def to_hq(entry_id: int) -> bool:
         entry = entries.get(entry_id)
-        return (entry is not None and entry.on_date <= on and entry_id not in reversed_ids
+        return (entry is not None and entry.on_date <= on
                 and entry.to_holder.kind is HolderType.HQ)
 
     return (sum((c.disbursed for r in rounds for c in r.conversions

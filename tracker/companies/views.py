@@ -123,8 +123,9 @@ def show(company_id: int) -> str | Response:
     return render_template(
         "companies/show.html", company=company, on=on, table=table,
         cap_columns=columns.CAP_TABLE_COLUMNS, cap_foot=columns.cap_table_total(table),
-        rounds=[(r, ledger.round_stakes(company, r.id, r.on_date), ledger.post_money(r))
-                for r in company.rounds],
+        # A reversed round drops out of every cap table: it has no stakes to show.
+        rounds=[(r, None if r.reversal else ledger.round_stakes(company, r.id, r.on_date),
+                 ledger.post_money(r)) for r in company.rounds],
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
@@ -221,7 +222,8 @@ def issue(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def transfer(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
-    form = TransferForm(holders=company.holders)
+    # Only who holds shares can give some (a reversed round's investor holds none).
+    form = TransferForm(holders=[h.holder for h in ledger.cap_table(company, today()).rows])
     if not form.is_submitted():
         form.on_date.data = today()
 

@@ -61,9 +61,10 @@ def reverse_conversion(actor: User, conversion: Conversion, on: date,
     if company.standing_exits:
         raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
     reason = reversals.check("on_date", conversion.round.on_date, on, reason)
+    share_corrections.no_round_priced_on(company, [conversion.entry], conversion.round)
     share_corrections.reversal_of(actor, conversion.entry, on, reason)
     db.session.flush()
-    share_corrections.no_holding_below_zero(company, on)
+    share_corrections.no_holding_below_zero(company, conversion.entry.on_date)
     reversal = ConversionReversal(conversion_id=conversion.id, on_date=on, reason=reason,
                                   recorded_by_id=actor.id)
     db.session.add(reversal)
