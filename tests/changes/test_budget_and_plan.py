@@ -5,7 +5,7 @@ the total always HQ's, and every change audited with its before and after."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from tracker.changes.models import ChangeKind, ChangeState
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import BudgetLine
+from tracker.projects.models import BudgetLine, PhaseChange
 from tracker.reminders import scan
 from tracker.reminders.items import Query, changes_awaiting_hq
 from tracker.reminders.models import OutboxMessage
@@ -300,3 +300,37 @@ def test_an_end_date_already_past_is_refused_beside_the_field():
         db.session.rollback()
     assert services.change_end_date(project.pm, project, end_date=today(),
                                     reason="Done early").state is ChangeState.PENDING
+
+
+def test_the_baseline_is_dated_by_its_approval_not_by_the_first_change(client):
+    """The first baseline is written when the PM first changes the plan, but what it holds was
+    approved at the proposal gate; a later one, when HQ approved the change it follows."""
+    project = _project()
+    gate_go = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)  # noon in Shanghai
+    db.session.add(PhaseChange(project_id=project.id, from_phase=Phase.PROPOSAL_REVIEW,
+                               to_phase=Phase.CONTRACT_RESEARCH, at=gate_go))
+    _commit()
+    _move(project)  # on the PM's word, now
+    for locale, approved in (("en", "Baseline approved on Mar 2, 2026"),
+                             ("zh_CN", "基线批准于 2026年3月2日")):
+        client = client.application.test_client()
+        login(client, make_user(Role.OBSERVER, locale=locale))
+        page = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+        assert approved in page, re.findall(r'class="muted">([^<]*)', page)
+    request = _move(project)  # 12 %: waits for HQ, who approves it later
+    services.decide(make_user(Role.HQ_ADMIN), request, True, "")
+    request.decided_at = datetime(2026, 4, 3, 4, 0, tzinfo=UTC)
+    _commit()
+    client = client.application.test_client()
+    login(client, make_user(Role.OBSERVER, locale="en"))
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Baseline approved on Apr 3, 2026" in page
+    # Imported under way, with no gate on record: no date rather than a wrong one.
+    imported = _project()
+    _move(imported)
+    page = client.get(f"/projects/{imported.id}/changes").get_data(as_text=True)
+    assert "Baseline approved at the proposal gate" in page
+    client = client.application.test_client()
+    login(client, make_user(Role.OBSERVER, locale="zh_CN"))
+    page = client.get(f"/projects/{imported.id}/changes").get_data(as_text=True)
+    assert "基线于立项评审时批准" in page

@@ -9,14 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.changes import plan
 from tracker.changes.models import ChangeRequest, ChangeState, ProjectBaseline
 from tracker.display import history
-from tracker.projects.models import Project
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import PhaseChange, Project
 
 
 @dataclass
@@ -57,6 +58,21 @@ class PlanRow:
 class PlanComparison:
     baseline: ProjectBaseline | None
     rows: list[PlanRow] = field(default_factory=list)
+    # When the baseline was approved: HQ's decision on the change it follows, or the proposal
+    # gate's GO for the first one (taken when the first change is made, which is not when
+    # anybody approved it). None: a project imported under way, with no gate on record.
+    approved_at: datetime | None = None
+
+
+def approved_at(base: ProjectBaseline) -> datetime | None:
+    """When what `base` holds was approved, never when the row was written."""
+    if base.change_request_id is not None:
+        return db.session.scalar(select(ChangeRequest.decided_at).where(
+            ChangeRequest.id == base.change_request_id))
+    return db.session.scalar(select(func.min(PhaseChange.at)).where(
+        PhaseChange.project_id == base.project_id,
+        PhaseChange.from_phase == Phase.PROPOSAL_REVIEW,
+        PhaseChange.to_phase == Phase.CONTRACT_RESEARCH))
 
 
 def comparison(project: Project) -> PlanComparison:
@@ -66,6 +82,7 @@ def comparison(project: Project) -> PlanComparison:
     result = PlanComparison(base)
     if base is None:
         return result
+    result.approved_at = approved_at(base)
     approved_lines = {c: Decimal(a) for c, a in base.budget_lines}
     current_lines = {b.category: b.amount for b in project.budget_lines}
     result.rows.append(PlanRow(_l("Budget total"), "money", base.budget_total,
