@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select, text
 
 from tracker import db
@@ -65,3 +66,54 @@ def test_seed_and_migrations_leave_the_planner_statistics_of_the_data(app, engin
     else:
         assert db.session.scalar(text(
             "SELECT reltuples FROM pg_class WHERE relname = 'users'")) == users
+
+
+def test_the_demo_data_keeps_the_rules_the_app_enforces(app, client):
+    """What `flask demo seed` writes is what the app would have let its users write: every
+    invariant checkable on the data holds (a ¥5M agreement on a draft was not)."""
+    from decimal import Decimal
+
+    from tests.conftest import login
+    from tracker.contracts.models import ResearchContract
+    from tracker.demo import DEMO_PASSWORD
+    from tracker.errors import Refused
+    from tracker.funding import services as funding
+    from tracker.funding.models import FundingAgreement
+    from tracker.gates.models import GateDecision, Outcome
+    from tracker.projects.lifecycle import Phase
+    from tracker.projects.models import PhaseChange, Project, ProjectType
+
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    committee = db.session.scalar(select(User).where(User.email == "committee@demo.jitri.cn"))
+    agreements = list(db.session.scalars(select(FundingAgreement)))
+    assert agreements, "the demo shows allocation-investment"
+    for agreement in agreements:
+        project = agreement.project
+        assert project.type is ProjectType.ALLOCATION_INVESTMENT
+        assert not project.is_draft and not project.is_read_only, project.title
+        assert FundingAgreement.can_record(committee, project)  # the rule it was recorded under
+        assert agreement.planned <= agreement.committed
+        assert agreement.disbursed <= agreement.planned
+    for project in db.session.scalars(select(Project)):
+        assert (project.code is None) == project.is_draft, project.title
+        assert project.budget_allocated <= project.budget_total, project.title
+        assert project.start_date <= project.end_date
+        changes = list(db.session.scalars(select(PhaseChange).where(
+            PhaseChange.project_id == project.id).order_by(PhaseChange.id)))
+        assert (changes[-1].to_phase if changes else Phase.DRAFT) is project.phase
+        if project.is_under_way:  # a GO at gate 1 approved it
+            assert db.session.scalar(select(GateDecision.id).where(
+                GateDecision.project_id == project.id, GateDecision.outcome == Outcome.GO))
+    for contract in db.session.scalars(select(ResearchContract)):
+        assert sum((i.amount for i in contract.instalments), Decimal("0")) == contract.amount
+    # The committee sees the rule on a draft's funding page instead of a dead button (the
+    # demo's committee member reads Chinese), and the service refuses it.
+    draft = db.session.scalar(select(Project).where(Project.phase == Phase.DRAFT).limit(1))
+    login(client, committee, DEMO_PASSWORD)
+    page = client.get(f"/projects/{draft.id}/funding").get_data(as_text=True)
+    assert "项目经理提交后，投资决策委员会方可为其出资" in page
+    assert f"/projects/{draft.id}/funding/agreement" not in page
+    with pytest.raises(Refused, match="项目经理提交后"):
+        funding.record_agreement(
+            committee, draft, committed=Decimal("1"), qualifying_round_min=Decimal("1"),
+            signed_on=draft.start_date, conversion_deadline=draft.end_date)

@@ -197,8 +197,10 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
     start = today().replace(month=1, day=1)
     specs = [
         ("智能挖掘机液压节能控制系统", "机器人", ProjectType.CONTRACT_RESEARCH, 0, "research"),
-        ("协作机器人力控关节模组", "机器人", ProjectType.PM_MAJOR, None, "gate1"),
-        ("工业视觉缺陷检测平台", "机器人", ProjectType.ALLOCATION_INVESTMENT, None, "draft"),
+        # The committee's agreement (tracker/funding/demo.py) goes to the project at gate 1:
+        # the committee funds a submitted project, never a draft.
+        ("协作机器人力控关节模组", "机器人", ProjectType.ALLOCATION_INVESTMENT, None, "gate1"),
+        ("工业视觉缺陷检测平台", "机器人", ProjectType.PM_MAJOR, None, "draft"),
     ]
     created = 0
     for title, field, kind, partner, stage in specs:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tracker import db
 from tracker.dates import today
 from tracker.funding import services
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 def seed_agreement(committee: User) -> int:
     """1 when the agreement was created, 0 when it was there already (or no such project)."""
     project = db.session.scalar(select(Project).where(
-        Project.type == ProjectType.ALLOCATION_INVESTMENT).order_by(Project.id).limit(1))
+        Project.type == ProjectType.ALLOCATION_INVESTMENT, Project.phase != Phase.DRAFT)
+        .order_by(Project.id).limit(1))
     if project is None or services.agreement_of(project) is not None:
         return 0
     agreement = services.record_agreement(

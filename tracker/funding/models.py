@@ -149,8 +149,10 @@ class FundingAgreement(Versioned, Base):
 
     @staticmethod
     def can_record(user: User, project: Project) -> bool:
-        """The committee records a project's agreement while the project is open."""
-        return FundingAgreement.can_decide(user) and not project.is_read_only
+        """The committee records a project's agreement once its PM has submitted it (a draft
+        is nobody's decision yet) and while it is open."""
+        return (FundingAgreement.can_decide(user) and not project.is_read_only
+                and not project.is_draft)
 
     @staticmethod
     def can_list(user: User) -> bool:

@@ -88,6 +88,12 @@ def _positive(field: str, amount: Decimal | None) -> Decimal:
 # --- the agreement -------------------------------------------------------------------------------
 
 
+def draft_not_funded() -> str:
+    """Why a draft has no agreement (the service refuses it, the funding page says it)."""
+    return _("The project is still a draft: the committee funds a project once its PM has "
+             "submitted it.")
+
+
 def record_agreement(actor: User, project: Project, *, committed: Decimal,
                      qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
                      discount_pct: Decimal | None = None, hq_ratio: Decimal = Decimal("1"),
@@ -100,6 +106,8 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
                         project=project.code))
     if project.is_read_only:
         raise Refused(_("The project is closed: it can no longer be funded."))
+    if project.is_draft:
+        raise Refused(draft_not_funded())
     # Every problem at once (`Problems`): the form shows each beside its field in one answer.
     problems = Problems()
     if committed is None or committed <= 0:

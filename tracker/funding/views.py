@@ -131,13 +131,15 @@ def show(project_id: int) -> str:
     tranches = []
     if agreement is not None:
         tranches = [(t, services.not_payable(t)) for t in agreement.tranches]
+    may_decide = FundingAgreement.can_decide(_user())
     return render_template(
         "funding/show.html", project=project, agreement=agreement, tranches=tranches,
         company=company, services=services, today=today(),
         can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
         and bool(services.qualifying_rounds(agreement)),
-        may_decide=FundingAgreement.can_decide(_user()),
+        may_decide=may_decide,
         can_record_agreement=FundingAgreement.can_record(_user(), project),
+        not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(_user()),
         no_company_yet=prerequisites.not_a_spin_off_source(project),
         detachments=company_corrections.detachments_of(project=project))

@@ -172,6 +172,11 @@ class Project(Base):
         return self.phase in FINAL
 
     @property
+    def is_draft(self) -> bool:
+        """Not submitted yet: the PM's proposal, nobody's decision."""
+        return self.phase is Phase.DRAFT
+
+    @property
     def is_under_way(self) -> bool:
         """Approved at the proposal gate and not ended: its plan is the PM's to run."""
         return self.phase not in (Phase.DRAFT, Phase.PROPOSAL_REVIEW) and not self.is_read_only
