@@ -185,3 +185,23 @@ def test_a_project_is_handed_only_to_an_active_pm_of_its_institute():
             services.hand_over(hq, project, user_id=user.id, reason="x")
     with pytest.raises(Forbidden):
         services.hand_over(make_user(Role.OBSERVER), project, user_id=new_pm.id, reason="x")
+
+
+def test_a_handover_with_nobody_to_hand_to_says_why_instead_of_an_empty_form(client):
+    old_pm, director, _hq, _evaluator = helpers.people(pm_locale="en")
+    project = helpers.project_for(old_pm, director)
+    _commit()
+    handover = f'action="/projects/{project.id}/changes/handover"'
+    for locale, why in (("en", "there is nobody to hand the project to"),
+                        ("zh_CN", "无人可以接手该项目")):
+        director.locale = locale
+        _commit()
+        browser = client.application.test_client()
+        login(browser, director)
+        page = browser.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+        assert why in page and handover not in page
+    successor = make_user(Role.PROJECT_MANAGER, name="Zhao Lei")
+    successor.institute_id = project.institute_id
+    _commit()
+    page = browser.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+    assert handover in page and "Zhao Lei" in page and "无人可以接手该项目" not in page

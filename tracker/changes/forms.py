@@ -23,6 +23,8 @@ class MoveForm(_Change):
     to_line_id = SelectField(_l("To the line"), coerce=int, choices=[])
     amount = MoneyField(_l("Amount (CNY)"), validators=MONEY)
 
+    no_choice = {"from_line_id": _l("The project has no budget line to move money from.")}
+
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.from_line_id.choices = self.to_line_id.choices = [(b.id, b.category)
@@ -38,9 +40,11 @@ class PersonForm(_Change):
 
     user_id = SelectField(_l("Person"), coerce=int, choices=[])
 
-    def __init__(self, *args, people=(), label=None, **kwargs):
+    def __init__(self, *args, people=(), label=None, nobody=None, **kwargs):
+        """`nobody`: why nobody may be chosen, said instead of the form when nobody may."""
         super().__init__(*args, **kwargs)
         self.user_id.choices = [(p.id, p.name) for p in people]
+        self.no_choice = {"user_id": nobody or _l("Nobody can be chosen.")}
         if label is not None:
             self.user_id.label.text = label
 

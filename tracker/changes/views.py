@@ -55,14 +55,21 @@ def _forms(project: Project) -> dict:
         forms = {
             "move": MoveForm(prefix="move", lines=project.budget_lines),
             "total": TotalForm(prefix="total"),
-            "add": PersonForm(prefix="add", people=candidates, label=_l("New team member")),
-            "remove": PersonForm(prefix="remove", people=members, label=_l("Team member")),
+            "add": PersonForm(prefix="add", people=candidates, label=_l("New team member"),
+                              nobody=_l("Every active colleague of the project's institute is "
+                                        "on the team already: nobody else can join it.")),
+            "remove": PersonForm(prefix="remove", people=members, label=_l("Team member"),
+                                 nobody=_l("The team has no member besides the project "
+                                           "manager: nobody to remove.")),
             "route": RouteForm(prefix="route"),
             "end": EndDateForm(prefix="end"),
         }
     if ChangeRequest.can_request(user, project) or project.can_hand_over(user):
-        forms["handover"] = PersonForm(prefix="handover", people=_managers(project),
-                                       label=_l("New project manager"))
+        forms["handover"] = PersonForm(
+            prefix="handover", people=_managers(project), label=_l("New project manager"),
+            nobody=_l("No other active project manager works at this project's institute: "
+                      "there is nobody to hand the project to. HQ admins give the role to a "
+                      "colleague first (Users)."))
     return forms
 
 

@@ -54,6 +54,9 @@ class CompanyForm(OneTime, SeenVersion, Form):
                                        validators=[Optional(), Length(max=100)])
     project_ids = SelectMultipleField(_l("Projects it comes from"), coerce=int, choices=[])
 
+    no_choice = {"project_ids": _l("No project has reached the investment decision: a company "
+                                   "comes from a project at or past it.")}
+
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.project_ids.choices = [(p.id, p.name) for p in projects]
@@ -114,6 +117,8 @@ class TransferForm(OneTime, Form):
     on_date = DateField(_l("Transferred on"), validators=[InputRequired()])
     lock_up_until = DateField(_l("Locked up until"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+    no_choice = {"from_holder_id": _l("Nobody holds shares to transfer.")}
 
     def __init__(self, *args, holders=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,9 @@ class ContractForm(OneTime, SeenVersion, Form):
     instalments = FieldList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
                             max_entries=INSTALMENT_ROWS)
 
+    no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a contract's counterparty "
+                                     "is one of them (Enterprises).")}
+
     def __init__(self, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = [(e.id, e.shown("name")) for e in enterprises]

@@ -69,6 +69,9 @@ class DisbursementForm(OneTime, Form):
 class ConversionForm(OneTime, Form):
     round_id = SelectField(_l("Qualifying round"), coerce=int, choices=[])
 
+    no_choice = {"round_id": _l("No qualifying round stands: the money converts at a qualifying "
+                                "round before the deadline.")}
+
     def __init__(self, *args, rounds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.round_id.choices = [(r.id, r.name) for r in rounds]

@@ -33,6 +33,9 @@ class PanelForm(Form):
     due_date = DateField(_l("Due date"), validators=[Optional()],
                          description=_l("Empty: the gate's review period from today."))
 
+    no_choice = {"evaluator_ids": _l("Nobody holds the evaluator role: HQ admins give it first "
+                                     "(Users).")}
+
     def __init__(self, *args, evaluators=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(u.id, u.name) for u in evaluators]

@@ -21,6 +21,8 @@ from tracker.web.forms import Form, OneTime, SeenVersion
 
 class MilestoneForm(OneTime, SeenVersion, Form):
     phase = SelectField(_l("Phase"), choices=[])
+    no_choice = {"phase": _l("No phase of the project is open to planning: milestones are "
+                             "planned for the phase under way and those ahead.")}
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     deliverable = TextAreaField(_l("Deliverable"), validators=[Optional(), Length(max=5000)],
                                 description=_l("What the reviewer will check."))
@@ -64,6 +66,8 @@ class WaiveForm(Form):
 
 class AssignForm(Form):
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[])
+    no_choice = {"reviewer_id": _l("No evaluator is free to review it: every active evaluator "
+                                   "has a stake in the project.")}
 
     def __init__(self, *args, reviewers=(), **kwargs):
         super().__init__(*args, **kwargs)

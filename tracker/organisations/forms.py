@@ -64,6 +64,9 @@ class CentreForm(OneTime, SeenVersion, Form):
     established_on = DateField(_l("Established on"), validators=[Optional()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
 
+    no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a centre is an "
+                                     "enterprise's (Enterprises).")}
+
     def __init__(self, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = _id_choices(enterprises)
@@ -75,6 +78,8 @@ class NeedForm(OneTime, SeenVersion, Form):
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
     centre_id = SelectField(_l("Joint innovation centre"), coerce=int, choices=[])
     institute_id = SelectField(_l("Matched to institute"), coerce=int, choices=[])
+    no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a need is an "
+                                     "enterprise's (Enterprises).")}
     intended_investment = MoneyField(
         _l("Intended investment (CNY)"),
         validators=[Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))],

@@ -57,6 +57,9 @@ class ProjectForm(OneTime, SeenVersion, Form):
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
 
+    no_choice = {"institute_id": _l("No institute is recorded yet: a project belongs to one "
+                                    "(Institutes).")}
+
     def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [(t, label(t)) for t in ProjectType]

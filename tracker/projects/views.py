@@ -158,9 +158,9 @@ def edit(project_id: int) -> Response | tuple[str, int]:
 
 def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
     """The deliverable upload form, for the PM while the current gate's template asks for
-    deliverables."""
+    deliverables (none asked: no form, rather than one with nothing to choose)."""
     template = gates.find_template(gate) if gate else None
-    if not template or not project.can_prepare(_user()):
+    if not template or not template.required_deliverables or not project.can_prepare(_user()):
         return None
     form = UploadForm()
     form.name.choices = [(n, template.deliverable_shown(n)) for n in template.required_deliverables]

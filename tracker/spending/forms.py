@@ -21,6 +21,8 @@ class SpendingForm(OneTime, Form):
     voucher = FileField(_l("Voucher (optional)"),
                         description=_l("PDF, PNG, JPG or ZIP: the invoice or receipt."))
 
+    no_choice = {"budget_line_id": _l("The project has no budget line to spend against.")}
+
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.budget_line_id.choices = [(line.id, line.category) for line in lines]

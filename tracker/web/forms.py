@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext
@@ -91,6 +92,10 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     failed = False  # set by tracker.web.actions.submit when the service refused it
+    # The selects filled from the data, each with why it may have nothing to offer: such a
+    # form can't be sent, so the page says why instead of offering it (`unavailable`, read by
+    # the form macro and by the pages that lay a form out themselves).
+    no_choice: dict[str, Any] = {}
 
     def __init__(self, *args, id_prefix: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +106,15 @@ class Form(FlaskForm):
             if isinstance(field, FileField):
                 limit = gettext("At most %(n)d MB a file.", n=current_app.config["MAX_UPLOAD_MB"])
                 field.description = " ".join(filter(None, (str(field.description), limit)))
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why the form can't be sent: its first data-filled select with nothing to choose (a
+        "None" placeholder, valued 0 or "", is no choice)."""
+        for name, why in self.no_choice.items():
+            if not [choice for choice in self[name].choices if choice[0] not in (0, "")]:
+                return str(why)
+        return None
 
     @property
     def needs_attention(self) -> bool:
