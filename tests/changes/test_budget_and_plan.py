@@ -334,3 +334,44 @@ def test_the_baseline_is_dated_by_its_approval_not_by_the_first_change(client):
     login(client, make_user(Role.OBSERVER, locale="zh_CN"))
     page = client.get(f"/projects/{imported.id}/changes").get_data(as_text=True)
     assert "基线于立项评审时批准" in page
+
+
+def test_a_decision_refused_as_stale_shows_the_request_as_it_stands_now(client):
+    """Decided meanwhile by someone else: the 409 page shows that decision and no Approve or
+    Refuse; still waiting but changed meanwhile: the page offers the decision again, on the
+    version it shows now."""
+    project = _project()
+    _move(project)  # 6 % on the PM's word: each move after it waits for HQ
+    for locale, refused_tag in (("en", "Refused"), ("zh_CN", "已拒绝")):
+        request = _move(project)
+        path = f"/changes/{request.id}"
+        browser = client.application.test_client()
+        login(browser, make_user(Role.HQ_ADMIN, locale=locale))
+        page = browser.get(path).get_data(as_text=True)
+        assert 'name="approve"' in page
+        version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+        seen_at = re.search(r'name="seen_at"[^>]*value="([^"]+)"', page).group(1)
+        services.decide(make_user(Role.HQ_ADMIN), request, False, "Not this year")
+        _commit()
+        response = post(browser, path + "/decide", {"approve": "1", "version": version,
+                                                    "seen_at": seen_at})
+        assert response.status_code == 409
+        page = response.get_data(as_text=True)
+        assert refused_tag in page and "Not this year" in page
+        assert 'name="approve"' not in page and f'action="{path}/decide"' not in page
+        db.session.expire_all()
+        assert request.state is ChangeState.REFUSED
+    # Still waiting, only reworded meanwhile: decided on what the page shows now.
+    request = _move(project)
+    path = f"/changes/{request.id}"
+    page = browser.get(path).get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    seen_at = re.search(r'name="seen_at"[^>]*value="([^"]+)"', page).group(1)
+    request.reason = "Reworded meanwhile"
+    _commit()
+    response = post(browser, path + "/decide", {"approve": "1", "version": version,
+                                                "seen_at": seen_at})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Reworded meanwhile" in page
+    assert 'name="approve"' in page
+    assert re.search(r'name="version"[^>]*value="(\d+)"', page).group(1) != version

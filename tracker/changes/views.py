@@ -137,6 +137,11 @@ def _load_request(request_id: int) -> ChangeRequest:
 
 
 def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
+    """The request as it stands now, with the decision form only while the user may still
+    decide it: after a refusal (decided meanwhile by someone else, a stale page) the page
+    shows the decision taken and offers no Approve or Refuse that would be refused again."""
+    if not found.can_decide(_user()):
+        form = None
     return render_template("changes/show.html", change=found, form=form,
                            described=queries.before_after([found]),
                            project=found.project)
