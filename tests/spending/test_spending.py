@@ -138,3 +138,89 @@ def test_hq_sees_spending_against_budget_by_institute_and_year_and_exports_it(cl
     post(client, "/logout")
     login(client, a.pm)
     assert client.get("/spending/").status_code == 403
+
+
+def _form(project, amount: str, **extra) -> dict:
+    return {"budget_line_id": str(project.budget_lines[0].id), "spent_on": today().isoformat(),
+            "amount": amount, "description": "Spectrometer", **extra}
+
+
+@pytest.mark.parametrize(("locale", "check", "over"), [
+    ("en", "Check before recording: nothing is written yet",
+     "over its amount by CN¥50,000.00"),
+    ("zh_CN", "登记前请核对：尚未写入任何内容", "超出其金额 ¥50,000.00"),
+])
+def test_an_overspend_is_recorded_only_once_confirmed(client, locale, check, over):
+    project = _project()
+    project.pm.locale = locale
+    _commit()
+    login(client, project.pm)
+    path = f"/projects/{project.id}/spending"
+    assert post(client, path, _form(project, "600000")).status_code == 302  # within its line
+    shown = post(client, path, _form(project, "450000"))  # 1,050,000 of 1,000,000
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and check in page and over in page, page
+    assert 'name="confirmed"' in page
+    assert queries.project_spending(project).spent == Decimal("600000.00")  # nothing written
+    done = post(client, path, _form(project, "450000", confirmed="1"))
+    assert done.status_code == 302
+    assert queries.project_spending(project).spent == Decimal("1050000.00")
+    assert len(_records("spending.record")) == 2
+
+
+def _records(action: str) -> list[AuditRecord]:
+    return list(db.session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+
+
+def test_a_spending_entry_recorded_by_mistake_is_reversed_with_a_reason(client):
+    project = _project()
+    entry = _spend(project, "250000", date(2025, 6, 1))
+    login(client, project.pm)
+    path = f"/projects/{project.id}/spending"
+    page = client.get(path).get_data(as_text=True)
+    assert f"/spending/{entry.id}/reverse" in page
+    refused = post(client, f"/spending/{entry.id}/reverse",
+                   {"on_date": today().isoformat(), "reason": " "})
+    assert refused.status_code == 400 and not _records("spending.reverse")
+    done = post(client, f"/spending/{entry.id}/reverse",
+                {"on_date": today().isoformat(), "reason": "Booked on the wrong project"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    assert queries.project_spending(project).spent == Decimal("0.00")
+    page = client.get(path).get_data(as_text=True)
+    assert "Booked on the wrong project" in page and "Reversed on" in page
+    assert f"/spending/{entry.id}/reverse" not in page
+    [record] = _records("spending.reverse")
+    assert record.changes["reason"] == [None, "Booked on the wrong project"]
+    assert record.changes["amount"] == ["250000.00", None]
+    again = post(client, f"/spending/{entry.id}/reverse",
+                 {"on_date": today().isoformat(), "reason": "again"})
+    assert again.status_code == 409
+    # Only who records the project's spending reverses it.
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    other = _spend(project, "1000")
+    page = client.get(path).get_data(as_text=True)
+    assert "冲销" in page and f"/spending/{other.id}/reverse" not in page
+
+
+FILTERED_LISTS = ["/spending/", "/projects/", "/milestones/overdue", "/funding/",
+                  "/contracts/", "/gates/awaiting", "/companies/", "/needs/"]
+
+
+def test_a_directors_list_filters_name_only_their_institutes(client):
+    director = make_user(Role.INSTITUTE_DIRECTOR)
+    mine = make_institute(director=director, name="Mine Institute")
+    make_institute(name="Elsewhere Institute")
+    _project(institute=mine)
+    login(client, director)
+    for path in FILTERED_LISTS:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        select_ = page[page.index('<select name="institute"'):]
+        select_ = select_[:select_.index("</select>")]
+        assert "Mine Institute" in select_ and "Elsewhere Institute" not in select_, path
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get("/spending/").get_data(as_text=True)
+    assert "Elsewhere Institute" in page

@@ -104,7 +104,7 @@ def portfolio() -> str | Response:
                            lines=[ledger.portfolio_line(c, on) for c in page.items],
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
                            registered=registered_only, exited=exited, with_stake=with_stake,
-                           institutes=institute_choices(), types=list(ProjectType),
+                           institutes=institute_choices(_user()), types=list(ProjectType),
                            can_manage=Company.can_manage(user))
 
 
@@ -305,13 +305,22 @@ def _correction_page(form, back: str, title: str, facts: list, explanation: str,
                            facts=facts, explanation=explanation, button=button)
 
 
+def _share_reversal_form() -> ReverseForm:
+    """Reversed shares drop out of every cap table (`ledger.standing`): the date records when
+    the mistake was corrected, not from when the shares stop counting."""
+    form = ReverseForm()
+    form.on_date.description = _("Reversed shares count in no cap table, on any date: the "
+                                 "date says when the mistake was corrected.")
+    return form
+
+
 @bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
     entry = db.session.get(ShareEntry, entry_id)
     if entry is None or not entry.can_view(_user()):
         abort(404)
-    form = ReverseForm()
+    form = _share_reversal_form()
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
              (_("Entry"), label(entry.kind)),
              (_("From"), entry.from_holder.name if entry.from_holder else "—"),
@@ -331,7 +340,7 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
     financing = db.session.get(FinancingRound, round_id)
     if financing is None or not financing.can_view(_user()):
         abort(404)
-    form = ReverseForm()
+    form = _share_reversal_form()
     facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
              (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
              (_("New shares"), number(financing.new_shares))]

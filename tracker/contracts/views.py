@@ -157,4 +157,4 @@ def report() -> str | Response:
                            columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
                            recent=db.session.execute(contracts.limit(20)).all(),
                            rollups=services.ROLLUPS, filters=filters, years=years,
-                           institutes=institute_choices(), types=list(ProjectType))
+                           institutes=institute_choices(_user()), types=list(ProjectType))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 PLAN_ACTIONS = {
     "project.trl": _l("TRL recorded"),
     "spending.record": _l("Spending recorded"),
+    "spending.reverse": _l("Spending reversed"),
     "change.apply": _l("Plan changed"),
     "change.request": _l("Change asked of HQ"),
     "change.approve": _l("Change approved by HQ"),

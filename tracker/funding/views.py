@@ -118,7 +118,7 @@ def agreements() -> str | Response:
     return render_template("funding/list.html", agreements=listed, foot=foot,
                            columns=AGREEMENT_COLUMNS, filters=filters, outcome=outcome,
                            outcomes=list(AgreementOutcome), running=RUNNING,
-                           institutes=institute_choices(), types=list(ProjectType))
+                           institutes=institute_choices(_user()), types=list(ProjectType))
 
 
 @bp.get("/projects/<int:project_id>/funding")

@@ -339,4 +339,4 @@ def awaiting() -> str:
     under_review = [r for r in reviews if r.state is ReviewState.OPEN]
     return render_template("gates/awaiting.html", needs_panel=needs_panel,
                            under_review=under_review, today=on, filters=filters, late=late,
-                           institutes=institute_choices(), types=list(ProjectType))
+                           institutes=institute_choices(_user()), types=list(ProjectType))

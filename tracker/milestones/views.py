@@ -31,11 +31,11 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
-from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, submit
 from tracker.web.navigation import Page, int_arg, page_or_home, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -270,8 +270,7 @@ def overdue_list() -> str | Response:
                             "overdue-milestones-on", fmt, title=_("Overdue milestones"), on=on)
     page, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
     found = overdue.overdue(user, filters, on, page, per_page)
-    institutes = db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))
-                                    .order_by(Institute.code)).all()
+    institutes = institute_choices(user)
     return render_template(
         "milestones/overdue.html", columns=OVERDUE_COLUMNS, sorts=OVERDUE_SORTS,
         filters=filters, lateness=overdue.LATENESS, institutes=institutes, today=on,

@@ -162,12 +162,21 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
         """The SQL form of `can_view`, for lists; a test checks the two agree."""
-        if user.sees_whole_portfolio:
+        institute_ids = cls.institutes_seen_by(user)
+        if institute_ids is None:
             return true()
+        return cls.institute_id.in_(institute_ids) if institute_ids else false()
+
+    @staticmethod
+    def institutes_seen_by(user: User) -> set[int] | None:
+        """The institutes whose needs `user` sees (None: every one); the list's institute
+        filter offers no other."""
+        if user.sees_whole_portfolio:
+            return None
         institute_ids = set(user.directed_institute_ids)
         if user.has_role(Role.PROJECT_MANAGER) and user.institute_id is not None:
             institute_ids.add(user.institute_id)
-        return cls.institute_id.in_(institute_ids) if institute_ids else false()
+        return institute_ids
 
     @staticmethod
     def can_list(user: User) -> bool:

@@ -268,6 +268,7 @@ def needs() -> str | Response:
     user = _user()
     q, state = text_arg("q"), request.args.get("state", "")
     institute_id, year = int_arg("institute"), int_arg("year")
+    seen = TechnologyNeed.institutes_seen_by(user)  # the filter names no other institute
     query = (listing.needs(user, q, state, institute_id, year)
              .options(selectinload(TechnologyNeed.enterprise),
                       selectinload(TechnologyNeed.institute))
@@ -278,7 +279,8 @@ def needs() -> str | Response:
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
         _("Technology needs"), foot, q=q, state=state, states=list(NeedState),
-        institute_id=institute_id, institutes=_institutes(), year=year, matched=MATCHED,
+        institute_id=institute_id, year=year, matched=MATCHED,
+        institutes=[i for i in _institutes() if seen is None or i.id in seen],
         can_create=TechnologyNeed.can_edit(user),
     )
 

@@ -26,6 +26,7 @@ from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
 from tracker.projects.lifecycle import Phase
 from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -75,8 +76,7 @@ def list_projects() -> str | Response:
         q=filters.q,
         filters=filters, phases=list(Phase), types=list(ProjectType), pm_name=pm_name,
         can_create=Project.can_create(user),
-        institutes=db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))
-                                      .order_by(Institute.code)).all())
+        institutes=institute_choices(user))
 
 
 # --- proposals ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from tracker import db
 from tracker.accounts.models import User
@@ -85,10 +85,17 @@ def registered() -> ColumnElement[bool]:
     return and_(Company.uscc.is_not(None), Company.registered_on.is_not(None))
 
 
-def institute_choices() -> list:
-    """The institutes a list's filter offers: ids and names only."""
-    return db.session.execute(select(Institute.id, Institute.shown_in_sql("name"))
-                              .order_by(Institute.code)).all()
+def institute_choices(user: User) -> list:
+    """The institutes a list's filter offers `user` (ids and names): every one to the HQ-wide
+    roles; to anyone else only those they direct and those of the projects they may see, so
+    that no filter names an institute whose rows the list would never show them (a
+    director's lists offer their own institutes only). Every list's filter reads it."""
+    query = select(Institute.id, Institute.shown_in_sql("name")).order_by(Institute.code)
+    if not user.sees_whole_portfolio:
+        query = query.where(or_(
+            Institute.id.in_(select(Project.institute_id).where(Project.visible_to(user))),
+            Institute.id.in_(list(user.directed_institute_ids))))
+    return db.session.execute(query).all()
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -1,7 +1,9 @@
 """What a project spent, line by line of its budget.
 
 A spending entry is a ledger record: recorded by the PM with its date, amount, description and
-optionally its voucher, never edited.
+optionally its voucher, never edited. One recorded by mistake is undone by a reversing entry
+(the amount negated, `reverses_id` naming the original, a reason given, dated from the
+original's date to today), as payments and disbursements are: every sum follows by itself.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, UTCDateTime, utcnow
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
 class SpendingEntry(Base):
     __tablename__ = "spending_entries"
     __table_args__ = (
-        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("(reverses_id IS NULL AND amount > 0) OR "
+                        "(reverses_id IS NOT NULL AND amount < 0)", name="amount_sign"),
         # A project's spending, and the HQ list's sums by project and year.
         Index("ix_spending_entries_project_spent_on", "project_id", "spent_on"),
     )
@@ -39,11 +42,31 @@ class SpendingEntry(Base):
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("spending_entries.id"),
+                                                    unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     project: Mapped[Project] = relationship()
     budget_line: Mapped[BudgetLine] = relationship()
     voucher: Mapped[StoredFile | None] = relationship()
     recorded_by: Mapped[User] = relationship()
+    reverses: Mapped[SpendingEntry | None] = relationship(
+        remote_side=[id], foreign_keys=[reverses_id], back_populates="reversed_by")
+    reversed_by: Mapped[SpendingEntry | None] = relationship(back_populates="reverses",
+                                                             foreign_keys=[reverses_id])
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def can_reverse(self, user: User) -> bool:
+        """The PM who records the project's spending reverses an entry of it recorded by
+        mistake, once, while the project is under way."""
+        return (SpendingEntry.can_record(user, self.project) and not self.is_reversal
+                and self.reversed_by is None)
+
+    def can_view(self, user: User) -> bool:
+        return self.project.can_view(user)
 
     @staticmethod
     def can_record(user: User, project: Project) -> bool:

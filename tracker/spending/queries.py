@@ -85,7 +85,9 @@ def project_spending(project: Project, with_entries: bool = False) -> ProjectSpe
         result.entries = list(db.session.scalars(
             select(SpendingEntry).where(SpendingEntry.project_id == project.id)
             .options(selectinload(SpendingEntry.budget_line), selectinload(SpendingEntry.voucher),
-                     selectinload(SpendingEntry.recorded_by))
+                     selectinload(SpendingEntry.recorded_by),
+                     selectinload(SpendingEntry.reversed_by),
+                     selectinload(SpendingEntry.reverses))
             .order_by(SpendingEntry.spent_on.desc(), SpendingEntry.id.desc())))
     return result
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import IO
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from tracker import db
+from tracker import db, reversals
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import today
@@ -23,7 +24,8 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
                     amount: Decimal, description: str,
                     voucher: tuple[IO[bytes], str] | None = None) -> SpendingEntry:
     """One expense against one of the project's budget lines. Spending over a line's amount is
-    recorded (it happened) and warned about on the project's pages, never refused."""
+    recorded (it happened) once the PM has confirmed it (the view's confirmation step,
+    `tracker.spending.previews`), and warned about on the project's pages, never refused."""
     if project.is_read_only:
         raise Refused(_("This project is closed: nothing of it changes."))
     if not SpendingEntry.can_record(actor, project):
@@ -53,3 +55,37 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
         "voucher": [None, stored.original_name if stored else None]})
     db.session.flush()
     return entry
+
+
+def line_after(entry: SpendingEntry) -> tuple[BudgetLine, Decimal]:
+    """The line `entry` is spent against and what has been spent against it with `entry` (the
+    confirmation step of an overspend reads it in the dry run's savepoint)."""
+    spent = db.session.scalar(select(func.coalesce(func.sum(SpendingEntry.amount), 0)).where(
+        SpendingEntry.budget_line_id == entry.budget_line_id)) or Decimal("0")
+    return entry.budget_line, Decimal(spent)
+
+
+def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -> SpendingEntry:
+    """A spending entry recorded by mistake is undone by a reversing entry of the negated
+    amount, dated `on`; both stay on the project's spending page, and every sum follows."""
+    if entry.project.is_read_only:
+        raise Refused(_("This project is closed: nothing of it changes."))
+    if not SpendingEntry.can_record(actor, entry.project):
+        raise Forbidden()
+    db.session.refresh(entry.project, with_for_update=True)
+    db.session.expire(entry, ["reversed_by"])
+    if not entry.can_reverse(actor):
+        raise Refused(_("This entry is a reversal or has been reversed already."))
+    reason = reversals.check("on_date", entry.spent_on, on, reason)
+    reversal = SpendingEntry(project_id=entry.project_id, budget_line_id=entry.budget_line_id,
+                             spent_on=on, amount=-entry.amount, description=entry.description,
+                             reverses=entry, reason=reason, recorded_by_id=actor.id)
+    db.session.add(reversal)
+    audit.record(actor, "spending.reverse", entry.project, {
+        "budget_line": [entry.budget_line.category, None],
+        "amount": [f"{entry.amount:.2f}", None],
+        "spent_on": [entry.spent_on.isoformat(), None],
+        "description": [entry.description, None],
+        "on": [None, on.isoformat()], "reason": [None, reason]})
+    db.session.flush()
+    return reversal

@@ -6,20 +6,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.display.formatting import day, money
 from tracker.export import responses as exports
-from tracker.organisations.models import Institute
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
-from tracker.spending import queries, services
+from tracker.reports.filters import institute_choices
+from tracker.spending import previews, queries, services
 from tracker.spending.columns import SPENDING_COLUMNS
 from tracker.spending.forms import SpendingForm
 from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm
 from tracker.web.navigation import int_arg, paginate, year_arg
 from tracker.web.permissions import requires
 
@@ -50,9 +51,36 @@ def project(project_id: int) -> Response | tuple[str, int] | str:
         lambda: services.record_spending(
             _user(), project, budget_line_id=form.budget_line_id.data,
             spent_on=form.spent_on.data, amount=form.amount.data,
-            description=form.description.data, voucher=form.upload()),
+            description=form.description.data,
+            voucher=None if form.dry_run else form.upload()),
         _("Spending recorded."), url_for("spending.project", project_id=project.id),
-        lambda: _page(project, form))
+        lambda: _page(project, form),
+        # Over its line's amount: shown by how much, recorded only once confirmed.
+        preview=lambda entry: previews.overspend(entry, form.upload() is not None))
+
+
+@bp.route("/spending/<int:entry_id>/reverse", methods=["GET", "POST"])
+@login_required
+def reverse(entry_id: int) -> Response | tuple[str, int]:
+    entry = db.session.get(SpendingEntry, entry_id)
+    if entry is None or not entry.can_view(_user()):
+        abort(404)
+    if not entry.can_reverse(_user()) and request.method == "GET":
+        abort(403)
+    form = ReverseForm()
+    back = url_for("spending.project", project_id=entry.project_id)
+    facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),
+             (_("Budget line"), entry.budget_line.category),
+             (_("Description"), entry.description), (_("Amount"), money(entry.amount))]
+    return submit(form, lambda: services.reverse_spending(_user(), entry, form.on_date.data,
+                                                          form.reason.data or ""),
+                  _("Spending reversed: both entries stay on the page."), back,
+                  lambda: render_template(
+                      "corrections/correct.html", form=form, back=back,
+                      title=_("Reverse a spending entry"), facts=facts,
+                      explanation=_("A reversing entry with the amount negated is written "
+                                    "beside this one; the line's spending follows from its "
+                                    "date on."), button=_("Reverse the entry")))
 
 
 @bp.get("/spending/")
@@ -66,5 +94,4 @@ def across() -> str | Response:
                             "spending", fmt, title=_("Spending against budget"))
     return render_template(
         "spending/list.html", columns=SPENDING_COLUMNS, page=paginate(query, rows=True),
-        filters=filters, institutes=db.session.execute(
-            select(Institute.id, Institute.shown_in_sql("name")).order_by(Institute.code)).all())
+        filters=filters, institutes=institute_choices(_user()))

@@ -63,7 +63,7 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
         return page(), (400 if request.method == "POST" else 200)
     try:
         if preview is not None and not request.form.get("confirmed"):
-            form.preview = _dry_run(call, preview)
+            form.preview = _dry_run(form, call, preview)
             if form.preview is not None:  # None: nothing to confirm, record it now
                 return page(), 200
         claimed = _claim(form)
@@ -150,12 +150,16 @@ def _refusal(error: Exception, form: Form, record: Any) -> Refused:
                      "Reload the page and try again."))
 
 
-def _dry_run(call: Callable[[], Any],
+def _dry_run(form: Form, call: Callable[[], Any],
              preview: Callable[[Any], Preview | None]) -> Preview | None:
+    """`form.dry_run` is set meanwhile, so that `call` leaves out what a savepoint can't take
+    back (an uploaded file is written to disk, and its stream read once)."""
     savepoint = db.session.begin_nested()
+    form.dry_run = True
     try:
         return preview(call())
     finally:
+        form.dry_run = False
         savepoint.rollback()
 
 

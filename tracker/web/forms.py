@@ -92,6 +92,7 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     failed = False  # set by tracker.web.actions.submit when the service refused it
+    dry_run = False  # set by tracker.web.actions.submit while it runs a confirmation's dry run
     # The selects filled from the data, each with why it may have nothing to offer: such a
     # form can't be sent, so the page says why instead of offering it (`unavailable`, read by
     # the form macro and by the pages that lay a form out themselves).
