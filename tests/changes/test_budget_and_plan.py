@@ -375,3 +375,53 @@ def test_a_decision_refused_as_stale_shows_the_request_as_it_stands_now(client):
     assert response.status_code == 409 and "Reworded meanwhile" in page
     assert 'name="approve"' in page
     assert re.search(r'name="version"[^>]*value="(\d+)"', page).group(1) != version
+
+
+def test_a_move_may_open_a_new_budget_line_under_the_same_limits(client):
+    project = _project()
+    equipment = project.budget_lines[0]
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+    assert "A new line (named below)" in page and 'name="move-new_line"' in page
+    # Within the limit: the line is created at once, and audited with the plan before and after.
+    response = post(client, f"/projects/{project.id}/changes/move", {
+        "move-from_line_id": str(equipment.id), "move-to_line_id": "0",
+        "move-new_line": "Testing fees", "move-amount": "120000", "move-reason": "Outside lab"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(project)
+    assert [(b.category, b.amount) for b in project.budget_lines] == [
+        ("Equipment", Decimal("880000.00")), ("Materials", Decimal("1000000.00")),
+        ("Testing fees", Decimal("120000.00"))]
+    [record] = _audit("change.apply")
+    assert record.changes["budget_lines"][1][-1] == ["Testing fees", "120000.00"]
+    # Beyond it (4 % + 7 % of the total): waits for HQ, and no line exists until approved.
+    request = services.move_budget(project.pm, project, from_line_id=equipment.id,
+                                   to_line_id=None, new_line="Travel",
+                                   amount=Decimal("210000"), reason="Field trials")
+    _commit()
+    assert request.state is ChangeState.PENDING
+    assert "Travel" not in [b.category for b in project.budget_lines]
+    services.decide(make_user(Role.HQ_ADMIN), request, True, "")
+    _commit()
+    db.session.refresh(project)
+    assert ("Travel", Decimal("210000.00")) in [(b.category, b.amount)
+                                                for b in project.budget_lines]
+    assert plan.baseline(project).budget_lines[-1] == ["Travel", "210000.00"]
+    # A name the project has already is refused, and a new line needs a name.
+    with pytest.raises(Refused, match="has a budget line “Travel” already"):
+        services.move_budget(project.pm, project, from_line_id=equipment.id, to_line_id=None,
+                             new_line=" travel ", amount=Decimal("1000"), reason="x")
+    response = post(client, f"/projects/{project.id}/changes/move", {
+        "move-from_line_id": str(equipment.id), "move-to_line_id": "0", "move-new_line": "",
+        "move-amount": "1000", "move-reason": "x"})
+    assert response.status_code == 400 and "Name the new budget line." in (
+        response.get_data(as_text=True))
+
+
+def test_the_move_form_offers_a_new_line_in_chinese(client):
+    project = _project()
+    project.pm.locale = "zh_CN"
+    _commit()
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+    assert "新的预算科目（在下方命名）" in page and "新预算科目名称" in page

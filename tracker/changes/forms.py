@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.web.fields import DateField, MoneyField, Range
@@ -18,17 +18,30 @@ class _Change(OneTime, Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
 
+# The "to" choice of a move into a line that does not exist yet, named in `new_line`.
+NEW_LINE = 0
+
+
 class MoveForm(_Change):
     from_line_id = SelectField(_l("From the line"), coerce=int, choices=[])
     to_line_id = SelectField(_l("To the line"), coerce=int, choices=[])
+    new_line = StringField(_l("Name of the new line"), validators=[Optional(), Length(max=100)],
+                           description=_l("When the money goes to a new line: it is created "
+                                          "when the move takes effect."))
     amount = MoneyField(_l("Amount (CNY)"), validators=MONEY)
 
     no_choice = {"from_line_id": _l("The project has no budget line to move money from.")}
 
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.from_line_id.choices = self.to_line_id.choices = [(b.id, b.category)
-                                                               for b in lines]
+        self.from_line_id.choices = [(b.id, b.category) for b in lines]
+        self.to_line_id.choices = [*self.from_line_id.choices,
+                                   (NEW_LINE, _l("A new line (named below)"))]
+
+    @property
+    def target(self) -> int | None:
+        """The line the money goes to, None for a new one."""
+        return None if self.to_line_id.data == NEW_LINE else self.to_line_id.data
 
 
 class TotalForm(_Change):

@@ -79,14 +79,37 @@ def line_of(project: Project, line_id: Any, field: str) -> BudgetLine:
 # --- applying each kind ----------------------------------------------------------------------
 
 
+def check_new_line(project: Project, name: str) -> str:
+    """The name of a budget line a move creates: given, and not one the project has."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("new_line", _("Name the new budget line."))
+    if len(name) > 100:
+        raise Invalid("new_line", _("At most 100 characters."))
+    same = next((line for line in project.budget_lines
+                 if line.category.strip().casefold() == name.casefold()), None)
+    if same is not None:
+        raise Refused(_("The project has a budget line “%(line)s” already: move the money "
+                        "into it.", line=same.category))
+    return name
+
+
 def apply_budget_move(project: Project, params: dict) -> None:
+    """Checked again when applied (HQ may approve long after): the source still holds the
+    amount, and a new line is created only if none of its name appeared meanwhile."""
     source = line_of(project, params["from_line_id"], "from_line_id")
-    target = line_of(project, params["to_line_id"], "to_line_id")
+    if params.get("new_line"):
+        target = BudgetLine(category=check_new_line(project, params["new_line"]),
+                            amount=Decimal("0"))
+    else:
+        target = line_of(project, params["to_line_id"], "to_line_id")
     amount = Decimal(params["amount"])
     if amount > source.amount:
         raise Refused(_("Line “%(line)s” holds %(amount)s: it cannot give more.",
                         line=source.category, amount=f"{source.amount:,.2f}"))
     source.amount -= amount
+    if target not in project.budget_lines:
+        project.budget_lines.append(target)
     target.amount += amount
 
 

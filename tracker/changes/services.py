@@ -87,12 +87,18 @@ def _no_pending(project: Project, kinds: tuple[ChangeKind, ...]) -> None:
                         "decided first.", what=waiting.name))
 
 
-def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id: int,
-                amount: Decimal, reason: str) -> ChangeRequest:
+def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id: int | None,
+                amount: Decimal, reason: str, new_line: str = "") -> ChangeRequest:
+    """Money from one budget line to another, or to a new line named `new_line` (when
+    `to_line_id` is None), under the same limits: the new line is created when the move
+    applies (at once, or when HQ approves it)."""
     reason = _start(actor, project, reason)
     _no_pending(project, BUDGET_KINDS)
     source = plan.line_of(project, from_line_id, "from_line_id")
-    target = plan.line_of(project, to_line_id, "to_line_id")
+    if to_line_id is None:
+        target, new_line = None, plan.check_new_line(project, new_line)
+    else:
+        target = plan.line_of(project, to_line_id, "to_line_id")
     if source is target:
         raise Invalid("to_line_id", _("Choose another line than the one the money leaves."))
     if amount <= 0 or cents(amount) != amount:
@@ -106,10 +112,16 @@ def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id:
     why = None if share <= limit else {"share": f"{share:.2f}", "limit": f"{limit}"}
     before = plan.lines_of(project)
     after = [[c, f"{Decimal(a) - amount:.2f}" if i == project.budget_lines.index(source)
-              else f"{Decimal(a) + amount:.2f}" if i == project.budget_lines.index(target)
+              else f"{Decimal(a) + amount:.2f}"
+              if target is not None and i == project.budget_lines.index(target)
               else a] for i, (c, a) in enumerate(before)]
-    return _open(actor, project, ChangeKind.BUDGET_MOVE, reason,
-                 {"from_line_id": source.id, "to_line_id": target.id, "amount": f"{amount:.2f}"},
+    if target is None:
+        after.append([new_line, f"{amount:.2f}"])
+    params = {"from_line_id": source.id, "to_line_id": target.id if target else None,
+              "amount": f"{amount:.2f}"}
+    if target is None:
+        params["new_line"] = new_line
+    return _open(actor, project, ChangeKind.BUDGET_MOVE, reason, params,
                  {"budget_lines": before}, {"budget_lines": after}, why, moved=amount)
 
 

@@ -90,8 +90,8 @@ def project(project_id: int) -> str:
 
 CALLS = {
     "move": lambda u, p, f: services.move_budget(
-        u, p, from_line_id=f.from_line_id.data, to_line_id=f.to_line_id.data,
-        amount=f.amount.data, reason=f.reason.data),
+        u, p, from_line_id=f.from_line_id.data, to_line_id=f.target,
+        new_line=f.new_line.data or "", amount=f.amount.data, reason=f.reason.data),
     "total": lambda u, p, f: services.change_total(u, p, budget_total=f.budget_total.data,
                                                    reason=f.reason.data),
     "add": lambda u, p, f: services.add_member(u, p, user_id=f.user_id.data,
