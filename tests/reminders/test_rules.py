@@ -45,10 +45,11 @@ def test_the_catalogue_is_domain_md_table():
     assert ladder_of("lockup_expiry") == [(HQ, "before", 30)]
     assert ladder_of("project_end") == [(OWN, "before", 30)]
     assert ladder_of("change_request") == [(HQ, "after", 5)]
-    # Reviews (and HQ's decision on a change beyond the PM's limits) can't be turned off;
-    # every offset is a setting with its default.
+    assert ladder_of("handover_request") == [(DIR, "after", 3)]
+    # Reviews (and HQ's or the director's decision on a change beyond the PM's limits) can't
+    # be turned off; every offset is a setting with its default.
     assert {n for n, r in RULES.items() if not r.optional} == {
-        "milestone_review", "gate_scores", "change_request"}
+        "milestone_review", "gate_scores", "change_request", "handover_request"}
     for rule in RULES.values():
         for step in rule.steps:
             assert CATALOGUE[rule.setting_key(step)].default == step.default
@@ -247,3 +248,34 @@ def test_every_default_ladder_is_in_order_and_a_swapped_one_is_not():
     steps = RULES["conversion_deadline"].steps
     swapped = {"before_first": 7, "before_second": 30, "after": 1}
     assert [s.name for s in out_of_order(steps, swapped)] == ["before_first", "before_second"]
+
+
+@pytest.mark.parametrize(("locale", "asks"), [
+    ("en", "asks to hand it to another project manager: approve or refuse the handover"),
+    ("zh_CN", "申请将其移交给另一位项目经理：请批准或拒绝此次移交"),
+])
+def test_a_handover_waiting_for_the_director_reminds_them_until_decided(smtp, locale, asks):
+    from tests.reminders.conftest import run_day, text_of
+    from tracker.changes import services as changes
+    from tracker.dates import today
+    from tracker.reminders.items import Query, handovers_awaiting_director
+
+    pm, director, hq, _evaluator = helpers.people(pm_locale="en", director_locale=locale)
+    successor = make_user(Role.PROJECT_MANAGER, name="Zhao Lei")
+    project = helpers.project_for(pm, director)
+    successor.institute_id = project.institute_id
+    request = changes.hand_over(pm, project, user_id=successor.id, reason="Moving to Suzhou")
+    db.session.commit()
+
+    def reminded(day):
+        run_day(day)
+        return [(to, message) for to, message in smtp.take()
+                if director.email in to and project.title in text_of(message)]
+
+    assert reminded(today() + timedelta(days=2)) == []
+    [(_to, message)] = reminded(today() + timedelta(days=3))  # the default: 3 days after
+    assert asks in text_of(message) and f"/changes/{request.id}" in text_of(message)
+    assert reminded(today() + timedelta(days=4)) == []  # each rung once
+    changes.decide(director, request, True, "")
+    db.session.commit()
+    assert handovers_awaiting_director(Query(item_ids=[request.id])) == []

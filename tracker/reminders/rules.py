@@ -24,6 +24,7 @@ from tracker.reminders.items import (
     conditions_due,
     conversion_deadlines,
     gate_scores_due,
+    handovers_awaiting_director,
     hold_revisits,
     instalments_due,
     lockup_expiries,
@@ -128,6 +129,15 @@ _CATALOGUE = [
          HQ, _l("HQ admin"),
          (Step("after", HQ, AFTER, 5, _l("Reminder to HQ admins: days after the request")),),
          changes_awaiting_hq, optional=False),
+    # A handover the PM asks for is the director's to decide as much as HQ's: HQ is reminded
+    # of it by `change_request`, the director by this rule.
+    Rule("handover_request", _l("Handover awaiting the institute director"),
+         _l("Handover awaiting your decision"),
+         _l("a handover a project manager asked for, counted from the day it was asked"),
+         DIRECTOR, _l("institute director"),
+         (Step("after", DIRECTOR, AFTER, 3,
+               _l("Reminder to the institute director: days after the request")),),
+         handovers_awaiting_director, optional=False),
     Rule("conversion_deadline", _l("Allocation-investment conversion deadline"),
          _l("Conversion deadline of"),
          _l("the conversion deadline of an allocation-investment agreement with no outcome yet"),
