@@ -89,3 +89,29 @@ def test_gate_two_lists_its_planned_milestones_from_the_draft_on(client):
     page = client.get(f"/projects/{draft.id}").get_data(as_text=True)
     assert "The contract research is planned as milestones" in page
     assert "No milestone of the Contract research phase is planned" not in page
+
+
+@pytest.mark.parametrize("locale, item, below, done", [
+    ("en", "TRL 4 at least, the gate&#39;s minimum (now 3)",
+     "TRL 3 is below the gate&#39;s minimum of 4",
+     "TRL 4 at least, the gate&#39;s minimum (now 5)"),
+    ("zh_CN", "TRL 至少达到 4（阶段门最低要求，当前为 3）", "TRL 3 低于阶段门的最低要求 4",
+     "TRL 至少达到 4（阶段门最低要求，当前为 5）")])
+def test_the_gates_minimum_trl_is_on_the_checklist_met_or_not(client, locale, item, below,
+                                                              done):
+    """The minimum TRL stands against GO at the decision (the chair overrides it with a
+    reason): the PM reads it on the checklist before asking for the gate, met or not, and it
+    does not keep the gate from being asked."""
+    from tracker.gates import services as gates
+    from tracker.projects import guards, trl
+
+    project = make_project(phase=Phase.CONTRACT_RESEARCH, trl_now=3)
+    project.pm.locale = locale
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert item in page and below in page
+    assert not any("TRL" in refusal for refusal in guards.gate_request_refusals(project, 2))
+    assert gates.trl_below_minimum(project, 4) is not None
+    trl.record_trl(project.pm, project, 5, "Prototype validated in the lab")
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert done in page and below not in page

@@ -82,6 +82,29 @@ def missing_deliverables(project: Project, gate: int) -> str | None:
     return None
 
 
+def minimum_trl(project: Project, gate: int, requested: bool = True) -> int | None:
+    """The TRL gate `gate` asks for: its review's once requested (copied from the template
+    then; `requested`: look for one), else the template's; None when it asks for none."""
+    if requested:
+        review = db.session.scalar(select(GateReview).where(
+            GateReview.project_id == project.id, GateReview.gate == gate,
+            GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN])).limit(1))
+        if review is not None:
+            return review.min_trl
+    template = find_template(gate)
+    return template.min_trl if template else None
+
+
+def trl_below_minimum(project: Project, minimum: int) -> str | None:
+    """Not a guard of the request: the chair meets it as a blocker of GO (`scoring.blockers`),
+    to be overridden with a reason; the project page says it before the gate is asked."""
+    if project.current_trl >= minimum:
+        return None
+    return _("TRL %(now)d is below the gate's minimum of %(min)d: record the TRL reached (with "
+             "its evidence) before the decision, or the panel can decide GO only with an "
+             "override.", now=project.current_trl, min=minimum)
+
+
 def open_review(project: Project) -> str | None:
     pending = db.session.scalar(select(GateReview.id).where(
         GateReview.project_id == project.id,

@@ -25,10 +25,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Check:
-    """One item of a project's checklist: what must be true, and what is missing (None: met)."""
+    """One item of a project's checklist: what must be true, and what is missing (None: met).
+    `blocks`: the gate can't be requested while it is missing; an item that does not (the
+    gate's minimum TRL, which stands against GO at the decision) is listed all the same, so
+    that the PM knows before submitting."""
 
     label: str
     missing: str | None
+    blocks: bool = True
 
 
 def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[Check]:
@@ -42,6 +46,11 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[
 
     checks = [Check(_("The gate's required deliverables are uploaded"),
                     gates.missing_deliverables(project, gate))]
+    minimum = gates.minimum_trl(project, gate, requested=not ahead)
+    if minimum is not None:
+        checks.append(Check(_("TRL %(min)d at least, the gate's minimum (now %(now)d)",
+                              min=minimum, now=project.current_trl),
+                            gates.trl_below_minimum(project, minimum), blocks=False))
     if not ahead:
         checks += [
             Check(_("The phase's milestones are accepted or waived"),
@@ -77,4 +86,5 @@ def later_checklists(project: Project, gate: int) -> list[tuple[int, list[Check]
 
 def gate_request_refusals(project: Project, gate: int) -> list[str]:
     """Why the PM may not open gate `gate` now (empty: they may)."""
-    return [check.missing for check in gate_checklist(project, gate) if check.missing]
+    return [check.missing for check in gate_checklist(project, gate)
+            if check.missing and check.blocks]

@@ -193,7 +193,8 @@ def submission_checklist(project: Project) -> list[guards.Check]:
 
 def submission_refusals(project: Project) -> list[str]:
     """What stands between a draft and its submission (empty: it may be submitted)."""
-    return [check.missing for check in submission_checklist(project) if check.missing]
+    return [check.missing for check in submission_checklist(project)
+            if check.missing and check.blocks]
 
 
 def readiness(project: Project) -> list[guards.Check]:
