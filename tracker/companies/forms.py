@@ -18,7 +18,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.companies.ip_models import IpDealKind
 from tracker.companies.models import Acquisition, ExitKind, HolderType
+from tracker.dates import today
 from tracker.display.labels import label
+from tracker.web.corrections import ReverseForm
 from tracker.web.fields import DateField, MoneyField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -186,3 +188,12 @@ class ExitForm(OneTime, Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = _choices(ExitKind)
+
+
+class ShareReverseForm(ReverseForm):
+    """Reversed shares drop out of every cap table (`ledger.standing`): the date records when
+    the mistake was corrected, not from when the shares stop counting."""
+
+    on_date = DateField(_l("Reversed on"), validators=[InputRequired()], default=today,
+                        description=_l("Reversed shares count in no cap table, on any date: "
+                                       "the date says when the mistake was corrected."))

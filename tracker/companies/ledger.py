@@ -105,6 +105,12 @@ def cap_table(company: Company, on: date, exclude_round_id: int | None = None) -
     return CapTable(on=on, issued=total, rows=rows)
 
 
+def holders(company: Company, on: date) -> list[Shareholder]:
+    """Who holds shares on `on`, and so may give some (a reversed round's investor holds
+    none, and is offered no transfer)."""
+    return [h.holder for h in cap_table(company, on).rows]
+
+
 def problem(table: CapTable) -> str | None:
     """Why a cap table does not account for every issued share, as a code, or None."""
     if not table.issued:

@@ -22,6 +22,7 @@ from tracker.companies.forms import (
     IpDealForm,
     IssueForm,
     RoundForm,
+    ShareReverseForm,
     TransferForm,
 )
 from tracker.companies.holdings import listed, totals
@@ -123,7 +124,6 @@ def show(company_id: int) -> str | Response:
     return render_template(
         "companies/show.html", company=company, on=on, table=table,
         cap_columns=columns.CAP_TABLE_COLUMNS, cap_foot=columns.cap_table_total(table),
-        # A reversed round drops out of every cap table: it has no stakes to show.
         rounds=[(r, None if r.reversal else ledger.round_stakes(company, r.id, r.on_date),
                  ledger.post_money(r)) for r in company.rounds],
         history=ledger.stake_history(company),
@@ -222,8 +222,7 @@ def issue(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def transfer(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
-    # Only who holds shares can give some (a reversed round's investor holds none).
-    form = TransferForm(holders=[h.holder for h in ledger.cap_table(company, today()).rows])
+    form = TransferForm(holders=ledger.holders(company, today()))
     if not form.is_submitted():
         form.on_date.data = today()
 
@@ -305,22 +304,13 @@ def _correction_page(form, back: str, title: str, facts: list, explanation: str,
                            facts=facts, explanation=explanation, button=button)
 
 
-def _share_reversal_form() -> ReverseForm:
-    """Reversed shares drop out of every cap table (`ledger.standing`): the date records when
-    the mistake was corrected, not from when the shares stop counting."""
-    form = ReverseForm()
-    form.on_date.description = _("Reversed shares count in no cap table, on any date: the "
-                                 "date says when the mistake was corrected.")
-    return form
-
-
 @bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
     entry = db.session.get(ShareEntry, entry_id)
     if entry is None or not entry.can_view(_user()):
         abort(404)
-    form = _share_reversal_form()
+    form = ShareReverseForm()
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
              (_("Entry"), label(entry.kind)),
              (_("From"), entry.from_holder.name if entry.from_holder else "—"),
@@ -340,7 +330,7 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
     financing = db.session.get(FinancingRound, round_id)
     if financing is None or not financing.can_view(_user()):
         abort(404)
-    form = _share_reversal_form()
+    form = ShareReverseForm()
     facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
              (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
              (_("New shares"), number(financing.new_shares))]
