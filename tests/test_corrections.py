@@ -452,6 +452,10 @@ def test_a_reversed_round_drops_out_of_the_rounds_after_it(client):
     assert [s.after_pct for s in stakes] == [D("63.64"), D("18.18"), D("9.09"), D("9.09")]
     assert [day for day, _ in ledger.stake_history(company)] == [
         helpers.days_ago(400), helpers.days_ago(20)]
+    # Nor did it set a price or raise money, on the days before its reversal either.
+    assert ledger.portfolio_line(company, helpers.days_ago(25)).price is None
+    figures = dashboard.company_figures(Filters(), helpers.days_ago(25))
+    assert (figures.rounds, figures.raised) == (0, D("0.00"))
     db.session.expire_all()
     for locale, note in (("en", "Reversed: its shares count in no cap table, on any date."),
                          ("zh_CN", "已冲销：其股份不计入任何日期的股权结构表。")):

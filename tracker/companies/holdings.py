@@ -48,7 +48,8 @@ ZERO = Decimal("0")
 def lines(on: date) -> Subquery:
     """A row per company on `on`: company_id, name, registered, rounds (standing), raised,
     exited, hq_shares, price (of its last standing round), paid (HQ's cost), realised."""
-    standing = and_(FinancingRound.on_date <= on, round_stands(FinancingRound.id, on))
+    # A reversed round drops out on every date, as its shares do (`ledger.standing`).
+    standing = and_(FinancingRound.on_date <= on, round_stands(FinancingRound.id))
     rounds = (select(FinancingRound.company_id, func.count(FinancingRound.id).label("n"),
                      func.sum(FinancingRound.amount).label("raised"))
               .where(standing).group_by(FinancingRound.company_id).subquery())
@@ -91,8 +92,9 @@ def lines(on: date) -> Subquery:
 
 def _paid(on: date) -> Subquery:
     """What HQ paid for its shares by `on`, per company: the disbursements converted into them
-    and its money in rounds standing on `on`. Shares HQ took at incorporation carry no price in
-    the ledger. A reversed share entry (a reversed conversion or round) does not count."""
+    and its money in rounds of `on` or before, not reversed. Shares HQ took at incorporation
+    carry no price in the ledger. A reversed share entry (a reversed conversion or round) does
+    not count, on any date."""
     holder, reversal = aliased(Shareholder), aliased(ShareEntry)
 
     def paid(amount, entry_id, round_id) -> Select:
@@ -102,7 +104,7 @@ def _paid(on: date) -> Subquery:
                 .join(FinancingRound, FinancingRound.id == round_id)
                 .where(holder.kind == HolderType.HQ, ShareEntry.on_date <= on,
                        ~exists().where(reversal.reverses_id == ShareEntry.id),
-                       FinancingRound.on_date <= on, round_stands(FinancingRound.id, on)))
+                       FinancingRound.on_date <= on, round_stands(FinancingRound.id)))
 
     both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
                      paid(RoundInvestment.amount, RoundInvestment.entry_id,

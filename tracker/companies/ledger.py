@@ -268,7 +268,8 @@ def portfolio_line(company: Company, on: date) -> PortfolioLine:
     """HQ's stake in `company` on `on`, valued at the company's last round price."""
     table = cap_table(company, on)
     hq = table.shares_of(HolderType.HQ)
-    rounds = [r for r in company.rounds if r.on_date <= on and r.stands_on(on)]
+    # A reversed round drops out on every date, as its shares do (`standing`): no price.
+    rounds = [r for r in company.rounds if r.on_date <= on and r.stands_on(None)]
     price = rounds[-1].price_per_share if rounds else None
     exits = [e for e in company.exits if e.on_date <= on and e.stands_on(on)]
     exited = bool(exits)
