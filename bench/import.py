@@ -3,7 +3,7 @@ same path as `flask import` (each row through its page's form and service, all i
 transaction).
 
     .venv/bin/python bench/import.py [--projects 10000] [--milestones-per-project 10]
-        [--runs 1] [--backends sqlite,postgresql]
+        [--runs 1] [--backends sqlite,postgresql] [--profile PREFIX]
         [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/]
 
 For each backend and run it makes a database of its own (a SQLite file in a temporary
@@ -22,6 +22,7 @@ Targets (issue #13): both files <= 60 s on PostgreSQL, <= 500 MB maximum RSS.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import json
 import os
@@ -126,8 +127,10 @@ def write_files(folder: Path, projects: int, per_project: int) -> tuple[Path, Pa
     return project_file, milestone_file
 
 
-def child(url: str, folder: str) -> None:
-    """Runs in its own process: the two imports, timed; prints JSON."""
+def child(url: str, folder: str, profile: str = "") -> None:
+    """Runs in its own process: the two imports, timed; prints JSON. With `profile`, each
+    import runs under cProfile and its statistics go to PROFILE.projects and
+    PROFILE.milestones (read them with `python -m pstats`)."""
     from tracker import create_app, db
     from tracker.accounts.services import find_by_email
     from tracker.imports import services
@@ -138,9 +141,15 @@ def child(url: str, folder: str) -> None:
         admin = find_by_email(ADMIN)
         for kind in ("projects", "milestones"):
             start, cpu = time.perf_counter(), time.process_time()
+            profiler = cProfile.Profile() if profile else None
+            if profiler:
+                profiler.enable()
             with open(Path(folder) / f"{kind}.csv", "rb") as stream:
                 run = services.run_import(admin, kind, f"{kind}.csv", stream)
             db.session.commit()
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(f"{profile}.{kind}")
             timings[kind] = time.perf_counter() - start
             # The importing process's own CPU time: what the load of others does not inflate
             # (the database server's work is not in it).
@@ -152,11 +161,11 @@ def child(url: str, folder: str) -> None:
     print(json.dumps(timings))
 
 
-def one_run(url: str, projects: int, per_project: int) -> dict:
+def one_run(url: str, projects: int, per_project: int, profile: str = "") -> dict:
     _prepare(url)
     with tempfile.TemporaryDirectory() as folder:
         write_files(Path(folder), projects, per_project)
-        out = subprocess.run([sys.executable, __file__, "--child", url, folder],
+        out = subprocess.run([sys.executable, __file__, "--child", url, folder, profile],
                              capture_output=True, text=True)
         if out.returncode != 0:
             raise SystemExit(f"the import failed:\n{out.stderr[-3000:]}")
@@ -185,14 +194,17 @@ def pg_database(base_url: str):
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--milestones-per-project", type=int, default=10)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--profile", default="", metavar="PREFIX",
+                        help="profile each import with cProfile into PREFIX.projects and "
+                             "PREFIX.milestones")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/"))
     args = parser.parse_args()
@@ -202,11 +214,12 @@ def main() -> None:
             if backend == "sqlite":
                 with tempfile.TemporaryDirectory() as tmp:
                     result = one_run(f"sqlite:///{tmp}/bench.db", args.projects,
-                                     args.milestones_per_project)
+                                     args.milestones_per_project, args.profile)
             elif backend == "postgresql":
                 reset, drop = pg_database(args.pg_url)
                 try:
-                    result = one_run(reset(), args.projects, args.milestones_per_project)
+                    result = one_run(reset(), args.projects, args.milestones_per_project,
+                                     args.profile)
                 finally:
                     drop()
             else:

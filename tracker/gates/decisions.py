@@ -16,8 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.dates import today
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.dates import local_date, today
+from tracker.display.formatting import day
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState
@@ -123,7 +124,8 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
 
 
 def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
-            fields: dict[str, Any], supersedes: GateDecision | None = None) -> GateDecision:
+            fields: dict[str, Any], supersedes: GateDecision | None = None,
+            imported_conditions: list[dict[str, Any]] = ()) -> GateDecision:
     decision = GateDecision(
         project_id=review.project_id, outcome=outcome,
         target_phase=target, rationale=fields.get("rationale", "").strip(),
@@ -144,6 +146,19 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
         decision.conditions.append(Condition(
             project_id=review.project_id, text=condition["text"].strip(),
             owner_id=condition["owner"].id, due_date=condition["due_date"]))
+    if imported_conditions:
+        now = db.utcnow()
+        for condition in imported_conditions:
+            state = condition.get("state", ConditionState.OPEN)
+            decision.conditions.append(Condition(
+                project_id=review.project_id, text=condition["text"].strip(),
+                owner_id=condition["owner"].id, due_date=condition["due_date"], state=state,
+                met_at=now if state is not ConditionState.OPEN else None,
+                confirmed_by_id=actor.id if state is ConditionState.CONFIRMED else None,
+                confirmed_at=now if state is ConditionState.CONFIRMED else None))
+        changes["conditions"] = [None, [
+            [c["text"].strip(), c["owner"].email, c["due_date"].isoformat(),
+             c.get("state", ConditionState.OPEN).value] for c in imported_conditions]]
     audit.record(actor, "gate.decide" if supersedes is None else "gate.correct", decision,
                  changes)
     db.session.flush()
@@ -209,37 +224,78 @@ def record_imported_go(actor: User, project: Project, decided_on: datetime,
                                     target=target)
 
 
+def check_imported_conditions(pm_id: int, team_ids: set[int], decided_on: date,
+                              conditions: list[dict[str, Any]],
+                              problems: Problems | None = None) -> None:
+    """The conditions of an imported CONDITIONAL GO, as the decision form asks them (a text
+    and an owner among the project's people; the import reads no more than the form's rows)
+    and dated as history is: not before the decision that set them (they may be past: an open
+    one is overdue, and its reminders climb as any condition's do). Every problem at once:
+    added to `problems` when given (the import's other checks of the row go on), else
+    raised."""
+    given = problems is not None
+    problems = problems if given else Problems()
+    if not conditions:
+        problems.add("conditions", _("A conditional GO needs at least one condition."))
+    people = {pm_id, *team_ids}
+    for i, condition in enumerate(conditions, start=1):
+        owner = condition.get("owner")
+        if not condition.get("text", "").strip() or owner is None:
+            problems.add("conditions", _("Condition %(n)d needs a text and an owner.", n=i))
+        elif owner.id not in people:
+            problems.add("conditions", _("The owner of condition %(n)d is neither the project "
+                                         "manager nor in the team.", n=i))
+        due = condition.get("due_date")
+        if due is None or due < decided_on:
+            problems.add("conditions", _("Condition %(n)d needs a due date from its decision's "
+                                         "day (%(date)s) on.", n=i, date=day(decided_on)))
+        if condition.get("state", ConditionState.OPEN) is ConditionState.SUPERSEDED:
+            problems.add("conditions", _("Condition %(n)d: an imported condition is open, met "
+                                         "or cleared.", n=i))
+    if not given:
+        problems.raise_any()
+
+
 def record_imported_decision(actor: User, project: Project, decided_on: datetime,
                              import_id: int, outcome: Outcome, *, target: Phase | None = None,
-                             rationale: str = "", revisit_date: date | None = None
-                             ) -> GateDecision:
+                             rationale: str = "", revisit_date: date | None = None,
+                             conditions: list[dict[str, Any]] | None = None) -> GateDecision:
     """A decision taken before the tracker at the gate closing the project's phase (a GO, a
-    KILL or a HOLD), brought in by an import (tracker/imports). It had no panel here, so it
-    says so: it names the import and, as its decider and chair, the HQ admin who imported it.
-    A KILL needs its rationale and a HOLD a revisit date ahead, as a panel's would; the phase
-    changes through `change_phase` like any decision's, so the project goes on (or stays
-    ended) as if decided in the tracker. A CONDITIONAL GO is not imported: its conditions
-    are owned and dated in the tracker."""
+    CONDITIONAL GO, a KILL or a HOLD), brought in by an import (tracker/imports). It had no
+    panel here, so it says so: it names the import and, as its decider and chair, the HQ admin
+    who imported it. A KILL needs its rationale and a HOLD a revisit date ahead, as a panel's
+    would; a CONDITIONAL GO its conditions (`check_imported_conditions`), each in the state
+    it had reached: open, met (its owner said so) or cleared (confirmed by the importing HQ
+    admin), which the decision's audit record lists. The phase changes through `change_phase`
+    like any decision's, so the project goes on (or stays ended) as if decided in the
+    tracker: an open condition holds back the next gate as it would have."""
     if not actor.is_hq_admin:
         raise Forbidden()
     gate = lifecycle.PHASE_GATE.get(project.phase)
     if gate is None:
         raise Refused(_("A project in this phase has no gate to record a decision of."))
-    if outcome not in (Outcome.GO, Outcome.KILL, Outcome.HOLD):
-        raise Invalid("phase", _("Only a GO, a KILL or a HOLD is imported."))
+    if outcome not in (Outcome.GO, Outcome.CONDITIONAL_GO, Outcome.KILL, Outcome.HOLD):
+        raise Invalid("phase", _("Only a GO, a CONDITIONAL GO, a KILL or a HOLD is imported."))
+    if outcome is Outcome.CONDITIONAL_GO:
+        check_imported_conditions(project.pm_id, project.team_ids, local_date(decided_on),
+                                  conditions or [])
+    elif conditions:
+        raise Invalid("conditions", _("Conditions go with a CONDITIONAL GO only: clear the "
+                                      "condition rows, or choose CONDITIONAL GO."))
     review = open_request(actor, project, gate)
     review.chair_id = actor.id
     review.state = ReviewState.DECIDED
     fields = {"imported_in_id": import_id, "decided_at": decided_on, "rationale": rationale,
               "revisit_date": revisit_date}
-    if outcome is Outcome.GO:
+    if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(review.phase)
         target = target or targets[0]
         if target not in targets:
             raise Invalid("phase", _("Choose where the project goes next."))
     else:
         target = _check_outcome(review, outcome, fields)
-    decision = _record(actor, review, outcome, target, fields)
+    decision = _record(actor, review, outcome, target, fields,
+                       imported_conditions=conditions or [])
     if outcome is Outcome.HOLD:
         project.revisit_date = revisit_date
     change_phase(actor, project, target, STEP_OF[outcome], decision=decision,

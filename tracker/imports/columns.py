@@ -142,6 +142,11 @@ PROJECTS = Kind("projects", _l("Projects"), (
     Column("gates_passed_on", _l("Gates passed on"),
            note=_l("The date of each GO, e.g. 1: 2024-03-01; 2: 2025-06-30; missing: the "
                    "start date.")),
+    Column("conditions", _l("Conditions of a CONDITIONAL GO"),
+           note=_l("A gate passed with conditions is imported as a CONDITIONAL GO with them: "
+                   "gate: condition | owner's e-mail (the PM or a team member) | due date | "
+                   "state (open, met or cleared; empty: open), separated by semicolons, e.g. "
+                   "1: Pilot data | pm@example.cn | 2024-06-30 | cleared.")),
     Column("ended_in", _l("Ended or held in"), choices=Phase,
            note=_l("For a project completed, terminated, rejected or on hold: the phase whose "
                    "gate decided it (empty: contract research; proposal review for a rejected "

@@ -87,8 +87,19 @@ def _needs() -> Iterator[list]:
                n.intended_investment, n.state]
 
 
-def _route(project: Project, decisions: list[GateDecision]) -> tuple[str, str, str, str]:
-    """gates_passed_on, ended_in, rationale and revisit date, from the project's decisions."""
+def _conditions(standing: list[GateDecision], emails: dict[int, str]) -> str:
+    """The conditions of each standing CONDITIONAL GO, as the column writes them."""
+    return "; ".join(
+        f"{d.review.gate}: {c.text} | {emails[c.owner_id]} | {c.due_date.isoformat()} | "
+        f"{c.state.value}"
+        for d in standing if d.outcome is Outcome.CONDITIONAL_GO
+        for c in sorted(d.conditions, key=lambda c: c.id))
+
+
+def _route(project: Project, decisions: list[GateDecision], emails: dict[int, str]
+           ) -> tuple[str, str, str, str, str]:
+    """gates_passed_on, conditions, ended_in, rationale and revisit date, from the project's
+    decisions."""
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
     standing = [d for d in decisions if d.id not in superseded]
     zone = org_zone()
@@ -102,8 +113,8 @@ def _route(project: Project, decisions: list[GateDecision]) -> tuple[str, str, s
             ended_in = last.review.phase.value
             if last.outcome is Outcome.KILL:
                 rationale = last.rationale
-    return passed, ended_in, rationale, _text(project.revisit_date) if (
-        project.phase is Phase.ON_HOLD) else ""
+    return passed, _conditions(standing, emails), ended_in, rationale, _text(
+        project.revisit_date) if project.phase is Phase.ON_HOLD else ""
 
 
 def _projects() -> Iterator[list]:
@@ -113,20 +124,23 @@ def _projects() -> Iterator[list]:
         .order_by(Project.id)).all()  # the order they were imported in
     decisions: dict[int, list[GateDecision]] = {}
     for d in db.session.scalars(select(GateDecision).join(GateReview).options(
-            selectinload(GateDecision.review)).order_by(GateDecision.id)):
+            selectinload(GateDecision.review), selectinload(GateDecision.conditions))
+            .order_by(GateDecision.id)):
         decisions.setdefault(d.project_id, []).append(d)
     users = dict(db.session.execute(select(User.id, User.email)).tuples().all())
     enterprises = {e.id: e for e in db.session.scalars(select(Enterprise))}
     needs = dict(db.session.execute(select(TechnologyNeed.id, TechnologyNeed.title))
                  .tuples().all())
     for p in projects:
-        passed, ended_in, rationale, revisit = _route(p, decisions.get(p.id, []))
+        passed, conditions, ended_in, rationale, revisit = _route(
+            p, decisions.get(p.id, []), users)
         yield [p.code or "", p.title, p.summary, p.field, p.type, p.institute.code,
                p.pm.email, ", ".join(sorted(users[m.user_id] for m in p.members)),
                _enterprise(enterprises.get(p.partner_enterprise_id)),
                needs.get(p.need_id, ""), p.trl_now, p.trl_target, _text(p.budget_total),
                "; ".join(f"{b.category}: {_text(b.amount)}" for b in p.budget_lines),
-               p.start_date, p.end_date, p.phase, passed, ended_in, rationale, revisit]
+               p.start_date, p.end_date, p.phase, passed, conditions, ended_in, rationale,
+               revisit]
 
 
 def _milestones() -> Iterator[list]:

@@ -15,13 +15,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import db
+from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Invalid
+from tracker.errors import Invalid, Problems
 from tracker.gates import decisions
 from tracker.gates import services as gates
+from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import Outcome
-from tracker.imports import columns
+from tracker.gates.review_forms import CONDITION_ROWS
+from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, iso_date
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
@@ -35,6 +38,7 @@ from tracker.projects.phases import refusal_message
 FORM_FIELDS = ("title", "summary", "field", "type", "institute_id", "partner_enterprise_id",
                "need_id", "trl_now", "trl_target", "budget_total", "start_date", "end_date")
 _LINES = re.compile(r"[;；\n]+")
+_CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState)
 _GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)
 
 
@@ -114,6 +118,50 @@ def _budget_lines(text: str) -> list[tuple[str, str]]:
     return lines
 
 
+def conditions(text: str) -> dict[int, list[dict]]:
+    """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared; ...' as {gate: [{text, email,
+    due_date, state}]}, the owner still an e-mail (the service finds and checks them)."""
+    found: dict[int, list[dict]] = {}
+    for part in _LINES.split(text):
+        if not part.strip():
+            continue
+        match = _GATE_DATE.match(part)
+        pieces = [p.strip() for p in match.group(2).split("|")] if match else []
+        if len(pieces) == 3:
+            pieces.append("")
+        if len(pieces) != 4:
+            raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
+                              "and state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | "
+                              "cleared."), "conditions")
+        words, email, due, state = pieces
+        try:
+            state = cells.choice(_CONDITION_STATE, state) if state else ConditionState.OPEN
+        except CellError as error:
+            raise CellError(str(error), "conditions") from None
+        gate = int(match.group(1))
+        found.setdefault(gate, []).append({
+            "text": words, "email": email, "state": ConditionState(state),
+            "due_date": _day(due, "conditions") if due else None})
+        if len(found[gate]) > CONDITION_ROWS:
+            raise CellError(_("At most %(n)d conditions a decision.", n=CONDITION_ROWS),
+                            "conditions")
+    return found
+
+
+def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[dict]]:
+    """The conditions with their owners found by e-mail (an unknown one is a problem)."""
+    out = {}
+    for gate, items in wanted.items():
+        out[gate] = []
+        for item in items:
+            owner = accounts.find_by_email(item["email"]) if item["email"] else None
+            if item["email"] and owner is None:
+                problems.add("conditions", _("No account has the e-mail %(key)s.",
+                                             key=item["email"]))
+            out[gate].append({**item, "owner": owner})
+    return out
+
+
 def _passed_on(text: str) -> dict[int, date]:
     found = {}
     for part in _LINES.split(text):
@@ -126,6 +174,39 @@ def _passed_on(text: str) -> dict[int, date]:
             raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
                             "gates_passed_on") from None
     return found
+
+
+def check_new(pm: User, values: dict, passed: dict[int, date]
+              ) -> tuple[list[tuple[Phase, Outcome, Phase]], dict[int, list[dict]]]:
+    """What a new project's row is refused for, all at once: its proposal as
+    `create_proposal` checks it, its route to the phase, and the conditions of each gate it
+    passed with a CONDITIONAL GO (`decisions.check_imported_conditions`: only a gate passed
+    with a GO on the way takes them). Returns the route and the conditions by gate."""
+    problems = Problems()
+    route: list[tuple[Phase, Outcome, Phase]] = []
+    try:
+        route = imported_route(values["phase"], values["code"], values["_ended_in"])
+    except Invalid as invalid:
+        problems.found += invalid.problems
+    conditional = owners(values["_conditions"], problems)
+    went = {lifecycle.PHASE_GATE[closed] for closed, outcome, _t in route
+            if outcome is Outcome.GO}
+    for gate, items in sorted(conditional.items()):
+        if gate not in went:
+            problems.add("conditions", _("Gate %(n)d was not passed with a GO on the way to "
+                                         "the project's phase: only such a gate takes "
+                                         "conditions.", n=gate))
+            continue
+        decisions.check_imported_conditions(
+            pm.id, set(values["member_ids"]), passed.get(gate) or values["start_date"], items,
+            problems)
+    try:
+        projects.check_proposal(pm, {f: values[f] for f in FORM_FIELDS},
+                                values["budget_lines"], values["member_ids"])
+    except Invalid as invalid:
+        problems.found += invalid.problems
+    problems.raise_any()
+    return route, conditional
 
 
 class Projects(Adapter):
@@ -188,6 +269,7 @@ class Projects(Adapter):
         values["code"] = text.get("code", "").strip().upper()
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
         values["_passed_on"] = _passed_on(text.get("gates_passed_on", ""))
+        values["_conditions"] = conditions(text.get("conditions", ""))
         values["_ended_in"] = Phase(text["ended_in"]) if text.get("ended_in") else None
         values["_rationale"] = text.get("rationale", "").strip()
         values["_revisit_date"] = _day(text.get("revisit_date", ""), "revisit_date")
@@ -199,7 +281,7 @@ class Projects(Adapter):
         code, phase, passed = values.pop("code"), values.pop("phase"), values.pop("_passed_on")
         lines, members = values.pop("budget_lines"), values.pop("member_ids")
         if obj is not None:
-            for key in ("_ended_in", "_rationale", "_revisit_date"):
+            for key in ("_ended_in", "_rationale", "_revisit_date", "_conditions"):
                 values.pop(key)
             if phase is not obj.phase:
                 raise Invalid("phase", _("An imported project's phase now changes in the "
@@ -208,7 +290,10 @@ class Projects(Adapter):
                 raise Invalid("pm_id", _("An import does not change a project's manager."))
             projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
             return obj
-        route = imported_route(phase, code, values.pop("_ended_in"))
+        route, conditional = check_new(pm, {**values, "phase": phase, "code": code,
+                                            "budget_lines": lines, "member_ids": members},
+                                       passed)
+        values.pop("_ended_in"), values.pop("_conditions")
         rationale, revisit = values.pop("_rationale"), values.pop("_revisit_date")
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
                                            **values)
@@ -217,11 +302,14 @@ class Projects(Adapter):
         projects.submit_imported(actor, project, code)
         for closed, outcome, target in route:
             gate = lifecycle.PHASE_GATE[closed]
+            if gate in conditional:
+                outcome = Outcome.CONDITIONAL_GO
             decisions.record_imported_decision(
                 actor, project, noon(passed.get(gate) or values["start_date"]),
                 audit.current_import(), outcome, target=target,
                 rationale=rationale if outcome is Outcome.KILL else "",
-                revisit_date=revisit if outcome is Outcome.HOLD else None)
+                revisit_date=revisit if outcome is Outcome.HOLD else None,
+                conditions=conditional.get(gate))
         if project.phase is Phase.PROPOSAL_REVIEW:
             gates.open_request(pm, project, 1)  # as a submission in the tracker does
         return project

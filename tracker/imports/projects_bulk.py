@@ -112,6 +112,8 @@ class ProjectBatch(Batch):
         return values["code"] or (values["pm_id"], values["title"].strip())
 
     def check(self, values):
+        if values["_conditions"]:
+            return False  # a CONDITIONAL GO: the row-by-row path records it with its conditions
         pm = self._get(User, values["pm_id"])
         proposal = {f: values[f] for f in FORM_FIELDS}
         projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
