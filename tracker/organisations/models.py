@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, ForeignKey, String, Text, false, true
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -82,6 +82,8 @@ class Institute(ReferenceData, Versioned, Base):
 
 class Enterprise(ReferenceData, Versioned, Base):
     __tablename__ = "enterprises"
+    # The imports find an enterprise without a credit code by its name (migration 0030).
+    __table_args__ = (Index("ix_enterprises_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -104,6 +106,8 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
     """企业联合创新中心: where an enterprise states paid technology needs to HQ."""
 
     __tablename__ = "joint_innovation_centres"
+    # The imports find a centre by its name (migration 0030).
+    __table_args__ = (Index("ix_joint_innovation_centres_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -141,6 +145,9 @@ NEED_STATE_LABELS = {
 
 class TechnologyNeed(ReferenceData, Versioned, Base):
     __tablename__ = "technology_needs"
+    # The imports find a need by its title (a project's need), or by its enterprise and
+    # title (the needs import's natural key) (migration 0030).
+    __table_args__ = (Index("ix_technology_needs_title", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
