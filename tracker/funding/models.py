@@ -228,12 +228,14 @@ class Tranche(Base):
         """The day (organisation's zone) the condition came to hold, as long as it has held
         since: the milestone's last acceptance, or the first of the GO decisions in force at
         the gate (a correction that keeps a GO does not move it). None while it does not hold,
-        or when nothing dates it (a milestone accepted before the tracker, with no event)."""
+        or when nothing dates it (a milestone accepted before the tracker: no event, or the
+        import's, straight from planned, which says when it was imported, not accepted)."""
         if not self.condition_holds:
             return None
         if self.condition is ConditionKind.MILESTONE:
             accepted = [e.at for e in self.milestone.events
-                        if e.to_state is MilestoneState.ACCEPTED]
+                        if e.to_state is MilestoneState.ACCEPTED
+                        and e.from_state is not MilestoneState.PLANNED]
             return local_date(max(accepted)) if accepted else None
         going = (Outcome.GO, Outcome.CONDITIONAL_GO)
         since = []

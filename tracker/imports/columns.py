@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.models import Role
 from tracker.contracts.models import ContractType
+from tracker.funding.models import AgreementOutcome
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import InstituteType, NeedState
 from tracker.projects.lifecycle import Phase
@@ -189,8 +190,40 @@ CONTRACTS = Kind("contracts", _l("Research contracts"), (
                    "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000.")),
 ), key=("project_id", "number"))
 
+FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
+    Column("project_id", _l("Project code"), True, ref=Ref.PROJECT,
+           note=_l("One agreement a project: a second import finds it by its project.")),
+    Column("decided_by_id", _l("Committee member's e-mail"), True, ref=Ref.USER,
+           note=_l("The investment committee member who recorded it: the agreement, its "
+                   "tranches, disbursements and outcome are recorded as theirs.")),
+    Column("committed", _l("Committed by HQ (CNY)"), True),
+    Column("hq_ratio", _l("HQ's part of the ratio"), note=_l("1 in 1:1:1; empty: 1.")),
+    Column("co_funders", _l("Co-funders"),
+           note=_l("Name: ratio, separated by semicolons, e.g. 苏州市: 1; 工业园区: 1.")),
+    Column("discount_pct", _l("Discount on conversion (%)"), note=_l("Empty: the setting.")),
+    Column("qualifying_round_min", _l("Smallest qualifying round (CNY)"), True),
+    Column("signed_on", _l("Signed on"), True, note=DATE_NOTE, is_date=True),
+    Column("conversion_deadline", _l("Conversion deadline"), True, note=DATE_NOTE,
+           is_date=True),
+    Column("tranches", _l("Tranches"),
+           note=_l("Amount | released when (gate 1 to 4, or the title of one of the "
+                   "project's milestones), separated by semicolons, e.g. 1000000 | gate 1; "
+                   "2000000 | Pilot line. Numbered in this order.")),
+    Column("disbursements", _l("Disbursements"),
+           note=_l("Tranche number: date paid: amount: payment reference (if any), e.g. "
+                   "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000.")),
+    Column("outcome", _l("Outcome after the deadline"), choices=AgreementOutcome,
+           note=_l("Closed as a grant, repaid or substituted, once the deadline has passed "
+                   "with no conversion; empty: none yet.")),
+    Column("outcome_on", _l("Outcome dated"), note=DATE_NOTE, is_date=True),
+    Column("repaid_amount", _l("Amount repaid (CNY)"), note=_l("For a repaid agreement.")),
+    Column("substitute", _l("Substituted by (project code)"),
+           note=_l("For a substituted agreement.")),
+    Column("outcome_note", _l("Note on the outcome")),
+), key=("project_id",))
+
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
-                                                PROJECTS, MILESTONES, CONTRACTS)}
+                                                PROJECTS, MILESTONES, CONTRACTS, FUNDING)}
 
 
 def header_in(column: Column, locale: str) -> str:

@@ -24,6 +24,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
+from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.imports.columns import KINDS
 from tracker.milestones.models import Milestone
@@ -167,10 +168,35 @@ def _contracts() -> Iterator[list]:
                          for n, i in enumerate(c.instalments, start=1) for p in i.payments)]
 
 
+def _funding() -> Iterator[list]:
+    for a in db.session.scalars(select(FundingAgreement).options(
+            selectinload(FundingAgreement.project), selectinload(FundingAgreement.decided_by),
+            selectinload(FundingAgreement.co_funders),
+            selectinload(FundingAgreement.substitute_project),
+            selectinload(FundingAgreement.tranches).selectinload(Tranche.milestone),
+            selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
+            .order_by(FundingAgreement.id)):
+        ended = a.outcome is not None and a.outcome is not AgreementOutcome.CONVERTED
+        yield [a.project.code, a.decided_by.email, _text(a.committed), _text(a.hq_ratio),
+               "; ".join(f"{c.name}: {_text(c.ratio)}" for c in a.co_funders),
+               _text(a.discount_pct), _text(a.qualifying_round_min), a.signed_on,
+               a.conversion_deadline,
+               "; ".join(f"{_text(t.amount)} | " + (f"gate {t.gate}" if t.gate
+                                                     else t.milestone.title)
+                         for t in a.tranches),
+               "; ".join(f"{t.number}: {d.paid_on.isoformat()}: {_text(d.amount)}"
+                         + (f": {d.reference}" if d.reference else "")
+                         for t in a.tranches for d in t.disbursements),
+               a.outcome if ended else "", a.outcome_on if ended else "",
+               a.repaid_amount if ended else "",
+               a.substitute_project.code if ended and a.substitute_project else "",
+               a.outcome_note if ended else ""]
+
+
 ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "institutes": _institutes, "enterprises": _enterprises, "users": _users,
     "centres": _centres, "needs": _needs, "projects": _projects, "milestones": _milestones,
-    "contracts": _contracts}
+    "contracts": _contracts, "funding": _funding}
 
 
 def rows(kind: str) -> Iterator[list[str]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
 from tracker.imports.contracts import Contracts
+from tracker.imports.funding import Funding
 from tracker.imports.milestones import Milestones
 from tracker.imports.projects_bulk import BulkProjects
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
     Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    Contracts())}
+    Contracts(), Funding())}

@@ -1,0 +1,308 @@
+"""A row of the funding import: the allocation-investment agreement form of its project's
+funding page, saved by `record_agreement` as that page saves it, by the committee member the
+row names; then each tranche by `add_tranche`, each disbursement by `record_disbursement`
+and the outcome after the deadline by `record_outcome`, as their pages record them, by the
+same member (only the investment committee decides funding).
+
+An agreement is found again by its project (one each). Once recorded it is not edited (the
+tracker has no page for that either): a re-import of the same row changes nothing, tranches,
+disbursements and an outcome the file adds are recorded, and a row that changes the agreement
+or drops a tranche or a payment is refused (a payment is undone on the funding page, by a
+reversal). A conversion into shares is the committee's act on a financing round of the
+project's company, recorded in the tracker.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.funding import services as funding
+from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
+from tracker.funding.models import AgreementOutcome, FundingAgreement
+from tracker.imports import columns
+from tracker.imports.adapters import Adapter
+from tracker.imports.cells import CellError, iso_date
+from tracker.milestones.models import Milestone
+from tracker.projects.models import Project
+
+AGREEMENT_FIELDS = ("committed", "hq_ratio", "discount_pct", "qualifying_round_min",
+                    "signed_on", "conversion_deadline")
+_PARTS = re.compile(r"[;；\n]+")
+_AMOUNT = re.compile(r"[,，\s]")
+_GATE = re.compile(r"^(?:gate|关口|阶段门)\s*(\d+)$", re.I)
+
+Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone title
+Paid = tuple[int, date, Decimal, str]  # tranche number, paid on, amount, reference
+Outcome = tuple[AgreementOutcome, date, Decimal | None, str, str]
+
+
+def _amount(text: str, column: str) -> Decimal:
+    try:
+        return Decimal(_AMOUNT.sub("", text))
+    except InvalidOperation:
+        raise CellError(_("Not an amount: %(value)s.", value=text), column) from None
+
+
+def co_funders(text: str) -> list[tuple[str, str]]:
+    """'苏州市: 1; 工业园区: 1' as (name, ratio) form input."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        name, sep, ratio = part.replace("：", ":").rpartition(":")
+        if not sep:
+            raise CellError(_("Write each co-funder as its name and ratio, e.g. 苏州市: 1; "
+                              "工业园区: 1."), "co_funders")
+        found.append((name.strip(), ratio.strip()))
+    if len(found) > CO_FUNDER_ROWS:
+        raise CellError(_("At most %(n)d co-funders.", n=CO_FUNDER_ROWS), "co_funders")
+    return found
+
+
+def tranches(text: str) -> list[Tranche]:
+    """'1000000 | gate 1; 2000000 | Pilot line' as (amount, gate, milestone title), numbered
+    in the order written."""
+    found: list[Tranche] = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        amount, sep, condition = (p.strip() for p in part.partition("|"))
+        if not sep or not condition:
+            raise CellError(_("Write each tranche as its amount and when it is released (a "
+                              "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
+                              "Pilot line."), "tranches")
+        gate = _GATE.match(condition)
+        found.append((_amount(amount, "tranches"), int(gate.group(1)) if gate else None,
+                      None if gate else condition))
+    return found
+
+
+def _form_errors(form) -> list[str]:
+    return [m for messages in form.errors.values() for m in messages]
+
+
+def disbursements(text: str) -> list[Paid]:
+    """'1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-01: 500000' as (tranche number, paid
+    on, amount, reference), each checked by the disbursement form's fields."""
+    found: list[Paid] = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
+        if len(pieces) < 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
+            raise CellError(_("Write each disbursement as its tranche's number, the date paid, "
+                              "the amount and, if any, the payment reference, e.g. 1: "
+                              "2020-03-01: 1000000: HQ-2020-017."), "disbursements")
+        form = DisbursementForm(formdata=MultiDict({
+            "amount": _AMOUNT.sub("", pieces[2]), "paid_on": iso_date(pieces[1]),
+            "reference": pieces[3] if len(pieces) > 3 else ""}))
+        if not form.validate():
+            raise CellError("; ".join(_form_errors(form)), "disbursements")
+        found.append((int(pieces[0]), form.paid_on.data, form.amount.data,
+                      (form.reference.data or "").strip()))
+    return found
+
+
+def outcome(text: dict[str, str]) -> Outcome | None:
+    """The outcome columns, checked by the outcome form's fields (None: no outcome)."""
+    if not text.get("outcome"):
+        return None
+    form = OutcomeForm(formdata=MultiDict({
+        "outcome": text["outcome"], "outcome_on": text.get("outcome_on", ""),
+        "repaid_amount": _AMOUNT.sub("", text.get("repaid_amount", "")),
+        "substitute": text.get("substitute", ""), "note": text.get("outcome_note", "")}))
+    if not form.validate():
+        field, messages = next(iter(form.errors.items()))
+        raise CellError(messages[0], _OUTCOME_COLUMNS.get(field, "outcome"))
+    return (form.outcome.data, form.outcome_on.data, form.repaid_amount.data,
+            (form.substitute.data or "").strip().upper(), (form.note.data or "").strip())
+
+
+_OUTCOME_COLUMNS = {"outcome": "outcome", "outcome_on": "outcome_on",
+                    "repaid_amount": "repaid_amount", "substitute": "substitute",
+                    "note": "outcome_note"}
+
+
+def recorded_tranches(agreement: FundingAgreement) -> list[Tranche]:
+    return [(t.amount, t.gate, t.milestone.title if t.milestone else None)
+            for t in agreement.tranches]
+
+
+def recorded_disbursements(agreement: FundingAgreement) -> list[Paid]:
+    """The agreement's disbursements as the column writes them (reversals included, in
+    order)."""
+    return [(t.number, d.paid_on, d.amount, d.reference)
+            for t in agreement.tranches for d in t.disbursements]
+
+
+def recorded_outcome(agreement: FundingAgreement) -> Outcome | None:
+    if agreement.outcome is None or agreement.outcome is AgreementOutcome.CONVERTED:
+        return None
+    substitute = agreement.substitute_project
+    return (agreement.outcome, agreement.outcome_on, agreement.repaid_amount,
+            substitute.code if substitute else "", agreement.outcome_note)
+
+
+class Funding(Adapter):
+    kind, model, form_class = columns.FUNDING, FundingAgreement, AgreementForm
+    fields = AGREEMENT_FIELDS
+
+    def find(self, values):
+        return db.session.scalar(select(FundingAgreement).where(
+            FundingAgreement.project_id == (values.get("project_id") or 0)))
+
+    def name(self, values):
+        return values.get("project_id") or ""
+
+    def current(self, obj):
+        return {**super().current(obj), "project_id": obj.project_id,
+                "decided_by_id": obj.decided_by_id,
+                "co_funders": [(c.name, c.ratio) for c in obj.co_funders],
+                "tranches": recorded_tranches(obj),
+                "disbursements": recorded_disbursements(obj), "outcome": recorded_outcome(obj)}
+
+    def form_data(self, obj):
+        if obj is None:
+            return None
+        return {f: getattr(obj, f) for f in AGREEMENT_FIELDS}
+
+    def form(self, formdata, obj, refs):
+        return AgreementForm(formdata=formdata, data=self.form_data(obj))
+
+    def more_formdata(self, given, obj):
+        if "co_funders" in given:
+            rows = co_funders(given["co_funders"][0] if given["co_funders"] else "")
+        elif obj is not None:
+            rows = [(c.name, format(c.ratio.normalize(), "f")) for c in obj.co_funders]
+        else:
+            rows = []
+        data = {f"co_funders-{i}-{k}": [""] for i in range(CO_FUNDER_ROWS)
+                for k in ("name", "ratio")}
+        for i, (name, ratio) in enumerate(rows):
+            data[f"co_funders-{i}-name"], data[f"co_funders-{i}-ratio"] = [name], [ratio]
+        if not (given.get("hq_ratio") or [""])[0]:
+            # Empty: what the agreement says, or the form's default for a new one (1 in 1:1:1).
+            data["hq_ratio"] = [format(obj.hq_ratio.normalize(), "f") if obj is not None else "1"]
+        return data
+
+    def values(self, form, given):
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        values = {f: getattr(form, f).data for f in AGREEMENT_FIELDS}
+        values["co_funders"] = form.co_funder_lines()
+        values["project_id"] = int(text.get("project_id") or 0)
+        values["decided_by_id"] = int(text.get("decided_by_id") or 0)
+        values["tranches"] = tranches(text["tranches"]) if "tranches" in text else None
+        values["disbursements"] = (disbursements(text["disbursements"])
+                                   if "disbursements" in text else None)
+        values["outcome"] = outcome(text) if "outcome" in text else None
+        return values
+
+    def save(self, actor, obj, values):
+        values = dict(values)
+        project = db.session.get(Project, values.pop("project_id"))
+        member = db.session.get(User, values.pop("decided_by_id"))
+        wanted = {k: values.pop(k) for k in ("tranches", "disbursements", "outcome")}
+        if obj is None:
+            try:
+                agreement = funding.record_agreement(member, project, **values)
+            except Forbidden as refused:
+                raise Invalid("decided_by_id", refused.message) from None
+            new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
+            new_outcome = wanted["outcome"]
+        else:
+            agreement = obj
+            new_tranches, new_paid, new_outcome = self._additions(obj, values, member, wanted)
+        problems = Problems()
+        self._tranches(member, agreement, new_tranches, problems)
+        if "tranches" not in problems:
+            self._disbursements(member, agreement, new_paid, problems)
+        if new_outcome is not None and not problems:
+            self._outcome(member, agreement, new_outcome, problems)
+        problems.raise_any()
+        return agreement
+
+    def _additions(self, obj, values, member, wanted):
+        """What a re-imported row adds to a recorded agreement; refused when it changes it."""
+        before = self.current(obj)
+        changed = [k for k in AGREEMENT_FIELDS if values[k] is not None
+                   and values[k] != before[k]]
+        if changed or values["co_funders"] != before["co_funders"] or (
+                member.id != obj.decided_by_id):
+            raise Invalid("", _("A recorded agreement is not edited: only the tranches, "
+                                "disbursements and outcome it lacks are added."))
+        tranches_ = before["tranches"] if wanted["tranches"] is None else wanted["tranches"]
+        if tranches_[:len(before["tranches"])] != before["tranches"]:
+            raise Invalid("tranches", _("A recorded tranche is not removed or changed by an "
+                                        "import."))
+        paid = (before["disbursements"] if wanted["disbursements"] is None
+                else wanted["disbursements"])
+        if paid[:len(before["disbursements"])] != before["disbursements"]:
+            raise Invalid("disbursements", _("A recorded disbursement is not removed or "
+                                             "changed by an import: reverse it on the "
+                                             "funding page."))
+        new_outcome = wanted["outcome"]
+        if before["outcome"] is not None:
+            if new_outcome not in (None, before["outcome"]):
+                raise Invalid("outcome", _("The agreement's outcome is recorded already: an "
+                                           "import does not change it."))
+            new_outcome = None
+        return (tranches_[len(before["tranches"]):], paid[len(before["disbursements"]):],
+                new_outcome)
+
+    @staticmethod
+    def _tranches(member, agreement, new: list[Tranche], problems: Problems) -> None:
+        for amount, gate, title in new:
+            milestone_id = None
+            if title is not None:
+                milestone_id = db.session.scalar(select(Milestone.id).where(
+                    Milestone.project_id == agreement.project_id, Milestone.title == title)
+                    .order_by(Milestone.id).limit(1))
+                if milestone_id is None:
+                    problems.add("tranches", _("The project has no milestone called "
+                                               "%(title)s.", title=title))
+                    continue
+            try:
+                funding.add_tranche(member, agreement, amount=amount,
+                                    milestone_id=milestone_id, gate=gate)
+            except (Invalid, Refused, Forbidden) as error:
+                problems.add("tranches", error.message)
+
+    @staticmethod
+    def _disbursements(member, agreement, new: list[Paid], problems: Problems) -> None:
+        for number, paid_on, amount, reference in new:
+            if number > len(agreement.tranches):
+                problems.add("disbursements", _("The agreement has no tranche %(n)d.",
+                                                n=number))
+                continue
+            try:
+                funding.record_disbursement(member, agreement.tranches[number - 1],
+                                            amount=amount, paid_on=paid_on,
+                                            reference=reference)
+            except (Invalid, Refused, Forbidden) as error:
+                problems.add("disbursements", error.message)
+
+    @staticmethod
+    def _outcome(member, agreement, new: Outcome, problems: Problems) -> None:
+        kind, on, repaid, code, note = new
+        substitute = None
+        if code:
+            substitute = db.session.scalar(select(Project).where(Project.code == code))
+            if substitute is None:
+                problems.add("substitute", _("No project has the code %(key)s.", key=code))
+                return
+        try:
+            funding.record_outcome(member, agreement, outcome=kind, on=on,
+                                   repaid_amount=repaid, substitute=substitute, note=note)
+        except Invalid as error:
+            problems.add(_OUTCOME_COLUMNS.get(error.field, "outcome"), error.message)
+        except (Refused, Forbidden) as error:
+            problems.add("outcome", error.message)
