@@ -156,13 +156,21 @@ def record_many(actor: User | None, action: str, object_type: str,
     """Append one record per (object id, changes), as `record_about` would write each, with
     one multi-row INSERT: for the bulk import, whose objects were inserted the same way.
     Whatever the session holds is flushed (and sealed) first, so the chain keeps its order."""
+    return record_many_by(action, object_type, [(actor, oid, ch) for oid, ch in items])
+
+
+def record_many_by(action: str, object_type: str,
+                   items: list[tuple[User | None, int, dict[str, list[Any]]]]) -> int:
+    """`record_many` for records each by its own actor (the projects a batch creates, each by
+    its PM): one seal and one INSERT for the lot, however many people acted. The records are
+    what `record_about` writes for each, chained in the order given."""
     if not items:
         return 0
     db.session.flush()
     current = _import_run.get()
     address = _client_address()
     rows = []
-    for object_id, changes in items:
+    for actor, object_id, changes in items:
         if current is not None:
             changes = {**changes, "import": [None, current[0]]}
         rows.append(_Row(actor_id=actor.id if actor is not None else None, action=action,

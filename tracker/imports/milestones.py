@@ -8,14 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Invalid
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter
-from tracker.imports.bulk import Batch
+from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.cells import CellError
 from tracker.milestones import services as milestones
 from tracker.milestones.forms import MilestoneForm
@@ -109,13 +110,19 @@ class MilestoneBatch(Batch):
 
     def __init__(self, actor, adapter):
         super().__init__(actor, adapter)
-        self._existing: dict[int, dict[str, Milestone]] = {}
+        self._existing: dict[tuple[int, str], int] | None = None
         # Held here: the session's identity map keeps no object nobody else holds, and each
         # row would load its project and PM again.
         self._projects: dict[int, Project] = {}
         self._pms: dict[int, Any] = {}
 
     def project(self, project_id: int) -> Project:
+        if not self._projects:
+            # Every project with its PM in one statement, the first time one is named: a file
+            # of milestones names most of them, and one query each would be 10,000 at full
+            # size. A project created since (by another run) is read alone.
+            for project in db.session.scalars(select(Project).options(joinedload(Project.pm))):
+                self._projects[project.id], self._pms[project.id] = project, project.pm
         if project_id not in self._projects:
             project = db.session.get(Project, project_id)
             self._projects[project_id], self._pms[project_id] = project, project.pm
@@ -128,14 +135,15 @@ class MilestoneBatch(Batch):
         project_id = probe.get("project_id")
         if not project_id:
             return None
-        if project_id not in self._existing:
-            # One query a project instead of one a row; the first of a title, as `find`.
-            found: dict[str, Milestone] = {}
-            for milestone in db.session.scalars(select(Milestone).where(
-                    Milestone.project_id == project_id).order_by(Milestone.id.desc())):
-                found[milestone.title] = milestone
-            self._existing[project_id] = found
-        return self._existing[project_id].get((probe.get("title") or "").strip())
+        if self._existing is None:
+            # Every milestone's key in one statement instead of one a project; the first of
+            # a title, as `find`.
+            self._existing = {}
+            for row in db.session.execute(select(Milestone.project_id, Milestone.title,
+                                                 Milestone.id).order_by(Milestone.id.desc())):
+                self._existing[(row.project_id, row.title)] = row.id
+        found = self._existing.get((project_id, (probe.get("title") or "").strip()))
+        return None if found is None else db.session.get(Milestone, found)
 
     def key(self, values):
         return values["project_id"], values["title"].strip()
@@ -176,8 +184,7 @@ class MilestoneBatch(Batch):
                 fields = {}
             imported.append(fields)
             planned.append({**plan, **PLANNED_FIELDS, **fields})
-        ids = list(db.session.scalars(
-            insert(Milestone).returning(Milestone.id, sort_by_parameter_order=True), planned))
+        ids = insert_returning_ids(Milestone, planned)
         run = audit.current_import()
         events, changed = [], []
         for milestone_id, fields in zip(ids, imported, strict=True):
@@ -192,14 +199,11 @@ class MilestoneBatch(Batch):
                        for k, v in fields.items() if v != PLANNED_FIELDS.get(k)}
             if changes:
                 changed.append((milestone_id, changes))
-        if events:
-            db.session.execute(insert(MilestoneEvent), events)
+        insert_rows(MilestoneEvent, events)
         # As the services write them: each plan by the project's PM, then the states by HQ.
-        by_pm: dict[int, list] = {}
-        for (pm, changes), milestone_id in zip(records, ids, strict=True):
-            by_pm.setdefault(pm.id, [pm, []])[1].append((milestone_id, changes))
-        for pm, items in by_pm.values():
-            audit.record_many(pm, "milestone.plan", "milestones", items)
+        audit.record_many_by("milestone.plan", "milestones", [
+            (pm, milestone_id, changes)
+            for (pm, changes), milestone_id in zip(records, ids, strict=True)])
         audit.record_many(self.actor, "milestone.import_state", "milestones", changed)
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
@@ -26,7 +27,7 @@ from tracker.gates.models import (
     ReviewCriterion,
     ReviewState,
 )
-from tracker.imports.bulk import Batch
+from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.projects import FORM_FIELDS, Projects, imported_route, noon
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import lifecycle
@@ -55,6 +56,13 @@ class ProjectBatch(Batch):
     # --- reading -------------------------------------------------------------------------
 
     def _load(self) -> None:
+        # The people a row may name, with the roles `check_proposal` asks about, and the
+        # institutes with their HQ: one statement each instead of two a PM and one an
+        # institute (a thousand PMs at full size).
+        for user in db.session.scalars(select(User).options(selectinload(User.role_grants))):
+            self._held[(User, user.id)] = user
+        for institute in db.session.scalars(select(Institute)):
+            self._held[(Institute, institute.id)] = institute
         self._codes, self._drafts, self._taken = {}, {}, set()
         rows = db.session.execute(select(Project.id, Project.code, Project.pm_id, Project.title,
                                          Project.hq_id, Project.year, Project.seq))
@@ -161,8 +169,7 @@ class ProjectBatch(Batch):
                 hq, year, seq = v["_code"]
                 row.update(year=year, seq=seq, code=f"{hq.code}-{year}-{seq:04d}")
             project_rows.append(row)
-        ids = list(db.session.scalars(
-            insert(Project).returning(Project.id, sort_by_parameter_order=True), project_rows))
+        ids = insert_returning_ids(Project, project_rows)
         run = audit.current_import()
         created, phased_pm, coded = defaultdict(list), defaultdict(list), []
         members, lines, changes_rows = [], [], []
@@ -199,12 +206,14 @@ class ProjectBatch(Batch):
         self._counters(rows)
         for model, values in ((ProjectMember, members), (BudgetLine, lines),
                               (PhaseChange, changes_rows)):
-            if values:
-                db.session.execute(insert(model), values)
-        for pm_id, items in created.items():
-            audit.record_many(self._get(User, pm_id), "project.create", "projects", items)
-        for pm_id, items in phased_pm.items():
-            audit.record_many(self._get(User, pm_id), "project.phase", "projects", items)
+            insert_rows(model, values)
+        # One seal and one INSERT an action for the batch, each record by its PM.
+        audit.record_many_by("project.create", "projects", [
+            (self._get(User, pm_id), pid, changes)
+            for pm_id, items in created.items() for pid, changes in items])
+        audit.record_many_by("project.phase", "projects", [
+            (self._get(User, pm_id), pid, changes)
+            for pm_id, items in phased_pm.items() for pid, changes in items])
         audit.record_many(admin, "project.code", "projects", coded)
         self._decide(reviews, run, now)
         self._request(requests, now)
@@ -238,14 +247,12 @@ class ProjectBatch(Batch):
                          "pass_threshold": template.pass_threshold,
                          "min_trl": template.min_trl, "quorum": template.quorum,
                          "version": 1 if state is ReviewState.REQUESTED else 2})
-        review_ids = list(db.session.scalars(insert(GateReview).returning(
-            GateReview.id, sort_by_parameter_order=True), rows))
+        review_ids = insert_returning_ids(GateReview, rows)
         criteria = [{"review_id": rid, "position": c.position, "kind": c.kind, "text": c.text,
                      "weight": c.weight, "scale_max": c.scale_max}
                     for rid, (_p, gate, *_rest) in zip(review_ids, wanted, strict=True)
                     for c in self.template(gate)[1]]
-        criterion_ids = list(db.session.scalars(insert(ReviewCriterion).returning(
-            ReviewCriterion.id, sort_by_parameter_order=True), criteria)) if criteria else []
+        criterion_ids = insert_returning_ids(ReviewCriterion, criteria)
         out, at = [], 0
         for rid, (_p, gate, *_rest) in zip(review_ids, wanted, strict=True):
             n = len(self.template(gate)[1])
@@ -273,9 +280,8 @@ class ProjectBatch(Batch):
                               "weighted_score": None, "snapshot": snapshot,
                               "decided_by_id": admin.id, "decided_at": r["decided_at"],
                               "supersedes_id": None, "imported_in_id": run})
-        decision_ids = list(db.session.scalars(insert(GateDecision).returning(
-            GateDecision.id, sort_by_parameter_order=True), decisions))
-        db.session.execute(insert(PhaseChange), [
+        decision_ids = insert_returning_ids(GateDecision, decisions)
+        insert_rows(PhaseChange, [
             {"project_id": d["project_id"], "from_phase": r["closed"], "to_phase": r["target"],
              "actor_id": admin.id, "decision_id": did, "reason": "", "at": now}
             for did, d, (_p, r, _c, _d) in zip(decision_ids, decisions, reviews, strict=True)])
@@ -296,11 +302,9 @@ class ProjectBatch(Batch):
             return
         made = self._reviews([(pid, gate, pm_id, ReviewState.REQUESTED, None)
                               for pid, gate, pm_id in requests], now)
-        by_pm = defaultdict(list)
-        for (_pid, _gate, pm_id), (rid, _criteria) in zip(requests, made, strict=True):
-            by_pm[pm_id].append((rid, {}))
-        for pm_id, items in by_pm.items():
-            audit.record_many(self._get(User, pm_id), "gate.request", "gate_reviews", items)
+        audit.record_many_by("gate.request", "gate_reviews", [
+            (self._get(User, pm_id), rid, {})
+            for (_pid, _gate, pm_id), (rid, _criteria) in zip(requests, made, strict=True)])
 
 
 class BulkProjects(Projects):
