@@ -222,8 +222,35 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("outcome_note", _l("Note on the outcome")),
 ), key=("project_id",))
 
+COMPANIES = Kind("companies", _l("Companies"), (
+    Column("name", _l("Name"), True),
+    Column("uscc", _l("Unified social credit code"),
+           note=_l("18 characters; empty until the company is registered, and then the name "
+                   "identifies it.")),
+    Column("registered_on", _l("Registration date"), note=DATE_NOTE, is_date=True),
+    Column("registered_capital", _l("Registered capital (CNY)")),
+    Column("legal_representative", _l("Legal representative")),
+    Column("project_ids", _l("Project codes"), True, ref=Ref.PROJECT, many=True,
+           note=_l("The projects it comes from, separated by commas: each one HQ decided to "
+                   "invest in (past gate 2).")),
+    Column("incorporated_on", _l("Incorporated on"), note=_l("The date of the cap table."),
+           is_date=True),
+    Column("total_shares", _l("Shares issued in total"),
+           note=_l("Empty: the holders' shares added up.")),
+    Column("holdings", _l("Cap table at incorporation"),
+           note=_l("Holder | type | shares | paid with (cash or IP) | technology (for IP) | "
+                   "locked up until, the last three if any, separated by semicolons, e.g. "
+                   "Team Li | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000.")),
+    Column("rounds", _l("Financing rounds"),
+           note=_l("Name | date closed | pre-money valuation (CNY) | investors as name: type: "
+                   "amount, with : lead after the lead investor, separated by commas; rounds "
+                   "separated by semicolons, e.g. A | 2022-05-01 | 30000000 | Fund X: "
+                   "investor: 8000000: lead, City fund: state_fund: 2000000.")),
+), key=("uscc", "name"))
+
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
-                                                PROJECTS, MILESTONES, CONTRACTS, FUNDING)}
+                                                PROJECTS, MILESTONES, CONTRACTS, FUNDING,
+                                                COMPANIES)}
 
 
 def header_in(column: Column, locale: str) -> str:

@@ -22,11 +22,13 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.imports.columns import KINDS
+from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
     Enterprise,
@@ -193,10 +195,28 @@ def _funding() -> Iterator[list]:
                a.outcome_note if ended else ""]
 
 
+def _companies() -> Iterator[list]:
+    for c in db.session.scalars(select(Company).options(
+            selectinload(Company.projects), selectinload(Company.holders),
+            selectinload(Company.entries), selectinload(Company.rounds))
+            .order_by(Company.id)):
+        lines, on = recorded_holdings(c)
+        yield [c.name, c.uscc, c.registered_on, _text(c.registered_capital),
+               c.legal_representative, ", ".join(p.code for p in c.projects), on,
+               _text(sum((s for _n, _k, s, *_rest in lines), Decimal("0"))) if lines else "",
+               "; ".join(" | ".join([n, k.value, _text(s)] + (
+                   [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
+                   for n, k, s, a, t, lock in lines),
+               "; ".join(f"{name} | {closed.isoformat()} | {_text(pre)} | " + ", ".join(
+                   f"{n}: {k.value}: {_text(a)}" + (": lead" if lead else "")
+                   for n, k, a, lead in investors)
+                   for name, closed, pre, investors in recorded_rounds(c))]
+
+
 ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "institutes": _institutes, "enterprises": _enterprises, "users": _users,
     "centres": _centres, "needs": _needs, "projects": _projects, "milestones": _milestones,
-    "contracts": _contracts, "funding": _funding}
+    "contracts": _contracts, "funding": _funding, "companies": _companies}
 
 
 def rows(kind: str) -> Iterator[list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
+from tracker.imports.companies import Companies
 from tracker.imports.contracts import Contracts
 from tracker.imports.funding import Funding
 from tracker.imports.milestones import Milestones
@@ -10,4 +11,4 @@ from tracker.imports.projects_bulk import BulkProjects
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
     Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    Contracts(), Funding())}
+    Contracts(), Funding(), Companies())}

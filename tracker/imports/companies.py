@@ -1,0 +1,267 @@
+"""A row of the companies import: the company form, saved by `record_company` (or
+`update_company` for a company found again) as the company pages save it; then its cap table
+at incorporation through the incorporation form and `incorporate`, and each financing round
+through the round form and `record_round`, as their pages record them, by the importing HQ
+admin (HQ admins and the investment committee manage companies).
+
+A company is found again by its credit code (by its name while it has none). Its cap table and
+rounds, once recorded, are not edited by an import (the tracker corrects a ledger by reversing
+entries, on the company's page): a re-import of the same row changes nothing, rounds the file
+adds are recorded, and a row that changes the cap table or drops a round is refused. Transfers,
+later issues, IP deals and exits are recorded in the tracker.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.companies import deals
+from tracker.companies import services as companies
+from tracker.companies.forms import (
+    HOLDING_ROWS,
+    INVESTOR_ROWS,
+    CompanyForm,
+    IncorporationForm,
+    RoundForm,
+)
+from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
+from tracker.errors import Invalid, Refused
+from tracker.imports import cells, columns
+from tracker.imports.adapters import Adapter, _none_for_zero
+from tracker.imports.cells import CellError, iso_date
+from tracker.organisations import uscc
+from tracker.projects.models import Project
+
+COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital",
+                  "legal_representative")
+_PARTS = re.compile(r"[;；\n]+")
+_AMOUNT = re.compile(r"[,，\s]")
+_HOLDER_TYPE = columns.Column("holdings", "", choices=HolderType)
+_PAID_WITH = columns.Column("holdings", "", choices=Acquisition)
+
+# (holder, type, shares, paid with, technology, locked up until)
+Holding = tuple[str, HolderType, Decimal, Acquisition, str, date | None]
+# (name, closed on, pre-money, [(investor, type, amount, lead)])
+Round = tuple[str, date, Decimal, list[tuple[str, HolderType, Decimal, bool]]]
+
+
+def _choice(column: columns.Column, text: str, key: str) -> str:
+    try:
+        return cells.choice(column, text)
+    except CellError as error:
+        raise CellError(str(error), key) from None
+
+
+def _errors(form) -> str:
+    def flat(messages):
+        if isinstance(messages, dict):
+            return [m for inner in messages.values() for m in flat(inner)]
+        if isinstance(messages, list | tuple):
+            return [m for inner in messages for m in flat(inner)]
+        return [str(messages)]
+    return " ".join(flat(form.errors))
+
+
+def holdings(text: str, on: str, total: str) -> tuple[list[Holding], Decimal | None]:
+    """'Team A | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000 | cash' read by
+    the incorporation form's rows, as its page reads them; the total defaults to their sum."""
+    data = MultiDict({"on_date": iso_date(on), "total_shares": _AMOUNT.sub("", total)})
+    parts = [p for p in _PARTS.split(text) if p.strip()]
+    if len(parts) > HOLDING_ROWS:
+        raise CellError(_("At most %(n)d holders at incorporation.", n=HOLDING_ROWS),
+                        "holdings")
+    shares = Decimal("0")
+    for i, part in enumerate(parts):
+        pieces = [p.strip() for p in part.split("|")]
+        if len(pieces) < 3 or len(pieces) > 6:
+            raise CellError(_("Write each holder as name | type | shares | paid with | "
+                              "technology | locked up until (the last three if any), e.g. "
+                              "Team Li | team | 6000000 | ip | Sensor | 2027-12-31."),
+                            "holdings")
+        pieces += [""] * (6 - len(pieces))
+        name, kind, count, paid, technology, lock_up = pieces
+        data[f"holdings-{i}-name"] = name
+        data[f"holdings-{i}-kind"] = _choice(_HOLDER_TYPE, kind, "holdings")
+        data[f"holdings-{i}-shares"] = _AMOUNT.sub("", count)
+        data[f"holdings-{i}-acquired_by"] = (_choice(_PAID_WITH, paid, "holdings") if paid
+                                             else Acquisition.CASH.value)
+        data[f"holdings-{i}-technology"] = technology
+        data[f"holdings-{i}-lock_up_until"] = iso_date(lock_up)
+        try:
+            shares += Decimal(_AMOUNT.sub("", count))
+        except ArithmeticError:
+            pass  # the form says what is wrong with it
+    if not total.strip() and parts:
+        data["total_shares"] = str(shares)
+    form = IncorporationForm(formdata=data)
+    if not form.validate():
+        raise CellError(_errors(form), "holdings")
+    lines = [(row.name.data.strip(), row.kind.data, row.shares.data, row.acquired_by.data,
+              (row.technology.data or "").strip(), row.lock_up_until.data)
+             for row in form.filled_rows()]
+    return lines, (form.total_shares.data if lines else None)
+
+
+def rounds(text: str) -> list[Round]:
+    """'A | 2022-05-01 | 30000000 | Fund X: investor: 8000000: lead, Fund Y: state_fund:
+    2000000' read by the round form, as its page reads it: the amount raised is what the
+    investors put in."""
+    found: list[Round] = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.split("|")]
+        if len(pieces) != 4:
+            raise CellError(_("Write each round as name | date closed | pre-money valuation | "
+                              "investors (name: type: amount, with : lead after the lead "
+                              "investor, separated by commas)."), "rounds")
+        name, on, pre_money, investors = pieces
+        data = MultiDict({"name": name, "on_date": iso_date(on),
+                          "pre_money": _AMOUNT.sub("", pre_money)})
+        lines = [p.strip() for p in re.split(r"[,，]", investors) if p.strip()]
+        if len(lines) > INVESTOR_ROWS:
+            raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
+        total = Decimal("0")
+        for i, line in enumerate(lines):
+            bits = [b.strip() for b in line.replace("：", ":").split(":")]
+            lead = len(bits) == 4 and bits[3].casefold() in ("lead", "领投")
+            if len(bits) not in (3, 4) or (len(bits) == 4 and not lead):
+                raise CellError(_("Write each investor as name: type: amount, with : lead "
+                                  "after the lead investor."), "rounds")
+            data[f"investors-{i}-name"] = bits[0]
+            data[f"investors-{i}-kind"] = _choice(_HOLDER_TYPE, bits[1], "rounds")
+            data[f"investors-{i}-amount"] = _AMOUNT.sub("", bits[2])
+            if lead:
+                data[f"investors-{i}-lead"] = "y"
+            try:
+                total += Decimal(_AMOUNT.sub("", bits[2]))
+            except ArithmeticError:
+                pass  # the form says what is wrong with it
+        data["amount"] = str(total)
+        form = RoundForm(formdata=data)
+        if not form.validate():
+            raise CellError(_errors(form), "rounds")
+        found.append((form.name.data.strip(), form.on_date.data, form.pre_money.data,
+                      [(row.name.data.strip(), row.kind.data, row.amount.data, row.lead.data)
+                       for row in form.filled_rows()]))
+    return found
+
+
+def recorded_holdings(company: Company) -> tuple[list[Holding], date | None]:
+    """The cap table at incorporation: the entries of the first day, no round's."""
+    founders = [e for e in company.entries if e.kind is EntryKind.ISSUE and e.standing
+                and e.round_id is None]
+    if not founders:
+        return [], None
+    first = founders[0].on_date
+    return [(e.to_holder.name, e.to_holder.kind, e.shares, e.acquired_by, e.technology,
+             e.lock_up_until) for e in founders if e.on_date == first], first
+
+
+def recorded_rounds(company: Company) -> list[Round]:
+    return [(r.name, r.on_date, r.pre_money,
+             [(i.entry.to_holder.name, i.entry.to_holder.kind, i.amount, i.lead)
+              for i in r.investments])
+            for r in company.rounds if r.stands_on(None)]
+
+
+class Companies(Adapter):
+    kind, model, form_class = columns.COMPANIES, Company, CompanyForm
+    fields = COMPANY_FIELDS
+
+    def find(self, values):
+        code = uscc.normalise(values.get("uscc") or "")
+        if code:
+            return db.session.scalar(select(Company).where(Company.uscc == code))
+        return db.session.scalar(select(Company).where(
+            Company.name == (values.get("name") or "").strip(), Company.uscc.is_(None))
+            .order_by(Company.id).limit(1))
+
+    def name(self, values):
+        return values.get("uscc") or values.get("name") or ""
+
+    def current(self, obj):
+        lines, on = recorded_holdings(obj)
+        return {**super().current(obj), "project_ids": sorted(p.id for p in obj.projects),
+                "holdings": lines, "incorporated_on": on, "rounds": recorded_rounds(obj)}
+
+    def form_data(self, obj):
+        if obj is None:
+            return None
+        return {**{f: getattr(obj, f) for f in COMPANY_FIELDS},
+                "project_ids": sorted(p.id for p in obj.projects)}
+
+    def form(self, formdata, obj, refs):
+        ids = refs.get("project_ids") or (sorted(p.id for p in obj.projects) if obj else [])
+        projects = [db.session.get(Project, i) for i in ids]
+        return CompanyForm(formdata=formdata, data=self.form_data(obj),
+                           projects=[p for p in projects if p is not None])
+
+    def values(self, form, given):
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        values = _none_for_zero({f: getattr(form, f).data for f in COMPANY_FIELDS})
+        values["uscc"] = uscc.normalise(values["uscc"] or "") or None
+        values["legal_representative"] = (values["legal_representative"] or "").strip()
+        values["project_ids"] = sorted(form.project_ids.data or [])
+        if text.get("holdings") and not text.get("incorporated_on"):
+            raise CellError(_("Give the date of the cap table."), "incorporated_on")
+        if "holdings" in text:
+            lines, total = holdings(text["holdings"], text.get("incorporated_on", ""),
+                                    text.get("total_shares", ""))
+            values["holdings"], values["_total_shares"] = lines, total
+            values["incorporated_on"] = (date.fromisoformat(iso_date(
+                text["incorporated_on"])) if lines and text.get("incorporated_on") else None)
+        else:
+            values["holdings"] = values["incorporated_on"] = values["_total_shares"] = None
+        values["rounds"] = rounds(text["rounds"]) if "rounds" in text else None
+        return values
+
+    def save(self, actor, obj, values):
+        values = dict(values)
+        lines, on = values.pop("holdings"), values.pop("incorporated_on")
+        total, wanted_rounds = values.pop("_total_shares"), values.pop("rounds")
+        if obj is None:
+            company = companies.record_company(actor, **values)
+            recorded_lines, recorded = [], []
+        else:
+            company = companies.update_company(actor, obj, **values)
+            recorded_lines, _on = recorded_holdings(company)
+            recorded = recorded_rounds(company)
+        if lines and recorded_lines:
+            if (lines, on) != recorded_holdings(company):
+                raise Invalid("holdings", _("The company's cap table at incorporation is "
+                                            "recorded: an import does not change it (a "
+                                            "ledger is corrected on the company's page)."))
+        elif lines:
+            try:
+                companies.incorporate(actor, company, [
+                    companies.IssueLine(name=n, kind=k, shares=s, acquired_by=a, technology=t,
+                                        lock_up_until=lock) for n, k, s, a, t, lock in lines],
+                    on, total)
+            except Invalid as error:  # the incorporation page's fields, as this row's columns
+                raise Invalid({"on_date": "incorporated_on"}.get(error.field, error.field),
+                              error.message) from None
+        wanted_rounds = recorded if wanted_rounds is None else wanted_rounds
+        if wanted_rounds[:len(recorded)] != recorded:
+            raise Invalid("rounds", _("A recorded round is not removed or changed by an "
+                                      "import: reverse it on the company's page."))
+        for name, closed_on, pre_money, investors in wanted_rounds[len(recorded):]:
+            try:
+                deals.record_round(actor, company, name=name, on=closed_on,
+                                   pre_money=pre_money,
+                                   amount=sum((i[2] for i in investors), Decimal("0")),
+                                   investors=[deals.InvestorLine(name=n, kind=k, amount=a,
+                                                                 lead=lead)
+                                              for n, k, a, lead in investors])
+            except Invalid as error:
+                raise Invalid("rounds", f"{name}: {error.message}") from None
+            except Refused as error:
+                raise Invalid("rounds", f"{name}: {error.message}") from None
+        return company
