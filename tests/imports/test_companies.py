@@ -15,7 +15,14 @@ from tests.imports.helpers import run
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.companies import ledger
-from tracker.companies.models import Company, FinancingRound, ShareEntry
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    FinancingRound,
+    HolderType,
+    ShareEntry,
+)
+from tracker.imports.companies import holdings, rounds
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
@@ -81,3 +88,16 @@ def test_a_bad_company_row_imports_nothing_and_names_row_and_column():
         (4, "Incorporated on"), (5, "Financing rounds")], result.errors
     assert "Team holding" in result.errors[0][2]
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+def test_holder_types_payment_and_the_lead_are_read_in_chinese_as_the_notes_write_them():
+    lines, total = holdings("李明团队 | 研发团队 | 6000000 | 知识产权 | 传感器 | 2027-12-31; "
+                            "产研院 | 总部 | 4000000", "2020-03-01", "")
+    assert [(n, k, a) for n, k, _s, a, _t, _lock in lines] == [
+        ("李明团队", HolderType.TEAM, Acquisition.IP), ("产研院", HolderType.HQ, Acquisition.CASH)]
+    assert total == Decimal("10000000")
+    [(_name, _on, _pre, investors)] = rounds(
+        "A | 2022-05-01 | 30000000 | X 基金: 外部投资方: 8000000: 领投, "
+        "市引导基金: 国有基金: 2000000")
+    assert [(n, k, lead) for n, k, _a, lead in investors] == [
+        ("X 基金", HolderType.INVESTOR, True), ("市引导基金", HolderType.STATE_FUND, False)]

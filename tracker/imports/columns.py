@@ -199,7 +199,7 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("committed", _l("Committed by HQ (CNY)"), True),
     Column("hq_ratio", _l("HQ's part of the ratio"), note=_l("1 in 1:1:1; empty: 1.")),
     Column("co_funders", _l("Co-funders"),
-           note=_l("Name: ratio, separated by semicolons, e.g. 苏州市: 1; 工业园区: 1.")),
+           note=_l("Name: ratio, separated by semicolons, e.g. Suzhou: 1; Industrial Park: 1.")),
     Column("discount_pct", _l("Discount on conversion (%)"), note=_l("Empty: the setting.")),
     Column("qualifying_round_min", _l("Smallest qualifying round (CNY)"), True),
     Column("signed_on", _l("Signed on"), True, note=DATE_NOTE, is_date=True),

@@ -60,8 +60,8 @@ def co_funders(text: str) -> list[tuple[str, str]]:
             continue
         name, sep, ratio = part.replace("：", ":").rpartition(":")
         if not sep:
-            raise CellError(_("Write each co-funder as its name and ratio, e.g. 苏州市: 1; "
-                              "工业园区: 1."), "co_funders")
+            raise CellError(_("Write each co-funder as its name and ratio, e.g. Suzhou: 1; "
+                              "Industrial Park: 1."), "co_funders")
         found.append((name.strip(), ratio.strip()))
     if len(found) > CO_FUNDER_ROWS:
         raise CellError(_("At most %(n)d co-funders.", n=CO_FUNDER_ROWS), "co_funders")
