@@ -82,7 +82,7 @@ class Institute(ReferenceData, Versioned, Base):
 
 class Enterprise(ReferenceData, Versioned, Base):
     __tablename__ = "enterprises"
-    # The imports find an enterprise without a credit code by its name (migration 0030).
+    # The imports find an enterprise without a credit code by its name (migration 0031).
     __table_args__ = (Index("ix_enterprises_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,7 +106,7 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
     """企业联合创新中心: where an enterprise states paid technology needs to HQ."""
 
     __tablename__ = "joint_innovation_centres"
-    # The imports find a centre by its name (migration 0030).
+    # The imports find a centre by its name (migration 0031).
     __table_args__ = (Index("ix_joint_innovation_centres_name", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,7 +146,7 @@ NEED_STATE_LABELS = {
 class TechnologyNeed(ReferenceData, Versioned, Base):
     __tablename__ = "technology_needs"
     # The imports find a need by its title (a project's need), or by its enterprise and
-    # title (the needs import's natural key) (migration 0030).
+    # title (the needs import's natural key) (migration 0031).
     __table_args__ = (Index("ix_technology_needs_title", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """indexes for the lookups by name the imports make, each named with its query
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-11-26 06:00:00
 
 Every other natural key an import finds a record by is unique already, so indexed: an
@@ -13,8 +13,8 @@ milestone by its project, a contract by its number (ix_research_contracts_number
 from alembic import op
 
 
-revision = '0030'
-down_revision = '0029'
+revision = '0031'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
