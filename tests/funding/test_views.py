@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import install_gates, make_institute, make_project, make_user
+from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.funding import services as funding
 from tracker.funding.models import Disbursement, FundingAgreement
 from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
@@ -182,3 +183,35 @@ def test_a_refusal_keeps_the_form_as_it_was_filled(client, project):
     assert again.status_code == 409
     assert "already has an allocation-investment agreement" in page
     assert 'value="31,234,567"' in page
+
+
+def test_the_list_shows_a_page_of_agreements_with_the_total_of_all(app, client):
+    """Three agreements, two a page: each page lists its own, the total row sums all three
+    (1 + 2 + 3 million committed, 0.5 million disbursed), and the file holds all three."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    for millions in (1, 2, 3):
+        agreement = funding.record_agreement(
+            committee, make_project(phase=Phase.INVESTMENT_DECISION),
+            committed=Decimal(millions * 1_000_000), qualifying_round_min=Decimal("0"),
+            signed_on=helpers.days_ago(10), conversion_deadline=helpers.days_ago(-100 * millions))
+    milestone = helpers.make_milestone(agreement.project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=Decimal("1000000"),
+                                  milestone_id=milestone.id)
+    funding.record_disbursement(committee, tranche, amount=Decimal("500000"), paid_on=today())
+    _commit()
+    login(client, committee)
+    app.config["PAGE_SIZE"] = 2
+    try:
+        first = client.get("/funding/").get_data(as_text=True)
+        second = client.get("/funding/?page=2").get_data(as_text=True)
+    finally:
+        app.config["PAGE_SIZE"] = 25
+    rows = [page.split("<tbody>")[1].split("</tbody>")[0].count("<tr") for page in (first,
+                                                                                   second)]
+    assert rows == [2, 1]
+    for page in (first, second):
+        foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
+        assert "CN¥6,000,000.00" in foot and "CN¥500,000.00" in foot
+    assert "?page=2" in first
+    exported = client.get("/funding/?export=csv").get_data(as_text=True)
+    assert len(exported.strip().splitlines()) == 1 + 3 + 1  # header, agreements, total

@@ -7,9 +7,18 @@ from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
 
+from tracker import db, money
 from tracker.dates import today
 from tracker.export.columns import Column, Kind
+from tracker.funding.models import (
+    Conversion,
+    Disbursement,
+    FundingAgreement,
+    Tranche,
+    conversion_stands,
+)
 
 
 def _passed(agreement) -> bool:
@@ -42,13 +51,30 @@ AGREEMENT_COLUMNS = [
 ]
 
 
-def agreements_total(agreements) -> SimpleNamespace:
-    """The list's last row: what its agreements committed, disbursed and converted."""
-    zero = Decimal("0")
+def agreements_total(listed: Select) -> SimpleNamespace:
+    """The list's last row: what every agreement of `listed` (a query of agreements, all its
+    pages) committed, disbursed and converted, summed in one statement as the dashboard sums
+    them (`reports.dashboard.funding_figures`): disbursements per agreement before they are
+    joined, and the conversions that stand."""
+    chosen = listed.with_only_columns(FundingAgreement.id).subquery()
+    disbursed = (select(Tranche.agreement_id, func.sum(Disbursement.amount).label("amount"))
+                 .join(Disbursement, Disbursement.tranche_id == Tranche.id)
+                 .where(Tranche.agreement_id.in_(select(chosen.c.id)))
+                 .group_by(Tranche.agreement_id).subquery())
+    converted_sum = (select(func.sum(Conversion.disbursed))
+                     .where(Conversion.agreement_id.in_(select(chosen.c.id)),
+                            conversion_stands(Conversion.id)).scalar_subquery())
+    committed, paid, turned = db.session.execute(
+        select(func.sum(FundingAgreement.committed), func.sum(disbursed.c.amount),
+               converted_sum)
+        .select_from(FundingAgreement)
+        .outerjoin(disbursed, disbursed.c.agreement_id == FundingAgreement.id)
+        .where(FundingAgreement.id.in_(select(chosen.c.id)))).one()
     return SimpleNamespace(
         project=SimpleNamespace(name=_l("Total")), project_id=None, outcome=None, is_open=False,
-        committed=sum((a.committed for a in agreements), zero),
-        disbursed=sum((a.disbursed for a in agreements), zero),
-        conversion=SimpleNamespace(disbursed=sum((converted(a) or zero for a in agreements),
-                                                 zero)),
-        conversion_deadline=None)
+        committed=_cents(committed), disbursed=_cents(paid),
+        conversion=SimpleNamespace(disbursed=_cents(turned)), conversion_deadline=None)
+
+
+def _cents(value: object) -> Decimal:
+    return money.cents(Decimal(value)) if value is not None else Decimal("0")

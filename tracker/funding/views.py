@@ -42,7 +42,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm
 from tracker.web.filters import of_list
-from tracker.web.navigation import text_arg
+from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("funding", __name__)
@@ -93,29 +93,30 @@ def _funding_page_options():
 @requires(FundingAgreement.can_list)
 def agreements() -> str | Response:
     """The agreements a viewer may list (a director: their institutes'), soonest conversion
-    deadline first, with the dashboard's filters and an outcome ("running": none yet)."""
+    deadline first, with the dashboard's filters and an outcome ("running": none yet); a page
+    at a time, the total row summing all of them in SQL (the file holds them all)."""
     user, filters, outcome = _user(), of_list(), text_arg("outcome")
     query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
-             .where(filters.projects())
-             .options(selectinload(FundingAgreement.project),
-                      selectinload(FundingAgreement.conversions)
-                      .selectinload(Conversion.reversal),
-                      selectinload(FundingAgreement.tranches)
-                      .selectinload(Tranche.disbursements))
-             .order_by(FundingAgreement.outcome.is_not(None),
-                       FundingAgreement.conversion_deadline, FundingAgreement.id))
+             .where(filters.projects()))
     if not user.sees_whole_portfolio:
         query = query.where(Project.institute_id.in_(user.directed_institute_ids))
     if outcome == RUNNING:
         query = query.where(FundingAgreement.outcome.is_(None))
     elif outcome in {o.value for o in AgreementOutcome}:
         query = query.where(FundingAgreement.outcome == AgreementOutcome(outcome))
-    listed = db.session.scalars(query).all()
-    foot = agreements_total(listed)
+    foot = agreements_total(query)
+    query = (query.options(selectinload(FundingAgreement.project),
+                           selectinload(FundingAgreement.conversions)
+                           .selectinload(Conversion.reversal),
+                           selectinload(FundingAgreement.tranches)
+                           .selectinload(Tranche.disbursements))
+             .order_by(FundingAgreement.outcome.is_not(None),
+                       FundingAgreement.conversion_deadline, FundingAgreement.id))
     if fmt := exports.requested():
-        return exports.send(AGREEMENT_COLUMNS, [*listed, foot], "allocation-investment", fmt,
-                            title=_("Allocation-investment"))
-    return render_template("funding/list.html", agreements=listed, foot=foot,
+        return exports.send(AGREEMENT_COLUMNS, [*db.session.scalars(query), foot],
+                            "allocation-investment", fmt, title=_("Allocation-investment"))
+    page = paginate(query)
+    return render_template("funding/list.html", page=page, agreements=page.items, foot=foot,
                            columns=AGREEMENT_COLUMNS, filters=filters, outcome=outcome,
                            outcomes=list(AgreementOutcome), running=RUNNING,
                            institutes=institute_choices(_user()), types=list(ProjectType))
