@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +17,7 @@ from tracker.errors import Forbidden, Refused
 from tracker.milestones.models import Milestone
 from tracker.projects import services as projects
 from tracker.projects.models import Project
+from tracker.reminders.models import Audience, OutboxMessage
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,23 @@ def test_the_pm_withdraws_their_draft_with_its_uploads_and_milestones():
     record = db.session.scalar(select(AuditRecord).where(
         AuditRecord.action == "project.withdraw", AuditRecord.object_id == project_id))
     assert record.changes["title"][0] == draft.title
+
+
+def test_a_withdrawn_drafts_reminders_go_with_it():
+    """The outbox has no foreign key to the project (migration 0030): withdrawing the draft
+    deletes its queued reminders itself, and leaves the other projects' alone."""
+    draft, other = make_project(), make_project()
+    for project in (draft, other):
+        db.session.add(OutboxMessage(
+            rule="milestone_due", item_id=project.id, occurrence="2026-05-15-14d",
+            recipient_id=project.pm_id, audience=Audience.OWNER, deadline=date(2026, 5, 15),
+            fire_on=date(2026, 5, 1), project_id=project.id, locale="en", message_id="<m>"))
+    _commit()
+    draft_id = draft.id
+    projects.withdraw_draft(draft.pm, draft)
+    _commit()
+    left = db.session.scalars(select(OutboxMessage.project_id)).all()
+    assert draft_id not in left and other.id in left
 
 
 def test_hq_withdraws_any_draft_but_no_one_withdraws_a_submitted_proposal():

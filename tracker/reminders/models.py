@@ -84,13 +84,16 @@ class OutboxMessage(Base):
     # Which rung of the ladder, for which deadline: "2026-05-15-14d", "2026-05-15+8d",
     # "2026-05-20+5bd". A moved deadline gives new occurrences; a repeated scan the same ones.
     occurrence: Mapped[str] = mapped_column(String(40))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                              index=True)
+    # No foreign keys on the recipient and the project (migration 0030): PostgreSQL checks
+    # them row by row, half the time of a scan's insert of 60,000 reminders. The scan takes
+    # both from rows it reads in the same transaction; users are deactivated, never deleted,
+    # and a withdrawn draft's reminders are deleted with it.
+    recipient_id: Mapped[int] = mapped_column(Integer, index=True)
     audience: Mapped[Audience] = mapped_column(str_enum(Audience, "reminder_audience"))
     deadline: Mapped[date]
     # The date the rung is for (the scan that wrote it may have run later).
     fire_on: Mapped[date]
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    project_id: Mapped[int | None] = mapped_column(Integer)
     # What the message says about the item, as the scan found it: title, project, amount, link.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     locale: Mapped[str] = mapped_column(String(10))
@@ -105,7 +108,8 @@ class OutboxMessage(Base):
     # Derived from the unique key, so a message sent again is recognisably the same one.
     message_id: Mapped[str] = mapped_column(String(250))
 
-    recipient: Mapped[User] = relationship()
+    recipient: Mapped[User] = relationship(
+        primaryjoin="foreign(OutboxMessage.recipient_id) == User.id")
 
     @property
     def offset(self) -> int:
