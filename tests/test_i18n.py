@@ -15,7 +15,10 @@ from tests.conftest import login, post
 from tests.factories import make_user
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.changes.models import ChangeState
 from tracker.display.formatting import day
+from tracker.display.labels import label
+from tracker.reminders.models import MessageState
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
@@ -146,3 +149,19 @@ def test_a_date_is_written_in_each_pages_language_though_worked_out_once(app):
             refresh()  # the test's app context is shared: forget the last request's language
             written.setdefault(language, set()).add(day(on))
     assert written == {"en": {"May 15, 2026"}, "zh-CN": {"2026年5月15日"}}
+
+
+def test_a_label_is_written_in_each_pages_language_and_for_its_own_enum(app):
+    """`label` keeps each translated label per language and enum: a Chinese page after an
+    English one (and back) gets its own, and two enums sharing a value ("pending") keep
+    their own words."""
+    written = {}
+    for language in ("en", "zh-CN", "en", "zh-CN"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()
+            written.setdefault(language, set()).add(
+                (label(MessageState.PENDING), label(ChangeState.PENDING)))
+    assert written["en"] == {("Pending", "Awaiting a decision")}
+    assert len(written["zh-CN"]) == 1
+    chinese = next(iter(written["zh-CN"]))
+    assert chinese[0] != chinese[1] and not any(c.isascii() for c in "".join(chinese))

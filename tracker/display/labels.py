@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from tracker.accounts.models import ROLE_LABELS, Role
 from tracker.apitokens.models import TOKEN_SCOPE_LABELS, TokenScope
@@ -109,12 +109,22 @@ def locale_choices() -> list[tuple[str, str]]:
     return list(LOCALE_NAMES.items())
 
 
+# Each label in each language, translated once per process: a page shows hundreds (every
+# row's phase and state), and gettext finds the catalogue and the locale again on every call.
+# Keyed by the enum too: members of two string enums with the same value are equal.
+_translated: dict[tuple[str, type, Enum], str] = {}
+
+
 def label(value) -> str:
     """The translated label of an enum value (a Jinja filter)."""
     table = LABELS.get(type(value))
     if table is None or value not in table:
         return str(value)
-    return str(table[value])
+    key = (str(get_locale()), type(value), value)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = str(table[value])
+    return text
 
 
 def rung(message: OutboxMessage, escalation: bool) -> str:
