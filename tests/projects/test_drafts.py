@@ -42,7 +42,7 @@ def test_the_pm_withdraws_their_draft_with_its_uploads_and_milestones():
 
 
 def test_a_withdrawn_drafts_reminders_go_with_it():
-    """The outbox has no foreign key to the project (migration 0031): withdrawing the draft
+    """The outbox has no foreign key to the project (migration 0032): withdrawing the draft
     deletes its queued reminders itself, and leaves the other projects' alone."""
     draft, other = make_project(), make_project()
     for project in (draft, other):

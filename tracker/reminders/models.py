@@ -84,7 +84,7 @@ class OutboxMessage(Base):
     # Which rung of the ladder, for which deadline: "2026-05-15-14d", "2026-05-15+8d",
     # "2026-05-20+5bd". A moved deadline gives new occurrences; a repeated scan the same ones.
     occurrence: Mapped[str] = mapped_column(String(40))
-    # No foreign keys on the recipient and the project (migration 0031): PostgreSQL checks
+    # No foreign keys on the recipient and the project (migration 0032): PostgreSQL checks
     # them row by row, half the time of a scan's insert of 60,000 reminders. The scan takes
     # both from rows it reads in the same transaction; users are deactivated, never deleted,
     # and a withdrawn draft's reminders are deleted with it.

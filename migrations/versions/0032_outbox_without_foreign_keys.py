@@ -1,7 +1,7 @@
 """the reminder outbox without foreign keys: the scan writes tens of thousands of rows at once
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-11-26 06:10:00
 
 PostgreSQL checks a foreign key row by row, with a query and a row lock on the user and the
@@ -15,8 +15,8 @@ and the sender read by it.
 
 from alembic import op
 
-revision = '0031'
-down_revision = '0030'
+revision = '0032'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 
