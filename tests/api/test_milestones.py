@@ -129,3 +129,39 @@ def test_the_services_refusals_and_validation_are_problems(client):
     stranger = token_for(make_user(Role.PROJECT_MANAGER))
     assert client.post(f"{path}/submit", headers=bearer(stranger, **{"If-Match": etag})
                        ).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["At most 100.", "At most 10,000 characters.", "Unknown field",
+            "x.exe: Files of this type are not accepted", "Some input was refused"]),
+    ("zh-CN", ["不超过 100。", "最多 10,000 个字符。", "未知字段", "x.exe: 不接受此类型的文件",
+               "部分输入被拒绝"]),
+])
+def test_every_problem_of_a_request_is_listed_in_the_callers_language(client, language, words):
+    project = _project()
+    milestone = _plan(project, date(2026, 6, 30))
+    secret = token_for(project.pm)
+    path = f"/api/v1/milestones/{milestone.id}"
+    etag = client.get(path, headers=bearer(secret)).headers["ETag"]
+    response = client.post(
+        f"{path}/progress",
+        headers=bearer(secret, **{"If-Match": etag, "Accept-Language": language}),
+        data={"percent": "140", "note": "x" * 10001, "colour": "red",
+              "files": [(io.BytesIO(PNG), "photo.png"), (io.BytesIO(b"MZ"), "x.exe")]})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    problems = response.json["errors"]
+    assert [p["field"] for p in problems] == ["percent", "note", "colour", "files"]
+    text = str(response.json)
+    assert all(word in text for word in words), text
+    assert "Input should" not in text  # none of pydantic's own English
+    assert db.session.get(Milestone, milestone.id).updates == []
+
+
+def test_every_refused_filter_is_listed_in_the_callers_language(client):
+    secret = token_for(make_user(Role.HQ_ADMIN))
+    response = client.get("/api/v1/institutes?limit=0&type=castle",
+                          headers=bearer(secret, **{"Accept-Language": "zh"}))
+    assert response.status_code == 400
+    assert response.json["errors"] == [
+        {"field": "limit", "detail": "不少于 1。"},
+        {"field": "type", "detail": "请从以下选项中选择其一：independent, joint, affiliated。"}]

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from tests.api.helpers import bearer, token_for
 from tests.conftest import login, post
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tracker import db
+from tracker.accounts import services
 from tracker.accounts.models import Role
 from tracker.apitokens.models import AccessToken, TokenScope
 from tracker.audit.models import AuditRecord
@@ -116,3 +117,50 @@ def test_each_token_has_its_own_request_budget(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT_PER_TOKEN", "3 per minute")
     codes = [client.get("/api/v1/me", headers=bearer(secret)).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_hq_recovering_an_account_revokes_its_tokens_and_its_owner_keeps_them(client):
+    """A token made by whoever had taken over an account must not outlive HQ's recovery of it
+    (a password reset, a second factor reset, a deactivation), as the sessions do not; the
+    owner's own password change keeps their tools working (their tokens are listed on the
+    token page to revoke)."""
+    hq = make_user(Role.HQ_ADMIN)
+    login(client, hq)
+    for step in ("password", "mfa", "deactivate"):
+        user = make_user(Role.PROJECT_MANAGER, Role.INVESTMENT_COMMITTEE)
+        secret = token_for(user)
+        assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+        if step == "password":
+            assert post(client, f"/admin/users/{user.id}/password",
+                        {"reset-password": "a long new passphrase 42"}).status_code == 302
+        elif step == "mfa":
+            assert post(client, f"/admin/users/{user.id}/mfa/reset").status_code == 302
+        else:
+            services.update_user(hq, user, email=user.email, name=user.name,
+                                 roles=[r.value for r in user.roles], locale="en",
+                                 institute_id=None, enterprise_id=None, active=False)
+            db.session.commit()
+        token = db.session.scalar(select(AccessToken).where(AccessToken.user_id == user.id))
+        assert token.revoked_by_id == hq.id, step
+        assert db.session.scalar(select(AuditRecord).where(
+            AuditRecord.action == "token.revoke", AuditRecord.object_id == token.id)).actor_id \
+            == hq.id
+        assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 401
+    owner = make_user(Role.PROJECT_MANAGER)
+    secret = token_for(owner)
+    services.change_password(owner, PASSWORD, "another long passphrase 7")
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+
+
+def test_the_api_sets_no_cookie_and_answers_no_cross_site_preflight(client):
+    user = make_user(Role.PROJECT_MANAGER)
+    secret = token_for(user)
+    login(client, user)
+    response = client.get("/api/v1/me", headers=bearer(secret))
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+    preflight = client.options("/api/v1/milestones/1/submit", headers={
+        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers

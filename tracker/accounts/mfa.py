@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select
 from tracker import db
 from tracker.accounts import sessions
 from tracker.accounts.models import RecoveryCode, User
+from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.tokens import token_hash
@@ -140,11 +141,12 @@ def disable(user: User) -> None:
 
 
 def reset(actor: User, user: User) -> None:
-    """An HQ admin removes `user`'s second factor (a lost phone): their sessions end, and if
-    their roles require one they enrol again at their next login."""
+    """An HQ admin removes `user`'s second factor (a lost phone): their sessions end, their API
+    tokens are revoked, and if their roles require one they enrol again at their next login."""
     if not actor.can_manage_users():
         raise Forbidden()
     _turn_off(user)
     sessions.end_all(user)
+    tokens.revoke_all(actor, user)
     audit.record(actor, "user.mfa_reset", user, {"mfa_enabled_at": ["***", None]})
     db.session.flush()

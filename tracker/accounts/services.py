@@ -13,6 +13,7 @@ from tracker.accounts import mfa, sessions, throttle
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
 from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
 from tracker.accounts.policy import check_new_password
+from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused
 
@@ -252,6 +253,7 @@ def update_user(
         changes["roles"] = role_change
     if "active" in changes and not active:
         sessions.end_all(user)
+        tokens.revoke_all(actor, user)
     audit.record(actor, "user.update", user, changes)
     db.session.flush()
 
@@ -265,4 +267,5 @@ def reset_password(actor: User, user: User, password: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     sessions.end_all(user)
+    tokens.revoke_all(actor, user)
     audit.record(actor, "user.reset_password", user, {"password_hash": ["***", "***"]})

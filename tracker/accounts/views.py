@@ -212,7 +212,8 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
     reset = ResetPasswordForm(prefix="reset")
     return submit(
         reset, lambda: services.reset_password(actor, user, reset.password.data),
-        _("The password was reset and the person's sessions were ended."),
+        _("The password was reset, the person's sessions were ended and their API tokens "
+          "revoked."),
         url_for("users.edit_user", user_id=user.id),
         lambda: render_template("accounts/user_form.html", reset=reset, user=user,
                                 form=UserForm(formdata=None, **_choices(),
@@ -226,8 +227,8 @@ def reset_mfa(user_id: int) -> Response | tuple[str, int]:
     user = _user_or_404(user_id)
     return press(
         lambda: mfa.reset(actor, user),
-        _("Two-step sign-in was reset: the person's sessions ended, and they enrol again at "
-          "their next login if their roles require it."),
+        _("Two-step sign-in was reset: the person's sessions ended, their API tokens were "
+          "revoked, and they enrol again at their next login if their roles require it."),
         url_for("users.edit_user", user_id=user.id),
         lambda: render_template("accounts/user_form.html", user=user,
                                 reset=ResetPasswordForm(prefix="reset"),

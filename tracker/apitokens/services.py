@@ -54,10 +54,26 @@ def revoke_token(actor: User, token: AccessToken) -> None:
         raise Forbidden()
     if token.revoked_at is not None:
         raise Refused(_("This token was already revoked."))
+    _revoke(actor, token)
+    db.session.flush()
+
+
+def revoke_all(actor: User, user: User) -> None:
+    """Every live token of `user`, revoked by HQ as it ends their sessions (a password reset, a
+    second factor reset, a deactivation): a token made by whoever had taken over the account
+    must not outlive its recovery. Each revocation is audited."""
+    now = db.utcnow()
+    for token in db.session.scalars(select(AccessToken).where(
+            AccessToken.user_id == user.id, AccessToken.revoked_at.is_(None),
+            AccessToken.expires_at > now)):
+        _revoke(actor, token)
+    db.session.flush()
+
+
+def _revoke(actor: User, token: AccessToken) -> None:
     token.revoked_at = db.utcnow()
     token.revoked_by_id = actor.id
     audit.record(actor, "token.revoke", token, {"revoked_at": [None, token.revoked_at.isoformat()]})
-    db.session.flush()
 
 
 def authenticate(secret: str, now: datetime) -> AccessToken | None:

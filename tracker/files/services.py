@@ -56,6 +56,34 @@ def clean_name(filename: str) -> str:
     return name[:255] or "file"
 
 
+def check(stream: IO[bytes], filename: str, field: str = "file") -> None:
+    """Refuse (`Invalid` beside `field`) a file `store` would refuse for its type or content,
+    storing nothing and leaving the stream where it was: so a request can report what is wrong
+    with its files together with its other input."""
+    start = stream.tell()
+    try:
+        _checked(stream, filename, field)
+    finally:
+        stream.seek(start)
+
+
+def _checked(stream: IO[bytes], filename: str, field: str) -> tuple[str, str, bytes]:
+    """The file's clean name, its extension and its first bytes, once its type is allowed and
+    its content is what its name says."""
+    name = clean_name(filename or "")
+    ext = _extension(name)
+    if ext not in ALLOWED:
+        raise Invalid(field, _("Files of this type are not accepted. Allowed: %(types)s.",
+                               types=", ".join(sorted(ALLOWED))))
+    head = stream.read(HEAD_BYTES)
+    kind = filetype.guess(head)
+    detected = ALIASES.get(kind.extension, kind.extension) if kind else None
+    if detected != ext:
+        raise Invalid(field, _("The content of this file is not a %(ext)s file, whatever its "
+                               "name says.", ext=ext.upper()))
+    return name, ext, head
+
+
 def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
           project_id: int | None = None) -> StoredFile:
     """Check and keep one uploaded file; returns its row (added to the session, flushed).
@@ -63,19 +91,8 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
     Refused with `Invalid(field, ...)` when too large, of a type not allowed, or when the
     content does not match the name. If the transaction later rolls back, the file is removed.
     """
-    name = clean_name(filename or "")
-    ext = _extension(name)
-    if ext not in ALLOWED:
-        raise Invalid(field, _("Files of this type are not accepted. Allowed: %(types)s.",
-                               types=", ".join(sorted(ALLOWED))))
+    name, ext, head = _checked(stream, filename, field)
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    head = stream.read(HEAD_BYTES)
-    kind = filetype.guess(head)
-    detected = ALIASES.get(kind.extension, kind.extension) if kind else None
-    if detected != ext:
-        raise Invalid(field, _("The content of this file is not a %(ext)s file, whatever its "
-                               "name says.", ext=ext.upper()))
-
     storage_name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
     target = upload_root() / storage_name
     _private_folder(target.parent)

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import DomainError, Invalid
-from tracker.web.api.problems import is_api_request, problem
+from tracker.web.api.problems import input_problems, is_api_request, problem
 from tracker.web.security import escaped
 
 TITLES = {
@@ -118,16 +118,19 @@ def init_app(app: Flask) -> None:
         if error.status == 403:
             audit_refusal(error.message)
         if isinstance(error, Invalid) and is_api_request():
-            return render_error(400, error.message, errors=[
-                {"field": error.field, "detail": error.message}])
+            # Every problem found, as the forms show them all at once.
+            return render_error(
+                400, error.message if len(error.problems) == 1
+                else _("Some input was refused: see errors."),
+                errors=[{"field": field, "detail": message}
+                        for field, message in error.problems])
         return render_error(error.status, error.message or None)
 
     @app.errorhandler(ValidationError)
     def invalid_api_input(error: ValidationError) -> Response:
         # The API's query strings and bodies, read through their pydantic models.
-        return render_error(400, _("Some input was refused: see errors."), errors=[
-            {"field": ".".join(str(p) for p in e["loc"]) or "body", "detail": e["msg"]}
-            for e in error.errors(include_url=False)])
+        return render_error(400, _("Some input was refused: see errors."),
+                            errors=input_problems(error))
 
     @app.errorhandler(StaleDataError)
     def stale(error: StaleDataError) -> tuple[str, int]:

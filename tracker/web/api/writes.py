@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from flask import Response, abort, request
 from flask_babel import lazy_gettext as _l
+from pydantic import ValidationError
 
 from tracker import db
+from tracker.errors import Invalid, Problems
+from tracker.files import services as files
 from tracker.milestones import services
 from tracker.web.api import schemas
+from tracker.web.api.problems import input_problems
 from tracker.web.api.reads import answer, caller, etag_of, load_milestone
 from tracker.web.api.spec import operation
 
@@ -32,15 +36,34 @@ def post_progress(milestone_id: int) -> Response:
     their content. Answers the update and the milestone's new ETag."""
     milestone = load_milestone(milestone_id)
     check_if_match(milestone)
-    body = schemas.Progress.model_validate(request.form.to_dict())  # files are apart
     uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
                if f and f.filename]
+    body = _progress(uploads)
     update = services.post_update(caller(), milestone, body.percent, body.note, uploads)
     db.session.commit()
     return answer(schemas.ProgressPosted, {
         "id": update.id, "percent": update.percent, "note": update.note, "at": update.at,
         "evidence": [e.file.original_name for e in update.evidence], "milestone": milestone},
         etag_of(milestone))
+
+
+def _progress(uploads: list) -> schemas.Progress:
+    """The posted fields, once every one of them and every file is acceptable; else one 400
+    listing every problem, as the page's form does."""
+    problems = Problems()
+    body = None
+    try:
+        body = schemas.Progress.model_validate(request.form.to_dict())  # files are apart
+    except ValidationError as error:
+        for each in input_problems(error):
+            problems.add(each["field"], each["detail"])
+    for stream, filename in uploads:
+        try:
+            files.check(stream, filename, "files")
+        except Invalid as invalid:
+            problems.add(invalid.field, f"{filename}: {invalid.message}")
+    problems.raise_any()
+    return body
 
 
 @operation("/milestones/<int:milestone_id>/submit", "POST",
