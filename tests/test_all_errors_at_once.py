@@ -3,15 +3,20 @@ beside its field, in one answer (a second sending never reveals a problem the fi
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from tests.conftest import login, post
 from tests.factories import install_gates, make_institute, make_project, make_user
+from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.errors import Invalid, Problems
+from tracker.files.services import upload_root
+from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
 
 
@@ -93,3 +98,101 @@ def test_the_gate_template_form_reports_every_row_at_fault_at_once(client):
                     "is listed twice.", "Give a weight of 0 or more.",
                     "A should-meet criterion is scored from 0 to at least 1."):
         assert message in page, message
+
+
+# --- companies, rounds, disbursements, reversals and the TRL: the same, each with several
+# errors in one sending (they used to report them one sending at a time).
+
+
+def _says(response, *messages: str) -> None:
+    assert response.status_code == 400, response.status_code
+    page = response.get_data(as_text=True)
+    for message in messages:
+        assert message in page, message
+
+
+def test_the_company_form_reports_every_problem_at_once(client):
+    from tests.companies import helpers
+
+    login(client, make_user(Role.HQ_ADMIN))
+    taken = helpers.make_company(make_project(phase=Phase.SPIN_OFF))
+    early = make_project(phase=Phase.CONTRACT_RESEARCH)
+    _says(post(client, "/companies/new", {
+        "name": "Suzhou Joint Robotics Ltd", "uscc": taken.uscc,
+        "registered_on": (today() + timedelta(days=3)).isoformat(),
+        "registered_capital": "1,000", "project_ids": [str(early.id)]}),
+        "Another company already has this code.", "is in the future.",
+        "Choose only among the options offered.")
+    _says(post(client, "/companies/new", {
+        "name": "", "uscc": "91320000000000001X", "registered_on": "",
+        "registered_capital": "-5"}),
+        "This field is required.", "check character",
+        "A registration has both the unified social credit code and the registration date.",
+        "Name the project(s) the company comes from.")
+
+
+def test_the_round_form_reports_every_problem_at_once(client):
+    from tests.companies import helpers
+
+    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    helpers.incorporate(company)
+    helpers.record_round(company, on=helpers.days_ago(30))
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/companies/{company.id}/rounds/new", {
+        "name": company.rounds[0].name, "on_date": (today() + timedelta(days=2)).isoformat(),
+        "pre_money": "100000000", "amount": "20000000",
+        "investors-0-name": "Fund", "investors-0-kind": "investor",
+        "investors-0-amount": "15000000", "investors-0-lead": "y",
+        "investors-1-name": "Other fund", "investors-1-kind": "investor",
+        "investors-1-amount": "1000000", "investors-1-lead": "y"}),
+        "is in the future.", "add up to", "A round has one lead investor.",
+        "already has a round called")
+
+
+def test_the_disbursement_form_reports_every_problem_at_once(client):
+    from tests.companies import helpers
+    from tracker.funding import services as funding
+
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    agreement = funding.record_agreement(
+        committee, project, committed=Decimal("1000000"), qualifying_round_min=Decimal("1"),
+        signed_on=helpers.days_ago(100), conversion_deadline=today() + timedelta(days=300))
+    milestone = helpers.make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=Decimal("400000"),
+                                  milestone_id=milestone.id)
+    db.session.commit()
+    login(client, committee)
+    _says(post(client, f"/funding/tranches/{tranche.id}/disburse", {
+        "amount": "500000", "paid_on": helpers.days_ago(200).isoformat()}),
+        "before the agreement was signed", "would exceed it by")
+
+
+def test_the_reversal_forms_report_every_problem_at_once(client):
+    from tests.companies import helpers
+
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, _company = helpers.worked_example(
+        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+    login(client, committee)
+    _says(post(client, f"/funding/conversions/{agreement.conversion.id}/reverse", {
+        "on_date": agreement.conversion.round.on_date.replace(year=2000).isoformat(),
+        "reason": ""}),
+        "This field is required.", "A reversal is dated on or after what it reverses")
+
+
+def test_the_trl_form_reports_every_problem_at_once(client):
+    kept = set(_upload_files())
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    login(client, project.pm)
+    _says(post(client, f"/projects/{project.id}/trl", {"level": "12", "note": ""}),
+          "At most 9.", "Give the evidence of this TRL: a note, a file, or both.")
+    _says(post(client, f"/projects/{project.id}/trl", {
+        "level": "0", "note": "", "file": (io.BytesIO(b"MZ not a pdf"), "report.pdf")}),
+        "At least 1.", "is not a PDF file")
+    assert project.trl_records == [] and set(_upload_files()) == kept  # the dry run wrote none
+
+
+def _upload_files():
+    root = upload_root()
+    return (p for p in root.rglob("*") if p.is_file()) if root.exists() else iter(())

@@ -395,7 +395,7 @@ def test_a_round_money_was_converted_at_stands():
     agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
     financing = agreement.conversion.round
     assert not financing.can_reverse(helpers.manager())  # not offered, and refused if posted
-    with pytest.raises(Refused, match="was converted at the round"):
+    with pytest.raises(Refused, match="Reverse that conversion first"):
         corrections.reverse_round(helpers.manager(), financing, today(), "x")
     assert ledger.cap_table(company, today()).issued == D("13041666")
 

@@ -60,3 +60,14 @@ def test_a_date_out_of_range_is_said_as_the_pages_say_dates(app):
         message = out_of_range(date(1, 1, 1))
     assert message and not re.search(r"\d{4}-\d{2}-\d{2}", message)
     assert "1990年1月1日" in message
+
+
+def test_no_chinese_message_adds_a_unit_word_to_a_name_that_may_hold_it():
+    """A name is shown as typed, so a unit word after it doubles when the name holds it: the
+    round "A轮" read "A轮 轮融资". A name is quoted instead ("融资轮次“A轮”")."""
+    found = []
+    for message in _messages():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any(re.search(r"%\((?:name|round)\)s\s*(?:轮|公司|项目)", s or "") for s in strings):
+            found.append(message.id)
+    assert found == []

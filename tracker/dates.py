@@ -23,6 +23,10 @@ from tracker.errors import Invalid
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
 FOUNDING_EARLIEST = date(1900, 1, 1)
+# The date of something that has happened (an organisation's founding, a company's
+# registration) is not after today either: a column says so with info={"past": True}, its
+# form field with past=True.
+PAST = "past"
 
 
 def org_zone() -> ZoneInfo:
@@ -44,6 +48,13 @@ def out_of_range(when: date, earliest: date = EARLIEST) -> str | None:
         return None
     return _("Enter a date from %(earliest)s to %(latest)s.", earliest=format_date(earliest),
              latest=format_date(LATEST))
+
+
+def in_future(when: date) -> str | None:
+    """Why `when` can't date something that has happened, or None."""
+    if when <= today():
+        return None
+    return _("%(date)s is in the future.", date=format_date(when))
 
 
 def parse_arg(value: str | None, default: date) -> date:
@@ -86,6 +97,7 @@ def _dates_in_range(session: Session, flush_context: Any, instances: Any) -> Non
             if value is None or (obj not in session.new
                                  and not state.attrs[column_attr.key].history.has_changes()):
                 continue
-            reason = out_of_range(value, column.info.get("earliest", EARLIEST))
+            reason = out_of_range(value, column.info.get("earliest", EARLIEST)) or (
+                in_future(value) if column.info.get(PAST) else None)
             if reason:
                 raise Invalid(column_attr.key, reason)

@@ -76,17 +76,17 @@ INSTITUTES = [
 
 ENTERPRISES = [
     (("徐工集团工程机械股份有限公司", "XCMG Construction Machinery Co., Ltd."),
-     "91320300134786452X", "徐州", ("工程机械", "Construction machinery")),
+     "91320300134786452X", ("徐州", "Xuzhou"), ("工程机械", "Construction machinery")),
     (("恒瑞医药股份有限公司", "Jiangsu Hengrui Pharmaceuticals Co., Ltd."),
-     "91320700704049155C", "连云港", ("医药", "Pharmaceuticals")),
+     "91320700704049155C", ("连云港", "Lianyungang"), ("医药", "Pharmaceuticals")),
     (("苏州纳芯微电子股份有限公司", "Suzhou Novosense Microelectronics Co., Ltd."),
-     "91320594586661456C", "苏州", ("半导体", "Semiconductors")),
+     "91320594586661456C", ("苏州", "Suzhou"), ("半导体", "Semiconductors")),
 ]
 
 CENTRES = [(("徐工-产研院联合创新中心", "XCMG-JITRI Joint Innovation Centre"), 0,
-            date(2019, 5, 10), "徐州"),
+            date(2019, 5, 10), ("徐州", "Xuzhou")),
            (("恒瑞-产研院联合创新中心", "Hengrui-JITRI Joint Innovation Centre"), 1,
-            date(2020, 8, 1), "连云港")]
+            date(2020, 8, 1), ("连云港", "Lianyungang"))]
 
 NEEDS = [
     ("大型挖掘机液压系统能耗降低20%", 0, 0, "JITRI-RB", Decimal("5000000"), NeedState.MATCHED),
@@ -142,24 +142,24 @@ def seed() -> dict[str, int]:
             users[email].institute_id = robotics.id
 
     enterprises: list[Enterprise] = []
-    for (name, name_en), code, city, (industry, industry_en) in ENTERPRISES:
+    for (name, name_en), code, (city, city_en), (industry, industry_en) in ENTERPRISES:
         enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == name))
         if enterprise is None:
             enterprise = Enterprise(name=name, name_en=name_en, uscc=_fix_uscc(code), city=city,
-                                    industry=industry, industry_en=industry_en)
+                                    city_en=city_en, industry=industry, industry_en=industry_en)
             db.session.add(enterprise)
             created["enterprises"] += 1
         enterprises.append(enterprise)
     db.session.flush()
 
     centres: list[JointInnovationCentre] = []
-    for (name, name_en), enterprise_index, established, city in CENTRES:
+    for (name, name_en), enterprise_index, established, (city, city_en) in CENTRES:
         centre = db.session.scalar(
             select(JointInnovationCentre).where(JointInnovationCentre.name == name))
         if centre is None:
             centre = JointInnovationCentre(
                 name=name, name_en=name_en, enterprise_id=enterprises[enterprise_index].id,
-                established_on=established, city=city,
+                established_on=established, city=city, city_en=city_en,
             )
             db.session.add(centre)
             created["centres"] += 1

@@ -149,8 +149,11 @@ class Tables:
             total = 500_000 * (2 + self.random.randrange(18))
             lines = LINES.format(e=total * 3 // 10, o=total * 5 // 10, l=total * 2 // 10)
             start = p["start"]
-            passed = "; ".join(f"{g}: {(start + timedelta(days=120 + 300 * (g - 1))).isoformat()}"
-                               for g in (1, 2, 3))
+            # Every 300 days or so, but no decision after the data set's today (ANCHOR): a
+            # recent project passed its gates closer together.
+            days = [min(start + timedelta(days=120 + 300 * (g - 1)),
+                        start + (ANCHOR - start) * g / 4) for g in (1, 2, 3)]
+            passed = "; ".join(f"{g}: {day.isoformat()}" for g, day in enumerate(days, 1))
             ended_in = "investment_decision" if p["phase"] == "completed" and n % 3 == 0 else ""
             colleague = p["pm"] + self.s.institutes
             rows.append([

@@ -68,6 +68,15 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.found)
 
+    def collect(self, check, *args, **kwargs):
+        """Run `check`, adding each problem of the `Invalid` it raises instead of raising it;
+        returns what it returns (None when it refused)."""
+        try:
+            return check(*args, **kwargs)
+        except Invalid as invalid:
+            self.found.extend(invalid.problems)
+            return None
+
     def raise_any(self) -> None:
         if self.found:
             (field, message), *more = self.found

@@ -10,16 +10,21 @@ from flask_babel import gettext as _
 
 from tracker.dates import today
 from tracker.display.formatting import day
-from tracker.errors import Invalid
+from tracker.errors import Problems
 
 
 def check(field: str, original: date, on: date, reason: str) -> str:
-    """The reason, trimmed; `Invalid` when it is empty or `on` is out of place."""
+    """The reason, trimmed; `Invalid` naming every problem at once (`Problems`) when it is
+    empty or `on` is out of place."""
+    problems = Problems()
     if not reason.strip():
-        raise Invalid("reason", _("Say why the record is reversed."))
-    if on < original:
-        raise Invalid(field, _("A reversal is dated on or after what it reverses (%(date)s).",
-                               date=day(original)))
-    if on > today():
-        raise Invalid(field, _("%(date)s is in the future.", date=day(on)))
+        problems.add("reason", _("Say why the record is reversed."))
+    if on is None:
+        pass  # the form said so beside the field
+    elif on < original:
+        problems.add(field, _("A reversal is dated on or after what it reverses (%(date)s).",
+                              date=day(original)))
+    elif on > today():
+        problems.add(field, _("%(date)s is in the future.", date=day(on)))
+    problems.raise_any()
     return reason.strip()

@@ -89,7 +89,7 @@ def test_the_file_holds_what_the_page_shows(client, world, path, columns, index,
             # A name in the reader's language: the file carries it in Chinese and in English,
             # in the two columns that follow its definition.
             m = in_file.index(columns[columns.index(column) + 1])
-            assert all(row[n] in (_as_shown(r[m]), _as_shown(r[m + 1]))
+            assert all((row[n] or "—") in (_as_shown(r[m]), _as_shown(r[m + 1]))
                        for row, r in zip(shown, csv[1:], strict=True)), column
             continue
         m = in_file.index(column)

@@ -109,3 +109,34 @@ def test_a_reversed_round_frees_its_name():
     assert again.name == first.name and again.id != first.id
     with pytest.raises(Refused):
         corrections.reverse_round(helpers.manager(), first, today(), "again")
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_what_stands_with_a_conversion_says_to_reverse_the_conversion_first(client, language):
+    """A disbursement converted to shares, and the round it was converted at, are reversed
+    only after the conversion: their pages say so and link to it, and a refusal says exactly
+    what to do first."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE, locale=language)
+    agreement, company = helpers.worked_example(
+        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+    conversion = agreement.conversion
+    [paid] = agreement.tranches[0].disbursements
+    company.rounds[0].name = "A轮"
+    db.session.commit()
+    login(client, committee)
+    first = {"en": "Reverse that conversion first", "zh_CN": "请先冲销该次转股"}[language]
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert 'href="#conversion"' in page and 'id="conversion"' in page
+    assert f"/funding/disbursements/{paid.id}/reverse" not in page
+    assert "A轮 轮" not in page and "A轮轮" not in page
+    refused = post(client, f"/funding/disbursements/{paid.id}/reverse",
+                   {"on_date": today().isoformat(), "reason": "Paid twice"})
+    assert refused.status_code == 409 and first in refused.get_data(as_text=True)
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert f"/projects/{agreement.project_id}/funding#conversion" in page
+    refused = post(client, f"/companies/rounds/{conversion.round.id}/reverse",
+                   {"on_date": today().isoformat(), "reason": "A term sheet"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and first in text and "A轮 轮" not in text
+    db.session.expire_all()
+    assert conversion.round.reversal is None and paid.reversed_by is None

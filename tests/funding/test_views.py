@@ -115,6 +115,9 @@ def test_the_committee_records_the_agreement_and_a_tranche_through_the_forms(cli
     assert response.status_code == 302
     page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
     assert "Suzhou city" in page and "CN¥6,000,000.00" in page
+    # The ratio reads as one (1 : 1 : 1) and each funder's part as its share in per cent.
+    assert "Matched in the ratio 1 : 1 : 1 (HQ first)." in page
+    assert page.count("33.33%") == 2 and page.count("33.34%") == 1
     assert "Not payable" in page and "is released when milestone" in page
 
     tranche = agreement.tranches[0]

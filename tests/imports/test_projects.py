@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import login
@@ -146,3 +147,24 @@ def test_an_imported_project_page_dates_its_decision_by_day_and_flags_its_budget
     assert "CN¥3,000,000.00 of the total is in no budget line" in page
     review = client.get(f"/reviews/{project.gate_reviews[0].id}").get_data(as_text=True)
     assert "taken on May 20, 2019 before the tracker" in review
+
+
+@pytest.mark.parametrize("path", ["bulk", "row by row"])
+def test_no_imported_decision_is_dated_in_the_future(monkeypatch, path):
+    """As in the tracker, a decision is dated the day it was taken: a gate passed on a day
+    to come, given or taken from a start date to come, is refused beside its column."""
+    from tracker.imports.projects_bulk import BulkProjects
+
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    admin, _pm = _setting()
+    rows = [HEADER,
+            _row(code="TEST-2019-0001", passed="1: 2099-05-20"),
+            _row(code="TEST-2019-0002", start="2099-03-01", end="2100-12-31", passed=""),
+            _row(code="TEST-2019-0003", phase="investment_decision",
+                 passed="1: 2019-05-20; 2: 2099-01-01")]
+    result = run(admin, "projects", rows)
+    assert [(row, column) for row, column, _m in result.errors] == [
+        (2, "Gates passed on"), (3, "Start date"), (4, "Gates passed on")]
+    assert "in the future" in result.errors[0][2] and "Gate 2" in result.errors[2][2]
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 0

@@ -219,3 +219,41 @@ def test_institute_page_lists_its_needs_for_those_who_may_see_them(client):
     page = client.get(f"/institutes/{institute.id}").get_data(as_text=True)
     assert need.title not in page
     assert db.session.get(Institute, institute.id) is not None
+
+
+def test_a_founding_or_establishment_is_not_dated_in_the_future(client):
+    """The dates of reference data that has happened are bounded: not before the range of
+    founding dates, not after today (by the form, and by the session for any other writer)."""
+    from datetime import timedelta
+
+    from tracker.dates import today
+    from tracker.errors import Invalid
+
+    login(client, make_user(Role.HQ_ADMIN))
+    response = post(client, "/institutes/new", {
+        "code": "JITRI-FUT", "name": "未来研究所", "field": "Materials", "type": "independent",
+        "founded_on": "2099-01-01", "director_id": "0"})
+    assert response.status_code == 400 and "is in the future." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Institute).where(Institute.code == "JITRI-FUT")) is None
+    enterprise = make_enterprise()
+    response = post(client, "/centres/new", {
+        "name": "未来中心", "enterprise_id": str(enterprise.id),
+        "established_on": (today() + timedelta(days=1)).isoformat()})
+    assert response.status_code == 400 and "is in the future." in response.get_data(as_text=True)
+    institute = make_institute()
+    institute.founded_on = today() + timedelta(days=1)
+    with pytest.raises(Invalid, match="is in the future"):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize(("locale", "shown", "hidden"), [("en", "Xuzhou", "徐州"),
+                                                          ("zh_CN", "徐州", "Xuzhou")])
+def test_the_enterprise_and_centre_lists_show_the_city_in_the_readers_language(
+        client, locale, shown, hidden):
+    enterprise = make_enterprise(name="徐工", name_en="XCMG", city="徐州", city_en="Xuzhou")
+    make_centre(enterprise=enterprise, city="徐州", city_en="Xuzhou")
+    login(client, make_user(Role.OBSERVER, locale=locale))
+    for path in ("/enterprises/", "/centres/", f"/enterprises/{enterprise.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert shown in page and hidden not in page, path

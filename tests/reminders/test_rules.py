@@ -279,3 +279,33 @@ def test_a_handover_waiting_for_the_director_reminds_them_until_decided(smtp, lo
     changes.decide(director, request, True, "")
     db.session.commit()
     assert handovers_awaiting_director(Query(item_ids=[request.id])) == []
+
+
+def test_a_gate_reminder_names_the_gate_in_each_recipients_language(smtp):
+    """Reference data in an e-mail (the gate review's name) is in its recipient's language,
+    as the rest of it: an English evaluator reads no Chinese, a Chinese one no English name."""
+    import re
+
+    from tests.factories import install_gates
+    from tests.gates import helpers as gates
+    from tests.reminders.conftest import html_of, text_of
+    from tracker.reminders import delivery
+
+    install_gates()
+    review = gates.submit(helpers.project_for(make_user(Role.PROJECT_MANAGER), phase=None))
+    english, chinese, _third = gates.name_panel(review)
+    chinese.locale = "zh_CN"
+    db.session.commit()
+    assert review.name != review.name_en and review.name_en
+    day = review.due_date - timedelta(days=3)
+    scan.scan(day)
+    db.session.commit()
+    delivery.send_all(at(day), commit=db.session.commit)
+    received = {to[0]: message for to, message in smtp.take()}
+    mail = received[english.email]
+    for text in (mail["Subject"], text_of(mail), html_of(mail)):
+        assert review.name_en in text
+        assert not re.search(r"[\u4e00-\u9fff]", text), text
+    mail = received[chinese.email]
+    assert review.name in mail["Subject"] and review.name in text_of(mail)
+    assert review.name_en not in text_of(mail)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tracker import db, reversals
 from tracker.audit import services as audit
-from tracker.companies import ledger
+from tracker.companies import ledger, prerequisites
 from tracker.companies.detachment_models import CompanyDetachment
 from tracker.companies.models import (
     Acquisition,
@@ -107,10 +107,11 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
         raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
     if financing.reversal is not None:
         raise Refused(_("The round %(name)s has been reversed already.", name=financing.name))
-    if db.session.scalar(select(Conversion.id).where(Conversion.round_id == financing.id,
-                                                     conversion_stands(Conversion.id))):
-        raise Refused(_("Allocation-investment money was converted at the round %(name)s: the "
-                        "round stands with its conversion.", name=financing.name))
+    converted = db.session.scalar(select(Conversion).where(
+        Conversion.round_id == financing.id, conversion_stands(Conversion.id)))
+    if converted is not None:
+        raise Refused(prerequisites.conversion_first(converted, _("the round %(name)s",
+                                                    name=financing.name)))
     reason = reversals.check("on_date", financing.on_date, on, reason)
     no_round_priced_on(company, [i.entry for i in financing.investments], financing)
     for investment in financing.investments:

@@ -31,7 +31,7 @@ from tracker.companies.reversal_models import round_stands
 from tracker.display.formatting import day, number
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
-from tracker.errors import Invalid, Refused
+from tracker.errors import Invalid, Problems, Refused
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -53,30 +53,37 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
     """A financing round: price per share = pre-money / shares outstanding; new shares issued
     to each investor for their amount, rounded down (`tracker.money`)."""
     services.require_manager(actor)
+    services.require_cap_table(company)
+    # Every problem at once (`Problems`), each beside its field; the price is computed only
+    # from sound values.
+    problems = Problems()
     if amount is None or amount <= 0:
-        raise Invalid("amount", _("A round raises more than zero: %(amount)s was given.",
-                                  amount=cny(amount or Decimal("0"))))
+        problems.add("amount", _("A round raises more than zero: %(amount)s was given.",
+                                 amount=cny(amount or Decimal("0"))))
     if pre_money is None or pre_money <= 0:
-        raise Invalid("pre_money", _("The pre-money valuation must be more than zero: "
-                                     "%(amount)s was given.",
-                                     amount=cny(pre_money or Decimal("0"))))
-    services.check_dated(company, "on_date", on)
+        problems.add("pre_money", _("The pre-money valuation must be more than zero: "
+                                    "%(amount)s was given.",
+                                    amount=cny(pre_money or Decimal("0"))))
+    problems.collect(services.check_dated, company, "on_date", on)
     if not investors:
-        raise Invalid("investors", _("List the investors and their amounts."))
+        problems.add("investors", _("List the investors and their amounts."))
     for line in investors:
         if not line.name.strip():
-            raise Invalid("investors", _("Name each investor."))
-        if line.amount <= 0:
-            raise Invalid("investors", _("%(name)s: an investment is more than zero; %(amount)s "
-                                         "was given.", name=line.name, amount=cny(line.amount)))
-    subscribed = sum((line.amount for line in investors), Decimal("0"))
-    if subscribed != amount:
-        raise Invalid("investors", _(
+            problems.add("investors", _("Name each investor."))
+        if line.amount is None or line.amount <= 0:
+            problems.add("investors", _("%(name)s: an investment is more than zero; "
+                                        "%(amount)s was given.", name=line.name,
+                                        amount=cny(line.amount or Decimal("0"))))
+    subscribed = sum((line.amount or Decimal("0") for line in investors), Decimal("0"))
+    if investors and amount is not None and amount > 0 and subscribed != amount:
+        problems.add("investors", _(
             "The investors' amounts add up to %(subscribed)s, not the round's %(amount)s.",
             subscribed=cny(subscribed), amount=cny(amount)))
     if sum(1 for line in investors if line.lead) > 1:
-        raise Invalid("investors", _("A round has one lead investor."))
-    services.require_cap_table(company)
+        problems.add("investors", _("A round has one lead investor."))
+    problems.collect(services.check_holders, company,
+                     [(line.name, line.kind) for line in investors if line.name.strip()],
+                     "investors")
     name = name.strip()
     # Unique among the rounds that stand (a reversed round frees its name), checked under the
     # company's lock so that two rounds of one name can't be recorded at once.
@@ -84,24 +91,28 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
     if db.session.scalar(select(FinancingRound.id).where(
             FinancingRound.company_id == company.id, FinancingRound.name == name,
             round_stands(FinancingRound.id))):
-        raise Invalid("name", _("%(company)s already has a round called %(name)s.",
-                                company=company.name, name=name))
+        problems.add("name", _("%(company)s already has a round called %(name)s.",
+                               company=company.name, name=name))
+    if "pre_money" in problems or "on_date" in problems or "investors" in problems:
+        problems.raise_any()
     outstanding = ledger.cap_table(company, on).issued
     if not outstanding:
+        problems.raise_any()
         raise Refused(_("No shares were outstanding on %(date)s: a round needs the cap table "
                         "at incorporation first.", date=day(on)))
     price = money.price_per_share(pre_money, outstanding)
     if price <= 0:
-        raise Invalid("pre_money", _("A pre-money valuation of %(amount)s over %(shares)s shares "
-                                     "gives a price per share that rounds to zero.",
-                                     amount=cny(pre_money), shares=number(outstanding)))
+        problems.add("pre_money", _("A pre-money valuation of %(amount)s over %(shares)s "
+                                    "shares gives a price per share that rounds to zero.",
+                                    amount=cny(pre_money), shares=number(outstanding)))
+        problems.raise_any()
     bought = [(line, money.whole_shares(line.amount, price)) for line in investors]
     for line, shares in bought:
         if shares < 1:
-            raise Invalid("investors", _("%(name)s's %(amount)s buys no whole share at "
-                                         "%(price)s a share.", name=line.name,
-                                         amount=cny(line.amount), price=price_text(price)))
-    services.check_holders(company, [(line.name, line.kind) for line in investors], "investors")
+            problems.add("investors", _("%(name)s's %(amount)s buys no whole share at "
+                                        "%(price)s a share.", name=line.name,
+                                        amount=cny(line.amount), price=price_text(price)))
+    problems.raise_any()
     financing = FinancingRound(name=name, on_date=on, pre_money=pre_money,
                                amount=amount, shares_before=outstanding,
                                price_per_share=price, recorded_by_id=actor.id)

@@ -50,7 +50,7 @@ class CompanyForm(OneTime, SeenVersion, Form):
     uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
                        description=_l("18 characters, as on the business licence; empty until "
                                       "the company is registered."))
-    registered_on = DateField(_l("Registration date"), validators=[Optional()])
+    registered_on = DateField(_l("Registration date"), validators=[Optional()], past=True)
     registered_capital = _money(_l("Registered capital (CNY)"), required=False)
     legal_representative = StringField(_l("Legal representative"),
                                        validators=[Optional(), Length(max=100)])

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.dates import PAST
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.funding.models import FundingAgreement
 from tracker.money import Price
@@ -140,7 +141,7 @@ class Company(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
     # 统一社会信用代码: None until the company is registered.
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
-    registered_on: Mapped[date | None]
+    registered_on: Mapped[date | None] = mapped_column(info={PAST: True})
     registered_capital: Mapped[Decimal | None] = mapped_column(Money)
     legal_representative: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

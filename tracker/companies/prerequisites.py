@@ -13,6 +13,7 @@ from tracker.projects.lifecycle import SPIN_OFF_PHASES
 
 if TYPE_CHECKING:
     from tracker.companies.models import Company
+    from tracker.funding.models import Conversion
     from tracker.projects.models import Project
 
 
@@ -32,3 +33,13 @@ def not_a_spin_off_source(project: Project) -> str | None:
         return None
     return _("%(project)s is %(phase)s: a company comes from a project HQ decided to invest "
              "in.", project=project.reference, phase=label(project.phase))
+
+
+def conversion_first(conversion: Conversion, what: str) -> str:
+    """What to do before reversing `what` (a disbursement, a round) while money stands
+    converted at the round: reverse the conversion, on the project's funding page (the pages
+    link there from the row that can't be reversed yet)."""
+    return _("The money disbursed under %(project)s was converted to HQ's shares at the round "
+             "%(round)s. Reverse that conversion first (Reverse the conversion, under "
+             "Conversion to equity on the project's funding page), then %(what)s.",
+             project=conversion.agreement.project.code, round=conversion.round.name, what=what)

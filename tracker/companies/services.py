@@ -34,7 +34,7 @@ from tracker.companies.models import (
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
@@ -116,44 +116,54 @@ def company_of(project: Project) -> Company | None:
 
 
 def _check_company(company: Company | None, values: dict[str, Any]) -> list[Project]:
+    """Every problem of the company's values at once (`Problems`), each beside its field."""
+    problems = Problems()
     code = uscc.normalise(values.get("uscc") or "") or None
     values["uscc"] = code
     if code is not None:
         if not uscc.is_valid(code):
-            raise Invalid("uscc", uscc_message(code))
-        taken = db.session.scalar(select(Company.id).where(Company.uscc == code))
-        if taken is not None and (company is None or taken != company.id):
-            raise Invalid("uscc", _("Another company already has this code."))
-    if (code is None) != (values.get("registered_on") is None):
-        field = "uscc" if code is None else "registered_on"
-        raise Invalid(field, _("A registration has both the unified social credit code and the "
-                               "registration date."))
-    if values.get("registered_on") is not None:
-        _not_in_future("registered_on", values["registered_on"])
+            problems.add("uscc", uscc_message(code))
+        else:
+            taken = db.session.scalar(select(Company.id).where(Company.uscc == code))
+            if taken is not None and (company is None or taken != company.id):
+                problems.add("uscc", _("Another company already has this code."))
+    registered_on = values.get("registered_on")
+    if (code is None) != (registered_on is None):
+        problems.add("uscc" if code is None else "registered_on", _(
+            "A registration has both the unified social credit code and the registration date."))
+    if registered_on is not None:
         first = first_event_date(company) if company is not None else None
-        if first is not None and values["registered_on"] > first:
-            raise Invalid("registered_on", _(
+        if registered_on > today():
+            problems.add("registered_on", _("%(date)s is in the future.", date=day(registered_on)))
+        elif first is not None and registered_on > first:
+            problems.add("registered_on", _(
                 "The company's ledger starts on %(date)s: it was registered by then.",
                 date=day(first)))
     elif company is not None and first_event_date(company) is not None:
-        raise Invalid("registered_on", _("The company has a ledger: its registration stays."))
+        problems.add("registered_on", _("The company has a ledger: its registration stays."))
     capital = values.get("registered_capital")
     if capital is not None and capital < 0:
-        raise Invalid("registered_capital", _("The amount cannot be negative."))
+        problems.add("registered_capital", _("The amount cannot be negative."))
     project_ids = values.pop("project_ids", None) or []
-    if not project_ids:
-        raise Invalid("project_ids", _("Name the project(s) the company comes from."))
     projects = list(db.session.scalars(select(Project).where(Project.id.in_(project_ids))))
-    if len(projects) != len(set(project_ids)):
-        raise Invalid("project_ids", _("Choose projects among those listed."))
+    if not project_ids:
+        problems.add("project_ids", _("Name the project(s) the company comes from."))
+    elif len(projects) != len(set(project_ids)):
+        problems.add("project_ids", _("Choose projects among those listed."))
     linked = {p.id for p in company.projects} if company is not None else set()
     for project in projects:
         if project.id not in linked and (missing := prerequisites.not_a_spin_off_source(project)):
-            raise Invalid("project_ids", missing)
+            problems.add("project_ids", missing)
         other = company_of(project)
         if other is not None and other is not company:
-            raise Invalid("project_ids", _("%(project)s already spun off %(company)s.",
-                                           project=project.code, company=other.name))
+            problems.add("project_ids", _("%(project)s already spun off %(company)s.",
+                                          project=project.code, company=other.name))
+    if company is not None:
+        for dropped in (p for p in company.projects if p not in projects):
+            problems.add("project_ids", _(
+                "%(project)s is taken off the company only by detaching it, with a reason, from "
+                "the company's page.", project=dropped.name))
+    problems.raise_any()
     return projects
 
 
@@ -173,10 +183,6 @@ def record_company(actor: User, **values: Any) -> Company:
 def update_company(actor: User, company: Company, **values: Any) -> Company:
     require_manager(actor)
     projects = _check_company(company, values)
-    for dropped in (p for p in company.projects if p not in projects):
-        raise Invalid("project_ids", _("%(project)s is taken off the company only by detaching "
-                                       "it, with a reason, from the company's page.",
-                                       project=dropped.name))
     before = [p.code for p in company.projects]
     for key, value in values.items():
         setattr(company, key, value)

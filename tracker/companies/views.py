@@ -59,7 +59,7 @@ def _with_ledger():
             selectinload(Company.rounds).selectinload(FinancingRound.investments),
             selectinload(Company.rounds).selectinload(FinancingRound.reversal),
             selectinload(Company.rounds).selectinload(FinancingRound.conversions)
-            .selectinload(Conversion.reversal),
+            .options(selectinload(Conversion.reversal), selectinload(Conversion.agreement)),
             selectinload(Company.ip_deals).selectinload(IpDeal.project),
             selectinload(Company.exits).selectinload(CompanyExit.reversal))
 

@@ -10,6 +10,9 @@ import hashlib
 import os
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -56,6 +59,38 @@ def clean_name(filename: str) -> str:
     return name[:255] or "file"
 
 
+# Set while a form's service runs as a dry run (`checking_only`): files are checked, size too,
+# and given a row, but nothing is written to disk, so the dry run leaves nothing behind.
+_checking_only: ContextVar[bool] = ContextVar("files_checking_only", default=False)
+
+
+@contextmanager
+def checking_only() -> Iterator[None]:
+    """Within it, `store` checks a file and gives it a row without writing it: for the dry run
+    of a form that uploads (`tracker.web.actions`), whose savepoint is rolled back."""
+    reset = _checking_only.set(True)
+    try:
+        yield
+    finally:
+        _checking_only.reset(reset)
+
+
+def _unwritten(actor: User, stream: IO[bytes], head: bytes, name: str, ext: str, field: str,
+               limit: int, project_id: int | None) -> StoredFile:
+    size = len(head)
+    while chunk := stream.read(1024 * 1024):
+        size += len(chunk)
+    if size > limit:
+        raise Invalid(field, _("The file is larger than %(n)d MB.",
+                               n=current_app.config["MAX_UPLOAD_MB"]))
+    row = StoredFile(storage_name=f"unwritten/{uuid.uuid4().hex}.{ext}", original_name=name,
+                     extension=ext, content_type=ALLOWED[ext], size=size, sha256="0" * 64,
+                     project_id=project_id, uploaded_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def check(stream: IO[bytes], filename: str, field: str = "file") -> None:
     """Refuse (`Invalid` beside `field`) a file `store` would refuse for its type or content,
     storing nothing and leaving the stream where it was: so a request can report what is wrong
@@ -93,6 +128,8 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
     """
     name, ext, head = _checked(stream, filename, field)
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    if _checking_only.get():
+        return _unwritten(actor, stream, head, name, ext, field, limit, project_id)
     storage_name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
     target = upload_root() / storage_name
     _private_folder(target.parent)

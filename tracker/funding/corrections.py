@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.companies import corrections as share_corrections
+from tracker.companies import prerequisites
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
@@ -29,6 +30,8 @@ def reverse_disbursement(actor: User, paid: Disbursement, on: date,
     # Serialise with payments and conversions on the agreement (as the funding services do).
     db.session.refresh(agreement, with_for_update=True)
     db.session.expire(paid, ["reversed_by"])
+    if agreement.conversion is not None:
+        raise Refused(prerequisites.conversion_first(agreement.conversion, _("this disbursement")))
     if not agreement.is_open:
         raise Refused(_("The agreement is closed (%(outcome)s): its disbursements stand as they "
                         "were when it closed.", outcome=label(agreement.outcome)))

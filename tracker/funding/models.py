@@ -117,6 +117,13 @@ class FundingAgreement(Versioned, Base):
         return self.project.name
 
     @property
+    def funder_shares(self) -> list[Decimal]:
+        """HQ's share of the money and each co-funder's, in per cent (adding up to 100.00,
+        `money.apportioned`): what the ratio hq_ratio : ratio : ... means."""
+        parts = [self.hq_ratio, *(c.ratio for c in self.co_funders)]
+        return money.apportioned(parts, sum(parts, Decimal("0")))
+
+    @property
     def is_open(self) -> bool:
         return self.outcome is None
 

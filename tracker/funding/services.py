@@ -215,33 +215,36 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
                         reference: str = "") -> Disbursement:
     """Money paid on a payable tranche: never more than the tranche, nor than the commitment."""
     _require_committee(actor)
-    _positive("amount", amount)
     _lock(tranche.agreement)
     reason = not_payable(tranche)
     if reason:
         raise Refused(reason)
-    if paid_on > today():
-        raise Invalid("paid_on", _("%(date)s is in the future.", date=day(paid_on)))
-    if paid_on < tranche.agreement.signed_on:
-        raise Invalid("paid_on", _("%(date)s is before the agreement was signed (%(signed)s).",
-                                   date=day(paid_on), signed=day(tranche.agreement.signed_on)))
-    since = tranche.payable_since
-    if since is not None and paid_on < since:
-        raise Invalid("paid_on", _("%(date)s is before tranche %(n)d became payable "
-                                   "(%(since)s).", date=day(paid_on), n=tranche.number,
-                                   since=day(since)))
-    if amount > tranche.remaining:
-        raise Invalid("amount", _(
+    agreement = tranche.agreement
+    problems = Problems()  # every problem at once, each beside its field
+    problems.collect(_positive, "amount", amount)
+    if paid_on is None:
+        pass  # the form said so beside the field
+    elif paid_on > today():
+        problems.add("paid_on", _("%(date)s is in the future.", date=day(paid_on)))
+    elif paid_on < agreement.signed_on:
+        problems.add("paid_on", _("%(date)s is before the agreement was signed (%(signed)s).",
+                                  date=day(paid_on), signed=day(agreement.signed_on)))
+    elif (since := tranche.payable_since) is not None and paid_on < since:
+        problems.add("paid_on", _("%(date)s is before tranche %(n)d became payable "
+                                  "(%(since)s).", date=day(paid_on), n=tranche.number,
+                                  since=day(since)))
+    if "amount" not in problems and amount > tranche.remaining:
+        problems.add("amount", _(
             "Tranche %(n)d is %(amount)s, of which %(paid)s is paid: %(asked)s more would exceed "
             "it by %(over)s.", n=tranche.number, amount=cny(tranche.amount),
             paid=cny(tranche.disbursed), asked=cny(amount), over=cny(amount - tranche.remaining)))
-    agreement = tranche.agreement
-    if agreement.disbursed + amount > agreement.committed:
-        raise Invalid("amount", _(
+    elif "amount" not in problems and agreement.disbursed + amount > agreement.committed:
+        problems.add("amount", _(
             "%(disbursed)s of the %(committed)s committed is paid: %(asked)s more would exceed "
             "the commitment by %(over)s.", disbursed=cny(agreement.disbursed),
             committed=cny(agreement.committed), asked=cny(amount),
             over=cny(agreement.disbursed + amount - agreement.committed)))
+    problems.raise_any()
     disbursement = Disbursement(amount=amount, paid_on=paid_on, reference=reference.strip(),
                                 recorded_by_id=actor.id)
     tranche.disbursements.append(disbursement)

@@ -107,7 +107,7 @@ class Institutes(Adapter):
 
 class Enterprises(Adapter):
     kind, model, form_class = columns.ENTERPRISES, Enterprise, EnterpriseForm
-    fields = ("name", "name_en", "uscc", "city", "industry", "industry_en")
+    fields = ("name", "name_en", "uscc", "city", "city_en", "industry", "industry_en")
 
     def find(self, values):
         code = uscc.normalise(values.get("uscc") or "")
@@ -130,7 +130,7 @@ class Enterprises(Adapter):
 
 class Centres(Adapter):
     kind, model, form_class = columns.CENTRES, JointInnovationCentre, CentreForm
-    fields = ("name", "name_en", "enterprise_id", "established_on", "city")
+    fields = ("name", "name_en", "enterprise_id", "established_on", "city", "city_en")
 
     def find(self, values):
         return db.session.scalar(select(JointInnovationCentre).where(

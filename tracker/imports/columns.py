@@ -80,6 +80,7 @@ ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
     Column("uscc", _l("Unified social credit code"),
            note=_l("18 characters; without one, the name identifies the enterprise.")),
     Column("city", _l("City")),
+    Column("city_en", _l("City in English")),
     Column("industry", _l("Industry")),
     Column("industry_en", _l("Industry in English")),
 ), key=("uscc", "name"))
@@ -101,6 +102,7 @@ CENTRES = Kind("centres", _l("Joint innovation centres"), (
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("established_on", _l("Established on"), note=DATE_NOTE, is_date=True),
     Column("city", _l("City")),
+    Column("city_en", _l("City in English")),
 ), key=("name",))
 
 NEEDS = Kind("needs", _l("Technology needs"), (

@@ -67,7 +67,7 @@ def _institutes() -> Iterator[list]:
 
 def _enterprises() -> Iterator[list]:
     for e in db.session.scalars(select(Enterprise).order_by(Enterprise.id)):
-        yield [e.name, e.name_en, e.uscc, e.city, e.industry, e.industry_en]
+        yield [e.name, e.name_en, e.uscc, e.city, e.city_en, e.industry, e.industry_en]
 
 
 def _users() -> Iterator[list]:
@@ -80,7 +80,7 @@ def _users() -> Iterator[list]:
 def _centres() -> Iterator[list]:
     for c in db.session.scalars(select(JointInnovationCentre).order_by(
             JointInnovationCentre.id)):
-        yield [c.name, c.name_en, _enterprise(c.enterprise), c.established_on, c.city]
+        yield [c.name, c.name_en, _enterprise(c.enterprise), c.established_on, c.city, c.city_en]
 
 
 def _needs() -> Iterator[list]:

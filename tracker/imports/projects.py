@@ -18,6 +18,8 @@ from tracker import db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.dates import today
+from tracker.display.formatting import day as formatted_day
 from tracker.errors import Invalid, Problems
 from tracker.gates import decisions
 from tracker.gates import services as gates
@@ -98,6 +100,30 @@ def _day(text: str, column: str) -> date | None:
         return date.fromisoformat(iso_date(text))
     except ValueError:
         raise CellError(_("Not a date: %(value)s.", value=text), column) from None
+
+
+def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
+    """The day each imported decision of `route` was taken: the one given for its gate, else
+    the project's start date. Never after today, as a decision recorded in the tracker is
+    dated when it is taken: every such day is refused at once, beside the column it came from."""
+    problems = Problems()
+    days = []
+    for closed, _outcome, _target in route:
+        gate = lifecycle.PHASE_GATE[closed]
+        day = passed.get(gate) or start
+        if day is not None and day > today():
+            if gate in passed:
+                problems.add("gates_passed_on", _(
+                    "Gate %(gate)d: %(date)s is in the future; a decision is dated the day it "
+                    "was taken.", gate=gate, date=formatted_day(day)))
+            else:
+                problems.add("start_date", _(
+                    "Gate %(gate)d is taken as passed on the start date, %(date)s, which is in "
+                    "the future: give the day it was passed under Gates passed on.",
+                    gate=gate, date=formatted_day(day)))
+        days.append(day)
+    problems.raise_any()
+    return days
 
 
 def noon(day: date) -> datetime:
@@ -188,6 +214,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date]
         route = imported_route(values["phase"], values["code"], values["_ended_in"])
     except Invalid as invalid:
         problems.found += invalid.problems
+    problems.collect(decision_days, route, passed, values["start_date"])
     conditional = owners(values["_conditions"], problems)
     went = {lifecycle.PHASE_GATE[closed] for closed, outcome, _t in route
             if outcome is Outcome.GO}

@@ -28,7 +28,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
-from tracker.imports.projects import FORM_FIELDS, Projects, imported_route, noon
+from tracker.imports.projects import FORM_FIELDS, Projects, decision_days, imported_route, noon
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
@@ -127,6 +127,7 @@ class ProjectBatch(Batch):
         projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
         phase, code = values["phase"], values["code"]
         route = imported_route(phase, code, values["_ended_in"])
+        decision_days(route, values["_passed_on"], values["start_date"])  # refused now
         if any(outcome is not Outcome.GO for _closed, outcome, _target in route):
             return False  # a KILL or a HOLD: the row-by-row path records it
         if phase is Phase.DRAFT:
@@ -196,9 +197,9 @@ class ProjectBatch(Batch):
             phased_pm[v["pm_id"]].append(
                 (pid, {"phase": [Phase.DRAFT.value, Phase.PROPOSAL_REVIEW.value]}))
             coded.append((pid, {"code": [None, row["code"]]}))
-            for closed, _outcome, target in v["_route"]:
+            days = decision_days(v["_route"], v["_passed_on"], v["start_date"])
+            for (closed, _outcome, target), day in zip(v["_route"], days, strict=True):
                 gate = lifecycle.PHASE_GATE[closed]
-                day = v["_passed_on"].get(gate) or v["start_date"]
                 reviews.append((pid, {"gate": gate, "closed": closed, "target": target,
                                       "decided_at": noon(day)}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:

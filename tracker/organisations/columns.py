@@ -36,7 +36,7 @@ ENTERPRISE_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,
                link=lambda e: url_for("organisations.enterprise", object_id=e.id)),
     Column(_l("Unified social credit code"), lambda e: e.uscc, Kind.CODE, 22),
-    Column(_l("City"), lambda e: e.city, width=12),
+    *bilingual(_l("City"), "city", 12),
     *bilingual(_l("Industry"), "industry", 20),
 ]
 
@@ -44,7 +44,7 @@ CENTRE_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,
                link=lambda c: url_for("organisations.centre", object_id=c.id)),
     Column(_l("Enterprise"), lambda c: c.enterprise.shown("name"), width=32),
-    Column(_l("City"), lambda c: c.city, width=12),
+    *bilingual(_l("City"), "city", 12),
     Column(_l("Established on"), lambda c: c.established_on, Kind.DATE, 14),
 ]
 

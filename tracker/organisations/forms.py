@@ -35,7 +35,7 @@ class InstituteForm(OneTime, SeenVersion, Form):
     field_en = StringField(_l("Field in English"), validators=[Optional(), Length(max=100)])
     type = SelectField(_l("Type"), choices=[], coerce=InstituteType)
     founded_on = DateField(_l("Founded on"), validators=[Optional()],
-                           earliest=dates.FOUNDING_EARLIEST)
+                           earliest=dates.FOUNDING_EARLIEST, past=True)
     director_id = SelectField(_l("Director"), coerce=int, choices=[])
 
     def __init__(self, *args, users=(), **kwargs):
@@ -52,6 +52,7 @@ class EnterpriseForm(OneTime, SeenVersion, Form):
         description=_l("18 characters, as on the business licence."),
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
     industry_en = StringField(_l("Industry in English"),
                               validators=[Optional(), Length(max=100)])
@@ -61,8 +62,9 @@ class CentreForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, choices=[])
-    established_on = DateField(_l("Established on"), validators=[Optional()])
+    established_on = DateField(_l("Established on"), validators=[Optional()], past=True)
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
 
     no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a centre is an "
                                      "enterprise's (Enterprises).")}

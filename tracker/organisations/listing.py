@@ -39,12 +39,13 @@ def institutes(q: str = "", kind: str = "") -> Select:
 
 def enterprises(q: str = "") -> Select:
     return search(select(Enterprise), q, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
-                  Enterprise.city, Enterprise.industry, Enterprise.industry_en)
+                  Enterprise.city, Enterprise.city_en, Enterprise.industry, Enterprise.industry_en)
 
 
 def centres(q: str = "") -> Select:
     return search(select(JointInnovationCentre), q, JointInnovationCentre.name,
-                  JointInnovationCentre.name_en, JointInnovationCentre.city)
+                  JointInnovationCentre.name_en, JointInnovationCentre.city,
+                  JointInnovationCentre.city_en)
 
 
 def needs(user: User, q: str = "", state: str = "", institute_id: int = 0,

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, false, tr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.dates import FOUNDING_EARLIEST
+from tracker.dates import FOUNDING_EARLIEST, PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
 
@@ -63,7 +63,8 @@ class Institute(ReferenceData, Versioned, Base):
     field: Mapped[str] = mapped_column(String(100))
     field_en: Mapped[str | None] = mapped_column(String(100))
     type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
-    founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST})
+    founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST,
+                                                           PAST: True})
     # use_alter: users and institutes refer to each other; this key is created last.
     director_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
@@ -91,6 +92,7 @@ class Enterprise(ReferenceData, Versioned, Base):
     # Unified social credit code (统一社会信用代码), 18 characters with a check character.
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     city: Mapped[str] = mapped_column(String(100), default="")
+    city_en: Mapped[str | None] = mapped_column(String(100))
     industry: Mapped[str] = mapped_column(String(100), default="")
     industry_en: Mapped[str | None] = mapped_column(String(100))
 
@@ -113,8 +115,9 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
-    established_on: Mapped[date | None]
+    established_on: Mapped[date | None] = mapped_column(info={PAST: True})
     city: Mapped[str] = mapped_column(String(100), default="")
+    city_en: Mapped[str | None] = mapped_column(String(100))
 
     enterprise: Mapped[Enterprise] = relationship()
 

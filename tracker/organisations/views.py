@@ -145,7 +145,7 @@ def edit_institute(object_id: int) -> Response | tuple[str, int]:
 
 # --- enterprises -------------------------------------------------------------------------------
 
-ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "industry", "industry_en")
+ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "city_en", "industry", "industry_en")
 
 
 @bp.get("/enterprises/")
@@ -202,7 +202,7 @@ def edit_enterprise(object_id: int) -> Response | tuple[str, int]:
 
 # --- joint innovation centres ------------------------------------------------------------------
 
-CENTRE_FIELDS = ("name", "name_en", "enterprise_id", "established_on", "city")
+CENTRE_FIELDS = ("name", "name_en", "enterprise_id", "established_on", "city", "city_en")
 
 
 @bp.get("/centres/")

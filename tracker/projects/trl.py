@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import Project
@@ -26,11 +26,15 @@ def record_trl(actor: User, project: Project, level: int, note: str,
         raise Refused(_("This project is closed: nothing of it changes."))
     if not project.can_manage_plan(actor):
         raise Forbidden()
-    if not 1 <= level <= 9:
-        raise Invalid("level", _("A TRL is from 1 to 9."))
-    note = note.strip()
+    problems = Problems()  # every problem at once, each beside its field
+    if level is None or not 1 <= level <= 9:
+        problems.add("level", _("A TRL is from 1 to 9."))
+    note = (note or "").strip()
     if not note and upload is None:
-        raise Invalid("note", _("Give the evidence of this TRL: a note, a file, or both."))
+        problems.add("note", _("Give the evidence of this TRL: a note, a file, or both."))
+    if upload is not None:
+        problems.collect(files.check, upload[0], upload[1], "file")
+    problems.raise_any()
     stored = files.store(actor, upload[0], upload[1], "file", project.id) if upload else None
     before = project.current_trl
     entry = TrlRecord(level=level, note=note, file_id=stored.id if stored else None,

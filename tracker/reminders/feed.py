@@ -49,8 +49,9 @@ def calendar_for(user: User) -> bytes:
         )
         for rule, ladder, item in _items_for(user):
             due = item.due(ladder)
-            summary = f"{rule.what}: {item.title}"
-            if item.project and item.project not in item.title:
+            title = item.shown_title()
+            summary = f"{rule.what}: {title}"
+            if item.project and item.project not in title:
                 summary += f" ({item.project})"
             url = external_url(item_path(item, adapter))
             calendar.add_component(Event.new(

@@ -24,6 +24,7 @@ from tracker.companies.models import Company, HolderType, ShareEntry, Shareholde
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import local_date, org_zone
 from tracker.db import inline
+from tracker.display.bilingual import in_reader_language
 from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
@@ -50,9 +51,15 @@ class Item:
     director_id: int | None = None
     chair_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)  # more the template shows
+    # The title's English where the title is reference data kept in both languages (a gate
+    # review's name), so each recipient reads their own (`OutboxMessage.title`).
+    title_en: str | None = None
     # When the work is due, where the item stores it apart from its deadline: a submitted
     # milestone's review due date, fixed at submission (tracker/milestones/services.py).
     due_on: date | None = None
+
+    def shown_title(self) -> str:
+        return in_reader_language(self.title, self.title_en)
 
     def due(self, ladder: Ladder) -> date:
         """When the work is due, in subjects and the calendar: the stored date, so page and
@@ -129,7 +136,7 @@ def gate_scores_due(q: Query) -> list[Item]:
     conflict."""
     stmt = (select(PanelMember.id, GateReview.due_date, GateReview.name, Project.id,
                    Project.code, PanelMember.user_id, GateReview.chair_id, GateReview.id,
-                   User.name)
+                   User.name, GateReview.name_en)
             .join(GateReview, GateReview.id == PanelMember.review_id)
             .join(Project, Project.id == GateReview.project_id)
             .join(User, User.id == PanelMember.user_id)
@@ -140,7 +147,8 @@ def gate_scores_due(q: Query) -> list[Item]:
     stmt = q.apply(stmt, PanelMember.id, GateReview.due_date, PanelMember.user_id)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
                  owner_id=r[5], chair_id=r[6] if r[6] != r[5] else None,
-                 extra={"evaluator": r[8]}, link=("gates.review", {"review_id": r[7]}))
+                 extra={"evaluator": r[8]}, title_en=r[9],
+                 link=("gates.review", {"review_id": r[7]}))
             for r in _rows(stmt)]
 
 

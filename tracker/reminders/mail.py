@@ -134,7 +134,7 @@ class Voice:
 
 
 MONEY = ("amount", "outstanding")  # details kept as decimal strings, shown as CNY
-ENTRY_KEYS = ("title", "project", "due_on", "path")
+ENTRY_KEYS = ("title", "title_en", "project", "due_on", "path")
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _entry(message: OutboxMessage, today: date, history: History, voice: Voice) 
     details = message.details
     due = date.fromisoformat(details["due_on"])
     status = "before" if due > today else "today" if due == today else "after"
-    what, title = voice.what(message.rule), details["title"]
+    what, title = voice.what(message.rule), message.title  # in the recipient's language
     when = voice.date(due)
     if status == "before":
         subject = voice.gettext("Due on %(date)s: %(what)s “%(title)s”", what=what, title=title,

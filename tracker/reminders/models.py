@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.display.bilingual import in_reader_language
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -110,6 +111,12 @@ class OutboxMessage(Base):
 
     recipient: Mapped[User] = relationship(
         primaryjoin="foreign(OutboxMessage.recipient_id) == User.id")
+
+    @property
+    def title(self) -> str:
+        """The item's title in the reader's language (an e-mail's: its recipient's): reference
+        data such as a gate review's name is kept in both (`title`, `title_en`)."""
+        return in_reader_language(self.details.get("title", ""), self.details.get("title_en"))
 
     @property
     def offset(self) -> int:

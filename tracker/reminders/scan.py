@@ -84,9 +84,12 @@ def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]
 
 
 def _details(item: Item, ladder: Ladder, adapter: Any) -> dict[str, str]:
-    return {"title": item.title, "project": item.project,
-            "due_on": item.due(ladder).isoformat(),
-            "path": item_path(item, adapter), **item.extra}
+    details = {"title": item.title, "project": item.project,
+               "due_on": item.due(ladder).isoformat(),
+               "path": item_path(item, adapter), **item.extra}
+    if item.title_en:
+        details["title_en"] = item.title_en
+    return details
 
 
 def scan(as_of: date, actor: User | None = None) -> ScanResult:

@@ -27,13 +27,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
-from wtforms import FileField
 
 from tracker import db
 from tracker.db import utcnow
 from tracker.display.preview import Preview
 from tracker.edits import services as edits
 from tracker.errors import Invalid, Refused
+from tracker.files import services as files
 from tracker.web.forms import Form, OneTime, SeenVersion, new_token, page_has_errors
 
 T = TypeVar("T")
@@ -116,14 +116,13 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> None:
     wrong with the fields that passed: `call` is run as a dry run (a savepoint rolled back)
     on what the form could read, and each `Invalid` of a field still without an error is put
     beside it. The service may not get that far on incomplete input (a refusal, a value it
-    cannot compare): the answer then has the fields' errors only. Forms that upload files are
-    not dry-run, since a file is stored outside the database."""
-    if any(isinstance(field, FileField) for field in form):
-        return
+    cannot compare): the answer then has the fields' errors only. A form's files are checked
+    in the dry run but not written (`files.checking_only`), since a file is kept outside the
+    database that the savepoint rolls back."""
     savepoint = db.session.begin_nested()
     try:
-        with warnings.catch_warnings():  # a None id the form could not read is no news
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(), files.checking_only():
+            warnings.simplefilter("ignore")  # a None id the form could not read is no news
             call()
     except Invalid as invalid:
         for problem in invalid.each():
@@ -157,7 +156,8 @@ def _dry_run(form: Form, call: Callable[[], Any],
     savepoint = db.session.begin_nested()
     form.dry_run = True
     try:
-        return preview(call())
+        with files.checking_only():
+            return preview(call())
     finally:
         form.dry_run = False
         savepoint.rollback()

@@ -75,16 +75,19 @@ class NumberField(DecimalField):
 
 class DateField(WTDateField):
     """A date within the range of business dates (`tracker.dates`): every form's date field.
-    `earliest` reaches further back for founding dates."""
+    `earliest` reaches further back for founding dates; `past` refuses a day after today, for
+    the date of something that has happened (the column says `info={dates.PAST: True}`)."""
 
-    def __init__(self, *args, earliest: date = dates.EARLIEST, **kwargs):
+    def __init__(self, *args, earliest: date = dates.EARLIEST, past: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.earliest = earliest
+        self.past = past
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data is not None:
-            reason = dates.out_of_range(self.data, self.earliest)
+            reason = dates.out_of_range(self.data, self.earliest) or (
+                dates.in_future(self.data) if self.past else None)
             if reason:
                 self.data = None
                 raise ValueError(reason)

@@ -162,7 +162,9 @@ class Institute(Out):
     id: int
     code: str
     name: str
+    name_en: str | None
     field: str
+    field_en: str | None
     type: InstituteType
     founded_on: date | None
     director_id: int | None
@@ -176,9 +178,12 @@ class InstitutePage(BaseModel):
 class Enterprise(Out):
     id: int
     name: str
+    name_en: str | None
     uscc: str | None
     city: str
+    city_en: str | None
     industry: str
+    industry_en: str | None
 
 
 class EnterprisePage(BaseModel):
@@ -189,9 +194,11 @@ class EnterprisePage(BaseModel):
 class Centre(Out):
     id: int
     name: str
+    name_en: str | None
     enterprise_id: int
     established_on: date | None
     city: str
+    city_en: str | None
 
 
 class CentrePage(BaseModel):

@@ -13,6 +13,8 @@ from typing import Any
 from flask import Response, json, request
 from flask_babel import gettext as _
 
+from tracker.display.formatting import number
+
 PROBLEM_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
@@ -42,8 +44,6 @@ def problem(status: int, title: str, detail: str | None = None,
 # here again in the caller's language, with the bound it names written as the pages write
 # numbers (the forms' `Range` messages). A kind not listed gets the general sentence.
 def _bound(value: Any) -> str:
-    from tracker.display.formatting import number
-
     return number(value)
 
 
