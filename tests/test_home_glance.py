@@ -46,9 +46,13 @@ def test_pm_home_shows_each_project_with_its_phase_next_deadline_and_health(clie
     calm = make_project(pm=pm, title="Calm project", phase=Phase.CONTRACT_RESEARCH)
     _milestone(calm, "Far step", 60)
     make_project(pm=pm, title="Closed project", phase=Phase.COMPLETED)
+    make_project(pm=pm, title="Draft project", phase=Phase.DRAFT)
     login(client, pm)
     page = client.get("/").get_data(as_text=True)
     assert "My projects" in page and "Closed project" not in page
+    # A draft has nothing due yet: it is not "on time", it is not submitted.
+    draft_row = page[page.index("Draft project"):].split("</tr>")[0]
+    assert "Not submitted yet" in draft_row and "On time" not in draft_row
     # Soonest deadline first: the late one (3 days late), the risky one, then the calm one.
     assert page.index("Late project") < page.index("Risky project") < page.index("Calm project")
     assert "Overdue: 1 milestone" in page and "3 days late" in page

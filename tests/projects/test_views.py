@@ -115,6 +115,19 @@ def test_submitting_needs_the_deliverables_and_then_opens_gate_one(client):
     assert client.get(f"/projects/{project.id}/edit").status_code == 403
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "申报书 2026.pdf" in page
+    # Pressed again from a page left open: told it is submitted, not what gate 2 will need.
+    again = post(client, f"/projects/{project.id}/submit")
+    assert again.status_code == 409
+    assert (f"This proposal has already been submitted ({project.code}); it is now in Proposal "
+            "review.") in again.get_data(as_text=True)
+
+
+def test_a_pm_is_offered_only_their_own_institute_for_a_proposal(client):
+    mine, other = make_institute(name="本所"), make_institute(name="他所")
+    login(client, make_user(Role.PROJECT_MANAGER, institute_id=mine.id))
+    page = client.get("/projects/new").get_data(as_text=True)
+    assert f'<option selected value="{mine.id}">' in page
+    assert f'value="{other.id}"' not in page  # posted anyway: refused, see the next test
 
 
 def test_a_renamed_executable_is_refused_and_nothing_is_stored(client, app):

@@ -40,7 +40,9 @@ class ProjectForm(OneTime, SeenVersion, Form):
                        "manager changes it on the project's change page."))
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
     type = SelectField(_l("Type"), choices=[], coerce=ProjectType)
-    institute_id = SelectField(_l("Institute"), coerce=int, choices=[])
+    # Offered: the PM's own institute only; another one posted is refused by the service,
+    # which says why (not WTForms' bare "Not a valid choice").
+    institute_id = SelectField(_l("Institute"), coerce=int, choices=[], validate_choice=False)
     partner_enterprise_id = SelectField(_l("Partner enterprise"), coerce=int, choices=[])
     need_id = SelectField(_l("Technology need it answers"), coerce=int, choices=[])
     member_ids = SelectMultipleField(

@@ -20,6 +20,7 @@ from tracker.audit import services as audit
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.display.formatting import day, money
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
@@ -218,6 +219,10 @@ def submit_proposal(actor: User, project: Project) -> None:
     """The PM submits: the project enters proposal review and gate 1 is requested."""
     if actor.id != project.pm_id:
         raise Forbidden()
+    if project.phase is not Phase.DRAFT:
+        # A second press, or a page left open: say so, not what the next gate still needs.
+        raise Refused(_("This proposal has already been submitted (%(code)s); it is now in "
+                        "%(phase)s.", code=project.code or "—", phase=label(project.phase)))
     refusals = submission_refusals(project)
     if refusals:
         raise Refused(" ".join(refusals))

@@ -89,8 +89,12 @@ def _project_form(project: Project | None = None) -> ProjectForm:
     # Only whom the PM may name: the people of the project's institute (and the team so far).
     users = team.candidates(user, project.institute_id if project else user.institute_id,
                             project)
+    # A PM of an institute proposes for it alone (`services` refuses any other): offer no other.
+    institutes = select(Institute).order_by(Institute.code)
+    if user.institute_id is not None:
+        institutes = institutes.where(Institute.id == user.institute_id)
     form = ProjectForm(
-        institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all(),
+        institutes=db.session.scalars(institutes).all(),
         enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
         needs=needs, users=users,
         data=_project_data(project) if project is not None and request.method == "GET" else None,

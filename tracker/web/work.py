@@ -22,7 +22,7 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
-from tracker.projects.lifecycle import FINAL
+from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectMember
 from tracker.reminders.models import Audience, MessageState, OutboxMessage
 
@@ -54,6 +54,8 @@ class ProjectHealth:
 
     @property
     def health(self) -> str:
+        if self.project.phase is Phase.DRAFT:  # nothing is due before gate 1 says GO
+            return "draft"
         if self.overdue:
             return "overdue"
         return "at_risk" if self.due_soon else "on_time"
