@@ -56,13 +56,18 @@ run: seed
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --debug --host 127.0.0.1 --port $(PORT)
 
-# Debian's Chromium for the browser tests; never a browser download.
+# Debian's Chromium for the browser tests; never a browser download. A Chinese font too: the
+# small-screen tests measure how Chinese text wraps, which boxes of a missing glyph would not show.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 			|| echo "chromium could not be installed: browser tests will be skipped"; \
 		else echo "chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+	@if [ -x /usr/bin/chromium ] && [ -z "$$(fc-list :lang=zh 2>/dev/null)" ] && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+		|| echo "no Chinese font could be installed: Chinese text is measured in boxes"; \
 	fi
 
 # The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.

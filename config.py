@@ -99,7 +99,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
-    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)  # a file
+    # A request, all its files together: a progress post with a phone's photos (seven of 3-4 MB
+    # and a PDF fit). Larger requests are refused before they are read (MAX_CONTENT_LENGTH).
+    MAX_POST_MB = _env_int("MAX_POST_MB", 60)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _env_int("MAIL_PORT", 25)

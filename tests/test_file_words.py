@@ -27,7 +27,9 @@ def test_a_file_too_large_is_refused_naming_the_limit(client, app, monkeypatch):
         "kind": "institutes", "file": (io.BytesIO(b"x" * 5000), "big.csv")},
         content_type="multipart/form-data")
     assert answer.status_code == 413
-    assert f"larger than {app.config['MAX_UPLOAD_MB']} MB" in answer.get_data(as_text=True)
+    page = answer.get_data(as_text=True)
+    assert f"larger than {app.config['MAX_POST_MB']} MB" in page
+    assert f"each file up to {app.config['MAX_UPLOAD_MB']} MB" in page
 
 
 def test_an_export_names_its_date_once(client):

@@ -7,6 +7,7 @@ one worker starts them (`--dist loadgroup`, set in pyproject.toml) and the other
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from tests.browser.checks import AXE, AXE_SHA256
 from tests.conftest import PG_URL
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
@@ -87,6 +89,13 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    source = AXE.read_bytes()
+    assert hashlib.sha256(source).hexdigest() == AXE_SHA256, "axe.min.js is not the vendored one"
+    return source.decode()
 
 
 @pytest.fixture

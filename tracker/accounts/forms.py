@@ -8,14 +8,13 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.accounts.models import GRANTABLE_ROLES
 from tracker.display.labels import label, locale_choices
+from tracker.web.fields import MultiCheckboxField
 from tracker.web.forms import Form
 
 
@@ -40,11 +39,6 @@ class ProfileForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = [("", _l("As my browser asks"))] + locale_choices()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(Form):

@@ -115,6 +115,7 @@ OBJECTS = {
     "conditions": _l("Condition"),
     "conversions": _l("Conversion"), "conversion_reversals": _l("Conversion reversal"),
     "deliverables": _l("Deliverable"), "disbursements": _l("Disbursement"),
+    "draft_evidence": _l("Evidence file waiting for a post"),
     "enterprises": _l("Enterprise"),
     "evidence": _l("Evidence"),
     "financing_rounds": _l("Financing round"),

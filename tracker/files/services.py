@@ -37,10 +37,28 @@ ALLOWED = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "png": "image/png",
     "jpg": "image/jpeg",
+    "heic": "image/heic",
+    "heif": "image/heif",
     "zip": "application/zip",
 }
 ALIASES = {"jpeg": "jpg"}
+# What a file input offers to choose (its `accept`): the extensions above and their types, so a
+# phone's picker shows its photos and camera and a desktop's dialog these files.
+ACCEPT = ",".join([f".{e}" for e in [*ALLOWED, *ALIASES]] + sorted(set(ALLOWED.values())))
 HEAD_BYTES = 8192
+# A phone's photo in HEIF (iPhones and many Android phones save HEIC): an ISO media file whose
+# `ftyp` box names one of these brands. Stored as it is; its name may say .heic or .heif.
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
+
+def _is_heif(head: bytes) -> bool:
+    """Whether `head` starts a HEIF image: its first box is `ftyp` with a HEIF brand (an AVIF
+    file, which shares the mif1 brand, is not)."""
+    if len(head) < 16 or head[4:8] != b"ftyp":
+        return False
+    size = int.from_bytes(head[:4], "big")
+    brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
+    return bool(brands & HEIF_BRANDS) and b"avif" not in brands
 
 
 def upload_root() -> Path:
@@ -111,8 +129,11 @@ def _checked(stream: IO[bytes], filename: str, field: str) -> tuple[str, str, by
         raise Invalid(field, _("Files of this type are not accepted. Allowed: %(types)s.",
                                types=", ".join(sorted(ALLOWED))))
     head = stream.read(HEAD_BYTES)
-    kind = filetype.guess(head)
-    detected = ALIASES.get(kind.extension, kind.extension) if kind else None
+    if ext in ("heic", "heif"):
+        detected = ext if _is_heif(head) else None
+    else:
+        kind = filetype.guess(head)
+        detected = ALIASES.get(kind.extension, kind.extension) if kind else None
     if detected != ext:
         raise Invalid(field, _("The content of this file is not a %(ext)s file, whatever its "
                                "name says.", ext=ext.upper()))
@@ -180,9 +201,18 @@ def _remove_on_rollback(path: Path) -> None:
     db.session().info.setdefault("written_files", []).append(path)
 
 
+def remove(stored: StoredFile) -> None:
+    """Delete `stored`'s row now and its file once the transaction commits (kept if it rolls
+    back, as the row is)."""
+    db.session().info.setdefault("removed_files", []).append(path_of(stored))
+    db.session.delete(stored)
+
+
 @event.listens_for(Session, "after_commit")
 def _forget_written(session: Session) -> None:
     session.info.pop("written_files", None)
+    for path in session.info.pop("removed_files", []):
+        Path(path).unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -190,3 +220,4 @@ def _delete_written(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:  # the whole unit of work, not a savepoint
         for path in session.info.pop("written_files", []):
             Path(path).unlink(missing_ok=True)
+        session.info.pop("removed_files", None)

@@ -12,10 +12,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from tracker.display.formatting import size
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField, Range
+from tracker.files.services import ACCEPT
+from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -39,9 +41,24 @@ class UpdateForm(OneTime, Form):
     percent = IntegerField(_l("Percent complete"), validators=[InputRequired(),
                                                                Range(0, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
-    files = MultipleFileField(_l("Evidence files"),
-                              description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP, "
-                                             "up to the size limit each."))
+    # A phone's picker offers its photos and its camera for these types.
+    files = MultipleFileField(_l("Evidence files"), render_kw={"accept": ACCEPT},
+                              description=_l("Photos (JPEG, PNG, HEIC, HEIF), PDF, Word, "
+                                             "Excel, PowerPoint or ZIP."))
+    # The draft's files (evidence.hold) ticked to be left out of the post.
+    dropped = MultiCheckboxField(_l("Files already attached: tick any to leave out"),
+                                    coerce=int, choices=[], validators=[Optional()])
+    refused_files: list[str] = []  # what `evidence.hold` refused of this sending
+
+    def __init__(self, *args, drafts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dropped.choices = [(d.file_id, _l("Leave out %(name)s (%(size)s)",
+                                               name=d.file.original_name,
+                                               size=size(d.file.size))) for d in drafts]
+
+    def validate_files(self, field) -> None:
+        if self.refused_files:
+            raise ValidationError(" ".join(self.refused_files))
 
 
 class RebaselineForm(OneTime, Form):

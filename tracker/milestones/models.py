@@ -267,3 +267,19 @@ class Rebaseline(Base):
     milestone: Mapped[Milestone] = relationship(back_populates="rebaselines")
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class DraftEvidence(Base):
+    """A file accepted for a progress post that has not been posted yet: the post was refused
+    (a wrong percentage, another file refused), so the files already accepted wait here for
+    the author's next post on the milestone, and nothing is chosen twice on a phone."""
+
+    __tablename__ = "draft_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"),
+                                              index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), unique=True)
+
+    file: Mapped[StoredFile] = relationship()

@@ -18,6 +18,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import services as files
+from tracker.milestones import evidence
 from tracker.milestones.models import (
     DONE,
     Evidence,
@@ -215,25 +216,25 @@ def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
 
 
 def post_update(actor: User, milestone: Milestone, percent: int, note: str,
-                uploads: list[tuple[IO[bytes], str]]) -> ProgressUpdate:
-    """Progress with evidence, by the PM or a team member. Files are checked by content."""
-    project = milestone.project
-    if actor.id != project.pm_id and actor.id not in project.member_ids:
-        raise Forbidden()
-    _writable(project)
+                uploads: list[tuple[IO[bytes], str]], dropped: list[int] = ()) -> ProgressUpdate:
+    """Progress with evidence, by the PM or a team member. Files are checked by content: those
+    of `uploads` here (all or none), those the web form held before (`evidence.hold`) are
+    taken from the author's draft, but for the ones `dropped`."""
+    evidence.may_post(actor, milestone)
     if not 0 <= percent <= 100:
         raise Invalid("percent", _("Give a percentage from 0 to 100."))
-    if milestone.state is MilestoneState.SUBMITTED:
-        raise Refused(_("The milestone is under review: wait for the reviewer's answer."))
     _step(actor, milestone, Action.UPDATE)
     update = ProgressUpdate(author_id=actor.id, percent=percent, note=note.strip())
+    for file_id in evidence.take(actor, milestone, list(dropped)):
+        update.evidence.append(Evidence(file_id=file_id))
     for stream, filename in uploads:
-        stored = files.store(actor, stream, filename, field="files", project_id=project.id)
+        stored = files.store(actor, stream, filename, field="files",
+                             project_id=milestone.project_id)
         update.evidence.append(Evidence(file_id=stored.id))
     milestone.updates.append(update)
     milestone.percent_complete = percent
     audit.record(actor, "milestone.update", milestone, {
-        "percent_complete": [None, percent], "evidence": [None, len(uploads)]})
+        "percent_complete": [None, percent], "evidence": [None, len(update.evidence)]})
     db.session.flush()
     return update
 

@@ -13,7 +13,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
 from tracker.export import responses as exports
-from tracker.milestones import overdue, services
+from tracker.milestones import evidence, overdue, services
 from tracker.milestones.columns import OVERDUE_COLUMNS, OVERDUE_SORTS
 from tracker.milestones.forms import (
     AssignForm,
@@ -139,7 +139,8 @@ def _page(milestone: Milestone, **forms) -> str:
         "can_manage": milestone.can_manage(_user()),
         "can_review": milestone.can_review(_user()),
         "can_administer": Milestone.can_administer(_user()),
-        "update_form": forms.get("update_form") or UpdateForm(),
+        "update_form": forms.get("update_form") or UpdateForm(
+            drafts=evidence.drafts(_user(), milestone)),
         "rebaseline_form": forms.get("rebaseline_form") or RebaselineForm(),
         "review_form": forms.get("review_form") or ReviewForm(),
         "waive_form": forms.get("waive_form") or WaiveForm(),
@@ -164,16 +165,19 @@ def _to_milestone(milestone: Milestone) -> str:
 @login_required
 def update(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
-    form = UpdateForm()
-
-    def call() -> None:
-        uploads = [(f.stream, f.filename or "") for f in form.files.data or []
-                   if f and f.filename]
-        services.post_update(_user(), milestone, form.percent.data, form.note.data or "",
-                             uploads)
-
-    return submit(form, call, _("Progress posted."), _to_milestone(milestone),
-                  lambda: _page(milestone, update_form=form))
+    # The files first, each on its own and committed: those accepted wait in the author's draft
+    # whatever becomes of the post, so a refused post never makes them choose a file twice.
+    uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
+               if f and f.filename]
+    refused = evidence.hold(_user(), milestone, uploads, request.form.get("once"))
+    db.session.commit()
+    form = UpdateForm(drafts=evidence.drafts(_user(), milestone))
+    form.refused_files = refused
+    return submit(
+        form, lambda: services.post_update(_user(), milestone, form.percent.data,
+                                           form.note.data or "", [], form.dropped.data or []),
+        _("Progress posted."), _to_milestone(milestone),
+        lambda: _page(milestone, update_form=form))
 
 
 @bp.post("/milestones/<int:milestone_id>/submit")

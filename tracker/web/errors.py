@@ -42,7 +42,9 @@ EXPLANATIONS = {
     409: lambda: _("The change was refused."),
     412: lambda: _("The record changed since you read it: read it again, then send your change "
                    "with its new ETag in If-Match."),
-    413: lambda: _("The upload is larger than %(n)d MB, the most a file may be.",
+    413: lambda: _("The upload is larger than %(post)d MB, the most one sending may carry "
+                   "(each file up to %(n)d MB). Nothing was saved: go back and send fewer "
+                   "files at a time.", post=current_app.config["MAX_POST_MB"],
                    n=current_app.config["MAX_UPLOAD_MB"]),
     415: lambda: _("Send the body in a media type this address accepts."),
     428: lambda: _("Send the ETag you read in If-Match, so a change made meanwhile is not "
@@ -83,7 +85,7 @@ def render_error(status: int, message: str | None = None, headers: dict | None =
         return problem(status, title, detail, headers, **extensions)
     title = TITLES.get(status, TITLES[500])()
     explanation = EXPLANATIONS.get(status, EXPLANATIONS[500])()
-    back = back_link() if status in (400, 403, 409) else None
+    back = back_link() if status in (400, 403, 409, 413) else None
     return (
         render_template(
             "errors/error.html", status=status, title=title, explanation=explanation,

@@ -8,8 +8,9 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField as WTDateField
-from wtforms import DecimalField
+from wtforms import DecimalField, SelectMultipleField
 from wtforms.validators import NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import dates
 from tracker.display.formatting import number
@@ -113,3 +114,10 @@ class Range(NumberRange):
             raise ValidationError(gettext("At most %(max)s.", max=number(self.max)))
         raise ValidationError(gettext("A number from %(min)s to %(max)s.", min=number(self.min),
                                       max=number(self.max)))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (shown as a fieldset: templates/macros/forms.html)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -16,6 +16,7 @@ from wtforms import (
     FileField,
     FormField,
     HiddenField,
+    MultipleFileField,
     PasswordField,
     RadioField,
     StringField,
@@ -103,10 +104,16 @@ class Form(FlaskForm):
         if id_prefix:  # two forms of one page with fields of the same name: an id names one
             for field in self:
                 field.id = field.label.field_id = f"{id_prefix}-{field.name}"
-        for field in self:  # an upload says its limit before a file is refused for it
-            if isinstance(field, FileField):
+        for field in self:  # an upload says its limits before a file is refused for one
+            if isinstance(field, MultipleFileField):
+                limit = gettext("At most %(n)d MB a file and %(post)d MB in all.",
+                                n=current_app.config["MAX_UPLOAD_MB"],
+                                post=current_app.config["MAX_POST_MB"])
+            elif isinstance(field, FileField):
                 limit = gettext("At most %(n)d MB a file.", n=current_app.config["MAX_UPLOAD_MB"])
-                field.description = " ".join(filter(None, (str(field.description), limit)))
+            else:
+                continue
+            field.description = " ".join(filter(None, (str(field.description), limit)))
 
     @property
     def unavailable(self) -> str | None:

@@ -1,0 +1,75 @@
+"""What the browser tests of issue #25 check on a page: axe-core's serious and critical
+violations, and how the page fares on a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): '
+      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}"""
+
+# The page as a phone shows it: what is wider than the screen, table cells whose Chinese stands
+# one character a line, inputs under 16 px, tap targets under 44 x 44 px (links inside a line
+# of text or a table cell are exempt, as WCAG 2.2 exempts inline targets).
+PHONE_CHECKS = """() => {
+  const problems = [];
+  const ancestors = function* (e) {
+    for (let p = e.parentElement; p; p = p.parentElement) yield p;
+  };
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width) {
+    const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+    const wide = [...document.querySelectorAll('body *')].find(e =>
+      e.getBoundingClientRect().right > width + 1 && !e.parentElement.closest('table, pre')
+      && ![...ancestors(e)].some(scrolls));
+    problems.push('page ' + document.documentElement.scrollWidth + ' px wide on a '
+      + width + ' px screen' + (wide ? ' (' + wide.tagName.toLowerCase() + '.'
+      + wide.className + ': ' + wide.textContent.trim().slice(0, 40) + ')' : ''));
+  }
+  const han = /[\\u4e00-\\u9fff]/;
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  for (const cell of document.querySelectorAll('td, th')) {
+    if (!shown(cell)) continue;
+    // Each line of the cell (by its top) and what it holds: one Chinese character alone on
+    // every line is the squeeze; a date that breaks after 年 and 月 is not.
+    const lines = new Map();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (let i = 0; i < text.length; i++) {
+        if (!text[i].trim()) continue;
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const top = Math.round(range.getBoundingClientRect().top);
+        lines.set(top, (lines.get(top) || '') + text[i]);
+      }
+    }
+    const withHan = [...lines.values()].filter(line => han.test(line));
+    if (withHan.length > 1 && withHan.every(line => line.length === 1))
+      problems.push('one Chinese character a line: ' + cell.innerText.trim().slice(0, 30));
+  }
+  for (const input of document.querySelectorAll('input, select, textarea')) {
+    if (shown(input) && parseFloat(getComputedStyle(input).fontSize) < 16)
+      problems.push('input under 16 px: ' + (input.name || input.type));
+  }
+  const targets = ['button', 'a.button', 'select', 'textarea', 'summary', 'nav a', '.tools > a',
+    'input:not([type=hidden]):not([type=checkbox]):not([type=radio])',
+    'label:has(> input[type=checkbox])', 'label:has(> input[type=radio])'].join(', ');
+  for (const target of document.querySelectorAll(targets)) {
+    if (!shown(target)) continue;
+    const box = target.getBoundingClientRect();
+    if (box.width < 43.5 || box.height < 43.5)
+      problems.push('tap target ' + Math.round(box.width) + 'x' + Math.round(box.height) + ': '
+        + (target.innerText || target.name || target.tagName).trim().slice(0, 30));
+  }
+  return problems;
+}"""

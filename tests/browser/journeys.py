@@ -1,0 +1,67 @@
+"""The pages of the journeys that the browser tests of issue #25 visit: for each role, its start
+page, every page of its menu, the first record of each shape those link to (/projects/N once),
+and the records those link to in turn (a project's milestone, a contract's project), plus the
+journey's forms sent back with errors. Walked in the browser as it goes, so each page is loaded
+once and checked while it is on screen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from tests.browser.conftest import log_in
+
+ROLES = ("pm@demo.jitri.cn", "evaluator@demo.jitri.cn", "admin@demo.jitri.cn")
+# A record's page, its form, its child's page: /projects/3, /projects/3/edit, /needs/new.
+RECORD = re.compile(r"^/[a-z-]+/\d+(?:/[a-z-]+)?$|^/[a-z-]+/new$")
+NOT_A_PAGE = re.compile(r"/(download|export|feed|files)\b|\.(csv|xlsx|ics|pdf)$")
+# A form of the journey, sent empty: the page answering it shows the form with its errors.
+SENT_BACK = {"pm@demo.jitri.cn": "/projects/new", "admin@demo.jitri.cn": "/enterprises/new",
+             "evaluator@demo.jitri.cn": None}
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+def _links(page, selector: str) -> list[str]:
+    hrefs = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
+    return [urlsplit(h).path for h in hrefs if h and h.startswith("/")]
+
+
+def set_language(page, server: str, locale: str) -> None:
+    """The signed-in user's language (kept on their account: set it, whatever it was)."""
+    page.goto(server + "/")
+    page.click(f"form.lang button[value={locale}]")
+
+
+def walk(page, server: str, email: str, locale: str) -> Iterator[str]:
+    """Sign in as `email` in `locale` and load each page of their journey; yields its name (a
+    path, or 'POST path' for a form sent back) while it is on screen."""
+    page.goto(server + "/login")
+    yield "/login"
+    log_in(page, server, email)
+    set_language(page, server, locale)
+    page.goto(server + "/")
+    yield "/"
+    level = ["/"] + [p for p in dict.fromkeys(_links(page, "nav.main-nav a")) if p != "/"]
+    shapes = set(level)
+    for depth in range(3):  # the menu's pages, the records they link to, and theirs
+        found = []
+        for path in level:
+            if path != "/" or depth:
+                page.goto(server + path)
+                yield path
+            if depth < 2:
+                for link in _links(page, "main a[href]"):
+                    if (RECORD.match(link) and not NOT_A_PAGE.search(link)
+                            and shape(link) not in shapes):
+                        shapes.add(shape(link))
+                        found.append(link)
+        level = found
+    if SENT_BACK[email]:
+        page.goto(server + SENT_BACK[email])
+        page.click("main form button.primary")
+        page.wait_for_selector(".error-summary")
+        yield "POST " + SENT_BACK[email]

@@ -1,0 +1,72 @@
+"""A PM posts progress from a phone (issue #25, points 1 and 5): at 390 px, seven 3.5 MB photos
+and a PDF. A first sending, refused for its percentage and for a file that is no JPEG, keeps
+the note, the percentage and the eight files accepted; the second, with only the percentage
+corrected and no file chosen again, posts them all. The pages on the way pass the phone checks
+and axe-core (tests/browser/test_phone_and_axe.py)."""
+
+from __future__ import annotations
+
+import os
+
+from tests.browser.checks import PHONE, PHONE_CHECKS, RUN_AXE
+from tests.browser.conftest import log_in
+from tests.browser.journeys import set_language
+from tests.gates.helpers import PDF
+
+JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+PHOTO_BYTES = 3_500_000
+
+
+def _checked(page, axe_source: str) -> list[str]:
+    page.evaluate(axe_source)
+    return page.evaluate(RUN_AXE) + page.evaluate(PHONE_CHECKS)
+
+
+def test_seven_phone_photos_and_a_pdf_posted_at_390_px(browser, server, axe_source, tmp_path):
+    photos = []
+    for n in range(7):
+        path = tmp_path / f"IMG_{n + 1:04d}.jpg"
+        path.write_bytes(JPEG_HEAD + os.urandom(PHOTO_BYTES - len(JPEG_HEAD)))
+        photos.append(path)
+    report = tmp_path / "测试报告.pdf"
+    report.write_bytes(PDF)
+    not_a_photo = tmp_path / "not-a-photo.jpg"
+    not_a_photo.write_bytes(b"MZ" + b"\x00" * 1000)
+
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True,
+                                  has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    try:
+        log_in(page, server, "pm@demo.jitri.cn")
+        set_language(page, server, "zh_CN")
+        page.goto(server + "/projects/1/milestones/new")
+        page.fill("input[name=title]", "样机现场测试")
+        page.fill("input[name=due_date]", "2027-06-30")
+        page.click("main button.primary")
+        assert "/milestones/" in page.url and "样机现场测试" in page.inner_text("h1")
+        milestone = page.url
+
+        page.fill("input[name=percent]", "150")
+        page.fill("textarea[name=note]", "现场照片与测试报告")
+        page.set_input_files("input[name=files]", [*photos, report, not_a_photo])
+        page.click("form[action$='/update'] button.primary")
+        summary = page.locator(".error-summary")
+        assert summary.is_visible()
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        assert page.title().startswith("错误：")
+        assert "not-a-photo.jpg" in summary.inner_text()
+        assert page.input_value("input[name=percent]") == "150"
+        assert page.input_value("textarea[name=note]") == "现场照片与测试报告"
+        held = page.locator("input[name=dropped]")
+        assert held.count() == 8
+        assert _checked(page, axe_source) == []
+
+        page.fill("input[name=percent]", "60")
+        page.click("form[action$='/update'] button.primary")
+        assert page.url == milestone
+        posted = page.locator("ul.timeline a[href^='/files/']")
+        names = sorted(posted.all_inner_texts())
+        assert names == sorted([p.name for p in photos] + [report.name])
+        assert _checked(page, axe_source) == []
+    finally:
+        context.close()

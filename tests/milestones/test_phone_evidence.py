@@ -1,0 +1,149 @@
+"""Evidence from a phone (issue #25, point 1): photos in JPEG, PNG, HEIC or HEIF and PDFs,
+checked by content; the limits a file and a post stated beside the field; a refused post keeps
+its note and percentage and the files already accepted wait in the author's draft, so nothing is
+chosen twice; a request over the limit answers the app's own page in the user's language.
+(The browser test posting seven 3.5 MB photos and a PDF at 390 px: tests/browser/.)"""
+
+from __future__ import annotations
+
+import io
+
+import lxml.html
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import install_gates
+from tests.gates.helpers import PDF
+from tests.milestones.test_milestones import PNG, in_research, plan
+from tracker import db
+from tracker.files.models import StoredFile
+from tracker.milestones.models import DraftEvidence, Evidence
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
+# The first box of a phone's HEIF photo: ftyp, its major brand, version, compatible brands.
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+HEIF = b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+AVIF = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+@pytest.fixture
+def milestone(client):
+    project = in_research()
+    login(client, project.pm)
+    return plan(project)
+
+
+def _send(client, milestone, data):
+    return post(client, f"/milestones/{milestone.id}/update", data,
+                content_type="multipart/form-data")
+
+
+def _page(response) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def test_the_field_offers_a_phones_photos_and_states_both_limits(client, app, milestone):
+    doc = _page(client.get(f"/milestones/{milestone.id}"))
+    files = doc.xpath('//input[@name="files"]')[0]
+    accept = files.get("accept").split(",")
+    for offered in (".jpg", ".jpeg", ".png", ".heic", ".heif", ".pdf", "image/jpeg", "image/png",
+                    "image/heic", "image/heif", "application/pdf"):
+        assert offered in accept
+    assert files.get("multiple") is not None and files.get("capture") is None  # camera or album
+    help_text = doc.get_element_by_id(files.get("aria-describedby")).text_content()
+    assert "HEIC" in help_text
+    assert (f"At most {app.config['MAX_UPLOAD_MB']} MB a file and "
+            f"{app.config['MAX_POST_MB']} MB in all.") in help_text
+
+
+def test_photos_in_every_format_and_a_pdf_are_posted(client, milestone):
+    response = _send(client, milestone, {"percent": "30", "note": "现场照片", "files": [
+        (io.BytesIO(JPEG), "IMG_0001.JPG"), (io.BytesIO(PNG), "截图.png"),
+        (io.BytesIO(HEIC), "IMG_0002.HEIC"), (io.BytesIO(HEIF), "photo.heif"),
+        (io.BytesIO(PDF), "报告.pdf")]})
+    assert response.status_code == 302
+    names = sorted(e.file.original_name for e in db.session.scalars(select(Evidence)))
+    assert names == sorted(["IMG_0001.JPG", "截图.png", "IMG_0002.HEIC", "photo.heif", "报告.pdf"])
+    types = {f.original_name: f.content_type for f in db.session.scalars(select(StoredFile))}
+    assert types["IMG_0002.HEIC"] == "image/heic" and types["photo.heif"] == "image/heif"
+    assert db.session.scalar(select(DraftEvidence)) is None
+
+
+@pytest.mark.parametrize("content,name", [(AVIF, "fake.heic"), (PNG, "photo.heic"),
+                                          (HEIC, "photo.jpg"), (b"MZ" + b"0" * 80, "x.heif")])
+def test_a_heif_photo_is_checked_by_its_content(client, milestone, content, name):
+    response = _send(client, milestone, {"percent": "30", "files": [(io.BytesIO(content), name)]})
+    assert response.status_code == 400
+    assert "whatever its name says" in response.get_data(as_text=True)
+    assert db.session.scalar(select(StoredFile).where(StoredFile.original_name == name)) is None
+
+
+def test_a_refused_post_keeps_its_words_and_the_files_accepted(client, milestone):
+    refused = _send(client, milestone, {"percent": "150", "note": "第一批照片", "files": [
+        (io.BytesIO(JPEG), "a.jpg"), (io.BytesIO(b"MZ" + b"0" * 80), "b.jpg"),
+        (io.BytesIO(PDF), "c.pdf")]})
+    assert refused.status_code == 400
+    doc = _page(refused)
+    assert doc.xpath('//input[@name="percent"]/@value') == ["150"]
+    assert doc.xpath('//textarea[@name="note"]')[0].text_content().strip() == "第一批照片"
+    summary = doc.xpath('//*[@class="error-summary"]')[0].text_content()
+    assert "b.jpg" in summary and "not a JPG file" in summary and "Percent" in summary
+    attached = " ".join(doc.xpath('//fieldset[legend[contains(., "already attached")]]//label'
+                                  '/text()'))
+    assert "a.jpg" in attached and "c.pdf" in attached and "b.jpg" not in attached
+    assert len(db.session.scalars(select(DraftEvidence)).all()) == 2
+
+    # Sent again without choosing a file: the post takes the two held, leaving out one ticked.
+    c_pdf = db.session.scalar(select(StoredFile).where(StoredFile.original_name == "c.pdf"))
+    posted = _send(client, milestone, {"percent": "40", "note": "第一批照片",
+                                       "once": doc.xpath('//input[@name="once"]/@value')[0],
+                                       "dropped": [str(c_pdf.id)]})
+    assert posted.status_code == 302
+    assert [e.file.original_name for e in db.session.scalars(select(Evidence))] == ["a.jpg"]
+    assert db.session.scalar(select(DraftEvidence)) is None
+    assert db.session.get(StoredFile, c_pdf.id) is None
+
+
+def test_a_post_over_its_limit_refuses_the_file_that_crosses_it(client, app, milestone,
+                                                                monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_POST_MB", 1)
+    big = JPEG + b"\x00" * (700 * 1024)
+    response = _send(client, milestone, {"percent": "10", "files": [
+        (io.BytesIO(big), "one.jpg"), (io.BytesIO(big), "two.jpg")]})
+    assert response.status_code == 400
+    assert "two.jpg: the post would be larger than 1 MB" in response.get_data(as_text=True)
+    held = db.session.scalars(select(DraftEvidence)).all()
+    assert [d.file.original_name for d in held] == ["one.jpg"]
+
+
+def test_a_form_sent_twice_holds_its_files_once(client, milestone):
+    page = _page(client.get(f"/milestones/{milestone.id}"))
+    once = page.xpath('//form[contains(@action, "/update")]//input[@name="once"]/@value')[0]
+    for _ in range(2):
+        response = _send(client, milestone, {"percent": "20", "once": once,
+                                             "files": [(io.BytesIO(JPEG), "a.jpg")]})
+        assert response.status_code == 302
+    assert len(db.session.scalars(select(StoredFile).where(
+        StoredFile.original_name == "a.jpg")).all()) == 1
+    assert db.session.scalar(select(DraftEvidence)) is None
+
+
+def test_a_request_over_the_limit_answers_the_apps_page_in_chinese(client, app, milestone):
+    milestone.project.pm.locale = "zh_CN"
+    db.session.commit()
+    app.config["MAX_CONTENT_LENGTH"], before = 2000, app.config["MAX_CONTENT_LENGTH"]
+    try:
+        response = _send(client, milestone, {"percent": "10", "files": [
+            (io.BytesIO(JPEG + b"\x00" * 5000), "big.jpg")]})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = before
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "<title>" in page and 'lang="zh-CN"' in page and "文件过大" in page
+    assert f'href="/milestones/{milestone.id}"' in page  # back to the page it came from

@@ -1,0 +1,98 @@
+"""The evidence files of a progress post, held as a draft until the post is saved.
+
+A phone sends a post's photos in one request. A post refused (a percentage out of range, one
+file of a type not accepted) must not make its author choose the other files again, so each
+file is checked and kept on its own first (`hold`, which the view commits before it tries the
+post): those accepted wait as the author's draft of their next post on the milestone
+(`DraftEvidence`), listed above the form, and the post takes them all when it is saved (`take`).
+
+Two limits, both settings stated beside the field: MAX_UPLOAD_MB a file (checked as it is
+stored, `tracker.files.services.store`) and MAX_POST_MB a post, the files held included. A
+request larger than MAX_POST_MB (and a megabyte for the form) is refused before it is read,
+with the app's 413 page (`tracker.web.errors`).
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.edits.models import FormToken
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.files import services as files
+from tracker.milestones.models import DraftEvidence, Milestone, MilestoneState
+
+MB = 1024 * 1024
+
+
+def may_post(actor: User, milestone: Milestone) -> None:
+    """The PM or a team member posts progress on a milestone of an open project, unless the
+    milestone is under review."""
+    project = milestone.project
+    if actor.id != project.pm_id and actor.id not in project.member_ids:
+        raise Forbidden()
+    if project.is_read_only:
+        raise Refused(_("The project is closed: nothing can change."))
+    if milestone.state is MilestoneState.SUBMITTED:
+        raise Refused(_("The milestone is under review: wait for the reviewer's answer."))
+
+
+def drafts(actor: User, milestone: Milestone) -> list[DraftEvidence]:
+    """The files `actor` has waiting for their next post on `milestone`, oldest first."""
+    return list(db.session.scalars(
+        select(DraftEvidence).where(DraftEvidence.milestone_id == milestone.id,
+                                    DraftEvidence.author_id == actor.id)
+        .order_by(DraftEvidence.id)))
+
+
+def hold(actor: User, milestone: Milestone, uploads: list[tuple[IO[bytes], str]],
+         token: str | None = None) -> list[str]:
+    """Check and keep each upload as a draft file of `actor`'s next post on `milestone`.
+    Returns what was refused, a sentence per file naming it. Nothing is held for a form sent
+    again (its one-time `token` already claimed): its files went with the first sending."""
+    if not uploads or (token and db.session.get(FormToken, token[:64]) is not None):
+        return []
+    may_post(actor, milestone)
+    limit = current_app.config["MAX_POST_MB"]
+    held = sum(d.file.size for d in drafts(actor, milestone))
+    refused = []
+    for stream, filename in uploads:
+        name = files.clean_name(filename)
+        try:
+            stored = files.store(actor, stream, filename, field="files",
+                                 project_id=milestone.project_id)
+        except Invalid as invalid:
+            refused.append(_("%(name)s: %(reason)s", name=name, reason=invalid.message))
+            continue
+        if held + stored.size > limit * MB:
+            files.remove(stored)
+            refused.append(_("%(name)s: the post would be larger than %(n)d MB; post what it "
+                             "has first.", name=name, n=limit))
+            continue
+        held += stored.size
+        db.session.add(DraftEvidence(milestone_id=milestone.id, author_id=actor.id,
+                                     file_id=stored.id))
+    db.session.flush()
+    return refused
+
+
+def take(actor: User, milestone: Milestone, dropped: list[int]) -> list[int]:
+    """The ids of the files of `actor`'s draft that their post takes; those `dropped` (ticked
+    off in the form) are deleted, file and all."""
+    taken = []
+    for draft in drafts(actor, milestone):
+        if draft.file_id in dropped:
+            stored = draft.file
+            db.session.delete(draft)
+            db.session.flush()
+            files.remove(stored)
+        else:
+            taken.append(draft.file_id)
+            db.session.delete(draft)
+    db.session.flush()
+    return taken
