@@ -70,12 +70,15 @@ browser:
 		|| echo "no Chinese font could be installed: Chinese text is measured in boxes"; \
 	fi
 
-# The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+# The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set. Compiled
+# modules and pytest's rewritten test modules are kept in __pycache__ even where the environment
+# says PYTHONDONTWRITEBYTECODE: each worker would otherwise compile them all again, every run.
 test: install-dev browser
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
+	env -u TEST_DATABASE_URL -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q \
+		-p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- again on $$TEST_DATABASE_URL"; \
-		$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests; \
+		env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests; \
 	fi
 
 # Every page and the reminders at full size, on PostgreSQL (BENCH_PG_URL) then SQLite: builds

@@ -6,8 +6,11 @@ The schema is built by the migrations (never `create_all`), so every run exercis
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -17,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask, Response, g, request
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 
 import tracker.models  # noqa: F401  (every mapper, before a test module's imports configure them)
@@ -49,6 +52,7 @@ def reset_database(url: str) -> None:
     """An empty database, then the migrations up to head."""
     if make_url(url).get_backend_name() == "sqlite":
         Path(make_url(url).database).unlink(missing_ok=True)
+        Path(head_template(url)).unlink(missing_ok=True)
     else:
         admin = _pg_admin(url)
         name = make_url(url).database
@@ -57,6 +61,20 @@ def reset_database(url: str) -> None:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
     upgrade(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        source, copy = sqlite3.connect(make_url(url).database), sqlite3.connect(head_template(url))
+        with source, copy:
+            source.backup(copy)
+        source.close()
+        copy.close()
+
+
+def head_template(url: str) -> str:
+    """SQLite: where the suite keeps a copy of its database as the migrations left it, empty,
+    for the tests that need a database of their own at the head revision
+    (tests/test_migrations.py:migrated_database) instead of running every migration again."""
+    path = Path(make_url(url).database)
+    return str(path.with_name(f"{path.stem}-head{path.suffix}"))
 
 
 def drop_database(url: str) -> None:
@@ -96,10 +114,34 @@ def ids_are_unique(response: Response) -> Response:
     """Every page the suite renders is checked: an id names one element (a label's `for`, a
     link's #fragment and an aria reference each find one)."""
     if response.mimetype == "text/html" and not response.direct_passthrough:
-        ids = ELEMENT_ID.findall(response.get_data(as_text=True))
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        ids = Counter(ELEMENT_ID.findall(response.get_data(as_text=True)))
+        repeated = sorted(i for i, n in ids.items() if n > 1)
         assert not repeated, f"ids used more than once on {request.path}: {repeated}"
     return response
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A test makes hundreds of thousands of short-lived objects (ORM states, rows, template
+    # output) in few reference cycles; the collector's default of a pass every 700 allocations
+    # spent several per cent of the suite's time finding nothing.
+    gc.set_threshold(50_000, 20, 100)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist=loadfile` (pyproject.toml), with the browser tests as one unit: each test module
+    runs whole on one worker, so the data its tests share (`module_connection`) is built once,
+    not once on each worker; and one worker starts the server and Chromium of tests/browser
+    (xdist's own `loadgroup` no longer reads the group marker under pytest 9)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "tests/browser" if module.startswith("tests/browser/") else module
+
+    return ByModule(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +168,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application.after_request(ids_are_unique)
     with application.app_context():
         reset_database(url)
+    # What lives for the whole run (modules, the app, its compiled templates and statements)
+    # is never garbage: the collector's full passes stop walking it.
+    gc.collect()
+    gc.freeze()
     yield application
     application.extensions["engine"].dispose()
     drop_database(url)
@@ -133,7 +179,23 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture(scope="session")
 def engine(app: Flask):
-    return app.extensions["engine"]
+    engine = app.extensions["engine"]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note_analyze(conn, cursor, statement: str, *args) -> None:
+        if statement.lstrip()[:7].upper() == "ANALYZE":
+            conn.info["ran_analyze"] = True
+
+    return engine
+
+
+def _give_back(connection: Connection) -> None:
+    """Close a test's connection, its transaction rolled back. One that ran ANALYZE (the demo
+    seed does) is dropped instead: SQLite keeps the statistics it gathered in the connection
+    after the rollback, and the next test's query plans would follow data it never had."""
+    if connection.info.pop("ran_analyze", False):
+        connection.invalidate()
+    connection.close()
 
 
 def _bind_session(connection) -> None:
@@ -165,7 +227,7 @@ def module_connection(request: pytest.FixtureRequest, app: Flask, engine) -> Ite
     finally:
         del _SHARED[request.module.__name__]
         outer.rollback()
-        connection.close()
+        _give_back(connection)
 
 
 @contextmanager
@@ -203,7 +265,7 @@ def transaction(request: pytest.FixtureRequest, app: Flask, engine) -> Iterator[
         db.session.remove()
         outer.rollback()
         if not shared:
-            connection.close()
+            _give_back(connection)
         _unbind_session(engine)
 
 

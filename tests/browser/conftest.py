@@ -1,14 +1,15 @@
 """The app in a real browser: Debian's Chromium driven by Playwright, against `flask run`.
 
 One development server and one Chromium serve every browser test of the run (session scope);
-each test gets a fresh browser context (its own cookies). The tests share an xdist group, so
-one worker starts them (`--dist loadgroup`, set in pyproject.toml) and the other never pays.
+each test gets a fresh browser context (its own cookies). Under xdist one worker runs them all
+(the scheduler of tests/conftest.py), so the other never pays for the server and Chromium.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pyotp
 import pytest
 
 from tests.browser.checks import AXE, AXE_SHA256
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, head_template
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,13 +31,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the group marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
             item.add_marker(pytest.mark.skipif(
                 not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"))
             # The browser sees the same pages whatever the database; once is enough.
@@ -51,9 +50,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    """A development server on its own database, migrated and seeded as `make run` does."""
+def server(app, tmp_path_factory) -> Iterator[str]:
+    """A development server on its own database, seeded as `make run` does. The database is a
+    copy of the suite's as the migrations left it (tests/conftest.py:head_template), which is
+    what `flask db upgrade` makes of an empty one."""
     db_file = tmp_path_factory.mktemp("live") / "live.db"
+    shutil.copyfile(head_template(app.config["DATABASE_URL"]), db_file)
     env = {**os.environ, "FLASK_APP": "app", "TRACKER_CONFIG": "development",
            "DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "browser-test",
            # The cheapest password hashes, as in the other tests: seeding the demo users with
@@ -61,7 +63,6 @@ def server(tmp_path_factory) -> Iterator[str]:
            "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8", "ARGON2_PARALLELISM": "1"}
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     proc = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload"], cwd=ROOT,

@@ -17,11 +17,14 @@ from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
 
 
-def _twice(client, engine, path: str, grow) -> list[int]:
-    counts = []
+def _twice(client, engine, paths: tuple[str, ...], grow) -> dict[str, list[int]]:
+    """The statements of each page after `grow()` and after a second `grow()` (the data grown
+    for all the pages at once)."""
+    counts: dict[str, list[int]] = {path: [] for path in paths}
     for _ in range(2):
         grow()
-        counts.append(len(page_statements(client, engine, path)))
+        for path in paths:
+            counts[path].append(len(page_statements(client, engine, path)))
     return counts
 
 
@@ -51,9 +54,9 @@ def test_pages_do_not_grow_with_the_data(client, engine):
             helpers.ready_for_spin_off(make_project(phase=Phase.SPIN_OFF))
         _commit()
 
-    for path in (f"/projects/{other.id}/funding", f"/projects/{project.id}/funding",
-                 f"/companies/{company.id}", "/companies/", "/funding/"):
-        counts = _twice(client, engine, path, grow)
+    paths = (f"/projects/{other.id}/funding", f"/projects/{project.id}/funding",
+             f"/companies/{company.id}", "/companies/", "/funding/")
+    for path, counts in _twice(client, engine, paths, grow).items():
         # The portfolio shows a page of companies: a page may hold no round or exit and skip
         # loading them, so it may run fewer statements, never more.
         assert counts[1] <= counts[0] if path == "/companies/" else counts[0] == counts[1], (
