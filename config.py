@@ -110,6 +110,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "tracker@localhost")
+    # The only hosts a WeCom or DingTalk robot's webhook may name (tracker/notifications/
+    # webhooks.py): users type these addresses, and the server must not post anywhere else.
+    WEBHOOK_HOSTS = _env_list("WEBHOOK_HOSTS") or ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
 
     SCHEDULER_INTERVAL_MINUTES = _env_int("SCHEDULER_INTERVAL_MINUTES", 15)
     # How often the scheduler looks for imports uploaded through the web.

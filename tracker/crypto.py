@@ -30,7 +30,10 @@ from config import config_for
 from tracker import db
 
 # Every column kept encrypted, as (table, column): what `flask keys rotate` re-encrypts.
-ENCRYPTED_COLUMNS = [("users", "totp_secret")]
+ENCRYPTED_COLUMNS = [("users", "totp_secret"),
+                     ("notification_settings", "wecom_webhook"),
+                     ("notification_settings", "dingtalk_webhook"),
+                     ("notification_settings", "dingtalk_secret")]
 
 
 def new_key() -> str:
@@ -88,6 +91,14 @@ class Encrypted(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect: Any) -> str | None:
         return None if value is None else decrypt(value)
+
+
+class LongEncrypted(Encrypted):
+    """For values up to about 300 characters (a webhook's address): Fernet's token is about
+    4/3 of the value plus 80 characters."""
+
+    impl = String(600)
+    cache_ok = True
 
 
 def rotate(connection: Any) -> int:

@@ -45,6 +45,7 @@ from tracker.milestones.models import (  # noqa: F401
     ProgressUpdate,
     Rebaseline,
 )
+from tracker.notifications.models import ChannelChoice, NotificationSettings  # noqa: F401
 from tracker.organisations.models import (  # noqa: F401
     Enterprise,
     Headquarters,

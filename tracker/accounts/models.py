@@ -101,6 +101,8 @@ class User(Base):
     # The secret of the session this request came with, set by accounts.sessions when it loads
     # the user: Flask-Login keeps it in the cookie instead of the id. Never stored.
     session_token = None  # str once loaded
+    # How many notifications they have not read, read with the session (the header's bell).
+    unread_notifications = 0
 
     def get_id(self) -> str | None:
         return self.session_token

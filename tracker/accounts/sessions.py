@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import db
 from tracker.accounts.models import User, UserSession
+from tracker.notifications.unread import unread_count_of
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.tokens import new_token, token_hash
@@ -45,13 +46,17 @@ def resume(token: str) -> tuple[User | None, bool]:
     """The active user of the session `token` opens, and whether it was found but timed out
     (its row is then deleted). Refreshes the session's last use."""
     # Every request starts here: the session, its user, the user's roles and directed
-    # institutes in one statement (a user has a few of each, so the join stays a few rows).
-    row = db.session.scalars(
-        select(UserSession).options(joinedload(UserSession.user).options(
-            joinedload(User.role_grants), joinedload(User.directed_institutes)))
+    # institutes in one statement (a user has a few of each, so the join stays a few rows),
+    # with the bell's count of unread notifications (read through its partial index).
+    found = db.session.execute(
+        select(UserSession, unread_count_of(UserSession.user_id)).options(
+            joinedload(UserSession.user).options(
+                joinedload(User.role_grants), joinedload(User.directed_institutes)))
         .where(UserSession.token_hash == token_hash(token))).unique().first()
-    if row is None or not row.user.active:
+    if found is None or not found[0].user.active:
         return None, False
+    row, unread = found
+    row.user.unread_notifications = unread or 0
     now = db.utcnow()
     if expired(row, now):
         db.session.delete(row)

@@ -7,7 +7,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 # Never copied into the trail, whatever the object.
-SECRET_FIELDS = {"password_hash", "token_hash", "feed_token_hash", "totp_secret", "code_hash"}
+SECRET_FIELDS = {"password_hash", "token_hash", "feed_token_hash", "totp_secret", "code_hash",
+                 "wecom_webhook", "dingtalk_webhook", "dingtalk_secret"}
 
 # The import whose rows are being saved, and how many records it has written: every record
 # written meanwhile names it.
@@ -60,7 +61,7 @@ def jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     return value
 

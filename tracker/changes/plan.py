@@ -23,7 +23,7 @@ from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.projects import team
 from tracker.projects.history_models import PmHandover
 from tracker.projects.models import BudgetLine, Project, ProjectMember
-from tracker.reminders.models import Audience, MessageState, OutboxMessage
+from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
 
 
 def lines_of(project: Project) -> list[list[str]]:
@@ -181,6 +181,7 @@ def apply_handover(actor: User, project: Project, params: dict, reason: str) -> 
     for message in db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.project_id == project.id, OutboxMessage.recipient_id == old_pm_id,
             OutboxMessage.audience == Audience.OWNER,
+            OutboxMessage.kind == MessageKind.REMINDER,  # what happened to them stays told
             OutboxMessage.state == MessageState.PENDING)):
         message.state = MessageState.CANCELLED
     handover = PmHandover(from_pm_id=old_pm_id, to_pm_id=new_pm.id, by_id=actor.id,

@@ -26,6 +26,7 @@ from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.money import cents
+from tracker.notifications.services import emit
 from tracker.projects import team
 from tracker.projects.models import Project
 from tracker.projects.services import milestones_within
@@ -59,6 +60,8 @@ def _open(actor: User, project: Project, kind: ChangeKind, reason: str, params: 
     changes.update({k: [before.get(k), v] for k, v in after.items()})
     audit.record(actor, "change.request" if needs_hq else "change.apply", project, changes)
     db.session.flush()
+    if needs_hq:
+        emit(actor, "change_waiting", request)
     return request
 
 
@@ -246,3 +249,4 @@ def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> N
         changes.update({k: [request.before.get(k), v] for k, v in request.after.items()})
     audit.record(actor, "change.approve" if approve else "change.refuse", project, changes)
     db.session.flush()
+    emit(actor, "change_decided", request)

@@ -64,8 +64,10 @@ from tracker.organisations.models import (
 from tracker.projects.models import PHASE_LABELS, PROJECT_TYPE_LABELS, Phase, ProjectType
 from tracker.reminders.models import (
     AUDIENCE_LABELS,
+    CHANNEL_LABELS,
     MESSAGE_STATE_LABELS,
     Audience,
+    Channel,
     MessageState,
     OutboxMessage,
 )
@@ -96,6 +98,7 @@ LABELS: dict[type[Enum], dict] = {
     IpDealKind: IP_DEAL_KIND_LABELS,
     MessageState: MESSAGE_STATE_LABELS,
     Audience: AUDIENCE_LABELS,
+    Channel: CHANNEL_LABELS,
     ImportState: IMPORT_STATE_LABELS,
     ChangeKind: CHANGE_KIND_LABELS,
     ChangeState: CHANGE_STATE_LABELS,

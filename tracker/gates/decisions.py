@@ -23,6 +23,7 @@ from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState
 from tracker.gates.services import open_request, touch
+from tracker.notifications.services import emit
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.phases import change_phase
@@ -120,6 +121,11 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
         change_phase(actor, project, target, STEP_OF[outcome], decision=decision,
                      reason=fields.get("rationale", ""))
     _flush_or_conflict()
+    if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
+        from tracker.funding.services import released_tranches
+
+        for tranche in released_tranches(project, gate=review.gate):
+            emit(actor, "tranche_payable", tranche)
     return decision
 
 
@@ -162,6 +168,9 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
     audit.record(actor, "gate.decide" if supersedes is None else "gate.correct", decision,
                  changes)
     db.session.flush()
+    emit(actor, "decision_recorded", decision)
+    for condition in decision.conditions:
+        emit(actor, "condition_set", condition)
     return decision
 
 

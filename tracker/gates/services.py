@@ -33,6 +33,8 @@ from tracker.gates.models import (
     ReviewState,
     Score,
 )
+from tracker.notifications import events as notices
+from tracker.notifications.services import emit
 from tracker.projects import guards
 from tracker.projects.lifecycle import GATE_PHASE, PHASE_GATE
 from tracker.projects.models import Project
@@ -235,6 +237,8 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
                     for k, v in before.items() if v != getattr(review, k)})
     audit.record(actor, "gate.panel", review, changes)
     db.session.flush()
+    emit(actor, "panel_named", review)
+    emit(actor, "declaration_needed", review)
 
 
 def _member_or_404(actor: User, review: GateReview) -> PanelMember:
@@ -264,6 +268,8 @@ def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> 
     audit.record(actor, "gate.declare", review, {
         "declaration": [None, member.declaration.value], "member": [None, actor.id]})
     db.session.flush()
+    if notices.all_scored(review):  # a conflict declared by the last one may complete it
+        emit(actor, "all_scores_in", review)
 
 
 def touch(review: GateReview) -> None:
@@ -306,6 +312,8 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
     # The recommendation stays out of the trail: others must not read it before scoring.
     audit.record(actor, "gate.score", review, {"member": [None, actor.id]})
     db.session.flush()
+    if notices.all_scored(review):
+        emit(actor, "all_scores_in", review)
 
 
 def visible_scores(user: User, review: GateReview) -> list[PanelMember]:

@@ -30,6 +30,7 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.milestones.states import Action, next_state
+from tracker.notifications.services import emit
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -191,6 +192,8 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
         "due_date": [entry.old_date.isoformat(), new_date.isoformat()],
         "state": [None, entry.state.value], "reason": [None, entry.reason]})
     db.session.flush()
+    if needs_hq:
+        emit(actor, "rebaseline_waiting", entry)
     return entry
 
 
@@ -213,6 +216,7 @@ def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
                      (entry.new_date if approve else entry.old_date).isoformat()],
         "state": ["pending", entry.state.value]})
     db.session.flush()
+    emit(actor, "rebaseline_decided", entry)
 
 
 def post_update(actor: User, milestone: Milestone, percent: int, note: str,
@@ -282,6 +286,12 @@ def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: s
     milestone.review_due = None
     audit.record(actor, "milestone.accept" if accept else "milestone.return", milestone)
     db.session.flush()
+    emit(actor, "milestone_accepted" if accept else "milestone_returned", milestone)
+    if accept:
+        from tracker.funding.services import released_tranches
+
+        for tranche in released_tranches(milestone.project, milestone_id=milestone.id):
+            emit(actor, "tranche_payable", tranche)
 
 
 def waive_milestone(actor: User, milestone: Milestone, reason: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Problems
+from tracker.notifications.services import emit
 from tracker.organisations import need_states, uscc
 from tracker.organisations.models import (
     Enterprise,
@@ -117,4 +118,8 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
             problems.add("centre_id", _("This centre belongs to another enterprise."))
     problems.raise_any()
     action = "need.create" if creating else "need.update"
-    return _apply(actor, need, values, action)
+    matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
+    need = _apply(actor, need, values, action)
+    if matched:
+        emit(actor, "need_matched", need)
+    return need

@@ -28,9 +28,11 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.db import utcnow
 from tracker.errors import Forbidden, Refused
+from tracker.notifications import webhooks
+from tracker.notifications.models import NotificationSettings
 from tracker.reminders import mail
 from tracker.reminders.items import Query
-from tracker.reminders.models import MessageState, OutboxMessage, ReminderPreference
+from tracker.reminders.models import Channel, MessageState, OutboxMessage, ReminderPreference
 from tracker.reminders.rules import RULES, Rule
 from tracker.reminders.scan import opted_out
 
@@ -92,16 +94,20 @@ def pending_count() -> int:
         _unsent())) or 0
 
 
-def _next_batch(now: datetime, limit: int) -> tuple[list[OutboxMessage], bool]:
+def _next_batch(now: datetime, limit: int,
+                email: bool = True) -> tuple[list[OutboxMessage], bool]:
+    """The due messages of the next `limit` recipients; without `email` (no mail server), those
+    that go by another channel."""
+    due = _due(now) if email else (*_due(now), OutboxMessage.channel != Channel.EMAIL)
     recipients = list(db.session.scalars(
-        select(OutboxMessage.recipient_id).where(*_due(now))
+        select(OutboxMessage.recipient_id).where(*due)
         .group_by(OutboxMessage.recipient_id).order_by(func.min(OutboxMessage.id))
         .limit(limit)))
     if not recipients:
         return [], False
     # Another sender's batch is locked: skip it rather than wait for it (PostgreSQL).
     messages = list(db.session.scalars(
-        select(OutboxMessage).where(*_due(now), OutboxMessage.recipient_id.in_(recipients))
+        select(OutboxMessage).where(*due, OutboxMessage.recipient_id.in_(recipients))
         .order_by(OutboxMessage.recipient_id, OutboxMessage.fire_on, OutboxMessage.id)
         .with_for_update(skip_locked=True, of=OutboxMessage)
         .options(selectinload(OutboxMessage.recipient))))
@@ -116,6 +122,10 @@ def _still_due(messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], list
         by_rule[message.rule].append(message)
     keep, drop = [], []
     for name, group in by_rule.items():
+        if group[0].is_event:  # what happened stays true: only a recipient who left is dropped
+            for message in group:
+                (keep if message.recipient.active else drop).append(message)
+            continue
         rule = RULES.get(name)
         if rule is None:
             drop += group
@@ -157,16 +167,20 @@ def _per_item_users(user_ids: Collection[int]) -> set[int]:
 
 
 def _emails(messages: list[OutboxMessage]) -> list[list[OutboxMessage]]:
-    """One e-mail per recipient and language (a digest), or per message for users who chose so;
-    grouped by language so each language is switched to once."""
+    """One message per recipient and language (a digest), or per reminder for users who chose
+    so; events apart, one message per channel; grouped by language so each language is
+    switched to once."""
     per_item = _per_item_users({m.recipient_id for m in messages})
-    groups: dict[tuple[str, int], list[OutboxMessage]] = defaultdict(list)
+    groups: dict[tuple[str, int, bool, str], list[OutboxMessage]] = defaultdict(list)
     emails = []
     for message in messages:
-        if message.recipient_id in per_item:
+        if message.recipient_id in per_item and not message.is_event:
             emails.append([message])
         else:
-            groups[(message.locale, message.recipient_id)].append(message)
+            # Events apart from reminders, one message per channel: the events due together
+            # (a burst on one item, a day's digest) in one message.
+            groups[(message.locale, message.recipient_id, message.is_event,
+                    message.channel.value)].append(message)
     emails += list(groups.values())
     return sorted(emails, key=lambda group: (group[0].locale, group[0].recipient_id))
 
@@ -186,13 +200,12 @@ def _retry_later(message: OutboxMessage, now: datetime, answer: str) -> bool:
 
 def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResult:
     """Deliver one batch of the pending messages due at `now`; `more` says whether to call
-    again (after committing). Without MAIL_SERVER nothing is sent: the outbox keeps them."""
+    again (after committing). Without MAIL_SERVER no e-mail is sent (the outbox keeps them);
+    the robots' messages still go."""
     now = now or utcnow()
     result = SendResult()
-    if not current_app.config["MAIL_SERVER"]:
-        result.mail_server = False
-        return result
-    messages, result.more = _next_batch(now, batch)
+    result.mail_server = bool(current_app.config["MAIL_SERVER"])
+    messages, result.more = _next_batch(now, batch, email=result.mail_server)
     keep, drop = _still_due(messages)
     for message in drop:
         message.state = MessageState.CANCELLED
@@ -200,6 +213,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
     result.cancelled = len(drop)
     history = _history(keep)
     transport = mail.Transport()
+    robots = _robots({m.recipient_id for m in keep if m.channel in ROBOTS})
     sent: list[OutboxMessage] = []
     handed: list[tuple[list[OutboxMessage], Future[mail.Outcome] | mail.Outcome]] = []
     try:
@@ -209,6 +223,10 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
         with ThreadPoolExecutor(max_workers=1) as smtp:
             for group in _emails(keep):
                 recipient = group[0].recipient
+                if group[0].channel in ROBOTS:
+                    handed.append((group, _to_robot(group, robots.get(recipient.id), now,
+                                                    history)))
+                    continue
                 try:
                     email = mail.compose(recipient, group, group[0].locale, now, history)
                 except Exception as error:  # one unwritable message must not block the rest
@@ -225,6 +243,37 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
     _mark_sent(sent, now)
     db.session.flush()
     return result
+
+
+ROBOTS = (Channel.WECOM, Channel.DINGTALK)
+
+
+def _robots(user_ids: Collection[int]) -> dict[int, NotificationSettings]:
+    if not user_ids:
+        return {}
+    return {s.user_id: s for s in db.session.scalars(select(NotificationSettings).where(
+        NotificationSettings.user_id.in_(list(user_ids))))}
+
+
+def _to_robot(group: list[OutboxMessage], choice: NotificationSettings | None, now: datetime,
+              history: mail.History) -> mail.Outcome:
+    """Post one message to the recipient's WeCom or DingTalk robot (synchronously: a robot
+    answers in milliseconds, and a user's robot is theirs alone)."""
+    channel = group[0].channel
+    url = choice and (choice.wecom_webhook if channel is Channel.WECOM
+                      else choice.dingtalk_webhook)
+    if not url:
+        return mail.Outcome(mail.FAILED, "no webhook address: the recipient removed it")
+    try:
+        title, text = mail.chat_message(group, group[0].locale, now, history)
+    except Exception as error:
+        log.exception("could not compose the notification to user %s", group[0].recipient_id)
+        return mail.Outcome(mail.FAILED, f"not composed: {error!r}")
+    if channel is Channel.WECOM:
+        return webhooks.post(url, webhooks.wecom_body(title, text), (url,))
+    secret = choice.dingtalk_secret
+    return webhooks.post(webhooks.dingtalk_url(url, secret, now),
+                         webhooks.dingtalk_body(title, text), (url, secret or ""))
 
 
 def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from tracker.dates import local_date
 from tracker.display.formatting import money
+from tracker.display.labels import label
 from tracker.reminders.models import Audience
 from tracker.reminders.rules import RULES
 
@@ -153,9 +154,26 @@ class Entry:
     reminded: list[dict[str, str]]
     extra: dict[str, str]
     subject: str
+    template: str = ""  # email/<template>.txt and .html: the rule's, or "event"
+    sentence: str = ""  # an event's, in the recipient's language
+
+
+def _event_entry(message: OutboxMessage, voice: Voice) -> Entry:
+    """An event: its sentence says it all; the subject is the sentence."""
+    from tracker.notifications.events import EVENTS, sentence_for
+
+    details = message.details
+    sentence = sentence_for(message.rule, details, voice.date, label, money)
+    return Entry(rule=message.rule, what=str(EVENTS[message.rule].label),
+                 title=details.get("title", ""), project=details.get("project", ""),
+                 due_on=voice.date(message.fire_on), status="event",
+                 url=external_url(details["path"]), escalation=False, audience="",
+                 reminded=[], extra={}, subject=sentence, template="event", sentence=sentence)
 
 
 def _entry(message: OutboxMessage, today: date, history: History, voice: Voice) -> Entry:
+    if message.is_event:
+        return _event_entry(message, voice)
     rule = RULES[message.rule]
     details = message.details
     due = date.fromisoformat(details["due_on"])
@@ -185,7 +203,7 @@ def _entry(message: OutboxMessage, today: date, history: History, voice: Voice) 
     return Entry(rule=message.rule, what=what, title=title, project=details.get("project", ""),
                  due_on=when, status=status, url=external_url(details["path"]),
                  escalation=escalation, audience=voice.audience(message.audience, message.rule),
-                 reminded=reminded, extra=extra, subject=subject)
+                 reminded=reminded, extra=extra, subject=subject, template=message.rule)
 
 
 @cache
@@ -199,6 +217,29 @@ def _preferences_path(url_map: Any) -> str:
     return url_map.bind("localhost").build("reminders.preferences")
 
 
+def _subject(entries: list[Entry], voice: Voice) -> str:
+    subject = entries[0].subject
+    if len(entries) > 1:
+        subject = voice.ngettext("%(first)s, and %(num)d more",
+                                 "%(first)s, and %(num)d more", len(entries) - 1,
+                                 first=subject)
+    return subject
+
+
+def chat_message(messages: list[OutboxMessage], locale: str, now: datetime,
+                 history: History) -> tuple[str, str]:
+    """The title and markdown of a robot's message (tracker/notifications/webhooks.py) about
+    `messages`, in `locale`."""
+    from tracker.notifications.webhooks import markdown
+
+    today = local_date(now)
+    with force_locale(_locale(locale)):
+        voice = Voice()
+        entries = [_entry(m, today, history, voice) for m in messages]
+        title = _subject(entries, voice)
+        return title, markdown(title, entries, voice.gettext("Open it"))
+
+
 def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: datetime,
             history: History) -> MIMEMultipart:
     """One e-mail to `recipient` about `messages`: plain text and HTML, in `locale`. A digest
@@ -209,15 +250,12 @@ def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: da
         voice = Voice()
         entries = [_entry(m, today, history, voice) for m in messages]
         entries.sort(key=lambda e: (not e.escalation, e.status != "after"))
-        subject = entries[0].subject
-        if len(entries) > 1:
-            subject = voice.ngettext("%(first)s, and %(num)d more",
-                                     "%(first)s, and %(num)d more", len(entries) - 1,
-                                     first=subject)
+        subject = _subject(entries, voice)
         context: dict[str, Any] = {
             "recipient": recipient, "entries": entries,
             "preferences_url": external_url(_preferences_path(current_app.url_map)),
             "lang": "zh-CN" if locale.startswith("zh") else "en",
+            "events": all(e.status == "event" for e in entries),
             **voice.template_callables(),
         }
         text = render_template("email/layout.txt", **context)

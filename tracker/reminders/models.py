@@ -66,7 +66,32 @@ AUDIENCE_LABELS = {
 }
 
 
+class MessageKind(enum.StrEnum):
+    REMINDER = "reminder"  # a rung of a deadline's ladder (tracker/reminders/rules.py)
+    EVENT = "event"  # something that happened (tracker/notifications/events.py)
+
+
+class Channel(enum.StrEnum):
+    """How a message reaches its recipient. Every event is also on the notifications page;
+    IN_APP alone means nothing goes out."""
+
+    EMAIL = "email"
+    WECOM = "wecom"  # a WeCom (企业微信) group robot's webhook
+    DINGTALK = "dingtalk"  # a DingTalk robot's webhook, signed with its secret
+    IN_APP = "in_app"
+
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: _l("E-mail"),
+    Channel.WECOM: _l("WeCom robot"),
+    Channel.DINGTALK: _l("DingTalk robot"),
+    Channel.IN_APP: _l("In the tracker only"),
+}
+
+
 UNSENT = text("state = 'pending'")
+# The bell's count: a recipient's events not yet read, a small index however long the history.
+UNREAD = text("kind = 'event' AND read_at IS NULL")
 
 
 class OutboxMessage(Base):
@@ -77,6 +102,8 @@ class OutboxMessage(Base):
         Index("ix_reminder_outbox_unsent", "next_attempt_at", "recipient_id",
               sqlite_where=UNSENT, postgresql_where=UNSENT),
         Index("ix_reminder_outbox_state_id", "state", "id"),
+        Index("ix_reminder_outbox_unread", "recipient_id",
+              sqlite_where=UNREAD, postgresql_where=UNREAD),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +135,16 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived from the unique key, so a message sent again is recognisably the same one.
     message_id: Mapped[str] = mapped_column(String(250))
+    kind: Mapped[MessageKind] = mapped_column(
+        str_enum(MessageKind, "outbox_kind"), default=MessageKind.REMINDER,
+        server_default=MessageKind.REMINDER.value)
+    # Chosen when the row is written (the recipient's choice for its rule); reminders go by
+    # e-mail.
+    channel: Mapped[Channel] = mapped_column(
+        str_enum(Channel, "outbox_channel"), default=Channel.EMAIL,
+        server_default=Channel.EMAIL.value)
+    # When the recipient read it on the notifications page (events only).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User] = relationship(
         primaryjoin="foreign(OutboxMessage.recipient_id) == User.id")
@@ -117,6 +154,10 @@ class OutboxMessage(Base):
         """The item's title in the reader's language (an e-mail's: its recipient's): reference
         data such as a gate review's name is kept in both (`title`, `title_en`)."""
         return in_reader_language(self.details.get("title", ""), self.details.get("title_en"))
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind is MessageKind.EVENT
 
     @property
     def offset(self) -> int:

@@ -36,6 +36,7 @@ CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
 CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
 SESSION_IDLE_MINUTES = "session_idle_minutes"
 SESSION_LIFETIME_HOURS = "session_lifetime_hours"
+EVENT_QUIET_MINUTES = "event_quiet_minutes"
 
 DOMAIN: list[SettingDef] = [
     SettingDef(
@@ -96,6 +97,18 @@ SESSIONS: list[SettingDef] = [
     ),
 ]
 
+# Events (tracker/notifications/events.py): a burst on one item within this window is one
+# message.
+NOTIFICATIONS: list[SettingDef] = [
+    SettingDef(
+        EVENT_QUIET_MINUTES,
+        5,
+        _l("Events on one item within this many minutes make one message (minutes)"),
+        minimum=0,
+        maximum=60,
+    ),
+]
+
 # A ladder's offsets in days (a year at most), one setting per step of each reminder rule.
 LADDERS: list[SettingDef] = [
     SettingDef(rule.setting_key(step), step.default, step.label, minimum=0, maximum=366)
@@ -103,4 +116,5 @@ LADDERS: list[SettingDef] = [
     for step in rule.steps
 ]
 
-CATALOGUE: dict[str, SettingDef] = {s.key: s for s in [*DOMAIN, *SESSIONS, *LADDERS]}
+CATALOGUE: dict[str, SettingDef] = {
+    s.key: s for s in [*DOMAIN, *SESSIONS, *NOTIFICATIONS, *LADDERS]}

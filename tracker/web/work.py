@@ -24,7 +24,7 @@ from tracker.milestones.models import (
 )
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectMember
-from tracker.reminders.models import Audience, MessageState, OutboxMessage
+from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
@@ -216,6 +216,7 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
     work.escalations = _capped("escalations", (
         select(OutboxMessage).where(
             OutboxMessage.recipient_id == user.id, OutboxMessage.audience == Audience.DIRECTOR,
+            OutboxMessage.kind == MessageKind.REMINDER,
             OutboxMessage.state != MessageState.CANCELLED,
             OutboxMessage.fire_on >= on - timedelta(days=ESCALATION_DAYS))
         .order_by(OutboxMessage.fire_on.desc(), OutboxMessage.id.desc())), work, full)

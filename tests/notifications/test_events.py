@@ -1,0 +1,276 @@
+"""Each event rule fires once, for the right people and never for the one who acted, in the
+same transaction as the change: a change rolled back notifies nobody."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from tests.companies import helpers as companies
+from tests.factories import (
+    _commit,
+    install_gates,
+    make_institute,
+    make_need,
+    make_project,
+    make_user,
+)
+from tests.gates import helpers as gate_steps
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit import services as audit
+from tracker.changes import services as changes
+from tracker.dates import today
+from tracker.funding import services as funding
+from tracker.gates import decisions
+from tracker.gates import services as gates
+from tracker.gates.models import Outcome
+from tracker.milestones import services as milestones
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.notifications.events import EVENTS
+from tracker.organisations import services as organisations
+from tracker.organisations.models import NeedState
+from tracker.projects.lifecycle import Phase
+from tracker.reminders.models import MessageKind, MessageState, OutboxMessage
+
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _gates():
+    install_gates()
+
+
+def sent_to(rule: str) -> Counter:
+    """Recipient id -> how many rows of `rule` the outbox holds for them."""
+    return Counter(db.session.scalars(select(OutboxMessage.recipient_id).where(
+        OutboxMessage.kind == MessageKind.EVENT, OutboxMessage.rule == rule)))
+
+
+def once(*users) -> Counter:
+    return Counter({user.id: 1 for user in users})
+
+
+def fired() -> set[str]:
+    return set(db.session.scalars(select(OutboxMessage.rule).where(
+        OutboxMessage.kind == MessageKind.EVENT)))
+
+
+def project_with_director(**kw):
+    director = make_user(name="Director")
+    pm = make_user(Role.PROJECT_MANAGER, name="PM")
+    return make_project(pm=pm, institute=make_institute(director=director), **kw), director
+
+
+def test_naming_a_panel_tells_the_evaluators_and_the_pm_and_asks_the_declarations():
+    project, _director = project_with_director()
+    review = gate_steps.submit(project)
+    admin = make_user(Role.HQ_ADMIN)
+    evaluators = gate_steps.name_panel(review, admin=admin)
+    assert sent_to("panel_named") == once(project.pm, *evaluators)
+    assert sent_to("declaration_needed") == once(*evaluators)
+    assert admin.id not in sent_to("panel_named")
+    message = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "panel_named")).first()
+    assert message.details["path"] == f"/reviews/{review.id}"
+    assert message.state is MessageState.PENDING and message.message_id.startswith(
+        "<reminder.panel_named.")
+
+
+def test_the_chair_hears_when_every_evaluator_has_scored_and_not_before():
+    project, _director = project_with_director()
+    review = gate_steps.submit(project)
+    evaluators = gate_steps.name_panel(review)
+    gate_steps.score(review, evaluators[0])
+    gate_steps.score(review, evaluators[1])
+    assert sent_to("all_scores_in") == Counter()
+    gate_steps.score(review, evaluators[2])
+    assert sent_to("all_scores_in") == once(evaluators[0])  # the chair
+
+
+def test_a_chair_who_scores_last_is_not_told_what_they_did():
+    project, _director = project_with_director()
+    review = gate_steps.submit(project)
+    evaluators = gate_steps.name_panel(review)
+    for evaluator in reversed(evaluators):
+        gate_steps.score(review, evaluator)
+    assert sent_to("all_scores_in") == Counter()
+
+
+def test_a_decision_tells_the_pm_and_the_director_not_the_chair():
+    project, director = project_with_director()
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    review = gate_steps.submit(project)
+    decision = gate_steps.go(review)
+    chair = review.chair
+    assert sent_to("decision_recorded") == once(project.pm, director)
+    assert chair.id not in sent_to("decision_recorded") and committee.id not in sent_to(
+        "decision_recorded")
+    row = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "decision_recorded")).first()
+    assert row.item_id == decision.id and row.details["outcome"] == "go"
+
+
+def test_a_gate_three_decision_also_tells_the_committee_and_a_condition_its_owner():
+    project, director = project_with_director()
+    committee = [make_user(Role.INVESTMENT_COMMITTEE) for _ in range(2)]
+    gate_steps.go(gate_steps.submit(project))
+    gate_steps.go(gate_steps.request(project), target_phase=Phase.INVESTMENT_DECISION)
+    db.session.execute(OutboxMessage.__table__.delete())
+    owner = make_user(Role.PROJECT_MANAGER, name="Condition owner")
+    gate_steps.go(gate_steps.request(project), Outcome.CONDITIONAL_GO,
+                  target_phase=Phase.SPIN_OFF, conditions=[
+                      {"text": "Sign the shareholders' agreement", "owner": owner,
+                       "due_date": today() + timedelta(days=30)}])
+    assert sent_to("decision_recorded") == once(project.pm, director, *committee)
+    assert sent_to("condition_set") == once(owner)
+
+
+def _submitted_milestone(project, reviewer) -> Milestone:
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title="Prototype",
+                          due_date=today() + timedelta(days=20), state=MilestoneState.SUBMITTED,
+                          reviewer_id=reviewer.id)
+    db.session.add(milestone)
+    _commit()
+    return milestone
+
+
+@pytest.mark.parametrize("accept,rule", [(True, "milestone_accepted"),
+                                         (False, "milestone_returned")])
+def test_a_reviewed_milestone_tells_its_pm(accept, rule):
+    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    reviewer = make_user(Role.EVALUATOR)
+    milestone = _submitted_milestone(project, reviewer)
+    milestones.review_milestone(reviewer, milestone, accept, "Add the test report")
+    assert sent_to(rule) == once(project.pm)
+    assert fired() == {rule}
+    if not accept:
+        row = db.session.scalars(select(OutboxMessage).where(OutboxMessage.rule == rule)).one()
+        assert row.details["comment"] == "Add the test report"
+
+
+def test_accepting_the_milestone_of_a_tranche_tells_the_committee_it_is_payable():
+    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    other = make_user(Role.INVESTMENT_COMMITTEE)
+    reviewer = make_user(Role.EVALUATOR)
+    milestone = _submitted_milestone(project, reviewer)
+    agreement = funding.record_agreement(
+        committee, project, committed=D("5000000"), qualifying_round_min=D("20000000"),
+        signed_on=today() - timedelta(days=10), conversion_deadline=today() + timedelta(days=300))
+    funding.add_tranche(committee, agreement, amount=D("1000000"), milestone_id=milestone.id)
+    funding.add_tranche(committee, agreement, amount=D("2000000"), gate=3)
+    _commit()
+    milestones.review_milestone(reviewer, milestone, True, "")
+    assert sent_to("tranche_payable") == once(committee, other)
+    row = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "tranche_payable")).first()
+    assert row.details["number"] == "1" and row.details["amount"] == "1000000.00"
+
+
+def test_a_long_rebaseline_waits_for_hq_who_hear_of_it_and_the_pm_hears_the_answer():
+    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    admins = [make_user(Role.HQ_ADMIN) for _ in range(2)]
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title="Pilot",
+                          due_date=today() + timedelta(days=20), state=MilestoneState.IN_PROGRESS)
+    db.session.add(milestone)
+    _commit()
+    entry = milestones.rebaseline(project.pm, milestone, today() + timedelta(days=120),
+                                  "The supplier is late")
+    assert sent_to("rebaseline_waiting") == once(*admins)
+    milestones.decide_rebaseline(admins[0], entry, approve=True)
+    assert sent_to("rebaseline_decided") == once(project.pm)
+
+
+def test_a_short_rebaseline_needs_no_one_and_tells_no_one():
+    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    make_user(Role.HQ_ADMIN)
+    milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title="Pilot",
+                          due_date=today() + timedelta(days=20), state=MilestoneState.IN_PROGRESS)
+    db.session.add(milestone)
+    _commit()
+    milestones.rebaseline(project.pm, milestone, today() + timedelta(days=25), "A week late")
+    assert fired() == set()
+
+
+def test_a_change_request_waits_for_hq_and_its_answer_goes_back_to_the_pm():
+    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    admin = make_user(Role.HQ_ADMIN)
+    request = changes.change_total(project.pm, project, budget_total=D("3500000.00"),
+                                   reason="A second furnace")
+    assert sent_to("change_waiting") == once(admin)
+    changes.decide(admin, request, False, "Not this year")
+    assert sent_to("change_decided") == once(project.pm)
+    row = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "change_decided")).one()
+    assert row.details["state"] == "refused"
+
+
+def test_a_conversion_tells_the_pm_the_director_and_the_other_members_of_the_committee():
+    project, director = project_with_director(phase=Phase.INVESTMENT_DECISION)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    colleague = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, project, committed=D("10000000"), qualifying_round_min=D("20000000"),
+        discount_pct=D("20"), signed_on=companies.days_ago(600),
+        conversion_deadline=today() + timedelta(days=100))
+    milestone = companies.make_milestone(project, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("10000000"),
+                                  milestone_id=milestone.id)
+    funding.record_disbursement(committee, tranche, amount=D("10000000"),
+                                paid_on=companies.days_ago(500))
+    _commit()
+    company = companies.make_company(project)
+    companies.incorporate(company)
+    funding.convert(committee, agreement, companies.record_round(company))
+    assert sent_to("conversion_recorded") == once(project.pm, director, colleague)
+
+
+def test_a_need_matched_tells_the_director_of_the_institute_once():
+    director = make_user(name="Director")
+    institute = make_institute(director=director)
+    need = make_need(state=NeedState.ANALYSED)
+    admin = make_user(Role.HQ_ADMIN)
+    organisations.save_need(admin, need, title=need.title, enterprise_id=need.enterprise_id,
+                            state=NeedState.MATCHED, institute_id=institute.id)
+    assert sent_to("need_matched") == once(director)
+    organisations.save_need(admin, need, title="Renamed", enterprise_id=need.enterprise_id,
+                            state=NeedState.MATCHED, institute_id=institute.id)
+    assert sent_to("need_matched") == once(director)  # still matched: nothing new
+
+
+def test_a_change_rolled_back_notifies_nobody():
+    project, _director = project_with_director()
+    review = gate_steps.submit(project)
+    admin = make_user(Role.HQ_ADMIN)
+    evaluators = [make_user(Role.EVALUATOR) for _ in range(3)]
+    gates.name_panel(admin, review, evaluators[0], evaluators, today() + timedelta(days=10))
+    assert fired() == {"panel_named", "declaration_needed"}
+    db.session.rollback()
+    assert fired() == set()
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_an_inactive_recipient_is_left_out():
+    project, director = project_with_director()
+    director.active = False
+    _commit()
+    gate_steps.go(gate_steps.submit(project))
+    assert sent_to("decision_recorded") == once(project.pm)
+
+
+def test_every_rule_of_the_catalogue_is_tested_here():
+    source = open(__file__, encoding="utf-8").read()
+    assert [name for name in EVENTS if f'"{name}"' not in source] == []
+
+
+def test_what_an_import_brings_in_from_before_the_tracker_notifies_nobody():
+    project, _director = project_with_director(phase=Phase.PROPOSAL_REVIEW)
+    admin = make_user(Role.HQ_ADMIN)
+    with audit.during_import(1):
+        decisions.record_imported_go(admin, project, db.utcnow(), import_id=None)
+    assert fired() == set()

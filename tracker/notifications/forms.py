@@ -1,0 +1,67 @@
+"""The form of a user's notification choices; it validates input and touches no database."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from tracker.notifications.events import EVENTS
+from tracker.reminders.models import CHANNEL_LABELS, Channel
+from tracker.web.forms import Form
+
+SAME = ""  # a rule that goes by the user's own channel
+
+
+def _zone(form, field) -> None:
+    if field.data and field.data not in available_timezones():
+        raise ValidationError(_l("Give a time zone such as Asia/Shanghai."))
+
+
+def settings_form(data: dict | None, formdata=None) -> Form:
+    """The channel, at once or a digest, the robots' addresses (never filled in: they are
+    shown masked beside the field) and a channel per event rule."""
+
+    class SettingsForm(Form):
+        channel = SelectField(_l("Send my notifications by"), choices=[
+            SelectChoice(c.value, CHANNEL_LABELS[c]) for c in Channel],
+            validators=[InputRequired()])
+        delivery = RadioField(_l("When"), choices=[
+            SelectChoice("now", _l("At once (events on one project within a few minutes "
+                                   "come together)")),
+            SelectChoice("digest", _l("In one daily digest")),
+        ], validators=[InputRequired()])
+        digest_at = TimeField(_l("Daily digest at"), validators=[Optional()])
+        time_zone = StringField(
+            _l("My time zone"), validators=[Optional(), Length(max=50), _zone],
+            description=_l("An IANA name such as Asia/Shanghai or Europe/Berlin; empty: the "
+                           "organisation's."))
+        wecom_webhook = PasswordField(
+            _l("WeCom group robot: webhook address"), validators=[Optional(), Length(max=300)],
+            description=_l("The robot's address, https://qyapi.weixin.qq.com/cgi-bin/webhook/"
+                           "send?key=…; empty: keep the one saved."))
+        remove_wecom = BooleanField(_l("Remove the WeCom robot"))
+        dingtalk_webhook = PasswordField(
+            _l("DingTalk robot: webhook address"), validators=[Optional(), Length(max=300)],
+            description=_l("https://oapi.dingtalk.com/robot/send?access_token=…; empty: keep "
+                           "the one saved."))
+        dingtalk_secret = PasswordField(
+            _l("DingTalk robot: signing secret"), validators=[Optional(), Length(max=100)],
+            description=_l("The robot's secret (SEC…), when it signs its messages; empty: "
+                           "keep the one saved."))
+        remove_dingtalk = BooleanField(_l("Remove the DingTalk robot"))
+
+    choices = [SelectChoice(SAME, _l("As chosen above"))] + [
+        SelectChoice(c.value, CHANNEL_LABELS[c]) for c in Channel]
+    for name, event in EVENTS.items():
+        setattr(SettingsForm, f"rule_{name}",
+                SelectField(event.label, choices=choices, validators=[Optional()]))
+    return SettingsForm(formdata=formdata, data=None if formdata else data)
+
+
+def rule_channels(form: Form) -> dict[str, Channel | None]:
+    return {name: Channel(form[f"rule_{name}"].data) if form[f"rule_{name}"].data else None
+            for name in EVENTS}
