@@ -94,7 +94,7 @@ def wecom_body(title: str, text: str) -> dict:
 
 
 def dingtalk_body(title: str, text: str) -> dict:
-    return {"msgtype": "markdown", "markdown": {"title": title[:64],
+    return {"msgtype": "markdown", "markdown": {"title": title,
                                                "text": _fit(text, DINGTALK_LIMIT)}}
 
 
