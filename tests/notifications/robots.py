@@ -107,6 +107,8 @@ def _handler(robot: Robot):
                                            answer.get("errcode") if answer else None))
             payload = json.dumps(answer or {}).encode()
             self.send_response(status)
+            if 300 <= status < 400:  # a robot sending the server elsewhere
+                self.send_header("Location", f"http://127.0.0.1:{robot.port}/elsewhere")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()

@@ -136,6 +136,15 @@ def test_a_wrong_dingtalk_secret_fails_for_good_as_the_robot_says(client, robot)
     assert robots.DINGTALK_TOKEN not in page and "SECwrong" not in page
 
 
+def test_a_redirect_is_not_followed(robot):
+    pm = pm_on(Channel.WECOM, robot)
+    returned_milestone(pm)
+    robot.answers = [(302, None)]
+    result = delivery.send_all(later(), commit=db.session.commit)
+    assert result.failed == 1 and the_message().last_error == "HTTP 302 Found"
+    assert len(robot.received) == 1
+
+
 def test_a_robot_that_cannot_be_reached_is_retried_without_its_address(robot, app):
     pm = pm_on(Channel.WECOM, robot)
     settings = db.session.scalars(select(NotificationSettings)).one()

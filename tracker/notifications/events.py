@@ -32,6 +32,7 @@ from tracker.accounts.models import Role, RoleGrant
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.gates.models import Declaration, Outcome
 from tracker.milestones.models import RebaselineState
+from tracker.organisations.models import Institute
 from tracker.reminders.models import Audience
 
 OWNER, DIRECTOR, CHAIR, HQ, COMMITTEE = (
@@ -224,7 +225,9 @@ def _need(need) -> About:
 
 
 def _institute_director(need) -> Recipients:
-    return [(need.institute.director_id if need.institute else None, DIRECTOR)]
+    # By its id: the need's `institute`, if read before the form set the id, is stale.
+    institute = db.session.get(Institute, need.institute_id) if need.institute_id else None
+    return [(institute.director_id if institute else None, DIRECTOR)]
 
 
 # --- the catalogue -----------------------------------------------------------------------------

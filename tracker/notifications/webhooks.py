@@ -106,6 +106,16 @@ def dingtalk_url(url: str, secret: str | None, now: datetime) -> str:
     return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp}&sign={sign}"
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A robot answers; it never sends the server on to another address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def post(url: str, body: dict, secrets: tuple[str, ...] = ()) -> Outcome:
     """POST the JSON; what the platform's answer means. `secrets` (the address, the secret)
     are scrubbed from anything kept of the answer."""
@@ -115,7 +125,7 @@ def post(url: str, body: dict, secrets: tuple[str, ...] = ()) -> Outcome:
         url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             raw = response.read(65536)
     except urllib.error.HTTPError as error:
         answer = f"HTTP {error.code} {error.reason}"
