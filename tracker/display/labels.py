@@ -65,9 +65,11 @@ from tracker.projects.models import PHASE_LABELS, PROJECT_TYPE_LABELS, Phase, Pr
 from tracker.reminders.models import (
     AUDIENCE_LABELS,
     CHANNEL_LABELS,
+    MESSAGE_KIND_LABELS,
     MESSAGE_STATE_LABELS,
     Audience,
     Channel,
+    MessageKind,
     MessageState,
     OutboxMessage,
 )
@@ -99,6 +101,7 @@ LABELS: dict[type[Enum], dict] = {
     MessageState: MESSAGE_STATE_LABELS,
     Audience: AUDIENCE_LABELS,
     Channel: CHANNEL_LABELS,
+    MessageKind: MESSAGE_KIND_LABELS,
     ImportState: IMPORT_STATE_LABELS,
     ChangeKind: CHANGE_KIND_LABELS,
     ChangeState: CHANGE_STATE_LABELS,

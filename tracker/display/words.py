@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
 # Action code (`tracker.audit.services.record`) -> what happened.
@@ -88,7 +89,7 @@ ACTIONS = {
     "user.reset_password": _l("Password reset"),
     "user.set_locale": _l("Language changed"), "token.revoke": _l("API token revoked"),
     "user.update": _l("Account changed"),
-    **PLAN_ACTIONS,
+    **PLAN_ACTIONS, **notices.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -157,7 +158,7 @@ OBJECTS = {
     "technology_needs": _l("Technology need"),
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
-    "users": _l("User"), "access_tokens": _l("API token"), **PLAN_OBJECTS,
+    "users": _l("User"), "access_tokens": _l("API token"), **PLAN_OBJECTS, **notices.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -391,7 +392,7 @@ FIELDS = {
     "waiver_reason": _l("Reason for the waiver"),
     "weight": _l("Weight"),
     "weighted_score": _l("Weighted score"),
-    "year": _l("Year"), **PLAN_FIELDS,
+    "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -19,6 +19,7 @@ from tracker.audit import services as audit
 from tracker.dates import local_date, today
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.funding.services import released_tranches
 from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState
@@ -122,8 +123,6 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
                      reason=fields.get("rationale", ""))
     _flush_or_conflict()
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
-        from tracker.funding.services import released_tranches
-
         for tranche in released_tranches(project, gate=review.gate):
             emit(actor, "tranche_payable", tranche)
     return decision

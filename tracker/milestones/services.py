@@ -18,6 +18,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import services as files
+from tracker.funding.services import released_tranches
 from tracker.milestones import evidence
 from tracker.milestones.models import (
     DONE,
@@ -288,8 +289,6 @@ def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: s
     db.session.flush()
     emit(actor, "milestone_accepted" if accept else "milestone_returned", milestone)
     if accept:
-        from tracker.funding.services import released_tranches
-
         for tranche in released_tranches(milestone.project, milestone_id=milestone.id):
             emit(actor, "tranche_payable", tranche)
 

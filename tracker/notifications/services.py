@@ -222,6 +222,7 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
     db.session.add(choice)
     kept = {c.rule: c for c in db.session.scalars(select(ChannelChoice).where(
         ChannelChoice.user_id == actor.id))}
+    before = {rule: row.channel.value for rule, row in kept.items()}
     for rule, wanted in rules.items():
         if rule not in EVENTS:
             continue
@@ -232,14 +233,18 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
             db.session.add(ChannelChoice(user_id=actor.id, rule=rule, channel=wanted))
         elif wanted is not None and row.channel is not wanted:
             row.channel = wanted
-        else:
-            continue
-        changes[f"channel_{rule}"] = [row.channel.value if row else None,
-                                      wanted.value if wanted else None]
+    after = {rule: c.value for rule, c in rules.items() if c is not None and rule in EVENTS}
+    if after != before:
+        changes["rule_channels"] = [_listed(before), _listed(after)]
     db.session.flush()
     if changes:
         audit.record(actor, "notification.settings", choice, changes)
     db.session.flush()
+
+
+def _listed(channels: dict[str, str]) -> str:
+    """The channel of each rule, in the audit trail: "decision_recorded: wecom; ..."."""
+    return "; ".join(f"{rule}: {channel}" for rule, channel in sorted(channels.items()))
 
 
 def rule_choices(user: User) -> dict[str, Channel]:

@@ -34,7 +34,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from tracker.reminders.mail import FAILED, RETRY, SENT, Entry, Outcome
+from tracker.reminders.mail import FAILED, RETRY, SENT, Outcome
 
 TIMEOUT_SECONDS = 10
 # Error codes of the JSON answer that mean "later", as the platforms document them.
@@ -69,17 +69,6 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     text = f"{timestamp_ms}\n{secret}".encode()
     digest = hmac.new(secret.encode(), text, hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
-
-
-def markdown(title: str, entries: list[Entry], open_label: str) -> str:
-    """The items as markdown both platforms render: a bold title, then each item's sentence
-    with a link to it."""
-    lines = [f"**{title}**", ""]
-    for entry in entries:
-        lines.append(f"> {entry.sentence or entry.subject}")
-        lines.append(f"[{open_label}]({entry.url})")
-        lines.append("")
-    return "\n".join(lines).strip()
 
 
 def _fit(text: str, limit: int) -> str:

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from tracker.dates import local_date
 from tracker.display.formatting import money
 from tracker.display.labels import label
+from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders.models import Audience
 from tracker.reminders.rules import RULES
 
@@ -160,8 +161,6 @@ class Entry:
 
 def _event_entry(message: OutboxMessage, voice: Voice) -> Entry:
     """An event: its sentence says it all; the subject is the sentence."""
-    from tracker.notifications.events import EVENTS, sentence_for
-
     details = message.details
     sentence = sentence_for(message.rule, details, voice.date, label, money)
     return Entry(rule=message.rule, what=str(EVENTS[message.rule].label),
@@ -226,12 +225,21 @@ def _subject(entries: list[Entry], voice: Voice) -> str:
     return subject
 
 
+def markdown(title: str, entries: list[Entry], open_label: str) -> str:
+    """The items as markdown both platforms render: a bold title, then each item's sentence
+    with a link to it."""
+    lines = [f"**{title}**", ""]
+    for entry in entries:
+        lines.append(f"> {entry.sentence or entry.subject}")
+        lines.append(f"[{open_label}]({entry.url})")
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
 def chat_message(messages: list[OutboxMessage], locale: str, now: datetime,
                  history: History) -> tuple[str, str]:
-    """The title and markdown of a robot's message (tracker/notifications/webhooks.py) about
-    `messages`, in `locale`."""
-    from tracker.notifications.webhooks import markdown
-
+    """The title and markdown of a robot's message about `messages`, in `locale`
+    (tracker/notifications/webhooks.py posts it)."""
     today = local_date(now)
     with force_locale(_locale(locale)):
         voice = Voice()

@@ -71,6 +71,12 @@ class MessageKind(enum.StrEnum):
     EVENT = "event"  # something that happened (tracker/notifications/events.py)
 
 
+MESSAGE_KIND_LABELS = {
+    MessageKind.REMINDER: _l("Reminder"),
+    MessageKind.EVENT: _l("Event"),
+}
+
+
 class Channel(enum.StrEnum):
     """How a message reaches its recipient. Every event is also on the notifications page;
     IN_APP alone means nothing goes out."""
