@@ -274,3 +274,11 @@ def test_what_an_import_brings_in_from_before_the_tracker_notifies_nobody():
     with audit.during_import(1):
         decisions.record_imported_go(admin, project, db.utcnow(), import_id=None)
     assert fired() == set()
+
+
+def test_a_handover_waits_for_the_director_too():
+    project, director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    admin = make_user(Role.HQ_ADMIN)
+    successor = make_user(Role.PROJECT_MANAGER, institute_id=project.institute_id)
+    changes.hand_over(project.pm, project, user_id=successor.id, reason="Moving to Suzhou")
+    assert sent_to("change_waiting") == once(admin, director)
