@@ -212,18 +212,6 @@ def not_payable(tranche: Tranche) -> str | None:
     return None
 
 
-def released_tranches(project: Project, *, milestone_id: int | None = None,
-                      gate: int | None = None) -> list[Tranche]:
-    """The tranches of the project's agreement that the milestone just accepted (or the gate
-    just passed) makes payable: what the committee hears of (tranche_payable)."""
-    agreement = agreement_of(project)
-    if agreement is None:
-        return []
-    return [t for t in agreement.tranches
-            if (t.milestone_id == milestone_id if milestone_id is not None else t.gate == gate)
-            and not_payable(t) is None]
-
-
 def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_on: date,
                         reference: str = "") -> Disbursement:
     """Money paid on a payable tranche: never more than the tranche, nor than the commitment."""

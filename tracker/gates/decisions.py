@@ -19,7 +19,7 @@ from tracker.audit import services as audit
 from tracker.dates import local_date, today
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.funding.services import released_tranches
+from tracker.funding.releases import released_tranches
 from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState

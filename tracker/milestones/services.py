@@ -18,7 +18,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import services as files
-from tracker.funding.services import released_tranches
+from tracker.funding.releases import released_tranches
 from tracker.milestones import evidence
 from tracker.milestones.models import (
     DONE,
