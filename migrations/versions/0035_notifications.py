@@ -1,7 +1,7 @@
 """event notifications: events in the outbox (kind, channel, read), each user's channels and digest
 
-Revision ID: 0034
-Revises: 0033
+Revision ID: 0035
+Revises: 0034
 Create Date: 2026-11-26 06:10:00
 
 The outbox gets the events beside the reminders (`kind`), the channel each message goes by
@@ -17,8 +17,8 @@ from alembic import op
 import tracker.crypto
 import tracker.db
 
-revision = '0034'
-down_revision = '0033'
+revision = '0035'
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
