@@ -196,3 +196,76 @@ def test_the_trl_form_reports_every_problem_at_once(client):
 def _upload_files():
     root = upload_root()
     return (p for p in root.rglob("*") if p.is_file()) if root.exists() else iter(())
+
+
+def test_the_rebaseline_form_reports_the_date_and_the_reason_at_once(client):
+    from tests.milestones.test_milestones import in_research, plan
+
+    install_gates()
+    project = in_research()
+    milestone = plan(project)
+    login(client, project.pm)
+    response = post(client, f"/milestones/{milestone.id}/rebaseline",
+                    {"new_date": "2099-01-01", "reason": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The due date must fall within the project&#39;s dates" in page
+    assert "This field is required." in page
+    assert _errors(page) == 2
+
+
+def test_the_tranche_form_reports_the_amount_and_the_missing_condition_at_once(client):
+    from decimal import Decimal
+
+    from tracker import db
+    from tracker.funding import services as funding
+
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, project, committed=Decimal("1000000"), qualifying_round_min=Decimal("3e7"),
+        conversion_deadline=today() + timedelta(days=700), signed_on=today())
+    db.session.commit()
+    login(client, committee)
+    response = post(client, f"/funding/{agreement.id}/tranches/new",
+                    {"amount": "", "condition": "milestone", "milestone_id": "0", "gate": "0"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This field is required." in page
+    assert "Name one condition: a milestone, or a gate." in page
+    assert _errors(page) == 2
+
+
+def _panel(client):
+    from tests.gates import helpers
+
+    install_gates()
+    review = helpers.submit(make_project())
+    evaluators = [make_user(Role.EVALUATOR) for _ in range(4)]
+    login(client, make_user(Role.HQ_ADMIN))
+    return review, evaluators
+
+
+def test_the_panel_form_reports_quorum_chair_and_date_at_once(client):
+    review, (a, b, chair, _d) = _panel(client)
+    response = post(client, f"/reviews/{review.id}/panel", {
+        "evaluator_ids": [str(a.id), str(b.id)], "chair_id": str(chair.id),
+        "due_date": (today() - timedelta(days=1)).isoformat()})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for message in ("The quorum is 3: name at least that many evaluators.",
+                    f"The chair is one of the evaluators: choose {chair.name} among the "
+                    "evaluators too, or another chair.",
+                    "The due date is in the past."):
+        assert message in page, message
+    assert _errors(page) == 3
+
+
+def test_a_chair_not_among_the_evaluators_is_never_added_unasked(client):
+    review, (a, b, c, chair) = _panel(client)
+    response = post(client, f"/reviews/{review.id}/panel", {
+        "evaluator_ids": [str(a.id), str(b.id), str(c.id)], "chair_id": str(chair.id),
+        "due_date": ""})
+    assert response.status_code == 400
+    assert "The chair is one of the evaluators" in response.get_data(as_text=True)
+    assert review.panel == [] and review.chair_id is None

@@ -212,3 +212,18 @@ def test_a_milestone_is_planned_in_the_current_phase_or_a_later_one(client):
                                     title="Term sheet", deliverable="",
                                     due_date=project.start_date, weight=1)
     assert later.phase is Phase.INVESTMENT_DECISION
+
+
+@pytest.mark.parametrize("locale,said", [("en", "At most {n} MB a file"),
+                                         ("zh_CN", "每个文件不超过 {n} MB")])
+def test_the_evidence_files_say_their_size_limit_once(client, app, locale, said):
+    said = said.format(n=app.config["MAX_UPLOAD_MB"])
+    project = in_research()
+    milestone = plan(project)
+    project.pm.locale = locale
+    db.session.commit()
+    login(client, project.pm)
+    page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert page.count(said) == 1
+    for twice in ("size limit", "大小上限"):
+        assert twice not in page

@@ -161,21 +161,26 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
     _lock(agreement)
     if agreement.project.is_read_only:
         raise Refused(_("The project is closed: no new tranche."))
-    _positive("amount", amount)
+    problems = Problems()  # every problem at once, each beside its field
+    if amount is None or amount <= 0:
+        problems.add("amount", _("The amount must be more than zero: %(amount)s was given.",
+                                 amount=cny(amount or Decimal("0"))))
     if (milestone_id is None) == (gate is None):
-        raise Invalid("condition", _("Name one condition: a milestone, or a gate."))
-    if milestone_id is not None:
+        problems.add("condition", _("Name one condition: a milestone, or a gate."))
+    elif milestone_id is not None:
         milestone = db.session.get(Milestone, milestone_id)
         if milestone is None or milestone.project_id != agreement.project_id:
-            raise Invalid("milestone_id", _("Choose a milestone of this project."))
+            problems.add("milestone_id", _("Choose a milestone of this project."))
     elif gate not in (1, 2, 3, 4):
-        raise Invalid("gate", _("Choose a gate from 1 to 4."))
-    planned = agreement.planned + amount
-    if planned > agreement.committed:
-        raise Invalid("amount", _(
-            "The tranches would add up to %(planned)s, more than the %(committed)s committed "
-            "(%(over)s over).", planned=cny(planned), committed=cny(agreement.committed),
-            over=cny(planned - agreement.committed)))
+        problems.add("gate", _("Choose a gate from 1 to 4."))
+    if "amount" not in problems:
+        planned = agreement.planned + amount
+        if planned > agreement.committed:
+            problems.add("amount", _(
+                "The tranches would add up to %(planned)s, more than the %(committed)s "
+                "committed (%(over)s over).", planned=cny(planned),
+                committed=cny(agreement.committed), over=cny(planned - agreement.committed)))
+    problems.raise_any()
     tranche = Tranche(
         number=len(agreement.tranches) + 1, amount=amount, milestone_id=milestone_id, gate=gate,
         condition=ConditionKind.MILESTONE if milestone_id is not None else ConditionKind.GATE)

@@ -19,7 +19,7 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.files import services as files
 from tracker.gates.models import (
     CriterionKind,
@@ -207,24 +207,30 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
         raise Forbidden()
     if review.state not in (ReviewState.REQUESTED, ReviewState.OPEN):
         raise Refused(_("This review is closed."))
-    people = {u.id: u for u in [*evaluators, chair]}
+    # Every problem at once (`Problems`), each beside its field. The chair is one of the
+    # evaluators: never added to the panel unasked, nor counted towards the quorum.
+    problems = Problems()
+    people = {u.id: u for u in evaluators}
     for user in people.values():
         if not user.has_role(Role.EVALUATOR) or not user.active:
-            raise Invalid("evaluator_ids", _("%(name)s is not an active evaluator.",
-                                             name=user.name))
-        refusal = stake_refusal(review.project, user)
-        if refusal:
-            raise Invalid("evaluator_ids", refusal)
+            problems.add("evaluator_ids", _("%(name)s is not an active evaluator.",
+                                            name=user.name))
+        elif refusal := stake_refusal(review.project, user):
+            problems.add("evaluator_ids", refusal)
+    if chair.id not in people:
+        problems.add("chair_id", _("The chair is one of the evaluators: choose %(name)s among "
+                                   "the evaluators too, or another chair.", name=chair.name))
     if len(people) < review.quorum:
-        raise Invalid("evaluator_ids", _("The quorum is %(n)d: name at least that many "
-                                         "evaluators.", n=review.quorum))
+        problems.add("evaluator_ids", _("The quorum is %(n)d: name at least that many "
+                                        "evaluators.", n=review.quorum))
     due = due_date or today() + timedelta(days=template_for(review.gate).review_days)
     if due < today():
-        raise Invalid("due_date", _("The due date is in the past."))
+        problems.add("due_date", _("The due date is in the past."))
     keep = [m for m in review.panel if m.user_id in people]
     if any(m.submitted_at for m in review.panel if m.user_id not in people):
-        raise Invalid("evaluator_ids", _("An evaluator who has submitted scores stays on the "
-                                         "panel."))
+        problems.add("evaluator_ids", _("An evaluator who has submitted scores stays on the "
+                                        "panel."))
+    problems.raise_any()
     have = {m.user_id for m in keep}
     review.panel = keep + [PanelMember(user_id=uid) for uid in people if uid not in have]
     before = {"chair_id": review.chair_id, "due_date": review.due_date}

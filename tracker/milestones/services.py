@@ -171,11 +171,14 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
     if not milestone.can_edit(actor):
         raise Refused(_("The milestone is under review: nothing of it changes until its "
                         "reviewer answers."))
-    if not reason.strip():
-        raise Invalid("reason", _("Say why the date moves."))
+    problems = Problems()  # every problem at once, each beside its field
     if new_date == milestone.due_date:
-        raise Invalid("new_date", _("This is the current due date."))
-    _check_dates(project, new_date, "new_date")
+        problems.add("new_date", _("This is the current due date."))
+    elif new_date is not None:  # None: the form has said it is required
+        _check_dates(project, new_date, "new_date", problems)
+    if not (reason or "").strip():
+        problems.add("reason", _("Say why the date moves."))
+    problems.raise_any()
     if any(r.state is RebaselineState.PENDING for r in milestone.rebaselines):
         raise Refused(_("A re-baseline of this milestone already waits for HQ."))
     limit = settings.get(catalogue.REBASELINE_APPROVAL_DAYS)
