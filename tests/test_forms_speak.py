@@ -1,11 +1,12 @@
 """Forms that speak and page furniture (issue #25, points 3 and 4), on every page each demo role
 can reach and on each of its forms sent back empty: the walk of tests/test_language_walk.py.
 
-Every page: a skip link to the main content first, no empty table header, every radio and
-checkbox group a fieldset whose legend names it, help text tied to its field, every
-aria-describedby naming elements that exist. Every form sent back with errors: its title says
-so, an error summary (role=alert, focused as the page loads) starts it, each entry a link to
-the field it is about, and an empty required field says it is required.
+Every page: a skip link to the main content first, every posting form novalidate, no empty
+table header, every radio and checkbox group a fieldset whose legend names it, help text tied
+to its field, every aria-describedby naming elements that exist. Every form sent back with
+errors: its title says so, an error summary (role=alert, focused as the page loads) starts it,
+each entry a link to the field it is about, every error the form shows in it, in the order of
+the page, and an empty required field says it is required.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def page_problems(page: str) -> list[str]:
     if not doc.xpath('//main[@id="main"]'):
         problems.append("no <main id=main> for the skip link")
     ids = set(doc.xpath("//@id"))
+    for form in doc.xpath("//form"):
+        if form.get("method", "").lower() == "post" and form.get("novalidate") is None:
+            problems.append(f"a form without novalidate: {form.get('action')}")
     for th in doc.xpath("//th"):
         if not _text(th):
             problems.append("an empty table header")
@@ -90,6 +94,15 @@ def sent_back_problems(page: str, locale: str) -> list[str]:
     for target in targets:
         if target not in ids or ids[target].tag not in ("input", "select", "textarea"):
             problems.append(f"a summary link goes to no field: #{target}")
+    links = [a.get("href")[1:] for a in summary.xpath(".//a[starts-with(@href, '#')]")]
+    shown = [ids[t] for t in links if t in ids]
+    if shown != sorted(shown, key=order.__getitem__):
+        problems.append(f"the summary is not in the order of the page: {links}")
+    said = _text(summary)
+    form = next(summary.iterancestors("form"), None)
+    for error in (form if form is not None else doc).xpath('.//*[@class="error"]'):
+        if _text(error) not in said:
+            problems.append(f"an error not in the summary: {_text(error)}")
     for field in invalid:
         if field.get("id") not in targets:
             problems.append(f"an error of {field.get('name')} is not in the summary")

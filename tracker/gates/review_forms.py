@@ -67,7 +67,10 @@ class ScorecardForm(Form):
 def scorecard_form(review, formdata=None) -> ScorecardForm:
     """A form with one field (and a comment) per criterion of `review`."""
     class Card(ScorecardForm):
-        pass
+        def shown_order(self) -> list[str]:
+            # Each criterion with its comment, then the recommendation and the overall comment.
+            return [*(name for c in review.criteria for name in (f"c{c.id}", f"c{c.id}_comment")),
+                    "recommendation", "comment"]
 
     for criterion in review.criteria:
         # Each field is named by its criterion, as is its comment box (a screen reader reads

@@ -52,12 +52,13 @@ class ProjectForm(OneTime, SeenVersion, Form):
                        "may never review this project."))
     trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
     trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), Range(1, 9)])
+    # In the order of the page (its error summary follows it): the dates, then the budget.
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[InputRequired()])
     budget_total = MoneyField(_l("Budget total (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))])
     budget_lines = FieldList(FormField(BudgetLineForm), _l("Budget lines"),
                              min_entries=BUDGET_ROWS, max_entries=BUDGET_ROWS)
-    start_date = DateField(_l("Start date"), validators=[InputRequired()])
-    end_date = DateField(_l("End date"), validators=[InputRequired()])
 
     no_choice = {"institute_id": _l("No institute is recorded yet: a project belongs to one "
                                     "(Institutes).")}

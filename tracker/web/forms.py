@@ -144,22 +144,40 @@ class Form(FlaskForm):
 
     def error_links(self) -> list[tuple[str | None, str]]:
         """The entries of the error summary that opens a form sent back (macros/forms.html:
-        error_summary): the form's own errors, then each field's with the id of the element its
-        link moves to (a group's first choice), in the order the form shows its fields."""
+        error_summary): every error the page shows, in the order the page shows it. The form's
+        own errors first, then each field's with the id of the element its link moves to (a
+        group's first choice); a list of rows (budget lines, conditions) has its own errors,
+        shown above its rows and linked to its first one, then each row's. The fields go in
+        the order of the form's class, which is the order of the page: a form whose page lays
+        its fields out otherwise lists them as shown (`shown_order`)."""
         entries: list[tuple[str | None, str]] = [(None, str(e)) for e in self.form_errors]
+
+        def first_input(field) -> str | None:
+            if isinstance(field, FieldList | FormField):
+                return next(filter(None, (first_input(inner) for inner in field)), None)
+            if isinstance(field, HiddenField):
+                return None
+            return f"{field.id}-0" if is_choice_group(field) else field.id
 
         def visit(field) -> None:
             if isinstance(field, FieldList | FormField):
+                own = [e for e in field.errors if _is_message(e)] if isinstance(
+                    field, FieldList) else list(getattr(field.form, "form_errors", ()))
+                entries.extend((first_input(field), str(e)) for e in own)
                 for inner in field:
                     visit(inner)
             elif field.errors and not isinstance(field, HiddenField):
-                target = f"{field.id}-0" if is_choice_group(field) else field.id
-                entries.extend((target, f"{field.label.text}: {e}") for e in field.errors
-                               if isinstance(e, str))
+                entries.extend((first_input(field), f"{field.label.text}: {e}")
+                               for e in field.errors if _is_message(e))
 
-        for field in self:
-            visit(field)
+        for name in self.shown_order() or self._fields:
+            visit(self._fields[name])
         return entries
+
+    def shown_order(self) -> list[str]:
+        """The names of the fields in the order the page shows them, when it is not the
+        order of the form's class; empty: that order."""
+        return []
 
     def show_error(self, invalid: Invalid) -> bool:
         """Put a service's refusal beside the field it names; False when the form has no such
@@ -170,6 +188,11 @@ class Form(FlaskForm):
         field.errors = [*field.errors, invalid.message]
         page_has_errors()
         return True
+
+
+def _is_message(error) -> bool:
+    """An error message (a lazy one too), not the nested errors of a row or a sub-form."""
+    return not isinstance(error, list | tuple | dict)
 
 
 def _given(field) -> bool:
