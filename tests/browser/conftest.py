@@ -111,6 +111,11 @@ def page(browser):
 
 
 def log_in(page, server, email="admin@demo.jitri.cn"):
+    if (server, email) in _signed_in:  # an account with a second factor: its session again
+        page.context.add_cookies(_signed_in[(server, email)])
+        page.goto(server + "/")
+        if not page.locator("input[name=email]").count():
+            return
     page.goto(server + "/")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -118,15 +123,19 @@ def log_in(page, server, email="admin@demo.jitri.cn"):
     if page.locator("input[name=code]").count():  # the demo admin's second factor (README)
         page.fill("input[name=code]", _fresh_code())
         page.click("button.primary")
+        _signed_in[(server, email)] = page.context.cookies()
 
 
+# The app refuses a code of a time step it has already accepted (a replay), and a step lasts
+# 30 s: the browser tests sign the admin in once and reuse that session in later contexts (a
+# test that signs out ends it, and the next one signs in again with a fresh code).
+_signed_in: dict[tuple[str, str], list] = {}
 _last_step = [-1]
 
 
 def _fresh_code() -> str:
-    """The demo admin's code, from a time step not used before: the app refuses a code of a
-    step it has already accepted (a replay), and the browser tests sign the admin in many times,
-    within one 30-second step at times; so wait for the next step when this one is spent."""
+    """The demo admin's code, from a time step not used before (waiting for the next step when
+    this one is spent)."""
     totp = pyotp.TOTP(DEMO_TOTP_SECRET)
     step = int(time.time()) // totp.interval
     if step <= _last_step[0]:
