@@ -216,34 +216,26 @@ def project_ends(q: Query) -> list[Item]:
 def changes_awaiting_hq(q: Query) -> list[Item]:
     """Change requests of projects under way waiting for HQ, counted from the day they were
     asked; done once approved or refused."""
-    stmt = (select(ChangeRequest.id, ChangeRequest.requested_at, Project.title,
-                   Project.id, Project.code, Institute.director_id)
-            .join(Project, Project.id == ChangeRequest.project_id)
-            .join(Institute, Institute.id == Project.institute_id)
-            .where(ChangeRequest.state == inline(ChangeRequest.state, ChangeState.PENDING),
-                   Project.phase.in_(ACTIVE)))
-    if q.until is not None:
-        end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
-        stmt = stmt.where(ChangeRequest.requested_at < end)
-    stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
-        stmt, ChangeRequest.id, None, None)
-    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2],
-                 project_id=r[3], project=r[4], director_id=r[5],
-                 link=("changes.show", {"request_id": r[0]}))
-            for r in _rows(stmt)]
+    return _pending_changes(q)
 
 
 def handovers_awaiting_director(q: Query) -> list[Item]:
     """Handovers the PM asked for, waiting for the director of the project's institute (who may
     decide them, as HQ may), counted from the day they were asked; done once decided. Only
     where the institute has a director."""
+    return _pending_changes(
+        q, ChangeRequest.kind == inline(ChangeRequest.kind, ChangeKind.HANDOVER),
+        Institute.director_id.is_not(None))
+
+
+def _pending_changes(q: Query, *where) -> list[Item]:
+    """Pending change requests of projects under way (and `where`), dated by their request."""
     stmt = (select(ChangeRequest.id, ChangeRequest.requested_at, Project.title,
                    Project.id, Project.code, Institute.director_id)
             .join(Project, Project.id == ChangeRequest.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(ChangeRequest.state == inline(ChangeRequest.state, ChangeState.PENDING),
-                   ChangeRequest.kind == inline(ChangeRequest.kind, ChangeKind.HANDOVER),
-                   Institute.director_id.is_not(None), Project.phase.in_(ACTIVE)))
+                   Project.phase.in_(ACTIVE), *where))
     if q.until is not None:
         end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
         stmt = stmt.where(ChangeRequest.requested_at < end)
