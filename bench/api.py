@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import databases  # noqa: E402
 import dataset  # noqa: E402
 import pages  # noqa: E402
 
@@ -115,12 +114,7 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
 def run(backends: list[str], requests: int = 50, workers: int = 2,
         pg_base: str = "postgresql+psycopg://postgres@127.0.0.1:5432/",
         fresh: bool = False) -> dict[str, list[dict]]:
-    results = {}
-    for backend in backends:
-        label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
-        results[label] = bench(label, databases.url(backend, "pages", pg_base, fresh), requests,
-                               workers)
-    return results
+    return pages.run(backends, requests, workers, pg_base, fresh, measure=bench)
 
 
 def report(results: dict[str, list[dict]], requests: int, workers: int) -> str:

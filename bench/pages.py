@@ -240,13 +240,14 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
 
 def run(backends: list[str], requests: int = 30, workers: int = 2,
         pg_base: str = "postgresql+psycopg://postgres@127.0.0.1:5432/",
-        fresh: bool = False) -> dict[str, list[dict]]:
-    """The figures of every page, per backend ("SQLite", "PostgreSQL")."""
+        fresh: bool = False, measure=None) -> dict[str, list[dict]]:
+    """The figures of every page (or of what `measure` times on the same data set, as
+    bench/api.py's calls), per backend ("SQLite", "PostgreSQL")."""
     results = {}
     for backend in backends:
         label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
-        results[label] = bench(label, databases.url(backend, "pages", pg_base, fresh), requests,
-                               workers)
+        results[label] = (measure or bench)(
+            label, databases.url(backend, "pages", pg_base, fresh), requests, workers)
     return results
 
 

@@ -180,6 +180,21 @@ def walk(client, locale: str) -> dict[str, str]:
     return pages
 
 
+def sent_back(client, pages: dict[str, str]):
+    """Each form of the walked `pages` (but those NOT_SENT) posted with every field empty:
+    yields (its target, the page answering it) for each one refused with 400 or 409."""
+    for path, page in pages.items():
+        for form in FORM.findall(page):
+            action = ACTION.search(page[:page.find(form)][-400:] + form)
+            target = html.unescape(action.group(1)) if action and action.group(1) else path
+            if NOT_SENT.search(target) or not NAME.findall(form):
+                continue
+            response = post(client, urlsplit(target).path,
+                            {name: "" for name in NAME.findall(form) if name != "csrf_token"})
+            if response.status_code in (400, 409):
+                yield target, response.get_data(as_text=True)
+
+
 @pytest.fixture(scope="module")
 def demo(app, module_connection):
     """The demo data, seeded once for the module's walks; each walk rolls back its own."""
@@ -203,19 +218,11 @@ def test_every_page_speaks_one_language(app, demo, email, locale):
             problems[path] = sorted(set(found))
     # Each form sent empty: its messages, beside the fields or above the page, translated.
     refused = 0
-    for path, page in pages.items():
-        for form in FORM.findall(page):
-            action = ACTION.search(page[:page.find(form)][-400:] + form)
-            target = html.unescape(action.group(1)) if action and action.group(1) else path
-            if NOT_SENT.search(target) or not NAME.findall(form):
-                continue
-            response = post(client, urlsplit(target).path,
-                            {name: "" for name in NAME.findall(form) if name != "csrf_token"})
-            if response.status_code in (400, 409):
-                refused += 1
-                found = leaks(response.get_data(as_text=True), locale, names)
-                if found:
-                    problems[f"POST {target}"] = sorted(set(found))
+    for target, answer in sent_back(client, pages):
+        refused += 1
+        found = leaks(answer, locale, names)
+        if found:
+            problems[f"POST {target}"] = sorted(set(found))
     assert not problems, f"{email} in {locale}: {problems}"
     if "admin" in email:
         assert refused > 5, "the forms were not sent: has their markup changed?"

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
-from tracker import db
 from tracker.companies import ledger
 from tracker.companies.models import Company
 from tracker.contracts import queries as contract_queries
@@ -20,7 +19,7 @@ from tracker.reports.filters import Filters, registered
 from tracker.web.api import more_schemas as s
 from tracker.web.api.args import query_args
 from tracker.web.api.paging import Keyset, encode, page
-from tracker.web.api.reads import answer, caller, listing, load_project
+from tracker.web.api.reads import answer, caller, listing, load_project, visible
 from tracker.web.api.spec import operation
 
 
@@ -48,12 +47,9 @@ def contracts() -> Response:
 @operation("/contracts/<int:contract_id>", summary=_l("A research contract"), tag="contracts",
            response=s.Contract)
 def contract(contract_id: int) -> Response:
-    record = db.session.scalar(select(ResearchContract).where(
-        ResearchContract.id == contract_id).options(
+    record = visible(select(ResearchContract).where(ResearchContract.id == contract_id).options(
         selectinload(ResearchContract.enterprise),
         selectinload(ResearchContract.instalments).selectinload(Instalment.payments)))
-    if record is None or not record.can_view(caller()):
-        abort(404)
     return answer(s.Contract, record)
 
 
@@ -85,10 +81,8 @@ def agreements() -> Response:
 def project_funding(project_id: int) -> Response:
     """404 when the project has none, or when its funding is not yours to see."""
     project = load_project(project_id)
-    agreement = db.session.scalar(select(FundingAgreement).where(
+    agreement = visible(select(FundingAgreement).where(
         FundingAgreement.project_id == project.id).options(*_AGREEMENT))
-    if agreement is None or not agreement.can_view(caller()):
-        abort(404)
     return answer(s.Agreement, agreement)
 
 
@@ -138,11 +132,9 @@ def companies() -> Response:
 @operation("/companies/<int:company_id>/cap-table", summary=_l("A company's cap table on a day"),
            tag="companies", response=s.CapTable, query=s.CapTableQuery)
 def cap_table(company_id: int) -> Response:
-    company = db.session.scalar(select(Company).where(Company.id == company_id).options(
+    company = visible(select(Company).where(Company.id == company_id).options(
         selectinload(Company.projects).selectinload(Project.members),
         selectinload(Company.holders), selectinload(Company.entries)))
-    if company is None or not company.can_view(caller()):
-        abort(404)
     on = query_args(s.CapTableQuery).on or today()
     table = ledger.cap_table(company, on)
     return answer(s.CapTable, {"company_id": company.id, "on": on, "issued": table.issued,

@@ -82,13 +82,19 @@ def projects() -> Response:
     return listing(schemas.ProjectPage, rows, cursor)
 
 
+def visible(query):
+    """The one record `query` selects when the caller may see it: 404 when it is absent or not
+    theirs alike, so the answer never tells which."""
+    record = db.session.scalar(query)
+    if record is None or not record.can_view(caller()):
+        abort(404)
+    return record
+
+
 def load_project(project_id: int) -> Project:
-    project = db.session.scalar(select(Project).where(Project.id == project_id).options(
+    return visible(select(Project).where(Project.id == project_id).options(
         selectinload(Project.pm), selectinload(Project.institute),
         selectinload(Project.members), selectinload(Project.gate_reviews)))
-    if project is None or not project.can_view(caller()):
-        abort(404)
-    return project
 
 
 @operation("/projects/<int:project_id>", summary=_l("A project"), tag="projects",
@@ -116,12 +122,9 @@ def project_milestones(project_id: int) -> Response:
 
 
 def load_milestone(milestone_id: int) -> Milestone:
-    milestone = db.session.scalar(select(Milestone).where(Milestone.id == milestone_id).options(
+    return visible(select(Milestone).where(Milestone.id == milestone_id).options(
         selectinload(Milestone.project).selectinload(Project.members),
         selectinload(Milestone.project).selectinload(Project.gate_reviews)))
-    if milestone is None or not milestone.can_view(caller()):
-        abort(404)
-    return milestone
 
 
 @operation("/milestones/<int:milestone_id>", summary=_l("A milestone"), tag="milestones",
