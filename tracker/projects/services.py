@@ -219,10 +219,12 @@ def submit_proposal(actor: User, project: Project) -> None:
     """The PM submits: the project enters proposal review and gate 1 is requested."""
     if actor.id != project.pm_id:
         raise Forbidden()
-    if project.phase is not Phase.DRAFT:
-        # A second press, or a page left open: say so, not what the next gate still needs.
+    try:  # the table, before the checklist: a second press is told so, not what gate 2 needs
+        lifecycle.check(project.phase, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
+    except lifecycle.TransitionRefused:
         raise Refused(_("This proposal has already been submitted (%(code)s); it is now in "
-                        "%(phase)s.", code=project.code or "—", phase=label(project.phase)))
+                        "%(phase)s.", code=project.code or "—", phase=label(project.phase))
+                      ) from None
     refusals = submission_refusals(project)
     if refusals:
         raise Refused(" ".join(refusals))
