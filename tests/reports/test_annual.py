@@ -43,6 +43,7 @@ TOTALS = {
     "new_project_managers": (2, None, 0, None),
     "contracts_signed": (2, _m("800000"), 1, _m("1000000")),
     "contracts_received": (None, _m("400000"), None, _m("800000")),
+    "contracts_registered": (1, _m("250000"), 1, _m("450000")),  # by the date registered
     "ai_committed": (2, _m("2500000"), 0, _m("0")),
     "ai_disbursed": (None, _m("1300000"), None, _m("200000")),
     "ai_converted": (0, _m("0"), 1, _m("1000000")),
@@ -61,6 +62,7 @@ INSTITUTE_A = {
     "new_project_managers": (1, None, 0, None),
     "contracts_signed": (1, _m("500000"), 1, _m("1000000")),
     "contracts_received": (None, _m("100000"), None, _m("800000")),
+    "contracts_registered": (0, _m("0"), 1, _m("450000")),
     "ai_committed": (1, _m("2000000"), 0, _m("0")),
     "ai_disbursed": (None, _m("800000"), None, _m("200000")),
     "ai_converted": (0, _m("0"), 1, _m("1000000")),

@@ -172,11 +172,17 @@ def build(tag: int = 0):
     _contract(p1, "1000000", date(2026, 2, 10), [
         (date(2026, 3, 1), "600000", [(date(2026, 3, 5), "600000")]),
         (date(2026, 12, 1), "400000", [])], admin)
-    _contract(p3, "500000", date(2025, 11, 20), [
+    c3 = _contract(p3, "500000", date(2025, 11, 20), [
         (date(2025, 12, 31), "500000", [(date(2025, 12, 15), "100000"),
                                          (date(2026, 1, 10), "200000")])], admin)
-    _contract(p4, "300000", date(2025, 6, 1), [
+    c4 = _contract(p4, "300000", date(2025, 6, 1), [
         (date(2025, 7, 1), "300000", [(date(2025, 7, 1), "300000")])], admin)
+    # Registrations count by the date registered: P3's in 2026 (signed in 2025), P4's on the
+    # last day of 2025, for less than its amount; P1's contract is not registered.
+    c3.registration_number, c3.registered_on, c3.registered_value = (
+        f"20263201{p3.id:08d}", date(2026, 1, 5), D("450000"))
+    c4.registration_number, c4.registered_on, c4.registered_value = (
+        f"20253205{p4.id:08d}", date(2025, 12, 31), D("250000"))
 
     a1 = _agreement(p3, "2000000", date(2025, 6, 1), AgreementOutcome.CONVERTED, admin,
                     [(date(2025, 7, 1), "800000"), (date(2026, 2, 1), "200000")])

@@ -39,3 +39,18 @@ CONTRACT_COLUMNS = [
     Column(_l("Amount"), lambda r: r.amount, Kind.MONEY, 16),
     Column(_l("Received"), lambda r: r.received, Kind.MONEY, 16),
 ]
+
+
+def _total(r: dict, value):
+    return value(r) if r["key"] else None
+
+
+REGISTERED_COLUMNS = [
+    Column(_l("Year registered"), lambda r: r["key"][3] if r["key"] else _l("Total"),
+           width=14),
+    Column(_l("Code"), lambda r: _total(r, lambda r: r["key"][1]), width=18),
+    Column(_l("Institute"), lambda r: _total(r, lambda r: r["key"][2]), width=36),
+    Column(_l("Contracts registered"), lambda r: r["contracts"], Kind.INT, 12),
+    Column(_l("Contract amount"), lambda r: r["value"], Kind.MONEY, 18),
+    Column(_l("Technology transaction value"), lambda r: r["registered"], Kind.MONEY, 20),
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, FormField, SelectField, StringField
+from wtforms import FieldList, FileField, FormField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
@@ -59,3 +59,23 @@ class ContractForm(OneTime, SeenVersion, Form):
 class PaymentForm(OneTime, Form):
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount received (CNY)"), validators=[InputRequired(), POSITIVE])
+
+
+class RegistrationForm(SeenVersion, Form):
+    number = StringField(_l("Registration number"),
+                         validators=[DataRequired(), Length(max=60)],
+                         description=_l("As printed on the registration certificate."))
+    registered_on = DateField(_l("Registered on"), validators=[InputRequired()])
+    value = MoneyField(_l("Technology transaction value (CNY)"),
+                       validators=[InputRequired(), POSITIVE],
+                       description=_l("As the office approved it: the part of the contract's "
+                                      "amount that is technology; it may be less than the "
+                                      "amount."))
+    certificate = FileField(_l("Registration certificate (optional)"),
+                            description=_l("PDF, PNG or JPG. A certificate already kept stays "
+                                           "unless you send another."))
+
+    def upload(self):
+        """The certificate as (stream, name), or None when no file was sent."""
+        data = self.certificate.data
+        return (data.stream, data.filename) if data and getattr(data, "filename", "") else None

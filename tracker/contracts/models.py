@@ -15,6 +15,7 @@ from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from tracker.files.models import StoredFile
     from tracker.organisations.models import Enterprise
     from tracker.projects.models import Project
 
@@ -40,7 +41,14 @@ CONTRACT_TYPE_LABELS = {
 
 class ResearchContract(Versioned, Base):
     __tablename__ = "research_contracts"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        # Registered whole or not at all (the certificate file is optional).
+        CheckConstraint(
+            "(registration_number IS NULL AND registered_on IS NULL AND registered_value IS NULL"
+            " AND certificate_id IS NULL) OR (registration_number IS NOT NULL AND"
+            " registered_on IS NOT NULL AND registered_value > 0)", name="registration_whole"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
@@ -53,15 +61,27 @@ class ResearchContract(Versioned, Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     signed_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # 技术合同登记: the registration office's number (issued once, so unique), the date, and
+    # the technology transaction value it approved (技术交易额: the part of the amount that is
+    # technology, which the tax relief is computed on; never more than the amount).
+    registration_number: Mapped[str | None] = mapped_column(String(60), unique=True)
+    registered_on: Mapped[date | None]
+    registered_value: Mapped[Decimal | None] = mapped_column(Money)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
 
     project: Mapped[Project] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
+    certificate: Mapped[StoredFile | None] = relationship()
     instalments: Mapped[list[Instalment]] = relationship(
         back_populates="contract", order_by="Instalment.due_date", cascade="all, delete-orphan")
 
     @property
     def name(self) -> str:
         return self.title
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registration_number is not None
 
     @property
     def scheduled(self) -> Decimal:
@@ -90,6 +110,11 @@ class ResearchContract(Versioned, Base):
         """A new contract is recorded while the project is open; payments keep coming in
         after it closes (`can_record`)."""
         return ResearchContract.can_record(user, project) and not project.is_read_only
+
+    def can_register(self, user) -> bool:
+        """Whoever records the contract records (and corrects) its registration, also after
+        the project closed: the office registers a contract weeks after it is signed."""
+        return ResearchContract.can_record(user, self.project)
 
     @staticmethod
     def can_list(user) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, extract, func, select
@@ -18,7 +18,9 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.files import services as files
 from tracker.funding.models import FundingAgreement
+from tracker.money import cents
 from tracker.organisations import need_states
 from tracker.organisations.models import Enterprise, Institute, NeedState
 from tracker.projects.models import Project
@@ -76,6 +78,50 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         before = need.state
         need.state = NeedState.CONTRACTED
         audit.record(actor, "need.contracted", need, {"state": [before.value, "contracted"]})
+    db.session.flush()
+    return contract
+
+
+def register_contract(actor: User, contract: ResearchContract, *, number: str,
+                      registered_on: date, value: Decimal,
+                      certificate: tuple[IO[bytes], str] | None = None) -> ResearchContract:
+    """The contract's registration with a technology-market office (技术合同登记): its number,
+    date and the approved technology transaction value, with the certificate. Sent again, it
+    corrects the registration; a certificate already kept stays unless another is sent."""
+    if not contract.can_register(actor):
+        raise Forbidden()
+    problems = Problems()
+    number = number.strip()
+    if not number:
+        problems.add("number", _("Give the registration number on the certificate."))
+    elif db.session.scalar(select(ResearchContract.id).where(
+            ResearchContract.registration_number == number,
+            ResearchContract.id != contract.id)) is not None:
+        problems.add("number", _("Another contract is registered under %(number)s: a "
+                                 "registration number is issued once.", number=number))
+    if registered_on > today():
+        problems.add("registered_on", _("A registration is recorded once made: the date is in "
+                                        "the future."))
+    elif registered_on < contract.signed_on:
+        problems.add("registered_on", _("A contract is registered after it is signed (%(date)s).",
+                                        date=day(contract.signed_on)))
+    if value <= 0 or cents(value) != value:
+        problems.add("value", _("Give an amount of more than zero, in yuan and fen."))
+    elif value > contract.amount:
+        problems.add("value", _(
+            "The technology transaction value is part of the contract's amount: %(value)s is "
+            "more than its %(amount)s.", value=_money(value), amount=_money(contract.amount)))
+    problems.raise_any()
+    contract.registration_number = number
+    contract.registered_on = registered_on
+    contract.registered_value = cents(value)
+    changes = audit.pending_changes(contract)  # before storing the file flushes them
+    if certificate is not None:
+        before = contract.certificate.original_name if contract.certificate else None
+        contract.certificate = files.store(actor, certificate[0], certificate[1],
+                                           "certificate", contract.project_id)
+        changes["certificate"] = [before, contract.certificate.original_name]
+    audit.record(actor, "contract.register", contract, changes)
     db.session.flush()
     return contract
 
@@ -203,3 +249,24 @@ def rollup(by: str, project_filter=None, years: Years = EVERY_YEAR) -> list[dict
             "received": Decimal(received_by.get(k) or 0),
         })
     return sorted(rows, key=lambda r: r["key"], reverse=by == "year")
+
+
+def registered_rollup(project_filter=None, year: int = 0) -> list[dict]:
+    """Registered technology contracts by institute and year of registration (all years, or
+    `year`): how many, their amounts and the technology transaction value approved. One query."""
+    registered_year = extract("year", ResearchContract.registered_on)
+    key = (Institute.id, Institute.code, Institute.shown_in_sql("name"), registered_year)
+    query = (select(*key, func.count(ResearchContract.id), func.sum(ResearchContract.amount),
+                    func.sum(ResearchContract.registered_value))
+             .select_from(ResearchContract)
+             .join(Project, Project.id == ResearchContract.project_id)
+             .join(Institute, Institute.id == Project.institute_id)
+             .where(ResearchContract.registration_number.is_not(None)))
+    if project_filter is not None:
+        query = query.where(project_filter)
+    if year:
+        query = query.where(registered_year == year)
+    rows = [{"key": (row[0], row[1], row[2], int(row[3])), "contracts": row[4],
+             "value": Decimal(row[5] or 0), "registered": Decimal(row[6] or 0)}
+            for row in db.session.execute(query.group_by(*key))]
+    return sorted(rows, key=lambda r: (-r["key"][3], r["key"][1]))

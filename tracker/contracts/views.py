@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,8 +14,8 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.contracts import queries, services
-from tracker.contracts.columns import CONTRACT_COLUMNS, rollup_columns
-from tracker.contracts.forms import ContractForm, PaymentForm
+from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
+from tracker.contracts.forms import ContractForm, PaymentForm, RegistrationForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, money
 from tracker.display.preview import Preview
@@ -93,6 +95,28 @@ def show(contract_id: int) -> str:
     return _page(load_contract(contract_id))
 
 
+@bp.route("/contracts/<int:contract_id>/registration", methods=["GET", "POST"])
+@login_required
+def register(contract_id: int) -> str | Response | tuple[str, int]:
+    contract = load_contract(contract_id)
+    if not contract.can_register(_user()):
+        abort(403)
+    form = RegistrationForm()
+    if request.method == "GET" and contract.is_registered:
+        form.number.data = contract.registration_number
+        form.registered_on.data = contract.registered_on
+        form.value.data = contract.registered_value
+    return submit(
+        form,
+        lambda: services.register_contract(
+            _user(), contract, number=form.number.data or "",
+            registered_on=form.registered_on.data, value=form.value.data,
+            certificate=form.upload()),
+        _("Registration recorded."), url_for("contracts.show", contract_id=contract.id),
+        lambda: render_template("contracts/registration.html", form=form, contract=contract),
+        record=contract)
+
+
 @bp.post("/instalments/<int:instalment_id>/payments")
 @login_required
 def pay(instalment_id: int) -> Response | tuple[str, int]:
@@ -158,3 +182,22 @@ def report() -> str | Response:
                            recent=db.session.execute(contracts.limit(20)).all(),
                            rollups=services.ROLLUPS, filters=filters, years=years,
                            institutes=institute_choices(_user()), types=list(ProjectType))
+
+
+@bp.get("/contracts/registered")
+@requires(ResearchContract.can_list)
+def registered() -> str | Response:
+    """Registered technology contracts (技术合同登记) by institute and year of registration:
+    the technology transaction value the offices approved, from the projects one may see."""
+    user = _user()
+    filters, year = of_list(), year_arg("registered")
+    rows = services.registered_rollup(and_(Project.visible_to(user), filters.projects()), year)
+    totals = {"key": None, "contracts": sum(r["contracts"] for r in rows),
+              "value": sum((r["value"] for r in rows), Decimal("0")),
+              "registered": sum((r["registered"] for r in rows), Decimal("0"))}
+    if fmt := exports.requested():
+        return exports.send(REGISTERED_COLUMNS, [*rows, totals], "registered-contracts", fmt,
+                            title=_("Registered technology contracts"))
+    return render_template("contracts/registered.html", rows=rows, totals=totals, year=year,
+                           columns=REGISTERED_COLUMNS, filters=filters,
+                           institutes=institute_choices(user), types=list(ProjectType))

@@ -224,6 +224,11 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
             func.sum(ResearchContract.amount))),
         ("contracts_received", _l("Contract money received"), False, True, by_project(
             payment_base, Payment.received_on, none, func.sum(Payment.amount))),
+        ("contracts_registered", _l("Technology contracts registered (transaction value)"),
+         True, True, by_project(
+             contract_base.where(ResearchContract.registration_number.is_not(None)),
+             ResearchContract.registered_on, func.count(ResearchContract.id),
+             func.sum(ResearchContract.registered_value))),
         ("ai_committed", _l("Allocation-investment committed"), True, True, by_project(
             agreement_base, FundingAgreement.signed_on, func.count(FundingAgreement.id),
             func.sum(FundingAgreement.committed))),
@@ -340,7 +345,8 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         simple["institutes_founded"], *centres, simple["needs_collected"],
         simple["needs_matched"], simple["projects_from_needs"], simple["contracts_from_needs"],
         *_projects(report), _new_managers(report), simple["contracts_signed"],
-        simple["contracts_received"], simple["ai_committed"], simple["ai_disbursed"],
+        simple["contracts_received"], simple["contracts_registered"], simple["ai_committed"],
+        simple["ai_disbursed"],
         simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
         simple["exits"]]
     return report
