@@ -120,6 +120,15 @@ class Config:
 
     PAGE_SIZE = 25
 
+    # Log lines on standard output: `json` (one object a line) or `text` (tracker/logs.py).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # Who may read /metrics: a bearer token, or client addresses and networks (after PROXY_COUNT);
+    # neither set: /metrics answers 404.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOWED_IPS = _env_list("METRICS_ALLOWED_IPS")
+    # While the database is down, pages answer 503 and ask to come back after this long.
+    RETRY_AFTER_SECONDS = _env_int("RETRY_AFTER_SECONDS", 30)
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start with a configuration that can't work."""

@@ -30,6 +30,10 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     app.url_map.converters["int"] = IdConverter
 
+    from tracker import logs
+
+    logs.configure(app)
+
     from tracker import models  # noqa: F401  (every table registered before first use)
     from tracker.extensions import csrf, init_database, init_extensions
 
@@ -37,13 +41,14 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     init_extensions(app)
 
     from tracker.accounts import steps, throttle
-    from tracker.web import errors, security, templating
+    from tracker.web import errors, requestlog, security, templating
     from tracker.web.api import auth as api_auth
 
     throttle.init_app(app)
     api_auth.init_app(app)  # before any hook reads current_user: the API's comes from a token
     steps.init_app(app)
     security.init_app(app)
+    requestlog.init_app(app)  # after security: it wraps ProxyFix, and logs what it read
     errors.init_app(app)
     templating.init_app(app)
 
@@ -74,12 +79,14 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     )
     from tracker.web.api.blueprint import bp as api_bp
     from tracker.web.api.docs import docs_bp
+    from tracker.web.metrics import bp as metrics_bp
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
                       gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
                       funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
-                      spending_bp, changes_bp, tokens_bp, notifications_bp, api_bp, docs_bp):
+                      spending_bp, changes_bp, tokens_bp, notifications_bp, api_bp, docs_bp,
+                      metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request
 

@@ -39,6 +39,10 @@ def select_locale() -> str:
         return request.accept_languages.best_match(
             languages, default=current_app.config["DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
+        # Kept in the session cookie too: the 503 page, which can't load the user while the
+        # database is down, still answers in their language (web/errors.py).
+        if session.get("locale") != current_user.locale:
+            session["locale"] = current_user.locale
         return current_user.locale
     chosen = session.get("locale")
     if chosen in languages:

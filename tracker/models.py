@@ -38,6 +38,7 @@ from tracker.gates.models import (  # noqa: F401
     Score,
 )
 from tracker.imports.models import ImportRun  # noqa: F401
+from tracker.jobs.models import JobRun  # noqa: F401
 from tracker.milestones.models import (  # noqa: F401
     Evidence,
     Milestone,

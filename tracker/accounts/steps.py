@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 ALWAYS_OPEN = {"static", "auth.logout", "auth.login", "mfa.code", "web.set_language",
-               "web.healthz"}
+               "web.healthz", "metrics.scrape"}
 
 
 def pending_step(user) -> str | None:
@@ -28,7 +28,7 @@ def pending_step(user) -> str | None:
 def init_app(app: Flask) -> None:
     @app.before_request
     def lead_to_pending_step() -> Response | None:
-        if not current_user.is_authenticated or request.endpoint in ALWAYS_OPEN:
+        if request.endpoint in ALWAYS_OPEN or not current_user.is_authenticated:
             return None
         step = pending_step(current_user)
         if step is None or request.endpoint == step:

@@ -129,6 +129,7 @@ OBJECTS = {
     "gate_templates": _l("Gate template"),
     "headquarters": _l("Headquarters"),
     "import_runs": _l("Import"),
+    "job_runs": _l("Scheduled job"),
     "instalments": _l("Instalment"),
     "institutes": _l("Institute"),
     "ip_deals": _l("IP licence"),
@@ -172,6 +173,9 @@ FIELDS = {
     "started_at": _l("Started"), "total_rows": _l("Rows"), "unchanged": _l("Unchanged"),
     "cancel_requested": _l("Cancel requested"), "upload": _l("Uploaded file"),
     "updated": _l("Updated"),
+    # A scheduled job's last run (tracker/jobs).
+    "job": _l("Scheduled job"), "last_ok_at": _l("Last run without error"),
+    "ran_on": _l("Ran on"), "error": _l("Error"),
     # A personal access token of the JSON API (tracker/apitokens).
     "prefix": _l("Starts with"), "scope": _l("Access"), "expires_at": _l("Expires"),
     "last_used_at": _l("Last used"), "revoked_at": _l("Revoked"),

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tracker import db
@@ -193,6 +193,17 @@ def _private_folder(folder: Path) -> None:
 
 def path_of(stored: StoredFile) -> Path:
     return upload_root() / stored.storage_name
+
+
+def missing(sample: int = 5) -> tuple[int, list[int]]:
+    """How many stored files have a row but no file under UPLOAD_DIR, and the ids of the first
+    few: after a backup restored without its upload folder, or a shared folder not mounted.
+    One query and a stat per file."""
+    root = upload_root()
+    absent = [file_id for file_id, name in db.session.execute(
+        select(StoredFile.id, StoredFile.storage_name).order_by(StoredFile.id))
+        if not (root / name).is_file()]
+    return len(absent), absent[:sample]
 
 
 # Files written during a transaction are removed if it rolls back: nothing half-stored.

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 from tracker import db
 from tracker.dates import today
 from tracker.imports import jobs
+from tracker.jobs.services import recorded
 from tracker.reminders import delivery, scan
 
 log = logging.getLogger("tracker.scheduler")
@@ -32,6 +33,7 @@ LOCK_KEY = 0x7E_6D_17_D5  # "reminders"
 STANDBY_RETRY_SECONDS = 30
 
 
+@recorded("reminders")
 def run_cycle(app: Flask) -> None:
     """Scan for today's reminders, then send the outbox; commits after each step."""
     with app.app_context():
@@ -51,6 +53,7 @@ def run_cycle(app: Flask) -> None:
             db.session.remove()
 
 
+@recorded("imports", quiet=True)
 def run_imports(app: Flask) -> None:
     """Carry out the imports queued by the upload page, one after the other."""
     with app.app_context():

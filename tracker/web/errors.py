@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import DomainError, Invalid
+from tracker.logs import current_request_id
 from tracker.web.api.problems import input_problems, is_api_request, problem
+from tracker.web.requestlog import ERROR
 from tracker.web.security import escaped
 
 TITLES = {
@@ -31,6 +36,7 @@ TITLES = {
     428: lambda: _("Version required"),
     429: lambda: _("Too many attempts"),
     500: lambda: _("Something went wrong"),
+    503: lambda: _("Temporarily unavailable"),
 }
 
 EXPLANATIONS = {
@@ -54,7 +60,13 @@ EXPLANATIONS = {
     500: lambda: _(
         "The error has been logged and nothing was saved. Try again, or tell HQ if it persists."
     ),
+    503: lambda: _("The tracker cannot reach its database just now. Nothing was saved: try "
+                   "again in a minute."),
 }
+
+# What a database that is down, restarting or out of connections raises: the request gets the
+# 503 page, which needs no database, and the pool opens new connections once it is back.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 
 def back_link() -> str | None:
@@ -77,22 +89,59 @@ def back_link() -> str | None:
 
 
 def render_error(status: int, message: str | None = None, headers: dict | None = None,
-                 **extensions) -> tuple[str, int] | Response:
-    """The error page, or under /api/ the problem document (`message` its detail)."""
+                 explanation: str | None = None, **extensions) -> tuple[str, int] | Response:
+    """The error page, or under /api/ the problem document (`message` its detail).
+    `explanation` replaces the status's usual one."""
     if is_api_request():
         title = TITLES.get(status, TITLES[500])()
-        detail = message or EXPLANATIONS.get(status, EXPLANATIONS[500])()
+        detail = message or explanation or EXPLANATIONS.get(status, EXPLANATIONS[500])()
         return problem(status, title, detail, headers, **extensions)
     title = TITLES.get(status, TITLES[500])()
-    explanation = EXPLANATIONS.get(status, EXPLANATIONS[500])()
+    explanation = explanation or EXPLANATIONS.get(status, EXPLANATIONS[500])()
     back = back_link() if status in (400, 403, 409, 413) else None
     return (
         render_template(
             "errors/error.html", status=status, title=title, explanation=explanation,
             message=message, back=back,
+            request_id=current_request_id() if status >= 500 else None,
         ),
         status,
     )
+
+
+def locale_without_database() -> str:
+    """The page's language read from the session cookie and the browser only: the user's own
+    setting is copied into the session when it is read (extensions.select_locale)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(
+        languages, default=current_app.config["DEFAULT_LOCALE"])
+
+
+def database_unavailable(error: Exception) -> Response:
+    """503 with Retry-After, in the reader's language, built without the database: no user
+    is loaded (the page has no menu), no template hook runs. The request's log line says why
+    in one line (the traceback of a refused connection says nothing more, a thousand times)."""
+    g.database_unavailable = True
+    first = (str(getattr(error, "orig", None) or error).strip().splitlines() or [""])[0]
+    request.environ[ERROR] = f"database unavailable: {type(error).__name__}: {first}"[:300]
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it
+        db.session.remove()
+    seconds = str(current_app.config["RETRY_AFTER_SECONDS"])
+    with force_locale(locale_without_database()):
+        title, explanation = TITLES[503](), EXPLANATIONS[503]()
+        if is_api_request():
+            return problem(503, title, explanation, {"Retry-After": seconds})
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            title=title, explanation=explanation, request_id=current_request_id(),
+            lang="zh-CN" if locale_without_database() == "zh_CN" else "en")
+    return Response(page, status=503, headers={"Retry-After": seconds,
+                                               "Cache-Control": "no-store"},
+                    mimetype="text/html")
 
 
 def audit_refusal(reason: str) -> None:
@@ -163,8 +212,14 @@ def init_app(app: Flask) -> None:
             return render_error(error.code, error.description if _own(error) else None, headers)
         return render_error(error.code)
 
+    for kind in DATABASE_DOWN:
+        app.register_error_handler(kind, database_unavailable)
+
     @app.errorhandler(Exception)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> tuple[str, int] | Response:
+        # An error page that needed the database while it is down ends here too.
+        if isinstance(getattr(error, "original_exception", None), DATABASE_DOWN):
+            return database_unavailable(error.original_exception)
         if app.debug or app.testing:
             # Let it through to the Werkzeug debugger (`make run`) or the failing test. Asked per
             # error, not when registering: `flask run` sets the debug flag after create_app.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -66,8 +66,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         # What a signed-in person sees (pages, downloads) and the secret calendar feed stay out
         # of every cache, the browser's back-button copy and shared proxies alike (ASVS 8.2.1).
+        # (An answer made while the database is down loads no user: it is never cached.)
         if request.endpoint != "static" and (
-            current_user.is_authenticated or request.endpoint == "reminders.feed"
+            g.get("database_unavailable") or current_user.is_authenticated
+            or request.endpoint == "reminders.feed"
         ):
             response.headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:

@@ -13,13 +13,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.services import set_locale
 from tracker.dates import today
-from tracker.web import work
+from tracker.web import health, work
 from tracker.web.navigation import safe_next
 
 bp = Blueprint("web", __name__)
@@ -48,10 +47,6 @@ def set_language() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as error:  # any failure to reach the database means unhealthy
-        current_app.logger.warning("health check failed: %s", error)
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="reachable"), 200
+    """The database, the scheduler's last runs and files missing on disk (web/health.py)."""
+    body, status = health.report()
+    return jsonify(body), status

@@ -1,0 +1,66 @@
+"""gunicorn's settings for the tracker. `gunicorn` run from the repository root reads this
+file and serves `app:app`; each value below can be changed by the environment variable named
+beside it (README, "Production"), and any by gunicorn's own command-line options.
+
+Behind nginx on the same host (README): nginx buffers slow clients, so plain synchronous
+workers suffice, and a worker is never kept waiting by a phone on a slow network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+wsgi_app = "app:app"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# gunicorn's rule of thumb: two per core and one more (a worker waits on the database about
+# as long as it computes). Each holds its own pool of database connections: keep
+# workers x hosts x 5 (SQLAlchemy's pool size) + the schedulers under PostgreSQL's
+# max_connections (100 by default).
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+# A request running longer is killed and logged: the largest export (10,000 rows) takes a
+# few seconds; a minute means something is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30  # SIGTERM: requests in progress get this long to finish
+keepalive = 5  # seconds an idle connection from nginx stays open
+# GUNICORN_MAX_REQUESTS=N replaces a worker after N requests (and a random tenth more, so they
+# don't all restart at once), should its memory ever grow; 0, the default, never.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10
+
+# Logs on standard output and error, for journald. The app writes one JSON line per request
+# (tracker/web/requestlog.py: request id, user, status, duration), which is the access log:
+# gunicorn's own would be a second line per request, so it is off unless asked for
+# (GUNICORN_ACCESS_LOG=- writes it to standard output).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = ('%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s')
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# The client's address and scheme are read by the app's ProxyFix from exactly PROXY_COUNT
+# proxies (config.py); gunicorn's own reading of X-Forwarded-Proto is turned off, so that
+# there is one place that trusts a proxy's headers.
+forwarded_allow_ips = ""
+
+
+def on_starting(server) -> None:
+    """/metrics adds up every worker's counts (tracker/web/metrics.py): prometheus_client
+    keeps them in files in PROMETHEUS_MULTIPROC_DIR, which must be empty when the server
+    starts (the files of a previous run would be counted again). Set before any worker
+    imports the app."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        folder = tempfile.mkdtemp(prefix="tracker-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    """A worker that exits (max_requests, a crash) leaves its counters behind: still added
+    up, as Prometheus expects of counters; its live gauges are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,95 @@
+"""gunicorn.conf.py serves the app in production settings: the health check answers, every
+request leaves a JSON line with its id on standard output, and /metrics adds up the counts of
+all the workers whichever one a scrape reaches."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from tests.conftest import head_template
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "gunicorn-test-metrics-token-0123456789"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def _sqlite_copy(app, tmp_path: Path) -> str:
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        target = tmp_path / "served.db"
+        shutil.copy(head_template(url), target)
+        return f"sqlite:///{target}"
+    return url  # PostgreSQL: the suite's database, read only here
+
+
+def test_gunicorn_serves_production_from_its_config_file(app, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "TRACKER_CONFIG": "production", "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "GUNICORN_WORKERS": "2", "SECRET_KEY": "k" * 40,
+           "DATABASE_URL": _sqlite_copy(app, tmp_path), "BASE_URL": f"http://127.0.0.1:{port}",
+           "RATELIMIT_STORAGE_URI": "memory://", "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+           "SESSION_COOKIE_SECURE": "false", "METRICS_TOKEN": TOKEN,
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "TRUSTED_HOSTS": "127.0.0.1"}
+    out = (tmp_path / "stdout").open("w+")
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn"))], cwd=ROOT,
+                              env=env, stdout=out, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        for attempt in range(10_000):
+            probe_id = f"probe-{attempt:05d}"
+            try:
+                status, headers, body = _get(port, "/healthz", {"X-Request-ID": probe_id})
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                time.sleep(0.3)
+        assert status == 200, body
+        assert json.loads(body)["database"] == "reachable"
+        assert headers["X-Request-ID"] == probe_id
+        for _ in range(12):
+            assert _get(port, "/login")[0] == 200
+        scrapes = []
+        for _ in range(4):  # whichever worker answers, the sum of both
+            status, _headers, body = _get(port, "/metrics",
+                                          {"Authorization": f"Bearer {TOKEN}"})
+            assert status == 200
+            found = re.search(r'^tracker_http_requests_total\{method="GET",status="200"\} (\S+)$',
+                              body.decode(), re.M)
+            scrapes.append(float(found.group(1)))
+        assert scrapes[0] >= 13 and scrapes == sorted(scrapes), scrapes
+    finally:
+        server.send_signal(signal.SIGTERM)
+        stderr = server.communicate(timeout=30)[1]
+    assert "Booting worker" in stderr and stderr.count("Booting worker") == 2, stderr
+    out.seek(0)
+    lines = [json.loads(line) for line in out.read().splitlines() if line.startswith("{")]
+    probe = [x for x in lines if x.get("request_id") == probe_id]
+    assert [(x["logger"], x["path"], x["status"]) for x in probe] == [
+        ("tracker.request", "/healthz", 200)]
