@@ -1,7 +1,7 @@
 """each periodic job's last run, for /healthz and /metrics
 
-Revision ID: 0036
-Revises: 0035
+Revision ID: 0037
+Revises: 0036
 Create Date: 2026-11-26 09:10:00
 
 One row a job (the reminders' scan and send, the import poll): when it last started and
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0036'
-down_revision = '0035'
+revision = '0037'
+down_revision = '0036'
 branch_labels = None
 depends_on = None
 
