@@ -4,7 +4,7 @@ from tracker import create_app
 def test_healthz_reports_the_database_reachable(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "reachable"}
+    assert response.get_json()["database"] == "reachable"  # the rest: tests/ops
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):

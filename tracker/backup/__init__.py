@@ -1,0 +1,1 @@
+"""`flask backup create|restore`: the database and the uploaded files in one checked archive."""
