@@ -37,7 +37,7 @@ from tracker.organisations.models import (
 )
 from tracker.organisations.uscc import check_character
 from tracker.projects import services as projects
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import FundingSource, ProgrammeLevel, Project, ProjectType
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -195,6 +195,15 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
     panel = [users[e] for e in ("evaluator@demo.jitri.cn", "evaluator2@demo.jitri.cn",
                                 "evaluator3@demo.jitri.cn")]
     start = today().replace(month=1, day=1)
+    # Their funding: an enterprise through its contract (横向), HQ's own funds (自筹), and a
+    # provincial programme (纵向).
+    sources = {"research": {"funding_source": FundingSource.ENTERPRISE},
+               "gate1": {"funding_source": FundingSource.OWN},
+               "draft": {"funding_source": FundingSource.GOVERNMENT,
+                         "programme_level": ProgrammeLevel.PROVINCIAL,
+                         "programme_name": "江苏省重点研发计划（产业前瞻与关键核心技术）",
+                         "funder_project_number": "BE2026012",
+                         "managing_body": "江苏省科学技术厅"}}
     specs = [
         ("智能挖掘机液压节能控制系统", "机器人", ProjectType.CONTRACT_RESEARCH, 0, "research"),
         # The committee's agreement (tracker/funding/demo.py) goes to the project at gate 1:
@@ -213,7 +222,7 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
             institute_id=institutes["JITRI-RB"].id,
             partner_enterprise_id=enterprises[partner].id if partner is not None else None,
             need_id=None, trl_now=5, trl_target=7, budget_total=Decimal("3000000"),
-            start_date=start, end_date=start.replace(year=start.year + 2))
+            start_date=start, end_date=start.replace(year=start.year + 2), **sources[stage])
         created += 1
         if stage == "draft":
             continue

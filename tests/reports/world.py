@@ -53,7 +53,7 @@ from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import PhaseChange, ProjectType
+from tracker.projects.models import FundingSource, PhaseChange, ProgrammeLevel, ProjectType
 
 TODAY = date(2026, 11, 20)
 _tag = [0]
@@ -144,12 +144,17 @@ def build(tag: int = 0):
     for established in (date(2025, 5, 1), date(2026, 3, 1), date(2026, 9, 9), None):
         make_centre(established_on=established)
 
+    # Funding sources: P1 a national programme, P2 and P4 enterprises, P3 and P5 own funds.
     p1 = _project(pm1, a, ProjectType.PM_MAJOR, "Robotics", Phase.CONTRACT_RESEARCH, 2026, 1,
-                  need_id=n3.id)
+                  need_id=n3.id, funding_source=FundingSource.GOVERNMENT,
+                  programme_level=ProgrammeLevel.NATIONAL, programme_name="National key R&D")
     p2 = _project(pm1, a, ProjectType.CONTRACT_RESEARCH, "Robotics", Phase.PROPOSAL_REVIEW,
-                  2026, 2)
+                  2026, 2, funding_source=FundingSource.ENTERPRISE,
+                  partner_enterprise_id=make_enterprise().id)
     p3 = _project(pm1, a, ProjectType.ALLOCATION_INVESTMENT, "Materials", Phase.SPIN_OFF, 2025, 3)
-    p4 = _project(pm2, b, ProjectType.CONTRACT_RESEARCH, "Materials", Phase.COMPLETED, 2025, 4)
+    p4 = _project(pm2, b, ProjectType.CONTRACT_RESEARCH, "Materials", Phase.COMPLETED, 2025, 4,
+                  funding_source=FundingSource.ENTERPRISE,
+                  partner_enterprise_id=make_enterprise().id)
     p5 = _project(pm2, b, ProjectType.PM_MAJOR, "Biotech", None, None, 5)
     db.session.add(PhaseChange(project_id=p4.id, from_phase=Phase.CONTRACT_RESEARCH,
                                to_phase=Phase.COMPLETED,

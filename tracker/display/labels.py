@@ -61,7 +61,16 @@ from tracker.organisations.models import (
     InstituteType,
     NeedState,
 )
-from tracker.projects.models import PHASE_LABELS, PROJECT_TYPE_LABELS, Phase, ProjectType
+from tracker.projects.models import (
+    FUNDING_SOURCE_LABELS,
+    PHASE_LABELS,
+    PROGRAMME_LEVEL_LABELS,
+    PROJECT_TYPE_LABELS,
+    FundingSource,
+    Phase,
+    ProgrammeLevel,
+    ProjectType,
+)
 from tracker.reminders.models import (
     AUDIENCE_LABELS,
     CHANNEL_LABELS,
@@ -80,6 +89,8 @@ LABELS: dict[type[Enum], dict] = {
     NeedState: NEED_STATE_LABELS,
     Phase: PHASE_LABELS,
     ProjectType: PROJECT_TYPE_LABELS,
+    FundingSource: FUNDING_SOURCE_LABELS,
+    ProgrammeLevel: PROGRAMME_LEVEL_LABELS,
     CriterionKind: CRITERION_KIND_LABELS,
     ReviewState: REVIEW_STATE_LABELS,
     Declaration: DECLARATION_LABELS,

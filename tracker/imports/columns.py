@@ -21,7 +21,7 @@ from tracker.funding.models import AgreementOutcome
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import InstituteType, NeedState
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import ProjectType
+from tracker.projects.models import FundingSource, ProgrammeLevel, ProjectType
 
 
 class Ref:
@@ -123,6 +123,15 @@ PROJECTS = Kind("projects", _l("Projects"), (
     Column("summary", _l("Summary")),
     Column("field", _l("Field"), True),
     Column("type", _l("Type"), True, choices=ProjectType),
+    Column("funding_source", _l("Funding source"), choices=FundingSource,
+           note=_l("Empty: own funds. An enterprise-funded project names its partner "
+                   "enterprise.")),
+    Column("programme_level", _l("Programme level"), choices=ProgrammeLevel,
+           note=_l("For a government programme (required then).")),
+    Column("programme_name", _l("Programme"),
+           note=_l("For a government programme (required then).")),
+    Column("funder_project_number", _l("The funder's project number")),
+    Column("managing_body", _l("Managing body")),
     Column("institute_id", _l("Institute code"), True, ref=Ref.INSTITUTE),
     Column("pm_id", _l("Project manager's e-mail"), True, ref=Ref.USER),
     Column("member_ids", _l("Team members' e-mails"), ref=Ref.USER, many=True,

@@ -137,7 +137,9 @@ def _projects() -> Iterator[list]:
     for p in projects:
         passed, conditions, ended_in, rationale, revisit = _route(
             p, decisions.get(p.id, []), users)
-        yield [p.code or "", p.title, p.summary, p.field, p.type, p.institute.code,
+        yield [p.code or "", p.title, p.summary, p.field, p.type, p.funding_source,
+               p.programme_level or "", p.programme_name, p.funder_project_number,
+               p.managing_body, p.institute.code,
                p.pm.email, ", ".join(sorted(users[m.user_id] for m in p.members)),
                _enterprise(enterprises.get(p.partner_enterprise_id)),
                needs.get(p.need_id, ""), p.trl_now, p.trl_target, _text(p.budget_total),

@@ -37,8 +37,10 @@ from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import Project
 from tracker.projects.phases import refusal_message
 
-FORM_FIELDS = ("title", "summary", "field", "type", "institute_id", "partner_enterprise_id",
-               "need_id", "trl_now", "trl_target", "budget_total", "start_date", "end_date")
+FORM_FIELDS = ("title", "summary", "field", "type", "funding_source", "programme_level",
+               "programme_name", "funder_project_number", "managing_body", "institute_id",
+               "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
+               "start_date", "end_date")
 _LINES = re.compile(r"[;；\n]+")
 _CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState)
 _GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)

@@ -125,6 +125,7 @@ class ProjectBatch(Batch):
         pm = self._get(User, values["pm_id"])
         proposal = {f: values[f] for f in FORM_FIELDS}
         projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
+        values.update(proposal)  # as create_proposal would keep them (a source's own fields)
         phase, code = values["phase"], values["code"]
         route = imported_route(phase, code, values["_ended_in"])
         decision_days(route, values["_passed_on"], values["start_date"])  # refused now

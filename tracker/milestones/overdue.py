@@ -17,7 +17,7 @@ from tracker.accounts.models import User
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import FINAL, Phase
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import FundingSource, Project, ProjectType
 
 # How late, in days: the choices of the filter. 0 is "overdue at all"; None lists every
 # unfinished milestone, due or not.
@@ -36,6 +36,7 @@ class OverdueFilters:
     sort: str = "late"
     type: str = ""  # the project's type (a ProjectType value)
     year: int = 0  # the year the project's code was given
+    source: str = ""  # the project's funding source (a FundingSource value)
     # Submitted milestones whose review is past its due date (the dashboard's overdue
     # reviews), instead of milestones past their own due date; `late` does not apply.
     reviews: bool = False
@@ -115,6 +116,8 @@ def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
         query = query.where(Project.type == ProjectType(filters.type))
     if filters.year:
         query = query.where(Project.year == filters.year)
+    if filters.source in {s.value for s in FundingSource}:
+        query = query.where(Project.funding_source == FundingSource(filters.source))
     return query
 
 

@@ -261,7 +261,7 @@ def _overdue_filters() -> overdue.OverdueFilters:
         late=None if late == "open" else (int(late) if late in {str(n) for n in overdue.LATENESS}
                                           else 0),
         sort=text_arg("sort") if text_arg("sort") in overdue.SORTS else "late",
-        type=text_arg("type"), year=year_arg())
+        type=text_arg("type"), year=year_arg(), source=text_arg("source"))
 
 
 @bp.get("/milestones/overdue")

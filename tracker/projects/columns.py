@@ -18,5 +18,6 @@ PROJECT_COLUMNS = [
     Column(_l("Institute"), lambda p: p.institute, width=28),
     Column(_l("Project manager"), lambda p: p.pm, width=16),
     Column(_l("Type"), lambda p: p.type, Kind.LABEL, 16),
+    Column(_l("Funding source"), lambda p: p.funding_source, Kind.LABEL, 18),
     Column(_l("Budget"), lambda p: p.budget_total, Kind.MONEY, 16),
 ]

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
-from tracker.projects.models import ProjectType
+from tracker.projects.models import FundingSource, ProgrammeLevel, ProjectType
 from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -50,6 +50,19 @@ class ProjectForm(OneTime, SeenVersion, Form):
         description=_l("Besides you: people of the project's institute. Each place counts once "
                        "its holder, or the institute's director, confirms it; team members "
                        "may never review this project."))
+    funding_source = SelectField(
+        _l("Funding source"), choices=[], default=FundingSource.OWN,
+        coerce=lambda v: FundingSource(v) if v else FundingSource.OWN,  # empty: own funds
+        description=_l("A government programme, an enterprise through its research contract, "
+                       "or HQ's or the institute's own funds."))
+    programme_level = SelectField(_l("Programme level"), choices=[],
+                                  coerce=lambda v: ProgrammeLevel(v) if v else None)
+    programme_name = StringField(_l("Programme"), validators=[Length(max=200)],
+                                 description=_l("For a government programme: its name."))
+    funder_project_number = StringField(_l("The funder's project number"),
+                                        validators=[Length(max=100)])
+    managing_body = StringField(_l("Managing body"), validators=[Length(max=200)],
+                                description=_l("The agency managing the programme's projects."))
     trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
     trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), Range(1, 9)])
     # In the order of the page (its error summary follows it): the dates, then the budget.
@@ -66,6 +79,9 @@ class ProjectForm(OneTime, SeenVersion, Form):
     def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [(t, label(t)) for t in ProjectType]
+        self.funding_source.choices = [(f, label(f)) for f in FundingSource]
+        self.programme_level.choices = [("", _l("Not a government programme"))] + [
+            (level, label(level)) for level in ProgrammeLevel]
         self.institute_id.choices = [(i.id, i.shown("name")) for i in institutes]
         self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.shown("name"))
                                                                    for e in enterprises]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import FundingSource, Project, ProjectType
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class ProjectFilters:
     pm: int = 0  # the PM's id (a link to one PM's projects)
     manager: str = ""  # part of the PM's name
     year: int = 0  # the year the code was given
+    source: str = ""  # a FundingSource value
 
 
 def project_rows(user: User, filters: ProjectFilters) -> Select:
@@ -32,6 +33,7 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
     institute, pm), for the projects `user` may see (`Project.visible_to`), unordered."""
     pm = aliased(User)
     query = (select(Project.id, Project.code, Project.title, Project.phase, Project.type,
+                    Project.funding_source,
                     Project.budget_total, Institute.shown_in_sql("name").label("institute"),
                     pm.name.label("pm"))
              .join(Institute, Institute.id == Project.institute_id)
@@ -57,4 +59,6 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
         query = query.where(Project.pm_id == filters.pm)
     if filters.year:  # the year the code was given (a dashboard's link)
         query = query.where(Project.year == filters.year)
+    if filters.source in {s.value for s in FundingSource}:
+        query = query.where(Project.funding_source == FundingSource(filters.source))
     return query

@@ -39,6 +39,7 @@ from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import (
     BudgetLine,
+    FundingSource,
     Project,
     ProjectCodeCounter,
 )
@@ -116,7 +117,27 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
                                       "partner."))
     if "institute_id" not in problems:
         team.check_names(pm, values["institute_id"], member_ids, project, problems)
+    _check_funding(values, problems)
     problems.raise_any()
+
+
+def _check_funding(values: dict, problems: Problems) -> None:
+    """A government programme (纵向) is named with its level; an enterprise-funded project (横向)
+    names its enterprise; the programme's fields are kept for a government programme only."""
+    source = values.setdefault("funding_source", FundingSource.OWN)
+    if source is FundingSource.GOVERNMENT:
+        if not values.get("programme_level"):
+            problems.add("programme_level", _("Choose the programme's level."))
+        if not (values.get("programme_name") or "").strip():
+            problems.add("programme_name", _("Name the government programme that funds it."))
+    else:
+        values.update(programme_level=None, programme_name="", funder_project_number="",
+                      managing_body="")
+    if source is FundingSource.ENTERPRISE and not values.get("partner_enterprise_id"):
+        problems.add("partner_enterprise_id", _("An enterprise-funded project names the "
+                                                "enterprise that funds it."))
+    for key in ("programme_name", "funder_project_number", "managing_body"):
+        values[key] = (values.get(key) or "").strip()
 
 
 def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:

@@ -37,7 +37,8 @@ bp = Blueprint("projects", __name__)
 
 PROJECT_FIELDS = ("title", "summary", "technical_route", "field", "type", "institute_id",
                   "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
-                  "start_date", "end_date")
+                  "start_date", "end_date", "funding_source", "programme_level", "programme_name",
+                  "funder_project_number", "managing_body")
 
 
 def load_project(project_id: int) -> Project:
@@ -64,7 +65,7 @@ def list_projects() -> str | Response:
     filters = ProjectFilters(
         q=text_arg("q"), phase=text_arg("phase"), type=text_arg("type"),
         field=text_arg("field"), institute=int_arg("institute"), pm=int_arg("pm"),
-        year=year_arg(), manager=text_arg("manager"))
+        year=year_arg(), manager=text_arg("manager"), source=text_arg("source"))
     query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
                if filters.pm else None)
@@ -109,6 +110,7 @@ def _project_data(project: Project) -> dict:
     data = {name: getattr(project, name) for name in PROJECT_FIELDS}
     data["partner_enterprise_id"] = project.partner_enterprise_id or 0
     data["need_id"] = project.need_id or 0
+    data["programme_level"] = project.programme_level or ""
     data["member_ids"] = sorted(project.team_ids)
     data["budget_lines"] = [{"category": b.category, "amount": b.amount}
                             for b in project.budget_lines]
@@ -121,6 +123,7 @@ def _values(form: ProjectForm) -> dict:
     values["need_id"] = values["need_id"] or None
     values["summary"] = values["summary"] or ""
     values["technical_route"] = values["technical_route"] or ""
+    values["programme_level"] = values["programme_level"] or None
     return values
 
 

@@ -40,7 +40,14 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.projects.lifecycle import FINAL
-from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
+from tracker.projects.models import (
+    FUNDING_SOURCE_LABELS,
+    PROJECT_TYPE_LABELS,
+    FundingSource,
+    PhaseChange,
+    Project,
+    ProjectType,
+)
 from tracker.reports.filters import year_bounds
 
 ZERO = Decimal("0")
@@ -273,7 +280,8 @@ def _centres(report: AnnualReport) -> list[Figure]:
 
 def _projects(report: AnnualReport) -> list[Figure]:
     """New projects (their code given in the year: submitted) and projects active in the year
-    (coded by its end and not closed before it began), in total and by type. Two statements."""
+    (coded by its end and not closed before it began), in total, by type and by funding source.
+    Two statements."""
     year, scope = report.year, report.scope
     new = Figure("new_projects", _l("New projects"), True, False)
     active = Figure("active_projects", _l("Active projects"), True, False)
@@ -283,14 +291,22 @@ def _projects(report: AnnualReport) -> list[Figure]:
     active_by = {t: Figure(f"active_projects:{t.value}", _l(
         "Active projects: %(type)s", type=PROJECT_TYPE_LABELS[t]), True, False)
         for t in ProjectType}
+    new_from = {s: Figure(f"new_projects:{s.value}", _l(
+        "New projects: %(source)s", source=FUNDING_SOURCE_LABELS[s]), True, False)
+        for s in FundingSource}
+    active_from = {s: Figure(f"active_projects:{s.value}", _l(
+        "Active projects: %(source)s", source=FUNDING_SOURCE_LABELS[s]), True, False)
+        for s in FundingSource}
     rows = db.session.execute(_scoped(
-        select(Project.institute_id, Project.year, Project.type, func.count(Project.id))
+        select(Project.institute_id, Project.year, Project.type, Project.funding_source,
+               func.count(Project.id))
         .where(Project.year.in_((year - 1, year)))
-        .group_by(Project.institute_id, Project.year, Project.type),
+        .group_by(Project.institute_id, Project.year, Project.type, Project.funding_source),
         Project.institute_id, scope))
-    for institute_id, in_year, type_, count in rows:
+    for institute_id, in_year, type_, source, count in rows:
+        for figure in (new_by[type_], new_from[source]):
+            figure.add(institute_id, in_year, count, None)
         new.add(institute_id, in_year, count, None)
-        new_by[type_].add(institute_id, in_year, count, None)
 
     def active_in(y: int) -> ColumnElement[bool]:
         ended = exists().where(PhaseChange.project_id == Project.id,
@@ -299,16 +315,18 @@ def _projects(report: AnnualReport) -> list[Figure]:
         return and_(Project.year <= y, ~ended)
 
     rows = db.session.execute(_scoped(
-        select(Project.institute_id, Project.type,
+        select(Project.institute_id, Project.type, Project.funding_source,
                func.count(Project.id).filter(active_in(year - 1)),
                func.count(Project.id).filter(active_in(year)))
-        .where(Project.year <= year).group_by(Project.institute_id, Project.type),
+        .where(Project.year <= year)
+        .group_by(Project.institute_id, Project.type, Project.funding_source),
         Project.institute_id, scope))
-    for institute_id, type_, before, now in rows:
-        for figure in (active, active_by[type_]):
+    for institute_id, type_, source, before, now in rows:
+        for figure in (active, active_by[type_], active_from[source]):
             figure.add(institute_id, year - 1, before, None)
             figure.add(institute_id, year, now, None)
-    return [new, *new_by.values(), active, *active_by.values()]
+    return [new, *new_by.values(), *new_from.values(), active, *active_by.values(),
+            *active_from.values()]
 
 
 def _new_managers(report: AnnualReport) -> Figure:

@@ -30,7 +30,7 @@ from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project
+from tracker.projects.models import FundingSource, Project
 from tracker.reports.filters import Filters, year_bounds
 
 # The lists beside the counts show this many, oldest first.
@@ -71,6 +71,7 @@ class Needs:
 class Dashboard:
     on: date
     funnel: list[tuple[Phase, int]]
+    sources: list[tuple[FundingSource, int, Decimal]]  # projects and their budget, by source
     overdue: overdue.OverdueList
     reviews_overdue: int
     oldest_reviews: list[Milestone]
@@ -87,6 +88,9 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
     scope = filters.projects()
     funnel = dict(db.session.execute(
         select(Project.phase, func.count()).where(scope).group_by(Project.phase)).all())
+    by_source = {source: (count, _money(budget)) for source, count, budget in db.session.execute(
+        select(Project.funding_source, func.count(), func.sum(Project.budget_total))
+        .where(scope).group_by(Project.funding_source))}
     late = overdue.overdue(viewer, overdue.OverdueFilters(), on, 1, OLDEST, within=scope,
                            count=True)
     # Counted by the overdue list's own query (its `late=review`), so the link shows as many.
@@ -102,6 +106,7 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
     return Dashboard(
         on=on,
         funnel=[(phase, funnel.get(phase, 0)) for phase in FUNNEL],
+        sources=[(source, *by_source.get(source, (0, ZERO))) for source in FundingSource],
         overdue=late,
         reviews_overdue=reviews_late.total or 0,
         oldest_reviews=list(db.session.scalars(

@@ -17,7 +17,7 @@ from tracker.accounts.models import User
 from tracker.companies.models import Company, company_projects
 from tracker.dates import org_zone
 from tracker.organisations.models import Institute
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import FundingSource, Project, ProjectType
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Filters:
     field: str = ""  # part of the project's field, as the project list reads it
     year: int = 0  # 0: every year; else the projects whose code was given that year
     type: str = ""  # a ProjectType value, or "" for every type
+    source: str = ""  # a FundingSource value, or "" for every source
     # The institutes the viewer may see: None for the whole network (HQ-wide roles).
     allowed: frozenset[int] | None = None
 
@@ -46,6 +47,8 @@ class Filters:
             clauses.append(Project.field.ilike(f"%{self.field}%"))
         if self.type in {t.value for t in ProjectType}:
             clauses.append(Project.type == ProjectType(self.type))
+        if self.source in {s.value for s in FundingSource}:
+            clauses.append(Project.funding_source == FundingSource(self.source))
         if cohort and self.year:
             clauses.append(Project.year == self.year)
         return and_(*clauses) if clauses else true()
@@ -64,7 +67,8 @@ class Filters:
     def args(self, **more: Any) -> dict[str, Any]:
         """The query string of a list counting the same thing: the filters that are set."""
         found = {"institute": self.institute_id or None, "field": self.field or None,
-                 "year": self.year or None, "type": self.type or None}
+                 "year": self.year or None, "type": self.type or None,
+                 "source": self.source or None}
         found.update(more)
         return {k: v for k, v in found.items() if v not in (None, "", 0)}
 
@@ -73,11 +77,11 @@ class Filters:
 
 
 def for_viewer(user: User, institute_id: int = 0, field: str = "", year: int = 0,
-               type: str = "") -> Filters:
+               type: str = "", source: str = "") -> Filters:
     allowed = None if user.sees_whole_portfolio else frozenset(user.directed_institute_ids)
     if allowed is not None and institute_id not in allowed:
         institute_id = 0
-    return Filters(institute_id, field.strip(), year, type, allowed)
+    return Filters(institute_id, field.strip(), year, type, source, allowed)
 
 
 def registered() -> ColumnElement[bool]:

@@ -32,7 +32,7 @@ def _user() -> User:
 
 def _filters() -> Filters:
     return for_viewer(_user(), int_arg("institute"), text_arg("field"), year_arg(),
-                      text_arg("type"))
+                      text_arg("type"), text_arg("source"))
 
 
 def _institutes(filters: Filters) -> list:

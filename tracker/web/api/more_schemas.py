@@ -15,7 +15,7 @@ from tracker.funding.models import AgreementOutcome
 from tracker.gates.models import Declaration, Outcome, Recommendation, ReviewState
 from tracker.organisations.models import InstituteType, NeedState
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import ProjectType
+from tracker.projects.models import FundingSource, ProjectType
 from tracker.reminders.models import Audience, MessageState
 from tracker.web.api.schemas import Named, Out, Query, Text
 
@@ -30,6 +30,7 @@ class PortfolioQuery(Query):
     field: Text = ""
     year: Year = 0
     type: ProjectType | Literal[""] = ""
+    source: FundingSource | Literal[""] = ""
 
 
 # --- contracts ----------------------------------------------------------------------------------

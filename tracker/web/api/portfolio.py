@@ -24,7 +24,7 @@ from tracker.web.api.spec import operation
 
 
 def _filters(args: s.PortfolioQuery) -> Filters:
-    return Filters(args.institute, args.field, args.year, args.type)
+    return Filters(args.institute, args.field, args.year, args.type, args.source)
 
 
 # --- contracts ----------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def projects() -> Response:
     args = query_args(schemas.ProjectQuery)
     filters = ProjectFilters(q=args.q, phase=args.phase, type=args.type, field=args.field,
                              institute=args.institute, pm=args.pm, manager=args.manager,
-                             year=args.year)
+                             year=args.year, source=args.source)
     rows, cursor = page(project_rows(caller(), filters), Keyset([Project.id]), args.cursor,
                         args.limit, key_of=lambda r: (r.id,))
     return listing(schemas.ProjectPage, rows, cursor)
@@ -144,7 +144,7 @@ def overdue_milestones() -> Response:
     filters = overdue.OverdueFilters(
         reviews=args.late == overdue.REVIEWS, institute_id=args.institute, pm=args.pm,
         field=args.field, late=None if args.late in ("open", overdue.REVIEWS) else int(args.late),
-        sort=args.sort, type=args.type, year=args.year)
+        sort=args.sort, type=args.type, year=args.year, source=args.source)
     columns, backwards = overdue.ORDERS[args.sort]
     fields = overdue.ORDER_FIELDS[args.sort]
     rows, cursor = page(overdue.rows_query(caller(), filters, on), Keyset(columns, backwards),

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tracker.apitokens.models import TokenScope
 from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import ProjectType
+from tracker.projects.models import FundingSource, ProgrammeLevel, ProjectType
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Text = Annotated[str, Field(max_length=100)]
@@ -58,6 +58,7 @@ class ProjectQuery(Query):
     pm: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     manager: Text = ""
     year: Annotated[int, Field(ge=0, le=2100)] = 0
+    source: FundingSource | Literal[""] = ""
 
 
 class ProjectRow(Out):
@@ -66,6 +67,7 @@ class ProjectRow(Out):
     title: str
     phase: Phase
     type: ProjectType
+    funding_source: FundingSource
     budget_total: Decimal
     institute: str
     pm: str
@@ -97,6 +99,11 @@ class Project(Out):
     held_phase: Phase | None
     institute: Named
     pm: Person
+    funding_source: FundingSource
+    programme_level: ProgrammeLevel | None
+    programme_name: str
+    funder_project_number: str
+    managing_body: str
     trl_now: int
     trl_target: int
     budget_total: Decimal
@@ -141,6 +148,7 @@ class OverdueQuery(Query):
     field: Text = ""
     type: ProjectType | Literal[""] = ""
     year: Annotated[int, Field(ge=0, le=2100)] = 0
+    source: FundingSource | Literal[""] = ""
     sort: Literal["late", "due", "project", "institute", "pm"] = "late"
 
 
