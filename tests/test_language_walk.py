@@ -108,9 +108,11 @@ CHINESE_ALLOWED = re.compile("简体中文")
 
 def entered() -> list[str]:
     """What people typed, in whatever language they typed it, longest first: their names and
-    the titles, fields, budget lines, co-funders, cities and file names of the demo's records.
+    the titles, fields, programmes, budget lines, co-funders, cities and file names of the
+    demo's records.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
     queries = [select(User.name), select(Project.title), select(Project.field),
+               select(Project.programme_name), select(Project.managing_body),
                select(ResearchContract.title), select(TechnologyNeed.title),
                select(BudgetLine.category), select(CoFunder.name), select(Enterprise.city),
                select(JointInnovationCentre.city), select(StoredFile.original_name)]

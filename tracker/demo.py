@@ -37,7 +37,8 @@ from tracker.organisations.models import (
 )
 from tracker.organisations.uscc import check_character
 from tracker.projects import services as projects
-from tracker.projects.models import FundingSource, ProgrammeLevel, Project, ProjectType
+from tracker.projects.funding import FundingSource, ProgrammeLevel
+from tracker.projects.models import Project, ProjectType
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 

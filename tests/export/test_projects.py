@@ -37,13 +37,15 @@ def _titles(rows):
 def test_csv_and_xlsx_hold_the_list_with_chinese_and_types(client, world):
     login(client, make_user(Role.HQ_ADMIN))
     rows = csv_rows(client.get("/projects/?export=csv"))
-    assert rows[0] == ["Code", "Title", "Phase", "Institute", "Project manager", "Type", "Budget"]
+    assert rows[0] == ["Code", "Title", "Phase", "Institute", "Project manager", "Type",
+                       "Funding source", "Budget"]
     row = next(r for r in rows if r[1] == "碳化硅衬底")
-    assert row[2] == "Contract research" and row[4] == "王工" and row[6] == "1234567.50"
+    assert row[2] == "Contract research" and row[4] == "王工" and row[7] == "1234567.50"
+    assert row[6] == "Own funds (HQ or institute)"
     sheet = xlsx_sheet(client.get("/projects/?export=xlsx"))
     assert sheet.freeze_panes == "A2"
     cells = next(r for r in sheet.iter_rows() if r[1].value == "碳化硅衬底")
-    assert cells[6].value == 1234567.5 and cells[6].number_format == "#,##0.00"
+    assert cells[7].value == 1234567.5 and cells[7].number_format == "#,##0.00"
     assert len(rows) == 5 == sheet.max_row
 
 

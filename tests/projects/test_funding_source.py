@@ -17,7 +17,8 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.apitokens.models import TokenScope
 from tracker.errors import Invalid
-from tracker.projects.models import FundingSource, ProgrammeLevel, Project
+from tracker.projects.funding import FundingSource, ProgrammeLevel
+from tracker.projects.models import Project
 
 GOVERNMENT = {"funding_source": "government", "programme_level": "provincial",
               "programme_name": "江苏省重点研发计划", "funder_project_number": " BE2026012 ",

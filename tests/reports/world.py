@@ -52,8 +52,9 @@ from tracker.funding.models import (
 from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState
+from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import FundingSource, PhaseChange, ProgrammeLevel, ProjectType
+from tracker.projects.models import PhaseChange, ProjectType
 
 TODAY = date(2026, 11, 20)
 _tag = [0]

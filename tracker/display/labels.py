@@ -61,16 +61,13 @@ from tracker.organisations.models import (
     InstituteType,
     NeedState,
 )
-from tracker.projects.models import (
+from tracker.projects.funding import (
     FUNDING_SOURCE_LABELS,
-    PHASE_LABELS,
     PROGRAMME_LEVEL_LABELS,
-    PROJECT_TYPE_LABELS,
     FundingSource,
-    Phase,
     ProgrammeLevel,
-    ProjectType,
 )
+from tracker.projects.models import PHASE_LABELS, PROJECT_TYPE_LABELS, Phase, ProjectType
 from tracker.reminders.models import (
     AUDIENCE_LABELS,
     CHANNEL_LABELS,

@@ -96,12 +96,8 @@ ACTIONS = {
 # The last part of an action code, for one this table does not know yet (organisations compose
 # theirs: institute.create, centre.update ...).
 VERBS = {
-    "create": _l("created"),
-    "update": _l("changed"),
-    "delete": _l("deleted"),
-    "remove": _l("removed"),
-    "reverse": _l("reversed"),
-    "void": _l("voided"),
+    "create": _l("created"), "update": _l("changed"), "delete": _l("deleted"),
+    "remove": _l("removed"), "reverse": _l("reversed"), "void": _l("voided"),
     "detach": _l("detached"),
 }
 
@@ -109,8 +105,7 @@ VERBS = {
 OBJECTS = {
     "audit_records": _l("Audit record"),
     "budget_lines": _l("Budget line"),
-    "calendar_days": _l("Calendar date"),
-    "calendar_years": _l("Calendar year"),
+    "calendar_days": _l("Calendar date"), "calendar_years": _l("Calendar year"),
     "co_funders": _l("Co-funder"),
     "companies": _l("Company"), "company_detachments": _l("Company detachment"),
     "company_exits": _l("Exit"),
@@ -237,9 +232,10 @@ FIELDS = {
     "failed_logins": _l("Failed sign-ins"),
     "feed_token_created_at": _l("Feed address made at"),
     "feed_token_hash": _l("Calendar feed address"),
-    "field": _l("Field"),
-    "field_of_use": _l("Field of use"),
-    "file_id": _l("File"),
+    "field": _l("Field"), "funding_source": _l("Funding source"),
+    "programme_level": _l("Programme level"), "programme_name": _l("Programme"),
+    "funder_project_number": _l("The funder's project number"),
+    "managing_body": _l("Managing body"), "field_of_use": _l("Field of use"), "file_id": _l("File"),
     "fire_on": _l("Sent on"),
     "founded_on": _l("Founded on"),
     "from_holder_id": _l("From holder"),

@@ -20,8 +20,9 @@ from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import InstituteType, NeedState
+from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import FundingSource, ProgrammeLevel, ProjectType
+from tracker.projects.models import ProjectType
 
 
 class Ref:

@@ -16,8 +16,9 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Institute
+from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import FINAL, Phase
-from tracker.projects.models import FundingSource, Project, ProjectType
+from tracker.projects.models import Project, ProjectType
 
 # How late, in days: the choices of the filter. 0 is "overdue at all"; None lists every
 # unfinished milestone, due or not.

@@ -18,7 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
-from tracker.projects.models import FundingSource, ProgrammeLevel, ProjectType
+from tracker.projects.funding import FundingSource, ProgrammeLevel
+from tracker.projects.models import ProjectType
 from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 

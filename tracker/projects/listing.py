@@ -11,8 +11,9 @@ from sqlalchemy.orm import aliased
 
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
+from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import FundingSource, Project, ProjectType
+from tracker.projects.models import Project, ProjectType
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
 from tracker.gates.condition_models import TO_CLEAR, Condition
-from tracker.gates.models import (
-    Declaration,
-    GateDecision,
-    GateReview,
-    PanelMember,
-    ReviewState,
-)
+from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
+from tracker.projects.funding import FundedBy
 from tracker.projects.history_models import PmHandover
 from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
@@ -61,35 +56,6 @@ PROJECT_TYPE_LABELS = {
     ProjectType.INTERNAL: _l("Internal"),
 }
 
-class FundingSource(enum.StrEnum):
-    """Where a project's money comes from, as Chinese research administration types it."""
-
-    GOVERNMENT = "government"  # 纵向: a government science and technology programme
-    ENTERPRISE = "enterprise"  # 横向: an enterprise, through its research contract
-    OWN = "own"  # 自筹: HQ's or the institute's own funds
-
-
-FUNDING_SOURCE_LABELS = {
-    FundingSource.GOVERNMENT: _l("Government programme"),
-    FundingSource.ENTERPRISE: _l("Enterprise-funded"),
-    FundingSource.OWN: _l("Own funds (HQ or institute)"),
-}
-
-
-class ProgrammeLevel(enum.StrEnum):
-    NATIONAL = "national"
-    PROVINCIAL = "provincial"
-    MUNICIPAL = "municipal"
-    DISTRICT = "district"
-
-
-PROGRAMME_LEVEL_LABELS = {
-    ProgrammeLevel.NATIONAL: _l("National"),
-    ProgrammeLevel.PROVINCIAL: _l("Provincial"),
-    ProgrammeLevel.MUNICIPAL: _l("Municipal"),
-    ProgrammeLevel.DISTRICT: _l("District"),
-}
-
 # The labels of the phases live here, not beside Phase: lifecycle.py stays free of Flask.
 PHASE_LABELS = {
     Phase.DRAFT: _l("Draft"),
@@ -105,7 +71,7 @@ PHASE_LABELS = {
 }
 
 
-class Project(Base):
+class Project(FundedBy, Base):
     __tablename__ = "projects"
     __table_args__ = (
         UniqueConstraint("hq_id", "year", "seq"),
@@ -138,17 +104,6 @@ class Project(Base):
     pm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     partner_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
     need_id: Mapped[int | None] = mapped_column(ForeignKey("technology_needs.id"))
-    # 纵向 / 横向 / 自筹; a government programme's level, name, the funder's own project number
-    # and the body managing it are kept for a government-funded project only.
-    funding_source: Mapped[FundingSource] = mapped_column(
-        str_enum(FundingSource, "funding_source"), default=FundingSource.OWN,
-        server_default=FundingSource.OWN.value)
-    programme_level: Mapped[ProgrammeLevel | None] = mapped_column(
-        str_enum(ProgrammeLevel, "programme_level"))
-    programme_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    funder_project_number: Mapped[str] = mapped_column(String(100), default="",
-                                                       server_default="")
-    managing_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
     trl_now: Mapped[int] = mapped_column(Integer)
     trl_target: Mapped[int] = mapped_column(Integer)
     budget_total: Mapped[Decimal] = mapped_column(Money)

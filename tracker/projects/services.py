@@ -35,14 +35,10 @@ from tracker.milestones.models import (
 )
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
 from tracker.projects import guards, lifecycle, team
+from tracker.projects.funding import FundingSource
 from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
-from tracker.projects.models import (
-    BudgetLine,
-    FundingSource,
-    Project,
-    ProjectCodeCounter,
-)
+from tracker.projects.models import BudgetLine, Project, ProjectCodeCounter
 from tracker.projects.phases import change_phase
 from tracker.reminders.models import OutboxMessage
 

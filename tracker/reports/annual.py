@@ -39,15 +39,9 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.projects.funding import FUNDING_SOURCE_LABELS, FundingSource
 from tracker.projects.lifecycle import FINAL
-from tracker.projects.models import (
-    FUNDING_SOURCE_LABELS,
-    PROJECT_TYPE_LABELS,
-    FundingSource,
-    PhaseChange,
-    Project,
-    ProjectType,
-)
+from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
 from tracker.reports.filters import year_bounds
 
 ZERO = Decimal("0")

@@ -29,8 +29,9 @@ from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState, TechnologyNeed
+from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import FundingSource, Project
+from tracker.projects.models import Project
 from tracker.reports.filters import Filters, year_bounds
 
 # The lists beside the counts show this many, oldest first.

@@ -17,7 +17,8 @@ from tracker.accounts.models import User
 from tracker.companies.models import Company, company_projects
 from tracker.dates import org_zone
 from tracker.organisations.models import Institute
-from tracker.projects.models import FundingSource, Project, ProjectType
+from tracker.projects.funding import FundingSource
+from tracker.projects.models import Project, ProjectType
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from tracker.db import utcnow
 from tracker.display import formatting
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
-from tracker.projects.models import FundingSource
+from tracker.projects.funding import FundingSource
 from tracker.web.forms import is_choice_group, new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open

@@ -14,8 +14,9 @@ from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
 from tracker.gates.models import Declaration, Outcome, Recommendation, ReviewState
 from tracker.organisations.models import InstituteType, NeedState
+from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import FundingSource, ProjectType
+from tracker.projects.models import ProjectType
 from tracker.reminders.models import Audience, MessageState
 from tracker.web.api.schemas import Named, Out, Query, Text
 

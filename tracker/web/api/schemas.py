@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tracker.apitokens.models import TokenScope
 from tracker.milestones.models import MilestoneState
+from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import FundingSource, ProgrammeLevel, ProjectType
+from tracker.projects.models import ProjectType
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Text = Annotated[str, Field(max_length=100)]
