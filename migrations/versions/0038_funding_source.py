@@ -1,7 +1,7 @@
 """a project's funding source: 纵向 (a government programme), 横向 (an enterprise) or 自筹
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-11-26 09:30:00
 
 Existing projects get the source their records show: a project with a research contract or a
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0037'
-down_revision = '0036'
+revision = '0038'
+down_revision = '0037'
 branch_labels = None
 depends_on = None
 
