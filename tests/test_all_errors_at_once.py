@@ -269,3 +269,182 @@ def test_a_chair_not_among_the_evaluators_is_never_added_unasked(client):
     assert response.status_code == 400
     assert "The chair is one of the evaluators" in response.get_data(as_text=True)
     assert review.panel == [] and review.chair_id is None
+
+
+# --- the founders' table, share issues and transfers, IP deals, exits, the agreement's outcome
+# and the chair's decision: each with several mistakes in one sending, all reported at once
+# (they used to report them one sending at a time).
+
+
+def _registered_company():
+    from tests.companies import helpers
+
+    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    db.session.commit()
+    return company
+
+
+def test_the_founders_table_reports_every_row_at_fault_at_once(client):
+    company = _registered_company()
+    login(client, make_user(Role.HQ_ADMIN))
+    before = company.registered_on - timedelta(days=1)
+    response = post(client, f"/companies/{company.id}/incorporate", {
+        "on_date": before.isoformat(), "total_shares": "1000",
+        "holdings-0-name": "R&D team", "holdings-0-kind": "team", "holdings-0-shares": "700",
+        "holdings-0-acquired_by": "ip", "holdings-0-technology": "",
+        "holdings-1-name": "", "holdings-1-kind": "institute", "holdings-1-shares": "200",
+        "holdings-1-acquired_by": "cash",
+        "holdings-2-name": "Pool", "holdings-2-kind": "incentive_pool",
+        "holdings-2-shares": "50", "holdings-2-acquired_by": "cash",
+        "holdings-2-lock_up_until": before.isoformat()})
+    _says(response, "was registered", "name the technology contributed", "Name each holder.",
+          "the lock-up ends on", "The cap table does not add up")
+    # Each problem of a row is beside that row's field, and its summary entry links there.
+    from tests.test_error_summary import summary
+
+    targets = [target for target, _text in summary(response.get_data(as_text=True))]
+    assert {"on_date", "total_shares", "holdings-0-technology", "holdings-1-name",
+            "holdings-2-lock_up_until"} <= set(targets), targets
+    assert company.entries == []
+
+
+def test_the_share_issue_form_reports_every_problem_at_once(client):
+    from tests.companies import helpers
+
+    company = _registered_company()
+    helpers.incorporate(company, on=company.registered_on)
+    db.session.commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    early = company.registered_on - timedelta(days=5)
+    _says(post(client, f"/companies/{company.id}/shares/new", {
+        "name": "R&D team", "kind": "investor", "shares": "100", "acquired_by": "ip",
+        "technology": "", "on_date": early.isoformat(),
+        "lock_up_until": (early - timedelta(days=1)).isoformat()}),
+        "was registered", "name the technology contributed", "the lock-up ends on",
+        "is a holder of the type")
+
+
+def test_the_share_transfer_form_reports_every_problem_at_once(client):
+    from tests.companies import helpers
+
+    company = _registered_company()
+    helpers.incorporate(company, on=company.registered_on)
+    db.session.commit()
+    team = next(h for h in company.holders if h.name == "R&D team")
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/companies/{company.id}/transfers/new", {
+        "from_holder_id": str(team.id), "name": "Robotics institute", "kind": "investor",
+        "shares": "10", "on_date": (today() + timedelta(days=3)).isoformat(),
+        "lock_up_until": today().isoformat()}),
+        "is in the future.", "the lock-up ends on", "is a holder of the type")
+
+
+def test_the_ip_deal_form_reports_every_problem_at_once(client):
+    company = _registered_company()
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/companies/{company.id}/ip/new", {
+        "project_id": str(company.projects[0].id), "kind": "licence",
+        "patent_number": "ZL2024100001", "title": "Joint module", "licensee": company.name,
+        "upfront": "-5", "royalty_pct": "3", "equity_shares": "",
+        "signed_on": (company.registered_on - timedelta(days=3)).isoformat()}),
+        "was registered", "The amount cannot be negative.")
+
+
+def test_the_exit_form_reports_every_problem_at_once(client):
+    from tests.companies import helpers
+
+    company = _registered_company()
+    helpers.incorporate(company, on=company.registered_on)
+    db.session.commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/companies/{company.id}/exit", {
+        "kind": "acquisition", "proceeds": "-1",
+        "on_date": (today() + timedelta(days=5)).isoformat()}),
+        "is in the future.", "The amount cannot be negative.")
+
+
+def test_the_outcome_form_reports_every_problem_at_once(client):
+    from tests.funding.test_conversion import funded
+
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement, _company = funded(committee, deadline=today() - timedelta(days=10))
+    login(client, committee)
+    _says(post(client, f"/funding/{agreement.id}/outcome", {
+        "outcome": "repaid", "outcome_on": (today() - timedelta(days=30)).isoformat(),
+        "repaid_amount": "99,000,000"}),
+        "The outcome is dated after the deadline", "is more than was disbursed")
+    assert agreement.is_open
+
+
+def test_the_chairs_decision_reports_every_problem_at_once(client):
+    from tests.gates import helpers
+    from tracker.gates.models import Outcome
+
+    install_gates()
+    review = helpers.submit(make_project())
+    evaluators = helpers.name_panel(review)
+    for evaluator in evaluators:
+        helpers.score(review, evaluator, value=0, passed=False)
+    login(client, evaluators[0])
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": Outcome.CONDITIONAL_GO.value, "version": str(review.version),
+        "conditions-0-text": "Sign the pilot agreement", "conditions-0-owner_id": "0",
+        "conditions-0-due_date": (today() - timedelta(days=1)).isoformat()})
+    _says(response, "record an override with its reason",
+          "Condition 1 needs a text and an owner.",
+          "Condition 1 needs a due date from today on.")
+    assert review.decisions == []
+
+
+# --- a new form that reports its problems one sending at a time fails here: a service (or a
+# check it calls) that raises `Invalid` for two different fields, one after the other, stops at
+# the first; it collects them instead (`Problems`) and raises them together.
+
+# Functions that raise Invalid for different fields in branches that exclude one another (only
+# one can apply to a given input), each with why.
+EXCLUSIVE = {
+    ("tracker/imports/projects.py", "imported_route"):
+        "a draft's code, a final phase's ended_in and another phase's ended_in are three "
+        "branches of the phase",
+}
+
+
+def _raised_fields(function) -> set[str]:
+    import ast
+
+    fields = set()
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                and getattr(node.exc.func, "id", None) == "Invalid" and node.exc.args):
+            fields.add(ast.unparse(node.exc.args[0]))
+    return fields
+
+
+def test_no_service_reports_its_problems_one_at_a_time():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    one_at_a_time = []
+    for path in sorted((root / "tracker").rglob("*.py")):
+        name = str(path.relative_to(root))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.FunctionDef) and len(_raised_fields(node)) > 1
+                    and (name, node.name) not in EXCLUSIVE):
+                one_at_a_time.append(f"{name}:{node.name} {sorted(_raised_fields(node))}")
+    assert one_at_a_time == [], "raise these together through Problems:\n" + "\n".join(
+        one_at_a_time)
+
+
+def test_the_scan_finds_a_service_that_reports_one_at_a_time():
+    """The scan above is no test if it finds nothing: the old exit service, for one."""
+    import ast
+
+    old = ast.parse('''
+def record_exit(actor, company, *, kind, on, proceeds, note=""):
+    if on > today():
+        raise Invalid("on_date", _("in the future"))
+    if proceeds < 0:
+        raise Invalid("proceeds", _("The amount cannot be negative."))
+''').body[0]
+    assert _raised_fields(old) == {"'on_date'", "'proceeds'"}

@@ -123,8 +123,38 @@ def test_a_condition_due_in_the_past_is_in_the_summary(client):
         "conditions-0-due_date": (today() - timedelta(days=3)).isoformat()})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert summary(page) == [("conditions-0-text",
-                              "Condition 1 needs a due date from today on.")]
+    assert summary(page) == [("conditions-0-due_date",
+                              "Due date: Condition 1 needs a due date from today on.")]
+    assert sent_back_problems(page, "en") == []
+
+
+def test_each_condition_error_links_to_its_own_row(client):
+    """Several conditions, each with its own problem: every one is in the summary, linked to
+    the field of its row (not the first row), numbered as the rows are, and shown in that
+    row's cell."""
+    review, _evaluators = _quorum_scored(client)
+    past = (today() - timedelta(days=3)).isoformat()
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": Outcome.CONDITIONAL_GO.value, "version": str(review.version),
+        "target_phase": lifecycle.go_targets(review.phase)[0].value,
+        "conditions-0-text": "Sign the pilot agreement", "conditions-0-owner_id": "0",
+        "conditions-0-due_date": (today() + timedelta(days=30)).isoformat(),
+        # An empty row between them, sent as a browser sends it.
+        "conditions-1-text": "", "conditions-1-owner_id": "0", "conditions-1-due_date": "",
+        "conditions-2-text": "Hire the test engineer",
+        "conditions-2-owner_id": str(review.project.pm_id), "conditions-2-due_date": past,
+        "conditions-3-text": "Open the pilot line", "conditions-3-owner_id": "0",
+        "conditions-3-due_date": past})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert summary(page) == [
+        ("conditions-0-owner_id", "Owner: Condition 1 needs a text and an owner."),
+        ("conditions-2-due_date", "Due date: Condition 3 needs a due date from today on."),
+        ("conditions-3-owner_id", "Owner: Condition 4 needs a text and an owner."),
+        ("conditions-3-due_date", "Due date: Condition 4 needs a due date from today on.")]
+    cells = lxml.html.fromstring(page)
+    assert cells.xpath('string(//*[@id="conditions-2-due_date-error"])').strip() == (
+        "Condition 3 needs a due date from today on.")
     assert sent_back_problems(page, "en") == []
 
 

@@ -45,6 +45,12 @@ class Invalid(DomainError):
         self.field = field
         self.problems = [(field, message), *more]
 
+    def renamed(self, field_of, prefix=None) -> list[tuple[str, str]]:
+        """Every problem, under the field `field_of(field)` gives (an import's column for a
+        form's field), its message introduced by `prefix(message)` when given."""
+        return [(field_of(field), prefix(message) if prefix else message)
+                for field, message in self.problems]
+
     def each(self) -> list[Invalid]:
         """One `Invalid` per problem, to be shown beside its field."""
         return [Invalid(field, message) for field, message in self.problems]
@@ -81,3 +87,11 @@ class Problems:
         if self.found:
             (field, message), *more = self.found
             raise Invalid(field, message, more)
+
+
+def in_row(rows: str, row: int | None, column: str) -> str:
+    """The field of `column` in row `row` of the form's list of rows `rows`, as WTForms names
+    it (``conditions-2-due_date``), so that a service's problem with one row is shown beside
+    that row's field and its summary entry links there; the list itself when the row is
+    unknown (an import names no form row)."""
+    return rows if row is None else f"{rows}-{row}-{column}"

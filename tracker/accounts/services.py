@@ -15,7 +15,7 @@ from tracker.accounts.passwords import hash_password, needs_rehash, verify_passw
 from tracker.accounts.policy import check_new_password
 from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 
 
 def normalise_email(email: str) -> str:
@@ -141,11 +141,14 @@ def logout(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    problems = Problems()  # every problem at once, each beside its field
     if not verify_password(user.password_hash, current):
-        raise Invalid("current_password", _("This is not your current password."))
-    check_new_password(new, email=user.email, name=user.name, field="new_password")
-    if verify_password(user.password_hash, new):
-        raise Invalid("new_password", _("Choose a password different from the current one."))
+        problems.add("current_password", _("This is not your current password."))
+    problems.collect(check_new_password, new, email=user.email, name=user.name,
+                     field="new_password")
+    if "new_password" not in problems and verify_password(user.password_hash, new):
+        problems.add("new_password", _("Choose a password different from the current one."))
+    problems.raise_any()
     user.password_hash = hash_password(new)
     user.must_change_password = False
     sessions.end_all(user)
@@ -234,10 +237,12 @@ def update_user(
 ) -> None:
     if not actor.can_manage_users():
         raise Forbidden()
+    problems = Problems()  # every problem at once, each beside its field
     if user.id == actor.id and not active:
-        raise Invalid("active", _("You cannot deactivate your own account."))
+        problems.add("active", _("You cannot deactivate your own account."))
     if user.id == actor.id and Role.HQ_ADMIN.value not in roles:
-        raise Invalid("roles", _("You cannot remove your own HQ admin role."))
+        problems.add("roles", _("You cannot remove your own HQ admin role."))
+    problems.raise_any()
     email = normalise_email(email)
     _check_email_free(email, user)
     role_set = _check_roles(roles)

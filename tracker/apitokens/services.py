@@ -16,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import User, with_roles
 from tracker.apitokens.models import AccessToken, TokenScope
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.tokens import new_token, token_hash
 
 # What every secret starts with, so a secret pasted where it should not be is recognisable
@@ -32,10 +32,12 @@ def create_token(actor: User, name: str, scope: TokenScope, days: int) -> tuple[
     """A token of `actor` for `days`; returns it with its secret, which is never seen again."""
     if not AccessToken.can_create(actor):
         raise Forbidden()
+    problems = Problems()  # every problem at once, each beside its field
     if not name.strip():
-        raise Invalid("name", _("Name the token after the tool that will use it."))
+        problems.add("name", _("Name the token after the tool that will use it."))
     if days not in LIFETIMES:
-        raise Invalid("days", _("Choose a lifetime."))
+        problems.add("days", _("Choose a lifetime."))
+    problems.raise_any()
     secret = SECRET_PREFIX + new_token()
     now = db.utcnow()
     token = AccessToken(user_id=actor.id, name=name.strip(), prefix=secret[:12],

@@ -24,7 +24,7 @@ from tracker.audit import services as audit
 from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.money import cents
 from tracker.notifications.services import emit
 from tracker.projects import team
@@ -97,18 +97,20 @@ def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id:
     applies (at once, or when HQ approves it)."""
     reason = _start(actor, project, reason)
     _no_pending(project, BUDGET_KINDS)
-    source = plan.line_of(project, from_line_id, "from_line_id")
+    problems = Problems()  # every problem at once, each beside its field
+    source = problems.collect(plan.line_of, project, from_line_id, "from_line_id")
     if to_line_id is None:
-        target, new_line = None, plan.check_new_line(project, new_line)
+        target, new_line = None, problems.collect(plan.check_new_line, project, new_line)
     else:
-        target = plan.line_of(project, to_line_id, "to_line_id")
-    if source is target:
-        raise Invalid("to_line_id", _("Choose another line than the one the money leaves."))
+        target = problems.collect(plan.line_of, project, to_line_id, "to_line_id")
+    if source is not None and source is target:
+        problems.add("to_line_id", _("Choose another line than the one the money leaves."))
     if amount <= 0 or cents(amount) != amount:
-        raise Invalid("amount", _("Give an amount of more than zero, in yuan and fen."))
-    if amount > source.amount:
-        raise Invalid("amount", _("Line “%(line)s” holds %(amount)s: it cannot give more.",
-                                  line=source.category, amount=f"{source.amount:,.2f}"))
+        problems.add("amount", _("Give an amount of more than zero, in yuan and fen."))
+    elif source is not None and amount > source.amount:
+        problems.add("amount", _("Line “%(line)s” holds %(amount)s: it cannot give more.",
+                                 line=source.category, amount=f"{source.amount:,.2f}"))
+    problems.raise_any()
     limit = Decimal(settings.get(catalogue.BUDGET_CHANGE_THRESHOLD_PCT))
     moved = plan.moved_on_own_word(project) + amount
     share = moved * 100 / project.budget_total if project.budget_total else Decimal("100")

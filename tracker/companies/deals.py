@@ -31,7 +31,7 @@ from tracker.companies.reversal_models import round_stands
 from tracker.display.formatting import day, number
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
-from tracker.errors import Invalid, Problems, Refused
+from tracker.errors import Problems, Refused, in_row
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -43,6 +43,10 @@ class InvestorLine:
     kind: HolderType
     amount: Decimal
     lead: bool = False
+    row: int | None = None  # its row in the form's table: a problem is shown there
+
+    def field(self, column: str) -> str:
+        return in_row("investors", self.row, column)
 
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -69,9 +73,9 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
         problems.add("investors", _("List the investors and their amounts."))
     for line in investors:
         if not line.name.strip():
-            problems.add("investors", _("Name each investor."))
+            problems.add(line.field("name"), _("Name each investor."))
         if line.amount is None or line.amount <= 0:
-            problems.add("investors", _("%(name)s: an investment is more than zero; "
+            problems.add(line.field("amount"), _("%(name)s: an investment is more than zero; "
                                         "%(amount)s was given.", name=line.name,
                                         amount=cny(line.amount or Decimal("0"))))
     subscribed = sum((line.amount or Decimal("0") for line in investors), Decimal("0"))
@@ -93,7 +97,8 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
             round_stands(FinancingRound.id))):
         problems.add("name", _("%(company)s already has a round called %(name)s.",
                                company=company.name, name=name))
-    if "pre_money" in problems or "on_date" in problems or "investors" in problems:
+    if "pre_money" in problems or "on_date" in problems or any(
+            field.startswith("investors") for field, _message in problems.found):
         problems.raise_any()
     outstanding = ledger.cap_table(company, on).issued
     if not outstanding:
@@ -109,7 +114,7 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
     bought = [(line, money.whole_shares(line.amount, price)) for line in investors]
     for line, shares in bought:
         if shares < 1:
-            problems.add("investors", _("%(name)s's %(amount)s buys no whole share at "
+            problems.add(line.field("amount"), _("%(name)s's %(amount)s buys no whole share at "
                                         "%(price)s a share.", name=line.name,
                                         amount=cny(line.amount), price=price_text(price)))
     problems.raise_any()
@@ -136,19 +141,21 @@ def record_ip_deal(actor: User, company: Company, *, project_id: int, kind: IpDe
                    field_of_use: str, upfront: Decimal | None, royalty_pct: Decimal | None,
                    equity_shares: Decimal | None, signed_on: date) -> IpDeal:
     services.require_manager(actor)
+    problems = Problems()  # every problem at once, each beside its field
     if project_id not in {p.id for p in company.projects}:
-        raise Invalid("project_id", _("Choose one of the projects the company comes from."))
-    services.check_dated(company, "signed_on", signed_on)
+        problems.add("project_id", _("Choose one of the projects the company comes from."))
+    problems.collect(services.check_dated, company, "signed_on", signed_on)
     upfront = upfront or Decimal("0")
     royalty_pct = royalty_pct or Decimal("0")
     equity_shares = equity_shares or Decimal("0")
     if upfront < 0:
-        raise Invalid("upfront", _("The amount cannot be negative."))
+        problems.add("upfront", _("The amount cannot be negative."))
     if not 0 <= royalty_pct <= 100:
-        raise Invalid("royalty_pct", _("A rate is between 0 and 100%%; %(n)s was given.",
-                                       n=royalty_pct))
+        problems.add("royalty_pct", _("A rate is between 0 and 100%%; %(n)s was given.",
+                                      n=royalty_pct))
     if equity_shares < 0 or equity_shares != equity_shares.to_integral_value():
-        raise Invalid("equity_shares", _("Shares are whole numbers, zero or more."))
+        problems.add("equity_shares", _("Shares are whole numbers, zero or more."))
+    problems.raise_any()
     deal = IpDeal(project_id=project_id, kind=kind, patent_number=patent_number.strip(),
                   title=title.strip(), licensee=licensee.strip(), exclusive=exclusive,
                   field_of_use=field_of_use.strip(), upfront=upfront, royalty_pct=royalty_pct,
@@ -164,13 +171,15 @@ def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
     """The exit, with HQ's and the institute's proceeds pro rata to their stakes that day."""
     services.require_manager(actor)
     services.require_cap_table(company)
-    services.check_dated(company, "on_date", on)
+    problems = Problems()  # every problem at once, each beside its field
+    problems.collect(services.check_dated, company, "on_date", on)
     last = services.last_event_date(company)
-    if last is not None and on < last:
-        raise Invalid("on_date", _("The exit is dated before the company's last share entry "
-                                   "(%(date)s).", date=day(last)))
+    if "on_date" not in problems and last is not None and on < last:
+        problems.add("on_date", _("The exit is dated before the company's last share entry "
+                                  "(%(date)s).", date=day(last)))
     if proceeds is None or proceeds < 0:
-        raise Invalid("proceeds", _("The amount cannot be negative."))
+        problems.add("proceeds", _("The amount cannot be negative."))
+    problems.raise_any()
     table = ledger.cap_table(company, on)
     exit_ = CompanyExit(
         kind=kind, on_date=on, proceeds=proceeds, note=note.strip(), recorded_by_id=actor.id,

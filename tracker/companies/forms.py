@@ -94,6 +94,10 @@ class IncorporationForm(OneTime, Form):
     def filled_rows(self) -> list[HoldingRow]:
         return [row.form for row in self.holdings if row.form.filled]
 
+    def numbered_rows(self) -> list[tuple[int, HoldingRow]]:
+        """The filled rows with their place in the table (a problem is shown in its row)."""
+        return [(i, row.form) for i, row in enumerate(self.holdings) if row.form.filled]
+
 
 class IssueForm(OneTime, Form):
     name = StringField(_l("Holder"), validators=[DataRequired(), Length(max=200)])
@@ -156,6 +160,10 @@ class RoundForm(OneTime, Form):
 
     def filled_rows(self) -> list[InvestorRow]:
         return [row.form for row in self.investors if row.form.filled]
+
+    def numbered_rows(self) -> list[tuple[int, InvestorRow]]:
+        """The filled rows with their place in the table (a problem is shown in its row)."""
+        return [(i, row.form) for i, row in enumerate(self.investors) if row.form.filled]
 
 
 class IpDealForm(OneTime, Form):

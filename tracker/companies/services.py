@@ -34,7 +34,7 @@ from tracker.companies.models import (
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class IssueLine:
-    """A line of the cap table at incorporation, or one later issuance."""
+    """A line of the cap table at incorporation, or one later issuance. `row`: its row in the
+    form's table, so that each problem of the line is shown beside that row's field."""
 
     name: str
     kind: HolderType
@@ -55,6 +56,14 @@ class IssueLine:
     acquired_by: Acquisition
     technology: str = ""
     lock_up_until: date | None = None
+    row: int | None = None
+
+    def field(self, rows: str, column: str) -> str:
+        """Where a problem of `column` is shown: the row's own field of the list `rows`, or
+        the form's own field `column` for a line given alone (a later issuance)."""
+        if not rows:
+            return column
+        return in_row(rows, self.row, column)
 
 
 def require_manager(actor: User) -> None:
@@ -240,21 +249,25 @@ def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Deci
 MAX_SHARES = Decimal("10000000000000")
 
 
-def _check_line(line: IssueLine, field: str) -> None:
+def _check_line(line: IssueLine, rows: str, problems: Problems) -> None:
+    """Every problem of one line (`rows`: the list it is a row of, "" for a line alone)."""
     if not line.name.strip():
-        raise Invalid(field, _("Name each holder."))
+        problems.add(line.field(rows, "name"), _("Name each holder."))
     if line.shares > MAX_SHARES:
-        raise Invalid(field, _("%(name)s: %(n)s shares is more than any company issues.",
-                               name=line.name, n=number(line.shares)))
-    if line.shares <= 0 or line.shares != line.shares.to_integral_value():
-        raise Invalid(field, _("%(name)s: shares are whole numbers above zero; %(n)s was given.",
-                               name=line.name, n=line.shares))
+        problems.add(line.field(rows, "shares"), _(
+            "%(name)s: %(n)s shares is more than any company issues.", name=line.name,
+            n=number(line.shares)))
+    elif line.shares <= 0 or line.shares != line.shares.to_integral_value():
+        problems.add(line.field(rows, "shares"), _(
+            "%(name)s: shares are whole numbers above zero; %(n)s was given.", name=line.name,
+            n=line.shares))
     if line.acquired_by is Acquisition.IP and not line.technology.strip():
-        raise Invalid(field, _("%(name)s: shares paid with IP name the technology contributed.",
-                               name=line.name))
+        problems.add(line.field(rows, "technology"), _(
+            "%(name)s: shares paid with IP name the technology contributed.", name=line.name))
     if line.acquired_by is Acquisition.CONVERSION:
-        raise Invalid(field, _("Shares from a conversion are issued by the investment "
-                               "committee's conversion, not typed in."))
+        problems.add(line.field(rows, "acquired_by"), _(
+            "Shares from a conversion are issued by the investment committee's conversion, "
+            "not typed in."))
 
 
 def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
@@ -268,20 +281,23 @@ def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
 
 def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
                 total_shares: Decimal) -> list[str]:
-    """Write the cap table at incorporation; returns the warnings about it (contributors)."""
+    """Write the cap table at incorporation; returns the warnings about it (contributors).
+    Every problem of the table is found at once (`Problems`), each beside its row's field."""
     require_manager(actor)
     if company.has_cap_table:
         raise Refused(_("%(name)s already has a cap table: record later changes as issuances "
                         "or transfers.", name=company.name))
+    problems = Problems()
     if not lines:
-        raise Invalid("holdings", _("List the holders and their shares."))
-    check_dated(company, "on_date", on)
+        problems.add("holdings", _("List the holders and their shares."))
+    problems.collect(check_dated, company, "on_date", on)
     for line in lines:
-        _check_line(line, "holdings")
-        _check_lock_up(line.name, on, line.lock_up_until, "holdings")
+        _check_line(line, "holdings", problems)
+        problems.collect(_check_lock_up, line.name, on, line.lock_up_until,
+                         line.field("holdings", "lock_up_until"))
     held = sum((line.shares for line in lines), Decimal("0"))
-    if held != total_shares:
-        raise Invalid("total_shares", _(
+    if lines and held != total_shares:
+        problems.add("total_shares", _(
             "The cap table does not add up: the holdings add up to %(held)s shares, not the "
             "%(total)s issued (%(diff)s %(which)s).", held=number(held),
             total=number(total_shares), diff=number(abs(held - total_shares)),
@@ -289,13 +305,14 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
     team = sum((line.shares for line in lines if line.kind is HolderType.TEAM), Decimal("0"))
     low = Decimal(settings.get(catalogue.TEAM_HOLDING_MIN_PCT))
     high = Decimal(settings.get(catalogue.TEAM_HOLDING_MAX_PCT))
-    team_pct = money.fraction_pct(team, total_shares)
-    if not low < team_pct <= high:
-        raise Invalid("holdings", _(
+    if lines and total_shares > 0 and not low < money.fraction_pct(team, total_shares) <= high:
+        problems.add("holdings", _(
             "Team holding at incorporation must be more than %(low)s%% and at most %(high)s%%: "
             "the team would hold %(team)s of %(total)s shares, %(pct)s%%.", low=low, high=high,
             team=number(team), total=number(total_shares), pct=money.percent(team, total_shares)))
-    check_holders(company, [(line.name, line.kind) for line in lines], "holdings")
+    problems.collect(check_holders, company, [(line.name, line.kind) for line in lines],
+                     "holdings")
+    problems.raise_any()
     for line in lines:
         issue_entry(actor, company, holder_for(company, line.name, line.kind), line.shares, on,
                     line.acquired_by, technology=line.technology,
@@ -321,10 +338,13 @@ def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
     """New shares after incorporation (a capital increase, the incentive pool topped up)."""
     require_manager(actor)
     require_cap_table(company)
-    check_dated(company, "on_date", on)
-    _check_line(line, "shares")
-    _check_lock_up(line.name, on, line.lock_up_until, "lock_up_until")
-    check_holders(company, [(line.name, line.kind)], "name")
+    problems = Problems()  # every problem at once, each beside its field
+    problems.collect(check_dated, company, "on_date", on)
+    _check_line(line, "", problems)
+    problems.collect(_check_lock_up, line.name, on, line.lock_up_until, "lock_up_until")
+    if "name" not in problems:
+        problems.collect(check_holders, company, [(line.name, line.kind)], "name")
+    problems.raise_any()
     holder = holder_for(company, line.name, line.kind)
     entry = issue_entry(actor, company, holder, line.shares, on, line.acquired_by,
                         technology=line.technology, lock_up_until=line.lock_up_until, note=note)
@@ -337,29 +357,34 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
                     lock_up_until: date | None = None, note: str = "") -> ShareEntry:
     require_manager(actor)
     require_cap_table(company)
-    check_dated(company, "on_date", on)
-    _check_lock_up(name, on, lock_up_until, "lock_up_until")
+    problems = Problems()  # every problem at once, each beside its field
+    problems.collect(check_dated, company, "on_date", on)
+    problems.collect(_check_lock_up, name, on, lock_up_until, "lock_up_until")
     if source.company_id != company.id:
-        raise Invalid("from_holder_id", _("Choose a holder of this company."))
-    if shares <= 0 or shares != shares.to_integral_value():
-        raise Invalid("shares", _("Shares are whole numbers above zero; %(n)s was given.",
-                                  n=shares))
+        problems.add("from_holder_id", _("Choose a holder of this company."))
+    if shares is None or shares <= 0 or shares != shares.to_integral_value():
+        problems.add("shares", _("Shares are whole numbers above zero; %(n)s was given.",
+                                 n=shares))
     if name.strip() == source.name:
-        raise Invalid("name", _("A holder does not transfer shares to itself."))
-    held = ledger.lowest_balance_from(company, source.id, on)
-    if shares > held:
-        raise Invalid("shares", _(
-            "%(name)s holds %(held)s shares from %(date)s on; a transfer of %(shares)s would "
-            "leave a negative holding.", name=source.name, held=number(held),
-            date=day(on), shares=number(shares)))
-    locked = ledger.locked(company, source.id, on)
-    if shares > held - locked:
-        raise Invalid("shares", _(
-            "%(locked)s of %(name)s's shares are locked up on %(date)s: at most %(free)s can be "
-            "transferred, not %(shares)s.", locked=number(locked), name=source.name,
-            date=day(on), free=number(max(held - locked, Decimal("0"))),
-            shares=number(shares)))
-    check_holders(company, [(name, kind)], "name")
+        problems.add("name", _("A holder does not transfer shares to itself."))
+    else:
+        problems.collect(check_holders, company, [(name, kind)], "name")
+    # What the holder may give is read on the date: only with a sound date, holder and number.
+    if not any(field in problems for field in ("on_date", "from_holder_id", "shares")):
+        held = ledger.lowest_balance_from(company, source.id, on)
+        locked = ledger.locked(company, source.id, on)
+        if shares > held:
+            problems.add("shares", _(
+                "%(name)s holds %(held)s shares from %(date)s on; a transfer of %(shares)s "
+                "would leave a negative holding.", name=source.name, held=number(held),
+                date=day(on), shares=number(shares)))
+        elif shares > held - locked:
+            problems.add("shares", _(
+                "%(locked)s of %(name)s's shares are locked up on %(date)s: at most %(free)s "
+                "can be transferred, not %(shares)s.", locked=number(locked), name=source.name,
+                date=day(on), free=number(max(held - locked, Decimal("0"))),
+                shares=number(shares)))
+    problems.raise_any()
     target = holder_for(company, name, kind)
     entry = ShareEntry(kind=EntryKind.TRANSFER, on_date=on, shares=shares, from_holder=source,
                        to_holder=target, acquired_by=Acquisition.CASH,

@@ -188,7 +188,7 @@ def incorporate(company_id: int) -> Response | tuple[str, int]:
         lines = [services.IssueLine(
             name=row.name.data or "", kind=row.kind.data, shares=row.shares.data or Decimal("0"),
             acquired_by=row.acquired_by.data, technology=row.technology.data or "",
-            lock_up_until=row.lock_up_until.data) for row in form.filled_rows()]
+            lock_up_until=row.lock_up_until.data, row=i) for i, row in form.numbered_rows()]
         # Its warnings (art. 45) are on the confirmation step and then on the company's page.
         services.incorporate(_user(), company, lines, form.on_date.data, form.total_shares.data)
 
@@ -246,8 +246,8 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
     def call() -> FinancingRound:
         investors = [deals.InvestorLine(name=row.name.data or "", kind=row.kind.data,
                                            amount=row.amount.data or Decimal("0"),
-                                           lead=row.lead.data)
-                     for row in form.filled_rows()]
+                                           lead=row.lead.data, row=i)
+                     for i, row in form.numbered_rows()]
         return deals.record_round(_user(), company, name=form.name.data,
                                      on=form.on_date.data, pre_money=form.pre_money.data,
                                      amount=form.amount.data, investors=investors)

@@ -154,18 +154,20 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     # Two payments at once must not both see the same amount outstanding.
     db.session.refresh(instalment, with_for_update=True)
     db.session.expire(instalment, ["payments"])
+    problems = Problems()  # every problem at once, each beside its field
     if amount <= 0:
-        raise Invalid("amount", _("The amount must be more than zero."))
-    if received_on > today():
-        raise Invalid("received_on", _("Money is recorded once received: the date is in the "
-                                       "future."))
-    if received_on < instalment.contract.signed_on:
-        raise Invalid("received_on", _("The date is before the contract was signed (%(date)s).",
-                                       date=day(instalment.contract.signed_on)))
-    if amount > instalment.outstanding:
-        raise Invalid("amount", _(
+        problems.add("amount", _("The amount must be more than zero."))
+    elif amount > instalment.outstanding:
+        problems.add("amount", _(
             "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",
             outstanding=_money(instalment.outstanding), amount=_money(amount)))
+    if received_on > today():
+        problems.add("received_on", _("Money is recorded once received: the date is in the "
+                                      "future."))
+    elif received_on < instalment.contract.signed_on:
+        problems.add("received_on", _("The date is before the contract was signed (%(date)s).",
+                                      date=day(instalment.contract.signed_on)))
+    problems.raise_any()
     payment = Payment(received_on=received_on, amount=amount, recorded_by_id=actor.id)
     instalment.payments.append(payment)
     audit.record(actor, "contract.payment", instalment.contract, {

@@ -362,30 +362,32 @@ def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreeme
     _require_committee(actor)
     _lock(agreement)
     _require_open(agreement)
-    if outcome not in DEADLINE_OUTCOMES:
-        raise Invalid("outcome", _("Choose: closed as a grant, repaid, or substituted."))
     if not agreement.deadline_passed(today()):
         raise Refused(_("The conversion deadline is %(deadline)s: the outcome is recorded once "
                         "it has passed with no conversion.",
                         deadline=day(agreement.conversion_deadline)))
-    if not agreement.conversion_deadline < on <= today():
-        raise Invalid("outcome_on", _("The outcome is dated after the deadline (%(deadline)s) "
-                                      "and not in the future.",
-                                      deadline=day(agreement.conversion_deadline)))
+    problems = Problems()  # every problem at once, each beside its field
+    if outcome not in DEADLINE_OUTCOMES:
+        problems.add("outcome", _("Choose: closed as a grant, repaid, or substituted."))
+    if on is None or not agreement.conversion_deadline < on <= today():
+        problems.add("outcome_on", _("The outcome is dated after the deadline (%(deadline)s) "
+                                     "and not in the future.",
+                                     deadline=day(agreement.conversion_deadline)))
     if outcome is AgreementOutcome.REPAID:
-        _positive("repaid_amount", repaid_amount)
-        if repaid_amount > agreement.disbursed:
-            raise Invalid("repaid_amount", _(
+        problems.collect(_positive, "repaid_amount", repaid_amount)
+        if "repaid_amount" not in problems and repaid_amount > agreement.disbursed:
+            problems.add("repaid_amount", _(
                 "%(amount)s is more than was disbursed (%(disbursed)s).",
                 amount=cny(repaid_amount), disbursed=cny(agreement.disbursed)))
     else:
         repaid_amount = None
     if outcome is AgreementOutcome.SUBSTITUTED:
         if substitute is None or substitute.id == agreement.project_id:
-            raise Invalid("substitute", _("Give the code of the project that substitutes "
-                                          "this one."))
+            problems.add("substitute", _("Give the code of the project that substitutes this "
+                                         "one."))
     else:
         substitute = None
+    problems.raise_any()
     agreement.outcome = outcome
     agreement.outcome_on = on
     agreement.repaid_amount = repaid_amount

@@ -18,7 +18,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date, today
 from tracker.display.formatting import day
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.funding.releases import released_tranches
 from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
@@ -33,51 +33,61 @@ if TYPE_CHECKING:
     from tracker.projects.models import Project
 
 
-def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any]) -> Phase:
-    """Validate the decision's own fields; returns the phase it leads to."""
+def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
+                   problems: Problems) -> Phase | None:
+    """Check the decision's own fields, adding each problem to `problems`; returns the phase
+    it leads to (None when that is what is wrong)."""
     phase = review.phase
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(phase)
         target = fields.get("target_phase") or targets[0]
-        if target not in targets:
-            raise Invalid("target_phase", _("Choose where the project goes next."))
         found = scoring.blockers(review)
         if found and not fields.get("override_reason", "").strip():
-            raise Invalid("override_reason", " ".join(found) + " " + _(
+            problems.add("override_reason", " ".join(found) + " " + _(
                 "To decide GO all the same, record an override with its reason."))
         if outcome is Outcome.CONDITIONAL_GO and not fields.get("conditions"):
-            raise Invalid("conditions", _("A conditional GO needs at least one condition."))
+            problems.add("conditions", _("A conditional GO needs at least one condition."))
+        if target not in targets:
+            problems.add("target_phase", _("Choose where the project goes next."))
+            return None
         return target
     if outcome is Outcome.HOLD:
         revisit = fields.get("revisit_date")
         if revisit is None or revisit <= today():
-            raise Invalid("revisit_date", _("Give a revisit date in the future."))
+            problems.add("revisit_date", _("Give a revisit date in the future."))
         return Phase.ON_HOLD
     if outcome is Outcome.RECYCLE:
         due = fields.get("rework_due")
         if due is None or due <= today():
-            raise Invalid("rework_due", _("Give a rework due date in the future."))
+            problems.add("rework_due", _("Give a rework due date in the future."))
         return phase
     if not fields.get("rationale", "").strip():
-        raise Invalid("rationale", _("A KILL needs its rationale (and how funds paid are "
-                                     "settled)."))
+        problems.add("rationale", _("A KILL needs its rationale (and how funds paid are "
+                                    "settled)."))
     return lifecycle.kill_target(phase)
 
 
-def _check_conditions(outcome: Outcome, conditions: list[dict[str, Any]]) -> None:
+def _check_conditions(outcome: Outcome, conditions: list[dict[str, Any]],
+                      problems: Problems) -> None:
     """Conditions come with a CONDITIONAL GO, each with a text, an owner and a due date; any
-    other outcome takes none (a GO with an open condition would be a conditional GO)."""
+    other outcome takes none (a GO with an open condition would be a conditional GO). Each
+    problem is shown in the row of the form it is about (a condition's "row")."""
     if outcome is not Outcome.CONDITIONAL_GO:
         if conditions:
-            raise Invalid("conditions", _("Conditions go with a CONDITIONAL GO only: clear the "
-                                          "condition rows, or choose CONDITIONAL GO."))
+            problems.add(in_row("conditions", conditions[0].get("row"), "text"), _(
+                "Conditions go with a CONDITIONAL GO only: clear the condition rows, or choose "
+                "CONDITIONAL GO."))
         return
     for i, condition in enumerate(conditions):
+        row = condition.get("row")
+        n = (row if row is not None else i) + 1
         if not condition.get("text", "").strip() or condition.get("owner") is None:
-            raise Invalid("conditions", _("Condition %(n)d needs a text and an owner.", n=i + 1))
+            column = "owner_id" if condition.get("text", "").strip() else "text"
+            problems.add(in_row("conditions", row, column), _(
+                "Condition %(n)d needs a text and an owner.", n=n))
         if condition.get("due_date") is None or condition["due_date"] < today():
-            raise Invalid("conditions", _("Condition %(n)d needs a due date from today on.",
-                                          n=i + 1))
+            problems.add(in_row("conditions", row, "due_date"), _(
+                "Condition %(n)d needs a due date from today on.", n=n))
 
 
 STEP_OF = {Outcome.GO: Step.GO, Outcome.CONDITIONAL_GO: Step.GO, Outcome.HOLD: Step.HOLD,
@@ -107,8 +117,10 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
     if not review.quorum_reached:
         raise Refused(_("The quorum is %(n)d scorecards; %(have)d submitted so far.",
                         n=review.quorum, have=len(review.submitted_members)))
-    target = _check_outcome(review, outcome, fields)
-    _check_conditions(outcome, fields.get("conditions") or [])
+    problems = Problems()  # every problem of the decision at once, each beside its field
+    target = _check_outcome(review, outcome, fields, problems)
+    _check_conditions(outcome, fields.get("conditions") or [], problems)
+    problems.raise_any()
 
     # Claim the review first: of two chairs' tabs deciding at once, the second one's UPDATE
     # finds the version moved and is refused before anything else is written.
@@ -197,15 +209,17 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
         raise Refused(_("This decision has already been superseded."))
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it. Reload the page."))
-    target = _check_outcome(review, outcome, fields)
-    if target != decision.target_phase:
-        raise Invalid("outcome", _("A correction cannot move the project to another phase "
-                                   "than the decision it corrects: record an outcome that "
-                                   "leads to the same phase."))
     if review.project.phase != decision.target_phase:
         raise Refused(_("The project has moved on since this decision; it can no longer be "
                         "corrected."))
-    _check_conditions(outcome, fields.get("conditions") or [])
+    problems = Problems()  # every problem of the correction at once, each beside its field
+    target = _check_outcome(review, outcome, fields, problems)
+    if target is not None and target != decision.target_phase:
+        problems.add("outcome", _("A correction cannot move the project to another phase than "
+                                  "the decision it corrects: record an outcome that leads to "
+                                  "the same phase."))
+    _check_conditions(outcome, fields.get("conditions") or [], problems)
+    problems.raise_any()
     # Claim the review first: of two corrections at once, the second one's UPDATE finds the
     # version moved and is refused (409) before it writes a second correction.
     touch(review)
@@ -282,14 +296,16 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
     gate = lifecycle.PHASE_GATE.get(project.phase)
     if gate is None:
         raise Refused(_("A project in this phase has no gate to record a decision of."))
+    problems = Problems()  # every problem at once, each in its column
     if outcome not in (Outcome.GO, Outcome.CONDITIONAL_GO, Outcome.KILL, Outcome.HOLD):
-        raise Invalid("phase", _("Only a GO, a CONDITIONAL GO, a KILL or a HOLD is imported."))
+        problems.add("phase", _("Only a GO, a CONDITIONAL GO, a KILL or a HOLD is imported."))
     if outcome is Outcome.CONDITIONAL_GO:
         check_imported_conditions(project.pm_id, project.team_ids, local_date(decided_on),
-                                  conditions or [])
+                                  conditions or [], problems)
     elif conditions:
-        raise Invalid("conditions", _("Conditions go with a CONDITIONAL GO only: clear the "
-                                      "condition rows, or choose CONDITIONAL GO."))
+        problems.add("conditions", _("Conditions go with a CONDITIONAL GO only: clear the "
+                                     "condition rows, or choose CONDITIONAL GO."))
+    problems.raise_any()
     review = open_request(actor, project, gate)
     review.chair_id = actor.id
     review.state = ReviewState.DECIDED
@@ -301,7 +317,9 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
         if target not in targets:
             raise Invalid("phase", _("Choose where the project goes next."))
     else:
-        target = _check_outcome(review, outcome, fields)
+        problems = Problems()
+        target = _check_outcome(review, outcome, fields, problems)
+        problems.raise_any()
     decision = _record(actor, review, outcome, target, fields,
                        imported_conditions=conditions or [])
     if outcome is Outcome.HOLD:

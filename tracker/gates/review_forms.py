@@ -131,11 +131,13 @@ class DecisionForm(Form):
                                                                      for u in owners]
 
     def filled_conditions(self, users_by_id) -> list[dict]:
+        """The rows with a text, each with its place in the table ("row"): a problem with one
+        is shown in its row."""
         rows = []
-        for row in self.conditions:
+        for i, row in enumerate(self.conditions):
             if row.text.data and row.text.data.strip():
                 rows.append({"text": row.text.data, "owner": users_by_id.get(row.owner_id.data),
-                             "due_date": row.due_date.data})
+                             "due_date": row.due_date.data, "row": i})
         return rows
 
 

@@ -32,7 +32,7 @@ from tracker.companies.forms import (
     RoundForm,
 )
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
-from tracker.errors import Invalid, Refused
+from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter, _none_for_zero
 from tracker.imports.cells import CellError, iso_date
@@ -234,11 +234,12 @@ class Companies(Adapter):
             company = companies.update_company(actor, obj, **values)
             recorded_lines, _on = recorded_holdings(company)
             recorded = recorded_rounds(company)
+        problems = Problems()  # every problem of the row at once, each in its column
         if lines and recorded_lines:
             if (lines, on) != recorded_holdings(company):
-                raise Invalid("holdings", _("The company's cap table at incorporation is "
-                                            "recorded: an import does not change it (a "
-                                            "ledger is corrected on the company's page)."))
+                problems.add("holdings", _("The company's cap table at incorporation is "
+                                           "recorded: an import does not change it (a ledger "
+                                           "is corrected on the company's page)."))
         elif lines:
             try:
                 companies.incorporate(actor, company, [
@@ -246,22 +247,31 @@ class Companies(Adapter):
                                         lock_up_until=lock) for n, k, s, a, t, lock in lines],
                     on, total)
             except Invalid as error:  # the incorporation page's fields, as this row's columns
-                raise Invalid({"on_date": "incorporated_on"}.get(error.field, error.field),
-                              error.message) from None
+                problems.found += error.renamed(
+                    lambda field: {"on_date": "incorporated_on"}.get(field, field))
         wanted_rounds = recorded if wanted_rounds is None else wanted_rounds
         if wanted_rounds[:len(recorded)] != recorded:
-            raise Invalid("rounds", _("A recorded round is not removed or changed by an "
-                                      "import: reverse it on the company's page."))
-        for name, closed_on, pre_money, investors in wanted_rounds[len(recorded):]:
-            try:
-                deals.record_round(actor, company, name=name, on=closed_on,
-                                   pre_money=pre_money,
-                                   amount=sum((i[2] for i in investors), Decimal("0")),
-                                   investors=[deals.InvestorLine(name=n, kind=k, amount=a,
-                                                                 lead=lead)
-                                              for n, k, a, lead in investors])
-            except Invalid as error:
-                raise Invalid("rounds", f"{name}: {error.message}") from None
-            except Refused as error:
-                raise Invalid("rounds", f"{name}: {error.message}") from None
+            problems.add("rounds", _("A recorded round is not removed or changed by an "
+                                     "import: reverse it on the company's page."))
+        elif not problems:  # a round needs the cap table it dilutes
+            for name, closed_on, pre_money, investors in wanted_rounds[len(recorded):]:
+                self._round(actor, company, name, closed_on, pre_money, investors, problems)
+        problems.raise_any()
         return company
+
+    @staticmethod
+    def _round(actor, company, name, closed_on, pre_money, investors, problems) -> None:
+        """Record one round of the row, or add its every problem, each introduced by its name."""
+        def named(message):
+            return _("%(round)s: %(problem)s", round=name, problem=message)
+
+        try:
+            deals.record_round(actor, company, name=name, on=closed_on, pre_money=pre_money,
+                               amount=sum((i[2] for i in investors), Decimal("0")),
+                               investors=[deals.InvestorLine(name=n, kind=k, amount=a,
+                                                             lead=lead)
+                                          for n, k, a, lead in investors])
+        except Invalid as error:
+            problems.found += error.renamed(lambda _field: "rounds", named)
+        except Refused as error:
+            problems.add("rounds", named(error.message))

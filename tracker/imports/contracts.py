@@ -20,7 +20,7 @@ from tracker import db
 from tracker.contracts import services as contracts
 from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import ResearchContract
-from tracker.errors import Invalid
+from tracker.errors import Invalid, Problems
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter, _rows
 from tracker.imports.cells import CellError, iso_date
@@ -140,35 +140,41 @@ class Contracts(Adapter):
         values = dict(values)
         paid = values.pop("payments")
         project = db.session.get(Project, values.pop("project_id"))
+        problems = Problems()  # every problem of the row at once, each in its column
         if not values["number"]:
-            raise Invalid("number", _("An imported contract needs its number: it is how a "
-                                      "second import finds it."))
+            problems.add("number", _("An imported contract needs its number: it is how a "
+                                     "second import finds it."))
         if obj is not None:
             if obj.project_id != project.id:
-                raise Invalid("number", _("This number is another project's contract in the "
-                                          "institute."))
+                problems.add("number", _("This number is another project's contract in the "
+                                         "institute."))
             before = {k: v for k, v in self.current(obj).items() if k != "payments"}
             if {**values, "project_id": project.id} != before:
-                raise Invalid("", _("A recorded contract is not edited: only payments it "
-                                    "lacks are added."))
+                problems.add("", _("A recorded contract is not edited: only payments it lacks "
+                                   "are added."))
             recorded = recorded_payments(obj)
             paid = recorded if paid is None else paid
             if paid[:len(recorded)] != recorded:
-                raise Invalid("payments", _("A recorded payment is not removed or changed by "
-                                            "an import: reverse it on the contract's page."))
+                problems.add("payments", _("A recorded payment is not removed or changed by an "
+                                           "import: reverse it on the contract's page."))
             new = paid[len(recorded):]
             contract = obj
         else:
+            problems.raise_any()
             contract = contracts.record_contract(actor, project, **values)
             new = paid or []
+        problems.raise_any()
         for number, received_on, amount in new:
             if number > len(contract.instalments):
-                raise Invalid("payments", _("The contract has no instalment %(n)d.", n=number))
-            if amount < 0:
-                raise Invalid("payments", _("A reversal is recorded on the contract's page."))
-            try:
-                contracts.record_payment(actor, contract.instalments[number - 1], received_on,
-                                         amount)
-            except Invalid as invalid:  # the payment page's fields are this one column's
-                raise Invalid("payments", invalid.message) from None
+                problems.add("payments", _("The contract has no instalment %(n)d.", n=number))
+            elif amount < 0:
+                problems.add("payments", _("A reversal is recorded on the contract's page."))
+            else:
+                try:
+                    contracts.record_payment(actor, contract.instalments[number - 1],
+                                             received_on, amount)
+                except Invalid as invalid:  # the payment page's fields are this one column's
+                    problems.found += invalid.renamed(lambda _field: "payments")
+        problems.raise_any()
         return contract
+

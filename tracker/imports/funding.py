@@ -235,26 +235,27 @@ class Funding(Adapter):
         before = self.current(obj)
         changed = [k for k in AGREEMENT_FIELDS if values[k] is not None
                    and values[k] != before[k]]
+        problems = Problems()  # every problem of the row at once, each in its column
         if changed or values["co_funders"] != before["co_funders"] or (
                 member.id != obj.decided_by_id):
-            raise Invalid("", _("A recorded agreement is not edited: only the tranches, "
-                                "disbursements and outcome it lacks are added."))
+            problems.add("", _("A recorded agreement is not edited: only the tranches, "
+                               "disbursements and outcome it lacks are added."))
         tranches_ = before["tranches"] if wanted["tranches"] is None else wanted["tranches"]
         if tranches_[:len(before["tranches"])] != before["tranches"]:
-            raise Invalid("tranches", _("A recorded tranche is not removed or changed by an "
-                                        "import."))
+            problems.add("tranches", _("A recorded tranche is not removed or changed by an "
+                                       "import."))
         paid = (before["disbursements"] if wanted["disbursements"] is None
                 else wanted["disbursements"])
         if paid[:len(before["disbursements"])] != before["disbursements"]:
-            raise Invalid("disbursements", _("A recorded disbursement is not removed or "
-                                             "changed by an import: reverse it on the "
-                                             "funding page."))
+            problems.add("disbursements", _("A recorded disbursement is not removed or changed "
+                                            "by an import: reverse it on the funding page."))
         new_outcome = wanted["outcome"]
         if before["outcome"] is not None:
             if new_outcome not in (None, before["outcome"]):
-                raise Invalid("outcome", _("The agreement's outcome is recorded already: an "
-                                           "import does not change it."))
+                problems.add("outcome", _("The agreement's outcome is recorded already: an "
+                                          "import does not change it."))
             new_outcome = None
+        problems.raise_any()
         return (tranches_[len(before["tranches"]):], paid[len(before["disbursements"]):],
                 new_outcome)
 

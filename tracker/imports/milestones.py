@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import Invalid
+from tracker.errors import Problems
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
@@ -85,12 +85,14 @@ class Milestones(Adapter):
         state, percent = values.pop("state"), values.pop("percent_complete")
         reviewer_id, reason = values.pop("reviewer_id"), values.pop("waiver_reason")
         if obj is not None:
+            problems = Problems()  # every problem of the row at once, each in its column
             if (state, percent, reviewer_id, reason) != (
                     obj.state, obj.percent_complete, obj.reviewer_id, obj.waiver_reason):
-                raise Invalid("state", _("An imported milestone's state now changes in the "
-                                         "tracker: progress, submission and review."))
+                problems.add("state", _("An imported milestone's state now changes in the "
+                                        "tracker: progress, submission and review."))
             if values.pop("phase") is not obj.phase:
-                raise Invalid("phase", _("Milestones belong to the phases closed by a gate."))
+                problems.add("phase", _("Milestones belong to the phases closed by a gate."))
+            problems.raise_any()
             milestones.edit_milestone(project.pm, obj, **values)
             return obj
         milestone = milestones.plan_milestone(project.pm, project, **values,

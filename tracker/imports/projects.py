@@ -312,11 +312,13 @@ class Projects(Adapter):
         if obj is not None:
             for key in ("_ended_in", "_rationale", "_revisit_date", "_conditions"):
                 values.pop(key)
+            problems = Problems()  # every problem of the row at once, each in its column
             if phase is not obj.phase:
-                raise Invalid("phase", _("An imported project's phase now changes in the "
-                                         "tracker, through its gates."))
+                problems.add("phase", _("An imported project's phase now changes in the "
+                                        "tracker, through its gates."))
             if pm.id != obj.pm_id:
-                raise Invalid("pm_id", _("An import does not change a project's manager."))
+                problems.add("pm_id", _("An import does not change a project's manager."))
+            problems.raise_any()
             projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
             return obj
         route, conditional = check_new(pm, {**values, "phase": phase, "code": code,

@@ -322,10 +322,12 @@ def check_imported_state(actor: User, project: Project, state: MilestoneState, *
         raise Forbidden()
     if state not in DONE:  # the history of a closed project is imported too
         _writable(project)
+    problems = Problems()  # every problem at once, each in its column
     if not 0 <= percent <= 100:
-        raise Invalid("percent_complete", _("Give a percentage from 0 to 100."))
+        problems.add("percent_complete", _("Give a percentage from 0 to 100."))
     if state is MilestoneState.WAIVED and not waiver_reason.strip():
-        raise Invalid("waiver_reason", _("A waiver needs its reason."))
+        problems.add("waiver_reason", _("A waiver needs its reason."))
+    problems.raise_any()
 
 
 def imported_fields(state: MilestoneState, percent: int, waiver_reason: str) -> dict:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Forbidden, Invalid, Problems
 from tracker.reminders.ladder import When, out_of_order
 from tracker.reminders.rules import RULES
 from tracker.settings.catalogue import (
@@ -91,12 +91,13 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
     """Rules between settings: the team-holding bounds leave room between them; an idle
     timeout no shorter than the session's lifetime would never end a session; each reminder
     ladder's rungs stay in order."""
+    problems = Problems()  # every rule broken at once, each beside its setting
     if values[TEAM_HOLDING_MIN_PCT] >= values[TEAM_HOLDING_MAX_PCT]:
-        raise Invalid(TEAM_HOLDING_MAX_PCT, _(
+        problems.add(TEAM_HOLDING_MAX_PCT, _(
             "The upper bound of the team holding must be above its lower bound (%(low)s%%).",
             low=values[TEAM_HOLDING_MIN_PCT]))
     if values[SESSION_IDLE_MINUTES] >= values[SESSION_LIFETIME_HOURS] * 60:
-        raise Invalid(SESSION_IDLE_MINUTES, _(
+        problems.add(SESSION_IDLE_MINUTES, _(
             "A session left unused must end before its lifetime does (%(hours)s hours).",
             hours=values[SESSION_LIFETIME_HOURS]))
     for rule in RULES.values():
@@ -115,7 +116,8 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
             message = _("%(rule)s: the rung %(later)s days after the deadline would come "
                         "before the one %(earlier)s days after it; the rungs go in order.",
                         **numbers)
-        raise Invalid(rule.setting_key(later), message)
+        problems.add(rule.setting_key(later), message)
+    problems.raise_any()
 
 
 def save(actor: User, values: dict[str, Decimal | int]) -> int:

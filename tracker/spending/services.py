@@ -13,7 +13,8 @@ from tracker import db, reversals
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.display.formatting import day
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.money import cents
 from tracker.projects.models import BudgetLine, Project
@@ -30,18 +31,20 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
         raise Refused(_("This project is closed: nothing of it changes."))
     if not SpendingEntry.can_record(actor, project):
         raise Forbidden()
+    problems = Problems()  # every problem at once, each beside its field
     line = db.session.get(BudgetLine, budget_line_id)
     if line is None or line.project_id != project.id:
-        raise Invalid("budget_line_id", _("Choose one of the project's budget lines."))
+        problems.add("budget_line_id", _("Choose one of the project's budget lines."))
     if amount <= 0 or cents(amount) != amount:
-        raise Invalid("amount", _("Give an amount of more than zero, in yuan and fen."))
+        problems.add("amount", _("Give an amount of more than zero, in yuan and fen."))
     if spent_on > today():
-        raise Invalid("spent_on", _("Spending is recorded once made: this date is ahead."))
-    if spent_on < project.start_date:
-        raise Invalid("spent_on", _("This date is before the project started (%(date)s).",
-                                    date=project.start_date.isoformat()))
+        problems.add("spent_on", _("Spending is recorded once made: this date is ahead."))
+    elif spent_on < project.start_date:
+        problems.add("spent_on", _("This date is before the project started (%(date)s).",
+                                   date=day(project.start_date)))
     if not description.strip():
-        raise Invalid("description", _("Say what the money was spent on."))
+        problems.add("description", _("Say what the money was spent on."))
+    problems.raise_any()
     stored = (files.store(actor, voucher[0], voucher[1], "voucher", project.id)
               if voucher else None)
     entry = SpendingEntry(project_id=project.id, budget_line_id=line.id, spent_on=spent_on,

@@ -34,7 +34,7 @@ from tracker.display.preview import Preview
 from tracker.edits import services as edits
 from tracker.errors import Invalid, Refused
 from tracker.files import services as files
-from tracker.web.forms import Form, OneTime, SeenVersion, new_token, page_has_errors
+from tracker.web.forms import Button, Form, OneTime, SeenVersion, new_token, page_has_errors
 
 T = TypeVar("T")
 # Text or a path, or a function of what the service call returned (the new object's page).
@@ -108,7 +108,7 @@ def press(call: Callable[[], Any], done: OrFromResult[str], to: OrFromResult[str
           page: Callable[[], str]) -> Response | tuple[str, int]:
     """A button on an object's page: a form with no fields (its CSRF token is checked app-wide),
     whose refusal is shown above the page."""
-    return submit(Form(), call, done, to, page)
+    return submit(Button(), call, done, to, page)
 
 
 def _service_problems(form: Form, call: Callable[[], Any]) -> None:
@@ -126,7 +126,7 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> None:
             call()
     except Invalid as invalid:
         for problem in invalid.each():
-            field = form._fields.get(problem.field.split(".")[0])
+            field = form.field_named(problem.field)
             if field is None or not field.errors:
                 form.show_error(problem)
     except Exception:  # noqa: BLE001 - any other failure on incomplete input: the fields'

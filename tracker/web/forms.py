@@ -145,12 +145,14 @@ class Form(FlaskForm):
     def error_links(self) -> list[tuple[str | None, str]]:
         """The entries of the error summary that opens a form sent back (macros/forms.html:
         error_summary): every error the page shows, in the order the page shows it. The form's
-        own errors first, then each field's with the id of the element its link moves to (a
+        own errors first (and a service's about what no field of the form shows), then each
+        field's with the id of the element its link moves to (a
         group's first choice); a list of rows (budget lines, conditions) has its own errors,
         shown above its rows and linked to its first one, then each row's. The fields go in
         the order of the form's class, which is the order of the page: a form whose page lays
         its fields out otherwise lists them as shown (`shown_order`)."""
         entries: list[tuple[str | None, str]] = [(None, str(e)) for e in self.form_errors]
+        entries += [(None, str(e)) for e in self.unplaced_errors]
 
         def first_input(field) -> str | None:
             if isinstance(field, FieldList | FormField):
@@ -161,14 +163,14 @@ class Form(FlaskForm):
 
         def visit(field) -> None:
             if isinstance(field, FieldList | FormField):
-                own = [e for e in field.errors if _is_message(e)] if isinstance(
+                own = [e for e in field.errors if is_message(e)] if isinstance(
                     field, FieldList) else list(getattr(field.form, "form_errors", ()))
                 entries.extend((first_input(field), str(e)) for e in own)
                 for inner in field:
                     visit(inner)
             elif field.errors and not isinstance(field, HiddenField):
                 entries.extend((first_input(field), f"{field.label.text}: {e}")
-                               for e in field.errors if _is_message(e))
+                               for e in field.errors if is_message(e))
 
         for name in self.shown_order() or self._fields:
             visit(self._fields[name])
@@ -179,18 +181,47 @@ class Form(FlaskForm):
         order of the form's class; empty: that order."""
         return []
 
+    # A service's problems with what no field of this form shows (a rule of the whole record,
+    # a field of another form): listed in the error summary, which every form's page shows.
+    unplaced_errors: tuple[str, ...] = ()
+
+    def field_named(self, name: str):
+        """The field WTForms names `name`: one of the form's, or a field in a row of a list of
+        rows (``conditions-2-due_date``); for a row the list has not, the list itself."""
+        def walk(fields):
+            for field in fields:
+                if field.name == name:
+                    return field
+                if isinstance(field, FieldList | FormField):
+                    found = walk(field)
+                    if found is not None:
+                        return found
+            return None
+
+        return (self._fields.get(name) or walk(self)
+                or self._fields.get(name.split("-", 1)[0]))
+
     def show_error(self, invalid: Invalid) -> bool:
-        """Put a service's refusal beside the field it names; False when the form has no such
-        field (the caller shows it above the page)."""
-        field = self._fields.get(invalid.field)
-        if field is None:
-            return False
-        field.errors = [*field.errors, invalid.message]
+        """Put a service's refusal beside the field it names (in its row, for a row of a list);
+        one about no field of the form goes to the top of the form, in its error summary."""
+        field = self.field_named(invalid.field)
+        if field is None or isinstance(field, FormField):
+            self.unplaced_errors = (*self.unplaced_errors, invalid.message)
+        else:
+            field.errors = [*field.errors, invalid.message]
         page_has_errors()
         return True
 
 
-def _is_message(error) -> bool:
+class Button(Form):
+    """The form of a button on an object's page (`tracker.web.actions.press`): it has no fields
+    and no summary of its own, so what a service refuses is shown above the page."""
+
+    def show_error(self, invalid: Invalid) -> bool:
+        return False
+
+
+def is_message(error) -> bool:
     """An error message (a lazy one too), not the nested errors of a row or a sub-form."""
     return not isinstance(error, list | tuple | dict)
 

@@ -18,7 +18,7 @@ from tracker.display import formatting
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
 from tracker.projects.funding import FundingSource
-from tracker.web.forms import is_choice_group, new_token
+from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
 from tracker.workdays import services as workdays
@@ -151,3 +151,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(new_token, "one_time_token")
     app.add_template_global(list(FundingSource), "funding_sources")
     app.add_template_test(is_choice_group, "choice_group")
+    app.add_template_test(is_message, "message")
