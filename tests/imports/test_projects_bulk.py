@@ -11,6 +11,7 @@ from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.audit import chain
 from tracker.audit.models import AuditRecord
+from tracker.dates import today
 from tracker.gates.models import GateDecision, GateReview
 from tracker.imports import bulk
 from tracker.imports.models import ImportState
@@ -94,3 +95,37 @@ def test_the_bulk_path_refuses_a_code_given_twice_and_writes_nothing():
     assert result.state is ImportState.FAILED
     assert [(r, c) for r, c, _m in result.errors] == [(3, "")]
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def _faulty_rows() -> list[list[str]]:
+    future = f"1: {today().year + 1}-01-10"
+    return [HEADER,
+            # Three problems of three kinds in one row: its dates (the proposal's check), a
+            # gate passed in the future (the route's) and a code of another HQ (the code's).
+            _row(code="OTHER-2019-0001", start="2020-03-01", end="2019-12-31",
+                 passed=future),
+            _row(code="TEST-2019-0050", title="Fine"),
+            # The number of a project recorded before the import, written without its zeros.
+            _row(code="TEST-2019-7", title="Taken", trl_now="8", trl_target="3")]
+
+
+def test_the_bulk_path_reports_every_problem_of_the_file_in_one_pass(monkeypatch):
+    """Every problem of every row, each with its row and column, in one run, and the same as
+    the row-by-row path finds (the bulk path used to stop at a row's first problem)."""
+    admin, _pm = _setting()
+    taken = run(admin, "projects", [HEADER, _row(code="TEST-2019-0007", title="Before")])
+    assert taken.state is ImportState.DONE, taken.errors
+    in_bulk = run(admin, "projects", _faulty_rows())
+    assert in_bulk.state is ImportState.FAILED
+    found = [(row, column, message) for row, column, message in in_bulk.errors]
+    columns_of = {}
+    for row, column, _message in found:
+        columns_of.setdefault(row, set()).add(column)
+    assert columns_of[2] >= {"Project code", "End date", "Gates passed on"}, found
+    assert "Another project already has this code." in [m for r, _c, m in found if r == 4]
+    assert any(r == 4 and "TRL" in c for r, c, _m in found), found
+    assert 3 not in columns_of
+    monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    one_by_one = run(admin, "projects", _faulty_rows())
+    assert sorted(map(tuple, one_by_one.errors)) == sorted(found)
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 1

@@ -6,6 +6,7 @@ so that it goes on in the tracker as if it had been decided there."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -204,13 +205,17 @@ def _passed_on(text: str) -> dict[int, date]:
     return found
 
 
-def check_new(pm: User, values: dict, passed: dict[int, date]
+def check_new(pm: User, values: dict, passed: dict[int, date],
+              problems: Problems | None = None, taken: CodeTaken | None = None
               ) -> tuple[list[tuple[Phase, Outcome, Phase]], dict[int, list[dict]]]:
     """What a new project's row is refused for, all at once: its proposal as
-    `create_proposal` checks it, its route to the phase, and the conditions of each gate it
-    passed with a CONDITIONAL GO (`decisions.check_imported_conditions`: only a gate passed
-    with a GO on the way takes them). Returns the route and the conditions by gate."""
-    problems = Problems()
+    `create_proposal` checks it, its route to the phase, the code it had (`check_code`) and
+    the conditions of each gate it passed with a CONDITIONAL GO
+    (`decisions.check_imported_conditions`: only a gate passed with a GO on the way takes
+    them). Returns the route and the conditions by gate. The problems are added to
+    `problems` when given (the bulk path adds its own), else raised."""
+    given = problems is not None
+    problems = problems if given else Problems()
     route: list[tuple[Phase, Outcome, Phase]] = []
     try:
         route = imported_route(values["phase"], values["code"], values["_ended_in"])
@@ -229,13 +234,40 @@ def check_new(pm: User, values: dict, passed: dict[int, date]
         decisions.check_imported_conditions(
             pm.id, set(values["member_ids"]), passed.get(gate) or values["start_date"], items,
             problems)
+    proposal = {f: values[f] for f in FORM_FIELDS}
     try:
-        projects.check_proposal(pm, {f: values[f] for f in FORM_FIELDS},
-                                values["budget_lines"], values["member_ids"])
+        projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
     except Invalid as invalid:
         problems.found += invalid.problems
-    problems.raise_any()
+    values.update(proposal)  # as create_proposal would keep them (a source's own fields)
+    if values["phase"] is not Phase.DRAFT and values["code"] and "code" not in problems:
+        check_code(db.session.get(Institute, values["institute_id"]), values["code"], problems,
+                   taken or _taken_in_database)
+    if not given:
+        problems.raise_any()
     return route, conditional
+
+
+# Whether the code (HQ id, year, number) is another project's already.
+CodeTaken = Callable[[int, int, int], bool]
+
+
+def _taken_in_database(hq_id: int, year: int, seq: int) -> bool:
+    return db.session.scalar(select(Project.id).where(
+        Project.hq_id == hq_id, Project.year == year, Project.seq == seq)) is not None
+
+
+def check_code(institute: Institute | None, code: str, problems: Problems,
+               taken: CodeTaken) -> tuple[int, int] | None:
+    """The year and number of the code an imported project had (`projects.adopt_code` reads
+    it so), or None with why not added to `problems`."""
+    if institute is None:
+        return None
+    parsed = problems.collect(projects.parse_code, institute.hq, code)
+    if parsed is not None and taken(institute.hq_id, *parsed):
+        problems.found += projects.code_taken().problems
+        return None
+    return parsed
 
 
 class Projects(Adapter):

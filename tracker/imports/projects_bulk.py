@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Refused
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.gates import services as gates
 from tracker.gates.models import (
     GateDecision,
@@ -28,7 +28,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
-from tracker.imports.projects import FORM_FIELDS, Projects, decision_days, imported_route, noon
+from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days, noon
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
@@ -123,22 +123,21 @@ class ProjectBatch(Batch):
         if values["_conditions"]:
             return False  # a CONDITIONAL GO: the row-by-row path records it with its conditions
         pm = self._get(User, values["pm_id"])
-        proposal = {f: values[f] for f in FORM_FIELDS}
-        projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
-        values.update(proposal)  # as create_proposal would keep them (a source's own fields)
-        phase, code = values["phase"], values["code"]
-        route = imported_route(phase, code, values["_ended_in"])
-        decision_days(route, values["_passed_on"], values["start_date"])  # refused now
+        phase = values["phase"]
+        if phase is not Phase.DRAFT and not self.actor.is_hq_admin:
+            raise Forbidden()  # submit_imported, record_imported_go
+        # Every problem of the row at once, as the row-by-row path finds them; a code is
+        # taken by a project recorded or held in this batch.
+        problems = Problems()
+        route, _conditions = check_new(pm, values, values["_passed_on"], problems,
+                                       taken=lambda *key: key in self._taken)
+        problems.raise_any()
         if any(outcome is not Outcome.GO for _closed, outcome, _target in route):
             return False  # a KILL or a HOLD: the row-by-row path records it
         if phase is Phase.DRAFT:
             return True
-        if not self.actor.is_hq_admin:  # submit_imported, record_imported_go
-            raise Forbidden()
         hq = self._get(Headquarters, self._get(Institute, values["institute_id"]).hq_id)
-        year, seq = projects.parse_code(hq, code)
-        if (hq.id, year, seq) in self._taken:
-            raise projects.code_taken()
+        year, seq = projects.parse_code(hq, values["code"])
         source = Phase.DRAFT
         for step, target in [(Step.SUBMIT, Phase.PROPOSAL_REVIEW)] + [
                 (Step.GO, target) for _closed, _outcome, target in route]:
