@@ -11,6 +11,7 @@ from flask_wtf import CSRFProtect
 from tracker import db
 from tracker.accounts import sessions
 from tracker.accounts.models import User
+from tracker.display.said import SayingDomain
 
 login_manager = LoginManager()
 babel = Babel()
@@ -72,4 +73,7 @@ def init_extensions(app: Flask) -> None:
         return user
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Our catalogue, whose messages can be stored as said and said again in another language
+    # (an import's problems: tracker.display.said).
+    babel.domain_instance = SayingDomain(domain=app.extensions["babel"].default_domain)
     csrf.init_app(app)

@@ -81,3 +81,58 @@ def test_a_cancel_while_running_keeps_nothing(app):
     jobs.carry_out(claimed, Cancelling(None, run.id), db.session.flush)
     assert (run.state, run.upload) == (ImportState.CANCELLED, None)
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
+
+
+def test_an_import_made_in_chinese_reads_in_english_to_an_english_reader(client):
+    """The problems are kept as said, not as text: the Chinese uploader reads them in Chinese,
+    an English-reading admin in English (the header, a WTForms message, ours with a date and
+    an enum label among them), on the page and in the CSV of errors."""
+    from datetime import timedelta
+
+    from flask_babel import force_locale
+
+    from tests.imports.helpers import run as run_import
+    from tests.imports.test_projects import HEADER, _row, _setting
+    from tracker.dates import today
+
+    admin, _pm = _setting()
+    future = today() + timedelta(days=40)
+    with force_locale("zh_CN"):
+        run = run_import(admin, "projects", [
+            HEADER, _row(start="2020-03-01", end="2019-12-31",
+                         passed=f"1: {future.isoformat()}"),
+            _row(code="TEST-2019-0044", title="Next", type="nonsense"),
+            _row(code="TEST-2019-0045", title="", trl_now="12")])
+    db.session.commit()
+    assert run.state is ImportState.FAILED
+    with force_locale("zh_CN"):
+        chinese = run.errors
+    with force_locale("en"):
+        english = run.errors
+    assert len(chinese) == len(english) >= 5, english
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for (row, column, message), (row_zh, column_zh, message_zh) in zip(english, chinese,
+                                                                       strict=True):
+        assert row == row_zh
+        assert not cjk.search(column) and not cjk.search(message), (column, message)
+        assert cjk.search(column_zh) and cjk.search(message_zh), (column_zh, message_zh)
+    messages = " ".join(m for _r, _c, m in english)
+    assert "This field is required." in messages  # the title: the form's own check
+    assert "The end date is before the start date." in messages  # the service's
+    assert f"{future:%b} {future.day}, {future.year} is in the future" in messages
+    reader = make_user(Role.HQ_ADMIN, locale="en")
+    login(client, reader)
+    page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
+    assert "The end date is before the start date." in page
+    assert "结束日期" not in page
+    errors_csv = client.get(f"/admin/import/{run.id}/errors.csv").get_data(as_text=True)
+    assert "The end date is before the start date." in errors_csv
+
+
+def test_a_problem_stored_as_text_reads_as_it_was_written(app):
+    """Runs stored before messages were kept as said still read, as they were written."""
+    admin = make_user(Role.HQ_ADMIN)
+    old = ImportRun(kind="institutes", filename="old.csv", actor_id=admin.id, errors=[],
+                    changes=[])
+    old.said_errors = [[2, "类型", "不是可选值之一：nonsense。"]]
+    assert old.errors == [[2, "类型", "不是可选值之一：nonsense。"]]

@@ -58,8 +58,8 @@ def _written(run_id: int, mark: str) -> list:
             sorted(m.user_id for m in project.members),
             [(c.from_phase, c.to_phase, c.actor_id, c.decision_id is not None)
              for c in changes],
-            [(r.gate, r.state, r.requested_by_id, r.chair_id, r.name, r.quorum,
-              [(c.position, c.kind, c.text) for c in r.criteria]) for r in reviews],
+            [(r.gate, r.state, r.requested_by_id, r.chair_id, r.name, r.name_en, r.quorum,
+              [(c.position, c.kind, c.text, c.text_en) for c in r.criteria]) for r in reviews],
             [(d.outcome, d.target_phase, d.decided_by_id, d.decided_at, d.imported_in_id
               == run_id, d.weighted_score, len(d.snapshot["criteria"]),
               [c["id"] for c in d.snapshot["criteria"]] == [c.id for c in d.review.criteria])

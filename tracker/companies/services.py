@@ -8,7 +8,6 @@ A refusal says which rule and what the numbers were, and nothing is changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from tracker import db, money
 from tracker.audit import services as audit
 from tracker.companies import ledger, prerequisites
 from tracker.companies.ip_models import IpDeal
+from tracker.companies.lines import IssueLine, check_line
 from tracker.companies.models import (
     Acquisition,
     Company,
@@ -34,7 +34,7 @@ from tracker.companies.models import (
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
@@ -43,27 +43,6 @@ from tracker.settings import services as settings
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-
-
-@dataclass(frozen=True)
-class IssueLine:
-    """A line of the cap table at incorporation, or one later issuance. `row`: its row in the
-    form's table, so that each problem of the line is shown beside that row's field."""
-
-    name: str
-    kind: HolderType
-    shares: Decimal
-    acquired_by: Acquisition
-    technology: str = ""
-    lock_up_until: date | None = None
-    row: int | None = None
-
-    def field(self, rows: str, column: str) -> str:
-        """Where a problem of `column` is shown: the row's own field of the list `rows`, or
-        the form's own field `column` for a line given alone (a later issuance)."""
-        if not rows:
-            return column
-        return in_row(rows, self.row, column)
 
 
 def require_manager(actor: User) -> None:
@@ -245,31 +224,6 @@ def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Deci
     return entry
 
 
-# Ten trillion shares: no registered company comes near it; a typo of many digits does.
-MAX_SHARES = Decimal("10000000000000")
-
-
-def _check_line(line: IssueLine, rows: str, problems: Problems) -> None:
-    """Every problem of one line (`rows`: the list it is a row of, "" for a line alone)."""
-    if not line.name.strip():
-        problems.add(line.field(rows, "name"), _("Name each holder."))
-    if line.shares > MAX_SHARES:
-        problems.add(line.field(rows, "shares"), _(
-            "%(name)s: %(n)s shares is more than any company issues.", name=line.name,
-            n=number(line.shares)))
-    elif line.shares <= 0 or line.shares != line.shares.to_integral_value():
-        problems.add(line.field(rows, "shares"), _(
-            "%(name)s: shares are whole numbers above zero; %(n)s was given.", name=line.name,
-            n=line.shares))
-    if line.acquired_by is Acquisition.IP and not line.technology.strip():
-        problems.add(line.field(rows, "technology"), _(
-            "%(name)s: shares paid with IP name the technology contributed.", name=line.name))
-    if line.acquired_by is Acquisition.CONVERSION:
-        problems.add(line.field(rows, "acquired_by"), _(
-            "Shares from a conversion are issued by the investment committee's conversion, "
-            "not typed in."))
-
-
 def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
     minimum = Decimal(settings.get(catalogue.CONTRIBUTOR_EQUITY_MIN_PCT))
     return [_("The contributors of %(technology)s hold %(pct)s%% of the %(issued)s shares "
@@ -292,7 +246,7 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
         problems.add("holdings", _("List the holders and their shares."))
     problems.collect(check_dated, company, "on_date", on)
     for line in lines:
-        _check_line(line, "holdings", problems)
+        check_line(line, "holdings", problems)
         problems.collect(_check_lock_up, line.name, on, line.lock_up_until,
                          line.field("holdings", "lock_up_until"))
     held = sum((line.shares for line in lines), Decimal("0"))
@@ -340,7 +294,7 @@ def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
     require_cap_table(company)
     problems = Problems()  # every problem at once, each beside its field
     problems.collect(check_dated, company, "on_date", on)
-    _check_line(line, "", problems)
+    check_line(line, "", problems)
     problems.collect(_check_lock_up, line.name, on, line.lock_up_until, "lock_up_until")
     if "name" not in problems:
         problems.collect(check_holders, company, [(line.name, line.kind)], "name")

@@ -3,13 +3,16 @@
 What HQ keeps for everyone to read (gate names, criteria, deliverables, institutes' fields,
 enterprises' industries, the names of institutes, centres and enterprises) has a Chinese value,
 which stays the key for matching and importing, and an English value in a ``<column>_en``
-column beside it. A page shows the one of its language, and the other when that one is empty.
+column beside it. A page shows the one of its language, and the other when that one is empty
+(a record from before it had both: migration 0037 filled in the English it could derive), and
+then says so below its content.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import get_locale
 from sqlalchemy import ColumnElement, func
 
@@ -22,8 +25,11 @@ def reads_english() -> bool:
 
 
 def in_reader_language(chinese: str | None, english: str | None) -> str:
-    """The value of the reader's language, or the other one when it is empty."""
+    """The value of the reader's language, or the other one when it is empty: the page then
+    says why some names are in the other language (templates/base.html)."""
     first, second = (english, chinese) if reads_english() else (chinese, english)
+    if not first and second and has_request_context():
+        g.shown_in_other_language = True
     return first or second or ""
 
 

@@ -17,20 +17,24 @@ from flask_babel import (
 )
 
 from tracker.dates import local_date
+from tracker.display.said import formatter
 
 
+@formatter(Decimal)
 def money(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return format_currency(value, "CNY")
 
 
+@formatter(Decimal)
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
     return format_decimal(value)
 
 
+@formatter(Decimal)
 def price(value: Decimal | None) -> str:
     """A price per share: at least two decimals, and every one it has (up to eight)."""
     if value is None:
@@ -38,6 +42,7 @@ def price(value: Decimal | None) -> str:
     return format_decimal(value, "#,##0.00######")
 
 
+@formatter(Decimal)
 def pct(value: Decimal | None) -> str:
     """A percentage already computed in per cent (53.67 -> 53.67 %), two decimals."""
     if value is None:
@@ -45,6 +50,7 @@ def pct(value: Decimal | None) -> str:
     return format_percent(value / 100, "#,##0.00%")
 
 
+@formatter(date.fromisoformat)
 def day(value: date | None) -> str:
     if value is None:
         return "—"
@@ -59,6 +65,7 @@ def _medium_date(value: date, locale: str) -> str:
     return dates.format_date(value, "medium", locale=locale)
 
 
+@formatter(datetime.fromisoformat)
 def on_day(value: datetime | None) -> str:
     """An instant by its day in the organisation's zone: all a date brought in by an import
     (an imported decision) tells, without an invented hour."""
@@ -67,12 +74,14 @@ def on_day(value: datetime | None) -> str:
     return day(local_date(value))
 
 
+@formatter(datetime.fromisoformat)
 def instant(value: datetime | None) -> str:
     if value is None:
         return "—"
     return format_datetime(value, "medium")
 
 
+@formatter(int)
 def size(value: int | None) -> str:
     """A file's size in the unit that reads best: bytes below 1 KB (never "0.0 KB"), then KB
     and MB with one decimal (1 KB = 1,024 bytes)."""

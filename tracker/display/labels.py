@@ -28,6 +28,7 @@ from tracker.companies.models import (
     HolderType,
 )
 from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
+from tracker.display import said
 from tracker.funding.models import (
     AGREEMENT_OUTCOME_LABELS,
     CONDITION_KIND_LABELS,
@@ -134,6 +135,8 @@ def label(value) -> str:
     table = LABELS.get(type(value))
     if table is None or value not in table:
         return str(value)
+    if said.is_recording():
+        return str(table[value])  # the label's message, to be said again in another language
     key = (str(get_locale()), type(value), value)
     text = _translated.get(key)
     if text is None:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, select, update
 
 from tracker import db
 from tracker.audit import services as audit
+from tracker.display import said
 from tracker.errors import Forbidden, Refused
 from tracker.imports import services
 from tracker.imports.models import ImportRun, ImportState
@@ -130,8 +131,9 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
         except Exception:
             db.session.rollback()
             run = db.session.get(ImportRun, run.id)
-            run.errors = [[0, "", _("The import stopped on an unexpected error; it is "
-                                    "logged.")]]
+            with said.recording():
+                run.errors = [[0, "", _("The import stopped on an unexpected error; it is "
+                                        "logged.")]]
             services.finish(actor, run, ImportState.FAILED)
             log.exception("import #%s failed", run.id)
         run.upload = None

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.display import said
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -57,8 +58,9 @@ class ImportRun(Base):
     created: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
-    # [[row, column header, message], ...] in the language of the person who ran it.
-    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # [[row, column header, message], ...], the header and the message as they were said
+    # (tracker.display.said): `errors` reads them in the reader's language.
+    said_errors: Mapped[list[Any]] = mapped_column("errors", JSON, default=list)
     # What a dry run would do, or what the import did: [[row, "created"|"updated", key], ...]
     # (the first rows only; the counts above are complete).
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -71,6 +73,19 @@ class ImportRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def errors(self) -> list[list]:
+        """(row, column header, message) of each problem found, in the language of whoever
+        reads them, whoever ran the import (a problem stored before messages were kept as
+        said reads as it was written)."""
+        return [[row, said.say(column), said.say(message)]
+                for row, column, message in self.said_errors or []]
+
+    @errors.setter
+    def errors(self, problems) -> None:
+        self.said_errors = [[row, said.stored(column), said.stored(message)]
+                            for row, column, message in problems]
 
     @staticmethod
     def can_import(user: User) -> bool:

@@ -245,12 +245,13 @@ class ProjectBatch(Batch):
             rows.append({"project_id": pid, "gate": gate, "phase": lifecycle.GATE_PHASE[gate],
                          "state": state, "requested_at": now, "requested_by_id": requested_by,
                          "chair_id": chair, "name": template.name,
+                         "name_en": template.name_en,
                          "pass_threshold": template.pass_threshold,
                          "min_trl": template.min_trl, "quorum": template.quorum,
                          "version": 1 if state is ReviewState.REQUESTED else 2})
         review_ids = insert_returning_ids(GateReview, rows)
         criteria = [{"review_id": rid, "position": c.position, "kind": c.kind, "text": c.text,
-                     "weight": c.weight, "scale_max": c.scale_max}
+                     "text_en": c.text_en, "weight": c.weight, "scale_max": c.scale_max}
                     for rid, (_p, gate, *_rest) in zip(review_ids, wanted, strict=True)
                     for c in self.template(gate)[1]]
         criterion_ids = insert_returning_ids(ReviewCriterion, criteria)

@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.imports import cells, reading
 from tracker.imports.adapters import Adapter
@@ -216,9 +217,15 @@ def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
                run: ImportRun | None = None) -> ImportRun:
     """Import `stream`: all rows or none. Returns the run, with its counts and errors; the
     caller commits (the run is kept whatever happened to the rows). `run`: the queued run of
-    a web upload, which its job carries out (`tracker.imports.jobs`)."""
+    a web upload, which its job carries out (`tracker.imports.jobs`). Its problems are kept as
+    they were said (`said.recording`), so that each reader reads them in their language."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
+    with said.recording():
+        return _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run)
+
+
+def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) -> ImportRun:
     adapter = ADAPTERS[kind_name]
     if run is None:
         run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,

@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.widgets import ListWidget
 
-from tracker.display import history
+from tracker.display import history, said
 from tracker.errors import Invalid
 
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: nobody types
@@ -53,13 +53,18 @@ class _Messages:
         if string in ("Not a valid choice.", "Invalid Choice: could not coerce.",
                       "Invalid choice(s): one or more data inputs could not be coerced."):
             return gettext("Choose one of the options offered.")
-        return wtforms_translations.gettext(string)
+        return said.catalogue_said("wtforms", string, wtforms_translations.gettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if singular == "'%(value)s' is not a valid choice for this field.":
             # The value is what the browser sent, quoted as code would: not shown.
             return gettext("Choose only among the options offered.")
-        return wtforms_translations.ngettext(singular, plural, n)
+        return said.catalogue_said("wtforms", singular,
+                                   wtforms_translations.ngettext(singular, plural, n), plural, n)
+
+
+# WTForms' own messages, said again in the reader's language (an import's problems).
+said.CATALOGUES["wtforms"] = (wtforms_translations.gettext, wtforms_translations.ngettext)
 
 
 MESSAGES = _Messages()

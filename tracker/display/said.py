@@ -1,0 +1,165 @@
+"""Sentences written now and read later, in the language of whoever reads them.
+
+An import's problems are found once, in the language of the person who ran it (a web upload's
+job runs under that person's locale), and read for as long as the run is kept, by any HQ admin
+in either language. So they are stored as what was said, not as text: the catalogue's message
+(its msgid) with its parameters, each parameter stored the same way, and said again in the
+reader's language when shown (`say`).
+
+While `recording()` is on, every message the catalogues give is a `Said`: the text in the
+current language, which remembers how it was made. That covers our catalogue (gettext and
+ngettext, lazy strings included: `SayingDomain`), WTForms' messages (tracker.web.forms reads
+them through `said`), enum labels, and the formatters of dates, money and numbers
+(tracker.display.formatting). A text put together by other means (joined, an f-string) has
+no recipe: it is stored as text and shown as it was written, the fallback for anything stored
+before this existed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import Domain, LazyString, gettext, ngettext
+
+_recording: ContextVar[bool] = ContextVar("said_recording", default=False)
+
+# How each formatter reads its stored value back: name -> (formatter, parse).
+FORMATTERS: dict[str, tuple[Callable[[Any], str], Callable[[str], Any]]] = {}
+# Catalogues other than ours, by name: (gettext, ngettext) (WTForms', from tracker.web.forms).
+CATALOGUES: dict[str, tuple[Callable[[str], str], Callable[[str, str, int], str]]] = {}
+
+
+def is_recording() -> bool:
+    return _recording.get()
+
+
+@contextmanager
+def recording() -> Iterator[None]:
+    """Messages said within are `Said`: `stored` keeps how they were made."""
+    token = _recording.set(True)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+class Said(str):
+    """Text in the current language that remembers how it was said (`recipe`, stored as JSON).
+    `str()` of it is itself, so that it survives the places that turn a message into text
+    (an exception's message, a lazy string, WTForms' errors)."""
+
+    recipe: dict[str, Any]
+
+    def __new__(cls, text: str, recipe: dict[str, Any]) -> Said:
+        said = super().__new__(cls, text)
+        said.recipe = {**recipe, "text": str.__str__(said)}
+        return said
+
+    def __str__(self) -> str:
+        return self
+
+    def __mod__(self, params: Any) -> str:
+        """WTForms translates a message, then fills it in: the parameters are kept too."""
+        text = str.__mod__(self, params)
+        if isinstance(params, dict) and "params" not in self.recipe:
+            return Said(text, {**self.recipe, "params": stored_params(params)})
+        return text
+
+
+def stored(value: Any) -> Any:
+    """A message (or a parameter of one) as JSON: the recipe of a `Said`, else the text."""
+    if isinstance(value, LazyString):
+        value = str(value)  # said now, in the current language (a `Said` while recording)
+    if isinstance(value, Said):
+        return value.recipe
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict):  # stored already
+        return value
+    return str(value)
+
+
+def stored_params(params: dict[str, Any]) -> dict[str, Any]:
+    return {key: stored(value) for key, value in params.items()}
+
+
+def say(value: Any) -> Any:
+    """A stored message in the current language (the reader's); its text as it was written
+    when it has no recipe, or when the catalogue can no longer say it (a message since
+    reworded)."""
+    if not isinstance(value, dict):
+        return value
+    try:
+        return _say(value)
+    except (KeyError, TypeError, ValueError):
+        return value.get("text", "")
+
+
+def _say(recipe: dict[str, Any]) -> str:
+    if "format" in recipe:
+        formatter, parse = FORMATTERS[recipe["format"]]
+        return formatter(parse(recipe["value"]))
+    params = {key: say(value) for key, value in (recipe.get("params") or {}).items()}
+    if "catalogue" in recipe:
+        singular, plural = CATALOGUES[recipe["catalogue"]]
+        text = (plural(recipe["msg"], recipe["plural"], recipe["n"]) if "plural" in recipe
+                else singular(recipe["msg"]))
+        return text % params if params else text
+    if "plural" in recipe:
+        params.pop("num", None)
+        return ngettext(recipe["msg"], recipe["plural"], recipe["n"], **params)
+    return gettext(recipe["msg"], **params)
+
+
+class SayingDomain(Domain):
+    """Our catalogue, whose messages are `Said` while `recording()` is on."""
+
+    def gettext(self, string, **variables):
+        text = super().gettext(string, **variables)
+        if not _recording.get():
+            return text
+        return Said(text, {"msg": string, "params": stored_params(variables)})
+
+    def ngettext(self, singular, plural, num, **variables):
+        text = super().ngettext(singular, plural, num, **variables)
+        if not _recording.get():
+            return text
+        return Said(text, {"msg": singular, "plural": plural, "n": num,
+                           "params": stored_params(variables)})
+
+
+def formatter(parse: Callable[[str], Any]):
+    """A formatter of values for the page's language, whose results are `Said` while
+    recording (`parse` reads its stored value back)."""
+    def register(function: Callable[[Any], str]) -> Callable[[Any], str]:
+        def formatted(value):
+            text = function(value)
+            if not _recording.get() or value is None:
+                return text
+            return Said(text, {"format": function.__name__, "value": str(value)})
+
+        formatted.__name__ = function.__name__
+        formatted.__doc__ = function.__doc__
+        FORMATTERS[function.__name__] = (function, parse)
+        return formatted
+    return register
+
+
+def catalogue_said(name: str, msgid: str, text: str, plural: str | None = None,
+                   n: int | None = None) -> str:
+    """A message of catalogue `name` (see CATALOGUES), as a `Said` while recording."""
+    if not _recording.get():
+        return text
+    recipe = {"catalogue": name, "msg": msgid}
+    if plural is not None:
+        recipe.update(plural=plural, n=n)
+    return Said(text, recipe)
+
+
+parse_day = date.fromisoformat
+parse_decimal = Decimal
