@@ -17,7 +17,7 @@ from tracker.contracts.queries import EVERY_YEAR, Years
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.funding.models import FundingAgreement
 from tracker.money import cents

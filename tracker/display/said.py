@@ -110,10 +110,11 @@ def _say(recipe: dict[str, Any]) -> str:
         text = (plural(recipe["msg"], recipe["plural"], recipe["n"]) if "plural" in recipe
                 else singular(recipe["msg"]))
         return text % params if params else text
-    if "plural" in recipe:
+    message, plural, n = recipe["msg"], recipe.get("plural"), recipe.get("n")
+    if plural is not None:
         params.pop("num", None)
-        return ngettext(recipe["msg"], recipe["plural"], recipe["n"], **params)
-    return gettext(recipe["msg"], **params)
+        return ngettext(message, plural, n, **params)
+    return gettext(message, **params)
 
 
 class SayingDomain(Domain):
