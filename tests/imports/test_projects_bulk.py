@@ -129,3 +129,12 @@ def test_the_bulk_path_reports_every_problem_of_the_file_in_one_pass(monkeypatch
     one_by_one = run(admin, "projects", _faulty_rows())
     assert sorted(map(tuple, one_by_one.errors)) == sorted(found)
     assert db.session.scalar(select(func.count()).select_from(Project)) == 1
+
+
+def test_a_cell_naming_nothing_does_not_hide_the_forms_problems_with_the_others():
+    """A type that is no type and an empty title in one row: both, in one run."""
+    admin, _pm = _setting()
+    result = run(admin, "projects", [HEADER, _row(type="nonsense", title="", trl_now="12")])
+    assert result.state is ImportState.FAILED
+    assert sorted(c for r, c, _m in result.errors if r == 2) == [
+        "TRL now", "Title", "Type"], result.errors

@@ -99,8 +99,11 @@ def test_a_services_refusal_is_named_by_row_and_column_in_the_users_language():
     with force_locale("zh_CN"):
         result = run(admin, "enterprises", [["名称", "统一社会信用代码"], ["甲公司", uscc_for(4)],
                                             ["乙公司", bad]])
-    assert result.errors == [[3, "统一社会信用代码", result.errors[0][2]]]
-    assert "校验码" in result.errors[0][2]
+        assert result.errors == [[3, "统一社会信用代码", result.errors[0][2]]]
+        assert "校验码" in result.errors[0][2]
+    with force_locale("en"):  # and in English to an English reader
+        assert result.errors[0][1] == "Unified social credit code"
+        assert "check character" in result.errors[0][2]
     assert _count(Enterprise) == 0
 
 

@@ -71,7 +71,9 @@ class RowRefused(Exception):
 
 
 def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
-    """The row's cells as form input, and the references found ({key: id})."""
+    """The row's cells as form input, the references found ({key: id}) and the problems of
+    the cells that name nothing the form could take ([(key, message)]: left out of the
+    input, so that the form still checks the others)."""
     given: dict[str, list[str]] = {}
     found: dict[str, int] = {}
     errors = []
@@ -104,9 +106,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
                 given[column.key] = [text]
         except cells.CellError as error:
             errors.append((column.key, str(error)))
-    if errors:
-        raise RowRefused(errors)
-    return given, found
+    return given, found, errors
 
 
 class Prepared:
@@ -124,7 +124,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     """Fill the row into its page's form and validate it, writing nothing: the record to save
     and the values, or ("unchanged", record) when the record already says what the row does."""
     kind = adapter.kind
-    given, found = _convert(kind, row, refs)
+    given, found, cell_errors = _convert(kind, row, refs)
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
     obj = batch.find(probe) if batch is not None else adapter.find(probe)
     if obj is not None and obj.id in seen:
@@ -145,13 +145,17 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
             formdata.setlist(key, value)
         form = (batch.form(formdata, obj, found) if batch is not None
                 else adapter.form(formdata, obj, found))
-        if not form.validate():
-            raise RowRefused([(key if key in {c.key for c in kind.columns} else "", message)
-                              for key, messages in form.errors.items()
-                              for message in _flat(messages)])
+        # Every problem of the row's cells at once: those that name nothing, then what the
+        # form finds wrong with the others.
+        if not form.validate() or cell_errors:
+            refused = {key for key, _message in cell_errors}
+            raise RowRefused(cell_errors + [
+                (key if key in {c.key for c in kind.columns} else "", message)
+                for key, messages in form.errors.items() if key not in refused
+                for message in _flat(messages)])
         values = adapter.values(form, given)
     except cells.CellError as error:
-        raise RowRefused([(error.column, str(error))]) from None
+        raise RowRefused([*cell_errors, (error.column, str(error))]) from None
     compared = {k: v for k, v in values.items() if not k.startswith("_")}
     if obj is not None and compared == adapter.current(obj):
         seen[obj.id] = number
