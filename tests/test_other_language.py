@@ -71,5 +71,11 @@ def test_the_english_is_derived_where_it_can_be(empty_database):  # noqa: F811
     assert enterprises == {1: ("Suzhou", "Pharmaceuticals"),
                            2: ("Jiangbei New Area", "Pharmaceuticals"),
                            3: ("Jiangbei New Area", None)}
-    command.downgrade(config, "0037")
+    command.downgrade(config, "0037")  # what the tables gave is emptied again
+    engine = make_engine(empty_database)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name_en FROM gate_templates WHERE gate = 1")).scalar() \
+            is None
+        assert conn.execute(text("SELECT city_en FROM enterprises WHERE id = 1")).scalar() is None
+    engine.dispose()
     command.upgrade(config, "head")

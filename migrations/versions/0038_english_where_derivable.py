@@ -140,6 +140,29 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The English filled in stays: it is as true before this revision as after it, and the
-    # columns that hold it go with the downgrades of 0025 and 0033.
-    pass
+    # The English the tables above give is emptied again where it is what they give; what came
+    # from another row of the same Chinese value can't be told from what HQ entered, and stays.
+    bind = op.get_bind()
+    for name, column, pairs in (('gate_templates', 'name', GATE_NAMES),
+                                ('gate_reviews', 'name', GATE_NAMES),
+                                ('gate_criteria', 'text', CRITERIA),
+                                ('review_criteria', 'text', CRITERIA)):
+        table = _table(name)
+        for chinese, english in pairs.items():
+            bind.execute(table.update().where(
+                table.c[column] == chinese, table.c[f'{column}_en'] == english).values(
+                {f'{column}_en': None}))
+    templates = _table('gate_templates')
+    for row in bind.execute(sa.select(templates.c.id, templates.c.required_deliverables,
+                                      templates.c.required_deliverables_en)).all():
+        names = row.required_deliverables or []
+        if names and row.required_deliverables_en == [DELIVERABLES.get(n.strip())
+                                                      for n in names]:
+            bind.execute(templates.update().where(templates.c.id == row.id).values(
+                required_deliverables_en=None))
+    for name in ('enterprises', 'joint_innovation_centres'):
+        table = _table(name)
+        for chinese, english in CITIES.items():
+            bind.execute(table.update().where(
+                table.c.city.in_([chinese, chinese + '市']), table.c.city_en == english).values(
+                city_en=None))
