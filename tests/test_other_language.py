@@ -1,4 +1,4 @@
-"""Reference data from before it had both languages: the English migration 0038 derives, and
+"""Reference data from before it had both languages: the English migration 0039 derives, and
 the rule a page states when a value is shown in the other language for want of its own."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_the_english_is_derived_where_it_can_be(empty_database):  # noqa: F811
     template, cities by their names and by other rows; the rest stays empty (the page's
     rule)."""
     config = alembic_config(empty_database)
-    command.upgrade(config, "0037")
+    command.upgrade(config, "0038")
     engine = make_engine(empty_database)
     with engine.begin() as conn:
         conn.execute(text(
@@ -54,7 +54,7 @@ def test_the_english_is_derived_where_it_can_be(empty_database):  # noqa: F811
             " (1, '甲公司', '苏州市', NULL, '医药', NULL),"
             " (2, '乙公司', '江北新区', 'Jiangbei New Area', '医药', 'Pharmaceuticals'),"
             " (3, '丙公司', '江北新区', NULL, '自造行业', NULL)"))
-    command.upgrade(config, "0038")
+    command.upgrade(config, "0039")
     with engine.connect() as conn:
         templates = dict(conn.execute(text(
             "SELECT gate, name_en FROM gate_templates")).all())
@@ -71,7 +71,7 @@ def test_the_english_is_derived_where_it_can_be(empty_database):  # noqa: F811
     assert enterprises == {1: ("Suzhou", "Pharmaceuticals"),
                            2: ("Jiangbei New Area", "Pharmaceuticals"),
                            3: ("Jiangbei New Area", None)}
-    command.downgrade(config, "0037")  # what the tables gave is emptied again
+    command.downgrade(config, "0038")  # what the tables gave is emptied again
     engine = make_engine(empty_database)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name_en FROM gate_templates WHERE gate = 1")).scalar() \

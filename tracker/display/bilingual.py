@@ -4,7 +4,7 @@ What HQ keeps for everyone to read (gate names, criteria, deliverables, institut
 enterprises' industries, the names of institutes, centres and enterprises) has a Chinese value,
 which stays the key for matching and importing, and an English value in a ``<column>_en``
 column beside it. A page shows the one of its language, and the other when that one is empty
-(a record from before it had both: migration 0038 filled in the English it could derive), and
+(a record from before it had both: migration 0039 filled in the English it could derive), and
 then says so below its content.
 """
 

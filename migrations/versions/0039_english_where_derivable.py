@@ -1,7 +1,7 @@
 """the English of reference data stored before it had one, where it can be derived
 
-Revision ID: 0038
-Revises: 0037
+Revision ID: 0039
+Revises: 0038
 Create Date: 2026-11-26 09:40:00
 
 Rows written before 0025 and 0033 (or by an import without the English columns) have their
@@ -24,8 +24,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0038'
-down_revision = '0037'
+revision = '0039'
+down_revision = '0038'
 branch_labels = None
 depends_on = None
 
