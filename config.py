@@ -110,11 +110,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "tracker@localhost")
+    # How long a sender's claim on a batch lasts: after it, the messages of a sender that died
+    # are sent by the next run (tracker/reminders/delivery.py).
+    MAIL_SENDING_TIMEOUT_SECONDS = _env_int("MAIL_SENDING_TIMEOUT_SECONDS", 600)
     # The only hosts a WeCom or DingTalk robot's webhook may name (tracker/notifications/
     # webhooks.py): users type these addresses, and the server must not post anywhere else.
     WEBHOOK_HOSTS = _env_list("WEBHOOK_HOSTS") or ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
 
     SCHEDULER_INTERVAL_MINUTES = _env_int("SCHEDULER_INTERVAL_MINUTES", 15)
+    # PostgreSQL: a scheduler silent this long (hung, frozen, cut off) loses the lead, and a
+    # standby takes over within about a third more (tracker/reminders/scheduler.py).
+    SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 30)
     # How often the scheduler looks for imports uploaded through the web.
     IMPORT_POLL_SECONDS = _env_int("IMPORT_POLL_SECONDS", 5)
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.conftest import empty_every_table
 from tracker import db
 from tracker.reminders import delivery, scan
 
@@ -81,6 +82,19 @@ def smtp(app) -> Iterator[SmtpServer]:
     finally:
         server.stop()
         app.config.update(saved)
+
+
+@pytest.fixture
+def real_commits(app, engine) -> Iterator[None]:
+    """Commits that really commit (PostgreSQL), for tests of concurrent transactions and of
+    other processes; tables emptied after."""
+    db.session.remove()
+    db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        empty_every_table(engine)
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -4,13 +4,12 @@ is written once."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PG_URL, empty_every_table
+from tests.conftest import PG_URL
 from tests.factories import make_user
 from tests.reminders import helpers
 from tracker import db
@@ -19,18 +18,6 @@ from tracker.reminders import scan
 from tracker.reminders.models import OutboxMessage
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="two connections need PostgreSQL")
-
-
-@pytest.fixture
-def real_commits(app, engine) -> Iterator[None]:
-    """Commits that really commit, for tests of concurrent transactions; tables emptied after."""
-    db.session.remove()
-    db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
-    try:
-        yield
-    finally:
-        db.session.remove()
-        empty_every_table(engine)
 
 
 def test_two_scans_at_once_write_each_occurrence_once(app, real_commits, monkeypatch):

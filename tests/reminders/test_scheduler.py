@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,9 @@ def test_the_web_app_never_starts_the_scheduler():
 
 def test_once_runs_one_cycle_and_gives_the_lock_back(app, engine):
     cycles = []
-    scheduler.run(app, once=True, cycle=cycles.append)
-    scheduler.run(app, once=True, cycle=cycles.append)
-    assert cycles == [app, app]
+    scheduler.run(app, once=True, cycle=lambda app, go_on: cycles.append((app, go_on())))
+    scheduler.run(app, once=True, cycle=lambda app, go_on: cycles.append((app, go_on())))
+    assert cycles == [(app, True), (app, True)]
 
 
 def test_the_cycle_scans_and_sends_and_survives_an_error(app, monkeypatch, caplog):
@@ -42,7 +43,7 @@ def test_the_cycle_scans_and_sends_and_survives_an_error(app, monkeypatch, caplo
     calls = []
     monkeypatch.setattr(scan, "scan", lambda on: calls.append(("scan", on)) or
                         scan.ScanResult(as_of=on))
-    monkeypatch.setattr(delivery, "send_all", lambda commit: calls.append(("send",)) or
+    monkeypatch.setattr(delivery, "send_all", lambda commit, go_on: calls.append(("send",)) or
                         delivery.SendResult())
     scheduler.run_cycle(app)
     assert [c[0] for c in calls] == ["scan", "send"]
@@ -101,3 +102,51 @@ def test_on_sqlite_no_lock_is_needed(engine):
     assert first is not None and second is not None
     scheduler.release(first)
     scheduler.release(second)
+
+
+def test_an_unreachable_database_is_waited_for_with_backoff_never_raised(caplog):
+    """The outage that killed both processes: now each try is logged and waited for."""
+    engine = scheduler.lock_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", 3)
+    stop = threading.Event()
+    result = {}
+
+    def wait() -> None:
+        result["connection"] = scheduler.wait_to_lead(engine, stop, retry_seconds=0.2)
+
+    with caplog.at_level(logging.WARNING, logger="tracker.scheduler"):
+        thread = threading.Thread(target=wait)
+        thread.start()
+        time.sleep(1.5)
+        assert thread.is_alive()  # still trying, not dead
+        stop.set()
+        thread.join(timeout=10)
+    assert result == {"connection": None}
+    assert caplog.text.count("the database can't be reached") >= 2
+    engine.dispose()
+
+
+def test_a_lead_not_heard_from_for_the_lease_holds_no_more():
+    """A frozen process, thawed, stops before its next message."""
+    lead = scheduler.Lead(lease_seconds=0.2)
+    assert lead.holds()
+    time.sleep(0.3)
+    assert not lead.holds()
+    lead.heard()
+    assert lead.holds()
+    lead.end()
+    assert not lead.holds()
+
+
+def test_a_cycle_that_loses_the_database_says_so_and_is_retried(app, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.reminders import scan
+
+    def gone(on):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(scan, "scan", gone)
+    with caplog.at_level(logging.WARNING, logger="tracker.scheduler"):
+        assert scheduler.run_cycle(app) is False
+    assert "the database is unreachable (server closed the connection)" in caplog.text
+    assert "Traceback" not in caplog.text  # one line per failure, not a traceback

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import threading
 from datetime import date
 
 import click
@@ -46,8 +47,10 @@ def scan_cmd(as_of: date | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def send_cmd(as_json: bool) -> None:
     """Deliver the pending messages of the outbox over SMTP. Exits with 1 when the mail server
-    could not be reached (the messages wait in the outbox for their next attempt)."""
-    result = delivery.send_all(commit=db.session.commit)
+    could not be reached (the messages wait in the outbox for their next attempt). SIGTERM or
+    Ctrl-C: the message in hand is finished and recorded, the rest waits for the next run."""
+    stop = _stop_on_signals()
+    result = delivery.send_all(commit=db.session.commit, go_on=lambda: not stop.is_set())
     pending = delivery.pending_count()
     retry_at = delivery.next_attempt() if result.unreachable else None
     if as_json:
@@ -75,12 +78,25 @@ def send_cmd(as_json: bool) -> None:
 @click.option("--once", is_flag=True, help="One scan and send (if this process may lead).")
 def run_cmd(once: bool) -> None:
     """Scan then send every SCHEDULER_INTERVAL_MINUTES; a standby while another holds the
-    lock (PostgreSQL). Stop with Ctrl-C or SIGTERM."""
+    lock (PostgreSQL), and through any database outage. Stop with Ctrl-C or SIGTERM: the
+    message in hand is finished first."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s "
                         "%(message)s")
+    # Not a line per run of each job (every IMPORT_POLL_SECONDS): what it did is logged by it.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    scheduler.run(current_app._get_current_object(), once=once, stop=_stop_on_signals())
 
-    def stop(signum, frame):  # SIGTERM ends it as cleanly as Ctrl-C
-        raise SystemExit(0)
 
-    signal.signal(signal.SIGTERM, stop)
-    scheduler.run(current_app._get_current_object(), once=once)
+def _stop_on_signals() -> threading.Event:
+    """SIGTERM (systemd's stop, a deployment) and Ctrl-C end a sender as cleanly as each other:
+    set the event the sending loop asks before each message."""
+    stop = threading.Event()
+
+    def stopping(signum, frame):
+        logging.getLogger("tracker.scheduler").info(
+            "%s: finishing the message in hand, then stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stopping)
+    signal.signal(signal.SIGINT, stopping)
+    return stop

@@ -2,16 +2,17 @@
 
 The other half of the scheduler's job (`flask reminders send` by hand). Sending re-checks that
 each item is still open, writes one e-mail per recipient per run (or per item), retries
-temporary failures with backoff and records the server's answers. It flushes; `send_all`
-commits after each batch through the `commit` it is given, so a crash resends one batch at
-most, and only to recipients whose server had not answered yet.
+temporary failures with backoff and records the server's answers. A batch is claimed
+(`sending`) and committed before anything goes out, then each message's answer is committed as
+it comes (through the `commit` `send_all` is given): a sender that crashes or is killed leaves
+one message in doubt, which the next run sends again, so a crash costs at most one duplicate.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,7 +44,8 @@ log = logging.getLogger("tracker.reminders")
 MAX_ATTEMPTS = 12
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=6)
-# Recipients per batch of `send`: one SMTP connection and one commit each.
+# Recipients per batch of `send`: one claim, one SMTP connection (opened again if the server
+# closes it), one commit per message.
 BATCH_RECIPIENTS = 200
 
 
@@ -55,6 +57,7 @@ class SendResult:
     failed: int = 0  # refused for good, or out of attempts
     cancelled: int = 0  # the work was done before the message went out
     more: bool = False  # another batch may be waiting
+    stopped: bool = False  # `go_on` said stop: the rest of the batch was given back
     unreachable: bool = False  # the connection failed: the next batches wait for the next run
     mail_server: bool = True  # False: no MAIL_SERVER, everything stays in the outbox
     answers: list[str] = field(default_factory=list)
@@ -69,6 +72,7 @@ class SendResult:
     def as_dict(self) -> dict[str, Any]:
         result = asdict(self)
         result.pop("more")
+        result.pop("stopped")
         result.pop("unreachable")
         return result
 
@@ -189,6 +193,7 @@ def _retry_later(message: OutboxMessage, now: datetime, answer: str) -> bool:
     """Count a temporary failure; True when the message is now out of attempts."""
     message.attempts += 1
     message.last_error = answer
+    message.state = MessageState.PENDING
     if message.attempts >= current_app.config.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS):
         message.state = MessageState.FAILED
         message.next_attempt_at = None
@@ -198,11 +203,20 @@ def _retry_later(message: OutboxMessage, now: datetime, answer: str) -> bool:
     return False
 
 
-def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResult:
+def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None,
+         go_on: Callable[[], bool] = lambda: True) -> SendResult:
     """Deliver one batch of the pending messages due at `now`; `more` says whether to call
-    again (after committing). Without MAIL_SERVER no e-mail is sent (the outbox keeps them);
-    the robots' messages still go."""
+    again. Without MAIL_SERVER no e-mail is sent (the outbox keeps them); the robots' messages
+    still go.
+
+    The batch is claimed (`sending`) and committed before the first message goes out; then
+    each message's answer is recorded and committed as it comes. A sender killed in the middle
+    leaves one message in doubt, the one in hand; the rest of its claim is sent by the next
+    run once the claim has ended (`recover`). `go_on` is asked before each message: false
+    (SIGTERM, the scheduler's lead lost) finishes the one in hand, gives the rest of the claim
+    back and returns."""
     now = now or utcnow()
+    commit = commit or db.session.flush
     result = SendResult()
     result.mail_server = bool(current_app.config["MAIL_SERVER"])
     messages, result.more = _next_batch(now, batch, email=result.mail_server)
@@ -212,37 +226,100 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS) -> SendResu
         message.next_attempt_at = None
     result.cancelled = len(drop)
     history = _history(keep)
-    transport = mail.Transport()
     robots = _robots({m.recipient_id for m in keep if m.channel in ROBOTS})
-    sent: list[OutboxMessage] = []
-    handed: list[tuple[list[OutboxMessage], Future[mail.Outcome] | mail.Outcome]] = []
+    groups = _emails(keep)
+    _set(keep, state=MessageState.SENDING, next_attempt_at=now + _claim_length())
+    commit()
+    transport = mail.Transport()
+    handed = 0
+    in_flight: tuple[list[OutboxMessage], Future[mail.Outcome]] | None = None
     try:
-        # One thread talks SMTP while this one composes the next e-mail: the server's answers
-        # are waited for during composing instead of after it. Only this thread touches the
-        # session; the other one gets finished e-mails.
+        # One thread talks SMTP while this one composes the next e-mail: the server's answer
+        # is waited for during composing instead of after it. Only this thread touches the
+        # session; the other one gets finished e-mails, one at a time.
         with ThreadPoolExecutor(max_workers=1) as smtp:
-            for group in _emails(keep):
+            for group in groups:
+                if not go_on():
+                    break
                 recipient = group[0].recipient
                 if group[0].channel in ROBOTS:
-                    handed.append((group, _to_robot(group, robots.get(recipient.id), now,
-                                                    history)))
+                    in_flight = _settle(in_flight, now, result, commit)
+                    _answered(group, _to_robot(group, robots.get(recipient.id), now, history),
+                              now, result, commit)
+                    handed += 1
                     continue
                 try:
                     email = mail.compose(recipient, group, group[0].locale, now, history)
                 except Exception as error:  # one unwritable message must not block the rest
                     log.exception("could not compose the reminder to %s", recipient.email)
-                    handed.append((group, mail.Outcome(mail.FAILED, f"not composed: {error!r}")))
+                    in_flight = _settle(in_flight, now, result, commit)
+                    _answered(group, mail.Outcome(mail.FAILED, f"not composed: {error!r}"), now,
+                              result, commit)
                 else:
-                    handed.append((group, smtp.submit(transport.deliver, email, recipient.email)))
+                    in_flight = _settle(in_flight, now, result, commit)
+                    in_flight = (group, smtp.submit(transport.deliver, email, recipient.email))
+                handed += 1
+            _settle(in_flight, now, result, commit)
     finally:
         transport.close()
-    for group, answer in handed:
-        _record(group, answer if isinstance(answer, mail.Outcome) else answer.result(), now,
-                result, sent)
+    rest = [message for group in groups[handed:] for message in group]
+    if rest:  # stopped: what was claimed and not tried goes back, due at once
+        _set(rest, state=MessageState.PENDING, next_attempt_at=None)
+        result.more = True
+        result.stopped = True
     result.unreachable = transport.broken is not None
-    _mark_sent(sent, now)
-    db.session.flush()
+    commit()
     return result
+
+
+def _claim_length() -> timedelta:
+    return timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT_SECONDS"])
+
+
+def recover(now: datetime | None = None) -> int:
+    """The messages a sender claimed and never answered for (it died or was killed, the
+    process or its host): pending again once the claim has ended. The one it had in hand may
+    have reached the server, and may arrive twice (with the same Message-ID); the others of
+    its claim were never handed over."""
+    now = now or utcnow()
+    stranded = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.state == MessageState.SENDING,
+                                    OutboxMessage.next_attempt_at <= now)
+        .values(state=MessageState.PENDING),
+        execution_options={"synchronize_session": False}).rowcount
+    if stranded:
+        log.warning("%d messages claimed by a sender that stopped are sent again (the one it "
+                    "had in hand may arrive twice)", stranded)
+    return stranded
+
+
+def _settle(in_flight: tuple[list[OutboxMessage], Future[mail.Outcome]] | None, now: datetime,
+            result: SendResult, commit) -> None:
+    """Wait for the e-mail in flight, record its answer, commit."""
+    if in_flight is not None:
+        group, future = in_flight
+        _answered(group, future.result(), now, result, commit)
+
+
+def _answered(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
+              result: SendResult, commit) -> None:
+    sent: list[OutboxMessage] = []
+    _record(group, outcome, now, result, sent)
+    _mark_sent(sent, now)
+    commit()
+
+
+def _set(messages: list[OutboxMessage], **values: Any) -> None:
+    """One UPDATE for these messages, and the loaded objects told what it wrote."""
+    if not messages:
+        return
+    db.session.flush()
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in messages]))
+        .values(**values), execution_options={"synchronize_session": False})
+    for message in messages:
+        for name, value in values.items():
+            set_committed_value(message, name, value)
 
 
 ROBOTS = (Channel.WECOM, Channel.DINGTALK)
@@ -277,8 +354,7 @@ def _to_robot(group: list[OutboxMessage], choice: NotificationSettings | None, n
 
 
 def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:
-    """One UPDATE for every message of the batch the server accepted (thousands in a run of
-    digests: one statement per batch instead of one per message), and the loaded objects
+    """One UPDATE for the messages an e-mail carried (a digest: many), and the loaded objects
     told what it wrote."""
     if not messages:
         return
@@ -316,19 +392,23 @@ def _record(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
             result.retrying += 1
 
 
-def send_all(now: datetime | None = None, commit=None,
-             batch: int = BATCH_RECIPIENTS) -> SendResult:
-    """`send` batch after batch until nothing due is left, calling `commit` after each; an
-    unreachable server ends the run (the rest waits for the next one, no attempt counted)."""
+def send_all(now: datetime | None = None, commit=None, batch: int = BATCH_RECIPIENTS,
+             go_on: Callable[[], bool] = lambda: True) -> SendResult:
+    """`send` batch after batch until nothing due is left (committing after each message
+    through `commit`), first taking back the claims of senders that stopped (`recover`); an
+    unreachable server ends the run (the rest waits for the next one, no attempt counted);
+    `go_on` false stops after the message in hand."""
+    commit = commit or db.session.flush
+    recover(now)
+    commit()
     total = SendResult()
-    while True:
-        result = send(now, batch)
-        if commit is not None:
-            commit()
+    while go_on():
+        result = send(now, batch, commit, go_on)
         total.add(result)
-        if result.unreachable or not result.more or not (
+        if result.unreachable or result.stopped or not result.more or not (
                 result.sent or result.failed or result.retrying or result.cancelled):
             return total
+    return total
 
 
 def open_deadlines(rule: Rule, item_ids: Collection[int]) -> dict[int, date]:
@@ -357,3 +437,22 @@ def retry(actor: User, message: OutboxMessage) -> None:
     db.session.flush()
     audit.record(actor, "reminder.retry", message,
                  {"state": [before.value, MessageState.PENDING.value]})
+
+
+def retry_failed(actor: User) -> int:
+    """Every failed message pending again, its attempts counted afresh: after a mail server
+    outage that outlasted the attempts, one action instead of one per message. Audited as
+    `retry` audits one, a record per message. Returns how many."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    retried = list(db.session.scalars(
+        update(OutboxMessage).where(OutboxMessage.state == MessageState.FAILED)
+        .values(state=MessageState.PENDING, attempts=0, next_attempt_at=None)
+        .returning(OutboxMessage.id), execution_options={"synchronize_session": False}))
+    if not retried:
+        raise Refused(_("No message has failed: there is nothing to send again."))
+    audit.record_many(actor, "reminder.retry", OutboxMessage.__tablename__,
+                      [(message_id, {"state": [MessageState.FAILED.value,
+                                               MessageState.PENDING.value]})
+                       for message_id in sorted(retried)])
+    return len(retried)

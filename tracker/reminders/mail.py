@@ -310,13 +310,15 @@ def _by_code(code: int, answer: str) -> Outcome:
 
 
 class Transport:
-    """One SMTP connection for a batch of messages, opened on first use."""
+    """One SMTP connection for a batch of messages, opened on first use, opened again when the
+    server closes it (a relay that takes N messages per connection)."""
 
     def __init__(self) -> None:
         self.config = current_app.config
         self.smtp: smtplib.SMTP | None = None
-        # Once the connection is lost, the rest of the batch waits for the next attempt.
+        # Once a connection can't be opened, the rest of the batch waits for the next attempt.
         self.broken: Outcome | None = None
+        self.opened = 0  # connections opened: one, unless the server closed some
 
     def open(self) -> None:
         smtp = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30)
@@ -329,39 +331,66 @@ class Transport:
             smtp.close()
             raise
         self.smtp = smtp
+        self.opened += 1
 
     def deliver(self, email: MIMEMultipart, to: str) -> Outcome:
         """Hand one message over. A refusal of this recipient is permanent on 5xx, temporary
-        on 4xx; anything wrong with the connection is temporary, for this message and every
-        later one of the batch (`broken`)."""
-        if self.broken is None:
-            outcome = self._deliver(email, to)
-            if outcome.connection_lost:
-                self.broken = outcome
-            return outcome
-        return self.broken
-
-    def _deliver(self, email: MIMEMultipart, to: str) -> Outcome:
-        try:
+        on 4xx. A connection the server closed before it had the message is opened again and
+        the message handed over on the new one; closed while the server was taking it, the
+        message is retried later (it may have arrived: the next run sends it with the same
+        Message-ID). A connection that can't be opened is temporary for this message and
+        every later one of the batch (`broken`)."""
+        if self.broken is not None:
+            return self.broken
+        for again in (False, True):
             if self.smtp is None:
-                self.open()
-            assert self.smtp is not None
-            self.smtp.sendmail(self.config["MAIL_FROM"], [to], email.as_bytes(policy=WIRE))
-        except smtplib.SMTPRecipientsRefused as refused:
-            code, message = refused.recipients.get(to, (451, b"refused"))
-            return _by_code(code, _answer(code, message))
-        except smtplib.SMTPSenderRefused as refused:
-            # Our sender address, not this recipient: temporary for the message.
-            return Outcome(RETRY, _answer(refused.smtp_code, refused.smtp_error))
+                try:
+                    self.open()
+                except (OSError, smtplib.SMTPException) as error:
+                    self.broken = Outcome(RETRY, f"{type(error).__name__}: {error}",
+                                          connection_lost=True)
+                    return self.broken
+            outcome, handed = self._deliver(email, to)
+            if not (outcome.connection_lost and not handed) or again:
+                return outcome
+        raise AssertionError("unreachable")
+
+    def _deliver(self, email: MIMEMultipart, to: str) -> tuple[Outcome, bool]:
+        """The outcome, and whether the server may have the message (DATA was under way)."""
+        assert self.smtp is not None
+        smtp, handed = self.smtp, False
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            code, answer = smtp.mail(self.config["MAIL_FROM"])
+            if code == 421:  # the server is closing this connection: not about the message
+                return self._lost(_answer(code, answer)), False
+            if code != 250:
+                # Our sender address, not this recipient: temporary for the message.
+                smtp.rset()
+                return Outcome(RETRY, _answer(code, answer)), False
+            code, answer = smtp.rcpt(to)
+            if code == 421:
+                return self._lost(_answer(code, answer)), False
+            if code not in (250, 251):
+                smtp.rset()
+                return _by_code(code, _answer(code, answer)), False
+            handed = True
+            code, answer = smtp.data(email.as_bytes(policy=WIRE))
+            if code == 421:
+                return self._lost(_answer(code, answer)), True
+            if code != 250:
+                return _by_code(code, _answer(code, answer)), True
         except smtplib.SMTPServerDisconnected as error:
-            self.smtp = None
-            return Outcome(RETRY, str(error) or "server disconnected", connection_lost=True)
+            return self._lost(str(error) or "server disconnected"), handed
         except smtplib.SMTPResponseException as error:
-            return _by_code(error.smtp_code, _answer(error.smtp_code, error.smtp_error))
+            return _by_code(error.smtp_code, _answer(error.smtp_code, error.smtp_error)), handed
         except (OSError, smtplib.SMTPException) as error:
-            self.close()
-            return Outcome(RETRY, f"{type(error).__name__}: {error}", connection_lost=True)
-        return Outcome(SENT)
+            return self._lost(f"{type(error).__name__}: {error}"), handed
+        return Outcome(SENT), True
+
+    def _lost(self, answer: str) -> Outcome:
+        self.close()
+        return Outcome(RETRY, answer, connection_lost=True)
 
     def close(self) -> None:
         if self.smtp is not None:

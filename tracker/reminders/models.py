@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 class MessageState(enum.StrEnum):
     PENDING = "pending"  # waits for its next attempt
+    # Claimed by a sender, whose answer is not recorded yet; `next_attempt_at` is when the
+    # claim ends: a sender that died (at most one message in hand) is replaced from then.
+    SENDING = "sending"
     SENT = "sent"  # the SMTP server accepted it
     FAILED = "failed"  # refused for good (5xx), or out of attempts: an HQ admin may retry it
     CANCELLED = "cancelled"  # the work was done (or the deadline moved) before it went out
@@ -41,6 +44,7 @@ class MessageState(enum.StrEnum):
 
 MESSAGE_STATE_LABELS = {
     MessageState.PENDING: _l("Pending"),
+    MessageState.SENDING: _l("Being sent"),
     MessageState.SENT: _l("Sent"),
     MessageState.FAILED: _l("Failed"),
     MessageState.CANCELLED: _l("Cancelled: the work was done"),

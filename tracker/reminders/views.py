@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -62,12 +63,12 @@ def _outbox_query(state: str) -> Select:
 def _outbox_page() -> str:
     """The outbox, in the state the `state` argument names (pending by default)."""
     state = _outbox_state()
-    counts = dict(db.session.execute(
-        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    counts = {MessageState(k): v for k, v in db.session.execute(
+        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all()}
     return render_template(
         "reminders/outbox.html", page=paginate(_outbox_query(state)), columns=OUTBOX_COLUMNS,
-        state=state, states=list(MessageState),
-        counts={MessageState(k): v for k, v in counts.items()}, rules=RULES,
+        state=state, states=list(MessageState), counts=counts,
+        failed=counts.get(MessageState.FAILED, 0), rules=RULES,
         mail_server=current_app.config["MAIL_SERVER"])
 
 
@@ -89,6 +90,18 @@ def retry(message_id: int) -> Response | tuple[str, int]:
         abort(404)
     return press(lambda: delivery.retry(actor, message),
                  _("The message will be sent again at the next run."),
+                 url_for("reminders.outbox", state=MessageState.PENDING.value), _outbox_page)
+
+
+@bp.post("/admin/reminders/retry-failed")
+@requires(User.is_hq_admin)
+def retry_failed() -> Response | tuple[str, int]:
+    """Every failed message at once: after a mail server outage, not one by one."""
+    actor = _user()
+    return press(lambda: delivery.retry_failed(actor),
+                 lambda count: ngettext(
+                     "%(num)d failed message will be sent again at the next run.",
+                     "%(num)d failed messages will be sent again at the next run.", count),
                  url_for("reminders.outbox", state=MessageState.PENDING.value), _outbox_page)
 
 
