@@ -16,7 +16,8 @@ import pyotp
 import segno
 from flask_babel import gettext as _
 from pyotp.utils import strings_equal
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import db
 from tracker.accounts import sessions
@@ -97,21 +98,36 @@ def verify(user: User, code: str) -> bool:
         return False
     if len(code) == 6 and code.isdigit():
         step = _matching_step(user.totp_secret, code)
-        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-            return False
-        user.totp_last_step = step
-        db.session.flush()
-        return True
-    row = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == token_hash(code),
-        RecoveryCode.used_at.is_(None)))
-    if row is None:
+        return step is not None and _take_step(user, step)
+    # Used up by one conditional UPDATE, as a time step is taken (see `_take_step`).
+    db.session.flush()
+    used = db.session.execute(
+        update(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                   RecoveryCode.code_hash == token_hash(code),
+                                   RecoveryCode.used_at.is_(None))
+        .values(used_at=db.utcnow()), execution_options={"synchronize_session": False})
+    if not used.rowcount:
         return False
-    row.used_at = db.utcnow()
     left = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) - 1
     audit.record(user, "user.mfa_recovery_code", user, {"recovery_codes_left": [None, left]})
     db.session.flush()
+    return True
+
+
+def _take_step(user: User, step: int) -> bool:
+    """Keep `step` as the last one used, if it is later than the one kept: one conditional
+    UPDATE, so that of two sign-ins with the same code at once (on two workers or hosts, each
+    with its own copy of the user) only one succeeds; the other's UPDATE waits for the first
+    to commit and then finds the step taken."""
+    db.session.flush()
+    taken = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                   User.totp_last_step < step))
+        .values(totp_last_step=step), execution_options={"synchronize_session": False})
+    if not taken.rowcount:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 

@@ -1,4 +1,4 @@
-"""Delivery: send the outbox over SMTP, and what an HQ admin does to a message.
+"""Delivery: send the outbox over SMTP and the robots' webhooks.
 
 The other half of the scheduler's job (`flask reminders send` by hand). Sending re-checks that
 each item is still open, writes one e-mail per recipient per run (or per item), retries
@@ -19,19 +19,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.audit import services as audit
 from tracker.db import utcnow
-from tracker.errors import Forbidden, Refused
 from tracker.notifications import webhooks
 from tracker.notifications.models import NotificationSettings
-from tracker.reminders import mail
+from tracker.reminders import claims, mail
 from tracker.reminders.items import Query
 from tracker.reminders.models import Channel, MessageState, OutboxMessage, ReminderPreference
 from tracker.reminders.rules import RULES, Rule
@@ -212,7 +209,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
     The batch is claimed (`sending`) and committed before the first message goes out; then
     each message's answer is recorded and committed as it comes. A sender killed in the middle
     leaves one message in doubt, the one in hand; the rest of its claim is sent by the next
-    run once the claim has ended (`recover`). `go_on` is asked before each message: false
+    run once the claim has ended (`claims.recover`). `go_on` is asked before each message: false
     (SIGTERM, the scheduler's lead lost) finishes the one in hand, gives the rest of the claim
     back and returns."""
     now = now or utcnow()
@@ -228,7 +225,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
     history = _history(keep)
     robots = _robots({m.recipient_id for m in keep if m.channel in ROBOTS})
     groups = _emails(keep)
-    _set(keep, state=MessageState.SENDING, next_attempt_at=now + _claim_length())
+    claims.claim(keep, now)
     commit()
     transport = mail.Transport()
     handed = 0
@@ -264,33 +261,12 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
         transport.close()
     rest = [message for group in groups[handed:] for message in group]
     if rest:  # stopped: what was claimed and not tried goes back, due at once
-        _set(rest, state=MessageState.PENDING, next_attempt_at=None)
+        claims.give_back(rest)
         result.more = True
         result.stopped = True
     result.unreachable = transport.broken is not None
     commit()
     return result
-
-
-def _claim_length() -> timedelta:
-    return timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT_SECONDS"])
-
-
-def recover(now: datetime | None = None) -> int:
-    """The messages a sender claimed and never answered for (it died or was killed, the
-    process or its host): pending again once the claim has ended. The one it had in hand may
-    have reached the server, and may arrive twice (with the same Message-ID); the others of
-    its claim were never handed over."""
-    now = now or utcnow()
-    stranded = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.state == MessageState.SENDING,
-                                    OutboxMessage.next_attempt_at <= now)
-        .values(state=MessageState.PENDING),
-        execution_options={"synchronize_session": False}).rowcount
-    if stranded:
-        log.warning("%d messages claimed by a sender that stopped are sent again (the one it "
-                    "had in hand may arrive twice)", stranded)
-    return stranded
 
 
 def _settle(in_flight: tuple[list[OutboxMessage], Future[mail.Outcome]] | None, now: datetime,
@@ -307,19 +283,6 @@ def _answered(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
     _record(group, outcome, now, result, sent)
     _mark_sent(sent, now)
     commit()
-
-
-def _set(messages: list[OutboxMessage], **values: Any) -> None:
-    """One UPDATE for these messages, and the loaded objects told what it wrote."""
-    if not messages:
-        return
-    db.session.flush()
-    db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in messages]))
-        .values(**values), execution_options={"synchronize_session": False})
-    for message in messages:
-        for name, value in values.items():
-            set_committed_value(message, name, value)
 
 
 ROBOTS = (Channel.WECOM, Channel.DINGTALK)
@@ -395,11 +358,11 @@ def _record(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
 def send_all(now: datetime | None = None, commit=None, batch: int = BATCH_RECIPIENTS,
              go_on: Callable[[], bool] = lambda: True) -> SendResult:
     """`send` batch after batch until nothing due is left (committing after each message
-    through `commit`), first taking back the claims of senders that stopped (`recover`); an
+    through `commit`), first taking back the claims of senders that stopped (`claims.recover`); an
     unreachable server ends the run (the rest waits for the next one, no attempt counted);
     `go_on` false stops after the message in hand."""
     commit = commit or db.session.flush
-    recover(now)
+    claims.recover(now)
     commit()
     total = SendResult()
     while go_on():
@@ -421,38 +384,3 @@ def open_deadlines(rule: Rule, item_ids: Collection[int]) -> dict[int, date]:
         for item in rule.items(Query(item_ids=ids[start:start + 500])):
             found[item.id] = item.deadline
     return found
-
-
-
-
-def retry(actor: User, message: OutboxMessage) -> None:
-    if not actor.is_hq_admin:
-        raise Forbidden()
-    if not message.can_retry(actor):
-        raise Refused(_("Only a failed or cancelled message can be sent again."))
-    before = message.state
-    message.state = MessageState.PENDING
-    message.attempts = 0
-    message.next_attempt_at = None
-    db.session.flush()
-    audit.record(actor, "reminder.retry", message,
-                 {"state": [before.value, MessageState.PENDING.value]})
-
-
-def retry_failed(actor: User) -> int:
-    """Every failed message pending again, its attempts counted afresh: after a mail server
-    outage that outlasted the attempts, one action instead of one per message. Audited as
-    `retry` audits one, a record per message. Returns how many."""
-    if not actor.is_hq_admin:
-        raise Forbidden()
-    retried = list(db.session.scalars(
-        update(OutboxMessage).where(OutboxMessage.state == MessageState.FAILED)
-        .values(state=MessageState.PENDING, attempts=0, next_attempt_at=None)
-        .returning(OutboxMessage.id), execution_options={"synchronize_session": False}))
-    if not retried:
-        raise Refused(_("No message has failed: there is nothing to send again."))
-    audit.record_many(actor, "reminder.retry", OutboxMessage.__tablename__,
-                      [(message_id, {"state": [MessageState.FAILED.value,
-                                               MessageState.PENDING.value]})
-                       for message_id in sorted(retried)])
-    return len(retried)

@@ -335,11 +335,10 @@ class Transport:
 
     def deliver(self, email: MIMEMultipart, to: str) -> Outcome:
         """Hand one message over. A refusal of this recipient is permanent on 5xx, temporary
-        on 4xx. A connection the server closed before it had the message is opened again and
-        the message handed over on the new one; closed while the server was taking it, the
-        message is retried later (it may have arrived: the next run sends it with the same
-        Message-ID). A connection that can't be opened is temporary for this message and
-        every later one of the batch (`broken`)."""
+        on 4xx. A connection the server closed before it had the message is opened again for
+        it; closed while the server was taking it, the message is retried later (it may have
+        arrived). A connection that can't be opened is temporary for this message and every
+        later one of the batch (`broken`)."""
         if self.broken is not None:
             return self.broken
         for again in (False, True):

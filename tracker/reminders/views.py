@@ -25,8 +25,8 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.export import responses as exports
-from tracker.reminders import delivery, forms
 from tracker.reminders import feed as calendar_feed
+from tracker.reminders import forms, retries
 from tracker.reminders import preferences as choices
 from tracker.reminders.columns import OUTBOX_COLUMNS
 from tracker.reminders.mail import external_url
@@ -88,7 +88,7 @@ def retry(message_id: int) -> Response | tuple[str, int]:
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
-    return press(lambda: delivery.retry(actor, message),
+    return press(lambda: retries.retry(actor, message),
                  _("The message will be sent again at the next run."),
                  url_for("reminders.outbox", state=MessageState.PENDING.value), _outbox_page)
 
@@ -98,7 +98,7 @@ def retry(message_id: int) -> Response | tuple[str, int]:
 def retry_failed() -> Response | tuple[str, int]:
     """Every failed message at once: after a mail server outage, not one by one."""
     actor = _user()
-    return press(lambda: delivery.retry_failed(actor),
+    return press(lambda: retries.retry_failed(actor),
                  lambda count: ngettext(
                      "%(num)d failed message will be sent again at the next run.",
                      "%(num)d failed messages will be sent again at the next run.", count),

@@ -1,0 +1,48 @@
+"""What an HQ admin does to the outbox: send a failed or cancelled message again, or every
+failed message at once after an outage of the mail server (the outbox page,
+tracker/reminders/views.py). The next run of the sender (tracker/reminders/delivery.py) sends
+them."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import update
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Refused
+from tracker.reminders.models import MessageState, OutboxMessage
+
+
+def retry(actor: User, message: OutboxMessage) -> None:
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    if not message.can_retry(actor):
+        raise Refused(_("Only a failed or cancelled message can be sent again."))
+    before = message.state
+    message.state = MessageState.PENDING
+    message.attempts = 0
+    message.next_attempt_at = None
+    db.session.flush()
+    audit.record(actor, "reminder.retry", message,
+                 {"state": [before.value, MessageState.PENDING.value]})
+
+
+def retry_failed(actor: User) -> int:
+    """Every failed message pending again, its attempts counted afresh: after a mail server
+    outage that outlasted the attempts, one action instead of one per message. Audited as
+    `retry` audits one, a record per message. Returns how many."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    retried = list(db.session.scalars(
+        update(OutboxMessage).where(OutboxMessage.state == MessageState.FAILED)
+        .values(state=MessageState.PENDING, attempts=0, next_attempt_at=None)
+        .returning(OutboxMessage.id), execution_options={"synchronize_session": False}))
+    if not retried:
+        raise Refused(_("No message has failed: there is nothing to send again."))
+    audit.record_many(actor, "reminder.retry", OutboxMessage.__tablename__,
+                      [(message_id, {"state": [MessageState.FAILED.value,
+                                               MessageState.PENDING.value]})
+                       for message_id in sorted(retried)])
+    return len(retried)
