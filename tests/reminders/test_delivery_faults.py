@@ -204,7 +204,7 @@ def test_sigterm_finishes_the_message_in_hand_and_stops(app, engine, real_commit
     pms_due(20)
     with relay(app, SlowRelay(0.3)) as server:
         process = sender(app, engine, server, tmp_path / "send.log")
-        processes.wait_for(lambda: len(server.received) >= 3, 60, "three messages received")
+        processes.wait_for(lambda: len(server.received) >= 3, 180, "three messages received")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, (tmp_path / "send.log").read_text()
         time.sleep(0.5)  # nothing more arrives after it stopped
@@ -213,5 +213,5 @@ def test_sigterm_finishes_the_message_in_hand_and_stops(app, engine, real_commit
         # What arrived is recorded as sent, nothing is left claimed, the rest waits.
         assert states() == {MessageState.SENT: stopped_at, MessageState.PENDING: 20 - stopped_at}
         rest = sender(app, engine, server, tmp_path / "send.log")
-        assert rest.wait(timeout=60) == 0
+        assert rest.wait(timeout=180) == 0
     assert set(received(server).values()) == {1} and len(received(server)) == 20

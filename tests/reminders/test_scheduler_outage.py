@@ -92,10 +92,10 @@ def test_schedulers_survive_an_outage_and_a_frozen_leader_loses_the_lead(databas
     first = processes.start(["scheduler", "run"], env, logs["first"])
     started = {first.pid: first}
     try:
-        processes.wait_for(lambda: leader_pid(engine) == first.pid, 30, "the first leads")
+        processes.wait_for(lambda: leader_pid(engine) == first.pid, 180, "the first leads")
         second = processes.start(["scheduler", "run"], env, logs["second"])
         started[second.pid] = second
-        processes.wait_for(lambda: "is a standby" in logs["second"].read_text(), 30,
+        processes.wait_for(lambda: "is a standby" in logs["second"].read_text(), 180,
                            "the second stands by")
         processes.wait_for(lambda: outbox(engine)["sent"] >= 1 and not outbox(engine)["pending"],
                            30, "the first scan's reminders sent")
@@ -115,13 +115,14 @@ def test_schedulers_survive_an_outage_and_a_frozen_leader_loses_the_lead(databas
         # The leader freezes: the standby leads within the lease and a third of it.
         leader = processes.wait_for(lambda: leader_pid(engine), 30, "someone leads again")
         standby = next(pid for pid in started if pid != leader)
+        # Due now; the leader's next cycle is an interval away: the new leader's first sends it.
+        after_freeze = add_due_message(engine, "after-freeze")
         os.kill(leader, signal.SIGSTOP)
         frozen_at = time.monotonic()
         try:
             processes.wait_for(lambda: leader_pid(engine) == standby, 4 * LEASE,
                                "the standby takes over from the frozen leader")
             took = time.monotonic() - frozen_at
-            after_freeze = add_due_message(engine, "after-freeze")
             processes.wait_for(lambda: received_ids(smtp)[after_freeze], 30,
                                "the new leader sends")
         finally:
