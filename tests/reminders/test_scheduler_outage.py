@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL, empty_every_table
+from tests.ops.proxy import TcpProxy
 from tests.reminders import processes
 from tests.reminders.conftest import SmtpServer
 from tracker.reminders.scheduler import APPLICATION_NAME, LOCK_KEY
@@ -80,8 +81,7 @@ def received_ids(smtp: SmtpServer) -> Counter:
 def test_schedulers_survive_an_outage_and_a_frozen_leader_loses_the_lead(database, tmp_path):
     url, engine = database
     pg = make_url(url)
-    proxy = processes.TcpProxy((pg.host or "127.0.0.1", pg.port or 5432))
-    proxy.start()
+    proxy = TcpProxy((pg.host or "127.0.0.1", pg.port or 5432)).start()
     smtp = SmtpServer()
     smtp.start()
     env = processes.flask_env(

@@ -5,15 +5,15 @@ records each one's answer and commits; a sender that dies leaves the message in 
 one) `sending`, and the next run sends it again once `next_attempt_at` (the claim's end) has
 passed. Only the CHECK constraint of `state` changes.
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-11-26 09:10:00
 """
 
 from alembic import op
 
-revision = '0037'
-down_revision = '0036'
+revision = '0038'
+down_revision = '0037'
 branch_labels = None
 depends_on = None
 
