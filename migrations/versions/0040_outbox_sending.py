@@ -5,15 +5,15 @@ records each one's answer and commits; a sender that dies leaves the message in 
 one) `sending`, and the next run sends it again once `next_attempt_at` (the claim's end) has
 passed. Only the CHECK constraint of `state` changes.
 
-Revision ID: 0038
-Revises: 0037
+Revision ID: 0040
+Revises: 0039
 Create Date: 2026-11-26 09:10:00
 """
 
 from alembic import op
 
-revision = '0038'
-down_revision = '0037'
+revision = '0040'
+down_revision = '0039'
 branch_labels = None
 depends_on = None
 
