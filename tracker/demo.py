@@ -18,6 +18,7 @@ from tracker import db
 from tracker import demo_large as large
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
+from tracker.assessment.demo import seed_assessment
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
 from tracker.dates import today
@@ -181,6 +182,8 @@ def seed() -> dict[str, int]:
     db.session.flush()
     created["projects"] = _seed_projects(users, institutes, enterprises)
     created["funding agreements"] = seed_agreement(users["committee@demo.jitri.cn"])
+    created["assessments"] = seed_assessment(users["admin@demo.jitri.cn"],
+                                             users["director@demo.jitri.cn"])
     return created
 
 

@@ -3,6 +3,12 @@
 import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.apitokens.models import AccessToken  # noqa: F401
+from tracker.assessment.models import (  # noqa: F401
+    Allocation,
+    AssessmentYear,
+    EvidenceEntry,
+    Indicator,
+)
 from tracker.audit.models import AuditRecord  # noqa: F401
 from tracker.changes.models import ChangeRequest, ProjectBaseline  # noqa: F401
 from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401

@@ -18,7 +18,11 @@ Decimal only, never float. The rules:
   are apportioned by largest remainder: each row gets its exact percentage rounded down to
   0.01 %, and the hundredths still missing from the rounded total (100.00 % for a table that
   accounts for every share) go one each to the rows with the largest remainders (the earlier
-  row first on a tie), so the column adds up to exactly its total.
+  row first on a tie), so the column adds up to exactly its total;
+- a sum of money split into parts (HQ's funding pool among its institutes) is apportioned the
+  same way to the fen: each part gets its exact amount rounded down to the fen, and the fen
+  still missing from the whole go one each to the parts with the largest remainders (the
+  earlier part first on a tie), so the parts add up to exactly the sum.
 """
 
 from __future__ import annotations
@@ -84,6 +88,18 @@ def apportioned(parts: list[Decimal], whole: Decimal) -> list[Decimal]:
     for i in by_remainder[:max(missing, 0)]:
         floors[i] += 1
     return [(value * PERCENT_QUANTUM).quantize(PERCENT_QUANTUM) for value in floors]
+
+
+def split(whole: Decimal, exact: list[Decimal]) -> list[Decimal]:
+    """`exact` (unrounded parts adding up to `whole`, itself to the fen) to the fen, adding up
+    to exactly `whole`: largest remainder."""
+    floors = [(value / CENT).to_integral_value(ROUND_FLOOR) for value in exact]  # in fen
+    missing = int(whole / CENT - sum(floors, ZERO))
+    by_remainder = sorted(range(len(exact)),
+                          key=lambda i: (-(exact[i] / CENT - floors[i]), i))
+    for i in by_remainder[:max(missing, 0)]:
+        floors[i] += 1
+    return [(value * CENT).quantize(CENT) for value in floors]
 
 
 def pro_rata(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:

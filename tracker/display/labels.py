@@ -13,6 +13,12 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import ROLE_LABELS, Role
 from tracker.apitokens.models import TOKEN_SCOPE_LABELS, TokenScope
+from tracker.assessment.models import (
+    EVIDENCE_STATE_LABELS,
+    MEASURE_LABELS,
+    EvidenceState,
+    Measure,
+)
 from tracker.changes.models import CHANGE_KIND_LABELS, CHANGE_STATE_LABELS, ChangeKind, ChangeState
 from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
@@ -82,6 +88,8 @@ from tracker.reminders.models import (
 )
 
 LABELS: dict[type[Enum], dict] = {
+    Measure: MEASURE_LABELS,
+    EvidenceState: EVIDENCE_STATE_LABELS,
     Role: ROLE_LABELS,
     InstituteType: INSTITUTE_TYPE_LABELS,
     NeedState: NEED_STATE_LABELS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display import assessment_words as assessed
 from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
@@ -90,7 +91,7 @@ ACTIONS = {
     "user.reset_password": _l("Password reset"),
     "user.set_locale": _l("Language changed"), "token.revoke": _l("API token revoked"),
     "user.update": _l("Account changed"),
-    **PLAN_ACTIONS, **notices.ACTIONS,
+    **PLAN_ACTIONS, **notices.ACTIONS, **assessed.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -154,7 +155,8 @@ OBJECTS = {
     "technology_needs": _l("Technology need"),
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
-    "users": _l("User"), "access_tokens": _l("API token"), **PLAN_OBJECTS, **notices.OBJECTS,
+    "users": _l("User"), "access_tokens": _l("API token"),
+    **PLAN_OBJECTS, **notices.OBJECTS, **assessed.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -388,7 +390,7 @@ FIELDS = {
     "waiver_reason": _l("Reason for the waiver"),
     "weight": _l("Weight"),
     "weighted_score": _l("Weighted score"),
-    "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS,
+    "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS, **assessed.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

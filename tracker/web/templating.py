@@ -55,6 +55,8 @@ MENU = [
              _l("Reviews that need a panel or a decision.")),
     MenuItem("contracts.report", _l("Contract research"),
              _l("Contract value and money received by project, institute and year.")),
+    MenuItem("assessment.index", _l("Institute assessment"),
+             _l("Each institute's yearly assessment, its scores and the funding it sets.")),
     MenuItem("spending.across", _l("Spending"),
              _l("What projects spent against their budgets, by institute and year.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),

@@ -1,0 +1,78 @@
+"""The assessment's tables as its pages show them and its XLSX files hold them: the year's
+table (every institute), one institute's assessment, a drill-down and the allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from tracker.assessment.measures import CATALOGUE
+from tracker.assessment.models import Indicator
+from tracker.export.columns import Column, Kind
+
+
+def _kind(indicator: Indicator) -> str:
+    """A money measure's value in CNY, a count's as a number (evidence: as entered)."""
+    computation = CATALOGUE.get(indicator.measure)
+    return Kind.MONEY if computation is None or computation.sums else Kind.NUMBER
+
+
+def year_columns(year: int, indicators: list[Indicator], *, details: bool, ranks: bool,
+                 opens: Callable[[Any], bool]) -> list[Column]:
+    """Rank (when the reader may see the ranking), institute (a link where the reader may
+    open its assessment: `opens(institute)`), a score per indicator (with `details`: HQ's
+    view), total, last year's total and the change."""
+    def link(r) -> str | None:
+        if not opens(r.institute):
+            return None
+        return url_for("assessment.institute", year=year, institute_id=r.institute.id)
+    columns = [Column(_l("Rank"), lambda r: r.rank, Kind.INT, 6)] if ranks else []
+    columns += [
+        Column(_l("Code"), lambda r: r.institute.code, Kind.CODE, 12),
+        Column(_l("Institute"), lambda r: r.institute.shown("name"), width=32, link=link),
+    ]
+    if details:
+        columns += [Column(i.shown("name"), lambda r, n=n: r.lines[n].score, Kind.NUMBER, 14)
+                    for n, i in enumerate(indicators)]
+    return [*columns,
+            Column(_l("Total score"), lambda r: r.total, Kind.NUMBER, 12),
+            Column(_l("Last year"), lambda r: r.previous, Kind.NUMBER, 12),
+            Column(_l("Change"), lambda r: r.change, Kind.NUMBER, 10)]
+
+
+def institute_columns(year: int, institute_id: int) -> list[Column]:
+    def link(line) -> str:
+        return url_for("assessment.drill_down", year=year, institute_id=institute_id,
+                       indicator_id=line.indicator.id)
+    return [
+        Column(_l("Indicator"), lambda x: x.indicator.shown("name"), width=40, link=link),
+        Column(_l("Weight"), lambda x: x.indicator.weight, Kind.NUMBER, 10),
+        Column(_l("Target"), lambda x: x.indicator.target, Kind.NUMBER, 16),
+        Column(_l("Value reached"), lambda x: x.value, Kind.NUMBER, 16),
+        Column(_l("Score"), lambda x: x.score, Kind.NUMBER, 10),
+    ]
+
+
+def drill_down_columns(sums: bool) -> list[Column]:
+    columns = [
+        Column(_l("Date counted"), lambda c: c.on, Kind.DATE, 12),
+        Column(_l("Record"), lambda c: c.what, width=40,
+               link=lambda c: url_for(c.endpoint, **c.args)),
+        Column(_l("Project"), lambda c: c.code, Kind.CODE, 18),
+    ]
+    if sums:
+        columns.append(Column(_l("Amount"), lambda c: c.amount, Kind.MONEY, 16))
+    return columns
+
+
+ALLOCATION_COLUMNS = [
+    Column(_l("Rank"), lambda r: r[0].rank, Kind.INT, 6),
+    Column(_l("Code"), lambda r: r[0].institute.code, Kind.CODE, 12),
+    Column(_l("Institute"), lambda r: r[0].institute.shown("name"), width=32),
+    Column(_l("Total score"), lambda r: r[0].total, Kind.NUMBER, 12),
+    Column(_l("Contract revenue received"), lambda r: r[1], Kind.MONEY, 18),
+    Column(_l("Allocation"), lambda r: r[2], Kind.MONEY, 18),
+]

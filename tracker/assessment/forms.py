@@ -1,0 +1,84 @@
+"""Forms of the assessment pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from tracker.assessment.models import MEASURE_LABELS, Measure
+from tracker.files.services import ACCEPT
+from tracker.web.fields import MAX_AMOUNT, MoneyField, NumberField, Range
+from tracker.web.forms import Form, OneTime, SeenVersion
+
+
+class IndicatorForm(OneTime, SeenVersion, Form):
+    measure = SelectField(_l("Measure"), choices=[],
+                          description=_l("What the tracker computes, or evidence entered by "
+                                         "the institutes and accepted by HQ."))
+    name = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    weight = NumberField(_l("Weight (points)"), validators=[
+        InputRequired(), Range(min=Decimal("0.01"), max=Decimal("1000"))])
+    target = NumberField(_l("Target"), validators=[
+        InputRequired(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)],
+        description=_l("The value that earns the whole weight: CNY for money, a number for "
+                       "counts."))
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), Range(0, 999)])
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure.choices = [(m.value, MEASURE_LABELS[m]) for m in Measure]
+        if editing:  # the measure of an indicator stays what it was
+            del self.measure
+
+
+class EvidenceForm(OneTime, Form):
+    indicator_id = SelectField(_l("Indicator"), coerce=int, choices=[])
+    no_choice = {"indicator_id": _l("This year has no indicator entered with evidence.")}
+    amount = NumberField(_l("Amount"), validators=[
+        InputRequired(), Range(min=Decimal("0"), max=MAX_AMOUNT)],
+        description=_l("In the indicator's unit: CNY for money, a number for counts."))
+    description = TextAreaField(_l("What it is and where it comes from"),
+                                validators=[DataRequired(), Length(max=5000)])
+    files = MultipleFileField(_l("Evidence files"), render_kw={"accept": ACCEPT},
+                              description=_l("Contracts, invoices, bank statements: PDF, "
+                                             "images, Word, Excel or ZIP."))
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator_id.choices = [(i.id, i.shown("name")) for i in indicators]
+
+    def uploads(self) -> list:
+        return [(f.stream, f.filename or "") for f in request.files.getlist("files")
+                if f.filename]
+
+
+class ReviewEvidenceForm(Form):
+    decision = RadioField(_l("Decision"), choices=[
+        ("accept", _l("Accept: it counts")), ("return", _l("Return with an opinion"))],
+        validators=[InputRequired()])
+    opinion = TextAreaField(_l("Opinion"), validators=[Optional(), Length(max=5000)])
+
+
+class RuleForm(Form):
+    pool = MoneyField(_l("Funding pool (CNY)"), validators=[
+        InputRequired(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)])
+    score_share = NumberField(_l("Share by total score (%)"), default=Decimal("70"),
+                              validators=[InputRequired(), Range(0, 100)],
+                              description=_l("The rest is shared by contract revenue "
+                                             "received in the year."))
+    floor = MoneyField(_l("Floor per institute (CNY)"), default=Decimal("0"),
+                       validators=[InputRequired(), Range(min=Decimal("0"), max=MAX_AMOUNT)])
+    cap = MoneyField(_l("Cap per institute (CNY, optional)"),
+                     validators=[Optional(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)])

@@ -1,0 +1,240 @@
+"""What HQ and the institutes do with the yearly assessment: define indicators, enter and
+review evidence, publish the ranking, set the funding rule and approve the allocation. Each
+function checks the actor's permission, audits the change and flushes; the view commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.assessment import allocation, scoring
+from tracker.assessment.models import (
+    Allocation,
+    AssessmentYear,
+    EvidenceEntry,
+    EvidenceState,
+    Indicator,
+    Measure,
+)
+from tracker.audit import services as audit
+from tracker.db import utcnow
+from tracker.display.formatting import money as cny
+from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.files import services as files
+from tracker.money import cents
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.organisations.models import Institute
+
+
+def year_of(year: int) -> AssessmentYear:
+    """The year's decisions, created (unpublished, with no pool) the first time asked for."""
+    found = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == year))
+    if found is None:
+        found = AssessmentYear(year=year, ranking_published=False, score_share=Decimal("70"),
+                               revenue_share=Decimal("30"), floor=Decimal("0"))
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _unlocked(year: int) -> None:
+    found = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == year))
+    if found is not None and found.is_approved:
+        raise Refused(_("The funding of %(year)d is approved: its assessment no longer "
+                        "changes.", year=year))
+
+
+def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measure: Measure,
+                   name: str, name_en: str | None, weight: Decimal, target: Decimal,
+                   position: int = 0) -> Indicator:
+    """A new indicator of `year`, or a change to one (its measure stays what it was)."""
+    if not Indicator.can_define(actor):
+        raise Forbidden()
+    _unlocked(year)
+    problems = Problems()
+    name = name.strip()
+    if not name:
+        problems.add("name", _("Name the indicator."))
+    if weight <= 0:
+        problems.add("weight", _("The weight must be more than zero."))
+    if target <= 0:
+        problems.add("target", _("The target must be more than zero."))
+    clash = db.session.scalar(select(Indicator.id).where(
+        Indicator.year == year, Indicator.name == name,
+        Indicator.id != (indicator.id if indicator else 0)))
+    if name and clash is not None:
+        problems.add("name", _("%(year)d has an indicator of that name already.", year=year))
+    problems.raise_any()
+    creating = indicator is None
+    if indicator is None:
+        indicator = Indicator(year=year, measure=measure)
+    indicator.name, indicator.name_en = name, (name_en or "").strip() or None
+    indicator.weight, indicator.target, indicator.position = weight, target, position
+    changes = audit.pending_changes(indicator)
+    db.session.add(indicator)
+    audit.record(actor, "assessment.indicator_create" if creating
+                 else "assessment.indicator_update", indicator, changes)
+    db.session.flush()
+    return indicator
+
+
+def enter_evidence(actor: User, indicator: Indicator, institute: Institute, *,
+                   amount: Decimal, description: str,
+                   uploads: Sequence[tuple[IO[bytes], str]]) -> EvidenceEntry:
+    """What the institute claims for an evidence indicator, with its files; it counts once
+    HQ accepts it."""
+    if not EvidenceEntry.can_enter(actor, institute):
+        raise Forbidden()
+    if indicator.is_computed:
+        raise Refused(_("The tracker computes this indicator from its records: evidence is "
+                        "entered for the others."))
+    _unlocked(indicator.year)
+    problems = Problems()
+    if amount < 0:
+        problems.add("amount", _("The amount cannot be negative."))
+    if not description.strip():
+        problems.add("description", _("Say what the entry is and where it comes from."))
+    if not uploads:
+        problems.add("files", _("Attach the evidence: at least one file."))
+    problems.raise_any()
+    stored = [files.store(actor, stream, filename, field="files") for stream, filename in uploads]
+    entry = EvidenceEntry(indicator_id=indicator.id, institute_id=institute.id,
+                          amount=cents(amount), description=description.strip(),
+                          state=EvidenceState.SUBMITTED, entered_by_id=actor.id, files=stored)
+    changes = audit.pending_changes(entry)
+    changes["files"] = [None, [f.original_name for f in stored]]
+    db.session.add(entry)
+    audit.record(actor, "assessment.evidence_enter", entry, changes)
+    db.session.flush()
+    return entry
+
+
+def review_evidence(actor: User, entry: EvidenceEntry, *, accept: bool,
+                    opinion: str) -> EvidenceEntry:
+    """HQ accepts the entry (it counts) or returns it with an opinion (it does not)."""
+    if not actor.is_hq_admin:
+        raise Forbidden()
+    db.session.refresh(entry, with_for_update=True)
+    if not entry.can_review(actor):
+        raise Refused(_("This entry has been reviewed already."))
+    _unlocked(entry.indicator.year)
+    opinion = opinion.strip()
+    if not accept and not opinion:
+        raise Invalid("opinion", _("Say why the entry is returned."))
+    before = entry.state
+    entry.state = EvidenceState.ACCEPTED if accept else EvidenceState.RETURNED
+    entry.opinion, entry.reviewed_by_id, entry.reviewed_at = opinion, actor.id, utcnow()
+    audit.record(actor, "assessment.evidence_review", entry, {
+        "state": [before.value, entry.state.value], "opinion": [None, opinion or None]})
+    db.session.flush()
+    return entry
+
+
+def publish_ranking(actor: User, year: int, published: bool) -> AssessmentYear:
+    """Directors see every institute's total and rank only once HQ publishes them."""
+    if not AssessmentYear.can_decide(actor):
+        raise Forbidden()
+    found = year_of(year)
+    if found.ranking_published != published:
+        audit.record(actor, "assessment.publish", found,
+                     {"ranking_published": [found.ranking_published, published]})
+        found.ranking_published = published
+    db.session.flush()
+    return found
+
+
+def set_rule(actor: User, year: int, *, pool: Decimal, score_share: Decimal, floor: Decimal,
+             cap: Decimal | None) -> AssessmentYear:
+    """The pool and the rule that splits it; the allocation follows until approved."""
+    if not AssessmentYear.can_decide(actor):
+        raise Forbidden()
+    _unlocked(year)
+    problems = Problems()
+    if pool <= 0 or cents(pool) != pool:
+        problems.add("pool", _("Give a pool of more than zero, in yuan and fen."))
+    if not 0 <= score_share <= 100:
+        problems.add("score_share", _("Give a share from 0 to 100 %."))
+    if floor < 0 or cents(floor) != floor:
+        problems.add("floor", _("Give a floor of zero or more, in yuan and fen."))
+    if cap is not None and (cap <= 0 or cents(cap) != cap):
+        problems.add("cap", _("Give a cap of more than zero, in yuan and fen."))
+    if cap is not None and cap < floor:
+        problems.add("cap", _("The cap is below the floor."))
+    problems.raise_any()
+    found = year_of(year)
+    found.pool, found.score_share, found.revenue_share = pool, score_share, 100 - score_share
+    found.floor, found.cap = floor, cap
+    changes = audit.pending_changes(found)
+    if changes:
+        audit.record(actor, "assessment.rule", found, changes)
+    db.session.flush()
+    return found
+
+
+def computed_allocation(year: int) -> list[tuple[scoring.Result, Decimal, Decimal]]:
+    """(the institute's result, its revenue received, its allocation) under the year's rule;
+    refused when no pool is set or the floor and cap can't place it."""
+    found = year_of(year)
+    if found.pool is None:
+        raise Refused(_("Set the funding pool of %(year)d first.", year=year))
+    table = scoring.year_table(year)
+    revenue = scoring.revenue_received(year)
+    rule = allocation.Rule(found.pool, found.score_share, found.revenue_share, found.floor,
+                           found.cap)
+    try:
+        amounts = allocation.allocate(rule, [r.total for r in table.results],
+                                      [revenue[r.institute.id] for r in table.results])
+    except allocation.Unplaceable as unplaceable:
+        n = len(table.results)
+        if str(unplaceable) == "floor":
+            raise Refused(_("A floor of %(floor)s for each of %(n)d institutes is more than "
+                            "the pool of %(pool)s.", floor=cny(found.floor), n=n,
+                            pool=cny(found.pool))) from None
+        raise Refused(_("Under a floor of %(floor)s and a cap of %(cap)s the pool of %(pool)s "
+                        "cannot be placed in full among %(n)d institutes: raise the cap, or "
+                        "lower the pool.", floor=cny(found.floor), cap=cny(found.cap or 0),
+                        n=n, pool=cny(found.pool))) from None
+    return [(r, revenue[r.institute.id], a)
+            for r, a in zip(table.results, amounts, strict=True)]
+
+
+def allocation_shown(assessment: AssessmentYear) -> tuple[list, str | None]:
+    """What the funding page shows: the approved allocation as recorded, else the one the
+    rule computes now, else (no pool, or a rule that can't place it) nothing and why."""
+    if assessment.is_approved:
+        return [(scoring.Result(a.institute, [], a.score), a.revenue, a.amount)
+                for a in assessment.allocations], None
+    if assessment.pool is None:
+        return [], None
+    try:
+        return computed_allocation(assessment.year), None
+    except Refused as refused:
+        return [], refused.message
+
+
+def approve_allocation(actor: User, year: int) -> AssessmentYear:
+    """Record the computed allocation as HQ's funding of each institute; the year's
+    assessment, evidence and rule no longer change."""
+    if not AssessmentYear.can_decide(actor):
+        raise Forbidden()
+    found = year_of(year)
+    db.session.refresh(found, with_for_update=True)
+    if found.is_approved:
+        raise Refused(_("The funding of %(year)d is approved already.", year=year))
+    rows = computed_allocation(year)
+    found.allocations = [Allocation(institute_id=r.institute.id, score=r.total,
+                                    revenue=revenue, amount=amount)
+                         for r, revenue, amount in rows]
+    found.approved_by_id, found.approved_at = actor.id, utcnow()
+    audit.record(actor, "assessment.approve", found, {
+        "pool": [None, str(found.pool)],
+        "allocations": [None, {r.institute.code: str(amount) for r, _, amount in rows}]})
+    db.session.flush()
+    return found

@@ -1,0 +1,276 @@
+"""The assessment pages: the year's table, an institute's assessment and its drill-downs,
+evidence and its review, the indicators, and the funding rule with its allocation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.assessment import columns, measures, scoring, services
+from tracker.assessment.forms import EvidenceForm, IndicatorForm, ReviewEvidenceForm, RuleForm
+from tracker.assessment.models import (
+    AssessmentYear,
+    EvidenceEntry,
+    EvidenceState,
+    Indicator,
+    Measure,
+    evidence_files,
+)
+from tracker.dates import EARLIEST, LATEST, today
+from tracker.export import responses as exports
+from tracker.files.models import StoredFile
+from tracker.files.services import path_of
+from tracker.organisations.models import Institute
+from tracker.web.actions import press, submit
+from tracker.web.navigation import year_arg
+from tracker.web.permissions import requires
+
+bp = Blueprint("assessment", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _year(year: int) -> int:
+    if not EARLIEST.year <= year <= LATEST.year:
+        abort(404)
+    return year
+
+
+def _institute(institute_id: int) -> Institute:
+    institute = db.session.get(Institute, institute_id)
+    if institute is None or not Indicator.can_view_institute(_user(), institute):
+        abort(404)
+    return institute
+
+
+def _assessment(year: int) -> AssessmentYear | None:
+    return db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == year))
+
+
+@bp.get("/assessment/")
+@requires(Indicator.can_list)
+def index() -> str | Response:
+    """The year's table: HQ sees every score; a director sees every institute's total and
+    rank once HQ published the ranking, and until then their own institute's only."""
+    user = _user()
+    year = year_arg() or today().year
+    assessment = _assessment(year) or AssessmentYear(year=year, ranking_published=False)
+    ranking = assessment.can_view_ranking(user)
+    table = scoring.year_table(year)
+    rows = table.results if ranking else [r for r in table.results
+                                          if r.institute.id in user.directed_institute_ids]
+    cols = columns.year_columns(
+        year, table.indicators, details=user.sees_whole_portfolio, ranks=ranking,
+        opens=lambda institute: Indicator.can_view_institute(user, institute))
+    if fmt := exports.requested():
+        return exports.send(cols, rows, f"assessment-{year}", fmt,
+                            title=_("Assessment %(year)d", year=year))
+    return render_template("assessment/index.html", year=year, table=table, columns=cols,
+                           rows=rows, assessment=assessment, ranking=ranking,
+                           can_decide=AssessmentYear.can_decide(user),
+                           can_define=Indicator.can_define(user))
+
+
+@bp.post("/assessment/<int:year>/publish")
+@requires(AssessmentYear.can_decide)
+def publish(year: int) -> Response | tuple[str, int]:
+    published = not (_assessment(_year(year)) or AssessmentYear()).ranking_published
+    return press(lambda: services.publish_ranking(_user(), year, published),
+                 _("The ranking is published to the directors.") if published
+                 else _("The ranking is withdrawn from the directors."),
+                 url_for("assessment.index", year=year), lambda: index())
+
+
+@bp.route("/assessment/<int:year>/indicators", methods=["GET", "POST"])
+@requires(Indicator.can_define)
+def indicators(year: int) -> str | Response | tuple[str, int]:
+    form = IndicatorForm()
+    listed = scoring.indicators_of(_year(year))
+    return submit(
+        form, lambda: services.save_indicator(
+            _user(), None, year=year, measure=Measure(form.measure.data), name=form.name.data,
+            name_en=form.name_en.data, weight=form.weight.data, target=form.target.data,
+            position=form.position.data or 0),
+        _("Indicator saved."), url_for("assessment.indicators", year=year),
+        lambda: render_template("assessment/indicators.html", year=year, form=form,
+                                indicators=listed, total=sum(i.weight for i in listed)))
+
+
+@bp.route("/assessment/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@requires(Indicator.can_define)
+def edit_indicator(indicator_id: int) -> str | Response | tuple[str, int]:
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None:
+        abort(404)
+    form = IndicatorForm(obj=indicator, editing=True)
+    return submit(
+        form, lambda: services.save_indicator(
+            _user(), indicator, year=indicator.year, measure=indicator.measure,
+            name=form.name.data, name_en=form.name_en.data, weight=form.weight.data,
+            target=form.target.data, position=form.position.data or 0),
+        _("Indicator saved."), url_for("assessment.indicators", year=indicator.year),
+        lambda: render_template("assessment/indicator_form.html", form=form,
+                                indicator=indicator), record=indicator)
+
+
+def _entries(year: int, institute_id: int) -> list[EvidenceEntry]:
+    return list(db.session.scalars(
+        select(EvidenceEntry).join(Indicator, Indicator.id == EvidenceEntry.indicator_id)
+        .where(Indicator.year == year, EvidenceEntry.institute_id == institute_id)
+        .options(selectinload(EvidenceEntry.files), selectinload(EvidenceEntry.indicator),
+                 selectinload(EvidenceEntry.entered_by), selectinload(EvidenceEntry.reviewed_by))
+        .order_by(EvidenceEntry.entered_at.desc(), EvidenceEntry.id.desc())))
+
+
+def _institute_page(year: int, institute: Institute, form: EvidenceForm | None = None) -> str:
+    user = _user()
+    table = scoring.year_table(year)
+    result = table.of(institute.id)
+    assessment = _assessment(year)
+    evidence_indicators = [i for i in table.indicators if not i.is_computed]
+    if form is None and EvidenceEntry.can_enter(user, institute):
+        form = EvidenceForm(indicators=evidence_indicators)
+    allocation = next((a for a in assessment.allocations if a.institute_id == institute.id),
+                      None) if assessment else None
+    return render_template(
+        "assessment/institute.html", year=year, institute=institute, result=result,
+        table=table, columns=columns.institute_columns(year, institute.id),
+        entries=_entries(year, institute.id), form=form, allocation=allocation,
+        can_review=user.is_hq_admin,
+        sees_ranking=bool(assessment and assessment.can_view_ranking(user))
+        or user.sees_whole_portfolio)
+
+
+@bp.get("/assessment/<int:year>/institutes/<int:institute_id>")
+@requires(Indicator.can_list)
+def institute(year: int, institute_id: int) -> str | Response:
+    institute = _institute(institute_id)
+    if fmt := exports.requested():
+        result = scoring.year_table(_year(year)).of(institute.id)
+        return exports.send(columns.institute_columns(year, institute.id),
+                            result.lines if result else [],
+                            f"assessment-{year}-{institute.code}", fmt,
+                            title=_("Assessment %(year)d", year=year))
+    return _institute_page(_year(year), institute)
+
+
+@bp.post("/assessment/<int:year>/institutes/<int:institute_id>/evidence")
+@requires(Indicator.can_list)
+def enter_evidence(year: int, institute_id: int) -> Response | tuple[str, int]:
+    institute = _institute(institute_id)
+    if not EvidenceEntry.can_enter(_user(), institute):
+        abort(403)
+    form = EvidenceForm(indicators=[i for i in scoring.indicators_of(_year(year))
+                                    if not i.is_computed])
+    return submit(
+        form, lambda: services.enter_evidence(
+            _user(), db.session.get(Indicator, form.indicator_id.data), institute,
+            amount=form.amount.data, description=form.description.data,
+            uploads=form.uploads()),
+        _("Evidence entered: it counts once HQ accepts it."),
+        url_for("assessment.institute", year=year, institute_id=institute.id),
+        lambda: _institute_page(year, institute, form))
+
+
+@bp.get("/assessment/<int:year>/institutes/<int:institute_id>/indicators/<int:indicator_id>")
+@requires(Indicator.can_list)
+def drill_down(year: int, institute_id: int, indicator_id: int) -> str | Response:
+    """Exactly the records an indicator counted for the institute, with the date rule."""
+    institute = _institute(institute_id)
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.year != year:
+        abort(404)
+    if not indicator.is_computed:
+        entries = [e for e in _entries(year, institute.id) if e.indicator_id == indicator.id]
+        return render_template("assessment/drill_down.html", year=year, institute=institute,
+                               indicator=indicator, entries=entries, rows=None,
+                               value=sum((e.amount for e in entries if e.counts),
+                                         measures.ZERO))
+    computation = measures.CATALOGUE[indicator.measure]
+    rows = measures.drill_down(indicator.measure, year, institute.id)
+    cols = columns.drill_down_columns(computation.sums)
+    if fmt := exports.requested():
+        return exports.send(cols, rows, f"assessment-{year}-{institute.code}-{indicator.id}",
+                            fmt, title=indicator.shown("name"))
+    return render_template("assessment/drill_down.html", year=year, institute=institute,
+                           indicator=indicator, rows=rows, columns=cols, rule=computation.rule,
+                           value=measures.value_of(indicator.measure, rows))
+
+
+def _entry(entry_id: int) -> EvidenceEntry:
+    entry = db.session.get(EvidenceEntry, entry_id)
+    if entry is None or not entry.can_view(_user()):
+        abort(404)
+    return entry
+
+
+@bp.route("/assessment/evidence/<int:entry_id>/review", methods=["GET", "POST"])
+@requires(User.is_hq_admin)
+def review(entry_id: int) -> str | Response | tuple[str, int]:
+    entry = _entry(entry_id)
+    form = ReviewEvidenceForm()
+    back = url_for("assessment.institute", year=entry.indicator.year,
+                   institute_id=entry.institute_id)
+    return submit(
+        form, lambda: services.review_evidence(_user(), entry,
+                                               accept=form.decision.data == "accept",
+                                               opinion=form.opinion.data or ""),
+        lambda e: _("Evidence accepted: it counts.") if e.state is EvidenceState.ACCEPTED
+        else _("Evidence returned with your opinion."), back,
+        lambda: render_template("assessment/review.html", form=form, entry=entry, back=back))
+
+
+@bp.get("/assessment/evidence/<int:entry_id>/files/<int:file_id>")
+@requires(Indicator.can_list)
+def evidence_file(entry_id: int, file_id: int) -> Response:
+    entry = _entry(entry_id)
+    linked = db.session.scalar(select(evidence_files.c.file_id).where(
+        evidence_files.c.entry_id == entry.id, evidence_files.c.file_id == file_id))
+    stored = db.session.get(StoredFile, file_id) if linked else None
+    if stored is None:
+        abort(404)
+    return send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name)
+
+
+def _funding_page(year: int, form: RuleForm) -> str:
+    assessment = services.year_of(year)
+    rows, problem = services.allocation_shown(assessment)
+    return render_template("assessment/funding.html", year=year, form=form, rows=rows,
+                           assessment=assessment, problem=problem,
+                           columns=columns.ALLOCATION_COLUMNS,
+                           total=sum((r[2] for r in rows), measures.ZERO))
+
+
+@bp.route("/assessment/<int:year>/funding", methods=["GET", "POST"])
+@requires(AssessmentYear.can_decide)
+def funding(year: int) -> str | Response | tuple[str, int]:
+    assessment = services.year_of(_year(year))
+    form = RuleForm(obj=assessment)
+    if fmt := exports.requested():
+        rows, _problem = services.allocation_shown(assessment)
+        return exports.send(columns.ALLOCATION_COLUMNS, rows, f"allocation-{year}", fmt,
+                            title=_("Funding %(year)d", year=year))
+    return submit(
+        form, lambda: services.set_rule(_user(), year, pool=form.pool.data,
+                                        score_share=form.score_share.data,
+                                        floor=form.floor.data, cap=form.cap.data),
+        _("Funding rule saved: the allocation below follows it."),
+        url_for("assessment.funding", year=year), lambda: _funding_page(year, form))
+
+
+@bp.post("/assessment/<int:year>/funding/approve")
+@requires(AssessmentYear.can_decide)
+def approve(year: int) -> Response | tuple[str, int]:
+    return press(lambda: services.approve_allocation(_user(), _year(year)),
+                 _("Allocation approved: it is recorded as HQ's funding of each institute."),
+                 url_for("assessment.funding", year=year),
+                 lambda: _funding_page(year, RuleForm(obj=services.year_of(year))))
