@@ -16,6 +16,7 @@ from tests.export.helpers import xlsx_rows
 from tests.factories import _commit
 from tracker import db
 from tracker.assessment.models import Allocation, EvidenceEntry, EvidenceState
+from tracker.reports import annual
 
 D = Decimal
 
@@ -129,6 +130,13 @@ def test_hq_defines_an_indicator_sets_the_rule_and_approves_the_allocation(as_us
     assert [r[-1] for r in rows[1:]] == [800000, 200000]
     table = xlsx_rows(client.get(f"/assessment/?year={YEAR}&export=xlsx"))
     assert table[0][:3] == ["Rank", "Code", "Institute"] and len(table) == 3
+    # The annual report carries it as HQ's funding of each institute, in the year assessed.
+    funded = {row.institute_code: row.current.amount for row in annual.build(YEAR).rows()
+              if row.figure == "hq_funding"}
+    assert funded == {"THEIRS": D("800000.00"), "OURS": D("200000.00"), "": D("1000000.00")}
+    page = client.get(f"/reports/annual?year={YEAR}&institute={w['ours'].id}").get_data(
+        as_text=True)
+    assert "HQ funding set by the assessment" in page
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from tracker import db, money
 from tracker.accounts.models import User
+from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.models import company_projects as links
 from tracker.companies.reversal_models import exit_stands, round_stands
@@ -247,6 +248,9 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
         ("exits", _l("Exits"), True, True, by_company(
             CompanyExit, CompanyExit.company_id, CompanyExit.on_date, func.count(CompanyExit.id),
             func.sum(CompanyExit.proceeds), exit_stands(CompanyExit.id))),
+        ("hq_funding", _l("HQ funding set by the assessment"), False, True, _dated(
+            select().select_from(Allocation).join(AssessmentYear), Allocation.institute_id,
+            AssessmentYear.year, none, func.sum(Allocation.amount))),
     ]
 
 
@@ -360,5 +364,5 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         simple["contracts_received"], simple["contracts_registered"], simple["ai_committed"],
         simple["ai_disbursed"],
         simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
-        simple["exits"]]
+        simple["exits"], simple["hq_funding"]]
     return report
