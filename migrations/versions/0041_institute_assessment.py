@@ -1,7 +1,7 @@
 """institute assessment: indicators, evidence, the year's funding rule and allocations
 
-Revision ID: 0039
-Revises: 0038
+Revision ID: 0041
+Revises: 0040
 Create Date: 2026-11-26 09:03:40
 
 HQ's yearly assessment of its institutes (issue 22): each year's indicators with weights and
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import tracker.db
 
 
-revision = '0039'
-down_revision = '0038'
+revision = '0041'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
