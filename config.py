@@ -103,6 +103,9 @@ class Config:
     # A request, all its files together: a progress post with a phone's photos (seven of 3-4 MB
     # and a PDF fit). Larger requests are refused before they are read (MAX_CONTENT_LENGTH).
     MAX_POST_MB = _env_int("MAX_POST_MB", 60)
+    # A draft of a progress post (files held for a refused post) untouched this many days is
+    # abandoned: the scheduler deletes it, files and all (tracker/milestones/evidence.py).
+    DRAFT_EVIDENCE_DAYS = _env_int("DRAFT_EVIDENCE_DAYS", 14)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _env_int("MAIL_PORT", 25)
@@ -116,6 +119,14 @@ class Config:
     # The only hosts a WeCom or DingTalk robot's webhook may name (tracker/notifications/
     # webhooks.py): users type these addresses, and the server must not post anywhere else.
     WEBHOOK_HOSTS = _env_list("WEBHOOK_HOSTS") or ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+    # WeCom application messages (企业微信应用消息, tracker/notifications/wecom_app.py): the
+    # organisation's WeCom, the tracker's application in it and that application's secret.
+    # Unset: the channel is not offered. WECOM_API_URL is WeCom's server (set by the operator,
+    # never by a user; a test points it at 127.0.0.1).
+    WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+    WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "")
+    WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+    WECOM_API_URL = os.environ.get("WECOM_API_URL", "https://qyapi.weixin.qq.com")
 
     SCHEDULER_INTERVAL_MINUTES = _env_int("SCHEDULER_INTERVAL_MINUTES", 15)
     # PostgreSQL: a scheduler silent this long (hung, frozen, cut off) loses the lead, and a

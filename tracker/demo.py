@@ -19,6 +19,7 @@ from tracker import demo_large as large
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.assessment.demo import seed_assessment
+from tracker.changes import services as changes
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
 from tracker.dates import today
@@ -27,6 +28,7 @@ from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.defaults import install_defaults
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
+from tracker.milestones import services as milestones
 from tracker.organisations.models import (
     Enterprise,
     Headquarters,
@@ -251,6 +253,17 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
                       for c in review.criteria}
             gates.submit_scores(evaluator, review, scores, Recommendation.GO)
         decisions.decide(panel[0], review, review.version, Outcome.GO)
+        # Research under way: a milestone two weeks late, with a first progress post and
+        # its evidence (on the overdue list, the director's start page and the project's).
+        milestone = milestones.plan_milestone(
+            pm, project, phase=project.phase, title="液压回路台架试验",
+            deliverable="台架试验报告", due_date=max(today() - timedelta(days=14), start),
+            weight=Decimal("1"))
+        milestones.post_update(pm, milestone, 40, "液压回路台架已搭建，节能控制算法调试中。",
+                               [(io.BytesIO(PDF), "台架试验记录.pdf")])
+        # A longer project than approved waits for HQ (its page: Approve, and Refuse apart).
+        changes.change_end_date(pm, project, end_date=project.end_date + timedelta(days=180),
+                                reason="企业追加现场验证，需延长半年。")
     return created
 
 

@@ -73,3 +73,30 @@ PHONE_CHECKS = """() => {
   }
   return problems;
 }"""
+
+# Primary and destructive actions apart (issue #25, point 2; README "Small screens"): every
+# destructive button (`danger`) stands apart from every primary one, measured between their
+# boxes: 2 rem (32 px) when they share a line, 1.5 rem (24 px) when one is below the other (a
+# phone stacks them). Returns the problems and how many pairs were measured, so a walk can tell
+# that it met some.
+APART_CHECKS = """() => {
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const primary = [...document.querySelectorAll('button.primary, .button.primary')].filter(shown);
+  const danger = [...document.querySelectorAll('button.danger, .button.danger')].filter(shown);
+  const problems = [];
+  let pairs = 0;
+  for (const d of danger) {
+    const b = d.getBoundingClientRect();
+    for (const p of primary) {
+      pairs++;
+      const a = p.getBoundingClientRect();
+      const across = Math.max(a.left - b.right, b.left - a.right);
+      const down = Math.max(a.top - b.bottom, b.top - a.bottom);
+      const [apart, least] = down < 0 ? [across, 32] : [Math.max(across, down), 24];
+      if (apart < least)
+        problems.push('"' + d.innerText.trim() + '" ' + Math.round(apart) + ' px from "'
+          + p.innerText.trim() + '" (at least ' + least + ' px)');
+    }
+  }
+  return {problems, pairs};
+}"""

@@ -1,8 +1,10 @@
 """The pages of the journeys that the browser tests of issue #25 visit: for each role, its start
 page, every page of its menu, the first record of each shape those link to (/projects/N once),
 and the records those link to in turn (a project's milestone, a contract's project), plus the
-journey's forms sent back with errors. Walked in the browser as it goes, so each page is loaded
-once and checked while it is on screen."""
+journey's forms sent back with errors, and the evaluator's scorecard once they have declared no
+conflict (declared here, in the browser, on the first walk that finds the declaration form).
+Walked in the browser as it goes, so each page is loaded once and checked while it is on
+screen."""
 
 from __future__ import annotations
 
@@ -12,13 +14,11 @@ from urllib.parse import urlsplit
 
 from tests.browser.conftest import log_in
 
-ROLES = ("pm@demo.jitri.cn", "evaluator@demo.jitri.cn", "admin@demo.jitri.cn")
 # A record's page, its form, its child's page: /projects/3, /projects/3/edit, /needs/new.
 RECORD = re.compile(r"^/[a-z-]+/\d+(?:/[a-z-]+)?$|^/[a-z-]+/new$")
 NOT_A_PAGE = re.compile(r"/(download|export|feed|files)\b|\.(csv|xlsx|ics|pdf)$")
 # A form of the journey, sent empty: the page answering it shows the form with its errors.
-SENT_BACK = {"pm@demo.jitri.cn": "/projects/new", "admin@demo.jitri.cn": "/enterprises/new",
-             "evaluator@demo.jitri.cn": None}
+SENT_BACK = {"pm@demo.jitri.cn": "/projects/new", "admin@demo.jitri.cn": "/enterprises/new"}
 
 
 def shape(path: str) -> str:
@@ -60,8 +60,30 @@ def walk(page, server: str, email: str, locale: str) -> Iterator[str]:
                         shapes.add(shape(link))
                         found.append(link)
         level = found
-    if SENT_BACK[email]:
+    if SENT_BACK.get(email):
         page.goto(server + SENT_BACK[email])
         page.click("main form button.primary")
         page.wait_for_selector(".error-summary")
         yield "POST " + SENT_BACK[email]
+    if email.startswith("evaluator"):
+        yield from _scorecard(page, server)
+
+
+def _scorecard(page, server: str) -> Iterator[str]:
+    """The evaluator's first review with a scorecard to fill: declared free of conflict here if
+    the declaration still stands before it, then the scorecard sent back empty."""
+    page.goto(server + "/my/reviews")
+    for link in dict.fromkeys(_links(page, "main a[href^='/reviews/']")):
+        page.goto(server + link)
+        declare = "form[action$='/declare']"
+        if page.locator(declare).count():
+            page.check(f"{declare} input[value=no]")
+            page.click(f"{declare} button.primary")
+            page.wait_for_selector("form[action$='/scores']")
+            yield f"{link} (scorecard, no conflict declared)"
+        if page.locator("form[action$='/scores']").count():
+            page.click("form[action$='/scores'] button.primary")
+            page.wait_for_selector(".error-summary")
+            yield f"POST {link}/scores"
+            return
+    raise AssertionError("the evaluator has no scorecard to fill in the demo data")

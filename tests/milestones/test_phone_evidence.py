@@ -7,6 +7,7 @@ chosen twice; a request over the limit answers the app's own page in the user's 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import lxml.html
 import pytest
@@ -18,7 +19,10 @@ from tests.gates.helpers import PDF
 from tests.milestones.test_milestones import PNG, in_research, plan
 from tracker import db
 from tracker.files.models import StoredFile
+from tracker.files.services import path_of
+from tracker.milestones import evidence
 from tracker.milestones.models import DraftEvidence, Evidence
+from tracker.reminders import scheduler
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 # The first box of a phone's HEIF photo: ftyp, its major brand, version, compatible brands.
@@ -139,11 +143,65 @@ def test_a_request_over_the_limit_answers_the_apps_page_in_chinese(client, app, 
     db.session.commit()
     app.config["MAX_CONTENT_LENGTH"], before = 2000, app.config["MAX_CONTENT_LENGTH"]
     try:
-        response = _send(client, milestone, {"percent": "10", "files": [
-            (io.BytesIO(JPEG + b"\x00" * 5000), "big.jpg")]})
+        response = _send(client, milestone, {"percent": "10", "note": "现场照片：七张",
+                                             "files": [(io.BytesIO(JPEG + b"\x00" * 5000),
+                                                        "big.jpg")]})
     finally:
         app.config["MAX_CONTENT_LENGTH"] = before
     assert response.status_code == 413
     page = response.get_data(as_text=True)
-    assert "<title>" in page and 'lang="zh-CN"' in page and "文件过大" in page
-    assert f'href="/milestones/{milestone.id}"' in page  # back to the page it came from
+    assert "<title>" in page and 'lang="zh-CN"' in page
+    doc = _page(response)
+    assert doc.findtext(".//title").startswith("错误")
+    # The milestone page again, the post's form as typed, the limit beside its files.
+    form = doc.xpath('//form[contains(@action, "/update")]')[0]
+    assert form.xpath('.//input[@name="percent"]/@value') == ["10"]
+    assert form.xpath('.//textarea[@name="note"]')[0].text_content().strip() == "现场照片：七张"
+    summary = form.xpath('.//*[@class="error-summary"]')[0].text_content()
+    assert "60 MB" in summary and "20 MB" in summary
+    assert db.session.scalar(select(StoredFile).where(StoredFile.original_name == "big.jpg")) \
+        is None  # no byte of the file was kept
+
+
+def test_a_too_large_request_elsewhere_answers_the_apps_page(client, app, milestone):
+    app.config["MAX_CONTENT_LENGTH"], before = 2000, app.config["MAX_CONTENT_LENGTH"]
+    try:
+        response = post(client, f"/milestones/{milestone.id}/rebaseline",
+                         {"reason": "x" * 5000, "new_date": "2030-01-01"})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = before
+    assert response.status_code == 413
+    assert f'href="/milestones/{milestone.id}"' in response.get_data(as_text=True)
+
+
+
+def test_drafts_left_longer_than_the_setting_are_deleted_with_their_files(client, app,
+                                                                          milestone):
+    """The scheduler's daily clean-up (tracker/reminders/scheduler.py:run_cleanup) deletes a
+    draft whose newest file is older than DRAFT_EVIDENCE_DAYS, row, file record and bytes; a
+    draft with a recent file is kept whole, however old its other files."""
+    other = plan(milestone.project, title="Field test")
+    for target, name in ((milestone, "old.jpg"), (other, "older.jpg"), (other, "new.jpg")):
+        response = _send(client, target, {"percent": "150", "files": [
+            (io.BytesIO(JPEG), name)]})
+        assert response.status_code == 400  # refused post: the file waits in the draft
+    stored = {f.original_name: f for f in db.session.scalars(select(StoredFile).where(
+        StoredFile.original_name.in_(["old.jpg", "older.jpg", "new.jpg"])))}
+    days = app.config["DRAFT_EVIDENCE_DAYS"]
+    now = db.utcnow()
+    stored["old.jpg"].uploaded_at = now - timedelta(days=days, minutes=1)
+    stored["older.jpg"].uploaded_at = now - timedelta(days=days + 30)
+    stored["new.jpg"].uploaded_at = now - timedelta(days=days - 1)
+    db.session.commit()
+    old_path = path_of(stored["old.jpg"])
+    assert old_path.exists()
+
+    scheduler.run_cleanup(app)
+
+    kept = [d.file.original_name for d in db.session.scalars(
+        select(DraftEvidence).order_by(DraftEvidence.id))]
+    assert kept == ["older.jpg", "new.jpg"]
+    assert db.session.scalar(select(StoredFile).where(StoredFile.original_name == "old.jpg")) \
+        is None
+    assert not old_path.exists() and path_of(stored["new.jpg"]).exists()
+    assert evidence.discard_abandoned(now + timedelta(days=days)) == 2  # the other, in time

@@ -9,22 +9,28 @@ post): those accepted wait as the author's draft of their next post on the miles
 Two limits, both settings stated beside the field: MAX_UPLOAD_MB a file (checked as it is
 stored, `tracker.files.services.store`) and MAX_POST_MB a post, the files held included. A
 request larger than MAX_POST_MB (and a megabyte for the form) is refused before it is read,
-with the app's 413 page (`tracker.web.errors`).
+with the milestone page, the note and percentage as typed (`tracker.web.oversize`).
+
+A draft its author never posts is abandoned once DRAFT_EVIDENCE_DAYS pass after its newest
+file: the scheduler's daily job (`tracker.reminders.scheduler.run_cleanup`) deletes it, its
+files and their bytes (`discard_abandoned`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select, tuple_
 
 from tracker import db
 from tracker.accounts.models import User
 from tracker.edits.models import FormToken
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.files import services as files
+from tracker.files.models import StoredFile
 from tracker.milestones.models import DraftEvidence, Milestone, MilestoneState
 
 MB = 1024 * 1024
@@ -96,3 +102,26 @@ def take(actor: User, milestone: Milestone, dropped: list[int]) -> list[int]:
             db.session.delete(draft)
     db.session.flush()
     return taken
+
+
+def discard_abandoned(now: datetime) -> int:
+    """Delete the drafts whose newest file is older than DRAFT_EVIDENCE_DAYS at `now`, each
+    with its file (the bytes go when the transaction commits). A draft is one author's on one
+    milestone: a file added yesterday keeps the older ones of the same draft. Returns how many
+    files were deleted."""
+    before = now - timedelta(days=current_app.config["DRAFT_EVIDENCE_DAYS"])
+    abandoned = (select(DraftEvidence.milestone_id, DraftEvidence.author_id)
+                 .join(StoredFile, StoredFile.id == DraftEvidence.file_id)
+                 .group_by(DraftEvidence.milestone_id, DraftEvidence.author_id)
+                 .having(func.max(StoredFile.uploaded_at) < before))
+    deleted = 0
+    for draft in db.session.scalars(
+            select(DraftEvidence).where(tuple_(DraftEvidence.milestone_id,
+                                               DraftEvidence.author_id).in_(abandoned))):
+        stored = draft.file
+        db.session.delete(draft)
+        db.session.flush()
+        files.remove(stored)
+        deleted += 1
+    db.session.flush()
+    return deleted

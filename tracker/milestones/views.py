@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -37,7 +39,10 @@ from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, submit
+from tracker.web.errors import render_error
+from tracker.web.forms import page_has_errors
 from tracker.web.navigation import Page, int_arg, page_or_home, text_arg, year_arg
+from tracker.web.oversize import typed_fields
 from tracker.web.permissions import requires
 
 bp = Blueprint("milestones", __name__)
@@ -178,6 +183,27 @@ def update(milestone_id: int) -> Response | tuple[str, int]:
                                            form.note.data or "", [], form.dropped.data or []),
         _("Progress posted."), _to_milestone(milestone),
         lambda: _page(milestone, update_form=form))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A progress post larger than a request may be (413) comes back as the milestone page with
+    the note and percentage as typed (read from the head of the refused body) and the limit
+    beside the files; no file of it was read. Any other 413 of these pages: the app's page."""
+    if request.endpoint != "milestones.update" or not current_user.is_authenticated:
+        return render_error(413)
+    milestone = load_milestone(request.view_args["milestone_id"])
+    # What the forms of the page read as sent: the text typed, no file.
+    request.form, request.files = typed_fields(request.environ), MultiDict()
+    form = UpdateForm(drafts=evidence.drafts(_user(), milestone))
+    form.files.errors = [_(
+        "These files were larger than %(post)d MB together, the most one post may carry (each "
+        "file up to %(n)d MB): nothing was saved. Your note and percentage are kept: choose "
+        "fewer files and send again.", post=current_app.config["MAX_POST_MB"],
+        n=current_app.config["MAX_UPLOAD_MB"])]
+    form.failed = True
+    page_has_errors()
+    return _page(milestone, update_form=form), 413
 
 
 @bp.post("/milestones/<int:milestone_id>/submit")

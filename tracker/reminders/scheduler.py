@@ -1,5 +1,6 @@
 """`flask scheduler run`: the periodic jobs: scan then send, every SCHEDULER_INTERVAL_MINUTES;
-and the imports uploaded through the web, looked for every IMPORT_POLL_SECONDS.
+the imports uploaded through the web, looked for every IMPORT_POLL_SECONDS; and once a day
+the clean-up of what users left behind (abandoned drafts of progress posts).
 
 It runs in a process of its own, never inside a web worker (nothing in `create_app` starts
 it). On PostgreSQL a process becomes the scheduler by taking a session-level advisory lock on
@@ -41,6 +42,7 @@ from tracker import db
 from tracker.dates import today
 from tracker.imports import jobs
 from tracker.jobs.services import recorded
+from tracker.milestones import evidence
 from tracker.reminders import delivery, scan
 
 log = logging.getLogger("tracker.scheduler")
@@ -125,6 +127,21 @@ def run_imports(app: Flask) -> None:
                       _first_line(error))
         except Exception:
             log.exception("the import job failed; it runs again in a few seconds")
+        finally:
+            _reset_session()
+
+
+@recorded("cleanup")
+def run_cleanup(app: Flask) -> None:
+    """Delete the drafts of progress posts abandoned for DRAFT_EVIDENCE_DAYS, files and all."""
+    with app.app_context():
+        try:
+            deleted = evidence.discard_abandoned(db.utcnow())
+            db.session.commit()
+            if deleted:
+                log.info("clean-up: %d files of abandoned draft posts deleted", deleted)
+        except Exception:
+            log.exception("the clean-up job failed; it runs again tomorrow")
         finally:
             _reset_session()
 
@@ -275,6 +292,11 @@ def _lead(app: Flask, connection: Connection, stop: threading.Event, lead: Lead,
         id="imports", name="imports: carry out those uploaded through the web",
         next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
         misfire_grace_time=seconds * 10)
+    scheduler.add_job(
+        run_cleanup, "interval", args=[app], hours=24,
+        id="cleanup", name="clean-up: abandoned drafts of progress posts",
+        next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+        misfire_grace_time=24 * 3600)
     scheduler.start()
     log.info("scheduler started: scan and send every %d minutes", minutes)
     try:
