@@ -81,6 +81,25 @@ def test_naming_a_panel_tells_the_evaluators_and_the_pm_and_asks_the_declaration
         "<reminder.panel_named.")
 
 
+def test_a_panel_named_again_tells_only_the_evaluators_it_adds():
+    project, _director = project_with_director()
+    review = gate_steps.submit(project)
+    admin = make_user(Role.HQ_ADMIN)
+    evaluators = gate_steps.name_panel(review, admin=admin)
+    newcomer = make_user(Role.EVALUATOR, name="Newcomer")
+    # One evaluator leaves, one joins, the due date moves: only the newcomer hears of it.
+    gates.name_panel(admin, review, evaluators[0], [evaluators[0], evaluators[1], newcomer],
+                     today() + timedelta(days=12))
+    _commit()
+    assert sent_to("panel_named") == once(project.pm, *evaluators, newcomer)
+    assert sent_to("declaration_needed") == once(*evaluators, newcomer)
+    # Named again unchanged: nobody new, nobody told.
+    gates.name_panel(admin, review, evaluators[0], [evaluators[0], evaluators[1], newcomer],
+                     today() + timedelta(days=12))
+    _commit()
+    assert sent_to("panel_named") == once(project.pm, *evaluators, newcomer)
+
+
 def test_the_chair_hears_when_every_evaluator_has_scored_and_not_before():
     project, _director = project_with_director()
     review = gate_steps.submit(project)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import login
+from tests.conftest import login, post
 from tests.factories import _commit, make_institute, make_project, make_user
 from tests.notifications import robots
 from tracker import db
@@ -82,7 +82,7 @@ def test_wecom_429_then_200_gets_the_message_once(robot, caplog):
     assert (result.sent, result.retrying) == (0, 1)
     message = the_message()
     assert message.state is MessageState.PENDING and message.attempts == 1
-    assert message.last_error == "HTTP 429 Too Many Requests"
+    assert message.last_error == "[http] HTTP 429 Too Many Requests"
     assert message.next_attempt_at == first + timedelta(minutes=1)
 
     assert delivery.send_all(first + timedelta(seconds=30), commit=db.session.commit).sent == 0
@@ -103,7 +103,7 @@ def test_wecoms_own_rate_limit_code_is_retried(robot):
     robot.answers = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"})]
     result = delivery.send_all(later(), commit=db.session.commit)
     assert result.retrying == 1
-    assert the_message().last_error == "errcode 45009: api freq out of limit"
+    assert the_message().last_error == "[busy] errcode 45009: api freq out of limit"
     delivery.send_all(later(8), commit=db.session.commit)
     [accepted] = robot.accepted()
     assert "被退回修改：Add the test report" in accepted.body["markdown"]["content"]
@@ -128,12 +128,18 @@ def test_a_wrong_dingtalk_secret_fails_for_good_as_the_robot_says(client, robot)
     assert (result.sent, result.failed) == (0, 1)
     message = the_message()
     assert message.state is MessageState.FAILED
-    assert message.last_error == "errcode 310000: sign not match"
+    assert message.last_error == "[refused] errcode 310000: sign not match"
     # Shown in the outbox as an SMTP failure is, and never the address.
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get("/admin/reminders/?state=failed").get_data(as_text=True)
-    assert "errcode 310000: sign not match" in page and "DingTalk robot" in page
+    assert "The platform refused the message: errcode 310000: sign not match" in page
+    assert "DingTalk robot" in page
     assert robots.DINGTALK_TOKEN not in page and "SECwrong" not in page
+    # In the reader's language: the sentence translated, the platform's words as they came.
+    post(client, "/language", {"locale": "zh_CN"})
+    page = client.get("/admin/reminders/?state=failed").get_data(as_text=True)
+    assert "平台拒收了这条消息：errcode 310000: sign not match" in page
+    assert "The platform refused" not in page
 
 
 def test_a_redirect_is_not_followed(robot):
@@ -141,7 +147,7 @@ def test_a_redirect_is_not_followed(robot):
     returned_milestone(pm)
     robot.answers = [(302, None)]
     result = delivery.send_all(later(), commit=db.session.commit)
-    assert result.failed == 1 and the_message().last_error == "HTTP 302 Found"
+    assert result.failed == 1 and the_message().last_error == "[http] HTTP 302 Found"
     assert len(robot.received) == 1
 
 
@@ -154,4 +160,4 @@ def test_a_robot_that_cannot_be_reached_is_retried_without_its_address(robot, ap
     result = delivery.send_all(later(), commit=db.session.commit)
     assert result.retrying == 1
     error = the_message().last_error
-    assert error.startswith("URLError") and robots.WECOM_KEY not in error
+    assert error.startswith("[unreachable] URLError") and robots.WECOM_KEY not in error

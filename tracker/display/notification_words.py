@@ -22,6 +22,7 @@ FIELDS = {
     "wecom_webhook": _l("WeCom robot address"),
     "dingtalk_webhook": _l("DingTalk robot address"),
     "dingtalk_secret": _l("DingTalk signing secret"),
+    "wecom_user": _l("WeCom account ID"),
     "read_at": _l("Read at"),
     "rule_channels": _l("Channels of kinds of events"),
 }

@@ -232,6 +232,10 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
                                         "panel."))
     problems.raise_any()
     have = {m.user_id for m in keep}
+    # A panel named again tells only the evaluators it adds: the others (and the PM) were
+    # told when it was first named.
+    told = None if review.state is ReviewState.REQUESTED else {
+        uid for uid in people if uid not in have}
     review.panel = keep + [PanelMember(user_id=uid) for uid in people if uid not in have]
     before = {"chair_id": review.chair_id, "due_date": review.due_date}
     review.chair_id = chair.id
@@ -243,8 +247,8 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
                     for k, v in before.items() if v != getattr(review, k)})
     audit.record(actor, "gate.panel", review, changes)
     db.session.flush()
-    emit(actor, "panel_named", review)
-    emit(actor, "declaration_needed", review)
+    emit(actor, "panel_named", review, only=told)
+    emit(actor, "declaration_needed", review, only=told)
 
 
 def _member_or_404(actor: User, review: GateReview) -> PanelMember:

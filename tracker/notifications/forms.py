@@ -21,14 +21,19 @@ def _zone(form, field) -> None:
         raise ValidationError(_l("Give a time zone such as Asia/Shanghai."))
 
 
-def settings_form(data: dict | None, formdata=None) -> Form:
+def settings_form(data: dict | None, formdata=None, application: bool = False) -> Form:
     """The channel, at once or a digest, the robots' addresses (never filled in: they are
-    shown masked beside the field) and a channel per event rule."""
+    shown masked beside the field) and a channel per event rule; with `application` (the
+    server is set up for WeCom application messages) that channel and the user's WeCom
+    account ID."""
+    offered = [c for c in Channel if application or c is not Channel.WECOM_APP]
 
     class SettingsForm(Form):
         channel = SelectField(_l("Send my notifications by"), choices=[
-            SelectChoice(c.value, CHANNEL_LABELS[c]) for c in Channel],
-            validators=[InputRequired()])
+            SelectChoice(c.value, CHANNEL_LABELS[c]) for c in offered],
+            validators=[InputRequired()],
+            description=_l("Deadline reminders go this way too (by e-mail when you choose "
+                           "the tracker only)."))
         delivery = RadioField(_l("When"), choices=[
             SelectChoice("now", _l("At once (events on one project within a few minutes "
                                    "come together)")),
@@ -54,8 +59,13 @@ def settings_form(data: dict | None, formdata=None) -> Form:
                            "keep the one saved."))
         remove_dingtalk = BooleanField(_l("Remove the DingTalk robot"))
 
+    if application:
+        SettingsForm.wecom_user = StringField(
+            _l("WeCom account ID"), validators=[Optional(), Length(max=64)],
+            description=_l("Your account in the organisation's WeCom (成员账号): the "
+                           "tracker's application messages reach you there."))
     choices = [SelectChoice(SAME, _l("As chosen above"))] + [
-        SelectChoice(c.value, CHANNEL_LABELS[c]) for c in Channel]
+        SelectChoice(c.value, CHANNEL_LABELS[c]) for c in offered]
     for name, event in EVENTS.items():
         setattr(SettingsForm, f"rule_{name}",
                 SelectField(event.label, choices=choices, validators=[Optional()]))

@@ -40,6 +40,9 @@ class NotificationSettings(Base):
     wecom_webhook: Mapped[str | None] = mapped_column(LongEncrypted)
     dingtalk_webhook: Mapped[str | None] = mapped_column(LongEncrypted)
     dingtalk_secret: Mapped[str | None] = mapped_column(LongEncrypted)
+    # The user's account ID in the organisation's WeCom (成员账号): where an application
+    # message goes (tracker/notifications/wecom_app.py). Not a secret.
+    wecom_user: Mapped[str | None] = mapped_column(String(64))
 
 
 class ChannelChoice(Base):

@@ -18,7 +18,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.db import utcnow
 from tracker.errors import Problems
-from tracker.notifications import webhooks
+from tracker.notifications import webhooks, wecom_app
 from tracker.notifications.events import EVENTS
 from tracker.notifications.models import DEFAULT_DIGEST_AT, ChannelChoice, NotificationSettings
 from tracker.notifications.unread import unread, unread_count_of
@@ -84,9 +84,11 @@ def settings_of_default(user_id: int) -> NotificationSettings:
 # --- writing events ----------------------------------------------------------------------------
 
 
-def emit(actor: User | None, name: str, obj: Any) -> int:
+def emit(actor: User | None, name: str, obj: Any, only: Iterable[int] | None = None) -> int:
     """Write event `name` about `obj` to the outbox for each of its recipients but the actor
-    (in the caller's transaction: flushed, never committed). Returns how many rows.
+    (in the caller's transaction: flushed, never committed); with `only`, for those of them
+    among these users alone (a panel named again: the evaluators it adds). Returns how many
+    rows.
 
     Each row is due when the recipient wants it: a digest user's at their next digest time;
     otherwise after the quiet window (setting), or with the message already waiting for them
@@ -96,9 +98,10 @@ def emit(actor: User | None, name: str, obj: Any) -> int:
     event = EVENTS[name]
     about = event.about(obj)
     wanted: dict[int, Any] = {}
+    among = None if only is None else set(only)
     for user_id, audience in event.recipients(obj):
         if user_id is not None and user_id not in wanted and (
-                actor is None or user_id != actor.id):
+                actor is None or user_id != actor.id) and (among is None or user_id in among):
             wanted[user_id] = audience
     if not wanted:
         return 0
@@ -185,10 +188,11 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
                   time_zone: str | None, rules: dict[str, Channel | None],
                   wecom_webhook: str | None = None, dingtalk_webhook: str | None = None,
                   dingtalk_secret: str | None = None, remove_wecom: bool = False,
-                  remove_dingtalk: bool = False) -> None:
+                  remove_dingtalk: bool = False, wecom_user: str | None = None) -> None:
     """The actor's own choices. An address or secret left empty keeps the one saved; a robot
-    chosen for any rule must have its address, on a host of WEBHOOK_HOSTS. The audit record
-    says that an address changed, never what it is."""
+    chosen for any rule must have its address, on a host of WEBHOOK_HOSTS; a WeCom
+    application message, a server set up for it and the user's WeCom account ID. The audit
+    record says that an address changed, never what it is."""
     choice = db.session.scalar(select(NotificationSettings).where(
         NotificationSettings.user_id == actor.id)) or NotificationSettings(user_id=actor.id)
     problems = Problems()
@@ -207,7 +211,15 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
         choice.dingtalk_secret = dingtalk_secret.strip()
     if remove_dingtalk and not dingtalk_webhook:
         choice.dingtalk_webhook = choice.dingtalk_secret = None
+    if wecom_user is not None:
+        choice.wecom_user = wecom_user.strip() or None
     used = {channel, *(c for c in rules.values() if c is not None)}
+    if Channel.WECOM_APP in used and not wecom_app.configured():
+        problems.add("channel", _("WeCom application messages are not set up on this server: "
+                                  "choose another way."))
+    elif Channel.WECOM_APP in used and not choice.wecom_user:
+        problems.add("wecom_user", _("Give your WeCom account ID to receive application "
+                                     "messages."))
     if Channel.WECOM in used and not choice.wecom_webhook:
         problems.add("wecom_webhook", _("Give the WeCom robot's address to send by WeCom."))
     if Channel.DINGTALK in used and not choice.dingtalk_webhook:

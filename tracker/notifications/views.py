@@ -14,7 +14,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.display.formatting import money
 from tracker.display.labels import label
-from tracker.notifications import forms, webhooks
+from tracker.notifications import forms, webhooks, wecom_app
 from tracker.notifications import services as notices
 from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders.models import Channel, MessageKind, OutboxMessage
@@ -76,7 +76,8 @@ def read_one(message_id: int) -> Response | tuple[str, int]:
 def _settings_data(user: User) -> dict:
     choice = notices.settings_of(user.id)
     data = {"channel": choice.channel.value, "delivery": "digest" if choice.digest else "now",
-            "digest_at": choice.digest_at, "time_zone": choice.time_zone or ""}
+            "digest_at": choice.digest_at, "time_zone": choice.time_zone or "",
+            "wecom_user": choice.wecom_user or ""}
     data.update({f"rule_{rule}": channel.value
                  for rule, channel in notices.rule_choices(user).items()})
     return data
@@ -96,12 +97,14 @@ def _settings_page(form) -> str:
 def settings() -> str | Response | tuple[str, int]:
     user = _user()
     form = forms.settings_form(_settings_data(user),
-                               request.form if request.method == "POST" else None)
+                               request.form if request.method == "POST" else None,
+                               application=wecom_app.configured())
     return submit(form, lambda: notices.save_settings(
         user, channel=Channel(form.channel.data), digest=form.delivery.data == "digest",
         digest_at=form.digest_at.data, time_zone=form.time_zone.data or None,
         rules=forms.rule_channels(form), wecom_webhook=form.wecom_webhook.data or None,
         dingtalk_webhook=form.dingtalk_webhook.data or None,
         dingtalk_secret=form.dingtalk_secret.data or None,
-        remove_wecom=form.remove_wecom.data, remove_dingtalk=form.remove_dingtalk.data),
+        remove_wecom=form.remove_wecom.data, remove_dingtalk=form.remove_dingtalk.data,
+        wecom_user=form.wecom_user.data if "wecom_user" in form else None),
         _("Saved."), url_for("notifications.settings"), lambda: _settings_page(form))

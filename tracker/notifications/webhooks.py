@@ -34,6 +34,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from tracker.notifications.diagnoses import said
 from tracker.reminders.mail import FAILED, RETRY, SENT, Outcome
 
 TIMEOUT_SECONDS = 10
@@ -71,7 +72,7 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     return base64.b64encode(digest).decode()
 
 
-def _fit(text: str, limit: int) -> str:
+def fit(text: str, limit: int) -> str:
     data = text.encode()
     if len(data) <= limit:
         return text
@@ -79,12 +80,12 @@ def _fit(text: str, limit: int) -> str:
 
 
 def wecom_body(title: str, text: str) -> dict:
-    return {"msgtype": "markdown", "markdown": {"content": _fit(text, WECOM_LIMIT)}}
+    return {"msgtype": "markdown", "markdown": {"content": fit(text, WECOM_LIMIT)}}
 
 
 def dingtalk_body(title: str, text: str) -> dict:
     return {"msgtype": "markdown", "markdown": {"title": title,
-                                               "text": _fit(text, DINGTALK_LIMIT)}}
+                                               "text": fit(text, DINGTALK_LIMIT)}}
 
 
 def dingtalk_url(url: str, secret: str | None, now: datetime) -> str:
@@ -106,12 +107,21 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def post(url: str, body: dict, secrets: tuple[str, ...] = ()) -> Outcome:
-    """POST the JSON; what the platform's answer means. `secrets` (the address, the secret)
-    are scrubbed from anything kept of the answer."""
+    """POST the JSON to a user's robot; what the platform's answer means. `secrets` (the
+    address, the secret) are scrubbed from anything kept of the answer."""
     if not allowed(url):
-        return Outcome(FAILED, "webhook address not allowed (WEBHOOK_HOSTS)")
+        return Outcome(FAILED, said("not_allowed"))
+    return exchange(url, body, secrets)[0]
+
+
+def exchange(url: str, body: dict | None, secrets: tuple[str, ...] = ()) -> tuple[Outcome,
+                                                                                 dict]:
+    """GET `url` (no `body`) or POST the JSON `body` to it, without following a redirect; the
+    outcome by the platforms' conventions (HTTP status, then the answer's errcode) and the
+    answer read as JSON. The diagnosis is kept as `diagnoses.said` writes it."""
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
     request = urllib.request.Request(
-        url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
+        url, data=data, method="GET" if body is None else "POST",
         headers={"Content-Type": "application/json; charset=utf-8"})
     try:
         with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
@@ -120,21 +130,25 @@ def post(url: str, body: dict, secrets: tuple[str, ...] = ()) -> Outcome:
         answer = f"HTTP {error.code} {error.reason}"
         error.close()
         temporary = error.code == 429 or error.code >= 500
-        return Outcome(RETRY if temporary else FAILED, _scrub(answer, secrets))
+        return Outcome(RETRY if temporary else FAILED,
+                       said("http", _scrub(answer, secrets))), {}
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        return Outcome(RETRY, _scrub(f"{type(error).__name__}: {reason}", secrets),
-                       connection_lost=True)
+        return Outcome(RETRY, said("unreachable", _scrub(f"{type(error).__name__}: {reason}",
+                                                         secrets)),
+                       connection_lost=True), {}
     try:
         answer = json.loads(raw.decode("utf-8", "replace"))
         code = int(answer.get("errcode", -1))
         text = str(answer.get("errmsg", ""))
     except (ValueError, AttributeError, TypeError):
-        return Outcome(RETRY, "not a JSON answer")
+        return Outcome(RETRY, said("not_json")), {}
     if code == 0:
-        return Outcome(SENT)
-    outcome = RETRY if code in TEMPORARY_CODES else FAILED
-    return Outcome(outcome, _scrub(f"errcode {code}: {text}"[:300], secrets))
+        return Outcome(SENT), answer
+    temporary = code in TEMPORARY_CODES
+    return Outcome(RETRY if temporary else FAILED,
+                   said("busy" if temporary else "refused",
+                        _scrub(f"errcode {code}: {text}"[:300], secrets))), answer
 
 
 def _scrub(answer: str, secrets: tuple[str, ...]) -> str:

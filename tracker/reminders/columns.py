@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.display.labels import label, rung
 from tracker.export.columns import Column, Kind
+from tracker.notifications.diagnoses import explain
 from tracker.notifications.events import EVENTS
 from tracker.reminders.rules import RULES
 
@@ -46,5 +47,5 @@ OUTBOX_COLUMNS = [
     Column(_l("Attempts"), lambda m: m.attempts, Kind.INT, 8),
     Column(_l("Next attempt"), lambda m: m.next_attempt_at, Kind.INSTANT, 18),
     Column(_l("Sent"), lambda m: m.sent_at, Kind.INSTANT, 18),
-    Column(_l("Server answer"), lambda m: m.last_error, width=36),
+    Column(_l("Server answer"), lambda m: explain(m.last_error), width=36),
 ]

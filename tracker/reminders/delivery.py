@@ -26,7 +26,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker import db
 from tracker.accounts.models import User
 from tracker.db import utcnow
-from tracker.notifications import webhooks
+from tracker.notifications import senders
+from tracker.notifications.diagnoses import said
 from tracker.notifications.models import NotificationSettings
 from tracker.reminders import claims, mail
 from tracker.reminders.items import Query
@@ -223,7 +224,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
         message.next_attempt_at = None
     result.cancelled = len(drop)
     history = _history(keep)
-    robots = _robots({m.recipient_id for m in keep if m.channel in ROBOTS})
+    chats = _settings({m.recipient_id for m in keep if m.channel in CHATS})
     groups = _emails(keep)
     claims.claim(keep, now)
     commit()
@@ -239,9 +240,9 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
                 if not go_on():
                     break
                 recipient = group[0].recipient
-                if group[0].channel in ROBOTS:
+                if group[0].channel in CHATS:
                     in_flight = _settle(in_flight, now, result, commit)
-                    _answered(group, _to_robot(group, robots.get(recipient.id), now, history),
+                    _answered(group, _to_chat(group, chats.get(recipient.id), now, history),
                               now, result, commit)
                     handed += 1
                     continue
@@ -250,8 +251,8 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
                 except Exception as error:  # one unwritable message must not block the rest
                     log.exception("could not compose the reminder to %s", recipient.email)
                     in_flight = _settle(in_flight, now, result, commit)
-                    _answered(group, mail.Outcome(mail.FAILED, f"not composed: {error!r}"), now,
-                              result, commit)
+                    _answered(group, mail.Outcome(mail.FAILED, said("not_composed", repr(error))),
+                              now, result, commit)
                 else:
                     in_flight = _settle(in_flight, now, result, commit)
                     in_flight = (group, smtp.submit(transport.deliver, email, recipient.email))
@@ -285,35 +286,27 @@ def _answered(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
     commit()
 
 
-ROBOTS = (Channel.WECOM, Channel.DINGTALK)
+# The channels that go out through a sender of tracker/notifications/senders.py.
+CHATS = tuple(senders.SENDERS)
 
 
-def _robots(user_ids: Collection[int]) -> dict[int, NotificationSettings]:
+def _settings(user_ids: Collection[int]) -> dict[int, NotificationSettings]:
     if not user_ids:
         return {}
     return {s.user_id: s for s in db.session.scalars(select(NotificationSettings).where(
         NotificationSettings.user_id.in_(list(user_ids))))}
 
 
-def _to_robot(group: list[OutboxMessage], choice: NotificationSettings | None, now: datetime,
-              history: mail.History) -> mail.Outcome:
-    """Post one message to the recipient's WeCom or DingTalk robot (synchronously: a robot
-    answers in milliseconds, and a user's robot is theirs alone)."""
-    channel = group[0].channel
-    url = choice and (choice.wecom_webhook if channel is Channel.WECOM
-                      else choice.dingtalk_webhook)
-    if not url:
-        return mail.Outcome(mail.FAILED, "no webhook address: the recipient removed it")
+def _to_chat(group: list[OutboxMessage], choice: NotificationSettings | None, now: datetime,
+             history: mail.History) -> mail.Outcome:
+    """Post one message through the sender of its channel: a WeCom or DingTalk robot, a WeCom
+    application message (synchronously: a platform answers in milliseconds)."""
     try:
         title, text = mail.chat_message(group, group[0].locale, now, history)
     except Exception as error:
         log.exception("could not compose the notification to user %s", group[0].recipient_id)
-        return mail.Outcome(mail.FAILED, f"not composed: {error!r}")
-    if channel is Channel.WECOM:
-        return webhooks.post(url, webhooks.wecom_body(title, text), (url,))
-    secret = choice.dingtalk_secret
-    return webhooks.post(webhooks.dingtalk_url(url, secret, now),
-                         webhooks.dingtalk_body(title, text), (url, secret or ""))
+        return mail.Outcome(mail.FAILED, said("not_composed", repr(error)))
+    return senders.SENDERS[group[0].channel](choice, title, text, now)
 
 
 def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:

@@ -88,6 +88,7 @@ class Channel(enum.StrEnum):
     EMAIL = "email"
     WECOM = "wecom"  # a WeCom (企业微信) group robot's webhook
     DINGTALK = "dingtalk"  # a DingTalk robot's webhook, signed with its secret
+    WECOM_APP = "wecom_app"  # a WeCom application message to the user's own WeCom account
     IN_APP = "in_app"
 
 
@@ -95,6 +96,7 @@ CHANNEL_LABELS = {
     Channel.EMAIL: _l("E-mail"),
     Channel.WECOM: _l("WeCom robot"),
     Channel.DINGTALK: _l("DingTalk robot"),
+    Channel.WECOM_APP: _l("WeCom application message"),
     Channel.IN_APP: _l("In the tracker only"),
 }
 

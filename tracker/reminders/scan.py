@@ -1,8 +1,9 @@
 """The scan: write to the outbox every reminder due on a date that is not there yet.
 
 It is one half of the scheduler's job (tracker/reminders/scheduler.py; `flask reminders scan`
-by hand); tracker/reminders/delivery.py sends what it wrote. Like every service it flushes and
-never commits: the command or the job commits.
+by hand); tracker/reminders/delivery.py sends what it wrote, each row by its channel: e-mail,
+or the robot or WeCom application the recipient chose for their notifications. Like every
+service it flushes and never commits: the command or the job commits.
 """
 
 from __future__ import annotations
@@ -20,10 +21,18 @@ from sqlalchemy.dialects import sqlite
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.db import utcnow
+from tracker.notifications.models import NotificationSettings
+from tracker.notifications.senders import SENDERS
 from tracker.reminders import mail
 from tracker.reminders.items import Item, Query, item_path
 from tracker.reminders.ladder import Ladder, Rung
-from tracker.reminders.models import Audience, MessageState, OutboxMessage, ReminderOptOut
+from tracker.reminders.models import (
+    Audience,
+    Channel,
+    MessageState,
+    OutboxMessage,
+    ReminderOptOut,
+)
 from tracker.reminders.rules import RULES, Rule
 from tracker.settings import services as settings
 from tracker.workdays.services import add_business_days
@@ -34,7 +43,7 @@ SCAN_LOCK = 2_026_021
 # The columns a scan writes; the others keep their defaults.
 COLUMNS = ("rule", "item_id", "occurrence", "recipient_id", "audience", "deadline", "fire_on",
            "project_id", "details", "locale", "state", "attempts", "last_error", "created_at",
-           "message_id")
+           "message_id", "channel")
 KEY = ("rule", "item_id", "occurrence", "recipient_id")
 
 
@@ -83,6 +92,16 @@ def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]
     return [person] if person is not None else []
 
 
+def _channels() -> dict[int, str]:
+    """The users whose chosen channel (their notification settings, the events' choice) goes
+    out through a sender, a robot or a WeCom application: their reminders go that way too.
+    Everyone else's go by e-mail, those who chose the tracker only included (the
+    notifications page lists events, not deadlines)."""
+    return {user_id: channel.value for user_id, channel in db.session.execute(
+        select(NotificationSettings.user_id, NotificationSettings.channel).where(
+            NotificationSettings.channel.in_(list(SENDERS)))).tuples()}
+
+
 def _details(item: Item, ladder: Ladder, adapter: Any) -> dict[str, str]:
     details = {"title": item.title, "project": item.project,
                "due_on": item.due(ladder).isoformat(),
@@ -108,6 +127,7 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     domain = mail.mail_domain()
     adapter = current_app.url_map.bind("localhost")
     now = utcnow()
+    channels = _channels()
     rows: list[tuple] = []  # in the order of COLUMNS
     seen: set[tuple[str, int, str, int]] = set()  # every occurrence due, new or not
     for rule in RULES.values():
@@ -137,7 +157,8 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
                         rule.name, item.id, occurrence, user_id, rung.audience.value,
                         item.deadline, rung.fire_on, item.project_id, details,
                         users[user_id] or default_locale, MessageState.PENDING.value, 0, "",
-                        now, mail.message_id(rule.name, item.id, occurrence, user_id, domain)))
+                        now, mail.message_id(rule.name, item.id, occurrence, user_id, domain),
+                        channels.get(user_id, Channel.EMAIL.value)))
     return ScanResult(as_of=as_of, found=len(seen), new=_insert_new(rows))
 
 
