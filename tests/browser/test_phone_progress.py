@@ -70,3 +70,39 @@ def test_seven_phone_photos_and_a_pdf_posted_at_390_px(browser, server, axe_sour
         assert _checked(page, axe_source) == []
     finally:
         context.close()
+
+
+def test_a_post_larger_than_a_request_may_be_keeps_the_note_and_percentage(browser, server,
+                                                                          axe_source, tmp_path):
+    """Nineteen 3.5 MB photos, more than MAX_POST_MB (60) in one sending: refused before the
+    files are read, the browser shows the milestone page again (not a reset connection), with
+    the note and percentage as typed and the limit in the error summary."""
+    photos = []
+    for n in range(19):
+        path = tmp_path / f"IMG_{n + 1:04d}.jpg"
+        path.write_bytes(JPEG_HEAD + os.urandom(PHOTO_BYTES - len(JPEG_HEAD)))
+        photos.append(path)
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True,
+                                  has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    try:
+        log_in(page, server, "pm@demo.jitri.cn")
+        set_language(page, server, "zh_CN")
+        page.goto(server + "/milestones/1")  # the demo's milestone, two weeks late
+        assert "液压回路台架试验" in page.inner_text("h1")
+        held = page.locator("input[name=dropped]").count()
+        page.fill("input[name=percent]", "55")
+        page.fill("textarea[name=note]", "台架试验照片，一次选多了")
+        page.set_input_files("input[name=files]", photos)
+        with page.expect_response(lambda r: r.url.endswith("/update")) as answer:
+            page.click("form[action$='/update'] button.primary")
+        assert answer.value.status == 413
+        summary = page.locator(".error-summary")
+        assert summary.is_visible() and "60 MB" in summary.inner_text()
+        assert page.title().startswith("错误：")
+        assert page.input_value("input[name=percent]") == "55"
+        assert page.input_value("textarea[name=note]") == "台架试验照片，一次选多了"
+        assert page.locator("input[name=dropped]").count() == held  # nothing was kept
+        assert _checked(page, axe_source) == []
+    finally:
+        context.close()

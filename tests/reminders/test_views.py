@@ -233,3 +233,33 @@ def test_menu_items_by_role(client):
     post(client, "/logout")
     login(client, make_user(Role.HQ_ADMIN))
     assert "/admin/reminders/" in client.get("/").get_data(as_text=True)
+
+
+def test_the_outbox_filters_by_channel_and_keeps_the_filter_across_states(client):
+    """E-mail, robots, WeCom application messages: an HQ admin looks at one kind at a time,
+    each link saying how many; the export holds what the page shows."""
+    from tracker.notifications.models import NotificationSettings
+    from tracker.reminders.models import Channel
+
+    by_robot = make_user(Role.PROJECT_MANAGER, locale="en", name="Robot Reader")
+    by_mail = make_user(Role.PROJECT_MANAGER, locale="en", name="Mail Reader")
+    db.session.add(NotificationSettings(user_id=by_robot.id, channel=Channel.WECOM,
+                                        wecom_webhook="https://qyapi.weixin.qq.com/x?key=k"))
+    helpers.milestone(helpers.project_for(by_robot), date(2026, 5, 15), title="Robot item")
+    helpers.milestone(helpers.project_for(by_mail), date(2026, 5, 15), title="Mail item")
+    scan.scan(date(2026, 5, 12))
+    db.session.commit()
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+
+    every = client.get("/admin/reminders/").get_data(as_text=True)
+    assert "Robot item" in every and "Mail item" in every
+    assert "Every channel (2)" in every and "WeCom robot (1)" in every and "E-mail (1)" in every
+    robots = client.get("/admin/reminders/?state=pending&channel=wecom").get_data(as_text=True)
+    assert "Robot item" in robots and "Mail item" not in robots
+    assert 'href="/admin/reminders/?state=failed&amp;channel=wecom"' in robots
+    mails = client.get("/admin/reminders/?channel=email").get_data(as_text=True)
+    assert "Mail item" in mails and "Robot item" not in mails
+    exported = client.get("/admin/reminders/?channel=wecom&export=csv").get_data(as_text=True)
+    assert "Robot item" in exported and "Mail item" not in exported
+    # An unknown channel is no filter.
+    assert "Mail item" in client.get("/admin/reminders/?channel=fax").get_data(as_text=True)

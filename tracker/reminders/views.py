@@ -30,7 +30,7 @@ from tracker.reminders import forms, retries
 from tracker.reminders import preferences as choices
 from tracker.reminders.columns import OUTBOX_COLUMNS
 from tracker.reminders.mail import external_url
-from tracker.reminders.models import MessageState, OutboxMessage
+from tracker.reminders.models import Channel, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.web.actions import press, submit
 from tracker.web.forms import Form
@@ -54,21 +54,37 @@ def _outbox_state() -> str:
     return state if state in {s.value for s in MessageState} else MessageState.PENDING.value
 
 
-def _outbox_query(state: str) -> Select:
-    return (select(OutboxMessage).where(OutboxMessage.state == state)
-            .options(selectinload(OutboxMessage.recipient))
-            .order_by(OutboxMessage.id.desc()))
+def _outbox_channel() -> str | None:
+    """The channel the outbox is filtered by (e-mail, a robot, WeCom application messages,
+    the tracker only), or None for every channel."""
+    channel = request.args.get("channel", "")
+    return channel if channel in {c.value for c in Channel} else None
+
+
+def _outbox_query(state: str, channel: str | None) -> Select:
+    query = select(OutboxMessage).where(OutboxMessage.state == state)
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
+    return query.options(selectinload(OutboxMessage.recipient)).order_by(OutboxMessage.id.desc())
 
 
 def _outbox_page() -> str:
-    """The outbox, in the state the `state` argument names (pending by default)."""
-    state = _outbox_state()
-    counts = {MessageState(k): v for k, v in db.session.execute(
-        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all()}
+    """The outbox, in the state the `state` argument names (pending by default), of the
+    channel `channel` names (every channel by default); each link says how many it shows."""
+    state, channel = _outbox_state(), _outbox_channel()
+    by_state = select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+    if channel is not None:
+        by_state = by_state.where(OutboxMessage.channel == channel)
+    counts = {MessageState(k): v for k, v in db.session.execute(by_state).all()}
+    by_channel = dict(db.session.execute(
+        select(OutboxMessage.channel, func.count()).where(OutboxMessage.state == state)
+        .group_by(OutboxMessage.channel)).all())
     return render_template(
-        "reminders/outbox.html", page=paginate(_outbox_query(state)), columns=OUTBOX_COLUMNS,
-        state=state, states=list(MessageState), counts=counts,
-        failed=counts.get(MessageState.FAILED, 0), rules=RULES,
+        "reminders/outbox.html", page=paginate(_outbox_query(state, channel)),
+        columns=OUTBOX_COLUMNS, state=state, states=list(MessageState), counts=counts,
+        failed=counts.get(MessageState.FAILED, 0),
+        channel=channel, channels=list(Channel),
+        channel_counts={Channel(k): v for k, v in by_channel.items()}, rules=RULES,
         mail_server=current_app.config["MAIL_SERVER"])
 
 
@@ -76,7 +92,8 @@ def _outbox_page() -> str:
 @requires(User.is_hq_admin)
 def outbox() -> str | Response:
     if fmt := exports.requested():
-        return exports.send(OUTBOX_COLUMNS, exports.stream(_outbox_query(_outbox_state())),
+        return exports.send(OUTBOX_COLUMNS,
+                            exports.stream(_outbox_query(_outbox_state(), _outbox_channel())),
                             "reminder-outbox", fmt, title=_("Reminder outbox"))
     return _outbox_page()
 
