@@ -26,10 +26,12 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.accounts.services import find_by_email
 from tracker.assessment.models import EvidenceEntry, Indicator
+from tracker.changes.models import ChangeRequest
 from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
 from tracker.files.models import StoredFile
 from tracker.funding.models import CoFunder
+from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.organisations.models import Enterprise, JointInnovationCentre, TechnologyNeed
 from tracker.projects.models import BudgetLine, Project
 
@@ -110,14 +112,17 @@ CHINESE_ALLOWED = re.compile("简体中文")
 def entered() -> list[str]:
     """What people typed, in whatever language they typed it, longest first: their names and
     the titles, fields, programmes, budget lines, co-funders, cities and file names of the
-    demo's records.
+    demo's records, its milestone's title, deliverable and progress note, its change request's
+    reason.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
     queries = [select(User.name), select(Project.title), select(Project.field),
                select(Project.programme_name), select(Project.managing_body),
                select(ResearchContract.title), select(TechnologyNeed.title),
                select(BudgetLine.category), select(CoFunder.name), select(Enterprise.city),
                select(JointInnovationCentre.city), select(StoredFile.original_name),
-               select(EvidenceEntry.description), select(EvidenceEntry.opinion)]
+               select(EvidenceEntry.description), select(EvidenceEntry.opinion),
+               select(Milestone.title), select(Milestone.deliverable),
+               select(ProgressUpdate.note), select(ChangeRequest.reason)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     return sorted(values, key=len, reverse=True)
 

@@ -227,3 +227,18 @@ def test_the_evidence_files_say_their_size_limit_once(client, app, locale, said)
     assert page.count(said) == 1
     for twice in ("size limit", "大小上限"):
         assert twice not in page
+
+
+def test_a_form_sent_empty_to_a_milestone_gone_under_review_says_why(client):
+    """The PM's page still showed the re-baseline form, but the milestone was submitted
+    meanwhile: the page that answers no longer has the form, so its field errors would show
+    nowhere. The refusal is said above the page instead (409, role=alert)."""
+    project = in_research()
+    milestone = plan(project)
+    login(client, project.pm)
+    milestone.state = MilestoneState.SUBMITTED  # by another member of the team, meanwhile
+    db.session.commit()
+    response = post(client, f"/milestones/{milestone.id}/rebaseline", {"reason": ""})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert 'role="alert"' in page and "under review" in page

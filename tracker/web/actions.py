@@ -58,9 +58,8 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
     if not form.is_submitted():
         _stamp(form, record)
     if not form.validate_on_submit():
-        if request.method == "POST":
-            _service_problems(form, call)
-        return page(), (400 if request.method == "POST" else 200)
+        refused = request.method == "POST" and _service_problems(form, call)
+        return page(), (409 if refused else 400 if request.method == "POST" else 200)
     try:
         if preview is not None and not request.form.get("confirmed"):
             form.preview = _dry_run(form, call, preview)
@@ -111,12 +110,14 @@ def press(call: Callable[[], Any], done: OrFromResult[str], to: OrFromResult[str
     return submit(Button(), call, done, to, page)
 
 
-def _service_problems(form: Form, call: Callable[[], Any]) -> None:
+def _service_problems(form: Form, call: Callable[[], Any]) -> bool:
     """A form refused for its fields also shows, in the same answer, what the service finds
     wrong with the fields that passed: `call` is run as a dry run (a savepoint rolled back)
     on what the form could read, and each `Invalid` of a field still without an error is put
-    beside it. The service may not get that far on incomplete input (a refusal, a value it
-    cannot compare): the answer then has the fields' errors only. A form's files are checked
+    beside it. A `Refused` is said above the page and makes the answer a refusal (returns
+    True): the action is not possible now, whatever the fields. The service may not get that
+    far on incomplete input (a value it cannot compare): the answer then has the fields'
+    errors only. A form's files are checked
     in the dry run but not written (`files.checking_only`), since a file is kept outside the
     database that the savepoint rolls back."""
     savepoint = db.session.begin_nested()
@@ -129,10 +130,17 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> None:
             field = form.field_named(problem.field)
             if field is None or not field.errors:
                 form.show_error(problem)
+    except Refused as refused:
+        # The action is refused whatever the fields say (the milestone went under review
+        # since the page was loaded, and the page no longer shows the form): said above the
+        # page, as any refusal (409), or the answer would show no error at all.
+        flash(refused.message, "error")
+        return True
     except Exception:  # noqa: BLE001 - any other failure on incomplete input: the fields'
         pass  # own errors are the answer, as they were before the dry run
     finally:
         savepoint.rollback()
+    return False
 
 
 def _given(value: OrFromResult[str], result: Any) -> str:
