@@ -7,8 +7,8 @@ the file field arrive first: `typed_fields` reads the body only that far, never 
 file into memory, and gives them back to refill the form beside the message.
 
 The rest of the body is read and thrown away (up to DRAIN_LIMIT_MB) before answering: a server
-that answers and closes while the browser is still sending makes it show a reset connection
-instead of the page.
+that answers and closes while the browser is still sending may make it show a reset connection
+instead of the page (tests/browser/test_phone_progress.py sends 66 MB and sees the page).
 """
 
 from __future__ import annotations
