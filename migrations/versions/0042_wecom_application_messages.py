@@ -1,7 +1,7 @@
 """WeCom application messages: a fourth way out (channel 'wecom_app') and each user's WeCom ID
 
-Revision ID: 0041
-Revises: 0040
+Revision ID: 0042
+Revises: 0041
 Create Date: 2026-11-26 09:30:00
 
 The three channel columns (the outbox's, a user's, a rule's) take 'wecom_app', nine letters:
@@ -13,8 +13,8 @@ message.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0041'
-down_revision = '0040'
+revision = '0042'
+down_revision = '0041'
 branch_labels = None
 depends_on = None
 
