@@ -128,20 +128,27 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist=loadfile` (pyproject.toml), with the browser tests as one unit: each test module
-    runs whole on one worker, so the data its tests share (`module_connection`) is built once,
-    not once on each worker; and one worker starts the server and Chromium of tests/browser
-    (xdist's own `loadgroup` no longer reads the group marker under pytest 9)."""
+    """`--dist=loadfile` (pyproject.toml), but the browser tests first and one by one: each
+    other test module runs whole on one worker, so the data its tests share
+    (`module_connection`) is built once, not once on each worker; the browser tests, which wait
+    on the browser and the server more than they compute, are the longest, so both workers
+    start with them, each with a server and Chromium of its own (tests/browser/conftest.py),
+    and the other modules fill in around them (xdist's own `loadgroup` no longer reads the
+    group marker under pytest 9)."""
     if config.getoption("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class ByModule(LoadScopeScheduling):
+    class BrowserFirst(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return "tests/browser" if module.startswith("tests/browser/") else module
+            return nodeid if nodeid.startswith("tests/browser/") else nodeid.split("::", 1)[0]
 
-    return ByModule(config, log)
+        def _assign_work_unit(self, node) -> None:
+            for scope in [s for s in self.workqueue if s.startswith("tests/browser/")][::-1]:
+                self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
+    return BrowserFirst(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,9 @@ what users typed (reference data included: it is shown in the reader's language)
 sent empty, says what is wrong in the page's language.
 
 The walk follows the links of the pages themselves from the home page, as a user would, taking
-one page of each shape (`/projects/<n>` once) so that it stays quick.
+one page of each shape (`/projects/<n>` once) so that it stays quick. The same walks are checked
+for their furniture and error summaries too (tests/test_forms_speak.py says what), each walk
+made once for both.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from tests.conftest import post, shared_data
+from tests.test_forms_speak import page_problems, sent_back_problems
 from tracker import db
 from tracker.accounts.models import User
 from tracker.accounts.services import find_by_email
@@ -223,11 +226,27 @@ def demo(app, module_connection):
         assert result.exit_code == 0, result.output
 
 
+@pytest.fixture(scope="module")
+def walked(demo) -> dict[tuple[str, str], tuple[dict[str, str], list[tuple[str, str]]]]:
+    """Each walk of the module, made once, by (email, locale): its pages and the answers to its
+    forms sent back. The language and the furniture of the same pages are checked by two tests
+    (below), which read the same walk instead of making it twice."""
+    return {}
+
+
+def walk_of(app, walked: dict, email: str, locale: str):
+    """The pages `email` reaches in `locale` and the answers to their forms sent empty."""
+    if (email, locale) not in walked:
+        client = sign_in(app, email, locale)
+        pages = walk(client, locale)
+        walked[email, locale] = pages, list(sent_back(client, pages))
+    return walked[email, locale]
+
+
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 @pytest.mark.parametrize("email", [u[0] for u in USERS])
-def test_every_page_speaks_one_language(app, demo, email, locale):
-    client = sign_in(app, email, locale)
-    pages = walk(client, locale)
+def test_every_page_speaks_one_language(app, walked, email, locale):
+    pages, answers = walk_of(app, walked, email, locale)
     names, history_names = entered(), entered() + typed_in_history()
     assert len(pages) > 3, "the walk found almost nothing: did the sign-in work?"
     problems = {}
@@ -237,12 +256,26 @@ def test_every_page_speaks_one_language(app, demo, email, locale):
         if found:
             problems[path] = sorted(set(found))
     # Each form sent empty: its messages, beside the fields or above the page, translated.
-    refused = 0
-    for target, answer in sent_back(client, pages):
-        refused += 1
+    for target, answer in answers:
         found = leaks(answer, locale, names)
         if found:
             problems[f"POST {target}"] = sorted(set(found))
     assert not problems, f"{email} in {locale}: {problems}"
     if "admin" in email:
-        assert refused > 5, "the forms were not sent: has their markup changed?"
+        assert len(answers) > 5, "the forms were not sent: has their markup changed?"
+
+
+@pytest.mark.parametrize("email,locale", [(u[0], "en") for u in USERS]
+                         + [("pm@demo.jitri.cn", "zh_CN")])
+def test_every_page_and_form_speaks(app, walked, email, locale):
+    """The furniture and the error summaries of tests/test_forms_speak.py on the same walk."""
+    pages, answers = walk_of(app, walked, email, locale)
+    assert len(pages) > 3, "the walk found almost nothing: did the sign-in work?"
+    problems = {path: found for path, page in pages.items() if (found := page_problems(page))}
+    for target, answer in answers:
+        found = sent_back_problems(answer, locale) + page_problems(answer)
+        if found:
+            problems[f"POST {target}"] = found
+    assert not problems, f"{email} in {locale}: {problems}"
+    if "admin" in email or "pm@" in email:
+        assert len(answers) > 3, "the forms were not sent: has their markup changed?"

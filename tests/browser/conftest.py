@@ -1,8 +1,10 @@
 """The app in a real browser: Debian's Chromium driven by Playwright, against `flask run`.
 
-One development server and one Chromium serve every browser test of the run (session scope);
-each test gets a fresh browser context (its own cookies). Under xdist one worker runs them all
-(the scheduler of tests/conftest.py), so the other never pays for the server and Chromium.
+Each test process that runs browser tests starts one development server, on a database of its
+own, and one Chromium (session scope); each test gets a fresh browser context (its own cookies).
+Under xdist both workers start with the browser tests (the scheduler of tests/conftest.py), so
+two servers and two Chromiums run side by side: set BROWSER_PORT to choose their ports (the
+worker gwN serves on BROWSER_PORT + N), else each takes a free one.
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 bool(PG_URL), reason="browser tests run in the SQLite pass"))
 
 
-def _free_port() -> int:
+def _port() -> int:
+    if os.environ.get("BROWSER_PORT"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        return int(os.environ["BROWSER_PORT"]) + int(worker.removeprefix("gw"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -64,7 +69,7 @@ def server(app, tmp_path_factory) -> Iterator[str]:
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask"]
     subprocess.run(flask + ["demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = _port()
     proc = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tests.reports import conftest as reports
 from tests.reports import world
 from tracker import db
 from tracker.companies import holdings, ledger
@@ -18,10 +19,8 @@ from tracker.companies.models import Company
 ZERO = Decimal("0")
 
 
-@pytest.fixture
-def net(clock):
-    clock.set(world.TODAY)
-    return world.build()
+# The network built once for the module (tests/reports/conftest.py), each test in a savepoint.
+net_ids, net = reports.net_ids, reports.net
 
 
 # Before K1's round A (no price yet), between it and K2's exit, and today.

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.conftest import login
-from tests.reports import world
 from tests.reports.test_dashboard_links import _follow, _rows, _shows_filters
 
 # Where a number is not a figure: headings, the filter form, the ten oldest (each item links to
@@ -54,12 +53,6 @@ def unlinked(page: str) -> list[str]:
     parser = _Unlinked()
     parser.feed(page.split("<main", 1)[1].split(">", 1)[1])
     return parser.found
-
-
-@pytest.fixture
-def net(clock):
-    clock.set(world.TODAY)
-    return world.build()
 
 
 @pytest.mark.parametrize("who", ["admin", "director", "observer"])
