@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
@@ -33,16 +35,23 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# CI sets this (.ci/run): there a browser test that is skipped fails instead.
+REQUIRED = os.environ.get("BROWSER_TESTS_REQUIRED") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.skipif(
-                not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"))
-            # The browser sees the same pages whatever the database; once is enough.
-            item.add_marker(pytest.mark.skipif(
-                bool(PG_URL), reason="browser tests run in the SQLite pass"))
+    ours = [item for item in items if here in item.path.parents]
+    if PG_URL:
+        # The browser sees the same pages whatever the database: they run in the SQLite pass
+        # only, and are not collected in the PostgreSQL one (deselected, not skipped).
+        config.hook.pytest_deselected(items=ours)
+        items[:] = [item for item in items if here not in item.path.parents]
+        return
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.skipif(
+            not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"))
 
 
 def _port() -> int:
@@ -54,25 +63,45 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    env: dict[str, str]  # what the server runs with: a `flask` command on its database too
+    log: Path  # what it wrote (its request log and tracebacks)
+
+
+SERVERS: dict[str, Server] = {}
+
+
+def flask_command(server: str, *args: str, **env: str) -> str:
+    """Run `flask *args` on the database of the server at `server`; its output."""
+    done = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, check=True,
+                          env={**SERVERS[server].env, **env}, capture_output=True, text=True)
+    return done.stdout
+
+
 @pytest.fixture(scope="session")
 def server(app, tmp_path_factory) -> Iterator[str]:
     """A development server on its own database, seeded as `make run` does. The database is a
     copy of the suite's as the migrations left it (tests/conftest.py:head_template), which is
     what `flask db upgrade` makes of an empty one."""
-    db_file = tmp_path_factory.mktemp("live") / "live.db"
+    live = tmp_path_factory.mktemp("live")
+    db_file = live / "live.db"
     shutil.copyfile(head_template(app.config["DATABASE_URL"]), db_file)
+    port = _port()
+    url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "FLASK_APP": "app", "TRACKER_CONFIG": "development",
            "DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "browser-test",
+           "BASE_URL": url,  # the links of the e-mails the journeys receive
            # The cheapest password hashes, as in the other tests: seeding the demo users with
            # the production cost would take most of the browser tests' time.
            "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8", "ARGON2_PARALLELISM": "1"}
     env.pop("TEST_DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask"]
     subprocess.run(flask + ["demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _port()
+    log = live / "server.log"
     proc = subprocess.Popen(flask + ["run", "--port", str(port), "--no-reload"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+                            env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    SERVERS[url] = Server(env=env, log=log)
     deadline = time.monotonic() + 60  # a loaded machine takes long to import the app
     while True:
         try:
@@ -148,3 +177,43 @@ def _fresh_code() -> str:
         step = int(time.time()) // totp.interval
     _last_step[0] = step
     return totp.at(step * totp.interval)
+
+
+# Where a failing journey leaves what it saw (CI keeps test-results/: README, "Browser tests").
+RESULTS = Path(os.environ.get("TEST_RESULTS", ROOT / "test-results"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRED and report.skipped and Path(__file__).parent in item.path.parents:
+        report.outcome = "failed"
+        report.longrepr = f"a browser test may not be skipped in CI: {report.longrepr}"
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+
+
+REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.fixture
+def journey(request: pytest.FixtureRequest, browser, server, axe_source):
+    """The people of one journey, each in a browser of their own (tests/browser/journeys.py).
+    When the test fails, each one's screen and page and the server's log of the test are kept
+    under test-results/journeys/<test>/."""
+    from tests.browser.journeys import Journey
+
+    log = SERVERS[server].log
+    start = log.stat().st_size
+    trip = Journey(browser, server, axe_source)
+    try:
+        yield trip
+        call = request.node.stash.get(REPORTS, {}).get("call")
+        if call is None or call.failed:
+            where = RESULTS / "journeys" / re.sub(r"[^\w.-]+", "_", request.node.name)
+            trip.keep(where)
+            with log.open("rb") as f:
+                f.seek(start)
+                (where / "server.log").write_bytes(f.read())
+    finally:
+        trip.close()

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Page
+
+from tests.browser.checks import DESKTOP, RUN_AXE
 from tests.browser.conftest import log_in
 
 # A record's page, its form, its child's page: /projects/3, /projects/3/edit, /needs/new.
@@ -87,3 +91,55 @@ def _scorecard(page, server: str) -> Iterator[str]:
             yield f"POST {link}/scores"
             return
     raise AssertionError("the evaluator has no scorecard to fill in the demo data")
+
+
+class Journey:
+    """The people of a journey, each signed in once in a browser context of their own, in
+    their language; every page a step lands on is checked with axe-core (`check`)."""
+
+    def __init__(self, browser, server: str, axe_source: str) -> None:
+        self.browser, self.server, self.axe_source = browser, server, axe_source
+        self.people: dict[str, Page] = {}
+        self.problems: dict[str, list[str]] = {}
+
+    def new_page(self, name: str, locale: str) -> Page:
+        """A browser of its own for `name`, not signed in."""
+        context = self.browser.new_context(
+            locale="zh-CN" if locale == "zh_CN" else "en-US", viewport=DESKTOP, bypass_csp=True)
+        context.add_init_script(self.axe_source)
+        self.people[name] = context.new_page()
+        return self.people[name]
+
+    def as_(self, email: str, locale: str) -> Page:
+        """`email`'s browser, signed in and speaking `locale` (the account's language)."""
+        if email not in self.people:
+            page = self.new_page(email, locale)
+            log_in(page, self.server, email)
+            set_language(page, self.server, locale)
+        return self.people[email]
+
+    def go(self, page: Page, path: str) -> None:
+        page.goto(self.server + path)
+
+    def check(self, page: Page) -> None:
+        """axe-core's serious and critical violations of the page on screen, kept by its path
+        for the test to assert at its end (`assert not journey.problems`)."""
+        found = page.evaluate(RUN_AXE)
+        if found:
+            self.problems[urlsplit(page.url).path] = found
+
+    def keep(self, where: Path) -> None:
+        """What each person's browser shows: a screenshot and the page's HTML."""
+        where.mkdir(parents=True, exist_ok=True)
+        for email, page in self.people.items():
+            name = re.sub(r"[^\w.-]+", "_", email)
+            try:
+                page.screenshot(path=str(where / f"{name}.png"), full_page=True)
+                (where / f"{name}.html").write_text(page.content(), encoding="utf-8")
+            except Exception as error:  # a page that died: say so beside the others
+                (where / f"{name}.txt").write_text(repr(error), encoding="utf-8")
+
+    def close(self) -> None:
+        for page in self.people.values():
+            page.context.close()
+        self.people.clear()
