@@ -4,11 +4,13 @@ fixing a refused field, the menu a role sees, signing out."""
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import flask_command, log_in
 from tests.browser.journeys import set_language
 from tests.gates.helpers import PDF
+from tests.reminders.conftest import SmtpServer
 from tracker.demo import DEMO_PASSWORD
 
 
@@ -230,4 +232,61 @@ def test_the_pm_proposes_and_submits_with_the_keyboard_alone(journey, tmp_path):
     pm.wait_for_selector("h1 code")
     assert "项目申报书已提交" in pm.inner_text("main")
     journey.check(pm)
+    assert not journey.problems, journey.problems
+
+
+def test_a_director_finds_the_institutes_overdue_payment_from_home(journey):
+    """The robotics institute's director (Chinese) sees on their home page the payment their
+    institute's contract is owed past its date, and follows it to the contract's instalment."""
+    director = journey.as_("director@demo.jitri.cn", "zh_CN")
+    journey.go(director, "/")
+    assert "本研究所逾期的回款" in director.inner_text("main")
+    owed = director.locator("main li:has-text('液压节能控制技术开发合同')").inner_text()
+    assert "已逾期" in owed and "¥960,000.00" in owed
+    journey.check(director)
+    director.click("main a:has-text('液压节能控制技术开发合同')")
+    assert "/contracts/" in director.url
+    instalment = director.locator("tr:has-text('2026年3月2日')").inner_text()
+    assert "¥960,000.00" in instalment and "¥0.00" in instalment  # nothing received yet
+    journey.check(director)
+    assert not journey.problems, journey.problems
+
+
+def test_a_reminder_past_the_due_date_leads_after_login_to_the_milestone(journey):
+    """The PM plans a milestone; time moves past its due date: the scheduler's scan and send
+    (`flask reminders scan --as-of`, `flask reminders send`) mail the reminder to an SMTP server
+    started here; its link, opened in a browser not signed in, leads after login to the
+    milestone."""
+    pm = journey.as_(PM, "zh_CN")
+    journey.go(pm, "/projects/1/milestones/new")
+    pm.fill("input[name=title]", "中试线安装调试")
+    pm.fill("input[name=due_date]", "2027-03-31")
+    pm.click("main button.primary")
+    assert "中试线安装调试" in pm.inner_text("h1")
+    milestone = urlsplit(pm.url).path
+    journey.check(pm)
+
+    smtp = SmtpServer()  # tests/reminders/conftest.py's
+    smtp.start()
+    try:
+        flask_command(journey.server, "reminders", "scan", "--as-of", "2027-04-02")
+        flask_command(journey.server, "reminders", "send", MAIL_SERVER="127.0.0.1",
+                      MAIL_PORT=str(smtp.port))
+    finally:
+        smtp.stop()
+    bodies = [m.get_body(("plain",)).get_content() for to, m in smtp.received if PM in to]
+    ours = [b for b in bodies if "中试线安装调试" in b]
+    assert ours, f"no reminder of the milestone among {len(smtp.received)} messages"
+    links = [link for body in ours for link in re.findall(r"https?://\S+", body)
+             if urlsplit(link).path == milestone]
+    assert links and links[0].startswith(journey.server), ours
+
+    reader = journey.new_page("pm, from the e-mail", "zh_CN")
+    reader.goto(links[0])
+    reader.fill("input[name=email]", PM)
+    reader.fill("input[name=password]", DEMO_PASSWORD)
+    reader.click("button.primary")
+    assert urlsplit(reader.url).path == milestone
+    assert "中试线安装调试" in reader.inner_text("h1")
+    journey.check(reader)
     assert not journey.problems, journey.problems
