@@ -227,6 +227,24 @@ def workers_rss(master: int) -> dict[int, int]:
     return found
 
 
+def serve(env: dict[str, str], port: int, workers: int, tmp: Path) -> subprocess.Popen:
+    """gunicorn with command-line flags, until a worker answers the sign-in page (/healthz
+    answers 503 while the scheduler has not run yet)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", "120", "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "gunicorn.log", "w"))  # noqa: SIM115
+    for _ in range(1200):
+        try:
+            if pages.request(port, "/login", "") == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start: " + (tmp / "gunicorn.log").read_text())
+
+
 # --- the simulated users ------------------------------------------------------------------------
 
 
@@ -497,13 +515,12 @@ def main() -> None:
         [sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT, env=scheduler_env,
         stdout=open(tmp / f"scheduler{n}.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
         for n in range(2)]
-    server = pages.serve(db_url, port, args.workers, tmp / "access.log")
+    server = serve(env, port, args.workers, tmp)
     failed = False
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(3):  # each worker imports and compiles its templates once
-            for path in ("/healthz",):
-                requests.get(base + path, timeout=30)
+            requests.get(base + "/login", timeout=30)
         before = workers_rss(server.pid)
         recorder = Recorder()
         until = time.monotonic() + args.seconds
