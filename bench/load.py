@@ -515,9 +515,10 @@ def main() -> None:
         [sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT, env=scheduler_env,
         stdout=open(tmp / f"scheduler{n}.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
         for n in range(2)]
-    server = serve(env, port, args.workers, tmp)
+    server = None
     failed = False
     try:
+        server = serve(env, port, args.workers, tmp)  # inside: a failed start stops the others
         base = f"http://127.0.0.1:{port}"
         for _ in range(3):  # each worker imports and compiles its templates once
             requests.get(base + "/login", timeout=30)
@@ -593,8 +594,9 @@ def main() -> None:
                 scheduler.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 scheduler.kill()
-        server.terminate()
-        server.wait()
+        if server is not None:
+            server.terminate()
+            server.wait()
         smtp.stop()
         app.extensions["engine"].dispose()
         print(f"logs in {tmp}")
