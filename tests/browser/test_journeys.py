@@ -130,6 +130,7 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
         if evaluator.locator("form[action$='/declare']").count():  # not declared by a walk
             evaluator.locator("input[name=conflict][value=no]").check()
             evaluator.click("form[action$='/declare'] button")
+        evaluator.wait_for_selector("form[action$='/scores']")  # the page after declaring
         journey.check(evaluator)
         score(evaluator, "conditional_go")
         assert submitted in evaluator.inner_text("main")
