@@ -89,6 +89,24 @@ class Config:
     # Requests of one personal access token on the JSON API.
     API_RATE_LIMIT_PER_TOKEN = os.environ.get("API_RATE_LIMIT_PER_TOKEN", "600 per minute")
 
+    # Verification codes by SMS (tracker/phones, README "Phone verification"): the gateway
+    # (empty: none, the phone features are off; `http`: the generic HTTP gateway; or
+    # `package.module:Class`), where the HTTP gateway posts and with which bearer token.
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
+    SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+    SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+    SMS_HTTP_TEMPLATE = os.environ.get("SMS_HTTP_TEMPLATE", "")
+    SMS_HTTP_TIMEOUT = _env_int("SMS_HTTP_TIMEOUT", 10)
+    # The signature a Chinese operator requires at the head of a text (【...】); empty: none.
+    SMS_SIGN = os.environ.get("SMS_SIGN", "")
+    SMS_CODE_MINUTES = _env_int("SMS_CODE_MINUTES", 10)
+    SMS_CODE_ATTEMPTS = _env_int("SMS_CODE_ATTEMPTS", 5)
+    # Texts sent, counted in the sign-in limiter's storage: to one number, at least a minute
+    # apart and a few an hour; from one client address (a whole office may share it).
+    SMS_RATE_LIMIT_PER_PHONE = os.environ.get("SMS_RATE_LIMIT_PER_PHONE", "5 per hour")
+    SMS_RATE_LIMIT_GAP = os.environ.get("SMS_RATE_LIMIT_GAP", "1 per minute")
+    SMS_RATE_LIMIT_PER_IP = os.environ.get("SMS_RATE_LIMIT_PER_IP", "30 per hour")
+
     # Fernet keys of the values kept encrypted (TOTP secrets: tracker/crypto.py), newest first;
     # unset: derived from SECRET_KEY, for development and tests only.
     ENCRYPTION_KEYS = _env_list("ENCRYPTION_KEYS")

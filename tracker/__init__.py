@@ -67,6 +67,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.milestones.views import bp as milestones_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.organisations.views import bp as organisations_bp
+    from tracker.phones.views import bp as phones_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
@@ -86,7 +87,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
                       gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
                       funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
-                      spending_bp, changes_bp, tokens_bp, notifications_bp, assessment_bp, api_bp,
+                      spending_bp, changes_bp, tokens_bp, notifications_bp, assessment_bp,
+                      phones_bp, api_bp,
                       docs_bp, metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

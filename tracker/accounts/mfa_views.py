@@ -13,8 +13,10 @@ from tracker import db
 from tracker.accounts import mfa, services
 from tracker.accounts.forms import CodeForm
 from tracker.accounts.models import User
-from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
+from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER, client_address
 from tracker.accounts.views import sign_in
+from tracker.phones import gateways
+from tracker.phones import services as phones
 from tracker.web.actions import press
 from tracker.web.navigation import safe_next
 
@@ -46,8 +48,26 @@ def code() -> str | Response | tuple[str, int]:
         if not error:
             sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
-    return render_template("accounts/mfa_code.html", form=form, error=error), (
-        401 if error else 200)
+    return _code_page(user, form, error), (401 if error else 200)
+
+
+def _code_page(user: User, form: CodeForm, error: str = "") -> str:
+    return render_template("accounts/mfa_code.html", form=form, error=error,
+                           can_text=user.phone is not None and gateways.configured(),
+                           app_too=user.mfa_enabled)
+
+
+@bp.post("/login/code/text")
+def text_code() -> Response | str | tuple[str, int]:
+    """Text a code to the bound phone of the sign-in waiting for its second step."""
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    return press(lambda: phones.send_sign_in_code(user, client_address()),
+                 lambda sent: _("A code was texted to your mobile number ending %(end)s.",
+                                end=user.phone[-4:]),
+                 url_for("mfa.code", next=request.args.get("next")),
+                 lambda: _code_page(user, CodeForm(formdata=None)))
 
 
 def _me() -> User:

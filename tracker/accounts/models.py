@@ -65,6 +65,15 @@ class User(Base):
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A mobile number in E.164 (+8613800138000), set only once a code sent to it was typed back
+    # (tracker.phones): codes by SMS reset the password and, with `sms_sign_in`, are the second
+    # step of a local sign-in.
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    phone_bound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sms_sign_in: Mapped[bool] = mapped_column(default=False)
+    # The number the organisation's identity service knows the person by (工号): single sign-on
+    # finds the account by it or by the e-mail (tracker.sso).
+    staff_number: Mapped[str | None] = mapped_column(String(50), unique=True)
     # Affiliations decide conflicts of interest: an evaluator never reviews their own
     # institute's partner enterprise's project.
     institute_id: Mapped[int | None] = mapped_column(ForeignKey("institutes.id"))
@@ -133,6 +142,12 @@ class User(Base):
     @property
     def mfa_enabled(self) -> bool:
         return self.mfa_enabled_at is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Whether a local sign-in asks for a code after the password: from the authenticator
+        app (or a recovery code), or one sent by SMS to the bound phone."""
+        return self.mfa_enabled or (self.sms_sign_in and self.phone is not None)
 
     @property
     def mfa_required(self) -> bool:

@@ -16,6 +16,8 @@ from tracker.accounts.policy import check_new_password
 from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.phones import codes as phone_codes
+from tracker.phones.models import Purpose
 
 
 def normalise_email(email: str) -> str:
@@ -67,7 +69,7 @@ def authenticate(email: str, password: str) -> User:
         record_failed_login(user, email, "locked")
         raise _locked()
     if not matches:
-        _count_failure(user, now)
+        count_failure(user, now)
         record_failed_login(user, email, "wrong_password")
         raise _wrong()
     if not user.active:
@@ -81,7 +83,8 @@ def authenticate(email: str, password: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     # With a second factor, the login is recorded when the code is right.
-    audit.record(user, "user.password_ok" if user.mfa_enabled else "user.login", user, changes)
+    audit.record(user, "user.password_ok" if user.has_second_factor else "user.login", user,
+                 changes)
     db.session.flush()
     return user
 
@@ -112,15 +115,20 @@ def confirm_second_factor(user: User, code: str) -> None:
     if user.is_locked(now) or not user.active:
         record_failed_login(user, user.email, "locked" if user.active else "inactive")
         raise _locked()
-    if not mfa.verify(user, code):
-        _count_failure(user, now)
+    if mfa.verify(user, code):
+        factor = "ok"
+    elif user.phone and phone_codes.check_code(user, Purpose.SIGN_IN, code):
+        factor = "sms"
+    else:
+        count_failure(user, now)
         record_failed_login(user, user.email, "wrong_code")
-        raise Refused(_("Wrong code. Type the code your app shows now, or a recovery code."))
-    audit.record(user, "user.login", user, {"second_factor": [None, "ok"]})
+        raise Refused(_("Wrong code. Type the code your app shows now, the one we texted you, "
+                        "or a recovery code."))
+    audit.record(user, "user.login", user, {"second_factor": [None, factor]})
     db.session.flush()
 
 
-def _count_failure(user: User, now) -> None:
+def count_failure(user: User, now) -> None:
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     db.session.execute(
         update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)

@@ -23,11 +23,13 @@ from flask import Flask, Response, current_app, request, session
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
 
-SIGN_IN_ENDPOINTS = {"auth.login", "mfa.code"}
+SIGN_IN_ENDPOINTS = {"auth.login", "mfa.code", "phones.reset_password"}
 # Set in the session between the password and the second factor (accounts.views, mfa_views):
 # the e-mail of the account waiting for its code, and since when.
 PENDING_USER = "pending_email"
 PENDING_SINCE = "pending_since"
+# Set between asking for a password-reset code and typing it (tracker.phones.views).
+RESET_EMAIL = "reset_email"
 
 
 def client_address() -> str:
@@ -39,6 +41,8 @@ def _account() -> str:
     (the password and the code count together)."""
     if request.endpoint == "mfa.code":
         return "email:" + session.get(PENDING_USER, "")
+    if request.endpoint == "phones.reset_password":
+        return "email:" + session.get(RESET_EMAIL, "")
     return "email:" + request.form.get("email", "").strip().lower()
 
 
@@ -94,7 +98,7 @@ def unknown_email_locked(email: str) -> bool:
 # password tried from it, and a token's requests are counted per token.
 
 
-def _api_key(kind: str, value: object) -> tuple[str, ...]:
+def _key(kind: str, value: object) -> tuple[str, ...]:
     return (current_app.config["RATELIMIT_KEY_PREFIX"], kind, str(value))
 
 
@@ -105,16 +109,34 @@ def _seconds_left(limit, key: tuple[str, ...]) -> int:
 
 def api_failures_block(address: str) -> int:
     """Seconds until `address` may try a token again; 0 when it may now."""
-    limit, key = parse(current_app.config["LOGIN_RATE_LIMIT_PER_IP"]), _api_key("api-fail", address)
+    limit, key = parse(current_app.config["LOGIN_RATE_LIMIT_PER_IP"]), _key("api-fail", address)
     return 0 if _limiter().limiter.test(limit, *key) else _seconds_left(limit, key)
 
 
 def count_api_failure(address: str) -> None:
     _limiter().limiter.hit(parse(current_app.config["LOGIN_RATE_LIMIT_PER_IP"]),
-                           *_api_key("api-fail", address))
+                           *_key("api-fail", address))
 
 
 def api_token_spent(token_id: int) -> int:
     """Counts one request of the token; the seconds to wait when it has made too many."""
-    limit, key = parse(current_app.config["API_RATE_LIMIT_PER_TOKEN"]), _api_key("api", token_id)
+    limit, key = parse(current_app.config["API_RATE_LIMIT_PER_TOKEN"]), _key("api", token_id)
     return 0 if _limiter().limiter.hit(limit, *key) else _seconds_left(limit, key)
+
+
+# Texts with a code (tracker.phones): each number and each client address has a budget.
+
+
+def sms_wait(phone: str, address: str) -> int:
+    """Counts one text to `phone` from `address`; the seconds to wait when either has sent too
+    many (nothing is counted then)."""
+    config = current_app.config
+    budgets = [(parse(config["SMS_RATE_LIMIT_GAP"]), _key("sms-gap", phone)),
+               (parse(config["SMS_RATE_LIMIT_PER_PHONE"]), _key("sms-phone", phone)),
+               (parse(config["SMS_RATE_LIMIT_PER_IP"]), _key("sms-address", address))]
+    spent = [(limit, key) for limit, key in budgets if not _limiter().limiter.test(limit, *key)]
+    if spent:
+        return max(_seconds_left(limit, key) for limit, key in spent)
+    for limit, key in budgets:
+        _limiter().limiter.hit(limit, *key)
+    return 0

@@ -32,6 +32,7 @@ from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
+from tracker.phones import gateways
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import paginate, safe_next, text_arg
@@ -55,7 +56,7 @@ def login() -> str | Response:
             db.session.commit()
         else:
             target = safe_next(request.args.get("next"))
-            if user.mfa_enabled:
+            if user.has_second_factor:
                 # The password was right; the session opens only with the second factor.
                 session.clear()
                 session[PENDING_USER] = user.email
@@ -66,7 +67,8 @@ def login() -> str | Response:
             return redirect(target or url_for("web.home"))
     if error:
         page_has_errors()
-    return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
+    return render_template("accounts/login.html", form=form, error=error,
+                           sms=gateways.configured()), (401 if error else 200)
 
 
 def sign_in(user: User) -> None:
@@ -98,7 +100,8 @@ def account() -> Response | tuple[str, int]:
     password = ChangePasswordForm(prefix="pw")
 
     def page() -> str:
-        return render_template("accounts/account.html", profile=profile, password=password)
+        return render_template("accounts/account.html", profile=profile, password=password,
+                               sms=gateways.configured())
 
     if "pw-submit" in request.form:
         def change() -> None:
