@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install install-dev requirements translations messages migrate seed lint browser clean bench
+.PHONY: run test install install-dev requirements translations messages migrate seed lint browser ldap-server clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,10 +70,22 @@ browser:
 		|| echo "no Chinese font could be installed: Chinese text is measured in boxes"; \
 	fi
 
+# Debian's slapd for the LDAP sign-in tests, which start it themselves in a temporary folder on
+# 127.0.0.1 (tests/sso/directory.py). Installed without a configuration of its own, so no system
+# directory is set up or left running.
+ldap-server:
+	@if [ ! -x /usr/sbin/slapd ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(echo "slapd slapd/no_configuration boolean true" | debconf-set-selections \
+			&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd >/dev/null) \
+			|| echo "slapd could not be installed: the LDAP tests will be skipped"; \
+		else echo "slapd missing and not root: the LDAP tests will be skipped"; fi; \
+	fi
+
 # The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set. Compiled
 # modules and pytest's rewritten test modules are kept in __pycache__ even where the environment
 # says PYTHONDONTWRITEBYTECODE: each worker would otherwise compile them all again, every run.
-test: install-dev browser
+test: install-dev browser ldap-server
 	env -u TEST_DATABASE_URL -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q \
 		-p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -89,6 +89,45 @@ class Config:
     # Requests of one personal access token on the JSON API.
     API_RATE_LIMIT_PER_TOKEN = os.environ.get("API_RATE_LIMIT_PER_TOKEN", "600 per minute")
 
+    # Single sign-on (tracker/sso, README "Single sign-on"). An identity is matched to an
+    # account by `email` or `staff_number`; one without an account gets one with no role,
+    # waiting for HQ (`create`), or is refused (`refuse`).
+    SSO_MATCH_BY = os.environ.get("SSO_MATCH_BY", "email")
+    SSO_UNKNOWN_USERS = os.environ.get("SSO_UNKNOWN_USERS", "refuse")
+    SSO_HTTP_TIMEOUT = _env_int("SSO_HTTP_TIMEOUT", 10)
+    # OpenID Connect: the issuer (discovery at /.well-known/openid-configuration), our client,
+    # and the claims read.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+    OIDC_NAME_CLAIM = os.environ.get("OIDC_NAME_CLAIM", "name")
+    OIDC_STAFF_NUMBER_CLAIM = os.environ.get("OIDC_STAFF_NUMBER_CLAIM", "employee_number")
+    OIDC_NAME = os.environ.get("OIDC_NAME", "")  # the button's name for the service
+    # CAS 3.0: the server's base (https://cas.example.edu.cn/cas) and the attributes read; no
+    # staff-number attribute: the CAS user is the staff number.
+    CAS_SERVER_URL = os.environ.get("CAS_SERVER_URL", "")
+    CAS_EMAIL_ATTRIBUTE = os.environ.get("CAS_EMAIL_ATTRIBUTE", "mail")
+    CAS_NAME_ATTRIBUTE = os.environ.get("CAS_NAME_ATTRIBUTE", "cn")
+    CAS_STAFF_NUMBER_ATTRIBUTE = os.environ.get("CAS_STAFF_NUMBER_ATTRIBUTE", "")
+    CAS_NAME = os.environ.get("CAS_NAME", "")
+    # LDAP: the directory, how a person's entry and groups are found, what is read from it, and
+    # which groups give which roles (`group:role,group:role`).
+    LDAP_URL = os.environ.get("LDAP_URL", "")
+    LDAP_START_TLS = _env_bool("LDAP_START_TLS", False)
+    LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+    LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+    LDAP_USER_BASE = os.environ.get("LDAP_USER_BASE", "")
+    LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(uid={username})")
+    LDAP_EMAIL_ATTRIBUTE = os.environ.get("LDAP_EMAIL_ATTRIBUTE", "mail")
+    LDAP_NAME_ATTRIBUTE = os.environ.get("LDAP_NAME_ATTRIBUTE", "cn")
+    LDAP_STAFF_NUMBER_ATTRIBUTE = os.environ.get("LDAP_STAFF_NUMBER_ATTRIBUTE", "employeeNumber")
+    LDAP_GROUP_BASE = os.environ.get("LDAP_GROUP_BASE", "")
+    LDAP_GROUP_FILTER = os.environ.get("LDAP_GROUP_FILTER", "(member={dn})")
+    LDAP_GROUP_ROLES = os.environ.get("LDAP_GROUP_ROLES", "")
+    LDAP_NAME = os.environ.get("LDAP_NAME", "")
+
     # Verification codes by SMS (tracker/phones, README "Phone verification"): the gateway
     # (empty: none, the phone features are off; `http`: the generic HTTP gateway; or
     # `package.module:Class`), where the HTTP gateway posts and with which bearer token.
@@ -225,8 +264,26 @@ class ProductionConfig(Config):
         if base.scheme not in {"http", "https"} or not base.hostname:
             problems.append("BASE_URL must be an absolute http(s) address such as "
                             "https://tracker.example.org")
+        problems += _sso_problems()
         if problems:
             raise RuntimeError("Production configuration refused: " + "; ".join(problems))
+
+
+def _sso_problems() -> list[str]:
+    """Single sign-on settings that can't be meant: an unknown choice, or a password or an
+    identity crossing the network in clear."""
+    problems = []
+    if os.environ.get("SSO_MATCH_BY", "email") not in {"email", "staff_number"}:
+        problems.append("SSO_MATCH_BY must be email or staff_number")
+    if os.environ.get("SSO_UNKNOWN_USERS", "refuse") not in {"create", "refuse"}:
+        problems.append("SSO_UNKNOWN_USERS must be create or refuse")
+    for name in ("OIDC_ISSUER", "CAS_SERVER_URL", "SMS_HTTP_URL"):
+        if os.environ.get(name) and not os.environ[name].startswith("https://"):
+            problems.append(f"{name} must be an https:// address")
+    if os.environ.get("LDAP_URL", "").startswith("ldap://") and not _env_bool(
+            "LDAP_START_TLS", False):
+        problems.append("LDAP_URL must be ldaps:// or use LDAP_START_TLS: passwords cross it")
+    return problems
 
 
 CONFIGS = {

@@ -73,6 +73,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.spending.views import bp as spending_bp
+    from tracker.sso.views import bp as sso_bp
     from tracker.web.api import (  # noqa: F401  (their operations, on api_bp)
         directory,
         portfolio,
@@ -84,9 +85,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.web.metrics import bp as metrics_bp
     from tracker.web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, mfa_bp, admin_bp, organisations_bp, audit_bp, projects_bp,
-                      gates_bp, gate_admin_bp, milestones_bp, contracts_bp, reminders_bp,
-                      funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
+    for blueprint in (web_bp, auth_bp, mfa_bp, sso_bp, admin_bp, organisations_bp, audit_bp,
+                      projects_bp, gates_bp, gate_admin_bp, milestones_bp, contracts_bp,
+                      reminders_bp, funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
                       spending_bp, changes_bp, tokens_bp, notifications_bp, assessment_bp,
                       phones_bp, api_bp,
                       docs_bp, metrics_bp):

@@ -129,3 +129,17 @@ def test_cli_refuses_a_short_password(app):
                            input="short\n")
     assert result.exit_code != 0
     assert "12" in result.output
+
+
+def test_an_admin_sets_a_staff_number_once_per_person(client):
+    admin = make_user(Role.HQ_ADMIN)
+    make_user(staff_number="T2024001")
+    login(client, admin)
+    refused = post(client, "/admin/users/new", _form(staff_number="T2024001"))
+    assert refused.status_code == 400
+    assert "Another account already has this staff number." in refused.get_data(as_text=True)
+    assert post(client, "/admin/users/new", _form(staff_number=" T2024002 ")).status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "new.pm@example.cn"))
+    assert user.staff_number == "T2024002"
+    edit = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert 'value="T2024002"' in edit

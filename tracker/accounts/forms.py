@@ -45,6 +45,9 @@ class UserForm(Form):
     email = EmailField(_l("E-mail"), validators=[
         DataRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    staff_number = StringField(_l("Staff number"), validators=[Optional(), Length(max=50)],
+                               description=_l("The number the institute's identity service "
+                                              "knows the person by, for single sign-on."))
     roles = MultiCheckboxField(_l("Roles"), choices=[])
     locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
     institute_id = SelectField(_l("Institute"), coerce=int, choices=[], validate_choice=True)

@@ -12,8 +12,13 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts import mfa, services
 from tracker.accounts.forms import CodeForm
-from tracker.accounts.models import User
-from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER, client_address
+from tracker.accounts.models import Provider, User
+from tracker.accounts.throttle import (
+    PENDING_PROVIDER,
+    PENDING_SINCE,
+    PENDING_USER,
+    client_address,
+)
 from tracker.accounts.views import sign_in
 from tracker.phones import gateways
 from tracker.phones import services as phones
@@ -46,7 +51,8 @@ def code() -> str | Response | tuple[str, int]:
         error = services.attempt_second_factor(user, form.code.data)
         db.session.commit()
         if not error:
-            sign_in(user)
+            provider = session.get(PENDING_PROVIDER)
+            sign_in(user, Provider(provider) if provider else None)
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
     return _code_page(user, form, error), (401 if error else 200)
 

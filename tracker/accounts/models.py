@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from tracker.organisations.models import Enterprise, Institute
 
 
+class Provider(enum.StrEnum):
+    """An identity service a session may be opened through (tracker.sso); none: a local
+    password."""
+
+    OIDC = "oidc"
+    CAS = "cas"
+    LDAP = "ldap"
+
+
 class Role(enum.StrEnum):
     PROJECT_MANAGER = "project_manager"
     EVALUATOR = "evaluator"
@@ -110,6 +119,8 @@ class User(Base):
     # The secret of the session this request came with, set by accounts.sessions when it loads
     # the user: Flask-Login keeps it in the cookie instead of the id. Never stored.
     session_token = None  # str once loaded
+    # The identity service that opened that session (Provider), None for a local password.
+    session_provider = None
     # How many notifications they have not read, read with the session (the header's bell).
     unread_notifications = 0
 
@@ -176,6 +187,7 @@ class UserSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    provider: Mapped[Provider | None] = mapped_column(str_enum(Provider, "session_provider"))
 
     user: Mapped[User] = relationship()
 

@@ -38,6 +38,10 @@ def _locked() -> Refused:
                      "%(n)d minutes. Try again later.", n=current_app.config["LOGIN_LOCK_MINUTES"]))
 
 
+def locked_message() -> str:
+    return _locked().message
+
+
 def record_failed_login(user: User | None, email: str, reason: str) -> None:
     """Audit a refused sign-in: the e-mail typed, why, and (by the trail) the client address.
 
@@ -195,6 +199,18 @@ def _check_email_free(email: str, user: User | None = None) -> None:
         raise Invalid("email", _("Another account already uses this e-mail."))
 
 
+def _staff_number(number: str | None, user: User | None = None) -> str | None:
+    """The staff number as kept (None when blank), or Invalid when another account has it."""
+    number = (number or "").strip() or None
+    if number is not None:
+        query = select(func.count()).select_from(User).where(User.staff_number == number)
+        if user is not None and user.id is not None:
+            query = query.where(User.id != user.id)
+        if db.session.scalar(query):
+            raise Invalid("staff_number", _("Another account already has this staff number."))
+    return number
+
+
 def create_user(
     actor: User | None,
     *,
@@ -202,6 +218,7 @@ def create_user(
     name: str,
     password: str,
     roles: list[str],
+    staff_number: str | None = None,
     locale: str | None = None,
     institute_id: int | None = None,
     enterprise_id: int | None = None,
@@ -213,9 +230,11 @@ def create_user(
     _check_email_free(email)
     check_new_password(password, email=email, name=name)
     role_set = _check_roles(roles)
+    staff_number = _staff_number(staff_number)
     user = User(
         email=email,
         name=name.strip(),
+        staff_number=staff_number,
         password_hash=hash_password(password),
         # A password an admin chose is known to two people: its owner replaces it first.
         must_change_password=actor is not None,
@@ -242,7 +261,9 @@ def update_user(
     institute_id: int | None,
     enterprise_id: int | None,
     active: bool,
+    staff_number: str | None = "",
 ) -> None:
+    """`staff_number` "" (not given: the spreadsheet import has no column for it) keeps it."""
     if not actor.can_manage_users():
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
@@ -254,6 +275,8 @@ def update_user(
     email = normalise_email(email)
     _check_email_free(email, user)
     role_set = _check_roles(roles)
+    if staff_number != "":
+        user.staff_number = _staff_number(staff_number, user)
     user.email = email
     user.name = name.strip()
     user.locale = locale or None

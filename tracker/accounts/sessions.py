@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from tracker import db
-from tracker.accounts.models import User, UserSession
+from tracker.accounts.models import Provider, User, UserSession
 from tracker.notifications.unread import unread_count_of
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -25,14 +25,16 @@ from tracker.tokens import new_token, token_hash
 _SEEN_PRECISION = timedelta(minutes=1)
 
 
-def start(user: User) -> str:
-    """A new session for `user`; returns the token the cookie carries (kept only hashed)."""
+def start(user: User, provider: Provider | None = None) -> str:
+    """A new session for `user`, opened by a local password or through `provider`; returns
+    the token the cookie carries (kept only hashed)."""
     token = new_token()
     now = db.utcnow()
     db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token), created_at=now,
-                               last_seen_at=now))
+                               last_seen_at=now, provider=provider))
     db.session.flush()
     user.session_token = token
+    user.session_provider = provider
     return token
 
 
@@ -66,6 +68,7 @@ def resume(token: str) -> tuple[User | None, bool]:
         row.last_seen_at = now
         db.session.commit()
     row.user.session_token = token
+    row.user.session_provider = row.provider
     return row.user, False
 
 

@@ -12,15 +12,23 @@ from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from tracker.accounts.models import Provider
+
 ALWAYS_OPEN = {"static", "auth.logout", "auth.login", "mfa.code", "web.set_language",
                "web.healthz", "metrics.scrape"}
 
 
 def pending_step(user) -> str | None:
-    """The endpoint of the step `user` must take now, or None."""
-    if user.must_change_password:
+    """The endpoint of the step `user` must take now, or None.
+
+    Only a session opened with a local password has these steps: its password is the one an
+    admin set, and its second factor is the app. An LDAP sign-in types a password here too, so
+    the enrolment applies to it; a session opened by OIDC or CAS was authenticated by the
+    organisation's identity service, whose own rules (and second factor) apply."""
+    provider = user.session_provider
+    if user.must_change_password and provider is None:
         return "auth.account"
-    if user.mfa_required and not user.mfa_enabled:
+    if user.mfa_required and not user.mfa_enabled and provider in (None, Provider.LDAP):
         return "mfa.setup"
     return None
 

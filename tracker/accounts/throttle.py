@@ -23,11 +23,13 @@ from flask import Flask, Response, current_app, request, session
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
 
-SIGN_IN_ENDPOINTS = {"auth.login", "mfa.code", "phones.reset_password"}
+SIGN_IN_ENDPOINTS = {"auth.login", "mfa.code", "phones.reset_password", "sso.ldap_login"}
 # Set in the session between the password and the second factor (accounts.views, mfa_views):
 # the e-mail of the account waiting for its code, and since when.
 PENDING_USER = "pending_email"
 PENDING_SINCE = "pending_since"
+# The identity service whose password was right (LDAP), or none for a local password.
+PENDING_PROVIDER = "pending_provider"
 # Set between asking for a password-reset code and typing it (tracker.phones.views).
 RESET_EMAIL = "reset_email"
 
@@ -43,6 +45,8 @@ def _account() -> str:
         return "email:" + session.get(PENDING_USER, "")
     if request.endpoint == "phones.reset_password":
         return "email:" + session.get(RESET_EMAIL, "")
+    if request.endpoint == "sso.ldap_login":
+        return "ldap:" + request.form.get("username", "").strip().lower()
     return "email:" + request.form.get("email", "").strip().lower()
 
 

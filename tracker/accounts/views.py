@@ -28,11 +28,19 @@ from tracker.accounts.forms import (
     ResetPasswordForm,
     UserForm,
 )
-from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User, with_roles
+from tracker.accounts.models import (
+    GRANTABLE_ROLES,
+    Provider,
+    Role,
+    RoleGrant,
+    User,
+    with_roles,
+)
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
 from tracker.phones import gateways
+from tracker.sso import providers
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import paginate, safe_next, text_arg
@@ -68,27 +76,37 @@ def login() -> str | Response:
     if error:
         page_has_errors()
     return render_template("accounts/login.html", form=form, error=error,
-                           sms=gateways.configured()), (401 if error else 200)
+                           providers=providers.buttons(), sms=gateways.configured()), (
+        401 if error else 200)
 
 
-def sign_in(user: User) -> None:
-    """Give this browser a new session for `user`. Nothing of the session before survives,
-    its CSRF secret included (ASVS 3.2.1: a session fixed before the login is worthless)."""
+def sign_in(user: User, provider: Provider | None = None) -> None:
+    """Give this browser a new session for `user`, opened by a local password or through
+    `provider`. Nothing of the session before survives, its CSRF secret included (ASVS 3.2.1:
+    a session fixed before the login is worthless)."""
     session.clear()
-    sessions.start(user)
+    sessions.start(user, provider)
     db.session.commit()
     login_user(user)
+
+
+# The ID token of an OIDC session (set by tracker.sso.views), handed back at sign-out.
+SSO_ID_TOKEN = "sso_id_token"
 
 
 @auth_bp.post("/logout")
 @login_required
 def logout() -> Response:
-    services.logout(current_user._get_current_object())
+    """End this session; one opened through OIDC or CAS ends the provider's session too, where
+    it offers that (the browser is sent there, and comes back to the login page)."""
+    user = current_user._get_current_object()
+    provider, id_token = user.session_provider, session.get(SSO_ID_TOKEN, "")
+    services.logout(user)
     db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(providers.logout_url(provider, id_token) or url_for("auth.login"))
 
 
 @auth_bp.route("/account", methods=["GET", "POST"])
@@ -162,7 +180,7 @@ def list_users() -> str | Response:
 
 def _user_data(user: User) -> dict:
     return {
-        "email": user.email, "name": user.name,
+        "email": user.email, "name": user.name, "staff_number": user.staff_number or "",
         "roles": [g.role.value for g in user.role_grants],
         "locale": user.locale or "", "institute_id": user.institute_id or 0,
         "enterprise_id": user.enterprise_id or 0, "active": user.active,
@@ -173,6 +191,7 @@ def _user_form_kwargs(form: UserForm) -> dict:
     return {
         "email": form.email.data,
         "name": form.name.data,
+        "staff_number": form.staff_number.data or None,
         "roles": form.roles.data,
         "locale": form.locale.data or None,
         "institute_id": form.institute_id.data or None,

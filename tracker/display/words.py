@@ -227,7 +227,7 @@ FIELDS = {
     "due_date": _l("Due date"),
     "email": _l("E-mail"),
     "phone": _l("Mobile number"), "phone_bound_at": _l("Mobile number bound at"),
-    "purpose": _l("Purpose"),
+    "purpose": _l("Purpose"), "provider": _l("Identity service"),
     "end_date": _l("End date"),
     "enterprise_id": _l("Enterprise"),
     "entry_id": _l("Share entry"),
