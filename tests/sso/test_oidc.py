@@ -159,3 +159,16 @@ def test_the_login_page_offers_the_provider_in_both_languages(client, oidc, lang
 def test_the_provider_is_not_offered_when_not_configured(client):
     assert "/login/oidc" not in client.get("/login").get_data(as_text=True)
     assert client.get("/login/oidc").status_code == 404
+
+
+def test_hq_finds_the_accounts_waiting_for_a_role(client, oidc, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SSO_UNKNOWN_USERS", "create")
+    oidc.person = {"sub": "u-9", "email": "new.comer@example.cn", "name": "New Comer"}
+    through_the_provider(client, "/login/oidc")
+    make_user(Role.PROJECT_MANAGER, name="Has A Role")
+    hq = app.test_client()
+    from tests.conftest import login
+
+    login(hq, make_user(Role.HQ_ADMIN))
+    page = hq.get("/admin/users/?role=none").get_data(as_text=True)
+    assert "New Comer" in page and "Has A Role" not in page

@@ -167,6 +167,8 @@ def list_users() -> str | Response:
     role = request.args.get("role", "")
     if role in {r.value for r in GRANTABLE_ROLES}:
         query = query.where(User.role_grants.any(RoleGrant.role == Role(role)))
+    elif role == "none":  # accounts single sign-on made, waiting for HQ to grant a role
+        query = query.where(~User.role_grants.any(), ~User.directed_institutes.any())
     status = request.args.get("status", "")
     if status == "active":
         query = query.where(User.active.is_(True))
