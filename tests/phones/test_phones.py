@@ -131,6 +131,7 @@ def test_a_texted_code_is_the_second_step_of_a_sign_in(client, sms):
     assert client.get("/").status_code == 302  # not signed in yet
     page = client.get("/login/code").get_data(as_text=True)
     assert "Send the code by text message" in page
+    assert "The six digits of the text message." in page and "authenticator app" not in page
     assert post(client, "/login/code/text").status_code == 302
     assert sms.texts[-1]["to"] == user.phone
     assert post(client, "/login/code", {"code": sms.last_code()}).status_code == 302

@@ -172,3 +172,10 @@ def test_hq_finds_the_accounts_waiting_for_a_role(client, oidc, app, monkeypatch
     login(hq, make_user(Role.HQ_ADMIN))
     page = hq.get("/admin/users/?role=none").get_data(as_text=True)
     assert "New Comer" in page and "Has A Role" not in page
+
+
+def test_an_address_the_provider_has_not_verified_finds_no_account(client, oidc):
+    make_user(email="li.lei@example.cn")
+    oidc.person = {"sub": "u-1", "email": "li.lei@example.cn", "email_verified": False}
+    assert through_the_provider(client, "/login/oidc").status_code == 403
+    assert _records("user.login") == []

@@ -58,6 +58,8 @@ def code() -> str | Response | tuple[str, int]:
 
 
 def _code_page(user: User, form: CodeForm, error: str = "") -> str:
+    if not user.mfa_enabled:  # a texted code is their only second step
+        form.code.description = _("The six digits of the text message.")
     return render_template("accounts/mfa_code.html", form=form, error=error,
                            can_text=user.phone is not None and gateways.configured(),
                            app_too=user.mfa_enabled)

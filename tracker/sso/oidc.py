@@ -72,9 +72,11 @@ def identity_from_callback() -> tuple[Identity, str]:
     claims = token.get("userinfo") or {}
     if not claims.get("sub"):
         raise Failed
+    # An address the provider says it has not verified finds no account and makes none.
+    verified = claims.get("email_verified") is not False
     return Identity(
         provider=Provider.OIDC, subject=str(claims["sub"]),
-        email=str(claims.get(config["OIDC_EMAIL_CLAIM"]) or ""),
+        email=str(claims.get(config["OIDC_EMAIL_CLAIM"]) or "") if verified else "",
         name=str(claims.get(config["OIDC_NAME_CLAIM"]) or ""),
         staff_number=str(claims.get(config["OIDC_STAFF_NUMBER_CLAIM"]) or ""),
     ), token.get("id_token", "")
