@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 
 import pytest
 from sqlalchemy import select
 
+from tests.accounts.test_throttle import REDIS_URL, _instance, _redis_or_skip
 from tests.conftest import login, post
 from tests.factories import PASSWORD, make_user
 from tracker import db
@@ -244,3 +246,20 @@ def test_without_a_gateway_the_phone_pages_are_not_there(client):
     assert "Mobile phone" not in client.get("/account").get_data(as_text=True)
     post(client, "/logout")
     assert "Ask an HQ admin to reset it" in client.get("/login").get_data(as_text=True)
+
+
+def test_two_app_instances_sharing_redis_count_texts_together(app):
+    """Two workers (or hosts) spend one budget of texts per address, as production's Redis
+    holds it; no text is sent here (e-mails without an account), only the budget is spent."""
+    _redis_or_skip()
+    shared = {"RATELIMIT_STORAGE_URI": REDIS_URL,
+              "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+              "SMS_GATEWAY": "http", "SMS_HTTP_URL": "http://127.0.0.1:9/send",
+              "SMS_RATE_LIMIT_PER_IP": "2 per hour"}
+    first, second = _instance(app, **shared), _instance(app, **shared)
+    a, b = first.test_client(), second.test_client()
+    answers = [post(c, "/password/forgot", {"email": f"nobody{n}@example.cn"}).status_code
+               for n, c in enumerate((a, b, a))]
+    assert answers == [302, 302, 409]
+    for instance in (first, second):
+        instance.extensions["engine"].dispose()
