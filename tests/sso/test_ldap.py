@@ -112,4 +112,4 @@ def test_the_login_page_offers_the_directory_in_both_languages(client, ldap):
     english = client.get("/login").get_data(as_text=True)
     assert "Sign in with your institute account" in english
     chinese = client.get("/login", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "通过单位账号登录" in chinese
+    assert "通过 单位账号 登录" in chinese

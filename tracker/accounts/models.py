@@ -26,6 +26,10 @@ class Provider(enum.StrEnum):
     LDAP = "ldap"
 
 
+PROVIDER_LABELS = {Provider.OIDC: _l("OpenID Connect"), Provider.CAS: _l("CAS"),
+                   Provider.LDAP: _l("LDAP directory")}
+
+
 class Role(enum.StrEnum):
     PROJECT_MANAGER = "project_manager"
     EVALUATOR = "evaluator"

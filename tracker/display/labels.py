@@ -11,7 +11,7 @@ from enum import Enum
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from tracker.accounts.models import ROLE_LABELS, Role
+from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
 from tracker.apitokens.models import TOKEN_SCOPE_LABELS, TokenScope
 from tracker.assessment.models import (
     EVIDENCE_STATE_LABELS,
@@ -68,6 +68,7 @@ from tracker.organisations.models import (
     InstituteType,
     NeedState,
 )
+from tracker.phones.models import PURPOSE_LABELS, Purpose
 from tracker.projects.funding import (
     FUNDING_SOURCE_LABELS,
     PROGRAMME_LEVEL_LABELS,
@@ -123,6 +124,8 @@ LABELS: dict[type[Enum], dict] = {
     ChangeKind: CHANGE_KIND_LABELS,
     ChangeState: CHANGE_STATE_LABELS,
     TokenScope: TOKEN_SCOPE_LABELS,
+    Provider: PROVIDER_LABELS,
+    Purpose: PURPOSE_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display import account_words as accounts
 from tracker.display import assessment_words as assessed
 from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
@@ -77,26 +78,8 @@ ACTIONS = {
     "setting.update": _l("Setting changed"),
     "shares.issue": _l("Shares issued"),
     "shares.reverse": _l("Share entry reversed"), "shares.transfer": _l("Shares transferred"),
-    "user.change_password": _l("Password changed"),
-    "user.create": _l("Account created"),
-    "user.locked": _l("Account locked after failed sign-ins"),
-    "user.login_failed": _l("Sign-in failed"),
-    "user.logout": _l("Signed out"), "user.login": _l("Signed in"),
-    "user.mfa_disable": _l("Second sign-in step turned off"),
-    "user.mfa_enable": _l("Second sign-in step turned on"),
-    "user.mfa_recovery_code": _l("Recovery code used"),
-    "user.mfa_recovery_codes": _l("New recovery codes made"),
-    "user.mfa_reset": _l("Second sign-in step reset"),
-    "user.password_ok": _l("Password checked"),
-    "user.phone_bind": _l("Mobile number bound"),
-    "user.phone_unbind": _l("Mobile number removed"),
-    "user.reset_password_by_phone": _l("Password reset with a texted code"),
-    "user.sms_code_sent": _l("Code texted"),
-    "user.sms_sign_in": _l("Texted code at sign-in changed"),
-    "user.reset_password": _l("Password reset"),
-    "user.set_locale": _l("Language changed"), "token.revoke": _l("API token revoked"),
-    "user.update": _l("Account changed"),
-    **PLAN_ACTIONS, **notices.ACTIONS, **assessed.ACTIONS,
+ "token.revoke": _l("API token revoked"),
+    **PLAN_ACTIONS, **notices.ACTIONS, **accounts.ACTIONS, **assessed.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -144,7 +127,6 @@ OBJECTS = {
     "project_members": _l("Team member"),
     "projects": _l("Project"),
     "rebaselines": _l("New due date"),
-    "phone_codes": _l("Texted code"),
     "recovery_codes": _l("Recovery code"), "round_reversals": _l("Round reversal"),
     "reminder_opt_outs": _l("Reminder opt-out"),
     "reminder_outbox": _l("Reminder"),
@@ -162,7 +144,8 @@ OBJECTS = {
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
     "users": _l("User"), "access_tokens": _l("API token"),
-    **PLAN_OBJECTS, **notices.OBJECTS, **assessed.OBJECTS,
+    **PLAN_OBJECTS, **notices.OBJECTS,
+    **accounts.OBJECTS, **assessed.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -226,8 +209,6 @@ FIELDS = {
     "discount_pct": _l("Conversion discount"),
     "due_date": _l("Due date"),
     "email": _l("E-mail"),
-    "phone": _l("Mobile number"), "phone_bound_at": _l("Mobile number bound at"),
-    "purpose": _l("Purpose"), "provider": _l("Identity service"),
     "end_date": _l("End date"),
     "enterprise_id": _l("Enterprise"),
     "entry_id": _l("Share entry"),
@@ -356,8 +337,6 @@ FIELDS = {
     "rule": _l("Reminder"),
     "scale_max": _l("Scale"),
     "second_factor": _l("Second sign-in step"),
-    "sms_sign_in": _l("Texted code at sign-in"),
-    "staff_number": _l("Staff number"),
     "sent_at": _l("Sent at"),
     "shares": _l("Shares"),
     "shares_before": _l("Shares before"),
@@ -397,7 +376,8 @@ FIELDS = {
     "waiver_reason": _l("Reason for the waiver"),
     "weight": _l("Weight"),
     "weighted_score": _l("Weighted score"),
-    "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS, **assessed.FIELDS,
+    "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS,
+    **accounts.FIELDS, **assessed.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,6 +16,10 @@ class Purpose(enum.StrEnum):
     BIND = "bind"  # proves the number is the person's before it is bound
     SIGN_IN = "sign_in"  # the second step of a local sign-in
     RESET = "reset"  # a forgotten password
+
+
+PURPOSE_LABELS = {Purpose.BIND: _l("Binding the number"), Purpose.SIGN_IN: _l("Signing in"),
+                  Purpose.RESET: _l("Resetting the password")}
 
 
 class PhoneCode(Base):
