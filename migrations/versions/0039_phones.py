@@ -1,7 +1,7 @@
 """phone binding and SMS codes; staff numbers
 
-Revision ID: 0038
-Revises: 0037
+Revision ID: 0039
+Revises: 0038
 Create Date: 2026-11-26 09:30:00
 
 A user's bound mobile number (E.164, unique), when it was bound and whether a texted code is
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0038'
-down_revision = '0037'
+revision = '0039'
+down_revision = '0038'
 branch_labels = None
 depends_on = None
 
