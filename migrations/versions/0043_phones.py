@@ -1,7 +1,7 @@
 """phone binding and SMS codes; staff numbers
 
-Revision ID: 0041
-Revises: 0040
+Revision ID: 0043
+Revises: 0042
 Create Date: 2026-11-26 09:30:00
 
 A user's bound mobile number (E.164, unique), when it was bound and whether a texted code is
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0041'
-down_revision = '0040'
+revision = '0043'
+down_revision = '0042'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """the identity service a session was opened through
 
-Revision ID: 0042
-Revises: 0041
+Revision ID: 0044
+Revises: 0043
 Create Date: 2026-11-26 10:00:00
 
 NULL for a local password; `oidc`, `cas` or `ldap` for single sign-on: the sign-in steps of a
@@ -12,8 +12,8 @@ organisation's identity service opened, and its sign-out ends the provider's ses
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0042'
-down_revision = '0041'
+revision = '0044'
+down_revision = '0043'
 branch_labels = None
 depends_on = None
 
