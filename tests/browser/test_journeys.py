@@ -119,8 +119,8 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
     journey.check(hq)
     hq.select_option("select[name=evaluator_ids]", label=["Anna Evans", "刘洋", "赵磊"])
     hq.select_option("select[name=chair_id]", label="刘洋")
-    hq.click("main form button[type=submit]")
-    assert "评审组已组建" in hq.inner_text("main")
+    hq.click("form:has(select[name=evaluator_ids]) button[type=submit]")
+    hq.wait_for_selector("main >> text=评审组已组建")  # the review's page, once it has loaded
     review = urlsplit(hq.url).path
 
     for email, locale, submitted in PANEL:
