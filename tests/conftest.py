@@ -128,21 +128,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist=loadfile` (pyproject.toml), but the browser tests first and one by one: each
-    other test module runs whole on one worker, so the data its tests share
-    (`module_connection`) is built once, not once on each worker; the browser tests, which wait
-    on the browser and the server more than they compute, are the longest, so both workers
-    start with them, each with a server and Chromium of its own (tests/browser/conftest.py),
-    and the other modules fill in around them (xdist's own `loadgroup` no longer reads the
-    group marker under pytest 9)."""
+    """`--dist=loadfile` (pyproject.toml), but the browser modules first: each test module runs
+    whole on one worker, so the data its tests share (`module_connection`, and a browser
+    module's walks, which its last test checks) is built once and seen by all of them; the
+    browser modules, which wait on the browser and the server more than they compute, are the
+    longest, so both workers start with them, each with a server and Chromium of its own
+    (tests/browser/conftest.py), and the other modules fill in around them (xdist's own
+    `loadgroup` no longer reads the group marker under pytest 9)."""
     if config.getoption("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class BrowserFirst(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return nodeid if nodeid.startswith("tests/browser/") else nodeid.split("::", 1)[0]
-
         def _assign_work_unit(self, node) -> None:
             for scope in [s for s in self.workqueue if s.startswith("tests/browser/")][::-1]:
                 self.workqueue.move_to_end(scope, last=False)
