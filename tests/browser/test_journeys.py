@@ -127,6 +127,8 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
         evaluator = journey.as_(email, locale)
         journey.go(evaluator, "/my/reviews")
         evaluator.click(f"main a[href='{review}']")
+        evaluator.wait_for_url(f"**{review}")  # the review's page, before asking what it holds
+        evaluator.wait_for_selector("main h1")
         if evaluator.locator("form[action$='/declare']").count():  # not declared by a walk
             evaluator.locator("input[name=conflict][value=no]").check()
             evaluator.click("form[action$='/declare'] button")
