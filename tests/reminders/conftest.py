@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -69,10 +70,9 @@ class SmtpServer:
         return arrived
 
 
-@pytest.fixture
-def smtp(app) -> Iterator[SmtpServer]:
-    """An SMTP server the app sends to, running; `smtp.stop()` takes it down."""
-    server = SmtpServer()
+@contextmanager
+def serving(app, server: SmtpServer) -> Iterator[SmtpServer]:
+    """`server` running, and the app sending to it until the block ends."""
     saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
                       MAIL_FROM="tracker@jitri.example")
@@ -82,6 +82,13 @@ def smtp(app) -> Iterator[SmtpServer]:
     finally:
         server.stop()
         app.config.update(saved)
+
+
+@pytest.fixture
+def smtp(app) -> Iterator[SmtpServer]:
+    """An SMTP server the app sends to, running; `smtp.stop()` takes it down."""
+    with serving(app, SmtpServer()) as server:
+        yield server
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests.conftest import PG_URL, login, post
 from tests.factories import make_institute, make_project, make_user
 from tests.reminders import helpers, processes
-from tests.reminders.conftest import Mailbox, SmtpServer, at
+from tests.reminders.conftest import Mailbox, SmtpServer, at, serving
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -67,15 +67,8 @@ class SlowRelay(Mailbox):
 def relay(app, mailbox: Mailbox) -> Iterator[SmtpServer]:
     server = SmtpServer()
     server.mailbox = mailbox
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
-                      MAIL_FROM="tracker@jitri.example")
-    server.start()
-    try:
+    with serving(app, server):
         yield server
-    finally:
-        server.stop()
-        app.config.update(saved)
 
 
 def pms_due(count: int) -> list:
