@@ -47,7 +47,7 @@ def test_the_record_keeps_who_what_when_and_from_where(client):
          {"name": enterprise.name, "uscc": enterprise.uscc, "city": "Changzhou", "industry": ""},
          environ_base={"REMOTE_ADDR": "10.1.2.3"})
     record = db.session.scalars(select(AuditRecord).where(
-        AuditRecord.action == "enterprise.update")).all()[-1]
+        AuditRecord.action == "enterprise.update").order_by(AuditRecord.id)).all()[-1]
     assert record.actor_id == admin.id
     assert record.ip_address == "10.1.2.3"
     assert record.at.tzinfo is not None
@@ -58,7 +58,7 @@ def test_the_orm_refuses_to_update_or_delete_a_record():
     admin = make_user(Role.HQ_ADMIN)
     services.save_enterprise(admin, None, name="New", uscc=None, city="", industry="")
     db.session.commit()
-    record = db.session.scalars(select(AuditRecord)).all()[-1]
+    record = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()[-1]
     record_id = record.id
     record.action = "forged"
     with pytest.raises(RuntimeError, match="append-only"):

@@ -58,7 +58,8 @@ def test_wrong_codes_are_audited_and_count_towards_the_lock(client):
     locked = post(client, "/login/code", {"code": totp_code(user)})
     assert locked.status_code == 401 and "blocked" in locked.get_data(as_text=True)
     reasons = [r["reason"][1] for r in db.session.scalars(select(AuditRecord.changes).where(
-        AuditRecord.action == "user.login_failed", AuditRecord.object_id == user.id))]
+        AuditRecord.action == "user.login_failed", AuditRecord.object_id == user.id)
+            .order_by(AuditRecord.id))]
     assert reasons == ["wrong_code"] * 5 + ["locked"]
     assert "user.locked" in _actions(user)
 

@@ -156,7 +156,8 @@ def test_a_lock_is_audited(client):
         AuditRecord.object_type == "users", AuditRecord.object_id == user.id)).all()
     assert "user.locked" in actions
     reasons = db.session.scalars(select(AuditRecord.changes).where(
-        AuditRecord.action == "user.login_failed", AuditRecord.object_id == user.id)).all()
+        AuditRecord.action == "user.login_failed", AuditRecord.object_id == user.id)
+            .order_by(AuditRecord.id)).all()
     assert [r["reason"][1] for r in reasons] == ["wrong_password"] * 5 + ["locked"]
 
 

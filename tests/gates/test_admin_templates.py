@@ -44,7 +44,8 @@ def _form(criteria=NEW_CRITERIA, blank_rows: int = 2, **overrides) -> dict[str, 
 
 def _records(template: GateTemplate) -> list[AuditRecord]:
     return list(db.session.scalars(select(AuditRecord).where(
-        AuditRecord.object_type == "gate_templates", AuditRecord.object_id == template.id)))
+        AuditRecord.object_type == "gate_templates", AuditRecord.object_id == template.id)
+            .order_by(AuditRecord.id)))
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_a_post_over_its_limit_refuses_the_file_that_crosses_it(client, app, mil
         (io.BytesIO(big), "one.jpg"), (io.BytesIO(big), "two.jpg")]})
     assert response.status_code == 400
     assert "two.jpg: the post would be larger than 1 MB" in response.get_data(as_text=True)
-    held = db.session.scalars(select(DraftEvidence)).all()
+    held = db.session.scalars(select(DraftEvidence).order_by(DraftEvidence.id)).all()
     assert [d.file.original_name for d in held] == ["one.jpg"]
 
 

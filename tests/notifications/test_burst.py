@@ -64,5 +64,5 @@ def test_an_event_after_the_window_is_a_message_of_its_own(smtp, clock):
     clock.set(start + timedelta(minutes=20))
     gate_steps.go(review)
     later = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.rule == "decision_recorded")).all()
+        OutboxMessage.rule == "decision_recorded").order_by(OutboxMessage.id)).all()
     assert [m.next_attempt_at for m in later] == [start + timedelta(minutes=25)]

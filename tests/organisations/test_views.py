@@ -107,7 +107,8 @@ def test_admin_edits_an_institute_and_names_its_director(client):
     db.session.refresh(institute)
     assert (institute.name, institute.director_id) == ("New name", director.id)
     record = db.session.scalars(select(AuditRecord).where(
-        AuditRecord.object_type == "institutes", AuditRecord.object_id == institute.id)).all()[-1]
+        AuditRecord.object_type == "institutes", AuditRecord.object_id == institute.id)
+            .order_by(AuditRecord.id)).all()[-1]
     assert record.changes["name"] == ["Old name", "New name"]
     assert record.changes["type"] == ["independent", "affiliated"]
 

@@ -211,7 +211,7 @@ def test_the_lockup_of_team_shares_reminds_hq_once_per_company_and_date(app):
     assert scan.scan(date(2028, 1, 30)).found == 0
     result = scan.scan(date(2028, 1, 31))  # 30 days before
     rows = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.rule == "lockup_expiry")).all()
+        OutboxMessage.rule == "lockup_expiry").order_by(OutboxMessage.id)).all()
     assert [(r.recipient_id, r.occurrence, r.details["title"]) for r in rows] == [
         (hq.id, "2028-03-01-30d", "Suzhou Sensing Co.")]
     assert result.new == 1

@@ -107,7 +107,7 @@ def test_an_admin_edits_a_ladder_and_the_next_scan_follows_it(client):
     assert response.status_code == 302, response.get_data(as_text=True)
     assert settings.get("reminder_milestone_due_before_first") == 21
     records = db.session.scalars(select(AuditRecord).where(
-        AuditRecord.action == "setting.update")).all()
+        AuditRecord.action == "setting.update").order_by(AuditRecord.id)).all()
     assert [r.changes for r in records] == [{"value": ["14", "21"]}]
 
     pm = make_user(Role.PROJECT_MANAGER)

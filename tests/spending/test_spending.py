@@ -169,7 +169,8 @@ def test_an_overspend_is_recorded_only_once_confirmed(client, locale, check, ove
 
 
 def _records(action: str) -> list[AuditRecord]:
-    return list(db.session.scalars(select(AuditRecord).where(AuditRecord.action == action)))
+    return list(db.session.scalars(select(AuditRecord).where(AuditRecord.action == action)
+        .order_by(AuditRecord.id)))
 
 
 def test_a_spending_entry_recorded_by_mistake_is_reversed_with_a_reason(client):
