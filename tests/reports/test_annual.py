@@ -56,7 +56,7 @@ TOTALS = {
     "companies_founded": (1, None, 1, None),
     "financing_raised": (1, _m("1000000"), 1, _m("2500000")),
     "exits": (0, _m("0"), 1, _m("8000000")),
-    "hq_funding": (None, _m("0"), None, _m("0")),  # no assessment approved
+    "hq_funding": (None, _m("1000000"), None, _m("0")),  # 2026's not approved
 }
 
 INSTITUTE_A = {
@@ -82,7 +82,7 @@ INSTITUTE_A = {
     "companies_founded": (0, None, 1, None),
     "financing_raised": (0, _m("0"), 1, _m("2500000")),
     "exits": (0, _m("0"), 0, _m("0")),
-    "hq_funding": (None, _m("0"), None, _m("0")),
+    "hq_funding": (None, _m("600000"), None, _m("0")),
 }
 
 

@@ -48,6 +48,8 @@ def test_hq_figures_over_the_whole_network(net):
                                                        D("2.60"))
     n = f.needs
     assert (n.collected, n.matched, n.contracted) == (5, 2, 1)
+    # 2025's approved allocation; 2026's pool is not approved, so not funding yet.
+    assert f.hq_funding == [(2025, D("1000000.00"))]
     assert (n.collected_investment, n.matched_investment, n.contracted_investment) == (
         D("6500000.00"), D("5000000.00"), D("3000000.00"))
 
@@ -69,6 +71,12 @@ def test_filters_by_year_type_field_and_institute(net):
     f = _figures(net["admin"], institute_id=net["b"].id)
     assert sum(n for _, n in f.funnel) == 2 and f.overdue.total == 0
     assert (f.needs.collected, f.needs.matched) == (1, 0)  # N4, closed
+    assert f.hq_funding == [(2025, D("400000.00"))]
+    # HQ funding hangs from the institute: the year filter picks the assessment's year, the
+    # field, type and source filters leave it as it is.
+    assert _figures(net["admin"], year=2026).hq_funding == []
+    assert _figures(net["admin"], year=2025, field="robot", type="pm_major",
+                    source="government").hq_funding == [(2025, D("1000000.00"))]
 
 
 def test_a_director_sees_only_their_institute_whatever_they_ask(net, client):
@@ -81,10 +89,23 @@ def test_a_director_sees_only_their_institute_whatever_they_ask(net, client):
                 "signed": f.contracts["signed"], "companies": f.companies.companies,
                 "needs": f.needs.collected} == expected
         assert f.companies.exited == 0 and f.funding.committed == D("2000000.00")
+        assert f.hq_funding == [(2025, D("600000.00"))]
     login(client, director)
     page = client.get(f"/dashboard?institute={net['b'].id}").get_data(as_text=True)
     assert "Institute dashboard" in page and "Institute B" not in page
     assert "CN¥1,500,000.00" in page and "CN¥1,800,000.00" not in page
+    # Their institute's approved funding, leading to its assessment (not HQ's allocation page).
+    assert f'/assessment/2025/institutes/{net["a"].id}' in page and "CN¥600,000.00" in page
+    assert "/assessment/2025/funding" not in page
+
+
+@pytest.mark.parametrize("who, to", [("admin", "/assessment/2025/funding"),
+                                     ("observer", "/assessment/?year=2025")])
+def test_hq_funding_leads_to_the_assessment_that_set_it(net, client, who, to):
+    login(client, net[who])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert f'href="{to}"' in page and "CN¥1,000,000.00" in page
+    assert client.get(to).status_code == 200
 
 
 def test_the_page_links_each_figure_to_the_list_it_counts(net, client):

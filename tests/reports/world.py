@@ -28,6 +28,7 @@ from tests.factories import (
 )
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies.models import (
     Acquisition,
     Company,
@@ -248,6 +249,17 @@ def build(tag: int = 0):
                                on_date=date(2026, 5, 1), proceeds=D("8000000"),
                                hq_proceeds=D("2000000"), institute_proceeds=D("0"),
                                recorded_by_id=admin.id))
+    # HQ's funding of the institutes: 2025's allocation approved (A 600,000, B 400,000); 2026's
+    # pool set but not approved, so not yet funding. Years are unique: the first network only.
+    if not tag:
+        db.session.add(AssessmentYear(
+            year=2025, pool=D("1000000"), approved_by_id=admin.id,
+            approved_at=datetime(2026, 1, 20, 2, tzinfo=UTC), allocations=[
+                Allocation(institute_id=a.id, score=D("80"), revenue=D("500000"),
+                           amount=D("600000")),
+                Allocation(institute_id=b.id, score=D("60"), revenue=D("300000"),
+                           amount=D("400000"))]))
+        db.session.add(AssessmentYear(year=2026, pool=D("2000000")))
     _commit()
     return {"admin": admin, "director": director, "a": a, "b": b, "pm1": pm1, "pm2": pm2,
             "observer": make_user(Role.OBSERVER), "p": [p1, p2, p3, p4, p5]}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import db, money
 from tracker.accounts.models import User
+from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies import holdings
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import (
@@ -83,6 +84,8 @@ class Dashboard:
     funding: Funding
     companies: holdings.Totals
     needs: Needs
+    # HQ's funding of the institutes as approved assessments set it: (year, amount), newest first.
+    hq_funding: list[tuple[int, Decimal]]
 
 
 def build(viewer: User, filters: Filters, on: date) -> Dashboard:
@@ -121,6 +124,7 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
         funding=funding_figures(filters),
         companies=company_figures(filters, on),
         needs=need_figures(filters),
+        hq_funding=hq_funding_figures(filters),
     )
 
 
@@ -206,3 +210,17 @@ def need_figures(filters: Filters) -> Needs:
             figures.contracted += count
             figures.contracted_investment += _money(amount)
     return figures
+
+
+def hq_funding_figures(filters: Filters) -> list[tuple[int, Decimal]]:
+    """HQ's funding of the institutes, by the year of the approved assessment that set it
+    (an allocation is recorded only when HQ approves it). It hangs from an institute, not from a
+    project: the institute filter applies, the year filter chooses the assessment's year, the
+    field, type and source filters do not apply. One statement."""
+    query = (select(AssessmentYear.year, func.sum(Allocation.amount))
+             .join(Allocation, Allocation.assessment_id == AssessmentYear.id)
+             .where(filters.institutes(Allocation.institute_id)))
+    if filters.year:
+        query = query.where(AssessmentYear.year == filters.year)
+    return [(year, _money(amount)) for year, amount in db.session.execute(
+        query.group_by(AssessmentYear.year).order_by(AssessmentYear.year.desc()))]

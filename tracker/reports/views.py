@@ -3,6 +3,8 @@ annual report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.assessment.models import AssessmentYear
 from tracker.dates import today
 from tracker.display.labels import label
 from tracker.export import responses as exports
@@ -56,7 +59,19 @@ def show() -> str:
     return render_template(
         "reports/dashboard.html", figures=figures, filters=filters, funnel=funnel,
         funnel_height=charts.bars_height(funnel), bar_width=charts.BAR_WIDTH,
-        institutes=_institutes(filters), types=list(ProjectType), on=on)
+        institutes=_institutes(filters), types=list(ProjectType), on=on,
+        funding_url=_funding_url(filters))
+
+
+def _funding_url(filters: Filters) -> Callable[[int], str]:
+    """Where a year's HQ funding figure leads: HQ admins to the year's allocation; a viewer
+    limited to one institute to its assessment; others to the year's assessment table."""
+    if AssessmentYear.can_decide(_user()):
+        return lambda year: url_for("assessment.funding", year=year)
+    if filters.institute_ids is not None and len(filters.institute_ids) == 1:
+        (institute_id,) = filters.institute_ids
+        return lambda year: url_for("assessment.institute", year=year, institute_id=institute_id)
+    return lambda year: url_for("assessment.index", year=year)
 
 
 @bp.get("/reports/annual")
