@@ -10,6 +10,7 @@ from tracker.assessment.models import (  # noqa: F401
     Indicator,
 )
 from tracker.audit.models import AuditRecord  # noqa: F401
+from tracker.budgets.models import BudgetCategory, BudgetLine, BudgetTemplate  # noqa: F401
 from tracker.changes.models import ChangeRequest, ProjectBaseline  # noqa: F401
 from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
 from tracker.companies.ip_models import IpDeal  # noqa: F401
@@ -63,7 +64,6 @@ from tracker.organisations.models import (  # noqa: F401
 from tracker.phones.models import PhoneCode  # noqa: F401
 from tracker.projects.history_models import PmHandover, TrlRecord  # noqa: F401
 from tracker.projects.models import (  # noqa: F401
-    BudgetLine,
     PhaseChange,
     Project,
     ProjectCodeCounter,

@@ -22,7 +22,11 @@ Decimal only, never float. The rules:
 - a sum of money split into parts (HQ's funding pool among its institutes) is apportioned the
   same way to the fen: each part gets its exact amount rounded down to the fen, and the fen
   still missing from the whole go one each to the parts with the largest remainders (the
-  earlier part first on a tie), so the parts add up to exactly the sum.
+  earlier part first on a tie), so the parts add up to exactly the sum;
+- a cap on indirect costs is progressive: each tier's rate applies to the part of the base (the
+  direct costs less equipment purchase) inside that tier, the parts are added exactly, and the
+  sum is rounded DOWN to the fen once (a cap says "at most": rounding never lets a budget
+  above the rule).
 """
 
 from __future__ import annotations
@@ -100,6 +104,21 @@ def split(whole: Decimal, exact: list[Decimal]) -> list[Decimal]:
     for i in by_remainder[:max(missing, 0)]:
         floors[i] += 1
     return [(value * CENT).quantize(CENT) for value in floors]
+
+
+def progressive_cap(base: Decimal, tiers: list[tuple[Decimal | None, Decimal]]) -> Decimal:
+    """The most `base` allows under `tiers`: (upper bound of the tier, or None for the last,
+    rate in per cent), bounds rising. 8 M under (5 M, 30), (10 M, 25), (None, 20) is
+    5 M x 30 % + 3 M x 25 % = 2.25 M."""
+    total, lower = ZERO, ZERO
+    for upper, rate in tiers:
+        top = base if upper is None else min(base, upper)
+        if top > lower:
+            total += (top - lower) * rate / HUNDRED
+        if upper is None or base <= upper:
+            break
+        lower = upper
+    return total.quantize(CENT, ROUND_FLOOR)
 
 
 def pro_rata(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:

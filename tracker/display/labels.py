@@ -19,6 +19,12 @@ from tracker.assessment.models import (
     EvidenceState,
     Measure,
 )
+from tracker.budgets.models import (
+    COST_KIND_LABELS,
+    INDIRECT_RULE_LABELS,
+    CostKind,
+    IndirectRule,
+)
 from tracker.changes.models import CHANGE_KIND_LABELS, CHANGE_STATE_LABELS, ChangeKind, ChangeState
 from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
@@ -98,6 +104,8 @@ LABELS: dict[type[Enum], dict] = {
     ProjectType: PROJECT_TYPE_LABELS,
     FundingSource: FUNDING_SOURCE_LABELS,
     ProgrammeLevel: PROGRAMME_LEVEL_LABELS,
+    CostKind: COST_KIND_LABELS,
+    IndirectRule: INDIRECT_RULE_LABELS,
     CriterionKind: CRITERION_KIND_LABELS,
     ReviewState: REVIEW_STATE_LABELS,
     Declaration: DECLARATION_LABELS,

@@ -28,6 +28,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.budgets.models import BudgetLine
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
 from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
@@ -37,6 +38,7 @@ from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.budgets.models import BudgetTemplate
     from tracker.gates.models import GateReview
     from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
     from tracker.projects.history_models import TrlRecord
@@ -111,6 +113,9 @@ class Project(FundedBy, Base):
     end_date: Mapped[date]
     # How the PM means to reach the target: theirs to decide under the PM system.
     technical_route: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The funder's budget form its lines follow (one line per category); None for a project
+    # recorded before templates, which keeps the lines it had (migration 0045).
+    budget_template_id: Mapped[int | None] = mapped_column(ForeignKey("budget_templates.id"))
     phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.DRAFT)
     # The phase a held project returns to when HQ resumes it.
     held_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "held_phase"))
@@ -126,6 +131,7 @@ class Project(FundedBy, Base):
     pm: Mapped[User] = relationship(foreign_keys=[pm_id])
     partner_enterprise: Mapped[Enterprise | None] = relationship()
     need: Mapped[TechnologyNeed | None] = relationship()
+    budget_template: Mapped[BudgetTemplate | None] = relationship()
     members: Mapped[list[ProjectMember]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.id"
     )
@@ -353,18 +359,6 @@ class ProjectMember(Base):
         a pending place on the team."""
         return not self.confirmed and (
             user.id == self.user_id or self.project.institute_id in user.directed_institute_ids)
-
-
-class BudgetLine(Base):
-    __tablename__ = "budget_lines"
-    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    category: Mapped[str] = mapped_column(String(100))
-    amount: Mapped[Decimal] = mapped_column(Money)
-
-    project: Mapped[Project] = relationship(back_populates="budget_lines")
 
 
 class PhaseChange(Base):

@@ -37,6 +37,11 @@ CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
 SESSION_IDLE_MINUTES = "session_idle_minutes"
 SESSION_LIFETIME_HOURS = "session_lifetime_hours"
 EVENT_QUIET_MINUTES = "event_quiet_minutes"
+INDIRECT_TIER1_UPTO = "indirect_tier1_upto"
+INDIRECT_TIER1_PCT = "indirect_tier1_pct"
+INDIRECT_TIER2_UPTO = "indirect_tier2_upto"
+INDIRECT_TIER2_PCT = "indirect_tier2_pct"
+INDIRECT_TIER3_PCT = "indirect_tier3_pct"
 
 DOMAIN: list[SettingDef] = [
     SettingDef(
@@ -79,6 +84,42 @@ DOMAIN: list[SettingDef] = [
     ),
 ]
 
+# The national cap on indirect costs (国办发〔2021〕32号), on the direct costs less equipment
+# purchase, progressive by tier as income tax is: each rate applies to the part of the base in
+# its tier (tracker/budgets/caps.py). Templates whose rule is "national tiers" read them.
+BUDGETS: list[SettingDef] = [
+    SettingDef(
+        INDIRECT_TIER1_UPTO,
+        Decimal("5000000"),
+        _l("Indirect costs, first tier: direct costs less equipment purchase up to (CNY)"),
+        maximum=Decimal("1e15"),
+    ),
+    SettingDef(
+        INDIRECT_TIER1_PCT,
+        Decimal("30"),
+        _l("Indirect costs, first tier: at most (%)"),
+        maximum=Decimal("100"),
+    ),
+    SettingDef(
+        INDIRECT_TIER2_UPTO,
+        Decimal("10000000"),
+        _l("Indirect costs, second tier: the part above the first, up to (CNY)"),
+        maximum=Decimal("1e15"),
+    ),
+    SettingDef(
+        INDIRECT_TIER2_PCT,
+        Decimal("25"),
+        _l("Indirect costs, second tier: at most (%)"),
+        maximum=Decimal("100"),
+    ),
+    SettingDef(
+        INDIRECT_TIER3_PCT,
+        Decimal("20"),
+        _l("Indirect costs, the part above the second tier: at most (%)"),
+        maximum=Decimal("100"),
+    ),
+]
+
 # How long a signed-in session lasts (tracker/accounts/sessions.py).
 SESSIONS: list[SettingDef] = [
     SettingDef(
@@ -117,4 +158,4 @@ LADDERS: list[SettingDef] = [
 ]
 
 CATALOGUE: dict[str, SettingDef] = {
-    s.key: s for s in [*DOMAIN, *SESSIONS, *NOTIFICATIONS, *LADDERS]}
+    s.key: s for s in [*DOMAIN, *BUDGETS, *SESSIONS, *NOTIFICATIONS, *LADDERS]}

@@ -15,6 +15,8 @@ from tracker.reminders.ladder import When, out_of_order
 from tracker.reminders.rules import RULES
 from tracker.settings.catalogue import (
     CATALOGUE,
+    INDIRECT_TIER1_UPTO,
+    INDIRECT_TIER2_UPTO,
     SESSION_IDLE_MINUTES,
     SESSION_LIFETIME_HOURS,
     TEAM_HOLDING_MAX_PCT,
@@ -88,7 +90,8 @@ def set_value(actor: User, key: str, raw: str) -> None:
 
 
 def _check_together(values: dict[str, Decimal | int]) -> None:
-    """Rules between settings: the team-holding bounds leave room between them; an idle
+    """Rules between settings: the team-holding bounds leave room between them; the tiers of
+    indirect costs go up; an idle
     timeout no shorter than the session's lifetime would never end a session; each reminder
     ladder's rungs stay in order."""
     problems = Problems()  # every rule broken at once, each beside its setting
@@ -96,6 +99,10 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
         problems.add(TEAM_HOLDING_MAX_PCT, _(
             "The upper bound of the team holding must be above its lower bound (%(low)s%%).",
             low=values[TEAM_HOLDING_MIN_PCT]))
+    if values[INDIRECT_TIER2_UPTO] <= values[INDIRECT_TIER1_UPTO]:
+        problems.add(INDIRECT_TIER2_UPTO, _(
+            "The second tier of indirect costs must end above the first (%(upto)s CNY).",
+            upto=values[INDIRECT_TIER1_UPTO]))
     if values[SESSION_IDLE_MINUTES] >= values[SESSION_LIFETIME_HOURS] * 60:
         problems.add(SESSION_IDLE_MINUTES, _(
             "A session left unused must end before its lifetime does (%(hours)s hours).",

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker.accounts.models import User
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
-from tracker.settings.catalogue import CATALOGUE, DOMAIN, NOTIFICATIONS, SESSIONS
+from tracker.settings.catalogue import BUDGETS, CATALOGUE, DOMAIN, NOTIFICATIONS, SESSIONS
 from tracker.settings.forms import settings_form
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
@@ -20,7 +20,9 @@ from tracker.web.permissions import requires
 bp = Blueprint("settings", __name__)
 
 # The page's sections before the reminder ladders (which come by rule).
-GROUPS = [("domain", _l("Projects and equity"), DOMAIN), ("sessions", _l("Sign-in"), SESSIONS),
+GROUPS = [("domain", _l("Projects and equity"), DOMAIN),
+          ("budgets", _l("Indirect costs (national budget template)"), BUDGETS),
+          ("sessions", _l("Sign-in"), SESSIONS),
           ("notifications", _l("Notifications"), NOTIFICATIONS)]
 
 

@@ -1,0 +1,59 @@
+"""Migration 0045: the national template is created as the default; projects already recorded
+keep their lines as they are and follow no template; down and up again on data."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import text
+
+from tests.test_migrations import empty_database, migrated_database  # noqa: F401  (fixtures)
+from tracker import db
+from tracker.db import make_engine
+from tracker.migrate import alembic_config
+
+LINES = text("SELECT project_id, category, amount FROM budget_lines ORDER BY id")
+
+
+def _seed_demo(url: str) -> None:
+    from tracker import create_app
+
+    app = create_app("test", DATABASE_URL=url)
+    suite_session = db.session.registry()
+    try:
+        with app.app_context():
+            db.session.registry.set(db.session.session_factory(bind=app.extensions["engine"]))
+            result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    finally:
+        db.session.registry.set(suite_session)
+        app.extensions["engine"].dispose()
+    assert result.exit_code == 0, result.output
+
+
+def test_0045_down_and_up_on_the_demo(migrated_database):  # noqa: F811
+    _seed_demo(migrated_database)
+    config = alembic_config(migrated_database)
+    engine = make_engine(migrated_database)
+    command.downgrade(config, "0044")
+    with engine.connect() as conn:
+        before = conn.execute(LINES).all()
+        tables = set(conn.dialect.get_table_names(conn))
+    assert before and "budget_templates" not in tables
+    command.upgrade(config, "0045")
+    with engine.connect() as conn:
+        assert conn.execute(LINES).all() == before  # every line kept, as it was
+        assert conn.execute(text(
+            "SELECT count(*) FROM projects WHERE budget_template_id IS NOT NULL")).scalar() == 0
+        assert conn.execute(text(
+            "SELECT count(*) FROM budget_lines WHERE category_id IS NOT NULL")).scalar() == 0
+        default = conn.execute(text(
+            "SELECT id, code, edition, indirect_rule FROM budget_templates WHERE is_default"
+        )).one()
+        assert tuple(default[1:]) == ("CN-2021", "国办发〔2021〕32号", "national_tiers")
+        categories = conn.execute(text(
+            "SELECT code, name, kind, is_equipment FROM budget_categories "
+            "WHERE template_id = :t ORDER BY position"), {"t": default[0]}).all()
+    assert [tuple(c) for c in categories] == [
+        ("equipment", "设备费", "direct", True), ("operations", "业务费", "direct", False),
+        ("labour", "劳务费", "direct", False), ("indirect", "间接费用", "indirect", False)]
+    command.upgrade(config, "head")
+    engine.dispose()
