@@ -163,6 +163,11 @@ class Config:
     # A draft of a progress post (files held for a refused post) untouched this many days is
     # abandoned: the scheduler deletes it, files and all (tracker/milestones/evidence.py).
     DRAFT_EVIDENCE_DAYS = _env_int("DRAFT_EVIDENCE_DAYS", 14)
+    # The official documents' font: a TrueType file (or collection, by index) of the system's
+    # packages with Chinese glyphs; Debian's fonts-wqy-microhei by default (`make fonts`).
+    DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT",
+                                   "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    DOCUMENT_FONT_INDEX = _env_int("DOCUMENT_FONT_INDEX", 0)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _env_int("MAIL_PORT", 25)

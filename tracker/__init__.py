@@ -60,6 +60,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.changes.views import bp as changes_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp
+    from tracker.documents.views import bp as documents_bp
     from tracker.funding.views import bp as funding_bp
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
@@ -89,7 +90,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       projects_bp, gates_bp, gate_admin_bp, milestones_bp, contracts_bp,
                       reminders_bp, funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
                       spending_bp, changes_bp, tokens_bp, notifications_bp, assessment_bp,
-                      phones_bp, api_bp,
+                      phones_bp, documents_bp, api_bp,
                       docs_bp, metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

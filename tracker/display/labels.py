@@ -41,6 +41,7 @@ from tracker.companies.models import (
 )
 from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.display import said
+from tracker.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
 from tracker.funding.models import (
     AGREEMENT_OUTCOME_LABELS,
     CONDITION_KIND_LABELS,
@@ -134,6 +135,7 @@ LABELS: dict[type[Enum], dict] = {
     TokenScope: TOKEN_SCOPE_LABELS,
     Provider: PROVIDER_LABELS,
     Purpose: PURPOSE_LABELS,
+    DocumentKind: DOCUMENT_KIND_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

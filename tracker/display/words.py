@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.display import account_words as accounts
 from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
+from tracker.display import document_words as documents
 from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
@@ -81,6 +82,7 @@ ACTIONS = {
     "shares.reverse": _l("Share entry reversed"), "shares.transfer": _l("Shares transferred"),
  "token.revoke": _l("API token revoked"),
     **PLAN_ACTIONS, **notices.ACTIONS, **accounts.ACTIONS, **assessed.ACTIONS, **budgeted.ACTIONS,
+    **documents.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -147,6 +149,7 @@ OBJECTS = {
     "users": _l("User"), "access_tokens": _l("API token"),
     **PLAN_OBJECTS, **notices.OBJECTS,
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS,
+    **documents.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -379,6 +382,7 @@ FIELDS = {
     "weighted_score": _l("Weighted score"),
     "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS,
+    **documents.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

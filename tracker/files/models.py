@@ -12,6 +12,7 @@ from tracker.db import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.documents.models import OfficialDocument
     from tracker.milestones.models import Evidence
     from tracker.projects.models import Project
 
@@ -34,11 +35,17 @@ class StoredFile(Base):
 
     project: Mapped[Project | None] = relationship(viewonly=True)
     evidence: Mapped[list[Evidence]] = relationship(viewonly=True)
+    official_document: Mapped[OfficialDocument | None] = relationship(
+        back_populates="file", viewonly=True)
 
     def can_download(self, user: User) -> bool:
         """Those who may see its project, and the reviewer of the milestone it is evidence for
-        while it waits for their review (they may not see the rest of the project)."""
+        while it waits for their review (they may not see the rest of the project). An official
+        document's PDF follows the document's own rule (a review opinion form names every
+        expert's scores: not for the whole project)."""
         if self.project is None:
             return False
+        if self.official_document is not None:
+            return self.official_document.can_view(user)
         return self.project.can_view(user) or any(
             e.update.milestone.can_review(user) for e in self.evidence)

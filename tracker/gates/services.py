@@ -21,6 +21,7 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.files import services as files
+from tracker.gates import scorecards
 from tracker.gates.models import (
     CriterionKind,
     Declaration,
@@ -327,15 +328,6 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
 
 
 def visible_scores(user: User, review: GateReview) -> list[PanelMember]:
-    """The submitted scorecards `user` may read: none until they have submitted their own
-    (if they are on the panel); all once the review is decided, for whoever sees the project."""
-    member = review.member(user)
-    if review.state is ReviewState.DECIDED:
-        # The named scorecards stay with the panel and HQ; the project's team and director
-        # see the decision, its rationale and the weighted score.
-        if (member is not None and member.submitted_at) or user.sees_whole_portfolio:
-            return review.submitted_members
-        return []
-    if member is not None and member.submitted_at is not None:
-        return review.submitted_members
-    return []
+    """The submitted scorecards `user` may read: all of them or none
+    (`tracker.gates.scorecards.may_read`)."""
+    return review.submitted_members if scorecards.may_read(user, review) else []

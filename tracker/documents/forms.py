@@ -1,0 +1,51 @@
+"""Forms of the official documents: issuing one, and HQ's wording of each kind."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.display.labels import LOCALE_NAMES
+from tracker.documents.models import DOCUMENT_LANGUAGES
+from tracker.web.forms import Form, OneTime, SeenVersion
+
+
+class IssueForm(OneTime, Form):
+    """Which document (kind and record, as `choice_key` names them) and its language."""
+
+    document = SelectField(_l("Document"), choices=[], validators=[DataRequired()])
+    language = SelectField(_l("Language of the document"), default="zh_CN",
+                           choices=[(code, LOCALE_NAMES[code]) for code in DOCUMENT_LANGUAGES])
+
+    no_choice = {"document": _l("No record of this project calls for an official document "
+                                "yet: a decision at a gate, or the approved project's plan.")}
+
+    def __init__(self, *args, offered: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.document.choices = offered
+
+
+def _pair(name: str, label: str, english: str, limit: int, area: bool = False,
+          required: bool = True) -> tuple:
+    field = TextAreaField if area else StringField
+    checks = [DataRequired() if required else Optional(), Length(max=limit)]
+    return (field(label, validators=checks), field(english, validators=list(checks)))
+
+
+class DocumentTemplateForm(SeenVersion, Form):
+    letterhead, letterhead_en = _pair(
+        "letterhead", _l("Letterhead"), _l("Letterhead in English"), 200)
+    title, title_en = _pair("title", _l("Title"), _l("Title in English"), 100)
+    opening, opening_en = _pair("opening", _l("Opening paragraph"),
+                                _l("Opening paragraph in English"), 4000, area=True,
+                                required=False)
+    closing, closing_en = _pair("closing", _l("Closing sentence"),
+                                _l("Closing sentence in English"), 4000, area=True,
+                                required=False)
+    issuer, issuer_en = _pair("issuer", _l("Issued by"), _l("Issued by, in English"), 200)
+
+    def values(self) -> dict[str, str]:
+        return {name: self[name].data or "" for name in (
+            "letterhead", "letterhead_en", "title", "title_en", "opening", "opening_en",
+            "closing", "closing_en", "issuer", "issuer_en")}

@@ -1,0 +1,102 @@
+"""Official documents: a project's documents (issued, and issuable by HQ), their PDFs (as
+stored files, /files/ID, under the document's own rule), and HQ's wording of each kind."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.dates import local_date
+from tracker.display.formatting import day
+from tracker.display.labels import LOCALE_NAMES, label
+from tracker.documents import content, services
+from tracker.documents.forms import DocumentTemplateForm, IssueForm
+from tracker.documents.models import DocumentKind, DocumentTemplate, OfficialDocument, may_issue
+from tracker.gates.models import GateDecision
+from tracker.projects.models import Project
+from tracker.projects.views import load_project
+from tracker.web.actions import submit
+from tracker.web.permissions import requires
+
+bp = Blueprint("documents", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def choice_key(kind: DocumentKind, decision: GateDecision | None) -> str:
+    return f"{kind.value}:{decision.id if decision else 0}"
+
+
+def _offered(project: Project) -> dict[str, tuple[DocumentKind, GateDecision | None, str]]:
+    """What the user may issue for `project`, by the key the form sends, with its label."""
+    user = _user()
+    offered = {}
+    for kind, decision in content.documents_of(project):
+        if not may_issue(user, kind, project, decision):
+            continue
+        text = label(kind)
+        if decision is not None:
+            text = _("%(kind)s: %(review)s, %(outcome)s of %(date)s", kind=text,
+                     review=decision.review.shown("name"), outcome=label(decision.outcome),
+                     date=day(local_date(decision.decided_at)))
+        offered[choice_key(kind, decision)] = (kind, decision, text)
+    return offered
+
+
+@bp.route("/projects/<int:project_id>/documents", methods=["GET", "POST"])
+@login_required
+def project(project_id: int) -> str | Response | tuple[str, int]:
+    project = load_project(project_id)
+    user = _user()
+    offered = _offered(project)
+    if request.method == "POST" and not offered:
+        abort(403)
+    form = IssueForm(offered=[(key, text) for key, (_k, _d, text) in offered.items()])
+
+    def call() -> OfficialDocument:
+        kind, decision, _text = offered[form.document.data]
+        return services.issue(user, kind, project, decision, form.language.data)
+
+    def page() -> str:
+        issued = [d for d in db.session.scalars(
+            select(OfficialDocument).where(OfficialDocument.project_id == project.id)
+            .order_by(OfficialDocument.id)) if d.can_view(user)]
+        return render_template("documents/project.html", project=project, issued=issued,
+                               form=form if offered else None, languages=LOCALE_NAMES)
+
+    return submit(form, call, lambda document: _("Issued %(number)s.", number=document.number),
+                  url_for("documents.project", project_id=project.id), page)
+
+
+# --- HQ's wording ---------------------------------------------------------------------------
+
+
+@bp.get("/admin/documents/")
+@requires(DocumentTemplate.can_edit)
+def templates() -> str:
+    kinds = [(kind, services.template_for(kind)) for kind in DocumentKind]
+    return render_template("documents/templates.html", kinds=kinds)
+
+
+@bp.route("/admin/documents/<kind>", methods=["GET", "POST"])
+@requires(DocumentTemplate.can_edit)
+def edit_template(kind: str) -> str | Response | tuple[str, int]:
+    try:
+        kind_ = DocumentKind(kind)
+    except ValueError:
+        abort(404)
+    template = services.template_for(kind_)
+    form = DocumentTemplateForm(obj=None if request.method == "POST" else template)
+    return submit(form, lambda: services.save_template(_user(), template, form.values()),
+                  _("Saved: the next document of this kind is issued with this wording."),
+                  url_for("documents.templates"),
+                  lambda: render_template("documents/template.html", form=form,
+                                          template=template, kind=kind_),
+                  record=template if template.id is not None else None)
