@@ -154,28 +154,29 @@ def log_in(page, server, email="admin@demo.jitri.cn"):
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button.primary")
-    if page.locator("input[name=code]").count():  # the demo admin's second factor (README)
-        page.fill("input[name=code]", _fresh_code())
+    if page.locator("input[name=code]").count():  # a second factor (README, demo logins)
+        page.fill("input[name=code]", _fresh_code(email))
         page.click("button.primary")
         _signed_in[(server, email)] = page.context.cookies()
 
 
-# The app refuses a code of a time step it has already accepted (a replay), and a step lasts
-# 30 s: the browser tests sign the admin in once and reuse that session in later contexts (a
-# test that signs out ends it, and the next one signs in again with a fresh code).
+# The app refuses a code of a time step it has already accepted from that account (a replay),
+# and a step lasts 30 s: the browser tests sign each such account in once and reuse its session
+# in later contexts (a test that signs out ends it, and the next one signs in again with a fresh
+# code). The demo's admin and committee member share the key, not the steps they used.
 _signed_in: dict[tuple[str, str], list] = {}
-_last_step = [-1]
+_last_step: dict[str, int] = {}
 
 
-def _fresh_code() -> str:
-    """The demo admin's code, from a time step not used before (waiting for the next step when
-    this one is spent)."""
+def _fresh_code(email: str) -> str:
+    """The demo key's code for `email`, from a time step that account has not used (waiting
+    for the next step when this one is spent)."""
     totp = pyotp.TOTP(DEMO_TOTP_SECRET)
     step = int(time.time()) // totp.interval
-    if step <= _last_step[0]:
-        time.sleep((_last_step[0] + 1) * totp.interval - time.time() + 0.05)
+    if step <= _last_step.get(email, -1):
+        time.sleep((_last_step[email] + 1) * totp.interval - time.time() + 0.05)
         step = int(time.time()) // totp.interval
-    _last_step[0] = step
+    _last_step[email] = step
     return totp.at(step * totp.interval)
 
 
