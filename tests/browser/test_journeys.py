@@ -1,14 +1,21 @@
 """Journeys in a real browser (tests/browser/conftest.py): signing in, switching language,
-fixing a refused field, the menu a role sees, signing out."""
+fixing a refused field, the menu a role sees, signing out; and the work of issue #18's users, each
+in their language: a proposal through gate 1 (and with the keyboard alone), a milestone returned
+and accepted, a reminder's link, a director's overdue payment, the committee's money converted
+at a round. Each person waits for the page a step leads to before reading it."""
 
 from __future__ import annotations
 
+import csv
 import os
 import re
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from tests.browser.conftest import flask_command, log_in
 from tests.browser.journeys import set_language
+from tests.factories import uscc_for
 from tests.gates.helpers import PDF
 from tests.reminders.conftest import SmtpServer
 from tracker.demo import DEMO_PASSWORD
@@ -50,6 +57,11 @@ def test_logout_returns_to_the_login_page(page, server):
     log_in(page, server, "pm@demo.jitri.cn")
     page.click("header >> button.link")
     assert page.url.endswith("/login")
+
+
+def shanghai_today() -> date:
+    """Today where the organisation is (the app's dates are in Asia/Shanghai, the default)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 PM, HQ, CHAIR = "pm@demo.jitri.cn", "admin@demo.jitri.cn", "evaluator2@demo.jitri.cn"
@@ -292,4 +304,357 @@ def test_a_reminder_past_the_due_date_leads_after_login_to_the_milestone(journey
     assert urlsplit(reader.url).path == milestone
     assert "中试线安装调试" in reader.inner_text("h1")
     journey.check(reader)
+    assert not journey.problems, journey.problems
+
+
+def shows(page, message: str) -> None:
+    """Wait for the page a step leads to, known by its flash message (a form sent back to the
+    same address loads a new page at the same URL: the address alone does not say it loaded)."""
+    page.wait_for_selector(f"p.flash:has-text('{message}')")
+
+
+def open_link(page, text: str, within: str = "") -> str:
+    """Follow the link of `main` that reads `text` (or the link of the `within` element that
+    reads it: a table's row); the path it led to, once loaded."""
+    link = page.locator(f"main {within}:has-text('{text}') a" if within
+                        else f"main a:has-text('{text}')").first
+    path = urlsplit(link.get_attribute("href")).path
+    link.click()
+    page.wait_for_url(f"**{path}")
+    page.wait_for_selector("main h1")
+    return path
+
+
+def listed(page, heading: str) -> str:
+    """What the list under the home page's `heading` holds ("" when the page has no such list)."""
+    items = page.locator(f"main h3:text-is('{heading}') + ul")
+    return items.inner_text() if items.count() else ""
+
+
+def test_a_milestone_returned_with_a_comment_then_accepted(journey, tmp_path):
+    """The PM (Chinese) plans two milestones on the project under way, posts progress on the
+    first with a real evidence file and submits it; HQ assigns a reviewer, who returns it with a
+    comment; the PM reads the comment on their home page's milestone, posts again and
+    resubmits; the reviewer accepts it. Each finds the next step from their home page."""
+    first, second = "液压样机台架试验", "中试线节能验证"
+    report = tmp_path / "台架试验报告.pdf"
+    report.write_bytes(PDF)
+    due = shanghai_today() + timedelta(days=20)
+
+    pm = journey.as_(PM, "zh_CN")
+    journey.go(pm, "/")
+    project = open_link(pm, "智能挖掘机液压节能控制系统", within="tr")
+    for title, days in ((first, 20), (second, 60)):
+        journey.go(pm, project)
+        pm.click("main a:has-text('制定里程碑')")
+        pm.wait_for_url(f"**{project}/milestones/new")
+        journey.check(pm)
+        pm.fill("input[name=title]", title)
+        pm.fill("textarea[name=deliverable]", "试验报告与原始数据")
+        pm.fill("input[name=due_date]", (shanghai_today() + timedelta(days=days)).isoformat())
+        pm.click("main button.primary")
+        shows(pm, "里程碑已制定")
+        assert title in pm.inner_text("h1")
+        assert "已计划" in pm.inner_text(".heading")
+    journey.go(pm, project)
+    planned = pm.inner_text("main")
+    assert first in planned and second in planned
+    milestone = open_link(pm, first)
+    assert f"{due.year}年{due.month}月{due.day}日" in pm.inner_text("dl.facts")
+
+    pm.fill("form[action$='/update'] input[name=percent]", "60")
+    pm.fill("form[action$='/update'] textarea[name=note]", "台架已搭建，常温工况试验完成。")
+    pm.set_input_files("form[action$='/update'] input[name=files]", report)
+    pm.click("form[action$='/update'] button.primary")
+    shows(pm, "进展更新已发布")
+    progress = pm.inner_text("ul.timeline")
+    assert "60%" in progress and "常温工况试验完成" in progress
+    evidence = pm.locator("ul.timeline a:has-text('台架试验报告.pdf')").get_attribute("href")
+    assert pm.request.get(journey.server + evidence).body() == PDF  # the very file
+    journey.check(pm)
+    pm.click("form[action$='/submit'] button")
+    shows(pm, "已提交评审")
+    assert "已提交" in pm.inner_text(".heading")
+    assert "尚未指派：由总部指派" in pm.inner_text("dl.facts")  # the reviewer, to come
+    journey.check(pm)
+
+    hq = journey.as_(HQ, "zh_CN")
+    journey.go(hq, "/")
+    assert first in listed(hq, "已提交但尚无评审人的里程碑")
+    assert open_link(hq, first) == milestone
+    journey.check(hq)
+    hq.select_option("form[action$='/reviewer'] select[name=reviewer_id]", label="刘洋")
+    hq.click("form[action$='/reviewer'] button.primary")
+    shows(hq, "已指派评审人")
+    assert "刘洋" in hq.inner_text("dl.facts")
+
+    evaluator = journey.as_(CHAIR, "zh_CN")  # 刘洋
+    journey.go(evaluator, "/")
+    assert first in listed(evaluator, "待评审的里程碑")
+    assert open_link(evaluator, first) == milestone
+    evidence = evaluator.locator("ul.timeline a:has-text('台架试验报告.pdf')").get_attribute("href")
+    assert evaluator.request.get(journey.server + evidence).body() == PDF  # theirs to read
+    journey.check(evaluator)
+    review = evaluator.locator("form[action$='/review']")
+    review.locator("select[name=decision]").select_option("return")
+    review.locator("textarea[name=comment]").fill("缺少高温工况数据，请补充后重新提交。")
+    review.locator("button.primary").click()
+    shows(evaluator, "已退回修改")
+    assert urlsplit(evaluator.url).path == "/"  # their access ended with the answer: home
+    assert first not in listed(evaluator, "待评审的里程碑")  # back with the PM
+    journey.check(evaluator)
+
+    journey.go(pm, "/")
+    returned = listed(pm, "已退回修改")
+    assert first in returned and second not in returned
+    assert open_link(pm, first) == milestone
+    assert "进行中" in pm.inner_text(".heading")
+    history = pm.inner_text("ol.timeline")
+    assert "刘洋" in history and "缺少高温工况数据，请补充后重新提交。" in history
+    journey.check(pm)
+    pm.fill("form[action$='/update'] input[name=percent]", "100")
+    pm.fill("form[action$='/update'] textarea[name=note]", "已补充高温工况试验数据。")
+    more = tmp_path / "高温工况试验数据.pdf"
+    more.write_bytes(PDF)
+    pm.set_input_files("form[action$='/update'] input[name=files]", more)
+    pm.click("form[action$='/update'] button.primary")
+    shows(pm, "进展更新已发布")
+    progress = pm.inner_text("ul.timeline")
+    assert "高温工况试验数据.pdf" in progress and "台架试验报告.pdf" in progress
+    pm.click("form[action$='/submit'] button")
+    shows(pm, "已提交评审")
+
+    journey.go(evaluator, "/")
+    assert open_link(evaluator, first) == milestone
+    assert "已补充高温工况试验数据" in evaluator.inner_text("ul.timeline")
+    review = evaluator.locator("form[action$='/review']")
+    review.locator("select[name=decision]").select_option("accept")
+    review.locator("textarea[name=comment]").fill("数据完整，同意验收。")
+    review.locator("button.primary").click()
+    shows(evaluator, "已验收通过")
+    assert urlsplit(evaluator.url).path == "/"
+    assert first not in listed(evaluator, "待评审的里程碑")
+
+    journey.go(pm, milestone)
+    assert "已验收" in pm.inner_text(".heading")
+    assert "100%" in pm.inner_text("dl.facts")
+    history = pm.inner_text("ol.timeline")
+    assert "缺少高温工况数据" in history and "数据完整，同意验收。" in history
+    assert not pm.locator("form[action$='/submit']").count()  # nothing left to submit
+    journey.check(pm)
+    journey.go(pm, "/")
+    assert first not in listed(pm, "已退回修改")
+    assert not journey.problems, journey.problems
+
+
+COMMITTEE = "committee@demo.jitri.cn"  # 陈静
+
+
+def import_rows(server: str, kind: str, folder, rows: list[dict[str, str]]) -> None:
+    """Rows brought in by `flask import KIND` as the HQ admin, as a network does on day one."""
+    path = folder / f"{kind}.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    flask_command(server, "import", kind, str(path), "--as", HQ)
+
+
+def day(d: date) -> str:
+    """A date as the Chinese pages write it."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def test_the_committee_funds_converts_at_a_round_and_hq_sees_the_stake(journey, tmp_path):
+    """The investment committee (Chinese) records an allocation-investment agreement and a
+    tranche released by a milestone, pays it once the milestone's reviewer has accepted it,
+    records the spin-off company with its founders and its series A, and converts at that
+    round through the confirmation step: domain.md's worked example (the issue's, as in
+    tests/funding/test_worked_example.py), 10,000,000 CNY at 12.00 a share less 20 % buying
+    1,041,666 shares, 7.99 % of the company. HQ's dashboard then shows the stake.
+
+    The project comes in through `flask import` at the investment decision (gates 1 and 2
+    passed), with a milestone submitted to 刘洋: what the other journeys walk through already."""
+    today = shanghai_today()
+    start, code = today - timedelta(days=600), f"JITRI-{(today - timedelta(days=560)).year}-0917"
+    title, field, milestone = "谐波减速器精密加工工艺", "精密传动", "样机通过客户验证"
+    import_rows(journey.server, "projects", tmp_path, [{
+        "code": code, "title": title, "field": field, "type": "allocation_investment",
+        "institute_id": "JITRI-RB", "pm_id": PM, "trl_now": "6", "trl_target": "8",
+        "budget_total": "12000000", "budget_lines": "设备费: 7000000; 劳务费: 5000000",
+        "start_date": start.isoformat(), "end_date": (today + timedelta(days=500)).isoformat(),
+        "phase": "investment_decision",
+        "gates_passed_on": f"1: {start + timedelta(days=40)}; 2: {start + timedelta(days=400)}"}])
+    import_rows(journey.server, "milestones", tmp_path, [{
+        "project_id": code, "title": milestone, "phase": "investment_decision",
+        "deliverable": "客户验证报告", "due_date": (today + timedelta(days=20)).isoformat(),
+        "state": "submitted", "percent_complete": "100", "reviewer_id": CHAIR}])
+
+    committee = journey.as_(COMMITTEE, "zh_CN")
+    journey.go(committee, "/projects/?q=" + code)
+    project = open_link(committee, title)
+    committee.click("main a:has-text('资金、股权与衍生公司')")
+    committee.wait_for_url(f"**{project}/funding")
+    funding = project + "/funding"
+    journey.check(committee)
+    committee.click("main a:has-text('登记拨投协议')")
+    committee.wait_for_url(f"**{funding}/agreement")
+    journey.check(committee)
+    committee.fill("input[name=committed]", "10000000")
+    committee.fill("input[name=discount_pct]", "20")
+    committee.fill("input[name=qualifying_round_min]", "20000000")
+    committee.fill("input[name=signed_on]", (today - timedelta(days=90)).isoformat())
+    committee.fill("input[name=conversion_deadline]", (today + timedelta(days=700)).isoformat())
+    committee.click("main button.primary")
+    shows(committee, "拨投协议已登记")
+    facts = committee.inner_text("dl.facts")
+    assert "¥10,000,000.00" in facts and "20.00%" in facts and "¥20,000,000.00" in facts
+    committee.click("main a:has-text('新增拨付批次')")
+    committee.wait_for_url("**/tranches/new")
+    journey.check(committee)
+    committee.fill("input[name=amount]", "10000000")
+    committee.select_option("select[name=condition]", "milestone")
+    committee.select_option("select[name=milestone_id]", label=milestone)
+    committee.click("main button.primary")
+    shows(committee, "拨付批次已添加")
+    tranche = committee.locator(f"main tr:has-text('{milestone}')").inner_text()
+    assert f"里程碑“{milestone}”验收通过" in tranche and "暂不可拨付" in tranche
+    assert "已提交" in tranche  # why: the milestone waits for its review
+    assert not committee.locator("main a:has-text('登记拨付')").count()
+    journey.check(committee)
+
+    evaluator = journey.as_(CHAIR, "zh_CN")
+    journey.go(evaluator, "/")
+    assert milestone in listed(evaluator, "待评审的里程碑")
+    open_link(evaluator, milestone)
+    review = evaluator.locator("form[action$='/review']")
+    review.locator("select[name=decision]").select_option("accept")
+    review.locator("textarea[name=comment]").fill("客户验证报告齐全，同意验收。")
+    review.locator("button.primary").click()
+    shows(evaluator, "已验收通过")
+
+    journey.go(committee, funding)
+    tranche = committee.locator(f"main tr:has-text('{milestone}')")
+    assert "可拨付" in tranche.inner_text() and "暂不可拨付" not in tranche.inner_text()
+    tranche.locator("a:has-text('登记拨付')").click()
+    committee.wait_for_url("**/disburse")
+    journey.check(committee)
+    committee.fill("input[name=amount]", "10000000")
+    committee.fill("input[name=reference]", "总部拨付-2026-017")
+    committee.click("main button.primary")
+    committee.wait_for_selector("section.preview")  # the confirmation step: nothing written
+    preview = committee.inner_text("section.preview")
+    assert "¥10,000,000.00" in preview and "登记前请核对" in preview
+    journey.check(committee)
+    committee.click("section.preview button[name=confirmed]")
+    shows(committee, "拨付已登记")
+    assert "已支付" in committee.locator(f"main tr:has-text('{milestone}')").inner_text()
+    assert "总部拨付-2026-017" in committee.inner_text("main")
+
+    committee.click("main a:has-text('登记公司')")
+    committee.wait_for_url("**/companies/new**")
+    journey.check(committee)
+    company = "苏州精传智能装备有限公司"
+    registered = today - timedelta(days=60)
+    committee.fill("input[name=name]", company)
+    committee.fill("input[name=uscc]", uscc_for(917_917))
+    committee.fill("input[name=registered_on]", registered.isoformat())
+    committee.fill("input[name=registered_capital]", "10000000")
+    committee.fill("input[name=legal_representative]", "李强")
+    assert committee.locator("select[name=project_ids] option:checked").inner_text() \
+        .startswith(code)  # the project it was recorded from
+    committee.click("main button.primary")
+    shows(committee, "公司已登记")
+    journey.check(committee)
+
+    committee.click("main a[href$='/incorporate']")
+    committee.wait_for_url("**/incorporate")
+    assert committee.input_value("input[name=on_date]") == registered.isoformat()
+    committee.fill("input[name=total_shares]", "10000000")
+    founders = [("研发团队", "team", "7000000", "ip"),
+                ("智能制造与机器人研究所", "institute", "2000000", "ip"),
+                ("员工激励池", "incentive_pool", "1000000", "cash")]
+    for n, (holder, kind, shares, paid_with) in enumerate(founders):
+        committee.fill(f"input[name=holdings-{n}-name]", holder)
+        committee.select_option(f"select[name=holdings-{n}-kind]", kind)
+        committee.fill(f"input[name=holdings-{n}-shares]", shares)
+        committee.select_option(f"select[name=holdings-{n}-acquired_by]", paid_with)
+        if paid_with == "ip":
+            committee.fill(f"input[name=holdings-{n}-technology]", title)
+    journey.check(committee)
+    committee.click("main button.primary")
+    committee.wait_for_selector("section.preview")
+    journey.check(committee)
+    committee.click("section.preview button[name=confirmed]")
+    shows(committee, "股权结构表已登记")
+    table = committee.inner_text("main table")
+    assert "研发团队" in table and "7,000,000" in table and "70.00%" in table
+    assert "10,000,000" in table and "100.00%" in table
+
+    committee.click("main a[href$='/rounds/new']")
+    committee.wait_for_url("**/rounds/new")
+    committee.fill("input[name=name]", "A轮")
+    committee.fill("input[name=on_date]", today.isoformat())
+    committee.fill("input[name=pre_money]", "120000000")
+    committee.fill("input[name=amount]", "24000000")
+    committee.fill("input[name=investors-0-name]", "苏州创新投资集团")
+    committee.select_option("select[name=investors-0-kind]", "investor")
+    committee.fill("input[name=investors-0-amount]", "24000000")
+    committee.check("input[name=investors-0-lead]")
+    journey.check(committee)
+    committee.click("main button.primary")
+    committee.wait_for_selector("section.preview")
+    preview = committee.inner_text("section.preview")
+    assert "12.00" in preview and "2,000,000" in preview
+    journey.check(committee)
+    committee.click("section.preview button[name=confirmed]")
+    shows(committee, "融资轮次已登记")
+
+    journey.go(committee, funding)
+    committee.click("main a:has-text('按融资轮次转股')")
+    committee.wait_for_url("**/convert")
+    offer = committee.locator("main tr:has-text('A轮')").inner_text()
+    assert "12.00" in offer and "9.60" in offer and "1,041,666" in offer
+    journey.check(committee)
+    committee.select_option("select[name=round_id]", label="A轮")
+    committee.click("main button.primary")
+    committee.wait_for_selector("section.preview")
+    preview = committee.locator("section.preview")
+    assert "1,041,666" in preview.locator("dl").inner_text()
+    hq_after = preview.locator("tr:has-text('江苏省产业技术研究院')").inner_text()
+    assert "1,041,666" in hq_after and "7.99%" in hq_after
+    journey.check(committee)
+    committee.click("section.preview button[name=confirmed]")
+    shows(committee, "已转股")
+    converted = committee.inner_text("#conversion + p + dl.facts")
+    assert "12.00 × (1 − 20.00%) = 9.60" in converted
+    assert "10,000,000 ÷ 9.60，向下取整 = 1,041,666" in converted
+    journey.check(committee)
+    committee.click(f"main a:has-text('{company}')")
+    committee.wait_for_url("**/companies/*")
+    committee.wait_for_selector("main h1")
+    hq_row = committee.locator("main table >> nth=0").locator(
+        "tr:has-text('江苏省产业技术研究院')").inner_text()
+    assert "1,041,666" in hq_row and "7.99%" in hq_row
+    assert "13,041,666" in committee.locator("main table >> nth=0").inner_text()
+    journey.check(committee)
+
+    hq = journey.as_(HQ, "zh_CN")
+    journey.go(hq, "/dashboard")
+    hq.fill("form.filters input[name=field]", field)
+    hq.click("form.filters button")
+    hq.wait_for_url("**/dashboard?*field=*")
+    hq.wait_for_selector("main h1")
+    companies = hq.locator("main table:has-text('总部持股的公司')")
+    assert "¥12,499,992.00" in companies.locator("tr:has-text('总部持股按最近一轮价格估值')") \
+        .inner_text()  # 1,041,666 shares at the round's 12.00
+    assert companies.locator("tr:has-text('总部持股的公司') td").inner_text().strip() == "1"
+    assert "¥10,000,000.00" in companies.locator("tr:has-text('总部成本（转股')").inner_text()
+    journey.check(hq)
+    hq.click("main tr:has-text('总部持股的公司') a")
+    hq.wait_for_url("**/companies/?*hq_stake=1*")
+    hq.wait_for_selector("main h1")
+    stake = hq.locator(f"main tr:has-text('{company}')").inner_text()
+    assert "1,041,666" in stake and "7.99%" in stake and "¥12,499,992.00" in stake
+    journey.check(hq)
     assert not journey.problems, journey.problems
