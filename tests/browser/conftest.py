@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.browser.checks import AXE, AXE_SHA256
-from tests.conftest import PG_URL, head_template
+from tests.conftest import PG_URL, drop_database, head_template, reset_database
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,11 +44,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     here = Path(__file__).parent
     ours = [item for item in items if here in item.path.parents]
     if PG_URL:
-        # The browser sees the same pages whatever the database: they run in the SQLite pass
-        # only, and are not collected in the PostgreSQL one (deselected, not skipped).
-        config.hook.pytest_deselected(items=ours)
-        items[:] = [item for item in items if here not in item.path.parents]
-        return
+        # The pages' shape (the walks, a phone, print) is the same whatever the database: those
+        # run in the SQLite pass only, and are not collected in the PostgreSQL one (deselected,
+        # not skipped). The journeys change data through the app, whose statements differ by
+        # database: they run in both passes, their server on the pass's database (`server`).
+        shape_only = [item for item in ours if item.path.name != "test_journeys.py"]
+        config.hook.pytest_deselected(items=shape_only)
+        items[:] = [item for item in items if item not in shape_only]
+        ours = [item for item in ours if item not in shape_only]
     for item in ours:
         item.add_marker(pytest.mark.browser)
         item.add_marker(pytest.mark.skipif(
@@ -81,16 +85,24 @@ def flask_command(server: str, *args: str, **env: str) -> str:
 
 @pytest.fixture(scope="session")
 def server(app, tmp_path_factory) -> Iterator[str]:
-    """A development server on its own database, seeded as `make run` does. The database is a
-    copy of the suite's as the migrations left it (tests/conftest.py:head_template), which is
-    what `flask db upgrade` makes of an empty one."""
+    """A development server on its own database, seeded as `make run` does. On SQLite the
+    database is a copy of the suite's as the migrations left it (tests/conftest.py:
+    head_template), which is what `flask db upgrade` makes of an empty one; on PostgreSQL
+    (TEST_DATABASE_URL) a database of its own beside the suite's, migrated, dropped after."""
     live = tmp_path_factory.mktemp("live")
-    db_file = live / "live.db"
-    shutil.copyfile(head_template(app.config["DATABASE_URL"]), db_file)
+    if PG_URL:
+        base = make_url(app.config["DATABASE_URL"])
+        database = base.set(database=f"{base.database}_live").render_as_string(
+            hide_password=False)
+        with app.app_context():
+            reset_database(database)
+    else:
+        database = f"sqlite:///{live / 'live.db'}"
+        shutil.copyfile(head_template(app.config["DATABASE_URL"]), live / "live.db")
     port = _port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "FLASK_APP": "app", "TRACKER_CONFIG": "development",
-           "DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "browser-test",
+           "DATABASE_URL": database, "SECRET_KEY": "browser-test",
            "BASE_URL": url,  # the links of the e-mails the journeys receive
            # The cheapest password hashes, as in the other tests: seeding the demo users with
            # the production cost would take most of the browser tests' time.
@@ -114,6 +126,7 @@ def server(app, tmp_path_factory) -> Iterator[str]:
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+    drop_database(database)  # PostgreSQL's; the SQLite file goes with the run's tmp
 
 
 @pytest.fixture(scope="session")
