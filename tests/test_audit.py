@@ -143,3 +143,17 @@ def test_the_history_of_a_deleted_object_is_for_readers_of_the_whole_trail(clien
     login(client, pm)
     assert post(client, f"/projects/{project.id}/withdraw").status_code == 302
     assert client.get(f"/history/projects/{project.id}").status_code == 404
+
+
+def test_the_trail_names_records_whose_key_is_not_an_id(client):
+    """A user's reminder preferences are keyed by the user (a calendar year by the year): the
+    trail looked them up by an `id` column they don't have, and answered 500."""
+    from tracker.reminders import preferences
+
+    admin = make_user(Role.HQ_ADMIN)
+    preferences.regenerate_feed_token(admin)
+    db.session.commit()
+    login(client, admin)
+    page = client.get("/audit/")
+    assert page.status_code == 200
+    assert "reminder" in page.get_data(as_text=True).lower()

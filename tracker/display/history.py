@@ -20,6 +20,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
+from sqlalchemy import inspect as sa_inspect
 
 from tracker import db
 from tracker.accounts.models import Role
@@ -168,7 +169,10 @@ class _Names:
             model = model_of(table)
             if model is None or not ids:
                 continue
-            for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
+            # By the table's key: a record whose trail id is a property (a user's reminder
+            # preferences by their user, a calendar year by its year) has no `id` column.
+            key = sa_inspect(model).primary_key[0]
+            for obj in db.session.scalars(select(model).where(key.in_(ids))):
                 self.loaded[(table, obj.id)] = obj
         self.wanted.clear()
 
