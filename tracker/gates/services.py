@@ -253,9 +253,11 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
 
 
 def _member_or_404(actor: User, review: GateReview) -> PanelMember:
+    """The actor's place on the panel: 403 for someone who sees the review without sitting on
+    it (the PM, HQ), 404 for anyone else."""
     member = review.member(actor)
     if member is None:
-        raise NotFound()
+        raise Forbidden() if review.can_view(actor) else NotFound()
     return member
 
 

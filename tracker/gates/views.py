@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -41,6 +43,8 @@ from tracker.web.actions import submit
 from tracker.web.filters import of_list
 from tracker.web.navigation import int_arg, page_or_home
 from tracker.web.permissions import requires
+
+E = TypeVar("E", bound=enum.Enum)
 
 bp = Blueprint("gates", __name__)
 
@@ -187,7 +191,8 @@ def scores(review_id: int) -> Response | tuple[str, int]:
                 given[criterion.id] = {"passed": value == "1", "comment": comment}
             else:
                 given[criterion.id] = {"value": value, "comment": comment}
-        services.submit_scores(_user(), review, given, Recommendation(form.recommendation.data),
+        services.submit_scores(_user(), review, given,
+                               _chosen(Recommendation, form.recommendation.data),
                                form.comment.data or "")
 
     return submit(
@@ -211,6 +216,13 @@ def _decision_fields(form: DecisionForm, review: GateReview) -> dict:
     }
 
 
+def _chosen(kind: type[E], value: str | None) -> E | None:
+    """The choice a radio list made, or None when none was (the form says so beside the
+    field): the service is still called in the form's dry run, and tells first whether the
+    person may act at all (403), as it would with every field filled."""
+    return kind(value) if value else None
+
+
 def _version(form: DecisionForm) -> int:
     try:
         return int(form.version.data)
@@ -224,7 +236,7 @@ def _record_decision(review: GateReview, record, done: str) -> Response | tuple[
     form = _decision_form(review, formdata=request.form)
     return submit(
         form,
-        lambda: record(_user(), _version(form), Outcome(form.outcome.data),
+        lambda: record(_user(), _version(form), _chosen(Outcome, form.outcome.data),
                        **_decision_fields(form, review)),
         done,
         url_for("gates.review", review_id=review.id),

@@ -284,9 +284,11 @@ class Project(FundedBy, Base):
     def can_edit_proposal(self, user: User) -> bool:
         return self.phase is Phase.DRAFT and user.id == self.pm_id
 
-    def can_withdraw(self, user: User) -> bool:
-        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft."""
-        return self.phase is Phase.DRAFT and (user.id == self.pm_id or user.is_hq_admin)
+    def can_withdraw(self, user: User, phase: Phase | None = None) -> bool:
+        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft. `phase`: whether
+        they could were the project in that phase (the service tells who from when)."""
+        return (phase or self.phase) is Phase.DRAFT and (user.id == self.pm_id
+                                                          or user.is_hq_admin)
 
     def can_request_gate(self, user: User) -> bool:
         return self.is_active and user.id == self.pm_id

@@ -318,9 +318,11 @@ def withdraw_draft(actor: User, project: Project) -> None:
     """Delete a draft: by its PM, or by HQ for any draft. Its milestones and uploads go with
     it; the audit trail keeps what it was."""
     if not project.can_withdraw(actor):
-        if project.phase is not Phase.DRAFT:
-            raise Refused(_("Only a draft can be withdrawn; this proposal has been submitted."))
-        raise Forbidden()
+        # Who first: someone who may withdraw no draft of this project is refused as such
+        # (403), whatever its phase; its PM and HQ hear why this one can't go (409).
+        if not project.can_withdraw(actor, phase=Phase.DRAFT):
+            raise Forbidden()
+        raise Refused(_("Only a draft can be withdrawn; this proposal has been submitted."))
     if refusal := withdrawal_refusal(project):
         raise Refused(refusal)
     audit.record(actor, "project.withdraw", project, {
@@ -353,6 +355,7 @@ def _delete_draft_rows(project: Project) -> None:
 
 
 def resume(actor: User, project: Project, reason: str) -> None:
+    _may_decide_hold(actor)
     if not reason.strip():
         raise Invalid("reason", _("Say why the project resumes."))
     if project.phase is not Phase.ON_HOLD:
@@ -360,7 +363,15 @@ def resume(actor: User, project: Project, reason: str) -> None:
     change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip())
 
 
+def _may_decide_hold(actor: User) -> None:
+    """Before the reason or the phase is looked at: someone who may never resume or end a
+    held project is told so (403), not what their form lacked."""
+    if not Project.can_decide_hold(actor):
+        raise Forbidden(_("You may not take this step on this project."))
+
+
 def terminate_held(actor: User, project: Project, rationale: str) -> None:
+    _may_decide_hold(actor)
     if not rationale.strip():
         raise Invalid("reason", _("Give the rationale for ending the project."))
     change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip())

@@ -241,6 +241,8 @@ def request_gate(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
+    if not project.can_prepare(_user()):
+        abort(403)  # before the form: someone who may not upload hears so, not what was missing
     gate = lifecycle.current_gate(project.phase)
     if gate is None:
         abort(409)

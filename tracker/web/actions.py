@@ -32,7 +32,7 @@ from tracker import db
 from tracker.db import utcnow
 from tracker.display.preview import Preview
 from tracker.edits import services as edits
-from tracker.errors import Invalid, Refused
+from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.files import services as files
 from tracker.web.forms import Button, Form, OneTime, SeenVersion, new_token, page_has_errors
 
@@ -130,6 +130,10 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> bool:
             field = form.field_named(problem.field)
             if field is None or not field.errors:
                 form.show_error(problem)
+    except (Forbidden, NotFound):
+        # Not theirs to do, or to know of, whatever they typed: a person who may not act
+        # hears so (403, 404), not what their input lacked.
+        raise
     except Refused as refused:
         # The action is refused whatever the fields say (the milestone went under review
         # since the page was loaded, and the page no longer shows the form): said above the

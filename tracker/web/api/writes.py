@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from tracker import db
 from tracker.errors import Invalid, Problems
 from tracker.files import services as files
-from tracker.milestones import services
+from tracker.milestones import evidence, services
 from tracker.web.api import schemas
 from tracker.web.api.problems import input_problems
 from tracker.web.api.reads import answer, caller, etag_of, load_milestone
@@ -36,6 +36,9 @@ def post_progress(milestone_id: int) -> Response:
     their content. Answers the update and the milestone's new ETag."""
     milestone = load_milestone(milestone_id)
     check_if_match(milestone)
+    # Who may post (and whether the milestone takes progress now) before what was posted:
+    # someone who may not post hears 403, not what their body lacked.
+    evidence.may_post(caller(), milestone)
     uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
                if f and f.filename]
     body = _progress(uploads)
