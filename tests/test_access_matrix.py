@@ -1,0 +1,480 @@
+"""Who gets what: every route of the app, for nobody signed in and for each kind of person, by GET
+and by POST, against the answer the permission code gives (issue #18, point 2).
+
+The table below (`ACCESS`) is written from the rules (`requires(...)` on the view, the model's
+`can_<verb>` predicates, load-or-404), not recorded from the app. A POST is sent with its CSRF
+token and no fields: "ok" means the request reached the action (its form refused as empty, 400;
+the action refused in the object's state, 409; done, a redirect; or a page), as opposed to being
+turned away (403), told the thing is not there for them (404) or sent to sign in. Each request
+runs in a savepoint rolled back after it, so every answer is to the same world
+(tests/world.py). A route without a line in the table fails `test_every_route_has_a_line`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.conftest import _SHARED, csrf_token, login, shared_data
+from tests.factories import PASSWORD
+from tests.world import PEOPLE, SUBJECTS, World, build
+from tracker import db
+from tracker.accounts.models import User
+
+OK = {"200", "redirect", "400", "409"}  # reached the action
+GROUPS = {
+    "all": set(PEOPLE),
+    "hq": {"admin", "committee", "observer"},
+    "evaluators": {"panelist", "evaluator"},
+    "directors": {"director", "other_director"},
+    "pms": {"pm", "other_pm"},
+}
+
+# Where each URL argument comes from: the world's id of that name, or (endpoint, argument)
+# where one name means different things on different routes.
+ARGUMENT_OF = {
+    ("organisations.institute", "object_id"): "institute_id",
+    ("organisations.edit_institute", "object_id"): "institute_id",
+    ("organisations.enterprise", "object_id"): "enterprise_id",
+    ("organisations.edit_enterprise", "object_id"): "enterprise_id",
+    ("organisations.centre", "object_id"): "centre_id",
+    ("organisations.edit_centre", "object_id"): "centre_id",
+    ("organisations.need", "object_id"): "need_id",
+    ("organisations.edit_need", "object_id"): "need_id",
+    ("audit.history", "object_id"): "project_id",
+    ("companies.detach", "project_id"): "invested_id",
+    ("api.project_funding", "project_id"): "invested_id",
+    ("companies.reverse_entry", "entry_id"): "share_entry_id",
+    ("assessment.evidence_file", "entry_id"): "evidence_entry_id",
+    ("assessment.evidence_file", "file_id"): "evidence_file_id",
+    ("assessment.review", "entry_id"): "evidence_entry_id",
+    ("reminders.retry", "message_id"): "message_id",
+    ("reminders.feed", "token"): "feed_token",
+}
+CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
+             "verdict": "approve", "filename": "favicon.svg"}
+CONSTANT_OF = {("imports.template", "kind"): "institutes"}
+
+
+def url_for_rule(rule, world: World) -> str:
+    values = {}
+    for name in rule.arguments:
+        key = (rule.endpoint, name)
+        if key in CONSTANT_OF:
+            values[name] = CONSTANT_OF[key]
+        elif key in ARGUMENT_OF:
+            values[name] = world.ids[ARGUMENT_OF[key]]
+        elif name in world.ids:
+            values[name] = world.ids[name]
+        elif name in CONSTANTS:
+            values[name] = CONSTANTS[name]
+        else:
+            raise KeyError(f"{rule.endpoint}: no value in the world for <{name}>")
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)
+    return path
+
+
+def _expand(names: str) -> list[str]:
+    return [n for name in names.split() for n in sorted(GROUPS.get(name, {name}))]
+
+
+def parse(spec: str, api: bool) -> dict[str, str]:
+    """'pm director hq: 200; *: 404' -> the answer of each subject."""
+    answers: dict[str, str] = {}
+    rest = None
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        who, answer = (s.strip() for s in part.split(":"))
+        for name in who.split():
+            if name == "*":
+                rest = answer
+            for subject in GROUPS.get(name, {name}) if name != "*" else ():
+                assert subject in SUBJECTS, f"unknown subject {name!r} in {spec!r}"
+                answers.setdefault(subject, answer)
+    for subject in SUBJECTS:
+        if subject not in answers:
+            if subject == "anon":
+                answers[subject] = "401" if api else "login"
+            else:
+                assert rest is not None, f"{spec!r} says nothing of {subject}"
+                answers[subject] = rest
+    return answers
+
+
+def classify(response) -> str:
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"]
+        return "login" if re.match(r"(https?://[^/]+)?/login(\?|$)", location) else "redirect"
+    return str(response.status_code)
+
+
+def matches(expected: str, got: str) -> bool:
+    return got in OK if expected == "ok" else got == expected
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+# Who sees the project of the world (tests/world.py): its PM, its institute's director and the
+# HQ-wide roles (`Project.can_view`); the panelist sat on its gate 1, decided since, and keeps
+# only that review's record. The proposal under review (`review_id`) is seen by the panelist,
+# who declared; the evaluator sits on no panel. "Others" below are the rest of the people.
+SEES = "pm director hq"
+OTHERS_404 = "*: 404"
+ADMIN_ONLY = "admin: 200; *: 403"  # requires(User.is_hq_admin) and the like
+ADMIN_POSTS = "admin: ok; *: 403"
+# A page of the project: 404 to whoever may not see it (load_project), 403 to those who see it
+# but may not act, the action reached for those who may.
+def on_project(acting: str, seeing: str = SEES) -> str:
+    doers = set(_expand(acting))
+    seers = set(_expand(seeing)) - doers
+    parts = [f"{' '.join(sorted(doers))}: ok"]
+    if seers:
+        parts.append(f"{' '.join(sorted(seers))}: 403")
+    return "; ".join([*parts, "*: 404"])
+
+
+ACCESS: dict[str, dict[str, str]] = {
+    # --- signing in and one's own account: anyone signed in, for themselves ---------------
+    "auth.login": {"GET": "anon: 200; all: redirect", "POST": "anon: ok; all: redirect"},
+    "auth.logout": {"POST": "all: login"},  # signed out, back to the sign-in page
+    "auth.account": {"GET": "all: 200", "POST": "all: ok"},
+    # No sign-in waiting for a second step: back to the first (mfa.code, _pending_user).
+    "mfa.code": {"GET": "anon: login; all: login", "POST": "anon: login; all: login"},
+    "mfa.text_code": {"POST": "anon: login; all: login"},
+    "mfa.setup": {"GET": "all: 200", "POST": "all: ok"},
+    "mfa.disable": {"POST": "all: ok"},  # refused (409) where the roles require it
+    "mfa.recovery_codes": {"POST": "all: ok"},
+    "tokens.mine": {"GET": "all: 200", "POST": "all: ok"},
+    "tokens.revoke": {"POST": "pm admin: ok; *: 404"},  # the PM's token: theirs, or HQ's
+    "tokens.every": {"GET": ADMIN_ONLY},  # AccessToken.can_list_all
+    "notifications.inbox": {"GET": "all: 200"},
+    "notifications.settings": {"GET": "all: 200", "POST": "all: ok"},
+    "notifications.read_all": {"POST": "all: ok"},
+    "notifications.read_one": {"POST": "pm: ok; *: 404"},  # a notice to the PM: theirs alone
+    "reminders.preferences": {"GET": "all: 200", "POST": "all: ok"},
+    "reminders.regenerate_feed": {"POST": "all: ok"},
+    "reminders.revoke_feed": {"POST": "all: ok"},
+    "reminders.feed": {"GET": "anon: 200; all: 200"},  # the secret in the address is the key
+    "web.set_language": {"POST": "anon: redirect; all: redirect"},
+    "web.home": {"GET": "all: 200"},
+    "web.healthz": {"GET": "anon: 200; all: 200"},
+    "static": {"GET": "anon: 200; all: 200"},
+    "api_docs.docs": {"GET": "anon: 200; all: 200"},
+    # Features the test configuration leaves off (no SMS gateway, no identity service, no
+    # metrics token): their pages are not there for anyone.
+    **{endpoint: {method: "anon: 404; all: 404" for method in methods}
+       for endpoint, methods in {
+           "phones.phone": ["GET"], "phones.bind": ["POST"], "phones.unbind": ["POST"],
+           "phones.send_binding_code": ["POST"], "phones.sms_sign_in": ["POST"],
+           "phones.forgot_password": ["GET", "POST"], "phones.reset_password": ["GET", "POST"],
+           "sso.cas_start": ["GET"], "sso.cas_callback": ["GET"], "sso.oidc_start": ["GET"],
+           "sso.oidc_callback": ["GET"], "sso.ldap_login": ["GET", "POST"],
+           "metrics.scrape": ["GET"]}.items()},
+
+    # --- HQ administration: User.is_hq_admin (and its synonyms) ---------------------------
+    "users.list_users": {"GET": ADMIN_ONLY},
+    "users.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "users.edit_user": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "users.reset_mfa": {"POST": ADMIN_POSTS},
+    "users.reset_password": {"POST": ADMIN_POSTS},
+    "settings.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "gate_admin.list_templates": {"GET": ADMIN_ONLY},
+    "gate_admin.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "imports.upload": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "imports.show": {"GET": ADMIN_ONLY},
+    "imports.errors": {"GET": ADMIN_ONLY},
+    "imports.template": {"GET": ADMIN_ONLY},
+    "imports.cancel": {"POST": ADMIN_POSTS},
+    "reminders.calendar": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "reminders.remove_day": {"POST": ADMIN_POSTS},
+    "reminders.complete_year": {"POST": ADMIN_POSTS},
+    "reminders.outbox": {"GET": ADMIN_ONLY},
+    "reminders.retry": {"POST": ADMIN_POSTS},
+    "reminders.retry_failed": {"POST": ADMIN_POSTS},
+    "reminders.ladders": {"GET": "admin: redirect; *: 403"},  # moved to the settings page
+    "audit.trail": {"GET": "admin observer: 200; *: 403"},  # AuditRecord.can_list
+    # The project's history: whoever sees the project.
+    "audit.history": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+
+    # --- reference data: everyone reads, HQ admins edit ----------------------------------
+    "organisations.institutes": {"GET": "all: 200"},
+    "organisations.institute": {"GET": "all: 200"},
+    "organisations.new_institute": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "organisations.edit_institute": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "organisations.enterprises": {"GET": "all: 200"},
+    "organisations.enterprise": {"GET": "all: 200"},
+    "organisations.new_enterprise": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "organisations.edit_enterprise": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "organisations.centres": {"GET": "all: 200"},
+    "organisations.centre": {"GET": "all: 200"},
+    "organisations.new_centre": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "organisations.edit_centre": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    # Needs: listed for HQ, directors and PMs (TechnologyNeed.can_list); one matched to our
+    # institute is seen by HQ and that institute's people (visible_to).
+    "organisations.needs": {"GET": "hq directors pms: 200; *: 403"},
+    "organisations.need": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "organisations.new_need": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "organisations.edit_need": {"GET": f"admin: 200; pm director committee observer: 403; "
+                                       f"{OTHERS_404}",
+                                "POST": f"admin: ok; pm director committee observer: 403; "
+                                        f"{OTHERS_404}"},
+
+    # --- portfolio pages -------------------------------------------------------------------
+    "projects.list_projects": {"GET": "all: 200"},  # each sees the projects they may see
+    "projects.new": {"GET": "pms: 200; *: 403", "POST": "pms: ok; *: 403"},  # can_create
+    "reports.show": {"GET": "hq directors: 200; *: 403"},  # Project.can_view_dashboard
+    "reports.annual": {"GET": "hq directors: 200; *: 403"},
+    "gates.awaiting": {"GET": "hq directors: 200; *: 403"},  # GateReview.can_list_awaiting
+    "gates.my_reviews": {"GET": "evaluators: 200; *: 403"},  # GateReview.can_list_own
+    "milestones.overdue_list": {"GET": "hq directors pms: 200; *: 403"},
+    "contracts.report": {"GET": "hq directors pms: 200; *: 403"},  # ResearchContract.can_list
+    "contracts.registered": {"GET": "hq directors pms: 200; *: 403"},
+    "funding.agreements": {"GET": "hq directors: 200; *: 403"},  # FundingAgreement.can_list
+    "spending.across": {"GET": "hq directors: 200; *: 403"},  # SpendingEntry.can_list
+    "companies.portfolio": {"GET": "hq directors pms: 200; *: 403"},  # Company.can_list
+
+    # --- the project and what hangs on it -------------------------------------------------
+    "projects.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "changes.project": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "spending.project": {"GET": f"{SEES}: 200; {OTHERS_404}",
+                         "POST": on_project("pm")},  # SpendingEntry.can_record
+    "funding.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},  # FundingAgreement.can_see
+    # Not a draft: no one edits it (can_edit_proposal), the PM included.
+    "projects.edit": {"GET": f"{SEES}: 403; {OTHERS_404}", "POST": f"{SEES}: 403; {OTHERS_404}"},
+    "projects.submit_proposal": {"POST": on_project("pm")},  # 409 for the PM: submitted
+    "projects.withdraw": {"POST": on_project("pm admin")},  # 409: not a draft
+    "projects.request_gate": {"POST": on_project("pm")},
+    "projects.upload_deliverable": {"POST": on_project("pm")},  # can_prepare
+    "projects.record_trl": {"POST": on_project("pm")},  # can_manage_plan
+    "projects.resume": {"POST": on_project("admin")},  # Project.can_decide_hold
+    "projects.terminate": {"POST": on_project("admin")},
+    "changes.change": {"POST": on_project("pm")},  # the PM asks; HQ decides
+    "changes.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
+    # The colleague's place: they or the director answer (ProjectMember.can_answer).
+    "projects.answer_place": {"POST": on_project("director")},
+    # The deliverable of the proposal under review: its viewers and the panelist who declared.
+    "projects.download": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
+    "milestones.new": {"GET": f"pm: 200; {on_project('pm')}", "POST": on_project("pm")},
+    # The submitted milestone: the panelist reviews it and sees it meanwhile (can_review).
+    "milestones.show": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
+    "milestones.edit": {"GET": f"pm: 200; {on_project('pm', SEES + ' panelist')}",
+                        "POST": on_project("pm", SEES + " panelist")},  # 409: under review
+    "milestones.rebaseline": {"POST": on_project("pm", SEES + " panelist")},
+    "milestones.update": {"POST": on_project("pm", SEES + " panelist")},
+    "milestones.submit_milestone": {"POST": on_project("pm", SEES + " panelist")},
+    "milestones.review": {"POST": on_project("panelist", SEES + " panelist")},
+    "milestones.assign": {"POST": on_project("admin", SEES + " panelist")},
+    "milestones.waive": {"POST": on_project("admin", SEES + " panelist")},
+    # The other milestone's move of its due date waits for HQ.
+    "milestones.decide_rebaseline": {"POST": on_project("admin")},
+    "contracts.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    # ResearchContract.can_record: the PM and HQ admins.
+    "contracts.new": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                      "POST": on_project("pm admin")},
+    "contracts.register": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                           "POST": on_project("pm admin")},
+    "contracts.pay": {"POST": on_project("pm admin")},
+    "contracts.reverse_payment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                                  "POST": on_project("pm admin")},
+    "spending.reverse": {"GET": f"pm: 200; {on_project('pm')}", "POST": on_project("pm")},
+
+    # --- gates -------------------------------------------------------------------------------
+    # The proposal under review: its viewers and the panel (GateReview.can_view).
+    "gates.review": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
+    "gates.panel": {"GET": f"admin: 200; {on_project('admin', SEES + ' panelist')}",
+                    "POST": on_project("admin", SEES + " panelist")},  # can_name_panel
+    "gates.declare": {"POST": on_project("panelist", SEES + " panelist")},  # 409: declared
+    "gates.scores": {"POST": on_project("panelist", SEES + " panelist")},
+    "gates.decide": {"POST": f"{SEES} panelist: 403; {OTHERS_404}"},  # the chair alone
+    # The decision at gate 1 of the project: its record stays the panelist's to read;
+    # the chair or HQ corrects it (GateDecision.can_correct).
+    "gates.correct": {"POST": on_project("admin", SEES + " panelist")},
+    # The condition is the PM's to meet (Condition.can_mark_met), HQ's or the chair's to
+    # confirm (can_confirm).
+    "gates.condition_met": {"POST": on_project("pm")},
+    "gates.condition_confirm": {"POST": on_project("admin")},
+
+    # --- allocation-investment: the committee decides (FundingAgreement.can_decide) --------
+    "funding.new_agreement": {"GET": f"committee: 200; {on_project('committee')}",
+                              "POST": on_project("committee")},
+    # The agreement's pages load the invested project (same viewers) first.
+    "funding.new_tranche": {"GET": f"committee: 200; {on_project('committee')}",
+                            "POST": on_project("committee")},
+    "funding.disburse": {"GET": f"committee: 200; {on_project('committee')}",
+                         "POST": on_project("committee")},
+    "funding.convert": {"GET": f"committee: 200; {on_project('committee')}",
+                        "POST": on_project("committee")},
+    "funding.outcome": {"GET": f"committee: 200; {on_project('committee')}",
+                        "POST": on_project("committee")},
+    # requires(FundingAgreement.can_decide) before anything is loaded.
+    "funding.reverse_conversion": {"GET": "committee: 200; *: 403",
+                                   "POST": "committee: ok; *: 403"},
+    "funding.reverse_disbursement": {"GET": "committee: 200; *: 403",
+                                     "POST": "committee: ok; *: 403"},
+
+    # --- companies: seen with the invested project's funding (Company.can_view), managed by
+    # HQ admins and the committee (Company.can_manage) -------------------------------------
+    "companies.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "companies.new": {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"},
+    **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
+                  "POST": on_project("admin committee")}
+       for endpoint in ("companies.edit", "companies.incorporate", "companies.issue",
+                        "companies.transfer", "companies.new_round", "companies.new_ip_deal",
+                        "companies.record_exit")},
+    # requires(Company.can_manage) before the record is loaded: 403 to everyone else.
+    **{endpoint: {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"}
+       for endpoint in ("companies.void_founders", "companies.reverse_entry",
+                        "companies.reverse_round", "companies.reverse_exit")},
+    "companies.detach": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},  # Company.can_detach
+
+    # --- the yearly assessment: HQ-wide roles and directors (Indicator.can_list); our
+    # institute's page for HQ and its own director (can_view_institute) ---------------------
+    "assessment.index": {"GET": "hq directors: 200; *: 403"},
+    "assessment.institute": {"GET": "hq director: 200; other_director: 404; *: 403"},
+    "assessment.drill_down": {"GET": "hq director: 200; other_director: 404; *: 403"},
+    "assessment.evidence_file": {"GET": "hq director: 200; other_director: 404; *: 403"},
+    # Its own director enters evidence (EvidenceEntry.can_enter).
+    "assessment.enter_evidence": {"POST": "director: ok; other_director: 404; *: 403"},
+    "assessment.indicators": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "assessment.edit_indicator": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "assessment.review": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "assessment.funding": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "assessment.approve": {"POST": ADMIN_POSTS},
+    "assessment.publish": {"POST": ADMIN_POSTS},
+
+    # --- the API: a personal access token, or 401; the same rules as the pages -------------
+    "api.openapi": {"GET": "anon: 200; all: 200"},
+    "api.me": {"GET": "all: 200"},
+    "api.institutes": {"GET": "all: 200"},
+    "api.enterprises": {"GET": "all: 200"},
+    "api.centres": {"GET": "all: 200"},
+    "api.needs": {"GET": "hq directors pms: 200; *: 403"},
+    "api.projects": {"GET": "all: 200"},
+    "api.project": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "api.project_milestones": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    # The panelist keeps the record of the review they sat on.
+    "api.project_reviews": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
+    "api.project_funding": {"GET": f"{SEES}: 200; {OTHERS_404}"},  # the invested project
+    "api.milestone": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
+    "api.post_progress": {"POST": on_project("pm", SEES + " panelist")},  # 409: under review
+    "api.submit_milestone": {"POST": on_project("pm", SEES + " panelist")},
+    "api.overdue_milestones": {"GET": "hq directors pms: 200; *: 403"},
+    "api.contracts": {"GET": "hq directors pms: 200; *: 403"},
+    "api.contract": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "api.agreements": {"GET": "hq directors: 200; *: 403"},
+    "api.companies": {"GET": "hq directors pms: 200; *: 403"},
+    "api.cap_table": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "api.outbox": {"GET": ADMIN_ONLY},
+}
+
+
+# --- the machinery ----------------------------------------------------------------------------
+
+
+class People:
+    """A signed-in client per person, its session cookie and CSRF token kept, so that each
+    request starts from the same signed-in session whatever the one before did (a sign-out)."""
+
+    def __init__(self, app: Flask, world: World) -> None:
+        self.app = app
+        self.world = world
+        self.cookies: dict[str, str | None] = {}
+        self.tokens: dict[str, str] = {}
+        cookie = app.config["SESSION_COOKIE_NAME"]
+        for name in SUBJECTS:
+            client = app.test_client()
+            if name != "anon":
+                login(client, db.session.get(User, world.people[name]), PASSWORD)
+            self.tokens[name] = csrf_token(client)
+            found = client.get_cookie(cookie)
+            self.cookies[name] = found.value if found else None
+
+    def request(self, who: str, method: str, path: str):
+        client = self.app.test_client()
+        headers = {}
+        if path.startswith("/api/"):
+            if who != "anon":
+                headers["Authorization"] = f"Bearer {self.world.api_tokens[who]}"
+        elif self.cookies[who]:
+            client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[who])
+        data = {"csrf_token": self.tokens[who]} if method == "POST" else None
+        connection = _SHARED[__name__]
+        savepoint = connection.begin_nested()
+        try:
+            if method == "POST" and "Authorization" in headers:
+                # A change through the API names the version it read (its ETag), as a client
+                # does.
+                read = client.get(path.rsplit("/", 1)[0], headers=headers)
+                db.session.remove()
+                if read.headers.get("ETag"):
+                    headers["If-Match"] = read.headers["ETag"]
+            return client.open(path, method=method, data=data, headers=headers)
+        finally:
+            db.session.remove()
+            savepoint.rollback()
+
+
+@pytest.fixture(scope="module")
+def world(app, module_connection) -> World:
+    with shared_data(app, module_connection):
+        return build()
+
+
+@pytest.fixture(scope="module")
+def people(app, module_connection, world) -> People:
+    with shared_data(app, module_connection):
+        return People(app, world)
+
+
+def rules(app: Flask) -> dict[str, object]:
+    """One rule per endpoint (an endpoint with two rules is checked through its first)."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        found.setdefault(rule.endpoint, rule)
+    return found
+
+
+def missing_lines(app: Flask) -> list[str]:
+    return sorted(set(rules(app)) - set(ACCESS))
+
+
+def test_every_route_has_a_line(app):
+    assert missing_lines(app) == []
+    assert sorted(set(ACCESS) - set(rules(app))) == [], "lines for routes that are gone"
+
+
+def test_a_new_route_without_a_line_fails_the_table():
+    from tracker import create_app
+
+    other = create_app("test", DATABASE_URL="sqlite://")
+    other.add_url_rule("/projects/<int:project_id>/brand-new", "projects.brand_new",
+                       lambda project_id: "")
+    assert missing_lines(other) == ["projects.brand_new"]
+
+
+ENDPOINTS = sorted(ACCESS) or ["(none)"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_who_gets_what(app, world, people, endpoint):
+    rule = rules(app)[endpoint]
+    path = url_for_rule(rule, world)
+    api = path.startswith("/api/")
+    wrong = []
+    for method in ("GET", "POST"):
+        allowed = method in rule.methods
+        spec = ACCESS[endpoint].get(method)
+        assert (spec is not None) == allowed, f"{endpoint}: the table and the route on {method}"
+        if not allowed:
+            continue
+        expected = parse(spec, api)
+        for who in SUBJECTS:
+            got = classify(people.request(who, method, path))
+            if not matches(expected[who], got):
+                wrong.append(f"{method} {path} as {who}: expected {expected[who]}, got {got}")
+    assert wrong == []
+

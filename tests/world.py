@@ -1,0 +1,209 @@
+"""One world with an object of every kind a route takes an id for, and the people who look at
+it: each role, a PM and a director of another institute, an evaluator on the open panel and
+one off it. Built through the services (as users made it), once per test module that asks for
+it (tests/test_access_matrix.py, tests/test_forms_hypothesis.py).
+
+`build()` returns plain values: the ids by the name of the URL argument they fill in
+(`project_id`, `milestone_id`, ...) and the people by the name the tests give them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from tests.companies import helpers as companies_helpers
+from tests.factories import (
+    _commit,
+    install_gates,
+    make_centre,
+    make_enterprise,
+    make_institute,
+    make_need,
+    make_project,
+    make_user,
+)
+from tests.gates import helpers as gate_helpers
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.apitokens import services as tokens
+from tracker.apitokens.models import TokenScope
+from tracker.assessment import services as assessment
+from tracker.assessment.models import Measure
+from tracker.changes import services as changes
+from tracker.companies import deals
+from tracker.companies.models import ExitKind
+from tracker.contracts import services as contracts
+from tracker.dates import today
+from tracker.funding import services as funding
+from tracker.gates import decisions
+from tracker.gates import services as gates
+from tracker.gates.models import Outcome
+from tracker.imports import jobs
+from tracker.milestones import services as milestones
+from tracker.milestones.models import MilestoneState
+from tracker.projects import services as projects
+from tracker.projects.lifecycle import Phase
+from tracker.projects.views import PROJECT_FIELDS as PROPOSAL_FIELDS
+from tracker.reminders import preferences
+from tracker.reminders.models import MessageKind, OutboxMessage
+from tracker.spending import services as spending
+from tracker.workdays import services as workdays
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+# Who looks, in the order the tables read: `anon` is nobody signed in.
+PEOPLE = ("pm", "director", "admin", "committee", "observer", "panelist", "evaluator",
+          "other_pm", "other_director")
+SUBJECTS = ("anon", *PEOPLE)
+
+
+@dataclass
+class World:
+    ids: dict[str, int | str] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)  # name -> user id
+    emails: dict[str, str] = field(default_factory=dict)
+    api_tokens: dict[str, str] = field(default_factory=dict)  # name -> bearer secret
+
+
+def build() -> World:
+    world = World()
+    install_gates()
+    admin = make_user(Role.HQ_ADMIN)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    observer = make_user(Role.OBSERVER)
+    director, other_director = make_user(), make_user()
+    ours = make_institute(director)
+    theirs = make_institute(other_director)
+    pm = make_user(Role.PROJECT_MANAGER, institute_id=ours.id)
+    other_pm = make_user(Role.PROJECT_MANAGER, institute_id=theirs.id)
+    colleague = make_user(institute_id=ours.id)
+    panelist, evaluator = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)
+    chair, third = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)
+    people = dict(pm=pm, director=director, admin=admin, committee=committee,
+                  observer=observer, panelist=panelist, evaluator=evaluator, other_pm=other_pm,
+                  other_director=other_director)
+    enterprise = make_enterprise()
+    centre = make_centre(enterprise)
+    need = make_need(institute=ours, enterprise=enterprise)
+
+    # The project: gate 1 passed with a condition, research under way, a contract paid in part,
+    # a milestone submitted to the panelist with evidence, another with a move of its date
+    # waiting for HQ, spending, a change waiting for HQ, a colleague named to the team.
+    project = make_project(pm=pm, institute=ours, partner_enterprise_id=enterprise.id)
+    projects.update_proposal(pm, project, budget_lines=[(b.category, b.amount)
+                                                        for b in project.budget_lines],
+                             member_ids=[colleague.id], **{
+                                 name: getattr(project, name) for name in PROPOSAL_FIELDS})
+    review1 = gate_helpers.submit(project, contract=False)
+    contract = gate_helpers.sign_contract(project)
+    gates.name_panel(admin, review1, chair, [chair, panelist, third], today() + timedelta(days=9))
+    for person in (chair, panelist, third):
+        gate_helpers.score(review1, person)
+    decision = decisions.decide(chair, review1, review1.version, Outcome.CONDITIONAL_GO,
+                                conditions=[{"text": "Name the pilot customer", "owner": pm,
+                                             "due_date": today() + timedelta(days=30)}])
+    _commit()
+    assert project.phase is Phase.CONTRACT_RESEARCH
+    condition = decision.conditions[0]
+    payment = contracts.record_payment(pm, contract.instalments[0], date(2026, 3, 2),
+                                       Decimal("100000.00"))
+    submitted = milestones.plan_milestone(
+        pm, project, phase=Phase.CONTRACT_RESEARCH, title="Prototype", deliverable="Report",
+        due_date=today() + timedelta(days=60), weight=Decimal("1"))
+    milestones.assign_reviewer(admin, submitted, panelist.id)
+    milestones.post_update(pm, submitted, 100, "Done", [(io.BytesIO(PDF), "bench.pdf")])
+    milestones.submit_milestone(pm, submitted)
+    moved = milestones.plan_milestone(
+        pm, project, phase=Phase.CONTRACT_RESEARCH, title="Pilot line", deliverable="",
+        due_date=today() + timedelta(days=90), weight=Decimal("1"))
+    rebaseline = milestones.rebaseline(pm, moved, moved.due_date + timedelta(days=200),
+                                       "The supplier is late.")
+    entry = spending.record_spending(pm, project, budget_line_id=project.budget_lines[0].id,
+                                     spent_on=today(), amount=Decimal("1000.00"),
+                                     description="Sensors")
+    change = changes.change_end_date(pm, project, end_date=project.end_date + timedelta(days=400),
+                                     reason="The customer asks for a field trial.")
+    place = project.members[0]
+    _commit()
+
+    # Allocation-investment on a project HQ decided to invest in: a tranche on an accepted
+    # milestone, paid, a company with its founders, a round that converted; a second company,
+    # that exited.
+    invested = make_project(pm=pm, institute=ours, phase=Phase.INVESTMENT_DECISION)
+    agreement = funding.record_agreement(
+        committee, invested, committed=Decimal("1000000.00"),
+        qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),
+        signed_on=today() - timedelta(days=500),
+        conversion_deadline=today() + timedelta(days=365))
+    accepted = companies_helpers.make_milestone(invested, MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=Decimal("1000000.00"),
+                                  milestone_id=accepted.id)
+    disbursement = funding.record_disbursement(committee, tranche, amount=Decimal("500000.00"),
+                                               paid_on=today() - timedelta(days=450))
+    company = companies_helpers.make_company(invested, admin)
+    companies_helpers.incorporate(company, admin)
+    financing = companies_helpers.record_round(company, admin)
+    conversion = funding.convert(committee, agreement, financing)
+    gone = companies_helpers.make_company(
+        make_project(pm=pm, institute=ours, phase=Phase.INVESTMENT_DECISION), admin)
+    companies_helpers.incorporate(gone, admin)
+    exit_ = deals.record_exit(admin, gone, kind=ExitKind.DISSOLUTION,
+                              on=today() - timedelta(days=10), proceeds=Decimal("0"))
+    _commit()
+
+    # A proposal under review at gate 1: the panelist declared and sees it, the evaluator does
+    # not sit on it. Its deliverable is the file of the tables.
+    proposal = make_project(pm=pm, institute=ours)
+    review = gate_helpers.submit(proposal, contract=False)
+    gates.name_panel(admin, review, chair, [chair, panelist, third], today() + timedelta(days=9))
+    gates.declare(panelist, review, conflict=False)
+    _commit()
+    deliverable = review.deliverables[0].file_id
+
+    # HQ's side: the yearly assessment, the calendar, an import, tokens, the outbox.
+    year = today().year
+    indicator = assessment.save_indicator(
+        admin, None, year=year, measure=Measure.EVIDENCE, name="服务收入", name_en="Services",
+        weight=Decimal(100), target=Decimal("100000"))
+    evidence = assessment.enter_evidence(director, indicator, ours, amount=Decimal("5000"),
+                                         description="Testing services",
+                                         uploads=[(io.BytesIO(PDF), "invoice.pdf")])
+    holiday = date(year, 10, 12)
+    holiday += timedelta(days=max(0, 7 - holiday.weekday()) if holiday.weekday() > 4 else 0)
+    day = workdays.add_day(admin, holiday, False, "Institute holiday")
+    run = jobs.queue(admin, "institutes", "institutes.csv", b"code,name\n", dry_run=True,
+                     locale=None)
+    token, _secret = tokens.create_token(pm, "Laptop", TokenScope.READ, 30)
+    feed = preferences.regenerate_feed_token(pm)
+    _commit()
+    message = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.recipient_id == pm.id, OutboxMessage.kind == MessageKind.EVENT)
+        .order_by(OutboxMessage.id))
+    assert message is not None, "the world's events sent the PM no notice"
+
+    world.ids = dict(
+        project_id=project.id, invested_id=invested.id, milestone_id=submitted.id,
+        review_id=review.id,
+        decision_id=decision.id, condition_id=condition.id, contract_id=contract.id,
+        instalment_id=contract.instalments[0].id, payment_id=payment.id,
+        rebaseline_id=rebaseline.id, entry_id=entry.id, request_id=change.id,
+        member_id=place.id, agreement_id=agreement.id, tranche_id=tranche.id,
+        disbursement_id=disbursement.id, conversion_id=conversion.id, company_id=company.id,
+        round_id=financing.id, exit_id=exit_.id, share_entry_id=company.entries[0].id,
+        institute_id=ours.id, enterprise_id=enterprise.id, centre_id=centre.id,
+        need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
+        evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
+        day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
+        user_id=colleague.id, gate=1, feed_token=feed)
+    world.people = {name: user.id for name, user in people.items()}
+    world.emails = {name: user.email for name, user in people.items()}
+    for name, user in people.items():
+        _token, world.api_tokens[name] = tokens.create_token(user, "Matrix", TokenScope.WRITE,
+                                                             30)
+    _commit()
+    return world
