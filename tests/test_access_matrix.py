@@ -12,16 +12,20 @@ runs in a savepoint rolled back after it, so every answer is to the same world
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask import Flask
 
-from tests.conftest import _SHARED, csrf_token, login, shared_data
-from tests.factories import PASSWORD
-from tests.world import PEOPLE, SUBJECTS, World, build
-from tracker import db
-from tracker.accounts.models import User
+from tests.conftest import shared_data
+from tests.world import (
+    PEOPLE,
+    SUBJECTS,
+    People,
+    World,
+    build,
+    classify,
+    rules,
+    url_for_rule,
+)
 
 OK = {"200", "redirect", "400", "409"}  # reached the action
 GROUPS = {
@@ -31,52 +35,6 @@ GROUPS = {
     "directors": {"director", "other_director"},
     "pms": {"pm", "other_pm"},
 }
-
-# Where each URL argument comes from: the world's id of that name, or (endpoint, argument)
-# where one name means different things on different routes.
-ARGUMENT_OF = {
-    ("organisations.institute", "object_id"): "institute_id",
-    ("organisations.edit_institute", "object_id"): "institute_id",
-    ("organisations.enterprise", "object_id"): "enterprise_id",
-    ("organisations.edit_enterprise", "object_id"): "enterprise_id",
-    ("organisations.centre", "object_id"): "centre_id",
-    ("organisations.edit_centre", "object_id"): "centre_id",
-    ("organisations.need", "object_id"): "need_id",
-    ("organisations.edit_need", "object_id"): "need_id",
-    ("audit.history", "object_id"): "project_id",
-    ("companies.detach", "project_id"): "invested_id",
-    ("api.project_funding", "project_id"): "invested_id",
-    ("companies.reverse_entry", "entry_id"): "share_entry_id",
-    ("assessment.evidence_file", "entry_id"): "evidence_entry_id",
-    ("assessment.evidence_file", "file_id"): "evidence_file_id",
-    ("assessment.review", "entry_id"): "evidence_entry_id",
-    ("reminders.retry", "message_id"): "message_id",
-    ("reminders.feed", "token"): "feed_token",
-}
-CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
-             "verdict": "approve", "filename": "favicon.svg"}
-CONSTANT_OF = {("imports.template", "kind"): "institutes"}
-
-
-def url_for_rule(rule, world: World) -> str:
-    values = {}
-    for name in rule.arguments:
-        key = (rule.endpoint, name)
-        if key in CONSTANT_OF:
-            values[name] = CONSTANT_OF[key]
-        elif key in ARGUMENT_OF:
-            values[name] = world.ids[ARGUMENT_OF[key]]
-        elif name in world.ids:
-            values[name] = world.ids[name]
-        elif name in CONSTANTS:
-            values[name] = CONSTANTS[name]
-        else:
-            raise KeyError(f"{rule.endpoint}: no value in the world for <{name}>")
-    path = rule.rule
-    for name, value in values.items():
-        path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)
-    return path
-
 
 def _expand(names: str) -> list[str]:
     return [n for name in names.split() for n in sorted(GROUPS.get(name, {name}))]
@@ -102,13 +60,6 @@ def parse(spec: str, api: bool) -> dict[str, str]:
                 assert rest is not None, f"{spec!r} says nothing of {subject}"
                 answers[subject] = rest
     return answers
-
-
-def classify(response) -> str:
-    if response.status_code in (301, 302, 303):
-        location = response.headers["Location"]
-        return "login" if re.match(r"(https?://[^/]+)?/login(\?|$)", location) else "redirect"
-    return str(response.status_code)
 
 
 def matches(expected: str, got: str) -> bool:
@@ -253,6 +204,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "projects.terminate": {"POST": on_project("admin")},
     "changes.change": {"POST": on_project("pm")},  # the PM asks; HQ decides
     "changes.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    # Official documents of the project: read by whoever sees it, issued by HQ admins
+    # (documents.models.may_issue); the approval notice of its gate 1 is offered.
+    "documents.project": {"GET": f"{SEES}: 200; {OTHERS_404}", "POST": on_project("admin")},
+    "documents.templates": {"GET": ADMIN_ONLY},  # DocumentTemplate.can_edit
+    "documents.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
     # The colleague's place: they or the director answer (ProjectMember.can_answer).
     "projects.answer_place": {"POST": on_project("director")},
@@ -375,49 +331,6 @@ ACCESS: dict[str, dict[str, str]] = {
 # --- the machinery ----------------------------------------------------------------------------
 
 
-class People:
-    """A signed-in client per person, its session cookie and CSRF token kept, so that each
-    request starts from the same signed-in session whatever the one before did (a sign-out)."""
-
-    def __init__(self, app: Flask, world: World) -> None:
-        self.app = app
-        self.world = world
-        self.cookies: dict[str, str | None] = {}
-        self.tokens: dict[str, str] = {}
-        cookie = app.config["SESSION_COOKIE_NAME"]
-        for name in SUBJECTS:
-            client = app.test_client()
-            if name != "anon":
-                login(client, db.session.get(User, world.people[name]), PASSWORD)
-            self.tokens[name] = csrf_token(client)
-            found = client.get_cookie(cookie)
-            self.cookies[name] = found.value if found else None
-
-    def request(self, who: str, method: str, path: str):
-        client = self.app.test_client()
-        headers = {}
-        if path.startswith("/api/"):
-            if who != "anon":
-                headers["Authorization"] = f"Bearer {self.world.api_tokens[who]}"
-        elif self.cookies[who]:
-            client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[who])
-        data = {"csrf_token": self.tokens[who]} if method == "POST" else None
-        connection = _SHARED[__name__]
-        savepoint = connection.begin_nested()
-        try:
-            if method == "POST" and "Authorization" in headers:
-                # A change through the API names the version it read (its ETag), as a client
-                # does.
-                read = client.get(path.rsplit("/", 1)[0], headers=headers)
-                db.session.remove()
-                if read.headers.get("ETag"):
-                    headers["If-Match"] = read.headers["ETag"]
-            return client.open(path, method=method, data=data, headers=headers)
-        finally:
-            db.session.remove()
-            savepoint.rollback()
-
-
 @pytest.fixture(scope="module")
 def world(app, module_connection) -> World:
     with shared_data(app, module_connection):
@@ -427,15 +340,7 @@ def world(app, module_connection) -> World:
 @pytest.fixture(scope="module")
 def people(app, module_connection, world) -> People:
     with shared_data(app, module_connection):
-        return People(app, world)
-
-
-def rules(app: Flask) -> dict[str, object]:
-    """One rule per endpoint (an endpoint with two rules is checked through its first)."""
-    found = {}
-    for rule in app.url_map.iter_rules():
-        found.setdefault(rule.endpoint, rule)
-    return found
+        return People(app, world, module_connection)
 
 
 def missing_lines(app: Flask) -> list[str]:

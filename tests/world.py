@@ -10,14 +10,19 @@ it (tests/test_access_matrix.py, tests/test_forms_hypothesis.py).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import Flask
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from tests.companies import helpers as companies_helpers
+from tests.conftest import csrf_token, login
 from tests.factories import (
+    PASSWORD,
     _commit,
     install_gates,
     make_centre,
@@ -29,7 +34,7 @@ from tests.factories import (
 )
 from tests.gates import helpers as gate_helpers
 from tracker import db
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, User
 from tracker.apitokens import services as tokens
 from tracker.apitokens.models import TokenScope
 from tracker.assessment import services as assessment
@@ -207,3 +212,115 @@ def build() -> World:
                                                              30)
     _commit()
     return world
+
+
+# --- asking the app: the URL of a route in the world, and people to ask it ---------------------
+
+# Where each URL argument comes from: the world's id of that name, or (endpoint, argument)
+# where one name means different things on different routes.
+ARGUMENT_OF = {
+    ("organisations.institute", "object_id"): "institute_id",
+    ("organisations.edit_institute", "object_id"): "institute_id",
+    ("organisations.enterprise", "object_id"): "enterprise_id",
+    ("organisations.edit_enterprise", "object_id"): "enterprise_id",
+    ("organisations.centre", "object_id"): "centre_id",
+    ("organisations.edit_centre", "object_id"): "centre_id",
+    ("organisations.need", "object_id"): "need_id",
+    ("organisations.edit_need", "object_id"): "need_id",
+    ("audit.history", "object_id"): "project_id",
+    ("companies.detach", "project_id"): "invested_id",
+    ("api.project_funding", "project_id"): "invested_id",
+    ("companies.reverse_entry", "entry_id"): "share_entry_id",
+    ("assessment.evidence_file", "entry_id"): "evidence_entry_id",
+    ("assessment.evidence_file", "file_id"): "evidence_file_id",
+    ("assessment.review", "entry_id"): "evidence_entry_id",
+    ("reminders.retry", "message_id"): "message_id",
+    ("reminders.feed", "token"): "feed_token",
+}
+CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
+             "verdict": "approve", "filename": "favicon.svg"}
+CONSTANT_OF = {("imports.template", "kind"): "institutes",
+               ("documents.edit_template", "kind"): "approval_notice"}
+
+
+def url_for_rule(rule, world: World) -> str:
+    values = {}
+    for name in rule.arguments:
+        key = (rule.endpoint, name)
+        if key in CONSTANT_OF:
+            values[name] = CONSTANT_OF[key]
+        elif key in ARGUMENT_OF:
+            values[name] = world.ids[ARGUMENT_OF[key]]
+        elif name in world.ids:
+            values[name] = world.ids[name]
+        elif name in CONSTANTS:
+            values[name] = CONSTANTS[name]
+        else:
+            raise KeyError(f"{rule.endpoint}: no value in the world for <{name}>")
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)
+    return path
+
+
+def classify(response) -> str:
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"]
+        return "login" if re.match(r"(https?://[^/]+)?/login(\?|$)", location) else "redirect"
+    return str(response.status_code)
+
+
+
+def rules(app: Flask) -> dict[str, object]:
+    """One rule per endpoint (an endpoint with two rules is checked through its first)."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        found.setdefault(rule.endpoint, rule)
+    return found
+
+
+class People:
+    """A signed-in client per person, its session cookie and CSRF token kept, so that each
+    request starts from the same signed-in session whatever the one before did (a sign-out)."""
+
+    def __init__(self, app: Flask, world: World, connection) -> None:
+        self.app = app
+        self.world = world
+        self.connection = connection  # the module's (tests/conftest.py:module_connection)
+        self.cookies: dict[str, str | None] = {}
+        self.tokens: dict[str, str] = {}
+        cookie = app.config["SESSION_COOKIE_NAME"]
+        for name in SUBJECTS:
+            client = app.test_client()
+            if name != "anon":
+                login(client, db.session.get(User, world.people[name]), PASSWORD)
+            self.tokens[name] = csrf_token(client)
+            found = client.get_cookie(cookie)
+            self.cookies[name] = found.value if found else None
+
+    def request(self, who: str, method: str, path: str, data=None):
+        """`who` asks `path`; a POST carries `data` (a MultiDict, or a list of pairs: a name
+        may repeat) and the session's CSRF token. Rolled back after."""
+        client = self.app.test_client()
+        headers = {}
+        if path.startswith("/api/"):
+            if who != "anon":
+                headers["Authorization"] = f"Bearer {self.world.api_tokens[who]}"
+        elif self.cookies[who]:
+            client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[who])
+        if method == "POST":
+            data = MultiDict(data or [])
+            data.add("csrf_token", self.tokens[who])
+        savepoint = self.connection.begin_nested()
+        try:
+            if method == "POST" and "Authorization" in headers:
+                # A change through the API names the version it read (its ETag), as a client
+                # does.
+                read = client.get(path.rsplit("/", 1)[0], headers=headers)
+                db.session.remove()
+                if read.headers.get("ETag"):
+                    headers["If-Match"] = read.headers["ETag"]
+            return client.open(path, method=method, data=data, headers=headers)
+        finally:
+            db.session.remove()
+            savepoint.rollback()
