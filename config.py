@@ -156,6 +156,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+    # Where uploaded files live (tracker/files/storage.py): "local" (UPLOAD_DIR, which several
+    # hosts share by mounting it) or "s3://bucket/prefix", an S3-compatible object store at
+    # S3_ENDPOINT_URL (empty: AWS), its credentials from AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY.
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)  # a file
     # A request, all its files together: a progress post with a phone's photos (seven of 3-4 MB
     # and a PDF fit). Larger requests are refused before they are read (MAX_CONTENT_LENGTH).

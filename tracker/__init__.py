@@ -22,6 +22,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    from tracker.files.storage import check_setting
+
+    check_setting(app.config["FILE_STORAGE"])
     # The largest request: a post's files and a megabyte for the rest of its form.
     app.config["MAX_CONTENT_LENGTH"] = (
         max(app.config["MAX_POST_MB"], app.config["MAX_UPLOAD_MB"]) + 1) * 1024 * 1024

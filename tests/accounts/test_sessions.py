@@ -143,7 +143,7 @@ def test_uploads_are_private_to_the_apps_user(app):
     from tracker.files import services as files
 
     stored = files.store(make_user(), io.BytesIO(PNG), "evidence.png")
-    path = files.path_of(stored)
+    path = Path(app.config["UPLOAD_DIR"]) / stored.storage_name
     root = Path(app.config["UPLOAD_DIR"])
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

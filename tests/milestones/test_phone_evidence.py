@@ -19,7 +19,7 @@ from tests.gates.helpers import PDF
 from tests.milestones.test_milestones import PNG, in_research, plan
 from tracker import db
 from tracker.files.models import StoredFile
-from tracker.files.services import path_of
+from tracker.files.storage import storage
 from tracker.milestones import evidence
 from tracker.milestones.models import DraftEvidence, Evidence
 from tracker.reminders import scheduler
@@ -193,8 +193,8 @@ def test_drafts_left_longer_than_the_setting_are_deleted_with_their_files(client
     stored["older.jpg"].uploaded_at = now - timedelta(days=days + 30)
     stored["new.jpg"].uploaded_at = now - timedelta(days=days - 1)
     db.session.commit()
-    old_path = path_of(stored["old.jpg"])
-    assert old_path.exists()
+    old_name = stored["old.jpg"].storage_name
+    assert storage().exists(old_name)
 
     scheduler.run_cleanup(app)
 
@@ -203,5 +203,5 @@ def test_drafts_left_longer_than_the_setting_are_deleted_with_their_files(client
     assert kept == ["older.jpg", "new.jpg"]
     assert db.session.scalar(select(StoredFile).where(StoredFile.original_name == "old.jpg")) \
         is None
-    assert not old_path.exists() and path_of(stored["new.jpg"]).exists()
+    assert not storage().exists(old_name) and storage().exists(stored["new.jpg"].storage_name)
     assert evidence.discard_abandoned(now + timedelta(days=days)) == 2  # the other, in time

@@ -25,6 +25,7 @@ from tracker.db import Base
 from tracker.demo import seed
 from tracker.files import services as files
 from tracker.files.models import StoredFile
+from tracker.files.storage import storage
 from tracker.migrate import upgrade
 from tracker.projects.models import Project
 
@@ -179,11 +180,11 @@ def test_a_backup_names_the_files_missing_from_the_upload_folder(installation, t
     _fill(source)
     with source.app_context():
         gone = db.session.scalars(select(StoredFile).order_by(StoredFile.id)).first()
-        files.path_of(gone).unlink()
+        storage().delete(gone.storage_name)
         gone_id = gone.id
     result = _cli(source, "backup", "create", "--to", str(tmp_path))
     assert result.exit_code == 1
-    assert f"missing from the upload folder: #{gone_id}" in result.output
+    assert f"missing from the file storage: #{gone_id}" in result.output
     (archive,) = tmp_path.glob("tracker-backup-*.tar")
     with tarfile.open(archive) as tar:
         assert json.load(tar.extractfile("manifest.json"))["missing_files"] == [gone_id]

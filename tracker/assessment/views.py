@@ -3,7 +3,7 @@ evidence and its review, the indicators, and the funding rule with its allocatio
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, send_file, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,8 +24,8 @@ from tracker.assessment.models import (
 )
 from tracker.dates import EARLIEST, LATEST, today
 from tracker.export import responses as exports
+from tracker.files import services as files
 from tracker.files.models import StoredFile
-from tracker.files.services import path_of
 from tracker.organisations.models import Institute
 from tracker.web.actions import press, submit
 from tracker.web.navigation import year_arg
@@ -230,15 +230,14 @@ def review(entry_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/assessment/evidence/<int:entry_id>/files/<int:file_id>")
 @requires(Indicator.can_list)
-def evidence_file(entry_id: int, file_id: int) -> Response:
+def evidence_file(entry_id: int, file_id: int) -> Response | tuple[str, int]:
     entry = _entry(entry_id)
     linked = db.session.scalar(select(evidence_files.c.file_id).where(
         evidence_files.c.entry_id == entry.id, evidence_files.c.file_id == file_id))
     stored = db.session.get(StoredFile, file_id) if linked else None
     if stored is None:
         abort(404)
-    return send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name)
+    return files.send(stored)
 
 
 def _funding_page(year: int, form: RuleForm) -> str:

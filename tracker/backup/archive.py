@@ -25,7 +25,7 @@ from typing import IO
 from tracker.audit import chain
 from tracker.backup import database
 from tracker.backup.database import BackupError
-from tracker.files.services import upload_root
+from tracker.files.storage import storage
 
 FORMAT = "tracker-backup/1"
 CHUNK = 1024 * 1024
@@ -52,8 +52,8 @@ def _member_name(storage_name: str) -> str:
 class Created:
     path: Path
     manifest: dict
-    missing: list[int] = field(default_factory=list)  # files listed but not on disk
-    damaged: list[int] = field(default_factory=list)  # on disk, but not what was uploaded
+    missing: list[int] = field(default_factory=list)  # files listed but not in the storage
+    damaged: list[int] = field(default_factory=list)  # stored, but not what was uploaded
 
 
 def create(folder: Path) -> Created:
@@ -73,20 +73,29 @@ def create(folder: Path) -> Created:
         partial = work_dir / "archive.tar"
         result = Created(final, {})
         files = []
-        root = upload_root()
+        kept = storage()
         with tarfile.open(partial, "w") as tar:
             tar.add(dump, arcname=member)
             for stored in state["files"]:
-                source = root / stored["name"]
-                if not source.is_file():
+                name = _member_name(stored["name"])
+                try:
+                    source = kept.open(stored["name"])
+                except FileNotFoundError:
                     result.missing.append(stored["id"])
                     continue
-                with source.open("rb") as stream:
-                    sha, size = _sha256(stream)
+                with source, tempfile.SpooledTemporaryFile(CHUNK * 8) as spool:
+                    digest, size = hashlib.sha256(), 0
+                    while chunk := source.read(CHUNK):
+                        digest.update(chunk)
+                        size += len(chunk)
+                        spool.write(chunk)
+                    spool.seek(0)
+                    info = tarfile.TarInfo(name)
+                    info.size, info.mtime, info.mode = size, int(stamp.timestamp()), 0o600
+                    tar.addfile(info, spool)
+                sha = digest.hexdigest()
                 if sha != stored["sha256"]:
                     result.damaged.append(stored["id"])
-                name = _member_name(stored["name"])
-                tar.add(source, arcname=name)
                 files.append({"id": stored["id"], "path": name, "sha256": sha, "size": size})
             manifest = {
                 "format": FORMAT, "created_at": stamp.isoformat(timespec="seconds"),
@@ -144,25 +153,19 @@ class Restored:
 
 
 def restore(archive: Path) -> Restored:
-    """Into an empty installation (no table in the database, nothing in UPLOAD_DIR)."""
+    """Into an empty installation (no table in the database, nothing in the file storage)."""
     manifest = verify(archive)
-    root = upload_root()
-    if root.exists() and any(root.iterdir()):
-        raise BackupError(f"{root} is not empty: restore into an empty installation")
+    kept = storage()
+    if next(kept.names(), None) is not None:
+        raise BackupError(f"{kept.where()} is not empty: restore into an empty installation")
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive, "r") as tar:
         dump = Path(work) / "database"
         with dump.open("wb") as out:
             out.write(tar.extractfile(manifest["database"]["path"]).read())
         database.put_back(dump, manifest["dialect"])
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
         for item in manifest["files"]:
-            target = root / PurePosixPath(item["path"]).relative_to("uploads")
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
-                           "wb") as out:
-                source = tar.extractfile(item["path"])
-                while chunk := source.read(CHUNK):
-                    out.write(chunk)
+            kept.put(str(PurePosixPath(item["path"]).relative_to("uploads")),
+                     tar.extractfile(item["path"]))
     return Restored(manifest, *check(manifest))
 
 
@@ -175,18 +178,19 @@ def check(manifest: dict) -> tuple[list[str], int]:
     for table, rows in manifest["tables"].items():
         if now["tables"].get(table) != rows:
             problems.append(f"{table}: {now['tables'].get(table)} rows, the backup's {rows}")
-    root = upload_root()
+    kept = storage()
     known_missing = set(manifest.get("missing_files", []))
+    known_damaged = set(manifest.get("damaged_files", []))
     for stored in now["files"]:
-        path = root / stored["name"]
         if stored["id"] in known_missing:
             continue
-        if not path.is_file():
-            problems.append(f"stored file #{stored['id']} missing from {root}")
+        try:
+            source = kept.open(stored["name"])
+        except FileNotFoundError:
+            problems.append(f"stored file #{stored['id']} missing from {kept.where()}")
             continue
-        with path.open("rb") as stream:
-            if _sha256(stream)[0] != stored["sha256"] and stored["id"] not in set(
-                    manifest.get("damaged_files", [])):
+        with source:
+            if _sha256(source)[0] != stored["sha256"] and stored["id"] not in known_damaged:
                 problems.append(f"stored file #{stored['id']} differs from its checksum")
     if not verdict.intact:
         problems.append(f"the audit chain breaks at record #{verdict.broken.id}")

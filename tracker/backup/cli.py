@@ -31,7 +31,7 @@ def create_cmd(folder: Path) -> None:
                f"{manifest['revision']}, {sum(manifest['tables'].values())} rows, "
                f"{len(manifest['files'])} files, audit trail of "
                f"{manifest['audit']['records']} records")
-    for label, ids in (("missing from the upload folder", made.missing),
+    for label, ids in (("missing from the file storage", made.missing),
                        ("different from the checksum taken at upload", made.damaged)):
         if ids:
             click.echo(f"warning: stored files {label}: "
@@ -58,7 +58,7 @@ def verify_cmd(path: Path) -> None:
               help="PostgreSQL: then give ROLE (the one in DATABASE_URL) its rights.")
 def restore_cmd(path: Path, role: str | None) -> None:
     """Bring an archive into an empty installation (a database with no table, an empty
-    UPLOAD_DIR), after checking every checksum; then check that every table has its rows,
+    file storage), after checking every checksum; then check that every table has its rows,
     every file its checksum and the audit chain its last hash. Run as the tables' owner
     (MIGRATION_DATABASE_URL)."""
     try:

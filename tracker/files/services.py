@@ -7,7 +7,7 @@ name or the browser's Content-Type; the name's extension must agree with what th
 from __future__ import annotations
 
 import hashlib
-import os
+import tempfile
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import filetype
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -25,8 +25,11 @@ from sqlalchemy.orm import Session
 from tracker import db
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
+from tracker.files.storage import FolderStorage, Storage, storage
 
 if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
     from tracker.accounts.models import User
 
 # Extension -> MIME type of what the content must be.
@@ -59,10 +62,6 @@ def _is_heif(head: bytes) -> bool:
     size = int.from_bytes(head[:4], "big")
     brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
     return bool(brands & HEIF_BRANDS) and b"avif" not in brands
-
-
-def upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
 
 
 def _extension(filename: str) -> str:
@@ -152,27 +151,24 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
     if _checking_only.get():
         return _unwritten(actor, stream, head, name, ext, field, limit, project_id)
     storage_name = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
-    target = upload_root() / storage_name
-    _private_folder(target.parent)
     digest = hashlib.sha256()
     size = 0
-    partial = target.with_suffix(".part")
-    try:
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-            chunk = head
-            while chunk:
-                size += len(chunk)
-                if size > limit:
-                    raise Invalid(field, _("The file is larger than %(n)d MB.",
-                                           n=current_app.config["MAX_UPLOAD_MB"]))
-                digest.update(chunk)
-                out.write(chunk)
-                chunk = stream.read(1024 * 1024)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    _remove_on_rollback(target)
+    # Checked and counted as it arrives, then kept whole or not at all (`storage.put`); held in
+    # memory up to a few MB, in a temporary file beyond.
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as received:
+        chunk = head
+        while chunk:
+            size += len(chunk)
+            if size > limit:
+                raise Invalid(field, _("The file is larger than %(n)d MB.",
+                                       n=current_app.config["MAX_UPLOAD_MB"]))
+            digest.update(chunk)
+            received.write(chunk)
+            chunk = stream.read(1024 * 1024)
+        received.seek(0)
+        kept = storage()
+        kept.put(storage_name, received)
+    _remove_on_rollback(kept, storage_name)
     row = StoredFile(storage_name=storage_name, original_name=name, extension=ext,
                      content_type=ALLOWED[ext], size=size, sha256=digest.hexdigest(),
                      project_id=project_id, uploaded_by_id=actor.id)
@@ -181,54 +177,66 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
     return row
 
 
-def _private_folder(folder: Path) -> None:
-    """`folder` and the upload root above it, readable by the app's own user only (0700);
-    files in them are created 0600. Whatever the process's umask, others on the host read
-    nothing."""
-    root = upload_root()
-    for path in (root, folder):
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.chmod(0o700)
+def send(stored: StoredFile) -> Response | tuple[str, int]:
+    """`stored` as a download, for a viewer already allowed to see it. Listed but not in the
+    storage (a backup restored without its files, a shared folder not mounted): said as it is,
+    never as "not yours to see"; /healthz counts these."""
+    from tracker.web.errors import render_error
 
-
-def path_of(stored: StoredFile) -> Path:
-    return upload_root() / stored.storage_name
+    kept = storage()
+    try:
+        if isinstance(kept, FolderStorage):
+            source: Path | IO[bytes] = kept.path(stored.storage_name)
+            if not source.is_file():
+                raise FileNotFoundError(stored.storage_name)
+        else:
+            source = kept.open(stored.storage_name)
+    except FileNotFoundError:
+        current_app.logger.warning("stored file %d is missing from %s", stored.id, kept.where())
+        return render_error(404, explanation=_(
+            "This file is listed, but it is missing from the server's storage (perhaps a "
+            "backup was restored without its files). Tell HQ: they can restore it."))
+    response = send_file(source, mimetype=stored.content_type, as_attachment=True,
+                         download_name=stored.original_name, max_age=0)
+    if not isinstance(source, Path):
+        response.content_length = stored.size
+    return response
 
 
 def missing(sample: int = 5) -> tuple[int, list[int]]:
-    """How many stored files have a row but no file under UPLOAD_DIR, and the ids of the first
+    """How many stored files have a row but nothing in the storage, and the ids of the first
     few: after a backup restored without its upload folder, or a shared folder not mounted.
-    One query and a stat per file."""
-    root = upload_root()
+    One query and one listing of the storage."""
+    held = set(storage().names())
     absent = [file_id for file_id, name in db.session.execute(
         select(StoredFile.id, StoredFile.storage_name).order_by(StoredFile.id))
-        if not (root / name).is_file()]
+        if name not in held]
     return len(absent), absent[:sample]
 
 
 # Files written during a transaction are removed if it rolls back: nothing half-stored.
 
-def _remove_on_rollback(path: Path) -> None:
-    db.session().info.setdefault("written_files", []).append(path)
+def _remove_on_rollback(kept: Storage, name: str) -> None:
+    db.session().info.setdefault("written_files", []).append((kept, name))
 
 
 def remove(stored: StoredFile) -> None:
     """Delete `stored`'s row now and its file once the transaction commits (kept if it rolls
     back, as the row is)."""
-    db.session().info.setdefault("removed_files", []).append(path_of(stored))
+    db.session().info.setdefault("removed_files", []).append((storage(), stored.storage_name))
     db.session.delete(stored)
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_written(session: Session) -> None:
     session.info.pop("written_files", None)
-    for path in session.info.pop("removed_files", []):
-        Path(path).unlink(missing_ok=True)
+    for kept, name in session.info.pop("removed_files", []):
+        kept.delete(name)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _delete_written(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:  # the whole unit of work, not a savepoint
-        for path in session.info.pop("written_files", []):
-            Path(path).unlink(missing_ok=True)
+        for kept, name in session.info.pop("written_files", []):
+            kept.delete(name)
         session.info.pop("removed_files", None)

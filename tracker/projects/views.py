@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,8 +14,8 @@ from tracker.changes import queries as changes
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.export import responses as exports
+from tracker.files import services as files
 from tracker.files.models import StoredFile
-from tracker.files.services import path_of
 from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
@@ -28,7 +28,6 @@ from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, submit
-from tracker.web.errors import render_error
 from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
 from tracker.web.views import home
@@ -313,13 +312,4 @@ def download(file_id: int) -> Response | tuple[str, int]:
     stored = db.session.get(StoredFile, file_id)
     if stored is None or not stored.can_download(_user()):
         abort(404)
-    path = path_of(stored)
-    if not path.is_file():
-        # Listed but not on disk (a backup restored without its upload folder): said as it is,
-        # to those who may see it, never as "not yours to see". /healthz counts these.
-        current_app.logger.warning("stored file %d is missing from the upload folder", stored.id)
-        return render_error(404, explanation=_(
-            "This file is listed, but it is missing from the server's storage (perhaps a "
-            "backup was restored without its files). Tell HQ: they can restore it."))
-    return send_file(path, mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name, max_age=0)
+    return files.send(stored)

@@ -1,8 +1,8 @@
-"""What /healthz reports: the database, the scheduler's last runs, files missing on disk.
+"""What /healthz reports: the database, the scheduler's last runs, files missing from the storage.
 
 The answer is 503 only when this process can't reach the database (a load balancer then
-sends no one here); a scheduler that has not run recently or files missing from the upload
-folder make it `degraded`, 200, for the monitoring to raise, not for the balancer to act on:
+sends no one here); a scheduler that has not run recently or files missing from the file
+storage make it `degraded`, 200, for the monitoring to raise, not for the balancer to act on:
 every host would say the same.
 """
 
@@ -18,10 +18,11 @@ from sqlalchemy import text
 from tracker import db
 from tracker.db import utcnow
 from tracker.files import services as files
+from tracker.files.storage import storage
 from tracker.jobs.services import last_runs
 from tracker.web.requestlog import ERROR
 
-# Counting missing files stats every stored file: done at most this often per process.
+# Counting missing files lists the whole storage: done at most this often per process.
 FILES_EVERY_SECONDS = 300
 _files_checked: dict[str, tuple[float, tuple[int, list[int]]]] = {}
 
@@ -31,7 +32,7 @@ def forget() -> None:
 
 
 def _missing_files() -> tuple[int, list[int]]:
-    root = current_app.config["UPLOAD_DIR"]
+    root = storage().where()
     checked = _files_checked.get(root)
     if checked is None or time.monotonic() - checked[0] > FILES_EVERY_SECONDS:
         checked = _files_checked[root] = (time.monotonic(), files.missing())
