@@ -150,3 +150,35 @@ def test_a_cycle_that_loses_the_database_says_so_and_is_retried(app, monkeypatch
         assert scheduler.run_cycle(app) is False
     assert "the database is unreachable (server closed the connection)" in caplog.text
     assert "Traceback" not in caplog.text  # one line per failure, not a traceback
+
+
+@pytest.mark.skipif(not PG_URL, reason="the scheduler's threads commit through connections of "
+                    "their own: the suite's SQLite harness holds the one write lock")
+def test_the_leader_runs_each_of_its_jobs_at_once(app, engine, real_commits):
+    """Reminders, imports and the clean-up of abandoned drafts are registered with the leading
+    scheduler and run as soon as it leads (then on their intervals): a job left out of the
+    registration would never run in production."""
+    from tracker import db
+
+    db.session.remove()  # the test holds no transaction the scheduler's threads would wait on
+    cycles = []
+    stop = threading.Event()
+    leader = threading.Thread(target=scheduler.run, args=(app,), kwargs={
+        "stop": stop, "cycle": lambda app, go_on: cycles.append(go_on())})
+
+    def runs() -> dict[str, str | None]:
+        with engine.connect() as conn:  # a read of its own, closed at once
+            return dict(conn.execute(text("SELECT job, error FROM job_runs")).all())
+
+    leader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+                cycles and {"imports", "cleanup"} <= set(runs())):
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        leader.join(60)
+    assert cycles == [True] and not leader.is_alive()
+    assert {job: error for job, error in runs().items() if job in {"imports", "cleanup"}} == {
+        "imports": None, "cleanup": None}
