@@ -24,9 +24,9 @@ from tracker.assessment.models import (
 )
 from tracker.dates import EARLIEST, LATEST, today
 from tracker.export import responses as exports
-from tracker.files import services as files
 from tracker.files.models import StoredFile
 from tracker.organisations.models import Institute
+from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.navigation import year_arg
 from tracker.web.permissions import requires
@@ -237,7 +237,7 @@ def evidence_file(entry_id: int, file_id: int) -> Response | tuple[str, int]:
     stored = db.session.get(StoredFile, file_id) if linked else None
     if stored is None:
         abort(404)
-    return files.send(stored)
+    return downloads.send(stored)
 
 
 def _funding_page(year: int, form: RuleForm) -> str:

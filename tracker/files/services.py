@@ -13,11 +13,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import filetype
-from flask import current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -25,11 +24,9 @@ from sqlalchemy.orm import Session
 from tracker import db
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
-from tracker.files.storage import FolderStorage, Storage, storage
+from tracker.files.storage import Storage, storage
 
 if TYPE_CHECKING:
-    from werkzeug.wrappers import Response
-
     from tracker.accounts.models import User
 
 # Extension -> MIME type of what the content must be.
@@ -175,32 +172,6 @@ def store(actor: User, stream: IO[bytes], filename: str, field: str = "file",
     db.session.add(row)
     db.session.flush()
     return row
-
-
-def send(stored: StoredFile) -> Response | tuple[str, int]:
-    """`stored` as a download, for a viewer already allowed to see it. Listed but not in the
-    storage (a backup restored without its files, a shared folder not mounted): said as it is,
-    never as "not yours to see"; /healthz counts these."""
-    from tracker.web.errors import render_error
-
-    kept = storage()
-    try:
-        if isinstance(kept, FolderStorage):
-            source: Path | IO[bytes] = kept.path(stored.storage_name)
-            if not source.is_file():
-                raise FileNotFoundError(stored.storage_name)
-        else:
-            source = kept.open(stored.storage_name)
-    except FileNotFoundError:
-        current_app.logger.warning("stored file %d is missing from %s", stored.id, kept.where())
-        return render_error(404, explanation=_(
-            "This file is listed, but it is missing from the server's storage (perhaps a "
-            "backup was restored without its files). Tell HQ: they can restore it."))
-    response = send_file(source, mimetype=stored.content_type, as_attachment=True,
-                         download_name=stored.original_name, max_age=0)
-    if not isinstance(source, Path):
-        response.content_length = stored.size
-    return response
 
 
 def missing(sample: int = 5) -> tuple[int, list[int]]:

@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Protocol
 from urllib.parse import urlsplit
 
+import boto3
+from botocore.exceptions import ClientError
 from flask import current_app
 
 CHUNK = 1024 * 1024
@@ -116,8 +118,6 @@ class ObjectStorage:
             raise FileNotFoundError(name) from e
 
     def exists(self, name: str) -> bool:
-        from botocore.exceptions import ClientError
-
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(name))
         except ClientError as e:
@@ -164,7 +164,5 @@ def _made(setting: str, upload_dir: str, endpoint: str, region: str
         return FolderStorage(upload_dir)
     check_setting(setting)
     parts = urlsplit(setting)
-    import boto3  # only an installation storing in an object store needs it loaded
-
     client = boto3.client("s3", endpoint_url=endpoint or None, region_name=region or None)
     return ObjectStorage(parts.netloc, parts.path, client)

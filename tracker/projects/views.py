@@ -14,7 +14,6 @@ from tracker.changes import queries as changes
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.export import responses as exports
-from tracker.files import services as files
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
@@ -27,6 +26,7 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.reports.filters import institute_choices
+from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -312,4 +312,4 @@ def download(file_id: int) -> Response | tuple[str, int]:
     stored = db.session.get(StoredFile, file_id)
     if stored is None or not stored.can_download(_user()):
         abort(404)
-    return files.send(stored)
+    return downloads.send(stored)
