@@ -24,7 +24,7 @@ from tracker.dates import today
 from tracker.documents import services
 from tracker.documents.models import DocumentKind, OfficialDocument
 from tracker.errors import Refused
-from tracker.files.services import path_of
+from tracker.files.storage import storage
 from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
@@ -53,7 +53,8 @@ def _text(pdf: bytes) -> str:
 
 
 def _stored(document: OfficialDocument) -> bytes:
-    return path_of(document.file).read_bytes()
+    with storage().open(document.file.storage_name) as stored:
+        return stored.read()
 
 
 def _scored_decision(review, values=(3, 4, 5), outcome=Outcome.GO, **fields):
