@@ -164,6 +164,9 @@ class Config:
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
     S3_REGION = os.environ.get("S3_REGION", "")
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 20)  # a file
+    # A creating form sent again with the same content this soon (Back, then the button again)
+    # is taken as the first sending, not as a second record (tracker/web/actions.py).
+    RESEND_WINDOW_MINUTES = _env_int("RESEND_WINDOW_MINUTES", 30)
     # A request, all its files together: a progress post with a phone's photos (seven of 3-4 MB
     # and a PDF fit). Larger requests are refused before they are read (MAX_CONTENT_LENGTH).
     MAX_POST_MB = _env_int("MAX_POST_MB", 60)

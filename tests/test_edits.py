@@ -3,6 +3,7 @@ the user's input kept), and a create form sent twice creates one record."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -88,7 +89,7 @@ def test_a_budget_line_alone_moves_the_proposal_version(client):
     assert db.session.get(Project, project.id).version == before + 1
 
 
-def test_back_and_resubmit_creates_one_proposal(client):
+def test_back_and_resubmit_creates_one_proposal(app, client, monkeypatch):
     institute = make_institute()
     pm = make_user(Role.PROJECT_MANAGER, institute_id=institute.id)
     login(client, pm)
@@ -107,11 +108,25 @@ def test_back_and_resubmit_creates_one_proposal(client):
     assert count == 1
     page = client.get(second.location).get_data(as_text=True)
     assert "This form had already been sent" in page
-    # A fresh form is a new proposal.
-    assert post(client, "/projects/new", dict(data, **tab(client, "/projects/new"))).status_code \
-        == 302
-    assert db.session.scalar(select(func.count()).select_from(Project).where(
-        Project.title == "Sent twice")) == 2
+    # Back fetches the form anew (pages are never cached): a fresh token, the same content.
+    # Within RESEND_WINDOW_MINUTES that is the same proposal sent again, said so.
+    again = post(client, "/projects/new", dict(data, **tab(client, "/projects/new")))
+    assert again.status_code == 302 and again.location == first.location
+    assert "change something in it" in client.get(again.location).get_data(as_text=True)
+    assert _count("Sent twice") == 1
+    # Anything changed is a new proposal; so is the same content sent after the window.
+    changed = dict(data, **tab(client, "/projects/new"), summary="A second one")
+    assert post(client, "/projects/new", changed).location != first.location
+    assert _count("Sent twice") == 2
+    monkeypatch.setitem(app.config, "RESEND_WINDOW_MINUTES", 0)
+    later = post(client, "/projects/new", dict(data, **tab(client, "/projects/new")))
+    assert later.status_code == 302 and later.location != first.location
+    assert _count("Sent twice") == 3
+
+
+def _count(title: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Project).where(
+        Project.title == title))
 
 
 def _once_in(page: str, action: str) -> str:
@@ -137,6 +152,30 @@ def test_a_progress_post_sent_twice_from_the_milestone_page_posts_once(client):
     assert second.location == first.location
     assert db.session.scalar(select(func.count()).select_from(ProgressUpdate).where(
         ProgressUpdate.milestone_id == milestone.id)) == 1
+
+
+def test_a_progress_post_with_a_photo_sent_again_after_back_posts_once(client):
+    """Back fetches the milestone page anew, with a new token: the same note, percentage and
+    photo are the same post; another photo is another post."""
+    from tests.milestones.test_milestones import PNG, in_research, plan
+    from tracker.milestones.models import Evidence
+
+    project = in_research()
+    milestone = plan(project)
+    login(client, project.pm)
+    path = f"/milestones/{milestone.id}"
+
+    def send(photo: bytes):
+        once = _once_in(client.get(path).get_data(as_text=True), f"{path}/update")
+        return post(client, f"{path}/update", {
+            "percent": "40", "note": "Half the rig built", "once": once,
+            "files": [(io.BytesIO(photo), "rig.png")]}, content_type="multipart/form-data")
+
+    first, again = send(PNG), send(PNG)
+    assert first.status_code == again.status_code == 302 and again.location == first.location
+    assert db.session.scalar(select(func.count()).select_from(Evidence)) == 1
+    assert send(PNG + b"another").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Evidence)) == 2
 
 
 def test_a_payment_sent_twice_from_the_contract_page_is_recorded_once(client):

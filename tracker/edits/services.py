@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit.models import AuditRecord
+from tracker.db import utcnow
 from tracker.edits.models import FormToken
 from tracker.errors import Refused
 
@@ -72,6 +73,38 @@ def claim_token(actor: User, token: str) -> FormToken | None:
             raise Refused(_("This form cannot be sent again: open it anew.")) from None
         return used
     return None
+
+
+def claim_content(actor: User, key: str, within: timedelta) -> FormToken | None:
+    """Claim what a creating form sent, by `key` (a digest of the user, the address and every
+    field). Going Back to a form and sending it again sends a new one-time token (the browser
+    fetches the page anew: pages are never cached), but the same content: within `within` of
+    the first sending that is the same form sent again, and its claim is returned; later, or
+    with anything changed, it is a new record. None when it is new."""
+    now = utcnow()
+    found = db.session.get(FormToken, key, with_for_update=True, populate_existing=True)
+    if found is not None and found.user_id == actor.id and now - found.used_at <= within:
+        return found
+    if found is not None:  # sent long ago: this one is new, and the claim is renewed
+        found.used_at, found.location = now, ""
+        db.session.flush()
+        return None
+    try:
+        with db.session.begin_nested():
+            db.session.add(FormToken(token=key, user_id=actor.id, used_at=now))
+    except IntegrityError:  # the same content sent twice at once: the first has it
+        return db.session.get(FormToken, key, populate_existing=True)
+    return None
+
+
+def token_claimed(token: str) -> bool:
+    return db.session.get(FormToken, token[:64]) is not None
+
+
+def content_claimed(actor: User, key: str, within: timedelta) -> bool:
+    """Whether `claim_content` would take this sending for an earlier one (nothing claimed)."""
+    found = db.session.get(FormToken, key)
+    return found is not None and found.user_id == actor.id and utcnow() - found.used_at <= within
 
 
 def record_location(token: str, location: str) -> None:

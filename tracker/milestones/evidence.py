@@ -27,7 +27,6 @@ from sqlalchemy import func, select, tuple_
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.edits.models import FormToken
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.files import services as files
 from tracker.files.models import StoredFile
@@ -56,12 +55,11 @@ def drafts(actor: User, milestone: Milestone) -> list[DraftEvidence]:
         .order_by(DraftEvidence.id)))
 
 
-def hold(actor: User, milestone: Milestone, uploads: list[tuple[IO[bytes], str]],
-         token: str | None = None) -> list[str]:
+def hold(actor: User, milestone: Milestone, uploads: list[tuple[IO[bytes], str]]) -> list[str]:
     """Check and keep each upload as a draft file of `actor`'s next post on `milestone`.
-    Returns what was refused, a sentence per file naming it. Nothing is held for a form sent
-    again (its one-time `token` already claimed): its files went with the first sending."""
-    if not uploads or (token and db.session.get(FormToken, token[:64]) is not None):
+    Returns what was refused, a sentence per file naming it. The view holds nothing for a form
+    sent again (`actions.sent_before`): its files went with the first sending."""
+    if not uploads:
         return []
     may_post(actor, milestone)
     limit = current_app.config["MAX_POST_MB"]

@@ -38,7 +38,7 @@ from tracker.projects.models import ProjectType
 from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
-from tracker.web.actions import press, submit
+from tracker.web.actions import press, sent_before, submit
 from tracker.web.errors import render_error
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import Page, int_arg, page_or_home, text_arg, year_arg
@@ -174,7 +174,8 @@ def update(milestone_id: int) -> Response | tuple[str, int]:
     # whatever becomes of the post, so a refused post never makes them choose a file twice.
     uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
                if f and f.filename]
-    refused = evidence.hold(_user(), milestone, uploads, request.form.get("once"))
+    refused = [] if sent_before(request.form.get("once")) else evidence.hold(
+        _user(), milestone, uploads)
     db.session.commit()
     form = UpdateForm(drafts=evidence.drafts(_user(), milestone))
     form.refused_files = refused

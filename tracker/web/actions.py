@@ -18,11 +18,13 @@ Three rules of trust live here too, for every form at once (backed by `tracker.e
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import flash, redirect, request
+from flask import current_app, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,18 +67,22 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
             form.preview = _dry_run(form, call, preview)
             if form.preview is not None:  # None: nothing to confirm, record it now
                 return page(), 200
-        claimed = _claim(form)
+        claimed, keys = _claim(form, record)
         if claimed is not None:
             location = claimed.location or request.path
+            same_content = claimed.token != form.once.data[:64]
             db.session.rollback()
-            flash(_("This form had already been sent: it was saved once, here."), "success")
+            flash(_("This form had already been sent: it was saved once, here. To record a "
+                    "second one just like it, change something in it (a note) and send it.")
+                  if same_content else
+                  _("This form had already been sent: it was saved once, here."), "success")
             return redirect(location)
         if record is not None and isinstance(form, SeenVersion):
             edits.check_version(record, *form.seen())
         result = call()
         db.session.flush()
-        if isinstance(form, OneTime) and form.once.data:
-            edits.record_location(form.once.data, _given(to, result))
+        for key in keys:
+            edits.record_location(key, _given(to, result))
     except Invalid as invalid:
         db.session.rollback()
         form.failed = True
@@ -184,7 +190,49 @@ def _stamp(form: Form, record: Any) -> None:
         form.seen_at.data = utcnow().isoformat()
 
 
-def _claim(form: Form):
-    if isinstance(form, OneTime) and form.once.data:
-        return edits.claim_token(current_user._get_current_object(), form.once.data[:64])
-    return None
+def _claim(form: Form, record: Any) -> tuple[Any, list[str]]:
+    """The claim of an earlier sending of this form, if any, and the keys this sending claims:
+    its one-time token, and for a form creating a record (no `record` edited) what it sent."""
+    if not (isinstance(form, OneTime) and form.once.data):
+        return None, []
+    actor = current_user._get_current_object()
+    token = form.once.data[:64]
+    if (used := edits.claim_token(actor, token)) is not None:
+        return used, []
+    if record is not None:  # an edit sent twice saves the same values twice: harmless
+        return None, [token]
+    key = _content_key(actor.id)
+    return edits.claim_content(actor, key, _window()), [token, key]
+
+
+def sent_before(token: str | None) -> bool:
+    """Whether a creating form's sending is one already saved (its token claimed, or the same
+    content sent within the window), asked before what `submit` does is begun: files a form
+    keeps before it is saved are not kept again for a sending that will be taken as the first."""
+    actor = current_user._get_current_object()
+    return bool(token) and edits.token_claimed(token) or edits.content_claimed(
+        actor, _content_key(actor.id), _window())
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=current_app.config["RESEND_WINDOW_MINUTES"])
+
+
+# Fields that change with each rendering of a form, not with what the user sent.
+RENDERED = {"csrf_token", "once", "version", "seen_at", "confirmed"}
+
+
+def _content_key(user_id: int) -> str:
+    """A digest of who sent what where: the address, every field but RENDERED, and each file's
+    name and bytes (read, then rewound for the service)."""
+    digest = hashlib.sha256(f"{user_id}\n{request.path}\n".encode())
+    for name, value in sorted((k, v) for k, v in request.form.items(multi=True)
+                              if k not in RENDERED):
+        digest.update(f"{name}={value}\n".encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest.update(f"{name}:{upload.filename}\n".encode())
+        upload.stream.seek(0)
+        while chunk := upload.stream.read(1024 * 1024):
+            digest.update(chunk)
+        upload.stream.seek(0)
+    return "c" + digest.hexdigest()[:63]
