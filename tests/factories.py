@@ -127,7 +127,9 @@ def make_need(institute: Institute | None = None, enterprise: Enterprise | None 
 
 
 def make_project(pm: User | None = None, institute: Institute | None = None, **kw):
-    """A project in draft (or in `phase=`), with one budget line; through the service."""
+    """A project in draft (or in `phase=`), with one budget line; through the service. Its
+    lines are free (no template, as a project recorded before templates) unless
+    `budget_template_id` is given; `budget_lines` replaces the one line."""
     from datetime import date
 
     from tracker.projects import services as projects
@@ -142,9 +144,10 @@ def make_project(pm: User | None = None, institute: Institute | None = None, **k
         "need_id": None, "trl_now": 6, "trl_target": 8, "budget_total": Decimal("3000000.00"),
         "start_date": date(2026, 1, 1), "end_date": date(2028, 12, 31),
     }
+    values.setdefault("budget_template_id", None)
+    lines = kw.pop("budget_lines", [("Equipment", Decimal("1000000.00"))])
     values.update(kw)
-    project = projects.create_proposal(
-        pm, budget_lines=[("Equipment", Decimal("1000000.00"))], member_ids=[], **values)
+    project = projects.create_proposal(pm, budget_lines=lines, member_ids=[], **values)
     if phase is not None:
         project.phase = phase  # a shortcut for tests that start mid-lifecycle
         if phase != "draft":

@@ -4,6 +4,8 @@ from sqlalchemy import func, select, text
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit.models import AuditRecord
+from tracker.budgets import caps
+from tracker.budgets import services as budgets
 from tracker.db import Base
 
 
@@ -97,6 +99,9 @@ def test_the_demo_data_keeps_the_rules_the_app_enforces(app, client):
     for project in db.session.scalars(select(Project)):
         assert (project.code is None) == project.is_draft, project.title
         assert project.budget_allocated <= project.budget_total, project.title
+        if project.budget_template is not None:  # within its cap on indirect costs
+            assert caps.figures(project.budget_template, budgets.project_amounts(
+                project)).over_cap == 0, project.title
         assert project.start_date <= project.end_date
         changes = list(db.session.scalars(select(PhaseChange).where(
             PhaseChange.project_id == project.id).order_by(PhaseChange.id)))

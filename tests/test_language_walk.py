@@ -29,6 +29,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.accounts.services import find_by_email
 from tracker.assessment.models import EvidenceEntry, Indicator
+from tracker.budgets.models import BudgetTemplate
 from tracker.changes.models import ChangeRequest
 from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
@@ -114,7 +115,8 @@ CHINESE_ALLOWED = re.compile("简体中文")
 
 def entered() -> list[str]:
     """What people typed, in whatever language they typed it, longest first: their names and
-    the titles, fields, programmes, budget lines, co-funders, cities and file names of the
+    the titles, fields, programmes, budget lines, budget templates' editions, co-funders, cities
+    and file names of the
     demo's records, its milestone's title, deliverable and progress note, its change request's
     reason.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
@@ -125,7 +127,9 @@ def entered() -> list[str]:
                select(JointInnovationCentre.city), select(StoredFile.original_name),
                select(EvidenceEntry.description), select(EvidenceEntry.opinion),
                select(Milestone.title), select(Milestone.deliverable),
-               select(ProgressUpdate.note), select(ChangeRequest.reason)]
+               select(ProgressUpdate.note), select(ChangeRequest.reason),
+               # a budget template's edition: the funder's document number, as issued
+               select(BudgetTemplate.edition)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     return sorted(values, key=len, reverse=True)
 

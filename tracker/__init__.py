@@ -60,6 +60,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.apitokens.views import bp as tokens_bp
     from tracker.assessment.views import bp as assessment_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.budgets.views import bp as budget_admin_bp
     from tracker.changes.views import bp as changes_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp
@@ -90,11 +91,11 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, mfa_bp, sso_bp, admin_bp, organisations_bp, audit_bp,
-                      projects_bp, gates_bp, gate_admin_bp, milestones_bp, contracts_bp,
-                      reminders_bp, funding_bp, companies_bp, settings_bp, imports_bp, reports_bp,
-                      spending_bp, changes_bp, tokens_bp, notifications_bp, assessment_bp,
-                      phones_bp, documents_bp, api_bp,
-                      docs_bp, metrics_bp):
+                      projects_bp, gates_bp, gate_admin_bp, budget_admin_bp, milestones_bp,
+                      contracts_bp, reminders_bp, funding_bp, companies_bp, settings_bp,
+                      imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
+                      notifications_bp, assessment_bp, phones_bp, documents_bp, api_bp, docs_bp,
+                      metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request
 

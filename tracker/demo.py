@@ -19,6 +19,9 @@ from tracker import demo_large as large
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.assessment.demo import seed_assessment
+from tracker.budgets.defaults import NINE_CATEGORY_CODE
+from tracker.budgets.defaults import install_demo as install_budget_templates
+from tracker.budgets.models import BudgetTemplate
 from tracker.changes import services as changes
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
@@ -106,7 +109,8 @@ def _fix_uscc(code: str) -> str:
 def seed() -> dict[str, int]:
     """Create what is missing; returns how many objects of each kind were created."""
     created = {"headquarters": 0, "institutes": 0, "enterprises": 0, "centres": 0, "needs": 0,
-               "users": 0, "gate templates": install_defaults()}
+               "users": 0, "gate templates": install_defaults(),
+               "budget templates": install_budget_templates()}
     hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "JITRI"))
     if hq is None:
         hq = Headquarters(code="JITRI", name=HQ_NAME[0], name_en=HQ_NAME[1])
@@ -221,9 +225,18 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
     for title, field, kind, partner, stage in specs:
         if db.session.scalar(select(Project).where(Project.title == title)):
             continue
+        # The national form (the default): indirect costs within 30 % of the 900,000 of
+        # direct costs less equipment; the draft, for a provincial programme, on the older
+        # nine-category form (20 % of 1,500,000 at most).
+        lines = [("设备费", Decimal("1200000")), ("劳务费", Decimal("900000")),
+                 ("间接费用", Decimal("200000"))]
+        template = {}
+        if stage == "draft":
+            lines += [("材料费", Decimal("600000"))]
+            template = {"budget_template_id": db.session.scalar(select(BudgetTemplate.id).where(
+                BudgetTemplate.code == NINE_CATEGORY_CODE))}
         project = projects.create_proposal(
-            pm, budget_lines=[("设备费", Decimal("1200000")), ("劳务费", Decimal("900000"))],
-            member_ids=[],
+            pm, budget_lines=lines, member_ids=[], **template,
             title=title, summary="", field=field, type=kind,
             institute_id=institutes["JITRI-RB"].id,
             partner_enterprise_id=enterprises[partner].id if partner is not None else None,

@@ -80,9 +80,9 @@ def fill_proposal(page, title: str) -> None:
     page.fill("input[name=start_date]", "2027-01-01")
     page.fill("input[name=end_date]", "2028-12-31")
     page.fill("input[name=budget_total]", "800000")
-    for n, (line, amount) in enumerate([("设备费", "500000"), ("材料费", "300000")]):
-        page.fill(f"input[name=budget_lines-{n}-category]", line)
-        page.fill(f"input[name=budget_lines-{n}-amount]", amount)
+    # The default template's rows: 设备费 (equipment), 业务费 (operations), ...
+    page.fill("input[name=budget_lines-0-amount]", "500000")
+    page.fill("input[name=budget_lines-1-amount]", "300000")
 
 
 def score(page, recommendation: str) -> None:
@@ -112,7 +112,7 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
     assert "已保存" in pm.inner_text("main")
     project = urlsplit(pm.url).path
     lines = pm.locator("table:has-text('设备费')").inner_text()
-    assert "¥500,000.00" in lines and "材料费" in lines and "¥800,000.00" in lines
+    assert "¥500,000.00" in lines and "业务费" in lines and "¥800,000.00" in lines
     pm.set_input_files("form[action$='/deliverables'] input[name=file]", proposal)
     pm.click("form[action$='/deliverables'] button")
     assert "已上传" in pm.inner_text("main")
@@ -227,8 +227,7 @@ def test_the_pm_proposes_and_submits_with_the_keyboard_alone(journey, tmp_path):
     type_date(pm, "input[name=start_date]", "2027", "03", "01")
     type_date(pm, "input[name=end_date]", "2028", "02", "29")
     type_into(pm, "input[name=budget_total]", "300000")
-    type_into(pm, "input[name=budget_lines-0-category]", "测试费")
-    type_into(pm, "input[name=budget_lines-0-amount]", "300000")
+    type_into(pm, "input[name=budget_lines-1-amount]", "300000")  # 业务费, of the default
     tab_to(pm, "main form button.primary")
     pm.keyboard.press("Enter")
     pm.wait_for_selector("form[action$='/deliverables']")

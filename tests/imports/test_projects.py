@@ -55,8 +55,10 @@ def test_a_project_imported_in_contract_research_goes_on_to_request_gate_2():
     project = db.session.scalar(select(Project))
     assert (project.code, project.phase, project.year, project.seq) == (
         "TEST-2019-0042", Phase.CONTRACT_RESEARCH, 2019, 42)
+    # By the default template (none named): a line per category.
     assert [(b.category, b.amount) for b in project.budget_lines] == [
-        ("设备费", Decimal("1000000.00")), ("劳务费", Decimal("500000.00"))]
+        ("设备费", Decimal("1000000.00")), ("业务费", Decimal("0.00")),
+        ("劳务费", Decimal("500000.00")), ("间接费用", Decimal("0.00"))]
     assert [m.user.email for m in project.members] == ["member@import.cn"]
     assert project.member_ids == set()  # a place counts once its holder or director confirms
     decision = db.session.scalar(select(GateDecision))

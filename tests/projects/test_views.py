@@ -36,7 +36,7 @@ def _proposal(institute, **overrides):
             "need_id": "0", "trl_now": "3", "trl_target": "6", "budget_total": "3,000,000",
             "start_date": "2026-03-01", "end_date": "2028-02-28",
             "budget_lines-0-category": "Equipment", "budget_lines-0-amount": "1,200,000",
-            "budget_lines-1-category": "Staff", "budget_lines-1-amount": "800000"}
+            "budget_lines-1-category": "Labour", "budget_lines-1-amount": "800000"}
     data.update(overrides)
     return data
 
@@ -52,8 +52,10 @@ def test_pm_writes_a_proposal_with_a_provisional_reference(client):
     project = db.session.scalar(select(Project).where(Project.pm_id == pm.id))
     assert project.code is None  # the official code comes on submission
     assert project.phase is Phase.DRAFT
+    # By the default template (the national one): a line per category, named in Chinese.
     assert [(b.category, b.amount) for b in project.budget_lines] == [
-        ("Equipment", Decimal("1200000.00")), ("Staff", Decimal("800000.00"))]
+        ("设备费", Decimal("1200000.00")), ("业务费", Decimal("0.00")),
+        ("劳务费", Decimal("800000.00")), ("间接费用", Decimal("0.00"))]
     assert project.team_ids == {teammate.id}
     assert project.member_ids == set()  # until the teammate, or the director, confirms
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)

@@ -73,3 +73,22 @@ def default_template() -> BudgetTemplate:
         db.session.add(template)
         db.session.flush()
     return template
+
+
+def install_demo() -> int:
+    """The demo's templates: the default, and the older nine-category form HQ added for a
+    provincial funder. Returns how many were added."""
+    added = 0
+    if db.session.scalar(select(BudgetTemplate.id).where(
+            BudgetTemplate.code == NATIONAL_CODE)) is None:
+        template = national()  # the default, unless another one is
+        template.is_default = db.session.scalar(select(BudgetTemplate.id).where(
+            BudgetTemplate.is_default)) is None
+        db.session.add(template)
+        added += 1
+    if db.session.scalar(select(BudgetTemplate.id).where(
+            BudgetTemplate.code == NINE_CATEGORY_CODE)) is None:
+        db.session.add(nine_category())
+        added += 1
+    db.session.flush()
+    return added

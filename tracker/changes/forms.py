@@ -32,11 +32,19 @@ class MoveForm(_Change):
 
     no_choice = {"from_line_id": _l("The project has no budget line to move money from.")}
 
-    def __init__(self, *args, lines=(), **kwargs):
+    def __init__(self, *args, lines=(), cap=None, **kwargs):
+        """`cap`: for a budget by a template, its cap on indirect costs in words; its lines
+        are its categories (no new line)."""
         super().__init__(*args, **kwargs)
-        self.from_line_id.choices = [(b.id, b.category) for b in lines]
-        self.to_line_id.choices = [*self.from_line_id.choices,
-                                   (NEW_LINE, _l("A new line (named below)"))]
+        self.from_line_id.choices = [(b.id, b.name) for b in lines]
+        self.to_line_id.choices = list(self.from_line_id.choices)
+        if cap is None:
+            self.to_line_id.choices.append((NEW_LINE, _l("A new line (named below)")))
+        else:
+            self.new_line.render_kw = {"disabled": True}
+            self.new_line.description = _l("The budget follows a template: its lines are its "
+                                           "categories.")
+            self.amount.description = cap
 
     @property
     def target(self) -> int | None:

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.budgets import services as budgets
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState, ProjectBaseline
-from tracker.errors import Invalid, Refused
+from tracker.errors import Invalid, Problems, Refused
 from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.projects import team
 from tracker.projects.history_models import PmHandover
@@ -79,8 +80,26 @@ def line_of(project: Project, line_id: Any, field: str) -> BudgetLine:
 # --- applying each kind ----------------------------------------------------------------------
 
 
+def check_cap_after_move(project: Project, source: BudgetLine, target: BudgetLine,
+                         amount: Decimal, problems: Problems) -> None:
+    """A budget by a template keeps its indirect costs within the cap after the move: money
+    moved into them, or out of the direct costs they are a share of (beside the amount)."""
+    template = project.budget_template
+    if template is None:
+        return
+    amounts = budgets.project_amounts(project)
+    amounts[source.category_id] = amounts.get(source.category_id, Decimal("0")) - amount
+    amounts[target.category_id] = amounts.get(target.category_id, Decimal("0")) + amount
+    budgets.check_cap(template, amounts, problems, field="amount")
+
+
 def check_new_line(project: Project, name: str) -> str:
-    """The name of a budget line a move creates: given, and not one the project has."""
+    """The name of a budget line a move creates: given, and not one the project has. A
+    budget by a template has its categories for lines, and no other."""
+    if project.budget_template is not None:
+        raise Invalid("new_line", _("This project's budget follows the template %(template)s: "
+                                    "its lines are its categories.",
+                                    template=project.budget_template.name))
     name = (name or "").strip()
     if not name:
         raise Invalid("new_line", _("Name the new budget line."))
@@ -106,7 +125,12 @@ def apply_budget_move(project: Project, params: dict) -> None:
     amount = Decimal(params["amount"])
     if amount > source.amount:
         raise Refused(_("Line “%(line)s” holds %(amount)s: it cannot give more.",
-                        line=source.category, amount=f"{source.amount:,.2f}"))
+                        line=source.name, amount=f"{source.amount:,.2f}"))
+    if target.category_id is not None:  # checked again: the plan may have moved meanwhile
+        problems = Problems()
+        check_cap_after_move(project, source, target, amount, problems)
+        if problems:
+            raise Refused(problems.found[0][1])
     source.amount -= amount
     if target not in project.budget_lines:
         project.budget_lines.append(target)

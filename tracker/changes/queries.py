@@ -87,9 +87,12 @@ def comparison(project: Project) -> PlanComparison:
     current_lines = {b.category: b.amount for b in project.budget_lines}
     result.rows.append(PlanRow(_l("Budget total"), "money", base.budget_total,
                                project.budget_total))
+    # A template's lines by their category's name in the reader's language.
+    shown = {c.name: c.shown("name") for c in (project.budget_template.categories
+                                                if project.budget_template else ())}
     for category in dict.fromkeys([*approved_lines, *current_lines]):
-        result.rows.append(PlanRow(category, "money", approved_lines.get(category),
-                                   current_lines.get(category)))
+        result.rows.append(PlanRow(shown.get(category, category), "money",
+                                   approved_lines.get(category), current_lines.get(category)))
     result.rows.append(PlanRow(_l("End date"), "date", base.end_date, project.end_date))
     result.rows.append(PlanRow(_l("Technical route"), "text", base.technical_route,
                                project.technical_route))

@@ -109,7 +109,9 @@ def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id:
         problems.add("amount", _("Give an amount of more than zero, in yuan and fen."))
     elif source is not None and amount > source.amount:
         problems.add("amount", _("Line “%(line)s” holds %(amount)s: it cannot give more.",
-                                 line=source.category, amount=f"{source.amount:,.2f}"))
+                                 line=source.name, amount=f"{source.amount:,.2f}"))
+    elif source is not None and target is not None and "to_line_id" not in problems:
+        plan.check_cap_after_move(project, source, target, amount, problems)
     problems.raise_any()
     limit = Decimal(settings.get(catalogue.BUDGET_CHANGE_THRESHOLD_PCT))
     moved = plan.moved_on_own_word(project) + amount

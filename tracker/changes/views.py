@@ -12,6 +12,8 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
+from tracker.budgets import caps
+from tracker.budgets import services as budgets
 from tracker.changes import queries, services
 from tracker.changes.forms import (
     DecideForm,
@@ -22,6 +24,7 @@ from tracker.changes.forms import (
     TotalForm,
 )
 from tracker.changes.models import ChangeKind, ChangeRequest
+from tracker.display.formatting import money
 from tracker.projects import team
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
@@ -44,6 +47,20 @@ def _managers(project: Project) -> list[User]:
         .order_by(User.name)))
 
 
+def _cap(project: Project) -> str | None:
+    """A budget by a template: its cap on indirect costs now, in words, beside the amount."""
+    template = project.budget_template
+    if template is None:
+        return None
+    figures = caps.figures(template, budgets.project_amounts(project))
+    if figures.cap is None:
+        return budgets.rule_text(template)
+    return " ".join([budgets.rule_text(template), _(
+        "Now: indirect costs %(indirect)s, at most %(cap)s on direct costs less equipment "
+        "purchase of %(base)s.", indirect=money(figures.indirect), cap=money(figures.cap),
+        base=money(figures.base))])
+
+
 def _forms(project: Project) -> dict:
     """The forms the user may send on this project, each under its own prefix (one page
     holds them all)."""
@@ -53,7 +70,7 @@ def _forms(project: Project) -> dict:
         candidates = [row for row in team.candidates(project.pm, project.institute_id, project)
                       if row.id not in project.team_ids]
         forms = {
-            "move": MoveForm(prefix="move", lines=project.budget_lines),
+            "move": MoveForm(prefix="move", lines=project.budget_lines, cap=_cap(project)),
             "total": TotalForm(prefix="total"),
             "add": PersonForm(prefix="add", people=candidates, label=_l("New team member"),
                               nobody=_l("Every active colleague of the project's institute is "

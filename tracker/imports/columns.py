@@ -143,9 +143,13 @@ PROJECTS = Kind("projects", _l("Projects"), (
     Column("trl_now", _l("TRL now"), True),
     Column("trl_target", _l("TRL targeted"), True),
     Column("budget_total", _l("Budget total (CNY)"), True),
+    Column("budget_template", _l("Budget template (code)"),
+           note=_l("Empty: the default template for a new project, the project's own for one "
+                   "already recorded.")),
     Column("budget_lines", _l("Budget lines"),
            note=_l("Category: amount, separated by semicolons, e.g. Equipment: 1000000; "
-                   "Labour: 500000.")),
+                   "Labour: 500000; each a category of the template (its code or either "
+                   "name).")),
     Column("start_date", _l("Start date"), True, note=DATE_NOTE, is_date=True),
     Column("end_date", _l("End date"), True, note=DATE_NOTE, is_date=True),
     Column("phase", _l("Phase"), True, choices=Phase,

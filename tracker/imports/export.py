@@ -123,6 +123,7 @@ def _route(project: Project, decisions: list[GateDecision], emails: dict[int, st
 def _projects() -> Iterator[list]:
     projects = db.session.scalars(select(Project).options(
         selectinload(Project.budget_lines), selectinload(Project.members),
+        selectinload(Project.budget_template),
         selectinload(Project.institute), selectinload(Project.pm))
         .order_by(Project.id)).all()  # the order they were imported in
     decisions: dict[int, list[GateDecision]] = {}
@@ -143,7 +144,10 @@ def _projects() -> Iterator[list]:
                p.pm.email, ", ".join(sorted(users[m.user_id] for m in p.members)),
                _enterprise(enterprises.get(p.partner_enterprise_id)),
                needs.get(p.need_id, ""), p.trl_now, p.trl_target, _text(p.budget_total),
-               "; ".join(f"{b.category}: {_text(b.amount)}" for b in p.budget_lines),
+               p.budget_template.code if p.budget_template else "",
+               # A template's categories left at nothing are not written (they import so).
+               "; ".join(f"{b.category}: {_text(b.amount)}" for b in p.budget_lines
+                         if b.amount or b.category_id is None),
                p.start_date, p.end_date, p.phase, passed, conditions, ended_in, rationale,
                revisit]
 

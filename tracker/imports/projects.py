@@ -19,6 +19,7 @@ from tracker import db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.budgets import services as budgets
 from tracker.dates import today
 from tracker.display.formatting import day as formatted_day
 from tracker.errors import Invalid, Problems
@@ -33,7 +34,7 @@ from tracker.imports.cells import CellError, iso_date
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
-from tracker.projects.forms import BUDGET_ROWS, ProjectForm
+from tracker.projects.forms import MAX_BUDGET_ROWS, ProjectForm
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import Project
 from tracker.projects.phases import refusal_message
@@ -142,8 +143,8 @@ def _budget_lines(text: str) -> list[tuple[str, str]]:
             continue
         category, _sep, amount = part.replace("：", ":").rpartition(":")
         lines.append((category.strip(), amount.strip()) if _sep else (part.strip(), ""))
-    if len(lines) > BUDGET_ROWS:
-        raise CellError(_("At most %(n)d budget lines.", n=BUDGET_ROWS), "budget_lines")
+    if len(lines) > MAX_BUDGET_ROWS:
+        raise CellError(_("At most %(n)d budget lines.", n=MAX_BUDGET_ROWS), "budget_lines")
     return lines
 
 
@@ -235,6 +236,8 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
             pm.id, set(values["member_ids"]), passed.get(gate) or values["start_date"], items,
             problems)
     proposal = {f: values[f] for f in FORM_FIELDS}
+    if "budget_template_id" in values:
+        proposal["budget_template_id"] = values["budget_template_id"]
     try:
         projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
     except Invalid as invalid:
@@ -288,8 +291,11 @@ class Projects(Adapter):
 
     def current(self, obj):
         return {**super().current(obj), "member_ids": sorted(obj.team_ids),
-                "budget_lines": [(b.category, b.amount) for b in obj.budget_lines],
-                "pm_id": obj.pm_id, "code": obj.code or "", "phase": obj.phase}
+                # as the export writes them: a template's categories at nothing left out
+                "budget_lines": [(b.category, b.amount) for b in obj.budget_lines
+                                 if b.amount or b.category_id is None],
+                "pm_id": obj.pm_id, "code": obj.code or "", "phase": obj.phase,
+                "budget_template_id": obj.budget_template_id}
 
     def form_data(self, obj):
         if obj is None:
@@ -307,6 +313,14 @@ class Projects(Adapter):
         else:
             lines = []
         data = {}
+        code = (given.get("budget_template") or [""])[0].strip()
+        if code and (found := budgets.find_code(code)) is None:
+            raise CellError(_("No budget template has the code %(code)s (Budget templates).",
+                              code=code), "budget_template")
+        if code:
+            data["budget_template_id"] = [str(found)]
+        elif obj is not None:  # the project's own
+            data["budget_template_id"] = [str(obj.budget_template_id or 0)]
         for i, (category, amount) in enumerate(lines):
             data[f"budget_lines-{i}-category"] = [category]
             data[f"budget_lines-{i}-amount"] = [amount]
@@ -326,6 +340,8 @@ class Projects(Adapter):
             values["budget_lines"] = [(c, Decimal(a)) for c, a in form.lines()]
         except InvalidOperation:  # pragma: no cover - the form refused it already
             values["budget_lines"] = []
+        if form.budget_template_id.raw_data:  # none for a new project: the default
+            values["budget_template_id"] = form.budget_template_id.data or None
         values["pm_id"] = int(text.get("pm_id") or 0)
         values["code"] = text.get("code", "").strip().upper()
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.budgets import services as budgets
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.gates import services as gates
 from tracker.gates.models import (
@@ -165,6 +166,7 @@ class ProjectBatch(Batch):
             hq_id = self._get(Institute, v["institute_id"]).hq_id
             row = {"hq_id": hq_id, "pm_id": v["pm_id"], "phase": v["phase"], "code": None,
                    "year": None, "seq": None, "created_at": now,
+                   "budget_template_id": v.get("budget_template_id"),
                    **{f: v[f] for f in FORM_FIELDS}}
             if "_code" in v:
                 hq, year, seq = v["_code"]
@@ -183,12 +185,13 @@ class ProjectBatch(Batch):
             draft["phase"] = [None, Phase.DRAFT.value]
             if v["member_ids"]:
                 draft["members"] = [[], sorted(set(v["member_ids"]))]
-            if v["budget_lines"]:
-                draft["budget_lines"] = [[], [[c.strip(), str(a)] for c, a in v["budget_lines"]]]
+            planned = budgets.planned_lines(v.get("budget_template_id"), v["budget_lines"])
+            if planned:
+                draft["budget_lines"] = [[], [[c, str(a)] for c, _id, a in planned]]
             created[v["pm_id"]].append((pid, draft))
             members += [{"project_id": pid, "user_id": u, "role": ""} for u in v["member_ids"]]
-            lines += [{"project_id": pid, "category": c.strip(), "amount": a}
-                      for c, a in v["budget_lines"]]
+            lines += [{"project_id": pid, "category": c, "category_id": category_id, "amount": a}
+                      for c, category_id, a in planned]
             if v["phase"] is Phase.DRAFT:
                 continue
             changes_rows.append({"project_id": pid, "from_phase": Phase.DRAFT,

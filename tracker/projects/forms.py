@@ -18,12 +18,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
+from tracker.errors import Invalid
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
 from tracker.web.fields import DateField, MoneyField, Range
-from tracker.web.forms import Form, OneTime, SeenVersion
+from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
 
-BUDGET_ROWS = 8
+BUDGET_ROWS = 8  # free rows of a project without a template
+MAX_BUDGET_ROWS = 30  # rows posted beyond this are not even built (a template's categories)
 
 
 class BudgetLineForm(Form):
@@ -71,14 +73,25 @@ class ProjectForm(OneTime, SeenVersion, Form):
     end_date = DateField(_l("End date"), validators=[InputRequired()])
     budget_total = MoneyField(_l("Budget total (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))])
+    # Checked by the service (a retired template stays its projects'), which says why.
+    budget_template_id = SelectField(
+        _l("Budget template"), coerce=int, choices=[], validate_choice=False,
+        description=_l("The funder's budget form: one budget line per category, and its cap "
+                       "on indirect costs."))
     budget_lines = FieldList(FormField(BudgetLineForm), _l("Budget lines"),
-                             min_entries=BUDGET_ROWS, max_entries=BUDGET_ROWS)
+                             min_entries=BUDGET_ROWS, max_entries=MAX_BUDGET_ROWS)
 
     no_choice = {"institute_id": _l("No institute is recorded yet: a project belongs to one "
                                     "(Institutes).")}
 
-    def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(), **kwargs):
+    def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(),
+                 templates=(), free_lines=False, **kwargs):
+        """`templates`: the budget templates offered; `free_lines`: the project has none
+        (recorded before them) and may keep its own lines (choice 0)."""
         super().__init__(*args, **kwargs)
+        self.budget_template_id.choices = [(t.id, t.name) for t in templates]
+        if free_lines:
+            self.budget_template_id.choices.insert(0, (0, _l("None: the project's own lines")))
         self.type.choices = [(t, label(t)) for t in ProjectType]
         self.funding_source.choices = [(f, label(f)) for f in FundingSource]
         self.programme_level.choices = [("", _l("Not a government programme"))] + [
@@ -89,8 +102,14 @@ class ProjectForm(OneTime, SeenVersion, Form):
         self.need_id.choices = [(0, _l("None"))] + [(n.id, n.title) for n in needs]
         self.member_ids.choices = [(u.id, u.name) for u in users]
 
+    @property
+    def templated(self) -> bool:
+        """The budget follows a template: its rows are its categories (`category` the code)."""
+        return bool(self.budget_template_id.data)
+
     def lines(self) -> list[tuple[str, Decimal]]:
-        """The filled budget rows; a row with an amount needs a name."""
+        """The filled budget rows; a row with an amount needs a name. A category of a template
+        left empty has nothing."""
         return [(row.category.data.strip(), row.amount.data)
                 for row in self.budget_lines
                 if row.category.data and row.category.data.strip() and row.amount.data is not None]
@@ -102,10 +121,24 @@ class ProjectForm(OneTime, SeenVersion, Form):
             if row.amount.data is not None and not named:
                 row.category.errors = [*row.category.errors, _l("Name this budget line.")]
                 valid = False
-            elif named and row.amount.data is None and not row.amount.errors:
+            elif (named and row.amount.data is None and not row.amount.errors
+                  and not self.templated):
                 row.amount.errors = [*row.amount.errors, _l("Give an amount.")]
                 valid = False
         return valid
+
+    def show_error(self, invalid) -> bool:
+        """A problem about a category of the template (`budget_lines.<code>`) stands beside
+        its row's amount."""
+        if invalid.field.startswith("budget_lines."):
+            code = invalid.field.split(".", 1)[1]
+            row = next((r for r in self.budget_lines if (r.category.data or "") == code), None)
+            if row is not None:
+                row.amount.errors = [*row.amount.errors, invalid.message]
+                page_has_errors()
+                return True
+            invalid = Invalid("budget_lines", invalid.message)
+        return super().show_error(invalid)
 
 
 class UploadForm(OneTime, Form):

@@ -12,13 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
+from tracker.budgets.models import BudgetTemplate
+from tracker.budgets.queries import BudgetAgainstActual, budget_against_actual
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import today
 from tracker.gates.condition_models import Condition
 from tracker.gates.models import Deliverable, GateDecision, GateReview
 from tracker.milestones.models import Milestone
 from tracker.projects.history_models import TrlRecord
-from tracker.projects.models import PhaseChange, Project, ProjectMember
+from tracker.projects.models import BudgetLine, PhaseChange, Project, ProjectMember
 from tracker.projects.stepper import Stepper, stepper
 from tracker.reports.charts import Timeline
 from tracker.reports.charts import timeline as milestone_timeline
@@ -32,7 +34,8 @@ PROJECT_OPTIONS = (
     joinedload(Project.partner_enterprise),
     joinedload(Project.need),
     selectinload(Project.members).selectinload(ProjectMember.user),
-    selectinload(Project.budget_lines),
+    selectinload(Project.budget_lines).joinedload(BudgetLine.template_category),
+    joinedload(Project.budget_template).selectinload(BudgetTemplate.categories),
     selectinload(Project.trl_records).options(selectinload(TrlRecord.file),
                                               selectinload(TrlRecord.recorded_by)),
     selectinload(Project.gate_reviews).selectinload(GateReview.decisions),
@@ -60,6 +63,7 @@ class ProjectPage:
     stepper: Stepper | None = None
     milestone_chart: Timeline | None = None
     spending: ProjectSpending | None = None
+    against: BudgetAgainstActual | None = None
 
     def as_context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -90,6 +94,7 @@ def project_page(project: Project) -> ProjectPage:
                  selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
         .order_by(ResearchContract.signed_on)))
     page.spending = project_spending(project)
+    page.against = budget_against_actual(project, page.spending)
     page.timeline = timeline(project)
     page.stepper = stepper(project, [e.change for e in page.timeline if e.change is not None])
     page.milestone_chart = milestone_timeline(page.milestones, project.start_date,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.budgets import services as budgets
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.display.formatting import day, money
@@ -94,6 +95,11 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
         problems.add("budget_lines", _(
             "The budget lines add up to %(lines)s, more than the total of %(total)s.",
             lines=money(allocated), total=money(values["budget_total"])))
+    template = budgets.proposal_template(values, project, problems)
+    if template is not None:
+        amounts = budgets.by_category(template, budget_lines, problems)
+        if "budget_lines" not in problems:
+            budgets.check_cap(template, amounts, problems)
     if db.session.get(Institute, values["institute_id"]) is None:
         problems.add("institute_id", _("Choose an institute."))
     elif pm.institute_id is not None and values["institute_id"] != pm.institute_id:
@@ -137,11 +143,20 @@ def _check_funding(values: dict, problems: Problems) -> None:
 
 
 def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
-    """New team members wait for their confirmation (`tracker.projects.team`)."""
+    """New team members wait for their confirmation (`tracker.projects.team`). A budget by a
+    template has one line per category, kept (it is updated, never replaced: a line of a
+    category is unique to its project)."""
     changes = team.set_team(project, member_ids)
     before = [[b.category, str(b.amount)] for b in project.budget_lines]
-    project.budget_lines = [BudgetLine(category=c.strip(), amount=a) for c, a in budget_lines]
-    after = [[c.strip(), str(a)] for c, a in budget_lines]
+    kept = {b.category_id: b for b in project.budget_lines if b.category_id is not None}
+    lines = []
+    planned = budgets.planned_lines(project.budget_template_id, budget_lines)
+    for name, category_id, amount in planned:
+        line = kept.get(category_id) or BudgetLine(category_id=category_id)
+        line.category, line.amount = name, amount
+        lines.append(line)
+    project.budget_lines = lines
+    after = [[b.category, str(b.amount)] for b in project.budget_lines]
     if before != after:
         changes["budget_lines"] = [before, after]
     return changes
@@ -204,7 +219,8 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
 
 def submission_checklist(project: Project) -> list[guards.Check]:
     """What a draft needs before it is submitted: its budget, and what gate 1 asks for."""
-    lines = Check(_("At least one budget line"), None if project.budget_lines else _(
+    lines = Check(_("At least one budget line"), None if any(
+        b.amount or b.category_id is None for b in project.budget_lines) else _(
         "Add at least one budget line before submitting."))
     return [lines, *guards.gate_checklist(project, 1)]
 

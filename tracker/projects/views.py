@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.budgets import caps
+from tracker.budgets import services as budgets
+from tracker.budgets.defaults import default_template
+from tracker.budgets.models import BudgetTemplate
 from tracker.changes import queries as changes
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
@@ -94,15 +98,42 @@ def _project_form(project: Project | None = None) -> ProjectForm:
     institutes = select(Institute).order_by(Institute.code)
     if user.institute_id is not None:
         institutes = institutes.where(Institute.id == user.institute_id)
+    current = project.budget_template_id if project is not None else None
+    templates = db.session.scalars(select(BudgetTemplate).where(
+        or_(BudgetTemplate.active, BudgetTemplate.id == current))
+        .order_by(BudgetTemplate.is_default.desc(), BudgetTemplate.code)).all()
+    kwargs = dict(institutes=db.session.scalars(institutes).all(),
+                  enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+                  needs=needs, users=users, templates=templates,
+                  free_lines=project is not None and current is None)
+    if request.method == "POST" and request.form.get("switch_template"):
+        # Another template chosen: the same page, its rows now the new template's categories
+        # (amounts kept where a code is the same); nothing saved.
+        posted = ProjectForm(**kwargs)
+        data = posted.data
+        template = db.session.get(BudgetTemplate, posted.budget_template_id.data or 0)
+        data["budget_lines"] = _template_rows(template, {
+            row["category"]: row["amount"] for row in data["budget_lines"] if row["category"]})
+        form = ProjectForm(formdata=None, data=data, **kwargs)
+        form.switched = True
+        return form
     form = ProjectForm(
-        institutes=db.session.scalars(institutes).all(),
-        enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
-        needs=needs, users=users,
         data=_project_data(project) if project is not None and request.method == "GET" else None,
-    )
-    if project is None and request.method == "GET" and user.institute_id:
-        form.institute_id.data = user.institute_id
+        **kwargs)
+    if project is None and request.method == "GET":
+        if user.institute_id:
+            form.institute_id.data = user.institute_id
+        default = default_template()
+        form.budget_template_id.data = default.id
+        form.budget_lines.process(None, _template_rows(default, {}))
     return form
+
+
+def _template_rows(template: BudgetTemplate | None, amounts: dict) -> list[dict]:
+    """The budget rows of `template`: one per category, named by its code."""
+    if template is None:
+        return []
+    return [{"category": c.code, "amount": amounts.get(c.code)} for c in template.categories]
 
 
 def _project_data(project: Project) -> dict:
@@ -111,8 +142,14 @@ def _project_data(project: Project) -> dict:
     data["need_id"] = project.need_id or 0
     data["programme_level"] = project.programme_level or ""
     data["member_ids"] = sorted(project.team_ids)
-    data["budget_lines"] = [{"category": b.category, "amount": b.amount}
-                            for b in project.budget_lines]
+    data["budget_template_id"] = project.budget_template_id or 0
+    if project.budget_template is not None:
+        data["budget_lines"] = _template_rows(project.budget_template, {
+            b.template_category.code: b.amount for b in project.budget_lines
+            if b.template_category is not None})
+    else:
+        data["budget_lines"] = [{"category": b.category, "amount": b.amount}
+                                for b in project.budget_lines]
     return data
 
 
@@ -123,11 +160,24 @@ def _values(form: ProjectForm) -> dict:
     values["summary"] = values["summary"] or ""
     values["technical_route"] = values["technical_route"] or ""
     values["programme_level"] = values["programme_level"] or None
+    if form.budget_template_id.raw_data:  # else the project's, or for a new one the default
+        values["budget_template_id"] = form.budget_template_id.data or None
     return values
 
 
 def _proposal_page(form: ProjectForm, project: Project | None) -> str:
-    return render_template("projects/form.html", form=form, project=project)
+    template = (db.session.get(BudgetTemplate, form.budget_template_id.data)
+                if form.budget_template_id.data else None)
+    figures = None
+    if template is not None:
+        amounts = {c.code: c for c in template.categories}
+        figures = caps.figures(template, {
+            amounts[row.category.data].id: row.amount.data for row in form.budget_lines
+            if row.category.data in amounts and row.amount.data is not None
+            and not row.amount.errors})
+    return render_template("projects/form.html", form=form, project=project,
+                           budget_template=template, figures=figures,
+                           rule=budgets.rule_text(template) if template else "")
 
 
 def _to_project(project: Project) -> str:
@@ -138,6 +188,8 @@ def _to_project(project: Project) -> str:
 @requires(Project.can_create)
 def new() -> Response | tuple[str, int]:
     form = _project_form()
+    if getattr(form, "switched", False):
+        return _proposal_page(form, None)
     return submit(
         form,
         lambda: services.create_proposal(_user(), budget_lines=form.lines(),
@@ -152,6 +204,8 @@ def edit(project_id: int) -> Response | tuple[str, int]:
     if not project.can_edit_proposal(_user()):
         abort(403)
     form = _project_form(project)
+    if getattr(form, "switched", False):
+        return _proposal_page(form, project)
     return submit(
         form,
         lambda: services.update_proposal(_user(), project, budget_lines=form.lines(),

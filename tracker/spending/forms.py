@@ -25,7 +25,7 @@ class SpendingForm(OneTime, Form):
 
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.budget_line_id.choices = [(line.id, line.category) for line in lines]
+        self.budget_line_id.choices = [(line.id, line.name) for line in lines]
 
     def upload(self):
         """The voucher as (stream, name), or None when no file was sent."""

@@ -19,11 +19,11 @@ def overspend(entry: SpendingEntry, with_voucher: bool) -> Preview | None:
         return None
     warnings = [_("This expense takes the line “%(line)s” over its amount by %(over)s: confirm "
                   "that it was spent against this line, or choose another.",
-                  line=line.category, over=cny(spent - line.amount))]
+                  line=line.name, over=cny(spent - line.amount))]
     if with_voucher:
         warnings.append(_("Choose the voucher again before confirming: a file is kept only "
                           "once the entry is recorded."))
-    return Preview(facts=[(_("Budget line"), line.category),
+    return Preview(facts=[(_("Budget line"), line.name),
                           (_("Amount of the line"), cny(line.amount)),
                           (_("Spent against it with this expense"), cny(spent)),
                           (_("Over the line by"), cny(spent - line.amount))],

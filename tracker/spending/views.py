@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.budgets.queries import budget_against_actual
 from tracker.display.formatting import day, money
 from tracker.export import responses as exports
 from tracker.projects.models import Project
@@ -32,8 +33,9 @@ def _user() -> User:
 
 
 def _page(project: Project, form: SpendingForm | None) -> str:
+    spending = queries.project_spending(project, with_entries=True)
     return render_template("spending/project.html", project=project, form=form,
-                           spending=queries.project_spending(project, with_entries=True))
+                           spending=spending, against=budget_against_actual(project, spending))
 
 
 @bp.route("/projects/<int:project_id>/spending", methods=["GET", "POST"])
@@ -70,7 +72,7 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
     form = ReverseForm()
     back = url_for("spending.project", project_id=entry.project_id)
     facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),
-             (_("Budget line"), entry.budget_line.category),
+             (_("Budget line"), entry.budget_line.name),
              (_("Description"), entry.description), (_("Amount"), money(entry.amount))]
     return submit(form, lambda: services.reverse_spending(_user(), entry, form.on_date.data,
                                                           form.reason.data or ""),
