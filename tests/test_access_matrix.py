@@ -208,6 +208,12 @@ ACCESS: dict[str, dict[str, str]] = {
     # (documents.models.may_issue); the approval notice of its gate 1 is offered.
     "documents.project": {"GET": f"{SEES}: 200; {OTHERS_404}", "POST": on_project("admin")},
     "documents.templates": {"GET": ADMIN_ONLY},  # DocumentTemplate.can_edit
+    # The expert pool is HQ's (Expert.can_manage).
+    "experts.index": {"GET": ADMIN_ONLY},
+    "experts.show": {"GET": ADMIN_ONLY},
+    "experts.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "experts.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "experts.account": {"POST": ADMIN_POSTS},
     "documents.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
     # The colleague's place: they or the director answer (ProjectMember.can_answer).

@@ -33,6 +33,7 @@ from tracker.budgets.models import BudgetTemplate
 from tracker.changes.models import ChangeRequest
 from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
+from tracker.experts.models import Expert
 from tracker.files.models import StoredFile
 from tracker.funding.models import CoFunder
 from tracker.milestones.models import Milestone, ProgressUpdate
@@ -118,7 +119,7 @@ def entered() -> list[str]:
     the titles, fields, programmes, budget lines, budget templates' editions, co-funders, cities
     and file names of the
     demo's records, its milestone's title, deliverable and progress note, its change request's
-    reason.
+    reason, its experts' names, units and fields of expertise.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
     queries = [select(User.name), select(Project.title), select(Project.field),
                select(Project.programme_name), select(Project.managing_body),
@@ -129,8 +130,9 @@ def entered() -> list[str]:
                select(Milestone.title), select(Milestone.deliverable),
                select(ProgressUpdate.note), select(ChangeRequest.reason),
                # a budget template's edition: the funder's document number, as issued
-               select(BudgetTemplate.edition)]
+               select(BudgetTemplate.edition), select(Expert.name), select(Expert.unit)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
+    values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)
 
 

@@ -44,6 +44,7 @@ from tracker.companies import deals
 from tracker.companies.models import ExitKind
 from tracker.contracts import services as contracts
 from tracker.dates import today
+from tracker.experts.models import Expert, ExpertTitle
 from tracker.funding import services as funding
 from tracker.gates import decisions
 from tracker.gates import services as gates
@@ -191,8 +192,14 @@ def build() -> World:
         .order_by(OutboxMessage.id))
     assert message is not None, "the world's events sent the PM no notice"
 
+    expert = Expert(name="Matrix Expert", professional_title=ExpertTitle.SENIOR,
+                    unit="Matrix University", expertise="Materials",
+                    email="matrix-expert@example.cn", phone="")
+    db.session.add(expert)
+    _commit()
     world.ids = dict(
-        project_id=project.id, invested_id=invested.id, milestone_id=submitted.id,
+        expert_id=expert.id, project_id=project.id, invested_id=invested.id,
+        milestone_id=submitted.id,
         review_id=review.id,
         decision_id=decision.id, condition_id=condition.id, contract_id=contract.id,
         instalment_id=contract.instalments[0].id, payment_id=payment.id,

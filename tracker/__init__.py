@@ -44,12 +44,14 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     init_extensions(app)
 
     from tracker.accounts import steps, throttle
+    from tracker.experts import wall
     from tracker.web import errors, requestlog, security, templating
     from tracker.web.api import auth as api_auth
 
     throttle.init_app(app)
     api_auth.init_app(app)  # before any hook reads current_user: the API's comes from a token
     steps.init_app(app)
+    wall.init_app(app)  # after the steps: a new password first, then only their reviews
     security.init_app(app)
     requestlog.init_app(app)  # after security: it wraps ProxyFix, and logs what it read
     errors.init_app(app)
@@ -65,6 +67,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp
     from tracker.documents.views import bp as documents_bp
+    from tracker.experts.views import bp as experts_bp
     from tracker.funding.views import bp as funding_bp
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
@@ -94,7 +97,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       projects_bp, gates_bp, gate_admin_bp, budget_admin_bp, milestones_bp,
                       contracts_bp, reminders_bp, funding_bp, companies_bp, settings_bp,
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
-                      notifications_bp, assessment_bp, phones_bp, documents_bp, api_bp, docs_bp,
+                      notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp, api_bp,
+                      docs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

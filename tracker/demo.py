@@ -26,6 +26,7 @@ from tracker.changes import services as changes
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
 from tracker.dates import today
+from tracker.experts.demo import seed_experts
 from tracker.funding.demo import seed_agreement
 from tracker.gates import decisions
 from tracker.gates import services as gates
@@ -190,6 +191,7 @@ def seed() -> dict[str, int]:
     created["funding agreements"] = seed_agreement(users["committee@demo.jitri.cn"])
     created["assessments"] = seed_assessment(users["admin@demo.jitri.cn"],
                                              users["director@demo.jitri.cn"])
+    created["experts"] = seed_experts(users["admin@demo.jitri.cn"], DEMO_PASSWORD, enterprises)
     return created
 
 

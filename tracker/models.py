@@ -26,6 +26,7 @@ from tracker.companies.reversal_models import ExitReversal, RoundReversal  # noq
 from tracker.contracts.models import Instalment, Payment, ResearchContract  # noqa: F401
 from tracker.documents.models import DocumentTemplate, OfficialDocument  # noqa: F401
 from tracker.edits.models import FormToken  # noqa: F401
+from tracker.experts.models import Expert  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401
 from tracker.funding.models import (  # noqa: F401
     CoFunder,

@@ -27,7 +27,7 @@ from tracker.errors import Refused
 from tracker.files.storage import storage
 from tracker.gates import decisions
 from tracker.gates import services as gates
-from tracker.gates.models import CriterionKind, Outcome, Recommendation
+from tracker.gates.models import Conclusion, CriterionKind, Outcome, Recommendation
 from tracker.milestones.models import Milestone
 from tracker.projects.lifecycle import Phase
 
@@ -151,13 +151,14 @@ def test_the_acceptance_certificate_holds_the_conclusion(approved):
         db.session.delete(milestone)
     _commit()
     review = helpers.request(project)
-    decision = _scored_decision(review, values=(4, 4, 4), target_phase=Phase.COMPLETED)
+    decision = _scored_decision(review, values=(4, 4, 4), target_phase=Phase.COMPLETED,
+                                conclusion=Conclusion.PASSED, completion_ratio=Decimal("92.5"))
     document = services.issue(_admin(), DocumentKind.ACCEPTANCE_CERTIFICATE, project, decision,
                               "zh_CN")
     _commit()
     text = _text(_stored(document))
     assert project.code in text and "高性能碳纤维复合材料" in text
-    assert "验收证书" in text and "通过验收" in text
+    assert "验收证书" in text and "通过验收" in text and "92.5" in text
     assert document.number == f"{project.code}-YS-01"
 
 

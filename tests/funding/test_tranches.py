@@ -99,14 +99,15 @@ class TestGateCondition:
         _commit()
         return project, tranche
 
-    def test_not_payable_before_the_gate_nor_on_hold_payable_on_go(self, committee):
+    def test_not_payable_before_the_gate_nor_when_acceptance_is_to_be_reconsidered(
+            self, committee):
         project, tranche = self._project_with_gate_tranche(committee)
         assert "gate 2" in funding.not_payable(tranche)
         review = gate_steps.request(project)
         assert not tranche.condition_holds  # requested, not decided
-        gate_steps.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=30))
+        gate_steps.go(review, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
         assert not tranche.condition_holds
-        assert project.phase is Phase.ON_HOLD
+        assert project.phase is Phase.CONTRACT_RESEARCH
 
     def test_payable_after_go(self, committee):
         project, tranche = self._project_with_gate_tranche(committee)
@@ -116,9 +117,13 @@ class TestGateCondition:
         assert funding.not_payable(tranche) == "Tranche 1 is paid in full."
 
     def test_payable_after_a_conditional_go(self, committee):
-        project, tranche = self._project_with_gate_tranche(committee)
+        """At the investment decision (research acceptance has no conditional GO)."""
+        project = make_project(phase=Phase.INVESTMENT_DECISION)
+        tranche = funding.add_tranche(committee, agreement_for(project, committee),
+                                      amount=D("2000000"), gate=3)
+        _commit()
         gate_steps.go(gate_steps.request(project), Outcome.CONDITIONAL_GO,
-                      target_phase=Phase.INVESTMENT_DECISION, conditions=[{
+                      target_phase=Phase.SPIN_OFF, conditions=[{
                           "text": "Sign the shareholders' agreement", "owner": project.pm,
                           "due_date": today() + timedelta(days=30)}])
         assert tranche.condition_holds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 from tests.factories import _commit, make_user
 from tracker import db
@@ -103,7 +104,15 @@ def sign_contract(project, amount="2000000.00"):
 
 
 def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
-    """Panel, scores from everyone, and the chair's decision."""
+    """Panel, scores from everyone, and the chair's decision (at research acceptance, the
+    official conclusion that means `outcome`, judged on a 90 % completion ratio, unless the
+    test names them)."""
+    from tracker.gates.models import ACCEPTANCE_GATE, CONCLUSION_OUTCOME
+
+    if review.gate == ACCEPTANCE_GATE and "conclusion" not in fields:
+        fields["conclusion"] = next((c for c, o in CONCLUSION_OUTCOME.items() if o is outcome),
+                                    None)
+        fields.setdefault("completion_ratio", Decimal("90"))
     evaluators = name_panel(review) if not review.panel else [m.user for m in review.panel]
     for evaluator in evaluators:
         score(review, evaluator)

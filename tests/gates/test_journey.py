@@ -20,7 +20,7 @@ from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.gates import conditions, decisions, scoring
 from tracker.gates import services as gates
 from tracker.gates.condition_models import ConditionState
-from tracker.gates.models import GateDecision, Outcome, ReviewState
+from tracker.gates.models import Conclusion, GateDecision, Outcome, ReviewState
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange
@@ -112,36 +112,38 @@ def test_kill_later_terminates_and_needs_a_rationale():
     evaluators = helpers.name_panel(review)
     for e in evaluators:
         helpers.score(review, e)
+    failed = {"conclusion": Conclusion.FAILED, "completion_ratio": Decimal("35")}
     with pytest.raises(Invalid, match="rationale"):
-        decisions.decide(evaluators[0], review, review.version, Outcome.KILL, rationale=" ")
+        decisions.decide(evaluators[0], review, review.version, Outcome.KILL, rationale=" ",
+                         **failed)
     decisions.decide(evaluators[0], review, review.version, Outcome.KILL,
-                 rationale="Targets missed; 40% of the grant to be returned")
+                     rationale="Targets missed; 40% of the grant to be returned", **failed)
     assert project.phase is Phase.TERMINATED
 
 
 def test_hold_and_resume_in_the_same_phase():
+    """At the proposal gate (research acceptance ends in one of its three conclusions, none
+    of them a HOLD)."""
     project = make_project()
-    helpers.go(helpers.submit(project))
-    review = helpers.request(project)
+    review = helpers.submit(project)
     revisit = today() + timedelta(days=60)
     helpers.go(review, Outcome.HOLD, revisit_date=revisit)
     assert (project.phase, project.held_phase, project.revisit_date) == (
-        Phase.ON_HOLD, Phase.CONTRACT_RESEARCH, revisit)
+        Phase.ON_HOLD, Phase.PROPOSAL_REVIEW, revisit)
     with pytest.raises(Forbidden):
         projects.resume(project.pm, project, "Please")
     admin = make_user(Role.HQ_ADMIN)
     with pytest.raises(Invalid):
         projects.resume(admin, project, "")
     projects.resume(admin, project, "Partner confirmed co-funding")
-    assert project.phase is Phase.CONTRACT_RESEARCH and project.held_phase is None
+    assert project.phase is Phase.PROPOSAL_REVIEW and project.held_phase is None
     # The gate can be requested again.
-    assert helpers.request(project).gate == 2
+    assert helpers.request(project).gate == 1
 
 
 def test_hq_may_end_a_held_project():
     project = make_project()
-    helpers.go(helpers.submit(project))
-    helpers.go(helpers.request(project), Outcome.HOLD, revisit_date=today() + timedelta(days=9))
+    helpers.go(helpers.submit(project), Outcome.HOLD, revisit_date=today() + timedelta(days=9))
     projects.terminate_held(make_user(Role.HQ_ADMIN), project, "Partner withdrew")
     assert project.phase is Phase.TERMINATED
 
@@ -402,8 +404,7 @@ def test_an_allocation_investment_agreement_stands_in_for_the_contract():
 
 def test_a_hold_corrected_to_recycle_is_refused_as_another_phase():
     project = make_project()
-    helpers.go(helpers.submit(project))
-    review = helpers.request(project)
+    review = helpers.submit(project)
     decision = helpers.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=30))
     with pytest.raises(Invalid, match="another phase"):
         decisions.correct_decision(review.chair, decision, review.version, Outcome.RECYCLE,

@@ -4,6 +4,7 @@ history, and each gate's minimum-TRL check reads the latest record, not the prop
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.errors import Forbidden, Invalid
 from tracker.gates import decisions, scoring
-from tracker.gates.models import Outcome
+from tracker.gates.models import Conclusion, Outcome
 from tracker.projects import trl
 from tracker.projects.lifecycle import Phase
 
@@ -52,7 +53,8 @@ def test_the_gate_check_reads_the_latest_recorded_trl():
         helpers.go(review)
     db.session.rollback()
     decision = decisions.decide(review.chair, review, review.version, Outcome.GO,
-                                override_reason="Bench test repeated next month")
+                                override_reason="Bench test repeated next month",
+                                conclusion=Conclusion.PASSED, completion_ratio=Decimal("80"))
     assert decision.snapshot["trl"] == 3
 
 

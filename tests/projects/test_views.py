@@ -252,8 +252,8 @@ def test_hold_resume_and_terminate_from_the_page(client):
     from tracker.gates.models import Outcome
 
     project = make_project()
-    helpers.go(helpers.submit(project))
-    helpers.go(helpers.request(project), Outcome.HOLD, revisit_date=today() + timedelta(days=5))
+    # Held at the proposal gate (research acceptance ends in one of its conclusions, no HOLD).
+    helpers.go(helpers.submit(project), Outcome.HOLD, revisit_date=today() + timedelta(days=5))
     admin = make_user(Role.HQ_ADMIN)
     login(client, admin)
     assert "Resume in" in client.get(f"/projects/{project.id}").get_data(as_text=True)
@@ -263,7 +263,7 @@ def test_hold_resume_and_terminate_from_the_page(client):
     assert project.phase is Phase.ON_HOLD
     post(client, f"/projects/{project.id}/resume", {"reason": "Co-funding confirmed"})
     db.session.refresh(project)
-    assert project.phase is Phase.CONTRACT_RESEARCH
+    assert project.phase is Phase.PROPOSAL_REVIEW
     # A PM cannot end a project.
     pm_client = client.application.test_client()
     login(pm_client, project.pm)

@@ -36,6 +36,9 @@ class Role(enum.StrEnum):
     INVESTMENT_COMMITTEE = "investment_committee"
     HQ_ADMIN = "hq_admin"
     OBSERVER = "observer"
+    # An expert from outside (tracker/experts): the account opens the reviews they sit on and
+    # nothing else (tracker/experts/wall.py). Held alone.
+    EXTERNAL_EXPERT = "external_expert"
     # Not granted as a row: a user is a director because an institute names them
     # (Institute.director), so the fact lives in one place.
     INSTITUTE_DIRECTOR = "institute_director"
@@ -47,15 +50,20 @@ ROLE_LABELS = {
     Role.INVESTMENT_COMMITTEE: _l("Investment committee"),
     Role.HQ_ADMIN: _l("HQ admin"),
     Role.OBSERVER: _l("Observer"),
+    Role.EXTERNAL_EXPERT: _l("External expert"),
     Role.INSTITUTE_DIRECTOR: _l("Institute director"),
 }
 
 
-GRANTABLE_ROLES = [r for r in Role if r is not Role.INSTITUTE_DIRECTOR]
+# A director is named by their institute; an external expert's account is made from the expert
+# pool (tracker/experts/services.py), never granted on the users page.
+GRANTABLE_ROLES = [r for r in Role if r not in (Role.INSTITUTE_DIRECTOR, Role.EXTERNAL_EXPERT)]
 # Roles that see the whole portfolio read-only or better.
 HQ_WIDE_ROLES = {Role.HQ_ADMIN, Role.OBSERVER, Role.INVESTMENT_COMMITTEE}
 # Roles that configure everything or decide money: a password alone is not enough.
 MFA_REQUIRED_ROLES = {Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE}
+# Roles that sit on gate panels: HQ's evaluators and the pool's external experts.
+REVIEWING_ROLES = (Role.EVALUATOR, Role.EXTERNAL_EXPERT)
 
 
 class User(Base):
@@ -145,6 +153,11 @@ class User(Base):
     @property
     def is_hq_admin(self) -> bool:
         return self.has_role(Role.HQ_ADMIN)
+
+    @property
+    def is_external_expert(self) -> bool:
+        """A limited account: its reviews, and nothing else (tracker/experts/wall.py)."""
+        return self.has_role(Role.EXTERNAL_EXPERT)
 
     @property
     def sees_whole_portfolio(self) -> bool:

@@ -183,11 +183,13 @@ def _check_roles(roles: list[str]) -> set[Role]:
 
 def _set_roles(user: User, roles: set[Role]) -> list[list[str]]:
     before = sorted(g.role.value for g in user.role_grants)
-    user.role_grants = [g for g in user.role_grants if g.role in roles]
+    # A role not granted here (an external expert's, given with the expert) stays.
+    user.role_grants = [g for g in user.role_grants
+                        if g.role in roles or g.role not in GRANTABLE_ROLES]
     have = {g.role for g in user.role_grants}
     for role in sorted(roles - have):
         user.role_grants.append(RoleGrant(role=role))
-    after = sorted(r.value for r in roles)
+    after = sorted(g.role.value for g in user.role_grants)
     return [before, after]
 
 
@@ -271,6 +273,9 @@ def update_user(
         problems.add("active", _("You cannot deactivate your own account."))
     if user.id == actor.id and Role.HQ_ADMIN.value not in roles:
         problems.add("roles", _("You cannot remove your own HQ admin role."))
+    if user.is_external_expert and roles:
+        problems.add("roles", _("An external expert's account holds no other role: it opens "
+                                "the reviews the expert sits on, and nothing else."))
     problems.raise_any()
     email = normalise_email(email)
     _check_email_free(email, user)

@@ -59,7 +59,7 @@ KEYS: dict[str, Kind] = {
 }
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
-                "weighted_score"}
+                "weighted_score", "completion_ratio"}
 
 
 @dataclass

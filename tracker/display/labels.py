@@ -42,6 +42,7 @@ from tracker.companies.models import (
 from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.display import said
 from tracker.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
+from tracker.experts.models import EXPERT_TITLE_LABELS, ExpertTitle
 from tracker.funding.models import (
     AGREEMENT_OUTCOME_LABELS,
     CONDITION_KIND_LABELS,
@@ -50,11 +51,13 @@ from tracker.funding.models import (
 )
 from tracker.gates.condition_models import CONDITION_STATE_LABELS, ConditionState
 from tracker.gates.models import (
+    CONCLUSION_LABELS,
     CRITERION_KIND_LABELS,
     DECLARATION_LABELS,
     OUTCOME_LABELS,
     RECOMMENDATION_LABELS,
     REVIEW_STATE_LABELS,
+    Conclusion,
     CriterionKind,
     Declaration,
     Outcome,
@@ -112,6 +115,8 @@ LABELS: dict[type[Enum], dict] = {
     Declaration: DECLARATION_LABELS,
     Recommendation: RECOMMENDATION_LABELS,
     Outcome: OUTCOME_LABELS,
+    Conclusion: CONCLUSION_LABELS,
+    ExpertTitle: EXPERT_TITLE_LABELS,
     ConditionState: CONDITION_STATE_LABELS,
     MilestoneState: MILESTONE_STATE_LABELS,
     RebaselineState: REBASELINE_STATE_LABELS,

@@ -12,6 +12,7 @@ from tracker.display import account_words as accounts
 from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
 from tracker.display import document_words as documents
+from tracker.display import expert_words as experts
 from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
@@ -83,6 +84,7 @@ ACTIONS = {
  "token.revoke": _l("API token revoked"),
     **PLAN_ACTIONS, **notices.ACTIONS, **accounts.ACTIONS, **assessed.ACTIONS, **budgeted.ACTIONS,
     **documents.ACTIONS,
+    **experts.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -150,6 +152,7 @@ OBJECTS = {
     **PLAN_OBJECTS, **notices.OBJECTS,
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS,
     **documents.OBJECTS,
+    **experts.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -383,6 +386,7 @@ FIELDS = {
     "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS,
     **documents.FIELDS,
+    **experts.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from tracker import db
 from tracker.dates import local_date
 from tracker.display.bilingual import in_reader_language
-from tracker.display.formatting import day, money
+from tracker.display.formatting import day, money, pct
 from tracker.display.labels import label
 from tracker.documents.models import DocumentKind
 from tracker.gates.models import (
@@ -133,7 +133,12 @@ def _acceptance_certificate(project: Project, decision: GateDecision | None) -> 
     milestones = [m for m in _milestones(project) if m.phase is Phase.CONTRACT_RESEARCH]
     done = sum(1 for m in milestones if m.state is MilestoneState.ACCEPTED)
     fields = _project_fields(project) + [
-        [_("Acceptance conclusion"), str(ACCEPTANCE_CONCLUSIONS[decision.outcome])],
+        # The conclusion the panel recorded (tracker/gates/decision_models.py), else the one
+        # its outcome means (a decision imported from before the tracker has none).
+        [_("Acceptance conclusion"), label(decision.conclusion) if decision.conclusion
+         else str(ACCEPTANCE_CONCLUSIONS[decision.outcome])],
+        *([[_("Completion ratio"), pct(decision.completion_ratio)]]
+          if decision.completion_ratio is not None else []),
         *_decision_fields(decision),
         [_("Research milestones accepted"), _("%(done)d of %(n)d", done=done,
                                               n=len(milestones))],

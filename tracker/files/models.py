@@ -13,6 +13,7 @@ from tracker.db import Base, UTCDateTime, utcnow
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.documents.models import OfficialDocument
+    from tracker.gates.models import Deliverable
     from tracker.milestones.models import Evidence
     from tracker.projects.models import Project
 
@@ -37,6 +38,8 @@ class StoredFile(Base):
     evidence: Mapped[list[Evidence]] = relationship(viewonly=True)
     official_document: Mapped[OfficialDocument | None] = relationship(
         back_populates="file", viewonly=True)
+    deliverables: Mapped[list[Deliverable]] = relationship(
+        primaryjoin="StoredFile.id == foreign(Deliverable.file_id)", viewonly=True)
 
     def can_download(self, user: User) -> bool:
         """Those who may see its project, and the reviewer of the milestone it is evidence for
@@ -45,6 +48,9 @@ class StoredFile(Base):
         expert's scores: not for the whole project)."""
         if self.project is None:
             return False
+        if user.is_external_expert:  # the material of a review they score, nothing else
+            return any(d.review is not None and d.review.can_see_material(user)
+                       for d in self.deliverables)
         if self.official_document is not None:
             return self.official_document.can_view(user)
         return self.project.can_view(user) or any(

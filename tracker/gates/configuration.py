@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Problems
+from tracker.experts.models import ExpertTitle
 from tracker.gates.models import CriterionKind, GateCriterion, GateTemplate
 
 if TYPE_CHECKING:
@@ -34,12 +35,17 @@ def save_template(
     required_deliverables: list[str],
     required_deliverables_en: list[str] | None = None,
     criteria: list[dict[str, Any]],
+    min_experts: int | None = 0,
+    min_outside_units: int | None = 0,
+    min_expert_title: ExpertTitle | None = None,
 ) -> GateTemplate:
     """Replace the template's settings and its criteria (positions in the order given).
 
     Each criterion is a dict of `kind`, `text` (Chinese), `text_en`, `weight` and `scale_max`;
     the English name, deliverables and texts are optional (pages then show the Chinese).
-    Must-meet criteria are met or not: their scale is 1 and their weight, 1 unless given,
+    `min_experts`, `min_outside_units` and `min_expert_title` are what a panel must hold
+    (tracker/experts/panels.py). Must-meet criteria are met or not: their scale is 1 and their
+    weight, 1 unless given,
     counts for nothing. Every problem is refused at once, each beside its field;
     `criteria.<i>.<key>` is the i-th criterion given.
     `template` may be new (not yet in the session): it is then created.
@@ -58,6 +64,18 @@ def save_template(
         problems.add("quorum", _("The quorum is at least one scorecard."))
     if review_days is None or review_days < 1:
         problems.add("review_days", _("The review period is at least one day."))
+    min_experts, min_outside_units = min_experts or 0, min_outside_units or 0
+    if min_experts < 0:
+        problems.add("min_experts", _("Give a number of experts of 0 or more."))
+    if min_outside_units < 0:
+        problems.add("min_outside_units", _("Give a number of units of 0 or more."))
+    elif min_outside_units > min_experts:
+        problems.add("min_outside_units", _("The experts counted come from at most as many "
+                                            "units as there are experts: raise the number of "
+                                            "experts first."))
+    if min_expert_title is not None and not min_experts:
+        problems.add("min_expert_title", _("A minimum title applies to the experts counted: "
+                                           "give their number too."))
     deliverables = _checked_deliverables(required_deliverables, problems)
     english_deliverables = _checked_deliverables(required_deliverables_en or [], problems,
                                                  "required_deliverables_en") or None
@@ -77,6 +95,9 @@ def save_template(
     template.review_days = review_days
     template.required_deliverables = deliverables
     template.required_deliverables_en = english_deliverables
+    template.min_experts = min_experts
+    template.min_outside_units = min_outside_units
+    template.min_expert_title = min_expert_title
     changes = audit.pending_changes(template)
     criteria_after = _describe(rows)
     if criteria_after != criteria_before:

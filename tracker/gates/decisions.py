@@ -2,6 +2,10 @@
 RECYCLE or KILL, recorded by the panel chair with a snapshot of what it was taken on, and the
 phase change it causes (through tracker/projects/phases.py). A decision is never edited: a
 correction is a new decision that supersedes it.
+
+Research acceptance (gate 2) is decided in its official words: 通过验收, 需要复议 or 不通过验收,
+each recorded as the outcome it means (`CONCLUSION_OUTCOME`: GO, RECYCLE, KILL), so the phase
+follows through the same lifecycle as any gate's, with the completion ratio it was judged on.
 """
 
 from __future__ import annotations
@@ -18,11 +22,19 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date, today
 from tracker.display.formatting import day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.funding.releases import released_tranches
 from tracker.gates import scoring
 from tracker.gates.condition_models import Condition, ConditionState
-from tracker.gates.models import GateDecision, GateReview, Outcome, ReviewState
+from tracker.gates.models import (
+    ACCEPTANCE_GATE,
+    CONCLUSION_OUTCOME,
+    GateDecision,
+    GateReview,
+    Outcome,
+    ReviewState,
+)
 from tracker.gates.services import open_request, touch
 from tracker.notifications.services import emit
 from tracker.projects import lifecycle
@@ -65,6 +77,29 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
         problems.add("rationale", _("A KILL needs its rationale (and how funds paid are "
                                     "settled)."))
     return lifecycle.kill_target(phase)
+
+
+def _check_conclusion(review: GateReview, outcome: Outcome, fields: dict[str, Any],
+                      problems: Problems) -> None:
+    """A panel's decision of research acceptance is one of the three official conclusions,
+    taken on a completion ratio (the share of the task agreement's targets met); `outcome`
+    is the one the conclusion maps to. Other gates take neither."""
+    conclusion, ratio = fields.get("conclusion"), fields.get("completion_ratio")
+    if review.gate != ACCEPTANCE_GATE:
+        if conclusion is not None or ratio is not None:
+            problems.add("outcome", _("Only research acceptance records an acceptance "
+                                      "conclusion and a completion ratio."))
+        return
+    if conclusion is None:
+        problems.add("outcome", _("Choose the acceptance conclusion: passed, to be "
+                                  "reconsidered or failed."))
+    elif CONCLUSION_OUTCOME[conclusion] is not outcome:
+        problems.add("outcome", _("This conclusion is recorded as %(outcome)s, not %(given)s.",
+                                  outcome=label(CONCLUSION_OUTCOME[conclusion]),
+                                  given=label(outcome)))
+    if ratio is None or not 0 <= ratio <= 100:
+        problems.add("completion_ratio", _("Give the share of the task agreement's targets "
+                                           "met, from 0 to 100 per cent."))
 
 
 def _check_conditions(outcome: Outcome, conditions: list[dict[str, Any]],
@@ -118,6 +153,7 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
         raise Refused(_("The quorum is %(n)d scorecards; %(have)d submitted so far.",
                         n=review.quorum, have=len(review.submitted_members)))
     problems = Problems()  # every problem of the decision at once, each beside its field
+    _check_conclusion(review, outcome, fields, problems)
     target = _check_outcome(review, outcome, fields, problems)
     _check_conditions(outcome, fields.get("conditions") or [], problems)
     problems.raise_any()
@@ -150,6 +186,8 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
         revisit_date=fields.get("revisit_date") if outcome is Outcome.HOLD else None,
         rework_due=fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
         weighted_score=scoring.weighted_score(review), snapshot=scoring.snapshot(review),
+        conclusion=fields.get("conclusion"),
+        completion_ratio=fields.get("completion_ratio") if fields.get("conclusion") else None,
         decided_by_id=actor.id, supersedes_id=supersedes.id if supersedes else None,
         imported_in_id=fields.get("imported_in_id"),
     )
@@ -213,6 +251,7 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
         raise Refused(_("The project has moved on since this decision; it can no longer be "
                         "corrected."))
     problems = Problems()  # every problem of the correction at once, each beside its field
+    _check_conclusion(review, outcome, fields, problems)
     target = _check_outcome(review, outcome, fields, problems)
     if target is not None and target != decision.target_phase:
         problems.add("outcome", _("A correction cannot move the project to another phase than "

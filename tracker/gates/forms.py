@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.errors import Invalid
+from tracker.experts.models import ExpertTitle
 from tracker.gates.models import CriterionKind, GateTemplate
 from tracker.web.fields import NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -63,8 +64,22 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
         _l("Required deliverables in English"), validators=[Optional(), Length(max=10000)],
         description=_l("The same documents in the same order, one per line, as English pages "
                        "show them; leave empty to show the names above."))
+    min_experts = IntegerField(
+        _l("Experts from the pool: at least"), validators=[Optional(), Range(max=LARGEST)],
+        description=_l("Naming a panel with fewer experts of the expert pool (at the title "
+                       "below) is refused. 0 or empty: no minimum."))
+    min_outside_units = IntegerField(
+        _l("Outside units: at least"), validators=[Optional(), Range(max=LARGEST)],
+        description=_l("The experts counted come from at least this many different units, "
+                       "none of them the project's institute or partner enterprise."))
+    min_expert_title = SelectField(_l("Title: at least"), choices=[], default="")
     criteria = FieldList(FormField(CriterionRow), min_entries=1,
                          max_entries=MAX_CRITERION_ROWS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.min_expert_title.choices = [("", _l("Any title"))] + [
+            (t.value, label(t)) for t in ExpertTitle if t is not ExpertTitle.NONE]
 
     def deliverable_names(self, english: bool = False) -> list[str]:
         text = (self.required_deliverables_en if english else self.required_deliverables).data
@@ -85,6 +100,10 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
             "review_days": self.review_days.data,
             "required_deliverables": self.deliverable_names(),
             "required_deliverables_en": self.deliverable_names(english=True),
+            "min_experts": self.min_experts.data,
+            "min_outside_units": self.min_outside_units.data,
+            "min_expert_title": (ExpertTitle(self.min_expert_title.data)
+                                 if self.min_expert_title.data else None),
             "criteria": [{"kind": row.kind.data, "text": row.text.data,
                           "text_en": row.text_en.data,
                           "weight": row.weight.data, "scale_max": row.scale_max.data}
@@ -115,6 +134,9 @@ def template_data(template: GateTemplate) -> dict[str, Any]:
         "review_days": template.review_days,
         "required_deliverables": "\n".join(template.required_deliverables or []),
         "required_deliverables_en": "\n".join(template.required_deliverables_en or []),
+        "min_experts": template.min_experts or 0,
+        "min_outside_units": template.min_outside_units or 0,
+        "min_expert_title": template.min_expert_title.value if template.min_expert_title else "",
         "criteria": [{"kind": c.kind, "text": c.text, "text_en": c.text_en or "",
                       "weight": c.weight, "scale_max": c.scale_max} for c in template.criteria]
         # Never more rows than a post may bring back, so no criterion is ever cut off.

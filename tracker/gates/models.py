@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -23,15 +23,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.accounts.models import Role
+from tracker.accounts.models import REVIEWING_ROLES
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual, in_reader_language
+from tracker.experts.models import ExpertTitle
+from tracker.gates.decision_models import (  # noqa: F401  (re-exported: one place to import from)
+    ACCEPTANCE_GATE,
+    CONCLUSION_LABELS,
+    CONCLUSION_OUTCOME,
+    OUTCOME_LABELS,
+    Conclusion,
+    GateDecision,
+    Outcome,
+)
 from tracker.projects.lifecycle import GATE_PHASE, Phase
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.files.models import StoredFile
-    from tracker.gates.condition_models import Condition
     from tracker.projects.models import Project
 
 
@@ -57,6 +66,8 @@ class GateTemplate(Bilingual, Versioned, Base):
         CheckConstraint("quorum >= 1", name="quorum_positive"),
         CheckConstraint("review_days >= 1", name="review_days_positive"),
         CheckConstraint("pass_threshold BETWEEN 0 AND 100", name="threshold_range"),
+        CheckConstraint("min_experts >= 0", name="min_experts_not_negative"),
+        CheckConstraint("min_outside_units >= 0", name="min_outside_units_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +82,13 @@ class GateTemplate(Bilingual, Versioned, Base):
     # Names of the documents the PM must upload before the gate opens; English ones in order.
     required_deliverables: Mapped[list[str]] = mapped_column(JSON, default=list)
     required_deliverables_en: Mapped[list[str] | None] = mapped_column(JSON)
+    # What a panel must hold (tracker/experts/panels.py): at least `min_experts` experts of the
+    # pool at `min_expert_title` or above, from at least `min_outside_units` units other than
+    # the project's institute and partner enterprise. 0 / None: no such requirement.
+    min_experts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    min_outside_units: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    min_expert_title: Mapped[ExpertTitle | None] = mapped_column(
+        str_enum(ExpertTitle, "min_expert_title"))
 
     criteria: Mapped[list[GateCriterion]] = relationship(
         back_populates="template", cascade="all, delete-orphan", order_by="GateCriterion.position"
@@ -179,8 +197,12 @@ class GateReview(Bilingual, Base):
         member = self.member(user)
         if member is None:
             return self.project.can_view(user)
+        if member.declaration is not Declaration.NONE:
+            return False
+        if user.is_external_expert:  # sees no project: the review's material, while open
+            return self.state is ReviewState.OPEN and self.project.stake_of(user) is None
         # Evaluators only while the review is open: `Project.can_view`.
-        return member.declaration is Declaration.NONE and self.project.can_view(user)
+        return self.project.can_view(user)
 
     @staticmethod
     def can_name_panel(user: User) -> bool:
@@ -188,8 +210,8 @@ class GateReview(Bilingual, Base):
 
     @staticmethod
     def can_list_own(user: User) -> bool:
-        """An evaluator's list of the reviews they sit on."""
-        return user.has_role(Role.EVALUATOR)
+        """An evaluator's (or an external expert's) list of the reviews they sit on."""
+        return user.has_role(*REVIEWING_ROLES)
 
     @staticmethod
     def can_list_awaiting(user: User) -> bool:
@@ -322,65 +344,6 @@ class Score(Base):
 
     member: Mapped[PanelMember] = relationship(back_populates="scores")
     criterion: Mapped[ReviewCriterion] = relationship()
-
-
-class Outcome(enum.StrEnum):
-    GO = "go"
-    CONDITIONAL_GO = "conditional_go"
-    HOLD = "hold"
-    RECYCLE = "recycle"
-    KILL = "kill"
-
-
-OUTCOME_LABELS = {
-    Outcome.GO: _l("GO"),
-    Outcome.CONDITIONAL_GO: _l("CONDITIONAL GO"),
-    Outcome.HOLD: _l("HOLD"),
-    Outcome.RECYCLE: _l("RECYCLE"),
-    Outcome.KILL: _l("KILL"),
-}
-
-
-class GateDecision(Base):
-    """A decision of the panel. Never edited: a correction is a new row that supersedes it."""
-
-    __tablename__ = "gate_decisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("gate_reviews.id"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome"))
-    # Where GO led (gate 2 and 3 may complete the project instead of moving on).
-    target_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "target_phase"))
-    rationale: Mapped[str] = mapped_column(Text, default="")
-    override_reason: Mapped[str] = mapped_column(Text, default="")
-    revisit_date: Mapped[date | None]  # HOLD
-    rework_due: Mapped[date | None]  # RECYCLE
-    weighted_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    # The scores and declarations the decision was taken on, as they were.
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    supersedes_id: Mapped[int | None] = mapped_column(
-        ForeignKey("gate_decisions.id"), unique=True
-    )
-    # A decision taken before the tracker, brought in by this import (decided_by: who imported).
-    imported_in_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
-
-    review: Mapped[GateReview] = relationship(back_populates="decisions")
-    decided_by: Mapped[User] = relationship()
-    supersedes: Mapped[GateDecision | None] = relationship(remote_side=[id])
-    conditions: Mapped[list[Condition]] = relationship(
-        back_populates="decision", order_by="Condition.id"
-    )
-
-    @property
-    def is_superseded(self) -> bool:
-        return self.review.current_decision is not self
-
-    def can_correct(self, user: User) -> bool:
-        """The chair who may decide the review, or an HQ admin, corrects its decision."""
-        return self.review.can_decide(user) or user.is_hq_admin
 
 
 class Deliverable(Base):

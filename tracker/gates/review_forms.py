@@ -18,9 +18,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.formatting import number
 from tracker.display.labels import label
-from tracker.gates.models import CriterionKind, Outcome, Recommendation
+from tracker.gates.models import (
+    CONCLUSION_OUTCOME,
+    Conclusion,
+    CriterionKind,
+    Outcome,
+    Recommendation,
+)
 from tracker.projects.lifecycle import Phase
-from tracker.web.fields import DateField, Range
+from tracker.web.fields import DateField, NumberField, Range
 from tracker.web.forms import Form
 
 CONDITION_ROWS = 5
@@ -105,8 +111,15 @@ class ConditionRow(Form):
 
 
 class DecisionForm(Form):
+    """At research acceptance (`acceptance`) the decision is chosen as its official conclusion
+    (the outcome it maps to is recorded with it), with the completion ratio it was judged on."""
+
     version = HiddenField()
     outcome = SelectField(_l("Decision"), choices=[], validators=[InputRequired()])
+    completion_ratio = NumberField(
+        _l("Completion ratio (%)"), validators=[Optional()],
+        description=_l("The share of the task agreement's targets met, in per cent: what the "
+                       "conclusion was judged on."))
     target_phase = SelectField(_l("After GO, the project goes to"), choices=[])
     rationale = TextAreaField(_l("Rationale"), validators=[Optional(), Length(max=10000)],
                               description=_l("Required for KILL, with the settlement of funds "
@@ -120,15 +133,36 @@ class DecisionForm(Form):
     conditions = FieldList(FormField(ConditionRow), min_entries=CONDITION_ROWS,
                            max_entries=CONDITION_ROWS)
 
-    def __init__(self, *args, targets=(), owners=(), **kwargs):
+    def __init__(self, *args, targets=(), owners=(), acceptance=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.acceptance = acceptance
         # No default: a decision is chosen, never taken as GO by a chair who skipped the field.
-        self.outcome.choices = [("", _l("Choose the decision"))] + [
-            (o.value, label(o)) for o in Outcome]
+        if acceptance:
+            self.outcome.label.text = _l("Acceptance conclusion")
+            self.rework_due.label.text = _l("Rework due date (to be reconsidered)")
+            self.rationale.description = _l("Required when the acceptance fails, with the "
+                                            "settlement of funds already paid.")
+            self.outcome.choices = [("", _l("Choose the conclusion"))] + [
+                (c.value, label(c)) for c in Conclusion]
+        else:
+            self.outcome.choices = [("", _l("Choose the decision"))] + [
+                (o.value, label(o)) for o in Outcome]
         self.target_phase.choices = [(p.value, label(Phase(p))) for p in targets]
         for row in self.conditions:
             row.owner_id.choices = [(0, _l("Choose the owner"))] + [(u.id, u.name)
                                                                      for u in owners]
+
+    def chosen(self) -> tuple[Outcome, Conclusion | None]:
+        """The outcome chosen, and at acceptance the conclusion it was chosen as; None when
+        none (or no valid one) was: the form says so beside the field, and the service is
+        still asked first whether the person may act at all."""
+        try:
+            if self.acceptance:
+                conclusion = Conclusion(self.outcome.data)
+                return CONCLUSION_OUTCOME[conclusion], conclusion
+            return Outcome(self.outcome.data), None
+        except ValueError:
+            return None, None
 
     def filled_conditions(self, users_by_id) -> list[dict]:
         """The rows with a text, each with its place in the table ("row"): a problem with one

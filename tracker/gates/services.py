@@ -16,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from tracker import db
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
+from tracker.experts import panels, recusal
+from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
 from tracker.files import services as files
 from tracker.gates import scorecards
 from tracker.gates.models import (
@@ -39,12 +41,6 @@ from tracker.notifications.services import emit
 from tracker.projects import guards
 from tracker.projects.lifecycle import GATE_PHASE, PHASE_GATE
 from tracker.projects.models import Project
-
-STAKE_MESSAGES = {
-    "pm": lambda: _("%(name)s is the project manager of this project."),
-    "team": lambda: _("%(name)s is on the project team."),
-    "partner": lambda: _("%(name)s is affiliated with the partner enterprise."),
-}
 
 
 def find_template(gate: int) -> GateTemplate | None:
@@ -193,14 +189,6 @@ def request_gate(actor: User, project: Project) -> GateReview:
 # --- the panel ---------------------------------------------------------------------------------
 
 
-def stake_refusal(project: Project, user: User) -> str | None:
-    stake = project.stake_of(user)
-    if stake is None:
-        return None
-    return STAKE_MESSAGES[stake]() % {"name": user.name} + " " + _(
-        "Someone with a stake in a project never reviews it.")
-
-
 def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[User],
                due_date: date | None) -> None:
     """HQ names the panel (the chair is one of the evaluators) and the due date."""
@@ -212,13 +200,25 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
     # evaluators: never added to the panel unasked, nor counted towards the quorum.
     problems = Problems()
     people = {u.id: u for u in evaluators}
+    # Experts of the pool are drawn under its recusal rules and count towards the gate's
+    # minimums (tracker/experts); HQ's own evaluators outside the pool under the stake rule.
+    experts = recusal.expert_of(people)
+    reasons = recusal.exclusions(review.project, experts.values())
     for user in people.values():
-        if not user.has_role(Role.EVALUATOR) or not user.active:
+        expert = experts.get(user.id)
+        if not user.has_role(*REVIEWING_ROLES) or not user.active:
             problems.add("evaluator_ids", _("%(name)s is not an active evaluator.",
                                             name=user.name))
+        elif expert is not None and reasons[expert.id]:
+            problems.add("evaluator_ids", " ".join(reasons[expert.id]))
         elif refusal := stake_refusal(review.project, user):
             problems.add("evaluator_ids", refusal)
-    if chair.id not in people:
+    for shortfall in panels.shortfalls(template_for(review.gate), list(experts.values())):
+        problems.add("evaluator_ids", shortfall)
+    if chair.is_external_expert:
+        problems.add("chair_id", _("An external expert declares and scores; the chair records "
+                                   "the decision: choose one of HQ's evaluators as the chair."))
+    elif chair.id not in people:
         problems.add("chair_id", _("The chair is one of the evaluators: choose %(name)s among "
                                    "the evaluators too, or another chair.", name=chair.name))
     if len(people) < review.quorum:

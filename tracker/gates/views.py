@@ -14,14 +14,17 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import Role, RoleGrant, User
+from tracker.accounts.models import REVIEWING_ROLES, RoleGrant, User
 from tracker.dates import today
+from tracker.experts import panels, recusal
+from tracker.experts import services as expert_services
+from tracker.experts.models import Expert
 from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import (
+    ACCEPTANCE_GATE,
     GateDecision,
     GateReview,
-    Outcome,
     PanelMember,
     Recommendation,
     ReviewState,
@@ -62,9 +65,10 @@ def load_review(review_id: int) -> GateReview:
 
 
 def _evaluators() -> list[User]:
+    """Who may be named to a panel: HQ's evaluators and the pool's external experts."""
     return list(db.session.scalars(
         select(User).where(User.active.is_(True),
-                           User.role_grants.any(RoleGrant.role == Role.EVALUATOR))
+                           User.role_grants.any(RoleGrant.role.in_(REVIEWING_ROLES)))
         .order_by(User.name)))
 
 
@@ -81,7 +85,7 @@ def _owners(review: GateReview) -> list[User]:
 def _decision_form(review: GateReview, formdata=None) -> DecisionForm:
     current = review.current_decision
     form = DecisionForm(formdata=formdata, targets=lifecycle.go_targets(review.phase),
-                        owners=_owners(review),
+                        owners=_owners(review), acceptance=review.gate == ACCEPTANCE_GATE,
                         data=correction_data(current) if formdata is None and current else None)
     if formdata is None:
         form.version.data = str(review.version)
@@ -91,7 +95,9 @@ def _decision_form(review: GateReview, formdata=None) -> DecisionForm:
 def correction_data(decision: GateDecision) -> dict:
     """A correction starts filled with the decision it corrects, its unmet conditions
     included: what the chair keeps is carried forward, what they clear is superseded."""
-    return {"outcome": decision.outcome.value, "target_phase": decision.target_phase.value,
+    chosen = decision.conclusion or decision.outcome  # acceptance: chosen as its conclusion
+    return {"outcome": chosen.value, "target_phase": decision.target_phase.value,
+            "completion_ratio": decision.completion_ratio,
             "rationale": decision.rationale, "override_reason": decision.override_reason,
             "revisit_date": decision.revisit_date, "rework_due": decision.rework_due,
             "conditions": [{"text": c.text, "owner_id": c.owner_id, "due_date": c.due_date}
@@ -151,9 +157,17 @@ def panel(review_id: int) -> str | Response | tuple[str, int]:
 
     def page() -> str:
         stakes = {u.id: services.stake_refusal(review.project, u) for u in evaluators}
-        default_due = today() + timedelta(days=services.template_for(review.gate).review_days)
-        return render_template("gates/panel.html", review=review, form=form, stakes=stakes,
-                               default_due=default_due)
+        template = services.template_for(review.gate)
+        default_due = today() + timedelta(days=template.review_days)
+        pool = list(db.session.scalars(
+            expert_services.search(active=None).options(selectinload(Expert.user))
+            .order_by(Expert.active.desc(), Expert.name)))
+        in_pool = {e.user_id for e in pool}
+        return render_template(
+            "gates/panel.html", review=review, form=form, default_due=default_due,
+            stakes={uid: s for uid, s in stakes.items() if uid not in in_pool},
+            pool=pool, excluded=recusal.exclusions(review.project, pool),
+            minimums=panels.describe(template))
 
     return submit(form, call, _("Panel named. The evaluators see the review in their list."),
                   url_for("gates.review", review_id=review.id), page)
@@ -206,7 +220,10 @@ def scores(review_id: int) -> Response | tuple[str, int]:
 
 def _decision_fields(form: DecisionForm, review: GateReview) -> dict:
     owners = {u.id: u for u in _owners(review)}
+    _outcome, conclusion = form.chosen()
     return {
+        "conclusion": conclusion,
+        "completion_ratio": form.completion_ratio.data if form.acceptance else None,
         "target_phase": Phase(form.target_phase.data) if form.target_phase.data else None,
         "rationale": form.rationale.data or "",
         "override_reason": form.override_reason.data or "",
@@ -236,7 +253,7 @@ def _record_decision(review: GateReview, record, done: str) -> Response | tuple[
     form = _decision_form(review, formdata=request.form)
     return submit(
         form,
-        lambda: record(_user(), _version(form), _chosen(Outcome, form.outcome.data),
+        lambda: record(_user(), _version(form), form.chosen()[0],
                        **_decision_fields(form, review)),
         done,
         url_for("gates.review", review_id=review.id),

@@ -42,6 +42,7 @@ INDIRECT_TIER1_PCT = "indirect_tier1_pct"
 INDIRECT_TIER2_UPTO = "indirect_tier2_upto"
 INDIRECT_TIER2_PCT = "indirect_tier2_pct"
 INDIRECT_TIER3_PCT = "indirect_tier3_pct"
+EXPERT_COLLABORATION_YEARS = "expert_collaboration_years"
 
 DOMAIN: list[SettingDef] = [
     SettingDef(
@@ -81,6 +82,15 @@ DOMAIN: list[SettingDef] = [
         Decimal("0"),
         _l("Default discount on conversion to equity (%)"),
         maximum=Decimal("100"),
+    ),
+    # Recusal (tracker/experts/recusal.py): an expert who worked on a project with the PM
+    # within this many years is not drawn for the PM's projects.
+    SettingDef(
+        EXPERT_COLLABORATION_YEARS,
+        3,
+        _l("An expert who worked with the project manager within this many years is not "
+           "drawn for their projects (years)"),
+        maximum=20,
     ),
 ]
 

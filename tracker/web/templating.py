@@ -83,6 +83,8 @@ MENU = [
              _l("Letterhead and wording of the official documents, in both languages.")),
     MenuItem("budget_admin.list_templates", _l("Budget templates"),
              _l("The funders' budget forms: categories and the cap on indirect costs.")),
+    MenuItem("experts.index", _l("Expert pool"),
+             _l("The experts gate panels are drawn from, and their accounts.")),
     MenuItem("audit.trail", _l("Audit trail"), _l("Every change, who made it and when.")),
     MenuItem("reminders.outbox", _l("Reminders"),
              _l("The outbox of deadline reminders and the working-day calendar.")),

@@ -1,0 +1,120 @@
+"""A gate's decision: its outcome (GO, CONDITIONAL GO, HOLD, RECYCLE, KILL), research
+acceptance's official conclusion, and the decision record itself (tracker/gates/decisions.py
+records it). `tracker.gates.models` re-exports these names."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.projects.lifecycle import Phase
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.gates.condition_models import Condition
+    from tracker.gates.models import GateReview
+
+class Outcome(enum.StrEnum):
+    GO = "go"
+    CONDITIONAL_GO = "conditional_go"
+    HOLD = "hold"
+    RECYCLE = "recycle"
+    KILL = "kill"
+
+
+OUTCOME_LABELS = {
+    Outcome.GO: _l("GO"),
+    Outcome.CONDITIONAL_GO: _l("CONDITIONAL GO"),
+    Outcome.HOLD: _l("HOLD"),
+    Outcome.RECYCLE: _l("RECYCLE"),
+    Outcome.KILL: _l("KILL"),
+}
+
+
+# Research acceptance (验收, gate 2) ends with one of three official conclusions, each
+# recorded as the outcome it means for the project.
+ACCEPTANCE_GATE = 2
+
+
+class Conclusion(enum.StrEnum):
+    PASSED = "passed"  # 通过验收
+    RECONSIDER = "reconsider"  # 需要复议
+    FAILED = "failed"  # 不通过验收
+
+
+CONCLUSION_LABELS = {
+    Conclusion.PASSED: _l("Passed acceptance"),
+    Conclusion.RECONSIDER: _l("To be reconsidered"),
+    Conclusion.FAILED: _l("Failed acceptance"),
+}
+
+CONCLUSION_OUTCOME = {
+    Conclusion.PASSED: Outcome.GO,
+    Conclusion.RECONSIDER: Outcome.RECYCLE,
+    Conclusion.FAILED: Outcome.KILL,
+}
+
+
+class GateDecision(Base):
+    """A decision of the panel. Never edited: a correction is a new row that supersedes it."""
+
+    __tablename__ = "gate_decisions"
+    __table_args__ = (
+        CheckConstraint("(conclusion IS NULL AND completion_ratio IS NULL) OR "
+                        "(conclusion IS NOT NULL AND completion_ratio IS NOT NULL AND "
+                        "completion_ratio BETWEEN 0 AND 100)",
+                        name="conclusion_with_ratio"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("gate_reviews.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome"))
+    # Where GO led (gate 2 and 3 may complete the project instead of moving on).
+    target_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "target_phase"))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    revisit_date: Mapped[date | None]  # HOLD
+    rework_due: Mapped[date | None]  # RECYCLE
+    weighted_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # Research acceptance: the official conclusion, and the share of the task agreement's
+    # targets met (per cent) it was judged on. None at the other gates.
+    conclusion: Mapped[Conclusion | None] = mapped_column(str_enum(Conclusion, "conclusion"))
+    completion_ratio: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # The scores and declarations the decision was taken on, as they were.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gate_decisions.id"), unique=True
+    )
+    # A decision taken before the tracker, brought in by this import (decided_by: who imported).
+    imported_in_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+    review: Mapped[GateReview] = relationship(back_populates="decisions")
+    decided_by: Mapped[User] = relationship()
+    supersedes: Mapped[GateDecision | None] = relationship(remote_side=[id])
+    conditions: Mapped[list[Condition]] = relationship(
+        back_populates="decision", order_by="Condition.id"
+    )
+
+    @property
+    def verdict(self) -> Conclusion | Outcome:
+        """What pages call the decision: research acceptance's official conclusion, else its
+        outcome."""
+        return self.conclusion or self.outcome
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.review.current_decision is not self
+
+    def can_correct(self, user: User) -> bool:
+        """The chair who may decide the review, or an HQ admin, corrects its decision."""
+        return self.review.can_decide(user) or user.is_hq_admin
