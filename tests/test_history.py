@@ -13,6 +13,7 @@ from tests.companies import helpers as companies
 from tests.conftest import login, post
 from tests.factories import install_gates, make_enterprise, make_project, make_user
 from tests.test_edits import proposal, tab
+from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import Base
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
@@ -92,3 +93,25 @@ def test_all_changes_of_an_agreement_and_a_company_include_their_records(client)
     for action in ("company.create", "shares.issue", "round.create", "ip.record",
                    "funding.convert"):
         assert str(ACTIONS[action]) in page, action
+
+
+@pytest.mark.parametrize("who", ["pm", "director", "admin"])
+def test_a_history_page_links_to_nothing_its_reader_may_not_open(client, who):
+    """The lines of an agreement's tranches and disbursements sit on the agreement's own
+    history: they link nowhere (their own history pages are HQ's, and a PM or a director
+    reading the agreement's found them answering 404)."""
+    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    agreement, _company = companies.worked_example(project)
+    if who == "director":
+        reader = make_user(Role.INSTITUTE_DIRECTOR)
+        project.institute.director_id = reader.id
+        db.session.commit()
+    else:
+        reader = project.pm if who == "pm" else make_user(Role.HQ_ADMIN)
+    login(client, reader)
+    response = client.get(f"/history/funding_agreements/{agreement.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and str(ACTIONS["funding.tranche"]) in page
+    for target in re.findall(r'href="(/history/[^"]+)"', page):
+        assert client.get(target).status_code == 200, target
+    assert "/history/tranches/" not in page

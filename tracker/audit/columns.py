@@ -47,14 +47,18 @@ def _changes(line: Line) -> str:
         for c in line.changes)
 
 
-def audit_columns(*, show_object: bool, see_address: bool) -> list[Column]:
+def audit_columns(*, show_object: bool, see_address: bool, link_objects: bool = True
+                  ) -> list[Column]:
+    """`link_objects`: each line's record links to its own history (the whole trail); one
+    object's history, which holds its records' lines already, leaves them unlinked."""
     columns = [
         Column(_l("When"), lambda line: line.at, Kind.INSTANT, 20),
         Column(_l("Who"), _actor, width=16),
         Column(_l("What happened"), lambda line: line.action, width=28),
     ]
     if show_object:
-        columns.append(Column(_l("To what"), _object, width=28, link=_link))
+        columns.append(Column(_l("To what"), _object, width=28,
+                              link=_link if link_objects else None))
     columns.append(Column(_l("Changes"), _changes, width=60, css="text-cell"))
     if see_address:
         columns.append(Column(_l("Address"), lambda line: line.address, width=16))

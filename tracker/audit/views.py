@@ -47,7 +47,7 @@ def history(object_type: str, object_id: int) -> str | Response:
             AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
             .limit(1)) is None:
         abort(404)  # never existed
-    columns = audit_columns(show_object=bool(family),
+    columns = audit_columns(show_object=bool(family), link_objects=False,
                             see_address=AuditRecord.can_see_address(user))
     if fmt := exports.requested():
         return exports.send(columns, described(exports.stream(query)),
