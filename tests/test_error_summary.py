@@ -128,6 +128,23 @@ def test_a_condition_due_in_the_past_is_in_the_summary(client):
     assert sent_back_problems(page, "en") == []
 
 
+def test_a_date_left_empty_is_said_to_be_required_not_to_be_in_the_past(client):
+    """An empty due date or revisit date was said to be "from today on" / "in the future", as
+    if one had been given (found by a newcomer's walk)."""
+    review, _evaluators = _quorum_scored(client)
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": Outcome.CONDITIONAL_GO.value, "version": str(review.version),
+        "target_phase": lifecycle.go_targets(review.phase)[0].value,
+        "conditions-0-text": "Sign the pilot agreement",
+        "conditions-0-owner_id": str(review.project.pm_id), "conditions-0-due_date": ""})
+    assert summary(response.get_data(as_text=True)) == [
+        ("conditions-0-due_date", "Due date: Condition 1 needs a due date (required).")]
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": Outcome.HOLD.value, "version": str(review.version), "revisit_date": ""})
+    assert ("revisit_date", "Revisit date (HOLD): A HOLD needs its revisit date (required).") \
+        in summary(response.get_data(as_text=True))
+
+
 def test_each_condition_error_links_to_its_own_row(client):
     """Several conditions, each with its own problem: every one is in the summary, linked to
     the field of its row (not the first row), numbered as the rows are, and shown in that

@@ -65,12 +65,16 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
         return target
     if outcome is Outcome.HOLD:
         revisit = fields.get("revisit_date")
-        if revisit is None or revisit <= today():
+        if revisit is None:
+            problems.add("revisit_date", _("A HOLD needs its revisit date (required)."))
+        elif revisit <= today():
             problems.add("revisit_date", _("Give a revisit date in the future."))
         return Phase.ON_HOLD
     if outcome is Outcome.RECYCLE:
         due = fields.get("rework_due")
-        if due is None or due <= today():
+        if due is None:
+            problems.add("rework_due", _("A RECYCLE needs its rework due date (required)."))
+        elif due <= today():
             problems.add("rework_due", _("Give a rework due date in the future."))
         return phase
     if not fields.get("rationale", "").strip():
@@ -120,7 +124,10 @@ def _check_conditions(outcome: Outcome, conditions: list[dict[str, Any]],
             column = "owner_id" if condition.get("text", "").strip() else "text"
             problems.add(in_row("conditions", row, column), _(
                 "Condition %(n)d needs a text and an owner.", n=n))
-        if condition.get("due_date") is None or condition["due_date"] < today():
+        if condition.get("due_date") is None:
+            problems.add(in_row("conditions", row, "due_date"), _(
+                "Condition %(n)d needs a due date (required).", n=n))
+        elif condition["due_date"] < today():
             problems.add(in_row("conditions", row, "due_date"), _(
                 "Condition %(n)d needs a due date from today on.", n=n))
 
