@@ -117,6 +117,7 @@ def _panels() -> None:
 
     from tracker import db
     from tracker.accounts.models import User
+    from tracker.approvals import services as approvals
     from tracker.gates import services as gates
     from tracker.gates.defaults import install_defaults
     from tracker.gates.models import GateReview
@@ -157,7 +158,11 @@ def _panels() -> None:
             start_date=date.today(), end_date=date.today() + timedelta(days=700))
         for name in template.required_deliverables:
             gates.upload_deliverable(pm, project, 1, name, io.BytesIO(pages_pdf()), f"{name}.pdf")
-        projects.submit_proposal(pm, project)
+        # Each signer of the institute endorses it (tracker/approvals), then HQ names a panel.
+        submission = projects.submit_proposal(pm, project)
+        while submission is not None and submission.is_pending:
+            step = next(s for s in submission.current_steps if s.verdict is None)
+            approvals.endorse(step.approver, submission)
         review: GateReview = project.gate_reviews[-1]
         panel = [evaluators[(n + k) % EVALUATOR_ACCOUNTS] for k in range(3)]
         gates.name_panel(admin, review, panel[0], panel, date.today() + timedelta(days=10))

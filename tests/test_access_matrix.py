@@ -190,6 +190,20 @@ ACCESS: dict[str, dict[str, str]] = {
     # --- the project and what hangs on it -------------------------------------------------
     "projects.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
     "changes.project": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    # A submission at the institute (tracker/approvals): seen by whoever sees its project
+    # (and its signers); signed by the director it waits for (ApprovalRequest.step_for),
+    # withdrawn by its applicant, the PM (ApprovalRequest.can_withdraw).
+    "approvals.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "approvals.sign": {"POST": on_project("director")},
+    "approvals.withdraw": {"POST": on_project("pm")},
+    # Posted by those asked to sign: directors, and the committee member HQ's level names.
+    "approvals.delegations": {"GET": "all: 200",
+                              "POST": "director other_director committee: ok; *: 403"},
+    # The director's delegation to the other PM: ended by the director or HQ
+    # (ApprovalDelegation.can_cancel), refused to its delegate, not there for anyone else.
+    "approvals.end_delegation": {"POST": "director admin: ok; other_pm: 403; *: 404"},
+    "approvals.levels": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},  # ApprovalLevel.can_configure
+    "approvals.remove_level": {"POST": ADMIN_POSTS},
     "spending.project": {"GET": f"{SEES}: 200; {OTHERS_404}",
                          "POST": on_project("pm")},  # SpendingEntry.can_record
     "funding.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},  # FundingAgreement.can_see

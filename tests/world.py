@@ -37,6 +37,8 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.apitokens import services as tokens
 from tracker.apitokens.models import TokenScope
+from tracker.approvals import services as approvals
+from tracker.approvals.models import AppliesTo
 from tracker.assessment import services as assessment
 from tracker.assessment.models import Measure
 from tracker.changes import services as changes
@@ -186,6 +188,15 @@ def build() -> World:
                      locale=None)
     token, _secret = tokens.create_token(pm, "Laptop", TokenScope.READ, 30)
     feed = preferences.regenerate_feed_token(pm)
+    # Approval at the institute (tracker/approvals): the change above waits for the director's
+    # signature; the director lends it to the other PM from ten days on; HQ's one level.
+    approval = change.approval
+    assert approval is not None and approval.is_pending
+    delegation = approvals.delegate(director, delegate_id=other_pm.id,
+                                    starts_on=today() + timedelta(days=10),
+                                    ends_on=today() + timedelta(days=20))
+    level = approvals.add_level(admin, name="财务会签", name_en="Finance", director=False,
+                                approver_ids=[committee.id], applies_to=AppliesTo.CHANGE)
     _commit()
     message = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.recipient_id == pm.id, OutboxMessage.kind == MessageKind.EVENT)
@@ -211,7 +222,8 @@ def build() -> World:
         need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
-        user_id=colleague.id, gate=1, feed_token=feed)
+        user_id=colleague.id, gate=1, feed_token=feed, approval_id=approval.id,
+        delegation_id=delegation.id, level_id=level.id)
     world.people = {name: user.id for name, user in people.items()}
     world.emails = {name: user.email for name, user in people.items()}
     for name, user in people.items():
@@ -226,6 +238,9 @@ def build() -> World:
 # Where each URL argument comes from: the world's id of that name, or (endpoint, argument)
 # where one name means different things on different routes.
 ARGUMENT_OF = {
+    ("approvals.show", "request_id"): "approval_id",
+    ("approvals.sign", "request_id"): "approval_id",
+    ("approvals.withdraw", "request_id"): "approval_id",
     ("organisations.institute", "object_id"): "institute_id",
     ("organisations.edit_institute", "object_id"): "institute_id",
     ("organisations.enterprise", "object_id"): "enterprise_id",

@@ -18,6 +18,7 @@ from tracker import db
 from tracker import demo_large as large
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
+from tracker.approvals import services as approvals
 from tracker.assessment.demo import seed_assessment
 from tracker.budgets.defaults import NINE_CATEGORY_CODE
 from tracker.budgets.defaults import install_demo as install_budget_templates
@@ -203,6 +204,7 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
     """Three projects by the demo PM: a draft, one at gate 1 with a panel, one in research."""
 
     pm = users["pm@demo.jitri.cn"]
+    director = users["director@demo.jitri.cn"]
     admin = users["admin@demo.jitri.cn"]
     panel = [users[e] for e in ("evaluator@demo.jitri.cn", "evaluator2@demo.jitri.cn",
                                 "evaluator3@demo.jitri.cn")]
@@ -250,7 +252,8 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
         template = gates.template_for(1)
         for name in template.required_deliverables:
             gates.upload_deliverable(pm, project, 1, name, io.BytesIO(PDF), f"{name}.pdf")
-        projects.submit_proposal(pm, project)
+        # The director of the institute endorses it first (tracker/approvals), then HQ.
+        approvals.endorse(director, projects.submit_proposal(pm, project), "同意申报，推荐立项。")
         review = project.gate_reviews[-1]
         gates.name_panel(admin, review, panel[0], panel, today() + timedelta(days=10))
         if stage == "gate1":
@@ -276,9 +279,15 @@ def _seed_projects(users: dict[str, User], institutes: dict[str, Institute],
             weight=Decimal("1"))
         milestones.post_update(pm, milestone, 40, "液压回路台架已搭建，节能控制算法调试中。",
                                [(io.BytesIO(PDF), "台架试验记录.pdf")])
-        # A longer project than approved waits for HQ (its page: Approve, and Refuse apart).
-        changes.change_end_date(pm, project, end_date=project.end_date + timedelta(days=180),
-                                reason="企业追加现场验证，需延长半年。")
+        # A longer project than approved, endorsed by the director, waits for HQ (its page:
+        # Approve, and Refuse apart).
+        longer = changes.change_end_date(pm, project,
+                                         end_date=project.end_date + timedelta(days=180),
+                                         reason="企业追加现场验证，需延长半年。")
+        approvals.endorse(director, longer.approval, "现场验证确有必要，同意延期。")
+        # A new total waits at the director (their start page: Approvals waiting).
+        changes.change_total(pm, project, budget_total=Decimal("3300000"),
+                             reason="现场验证增加设备租赁费用。")
     return created
 
 

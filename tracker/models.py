@@ -3,6 +3,12 @@
 import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
 from tracker.apitokens.models import AccessToken  # noqa: F401
+from tracker.approvals.models import (  # noqa: F401
+    ApprovalDelegation,
+    ApprovalLevel,
+    ApprovalRequest,
+    ApprovalStep,
+)
 from tracker.assessment.models import (  # noqa: F401
     Allocation,
     AssessmentYear,

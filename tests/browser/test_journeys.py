@@ -65,6 +65,7 @@ def shanghai_today() -> date:
 
 
 PM, HQ, CHAIR = "pm@demo.jitri.cn", "admin@demo.jitri.cn", "evaluator2@demo.jitri.cn"
+DIRECTOR = "director@demo.jitri.cn"
 # The panel: Anna Evans reads English, the others Chinese (tracker/demo.py).
 PANEL = [("evaluator@demo.jitri.cn", "en", "Your scores were submitted"),
          (CHAIR, "zh_CN", "您的评分已提交"),
@@ -98,7 +99,8 @@ def score(page, recommendation: str) -> None:
 
 
 def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path):
-    """The PM (Chinese) proposes with budget lines and a real PDF and submits; HQ names a panel;
+    """The PM (Chinese) proposes with budget lines and a real PDF and submits; the institute's
+    director endorses it from their start page, with an opinion; HQ names a panel;
     three evaluators declare and score, one in English; the chair records CONDITIONAL GO with a
     condition; the PM marks it met and HQ confirms it."""
     title = "低功耗无线传感芯片"
@@ -118,9 +120,22 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
     assert "已上传" in pm.inner_text("main")
     journey.check(pm)
     pm.click("form[action$='/submit'] button")
-    assert "项目申报书已提交" in pm.inner_text("main")
+    assert "申报书已提交研究所审批" in pm.inner_text("main")
+    journey.check(pm)
+
+    director = journey.as_(DIRECTOR, "zh_CN")
+    journey.go(director, "/")
+    director.click(f"main li:has-text('{title}') a[href^='/approvals/']")
+    director.fill("textarea[name=opinion]", "技术路线清楚，同意申报。")
+    director.click("button[value=endorse]")
+    director.wait_for_selector("main >> text=已同意：报送总部。")
+    assert "技术路线清楚，同意申报。" in director.inner_text("main")
+    journey.check(director)
+
+    journey.go(pm, project)
     assert "立项评审" in pm.inner_text("main")
-    code = pm.inner_text("h1 code")  # the project's number, given at submission
+    assert "技术路线清楚，同意申报。" in pm.inner_text("main")  # the signed opinion
+    code = pm.inner_text("h1 code")  # the project's number, given once the director endorsed
     journey.check(pm)
 
     hq = journey.as_(HQ, "zh_CN")
@@ -244,7 +259,7 @@ def test_the_pm_proposes_and_submits_with_the_keyboard_alone(journey, tmp_path):
     tab_to(pm, "form[action$='/submit'] button")
     pm.keyboard.press("Enter")
     pm.wait_for_selector("h1 code")
-    assert "项目申报书已提交" in pm.inner_text("main")
+    assert "申报书已提交研究所审批" in pm.inner_text("main")
     journey.check(pm)
     assert not journey.problems, journey.problems
 

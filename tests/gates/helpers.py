@@ -6,14 +6,13 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-from tests.factories import _commit, make_user
+from tests.factories import _commit, make_user, submit_endorsed
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import CriterionKind, GateReview, GateTemplate, Outcome, Recommendation
-from tracker.projects import services as projects
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -29,8 +28,7 @@ def submit(project, contract: bool = True) -> GateReview:
     """Submit the proposal; by default the contract is signed during the proposal review too,
     as it usually is (gate 2 is requested only with it)."""
     upload_deliverables(project, 1)
-    projects.submit_proposal(project.pm, project)
-    _commit()
+    submit_endorsed(project)
     if contract:
         sign_contract(project)
     return project.gate_reviews[-1]

@@ -217,10 +217,16 @@ def test_a_short_rebaseline_needs_no_one_and_tells_no_one():
 
 
 def test_a_change_request_waits_for_hq_and_its_answer_goes_back_to_the_pm():
-    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    from tracker.approvals import services as approvals
+
+    project, director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
     admin = make_user(Role.HQ_ADMIN)
     request = changes.change_total(project.pm, project, budget_total=D("3500000.00"),
                                    reason="A second furnace")
+    # The institute's director first (tracker/approvals), HQ once the director endorsed it.
+    assert sent_to("change_waiting") == Counter()
+    assert sent_to("approval_to_sign") == once(director)
+    approvals.endorse(director, request.approval, "")
     assert sent_to("change_waiting") == once(admin)
     changes.decide(admin, request, False, "Not this year")
     assert sent_to("change_decided") == once(project.pm)
@@ -265,13 +271,14 @@ def test_a_need_matched_tells_the_director_of_the_institute_once():
 def test_a_change_rolled_back_notifies_nobody():
     project, _director = project_with_director()
     review = gate_steps.submit(project)
+    before = db.session.scalars(select(OutboxMessage.id)).all()  # the director's, committed
     admin = make_user(Role.HQ_ADMIN)
     evaluators = [make_user(Role.EVALUATOR) for _ in range(3)]
     gates.name_panel(admin, review, evaluators[0], evaluators, today() + timedelta(days=10))
-    assert fired() == {"panel_named", "declaration_needed"}
+    assert fired() == {"approval_to_sign", "panel_named", "declaration_needed"}
     db.session.rollback()
-    assert fired() == set()
-    assert db.session.scalars(select(OutboxMessage)).all() == []
+    assert fired() == {"approval_to_sign"}
+    assert db.session.scalars(select(OutboxMessage.id)).all() == before
 
 
 def test_an_inactive_recipient_is_left_out():
@@ -301,3 +308,24 @@ def test_a_handover_waits_for_the_director_too():
     successor = make_user(Role.PROJECT_MANAGER, institute_id=project.institute_id)
     changes.hand_over(project.pm, project, user_id=successor.id, reason="Moving to Suzhou")
     assert sent_to("change_waiting") == once(admin, director)
+
+
+def test_a_submission_tells_each_signer_of_its_level_and_a_return_tells_the_applicant():
+    from tracker.approvals import services as approvals
+    from tracker.approvals.models import AppliesTo
+    from tracker.projects import services as projects
+
+    project, director = project_with_director()
+    deputy = make_user(name="Deputy")
+    approvals.add_level(make_user(Role.HQ_ADMIN), name="副所长", name_en="Deputy", director=False,
+                        approver_ids=[deputy.id], applies_to=AppliesTo.ALL)
+    gate_steps.upload_deliverables(project, 1)
+    request = projects.submit_proposal(project.pm, project)
+    assert sent_to("approval_to_sign") == once(director)  # the first level only
+    approvals.endorse(director, request, "")
+    assert sent_to("approval_to_sign") == once(director, deputy)
+    approvals.return_(deputy, request, "Add the pilot plan.")
+    assert sent_to("approval_returned") == once(project.pm)
+    message = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.rule == "approval_returned"))
+    assert message.details["opinion"] == "Add the pilot plan."

@@ -46,10 +46,12 @@ def test_the_catalogue_is_domain_md_table():
     assert ladder_of("project_end") == [(OWN, "before", 30)]
     assert ladder_of("change_request") == [(HQ, "after", 5)]
     assert ladder_of("handover_request") == [(DIR, "after", 3)]
+    assert ladder_of("approval_waiting") == [(OWN, "after", 3), (HQ, "after", 10)]
     # Reviews (and HQ's or the director's decision on a change beyond the PM's limits) can't
     # be turned off; every offset is a setting with its default.
     assert {n for n, r in RULES.items() if not r.optional} == {
-        "milestone_review", "gate_scores", "change_request", "handover_request"}
+        "milestone_review", "gate_scores", "change_request", "handover_request",
+        "approval_waiting"}
     for rule in RULES.values():
         for step in rule.steps:
             assert CATALOGUE[rule.setting_key(step)].default == step.default

@@ -2,8 +2,9 @@
 
 A request says what changes (`kind`), what it was and what it becomes (`before`, `after`, as
 the page shows them) and why. Within the settings' limits it is applied at once (`APPLIED`);
-beyond them it waits for HQ (`PENDING`), who approves it (applied then) or refuses it with a
-reason. What HQ last approved is the project's baseline, shown beside its current plan.
+beyond them it climbs the institute's approval levels (`ENDORSING`, tracker/approvals) and
+then waits for HQ (`PENDING`), who approves it (applied then) or refuses it with a reason.
+What HQ last approved is the project's baseline, shown beside its current plan.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tracker.display.bilingual import in_reader_language
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.approvals.models import ApprovalRequest
     from tracker.projects.models import Project
 
 
@@ -49,18 +51,27 @@ CHANGE_KIND_LABELS = {
 
 class ChangeState(enum.StrEnum):
     APPLIED = "applied"  # within the limits: in effect on the PM's word
-    PENDING = "pending"  # beyond them: waits for HQ
+    # Beyond them: first the institute's levels (tracker/approvals), then HQ.
+    ENDORSING = "endorsing"  # at the institute's levels
+    PENDING = "pending"  # endorsed by the institute: waits for HQ
     APPROVED = "approved"  # HQ approved it: in effect, and the new baseline
     REFUSED = "refused"  # HQ refused it, with a reason: nothing changed
+    RETURNED = "returned"  # returned by an approver at the institute: nothing changed
+    WITHDRAWN = "withdrawn"  # taken back by the PM before anyone acted: nothing changed
 
 
 CHANGE_STATE_LABELS = {
     ChangeState.APPLIED: _l("Applied"),
+    ChangeState.ENDORSING: _l("Awaiting the institute"),
     # Who decided is on the page beside it: HQ, or the director for a handover.
     ChangeState.PENDING: _l("Awaiting a decision"),
     ChangeState.APPROVED: _l("Approved"),
     ChangeState.REFUSED: _l("Refused"),
+    ChangeState.RETURNED: _l("Returned by the institute"),
+    ChangeState.WITHDRAWN: _l("Withdrawn"),
 }
+# Waiting for someone's decision: another change of the same plan is decided first.
+OPEN_STATES = (ChangeState.ENDORSING, ChangeState.PENDING)
 
 _PENDING = text("state = 'pending'")
 
@@ -95,6 +106,8 @@ class ChangeRequest(Versioned, Base):
     project: Mapped[Project] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    approvals: Mapped[list[ApprovalRequest]] = relationship(
+        order_by="ApprovalRequest.id", viewonly=True)
 
     @property
     def name(self) -> str:
@@ -125,6 +138,15 @@ class ChangeRequest(Versioned, Base):
     @property
     def is_pending(self) -> bool:
         return self.state is ChangeState.PENDING
+
+    @property
+    def is_endorsing(self) -> bool:
+        return self.state is ChangeState.ENDORSING
+
+    @property
+    def approval(self) -> ApprovalRequest | None:
+        """Its latest pass through the institute's levels, if it went through them."""
+        return self.approvals[-1] if self.approvals else None
 
     def can_view(self, user: User) -> bool:
         return self.project.can_view(user)

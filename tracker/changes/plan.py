@@ -18,7 +18,13 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.budgets import services as budgets
-from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState, ProjectBaseline
+from tracker.changes.models import (
+    OPEN_STATES,
+    ChangeKind,
+    ChangeRequest,
+    ChangeState,
+    ProjectBaseline,
+)
 from tracker.errors import Invalid, Problems, Refused
 from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.projects import team
@@ -62,12 +68,12 @@ def moved_on_own_word(project: Project) -> Decimal:
 def pending_of(project: Project, kinds: tuple[ChangeKind, ...]) -> ChangeRequest | None:
     return db.session.scalar(select(ChangeRequest).where(
         ChangeRequest.project_id == project.id, ChangeRequest.kind.in_(kinds),
-        ChangeRequest.state == ChangeState.PENDING).limit(1))
+        ChangeRequest.state.in_(OPEN_STATES)).limit(1))
 
 
 def pending_list(project: Project) -> list[ChangeRequest]:
     return list(db.session.scalars(select(ChangeRequest).where(
-        ChangeRequest.project_id == project.id, ChangeRequest.state == ChangeState.PENDING)))
+        ChangeRequest.project_id == project.id, ChangeRequest.state.in_(OPEN_STATES))))
 
 
 def line_of(project: Project, line_id: Any, field: str) -> BudgetLine:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.changes import plan
-from tracker.changes.models import ChangeRequest, ChangeState, ProjectBaseline
+from tracker.changes.models import OPEN_STATES, ChangeRequest, ProjectBaseline
 from tracker.display import history
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project
@@ -109,4 +109,4 @@ def requests_of(project: Project) -> list[ChangeRequest]:
 
 def pending_count(project: Project) -> int:
     return sum(1 for _ in db.session.scalars(select(ChangeRequest.id).where(
-        ChangeRequest.project_id == project.id, ChangeRequest.state == ChangeState.PENDING)))
+        ChangeRequest.project_id == project.id, ChangeRequest.state.in_(OPEN_STATES))))

@@ -8,6 +8,9 @@ Limits (settings, `tracker/settings/catalogue.py`):
   baseline's end date;
 - the total, a handover asked by the PM, and a new member who sits on one of the project's
   open panels always wait for HQ; the technical route and the team otherwise are the PM's.
+What waits for HQ climbs the institute's approval levels first (`tracker.approvals`: state
+`ENDORSING`, then `PENDING` once endorsed, or `RETURNED` / `WITHDRAWN`), except a handover the
+PM asks for, which the director decides as HQ does.
 Every request is audited on the project with what changes, before and after.
 """
 
@@ -20,6 +23,8 @@ from flask_babel import gettext as _
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.approvals import chain
+from tracker.approvals.models import ApprovalStep, RequestState, Subject
 from tracker.audit import services as audit
 from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
@@ -27,9 +32,9 @@ from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.money import cents
 from tracker.notifications.services import emit
+from tracker.projects import services as proposals
 from tracker.projects import team
 from tracker.projects.models import Project
-from tracker.projects.services import milestones_within
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
@@ -46,6 +51,9 @@ def _open(actor: User, project: Project, kind: ChangeKind, reason: str, params: 
     needs_hq = why is not None
     if needs_hq:
         params = {**params, "why": why}
+    # What HQ decides climbs the institute's levels first (tracker/approvals); a handover the
+    # PM asks for does not: the director decides it as HQ does.
+    endorsed_first = needs_hq and kind is not ChangeKind.HANDOVER
     request = ChangeRequest(project_id=project.id, kind=kind, params=params, before=before,
                             after=after, reason=reason, requested_by_id=actor.id,
                             state=ChangeState.PENDING if needs_hq else ChangeState.APPLIED,
@@ -55,14 +63,43 @@ def _open(actor: User, project: Project, kind: ChangeKind, reason: str, params: 
     db.session.flush()
     if not needs_hq:
         _apply(actor, project, request)
+    elif endorsed_first and chain.start(actor, project, Subject.CHANGE, request):
+        request.state = ChangeState.ENDORSING
     changes = {"change": [None, kind.value], "change_state": [None, request.state.value],
                "reason": [None, reason]}
     changes.update({k: [before.get(k), v] for k, v in after.items()})
     audit.record(actor, "change.request" if needs_hq else "change.apply", project, changes)
     db.session.flush()
-    if needs_hq:
+    if request.is_pending:
         emit(actor, "change_waiting", request)
     return request
+
+
+def to_hq(actor: User, request: ChangeRequest) -> None:
+    """The institute endorsed the change: it waits for HQ's decision."""
+    request.state = ChangeState.PENDING
+    audit.record(actor, "change.endorsed", request.project, {
+        "change": [request.kind.value, request.kind.value],
+        "change_state": [ChangeState.ENDORSING.value, request.state.value]})
+    db.session.flush()
+    emit(actor, "change_waiting", request)
+
+
+def closed_at_institute(actor: User, request: ChangeRequest, state: RequestState,
+                        step: ApprovalStep | None) -> None:
+    """Returned by an approver (with their opinion as the reason), or withdrawn by its PM:
+    nothing changes; the PM asks again if they still want it."""
+    returned = state is RequestState.RETURNED
+    request.state = ChangeState.RETURNED if returned else ChangeState.WITHDRAWN
+    if returned and step is not None:
+        request.decided_by_id, request.decided_at = actor.id, db.utcnow()
+        request.decision_reason = step.opinion
+    audit.record(actor, "change.return" if returned else "change.withdraw", request.project, {
+        "change": [request.kind.value, request.kind.value],
+        "change_state": [ChangeState.ENDORSING.value, request.state.value]})
+    db.session.flush()
+    if returned:
+        emit(actor, "change_decided", request)
 
 
 def _apply(actor: User, project: Project, request: ChangeRequest) -> None:
@@ -201,7 +238,7 @@ def change_end_date(actor: User, project: Project, *, end_date: date,
     if end_date < today():
         raise Invalid("end_date", _("The project is under way: it ends today at the earliest. "
                                     "A project that stops early is closed at its gate."))
-    milestones_within(project, project.start_date, end_date)
+    proposals.milestones_within(project, project.start_date, end_date)
     approved = plan.ensure_baseline(project).end_date
     limit = int(settings.get(catalogue.REBASELINE_APPROVAL_DAYS))
     moved = abs((end_date - approved).days)
@@ -233,6 +270,11 @@ def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> N
     """HQ approves (the change is applied, and the plan becomes the new baseline) or refuses
     with a reason (nothing changes)."""
     project = request.project
+    if not (actor.is_hq_admin or (request.kind is ChangeKind.HANDOVER
+                                  and project.can_hand_over(actor))):
+        raise Forbidden()  # who decides, before what state it is in
+    if request.state is ChangeState.ENDORSING:
+        raise Refused(_("This change waits at the institute: HQ decides it once endorsed."))
     if request.state is not ChangeState.PENDING:
         raise Refused(_("This change has already been decided."))
     if not request.can_decide(actor):

@@ -125,6 +125,8 @@ CALLS = {
 
 
 def _done(result: ChangeRequest) -> str:
+    if result.is_endorsing:
+        return _("The change goes to the institute first, then to HQ.")
     if not result.is_pending:
         return _("The change is in effect.")
     if result.kind is ChangeKind.HANDOVER:

@@ -24,6 +24,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.approvals.models import RequestState, Subject, Verdict
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
@@ -56,6 +57,11 @@ KEYS: dict[str, Kind] = {
     "locale": "locale",
     "change": ("enum", ChangeKind),
     "change_state": ("enum", ChangeState),
+    "approval": ("enum", Subject),
+    "approval_state": ("enum", RequestState),
+    "verdict": ("enum", Verdict),
+    "approvers": ("refs", "users"),
+    "on_behalf_of": ("ref", "users"),
 }
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",

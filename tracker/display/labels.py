@@ -13,6 +13,16 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
 from tracker.apitokens.models import TOKEN_SCOPE_LABELS, TokenScope
+from tracker.approvals.models import (
+    APPLIES_TO_LABELS,
+    REQUEST_STATE_LABELS,
+    SUBJECT_LABELS,
+    VERDICT_LABELS,
+    AppliesTo,
+    RequestState,
+    Subject,
+    Verdict,
+)
 from tracker.assessment.models import (
     EVIDENCE_STATE_LABELS,
     MEASURE_LABELS,
@@ -99,6 +109,10 @@ from tracker.reminders.models import (
 )
 
 LABELS: dict[type[Enum], dict] = {
+    AppliesTo: APPLIES_TO_LABELS,
+    RequestState: REQUEST_STATE_LABELS,
+    Subject: SUBJECT_LABELS,
+    Verdict: VERDICT_LABELS,
     Measure: MEASURE_LABELS,
     EvidenceState: EVIDENCE_STATE_LABELS,
     Role: ROLE_LABELS,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from tracker.display import account_words as accounts
+from tracker.display import approval_words as approvals
 from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
 from tracker.display import document_words as documents
@@ -82,7 +83,8 @@ ACTIONS = {
     "shares.issue": _l("Shares issued"),
     "shares.reverse": _l("Share entry reversed"), "shares.transfer": _l("Shares transferred"),
  "token.revoke": _l("API token revoked"),
-    **PLAN_ACTIONS, **notices.ACTIONS, **accounts.ACTIONS, **assessed.ACTIONS, **budgeted.ACTIONS,
+    **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
+    **assessed.ACTIONS, **budgeted.ACTIONS,
     **documents.ACTIONS,
     **experts.ACTIONS,
 }
@@ -149,7 +151,7 @@ OBJECTS = {
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
     "users": _l("User"), "access_tokens": _l("API token"),
-    **PLAN_OBJECTS, **notices.OBJECTS,
+    **PLAN_OBJECTS, **approvals.OBJECTS, **notices.OBJECTS,
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS,
     **documents.OBJECTS,
     **experts.OBJECTS,
@@ -383,7 +385,7 @@ FIELDS = {
     "waiver_reason": _l("Reason for the waiver"),
     "weight": _l("Weight"),
     "weighted_score": _l("Weighted score"),
-    "year": _l("Year"), **PLAN_FIELDS, **notices.FIELDS,
+    "year": _l("Year"), **PLAN_FIELDS, **approvals.FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS,
     **documents.FIELDS,
     **experts.FIELDS,

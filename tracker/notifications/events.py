@@ -29,6 +29,7 @@ from werkzeug.routing import BuildError
 
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant
+from tracker.approvals.models import Subject
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.gates.models import Declaration, Outcome
 from tracker.milestones.models import RebaselineState
@@ -188,6 +189,31 @@ def _change_asker(request) -> Recipients:
     return [(request.requested_by_id, OWNER), (request.project.pm_id, OWNER)]
 
 
+# --- approval at the institute ------------------------------------------------------------------
+
+
+def _approval(request) -> About:
+    returned = next((s for s in request.steps if s.verdict is not None
+                     and s.verdict.value == "return"), None)
+    # A proposal at the institute is a draft, without a code: no provisional reference, which
+    # would be written in the language of the one who acted, not the reader's.
+    project = request.project
+    return About(request.id, request.project_id, dict(
+        title=project.title, project=project.code or "", subject=request.subject.value,
+        opinion=returned.opinion if returned is not None else "",
+        path=_path("approvals.show", request_id=request.id)))
+
+
+def _signers(request) -> Recipients:
+    """Who must sign at the level the submission waits at (a delegate finds it in their
+    to-do list; the message goes to the one it waits for)."""
+    return [(s.approver_id, OWNER) for s in request.current_steps if s.verdict is None]
+
+
+def _applicant(request) -> Recipients:
+    return [(request.submitted_by_id, OWNER)]
+
+
 # --- allocation-investment ---------------------------------------------------------------------
 
 
@@ -272,6 +298,13 @@ _CATALOGUE = [
     Event("change_decided", _l("A change request is decided"),
           _l("The change of %(project)s “%(title)s” (%(change)s) is decided: %(state)s."),
           _change_asker, _change, enums={"change": ChangeKind, "state": ChangeState}),
+    Event("approval_to_sign", _l("A submission waits for your signature"),
+          _l("“%(title)s” (%(subject)s) waits for your signature at the institute: endorse it "
+             "or return it with an opinion."),
+          _signers, _approval, enums={"subject": Subject}),
+    Event("approval_returned", _l("Your submission is returned by the institute"),
+          _l("“%(title)s” (%(subject)s) was returned to you by the institute: %(opinion)s"),
+          _applicant, _approval, enums={"subject": Subject}),
     Event("tranche_payable", _l("A tranche becomes payable"),
           _l("Tranche %(number)s of the allocation-investment in %(project)s “%(title)s” can "
              "be paid: %(amount)s."),

@@ -38,6 +38,7 @@ from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.approvals.models import ApprovalRequest
     from tracker.budgets.models import BudgetTemplate
     from tracker.gates.models import GateReview
     from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
@@ -150,6 +151,8 @@ class Project(FundedBy, Base):
     handovers: Mapped[list[PmHandover]] = relationship(
         back_populates="project", order_by="PmHandover.id", cascade="all, delete-orphan"
     )
+    approvals: Mapped[list[ApprovalRequest]] = relationship(  # tracker/approvals: all subjects
+        viewonly=True, order_by="ApprovalRequest.id")
 
     def __repr__(self) -> str:
         return f"<Project {self.code} {self.phase}>"
@@ -281,14 +284,20 @@ class Project(FundedBy, Base):
             clauses.append(reviewing)
         return or_(*clauses) if clauses else false()
 
+    @property
+    def proposal_at_institute(self) -> ApprovalRequest | None:
+        """The proposal's submission waiting at the institute's approval levels, if any."""
+        return next((a for a in self.approvals if a.is_pending and a.subject == "proposal"), None)
+
     def can_edit_proposal(self, user: User) -> bool:
-        return self.phase is Phase.DRAFT and user.id == self.pm_id
+        """The PM's draft, unless it waits at the institute (withdrawn from it first)."""
+        return self.is_draft and user.id == self.pm_id and not self.proposal_at_institute
 
     def can_withdraw(self, user: User, phase: Phase | None = None) -> bool:
-        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft. `phase`: whether
-        they could were the project in that phase (the service tells who from when)."""
-        return (phase or self.phase) is Phase.DRAFT and (user.id == self.pm_id
-                                                          or user.is_hq_admin)
+        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft, once back from the
+        institute. `phase`: whether they could were the project in that phase."""
+        return ((phase or self.phase) is Phase.DRAFT and not self.proposal_at_institute
+                and (user.id == self.pm_id or user.is_hq_admin))
 
     def can_request_gate(self, user: User) -> bool:
         return self.is_active and user.id == self.pm_id

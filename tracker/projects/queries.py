@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
+from tracker.approvals.models import ApprovalRequest, ApprovalStep
 from tracker.budgets.models import BudgetTemplate
 from tracker.budgets.queries import BudgetAgainstActual, budget_against_actual
 from tracker.contracts.models import Instalment, ResearchContract
@@ -40,6 +41,9 @@ PROJECT_OPTIONS = (
                                               selectinload(TrlRecord.recorded_by)),
     selectinload(Project.gate_reviews).selectinload(GateReview.decisions),
     selectinload(Project.gate_reviews).selectinload(GateReview.panel),
+    # The signed history of its submissions to the institute (tracker/approvals).
+    selectinload(Project.approvals).selectinload(ApprovalRequest.steps).options(
+        selectinload(ApprovalStep.approver), selectinload(ApprovalStep.signed_by)),
 )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select, update
@@ -16,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.approvals import chain
+from tracker.approvals.models import ApprovalRequest, Subject
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.contracts.models import ResearchContract
@@ -42,9 +43,6 @@ from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import BudgetLine, Project, ProjectCodeCounter
 from tracker.projects.phases import change_phase
 from tracker.reminders.models import OutboxMessage
-
-if TYPE_CHECKING:
-    pass
 
 # --- codes -----------------------------------------------------------------------------------
 
@@ -206,7 +204,9 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
     if not project.can_edit_proposal(actor):
         if project.phase is not Phase.DRAFT:
             raise Refused(_("The proposal was submitted: it can no longer be edited."))
-        raise Forbidden()
+        if actor.id != project.pm_id:
+            raise Forbidden()
+        raise Refused(_("The proposal waits at the institute: withdraw it to edit it."))
     _validate(values, budget_lines, member_ids, actor, project)
     for key, value in values.items():
         setattr(project, key, value)
@@ -248,8 +248,8 @@ def later_readiness(project: Project) -> list[tuple[int, list[guards.Check]]]:
     return [] if gate is None else guards.later_checklists(project, gate)
 
 
-def submit_proposal(actor: User, project: Project) -> None:
-    """The PM submits: the project enters proposal review and gate 1 is requested."""
+def submit_proposal(actor: User, project: Project) -> ApprovalRequest | None:
+    """To the institute's levels (tracker/approvals), then HQ (`enter_review`)."""
     if actor.id != project.pm_id:
         raise Forbidden()
     try:  # the table, before the checklist: a second press is told so, not what gate 2 needs
@@ -258,12 +258,20 @@ def submit_proposal(actor: User, project: Project) -> None:
         raise Refused(_("This proposal has already been submitted (%(code)s); it is now in "
                         "%(phase)s.", code=project.code or "—", phase=label(project.phase))
                       ) from None
-    refusals = submission_refusals(project)
-    if refusals:
+    if project.proposal_at_institute is not None:
+        raise Refused(_("This proposal has been submitted: it waits at the institute."))
+    if refusals := submission_refusals(project):
         raise Refused(" ".join(refusals))
-    change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
-    assign_code(actor, project)
-    gates.open_request(actor, project, 1)
+    return chain.start(actor, project, Subject.PROPOSAL) or enter_review(project)
+
+
+def enter_review(project: Project) -> None:
+    """Once endorsed: proposal review, code, gate 1; what it needs is checked again."""
+    if refusals := submission_refusals(project):
+        raise Refused(" ".join(refusals))
+    change_phase(project.pm, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
+    assign_code(project.pm, project)
+    gates.open_request(project.pm, project, 1)
 
 
 def assign_code(actor: User | None, project: Project) -> None:
@@ -311,8 +319,7 @@ def adopt_code(actor: User, project: Project, code: str) -> None:
 
 def submit_imported(actor: User, project: Project, code: str) -> None:
     """A proposal submitted before the tracker, brought in by an HQ admin's import: it enters
-    proposal review as its PM's submission, under the code it had. No deliverables are asked:
-    they were reviewed where it was submitted."""
+    proposal review as its PM's submission, under the code it had (no deliverables asked)."""
     if not actor.is_hq_admin:
         raise Forbidden()
     change_phase(project.pm, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)

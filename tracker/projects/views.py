@@ -269,6 +269,8 @@ def show(project_id: int) -> str:
 def submit_proposal(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     return press(lambda: services.submit_proposal(_user(), project),
+                 lambda at_institute: _("Proposal submitted to the institute: it goes on to "
+                                        "HQ once endorsed.") if at_institute else
                  _("Proposal submitted: gate 1 is requested and HQ will name a panel."),
                  _to_project(project), lambda: project_page(project))
 

@@ -19,6 +19,7 @@ from werkzeug.routing import BuildError
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.approvals.models import ApprovalRequest, ApprovalStep, RequestState
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.companies.models import Company, HolderType, ShareEntry, Shareholder, company_projects
 from tracker.contracts.models import Instalment, Payment, ResearchContract
@@ -244,6 +245,28 @@ def _pending_changes(q: Query, *where) -> list[Item]:
     return [Item(id=r[0], deadline=local_date(r[1]), title=r[2],
                  project_id=r[3], project=r[4], director_id=r[5],
                  link=("changes.show", {"request_id": r[0]}))
+            for r in _rows(stmt)]
+
+
+def approvals_waiting(q: Query) -> list[Item]:
+    """Signatures a submission waits for at its current level (tracker/approvals), counted
+    from the day it reached that level; done once signed (or the submission closed)."""
+    stmt = (select(ApprovalStep.id, ApprovalRequest.level_since, Project.title, Project.id,
+                   Project.code, ApprovalStep.approver_id, Institute.director_id,
+                   ApprovalRequest.id)
+            .join(ApprovalRequest, ApprovalRequest.id == ApprovalStep.request_id)
+            .join(Project, Project.id == ApprovalRequest.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(ApprovalRequest.state == inline(ApprovalRequest.state, RequestState.PENDING),
+                   ApprovalStep.level == ApprovalRequest.level, ApprovalStep.verdict.is_(None)))
+    if q.until is not None:
+        end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
+        stmt = stmt.where(ApprovalRequest.level_since < end)
+    stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
+        stmt, ApprovalStep.id, None, ApprovalStep.approver_id)
+    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3],
+                 project=r[4] or "", owner_id=r[5], director_id=r[6],
+                 link=("approvals.show", {"request_id": r[7]}))
             for r in _rows(stmt)]
 
 

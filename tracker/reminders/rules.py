@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.reminders.items import (
     Item,
     Query,
+    approvals_waiting,
     changes_awaiting_hq,
     conditions_due,
     conversion_deadlines,
@@ -138,6 +139,18 @@ _CATALOGUE = [
          (Step("after", DIRECTOR, AFTER, 3,
                _l("Reminder to the institute director: days after the request")),),
          handovers_awaiting_director, optional=False),
+    # A proposal or change at one of the institute's approval levels (tracker/approvals): each
+    # signer who has not signed, counted from the day it reached their level.
+    Rule("approval_waiting", _l("Approval waiting at the institute"),
+         _l("Approval awaiting your signature"),
+         _l("a proposal or change request waiting for a signature at one of the institute's "
+            "approval levels, counted from the day it reached the level"),
+         OWNER, _l("approver"),
+         (Step("after", OWNER, AFTER, 3,
+               _l("Reminder to the approver: days after it reached their level")),
+          Step("hq", HQ, AFTER, 10,
+               _l("Escalation to HQ admins: days after it reached the level"))),
+         approvals_waiting, optional=False),
     Rule("conversion_deadline", _l("Allocation-investment conversion deadline"),
          _l("Conversion deadline of"),
          _l("the conversion deadline of an allocation-investment agreement with no outcome yet"),

@@ -85,6 +85,8 @@ MENU = [
              _l("The funders' budget forms: categories and the cap on indirect costs.")),
     MenuItem("experts.index", _l("Expert pool"),
              _l("The experts gate panels are drawn from, and their accounts.")),
+    MenuItem("approvals.levels", _l("Approval levels"),
+             _l("Who signs a proposal or a change at the institute before HQ.")),
     MenuItem("audit.trail", _l("Audit trail"), _l("Every change, who made it and when.")),
     MenuItem("reminders.outbox", _l("Reminders"),
              _l("The outbox of deadline reminders and the working-day calendar.")),

@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.approvals import services as approvals
+from tracker.approvals.models import ApprovalRequest, ApprovalStep
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.gates.condition_models import Condition, ConditionState
@@ -36,7 +38,7 @@ ESCALATION_DAYS = 30
 # Each list of the home page shows at most this many rows, and links to the rest.
 HOME_LIMIT = 10
 # The lists that can be asked for in full (`/?full=<name>`).
-LISTS = ("returned", "milestones", "instalments", "conditions", "milestone_reviews",
+LISTS = ("approvals", "returned", "milestones", "instalments", "conditions", "milestone_reviews",
          "gate_reviews", "panels_to_name", "rebaselines", "changes", "unassigned", "to_confirm",
          "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
          "institute_instalments", "team_places")
@@ -63,6 +65,10 @@ class ProjectHealth:
 
 @dataclass
 class Work:
+    # Signatures that wait for the user at the institute's approval levels (their own, and
+    # those they stand in for by a running delegation).
+    approvals: list[ApprovalStep] = field(default_factory=list)
+    on_behalf: set[int] = field(default_factory=set)  # of those, the ones signed for another
     milestones: list[Milestone] = field(default_factory=list)
     returned: list[Milestone] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
@@ -91,7 +97,8 @@ class Work:
 
     @property
     def empty(self) -> bool:
-        return not any(value for name, value in vars(self).items() if name != "more")
+        return not any(value for name, value in vars(self).items()
+                       if name not in ("more", "on_behalf"))
 
 
 def _returned_ids(user: User) -> set[int]:
@@ -122,6 +129,10 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     """What `user` has to do on `on`, each list capped at HOME_LIMIT; `full` names the one list
     shown whole (the "show all" link of a capped list)."""
     work = Work()
+    work.approvals = _capped("approvals", approvals.waiting_for(user, on).options(
+        selectinload(ApprovalStep.approver),
+        selectinload(ApprovalStep.request).selectinload(ApprovalRequest.project)), work, full)
+    work.on_behalf = {s.id for s in work.approvals if s.approver_id != user.id}
     if user.has_role(Role.PROJECT_MANAGER):
         work.projects = _project_health(user, on, work, full)
         returned = _returned_ids(user)

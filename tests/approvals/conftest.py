@@ -1,0 +1,3 @@
+"""The reminder tests' SMTP server, for the reminder of a signature waiting."""
+
+from tests.reminders.conftest import smtp  # noqa: F401

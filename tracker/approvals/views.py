@@ -1,0 +1,159 @@
+"""Approval pages: a submission with its signed history and the signature form, the
+applicant's withdrawal, delegations, and HQ's levels."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.approvals import chain, services
+from tracker.approvals.forms import DelegationForm, LevelForm, SignForm
+from tracker.approvals.models import (
+    AppliesTo,
+    ApprovalDelegation,
+    ApprovalLevel,
+    ApprovalRequest,
+    RequestState,
+)
+from tracker.dates import today
+from tracker.web.actions import press, submit
+from tracker.web.permissions import requires
+
+bp = Blueprint("approvals", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _load(request_id: int) -> ApprovalRequest:
+    found = db.session.get(ApprovalRequest, request_id)
+    if found is None or not found.can_view(_user(), today()):
+        abort(404)
+    return found
+
+
+def _page(found: ApprovalRequest, form: SignForm | None = None) -> str:
+    user = _user()
+    step = found.step_for(user, today())
+    if step is not None and form is None:
+        form = SignForm()
+    on_behalf_of = step.approver if step is not None and step.approver_id != user.id else None
+    return render_template("approvals/show.html", approval=found, step=step,
+                           form=form if step is not None else None, on_behalf_of=on_behalf_of,
+                           can_withdraw=found.can_withdraw(user), project=found.project)
+
+
+def _after_sign(found: ApprovalRequest) -> str:
+    if found.state is RequestState.RETURNED:
+        return _("Returned to the applicant with your opinion.")
+    if found.state is RequestState.PASSED:
+        return _("Endorsed: it goes on to HQ.")
+    return _("Endorsed: it waits for the other signatures.")
+
+
+@bp.get("/approvals/<int:request_id>")
+@login_required
+def show(request_id: int) -> str:
+    return _page(_load(request_id))
+
+
+@bp.post("/approvals/<int:request_id>/sign")
+@login_required
+def sign(request_id: int) -> Response | tuple[str, int]:
+    found = _load(request_id)
+    form = SignForm()
+    endorse = request.form.get("verdict") != "return"
+    call = ((lambda: services.endorse(_user(), found, form.opinion.data or "")) if endorse
+            else (lambda: services.return_(_user(), found, form.opinion.data or "")))
+    return submit(form, call, lambda _result: _after_sign(found),
+                  url_for("approvals.show", request_id=found.id),
+                  lambda: _page(found, form))
+
+
+@bp.post("/approvals/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int) -> Response | tuple[str, int]:
+    found = _load(request_id)
+    back = (url_for("changes.show", request_id=found.change_request_id)
+            if found.change_request_id else url_for("projects.show", project_id=found.project_id))
+    return press(lambda: services.withdraw(_user(), found),
+                 _("Withdrawn: you may change it and submit it again."), back,
+                 lambda: _page(found))
+
+
+# --- delegations -------------------------------------------------------------------------------
+
+
+def _delegation_page(form: DelegationForm) -> str:
+    user = _user()
+    return render_template("approvals/delegations.html", form=form,
+                           delegations=services.delegations_of(user), user=user,
+                           can_delegate=services.can_delegate(user), on=today())
+
+
+def _others() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active, User.id != _user().id)
+                                   .order_by(User.name, User.id)))
+
+
+@bp.route("/approvals/delegations", methods=["GET", "POST"])
+@login_required
+def delegations() -> str | Response | tuple[str, int]:
+    form = DelegationForm(users=_others())
+    if request.method == "GET":
+        form.starts_on.data = today()
+    return submit(form, lambda: services.delegate(
+        _user(), delegate_id=form.delegate_id.data, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data),
+        _("Delegated: they sign on your behalf in that period."),
+        url_for("approvals.delegations"), lambda: _delegation_page(form))
+
+
+@bp.post("/approvals/delegations/<int:delegation_id>/end")
+@login_required
+def end_delegation(delegation_id: int) -> Response | tuple[str, int]:
+    delegation = db.session.get(ApprovalDelegation, delegation_id)
+    user = _user()
+    if delegation is None or user.id not in (delegation.principal_id, delegation.delegate_id) \
+            and not user.is_hq_admin:
+        abort(404)
+    return press(lambda: services.cancel_delegation(user, delegation),
+                 _("The delegation is ended."), url_for("approvals.delegations"),
+                 lambda: _delegation_page(DelegationForm(users=_others())))
+
+
+# --- HQ's levels ---------------------------------------------------------------------------------
+
+
+def _levels_page(form: LevelForm) -> str:
+    levels = chain.configured_levels()
+    return render_template("approvals/levels.html", form=form, levels=levels,
+                           default=not levels)
+
+
+@bp.route("/admin/approval-levels", methods=["GET", "POST"])
+@requires(ApprovalLevel.can_configure)
+def levels() -> str | Response | tuple[str, int]:
+    form = LevelForm(users=list(db.session.scalars(
+        select(User).where(User.active).order_by(User.name, User.id))))
+    return submit(form, lambda: services.add_level(
+        _user(), name=form.name.data, name_en=form.name_en.data,
+        director=bool(form.director.data), approver_ids=list(form.approver_ids.data or []),
+        applies_to=AppliesTo(form.applies_to.data)),
+        _("The level is added."), url_for("approvals.levels"), lambda: _levels_page(form))
+
+
+@bp.post("/admin/approval-levels/<int:level_id>/remove")
+@requires(ApprovalLevel.can_configure)
+def remove_level(level_id: int) -> Response | tuple[str, int]:
+    level = db.session.get(ApprovalLevel, level_id)
+    if level is None:
+        abort(404)
+    return press(lambda: services.remove_level(_user(), level), _("The level is removed."),
+                 url_for("approvals.levels"), lambda: _levels_page(LevelForm()))
