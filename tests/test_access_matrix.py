@@ -133,6 +133,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "users.reset_password": {"POST": ADMIN_POSTS},
     "settings.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "gate_admin.list_templates": {"GET": ADMIN_ONLY},
+    "budget_admin.list_templates": {"GET": ADMIN_ONLY},  # BudgetTemplate.can_configure
+    "budget_admin.new_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "budget_admin.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "gate_admin.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "imports.upload": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "imports.show": {"GET": ADMIN_ONLY},

@@ -41,6 +41,7 @@ from tracker.approvals import services as approvals
 from tracker.approvals.models import AppliesTo
 from tracker.assessment import services as assessment
 from tracker.assessment.models import Measure
+from tracker.budgets.models import BudgetTemplate
 from tracker.changes import services as changes
 from tracker.companies import deals
 from tracker.companies.models import ExitKind
@@ -223,7 +224,9 @@ def build() -> World:
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
         user_id=colleague.id, gate=1, feed_token=feed, approval_id=approval.id,
-        delegation_id=delegation.id, level_id=level.id)
+        delegation_id=delegation.id, level_id=level.id,
+        budget_template_id=db.session.scalar(select(BudgetTemplate.id).order_by(
+            BudgetTemplate.id)))
     world.people = {name: user.id for name, user in people.items()}
     world.emails = {name: user.email for name, user in people.items()}
     for name, user in people.items():
@@ -258,6 +261,7 @@ ARGUMENT_OF = {
     ("assessment.review", "entry_id"): "evidence_entry_id",
     ("reminders.retry", "message_id"): "message_id",
     ("reminders.feed", "token"): "feed_token",
+    ("budget_admin.edit_template", "template_id"): "budget_template_id",
 }
 CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
              "verdict": "approve", "filename": "favicon.svg"}
