@@ -180,7 +180,8 @@ def test_the_sign_in_limit_of_an_address_is_shared_through_redis(instances, app)
     assert answers == [401, 401, 401, 429]  # two on each instance: only the shared count is 4
 
 
-def test_evidence_uploaded_through_one_instance_is_downloaded_through_the_other(instances):
+def evidence_posted_across(instances: list[Flask]) -> tuple[Browser, Evidence]:
+    """A PM signed in and posting progress with a photo, each request on the next instance."""
     install_gates()
     project = in_research()
     milestone = plan(project)
@@ -191,7 +192,11 @@ def test_evidence_uploaded_through_one_instance_is_downloaded_through_the_other(
                            "files": [(io.BytesIO(PNG), "bench.png")]},
                           page=f"/milestones/{milestone.id}", content_type="multipart/form-data")
     assert posted.status_code == 302
-    evidence = db.session.scalar(select(Evidence))
+    return browser, db.session.scalar(select(Evidence))
+
+
+def test_evidence_uploaded_through_one_instance_is_downloaded_through_the_other(instances):
+    browser, evidence = evidence_posted_across(instances)
     for _ in range(2):
         download = browser.get(f"/files/{evidence.file_id}")
         assert download.status_code == 200 and download.data == PNG

@@ -19,14 +19,13 @@ from sqlalchemy import select
 
 from tests.conftest import EnglishClient, login
 from tests.factories import install_gates, make_user
-from tests.milestones.test_milestones import PNG, in_research, plan
+from tests.milestones.test_milestones import PNG, in_research
 from tests.ops.test_backup import PDF, _cli, _fill, installation, pg_template  # noqa: F401
-from tests.test_several_instances import Browser
+from tests.test_several_instances import evidence_posted_across
 from tracker import create_app, db
 from tracker.files import services as files
 from tracker.files.models import StoredFile
 from tracker.files.storage import ObjectStorage, storage
-from tracker.milestones.models import Evidence
 from tracker.web import health
 
 BUCKET = "tracker-test"
@@ -90,17 +89,7 @@ def test_evidence_uploaded_through_one_host_downloads_through_another(
     the store is what they share."""
     hosts = [_in_store(app, endpoint, prefix, DATABASE_URL=app.config["DATABASE_URL"],
                        UPLOAD_DIR=str(tmp_path / f"host{n}")) for n in (1, 2)]
-    install_gates()
-    project = in_research()
-    milestone = plan(project)
-    browser = Browser(hosts)
-    assert browser.sign_in(project.pm).status_code == 302
-    posted = browser.post(f"/milestones/{milestone.id}/update",
-                          {"percent": "30", "note": "Bench test",
-                           "files": [(io.BytesIO(PNG), "bench.png")]},
-                          page=f"/milestones/{milestone.id}", content_type="multipart/form-data")
-    assert posted.status_code == 302
-    evidence = db.session.scalar(select(Evidence))
+    browser, evidence = evidence_posted_across(hosts)
     name = db.session.get(StoredFile, evidence.file_id).storage_name
     for _ in range(2):
         download = browser.get(f"/files/{evidence.file_id}")
