@@ -182,7 +182,9 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
     journey.go(pm, project)
     assert "合同科研" in pm.inner_text("main")
     pm.fill("form[action$='/met'] textarea[name=evidence]", "配套资金协议已签订，见附件")
-    pm.click("form[action$='/met'] button")
+    with pm.expect_navigation():  # the project's page again, with what was marked
+        pm.click("form[action$='/met'] button")
+    assert "已标记为满足" in pm.inner_text("main")
     journey.check(pm)
 
     journey.go(hq, project)
