@@ -198,6 +198,22 @@ def test_a_delegate_signs_within_the_period_only_and_the_opinion_names_both():
                            ends_on=today())
 
 
+def test_an_applicant_standing_in_for_the_director_never_signs_their_own_request():
+    """A director who delegates to the PM while away: the PM's own requests neither wait for
+    them nor take their signature (found by a newcomer, who endorsed their own change)."""
+    project, director = _draft()
+    approvals.delegate(director, delegate_id=project.pm.id, starts_on=today(),
+                       ends_on=today() + timedelta(days=3))
+    request = projects.submit_proposal(project.pm, project)
+    _commit()
+    assert work.for_user(project.pm, today()).approvals == []
+    for act in (lambda: approvals.endorse(project.pm, request, "同意"),
+                lambda: approvals.return_(project.pm, request, "退回")):
+        with pytest.raises(Forbidden, match="nobody signs their own request"):
+            act()
+    assert request.state is RequestState.PENDING and request.step_for(director, today())
+
+
 def test_another_institutes_director_cannot_act(client):
     project, director = _draft()
     other = make_user(name="Other Director")

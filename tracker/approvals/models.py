@@ -195,8 +195,8 @@ class ApprovalRequest(Base):
     def step_for(self, user: User, on: date) -> ApprovalStep | None:
         """The step of the current level `user` may sign on `on`: their own, else one they
         stand in for by a delegation running that day."""
-        if not self.is_pending:
-            return None
+        if not self.is_pending or user.id == self.submitted_by_id:
+            return None  # nobody signs their own request, not even for someone else
         waiting = [s for s in self.current_steps if s.verdict is None]
         own = next((s for s in waiting if s.approver_id == user.id), None)
         if own is not None:

@@ -191,6 +191,7 @@ def waiting_for(user: User, on: date):
                                                       RequestState.PENDING),
                    ApprovalStep.level == ApprovalRequest.level,
                    ApprovalStep.verdict.is_(None),
+                   ApprovalRequest.submitted_by_id != user.id,  # never one's own request
                    (ApprovalStep.approver_id == user.id)
                    | ApprovalStep.approver_id.in_(principals))
             .order_by(ApprovalRequest.level_since, ApprovalStep.id))
