@@ -220,8 +220,12 @@ def test_a_letterhead_edited_by_hq_appears_in_the_next_document(client, approved
     _as(client, admin)
     page = client.get("/admin/documents/approval_notice")
     assert page.status_code == 200
-    before = services.issue(admin, DocumentKind.APPROVAL_NOTICE, project, decision, "zh_CN")
-    _commit()
+    # Issued through the page, then again with the same choices once the wording changed: a
+    # new document, not "this form had already been sent".
+    first = post(client, f"/projects/{project.id}/documents",
+                 {"document": f"approval_notice:{decision.id}", "language": "zh_CN"})
+    assert first.status_code == 302
+    before = db.session.scalars(select(OfficialDocument).order_by(OfficialDocument.id)).all()[-1]
     form = {"letterhead": "江苏省产业技术研究院", "letterhead_en": "JITRI",
             "title": "立项通知书", "title_en": "Approval Notice", "opening": "经研究，同意立项。",
             "opening_en": "Approved.", "closing": "特此通知。", "closing_en": "",

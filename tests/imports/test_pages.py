@@ -82,3 +82,12 @@ def test_the_upload_form_names_its_size_limit(client, app):
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get("/admin/import/").get_data(as_text=True)
     assert f"At most {app.config['MAX_UPLOAD_MB']} MB a file." in page
+
+
+def test_the_same_file_uploaded_again_is_a_new_run(client):
+    """A file refused, the data it names fixed, the same file again: a new run, not "already
+    sent" (a creating form sent again with the same content is otherwise the first sending)."""
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN))
+    first, again = _upload(client, BAD), _upload(client, BAD)  # each carried out by the worker
+    assert first.request.path != again.request.path

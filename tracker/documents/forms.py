@@ -14,6 +14,8 @@ from tracker.web.forms import Form, OneTime, SeenVersion
 class IssueForm(OneTime, Form):
     """Which document (kind and record, as `choice_key` names them) and its language."""
 
+    same_content_is_resent = False  # the same again once what it reads has changed
+
     document = SelectField(_l("Document"), choices=[], validators=[DataRequired()])
     language = SelectField(_l("Language of the document"), default="zh_CN",
                            choices=[(code, LOCALE_NAMES[code]) for code in DOCUMENT_LANGUAGES])

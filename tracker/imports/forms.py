@@ -12,6 +12,7 @@ from tracker.web.forms import Form, OneTime
 
 
 class ImportForm(OneTime, Form):
+    same_content_is_resent = False  # the same file again once the data it names is fixed
     kind = SelectField(_l("What the file holds"), choices=[])
     file = FileField(_l("File"), validators=[DataRequired()],
                      description=_l("CSV (UTF-8 or GB18030) or XLSX; the first sheet is read. "

@@ -199,8 +199,8 @@ def _claim(form: Form, record: Any) -> tuple[Any, list[str]]:
     token = form.once.data[:64]
     if (used := edits.claim_token(actor, token)) is not None:
         return used, []
-    if record is not None:  # an edit sent twice saves the same values twice: harmless
-        return None, [token]
+    if record is not None or not form.same_content_is_resent:
+        return None, [token]  # an edit sent twice saves the same values twice: harmless
     key = _content_key(actor.id)
     return edits.claim_content(actor, key, _window()), [token, key]
 

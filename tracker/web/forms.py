@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext
@@ -256,6 +256,11 @@ class OneTime:
     nothing more (`tracker.web.actions.submit`)."""
 
     once = HiddenField()
+    # The same content sent again soon is the same sending (Back, then the button: a new token,
+    # what was typed restored). False for a form whose same content is rightly sent again once
+    # what it reads has changed: an import of the same file after the data it names was fixed,
+    # a document issued again after its wording was.
+    same_content_is_resent: ClassVar[bool] = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
