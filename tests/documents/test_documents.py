@@ -20,6 +20,7 @@ from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.budgets.models import BudgetCategory
 from tracker.dates import today
 from tracker.documents import services
 from tracker.documents.models import DocumentKind, OfficialDocument
@@ -173,6 +174,28 @@ def test_the_task_agreement_holds_milestones_and_budget_in_english(approved):
                              ("劳务费", "500,000.00"), ("Total", "3,000,000.00")):
         assert category in text and amount in text
     assert "Final version" in text and "Page 1 of" in text
+
+
+def test_a_task_agreement_names_its_template_categories_in_its_language_and_adds_up(approved):
+    """Lines of a template named in the document's language (the English one printed 设备费),
+    and what the total holds beyond the lines on a row of its own (the rows of 2,300,000 stood
+    above a total of 3,000,000 at 100 %: found by a newcomer)."""
+    project, _ = approved
+    by_name = {c.name: c for c in db.session.scalars(
+        select(BudgetCategory).where(BudgetCategory.template_id == 1))}
+    project.budget_template_id = 1
+    for line in project.budget_lines:
+        line.category_id = by_name[line.category].id
+    project.budget_lines[1].amount = Decimal("600000.00")  # 2,300,000 in lines of 3,000,000
+    _commit()
+    text = _text(_stored(services.issue(_admin(), DocumentKind.TASK_AGREEMENT, project, None,
+                                        "en")))
+    for row in ("Equipment 1,200,000.00 40.00", "Operations 600,000.00 20.00",
+                "Labour 500,000.00 16.67", "Not allocated to a category 700,000.00 23.33",
+                "Total 3,000,000.00 100.00"):
+        assert row in " ".join(text.split()).replace("CN¥", "").replace("¥", "").replace(
+            "%", ""), row
+    assert "设备费" not in text
 
 
 def test_a_document_is_made_again_byte_for_byte_from_its_record(approved):

@@ -215,8 +215,13 @@ def _milestones(project: Project) -> list[Milestone]:
 def _task_agreement(project: Project, decision: GateDecision | None) -> dict[str, Any]:
     lines = sorted(project.budget_lines, key=lambda line: line.id)
     total = project.budget_total
-    budget = [[line.category, money(line.amount),
-               _percent(line.amount / total * 100) if total else "—"] for line in lines]
+    # Each line in the document's language; what the total holds beyond them on a row of its
+    # own, so that the rows add up to the total printed under them.
+    rows = [(line.name, line.amount) for line in lines]
+    if (unallocated := total - sum((line.amount for line in lines), Decimal(0))) > 0:
+        rows.append((_("Not allocated to a category"), unallocated))
+    budget = [[name, money(amount), _percent(amount / total * 100) if total else "—"]
+              for name, amount in rows]
     budget.append([_("Total"), money(total), _percent(Decimal(100)) if total else "—"])
     team = [m.user.name for m in project.members if m.confirmed]
     fields = _project_fields(project) + [
