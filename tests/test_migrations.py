@@ -102,13 +102,11 @@ def test_models_and_migrations_agree(migrated_database):
     command.check(alembic_config(migrated_database))  # raises when autogenerate finds a difference
 
 
-def test_every_migration_runs_on_a_database_with_data(migrated_database):
-    """Down and up again through the migrations that alter tables, on a database holding the
-    demo organisation: on SQLite a batch alteration rebuilds a table other rows refer to."""
+def seed_demo(url: str) -> None:
+    """`flask demo seed` into the database at `url`, through an app of its own."""
     from tracker import create_app
 
-    config = alembic_config(migrated_database)
-    app = create_app("test", DATABASE_URL=migrated_database)
+    app = create_app("test", DATABASE_URL=url)
     suite_session = db.session.registry()  # the suite's, bound to the test's transaction
     try:
         with app.app_context():  # above the suite's own app, which every test has pushed
@@ -118,6 +116,13 @@ def test_every_migration_runs_on_a_database_with_data(migrated_database):
         db.session.registry.set(suite_session)
         app.extensions["engine"].dispose()
     assert result.exit_code == 0, result.output
+
+
+def test_every_migration_runs_on_a_database_with_data(migrated_database):
+    """Down and up again through the migrations that alter tables, on a database holding the
+    demo organisation: on SQLite a batch alteration rebuilds a table other rows refer to."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)
     script = ScriptDirectory.from_config(config)
     back_to = [r.revision for r in script.walk_revisions()][:STEPS_WITH_DATA][-1]
     command.downgrade(config, f"{back_to}-1")

@@ -6,31 +6,19 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import text
 
-from tests.test_migrations import empty_database, migrated_database  # noqa: F401  (fixtures)
-from tracker import db
+from tests.test_migrations import (  # noqa: F401  (fixtures)
+    empty_database,
+    migrated_database,
+    seed_demo,
+)
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
 
 LINES = text("SELECT project_id, category, amount FROM budget_lines ORDER BY id")
 
 
-def _seed_demo(url: str) -> None:
-    from tracker import create_app
-
-    app = create_app("test", DATABASE_URL=url)
-    suite_session = db.session.registry()
-    try:
-        with app.app_context():
-            db.session.registry.set(db.session.session_factory(bind=app.extensions["engine"]))
-            result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    finally:
-        db.session.registry.set(suite_session)
-        app.extensions["engine"].dispose()
-    assert result.exit_code == 0, result.output
-
-
 def test_0045_down_and_up_on_the_demo(migrated_database):  # noqa: F811
-    _seed_demo(migrated_database)
+    seed_demo(migrated_database)
     config = alembic_config(migrated_database)
     engine = make_engine(migrated_database)
     command.downgrade(config, "0044")
