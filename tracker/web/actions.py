@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import current_app, flash, redirect, request
+from flask import current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -224,7 +224,10 @@ RENDERED = {"csrf_token", "once", "version", "seen_at", "confirmed"}
 
 def _content_key(user_id: int) -> str:
     """A digest of who sent what where: the address, every field but RENDERED, and each file's
-    name and bytes (read, then rewound for the service)."""
+    name and bytes (read, then rewound for the service). Worked out once a request: a view
+    asks `sent_before` ahead of `submit`, and a post's photos are not read twice."""
+    if (known := g.get("content_key")) is not None:
+        return known
     digest = hashlib.sha256(f"{user_id}\n{request.path}\n".encode())
     for name, value in sorted((k, v) for k, v in request.form.items(multi=True)
                               if k not in RENDERED):
@@ -235,4 +238,5 @@ def _content_key(user_id: int) -> str:
         while chunk := upload.stream.read(1024 * 1024):
             digest.update(chunk)
         upload.stream.seek(0)
-    return "c" + digest.hexdigest()[:63]
+    g.content_key = "c" + digest.hexdigest()[:63]
+    return g.content_key
