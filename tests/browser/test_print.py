@@ -46,7 +46,9 @@ def _assert_clean(page) -> None:
 def test_the_project_page_prints_on_a4(page, server):
     log_in(page, server, "observer@demo.jitri.cn")  # no second factor to reuse
     review = _decided_review(page, server)
-    page.click("main p a")  # the review's project
+    with page.expect_navigation():
+        page.click("main p a")  # the review's project
+    page.wait_for_load_state("load")  # the print stylesheet is in before the page is judged
     assert "/projects/" in page.url
     _assert_clean(page)
     assert page.locator(".printed").is_visible()
