@@ -18,7 +18,7 @@ RUN_AXE = """async () => {
 }"""
 
 # The page as a phone shows it: what is wider than the screen, table cells whose Chinese stands
-# one character a line, inputs under 16 px, tap targets under 44 x 44 px (links inside a line
+# one character a line, a chart's words shrunk below 11 px, inputs under 16 px, tap targets under 44 x 44 px (links inside a line
 # of text or a table cell are exempt, as WCAG 2.2 exempts inline targets).
 PHONE_CHECKS = """() => {
   const problems = [];
@@ -56,6 +56,15 @@ PHONE_CHECKS = """() => {
     const withHan = [...lines.values()].filter(line => han.test(line));
     if (withHan.length > 1 && withHan.every(line => line.length === 1))
       problems.push('one Chinese character a line: ' + cell.innerText.trim().slice(0, 30));
+  }
+  // A chart's text as the phone draws it (its font size times the drawing's scale): a
+  // drawing shrunk to the screen must not shrink its words below 11 px.
+  for (const text of document.querySelectorAll('svg text')) {
+    if (!shown(text) || !text.textContent.trim()) continue;
+    const m = text.getScreenCTM();
+    const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+    if (size < 11)
+      problems.push('chart text at ' + size.toFixed(1) + ' px: ' + text.textContent.trim().slice(0, 30));
   }
   for (const input of document.querySelectorAll('input, select, textarea')) {
     if (shown(input) && parseFloat(getComputedStyle(input).fontSize) < 16)
