@@ -18,8 +18,9 @@ RUN_AXE = """async () => {
 }"""
 
 # The page as a phone shows it: what is wider than the screen, table cells whose Chinese stands
-# one character a line, a chart's words shrunk below 11 px, inputs under 16 px, tap targets under 44 x 44 px (links inside a line
-# of text or a table cell are exempt, as WCAG 2.2 exempts inline targets).
+# one character a line, a tag in a cell on several lines, a chart's words shrunk below 11 px,
+# inputs under 16 px, tap targets under 44 x 44 px (links inside a line of text or a table cell
+# are exempt, as WCAG 2.2 exempts inline targets).
 PHONE_CHECKS = """() => {
   const problems = [];
   const ancestors = function* (e) {
@@ -56,6 +57,11 @@ PHONE_CHECKS = """() => {
     const withHan = [...lines.values()].filter(line => han.test(line));
     if (withHan.length > 1 && withHan.every(line => line.length === 1))
       problems.push('one Chinese character a line: ' + cell.innerText.trim().slice(0, 30));
+  }
+  // A tag (a pill) in a table cell on one line, never a tall bubble.
+  for (const tag of document.querySelectorAll('td .tag, th .tag')) {
+    if (shown(tag) && tag.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(tag).fontSize) * 1.3)
+      problems.push('tag on several lines: ' + tag.innerText.trim().slice(0, 30));
   }
   // A chart's text as the phone draws it (its font size times the drawing's scale): a
   // drawing shrunk to the screen must not shrink its words below 11 px.

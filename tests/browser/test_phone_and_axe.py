@@ -109,3 +109,23 @@ def test_buttons_side_by_side_are_found_too_close(browser):
         context.close()
     assert apart["pairs"] == 2
     assert len(apart["problems"]) == 1 and apart["problems"][0].startswith('"Refuse"')
+
+
+def test_a_phone_finds_squeezed_tags_and_shrunk_chart_words(browser):
+    """The phone checks themselves fail a pill wrapped in a narrow cell and a chart drawn
+    wider than the screen, shrinking its words (the dashboard's was 9 px)."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.set_content(
+            '<table><tr><td style="width: 3em">\u6280\u672f\u5148\u8fdb'
+            '<span class="tag" style="display: inline-block; font-size: 14px">'
+            '\u5fc5\u987b\u6ee1\u8db3\uff08\u4e00\u7968\u5426\u51b3\u9879\uff09'
+            '</span></td></tr></table>'
+            '<svg viewBox="0 0 1000 50" style="width: 100%"><text x="0" y="20" '
+            'style="font-size: 13px">\u8349\u7a3f</text></svg>')
+        found = page.evaluate(PHONE_CHECKS)
+    finally:
+        context.close()
+    assert any(f.startswith("tag on several lines") for f in found), found
+    assert any(f.startswith("chart text at") for f in found), found
