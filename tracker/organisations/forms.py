@@ -65,13 +65,17 @@ class CentreForm(OneTime, SeenVersion, Form):
     established_on = DateField(_l("Established on"), validators=[Optional()], past=True)
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
+    liaison_id = SelectField(_l("Liaison"), coerce=int, choices=[],
+                             description=_l("They may submit needs for the centre's "
+                                            "enterprise."))
 
     no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a centre is an "
                                      "enterprise's (Enterprises).")}
 
-    def __init__(self, *args, enterprises=(), **kwargs):
+    def __init__(self, *args, enterprises=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = _id_choices(enterprises)
+        self.liaison_id.choices = _id_choices(users, _l("Not named yet"))
 
 
 class NeedForm(OneTime, SeenVersion, Form):

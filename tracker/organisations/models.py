@@ -118,8 +118,12 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
     established_on: Mapped[date | None] = mapped_column(info={PAST: True})
     city: Mapped[str] = mapped_column(String(100), default="")
     city_en: Mapped[str | None] = mapped_column(String(100))
+    # The person (HQ's or the enterprise's) who keeps the centre going: they may submit needs
+    # for the centre's enterprise.
+    liaison_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     enterprise: Mapped[Enterprise] = relationship()
+    liaison: Mapped[User | None] = relationship(foreign_keys=[liaison_id])
 
     def can_view(self, user: User) -> bool:
         return user.is_authenticated

@@ -202,7 +202,8 @@ def edit_enterprise(object_id: int) -> Response | tuple[str, int]:
 
 # --- joint innovation centres ------------------------------------------------------------------
 
-CENTRE_FIELDS = ("name", "name_en", "enterprise_id", "established_on", "city", "city_en")
+CENTRE_FIELDS = ("name", "name_en", "enterprise_id", "established_on", "city", "city_en",
+                 "liaison_id")
 
 
 @bp.get("/centres/")
@@ -234,7 +235,7 @@ def centre(object_id: int) -> str:
 @bp.route("/centres/new", methods=["GET", "POST"])
 @requires(JointInnovationCentre.can_edit)
 def new_centre() -> Response | tuple[str, int]:
-    form = CentreForm(enterprises=_enterprises())
+    form = CentreForm(enterprises=_enterprises(), users=_users())
     return submit(
         form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
@@ -245,7 +246,9 @@ def new_centre() -> Response | tuple[str, int]:
 @login_required
 def edit_centre(object_id: int) -> Response | tuple[str, int]:
     obj = _load(JointInnovationCentre, object_id, edit=True)
-    form = CentreForm(obj=obj, enterprises=_enterprises())
+    form = CentreForm(obj=obj, enterprises=_enterprises(), users=_users())
+    if request.method == "GET":
+        form.liaison_id.data = obj.liaison_id or 0
     return submit(
         form, lambda: services.save_centre(_user(), obj, **_form_values(form, *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
