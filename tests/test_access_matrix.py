@@ -232,6 +232,19 @@ ACCESS: dict[str, dict[str, str]] = {
     "experts.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "experts.account": {"POST": ADMIN_POSTS},
     "documents.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    # The achievement and IP register (tracker/achievements): listed for HQ-wide roles,
+    # directors and PMs (Achievement.can_list); an achievement and its rights are seen by whoever
+    # sees its project and by its contributors (can_view), kept by the project's PM and HQ
+    # admins (can_manage).
+    "achievements.index": {"GET": "hq directors pms: 200; *: 403"},
+    "achievements.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "achievements.right": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    **{endpoint: {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                  "POST": on_project("pm admin")}
+       for endpoint in ("achievements.new", "achievements.edit", "achievements.new_right",
+                        "achievements.edit_right")},
+    "achievements.add_annuity": {"POST": on_project("pm admin")},
+    "achievements.pay_annuity": {"POST": on_project("pm admin")},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
     # The colleague's place: they or the director answer (ProjectMember.can_answer).
     "projects.answer_place": {"POST": on_project("director")},

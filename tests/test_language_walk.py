@@ -28,6 +28,7 @@ from tests.test_forms_speak import page_problems, sent_back_problems
 from tracker import db
 from tracker.accounts.models import User
 from tracker.accounts.services import find_by_email
+from tracker.achievements.models import Achievement, Contributor, IpRight
 from tracker.approvals.models import ApprovalStep
 from tracker.assessment.models import EvidenceEntry, Indicator
 from tracker.budgets.models import BudgetTemplate
@@ -120,7 +121,8 @@ def entered() -> list[str]:
     the titles, fields, programmes, budget lines, budget templates' editions, co-funders, cities
     and file names of the
     demo's records, its milestone's title, deliverable and progress note, its change request's
-    reason, its experts' names, units and fields of expertise, the opinions signed at the institute.
+    reason, its experts' names, units and fields of expertise, the opinions signed at the institute,
+    its achievements' titles, descriptions and contributors, and the titles of their rights.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
     queries = [select(User.name), select(Project.title), select(Project.field),
                select(Project.programme_name), select(Project.managing_body),
@@ -132,7 +134,9 @@ def entered() -> list[str]:
                select(ProgressUpdate.note), select(ChangeRequest.reason),
                # a budget template's edition: the funder's document number, as issued
                select(BudgetTemplate.edition), select(Expert.name), select(Expert.unit),
-               select(ApprovalStep.opinion)]
+               select(ApprovalStep.opinion), select(Achievement.title),
+               select(Achievement.description), select(Contributor.name),
+               select(IpRight.title)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)

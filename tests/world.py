@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from tests.achievements.helpers import make_achievement, make_patent
 from tests.companies import helpers as companies_helpers
 from tests.conftest import csrf_token, login
 from tests.factories import (
@@ -35,6 +36,7 @@ from tests.factories import (
 from tests.gates import helpers as gate_helpers
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.achievements import services as achievements
 from tracker.apitokens import services as tokens
 from tracker.apitokens.models import TokenScope
 from tracker.approvals import services as approvals
@@ -204,13 +206,22 @@ def build() -> World:
         .order_by(OutboxMessage.id))
     assert message is not None, "the world's events sent the PM no notice"
 
+    # The register: an achievement of the project (the PM 60 %, a named colleague 40 %), a
+    # granted patent with an annuity due.
+    achievement = make_achievement(project)
+    patent = make_patent(achievement)
+    annuity = achievements.add_annuity(pm, patent, year_no=3, due_on=today() + timedelta(days=90),
+                                       fee=Decimal("1200.00"))
+    _commit()
+
     expert = Expert(name="Matrix Expert", professional_title=ExpertTitle.SENIOR,
                     unit="Matrix University", expertise="Materials",
                     email="matrix-expert@example.cn", phone="")
     db.session.add(expert)
     _commit()
     world.ids = dict(
-        expert_id=expert.id, project_id=project.id, invested_id=invested.id,
+        expert_id=expert.id, achievement_id=achievement.id, right_id=patent.id,
+        annuity_id=annuity.id, project_id=project.id, invested_id=invested.id,
         milestone_id=submitted.id,
         review_id=review.id,
         decision_id=decision.id, condition_id=condition.id, contract_id=contract.id,

@@ -18,6 +18,7 @@ from tracker import db
 from tracker import demo_large as large
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
+from tracker.achievements.demo import seed_achievements
 from tracker.approvals import services as approvals
 from tracker.assessment.demo import seed_assessment
 from tracker.budgets.defaults import NINE_CATEGORY_CODE
@@ -193,6 +194,7 @@ def seed() -> dict[str, int]:
     created["assessments"] = seed_assessment(users["admin@demo.jitri.cn"],
                                              users["director@demo.jitri.cn"])
     created["experts"] = seed_experts(users["admin@demo.jitri.cn"], DEMO_PASSWORD, enterprises)
+    created["achievements"] = seed_achievements(users["admin@demo.jitri.cn"])
     return created
 
 

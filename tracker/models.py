@@ -2,6 +2,12 @@
 
 import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
+from tracker.achievements.models import (  # noqa: F401
+    Achievement,
+    Annuity,
+    Contributor,
+    IpRight,
+)
 from tracker.apitokens.models import AccessToken  # noqa: F401
 from tracker.approvals.models import (  # noqa: F401
     ApprovalDelegation,

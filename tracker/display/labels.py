@@ -12,6 +12,14 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
+from tracker.achievements.models import (
+    PATENT_TYPE_LABELS,
+    RIGHT_KIND_LABELS,
+    RIGHT_STATUS_LABELS,
+    PatentType,
+    RightKind,
+    RightStatus,
+)
 from tracker.apitokens.models import TOKEN_SCOPE_LABELS, TokenScope
 from tracker.approvals.models import (
     APPLIES_TO_LABELS,
@@ -155,6 +163,9 @@ LABELS: dict[type[Enum], dict] = {
     Provider: PROVIDER_LABELS,
     Purpose: PURPOSE_LABELS,
     DocumentKind: DOCUMENT_KIND_LABELS,
+    RightKind: RIGHT_KIND_LABELS,
+    PatentType: PATENT_TYPE_LABELS,
+    RightStatus: RIGHT_STATUS_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import queries as achievement_queries
+from tracker.achievements import services as achievement_services
 from tracker.budgets import caps
 from tracker.budgets import services as budgets
 from tracker.budgets.defaults import default_template
@@ -250,6 +252,8 @@ def project_page(project: Project, **forms) -> str:
         can_decide_hold=Project.can_decide_hold(user),
         can_plan_milestone=Milestone.can_plan(user, project),
         can_record_contract=ResearchContract.can_sign(user, project),
+        achievements=achievement_queries.of_project(project),
+        can_record_achievement=achievement_services.may_record(user, project),
         can_see_funding=FundingAgreement.can_see(user, project),
         plan=changes.comparison(project), pending_changes=changes.pending_count(project),
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.achievements.reminders import annuities_due
 from tracker.reminders.items import (
     Item,
     Query,
@@ -163,6 +164,15 @@ _CATALOGUE = [
          _l("the end of the lock-up of a company's team shares"), HQ, _l("HQ admin"),
          (Step("before", HQ, BEFORE, 30, DAYS_BEFORE),),
          lockup_expiries, optional=True),
+    # A patent's annual fee (tracker/achievements): unpaid, the patent lapses after the grace
+    # period, so the PM hears well ahead and HQ once it is late.
+    Rule("patent_annuity", _l("Patent annuity"), _l("Annuity of patent"),
+         _l("the due date of a patent annuity not yet paid"), OWNER, PM,
+         (Step("before_first", OWNER, BEFORE, 60, DAYS_BEFORE_1),
+          Step("before_second", OWNER, BEFORE, 14, DAYS_BEFORE_2),
+          Step("after", OWNER, AFTER, 1, DAYS_AFTER),
+          Step("hq", HQ, AFTER, 30, HQ_AFTER)),
+         annuities_due, optional=True),
 ]
 
 RULES: dict[str, Rule] = {rule.name: rule for rule in _CATALOGUE}

@@ -59,6 +59,8 @@ MENU = [
              _l("Each institute's yearly assessment, its scores and the funding it sets.")),
     MenuItem("spending.across", _l("Spending"),
              _l("What projects spent against their budgets, by institute and year.")),
+    MenuItem("achievements.index", _l("Achievements and IP"),
+             _l("Projects' results, their contributors, patents, licences and income.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),
              _l("Agreements, tranches, disbursements and conversion deadlines.")),
     MenuItem("companies.portfolio", _l("Companies"),

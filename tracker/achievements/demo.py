@@ -1,0 +1,47 @@
+"""The register's demo (`flask demo seed`): the research project's achievement, its PM 李强
+60 % and a named colleague 40 %, with a granted invention patent whose next annuity falls due
+in 45 days (the PM's first reminder is already on its way) and a software copyright."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.achievements import services
+from tracker.achievements.models import Achievement, PatentType, RightKind, RightStatus
+from tracker.achievements.services import ContributorLine
+from tracker.dates import today
+from tracker.projects.models import Project
+
+PROJECT = "智能挖掘机液压节能控制系统"
+TITLE = "挖掘机负流量液压节能控制技术"
+
+
+def seed_achievements(admin: User) -> int:
+    project = db.session.scalar(select(Project).where(Project.title == PROJECT))
+    if project is None or db.session.scalar(select(Achievement.id).where(
+            Achievement.title == TITLE)):
+        return 0
+    achievement = services.save_achievement(
+        project.pm, project, None, title=TITLE,
+        description="负流量控制与势能回收，整机能耗降低 18%。",
+        contributors=[ContributorLine(user_id=project.pm_id, name="", share_pct=Decimal("60")),
+                      ContributorLine(user_id=None, name="赵磊", share_pct=Decimal("40"))])
+    patent = services.save_right(
+        project.pm, achievement, None, kind=RightKind.PATENT, patent_type=PatentType.INVENTION,
+        title="一种挖掘机负流量液压节能控制系统", number="CN202310456789.1", jurisdiction="CN",
+        status=RightStatus.GRANTED, filed_on=date(2023, 4, 12), granted_on=date(2025, 1, 7),
+        attorney_costs=Decimal("12000.00"))
+    services.add_annuity(project.pm, patent, year_no=3, due_on=today() + timedelta(days=45),
+                         fee=Decimal("1200.00"))
+    services.save_right(
+        admin, achievement, None, kind=RightKind.SOFTWARE, patent_type=None,
+        title="挖掘机液压节能控制软件 V1.0", number="2024SR0123456", jurisdiction="CN",
+        status=RightStatus.GRANTED, filed_on=date(2024, 2, 1), granted_on=date(2024, 5, 20),
+        attorney_costs=Decimal("0"))
+    db.session.flush()
+    return 1

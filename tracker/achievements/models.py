@@ -1,0 +1,205 @@
+"""The achievement and IP register (成果与知识产权): what a project produced, who contributed it
+in what share, and the rights that protect it (patents and applications, software copyrights,
+know-how), with each patent's annuities.
+
+Contributors' shares are kept to 0.01 % and must add up to exactly 100 % (the transfer income
+of an achievement is split by them: tracker/achievements/distribution.py). A contributor is a
+user of the tracker (who then sees their own income statement) or a person named as written.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import Role
+from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.money import Percent
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.projects.models import Project
+
+
+class RightKind(enum.StrEnum):
+    PATENT = "patent"
+    SOFTWARE = "software"  # 软件著作权
+    KNOW_HOW = "know_how"  # 技术秘密
+
+
+RIGHT_KIND_LABELS = {
+    RightKind.PATENT: _l("Patent or application"),
+    RightKind.SOFTWARE: _l("Software copyright"),
+    RightKind.KNOW_HOW: _l("Know-how"),
+}
+
+
+class PatentType(enum.StrEnum):
+    INVENTION = "invention"  # 发明
+    UTILITY_MODEL = "utility_model"  # 实用新型
+    DESIGN = "design"  # 外观设计
+
+
+PATENT_TYPE_LABELS = {
+    PatentType.INVENTION: _l("Invention"),
+    PatentType.UTILITY_MODEL: _l("Utility model"),
+    PatentType.DESIGN: _l("Design"),
+}
+
+
+class RightStatus(enum.StrEnum):
+    FILED = "filed"  # applied for, pending
+    GRANTED = "granted"  # granted or registered
+    LAPSED = "lapsed"  # an annuity not paid, or the term ended
+    ABANDONED = "abandoned"  # withdrawn or refused
+
+
+RIGHT_STATUS_LABELS = {
+    RightStatus.FILED: _l("Filed, pending"),
+    RightStatus.GRANTED: _l("Granted or registered"),
+    RightStatus.LAPSED: _l("Lapsed"),
+    RightStatus.ABANDONED: _l("Abandoned or refused"),
+}
+
+# A right in force (or on its way) has annuities to pay; one lapsed or abandoned has none.
+LIVE = (RightStatus.FILED, RightStatus.GRANTED)
+
+
+class Achievement(Versioned, Base):
+    """A result of a project (成果): what is transferred, licensed or put into a company."""
+
+    __tablename__ = "achievements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship()
+    contributors: Mapped[list[Contributor]] = relationship(
+        back_populates="achievement", cascade="all, delete-orphan",
+        order_by="Contributor.position")
+    rights: Mapped[list[IpRight]] = relationship(
+        back_populates="achievement", order_by="IpRight.id")
+
+    def __repr__(self) -> str:
+        return f"<Achievement {self.title}>"
+
+    @property
+    def shares_total(self) -> Decimal:
+        return sum((c.share_pct for c in self.contributors), Decimal("0"))
+
+    def contributor_of(self, user: User) -> Contributor | None:
+        return next((c for c in self.contributors if c.user_id == user.id), None)
+
+    def can_view(self, user: User) -> bool:
+        """Whoever sees the project, and each contributor who is a user."""
+        return self.project.can_view(user) or self.contributor_of(user) is not None
+
+    def can_manage(self, user: User) -> bool:
+        """The register of a project's results: its PM and HQ admins keep it."""
+        return user.is_hq_admin or user.id == self.project.pm_id
+
+    @staticmethod
+    def can_list(user: User) -> bool:
+        """The register's list: HQ-wide roles, directors and PMs (each sees what they may)."""
+        return (user.sees_whole_portfolio or bool(user.directed_institute_ids)
+                or user.has_role(Role.PROJECT_MANAGER))
+
+
+class Contributor(Base):
+    """A contributor to an achievement (完成人) and their share of it, in per cent."""
+
+    __tablename__ = "achievement_contributors"
+    __table_args__ = (
+        CheckConstraint("share_pct > 0 AND share_pct <= 100", name="share_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    achievement_id: Mapped[int] = mapped_column(
+        ForeignKey("achievements.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The name as written: a user's name when the contributor is one, copied when named.
+    name: Mapped[str] = mapped_column(String(100))
+    share_pct: Mapped[Decimal] = mapped_column(Percent)
+
+    achievement: Mapped[Achievement] = relationship(back_populates="contributors")
+    user: Mapped[User | None] = relationship()
+
+    def can_view_statement(self, user: User) -> bool:
+        """A contributor's income statement: theirs, HQ's (admins, observers) and the
+        investment committee's; never another PM's, nor the project's own PM's."""
+        return (self.user_id is not None and user.id == self.user_id) or \
+            user.sees_whole_portfolio
+
+
+class IpRight(Versioned, Base):
+    """A patent or application, a software copyright or a piece of know-how protecting an
+    achievement."""
+
+    __tablename__ = "ip_rights"
+    __table_args__ = (
+        CheckConstraint("attorney_costs >= 0", name="attorney_costs_not_negative"),
+        CheckConstraint("kind <> 'patent' OR patent_type IS NOT NULL", name="patent_has_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"), index=True)
+    kind: Mapped[RightKind] = mapped_column(str_enum(RightKind, "right_kind"))
+    patent_type: Mapped[PatentType | None] = mapped_column(str_enum(PatentType, "patent_type"))
+    title: Mapped[str] = mapped_column(String(200))
+    # Application or grant number (ZL 2024 1 0123456.7), registration number; "" for know-how.
+    number: Mapped[str] = mapped_column(String(50), default="")
+    jurisdiction: Mapped[str] = mapped_column(String(20), default="CN")
+    status: Mapped[RightStatus] = mapped_column(str_enum(RightStatus, "right_status"))
+    filed_on: Mapped[date | None]
+    granted_on: Mapped[date | None]
+    attorney_costs: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    achievement: Mapped[Achievement] = relationship(back_populates="rights")
+    annuities: Mapped[list[Annuity]] = relationship(
+        back_populates="right", cascade="all, delete-orphan", order_by="Annuity.due_on")
+
+    @property
+    def name(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def annuities_paid(self) -> Decimal:
+        return sum((a.paid_amount or Decimal("0") for a in self.annuities), Decimal("0"))
+
+
+class Annuity(Base):
+    """A patent's annual fee (年费): due on a date, paid (or not) on another."""
+
+    __tablename__ = "patent_annuities"
+    __table_args__ = (
+        CheckConstraint("fee >= 0", name="fee_not_negative"),
+        CheckConstraint("paid_amount IS NULL OR paid_amount >= 0", name="paid_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("ip_rights.id", ondelete="CASCADE"),
+                                          index=True)
+    year_no: Mapped[int]  # the patent's year the fee keeps it in force for (第N年)
+    due_on: Mapped[date]
+    fee: Mapped[Decimal] = mapped_column(Money)
+    paid_on: Mapped[date | None]
+    paid_amount: Mapped[Decimal | None] = mapped_column(Money)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    right: Mapped[IpRight] = relationship(back_populates="annuities")
+
+    @property
+    def paid(self) -> bool:
+        return self.paid_on is not None

@@ -1,0 +1,17 @@
+"""What pages outside the register read of it, in one statement each."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.achievements.models import Achievement
+from tracker.projects.models import Project
+
+
+def of_project(project: Project) -> list[Achievement]:
+    """A project's achievements with their rights, for its page."""
+    return list(db.session.scalars(
+        select(Achievement).where(Achievement.project_id == project.id)
+        .options(selectinload(Achievement.rights)).order_by(Achievement.id)))

@@ -1,0 +1,227 @@
+"""What people do with the achievement and IP register: record an achievement with its
+contributors, the rights protecting it, and each patent's annuities. Each function checks the
+actor's permission, validates (every problem at once), applies, audits and flushes; the view
+commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.achievements.models import (
+    Achievement,
+    Annuity,
+    Contributor,
+    IpRight,
+    PatentType,
+    RightKind,
+    RightStatus,
+)
+from tracker.audit import services as audit
+from tracker.display.formatting import pct
+from tracker.errors import Forbidden, Invalid, Problems, in_row
+from tracker.money import HUNDRED, ZERO
+
+if TYPE_CHECKING:
+    from tracker.projects.models import Project
+
+
+@dataclass(frozen=True)
+class ContributorLine:
+    """A row of the contributors' table: a user, or a person named as written."""
+
+    user_id: int | None
+    name: str
+    share_pct: Decimal | None
+    row: int | None = None  # its row in the form's table: a problem is shown there
+
+    def field(self, column: str) -> str:
+        return in_row("contributors", self.row, column)
+
+
+def may_record(user: User, project: Project) -> bool:
+    """Who records a project's achievements: its PM and HQ admins (`Achievement.can_manage`)."""
+    return user.is_hq_admin or user.id == project.pm_id
+
+
+def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Contributor]:
+    """The contributors, each checked beside its row; their shares add up to exactly 100 %."""
+    if not lines:
+        problems.add("contributors", _("Name the contributors and their shares."))
+        return []
+    found: list[Contributor] = []
+    seen: set[int] = set()
+    for position, line in enumerate(lines):
+        user = db.session.get(User, line.user_id) if line.user_id else None
+        name = user.name if user is not None else " ".join(line.name.split())
+        if line.user_id and user is None:
+            problems.add(line.field("user_id"), _("Choose one of the users listed."))
+        elif not name:
+            problems.add(line.field("name"), _("Name the contributor or choose a user."))
+        if user is not None and user.id in seen:
+            problems.add(line.field("user_id"), _("%(name)s is listed twice.", name=name))
+        if user is not None:
+            seen.add(user.id)
+        share = line.share_pct
+        if share is None or not ZERO < share <= HUNDRED:
+            problems.add(line.field("share_pct"), _(
+                "A contributor's share is more than 0 and at most 100%%."))
+            share = None
+        found.append(Contributor(position=position, user_id=user.id if user else None,
+                                 name=name[:100], share_pct=share))
+    shares = [c.share_pct for c in found if c.share_pct is not None]
+    if len(shares) == len(found) and sum(shares, ZERO) != HUNDRED:
+        problems.add("contributors", _(
+            "The contributors' shares add up to %(total)s, not 100%%.",
+            total=pct(sum(shares, ZERO))))
+    return found
+
+
+def _shown(contributors: list[Contributor]) -> list[str]:
+    return [f"{c.name} {c.share_pct}%" for c in contributors]
+
+
+def save_achievement(actor: User, project: Project, achievement: Achievement | None, *,
+                     title: str, description: str,
+                     contributors: list[ContributorLine]) -> Achievement:
+    """Record an achievement of `project` (`achievement` None) or change one."""
+    if not may_record(actor, project if achievement is None else achievement.project):
+        raise Forbidden()
+    problems = Problems()
+    title = " ".join((title or "").split())
+    if not title:
+        problems.add("title", _("Give the achievement's title."))
+    rows = _contributors(contributors, problems)
+    problems.raise_any()
+    creating = achievement is None
+    before = [] if creating else _shown(achievement.contributors)
+    if creating:
+        achievement = Achievement(project_id=project.id, created_by_id=actor.id)
+    achievement.title = title[:200]
+    achievement.description = (description or "").strip()
+    changes = audit.pending_changes(achievement)
+    if _shown(rows) != before:
+        achievement.contributors = rows
+        changes["contributors"] = [before or None, _shown(rows)]
+    db.session.add(achievement)
+    if creating or changes:
+        audit.record(actor, "achievement.create" if creating else "achievement.update",
+                     achievement, changes)
+    db.session.flush()
+    return achievement
+
+
+RIGHT_FIELDS = ("kind", "patent_type", "title", "number", "jurisdiction", "status", "filed_on",
+                "granted_on", "attorney_costs")
+
+
+def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
+               kind: RightKind | str | None, patent_type: PatentType | str | None, title: str,
+               number: str, jurisdiction: str, status: RightStatus | str | None,
+               filed_on: date | None, granted_on: date | None,
+               attorney_costs: Decimal | None) -> IpRight:
+    """Record a right protecting `achievement` (`right` None) or change one."""
+    if not achievement.can_manage(actor):
+        raise Forbidden()
+    problems = Problems()
+    kind = _member(RightKind, kind, "kind", _("Choose the kind of right."), problems)
+    status = _member(RightStatus, status, "status", _("Choose the right's status."), problems)
+    patent_type = _member(PatentType, patent_type or None, "patent_type", "", problems,
+                          optional=True)
+    if kind is RightKind.PATENT and patent_type is None:
+        problems.add("patent_type", _("A patent is an invention, a utility model or a design."))
+    if kind is not None and kind is not RightKind.PATENT:
+        patent_type = None
+    title = " ".join((title or "").split())
+    if not title:
+        problems.add("title", _("Give the right's title."))
+    number = (number or "").strip()
+    if kind in (RightKind.PATENT, RightKind.SOFTWARE) and not number:
+        problems.add("number", _("Give the application or registration number."))
+    if kind is RightKind.PATENT and filed_on is None:
+        problems.add("filed_on", _("Give the date the patent was filed."))
+    if status is RightStatus.GRANTED and kind is not RightKind.KNOW_HOW and granted_on is None:
+        problems.add("granted_on", _("A granted right has its date of grant."))
+    if granted_on is not None and filed_on is not None and granted_on < filed_on:
+        problems.add("granted_on", _("A right is granted after it is filed."))
+    if attorney_costs is not None and attorney_costs < 0:
+        problems.add("attorney_costs", _("The amount cannot be negative."))
+    problems.raise_any()
+    creating = right is None
+    if creating:
+        right = IpRight(achievement_id=achievement.id)
+    right.kind, right.patent_type, right.title = kind, patent_type, title[:200]
+    right.number, right.status = number[:50], status
+    right.jurisdiction = (jurisdiction or "CN").strip().upper()[:20] or "CN"
+    right.filed_on, right.granted_on = filed_on, granted_on
+    right.attorney_costs = attorney_costs or Decimal("0")
+    changes = audit.pending_changes(right)
+    db.session.add(right)
+    if creating or changes:
+        audit.record(actor, "ip_right.create" if creating else "ip_right.update", right, changes)
+    db.session.flush()
+    return right
+
+
+def _member(enum_cls, value, field: str, message: str, problems: Problems,
+            optional: bool = False):
+    if value is None or value == "":
+        if not optional:
+            problems.add(field, message)
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        problems.add(field, message or _("Choose one of the values listed."))
+        return None
+
+
+def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: date | None,
+                fee: Decimal | None) -> Annuity:
+    """An annuity of a patent, due on a date: its reminders start (rule `patent_annuity`)."""
+    if not right.achievement.can_manage(actor):
+        raise Forbidden()
+    problems = Problems()
+    if right.kind is not RightKind.PATENT:
+        problems.add("year_no", _("Only a patent has annuities."))
+    if year_no is None or not 1 <= year_no <= 30:
+        problems.add("year_no", _("The patent's year is between 1 and 30."))
+    elif any(a.year_no == year_no for a in right.annuities):
+        problems.add("year_no", _("The annuity of year %(n)s is already listed.", n=year_no))
+    if due_on is None:
+        problems.add("due_on", _("Give the date the annuity is due."))
+    if fee is None or fee < 0:
+        problems.add("fee", _("The fee is zero or more."))
+    problems.raise_any()
+    annuity = Annuity(year_no=year_no, due_on=due_on, fee=fee, recorded_by_id=actor.id)
+    right.annuities.append(annuity)
+    db.session.flush()
+    audit.record(actor, "annuity.create", annuity)
+    db.session.flush()
+    return annuity
+
+
+def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
+                amount: Decimal | None) -> Annuity:
+    """The annuity paid: its reminders stop."""
+    if not annuity.right.achievement.can_manage(actor):
+        raise Forbidden()
+    problems = Problems()
+    if annuity.paid:
+        raise Invalid("paid_on", _("This annuity was paid on %(date)s.",
+                                   date=annuity.paid_on.isoformat()))
+    if paid_on is None:
+        problems.add("paid_on", _("Give the date it was paid."))
+    if amount is None or amount < 0:
+        problems.add("amount", _("The amount paid is zero or more."))
+    problems.raise_any()
+    annuity.paid_on, annuity.paid_amount = paid_on, amount
+    audit.record(actor, "annuity.pay", annuity)
+    db.session.flush()
+    return annuity

@@ -1,0 +1,205 @@
+"""The pages of the achievement and IP register: the list, an achievement with its
+contributors and rights, a right with its annuities. Licences and transfers of an achievement
+are tracker/achievements/deal_views.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.achievements import services
+from tracker.achievements.forms import AchievementForm, AnnuityForm, AnnuityPaidForm, RightForm
+from tracker.achievements.models import Achievement, Annuity, Contributor, IpRight
+from tracker.projects.models import Project, ProjectMember
+from tracker.projects.views import load_project
+from tracker.web.actions import submit
+from tracker.web.navigation import paginate, text_arg
+from tracker.web.permissions import requires
+
+bp = Blueprint("achievements", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
+    """404 unless the user sees it; 403 when `manage` and they may not keep it."""
+    achievement = db.session.get(Achievement, achievement_id)
+    if achievement is None or not achievement.can_view(_user()):
+        abort(404)
+    if manage and not achievement.can_manage(_user()):
+        abort(403)
+    return achievement
+
+
+def _load_right(right_id: int, manage: bool = False) -> IpRight:
+    right = db.session.get(IpRight, right_id)
+    if right is None:
+        abort(404)
+    load_achievement(right.achievement_id, manage)
+    return right
+
+
+@bp.get("/achievements/")
+@requires(Achievement.can_list)
+def index() -> str:
+    """The register: the achievements of the projects the user sees, and those they
+    contributed to."""
+    user = _user()
+    q = text_arg("q")
+    query = (select(Achievement).join(Project, Project.id == Achievement.project_id)
+             .where(or_(Project.visible_to(user), Achievement.contributors.any(
+                 Contributor.user_id == user.id)))
+             .options(selectinload(Achievement.project), selectinload(Achievement.rights),
+                      selectinload(Achievement.contributors))
+             .order_by(Achievement.created_at.desc(), Achievement.id.desc()))
+    if q:
+        query = query.where(or_(Achievement.title.ilike(f"%{q}%"),
+                                Project.code.ilike(f"%{q}%")))
+    return render_template("achievements/index.html", page=paginate(query), q=q)
+
+
+def _candidates(project: Project) -> list[User]:
+    """Who may be chosen as a contributor: the project's institute's people, its PM and team."""
+    members = select(ProjectMember.user_id).where(ProjectMember.project_id == project.id)
+    return list(db.session.scalars(select(User).where(
+        User.active.is_(True), or_(User.institute_id == project.institute_id,
+                                   User.id == project.pm_id, User.id.in_(members)))
+        .order_by(User.name)))
+
+
+def _achievement_form(project: Project, achievement: Achievement | None) -> AchievementForm:
+    form = AchievementForm(obj=achievement if request.method == "GET" else None,
+                           users=_candidates(project))
+    if request.method == "GET" and achievement is not None:
+        for row, contributor in zip(form.contributors, achievement.contributors, strict=False):
+            row.form.user_id.data = contributor.user_id or 0
+            row.form.name.data = "" if contributor.user_id else contributor.name
+            row.form.share_pct.data = contributor.share_pct
+    return form
+
+
+def _lines(form: AchievementForm) -> list[services.ContributorLine]:
+    return [services.ContributorLine(user_id=row.user_id.data or None, name=row.name.data or "",
+                                     share_pct=row.share_pct.data, row=i)
+            for i, row in form.numbered_rows()]
+
+
+@bp.route("/projects/<int:project_id>/achievements/new", methods=["GET", "POST"])
+@login_required
+def new(project_id: int) -> str | Response | tuple[str, int]:
+    project = load_project(project_id)
+    if not services.may_record(_user(), project):
+        abort(403)
+    form = _achievement_form(project, None)
+    return submit(form, lambda: services.save_achievement(
+        _user(), project, None, title=form.title.data, description=form.description.data,
+        contributors=_lines(form)),
+        _("Achievement recorded."),
+        lambda achievement: url_for("achievements.show", achievement_id=achievement.id),
+        lambda: render_template("achievements/form.html", form=form, project=project,
+                                achievement=None))
+
+
+@bp.get("/achievements/<int:achievement_id>")
+@login_required
+def show(achievement_id: int) -> str:
+    achievement = load_achievement(achievement_id)
+    user = _user()
+    return render_template(
+        "achievements/show.html", achievement=achievement,
+        may_manage=achievement.can_manage(user),
+        statements={c.id for c in achievement.contributors if c.can_view_statement(user)})
+
+
+@bp.route("/achievements/<int:achievement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(achievement_id: int) -> str | Response | tuple[str, int]:
+    achievement = load_achievement(achievement_id, manage=True)
+    form = _achievement_form(achievement.project, achievement)
+    return submit(form, lambda: services.save_achievement(
+        _user(), achievement.project, achievement, title=form.title.data,
+        description=form.description.data, contributors=_lines(form)),
+        _("Saved."), url_for("achievements.show", achievement_id=achievement.id),
+        lambda: render_template("achievements/form.html", form=form,
+                                project=achievement.project, achievement=achievement),
+        record=achievement)
+
+
+def _right_values(form: RightForm) -> dict:
+    return {name: getattr(form, name).data for name in services.RIGHT_FIELDS}
+
+
+@bp.route("/achievements/<int:achievement_id>/rights/new", methods=["GET", "POST"])
+@login_required
+def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
+    achievement = load_achievement(achievement_id, manage=True)
+    form = RightForm()
+    return submit(form, lambda: services.save_right(_user(), achievement, None,
+                                                    **_right_values(form)),
+                  _("Right recorded."),
+                  lambda right: url_for("achievements.right", right_id=right.id),
+                  lambda: render_template("achievements/right_form.html", form=form,
+                                          achievement=achievement, right=None))
+
+
+@bp.get("/ip-rights/<int:right_id>")
+@login_required
+def right(right_id: int) -> str:
+    found = _load_right(right_id)
+    may_manage = found.achievement.can_manage(_user())
+    return render_template("achievements/right.html", right=found, may_manage=may_manage,
+                           annuity_form=AnnuityForm(formdata=None), paid_form=AnnuityPaidForm)
+
+
+@bp.route("/ip-rights/<int:right_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_right(right_id: int) -> str | Response | tuple[str, int]:
+    found = _load_right(right_id, manage=True)
+    form = RightForm(obj=found if request.method == "GET" else None)
+    if request.method == "GET":
+        form.patent_type.data = found.patent_type.value if found.patent_type else ""
+    return submit(form, lambda: services.save_right(_user(), found.achievement, found,
+                                                    **_right_values(form)),
+                  _("Saved."), url_for("achievements.right", right_id=found.id),
+                  lambda: render_template("achievements/right_form.html", form=form,
+                                          achievement=found.achievement, right=found),
+                  record=found)
+
+
+@bp.post("/ip-rights/<int:right_id>/annuities")
+@login_required
+def add_annuity(right_id: int) -> Response | tuple[str, int]:
+    found = _load_right(right_id, manage=True)
+    form = AnnuityForm()
+    return submit(form, lambda: services.add_annuity(
+        _user(), found, year_no=form.year_no.data, due_on=form.due_on.data,
+        fee=form.fee.data),
+        _("Annuity listed: its reminders start."),
+        url_for("achievements.right", right_id=found.id),
+        lambda: render_template("achievements/right.html", right=found, may_manage=True,
+                                annuity_form=form, paid_form=AnnuityPaidForm))
+
+
+@bp.post("/annuities/<int:annuity_id>/pay")
+@login_required
+def pay_annuity(annuity_id: int) -> Response | tuple[str, int]:
+    annuity = db.session.get(Annuity, annuity_id)
+    if annuity is None:
+        abort(404)
+    found = _load_right(annuity.right_id, manage=True)
+    form = AnnuityPaidForm()
+    return submit(form, lambda: services.pay_annuity(
+        _user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data),
+        _("Annuity paid: its reminders stop."),
+        url_for("achievements.right", right_id=found.id),
+        lambda: render_template("achievements/right.html", right=found, may_manage=True,
+                                annuity_form=AnnuityForm(formdata=None),
+                                paid_form=AnnuityPaidForm, failed=(annuity.id, form)))
