@@ -130,7 +130,8 @@ class Enterprises(Adapter):
 
 class Centres(Adapter):
     kind, model, form_class = columns.CENTRES, JointInnovationCentre, CentreForm
-    fields = ("name", "name_en", "enterprise_id", "established_on", "city", "city_en")
+    fields = ("name", "name_en", "enterprise_id", "established_on", "city", "city_en",
+              "liaison_id")
 
     def find(self, values):
         return db.session.scalar(select(JointInnovationCentre).where(
@@ -138,7 +139,8 @@ class Centres(Adapter):
             .order_by(JointInnovationCentre.id).limit(1))
 
     def choices(self, refs):
-        return {"enterprises": _rows(Enterprise, refs, "enterprise_id")}
+        return {"enterprises": _rows(Enterprise, refs, "enterprise_id"),
+                "users": _rows(User, refs, "liaison_id")}
 
     def save(self, actor, obj, values):
         return organisations.save_centre(actor, obj, **values)

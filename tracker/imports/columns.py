@@ -104,6 +104,8 @@ CENTRES = Kind("centres", _l("Joint innovation centres"), (
     Column("established_on", _l("Established on"), note=DATE_NOTE, is_date=True),
     Column("city", _l("City")),
     Column("city_en", _l("City in English")),
+    Column("liaison_id", _l("Liaison's e-mail"), ref=Ref.USER,
+           note=_l("An existing account: import users first.")),
 ), key=("name",))
 
 NEEDS = Kind("needs", _l("Technology needs"), (

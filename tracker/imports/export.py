@@ -78,9 +78,10 @@ def _users() -> Iterator[list]:
 
 
 def _centres() -> Iterator[list]:
-    for c in db.session.scalars(select(JointInnovationCentre).order_by(
-            JointInnovationCentre.id)):
-        yield [c.name, c.name_en, _enterprise(c.enterprise), c.established_on, c.city, c.city_en]
+    for c in db.session.scalars(select(JointInnovationCentre).options(
+            selectinload(JointInnovationCentre.liaison)).order_by(JointInnovationCentre.id)):
+        yield [c.name, c.name_en, _enterprise(c.enterprise), c.established_on, c.city, c.city_en,
+               c.liaison.email if c.liaison else ""]
 
 
 def _needs() -> Iterator[list]:
