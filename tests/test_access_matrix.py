@@ -322,6 +322,16 @@ ACCESS: dict[str, dict[str, str]] = {
        for endpoint in ("companies.void_founders", "companies.reverse_entry",
                         "companies.reverse_round", "companies.reverse_exit")},
     "companies.detach": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},  # Company.can_detach
+    # Equity incentives: the company's page with its viewers; a grant's page also to its
+    # holder (the other PM, who does not see the company), changed by the company's managers.
+    "incentives.company": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "incentives.new_grant": {"GET": f"admin committee: 200; {on_project('admin committee')}",
+                             "POST": on_project("admin committee")},
+    "incentives.show": {"GET": f"{SEES} other_pm: 200; {OTHERS_404}"},
+    **{endpoint: {"GET": "admin committee: 200; "
+                         + on_project("admin committee", SEES + " other_pm"),
+                  "POST": on_project("admin committee", SEES + " other_pm")}
+       for endpoint in ("incentives.edit", "incentives.exercise", "incentives.forfeit")},
 
     # --- the yearly assessment: HQ-wide roles and directors (Indicator.can_list); our
     # institute's page for HQ and its own director (can_view_institute) ---------------------

@@ -46,7 +46,7 @@ from tracker.assessment.models import Measure
 from tracker.budgets.models import BudgetTemplate
 from tracker.changes import services as changes
 from tracker.companies import deals
-from tracker.companies.models import ExitKind
+from tracker.companies.models import ExitKind, HolderType
 from tracker.contracts import services as contracts
 from tracker.dates import today
 from tracker.experts.models import Expert, ExpertTitle
@@ -55,6 +55,7 @@ from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
 from tracker.imports import jobs
+from tracker.incentives import services as incentives
 from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.projects import services as projects
@@ -160,6 +161,13 @@ def build() -> World:
     companies_helpers.incorporate(company, admin)
     financing = companies_helpers.record_round(company, admin)
     conversion = funding.convert(committee, agreement, financing)
+    # Options from its pool to the PM of another institute: theirs to see, not its company.
+    pool = next(h for h in company.holders if h.kind is HolderType.INCENTIVE_POOL)
+    option_grant = incentives.grant(
+        admin, company, pool_id=pool.id, user=other_pm, person_name="", kind="options",
+        shares=Decimal("10000"), exercise_price=Decimal("1.00"),
+        granted_on=today() - timedelta(days=20), vesting_start=today() - timedelta(days=20),
+        vesting_months=48, cliff_months=12, lock_up_until=None, note="")
     gone = companies_helpers.make_company(
         make_project(pm=pm, institute=ours, phase=Phase.INVESTMENT_DECISION), admin)
     companies_helpers.incorporate(gone, admin)
@@ -235,7 +243,7 @@ def build() -> World:
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
         user_id=colleague.id, gate=1, feed_token=feed, approval_id=approval.id,
-        delegation_id=delegation.id, level_id=level.id,
+        delegation_id=delegation.id, level_id=level.id, grant_id=option_grant.id,
         budget_template_id=db.session.scalar(select(BudgetTemplate.id).order_by(
             BudgetTemplate.id)))
     world.people = {name: user.id for name, user in people.items()}

@@ -74,6 +74,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.incentives.views import bp as incentives_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.organisations.views import bp as organisations_bp
@@ -100,7 +101,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       contracts_bp, reminders_bp, funding_bp, companies_bp, settings_bp,
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
-                      approvals_bp, achievements_bp, api_bp, docs_bp,
+                      approvals_bp, achievements_bp, incentives_bp, api_bp, docs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

@@ -39,6 +39,7 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract  # no
 from tracker.documents.models import DocumentTemplate, OfficialDocument  # noqa: F401
 from tracker.edits.models import FormToken  # noqa: F401
 from tracker.experts.models import Expert  # noqa: F401
+from tracker.incentives.models import IncentiveGrant, OptionExercise  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401
 from tracker.funding.models import (  # noqa: F401
     CoFunder,

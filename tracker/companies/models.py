@@ -66,12 +66,14 @@ class Acquisition(enum.StrEnum):
     CASH = "cash"
     IP = "ip"  # by contributing a technology
     CONVERSION = "conversion"  # allocation-investment money converted to equity
+    INCENTIVE = "incentive"  # from the incentive pool to a person (tracker/incentives)
 
 
 ACQUISITION_LABELS = {
     Acquisition.CASH: _l("Cash"),
     Acquisition.IP: _l("IP"),
     Acquisition.CONVERSION: _l("Conversion"),
+    Acquisition.INCENTIVE: _l("Equity incentive"),
 }
 
 
@@ -80,10 +82,7 @@ class EntryKind(enum.StrEnum):
     TRANSFER = "transfer"
 
 
-ENTRY_KIND_LABELS = {
-    EntryKind.ISSUE: _l("Issued"),
-    EntryKind.TRANSFER: _l("Transferred"),
-}
+ENTRY_KIND_LABELS = {EntryKind.ISSUE: _l("Issued"), EntryKind.TRANSFER: _l("Transferred")}
 
 
 class CompanyStatus(enum.StrEnum):
@@ -120,7 +119,6 @@ EXIT_KIND_LABELS = {
 
 EXIT_STATUS = {ExitKind.ACQUISITION: CompanyStatus.ACQUIRED, ExitKind.LISTING: CompanyStatus.LISTED,
                ExitKind.DISSOLUTION: CompanyStatus.DISSOLVED}
-
 
 # The projects a company comes from; a project spins off one company at most.
 company_projects = Table(
@@ -284,7 +282,7 @@ class ShareEntry(Base):
         """Issuances and transfers typed in are reversed one by one; a round's or a
         conversion's shares go with their round or conversion, a closed ledger stays."""
         return (Company.can_manage(user) and self.standing and self.round_id is None
-                and self.acquired_by is not Acquisition.CONVERSION
+                and self.acquired_by not in (Acquisition.CONVERSION, Acquisition.INCENTIVE)
                 and not self.company.standing_exits)
 
     def can_view(self, user: User) -> bool:

@@ -61,6 +61,7 @@ from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.display import said
 from tracker.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
 from tracker.experts.models import EXPERT_TITLE_LABELS, ExpertTitle
+from tracker.incentives.models import GRANT_KIND_LABELS, GrantKind
 from tracker.funding.models import (
     AGREEMENT_OUTCOME_LABELS,
     CONDITION_KIND_LABELS,
@@ -139,6 +140,7 @@ LABELS: dict[type[Enum], dict] = {
     Outcome: OUTCOME_LABELS,
     Conclusion: CONCLUSION_LABELS,
     ExpertTitle: EXPERT_TITLE_LABELS,
+    GrantKind: GRANT_KIND_LABELS,
     ConditionState: CONDITION_STATE_LABELS,
     MilestoneState: MILESTONE_STATE_LABELS,
     RebaselineState: REBASELINE_STATE_LABELS,

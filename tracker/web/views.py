@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.services import set_locale
 from tracker.dates import today
+from tracker.incentives.services import grants_to
 from tracker.web import health, work
 from tracker.web.navigation import safe_next
 
@@ -29,8 +30,9 @@ bp = Blueprint("web", __name__)
 def home() -> str:
     on = today()
     full = request.args.get("full")
-    return render_template("home.html", today=on, work=work.for_user(
-        current_user._get_current_object(), on, full if full in work.LISTS else None))
+    user = current_user._get_current_object()
+    return render_template("home.html", today=on, grants=grants_to(user),
+                           work=work.for_user(user, on, full if full in work.LISTS else None))
 
 
 @bp.post("/language")

@@ -1,0 +1,76 @@
+"""Forms of the equity incentive pages (HQ admins and the investment committee)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from tracker.display.labels import label
+from tracker.incentives.models import GrantKind
+from tracker.web.fields import DateField, MoneyField, NumberField, Range
+from tracker.web.forms import Form, OneTime, SeenVersion
+
+MAX_SHARES = Decimal("1e18")
+
+
+def _shares(text) -> NumberField:
+    return NumberField(text, places=0, validators=[InputRequired(),
+                                                   Range(min=Decimal("0"), max=MAX_SHARES)])
+
+
+class ScheduleFields:
+    vesting_start = DateField(_l("Vesting starts on"), validators=[InputRequired()])
+    vesting_months = IntegerField(
+        _l("Vesting period (months)"), default=48, validators=[InputRequired(), Range(0, 240)],
+        description=_l("Vests monthly over this period: 48 for four years."))
+    cliff_months = IntegerField(
+        _l("Cliff (months)"), default=12, validators=[InputRequired(), Range(0, 240)],
+        description=_l("Nothing vests before it; on its date the months since the start vest "
+                       "at once."))
+    lock_up_until = DateField(_l("Locked up until"), validators=[Optional()],
+                              description=_l("The shares the person receives are not "
+                                             "transferable before this date."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+
+class GrantForm(OneTime, ScheduleFields, Form):
+    pool_id = SelectField(_l("From the pool"), coerce=int, choices=[])
+    user_id = SelectField(_l("Person (a user)"), coerce=int, choices=[],
+                          description=_l("A user sees the grant and its vesting on their home "
+                                         "page."))
+    person_name = StringField(_l("Or their name"), validators=[Optional(), Length(max=200)],
+                              description=_l("For someone without an account; for a user, "
+                                             "empty to use their name."))
+    kind = SelectField(_l("Grant of"), choices=[])
+    shares = _shares(_l("Shares"))
+    exercise_price = MoneyField(_l("Exercise price per share (CNY, options)"),
+                                validators=[Optional(), Range(min=Decimal("0"),
+                                                              max=Decimal("1e12"))])
+    granted_on = DateField(_l("Granted on"), validators=[InputRequired()])
+
+    no_choice = {"pool_id": _l("The company has no incentive pool: issue shares to a holder "
+                               "of the type incentive pool first.")}
+
+    def __init__(self, *args, pools=(), users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool_id.choices = [(p.id, p.name) for p in pools]
+        self.user_id.choices = [(0, _l("Not a user: the name below"))] + [
+            (u.id, f"{u.name} ({u.email})") for u in users]
+        self.kind.choices = [(k.value, label(k)) for k in GrantKind]
+
+
+class GrantEditForm(SeenVersion, ScheduleFields, Form):
+    pass
+
+
+class ExerciseForm(OneTime, Form):
+    shares = _shares(_l("Options exercised"))
+    on_date = DateField(_l("Exercised on"), validators=[InputRequired()])
+
+
+class ForfeitForm(OneTime, Form):
+    left_on = DateField(_l("Left on"), validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])

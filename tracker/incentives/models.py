@@ -1,0 +1,149 @@
+"""Equity incentives at the person level: grants from a company's incentive pool to named
+people, the options they exercise and what returns to the pool when they leave.
+
+A grant of shares (restricted shares) moves its shares from the pool to the person in the
+share ledger when granted; a grant of options leaves them in the pool until exercised, each
+exercise a transfer from the pool to the person. Either way the ledger
+(`tracker.companies.ledger`) stays the one record of who holds what; the fully diluted table
+adds the options granted and not exercised (`tracker.incentives.dilution`). Vesting is derived
+from the schedule (`tracker.incentives.vesting`), never stored.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.companies.models import Company, ShareEntry, Shareholder
+from tracker.db import Base, Shares, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.incentives.vesting import Schedule
+from tracker.money import Price
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+ZERO = Decimal("0")
+
+
+class GrantKind(enum.StrEnum):
+    SHARES = "shares"  # restricted shares: the person's at grant, unvested ones return
+    OPTIONS = "options"  # the right to buy pool shares once vested
+
+
+GRANT_KIND_LABELS = {
+    GrantKind.SHARES: _l("Shares"),
+    GrantKind.OPTIONS: _l("Options"),
+}
+
+
+class IncentiveGrant(Versioned, Base):
+    __tablename__ = "incentive_grants"
+    __table_args__ = (
+        CheckConstraint("shares > 0", name="shares_positive"),
+        CheckConstraint("vesting_months >= 0", name="months_not_negative"),
+        CheckConstraint("cliff_months >= 0 AND cliff_months <= vesting_months",
+                        name="cliff_within_vesting"),
+        CheckConstraint("forfeited >= 0", name="forfeited_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("shareholders.id"))
+    # The person's line of the cap table (a team holder of their name).
+    holder_id: Mapped[int] = mapped_column(ForeignKey("shareholders.id"))
+    # The person: one of our users (they see it on their home page), or a name only.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[GrantKind] = mapped_column(str_enum(GrantKind, "grant_kind"))
+    shares: Mapped[Decimal] = mapped_column(Shares)
+    exercise_price: Mapped[Decimal | None] = mapped_column(Price)  # options only
+    granted_on: Mapped[date]
+    vesting_start: Mapped[date]
+    vesting_months: Mapped[int]
+    cliff_months: Mapped[int]
+    # The shares the person receives are not transferable before this date.
+    lock_up_until: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Leaving: the date, what was unvested then (returned to the pool) and why.
+    left_on: Mapped[date | None]
+    forfeited: Mapped[Decimal] = mapped_column(Shares, default=ZERO)
+    forfeit_reason: Mapped[str] = mapped_column(Text, default="")
+    grant_entry_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"))
+    forfeit_entry_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    company: Mapped[Company] = relationship()
+    pool: Mapped[Shareholder] = relationship(foreign_keys=[pool_id])
+    holder: Mapped[Shareholder] = relationship(foreign_keys=[holder_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    grant_entry: Mapped[ShareEntry | None] = relationship(foreign_keys=[grant_entry_id])
+    forfeit_entry: Mapped[ShareEntry | None] = relationship(foreign_keys=[forfeit_entry_id])
+    exercises: Mapped[list[OptionExercise]] = relationship(
+        back_populates="grant", order_by=lambda: [OptionExercise.on_date, OptionExercise.id],
+        cascade="all, delete-orphan")
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(self.vesting_start, self.vesting_months, self.cliff_months)
+
+    def vested(self, on: date) -> Decimal:
+        """Vested on `on`; after leaving, what was vested on the day they left."""
+        if self.left_on is not None and on > self.left_on:
+            on = self.left_on
+        return self.schedule.vested(self.shares, on)
+
+    def exercised(self, on: date | None = None) -> Decimal:
+        return sum((e.shares for e in self.exercises if on is None or e.on_date <= on), ZERO)
+
+    def exercisable(self, on: date) -> Decimal:
+        """Options vested and not exercised yet."""
+        if self.kind is not GrantKind.OPTIONS:
+            return ZERO
+        return max(self.vested(on) - self.exercised(on), ZERO)
+
+    def outstanding_options(self, on: date) -> Decimal:
+        """Options granted by `on` and neither exercised nor forfeited: what the fully diluted
+        table adds to the person and takes from the pool's unallocated shares."""
+        if self.kind is not GrantKind.OPTIONS or self.granted_on > on:
+            return ZERO
+        forfeited = self.forfeited if self.left_on is not None and self.left_on <= on else ZERO
+        return self.shares - forfeited - self.exercised(on)
+
+    @property
+    def is_forfeited(self) -> bool:
+        return self.left_on is not None
+
+    def can_view(self, user: User) -> bool:
+        """Its holder, and whoever sees the company (`Company.can_view`)."""
+        return (self.user_id is not None and self.user_id == user.id) or self.company.can_view(
+            user)
+
+    def can_manage(self, user: User) -> bool:
+        return Company.can_manage(user)
+
+
+class OptionExercise(Base):
+    """Options exercised: the shares moved from the pool to the person (`entry`)."""
+
+    __tablename__ = "option_exercises"
+    __table_args__ = (CheckConstraint("shares > 0", name="shares_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(ForeignKey("incentive_grants.id", ondelete="CASCADE"),
+                                          index=True)
+    on_date: Mapped[date]
+    shares: Mapped[Decimal] = mapped_column(Shares)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("share_entries.id"), unique=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    grant: Mapped[IncentiveGrant] = relationship(back_populates="exercises")
+    entry: Mapped[ShareEntry] = relationship()

@@ -1,0 +1,273 @@
+"""What HQ admins and the investment committee do with a company's incentive pool: grant shares
+or options to a named person, record an exercise, record a leaver's forfeiture, and correct a
+grant's vesting, lock-up or note.
+
+Each function takes the acting user, validates (every problem at once, each beside its field),
+changes the grant and the share ledger, audits and flushes; the view commits. The pool never
+promises more than it holds: a grant is refused, with the numbers, beyond the pool's shares
+less the options already granted from it and not exercised.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.companies import ledger
+from tracker.companies import services as companies
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    EntryKind,
+    HolderType,
+    ShareEntry,
+    Shareholder,
+)
+from tracker.dates import today
+from tracker.display.formatting import day, number
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+EDITABLE = ("vesting_start", "vesting_months", "cliff_months", "lock_up_until", "note")
+
+
+def require_manager(actor: User) -> None:
+    if not Company.can_manage(actor):
+        raise Forbidden(_("Only HQ admins and the investment committee record equity "
+                          "incentives."))
+
+
+def pools(company: Company) -> list[Shareholder]:
+    return [h for h in company.holders if h.kind is HolderType.INCENTIVE_POOL]
+
+
+def grants_of(company: Company) -> list[IncentiveGrant]:
+    return list(db.session.scalars(select(IncentiveGrant).where(
+        IncentiveGrant.company_id == company.id).order_by(IncentiveGrant.granted_on,
+                                                          IncentiveGrant.id)))
+
+
+def promised(company: Company, pool: Shareholder, *, leaving_out: int | None = None) -> Decimal:
+    """Options granted from `pool` and neither exercised nor forfeited: shares the pool still
+    holds but has promised."""
+    return sum((g.shares - g.forfeited - g.exercised() for g in grants_of(company)
+                if g.pool_id == pool.id and g.kind is GrantKind.OPTIONS and g.id != leaving_out),
+               ZERO)
+
+
+def unallocated(company: Company, pool: Shareholder, on: date) -> Decimal:
+    """What the pool may still grant from `on` on: the fewest shares it holds on that date or
+    later, less what it has promised."""
+    return ledger.lowest_balance_from(company, pool.id, on) - promised(company, pool)
+
+
+def _whole(problems: Problems, field: str, shares: Decimal | None) -> None:
+    if shares is None or shares <= 0 or shares != shares.to_integral_value():
+        problems.add(field, _("Shares are whole numbers above zero; %(n)s was given.", n=shares))
+
+
+def _check_schedule(problems: Problems, values: dict[str, Any], granted_on: date | None) -> None:
+    months, cliff = values.get("vesting_months"), values.get("cliff_months")
+    if months is None or months < 0 or months > 240:
+        problems.add("vesting_months", _("Give the vesting period in months, 0 to 240."))
+    elif cliff is None or cliff < 0 or cliff > months:
+        problems.add("cliff_months", _("The cliff is between 0 and the vesting period's %(n)d "
+                                       "months.", n=months))
+    start = values.get("vesting_start")
+    if start is None:
+        problems.add("vesting_start", _("Give the date vesting starts from."))
+    lock_up = values.get("lock_up_until")
+    if lock_up is not None and granted_on is not None and lock_up <= granted_on:
+        problems.add("lock_up_until", _("The lock-up ends after the grant date (%(date)s).",
+                                        date=day(granted_on)))
+
+
+def _move(actor: User, company: Company, source: Shareholder, target: Shareholder,
+          shares: Decimal, on: date, lock_up_until: date | None, note: str) -> ShareEntry:
+    """A transfer on the ledger between the pool and a person, audited."""
+    entry = ShareEntry(kind=EntryKind.TRANSFER, on_date=on, shares=shares, from_holder=source,
+                       to_holder=target, acquired_by=Acquisition.INCENTIVE,
+                       lock_up_until=lock_up_until if lock_up_until and lock_up_until > on
+                       else None, note=note, recorded_by_id=actor.id)
+    company.entries.append(entry)
+    changes = audit.pending_changes(entry)
+    changes["holders"] = [None, [source.name, target.name]]
+    audit.record(actor, "shares.transfer", entry, changes)
+    return entry
+
+
+def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
+    """Shares or options from the company's pool to a person (a user, or a name)."""
+    require_manager(actor)
+    companies.require_cap_table(company)
+    problems = Problems()
+    on = values.get("granted_on")
+    if on is None:
+        problems.add("granted_on", _("Give the grant date."))
+    else:
+        problems.collect(companies.check_dated, company, "granted_on", on)
+    pool = next((p for p in pools(company) if p.id == values.get("pool_id")), None)
+    if pool is None:
+        problems.add("pool_id", _("%(name)s has no incentive pool to grant from: issue shares "
+                                  "to one first.", name=company.name) if not pools(company)
+                     else _("Choose one of the company's incentive pools."))
+    user = values.get("user")
+    name = (values.get("person_name") or "").strip() or (user.name if user else "")
+    if not name:
+        problems.add("person_name", _("Name the person, or choose them among the users."))
+    elif any(h.name == name and h.kind is not HolderType.TEAM for h in company.holders):
+        problems.add("person_name", _("%(name)s is a holder of another type: name the person "
+                                      "as they are not a fund or a company.", name=name))
+    try:
+        kind = GrantKind(values.get("kind"))
+    except ValueError:
+        problems.add("kind", _("Choose shares or options."))
+        kind = None
+    shares = values.get("shares")
+    _whole(problems, "shares", shares)
+    price = values.get("exercise_price")
+    if kind is GrantKind.OPTIONS and (price is None or price < 0):
+        problems.add("exercise_price", _("Options have an exercise price (0 or more)."))
+    _check_schedule(problems, values, on)
+    if not problems and shares > (left := unallocated(company, pool, on)):
+        problems.add("shares", _(
+            "%(pool)s holds %(held)s shares from %(date)s on, of which %(promised)s are "
+            "promised to options granted before: %(left)s can be granted, not %(shares)s.",
+            pool=pool.name, held=number(ledger.lowest_balance_from(company, pool.id, on)),
+            date=day(on), promised=number(promised(company, pool)),
+            left=number(max(left, ZERO)), shares=number(shares)))
+    problems.raise_any()
+    holder = companies.holder_for(company, name, HolderType.TEAM)
+    record = IncentiveGrant(
+        company=company, pool=pool, holder=holder, user_id=user.id if user else None,
+        person_name=name, kind=kind, shares=shares,
+        exercise_price=price if kind is GrantKind.OPTIONS else None, granted_on=on,
+        vesting_start=values["vesting_start"], vesting_months=values["vesting_months"],
+        cliff_months=values["cliff_months"], lock_up_until=values.get("lock_up_until"),
+        note=(values.get("note") or "").strip(), recorded_by_id=actor.id)
+    db.session.add(record)
+    if kind is GrantKind.SHARES:
+        record.grant_entry = _move(actor, company, pool, holder, shares, on,
+                                   record.lock_up_until, _("Incentive grant to %(name)s",
+                                                           name=name))
+    changes = audit.pending_changes(record)
+    audit.record(actor, "incentive.grant", record, changes)
+    db.session.flush()
+    return record
+
+
+def exercise(actor: User, record: IncentiveGrant, on: date | None,
+             shares: Decimal | None) -> OptionExercise:
+    """Vested options bought: the shares move from the pool to the person."""
+    require_manager(actor)
+    company = record.company
+    if record.kind is not GrantKind.OPTIONS:
+        raise Refused(_("A grant of shares has nothing to exercise: the shares are the "
+                        "person's already."))
+    companies.require_cap_table(company)
+    problems = Problems()
+    if on is None:
+        problems.add("on_date", _("Give the date of the exercise."))
+    else:
+        problems.collect(companies.check_dated, company, "on_date", on)
+        if on < record.granted_on:
+            problems.add("on_date", _("%(date)s is before the grant (%(granted)s).",
+                                      date=day(on), granted=day(record.granted_on)))
+    _whole(problems, "shares", shares)
+    if not problems:
+        may = record.exercisable(on)
+        if shares > may:
+            problems.add("shares", _(
+                "%(vested)s of the %(granted)s options are vested on %(date)s and %(done)s "
+                "exercised: %(may)s can be exercised, not %(shares)s.",
+                vested=number(record.vested(on)), granted=number(record.shares), date=day(on),
+                done=number(record.exercised(on)), may=number(may), shares=number(shares)))
+        elif shares > (held := ledger.lowest_balance_from(company, record.pool_id, on)):
+            problems.add("shares", _("%(pool)s holds %(held)s shares from %(date)s on, fewer "
+                                     "than %(shares)s.", pool=record.pool.name,
+                                     held=number(held), date=day(on), shares=number(shares)))
+    problems.raise_any()
+    entry = _move(actor, company, record.pool, record.holder, shares, on, record.lock_up_until,
+                  _("Options exercised by %(name)s", name=record.person_name))
+    done = OptionExercise(grant=record, on_date=on, shares=shares, entry=entry,
+                          recorded_by_id=actor.id)
+    db.session.add(done)
+    audit.record(actor, "incentive.exercise", record, {
+        "exercised": [str(record.exercised() - shares), str(record.exercised())],
+        "on_date": [None, on.isoformat()]})
+    db.session.flush()
+    return done
+
+
+def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: str) -> Decimal:
+    """The person left on `left_on`: what was unvested then returns to the pool (a grant of
+    shares by a transfer back on the ledger; options simply lapse). Vested options stay
+    theirs to exercise. Returns the shares forfeited."""
+    require_manager(actor)
+    if record.is_forfeited:
+        raise Refused(_("%(name)s's leaving was recorded already (%(date)s).",
+                        name=record.person_name, date=day(record.left_on)))
+    companies.require_cap_table(record.company)
+    problems = Problems()
+    if left_on is None:
+        problems.add("left_on", _("Give the date they left."))
+    elif left_on > today():
+        problems.add("left_on", _("%(date)s is in the future.", date=day(left_on)))
+    elif left_on < record.granted_on:
+        problems.add("left_on", _("%(date)s is before the grant (%(granted)s).",
+                                  date=day(left_on), granted=day(record.granted_on)))
+    if not (reason or "").strip():
+        problems.add("reason", _("Say why the grant ends (they left, were dismissed...)."))
+    problems.raise_any()
+    unvested = record.shares - record.schedule.vested(record.shares, left_on)
+    record.left_on, record.forfeited = left_on, unvested
+    record.forfeit_reason = reason.strip()
+    if record.kind is GrantKind.SHARES and unvested > 0:
+        record.forfeit_entry = _move(actor, record.company, record.holder, record.pool,
+                                     unvested, left_on, None,
+                                     _("Unvested incentive shares of %(name)s returned",
+                                       name=record.person_name))
+    audit.record(actor, "incentive.forfeit", record)
+    db.session.flush()
+    return unvested
+
+
+def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> IncentiveGrant:
+    """Correct the vesting schedule, the lock-up or the note. The schedule stays while
+    nothing was exercised or forfeited on it; the lock-up while no ledger entry carries it."""
+    require_manager(actor)
+    problems = Problems()
+    _check_schedule(problems, values, record.granted_on)
+    problems.raise_any()
+    schedule = ("vesting_start", "vesting_months", "cliff_months")
+    if (any(values[k] != getattr(record, k) for k in schedule)
+            and (record.exercises or record.is_forfeited)):
+        raise Refused(_("Options were exercised or the grant ended on this schedule: it stays "
+                        "as it was."))
+    if values.get("lock_up_until") != record.lock_up_until and (
+            record.grant_entry is not None or record.exercises):
+        raise Refused(_("The ledger's shares of this grant carry their lock-up already: it "
+                        "stays as it was."))
+    for key in EDITABLE:
+        setattr(record, key, (values.get(key) or "").strip() if key == "note" else values[key])
+    changes = audit.pending_changes(record)
+    if changes:
+        audit.record(actor, "incentive.update", record, changes)
+    db.session.flush()
+    return record
+
+
+def grants_to(user: User) -> list[IncentiveGrant]:
+    """The grants made to `user`, and no one else's: their home page shows these."""
+    return list(db.session.scalars(select(IncentiveGrant).where(
+        IncentiveGrant.user_id == user.id).order_by(IncentiveGrant.granted_on,
+                                                    IncentiveGrant.id)))

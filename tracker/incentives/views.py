@@ -1,0 +1,136 @@
+"""Pages of a company's equity incentives: the pool, its grants and the cap table issued and
+fully diluted; a grant's page with its vesting; granting, exercising, a leaver's forfeiture and
+corrections (HQ admins and the investment committee: `Company.can_manage`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.companies import ledger
+from tracker.companies.models import Company
+from tracker.companies.views import load_company
+from tracker.dates import today
+from tracker.incentives import dilution, services
+from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
+from tracker.incentives.models import IncentiveGrant
+from tracker.web.actions import submit
+from tracker.web.navigation import date_arg
+
+bp = Blueprint("incentives", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _grant_or_404(grant_id: int, *, manage: bool = False) -> IncentiveGrant:
+    """The grant, or 404 unless the user may see it (its holder, or who sees the company);
+    403 to change it without the role."""
+    grant = db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
+                              .options(selectinload(IncentiveGrant.exercises)))
+    if grant is None or not grant.can_view(_user()):
+        abort(404)
+    if manage and not grant.can_manage(_user()):
+        abort(403)
+    return grant
+
+
+def _to_grant(grant: IncentiveGrant) -> str:
+    return url_for("incentives.show", grant_id=grant.id)
+
+
+@bp.get("/companies/<int:company_id>/incentives")
+@login_required
+def company(company_id: int) -> str:
+    """The pool, each grant's vesting on `?on=`, and the cap table issued and fully diluted."""
+    company = load_company(company_id)
+    on = date_arg("on", today())
+    grants = services.grants_of(company)
+    table = dilution.fully_diluted(ledger.cap_table(company, on), grants)
+    pools = [(pool, ledger.cap_table(company, on).shares_of_holder(pool.id),
+              services.promised(company, pool)) for pool in services.pools(company)]
+    return render_template("incentives/company.html", company=company, on=on, grants=grants,
+                           table=table, pools=pools, can_manage=Company.can_manage(_user()))
+
+
+def _users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True))
+                                   .order_by(User.name, User.id)))
+
+
+@bp.route("/companies/<int:company_id>/incentives/new", methods=["GET", "POST"])
+@login_required
+def new_grant(company_id: int) -> str | Response | tuple[str, int]:
+    company = load_company(company_id, manage=True)
+    form = GrantForm(pools=services.pools(company), users=_users())
+
+    def call() -> IncentiveGrant:
+        values = {name: getattr(form, name).data for name in (
+            "pool_id", "person_name", "kind", "shares", "exercise_price", "granted_on",
+            "vesting_start", "vesting_months", "cliff_months", "lock_up_until", "note")}
+        values["user"] = db.session.get(User, form.user_id.data) if form.user_id.data else None
+        return services.grant(_user(), company, **values)
+
+    return submit(form, call, _("Grant recorded."), _to_grant,
+                  lambda: render_template("incentives/form.html", form=form, company=company,
+                                          grant=None, title=_("New incentive grant")))
+
+
+@bp.get("/incentives/grants/<int:grant_id>")
+@login_required
+def show(grant_id: int) -> str:
+    grant = _grant_or_404(grant_id)
+    on = today()
+    return render_template("incentives/show.html", grant=grant, on=on,
+                           held=ledger.cap_table(grant.company, on).shares_of_holder(
+                               grant.holder_id),
+                           steps=grant.schedule.steps(grant.shares),
+                           can_manage=grant.can_manage(_user()),
+                           sees_company=grant.company.can_view(_user()))
+
+
+@bp.route("/incentives/grants/<int:grant_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(grant_id: int) -> str | Response | tuple[str, int]:
+    grant = _grant_or_404(grant_id, manage=True)
+    form = GrantEditForm(obj=grant if request.method == "GET" else None)
+    return submit(form, lambda: services.update_grant(_user(), grant, **{
+                      name: getattr(form, name).data for name in services.EDITABLE}),
+                  _("Saved."), _to_grant(grant),
+                  lambda: render_template("incentives/form.html", form=form,
+                                          company=grant.company, grant=grant,
+                                          title=_("Correct the grant")), record=grant)
+
+
+@bp.route("/incentives/grants/<int:grant_id>/exercise", methods=["GET", "POST"])
+@login_required
+def exercise(grant_id: int) -> str | Response | tuple[str, int]:
+    grant = _grant_or_404(grant_id, manage=True)
+    form = ExerciseForm()
+    return submit(form, lambda: services.exercise(_user(), grant, form.on_date.data,
+                                                  form.shares.data),
+                  _("Exercise recorded: the shares moved from the pool."), _to_grant(grant),
+                  lambda: render_template("incentives/form.html", form=form,
+                                          company=grant.company, grant=grant,
+                                          title=_("Options exercised")))
+
+
+@bp.route("/incentives/grants/<int:grant_id>/forfeit", methods=["GET", "POST"])
+@login_required
+def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
+    grant = _grant_or_404(grant_id, manage=True)
+    form = ForfeitForm()
+    return submit(form, lambda: services.forfeit(_user(), grant, form.left_on.data,
+                                                 form.reason.data),
+                  _("Leaving recorded: what was unvested returned to the pool."),
+                  _to_grant(grant),
+                  lambda: render_template("incentives/form.html", form=form,
+                                          company=grant.company, grant=grant,
+                                          title=_("The person left")))
