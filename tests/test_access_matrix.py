@@ -202,10 +202,11 @@ ACCESS: dict[str, dict[str, str]] = {
     # Posted by those asked to sign: directors, and the committee member HQ's level names.
     "approvals.delegations": {"GET": "all: 200",
                               "POST": "director other_director committee: ok; *: 403"},
-    # The director's delegation to the other PM: ended by the director or HQ
+    # The director's delegation to the other director: ended by the director or HQ
     # (ApprovalDelegation.can_cancel), refused to its delegate, not there for anyone else.
-    "approvals.end_delegation": {"POST": "director admin: ok; other_pm: 403; *: 404"},
+    "approvals.end_delegation": {"POST": "director admin: ok; other_director: 403; *: 404"},
     "approvals.levels": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},  # ApprovalLevel.can_configure
+    "approvals.move_level": {"POST": ADMIN_POSTS},
     "approvals.remove_level": {"POST": ADMIN_POSTS},
     "spending.project": {"GET": f"{SEES}: 200; {OTHERS_404}",
                          "POST": on_project("pm")},  # SpendingEntry.can_record

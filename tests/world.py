@@ -200,10 +200,11 @@ def build() -> World:
     token, _secret = tokens.create_token(pm, "Laptop", TokenScope.READ, 30)
     feed = preferences.regenerate_feed_token(pm)
     # Approval at the institute (tracker/approvals): the change above waits for the director's
-    # signature; the director lends it to the other PM from ten days on; HQ's one level.
+    # signature; the director lends it to the other institute's director (who signs at the
+    # director's level) from ten days on; HQ's one level.
     approval = change.approval
     assert approval is not None and approval.is_pending
-    delegation = approvals.delegate(director, delegate_id=other_pm.id,
+    delegation = approvals.delegate(director, delegate_id=other_director.id,
                                     starts_on=today() + timedelta(days=10),
                                     ends_on=today() + timedelta(days=20))
     level = approvals.add_level(admin, name="财务会签", name_en="Finance", director=False,

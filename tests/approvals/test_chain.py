@@ -166,8 +166,11 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
 
 def test_a_delegate_signs_within_the_period_only_and_the_opinion_names_both():
     project, director = _draft()
+    # Delegates sign at the director's level: directors of other institutes.
     deputy = make_user(name="Li Deputy")
     later = make_user(name="Wang Later")
+    make_institute(director=deputy)
+    make_institute(director=later)
     request = projects.submit_proposal(project.pm, project)
     approvals.delegate(director, delegate_id=deputy.id, starts_on=today() - timedelta(days=1),
                        ends_on=today() + timedelta(days=3))
@@ -202,6 +205,7 @@ def test_an_applicant_standing_in_for_the_director_never_signs_their_own_request
     """A director who delegates to the PM while away: the PM's own requests neither wait for
     them nor take their signature (found by a newcomer, who endorsed their own change)."""
     project, director = _draft()
+    make_institute(director=project.pm)  # a PM who directs another institute signs as one
     approvals.delegate(director, delegate_id=project.pm.id, starts_on=today(),
                        ends_on=today() + timedelta(days=3))
     request = projects.submit_proposal(project.pm, project)

@@ -25,7 +25,8 @@ class DelegationForm(OneTime, Form):
     starts_on = DateField(_l("From"), validators=[InputRequired()])
     ends_on = DateField(_l("To (included)"), validators=[InputRequired()])
 
-    no_choice = {"delegate_id": _l("There is nobody else to delegate to.")}
+    no_choice = {"delegate_id": _l("Nobody else signs at your approval levels: there is "
+                                   "nobody to delegate to.")}
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)

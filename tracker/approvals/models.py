@@ -176,6 +176,11 @@ class ApprovalRequest(Base):
         return [grouped[k] for k in sorted(grouped)]
 
     @property
+    def return_step(self) -> ApprovalStep | None:
+        """The signature that sent it back to its applicant, with the opinion to answer."""
+        return next((s for s in self.steps if s.verdict is Verdict.RETURN), None)
+
+    @property
     def acted(self) -> bool:
         return any(s.verdict is not None for s in self.steps)
 

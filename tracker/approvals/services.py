@@ -12,13 +12,14 @@ asks for the change again.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker import db
-from tracker.accounts.models import User
+from tracker.accounts.models import User, with_roles
 from tracker.approvals import chain
 from tracker.approvals.chain import DEFAULT_LEVEL_NAME, DEFAULT_LEVEL_NAME_EN, configured_levels
 from tracker.approvals.models import (
@@ -34,9 +35,13 @@ from tracker.approvals.models import (
 )
 from tracker.audit import services as audit
 from tracker.changes import services as changes
-from tracker.dates import today
+from tracker.dates import org_zone, today
+from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.organisations.models import Institute
 from tracker.projects import services as proposals
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
 
 
 def endorse(actor: User, request: ApprovalRequest, opinion: str = "") -> None:
@@ -84,10 +89,43 @@ def can_delegate(user: User) -> bool:
         level_approvers.c.user_id == user.id).limit(1)) is not None
 
 
+def _directors() -> list[User]:
+    return list(db.session.scalars(select(User).options(*with_roles()).where(
+        User.id.in_(select(Institute.director_id).where(Institute.director_id.is_not(None))))))
+
+
+def eligible_delegates(principal: User) -> list[User]:
+    """Who may stand in for `principal`: an active user who signs at a level where the
+    principal signs (its named approvers and, at a level the director signs, the directors
+    of institutes), by name. Never the principal, never a limited expert account."""
+    levels = configured_levels()
+    directs = bool(principal.directed_institute_ids)
+    theirs = [level for level in levels if (level.director and directs)
+              or any(u.id == principal.id for u in level.approvers)]
+    signers: dict[int, User] = {}
+    if (directs and not levels) or any(level.director for level in theirs):
+        signers.update((u.id, u) for u in _directors())
+    for level in theirs:
+        signers.update((u.id, u) for u in level.approvers)
+    return sorted((u for u in signers.values() if u.id != principal.id and u.active
+                   and not u.is_external_expert), key=lambda u: (u.name, u.id))
+
+
+def _overlapping(principal: User, starts_on: date, ends_on: date) -> ApprovalDelegation | None:
+    """A delegation of `principal` not ended that shares a day with the period given."""
+    return db.session.scalar(select(ApprovalDelegation).where(
+        ApprovalDelegation.principal_id == principal.id,
+        ApprovalDelegation.cancelled_at.is_(None),
+        ApprovalDelegation.starts_on <= ends_on, ApprovalDelegation.ends_on >= starts_on)
+        .order_by(ApprovalDelegation.starts_on, ApprovalDelegation.id).limit(1))
+
+
 def delegate(actor: User, *, delegate_id: int, starts_on: date,
              ends_on: date) -> ApprovalDelegation:
     """Lend `actor`'s signature to another user from `starts_on` to `ends_on`, both
-    included: they see what waits for `actor` and sign on their behalf."""
+    included: they see what waits for `actor` and sign on their behalf. The delegate signs
+    at one of `actor`'s levels (`eligible_delegates`); one delegation at a time: periods of
+    the same signer never overlap, so who signs on a given day is never in doubt."""
     if not can_delegate(actor):
         raise Forbidden(_("Only someone who signs approvals delegates their signature."))
     problems = Problems()
@@ -96,10 +134,18 @@ def delegate(actor: User, *, delegate_id: int, starts_on: date,
         problems.add("delegate_id", _("Choose an active user."))
     elif other.id == actor.id:
         problems.add("delegate_id", _("Choose someone else than yourself."))
+    elif other.id not in {u.id for u in eligible_delegates(actor)}:
+        problems.add("delegate_id", _("%(name)s does not sign at your approval levels: choose "
+                                      "someone who does.", name=other.name))
     if ends_on < starts_on:
         problems.add("ends_on", _("The last day is before the first."))
     elif ends_on < today():
         problems.add("ends_on", _("The period is over already."))
+    elif (found := _overlapping(actor, starts_on, ends_on)) is not None:
+        problems.add("starts_on", _(
+            "You have delegated to %(name)s from %(start)s to %(end)s already: choose days "
+            "outside that period, or end that delegation first.", name=found.delegate.name,
+            start=day(found.starts_on), end=day(found.ends_on)))
     problems.raise_any()
     delegation = ApprovalDelegation(principal_id=actor.id, delegate_id=other.id,
                                     starts_on=starts_on, ends_on=ends_on,
@@ -143,6 +189,9 @@ def add_level(actor: User, *, name: str, name_en: str | None, director: bool,
     approvers = [db.session.get(User, i) for i in dict.fromkeys(approver_ids)]
     if any(u is None or not u.active for u in approvers):
         problems.add("approver_ids", _("Choose active users."))
+    elif any(u.is_external_expert for u in approvers):
+        problems.add("approver_ids", _("An external expert's account opens their reviews "
+                                       "and nothing else: it signs no approval."))
     if not director and not approvers:
         problems.add("approver_ids", _("Someone signs at each level: the institute director, "
                                        "named people, or both."))
@@ -155,6 +204,13 @@ def add_level(actor: User, *, name: str, name_en: str | None, director: bool,
                          director, approvers, applies_to)
 
 
+def possible_approvers() -> list[User]:
+    """Who a level may name: active users, less the limited accounts of external experts."""
+    return [u for u in db.session.scalars(select(User).options(*with_roles())
+                                          .where(User.active).order_by(User.name, User.id))
+            if not u.is_external_expert]
+
+
 def _insert_level(actor: User, position: int, name: str, name_en: str | None, director: bool,
                   approvers: list[User], applies_to: AppliesTo) -> ApprovalLevel:
     level = ApprovalLevel(position=position, name=name, name_en=name_en, director=director,
@@ -165,6 +221,27 @@ def _insert_level(actor: User, position: int, name: str, name_en: str | None, di
     audit.record(actor, "approval.level_add", level, changes)
     db.session.flush()
     return level
+
+
+def move_level(actor: User, level: ApprovalLevel, up: bool) -> None:
+    """Swap a level with the one before it (`up`) or after it; audited with both positions.
+    Requests already submitted keep the order they were given."""
+    if not ApprovalLevel.can_configure(actor):
+        raise Forbidden()
+    levels = configured_levels()
+    index = next(i for i, found in enumerate(levels) if found.id == level.id)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(levels):
+        raise Refused(_("This level is first already.") if up
+                      else _("This level is last already."))
+    other = levels[other_index]
+    # Positions are written out in order first: levels added at the same position swap too.
+    for i, found in enumerate(levels, start=1):
+        found.position = i
+    level.position, other.position = other.position, level.position
+    audit.record(actor, "approval.level_move", level,
+                 {"position": [index + 1, other_index + 1]})
+    db.session.flush()
 
 
 def remove_level(actor: User, level: ApprovalLevel) -> None:
@@ -195,3 +272,31 @@ def waiting_for(user: User, on: date):
                    (ApprovalStep.approver_id == user.id)
                    | ApprovalStep.approver_id.in_(principals))
             .order_by(ApprovalRequest.level_since, ApprovalStep.id))
+
+
+# A returned change is closed (the PM asks again, or lets it be): it stays in the applicant's
+# "returned to me" list this many days. A returned proposal stays until it is submitted again.
+RETURNED_CHANGE_DAYS = 30
+
+
+def returned_to(user: User, on: date):
+    """The applicant's submissions returned with an opinion and not submitted again: a
+    proposal still a draft with no later submission, a change returned within
+    RETURNED_CHANGE_DAYS with no later change submitted on its project (a statement)."""
+    later = aliased(ApprovalRequest)
+    since = datetime.combine(on - timedelta(days=RETURNED_CHANGE_DAYS), time(0),
+                             org_zone()).astimezone(UTC)
+    return (select(ApprovalRequest).join(Project, Project.id == ApprovalRequest.project_id)
+            .where(ApprovalRequest.submitted_by_id == user.id,
+                   ApprovalRequest.state == db.inline(ApprovalRequest.state,
+                                                      RequestState.RETURNED),
+                   ~exists().where(later.project_id == ApprovalRequest.project_id,
+                                   later.subject == ApprovalRequest.subject,
+                                   later.id > ApprovalRequest.id),
+                   or_(and_(ApprovalRequest.subject == db.inline(ApprovalRequest.subject,
+                                                                 Subject.PROPOSAL),
+                            Project.phase == db.inline(Project.phase, Phase.DRAFT)),
+                       and_(ApprovalRequest.subject == db.inline(ApprovalRequest.subject,
+                                                                 Subject.CHANGE),
+                            ApprovalRequest.closed_at >= since)))
+            .order_by(ApprovalRequest.closed_at.desc(), ApprovalRequest.id.desc()))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -20,6 +19,7 @@ from tracker.approvals.models import (
     ApprovalRequest,
     RequestState,
 )
+from tracker.changes import queries
 from tracker.dates import today
 from tracker.web.actions import press, submit
 from tracker.web.permissions import requires
@@ -44,9 +44,13 @@ def _page(found: ApprovalRequest, form: SignForm | None = None) -> str:
     if step is not None and form is None:
         form = SignForm()
     on_behalf_of = step.approver if step is not None and step.approver_id != user.id else None
+    change = found.change_request
+    # What the change would do, as HQ reads it on the change's own page.
+    described = queries.before_after([change])[change.id] if change is not None else None
     return render_template("approvals/show.html", approval=found, step=step,
                            form=form if step is not None else None, on_behalf_of=on_behalf_of,
-                           can_withdraw=found.can_withdraw(user), project=found.project)
+                           can_withdraw=found.can_withdraw(user), project=found.project,
+                           described=described)
 
 
 def _after_sign(found: ApprovalRequest) -> str:
@@ -98,8 +102,8 @@ def _delegation_page(form: DelegationForm) -> str:
 
 
 def _others() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active, User.id != _user().id)
-                                   .order_by(User.name, User.id)))
+    """Only those the service accepts: people who sign at the user's levels."""
+    return services.eligible_delegates(_user())
 
 
 @bp.route("/approvals/delegations", methods=["GET", "POST"])
@@ -140,13 +144,24 @@ def _levels_page(form: LevelForm) -> str:
 @bp.route("/admin/approval-levels", methods=["GET", "POST"])
 @requires(ApprovalLevel.can_configure)
 def levels() -> str | Response | tuple[str, int]:
-    form = LevelForm(users=list(db.session.scalars(
-        select(User).where(User.active).order_by(User.name, User.id))))
+    form = LevelForm(users=services.possible_approvers())
     return submit(form, lambda: services.add_level(
         _user(), name=form.name.data, name_en=form.name_en.data,
         director=bool(form.director.data), approver_ids=list(form.approver_ids.data or []),
         applies_to=AppliesTo(form.applies_to.data)),
         _("The level is added."), url_for("approvals.levels"), lambda: _levels_page(form))
+
+
+@bp.post("/admin/approval-levels/<int:level_id>/move")
+@requires(ApprovalLevel.can_configure)
+def move_level(level_id: int) -> Response | tuple[str, int]:
+    level = db.session.get(ApprovalLevel, level_id)
+    if level is None:
+        abort(404)
+    up = request.form.get("direction") != "down"
+    return press(lambda: services.move_level(_user(), level, up),
+                 _("The level is moved up.") if up else _("The level is moved down."),
+                 url_for("approvals.levels"), lambda: _levels_page(LevelForm()))
 
 
 @bp.post("/admin/approval-levels/<int:level_id>/remove")

@@ -15,6 +15,7 @@ ACTIONS = {
     "approval.undelegate": _l("Delegation of the approval signature ended"),
     "approval.level_add": _l("Approval level added"),
     "approval.level_remove": _l("Approval level removed"),
+    "approval.level_move": _l("Approval level moved"),
     "change.endorsed": _l("Change endorsed by the institute: passed to HQ"),
     "change.return": _l("Change returned by the institute"),
     "change.withdraw": _l("Change withdrawn by the project manager"),

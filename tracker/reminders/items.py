@@ -13,17 +13,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.routing import BuildError
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.approvals.models import ApprovalRequest, ApprovalStep, RequestState
+from tracker.approvals.models import (
+    ApprovalDelegation,
+    ApprovalRequest,
+    ApprovalStep,
+    RequestState,
+)
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.companies.models import Company, HolderType, ShareEntry, Shareholder, company_projects
 from tracker.contracts.models import Instalment, Payment, ResearchContract
-from tracker.dates import local_date, org_zone
+from tracker.dates import local_date, org_zone, today
 from tracker.db import inline
 from tracker.display.bilingual import in_reader_language
 from tracker.funding.models import FundingAgreement
@@ -49,6 +54,9 @@ class Item:
     project_id: int | None = None
     project: str = ""  # the project's code, for the message
     owner_id: int | None = None
+    # Who stands in for the owner while the item is open (an approver's delegate): reminded
+    # with them, at the owner's rungs.
+    stand_in_ids: tuple[int, ...] = ()
     director_id: int | None = None
     chair_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)  # more the template shows
@@ -250,10 +258,15 @@ def _pending_changes(q: Query, *where) -> list[Item]:
 
 def approvals_waiting(q: Query) -> list[Item]:
     """Signatures a submission waits for at its current level (tracker/approvals), counted
-    from the day it reached that level; done once signed (or the submission closed)."""
+    from the day it reached that level; done once signed (or the submission closed). While
+    the approver's delegation runs (on `q.on`), their delegate is reminded too, and the item
+    is the delegate's as much as the approver's (`q.owner_id`)."""
+    on = q.on or today()
+    running = (ApprovalDelegation.cancelled_at.is_(None), ApprovalDelegation.starts_on <= on,
+               ApprovalDelegation.ends_on >= on)
     stmt = (select(ApprovalStep.id, ApprovalRequest.level_since, Project.title, Project.id,
                    Project.code, ApprovalStep.approver_id, Institute.director_id,
-                   ApprovalRequest.id)
+                   ApprovalRequest.id, ApprovalRequest.submitted_by_id)
             .join(ApprovalRequest, ApprovalRequest.id == ApprovalStep.request_id)
             .join(Project, Project.id == ApprovalRequest.project_id)
             .join(Institute, Institute.id == Project.institute_id)
@@ -262,12 +275,37 @@ def approvals_waiting(q: Query) -> list[Item]:
     if q.until is not None:
         end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
         stmt = stmt.where(ApprovalRequest.level_since < end)
-    stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
-        stmt, ApprovalStep.id, None, ApprovalStep.approver_id)
-    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3],
-                 project=r[4] or "", owner_id=r[5], director_id=r[6],
-                 link=("approvals.show", {"request_id": r[7]}))
-            for r in _rows(stmt)]
+    if q.owner_id is not None:
+        # Their own signatures, and those they stand in for (never their own request's).
+        stmt = stmt.where(or_(ApprovalStep.approver_id == q.owner_id, and_(
+            ApprovalRequest.submitted_by_id != q.owner_id,
+            ApprovalStep.approver_id.in_(select(ApprovalDelegation.principal_id).where(
+                ApprovalDelegation.delegate_id == q.owner_id, *running)))))
+    stmt = Query(item_ids=q.item_ids).apply(stmt, ApprovalStep.id, None, None)
+    rows = _rows(stmt)
+    delegates: dict[int, list[tuple[int, str]]] = {}
+    principals: dict[int, str] = {}
+    if rows:
+        principal = aliased(User)
+        for principal_id, principal_name, delegate_id, name in db.session.execute(
+                select(ApprovalDelegation.principal_id, principal.name, User.id, User.name)
+                .join(User, User.id == ApprovalDelegation.delegate_id)
+                .join(principal, principal.id == ApprovalDelegation.principal_id)
+                .where(ApprovalDelegation.principal_id.in_({r[5] for r in rows}), *running)
+                .order_by(ApprovalDelegation.id)):
+            delegates.setdefault(principal_id, []).append((delegate_id, name))
+            principals[principal_id] = principal_name
+    items = []
+    for r in rows:
+        # Nobody is reminded to sign their own request, on anyone's behalf.
+        standing = [(i, name) for i, name in delegates.get(r[5], []) if i != r[8]]
+        items.append(Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3],
+                          project=r[4] or "", owner_id=r[5], director_id=r[6],
+                          stand_in_ids=tuple(i for i, _name in standing),
+                          extra={"delegate": ", ".join(n for _i, n in standing),
+                                 "approver": principals[r[5]]} if standing else {},
+                          link=("approvals.show", {"request_id": r[7]})))
+    return items
 
 
 def conversion_deadlines(q: Query) -> list[Item]:

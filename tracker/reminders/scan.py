@@ -86,6 +86,8 @@ def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]
     if audience in staff:
         return staff[audience]
     # Called for every item and rung of a scan: no dictionary built per call.
+    if audience is Audience.OWNER and item.stand_in_ids:
+        return [*([item.owner_id] if item.owner_id is not None else []), *item.stand_in_ids]
     person = (item.owner_id if audience is Audience.OWNER
               else item.director_id if audience is Audience.DIRECTOR
               else item.chair_id if audience is Audience.CHAIR else None)

@@ -38,7 +38,8 @@ ESCALATION_DAYS = 30
 # Each list of the home page shows at most this many rows, and links to the rest.
 HOME_LIMIT = 10
 # The lists that can be asked for in full (`/?full=<name>`).
-LISTS = ("approvals", "returned", "milestones", "instalments", "conditions", "milestone_reviews",
+LISTS = ("approvals", "approvals_returned", "returned", "milestones", "instalments",
+         "conditions", "milestone_reviews",
          "gate_reviews", "panels_to_name", "rebaselines", "changes", "unassigned", "to_confirm",
          "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
          "institute_instalments", "team_places")
@@ -69,6 +70,8 @@ class Work:
     # those they stand in for by a running delegation).
     approvals: list[ApprovalStep] = field(default_factory=list)
     on_behalf: set[int] = field(default_factory=set)  # of those, the ones signed for another
+    # The applicant's submissions an approver returned with an opinion, to answer.
+    approvals_returned: list[ApprovalRequest] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     returned: list[Milestone] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
@@ -133,6 +136,9 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
         selectinload(ApprovalStep.approver),
         selectinload(ApprovalStep.request).selectinload(ApprovalRequest.project)), work, full)
     work.on_behalf = {s.id for s in work.approvals if s.approver_id != user.id}
+    work.approvals_returned = _capped("approvals_returned", approvals.returned_to(
+        user, on).options(selectinload(ApprovalRequest.project), selectinload(
+            ApprovalRequest.steps).selectinload(ApprovalStep.signed_by)), work, full)
     if user.has_role(Role.PROJECT_MANAGER):
         work.projects = _project_health(user, on, work, full)
         returned = _returned_ids(user)
