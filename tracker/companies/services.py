@@ -32,7 +32,7 @@ from tracker.companies.models import (
     company_projects,
 )
 from tracker.dates import today
-from tracker.display.formatting import day, number
+from tracker.display.formatting import before_stop, day, number
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.organisations import uscc
@@ -145,7 +145,8 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
         other = company_of(project)
         if other is not None and other is not company:
             problems.add("project_ids", _("%(project)s already spun off %(company)s.",
-                                          project=project.code, company=other.name))
+                                          project=project.code,
+                                          company=before_stop(other.name)))
     if company is not None:
         for dropped in (p for p in company.projects if p not in projects):
             problems.add("project_ids", _(

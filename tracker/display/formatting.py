@@ -92,3 +92,9 @@ def size(value: int | None) -> str:
     if value < 1024 * 1024:
         return gettext("%(n)s KB", n=format_decimal(round(value / 1024, 1), "#,##0.0"))
     return gettext("%(n)s MB", n=format_decimal(round(value / 1024 / 1024, 1), "#,##0.0"))
+
+
+def before_stop(name: str) -> str:
+    """A name that ends a sentence, less its own final full stop: "Co., Ltd." before the
+    sentence's "." printed "Ltd.." (found by a newcomer in the recusal reasons)."""
+    return name[:-1] if name.endswith(".") and not name.endswith("..") else name

@@ -25,6 +25,7 @@ from tracker.display.bilingual import in_reader_language
 from tracker.display.formatting import day, money, pct
 from tracker.display.labels import label
 from tracker.documents.models import DocumentKind
+from tracker.documents.render import LAYOUT
 from tracker.gates.models import (
     CriterionKind,
     GateDecision,
@@ -78,7 +79,7 @@ def build(kind: DocumentKind, project: Project, decision: GateDecision | None, l
         body = _BUILDERS[kind](project, decision)
         dated = local_date(decision.decided_at) if decision is not None else issued_on
         return {
-            "kind": kind.value, "language": language, "number": number,
+            "kind": kind.value, "language": language, "number": number, "layout": LAYOUT,
             "letterhead": wording["letterhead"], "title": wording["title"],
             "opening": wording["opening"], "closing": wording["closing"],
             "issuer": wording["issuer"],
@@ -105,7 +106,8 @@ def _project_fields(project: Project) -> list[list[str]]:
 
 def _decision_fields(decision: GateDecision) -> list[list[str]]:
     review = decision.review
-    fields = [[_("Gate review"), review.shown("name")], [_("Decision"), label(decision.outcome)],
+    fields = [[_("Gate review"), review.shown("name")],
+              [_("Decision"), review.word(decision.outcome)],
               [_("Decided on"), day(local_date(decision.decided_at))]]
     if decision.weighted_score is not None:
         fields.append([_("Averaged weighted score"),
@@ -190,7 +192,7 @@ def _review_opinion(project: Project, decision: GateDecision | None) -> dict[str
         each = [p / should_weight * 100 for p in points]
         rows.append([_("Weighted score"), *[_percent(p) for p in each],
                      _percent(sum(each, Decimal("0")) / len(each))])
-    rows.append([_("Recommendation"), *[label(Recommendation(c["recommendation"]))
+    rows.append([_("Recommendation"), *[decision.review.word(Recommendation(c["recommendation"]))
                                         if c.get("recommendation") else "—" for c in cards], ""])
     names = [card["name"] + (_(" (chair)") if card.get("chair") else "") for card in cards]
     opinions = [[card["name"], comments[card["user_id"]].comment
@@ -212,6 +214,20 @@ def _milestones(project: Project) -> list[Milestone]:
                                    .order_by(Milestone.due_date, Milestone.id)))
 
 
+def _team(project: Project) -> list[str]:
+    """The team as the agreement names it: the PM who leads it, then each member (with their
+    role), a place not yet confirmed said so (a team named and waiting printed "—")."""
+    members = sorted(project.members, key=lambda m: (not m.confirmed, m.id))
+    named = [_("%(name)s (project manager)", name=project.pm.name)]
+    for member in members:
+        if not member.confirmed:
+            named.append(_("%(name)s (awaiting confirmation)", name=member.user.name))
+        else:
+            named.append(f"{member.user.name} ({member.role})" if member.role
+                         else member.user.name)
+    return named
+
+
 def _task_agreement(project: Project, decision: GateDecision | None) -> dict[str, Any]:
     lines = sorted(project.budget_lines, key=lambda line: line.id)
     total = project.budget_total
@@ -223,13 +239,13 @@ def _task_agreement(project: Project, decision: GateDecision | None) -> dict[str
     budget = [[name, money(amount), _percent(amount / total * 100) if total else "—"]
               for name, amount in rows]
     budget.append([_("Total"), money(total), _percent(Decimal(100)) if total else "—"])
-    team = [m.user.name for m in project.members if m.confirmed]
+    team = _team(project)
     fields = _project_fields(project) + [
         [_("Field"), project.field],
         [_("Technology readiness level"),
          _("TRL %(now)d now, TRL %(target)d to reach", now=project.trl_now,
            target=project.trl_target)],
-        [_("Team"), _(", ").join(team) if team else "—"],
+        [_("Team"), _(", ").join(team)],
     ]
     return {
         "fields": fields,

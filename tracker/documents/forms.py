@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.display.labels import LOCALE_NAMES
-from tracker.documents.models import DOCUMENT_LANGUAGES
+from tracker.documents.models import DOCUMENT_LANGUAGES, WORDING_LIMITS
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -28,24 +28,28 @@ class IssueForm(OneTime, Form):
         self.document.choices = offered
 
 
-def _pair(name: str, label: str, english: str, limit: int, area: bool = False,
+def _pair(name: str, label: str, english: str, area: bool = False,
           required: bool = True) -> tuple:
+    """The field of `name` in Chinese and in English, each held to its length
+    (`WORDING_LIMITS`), said beside it."""
     field = TextAreaField if area else StringField
-    checks = [DataRequired() if required else Optional(), Length(max=limit)]
-    return (field(label, validators=checks), field(english, validators=list(checks)))
+    limit = WORDING_LIMITS[name]
+    checks = [DataRequired() if required else Optional(), Length(
+        max=limit, message=_l("At most %(max)d characters: this has %(length)d."))]
+    help_text = _l("At most %(n)d characters.", n=limit)
+    return (field(label, validators=checks, description=help_text),
+            field(english, validators=list(checks), description=help_text))
 
 
 class DocumentTemplateForm(SeenVersion, Form):
     letterhead, letterhead_en = _pair(
-        "letterhead", _l("Letterhead"), _l("Letterhead in English"), 200)
-    title, title_en = _pair("title", _l("Title"), _l("Title in English"), 100)
+        "letterhead", _l("Letterhead"), _l("Letterhead in English"))
+    title, title_en = _pair("title", _l("Title"), _l("Title in English"))
     opening, opening_en = _pair("opening", _l("Opening paragraph"),
-                                _l("Opening paragraph in English"), 4000, area=True,
-                                required=False)
+                                _l("Opening paragraph in English"), area=True, required=False)
     closing, closing_en = _pair("closing", _l("Closing sentence"),
-                                _l("Closing sentence in English"), 4000, area=True,
-                                required=False)
-    issuer, issuer_en = _pair("issuer", _l("Issued by"), _l("Issued by, in English"), 200)
+                                _l("Closing sentence in English"), area=True, required=False)
+    issuer, issuer_en = _pair("issuer", _l("Issued by"), _l("Issued by, in English"))
 
     def values(self) -> dict[str, str]:
         return {name: self[name].data or "" for name in (

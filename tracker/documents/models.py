@@ -49,6 +49,13 @@ NUMBER_CODES = {
 DOCUMENT_LANGUAGES = ("zh_CN", "en")
 
 
+# How long each wording may be, in characters, in either language: what the A4 page holds
+# (the letterhead on at most two lines at its size, the title likewise, the opening and closing
+# well inside a page). The form says so beside each field and the service refuses beyond.
+WORDING_LIMITS = {"letterhead": 60, "title": 80, "opening": 1500, "closing": 300,
+                  "issuer": 100}
+
+
 class DocumentTemplate(Bilingual, Versioned, Base):
     """HQ's letterhead and wording of one kind of document, in both languages. A kind never
     saved reads its defaults (`tracker.documents.wording`). Each document copies the wording

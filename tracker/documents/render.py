@@ -27,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
+    CondPageBreak,
     HRFlowable,
     KeepTogether,
     Paragraph,
@@ -37,8 +38,16 @@ from reportlab.platypus import (
 )
 
 FONT = "TrackerDocumentFont"
+# How a content is laid out, stored in it ("layout") so that a document issued before a change
+# of the layout is still made again byte for byte from its record. 1: every paragraph broken
+# anywhere (as Chinese is), the signature free to fall alone on the last page. 2: text without
+# Chinese broken between words only, and the signature kept with what comes before it.
+LAYOUT = 2
 RED = colors.HexColor("#c00000")  # the red letterhead of official papers (红头)
 MARGIN = 22 * mm
+# Room a section's heading needs below it (itself and the first lines of what follows) not to
+# be left alone at the foot of a page.
+HEADING_ROOM = 35 * mm
 
 
 class FontMissing(RuntimeError):
@@ -75,15 +84,25 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: Any, style: ParagraphStyle) -> Paragraph:
+def _has_cjk(text: str) -> bool:
+    """Whether `text` holds a Chinese (or Japanese, Korean) character or punctuation."""
+    return any("\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef"
+               for c in text)
+
+
+def _p(text: Any, style: ParagraphStyle, layout: int = LAYOUT) -> Paragraph:
     """A paragraph of plain text: escaped (HQ's wording is text, not markup), line breaks
-    kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    kept. Chinese is broken between any two characters; other text between words (a word
+    longer than its column alone is cut)."""
+    text = str(text)
+    if layout >= 2 and not _has_cjk(text):
+        style = ParagraphStyle(f"{style.name}-words", parent=style, wordWrap=None)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _grid(rows: list[list[Any]], style: ParagraphStyle, widths: list[float] | None = None,
-          header: bool = True, total: bool = False) -> Table:
-    table = Table([[_p(cell, style) for cell in row] for row in rows], colWidths=widths,
+          header: bool = True, total: bool = False, layout: int = LAYOUT) -> Table:
+    table = Table([[_p(cell, style, layout) for cell in row] for row in rows], colWidths=widths,
                   repeatRows=1 if header else 0, hAlign="LEFT")
     commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -106,33 +125,54 @@ def _widths(section: dict[str, Any], width: float) -> list[float]:
 
 
 def _story(content: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list:
+    layout = content.get("layout", 1)
     width = A4[0] - 2 * MARGIN
     story: list = [
-        _p(content["letterhead"], styles["letterhead"]),
+        _p(content["letterhead"], styles["letterhead"], layout),
         HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=2, spaceAfter=6),
-        _p(content["number_line"], styles["number"]),
-        _p(content["title"], styles["title"]),
+        _p(content["number_line"], styles["number"], layout),
+        _p(content["title"], styles["title"], layout),
     ]
     if content.get("opening"):
-        story += [_p(content["opening"], styles["body"]), Spacer(1, 6)]
+        story += [_p(content["opening"], styles["body"], layout), Spacer(1, 6)]
     story.append(_grid([list(pair) for pair in content["fields"]], styles["cell"],
-                       widths=[width * 0.28, width * 0.72], header=False))
-    for section in content["sections"]:
-        part = [_p(section["heading"], styles["heading"])]
+                       widths=[width * 0.28, width * 0.72], header=False, layout=layout))
+    sections = content["sections"]
+    tail: list = []  # layout 2: what the signature is kept with, on the same page
+    for number, section in enumerate(sections, start=1):
+        last = layout >= 2 and number == len(sections)
+        heading = _p(section["heading"], styles["heading"], layout)
+        part = [heading]
         if section.get("text") is not None:
-            part.append(_p(section["text"] or "—", styles["body"]))
+            part.append(_p(section["text"] or "—", styles["body"], layout))
         if section.get("columns"):
             rows = [section["columns"], *section["rows"]]
-            part.append(_grid(rows, styles["cell"], total=bool(section.get("total")),
-                              widths=_widths(section, width)))
-        story.append(KeepTogether(part[:2]) if len(part) > 1 else part[0])
-        story += part[2:]
-    story.append(Spacer(1, 14))
+            widths, total = _widths(section, width), bool(section.get("total"))
+            if last and len(rows) > 3:
+                # The last two rows go with the signature: it never stands alone on a page.
+                part.append(_grid(rows[:-2], styles["cell"], widths=widths, layout=layout))
+                tail.append(_grid(rows[-2:], styles["cell"], widths=widths, header=False,
+                                  total=total, layout=layout))
+            else:
+                part.append(_grid(rows, styles["cell"], total=total, widths=widths,
+                                  layout=layout))
+        if layout < 2:
+            story.append(KeepTogether(part[:2]) if len(part) > 1 else part[0])
+            story += part[2:]
+        elif last and not tail:
+            tail = part  # a text section: with the signature
+        else:
+            # A heading is never left at the foot of a page: a new page when little is left,
+            # and a long table then runs on over the pages, its header repeated.
+            story += [CondPageBreak(HEADING_ROOM), *part]
+    signature: list = [Spacer(1, 14)]
     if content.get("closing"):
-        story.append(_p(content["closing"], styles["body"]))
-        story.append(Spacer(1, 10))
-    story += [_p(content["issuer"], styles["right"]), _p(content["date"], styles["right"])]
-    return story
+        signature += [_p(content["closing"], styles["body"], layout), Spacer(1, 10)]
+    signature += [_p(content["issuer"], styles["right"], layout),
+                  _p(content["date"], styles["right"], layout)]
+    if layout < 2:
+        return story + signature
+    return [*story, KeepTogether([*tail, *signature])]
 
 
 def _numbered_canvas(content: dict[str, Any], font: str) -> type[canvas.Canvas]:

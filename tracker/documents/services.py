@@ -24,6 +24,7 @@ from tracker.documents import content as contents
 from tracker.documents.models import (
     DOCUMENT_LANGUAGES,
     NUMBER_CODES,
+    WORDING_LIMITS,
     DocumentKind,
     DocumentTemplate,
     OfficialDocument,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from tracker.projects.models import Project
 
 WORDING_FIELDS = ("letterhead", "title", "opening", "closing", "issuer")
-LIMITS = {"letterhead": 200, "title": 100, "opening": 4000, "closing": 4000, "issuer": 200}
 
 
 def template_for(kind: DocumentKind) -> DocumentTemplate:
@@ -128,8 +128,9 @@ def save_template(actor: User, template: DocumentTemplate, values: dict[str, str
             value = (values.get(key) or "").strip()
             if name in ("letterhead", "title", "issuer") and not value:
                 problems.add(key, _("Required in both languages."))
-            if len(value) > LIMITS[name]:
-                problems.add(key, _("At most %(n)d characters.", n=LIMITS[name]))
+            if len(value) > WORDING_LIMITS[name]:
+                problems.add(key, _("At most %(max)d characters: this has %(length)d.",
+                                    max=WORDING_LIMITS[name], length=len(value)))
             cleaned[key] = value
     problems.raise_any()
     creating = template.id is None

@@ -44,7 +44,7 @@ def _offered(project: Project) -> dict[str, tuple[DocumentKind, GateDecision | N
         text = label(kind)
         if decision is not None:
             text = _("%(kind)s: %(review)s, %(outcome)s of %(date)s", kind=text,
-                     review=decision.review.shown("name"), outcome=label(decision.outcome),
+                     review=decision.review.shown("name"), outcome=label(decision.verdict),
                      date=day(local_date(decision.decided_at)))
         offered[choice_key(kind, decision)] = (kind, decision, text)
     return offered

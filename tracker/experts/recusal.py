@@ -27,6 +27,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.companies.models import Company, Shareholder, company_projects
 from tracker.dates import today
+from tracker.display.formatting import before_stop
 from tracker.experts.models import Expert
 from tracker.projects.models import Project, ProjectMember
 from tracker.settings import catalogue
@@ -43,12 +44,12 @@ def _same_unit(project: Project, expert: Expert) -> str | None:
     if expert.unit_institute_id == institute.id or _name_key(expert.unit) in names or (
             expert.user is not None and expert.user.institute_id == institute.id):
         return _("%(name)s works at the project's institute, %(unit)s.",
-                 name=expert.name, unit=institute.shown("name"))
+                 name=expert.name, unit=before_stop(institute.shown("name")))
     if partner is not None:
         partner_names = {_name_key(partner.name), _name_key(partner.name_en)} - {""}
         if expert.unit_enterprise_id == partner.id or _name_key(expert.unit) in partner_names:
             return _("%(name)s works at the project's partner enterprise, %(unit)s.",
-                     name=expert.name, unit=partner.shown("name"))
+                     name=expert.name, unit=before_stop(partner.shown("name")))
     return None
 
 
@@ -85,7 +86,7 @@ def _stake(project: Project, expert: Expert, holders: dict[str, str]) -> str | N
         company = holders.get(_name_key(who))
         if company is not None:
             return _("%(holder)s holds shares in the project's company %(company)s.",
-                     holder=who, company=company)
+                     holder=who, company=before_stop(company))
     return None
 
 

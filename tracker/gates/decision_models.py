@@ -60,6 +60,24 @@ CONCLUSION_OUTCOME = {
     Conclusion.RECONSIDER: Outcome.RECYCLE,
     Conclusion.FAILED: Outcome.KILL,
 }
+OUTCOME_CONCLUSION = {outcome: conclusion for conclusion, outcome in CONCLUSION_OUTCOME.items()}
+
+
+def outcomes_at(gate: int) -> tuple[Outcome, ...]:
+    """What a gate may decide, and its evaluators recommend: at research acceptance the
+    outcomes of its three conclusions (no HOLD, no CONDITIONAL GO), elsewhere all five."""
+    if gate == ACCEPTANCE_GATE:
+        return tuple(CONCLUSION_OUTCOME.values())
+    return tuple(Outcome)
+
+
+def outcome_word(gate: int, value: enum.Enum) -> str:
+    """An outcome or a recommendation (the same values) in the gate's own words: research
+    acceptance's conclusion (通过验收, ...) at gate 2, else GO, HOLD, ..."""
+    outcome = Outcome(value.value)
+    if gate == ACCEPTANCE_GATE and outcome in OUTCOME_CONCLUSION:
+        return str(CONCLUSION_LABELS[OUTCOME_CONCLUSION[outcome]])
+    return str(OUTCOME_LABELS[outcome])
 
 
 class GateDecision(Base):

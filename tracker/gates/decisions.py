@@ -55,8 +55,10 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
         target = fields.get("target_phase") or targets[0]
         found = scoring.blockers(review)
         if found and not fields.get("override_reason", "").strip():
-            problems.add("override_reason", " ".join(found) + " " + _(
-                "To decide GO all the same, record an override with its reason."))
+            problems.add("override_reason", " ".join(found) + " " + (_(
+                "To pass acceptance all the same, record an override with its reason.")
+                if review.is_acceptance else _(
+                "To decide GO all the same, record an override with its reason.")))
         if outcome is Outcome.CONDITIONAL_GO and not fields.get("conditions"):
             problems.add("conditions", _("A conditional GO needs at least one condition."))
         if target not in targets:
@@ -73,13 +75,17 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
     if outcome is Outcome.RECYCLE:
         due = fields.get("rework_due")
         if due is None:
-            problems.add("rework_due", _("A RECYCLE needs its rework due date (required)."))
+            problems.add("rework_due", _(
+                "A conclusion “to be reconsidered” needs its rework due date (required).")
+                if review.is_acceptance else _(
+                "A RECYCLE needs its rework due date (required)."))
         elif due <= today():
             problems.add("rework_due", _("Give a rework due date in the future."))
         return phase
     if not fields.get("rationale", "").strip():
-        problems.add("rationale", _("A KILL needs its rationale (and how funds paid are "
-                                    "settled)."))
+        problems.add("rationale", _("A failed acceptance needs its rationale (and how funds "
+                                    "paid are settled).") if review.is_acceptance else _(
+            "A KILL needs its rationale (and how funds paid are settled)."))
     return lifecycle.kill_target(phase)
 
 

@@ -35,6 +35,8 @@ from tracker.gates.decision_models import (  # noqa: F401  (re-exported: one pla
     Conclusion,
     GateDecision,
     Outcome,
+    outcome_word,
+    outcomes_at,
 )
 from tracker.projects.lifecycle import GATE_PHASE, Phase
 
@@ -247,6 +249,14 @@ class GateReview(Bilingual, Base):
         chair_recused = any(m.user_id == self.chair_id and m.declaration is Declaration.CONFLICT
                             for m in self.panel)
         return chair_recused or len(eligible) < self.quorum
+
+    @property
+    def is_acceptance(self) -> bool:
+        return self.gate == ACCEPTANCE_GATE
+
+    def word(self, value: enum.Enum | None) -> str:
+        """An outcome or a recommendation as this gate names it (`outcome_word`)."""
+        return outcome_word(self.gate, value) if value is not None else "—"
 
     @property
     def quorum_reached(self) -> bool:

@@ -24,6 +24,7 @@ from tracker.gates.models import (
     CriterionKind,
     Outcome,
     Recommendation,
+    outcomes_at,
 )
 from tracker.projects.lifecycle import Phase
 from tracker.web.fields import DateField, NumberField, Range
@@ -99,8 +100,10 @@ def scorecard_form(review, formdata=None) -> ScorecardForm:
     for criterion in review.criteria:
         if criterion.kind is CriterionKind.MUST:
             form[f"c{criterion.id}"].choices = [("1", _l("Met")), ("0", _l("Not met"))]
+    # The gate's own outcomes in its own words: research acceptance recommends a conclusion.
+    allowed = outcomes_at(review.gate)
     form.recommendation.choices = [("", _l("Choose a recommendation"))] + [
-        (r.value, label(r)) for r in Recommendation]
+        (r.value, review.word(r)) for r in Recommendation if Outcome(r.value) in allowed]
     return form
 
 
@@ -142,6 +145,10 @@ class DecisionForm(Form):
             self.rework_due.label.text = _l("Rework due date (to be reconsidered)")
             self.rationale.description = _l("Required when the acceptance fails, with the "
                                             "settlement of funds already paid.")
+            self.target_phase.label.text = _l("After passing acceptance, the project goes to")
+            self.override_reason.description = _l(
+                "Required to pass acceptance despite a failed must-meet criterion, a TRL "
+                "below the bar or a score below the threshold.")
             self.outcome.choices = [("", _l("Choose the conclusion"))] + [
                 (c.value, label(c)) for c in Conclusion]
         else:

@@ -30,11 +30,13 @@ from tracker.gates.models import (
     Deliverable,
     GateReview,
     GateTemplate,
+    Outcome,
     PanelMember,
     Recommendation,
     ReviewCriterion,
     ReviewState,
     Score,
+    outcomes_at,
 )
 from tracker.notifications import events as notices
 from tracker.notifications.services import emit
@@ -300,6 +302,10 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
         raise Refused(_("Declare that you have no conflict of interest before scoring."))
     if member.submitted_at is not None:
         raise Refused(_("You have already submitted your scores."))
+    if Outcome(recommendation.value) not in outcomes_at(review.gate):
+        raise Invalid("recommendation", _(
+            "Research acceptance ends in one of its conclusions: recommend passed, to be "
+            "reconsidered or failed."))
     rows = []
     for criterion in review.criteria:
         given = scores.get(criterion.id)
