@@ -3,6 +3,8 @@ spending page; a budget change that would take indirect costs above their cap is
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal as D
 
@@ -10,7 +12,8 @@ import pytest
 
 from tests.conftest import login, post
 from tests.export.pages import tables
-from tests.factories import _commit, make_project
+from tests.factories import _commit, make_project, make_user
+from tracker.accounts.models import Role
 from tracker.budgets.defaults import default_template
 from tracker.changes import services as changes
 from tracker.dates import today
@@ -90,3 +93,29 @@ def test_a_move_into_indirect_costs_above_the_cap_is_refused_beside_the_amount(c
     with pytest.raises(Invalid, match="its lines are its categories"):
         changes.move_budget(project.pm, project, from_line_id=lines["equipment"].id,
                             to_line_id=None, new_line="Travel", amount=D("1"), reason="New")
+
+
+def test_the_budget_against_actual_table_downloads_as_the_page_shows_it(client):
+    """The table by category is in the exports (#23 review: it was on the pages only): CSV
+    and XLSX from the spending page, the subtotal and total rows included."""
+    project = _project()
+    _spend(project, "equipment", "1500000")
+    _spend(project, "labour", "1100000")
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}/spending").get_data(as_text=True)
+    assert "export=csv" in page and "export=xlsx" in page
+    answer = client.get(f"/projects/{project.id}/spending?export=csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert f'filename="budget-{project.code}-' in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["Category", "Cost type", "Budget", "Spent", "Remaining", "Used"]
+    assert [r[0] for r in rows[1:]] == ["Equipment", "Operations", "Labour", "Direct costs",
+                                        "Indirect costs", "Total"]
+    assert rows[3][2:5] == ["1000000.00", "1100000.00", "-100000.00"]
+    assert rows[-1][2:4] == ["7200000.00", "2600000.00"]
+    xlsx = client.get(f"/projects/{project.id}/spending?export=xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    # Whoever may not see the project gets no file either.
+    post(client, "/logout")
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert client.get(f"/projects/{project.id}/spending?export=csv").status_code == 404

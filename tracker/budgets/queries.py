@@ -9,7 +9,7 @@ by line is the spending table's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from tracker.budgets import caps, services
@@ -67,6 +67,15 @@ class BudgetAgainstActual:
     @property
     def total(self) -> CategoryRow:
         return CategoryRow("", None, self._sum(None, "budget"), self._sum(None, "spent"))
+
+    def table(self, direct: str, total: str) -> list[CategoryRow]:
+        """The rows as the page's table shows them, for a file: a template's direct costs,
+        their subtotal (named `direct`), its indirect costs, lines outside it, and the total
+        (named `total`); a project without a template, its lines and the total."""
+        if self.template is None:
+            return [*self.rows, replace(self.total, name=total)]
+        return [*self.direct_rows, replace(self.direct, name=direct), *self.indirect_rows,
+                *(r for r in self.rows if r.kind is None), replace(self.total, name=total)]
 
     @property
     def spent_any(self) -> bool:

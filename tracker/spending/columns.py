@@ -7,6 +7,17 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 
+# A project's budget against actual by category (`tracker.budgets.queries.CategoryRow`), as a
+# file: the table of the project's spending page.
+CATEGORY_COLUMNS = [
+    Column(_l("Category"), lambda r: r.name, width=30),
+    Column(_l("Cost type"), lambda r: r.kind, Kind.LABEL, 16),
+    Column(_l("Budget"), lambda r: r.budget, Kind.MONEY, 16),
+    Column(_l("Spent"), lambda r: r.spent, Kind.MONEY, 16),
+    Column(_l("Remaining"), lambda r: r.remaining, Kind.MONEY, 16),
+    Column(_l("Used"), lambda r: r.used_pct, Kind.PCT, 10),
+]
+
 SPENDING_COLUMNS = [
     Column(_l("Code"), lambda r: r.code, Kind.CODE, 18,
            link=lambda r: url_for("spending.project", project_id=r.id)),

@@ -17,7 +17,7 @@ from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.spending import previews, queries, services
-from tracker.spending.columns import SPENDING_COLUMNS
+from tracker.spending.columns import CATEGORY_COLUMNS, SPENDING_COLUMNS
 from tracker.spending.forms import SpendingForm
 from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
@@ -43,6 +43,8 @@ def _page(project: Project, form: SpendingForm | None) -> str:
 def project(project_id: int) -> Response | tuple[str, int] | str:
     """Spent, budget and remaining per line; the PM records an expense here."""
     project = load_project(project_id)
+    if request.method == "GET" and (fmt := exports.requested()):
+        return _by_category(project, fmt)
     if not SpendingEntry.can_record(_user(), project):
         if request.method == "POST":
             abort(403)
@@ -59,6 +61,16 @@ def project(project_id: int) -> Response | tuple[str, int] | str:
         lambda: _page(project, form),
         # Over its line's amount: shown by how much, recorded only once confirmed.
         preview=lambda entry: previews.overspend(entry, form.upload() is not None))
+
+
+def _by_category(project: Project, fmt: str) -> Response:
+    """The budget against actual by category, as the page's table: a file to download."""
+    against = budget_against_actual(project)
+    name = (against.template.name if against.template is not None else "")
+    return exports.send(CATEGORY_COLUMNS, against.table(_("Direct costs"), _("Total")),
+                        f"budget-{project.code or project.id}", fmt,
+                        title=_("Budget against actual by category: %(template)s",
+                                template=name) if name else _("Budget against actual"))
 
 
 @bp.route("/spending/<int:entry_id>/reverse", methods=["GET", "POST"])
