@@ -244,6 +244,17 @@ ACCESS: dict[str, dict[str, str]] = {
                   "POST": on_project("pm admin")}
        for endpoint in ("achievements.new", "achievements.edit", "achievements.new_right",
                         "achievements.edit_right")},
+    # Transfers and licences of the achievement: seen with it (Transfer.can_view), recorded
+    # by HQ admins and the committee (Transfer.can_manage). A contributor's income statement
+    # (the PM's): theirs and the HQ-wide roles' (IncomeShare.can_read_statement), not there for
+    # anyone else, their director and other PMs included.
+    "transfers.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
+                  "POST": on_project("admin committee")}
+       for endpoint in ("transfers.new", "transfers.edit")},
+    "transfers.report": {"POST": on_project("admin committee")},
+    "transfers.income": {"POST": on_project("admin committee")},
+    "transfers.statement": {"GET": "pm hq: 200; *: 404"},
     "achievements.add_annuity": {"POST": on_project("pm admin")},
     "achievements.pay_annuity": {"POST": on_project("pm admin")},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide

@@ -28,6 +28,7 @@ from tests.test_forms_speak import page_problems, sent_back_problems
 from tracker import db
 from tracker.accounts.models import User
 from tracker.accounts.services import find_by_email
+from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.models import Achievement, Contributor, IpRight
 from tracker.approvals.models import ApprovalStep
 from tracker.assessment.models import EvidenceEntry, Indicator
@@ -122,7 +123,8 @@ def entered() -> list[str]:
     and file names of the
     demo's records, its milestone's title, deliverable and progress note, its change request's
     reason, its experts' names, units and fields of expertise, the opinions signed at the institute,
-    its achievements' titles, descriptions and contributors, and the titles of their rights.
+    its achievements' titles, descriptions and contributors, the titles of their rights, the
+    notes of their income and the reasons of their deals' exceptions.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
     queries = [select(User.name), select(Project.title), select(Project.field),
                select(Project.programme_name), select(Project.managing_body),
@@ -136,7 +138,8 @@ def entered() -> list[str]:
                select(BudgetTemplate.edition), select(Expert.name), select(Expert.unit),
                select(ApprovalStep.opinion), select(Achievement.title),
                select(Achievement.description), select(Contributor.name),
-               select(IpRight.title)]
+               select(IpRight.title), select(IncomeReceipt.note),
+               select(Transfer.override_reason)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)

@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from tests.achievements.helpers import make_achievement, make_patent
+from tests.achievements.helpers import make_achievement, make_patent, make_transfer
 from tests.companies import helpers as companies_helpers
 from tests.conftest import csrf_token, login
 from tests.factories import (
@@ -36,6 +36,7 @@ from tests.factories import (
 from tests.gates import helpers as gate_helpers
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.achievements import deals as ip_deals
 from tracker.achievements import services as achievements
 from tracker.apitokens import services as tokens
 from tracker.apitokens.models import TokenScope
@@ -222,6 +223,14 @@ def build() -> World:
     annuity = achievements.add_annuity(pm, patent, year_no=3, due_on=today() + timedelta(days=90),
                                        fee=Decimal("1200.00"))
     _commit()
+    # licensed to the partner enterprise, its first quarter reported, the upfront received
+    transfer = make_transfer(achievement, admin, enterprise_id=enterprise.id,
+                             signed_on=today() - timedelta(days=120))
+    ip_deals.record_report(admin, transfer, received_on=today() - timedelta(days=5),
+                           base_amount=Decimal("500000.00"))
+    ip_deals.record_income(admin, transfer, received_on=today() - timedelta(days=100),
+                           amount=Decimal("100000.00"), costs=None, report_id=None)
+    _commit()
 
     expert = Expert(name="Matrix Expert", professional_title=ExpertTitle.SENIOR,
                     unit="Matrix University", expertise="Materials",
@@ -230,7 +239,8 @@ def build() -> World:
     _commit()
     world.ids = dict(
         expert_id=expert.id, achievement_id=achievement.id, right_id=patent.id,
-        annuity_id=annuity.id, project_id=project.id, invested_id=invested.id,
+        annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
+        project_id=project.id, invested_id=invested.id,
         milestone_id=submitted.id,
         review_id=review.id,
         decision_id=decision.id, condition_id=condition.id, contract_id=contract.id,
@@ -282,6 +292,7 @@ ARGUMENT_OF = {
     ("reminders.retry", "message_id"): "message_id",
     ("reminders.feed", "token"): "feed_token",
     ("budget_admin.edit_template", "template_id"): "budget_template_id",
+    ("transfers.statement", "user_id"): "contributor_id",
 }
 CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
              "verdict": "approve", "filename": "favicon.svg"}

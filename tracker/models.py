@@ -2,6 +2,12 @@
 
 import tracker.dates  # noqa: F401  (the session's check of every date column)
 from tracker.accounts.models import RoleGrant, User  # noqa: F401
+from tracker.achievements.deal_models import (  # noqa: F401
+    IncomeReceipt,
+    IncomeShare,
+    RoyaltyReport,
+    Transfer,
+)
 from tracker.achievements.models import (  # noqa: F401
     Achievement,
     Annuity,

@@ -23,6 +23,10 @@ Decimal only, never float. The rules:
   same way to the fen: each part gets its exact amount rounded down to the fen, and the fen
   still missing from the whole go one each to the parts with the largest remainders (the
   earlier part first on a tie), so the parts add up to exactly the sum;
+- the contributors' part of the net income of a transfer or licence (article 45) is the net
+  times their percentage, rounded half up to the fen; it is split among them by their shares of
+  the achievement the same way as a sum among parts (largest remainder, the earlier contributor
+  first on a tie), so their amounts add up to exactly that part (`income_split`);
 - a cap on indirect costs is progressive: each tier's rate applies to the part of the base (the
   direct costs less equipment purchase) inside that tier, the parts are added exactly, and the
   sum is rounded DOWN to the fen once (a cap says "at most": rounding never lets a budget
@@ -104,6 +108,15 @@ def split(whole: Decimal, exact: list[Decimal]) -> list[Decimal]:
     for i in by_remainder[:max(missing, 0)]:
         floors[i] += 1
     return [(value * CENT).quantize(CENT) for value in floors]
+
+
+def income_split(net: Decimal, contributor_pct: Decimal,
+                 shares_pct: list[Decimal]) -> tuple[Decimal, list[Decimal]]:
+    """The contributors' part of `net` at `contributor_pct`, and each contributor's amount of it
+    by their `shares_pct` (adding up to 100). 87,654.33 at 60 % is 52,592.60; shares of 33.33,
+    33.33 and 33.34 % give 17,529.12, 17,529.11 and 17,534.37."""
+    pool = pro_rata(net, contributor_pct, HUNDRED)
+    return pool, split(pool, [pool * share / HUNDRED for share in shares_pct])
 
 
 def progressive_cap(base: Decimal, tiers: list[tuple[Decimal | None, Decimal]]) -> Decimal:

@@ -24,3 +24,6 @@ def test_the_demo_register(app, client):
     login(client, pm, DEMO_PASSWORD)
     page = client.get(f"/achievements/{achievement.id}").get_data(as_text=True)
     assert "CN202310456789.1" in page and "赵磊" in page
+    # 300,000.00 - 18,000.00 = 282,000.00 net; 70 % is 197,400.00; the PM's 60 % 118,440.00
+    statement = client.get(f"/ip/statements/{pm.id}").get_data(as_text=True)
+    assert "118,440.00" in statement

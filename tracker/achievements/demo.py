@@ -1,6 +1,9 @@
 """The register's demo (`flask demo seed`): the research project's achievement, its PM 李强
 60 % and a named colleague 40 %, with a granted invention patent whose next annuity falls due
-in 45 days (the PM's first reminder is already on its way) and a software copyright."""
+in 45 days (the PM's first reminder is already on its way) and a software copyright; licensed
+exclusively to the demo's first enterprise four months ago (quarterly reports, 3 % of net
+sales, 70 % of the net income to the contributors), its upfront received and split, its first
+quarter reported and its royalty not yet paid."""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import services
+from tracker.achievements import deals, services
 from tracker.achievements.models import Achievement, PatentType, RightKind, RightStatus
 from tracker.achievements.services import ContributorLine
 from tracker.dates import today
+from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 
 PROJECT = "智能挖掘机液压节能控制系统"
@@ -43,5 +47,18 @@ def seed_achievements(admin: User) -> int:
         title="挖掘机液压节能控制软件 V1.0", number="2024SR0123456", jurisdiction="CN",
         status=RightStatus.GRANTED, filed_on=date(2024, 2, 1), granted_on=date(2024, 5, 20),
         attorney_costs=Decimal("0"))
+    enterprise = db.session.scalar(select(Enterprise).order_by(Enterprise.id))
+    if enterprise is not None:
+        transfer = deals.save_transfer(
+            admin, achievement, None, enterprise_id=enterprise.id, kind="exclusive_licence",
+            signed_on=today() - timedelta(days=125), ends_on=None, upfront=Decimal("300000.00"),
+            royalty_pct=Decimal("3"), royalty_base="net_sales",
+            minimum_royalty=Decimal("50000.00"), reporting_months=3, report_days=30,
+            payment_days=30, contributor_pct=Decimal("70"), override_reason="", ip_deal_id=None)
+        deals.record_income(admin, transfer, received_on=today() - timedelta(days=110),
+                            amount=Decimal("300000.00"), costs=Decimal("18000.00"),
+                            report_id=None, note="首付款")
+        deals.record_report(admin, transfer, received_on=today() - timedelta(days=10),
+                            base_amount=Decimal("4200000.00"))
     db.session.flush()
     return 1

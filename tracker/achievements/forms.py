@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.achievements.deal_models import RoyaltyBase, TransferKind
 from tracker.achievements.models import PatentType, RightKind, RightStatus
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField, NumberField, Range
@@ -85,3 +86,72 @@ class AnnuityPaidForm(OneTime, Form):
     paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount paid (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+
+
+class TransferForm(OneTime, SeenVersion, Form):
+    enterprise_id = SelectField(_l("Licensee or assignee"), coerce=int, choices=[], default=0)
+    kind = SelectField(_l("Kind of deal"), choices=[])
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()],
+                        description=_l("No royalty report is owed for a period after it."))
+    upfront = MoneyField(_l("Upfront payment (CNY)"), validators=[
+        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
+        Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
+    royalty_base = SelectField(_l("Royalty base"), choices=[])
+    minimum_royalty = MoneyField(_l("Minimum royalty per period (CNY)"), validators=[
+        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    reporting_months = SelectField(_l("Reporting period"), coerce=int, default=0, choices=[])
+    report_days = IntegerField(_l("Report due, days after the period"), default=30,
+                               validators=[Optional(), NumberRange(min=0, max=366)])
+    payment_days = IntegerField(_l("Royalty due, days after the report"), default=30,
+                                validators=[Optional(), NumberRange(min=0, max=366)])
+    contributor_pct = NumberField(_l("Contributors' share of the net income (%)"),
+                                  validators=[InputRequired(),
+                                              Range(min=Decimal("0"), max=Decimal("100"))])
+    override_reason = TextAreaField(
+        _l("Reason for a share below the minimum"), validators=[Optional(), Length(max=2000)],
+        description=_l("Only when the contributors' share is below the minimum of the "
+                       "settings (article 45): the deal is refused without it."))
+    ip_deal_id = SelectField(_l("The spin-off's record of this deal"), coerce=int, default=0,
+                             choices=[], description=_l(
+                                 "When the licensee is the project's company: its IP deal."))
+
+    def __init__(self, *args, enterprises=(), ip_deals=(), minimum=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise_id.choices = [(0, _l("Choose"))] + [
+            (e.id, e.shown("name")) for e in enterprises]
+        self.kind.choices = _choices(TransferKind)
+        self.royalty_base.choices = _choices(RoyaltyBase, _l("No royalty"))
+        self.reporting_months.choices = [
+            (0, _l("No royalty reports")), (1, _l("Monthly")), (3, _l("Quarterly")),
+            (6, _l("Half-yearly")), (12, _l("Yearly"))]
+        self.ip_deal_id.choices = [(0, _l("None"))] + [(d.id, d.name) for d in ip_deals]
+        if minimum is not None:
+            self.contributor_pct.description = _l(
+                "At least %(minimum)s%% (article 45, a setting).", minimum=minimum)
+
+
+class ReportForm(OneTime, Form):
+    received_on = DateField(_l("Report received on"), validators=[InputRequired()])
+    base_amount = MoneyField(_l("Base reported (CNY)"), validators=[
+        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))],
+        description=_l("The sales or profit the royalty is a percentage of."))
+
+
+class IncomeForm(OneTime, Form):
+    received_on = DateField(_l("Received on"), validators=[InputRequired()])
+    amount = MoneyField(_l("Amount received (CNY)"), validators=[
+        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    costs = MoneyField(_l("Costs deducted (CNY)"), validators=[
+        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))],
+        description=_l("Taxes, fees and costs of the transfer: the rest is the net income."))
+    report_id = SelectField(_l("For the report of"), coerce=int, default=0, choices=[])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)],
+                       description=_l("Upfront, minimum, royalty ..."))
+
+    def __init__(self, *args, reports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report_id.choices = [(0, _l("No report (upfront, other)"))] + [
+            (r.id, f"{r.period_start.isoformat()} – {r.period_end.isoformat()}")
+            for r in reports]

@@ -135,12 +135,6 @@ class Contributor(Base):
     achievement: Mapped[Achievement] = relationship(back_populates="contributors")
     user: Mapped[User | None] = relationship()
 
-    def can_view_statement(self, user: User) -> bool:
-        """A contributor's income statement: theirs, HQ's (admins, observers) and the
-        investment committee's; never another PM's, nor the project's own PM's."""
-        return (self.user_id is not None and user.id == self.user_id) or \
-            user.sees_whole_portfolio
-
 
 class IpRight(Versioned, Base):
     """A patent or application, a software copyright or a piece of know-how protecting an

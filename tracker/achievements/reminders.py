@@ -1,14 +1,17 @@
 """The open items of the register's reminder rules (tracker/reminders/rules.py): patent
-annuities not yet paid. Like tracker/reminders/items.py, an item done (the annuity paid, the
-patent lapsed or abandoned) no longer comes out of its query, so its reminders stop."""
+annuities not yet paid, royalty reports not yet received and royalties not yet paid. Like
+tracker/reminders/items.py, an item done (the annuity paid, the report or the royalty
+received, the patent lapsed) no longer comes out of its query, so its reminders stop."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import db
+from tracker.achievements import periods
+from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
 from tracker.achievements.models import LIVE, Achievement, Annuity, IpRight
-from tracker.organisations.models import Institute
+from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
 from tracker.reminders.items import Item, Query
 
@@ -29,4 +32,66 @@ def annuities_due(q: Query) -> list[Item]:
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
                  extra={"year": str(r[8]), "fee": str(r[9])},
                  link=("achievements.right", {"right_id": r[10]}))
+            for r in db.session.execute(stmt)]
+
+
+def _deal_rows(q: Query):
+    """Deals with royalty reports, their project's PM and director, and how many reports
+    they have: one statement."""
+    reported = (select(RoyaltyReport.transfer_id, func.count(RoyaltyReport.id).label("n"))
+                .group_by(RoyaltyReport.transfer_id).subquery())
+    stmt = (select(Transfer.id, Transfer.signed_on, Transfer.ends_on, Transfer.reporting_months,
+                   Transfer.report_days, func.coalesce(reported.c.n, 0), Enterprise.name,
+                   Achievement.title, Project.id, Project.code, Project.pm_id,
+                   Institute.director_id)
+            .join(Achievement, Achievement.id == Transfer.achievement_id)
+            .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
+            .join(Project, Project.id == Achievement.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .outerjoin(reported, reported.c.transfer_id == Transfer.id)
+            .where(Transfer.reporting_months > 0))
+    return db.session.execute(Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
+        stmt, Transfer.id, None, Project.pm_id))
+
+
+def royalty_reports_due(q: Query) -> list[Item]:
+    """The next royalty report of each deal that reports, until the deal ends; done once it
+    is recorded (the next period's report is then the deal's item, with its own date)."""
+    items = []
+    for r in _deal_rows(q):
+        number = r[5] + 1
+        start, _end = periods.period(r[1], r[3], number)
+        if r[2] is not None and start > r[2]:
+            continue
+        deadline = periods.report_due(r[1], r[3], number, r[4])
+        if q.until is not None and deadline > q.until:
+            continue
+        items.append(Item(id=r[0], deadline=deadline, title=f"{r[6]} · {r[7]}",
+                          project_id=r[8], project=r[9] or "", owner_id=r[10],
+                          director_id=r[11], link=("transfers.show",
+                                                   {"transfer_id": r[0]})))
+    return items
+
+
+def royalty_payments_due(q: Query) -> list[Item]:
+    """Royalties reported and not yet received in full, by their payment due date."""
+    paid = (select(IncomeReceipt.report_id, func.sum(IncomeReceipt.amount).label("paid"))
+            .where(IncomeReceipt.report_id.is_not(None))
+            .group_by(IncomeReceipt.report_id).subquery())
+    received = func.coalesce(paid.c.paid, 0)
+    stmt = (select(RoyaltyReport.id, RoyaltyReport.payment_due_on, Enterprise.name,
+                   Achievement.title, Project.id, Project.code, Project.pm_id,
+                   Institute.director_id, RoyaltyReport.royalty_due, received, Transfer.id)
+            .join(Transfer, Transfer.id == RoyaltyReport.transfer_id)
+            .join(Achievement, Achievement.id == Transfer.achievement_id)
+            .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
+            .join(Project, Project.id == Achievement.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .outerjoin(paid, paid.c.report_id == RoyaltyReport.id)
+            .where(received < RoyaltyReport.royalty_due))
+    stmt = q.apply(stmt, RoyaltyReport.id, RoyaltyReport.payment_due_on, Project.pm_id)
+    return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
+                 project=r[5] or "", owner_id=r[6], director_id=r[7],
+                 extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
+                 link=("transfers.show", {"transfer_id": r[10]}))
             for r in db.session.execute(stmt)]

@@ -201,7 +201,6 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
     problems.raise_any()
     annuity = Annuity(year_no=year_no, due_on=due_on, fee=fee, recorded_by_id=actor.id)
     right.annuities.append(annuity)
-    db.session.flush()
     audit.record(actor, "annuity.create", annuity)
     db.session.flush()
     return annuity

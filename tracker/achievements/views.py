@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements import services
+from tracker.achievements.deal_models import IncomeShare, Transfer
 from tracker.achievements.forms import AchievementForm, AnnuityForm, AnnuityPaidForm, RightForm
 from tracker.achievements.models import Achievement, Annuity, Contributor, IpRight
+from tracker.achievements.queries import achievement_transfers
 from tracker.projects.models import Project, ProjectMember
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
@@ -116,7 +118,9 @@ def show(achievement_id: int) -> str:
     return render_template(
         "achievements/show.html", achievement=achievement,
         may_manage=achievement.can_manage(user),
-        statements={c.id for c in achievement.contributors if c.can_view_statement(user)})
+        statements={c.user_id for c in achievement.contributors
+                    if c.user_id and IncomeShare.can_read_statement(user, c.user_id)},
+        transfers=achievement_transfers(achievement), may_record_deal=Transfer.can_manage(user))
 
 
 @bp.route("/achievements/<int:achievement_id>/edit", methods=["GET", "POST"])

@@ -12,6 +12,12 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
+from tracker.achievements.deal_models import (
+    ROYALTY_BASE_LABELS,
+    TRANSFER_KIND_LABELS,
+    RoyaltyBase,
+    TransferKind,
+)
 from tracker.achievements.models import (
     PATENT_TYPE_LABELS,
     RIGHT_KIND_LABELS,
@@ -168,6 +174,8 @@ LABELS: dict[type[Enum], dict] = {
     RightKind: RIGHT_KIND_LABELS,
     PatentType: PATENT_TYPE_LABELS,
     RightStatus: RIGHT_STATUS_LABELS,
+    TransferKind: TRANSFER_KIND_LABELS,
+    RoyaltyBase: ROYALTY_BASE_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

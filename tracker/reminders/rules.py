@@ -17,7 +17,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.achievements.reminders import annuities_due
+from tracker.achievements.reminders import (
+    annuities_due,
+    royalty_payments_due,
+    royalty_reports_due,
+)
 from tracker.reminders.items import (
     Item,
     Query,
@@ -173,6 +177,18 @@ _CATALOGUE = [
           Step("after", OWNER, AFTER, 1, DAYS_AFTER),
           Step("hq", HQ, AFTER, 30, HQ_AFTER)),
          annuities_due, optional=True),
+    # A licensee's royalty report, then the royalty it reports (tracker/achievements/deals.py).
+    Rule("royalty_report", _l("Royalty report of a licence"), _l("Royalty report under"),
+         _l("the due date of a licensee's next royalty report not yet received"), OWNER, PM,
+         (Step("before", OWNER, BEFORE, 7, DAYS_BEFORE),
+          Step("after", OWNER, AFTER, 1, DAYS_AFTER),
+          Step("hq", HQ, AFTER, 30, HQ_AFTER)),
+         royalty_reports_due, optional=True),
+    Rule("royalty_payment", _l("Royalty payment of a licence"), _l("Royalty payment under"),
+         _l("the due date of a reported royalty not yet received in full"), OWNER, PM,
+         (Step("after", OWNER, AFTER, 1, DAYS_AFTER),
+          Step("hq", HQ, AFTER, 30, HQ_AFTER)),
+         royalty_payments_due, optional=True),
 ]
 
 RULES: dict[str, Rule] = {rule.name: rule for rule in _CATALOGUE}

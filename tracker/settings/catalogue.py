@@ -33,6 +33,7 @@ BUDGET_CHANGE_THRESHOLD_PCT = "budget_change_threshold_pct"
 TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
 TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
 CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
+IP_INCOME_CONTRIBUTOR_MIN_PCT = "ip_income_contributor_min_pct"
 CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
 SESSION_IDLE_MINUTES = "session_idle_minutes"
 SESSION_LIFETIME_HOURS = "session_lifetime_hours"
@@ -75,6 +76,16 @@ DOMAIN: list[SettingDef] = [
         CONTRIBUTOR_EQUITY_MIN_PCT,
         Decimal("50"),
         _l("Share of technology equity due to its contributors: at least (%)"),
+        maximum=Decimal("100"),
+    ),
+    # Article 45 for income (tracker/achievements/deals.py): of the net income of a transfer or
+    # licence, at least this much goes to the achievement's contributors; a deal below it
+    # names its reason.
+    SettingDef(
+        IP_INCOME_CONTRIBUTOR_MIN_PCT,
+        Decimal("50"),
+        _l("Share of the net income of a transfer or licence due to its contributors: "
+           "at least (%)"),
         maximum=Decimal("100"),
     ),
     SettingDef(

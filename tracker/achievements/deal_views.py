@@ -1,0 +1,152 @@
+"""The pages of an achievement's transfers and licences: the deal with its reports, income and
+distribution, and a contributor's printable income statement."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.achievements import deals
+from tracker.achievements.deal_models import IncomeShare, Transfer
+from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
+from tracker.achievements.models import Achievement
+from tracker.achievements.views import load_achievement
+from tracker.companies.ip_models import IpDeal
+from tracker.display.formatting import number
+from tracker.organisations.models import Enterprise
+from tracker.web.actions import submit
+
+bp = Blueprint("transfers", __name__)
+
+FIELDS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "royalty_pct",
+          "royalty_base", "minimum_royalty", "reporting_months", "report_days", "payment_days",
+          "contributor_pct", "override_reason", "ip_deal_id")
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
+    """404 unless the user sees the achievement; 403 when `manage` and they may not record."""
+    transfer = db.session.get(Transfer, transfer_id)
+    if transfer is None:
+        abort(404)
+    load_achievement(transfer.achievement_id)
+    if manage and not Transfer.can_manage(_user()):
+        abort(403)
+    return transfer
+
+
+def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
+    minimum = deals.article_45_minimum()
+    form = TransferForm(
+        obj=transfer if request.method == "GET" else None,
+        enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+        ip_deals=db.session.scalars(select(IpDeal).where(
+            IpDeal.project_id == achievement.project_id).order_by(IpDeal.id)).all(),
+        minimum=number(minimum))
+    if request.method == "GET":
+        if transfer is None:
+            form.contributor_pct.data = minimum
+        else:
+            form.kind.data = transfer.kind.value
+            form.royalty_base.data = transfer.royalty_base.value if transfer.royalty_base else ""
+            form.ip_deal_id.data = transfer.ip_deal_id or 0
+    return form
+
+
+def _values(form: TransferForm) -> dict:
+    values = {name: getattr(form, name).data for name in FIELDS}
+    values["override_reason"] = values["override_reason"] or ""
+    return values
+
+
+@bp.route("/achievements/<int:achievement_id>/transfers/new", methods=["GET", "POST"])
+@login_required
+def new(achievement_id: int) -> str | Response | tuple[str, int]:
+    achievement = load_achievement(achievement_id)
+    if not Transfer.can_manage(_user()):
+        abort(403)
+    form = _form(achievement, None)
+    return submit(form, lambda: deals.save_transfer(_user(), achievement, None, **_values(form)),
+                  _("Transfer recorded."),
+                  lambda transfer: url_for("transfers.show", transfer_id=transfer.id),
+                  lambda: render_template("achievements/transfer_form.html", form=form,
+                                          achievement=achievement, transfer=None))
+
+
+def _page(transfer: Transfer, report: ReportForm | None = None,
+          income: IncomeForm | None = None) -> str:
+    user = _user()
+    manage = Transfer.can_manage(user)
+    return render_template(
+        "achievements/transfer.html", transfer=transfer, may_manage=manage,
+        sees_split=user.sees_whole_portfolio, below_minimum=deals.below_minimum(transfer),
+        minimum=deals.article_45_minimum(), next_report=deals.report_due_text(transfer),
+        report_form=report or (ReportForm(formdata=None, id_prefix="report")
+                               if manage else None),
+        income_form=income or (IncomeForm(formdata=None, reports=transfer.reports,
+                                          id_prefix="income") if manage else None))
+
+
+@bp.get("/transfers/<int:transfer_id>")
+@login_required
+def show(transfer_id: int) -> str:
+    return _page(load_transfer(transfer_id))
+
+
+@bp.route("/transfers/<int:transfer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(transfer_id: int) -> str | Response | tuple[str, int]:
+    transfer = load_transfer(transfer_id, manage=True)
+    form = _form(transfer.achievement, transfer)
+    return submit(form, lambda: deals.save_transfer(_user(), transfer.achievement, transfer,
+                                                    **_values(form)),
+                  _("Saved."), url_for("transfers.show", transfer_id=transfer.id),
+                  lambda: render_template("achievements/transfer_form.html", form=form,
+                                          achievement=transfer.achievement, transfer=transfer),
+                  record=transfer)
+
+
+@bp.post("/transfers/<int:transfer_id>/reports")
+@login_required
+def report(transfer_id: int) -> Response | tuple[str, int]:
+    transfer = load_transfer(transfer_id, manage=True)
+    form = ReportForm(id_prefix="report")
+    return submit(form, lambda: deals.record_report(
+        _user(), transfer, received_on=form.received_on.data, base_amount=form.base_amount.data),
+        _("Royalty report recorded."), url_for("transfers.show", transfer_id=transfer.id),
+        lambda: _page(transfer, report=form))
+
+
+@bp.post("/transfers/<int:transfer_id>/income")
+@login_required
+def income(transfer_id: int) -> Response | tuple[str, int]:
+    transfer = load_transfer(transfer_id, manage=True)
+    form = IncomeForm(reports=transfer.reports, id_prefix="income")
+    return submit(form, lambda: deals.record_income(
+        _user(), transfer, received_on=form.received_on.data, amount=form.amount.data,
+        costs=form.costs.data, report_id=form.report_id.data or None, note=form.note.data),
+        _("Income recorded and split among the contributors."),
+        url_for("transfers.show", transfer_id=transfer.id),
+        lambda: _page(transfer, income=form))
+
+
+@bp.get("/ip/statements/<int:user_id>")
+@login_required
+def statement(user_id: int) -> str:
+    """A contributor's income statement, printable: theirs, HQ's and the committee's to read;
+    anyone else is told it is not there."""
+    person = db.session.get(User, user_id)
+    user = _user()
+    if person is None or not IncomeShare.can_read_statement(user, person.id):
+        abort(404)
+    lines = deals.statement(person)
+    return render_template("achievements/statement.html", person=person, lines=lines,
+                           total=sum((line.amount for line in lines), 0))

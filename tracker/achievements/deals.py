@@ -1,0 +1,238 @@
+"""Transfers and licences of an achievement, their royalty reports and the income received,
+split among the contributors. Each function checks the actor's permission, validates (every
+problem at once), applies, audits and flushes; the view commits.
+
+The one rule of article 45 for income lives in `distribution_problem`: the contributors' share
+of the net income is at least the setting `ip_income_contributor_min_pct` (50 %), or the deal
+names why it is less. It is checked when the deal is saved and again when income is recorded
+(the setting may have risen since)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db, money
+from tracker.accounts.models import User
+from tracker.achievements import periods
+from tracker.achievements.deal_models import (
+    IncomeReceipt,
+    IncomeShare,
+    RoyaltyBase,
+    RoyaltyReport,
+    Transfer,
+    TransferKind,
+)
+from tracker.achievements.models import Achievement
+from tracker.audit import services as audit
+from tracker.companies.ip_models import IpDeal
+from tracker.display.formatting import day, pct
+from tracker.display.formatting import money as cny
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.money import HUNDRED, ZERO
+from tracker.organisations.models import Enterprise
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+
+REPORTING_MONTHS = (0, 1, 3, 6, 12)
+
+
+def article_45_minimum() -> Decimal:
+    return Decimal(settings.get(catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT))
+
+
+def distribution_problem(contributor_pct: Decimal, override_reason: str) -> str | None:
+    """What is wrong with giving the contributors `contributor_pct` of the net income: below
+    the minimum without a reason. None when it stands."""
+    minimum = article_45_minimum()
+    if contributor_pct < minimum and not override_reason.strip():
+        return _("%(pct)s to the contributors is below the minimum of %(minimum)s the law on "
+                 "transforming achievements (article 45) and the settings ask for. Raise it, or "
+                 "give the reason for this deal's exception.", pct=pct(contributor_pct),
+                 minimum=pct(minimum))
+    return None
+
+
+def below_minimum(transfer: Transfer) -> bool:
+    """For the deal's page: the distribution stands on an override (a warning stays shown)."""
+    return transfer.contributor_pct < article_45_minimum()
+
+
+def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | None, *,
+                  enterprise_id: int | None, kind: str | None, signed_on: date | None,
+                  ends_on: date | None, upfront: Decimal | None, royalty_pct: Decimal | None,
+                  royalty_base: str | None, minimum_royalty: Decimal | None,
+                  reporting_months: int | None, report_days: int | None,
+                  payment_days: int | None, contributor_pct: Decimal | None,
+                  override_reason: str, ip_deal_id: int | None) -> Transfer:
+    """Record a transfer or licence of `achievement` (`transfer` None) or change one."""
+    if not Transfer.can_manage(actor) or not achievement.can_view(actor):
+        raise Forbidden()
+    problems = Problems()
+    if not enterprise_id or db.session.get(Enterprise, enterprise_id) is None:
+        problems.add("enterprise_id", _("Choose the licensee or assignee."))
+    try:
+        kind = TransferKind(kind)
+    except ValueError:
+        problems.add("kind", _("Choose the kind of deal."))
+    if signed_on is None:
+        problems.add("signed_on", _("Give the date it was signed."))
+    elif ends_on is not None and ends_on <= signed_on:
+        problems.add("ends_on", _("A deal ends after it is signed."))
+    for field, value in (("upfront", upfront), ("minimum_royalty", minimum_royalty)):
+        if value is not None and value < 0:
+            problems.add(field, _("The amount cannot be negative."))
+    royalty_pct = royalty_pct if royalty_pct is not None else ZERO
+    if not ZERO <= royalty_pct <= HUNDRED:
+        problems.add("royalty_pct", _("A rate is between 0 and 100%%; %(n)s was given.",
+                                      n=royalty_pct))
+    base = RoyaltyBase(royalty_base) if royalty_base in set(RoyaltyBase) else None
+    if royalty_pct > 0 and base is None:
+        problems.add("royalty_base", _("Say what the royalty is a percentage of."))
+    months = reporting_months or 0
+    if months not in REPORTING_MONTHS:
+        problems.add("reporting_months", _("Choose a reporting period."))
+    if (royalty_pct > 0 or (minimum_royalty or 0) > 0) and not months:
+        problems.add("reporting_months", _("A royalty is reported: choose how often."))
+    for field, value in (("report_days", report_days), ("payment_days", payment_days)):
+        if value is not None and not 0 <= value <= 366:
+            problems.add(field, _("Between 0 and 366 days."))
+    reason = (override_reason or "").strip()
+    if contributor_pct is None or not ZERO <= contributor_pct <= HUNDRED:
+        problems.add("contributor_pct", _("The contributors' share is between 0 and 100%%."))
+    elif (said := distribution_problem(contributor_pct, reason)) is not None:
+        problems.add("override_reason", said)
+    if ip_deal_id:
+        deal = db.session.get(IpDeal, ip_deal_id)
+        taken = db.session.scalar(select(Transfer.id).where(
+            Transfer.ip_deal_id == ip_deal_id, Transfer.id != (transfer.id if transfer else 0)))
+        if deal is None or deal.project_id != achievement.project_id:
+            problems.add("ip_deal_id", _("Choose one of the spin-off deals of this project."))
+        elif taken:
+            problems.add("ip_deal_id", _("Another transfer already records that deal."))
+    problems.raise_any()
+    creating = transfer is None
+    if creating:
+        transfer = Transfer(achievement_id=achievement.id, recorded_by_id=actor.id)
+    transfer.enterprise_id, transfer.kind, transfer.signed_on = enterprise_id, kind, signed_on
+    transfer.ends_on, transfer.upfront = ends_on, upfront or ZERO
+    transfer.royalty_pct, transfer.royalty_base = royalty_pct, base
+    transfer.minimum_royalty, transfer.reporting_months = minimum_royalty or ZERO, months
+    transfer.report_days = 30 if report_days is None else report_days
+    transfer.payment_days = 30 if payment_days is None else payment_days
+    transfer.contributor_pct, transfer.override_reason = contributor_pct, reason
+    transfer.ip_deal_id = ip_deal_id or None
+    changes = audit.pending_changes(transfer)
+    db.session.add(transfer)
+    if creating or changes:
+        audit.record(actor, "transfer.create" if creating else "transfer.update", transfer,
+                     changes)
+    db.session.flush()
+    return transfer
+
+
+def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
+    """The number, start and end of the first period not yet reported; None when the deal has
+    no reports, or it ended before that period began."""
+    if not transfer.reporting_months:
+        return None
+    number = len(transfer.reports) + 1
+    start, end = periods.period(transfer.signed_on, transfer.reporting_months, number)
+    if transfer.ends_on is not None and start > transfer.ends_on:
+        return None
+    return number, start, end
+
+
+def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
+                  base_amount: Decimal | None) -> RoyaltyReport:
+    """The licensee's report of the next period: the royalty owed is the rate on the base,
+    to the fen, and at least the minimum; due `payment_days` after the report."""
+    if not Transfer.can_manage(actor):
+        raise Forbidden()
+    found = next_period(transfer)
+    if found is None:
+        raise Refused(_("No royalty report is owed under this deal."))
+    _number, start, end = found
+    problems = Problems()
+    if received_on is None:
+        problems.add("received_on", _("Give the date the report was received."))
+    elif received_on < start:
+        problems.add("received_on", _("A report comes after its period begins."))
+    if base_amount is None or base_amount < 0:
+        problems.add("base_amount", _("The base is zero or more."))
+    problems.raise_any()
+    royalty = max(money.pro_rata(base_amount, transfer.royalty_pct, HUNDRED),
+                  transfer.minimum_royalty)
+    report = RoyaltyReport(period_start=start, period_end=end, received_on=received_on,
+                           base_amount=base_amount, royalty_due=royalty,
+                           payment_due_on=received_on + timedelta(days=transfer.payment_days),
+                           recorded_by_id=actor.id)
+    transfer.reports.append(report)
+    audit.record(actor, "royalty_report.create", report)
+    db.session.flush()
+    return report
+
+
+def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
+                  amount: Decimal | None, costs: Decimal | None, report_id: int | None,
+                  note: str = "") -> IncomeReceipt:
+    """Money received under the deal, split among the contributors as the deal and the
+    achievement stand today (`money.income_split`), and kept so."""
+    if not Transfer.can_manage(actor):
+        raise Forbidden()
+    problems = Problems()
+    if received_on is None:
+        problems.add("received_on", _("Give the date it was received."))
+    if amount is None or amount <= 0:
+        problems.add("amount", _("An amount received is more than zero."))
+    costs = costs or ZERO
+    if costs < 0 or (amount is not None and costs > amount):
+        problems.add("costs", _("Costs are zero or more, and no more than the amount."))
+    report = None
+    if report_id:
+        report = db.session.get(RoyaltyReport, report_id)
+        if report is None or report.transfer_id != transfer.id:
+            problems.add("report_id", _("Choose one of this deal's reports."))
+    problems.raise_any()
+    if (said := distribution_problem(transfer.contributor_pct,
+                                     transfer.override_reason)) is not None:
+        raise Refused(said)
+    contributors = transfer.achievement.contributors
+    if sum((c.share_pct for c in contributors), ZERO) != HUNDRED:
+        raise Refused(_("The achievement's contributors' shares do not add up to 100%%: "
+                        "correct them before income is split."))
+    pool, parts = money.income_split(amount - costs, transfer.contributor_pct,
+                                     [c.share_pct for c in contributors])
+    receipt = IncomeReceipt(received_on=received_on, amount=amount, costs=costs,
+                            report_id=report.id if report else None, note=(note or "")[:200],
+                            contributor_pct=transfer.contributor_pct, pool=pool,
+                            recorded_by_id=actor.id)
+    receipt.shares = [IncomeShare(position=i, user_id=c.user_id, name=c.name,
+                                  share_pct=c.share_pct, amount=part)
+                      for i, (c, part) in enumerate(zip(contributors, parts, strict=True))]
+    transfer.receipts.append(receipt)
+    audit.record(actor, "income.create", receipt, {
+        **audit.pending_changes(receipt),
+        "shares": [None, [f"{s.name} {cny(s.amount)}" for s in receipt.shares]]})
+    db.session.flush()
+    return receipt
+
+
+def statement(user: User) -> list[IncomeShare]:
+    """Every part of income a user received as a contributor, oldest first."""
+    return list(db.session.scalars(
+        select(IncomeShare).join(IncomeReceipt).where(IncomeShare.user_id == user.id)
+        .order_by(IncomeReceipt.received_on, IncomeReceipt.id)))
+
+
+def report_due_text(transfer: Transfer) -> str | None:
+    found = next_period(transfer)
+    if found is None:
+        return None
+    number, start, end = found
+    due = periods.report_due(transfer.signed_on, transfer.reporting_months, number,
+                             transfer.report_days)
+    return _("%(start)s to %(end)s, due %(due)s", start=day(start), end=day(end), due=day(due))
