@@ -56,6 +56,12 @@ TOTALS = {
     "companies_founded": (1, None, 1, None),
     "financing_raised": (1, _m("1000000"), 1, _m("2500000")),
     "exits": (0, _m("0"), 1, _m("8000000")),
+    # the register (world._achievements): X1 of A, X2 of B
+    "patents_filed": (1, None, 2, None),
+    "patents_granted": (0, None, 1, None),
+    "achievements_transferred": (1, _m("50000"), 1, _m("100000")),  # X1 twice in 2026: once
+    "licence_income": (None, _m("50000"), None, _m("100000")),
+    "licence_income_distributed": (None, _m("30000"), None, _m("45000")),
     "hq_funding": (None, _m("1000000"), None, _m("0")),  # 2026's not approved
 }
 
@@ -82,6 +88,11 @@ INSTITUTE_A = {
     "companies_founded": (0, None, 1, None),
     "financing_raised": (0, _m("0"), 1, _m("2500000")),
     "exits": (0, _m("0"), 0, _m("0")),
+    "patents_filed": (1, None, 1, None),
+    "patents_granted": (0, None, 1, None),
+    "achievements_transferred": (0, _m("0"), 1, _m("100000")),
+    "licence_income": (None, _m("0"), None, _m("100000")),
+    "licence_income_distributed": (None, _m("0"), None, _m("45000")),
     "hq_funding": (None, _m("600000"), None, _m("0")),
 }
 

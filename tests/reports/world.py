@@ -28,6 +28,9 @@ from tests.factories import (
 )
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.achievements import deals as ip_deals
+from tracker.achievements import services as achievements
+from tracker.achievements.services import ContributorLine
 from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies.models import (
     Acquisition,
@@ -260,6 +263,41 @@ def build(tag: int = 0):
                 Allocation(institute_id=b.id, score=D("60"), revenue=D("300000"),
                            amount=D("400000"))]))
         db.session.add(AssessmentYear(year=2026, pool=D("2000000")))
+    _achievements(admin, p1, p4)
     _commit()
     return {"admin": admin, "director": director, "a": a, "b": b, "pm1": pm1, "pm2": pm2,
             "observer": make_user(Role.OBSERVER), "p": [p1, p2, p3, p4, p5]}
+
+
+def _achievements(admin, p1, p4) -> None:
+    """The register: X1 of P1 (A) with a patent filed in 2025 and granted in 2026, another
+    filed in 2026 and a software copyright (no patent); X2 of P4 (B) with a patent filed in
+    2026. X1 licensed twice in 2026 (upfront 100,000 and 0: one achievement transferred), its
+    100,000 received less 10,000 of costs, 50 % to the contributors (45,000); X2 licensed in
+    2025 (upfront 50,000), received in full, 60 % to the contributors (30,000)."""
+    x1 = achievements.save_achievement(admin, p1, None, title="X1", description="",
+                                       contributors=[ContributorLine(p1.pm_id, "", D("100"))])
+    x2 = achievements.save_achievement(admin, p4, None, title="X2", description="",
+                                       contributors=[ContributorLine(None, "Li", D("100"))])
+    for x, filed, granted, kind in ((x1, date(2025, 5, 1), date(2026, 4, 1), "patent"),
+                                    (x1, date(2026, 2, 1), None, "patent"),
+                                    (x1, date(2026, 2, 1), date(2026, 3, 1), "software"),
+                                    (x2, date(2026, 3, 1), None, "patent")):
+        achievements.save_right(admin, x, None, kind=kind, patent_type="invention",
+                                title="R", number=f"N{filed}{kind}", jurisdiction="CN",
+                                status="granted" if granted else "filed", filed_on=filed,
+                                granted_on=granted, attorney_costs=None)
+    enterprise = p1.partner_enterprise_id or p4.partner_enterprise_id
+    terms = dict(enterprise_id=enterprise, kind="non_exclusive_licence", ends_on=None,
+                 royalty_pct=None, royalty_base=None, minimum_royalty=None, reporting_months=0,
+                 report_days=None, payment_days=None, override_reason="", ip_deal_id=None)
+    t1 = ip_deals.save_transfer(admin, x1, None, signed_on=date(2026, 2, 1),
+                                upfront=D("100000"), contributor_pct=D("50"), **terms)
+    ip_deals.save_transfer(admin, x1, None, signed_on=date(2026, 6, 1), upfront=D("0"),
+                           contributor_pct=D("50"), **terms)
+    t2 = ip_deals.save_transfer(admin, x2, None, signed_on=date(2025, 10, 1),
+                                upfront=D("50000"), contributor_pct=D("60"), **terms)
+    ip_deals.record_income(admin, t1, received_on=date(2026, 3, 1), amount=D("100000"),
+                           costs=D("10000"), report_id=None)
+    ip_deals.record_income(admin, t2, received_on=date(2025, 11, 1), amount=D("50000"),
+                           costs=None, report_id=None)

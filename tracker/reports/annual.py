@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from tracker import db, money
 from tracker.accounts.models import User
+from tracker.achievements.figures import figures as ip_figures
 from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.models import company_projects as links
@@ -251,6 +252,8 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
         ("hq_funding", _l("HQ funding set by the assessment"), False, True, _dated(
             select().select_from(Allocation).join(AssessmentYear), Allocation.institute_id,
             AssessmentYear.year, none, func.sum(Allocation.amount))),
+        *[(key, label, counts, amounts, by_project(base, column, count, amount))
+          for key, label, counts, amounts, base, column, count, amount in ip_figures()],
     ]
 
 
@@ -364,5 +367,5 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         simple["contracts_received"], simple["contracts_registered"], simple["ai_committed"],
         simple["ai_disbursed"],
         simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
-        simple["exits"], simple["hq_funding"]]
+        simple["exits"], *(simple[key] for key, *_rest in ip_figures()), simple["hq_funding"]]
     return report
