@@ -169,5 +169,7 @@ def test_an_annuity_is_listed_then_paid_and_audited(client):
     assert _actions("patent_annuities", annuity.id) == ["annuity.create", "annuity.pay"]
     page = client.get(f"/ip-rights/{right.id}").get_data(as_text=True)
     assert "1,200.00" in page
+    history = client.get(f"/history/ip_rights/{right.id}")  # the PM reads the right's history
+    assert history.status_code == 200
     lapsed = make_patent(achievement, number="CN2", status=RightStatus.LAPSED)
     assert lapsed.status is RightStatus.LAPSED

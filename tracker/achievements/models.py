@@ -168,6 +168,10 @@ class IpRight(Versioned, Base):
     def name(self) -> str:
         return f"{self.number} {self.title}".strip()
 
+    def can_view(self, user: User) -> bool:
+        """Read (and its history) by whoever reads the achievement."""
+        return self.achievement.can_view(user)
+
     @property
     def annuities_paid(self) -> Decimal:
         return sum((a.paid_amount or Decimal("0") for a in self.annuities), Decimal("0"))
