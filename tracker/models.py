@@ -45,7 +45,6 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract  # no
 from tracker.documents.models import DocumentTemplate, OfficialDocument  # noqa: F401
 from tracker.edits.models import FormToken  # noqa: F401
 from tracker.experts.models import Expert  # noqa: F401
-from tracker.incentives.models import IncentiveGrant, OptionExercise  # noqa: F401
 from tracker.files.models import StoredFile  # noqa: F401
 from tracker.funding.models import (  # noqa: F401
     CoFunder,
@@ -66,6 +65,7 @@ from tracker.gates.models import (  # noqa: F401
     Score,
 )
 from tracker.imports.models import ImportRun  # noqa: F401
+from tracker.incentives.models import IncentiveGrant, OptionExercise  # noqa: F401
 from tracker.jobs.models import JobRun  # noqa: F401
 from tracker.milestones.models import (  # noqa: F401
     Evidence,

@@ -67,7 +67,6 @@ from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.display import said
 from tracker.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
 from tracker.experts.models import EXPERT_TITLE_LABELS, ExpertTitle
-from tracker.incentives.models import GRANT_KIND_LABELS, GrantKind
 from tracker.funding.models import (
     AGREEMENT_OUTCOME_LABELS,
     CONDITION_KIND_LABELS,
@@ -90,6 +89,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.models import IMPORT_STATE_LABELS, ImportState
+from tracker.incentives.models import GRANT_KIND_LABELS, GrantKind
 from tracker.milestones.models import (
     MILESTONE_STATE_LABELS,
     REBASELINE_STATE_LABELS,
