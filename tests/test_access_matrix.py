@@ -232,6 +232,10 @@ ACCESS: dict[str, dict[str, str]] = {
     "experts.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "experts.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "experts.account": {"POST": ADMIN_POSTS},
+    # HQ's list of technical fields (TechnicalField.can_edit).
+    "techfields.index": {"GET": ADMIN_ONLY},
+    "techfields.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "techfields.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "documents.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # The achievement and IP register (tracker/achievements): listed for HQ-wide roles,
     # directors and PMs (Achievement.can_list); an achievement and its rights are seen by whoever

@@ -42,6 +42,7 @@ from tracker.funding.models import CoFunder
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.organisations.models import Enterprise, JointInnovationCentre, TechnologyNeed
 from tracker.projects.models import BudgetLine, Project
+from tracker.techfields.models import TechnicalField
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
@@ -146,9 +147,11 @@ def entered() -> list[str]:
 
 
 def typed_in_history() -> list[str]:
-    """What HQ typed in both languages (an assessment indicator's two names): the audit trail
-    and the history pages show both values of a change; the other pages show one."""
-    names = {v for q in (select(Indicator.name), select(Indicator.name_en))
+    """What HQ typed in both languages (an assessment indicator's two names, a technical
+    field's): the audit trail and the history pages show both values of a change; the other
+    pages show one."""
+    names = {v for q in (select(Indicator.name), select(Indicator.name_en),
+                         select(TechnicalField.name), select(TechnicalField.name_en))
              for v in db.session.scalars(q) if v}
     return sorted(names, key=len, reverse=True)
 

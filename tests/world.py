@@ -65,6 +65,7 @@ from tracker.projects.views import PROJECT_FIELDS as PROPOSAL_FIELDS
 from tracker.reminders import preferences
 from tracker.reminders.models import MessageKind, OutboxMessage
 from tracker.spending import services as spending
+from tracker.techfields.models import TechnicalField
 from tracker.workdays import services as workdays
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -232,6 +233,8 @@ def build() -> World:
                            amount=Decimal("100000.00"), costs=None, report_id=None)
     _commit()
 
+    technical_field = TechnicalField(code="MAT", name="材料", name_en="Materials")
+    db.session.add(technical_field)
     expert = Expert(name="Matrix Expert", professional_title=ExpertTitle.SENIOR,
                     unit="Matrix University", expertise="Materials",
                     email="matrix-expert@example.cn", phone="")
@@ -240,7 +243,7 @@ def build() -> World:
     world.ids = dict(
         expert_id=expert.id, achievement_id=achievement.id, right_id=patent.id,
         annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
-        project_id=project.id, invested_id=invested.id,
+        field_id=technical_field.id, project_id=project.id, invested_id=invested.id,
         milestone_id=submitted.id,
         review_id=review.id,
         decision_id=decision.id, condition_id=condition.id, contract_id=contract.id,

@@ -86,6 +86,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.settings.views import bp as settings_bp
     from tracker.spending.views import bp as spending_bp
     from tracker.sso.views import bp as sso_bp
+    from tracker.techfields.views import bp as techfields_bp
     from tracker.web.api import (  # noqa: F401  (their operations, on api_bp)
         directory,
         portfolio,
@@ -102,7 +103,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       contracts_bp, reminders_bp, funding_bp, companies_bp, settings_bp,
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
-                      approvals_bp, achievements_bp, incentives_bp, transfers_bp, api_bp,
+                      approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
+                      api_bp,
                       docs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)

@@ -48,6 +48,8 @@ from tracker.organisations.uscc import check_character
 from tracker.projects import services as projects
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import Project, ProjectType
+from tracker.techfields import services as techfields
+from tracker.techfields.demo import seed_fields
 
 demo_cli = AppGroup("demo", help="Demonstration data.")
 
@@ -133,12 +135,14 @@ def seed() -> dict[str, int]:
             created["users"] += 1
         users[email] = user
 
+    created["technical fields"] = seed_fields(users["admin@demo.jitri.cn"])
     institutes: dict[str, Institute] = {}
     for code, (name, name_en), (field, field_en), kind, founded in INSTITUTES:
         institute = db.session.scalar(select(Institute).where(Institute.code == code))
         if institute is None:
             institute = Institute(hq_id=hq.id, code=code, name=name, name_en=name_en,
-                                  field=field, field_en=field_en, type=kind, founded_on=founded)
+                                  field=field, field_en=field_en, type=kind, founded_on=founded,
+                                  field_id=techfields.classify(None, field))
             db.session.add(institute)
             created["institutes"] += 1
         institutes[code] = institute
@@ -177,14 +181,15 @@ def seed() -> dict[str, int]:
         centres.append(centre)
     db.session.flush()
 
-    for title, enterprise_index, centre_index, institute_code, amount, state in NEEDS:
+    for (title, enterprise_index, centre_index, institute_code, amount, state), field in zip(
+            NEEDS, ("智能制造", "生物医药", "集成电路"), strict=True):
         if db.session.scalar(select(TechnologyNeed).where(TechnologyNeed.title == title)):
             continue
         db.session.add(TechnologyNeed(
             title=title, enterprise_id=enterprises[enterprise_index].id,
             centre_id=centres[centre_index].id if centre_index is not None else None,
             institute_id=institutes[institute_code].id if institute_code else None,
-            intended_investment=amount, state=state,
+            intended_investment=amount, state=state, field_id=techfields.classify(None, field),
             description="",
         ))
         created["needs"] += 1

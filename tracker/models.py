@@ -97,4 +97,5 @@ from tracker.reminders.models import (  # noqa: F401
 )
 from tracker.settings.models import SettingValue  # noqa: F401
 from tracker.spending.models import SpendingEntry  # noqa: F401
+from tracker.techfields.models import TechnicalField  # noqa: F401
 from tracker.workdays.models import CalendarDay  # noqa: F401

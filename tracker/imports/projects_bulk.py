@@ -167,6 +167,7 @@ class ProjectBatch(Batch):
             row = {"hq_id": hq_id, "pm_id": v["pm_id"], "phase": v["phase"], "code": None,
                    "year": None, "seq": None, "created_at": now,
                    "budget_template_id": v.get("budget_template_id"),
+                   "field_id": v.get("field_id"),  # check_proposal classified the row
                    **{f: v[f] for f in FORM_FIELDS}}
             if "_code" in v:
                 hq, year, seq = v["_code"]

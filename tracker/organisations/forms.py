@@ -16,8 +16,16 @@ from tracker.organisations.models import (
     InstituteType,
     NeedState,
 )
+from tracker.techfields.forms import field_choices
 from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
+
+
+def technical_field_choice() -> SelectField:
+    """The choice of a field of HQ's list (tracker/techfields), checked by the service (a
+    retired field stays its records'), which falls back on the text where there is one."""
+    return SelectField(_l("Technical field"), coerce=int, choices=[], validate_choice=False,
+                       description=_l("From HQ's list, which the reports count by."))
 
 
 def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
@@ -33,15 +41,17 @@ class InstituteForm(OneTime, SeenVersion, Form):
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
     field_en = StringField(_l("Field in English"), validators=[Optional(), Length(max=100)])
+    field_id = technical_field_choice()
     type = SelectField(_l("Type"), choices=[], coerce=InstituteType)
     founded_on = DateField(_l("Founded on"), validators=[Optional()],
                            earliest=dates.FOUNDING_EARLIEST, past=True)
     director_id = SelectField(_l("Director"), coerce=int, choices=[])
 
-    def __init__(self, *args, users=(), **kwargs):
+    def __init__(self, *args, users=(), fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [(t, INSTITUTE_TYPE_LABELS[t]) for t in InstituteType]
         self.director_id.choices = _id_choices(users, _l("Not named yet"))
+        self.field_id.choices = field_choices(fields, _l("Not classified"))
 
 
 class EnterpriseForm(OneTime, SeenVersion, Form):
@@ -91,8 +101,9 @@ class NeedForm(OneTime, SeenVersion, Form):
         validators=[Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))],
     )
     state = SelectField(_l("State"), choices=[], coerce=NeedState)
+    field_id = technical_field_choice()
 
-    def __init__(self, *args, enterprises=(), centres=(), institutes=(),
+    def __init__(self, *args, enterprises=(), centres=(), institutes=(), fields=(),
                  states: list[NeedState] | tuple[NeedState, ...] = tuple(NeedState), **kwargs):
         """`states`: those the need may be saved in (need_states.choices), every one for a
         new need or an import."""
@@ -101,3 +112,4 @@ class NeedForm(OneTime, SeenVersion, Form):
         self.centre_id.choices = _id_choices(centres, _l("None"))
         self.institute_id.choices = _id_choices(institutes, _l("Not matched yet"))
         self.state.choices = [(s, NEED_STATE_LABELS[s]) for s in states]
+        self.field_id.choices = field_choices(fields, _l("Not classified"))

@@ -18,6 +18,7 @@ from tracker.display.bilingual import Bilingual
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.techfields.models import TechnicalField
 
 
 class Headquarters(Bilingual, Versioned, Base):
@@ -62,6 +63,8 @@ class Institute(ReferenceData, Versioned, Base):
     name_en: Mapped[str | None] = mapped_column(String(200))
     field: Mapped[str] = mapped_column(String(100))
     field_en: Mapped[str | None] = mapped_column(String(100))
+    # The field of HQ's list it is counted in (tracker/techfields); None: not classified.
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("technical_fields.id"))
     type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
     founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST,
                                                            PAST: True})
@@ -69,6 +72,7 @@ class Institute(ReferenceData, Versioned, Base):
     director_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
     hq: Mapped[Headquarters] = relationship()
+    technical_field: Mapped[TechnicalField | None] = relationship()
     director: Mapped[User | None] = relationship(
         back_populates="directed_institutes", foreign_keys=[director_id]
     )
@@ -164,6 +168,7 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
     # The institute HQ matched the need to; its director and people see it from then on.
     institute_id: Mapped[int | None] = mapped_column(ForeignKey("institutes.id"))
     intended_investment: Mapped[Decimal | None] = mapped_column(Money)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("technical_fields.id"))
     state: Mapped[NeedState] = mapped_column(
         str_enum(NeedState, "need_state"), default=NeedState.COLLECTED
     )
@@ -172,6 +177,7 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
     enterprise: Mapped[Enterprise] = relationship()
     centre: Mapped[JointInnovationCentre | None] = relationship()
     institute: Mapped[Institute | None] = relationship()
+    technical_field: Mapped[TechnicalField | None] = relationship()
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:

@@ -21,6 +21,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.techfields import services as techfields
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -61,6 +62,8 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
     values["code"] = values["code"].strip().upper()
     if _taken(Institute, "code", values["code"], institute):
         raise Invalid("code", _("Another institute already has this code."))
+    values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
+        values.get("field_id") or institute.field_id, values.get("field"))
     action = "institute.create" if creating else "institute.update"
     return _apply(actor, institute, values, action)
 
@@ -117,6 +120,8 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
         if centre is None or centre.enterprise_id != values.get("enterprise_id"):
             problems.add("centre_id", _("This centre belongs to another enterprise."))
     problems.raise_any()
+    if "field_id" in values:
+        values["field_id"] = techfields.classify(values["field_id"])
     action = "need.create" if creating else "need.update"
     matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
     need = _apply(actor, need, values, action)

@@ -26,6 +26,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.navigation import int_arg, paginate, text_arg
 from tracker.web.permissions import requires
@@ -90,8 +91,8 @@ def _listing(template: str, query: Select, columns: list, name: str, title: str,
 
 # --- institutes --------------------------------------------------------------------------------
 
-INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "type", "founded_on",
-                    "director_id")
+INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", "type",
+                    "founded_on", "director_id")
 
 
 @bp.get("/institutes/")
@@ -121,7 +122,7 @@ def institute(object_id: int) -> str:
 @bp.route("/institutes/new", methods=["GET", "POST"])
 @requires(Institute.can_edit)
 def new_institute() -> Response | tuple[str, int]:
-    form = InstituteForm(users=_users())
+    form = InstituteForm(users=_users(), fields=techfields.offered())
     return submit(
         form, lambda: services.save_institute(_user(), None,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
@@ -133,9 +134,10 @@ def new_institute() -> Response | tuple[str, int]:
 @login_required
 def edit_institute(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Institute, object_id, edit=True)
-    form = InstituteForm(obj=obj, users=_users())
+    form = InstituteForm(obj=obj, users=_users(), fields=techfields.offered(obj.field_id))
     if request.method == "GET":
         form.director_id.data = obj.director_id or 0
+        form.field_id.data = obj.field_id or 0
     return submit(
         form, lambda: services.save_institute(_user(), obj,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
@@ -258,7 +260,7 @@ def edit_centre(object_id: int) -> Response | tuple[str, int]:
 # --- technology needs --------------------------------------------------------------------------
 
 NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_id",
-               "intended_investment", "state")
+               "intended_investment", "state", "field_id")
 
 
 # The `state` choice for needs matched, whether contracted since or not.
@@ -299,10 +301,12 @@ def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
         select(JointInnovationCentre).order_by(JointInnovationCentre.name)).all()
     form = NeedForm(obj=obj, enterprises=_enterprises(), centres=centres,
                     institutes=_institutes(),
+                    fields=techfields.offered(obj.field_id if obj is not None else None),
                     states=need_states.choices(obj.state if obj is not None else None))
     if obj is not None and request.method == "GET":
         form.centre_id.data = obj.centre_id or 0
         form.institute_id.data = obj.institute_id or 0
+        form.field_id.data = obj.field_id or 0
     return form
 
 

@@ -21,6 +21,7 @@ from tracker.display.labels import label
 from tracker.errors import Invalid
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
+from tracker.techfields.forms import field_choices
 from tracker.web.fields import DateField, MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
 
@@ -42,6 +43,9 @@ class ProjectForm(OneTime, SeenVersion, Form):
         description=_l("How the project means to reach its target; once under way the project "
                        "manager changes it on the project's change page."))
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
+    # HQ's list (tracker/techfields); checked by the service, which falls back on the text.
+    field_id = SelectField(_l("Technical field"), coerce=int, choices=[], validate_choice=False,
+                           description=_l("From HQ's list, which the reports count by."))
     type = SelectField(_l("Type"), choices=[], coerce=ProjectType)
     # Offered: the PM's own institute only; another one posted is refused by the service,
     # which says why (not WTForms' bare "Not a valid choice").
@@ -85,7 +89,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
                                     "(Institutes).")}
 
     def __init__(self, *args, institutes=(), enterprises=(), needs=(), users=(),
-                 templates=(), free_lines=False, **kwargs):
+                 templates=(), free_lines=False, fields=(), **kwargs):
         """`templates`: the budget templates offered; `free_lines`: the project has none
         (recorded before them) and may keep its own lines (choice 0)."""
         super().__init__(*args, **kwargs)
@@ -101,6 +105,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
                                                                    for e in enterprises]
         self.need_id.choices = [(0, _l("None"))] + [(n.id, n.title) for n in needs]
         self.member_ids.choices = [(u.id, u.name) for u in users]
+        self.field_id.choices = field_choices(fields, _l("Not classified"))
 
     @property
     def templated(self) -> bool:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from tracker.gates.models import GateReview
     from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
     from tracker.projects.history_models import TrlRecord
+    from tracker.techfields.models import TechnicalField
 
 
 class ProjectType(enum.StrEnum):
@@ -88,20 +89,19 @@ class Project(FundedBy, Base):
         Index("ix_projects_institute_id", "institute_id"),
         # The project list, newest first: read backwards, a page at a time.
         Index("ix_projects_year_seq", "year", "seq"),
-        # The phase filter, and the rules watching held or active projects.
-        Index("ix_projects_phase", "phase"),
+        Index("ix_projects_phase", "phase"),  # the phase filter; rules on held or active ones
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hq_id: Mapped[int] = mapped_column(ForeignKey("headquarters.id"))
-    # The official code (JITRI-2026-0042) is given when the proposal is submitted, so a draft
-    # that is withdrawn wastes no number; until then the draft is known by `reference`.
+    # JITRI-2026-0042, given on submission (a withdrawn draft wastes none); till then `reference`.
     year: Mapped[int | None]
     seq: Mapped[int | None]
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
-    field: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(100))  # as written; counted by field_id (techfields)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("technical_fields.id"))
     type: Mapped[ProjectType] = mapped_column(str_enum(ProjectType, "project_type"))
     institute_id: Mapped[int] = mapped_column(ForeignKey("institutes.id"))
     pm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -112,8 +112,7 @@ class Project(FundedBy, Base):
     budget_total: Mapped[Decimal] = mapped_column(Money)
     start_date: Mapped[date]
     end_date: Mapped[date]
-    # How the PM means to reach the target: theirs to decide under the PM system.
-    technical_route: Mapped[str] = mapped_column(Text, default="", server_default="")
+    technical_route: Mapped[str] = mapped_column(Text, default="", server_default="")  # PM's
     # The funder's budget form its lines follow (one line per category); None for a project
     # recorded before templates, which keeps the lines it had (migration 0045).
     budget_template_id: Mapped[int | None] = mapped_column(ForeignKey("budget_templates.id"))
@@ -132,6 +131,7 @@ class Project(FundedBy, Base):
     pm: Mapped[User] = relationship(foreign_keys=[pm_id])
     partner_enterprise: Mapped[Enterprise | None] = relationship()
     need: Mapped[TechnologyNeed | None] = relationship()
+    technical_field: Mapped[TechnicalField | None] = relationship()
     budget_template: Mapped[BudgetTemplate | None] = relationship()
     members: Mapped[list[ProjectMember]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.id"

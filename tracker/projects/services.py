@@ -43,8 +43,7 @@ from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import BudgetLine, Project, ProjectCodeCounter
 from tracker.projects.phases import change_phase
 from tracker.reminders.models import OutboxMessage
-
-# --- codes -----------------------------------------------------------------------------------
+from tracker.techfields import services as techfields
 
 
 def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
@@ -53,8 +52,7 @@ def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
     The counter row is incremented with one UPDATE in the submitting transaction, which
     PostgreSQL serialises between concurrent submitters (the second waits for the first to
     commit or roll back): a submission that fails gives its number back, so codes have no gaps.
-    Its first use inserts it.
-    """
+    Its first use inserts it."""
     bump = (update(ProjectCodeCounter)
             .where(ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year)
             .values(last=ProjectCodeCounter.last + 1))
@@ -78,6 +76,8 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
     """Every problem of the proposal at once (`Problems`): the form shows each beside its
     field in one answer."""
     problems = Problems()
+    values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
+        values.get("field_id") or getattr(project, "field_id", None), values.get("field"))
     if values["end_date"] < values["start_date"]:
         problems.add("end_date", _("The end date is before the start date."))
     elif project is not None:

@@ -32,6 +32,7 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.reports.filters import institute_choices
+from tracker.techfields import services as techfields
 from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
@@ -40,10 +41,10 @@ from tracker.web.views import home
 
 bp = Blueprint("projects", __name__)
 
-PROJECT_FIELDS = ("title", "summary", "technical_route", "field", "type", "institute_id",
-                  "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
-                  "start_date", "end_date", "funding_source", "programme_level", "programme_name",
-                  "funder_project_number", "managing_body")
+PROJECT_FIELDS = ("title", "summary", "technical_route", "field", "field_id", "type",
+                  "institute_id", "partner_enterprise_id", "need_id", "trl_now", "trl_target",
+                  "budget_total", "start_date", "end_date", "funding_source", "programme_level",
+                  "programme_name", "funder_project_number", "managing_body")
 
 
 def load_project(project_id: int) -> Project:
@@ -107,7 +108,8 @@ def _project_form(project: Project | None = None) -> ProjectForm:
     kwargs = dict(institutes=db.session.scalars(institutes).all(),
                   enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
                   needs=needs, users=users, templates=templates,
-                  free_lines=project is not None and current is None)
+                  free_lines=project is not None and current is None,
+                  fields=techfields.offered(project.field_id if project else None))
     if request.method == "POST" and request.form.get("switch_template"):
         # Another template chosen: the same page, its rows now the new template's categories
         # (amounts kept where a code is the same); nothing saved.
@@ -142,6 +144,7 @@ def _project_data(project: Project) -> dict:
     data = {name: getattr(project, name) for name in PROJECT_FIELDS}
     data["partner_enterprise_id"] = project.partner_enterprise_id or 0
     data["need_id"] = project.need_id or 0
+    data["field_id"] = project.field_id or 0
     data["programme_level"] = project.programme_level or ""
     data["member_ids"] = sorted(project.team_ids)
     data["budget_template_id"] = project.budget_template_id or 0
@@ -159,6 +162,7 @@ def _values(form: ProjectForm) -> dict:
     values = {name: getattr(form, name).data for name in PROJECT_FIELDS}
     values["partner_enterprise_id"] = values["partner_enterprise_id"] or None
     values["need_id"] = values["need_id"] or None
+    values["field_id"] = values["field_id"] or None
     values["summary"] = values["summary"] or ""
     values["technical_route"] = values["technical_route"] or ""
     values["programme_level"] = values["programme_level"] or None

@@ -9,18 +9,15 @@ list, which the page, the JSON, the CSV and the XLSX all read."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, select
 from sqlalchemy.orm import aliased
 
-from tracker import db, money
+from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.figures import figures as ip_figures
 from tracker.assessment.models import Allocation, AssessmentYear
@@ -44,82 +41,14 @@ from tracker.organisations.models import (
 from tracker.projects.funding import FUNDING_SOURCE_LABELS, FundingSource
 from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
+from tracker.reports import by_field
+from tracker.reports.figures import AnnualReport, Figure
 from tracker.reports.filters import year_bounds
 
-ZERO = Decimal("0")
 # The figures of the page's table of institutes (one row each, the report's year); the files
 # and the page of one institute hold every figure.
 OVERVIEW = ("new_projects", "active_projects", "needs_matched", "contracts_signed",
             "contracts_received", "ai_committed", "companies_founded", "financing_raised")
-
-
-@dataclass(frozen=True)
-class Cell:
-    count: int | None = None
-    amount: Decimal | None = None
-
-
-@dataclass
-class Figure:
-    key: str
-    label: Any  # a lazy string, read in the reader's language
-    counts: bool  # whether the figure has a count
-    amounts: bool  # whether it has an amount (CNY)
-    # institute id (None: belongs to no institute) -> year -> (count, amount)
-    values: dict[int | None, dict[int, list]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, ZERO])))
-    by_institute: bool = True  # False: the figure is the network's only (centres)
-
-    def add(self, institute_id: int | None, year: int, count: int | None,
-            amount: Decimal | None) -> None:
-        cell = self.values[institute_id][int(year)]
-        cell[0] += count or 0
-        cell[1] += money.cents(Decimal(amount)) if amount is not None else ZERO
-
-    def cell(self, institute_id: int | None, year: int) -> Cell:
-        count, amount = self.values.get(institute_id, {}).get(year, [0, ZERO])
-        return Cell(count if self.counts else None, amount if self.amounts else None)
-
-    def total(self, year: int) -> Cell:
-        count = sum(v.get(year, [0, ZERO])[0] for v in self.values.values())
-        amount = sum((v.get(year, [0, ZERO])[1] for v in self.values.values()), ZERO)
-        return Cell(count if self.counts else None, amount if self.amounts else None)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the flat report: a figure, for one institute or the total."""
-
-    figure: str
-    label: Any
-    institute_code: str  # "" for the total
-    institute_name: str
-    previous: Cell
-    current: Cell
-
-
-@dataclass
-class AnnualReport:
-    year: int
-    institutes: list[tuple[int, str, str]]  # (id, code, name) in the report's scope
-    figures: list[Figure]
-    scope: frozenset[int] | None  # None: the whole network
-
-    @property
-    def previous(self) -> int:
-        return self.year - 1
-
-    def figure(self, key: str) -> Figure:
-        return next(f for f in self.figures if f.key == key)
-
-    def rows(self, with_institutes: bool = True) -> list[Row]:
-        found = []
-        for f in self.figures:
-            found.append(Row(f.key, f.label, "", "", f.total(self.previous), f.total(self.year)))
-            if with_institutes and f.by_institute:
-                found += [Row(f.key, f.label, code, name, f.cell(i, self.previous),
-                              f.cell(i, self.year)) for i, code, name in self.institutes]
-        return found
 
 
 def _kind(column: Any) -> type:
@@ -367,5 +296,6 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         simple["contracts_received"], simple["contracts_registered"], simple["ai_committed"],
         simple["ai_disbursed"],
         simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
-        simple["exits"], *(simple[key] for key, *_rest in ip_figures()), simple["hq_funding"]]
+        simple["exits"], *(simple[key] for key, *_rest in ip_figures()), simple["hq_funding"],
+        *by_field.figures(report)]
     return report

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
-from tracker.reports.annual import Row
+from tracker.reports.figures import Row
 
 
 def annual_columns(year: int) -> list[Column]:

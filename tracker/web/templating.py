@@ -85,6 +85,8 @@ MENU = [
              _l("Letterhead and wording of the official documents, in both languages.")),
     MenuItem("budget_admin.list_templates", _l("Budget templates"),
              _l("The funders' budget forms: categories and the cap on indirect costs.")),
+    MenuItem("techfields.index", _l("Technical fields"),
+             _l("HQ's list of technical fields, which reports count by.")),
     MenuItem("experts.index", _l("Expert pool"),
              _l("The experts gate panels are drawn from, and their accounts.")),
     MenuItem("approvals.levels", _l("Approval levels"),

@@ -1,0 +1,76 @@
+"""What HQ does with the list of technical fields, and how a record finds its field: by the
+choice a form made, or else by the words it was described in (an import, the API), matched
+against the list's Chinese and English names and codes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Problems
+from tracker.techfields.models import TechnicalField
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def offered(current_id: int | None = None) -> list[TechnicalField]:
+    """The fields a form offers: the active ones, and the one the record has if retired since."""
+    return list(db.session.scalars(select(TechnicalField).where(or_(
+        TechnicalField.active.is_(True), TechnicalField.id == (current_id or 0)))
+        .order_by(TechnicalField.code)))
+
+
+def find(text: str | None) -> TechnicalField | None:
+    """The field `text` names (its name in either language, or its code; case and spaces at
+    the ends do not matter), or None."""
+    key = (text or "").strip().casefold()
+    if not key:
+        return None
+    return db.session.scalars(select(TechnicalField).where(or_(
+        func.lower(TechnicalField.name) == key, func.lower(TechnicalField.name_en) == key,
+        func.lower(TechnicalField.code) == key)).order_by(TechnicalField.id)).first()
+
+
+def classify(field_id: int | None, text: str | None = "") -> int | None:
+    """The field a record is counted in: the one chosen, or else the one its text names
+    (None: not classified, which reports count apart)."""
+    if field_id and 0 < field_id < 2**31 and db.session.get(TechnicalField, field_id):
+        return field_id
+    found = find(text)
+    return found.id if found is not None else None
+
+
+def save_field(actor: User, field: TechnicalField | None, **values: Any) -> TechnicalField:
+    """Add a field to the list (`field` None) or change one; every problem at once."""
+    if not TechnicalField.can_edit(actor):
+        raise Forbidden()
+    problems = Problems()
+    code = (values.get("code") or "").strip().upper()
+    name = (values.get("name") or "").strip()
+    name_en = (values.get("name_en") or "").strip() or None
+    others = select(TechnicalField.id).where(TechnicalField.id != (field.id if field else 0))
+    if not code:
+        problems.add("code", _("Give the field a short code, such as AM."))
+    elif db.session.scalar(others.where(func.upper(TechnicalField.code) == code)):
+        problems.add("code", _("Another technical field already has this code."))
+    if not name:
+        problems.add("name", _("Give the field's name."))
+    elif db.session.scalar(others.where(func.lower(TechnicalField.name) == name.casefold())):
+        problems.add("name", _("Another technical field already has this name."))
+    problems.raise_any()
+    creating = field is None
+    field = field or TechnicalField()
+    field.code, field.name, field.name_en = code, name, name_en
+    field.active = bool(values.get("active", True))
+    changes = audit.pending_changes(field)
+    db.session.add(field)
+    if creating or changes:
+        audit.record(actor, "technical_field.create" if creating else "technical_field.update",
+                     field, changes)
+    db.session.flush()
+    return field
