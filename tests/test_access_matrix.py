@@ -166,6 +166,12 @@ ACCESS: dict[str, dict[str, str]] = {
     "organisations.centre": {"GET": "all: 200"},
     "organisations.new_centre": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "organisations.edit_centre": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    # A centre's agreement and figures (CentreAgreement.can_see: HQ-wide roles; can_record:
+    # HQ admins).
+    "centres.overview": {"GET": "hq: 200; *: 403"},
+    "centres.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "centres.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "centres.new_payment": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # Needs: listed for HQ, directors and PMs (TechnologyNeed.can_list); one matched to our
     # institute is seen by HQ and that institute's people (visible_to).
     "organisations.needs": {"GET": "hq directors pms: 200; *: 403"},

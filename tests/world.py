@@ -45,6 +45,7 @@ from tracker.approvals.models import AppliesTo
 from tracker.assessment import services as assessment
 from tracker.assessment.models import Measure
 from tracker.budgets.models import BudgetTemplate
+from tracker.centres import services as centre_services
 from tracker.changes import services as changes
 from tracker.companies import deals
 from tracker.companies.models import ExitKind, HolderType
@@ -104,6 +105,9 @@ def build() -> World:
     enterprise = make_enterprise()
     centre = make_centre(enterprise)
     need = make_need(institute=ours, enterprise=enterprise)
+    centre_term = centre_services.record_agreement(
+        admin, centre, signed_on=date(2024, 3, 20), starts_on=date(2024, 4, 1),
+        ends_on=date(2030, 3, 31), committed=Decimal("3000000"))
 
     # The project: gate 1 passed with a condition, research under way, a contract paid in part,
     # a milestone submitted to the panelist with evidence, another with a move of its date
@@ -253,6 +257,7 @@ def build() -> World:
         disbursement_id=disbursement.id, conversion_id=conversion.id, company_id=company.id,
         round_id=financing.id, exit_id=exit_.id, share_entry_id=company.entries[0].id,
         institute_id=ours.id, enterprise_id=enterprise.id, centre_id=centre.id,
+        centre_agreement_id=centre_term.id,
         need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
@@ -283,6 +288,8 @@ ARGUMENT_OF = {
     ("organisations.edit_enterprise", "object_id"): "enterprise_id",
     ("organisations.centre", "object_id"): "centre_id",
     ("organisations.edit_centre", "object_id"): "centre_id",
+    ("centres.edit_agreement", "agreement_id"): "centre_agreement_id",
+    ("centres.new_payment", "agreement_id"): "centre_agreement_id",
     ("organisations.need", "object_id"): "need_id",
     ("organisations.edit_need", "object_id"): "need_id",
     ("audit.history", "object_id"): "project_id",

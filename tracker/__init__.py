@@ -66,6 +66,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.assessment.views import bp as assessment_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.budgets.views import bp as budget_admin_bp
+    from tracker.centres.views import bp as centres_bp
     from tracker.changes.views import bp as changes_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp
@@ -104,8 +105,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
                       approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
-                      api_bp,
-                      docs_bp,
+                      centres_bp, api_bp, docs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

@@ -24,6 +24,7 @@ from tracker.assessment.demo import seed_assessment
 from tracker.budgets.defaults import NINE_CATEGORY_CODE
 from tracker.budgets.defaults import install_demo as install_budget_templates
 from tracker.budgets.models import BudgetTemplate
+from tracker.centres.demo import seed_centre_agreements
 from tracker.changes import services as changes
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
@@ -195,6 +196,8 @@ def seed() -> dict[str, int]:
         created["needs"] += 1
     db.session.flush()
     created["projects"] = _seed_projects(users, institutes, enterprises)
+    created["centre agreements"] = seed_centre_agreements(users["admin@demo.jitri.cn"],
+                                                          centres, enterprises)
     created["funding agreements"] = seed_agreement(users["committee@demo.jitri.cn"])
     created["assessments"] = seed_assessment(users["admin@demo.jitri.cn"],
                                              users["director@demo.jitri.cn"])

@@ -29,6 +29,7 @@ from tracker.assessment.models import (  # noqa: F401
 )
 from tracker.audit.models import AuditRecord  # noqa: F401
 from tracker.budgets.models import BudgetCategory, BudgetLine, BudgetTemplate  # noqa: F401
+from tracker.centres.models import CentreAgreement, CentrePayment  # noqa: F401
 from tracker.changes.models import ChangeRequest, ProjectBaseline  # noqa: F401
 from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
 from tracker.companies.ip_models import IpDeal  # noqa: F401

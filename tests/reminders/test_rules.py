@@ -43,6 +43,8 @@ def test_the_catalogue_is_domain_md_table():
     assert ladder_of("conversion_deadline") == [(COM, "before", 30), (COM, "before", 7),
                                                 (COM, "after", 1)]
     assert ladder_of("lockup_expiry") == [(HQ, "before", 30)]
+    assert ladder_of("centre_expiry") == [(HQ, "before", 60), (HQ, "before", 14),
+                                          (HQ, "after", 1)]
     assert ladder_of("project_end") == [(OWN, "before", 30)]
     assert ladder_of("change_request") == [(HQ, "after", 5)]
     assert ladder_of("handover_request") == [(DIR, "after", 3)]

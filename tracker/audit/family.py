@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
+from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
@@ -37,7 +38,16 @@ def _company(company_id: int) -> list[tuple[str, Select]]:
     ]
 
 
-FAMILIES = {"funding_agreements": _agreement, "companies": _company}
+def _centre(centre_id: int) -> list[tuple[str, Select]]:
+    terms = select(CentreAgreement.id).where(CentreAgreement.centre_id == centre_id)
+    return [
+        ("centre_agreements", terms),
+        ("centre_payments", select(CentrePayment.id).where(CentrePayment.agreement_id.in_(terms))),
+    ]
+
+
+FAMILIES = {"funding_agreements": _agreement, "companies": _company,
+            "joint_innovation_centres": _centre}
 
 
 def members(object_type: str, object_id: int) -> list[tuple[str, Select]]:

@@ -49,6 +49,8 @@ from tracker.budgets.models import (
     CostKind,
     IndirectRule,
 )
+from tracker.centres.status import STATUS_LABELS as CENTRE_STATUS_LABELS
+from tracker.centres.status import CentreStatus
 from tracker.changes.models import CHANGE_KIND_LABELS, CHANGE_STATE_LABELS, ChangeKind, ChangeState
 from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
@@ -133,6 +135,7 @@ LABELS: dict[type[Enum], dict] = {
     Role: ROLE_LABELS,
     InstituteType: INSTITUTE_TYPE_LABELS,
     NeedState: NEED_STATE_LABELS,
+    CentreStatus: CENTRE_STATUS_LABELS,
     Phase: PHASE_LABELS,
     ProjectType: PROJECT_TYPE_LABELS,
     FundingSource: FUNDING_SOURCE_LABELS,

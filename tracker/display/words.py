@@ -14,6 +14,7 @@ from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
 from tracker.display import document_words as documents
 from tracker.display import expert_words as experts
+from tracker.display import network_words as network
 from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
@@ -87,6 +88,7 @@ ACTIONS = {
     **assessed.ACTIONS, **budgeted.ACTIONS,
     **documents.ACTIONS,
     **experts.ACTIONS,
+    **network.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -155,6 +157,7 @@ OBJECTS = {
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS,
     **documents.OBJECTS,
     **experts.OBJECTS,
+    **network.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -389,6 +392,7 @@ FIELDS = {
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS,
     **documents.FIELDS,
     **experts.FIELDS,
+    **network.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -15,6 +15,9 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.centres.figures import CentreFigures, figures
+from tracker.centres.models import CentreAgreement
+from tracker.dates import today
 from tracker.export import responses as exports
 from tracker.organisations import columns, listing, need_states, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
@@ -216,7 +219,8 @@ def centres() -> str | Response:
              .order_by(JointInnovationCentre.name))
     return _listing("organisations/centres.html", query, columns.CENTRE_COLUMNS,
                     "joint-innovation-centres", _("Joint innovation centres"), q=q,
-                    can_create=JointInnovationCentre.can_edit(_user()))
+                    can_create=JointInnovationCentre.can_edit(_user()),
+                    can_see_status=CentreAgreement.can_see(_user()))
 
 
 @bp.get("/centres/<int:object_id>")
@@ -231,7 +235,11 @@ def centre(object_id: int) -> str:
                 TechnologyNeed.centre_id == obj.id, TechnologyNeed.visible_to(user)
             ).order_by(TechnologyNeed.created_at.desc())
         ).all()
-    return render_template("organisations/centre.html", obj=obj, needs=needs)
+    return render_template(
+        "organisations/centre.html", obj=obj, needs=needs,
+        figures=figures(today(), [obj.id]).get(obj.id) or CentreFigures(),
+        can_see_agreement=CentreAgreement.can_see(user),
+        can_record=CentreAgreement.can_record(user))
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from tracker.approvals.models import (
     ApprovalStep,
     RequestState,
 )
+from tracker.centres.models import CentreAgreement
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.companies.models import Company, HolderType, ShareEntry, Shareholder, company_projects
 from tracker.contracts.models import Instalment, Payment, ResearchContract
@@ -35,7 +36,7 @@ from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
 from tracker.milestones.models import Milestone, MilestoneState
-from tracker.organisations.models import Institute
+from tracker.organisations.models import Institute, JointInnovationCentre
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.projects.models import Project
 
@@ -346,6 +347,20 @@ def lockup_expiries(q: Query) -> list[Item]:
         stmt = stmt.having(func.min(ShareEntry.id).in_(list(q.item_ids)))
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3],
                  link=("companies.show", {"company_id": r[4]}))
+            for r in _rows(stmt)]
+
+
+def centre_expiries(q: Query) -> list[Item]:
+    """The end of a joint innovation centre's term that no renewal names yet: once HQ records
+    the renewal, the old term's reminders stop and the new term's end is watched instead."""
+    renewal = aliased(CentreAgreement)
+    stmt = (select(CentreAgreement.id, CentreAgreement.ends_on, JointInnovationCentre.name,
+                   JointInnovationCentre.name_en, JointInnovationCentre.id)
+            .join(JointInnovationCentre, JointInnovationCentre.id == CentreAgreement.centre_id)
+            .where(~exists().where(renewal.renews_id == CentreAgreement.id)))
+    stmt = q.apply(stmt, CentreAgreement.id, CentreAgreement.ends_on, None)
+    return [Item(id=r[0], deadline=r[1], title=r[2], title_en=r[3],
+                 link=("organisations.centre", {"object_id": r[4]}))
             for r in _rows(stmt)]
 
 

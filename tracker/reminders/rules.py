@@ -26,6 +26,7 @@ from tracker.reminders.items import (
     Item,
     Query,
     approvals_waiting,
+    centre_expiries,
     changes_awaiting_hq,
     conditions_due,
     conversion_deadlines,
@@ -189,6 +190,16 @@ _CATALOGUE = [
          (Step("after", OWNER, AFTER, 1, DAYS_AFTER),
           Step("hq", HQ, AFTER, 30, HQ_AFTER)),
          royalty_payments_due, optional=True),
+    # A joint innovation centre's term coming to its end: HQ renews it or lets it lapse. A
+    # renewal stops these and the new term's end is watched in turn.
+    Rule("centre_expiry", _l("End of a joint innovation centre's term"),
+         _l("Agreement of joint innovation centre"),
+         _l("the end of a joint innovation centre's agreement term that is not renewed"),
+         HQ, _l("HQ admin"),
+         (Step("before_first", HQ, BEFORE, 60, DAYS_BEFORE_1),
+          Step("before_second", HQ, BEFORE, 14, DAYS_BEFORE_2),
+          Step("after", HQ, AFTER, 1, DAYS_AFTER)),
+         centre_expiries, optional=True),
 ]
 
 RULES: dict[str, Rule] = {rule.name: rule for rule in _CATALOGUE}

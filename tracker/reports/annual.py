@@ -14,13 +14,14 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.figures import figures as ip_figures
 from tracker.assessment.models import Allocation, AssessmentYear
+from tracker.centres.models import CentreAgreement
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.models import company_projects as links
 from tracker.companies.reversal_models import exit_stands, round_stands
@@ -188,19 +189,28 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
 
 def _centres(report: AnnualReport) -> list[Figure]:
     """Joint innovation centres belong to an enterprise, not an institute: network figures.
-    A centre counts as active in a year when it was established by its end (the app does not
-    record a centre closing); a centre without a date counts in neither."""
+    Founded in a year: established in it. Active in a year: one of its agreement terms
+    (tracker/centres) runs some day of it; a centre with no agreement recorded counts as
+    active from its establishment on (as before agreements were recorded); a centre with
+    neither counts in no figure. One statement."""
     year = report.year
     founded = Figure("centres_founded", _l("Joint innovation centres founded"), True, False,
                      by_institute=False)
     active = Figure("centres_active", _l("Joint innovation centres active"), True, False,
                     by_institute=False)
-    established = JointInnovationCentre.established_on
+    centre, established = JointInnovationCentre, JointInnovationCentre.established_on
+
+    def active_in(y: int) -> ColumnElement[bool]:
+        terms = select(CentreAgreement.id).where(CentreAgreement.centre_id == centre.id)
+        in_term = exists(terms.where(CentreAgreement.starts_on <= date(y, 12, 31),
+                                     CentreAgreement.ends_on >= date(y, 1, 1)))
+        return or_(in_term, and_(~exists(terms), established <= date(y, 12, 31)))
+
     counts = db.session.execute(select(*(
-        func.count(JointInnovationCentre.id).filter(condition) for condition in (
+        func.count(centre.id).filter(condition) for condition in (
             established.between(date(year - 1, 1, 1), date(year - 1, 12, 31)),
             established.between(date(year, 1, 1), date(year, 12, 31)),
-            established <= date(year - 1, 12, 31), established <= date(year, 12, 31))))).one()
+            active_in(year - 1), active_in(year))))).one()
     founded.add(None, year - 1, counts[0], None)
     founded.add(None, year, counts[1], None)
     active.add(None, year - 1, counts[2], None)

@@ -44,6 +44,7 @@ INDIRECT_TIER2_UPTO = "indirect_tier2_upto"
 INDIRECT_TIER2_PCT = "indirect_tier2_pct"
 INDIRECT_TIER3_PCT = "indirect_tier3_pct"
 EXPERT_COLLABORATION_YEARS = "expert_collaboration_years"
+CENTRE_DORMANT_MONTHS = "centre_dormant_months"
 
 DOMAIN: list[SettingDef] = [
     SettingDef(
@@ -102,6 +103,19 @@ DOMAIN: list[SettingDef] = [
         _l("An expert who worked with the project manager within this many years is not "
            "drawn for their projects (years)"),
         maximum=20,
+    ),
+]
+
+# The institute network (tracker/centres): a joint innovation centre in its term that has raised
+# no need for this long is dormant, and HQ sees it so.
+NETWORK: list[SettingDef] = [
+    SettingDef(
+        CENTRE_DORMANT_MONTHS,
+        6,
+        _l("A joint innovation centre that has raised no need for this long is dormant "
+           "(months)"),
+        minimum=1,
+        maximum=120,
     ),
 ]
 
@@ -179,4 +193,4 @@ LADDERS: list[SettingDef] = [
 ]
 
 CATALOGUE: dict[str, SettingDef] = {
-    s.key: s for s in [*DOMAIN, *BUDGETS, *SESSIONS, *NOTIFICATIONS, *LADDERS]}
+    s.key: s for s in [*DOMAIN, *NETWORK, *BUDGETS, *SESSIONS, *NOTIFICATIONS, *LADDERS]}

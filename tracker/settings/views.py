@@ -12,7 +12,14 @@ from werkzeug.wrappers import Response
 from tracker.accounts.models import User
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
-from tracker.settings.catalogue import BUDGETS, CATALOGUE, DOMAIN, NOTIFICATIONS, SESSIONS
+from tracker.settings.catalogue import (
+    BUDGETS,
+    CATALOGUE,
+    DOMAIN,
+    NETWORK,
+    NOTIFICATIONS,
+    SESSIONS,
+)
 from tracker.settings.forms import settings_form
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
@@ -21,6 +28,7 @@ bp = Blueprint("settings", __name__)
 
 # The page's sections before the reminder ladders (which come by rule).
 GROUPS = [("domain", _l("Projects and equity"), DOMAIN),
+          ("network", _l("Institute network"), NETWORK),
           ("budgets", _l("Indirect costs (national budget template)"), BUDGETS),
           ("sessions", _l("Sign-in"), SESSIONS),
           ("notifications", _l("Notifications"), NOTIFICATIONS)]

@@ -1,0 +1,149 @@
+"""The centres at a glance (HQ: status and figures of every centre, the dormant ones on
+asking) and HQ's actions on a centre's agreement: record a term or renew it, correct a term,
+record a payment of the enterprise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.centres import services
+from tracker.centres.figures import CentreFigures, figures
+from tracker.centres.forms import CentrePaymentForm, TermForm
+from tracker.centres.models import CentreAgreement
+from tracker.centres.status import CentreStatus
+from tracker.dates import today
+from tracker.export import responses as exports
+from tracker.export.columns import Column, Kind
+from tracker.organisations.models import JointInnovationCentre
+from tracker.settings import catalogue
+from tracker.settings import services as settings
+from tracker.web.actions import submit
+from tracker.web.permissions import requires
+
+bp = Blueprint("centres", __name__)
+
+TERM_FIELDS = ("signed_on", "starts_on", "ends_on", "committed", "note")
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+@dataclass
+class Line:
+    centre: JointInnovationCentre
+    figures: CentreFigures
+
+
+def _centre_link(line: Line) -> str:
+    return url_for("organisations.centre", object_id=line.centre.id)
+
+
+OVERVIEW_COLUMNS = [
+    Column(_l("Joint innovation centre"), lambda r: r.centre.shown("name"), width=30,
+           link=_centre_link),
+    Column(_l("Enterprise"), lambda r: r.centre.enterprise.shown("name"), width=30),
+    Column(_l("Status"), lambda r: r.figures.status, Kind.LABEL, 14,
+           tone=lambda r: "warn" if r.figures.status in (CentreStatus.DORMANT,
+                                                         CentreStatus.EXPIRED) else None),
+    Column(_l("Term ends on"), lambda r: r.figures.current.ends_on if r.figures.current
+           else None, Kind.DATE, 14),
+    Column(_l("Last need raised"), lambda r: r.figures.last_need, Kind.DATE, 14),
+    Column(_l("Needs raised"), lambda r: r.figures.needs_raised, Kind.INT, 10),
+    Column(_l("Needs matched"), lambda r: r.figures.needs_matched, Kind.INT, 10),
+    Column(_l("Projects"), lambda r: r.figures.projects, Kind.INT, 10),
+    Column(_l("Contract value"), lambda r: r.figures.contract_value, Kind.MONEY, 16),
+    Column(_l("Committed by the enterprise"), lambda r: r.figures.committed, Kind.MONEY, 16),
+    Column(_l("Paid by the enterprise"), lambda r: r.figures.paid, Kind.MONEY, 16),
+]
+
+
+@bp.get("/centres/overview")
+@requires(CentreAgreement.can_see)
+def overview() -> str | Response:
+    """Every centre with its status and figures (five statements and the centres); `status`
+    keeps those in one status (`?status=dormant`: HQ's list of dormant centres)."""
+    status = request.args.get("status", "")
+    centres = db.session.scalars(
+        select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
+        .order_by(JointInnovationCentre.name, JointInnovationCentre.id)).all()
+    found = figures(today())
+    lines = [Line(c, found.get(c.id) or CentreFigures()) for c in centres]
+    if status in {s.value for s in CentreStatus}:
+        lines = [line for line in lines if line.figures.status == status]
+    if fmt := exports.requested():
+        return exports.send(OVERVIEW_COLUMNS, lines, "joint-innovation-centres-status", fmt,
+                            title=_("Joint innovation centres at a glance"))
+    return render_template("centres/overview.html", lines=lines, columns=OVERVIEW_COLUMNS,
+                           status=status, statuses=list(CentreStatus),
+                           months=settings.get(catalogue.CENTRE_DORMANT_MONTHS))
+
+
+def _centre(centre_id: int) -> JointInnovationCentre:
+    centre = db.session.get(JointInnovationCentre, centre_id)
+    if centre is None or not centre.can_view(_user()):
+        abort(404)
+    return centre
+
+
+def _agreement(agreement_id: int) -> CentreAgreement:
+    agreement = db.session.get(CentreAgreement, agreement_id)
+    if agreement is None or not agreement.can_view(_user()):
+        abort(404)
+    return agreement
+
+
+def _to_centre(centre_id: int):
+    return lambda _saved: url_for("organisations.centre", object_id=centre_id)
+
+
+@bp.route("/centres/<int:centre_id>/agreements/new", methods=["GET", "POST"])
+@requires(CentreAgreement.can_record)
+def new_agreement(centre_id: int) -> Response | tuple[str, int]:
+    centre = _centre(centre_id)
+    renews = services.latest_term(centre)
+    form = TermForm()
+    return submit(
+        form, lambda: services.record_agreement(
+            _user(), centre, **{name: getattr(form, name).data for name in TERM_FIELDS}),
+        _("Agreement renewed: its new term is recorded.") if renews else
+        _("Agreement recorded."), _to_centre(centre.id),
+        lambda: render_template("centres/term_form.html", form=form, centre=centre,
+                                renews=renews, agreement=None))
+
+
+@bp.route("/centres/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@requires(CentreAgreement.can_record)
+def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = _agreement(agreement_id)
+    form = TermForm(obj=agreement)
+    return submit(
+        form, lambda: services.save_agreement(
+            _user(), agreement, **{name: getattr(form, name).data for name in TERM_FIELDS}),
+        _("Saved."), _to_centre(agreement.centre_id),
+        lambda: render_template("centres/term_form.html", form=form, centre=agreement.centre,
+                                renews=agreement.renews, agreement=agreement),
+        record=agreement)
+
+
+@bp.route("/centres/agreements/<int:agreement_id>/payments/new", methods=["GET", "POST"])
+@requires(CentreAgreement.can_record)
+def new_payment(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = _agreement(agreement_id)
+    form = CentrePaymentForm()
+    return submit(
+        form, lambda: services.record_payment(
+            _user(), agreement, paid_on=form.paid_on.data, amount=form.amount.data,
+            note=form.note.data or ""),
+        _("Payment recorded."), _to_centre(agreement.centre_id),
+        lambda: render_template("centres/payment_form.html", form=form, agreement=agreement))
