@@ -10,13 +10,15 @@ from tracker.accounts.models import Role
 from tracker.achievements import deals, services
 from tracker.achievements.models import Achievement, IpRight, PatentType, RightKind, RightStatus
 from tracker.achievements.services import ContributorLine
+from tracker.projects.lifecycle import Phase
 
 
 def make_achievement(project=None, contributors=None, title="Solid-state electrolyte"
                      ) -> Achievement:
     """An achievement of `project` (a new one), its PM 60 % and a named colleague 40 %
     unless `contributors` (ContributorLines) are given."""
-    project = project or make_project(pm=make_user(Role.PROJECT_MANAGER))
+    project = project or make_project(pm=make_user(Role.PROJECT_MANAGER),
+                                      phase=Phase.CONTRACT_RESEARCH)
     lines = contributors or [
         ContributorLine(user_id=project.pm_id, name="", share_pct=Decimal("60")),
         ContributorLine(user_id=None, name="Zhou Min", share_pct=Decimal("40"))]

@@ -54,7 +54,7 @@ def test_an_unpaid_annuity_reminds_the_pm_then_hq_and_stops_once_paid():
     message = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.rule == "patent_annuity").order_by(OutboxMessage.id))
     assert message.details["path"] == f"/ip-rights/{right.id}"
-    services.pay_annuity(pm, annuity, paid_on=date(2027, 4, 1), amount=Decimal("1200"))
+    services.pay_annuity(pm, annuity, paid_on=date(2026, 11, 1), amount=Decimal("1200"))
     _commit()
     assert scan.scan(date(2027, 4, 2)).found == 0
 

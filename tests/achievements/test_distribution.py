@@ -20,6 +20,7 @@ from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.services import ContributorLine
 from tracker.audit.models import AuditRecord
 from tracker.errors import Invalid, Refused
+from tracker.projects.lifecycle import Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
@@ -37,7 +38,7 @@ def test_the_split_against_a_hand_computed_example():
 
 
 def _three_contributors():
-    project = make_project()
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
     colleague = make_user(institute_id=project.institute_id)
     achievement = make_achievement(project, contributors=[
         ContributorLine(user_id=project.pm_id, name="", share_pct=Decimal("33.33")),

@@ -21,6 +21,7 @@ from tracker.achievements.models import Achievement, IpRight, RightStatus
 from tracker.achievements.services import ContributorLine
 from tracker.audit.models import AuditRecord
 from tracker.errors import Forbidden, Invalid
+from tracker.projects.lifecycle import Phase
 
 
 def _version(page: str) -> str:
@@ -38,7 +39,7 @@ def _actions(kind: str, object_id: int) -> list[str]:
 
 
 def test_shares_must_add_up_to_exactly_100_and_every_problem_is_said():
-    project = make_project()
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
     with pytest.raises(Invalid) as refused:
         services.save_achievement(project.pm, project, None, title="", description="",
                                   contributors=[
@@ -79,7 +80,7 @@ def test_a_patent_needs_its_type_number_and_dates():
     assert {f for f, _m in refused.value.problems} == {"patent_type", "number", "granted_on"}
     know_how = services.save_right(achievement.project.pm, achievement, None, kind="know_how",
                                    patent_type="invention", title="Sintering recipe",
-                                   number="", jurisdiction="", status="granted", filed_on=None,
+                                   number="", jurisdiction="", status="filed", filed_on=None,
                                    granted_on=None, attorney_costs=None)
     assert know_how.patent_type is None and know_how.jurisdiction == "CN"
 
@@ -87,7 +88,7 @@ def test_a_patent_needs_its_type_number_and_dates():
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
 def test_the_pm_records_an_achievement_and_a_patent_through_the_pages(client, locale):
     pm = make_user(Role.PROJECT_MANAGER, locale=locale)
-    project = make_project(pm=pm)
+    project = make_project(pm=pm, phase=Phase.CONTRACT_RESEARCH)
     colleague = make_user(institute_id=project.institute_id)
     login(client, pm)
     page = client.get(f"/projects/{project.id}/achievements/new")

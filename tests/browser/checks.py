@@ -60,7 +60,8 @@ PHONE_CHECKS = """() => {
   }
   // A tag (a pill) in a table cell on one line, never a tall bubble.
   for (const tag of document.querySelectorAll('td .tag, th .tag')) {
-    if (shown(tag) && tag.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(tag).fontSize) * 1.3)
+    const lineHeight = parseFloat(getComputedStyle(tag).fontSize) * 1.3;
+    if (shown(tag) && tag.getBoundingClientRect().height > 2 * lineHeight)
       problems.push('tag on several lines: ' + tag.innerText.trim().slice(0, 30));
   }
   // A chart's text as the phone draws it (its font size times the drawing's scale): a
@@ -70,7 +71,8 @@ PHONE_CHECKS = """() => {
     const m = text.getScreenCTM();
     const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
     if (size < 11)
-      problems.push('chart text at ' + size.toFixed(1) + ' px: ' + text.textContent.trim().slice(0, 30));
+      problems.push('chart text at ' + size.toFixed(1) + ' px: '
+        + text.textContent.trim().slice(0, 30));
   }
   for (const input of document.querySelectorAll('input, select, textarea')) {
     if (shown(input) && parseFloat(getComputedStyle(input).fontSize) < 16)

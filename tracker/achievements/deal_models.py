@@ -19,6 +19,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
 
@@ -73,7 +74,7 @@ class Transfer(Versioned, Base):
     achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     kind: Mapped[TransferKind] = mapped_column(str_enum(TransferKind, "transfer_kind"))
-    signed_on: Mapped[date]
+    signed_on: Mapped[date] = mapped_column(info={PAST: True})
     ends_on: Mapped[date | None]  # no royalty report is owed for a period starting after it
     upfront: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     royalty_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
@@ -135,7 +136,7 @@ class RoyaltyReport(Base):
     transfer_id: Mapped[int] = mapped_column(ForeignKey("ip_transfers.id"), index=True)
     period_start: Mapped[date]
     period_end: Mapped[date]
-    received_on: Mapped[date]
+    received_on: Mapped[date] = mapped_column(info={PAST: True})
     base_amount: Mapped[Decimal] = mapped_column(Money)
     royalty_due: Mapped[Decimal] = mapped_column(Money)
     payment_due_on: Mapped[date]
@@ -164,7 +165,7 @@ class IncomeReceipt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("ip_transfers.id"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("royalty_reports.id"), index=True)
-    received_on: Mapped[date]
+    received_on: Mapped[date] = mapped_column(info={PAST: True})
     amount: Mapped[Decimal] = mapped_column(Money)
     costs: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     note: Mapped[str] = mapped_column(String(200), default="")

@@ -102,7 +102,7 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
             problems.add(field, _("Between 0 and 366 days."))
     reason = (override_reason or "").strip()
     if contributor_pct is None or not ZERO <= contributor_pct <= HUNDRED:
-        problems.add("contributor_pct", _("The contributors' share is between 0 and 100%%."))
+        problems.add("contributor_pct", _("The contributors' share is between 0 and 100%."))
     elif (said := distribution_problem(contributor_pct, reason)) is not None:
         problems.add("override_reason", said)
     if ip_deal_id:
@@ -202,7 +202,7 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
         raise Refused(said)
     contributors = transfer.achievement.contributors
     if sum((c.share_pct for c in contributors), ZERO) != HUNDRED:
-        raise Refused(_("The achievement's contributors' shares do not add up to 100%%: "
+        raise Refused(_("The achievement's contributors' shares do not add up to 100%: "
                         "correct them before income is split."))
     pool, parts = money.income_split(amount - costs, transfer.contributor_pct,
                                      [c.share_pct for c in contributors])

@@ -19,6 +19,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
 
@@ -155,8 +156,8 @@ class IpRight(Versioned, Base):
     number: Mapped[str] = mapped_column(String(50), default="")
     jurisdiction: Mapped[str] = mapped_column(String(20), default="CN")
     status: Mapped[RightStatus] = mapped_column(str_enum(RightStatus, "right_status"))
-    filed_on: Mapped[date | None]
-    granted_on: Mapped[date | None]
+    filed_on: Mapped[date | None] = mapped_column(info={PAST: True})
+    granted_on: Mapped[date | None] = mapped_column(info={PAST: True})
     attorney_costs: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -192,7 +193,7 @@ class Annuity(Base):
     year_no: Mapped[int]  # the patent's year the fee keeps it in force for (第N年)
     due_on: Mapped[date]
     fee: Mapped[Decimal] = mapped_column(Money)
-    paid_on: Mapped[date | None]
+    paid_on: Mapped[date | None] = mapped_column(info={PAST: True})
     paid_amount: Mapped[Decimal | None] = mapped_column(Money)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.achievements import periods
 from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
-from tracker.achievements.models import LIVE, Achievement, Annuity, IpRight
+from tracker.achievements.models import LIVE, Achievement, Annuity, IpRight, RightKind
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
 from tracker.reminders.items import Item, Query
@@ -26,7 +26,8 @@ def annuities_due(q: Query) -> list[Item]:
             .join(Achievement, Achievement.id == IpRight.achievement_id)
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
-            .where(Annuity.paid_on.is_(None), IpRight.status.in_(LIVE)))
+            .where(Annuity.paid_on.is_(None), IpRight.status.in_(LIVE),
+                   IpRight.kind == RightKind.PATENT))
     stmt = q.apply(stmt, Annuity.id, Annuity.due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} {r[3]}".strip(), project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import User
@@ -24,9 +25,11 @@ from tracker.achievements.models import (
     RightStatus,
 )
 from tracker.audit import services as audit
+from tracker.dates import today
 from tracker.display.formatting import pct
-from tracker.errors import Forbidden, Invalid, Problems, in_row
+from tracker.errors import Forbidden, Problems, Refused, in_row
 from tracker.money import HUNDRED, ZERO
+from tracker.projects.lifecycle import NOT_APPROVED
 
 if TYPE_CHECKING:
     from tracker.projects.models import Project
@@ -46,8 +49,10 @@ class ContributorLine:
 
 
 def may_record(user: User, project: Project) -> bool:
-    """Who records a project's achievements: its PM and HQ admins (`Achievement.can_manage`)."""
-    return user.is_hq_admin or user.id == project.pm_id
+    """Who records a project's achievements: its PM and HQ admins (`Achievement.can_manage`),
+    once the project is approved: a draft or a proposal under review has no results yet, and
+    the register's figures count only research HQ took on."""
+    return (user.is_hq_admin or user.id == project.pm_id) and project.phase not in NOT_APPROVED
 
 
 def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Contributor]:
@@ -60,6 +65,10 @@ def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Cont
     for position, line in enumerate(lines):
         user = db.session.get(User, line.user_id) if line.user_id else None
         name = user.name if user is not None else " ".join(line.name.split())
+        if user is not None and line.name.strip() and " ".join(line.name.split()) != user.name:
+            problems.add(line.field("name"), _(
+                "Choose a user or type a name, not both: %(user)s was chosen and %(name)s typed.",
+                user=user.name, name=" ".join(line.name.split())))
         if line.user_id and user is None:
             problems.add(line.field("user_id"), _("Choose one of the users listed."))
         elif not name:
@@ -71,7 +80,7 @@ def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Cont
         share = line.share_pct
         if share is None or not ZERO < share <= HUNDRED:
             problems.add(line.field("share_pct"), _(
-                "A contributor's share is more than 0 and at most 100%%."))
+                "A contributor's share is more than 0 and at most 100%."))
             share = None
         found.append(Contributor(position=position, user_id=user.id if user else None,
                                  name=name[:100], share_pct=share))
@@ -91,8 +100,12 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
                      title: str, description: str,
                      contributors: list[ContributorLine]) -> Achievement:
     """Record an achievement of `project` (`achievement` None) or change one."""
-    if not may_record(actor, project if achievement is None else achievement.project):
+    project = project if achievement is None else achievement.project
+    if not (actor.is_hq_admin or actor.id == project.pm_id):
         raise Forbidden()
+    if project.phase in NOT_APPROVED:
+        raise Refused(_("%(project)s is not an approved project yet: its achievements are "
+                        "recorded once it has passed gate 1.", project=project.title))
     problems = Problems()
     title = " ".join((title or "").split())
     if not title:
@@ -148,6 +161,27 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         problems.add("filed_on", _("Give the date the patent was filed."))
     if status is RightStatus.GRANTED and kind is not RightKind.KNOW_HOW and granted_on is None:
         problems.add("granted_on", _("A granted right has its date of grant."))
+    if kind is RightKind.KNOW_HOW and (status is RightStatus.GRANTED or granted_on is not None):
+        problems.add("status", _("Know-how is kept secret, never granted or registered: "
+                                 "its status is filed (held) or lapsed."))
+    for field, day in (("filed_on", filed_on), ("granted_on", granted_on)):
+        if day is not None and day > today():
+            problems.add(field, _("The date cannot be after today (%(today)s).",
+                                  today=today().isoformat()))
+    if (right is not None and right.kind is RightKind.PATENT and kind is not None
+            and kind is not RightKind.PATENT and right.annuities):
+        problems.add("kind", _("This patent lists %(n)d annuities: a right with annuities stays "
+                               "a patent (mark it lapsed or abandoned if it ends).",
+                               n=len(right.annuities)))
+    if number and kind is not None:
+        twin = db.session.scalar(
+            select(IpRight).where(IpRight.kind == kind, IpRight.number == number,
+                                     IpRight.jurisdiction == ((jurisdiction or "CN").strip()
+                                                              .upper()[:20] or "CN"),
+                                     IpRight.id != (right.id if right is not None else -1)))
+        if twin is not None:
+            problems.add("number", _("Number %(number)s is already in the register (%(title)s): "
+                                     "a right is listed once.", number=number, title=twin.title))
     if granted_on is not None and filed_on is not None and granted_on < filed_on:
         problems.add("granted_on", _("A right is granted after it is filed."))
     if attorney_costs is not None and attorney_costs < 0:
@@ -196,6 +230,9 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
         problems.add("year_no", _("The annuity of year %(n)s is already listed.", n=year_no))
     if due_on is None:
         problems.add("due_on", _("Give the date the annuity is due."))
+    elif right.filed_on is not None and due_on <= right.filed_on:
+        problems.add("due_on", _("An annuity falls due after the patent is filed (%(date)s).",
+                                 date=right.filed_on.isoformat()))
     if fee is None or fee < 0:
         problems.add("fee", _("The fee is zero or more."))
     problems.raise_any()
@@ -212,13 +249,17 @@ def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
     if not annuity.right.achievement.can_manage(actor):
         raise Forbidden()
     problems = Problems()
-    if annuity.paid:
-        raise Invalid("paid_on", _("This annuity was paid on %(date)s.",
-                                   date=annuity.paid_on.isoformat()))
+    if annuity.paid:  # paid meanwhile (another tab): the form is gone, say it above the page
+        raise Refused(_("The annuity of year %(n)s was already recorded as paid on %(date)s: "
+                        "nothing was recorded again.", n=annuity.year_no,
+                        date=annuity.paid_on.isoformat()))
     if paid_on is None:
         problems.add("paid_on", _("Give the date it was paid."))
-    if amount is None or amount < 0:
-        problems.add("amount", _("The amount paid is zero or more."))
+    elif paid_on > today():
+        problems.add("paid_on", _("The date cannot be after today (%(today)s).",
+                                  today=today().isoformat()))
+    if amount is None or amount < 0 or (amount == 0 and annuity.fee > 0):
+        problems.add("amount", _("Give the amount paid (more than 0)."))
     problems.raise_any()
     annuity.paid_on, annuity.paid_amount = paid_on, amount
     audit.record(actor, "annuity.pay", annuity)

@@ -35,7 +35,7 @@ from tracker.gates.models import (
     ReviewCriterion,
 )
 from tracker.milestones.models import Milestone, MilestoneState
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import NOT_APPROVED, Phase
 from tracker.projects.models import Project
 
 HUNDREDTH = Decimal("0.01")
@@ -48,7 +48,6 @@ ACCEPTANCE_CONCLUSIONS = {
     Outcome.KILL: _l("Failed acceptance"),
 }
 APPROVING = (Outcome.GO, Outcome.CONDITIONAL_GO)
-NOT_APPROVED = (Phase.DRAFT, Phase.PROPOSAL_REVIEW, Phase.REJECTED)
 
 
 def documents_of(project: Project) -> list[tuple[DocumentKind, GateDecision | None]]:

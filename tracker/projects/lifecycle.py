@@ -51,6 +51,8 @@ PHASE_GATE = {phase: gate for gate, phase in GATE_PHASE.items()}
 ACTIVE = frozenset(GATE_PHASE.values())
 # Nothing changes a project in these any more: it is read-only.
 FINAL = frozenset({Phase.SPUN_OFF, Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED})
+# A project never approved (gate 1 not passed): a proposal, not research with results.
+NOT_APPROVED = frozenset({Phase.DRAFT, Phase.PROPOSAL_REVIEW, Phase.REJECTED})
 # A spin-off company may be recorded for a project once HQ decides to invest in it (gate 2 GO
 # into investment decision), and for one that went on to spin off or ended completed.
 SPIN_OFF_PHASES = frozenset({Phase.INVESTMENT_DECISION, Phase.SPIN_OFF, Phase.SPUN_OFF,
