@@ -14,6 +14,7 @@ from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
 from tracker.display import document_words as documents
 from tracker.display import expert_words as experts
+from tracker.display import ip_words as ip
 from tracker.display import network_words as network
 from tracker.display import notification_words as notices
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
@@ -89,6 +90,7 @@ ACTIONS = {
     **documents.ACTIONS,
     **experts.ACTIONS,
     **network.ACTIONS,
+    **ip.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -158,6 +160,7 @@ OBJECTS = {
     **documents.OBJECTS,
     **experts.OBJECTS,
     **network.OBJECTS,
+    **ip.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -393,6 +396,7 @@ FIELDS = {
     **documents.FIELDS,
     **experts.FIELDS,
     **network.FIELDS,
+    **ip.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -1,0 +1,61 @@
+"""The words of the audit trail for results and their rewards: the achievement and IP register,
+transfers and licences with the income split among contributors (tracker/achievements), and
+equity incentives granted to people (tracker/companies). `tracker.display.words` merges them
+into its tables."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "achievement.create": _l("Achievement recorded"),
+    "ip_right.create": _l("Intellectual property right recorded"),
+    "annuity.create": _l("Patent annuity listed"),
+    "annuity.pay": _l("Patent annuity paid"),
+    "transfer.create": _l("Transfer or licence recorded"),
+    "royalty_report.create": _l("Royalty report recorded"),
+    "income.create": _l("Income received and split among contributors"),
+    "incentive.grant": _l("Equity incentive granted"),
+    "incentive.update": _l("Equity incentive corrected"),
+    "incentive.exercise": _l("Options exercised"),
+    "incentive.forfeit": _l("Unvested incentive forfeited on leaving"),
+}
+
+OBJECTS = {
+    "achievements": _l("Achievement"),
+    "achievement_contributors": _l("Contributor"),
+    "ip_rights": _l("Intellectual property right"),
+    "patent_annuities": _l("Patent annuity"),
+    "ip_transfers": _l("Transfer or licence"),
+    "royalty_reports": _l("Royalty report"),
+    "ip_income": _l("Income received"),
+    "ip_income_shares": _l("Contributor's part of income"),
+    "incentive_grants": _l("Equity incentive grant"),
+    "option_exercises": _l("Option exercise"),
+}
+
+FIELDS = {
+    "achievement_id": _l("Achievement"), "right_id": _l("Right"),
+    "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
+    "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
+    "year_no": _l("Patent year"), "due_on": _l("Due on"), "fee": _l("Fee"),
+    "paid_amount": _l("Amount paid"),
+    "royalty_base": _l("Royalty base"), "minimum_royalty": _l("Minimum royalty"),
+    "reporting_months": _l("Reporting period (months)"),
+    "report_days": _l("Days to report after a period"),
+    "payment_days": _l("Days to pay after a report"),
+    "ip_deal_id": _l("IP contributed to the spin-off"),
+    "period_start": _l("Period from"), "period_end": _l("Period to"),
+    "base_amount": _l("Royalty base amount"), "royalty_due": _l("Royalty due"),
+    "payment_due_on": _l("Payment due on"),
+    "transfer_id": _l("Transfer or licence"), "report_id": _l("Royalty report"),
+    "costs": _l("Deductible costs"), "contributor_pct": _l("Contributors' share"),
+    "receipt_id": _l("Income received"), "share_pct": _l("Share"),
+    "pool_id": _l("Incentive pool"), "holder_id": _l("Holder"), "person_name": _l("Person"),
+    "exercise_price": _l("Exercise price"), "granted_on": _l("Granted on"),
+    "vesting_start": _l("Vesting starts"), "vesting_months": _l("Vesting months"),
+    "cliff_months": _l("Cliff months"), "left_on": _l("Left on"),
+    "forfeited": _l("Forfeited"), "forfeit_reason": _l("Reason for forfeiture"),
+    "grant_entry_id": _l("Ledger entry of the grant"),
+    "forfeit_entry_id": _l("Ledger entry of the forfeiture"), "grant_id": _l("Grant"),
+}
