@@ -16,6 +16,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.reminders import delivery, preferences, scan
 from tracker.reminders.models import MessageState, OutboxMessage, ReminderOptOut
+from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
 from tracker.settings.catalogue import CATALOGUE
 from tracker.workdays import services as workdays
@@ -200,9 +201,10 @@ def test_a_user_turns_an_optional_reminder_off_but_escalations_still_come(client
     login(client, pm)
     page = client.get("/reminders/preferences").get_data(as_text=True)
     assert "Milestone due date" in page and "Gate review scores" in page
-    form = {"delivery": "per_item", "want_condition_due": "y", "want_instalment_due": "y",
-            "want_hold_revisit": "y", "want_project_end": "y",
-            "want_conversion_deadline": "y", "want_lockup_expiry": "y"}
+    # Every optional rule ticked but milestone_due (the catalogue grows: patent annuities,
+    # royalties, centres' terms ... are optional too).
+    form = {"delivery": "per_item", **{f"want_{name}": "y" for name, rule in RULES.items()
+                                       if rule.optional and name != "milestone_due"}}
     assert post(client, "/reminders/preferences", form).status_code == 302
     assert preferences.preferences_of(pm).per_item is True
     assert preferences.opted_out_rules(pm) == {"milestone_due"}
