@@ -73,7 +73,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 # Who looks, in the order the tables read: `anon` is nobody signed in.
 PEOPLE = ("pm", "director", "admin", "committee", "observer", "panelist", "evaluator",
-          "other_pm", "other_director")
+          "other_pm", "other_director", "contact")
 SUBJECTS = ("anon", *PEOPLE)
 
 
@@ -103,7 +103,10 @@ def build() -> World:
                   observer=observer, panelist=panelist, evaluator=evaluator, other_pm=other_pm,
                   other_director=other_director)
     enterprise = make_enterprise()
-    centre = make_centre(enterprise)
+    # The enterprise's contact (a limited account: its needs only); the other PM is the
+    # centre's liaison, who submits needs for the centre's enterprise.
+    people["contact"] = make_user(Role.ENTERPRISE_CONTACT, enterprise_id=enterprise.id)
+    centre = make_centre(enterprise, liaison_id=other_pm.id)
     need = make_need(institute=ours, enterprise=enterprise)
     centre_term = centre_services.record_agreement(
         admin, centre, signed_on=date(2024, 3, 20), starts_on=date(2024, 4, 1),
@@ -268,6 +271,8 @@ def build() -> World:
     world.people = {name: user.id for name, user in people.items()}
     world.emails = {name: user.email for name, user in people.items()}
     for name, user in people.items():
+        if user.is_limited:  # makes no token (AccessToken.can_create): nobody, to the API
+            continue
         _token, world.api_tokens[name] = tokens.create_token(user, "Matrix", TokenScope.WRITE,
                                                              30)
     _commit()
@@ -371,7 +376,7 @@ class People:
         client = self.app.test_client()
         headers = {}
         if path.startswith("/api/"):
-            if who != "anon":
+            if who in self.world.api_tokens:
                 headers["Authorization"] = f"Bearer {self.world.api_tokens[who]}"
         elif self.cookies[who]:
             client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[who])

@@ -43,15 +43,14 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     init_database(app)
     init_extensions(app)
 
-    from tracker.accounts import steps, throttle
-    from tracker.experts import wall
+    from tracker.accounts import steps, throttle, walls
     from tracker.web import errors, requestlog, security, templating
     from tracker.web.api import auth as api_auth
 
     throttle.init_app(app)
     api_auth.init_app(app)  # before any hook reads current_user: the API's comes from a token
     steps.init_app(app)
-    wall.init_app(app)  # after the steps: a new password first, then only their reviews
+    walls.init_app(app)  # after the steps: a new password first, then only their own pages
     security.init_app(app)
     requestlog.init_app(app)  # after security: it wraps ProxyFix, and logs what it read
     errors.init_app(app)
@@ -78,6 +77,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.imports.views import bp as imports_bp
     from tracker.incentives.views import bp as incentives_bp
     from tracker.milestones.views import bp as milestones_bp
+    from tracker.needs.views import bp as needs_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.organisations.views import bp as organisations_bp
     from tracker.phones.views import bp as phones_bp
@@ -105,7 +105,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
                       approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
-                      centres_bp, api_bp, docs_bp,
+                      centres_bp, needs_bp, api_bp, docs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

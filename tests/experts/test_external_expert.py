@@ -12,8 +12,8 @@ from tests.experts.helpers import make_expert
 from tests.factories import install_gates, make_project, make_user
 from tests.gates import helpers
 from tracker.accounts.models import Role
+from tracker.accounts.walls import MACHINES, OPEN
 from tracker.dates import today
-from tracker.experts.wall import MACHINES, OPEN
 from tracker.gates import services as gates
 
 

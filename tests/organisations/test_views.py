@@ -31,8 +31,10 @@ def test_anonymous_is_redirected_to_login(client, path):
     assert "/login" in response.headers["Location"]
 
 
-# An external expert's account opens their reviews only (tests/experts/test_external_expert.py).
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.EXTERNAL_EXPERT])
+# An external expert's account opens their reviews only (tests/experts/test_external_expert.py),
+# an enterprise contact's their enterprise's needs (tests/needs/test_intake.py).
+@pytest.mark.parametrize("role", [r for r in Role
+                                  if r not in (Role.EXTERNAL_EXPERT, Role.ENTERPRISE_CONTACT)])
 def test_directory_pages_open_to_every_role(client, role):
     user = make_user(role) if role is not Role.INSTITUTE_DIRECTOR else make_user()
     if role is Role.INSTITUTE_DIRECTOR:

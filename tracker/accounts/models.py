@@ -14,7 +14,7 @@ from tracker.crypto import Encrypted
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
-    from tracker.organisations.models import Enterprise, Institute
+    from tracker.organisations.models import Enterprise, Institute, JointInnovationCentre
 
 
 class Provider(enum.StrEnum):
@@ -37,8 +37,12 @@ class Role(enum.StrEnum):
     HQ_ADMIN = "hq_admin"
     OBSERVER = "observer"
     # An expert from outside (tracker/experts): the account opens the reviews they sit on and
-    # nothing else (tracker/experts/wall.py). Held alone.
+    # nothing else (tracker/accounts/walls.py). Held alone.
     EXTERNAL_EXPERT = "external_expert"
+    # Someone at an enterprise (their account names it: `User.enterprise_id`): the account
+    # submits and follows that enterprise's technology needs and opens nothing else
+    # (tracker/accounts/walls.py). Held alone.
+    ENTERPRISE_CONTACT = "enterprise_contact"
     # Not granted as a row: a user is a director because an institute names them
     # (Institute.director), so the fact lives in one place.
     INSTITUTE_DIRECTOR = "institute_director"
@@ -51,6 +55,7 @@ ROLE_LABELS = {
     Role.HQ_ADMIN: _l("HQ admin"),
     Role.OBSERVER: _l("Observer"),
     Role.EXTERNAL_EXPERT: _l("External expert"),
+    Role.ENTERPRISE_CONTACT: _l("Enterprise contact"),
     Role.INSTITUTE_DIRECTOR: _l("Institute director"),
 }
 
@@ -111,6 +116,9 @@ class User(Base):
     directed_institutes: Mapped[list[Institute]] = relationship(
         back_populates="director", foreign_keys="Institute.director_id"
     )
+    liaised_centres: Mapped[list[JointInnovationCentre]] = relationship(
+        foreign_keys="JointInnovationCentre.liaison_id", viewonly=True
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -156,8 +164,24 @@ class User(Base):
 
     @property
     def is_external_expert(self) -> bool:
-        """A limited account: its reviews, and nothing else (tracker/experts/wall.py)."""
+        """A limited account: its reviews, and nothing else (tracker/accounts/walls.py)."""
         return self.has_role(Role.EXTERNAL_EXPERT)
+
+    @property
+    def is_enterprise_contact(self) -> bool:
+        """A limited account: their enterprise's needs, and nothing else (walls.py)."""
+        return self.has_role(Role.ENTERPRISE_CONTACT) and self.enterprise_id is not None
+
+    @property
+    def is_limited(self) -> bool:
+        """An account behind a wall (tracker/accounts/walls.py): it holds no other role and
+        makes no API token."""
+        return self.has_role(Role.EXTERNAL_EXPERT, Role.ENTERPRISE_CONTACT)
+
+    @property
+    def liaised_centre_ids(self) -> set[int]:
+        """The joint innovation centres whose liaison they are."""
+        return {c.id for c in self.liaised_centres}
 
     @property
     def sees_whole_portfolio(self) -> bool:

@@ -213,6 +213,18 @@ def _staff_number(number: str | None, user: User | None = None) -> str | None:
     return number
 
 
+def _check_contact(roles: list[str], enterprise_id: int | None, problems: Problems) -> None:
+    """An enterprise contact's account names their enterprise and holds no other role: it
+    opens that enterprise's needs and nothing else (tracker/accounts/walls.py)."""
+    if Role.ENTERPRISE_CONTACT.value not in roles:
+        return
+    if len(set(roles)) > 1:
+        problems.add("roles", _("An enterprise contact's account holds no other role: it "
+                                "opens their enterprise's needs, and nothing else."))
+    if not enterprise_id:
+        problems.add("enterprise_id", _("Name the enterprise of the contact."))
+
+
 def create_user(
     actor: User | None,
     *,
@@ -228,6 +240,9 @@ def create_user(
     """Create an account. `actor` None means the shell (`flask users create`)."""
     if actor is not None and not actor.can_manage_users():
         raise Forbidden()
+    problems = Problems()
+    _check_contact(roles, enterprise_id, problems)
+    problems.raise_any()
     email = normalise_email(email)
     _check_email_free(email)
     check_new_password(password, email=email, name=name)
@@ -276,6 +291,7 @@ def update_user(
     if user.is_external_expert and roles:
         problems.add("roles", _("An external expert's account holds no other role: it opens "
                                 "the reviews the expert sits on, and nothing else."))
+    _check_contact(roles, enterprise_id, problems)
     problems.raise_any()
     email = normalise_email(email)
     _check_email_free(email, user)

@@ -60,9 +60,10 @@ class AccessToken(Base):
 
     @staticmethod
     def can_create(user: User) -> bool:
-        """Anyone signed in acts for themselves from their own tools; not an external expert,
-        whose account opens their reviews only (tracker/experts/wall.py)."""
-        return user.is_authenticated and not user.is_external_expert
+        """Anyone signed in acts for themselves from their own tools; not a limited account (an
+        external expert's, an enterprise contact's), which opens its own pages only
+        (tracker/accounts/walls.py)."""
+        return user.is_authenticated and not user.is_limited
 
     def can_revoke(self, user: User) -> bool:
         """Its owner, and HQ admins (who manage users) for anyone's."""

@@ -22,6 +22,7 @@ from tracker.files import services as files
 from tracker.funding.models import FundingAgreement
 from tracker.money import cents
 from tracker.organisations import need_states
+from tracker.organisations import services as organisations
 from tracker.organisations.models import Enterprise, Institute, NeedState
 from tracker.projects.models import Project
 
@@ -75,9 +76,8 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     audit.record(actor, "contract.record", contract, changes)
     need = project.need
     if need is not None and need.state in need_states.CONTRACTABLE:
-        before = need.state
-        need.state = NeedState.CONTRACTED
-        audit.record(actor, "need.contracted", need, {"state": [before.value, "contracted"]})
+        organisations.stamp_state(actor, need, NeedState.CONTRACTED, by_contract=True)
+        audit.record(actor, "need.contracted", need, audit.pending_changes(need))
     db.session.flush()
     return contract
 

@@ -102,8 +102,10 @@ from tracker.milestones.states import ACTION_LABELS, Action
 from tracker.organisations.models import (
     INSTITUTE_TYPE_LABELS,
     NEED_STATE_LABELS,
+    NEED_URGENCY_LABELS,
     InstituteType,
     NeedState,
+    NeedUrgency,
 )
 from tracker.phones.models import PURPOSE_LABELS, Purpose
 from tracker.projects.funding import (
@@ -136,6 +138,7 @@ LABELS: dict[type[Enum], dict] = {
     InstituteType: INSTITUTE_TYPE_LABELS,
     NeedState: NEED_STATE_LABELS,
     CentreStatus: CENTRE_STATUS_LABELS,
+    NeedUrgency: NEED_URGENCY_LABELS,
     Phase: PHASE_LABELS,
     ProjectType: PROJECT_TYPE_LABELS,
     FundingSource: FUNDING_SOURCE_LABELS,

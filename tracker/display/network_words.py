@@ -1,6 +1,6 @@
 """The words of the audit trail for the institute network: joint innovation centres' agreements
-(tracker/centres) and partners (tracker/partners). `tracker.display.words` merges them into its
-tables."""
+(tracker/centres), partners (tracker/partners) and enterprise needs (tracker/needs).
+`tracker.display.words` merges them into its tables."""
 
 from __future__ import annotations
 
@@ -11,14 +11,36 @@ ACTIONS = {
     "centre_agreement.renew": _l("Centre agreement renewed"),
     "centre_agreement.update": _l("Centre agreement corrected"),
     "centre_agreement.payment": _l("Payment by the enterprise recorded"),
+    # Enterprise needs from intake to contract (tracker/needs).
+    "need.submit": _l("Need submitted"),
+    "need.analyse": _l("Need analysed"),
+    "need.candidate": _l("Candidate proposed"),
+    "need.match": _l("Match decided"),
+    "need.project": _l("Need made a project"),
+    "need.move": _l("Need moved"),
 }
 
 OBJECTS = {
     "centre_agreements": _l("Centre agreement"),
     "centre_payments": _l("Payment by the enterprise"),
+    "need_candidates": _l("Candidate for a need"),
 }
 
 FIELDS = {
     "renews_id": _l("Renews"),
     "liaison_id": _l("Liaison"),
+    # A need's analysis, its steps and its candidates (tracker/needs).
+    "budget_min": _l("Budget from"),
+    "budget_max": _l("Budget up to"),
+    "urgency": _l("Urgency"),
+    "state_since": _l("In this state since"),
+    "analysed_at": _l("Analysed on"),
+    "matched_at": _l("Matched on"),
+    "matched_by_id": _l("Match decided by"),
+    "contracted_at": _l("Contracted on"),
+    "close_reason": _l("Why it was closed"),
+    "proposed_at": _l("Proposed on"),
+    "proposed_by_id": _l("Proposed by"),
+    "chosen_at": _l("Chosen on"),
+    "chosen_by_id": _l("Chosen by"),
 }

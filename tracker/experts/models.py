@@ -2,7 +2,7 @@
 (回避) and a gate's panel minimums read of them: title, unit and expertise.
 
 An expert scores through an account (`user`): an evaluator's, or a limited external expert's
-one that opens their reviews and nothing else (`Role.EXTERNAL_EXPERT`, tracker/experts/wall.py).
+one that opens their reviews and nothing else (`Role.EXTERNAL_EXPERT`, tracker/accounts/walls.py).
 """
 
 from __future__ import annotations

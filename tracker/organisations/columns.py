@@ -10,6 +10,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.needs import timing
 
 
 def bilingual(header, attribute: str, width: int, link=None) -> list[Column]:
@@ -56,6 +57,8 @@ NEED_COLUMNS = [
            width=28),
     Column(_l("Intended investment"), lambda n: n.intended_investment, Kind.MONEY, 18),
     Column(_l("State"), lambda n: n.state, Kind.LABEL, 12),
+    Column(_l("Days to match"), lambda n: timing.of(n).to_match, Kind.NUMBER, 10),
+    Column(_l("Days to contract"), lambda n: timing.of(n).to_contract, Kind.NUMBER, 10),
 ]
 
 
@@ -63,4 +66,5 @@ def needs_total(intended_investment: Decimal | None) -> SimpleNamespace:
     """The needs list's last row: the intended investment of every need it lists (every page)."""
     nobody = SimpleNamespace(shown=lambda _column: None)
     return SimpleNamespace(title=_l("Total"), enterprise=nobody, institute=None,
-                           intended_investment=intended_investment or Decimal(0), state=None)
+                           intended_investment=intended_investment or Decimal(0), state=None,
+                           created_at=None, matched_at=None, contracted_at=None)

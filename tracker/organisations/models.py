@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, false, true
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, or_, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -154,7 +154,23 @@ NEED_STATE_LABELS = {
 }
 
 
+class NeedUrgency(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+NEED_URGENCY_LABELS = {
+    NeedUrgency.LOW: _l("Not urgent"),
+    NeedUrgency.NORMAL: _l("Normal"),
+    NeedUrgency.HIGH: _l("Urgent"),
+}
+
+
 class TechnologyNeed(ReferenceData, Versioned, Base):
+    """An enterprise's paid technology need, from its intake (by the enterprise's contact, a
+    centre's liaison or HQ) through HQ's analysis and match to a contract (tracker/needs)."""
+
     __tablename__ = "technology_needs"
     # The imports find a need by its title (a project's need), or by its enterprise and
     # title (the needs import's natural key) (migration 0031).
@@ -173,11 +189,30 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
         str_enum(NeedState, "need_state"), default=NeedState.COLLECTED
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who submitted it (None: typed or imported by HQ before intake was recorded).
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # HQ's analysis (tracker/needs/services.py:analyse_need).
+    field: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    trl: Mapped[int | None]
+    budget_min: Mapped[Decimal | None] = mapped_column(Money)
+    budget_max: Mapped[Decimal | None] = mapped_column(Money)
+    urgency: Mapped[NeedUrgency | None] = mapped_column(str_enum(NeedUrgency, "need_urgency"))
+    # When it entered its state (the stale-need reminder counts from it), and when it first
+    # reached each step: the times from intake to match and to contract.
+    state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    matched_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    contracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     enterprise: Mapped[Enterprise] = relationship()
     centre: Mapped[JointInnovationCentre | None] = relationship()
     institute: Mapped[Institute | None] = relationship()
     technical_field: Mapped[TechnicalField | None] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    matched_by: Mapped[User | None] = relationship(foreign_keys=[matched_by_id])
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
@@ -185,7 +220,14 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
         institute_ids = cls.institutes_seen_by(user)
         if institute_ids is None:
             return true()
-        return cls.institute_id.in_(institute_ids) if institute_ids else false()
+        seen = [cls.submitted_by_id == user.id]
+        if institute_ids:
+            seen.append(cls.institute_id.in_(institute_ids))
+        if user.is_enterprise_contact:
+            seen.append(cls.enterprise_id == user.enterprise_id)
+        if centres := user.liaised_centre_ids:
+            seen.append(cls.centre_id.in_(centres))
+        return or_(*seen)
 
     @staticmethod
     def institutes_seen_by(user: User) -> set[int] | None:
@@ -200,13 +242,19 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
 
     @staticmethod
     def can_list(user: User) -> bool:
-        return user.sees_whole_portfolio or user.has_role(
-            Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER
-        )
+        return (user.sees_whole_portfolio or user.is_enterprise_contact
+                or bool(user.liaised_centre_ids)
+                or user.has_role(Role.INSTITUTE_DIRECTOR, Role.PROJECT_MANAGER))
 
     def can_view(self, user: User) -> bool:
-        """HQ-wide roles see every need; others only those matched to their institute."""
-        if user.sees_whole_portfolio:
+        """HQ-wide roles see every need; an enterprise's contact their enterprise's; a centre's
+        liaison their centre's; whoever submitted one, theirs; others only those matched to
+        their institute."""
+        if user.sees_whole_portfolio or self.submitted_by_id == user.id:
+            return True
+        if user.is_enterprise_contact and self.enterprise_id == user.enterprise_id:
+            return True
+        if self.centre_id is not None and self.centre_id in user.liaised_centre_ids:
             return True
         if self.institute_id is None:
             return False
@@ -215,5 +263,18 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
         return user.has_role(Role.PROJECT_MANAGER) and user.institute_id == self.institute_id
 
     @staticmethod
+    def can_submit(user: User) -> bool:
+        """An enterprise's contact, for their enterprise; a centre's liaison, for the centre's
+        enterprise (HQ types needs in on the full form: `can_edit`)."""
+        return user.is_enterprise_contact or bool(user.liaised_centre_ids)
+
+    @staticmethod
     def can_edit(user: User) -> bool:
+        """HQ admins: they edit, analyse, match and close needs and make projects of them."""
         return user.is_hq_admin
+
+    def can_see_deliberation(self, user: User) -> bool:
+        """HQ's analysis and candidates (institutes and PMs with HQ's reasons) stay inside the
+        network: not shown to the enterprise's contact."""
+        return not user.is_limited and self.can_view(user)
+

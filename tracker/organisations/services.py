@@ -103,11 +103,17 @@ def save_centre(
 
 
 def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
+    """HQ's form and the needs import: a new need in the state it has reached, or an edit (a
+    state given for a need on record moves it by `stamp_state`)."""
     creating = need is None
     problems = Problems()  # every problem at once, each beside its field
-    state = values.get("state")
+    state = values.pop("state", None)
+    reason = values.pop("close_reason", "")
     if state is not None and (refusal := need_states.check(need and need.state, state)):
         problems.add("state", refusal)
+    elif (need is not None and state is NeedState.CLOSED and need.state is not NeedState.CLOSED
+          and not reason.strip()):
+        problems.add("state", _("A need is closed with the reason: close it on its page."))
     need = need or TechnologyNeed()
     if state in (NeedState.MATCHED, NeedState.CONTRACTED) and not values.get("institute_id"):
         problems.add("institute_id", _("A matched need names the institute it was matched to."))
@@ -124,7 +130,41 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
         values["field_id"] = techfields.classify(values["field_id"])
     action = "need.create" if creating else "need.update"
     matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
+    if creating:
+        need.state = state or NeedState.COLLECTED
+    elif state is not None:
+        stamp_state(actor, need, state, reason)
     need = _apply(actor, need, values, action)
     if matched:
         emit(actor, "need_matched", need)
     return need
+
+
+def stamp_state(actor: User | None, need: TechnologyNeed, target: NeedState, reason: str = "",
+                *, by_contract: bool = False) -> None:
+    """THE writer of a need's state: checked by the table (tracker/organisations/need_states.py;
+    `by_contract`: a signed research contract, which makes any contractable need contracted),
+    a closing with its reason, and when each step was reached (the times from intake to match
+    and to contract, the stale-need reminder's count). The caller audits the change with the
+    rest of what it changes."""
+    if target == need.state:
+        return
+    if by_contract:
+        if need.state not in need_states.CONTRACTABLE:
+            return
+    elif refusal := need_states.check(need.state, target):
+        raise Invalid("state", refusal)
+    if target is NeedState.CLOSED and not reason.strip():
+        raise Invalid("reason", _("Say why the need is closed."))
+    now = db.utcnow()
+    if need.state is NeedState.MATCHED and target is NeedState.ANALYSED:
+        need.matched_at = need.matched_by_id = None  # the match fell through
+    need.state, need.state_since = target, now
+    if target is NeedState.ANALYSED:
+        need.analysed_at = need.analysed_at or now
+    elif target is NeedState.MATCHED:
+        need.matched_at, need.matched_by_id = now, actor.id if actor else None
+    elif target is NeedState.CONTRACTED:
+        need.contracted_at = now
+    elif target is NeedState.CLOSED:
+        need.closed_at, need.close_reason = now, reason.strip()

@@ -19,6 +19,8 @@ from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
 from tracker.dates import today
 from tracker.export import responses as exports
+from tracker.needs import timing
+from tracker.needs.views import need_page
 from tracker.organisations import columns, listing, need_states, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
@@ -269,6 +271,8 @@ def edit_centre(object_id: int) -> Response | tuple[str, int]:
 
 NEED_FIELDS = ("title", "description", "enterprise_id", "centre_id", "institute_id",
                "intended_investment", "state", "field_id")
+# A need on record moves by the actions of its page (tracker/needs): its form has no state.
+NEED_EDIT_FIELDS = tuple(name for name in NEED_FIELDS if name != "state")
 
 
 # The `state` choice for needs matched, whether contracted since or not.
@@ -294,14 +298,15 @@ def needs() -> str | Response:
         _("Technology needs"), foot, q=q, state=state, states=list(NeedState),
         institute_id=institute_id, year=year, matched=MATCHED,
         institutes=[i for i in _institutes() if seen is None or i.id in seen],
-        can_create=TechnologyNeed.can_edit(user),
+        can_create=TechnologyNeed.can_edit(user), can_submit=TechnologyNeed.can_submit(user),
+        medians=timing.medians(query),
     )
 
 
 @bp.get("/needs/<int:object_id>")
 @login_required
 def need(object_id: int) -> str:
-    return render_template("organisations/need.html", obj=_load(TechnologyNeed, object_id))
+    return need_page(_load(TechnologyNeed, object_id))
 
 
 def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
@@ -311,6 +316,9 @@ def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
                     institutes=_institutes(),
                     fields=techfields.offered(obj.field_id if obj is not None else None),
                     states=need_states.choices(obj.state if obj is not None else None))
+    if obj is not None:
+        # A need on record moves by the actions of its page (tracker/needs), never here.
+        del form.state
     if obj is not None and request.method == "GET":
         form.centre_id.data = obj.centre_id or 0
         form.institute_id.data = obj.institute_id or 0
@@ -334,6 +342,6 @@ def edit_need(object_id: int) -> Response | tuple[str, int]:
     obj = _load(TechnologyNeed, object_id, edit=True)
     form = _need_form(obj)
     return submit(
-        form, lambda: services.save_need(_user(), obj, **_form_values(form, *NEED_FIELDS)),
+        form, lambda: services.save_need(_user(), obj, **_form_values(form, *NEED_EDIT_FIELDS)),
         _("Saved."), _to("organisations.need"),
         _form_page("organisations/need_form.html", form, obj), record=obj)

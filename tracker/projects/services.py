@@ -169,11 +169,11 @@ def check_proposal(actor: User, values: dict, budget_lines: list[tuple[str, Deci
 
 
 def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
-                    member_ids: list[int], **values) -> Project:
-    """A new project in draft, led by `actor`; its official code comes on submission."""
-    check_proposal(actor, values, budget_lines, member_ids)
-    institute = db.session.get(Institute, values["institute_id"])
-    project = Project(hq_id=institute.hq_id, pm_id=actor.id, phase=Phase.DRAFT, **values)
+                    member_ids: list[int], pm: User | None = None, **values) -> Project:
+    """A draft led by `actor`, or by `pm` for whom HQ opens it (tracker/needs checks HQ may)."""
+    check_proposal(pm := pm or actor, values, budget_lines, member_ids)
+    project = Project(hq_id=db.session.get(Institute, values["institute_id"]).hq_id,
+                      pm_id=pm.id, phase=Phase.DRAFT, **values)
     changes = audit.pending_changes(project)
     db.session.add(project)
     changes.update(_set_team_and_budget(project, budget_lines, member_ids))

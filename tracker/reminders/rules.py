@@ -41,6 +41,7 @@ from tracker.reminders.items import (
 )
 from tracker.reminders.ladder import BusinessDays, Ladder, Step, When
 from tracker.reminders.models import Audience
+from tracker.reminders.need_items import needs_stale
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,14 @@ _CATALOGUE = [
           Step("hq", HQ, AFTER, 10,
                _l("Escalation to HQ admins: days after it reached the level"))),
          approvals_waiting, optional=False),
+    # An enterprise's need that stays in one state (collected, analysed, matched) too long:
+    # HQ analyses, matches, makes a project of it or closes it (tracker/needs).
+    Rule("need_stale", _l("Enterprise need left in the same state"), _l("Enterprise need"),
+         _l("an enterprise need not yet contracted nor closed, counted from the day it "
+            "entered its state"), HQ, _l("HQ admin"),
+         (Step("after", HQ, AFTER, 30,
+               _l("Reminder to HQ admins: days a need stays in the same state")),),
+         needs_stale, optional=True),
     Rule("conversion_deadline", _l("Allocation-investment conversion deadline"),
          _l("Conversion deadline of"),
          _l("the conversion deadline of an allocation-investment agreement with no outcome yet"),

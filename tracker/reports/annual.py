@@ -141,10 +141,12 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
             select().select_from(TechnologyNeed), TechnologyNeed.institute_id,
             TechnologyNeed.created_at, func.count(TechnologyNeed.id),
             func.sum(TechnologyNeed.intended_investment))),
+        # In the year of the match (tracker/needs); a need matched before the moment was
+        # recorded (migration 0050), in the year it was recorded.
         ("needs_matched", _l("Enterprise needs matched"), True, True, _dated(
             select().select_from(TechnologyNeed).where(matched), TechnologyNeed.institute_id,
-            TechnologyNeed.created_at, func.count(TechnologyNeed.id),
-            func.sum(TechnologyNeed.intended_investment))),
+            func.coalesce(TechnologyNeed.matched_at, TechnologyNeed.created_at),
+            func.count(TechnologyNeed.id), func.sum(TechnologyNeed.intended_investment))),
         ("projects_from_needs", _l("Cooperation projects from needs"), True, False, by_project(
             select().select_from(Project).where(Project.need_id.is_not(None)),
             Project.year, func.count(Project.id), none)),

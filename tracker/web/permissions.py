@@ -15,8 +15,8 @@ from typing import Any
 from flask import abort, current_app
 from flask_login import current_user
 
+from tracker.accounts import walls
 from tracker.accounts.models import User
-from tracker.experts import wall
 
 Rule = Callable[[User], bool]
 
@@ -43,8 +43,8 @@ def requires(rule: Rule | property) -> Callable:
 
 def may_open(user: User, endpoint: str) -> bool:
     """Whether the page at `endpoint` lets `user` in: its `requires` rule, or any logged-in
-    user when it has none; never past the wall of an external expert's account."""
-    if not wall.opens(user, endpoint):
+    user when it has none; never past the wall of a limited account (tracker/accounts/walls.py)."""
+    if not walls.opens(user, endpoint):
         return False
     rule = getattr(current_app.view_functions[endpoint], "access_rule", None)
     return rule is None or rule(user)

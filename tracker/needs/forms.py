@@ -1,0 +1,91 @@
+"""Forms of a need's intake and of HQ's work on it (its page: tracker/needs/views.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.display.labels import label
+from tracker.organisations.models import NEED_URGENCY_LABELS, NeedState, NeedUrgency
+from tracker.web.fields import MoneyField, Range
+from tracker.web.forms import Form, OneTime, SeenVersion
+
+AMOUNT = [Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))]
+
+
+def _choices(rows, empty_label=None) -> list[tuple[int, str]]:
+    first = [(0, empty_label)] if empty_label is not None else []
+    return first + [(r.id, r.shown("name") if hasattr(r, "shown") else r.name) for r in rows]
+
+
+class SubmitNeedForm(OneTime, Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=10000)],
+        description=_l("What the enterprise needs solved, and what it has tried."))
+    centre_id = SelectField(_l("Joint innovation centre"), coerce=int, choices=[])
+    intended_investment = MoneyField(_l("Intended investment (CNY)"), validators=AMOUNT)
+
+    def __init__(self, *args, centres=(), centre_required: bool = False, **kwargs):
+        """`centre_required`: a liaison submits through one of their centres."""
+        super().__init__(*args, **kwargs)
+        self.centre_id.choices = _choices(centres, None if centre_required else _l("None"))
+
+
+class AnalysisForm(SeenVersion, Form):
+    field = StringField(_l("Technical field"), validators=[DataRequired(), Length(max=100)])
+    trl = SelectField(_l("TRL the enterprise starts from"), coerce=int, choices=[])
+    budget_min = MoneyField(_l("Budget from (CNY)"), validators=AMOUNT)
+    budget_max = MoneyField(_l("Budget up to (CNY)"), validators=AMOUNT)
+    urgency = SelectField(_l("Urgency"), coerce=NeedUrgency, choices=[],
+                          default=NeedUrgency.NORMAL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trl.choices = [(0, _l("Not known"))] + [(n, str(n)) for n in range(1, 10)]
+        self.urgency.choices = [(u, NEED_URGENCY_LABELS[u]) for u in NeedUrgency]
+
+
+class CandidateForm(OneTime, Form):
+    institute_id = SelectField(_l("Institute"), coerce=int, choices=[])
+    pm_id = SelectField(_l("Project manager"), coerce=int, choices=[])
+    reason = TextAreaField(_l("Why this candidate"), validators=[DataRequired(),
+                                                                 Length(max=2000)])
+
+    def __init__(self, *args, institutes=(), pms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institute_id.choices = _choices(institutes)
+        self.pm_id.choices = _choices(pms, _l("Not named yet"))
+
+
+class MatchForm(SeenVersion, Form):
+    candidate_id = SelectField(_l("Candidate"), coerce=int, choices=[])
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate_id.choices = [
+            (c.id, c.institute.shown("name") + (f" · {c.pm.name}" if c.pm else ""))
+            for c in candidates]
+
+
+class NeedProjectForm(OneTime, SeenVersion, Form):
+    pm_id = SelectField(_l("Project manager"), coerce=int, choices=[],
+                        description=_l("A draft proposal is opened for them, filled from the "
+                                       "need; they find it on their home page."))
+
+    def __init__(self, *args, pms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pm_id.choices = _choices(pms)
+
+
+class MoveForm(SeenVersion, Form):
+    target = SelectField(_l("Move to"), coerce=NeedState, choices=[])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)],
+                           description=_l("Required to close the need."))
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target.choices = [(s, label(s)) for s in targets]
