@@ -86,11 +86,8 @@ ACTIONS = {
     "shares.reverse": _l("Share entry reversed"), "shares.transfer": _l("Shares transferred"),
  "token.revoke": _l("API token revoked"),
     **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
-    **assessed.ACTIONS, **budgeted.ACTIONS,
-    **documents.ACTIONS,
-    **experts.ACTIONS,
-    **network.ACTIONS,
-    **ip.ACTIONS,
+    **assessed.ACTIONS, **budgeted.ACTIONS, **documents.ACTIONS, **experts.ACTIONS,
+    **network.ACTIONS, **ip.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -156,11 +153,8 @@ OBJECTS = {
     "user_sessions": _l("Session"),
     "users": _l("User"), "access_tokens": _l("API token"),
     **PLAN_OBJECTS, **approvals.OBJECTS, **notices.OBJECTS,
-    **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS,
-    **documents.OBJECTS,
-    **experts.OBJECTS,
-    **network.OBJECTS,
-    **ip.OBJECTS,
+    **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS, **documents.OBJECTS,
+    **experts.OBJECTS, **network.OBJECTS, **ip.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -392,11 +386,8 @@ FIELDS = {
     "weight": _l("Weight"),
     "weighted_score": _l("Weighted score"),
     "year": _l("Year"), **PLAN_FIELDS, **approvals.FIELDS, **notices.FIELDS,
-    **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS,
-    **documents.FIELDS,
-    **experts.FIELDS,
-    **network.FIELDS,
-    **ip.FIELDS,
+    **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS, **documents.FIELDS,
+    **experts.FIELDS, **network.FIELDS, **ip.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.
