@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.achievements.deal_models import RoyaltyBase, TransferKind
 from tracker.achievements.models import PatentType, RightKind, RightStatus
@@ -76,7 +76,7 @@ class RightForm(OneTime, SeenVersion, Form):
 
 class AnnuityForm(OneTime, Form):
     year_no = IntegerField(_l("Patent year"), validators=[InputRequired(),
-                                                          NumberRange(min=1, max=30)])
+                                                          Range(min=1, max=30)])
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
     fee = MoneyField(_l("Fee (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
@@ -103,9 +103,9 @@ class TransferForm(OneTime, SeenVersion, Form):
         Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
     reporting_months = SelectField(_l("Reporting period"), coerce=int, default=0, choices=[])
     report_days = IntegerField(_l("Report due, days after the period"), default=30,
-                               validators=[Optional(), NumberRange(min=0, max=366)])
+                               validators=[Optional(), Range(min=0, max=366)])
     payment_days = IntegerField(_l("Royalty due, days after the report"), default=30,
-                                validators=[Optional(), NumberRange(min=0, max=366)])
+                                validators=[Optional(), Range(min=0, max=366)])
     contributor_pct = NumberField(_l("Contributors' share of the net income (%)"),
                                   validators=[InputRequired(),
                                               Range(min=Decimal("0"), max=Decimal("100"))])

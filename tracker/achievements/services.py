@@ -26,7 +26,7 @@ from tracker.achievements.models import (
 )
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.display.formatting import pct
+from tracker.display.formatting import day, pct
 from tracker.errors import Forbidden, Problems, Refused, in_row
 from tracker.money import HUNDRED, ZERO
 from tracker.projects.lifecycle import NOT_APPROVED
@@ -164,10 +164,10 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
     if kind is RightKind.KNOW_HOW and (status is RightStatus.GRANTED or granted_on is not None):
         problems.add("status", _("Know-how is kept secret, never granted or registered: "
                                  "its status is filed (held) or lapsed."))
-    for field, day in (("filed_on", filed_on), ("granted_on", granted_on)):
-        if day is not None and day > today():
+    for field, when in (("filed_on", filed_on), ("granted_on", granted_on)):
+        if when is not None and when > today():
             problems.add(field, _("The date cannot be after today (%(today)s).",
-                                  today=today().isoformat()))
+                                  today=day(today())))
     if (right is not None and right.kind is RightKind.PATENT and kind is not None
             and kind is not RightKind.PATENT and right.annuities):
         problems.add("kind", _("This patent lists %(n)d annuities: a right with annuities stays "
@@ -232,7 +232,7 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
         problems.add("due_on", _("Give the date the annuity is due."))
     elif right.filed_on is not None and due_on <= right.filed_on:
         problems.add("due_on", _("An annuity falls due after the patent is filed (%(date)s).",
-                                 date=right.filed_on.isoformat()))
+                                 date=day(right.filed_on)))
     if fee is None or fee < 0:
         problems.add("fee", _("The fee is zero or more."))
     problems.raise_any()
@@ -252,12 +252,12 @@ def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
     if annuity.paid:  # paid meanwhile (another tab): the form is gone, say it above the page
         raise Refused(_("The annuity of year %(n)s was already recorded as paid on %(date)s: "
                         "nothing was recorded again.", n=annuity.year_no,
-                        date=annuity.paid_on.isoformat()))
+                        date=day(annuity.paid_on)))
     if paid_on is None:
         problems.add("paid_on", _("Give the date it was paid."))
     elif paid_on > today():
         problems.add("paid_on", _("The date cannot be after today (%(today)s).",
-                                  today=today().isoformat()))
+                                  today=day(today())))
     if amount is None or amount < 0 or (amount == 0 and annuity.fee > 0):
         problems.add("amount", _("Give the amount paid (more than 0)."))
     problems.raise_any()

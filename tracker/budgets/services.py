@@ -105,7 +105,9 @@ def proposal_template(values: dict, project: Project | None,
         if current is not None:
             problems.add("budget_template_id", _("Choose a budget template."))
         return None
-    template = db.session.get(BudgetTemplate, template_id)
+    # An id no row can have (a number past the database's integer) is no template either.
+    template = (db.session.get(BudgetTemplate, template_id) if 0 < template_id < 2**31
+                else None)
     if template is None or not (template.active or template.id == current):
         problems.add("budget_template_id", _("Choose one of the budget templates offered."))
         return None

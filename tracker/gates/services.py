@@ -302,27 +302,31 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
         raise Refused(_("Declare that you have no conflict of interest before scoring."))
     if member.submitted_at is not None:
         raise Refused(_("You have already submitted your scores."))
+    problems = Problems()  # every problem of the scorecard at once
     if Outcome(recommendation.value) not in outcomes_at(review.gate):
-        raise Invalid("recommendation", _(
+        problems.add("recommendation", _(
             "Research acceptance ends in one of its conclusions: recommend passed, to be "
             "reconsidered or failed."))
     rows = []
     for criterion in review.criteria:
         given = scores.get(criterion.id)
         if given is None:
-            raise Invalid(f"c{criterion.id}", _("Score every criterion."))
-        if criterion.kind is CriterionKind.MUST:
+            problems.add(f"c{criterion.id}", _("Score every criterion."))
+        elif criterion.kind is CriterionKind.MUST:
             if given.get("passed") is None:
-                raise Invalid(f"c{criterion.id}", _("Say whether it is met."))
-            rows.append(Score(criterion_id=criterion.id, passed=bool(given["passed"]),
-                              comment=given.get("comment", "")))
+                problems.add(f"c{criterion.id}", _("Say whether it is met."))
+            else:
+                rows.append(Score(criterion_id=criterion.id, passed=bool(given["passed"]),
+                                  comment=given.get("comment", "")))
         else:
             value = given.get("value")
             if value is None or not 0 <= value <= criterion.scale_max:
-                raise Invalid(f"c{criterion.id}", _("Give a score from 0 to %(n)d.",
-                                                    n=criterion.scale_max))
-            rows.append(Score(criterion_id=criterion.id, value=value,
-                              comment=given.get("comment", "")))
+                problems.add(f"c{criterion.id}", _("Give a score from 0 to %(n)d.",
+                                                   n=criterion.scale_max))
+            else:
+                rows.append(Score(criterion_id=criterion.id, value=value,
+                                  comment=given.get("comment", "")))
+    problems.raise_any()
     member.scores = rows
     member.recommendation = recommendation
     member.comment = comment.strip()

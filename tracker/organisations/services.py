@@ -149,13 +149,14 @@ def stamp_state(actor: User | None, need: TechnologyNeed, target: NeedState, rea
     rest of what it changes."""
     if target == need.state:
         return
-    if by_contract:
-        if need.state not in need_states.CONTRACTABLE:
-            return
-    elif refusal := need_states.check(need.state, target):
-        raise Invalid("state", refusal)
+    if by_contract and need.state not in need_states.CONTRACTABLE:
+        return
+    problems = Problems()  # both at once
+    if not by_contract and (refusal := need_states.check(need.state, target)):
+        problems.add("state", refusal)
     if target is NeedState.CLOSED and not reason.strip():
-        raise Invalid("reason", _("Say why the need is closed."))
+        problems.add("reason", _("Say why the need is closed."))
+    problems.raise_any()
     now = db.utcnow()
     if need.state is NeedState.MATCHED and target is NeedState.ANALYSED:
         need.matched_at = need.matched_by_id = None  # the match fell through
