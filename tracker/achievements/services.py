@@ -173,12 +173,11 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         problems.add("kind", _("This patent lists %(n)d annuities: a right with annuities stays "
                                "a patent (mark it lapsed or abandoned if it ends).",
                                n=len(right.annuities)))
+    jurisdiction = (jurisdiction or "CN").strip().upper()[:20] or "CN"
     if number and kind is not None:
-        twin = db.session.scalar(
-            select(IpRight).where(IpRight.kind == kind, IpRight.number == number,
-                                     IpRight.jurisdiction == ((jurisdiction or "CN").strip()
-                                                              .upper()[:20] or "CN"),
-                                     IpRight.id != (right.id if right is not None else -1)))
+        twin = db.session.scalar(select(IpRight).where(
+            IpRight.kind == kind, IpRight.number == number, IpRight.jurisdiction == jurisdiction,
+            IpRight.id != (right.id if right is not None else -1)))
         if twin is not None:
             problems.add("number", _("Number %(number)s is already in the register (%(title)s): "
                                      "a right is listed once.", number=number, title=twin.title))
@@ -192,7 +191,7 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         right = IpRight(achievement_id=achievement.id)
     right.kind, right.patent_type, right.title = kind, patent_type, title[:200]
     right.number, right.status = number[:50], status
-    right.jurisdiction = (jurisdiction or "CN").strip().upper()[:20] or "CN"
+    right.jurisdiction = jurisdiction
     right.filed_on, right.granted_on = filed_on, granted_on
     right.attorney_costs = attorney_costs or Decimal("0")
     changes = audit.pending_changes(right)
