@@ -31,7 +31,8 @@ def _viewers():
 def test_a_signed_in_request_costs_two_statements(app, engine, viewer):
     """A page that reads nothing of its own (the error page of an unknown address, with the
     menu for the viewer's roles) runs the fixed cost of every request: one statement for the
-    session, its user, their roles and directed institutes, one for the settings."""
+    session, its user, their roles, directed institutes and liaised centres, one for the
+    settings."""
     user = _viewers()[viewer]
     client = app.test_client()
     login(client, user)

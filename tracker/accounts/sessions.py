@@ -47,13 +47,15 @@ def expired(row: UserSession, now) -> bool:
 def resume(token: str) -> tuple[User | None, bool]:
     """The active user of the session `token` opens, and whether it was found but timed out
     (its row is then deleted). Refreshes the session's last use."""
-    # Every request starts here: the session, its user, the user's roles and directed
-    # institutes in one statement (a user has a few of each, so the join stays a few rows),
+    # Every request starts here: the session, its user, the user's roles, directed institutes
+    # and the centres they are liaison of (the menu asks who may submit a need) in one
+    # statement (a user has a few of each, so the join stays a few rows),
     # with the bell's count of unread notifications (read through its partial index).
     found = db.session.execute(
         select(UserSession, unread_count_of(UserSession.user_id)).options(
             joinedload(UserSession.user).options(
-                joinedload(User.role_grants), joinedload(User.directed_institutes)))
+                joinedload(User.role_grants), joinedload(User.directed_institutes),
+                joinedload(User.liaised_centres)))
         .where(UserSession.token_hash == token_hash(token))).unique().first()
     if found is None or not found[0].user.active:
         return None, False
