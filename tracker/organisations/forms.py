@@ -17,14 +17,14 @@ from tracker.organisations.models import (
     NeedState,
 )
 from tracker.techfields.forms import field_choices
-from tracker.web.fields import DateField, MoneyField, Range
+from tracker.web.fields import DateField, MoneyField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
 def technical_field_choice() -> SelectField:
     """The choice of a field of HQ's list (tracker/techfields), checked by the service (a
     retired field stays its records'), which falls back on the text where there is one."""
-    return SelectField(_l("Technical field"), coerce=int, choices=[], validate_choice=False,
+    return SelectField(_l("Technical field"), coerce=row_id, choices=[], validate_choice=False,
                        description=_l("From HQ's list, which the reports count by."))
 
 

@@ -22,7 +22,7 @@ from tracker.errors import Invalid
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
 from tracker.techfields.forms import field_choices
-from tracker.web.fields import DateField, MoneyField, Range
+from tracker.web.fields import DateField, MoneyField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
 
 BUDGET_ROWS = 8  # free rows of a project without a template
@@ -44,12 +44,12 @@ class ProjectForm(OneTime, SeenVersion, Form):
                        "manager changes it on the project's change page."))
     field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
     # HQ's list (tracker/techfields); checked by the service, which falls back on the text.
-    field_id = SelectField(_l("Technical field"), coerce=int, choices=[], validate_choice=False,
+    field_id = SelectField(_l("Technical field"), coerce=row_id, choices=[], validate_choice=False,
                            description=_l("From HQ's list, which the reports count by."))
     type = SelectField(_l("Type"), choices=[], coerce=ProjectType)
     # Offered: the PM's own institute only; another one posted is refused by the service,
     # which says why (not WTForms' bare "Not a valid choice").
-    institute_id = SelectField(_l("Institute"), coerce=int, choices=[], validate_choice=False)
+    institute_id = SelectField(_l("Institute"), coerce=row_id, choices=[], validate_choice=False)
     partner_enterprise_id = SelectField(_l("Partner enterprise"), coerce=int, choices=[])
     need_id = SelectField(_l("Technology need it answers"), coerce=int, choices=[])
     member_ids = SelectMultipleField(
@@ -79,7 +79,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))])
     # Checked by the service (a retired template stays its projects'), which says why.
     budget_template_id = SelectField(
-        _l("Budget template"), coerce=int, choices=[], validate_choice=False,
+        _l("Budget template"), coerce=row_id, choices=[], validate_choice=False,
         description=_l("The funder's budget form: one budget line per category, and its cap "
                        "on indirect costs."))
     budget_lines = FieldList(FormField(BudgetLineForm), _l("Budget lines"),

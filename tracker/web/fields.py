@@ -19,6 +19,13 @@ from tracker.display.formatting import number
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+def row_id(value) -> int:
+    """A select's choice of a row by id (coerce=row_id): a number past the database's integer
+    names no row (-1), instead of reaching the database and failing there (a 500 on SQLite)."""
+    number = int(value)
+    return number if -1 < number < 2**31 else -1
+
+
 class MoneyField(DecimalField):
     """An amount in CNY: accepts `1,234,567.89` and `1234567.89`, at most two decimals."""
 
