@@ -25,7 +25,7 @@ from tracker.achievements.models import (
     RightStatus,
 )
 from tracker.audit import services as audit
-from tracker.dates import today
+from tracker.dates import in_future
 from tracker.display.formatting import day, pct
 from tracker.errors import Forbidden, Problems, Refused, in_row
 from tracker.money import HUNDRED, ZERO
@@ -48,11 +48,16 @@ class ContributorLine:
         return in_row("contributors", self.row, column)
 
 
+def _keeps_register(user: User, project: Project) -> bool:
+    """Who keeps a project's register: its PM and HQ admins (`Achievement.can_manage`)."""
+    return user.is_hq_admin or user.id == project.pm_id
+
+
 def may_record(user: User, project: Project) -> bool:
-    """Who records a project's achievements: its PM and HQ admins (`Achievement.can_manage`),
-    once the project is approved: a draft or a proposal under review has no results yet, and
-    the register's figures count only research HQ took on."""
-    return (user.is_hq_admin or user.id == project.pm_id) and project.phase not in NOT_APPROVED
+    """Who records a project's achievements, once the project is approved: a draft or a
+    proposal under review has no results yet, and the register's figures count only research
+    HQ took on."""
+    return _keeps_register(user, project) and project.phase not in NOT_APPROVED
 
 
 def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Contributor]:
@@ -101,7 +106,7 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
                      contributors: list[ContributorLine]) -> Achievement:
     """Record an achievement of `project` (`achievement` None) or change one."""
     project = project if achievement is None else achievement.project
-    if not (actor.is_hq_admin or actor.id == project.pm_id):
+    if not _keeps_register(actor, project):
         raise Forbidden()
     if project.phase in NOT_APPROVED:
         raise Refused(_("%(project)s is not an approved project yet: its achievements are "
@@ -165,9 +170,8 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         problems.add("status", _("Know-how is kept secret, never granted or registered: "
                                  "its status is filed (held) or lapsed."))
     for field, when in (("filed_on", filed_on), ("granted_on", granted_on)):
-        if when is not None and when > today():
-            problems.add(field, _("The date cannot be after today (%(today)s).",
-                                  today=day(today())))
+        if when is not None and (future := in_future(when)):
+            problems.add(field, future)
     if (right is not None and right.kind is RightKind.PATENT and kind is not None
             and kind is not RightKind.PATENT and right.annuities):
         problems.add("kind", _("This patent lists %(n)d annuities: a right with annuities stays "
@@ -254,9 +258,8 @@ def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
                         date=day(annuity.paid_on)))
     if paid_on is None:
         problems.add("paid_on", _("Give the date it was paid."))
-    elif paid_on > today():
-        problems.add("paid_on", _("The date cannot be after today (%(today)s).",
-                                  today=day(today())))
+    elif future := in_future(paid_on):
+        problems.add("paid_on", future)
     if amount is None or amount < 0 or (amount == 0 and annuity.fee > 0):
         problems.add("amount", _("Give the amount paid (more than 0)."))
     problems.raise_any()
