@@ -38,10 +38,10 @@ from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
 from tracker.experts.models import Expert
 from tracker.files.models import StoredFile
-from tracker.funding.models import CoFunder
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.needs.models import NeedCandidate
 from tracker.organisations.models import Enterprise, JointInnovationCentre, TechnologyNeed
+from tracker.partners.models import Partner
 from tracker.projects.models import BudgetLine, Project
 from tracker.techfields.models import TechnicalField
 
@@ -132,7 +132,7 @@ def entered() -> list[str]:
     queries = [select(User.name), select(Project.title), select(Project.field),
                select(Project.programme_name), select(Project.managing_body),
                select(ResearchContract.title), select(TechnologyNeed.title),
-               select(BudgetLine.category), select(CoFunder.name), select(Enterprise.city),
+               select(BudgetLine.category), select(Partner.name), select(Enterprise.city),
                select(JointInnovationCentre.city), select(StoredFile.original_name),
                select(EvidenceEntry.description), select(EvidenceEntry.opinion),
                select(Milestone.title), select(Milestone.deliverable),

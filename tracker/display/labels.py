@@ -107,6 +107,12 @@ from tracker.organisations.models import (
     NeedState,
     NeedUrgency,
 )
+from tracker.partners.models import (
+    GOVERNMENT_LEVEL_LABELS,
+    PARTNER_KIND_LABELS,
+    GovernmentLevel,
+    PartnerKind,
+)
 from tracker.phones.models import PURPOSE_LABELS, Purpose
 from tracker.projects.funding import (
     FUNDING_SOURCE_LABELS,
@@ -139,6 +145,8 @@ LABELS: dict[type[Enum], dict] = {
     NeedState: NEED_STATE_LABELS,
     CentreStatus: CENTRE_STATUS_LABELS,
     NeedUrgency: NEED_URGENCY_LABELS,
+    PartnerKind: PARTNER_KIND_LABELS,
+    GovernmentLevel: GOVERNMENT_LEVEL_LABELS,
     Phase: PHASE_LABELS,
     ProjectType: PROJECT_TYPE_LABELS,
     FundingSource: FUNDING_SOURCE_LABELS,

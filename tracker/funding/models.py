@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.companies.models import FinancingRound, ShareEntry
     from tracker.milestones.models import Milestone
+    from tracker.partners.models import Partner
     from tracker.projects.models import Project
 
 
@@ -174,7 +175,8 @@ class FundingAgreement(Versioned, Base):
 
 
 class CoFunder(Base):
-    """A city or district matching HQ's money in a ratio (1:1:1 and the like)."""
+    """A partner (a city or district, mostly) matching HQ's money in a ratio (1:1:1 and the
+    like)."""
 
     __tablename__ = "co_funders"
     __table_args__ = (CheckConstraint("ratio > 0", name="ratio_positive"),)
@@ -182,10 +184,16 @@ class CoFunder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("funding_agreements.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
     ratio: Mapped[Decimal] = mapped_column(Ratio)
 
     agreement: Mapped[FundingAgreement] = relationship(back_populates="co_funders")
+    partner: Mapped[Partner] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        """The partner's name as HQ keys it (Chinese): what the import and export write."""
+        return self.partner.name
 
 
 class Tranche(Base):

@@ -45,6 +45,7 @@ from tracker.funding.models import (
 )
 from tracker.milestones.models import Milestone
 from tracker.notifications.services import emit
+from tracker.partners import services as partners
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.settings import catalogue
@@ -128,15 +129,14 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
                                               "signing date."))
     if hq_ratio is None or hq_ratio <= 0:
         problems.add("hq_ratio", _("A ratio is more than zero."))
-    if any(not name.strip() or ratio is None or ratio <= 0 for name, ratio in co_funders or []):
-        problems.add("co_funders", _("Each co-funder has a name and a ratio above zero."))
+    partners.check_co_funders(problems, co_funders or [])
     problems.raise_any()
     agreement = FundingAgreement(
         project_id=project.id, committed=committed, discount_pct=discount_pct,
         qualifying_round_min=qualifying_round_min, conversion_deadline=conversion_deadline,
         signed_on=signed_on, hq_ratio=hq_ratio, decided_by_id=actor.id)
     changes = audit.pending_changes(agreement)
-    agreement.co_funders = [CoFunder(name=name.strip(), ratio=ratio)
+    agreement.co_funders = [CoFunder(partner=partners.co_funder_named(actor, name), ratio=ratio)
                             for name, ratio in co_funders or []]
     if agreement.co_funders:
         changes["co_funders"] = [None, [[c.name, str(c.ratio)] for c in agreement.co_funders]]

@@ -1,0 +1,85 @@
+"""Recording the partners HQ works with. Each function checks the actor's permission,
+validates, applies, audits and flushes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.errors import Forbidden, Problems
+from tracker.organisations import uscc
+from tracker.organisations.services import uscc_message
+from tracker.partners.models import Partner, PartnerKind
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def save_partner(actor: User, partner: Partner | None, **values: Any) -> Partner:
+    """A new partner (`partner` None) or one corrected: names, kind, level, code, city, note."""
+    creating = partner is None
+    partner = partner or Partner()
+    if not Partner.can_edit(actor):
+        raise Forbidden()
+    problems = Problems()  # every problem at once, each beside its field
+    values["name"] = (values.get("name") or "").strip()
+    if not values["name"]:
+        problems.add("name", _("A partner has a name."))
+    elif (other := named(values["name"])) is not None and other.id != partner.id:
+        problems.add("name", _("Another partner already has this name."))
+    if values.get("kind") is not PartnerKind.GOVERNMENT:
+        values["level"] = None  # only a government body has a level
+    code = uscc.normalise(values.get("uscc") or "") or None
+    values["uscc"] = code
+    if code is not None:
+        if not uscc.is_valid(code):
+            problems.add("uscc", uscc_message(code))
+        elif db.session.scalar(select(func.count()).select_from(Partner).where(
+                Partner.uscc == code, Partner.id != (partner.id or 0))):
+            problems.add("uscc", _("Another partner already has this code."))
+    problems.raise_any()
+    for key, value in values.items():
+        # An English value left empty is none: pages then show the Chinese one.
+        setattr(partner, key, (value or None) if key.endswith("_en") else value)
+    changes = audit.pending_changes(partner)
+    db.session.add(partner)
+    if creating or changes:
+        audit.record(actor, "partner.create" if creating else "partner.update", partner,
+                     changes)
+    db.session.flush()
+    return partner
+
+
+def named(name: str) -> Partner | None:
+    """The partner of this name (Chinese, or else English), whatever its spaces."""
+    name = name.strip()
+    return db.session.scalars(
+        select(Partner).where(or_(Partner.name == name, Partner.name_en == name))
+        .order_by((Partner.name == name).desc(), Partner.id).limit(1)).first()
+
+
+def check_co_funders(problems: Problems, lines: list[tuple[str, Decimal | None]]) -> None:
+    """A funding agreement's co-funders as the form or an import gives them: (name, ratio)."""
+    if any(not name.strip() or ratio is None or ratio <= 0 for name, ratio in lines):
+        problems.add("co_funders", _("Each co-funder has a name and a ratio above zero."))
+    names = [name.strip() for name, _ratio in lines]
+    if len(set(names)) < len(names):
+        problems.add("co_funders", _("Each co-funder is named once."))
+
+
+def co_funder_named(actor: User, name: str) -> Partner:
+    """The partner a co-funder's name on a funding agreement (the form, the import) means: the
+    one of that name, or a new government body recorded under it (co-funders are cities and
+    districts, mostly; HQ corrects the kind and level on the partner's page)."""
+    partner = named(name)
+    if partner is not None:
+        return partner
+    partner = Partner(name=name.strip(), kind=PartnerKind.GOVERNMENT, level=None)
+    audit.record(actor, "partner.create", partner)
+    return partner
+
