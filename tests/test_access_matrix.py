@@ -234,6 +234,22 @@ ACCESS: dict[str, dict[str, str]] = {
     "spending.project": {"GET": f"{SEES}: 200; {OTHERS_404}",
                          "POST": on_project("pm")},  # SpendingEntry.can_record
     "funding.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},  # FundingAgreement.can_see
+    # Reports owed to funders (tracker/obligations): the network's list, HQ-wide roles and
+    # directors (ReportObligation.can_list); the agreement's progress report, seen by who sees
+    # the agreement, added, corrected and withdrawn by the committee and HQ admins (can_add,
+    # can_manage), submitted by the PM and HQ admins (can_submit); a contract's, added by
+    # whoever records the contract.
+    "obligations.index": {"GET": "hq directors: 200; *: 403"},
+    "obligations.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    "obligations.new_for_agreement": {
+        "GET": f"admin committee: 200; {on_project('admin committee')}",
+        "POST": on_project("admin committee")},
+    "obligations.new_for_contract": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                                     "POST": on_project("pm admin")},
+    "obligations.edit": {"GET": f"admin committee: 200; {on_project('admin committee')}",
+                         "POST": on_project("admin committee")},
+    "obligations.withdraw": {"POST": on_project("admin committee")},
+    "obligations.submit_report": {"POST": on_project("pm admin")},
     # Not a draft: no one edits it (can_edit_proposal), the PM included.
     "projects.edit": {"GET": f"{SEES}: 403; {OTHERS_404}", "POST": f"{SEES}: 403; {OTHERS_404}"},
     "projects.submit_proposal": {"POST": on_project("pm")},  # 409 for the PM: submitted

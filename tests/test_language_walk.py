@@ -40,6 +40,7 @@ from tracker.experts.models import Expert
 from tracker.files.models import StoredFile
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.needs.models import NeedCandidate
+from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import Enterprise, JointInnovationCentre, TechnologyNeed
 from tracker.partners.models import Partner
 from tracker.projects.models import BudgetLine, Project
@@ -127,7 +128,7 @@ def entered() -> list[str]:
     reason, its experts' names, units and fields of expertise, the opinions signed at the institute,
     its achievements' titles, descriptions and contributors, the titles of their rights, the
     notes of their income and the reasons of their deals' exceptions, its needs' descriptions,
-    fields, reasons for closing and HQ's reasons for its candidates.
+    fields, reasons for closing and HQ's reasons for its candidates, who its reports owed go to.
     Reference data (institutes, enterprises, centres, gates) is not among them."""
     queries = [select(User.name), select(Project.title), select(Project.field),
                select(Project.programme_name), select(Project.managing_body),
@@ -144,7 +145,7 @@ def entered() -> list[str]:
                select(IpRight.title), select(IncomeReceipt.note),
                select(Transfer.override_reason), select(TechnologyNeed.description),
                select(TechnologyNeed.field), select(TechnologyNeed.close_reason),
-               select(NeedCandidate.reason)]
+               select(NeedCandidate.reason), select(ReportObligation.recipient)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)

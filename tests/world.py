@@ -60,6 +60,8 @@ from tracker.imports import jobs
 from tracker.incentives import services as incentives
 from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
+from tracker.obligations import services as obligation_services
+from tracker.obligations.models import ReportKind
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.views import PROJECT_FIELDS as PROPOSAL_FIELDS
@@ -170,6 +172,10 @@ def build() -> World:
     companies_helpers.incorporate(company, admin)
     financing = companies_helpers.record_round(company, admin)
     conversion = funding.convert(committee, agreement, financing)
+    # A progress report the agreement owes its city co-funder (tracker/obligations).
+    obligation = obligation_services.add_obligation(
+        committee, agreement, kind=ReportKind.PROGRESS, due_on=today() + timedelta(days=30),
+        recipient="Matrix City Science Bureau")
     # Options from its pool to the PM of another institute: theirs to see, not its company.
     pool = next(h for h in company.holders if h.kind is HolderType.INCENTIVE_POOL)
     option_grant = incentives.grant(
@@ -260,7 +266,7 @@ def build() -> World:
         disbursement_id=disbursement.id, conversion_id=conversion.id, company_id=company.id,
         round_id=financing.id, exit_id=exit_.id, share_entry_id=company.entries[0].id,
         institute_id=ours.id, enterprise_id=enterprise.id, centre_id=centre.id,
-        centre_agreement_id=centre_term.id,
+        centre_agreement_id=centre_term.id, obligation_id=obligation.id,
         need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
@@ -295,6 +301,7 @@ ARGUMENT_OF = {
     ("organisations.edit_centre", "object_id"): "centre_id",
     ("centres.edit_agreement", "agreement_id"): "centre_agreement_id",
     ("centres.new_payment", "agreement_id"): "centre_agreement_id",
+    ("obligations.new_for_agreement", "project_id"): "invested_id",
     ("organisations.need", "object_id"): "need_id",
     ("organisations.edit_need", "object_id"): "need_id",
     ("audit.history", "object_id"): "project_id",

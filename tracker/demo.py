@@ -37,6 +37,7 @@ from tracker.gates.defaults import install_defaults
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.milestones import services as milestones
 from tracker.needs.demo import seed_needs
+from tracker.obligations.demo import seed_obligations
 from tracker.organisations.models import (
     Enterprise,
     Headquarters,
@@ -204,6 +205,7 @@ def seed() -> dict[str, int]:
                                              users["director@demo.jitri.cn"])
     created["experts"] = seed_experts(users["admin@demo.jitri.cn"], DEMO_PASSWORD, enterprises)
     created["achievements"] = seed_achievements(users["admin@demo.jitri.cn"])
+    created["reports owed to funders"] = seed_obligations(users["admin@demo.jitri.cn"])
     created["needs from intake to contract"] = seed_needs(users, DEMO_PASSWORD, enterprises,
                                                           centres, institutes)
     return created

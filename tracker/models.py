@@ -77,6 +77,7 @@ from tracker.milestones.models import (  # noqa: F401
 )
 from tracker.needs.models import NeedCandidate  # noqa: F401
 from tracker.notifications.models import ChannelChoice, NotificationSettings  # noqa: F401
+from tracker.obligations.models import ReportObligation, ReportSubmission  # noqa: F401
 from tracker.organisations.models import (  # noqa: F401
     Enterprise,
     Headquarters,

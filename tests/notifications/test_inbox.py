@@ -15,7 +15,9 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.reminders.models import OutboxMessage
 
-BELL = re.compile(r'class="bell[^"]*" aria-label="([^"]*)"><svg class="bell-icon"[^>]*><path[^>]*/></svg>(?:<span class="count">(\d+)</span>)?')
+BELL = re.compile(r'class="bell[^"]*" aria-label="([^"]*)">'
+                  r'<svg class="bell-icon"[^>]*><path[^>]*/></svg>'
+                  r'(?:<span class="count">(\d+)</span>)?')
 
 
 @pytest.fixture(autouse=True)

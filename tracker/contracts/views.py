@@ -17,9 +17,12 @@ from tracker.contracts import queries, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
 from tracker.contracts.forms import ContractForm, PaymentForm, RegistrationForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
+from tracker.dates import today
 from tracker.display.formatting import day, money
 from tracker.display.preview import Preview
 from tracker.export import responses as exports
+from tracker.obligations import queries as obligations
+from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
@@ -86,7 +89,9 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
     """The contract page; `form` is a payment posted from it for instalment `form_for`."""
     return render_template("contracts/show.html", contract=contract, payment_form=form,
                            form_for=form_for, schedule_warning=services.schedule_warning(contract),
-                           can_record=ResearchContract.can_record(_user(), contract.project))
+                           can_record=ResearchContract.can_record(_user(), contract.project),
+                           obligations=obligations.of(contract), today=today(),
+                           can_add_report=ReportObligation.can_add(_user(), contract))
 
 
 @bp.get("/contracts/<int:contract_id>")

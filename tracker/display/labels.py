@@ -99,6 +99,12 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.milestones.states import ACTION_LABELS, Action
+from tracker.obligations.models import (
+    OBLIGATION_STATE_LABELS,
+    REPORT_KIND_LABELS,
+    ObligationState,
+    ReportKind,
+)
 from tracker.organisations.models import (
     INSTITUTE_TYPE_LABELS,
     NEED_STATE_LABELS,
@@ -144,6 +150,8 @@ LABELS: dict[type[Enum], dict] = {
     InstituteType: INSTITUTE_TYPE_LABELS,
     NeedState: NEED_STATE_LABELS,
     CentreStatus: CENTRE_STATUS_LABELS,
+    ReportKind: REPORT_KIND_LABELS,
+    ObligationState: OBLIGATION_STATE_LABELS,
     NeedUrgency: NEED_URGENCY_LABELS,
     PartnerKind: PARTNER_KIND_LABELS,
     GovernmentLevel: GOVERNMENT_LEVEL_LABELS,

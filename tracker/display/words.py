@@ -17,6 +17,7 @@ from tracker.display import expert_words as experts
 from tracker.display import ip_words as ip
 from tracker.display import network_words as network
 from tracker.display import notification_words as notices
+from tracker.display import obligation_words as owed
 from tracker.display import partner_words as partners
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
@@ -88,7 +89,7 @@ ACTIONS = {
  "token.revoke": _l("API token revoked"),
     **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
     **assessed.ACTIONS, **budgeted.ACTIONS, **documents.ACTIONS, **experts.ACTIONS,
-    **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS,
+    **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS, **owed.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -155,7 +156,7 @@ OBJECTS = {
     "users": _l("User"), "access_tokens": _l("API token"),
     **PLAN_OBJECTS, **approvals.OBJECTS, **notices.OBJECTS,
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS, **documents.OBJECTS,
-    **experts.OBJECTS, **network.OBJECTS, **ip.OBJECTS, **partners.OBJECTS,
+    **experts.OBJECTS, **network.OBJECTS, **ip.OBJECTS, **partners.OBJECTS, **owed.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -388,7 +389,7 @@ FIELDS = {
     "weighted_score": _l("Weighted score"),
     "year": _l("Year"), **PLAN_FIELDS, **approvals.FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS, **documents.FIELDS,
-    **experts.FIELDS, **network.FIELDS, **ip.FIELDS, **partners.FIELDS,
+    **experts.FIELDS, **network.FIELDS, **ip.FIELDS, **partners.FIELDS, **owed.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

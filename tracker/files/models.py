@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from tracker.documents.models import OfficialDocument
     from tracker.gates.models import Deliverable
     from tracker.milestones.models import Evidence
+    from tracker.obligations.models import ReportSubmission
     from tracker.projects.models import Project
 
 
@@ -40,6 +41,8 @@ class StoredFile(Base):
         back_populates="file", viewonly=True)
     deliverables: Mapped[list[Deliverable]] = relationship(
         primaryjoin="StoredFile.id == foreign(Deliverable.file_id)", viewonly=True)
+    report_submissions: Mapped[list[ReportSubmission]] = relationship(
+        primaryjoin="StoredFile.id == foreign(ReportSubmission.file_id)", viewonly=True)
 
     def can_download(self, user: User) -> bool:
         """Those who may see its project, and the reviewer of the milestone it is evidence for
@@ -53,5 +56,7 @@ class StoredFile(Base):
                        for d in self.deliverables)
         if self.official_document is not None:
             return self.official_document.can_view(user)
+        if self.report_submissions:  # a report owed to a funder: who may see what owes it
+            return all(s.obligation.can_view(user) for s in self.report_submissions)
         return self.project.can_view(user) or any(
             e.update.milestone.can_review(user) for e in self.evidence)

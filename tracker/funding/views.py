@@ -37,6 +37,8 @@ from tracker.funding.models import (
 )
 from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
+from tracker.obligations import queries as obligations
+from tracker.obligations.models import ReportObligation
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
@@ -143,7 +145,9 @@ def show(project_id: int) -> str:
         not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(_user()),
         no_company_yet=prerequisites.not_a_spin_off_source(project),
-        detachments=company_corrections.detachments_of(project=project))
+        detachments=company_corrections.detachments_of(project=project),
+        obligations=obligations.of(agreement),
+        can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement))
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])

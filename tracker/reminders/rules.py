@@ -22,6 +22,7 @@ from tracker.achievements.reminders import (
     royalty_payments_due,
     royalty_reports_due,
 )
+from tracker.obligations.reminders import reports_owed
 from tracker.reminders.items import (
     Item,
     Query,
@@ -209,6 +210,17 @@ _CATALOGUE = [
           Step("before_second", HQ, BEFORE, 14, DAYS_BEFORE_2),
           Step("after", HQ, AFTER, 1, DAYS_AFTER)),
          centre_expiries, optional=True),
+    # A report an allocation-investment agreement or a research contract owes its funder
+    # (tracker/obligations): the PM writes it, the director and HQ hear once it is late.
+    Rule("funder_report", _l("Report owed to a funder"), _l("Report owed to"),
+         _l("the due date of a progress, financial or final report owed to a funder and not "
+            "yet submitted"), OWNER, PM,
+         (Step("before_first", OWNER, BEFORE, 30, DAYS_BEFORE_1),
+          Step("before_second", OWNER, BEFORE, 7, DAYS_BEFORE_2),
+          Step("after", OWNER, AFTER, 1, DAYS_AFTER),
+          Step("director", DIRECTOR, AFTER, 7, DIRECTOR_AFTER),
+          Step("hq", HQ, AFTER, 14, HQ_AFTER)),
+         reports_owed, optional=True),
 ]
 
 RULES: dict[str, Rule] = {rule.name: rule for rule in _CATALOGUE}

@@ -61,6 +61,8 @@ MENU = [
              _l("What projects spent against their budgets, by institute and year.")),
     MenuItem("achievements.index", _l("Achievements and IP"),
              _l("Projects' results, their contributors, patents, licences and income.")),
+    MenuItem("obligations.index", _l("Reports owed"),
+             _l("Progress, financial and final reports owed to funders: which are late.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),
              _l("Agreements, tranches, disbursements and conversion deadlines.")),
     MenuItem("companies.portfolio", _l("Companies"),

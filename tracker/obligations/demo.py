@@ -1,0 +1,50 @@
+"""Demo data: reports owed to funders. The demo contract owes its enterprise a progress report
+that went in on time and a financial report now late (the PM, then the director and HQ are
+reminded); the committee's agreement owes the city co-funder a progress report in six months
+and a final report at its conversion deadline."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.contracts.models import ResearchContract
+from tracker.dates import today
+from tracker.funding.models import FundingAgreement
+from tracker.obligations import services
+from tracker.obligations.models import ReportKind, ReportObligation
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def seed_obligations(admin: User) -> int:
+    """How many obligations it recorded (none when there are some already)."""
+    if db.session.scalar(select(ReportObligation.id).limit(1)) is not None:
+        return 0
+    now, made = today(), 0
+    contract = db.session.scalar(select(ResearchContract).order_by(ResearchContract.id).limit(1))
+    if contract is not None and contract.signed_on < now - timedelta(days=20):
+        enterprise = contract.enterprise.name  # as HQ types it: the registered name
+        filed = services.add_obligation(
+            admin, contract, kind=ReportKind.PROGRESS, due_on=now - timedelta(days=15),
+            recipient=enterprise, note="")
+        services.submit_report(contract.project.pm, filed, submitted_on=now - timedelta(days=16),
+                               upload=(io.BytesIO(PDF), "进展报告.pdf"))
+        services.add_obligation(admin, contract, kind=ReportKind.FINANCIAL,
+                                due_on=now - timedelta(days=3), recipient=enterprise)
+        made += 2
+    agreement = db.session.scalar(select(FundingAgreement).order_by(FundingAgreement.id)
+                                  .limit(1))
+    if agreement is not None:
+        services.add_obligation(admin, agreement, kind=ReportKind.PROGRESS,
+                                due_on=agreement.signed_on + timedelta(days=182),
+                                recipient="苏州市科学技术局")
+        services.add_obligation(admin, agreement, kind=ReportKind.FINAL,
+                                due_on=agreement.conversion_deadline,
+                                recipient="苏州市科学技术局")
+        made += 2
+    return made

@@ -1,0 +1,48 @@
+"""Forms of the reports owed to funders: an obligation (added or corrected), its withdrawal,
+and a report submitted (or replaced by a corrected file)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import FileField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from tracker.display.labels import label
+from tracker.files.services import ACCEPT
+from tracker.obligations.models import ReportKind
+from tracker.web.fields import DateField
+from tracker.web.forms import Form, OneTime, SeenVersion
+
+
+class ObligationForm(OneTime, SeenVersion, Form):
+    kind = SelectField(_l("Report"), coerce=ReportKind, validators=[InputRequired()])
+    due_on = DateField(_l("Due on"), validators=[InputRequired()],
+                       description=_l("The project manager is reminded before this date, "
+                                      "the director and HQ once it is late."))
+    recipient = StringField(_l("Goes to"), validators=[DataRequired(), Length(max=200)],
+                            description=_l("Who receives it: the funder's office, for example "
+                                           "a city's science and technology bureau."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(kind, label(kind)) for kind in ReportKind]
+
+
+class WithdrawForm(Form):
+    why_withdrawn = TextAreaField(_l("Why it is withdrawn"),
+                           validators=[DataRequired(), Length(max=2000)])
+
+
+class SubmissionForm(OneTime, Form):
+    submitted_on = DateField(_l("Submitted on"), validators=[InputRequired()], past=True,
+                             description=_l("The day it went to the recipient."))
+    file = FileField(_l("Report file"), render_kw={"accept": ACCEPT},
+                     description=_l("PDF, Word, Excel, images or ZIP, as sent to the recipient."))
+    reason = TextAreaField(_l("Why this file replaces the one on record"),
+                           validators=[Optional(), Length(max=2000)])
+
+    def upload(self):
+        """The file as (stream, name), or None when none was sent."""
+        data = self.file.data
+        return (data.stream, data.filename) if data and getattr(data, "filename", "") else None

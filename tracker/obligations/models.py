@@ -1,0 +1,173 @@
+"""Reports owed to funders: a funding agreement (allocation-investment) or a research contract
+carries reporting obligations (progress, financial, final), each due on a date to a named
+recipient. The PM submits the report as a file; a corrected file replaces it with a reason, and
+both stay. An obligation recorded by mistake is withdrawn with a reason, never deleted.
+
+The subject is one of the two, a foreign key each with a CHECK that exactly one is set, so a
+third kind (a co-funder's agreement) is one more column and one more branch of `subject`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.contracts.models import ResearchContract
+from tracker.dates import PAST
+from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.funding.models import FundingAgreement
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.files.models import StoredFile
+    from tracker.projects.models import Project
+
+
+class ReportKind(enum.StrEnum):
+    PROGRESS = "progress"  # 进展报告
+    FINANCIAL = "financial"  # 财务报告
+    FINAL = "final"  # 结题报告
+
+
+REPORT_KIND_LABELS = {
+    ReportKind.PROGRESS: _l("Progress report"),
+    ReportKind.FINANCIAL: _l("Financial report"),
+    ReportKind.FINAL: _l("Final report"),
+}
+
+
+class ObligationState(enum.StrEnum):
+    """Derived, never stored: from the submissions, the withdrawal and the date."""
+
+    DUE = "due"
+    LATE = "late"
+    SUBMITTED = "submitted"
+    SUBMITTED_LATE = "submitted_late"
+    WITHDRAWN = "withdrawn"
+
+
+OBLIGATION_STATE_LABELS = {
+    ObligationState.DUE: _l("Due"),
+    ObligationState.LATE: _l("Late"),
+    ObligationState.SUBMITTED: _l("Submitted"),
+    ObligationState.SUBMITTED_LATE: _l("Submitted late"),
+    ObligationState.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+class ReportObligation(Versioned, Base):
+    __tablename__ = "report_obligations"
+    __table_args__ = (
+        CheckConstraint("(funding_agreement_id IS NULL) <> (contract_id IS NULL)",
+                        name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funding_agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("funding_agreements.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("research_contracts.id"),
+                                                    index=True)
+    kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"))
+    # The reminders and HQ's late list read it.
+    due_on: Mapped[date] = mapped_column(index=True)
+    # Who the report goes to: a funder's office ("苏州市科技局", "the enterprise's R&D office").
+    recipient: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    funding_agreement: Mapped[FundingAgreement | None] = relationship()
+    contract: Mapped[ResearchContract | None] = relationship()
+    recorded_by: Mapped[User] = relationship()
+    submissions: Mapped[list[ReportSubmission]] = relationship(
+        back_populates="obligation", order_by="ReportSubmission.id")
+
+    @property
+    def subject(self) -> FundingAgreement | ResearchContract:
+        return self.funding_agreement or self.contract
+
+    @property
+    def project(self) -> Project:
+        return self.subject.project
+
+    @property
+    def name(self) -> str:
+        """How the audit trail and history name it."""
+        return f"{self.subject.name} · {self.recipient} {self.due_on.isoformat()}"
+
+    @property
+    def current(self) -> ReportSubmission | None:
+        """The report in force: the latest submission (a correction replaces the one before)."""
+        return self.submissions[-1] if self.submissions else None
+
+    def state(self, on: date) -> ObligationState:
+        if self.withdrawn_at is not None:
+            return ObligationState.WITHDRAWN
+        first = self.submissions[0] if self.submissions else None
+        if first is not None:
+            return (ObligationState.SUBMITTED_LATE if first.submitted_on > self.due_on
+                    else ObligationState.SUBMITTED)
+        return ObligationState.LATE if on > self.due_on else ObligationState.DUE
+
+    def can_view(self, user: User) -> bool:
+        """Who sees the subject sees what it owes its funder."""
+        return self.subject.can_view(user)
+
+    @staticmethod
+    def can_add(user: User, subject: FundingAgreement | ResearchContract) -> bool:
+        """Who records the agreement or contract records what it owes: the investment
+        committee an agreement's, the PM and HQ admins a contract's; HQ admins both."""
+        if subject.project.is_read_only and not user.is_hq_admin:
+            return False
+        if isinstance(subject, FundingAgreement):
+            return user.is_hq_admin or FundingAgreement.can_decide(user)
+        return isinstance(subject, ResearchContract) and ResearchContract.can_record(
+            user, subject.project)
+
+    def can_manage(self, user: User) -> bool:
+        """Correct the due date or recipient, or withdraw it: who may add it."""
+        return self.withdrawn_at is None and ReportObligation.can_add(user, self.subject)
+
+    def can_submit(self, user: User) -> bool:
+        """The project's PM writes the report; HQ admins may file one they received."""
+        return self.withdrawn_at is None and (user.id == self.project.pm_id
+                                              or user.is_hq_admin)
+
+    @staticmethod
+    def can_list(user: User) -> bool:
+        """HQ's list of reports owed across the network: HQ-wide roles; a director, their
+        institutes'."""
+        return user.sees_whole_portfolio or bool(user.directed_institute_ids)
+
+
+class ReportSubmission(Base):
+    """A report as submitted: the first, or a corrected file replacing the one before with a
+    reason. Never changed nor deleted."""
+
+    __tablename__ = "report_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("report_obligations.id"),
+                                               index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    # When it went to the recipient (the PM may record it a few days later).
+    submitted_on: Mapped[date] = mapped_column(info={PAST: True})
+    # Why this file replaces the one before (None on the first).
+    reason: Mapped[str | None] = mapped_column(Text)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    obligation: Mapped[ReportObligation] = relationship(back_populates="submissions")
+    file: Mapped[StoredFile] = relationship()
+    submitted_by: Mapped[User] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.obligation.name

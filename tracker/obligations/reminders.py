@@ -1,0 +1,35 @@
+"""The open items of the reminder rule `funder_report` (tracker/reminders/rules.py): reports
+owed to funders, neither submitted nor withdrawn, to the project's PM, escalated to the
+director of its institute and to HQ. Like tracker/reminders/items.py, an item done (a report
+submitted, the obligation withdrawn) no longer comes out of the query, so its reminders stop."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select
+
+from tracker import db
+from tracker.contracts.models import ResearchContract
+from tracker.funding.models import FundingAgreement
+from tracker.obligations.models import ReportObligation, ReportSubmission
+from tracker.organisations.models import Institute
+from tracker.projects.models import Project
+from tracker.reminders.items import Item, Query
+
+
+def reports_owed(q: Query) -> list[Item]:
+    stmt = (select(ReportObligation.id, ReportObligation.due_on, ReportObligation.kind,
+                   ReportObligation.recipient, Project.id, Project.code, Project.pm_id,
+                   Institute.director_id)
+            .outerjoin(FundingAgreement,
+                       FundingAgreement.id == ReportObligation.funding_agreement_id)
+            .outerjoin(ResearchContract, ResearchContract.id == ReportObligation.contract_id)
+            .join(Project, Project.id == func.coalesce(FundingAgreement.project_id,
+                                                       ResearchContract.project_id))
+            .join(Institute, Institute.id == Project.institute_id)
+            .where(ReportObligation.withdrawn_at.is_(None),
+                   ~exists().where(ReportSubmission.obligation_id == ReportObligation.id)))
+    stmt = q.apply(stmt, ReportObligation.id, ReportObligation.due_on, Project.pm_id)
+    return [Item(id=r[0], deadline=r[1], title=r[3], project_id=r[4], project=r[5] or "",
+                 owner_id=r[6], director_id=r[7], extra={"kind": str(r[2])},
+                 link=("obligations.show", {"obligation_id": r[0]}))
+            for r in db.session.execute(stmt)]

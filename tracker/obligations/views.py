@@ -1,0 +1,191 @@
+"""The reports owed to funders: the network's list (late ones first to see), an obligation's
+page with its reports, and the actions on it: add (from an agreement's or a contract's page),
+correct, withdraw, submit the report or replace it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.contracts.models import ResearchContract
+from tracker.dates import today
+from tracker.display.labels import label
+from tracker.export import responses as exports
+from tracker.export.columns import Column, Kind
+from tracker.funding.models import FundingAgreement
+from tracker.obligations import queries, services
+from tracker.obligations.forms import ObligationForm, SubmissionForm, WithdrawForm
+from tracker.obligations.models import ObligationState, ReportKind, ReportObligation
+from tracker.reports.filters import institute_choices
+from tracker.web.actions import submit
+from tracker.web.fields import row_id
+from tracker.web.permissions import requires
+
+bp = Blueprint("obligations", __name__)
+
+FIELDS = ("kind", "due_on", "recipient", "note")
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def subject_url(obligation: ReportObligation) -> str:
+    """The page of what owes the report: the project's funding page or the contract's."""
+    if obligation.funding_agreement is not None:
+        return url_for("funding.show", project_id=obligation.funding_agreement.project_id)
+    return url_for("contracts.show", contract_id=obligation.contract_id)
+
+
+def _state(obligation: ReportObligation):
+    return obligation.state(today())
+
+
+COLUMNS = [
+    Column(_l("Due on"), lambda o: o.due_on, Kind.DATE, 12,
+           link=lambda o: url_for("obligations.show", obligation_id=o.id)),
+    Column(_l("Report"), lambda o: o.kind, Kind.LABEL, 16),
+    Column(_l("State"), _state, Kind.LABEL, 14,
+           tone=lambda o: "bad" if _state(o) is ObligationState.LATE else None),
+    Column(_l("Goes to"), lambda o: o.recipient, width=26),
+    Column(_l("Owed under"), lambda o: o.subject.name, width=30, link=subject_url),
+    Column(_l("Project"), lambda o: o.project.code or "", Kind.CODE, 16),
+    Column(_l("Institute"), lambda o: o.project.institute.shown("name"), width=24),
+    Column(_l("Submitted on"), lambda o: o.submissions[0].submitted_on if o.submissions
+           else None, Kind.DATE, 12),
+]
+
+
+@bp.get("/reports-owed/")
+@requires(ReportObligation.can_list)
+def index() -> str | Response:
+    """The network's reports owed, oldest due first; `?state=late` (the default view of HQ's
+    question "which are late?"), `due`, `open`, `submitted`, `submitted_late`, `withdrawn`,
+    or every one (`state=all`)."""
+    state = request.args.get("state", ObligationState.LATE.value)
+    states = [("open", _("Not submitted yet")), *((s.value, label(s)) for s in ObligationState),
+              ("all", _("Every state"))]
+    if state not in {value for value, _name in states}:
+        state = ObligationState.LATE.value
+    kind = request.args.get("kind", "")
+    kind = kind if kind in {k.value for k in ReportKind} else ""
+    institute_id = row_id(request.args.get("institute", 0, type=int)) or None
+    rows = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
+                           kind)
+    if fmt := exports.requested():
+        return exports.send(COLUMNS, rows, "reports-owed", fmt, title=_("Reports owed to funders"))
+    return render_template("obligations/index.html", rows=rows, columns=COLUMNS, state=state,
+                           states=states, kind=kind, kinds=list(ReportKind),
+                           institute_id=institute_id, institutes=institute_choices(_user()))
+
+
+def _obligation(obligation_id: int) -> ReportObligation:
+    obligation = db.session.get(ReportObligation, obligation_id)
+    if obligation is None or not obligation.can_view(_user()):
+        abort(404)
+    return obligation
+
+
+def _page(obligation: ReportObligation, submission: SubmissionForm | None = None,
+          withdraw: WithdrawForm | None = None) -> str:
+    user = _user()
+    return render_template(
+        "obligations/show.html", obligation=obligation, state=obligation.state(today()),
+        subject_url=subject_url(obligation),
+        submission_form=submission or (SubmissionForm() if obligation.can_submit(user) else None),
+        withdraw_form=withdraw or (WithdrawForm() if obligation.can_manage(user)
+                                   and not obligation.submissions else None),
+        can_manage=obligation.can_manage(user))
+
+
+@bp.get("/reports-owed/<int:obligation_id>")
+@login_required
+def show(obligation_id: int) -> str:
+    return _page(_obligation(obligation_id))
+
+
+def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | tuple[str, int]:
+    if not ReportObligation.can_add(_user(), subject):
+        abort(403)
+    form = ObligationForm()
+    return submit(
+        form, lambda: services.add_obligation(
+            _user(), subject, **{name: getattr(form, name).data for name in FIELDS}),
+        _("Report obligation recorded."), back,
+        lambda: render_template("obligations/form.html", form=form, subject=subject,
+                                back=back, obligation=None))
+
+
+@bp.route("/projects/<int:project_id>/funding/reports/new", methods=["GET", "POST"])
+@login_required
+def new_for_agreement(project_id: int) -> Response | tuple[str, int]:
+    agreement = db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == project_id))
+    if agreement is None or not agreement.can_view(_user()):
+        abort(404)
+    return _new(agreement, url_for("funding.show", project_id=project_id))
+
+
+@bp.route("/contracts/<int:contract_id>/reports/new", methods=["GET", "POST"])
+@login_required
+def new_for_contract(contract_id: int) -> Response | tuple[str, int]:
+    contract = db.session.get(ResearchContract, contract_id)
+    if contract is None or not contract.can_view(_user()):
+        abort(404)
+    return _new(contract, url_for("contracts.show", contract_id=contract_id))
+
+
+@bp.route("/reports-owed/<int:obligation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(obligation_id: int) -> Response | tuple[str, int]:
+    obligation = _obligation(obligation_id)
+    if not obligation.can_manage(_user()):
+        abort(403)
+    form = ObligationForm(obj=obligation)
+    back = url_for("obligations.show", obligation_id=obligation.id)
+    return submit(
+        form, lambda: services.save_obligation(
+            _user(), obligation, **{name: getattr(form, name).data for name in FIELDS}),
+        _("Saved."), back,
+        lambda: render_template("obligations/form.html", form=form, subject=obligation.subject,
+                                back=back, obligation=obligation),
+        record=obligation)
+
+
+@bp.post("/reports-owed/<int:obligation_id>/withdraw")
+@login_required
+def withdraw(obligation_id: int) -> Response | tuple[str, int]:
+    obligation = _obligation(obligation_id)
+    if not obligation.can_manage(_user()):
+        abort(403)
+    form = WithdrawForm()
+    return submit(
+        form, lambda: services.withdraw_obligation(_user(), obligation,
+                                                   form.why_withdrawn.data or ""),
+        _("Obligation withdrawn: its reminders stop."),
+        url_for("obligations.show", obligation_id=obligation.id),
+        lambda: _page(obligation, withdraw=form))
+
+
+@bp.post("/reports-owed/<int:obligation_id>/submit")
+@login_required
+def submit_report(obligation_id: int) -> Response | tuple[str, int]:
+    obligation = _obligation(obligation_id)
+    if not obligation.can_submit(_user()):
+        abort(403)
+    form = SubmissionForm()
+    replacing = bool(obligation.submissions)
+    return submit(
+        form, lambda: services.submit_report(
+            _user(), obligation, submitted_on=form.submitted_on.data,
+            upload=form.upload(), reason=form.reason.data or ""),
+        _("Corrected report recorded: it replaces the one before, which stays on record.")
+        if replacing else _("Report recorded as submitted: its reminders stop."),
+        url_for("obligations.show", obligation_id=obligation.id),
+        lambda: _page(obligation, submission=form))
