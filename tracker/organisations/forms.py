@@ -76,8 +76,9 @@ class CentreForm(OneTime, SeenVersion, Form):
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
     liaison_id = SelectField(_l("Liaison"), coerce=int, choices=[],
-                             description=_l("They may submit needs for the centre's "
-                                            "enterprise."))
+                             description=_l("One of HQ's staff or a contact of the "
+                                            "centre's enterprise: they may submit needs for "
+                                            "it."))
 
     no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a centre is an "
                                      "enterprise's (Enterprises).")}
@@ -85,7 +86,10 @@ class CentreForm(OneTime, SeenVersion, Form):
     def __init__(self, *args, enterprises=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = _id_choices(enterprises)
-        self.liaison_id.choices = _id_choices(users, _l("Not named yet"))
+        # An enterprise's contact is named with their enterprise: the centre's, or refused.
+        self.liaison_id.choices = [(0, _l("Not named yet"))] + [
+            (u.id, f"{u.name} ({u.enterprise.shown('name')})" if u.is_enterprise_contact
+             else u.name) for u in users]
 
 
 class NeedForm(OneTime, SeenVersion, Form):

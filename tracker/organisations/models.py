@@ -8,16 +8,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, or_, true
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, or_, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import FOUNDING_EARLIEST, PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
 
 if TYPE_CHECKING:
-    from tracker.accounts.models import User
     from tracker.techfields.models import TechnicalField
 
 
@@ -108,6 +107,10 @@ class Enterprise(ReferenceData, Versioned, Base):
         return user.is_hq_admin
 
 
+# HQ's own staff, who may keep any centre going.
+LIAISON_ROLES = (Role.HQ_ADMIN, Role.EVALUATOR, Role.INVESTMENT_COMMITTEE)
+
+
 class JointInnovationCentre(ReferenceData, Versioned, Base):
     """企业联合创新中心: where an enterprise states paid technology needs to HQ."""
 
@@ -135,6 +138,26 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
     @staticmethod
     def can_edit(user: User) -> bool:
         return user.is_hq_admin
+
+    @staticmethod
+    def may_be_liaison(user: User, enterprise_id: int | None) -> bool:
+        """A liaison submits needs for the centre's enterprise: one of HQ's own staff (an
+        admin, an evaluator, the investment committee), or a contact of that enterprise; an
+        active account either way. An institute's people, observers and experts are not."""
+        if not user.active:
+            return False
+        if user.has_role(*LIAISON_ROLES):
+            return True
+        return user.is_enterprise_contact and user.enterprise_id == enterprise_id
+
+    @staticmethod
+    def liaison_candidates() -> ColumnElement[bool]:
+        """The SQL form of `may_be_liaison` for any enterprise (the form names each contact's
+        enterprise; the service checks it is the centre's)."""
+        return and_(User.active.is_(True), or_(
+            User.role_grants.any(RoleGrant.role.in_(LIAISON_ROLES)),
+            and_(User.role_grants.any(RoleGrant.role == Role.ENTERPRISE_CONTACT),
+                 User.enterprise_id.is_not(None))))
 
 
 class NeedState(enum.StrEnum):

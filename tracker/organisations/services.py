@@ -3,12 +3,13 @@ permission, validates what forms cannot, applies, audits and flushes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker import db
+from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.notifications.services import emit
@@ -22,9 +23,6 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.techfields import services as techfields
-
-if TYPE_CHECKING:
-    from tracker.accounts.models import User
 
 
 def _apply(actor: User, obj: Any, values: dict[str, Any], action: str) -> Any:
@@ -98,6 +96,15 @@ def save_centre(
     actor: User, centre: JointInnovationCentre | None, **values: Any
 ) -> JointInnovationCentre:
     creating = centre is None
+    if not JointInnovationCentre.can_edit(actor):
+        raise Forbidden()
+    liaison_id = values.get("liaison_id")
+    if liaison_id:
+        liaison = db.session.get(User, liaison_id)
+        if liaison is None or not JointInnovationCentre.may_be_liaison(
+                liaison, values.get("enterprise_id")):
+            raise Invalid("liaison_id", _("A liaison is one of HQ's staff or a contact of the "
+                                          "centre's enterprise."))
     action = "centre.create" if creating else "centre.update"
     return _apply(actor, centre or JointInnovationCentre(), values, action)
 

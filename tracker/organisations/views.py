@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
+from tracker.accounts.models import User, with_roles
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
 from tracker.dates import today
@@ -72,6 +72,14 @@ def _form_page(template: str, form, obj) -> Callable[[], str]:
 
 def _users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def _liaisons() -> list[User]:
+    """Those a centre's liaison may be (JointInnovationCentre.may_be_liaison), with their
+    enterprises, which the picker names."""
+    return list(db.session.scalars(
+        select(User).where(JointInnovationCentre.liaison_candidates())
+        .options(selectinload(User.enterprise), *with_roles()).order_by(User.name, User.id)))
 
 
 def _enterprises() -> list[Enterprise]:
@@ -247,7 +255,7 @@ def centre(object_id: int) -> str:
 @bp.route("/centres/new", methods=["GET", "POST"])
 @requires(JointInnovationCentre.can_edit)
 def new_centre() -> Response | tuple[str, int]:
-    form = CentreForm(enterprises=_enterprises(), users=_users())
+    form = CentreForm(enterprises=_enterprises(), users=_liaisons())
     return submit(
         form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
@@ -258,7 +266,7 @@ def new_centre() -> Response | tuple[str, int]:
 @login_required
 def edit_centre(object_id: int) -> Response | tuple[str, int]:
     obj = _load(JointInnovationCentre, object_id, edit=True)
-    form = CentreForm(obj=obj, enterprises=_enterprises(), users=_users())
+    form = CentreForm(obj=obj, enterprises=_enterprises(), users=_liaisons())
     if request.method == "GET":
         form.liaison_id.data = obj.liaison_id or 0
     return submit(
