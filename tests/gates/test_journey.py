@@ -252,18 +252,42 @@ def test_weighted_score_is_computed():
     assert scoring.weighted_score(review) == Decimal("80.00")
 
 
-def test_a_failed_must_meet_blocks_go_unless_overridden_with_a_reason():
+def test_a_failed_must_meet_refuses_go_even_overridden_and_allows_a_conditional_go():
+    """Issue 9: a must-meet criterion is a knock-out. A plain GO is refused over it, override
+    or not, naming the criterion and saying what can be decided; a CONDITIONAL GO is recorded
+    with its override reason; a correction to GO meets the same rule (one place for it)."""
     project = make_project()
     review = helpers.submit(project)
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a, passed=False)
     helpers.score(review, b)
     helpers.score(review, c)
-    with pytest.raises(Invalid, match="Must-meet criterion failed"):
-        decisions.decide(a, review, review.version, Outcome.GO)
-    decision = decisions.decide(a, review, review.version, Outcome.GO,
-                            override_reason="Budget rule waived by the board on 3 Nov")
-    assert decision.override_reason.startswith("Budget rule")
+    unmet = scoring.unmet_musts(review)
+    assert unmet and all(names == [a.name] for _criterion, names in unmet)
+    for override in ("", "Budget rule waived by the board on 3 Nov"):
+        with pytest.raises(Invalid) as refused:
+            decisions.decide(a, review, review.version, Outcome.GO, override_reason=override)
+        # Every unmet criterion at once, named; nothing an override could lift.
+        assert refused.value.problems == [("outcome", (
+            f"Must-meet criterion not met: {criterion.text_en} (by {a.name}). Record a "
+            "CONDITIONAL GO with a condition that meets it, or a HOLD."))
+            for criterion, _names in unmet]
+        db.session.rollback()
+    condition = {"text": "Budget brought within the rules", "owner": project.pm,
+                 "due_date": today() + timedelta(days=30)}
+    with pytest.raises(Invalid, match="Must-meet criterion failed") as refused:
+        decisions.decide(a, review, review.version, Outcome.CONDITIONAL_GO,
+                         conditions=[condition])
+    assert refused.value.field == "override_reason"
+    db.session.rollback()
+    decision = decisions.decide(a, review, review.version, Outcome.CONDITIONAL_GO,
+                                override_reason="Budget rule waived by the board on 3 Nov",
+                                conditions=[condition])
+    _commit()
+    assert decision.outcome is Outcome.CONDITIONAL_GO
+    with pytest.raises(Invalid, match="Must-meet criterion not met"):
+        decisions.correct_decision(a, decision, review.version, Outcome.GO,
+                                   override_reason="Waived")
 
 
 def test_only_the_chair_decides_and_only_once():

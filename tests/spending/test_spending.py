@@ -225,3 +225,32 @@ def test_a_directors_list_filters_name_only_their_institutes(client):
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get("/spending/").get_data(as_text=True)
     assert "Elsewhere Institute" in page
+
+
+def test_spending_above_the_approved_total_is_refused_saying_by_how_much(client):
+    """Issue 9: a line may be overspent once confirmed, the project's approved total may not; the
+    refusal says what is approved, what is spent and what this expense would make it, beside
+    every other problem of the form."""
+    project = _project()  # approved total 3,000,000
+    _spend(project, "900000")
+    _spend(project, "2000000", line=project.budget_lines[0])  # the line overspent, confirmed
+    with pytest.raises(Invalid) as refused:
+        record_spending(project.pm, project, budget_line_id=project.budget_lines[0].id,
+                        spent_on=today() + ONE_DAY, amount=Decimal("100000.01"),
+                        description=" ")
+    fields = dict(refused.value.problems)
+    assert set(fields) == {"amount", "spent_on", "description"}
+    assert ("approved total is CN¥3,000,000.00 and CN¥2,900,000.00 is already spent: this "
+            "expense would make it CN¥3,000,000.01") in fields["amount"]
+    _spend(project, "100000")  # up to the total exactly
+    assert queries.project_spending(project).spent == Decimal("3000000.00")
+
+    project.pm.locale = "zh_CN"
+    _commit()
+    login(client, project.pm)
+    path = f"/projects/{project.id}/spending"
+    page = post(client, path, _form(project, "1", confirmed="1"))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "¥3,000,000.00" in text and "¥3,000,001.00" in text
+    assert "approved total" not in text  # in the reader's language
+    assert queries.project_spending(project).spent == Decimal("3000000.00")

@@ -53,7 +53,10 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(phase)
         target = fields.get("target_phase") or targets[0]
-        found = scoring.blockers(review)
+        if outcome is Outcome.GO:
+            for refusal in scoring.go_refusals(review):
+                problems.add("outcome", refusal)
+        found = scoring.blockers(review, musts=outcome is not Outcome.GO)
         if found and not fields.get("override_reason", "").strip():
             problems.add("override_reason", " ".join(found) + " " + (_(
                 "To pass acceptance all the same, record an override with its reason.")

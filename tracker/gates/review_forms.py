@@ -129,8 +129,9 @@ class DecisionForm(Form):
                                              "already paid."))
     override_reason = TextAreaField(
         _l("Override reason"), validators=[Optional(), Length(max=5000)],
-        description=_l("Required to decide GO despite a failed must-meet criterion, a TRL "
-                       "below the bar or a score below the threshold."))
+        description=_l("Required to decide GO despite a TRL below the bar or a score below "
+                       "the threshold, and a CONDITIONAL GO despite a failed must-meet "
+                       "criterion (a GO is refused over it)."))
     revisit_date = DateField(_l("Revisit date (HOLD)"), validators=[Optional()])
     rework_due = DateField(_l("Rework due date (RECYCLE)"), validators=[Optional()])
     conditions = FieldList(FormField(ConditionRow), min_entries=CONDITION_ROWS,
@@ -147,8 +148,8 @@ class DecisionForm(Form):
                                             "settlement of funds already paid.")
             self.target_phase.label.text = _l("After passing acceptance, the project goes to")
             self.override_reason.description = _l(
-                "Required to pass acceptance despite a failed must-meet criterion, a TRL "
-                "below the bar or a score below the threshold.")
+                "Required to pass acceptance despite a TRL below the bar or a score below the "
+                "threshold (a failed must-meet criterion is not overridden).")
             self.outcome.choices = [("", _l("Choose the conclusion"))] + [
                 (c.value, label(c)) for c in Conclusion]
         else:

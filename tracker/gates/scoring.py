@@ -54,9 +54,8 @@ def criterion_means(review: GateReview, scorecards: list) -> dict[int, str]:
     return means
 
 
-def blockers(review: GateReview) -> list[str]:
-    """What stands against GO: failed must-meet criteria, TRL below the bar, score below the
-    threshold. The chair may still decide GO with an override and a reason."""
+def unmet_musts(review: GateReview) -> list[tuple[Any, list[str]]]:
+    """The must-meet criteria an evaluator found not met, each with who found it so."""
     found = []
     for criterion in review.criteria:
         if criterion.kind is not CriterionKind.MUST:
@@ -64,8 +63,34 @@ def blockers(review: GateReview) -> list[str]:
         fails = [m.user.name for m in review.submitted_members for s in m.scores
                  if s.criterion_id == criterion.id and s.passed is False]
         if fails:
-            found.append(_("Must-meet criterion failed: %(text)s (by %(names)s).",
-                           text=criterion.text, names=", ".join(fails)))
+            found.append((criterion, fails))
+    return found
+
+
+def go_refusals(review: GateReview) -> list[str]:
+    """Why a plain GO (passing acceptance) can't be recorded at all: a must-meet criterion is a
+    knock-out, no override lifts it. The one place of the rule: the decision, its correction
+    and the review page read it. A CONDITIONAL GO (its conditions meeting the criterion) or a
+    HOLD can still be recorded; at research acceptance, “to be reconsidered”."""
+    if review.is_acceptance:
+        advice = _("Conclude “to be reconsidered” with a rework due date, or “failed”.")
+    else:
+        advice = _("Record a CONDITIONAL GO with a condition that meets it, or a HOLD.")
+    return [_("Must-meet criterion not met: %(text)s (by %(names)s). %(advice)s",
+              text=criterion.shown("text"), names=", ".join(names), advice=advice)
+            for criterion, names in unmet_musts(review)]
+
+
+def blockers(review: GateReview, musts: bool = True) -> list[str]:
+    """What stands against GO: failed must-meet criteria (unless `musts` is False: a plain GO
+    is refused over them by `go_refusals`), TRL below the bar, score below the threshold. The
+    chair may still decide a CONDITIONAL GO over them with an override and a reason, and a
+    plain GO over the TRL and the score."""
+    found = []
+    if musts:
+        found = [_("Must-meet criterion failed: %(text)s (by %(names)s).",
+                   text=criterion.shown("text"), names=", ".join(names))
+                 for criterion, names in unmet_musts(review)]
     if review.min_trl and review.project.current_trl < review.min_trl:
         found.append(_("TRL %(now)d is below the gate's minimum of %(min)d.",
                        now=review.project.current_trl, min=review.min_trl))

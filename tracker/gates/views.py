@@ -114,7 +114,7 @@ def _page(review: GateReview, **forms) -> str:
         "scorecards": (scorecards := services.visible_scores(user, review)),
         "means": scoring.criterion_means(review, scorecards),
         "weighted": scoring.weighted_score(review),
-        "blockers": scoring.blockers(review) if (
+        "blockers": scoring.go_refusals(review) + scoring.blockers(review, musts=False) if (
             member is not None and member.submitted_at) else [],
         "is_chair": review.chair_id == user.id,
         "declaration": forms.get("declaration") or DeclarationForm(),

@@ -14,6 +14,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.money import cents
@@ -37,6 +38,8 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
         problems.add("budget_line_id", _("Choose one of the project's budget lines."))
     if amount <= 0 or cents(amount) != amount:
         problems.add("amount", _("Give an amount of more than zero, in yuan and fen."))
+    else:
+        _within_approved_total(project, amount, problems)
     if spent_on > today():
         problems.add("spent_on", _("Spending is recorded once made: this date is ahead."))
     elif spent_on < project.start_date:
@@ -58,6 +61,22 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
         "voucher": [None, stored.original_name if stored else None]})
     db.session.flush()
     return entry
+
+
+def _within_approved_total(project: Project, amount: Decimal, problems: Problems) -> None:
+    """A line may be overspent (confirmed, then warned about), the project's approved total may
+    not: money beyond it needs a budget change approved first (`tracker.changes`). The project's
+    row is locked so that two expenses recorded at once can't both pass."""
+    db.session.refresh(project, with_for_update=True)
+    spent = Decimal(db.session.scalar(
+        select(func.coalesce(func.sum(SpendingEntry.amount), 0))
+        .where(SpendingEntry.project_id == project.id)) or 0)
+    if spent + amount > project.budget_total:
+        problems.add("amount", _(
+            "The project's approved total is %(approved)s and %(spent)s is already spent: this "
+            "expense would make it %(after)s. Spending beyond the approved total needs a budget "
+            "change approved first.", approved=cny(project.budget_total), spent=cny(spent),
+            after=cny(spent + amount)))
 
 
 def line_after(entry: SpendingEntry) -> tuple[BudgetLine, Decimal]:
