@@ -186,3 +186,30 @@ def submit_endorsed(project):
     endorse_all(projects.submit_proposal(project.pm, project))
     _commit()
     return project
+
+
+def make_pm_record(user: User | None, institute: Institute | None, *, by: User,
+                   state=None, appointed_at=None, starts_on=None, ends_on=None, **kw):
+    """A register record; given `appointed_at`, appointed for a first term at `institute`
+    (recorded at that instant, as migrated or imported records are)."""
+    from tracker.pms.models import Origin, PmRecord, PmTerm
+    from tracker.pms.register import PmState
+
+    n = next(_seq)
+    record = PmRecord(name=kw.pop("name", user.name if user else f"Candidate {n}"),
+                      email=kw.pop("email", user.email if user else f"candidate{n}@example.cn"),
+                      origin=kw.pop("origin", Origin.DOMESTIC),
+                      institute_id=institute.id if institute else None,
+                      user_id=user.id if user else None, created_by_id=by.id, reason="",
+                      state=state or (PmState.APPOINTED if appointed_at else PmState.CANDIDATE),
+                      **kw)
+    db.session.add(record)
+    db.session.flush()
+    if appointed_at is not None:
+        db.session.add(PmTerm(record_id=record.id, institute_id=institute.id,
+                              starts_on=starts_on or appointed_at.date(),
+                              ends_on=ends_on or appointed_at.date().replace(
+                                  year=appointed_at.year + 3),
+                              appointed_at=appointed_at, recorded_by_id=by.id))
+    _commit()
+    return record

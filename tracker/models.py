@@ -87,6 +87,7 @@ from tracker.organisations.models import (  # noqa: F401
 )
 from tracker.partners.models import Partner  # noqa: F401
 from tracker.phones.models import PhoneCode  # noqa: F401
+from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm  # noqa: F401
 from tracker.projects.history_models import PmHandover, TrlRecord  # noqa: F401
 from tracker.projects.models import (  # noqa: F401
     PhaseChange,

@@ -22,6 +22,7 @@ from tests.factories import (
     make_enterprise,
     make_institute,
     make_need,
+    make_pm_record,
     make_project,
     make_user,
     uscc_for,
@@ -56,6 +57,7 @@ from tracker.funding.models import (
 from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState
+from tracker.pms.models import PmTerm
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, ProjectType
@@ -131,6 +133,16 @@ def build(tag: int = 0):
                        founded_on=date(2020, 6, 1))
     pm1 = make_user(Role.PROJECT_MANAGER, name="PM One", institute_id=a.id)
     pm2 = make_user(Role.PROJECT_MANAGER, name="PM Two", institute_id=b.id)
+    # New PMs come from the register (tracker/pms): PM One first appointed at A in 2025 and
+    # renewed in 2026 (a renewal is no new PM); PM Two at B at 23:00 on 31 December 2025 in
+    # Shanghai (15:00 UTC): 2025.
+    first = make_pm_record(pm1, a, by=admin, appointed_at=datetime(2025, 6, 1, 2, tzinfo=UTC),
+                           starts_on=date(2025, 6, 1), ends_on=date(2026, 5, 31))
+    db.session.add(PmTerm(record_id=first.id, institute_id=a.id, starts_on=date(2026, 6, 1),
+                          ends_on=date(2029, 5, 31), renews_id=first.terms[0].id,
+                          appointed_at=datetime(2026, 5, 20, 2, tzinfo=UTC),
+                          recorded_by_id=admin.id))
+    make_pm_record(pm2, b, by=admin, appointed_at=datetime(2025, 12, 31, 15, tzinfo=UTC))
 
     # Needs (intended investment; recorded at; state).
     n1 = make_need(title="N1", intended_investment=D("1000000"), state=NeedState.COLLECTED)

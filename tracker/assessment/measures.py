@@ -195,8 +195,8 @@ def _needs(year: int, institute_ids: set[int] | None) -> list[Counted]:
 
 
 def _new_pms(year: int, institute_ids: set[int] | None) -> list[Counted]:
-    """As in the annual report: project managers whose first project got its code in the
-    year, counted for the institute they belong to; dated by that first project's start."""
+    """Project managers whose first project got its code in the year, counted for the
+    institute they belong to; dated by that first project's start."""
     firsts = (select(Project.pm_id, func.min(Project.year).label("first"))
               .where(Project.year.is_not(None)).group_by(Project.pm_id).subquery())
     first_project = (select(Project.pm_id, func.min(Project.id).label("project_id"))

@@ -120,6 +120,13 @@ from tracker.partners.models import (
     PartnerKind,
 )
 from tracker.phones.models import PURPOSE_LABELS, Purpose
+from tracker.pms.models import (
+    INTERVIEW_OUTCOME_LABELS,
+    ORIGIN_LABELS,
+    InterviewOutcome,
+    Origin,
+)
+from tracker.pms.register import PM_STATE_LABELS, PM_STEP_LABELS, PmState, PmStep
 from tracker.projects.funding import (
     FUNDING_SOURCE_LABELS,
     PROGRAMME_LEVEL_LABELS,
@@ -149,6 +156,10 @@ LABELS: dict[type[Enum], dict] = {
     Role: ROLE_LABELS,
     InstituteType: INSTITUTE_TYPE_LABELS,
     NeedState: NEED_STATE_LABELS,
+    PmState: PM_STATE_LABELS,
+    PmStep: PM_STEP_LABELS,
+    Origin: ORIGIN_LABELS,
+    InterviewOutcome: INTERVIEW_OUTCOME_LABELS,
     CentreStatus: CENTRE_STATUS_LABELS,
     ReportKind: REPORT_KIND_LABELS,
     ObligationState: OBLIGATION_STATE_LABELS,

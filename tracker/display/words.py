@@ -19,6 +19,7 @@ from tracker.display import network_words as network
 from tracker.display import notification_words as notices
 from tracker.display import obligation_words as owed
 from tracker.display import partner_words as partners
+from tracker.display import pm_words as pms
 from tracker.display.plan_words import PLAN_ACTIONS, PLAN_FIELDS, PLAN_OBJECTS
 
 # Action code (`tracker.audit.services.record`) -> what happened.
@@ -89,7 +90,7 @@ ACTIONS = {
  "token.revoke": _l("API token revoked"),
     **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
     **assessed.ACTIONS, **budgeted.ACTIONS, **documents.ACTIONS, **experts.ACTIONS,
-    **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS, **owed.ACTIONS,
+    **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS, **owed.ACTIONS, **pms.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -154,7 +155,7 @@ OBJECTS = {
     "tranches": _l("Tranche"),
     "user_sessions": _l("Session"),
     "users": _l("User"), "access_tokens": _l("API token"),
-    **PLAN_OBJECTS, **approvals.OBJECTS, **notices.OBJECTS,
+    **PLAN_OBJECTS, **approvals.OBJECTS, **notices.OBJECTS, **pms.OBJECTS,
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS, **documents.OBJECTS,
     **experts.OBJECTS, **network.OBJECTS, **ip.OBJECTS, **partners.OBJECTS, **owed.OBJECTS,
 }
@@ -389,7 +390,7 @@ FIELDS = {
     "weighted_score": _l("Weighted score"),
     "year": _l("Year"), **PLAN_FIELDS, **approvals.FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS, **documents.FIELDS,
-    **experts.FIELDS, **network.FIELDS, **ip.FIELDS, **partners.FIELDS, **owed.FIELDS,
+    **experts.FIELDS, **network.FIELDS, **ip.FIELDS, **partners.FIELDS, **owed.FIELDS, **pms.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

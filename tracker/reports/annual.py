@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, or
 from sqlalchemy.orm import aliased
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.achievements.figures import figures as ip_figures
 from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.centres.models import CentreAgreement
@@ -39,6 +38,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.pms import figures as pm_figures
 from tracker.projects.funding import FUNDING_SOURCE_LABELS, FundingSource
 from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
@@ -272,17 +272,13 @@ def _projects(report: AnnualReport) -> list[Figure]:
 
 
 def _new_managers(report: AnnualReport) -> Figure:
-    """Project managers whose first project got its code in the year, by the institute they
-    belong to (a PM of no institute counts in the total only). One statement."""
+    """Project managers first appointed in the year (the register, tracker/pms: a first term,
+    by the day HQ recorded it in the organisation's time zone), by the institute of that term.
+    One statement."""
     year = report.year
     figure = Figure("new_project_managers", _l("New project managers"), True, False)
-    firsts = (select(Project.pm_id, func.min(Project.year).label("first"))
-              .where(Project.year.is_not(None)).group_by(Project.pm_id).subquery())
-    rows = db.session.execute(_scoped(
-        select(User.institute_id, firsts.c.first, func.count(User.id))
-        .join(firsts, firsts.c.pm_id == User.id).where(firsts.c.first.in_((year - 1, year)))
-        .group_by(User.institute_id, firsts.c.first), User.institute_id, report.scope))
-    for institute_id, in_year, count in rows:
+    for (institute_id, in_year), count in sorted(pm_figures.first_appointments(
+            (year - 1, year), report.scope).items()):
         figure.add(institute_id, in_year, count, None)
     return figure
 
