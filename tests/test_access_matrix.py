@@ -362,6 +362,12 @@ ACCESS: dict[str, dict[str, str]] = {
                                    "POST": "committee: ok; *: 403"},
     "funding.reverse_disbursement": {"GET": "committee: 200; *: 403",
                                      "POST": "committee: ok; *: 403"},
+    # What a co-funder paid: HQ admins and the committee (CoFunder.can_record_payment), who
+    # see every agreement.
+    "co_funding.pay": {"GET": "admin committee: 200; *: 403",
+                       "POST": "admin committee: ok; *: 403"},
+    "co_funding.reverse": {"GET": "admin committee: 200; *: 403",
+                           "POST": "admin committee: ok; *: 403"},
 
     # --- companies: seen with the invested project's funding (Company.can_view), managed by
     # HQ admins and the committee (Company.can_manage) -------------------------------------

@@ -62,6 +62,7 @@ from tracker.milestones import services as milestones
 from tracker.milestones.models import MilestoneState
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportKind
+from tracker.partners import co_funding
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.views import PROJECT_FIELDS as PROPOSAL_FIELDS
@@ -162,7 +163,11 @@ def build() -> World:
         committee, invested, committed=Decimal("1000000.00"),
         qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),
         signed_on=today() - timedelta(days=500),
-        conversion_deadline=today() + timedelta(days=365))
+        conversion_deadline=today() + timedelta(days=365),
+        co_funders=[("苏州市", Decimal("1"))])  # a city matching HQ 1:1, partly paid
+    co_funder_payment = co_funding.record_payment(
+        admin, agreement.co_funders[0], amount=Decimal("200000.00"),
+        paid_on=today() - timedelta(days=400))
     accepted = companies_helpers.make_milestone(invested, MilestoneState.ACCEPTED)
     tranche = funding.add_tranche(committee, agreement, amount=Decimal("1000000.00"),
                                   milestone_id=accepted.id)
@@ -267,6 +272,8 @@ def build() -> World:
         round_id=financing.id, exit_id=exit_.id, share_entry_id=company.entries[0].id,
         institute_id=ours.id, enterprise_id=enterprise.id, centre_id=centre.id,
         centre_agreement_id=centre_term.id, obligation_id=obligation.id,
+        co_funder_id=agreement.co_funders[0].id,
+        co_funder_payment_id=co_funder_payment.id,
         need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
@@ -302,6 +309,7 @@ ARGUMENT_OF = {
     ("centres.edit_agreement", "agreement_id"): "centre_agreement_id",
     ("centres.new_payment", "agreement_id"): "centre_agreement_id",
     ("obligations.new_for_agreement", "project_id"): "invested_id",
+    ("co_funding.reverse", "payment_id"): "co_funder_payment_id",
     ("organisations.need", "object_id"): "need_id",
     ("organisations.edit_need", "object_id"): "need_id",
     ("audit.history", "object_id"): "project_id",

@@ -86,6 +86,7 @@ from tracker.organisations.models import (  # noqa: F401
     TechnologyNeed,
 )
 from tracker.partners.models import Partner  # noqa: F401
+from tracker.partners.payment_models import CoFunderPayment  # noqa: F401
 from tracker.phones.models import PhoneCode  # noqa: F401
 from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm  # noqa: F401
 from tracker.projects.history_models import PmHandover, TrlRecord  # noqa: F401

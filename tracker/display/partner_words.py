@@ -9,12 +9,16 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "partner.create": _l("Partner recorded"),
     "partner.update": _l("Partner changed"),
+    "co_funder.payment": _l("Payment by a co-funder recorded"),
+    "co_funder.reverse": _l("Payment by a co-funder reversed"),
 }
 
 OBJECTS = {
     "partners": _l("Partner"),
+    "co_funder_payments": _l("Payment by a co-funder"),
 }
 
 FIELDS = {
     "partner_id": _l("Partner"),
+    "co_funder_id": _l("Co-funder"),
 }

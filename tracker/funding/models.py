@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tracker.companies.models import FinancingRound, ShareEntry
     from tracker.milestones.models import Milestone
     from tracker.partners.models import Partner
+    from tracker.partners.payment_models import CoFunderPayment
     from tracker.projects.models import Project
 
 
@@ -125,6 +126,15 @@ class FundingAgreement(Versioned, Base):
         return money.apportioned(parts, sum(parts, Decimal("0")))
 
     @property
+    def co_funded(self) -> Decimal:
+        """What the co-funders committed beside HQ, by the ratio."""
+        return sum((c.commitment for c in self.co_funders), Decimal("0"))
+
+    @property
+    def co_funders_paid(self) -> Decimal:
+        return sum((c.paid for c in self.co_funders), Decimal("0"))
+
+    @property
     def is_open(self) -> bool:
         return self.outcome is None
 
@@ -188,12 +198,34 @@ class CoFunder(Base):
     ratio: Mapped[Decimal] = mapped_column(Ratio)
 
     agreement: Mapped[FundingAgreement] = relationship(back_populates="co_funders")
-    partner: Mapped[Partner] = relationship(lazy="joined")
+    partner: Mapped[Partner] = relationship(lazy="joined", innerjoin=True)
+    payments: Mapped[list[CoFunderPayment]] = relationship(
+        back_populates="co_funder", cascade="all, delete-orphan",
+        order_by="(CoFunderPayment.paid_on, CoFunderPayment.id)")
 
     @property
     def name(self) -> str:
         """The partner's name as HQ keys it (Chinese): what the import and export write."""
         return self.partner.name
+
+    @property
+    def commitment(self) -> Decimal:
+        """What it puts in beside HQ's commitment, by the ratio."""
+        return money.pro_rata(self.agreement.committed, self.ratio, self.agreement.hq_ratio)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal("0"))
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.commitment - self.paid, Decimal("0"))
+
+    @staticmethod
+    def can_record_payment(user: User) -> bool:
+        """HQ's admins (who keep the partners) and the investment committee record what a
+        co-funder paid, and reverse a payment recorded by mistake."""
+        return user.is_hq_admin or user.has_role(Role.INVESTMENT_COMMITTEE)
 
 
 class Tranche(Base):

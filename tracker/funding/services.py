@@ -147,7 +147,7 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
 
 def matched_amount(agreement: FundingAgreement, co_funder: CoFunder) -> Decimal:
     """What a co-funder puts in beside HQ's commitment, by the ratio."""
-    return money.pro_rata(agreement.committed, co_funder.ratio, agreement.hq_ratio)
+    return co_funder.commitment
 
 
 # --- tranches ------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from tracker.funding.forms import (
 )
 from tracker.funding.models import (
     AgreementOutcome,
+    CoFunder,
     ConditionKind,
     Conversion,
     Disbursement,
@@ -39,6 +40,7 @@ from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligations
 from tracker.obligations.models import ReportObligation
+from tracker.partners.payment_models import CoFunderPayment
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
@@ -80,7 +82,9 @@ def _to_funding(project: Project) -> str:
 def _funding_page_options():
     """What the funding page shows, in a fixed number of statements."""
     tranches = selectinload(FundingAgreement.tranches)
-    return (selectinload(FundingAgreement.co_funders),
+    paid = selectinload(FundingAgreement.co_funders).selectinload(CoFunder.payments)
+    return (paid.selectinload(CoFunderPayment.recorded_by),
+            paid.selectinload(CoFunderPayment.reversed_by),
             selectinload(FundingAgreement.decided_by),
             tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.recorded_by),
             tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.reversed_by),
@@ -140,7 +144,7 @@ def show(project_id: int) -> str:
         company=company, services=services, today=today(),
         can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
         and bool(services.qualifying_rounds(agreement)),
-        may_decide=may_decide,
+        may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(_user()),
         can_record_agreement=FundingAgreement.can_record(_user(), project),
         not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(_user()),

@@ -1,0 +1,80 @@
+"""What a co-funder of an allocation-investment agreement paid: a payment recorded (never above
+what it committed), and one recorded by mistake reversed. Each checks the actor's permission,
+validates (every problem at once), applies, audits and flushes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+
+from tracker import db, money, reversals
+from tracker.audit import services as audit
+from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.funding.models import CoFunder
+from tracker.partners.payment_models import CoFunderPayment
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def _lock(co_funder: CoFunder) -> None:
+    """Serialise payments on one co-funder: two at once must not both fit the commitment.
+    PostgreSQL locks the agreement's row (as the funding services do), and what was paid is
+    read again after the lock."""
+    db.session.refresh(co_funder.agreement, with_for_update=True)
+    db.session.expire(co_funder, ["payments"])
+
+
+def record_payment(actor: User, co_funder: CoFunder, *, amount: Decimal | None,
+                   paid_on: date | None, reference: str = "") -> CoFunderPayment:
+    if not CoFunder.can_record_payment(actor):
+        raise Forbidden()
+    _lock(co_funder)
+    problems = Problems()
+    signed_on = co_funder.agreement.signed_on
+    if amount is None or amount <= 0:
+        problems.add("amount", _("The amount is above zero."))
+    elif co_funder.paid + money.cents(amount) > co_funder.commitment:
+        problems.add("amount", _(
+            "%(name)s committed %(committed)s and has paid %(paid)s: at most %(left)s more "
+            "can be recorded.", name=co_funder.partner.shown("name"),
+            committed=cny(co_funder.commitment), paid=cny(co_funder.paid),
+            left=cny(co_funder.outstanding)))
+    if paid_on is None:
+        pass  # the form said so beside the field
+    elif paid_on < signed_on:
+        problems.add("paid_on", _("A payment is made once the agreement is signed (%(date)s).",
+                                  date=day(signed_on)))
+    elif paid_on > today():
+        problems.add("paid_on", _("%(date)s is in the future.", date=day(paid_on)))
+    problems.raise_any()
+    payment = CoFunderPayment(paid_on=paid_on, amount=money.cents(amount),
+                              reference=(reference or "").strip(), recorded_by_id=actor.id)
+    co_funder.payments.append(payment)
+    audit.record(actor, "co_funder.payment", payment)
+    db.session.flush()
+    return payment
+
+
+def reverse_payment(actor: User, paid: CoFunderPayment, on: date,
+                    reason: str) -> CoFunderPayment:
+    """A reversing entry of the negated amount from `on`; both stay on the agreement's page."""
+    if not CoFunder.can_record_payment(actor):
+        raise Forbidden()
+    _lock(paid.co_funder)
+    db.session.expire(paid, ["reversed_by"])
+    if not paid.can_reverse(actor):
+        raise Refused(_("This payment is a reversal or has been reversed already."))
+    reason = reversals.check("on_date", paid.paid_on, on, reason)
+    reversal = CoFunderPayment(amount=-paid.amount, paid_on=on, reference=paid.reference,
+                               reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)
+    paid.co_funder.payments.append(reversal)
+    audit.record(actor, "co_funder.reverse", reversal)
+    db.session.flush()
+    return reversal

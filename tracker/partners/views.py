@@ -1,0 +1,82 @@
+"""What a co-funder paid, recorded and reversed from the allocation-investment agreement's
+funding page (tracker/funding/views.py shows it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.dates import today
+from tracker.display.formatting import day, money
+from tracker.funding.forms import DisbursementForm
+from tracker.funding.models import CoFunder
+from tracker.partners import co_funding
+from tracker.partners.payment_models import CoFunderPayment
+from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm
+from tracker.web.permissions import requires
+
+bp = Blueprint("co_funding", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _co_funder(co_funder_id: int) -> CoFunder:
+    co_funder = db.session.get(CoFunder, co_funder_id)
+    if co_funder is None or not co_funder.agreement.can_view(_user()):
+        abort(404)
+    return co_funder
+
+
+def _back(co_funder: CoFunder) -> str:
+    return url_for("funding.show", project_id=co_funder.agreement.project_id) + "#co-funders"
+
+
+@bp.route("/funding/co-funders/<int:co_funder_id>/pay", methods=["GET", "POST"])
+@requires(CoFunder.can_record_payment)
+def pay(co_funder_id: int) -> Response | tuple[str, int]:
+    co_funder = _co_funder(co_funder_id)
+    form = DisbursementForm()
+    if not form.is_submitted():
+        form.paid_on.data = today()
+    name = co_funder.partner.shown("name")
+
+    def call():
+        return co_funding.record_payment(_user(), co_funder, amount=form.amount.data,
+                                         paid_on=form.paid_on.data,
+                                         reference=form.reference.data or "")
+
+    return submit(form, call, _("Payment by %(name)s recorded.", name=name), _back(co_funder),
+                  lambda: render_template(
+                      "funding/form.html", form=form, project=co_funder.agreement.project,
+                      title=_("Payment by %(name)s", name=name),
+                      reason=None))
+
+
+@bp.route("/funding/co-funder-payments/<int:payment_id>/reverse", methods=["GET", "POST"])
+@requires(CoFunder.can_record_payment)
+def reverse(payment_id: int) -> Response | tuple[str, int]:
+    paid = db.session.get(CoFunderPayment, payment_id)
+    if paid is None:
+        abort(404)
+    co_funder = _co_funder(paid.co_funder_id)
+    form = ReverseForm()
+    facts = [(_("Co-funder"), co_funder.partner.shown("name")), (_("Paid on"), day(paid.paid_on)),
+             (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
+    back = _back(co_funder)
+    return submit(
+        form, lambda: co_funding.reverse_payment(_user(), paid, form.on_date.data,
+                                                 form.reason.data or ""),
+        _("Payment reversed: both stay on the funding page."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back,
+            title=_("Reverse a co-funder's payment"), facts=facts,
+            button=_("Reverse the payment"),
+            explanation=_("A reversing payment of the negated amount is written beside this "
+                          "one; what the co-funder has paid, and what it still owes, follow.")))
