@@ -1,7 +1,7 @@
 """what co-funders paid
 
-Revision ID: 0058
-Revises: 0057
+Revision ID: 0059
+Revises: 0058
 Create Date: 2026-11-26 19:00:00
 
 Issue 15, point 3: the payments each co-funder of an allocation-investment agreement made
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0058'
-down_revision = '0057'
+revision = '0059'
+down_revision = '0058'
 branch_labels = None
 depends_on = None
 
