@@ -313,3 +313,38 @@ def test_a_proposal_in_an_institute_without_a_director_goes_to_hq_at_once():
     assert project.phase is Phase.PROPOSAL_REVIEW
     assert db.session.scalar(select(GateReview.gate).where(GateReview.project_id == project.id)
                              ) == 1
+
+
+def test_hq_is_reminded_of_a_change_from_the_institutes_endorsement_not_the_request(smtp):
+    """Issue 9: a change that waited ten days at the institute came before HQ on the day the
+    director endorsed it; HQ's reminder (5 days, the default) counts from that day, through
+    a real scan and send, not from the PM's request."""
+    from datetime import UTC, datetime
+
+    from tests.reminders.conftest import run_day, text_of
+    from tracker.reminders.models import OutboxMessage
+
+    hq = make_user(Role.HQ_ADMIN, locale="en")
+    director = make_user()
+    project = make_project(institute=make_institute(director=director),
+                           phase=Phase.CONTRACT_RESEARCH)
+    change = changes.change_total(project.pm, project, budget_total=Decimal("3300000.00"),
+                                  reason="More field trials")
+    asked = datetime.now(UTC) - timedelta(days=10)  # asked ten days ago, at the institute since
+    change.requested_at = change.approval.submitted_at = change.approval.level_since = asked
+    approvals.endorse(director, change.approval, "")
+    db.session.commit()
+    assert change.state is ChangeState.PENDING
+
+    def reminded(day) -> list:
+        run_day(day)
+        return [message for to, message in smtp.take() if hq.email in to
+                and ".change_request." in message["Message-ID"]]
+
+    assert reminded(today()) == []  # ten days after the request: the old count sent it
+    assert reminded(today() + timedelta(days=4)) == []
+    [message] = reminded(today() + timedelta(days=5))
+    assert "waits for HQ" in text_of(message) and f"/changes/{change.id}" in text_of(message)
+    [row] = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "change_request")).all()
+    assert row.deadline == today() and row.occurrence == f"{today().isoformat()}+5d"

@@ -224,9 +224,15 @@ def project_ends(q: Query) -> list[Item]:
 
 
 def changes_awaiting_hq(q: Query) -> list[Item]:
-    """Change requests of projects under way waiting for HQ, counted from the day they were
-    asked; done once approved or refused."""
-    return _pending_changes(q)
+    """Change requests of projects under way waiting for HQ, counted from the day they came
+    before HQ: the day the institute's last level endorsed them (tracker/approvals), or the
+    day they were asked when no level had to; done once approved or refused."""
+    endorsed = (select(func.max(ApprovalRequest.closed_at))
+                .where(ApprovalRequest.change_request_id == ChangeRequest.id,
+                       ApprovalRequest.state == inline(ApprovalRequest.state,
+                                                       RequestState.PASSED))
+                .correlate(ChangeRequest).scalar_subquery())
+    return _pending_changes(q, since=func.coalesce(endorsed, ChangeRequest.requested_at))
 
 
 def handovers_awaiting_director(q: Query) -> list[Item]:
@@ -238,9 +244,11 @@ def handovers_awaiting_director(q: Query) -> list[Item]:
         Institute.director_id.is_not(None))
 
 
-def _pending_changes(q: Query, *where) -> list[Item]:
-    """Pending change requests of projects under way (and `where`), dated by their request."""
-    stmt = (select(ChangeRequest.id, ChangeRequest.requested_at, Project.title,
+def _pending_changes(q: Query, *where, since: Any = None) -> list[Item]:
+    """Pending change requests of projects under way (and `where`), dated by `since` (their
+    request when not given)."""
+    since = ChangeRequest.requested_at if since is None else since
+    stmt = (select(ChangeRequest.id, since, Project.title,
                    Project.id, Project.code, Institute.director_id)
             .join(Project, Project.id == ChangeRequest.project_id)
             .join(Institute, Institute.id == Project.institute_id)
@@ -248,7 +256,7 @@ def _pending_changes(q: Query, *where) -> list[Item]:
                    Project.phase.in_(ACTIVE), *where))
     if q.until is not None:
         end = datetime.combine(q.until + timedelta(days=1), time(0), org_zone()).astimezone(UTC)
-        stmt = stmt.where(ChangeRequest.requested_at < end)
+        stmt = stmt.where(since < end)
     stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
         stmt, ChangeRequest.id, None, None)
     return [Item(id=r[0], deadline=local_date(r[1]), title=r[2],

@@ -134,9 +134,12 @@ _CATALOGUE = [
          (Step("before", OWNER, BEFORE, 30, DAYS_BEFORE),),
          project_ends, optional=True),
     Rule("change_request", _l("Change of a plan awaiting HQ"), _l("Change awaiting HQ"),
-         _l("a change to a project's plan beyond the limits, counted from the day it was asked"),
+         _l("a change to a project's plan beyond the limits, counted from the day it came "
+            "before HQ (the institute's last endorsement, or the request where nobody at the "
+            "institute signs)"),
          HQ, _l("HQ admin"),
-         (Step("after", HQ, AFTER, 5, _l("Reminder to HQ admins: days after the request")),),
+         (Step("after", HQ, AFTER, 5,
+               _l("Reminder to HQ admins: days after the change came before HQ")),),
          changes_awaiting_hq, optional=False),
     # A handover the PM asks for is the director's to decide as much as HQ's: HQ is reminded
     # of it by `change_request`, the director by this rule.
