@@ -53,6 +53,10 @@ TOTALS = {
     "ai_committed": (2, _m("2500000"), 0, _m("0")),
     "ai_disbursed": (None, _m("1300000"), None, _m("200000")),
     "ai_converted": (0, _m("0"), 1, _m("1000000")),
+    # Co-funders (world._co_funders): committed in the year signed, paid in the year paid
+    # (2026: 200,000 paid and reversed, 100,000 by the district).
+    "ai_co_funded": (3, _m("2000000"), 0, _m("0")),
+    "ai_co_funders_paid": (None, _m("800000"), None, _m("100000")),
     "companies_founded": (1, None, 1, None),
     "financing_raised": (1, _m("1000000"), 1, _m("2500000")),
     "exits": (0, _m("0"), 1, _m("8000000")),
@@ -85,6 +89,8 @@ INSTITUTE_A = {
     "ai_committed": (1, _m("2000000"), 0, _m("0")),
     "ai_disbursed": (None, _m("800000"), None, _m("200000")),
     "ai_converted": (0, _m("0"), 1, _m("1000000")),
+    "ai_co_funded": (2, _m("1500000"), 0, _m("0")),
+    "ai_co_funders_paid": (None, _m("300000"), None, _m("100000")),
     "companies_founded": (0, None, 1, None),
     "financing_raised": (0, _m("0"), 1, _m("2500000")),
     "exits": (0, _m("0"), 0, _m("0")),

@@ -34,6 +34,9 @@ def test_hq_figures_over_the_whole_network(net):
                            "received_year": D("800000.00")}
     assert (f.funding.agreements, f.funding.committed, f.funding.disbursed,
             f.funding.converted) == (2, D("2500000.00"), D("1500000.00"), D("1000000.00"))
+    # The co-funders (tests/reports/world.py:_co_funders): a reversed payment counts nothing.
+    assert (f.funding.co_funded, f.funding.co_funders_paid) == (D("2000000.00"),
+                                                                D("900000.00"))
     assert f.funding.outcomes == [
         (None, 0, D("0")), (AgreementOutcome.CONVERTED, 1, D("2000000.00")),
         (AgreementOutcome.GRANT, 1, D("500000.00")), (AgreementOutcome.REPAID, 0, D("0")),

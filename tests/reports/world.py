@@ -48,6 +48,7 @@ from tracker.companies.models import (
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.funding.models import (
     AgreementOutcome,
+    CoFunder,
     ConditionKind,
     Conversion,
     Disbursement,
@@ -57,6 +58,8 @@ from tracker.funding.models import (
 from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState
+from tracker.partners.models import GovernmentLevel, Partner, PartnerKind
+from tracker.partners.payment_models import CoFunderPayment
 from tracker.pms.models import PmTerm
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
@@ -96,6 +99,32 @@ def _contract(project, amount, signed, instalments, by):
         contract.instalments.append(instalment)
     db.session.add(contract)
     return contract
+
+
+def _co_funders(a1, a2, by):
+    """A1 (HQ 2,000,000, signed 2025-06-01) matched by a city 1 : 0.5 (1,000,000: 300,000 paid
+    on 2025-09-01; 200,000 on 2026-03-01, reversed on 2026-04-01) and a district 1 : 0.25
+    (500,000: 100,000 paid on 2026-05-01); A2 (HQ 500,000, signed 2025-04-01) by the same
+    city 1 : 1 (500,000, paid on 2025-05-01). Committed by co-funders: 2,000,000 in 2025;
+    paid 800,000 in 2025 and 100,000 in 2026 (900,000 in all)."""
+    city = Partner(name="苏州市", name_en="Suzhou", kind=PartnerKind.GOVERNMENT,
+                   level=GovernmentLevel.CITY)
+    district = Partner(name="吴中区", kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.DISTRICT)
+
+    def paid(on, amount, reverses=None):
+        return CoFunderPayment(paid_on=on, amount=D(amount), recorded_by_id=by.id,
+                               reverses=reverses, reason="Paid twice" if reverses else "")
+
+    mistaken = paid(date(2026, 3, 1), "200000")
+    a1.co_funders = [
+        CoFunder(partner=city, ratio=D("0.5"), payments=[
+            paid(date(2025, 9, 1), "300000"), mistaken,
+            paid(date(2026, 4, 1), "-200000", reverses=mistaken)]),
+        CoFunder(partner=district, ratio=D("0.25"),
+                 payments=[paid(date(2026, 5, 1), "100000")])]
+    a2.co_funders = [CoFunder(partner=city, ratio=D("1"),
+                              payments=[paid(date(2025, 5, 1), "500000")])]
+    db.session.flush()
 
 
 def _agreement(project, committed, signed, outcome, by, disbursements):
@@ -208,8 +237,9 @@ def build(tag: int = 0):
 
     a1 = _agreement(p3, "2000000", date(2025, 6, 1), AgreementOutcome.CONVERTED, admin,
                     [(date(2025, 7, 1), "800000"), (date(2026, 2, 1), "200000")])
-    _agreement(p4, "500000", date(2025, 4, 1), AgreementOutcome.GRANT, admin,
-               [(date(2025, 5, 1), "500000")])
+    a2 = _agreement(p4, "500000", date(2025, 4, 1), AgreementOutcome.GRANT, admin,
+                    [(date(2025, 5, 1), "500000")])
+    _co_funders(a1, a2, admin)
 
     # K1 (of P3): HQ 300,000 shares at incorporation, 50,000 bought in round R1 at 10.00 for
     # 500,000, 100,000 from converting 1,000,000 of A1: 450,000 shares, worth 4,500,000 at

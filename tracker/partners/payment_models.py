@@ -8,12 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, utcnow
-from tracker.funding.models import CoFunder
+from tracker.funding.models import CoFunder, FundingAgreement
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -58,3 +58,9 @@ class CoFunderPayment(Base):
         """Once, by whoever records co-funders' payments."""
         return (CoFunder.can_record_payment(user) and not self.is_reversal
                 and self.reversed_by is None)
+
+
+def co_funder_commitment() -> ColumnElement:
+    """SQL: what a co-funder committed (`CoFunder.commitment`), for queries joining the
+    co-funder to its agreement."""
+    return func.round(CoFunder.ratio * FundingAgreement.committed / FundingAgreement.hq_ratio, 2)

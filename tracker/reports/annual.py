@@ -26,6 +26,7 @@ from tracker.companies.models import company_projects as links
 from tracker.companies.reversal_models import exit_stands, round_stands
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import (
+    CoFunder,
     Conversion,
     Disbursement,
     FundingAgreement,
@@ -38,6 +39,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.partners.payment_models import CoFunderPayment, co_funder_commitment
 from tracker.pms import figures as pm_figures
 from tracker.projects.funding import FUNDING_SOURCE_LABELS, FundingSource
 from tracker.projects.lifecycle import FINAL
@@ -127,6 +129,8 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
     disbursed_base = (select().select_from(Disbursement).join(Tranche)
                       .join(FundingAgreement, FundingAgreement.id == Tranche.agreement_id)
                       .join(Project, Project.id == FundingAgreement.project_id))
+    co_funder_base = (select().select_from(CoFunder).join(FundingAgreement)
+                      .join(Project, Project.id == FundingAgreement.project_id))
     converted_base = (select().select_from(Conversion)
                       .join(ShareEntry, ShareEntry.id == Conversion.entry_id)
                       .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
@@ -169,6 +173,14 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
             func.sum(FundingAgreement.committed))),
         ("ai_disbursed", _l("Allocation-investment disbursed"), False, True, by_project(
             disbursed_base, Disbursement.paid_on, none, func.sum(Disbursement.amount))),
+        # Co-funders (tracker/partners): what each matched by the ratio, in the year the
+        # agreement was signed, and what they paid, in the year they paid it.
+        ("ai_co_funded", _l("Allocation-investment committed by co-funders"), True, True,
+         by_project(co_funder_base, FundingAgreement.signed_on, func.count(CoFunder.id),
+                    func.sum(co_funder_commitment()))),
+        ("ai_co_funders_paid", _l("Allocation-investment paid by co-funders"), False, True,
+         by_project(co_funder_base.join(CoFunderPayment), CoFunderPayment.paid_on, none,
+                    func.sum(CoFunderPayment.amount))),
         ("ai_converted", _l("Allocation-investment converted to equity"), True, True,
          by_project(converted_base, ShareEntry.on_date, func.count(Conversion.id),
                     func.sum(Conversion.disbursed))),
@@ -302,7 +314,7 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         simple["needs_matched"], simple["projects_from_needs"], simple["contracts_from_needs"],
         *_projects(report), _new_managers(report), simple["contracts_signed"],
         simple["contracts_received"], simple["contracts_registered"], simple["ai_committed"],
-        simple["ai_disbursed"],
+        simple["ai_disbursed"], simple["ai_co_funded"], simple["ai_co_funders_paid"],
         simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
         simple["exits"], *(simple[key] for key, *_rest in ip_figures()), simple["hq_funding"],
         *by_field.figures(report)]

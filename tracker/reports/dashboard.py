@@ -20,6 +20,7 @@ from tracker.companies import holdings
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import (
     AgreementOutcome,
+    CoFunder,
     Conversion,
     Disbursement,
     FundingAgreement,
@@ -30,6 +31,7 @@ from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState, TechnologyNeed
+from tracker.partners.payment_models import CoFunderPayment, co_funder_commitment
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -54,6 +56,9 @@ class Funding:
     committed: Decimal = ZERO
     disbursed: Decimal = ZERO
     converted: Decimal = ZERO
+    # What the co-funders committed beside HQ by the ratio, and paid (tracker/partners).
+    co_funded: Decimal = ZERO
+    co_funders_paid: Decimal = ZERO
     agreements: int = 0
     # (outcome or None while the agreement runs, agreements, committed), in a fixed order.
     outcomes: list[tuple[AgreementOutcome | None, int, Decimal]] = field(default_factory=list)
@@ -153,28 +158,39 @@ def contract_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
 
 
 def funding_figures(filters: Filters) -> Funding:
-    """Allocation-investment: agreements and what they committed, disbursed and converted, per
-    outcome. One statement: disbursements summed per agreement before they are joined."""
+    """Allocation-investment: agreements and what HQ committed, disbursed and converted, per
+    outcome, and what the co-funders committed and paid. One statement: disbursements and the
+    co-funders' money summed per agreement before they are joined."""
     disbursed = (select(Tranche.agreement_id, func.sum(Disbursement.amount).label("amount"))
                  .join(Disbursement, Disbursement.tranche_id == Tranche.id)
                  .group_by(Tranche.agreement_id).subquery())
+    co_funded = (select(CoFunder.agreement_id, func.sum(co_funder_commitment()).label("amount"))
+                 .join(FundingAgreement).group_by(CoFunder.agreement_id).subquery())
+    co_paid = (select(CoFunder.agreement_id, func.sum(CoFunderPayment.amount).label("amount"))
+               .join(CoFunderPayment).group_by(CoFunder.agreement_id).subquery())
     by_outcome = {row[0]: row[1:] for row in db.session.execute(
         select(FundingAgreement.outcome, func.count(FundingAgreement.id),
                func.sum(FundingAgreement.committed), func.sum(disbursed.c.amount),
-               func.sum(Conversion.disbursed))
+               func.sum(Conversion.disbursed), func.sum(co_funded.c.amount),
+               func.sum(co_paid.c.amount))
         .join(Project, Project.id == FundingAgreement.project_id)
         .outerjoin(disbursed, disbursed.c.agreement_id == FundingAgreement.id)
+        .outerjoin(co_funded, co_funded.c.agreement_id == FundingAgreement.id)
+        .outerjoin(co_paid, co_paid.c.agreement_id == FundingAgreement.id)
         .outerjoin(Conversion, and_(Conversion.agreement_id == FundingAgreement.id,
                                     conversion_stands(Conversion.id)))
         .where(filters.projects()).group_by(FundingAgreement.outcome))}
     figures = Funding()
     for outcome in (None, *AgreementOutcome):
-        count, committed, paid, converted = by_outcome.get(outcome, (0, None, None, None))
+        count, committed, paid, converted, co_committed, co_paid_ = by_outcome.get(
+            outcome, (0, None, None, None, None, None))
         figures.outcomes.append((outcome, count, _money(committed)))
         figures.agreements += count
         figures.committed += _money(committed)
         figures.disbursed += _money(paid)
         figures.converted += _money(converted)
+        figures.co_funded += _money(co_committed)
+        figures.co_funders_paid += _money(co_paid_)
     return figures
 
 
