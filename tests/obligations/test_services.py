@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.errors import Forbidden, Invalid, Refused
+from tracker.funding import services as funding
 from tracker.obligations import services
 from tracker.obligations.models import ObligationState, ReportKind, ReportSubmission
 
@@ -107,3 +109,23 @@ def test_a_withdrawn_obligation_needs_its_reason_and_stays(contract, project):
     services.withdraw_obligation(project.pm, owed, "The enterprise asks for no report")
     assert owed.state(date(2027, 1, 1)) is ObligationState.WITHDRAWN
     assert not owed.can_submit(project.pm) and not owed.can_manage(project.pm)
+
+
+def test_a_co_funders_report_goes_to_the_co_funder(project, committee):
+    agreement = funding.record_agreement(
+        committee, project, committed=Decimal("5000000"), qualifying_round_min=Decimal("1"),
+        conversion_deadline=date(2029, 1, 1), signed_on=date(2026, 1, 15),
+        co_funders=[("苏州市", Decimal("1")), ("吴中区", Decimal("1"))])
+    city, district = agreement.co_funders
+    owed = owe(committee, agreement, recipient="", co_funder_id=city.id)
+    assert (owed.co_funder_id, owed.recipient) == (city.id, "苏州市")
+    # Each funder may ask for its own final report; the same funder, once.
+    owe(committee, agreement, kind=ReportKind.FINAL, co_funder_id=city.id)
+    owe(committee, agreement, kind=ReportKind.FINAL, co_funder_id=district.id)
+    owe(committee, agreement, kind=ReportKind.FINAL)
+    with pytest.raises(Invalid) as refused:
+        owe(committee, agreement, kind=ReportKind.FINAL, co_funder_id=city.id)
+    assert [field for field, _m in refused.value.problems] == ["kind"]
+    with pytest.raises(Invalid) as refused:
+        owe(committee, agreement, co_funder_id=10**6, recipient="")
+    assert {field for field, _m in refused.value.problems} == {"co_funder_id", "recipient"}

@@ -25,4 +25,5 @@ FIELDS = {
     "submitted_on": _l("Submitted on"),
     "funding_agreement_id": _l("Allocation-investment agreement"),
     "obligation_id": _l("Report owed"),
+    "co_funder_id": _l("Asked for by"),
 }

@@ -1,7 +1,7 @@
 """Demo data: reports owed to funders. The demo contract owes its enterprise a progress report
 that went in on time and a financial report now late (the PM, then the director and HQ are
-reminded); the committee's agreement owes the city co-funder a progress report in six months
-and a final report at its conversion deadline."""
+reminded); the committee's agreement owes its city co-funder (its own terms) a progress report
+in six months, and HQ a final report at its conversion deadline."""
 
 from __future__ import annotations
 
@@ -40,9 +40,11 @@ def seed_obligations(admin: User) -> int:
     agreement = db.session.scalar(select(FundingAgreement).order_by(FundingAgreement.id)
                                   .limit(1))
     if agreement is not None:
+        city = agreement.co_funders[0] if agreement.co_funders else None
         services.add_obligation(admin, agreement, kind=ReportKind.PROGRESS,
                                 due_on=agreement.signed_on + timedelta(days=182),
-                                recipient="苏州市科学技术局")
+                                recipient="苏州市科学技术局",
+                                co_funder_id=city.id if city else None)
         services.add_obligation(admin, agreement, kind=ReportKind.FINAL,
                                 due_on=agreement.conversion_deadline,
                                 recipient="苏州市科学技术局")

@@ -10,23 +10,35 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from tracker.display.labels import label
 from tracker.files.services import ACCEPT
 from tracker.obligations.models import ReportKind
-from tracker.web.fields import DateField
+from tracker.web.fields import DateField, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
 class ObligationForm(OneTime, SeenVersion, Form):
     kind = SelectField(_l("Report"), coerce=ReportKind, validators=[InputRequired()])
+    co_funder_id = SelectField(
+        _l("Asked for by"), coerce=row_id, default=0,
+        description=_l("A co-funder (a city, a district) whose own terms ask for the report; "
+                       "it then goes to the co-funder unless you name someone below."))
     due_on = DateField(_l("Due on"), validators=[InputRequired()],
                        description=_l("The project manager is reminded before this date, "
                                       "the director and HQ once it is late."))
-    recipient = StringField(_l("Goes to"), validators=[DataRequired(), Length(max=200)],
+    recipient = StringField(_l("Goes to"), validators=[Optional(), Length(max=200)],
                             description=_l("Who receives it: the funder's office, for example "
-                                           "a city's science and technology bureau."))
+                                           "a city's science and technology bureau. For a "
+                                           "co-funder's report, leave it empty to name the "
+                                           "co-funder."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, co_funders=None, **kwargs):
+        """`co_funders`: the agreement's (None: a contract's obligation, which has none)."""
         super().__init__(*args, **kwargs)
         self.kind.choices = [(kind, label(kind)) for kind in ReportKind]
+        if co_funders:
+            self.co_funder_id.choices = [(0, _l("The agreement itself (HQ)"))] + [
+                (c.id, c.partner.shown("name")) for c in co_funders]
+        else:
+            del self.co_funder_id
 
 
 class WithdrawForm(Form):

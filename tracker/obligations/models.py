@@ -3,8 +3,9 @@ carries reporting obligations (progress, financial, final), each due on a date t
 recipient. The PM submits the report as a file; a corrected file replaces it with a reason, and
 both stay. An obligation recorded by mistake is withdrawn with a reason, never deleted.
 
-The subject is one of the two, a foreign key each with a CHECK that exactly one is set, so a
-third kind (a co-funder's agreement) is one more column and one more branch of `subject`.
+The subject is one of the two, a foreign key each with a CHECK that exactly one is set. A
+co-funder's terms (a city matching HQ's money asks for its own reports) are an agreement's
+obligation naming the co-funder (`co_funder_id`): its report goes to the co-funder.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.contracts.models import ResearchContract
 from tracker.dates import PAST
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
-from tracker.funding.models import FundingAgreement
+from tracker.funding.models import CoFunder, FundingAgreement
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -65,6 +66,9 @@ class ReportObligation(Versioned, Base):
     __table_args__ = (
         CheckConstraint("(funding_agreement_id IS NULL) <> (contract_id IS NULL)",
                         name="one_subject"),
+        # A co-funder's report is owed under the agreement the co-funder matches.
+        CheckConstraint("co_funder_id IS NULL OR funding_agreement_id IS NOT NULL",
+                        name="co_funder_of_an_agreement"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +76,9 @@ class ReportObligation(Versioned, Base):
         ForeignKey("funding_agreements.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("research_contracts.id"),
                                                     index=True)
+    # The co-funder (a city, a district) whose commitment under the agreement asks for the
+    # report: its own terms, beside HQ's. None: HQ's agreement itself asks for it.
+    co_funder_id: Mapped[int | None] = mapped_column(ForeignKey("co_funders.id"), index=True)
     kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"))
     # The reminders and HQ's late list read it.
     due_on: Mapped[date] = mapped_column(index=True)
@@ -85,6 +92,7 @@ class ReportObligation(Versioned, Base):
 
     funding_agreement: Mapped[FundingAgreement | None] = relationship()
     contract: Mapped[ResearchContract | None] = relationship()
+    co_funder: Mapped[CoFunder | None] = relationship()
     recorded_by: Mapped[User] = relationship()
     submissions: Mapped[list[ReportSubmission]] = relationship(
         back_populates="obligation", order_by="ReportSubmission.id")

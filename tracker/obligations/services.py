@@ -19,14 +19,25 @@ from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
-from tracker.funding.models import FundingAgreement
+from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.obligations.models import ReportKind, ReportObligation, ReportSubmission
 
 Subject = FundingAgreement | ResearchContract
 
 
+def _co_funder(problems: Problems, subject: Subject, co_funder_id: int | None) -> CoFunder | None:
+    """The co-funder of the agreement whose terms ask for the report (None: the agreement's)."""
+    if not co_funder_id:
+        return None
+    found = next((c for c in getattr(subject, "co_funders", []) if c.id == co_funder_id), None)
+    if found is None:
+        problems.add("co_funder_id", _("Choose one of the agreement's co-funders, or none."))
+    return found
+
+
 def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
-           recipient: str, obligation: ReportObligation | None = None) -> None:
+           recipient: str, co_funder: CoFunder | None,
+           obligation: ReportObligation | None = None) -> None:
     if due_on < subject.signed_on:
         problems.add("due_on", _("A report falls due once the agreement or contract is signed "
                                  "(%(date)s).", date=day(subject.signed_on)))
@@ -38,21 +49,28 @@ def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
         other = db.session.scalar(select(ReportObligation.id).where(
             column == subject.id, ReportObligation.kind == ReportKind.FINAL,
             ReportObligation.withdrawn_at.is_(None),
+            ReportObligation.co_funder_id == co_funder.id if co_funder
+            else ReportObligation.co_funder_id.is_(None),
             ReportObligation.id != (obligation.id if obligation else -1)).limit(1))
         if other is not None:
-            problems.add("kind", _("A final report is already owed under this one: correct "
-                                   "its due date instead."))
+            problems.add("kind", _("A final report is already owed to this funder under this "
+                                   "one: correct its due date instead."))
 
 
 def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: date,
-                   recipient: str, note: str = "") -> ReportObligation:
+                   recipient: str = "", note: str = "",
+                   co_funder_id: int | None = None) -> ReportObligation:
+    """`recipient` may be left empty for a co-funder's report: it goes to the co-funder."""
     if not ReportObligation.can_add(actor, subject):
         raise Forbidden()
     problems = Problems()
-    _check(problems, subject, kind, due_on, recipient)
+    co_funder = _co_funder(problems, subject, co_funder_id)
+    recipient = (recipient or "").strip() or (co_funder.partner.name if co_funder else "")
+    _check(problems, subject, kind, due_on, recipient, co_funder)
     problems.raise_any()
     obligation = ReportObligation(
-        kind=kind, due_on=due_on, recipient=recipient.strip(), note=(note or "").strip(),
+        kind=kind, due_on=due_on, recipient=recipient, note=(note or "").strip(),
+        co_funder_id=co_funder.id if co_funder else None,
         recorded_by_id=actor.id,
         funding_agreement_id=subject.id if isinstance(subject, FundingAgreement) else None,
         contract_id=subject.id if isinstance(subject, ResearchContract) else None)
@@ -63,15 +81,19 @@ def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: d
 
 
 def save_obligation(actor: User, obligation: ReportObligation, *, kind: ReportKind,
-                    due_on: date, recipient: str, note: str = "") -> ReportObligation:
-    """Its kind, due date, recipient or note corrected (a funder moved the date)."""
+                    due_on: date, recipient: str = "", note: str = "",
+                    co_funder_id: int | None = None) -> ReportObligation:
+    """Its kind, due date, recipient, co-funder or note corrected (a funder moved the date)."""
     if not obligation.can_manage(actor):
         raise Forbidden()
     problems = Problems()
-    _check(problems, obligation.subject, kind, due_on, recipient, obligation)
+    co_funder = _co_funder(problems, obligation.subject, co_funder_id)
+    recipient = (recipient or "").strip() or (co_funder.partner.name if co_funder else "")
+    _check(problems, obligation.subject, kind, due_on, recipient, co_funder, obligation)
     problems.raise_any()
     obligation.kind, obligation.due_on = kind, due_on
-    obligation.recipient, obligation.note = recipient.strip(), (note or "").strip()
+    obligation.co_funder_id = co_funder.id if co_funder else None
+    obligation.recipient, obligation.note = recipient, (note or "").strip()
     changes = audit.pending_changes(obligation)
     if changes:
         audit.record(actor, "report_obligation.update", obligation, changes)

@@ -32,6 +32,14 @@ bp = Blueprint("obligations", __name__)
 FIELDS = ("kind", "due_on", "recipient", "note")
 
 
+def _fields(form: ObligationForm) -> dict:
+    """The form's values for the service; a co-funder only where the form offers them."""
+    values = {name: getattr(form, name).data for name in FIELDS}
+    if "co_funder_id" in form:
+        values["co_funder_id"] = form.co_funder_id.data or None
+    return values
+
+
 def _user() -> User:
     return current_user._get_current_object()
 
@@ -113,10 +121,9 @@ def show(obligation_id: int) -> str:
 def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | tuple[str, int]:
     if not ReportObligation.can_add(_user(), subject):
         abort(403)
-    form = ObligationForm()
+    form = ObligationForm(co_funders=getattr(subject, "co_funders", None))
     return submit(
-        form, lambda: services.add_obligation(
-            _user(), subject, **{name: getattr(form, name).data for name in FIELDS}),
+        form, lambda: services.add_obligation(_user(), subject, **_fields(form)),
         _("Report obligation recorded."), back,
         lambda: render_template("obligations/form.html", form=form, subject=subject,
                                 back=back, obligation=None))
@@ -147,11 +154,11 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _obligation(obligation_id)
     if not obligation.can_manage(_user()):
         abort(403)
-    form = ObligationForm(obj=obligation)
+    form = ObligationForm(obj=obligation,
+                          co_funders=getattr(obligation.subject, "co_funders", None))
     back = url_for("obligations.show", obligation_id=obligation.id)
     return submit(
-        form, lambda: services.save_obligation(
-            _user(), obligation, **{name: getattr(form, name).data for name in FIELDS}),
+        form, lambda: services.save_obligation(_user(), obligation, **_fields(form)),
         _("Saved."), back,
         lambda: render_template("obligations/form.html", form=form, subject=obligation.subject,
                                 back=back, obligation=obligation),
