@@ -38,6 +38,7 @@ from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.milestones import services as milestones
 from tracker.needs.demo import seed_needs
 from tracker.obligations.demo import seed_obligations
+from tracker.organisations import demo as organisation_attributes
 from tracker.organisations.models import (
     Enterprise,
     Headquarters,
@@ -168,6 +169,7 @@ def seed() -> dict[str, int]:
             db.session.add(enterprise)
             created["enterprises"] += 1
         enterprises.append(enterprise)
+    organisation_attributes.fill(list(institutes.values()), enterprises)
     db.session.flush()
 
     centres: list[JointInnovationCentre] = []

@@ -106,12 +106,16 @@ from tracker.obligations.models import (
     ReportKind,
 )
 from tracker.organisations.models import (
+    ENTERPRISE_SIZE_LABELS,
     INSTITUTE_TYPE_LABELS,
     NEED_STATE_LABELS,
     NEED_URGENCY_LABELS,
+    REGION_LABELS,
+    EnterpriseSize,
     InstituteType,
     NeedState,
     NeedUrgency,
+    Region,
 )
 from tracker.partners.models import (
     GOVERNMENT_LEVEL_LABELS,
@@ -155,6 +159,8 @@ LABELS: dict[type[Enum], dict] = {
     EvidenceState: EVIDENCE_STATE_LABELS,
     Role: ROLE_LABELS,
     InstituteType: INSTITUTE_TYPE_LABELS,
+    Region: REGION_LABELS,
+    EnterpriseSize: ENTERPRISE_SIZE_LABELS,
     NeedState: NEED_STATE_LABELS,
     PmState: PM_STATE_LABELS,
     PmStep: PM_STEP_LABELS,

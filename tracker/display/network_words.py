@@ -27,6 +27,14 @@ OBJECTS = {
 }
 
 FIELDS = {
+    # What organisations carry for the reports (issue 15).
+    "region": _l("Region"),
+    "legal_entity": _l("A legal entity of its own"),
+    "size": _l("Enterprise size"),
+    "specialised_since": _l("Specialised, refined, distinctive and innovative SME"),
+    "little_giant_since": _l("Little giant (national specialised SME)"),
+    "high_tech_since": _l("High-tech enterprise"),
+    "tech_sme_since": _l("Technology-based SME"),
     "renews_id": _l("Renews"),
     "liaison_id": _l("Liaison"),
     # A need's analysis, its steps and its candidates (tracker/needs).

@@ -23,6 +23,7 @@ from tracker.organisations import services as organisations
 from tracker.organisations import uscc
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
+    RECOGNITIONS,
     Enterprise,
     Institute,
     JointInnovationCentre,
@@ -92,7 +93,7 @@ def _rows(model: type, refs: dict[str, int], key: str) -> list:
 class Institutes(Adapter):
     kind, model, form_class = columns.INSTITUTES, Institute, InstituteForm
     fields = ("code", "name", "name_en", "field", "field_en", "type", "founded_on",
-              "director_id")
+              "director_id", "region", "city", "city_en", "legal_entity", "uscc")
 
     def find(self, values):
         code = (values.get("code") or "").strip().upper()
@@ -107,7 +108,8 @@ class Institutes(Adapter):
 
 class Enterprises(Adapter):
     kind, model, form_class = columns.ENTERPRISES, Enterprise, EnterpriseForm
-    fields = ("name", "name_en", "uscc", "city", "city_en", "industry", "industry_en")
+    fields = ("name", "name_en", "uscc", "city", "city_en", "industry", "industry_en", "size",
+              *RECOGNITIONS)
 
     def find(self, values):
         code = uscc.normalise(values.get("uscc") or "")

@@ -19,7 +19,13 @@ from tracker.accounts.models import Role
 from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
 from tracker.milestones.models import MilestoneState
-from tracker.organisations.models import InstituteType, NeedState
+from tracker.organisations.models import (
+    RECOGNITIONS,
+    EnterpriseSize,
+    InstituteType,
+    NeedState,
+    Region,
+)
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
@@ -73,6 +79,13 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
     Column("director_id", _l("Director's e-mail"), ref=Ref.USER,
            note=_l("An existing account: import users first.")),
+    Column("region", _l("Region"), choices=Region),
+    Column("city", _l("City")),
+    Column("city_en", _l("City in English")),
+    Column("legal_entity", _l("A legal entity of its own"), is_flag=True,
+           note=_l("Yes or no; empty: no.")),
+    Column("uscc", _l("Unified social credit code"),
+           note=_l("Of an institute that is a legal entity of its own.")),
 ), key=("code",))
 
 ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
@@ -84,6 +97,9 @@ ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
     Column("city_en", _l("City in English")),
     Column("industry", _l("Industry")),
     Column("industry_en", _l("Industry in English")),
+    Column("size", _l("Enterprise size"), choices=EnterpriseSize),
+    *(Column(key, label, note=_l("The year it was granted; empty: not recognised."))
+      for key, label in RECOGNITIONS.items()),
 ), key=("uscc", "name"))
 
 USERS = Kind("users", _l("Users"), (

@@ -31,6 +31,7 @@ from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
+    RECOGNITIONS,
     Enterprise,
     Institute,
     JointInnovationCentre,
@@ -62,12 +63,14 @@ def _institutes() -> Iterator[list]:
     for i in db.session.scalars(select(Institute).options(selectinload(Institute.director))
                                 .order_by(Institute.code)):
         yield [i.code, i.name, i.name_en, i.field, i.field_en, i.type, i.founded_on,
-               i.director.email if i.director else ""]
+               i.director.email if i.director else "", i.region, i.city, i.city_en,
+               i.legal_entity, i.uscc]
 
 
 def _enterprises() -> Iterator[list]:
     for e in db.session.scalars(select(Enterprise).order_by(Enterprise.id)):
-        yield [e.name, e.name_en, e.uscc, e.city, e.city_en, e.industry, e.industry_en]
+        yield [e.name, e.name_en, e.uscc, e.city, e.city_en, e.industry, e.industry_en, e.size,
+               *(getattr(e, key) for key in RECOGNITIONS)]
 
 
 def _users() -> Iterator[list]:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 from tracker.needs import timing
+from tracker.organisations.models import RECOGNITIONS
 
 
 def bilingual(header, attribute: str, width: int, link=None) -> list[Column]:
@@ -30,6 +31,11 @@ INSTITUTE_COLUMNS = [
                link=lambda i: url_for("organisations.institute", object_id=i.id)),
     *bilingual(_l("Field"), "field", 20),
     Column(_l("Type"), lambda i: i.type, Kind.LABEL, 18),
+    Column(_l("Region"), lambda i: i.region, Kind.LABEL, 14),
+    *bilingual(_l("City"), "city", 12),
+    Column(_l("A legal entity of its own"), lambda i: i.legal_entity, Kind.BOOL, 10,
+           in_page=False),
+    Column(_l("Unified social credit code"), lambda i: i.uscc, Kind.CODE, 22, in_page=False),
     Column(_l("Director"), lambda i: i.director.name if i.director else None, width=16),
 ]
 
@@ -39,6 +45,12 @@ ENTERPRISE_COLUMNS = [
     Column(_l("Unified social credit code"), lambda e: e.uscc, Kind.CODE, 22),
     *bilingual(_l("City"), "city", 12),
     *bilingual(_l("Industry"), "industry", 20),
+    Column(_l("Enterprise size"), lambda e: e.size, Kind.LABEL, 14),
+    Column(_l("Recognitions"), lambda e: "; ".join(f"{label} {year}"
+                                                     for label, year in e.recognitions),
+           width=30, in_file=False),
+    *[Column(label, lambda e, key=key: getattr(e, key), Kind.INT, 12, in_page=False)
+      for key, label in RECOGNITIONS.items()],
 ]
 
 CENTRE_COLUMNS = [

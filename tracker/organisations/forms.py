@@ -5,16 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import dates
 from tracker.display.bilingual import Bilingual
 from tracker.organisations.models import (
+    ENTERPRISE_SIZE_LABELS,
     INSTITUTE_TYPE_LABELS,
     NEED_STATE_LABELS,
+    RECOGNITION_EARLIEST,
+    RECOGNITIONS,
+    REGION_LABELS,
+    EnterpriseSize,
     InstituteType,
     NeedState,
+    Region,
 )
 from tracker.techfields.forms import field_choices
 from tracker.web.fields import DateField, MoneyField, Range, row_id
@@ -34,6 +40,23 @@ def _id_choices(rows, empty_label=None) -> list[tuple[int, str]]:
                       for r in rows]
 
 
+def _enum_or_none(enum_cls):
+    """A select's coerce for an optional choice of `enum_cls` ("": none); any other value is
+    not a choice (ValueError: the field says so)."""
+    def coerce(value):
+        if value is None or value == "" or isinstance(value, enum_cls):
+            return value or None
+        return enum_cls(value)
+    return coerce
+
+
+def recognition_year(key: str) -> IntegerField:
+    """The year an enterprise was (last) granted one of RECOGNITIONS; empty: it holds none."""
+    return IntegerField(
+        RECOGNITIONS[key], validators=[Optional(), Range(min=RECOGNITION_EARLIEST, max=2100)],
+        description=_l("The year it was granted (the latest one); empty: not recognised."))
+
+
 class InstituteForm(OneTime, SeenVersion, Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Short and unique, for example JITRI-AM."))
@@ -46,10 +69,23 @@ class InstituteForm(OneTime, SeenVersion, Form):
     founded_on = DateField(_l("Founded on"), validators=[Optional()],
                            earliest=dates.FOUNDING_EARLIEST, past=True)
     director_id = SelectField(_l("Director"), coerce=int, choices=[])
+    region = SelectField(_l("Region"), choices=[], coerce=_enum_or_none(Region),
+                         validate_choice=False,
+                         description=_l("The reports count institutes and their projects "
+                                        "by it."))
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
+    legal_entity = BooleanField(_l("A legal entity of its own"))
+    uscc = StringField(
+        _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
+        description=_l("Of an institute that is a legal entity of its own: 18 characters, as "
+                       "on its certificate."))
 
     def __init__(self, *args, users=(), fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [(t, INSTITUTE_TYPE_LABELS[t]) for t in InstituteType]
+        self.region.choices = [("", _l("Not recorded"))] + [
+            (r, REGION_LABELS[r]) for r in Region]
         self.director_id.choices = _id_choices(users, _l("Not named yet"))
         self.field_id.choices = field_choices(fields, _l("Not classified"))
 
@@ -66,6 +102,18 @@ class EnterpriseForm(OneTime, SeenVersion, Form):
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])
     industry_en = StringField(_l("Industry in English"),
                               validators=[Optional(), Length(max=100)])
+    size = SelectField(_l("Enterprise size"), choices=[], coerce=_enum_or_none(EnterpriseSize),
+                       validate_choice=False,
+                       description=_l("By the national classification of enterprises."))
+    specialised_since = recognition_year("specialised_since")
+    little_giant_since = recognition_year("little_giant_since")
+    high_tech_since = recognition_year("high_tech_since")
+    tech_sme_since = recognition_year("tech_sme_since")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.size.choices = [("", _l("Not recorded"))] + [
+            (s, ENTERPRISE_SIZE_LABELS[s]) for s in EnterpriseSize]
 
 
 class CentreForm(OneTime, SeenVersion, Form):

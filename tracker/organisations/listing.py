@@ -8,11 +8,14 @@ from sqlalchemy import Select, or_, select
 
 from tracker.accounts.models import User
 from tracker.organisations.models import (
+    RECOGNITIONS,
     Enterprise,
+    EnterpriseSize,
     Institute,
     InstituteType,
     JointInnovationCentre,
     NeedState,
+    Region,
     TechnologyNeed,
 )
 from tracker.reports.filters import year_bounds
@@ -29,17 +32,27 @@ def search(query: Select, q: str, *columns) -> Select:
     return query
 
 
-def institutes(q: str = "", kind: str = "") -> Select:
+def institutes(q: str = "", kind: str = "", region: str = "") -> Select:
     query = search(select(Institute), q, Institute.code, Institute.name, Institute.name_en,
-                   Institute.field, Institute.field_en)
+                   Institute.field, Institute.field_en, Institute.city, Institute.city_en,
+                   Institute.uscc)
     if kind in {t.value for t in InstituteType}:
         query = query.where(Institute.type == InstituteType(kind))
+    if region in {r.value for r in Region}:
+        query = query.where(Institute.region == Region(region))
     return query
 
 
-def enterprises(q: str = "") -> Select:
-    return search(select(Enterprise), q, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
-                  Enterprise.city, Enterprise.city_en, Enterprise.industry, Enterprise.industry_en)
+def enterprises(q: str = "", size: str = "", recognition: str = "") -> Select:
+    """By a word, a size, and a recognition held (one of RECOGNITIONS)."""
+    query = search(select(Enterprise), q, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
+                   Enterprise.city, Enterprise.city_en, Enterprise.industry,
+                   Enterprise.industry_en)
+    if size in {s.value for s in EnterpriseSize}:
+        query = query.where(Enterprise.size == EnterpriseSize(size))
+    if recognition in RECOGNITIONS:
+        query = query.where(getattr(Enterprise, recognition).is_not(None))
+    return query
 
 
 def centres(q: str = "") -> Select:

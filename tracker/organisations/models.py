@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, or_, true
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, and_, false, or_, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role, RoleGrant, User
@@ -52,6 +52,51 @@ INSTITUTE_TYPE_LABELS = {
 }
 
 
+class Region(enum.StrEnum):
+    """Where an institute stands, as HQ's reports group the province (and beyond it)."""
+
+    SOUTH = "south"  # 苏南: Nanjing, Suzhou, Wuxi, Changzhou, Zhenjiang
+    CENTRAL = "central"  # 苏中: Nantong, Yangzhou, Taizhou
+    NORTH = "north"  # 苏北: Xuzhou, Lianyungang, Huai'an, Yancheng, Suqian
+    OUTSIDE = "outside"  # 省外: elsewhere in China or abroad
+
+
+REGION_LABELS = {
+    Region.SOUTH: _l("Southern Jiangsu"),
+    Region.CENTRAL: _l("Central Jiangsu"),
+    Region.NORTH: _l("Northern Jiangsu"),
+    Region.OUTSIDE: _l("Outside Jiangsu"),
+}
+
+
+class EnterpriseSize(enum.StrEnum):
+    """The national classification of enterprises by size (大型、中型、小型、微型企业)."""
+
+    LARGE = "large"
+    MEDIUM = "medium"
+    SMALL = "small"
+    MICRO = "micro"
+
+
+ENTERPRISE_SIZE_LABELS = {
+    EnterpriseSize.LARGE: _l("Large enterprise"),
+    EnterpriseSize.MEDIUM: _l("Medium enterprise"),
+    EnterpriseSize.SMALL: _l("Small enterprise"),
+    EnterpriseSize.MICRO: _l("Micro enterprise"),
+}
+
+# The recognitions an enterprise may hold, each the column of the year it was (last) granted.
+RECOGNITIONS = {
+    "specialised_since": _l("Specialised, refined, distinctive and innovative SME"),
+    "little_giant_since": _l("Little giant (national specialised SME)"),
+    "high_tech_since": _l("High-tech enterprise"),
+    "tech_sme_since": _l("Technology-based SME"),
+}
+# The earliest year a recognition is recorded for (high-tech enterprises are recognised since
+# 1991).
+RECOGNITION_EARLIEST = 1991
+
+
 class Institute(ReferenceData, Versioned, Base):
     __tablename__ = "institutes"
 
@@ -67,6 +112,12 @@ class Institute(ReferenceData, Versioned, Base):
     type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
     founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST,
                                                            PAST: True})
+    region: Mapped[Region | None] = mapped_column(str_enum(Region, "region"))
+    city: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    city_en: Mapped[str | None] = mapped_column(String(100))
+    # Whether it is a legal entity of its own (事业单位或企业法人), and then its code.
+    legal_entity: Mapped[bool] = mapped_column(default=False, server_default=false())
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     # use_alter: users and institutes refer to each other; this key is created last.
     director_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
@@ -98,6 +149,13 @@ class Enterprise(ReferenceData, Versioned, Base):
     city_en: Mapped[str | None] = mapped_column(String(100))
     industry: Mapped[str] = mapped_column(String(100), default="")
     industry_en: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[EnterpriseSize | None] = mapped_column(
+        str_enum(EnterpriseSize, "enterprise_size"))
+    # The year of each recognition it holds (RECOGNITIONS), None: not recognised.
+    specialised_since: Mapped[int | None]
+    little_giant_since: Mapped[int | None]
+    high_tech_since: Mapped[int | None]
+    tech_sme_since: Mapped[int | None]
 
     def can_view(self, user: User) -> bool:
         return user.is_authenticated
@@ -105,6 +163,12 @@ class Enterprise(ReferenceData, Versioned, Base):
     @staticmethod
     def can_edit(user: User) -> bool:
         return user.is_hq_admin
+
+    @property
+    def recognitions(self) -> list[tuple[str, int]]:
+        """(label, year) of each recognition it holds, in RECOGNITIONS' order."""
+        return [(label, getattr(self, key)) for key, label in RECOGNITIONS.items()
+                if getattr(self, key) is not None]
 
 
 # HQ's own staff, who may keep any centre going.

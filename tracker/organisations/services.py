@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.notifications.services import emit
 from tracker.organisations import need_states, uscc
 from tracker.organisations.models import (
+    RECOGNITIONS,
     Enterprise,
     Headquarters,
     Institute,
@@ -57,9 +59,20 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
     creating = institute is None
     if creating:
         institute = Institute(hq_id=the_hq().id)
+    problems = Problems()  # every problem at once, each beside its field
     values["code"] = values["code"].strip().upper()
     if _taken(Institute, "code", values["code"], institute):
-        raise Invalid("code", _("Another institute already has this code."))
+        problems.add("code", _("Another institute already has this code."))
+    if "uscc" in values:
+        code = values["uscc"] = uscc.normalise(values.get("uscc") or "") or None
+        if code is not None and not values.get("legal_entity"):
+            problems.add("uscc", _("Only an institute that is a legal entity of its own has a "
+                                   "unified social credit code."))
+        elif code is not None and not uscc.is_valid(code):
+            problems.add("uscc", uscc_message(code))
+        elif code is not None and _taken(Institute, "uscc", code, institute):
+            problems.add("uscc", _("Another institute already has this code."))
+    problems.raise_any()
     values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
         values.get("field_id") or institute.field_id, values.get("field"))
     action = "institute.create" if creating else "institute.update"
@@ -69,13 +82,20 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
 def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -> Enterprise:
     creating = enterprise is None
     enterprise = enterprise or Enterprise()
+    problems = Problems()  # every problem at once, each beside its field
     code = uscc.normalise(values.get("uscc") or "") or None
     values["uscc"] = code
     if code is not None:
         if not uscc.is_valid(code):
-            raise Invalid("uscc", uscc_message(code))
-        if _taken(Enterprise, "uscc", code, enterprise):
-            raise Invalid("uscc", _("Another enterprise already has this code."))
+            problems.add("uscc", uscc_message(code))
+        elif _taken(Enterprise, "uscc", code, enterprise):
+            problems.add("uscc", _("Another enterprise already has this code."))
+    this_year = today().year
+    for key in RECOGNITIONS:
+        if (values.get(key) or 0) > this_year:
+            problems.add(key, _("A recognition is granted in a year that has come (%(year)d "
+                                "at the latest).", year=this_year))
+    problems.raise_any()
     action = "enterprise.create" if creating else "enterprise.update"
     return _apply(actor, enterprise, values, action)
 

@@ -24,11 +24,14 @@ from tracker.needs.views import need_page
 from tracker.organisations import columns, listing, need_states, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
+    RECOGNITIONS,
     Enterprise,
+    EnterpriseSize,
     Institute,
     InstituteType,
     JointInnovationCentre,
     NeedState,
+    Region,
     TechnologyNeed,
 )
 from tracker.techfields import services as techfields
@@ -105,18 +108,20 @@ def _listing(template: str, query: Select, columns: list, name: str, title: str,
 # --- institutes --------------------------------------------------------------------------------
 
 INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", "type",
-                    "founded_on", "director_id")
+                    "founded_on", "director_id", "region", "city", "city_en", "legal_entity",
+                    "uscc")
 
 
 @bp.get("/institutes/")
 @login_required
 def institutes() -> str | Response:
-    q, kind = text_arg("q"), request.args.get("type", "")
-    query = (listing.institutes(q, kind).options(selectinload(Institute.director))
+    q, kind, region = text_arg("q"), request.args.get("type", ""), request.args.get("region", "")
+    query = (listing.institutes(q, kind, region).options(selectinload(Institute.director))
              .order_by(Institute.code))
     return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
                     "institutes", _("Institutes"), q=q, kind=kind, types=list(InstituteType),
-                           can_create=Institute.can_edit(_user()))
+                    region=region, regions=list(Region),
+                    can_create=Institute.can_edit(_user()))
 
 
 @bp.get("/institutes/<int:object_id>")
@@ -160,16 +165,19 @@ def edit_institute(object_id: int) -> Response | tuple[str, int]:
 
 # --- enterprises -------------------------------------------------------------------------------
 
-ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "city_en", "industry", "industry_en")
+ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "city_en", "industry", "industry_en",
+                     "size", *RECOGNITIONS)
 
 
 @bp.get("/enterprises/")
 @login_required
 def enterprises() -> str | Response:
-    q = text_arg("q")
-    query = listing.enterprises(q).order_by(Enterprise.name)
+    q, size = text_arg("q"), request.args.get("size", "")
+    recognition = request.args.get("recognition", "")
+    query = listing.enterprises(q, size, recognition).order_by(Enterprise.name)
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
-                    "enterprises", _("Enterprises"), q=q,
+                    "enterprises", _("Enterprises"), q=q, size=size, sizes=list(EnterpriseSize),
+                    recognition=recognition, recognitions=RECOGNITIONS,
                     can_create=Enterprise.can_edit(_user()))
 
 

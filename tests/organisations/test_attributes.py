@@ -1,0 +1,180 @@
+"""What organisations carry for the reports (issue 15): an institute's region, city, whether it
+is a legal entity of its own and its credit code; an enterprise's size and recognitions, each
+with its year. HQ admins edit them on the forms (every problem at once, 409 on a stale page),
+the pages show them, the lists filter by them, the files and the imports carry them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import make_enterprise, make_hq, make_institute, make_user, uscc_for
+from tests.imports.helpers import run
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.dates import today
+from tracker.imports.models import ImportState
+from tracker.organisations.models import Enterprise, EnterpriseSize, Institute, Region
+
+
+def _institute_form(institute, **changes) -> dict:
+    return {"code": institute.code, "name": institute.name, "field": institute.field,
+            "type": institute.type.value, "director_id": "0",
+            "version": str(institute.version), **changes}
+
+
+def _enterprise_form(enterprise, **changes) -> dict:
+    return {"name": enterprise.name, "uscc": enterprise.uscc or "",
+            "version": str(enterprise.version), **changes}
+
+
+def _last_change(object_type: str, object_id: int) -> dict:
+    return db.session.scalars(select(AuditRecord).where(
+        AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
+        .order_by(AuditRecord.id.desc())).first().changes
+
+
+def test_an_admin_records_an_institutes_region_city_and_legal_entity(client):
+    institute = make_institute()
+    code = uscc_for(901)
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, region="north", city="徐州", city_en="Xuzhou", legal_entity="y",
+        uscc=code.lower()))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(institute)
+    assert (institute.region, institute.city, institute.city_en, institute.legal_entity,
+            institute.uscc) == (Region.NORTH, "徐州", "Xuzhou", True, code)
+    changes = _last_change("institutes", institute.id)
+    assert changes["region"] == [None, "north"] and changes["legal_entity"] == [False, True]
+    page = client.get(f"/institutes/{institute.id}").get_data(as_text=True)
+    assert "苏北" in page and "徐州" in page and code in page
+    english = client.application.test_client()
+    login(english, make_user(Role.OBSERVER))
+    page = english.get(f"/institutes/{institute.id}").get_data(as_text=True)
+    assert "Northern Jiangsu" in page and "Xuzhou" in page
+
+
+def test_the_institute_form_says_every_problem_at_once(client):
+    taken = make_institute(legal_entity=True, uscc=uscc_for(902))
+    institute = make_institute()
+    login(client, make_user(Role.HQ_ADMIN))
+    # A code without being a legal entity; the code of another institute (same code).
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, code=taken.code, uscc=uscc_for(903), region="nowhere"))
+    assert response.status_code == 400
+    assert 'id="region-error"' in response.get_data(as_text=True)
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, code=taken.code, uscc=uscc_for(903)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Another institute already has this code." in page
+    assert "Only an institute that is a legal entity of its own has a unified social" in page
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, legal_entity="y", uscc=taken.uscc))
+    assert response.status_code == 400
+    assert "Another institute already has this code." in response.get_data(as_text=True)
+    good = uscc_for(904)
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, legal_entity="y", uscc=good[:17] + ("1" if good[17] != "1" else "2")))
+    assert response.status_code == 400
+    assert "The check character" in response.get_data(as_text=True)
+    db.session.refresh(institute)
+    assert institute.uscc is None and not institute.legal_entity
+
+
+def test_an_admin_records_an_enterprises_size_and_recognitions(client):
+    enterprise = make_enterprise(name="纳芯微")
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, size="medium", specialised_since="2020", little_giant_since="2021",
+        high_tech_since="2024"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(enterprise)
+    assert (enterprise.size, enterprise.specialised_since, enterprise.little_giant_since,
+            enterprise.high_tech_since, enterprise.tech_sme_since) == (
+        EnterpriseSize.MEDIUM, 2020, 2021, 2024, None)
+    changes = _last_change("enterprises", enterprise.id)
+    assert changes["size"] == [None, "medium"] and changes["little_giant_since"] == [None, 2021]
+    page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert "中型企业" in page and "2021" in page and "高新技术企业" in page
+
+
+def test_the_enterprise_form_says_every_problem_at_once_and_a_stale_page_is_refused(client):
+    enterprise = make_enterprise()
+    login(client, make_user(Role.HQ_ADMIN))
+    next_year = str(today().year + 1)
+    response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, uscc="91AB0000MA1234567X", high_tech_since=next_year,
+        tech_sme_since="1985"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "At least 1,991." in page or "At least 1991." in page
+    response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, uscc="91AB0000MA1234567X", high_tech_since=next_year))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "A recognition is granted in a year that has come" in page
+    assert "Characters 3 to 8 are the region code" in page
+    stale = _enterprise_form(enterprise, size="small")
+    assert post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, size="micro")).status_code == 302
+    assert post(client, f"/enterprises/{enterprise.id}/edit", stale).status_code == 409
+    db.session.refresh(enterprise)
+    assert enterprise.size is EnterpriseSize.MICRO
+
+
+def test_the_lists_filter_by_region_size_and_recognition_and_the_files_carry_them(client):
+    north = make_institute(name="North institute", region=Region.NORTH, city="徐州",
+                           city_en="Xuzhou")
+    make_institute(name="South institute", region=Region.SOUTH)
+    make_enterprise(name="Giant Co", size=EnterpriseSize.MEDIUM, specialised_since=2019,
+                    little_giant_since=2022)
+    make_enterprise(name="Big Co", size=EnterpriseSize.LARGE, high_tech_since=2023)
+    login(client, make_user(Role.OBSERVER))
+    page = client.get("/institutes/?region=north").get_data(as_text=True)
+    assert "North institute" in page and "South institute" not in page
+    page = client.get("/enterprises/?size=medium").get_data(as_text=True)
+    assert "Giant Co" in page and "Big Co" not in page
+    page = client.get("/enterprises/?recognition=high_tech_since").get_data(as_text=True)
+    assert "Big Co" in page and "Giant Co" not in page
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/institutes/?export=csv&region=north").get_data(as_text=True).lstrip(
+            "\ufeff"))))
+    assert [(r["Code"], r["Region"], r["City in English"]) for r in rows] == [
+        (north.code, "Northern Jiangsu", "Xuzhou")]
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/enterprises/?export=csv&size=medium").get_data(as_text=True).lstrip(
+            "\ufeff"))))
+    assert [(r["Name"], r["Enterprise size"], r["Little giant (national specialised SME)"],
+             r["High-tech enterprise"]) for r in rows] == [
+        ("Giant Co", "Medium enterprise", "2022", "")]
+
+
+def test_the_imports_carry_the_attributes_with_the_forms_checks():
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    code = uscc_for(905)
+    job = run(admin, "institutes", [
+        ["Code", "Name", "Field", "Type", "Region", "City", "A legal entity of its own",
+         "Unified social credit code"],
+        ["IMP-X", "徐州研究所", "Machinery", "independent", "苏北", "徐州", "是", code]])
+    assert (job.state, job.created, job.errors) == (ImportState.DONE, 1, []), job.errors
+    institute = db.session.scalar(select(Institute).where(Institute.code == "IMP-X"))
+    assert (institute.region, institute.city, institute.legal_entity, institute.uscc) == (
+        Region.NORTH, "徐州", True, code)
+    job = run(admin, "enterprises", [
+        ["Name", "Enterprise size", "High-tech enterprise", "Technology-based SME"],
+        ["Small Co", "small", "2024", str(today().year + 1)]])
+    assert job.state is not ImportState.DONE
+    assert any("A recognition is granted in a year that has come" in str(e)
+               for e in job.errors), job.errors
+    job = run(admin, "enterprises", [
+        ["Name", "Enterprise size", "High-tech enterprise"], ["Small Co", "小型企业", "2024"]])
+    assert (job.state, job.created) == (ImportState.DONE, 1), job.errors
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == "Small Co"))
+    assert (enterprise.size, enterprise.high_tech_since) == (EnterpriseSize.SMALL, 2024)
