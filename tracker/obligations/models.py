@@ -53,7 +53,7 @@ class ObligationState(enum.StrEnum):
 
 
 OBLIGATION_STATE_LABELS = {
-    ObligationState.DUE: _l("Due"),
+    ObligationState.DUE: _l("Not due yet"),
     ObligationState.LATE: _l("Late"),
     ObligationState.SUBMITTED: _l("Submitted"),
     ObligationState.SUBMITTED_LATE: _l("Submitted late"),
