@@ -18,6 +18,7 @@ from tracker.accounts.models import Role
 from tracker.apitokens.models import TokenScope
 from tracker.errors import Invalid
 from tracker.projects.funding import FundingSource, ProgrammeLevel
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
 GOVERNMENT = {"funding_source": "government", "programme_level": "provincial",
@@ -73,7 +74,8 @@ def test_the_pm_names_the_programme_sees_it_and_changes_the_source(client):
 
 def test_lists_the_dashboard_and_the_api_split_by_source(client, app):
     institute = make_institute()
-    make_project(institute=institute, title="Programme", **{
+    # Approved: the dashboard's projects by source count the portfolio only (drafts aside).
+    make_project(institute=institute, title="Programme", phase=Phase.CONTRACT_RESEARCH, **{
         "funding_source": FundingSource.GOVERNMENT, "programme_level": ProgrammeLevel.NATIONAL,
         "programme_name": "National key R&D"})
     make_project(institute=institute, title="Contracted", funding_source=FundingSource.ENTERPRISE,

@@ -37,9 +37,10 @@ def _cells(report, prefix: str, institute_code: str = "") -> dict:
 def test_new_projects_and_needs_by_field_in_total_and_for_an_institute(net):
     _classify(net)
     report = annual.build(2026)
-    # P3, P4 got their code in 2025, P1, P2 in 2026; P5 is a draft (no code, no year).
+    # P3, P4 got their code in 2025, P1, P2 in 2026; P5 is a draft (no code, no year) and P2
+    # waits in proposal review: neither is part of the portfolio.
     assert _cells(report, "new_projects_in_field:") == {
-        "AM": (2, None, 0, None), "RB": (0, None, 2, None), "unclassified": (0, None, 0, None)}
+        "AM": (2, None, 0, None), "RB": (0, None, 1, None), "unclassified": (0, None, 0, None)}
     # 2025: N2 (2,000,000); 2026: N3 (3,000,000) and N1, N4, N5 in no field (1,500,000).
     assert _cells(report, "needs_in_field:") == {
         "AM": (0, D("0"), 0, D("0")), "RB": (1, D("2000000"), 1, D("3000000")),

@@ -9,6 +9,9 @@ import re
 import pytest
 
 from tests.conftest import login
+from tests.reports import world
+from tracker.reports import dashboard
+from tracker.reports.filters import for_viewer
 
 
 def _link(page: str, heading: str, n: int = 0) -> str:
@@ -143,3 +146,25 @@ def test_need_figures_link_to_the_needs_filtered_alike(net, client, args, collec
         url, page = _follow(client, f"/dashboard?{args}", heading)
         assert url.startswith("/needs/") and _rows(page) == count, url
         _shows_filters(page, url)
+
+
+def test_projects_by_source_count_the_approved_portfolio_and_link_to_as_many(net, client):
+    """Issue 9: the portfolio is the approved projects. P2 (an enterprise's, in proposal
+    review) and P5 (own funds, a draft) are not part of it: the figure counts P4 alone among
+    the enterprises' and P3 among own funds; the list it links to shows as many, says so, and
+    the funnel still shows every phase."""
+    from tracker.projects.funding import FundingSource
+
+    f = dashboard.build(net["admin"], for_viewer(net["admin"]), world.TODAY)
+    sources = {source: (count, budget) for source, count, budget in f.sources}
+    assert sources[FundingSource.ENTERPRISE][0] == 1 and sources[FundingSource.OWN][0] == 1
+    assert sources[FundingSource.GOVERNMENT][0] == 1
+    assert sum(count for count, _budget in sources.values()) == 3  # P1, P3, P4
+    login(client, net["admin"])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "The portfolio: approved projects only" in page
+    assert "/projects/?source=enterprise&amp;approved=1" in page
+    listed = client.get("/projects/?source=enterprise&approved=1").get_data(as_text=True)
+    assert _rows(listed) == 1 and net["p"][3].code in listed and net["p"][1].code not in listed
+    assert "Approved projects only" in listed
+    assert _rows(client.get("/projects/?source=enterprise").get_data(as_text=True)) == 2

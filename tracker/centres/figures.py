@@ -1,6 +1,7 @@
 """A centre's own figures and status, for one centre's page or every centre's list: needs
-raised and matched, the projects those needs became (drafts aside: nobody's decision yet),
-the value of those projects' research contracts, what the enterprise committed under its
+raised and matched, the approved projects those needs became (drafts, proposals not yet
+approved and rejected ones aside: not part of the portfolio), the value of those projects'
+research contracts, what the enterprise committed under its
 agreements and what it paid. Five statements whatever the number of centres."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tracker.centres.status import CentreStatus, status_on
 from tracker.contracts.models import ResearchContract
 from tracker.dates import local_date
 from tracker.organisations.models import NeedState, TechnologyNeed
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -67,7 +68,7 @@ def figures(on: date, centre_ids: Collection[int] | None = None) -> dict[int, Ce
         found[centre_id].needs_raised, found[centre_id].needs_matched = raised, matched
         found[centre_id].last_need = local_date(last) if last is not None else None
     from_needs = (select(need.centre_id).join(Project, Project.need_id == need.id)
-                  .where(need.centre_id.is_not(None), Project.phase != Phase.DRAFT))
+                  .where(need.centre_id.is_not(None), Project.phase.not_in(list(NOT_APPROVED))))
     for centre_id, count in db.session.execute(_only(
             from_needs.add_columns(func.count(Project.id)).group_by(need.centre_id),
             need.centre_id, centre_ids)):

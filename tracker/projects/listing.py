@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import NOT_APPROVED, Phase
 from tracker.projects.models import Project, ProjectType
 
 
@@ -27,6 +27,7 @@ class ProjectFilters:
     manager: str = ""  # part of the PM's name
     year: int = 0  # the year the code was given
     source: str = ""  # a FundingSource value
+    approved: bool = False  # the portfolio only: no draft, proposal under review or rejected
 
 
 def project_rows(user: User, filters: ProjectFilters) -> Select:
@@ -62,4 +63,6 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
         query = query.where(Project.year == filters.year)
     if filters.source in {s.value for s in FundingSource}:
         query = query.where(Project.funding_source == FundingSource(filters.source))
+    if filters.approved:  # a portfolio figure's link (the dashboard's projects by source)
+        query = query.where(Project.phase.not_in(list(NOT_APPROVED)))
     return query

@@ -71,7 +71,8 @@ def list_projects() -> str | Response:
     filters = ProjectFilters(
         q=text_arg("q"), phase=text_arg("phase"), type=text_arg("type"),
         field=text_arg("field"), institute=int_arg("institute"), pm=int_arg("pm"),
-        year=year_arg(), manager=text_arg("manager"), source=text_arg("source"))
+        year=year_arg(), manager=text_arg("manager"), source=text_arg("source"),
+        approved=text_arg("approved") == "1")
     query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
                if filters.pm else None)

@@ -46,7 +46,7 @@ from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
 from tracker.reports import by_field
 from tracker.reports.figures import AnnualReport, Figure
-from tracker.reports.filters import year_bounds
+from tracker.reports.filters import approved, year_bounds
 
 # The figures of the page's table of institutes (one row each, the report's year); the files
 # and the page of one institute hold every figure.
@@ -118,7 +118,8 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
         return _dated(base, owner.institute_id, date_column, count, amount)
 
     def by_project(base: Select, date_column: Any, count: Any, amount: Any) -> Query:
-        return _dated(base, Project.institute_id, date_column, count, amount)
+        # The portfolio's figures: of approved projects only (`filters.approved`).
+        return _dated(base.where(approved()), Project.institute_id, date_column, count, amount)
 
     none = null()
     contract_base = select().select_from(ResearchContract).join(Project)
@@ -233,9 +234,10 @@ def _centres(report: AnnualReport) -> list[Figure]:
 
 
 def _projects(report: AnnualReport) -> list[Figure]:
-    """New projects (their code given in the year: submitted) and projects active in the year
-    (coded by its end and not closed before it began), in total, by type and by funding source.
-    Two statements."""
+    """New projects (approved ones, by the year their code was given: submitted) and projects
+    active in the year (approved, coded by its end and not closed before it began), in total,
+    by type and by funding source: drafts, proposals not yet approved and rejected ones are
+    not part of the portfolio (`filters.approved`). Two statements."""
     year, scope = report.year, report.scope
     new = Figure("new_projects", _l("New projects"), True, False)
     active = Figure("active_projects", _l("Active projects"), True, False)
@@ -254,7 +256,7 @@ def _projects(report: AnnualReport) -> list[Figure]:
     rows = db.session.execute(_scoped(
         select(Project.institute_id, Project.year, Project.type, Project.funding_source,
                func.count(Project.id))
-        .where(Project.year.in_((year - 1, year)))
+        .where(Project.year.in_((year - 1, year)), approved())
         .group_by(Project.institute_id, Project.year, Project.type, Project.funding_source),
         Project.institute_id, scope))
     for institute_id, in_year, type_, source, count in rows:
@@ -272,7 +274,7 @@ def _projects(report: AnnualReport) -> list[Figure]:
         select(Project.institute_id, Project.type, Project.funding_source,
                func.count(Project.id).filter(active_in(year - 1)),
                func.count(Project.id).filter(active_in(year)))
-        .where(Project.year <= year)
+        .where(Project.year <= year, approved())
         .group_by(Project.institute_id, Project.type, Project.funding_source),
         Project.institute_id, scope))
     for institute_id, type_, source, before, now in rows:

@@ -1,7 +1,8 @@
 """The annual report by technical field (HQ's list, tracker/techfields): new projects and
 enterprise needs collected in each field, by institute, for the year and the year before. A
 record not classified in a field counts under "not classified", so the fields add up to the
-report's totals. Two statements, whatever the size of the data."""
+report's totals. Projects are the portfolio's: approved ones only (`filters.approved`). Two
+statements, whatever the size of the data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tracker import db
 from tracker.organisations.models import TechnologyNeed
 from tracker.projects.models import Project
 from tracker.reports.figures import AnnualReport, Figure
-from tracker.reports.filters import year_bounds
+from tracker.reports.filters import approved, year_bounds
 from tracker.techfields.models import TechnicalField
 
 UNCLASSIFIED = "unclassified"
@@ -33,7 +34,7 @@ def figures(report: AnnualReport) -> list[Figure]:
         for field_id, code, name in keys}
 
     query = (select(Project.institute_id, Project.field_id, Project.year, func.count(Project.id))
-             .where(Project.year.in_((year - 1, year)))
+             .where(Project.year.in_((year - 1, year)), approved())
              .group_by(Project.institute_id, Project.field_id, Project.year))
     if scope is not None:
         query = query.where(Project.institute_id.in_(scope))

@@ -97,9 +97,10 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
     scope = filters.projects()
     funnel = dict(db.session.execute(
         select(Project.phase, func.count()).where(scope).group_by(Project.phase)).all())
+    # The portfolio: approved projects only, where the funnel shows every phase.
     by_source = {source: (count, _money(budget)) for source, count, budget in db.session.execute(
         select(Project.funding_source, func.count(), func.sum(Project.budget_total))
-        .where(scope).group_by(Project.funding_source))}
+        .where(filters.projects(portfolio=True)).group_by(Project.funding_source))}
     late = overdue.overdue(viewer, overdue.OverdueFilters(), on, 1, OLDEST, within=scope,
                            count=True)
     # Counted by the overdue list's own query (its `late=review`), so the link shows as many.

@@ -18,6 +18,7 @@ from tracker.companies.models import Company, company_projects
 from tracker.dates import org_zone
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
+from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project, ProjectType
 
 
@@ -38,10 +39,11 @@ class Filters:
             return frozenset({self.institute_id})
         return self.allowed
 
-    def projects(self, cohort: bool = True) -> ColumnElement[bool]:
+    def projects(self, cohort: bool = True, portfolio: bool = False) -> ColumnElement[bool]:
         """The projects the figures count. `cohort`: apply the year filter too (the flows of
-        the annual report take their year from their own dates instead)."""
-        clauses = []
+        the annual report take their year from their own dates instead). `portfolio`: the
+        approved projects only (`approved`), for a figure that counts the portfolio."""
+        clauses = [approved()] if portfolio else []
         if self.institute_ids is not None:
             clauses.append(Project.institute_id.in_(self.institute_ids))
         if self.field:
@@ -83,6 +85,14 @@ def for_viewer(user: User, institute_id: int = 0, field: str = "", year: int = 0
     if allowed is not None and institute_id not in allowed:
         institute_id = 0
     return Filters(institute_id, field.strip(), year, type, source, allowed)
+
+
+def approved(column: Any = None) -> ColumnElement[bool]:
+    """The portfolio: projects approved at gate 1, under way or closed since. Drafts, proposals
+    submitted but not yet approved and rejected proposals (`NOT_APPROVED`) are not part of
+    it, and no figure that counts the portfolio counts them. `column`: the phase column of
+    an aliased project."""
+    return (Project.phase if column is None else column).not_in(list(NOT_APPROVED))
 
 
 def registered() -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import BudgetLine, Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -93,9 +93,9 @@ def project_spending(project: Project, with_entries: bool = False) -> ProjectSpe
 
 
 def across_projects(user: User, institute_id: int = 0, year: int = 0) -> Select:
-    """One row per project under way or closed that `user` may see: its budget, what it spent
-    (in `year` when given, else to date), spent to date, remaining, and how many of its lines
-    are over budget beyond the threshold. One statement however many projects."""
+    """One row per approved project (under way or closed) that `user` may see: its budget,
+    what it spent (in `year` when given, else to date), spent to date, remaining, and how many
+    of its lines are over budget beyond the threshold. One statement however many projects."""
     per_line = (select(SpendingEntry.budget_line_id.label("line_id"),
                        func.sum(SpendingEntry.amount).label("spent"))
                 .group_by(SpendingEntry.budget_line_id).subquery())
@@ -120,7 +120,8 @@ def across_projects(user: User, institute_id: int = 0, year: int = 0) -> Select:
                     warned.label("warned"))
              .join(Institute, Institute.id == Project.institute_id)
              .outerjoin(totals, totals.c.project_id == Project.id)
-             .where(Project.visible_to(user), Project.phase != Phase.DRAFT)
+             .where(Project.visible_to(user),
+                    Project.phase.not_in(list(NOT_APPROVED)))
              .order_by(Institute.code, Project.year, Project.seq))
     if institute_id:
         query = query.where(Project.institute_id == institute_id)
