@@ -177,6 +177,14 @@ ACCESS: dict[str, dict[str, str]] = {
     # A centre's agreement and figures (CentreAgreement.can_see: HQ-wide roles; can_record:
     # HQ admins).
     "centres.overview": {"GET": "hq: 200; *: 403"},
+    # The project-manager register (tracker/pms): HQ admins change it; the HQ-wide roles see
+    # every record, a director their institutes' (the list; the record of another institute's
+    # PM is not there for them: 404), the PM their own record only.
+    "pms.register": {"GET": "hq directors: 200; *: 403"},
+    "pms.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "pms.show": {"GET": "pm director hq: 200; *: 404"},
+    "pms.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "pms.step": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.new_payment": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},

@@ -63,6 +63,8 @@ from tracker.milestones.models import MilestoneState
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportKind
 from tracker.partners import co_funding
+from tracker.pms import services as pm_services
+from tracker.pms.models import InterviewOutcome, Origin
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.views import PROJECT_FIELDS as PROPOSAL_FIELDS
@@ -253,13 +255,21 @@ def build() -> World:
 
     technical_field = TechnicalField(code="MAT", name="材料", name_en="Materials")
     db.session.add(technical_field)
+    # The PM's record in the register: appointed at their institute.
+    pm_record = pm_services.save_record(admin, None, name=pm.name, email=pm.email,
+                                        origin=Origin.DOMESTIC, institute_id=ours.id)
+    pm_services.record_interview(admin, pm_record, held_on=date(2024, 1, 10),
+                                 panel_ids=[admin.id], outcome=InterviewOutcome.RECOMMENDED)
+    pm_services.appoint(admin, pm_record, institute_id=ours.id, starts_on=date(2024, 2, 1),
+                        ends_on=date(2030, 1, 31))
     expert = Expert(name="Matrix Expert", professional_title=ExpertTitle.SENIOR,
                     unit="Matrix University", expertise="Materials",
                     email="matrix-expert@example.cn", phone="")
     db.session.add(expert)
     _commit()
     world.ids = dict(
-        expert_id=expert.id, achievement_id=achievement.id, right_id=patent.id,
+        expert_id=expert.id, record_id=pm_record.id, achievement_id=achievement.id,
+        right_id=patent.id,
         annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
         field_id=technical_field.id, project_id=project.id, invested_id=invested.id,
         milestone_id=submitted.id,
@@ -327,7 +337,8 @@ ARGUMENT_OF = {
 CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
              "verdict": "approve", "filename": "favicon.svg"}
 CONSTANT_OF = {("imports.template", "kind"): "institutes",
-               ("documents.edit_template", "kind"): "approval_notice"}
+               ("documents.edit_template", "kind"): "approval_notice",
+               ("pms.step", "step"): "renew"}
 
 
 def url_for_rule(rule, world: World) -> str:

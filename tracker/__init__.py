@@ -83,6 +83,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.organisations.views import bp as organisations_bp
     from tracker.partners.views import bp as co_funding_bp
     from tracker.phones.views import bp as phones_bp
+    from tracker.pms.views import bp as pms_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
@@ -107,7 +108,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
                       approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
-                      centres_bp, needs_bp, obligations_bp, api_bp, docs_bp, co_funding_bp,
+                      centres_bp, pms_bp, needs_bp, obligations_bp, api_bp, docs_bp, co_funding_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

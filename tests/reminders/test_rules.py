@@ -48,6 +48,8 @@ def test_the_catalogue_is_domain_md_table():
     assert ladder_of("funder_report") == [(OWN, "before", 30), (OWN, "before", 7),
                                           (OWN, "after", 1), (DIR, "after", 7),
                                           (HQ, "after", 14)]
+    assert ladder_of("pm_term_end") == [(HQ, "before", 90), (HQ, "before", 30),
+                                        (HQ, "after", 1)]
     assert ladder_of("project_end") == [(OWN, "before", 30)]
     assert ladder_of("change_request") == [(HQ, "after", 5)]
     assert ladder_of("handover_request") == [(DIR, "after", 3)]

@@ -23,6 +23,7 @@ from tracker.achievements.reminders import (
     royalty_reports_due,
 )
 from tracker.obligations.reminders import reports_owed
+from tracker.pms.reminders import terms_ending
 from tracker.reminders.items import (
     Item,
     Query,
@@ -213,6 +214,16 @@ _CATALOGUE = [
           Step("before_second", HQ, BEFORE, 14, DAYS_BEFORE_2),
           Step("after", HQ, AFTER, 1, DAYS_AFTER)),
          centre_expiries, optional=True),
+    # A project manager's term coming to its end (tracker/pms): HQ renews the appointment or
+    # records its end; either stops these.
+    Rule("pm_term_end", _l("End of a project manager's term"),
+         _l("Term of project manager"),
+         _l("the end of a project manager's term that is neither renewed nor ended"),
+         HQ, _l("HQ admin"),
+         (Step("before_first", HQ, BEFORE, 90, DAYS_BEFORE_1),
+          Step("before_second", HQ, BEFORE, 30, DAYS_BEFORE_2),
+          Step("after", HQ, AFTER, 1, DAYS_AFTER)),
+         terms_ending, optional=True),
     # A report an allocation-investment agreement or a research contract owes its funder
     # (tracker/obligations): the PM writes it, the director and HQ hear once it is late.
     Rule("funder_report", _l("Report owed to a funder"), _l("Report owed to"),

@@ -1,0 +1,198 @@
+"""The project-manager register's pages: the register (HQ-wide roles: every record and the new
+PMs per year; a director: their institutes' PMs), one record with its interviews, terms, teams
+and figures (HQ-wide roles, the director of its institute, the PM themself), and HQ admins'
+forms: a candidate, a correction, each step of the table."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.dates import today
+from tracker.organisations.models import Institute
+from tracker.pms import services
+from tracker.pms.figures import figures, first_appointments
+from tracker.pms.forms import (
+    AppointForm,
+    EndForm,
+    InterviewForm,
+    ReasonForm,
+    RecordForm,
+    TermForm,
+)
+from tracker.pms.models import PmRecord, PmTeam, pm_team_members
+from tracker.pms.register import PmState, PmStep, steps_from
+from tracker.techfields import services as techfields
+from tracker.web.actions import submit
+from tracker.web.permissions import requires
+
+bp = Blueprint("pms", __name__, url_prefix="/pms")
+
+YEARS_SHOWN = 5
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _sees_some(user: User) -> bool:
+    return PmRecord.can_see_register(user) or bool(user.directed_institute_ids)
+
+
+@bp.get("/")
+@requires(_sees_some)
+def register() -> str:
+    """Every record (HQ-wide roles) or the director's institutes' ones, by state, with each
+    appointed PM's figures; HQ-wide roles also see the new PMs of the last years."""
+    user = _user()
+    query = (select(PmRecord).options(selectinload(PmRecord.institute))
+             .order_by(PmRecord.name, PmRecord.id))
+    if not PmRecord.can_see_register(user):
+        query = query.where(PmRecord.institute_id.in_(user.directed_institute_ids))
+    state = request.args.get("state", "")
+    if state in {s.value for s in PmState}:
+        query = query.where(PmRecord.state == PmState(state))
+    records = db.session.scalars(query).all()
+    found = figures([r.user_id for r in records if r.user_id])
+    new_pms = None
+    if PmRecord.can_see_register(user):
+        this_year = today().year
+        years = list(range(this_year - YEARS_SHOWN + 1, this_year + 1))
+        by_year: Counter[int] = Counter()
+        for (_institute, year), count in first_appointments(years).items():
+            by_year[year] += count
+        new_pms = [(year, by_year[year]) for year in years]
+    return render_template("pms/register.html", records=records, figures=found,
+                           states=list(PmState), state=state, new_pms=new_pms,
+                           can_manage=PmRecord.can_manage(user))
+
+
+def _record(record_id: int) -> PmRecord:
+    record = db.session.get(PmRecord, record_id)
+    if record is None or not record.can_view(_user()):
+        abort(404)
+    return record
+
+
+@bp.get("/<int:record_id>")
+@login_required
+def show(record_id: int) -> str:
+    record = _record(record_id)
+    teams = db.session.scalars(
+        select(PmTeam).outerjoin(pm_team_members, pm_team_members.c.team_id == PmTeam.id)
+        .where(or_(PmTeam.lead_id == record.id, pm_team_members.c.record_id == record.id))
+        .distinct().order_by(PmTeam.name)).all()
+    found = figures([record.user_id]).get(record.user_id) if record.user_id else None
+    can_manage = PmRecord.can_manage(_user())
+    return render_template("pms/show.html", record=record, teams=teams, figures=found,
+                           steps=steps_from(record.state) if can_manage else [],
+                           can_manage=can_manage)
+
+
+def _institutes() -> list[tuple[int, str]]:
+    return [(0, _("None yet"))] + [
+        (i.id, i.shown("name")) for i in db.session.scalars(
+            select(Institute).order_by(Institute.code))]
+
+
+def _record_form(record: PmRecord | None) -> RecordForm:
+    form = RecordForm(obj=record)
+    form.institute_id.choices = _institutes()
+    form.field_ids.choices = [(f.id, f.shown("name")) for f in techfields.offered()]
+    if record is not None and not form.is_submitted():
+        form.field_ids.data = [f.id for f in record.fields]
+    return form
+
+
+def _save(record: PmRecord | None, form: RecordForm):
+    return lambda: services.save_record(
+        _user(), record, name=form.name.data, email=form.email.data, origin=form.origin.data,
+        institute_id=form.institute_id.data or None, field_ids=form.field_ids.data or [],
+        note=form.note.data or "")
+
+
+def _to_record(saved) -> str:
+    record_id = saved.id if isinstance(saved, PmRecord) else saved.record_id
+    return url_for("pms.show", record_id=record_id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(PmRecord.can_manage)
+def new() -> Response | tuple[str, int]:
+    form = _record_form(None)
+    return submit(form, _save(None, form), _("Candidate recorded."), _to_record,
+                  lambda: render_template("pms/record_form.html", form=form, record=None))
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+@requires(PmRecord.can_manage)
+def edit(record_id: int) -> Response | tuple[str, int]:
+    record = _record(record_id)
+    form = _record_form(record)
+    return submit(form, _save(record, form), _("Saved."), _to_record,
+                  lambda: render_template("pms/record_form.html", form=form, record=record),
+                  record=record)
+
+
+def _people() -> list[tuple[int, str]]:
+    return [(u.id, u.name) for u in db.session.scalars(
+        select(User).where(User.active).order_by(User.name, User.id))]
+
+
+def _step_form(record: PmRecord, step: PmStep):
+    """The form of `step` and the service call it makes."""
+    user = _user()
+    if step is PmStep.INTERVIEW:
+        form = InterviewForm()
+        form.panel_ids.choices = _people()
+        return form, lambda: services.record_interview(
+            user, record, held_on=form.held_on.data, panel_ids=form.panel_ids.data or [],
+            outcome=form.outcome.data, notes=form.notes.data or "")
+    if step is PmStep.DECLINE:
+        form = ReasonForm()
+        return form, lambda: services.decline(user, record, form.reason.data)
+    if step is PmStep.END:
+        form = EndForm()
+        return form, lambda: services.end_appointment(user, record, ended_on=form.ended_on.data,
+                                                      reason=form.reason.data)
+    form = AppointForm() if step is PmStep.APPOINT else TermForm()
+    form.institute_id.choices = _institutes()
+    if not form.is_submitted():
+        form.institute_id.data = record.institute_id
+    if step is PmStep.RENEW:
+        return form, lambda: services.renew(
+            user, record, institute_id=form.institute_id.data, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data)
+    form.user_id.choices = [(0, _("The account of the record's e-mail, or a new one"))] + \
+        _people()
+    return form, lambda: services.appoint(
+        user, record, institute_id=form.institute_id.data, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data, user_id=form.user_id.data or None,
+        password=form.password.data or "")
+
+
+def _done(step: PmStep) -> str:
+    return {PmStep.INTERVIEW: _("Interview recorded."), PmStep.APPOINT: _("Appointed."),
+            PmStep.DECLINE: _("Recorded: not appointed."),
+            PmStep.RENEW: _("Appointment renewed."), PmStep.END: _("Appointment ended.")}[step]
+
+
+@bp.route("/<int:record_id>/<step>", methods=["GET", "POST"])
+@requires(PmRecord.can_manage)
+def step(record_id: int, step: str) -> Response | tuple[str, int]:
+    record = _record(record_id)
+    if step not in {s.value for s in PmStep}:
+        abort(404)
+    taken = PmStep(step)
+    form, call = _step_form(record, taken)
+    return submit(form, call, _done(taken), lambda _r: url_for("pms.show", record_id=record.id),
+                  lambda: render_template("pms/step_form.html", form=form, record=record,
+                                          step=taken))
