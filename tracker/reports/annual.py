@@ -44,7 +44,7 @@ from tracker.pms import figures as pm_figures
 from tracker.projects.funding import FUNDING_SOURCE_LABELS, FundingSource
 from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import PROJECT_TYPE_LABELS, PhaseChange, Project, ProjectType
-from tracker.reports import by_field
+from tracker.reports import by_field, by_organisation
 from tracker.reports.figures import AnnualReport, Figure
 from tracker.reports.filters import approved, year_bounds
 
@@ -319,5 +319,5 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         simple["ai_disbursed"], simple["ai_co_funded"], simple["ai_co_funders_paid"],
         simple["ai_converted"], simple["companies_founded"], simple["financing_raised"],
         simple["exits"], *(simple[key] for key, *_rest in ip_figures()), simple["hq_funding"],
-        *by_field.figures(report)]
+        *by_field.figures(report), *by_organisation.figures(report)]
     return report
