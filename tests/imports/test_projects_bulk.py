@@ -132,9 +132,11 @@ def test_the_bulk_path_reports_every_problem_of_the_file_in_one_pass(monkeypatch
 
 
 def test_a_cell_naming_nothing_does_not_hide_the_forms_problems_with_the_others():
-    """A type that is no type and an empty title in one row: both, in one run."""
+    """A type that is no type and an empty title in one row: both, in one run, and what the
+    service then finds wrong with the cells the form let pass (the targeted TRL below the
+    current one as given), as the page's form answers."""
     admin, _pm = _setting()
     result = run(admin, "projects", [HEADER, _row(type="nonsense", title="", trl_now="12")])
     assert result.state is ImportState.FAILED
     assert sorted(c for r, c, _m in result.errors if r == 2) == [
-        "TRL now", "Title", "Type"], result.errors
+        "TRL now", "TRL targeted", "Title", "Type"], result.errors

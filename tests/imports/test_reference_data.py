@@ -257,3 +257,24 @@ def test_the_command_line_imports_with_a_bar_and_says_what_it_refused(app, tmp_p
                                  "--as", "only-admin@example.cn"])
     assert result.exit_code == 0 and "2 created" in result.output
     assert _count(Institute) == 0
+
+
+def test_a_row_the_form_refuses_also_gets_the_services_checks():
+    """Issue 9: a row with a form error (no name, no field) also hears what the service finds
+    wrong with its other cells (a code another institute has, a credit code of an institute
+    that is no legal entity), in one answer, as the page's form does."""
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    make_institute(code="IMP-AM", uscc=uscc_for(6), legal_entity=True)
+    before = _count(Institute)
+    result = run(admin, "institutes", [
+        ["Code", "Name", "Field", "Type", "A legal entity of its own",
+         "Unified social credit code"],
+        ["IMP-X", "", "Materials", "joint", "yes", uscc_for(6)],
+        ["IMP-Y", "New", "", "joint", "no", uscc_for(7)]])
+    assert [(row, column) for row, column, _m in result.errors] == [
+        (2, "Name"), (2, "Unified social credit code"),
+        (3, "Field"), (3, "Unified social credit code")]
+    assert result.errors[1][2] == "Another institute already has this code."
+    assert "legal entity" in result.errors[3][2]
+    assert _count(Institute) == before

@@ -9,6 +9,7 @@ step with the pages'.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -119,10 +120,12 @@ class Prepared:
 
 
 def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
-                seen: dict[Any, int], number: int, batch: Batch | None = None
-                ) -> Prepared | tuple[str, Any]:
+                seen: dict[Any, int], number: int, batch: Batch | None = None,
+                actor: User | None = None) -> Prepared | tuple[str, Any]:
     """Fill the row into its page's form and validate it, writing nothing: the record to save
-    and the values, or ("unchanged", record) when the record already says what the row does."""
+    and the values, or ("unchanged", record) when the record already says what the row does.
+    A row the form refuses also gets the service's checks of `actor`'s save (a dry run), as a
+    page does, so that it reports every problem at once."""
     kind = adapter.kind
     given, found, cell_errors = _convert(kind, row, refs)
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
@@ -149,10 +152,12 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
         # form finds wrong with the others.
         if not form.validate() or cell_errors:
             refused = {key for key, _message in cell_errors}
-            raise RowRefused(cell_errors + [
+            errors = cell_errors + [
                 (key if key in {c.key for c in kind.columns} else "", message)
                 for key, messages in form.errors.items() if key not in refused
-                for message in _flat(messages)])
+                for message in _flat(messages)]
+            raise RowRefused(errors + _service_problems(actor, adapter, obj, form, given,
+                                                        errors))
         values = adapter.values(form, given)
     except cells.CellError as error:
         raise RowRefused([*cell_errors, (error.column, str(error))]) from None
@@ -161,6 +166,32 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
         seen[obj.id] = number
         return "unchanged", obj
     return Prepared(obj, values)
+
+
+def _service_problems(actor: User | None, adapter: Adapter, obj: Any, form: Any,
+                      given: dict[str, list[str]], errors: list[tuple[str, str]]
+                      ) -> list[tuple[str, str]]:
+    """What the service finds wrong with the columns the form and the cells let pass: its save
+    run as a dry run (a savepoint rolled back) on what the form could read, as a page's
+    `tracker.web.actions` does. A column that has an error already keeps it alone; the
+    service may not get that far on incomplete input, and the row then has the form's."""
+    if actor is None:
+        return []
+    refused = {key for key, _message in errors}
+    found: list[tuple[str, str]] = []
+    savepoint = db.session.begin_nested()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a None the form could not read is no news
+            adapter.save(actor, obj, adapter.values(form, given))
+    except Invalid as invalid:
+        found = [problem for problem in _refusal(adapter.kind, invalid).errors
+                 if problem[0] not in refused and problem not in errors]
+    except Exception:  # noqa: BLE001 - any other failure on incomplete input, or a refusal
+        pass  # of the whole row, which the form's errors already stop
+    finally:
+        savepoint.rollback()
+    return found
 
 
 def _refusal(kind: Kind, error: Exception) -> RowRefused:
@@ -189,7 +220,7 @@ def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[
 def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.References,
              seen: dict[Any, int], number: int) -> tuple[str, Any]:
     """Save one row as its page would: "created", "updated" or "unchanged", and the record."""
-    prepared = prepare_row(adapter, row, refs, seen, number)
+    prepared = prepare_row(adapter, row, refs, seen, number, actor=actor)
     if not isinstance(prepared, Prepared):
         return prepared
     return save_prepared(actor, adapter, prepared, seen, number)
@@ -301,7 +332,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
 
 
 def _one(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any]:
-    prepared = prepare_row(adapter, row, refs, seen, number, batch)
+    prepared = prepare_row(adapter, row, refs, seen, number, batch, actor=actor)
     if not isinstance(prepared, Prepared):
         return prepared
     if batch is not None and prepared.obj is None:
