@@ -83,8 +83,10 @@ class AnnuityForm(OneTime, Form):
 
 
 class AnnuityPaidForm(OneTime, Form):
-    paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
-    amount = MoneyField(_l("Amount paid (CNY)"), validators=[
+    """The fee paid to the patent office (缴费), not money received."""
+
+    paid_on = DateField(_l("Fee paid on"), validators=[InputRequired()])
+    amount = MoneyField(_l("Fee paid (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
 
 

@@ -62,9 +62,12 @@ def index() -> str:
              .options(selectinload(Achievement.project), selectinload(Achievement.rights),
                       selectinload(Achievement.contributors))
              .order_by(Achievement.created_at.desc(), Achievement.id.desc()))
-    if q:
-        query = query.where(or_(Achievement.title.ilike(f"%{q}%"),
-                                Project.code.ilike(f"%{q}%")))
+    if q:  # a title, a project code, a right's number, a contributor's name
+        like = f"%{q}%"
+        query = query.where(or_(
+            Achievement.title.ilike(like), Project.code.ilike(like),
+            Achievement.rights.any(IpRight.number.ilike(like)),
+            Achievement.contributors.any(Contributor.name.ilike(like))))
     return render_template("achievements/index.html", page=paginate(query), q=q)
 
 

@@ -39,7 +39,7 @@ FIELDS = {
     "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
     "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
     "year_no": _l("Patent year"), "due_on": _l("Due on"), "fee": _l("Fee"),
-    "paid_amount": _l("Amount paid"),
+    "paid_amount": _l("Fee paid"),
     "royalty_base": _l("Royalty base"), "minimum_royalty": _l("Minimum royalty"),
     "reporting_months": _l("Reporting period (months)"),
     "report_days": _l("Days to report after a period"),
