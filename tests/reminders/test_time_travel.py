@@ -179,3 +179,37 @@ def test_a_condition_reminder_links_to_its_row_on_the_project_page(smtp, client)
     page = client.get(link.group(1)).get_data(as_text=True)
     row = re.search(rf'<tr id="{link.group(2)}">(.*?)</tr>', page, re.S)
     assert row and "Sign the data licence" in row.group(1)
+
+
+def test_escalations_stop_once_their_subject_is_resolved(smtp, client):
+    """Issue 9: through real scans and sends, a late milestone escalates to the director, who
+    finds it on their home page; once the PM submits it, the director's page no longer lists
+    it, and the HQ escalation due later (+30 days) is never sent, nor anything else of it."""
+    from datetime import timedelta
+
+    from tests.conftest import login
+    from tracker.dates import today
+
+    pm, director, _hq, _evaluator = helpers.people(director_locale="en")
+    project = helpers.project_for(pm, director)
+    due = today() - timedelta(days=8)
+    m = helpers.milestone(project, due, title="Pilot line")
+    run_day(today())  # +8: the PM's +8, the director's +7
+    assert addressed(smtp.take()) == sorted([pm.email, director.email])
+    login(client, director)
+
+    def escalated() -> str:
+        page = client.get("/").get_data(as_text=True)
+        return page.split("Escalations to me")[1].split("</ul>")[0] if (
+            "Escalations to me" in page) else ""
+
+    assert "Pilot line" in escalated()
+    helpers.submit(m, at(today(), 10))  # the subject is resolved: submitted for review
+    assert "Pilot line" not in escalated()
+    for later in (due + timedelta(days=15), due + timedelta(days=30), due + timedelta(days=40)):
+        run_day(later)
+        # (The review the submission asks for is a subject of its own: milestone_review.)
+        assert [to for to, message in smtp.take()
+                if ".milestone_due." in message["Message-ID"]] == []
+    assert {row.recipient_id for row in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "milestone_due"))} == {pm.id, director.id}

@@ -230,13 +230,7 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
         select(Milestone).join(Project).where(mine, Milestone.is_overdue(on))
         .options(selectinload(Milestone.project))
         .order_by(Milestone.due_date, Milestone.id)), work, full)
-    work.escalations = _capped("escalations", (
-        select(OutboxMessage).where(
-            OutboxMessage.recipient_id == user.id, OutboxMessage.audience == Audience.DIRECTOR,
-            OutboxMessage.kind == MessageKind.REMINDER,
-            OutboxMessage.state != MessageState.CANCELLED,
-            OutboxMessage.fire_on >= on - timedelta(days=ESCALATION_DAYS))
-        .order_by(OutboxMessage.fire_on.desc(), OutboxMessage.id.desc())), work, full)
+    work.escalations = _open_escalations(user, on, work, full)
     work.gates_coming = _capped("gates_coming", (
         select(GateReview).join(Project).where(
             mine, GateReview.state.in_((ReviewState.REQUESTED, ReviewState.OPEN)))
@@ -261,6 +255,34 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
         .options(selectinload(Instalment.payments),
                  selectinload(Instalment.contract).selectinload(ResearchContract.project))
         .order_by(Instalment.due_date, Instalment.id)), work, full)
+
+
+def _open_escalations(user: User, on: date, work: Work, full: str | None) -> list:
+    """The escalations `user` received as director in ESCALATION_DAYS whose subject is still
+    open on its deadline: once the milestone is submitted or accepted, the condition met, the
+    instalment paid or the report handed in, the escalation is done with and leaves the list,
+    as its unsent messages are cancelled (`tracker.reminders.delivery.open_deadlines`, the
+    rules' own queries: one per rule among them)."""
+    from tracker.reminders.delivery import open_deadlines
+    from tracker.reminders.rules import RULES
+
+    received = list(db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_id == user.id, OutboxMessage.audience == Audience.DIRECTOR,
+            OutboxMessage.kind == MessageKind.REMINDER,
+            OutboxMessage.state != MessageState.CANCELLED,
+            OutboxMessage.fire_on >= on - timedelta(days=ESCALATION_DAYS))
+        .order_by(OutboxMessage.fire_on.desc(), OutboxMessage.id.desc())))
+    items: dict[str, set[int]] = {}
+    for message in received:
+        items.setdefault(message.rule, set()).add(message.item_id)
+    still = {(name, item_id): deadline for name, ids in items.items() if name in RULES
+             for item_id, deadline in open_deadlines(RULES[name], ids).items()}
+    rows = [m for m in received if still.get((m.rule, m.item_id)) == m.deadline]
+    if full != "escalations" and len(rows) > HOME_LIMIT:
+        work.more.add("escalations")
+        return rows[:HOME_LIMIT]
+    return rows
 
 
 def _hq_work(work: Work, full: str | None) -> None:
