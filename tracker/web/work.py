@@ -26,7 +26,9 @@ from tracker.milestones.models import (
 )
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectMember
+from tracker.reminders.delivery import open_deadlines
 from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
+from tracker.reminders.rules import RULES
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
@@ -263,9 +265,6 @@ def _open_escalations(user: User, on: date, work: Work, full: str | None) -> lis
     instalment paid or the report handed in, the escalation is done with and leaves the list,
     as its unsent messages are cancelled (`tracker.reminders.delivery.open_deadlines`, the
     rules' own queries: one per rule among them)."""
-    from tracker.reminders.delivery import open_deadlines
-    from tracker.reminders.rules import RULES
-
     received = list(db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.recipient_id == user.id, OutboxMessage.audience == Audience.DIRECTOR,
