@@ -49,6 +49,7 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.organisations.uscc import check_character
+from tracker.pms.demo import seed_pm_register
 from tracker.projects import services as projects
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import Project, ProjectType
@@ -210,6 +211,8 @@ def seed() -> dict[str, int]:
     created["reports owed to funders"] = seed_obligations(users["admin@demo.jitri.cn"])
     created["needs from intake to contract"] = seed_needs(users, DEMO_PASSWORD, enterprises,
                                                           centres, institutes)
+    created["project-manager register"] = seed_pm_register(
+        users["admin@demo.jitri.cn"], users, institutes, DEMO_PASSWORD)
     return created
 
 

@@ -67,6 +67,8 @@ MENU = [
              _l("Agreements, tranches, disbursements and conversion deadlines.")),
     MenuItem("companies.portfolio", _l("Companies"),
              _l("Spin-off companies, their cap tables and HQ's portfolio.")),
+    MenuItem("pms.register", _l("Project managers"),
+             _l("The register: candidates, appointments and terms, teams, each PM's figures.")),
     MenuItem("organisations.needs", _l("Technology needs"),
              _l("Enterprise needs collected through joint innovation centres.")),
     MenuItem("organisations.institutes", _l("Institutes"),
