@@ -77,6 +77,9 @@ class Transfer(Versioned, Base):
     signed_on: Mapped[date] = mapped_column(info={PAST: True})
     ends_on: Mapped[date | None]  # no royalty report is owed for a period starting after it
     upfront: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    # When the upfront payment is due: until receipts outside royalty reports reach it, the
+    # PM is reminded once it is late, HQ a month late (rule `upfront_payment`).
+    upfront_due_on: Mapped[date | None]
     royalty_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     royalty_base: Mapped[RoyaltyBase | None] = mapped_column(str_enum(RoyaltyBase,
                                                                       "royalty_base"))

@@ -23,7 +23,8 @@ from tracker.web.actions import submit
 
 bp = Blueprint("transfers", __name__)
 
-FIELDS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "royalty_pct",
+FIELDS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_due_on",
+          "royalty_pct",
           "royalty_base", "minimum_royalty", "reporting_months", "report_days", "payment_days",
           "contributor_pct", "override_reason", "ip_deal_id")
 

@@ -67,7 +67,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
                   royalty_base: str | None, minimum_royalty: Decimal | None,
                   reporting_months: int | None, report_days: int | None,
                   payment_days: int | None, contributor_pct: Decimal | None,
-                  override_reason: str, ip_deal_id: int | None) -> Transfer:
+                  override_reason: str, ip_deal_id: int | None,
+                  upfront_due_on: date | None = None) -> Transfer:
     """Record a transfer or licence of `achievement` (`transfer` None) or change one."""
     if not Transfer.can_manage(actor) or not achievement.can_view(actor):
         raise Forbidden()
@@ -82,6 +83,11 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
         problems.add("signed_on", _("Give the date it was signed."))
     elif ends_on is not None and ends_on <= signed_on:
         problems.add("ends_on", _("A deal ends after it is signed."))
+    if upfront_due_on is not None and not (upfront or 0) > 0:
+        problems.add("upfront_due_on", _("Only an upfront payment falls due: give its amount."))
+    elif upfront_due_on is not None and signed_on is not None and upfront_due_on < signed_on:
+        problems.add("upfront_due_on", _("An upfront payment falls due once the deal is signed "
+                                         "(%(date)s).", date=day(signed_on)))
     for field, value in (("upfront", upfront), ("minimum_royalty", minimum_royalty)):
         if value is not None and value < 0:
             problems.add(field, _("The amount cannot be negative."))
@@ -119,6 +125,7 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
         transfer = Transfer(achievement_id=achievement.id, recorded_by_id=actor.id)
     transfer.enterprise_id, transfer.kind, transfer.signed_on = enterprise_id, kind, signed_on
     transfer.ends_on, transfer.upfront = ends_on, upfront or ZERO
+    transfer.upfront_due_on = upfront_due_on
     transfer.royalty_pct, transfer.royalty_base = royalty_pct, base
     transfer.minimum_royalty, transfer.reporting_months = minimum_royalty or ZERO, months
     transfer.report_days = 30 if report_days is None else report_days

@@ -98,6 +98,9 @@ class TransferForm(OneTime, SeenVersion, Form):
                         description=_l("No royalty report is owed for a period after it."))
     upfront = MoneyField(_l("Upfront payment (CNY)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    upfront_due_on = DateField(
+        _l("Upfront payment due on"), validators=[Optional()],
+        description=_l("The project manager is reminded once it is late and not received."))
     royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
     royalty_base = SelectField(_l("Royalty base"), choices=[])

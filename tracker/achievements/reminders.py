@@ -36,6 +36,31 @@ def annuities_due(q: Query) -> list[Item]:
             for r in db.session.execute(stmt)]
 
 
+def upfront_payments_due(q: Query) -> list[Item]:
+    """Upfront payments with a due date, until what was received outside royalty reports
+    reaches the upfront amount."""
+    paid = (select(IncomeReceipt.transfer_id, func.sum(IncomeReceipt.amount).label("paid"))
+            .where(IncomeReceipt.report_id.is_(None))
+            .group_by(IncomeReceipt.transfer_id).subquery())
+    received = func.coalesce(paid.c.paid, 0)
+    stmt = (select(Transfer.id, Transfer.upfront_due_on, Enterprise.name, Achievement.title,
+                   Project.id, Project.code, Project.pm_id, Institute.director_id,
+                   Transfer.upfront, received)
+            .join(Achievement, Achievement.id == Transfer.achievement_id)
+            .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
+            .join(Project, Project.id == Achievement.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .outerjoin(paid, paid.c.transfer_id == Transfer.id)
+            .where(Transfer.upfront_due_on.is_not(None), Transfer.upfront > 0,
+                   received < Transfer.upfront))
+    stmt = q.apply(stmt, Transfer.id, Transfer.upfront_due_on, Project.pm_id)
+    return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
+                 project=r[5] or "", owner_id=r[6], director_id=r[7],
+                 extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
+                 link=("transfers.show", {"transfer_id": r[0]}))
+            for r in db.session.execute(stmt)]
+
+
 def _deal_rows(q: Query):
     """Deals with royalty reports, their project's PM and director, and how many reports
     they have: one statement."""

@@ -379,6 +379,7 @@ FIELDS = {
     "updated_at": _l("Updated at"),
     "updated_by_id": _l("Updated by"),
     "upfront": _l("Upfront fee"),
+    "upfront_due_on": _l("Upfront payment due on"),
     "uploaded_at": _l("Uploaded at"),
     "uploaded_by_id": _l("Uploaded by"),
     "uscc": _l("Unified social credit code"),

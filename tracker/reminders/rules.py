@@ -21,6 +21,7 @@ from tracker.achievements.reminders import (
     annuities_due,
     royalty_payments_due,
     royalty_reports_due,
+    upfront_payments_due,
 )
 from tracker.obligations.reminders import reports_owed
 from tracker.pms.reminders import terms_ending
@@ -204,6 +205,12 @@ _CATALOGUE = [
          (Step("after", OWNER, AFTER, 1, DAYS_AFTER),
           Step("hq", HQ, AFTER, 30, HQ_AFTER)),
          royalty_payments_due, optional=True),
+    # A deal's upfront payment not received by its due date (tracker/achievements/deals.py).
+    Rule("upfront_payment", _l("Upfront payment of a deal"), _l("Upfront payment under"),
+         _l("the due date of a deal's upfront payment not yet received in full"), OWNER, PM,
+         (Step("after", OWNER, AFTER, 1, DAYS_AFTER),
+          Step("hq", HQ, AFTER, 30, HQ_AFTER)),
+         upfront_payments_due, optional=True),
     # A joint innovation centre's term coming to its end: HQ renews it or lets it lapse. A
     # renewal stops these and the new term's end is watched in turn.
     Rule("centre_expiry", _l("End of a joint innovation centre's term"),
