@@ -133,3 +133,25 @@ def test_an_outcome_after_the_deadline_is_recorded_and_exported():
     assert exported.endswith(",repaid,2021-01-15,400000,,Partly repaid"), exported
     again = run(admin, "funding", [KEYS, row])
     assert again.unchanged == 1, again.errors
+
+
+def test_joined_problems_are_said_again_in_the_readers_language():
+    """Issue 9: a cell's several form errors are joined into one message, and the list of
+    columns an unknown header is told; both were frozen in the uploader's language. Each
+    part is now stored as it was said: an English reader reads a Chinese uploader's
+    problems in English."""
+    admin, _committee = _setting_with_history()
+    bad = ["TEST-2016-0001", "committee@import.cn", "3000000", "", "", "", "10000000",
+           "2016-04-01", "2030-01-01", "1000000 | gate 1", "1: 2016-99-20: abc", "", "",
+           "", "", ""]
+    with force_locale("zh_CN"):
+        result = run(admin, "funding", [KEYS, bad])
+        [(_row, column, chinese)] = result.errors
+        assert column == "拨付记录" and "; " in chinese, result.errors
+        header = run(admin, "enterprises", [["名称", "Nom"], ["甲公司", "x"]])
+        assert "名称" in header.errors[0][2]
+    with force_locale("en"):
+        [(_row, column, english)] = result.errors
+        assert column == "Disbursements" and english != chinese
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in english), english
+        assert "Name" in header.errors[0][2] and "名称" not in header.errors[0][2]

@@ -10,7 +10,8 @@ While `recording()` is on, every message the catalogues give is a `Said`: the te
 current language, which remembers how it was made. That covers our catalogue (gettext and
 ngettext, lazy strings included: `SayingDomain`), WTForms' messages (tracker.web.forms reads
 them through `said`), enum labels, and the formatters of dates, money and numbers
-(tracker.display.formatting). A text put together by other means (joined, an f-string) has
+(tracker.display.formatting). Messages put one after the other are
+`joined`, which keeps each one's recipe. A text put together by other means (an f-string) has
 no recipe: it is stored as text and shown as it was written, the fallback for anything stored
 before this existed too.
 """
@@ -100,7 +101,19 @@ def say(value: Any) -> Any:
         return value.get("text", "")
 
 
+def joined(separator: str, parts: list[Any]) -> str:
+    """Messages put one after the other (a form's errors in one cell of an import): while
+    recording, a `Said` that says each part again in the reader's language, where a plain
+    `separator.join` would freeze them in the writer's."""
+    text = separator.join(str(part) for part in parts)
+    if not _recording.get():
+        return text
+    return Said(text, {"join": separator, "parts": [stored(part) for part in parts]})
+
+
 def _say(recipe: dict[str, Any]) -> str:
+    if "join" in recipe:
+        return recipe["join"].join(str(say(part)) for part in recipe["parts"])
     if "format" in recipe:
         formatter, parse = FORMATTERS[recipe["format"]]
         return formatter(parse(recipe["value"]))

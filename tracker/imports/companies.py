@@ -32,6 +32,7 @@ from tracker.companies.forms import (
     RoundForm,
 )
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
+from tracker.display import said
 from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter, _none_for_zero
@@ -66,7 +67,7 @@ def _errors(form) -> str:
         if isinstance(messages, list | tuple):
             return [m for inner in messages for m in flat(inner)]
         return [str(messages)]
-    return " ".join(flat(form.errors))
+    return said.joined(" ", flat(form.errors))
 
 
 def holdings(text: str, on: str, total: str) -> tuple[list[Holding], Decimal | None]:

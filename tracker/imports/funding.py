@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
@@ -106,7 +107,7 @@ def disbursements(text: str) -> list[Paid]:
             "amount": _AMOUNT.sub("", pieces[2]), "paid_on": iso_date(pieces[1]),
             "reference": pieces[3] if len(pieces) > 3 else ""}))
         if not form.validate():
-            raise CellError("; ".join(_form_errors(form)), "disbursements")
+            raise CellError(said.joined("; ", _form_errors(form)), "disbursements")
         found.append((int(pieces[0]), form.paid_on.data, form.amount.data,
                       (form.reference.data or "").strip()))
     return found

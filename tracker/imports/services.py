@@ -236,7 +236,7 @@ def _flat(messages: Any) -> list[str]:
 
 
 def _header_errors(kind: Kind, table: reading.Table) -> list[list]:
-    names = ", ".join(_header(c) for c in kind.columns)
+    names = said.joined(", ", [_header(c) for c in kind.columns])
     errors = [[1, header, _("No such column in an import of %(kind)s; the columns are: "
                             "%(names)s.", kind=str(kind.title), names=names)]
               for _position, header in table.unknown]
