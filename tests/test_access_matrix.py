@@ -185,6 +185,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "pms.show": {"GET": "pm director hq: 200; *: 404"},
     "pms.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "pms.step": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "pms.new_team": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "pms.edit_team": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.new_payment": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},

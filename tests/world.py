@@ -262,13 +262,16 @@ def build() -> World:
                                  panel_ids=[admin.id], outcome=InterviewOutcome.RECOMMENDED)
     pm_services.appoint(admin, pm_record, institute_id=ours.id, starts_on=date(2024, 2, 1),
                         ends_on=date(2030, 1, 31))
+    pm_team = pm_services.save_team(admin, None, name="Matrix PM team", lead_id=pm_record.id,
+                                    member_ids=[])
     expert = Expert(name="Matrix Expert", professional_title=ExpertTitle.SENIOR,
                     unit="Matrix University", expertise="Materials",
                     email="matrix-expert@example.cn", phone="")
     db.session.add(expert)
     _commit()
     world.ids = dict(
-        expert_id=expert.id, record_id=pm_record.id, achievement_id=achievement.id,
+        expert_id=expert.id, record_id=pm_record.id, team_id=pm_team.id,
+        achievement_id=achievement.id,
         right_id=patent.id,
         annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
         field_id=technical_field.id, project_id=project.id, invested_id=invested.id,

@@ -22,7 +22,7 @@ from tests.test_edits import tab
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.contracts.models import ContractType, ResearchContract
-from tracker.pms.models import PmRecord
+from tracker.pms.models import PmRecord, PmTeam
 from tracker.pms.register import PmState
 from tracker.projects.lifecycle import Phase
 
@@ -103,3 +103,28 @@ def test_who_sees_a_record_and_its_figures(client):
     login(client, pm)
     assert client.get("/pms/").status_code == 403
 
+
+
+def test_hq_forms_a_team_of_appointed_pms(client):
+    admin = make_user(Role.HQ_ADMIN)
+    institute = make_institute()
+    lead = make_pm_record(make_user(name="Lead Lu"), institute, by=admin,
+                          appointed_at=datetime(2025, 1, 5, tzinfo=UTC))
+    member = make_pm_record(make_user(name="Member Ma"), institute, by=admin,
+                            appointed_at=datetime(2025, 2, 5, tzinfo=UTC))
+    candidate = make_pm_record(None, institute, by=admin, name="Candidate Cao")
+    login(client, admin)
+    path = "/pms/teams/new"
+    refused = post(client, path, {**tab(client, path), "name": "Robotics PMs",
+                                  "lead_id": str(candidate.id),
+                                  "member_ids": [str(member.id)]})
+    assert refused.status_code == 400
+    assert "The lead is an appointed PM." in refused.get_data(as_text=True)
+    assert post(client, path, {**tab(client, path), "name": "Robotics PMs",
+                               "lead_id": str(lead.id),
+                               "member_ids": [str(member.id)]}).status_code == 302
+    team = db.session.scalars(select(PmTeam)).one()
+    assert (team.lead_id, [m.id for m in team.members]) == (lead.id, [member.id])
+    page = client.get("/pms/").get_data(as_text=True)
+    assert "Robotics PMs" in page and "Member Ma" in page
+    assert "Robotics PMs" in client.get(f"/pms/{member.id}").get_data(as_text=True)

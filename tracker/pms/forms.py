@@ -61,3 +61,11 @@ class ReasonForm(OneTime, Form):
 
 class EndForm(ReasonForm):
     ended_on = DateField(_l("Ended on"), validators=[InputRequired()], past=True)
+
+
+class TeamForm(OneTime, SeenVersion, Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    lead_id = SelectField(_l("Lead PM"), coerce=row_id, choices=[], validate_choice=False)
+    member_ids = MultiCheckboxField(_l("Members"), coerce=row_id, choices=[],
+                                    validate_choice=False,
+                                    description=_l("Appointed PMs who work with the lead."))

@@ -26,6 +26,7 @@ from tracker.pms.forms import (
     InterviewForm,
     ReasonForm,
     RecordForm,
+    TeamForm,
     TermForm,
 )
 from tracker.pms.models import PmRecord, PmTeam, pm_team_members
@@ -70,7 +71,11 @@ def register() -> str:
         for (_institute, year), count in first_appointments(years).items():
             by_year[year] += count
         new_pms = [(year, by_year[year]) for year in years]
-    return render_template("pms/register.html", records=records, figures=found,
+    teams = db.session.scalars(select(PmTeam).options(
+        selectinload(PmTeam.lead), selectinload(PmTeam.members)).order_by(PmTeam.name)).all()
+    if not PmRecord.can_see_register(user):
+        teams = [t for t in teams if t.can_view(user)]
+    return render_template("pms/register.html", records=records, figures=found, teams=teams,
                            states=list(PmState), state=state, new_pms=new_pms,
                            can_manage=PmRecord.can_manage(user))
 
@@ -196,3 +201,41 @@ def step(record_id: int, step: str) -> Response | tuple[str, int]:
     return submit(form, call, _done(taken), lambda _r: url_for("pms.show", record_id=record.id),
                   lambda: render_template("pms/step_form.html", form=form, record=record,
                                           step=taken))
+
+
+def _team_form(team: PmTeam | None) -> TeamForm:
+    form = TeamForm(obj=team)
+    appointed = [(r.id, r.name) for r in db.session.scalars(
+        select(PmRecord).where(PmRecord.state == PmState.APPOINTED)
+        .order_by(PmRecord.name, PmRecord.id))]
+    form.lead_id.choices = appointed
+    form.member_ids.choices = appointed
+    if team is not None and not form.is_submitted():
+        form.member_ids.data = [r.id for r in team.members]
+    return form
+
+
+def _save_team(team: PmTeam | None, form: TeamForm):
+    return lambda: services.save_team(_user(), team, name=form.name.data,
+                                      lead_id=form.lead_id.data,
+                                      member_ids=form.member_ids.data or [])
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@requires(PmRecord.can_manage)
+def new_team() -> Response | tuple[str, int]:
+    form = _team_form(None)
+    return submit(form, _save_team(None, form), _("Team formed."),
+                  lambda _t: url_for("pms.register"),
+                  lambda: render_template("pms/team_form.html", form=form, team=None))
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@requires(PmRecord.can_manage)
+def edit_team(team_id: int) -> Response | tuple[str, int]:
+    team = db.session.get(PmTeam, team_id) or abort(404)
+    form = _team_form(team)
+    return submit(form, _save_team(team, form), _("Saved."),
+                  lambda _t: url_for("pms.register"),
+                  lambda: render_template("pms/team_form.html", form=form, team=team),
+                  record=team)
