@@ -372,6 +372,12 @@ ACCESS: dict[str, dict[str, str]] = {
                                    "POST": "committee: ok; *: 403"},
     "funding.reverse_disbursement": {"GET": "committee: 200; *: 403",
                                      "POST": "committee: ok; *: 403"},
+    # Partners: HQ-wide roles read them (Partner.can_list), HQ admins record them.
+    "partners.index": {"GET": "hq: 200; *: 403"},
+    "partners.show": {"GET": "hq: 200; *: 403"},
+    "partners.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "partners.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "partners.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # What a co-funder paid: HQ admins and the committee (CoFunder.can_record_payment), who
     # see every agreement.
     "co_funding.pay": {"GET": "admin committee: 200; *: 403",

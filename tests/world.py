@@ -287,6 +287,7 @@ def build() -> World:
         centre_agreement_id=centre_term.id, obligation_id=obligation.id,
         co_funder_id=agreement.co_funders[0].id,
         co_funder_payment_id=co_funder_payment.id,
+        partner_id=agreement.co_funders[0].partner_id,
         need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,

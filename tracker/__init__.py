@@ -81,6 +81,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.notifications.views import bp as notifications_bp
     from tracker.obligations.views import bp as obligations_bp
     from tracker.organisations.views import bp as organisations_bp
+    from tracker.partners.admin_views import bp as partners_bp
     from tracker.partners.views import bp as co_funding_bp
     from tracker.phones.views import bp as phones_bp
     from tracker.pms.views import bp as pms_bp
@@ -109,6 +110,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
                       approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
                       centres_bp, pms_bp, needs_bp, obligations_bp, api_bp, docs_bp, co_funding_bp,
+                      partners_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

@@ -49,6 +49,7 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.organisations.uscc import check_character
+from tracker.partners.demo import seed_co_funder_payments, seed_partners
 from tracker.pms.demo import seed_pm_register
 from tracker.projects import services as projects
 from tracker.projects.funding import FundingSource, ProgrammeLevel
@@ -203,7 +204,9 @@ def seed() -> dict[str, int]:
     created["projects"] = _seed_projects(users, institutes, enterprises)
     created["centre agreements"] = seed_centre_agreements(users["admin@demo.jitri.cn"],
                                                           centres, enterprises)
+    created["partners"] = seed_partners(users["admin@demo.jitri.cn"])
     created["funding agreements"] = seed_agreement(users["committee@demo.jitri.cn"])
+    created["co-funders' payments"] = seed_co_funder_payments(users["admin@demo.jitri.cn"])
     created["assessments"] = seed_assessment(users["admin@demo.jitri.cn"],
                                              users["director@demo.jitri.cn"])
     created["experts"] = seed_experts(users["admin@demo.jitri.cn"], DEMO_PASSWORD, enterprises)

@@ -85,6 +85,7 @@ from tracker.organisations.models import (  # noqa: F401
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.partners.agreement_models import PartnerAgreement  # noqa: F401
 from tracker.partners.models import Partner  # noqa: F401
 from tracker.partners.payment_models import CoFunderPayment  # noqa: F401
 from tracker.phones.models import PhoneCode  # noqa: F401

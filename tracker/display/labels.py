@@ -117,6 +117,7 @@ from tracker.organisations.models import (
     NeedUrgency,
     Region,
 )
+from tracker.partners.agreement_models import AGREEMENT_KIND_LABELS, AgreementKind
 from tracker.partners.models import (
     GOVERNMENT_LEVEL_LABELS,
     PARTNER_KIND_LABELS,
@@ -172,6 +173,7 @@ LABELS: dict[type[Enum], dict] = {
     NeedUrgency: NEED_URGENCY_LABELS,
     PartnerKind: PARTNER_KIND_LABELS,
     GovernmentLevel: GOVERNMENT_LEVEL_LABELS,
+    AgreementKind: AGREEMENT_KIND_LABELS,
     Phase: PHASE_LABELS,
     ProjectType: PROJECT_TYPE_LABELS,
     FundingSource: FUNDING_SOURCE_LABELS,

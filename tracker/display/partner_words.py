@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "partner.create": _l("Partner recorded"),
     "partner.update": _l("Partner changed"),
+    "partner_agreement.create": _l("Agreement with a partner recorded"),
     "co_funder.payment": _l("Payment by a co-funder recorded"),
     "co_funder.reverse": _l("Payment by a co-funder reversed"),
 }
@@ -16,6 +17,7 @@ ACTIONS = {
 OBJECTS = {
     "partners": _l("Partner"),
     "co_funder_payments": _l("Payment by a co-funder"),
+    "partner_agreements": _l("Agreement with a partner"),
 }
 
 FIELDS = {

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tracker.gates.models import Deliverable
     from tracker.milestones.models import Evidence
     from tracker.obligations.models import ReportSubmission
+    from tracker.partners.agreement_models import PartnerAgreement
     from tracker.projects.models import Project
 
 
@@ -43,14 +44,17 @@ class StoredFile(Base):
         primaryjoin="StoredFile.id == foreign(Deliverable.file_id)", viewonly=True)
     report_submissions: Mapped[list[ReportSubmission]] = relationship(
         primaryjoin="StoredFile.id == foreign(ReportSubmission.file_id)", viewonly=True)
+    partner_agreements: Mapped[list[PartnerAgreement]] = relationship(
+        primaryjoin="StoredFile.id == foreign(PartnerAgreement.file_id)", viewonly=True)
 
     def can_download(self, user: User) -> bool:
         """Those who may see its project, and the reviewer of the milestone it is evidence for
         while it waits for their review (they may not see the rest of the project). An official
         document's PDF follows the document's own rule (a review opinion form names every
         expert's scores: not for the whole project)."""
-        if self.project is None:
-            return False
+        if self.project is None:  # a partner's agreement: who may read the partner
+            return bool(self.partner_agreements) and all(
+                a.can_view(user) for a in self.partner_agreements)
         if user.is_external_expert:  # the material of a review they score, nothing else
             return any(d.review is not None and d.review.can_see_material(user)
                        for d in self.deliverables)

@@ -40,6 +40,7 @@ from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligations
 from tracker.obligations.models import ReportObligation
+from tracker.partners.models import Partner
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
@@ -145,6 +146,7 @@ def show(project_id: int) -> str:
         can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
         and bool(services.qualifying_rounds(agreement)),
         may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(_user()),
+        may_see_partners=Partner.can_list(_user()),
         can_record_agreement=FundingAgreement.can_record(_user(), project),
         not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(_user()),

@@ -3,8 +3,9 @@ validates, applies, audits and flushes."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -12,8 +13,10 @@ from sqlalchemy import func, or_, select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Problems
+from tracker.files import services as files
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
+from tracker.partners.agreement_models import AgreementKind, PartnerAgreement
 from tracker.partners.models import Partner, PartnerKind
 
 if TYPE_CHECKING:
@@ -83,3 +86,30 @@ def co_funder_named(actor: User, name: str) -> Partner:
     audit.record(actor, "partner.create", partner)
     return partner
 
+
+
+def record_agreement(actor: User, partner: Partner, *, kind: AgreementKind, title: str,
+                     signed_on: date | None, starts_on: date | None, ends_on: date | None,
+                     note: str = "", upload: tuple[IO[bytes], str] | None = None
+                     ) -> PartnerAgreement:
+    """An agreement signed with `partner`, with its signed document when one is uploaded."""
+    if not Partner.can_edit(actor):
+        raise Forbidden()
+    problems = Problems()  # every problem at once, each beside its field
+    if not (title or "").strip():
+        problems.add("title", _("An agreement has a title."))
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        problems.add("ends_on", _("The term ends after it starts."))
+    if signed_on is not None and ends_on is not None and signed_on > ends_on:
+        problems.add("signed_on", _("An agreement is signed before its term ends."))
+    stored = (problems.collect(files.store, actor, upload[0], upload[1], "file")
+              if upload is not None else None)
+    problems.raise_any()
+    agreement = PartnerAgreement(
+        partner_id=partner.id, kind=kind, title=title.strip(), signed_on=signed_on,
+        starts_on=starts_on, ends_on=ends_on, note=(note or "").strip(),
+        file_id=stored.id if stored is not None else None, recorded_by_id=actor.id)
+    db.session.add(agreement)
+    db.session.flush()
+    audit.record(actor, "partner_agreement.create", agreement)
+    return agreement

@@ -77,6 +77,9 @@ MENU = [
              _l("Partner enterprises, with their unified social credit codes.")),
     MenuItem("organisations.centres", _l("Joint innovation centres"),
              _l("Centres built with enterprises to state their needs.")),
+    MenuItem("partners.index", _l("Partners"),
+             _l("Universities, research institutes, governments, investors and banks, and "
+                "what they co-fund.")),
     MenuItem("users.list_users", _l("Users"), _l("Create accounts, grant roles, deactivate.")),
     MenuItem("tokens.every", _l("API tokens in use"),
              _l("Every personal access token that still opens the API; revoke one.")),

@@ -1,0 +1,133 @@
+"""HQ's pages of partners: an admin records one (every problem at once), searches and filters
+the list by kind, records its agreements with their signed documents, and reads on its page
+what it co-funds; the observer reads, others are turned away (the documents too)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import _commit, make_project, make_user
+from tests.gates.helpers import PDF
+from tests.test_edits import tab
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.dates import today
+from tracker.funding import services as funding
+from tracker.partners import co_funding
+from tracker.partners import services as partners
+from tracker.partners.agreement_models import AgreementKind, PartnerAgreement
+from tracker.partners.models import GovernmentLevel, Partner, PartnerKind
+from tracker.projects.lifecycle import Phase
+
+D = Decimal
+# A valid unified social credit code (its check character matches).
+USCC = "12100000466006770Q"
+
+
+def _form(**values):
+    return {"name": "", "name_en": "", "kind": "government", "level": "", "uscc": "",
+            "city": "", "city_en": "", "note": "", **values}
+
+
+def test_an_admin_records_a_partner_and_finds_it(client):
+    admin = make_user(Role.HQ_ADMIN, locale="en")
+    login(client, admin)
+    path = "/partners/new"
+    refused = post(client, path, {**tab(client, path), **_form(name="", uscc="12345")})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "This field is required." in page
+    response = post(client, path, {**tab(client, path), **_form(
+        name="相城区", name_en="Xiangcheng District", level="district", uscc="bad code")})
+    assert response.status_code == 400
+    assert "A unified social credit code has 18 characters" in response.get_data(as_text=True)
+    response = post(client, path, {**tab(client, path), **_form(
+        name="相城区", name_en="Xiangcheng District", level="district", city="苏州市")})
+    assert response.status_code == 302
+    district = db.session.scalars(select(Partner)).one()
+    assert (district.kind, district.level) == (PartnerKind.GOVERNMENT, GovernmentLevel.DISTRICT)
+    # A university has no level, whatever the form says.
+    response = post(client, path, {**tab(client, path), **_form(
+        name="南京大学", name_en="Nanjing University", kind="university", level="city")})
+    assert response.status_code == 302
+    university = db.session.scalar(select(Partner).where(Partner.name == "南京大学"))
+    assert university.level is None
+    assert db.session.scalars(select(AuditRecord.action).where(
+        AuditRecord.object_type == "partners").order_by(AuditRecord.id)).all() == [
+        "partner.create", "partner.create"]
+    listing = client.get("/partners/?kind=university").get_data(as_text=True)
+    assert "Nanjing University" in listing and "Xiangcheng District" not in listing
+    listing = client.get("/partners/?q=xiangcheng").get_data(as_text=True)
+    assert "Xiangcheng District" in listing and "Nanjing University" not in listing
+    # The same name twice is refused.
+    response = post(client, path, {**tab(client, path), **_form(name="南京大学",
+                                                                 kind="university")})
+    assert "Another partner already has this name." in response.get_data(as_text=True)
+    edit = f"/partners/{university.id}/edit"
+    response = post(client, edit, {**tab(client, edit), **_form(
+        name="南京大学", name_en="Nanjing University", kind="university", uscc=USCC)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.get(Partner, university.id).uscc == USCC
+
+
+def test_a_partner_page_shows_what_it_co_funds(client):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, make_project(phase=Phase.CONTRACT_RESEARCH), committed=D("3000000"),
+        qualifying_round_min=D("0"), signed_on=today() - timedelta(days=30),
+        conversion_deadline=today() + timedelta(days=300), co_funders=[("昆山市", D("0.5"))])
+    co_funding.record_payment(committee, agreement.co_funders[0], amount=D("600000"),
+                              paid_on=today())
+    _commit()
+    partner = agreement.co_funders[0].partner
+    login(client, make_user(Role.OBSERVER, locale="en"))
+    page = client.get(f"/partners/{partner.id}").get_data(as_text=True)
+    assert agreement.project.code in page
+    # 1 : 0.5 of 3,000,000: 1,500,000 committed, 600,000 paid, 900,000 outstanding.
+    assert all(f"CN¥{n}" in page for n in ("1,500,000.00", "600,000.00", "900,000.00"))
+    assert "Edit" not in page
+    assert client.get(f"/partners/{partner.id}/edit").status_code == 403
+    post(client, "/logout")
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert client.get(f"/partners/{partner.id}").status_code == 403
+    assert client.get("/partners/").status_code == 403
+
+
+def test_an_admin_records_an_agreement_with_its_document(client):
+    admin = make_user(Role.HQ_ADMIN, locale="en")
+    partner = partners.save_partner(admin, None, name="东南大学", name_en="Southeast University",
+                                    kind=PartnerKind.UNIVERSITY, level=None, uscc=None)
+    _commit()
+    login(client, admin)
+    path = f"/partners/{partner.id}/agreements/new"
+    # Every problem at once: no title, a term that ends before it starts.
+    refused = post(client, path, {**tab(client, path), "kind": "co_building", "title": "",
+                                  "signed_on": "2026-01-10", "starts_on": "2026-02-01",
+                                  "ends_on": "2026-01-01", "note": ""})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "This field is required." in page and "The term ends after it starts." in page
+    response = post(client, path, {
+        **tab(client, path), "kind": "co_building", "title": "共建先进材料研究所协议",
+        "signed_on": "2026-01-10", "starts_on": "2026-02-01", "ends_on": "2031-01-31",
+        "note": "", "file": (io.BytesIO(PDF), "共建协议.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    agreement = db.session.scalars(select(PartnerAgreement)).one()
+    assert (agreement.kind, agreement.file.original_name) == (AgreementKind.CO_BUILDING,
+                                                              "共建协议.pdf")
+    page = client.get(f"/partners/{partner.id}").get_data(as_text=True)
+    assert "共建先进材料研究所协议" in page and "Co-building agreement" in page
+    assert client.get(f"/files/{agreement.file_id}").status_code == 200
+    post(client, "/logout")
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert client.get(f"/files/{agreement.file_id}").status_code == 404
+    post(client, "/logout")
+    login(client, make_user(Role.OBSERVER))
+    assert client.get(f"/files/{agreement.file_id}").status_code == 200

@@ -1,0 +1,103 @@
+"""HQ's pages of partners: the list (searched, filtered by kind), a partner's page with what it
+co-funds, and the form to record or correct one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.funding.models import CoFunder, FundingAgreement
+from tracker.partners import services
+from tracker.partners.agreement_models import PartnerAgreement
+from tracker.partners.forms import PartnerAgreementForm, PartnerForm
+from tracker.partners.models import Partner, PartnerKind
+from tracker.web.actions import submit
+from tracker.web.navigation import paginate, text_arg
+from tracker.web.permissions import requires
+
+bp = Blueprint("partners", __name__)
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _partner(partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        abort(404)
+    return partner
+
+
+@bp.get("/partners/")
+@requires(Partner.can_list)
+def index() -> str:
+    q, kind = text_arg("q"), request.args.get("kind", "")
+    query = select(Partner)
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Partner.name.ilike(like), Partner.name_en.ilike(like),
+                                Partner.uscc.ilike(like), Partner.city.ilike(like),
+                                Partner.city_en.ilike(like)))
+    if kind in {k.value for k in PartnerKind}:
+        query = query.where(Partner.kind == PartnerKind(kind))
+    page = paginate(query.order_by(Partner.kind, Partner.name, Partner.id))
+    return render_template("partners/index.html", page=page, q=q, kind=kind,
+                           kinds=list(PartnerKind), can_create=Partner.can_edit(_user()))
+
+
+@bp.get("/partners/<int:partner_id>")
+@requires(Partner.can_list)
+def show(partner_id: int) -> str:
+    partner = _partner(partner_id)
+    co_funding = db.session.scalars(
+        select(CoFunder).join(FundingAgreement).where(CoFunder.partner_id == partner.id)
+        .options(selectinload(CoFunder.payments),
+                 selectinload(CoFunder.agreement).selectinload(FundingAgreement.project))
+        .order_by(FundingAgreement.signed_on.desc(), CoFunder.id)).all()
+    agreements = db.session.scalars(
+        select(PartnerAgreement).where(PartnerAgreement.partner_id == partner.id)
+        .options(selectinload(PartnerAgreement.file))
+        .order_by(PartnerAgreement.signed_on.desc(), PartnerAgreement.id.desc())).all()
+    return render_template("partners/show.html", partner=partner, co_funding=co_funding,
+                           agreements=agreements)
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@requires(Partner.can_edit)
+def new() -> Response | tuple[str, int]:
+    form = PartnerForm()
+    return submit(form, lambda: services.save_partner(_user(), None, **form.values()),
+                  _("Partner recorded."),
+                  lambda saved: url_for("partners.show", partner_id=saved.id),
+                  lambda: render_template("partners/form.html", form=form, partner=None))
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@requires(Partner.can_edit)
+def edit(partner_id: int) -> Response | tuple[str, int]:
+    partner = _partner(partner_id)
+    form = PartnerForm(obj=partner)
+    return submit(form, lambda: services.save_partner(_user(), partner, **form.values()),
+                  _("Saved."), url_for("partners.show", partner_id=partner.id),
+                  lambda: render_template("partners/form.html", form=form, partner=partner),
+                  record=partner)
+
+
+@bp.route("/partners/<int:partner_id>/agreements/new", methods=["GET", "POST"])
+@requires(Partner.can_edit)
+def new_agreement(partner_id: int) -> Response | tuple[str, int]:
+    partner = _partner(partner_id)
+    form = PartnerAgreementForm()
+    back = url_for("partners.show", partner_id=partner.id)
+    return submit(form, lambda: services.record_agreement(_user(), partner, **form.values()),
+                  _("Agreement recorded."), back + "#agreements",
+                  lambda: render_template("partners/form.html", form=form, partner=partner,
+                                          title=_("New agreement with %(name)s",
+                                                  name=partner.shown("name"))))
