@@ -1,7 +1,7 @@
 """agreements with partners
 
-Revision ID: 0062
-Revises: 0061
+Revision ID: 0063
+Revises: 0062
 Create Date: 2026-11-26 19:20:00
 
 Issue 15, point 3: the agreements HQ signs with a partner (cooperation, co-building,
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0062'
-down_revision = '0061'
+revision = '0063'
+down_revision = '0062'
 branch_labels = None
 depends_on = None
 
