@@ -13,6 +13,7 @@ from tests.factories import (
     make_enterprise,
     make_institute,
     make_need,
+    make_pm_record,
     make_project,
     make_user,
 )
@@ -27,6 +28,7 @@ from tracker.funding.models import Conversion, ConversionReversal, FundingAgreem
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState
+from tracker.pms.models import PmTerm
 from tracker.projects.lifecycle import Phase
 
 D = Decimal
@@ -226,23 +228,25 @@ def test_needs_matched_dated_by_the_audit_record_of_the_match(clock):
     assert early.state is NeedState.MATCHED
 
 
-def test_new_pms_by_the_year_their_first_project_got_its_code(clock):
+def test_new_pms_are_first_appointments_in_the_register(app):
+    """As in the annual report (tracker/pms/figures.py, FIRST_TERM): a PM's first term, by the
+    day HQ recorded it in Shanghai, for the term's institute; a renewal is no new PM."""
     institute, other = make_institute(), make_institute()
-    new, returning, drafting, elsewhere = (
-        make_user(Role.PROJECT_MANAGER, name=n, institute_id=i.id)
-        for n, i in (("New", institute), ("Returning", institute), ("Drafting", institute),
-                     ("Elsewhere", other)))
-    nowhere = make_user(Role.PROJECT_MANAGER, name="Of no institute")
-    clock.set(date(2024, 12, 31))
-    make_project(returning, institute, phase=Phase.PROPOSAL_REVIEW)
-    clock.set(date(2025, 1, 1))
-    first = make_project(new, institute, phase=Phase.PROPOSAL_REVIEW,
-                         start_date=date(2025, 2, 1))
-    for pm, at in ((new, institute), (returning, institute), (elsewhere, other),
-                   (nowhere, institute)):
-        make_project(pm, at, phase=Phase.PROPOSAL_REVIEW)
-    make_project(drafting, institute)  # a draft has no code yet
+    admin = make_user(Role.HQ_ADMIN)
+    first = make_pm_record(make_user(), institute, by=admin, name="New", appointed_at=FIRST)
+    make_pm_record(make_user(), institute, by=admin, name="Last year", appointed_at=BEFORE)
+    renewed = make_pm_record(make_user(), institute, by=admin, name="Renewed",
+                             appointed_at=datetime(2022, 3, 1, tzinfo=UTC))
+    db.session.add(PmTerm(record_id=renewed.id, institute_id=institute.id,
+                          starts_on=date(2025, 3, 1), ends_on=date(2028, 2, 28),
+                          renews_id=renewed.terms[0].id, recorded_by_id=admin.id,
+                          appointed_at=datetime(2025, 2, 1, tzinfo=UTC)))
+    make_pm_record(make_user(), other, by=admin, name="Elsewhere", appointed_at=LAST)
+    make_pm_record(make_user(), other, by=admin, name="Next year", appointed_at=AFTER)
+    make_pm_record(None, institute, by=admin, name="Candidate")
+    _commit()
     rows = measures.drill_down(Measure.NEW_PMS, YEAR, institute.id)
-    assert [(r.what, r.code, r.on) for r in rows] == [("New", first.code, date(2025, 2, 1))]
+    assert [(r.what, r.on, r.args) for r in rows] == [("New", date(2025, 1, 1),
+                                                       {"record_id": first.id})]
     assert measures.values(Measure.NEW_PMS, YEAR) == {institute.id: D(1), other.id: D(1)}
     assert measures.values(Measure.NEW_PMS, 2024) == {institute.id: D(1)}

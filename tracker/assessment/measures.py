@@ -22,7 +22,6 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import aliased
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.assessment.models import Measure
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import Company, FinancingRound, ShareEntry, company_projects
@@ -33,6 +32,8 @@ from tracker.funding.models import Conversion, FundingAgreement, conversion_stan
 from tracker.gates.models import GateDecision, Outcome
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import NeedState, TechnologyNeed
+from tracker.pms.figures import FIRST_TERM
+from tracker.pms.models import PmRecord, PmTerm
 from tracker.projects.models import Project
 from tracker.reports.filters import year_bounds
 
@@ -195,22 +196,16 @@ def _needs(year: int, institute_ids: set[int] | None) -> list[Counted]:
 
 
 def _new_pms(year: int, institute_ids: set[int] | None) -> list[Counted]:
-    """Project managers whose first project got its code in the year, counted for the
-    institute they belong to; dated by that first project's start."""
-    firsts = (select(Project.pm_id, func.min(Project.year).label("first"))
-              .where(Project.year.is_not(None)).group_by(Project.pm_id).subquery())
-    first_project = (select(Project.pm_id, func.min(Project.id).label("project_id"))
-                     .where(Project.year == year).group_by(Project.pm_id).subquery())
-    query = (select(User.id, User.name, User.institute_id, Project.start_date, Project.code,
-                    Project.id)
-             .join(firsts, firsts.c.pm_id == User.id)
-             .join(first_project, first_project.c.pm_id == User.id)
-             .join(Project, Project.id == first_project.c.project_id)
-             .where(firsts.c.first == year, User.institute_id.is_not(None))
-             .order_by(User.name, User.id))
+    """As in the annual report: project managers first appointed in the year (the register,
+    tracker/pms), counted for the institute of that first term, dated by the day HQ recorded
+    the appointment in the organisation's time zone."""
+    query = (select(PmRecord.id, PmRecord.name, PmTerm.institute_id, PmTerm.appointed_at)
+             .join(PmRecord, PmRecord.id == PmTerm.record_id)
+             .where(FIRST_TERM, _at_in_year(PmTerm.appointed_at, year))
+             .order_by(PmRecord.name, PmRecord.id))
     if institute_ids is not None:
-        query = query.where(User.institute_id.in_(institute_ids))
-    return [Counted(r[2], r[3], r[1], r[4], None, "projects.show", {"project_id": r[5]})
+        query = query.where(PmTerm.institute_id.in_(institute_ids))
+    return [Counted(r[2], local_date(r[3]), r[1], None, None, "pms.show", {"record_id": r[0]})
             for r in db.session.execute(query)]
 
 
@@ -255,8 +250,9 @@ CATALOGUE: dict[Measure, Computation] = {
         "Enterprise needs matched to the institute, counted on the date the match was "
         "recorded (in the organisation's time zone); a need counts once.")),
     Measure.NEW_PMS: Computation(_new_pms, False, _l(
-        "Project managers of the institute whose first project got its code (was submitted) "
-        "in the year, shown with that project's start date.")),
+        "Project managers first appointed to the institute in the year (the register; a "
+        "renewal is no new PM), on the day HQ recorded the appointment in the organisation's "
+        "time zone.")),
 }
 
 

@@ -25,6 +25,9 @@ from tracker.projects.models import Project
 from tracker.reports.filters import year_bounds
 
 ZERO = Decimal("0")
+# A new PM: their first term (renewing none), in the year of the day HQ recorded it. The
+# annual report and the institute assessment count new PMs by it.
+FIRST_TERM = PmTerm.renews_id.is_(None)
 
 
 @dataclass
@@ -92,7 +95,7 @@ def first_appointments(years: Collection[int],
     years = sorted(years)
     start, end = year_bounds(years[0])[0], year_bounds(years[-1])[1]
     query = (select(PmTerm.institute_id, PmTerm.appointed_at)
-             .where(PmTerm.renews_id.is_(None), PmTerm.appointed_at >= start,
+             .where(FIRST_TERM, PmTerm.appointed_at >= start,
                     PmTerm.appointed_at < end))
     if institute_ids is not None:
         query = query.where(PmTerm.institute_id.in_(list(institute_ids)))
