@@ -62,3 +62,22 @@ def test_the_setting_moves_the_reminder_and_a_closed_need_reminds_nobody(smtp):
     db.session.commit()
     run_day(date(2026, 6, 1))
     assert _need_mail(smtp, closed) == []
+
+
+def test_each_admin_reads_the_enterprise_in_their_own_language(smtp):
+    """Issue 9: the reminder names the enterprise, kept in both languages, in each recipient's
+    language (stored as both, chosen when the e-mail is written), not the Chinese one for
+    everyone; one without an English name is shown in Chinese to both."""
+    english = make_user(Role.HQ_ADMIN, locale="en")
+    chinese = make_user(Role.HQ_ADMIN, locale="zh_CN")
+    need = make_need(enterprise=make_enterprise(name="徐工集团", name_en="XCMG Group"),
+                     title="Seal wear")
+    plain = make_need(enterprise=make_enterprise(name="恒瑞医药"), title="Assay")
+    for each in (need, plain):
+        each.created_at = each.state_since = at(COLLECTED)
+    db.session.commit()
+    run_day(date(2026, 4, 1))
+    by = {to[0]: text_of(message) for to, message in _need_mail(smtp, need)}
+    assert "XCMG Group" in by[english.email] and "徐工集团" not in by[english.email]
+    assert "徐工集团" in by[chinese.email] and "XCMG Group" not in by[chinese.email]
+    assert "恒瑞医药" in by[english.email]  # one digest each: no English name, the Chinese

@@ -16,6 +16,12 @@ from tracker.projects.models import Project
 from tracker.reminders.items import Item, Query
 
 
+def _in_english(enterprise_en: str | None, title: str) -> str | None:
+    """The item's title for an English reader: the licensee's English name, where it has one
+    (the Chinese one otherwise, `Item.title`), and the achievement's title as written."""
+    return f"{enterprise_en} · {title}" if enterprise_en else None
+
+
 def annuities_due(q: Query) -> list[Item]:
     """Annuities of live patents (filed or granted) not yet paid, to the PM of the
     achievement's project."""
@@ -45,7 +51,7 @@ def upfront_payments_due(q: Query) -> list[Item]:
     received = func.coalesce(paid.c.paid, 0)
     stmt = (select(Transfer.id, Transfer.upfront_due_on, Enterprise.name, Achievement.title,
                    Project.id, Project.code, Project.pm_id, Institute.director_id,
-                   Transfer.upfront, received)
+                   Transfer.upfront, received, Enterprise.name_en)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
             .join(Project, Project.id == Achievement.project_id)
@@ -56,6 +62,7 @@ def upfront_payments_due(q: Query) -> list[Item]:
     stmt = q.apply(stmt, Transfer.id, Transfer.upfront_due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
+                 title_en=_in_english(r[10], r[3]),
                  extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
                  link=("transfers.show", {"transfer_id": r[0]}))
             for r in db.session.execute(stmt)]
@@ -69,7 +76,7 @@ def _deal_rows(q: Query):
     stmt = (select(Transfer.id, Transfer.signed_on, Transfer.ends_on, Transfer.reporting_months,
                    Transfer.report_days, func.coalesce(reported.c.n, 0), Enterprise.name,
                    Achievement.title, Project.id, Project.code, Project.pm_id,
-                   Institute.director_id)
+                   Institute.director_id, Enterprise.name_en)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
             .join(Project, Project.id == Achievement.project_id)
@@ -93,6 +100,7 @@ def royalty_reports_due(q: Query) -> list[Item]:
         if q.until is not None and deadline > q.until:
             continue
         items.append(Item(id=r[0], deadline=deadline, title=f"{r[6]} · {r[7]}",
+                          title_en=_in_english(r[12], r[7]),
                           project_id=r[8], project=r[9] or "", owner_id=r[10],
                           director_id=r[11], link=("transfers.show",
                                                    {"transfer_id": r[0]})))
@@ -107,7 +115,8 @@ def royalty_payments_due(q: Query) -> list[Item]:
     received = func.coalesce(paid.c.paid, 0)
     stmt = (select(RoyaltyReport.id, RoyaltyReport.payment_due_on, Enterprise.name,
                    Achievement.title, Project.id, Project.code, Project.pm_id,
-                   Institute.director_id, RoyaltyReport.royalty_due, received, Transfer.id)
+                   Institute.director_id, RoyaltyReport.royalty_due, received, Transfer.id,
+                   Enterprise.name_en)
             .join(Transfer, Transfer.id == RoyaltyReport.transfer_id)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
@@ -118,6 +127,7 @@ def royalty_payments_due(q: Query) -> list[Item]:
     stmt = q.apply(stmt, RoyaltyReport.id, RoyaltyReport.payment_due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
+                 title_en=_in_english(r[11], r[3]),
                  extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
                  link=("transfers.show", {"transfer_id": r[10]}))
             for r in db.session.execute(stmt)]

@@ -33,6 +33,15 @@ def in_reader_language(chinese: str | None, english: str | None) -> str:
     return first or second or ""
 
 
+def in_reader_languages(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with each value that has a `<key>_en` beside it (a name kept in both
+    languages, stored in a reminder's details) read in the reader's language, the `_en` gone."""
+    found = dict(values)
+    for key in [k for k in values if f"{k}_en" in values]:
+        found[key] = in_reader_language(found[key], found.pop(f"{key}_en"))
+    return found
+
+
 def shown_sql(chinese: Any, english: Any) -> ColumnElement[str]:
     """`in_reader_language` in SQL, for queries that select names to show."""
     if reads_english():

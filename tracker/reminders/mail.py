@@ -31,6 +31,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from tracker.dates import local_date
+from tracker.display.bilingual import in_reader_languages
 from tracker.display.formatting import money
 from tracker.display.labels import label
 from tracker.notifications.events import EVENTS, sentence_for
@@ -71,12 +72,8 @@ def external_url(path: str) -> str:
 def audience_label(audience: Audience, rule_name: str) -> str:
     if audience is Audience.OWNER:
         return str(RULES[rule_name].owner_label)
-    return {
-        Audience.DIRECTOR: _("institute director"),
-        Audience.CHAIR: _("panel chair"),
-        Audience.HQ: _("HQ admin"),
-        Audience.COMMITTEE: _("investment committee"),
-    }[audience]
+    return {Audience.DIRECTOR: _("institute director"), Audience.CHAIR: _("panel chair"),
+            Audience.HQ: _("HQ admin"), Audience.COMMITTEE: _("investment committee")}[audience]
 
 
 class Voice:
@@ -197,8 +194,8 @@ def _entry(message: OutboxMessage, today: date, history: History, voice: Voice) 
         for user_id, name, audience, sent_at in history.get((message.rule, message.item_id), [])
         if user_id != message.recipient_id
     ] if escalation else []
-    extra = {key: money(Decimal(value)) if key in MONEY else value
-             for key, value in details.items() if key not in ENTRY_KEYS}
+    extra = in_reader_languages({key: money(Decimal(value)) if key in MONEY else value
+                                 for key, value in details.items() if key not in ENTRY_KEYS})
     return Entry(rule=message.rule, what=what, title=title, project=details.get("project", ""),
                  due_on=when, status=status, url=external_url(details["path"]),
                  escalation=escalation, audience=voice.audience(message.audience, message.rule),
