@@ -16,6 +16,7 @@ from tracker.audit.models import AuditRecord
 from tracker.dates import today
 from tracker.errors import Invalid
 from tracker.funding import services as funding
+from tracker.funding.models import FundingAgreement
 from tracker.partners import services as partners
 from tracker.partners.models import GovernmentLevel, Partner, PartnerKind
 from tracker.projects.lifecycle import Phase
@@ -54,3 +55,24 @@ def test_a_co_funder_named_twice_is_refused():
     with pytest.raises(Invalid) as refused:
         agree(committee, [("苏州市", D("1")), ("苏州市", D("1"))])
     assert "Each co-funder is named once." in str(refused.value.problems)
+
+
+def test_an_import_names_co_funders_by_the_partners_names_in_either_language():
+    """The funding import fills the agreement's form: a co-funder it names is the partner of
+    that name (here in English), or a new government body; the same file again changes
+    nothing."""
+    from tests.imports.helpers import run
+    from tests.imports.test_funding import KEYS, ROW, _setting_with_history
+    from tracker.imports.models import ImportState
+
+    admin, _committee = _setting_with_history()
+    park = partners.save_partner(admin, None, name="苏州工业园区", name_en="Suzhou Industrial Park",
+                                 kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.DISTRICT)
+    row = ROW[:4] + ["Suzhou Industrial Park: 1; 相城区: 0.5"] + ROW[5:]
+    result = run(admin, "funding", [KEYS, row])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    agreement = db.session.scalar(select(FundingAgreement))
+    assert [(c.partner_id == park.id, c.name, c.partner.kind) for c in agreement.co_funders] == [
+        (True, "苏州工业园区", PartnerKind.GOVERNMENT), (False, "相城区", PartnerKind.GOVERNMENT)]
+    again = run(admin, "funding", [KEYS, row])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors

@@ -33,6 +33,7 @@ from tracker.imports import columns
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date
 from tracker.milestones.models import Milestone
+from tracker.partners import services as partners
 from tracker.projects.models import Project
 
 AGREEMENT_FIELDS = ("committed", "hq_ratio", "discount_pct", "qualifying_round_min",
@@ -153,6 +154,17 @@ def recorded_outcome(agreement: FundingAgreement) -> Outcome | None:
             substitute.code if substitute else "", agreement.outcome_note)
 
 
+def _co_funders_differ(lines: list[tuple[str, Decimal]], agreement: FundingAgreement) -> bool:
+    """Whether a row's co-funders are not the agreement's: each name is the partner it names
+    (Chinese or English, `partners.named`), so a file naming them in English re-imports as
+    unchanged."""
+    given = []
+    for name, ratio in lines:
+        partner = partners.named(name)
+        given.append((partner.id if partner is not None else name, ratio))
+    return given != [(c.partner_id, c.ratio) for c in agreement.co_funders]
+
+
 class Funding(Adapter):
     kind, model, form_class = columns.FUNDING, FundingAgreement, AgreementForm
     fields = AGREEMENT_FIELDS
@@ -237,7 +249,7 @@ class Funding(Adapter):
         changed = [k for k in AGREEMENT_FIELDS if values[k] is not None
                    and values[k] != before[k]]
         problems = Problems()  # every problem of the row at once, each in its column
-        if changed or values["co_funders"] != before["co_funders"] or (
+        if changed or _co_funders_differ(values["co_funders"], obj) or (
                 member.id != obj.decided_by_id):
             problems.add("", _("A recorded agreement is not edited: only the tranches, "
                                "disbursements and outcome it lacks are added."))
