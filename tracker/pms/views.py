@@ -29,7 +29,7 @@ from tracker.pms.forms import (
     TeamForm,
     TermForm,
 )
-from tracker.pms.models import PmRecord, PmTeam, pm_team_members
+from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm, pm_team_members
 from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
@@ -54,7 +54,8 @@ def register() -> str:
     """Every record (HQ-wide roles) or the director's institutes' ones, by state, with each
     appointed PM's figures; HQ-wide roles also see the new PMs of the last years."""
     user = _user()
-    query = (select(PmRecord).options(selectinload(PmRecord.institute))
+    query = (select(PmRecord).options(selectinload(PmRecord.institute),
+                                      selectinload(PmRecord.terms))
              .order_by(PmRecord.name, PmRecord.id))
     if not PmRecord.can_see_register(user):
         query = query.where(PmRecord.institute_id.in_(user.directed_institute_ids))
@@ -80,8 +81,8 @@ def register() -> str:
                            can_manage=PmRecord.can_manage(user))
 
 
-def _record(record_id: int) -> PmRecord:
-    record = db.session.get(PmRecord, record_id)
+def _record(record_id: int, *options) -> PmRecord:
+    record = db.session.get(PmRecord, record_id, options=options)
     if record is None or not record.can_view(_user()):
         abort(404)
     return record
@@ -90,9 +91,12 @@ def _record(record_id: int) -> PmRecord:
 @bp.get("/<int:record_id>")
 @login_required
 def show(record_id: int) -> str:
-    record = _record(record_id)
+    record = _record(record_id, selectinload(PmRecord.fields),
+                     selectinload(PmRecord.interviews).selectinload(PmInterview.panel),
+                     selectinload(PmRecord.terms).selectinload(PmTerm.institute))
     teams = db.session.scalars(
-        select(PmTeam).outerjoin(pm_team_members, pm_team_members.c.team_id == PmTeam.id)
+        select(PmTeam).options(selectinload(PmTeam.lead), selectinload(PmTeam.members))
+        .outerjoin(pm_team_members, pm_team_members.c.team_id == PmTeam.id)
         .where(or_(PmTeam.lead_id == record.id, pm_team_members.c.record_id == record.id))
         .distinct().order_by(PmTeam.name)).all()
     found = figures([record.user_id]).get(record.user_id) if record.user_id else None
