@@ -131,3 +131,22 @@ def test_an_admin_records_an_agreement_with_its_document(client):
     post(client, "/logout")
     login(client, make_user(Role.OBSERVER))
     assert client.get(f"/files/{agreement.file_id}").status_code == 200
+
+
+def test_the_pages_read_in_chinese(client):
+    admin = make_user(Role.HQ_ADMIN, locale="zh_CN")
+    partner = partners.save_partner(admin, None, name="吴中区", name_en="Wuzhong District",
+                                    kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.DISTRICT)
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, make_project(phase=Phase.CONTRACT_RESEARCH), committed=D("1000000"),
+        qualifying_round_min=D("0"), signed_on=today(),
+        conversion_deadline=today() + timedelta(days=300), co_funders=[("吴中区", D("1"))])
+    _commit()
+    login(client, admin)
+    listing = client.get("/partners/").get_data(as_text=True)
+    assert "合作方" in listing and "政府部门 · 区县级" in listing and "Wuzhong" not in listing
+    page = client.get(f"/partners/{partner.id}").get_data(as_text=True)
+    assert "拨投结合配套出资" in page and "登记协议" in page
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert "配套出资方付款" in page and "尚欠" in page and "全部出资方" in page

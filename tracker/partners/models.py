@@ -43,8 +43,8 @@ class GovernmentLevel(enum.StrEnum):
 
 
 GOVERNMENT_LEVEL_LABELS = {
-    GovernmentLevel.PROVINCE: _l("Province"),
-    GovernmentLevel.CITY: _l("City"),
+    GovernmentLevel.PROVINCE: _l("Provincial"),
+    GovernmentLevel.CITY: _l("Municipal"),
     GovernmentLevel.DISTRICT: _l("District"),
 }
 
