@@ -178,3 +178,37 @@ def test_the_imports_carry_the_attributes_with_the_forms_checks():
     assert (job.state, job.created) == (ImportState.DONE, 1), job.errors
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.name == "Small Co"))
     assert (enterprise.size, enterprise.high_tech_since) == (EnterpriseSize.SMALL, 2024)
+
+
+def test_an_admin_names_an_institutes_co_building_partners(client):
+    from tracker.partners.models import Partner, PartnerKind
+
+    university = Partner(name="南京大学", name_en="Nanjing University",
+                         kind=PartnerKind.UNIVERSITY, city="", note="")
+    city = Partner(name="徐州市人民政府", kind=PartnerKind.GOVERNMENT, city="", note="")
+    bank = Partner(name="江苏银行", kind=PartnerKind.BANK, city="", note="")
+    db.session.add_all([university, city, bank])
+    db.session.commit()
+    institute = make_institute()
+    login(client, make_user(Role.HQ_ADMIN))
+    form = client.get(f"/institutes/{institute.id}/edit").get_data(as_text=True)
+    assert "Nanjing University" in form and "江苏银行" not in form  # a bank builds none
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, partner_ids=[str(university.id), str(bank.id)]))
+    assert response.status_code == 400
+    assert "Choose universities, research institutes or government bodies" in (
+        response.get_data(as_text=True))
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, partner_ids=[str(university.id), str(city.id)]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(institute)
+    assert sorted(p.id for p in institute.partners) == sorted([university.id, city.id])
+    assert _last_change("institutes", institute.id)["partner_ids"] == [
+        None, sorted([university.id, city.id])]
+    page = client.get(f"/institutes/{institute.id}").get_data(as_text=True)
+    assert "Nanjing University" in page and "徐州市人民政府" in page
+    # Saved again without a change of partners: nothing about them in the trail.
+    response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
+        institute, name="Renamed", partner_ids=[str(university.id), str(city.id)]))
+    assert response.status_code == 302
+    assert "partner_ids" not in _last_change("institutes", institute.id)

@@ -30,6 +30,7 @@ FIELDS = {
     # What organisations carry for the reports (issue 15).
     "region": _l("Region"),
     "legal_entity": _l("A legal entity of its own"),
+    "partner_ids": _l("Co-building partners"),
     "size": _l("Enterprise size"),
     "specialised_since": _l("Specialised, refined, distinctive and innovative SME"),
     "little_giant_since": _l("Little giant (national specialised SME)"),

@@ -23,7 +23,7 @@ from tracker.organisations.models import (
     Region,
 )
 from tracker.techfields.forms import field_choices
-from tracker.web.fields import DateField, MoneyField, Range, row_id
+from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -76,13 +76,18 @@ class InstituteForm(OneTime, SeenVersion, Form):
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
     legal_entity = BooleanField(_l("A legal entity of its own"))
+    partner_ids = MultiCheckboxField(
+        _l("Co-building partners"), coerce=row_id, choices=[], validate_choice=False,
+        description=_l("The universities, research institutes and government bodies it is "
+                       "built with."))
     uscc = StringField(
         _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
         description=_l("Of an institute that is a legal entity of its own: 18 characters, as "
                        "on its certificate."))
 
-    def __init__(self, *args, users=(), fields=(), **kwargs):
+    def __init__(self, *args, users=(), fields=(), partners=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.partner_ids.choices = _id_choices(partners)
         self.type.choices = [(t, INSTITUTE_TYPE_LABELS[t]) for t in InstituteType]
         self.region.choices = [("", _l("Not recorded"))] + [
             (r, REGION_LABELS[r]) for r in Region]

@@ -17,6 +17,7 @@ from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
 
 if TYPE_CHECKING:
+    from tracker.partners.models import Partner
     from tracker.techfields.models import TechnicalField
 
 
@@ -123,6 +124,9 @@ class Institute(ReferenceData, Versioned, Base):
 
     hq: Mapped[Headquarters] = relationship()
     technical_field: Mapped[TechnicalField | None] = relationship()
+    # 共建单位: the universities, research institutes and government bodies it is built with.
+    partners: Mapped[list[Partner]] = relationship(secondary="institute_partners",
+                                                   order_by="Partner.name")
     director: Mapped[User | None] = relationship(
         back_populates="directed_institutes", foreign_keys=[director_id]
     )

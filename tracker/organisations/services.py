@@ -24,16 +24,19 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.partners.models import CO_BUILDING, Partner
 from tracker.techfields import services as techfields
 
 
-def _apply(actor: User, obj: Any, values: dict[str, Any], action: str) -> Any:
+def _apply(actor: User, obj: Any, values: dict[str, Any], action: str,
+           more: dict[str, list[Any]] | None = None) -> Any:
+    """`more`: changes no column holds (an institute's partners), audited with the rest."""
     if not (obj.can_edit(actor)):
         raise Forbidden()
     for key, value in values.items():
         # An English value left empty is none: pages then show the Chinese one.
         setattr(obj, key, (value or None) if key.endswith("_en") else value)
-    changes = audit.pending_changes(obj)
+    changes = {**audit.pending_changes(obj), **(more or {})}
     db.session.add(obj)
     if changes or action.endswith(".create"):
         audit.record(actor, action, obj, changes)
@@ -72,11 +75,29 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
             problems.add("uscc", uscc_message(code))
         elif code is not None and _taken(Institute, "uscc", code, institute):
             problems.add("uscc", _("Another institute already has this code."))
+    more = {}
+    if "partner_ids" in values:  # the form's; an import leaves them as they are
+        wanted = sorted(set(values.pop("partner_ids") or ()))
+        partners = [p for p in co_building_partners() if p.id in wanted]
+        if len(partners) != len(wanted):
+            problems.add("partner_ids", _("Choose universities, research institutes or "
+                                          "government bodies on record."))
+        before = sorted(p.id for p in institute.partners) if institute.id else []
+        if before != wanted:
+            more["partner_ids"] = [before or None, wanted or None]
     problems.raise_any()
+    if "partner_ids" in more:
+        institute.partners = partners
     values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
         values.get("field_id") or institute.field_id, values.get("field"))
     action = "institute.create" if creating else "institute.update"
-    return _apply(actor, institute, values, action)
+    return _apply(actor, institute, values, action, more)
+
+
+def co_building_partners() -> list[Partner]:
+    """The partners an institute may be built with, by name."""
+    return list(db.session.scalars(select(Partner).where(Partner.kind.in_(CO_BUILDING))
+                                   .order_by(Partner.name, Partner.id)))
 
 
 def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -> Enterprise:

@@ -109,7 +109,7 @@ def _listing(template: str, query: Select, columns: list, name: str, title: str,
 
 INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", "type",
                     "founded_on", "director_id", "region", "city", "city_en", "legal_entity",
-                    "uscc")
+                    "uscc", "partner_ids")
 
 
 @bp.get("/institutes/")
@@ -140,7 +140,8 @@ def institute(object_id: int) -> str:
 @bp.route("/institutes/new", methods=["GET", "POST"])
 @requires(Institute.can_edit)
 def new_institute() -> Response | tuple[str, int]:
-    form = InstituteForm(users=_users(), fields=techfields.offered())
+    form = InstituteForm(users=_users(), fields=techfields.offered(),
+                         partners=services.co_building_partners())
     return submit(
         form, lambda: services.save_institute(_user(), None,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
@@ -152,8 +153,10 @@ def new_institute() -> Response | tuple[str, int]:
 @login_required
 def edit_institute(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Institute, object_id, edit=True)
-    form = InstituteForm(obj=obj, users=_users(), fields=techfields.offered(obj.field_id))
+    form = InstituteForm(obj=obj, users=_users(), fields=techfields.offered(obj.field_id),
+                         partners=services.co_building_partners())
     if request.method == "GET":
+        form.partner_ids.data = [p.id for p in obj.partners]
         form.director_id.data = obj.director_id or 0
         form.field_id.data = obj.field_id or 0
     return submit(

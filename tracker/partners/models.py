@@ -9,7 +9,7 @@ import enum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import Base, Versioned, str_enum
@@ -47,6 +47,15 @@ GOVERNMENT_LEVEL_LABELS = {
     GovernmentLevel.CITY: _l("Municipal"),
     GovernmentLevel.DISTRICT: _l("District"),
 }
+
+
+# The partners an institute is built with (共建单位): universities, research institutes and
+# government bodies (Institute.partners).
+CO_BUILDING = (PartnerKind.UNIVERSITY, PartnerKind.RESEARCH_INSTITUTE, PartnerKind.GOVERNMENT)
+institute_partners = Table(
+    "institute_partners", Base.metadata,
+    Column("institute_id", ForeignKey("institutes.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partners.id"), primary_key=True, index=True))
 
 
 class Partner(ReferenceData, Versioned, Base):
