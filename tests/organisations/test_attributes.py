@@ -207,6 +207,10 @@ def test_an_admin_names_an_institutes_co_building_partners(client):
         None, sorted([university.id, city.id])]
     page = client.get(f"/institutes/{institute.id}").get_data(as_text=True)
     assert "Nanjing University" in page and "徐州市人民政府" in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/institutes/?export=csv").get_data(
+        as_text=True).lstrip("\ufeff"))))
+    assert [r["Co-building partners"] for r in rows if r["Code"] == institute.code] == [
+        "南京大学; 徐州市人民政府"]
     # Saved again without a change of partners: nothing about them in the trail.
     response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
         institute, name="Renamed", partner_ids=[str(university.id), str(city.id)]))

@@ -36,6 +36,8 @@ INSTITUTE_COLUMNS = [
     Column(_l("A legal entity of its own"), lambda i: i.legal_entity, Kind.BOOL, 10,
            in_page=False),
     Column(_l("Unified social credit code"), lambda i: i.uscc, Kind.CODE, 22, in_page=False),
+    Column(_l("Co-building partners"), lambda i: "; ".join(p.name for p in i.partners),
+           width=40, in_page=False),
     Column(_l("Director"), lambda i: i.director.name if i.director else None, width=16),
 ]
 

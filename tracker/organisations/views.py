@@ -116,7 +116,8 @@ INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", 
 @login_required
 def institutes() -> str | Response:
     q, kind, region = text_arg("q"), request.args.get("type", ""), request.args.get("region", "")
-    query = (listing.institutes(q, kind, region).options(selectinload(Institute.director))
+    query = (listing.institutes(q, kind, region)
+             .options(selectinload(Institute.director), selectinload(Institute.partners))
              .order_by(Institute.code))
     return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
                     "institutes", _("Institutes"), q=q, kind=kind, types=list(InstituteType),
