@@ -60,6 +60,12 @@ def test_hq_records_interviews_and_appoints_a_candidate(client):
     page = client.get(f"/pms/{record.id}").get_data(as_text=True)
     assert "Appointed" in page and "Qian Panel" in page and "Clear route to a pilot line" in page
     assert "Advanced Manufacturing Institute" in page
+    # the history reads as sentences: the interview's day, outcome and panel, the term
+    history = client.get(f"/history/pm_records/{record.id}").get_data(as_text=True)
+    for words in ("PM interview recorded", "Recommended for appointment", "Qian Panel",
+                  "PM appointed", "Oct 9, 2026", "Oct 31, 2029"):
+        assert words in history, words
+    assert "{" not in history.split("<main", 1)[1].split("</main>", 1)[0]
     # the table refuses a second appointment: 409 above the form
     again = post(client, path, {**tab(client, path), "institute_id": str(institute.id),
                                 "starts_on": "2026-11-01", "ends_on": "2029-10-31"})

@@ -32,6 +32,7 @@ from tracker.display.bilingual import Bilingual
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import Declaration, GateTemplate
+from tracker.pms.models import InterviewOutcome
 from tracker.settings.catalogue import CATALOGUE
 
 # How a value is shown: a formatting kind, or for a reference, ("ref", table).
@@ -62,6 +63,13 @@ KEYS: dict[str, Kind] = {
     "verdict": ("enum", Verdict),
     "approvers": ("refs", "users"),
     "on_behalf_of": ("ref", "users"),
+    # The register's steps (tracker/pms): an interview and a term, recorded on the PM's record.
+    "held_on": "date",
+    "starts_on": "date",
+    "ends_on": "date",
+    "ended_on": "date",
+    "interview_outcome": ("enum", InterviewOutcome),
+    "panel": ("refs", "users"),
 }
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",

@@ -108,8 +108,9 @@ def record_interview(actor: User, record: PmRecord, *, held_on: date,
     record.state = target
     changes = audit.pending_changes(record)
     db.session.flush()
-    changes["interview"] = [None, {"id": interview.id, "held_on": held_on.isoformat(),
-                                   "outcome": outcome.value, "panel": [u.id for u in panel]}]
+    changes.update(held_on=[None, held_on.isoformat()],
+                   interview_outcome=[None, outcome.value],
+                   panel=[None, [u.id for u in panel]])
     audit.record(actor, "pm.interview", record, changes)
     db.session.expire(record, ["interviews"])
     return interview
@@ -203,9 +204,8 @@ def _new_term(actor: User, record: PmRecord, target: PmState, action: str, insti
     record.reason = ""
     changes = audit.pending_changes(record)
     db.session.flush()
-    changes["term"] = [None, {"id": term.id, "institute_id": institute_id,
-                              "starts_on": starts_on.isoformat(),
-                              "ends_on": ends_on.isoformat()}]
+    changes.setdefault("institute_id", [None, institute_id])
+    changes.update(starts_on=[None, starts_on.isoformat()], ends_on=[None, ends_on.isoformat()])
     audit.record(actor, action, record, changes)
     db.session.expire(record, ["terms", "user"])
     return term
