@@ -378,6 +378,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "partners.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "partners.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "partners.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "partners.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # What a co-funder paid: HQ admins and the committee (CoFunder.can_record_payment), who
     # see every agreement.
     "co_funding.pay": {"GET": "admin committee: 200; *: 403",

@@ -63,6 +63,8 @@ from tracker.milestones.models import MilestoneState
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportKind
 from tracker.partners import co_funding
+from tracker.partners import services as partner_services
+from tracker.partners.agreement_models import AgreementKind
 from tracker.pms import services as pm_services
 from tracker.pms.models import InterviewOutcome, Origin
 from tracker.projects import services as projects
@@ -170,6 +172,10 @@ def build() -> World:
     co_funder_payment = co_funding.record_payment(
         admin, agreement.co_funders[0], amount=Decimal("200000.00"),
         paid_on=today() - timedelta(days=400))
+    partner_agreement = partner_services.record_agreement(
+        admin, agreement.co_funders[0].partner, kind=AgreementKind.CO_FUNDING,
+        title="拨投结合配套资金协议", signed_on=today() - timedelta(days=520), starts_on=None,
+        ends_on=None)
     accepted = companies_helpers.make_milestone(invested, MilestoneState.ACCEPTED)
     tranche = funding.add_tranche(committee, agreement, amount=Decimal("1000000.00"),
                                   milestone_id=accepted.id)
@@ -288,6 +294,7 @@ def build() -> World:
         co_funder_id=agreement.co_funders[0].id,
         co_funder_payment_id=co_funder_payment.id,
         partner_id=agreement.co_funders[0].partner_id,
+        partner_agreement_id=partner_agreement.id,
         need_id=need.id, file_id=deliverable, evidence_entry_id=evidence.id,
         evidence_file_id=evidence.files[0].id, indicator_id=indicator.id, year=year,
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
@@ -324,6 +331,7 @@ ARGUMENT_OF = {
     ("centres.new_payment", "agreement_id"): "centre_agreement_id",
     ("obligations.new_for_agreement", "project_id"): "invested_id",
     ("co_funding.reverse", "payment_id"): "co_funder_payment_id",
+    ("partners.edit_agreement", "agreement_id"): "partner_agreement_id",
     ("organisations.need", "object_id"): "need_id",
     ("organisations.edit_need", "object_id"): "need_id",
     ("audit.history", "object_id"): "project_id",

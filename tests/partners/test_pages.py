@@ -150,3 +150,34 @@ def test_the_pages_read_in_chinese(client):
     assert "拨投结合配套出资" in page and "登记协议" in page
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
     assert "配套出资方付款" in page and "尚欠" in page and "全部出资方" in page
+
+
+def test_an_agreement_is_corrected_and_its_document_replaced(client):
+    admin = make_user(Role.HQ_ADMIN, locale="en")
+    partner = partners.save_partner(admin, None, name="中国银行苏州分行",
+                                    name_en="Bank of China Suzhou", kind=PartnerKind.BANK,
+                                    level=None, uscc=None)
+    agreement = partners.record_agreement(
+        admin, partner, kind=AgreementKind.CREDIT, title="科技型企业授信协议",
+        signed_on=today() - timedelta(days=40), starts_on=None, ends_on=None,
+        upload=(io.BytesIO(PDF), "授信协议.pdf"))
+    _commit()
+    first_file = agreement.file_id
+    login(client, admin)
+    path = f"/partners/agreements/{agreement.id}/edit"
+    assert "科技型企业授信协议" in client.get(path).get_data(as_text=True)
+    response = post(client, path, {
+        **tab(client, path), "kind": "credit", "title": "科技型企业授信协议（2026 年版）",
+        "signed_on": (today() - timedelta(days=40)).isoformat(), "starts_on": "",
+        "ends_on": (today() + timedelta(days=700)).isoformat(), "note": "额度 5 亿元",
+        "file": (io.BytesIO(PDF), "授信协议-签章版.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    agreement = db.session.get(PartnerAgreement, agreement.id)
+    assert (agreement.title, agreement.note, agreement.file.original_name) == (
+        "科技型企业授信协议（2026 年版）", "额度 5 亿元", "授信协议-签章版.pdf")
+    # The replaced document is no longer any agreement's: nobody downloads it.
+    assert client.get(f"/files/{first_file}").status_code == 404
+    assert db.session.scalars(select(AuditRecord.action).where(
+        AuditRecord.object_type == "partner_agreements").order_by(AuditRecord.id)).all() == [
+        "partner_agreement.create", "partner_agreement.update"]

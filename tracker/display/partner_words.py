@@ -10,6 +10,7 @@ ACTIONS = {
     "partner.create": _l("Partner recorded"),
     "partner.update": _l("Partner changed"),
     "partner_agreement.create": _l("Agreement with a partner recorded"),
+    "partner_agreement.update": _l("Agreement with a partner corrected"),
     "co_funder.payment": _l("Payment by a co-funder recorded"),
     "co_funder.reverse": _l("Payment by a co-funder reversed"),
 }

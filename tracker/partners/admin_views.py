@@ -15,7 +15,7 @@ from tracker.accounts.models import User
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.partners import services
 from tracker.partners.agreement_models import PartnerAgreement
-from tracker.partners.forms import PartnerAgreementForm, PartnerForm
+from tracker.partners.forms import PartnerAgreementEditForm, PartnerAgreementForm, PartnerForm
 from tracker.partners.models import Partner, PartnerKind
 from tracker.web.actions import submit
 from tracker.web.navigation import paginate, text_arg
@@ -101,3 +101,21 @@ def new_agreement(partner_id: int) -> Response | tuple[str, int]:
                   lambda: render_template("partners/form.html", form=form, partner=partner,
                                           title=_("New agreement with %(name)s",
                                                   name=partner.shown("name"))))
+
+
+@bp.route("/partners/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@requires(Partner.can_edit)
+def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = db.session.get(PartnerAgreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    partner = agreement.partner
+    form = PartnerAgreementEditForm(obj=agreement)
+    back = url_for("partners.show", partner_id=partner.id) + "#agreements"
+    return submit(form, lambda: services.save_agreement(_user(), partner, agreement,
+                                                        **form.values()),
+                  _("Saved."), back,
+                  lambda: render_template("partners/form.html", form=form, partner=partner,
+                                          title=_("Correct the agreement %(title)s",
+                                                  title=agreement.title)),
+                  record=agreement)

@@ -68,3 +68,7 @@ class PartnerAgreementForm(OneTime, Form):
         return {"kind": self.kind.data, "title": self.title.data or "",
                 "signed_on": self.signed_on.data, "starts_on": self.starts_on.data,
                 "ends_on": self.ends_on.data, "note": self.note.data or "", "upload": upload}
+
+
+class PartnerAgreementEditForm(SeenVersion, PartnerAgreementForm):
+    """The agreement corrected: its fields as recorded, the version it was read at."""

@@ -88,11 +88,17 @@ def co_funder_named(actor: User, name: str) -> Partner:
 
 
 
-def record_agreement(actor: User, partner: Partner, *, kind: AgreementKind, title: str,
-                     signed_on: date | None, starts_on: date | None, ends_on: date | None,
-                     note: str = "", upload: tuple[IO[bytes], str] | None = None
-                     ) -> PartnerAgreement:
+def record_agreement(actor: User, partner: Partner, **values: Any) -> PartnerAgreement:
     """An agreement signed with `partner`, with its signed document when one is uploaded."""
+    return save_agreement(actor, partner, None, **values)
+
+
+def save_agreement(actor: User, partner: Partner, agreement: PartnerAgreement | None, *,
+                   kind: AgreementKind, title: str, signed_on: date | None,
+                   starts_on: date | None, ends_on: date | None, note: str = "",
+                   upload: tuple[IO[bytes], str] | None = None) -> PartnerAgreement:
+    """A new agreement (`agreement` None) or one corrected; a document uploaded with a
+    correction replaces the one on record."""
     if not Partner.can_edit(actor):
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
@@ -105,11 +111,18 @@ def record_agreement(actor: User, partner: Partner, *, kind: AgreementKind, titl
     stored = (problems.collect(files.store, actor, upload[0], upload[1], "file")
               if upload is not None else None)
     problems.raise_any()
-    agreement = PartnerAgreement(
-        partner_id=partner.id, kind=kind, title=title.strip(), signed_on=signed_on,
-        starts_on=starts_on, ends_on=ends_on, note=(note or "").strip(),
-        file_id=stored.id if stored is not None else None, recorded_by_id=actor.id)
+    creating = agreement is None
+    agreement = agreement or PartnerAgreement(partner_id=partner.id, recorded_by_id=actor.id)
+    agreement.kind, agreement.title, agreement.signed_on = kind, title.strip(), signed_on
+    agreement.starts_on, agreement.ends_on = starts_on, ends_on
+    agreement.note = (note or "").strip()
+    if stored is not None:
+        agreement.file_id = stored.id
+    changes = audit.pending_changes(agreement)
     db.session.add(agreement)
     db.session.flush()
-    audit.record(actor, "partner_agreement.create", agreement)
+    if creating or changes:
+        audit.record(actor, "partner_agreement.create" if creating
+                     else "partner_agreement.update", agreement, changes)
+    db.session.expire(agreement, ["file"])
     return agreement
