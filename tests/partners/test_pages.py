@@ -181,3 +181,21 @@ def test_an_agreement_is_corrected_and_its_document_replaced(client):
     assert db.session.scalars(select(AuditRecord.action).where(
         AuditRecord.object_type == "partner_agreements").order_by(AuditRecord.id)).all() == [
         "partner_agreement.create", "partner_agreement.update"]
+
+
+def test_a_partner_page_names_the_institutes_it_co_builds(client):
+    from tests.factories import make_institute
+
+    admin = make_user(Role.HQ_ADMIN, locale="en")
+    university = partners.save_partner(admin, None, name="东南大学",
+                                       name_en="Southeast University",
+                                       kind=PartnerKind.UNIVERSITY, level=None, uscc=None)
+    built = make_institute(code="JITRI-AM", name="先进材料研究所",
+                           name_en="Advanced Materials Institute")
+    make_institute(code="JITRI-RB", name="机器人研究所", name_en="Robotics Institute")
+    built.partners.append(university)
+    _commit()
+    login(client, admin)
+    page = client.get(f"/partners/{university.id}").get_data(as_text=True)
+    assert "Institutes it co-builds" in page and "Advanced Materials Institute" in page
+    assert "Robotics Institute" not in page

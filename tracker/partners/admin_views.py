@@ -13,10 +13,11 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.funding.models import CoFunder, FundingAgreement
+from tracker.organisations.models import Institute
 from tracker.partners import services
 from tracker.partners.agreement_models import PartnerAgreement
 from tracker.partners.forms import PartnerAgreementEditForm, PartnerAgreementForm, PartnerForm
-from tracker.partners.models import Partner, PartnerKind
+from tracker.partners.models import Partner, PartnerKind, institute_partners
 from tracker.web.actions import submit
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
@@ -65,8 +66,12 @@ def show(partner_id: int) -> str:
         select(PartnerAgreement).where(PartnerAgreement.partner_id == partner.id)
         .options(selectinload(PartnerAgreement.file))
         .order_by(PartnerAgreement.signed_on.desc(), PartnerAgreement.id.desc())).all()
+    institutes = db.session.scalars(
+        select(Institute).join(institute_partners,
+                               institute_partners.c.institute_id == Institute.id)
+        .where(institute_partners.c.partner_id == partner.id).order_by(Institute.code)).all()
     return render_template("partners/show.html", partner=partner, co_funding=co_funding,
-                           agreements=agreements)
+                           agreements=agreements, institutes=institutes)
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
