@@ -12,10 +12,12 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.export import responses as exports
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.organisations.models import Institute
 from tracker.partners import services
 from tracker.partners.agreement_models import PartnerAgreement
+from tracker.partners.columns import PARTNER_COLUMNS
 from tracker.partners.forms import PartnerAgreementEditForm, PartnerAgreementForm, PartnerForm
 from tracker.partners.models import Partner, PartnerKind, institute_partners
 from tracker.web.actions import submit
@@ -38,7 +40,7 @@ def _partner(partner_id: int) -> Partner:
 
 @bp.get("/partners/")
 @requires(Partner.can_list)
-def index() -> str:
+def index() -> str | Response:
     q, kind = text_arg("q"), request.args.get("kind", "")
     query = select(Partner)
     if q:
@@ -48,9 +50,13 @@ def index() -> str:
                                 Partner.city_en.ilike(like)))
     if kind in {k.value for k in PartnerKind}:
         query = query.where(Partner.kind == PartnerKind(kind))
-    page = paginate(query.order_by(Partner.kind, Partner.name, Partner.id))
-    return render_template("partners/index.html", page=page, q=q, kind=kind,
-                           kinds=list(PartnerKind), can_create=Partner.can_edit(_user()))
+    query = query.order_by(Partner.kind, Partner.name, Partner.id)
+    if fmt := exports.requested():
+        return exports.send(PARTNER_COLUMNS, exports.stream(query), "partners", fmt,
+                            title=_("Partners"))
+    return render_template("partners/index.html", page=paginate(query), q=q, kind=kind,
+                           kinds=list(PartnerKind), columns=PARTNER_COLUMNS,
+                           can_create=Partner.can_edit(_user()))
 
 
 @bp.get("/partners/<int:partner_id>")
