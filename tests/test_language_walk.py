@@ -42,7 +42,10 @@ from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.needs.models import NeedCandidate
 from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import Enterprise, JointInnovationCentre, TechnologyNeed
+from tracker.partners.agreement_models import PartnerAgreement
 from tracker.partners.models import Partner
+from tracker.partners.payment_models import CoFunderPayment
+from tracker.pms.models import PmInterview, PmRecord, PmTeam
 from tracker.projects.models import BudgetLine, Project
 from tracker.techfields.models import TechnicalField
 
@@ -145,7 +148,14 @@ def entered() -> list[str]:
                select(IpRight.title), select(IncomeReceipt.note),
                select(Transfer.override_reason), select(TechnologyNeed.description),
                select(TechnologyNeed.field), select(TechnologyNeed.close_reason),
-               select(NeedCandidate.reason), select(ReportObligation.recipient)]
+               select(NeedCandidate.reason), select(ReportObligation.recipient),
+               # the project-manager register: candidates' names (no account yet), teams,
+               # reasons and notes; co-funders' payment references; partners' notes
+               select(PmRecord.name), select(PmRecord.reason), select(PmRecord.note),
+               select(PmInterview.notes), select(PmTeam.name),
+               select(CoFunderPayment.reference), select(CoFunderPayment.reason),
+               select(Partner.note), select(PartnerAgreement.title),
+               select(PartnerAgreement.note)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)
@@ -153,10 +163,12 @@ def entered() -> list[str]:
 
 def typed_in_history() -> list[str]:
     """What HQ typed in both languages (an assessment indicator's two names, a technical
-    field's): the audit trail and the history pages show both values of a change; the other
-    pages show one."""
+    field's, a partner's name and city): the audit trail and the history pages show both
+    values of a change; the other pages show one."""
     names = {v for q in (select(Indicator.name), select(Indicator.name_en),
-                         select(TechnicalField.name), select(TechnicalField.name_en))
+                         select(TechnicalField.name), select(TechnicalField.name_en),
+                         select(Partner.name), select(Partner.name_en),
+                         select(Partner.city), select(Partner.city_en))
              for v in db.session.scalars(q) if v}
     return sorted(names, key=len, reverse=True)
 
@@ -181,7 +193,11 @@ def leaks(page: str, locale: str, names: list[str] = ()) -> list[str]:
             found.append(text)
         elif len(text) > 12:
             # Every message of the other language within the text, found through the slices
-            # that start one (the same as testing each message with `in`, without the loop).
+            # that start one (the same as testing each message with `in`, without the loop);
+            # what people typed is left out (a team named 智能装备项目经理团队 holds the
+            # catalogue's 项目经理团队, "PM team", and is still a name).
+            for name in names:
+                text = text.replace(name, " ")
             starts = {m for i in range(len(text) - n + 1) for m in by_start.get(text[i:i + n], ())}
             found += [m for m in starts if m in text]
     return found
