@@ -197,10 +197,12 @@ def test_a_proposal_through_gate_one_to_a_condition_confirmed(journey, tmp_path)
 
 
 def tab_to(page, selector: str, most: int = 150) -> None:
-    """Press Tab until the element matching `selector` has the focus."""
+    """Press Tab until the element matching `selector` has the focus. While a page is being
+    replaced nothing has it (`activeElement` is null: seen on a loaded machine)."""
     for _ in range(most):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
+                         selector):
             return
     raise AssertionError(f"Tab never reached {selector} on {page.url}")
 
