@@ -108,6 +108,11 @@ def test_who_sees_a_record_and_its_figures(client):
     post(client, "/logout")
     login(client, pm)
     assert client.get("/pms/").status_code == 403
+    # Their home page leads to their own record; another PM's has no such link.
+    assert f'href="/pms/{record.id}"' in client.get("/").get_data(as_text=True)
+    post(client, "/logout")
+    login(client, other_pm)
+    assert "/pms/" not in client.get("/").get_data(as_text=True)
 
 
 

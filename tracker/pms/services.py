@@ -25,6 +25,13 @@ from tracker.pms.register import PmState, PmStep, RegisterRefused, check
 from tracker.techfields.models import TechnicalField
 
 
+def record_of(user: User) -> PmRecord | None:
+    """The register's record of `user` (their home page links to it), if they have one."""
+    if not user.has_role(Role.PROJECT_MANAGER):
+        return None
+    return db.session.scalar(select(PmRecord).where(PmRecord.user_id == user.id))
+
+
 def _may_manage(actor: User) -> None:
     if not PmRecord.can_manage(actor):
         raise Forbidden()

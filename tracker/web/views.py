@@ -19,6 +19,7 @@ from tracker import db
 from tracker.accounts.services import set_locale
 from tracker.dates import today
 from tracker.incentives.services import grants_to
+from tracker.pms.services import record_of
 from tracker.web import health, work
 from tracker.web.navigation import safe_next
 
@@ -32,6 +33,7 @@ def home() -> str:
     full = request.args.get("full")
     user = current_user._get_current_object()
     return render_template("home.html", today=on, grants=grants_to(user),
+                           pm_record=record_of(user),
                            work=work.for_user(user, on, full if full in work.LISTS else None))
 
 
