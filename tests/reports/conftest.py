@@ -38,3 +38,12 @@ def net(clock, net_ids: dict) -> dict:
     loaded["p"] = [db.session.get(Project, id_) for id_ in net_ids["p"]]
     assert loaded.keys() == net_ids.keys()
     return loaded
+
+
+def cells(report, prefix: str, institute_code: str = "") -> dict:
+    """The annual report's rows of one breakdown (`prefix`, "needs_in_field:"), in total or
+    for an institute: each group's (previous count, amount, current count, amount)."""
+    return {row.figure.split(":", 1)[1]: (row.previous.count, row.previous.amount,
+                                          row.current.count, row.current.amount)
+            for row in report.rows() if row.figure.startswith(prefix)
+            and row.institute_code == institute_code}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from tests.conftest import login
+from tests.reports.conftest import cells as _cells
 from tracker import db
 from tracker.organisations.models import TechnologyNeed
 from tracker.reports import annual
@@ -25,13 +26,6 @@ def _classify(net) -> None:
     for need in db.session.query(TechnologyNeed).filter(TechnologyNeed.title.in_(("N2", "N3"))):
         need.field_id = robotics.id
     db.session.flush()
-
-
-def _cells(report, prefix: str, institute_code: str = "") -> dict:
-    return {row.figure.split(":", 1)[1]: (row.previous.count, row.previous.amount,
-                                          row.current.count, row.current.amount)
-            for row in report.rows() if row.figure.startswith(prefix)
-            and row.institute_code == institute_code}
 
 
 def test_new_projects_and_needs_by_field_in_total_and_for_an_institute(net):

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 from sqlalchemy import select
 
 from tests.conftest import login
+from tests.reports.conftest import cells as _cells
 from tracker import db
 from tracker.organisations.models import EnterpriseSize, Institute, Region, TechnologyNeed
 from tracker.reports import annual
@@ -26,13 +27,6 @@ def _record(net) -> None:
             TechnologyNeed.title.in_(sizes))):
         need.enterprise.size = sizes[need.title]
     db.session.flush()
-
-
-def _cells(report, prefix: str, institute_code: str = "") -> dict:
-    return {row.figure.split(":", 1)[1]: (row.previous.count, row.previous.amount,
-                                          row.current.count, row.current.amount)
-            for row in report.rows() if row.figure.startswith(prefix)
-            and row.institute_code == institute_code}
 
 
 def test_new_projects_by_region_and_needs_by_enterprise_size(net):

@@ -5,26 +5,20 @@ submitted, the obligation withdrawn) no longer comes out of the query, so its re
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from tracker import db
-from tracker.contracts.models import ResearchContract
-from tracker.funding.models import FundingAgreement
 from tracker.obligations.models import ReportObligation, ReportSubmission
+from tracker.obligations.queries import with_project
 from tracker.organisations.models import Institute
 from tracker.projects.models import Project
 from tracker.reminders.items import Item, Query
 
 
 def reports_owed(q: Query) -> list[Item]:
-    stmt = (select(ReportObligation.id, ReportObligation.due_on, ReportObligation.kind,
-                   ReportObligation.recipient, Project.id, Project.code, Project.pm_id,
-                   Institute.director_id)
-            .outerjoin(FundingAgreement,
-                       FundingAgreement.id == ReportObligation.funding_agreement_id)
-            .outerjoin(ResearchContract, ResearchContract.id == ReportObligation.contract_id)
-            .join(Project, Project.id == func.coalesce(FundingAgreement.project_id,
-                                                       ResearchContract.project_id))
+    stmt = (with_project(select(ReportObligation.id, ReportObligation.due_on,
+                                ReportObligation.kind, ReportObligation.recipient, Project.id,
+                                Project.code, Project.pm_id, Institute.director_id))
             .join(Institute, Institute.id == Project.institute_id)
             .where(ReportObligation.withdrawn_at.is_(None),
                    ~exists().where(ReportSubmission.obligation_id == ReportObligation.id)))
