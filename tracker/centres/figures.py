@@ -20,8 +20,8 @@ from tracker.centres.status import CentreStatus, status_on
 from tracker.contracts.models import ResearchContract
 from tracker.dates import local_date
 from tracker.organisations.models import NeedState, TechnologyNeed
-from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
+from tracker.reports.filters import approved
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
@@ -68,7 +68,7 @@ def figures(on: date, centre_ids: Collection[int] | None = None) -> dict[int, Ce
         found[centre_id].needs_raised, found[centre_id].needs_matched = raised, matched
         found[centre_id].last_need = local_date(last) if last is not None else None
     from_needs = (select(need.centre_id).join(Project, Project.need_id == need.id)
-                  .where(need.centre_id.is_not(None), Project.phase.not_in(list(NOT_APPROVED))))
+                  .where(need.centre_id.is_not(None), approved()))
     for centre_id, count in db.session.execute(_only(
             from_needs.add_columns(func.count(Project.id)).group_by(need.centre_id),
             need.centre_id, centre_ids)):

@@ -12,8 +12,9 @@ from sqlalchemy.orm import aliased
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
-from tracker.projects.lifecycle import NOT_APPROVED, Phase
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
+from tracker.reports.filters import approved
 
 
 @dataclass(frozen=True)
@@ -64,5 +65,5 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
     if filters.source in {s.value for s in FundingSource}:
         query = query.where(Project.funding_source == FundingSource(filters.source))
     if filters.approved:  # a portfolio figure's link (the dashboard's projects by source)
-        query = query.where(Project.phase.not_in(list(NOT_APPROVED)))
+        query = query.where(approved())
     return query

@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
-from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import BudgetLine, Project
+from tracker.reports.filters import approved
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.spending.models import SpendingEntry
@@ -121,7 +121,7 @@ def across_projects(user: User, institute_id: int = 0, year: int = 0) -> Select:
              .join(Institute, Institute.id == Project.institute_id)
              .outerjoin(totals, totals.c.project_id == Project.id)
              .where(Project.visible_to(user),
-                    Project.phase.not_in(list(NOT_APPROVED)))
+                    approved())
              .order_by(Institute.code, Project.year, Project.seq))
     if institute_id:
         query = query.where(Project.institute_id == institute_id)
