@@ -72,9 +72,9 @@ def standing(entries: Iterable[ShareEntry]) -> list[ShareEntry]:
     return [e for e in entries if e.reverses_id is None and e.id not in reversed_ids]
 
 
-def _upto(entries: Iterable[ShareEntry], on: date,
-          exclude_round_id: int | None = None) -> list[ShareEntry]:
-    return [e for e in standing(entries) if e.on_date <= on
+def _upto(entries: Iterable[ShareEntry], on: date, exclude_round_id: int | None = None,
+          exclude: ShareEntry | None = None) -> list[ShareEntry]:
+    return [e for e in standing(entries) if e.on_date <= on and e is not exclude
             and (exclude_round_id is None or e.round_id != exclude_round_id)]
 
 
@@ -92,9 +92,11 @@ def issued(entries: Iterable[ShareEntry]) -> Decimal:
     return sum((e.shares for e in entries if e.kind is EntryKind.ISSUE), ZERO)
 
 
-def cap_table(company: Company, on: date, exclude_round_id: int | None = None) -> CapTable:
-    """Who held what at the end of `on` (without the shares of one round, for "before")."""
-    entries = _upto(company.entries, on, exclude_round_id)
+def cap_table(company: Company, on: date, exclude_round_id: int | None = None,
+              exclude: ShareEntry | None = None) -> CapTable:
+    """Who held what at the end of `on` (without the shares of one round, or one entry, for
+    "before")."""
+    entries = _upto(company.entries, on, exclude_round_id, exclude)
     total = issued(entries)
     holders = {h.id: h for h in company.holders}
     held = sorted(((holders[holder_id], shares)

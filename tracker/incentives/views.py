@@ -17,7 +17,7 @@ from tracker.companies import ledger
 from tracker.companies.models import Company
 from tracker.companies.views import load_company
 from tracker.dates import today
-from tracker.incentives import dilution, services
+from tracker.incentives import dilution, previews, services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
 from tracker.incentives.models import IncentiveGrant
 from tracker.web.actions import submit
@@ -80,7 +80,8 @@ def new_grant(company_id: int) -> str | Response | tuple[str, int]:
 
     return submit(form, call, _("Grant recorded."), _to_grant,
                   lambda: render_template("incentives/form.html", form=form, company=company,
-                                          grant=None, title=_("New incentive grant")))
+                                          grant=None, title=_("New incentive grant")),
+                  preview=previews.grant)
 
 
 @bp.get("/incentives/grants/<int:grant_id>")
