@@ -166,10 +166,14 @@ def log_in(page, server, email="admin@demo.jitri.cn"):
     page.goto(server + "/")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button.primary")
+    # Each click waits for the page it leads to: asked at once, a slow machine's old page still
+    # has no code field and the second factor is skipped (the walk then signs in as no one).
+    with page.expect_navigation():
+        page.click("button.primary")
     if page.locator("input[name=code]").count():  # a second factor (README, demo logins)
         page.fill("input[name=code]", _fresh_code(email))
-        page.click("button.primary")
+        with page.expect_navigation():
+            page.click("button.primary")
         _signed_in[(server, email)] = page.context.cookies()
 
 

@@ -37,7 +37,8 @@ def _links(page, selector: str) -> list[str]:
 def set_language(page, server: str, locale: str) -> None:
     """The signed-in user's language (kept on their account: set it, whatever it was)."""
     page.goto(server + "/")
-    page.click(f"form.lang button[value={locale}]")
+    with page.expect_navigation():
+        page.click(f"form.lang button[value={locale}]")
 
 
 def walk(page, server: str, email: str, locale: str) -> Iterator[str]:
@@ -48,6 +49,7 @@ def walk(page, server: str, email: str, locale: str) -> Iterator[str]:
     log_in(page, server, email)
     set_language(page, server, locale)
     page.goto(server + "/")
+    assert page.locator("nav.main-nav").count(), f"{email} is not signed in: {page.url}"
     yield "/"
     level = ["/"] + [p for p in dict.fromkeys(_links(page, "nav.main-nav a")) if p != "/"]
     shapes = set(level)
