@@ -307,6 +307,10 @@ ACCESS: dict[str, dict[str, str]] = {
        for endpoint in ("transfers.new", "transfers.edit")},
     "transfers.report": {"POST": on_project("admin committee")},
     "transfers.income": {"POST": on_project("admin committee")},
+    # A receipt or a report recorded by mistake, reversed by whoever records them.
+    **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
+                  "POST": on_project("admin committee")}
+       for endpoint in ("transfers.reverse_income", "transfers.reverse_report")},
     "transfers.statement": {"GET": "pm hq: 200; *: 404"},
     "achievements.add_annuity": {"POST": on_project("pm admin")},
     "achievements.pay_annuity": {"POST": on_project("pm admin")},

@@ -185,3 +185,27 @@ def test_the_totp_secrets_already_stored_are_encrypted_and_back(empty_database):
         assert dict(conn.execute(read).all())["enrolled@example.cn"] == (
             "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     engine.dispose()
+
+
+def test_0065_says_what_each_receipt_already_recorded_pays(migrated_database):
+    """A receipt against a report pays its royalty; the others of a deal, oldest first, its
+    upfront payment until they reach it, then other income (issue 16)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # a licence: 300,000.00 upfront, received on one receipt
+    command.downgrade(config, "0064")
+    engine = make_engine(migrated_database)
+    copy = ("INSERT INTO ip_income (transfer_id, report_id, received_on, amount, costs, note, "
+            "contributor_pct, pool, recorded_by_id) SELECT transfer_id, {report}, {later}, "
+            "1000, 0, '{note}', contributor_pct, 500, recorded_by_id FROM ip_income "
+            "WHERE note = '首付款'")
+    later = ("received_on + 1" if engine.dialect.name == "postgresql"
+             else "date(received_on, '+1 day')")
+    with engine.begin() as conn:
+        conn.execute(text(copy.format(report="NULL", later=later, note="after")))
+        conn.execute(text(copy.format(
+            report="(SELECT min(id) FROM royalty_reports)", later=later, note="royalty")))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        pays = dict(conn.execute(text("SELECT note, pays FROM ip_income")).all())
+    assert pays == {"首付款": "upfront", "after": "other", "royalty": "royalty"}
+    engine.dispose()

@@ -253,10 +253,11 @@ def build() -> World:
     # licensed to the partner enterprise, its first quarter reported, the upfront received
     transfer = make_transfer(achievement, admin, enterprise_id=enterprise.id,
                              signed_on=today() - timedelta(days=120))
-    ip_deals.record_report(admin, transfer, received_on=today() - timedelta(days=5),
-                           base_amount=Decimal("500000.00"))
-    ip_deals.record_income(admin, transfer, received_on=today() - timedelta(days=100),
-                           amount=Decimal("100000.00"), costs=None, report_id=None)
+    royalty_report = ip_deals.record_report(admin, transfer,
+                                            received_on=today() - timedelta(days=5),
+                                            base_amount=Decimal("500000.00"))
+    receipt = ip_deals.record_income(admin, transfer, received_on=today() - timedelta(days=100),
+                           amount=Decimal("100000.00"), costs=None, pays="upfront", report_id=None)
     _commit()
 
     technical_field = TechnicalField(code="MAT", name="材料", name_en="Materials")
@@ -280,6 +281,7 @@ def build() -> World:
         achievement_id=achievement.id,
         right_id=patent.id,
         annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
+        report_id=royalty_report.id, receipt_id=receipt.id,
         field_id=technical_field.id, project_id=project.id, invested_id=invested.id,
         milestone_id=submitted.id,
         review_id=review.id,

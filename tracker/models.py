@@ -6,6 +6,7 @@ from tracker.achievements.deal_models import (  # noqa: F401
     IncomeReceipt,
     IncomeShare,
     RoyaltyReport,
+    RoyaltyReportReversal,
     Transfer,
 )
 from tracker.achievements.models import (  # noqa: F401

@@ -53,7 +53,7 @@ def test_income_recorded_is_split_and_kept_as_it_stood():
     transfer = make_transfer(achievement, hq, contributor_pct=Decimal("60"))
     receipt = deals.record_income(hq, transfer, received_on=date(2026, 2, 1),
                                   amount=Decimal("100000.00"), costs=Decimal("12345.67"),
-                                  report_id=None, note="Upfront")
+                                  pays="upfront", report_id=None, note="Upfront")
     _commit()
     assert (receipt.net, receipt.pool) == (Decimal("87654.33"), Decimal("52592.60"))
     assert [(s.name, s.amount) for s in receipt.shares] == [
@@ -81,7 +81,7 @@ def test_a_share_below_the_minimum_is_refused_without_a_reason_and_taken_with_on
     settings.set_value(hq, catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT, "60")
     with pytest.raises(Refused):
         deals.record_income(hq, other, received_on=date(2026, 2, 1), amount=Decimal("10"),
-                            costs=None, report_id=None)
+                            costs=None, pays="upfront", report_id=None)
 
 
 def test_the_page_warns_and_refuses_below_the_minimum_then_saves_with_a_reason(app, client):
@@ -111,7 +111,7 @@ def test_a_contributor_sees_only_their_own_statement(app):
     hq = make_user(Role.HQ_ADMIN)
     transfer = make_transfer(achievement, hq)
     deals.record_income(hq, transfer, received_on=date(2026, 2, 1),
-                        amount=Decimal("100000.00"), costs=None, report_id=None)
+                        amount=Decimal("100000.00"), costs=None, pays="upfront", report_id=None)
     _commit()
     pm = achievement.project.pm
     director = make_user()

@@ -53,12 +53,12 @@ def test_a_royalty_report_then_its_payment_remind_the_pm_and_hq():
     scan.scan(date(2026, 7, 15))  # the royalty a day late
     assert [who for who, _o in _sent("royalty_payment")] == [pm.id]
     deals.record_income(hq, transfer, received_on=date(2026, 7, 20), amount=Decimal("30000"),
-                        costs=None, report_id=report.id)
+                        costs=None, pays="royalty", report_id=report.id)
     _commit()
     scan.scan(date(2026, 8, 13))  # still 20,000.00 outstanding, 30 days late: HQ
     assert [who for who, _o in _sent("royalty_payment")] == [pm.id, hq.id]
     deals.record_income(hq, transfer, received_on=date(2026, 8, 14), amount=Decimal("20000"),
-                        costs=None, report_id=report.id)
+                        costs=None, pays="royalty", report_id=report.id)
     _commit()
     found = scan.scan(date(2026, 8, 16))
     assert _sent("royalty_payment") == _sent("royalty_payment")[:2]

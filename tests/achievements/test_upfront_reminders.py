@@ -48,12 +48,12 @@ def test_an_upfront_payment_not_received_reminds_the_pm_then_hq_until_received_i
         OutboxMessage.rule == "upfront_payment"))
     assert message.details["path"] == f"/transfers/{transfer.id}"
     deals.record_income(hq, transfer, received_on=date(2026, 3, 1), amount=Decimal("60000"),
-                        costs=None, report_id=None)
+                        costs=None, pays="upfront", report_id=None)
     _commit()
     scan.scan(date(2026, 3, 17))  # 40,000.00 still outstanding, 30 days late: HQ
     assert _sent() == [pm.id, hq.id]
     deals.record_income(hq, transfer, received_on=date(2026, 3, 20), amount=Decimal("40000"),
-                        costs=None, report_id=None)
+                        costs=None, pays="upfront", report_id=None)
     _commit()
     scan.scan(date(2026, 12, 31))
     assert _sent() == [pm.id, hq.id]  # received in full: nothing more

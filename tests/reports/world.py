@@ -340,6 +340,6 @@ def _achievements(admin, p1, p4) -> None:
     t2 = ip_deals.save_transfer(admin, x2, None, signed_on=date(2025, 10, 1),
                                 upfront=D("50000"), contributor_pct=D("60"), **terms)
     ip_deals.record_income(admin, t1, received_on=date(2026, 3, 1), amount=D("100000"),
-                           costs=D("10000"), report_id=None)
+                           costs=D("10000"), pays="upfront", report_id=None)
     ip_deals.record_income(admin, t2, received_on=date(2025, 11, 1), amount=D("50000"),
-                           costs=None, report_id=None)
+                           costs=None, pays="upfront", report_id=None)

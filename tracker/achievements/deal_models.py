@@ -15,12 +15,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.companies.reversal_models import Reversal
 from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.formatting import day, money
 from tracker.money import Percent
 
 if TYPE_CHECKING:
@@ -55,6 +57,22 @@ ROYALTY_BASE_LABELS = {
     RoyaltyBase.NET_SALES: _l("Net sales"),
     RoyaltyBase.GROSS_SALES: _l("Gross sales"),
     RoyaltyBase.PROFIT: _l("Profit"),
+}
+
+
+class ReceiptFor(enum.StrEnum):
+    """What a receipt pays, as whoever records it says: the upfront payment only counts as
+    received from receipts that say they pay it (the rule `upfront_payment` reads them)."""
+
+    UPFRONT = "upfront"
+    ROYALTY = "royalty"  # the royalty of one report (`IncomeReceipt.report_id`)
+    OTHER = "other"  # anything else under the deal: a milestone payment, interest, a settlement
+
+
+RECEIPT_FOR_LABELS = {
+    ReceiptFor.UPFRONT: _l("Upfront payment"),
+    ReceiptFor.ROYALTY: _l("Royalty of a report"),
+    ReceiptFor.OTHER: _l("Other income under the deal"),
 }
 
 
@@ -110,7 +128,18 @@ class Transfer(Versioned, Base):
 
     @property
     def income(self) -> Decimal:
+        """Received, net of reversals (a reversing receipt's amount is negated)."""
         return sum((r.amount for r in self.receipts), Decimal("0"))
+
+    @property
+    def upfront_received(self) -> Decimal:
+        return sum((r.amount for r in self.receipts if r.pays is ReceiptFor.UPFRONT),
+                   Decimal("0"))
+
+    @property
+    def standing_reports(self) -> list[RoyaltyReport]:
+        """The reports that count: a reversed one's period is owed again."""
+        return [r for r in self.reports if r.reversal is None]
 
     @property
     def distributed(self) -> Decimal:
@@ -126,11 +155,13 @@ class Transfer(Versioned, Base):
 
 
 class RoyaltyReport(Base):
-    """What a licensee reported for one period: the base (its sales) and the royalty owed."""
+    """What a licensee reported for one period: the base (its sales) and the royalty owed.
+    Never edited or deleted: one recorded by mistake is reversed (`reversal`, dated, with a
+    reason) and its period is owed again; one report of a period stands at a time
+    (`deals.record_report`, under the deal's lock)."""
 
     __tablename__ = "royalty_reports"
     __table_args__ = (
-        UniqueConstraint("transfer_id", "period_end"),
         CheckConstraint("base_amount >= 0", name="base_not_negative"),
         CheckConstraint("royalty_due >= 0", name="royalty_not_negative"),
     )
@@ -147,26 +178,63 @@ class RoyaltyReport(Base):
 
     transfer: Mapped[Transfer] = relationship(back_populates="reports")
     receipts: Mapped[list[IncomeReceipt]] = relationship(back_populates="report")
+    reversal: Mapped[RoyaltyReportReversal | None] = relationship(back_populates="report")
+
+    @property
+    def title(self) -> str:
+        """What the deal's page and the history call it: its period."""
+        return f"{day(self.period_start)} – {day(self.period_end)}"
 
     @property
     def paid(self) -> Decimal:
+        """Received against it, net of reversals."""
         return sum((r.amount for r in self.receipts), Decimal("0"))
+
+    def can_reverse(self, user: User) -> bool:
+        return Transfer.can_manage(user) and self.reversal is None
+
+
+class RoyaltyReportReversal(Reversal, Base):
+    """A royalty report recorded by mistake, reversed: it no longer counts (its period is owed
+    again, its royalty no longer due); the report stays as recorded."""
+
+    __tablename__ = "royalty_report_reversals"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("royalty_reports.id", ondelete="CASCADE"), unique=True)
+
+    report: Mapped[RoyaltyReport] = relationship(back_populates="reversal")
+
+    @property
+    def title(self) -> str:
+        return self.report.title
 
 
 class IncomeReceipt(Base):
-    """Money received under a deal (upfront, royalty, minimum, other), its deductible costs,
-    and the contributors' share of the net as it stood that day (`contributor_pct`, `pool`;
-    each person's part in `shares`): a later change of the deal or of the shares leaves what
-    was distributed as it was."""
+    """Money received under a deal, what it pays (`pays`: the upfront payment, the royalty of
+    one report, or other income), its deductible costs, and the contributors' share of the net
+    as it stood that day (`contributor_pct`, `pool`; each person's part in `shares`): a later
+    change of the deal or of the shares leaves what was distributed as it was.
+
+    Never edited or deleted: a receipt recorded by mistake is undone by a reversing receipt
+    (amount, costs, pool and every part negated, `reverses_id` naming the original, with a
+    reason), as a contract's payments are, so every sum of the receipts (the deal's income,
+    a report's royalty paid, the upfront received, a contributor's statement, the annual
+    report) nets the pair to nothing from the reversal's date."""
 
     __tablename__ = "ip_income"
     __table_args__ = (
-        CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("costs >= 0 AND costs <= amount", name="costs_range"),
+        CheckConstraint("(reverses_id IS NULL AND amount > 0) OR "
+                        "(reverses_id IS NOT NULL AND amount < 0)", name="amount_sign"),
+        CheckConstraint("(amount > 0 AND costs >= 0 AND costs <= amount) OR "
+                        "(amount < 0 AND costs <= 0 AND costs >= amount)", name="costs_range"),
+        CheckConstraint("(pays = 'royalty' AND report_id IS NOT NULL) OR "
+                        "(pays <> 'royalty' AND report_id IS NULL)", name="royalty_names_report"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transfer_id: Mapped[int] = mapped_column(ForeignKey("ip_transfers.id"), index=True)
+    pays: Mapped[ReceiptFor] = mapped_column(str_enum(ReceiptFor, "receipt_for"))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("royalty_reports.id"), index=True)
     received_on: Mapped[date] = mapped_column(info={PAST: True})
     amount: Mapped[Decimal] = mapped_column(Money)
@@ -174,21 +242,40 @@ class IncomeReceipt(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
     contributor_pct: Mapped[Decimal] = mapped_column(Percent)
     pool: Mapped[Decimal] = mapped_column(Money)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ip_income.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     transfer: Mapped[Transfer] = relationship(back_populates="receipts")
     report: Mapped[RoyaltyReport | None] = relationship(back_populates="receipts")
     shares: Mapped[list[IncomeShare]] = relationship(
         back_populates="receipt", cascade="all, delete-orphan", order_by="IncomeShare.position")
+    reverses: Mapped[IncomeReceipt | None] = relationship(
+        remote_side=[id], foreign_keys=[reverses_id], back_populates="reversed_by")
+    reversed_by: Mapped[IncomeReceipt | None] = relationship(back_populates="reverses",
+                                                             foreign_keys=[reverses_id])
+
+    @property
+    def title(self) -> str:
+        """What the history calls it: the day and the amount received."""
+        return f"{day(self.received_on)} · {money(self.amount)}"
 
     @property
     def net(self) -> Decimal:
         return self.amount - self.costs
 
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def can_reverse(self, user: User) -> bool:
+        """Whoever records a deal's income reverses a receipt recorded by mistake, once."""
+        return Transfer.can_manage(user) and not self.is_reversal and self.reversed_by is None
+
 
 class IncomeShare(Base):
     """One contributor's part of one receipt: who (a user, or a person named), their share of
-    the achievement that day, and the amount."""
+    the achievement that day, and the amount (negated in a reversing receipt's part)."""
 
     __tablename__ = "ip_income_shares"
 

@@ -7,19 +7,22 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import deals
-from tracker.achievements.deal_models import IncomeShare, Transfer
+from tracker.achievements import deal_corrections, deals
+from tracker.achievements.deal_models import IncomeReceipt, IncomeShare, RoyaltyReport, Transfer
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement
 from tracker.achievements.views import load_achievement
 from tracker.companies.ip_models import IpDeal
-from tracker.display.formatting import number
+from tracker.display.formatting import day, money, number
+from tracker.display.labels import label
 from tracker.organisations.models import Enterprise
 from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm
 
 bp = Blueprint("transfers", __name__)
 
@@ -35,7 +38,12 @@ def _user() -> User:
 
 def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
     """404 unless the user sees the achievement; 403 when `manage` and they may not record."""
-    transfer = db.session.get(Transfer, transfer_id)
+    transfer = db.session.scalar(select(Transfer).where(Transfer.id == transfer_id).options(
+        selectinload(Transfer.reports).selectinload(RoyaltyReport.reversal),
+        selectinload(Transfer.reports).selectinload(RoyaltyReport.receipts),
+        selectinload(Transfer.receipts).options(
+            selectinload(IncomeReceipt.shares), selectinload(IncomeReceipt.reversed_by),
+            selectinload(IncomeReceipt.reverses))))
     if transfer is None:
         abort(404)
     load_achievement(transfer.achievement_id)
@@ -92,7 +100,7 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
         minimum=deals.article_45_minimum(), next_report=deals.report_due_text(transfer),
         report_form=report or (ReportForm(formdata=None, id_prefix="report")
                                if manage else None),
-        income_form=income or (IncomeForm(formdata=None, reports=transfer.reports,
+        income_form=income or (IncomeForm(formdata=None, reports=transfer.standing_reports,
                                           id_prefix="income") if manage else None))
 
 
@@ -130,13 +138,72 @@ def report(transfer_id: int) -> Response | tuple[str, int]:
 @login_required
 def income(transfer_id: int) -> Response | tuple[str, int]:
     transfer = load_transfer(transfer_id, manage=True)
-    form = IncomeForm(reports=transfer.reports, id_prefix="income")
+    form = IncomeForm(reports=transfer.standing_reports, id_prefix="income")
     return submit(form, lambda: deals.record_income(
         _user(), transfer, received_on=form.received_on.data, amount=form.amount.data,
-        costs=form.costs.data, report_id=form.report_id.data or None, note=form.note.data),
+        costs=form.costs.data, pays=form.pays.data, report_id=form.report_id.data or None,
+        note=form.note.data),
         _("Income recorded and split among the contributors."),
         url_for("transfers.show", transfer_id=transfer.id),
         lambda: _page(transfer, income=form))
+
+
+def _correction(transfer: Transfer, form: ReverseForm, title: str, facts: list,
+                button: str, explanation: str) -> str:
+    return render_template("corrections/correct.html", form=form, title=title, facts=facts,
+                           back=url_for("transfers.show", transfer_id=transfer.id),
+                           button=button, explanation=explanation)
+
+
+@bp.route("/ip-income/<int:receipt_id>/reverse", methods=["GET", "POST"])
+@login_required
+def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
+    receipt = db.session.get(IncomeReceipt, receipt_id)
+    if receipt is None:
+        abort(404)
+    transfer = load_transfer(receipt.transfer_id, manage=True)
+    form = ReverseForm()
+    facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
+              f"{transfer.enterprise.shown('name')}"),
+             (_("Received on"), day(receipt.received_on)),
+             (_("It pays"), label(receipt.pays) + (f" · {receipt.report.title}"
+                                                   if receipt.report else "")),
+             (_("Amount received (CNY)"), money(receipt.amount)),
+             (_("To the contributors (CNY)"), money(receipt.pool))]
+    return submit(
+        form, lambda: deal_corrections.reverse_income(_user(), receipt, form.on_date.data,
+                                                      form.reason.data or ""),
+        _("Receipt reversed: both stay on the deal, and the contributors' parts are "
+          "taken back."), url_for("transfers.show", transfer_id=transfer.id),
+        lambda: _correction(
+            transfer, form, _("Reverse a receipt of income"), facts, _("Reverse the receipt"),
+            _("A reversing receipt of the negated amounts is written beside this one, with "
+              "each contributor's part negated: the deal's income, the statements, the annual "
+              "report and the reminders follow.")))
+
+
+@bp.route("/royalty-reports/<int:report_id>/reverse", methods=["GET", "POST"])
+@login_required
+def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
+    report = db.session.get(RoyaltyReport, report_id)
+    if report is None:
+        abort(404)
+    transfer = load_transfer(report.transfer_id, manage=True)
+    form = ReverseForm()
+    facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
+              f"{transfer.enterprise.shown('name')}"),
+             (_("Period"), report.title), (_("Report received on"), day(report.received_on)),
+             (_("Base reported (CNY)"), money(report.base_amount)),
+             (_("Royalty owed (CNY)"), money(report.royalty_due))]
+    return submit(
+        form, lambda: deal_corrections.reverse_report(_user(), report, form.on_date.data,
+                                                      form.reason.data or ""),
+        _("Report reversed: it stays on the deal, and its period is owed again."),
+        url_for("transfers.show", transfer_id=transfer.id),
+        lambda: _correction(
+            transfer, form, _("Reverse a royalty report"), facts, _("Reverse the report"),
+            _("The report no longer counts: its period's report is owed again and its "
+              "royalty is no longer due. It stays on the deal's page, marked.")))
 
 
 @bp.get("/ip/statements/<int:user_id>")

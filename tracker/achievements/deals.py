@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker import db, money
 from tracker.accounts.models import User
@@ -21,6 +22,7 @@ from tracker.achievements import periods
 from tracker.achievements.deal_models import (
     IncomeReceipt,
     IncomeShare,
+    ReceiptFor,
     RoyaltyBase,
     RoyaltyReport,
     Transfer,
@@ -143,10 +145,12 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
 
 def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
     """The number, start and end of the first period not yet reported; None when the deal has
-    no reports, or it ended before that period began."""
+    no reports, or it ended before that period began. A reversed report counts for nothing:
+    its period is owed again (only the latest report is reversed, so the periods reported are
+    always the first ones: `deal_corrections.reverse_report`)."""
     if not transfer.reporting_months:
         return None
-    number = len(transfer.reports) + 1
+    number = len(transfer.standing_reports) + 1
     start, end = periods.period(transfer.signed_on, transfer.reporting_months, number)
     if transfer.ends_on is not None and start > transfer.ends_on:
         return None
@@ -159,6 +163,10 @@ def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
     to the fen, and at least the minimum; due `payment_days` after the report."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
+    # One standing report a period: counted under the deal's lock, so that two reports sent
+    # at once can't both take the same period.
+    db.session.refresh(transfer, with_for_update=True)
+    db.session.expire(transfer, ["reports"])
     found = next_period(transfer)
     if found is None:
         raise Refused(_("No royalty report is owed under this deal."))
@@ -184,10 +192,11 @@ def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
 
 
 def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
-                  amount: Decimal | None, costs: Decimal | None, report_id: int | None,
-                  note: str = "") -> IncomeReceipt:
-    """Money received under the deal, split among the contributors as the deal and the
-    achievement stand today (`money.income_split`), and kept so."""
+                  amount: Decimal | None, costs: Decimal | None, pays: str | None,
+                  report_id: int | None, note: str = "") -> IncomeReceipt:
+    """Money received under the deal, paying what `pays` says (the upfront payment, the
+    royalty of report `report_id`, or other income), split among the contributors as the
+    deal and the achievement stand today (`money.income_split`), and kept so."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
     problems = Problems()
@@ -198,11 +207,21 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     costs = costs or ZERO
     if costs < 0 or (amount is not None and costs > amount):
         problems.add("costs", _("Costs are zero or more, and no more than the amount."))
-    report = None
-    if report_id:
-        report = db.session.get(RoyaltyReport, report_id)
-        if report is None or report.transfer_id != transfer.id:
-            problems.add("report_id", _("Choose one of this deal's reports."))
+    pays = ReceiptFor(pays) if pays in set(ReceiptFor) else None
+    if pays is None:
+        problems.add("pays", _("Say what it pays: the upfront payment, a royalty or other "
+                               "income."))
+    elif pays is ReceiptFor.UPFRONT and not transfer.upfront > 0:
+        problems.add("pays", _("This deal has no upfront payment: record it as other income, "
+                               "or give the deal its upfront amount first."))
+    report = db.session.get(RoyaltyReport, report_id) if report_id else None
+    if pays is ReceiptFor.ROYALTY and (report is None or report.transfer_id != transfer.id
+                                       or report.reversal is not None):
+        problems.add("report_id", _("Choose the report whose royalty it pays, among this "
+                                    "deal's reports that stand."))
+    elif pays is not ReceiptFor.ROYALTY and report_id:
+        problems.add("report_id", _("Only a royalty is paid against a report: choose none, "
+                                    "or say it pays a royalty."))
     problems.raise_any()
     if (said := distribution_problem(transfer.contributor_pct,
                                      transfer.override_reason)) is not None:
@@ -213,7 +232,7 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
                         "correct them before income is split."))
     pool, parts = money.income_split(amount - costs, transfer.contributor_pct,
                                      [c.share_pct for c in contributors])
-    receipt = IncomeReceipt(received_on=received_on, amount=amount, costs=costs,
+    receipt = IncomeReceipt(received_on=received_on, amount=amount, costs=costs, pays=pays,
                             report_id=report.id if report else None, note=(note or "")[:200],
                             contributor_pct=transfer.contributor_pct, pool=pool,
                             recorded_by_id=actor.id)
@@ -229,9 +248,15 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
 
 
 def statement(user: User) -> list[IncomeShare]:
-    """Every part of income a user received as a contributor, oldest first."""
+    """Every part of income a user received as a contributor, oldest first; a reversed
+    receipt's part is followed, on the reversal's date, by its negation."""
+    receipt = selectinload(IncomeShare.receipt)
     return list(db.session.scalars(
         select(IncomeShare).join(IncomeReceipt).where(IncomeShare.user_id == user.id)
+        .options(receipt.selectinload(IncomeReceipt.reverses),
+                 receipt.selectinload(IncomeReceipt.reversed_by),
+                 receipt.selectinload(IncomeReceipt.transfer).options(
+                     selectinload(Transfer.achievement), selectinload(Transfer.enterprise)))
         .order_by(IncomeReceipt.received_on, IncomeReceipt.id)))
 
 

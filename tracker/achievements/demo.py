@@ -57,7 +57,7 @@ def seed_achievements(admin: User) -> int:
             payment_days=30, contributor_pct=Decimal("70"), override_reason="", ip_deal_id=None)
         deals.record_income(admin, transfer, received_on=today() - timedelta(days=110),
                             amount=Decimal("300000.00"), costs=Decimal("18000.00"),
-                            report_id=None, note="首付款")
+                            pays="upfront", report_id=None, note="首付款")
         deals.record_report(admin, transfer, received_on=today() - timedelta(days=10),
                             base_amount=Decimal("4200000.00"))
     db.session.flush()

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from tracker.achievements.deal_models import RoyaltyBase, TransferKind
+from tracker.achievements.deal_models import ReceiptFor, RoyaltyBase, TransferKind
 from tracker.achievements.models import PatentType, RightKind, RightStatus
+from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -151,12 +152,15 @@ class IncomeForm(OneTime, Form):
     costs = MoneyField(_l("Costs deducted (CNY)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))],
         description=_l("Taxes, fees and costs of the transfer: the rest is the net income."))
-    report_id = SelectField(_l("For the report of"), coerce=int, default=0, choices=[])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)],
-                       description=_l("Upfront, minimum, royalty ..."))
+    pays = SelectField(_l("It pays"), choices=[], validators=[DataRequired()],
+                       description=_l("Only a receipt of the upfront payment counts towards "
+                                      "it; a royalty is paid against its report."))
+    report_id = SelectField(_l("For the report of"), coerce=int, default=0, choices=[],
+                            description=_l("A royalty only: the report whose royalty it pays."))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args, reports=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.report_id.choices = [(0, _l("No report (upfront, other)"))] + [
-            (r.id, f"{r.period_start.isoformat()} – {r.period_end.isoformat()}")
-            for r in reports]
+        self.pays.choices = _choices(ReceiptFor, _l("Choose"))
+        self.report_id.choices = [(0, _l("None: not a royalty"))] + [
+            (r.id, f"{day(r.period_start)} – {day(r.period_end)}") for r in reports]

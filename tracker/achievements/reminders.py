@@ -5,11 +5,17 @@ received, the patent lapsed) no longer comes out of its query, so its reminders 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from tracker import db
 from tracker.achievements import periods
-from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
+from tracker.achievements.deal_models import (
+    IncomeReceipt,
+    ReceiptFor,
+    RoyaltyReport,
+    RoyaltyReportReversal,
+    Transfer,
+)
 from tracker.achievements.models import LIVE, Achievement, Annuity, IpRight, RightKind
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
@@ -42,11 +48,16 @@ def annuities_due(q: Query) -> list[Item]:
             for r in db.session.execute(stmt)]
 
 
+def _standing(report_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL: the report is not reversed."""
+    return ~exists().where(RoyaltyReportReversal.report_id == report_id)
+
+
 def upfront_payments_due(q: Query) -> list[Item]:
-    """Upfront payments with a due date, until what was received outside royalty reports
-    reaches the upfront amount."""
+    """Upfront payments with a due date, until the receipts that say they pay it reach the
+    upfront amount (net of reversals: a reversed receipt no longer counts as paid)."""
     paid = (select(IncomeReceipt.transfer_id, func.sum(IncomeReceipt.amount).label("paid"))
-            .where(IncomeReceipt.report_id.is_(None))
+            .where(IncomeReceipt.pays == ReceiptFor.UPFRONT)
             .group_by(IncomeReceipt.transfer_id).subquery())
     received = func.coalesce(paid.c.paid, 0)
     stmt = (select(Transfer.id, Transfer.upfront_due_on, Enterprise.name, Achievement.title,
@@ -70,8 +81,9 @@ def upfront_payments_due(q: Query) -> list[Item]:
 
 def _deal_rows(q: Query):
     """Deals with royalty reports, their project's PM and director, and how many reports
-    they have: one statement."""
+    stand (a reversed one's period is owed again): one statement."""
     reported = (select(RoyaltyReport.transfer_id, func.count(RoyaltyReport.id).label("n"))
+                .where(_standing(RoyaltyReport.id))
                 .group_by(RoyaltyReport.transfer_id).subquery())
     stmt = (select(Transfer.id, Transfer.signed_on, Transfer.ends_on, Transfer.reporting_months,
                    Transfer.report_days, func.coalesce(reported.c.n, 0), Enterprise.name,
@@ -108,7 +120,8 @@ def royalty_reports_due(q: Query) -> list[Item]:
 
 
 def royalty_payments_due(q: Query) -> list[Item]:
-    """Royalties reported and not yet received in full, by their payment due date."""
+    """Royalties of the reports that stand, not yet received in full (net of reversals), by
+    their payment due date."""
     paid = (select(IncomeReceipt.report_id, func.sum(IncomeReceipt.amount).label("paid"))
             .where(IncomeReceipt.report_id.is_not(None))
             .group_by(IncomeReceipt.report_id).subquery())
@@ -123,7 +136,7 @@ def royalty_payments_due(q: Query) -> list[Item]:
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(paid, paid.c.report_id == RoyaltyReport.id)
-            .where(received < RoyaltyReport.royalty_due))
+            .where(received < RoyaltyReport.royalty_due, _standing(RoyaltyReport.id)))
     stmt = q.apply(stmt, RoyaltyReport.id, RoyaltyReport.payment_due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],

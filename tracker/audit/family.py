@@ -1,13 +1,15 @@
 """The records whose history belongs to another's: a funding agreement's tranches,
 disbursements and conversion; a company's share entries, rounds, IP deals and exits, their
-reversals, and the conversions at its rounds. The history page of the parent ("all changes")
-shows theirs with its own, each line naming its record.
+reversals, and the conversions at its rounds; a transfer's or licence's royalty reports, their
+reversals, and its receipts of income (reversing ones included). The history page of the
+parent ("all changes") shows theirs with its own, each line naming its record.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Select, select
 
+from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, RoyaltyReportReversal
 from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import CompanyExit, FinancingRound, ShareEntry
@@ -46,8 +48,18 @@ def _centre(centre_id: int) -> list[tuple[str, Select]]:
     ]
 
 
+def _transfer(transfer_id: int) -> list[tuple[str, Select]]:
+    reports = select(RoyaltyReport.id).where(RoyaltyReport.transfer_id == transfer_id)
+    return [
+        ("royalty_reports", reports),
+        ("royalty_report_reversals", select(RoyaltyReportReversal.id)
+         .where(RoyaltyReportReversal.report_id.in_(reports))),
+        ("ip_income", select(IncomeReceipt.id).where(IncomeReceipt.transfer_id == transfer_id)),
+    ]
+
+
 FAMILIES = {"funding_agreements": _agreement, "companies": _company,
-            "joint_innovation_centres": _centre}
+            "joint_innovation_centres": _centre, "ip_transfers": _transfer}
 
 
 def members(object_type: str, object_id: int) -> list[tuple[str, Select]]:

@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
 from tracker.achievements.deal_models import (
+    RECEIPT_FOR_LABELS,
     ROYALTY_BASE_LABELS,
     TRANSFER_KIND_LABELS,
+    ReceiptFor,
     RoyaltyBase,
     TransferKind,
 )
@@ -217,6 +219,7 @@ LABELS: dict[type[Enum], dict] = {
     RightStatus: RIGHT_STATUS_LABELS,
     TransferKind: TRANSFER_KIND_LABELS,
     RoyaltyBase: ROYALTY_BASE_LABELS,
+    ReceiptFor: RECEIPT_FOR_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

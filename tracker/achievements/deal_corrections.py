@@ -1,0 +1,90 @@
+"""Undoing what was recorded by mistake under a transfer or licence, as every ledger of the
+tracker does (`tracker.reversals`): a receipt of income by a reversing receipt of the negated
+amounts, a royalty report by a reversal record. Both stay on the deal's page, marked, and in
+its history; nothing is edited or deleted.
+
+A reversed receipt no longer counts anywhere its amounts are summed (the deal's income, a
+report's royalty paid, the upfront received, the contributors' statements, the annual report),
+from the reversal's date. A reversed report is no report: its period is owed again (the rule
+`royalty_report` reminds of it), its royalty is no longer due (`royalty_payment`). Only the
+deal's latest report is reversed, and only once nothing received stands against it, so the
+reports that stand are always the first periods and every royalty paid has its report.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from tracker import db, reversals
+from tracker.accounts.models import User
+from tracker.achievements.deal_models import (
+    IncomeReceipt,
+    IncomeShare,
+    RoyaltyReport,
+    RoyaltyReportReversal,
+    Transfer,
+)
+from tracker.audit import services as audit
+from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
+from tracker.errors import Forbidden, Refused
+
+
+def reverse_income(actor: User, receipt: IncomeReceipt, on: date | None,
+                   reason: str) -> IncomeReceipt:
+    """A receipt recorded by mistake is undone by a reversing receipt dated `on`: the amount,
+    the costs, the contributors' pool and each contributor's part negated."""
+    if not Transfer.can_manage(actor):
+        raise Forbidden()
+    db.session.refresh(receipt.transfer, with_for_update=True)
+    db.session.expire(receipt, ["reversed_by"])
+    if not receipt.can_reverse(actor):
+        raise Refused(_("This receipt is a reversal or has been reversed already."))
+    reason = reversals.check("on_date", receipt.received_on, on, reason)
+    parts = [IncomeShare(position=s.position, user_id=s.user_id, name=s.name,
+                         share_pct=s.share_pct, amount=-s.amount) for s in receipt.shares]
+    reversal = IncomeReceipt(
+        received_on=on, amount=-receipt.amount, costs=-receipt.costs, pays=receipt.pays,
+        report_id=receipt.report_id, note=receipt.note, contributor_pct=receipt.contributor_pct,
+        pool=-receipt.pool, reason=reason, recorded_by_id=actor.id, shares=parts)
+    receipt.transfer.receipts.append(reversal)
+    reversal.reverses = receipt
+    audit.record(actor, "income.reverse", reversal, {
+        **audit.pending_changes(reversal),
+        "shares": [None, [f"{s.name} {cny(s.amount)}" for s in reversal.shares]]})
+    db.session.flush()
+    return reversal
+
+
+def reverse_report(actor: User, report: RoyaltyReport, on: date | None,
+                   reason: str) -> RoyaltyReportReversal:
+    """A royalty report recorded by mistake no longer counts from now on: its period is owed
+    again. Refused while income received against it stands (reverse that first), or while a
+    later period's report stands (reverse the latest first)."""
+    if not Transfer.can_manage(actor):
+        raise Forbidden()
+    transfer = report.transfer
+    db.session.refresh(transfer, with_for_update=True)
+    db.session.expire(report, ["reversal", "receipts"])
+    db.session.expire(transfer, ["reports"])
+    if report.reversal is not None:
+        raise Refused(_("This report has been reversed already."))
+    for receipt in report.receipts:
+        db.session.expire(receipt, ["reversed_by"])
+    if any(not r.is_reversal and r.reversed_by is None for r in report.receipts):
+        raise Refused(_("Income was received against this report: reverse that receipt "
+                        "first, then the report."))
+    later = [r for r in transfer.standing_reports if r.period_end > report.period_end]
+    if later:
+        raise Refused(_("The report of %(start)s to %(end)s came after this one: reverse the "
+                        "latest report first, the periods are reported in order.",
+                        start=day(later[-1].period_start), end=day(later[-1].period_end)))
+    reason = reversals.check("on_date", report.received_on, on, reason)
+    reversal = RoyaltyReportReversal(report=report, on_date=on, reason=reason,
+                                     recorded_by_id=actor.id)
+    db.session.add(reversal)
+    audit.record(actor, "royalty_report.reverse", reversal)
+    db.session.flush()
+    return reversal
