@@ -151,3 +151,109 @@ def test_two_corrections_at_once_record_exactly_one_and_the_other_gets_a_409(app
     count = db.session.scalar(select(func.count()).select_from(GateDecision).where(
         GateDecision.review_id == review_id))
     assert count == 2  # the decision and one correction
+
+
+def test_two_evaluators_scoring_at_once_are_both_recorded_and_complete_the_panel(app,
+                                                                                real_commits):
+    """The last two members of a panel sending their scorecards at the same moment (the load
+    test's evaluators did): each scorecard moves the review's version, and the second lost
+    that race, a 409 telling an evaluator that "someone else changed this" for another
+    member's scores. Now the second waits for the first, both are recorded, and the one that
+    completes the panel says so, once."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tracker.accounts.models import User
+    from tracker.gates import services as gates
+    from tracker.gates.models import CriterionKind, PanelMember, Recommendation
+    from tracker.reminders.models import OutboxMessage
+
+    install_gates()
+    project = make_project()
+    review = helpers.submit(project)
+    evaluators = helpers.name_panel(review)
+    helpers.score(review, evaluators[0])
+    for evaluator in evaluators[1:]:
+        gates.declare(evaluator, review, conflict=False)
+    db.session.commit()
+    review_id, last_two = review.id, [e.id for e in evaluators[1:]]
+    db.session.remove()
+
+    both_loaded = threading.Barrier(2)
+    results: dict[int, str] = {}
+
+    def score(user_id: int) -> None:
+        with app.app_context():
+            try:
+                loaded = db.session.get(GateReview, review_id)
+                evaluator = db.session.get(User, user_id)
+                assert loaded.member(evaluator) is not None  # the page's panel, loaded
+                given = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST
+                                else {"value": 4}) for c in loaded.criteria}
+                both_loaded.wait(timeout=10)
+                gates.submit_scores(evaluator, loaded, given, Recommendation.GO)
+                db.session.commit()
+                results[user_id] = "recorded"
+            except (Refused, StaleDataError) as refused:
+                db.session.rollback()
+                results[user_id] = f"refused: {refused}"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=score, args=(user_id,)) for user_id in last_two]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert results == {user_id: "recorded" for user_id in last_two}
+    submitted = db.session.scalar(select(func.count()).select_from(PanelMember).where(
+        PanelMember.review_id == review_id, PanelMember.submitted_at.is_not(None)))
+    assert submitted == 3
+    told = db.session.scalar(select(func.count(func.distinct(OutboxMessage.occurrence))).where(
+        OutboxMessage.rule == "all_scores_in", OutboxMessage.item_id == review_id))
+    assert told == 1
+
+
+def test_two_evaluators_declaring_at_once_are_both_recorded(app, real_commits):
+    """A declaration moves the review's version too: two at once were a 409 for one."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tracker.accounts.models import User
+    from tracker.gates import services as gates
+    from tracker.gates.models import PanelMember
+
+    install_gates()
+    review = helpers.submit(make_project())
+    evaluators = helpers.name_panel(review)
+    review_id, two = review.id, [e.id for e in evaluators[:2]]
+    db.session.remove()
+
+    both_loaded = threading.Barrier(2)
+    results: dict[int, str] = {}
+
+    def declare(user_id: int) -> None:
+        with app.app_context():
+            try:
+                loaded = db.session.get(GateReview, review_id)
+                evaluator = db.session.get(User, user_id)
+                assert loaded.member(evaluator) is not None
+                both_loaded.wait(timeout=10)
+                gates.declare(evaluator, loaded, conflict=False)
+                db.session.commit()
+                results[user_id] = "recorded"
+            except (Refused, StaleDataError) as refused:
+                db.session.rollback()
+                results[user_id] = f"refused: {refused}"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=declare, args=(user_id,)) for user_id in two]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert results == {user_id: "recorded" for user_id in two}
+    declared = db.session.scalar(select(func.count()).select_from(PanelMember).where(
+        PanelMember.review_id == review_id, PanelMember.declaration.is_not(None)))
+    assert declared == 2

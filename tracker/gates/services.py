@@ -263,8 +263,20 @@ def _member_or_404(actor: User, review: GateReview) -> PanelMember:
     return member
 
 
+def _one_member_at_a_time(review: GateReview) -> None:
+    """Panel members declaring or scoring at the same moment take turns: each waits here for
+    the one before to commit, then reads the review and its panel as that one left them.
+    Otherwise the second lost the race on the review's version (a 409 telling an evaluator
+    that someone else changed their scorecard), and two last scorecards could each miss the
+    other and nobody tell the chair that every evaluator has scored."""
+    db.session.refresh(review, with_for_update=True)
+    db.session.scalars(select(PanelMember).where(PanelMember.review_id == review.id)
+                       .execution_options(populate_existing=True)).all()
+
+
 def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> None:
     """An evaluator declares a conflict of interest, or none, before seeing the material."""
+    _one_member_at_a_time(review)
     member = _member_or_404(actor, review)
     if review.state is not ReviewState.OPEN:
         raise Refused(_("This review is closed."))
@@ -295,6 +307,7 @@ def touch(review: GateReview) -> None:
 def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, Any]],
                   recommendation: Recommendation, comment: str = "") -> None:
     """Score every criterion, once. `scores[criterion_id]` has `passed` or `value`, `comment`."""
+    _one_member_at_a_time(review)
     member = _member_or_404(actor, review)
     if review.state is not ReviewState.OPEN:
         raise Refused(_("This review is closed."))
