@@ -13,19 +13,27 @@ gate 1 with a panel of three of the load's evaluators each. The users:
 - PMs (60 %): open their milestone, post progress (percent and a note carrying a mark of the
   run), and submit their other milestone once, halfway;
 - evaluators (20 %): their reviews, each review's page, declare no conflict and score each
-  review once;
+  review once, as an evaluator fills the scorecard: each must-meet criterion met (nine times
+  in ten) or not, each should-meet one a whole score in the upper half of its scale, the
+  recommendation that follows, an overall comment;
 - HQ admins (20 %): the dashboard, the project list, the overdue list, the outbox, the
   project list exported as CSV, the home page.
 
+Before the run, what an earlier run left is stopped (its process groups, from the pid file),
+the scheduler's lead must be free, the outbox is emptied and the load's scorecards put back to
+unscored (bench/loadcheck.py): this run's schedulers scan and send today's reminders as on a
+first run, and every outbox row the check reads is this run's.
+
 Each user signs in once (a session made as the login form makes it: the test measures pages,
 not Argon2) and then works without pause, each request on its connection kept alive. Reported:
-requests per second, per page the count, median, 95th percentile and errors, every 5xx, the
-gunicorn workers' memory before and after; then, once the schedulers have sent what is due:
-every reminder and notification due reached the SMTP server exactly once (its Message-ID
-once, the outbox's sent messages grouped as the sender groups them), and no update was lost
-(every progress post answered 302 is in the database with its note, every submission
-answered 302 left its milestone submitted, every scorecard answered 302 is stored).
-Exits 1 when a check fails.
+`uptime` before and after, requests per second, per page the count, median, 95th percentile
+and errors (a page not answered 200, a form not answered 302: a refused scorecard is one),
+the gunicorn workers' memory before and after; then, once the schedulers have sent what is
+due and are stopped: every e-mail of the outbox (reminders and notifications, grouped as the
+sender groups them) reached this run's SMTP server exactly once, none missing, none it does
+not account for, nothing left due or failed; and no update was lost (every progress post and
+scorecard answered 302 is stored as posted and nothing else is, every submission answered 302
+left its milestone submitted). Exits 1 when a request was an error or a check fails.
 """
 
 from __future__ import annotations
@@ -53,6 +61,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import databases  # noqa: E402
 import dataset  # noqa: E402
+import loadcheck  # noqa: E402
 import lxml.html  # noqa: E402
 import pages  # noqa: E402
 import portfolio  # noqa: E402
@@ -62,6 +71,9 @@ from aiosmtpd.controller import Controller  # noqa: E402
 REVIEWS = 20
 EVALUATOR_ACCOUNTS = 10  # the first ten of the data set: each sits on six panels
 RUN = uuid.uuid4().hex[:8]  # in every note this run posts
+LEASE_SECONDS = 30  # the schedulers' (SCHEDULER_LEASE_SECONDS)
+EVENT_QUIET_MINUTES = 1  # the setting's default is 5
+MAIL_FROM = "tracker@bench.example"
 
 
 # --- the data set and the sessions -------------------------------------------------------------
@@ -86,6 +98,15 @@ def prepare(db_url: str) -> dict:
             print(f"added the portfolio in {time.perf_counter() - started:.1f} s", flush=True)
         _panels()
         from tracker.accounts.models import User
+        from tracker.settings import catalogue
+        from tracker.settings import services as settings
+
+        # The events of the run (a submission, a scorecard) go out within it, after a quiet
+        # minute instead of five: the delivery check covers them too.
+        if settings.get(catalogue.EVENT_QUIET_MINUTES) != EVENT_QUIET_MINUTES:
+            settings.set_value(db.session.scalar(select(User).where(
+                User.email == dataset.email("admin", 0))), catalogue.EVENT_QUIET_MINUTES,
+                str(EVENT_QUIET_MINUTES))
         from tracker.milestones.models import Milestone, MilestoneState
         from tracker.projects.models import Project
 
@@ -232,13 +253,38 @@ def workers_rss(master: int) -> dict[int, int]:
     return found
 
 
-def serve(env: dict[str, str], port: int, workers: int, tmp: Path) -> subprocess.Popen:
+def start(db_url: str, args: list[str], env: dict[str, str], log: Path,
+          quiet: bool = False) -> subprocess.Popen:
+    """A process of the run (`python -m ARGS`; `quiet`: its standard output dropped), leader
+    of a process group of its own, written down for the next run to stop should this one be
+    interrupted before it does (bench/loadcheck.py)."""
+    output = open(log, "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", *args], cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL if quiet else output, stderr=output)
+    loadcheck.remember(db_url, process.pid)
+    return process
+
+
+def stop(process: subprocess.Popen, grace: float = 60) -> None:
+    """SIGTERM to the process's group (gunicorn's workers with it), SIGKILL after `grace`."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def serve(db_url: str, env: dict[str, str], port: int, workers: int,
+          tmp: Path) -> subprocess.Popen:
     """gunicorn with command-line flags, until a worker answers the sign-in page (/healthz
     answers 503 while the scheduler has not run yet)."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--timeout", "120", "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "gunicorn.log", "w"))  # noqa: SIM115
+    server = start(db_url, ["gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                            "--timeout", "120", "app:app"], env, tmp / "gunicorn.log",
+                   quiet=True)
     for _ in range(1200):
         try:
             if pages.request(port, "/login", "") == 200:
@@ -246,7 +292,7 @@ def serve(env: dict[str, str], port: int, workers: int, tmp: Path) -> subprocess
         except OSError:
             pass
         time.sleep(0.1)
-    server.terminate()
+    stop(server)
     raise SystemExit("gunicorn did not start: " + (tmp / "gunicorn.log").read_text())
 
 
@@ -260,12 +306,15 @@ class Recorder:
         self.lock = threading.Lock()
         self.progress: list[tuple[int, str]] = []  # (milestone, note) answered 302
         self.submitted: list[int] = []
-        self.scored: list[tuple[int, str]] = []  # (review, evaluator e-mail)
+        # (review, evaluator's e-mail, the scorecard's fields as posted) answered 302
+        self.scored: list[tuple[int, str, dict[str, str]]] = []
+        self.errors: Counter = Counter()
 
-    def add(self, label: str, status: int, ms: float) -> None:
+    def add(self, label: str, status: int, ms: float, error: bool) -> None:
         with self.lock:
             self.times[label].append(ms)
             self.statuses[label][status] += 1
+            self.errors[label] += error
 
 
 class User(threading.Thread):
@@ -278,6 +327,8 @@ class User(threading.Thread):
         self.random = random.Random()
 
     def call(self, label: str, method: str, path: str, **kwargs) -> requests.Response | None:
+        """One request; an error unless a page is answered 200 and a form 302 (a form refused,
+        400, or shown again with its problems, 200, is an error too)."""
         if time.monotonic() > self.until:
             return None
         started = time.perf_counter()
@@ -287,28 +338,32 @@ class User(threading.Thread):
             status = response.status_code
         except requests.RequestException:
             response, status = None, 599  # no answer: counted as a server error
-        self.recorder.add(label, status, (time.perf_counter() - started) * 1000)
+        expected = 302 if method == "POST" else 200
+        self.recorder.add(label, status, (time.perf_counter() - started) * 1000,
+                          status != expected)
         return response
 
-    def form(self, label: str, page: str, action_ends: str) -> dict | None:
-        """The values a browser would send with the form whose action ends so (hidden fields,
-        the CSRF token, the one-time token, what is checked); None if the page lacks it."""
+    def page_form(self, label: str, page: str, action_ends: str):
+        """The form of the page whose action ends so (lxml's), or None if the page lacks it."""
         response = self.call(label, "GET", page)
         if response is None or response.status_code != 200:
             return None
-        doc = lxml.html.fromstring(response.text)
-        for form in doc.forms:
+        for form in lxml.html.fromstring(response.text).forms:
             if (form.get("action") or "").endswith(action_ends):
-                values = dict(form.form_values())
-                for radio in form.xpath(".//input[@type='radio']"):  # a choice in each group
-                    values.setdefault(radio.get("name"), radio.get("value"))
-                for select in form.xpath(".//select"):
-                    options = [o.get("value") for o in select.xpath(".//option")
-                               if o.get("value")]
-                    if select.get("name") not in values and options:
-                        values[select.get("name")] = options[-1]
-                return values
+                return form
         return None
+
+    def form(self, label: str, page: str, action_ends: str) -> dict | None:
+        """The values a browser would send with the form whose action ends so (hidden fields,
+        the CSRF token, the one-time token, what is checked, the first radio button of each
+        group); None if the page lacks it."""
+        form = self.page_form(label, page, action_ends)
+        if form is None:
+            return None
+        values = dict(form.form_values())
+        for radio in form.xpath(".//input[@type='radio']"):
+            values.setdefault(radio.get("name"), radio.get("value"))
+        return values
 
     def run(self) -> None:
         while time.monotonic() < self.until:
@@ -372,15 +427,38 @@ class Evaluator(User):
                 values.update(conflict="no")
                 self.call("evaluator: declare no conflict", "POST", f"{page}/declare",
                           data=values)
-            values = self.form("evaluator: review page", page, f"{page}/scores")
-            if values is None:
+            form = self.page_form("evaluator: review page", page, f"{page}/scores")
+            if form is None:
                 self.done.add(review)
                 continue
+            values = self.scorecard(form)
             response = self.call("evaluator: score", "POST", f"{page}/scores", data=values)
             if response is not None and response.status_code == 302:
                 with self.recorder.lock:
-                    self.recorder.scored.append((review, self.email))
-                self.done.add(review)
+                    self.recorder.scored.append((review, self.email, values))
+            self.done.add(review)  # a scorecard is submitted once: refused, it is an error
+
+    def scorecard(self, form) -> dict[str, str]:
+        """Filled as an evaluator fills it (tracker/gates/review_forms.py): each must-meet
+        criterion met or not (its radio buttons, "1" or "0"), each should-meet criterion a
+        whole score within its scale (the number field's min and max), mostly in the upper
+        half, a recommendation that follows from them, an overall comment."""
+        values = dict(form.form_values())
+        met = True
+        for name in {radio.get("name") for radio in form.xpath(".//input[@type='radio']")}:
+            values[name] = "1" if self.random.random() < 0.9 else "0"
+            met &= values[name] == "1"
+        shares = []
+        for field in form.xpath(".//input[@type='number']"):
+            low, high = int(field.get("min")), int(field.get("max"))
+            score = self.random.randint(max(low, (low + high) // 2), high)
+            values[field.get("name")] = str(score)
+            shares.append((score - low) / (high - low))
+        good = not shares or statistics.mean(shares) >= 0.75
+        values["recommendation"] = ("go" if met and good else "conditional_go" if met
+                                    else "recycle")
+        values["comment"] = f"load {RUN}: scored by {self.email}"
+        return values
 
 
 class Headquarters(User):
@@ -392,95 +470,6 @@ class Headquarters(User):
     def step(self) -> None:
         label, path = self.random.choice(self.PAGES)
         self.call(label, "GET", path)
-
-
-# --- the checks -----------------------------------------------------------------------------
-
-
-def drain(db_url: str, started_at, timeout: float) -> dict:
-    """Wait until nothing due is left to send; the outbox's counts by state."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(db_url)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            with engine.connect() as conn:
-                due = conn.scalar(text(
-                    "SELECT count(*) FROM reminder_outbox WHERE channel = 'email' AND "
-                    "(state = 'sending' OR (state = 'pending' AND (next_attempt_at IS NULL "
-                    "OR next_attempt_at <= now())))"))
-                counts = dict(conn.execute(text(
-                    "SELECT state, count(*) FROM reminder_outbox GROUP BY state")).all())
-            if not due or time.monotonic() > deadline:
-                counts["due left"] = due
-                return counts
-            time.sleep(2)
-    finally:
-        engine.dispose()
-
-
-def expected_emails(db_url: str) -> Counter:
-    """The Message-ID of every e-mail the outbox says was sent: its messages grouped as the
-    sender groups them (a recipient's digest per batch, kind, channel and language; one per
-    message for those who chose so)."""
-    from sqlalchemy import create_engine, text
-
-    from tracker.reminders.mail import digest_message_id
-
-    engine = create_engine(db_url)
-    with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT o.recipient_id, o.sent_at, o.kind, o.channel, o.locale, o.message_id, "
-            "coalesce(p.per_item, false) FROM reminder_outbox o LEFT JOIN "
-            "reminder_preferences p ON p.user_id = o.recipient_id "
-            "WHERE o.state = 'sent' AND o.channel = 'email'")).all()
-    engine.dispose()
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for recipient, sent_at, kind, channel, locale, message_id, per_item in rows:
-        key = (recipient, sent_at, kind, channel, locale)
-        if per_item and kind == "reminder":
-            key += (message_id,)
-        groups[key].append(message_id)
-    domain = {mid.rsplit("@", 1)[1].rstrip(">") for _k, ids in groups.items() for mid in ids}
-    return Counter(digest_message_id(ids, domain.pop() if len(domain) == 1 else "")
-                   for ids in groups.values())
-
-
-def lost_updates(db_url: str, recorder: Recorder) -> list[str]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(db_url)
-    problems = []
-    with engine.connect() as conn:
-        stored = Counter(conn.execute(text(
-            "SELECT milestone_id, note FROM progress_updates WHERE note LIKE :mark"),
-            {"mark": f"load {RUN} %"}).all())
-        for answered in Counter(recorder.progress).items():
-            (milestone, note), count = answered
-            if stored[(milestone, note)] != count:
-                problems.append(f"progress {note!r} on milestone {milestone}: answered 302 "
-                                f"{count}x, stored {stored[(milestone, note)]}x")
-        extra = sum(stored.values()) - len(recorder.progress)
-        if extra:
-            problems.append(f"{extra} progress posts stored that were never answered 302")
-        for milestone in recorder.submitted:
-            state = conn.scalar(text("SELECT state FROM milestones WHERE id = :id"),
-                                {"id": milestone})
-            if state != "submitted":
-                problems.append(f"milestone {milestone} answered 302 to its submission but is "
-                                f"{state}")
-        for review, email in recorder.scored:
-            card = conn.scalar(text(
-                "SELECT count(*) FROM panel_members m JOIN users u ON u.id = m.user_id "
-                "WHERE m.review_id = :review AND u.email = :email "
-                "AND m.submitted_at IS NOT NULL AND EXISTS "
-                "(SELECT 1 FROM scores s WHERE s.member_id = m.id)"),
-                {"review": review, "email": email})
-            if not card:
-                problems.append(f"{email}'s scores on review {review} answered 302, not stored")
-    engine.dispose()
-    return problems
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -497,10 +486,17 @@ def main() -> None:
     args = parser.parse_args()
 
     db_url = databases.pg_url(args.pg_url, "load", args.fresh)
+    for stale in loadcheck.stop_stale(db_url):
+        print(f"stopped, left by an earlier run: {stale}", flush=True)
     started = time.perf_counter()
     found = prepare(db_url)
     print(f"prepared in {time.perf_counter() - started:.1f} s", flush=True)
     app = found["app"]
+    holder = loadcheck.wait_lead_free(db_url, LEASE_SECONDS + 10)
+    if holder is not None:
+        raise SystemExit(f"{holder} holds the scheduler's lead on {db_url}, not started by this "
+                         "script (or by a run before it wrote its process ids): stop it first")
+    run_start = loadcheck.reset(db_url)
 
     n_pm = round(args.users * 0.6)
     n_eval = round(args.users * 0.2)
@@ -512,18 +508,26 @@ def main() -> None:
     smtp.start()
     port = pages.free_port()
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
-    env = production_env(db_url, port)
-    scheduler_env = {**env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port),
-                     "MAIL_USE_TLS": "false", "MAIL_FROM": "tracker@bench.example",
-                     "SCHEDULER_INTERVAL_MINUTES": "1"}
-    schedulers = [subprocess.Popen(
-        [sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT, env=scheduler_env,
-        stdout=open(tmp / f"scheduler{n}.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
-        for n in range(2)]
+    # One environment for the web and the schedulers, as on a production host: the events the
+    # web writes carry Message-IDs of the domain the schedulers send from.
+    env = {**production_env(db_url, port), "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(smtp_port), "MAIL_USE_TLS": "false", "MAIL_FROM": MAIL_FROM}
+    scheduler_env = {**env, "SCHEDULER_INTERVAL_MINUTES": "1",
+                     "SCHEDULER_LEASE_SECONDS": str(LEASE_SECONDS)}
+    schedulers = [start(db_url, ["flask", "scheduler", "run"], scheduler_env,
+                        tmp / f"scheduler{n}.log") for n in range(2)]
+    ours = [scheduler.pid for scheduler in schedulers]
     server = None
     failed = False
     try:
-        server = serve(env, port, args.workers, tmp)  # inside: a failed start stops the others
+        server = serve(db_url, env, port, args.workers, tmp)  # failed: stops the others too
+        deadline = time.monotonic() + LEASE_SECONDS
+        while not loadcheck.is_ours(holder := loadcheck.lead_holder(db_url), ours) \
+                and time.monotonic() < deadline:
+            time.sleep(1)
+        print(f"scheduler's lead: {holder} (this run's: {', '.join(map(str, ours))})")
+        if not loadcheck.is_ours(holder, ours):
+            raise SystemExit("the lead is not this run's: its e-mails would not be checked")
         base = f"http://127.0.0.1:{port}"
         for _ in range(3):  # each worker imports and compiles its templates once
             requests.get(base + "/login", timeout=30)
@@ -542,9 +546,8 @@ def main() -> None:
         for n in range(n_hq):
             users.append(Headquarters(base, new_session(app, found["admins"][n % 3]), recorder,
                                       until))
-        load = os.getloadavg()
         print(f"{len(users)} users ({n_pm} PMs, {n_eval} evaluators, {n_hq} HQ) for "
-              f"{args.seconds} s; load average before: {load[0]:.1f}", flush=True)
+              f"{args.seconds} s; before: {uptime()}", flush=True)
         clock = time.perf_counter()
         until = time.monotonic() + args.seconds
         for user in users:
@@ -554,58 +557,63 @@ def main() -> None:
             user.join()
         elapsed = time.perf_counter() - clock
         after = workers_rss(server.pid)
-        load_after = os.getloadavg()
+        print(f"after: {uptime()}")
+        failed |= report(recorder, elapsed, before, after)
 
-        total = sum(len(t) for t in recorder.times.values())
-        errors_5xx = sum(n for c in recorder.statuses.values() for s, n in c.items() if s >= 500)
-        print(f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} requests/s; "
-              f"load average after: {load_after[0]:.1f}")
-        print(f"{'page':<42}{'count':>7}{'median':>9}{'p95':>9}  statuses")
-        for label in sorted(recorder.times):
-            times = recorder.times[label]
-            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
-            statuses = ", ".join(f"{s}: {n}" for s, n in sorted(recorder.statuses[label].items()))
-            print(f"{label:<42}{len(times):>7}{statistics.median(times):>9.1f}{p95:>9.1f}"
-                  f"  {statuses}")
-        print(f"5xx (and no answer): {errors_5xx}")
-        print("gunicorn workers' memory (MB): before "
-              + ", ".join(f"{kb / 1024:.0f}" for kb in before.values()) + "; after "
-              + ", ".join(f"{kb / 1024:.0f}" for kb in after.values()))
-        failed |= errors_5xx > 0
-
-        counts = drain(db_url, None, timeout=300)
-        print(f"outbox after the schedulers drained it: {counts}")
-        expected = expected_emails(db_url)
+        holder = loadcheck.lead_holder(db_url)
+        print(f"scheduler's lead after the load: {holder}")
+        failed |= not loadcheck.is_ours(holder, ours)
+        loadcheck.drain(db_url, timeout=300)
+        for scheduler in schedulers:  # no scan nor send between the counts and the check
+            stop(scheduler)
         received = Counter(mid for mid, _to in mailbox.received)
-        twice = {mid: n for mid, n in received.items() if n > 1}
-        missing = set(expected) - set(received)
-        unexpected = set(received) - set(expected)
-        print(f"e-mails received: {sum(received.values())}; expected from the outbox: "
-              f"{sum(expected.values())}; received twice: {len(twice)}; missing: "
-              f"{len(missing)}; not in the outbox as sent: {len(unexpected)}")
-        failed |= bool(twice or missing or unexpected or counts["due left"])
-        problems = lost_updates(db_url, recorder)
+        figures, problems = loadcheck.delivery(db_url, run_start, received,
+                                               MAIL_FROM.rsplit("@", 1)[1])
+        print("delivery (the outbox's e-mail rows, all written by this run, against the "
+              f"e-mails this run's SMTP server received): {figures}")
+        problems += loadcheck.lost_updates(db_url, RUN, recorder.progress, recorder.submitted,
+                                           recorder.scored)
         print(f"progress posts answered 302: {len(recorder.progress)}; submissions: "
-              f"{len(recorder.submitted)}; scorecards: {len(recorder.scored)}; lost: "
-              f"{len(problems)}")
-        for problem in problems[:20]:
+              f"{len(recorder.submitted)}; scorecards: {len(recorder.scored)}")
+        print(f"checks: {'hold' if not problems else 'DO NOT HOLD'}")
+        for problem in problems[:30]:
             print("  " + problem)
         failed |= bool(problems)
     finally:
-        for scheduler in schedulers:
-            scheduler.send_signal(signal.SIGTERM)
-        for scheduler in schedulers:
-            try:
-                scheduler.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                scheduler.kill()
-        if server is not None:
-            server.terminate()
-            server.wait()
+        for process in [*schedulers, *([server] if server is not None else [])]:
+            stop(process)
+        loadcheck.pid_file(db_url).unlink(missing_ok=True)
         smtp.stop()
         app.extensions["engine"].dispose()
         print(f"logs in {tmp}")
+    print("FAILED" if failed else "passed")
     raise SystemExit(1 if failed else 0)
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def report(recorder: Recorder, elapsed: float, before: dict[int, int],
+           after: dict[int, int]) -> bool:
+    """Print the figures; True when a request was an error."""
+    total = sum(len(t) for t in recorder.times.values())
+    errors = sum(recorder.errors.values())
+    errors_5xx = sum(n for c in recorder.statuses.values() for s, n in c.items() if s >= 500)
+    print(f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} requests/s")
+    print(f"{'page':<42}{'count':>7}{'median':>9}{'p95':>9}{'errors':>8}  statuses")
+    for label in sorted(recorder.times):
+        times = recorder.times[label]
+        p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(recorder.statuses[label].items()))
+        print(f"{label:<42}{len(times):>7}{statistics.median(times):>9.1f}{p95:>9.1f}"
+              f"{recorder.errors[label]:>8}  {statuses}")
+    print(f"errors: {errors} (a page not answered 200, a form not answered 302), of which "
+          f"5xx or no answer: {errors_5xx}")
+    print("gunicorn workers' memory (MB): before "
+          + ", ".join(f"{kb / 1024:.0f}" for kb in before.values()) + "; after "
+          + ", ".join(f"{kb / 1024:.0f}" for kb in after.values()))
+    return errors > 0
 
 
 if __name__ == "__main__":
