@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install install-dev requirements translations messages migrate seed lint browser fonts ldap-server clean bench
+.PHONY: run test install install-dev requirements translations messages migrate seed lint browser fonts ldap-server nginx clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,10 +89,28 @@ ldap-server:
 		else echo "slapd missing and not root: the LDAP tests will be skipped"; fi; \
 	fi
 
+# Debian's nginx for the production walk (tests/ops/test_production_walk.py), which runs the
+# README's server blocks itself in a temporary folder: one that the package's own scripts start
+# is stopped; and systemd-analyze, which checks the README's units without running them.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+			 && (/usr/sbin/nginx -s quit 2>/dev/null; true)) \
+			|| echo "nginx could not be installed: the production walk will be skipped"; \
+		else echo "nginx missing and not root: the production walk will be skipped"; fi; \
+	fi
+	@if ! command -v systemd-analyze >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null) \
+			|| echo "systemd-analyze could not be installed: the units' check will be skipped"; \
+		else echo "systemd-analyze missing and not root: the units' check will be skipped"; fi; \
+	fi
+
 # The whole suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set. Compiled
 # modules and pytest's rewritten test modules are kept in __pycache__ even where the environment
 # says PYTHONDONTWRITEBYTECODE: each worker would otherwise compile them all again, every run.
-test: install-dev browser fonts ldap-server
+test: install-dev browser fonts ldap-server nginx
 	env -u TEST_DATABASE_URL -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 -q \
 		-p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

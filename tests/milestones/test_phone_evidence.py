@@ -12,6 +12,7 @@ from datetime import timedelta
 import lxml.html
 import pytest
 from sqlalchemy import select
+from werkzeug.test import EnvironBuilder
 
 from tests.conftest import login, post
 from tests.factories import install_gates
@@ -173,6 +174,18 @@ def test_a_too_large_request_elsewhere_answers_the_apps_page(client, app, milest
     assert response.status_code == 413
     assert f'href="/milestones/{milestone.id}"' in response.get_data(as_text=True)
 
+
+@pytest.mark.parametrize("path", ["/login", "/milestones/1/submit"])
+def test_a_too_large_request_is_read_to_its_end_before_the_answer(app, path):
+    """A body refused unread (413) is read and dropped before the answer goes out: a server
+    closing with it unread resets the connection (nginx's 502, a browser's "connection reset")
+    on every route, the milestone pages' included."""
+    size = app.config["MAX_CONTENT_LENGTH"] + 300_000
+    environ = EnvironBuilder(path, method="POST", data=b"x" * size,
+                             content_type="application/x-www-form-urlencoded").get_environ()
+    statuses = []
+    b"".join(app.wsgi_app(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses[0].startswith("413") and environ["wsgi.input"].tell() == size
 
 
 def test_drafts_left_longer_than_the_setting_are_deleted_with_their_files(client, app,

@@ -42,7 +42,7 @@ from tracker.web.actions import press, sent_before, submit
 from tracker.web.errors import render_error
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import Page, int_arg, page_or_home, text_arg, year_arg
-from tracker.web.oversize import typed_fields
+from tracker.web.oversize import drain, typed_fields
 from tracker.web.permissions import requires
 
 bp = Blueprint("milestones", __name__)
@@ -192,6 +192,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     the note and percentage as typed (read from the head of the refused body) and the limit
     beside the files; no file of it was read. Any other 413 of these pages: the app's page."""
     if request.endpoint != "milestones.update" or not current_user.is_authenticated:
+        drain(request.environ)
         return render_error(413)
     milestone = load_milestone(request.view_args["milestone_id"])
     # What the forms of the page read as sent: the text typed, no file.

@@ -20,6 +20,7 @@ from tracker.audit import services as audit
 from tracker.errors import DomainError, Invalid
 from tracker.logs import current_request_id
 from tracker.web.api.problems import input_problems, is_api_request, problem
+from tracker.web.oversize import drain
 from tracker.web.requestlog import ERROR
 from tracker.web.security import escaped
 
@@ -206,6 +207,8 @@ def init_app(app: Flask) -> None:
             return error
         if error.code == 403:
             audit_refusal(error.description if _own(error) else "")
+        if error.code == 413:
+            drain(request.environ)
         if is_api_request():
             headers = {k: v for k, v in error.get_headers()
                        if k in ("WWW-Authenticate", "Retry-After", "Allow")}

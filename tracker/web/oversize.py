@@ -65,6 +65,17 @@ def typed_fields(environ: dict) -> MultiDict:
     return fields
 
 
+def drain(environ: dict) -> None:
+    """Read and drop the body of a request refused unread (413), up to DRAIN_LIMIT_MB: a server
+    that answers and closes with the body unread resets the connection, which a browser shows
+    instead of the page and nginx answers with its own 502 (tests/ops/test_production_walk.py)."""
+    try:
+        remaining = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    _drain(environ["wsgi.input"], remaining)
+
+
 def _drain(stream, remaining: int) -> None:
     if remaining > DRAIN_LIMIT_MB * 1024 * 1024:
         return
