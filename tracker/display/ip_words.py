@@ -21,6 +21,7 @@ ACTIONS = {
     "incentive.update": _l("Equity incentive corrected"),
     "incentive.exercise": _l("Options exercised"),
     "incentive.forfeit": _l("Unvested incentive forfeited on leaving"),
+    "incentive.lapse": _l("Vested options lapsed at the end of the exercise window"),
 }
 
 OBJECTS = {
@@ -61,4 +62,7 @@ FIELDS = {
     "forfeited": _l("Forfeited"), "forfeit_reason": _l("Reason for forfeiture"),
     "grant_entry_id": _l("Ledger entry of the grant"),
     "forfeit_entry_id": _l("Ledger entry of the forfeiture"), "grant_id": _l("Grant"),
+    "exercise_window_days": _l("Exercise window after leaving (days)"),
+    "exercise_until": _l("Exercisable until"), "lapsed_on": _l("Lapsed on"),
+    "lapsed": _l("Options lapsed"),
 }

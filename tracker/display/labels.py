@@ -93,7 +93,12 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.models import IMPORT_STATE_LABELS, ImportState
-from tracker.incentives.models import GRANT_KIND_LABELS, GrantKind
+from tracker.incentives.models import (
+    GRANT_KIND_LABELS,
+    GRANT_STATE_LABELS,
+    GrantKind,
+    GrantState,
+)
 from tracker.milestones.models import (
     MILESTONE_STATE_LABELS,
     REBASELINE_STATE_LABELS,
@@ -190,6 +195,7 @@ LABELS: dict[type[Enum], dict] = {
     Conclusion: CONCLUSION_LABELS,
     ExpertTitle: EXPERT_TITLE_LABELS,
     GrantKind: GRANT_KIND_LABELS,
+    GrantState: GRANT_STATE_LABELS,
     ConditionState: CONDITION_STATE_LABELS,
     MilestoneState: MILESTONE_STATE_LABELS,
     RebaselineState: REBASELINE_STATE_LABELS,

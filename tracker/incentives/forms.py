@@ -33,6 +33,11 @@ class ScheduleFields:
     lock_up_until = DateField(_l("Locked up until"), validators=[Optional()],
                               description=_l("The shares the person receives are not "
                                              "transferable before this date."))
+    exercise_window_days = IntegerField(
+        _l("Exercise window after leaving (days, options)"),
+        validators=[Optional(), Range(0, 3650)],
+        description=_l("How long vested options stay exercisable once the holder leaves, "
+                       "after which they lapse. Empty: the setting's window."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 

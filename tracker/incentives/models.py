@@ -12,7 +12,7 @@ from the schedule (`tracker.incentives.vesting`), never stored.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,21 @@ GRANT_KIND_LABELS = {
 }
 
 
+class GrantState(enum.StrEnum):
+    """Where a grant stands on a date (derived: `IncentiveGrant.state`)."""
+
+    ACTIVE = "active"  # the person is with the company
+    LEFT = "left"  # they left: vested options exercisable until `exercise_until`
+    LAPSED = "lapsed"  # the window is over: vested options never exercised lapsed
+
+
+GRANT_STATE_LABELS = {
+    GrantState.ACTIVE: _l("With the company"),
+    GrantState.LEFT: _l("Left"),
+    GrantState.LAPSED: _l("Lapsed"),
+}
+
+
 class IncentiveGrant(Versioned, Base):
     __tablename__ = "incentive_grants"
     __table_args__ = (
@@ -50,6 +65,8 @@ class IncentiveGrant(Versioned, Base):
         CheckConstraint("cliff_months >= 0 AND cliff_months <= vesting_months",
                         name="cliff_within_vesting"),
         CheckConstraint("forfeited >= 0", name="forfeited_not_negative"),
+        CheckConstraint("exercise_window_days >= 0", name="window_not_negative"),
+        CheckConstraint("lapsed >= 0", name="lapsed_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +92,14 @@ class IncentiveGrant(Versioned, Base):
     left_on: Mapped[date | None]
     forfeited: Mapped[Decimal] = mapped_column(Shares, default=ZERO)
     forfeit_reason: Mapped[str] = mapped_column(Text, default="")
+    # Options: how many days after leaving the vested ones stay exercisable; None for the
+    # setting `option_exercise_window_days` (90) as it stands on leaving. Leaving fixes the
+    # last day (`exercise_until`); past it the vested options never exercised lapse, which
+    # the daily job records (`lapsed_on`, `lapsed`: `services.lapse_options`).
+    exercise_window_days: Mapped[int | None]
+    exercise_until: Mapped[date | None]
+    lapsed_on: Mapped[date | None]
+    lapsed: Mapped[Decimal] = mapped_column(Shares, default=ZERO)
     grant_entry_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"))
     forfeit_entry_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -103,19 +128,39 @@ class IncentiveGrant(Versioned, Base):
     def exercised(self, on: date | None = None) -> Decimal:
         return sum((e.shares for e in self.exercises if on is None or e.on_date <= on), ZERO)
 
+    def window_closed(self, on: date) -> bool:
+        """The holder left and the exercise window ended before `on`."""
+        return self.exercise_until is not None and on > self.exercise_until
+
     def exercisable(self, on: date) -> Decimal:
-        """Options vested and not exercised yet."""
-        if self.kind is not GrantKind.OPTIONS:
+        """Options vested and not exercised yet; none once the window after leaving ended."""
+        if self.kind is not GrantKind.OPTIONS or self.window_closed(on):
             return ZERO
         return max(self.vested(on) - self.exercised(on), ZERO)
 
+    def lapsing(self, on: date) -> Decimal:
+        """The vested options never exercised that lapsed at the window's end, as of `on`."""
+        if self.kind is not GrantKind.OPTIONS or not self.window_closed(on):
+            return ZERO
+        return max(self.shares - self.forfeited - self.exercised(), ZERO)
+
     def outstanding_options(self, on: date) -> Decimal:
-        """Options granted by `on` and neither exercised nor forfeited: what the fully diluted
-        table adds to the person and takes from the pool's unallocated shares."""
+        """Options granted by `on` and neither exercised, forfeited nor lapsed: what the fully
+        diluted table adds to the person and takes from the pool's unallocated shares."""
         if self.kind is not GrantKind.OPTIONS or self.granted_on > on:
             return ZERO
         forfeited = self.forfeited if self.left_on is not None and self.left_on <= on else ZERO
-        return self.shares - forfeited - self.exercised(on)
+        return self.shares - forfeited - self.exercised(on) - self.lapsing(on)
+
+    def state(self, on: date) -> GrantState:
+        if self.lapsed_on is not None or self.lapsing(on) > 0:
+            return GrantState.LAPSED
+        return GrantState.ACTIVE if self.left_on is None else GrantState.LEFT
+
+    @staticmethod
+    def window_end(left_on: date, days: int) -> date:
+        """The last day of a window of `days` after leaving on `left_on`."""
+        return left_on + timedelta(days=days)
 
     @property
     def is_forfeited(self) -> bool:

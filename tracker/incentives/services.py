@@ -10,7 +10,7 @@ less the options already granted from it and not exercised.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -33,11 +33,15 @@ from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
+from tracker.settings import catalogue
+from tracker.settings import services as settings
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
 
-EDITABLE = ("vesting_start", "vesting_months", "cliff_months", "lock_up_until", "note")
+EDITABLE = ("vesting_start", "vesting_months", "cliff_months", "lock_up_until",
+            "exercise_window_days", "note")
+MAX_WINDOW_DAYS = 3650
 
 
 def require_manager(actor: User) -> None:
@@ -57,11 +61,20 @@ def grants_of(company: Company) -> list[IncentiveGrant]:
 
 
 def promised(company: Company, pool: Shareholder, *, leaving_out: int | None = None) -> Decimal:
-    """Options granted from `pool` and neither exercised nor forfeited: shares the pool still
-    holds but has promised."""
-    return sum((g.shares - g.forfeited - g.exercised() for g in grants_of(company)
+    """Options granted from `pool` and neither exercised, forfeited nor lapsed: shares the
+    pool still holds but has promised."""
+    on = today()
+    return sum((g.shares - g.forfeited - g.exercised() - g.lapsing(on)
+                for g in grants_of(company)
                 if g.pool_id == pool.id and g.kind is GrantKind.OPTIONS and g.id != leaving_out),
                ZERO)
+
+
+def window_days(record: IncentiveGrant) -> int:
+    """The grant's exercise window after leaving: its own, or the setting's."""
+    if record.exercise_window_days is not None:
+        return record.exercise_window_days
+    return int(settings.get(catalogue.OPTION_EXERCISE_WINDOW_DAYS))
 
 
 def unallocated(company: Company, pool: Shareholder, on: date) -> Decimal:
@@ -89,6 +102,11 @@ def _check_schedule(problems: Problems, values: dict[str, Any], granted_on: date
     if lock_up is not None and granted_on is not None and lock_up <= granted_on:
         problems.add("lock_up_until", _("The lock-up ends after the grant date (%(date)s).",
                                         date=day(granted_on)))
+    window = values.get("exercise_window_days")
+    if window is not None and not 0 <= window <= MAX_WINDOW_DAYS:
+        problems.add("exercise_window_days", _("Give the exercise window in days, 0 to "
+                                               "%(n)d, or leave it empty for the setting.",
+                                               n=MAX_WINDOW_DAYS))
 
 
 def _move(actor: User, company: Company, source: Shareholder, target: Shareholder,
@@ -153,6 +171,8 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
         exercise_price=price if kind is GrantKind.OPTIONS else None, granted_on=on,
         vesting_start=values["vesting_start"], vesting_months=values["vesting_months"],
         cliff_months=values["cliff_months"], lock_up_until=values.get("lock_up_until"),
+        exercise_window_days=values.get("exercise_window_days")
+        if kind is GrantKind.OPTIONS else None,
         note=(values.get("note") or "").strip(), recorded_by_id=actor.id)
     db.session.add(record)
     if kind is GrantKind.SHARES:
@@ -183,6 +203,11 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
             problems.add("on_date", _("%(date)s is before the grant (%(granted)s).",
                                       date=day(on), granted=day(record.granted_on)))
     _whole(problems, "shares", shares)
+    if on is not None and record.window_closed(on):
+        problems.add("on_date", _(
+            "%(name)s left on %(left)s: their vested options could be exercised until "
+            "%(until)s, the end of the exercise window, and lapsed after it.",
+            name=record.person_name, left=day(record.left_on), until=day(record.exercise_until)))
     if not problems:
         may = record.exercisable(on)
         if shares > may:
@@ -211,7 +236,8 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
 def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: str) -> Decimal:
     """The person left on `left_on`: what was unvested then returns to the pool (a grant of
     shares by a transfer back on the ledger; options simply lapse). Vested options stay
-    theirs to exercise. Returns the shares forfeited."""
+    theirs to exercise until the end of the grant's exercise window (`window_days` after
+    leaving), then lapse (`lapse_options`). Returns the shares forfeited."""
     require_manager(actor)
     if record.is_forfeited:
         raise Refused(_("%(name)s's leaving was recorded already (%(date)s).",
@@ -231,6 +257,8 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
     unvested = record.shares - record.schedule.vested(record.shares, left_on)
     record.left_on, record.forfeited = left_on, unvested
     record.forfeit_reason = reason.strip()
+    if record.kind is GrantKind.OPTIONS:
+        record.exercise_until = IncentiveGrant.window_end(left_on, window_days(record))
     if record.kind is GrantKind.SHARES and unvested > 0:
         record.forfeit_entry = _move(actor, record.company, record.holder, record.pool,
                                      unvested, left_on, None,
@@ -257,6 +285,11 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
             record.grant_entry is not None or record.exercises):
         raise Refused(_("The ledger's shares of this grant carry their lock-up already: it "
                         "stays as it was."))
+    if record.kind is not GrantKind.OPTIONS:
+        values["exercise_window_days"] = None  # shares are the person's: nothing to exercise
+    if values.get("exercise_window_days") != record.exercise_window_days and record.is_forfeited:
+        raise Refused(_("%(name)s left on %(date)s, which fixed the exercise window: it stays "
+                        "as it was.", name=record.person_name, date=day(record.left_on)))
     for key in EDITABLE:
         setattr(record, key, (values.get(key) or "").strip() if key == "note" else values[key])
     changes = audit.pending_changes(record)
@@ -264,6 +297,20 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
         audit.record(actor, "incentive.update", record, changes)
     db.session.flush()
     return record
+
+
+def lapse_options(on: date) -> int:
+    """Record, once, the lapse of the vested options never exercised of every holder whose
+    exercise window ended before `on` (the daily job); audited. Returns how many grants."""
+    due = db.session.scalars(select(IncentiveGrant).where(
+        IncentiveGrant.kind == GrantKind.OPTIONS, IncentiveGrant.lapsed_on.is_(None),
+        IncentiveGrant.exercise_until < on).order_by(IncentiveGrant.id)).all()
+    for record in due:
+        record.lapsed_on = record.exercise_until + timedelta(days=1)
+        record.lapsed = record.lapsing(on)
+        audit.record(None, "incentive.lapse", record)
+    db.session.flush()
+    return len(due)
 
 
 def grants_to(user: User) -> list[IncentiveGrant]:

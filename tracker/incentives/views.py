@@ -74,7 +74,8 @@ def new_grant(company_id: int) -> str | Response | tuple[str, int]:
     def call() -> IncentiveGrant:
         values = {name: getattr(form, name).data for name in (
             "pool_id", "person_name", "kind", "shares", "exercise_price", "granted_on",
-            "vesting_start", "vesting_months", "cliff_months", "lock_up_until", "note")}
+            "vesting_start", "vesting_months", "cliff_months", "lock_up_until",
+            "exercise_window_days", "note")}
         values["user"] = db.session.get(User, form.user_id.data) if form.user_id.data else None
         return services.grant(_user(), company, **values)
 
@@ -89,7 +90,8 @@ def new_grant(company_id: int) -> str | Response | tuple[str, int]:
 def show(grant_id: int) -> str:
     grant = _grant_or_404(grant_id)
     on = today()
-    return render_template("incentives/show.html", grant=grant, on=on,
+    return render_template("incentives/show.html", grant=grant, on=on, state=grant.state(on),
+                           window_days=services.window_days(grant),
                            held=ledger.cap_table(grant.company, on).shares_of_holder(
                                grant.holder_id),
                            steps=grant.schedule.steps(grant.shares),

@@ -1,6 +1,7 @@
 """`flask scheduler run`: the periodic jobs: scan then send, every SCHEDULER_INTERVAL_MINUTES;
 the imports uploaded through the web, looked for every IMPORT_POLL_SECONDS; and once a day
-the clean-up of what users left behind (abandoned drafts of progress posts).
+the clean-up of what users left behind (abandoned drafts of progress posts) and the lapse of
+options whose holder's exercise window has ended (tracker/incentives).
 
 It runs in a process of its own, never inside a web worker (nothing in `create_app` starts
 it). On PostgreSQL a process becomes the scheduler by taking a session-level advisory lock on
@@ -41,6 +42,7 @@ from sqlalchemy.pool import NullPool
 from tracker import db
 from tracker.dates import today
 from tracker.imports import jobs
+from tracker.incentives import services as incentives
 from tracker.jobs.services import recorded
 from tracker.milestones import evidence
 from tracker.reminders import delivery, scan
@@ -133,7 +135,8 @@ def run_imports(app: Flask) -> None:
 
 @recorded("cleanup")
 def run_cleanup(app: Flask) -> None:
-    """Delete the drafts of progress posts abandoned for DRAFT_EVIDENCE_DAYS, files and all."""
+    """Delete the drafts of progress posts abandoned for DRAFT_EVIDENCE_DAYS, files and all;
+    record the options lapsed at the end of their holder's exercise window."""
     with app.app_context():
         try:
             deleted = evidence.discard_abandoned(db.utcnow())
@@ -142,6 +145,15 @@ def run_cleanup(app: Flask) -> None:
                 log.info("clean-up: %d files of abandoned draft posts deleted", deleted)
         except Exception:
             log.exception("the clean-up job failed; it runs again tomorrow")
+        finally:
+            _reset_session()
+        try:
+            lapsed = incentives.lapse_options(today())
+            db.session.commit()
+            if lapsed:
+                log.info("clean-up: the vested options of %d grants lapsed", lapsed)
+        except Exception:
+            log.exception("recording the options lapsed failed; it runs again tomorrow")
         finally:
             _reset_session()
 
@@ -294,7 +306,7 @@ def _lead(app: Flask, connection: Connection, stop: threading.Event, lead: Lead,
         misfire_grace_time=seconds * 10)
     scheduler.add_job(
         run_cleanup, "interval", args=[app], hours=24,
-        id="cleanup", name="clean-up: abandoned drafts of progress posts",
+        id="cleanup", name="clean-up: abandoned drafts of progress posts, options lapsed",
         next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
         misfire_grace_time=24 * 3600)
     scheduler.start()

@@ -34,6 +34,7 @@ TEAM_HOLDING_MIN_PCT = "team_holding_min_pct"
 TEAM_HOLDING_MAX_PCT = "team_holding_max_pct"
 CONTRIBUTOR_EQUITY_MIN_PCT = "contributor_equity_min_pct"
 IP_INCOME_CONTRIBUTOR_MIN_PCT = "ip_income_contributor_min_pct"
+OPTION_EXERCISE_WINDOW_DAYS = "option_exercise_window_days"
 CONVERSION_DISCOUNT_PCT = "conversion_discount_pct"
 SESSION_IDLE_MINUTES = "session_idle_minutes"
 SESSION_LIFETIME_HOURS = "session_lifetime_hours"
@@ -88,6 +89,14 @@ DOMAIN: list[SettingDef] = [
         _l("Share of the net income of a transfer or licence due to its contributors: "
            "at least (%)"),
         maximum=Decimal("100"),
+    ),
+    # Equity incentives (tracker/incentives): a leaver's vested options stay exercisable this
+    # long, unless the grant says otherwise; then they lapse.
+    SettingDef(
+        OPTION_EXERCISE_WINDOW_DAYS,
+        90,
+        _l("Vested options of a holder who left: exercisable for (days)"),
+        maximum=3650,
     ),
     SettingDef(
         CONVERSION_DISCOUNT_PCT,
