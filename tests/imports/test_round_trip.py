@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from tests.factories import make_enterprise, make_user
+from tests.imports import test_company_ledger
 from tests.imports.helpers import run
 from tests.imports.test_projects import _setting
 from tracker import db
@@ -71,6 +72,8 @@ CONTRACTS = [
      "1: 2019-07-05: 1500000; 2: 2020-07-10: 1000000.25"],
 ]
 
+COMPANIES = [test_company_ledger.KEYS, test_company_ledger.ROW]
+
 
 def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
@@ -83,16 +86,17 @@ def test_what_is_imported_exports_as_it_came_and_imports_again_unchanged():
     make_enterprise(name="Pump Works", uscc="913200000000000013")
     make_user(Role.EVALUATOR, email="evaluator@import.cn")
     for kind, rows in (("projects", PROJECTS), ("milestones", MILESTONES),
-                       ("contracts", CONTRACTS)):
+                       ("contracts", CONTRACTS), ("companies", COMPANIES)):
         result = run(admin, kind, rows)
         assert result.state is ImportState.DONE, (kind, result.errors)
         assert export.export_csv(kind).decode() == _csv(rows).decode(), kind
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     records = db.session.scalar(select(func.count()).select_from(AuditRecord))
-    for kind in ("enterprises", "institutes", "users", "projects", "milestones", "contracts"):
+    for kind in ("enterprises", "institutes", "users", "projects", "milestones", "contracts",
+                 "companies"):
         again = run(admin, kind, list(csv.reader(io.StringIO(exported[kind].decode()))))
         assert (again.state, again.created, again.updated) == (ImportState.DONE, 0, 0), (
             kind, again.errors)
     # Only the runs' own records: nothing changed.
-    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records + 6
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records + 7
     assert {kind: export.export_csv(kind) for kind in export.ROWS} == exported

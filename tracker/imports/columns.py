@@ -280,6 +280,15 @@ COMPANIES = Kind("companies", _l("Companies"), (
                    "amount, with : lead after the lead investor, separated by commas; rounds "
                    "separated by semicolons, e.g. A | 2022-05-01 | 30000000 | Fund X: "
                    "investor: 8000000: lead, City fund: state_fund: 2000000.")),
+    Column("issues", _l("Later share issues"),
+           note=_l("Shares issued after incorporation (a capital increase, the incentive pool "
+                   "topped up): holder | type | shares | date issued | paid with (cash or IP) | "
+                   "technology (for IP) | locked up until, the last three if any, separated by "
+                   "semicolons, e.g. Fund Y | investor | 500000 | 2023-06-01.")),
+    Column("transfers", _l("Share transfers"),
+           note=_l("From | to | the receiver's type | shares | date transferred | locked up "
+                   "until (if any), separated by semicolons, e.g. Team Li | Fund Y | investor | "
+                   "200000 | 2023-07-01.")),
 ), key=("uscc", "name"))
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,

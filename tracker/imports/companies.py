@@ -7,8 +7,9 @@ admin (HQ admins and the investment committee manage companies).
 A company is found again by its credit code (by its name while it has none). Its cap table and
 rounds, once recorded, are not edited by an import (the tracker corrects a ledger by reversing
 entries, on the company's page): a re-import of the same row changes nothing, rounds the file
-adds are recorded, and a row that changes the cap table or drops a round is refused. Transfers,
-later issues, IP deals and exits are recorded in the tracker.
+adds are recorded, and a row that changes the cap table or drops a round is refused. Later
+issues and transfers are `tracker/imports/ledger_lines.py`, recorded in date order with the
+row's new rounds; IP deals and exits are recorded in the tracker.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -32,9 +34,8 @@ from tracker.companies.forms import (
     RoundForm,
 )
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
-from tracker.display import said
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import cells, columns
+from tracker.imports import columns, ledger_lines
 from tracker.imports.adapters import Adapter, _none_for_zero
 from tracker.imports.cells import CellError, iso_date
 from tracker.organisations import uscc
@@ -42,32 +43,14 @@ from tracker.projects.models import Project
 
 COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital",
                   "legal_representative")
-_PARTS = re.compile(r"[;；\n]+")
-_AMOUNT = re.compile(r"[,，\s]")
-_HOLDER_TYPE = columns.Column("holdings", "", choices=HolderType)
-_PAID_WITH = columns.Column("holdings", "", choices=Acquisition)
+_PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
+_HOLDER_TYPE, _PAID_WITH = ledger_lines.HOLDER_TYPE, ledger_lines.PAID_WITH
+_choice, _errors = ledger_lines.choice, ledger_lines.form_errors
 
 # (holder, type, shares, paid with, technology, locked up until)
 Holding = tuple[str, HolderType, Decimal, Acquisition, str, date | None]
 # (name, closed on, pre-money, [(investor, type, amount, lead)])
 Round = tuple[str, date, Decimal, list[tuple[str, HolderType, Decimal, bool]]]
-
-
-def _choice(column: columns.Column, text: str, key: str) -> str:
-    try:
-        return cells.choice(column, text)
-    except CellError as error:
-        raise CellError(str(error), key) from None
-
-
-def _errors(form) -> str:
-    def flat(messages):
-        if isinstance(messages, dict):
-            return [m for inner in messages.values() for m in flat(inner)]
-        if isinstance(messages, list | tuple):
-            return [m for inner in messages for m in flat(inner)]
-        return [str(messages)]
-    return said.joined(" ", flat(form.errors))
 
 
 def holdings(text: str, on: str, total: str) -> tuple[list[Holding], Decimal | None]:
@@ -191,7 +174,9 @@ class Companies(Adapter):
     def current(self, obj):
         lines, on = recorded_holdings(obj)
         return {**super().current(obj), "project_ids": sorted(p.id for p in obj.projects),
-                "holdings": lines, "incorporated_on": on, "rounds": recorded_rounds(obj)}
+                "holdings": lines, "incorporated_on": on, "rounds": recorded_rounds(obj),
+                "issues": ledger_lines.recorded_issues(obj),
+                "transfers": ledger_lines.recorded_transfers(obj)}
 
     def form_data(self, obj):
         if obj is None:
@@ -222,12 +207,16 @@ class Companies(Adapter):
         else:
             values["holdings"] = values["incorporated_on"] = values["_total_shares"] = None
         values["rounds"] = rounds(text["rounds"]) if "rounds" in text else None
+        values["issues"] = ledger_lines.issues(text["issues"]) if "issues" in text else None
+        values["transfers"] = (ledger_lines.transfers(text["transfers"]) if "transfers" in text
+                               else None)
         return values
 
     def save(self, actor, obj, values):
         values = dict(values)
         lines, on = values.pop("holdings"), values.pop("incorporated_on")
         total, wanted_rounds = values.pop("_total_shares"), values.pop("rounds")
+        wanted_issues, wanted_transfers = values.pop("issues"), values.pop("transfers")
         if obj is None:
             company = companies.record_company(actor, **values)
             recorded_lines, recorded = [], []
@@ -254,9 +243,21 @@ class Companies(Adapter):
         if wanted_rounds[:len(recorded)] != recorded:
             problems.add("rounds", _("A recorded round is not removed or changed by an "
                                      "import: reverse it on the company's page."))
-        elif not problems:  # a round needs the cap table it dilutes
-            for name, closed_on, pre_money, investors in wanted_rounds[len(recorded):]:
-                self._round(actor, company, name, closed_on, pre_money, investors, problems)
+        new_issues = ledger_lines.added(wanted_issues, ledger_lines.recorded_issues(company),
+                                        "issues", ledger_lines.describe_issue, problems)
+        new_transfers = ledger_lines.added(
+            wanted_transfers, ledger_lines.recorded_transfers(company), "transfers",
+            ledger_lines.describe_transfer, problems)
+        if not problems:  # later entries need the cap table they change
+            # In date order, as they happened; on one day issues, then transfers, then rounds.
+            for _on, _order, record in sorted(
+                    [(i[3], 0, partial(ledger_lines.record_issue, actor, company, i))
+                     for i in new_issues]
+                    + [(t[4], 1, partial(ledger_lines.record_transfer, actor, company, t))
+                       for t in new_transfers]
+                    + [(r[1], 2, partial(self._round, actor, company, *r))
+                       for r in wanted_rounds[len(recorded):]], key=lambda event: event[:2]):
+                record(problems)
         problems.raise_any()
         return company
 

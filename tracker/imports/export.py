@@ -29,6 +29,7 @@ from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
+from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
     RECOGNITIONS,
@@ -220,7 +221,13 @@ def _companies() -> Iterator[list]:
                "; ".join(f"{name} | {closed.isoformat()} | {_text(pre)} | " + ", ".join(
                    f"{n}: {k.value}: {_text(a)}" + (": lead" if lead else "")
                    for n, k, a, lead in investors)
-                   for name, closed, pre, investors in recorded_rounds(c))]
+                   for name, closed, pre, investors in recorded_rounds(c)),
+               "; ".join(" | ".join([n, k.value, _text(s), on.isoformat()] + (
+                   [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
+                   for n, k, s, on, a, t, lock in recorded_issues(c)),
+               "; ".join(" | ".join([source, n, k.value, _text(s), on.isoformat()]
+                                    + ([lock.isoformat()] if lock else []))
+                         for source, n, k, s, on, lock in recorded_transfers(c))]
 
 
 ROWS: dict[str, Callable[[], Iterator[list]]] = {

@@ -1,0 +1,201 @@
+"""A company's share ledger after incorporation, as the companies import reads and writes it:
+later issues of shares (capital increases, the incentive pool topped up: the issue form and
+`issue_shares`) and transfers between holders (the transfer form and `transfer_shares`), as
+their pages record them.
+
+A ledger entry is never edited (the tracker corrects one by reversing it, on the company's
+page), so an entry is found again by what it says: a re-import of the same entries changes
+nothing, entries the file adds are recorded in date order with the company's new rounds, and a
+recorded entry the file no longer gives (dropped or changed) is refused, naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from tracker.companies import services as companies
+from tracker.companies.forms import IssueForm, TransferForm
+from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
+from tracker.display import said
+from tracker.display.formatting import day, number
+from tracker.errors import Invalid, Problems, Refused
+from tracker.imports import cells, columns
+from tracker.imports.cells import CellError, iso_date
+
+PARTS = re.compile(r"[;；\n]+")
+AMOUNT = re.compile(r"[,，\s]")
+HOLDER_TYPE = columns.Column("holdings", "", choices=HolderType)
+PAID_WITH = columns.Column("holdings", "", choices=Acquisition)
+
+# (holder, type, shares, issued on, paid with, technology, locked up until)
+LaterIssue = tuple[str, HolderType, Decimal, date, Acquisition, str, date | None]
+# (from, to, the receiver's type, shares, transferred on, locked up until)
+Transfer = tuple[str, str, HolderType, Decimal, date, date | None]
+
+
+def choice(column: columns.Column, text: str, key: str) -> str:
+    try:
+        return cells.choice(column, text)
+    except CellError as error:
+        raise CellError(str(error), key) from None
+
+
+def form_errors(form) -> str:
+    def flat(messages):
+        if isinstance(messages, dict):
+            return [m for inner in messages.values() for m in flat(inner)]
+        if isinstance(messages, list | tuple):
+            return [m for inner in messages for m in flat(inner)]
+        return [str(messages)]
+    return said.joined(" ", flat(form.errors))
+
+
+def _pieces(text: str) -> list[list[str]]:
+    return [[p.strip() for p in part.split("|")] for part in PARTS.split(text) if part.strip()]
+
+
+def issues(text: str) -> list[LaterIssue]:
+    """'Fund Y | investor | 500000 | 2023-06-01; Team Li | team | 100000 | 2024-01-10 | ip |
+    Sensor | 2028-12-31' read by the issue form, as its page reads it."""
+    found: list[LaterIssue] = []
+    for pieces in _pieces(text):
+        if not 4 <= len(pieces) <= 7:
+            raise CellError(_("Write each issue as holder | type | shares | date issued | paid "
+                              "with | technology | locked up until (the last three if any), "
+                              "e.g. Fund Y | investor | 500000 | 2023-06-01."), "issues")
+        name, kind, count, on, paid, technology, lock_up = pieces + [""] * (7 - len(pieces))
+        form = IssueForm(formdata=MultiDict({
+            "name": name, "kind": choice(HOLDER_TYPE, kind, "issues"),
+            "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
+            "acquired_by": (choice(PAID_WITH, paid, "issues") if paid
+                            else Acquisition.CASH.value),
+            "technology": technology, "lock_up_until": iso_date(lock_up)}))
+        if not form.validate():
+            raise CellError(_("%(entry)s: %(problem)s", entry=name, problem=form_errors(form)),
+                            "issues")
+        found.append((form.name.data.strip(), form.kind.data, form.shares.data,
+                      form.on_date.data, form.acquired_by.data,
+                      (form.technology.data or "").strip(), form.lock_up_until.data))
+    return found
+
+
+def transfers(text: str) -> list[Transfer]:
+    """'Team Li | Fund Y | investor | 200000 | 2023-07-01' read by the transfer form, as its
+    page reads it (the giving holder is found on the company's ledger when it is saved)."""
+    found: list[Transfer] = []
+    for pieces in _pieces(text):
+        if len(pieces) not in (5, 6):
+            raise CellError(_("Write each transfer as from | to | the receiver's type | shares | "
+                              "date transferred | locked up until (if any), e.g. Team Li | "
+                              "Fund Y | investor | 200000 | 2023-07-01."), "transfers")
+        source, name, kind, count, on, lock_up = pieces + [""] * (6 - len(pieces))
+        if not source:
+            raise CellError(_("Name the holder who transfers the shares."), "transfers")
+        form = TransferForm(formdata=MultiDict({
+            "from_holder_id": "1", "name": name, "kind": choice(HOLDER_TYPE, kind, "transfers"),
+            "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
+            "lock_up_until": iso_date(lock_up)}), holders=[SimpleNamespace(id=1, name=source)])
+        if not form.validate():
+            raise CellError(_("%(entry)s: %(problem)s", entry=source, problem=form_errors(form)),
+                            "transfers")
+        found.append((source, form.name.data.strip(), form.kind.data, form.shares.data,
+                      form.on_date.data, form.lock_up_until.data))
+    return found
+
+
+def _founding_day(company: Company) -> date | None:
+    return next((e.on_date for e in company.entries if e.kind is EntryKind.ISSUE
+                 and e.standing and e.round_id is None), None)
+
+
+def recorded_issues(company: Company) -> list[LaterIssue]:
+    """The standing issues typed in after the cap table at incorporation (not a round's, not a
+    conversion's), in the ledger's order."""
+    first = _founding_day(company)
+    return [(e.to_holder.name, e.to_holder.kind, e.shares, e.on_date, e.acquired_by,
+             e.technology, e.lock_up_until) for e in company.entries
+            if e.kind is EntryKind.ISSUE and e.standing and e.round_id is None
+            and e.acquired_by in (Acquisition.CASH, Acquisition.IP) and e.on_date != first]
+
+
+def recorded_transfers(company: Company) -> list[Transfer]:
+    """The standing transfers typed in (not the incentive plans' grants), in the ledger's
+    order."""
+    return [(e.from_holder.name, e.to_holder.name, e.to_holder.kind, e.shares, e.on_date,
+             e.lock_up_until) for e in company.entries
+            if e.kind is EntryKind.TRANSFER and e.standing
+            and e.acquired_by is Acquisition.CASH]
+
+
+def added(wanted: list | None, recorded: list, column: str, describe: Callable,
+          problems: Problems) -> list:
+    """What the file adds to the recorded entries; each recorded entry it lacks is a problem
+    (`wanted` None: the file has no such column, and adds nothing)."""
+    if wanted is None:
+        return []
+    missing = Counter(recorded) - Counter(wanted)
+    for entry in missing.elements():
+        problems.add(column, _("%(entry)s is recorded and missing from the file: an import "
+                               "does not remove or change a recorded entry (reverse it on the "
+                               "company's page).", entry=describe(entry)))
+    extra = Counter(wanted) - Counter(recorded)
+    new = []
+    for entry in wanted:
+        if extra[entry]:
+            extra[entry] -= 1
+            new.append(entry)
+    return new
+
+
+def describe_issue(entry: LaterIssue) -> str:
+    name, _kind, shares, on, *_rest = entry
+    return _("The issue of %(shares)s shares to %(name)s on %(date)s", shares=number(shares),
+             name=name, date=day(on))
+
+
+def describe_transfer(entry: Transfer) -> str:
+    source, name, _kind, shares, on, _lock = entry
+    return _("The transfer of %(shares)s shares from %(source)s to %(name)s on %(date)s",
+             shares=number(shares), source=source, name=name, date=day(on))
+
+
+def record_issue(actor, company: Company, entry: LaterIssue, problems: Problems) -> None:
+    name, kind, shares, on, paid, technology, lock_up = entry
+    line = companies.IssueLine(name=name, kind=kind, shares=shares, acquired_by=paid,
+                               technology=technology, lock_up_until=lock_up)
+    _recorded(lambda: companies.issue_shares(actor, company, line, on), "issues",
+              describe_issue(entry), problems)
+
+
+def record_transfer(actor, company: Company, entry: Transfer, problems: Problems) -> None:
+    source_name, name, kind, shares, on, lock_up = entry
+    source = next((h for h in company.holders if h.name == source_name), None)
+    if source is None:
+        problems.add("transfers", _("%(entry)s: %(name)s holds no shares of %(company)s.",
+                                    entry=describe_transfer(entry), name=source_name,
+                                    company=company.name))
+        return
+    _recorded(lambda: companies.transfer_shares(actor, company, source, name, kind, shares, on,
+                                                lock_up_until=lock_up),
+              "transfers", describe_transfer(entry), problems)
+
+
+def _recorded(call: Callable, column: str, entry: str, problems: Problems) -> None:
+    """Make the page's service call; its every problem goes to `column`, introduced by the
+    entry it is about."""
+    try:
+        call()
+    except Invalid as error:
+        problems.found += error.renamed(
+            lambda _field: column, lambda message: _("%(entry)s: %(problem)s", entry=entry,
+                                                     problem=message))
+    except Refused as error:
+        problems.add(column, _("%(entry)s: %(problem)s", entry=entry, problem=error.message))
