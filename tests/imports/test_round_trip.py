@@ -72,7 +72,8 @@ CONTRACTS = [
      "1: 2019-07-05: 1500000; 2: 2020-07-10: 1000000.25"],
 ]
 
-COMPANIES = [test_company_ledger.KEYS, test_company_ledger.ROW]
+COMPANIES = [[*test_company_ledger.KEYS, "conversions", "exit"],
+             [*test_company_ledger.ROW, "", ""]]
 
 
 def _csv(rows: list[list[str]]) -> bytes:

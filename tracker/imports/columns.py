@@ -289,6 +289,15 @@ COMPANIES = Kind("companies", _l("Companies"), (
            note=_l("From | to | the receiver's type | shares | date transferred | locked up "
                    "until (if any), separated by semicolons, e.g. Team Li | Fund Y | investor | "
                    "200000 | 2023-07-01.")),
+    Column("conversions", _l("Conversions of allocation-investment money"),
+           note=_l("Project code | round name, separated by semicolons, e.g. TEST-2019-0042 | "
+                   "A: the project's allocation-investment agreement (import funding first) "
+                   "converts the money disbursed at that round of the company, recorded by the "
+                   "committee member who recorded the agreement.")),
+    Column("exit", _l("Exit"),
+           note=_l("Acquisition, listing or dissolution | date | proceeds (CNY) | note (if "
+                   "any), e.g. acquisition | 2025-06-30 | 80000000; recorded after every other "
+                   "entry, it closes the ledger.")),
 ), key=("uscc", "name"))
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,

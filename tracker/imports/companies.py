@@ -9,7 +9,8 @@ rounds, once recorded, are not edited by an import (the tracker corrects a ledge
 entries, on the company's page): a re-import of the same row changes nothing, rounds the file
 adds are recorded, and a row that changes the cap table or drops a round is refused. Later
 issues and transfers are `tracker/imports/ledger_lines.py`, recorded in date order with the
-row's new rounds; IP deals and exits are recorded in the tracker.
+row's new rounds, and so are conversions of allocation-investment money at a round and the
+company's exit (`tracker/imports/company_events.py`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from tracker.companies.forms import (
 )
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import columns, ledger_lines
+from tracker.imports import columns, company_events, ledger_lines
 from tracker.imports.adapters import Adapter, _none_for_zero
 from tracker.imports.cells import CellError, iso_date
 from tracker.organisations import uscc
@@ -176,7 +177,9 @@ class Companies(Adapter):
         return {**super().current(obj), "project_ids": sorted(p.id for p in obj.projects),
                 "holdings": lines, "incorporated_on": on, "rounds": recorded_rounds(obj),
                 "issues": ledger_lines.recorded_issues(obj),
-                "transfers": ledger_lines.recorded_transfers(obj)}
+                "transfers": ledger_lines.recorded_transfers(obj),
+                "conversions": company_events.recorded_conversions(obj),
+                "exit": company_events.recorded_exit(obj)}
 
     def form_data(self, obj):
         if obj is None:
@@ -210,6 +213,9 @@ class Companies(Adapter):
         values["issues"] = ledger_lines.issues(text["issues"]) if "issues" in text else None
         values["transfers"] = (ledger_lines.transfers(text["transfers"]) if "transfers" in text
                                else None)
+        values["conversions"] = (company_events.conversions(text["conversions"])
+                                 if "conversions" in text else None)
+        values["exit"] = company_events.exit_(text["exit"]) if "exit" in text else None
         return values
 
     def save(self, actor, obj, values):
@@ -217,6 +223,7 @@ class Companies(Adapter):
         lines, on = values.pop("holdings"), values.pop("incorporated_on")
         total, wanted_rounds = values.pop("_total_shares"), values.pop("rounds")
         wanted_issues, wanted_transfers = values.pop("issues"), values.pop("transfers")
+        wanted_conversions, wanted_exit = values.pop("conversions"), values.pop("exit")
         if obj is None:
             company = companies.record_company(actor, **values)
             recorded_lines, recorded = [], []
@@ -248,16 +255,29 @@ class Companies(Adapter):
         new_transfers = ledger_lines.added(
             wanted_transfers, ledger_lines.recorded_transfers(company), "transfers",
             ledger_lines.describe_transfer, problems)
+        new_conversions = ledger_lines.added(
+            wanted_conversions, company_events.recorded_conversions(company), "conversions",
+            company_events.describe_conversion, problems)
+        new_exit = ledger_lines.added(wanted_exit, company_events.recorded_exit(company), "exit",
+                                      company_events.describe_exit, problems)
+        closed = {r[0]: r[1] for r in [*recorded, *wanted_rounds]}
         if not problems:  # later entries need the cap table they change
-            # In date order, as they happened; on one day issues, then transfers, then rounds.
+            # In date order, as they happened; on one day issues, then transfers, then rounds,
+            # each followed by the conversions at it; the exit last.
             for _on, _order, record in sorted(
                     [(i[3], 0, partial(ledger_lines.record_issue, actor, company, i))
                      for i in new_issues]
                     + [(t[4], 1, partial(ledger_lines.record_transfer, actor, company, t))
                        for t in new_transfers]
                     + [(r[1], 2, partial(self._round, actor, company, *r))
-                       for r in wanted_rounds[len(recorded):]], key=lambda event: event[:2]):
+                       for r in wanted_rounds[len(recorded):]]
+                    + [(closed.get(c[1], date.max), 3,
+                        partial(company_events.record_conversion, company, c))
+                       for c in new_conversions], key=lambda event: event[:2]):
                 record(problems)
+        if not problems:
+            for ended in new_exit:
+                company_events.record_exit(actor, company, ended, problems)
         problems.raise_any()
         return company
 

@@ -29,6 +29,7 @@ from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
+from tracker.imports.company_events import recorded_conversions, recorded_exit
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
@@ -227,7 +228,10 @@ def _companies() -> Iterator[list]:
                    for n, k, s, on, a, t, lock in recorded_issues(c)),
                "; ".join(" | ".join([source, n, k.value, _text(s), on.isoformat()]
                                     + ([lock.isoformat()] if lock else []))
-                         for source, n, k, s, on, lock in recorded_transfers(c))]
+                         for source, n, k, s, on, lock in recorded_transfers(c)),
+               "; ".join(f"{code} | {name}" for code, name in recorded_conversions(c)),
+               "; ".join(" | ".join([k.value, on.isoformat(), _text(p)] + ([n] if n else []))
+                         for k, on, p, n in recorded_exit(c))]
 
 
 ROWS: dict[str, Callable[[], Iterator[list]]] = {

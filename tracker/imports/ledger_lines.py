@@ -26,7 +26,7 @@ from tracker.companies.forms import IssueForm, TransferForm
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
 from tracker.display import said
 from tracker.display.formatting import day, number
-from tracker.errors import Invalid, Problems, Refused
+from tracker.errors import DomainError, Invalid, Problems, Refused
 from tracker.imports import cells, columns
 from tracker.imports.cells import CellError, iso_date
 
@@ -171,7 +171,7 @@ def record_issue(actor, company: Company, entry: LaterIssue, problems: Problems)
     name, kind, shares, on, paid, technology, lock_up = entry
     line = companies.IssueLine(name=name, kind=kind, shares=shares, acquired_by=paid,
                                technology=technology, lock_up_until=lock_up)
-    _recorded(lambda: companies.issue_shares(actor, company, line, on), "issues",
+    recorded(lambda: companies.issue_shares(actor, company, line, on), "issues",
               describe_issue(entry), problems)
 
 
@@ -183,12 +183,13 @@ def record_transfer(actor, company: Company, entry: Transfer, problems: Problems
                                     entry=describe_transfer(entry), name=source_name,
                                     company=company.name))
         return
-    _recorded(lambda: companies.transfer_shares(actor, company, source, name, kind, shares, on,
+    recorded(lambda: companies.transfer_shares(actor, company, source, name, kind, shares, on,
                                                 lock_up_until=lock_up),
               "transfers", describe_transfer(entry), problems)
 
 
-def _recorded(call: Callable, column: str, entry: str, problems: Problems) -> None:
+def recorded(call: Callable, column: str, entry: str, problems: Problems,
+             refusals: tuple[type[DomainError], ...] = ()) -> None:
     """Make the page's service call; its every problem goes to `column`, introduced by the
     entry it is about."""
     try:
@@ -197,5 +198,5 @@ def _recorded(call: Callable, column: str, entry: str, problems: Problems) -> No
         problems.found += error.renamed(
             lambda _field: column, lambda message: _("%(entry)s: %(problem)s", entry=entry,
                                                      problem=message))
-    except Refused as error:
+    except (Refused, *refusals) as error:
         problems.add(column, _("%(entry)s: %(problem)s", entry=entry, problem=error.message))

@@ -1,0 +1,106 @@
+"""Conversions of allocation-investment money and a company's exit through the companies
+import: `convert` by the committee member who recorded the agreement, right after the round it
+converts at, and `record_exit` after every entry, so the cap tables and the exit's proceeds are
+those of the same history entered on the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tests.factories import make_user
+from tests.imports.helpers import run
+from tests.imports.test_company_ledger import DATES, KEYS, ROW, _tables, _typed_in
+from tests.imports.test_company_ledger import _setting_with_projects as _projects
+from tests.imports.test_funding import KEYS as FUNDING_KEYS
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.companies import deals
+from tracker.companies.models import Company, CompanyExit, ExitKind
+from tracker.funding import services as funding
+from tracker.funding.models import AgreementOutcome, Conversion, FundingAgreement
+from tracker.imports.export import export_csv
+from tracker.imports.models import ImportState
+
+ALL_KEYS = [*KEYS, "conversions", "exit"]
+FULL = [*ROW, "TEST-2019-0042 | A", "acquisition | 2024-06-30 | 90000000"]
+
+
+def _agreement(code: str) -> list[str]:
+    return [code, "committee@import.cn", "3000000", "1", "", "0", "5000000", "2019-06-01",
+            "2031-06-01", "1000000 | gate 1", "1: 2019-06-10: 1000000", "", "", "", "", ""]
+
+
+def _setting():
+    admin = _projects()
+    make_user(Role.INVESTMENT_COMMITTEE, email="committee@import.cn")
+    result = run(admin, "funding", [FUNDING_KEYS, _agreement("TEST-2019-0042"),
+                                    _agreement("TEST-2019-0043")])
+    assert result.state is ImportState.DONE, result.errors
+    return admin
+
+
+def _agreement_of(code: str) -> FundingAgreement:
+    return next(a for a in db.session.scalars(select(FundingAgreement))
+                if a.project.code == code)
+
+
+def test_a_conversion_and_an_exit_come_in_as_the_pages_record_them():
+    admin = _setting()
+    result = run(admin, "companies", [ALL_KEYS, FULL])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    imported = db.session.scalar(select(Company).where(Company.uscc == ROW[1]))
+    agreement = _agreement_of("TEST-2019-0042")
+    [conversion] = agreement.conversions
+    assert (conversion.shares, conversion.decided_by.email, agreement.outcome) == (
+        Decimal("1000000"), "committee@import.cn", AgreementOutcome.CONVERTED)
+    # The same history typed in: the conversion on the round's page, then the exit.
+    typed = _typed_in(admin)
+    funding.convert(agreement.decided_by, _agreement_of("TEST-2019-0043"), typed.rounds[0])
+    deals.record_exit(admin, typed, kind=ExitKind.ACQUISITION, on=date(2024, 6, 30),
+                      proceeds=Decimal("90000000"))
+    assert _tables(imported) == _tables(typed)
+    assert [(e.hq_proceeds, e.institute_proceeds) for e in imported.exits] == [
+        (e.hq_proceeds, e.institute_proceeds) for e in typed.exits]
+    assert DATES[3] == imported.rounds[0].on_date == conversion.entry.on_date
+    [exported] = list(csv.reader(io.StringIO(export_csv("companies").decode())))[1:2]
+    assert exported == FULL
+    again = run(admin, "companies", [ALL_KEYS, FULL])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    assert db.session.scalar(select(func.count()).select_from(Conversion)) == 2
+
+
+def test_what_cannot_convert_or_exit_is_refused_with_its_reason_and_nothing_is_written():
+    admin = _setting()
+    row = [*ROW, "TEST-2019-0042 | B; TEST-2019-9999 | A", "acquisition | 2022-01-01 | 1"]
+    result = run(admin, "companies", [ALL_KEYS, row])
+    assert [(r, c) for r, c, _m in result.errors] == [
+        (2, "Conversions of allocation-investment money"),
+        (2, "Conversions of allocation-investment money")], result.errors
+    # In date order: a round the company does not have comes last.
+    assert "no allocation-investment agreement" in result.errors[0][2]
+    assert "no round called B" in result.errors[1][2]
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+def test_an_exit_dated_before_the_last_entry_is_refused_as_its_page_refuses_it():
+    # (A second failed run creating the same company in one session trips SQLAlchemy's
+    # identity-map warning, on main's companies import too: one failed run a test.)
+    admin = _setting()
+    early = run(admin, "companies", [ALL_KEYS, [*ROW, "", "acquisition | 2022-01-01 | 1"]])
+    assert [(r, c) for r, c, _m in early.errors] == [(2, "Exit")], early.errors
+    assert "before the company's last share entry" in early.errors[0][2]
+    assert db.session.scalar(select(func.count()).select_from(CompanyExit)) == 0
+
+
+def test_a_recorded_exit_is_not_changed_by_a_re_import():
+    admin = _setting()
+    assert run(admin, "companies", [ALL_KEYS, FULL]).state is ImportState.DONE
+    changed = [*FULL[:-1], "listing | 2024-06-30 | 90000000"]
+    result = run(admin, "companies", [ALL_KEYS, changed])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Exit")], result.errors
+    assert "is recorded and missing from the file" in result.errors[0][2]

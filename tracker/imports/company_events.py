@@ -1,0 +1,123 @@
+"""What ends or changes a company's ledger besides its own entries, as the companies import
+reads and writes it: conversions of allocation-investment money at one of its rounds (the
+conversion page's `convert`, by the committee member who recorded the agreement, as the
+funding import records its tranches) and its exit (the exit form and `record_exit`).
+
+As for the ledger's entries (`tracker/imports/ledger_lines.py`), neither is edited once
+recorded: a re-import changes nothing, what the file adds is recorded, and a recorded one the
+file no longer gives is refused, naming it (reverse it on its page).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.companies import deals
+from tracker.companies.forms import ExitForm
+from tracker.companies.models import Company, ExitKind
+from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
+from tracker.errors import Forbidden, Problems
+from tracker.funding import services as funding
+from tracker.funding.models import Conversion, FundingAgreement
+from tracker.imports import columns
+from tracker.imports.cells import CellError, iso_date
+from tracker.imports.ledger_lines import AMOUNT, PARTS, choice, form_errors, recorded
+from tracker.projects.models import Project
+
+EXIT_KIND = columns.Column("exit", "", choices=ExitKind)
+
+# (project code, round name)
+Converted = tuple[str, str]
+# (kind, dated, proceeds, note)
+Exit = tuple[ExitKind, date, Decimal, str]
+
+
+def conversions(text: str) -> list[Converted]:
+    """'TEST-2019-0042 | A; TEST-2020-0007 | B': the project whose agreement converts, and the
+    round it converts at (the conversion page's one choice)."""
+    found: list[Converted] = []
+    for part in PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.split("|")]
+        if len(pieces) != 2 or not all(pieces):
+            raise CellError(_("Write each conversion as project code | round name, e.g. "
+                              "TEST-2019-0042 | A."), "conversions")
+        found.append((pieces[0].upper(), pieces[1]))
+    return found
+
+
+def exit_(text: str) -> list[Exit]:
+    """'acquisition | 2025-06-30 | 80000000 | note' read by the exit form (none: [])."""
+    if not text.strip():
+        return []
+    pieces = [p.strip() for p in text.split("|")]
+    if len(pieces) not in (3, 4):
+        raise CellError(_("Write the exit as acquisition, listing or dissolution | date | "
+                          "proceeds (CNY) | note (if any), e.g. acquisition | 2025-06-30 | "
+                          "80000000."), "exit")
+    kind, on, proceeds, note = pieces + [""] * (4 - len(pieces))
+    form = ExitForm(formdata=MultiDict({
+        "kind": choice(EXIT_KIND, kind, "exit"), "on_date": iso_date(on),
+        "proceeds": AMOUNT.sub("", proceeds), "note": note}))
+    if not form.validate():
+        raise CellError(form_errors(form), "exit")
+    return [(form.kind.data, form.on_date.data, form.proceeds.data,
+             (form.note.data or "").strip())]
+
+
+def recorded_conversions(company: Company) -> list[Converted]:
+    """The conversions that stand at the company's rounds, in the rounds' order."""
+    return [(c.agreement.project.code, r.name) for r in company.rounds
+            for c in _conversions_at(r.id) if c.reversal is None]
+
+
+def _conversions_at(round_id: int) -> list:
+    return list(db.session.scalars(select(Conversion).where(
+        Conversion.round_id == round_id).order_by(Conversion.id)))
+
+
+def recorded_exit(company: Company) -> list[Exit]:
+    return [(e.kind, e.on_date, e.proceeds, e.note) for e in company.standing_exits]
+
+
+def describe_conversion(converted: Converted) -> str:
+    return _("The conversion of %(project)s's money at the round %(round)s",
+             project=converted[0], round=converted[1])
+
+
+def describe_exit(exit_: Exit) -> str:
+    return _("The exit of %(date)s (%(proceeds)s)", date=day(exit_[1]),
+             proceeds=cny(exit_[2]))
+
+
+def record_conversion(company: Company, converted: Converted, problems: Problems) -> None:
+    code, name = converted
+    what = describe_conversion(converted)
+    agreement = db.session.scalar(select(FundingAgreement).join(
+        Project, FundingAgreement.project_id == Project.id).where(
+        Project.code == code))
+    financing = next((r for r in company.rounds if r.name == name and r.stands_on(None)), None)
+    if agreement is None:
+        problems.add("conversions", _("%(entry)s: %(project)s has no allocation-investment "
+                                      "agreement: import it first (funding).", entry=what,
+                                      project=code))
+    elif financing is None:
+        problems.add("conversions", _("%(entry)s: %(company)s has no round called %(round)s.",
+                                      entry=what, company=company.name, round=name))
+    else:
+        recorded(lambda: funding.convert(agreement.decided_by, agreement, financing),
+                 "conversions", what, problems, refusals=(Forbidden,))
+
+
+def record_exit(actor, company: Company, exit_: Exit, problems: Problems) -> None:
+    kind, on, proceeds, note = exit_
+    recorded(lambda: deals.record_exit(actor, company, kind=kind, on=on, proceeds=proceeds,
+                                       note=note), "exit", describe_exit(exit_), problems)
