@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from tests.factories import make_enterprise, make_user
-from tests.imports import test_company_ledger
+from tests.imports import test_company_events, test_funding
 from tests.imports.helpers import run
 from tests.imports.test_projects import _setting
 from tracker import db
@@ -72,8 +72,11 @@ CONTRACTS = [
      "1: 2019-07-05: 1500000; 2: 2020-07-10: 1000000.25"],
 ]
 
-COMPANIES = [[*test_company_ledger.KEYS, "conversions", "exit"],
-             [*test_company_ledger.ROW, "", ""]]
+FUNDING = [test_funding.KEYS,
+           ["TEST-2019-0042", "committee@import.cn", "3000000", "1", "", "0", "5000000",
+            "2019-06-01", "2031-06-01", "1000000 | gate 1", "1: 2019-06-10: 1000000", "", "",
+            "", "", ""]]
+COMPANIES = [test_company_events.ALL_KEYS, test_company_events.FULL]
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -86,18 +89,20 @@ def test_what_is_imported_exports_as_it_came_and_imports_again_unchanged():
     admin, _pm = _setting()
     make_enterprise(name="Pump Works", uscc="913200000000000013")
     make_user(Role.EVALUATOR, email="evaluator@import.cn")
+    make_user(Role.INVESTMENT_COMMITTEE, email="committee@import.cn")
     for kind, rows in (("projects", PROJECTS), ("milestones", MILESTONES),
-                       ("contracts", CONTRACTS), ("companies", COMPANIES)):
+                       ("contracts", CONTRACTS), ("funding", FUNDING),
+                       ("companies", COMPANIES)):
         result = run(admin, kind, rows)
         assert result.state is ImportState.DONE, (kind, result.errors)
         assert export.export_csv(kind).decode() == _csv(rows).decode(), kind
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     records = db.session.scalar(select(func.count()).select_from(AuditRecord))
     for kind in ("enterprises", "institutes", "users", "projects", "milestones", "contracts",
-                 "companies"):
+                 "funding", "companies"):
         again = run(admin, kind, list(csv.reader(io.StringIO(exported[kind].decode()))))
         assert (again.state, again.created, again.updated) == (ImportState.DONE, 0, 0), (
             kind, again.errors)
     # Only the runs' own records: nothing changed.
-    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records + 7
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records + 8
     assert {kind: export.export_csv(kind) for kind in export.ROWS} == exported
