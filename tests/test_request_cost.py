@@ -1,9 +1,11 @@
-"""What every signed-in request costs before its page does anything: its session, user and
-roles in one statement and the settings in one more; the rows read once per transaction
+"""What every signed-in request costs before its page does anything: its session, user,
+roles and the settings in one statement; the rows read once per transaction
 (`db.cached`) read again once they may have changed; pooled PostgreSQL connections pinged only
 after being idle."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -28,11 +30,11 @@ def _viewers():
 
 
 @pytest.mark.parametrize("viewer", range(4))
-def test_a_signed_in_request_costs_two_statements(app, engine, viewer):
+def test_a_signed_in_request_costs_one_statement(app, engine, viewer):
     """A page that reads nothing of its own (the error page of an unknown address, with the
     menu for the viewer's roles) runs the fixed cost of every request: one statement for the
-    session, its user, their roles, directed institutes and liaised centres, one for the
-    settings."""
+    session, its user, their roles, directed institutes and liaised centres, and every
+    setting."""
     user = _viewers()[viewer]
     client = app.test_client()
     login(client, user)
@@ -40,10 +42,30 @@ def test_a_signed_in_request_costs_two_statements(app, engine, viewer):
     with counting(engine) as statements:
         assert client.get("/no-such-page").status_code == 404
     statements = [" ".join(s.split()) for s in statements if "SAVEPOINT" not in s]
-    assert len(statements) == 2, statements
+    assert len(statements) == 1, statements
     assert "FROM user_sessions" in statements[0] and "role_grants" in statements[0] \
-        and "institutes" in statements[0]
-    assert "FROM setting_values" in statements[1]
+        and "institutes" in statements[0] and "FROM setting_values" in statements[0]
+
+
+def test_the_settings_a_request_brings_along_are_those_set(app, engine):
+    """The settings read with the session are the values HQ set, as a read of their own
+    would give: a session idle longer than HQ's shorter timeout has ended."""
+    user = make_user(Role.PROJECT_MANAGER)
+    settings.set_value(make_user(Role.HQ_ADMIN), catalogue.SESSION_LIFETIME_HOURS, "2")
+    settings.set_value(make_user(Role.HQ_ADMIN), catalogue.SESSION_IDLE_MINUTES, "5")
+    client = app.test_client()
+    login(client, user)
+    assert client.get("/").status_code == 200
+    db.forget_cached()
+    with counting(engine) as statements:
+        assert client.get("/no-such-page").status_code == 404
+    assert not [s for s in statements if "setting_values" in s and "user_sessions" not in s]
+    assert settings.get(catalogue.SESSION_IDLE_MINUTES) == 5
+    assert settings.get(catalogue.SESSION_LIFETIME_HOURS) == 2
+    db.session.execute(text("UPDATE user_sessions SET last_seen_at = :at"),
+                       {"at": db.utcnow() - timedelta(minutes=6)})
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def _reads(engine, action) -> tuple[object, int]:

@@ -50,16 +50,19 @@ def resume(token: str) -> tuple[User | None, bool]:
     # Every request starts here: the session, its user, the user's roles, directed institutes
     # and the centres they are liaison of (the menu asks who may submit a need) in one
     # statement (a user has a few of each, so the join stays a few rows),
-    # with the bell's count of unread notifications (read through its partial index).
+    # with the bell's count of unread notifications (read through its partial index) and
+    # every setting (the timeouts below, and whatever the page reads).
     found = db.session.execute(
-        select(UserSession, unread_count_of(UserSession.user_id)).options(
+        select(UserSession, unread_count_of(UserSession.user_id), settings.every_value())
+        .options(
             joinedload(UserSession.user).options(
                 joinedload(User.role_grants), joinedload(User.directed_institutes),
                 joinedload(User.liaised_centres)))
         .where(UserSession.token_hash == token_hash(token))).unique().first()
     if found is None or not found[0].user.active:
         return None, False
-    row, unread = found
+    row, unread, every_setting = found
+    settings.remember(every_setting)
     row.user.unread_notifications = unread or 0
     now = db.utcnow()
     if expired(row, now):

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from tracker import db
 from tracker.audit import services as audit
@@ -50,11 +50,31 @@ def _row(key: str) -> SettingValue | None:
     return db.session.scalar(select(SettingValue).where(SettingValue.key == key))
 
 
+_CACHED = "settings"
+_TABLES = frozenset({SettingValue.__tablename__})
+
+
 def _values() -> dict[str, str]:
     """Every value HQ has set, read once per transaction (`db.cached`): a request checks the
     session's timeouts, and a page or a scan may read a dozen settings more."""
-    return db.cached("settings", frozenset({SettingValue.__tablename__}), lambda: dict(
+    return db.cached(_CACHED, _TABLES, lambda: dict(
         db.session.execute(select(SettingValue.key, SettingValue.value)).tuples().all()))
+
+
+def every_value() -> ScalarSelect[str | None]:
+    """Every value HQ has set as one column ("key=value" lines; NULL: none), for the statement
+    each signed-in request starts with (`accounts.sessions.resume`) to bring along: the
+    request then runs no statement of its own for its settings. Keys are the catalogue's
+    names and values numbers, so neither holds the separators."""
+    return select(func.aggregate_strings(SettingValue.key + "=" + SettingValue.value, "\n")
+                  ).scalar_subquery()
+
+
+def remember(every: str | None) -> None:
+    """What `every_value()` read, kept for the rest of the transaction as `_values` would
+    keep what it reads (and forgotten as that is)."""
+    db.cached(_CACHED, _TABLES, lambda: dict(
+        line.split("=", 1) for line in (every or "").split("\n") if line))
 
 
 def get(key: str) -> Decimal | int:
