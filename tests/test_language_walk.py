@@ -34,10 +34,12 @@ from tracker.approvals.models import ApprovalStep
 from tracker.assessment.models import EvidenceEntry, Indicator
 from tracker.budgets.models import BudgetTemplate
 from tracker.changes.models import ChangeRequest
+from tracker.companies.models import Company, Shareholder
 from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
 from tracker.experts.models import Expert
 from tracker.files.models import StoredFile
+from tracker.incentives.models import IncentiveGrant
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.needs.models import NeedCandidate
 from tracker.obligations.models import ReportObligation
@@ -155,7 +157,12 @@ def entered() -> list[str]:
                select(PmInterview.notes), select(PmTeam.name),
                select(CoFunderPayment.reference), select(CoFunderPayment.reason),
                select(Partner.note), select(PartnerAgreement.title),
-               select(PartnerAgreement.note)]
+               select(PartnerAgreement.note),
+               # a spin-off's name, legal representative and holders, its grants' notes and
+               # the reasons their holders left
+               select(Company.name), select(Company.legal_representative),
+               select(Shareholder.name), select(IncentiveGrant.note),
+               select(IncentiveGrant.forfeit_reason)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)

@@ -35,6 +35,7 @@ from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.defaults import install_defaults
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
+from tracker.incentives.demo import seed_incentives
 from tracker.milestones import services as milestones
 from tracker.needs.demo import seed_needs
 from tracker.obligations.demo import seed_obligations
@@ -212,6 +213,8 @@ def seed() -> dict[str, int]:
     created["experts"] = seed_experts(users["admin@demo.jitri.cn"], DEMO_PASSWORD, enterprises)
     created["achievements"] = seed_achievements(users["admin@demo.jitri.cn"])
     created["reports owed to funders"] = seed_obligations(users["admin@demo.jitri.cn"])
+    created["spin-offs with equity incentives"] = seed_incentives(
+        users["admin@demo.jitri.cn"], users, robotics.code)
     created["needs from intake to contract"] = seed_needs(users, DEMO_PASSWORD, enterprises,
                                                           centres, institutes)
     created["project-manager register"] = seed_pm_register(
