@@ -34,11 +34,12 @@ from tracker.approvals.models import ApprovalStep
 from tracker.assessment.models import EvidenceEntry, Indicator
 from tracker.budgets.models import BudgetTemplate
 from tracker.changes.models import ChangeRequest
-from tracker.companies.models import Company, Shareholder
+from tracker.companies.models import Company, ShareEntry, Shareholder
 from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
 from tracker.experts.models import Expert
 from tracker.files.models import StoredFile
+from tracker.imports.models import ImportRun
 from tracker.incentives.models import IncentiveGrant
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.needs.models import NeedCandidate
@@ -161,8 +162,10 @@ def entered() -> list[str]:
                # a spin-off's name, legal representative and holders, its grants' notes and
                # the reasons their holders left
                select(Company.name), select(Company.legal_representative),
-               select(Shareholder.name), select(IncentiveGrant.note),
-               select(IncentiveGrant.forfeit_reason)]
+               select(Shareholder.name), select(ShareEntry.technology),
+               select(IncentiveGrant.note), select(IncentiveGrant.forfeit_reason),
+               # the name of a file imported
+               select(ImportRun.filename)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
     return sorted(values, key=len, reverse=True)

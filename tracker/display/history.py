@@ -71,6 +71,9 @@ KEYS: dict[str, Kind] = {
     "interview_outcome": ("enum", InterviewOutcome),
     "panel": ("refs", "users"),
 }
+# The kinds of import by name (an import run's `kind`), each with its title in the reader's
+# language: filled by tracker/imports/kinds.py, which knows them.
+IMPORT_KINDS: dict[str, Any] = {}
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
                 "weighted_score", "completion_ratio"}
@@ -210,6 +213,8 @@ class _Names:
 def kind_of(model: type | None, key: str) -> Kind:
     if key in KEYS:
         return KEYS[key]
+    if key == "kind" and getattr(model, "__tablename__", None) == "import_runs":
+        return "import_kind"
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
         return "text"
@@ -272,6 +277,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return names.name(target, value)
     if kind == "locale":
         return LOCALE_NAMES.get(str(value), str(value))
+    if kind == "import_kind":
+        return str(IMPORT_KINDS.get(value, value))
     if kind == "secret":
         return _("(not shown)")
     if kind == "bool":

@@ -75,7 +75,7 @@ def seed_incentives(admin: User, users: dict[str, User], institute_code: str) ->
         admin, name=COMPANY, uscc=first17 + check_character(first17), registered_on=registered,
         registered_capital=Decimal("10000000.00"), legal_representative=pm.name,
         project_ids=[project.id])
-    lines = [IssueLine("研发团队", HolderType.TEAM, Decimal("6000000"), Acquisition.IP,
+    lines = [IssueLine("力控关节研发团队", HolderType.TEAM, Decimal("6000000"), Acquisition.IP,
                        TECHNOLOGY),
              IssueLine("江苏省产业技术研究院", HolderType.HQ, Decimal("2500000"), Acquisition.CASH),
              IssueLine(POOL, HolderType.INCENTIVE_POOL, Decimal("1500000"), Acquisition.CASH)]

@@ -110,12 +110,14 @@ def _check_schedule(problems: Problems, values: dict[str, Any], granted_on: date
 
 
 def _move(actor: User, company: Company, source: Shareholder, target: Shareholder,
-          shares: Decimal, on: date, lock_up_until: date | None, note: str) -> ShareEntry:
-    """A transfer on the ledger between the pool and a person, audited."""
+          shares: Decimal, on: date, lock_up_until: date | None) -> ShareEntry:
+    """A transfer on the ledger between the pool and a person, audited. It has no note: its
+    kind (acquired by equity incentive) and its holders say what it is in every reader's
+    language, where a sentence stored now would stay in the actor's."""
     entry = ShareEntry(kind=EntryKind.TRANSFER, on_date=on, shares=shares, from_holder=source,
                        to_holder=target, acquired_by=Acquisition.INCENTIVE,
                        lock_up_until=lock_up_until if lock_up_until and lock_up_until > on
-                       else None, note=note, recorded_by_id=actor.id)
+                       else None, note="", recorded_by_id=actor.id)
     company.entries.append(entry)
     changes = audit.pending_changes(entry)
     changes["holders"] = [None, [source.name, target.name]]
@@ -177,8 +179,7 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
     db.session.add(record)
     if kind is GrantKind.SHARES:
         record.grant_entry = _move(actor, company, pool, holder, shares, on,
-                                   record.lock_up_until, _("Incentive grant to %(name)s",
-                                                           name=name))
+                                   record.lock_up_until)
     changes = audit.pending_changes(record)
     audit.record(actor, "incentive.grant", record, changes)
     db.session.flush()
@@ -221,8 +222,7 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
                                      "than %(shares)s.", pool=record.pool.name,
                                      held=number(held), date=day(on), shares=number(shares)))
     problems.raise_any()
-    entry = _move(actor, company, record.pool, record.holder, shares, on, record.lock_up_until,
-                  _("Options exercised by %(name)s", name=record.person_name))
+    entry = _move(actor, company, record.pool, record.holder, shares, on, record.lock_up_until)
     done = OptionExercise(grant=record, on_date=on, shares=shares, entry=entry,
                           recorded_by_id=actor.id)
     db.session.add(done)
@@ -261,9 +261,7 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
         record.exercise_until = IncentiveGrant.window_end(left_on, window_days(record))
     if record.kind is GrantKind.SHARES and unvested > 0:
         record.forfeit_entry = _move(actor, record.company, record.holder, record.pool,
-                                     unvested, left_on, None,
-                                     _("Unvested incentive shares of %(name)s returned",
-                                       name=record.person_name))
+                                     unvested, left_on, None)
     audit.record(actor, "incentive.forfeit", record)
     db.session.flush()
     return unvested
