@@ -181,3 +181,25 @@ def test_a_researcher_sees_their_own_grants_and_no_one_elses(client, company):
     post(client, "/logout")
     login(client, theirs)
     assert "200,000" in client.get("/").get_data(as_text=True)
+
+
+def test_a_back_dated_exercise_keeps_every_later_exercise_within_what_was_vested(company):
+    """100,000 exercised, then more back-dated to a day when fewer were vested: refused, since
+    the later exercise's date would show more exercised than vested."""
+    admin = helpers.manager()
+    alice = grant(company, admin, vesting_months=12, cliff_months=0)  # 390 days ago: all vested
+    late = helpers.days_ago(5)
+    services.exercise(admin, alice, late, Decimal("380000"))
+    _commit()
+    early = helpers.days_ago(40)  # 11 months: 366,666 vested then
+    assert alice.vested(early) < alice.vested(late)
+    room = alice.vested(late) - Decimal("380000")
+    assert alice.exercisable(early) == room
+    with pytest.raises(Invalid) as refused:
+        services.exercise(admin, alice, early, Decimal("60000"))
+    assert refused.value.field == "shares"
+    assert "An exercise on" in refused.value.message and "not 60,000" in refused.value.message
+    services.exercise(admin, alice, early, room)  # exactly what leaves the later one vested
+    _commit()
+    for when in (early, late):
+        assert alice.exercised(when) <= alice.vested(when)

@@ -133,10 +133,22 @@ class IncentiveGrant(Versioned, Base):
         return self.exercise_until is not None and on > self.exercise_until
 
     def exercisable(self, on: date) -> Decimal:
-        """Options vested and not exercised yet; none once the window after leaving ended."""
+        """Options that can be exercised on `on`: vested and not exercised yet on that date and
+        on the date of every later exercise (a back-dated exercise must leave each later one
+        within what was vested by its own date); none once the window after leaving ended."""
         if self.kind is not GrantKind.OPTIONS or self.window_closed(on):
             return ZERO
-        return max(self.vested(on) - self.exercised(on), ZERO)
+        return max(min(self.vested(d) - self.exercised(d) for d in self.limiting_dates(on)),
+                   ZERO)
+
+    def limiting_dates(self, on: date) -> list[date]:
+        """`on` and the dates of the exercises after it, each of which bounds an exercise on
+        `on`."""
+        return [on, *sorted({e.on_date for e in self.exercises if e.on_date > on})]
+
+    def limiting_date(self, on: date) -> date:
+        """The date among `limiting_dates` that leaves the fewest options to exercise."""
+        return min(self.limiting_dates(on), key=lambda d: self.vested(d) - self.exercised(d))
 
     def lapsing(self, on: date) -> Decimal:
         """The vested options never exercised that lapsed at the window's end, as of `on`."""

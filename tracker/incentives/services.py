@@ -211,7 +211,14 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
             name=record.person_name, left=day(record.left_on), until=day(record.exercise_until)))
     if not problems:
         may = record.exercisable(on)
-        if shares > may:
+        if shares > may and (later := record.limiting_date(on)) > on:
+            problems.add("shares", _(
+                "An exercise on %(later)s is already recorded: %(vested)s options are vested "
+                "on %(later)s and %(done)s exercised by then, so %(may)s more can be exercised "
+                "on %(date)s, not %(shares)s.", later=day(later),
+                vested=number(record.vested(later)), done=number(record.exercised(later)),
+                date=day(on), may=number(may), shares=number(shares)))
+        elif shares > may:
             problems.add("shares", _(
                 "%(vested)s of the %(granted)s options are vested on %(date)s and %(done)s "
                 "exercised: %(may)s can be exercised, not %(shares)s.",
