@@ -146,6 +146,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "budget_admin.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "gate_admin.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "imports.upload": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "jobs.index": {"GET": ADMIN_ONLY},
     "imports.show": {"GET": ADMIN_ONLY},
     "imports.errors": {"GET": ADMIN_ONLY},
     "imports.template": {"GET": ADMIN_ONLY},

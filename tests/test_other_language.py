@@ -4,15 +4,17 @@ the rule a page states when a value is shown in the other language for want of i
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests.conftest import login
-from tests.factories import make_enterprise, make_user
+from tests.factories import make_enterprise, make_institute, make_project, make_user
 from tests.test_migrations import empty_database  # noqa: F401 - a fixture
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import make_engine
+from tracker.display.bilingual import OTHER_LANGUAGE_MARK
 from tracker.migrate import alembic_config
+from tracker.organisations.models import Institute
 
 NOTE = "have no English value yet"
 
@@ -79,3 +81,25 @@ def test_the_english_is_derived_where_it_can_be(empty_database):  # noqa: F811
         assert conn.execute(text("SELECT city_en FROM enterprises WHERE id = 1")).scalar() is None
     engine.dispose()
     command.upgrade(config, "head")
+
+
+def test_a_list_whose_names_fall_back_in_sql_says_so_as_the_record_page_does(client):
+    """Lists select names in the reader's language in SQL (bilingual.shown_sql): a name taken
+    from the other language there marks the page as `in_reader_language` does."""
+    both = make_institute(name="先进材料研究所", name_en="Institute of Advanced Materials")
+    make_project(institute=both)
+    reader = make_user(Role.HQ_ADMIN, locale="en")
+    db.session.commit()
+    login(client, reader)
+    listing = client.get("/projects/").get_data(as_text=True)
+    assert "Institute of Advanced Materials" in listing and NOTE not in listing
+    chinese_only = make_institute(name="生物医药研究所", name_en=None)
+    make_project(institute=chinese_only)
+    db.session.commit()
+    listing = client.get("/projects/").get_data(as_text=True)
+    assert "生物医药研究所" in listing and NOTE in listing
+    assert OTHER_LANGUAGE_MARK not in listing
+    # The value a query reads has no mark left, whoever reads it.
+    name = db.session.scalar(select(Institute.shown_in_sql("name")).where(
+        Institute.id == chinese_only.id))
+    assert name == "生物医药研究所"

@@ -76,6 +76,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.gates.views import bp as gates_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.incentives.views import bp as incentives_bp
+    from tracker.jobs.views import bp as jobs_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.needs.views import bp as needs_bp
     from tracker.notifications.views import bp as notifications_bp
@@ -110,7 +111,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
                       approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
                       centres_bp, pms_bp, needs_bp, obligations_bp, api_bp, docs_bp, co_funding_bp,
-                      partners_bp,
+                      partners_bp, jobs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

@@ -86,6 +86,7 @@ from tracker.organisations.models import (  # noqa: F401
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.organisations.recognitions import RecognitionYear  # noqa: F401
 from tracker.partners.agreement_models import PartnerAgreement  # noqa: F401
 from tracker.partners.models import Partner  # noqa: F401
 from tracker.partners.payment_models import CoFunderPayment  # noqa: F401

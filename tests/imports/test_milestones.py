@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from tests.conftest import login, post
 from tests.imports.helpers import run
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
@@ -42,8 +43,9 @@ def test_milestones_come_in_with_their_state_and_a_reimport_changes_nothing():
     assert by_title["Old study"].waiver_reason == "Superseded by the bench test"
     event = db.session.scalar(select(MilestoneEvent).where(
         MilestoneEvent.milestone_id == by_title["Prototype"].id))
-    assert (event.from_state, event.to_state, event.actor_id, event.comment) == (
-        MilestoneState.PLANNED, MilestoneState.ACCEPTED, admin.id, f"import #{result.id}")
+    assert (event.from_state, event.to_state, event.actor_id, event.comment,
+            event.imported_in_id) == (
+        MilestoneState.PLANNED, MilestoneState.ACCEPTED, admin.id, "", result.id)
     records = db.session.scalar(select(func.count()).select_from(AuditRecord))
     again = run(admin, "milestones", rows)
     assert (again.state, again.unchanged) == (ImportState.DONE, 4), again.errors
@@ -70,7 +72,7 @@ def _written(run_id):
     milestones = [(m.title, m.phase, m.state, m.percent_complete, m.waiver_reason, m.due_date,
                    m.weight, m.deliverable, m.review_due) for m in db.session.scalars(
                        select(Milestone).order_by(Milestone.title))]
-    events = sorted((e.from_state, e.to_state, e.actor_id, e.comment == f"import #{run_id}")
+    events = sorted((e.from_state, e.to_state, e.actor_id, e.comment, e.imported_in_id == run_id)
                     for e in db.session.scalars(select(MilestoneEvent)))
     records = sorted(
         (r.action, r.actor_id, str(sorted((k, v if k != "submitted_at" else bool(v[1]))
@@ -106,3 +108,22 @@ def test_the_bulk_path_writes_what_the_row_by_row_path_writes(monkeypatch):
     assert (one_by_one.state, one_by_one.created) == (ImportState.DONE, 12)
     assert _written(one_by_one.id) == written
     assert chain.verify(db.session).intact
+
+
+def test_the_history_of_an_imported_milestone_names_its_import_in_the_readers_language(
+        client):
+    admin, _pm = _setting()
+    project = _project(admin)
+    result = run(admin, "milestones", [
+        COLUMNS, [project.code, "Prototype", "proposal_review", "2019-04-30", "accepted", "", ""]])
+    milestone = db.session.scalar(select(Milestone))
+    for locale, said in (("en", f"in import #{result.id}, as it stood before the tracker"),
+                         ("zh_CN", f"导入 #{result.id}")):
+        admin.locale = locale
+        db.session.flush()
+        login(client, admin)
+        page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+        assert said in page
+        if locale == "zh_CN":
+            assert "import #" not in page
+        post(client, "/logout")

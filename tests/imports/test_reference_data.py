@@ -25,6 +25,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.partners.models import Partner, PartnerKind
 
 INSTITUTES = [
     ["Code", "Name", "Field", "Type", "Founded on"],
@@ -278,3 +279,52 @@ def test_a_row_the_form_refuses_also_gets_the_services_checks():
     assert result.errors[1][2] == "Another institute already has this code."
     assert "legal entity" in result.errors[3][2]
     assert _count(Institute) == before
+
+
+def _partner(name, kind, name_en=None):
+    partner = Partner(name=name, name_en=name_en, kind=kind)
+    db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def test_an_institutes_co_building_partners_come_in_by_name_and_a_reimport_keeps_them():
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    nju = _partner("南京大学", PartnerKind.UNIVERSITY, "Nanjing University")
+    city = _partner("苏州市人民政府", PartnerKind.GOVERNMENT)
+    # The Chinese headers are read as the English ones; names in either language.
+    rows = [["代码", "名称", "研究领域", "类型", "共建单位"],
+            ["IMP-AM", "先进材料研究所", "材料", "joint", "Nanjing University; 苏州市人民政府"]]
+    first = run(admin, "institutes", rows)
+    assert (first.state, first.created) == (ImportState.DONE, 1), first.errors
+    institute = db.session.scalar(select(Institute).where(Institute.code == "IMP-AM"))
+    assert sorted(p.id for p in institute.partners) == sorted([nju.id, city.id])
+    again = run(admin, "institutes", rows)
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    # A file without the column keeps them; an empty cell says there are none.
+    assert run(admin, "institutes", [r[:4] for r in rows]).unchanged == 1
+    assert len(institute.partners) == 2
+    emptied = run(admin, "institutes", [rows[0], [*rows[1][:4], ""]])
+    assert (emptied.state, emptied.updated) == (ImportState.DONE, 1), emptied.errors
+    db.session.refresh(institute)
+    assert institute.partners == []
+    record = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "institute.update").order_by(AuditRecord.id.desc())).first()
+    assert record.changes["partner_ids"][1] is None
+
+
+def test_a_partner_the_form_would_refuse_is_refused_beside_its_column():
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    _partner("红杉中国", PartnerKind.INVESTOR)
+    rows = [["Code", "Name", "Field", "Type", "Co-building partners"],
+            ["IMP-AM", "先进材料研究所", "材料", "joint", "红杉中国"],
+            ["IMP-IC", "集成电路研究所", "芯片", "joint", "无此单位"]]
+    result = run(admin, "institutes", rows)
+    assert result.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in result.errors] == [
+        (2, "Co-building partners"), (3, "Co-building partners")]
+    assert "universities, research institutes or government bodies" in result.errors[0][2]
+    assert "无此单位" in result.errors[1][2]
+    assert _count(Institute) == 0

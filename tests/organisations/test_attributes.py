@@ -216,3 +216,40 @@ def test_an_admin_names_an_institutes_co_building_partners(client):
         institute, name="Renamed", partner_ids=[str(university.id), str(city.id)]))
     assert response.status_code == 302
     assert "partner_ids" not in _last_change("institutes", institute.id)
+
+
+def _years(enterprise, key="high_tech_since"):
+    db.session.expire(enterprise)
+    return [r.year for r in enterprise.recognition_years if r.recognition == key]
+
+
+def test_a_recognition_keeps_each_year_it_was_granted_through_edits_and_reimports(client):
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN, locale="zh_CN")
+    code = uscc_for(901)
+    header = ["Name", "Unified social credit code", "High-tech enterprise"]
+    assert run(admin, "enterprises", [header, ["纳芯微", code, "2016"]]).created == 1
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+    login(client, admin)
+    response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, high_tech_since="2019"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _years(enterprise) == [2016, 2019]
+    # A re-import with the latest year adds it; the same file again changes nothing.
+    assert run(admin, "enterprises", [header, ["纳芯微", code, "2022"]]).updated == 1
+    assert run(admin, "enterprises", [header, ["纳芯微", code, "2022"]]).unchanged == 1
+    assert _years(enterprise) == [2016, 2019, 2022]
+    page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert "高新技术企业: 2016, 2019, 2022" in page
+    # A last year lowered by hand corrects a mistake: the years after it were never granted.
+    response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, high_tech_since="2021"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _years(enterprise) == [2016, 2019, 2021]
+    # No longer held: the years stay, and the page says it is not held now.
+    response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
+        enterprise, high_tech_since=""))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _years(enterprise) == [2016, 2019, 2021]
+    page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
+    assert "2016, 2019, 2021" in page and "不再持有" in page

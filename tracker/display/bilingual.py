@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import get_locale
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, String, case, func, literal, type_coerce
+from sqlalchemy.types import TypeDecorator
 
 
 def reads_english() -> bool:
@@ -42,11 +43,35 @@ def in_reader_languages(values: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+# Appended in SQL to a value of the other language: the row it comes back in says the page
+# shows a name in the other language (`_Shown`), and it is gone before anyone reads the value.
+# A suffix, not a prefix, so that ordering by the name is not changed by it.
+OTHER_LANGUAGE_MARK = "\x1f"
+
+
+class _Shown(TypeDecorator):
+    """A name `shown_sql` selected: read back without the mark, the page told when marked."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, str) and value.endswith(OTHER_LANGUAGE_MARK):
+            if has_request_context():
+                g.shown_in_other_language = True
+            return value[:-len(OTHER_LANGUAGE_MARK)]
+        return value
+
+
 def shown_sql(chinese: Any, english: Any) -> ColumnElement[str]:
-    """`in_reader_language` in SQL, for queries that select names to show."""
-    if reads_english():
-        return func.coalesce(func.nullif(english, ""), chinese)
-    return func.coalesce(func.nullif(chinese, ""), english)
+    """`in_reader_language` in SQL, for queries that select names to show: the other language's
+    value when the reader's is empty, and then the page says so, as with `in_reader_language`
+    (a list shows the same note as the record's own page)."""
+    first, second = (english, chinese) if reads_english() else (chinese, english)
+    return type_coerce(case(
+        (func.coalesce(first, "") != "", first),
+        (func.coalesce(second, "") != "", second + literal(OTHER_LANGUAGE_MARK)),
+        else_=second), _Shown())
 
 
 class Bilingual:

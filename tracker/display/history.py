@@ -43,6 +43,7 @@ KEYS: dict[str, Kind] = {
     "member": ("ref", "users"),
     "import": ("ref", "import_runs"),
     "members": ("refs", "users"),
+    "partner_ids": ("refs", "partners"),  # an institute's co-building partners
     "on": "date",
     "instalment": "date",
     "payment": "date_money",

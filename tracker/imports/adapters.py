@@ -29,6 +29,7 @@ from tracker.organisations.models import (
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.partners.models import Partner
 
 
 def _none_for_zero(values: dict[str, Any]) -> dict[str, Any]:
@@ -93,14 +94,25 @@ def _rows(model: type, refs: dict[str, int], key: str) -> list:
 class Institutes(Adapter):
     kind, model, form_class = columns.INSTITUTES, Institute, InstituteForm
     fields = ("code", "name", "name_en", "field", "field_en", "type", "founded_on",
-              "director_id", "region", "city", "city_en", "legal_entity", "uscc")
+              "director_id", "region", "city", "city_en", "legal_entity", "uscc",
+              "partner_ids")
 
     def find(self, values):
         code = (values.get("code") or "").strip().upper()
         return db.session.scalar(select(Institute).where(Institute.code == code))
 
+    def current(self, obj):
+        return {**{f: getattr(obj, f) for f in self.fields if f != "partner_ids"},
+                "partner_ids": sorted(p.id for p in obj.partners)}
+
+    def values(self, form, given):
+        values = super().values(form, given)
+        values["partner_ids"] = sorted(set(values["partner_ids"] or ()))
+        return values
+
     def choices(self, refs):
-        return {"users": _rows(User, refs, "director_id")}
+        return {"users": _rows(User, refs, "director_id"),
+                "partners": [db.session.get(Partner, i) for i in refs.get("partner_ids", ())]}
 
     def save(self, actor, obj, values):
         return organisations.save_institute(actor, obj, **values)

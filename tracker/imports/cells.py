@@ -28,6 +28,7 @@ from tracker.organisations.models import (
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.partners.models import CO_BUILDING, Partner
 from tracker.projects.models import Project
 
 
@@ -117,6 +118,22 @@ class References:
         self._found.clear()
 
 
+def partner_id(text: str) -> int | None:
+    """A partner by its credit code, else by its name (Chinese, then English): an institute's
+    co-building partners among them first (the service checks the kind)."""
+    code = uscc.normalise(text)
+    if len(code) == 18:
+        found = db.session.scalar(select(Partner.id).where(Partner.uscc == code))
+        if found is not None:
+            return found
+    for column in (Partner.name, Partner.name_en):
+        found = db.session.scalar(select(Partner.id).where(column == text).order_by(
+            Partner.kind.in_(CO_BUILDING).desc(), Partner.id).limit(1))
+        if found is not None:
+            return found
+    return None
+
+
 def enterprise_id(text: str) -> int | None:
     code = uscc.normalise(text)
     if len(code) == 18:
@@ -131,6 +148,7 @@ _FINDERS: dict[str, Callable[[str], int | None]] = {
     Ref.INSTITUTE: lambda text: db.session.scalar(
         select(Institute.id).where(Institute.code == text.upper())),
     Ref.ENTERPRISE: enterprise_id,
+    Ref.PARTNER: partner_id,
     Ref.CENTRE: lambda text: db.session.scalar(
         select(JointInnovationCentre.id).where(JointInnovationCentre.name == text)
         .order_by(JointInnovationCentre.id).limit(1)),
@@ -151,4 +169,5 @@ _MISSING: dict[str, Callable[[], str]] = {
     Ref.USER: lambda: _("No account has the e-mail %(key)s."),
     Ref.NEED: lambda: _("No technology need has the title %(key)s."),
     Ref.PROJECT: lambda: _("No project has the code %(key)s."),
+    Ref.PARTNER: lambda: _("No partner has the credit code or name %(key)s."),
 }

@@ -40,6 +40,7 @@ class Ref:
     USER = "user"  # their e-mail
     NEED = "need"  # its title
     PROJECT = "project"  # its code
+    PARTNER = "partner"  # its unified social credit code, or its name
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
            note=_l("Yes or no; empty: no.")),
     Column("uscc", _l("Unified social credit code"),
            note=_l("Of an institute that is a legal entity of its own.")),
+    Column("partner_ids", _l("Co-building partners"), ref=Ref.PARTNER, many=True,
+           note=_l("Universities, research institutes or government bodies on record (entered on "
+                   "their pages), each by its name or credit code, separated by semicolons; "
+                   "the institute is built with exactly these. Empty: none; a file without "
+                   "the column keeps them.")),
 ), key=("code",))
 
 ENTERPRISES = Kind("enterprises", _l("Enterprises"), (

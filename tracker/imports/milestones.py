@@ -196,7 +196,7 @@ class MilestoneBatch(Batch):
                 events.append({"milestone_id": milestone_id, "actor_id": self.actor.id,
                                "from_state": MilestoneState.PLANNED,
                                "to_state": fields["state"],
-                               "comment": f"import #{run}" if run else ""})
+                               "comment": "", "imported_in_id": run})
             changes = {k: [audit.jsonable(PLANNED_FIELDS.get(k)), audit.jsonable(v)]
                        for k, v in fields.items() if v != PLANNED_FIELDS.get(k)}
             if changes:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.db import utcnow
+from tracker.jobs import failures
 from tracker.jobs.models import JobRun
 
 log = logging.getLogger("tracker.jobs")
@@ -36,10 +37,12 @@ class _ErrorsOfThisThread(logging.Handler):
         super().__init__(level=logging.ERROR)
         self.thread = threading.get_ident()
         self.error: str | None = None
+        self.failure: tuple[str, dict[str, Any]] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread == self.thread and self.error is None:
             self.error = (record.getMessage().splitlines() or [""])[0][:500]
+            self.failure = failures.of_record(record)
 
 
 def ran_on() -> str:
@@ -59,11 +62,14 @@ def recorded(name: str, quiet: bool = False) -> Callable[[F], F]:
             try:
                 return job(app, *args, **kwargs)
             except Exception as error:
-                watcher.error = watcher.error or f"{type(error).__name__}: {error}"[:500]
+                if watcher.error is None:
+                    watcher.error = f"{type(error).__name__}: {error}"[:500]
+                    watcher.failure = failures.of_exception(error)
                 raise
             finally:
                 logging.getLogger("tracker").removeHandler(watcher)
-                _finish(app, name, started, time.perf_counter() - clock, watcher.error, quiet)
+                _finish(app, name, started, time.perf_counter() - clock, watcher.error, quiet,
+                        watcher.failure)
 
         return run  # type: ignore[return-value]
 
@@ -71,7 +77,7 @@ def recorded(name: str, quiet: bool = False) -> Callable[[F], F]:
 
 
 def _finish(app: Flask, name: str, started: datetime, seconds: float, error: str | None,
-            quiet: bool) -> None:
+            quiet: bool, failure: tuple[str, dict[str, Any]] | None = None) -> None:
     outcome = "failed" if error else "ok"
     fields = {"job": name, "outcome": outcome, "duration_ms": round(seconds * 1000, 1)}
     if error:
@@ -81,7 +87,7 @@ def _finish(app: Flask, name: str, started: datetime, seconds: float, error: str
             extra={"fields": fields})
     with app.app_context():
         try:
-            keep(name, started, utcnow(), error)
+            keep(name, started, utcnow(), error, failure)
             db.session.commit()
         except Exception as problem:
             db.session.rollback()
@@ -91,10 +97,16 @@ def _finish(app: Flask, name: str, started: datetime, seconds: float, error: str
             db.session.remove()
 
 
-def keep(name: str, started: datetime, finished: datetime, error: str | None) -> JobRun:
-    """The job's row, updated to this run (flushed, not committed)."""
+def keep(name: str, started: datetime, finished: datetime, error: str | None,
+         failure: tuple[str, dict[str, Any]] | None = None) -> JobRun:
+    """The job's row, updated to this run (flushed, not committed). `failure`: the code and
+    parameters of what went wrong (an `error` without one is said as "logged")."""
     row = db.session.get(JobRun, name) or JobRun(job=name)
     row.started_at, row.finished_at, row.error, row.ran_on = started, finished, error, ran_on()
+    if error is None:
+        row.error_code, row.error_params = None, None
+    else:
+        row.error_code, row.error_params = failure or ("logged", {})
     if error is None:
         row.last_ok_at = finished
     db.session.add(row)

@@ -194,6 +194,9 @@ class MilestoneEvent(Base):
         str_enum(MilestoneState, "event_from_state"))
     to_state: Mapped[MilestoneState] = mapped_column(str_enum(MilestoneState, "event_to_state"))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The import that brought the milestone in this state (the page says so in the reader's
+    # language); None for a step taken in the tracker.
+    imported_in_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
 
     milestone: Mapped[Milestone] = relationship(back_populates="events")
     actor: Mapped[User] = relationship()

@@ -363,7 +363,7 @@ def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, pe
     if state is not before:
         milestone.events.append(MilestoneEvent(
             actor_id=actor.id, from_state=before, to_state=state,
-            comment=f"import #{import_id}" if import_id else ""))
+            imported_in_id=import_id))
     if changes:
         audit.record(actor, "milestone.import_state", milestone, changes)
     db.session.flush()

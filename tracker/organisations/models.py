@@ -17,6 +17,7 @@ from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
 
 if TYPE_CHECKING:
+    from tracker.organisations.recognitions import RecognitionYear
     from tracker.partners.models import Partner
     from tracker.techfields.models import TechnicalField
 
@@ -160,6 +161,9 @@ class Enterprise(ReferenceData, Versioned, Base):
     little_giant_since: Mapped[int | None]
     high_tech_since: Mapped[int | None]
     tech_sme_since: Mapped[int | None]
+    # Every year each recognition was granted (tracker/organisations/recognitions.py).
+    recognition_years: Mapped[list[RecognitionYear]] = relationship(
+        cascade="all, delete-orphan", order_by="RecognitionYear.year")
 
     def can_view(self, user: User) -> bool:
         return user.is_authenticated

@@ -14,7 +14,7 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.notifications.services import emit
-from tracker.organisations import need_states, uscc
+from tracker.organisations import need_states, recognitions, uscc
 from tracker.organisations.models import (
     RECOGNITIONS,
     Enterprise,
@@ -118,7 +118,11 @@ def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -
                                 "at the latest).", year=this_year))
     problems.raise_any()
     action = "enterprise.create" if creating else "enterprise.update"
-    return _apply(actor, enterprise, values, action)
+    before = {key: getattr(enterprise, key) for key in RECOGNITIONS}
+    _apply(actor, enterprise, values, action)
+    recognitions.keep_years(enterprise, before)
+    db.session.flush()
+    return enterprise
 
 
 def uscc_message(code: str) -> str:

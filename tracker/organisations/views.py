@@ -21,7 +21,7 @@ from tracker.dates import today
 from tracker.export import responses as exports
 from tracker.needs import timing
 from tracker.needs.views import need_page
-from tracker.organisations import columns, listing, need_states, services
+from tracker.organisations import columns, listing, need_states, recognitions, services
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
 from tracker.organisations.models import (
     RECOGNITIONS,
@@ -201,7 +201,7 @@ def enterprise(object_id: int) -> str:
             ).order_by(TechnologyNeed.created_at.desc())
         ).all()
     return render_template("organisations/enterprise.html", obj=obj, centres=centres,
-                           needs=needs)
+                           needs=needs, recognition_history=recognitions.history(obj))
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])

@@ -43,6 +43,7 @@ from tracker import db
 from tracker.dates import today
 from tracker.imports import jobs
 from tracker.incentives import services as incentives
+from tracker.jobs import failures
 from tracker.jobs.services import recorded
 from tracker.milestones import evidence
 from tracker.reminders import delivery, scan
@@ -108,7 +109,7 @@ def run_cycle(app: Flask, go_on: Callable[[], bool] = lambda: True) -> bool:
             return True
         except exc.OperationalError as error:  # an error of the run (job_runs), in one line
             log.error("the reminder job stopped: the database is unreachable (%s)",
-                      _first_line(error))
+                      _first_line(error), extra=failures.DATABASE)
         except Exception:
             log.exception("the reminder job failed")
         finally:
@@ -126,7 +127,7 @@ def run_imports(app: Flask) -> None:
                 log.info("imports: %d carried out", ran)
         except exc.OperationalError as error:
             log.error("the import job stopped: the database is unreachable (%s)",
-                      _first_line(error))
+                      _first_line(error), extra=failures.DATABASE)
         except Exception:
             log.exception("the import job failed; it runs again in a few seconds")
         finally:

@@ -19,6 +19,7 @@ from tracker import db
 from tracker.db import utcnow
 from tracker.files import services as files
 from tracker.files.storage import storage
+from tracker.jobs import failures
 from tracker.jobs.services import last_runs
 from tracker.web.requestlog import ERROR
 
@@ -52,7 +53,9 @@ def scheduler_report() -> dict[str, Any]:
         report[name] = {"finished_at": run.finished_at.isoformat(timespec="seconds"),
                         "last_ok_at": run.last_ok_at and run.last_ok_at.isoformat(
                             timespec="seconds"),
-                        "error": run.error, "ran_on": run.ran_on}
+                        "error": run.error, "error_code": run.error_code,
+                        "failure": failures.headline(run.error_code, run.error_params),
+                        "ran_on": run.ran_on}
     return report
 
 
