@@ -382,6 +382,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "partners.show": {"GET": "hq: 200; *: 403"},
     "partners.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "partners.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "partners.merge": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "partners.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "partners.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # What a co-funder paid: HQ admins and the committee (CoFunder.can_record_payment), who

@@ -44,6 +44,10 @@ KEYS: dict[str, Kind] = {
     "import": ("ref", "import_runs"),
     "members": ("refs", "users"),
     "partner_ids": ("refs", "partners"),  # an institute's co-building partners
+    "merged_partner": ("ref", "partners"),  # a partner entered twice, merged (partners)
+    "moved_agreements": "number",
+    "moved_co_funding": "number",
+    "moved_institutes": "number",
     "on": "date",
     "instalment": "date",
     "payment": "date_money",

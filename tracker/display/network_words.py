@@ -21,12 +21,14 @@ ACTIONS = {
 }
 
 OBJECTS = {
+    "enterprise_recognitions": _l("Year of a recognition"),
     "centre_agreements": _l("Centre agreement"),
     "centre_payments": _l("Payment by the enterprise"),
     "need_candidates": _l("Candidate for a need"),
 }
 
 FIELDS = {
+    "recognition": _l("Recognition"),
     # What organisations carry for the reports (issue 15).
     "region": _l("Region"),
     "legal_entity": _l("A legal entity of its own"),

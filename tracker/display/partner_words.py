@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "partner.create": _l("Partner recorded"),
     "partner.update": _l("Partner changed"),
+    "partner.merge": _l("Partner merged into another (entered twice)"),
+    "partner.absorb": _l("Partner entered twice merged into this one"),
     "partner_agreement.create": _l("Agreement with a partner recorded"),
     "partner_agreement.update": _l("Agreement with a partner corrected"),
     "co_funder.payment": _l("Payment by a co-funder recorded"),
@@ -24,4 +26,9 @@ OBJECTS = {
 FIELDS = {
     "partner_id": _l("Partner"),
     "co_funder_id": _l("Co-funder"),
+    "merged_into_id": _l("Merged into"),
+    "merged_partner": _l("Partner merged into it"),
+    "moved_agreements": _l("Agreements moved to it"),
+    "moved_co_funding": _l("Co-funding lines moved to it"),
+    "moved_institutes": _l("Institutes moved to it"),
 }

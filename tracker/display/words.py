@@ -171,6 +171,7 @@ FIELDS = {
     "cancel_requested": _l("Cancel requested"), "upload": _l("Uploaded file"),
     "updated": _l("Updated"), "job": _l("Scheduled job"), "ran_on": _l("Ran on"),  # (jobs)
     "last_ok_at": _l("Last run without error"), "error": _l("Error"),
+    "error_code": _l("What went wrong"), "error_params": _l("What went wrong (details)"),
     # A personal access token of the JSON API (tracker/apitokens).
     "prefix": _l("Starts with"), "scope": _l("Access"), "expires_at": _l("Expires"),
     "last_used_at": _l("Last used"), "revoked_at": _l("Revoked"),

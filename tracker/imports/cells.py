@@ -28,6 +28,7 @@ from tracker.organisations.models import (
     JointInnovationCentre,
     TechnologyNeed,
 )
+from tracker.partners import merging
 from tracker.partners.models import CO_BUILDING, Partner
 from tracker.projects.models import Project
 
@@ -123,14 +124,15 @@ def partner_id(text: str) -> int | None:
     co-building partners among them first (the service checks the kind)."""
     code = uscc.normalise(text)
     if len(code) == 18:
-        found = db.session.scalar(select(Partner.id).where(Partner.uscc == code))
+        found = db.session.scalar(select(Partner).where(Partner.uscc == code))
         if found is not None:
-            return found
+            return merging.effective(found).id
     for column in (Partner.name, Partner.name_en):
-        found = db.session.scalar(select(Partner.id).where(column == text).order_by(
-            Partner.kind.in_(CO_BUILDING).desc(), Partner.id).limit(1))
+        found = db.session.scalar(select(Partner).where(column == text).order_by(
+            Partner.merged_into_id.is_not(None), Partner.kind.in_(CO_BUILDING).desc(),
+            Partner.id).limit(1))
         if found is not None:
-            return found
+            return merging.effective(found).id  # one merged into another: that one
     return None
 
 

@@ -96,7 +96,8 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
 
 def co_building_partners() -> list[Partner]:
     """The partners an institute may be built with, by name."""
-    return list(db.session.scalars(select(Partner).where(Partner.kind.in_(CO_BUILDING))
+    return list(db.session.scalars(select(Partner).where(Partner.kind.in_(CO_BUILDING),
+                                                         Partner.merged_into_id.is_(None))
                                    .order_by(Partner.name, Partner.id)))
 
 

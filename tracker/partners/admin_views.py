@@ -3,7 +3,7 @@ co-funds, and the form to record or correct one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -15,10 +15,15 @@ from tracker.accounts.models import User
 from tracker.export import responses as exports
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.organisations.models import Institute
-from tracker.partners import services
+from tracker.partners import merging, services
 from tracker.partners.agreement_models import PartnerAgreement
 from tracker.partners.columns import PARTNER_COLUMNS
-from tracker.partners.forms import PartnerAgreementEditForm, PartnerAgreementForm, PartnerForm
+from tracker.partners.forms import (
+    MergeForm,
+    PartnerAgreementEditForm,
+    PartnerAgreementForm,
+    PartnerForm,
+)
 from tracker.partners.models import Partner, PartnerKind, institute_partners
 from tracker.web.actions import submit
 from tracker.web.navigation import paginate, text_arg
@@ -32,8 +37,9 @@ def _user() -> User:
 
 
 def _partner(partner_id: int) -> Partner:
+    """A partner still on its own: one merged into another is edited there."""
     partner = db.session.get(Partner, partner_id)
-    if partner is None:
+    if partner is None or partner.merged_into_id is not None:
         abort(404)
     return partner
 
@@ -42,7 +48,7 @@ def _partner(partner_id: int) -> Partner:
 @requires(Partner.can_list)
 def index() -> str | Response:
     q, kind = text_arg("q"), request.args.get("kind", "")
-    query = select(Partner)
+    query = select(Partner).where(Partner.merged_into_id.is_(None))
     if q:
         like = f"%{q}%"
         query = query.where(or_(Partner.name.ilike(like), Partner.name_en.ilike(like),
@@ -61,7 +67,10 @@ def index() -> str | Response:
 
 @bp.get("/partners/<int:partner_id>")
 @requires(Partner.can_list)
-def show(partner_id: int) -> str:
+def show(partner_id: int) -> str | Response:
+    found = db.session.get(Partner, partner_id)
+    if found is not None and found.merged_into_id is not None:  # merged: its page is there
+        return redirect(url_for("partners.show", partner_id=merging.effective(found).id), 301)
     partner = _partner(partner_id)
     co_funding = db.session.scalars(
         select(CoFunder).join(FundingAgreement).where(CoFunder.partner_id == partner.id)
@@ -130,3 +139,32 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
                                           title=_("Correct the agreement %(title)s",
                                                   title=agreement.title)),
                   record=agreement)
+
+
+@bp.route("/partners/<int:partner_id>/merge", methods=["GET", "POST"])
+@requires(Partner.can_edit)
+def merge(partner_id: int) -> Response | tuple[str, int]:
+    """Merge a partner entered twice into the one that stays: chosen, previewed (what moves),
+    then confirmed."""
+    partner = _partner(partner_id)
+    form = MergeForm()
+    others = db.session.scalars(select(Partner).where(
+        Partner.id != partner.id, Partner.merged_into_id.is_(None), Partner.kind == partner.kind)
+        .order_by(Partner.name, Partner.id)).all()
+    form.into.choices = [(0, "")] + [(p.id, f"{p.shown('name')}" + (f" ({p.uscc})" if p.uscc
+                                                                      else "")) for p in others]
+    survivor = (db.session.get(Partner, form.into.data) if form.into.data else None)
+
+    def call():
+        if survivor is None:
+            abort(404)
+        return merging.merge_partner(_user(), partner, survivor)
+
+    return submit(form, call,
+                  lambda moves: _("%(merged)s was merged into %(survivor)s.",
+                                  merged=partner.shown("name"),
+                                  survivor=moves.survivor.shown("name")),
+                  lambda moves: url_for("partners.show", partner_id=moves.survivor.id),
+                  lambda: render_template("partners/merge.html", form=form, partner=partner,
+                                          others=others),
+                  preview=merging.preview)

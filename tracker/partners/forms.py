@@ -72,3 +72,12 @@ class PartnerAgreementForm(OneTime, Form):
 
 class PartnerAgreementEditForm(SeenVersion, PartnerAgreementForm):
     """The agreement corrected: its fields as recorded, the version it was read at."""
+
+
+class MergeForm(OneTime, Form):
+    """Merge this partner into another (tracker/partners/merging.py)."""
+
+    into = SelectField(_l("The partner that stays"), choices=[], coerce=int,
+                       validators=[DataRequired()],
+                       description=_l("This partner's agreements, co-funding and institutes "
+                                      "move to it; this one then leads to it."))

@@ -78,6 +78,9 @@ class Partner(ReferenceData, Versioned, Base):
     city: Mapped[str] = mapped_column(String(100), default="")
     city_en: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str] = mapped_column(Text, default="")
+    # The partner this one was merged into (an organisation entered twice): its page and
+    # name lead there, and it is listed and offered no more (tracker/partners/merging.py).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
 
     def can_view(self, user: User) -> bool:
         return Partner.can_list(user)

@@ -16,6 +16,7 @@ from tracker.errors import Forbidden, Problems
 from tracker.files import services as files
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
+from tracker.partners import merging
 from tracker.partners.agreement_models import AgreementKind, PartnerAgreement
 from tracker.partners.models import Partner, PartnerKind
 
@@ -59,11 +60,13 @@ def save_partner(actor: User, partner: Partner | None, **values: Any) -> Partner
 
 
 def named(name: str) -> Partner | None:
-    """The partner of this name (Chinese, or else English), whatever its spaces."""
+    """The partner of this name (Chinese, or else English), whatever its spaces: a partner
+    merged into another leads to that one."""
     name = name.strip()
-    return db.session.scalars(
+    return merging.effective(db.session.scalars(
         select(Partner).where(or_(Partner.name == name, Partner.name_en == name))
-        .order_by((Partner.name == name).desc(), Partner.id).limit(1)).first()
+        .order_by((Partner.name == name).desc(), Partner.merged_into_id.is_not(None),
+                  Partner.id).limit(1)).first())
 
 
 def check_co_funders(problems: Problems, lines: list[tuple[str, Decimal | None]]) -> None:

@@ -1,0 +1,120 @@
+"""A partner entered twice is merged by an HQ admin into the one that stays: chosen, previewed
+with what moves (agreements, co-funding with its payments, institutes), then confirmed; the
+merged one leads to the one that stays, both audited. Two that are not the same organisation,
+or would clash once merged, are refused with the reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from tests.conftest import login, post
+from tests.factories import _commit, make_institute, make_project, make_user
+from tests.test_edits import tab
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.dates import today
+from tracker.funding import services as funding
+from tracker.funding.models import CoFunder
+from tracker.partners import co_funding, merging
+from tracker.partners import services as partners
+from tracker.partners.agreement_models import AgreementKind, PartnerAgreement
+from tracker.partners.models import GovernmentLevel, Partner, PartnerKind
+from tracker.projects.lifecycle import Phase
+
+D = Decimal
+USCC = "12100000466006770Q"
+
+
+def _agreement(committee, co_funders):
+    return funding.record_agreement(
+        committee, make_project(phase=Phase.CONTRACT_RESEARCH), committed=D("3000000"),
+        qualifying_round_min=D("0"), signed_on=today() - timedelta(days=30),
+        conversion_deadline=today() + timedelta(days=300), co_funders=co_funders)
+
+
+def _twice(admin, committee):
+    """Suzhou entered twice: once by a co-funding agreement, once by hand with its code."""
+    agreement = _agreement(committee, [("苏州市", D("0.5"))])
+    co_funding.record_payment(committee, agreement.co_funders[0], amount=D("600000"),
+                              paid_on=today())
+    entered = agreement.co_funders[0].partner
+    partners.record_agreement(admin, entered, kind=AgreementKind.CO_FUNDING,
+                              title="共建协议", signed_on=today() - timedelta(days=10),
+                              starts_on=None, ends_on=None, upload=None, note="")
+    institute = make_institute()
+    institute.partners.append(entered)
+    stays = partners.save_partner(admin, None, name="苏州市人民政府",
+                                  name_en="Suzhou Municipal Government",
+                                  kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.CITY,
+                                  uscc=USCC, city="苏州", city_en="Suzhou", note="")
+    _commit()
+    return agreement, entered, stays, institute
+
+
+def test_an_admin_previews_then_merges_a_partner_entered_twice(client):
+    admin, committee = make_user(Role.HQ_ADMIN, locale="en"), make_user(
+        Role.INVESTMENT_COMMITTEE)
+    agreement, entered, stays, institute = _twice(admin, committee)
+    login(client, admin)
+    path = f"/partners/{entered.id}/merge"
+    form = tab(client, path)
+    preview = post(client, path, {**form, "into": str(stays.id)})
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "nothing is written yet" in page
+    assert "Co-funding lines moved" in page and "CN¥600,000.00" in page
+    db.session.expire_all()
+    assert db.session.get(Partner, entered.id).merged_into_id is None  # not yet
+    done = post(client, path, {**form, "into": str(stays.id), "confirmed": "1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/partners/{stays.id}")
+    db.session.expire_all()
+    assert db.session.get(Partner, entered.id).merged_into_id == stays.id
+    assert db.session.get(CoFunder, agreement.co_funders[0].id).partner_id == stays.id
+    assert [a.partner_id for a in db.session.scalars(select(PartnerAgreement))] == [stays.id]
+    assert [p.id for p in db.session.get(type(institute), institute.id).partners] == [stays.id]
+    # The merged one leads to the one that stays: its page, its name, the list.
+    assert client.get(f"/partners/{entered.id}").headers["Location"].endswith(
+        f"/partners/{stays.id}")
+    assert client.get(f"/partners/{entered.id}/edit").status_code == 404
+    assert partners.named("苏州市").id == stays.id
+    listing = client.get("/partners/").get_data(as_text=True)
+    assert "Suzhou Municipal Government" in listing and f"/partners/{entered.id}\"" not in listing
+    page = client.get(f"/partners/{stays.id}").get_data(as_text=True)
+    assert agreement.project.code in page and "共建协议" in page
+    actions = db.session.scalars(select(AuditRecord.action).where(
+        AuditRecord.object_type == "partners", AuditRecord.action.like("partner.%")).order_by(
+        AuditRecord.id)).all()
+    assert actions[-2:] == ["partner.merge", "partner.absorb"]
+    history = client.get(f"/history/partners/{stays.id}").get_data(as_text=True)
+    assert "Partner merged into it" in history and "苏州市" in history
+    assert "moved_agreements" not in history
+
+
+def test_partners_that_would_clash_or_are_not_the_same_are_refused_with_the_reason(client):
+    admin, committee = make_user(Role.HQ_ADMIN, locale="en"), make_user(
+        Role.INVESTMENT_COMMITTEE)
+    agreement, entered, stays, _institute = _twice(admin, committee)
+    # Both co-fund one agreement: merged, one co-funder would be there twice.
+    _agreement(committee, [("苏州市", D("0.5")), ("苏州市人民政府", D("0.5"))])
+    university = partners.save_partner(admin, None, name="苏州大学", kind=PartnerKind.UNIVERSITY,
+                                       level=None, uscc=None)
+    _commit()
+    login(client, admin)
+    path = f"/partners/{entered.id}/merge"
+    refused = post(client, path, {**tab(client, path), "into": str(stays.id)})
+    assert refused.status_code == 409
+    assert "Both co-fund the allocation-investment agreements" in refused.get_data(
+        as_text=True)
+    # Another kind is not offered, and refused when posted.
+    form = client.get(path).get_data(as_text=True)
+    assert f'value="{university.id}"' not in form
+    other_kind = post(client, path, {**tab(client, path), "into": str(university.id)})
+    assert other_kind.status_code == 409
+    assert "different kinds" in other_kind.get_data(as_text=True)
+    assert any("different kinds" in r for r in merging.conflicts(entered, university))
+    db.session.expire_all()
+    assert db.session.get(Partner, entered.id).merged_into_id is None

@@ -1,0 +1,170 @@
+"""Merging a partner entered twice into the one that stays.
+
+An HQ admin chooses the partner that stays; what hangs from the other (its agreements with
+HQ, the co-funding lines of allocation-investment agreements with their payments, the
+institutes it co-builds) is re-pointed to it, the empty fields of the one that stays are
+filled from the other, and the other is kept as a redirect (`merged_into_id`): its page and
+its name (an import naming it) lead to the one that stays, and it is listed no more. Both
+are audited. Two partners that are plainly not the same organisation, or whose records would
+clash once merged, are refused with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, literal, select, update
+
+from tracker import db
+from tracker.audit import services as audit
+from tracker.display import formatting
+from tracker.display.history import field_label
+from tracker.display.preview import Preview
+from tracker.errors import Forbidden, Refused
+from tracker.funding.models import CoFunder, FundingAgreement
+from tracker.partners.agreement_models import PartnerAgreement
+from tracker.partners.models import Partner, institute_partners
+from tracker.partners.payment_models import CoFunderPayment
+from tracker.projects.models import Project
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+# The fields the one that stays takes from the other when its own are empty.
+FILLED = ("name_en", "uscc", "city", "city_en", "level", "note")
+
+
+@dataclass
+class Moves:
+    """What a merge moves (or moved) to the partner that stays."""
+
+    merged: Partner
+    survivor: Partner
+    agreements: int = 0
+    co_funding: int = 0
+    payments: int = 0
+    paid: Decimal = Decimal("0")
+    institutes: int = 0
+    filled: list[str] = field(default_factory=list)
+
+
+def effective(partner: Partner | None) -> Partner | None:
+    """The partner a name or a link leads to: the one it was merged into, if it was."""
+    seen = set()
+    while partner is not None and partner.merged_into_id and partner.id not in seen:
+        seen.add(partner.id)
+        partner = db.session.get(Partner, partner.merged_into_id)
+    return partner
+
+
+def conflicts(merged: Partner, survivor: Partner) -> list[str]:
+    """Why these two can't be merged (none: they can)."""
+    reasons = []
+    if merged.id == survivor.id:
+        reasons.append(_("A partner can't be merged into itself."))
+    if merged.merged_into_id or survivor.merged_into_id:
+        reasons.append(_("One of them was already merged into another partner."))
+    if merged.kind is not survivor.kind:
+        reasons.append(_("They are of different kinds: they are not the same organisation. "
+                         "Correct the kind of the wrong one first."))
+    if merged.uscc and survivor.uscc and merged.uscc != survivor.uscc:
+        reasons.append(_("They have different unified social credit codes (%(one)s, %(other)s):"
+                         " they are not the same organisation.",
+                         one=merged.uscc, other=survivor.uscc))
+    both = db.session.scalars(
+        select(Project.code).join(FundingAgreement, FundingAgreement.project_id == Project.id)
+        .join(CoFunder, CoFunder.agreement_id == FundingAgreement.id).where(
+            CoFunder.partner_id.in_((merged.id, survivor.id)))
+        .group_by(FundingAgreement.id, Project.code)
+        .having(func.count(func.distinct(CoFunder.partner_id)) > 1)
+        .order_by(Project.code)).all()
+    if both and merged.id != survivor.id:
+        reasons.append(_("Both co-fund the allocation-investment agreements of the same "
+                         "projects (%(codes)s): merged, one co-funder would appear twice there. "
+                         "Correct those agreements' co-funders first.", codes=", ".join(both)))
+    return reasons
+
+
+def what_moves(merged: Partner, survivor: Partner) -> Moves:
+    moves = Moves(merged, survivor)
+    moves.agreements = db.session.scalar(select(func.count()).select_from(
+        PartnerAgreement).where(PartnerAgreement.partner_id == merged.id)) or 0
+    moves.co_funding = db.session.scalar(select(func.count()).select_from(CoFunder).where(
+        CoFunder.partner_id == merged.id)) or 0
+    payments = select(func.count(), func.coalesce(func.sum(CoFunderPayment.amount), 0)).join(
+        CoFunder).where(CoFunder.partner_id == merged.id)
+    moves.payments, moves.paid = db.session.execute(payments).one()
+    ours = select(institute_partners.c.institute_id).where(
+        institute_partners.c.partner_id == survivor.id)
+    moves.institutes = db.session.scalar(select(func.count()).select_from(
+        institute_partners).where(institute_partners.c.partner_id == merged.id,
+                                  institute_partners.c.institute_id.not_in(ours))) or 0
+    moves.filled = [key for key in FILLED
+                    if not getattr(survivor, key) and getattr(merged, key)]
+    return moves
+
+
+def merge_partner(actor: User, merged: Partner, survivor: Partner) -> Moves:
+    """Merge `merged` into `survivor` (see the module's docstring); refused with every reason
+    when they can't be."""
+    if not Partner.can_edit(actor):
+        raise Forbidden()
+    reasons = conflicts(merged, survivor)
+    if reasons:
+        raise Refused(" ".join(reasons))
+    moves = what_moves(merged, survivor)
+    code = merged.uscc
+    if "uscc" in moves.filled:
+        merged.uscc = None  # unique: it moves to the one that stays
+        db.session.flush()
+    for key in moves.filled:
+        setattr(survivor, key, code if key == "uscc" else getattr(merged, key))
+    db.session.execute(update(PartnerAgreement).where(
+        PartnerAgreement.partner_id == merged.id).values(partner_id=survivor.id)
+        .execution_options(synchronize_session=False))
+    db.session.execute(update(CoFunder).where(CoFunder.partner_id == merged.id).values(
+        partner_id=survivor.id).execution_options(synchronize_session=False))
+    moved = select(institute_partners.c.institute_id, literal(survivor.id)).where(
+        institute_partners.c.partner_id == merged.id,
+        institute_partners.c.institute_id.not_in(select(institute_partners.c.institute_id).where(
+            institute_partners.c.partner_id == survivor.id)))
+    db.session.execute(insert(institute_partners).from_select(
+        ["institute_id", "partner_id"], moved))
+    db.session.execute(delete(institute_partners).where(
+        institute_partners.c.partner_id == merged.id))
+    # Those merged into it before now lead to the one that stays too.
+    db.session.execute(update(Partner).where(Partner.merged_into_id == merged.id).values(
+        merged_into_id=survivor.id).execution_options(synchronize_session=False))
+    merged.merged_into_id = survivor.id
+    # Both read before the first record flushes them.
+    gone, filled = audit.pending_changes(merged), audit.pending_changes(survivor)
+    audit.record(actor, "partner.merge", merged, gone)
+    audit.record(actor, "partner.absorb", survivor, {
+        **filled, "merged_partner": [None, merged.id],
+        "moved_agreements": [None, moves.agreements],
+        "moved_co_funding": [None, moves.co_funding],
+        "moved_institutes": [None, moves.institutes]})
+    db.session.flush()
+    db.session.expire_all()  # what the statements above re-pointed, read again when asked
+    return moves
+
+
+def preview(moves: Moves) -> Preview:
+    """The confirmation step: what the merge moves, from the service's own counts."""
+    facts = [(_("Merged"), moves.merged.shown("name")),
+             (_("Into"), moves.survivor.shown("name")),
+             (_("Agreements with HQ moved"), formatting.number(moves.agreements)),
+             (_("Co-funding lines moved"), formatting.number(moves.co_funding)),
+             (_("Their payments"), _("%(n)s, %(amount)s in all",
+                                     n=formatting.number(moves.payments),
+                                     amount=formatting.money(moves.paid))),
+             (_("Institutes it co-builds moved"), formatting.number(moves.institutes))]
+    if moves.filled:
+        facts.append((_("Filled in on the partner that stays"),
+                      ", ".join(str(field_label(key, "partners")) for key in moves.filled)))
+    return Preview(facts=facts, warnings=[_(
+        "The merged partner is listed no more; its page and its name lead to the partner "
+        "that stays. This can't be undone here.")])
