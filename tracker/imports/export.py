@@ -62,11 +62,12 @@ def _enterprise(e: Enterprise | None) -> str:
 
 
 def _institutes() -> Iterator[list]:
-    for i in db.session.scalars(select(Institute).options(selectinload(Institute.director))
-                                .order_by(Institute.code)):
+    for i in db.session.scalars(select(Institute).options(
+            selectinload(Institute.director), selectinload(Institute.partners))
+            .order_by(Institute.code)):
         yield [i.code, i.name, i.name_en, i.field, i.field_en, i.type, i.founded_on,
                i.director.email if i.director else "", i.region, i.city, i.city_en,
-               i.legal_entity, i.uscc]
+               i.legal_entity, i.uscc, "; ".join(p.uscc or p.name for p in i.partners)]
 
 
 def _enterprises() -> Iterator[list]:
