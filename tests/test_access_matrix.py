@@ -191,6 +191,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "centres.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.new_payment": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "centres.reverse_payment": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # Needs: listed for HQ, directors and PMs (TechnologyNeed.can_list); one matched to our
     # institute is seen by HQ and that institute's people (visible_to).
     # The enterprise's contact lists and sees its needs; the other PM, the centre's liaison,

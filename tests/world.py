@@ -118,6 +118,8 @@ def build() -> World:
     centre_term = centre_services.record_agreement(
         admin, centre, signed_on=date(2024, 3, 20), starts_on=date(2024, 4, 1),
         ends_on=date(2030, 3, 31), committed=Decimal("3000000"))
+    centre_payment = centre_services.record_payment(
+        admin, centre_term, paid_on=date(2024, 6, 1), amount=Decimal("1000000"))
 
     # The project: gate 1 passed with a condition, research under way, a contract paid in part,
     # a milestone submitted to the panelist with evidence, another with a move of its date
@@ -293,6 +295,7 @@ def build() -> World:
         round_id=financing.id, exit_id=exit_.id, share_entry_id=company.entries[0].id,
         institute_id=ours.id, enterprise_id=enterprise.id, centre_id=centre.id,
         centre_agreement_id=centre_term.id, obligation_id=obligation.id,
+        centre_payment_id=centre_payment.id,
         co_funder_id=agreement.co_funders[0].id,
         co_funder_payment_id=co_funder_payment.id,
         partner_id=agreement.co_funders[0].partner_id,
@@ -331,6 +334,7 @@ ARGUMENT_OF = {
     ("organisations.edit_centre", "object_id"): "centre_id",
     ("centres.edit_agreement", "agreement_id"): "centre_agreement_id",
     ("centres.new_payment", "agreement_id"): "centre_agreement_id",
+    ("centres.reverse_payment", "payment_id"): "centre_payment_id",
     ("obligations.new_for_agreement", "project_id"): "invested_id",
     ("co_funding.reverse", "payment_id"): "co_funder_payment_id",
     ("partners.edit_agreement", "agreement_id"): "partner_agreement_id",

@@ -96,3 +96,53 @@ def test_hq_sees_the_dormant_centres_and_others_do_not(client):
     assert client.get("/centres/overview").status_code == 403
     shown = client.get(f"/centres/{quiet.id}").get_data(as_text=True)
     assert "Dormant" in shown and "1,000,000.00" not in shown  # the money is HQ's to see
+
+
+def test_a_payment_above_the_commitment_is_refused_and_a_mistaken_one_reversed(client):
+    """What the enterprise paid never passes its commitment (the tester's ¥99,999,999 against
+    ¥5,000,000 was accepted); a payment recorded by mistake is reversed with a reason, both
+    stay on the centre's page and every figure follows; the reversal is offered once."""
+    admin = make_user(Role.HQ_ADMIN)
+    centre = make_centre()
+    term = services.record_agreement(admin, centre, signed_on=date(2024, 3, 20),
+                                     starts_on=date(2024, 4, 1), ends_on=date(2027, 3, 31),
+                                     committed=Decimal("5000000"))
+    db.session.commit()
+    login(client, admin)
+    pay = f"/centres/agreements/{term.id}/payments/new"
+    refused = post(client, pay, {**tab(client, pay), "paid_on": "2025-01-10",
+                                 "amount": "99999999"})
+    assert refused.status_code == 400
+    assert "at most CN¥5,000,000.00 more" in refused.get_data(as_text=True)
+    assert post(client, pay, {**tab(client, pay), "paid_on": "2025-01-10",
+                              "amount": "3000000"}).status_code == 302
+    assert post(client, pay, {**tab(client, pay), "paid_on": "2025-02-10",
+                              "amount": "2000001"}).status_code == 400
+    # The commitment can't be corrected below what was paid, nor the signing after a payment.
+    edit = f"/centres/agreements/{term.id}/edit"
+    page = post(client, edit, {**tab(client, edit), **TERM, "signed_on": "2025-02-01",
+                               "committed": "2,000,000"}).get_data(as_text=True)
+    assert "has paid CN¥3,000,000.00 under this term already" in page
+    assert "A payment was recorded on Jan 10, 2025" in page
+    paid = db.session.scalars(select(CentrePayment)).one()
+    reverse = f"/centres/payments/{paid.id}/reverse"
+    assert post(client, reverse, {**tab(client, reverse), "on_date": "2025-03-01",
+                                  "reason": ""}).status_code == 400
+    assert post(client, reverse, {**tab(client, reverse), "on_date": "2025-03-01",
+                                  "reason": "Booked twice"}).status_code == 302
+    reversal = db.session.scalars(select(CentrePayment).where(
+        CentrePayment.reverses_id == paid.id)).one()
+    assert (reversal.amount, reversal.paid_on) == (Decimal("-3000000.00"), date(2025, 3, 1))
+    db.session.refresh(term)
+    assert (term.paid, term.outstanding) == (Decimal("0.00"), Decimal("5000000.00"))
+    shown = client.get(f"/centres/{centre.id}").get_data(as_text=True)
+    assert "Reversed on Mar 1, 2025" in shown and "Booked twice" in shown
+    assert reverse not in shown  # offered once
+    assert client.get(reverse).status_code == 409  # nor its form, by an old link
+    overview = client.get("/centres/overview").get_data(as_text=True)
+    assert "5,000,000.00" in overview
+    history = client.get(f"/history/joint_innovation_centres/{centre.id}").get_data(as_text=True)
+    assert "Payment by the enterprise reversed" in history
+    # The whole commitment can be paid again once the mistake is reversed.
+    assert post(client, pay, {**tab(client, pay), "paid_on": "2025-03-02",
+                              "amount": "5000000"}).status_code == 302

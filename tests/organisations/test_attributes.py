@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
@@ -17,7 +18,9 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
+from tracker.errors import Invalid
 from tracker.imports.models import ImportState
+from tracker.organisations import services
 from tracker.organisations.models import Enterprise, EnterpriseSize, Institute, Region
 
 
@@ -253,3 +256,29 @@ def test_a_recognition_keeps_each_year_it_was_granted_through_edits_and_reimport
     assert _years(enterprise) == [2016, 2019, 2021]
     page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
     assert "2016, 2019, 2021" in page and "不再持有" in page
+
+
+def test_an_institutes_director_is_one_of_the_networks_staff(client):
+    """An external expert or an enterprise contact sees only their reviews or needs: named
+    director, they could see none of the institute's projects (the tester's 王建国). They are
+    not offered, and refused when posted; an active staff account is taken."""
+    institute = make_institute()
+    expert = make_user(Role.EXTERNAL_EXPERT, name="外部专家王")
+    contact = make_user(Role.ENTERPRISE_CONTACT, enterprise_id=make_enterprise().id,
+                        name="企业联系人周")
+    staff = make_user(Role.EVALUATOR, name="评审员张")
+    login(client, make_user(Role.HQ_ADMIN))
+    path = f"/institutes/{institute.id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    assert "评审员张" in page and "外部专家王" not in page and "企业联系人周" not in page
+    for limited in (expert, contact):
+        refused = post(client, path, _institute_form(institute, director_id=str(limited.id)))
+        assert refused.status_code == 400  # not among the choices
+        with pytest.raises(Invalid, match="not an external expert"):  # an import's row too
+            services.save_institute(expert, institute, code=institute.code,
+                                    name=institute.name, director_id=limited.id)
+        db.session.rollback()
+    assert post(client, path, _institute_form(
+        institute, director_id=str(staff.id))).status_code == 302
+    db.session.refresh(institute)
+    assert institute.director_id == staff.id

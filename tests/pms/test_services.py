@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_institute, make_user
+from tests.factories import make_enterprise, make_institute, make_user
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit.models import AuditRecord
@@ -86,6 +86,10 @@ def test_renewal_and_an_early_end_with_its_reason(app):
         services.renew(admin, record, institute_id=other.id, starts_on=date(2023, 6, 1),
                        ends_on=date(2023, 1, 1))
     assert [f for f, _m in invalid.value.problems] == ["ends_on", "starts_on"]
+    # A renewal starting while the term it renews runs would make two terms at once.
+    with pytest.raises(Invalid, match="after the term it renews ends"):
+        services.renew(admin, record, institute_id=other.id, starts_on=date(2026, 5, 31),
+                       ends_on=date(2029, 5, 31))
     second = services.renew(admin, record, institute_id=other.id, starts_on=date(2026, 6, 1),
                             ends_on=date(2029, 5, 31))
     assert (second.renews_id, record.institute_id) == (first.id, other.id)
@@ -136,3 +140,17 @@ def test_only_hq_admins_change_the_register(app):
     for role in (Role.OBSERVER, Role.PROJECT_MANAGER, Role.EVALUATOR):
         with pytest.raises(Forbidden):
             _candidate(make_user(role), institute)
+
+
+def test_limited_accounts_sit_on_no_interview_panel(app):
+    """An enterprise contact or an external expert is an account behind a wall, not the
+    network's staff: never on a PM's interview panel (the tester's 周婷 and 王建国 were)."""
+    admin = make_user(Role.HQ_ADMIN)
+    institute = make_institute()
+    record = _candidate(admin, institute)
+    contact = make_user(Role.ENTERPRISE_CONTACT, enterprise_id=make_enterprise().id)
+    for limited in (make_user(Role.EXTERNAL_EXPERT), contact):
+        with pytest.raises(Invalid, match="network's own staff"):
+            services.record_interview(admin, record, held_on=date(2026, 5, 1),
+                                      panel_ids=[admin.id, limited.id],
+                                      outcome=InterviewOutcome.RECOMMENDED)

@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from tracker.crypto import Encrypted
@@ -47,6 +55,9 @@ class Role(enum.StrEnum):
     # (Institute.director), so the fact lives in one place.
     INSTITUTE_DIRECTOR = "institute_director"
 
+
+# The roles of an account behind a wall, each held alone (tracker/accounts/walls.py).
+LIMITED_ROLES = (Role.EXTERNAL_EXPERT, Role.ENTERPRISE_CONTACT)
 
 ROLE_LABELS = {
     Role.PROJECT_MANAGER: _l("Project manager"),
@@ -176,7 +187,14 @@ class User(Base):
     def is_limited(self) -> bool:
         """An account behind a wall (tracker/accounts/walls.py): it holds no other role and
         makes no API token."""
-        return self.has_role(Role.EXTERNAL_EXPERT, Role.ENTERPRISE_CONTACT)
+        return self.has_role(*LIMITED_ROLES)
+
+    @staticmethod
+    def staff() -> ColumnElement[bool]:
+        """SQL: an active account not behind a wall (`is_limited`): who may direct an
+        institute, sit on a PM's interview panel or sign in as a PM."""
+        return and_(User.active.is_(True),
+                    ~User.role_grants.any(RoleGrant.role.in_(LIMITED_ROLES)))
 
     @property
     def liaised_centre_ids(self) -> set[int]:

@@ -22,8 +22,8 @@ class SignForm(Form):
 class DelegationForm(OneTime, Form):
     delegate_id = SelectField(_l("Delegate"), coerce=int, choices=[],
                               validators=[InputRequired()])
-    starts_on = DateField(_l("From"), validators=[InputRequired()])
-    ends_on = DateField(_l("To (included)"), validators=[InputRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
+    ends_on = DateField(_l("Ends on (included)"), validators=[InputRequired()])
 
     no_choice = {"delegate_id": _l("Nobody else signs at your approval levels: there is "
                                    "nobody to delegate to.")}

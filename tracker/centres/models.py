@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, utcnow
+from tracker.display.formatting import day
 from tracker.organisations.models import JointInnovationCentre
 
 if TYPE_CHECKING:
@@ -57,8 +58,7 @@ class CentreAgreement(Versioned, Base):
     @property
     def name(self) -> str:
         """How the audit trail and history name it, in the reader's language."""
-        return (f"{self.centre.shown('name')} "
-                f"{self.starts_on.isoformat()}–{self.ends_on.isoformat()}")
+        return f"{self.centre.shown('name')} {day(self.starts_on)}–{day(self.ends_on)}"
 
     @property
     def paid(self) -> Decimal:
@@ -94,7 +94,10 @@ class CentrePayment(Base):
     """Money the enterprise paid under a term of its centre's agreement."""
 
     __tablename__ = "centre_payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("(reverses_id IS NULL AND amount > 0) OR "
+                        "(reverses_id IS NOT NULL AND amount < 0)", name="amount_sign"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(
@@ -104,9 +107,27 @@ class CentrePayment(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A payment recorded by mistake is undone by a reversing entry (the amount negated, with a
+    # reason), never edited or deleted: both stay on the centre's page.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("centre_payments.id"),
+                                                    unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     agreement: Mapped[CentreAgreement] = relationship(back_populates="payments")
     recorded_by: Mapped[User] = relationship()
+    reverses: Mapped[CentrePayment | None] = relationship(
+        remote_side=[id], foreign_keys=[reverses_id], back_populates="reversed_by")
+    reversed_by: Mapped[CentrePayment | None] = relationship(
+        back_populates="reverses", foreign_keys=[reverses_id])
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def can_reverse(self, user: User) -> bool:
+        """Once, by whoever records the centres' payments."""
+        return (CentreAgreement.can_record(user) and not self.is_reversal
+                and self.reversed_by is None)
 
     @property
     def name(self) -> str:

@@ -8,14 +8,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db, money
+from tracker import db, money, reversals
 from tracker.audit import services as audit
 from tracker.centres.models import CentreAgreement, CentrePayment
-from tracker.errors import Forbidden, Problems
+from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
+from tracker.errors import Forbidden, Problems, Refused
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -37,7 +39,7 @@ def _check_term(problems: Problems, signed_on: date, starts_on: date, ends_on: d
         problems.add("committed", _("The amount cannot be negative."))
     if renews is not None and starts_on <= renews.starts_on:
         problems.add("starts_on", _("A renewal starts after the term it renews starts (%(date)s).",
-                                    date=format_date(renews.starts_on)))
+                                    date=day(renews.starts_on)))
     if signed_on > ends_on:
         problems.add("signed_on", _("An agreement is signed before its term ends."))
 
@@ -73,7 +75,16 @@ def save_agreement(actor: User, agreement: CentreAgreement, *, signed_on: date,
     _check_term(problems, signed_on, starts_on, ends_on, committed, agreement.renews)
     if agreement.renewed_by is not None and starts_on >= agreement.renewed_by.starts_on:
         problems.add("starts_on", _("This term starts before its renewal (%(date)s).",
-                                    date=format_date(agreement.renewed_by.starts_on)))
+                                    date=day(agreement.renewed_by.starts_on)))
+    _lock(agreement)
+    if committed is not None and money.cents(committed) < agreement.paid:
+        problems.add("committed", _(
+            "The enterprise has paid %(paid)s under this term already: the commitment is at "
+            "least that.", paid=cny(agreement.paid)))
+    first = min((p.paid_on for p in agreement.payments), default=None)
+    if signed_on is not None and first is not None and signed_on > first:
+        problems.add("signed_on", _("A payment was recorded on %(date)s: the agreement was "
+                                    "signed by then.", date=day(first)))
     problems.raise_any()
     agreement.signed_on, agreement.starts_on, agreement.ends_on = signed_on, starts_on, ends_on
     agreement.committed, agreement.note = money.cents(committed), (note or "").strip()
@@ -84,16 +95,34 @@ def save_agreement(actor: User, agreement: CentreAgreement, *, signed_on: date,
     return agreement
 
 
+def _lock(agreement: CentreAgreement) -> None:
+    """Serialise what changes a term's payments: two payments at once must not both fit the
+    commitment. PostgreSQL locks the agreement's row; what was paid is read again after it."""
+    db.session.refresh(agreement, with_for_update=True)
+    db.session.expire(agreement, ["payments"])
+
+
 def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
                    amount: Decimal, note: str = "") -> CentrePayment:
+    """What the enterprise paid under a term: never above what is left of its commitment."""
     if not agreement.can_edit(actor):
         raise Forbidden()
+    _lock(agreement)
     problems = Problems()
     if amount is None or amount <= 0:
         problems.add("amount", _("The amount is above zero."))
-    if paid_on < agreement.signed_on:
+    elif agreement.paid + money.cents(amount) > agreement.committed:
+        problems.add("amount", _(
+            "The enterprise committed %(committed)s under this term and has paid %(paid)s: at "
+            "most %(left)s more can be recorded.", committed=cny(agreement.committed),
+            paid=cny(agreement.paid), left=cny(agreement.outstanding)))
+    if paid_on is None:
+        pass  # the form said so beside the field
+    elif paid_on < agreement.signed_on:
         problems.add("paid_on", _("A payment is made once the agreement is signed (%(date)s).",
-                                  date=format_date(agreement.signed_on)))
+                                  date=day(agreement.signed_on)))
+    elif paid_on > today():
+        problems.add("paid_on", _("%(date)s is in the future.", date=day(paid_on)))
     problems.raise_any()
     payment = CentrePayment(agreement_id=agreement.id, paid_on=paid_on,
                             amount=money.cents(amount), note=(note or "").strip(),
@@ -103,3 +132,22 @@ def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
     audit.record(actor, "centre_agreement.payment", payment)
     db.session.expire(agreement, ["payments"])
     return payment
+
+
+def reverse_payment(actor: User, paid: CentrePayment, on: date, reason: str) -> CentrePayment:
+    """A reversing entry of the negated amount from `on`; both stay on the centre's page."""
+    if not paid.agreement.can_edit(actor):
+        raise Forbidden()
+    _lock(paid.agreement)
+    db.session.expire(paid, ["reversed_by"])
+    if not paid.can_reverse(actor):
+        raise Refused(_("This payment is a reversal or has been reversed already."))
+    reason = reversals.check("on_date", paid.paid_on, on, reason)
+    reversal = CentrePayment(agreement_id=paid.agreement_id, paid_on=on, amount=-paid.amount,
+                             note=paid.note, reverses=paid, reason=reason,
+                             recorded_by_id=actor.id)
+    db.session.add(reversal)
+    db.session.flush()
+    audit.record(actor, "centre_agreement.reverse", reversal)
+    db.session.expire(paid.agreement, ["payments"])
+    return reversal

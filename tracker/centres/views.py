@@ -19,15 +19,18 @@ from tracker.accounts.models import User
 from tracker.centres import services
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.forms import CentrePaymentForm, TermForm
-from tracker.centres.models import CentreAgreement
+from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.centres.status import CentreStatus
 from tracker.dates import today
+from tracker.display.formatting import day, money
+from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.organisations.models import JointInnovationCentre
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm
 from tracker.web.permissions import requires
 
 bp = Blueprint("centres", __name__)
@@ -147,3 +150,31 @@ def new_payment(agreement_id: int) -> Response | tuple[str, int]:
             note=form.note.data or ""),
         _("Payment recorded."), _to_centre(agreement.centre_id),
         lambda: render_template("centres/payment_form.html", form=form, agreement=agreement))
+
+
+@bp.route("/centres/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
+@requires(CentreAgreement.can_record)
+def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
+    paid = db.session.get(CentrePayment, payment_id)
+    if paid is None:
+        abort(404)
+    agreement = _agreement(paid.agreement_id)
+    if not paid.can_reverse(_user()):  # no form for what cannot be sent (Back, an old link)
+        raise Refused(_("This payment is a reversal or has been reversed already."))
+    form = ReverseForm()
+    facts = [(_("Joint innovation centre"), agreement.centre.shown("name")),
+             (_("Term"), f"{day(agreement.starts_on)} – {day(agreement.ends_on)}"),
+             (_("Paid on"), day(paid.paid_on)), (_("Amount"), money(paid.amount)),
+             (_("Note"), paid.note or "—")]
+    back = url_for("organisations.centre", object_id=agreement.centre_id)
+    return submit(
+        form, lambda: services.reverse_payment(_user(), paid, form.on_date.data,
+                                               form.reason.data or ""),
+        _("Payment reversed: both stay on the centre's page."), lambda _saved: back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back,
+            title=_("Reverse a centre's payment"), facts=facts,
+            button=_("Reverse the payment"),
+            explanation=_("A reversing payment of the negated amount is written beside this "
+                          "one; what the enterprise has paid under the term, and what is "
+                          "outstanding, follow.")))

@@ -75,6 +75,7 @@ KEYS: dict[str, Kind] = {
     "ended_on": "date",
     "interview_outcome": ("enum", InterviewOutcome),
     "panel": ("refs", "users"),
+    "field_ids": ("refs", "technical_fields"),
 }
 # The kinds of import by name (an import run's `kind`), each with its title in the reader's
 # language: filled by tracker/imports/kinds.py, which knows them.

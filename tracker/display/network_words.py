@@ -11,6 +11,7 @@ ACTIONS = {
     "centre_agreement.renew": _l("Centre agreement renewed"),
     "centre_agreement.update": _l("Centre agreement corrected"),
     "centre_agreement.payment": _l("Payment by the enterprise recorded"),
+    "centre_agreement.reverse": _l("Payment by the enterprise reversed"),
     # Enterprise needs from intake to contract (tracker/needs).
     "need.submit": _l("Need submitted"),
     "need.analyse": _l("Need analysed"),

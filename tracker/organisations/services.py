@@ -75,6 +75,12 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
             problems.add("uscc", uscc_message(code))
         elif code is not None and _taken(Institute, "uscc", code, institute):
             problems.add("uscc", _("Another institute already has this code."))
+    director_id = values.get("director_id")
+    if director_id and db.session.scalar(
+            select(User.id).where(User.id == director_id, User.staff())) is None:
+        problems.add("director_id", _(
+            "An institute's director is an active account of the network's own staff, not an "
+            "external expert's or an enterprise contact's."))
     more = {}
     if "partner_ids" in values:  # the form's; an import leaves them as they are
         wanted = sorted(set(values.pop("partner_ids") or ()))

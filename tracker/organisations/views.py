@@ -74,7 +74,8 @@ def _form_page(template: str, form, obj) -> Callable[[], str]:
 
 
 def _users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+    """Who may direct an institute (`save_institute` checks it)."""
+    return list(db.session.scalars(select(User).where(User.staff()).order_by(User.name)))
 
 
 def _liaisons() -> list[User]:

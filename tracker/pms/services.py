@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from tracker import db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import GRANTABLE_ROLES, Role, User
 from tracker.audit import services as audit
+from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.organisations.models import Institute
@@ -78,12 +78,12 @@ def save_record(actor: User, record: PmRecord | None, *, name: str, email: str,
     if record is None:
         record = PmRecord(state=PmState.CANDIDATE, created_by_id=actor.id, reason="")
         db.session.add(record)
-    before = sorted(f.code for f in record.fields) if not created else None
+    before = sorted(f.id for f in record.fields) if not created else None
     record.name, record.email, record.origin = name.strip(), email, origin
     record.institute_id, record.note = institute_id or None, (note or "").strip()
     record.fields = fields
     changes = audit.pending_changes(record)
-    after = [f.code for f in fields]
+    after = sorted(f.id for f in fields)
     if before != after:
         changes["field_ids"] = [before, after]
     db.session.flush()
@@ -101,11 +101,12 @@ def record_interview(actor: User, record: PmRecord, *, held_on: date,
     target = _move(record, PmStep.INTERVIEW)
     problems = Problems()
     panel = list(db.session.scalars(select(User).where(User.id.in_(list(panel_ids)),
-                                                       User.active).order_by(User.name)))
+                                                       User.staff()).order_by(User.name)))
     if not panel_ids:
         problems.add("panel_ids", _("Name who sat on the panel."))
     elif len(panel) != len(set(panel_ids)):
-        problems.add("panel_ids", _("Choose the panel among the tracker's users."))
+        problems.add("panel_ids", _("Choose the panel among the network's own staff (not "
+                                    "external experts or enterprise contacts)."))
     if outcome is None:
         problems.add("outcome", _("Say what the interview concluded."))
     problems.raise_any()
@@ -140,9 +141,9 @@ def _check_term(problems: Problems, starts_on: date, ends_on: date,
                 renews: PmTerm | None) -> None:
     if ends_on <= starts_on:
         problems.add("ends_on", _("The term ends after it starts."))
-    if renews is not None and starts_on <= renews.starts_on:
-        problems.add("starts_on", _("A renewal starts after the term it renews starts (%(date)s).",
-                                    date=format_date(renews.starts_on)))
+    if renews is not None and starts_on <= (last := renews.ended_on or renews.ends_on):
+        problems.add("starts_on", _("A renewal starts after the term it renews ends (%(date)s): "
+                                    "two terms never overlap.", date=day(last)))
 
 
 def _account(actor: User, record: PmRecord, user_id: int | None, password: str,
@@ -243,8 +244,8 @@ def end_appointment(actor: User, record: PmRecord, *, ended_on: date, reason: st
         problems.add("reason", _("Say why the appointment ends."))
     if ended_on < term.starts_on or ended_on > term.ends_on:
         problems.add("ended_on", _("The appointment ends within its term, %(start)s to "
-                                   "%(end)s.", start=format_date(term.starts_on),
-                                   end=format_date(term.ends_on)))
+                                   "%(end)s.", start=day(term.starts_on),
+                                   end=day(term.ends_on)))
     problems.raise_any()
     term.ended_on = ended_on
     record.state, record.reason = target, reason.strip()

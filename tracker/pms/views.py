@@ -153,7 +153,7 @@ def edit(record_id: int) -> Response | tuple[str, int]:
 
 def _people() -> list[tuple[int, str]]:
     return [(u.id, u.name) for u in db.session.scalars(
-        select(User).where(User.active).order_by(User.name, User.id))]
+        select(User).where(User.staff()).order_by(User.name, User.id))]
 
 
 def _step_form(record: PmRecord, step: PmStep):
