@@ -268,6 +268,14 @@ class IncomeReceipt(Base):
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
+    # What the deal's page shows only to those who see the split (HQ, the investment
+    # committee): the contributors' parts by name; their history hides them from the others.
+    PRIVATE_FIELDS = frozenset({"shares"})
+
+    @staticmethod
+    def sees_private(user: User) -> bool:
+        return user.sees_whole_portfolio
+
     def can_reverse(self, user: User) -> bool:
         """Whoever records a deal's income reverses a receipt recorded by mistake, once."""
         return Transfer.can_manage(user) and not self.is_reversal and self.reversed_by is None

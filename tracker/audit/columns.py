@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -18,11 +19,11 @@ from tracker.export.columns import Column, Kind
 BATCH = 2000
 
 
-def described(records: Iterable) -> Iterator[Line]:
+def described(records: Iterable, reader: Any = None) -> Iterator[Line]:
     """The lines of `records`, described a batch at a time (for a file of the whole trail)."""
     records = iter(records)
     while batch := list(islice(records, BATCH)):
-        yield from describe(batch)
+        yield from describe(batch, reader)
 
 
 def _actor(line: Line) -> str:

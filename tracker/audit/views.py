@@ -50,13 +50,13 @@ def history(object_type: str, object_id: int) -> str | Response:
     columns = audit_columns(show_object=bool(family), link_objects=False,
                             see_address=AuditRecord.can_see_address(user))
     if fmt := exports.requested():
-        return exports.send(columns, described(exports.stream(query)),
+        return exports.send(columns, described(exports.stream(query), user),
                             f"history-{object_type}-{object_id}", fmt, title=_("History"))
     page = paginate(query)
     name = (name_of(obj, object_type, object_id) if obj is not None
             else name_recorded(page.items, object_type, object_id))
     return render_template("audit/history.html", obj=obj, object_type=object_type, page=page,
-                           lines=describe(page.items), name=name,
+                           lines=describe(page.items, user), name=name,
                            columns=columns)
 
 

@@ -29,6 +29,7 @@ from tracker.changes.models import ChangeKind, ChangeState
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
+from tracker.display.ip_words import FIELDS_OF
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import Declaration, GateTemplate
@@ -135,6 +136,8 @@ def field_label(key: str, object_type: str = "", obj: Any = None) -> str:
         definition = CATALOGUE.get(getattr(obj, "key", ""))
         if definition is not None:
             return str(definition.label)
+    if (object_type, key) in FIELDS_OF:  # a key that means something else on this object
+        return str(FIELDS_OF[object_type, key])
     if key.endswith("_en") and key[:-3] in FIELDS:  # the English value of reference data
         return _("%(field)s in English", field=FIELDS[key[:-3]])
     return str(FIELDS.get(key, _("Other detail")))
@@ -314,8 +317,9 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     return str(value)
 
 
-def describe(records: Iterable[Any]) -> list[Line]:
-    """The records as lines to read, in the order given."""
+def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
+    """The records as lines to read, in the order given; for a `reader`, without the fields
+    the object's page shows them not (a model's PRIVATE_FIELDS unless `sees_private`)."""
     records = list(records)
     names = _Names()
     for record in records:
@@ -337,15 +341,25 @@ def describe(records: Iterable[Any]) -> list[Line]:
             name=name_of(obj, record.object_type, record.object_id),
             object_type=record.object_type, object_id=record.object_id,
             address=record.ip_address,
-            changes=changes_of(record, obj, names)))
+            changes=changes_of(record, obj, names, hidden_from(reader, record.object_type))))
     return lines
 
 
-def changes_of(record: Any, obj: Any, names: _Names) -> list[Change]:
+def hidden_from(reader: Any, object_type: str) -> frozenset[str]:
+    """The fields of `object_type` that `reader` does not see on the object's page."""
+    model = model_of(object_type)
+    private = getattr(model, "PRIVATE_FIELDS", frozenset())
+    if reader is None or not private or model.sees_private(reader):
+        return frozenset()
+    return private
+
+
+def changes_of(record: Any, obj: Any, names: _Names,
+               hidden: frozenset[str] = frozenset()) -> list[Change]:
     model = model_of(record.object_type)
     changes = []
     for key, pair in sorted((record.changes or {}).items()):
-        if key in HIDDEN:
+        if key in HIDDEN or key in hidden:
             continue
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         kind = kind_of(model, key)

@@ -66,3 +66,9 @@ FIELDS = {
     "exercise_until": _l("Exercisable until"), "lapsed_on": _l("Lapsed on"),
     "lapsed": _l("Options lapsed"),
 }
+
+# Keys whose general label (tracker/display/words.py) would mislead on these objects.
+FIELDS_OF = {
+    ("ip_income", "shares"): _l("Contributors' parts"),
+    ("ip_income", "pool"): _l("Contributors' pool"),
+}
