@@ -16,6 +16,7 @@ from tests.test_edits import proposal, tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import Base
+from tracker.display import history
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
 from tracker.projects.lifecycle import Phase
 
@@ -115,3 +116,22 @@ def test_a_history_page_links_to_nothing_its_reader_may_not_open(client, who):
     for target in re.findall(r'href="(/history/[^"]+)"', page):
         assert client.get(target).status_code == 200, target
     assert "/history/tranches/" not in page
+
+
+@pytest.mark.parametrize(("object_type", "key", "stored", "label", "shown"), [
+    # Years read as years (an enterprise's recognition showed "2,020").
+    ("enterprises", "high_tech_since", 2020, "High-tech enterprise", "2020"),
+    ("enterprise_recognitions", "year", 2022, "Year", "2022"),
+    # What services write as text: an exercise's count and date (shown as "Other detail" and
+    # as an ISO date), a funder report's submission, an achievement's contributors.
+    ("incentive_grants", "exercised", "150000", "Options exercised in all", "150,000"),
+    ("incentive_grants", "on_date", "2026-06-01", "Exercised on", "Jun 1, 2026"),
+    ("report_obligations", "submitted_on", "2026-11-20", "Submitted on", "Nov 20, 2026"),
+    ("achievements", "contributors", ["李强 60%"], "Contributors", "李强 60%"),
+])
+def test_a_value_a_service_wrote_reads_as_its_page_says_it(app, object_type, key, stored,
+                                                          label, shown):
+    with app.test_request_context():
+        model = history.model_of(object_type)
+        assert history.field_label(key, object_type) == label
+        assert history.shown(history.kind_of(model, key), stored, history._Names()) == shown

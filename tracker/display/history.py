@@ -77,6 +77,16 @@ KEYS: dict[str, Kind] = {
     "interview_outcome": ("enum", InterviewOutcome),
     "panel": ("refs", "users"),
     "field_ids": ("refs", "technical_fields"),
+    # Dates and figures services write as text (ISO dates, counts).
+    "on_date": "date",
+    "submitted_on": "date",
+    "exercised": "number",
+    # Years are said as years, not as amounts (2022, not 2,022).
+    "year": "year",
+    "specialised_since": "year",
+    "little_giant_since": "year",
+    "high_tech_since": "year",
+    "tech_sme_since": "year",
 }
 # The kinds of import by name (an import run's `kind`), each with its title in the reader's
 # language: filled by tracker/imports/kinds.py, which knows them.
@@ -284,6 +294,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         if tag == "refs" and isinstance(value, list):
             return ", ".join(names.name(target, v) for v in value)
         return names.name(target, value)
+    if kind == "year":
+        return str(value)
     if kind == "locale":
         return LOCALE_NAMES.get(str(value), str(value))
     if kind == "import_kind":

@@ -65,10 +65,12 @@ FIELDS = {
     "exercise_window_days": _l("Exercise window after leaving (days)"),
     "exercise_until": _l("Exercisable until"), "lapsed_on": _l("Lapsed on"),
     "lapsed": _l("Options lapsed"),
+    "exercised": _l("Options exercised in all"), "contributors": _l("Contributors"),
 }
 
 # Keys whose general label (tracker/display/words.py) would mislead on these objects.
 FIELDS_OF = {
     ("ip_income", "shares"): _l("Contributors' parts"),
     ("ip_income", "pool"): _l("Contributors' pool"),
+    ("incentive_grants", "on_date"): _l("Exercised on"),
 }

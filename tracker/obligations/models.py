@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.contracts.models import ResearchContract
 from tracker.dates import PAST
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.formatting import day
 from tracker.funding.models import CoFunder, FundingAgreement
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class ReportObligation(Versioned, Base):
     @property
     def name(self) -> str:
         """How the audit trail and history name it."""
-        return f"{self.subject.name} · {self.recipient} {self.due_on.isoformat()}"
+        return f"{self.subject.name} · {self.recipient} {day(self.due_on)}"
 
     @property
     def current(self) -> ReportSubmission | None:
