@@ -55,6 +55,7 @@ def timed(action) -> tuple[float, object]:
 
 
 def bench(label: str, db_url: str, scenario: str, runs: int, smtp_port: int) -> dict:
+    import tracker.models  # noqa: F401  (every mapper, before a module builds loader options)
     from tracker import create_app, db
     from tracker.migrate import upgrade
     from tracker.reminders import delivery
