@@ -20,6 +20,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies import ledger
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Invalid, Refused
 from tracker.incentives import dilution, services
 from tracker.incentives.models import GrantState
@@ -87,6 +88,11 @@ def test_the_daily_job_records_the_lapse_once_and_the_pool_gets_its_promise_back
     _commit()
     last = alice.exercise_until
     assert services.lapse_options(last) == 0  # the window's last day: nothing lapses yet
+    assert alice.lapses_on == last + timedelta(days=1)
+    # Before the job has run, the page says the day they lapse, not the window's last day.
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/incentives/grants/{alice.id}").get_data(as_text=True)
+    assert f"on {day(last + timedelta(days=1))}" in page and f"on {day(last)}<" not in page
     assert alice.outstanding_options(last) == Decimal("370000")
     # The pool's promise ends with the window, whether the job has run yet or not.
     assert services.promised(company, pool_of(company)) == 0
@@ -102,8 +108,8 @@ def test_the_daily_job_records_the_lapse_once_and_the_pool_gets_its_promise_back
     table = dilution.fully_diluted(ledger.cap_table(company, today()),
                                    services.grants_of(company))
     assert {r.holder.name: r.diluted for r in table.rows}["Alice"] == Decimal("30000")
-    login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/incentives/grants/{alice.id}").get_data(as_text=True)
+    assert "Record an exercise" not in page  # nothing left to exercise
     assert "Lapsed" in page and "370,000" in page
     assert "Vested options exercisable until" in page
     listing = client.get(f"/companies/{company.id}/incentives").get_data(as_text=True)

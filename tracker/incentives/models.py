@@ -128,6 +128,12 @@ class IncentiveGrant(Versioned, Base):
     def exercised(self, on: date | None = None) -> Decimal:
         return sum((e.shares for e in self.exercises if on is None or e.on_date <= on), ZERO)
 
+    @property
+    def lapses_on(self) -> date | None:
+        """The first day the vested options not exercised are lapsed: the day after the
+        window's last day (`exercise_until`, on which they can still be exercised)."""
+        return self.exercise_until + timedelta(days=1) if self.exercise_until else None
+
     def window_closed(self, on: date) -> bool:
         """The holder left and the exercise window ended before `on`."""
         return self.exercise_until is not None and on > self.exercise_until

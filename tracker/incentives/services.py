@@ -10,7 +10,7 @@ less the options already granted from it and not exercised.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -311,7 +311,7 @@ def lapse_options(on: date) -> int:
         IncentiveGrant.kind == GrantKind.OPTIONS, IncentiveGrant.lapsed_on.is_(None),
         IncentiveGrant.exercise_until < on).order_by(IncentiveGrant.id)).all()
     for record in due:
-        record.lapsed_on = record.exercise_until + timedelta(days=1)
+        record.lapsed_on = record.lapses_on
         record.lapsed = record.lapsing(on)
         audit.record(None, "incentive.lapse", record)
     db.session.flush()
