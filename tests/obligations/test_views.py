@@ -118,3 +118,21 @@ def test_both_languages_name_the_page(client, agreement, committee, project):
     login(client, project.pm)
     page = client.get(f"/reports-owed/{owed.id}").get_data(as_text=True)
     assert "进展报告" in page and "提交报告" in page
+
+
+def test_back_and_send_again_after_a_withdrawal_says_it_was_withdrawn(client, agreement,
+                                                                      committee, project):
+    """The withdraw form sent twice (Back, an old tab), or any action under an obligation
+    withdrawn since: a 409 saying so, not a 403 telling the reader their role may not."""
+    owed = owe(committee, agreement)
+    db.session.commit()
+    login(client, committee)
+    path = f"/reports-owed/{owed.id}"
+    form = tab(client, path)
+    assert post(client, f"{path}/withdraw", {**form, "why_withdrawn": "No such report"}
+                ).status_code == 302
+    for action, fields in (("withdraw", {"why_withdrawn": "No such report"}),
+                           ("edit", {}), ("submit", {"submitted_on": "2026-06-20"})):
+        again = post(client, f"{path}/{action}", {**form, **fields})
+        assert again.status_code == 409, action
+        assert "was withdrawn" in again.get_data(as_text=True)

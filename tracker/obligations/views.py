@@ -15,7 +15,9 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
+from tracker.display.formatting import instant
 from tracker.display.labels import label
+from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.funding.models import FundingAgreement
@@ -148,10 +150,20 @@ def new_for_contract(contract_id: int) -> Response | tuple[str, int]:
     return _new(contract, url_for("contracts.show", contract_id=contract_id))
 
 
+def _still_owed(obligation_id: int) -> ReportObligation:
+    """The obligation an action is taken under; one withdrawn since (Back and send again, an
+    old tab) is said to be so, not refused as if the reader had no right to it."""
+    obligation = _obligation(obligation_id)
+    if obligation.withdrawn_at is not None:
+        raise Refused(_("This report obligation was withdrawn (%(when)s): nothing more is done "
+                        "under it.", when=instant(obligation.withdrawn_at)))
+    return obligation
+
+
 @bp.route("/reports-owed/<int:obligation_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(obligation_id: int) -> Response | tuple[str, int]:
-    obligation = _obligation(obligation_id)
+    obligation = _still_owed(obligation_id)
     if not obligation.can_manage(_user()):
         abort(403)
     form = ObligationForm(obj=obligation,
@@ -168,7 +180,7 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
 @bp.post("/reports-owed/<int:obligation_id>/withdraw")
 @login_required
 def withdraw(obligation_id: int) -> Response | tuple[str, int]:
-    obligation = _obligation(obligation_id)
+    obligation = _still_owed(obligation_id)
     if not obligation.can_manage(_user()):
         abort(403)
     form = WithdrawForm()
@@ -183,7 +195,7 @@ def withdraw(obligation_id: int) -> Response | tuple[str, int]:
 @bp.post("/reports-owed/<int:obligation_id>/submit")
 @login_required
 def submit_report(obligation_id: int) -> Response | tuple[str, int]:
-    obligation = _obligation(obligation_id)
+    obligation = _still_owed(obligation_id)
     if not obligation.can_submit(_user()):
         abort(403)
     form = SubmissionForm()
