@@ -15,6 +15,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
 from tracker.export import responses as exports
+from tracker.imports.models import ImportRun
 from tracker.milestones import evidence, overdue, services
 from tracker.milestones.columns import OVERDUE_COLUMNS, OVERDUE_SORTS
 from tracker.milestones.forms import (
@@ -144,6 +145,7 @@ def _page(milestone: Milestone, **forms) -> str:
         "can_manage": milestone.can_manage(_user()),
         "can_review": milestone.can_review(_user()),
         "can_administer": Milestone.can_administer(_user()),
+        "can_open_imports": ImportRun.can_import(_user()),
         "update_form": forms.get("update_form") or UpdateForm(
             drafts=evidence.drafts(_user(), milestone)),
         "rebaseline_form": forms.get("rebaseline_form") or RebaselineForm(),
