@@ -203,3 +203,24 @@ def test_a_back_dated_exercise_keeps_every_later_exercise_within_what_was_vested
     _commit()
     for when in (early, late):
         assert alice.exercised(when) <= alice.vested(when)
+
+
+def test_the_options_column_adds_up_to_what_its_rows_say(app, company):
+    """Found by a newcomer: with the pool's row at -240,000 and the person's at +240,000 the
+    options column's total read 240,000 (it summed the persons' side only). The column adds
+    up to nothing; the options outstanding are said beside the table."""
+    grant(company, person_name="Erin", shares=Decimal("240000"))
+    table = dilution.fully_diluted(ledger.cap_table(company, today()),
+                                   services.grants_of(company))
+    assert sorted(r.options for r in table.rows if r.options) == [-240000, 240000]
+    assert (table.options, table.outstanding) == (0, 240000)
+    assert table.issued_pct == table.diluted_pct == Decimal("100.00")
+    for locale, said in (("en", "Options outstanding to people: 240,000."),
+                         ("zh_CN", "授予个人的未行权期权：240,000。")):
+        client = app.test_client()
+        login(client, make_user(Role.HQ_ADMIN, locale=locale))
+        page = client.get(f"/companies/{company.id}/incentives").get_data(as_text=True)
+        foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
+        cells = [c.split("</td>")[0] for c in foot.split('<td class="num">')[1:]]
+        assert cells == ["10,000,000", "100.00%", "0", "10,000,000", "100.00%"], locale
+        assert said in page.split("</tfoot>")[1]

@@ -114,3 +114,24 @@ def test_hq_records_and_reverses_a_payment_on_the_funding_page(client, agreement
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
     assert "Reverses the payment of" in page and "Paid to another project" in page
+
+
+def test_the_all_funders_row_adds_up_every_column_of_the_funders_table(app, agreement):
+    """Found by a newcomer: the total row had no outstanding figure, each funder's row had."""
+    city = agreement.co_funders[0]
+    co_funding.record_payment(make_user(Role.HQ_ADMIN), city, amount=D("800000"),
+                              paid_on=today())
+    _commit()
+    assert agreement.funders_outstanding == [D("4000000"), D("1200000.00"), D("1000000.00")]
+    for locale in ("en", "zh_CN"):
+        client = app.test_client()
+        login(client, make_user(Role.INVESTMENT_COMMITTEE, locale=locale))
+        page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+        foot = page.split('<section id="co-funders">')[1].split("<tfoot>")[1].split("</tfoot>")[0]
+        # Parts 2 + 1 + 0.5, 100 % of the money, 7,000,000 committed, 800,000 paid, and
+        # HQ's 4,000,000 + the city's 1,200,000 + the district's 1,000,000 still owed.
+        cells = [c.split("</td>")[0].replace("CN¥", "¥")
+                 for c in foot.split('<td class="num">')[1:]]
+        assert cells == ["3.5", "100.00%", "¥7,000,000.00", "¥800,000.00",
+                         "¥6,200,000.00"], (locale, foot)
+        assert ("全部出资方" if locale == "zh_CN" else "All funders") in foot

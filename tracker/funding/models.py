@@ -135,6 +135,12 @@ class FundingAgreement(Versioned, Base):
         return sum((c.paid for c in self.co_funders), Decimal("0"))
 
     @property
+    def funders_outstanding(self) -> list[Decimal]:
+        """What HQ and each co-funder still owe, in the funders' table's order."""
+        return [max(self.committed - self.disbursed, Decimal("0")),
+                *(c.outstanding for c in self.co_funders)]
+
+    @property
     def is_open(self) -> bool:
         return self.outcome is None
 

@@ -45,9 +45,25 @@ class DilutedTable:
         return sum((r.diluted for r in self.rows), ZERO)
 
     @property
+    def options(self) -> Decimal:
+        """The options column's total: a person's options are promised by a pool, so each
+        counts once up and once down and the column adds up to nothing (which is why the
+        fully diluted total is the issued total). Its footer says this, not `outstanding`."""
+        return sum((r.options for r in self.rows), ZERO)
+
+    @property
     def outstanding(self) -> Decimal:
-        """Options granted and neither exercised nor forfeited."""
+        """Options granted and neither exercised nor forfeited: the persons' side of the
+        column, said beside the table."""
         return sum((r.options for r in self.rows if r.options > 0), ZERO)
+
+    @property
+    def issued_pct(self) -> Decimal:
+        return sum((r.issued_pct for r in self.rows), ZERO)
+
+    @property
+    def diluted_pct(self) -> Decimal:
+        return sum((r.diluted_pct for r in self.rows), ZERO)
 
 
 def fully_diluted(table: CapTable, grants: list[IncentiveGrant]) -> DilutedTable:
