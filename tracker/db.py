@@ -132,6 +132,64 @@ def _forget_written(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget_ended(session: Session, transaction: Any) -> None:
     forget_cached(session)
+    if session.info.get(_OPEN):  # one ended without a word (an outer rollback, Ctrl-C)
+        session.info[_OPEN] = [s for s in session.info[_OPEN] if s.active()]
+
+
+_OPEN = "tracker.savepoints"  # session.info key: the open `Savepoint`s, outermost first
+
+
+class Savepoint:
+    """A savepoint whose rollback also forgets the records it wrote and (`forget_loaded`) the
+    ones first loaded inside it, for an import to try a row, or a whole file, and take it back.
+
+    SQLAlchemy's rollback expunges the objects the session created inside a savepoint only
+    while it still holds them: one garbage-collected meanwhile and loaded again (a company's
+    shareholders, read back by its next round) is a loaded object, merely expired, so it stays
+    in the identity map under the key of a row that is gone. SQLite gives the next row that
+    id again, and its flush meets the stale object ("Identity map already had an identity",
+    a second failed companies import in one session). Forgetting every object loaded in a
+    savepoint is right once a whole file is rolled back (the run keeps none of them), not
+    after one row: the run's lookups, loaded then, are still in use."""
+
+    def __init__(self, forget_loaded: bool = False) -> None:
+        self.forget_loaded = forget_loaded
+        self.written: set[Any] = set()  # identity keys, not objects: nothing is kept alive
+        self.loaded: set[Any] = set()
+        self._nested = session.begin_nested()  # flushes what came before: not its own
+        session.info.setdefault(_OPEN, []).append(self)
+
+    def _close(self) -> None:
+        if self in session.info.get(_OPEN, ()):
+            session.info[_OPEN].remove(self)
+
+    def active(self) -> bool:
+        return self._nested.is_active
+
+    def commit(self) -> None:
+        self._close()
+        self._nested.commit()
+
+    def rollback(self) -> None:
+        self._close()
+        self._nested.rollback()
+        for key in self.written | (self.loaded if self.forget_loaded else set()):
+            obj = session.identity_map.get(key)
+            if obj is not None:
+                session.expunge(obj)
+
+
+@event.listens_for(Session, "pending_to_persistent")
+def _note_written(session: Session, instance: Any) -> None:
+    for savepoint in session.info.get(_OPEN, ()):
+        savepoint.written.add(inspect(instance).key)
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _note_loaded(session: Session, instance: Any) -> None:
+    for savepoint in session.info.get(_OPEN, ()):
+        if savepoint.forget_loaded:
+            savepoint.loaded.add(inspect(instance).key)
 
 
 def utcnow() -> datetime:

@@ -179,7 +179,7 @@ def _service_problems(actor: User | None, adapter: Adapter, obj: Any, form: Any,
         return []
     refused = {key for key, _message in errors}
     found: list[tuple[str, str]] = []
-    savepoint = db.session.begin_nested()
+    savepoint = db.Savepoint()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a None the form could not read is no news
@@ -294,7 +294,7 @@ def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) 
 def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     errors, changes, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
     refs, seen = cells.References(), {}
-    whole = db.session.begin_nested()
+    whole = db.Savepoint(forget_loaded=True)
     # New records of a kind with a bulk path are checked row by row as they come and written
     # a batch at a time (`tracker.imports.bulk`); every other row is saved in a savepoint.
     batch = adapter.batch(actor)
@@ -342,7 +342,7 @@ def _one(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any]:
         except (Invalid, Refused, Forbidden) as error:
             raise _refusal(adapter.kind, error) from None
         batch.write()  # what the batch holds comes first, as in the file
-    savepoint = db.session.begin_nested()
+    savepoint = db.Savepoint()
     try:
         outcome = save_prepared(actor, adapter, prepared, seen, number)
     except RowRefused:
