@@ -70,7 +70,7 @@ def test_a_grant_of_shares_shows_the_person_holding_them_and_no_cliff(client, co
     data = form(company, kind="shares", shares="100000", exercise_price="", cliff_months="0",
                 lock_up_until="")
     text = post(client, f"/companies/{company.id}/incentives/new", data).get_data(as_text=True)
-    assert "100,000 · Shares" in text and "No cliff" in text and "No lock-up" in text
+    assert "100,000 · Restricted shares" in text and "No cliff" in text and "No lock-up" in text
     assert "1,900,000" in text  # the pool's shares less the ones moved to Dana
     assert "19.00%" in text and "1.00%" in text
     assert count(IncentiveGrant) == 0

@@ -136,3 +136,16 @@ def test_back_and_send_again_after_a_withdrawal_says_it_was_withdrawn(client, ag
         again = post(client, f"{path}/{action}", {**form, **fields})
         assert again.status_code == 409, action
         assert "was withdrawn" in again.get_data(as_text=True)
+
+
+def test_the_page_links_to_its_history_as_other_record_pages_do(client, agreement, committee,
+                                                                project):
+    owed = owe(committee, agreement)
+    db.session.commit()
+    login(client, project.pm)
+    page = client.get(f"/reports-owed/{owed.id}").get_data(as_text=True)
+    link = f"/history/report_obligations/{owed.id}"
+    assert link in page
+    history = client.get(link)
+    assert history.status_code == 200 and "Report owed recorded" in history.get_data(
+        as_text=True)

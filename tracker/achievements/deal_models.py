@@ -46,6 +46,14 @@ TRANSFER_KIND_LABELS = {
     TransferKind.EQUITY: _l("Contribution for equity"),
 }
 
+# The confirmation of each kind of deal recorded: its own words, never a share transfer's.
+TRANSFER_KIND_RECORDED = {
+    TransferKind.TRANSFER: _l("Transfer of the achievement recorded."),
+    TransferKind.EXCLUSIVE: _l("Exclusive licence of the achievement recorded."),
+    TransferKind.NON_EXCLUSIVE: _l("Non-exclusive licence of the achievement recorded."),
+    TransferKind.EQUITY: _l("Contribution of the achievement for equity recorded."),
+}
+
 
 class RoyaltyBase(enum.StrEnum):
     NET_SALES = "net_sales"

@@ -13,7 +13,13 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements import deal_corrections, deals
-from tracker.achievements.deal_models import IncomeReceipt, IncomeShare, RoyaltyReport, Transfer
+from tracker.achievements.deal_models import (
+    TRANSFER_KIND_RECORDED,
+    IncomeReceipt,
+    IncomeShare,
+    RoyaltyReport,
+    Transfer,
+)
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement
 from tracker.achievements.views import load_achievement
@@ -84,7 +90,7 @@ def new(achievement_id: int) -> str | Response | tuple[str, int]:
         abort(403)
     form = _form(achievement, None)
     return submit(form, lambda: deals.save_transfer(_user(), achievement, None, **_values(form)),
-                  _("Transfer recorded."),
+                  lambda transfer: str(TRANSFER_KIND_RECORDED[transfer.kind]),
                   lambda transfer: url_for("transfers.show", transfer_id=transfer.id),
                   lambda: render_template("achievements/transfer_form.html", form=form,
                                           achievement=achievement, transfer=None))

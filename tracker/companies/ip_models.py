@@ -31,6 +31,12 @@ IP_DEAL_KIND_LABELS = {
     IpDealKind.ASSIGNMENT: _l("Assignment"),
 }
 
+# The confirmation of each: a licence is not an assignment, and neither is a share transfer.
+IP_DEAL_KIND_RECORDED = {
+    IpDealKind.LICENCE: _l("Licence of the IP recorded."),
+    IpDealKind.ASSIGNMENT: _l("Assignment of the IP recorded."),
+}
+
 
 class IpDeal(Base):
     """A licence or assignment of a project's IP (a patent, usually to the company)."""

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from tracker.companies import ledger, services
 from tracker.companies.models import Company, CompanyExit, FinancingRound, HolderType
 from tracker.display.formatting import money, number, pct, price
-from tracker.display.preview import Preview
+from tracker.display.preview import CAP_TABLE, ROUND, Preview
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
@@ -52,6 +52,7 @@ def incorporation(company: Company, on: date) -> Preview:
         facts=[(_("Shares issued"), number(table.issued)),
                (_("Team holding"), pct(table.pct_of(HolderType.TEAM)))],
         stakes=stake_rows(ledger.stake_changes(ledger.CapTable(on, Decimal("0")), table)),
+        columns=CAP_TABLE,
         warnings=holding_warnings(company, on))
 
 
@@ -63,6 +64,7 @@ def financing_round(company: Company, financing: FinancingRound) -> Preview:
                (_("New shares issued"), number(issued)),
                (_("Post-money valuation"), money(ledger.post_money(financing)))],
         stakes=stake_rows(ledger.round_stakes(company, financing.id, financing.on_date)),
+        columns=ROUND,
         warnings=holding_warnings(company, financing.on_date))
 
 

@@ -26,7 +26,7 @@ from tracker.companies.forms import (
     TransferForm,
 )
 from tracker.companies.holdings import listed, totals
-from tracker.companies.ip_models import IpDeal
+from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED, IpDeal
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
@@ -233,7 +233,7 @@ def transfer(company_id: int) -> Response | tuple[str, int]:
             form.on_date.data, lock_up_until=form.lock_up_until.data,
             note=form.note.data or "")
 
-    return submit(form, call, _("Transfer recorded."), _to_company(company),
+    return submit(form, call, _("Share transfer recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Transfer shares")))
 
 
@@ -275,7 +275,7 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
             royalty_pct=form.royalty_pct.data, equity_shares=form.equity_shares.data,
             signed_on=form.signed_on.data)
 
-    return submit(form, call, _("Licence recorded."), _to_company(company),
+    return submit(form, call, lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")))
 
 

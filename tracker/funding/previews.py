@@ -10,7 +10,7 @@ from tracker.companies.models import Company
 from tracker.companies.previews import holding_warnings, stake_rows
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import number, pct, price
-from tracker.display.preview import Preview
+from tracker.display.preview import CONVERSION, Preview
 from tracker.funding.models import Conversion, Disbursement
 
 
@@ -42,4 +42,5 @@ def conversion(converted: Conversion, company: Company, before: ledger.CapTable)
                (_("Fraction of a share not issued (stays with the company)"),
                 cny(figures.fraction_unissued))],
         stakes=stake_rows(ledger.stake_changes(before, ledger.cap_table(company, on))),
+        columns=CONVERSION,
         warnings=holding_warnings(company, on))

@@ -50,7 +50,7 @@ class GrantForm(OneTime, ScheduleFields, Form):
                               description=_l("For someone without an account; for a user, "
                                              "empty to use their name."))
     kind = SelectField(_l("Grant of"), choices=[])
-    shares = _shares(_l("Shares"))
+    shares = _shares(_l("Number granted (shares or options)"))
     exercise_price = MoneyField(_l("Exercise price per share (CNY, options)"),
                                 validators=[Optional(), Range(min=Decimal("0"),
                                                               max=Decimal("1e12"))])
@@ -72,7 +72,7 @@ class GrantEditForm(SeenVersion, ScheduleFields, Form):
 
 
 class ExerciseForm(OneTime, Form):
-    shares = _shares(_l("Options exercised"))
+    shares = _shares(_l("Number of options exercised"))
     on_date = DateField(_l("Exercised on"), validators=[InputRequired()])
 
 

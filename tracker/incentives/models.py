@@ -37,7 +37,7 @@ class GrantKind(enum.StrEnum):
 
 
 GRANT_KIND_LABELS = {
-    GrantKind.SHARES: _l("Shares"),
+    GrantKind.SHARES: _l("Restricted shares"),
     GrantKind.OPTIONS: _l("Options"),
 }
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from tracker.companies import ledger
 from tracker.display.formatting import day, number, pct, price
 from tracker.display.labels import label
-from tracker.display.preview import Preview
+from tracker.display.preview import GRANT, Preview
 from tracker.incentives import dilution, services
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant
 
@@ -49,7 +49,7 @@ def grant(record: IncentiveGrant) -> Preview:
     after = dilution.fully_diluted(ledger.cap_table(company, on), grants)
     before = dilution.fully_diluted(ledger.cap_table(company, on, exclude=record.grant_entry),
                                     [g for g in grants if g is not record])
-    return Preview(facts=facts, stakes=stake_rows(before, after))
+    return Preview(facts=facts, stakes=stake_rows(before, after), columns=GRANT)
 
 
 def stake_rows(before: dilution.DilutedTable,

@@ -122,7 +122,7 @@ def exercise(grant_id: int) -> str | Response | tuple[str, int]:
                   _("Exercise recorded: the shares moved from the pool."), _to_grant(grant),
                   lambda: render_template("incentives/form.html", form=form,
                                           company=grant.company, grant=grant,
-                                          title=_("Options exercised")))
+                                          title=_("Record an exercise")))
 
 
 @bp.route("/incentives/grants/<int:grant_id>/forfeit", methods=["GET", "POST"])
