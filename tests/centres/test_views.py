@@ -50,7 +50,7 @@ def test_hq_records_renews_and_is_paid(client):
     assert db.session.scalars(select(CentrePayment.amount)).all() == [Decimal("1250000.50")]
     shown = client.get(f"/centres/{centre.id}").get_data(as_text=True)
     # Today the first term still runs: active; the renewal is listed as such.
-    assert ">Active</span>" in shown and ">Renewal</span>" in shown
+    assert ">In operation</span>" in shown and ">Renewal</span>" in shown
     assert "1,250,000.50" in shown and "8,000,000.00" in shown
     actions = db.session.scalars(select(AuditRecord.action).where(
         AuditRecord.action.like("centre_agreement.%")).order_by(AuditRecord.id)).all()

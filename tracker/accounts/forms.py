@@ -78,7 +78,7 @@ class ResetPasswordForm(Form):
 
 
 class CodeForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The six digits your authenticator app shows, or one of "
                                       "your recovery codes."),
                        render_kw={"autocomplete": "one-time-code", "autofocus": True})

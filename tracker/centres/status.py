@@ -31,7 +31,7 @@ class CentreStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    CentreStatus.ACTIVE: _l("Active"),
+    CentreStatus.ACTIVE: _l("In operation"),
     CentreStatus.DORMANT: _l("Dormant"),
     CentreStatus.EXPIRED: _l("Expired"),
     CentreStatus.RENEWED: _l("Renewed"),

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
 from sqlalchemy import inspect as sa_inspect
 
@@ -29,7 +30,7 @@ from tracker.changes.models import ChangeKind, ChangeState
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
-from tracker.display.ip_words import FIELDS_OF
+from tracker.display import ip_words, partner_words
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import Declaration, GateTemplate
@@ -38,6 +39,11 @@ from tracker.settings.catalogue import CATALOGUE
 
 # How a value is shown: a formatting kind, or for a reference, ("ref", table).
 Kind = str | tuple[str, str]
+
+# Keys that mean something else on one kind of object than `FIELDS` says: an approval's
+# "level" is a government body's on a partner, an agreement's "outcome" a gate's decision.
+FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
+             ("gate_decisions", "outcome"): _l("Decision")}
 
 # Keys services write that are no column of the object's model.
 KEYS: dict[str, Kind] = {

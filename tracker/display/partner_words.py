@@ -32,3 +32,8 @@ FIELDS = {
     "moved_co_funding": _l("Co-funding lines moved to it"),
     "moved_institutes": _l("Institutes moved to it"),
 }
+
+# A key that means something else on a partner than FIELDS says (an approval's "level").
+FIELDS_OF = {
+    ("partners", "level"): _l("Government level"),
+}

@@ -12,7 +12,7 @@ PARTNER_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,
                link=lambda p: url_for("partners.show", partner_id=p.id)),
     Column(_l("Kind"), lambda p: p.kind, Kind.LABEL, 18),
-    Column(_l("Level"), lambda p: p.level, Kind.LABEL, 10),
+    Column(_l("Government level"), lambda p: p.level, Kind.LABEL, 10),
     *bilingual(_l("City"), "city", 12),
     Column(_l("Unified social credit code"), lambda p: p.uscc, Kind.CODE, 22),
 ]

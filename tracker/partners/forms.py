@@ -26,7 +26,7 @@ class PartnerForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[], coerce=PartnerKind)
-    level = SelectField(_l("Level"), choices=[], coerce=_level,
+    level = SelectField(_l("Government level"), choices=[], coerce=_level,
                         description=_l("A government body's: province, city or district."))
     uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
                        description=_l("Optional; 18 characters, as on the registration "

@@ -11,7 +11,7 @@ from tracker.web.forms import Form
 
 
 def _code_field() -> StringField:
-    return StringField(_l("Code"), validators=[DataRequired(), Length(max=10)],
+    return StringField(_l("Verification code"), validators=[DataRequired(), Length(max=10)],
                        description=_l("The six digits of the text message."),
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 

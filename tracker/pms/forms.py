@@ -31,7 +31,7 @@ class InterviewForm(OneTime, Form):
     held_on = DateField(_l("Held on"), validators=[InputRequired()], past=True)
     panel_ids = MultiCheckboxField(_l("Panel"), coerce=row_id, choices=[],
                                    validate_choice=False)
-    outcome = SelectField(_l("Outcome"), coerce=InterviewOutcome,
+    outcome = SelectField(_l("Interview outcome"), coerce=InterviewOutcome,
                           choices=list(INTERVIEW_OUTCOME_LABELS.items()))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 

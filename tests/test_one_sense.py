@@ -1,0 +1,90 @@
+"""A short English word used in two senses gets one Chinese translation, so one of its uses
+reads wrong: a partner's government "Level" read 审批层级 (an approval's level), the heading of
+a partner's list of agreements read 协议数 (a count). Each sense has a word of its own; the
+table below keeps the words that remain in the one sense their translation fits."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from tests.conftest import login
+from tests.factories import _commit, make_user
+from tracker.accounts.models import Role
+from tracker.centres.status import STATUS_LABELS, CentreStatus
+from tracker.display.history import field_label
+from tracker.partners import services as partners
+from tracker.partners.models import GovernmentLevel, PartnerKind
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# msgid -> (its Chinese, the only source files that may say it): a use anywhere else is a
+# second sense that needs a word of its own.
+ONE_SENSE = {
+    "Level": ("审批层级", {"templates/approvals/_history.html", "templates/approvals/levels.html",
+                         "tracker/display/approval_words.py"}),
+    "Term": ("协议期", {"templates/centres/_panel.html", "templates/partners/show.html",
+                      "tracker/centres/views.py"}),
+    "Outcome": ("处置结果", {"templates/funding/list.html", "templates/funding/show.html",
+                         "templates/reports/dashboard.html", "tracker/display/words.py",
+                         "tracker/funding/forms.py"}),
+    "Failed": ("发送失败", {"tracker/reminders/models.py"}),
+    "Open": ("未销项", {"tracker/gates/condition_models.py"}),
+}
+
+
+def _users_of(msgid: str) -> set[str]:
+    files = subprocess.run(["git", "ls-files", "tracker/*.py", "templates/*.html"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    said = re.compile(r"""\b_l?\(\s*["']""" + re.escape(msgid) + """["']""")
+    return {f for f in files if said.search((ROOT / f).read_text(encoding="utf-8"))}
+
+
+def _main(page: str) -> str:
+    """The page without its menu (whose "Approval levels" reads 审批层级)."""
+    return page[page.index("<main"):]
+
+
+@pytest.mark.parametrize("msgid", sorted(ONE_SENSE))
+def test_a_word_of_one_sense_is_said_only_where_its_chinese_fits(app, msgid):
+    chinese, allowed = ONE_SENSE[msgid]
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert gettext(msgid) == chinese
+    assert _users_of(msgid) == allowed
+
+
+def test_each_sense_reads_right_in_chinese(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert str(STATUS_LABELS[CentreStatus.ACTIVE]) == "运营中"
+        assert field_label("level", "partners") == "政府层级"
+        assert field_label("level", "approval_levels") == "审批层级"
+        assert field_label("outcome", "gate_decisions") == "决定"
+        assert field_label("outcome", "funding_agreements") == "处置结果"
+
+
+def test_a_partner_reads_its_government_level_and_its_agreements(client):
+    admin = make_user(Role.HQ_ADMIN, locale="zh_CN")
+    partner = partners.save_partner(admin, None, name="相城区", name_en="Xiangcheng District",
+                                    kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.CITY,
+                                    uscc=None, city="苏州市", city_en=None, note="")
+    partners.save_partner(admin, partner, name="相城区", name_en="Xiangcheng District",
+                          kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.DISTRICT,
+                          uscc=None, city="苏州市", city_en=None, note="")
+    _commit()
+    login(client, admin)
+    for path in ("/partners/", f"/partners/{partner.id}/edit"):
+        main = _main(client.get(path).get_data(as_text=True))
+        assert "政府层级" in main and "审批层级" not in main, path
+    page = client.get(f"/partners/{partner.id}").get_data(as_text=True)
+    assert '<h2 id="agreements">协议</h2>' in page
+    history = _main(client.get(f"/history/partners/{partner.id}").get_data(as_text=True))
+    assert "政府层级" in history and "审批层级" not in history
+    admin.locale = "en"
+    _commit()
+    assert "Government level" in client.get("/partners/").get_data(as_text=True)
+    assert '<h2 id="agreements">Agreements</h2>' in client.get(
+        f"/partners/{partner.id}").get_data(as_text=True)
