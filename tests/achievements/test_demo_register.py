@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.models import Achievement, RightKind
@@ -27,3 +27,11 @@ def test_the_demo_register(app, client):
     # 300,000.00 - 18,000.00 = 282,000.00 net; 70 % is 197,400.00; the PM's 60 % 118,440.00
     statement = client.get(f"/ip/statements/{pm.id}").get_data(as_text=True)
     assert "118,440.00" in statement
+    # 赵磊 (evaluator3, an evaluator: no register of theirs) finds it from their home page.
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    zhao = db.session.scalar(select(User).where(User.email == "evaluator3@demo.jitri.cn"))
+    login(client, zhao, DEMO_PASSWORD)
+    home = client.get("/").get_data(as_text=True)
+    assert "我的成果" in home and f"/achievements/{achievement.id}" in home
+    statement = client.get(f"/ip/statements/{zhao.id}").get_data(as_text=True)
+    assert "78,960.00" in statement  # 40 % of the contributors' 197,400.00

@@ -1,5 +1,6 @@
 """The register's demo (`flask demo seed`): the research project's achievement, its PM 李强
-60 % and a named colleague 40 %, with a granted invention patent whose next annuity falls due
+60 % and their colleague 赵磊 40 % (evaluator3, an evaluator at HQ and a researcher at the
+institute: they reach the achievement and their statement from their home page), with a granted invention patent whose next annuity falls due
 in 45 days (the PM's first reminder is already on its way) and a software copyright; licensed
 exclusively to the demo's first enterprise four months ago (quarterly reports, 3 % of net
 sales, 70 % of the net income to the contributors), its upfront received and split, its first
@@ -30,11 +31,13 @@ def seed_achievements(admin: User) -> int:
     if project is None or db.session.scalar(select(Achievement.id).where(
             Achievement.title == TITLE)):
         return 0
+    colleague = db.session.scalar(select(User).where(User.email == "evaluator3@demo.jitri.cn"))
     achievement = services.save_achievement(
         project.pm, project, None, title=TITLE,
         description="负流量控制与势能回收，整机能耗降低 18%。",
         contributors=[ContributorLine(user_id=project.pm_id, name="", share_pct=Decimal("60")),
-                      ContributorLine(user_id=None, name="赵磊", share_pct=Decimal("40"))])
+                      ContributorLine(user_id=colleague.id if colleague else None, name="赵磊"
+                                      if colleague is None else "", share_pct=Decimal("40"))])
     patent = services.save_right(
         project.pm, achievement, None, kind=RightKind.PATENT, patent_type=PatentType.INVENTION,
         title="一种挖掘机负流量液压节能控制系统", number="CN202310456789.1", jurisdiction="CN",

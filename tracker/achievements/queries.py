@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
 from tracker.achievements.deal_models import Transfer
-from tracker.achievements.models import Achievement
+from tracker.achievements.models import Achievement, Contributor
 from tracker.projects.models import Project
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
 
 
 def of_project(project: Project) -> list[Achievement]:
@@ -24,3 +29,13 @@ def achievement_transfers(achievement: Achievement) -> list[Transfer]:
         select(Transfer).where(Transfer.achievement_id == achievement.id)
         .options(selectinload(Transfer.enterprise), selectinload(Transfer.receipts))
         .order_by(Transfer.signed_on, Transfer.id)))
+
+
+def contributions_of(user: User) -> list[Contributor]:
+    """The achievements `user` is a contributor of, with their share: their home page lists
+    them with a link to their income statement, whatever their role (an evaluator or an expert
+    who contributed has no register to reach them from)."""
+    return list(db.session.scalars(
+        select(Contributor).where(Contributor.user_id == user.id)
+        .options(joinedload(Contributor.achievement).joinedload(Achievement.project))
+        .order_by(Contributor.achievement_id.desc())))

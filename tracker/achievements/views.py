@@ -120,7 +120,7 @@ def show(achievement_id: int) -> str:
     user = _user()
     return render_template(
         "achievements/show.html", achievement=achievement,
-        may_manage=achievement.can_manage(user),
+        may_manage=achievement.can_manage(user), may_list=Achievement.can_list(user),
         statements={c.user_id for c in achievement.contributors
                     if c.user_id and IncomeShare.can_read_statement(user, c.user_id)},
         transfers=achievement_transfers(achievement), may_record_deal=Transfer.can_manage(user))

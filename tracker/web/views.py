@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.services import set_locale
+from tracker.achievements.queries import contributions_of
 from tracker.dates import today
 from tracker.incentives.services import grants_to
 from tracker.pms.services import record_of
@@ -33,6 +34,7 @@ def home() -> str:
     full = request.args.get("full")
     user = current_user._get_current_object()
     return render_template("home.html", today=on, grants=grants_to(user),
+                           contributions=contributions_of(user),
                            pm_record=record_of(user),
                            work=work.for_user(user, on, full if full in work.LISTS else None))
 
