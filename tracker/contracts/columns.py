@@ -19,7 +19,7 @@ def rollup_columns(by: str) -> list[Column]:
     """The roll-up's columns: what it is grouped by, then the totals. A total row has no key."""
     if by == "year":
         return [Column(_l("Year signed"),
-                       lambda r: int(r["key"][0]) if r["key"] else _l("Total"), width=12),
+                       lambda r: int(r["key"][0]) if r["key"] else _l("Total"), Kind.YEAR, 12),
                 *_TOTALS]
     return [Column(_l("Code"), lambda r: r["key"][1] if r["key"] else _l("Total"),
                    width=18),
@@ -46,8 +46,8 @@ def _total(r: dict, value):
 
 
 REGISTERED_COLUMNS = [
-    Column(_l("Year registered"), lambda r: r["key"][3] if r["key"] else _l("Total"),
-           width=14),
+    Column(_l("Year registered"),
+           lambda r: int(r["key"][3]) if r["key"] else _l("Total"), Kind.YEAR, 14),
     Column(_l("Code"), lambda r: _total(r, lambda r: r["key"][1]), width=18),
     Column(_l("Institute"), lambda r: _total(r, lambda r: r["key"][2]), width=36),
     Column(_l("Contracts registered"), lambda r: r["contracts"], Kind.INT, 12),

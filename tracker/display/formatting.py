@@ -34,6 +34,27 @@ def number(value: Decimal | int | None) -> str:
     return format_decimal(value)
 
 
+def is_year(name: str) -> bool:
+    """Whether a whole number named `name` (a column, a form field) is a year: `year`,
+    `signed_year`, `high_tech_since`. A year is shown by `year`, entered in a YearField and
+    exported as Kind.YEAR; tests/test_years.py finds any that is not."""
+    return name == "year" or name.endswith(("_year", "_since"))
+
+
+@formatter(int)
+def year(value: int | None) -> str:
+    """A year as a year: 2021, never an amount's 2,021 (tests/test_years.py)."""
+    if value is None:
+        return "—"
+    return str(value)  # an int's own digits (a total row's label passes as it is)
+
+
+def years(values) -> str:
+    """Several years, compactly and oldest first: 2021, 2023 (Chinese: 2021、2023)."""
+    separator = "、" if str(get_locale()).startswith("zh") else ", "
+    return separator.join(year(v) for v in sorted(set(values))) or "—"
+
+
 @formatter(Decimal)
 def price(value: Decimal | None) -> str:
     """A price per share: at least two decimals, and every one it has (up to eight)."""

@@ -28,9 +28,8 @@ from tracker.accounts.models import Role
 from tracker.approvals.models import RequestState, Subject, Verdict
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.db import Base, UTCDateTime
-from tracker.display import formatting
+from tracker.display import formatting, ip_words, partner_words
 from tracker.display.bilingual import Bilingual
-from tracker.display import ip_words, partner_words
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import Declaration, GateTemplate
@@ -87,12 +86,9 @@ KEYS: dict[str, Kind] = {
     "on_date": "date",
     "submitted_on": "date",
     "exercised": "number",
-    # Years are said as years, not as amounts (2022, not 2,022).
+    # Years are said as years, not as amounts (2022, not 2,022); a column's by its name
+    # (formatting.is_year), a key a service writes here.
     "year": "year",
-    "specialised_since": "year",
-    "little_giant_since": "year",
-    "high_tech_since": "year",
-    "tech_sme_since": "year",
 }
 # The kinds of import by name (an import run's `kind`), each with its title in the reader's
 # language: filled by tracker/imports/kinds.py, which knows them.
@@ -259,7 +255,7 @@ def kind_of(model: type | None, key: str) -> Kind:
             return "pct"
         return "money" if kind.scale == 2 and kind.precision == 18 else "number"
     if isinstance(kind, Integer):
-        return "number"
+        return "year" if formatting.is_year(key) else "number"
     if isinstance(kind, JSON):
         return "list"
     return "text"
@@ -301,7 +297,7 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
             return ", ".join(names.name(target, v) for v in value)
         return names.name(target, value)
     if kind == "year":
-        return str(value)
+        return formatting.year(value) if isinstance(value, int) else str(value)
     if kind == "locale":
         return LOCALE_NAMES.get(str(value), str(value))
     if kind == "import_kind":

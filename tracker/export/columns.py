@@ -29,6 +29,7 @@ class Kind:
     CODE = "code"  # a reference such as a project code: text, shown in monospace
     LABEL = "label"  # an enum value: its translated label
     INT = "int"
+    YEAR = "year"  # a year: 2021 on the page and in the file, never 2,021
     NUMBER = "number"  # a Decimal such as a number of shares
     MONEY = "money"  # CNY, two decimals
     PRICE = "price"  # a price per share: two decimals at least, up to eight
@@ -49,6 +50,7 @@ _SHOWN: dict[str, Callable[[Any], str]] = {
     Kind.NUMBER: formatting.number,
     Kind.PRICE: formatting.price,
     Kind.INT: formatting.number,
+    Kind.YEAR: formatting.year,
     Kind.PCT: formatting.pct,
     Kind.DATE: formatting.day,
     Kind.INSTANT: formatting.instant,
@@ -103,7 +105,7 @@ class Column:
             return cents(Decimal(value))
         if self.kind in (Kind.NUMBER, Kind.PRICE, Kind.PCT):
             return Decimal(value)
-        if self.kind == Kind.INT:
+        if self.kind == Kind.INT or (self.kind == Kind.YEAR and isinstance(value, int)):
             return int(value)
         if self.kind == Kind.DATE:
             return value if not isinstance(value, datetime) else value.date()

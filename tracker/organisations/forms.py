@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import dates
@@ -23,7 +23,14 @@ from tracker.organisations.models import (
     Region,
 )
 from tracker.techfields.forms import field_choices
-from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, Range, row_id
+from tracker.web.fields import (
+    DateField,
+    MoneyField,
+    MultiCheckboxField,
+    Range,
+    YearField,
+    row_id,
+)
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -50,10 +57,10 @@ def _enum_or_none(enum_cls):
     return coerce
 
 
-def recognition_year(key: str) -> IntegerField:
+def recognition_year(key: str) -> YearField:
     """The year an enterprise was (last) granted one of RECOGNITIONS; empty: it holds none."""
-    return IntegerField(
-        RECOGNITIONS[key], validators=[Optional(), Range(min=RECOGNITION_EARLIEST, max=2100)],
+    return YearField(
+        RECOGNITIONS[key], validators=[Optional()], earliest=RECOGNITION_EARLIEST,
         description=_l("The year it was granted (the latest one); empty: not recognised."))
 
 

@@ -8,12 +8,12 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField as WTDateField
-from wtforms import DecimalField, SelectMultipleField
+from wtforms import DecimalField, IntegerField, SelectMultipleField
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import dates
-from tracker.display.formatting import number
+from tracker.display.formatting import number, year
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -99,6 +99,23 @@ class DateField(WTDateField):
             if reason:
                 self.data = None
                 raise ValueError(reason)
+
+
+class YearField(IntegerField):
+    """A year (a recognition's, a report's): within the years of business dates unless told
+    otherwise, and said as a year in its message ("from 1991 to 2100", never "1,991"). Every
+    form's year is one (tests/test_years.py); Range is for amounts."""
+
+    def __init__(self, *args, earliest: int = dates.EARLIEST.year,
+                 latest: int = dates.LATEST.year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earliest, self.latest = earliest, latest
+
+    def pre_validate(self, form):
+        if self.data is not None and not self.earliest <= self.data <= self.latest:
+            raise ValidationError(gettext("Enter a year from %(earliest)s to %(latest)s.",
+                                          earliest=year(self.earliest),
+                                          latest=year(self.latest)))
 
 
 class Range(NumberRange):
