@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
+from tests.conftest import PG_URL
 from tests.factories import make_user
 from tests.reminders import helpers
 from tests.reminders.conftest import addressed, at, text_of
@@ -178,3 +179,38 @@ def test_an_unreachable_server_ends_the_run_after_one_batch(smtp):
     smtp.start()
     later = delivery.send_all(at(DAY) + timedelta(minutes=1), commit=db.session.commit)
     assert later.sent == 3
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's synchronous_commit")
+def test_answers_commit_without_waiting_for_the_disk_and_the_claim_does(
+        app, engine, real_commits, smtp):
+    """Each answer's commit returns once the server has it (a durable commit waits for an
+    fsync, longer than an e-mail takes): `SET LOCAL`, in that transaction only; the claim, made
+    before anything goes out, waits for the disk as every other commit does."""
+    three_pms()
+    transactions: list[list[str]] = [[]]
+
+    def statement(_conn, _cursor, sql, *_args):
+        transactions[-1].append(sql)
+
+    def committed(_conn):
+        transactions.append([])
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", committed)
+    try:
+        assert delivery.send_all(at(DAY), commit=db.session.commit).sent == 3
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", committed)
+    asynchronous = "SET LOCAL synchronous_commit = off"
+    claims = [t for t in transactions if any(  # state=sending, next_attempt_at=its end
+        s.startswith("UPDATE reminder_outbox SET state=%(state)s, next_attempt_at=")
+        for s in t)]
+    answers = [t for t in transactions if any(
+        s.startswith("UPDATE reminder_outbox") and "sent_at" in s for s in t)]
+    assert len(claims) == 1 and asynchronous not in claims[0]
+    assert len(answers) == 3 and all(t[0] == asynchronous for t in answers)
+    # Not left on the connection for the next transaction.
+    assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
+    assert [m.state for m in outbox()] == [MessageState.SENT] * 3
