@@ -105,3 +105,26 @@ def test_director_home_lists_what_needs_them_in_their_institute_only(client):
     assert "Overdue payments in my institute" in page and contract.title in page
     assert "Their late step" not in page and "Their gate" not in page
 
+
+
+def test_a_project_with_no_open_milestone_is_judged_by_its_end_date(client, clock):
+    """The row shows the project's end date as its next deadline: past it, the project is not
+    'on time' (a newcomer found one 265 days past its end marked so); near it, it ends soon."""
+    clock.set(date(2026, 6, 3))
+    pm = make_user(Role.PROJECT_MANAGER)
+    make_project(pm=pm, title="Ended project", phase=Phase.CONTRACT_RESEARCH,
+                 end_date=date(2026, 5, 1))
+    make_project(pm=pm, title="Ending project", phase=Phase.CONTRACT_RESEARCH,
+                 end_date=date(2026, 6, 10))
+    make_project(pm=pm, title="Far project", phase=Phase.CONTRACT_RESEARCH,
+                 end_date=date(2027, 6, 10))
+    login(client, pm)
+    page = client.get("/").get_data(as_text=True)
+
+    def row(title):
+        return page[page.index(title):].split("</tr>")[0]
+
+    assert "33 days late" in row("Ended project")
+    assert "Past its end date" in row("Ended project") and "On time" not in row("Ended project")
+    assert "Ends soon" in row("Ending project") and "On time" not in row("Ending project")
+    assert "On time" in row("Far project")

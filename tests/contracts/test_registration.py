@@ -75,6 +75,13 @@ def test_the_pm_registers_with_the_certificate_from_the_contract_page(client, ap
     path = f"/contracts/{contract.id}/registration"
     form = client.get(path).get_data(as_text=True)
     assert 'name="version"' in form
+    # A technology contract is 登记 with a registration office; a company is 注册.
+    contract.project.pm.locale = "zh_CN"
+    db.session.commit()
+    chinese = client.get(path).get_data(as_text=True)
+    assert "登记日期" in chinese and "注册日期" not in chinese
+    contract.project.pm.locale = "en"
+    db.session.commit()
     refused = post(client, path, {"number": "", "registered_on": "2026-01-01",
                                   "value": "2,000,000", "version": "1"})
     assert refused.status_code == 400

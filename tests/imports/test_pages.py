@@ -91,3 +91,20 @@ def test_the_same_file_uploaded_again_is_a_new_run(client):
     login(client, make_user(Role.HQ_ADMIN))
     first, again = _upload(client, BAD), _upload(client, BAD)  # each carried out by the worker
     assert first.request.path != again.request.path
+
+
+def test_an_observer_follows_the_trail_to_a_run_s_history_but_not_to_its_rows(client, app):
+    """The whole trail links each import to its history; an observer reads the trail, so the
+    link answers them (it was a 404), while the run's page with the file's rows stays HQ's."""
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN))
+    run_path = _upload(client, GOOD).request.path
+    run_id = int(run_path.rstrip("/").rsplit("/", 1)[1])
+    observer = app.test_client()
+    login(observer, make_user(Role.OBSERVER))
+    trail = observer.get("/audit/?action=import.run").get_data(as_text=True)
+    assert f"/history/import_runs/{run_id}" in trail
+    history = observer.get(f"/history/import_runs/{run_id}")
+    assert history.status_code == 200
+    assert f'href="{run_path}"' not in history.get_data(as_text=True)
+    assert observer.get(run_path).status_code in (403, 404)

@@ -65,7 +65,7 @@ class RegistrationForm(SeenVersion, Form):
     number = StringField(_l("Registration number"),
                          validators=[DataRequired(), Length(max=60)],
                          description=_l("As printed on the registration certificate."))
-    registered_on = DateField(_l("Registered on"), validators=[InputRequired()])
+    registered_on = DateField(_l("Date of registration"), validators=[InputRequired()])
     value = MoneyField(_l("Technology transaction value (CNY)"),
                        validators=[InputRequired(), POSITIVE],
                        description=_l("As the office approved it: the part of the contract's "

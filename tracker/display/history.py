@@ -42,7 +42,9 @@ Kind = str | tuple[str, str]
 # Keys that mean something else on one kind of object than `FIELDS` says: an approval's
 # "level" is a government body's on a partner, an agreement's "outcome" a gate's decision.
 FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
-             ("gate_decisions", "outcome"): _l("Decision")}
+             ("gate_decisions", "outcome"): _l("Decision"),
+             # a contract is 登记 with a registration office, a company 注册
+             ("research_contracts", "registered_on"): _l("Date of registration")}
 
 # Keys services write that are no column of the object's model.
 KEYS: dict[str, Kind] = {

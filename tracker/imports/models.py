@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 from tracker.display import said
 
@@ -93,6 +94,11 @@ class ImportRun(Base):
 
     def can_view(self, user: User) -> bool:
         return user.is_hq_admin
+
+    def can_view_history(self, user: User) -> bool:
+        """Its history is part of the whole trail, whose readers (observers too) follow the
+        trail's links here; the run's page, with the file's rows, stays HQ admins'."""
+        return user.is_hq_admin or user.has_role(Role.OBSERVER)
 
     @property
     def is_open(self) -> bool:

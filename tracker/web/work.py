@@ -56,6 +56,7 @@ class ProjectHealth:
     overdue: int  # open milestones past their due date
     due_soon: int  # open milestones due within AT_RISK_DAYS
     end_only: bool = False  # no open milestone: the next deadline is the project's end date
+    on: date | None = None  # the day the health is judged on
 
     @property
     def health(self) -> str:
@@ -63,7 +64,15 @@ class ProjectHealth:
             return "draft"
         if self.overdue:
             return "overdue"
-        return "at_risk" if self.due_soon else "on_time"
+        if self.due_soon:
+            return "at_risk"
+        # No open milestone: the project's end date is the deadline the row shows.
+        if self.end_only and self.next_due and self.on:
+            if self.next_due < self.on:
+                return "past_end"
+            if self.next_due <= self.on + timedelta(days=AT_RISK_DAYS):
+                return "ending"
+        return "on_time"
 
 
 @dataclass
@@ -217,7 +226,7 @@ def _project_health(user: User, on: date, work: Work, full: str | None) -> list[
         .order_by(next_due.is_(None), next_due, Project.end_date, Project.id))
     if full != "projects":
         query = query.limit(HOME_LIMIT + 1)
-    rows = [ProjectHealth(p, due or p.end_date, late, near, due is None)
+    rows = [ProjectHealth(p, due or p.end_date, late, near, due is None, on)
             for p, due, late, near in db.session.execute(query)]
     if full != "projects" and len(rows) > HOME_LIMIT:
         work.more.add("projects")
