@@ -41,6 +41,9 @@ messages: $(VENV)/.installed
 		-o tracker/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i tracker/translations/messages.pot \
 		-d tracker/translations
+	# No creation date: each branch's run would write its own, and the union merge keeps both.
+	sed -i '/^"POT-Creation-Date: /d' tracker/translations/messages.pot \
+		tracker/translations/*/LC_MESSAGES/messages.po
 
 migrate: install
 	mkdir -p instance
