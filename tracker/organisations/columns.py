@@ -9,8 +9,10 @@ from types import SimpleNamespace
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.formatting import years
 from tracker.export.columns import Column, Kind
 from tracker.needs import timing
+from tracker.organisations import recognitions
 from tracker.organisations.models import RECOGNITIONS
 
 
@@ -48,10 +50,11 @@ ENTERPRISE_COLUMNS = [
     *bilingual(_l("City"), "city", 12),
     *bilingual(_l("Industry"), "industry", 20),
     Column(_l("Enterprise size"), lambda e: e.size, Kind.LABEL, 14),
-    Column(_l("Recognitions"), lambda e: "; ".join(f"{label} {year}"
-                                                     for label, year in e.recognitions),
+    # Every year of each recognition held, compactly: "High-tech enterprise 2019, 2022".
+    Column(_l("Recognitions"), lambda e: "; ".join(
+        f"{label} {years(held_in)}" for label, held_in, held in recognitions.history(e) if held),
            width=30, in_file=False),
-    *[Column(label, lambda e, key=key: getattr(e, key), Kind.INT, 12, in_page=False)
+    *[Column(label, lambda e, key=key: getattr(e, key), Kind.YEAR, 12, in_page=False)
       for key, label in RECOGNITIONS.items()],
 ]
 

@@ -5,6 +5,7 @@ how each filter narrows them. One query per list for both doors, the pages
 from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
 from tracker.organisations.models import (
@@ -45,7 +46,8 @@ def institutes(q: str = "", kind: str = "", region: str = "") -> Select:
 
 def enterprises(q: str = "", size: str = "", recognition: str = "") -> Select:
     """By a word, a size, and a recognition held (one of RECOGNITIONS)."""
-    query = search(select(Enterprise), q, Enterprise.name, Enterprise.name_en, Enterprise.uscc,
+    query = search(select(Enterprise).options(selectinload(Enterprise.recognition_years)), q,
+                   Enterprise.name, Enterprise.name_en, Enterprise.uscc,
                    Enterprise.city, Enterprise.city_en, Enterprise.industry,
                    Enterprise.industry_en)
     if size in {s.value for s in EnterpriseSize}:

@@ -34,6 +34,32 @@ class RecognitionYear(Base):
     year: Mapped[int]
 
 
+# A recognition granted only to an enterprise that holds another already, since the same year
+# or earlier: a "little giant" (专精特新"小巨人") is chosen among the SMEs recognised as
+# specialised, refined, distinctive and innovative (专精特新中小企业).
+REQUIRES = {"little_giant_since": "specialised_since"}
+
+
+def unmet_requirements(enterprise: Enterprise, years: dict[str, int | None]) -> dict[str, str]:
+    """The recognitions in `years` (key -> its last year, as the form gives them) granted
+    without the one they require (REQUIRES) in that year or before: key -> the required key.
+    The required one's years are those it is given now and, of its history, those up to it
+    (a year lowered by hand drops the later ones: `keep_years`)."""
+    unmet = {}
+    for key, needed in REQUIRES.items():
+        year = years.get(key)
+        if year is None:
+            continue
+        given = years[needed] if needed in years else getattr(enterprise, needed)
+        held = {r.year for r in enterprise.recognition_years
+                if r.recognition == needed and (given is None or r.year <= given)}
+        if given is not None:
+            held.add(given)
+        if not any(y <= year for y in held):
+            unmet[key] = needed
+    return unmet
+
+
 def keep_years(enterprise: Enterprise, before: dict[str, int | None]) -> None:
     """Bring the history in line with the last years now on `enterprise` (`before`: the last
     years it had): the new last year of each recognition is added; a year lowered by hand

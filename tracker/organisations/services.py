@@ -123,6 +123,12 @@ def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -
         if (values.get(key) or 0) > this_year:
             problems.add(key, _("A recognition is granted in a year that has come (%(year)d "
                                 "at the latest).", year=this_year))
+    for key, needed in recognitions.unmet_requirements(enterprise, values).items():
+        if key not in problems:
+            problems.add(key, _("“%(recognition)s” is granted only to an enterprise recognised "
+                                "as “%(required)s” in the same year or earlier: give that "
+                                "year.", recognition=RECOGNITIONS[key],
+                                required=RECOGNITIONS[needed]))
     problems.raise_any()
     action = "enterprise.create" if creating else "enterprise.update"
     before = {key: getattr(enterprise, key) for key in RECOGNITIONS}
