@@ -235,7 +235,8 @@ class ShareEntry(Base):
 
     Never edited or deleted: a mistake is undone by a reversing entry of the same kind and
     holders with the shares negated (`reverses_id` names the original; a reason is given), so
-    every cap table from its date on follows by itself and both stay in the ledger."""
+    every cap table from its date on follows by itself and both stay in the ledger. (One
+    exception, audited: an incentive grant's lock-up left out is given to its entries.)"""
 
     __tablename__ = "share_entries"
     __table_args__ = (

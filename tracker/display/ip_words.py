@@ -22,6 +22,7 @@ ACTIONS = {
     "incentive.exercise": _l("Options exercised"),
     "incentive.forfeit": _l("Unvested incentive forfeited on leaving"),
     "incentive.lapse": _l("Vested options lapsed at the end of the exercise window"),
+    "shares.lock_up": _l("Lock-up added to shares of an equity incentive"),
 }
 
 OBJECTS = {

@@ -274,9 +274,27 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
     return unvested
 
 
+def _entries_to_holder(record: IncentiveGrant) -> list[ShareEntry]:
+    """The ledger's entries that gave the person shares under the grant: the shares granted,
+    or each exercise's."""
+    return [e for e in (record.grant_entry, *(x.entry for x in record.exercises)) if e]
+
+
+def _lock(actor: User, entries: list[ShareEntry], lock_up: date) -> None:
+    """A lock-up given to a grant whose shares on the ledger had none (it was left out when
+    the grant was recorded) locks them too, each one moved before it ends (as `_move` would
+    have), audited on the entry: the ledger's `locked` and the lock-up reminders read it."""
+    for entry in entries:
+        if entry.lock_up_until is None and lock_up > entry.on_date:
+            entry.lock_up_until = lock_up
+            audit.record(actor, "shares.lock_up", entry, audit.pending_changes(entry))
+
+
 def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> IncentiveGrant:
     """Correct the vesting schedule, the lock-up or the note. The schedule stays while
-    nothing was exercised or forfeited on it; the lock-up while no ledger entry carries it."""
+    nothing was exercised or forfeited on it. The lock-up stays once the grant's shares on
+    the ledger carry one (it would free or hold shares the ledger says otherwise of); while
+    they carry none, one is given to them with the grant's (`_lock`)."""
     require_manager(actor)
     problems = Problems()
     _check_schedule(problems, values, record.granted_on)
@@ -286,8 +304,9 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
             and (record.exercises or record.is_forfeited)):
         raise Refused(_("Options were exercised or the grant ended on this schedule: it stays "
                         "as it was."))
-    if values.get("lock_up_until") != record.lock_up_until and (
-            record.grant_entry is not None or record.exercises):
+    lock_up = values.get("lock_up_until")
+    moved = _entries_to_holder(record)
+    if lock_up != record.lock_up_until and any(e.lock_up_until is not None for e in moved):
         raise Refused(_("The ledger's shares of this grant carry their lock-up already: it "
                         "stays as it was."))
     if record.kind is not GrantKind.OPTIONS:
@@ -297,6 +316,8 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
                         "as it was.", name=record.person_name, date=day(record.left_on)))
     for key in EDITABLE:
         setattr(record, key, (values.get(key) or "").strip() if key == "note" else values[key])
+    if lock_up is not None:
+        _lock(actor, moved, lock_up)
     changes = audit.pending_changes(record)
     if changes:
         audit.record(actor, "incentive.update", record, changes)
