@@ -104,6 +104,7 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
         sees_split=user.sees_whole_portfolio, below_minimum=deals.below_minimum(transfer),
         minimum=deals.article_45_minimum(), next_report=deals.report_due_text(transfer),
+        report_not_yet=deals.report_not_yet(transfer),
         report_form=report or (ReportForm(formdata=None, id_prefix="report")
                                if manage else None),
         income_form=income or (IncomeForm(formdata=None, reports=transfer.standing_reports,

@@ -31,6 +31,7 @@ from tracker.achievements.deal_models import (
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
 from tracker.companies.ip_models import IpDeal
+from tracker.dates import today
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
@@ -121,6 +122,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
             problems.add("ip_deal_id", _("Choose one of the spin-off deals of this project."))
         elif taken:
             problems.add("ip_deal_id", _("Another transfer already records that deal."))
+    if transfer is not None:
+        _keeps_what_was_recorded(problems, transfer, signed_on, ends_on, upfront, months)
     problems.raise_any()
     creating = transfer is None
     if creating:
@@ -143,6 +146,33 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     return transfer
 
 
+def _keeps_what_was_recorded(problems: Problems, transfer: Transfer, signed_on: date | None,
+                             ends_on: date | None, upfront: Decimal | None,
+                             months: int) -> None:
+    """A deal corrected keeps its receipts and reports true (as `record_income` and
+    `record_report` checked them): signed by the first money received, its upfront no less
+    than received, its periods (from the signing, `months` long) the ones reported."""
+    standing = [r for r in transfer.receipts if not r.is_reversal and r.reversed_by is None]
+    late = "signed_on" not in problems and standing and signed_on > standing[0].received_on
+    if late:
+        problems.add("signed_on", _("Income was received under the deal on %(date)s: it was "
+                                    "signed by then.", date=day(standing[0].received_on)))
+    if (upfront or ZERO) < transfer.upfront_received:
+        problems.add("upfront", _("%(amount)s of the upfront payment was received already: "
+                                  "it is no less.", amount=cny(transfer.upfront_received)))
+    reports = transfer.standing_reports
+    if reports and "signed_on" not in problems and (signed_on != transfer.signed_on
+                                                    or months != transfer.reporting_months):
+        problems.add("reporting_months" if signed_on == transfer.signed_on else "signed_on",
+                     _("Royalty reports stand for the periods counted from the signing every "
+                       "%(n)d months: reverse them first, or keep both.",
+                       n=transfer.reporting_months))
+    elif (reports and "ends_on" not in problems and ends_on is not None
+          and ends_on < reports[-1].period_start):
+        problems.add("ends_on", _("The report of %(period)s stands: the deal ran then.",
+                                  period=reports[-1].title))
+
+
 def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
     """The number, start and end of the first period not yet reported; None when the deal has
     no reports, or it ended before that period began. A reversed report counts for nothing:
@@ -157,6 +187,18 @@ def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
     return number, start, end
 
 
+def report_not_yet(transfer: Transfer) -> str | None:
+    """Why no report can be recorded today (none is owed, or the next period has not ended),
+    for the service's refusal and the deal's page in place of the form; None when one can."""
+    found = next_period(transfer)
+    if found is None:
+        return _("No royalty report is owed under this deal.")
+    if found[2] >= today():
+        return _("The next period ends on %(date)s: its report is recorded once it has ended.",
+                 date=day(found[2]))
+    return None
+
+
 def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
                   base_amount: Decimal | None) -> RoyaltyReport:
     """The licensee's report of the next period: the royalty owed is the rate on the base,
@@ -167,15 +209,15 @@ def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
     # at once can't both take the same period.
     db.session.refresh(transfer, with_for_update=True)
     db.session.expire(transfer, ["reports"])
-    found = next_period(transfer)
-    if found is None:
-        raise Refused(_("No royalty report is owed under this deal."))
-    _number, start, end = found
+    if (said := report_not_yet(transfer)) is not None:
+        raise Refused(said)
+    _number, start, end = next_period(transfer)
     problems = Problems()
     if received_on is None:
         problems.add("received_on", _("Give the date the report was received."))
-    elif received_on < start:
-        problems.add("received_on", _("A report comes after its period begins."))
+    elif received_on <= end:
+        problems.add("received_on", _("The report of %(start)s to %(end)s is received after "
+                                      "its period ends.", start=day(start), end=day(end)))
     if base_amount is None or base_amount < 0:
         problems.add("base_amount", _("The base is zero or more."))
     problems.raise_any()
@@ -199,9 +241,16 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     deal and the achievement stand today (`money.income_split`), and kept so."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
+    # What a report or the upfront payment has received is summed under the deal's lock, so
+    # that two receipts sent at once can't both take what is left.
+    db.session.refresh(transfer, with_for_update=True)
+    db.session.expire(transfer, ["receipts", "reports"])
     problems = Problems()
     if received_on is None:
         problems.add("received_on", _("Give the date it was received."))
+    elif received_on < transfer.signed_on:
+        problems.add("received_on", _("Money under the deal is received once it is signed "
+                                      "(%(date)s).", date=day(transfer.signed_on)))
     if amount is None or amount <= 0:
         problems.add("amount", _("An amount received is more than zero."))
     costs = costs or ZERO
@@ -215,6 +264,8 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
         problems.add("pays", _("This deal has no upfront payment: record it as other income, "
                                "or give the deal its upfront amount first."))
     report = db.session.get(RoyaltyReport, report_id) if report_id else None
+    if report is not None:
+        db.session.expire(report, ["receipts", "reversal"])
     if pays is ReceiptFor.ROYALTY and (report is None or report.transfer_id != transfer.id
                                        or report.reversal is not None):
         problems.add("report_id", _("Choose the report whose royalty it pays, among this "
@@ -222,6 +273,28 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     elif pays is not ReceiptFor.ROYALTY and report_id:
         problems.add("report_id", _("Only a royalty is paid against a report: choose none, "
                                     "or say it pays a royalty."))
+    # A receipt pays no more than is still owed on what it pays, net of reversals (a reversed
+    # receipt no longer counts): beside the choice when nothing is left, else the amount.
+    elif pays is ReceiptFor.ROYALTY and (left := report.royalty_due - report.paid) <= 0:
+        problems.add("report_id", _("The royalty of the report of %(period)s (%(owed)s) has "
+                                    "been received in full.", period=report.title,
+                                    owed=cny(report.royalty_due)))
+    elif pays is ReceiptFor.ROYALTY and amount is not None and amount > left:
+        problems.add("amount", _("The report of %(period)s owes %(owed)s of royalty and has "
+                                 "received %(paid)s: at most %(left)s more.",
+                                 period=report.title, owed=cny(report.royalty_due),
+                                 paid=cny(report.paid), left=cny(left)))
+    if pays is ReceiptFor.UPFRONT and transfer.upfront > 0:
+        left = transfer.upfront - transfer.upfront_received
+        if left <= 0:
+            problems.add("pays", _("The deal's upfront payment (%(owed)s) has been received "
+                                   "in full: record this as a royalty or other income.",
+                                   owed=cny(transfer.upfront)))
+        elif amount is not None and amount > left:
+            problems.add("amount", _("The deal's upfront payment is %(owed)s and %(paid)s of "
+                                     "it was received: at most %(left)s more.",
+                                     owed=cny(transfer.upfront),
+                                     paid=cny(transfer.upfront_received), left=cny(left)))
     problems.raise_any()
     if (said := distribution_problem(transfer.contributor_pct,
                                      transfer.override_reason)) is not None:
@@ -244,6 +317,8 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
         **audit.pending_changes(receipt),
         "shares": [None, [f"{s.name} {cny(s.amount)}" for s in receipt.shares]]})
     db.session.flush()
+    if report is not None:
+        db.session.expire(report, ["receipts"])  # it pays the report: `paid` reads it
     return receipt
 
 
