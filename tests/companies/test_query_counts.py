@@ -61,3 +61,18 @@ def test_pages_do_not_grow_with_the_data(client, engine):
         # loading them, so it may run fewer statements, never more.
         assert counts[1] <= counts[0] if path == "/companies/" else counts[0] == counts[1], (
             path, counts)
+
+
+def test_the_portfolio_reads_its_holdings_once(client, engine):
+    """The holdings of every company (`holdings.lines`: aggregates over every round, entry
+    and exit) give the totals, the number of companies and the page's ids in one statement;
+    the page then loads its own companies by id."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    helpers.worked_example(committee=committee)
+    for _ in range(3):
+        helpers.ready_for_spin_off(make_project(phase=Phase.SPIN_OFF))
+    _commit()
+    login(client, helpers.manager())
+    for path in ("/companies/", "/companies/?hq_stake=1", "/companies/?page=2"):
+        statements = page_statements(client, engine, path)
+        assert len([s for s in statements if "holdings" in s]) == 1, path

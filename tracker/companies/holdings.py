@@ -22,10 +22,11 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
-from tracker import money
+from tracker import db, money
 from tracker.accounts.models import User
+from tracker.companies.ip_models import IpDeal
 from tracker.companies.ledger import multiple
 from tracker.companies.models import (
     Company,
@@ -127,6 +128,31 @@ def listed(user: User, on: date, filters: Filters | None = None, registered: boo
         if wanted:
             chosen.append(clause)
     return select(rows).where(*chosen)
+
+
+def with_ledger() -> tuple:
+    """The loader options of a company whose ledger a page reads (`ledger.portfolio_line`,
+    its cap table and rounds): a statement per relation, whatever the number of companies."""
+    return (selectinload(Company.projects).selectinload(Project.members),
+            selectinload(Company.holders),
+            selectinload(Company.entries).selectinload(ShareEntry.reversed_by),
+            selectinload(Company.rounds).selectinload(FinancingRound.investments),
+            selectinload(Company.rounds).selectinload(FinancingRound.reversal),
+            selectinload(Company.rounds).selectinload(FinancingRound.conversions)
+            .options(selectinload(Conversion.reversal), selectinload(Conversion.agreement)),
+            selectinload(Company.ip_deals).selectinload(IpDeal.project),
+            selectinload(Company.exits).selectinload(CompanyExit.reversal))
+
+
+def read_once(chosen: Select, page: int, per_page: int) -> tuple[Totals, list[int], int]:
+    """The rows of `chosen` (`listed`), read once by name: their `totals`, the ids of the
+    companies of page `page` in that order, and how many there are. The aggregates of `lines`
+    over every company are most of the portfolio's time; it ran them three times (totals, the
+    pager's count, the page's ids)."""
+    rows = db.session.execute(chosen.order_by(chosen.selected_columns.name,
+                                              chosen.selected_columns.company_id)).all()
+    start = (page - 1) * per_page
+    return totals(rows), [row.company_id for row in rows[start:start + per_page]], len(rows)
 
 
 def visible_to(user: User, company_id: ColumnElement[int]) -> ColumnElement[bool]:

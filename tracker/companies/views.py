@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -25,21 +24,20 @@ from tracker.companies.forms import (
     ShareReverseForm,
     TransferForm,
 )
-from tracker.companies.holdings import listed, totals
-from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED, IpDeal
+from tracker.companies.holdings import listed, read_once, with_ledger
+from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.funding.models import Conversion
 from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm
 from tracker.web.filters import of_list
-from tracker.web.navigation import date_arg, int_arg, paginate
+from tracker.web.navigation import Page, date_arg, int_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("companies", __name__)
@@ -52,22 +50,10 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def _with_ledger():
-    return (selectinload(Company.projects).selectinload(Project.members),
-            selectinload(Company.holders),
-            selectinload(Company.entries).selectinload(ShareEntry.reversed_by),
-            selectinload(Company.rounds).selectinload(FinancingRound.investments),
-            selectinload(Company.rounds).selectinload(FinancingRound.reversal),
-            selectinload(Company.rounds).selectinload(FinancingRound.conversions)
-            .options(selectinload(Conversion.reversal), selectinload(Conversion.agreement)),
-            selectinload(Company.ip_deals).selectinload(IpDeal.project),
-            selectinload(Company.exits).selectinload(CompanyExit.reversal))
-
-
 def load_company(company_id: int, *, manage: bool = False) -> Company:
     """The company, or 404 unless the user may see it; 403 to change it without the role."""
     company = db.session.scalar(select(Company).where(Company.id == company_id)
-                                .options(*_with_ledger()))
+                                .options(*with_ledger()))
     if company is None or not company.can_view(_user()):
         abort(404)
     if manage and not Company.can_manage(_user()):
@@ -87,20 +73,25 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 @bp.get("/companies/")
 @requires(Company.can_list)
 def portfolio() -> str | Response:
-    """HQ's stake in each company at its last round price, a page at a time; totals in SQL."""
+    """HQ's stake in each company at its last round price, a page at a time; totals in SQL,
+    read with the page's ids in one statement (`holdings.read_once`)."""
     user, on = _user(), date_arg("on", today())
     filters, registered_only = of_list(), bool(int_arg("registered"))
     exited, with_stake = bool(int_arg("exited")), bool(int_arg("hq_stake"))
     chosen = listed(user, on, filters if filters.args() else None, registered=registered_only,
                     exited=exited, with_stake=with_stake)
-    foot = columns.portfolio_total(totals(db.session.execute(chosen)))
-    query = (select(Company).where(Company.id.in_(select(chosen.subquery().c.company_id)))
-             .options(*_with_ledger()).order_by(Company.name, Company.id))
+    number, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
+    found, ids, total = read_once(chosen, number, per_page)
+    foot = columns.portfolio_total(found)
     if fmt := exports.requested():
-        rows = [ledger.portfolio_line(c, on) for c in db.session.scalars(query)]
+        rows = [ledger.portfolio_line(c, on) for c in db.session.scalars(
+            select(Company).where(Company.id.in_(select(chosen.subquery().c.company_id)))
+            .options(*with_ledger()).order_by(Company.name, Company.id))]
         return exports.send(columns.PORTFOLIO_COLUMNS, [*rows, foot],
                             "portfolio-on", fmt, title=_("Companies"), on=on)
-    page = paginate(query)
+    shown = {c.id: c for c in db.session.scalars(
+        select(Company).where(Company.id.in_(ids)).options(*with_ledger()))}
+    page = Page(items=[shown[i] for i in ids], page=number, per_page=per_page, total=total)
     return render_template("companies/portfolio.html", page=page, foot=foot,
                            lines=[ledger.portfolio_line(c, on) for c in page.items],
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,

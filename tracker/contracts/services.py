@@ -198,14 +198,15 @@ def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Pay
     return reversal
 
 
-def signed_contract_missing(project: Project) -> str | None:
+def signed_contract_missing(project: Project,
+                            contracts: list[ResearchContract] | None = None) -> str | None:
     """The guard of gate 2 (research acceptance): a signed contract, or an
-    allocation-investment agreement that funds the research instead."""
-    signed = db.session.scalar(select(ResearchContract.id).where(
-        ResearchContract.project_id == project.id).limit(1))
-    agreement = db.session.scalar(select(FundingAgreement.id).where(
-        FundingAgreement.project_id == project.id))
-    if signed is None and agreement is None:
+    allocation-investment agreement that funds the research instead. `contracts`: every one
+    of the project's, when the caller has read them already."""
+    signed = bool(contracts) if contracts is not None else db.session.scalar(
+        select(ResearchContract.id).where(ResearchContract.project_id == project.id).limit(1))
+    if not signed and db.session.scalar(select(FundingAgreement.id).where(
+            FundingAgreement.project_id == project.id)) is None:
         return _("Gate 2 reviews contracted research: record the signed research contract "
                  "(or the allocation-investment agreement) first.")
     return None

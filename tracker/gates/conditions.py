@@ -15,11 +15,16 @@ from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.projects.models import Project
 
+CLEARED = (ConditionState.CONFIRMED, ConditionState.SUPERSEDED)
 
-def open_conditions(project: Project) -> str | None:
-    count = len(db.session.scalars(select(Condition.id).where(
-        Condition.project_id == project.id,
-        Condition.state.not_in([ConditionState.CONFIRMED, ConditionState.SUPERSEDED]))).all())
+
+def open_conditions(project: Project, conditions: list[Condition] | None = None) -> str | None:
+    """`conditions`: every one of the project's, when the caller has read them already."""
+    if conditions is None:
+        count = len(db.session.scalars(select(Condition.id).where(
+            Condition.project_id == project.id, Condition.state.not_in(CLEARED))).all())
+    else:
+        count = sum(c.state not in CLEARED for c in conditions)
     if count:
         return _("%(n)d condition(s) of an earlier gate are not cleared yet.", n=count)
     return None

@@ -69,13 +69,21 @@ def template_for(gate: int) -> GateTemplate:
 
 # --- guards the lifecycle asks for (tracker/projects/guards.py lists them) ---------------------
 
+# A review requested and not yet decided.
+UNDER_WAY = (ReviewState.REQUESTED, ReviewState.OPEN)
 
-def missing_deliverables(project: Project, gate: int) -> str | None:
+
+def missing_deliverables(project: Project, gate: int,
+                         deliverables: list[Deliverable] | None = None) -> str | None:
+    """`deliverables`: every one of the project's, when the caller has read them already."""
     template = find_template(gate)
     if template is None:
         return _("Gate %(n)d has not been configured yet: ask an HQ admin.", n=gate)
-    uploaded = set(db.session.scalars(select(Deliverable.name).where(
-        Deliverable.project_id == project.id, Deliverable.gate == gate)))
+    if deliverables is None:
+        uploaded = set(db.session.scalars(select(Deliverable.name).where(
+            Deliverable.project_id == project.id, Deliverable.gate == gate)))
+    else:
+        uploaded = {d.name for d in deliverables if d.gate == gate}
     missing = [template.deliverable_shown(name) for name in template.required_deliverables
                if name not in uploaded]
     if missing:
@@ -83,13 +91,17 @@ def missing_deliverables(project: Project, gate: int) -> str | None:
     return None
 
 
-def minimum_trl(project: Project, gate: int, requested: bool = True) -> int | None:
+def minimum_trl(project: Project, gate: int, requested: bool = True,
+                reviews: list[GateReview] | None = None) -> int | None:
     """The TRL gate `gate` asks for: its review's once requested (copied from the template
-    then; `requested`: look for one), else the template's; None when it asks for none."""
+    then; `requested`: look for one, among `reviews`, every review of the project, when the
+    caller has read them already), else the template's; None when it asks for none."""
     if requested:
-        review = db.session.scalar(select(GateReview).where(
-            GateReview.project_id == project.id, GateReview.gate == gate,
-            GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN])).limit(1))
+        if reviews is None:
+            reviews = db.session.scalars(select(GateReview).where(
+                GateReview.project_id == project.id, GateReview.gate == gate,
+                GateReview.state.in_(UNDER_WAY)).limit(1)).all()
+        review = next((r for r in reviews if r.gate == gate and r.state in UNDER_WAY), None)
         if review is not None:
             return review.min_trl
     template = find_template(gate)
@@ -106,10 +118,12 @@ def trl_below_minimum(project: Project, minimum: int) -> str | None:
              "override.", now=project.current_trl, min=minimum)
 
 
-def open_review(project: Project) -> str | None:
-    pending = db.session.scalar(select(GateReview.id).where(
-        GateReview.project_id == project.id,
-        GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN])))
+def open_review(project: Project, reviews: list[GateReview] | None = None) -> str | None:
+    if reviews is None:
+        pending = db.session.scalar(select(GateReview.id).where(
+            GateReview.project_id == project.id, GateReview.state.in_(UNDER_WAY)))
+    else:
+        pending = any(r.state in UNDER_WAY for r in reviews)
     if pending:
         return _("A gate review of this project is already under way.")
     return None

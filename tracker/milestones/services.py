@@ -369,22 +369,30 @@ def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, pe
     db.session.flush()
 
 
-def open_milestones(project: Project, phase: Phase) -> str | None:
-    """The gate guard: milestones of the phase neither accepted nor waived."""
-    titles = db.session.scalars(select(Milestone.title).where(
-        Milestone.project_id == project.id, Milestone.phase == phase,
-        Milestone.state.not_in(DONE)).order_by(Milestone.due_date)).all()
+def open_milestones(project: Project, phase: Phase,
+                    milestones: list[Milestone] | None = None) -> str | None:
+    """The gate guard: milestones of the phase neither accepted nor waived (among
+    `milestones`, every one of the project by due date, when the caller has read them)."""
+    if milestones is None:
+        titles = db.session.scalars(select(Milestone.title).where(
+            Milestone.project_id == project.id, Milestone.phase == phase,
+            Milestone.state.not_in(DONE)).order_by(Milestone.due_date)).all()
+    else:
+        titles = [m.title for m in milestones if m.phase == phase and m.state not in DONE]
     if titles:
         return _("Milestones of this phase are neither accepted nor waived: %(titles)s.",
                  titles=", ".join(titles))
     return None
 
 
-def none_planned(project: Project, phase: Phase) -> str | None:
+def none_planned(project: Project, phase: Phase,
+                 milestones: list[Milestone] | None = None) -> str | None:
     """The gate guard of a phase whose work is reviewed by its milestones: at least one is
     planned (a gate with none would pass the research unreviewed)."""
-    if db.session.scalar(select(Milestone.id).where(
-            Milestone.project_id == project.id, Milestone.phase == phase).limit(1)) is None:
+    if milestones is None:
+        milestones = db.session.scalars(select(Milestone).where(
+            Milestone.project_id == project.id, Milestone.phase == phase).limit(1)).all()
+    if not any(m.phase == phase for m in milestones):
         return _("No milestone of the %(phase)s phase is planned: plan the research as "
                  "milestones first.", phase=label(phase))
     return None

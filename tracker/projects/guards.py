@@ -35,18 +35,32 @@ class Check:
     blocks: bool = True
 
 
-def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[Check]:
+@dataclass(frozen=True)
+class Known:
+    """What the project page has read already (every deliverable, milestone, condition and
+    research contract of the project; its gate reviews are `project.gate_reviews`, loaded
+    with it): the guards look through these instead of asking the database again."""
+
+    deliverables: list
+    milestones: list
+    conditions: list
+    contracts: list
+
+
+def gate_checklist(project: Project, gate: int, *, ahead: bool = False,
+                   known: Known | None = None) -> list[Check]:
     """Every guard of requesting gate `gate`, met or not. With `ahead` (a gate after the next
     one), those that can be seen to already: its deliverables, the signed contract of gate 2,
     the company of gate 4; milestones, conditions and reviews of a later phase do not exist yet
-    and join the list when its gate is the next one."""
+    and join the list when its gate is the next one. `known`: see `Known`."""
     from tracker.gates import conditions
     from tracker.gates import services as gates
     from tracker.milestones import services as milestones
 
+    reviews = project.gate_reviews if known else None
     checks = [Check(_("The gate's required deliverables are uploaded"),
-                    gates.missing_deliverables(project, gate))]
-    minimum = gates.minimum_trl(project, gate, requested=not ahead)
+                    gates.missing_deliverables(project, gate, known and known.deliverables))]
+    minimum = gates.minimum_trl(project, gate, requested=not ahead, reviews=reviews)
     if minimum is not None:
         checks.append(Check(_("TRL %(min)d at least, the gate's minimum (now %(now)d)",
                               min=minimum, now=project.current_trl),
@@ -54,10 +68,11 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[
     if not ahead:
         checks += [
             Check(_("The phase's milestones are accepted or waived"),
-                  milestones.open_milestones(project, GATE_PHASE[gate])),
+                  milestones.open_milestones(project, GATE_PHASE[gate],
+                                             known and known.milestones)),
             Check(_("The conditions of earlier gates are cleared"),
-                  conditions.open_conditions(project)),
-            Check(_("No gate review is under way"), gates.open_review(project)),
+                  conditions.open_conditions(project, known and known.conditions)),
+            Check(_("No gate review is under way"), gates.open_review(project, reviews)),
         ]
     if gate == 2:
         # A GO at gate 1 approves the project; its contract usually follows, and must be
@@ -65,9 +80,11 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[
         from tracker.contracts import services as contracts
 
         checks.append(Check(_("The contract research is planned as milestones"),
-                            milestones.none_planned(project, GATE_PHASE[gate])))
+                            milestones.none_planned(project, GATE_PHASE[gate],
+                                                    known and known.milestones)))
         checks.append(Check(_("A signed research contract or allocation-investment agreement"),
-                            contracts.signed_contract_missing(project)))
+                            contracts.signed_contract_missing(project,
+                                                              known and known.contracts)))
     if gate == 4:
         from tracker.companies import services as companies
 
@@ -77,10 +94,11 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False) -> list[
     return checks
 
 
-def later_checklists(project: Project, gate: int) -> list[tuple[int, list[Check]]]:
+def later_checklists(project: Project, gate: int,
+                     known: Known | None = None) -> list[tuple[int, list[Check]]]:
     """The guards of each gate after `gate` (the one the project works towards), said from the
     start so that they surprise nobody later."""
-    return [(ahead, gate_checklist(project, ahead, ahead=True))
+    return [(ahead, gate_checklist(project, ahead, ahead=True, known=known))
             for ahead in sorted(g for g in GATE_PHASE if g > gate)]
 
 

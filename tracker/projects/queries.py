@@ -20,6 +20,7 @@ from tracker.dates import today
 from tracker.gates.condition_models import Condition
 from tracker.gates.models import Deliverable, GateDecision, GateReview
 from tracker.milestones.models import Milestone
+from tracker.projects.guards import Known
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import BudgetLine, PhaseChange, Project, ProjectMember
 from tracker.projects.stepper import Stepper, stepper
@@ -34,16 +35,17 @@ PROJECT_OPTIONS = (
     joinedload(Project.institute),
     joinedload(Project.partner_enterprise),
     joinedload(Project.need),
-    selectinload(Project.members).selectinload(ProjectMember.user),
+    # A collection each: one statement, its rows' own one-of-each joined to it.
+    selectinload(Project.members).joinedload(ProjectMember.user),
     selectinload(Project.budget_lines).joinedload(BudgetLine.template_category),
     joinedload(Project.budget_template).selectinload(BudgetTemplate.categories),
-    selectinload(Project.trl_records).options(selectinload(TrlRecord.file),
-                                              selectinload(TrlRecord.recorded_by)),
+    selectinload(Project.trl_records).options(joinedload(TrlRecord.file),
+                                              joinedload(TrlRecord.recorded_by)),
     selectinload(Project.gate_reviews).selectinload(GateReview.decisions),
     selectinload(Project.gate_reviews).selectinload(GateReview.panel),
     # The signed history of its submissions to the institute (tracker/approvals).
     selectinload(Project.approvals).selectinload(ApprovalRequest.steps).options(
-        selectinload(ApprovalStep.approver), selectinload(ApprovalStep.signed_by)),
+        joinedload(ApprovalStep.approver), joinedload(ApprovalStep.signed_by)),
 )
 
 
@@ -72,6 +74,11 @@ class ProjectPage:
     def as_context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
+    def known(self) -> Known:
+        """What the gate checklist would otherwise read again."""
+        return Known(deliverables=self.deliverables, milestones=self.milestones,
+                     conditions=self.conditions, contracts=self.contracts)
+
 
 def find_project(project_id: int) -> Project | None:
     """The project with everything its page and its permission check read."""
@@ -80,21 +87,22 @@ def find_project(project_id: int) -> Project | None:
 
 
 def project_page(project: Project) -> ProjectPage:
-    """The lists of the project page, one statement (and its batched relations) each."""
+    """The lists of the project page, one statement (and its batched collections) each: a
+    row's one-of-each (a milestone's reviewer, a contract's enterprise) joined to it."""
     page = ProjectPage(project)
     page.deliverables = list(db.session.scalars(
         select(Deliverable).where(Deliverable.project_id == project.id)
-        .options(selectinload(Deliverable.file)).order_by(Deliverable.gate, Deliverable.id)))
+        .options(joinedload(Deliverable.file)).order_by(Deliverable.gate, Deliverable.id)))
     page.conditions = list(db.session.scalars(
         select(Condition).where(Condition.project_id == project.id)
-        .options(selectinload(Condition.owner), selectinload(Condition.decision)
-                 .selectinload(GateDecision.review)).order_by(Condition.due_date)))
+        .options(joinedload(Condition.owner), joinedload(Condition.decision)
+                 .joinedload(GateDecision.review)).order_by(Condition.due_date)))
     page.milestones = list(db.session.scalars(
         select(Milestone).where(Milestone.project_id == project.id)
-        .options(selectinload(Milestone.reviewer)).order_by(Milestone.due_date)))
+        .options(joinedload(Milestone.reviewer)).order_by(Milestone.due_date)))
     page.contracts = list(db.session.scalars(
         select(ResearchContract).where(ResearchContract.project_id == project.id)
-        .options(selectinload(ResearchContract.enterprise),
+        .options(joinedload(ResearchContract.enterprise),
                  selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
         .order_by(ResearchContract.signed_on)))
     page.spending = project_spending(project)
@@ -110,9 +118,9 @@ def timeline(project: Project) -> list[TimelineEvent]:
     """Phase changes and decisions (superseded ones included), oldest first."""
     events = [TimelineEvent(c.at, "phase", change=c) for c in db.session.scalars(
         select(PhaseChange).where(PhaseChange.project_id == project.id)
-        .options(selectinload(PhaseChange.actor)))]
+        .options(joinedload(PhaseChange.actor)))]
     events += [TimelineEvent(d.decided_at, "decision", decision=d) for d in db.session.scalars(
         select(GateDecision).where(GateDecision.project_id == project.id)
-        .options(selectinload(GateDecision.decided_by), selectinload(GateDecision.review)
+        .options(joinedload(GateDecision.decided_by), joinedload(GateDecision.review)
                  .selectinload(GateReview.decisions)))]
     return sorted(events, key=lambda e: (e.at, e.kind != "decision"))

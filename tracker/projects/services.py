@@ -231,21 +231,21 @@ def submission_refusals(project: Project) -> list[str]:
             if check.missing and check.blocks]
 
 
-def readiness(project: Project) -> list[guards.Check]:
+def readiness(project: Project, known: guards.Known | None = None) -> list[guards.Check]:
     """The checklist everyone who sees the project finds on its page: every guard between the
-    project and its next gate, met or not (no gate ahead: none)."""
+    project and its next gate, met or not (no gate ahead: none); `known`: `guards.Known`."""
     gate = lifecycle.current_gate(project.phase)
     if gate is None:
         return []
     if project.phase is Phase.DRAFT:
         return submission_checklist(project)
-    return guards.gate_checklist(project, gate)
+    return guards.gate_checklist(project, gate, known=known)
 
 
-def later_readiness(project: Project) -> list[tuple[int, list[guards.Check]]]:
+def later_readiness(project: Project, known: guards.Known | None = None) -> list:
     """The guards of the gates after the next one, listed on the page from the start."""
     gate = lifecycle.current_gate(project.phase)
-    return [] if gate is None else guards.later_checklists(project, gate)
+    return [] if gate is None else guards.later_checklists(project, gate, known)
 
 
 def submit_proposal(actor: User, project: Project) -> ApprovalRequest | None:

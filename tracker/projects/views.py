@@ -240,12 +240,14 @@ def project_page(project: Project, **forms) -> str:
     `terminate_form`, `condition_forms` by condition id)."""
     user = _user()
     gate = lifecycle.current_gate(project.phase)
-    checklist = services.readiness(project)  # for everyone who sees the project
+    page = queries.project_page(project)
+    # For everyone who sees the project; from what the page has read.
+    checklist = services.readiness(project, page.known())
     return render_template(
-        "projects/show.html", **queries.project_page(project).as_context(), gate=gate,
+        "projects/show.html", **page.as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
         ready=not any(check.missing and check.blocks for check in checklist),
-        later_checklists=services.later_readiness(project),
+        later_checklists=services.later_readiness(project, page.known()),
         resume_form=forms.get("resume_form") or ReasonForm(id_prefix="resume"),
         terminate_form=forms.get("terminate_form") or ReasonForm(id_prefix="terminate"),
         condition_forms=forms.get("condition_forms", {}), today=today(),

@@ -18,6 +18,7 @@ from tracker.display import formatting
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
 from tracker.projects.funding import FundingSource
+from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
@@ -166,6 +167,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(current_locale)
     app.add_template_global(language_return_path)
     app.add_template_global(row_url)
+    app.add_template_global(tables.row_cells)
     app.add_template_global(locale_choices)
     app.add_template_global(page_url_args, "page_args")
     app.add_template_global(utcnow, "now")

@@ -1,0 +1,38 @@
+"""A list's cells, drawn in Python (`tracker/web/tables.py`) from its column definitions, read
+as the Jinja macro that drew them did: a code in monospace, a label or a toned value as a tag,
+a link when the column links, the numeric and `css` classes, text escaped."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+from tracker.export.columns import Column, Kind
+from tracker.milestones.models import MilestoneState
+from tracker.web.tables import row_cells
+
+COLUMNS = [
+    Column("Title", lambda r: r.title, link=lambda r: f"/things/{r.id}?a=1&b=2"),
+    Column("Code", lambda r: r.code, Kind.CODE),
+    Column("State", lambda r: r.state, Kind.LABEL),
+    Column("Late", lambda r: r.late, Kind.INT, tone=lambda r: "bad" if r.late else None),
+    Column("Due", lambda r: r.due, Kind.DATE),
+    Column("Note", lambda r: r.note, css="text-cell"),
+]
+
+
+def test_cells_of_every_kind(app):
+    row = SimpleNamespace(id=7, title="R&D <1>", code="P-1", state=MilestoneState.PLANNED,
+                          late=3, due=date(2026, 3, 1), note="")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        html = str(row_cells(COLUMNS, row))
+    assert html == (
+        '<td><a href="/things/7?a=1&amp;b=2">R&amp;D &lt;1&gt;</a></td>'
+        "<td><code>P-1</code></td>"
+        '<td><span class="tag">Planned</span></td>'
+        '<td class="num"><span class="tag bad">3</span></td>'
+        "<td>Mar 1, 2026</td>"
+        '<td class="text-cell"></td>')
+    row.late = None  # no tone: no tag; no value: a dash
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert '<td class="num">—</td>' in str(row_cells(COLUMNS, row))
