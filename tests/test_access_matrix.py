@@ -246,12 +246,13 @@ ACCESS: dict[str, dict[str, str]] = {
     "spending.project": {"GET": f"{SEES}: 200; {OTHERS_404}",
                          "POST": on_project("pm")},  # SpendingEntry.can_record
     "funding.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},  # FundingAgreement.can_see
-    # Reports owed to funders (tracker/obligations): the network's list, HQ-wide roles and
-    # directors (ReportObligation.can_list); the agreement's progress report, seen by who sees
-    # the agreement, added, corrected and withdrawn by the committee and HQ admins (can_add,
-    # can_manage), submitted by the PM and HQ admins (can_submit); a contract's, added by
-    # whoever records the contract.
-    "obligations.index": {"GET": "hq directors: 200; *: 403"},
+    # Reports owed to funders (tracker/obligations): the list, HQ-wide roles, directors and
+    # PMs (their projects', ReportObligation.can_list); the agreement's progress report, seen
+    # by who sees the agreement, added, corrected, cancelled and restored by the committee and
+    # HQ admins (can_add, can_manage, holds_terms: restoring one not cancelled is a 409),
+    # submitted by the PM and HQ admins (can_submit); a contract's, added by whoever records
+    # the contract.
+    "obligations.index": {"GET": "hq directors pms: 200; *: 403"},
     "obligations.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
     "obligations.new_for_agreement": {
         "GET": f"admin committee: 200; {on_project('admin committee')}",
@@ -261,6 +262,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "obligations.edit": {"GET": f"admin committee: 200; {on_project('admin committee')}",
                          "POST": on_project("admin committee")},
     "obligations.withdraw": {"POST": on_project("admin committee")},
+    "obligations.restore": {"POST": on_project("admin committee")},
     "obligations.submit_report": {"POST": on_project("pm admin")},
     # Not a draft: no one edits it (can_edit_proposal), the PM included.
     "projects.edit": {"GET": f"{SEES}: 403; {OTHERS_404}", "POST": f"{SEES}: 403; {OTHERS_404}"},

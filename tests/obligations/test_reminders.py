@@ -53,9 +53,9 @@ def test_the_ladder_until_the_report_is_submitted(agreement, committee, project,
     assert len(_written()) == before  # submitted: nothing more
 
 
-def test_a_withdrawn_obligation_reminds_nobody(contract, project):
+def test_a_withdrawn_obligation_reminds_nobody(contract, project, hq):
     owed = owe(project.pm, contract, due_on=date(2026, 6, 30))
-    services.withdraw_obligation(project.pm, owed, "The enterprise asks for no report")
+    services.withdraw_obligation(hq, owed, "The enterprise asks for no report")
     db.session.commit()
     scan.scan(date(2026, 7, 1))
     assert _written() == []

@@ -102,11 +102,11 @@ def test_only_the_pm_and_hq_submit(contract, project, hq, director):
     assert services.submit_report(hq, owed, submitted_on=date(2026, 6, 1), upload=pdf())
 
 
-def test_a_withdrawn_obligation_needs_its_reason_and_stays(contract, project):
+def test_a_withdrawn_obligation_needs_its_reason_and_stays(contract, project, hq):
     owed = owe(project.pm, contract)
     with pytest.raises(Invalid):
-        services.withdraw_obligation(project.pm, owed, " ")
-    services.withdraw_obligation(project.pm, owed, "The enterprise asks for no report")
+        services.withdraw_obligation(hq, owed, " ")
+    services.withdraw_obligation(hq, owed, "The enterprise asks for no report")
     assert owed.state(date(2027, 1, 1)) is ObligationState.WITHDRAWN
     assert not owed.can_submit(project.pm) and not owed.can_manage(project.pm)
 

@@ -40,14 +40,14 @@ def test_the_committee_adds_one_from_the_agreements_page(client, agreement, comm
 
 
 def test_hqs_list_of_late_reports_counted_by_hand(client, clock, agreement, contract, committee,
-                                                  project):
+                                                  project, hq):
     clock.set(date(2026, 7, 1))
     due_yesterday = owe(committee, agreement, due_on=date(2026, 6, 30), recipient="Late Bureau")
     owe(committee, agreement, due_on=date(2026, 7, 1), recipient="Due Today Bureau")
     on_time = owe(project.pm, contract, due_on=date(2026, 6, 1), recipient="Filed Office")
     services.submit_report(project.pm, on_time, submitted_on=date(2026, 5, 30), upload=pdf())
     withdrawn = owe(project.pm, contract, due_on=date(2026, 5, 1), recipient="Gone Office")
-    services.withdraw_obligation(project.pm, withdrawn, "recorded twice")
+    services.withdraw_obligation(hq, withdrawn, "recorded twice")
     db.session.commit()
     login(client, make_user(Role.OBSERVER))
     late = client.get("/reports-owed/").get_data(as_text=True)  # late by default
@@ -135,7 +135,7 @@ def test_back_and_send_again_after_a_withdrawal_says_it_was_withdrawn(client, ag
                            ("edit", {}), ("submit", {"submitted_on": "2026-06-20"})):
         again = post(client, f"{path}/{action}", {**form, **fields})
         assert again.status_code == 409, action
-        assert "was withdrawn" in again.get_data(as_text=True)
+        assert "was cancelled" in again.get_data(as_text=True)
 
 
 def test_the_page_links_to_its_history_as_other_record_pages_do(client, agreement, committee,

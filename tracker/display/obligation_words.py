@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "report_obligation.create": _l("Report owed recorded"),
     "report_obligation.update": _l("Report owed corrected"),
-    "report_obligation.withdraw": _l("Report owed withdrawn"),
+    "report_obligation.withdraw": _l("Report owed cancelled"),
+    "report_obligation.restore": _l("Report owed restored"),
     "report_obligation.submit": _l("Report submitted"),
     "report_obligation.replace": _l("Corrected report submitted"),
 }
@@ -20,8 +21,8 @@ OBJECTS = {
 
 FIELDS = {
     "recipient": _l("Goes to"),
-    "withdrawn_at": _l("Withdrawn on"),
-    "withdrawn_reason": _l("Why it was withdrawn"),
+    "withdrawn_at": _l("Cancelled on"),
+    "withdrawn_reason": _l("Why it was cancelled"),
     "submitted_on": _l("Submitted on"),
     "funding_agreement_id": _l("Allocation-investment agreement"),
     "obligation_id": _l("Report owed"),

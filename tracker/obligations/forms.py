@@ -1,5 +1,5 @@
-"""Forms of the reports owed to funders: an obligation (added or corrected), its withdrawal,
-and a report submitted (or replaced by a corrected file)."""
+"""Forms of the reports owed to funders: an obligation (added or corrected), its cancellation
+or restoration, and a report submitted (or replaced by a corrected file)."""
 
 from __future__ import annotations
 
@@ -29,11 +29,24 @@ class ObligationForm(OneTime, SeenVersion, Form):
                                            "co-funder's report, leave it empty to name the "
                                            "co-funder."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    why_changed = TextAreaField(_l("Why the due date or the kind changes"),
+                                validators=[Optional(), Length(max=2000)],
+                                description=_l("Required when either changes: the funder's "
+                                               "letter, a changed agreement."))
 
-    def __init__(self, *args, co_funders=None, **kwargs):
-        """`co_funders`: the agreement's (None: a contract's obligation, which has none)."""
+    def __init__(self, *args, co_funders=None, correcting: bool = False, terms: bool = True,
+                 **kwargs):
+        """`co_funders`: the agreement's (None: a contract's obligation, which has none).
+        `correcting`: an obligation on record is corrected; `terms`: the user may change its
+        due date and kind (`ReportObligation.can_change_terms`)."""
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(kind, label(kind)) for kind in ReportKind]
+        if terms:
+            self.kind.choices = [(kind, label(kind)) for kind in ReportKind]
+        else:
+            del self.kind
+            del self.due_on
+        if not (correcting and terms):
+            del self.why_changed
         if co_funders:
             self.co_funder_id.choices = [(0, _l("The agreement itself (HQ)"))] + [
                 (c.id, c.partner.shown("name")) for c in co_funders]
@@ -42,11 +55,16 @@ class ObligationForm(OneTime, SeenVersion, Form):
 
 
 class WithdrawForm(Form):
-    why_withdrawn = TextAreaField(_l("Why it is withdrawn"),
-                           validators=[DataRequired(), Length(max=2000)])
+    why_withdrawn = TextAreaField(_l("Why it is cancelled"),
+                                  validators=[DataRequired(), Length(max=2000)])
 
 
-class SubmissionForm(OneTime, Form):
+class RestoreForm(Form):
+    why_restored = TextAreaField(_l("Why it is owed again"),
+                                 validators=[DataRequired(), Length(max=2000)])
+
+
+class SubmissionForm(OneTime, SeenVersion, Form):
     submitted_on = DateField(_l("Submitted on"), validators=[InputRequired()], past=True,
                              description=_l("The day it went to the recipient."))
     file = FileField(_l("Report file"), render_kw={"accept": ACCEPT},

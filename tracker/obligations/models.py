@@ -1,7 +1,14 @@
 """Reports owed to funders: a funding agreement (allocation-investment) or a research contract
 carries reporting obligations (progress, financial, final), each due on a date to a named
 recipient. The PM submits the report as a file; a corrected file replaces it with a reason, and
-both stay. An obligation recorded by mistake is withdrawn with a reason, never deleted.
+both stay. An obligation recorded by mistake is cancelled with a reason, never deleted, and can
+be restored.
+
+Who may change what: the terms are the funder's (when the report is due, what kind, whether it
+is owed at all), so HQ changes them with a reason (the investment committee too, for an
+agreement), never the project manager who owes the report: a PM moving the due date of their
+own late report would empty HQ's late list. Once a report is on record its due date and kind
+are frozen: they decide whether it went in late.
 
 The subject is one of the two, a foreign key each with a CHECK that exactly one is set. A
 co-funder's terms (a city matching HQ's money asks for its own reports) are an agreement's
@@ -18,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role
 from tracker.contracts.models import ResearchContract
 from tracker.dates import PAST
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
@@ -58,7 +66,8 @@ OBLIGATION_STATE_LABELS = {
     ObligationState.LATE: _l("Late"),
     ObligationState.SUBMITTED: _l("Submitted"),
     ObligationState.SUBMITTED_LATE: _l("Submitted late"),
-    ObligationState.WITHDRAWN: _l("Withdrawn"),
+    # "Cancelled", not "Withdrawn": in Chinese 撤回 is an applicant's withdrawal of a submission.
+    ObligationState.WITHDRAWN: _l("Cancelled"),
 }
 
 
@@ -140,9 +149,30 @@ class ReportObligation(Versioned, Base):
         return isinstance(subject, ResearchContract) and ResearchContract.can_record(
             user, subject.project)
 
+    def holds_terms(self, user: User) -> bool:
+        """HQ admins, and for an agreement the investment committee: who sets what the funder
+        asks for. Never the PM who owes the report."""
+        return ReportObligation.can_add(user, self.subject) and (
+            user.is_hq_admin or self.funding_agreement_id is not None)
+
     def can_manage(self, user: User) -> bool:
-        """Correct the due date or recipient, or withdraw it: who may add it."""
+        """Correct the recipient or the note: who may add it."""
         return self.withdrawn_at is None and ReportObligation.can_add(user, self.subject)
+
+    def can_change_terms(self, user: User) -> bool:
+        """Move the due date or change the kind (with a reason): who holds the terms, while no
+        report is on record (then they decide whether it went in late: frozen)."""
+        return (self.withdrawn_at is None and not self.submissions
+                and self.holds_terms(user))
+
+    def can_withdraw(self, user: User) -> bool:
+        """Cancel it (recorded by mistake, or the funder asks for it no more): who holds the
+        terms, while no report is on record."""
+        return self.can_change_terms(user)
+
+    def can_restore(self, user: User) -> bool:
+        """Undo a cancellation made by mistake: who holds the terms."""
+        return self.withdrawn_at is not None and self.holds_terms(user)
 
     def can_submit(self, user: User) -> bool:
         """The project's PM writes the report; HQ admins may file one they received."""
@@ -151,9 +181,10 @@ class ReportObligation(Versioned, Base):
 
     @staticmethod
     def can_list(user: User) -> bool:
-        """HQ's list of reports owed across the network: HQ-wide roles; a director, their
-        institutes'."""
-        return user.sees_whole_portfolio or bool(user.directed_institute_ids)
+        """The list of reports owed: HQ-wide roles the network's; a director their institutes';
+        a project manager their projects' (they are the ones reminded)."""
+        from_role = user.sees_whole_portfolio or bool(user.directed_institute_ids)
+        return from_role or user.has_role(Role.PROJECT_MANAGER)
 
 
 class ReportSubmission(Base):

@@ -1,11 +1,12 @@
 """What the pages read of the reports owed: a subject's obligations, and the network's list
-(HQ: every institute; a director: their institutes'), each in a fixed number of statements."""
+(HQ: every institute; a director: their institutes'; a PM: their projects'), each in a fixed
+number of statements."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
@@ -49,8 +50,10 @@ def listing(user: User, on: date, state: str = "", institute_id: int | None = No
     of `ObligationState`, "open" (not submitted nor withdrawn) or "" (every one). The state is
     the model's (`ReportObligation.state`), read on the rows: a network owes some hundreds."""
     stmt = with_project(select(ReportObligation)).options(*_LOAD)
-    if not user.sees_whole_portfolio:
-        stmt = stmt.where(Project.institute_id.in_(list(user.directed_institute_ids) or [-1]))
+    if not user.sees_whole_portfolio:  # a director's institutes, a PM's own projects
+        stmt = stmt.where(or_(
+            Project.institute_id.in_(list(user.directed_institute_ids) or [-1]),
+            Project.pm_id == user.id))
     if institute_id:
         stmt = stmt.where(Project.institute_id == institute_id)
     if kind:

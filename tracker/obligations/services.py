@@ -1,11 +1,11 @@
 """What people do with the reports owed to funders: add an obligation to an agreement or a
-contract, correct it, withdraw it (recorded by mistake), submit the report, replace it with a
-corrected file. Each checks the actor's permission, validates (every problem at once), applies,
-audits and flushes."""
+contract, correct it, cancel it (recorded by mistake) or restore it, submit the report, replace
+it with a corrected file. Each checks the actor's permission, validates (every problem at once),
+applies, audits and flushes. Who may change what is the model's (`ReportObligation`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import IO
 
 from flask_babel import gettext as _
@@ -35,26 +35,55 @@ def _co_funder(problems: Problems, subject: Subject, co_funder_id: int | None) -
     return found
 
 
+# A report may fall due up to this long after the end of what owes it (the project's end, or an
+# agreement's conversion deadline if later): the final report goes in after the work ends.
+AFTER_END = timedelta(days=366)
+
+
+def latest_due(subject: Subject) -> date:
+    """The last day a report owed under `subject` may fall due."""
+    ends = [subject.project.end_date]
+    if isinstance(subject, FundingAgreement):
+        ends.append(subject.conversion_deadline)
+    return max(ends) + AFTER_END
+
+
+def _same_subject(subject: Subject, co_funder: CoFunder | None,
+                  obligation: ReportObligation | None) -> list:
+    """The conditions of the other live obligations owed to the same funder under `subject`."""
+    column = (ReportObligation.funding_agreement_id if isinstance(subject, FundingAgreement)
+              else ReportObligation.contract_id)
+    return [column == subject.id, ReportObligation.withdrawn_at.is_(None),
+            ReportObligation.co_funder_id == co_funder.id if co_funder
+            else ReportObligation.co_funder_id.is_(None),
+            ReportObligation.id != (obligation.id if obligation else -1)]
+
+
 def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
            recipient: str, co_funder: CoFunder | None,
            obligation: ReportObligation | None = None) -> None:
     if due_on < subject.signed_on:
         problems.add("due_on", _("A report falls due once the agreement or contract is signed "
                                  "(%(date)s).", date=day(subject.signed_on)))
+    elif due_on > latest_due(subject):
+        problems.add("due_on", _("A report falls due at most a year after the project ends "
+                                 "(or the agreement's conversion deadline): by %(date)s.",
+                                 date=day(latest_due(subject))))
     if not recipient.strip():
         problems.add("recipient", _("Name who receives the report (required)."))
+    others = _same_subject(subject, co_funder, obligation)
     if kind is ReportKind.FINAL:
-        column = (ReportObligation.funding_agreement_id if isinstance(subject, FundingAgreement)
-                  else ReportObligation.contract_id)
         other = db.session.scalar(select(ReportObligation.id).where(
-            column == subject.id, ReportObligation.kind == ReportKind.FINAL,
-            ReportObligation.withdrawn_at.is_(None),
-            ReportObligation.co_funder_id == co_funder.id if co_funder
-            else ReportObligation.co_funder_id.is_(None),
-            ReportObligation.id != (obligation.id if obligation else -1)).limit(1))
+            *others, ReportObligation.kind == ReportKind.FINAL).limit(1))
         if other is not None:
             problems.add("kind", _("A final report is already owed to this funder under this "
                                    "one: correct its due date instead."))
+            return
+    twin = db.session.scalar(select(ReportObligation.id).where(
+        *others, ReportObligation.kind == kind, ReportObligation.due_on == due_on).limit(1))
+    if twin is not None:
+        problems.add("due_on", _("This report is already owed to this funder on this date: "
+                                 "one obligation is enough."))
 
 
 def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: date,
@@ -80,42 +109,84 @@ def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: d
     return obligation
 
 
-def save_obligation(actor: User, obligation: ReportObligation, *, kind: ReportKind,
-                    due_on: date, recipient: str = "", note: str = "",
-                    co_funder_id: int | None = None) -> ReportObligation:
-    """Its kind, due date, recipient, co-funder or note corrected (a funder moved the date)."""
+def save_obligation(actor: User, obligation: ReportObligation, *, recipient: str = "",
+                    note: str = "", co_funder_id: int | None = None,
+                    kind: ReportKind | None = None, due_on: date | None = None,
+                    why_changed: str = "") -> ReportObligation:
+    """Its recipient, co-funder or note corrected; its kind or due date (None: unchanged) only
+    by who holds the terms, with the reason, and never once a report is on record."""
     if not obligation.can_manage(actor):
         raise Forbidden()
+    kind = kind or obligation.kind
+    due_on = due_on or obligation.due_on
+    moves = (kind, due_on) != (obligation.kind, obligation.due_on)
+    if moves and obligation.submissions:
+        raise Refused(_("A report is on record under this obligation: its due date and kind "
+                        "are frozen, as they say whether it went in late."))
+    if moves and not obligation.can_change_terms(actor):
+        raise Refused(_("The due date and the kind are the funder's terms: HQ changes them "
+                        "(the investment committee too, for an agreement), with a reason."))
     problems = Problems()
     co_funder = _co_funder(problems, obligation.subject, co_funder_id)
     recipient = (recipient or "").strip() or (co_funder.partner.name if co_funder else "")
     _check(problems, obligation.subject, kind, due_on, recipient, co_funder, obligation)
+    if moves and not (why_changed or "").strip():
+        problems.add("why_changed", _("Say why the due date or the kind changes (required)."))
     problems.raise_any()
     obligation.kind, obligation.due_on = kind, due_on
     obligation.co_funder_id = co_funder.id if co_funder else None
     obligation.recipient, obligation.note = recipient, (note or "").strip()
     changes = audit.pending_changes(obligation)
     if changes:
+        if moves:
+            changes["reason"] = [None, why_changed.strip()]
         audit.record(actor, "report_obligation.update", obligation, changes)
     db.session.flush()
     return obligation
 
 
+def _reason(problems: Problems, field: str, reason: str, message: str) -> str:
+    if not (reason or "").strip():
+        problems.add(field, message)
+    return (reason or "").strip()
+
+
 def withdraw_obligation(actor: User, obligation: ReportObligation,
                         reason: str) -> ReportObligation:
     """An obligation recorded by mistake (the funder asks for no such report): it stays, marked
-    withdrawn with the reason, and its reminders stop."""
-    if not obligation.can_manage(actor):
-        raise Forbidden()
-    if obligation.submissions:
+    cancelled with the reason, and its reminders stop. HQ's (the committee's too for an
+    agreement), never the PM who owes it."""
+    if obligation.submissions and obligation.withdrawn_at is None:
         raise Refused(_("A report has been submitted under this obligation: it stays on "
                         "record. Submit a corrected file instead."))
+    if not obligation.can_withdraw(actor):
+        raise Forbidden()
     problems = Problems()
-    if not (reason or "").strip():
-        problems.add("why_withdrawn", _("Say why it is withdrawn (required)."))
+    reason = _reason(problems, "why_withdrawn", reason,
+                     _("Say why it is cancelled (required)."))
     problems.raise_any()
-    obligation.withdrawn_at, obligation.withdrawn_reason = utcnow(), reason.strip()
+    obligation.withdrawn_at, obligation.withdrawn_reason = utcnow(), reason
     audit.record(actor, "report_obligation.withdraw", obligation)
+    db.session.flush()
+    return obligation
+
+
+def restore_obligation(actor: User, obligation: ReportObligation,
+                       reason: str) -> ReportObligation:
+    """A cancellation made by mistake undone: the report is owed again (late, if its date has
+    passed) and its reminders resume. The cancellation stays in the history."""
+    if not obligation.can_restore(actor):
+        raise Forbidden()
+    problems = Problems()
+    reason = _reason(problems, "why_restored", reason,
+                     _("Say why it is owed again (required)."))
+    problems.raise_any()
+    cancelled = obligation.withdrawn_reason
+    obligation.withdrawn_at, obligation.withdrawn_reason = None, None
+    changes = audit.pending_changes(obligation)
+    changes["withdrawn_reason"] = [cancelled, None]
+    changes["reason"] = [None, reason]
+    audit.record(actor, "report_obligation.restore", obligation, changes)
     db.session.flush()
     return obligation
 
@@ -134,6 +205,10 @@ def submit_report(actor: User, obligation: ReportObligation, *, submitted_on: da
                                        "is signed (%(date)s).",
                                        date=day(obligation.subject.signed_on)))
     replacing = bool(obligation.submissions)
+    if replacing and submitted_on < obligation.current.submitted_on:
+        problems.add("submitted_on", _("A corrected report goes out after the one it replaces "
+                                       "(submitted on %(date)s).",
+                                       date=day(obligation.current.submitted_on)))
     if replacing and not (reason or "").strip():
         problems.add("reason", _("A report is on record already: say why this file replaces "
                                  "it (required)."))
@@ -141,14 +216,15 @@ def submit_report(actor: User, obligation: ReportObligation, *, submitted_on: da
                               obligation.project.id) if upload is not None else None
     problems.raise_any()
     submission = ReportSubmission(
-        obligation_id=obligation.id, file_id=stored.id, submitted_on=submitted_on,
+        file_id=stored.id, submitted_on=submitted_on,
         reason=reason.strip() if replacing else None, submitted_by_id=actor.id)
-    db.session.add(submission)
+    # Through the collection: the obligation's version moves, so a form filled before this
+    # report was on record is refused as stale (409), not taken for a correction.
+    obligation.submissions.append(submission)
     db.session.flush()
     audit.record(actor, "report_obligation.replace" if replacing else
                  "report_obligation.submit", obligation, {
                      "submitted_on": [None, submitted_on.isoformat()],
                      "file": [None, stored.original_name],
                      **({"reason": [None, submission.reason]} if replacing else {})})
-    db.session.expire(obligation, ["submissions"])
     return submission

@@ -1,6 +1,6 @@
 """The reports owed to funders: the network's list (late ones first to see), an obligation's
 page with its reports, and the actions on it: add (from an agreement's or a contract's page),
-correct, withdraw, submit the report or replace it."""
+correct, cancel or restore, submit the report or replace it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
+from tracker.db import utcnow
 from tracker.display.formatting import instant
 from tracker.display.labels import label
 from tracker.errors import Refused
@@ -22,7 +23,12 @@ from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.funding.models import FundingAgreement
 from tracker.obligations import queries, services
-from tracker.obligations.forms import ObligationForm, SubmissionForm, WithdrawForm
+from tracker.obligations.forms import (
+    ObligationForm,
+    RestoreForm,
+    SubmissionForm,
+    WithdrawForm,
+)
 from tracker.obligations.models import ObligationState, ReportKind, ReportObligation
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
@@ -31,12 +37,13 @@ from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)
 
-FIELDS = ("kind", "due_on", "recipient", "note")
+FIELDS = ("kind", "due_on", "recipient", "note", "why_changed")
 
 
 def _fields(form: ObligationForm) -> dict:
-    """The form's values for the service; a co-funder only where the form offers them."""
-    values = {name: getattr(form, name).data for name in FIELDS}
+    """The form's values for the service: the fields the form offers (the due date and kind
+    only to who may change them; a co-funder only under an agreement that has some)."""
+    values = {name: getattr(form, name).data for name in FIELDS if name in form}
     if "co_funder_id" in form:
         values["co_funder_id"] = form.co_funder_id.data or None
     return values
@@ -103,15 +110,19 @@ def _obligation(obligation_id: int) -> ReportObligation:
 
 
 def _page(obligation: ReportObligation, submission: SubmissionForm | None = None,
-          withdraw: WithdrawForm | None = None) -> str:
+          withdraw: WithdrawForm | None = None, restore: RestoreForm | None = None) -> str:
     user = _user()
+    if submission is None and obligation.can_submit(user):
+        submission = SubmissionForm()
+        submission.version.data = str(obligation.version)
+        submission.seen_at.data = utcnow().isoformat()
     return render_template(
         "obligations/show.html", obligation=obligation, state=obligation.state(today()),
-        subject_url=subject_url(obligation),
-        submission_form=submission or (SubmissionForm() if obligation.can_submit(user) else None),
-        withdraw_form=withdraw or (WithdrawForm() if obligation.can_manage(user)
-                                   and not obligation.submissions else None),
-        can_manage=obligation.can_manage(user))
+        subject_url=subject_url(obligation), submission_form=submission,
+        withdraw_form=withdraw or (WithdrawForm() if obligation.can_withdraw(user) else None),
+        restore_form=restore or (RestoreForm() if obligation.can_restore(user) else None),
+        can_manage=obligation.can_manage(user),
+        can_change_terms=obligation.can_change_terms(user))
 
 
 @bp.get("/reports-owed/<int:obligation_id>")
@@ -155,7 +166,7 @@ def _still_owed(obligation_id: int) -> ReportObligation:
     old tab) is said to be so, not refused as if the reader had no right to it."""
     obligation = _obligation(obligation_id)
     if obligation.withdrawn_at is not None:
-        raise Refused(_("This report obligation was withdrawn (%(when)s): nothing more is done "
+        raise Refused(_("This report obligation was cancelled (%(when)s): nothing more is done "
                         "under it.", when=instant(obligation.withdrawn_at)))
     return obligation
 
@@ -166,7 +177,8 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _still_owed(obligation_id)
     if not obligation.can_manage(_user()):
         abort(403)
-    form = ObligationForm(obj=obligation,
+    form = ObligationForm(obj=obligation, correcting=True,
+                          terms=obligation.can_change_terms(_user()),
                           co_funders=getattr(obligation.subject, "co_funders", None))
     back = url_for("obligations.show", obligation_id=obligation.id)
     return submit(
@@ -181,15 +193,33 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
 @login_required
 def withdraw(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _still_owed(obligation_id)
-    if not obligation.can_manage(_user()):
+    if not obligation.holds_terms(_user()):  # a report on record: the service says why not
         abort(403)
     form = WithdrawForm()
     return submit(
         form, lambda: services.withdraw_obligation(_user(), obligation,
                                                    form.why_withdrawn.data or ""),
-        _("Obligation withdrawn: its reminders stop."),
+        _("Obligation cancelled: its reminders stop."),
         url_for("obligations.show", obligation_id=obligation.id),
         lambda: _page(obligation, withdraw=form))
+
+
+@bp.post("/reports-owed/<int:obligation_id>/restore")
+@login_required
+def restore(obligation_id: int) -> Response | tuple[str, int]:
+    """A cancellation made by mistake undone (one not cancelled: said so, 409)."""
+    obligation = _obligation(obligation_id)
+    if not obligation.holds_terms(_user()):
+        abort(403)
+    if obligation.withdrawn_at is None:
+        raise Refused(_("This report obligation is not cancelled: it is owed."))
+    form = RestoreForm()
+    return submit(
+        form, lambda: services.restore_obligation(_user(), obligation,
+                                                  form.why_restored.data or ""),
+        _("Obligation restored: the report is owed again, and its reminders resume."),
+        url_for("obligations.show", obligation_id=obligation.id),
+        lambda: _page(obligation, restore=form))
 
 
 @bp.post("/reports-owed/<int:obligation_id>/submit")
@@ -207,4 +237,4 @@ def submit_report(obligation_id: int) -> Response | tuple[str, int]:
         _("Corrected report recorded: it replaces the one before, which stays on record.")
         if replacing else _("Report recorded as submitted: its reminders stop."),
         url_for("obligations.show", obligation_id=obligation.id),
-        lambda: _page(obligation, submission=form))
+        lambda: _page(obligation, submission=form), record=obligation)
