@@ -209,3 +209,36 @@ def test_0065_says_what_each_receipt_already_recorded_pays(migrated_database):
         pays = dict(conn.execute(text("SELECT note, pays FROM ip_income")).all())
     assert pays == {"首付款": "upfront", "after": "other", "royalty": "royalty"}
     engine.dispose()
+
+
+def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(migrated_database):
+    """Free-text jurisdictions become the office they name (OTHER when none); a number
+    registered twice already keeps its key on the oldest right only (issue 16)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # a patent CN202310456789.1 and a software copyright
+    command.downgrade(config, "0071")
+    engine = make_engine(migrated_database)
+    copy = ("INSERT INTO ip_rights (achievement_id, kind, patent_type, title, number, "
+            "jurisdiction, status, filed_on, attorney_costs, version, created_at) "
+            "SELECT achievement_id, kind, patent_type, '{title}', '{number}', '{where}', "
+            "status, filed_on, attorney_costs, 1, created_at FROM ip_rights "
+            "WHERE title = '一种挖掘机负流量液压节能控制系统'")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE ip_rights SET jurisdiction = ' cn ' "
+                          "WHERE title = '一种挖掘机负流量液压节能控制系统'"))
+        for title, number, where in (("twin", "ZL 2023 1 0456789.1", "中国"),
+                                     ("american", "CN202310456789.1", "USA"),
+                                     ("german", "DE1020230001", "Germany"),
+                                     ("blank", "PCT/CN2024/000001", "")):
+            conn.execute(text(copy.format(title=title, number=number, where=where)))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = {title: (where, key) for title, where, key in conn.execute(text(
+            "SELECT title, jurisdiction, number_key FROM ip_rights WHERE kind = 'patent'"))}
+    assert rows == {"一种挖掘机负流量液压节能控制系统": ("CN", "2023104567891"),
+                    "twin": ("CN", None),  # the same Chinese number: the oldest keeps it
+                    "american": ("US", "CN2023104567891"),
+                    "german": ("OTHER", "DE1020230001"), "blank": ("CN", "PCTCN2024000001")}
+    command.downgrade(config, "0071")
+    command.upgrade(config, "head")
+    engine.dispose()

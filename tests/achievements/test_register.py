@@ -78,9 +78,18 @@ def test_a_patent_needs_its_type_number_and_dates():
                             status="granted", filed_on=date(2025, 1, 1),
                             granted_on=date(2024, 1, 1), attorney_costs=None)
     assert {f for f, _m in refused.value.problems} == {"patent_type", "number", "granted_on"}
+    # Know-how given a patent's fields is refused beside each, not silently cleared.
+    with pytest.raises(Invalid) as refused:
+        services.save_right(achievement.project.pm, achievement, None, kind="know_how",
+                            patent_type="invention", title="Sintering recipe",
+                            number="KH-1", jurisdiction="", status="granted",
+                            filed_on=date(2025, 1, 1), granted_on=date(2025, 2, 1),
+                            attorney_costs=None)
+    assert {f for f, _m in refused.value.problems} == {
+        "patent_type", "number", "filed_on", "granted_on", "status", "jurisdiction"}
     know_how = services.save_right(achievement.project.pm, achievement, None, kind="know_how",
-                                   patent_type="invention", title="Sintering recipe",
-                                   number="", jurisdiction="", status="filed", filed_on=None,
+                                   patent_type="", title="Sintering recipe", number="",
+                                   jurisdiction="CN", status="filed", filed_on=None,
                                    granted_on=None, attorney_costs=None)
     assert know_how.patent_type is None and know_how.jurisdiction == "CN"
 
@@ -102,9 +111,9 @@ def test_the_pm_records_an_achievement_and_a_patent_through_the_pages(client, lo
     assert response.status_code == 302, response.get_data(as_text=True)
     achievement = db.session.scalar(select(Achievement))
     assert achievement.shares_total == Decimal("100")
-    response = post(client, f"/achievements/{achievement.id}/rights/new", {
-        "kind": "patent", "patent_type": "utility_model", "title": "Film holder",
-        "number": "CN202520000001.X", "jurisdiction": "cn", "status": "filed",
+    response = post(client, f"/achievements/{achievement.id}/rights/new?kind=patent", {
+        "patent_type": "utility_model", "title": "Film holder",
+        "number": "CN202520000001.X", "jurisdiction": "CN", "status": "filed",
         "filed_on": "2025-06-01", "granted_on": "", "attorney_costs": "3,000"})
     assert response.status_code == 302, response.get_data(as_text=True)
     right = db.session.scalar(select(IpRight))

@@ -156,6 +156,11 @@ def test_a_review_requested_before_the_edit_keeps_its_criteria(client, admin):
     ({"review_days": "-3"}, "review_days", "The review period is at least one day."),
     ({"required_deliverables": "Budget sheet\nbudget sheet "}, "required_deliverables",
      "is listed twice."),
+    # However spaced or written in full-width letters (tracker/names.py): the same name.
+    ({"required_deliverables": "Budget sheet\nBudget   sheet"}, "required_deliverables",
+     "is listed twice."),
+    ({"required_deliverables": "Budget sheet\nＢｕｄｇｅｔ　ｓｈｅｅｔ"}, "required_deliverables",
+     "is listed twice."),
 ])
 def test_settings_are_refused_beside_their_field_and_the_input_kept(client, admin, overrides,
                                                                     field, message):

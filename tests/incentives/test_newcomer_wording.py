@@ -37,14 +37,14 @@ def test_a_grant_preview_speaks_of_the_grant_not_a_round(client, company):  # no
 
 
 def test_a_round_preview_still_speaks_of_the_round(client):
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
-    helpers.incorporate(company)
+    spin_off = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    helpers.incorporate(spin_off)
     login(client, chinese(make_user(Role.HQ_ADMIN)))
     data = {"name": "Series A", "on_date": helpers.days_ago(1).isoformat(),
             "pre_money": "100000000", "amount": "20000000", "investors-0-name": "Fund",
             "investors-0-kind": "investor", "investors-0-amount": "20000000",
             "investors-0-lead": "y"}
-    text = post(client, f"/companies/{company.id}/rounds/new", data).get_data(as_text=True)
+    text = post(client, f"/companies/{spin_off.id}/rounds/new", data).get_data(as_text=True)
     assert "本轮前股数" in text and "本轮后持股比例" in text and "授予" not in text
 
 

@@ -1,10 +1,11 @@
 """The register's demo (`flask demo seed`): the research project's achievement, its PM 李强
 60 % and their colleague 赵磊 40 % (evaluator3, an evaluator at HQ and a researcher at the
-institute: they reach the achievement and their statement from their home page), with a granted invention patent whose next annuity falls due
-in 45 days (the PM's first reminder is already on its way) and a software copyright; licensed
-exclusively to the demo's first enterprise four months ago (quarterly reports, 3 % of net
-sales, 70 % of the net income to the contributors), its upfront received and split, its first
-quarter reported and its royalty not yet paid."""
+institute: they reach the achievement and their statement from their home page), with a
+granted invention patent whose next annuity falls due in 45 days (the PM's first reminder is
+already on its way) and a software copyright; licensed exclusively to the demo's first
+enterprise four months ago (quarterly reports, 3 % of net sales, 70 % of the net income to the
+contributors), its upfront received and split, its first quarter reported and its royalty not
+yet paid."""
 
 from __future__ import annotations
 

@@ -9,7 +9,16 @@ from wtforms import FieldList, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.achievements.deal_models import ReceiptFor, RoyaltyBase, TransferKind
-from tracker.achievements.models import PatentType, RightKind, RightStatus
+from tracker.achievements.models import (
+    FIELDS_OF_KIND,
+    KIND_FIELDS,
+    KNOW_HOW_STATUS_LABELS,
+    STATUSES_OF_KIND,
+    Jurisdiction,
+    PatentType,
+    RightKind,
+    RightStatus,
+)
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.web.fields import DateField, MoneyField, NumberField, Range
@@ -52,16 +61,18 @@ class AchievementForm(OneTime, SeenVersion, Form):
 
 
 class RightForm(OneTime, SeenVersion, Form):
+    """A right's fields; `only_for` leaves those its kind (or kinds, while it is being changed)
+    records, and the statuses it can have: know-how is offered no patent type, number or
+    dates (the service refuses them)."""
+
     kind = SelectField(_l("Kind"), choices=[])
-    patent_type = SelectField(_l("Patent type"), choices=[],
-                              description=_l("For a patent or application."))
+    patent_type = SelectField(_l("Patent type"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     number = StringField(_l("Application or registration number"),
                          validators=[Optional(), Length(max=50)],
-                         description=_l("Such as CN202410123456.7; none for know-how."))
-    jurisdiction = StringField(_l("Jurisdiction"), default="CN",
-                               validators=[Optional(), Length(max=20)],
-                               description=_l("CN, US, EP, PCT ..."))
+                         description=_l("Such as CN202410123456.7 or 2024SR0123456: spaces "
+                                        "and the office's prefix do not make it another."))
+    jurisdiction = SelectField(_l("Jurisdiction"), choices=[], default=Jurisdiction.CN.value)
     status = SelectField(_l("Status"), choices=[])
     filed_on = DateField(_l("Filed on"), validators=[Optional()])
     granted_on = DateField(_l("Granted or registered on"), validators=[Optional()])
@@ -71,8 +82,20 @@ class RightForm(OneTime, SeenVersion, Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = _choices(RightKind)
-        self.patent_type.choices = _choices(PatentType, _l("Not a patent"))
+        self.patent_type.choices = _choices(PatentType, _l("Choose"))
+        self.jurisdiction.choices = _choices(Jurisdiction)
         self.status.choices = _choices(RightStatus)
+
+    def only_for(self, kinds: set[RightKind], held: set[str] = frozenset()) -> RightForm:
+        """Drop the fields none of `kinds` records, unless the right `held` a value in one
+        (shown, to be emptied: the service refuses it), and the statuses none can have."""
+        for name in KIND_FIELDS:
+            if name not in held and not any(name in FIELDS_OF_KIND[k] for k in kinds):
+                delattr(self, name)
+        statuses = [s for s in RightStatus if any(s in STATUSES_OF_KIND[k] for k in kinds)]
+        self.status.choices = [(s.value, KNOW_HOW_STATUS_LABELS[s] if kinds == {
+            RightKind.KNOW_HOW} else label(s)) for s in statuses]
+        return self
 
 
 class AnnuityForm(OneTime, Form):

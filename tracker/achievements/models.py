@@ -10,12 +10,14 @@ user of the tracker (who then sees their own income statement) or a person named
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -70,6 +72,63 @@ RIGHT_STATUS_LABELS = {
 
 # A right in force (or on its way) has annuities to pay; one lapsed or abandoned has none.
 LIVE = (RightStatus.FILED, RightStatus.GRANTED)
+
+# Know-how is held secret, never filed or granted: its statuses read as such.
+KNOW_HOW_STATUS_LABELS = {
+    RightStatus.FILED: _l("Held, kept secret"),
+    RightStatus.LAPSED: _l("No longer secret"),
+    RightStatus.ABANDONED: _l("Given up"),
+}
+
+
+class Jurisdiction(enum.StrEnum):
+    """Where a right is filed or registered: the offices the institutes file with."""
+
+    CN = "CN"
+    PCT = "PCT"  # an international application, before its national phases
+    US = "US"
+    EP = "EP"
+    JP = "JP"
+    KR = "KR"
+    OTHER = "OTHER"
+
+
+JURISDICTION_LABELS = {
+    Jurisdiction.CN: _l("China (CN)"),
+    Jurisdiction.PCT: _l("International application (PCT)"),
+    Jurisdiction.US: _l("United States (US)"),
+    Jurisdiction.EP: _l("European Patent Office (EP)"),
+    Jurisdiction.JP: _l("Japan (JP)"),
+    Jurisdiction.KR: _l("Korea (KR)"),
+    Jurisdiction.OTHER: _l("Another office"),
+}
+
+# What each kind of right records, besides its title, jurisdiction, status and costs: a field
+# not listed is refused for that kind (and not offered by its form), a status not listed too.
+FIELDS_OF_KIND = {
+    RightKind.PATENT: ("patent_type", "number", "filed_on", "granted_on"),
+    RightKind.SOFTWARE: ("number", "filed_on", "granted_on"),
+    RightKind.KNOW_HOW: (),
+}
+KIND_FIELDS = ("patent_type", "number", "filed_on", "granted_on")  # those that depend on it
+STATUSES_OF_KIND = {
+    RightKind.PATENT: tuple(RightStatus),
+    RightKind.SOFTWARE: tuple(RightStatus),
+    RightKind.KNOW_HOW: tuple(KNOW_HOW_STATUS_LABELS),
+}
+
+
+def number_key(number: str, jurisdiction: Jurisdiction | str | None) -> str | None:
+    """A right's number as compared for uniqueness: full-width characters folded, case,
+    spaces and punctuation ignored, and the prefixes that only restate the office (ZL of a
+    Chinese grant, the jurisdiction's own code) dropped, so that CN 2024 1 0123456.7,
+    ZL202410123456.7 and 202410123456.7 are one Chinese number. None without a number."""
+    key = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", number or "").upper())
+    if jurisdiction and jurisdiction != Jurisdiction.OTHER:
+        key = key.removeprefix(str(jurisdiction))
+    if jurisdiction == Jurisdiction.CN:
+        key = key.removeprefix("ZL")
+    return key[:50] or None
 
 
 class Achievement(Versioned, Base):
@@ -145,6 +204,9 @@ class IpRight(Versioned, Base):
     __table_args__ = (
         CheckConstraint("attorney_costs >= 0", name="attorney_costs_not_negative"),
         CheckConstraint("kind <> 'patent' OR patent_type IS NOT NULL", name="patent_has_type"),
+        # A number is registered once per office, whichever achievement (`number_key`).
+        Index("uq_ip_rights_jurisdiction_number_key", "jurisdiction", "number_key",
+              unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +216,11 @@ class IpRight(Versioned, Base):
     title: Mapped[str] = mapped_column(String(200))
     # Application or grant number (ZL 2024 1 0123456.7), registration number; "" for know-how.
     number: Mapped[str] = mapped_column(String(50), default="")
-    jurisdiction: Mapped[str] = mapped_column(String(20), default="CN")
+    jurisdiction: Mapped[Jurisdiction] = mapped_column(str_enum(Jurisdiction, "jurisdiction"),
+                                                       default=Jurisdiction.CN)
+    # The number as compared (`number_key`); None without a number, or for a duplicate that
+    # revision 0072 found already registered (it is refused once edited).
+    number_key: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[RightStatus] = mapped_column(str_enum(RightStatus, "right_status"))
     filed_on: Mapped[date | None] = mapped_column(info={PAST: True})
     granted_on: Mapped[date | None] = mapped_column(info={PAST: True})
@@ -168,6 +234,18 @@ class IpRight(Versioned, Base):
     @property
     def name(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields its kind records (`FIELDS_OF_KIND`), for its page."""
+        return FIELDS_OF_KIND[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        """Its status in its kind's words: know-how is held, not filed."""
+        if self.kind is RightKind.KNOW_HOW and self.status in KNOW_HOW_STATUS_LABELS:
+            return str(KNOW_HOW_STATUS_LABELS[self.status])
+        return str(RIGHT_STATUS_LABELS[self.status])
 
     def can_view(self, user: User) -> bool:
         """Read (and its history) by whoever reads the achievement."""

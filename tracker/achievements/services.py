@@ -16,19 +16,25 @@ from sqlalchemy import select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.models import (
+    FIELDS_OF_KIND,
+    STATUSES_OF_KIND,
     Achievement,
     Annuity,
     Contributor,
     IpRight,
+    Jurisdiction,
     PatentType,
     RightKind,
     RightStatus,
+    number_key,
 )
 from tracker.audit import services as audit
 from tracker.dates import in_future
 from tracker.display.formatting import day, pct
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Problems, Refused, in_row
 from tracker.money import HUNDRED, ZERO
+from tracker.names import name_key, one_line
 from tracker.projects.lifecycle import NOT_APPROVED
 
 if TYPE_CHECKING:
@@ -66,22 +72,40 @@ def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Cont
         problems.add("contributors", _("Name the contributors and their shares."))
         return []
     found: list[Contributor] = []
-    seen: set[int] = set()
+    # Each contributor once: a user once, and a name typed (however spaced or cased) neither
+    # twice nor as a user listed already; two users of one name are two people.
+    user_ids: set[int] = set()
+    typed: set[str] = set()
+    user_names: set[str] = set()
     for position, line in enumerate(lines):
         user = db.session.get(User, line.user_id) if line.user_id else None
-        name = user.name if user is not None else " ".join(line.name.split())
-        if user is not None and line.name.strip() and " ".join(line.name.split()) != user.name:
+        written = one_line(line.name)
+        name = user.name if user is not None else written
+        if user is not None and written and written != user.name:
             problems.add(line.field("name"), _(
                 "Choose a user or type a name, not both: %(user)s was chosen and %(name)s typed.",
-                user=user.name, name=" ".join(line.name.split())))
+                user=user.name, name=written))
         if line.user_id and user is None:
             problems.add(line.field("user_id"), _("Choose one of the users listed."))
         elif not name:
             problems.add(line.field("name"), _("Name the contributor or choose a user."))
-        if user is not None and user.id in seen:
-            problems.add(line.field("user_id"), _("%(name)s is listed twice.", name=name))
+        key = name_key(name)
         if user is not None:
-            seen.add(user.id)
+            twice = user.id in user_ids or key in typed
+            user_ids.add(user.id)
+            user_names.add(key)
+        elif key in user_names:
+            twice = False
+            problems.add(line.field("name"), _(
+                "%(name)s is listed already, as a user: if this is another person of that "
+                "name, say who beside it (their organisation).", name=name))
+        else:
+            twice = bool(key) and key in typed
+            typed.add(key)
+        if twice:
+            problems.add(line.field("user_id" if user is not None else "name"), _(
+                "%(name)s is listed twice: list each contributor once, with their whole "
+                "share.", name=name))
         share = line.share_pct
         if share is None or not ZERO < share <= HUNDRED:
             problems.add(line.field("share_pct"), _(
@@ -141,34 +165,39 @@ RIGHT_FIELDS = ("kind", "patent_type", "title", "number", "jurisdiction", "statu
 
 def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
                kind: RightKind | str | None, patent_type: PatentType | str | None, title: str,
-               number: str, jurisdiction: str, status: RightStatus | str | None,
-               filed_on: date | None, granted_on: date | None,
+               number: str | None, jurisdiction: Jurisdiction | str | None,
+               status: RightStatus | str | None, filed_on: date | None, granted_on: date | None,
                attorney_costs: Decimal | None) -> IpRight:
-    """Record a right protecting `achievement` (`right` None) or change one."""
+    """Record a right protecting `achievement` (`right` None) or change one. What its kind does
+    not record (`FIELDS_OF_KIND`: know-how has no patent type, number or dates) is refused,
+    not dropped; its number is registered once per office (`number_key`)."""
     if not achievement.can_manage(actor):
         raise Forbidden()
     problems = Problems()
     kind = _member(RightKind, kind, "kind", _("Choose the kind of right."), problems)
     status = _member(RightStatus, status, "status", _("Choose the right's status."), problems)
+    jurisdiction = _member(Jurisdiction, jurisdiction, "jurisdiction",
+                           _("Choose where the right is filed or registered."), problems)
     patent_type = _member(PatentType, patent_type or None, "patent_type", "", problems,
                           optional=True)
+    number = (number or "").strip()
+    if kind is not None:
+        _not_of_kind(kind, problems, patent_type=patent_type, number=number,
+                     filed_on=filed_on, granted_on=granted_on)
+        if status is not None and status not in STATUSES_OF_KIND[kind]:
+            problems.add("status", _("Know-how is kept secret, never filed, granted or "
+                                     "registered: it is held, no longer secret or given up."))
     if kind is RightKind.PATENT and patent_type is None:
         problems.add("patent_type", _("A patent is an invention, a utility model or a design."))
-    if kind is not None and kind is not RightKind.PATENT:
-        patent_type = None
     title = " ".join((title or "").split())
     if not title:
         problems.add("title", _("Give the right's title."))
-    number = (number or "").strip()
     if kind in (RightKind.PATENT, RightKind.SOFTWARE) and not number:
         problems.add("number", _("Give the application or registration number."))
     if kind is RightKind.PATENT and filed_on is None:
         problems.add("filed_on", _("Give the date the patent was filed."))
     if status is RightStatus.GRANTED and kind is not RightKind.KNOW_HOW and granted_on is None:
         problems.add("granted_on", _("A granted right has its date of grant."))
-    if kind is RightKind.KNOW_HOW and (status is RightStatus.GRANTED or granted_on is not None):
-        problems.add("status", _("Know-how is kept secret, never granted or registered: "
-                                 "its status is filed (held) or lapsed."))
     for field, when in (("filed_on", filed_on), ("granted_on", granted_on)):
         if when is not None and (future := in_future(when)):
             problems.add(field, future)
@@ -177,14 +206,12 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         problems.add("kind", _("This patent lists %(n)d annuities: a right with annuities stays "
                                "a patent (mark it lapsed or abandoned if it ends).",
                                n=len(right.annuities)))
-    jurisdiction = (jurisdiction or "CN").strip().upper()[:20] or "CN"
-    if number and kind is not None:
-        twin = db.session.scalar(select(IpRight).where(
-            IpRight.kind == kind, IpRight.number == number, IpRight.jurisdiction == jurisdiction,
-            IpRight.id != (right.id if right is not None else -1)))
-        if twin is not None:
-            problems.add("number", _("Number %(number)s is already in the register (%(title)s): "
-                                     "a right is listed once.", number=number, title=twin.title))
+    key = number_key(number, jurisdiction) if jurisdiction is not None else None
+    if key and (twin := _registered(jurisdiction, key, right)) is not None:
+        problems.add("number", _(
+            "%(number)s is registered already, as “%(title)s” (%(registered)s) of the "
+            "achievement “%(achievement)s”: a right is listed once.", number=number,
+            title=twin.title, registered=twin.number, achievement=twin.achievement.title))
     if granted_on is not None and filed_on is not None and granted_on < filed_on:
         problems.add("granted_on", _("A right is granted after it is filed."))
     if attorney_costs is not None and attorney_costs < 0:
@@ -194,16 +221,41 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
     if creating:
         right = IpRight(achievement_id=achievement.id)
     right.kind, right.patent_type, right.title = kind, patent_type, title[:200]
-    right.number, right.status = number[:50], status
+    right.number, right.number_key, right.status = number[:50], key, status
     right.jurisdiction = jurisdiction
     right.filed_on, right.granted_on = filed_on, granted_on
     right.attorney_costs = attorney_costs or Decimal("0")
     changes = audit.pending_changes(right)
+    changes.pop("number_key", None)  # the number itself is audited
     db.session.add(right)
     if creating or changes:
         audit.record(actor, "ip_right.create" if creating else "ip_right.update", right, changes)
     db.session.flush()
     return right
+
+
+def _not_of_kind(kind: RightKind, problems: Problems, **values) -> None:
+    """Each value given for a field `kind` does not record, refused beside it."""
+    name = label(kind)
+    said = {
+        "patent_type": _("Only a patent has a patent type: leave it empty for %(kind)s.",
+                         kind=name),
+        "number": _("%(kind)s has no application or registration number: leave it empty.",
+                    kind=name),
+        "filed_on": _("%(kind)s is not filed: leave the filing date empty.", kind=name),
+        "granted_on": _("%(kind)s is not granted or registered: leave the date empty.",
+                        kind=name),
+    }
+    for field, value in values.items():
+        if field not in FIELDS_OF_KIND[kind] and value not in (None, ""):
+            problems.add(field, said[field])
+
+
+def _registered(jurisdiction: Jurisdiction, key: str, right: IpRight | None) -> IpRight | None:
+    """The right already registered under this number at this office, other than `right`."""
+    return db.session.scalar(select(IpRight).where(
+        IpRight.jurisdiction == jurisdiction, IpRight.number_key == key,
+        IpRight.id != (right.id if right is not None else -1)).order_by(IpRight.id).limit(1))
 
 
 def _member(enum_cls, value, field: str, message: str, problems: Problems,

@@ -16,7 +16,14 @@ from tracker.accounts.models import User
 from tracker.achievements import services
 from tracker.achievements.deal_models import IncomeShare, Transfer
 from tracker.achievements.forms import AchievementForm, AnnuityForm, AnnuityPaidForm, RightForm
-from tracker.achievements.models import Achievement, Annuity, Contributor, IpRight
+from tracker.achievements.models import (
+    KIND_FIELDS,
+    Achievement,
+    Annuity,
+    Contributor,
+    IpRight,
+    RightKind,
+)
 from tracker.achievements.queries import achievement_transfers
 from tracker.projects.models import Project, ProjectMember
 from tracker.projects.views import load_project
@@ -140,21 +147,33 @@ def edit(achievement_id: int) -> str | Response | tuple[str, int]:
         record=achievement)
 
 
-def _right_values(form: RightForm) -> dict:
-    return {name: getattr(form, name).data for name in services.RIGHT_FIELDS}
+def _right_values(form: RightForm, **fixed) -> dict:
+    """The form's values; a field its kind does not offer is given as empty."""
+    return {name: getattr(form, name).data if name in form else None
+            for name in services.RIGHT_FIELDS} | fixed
+
+
+def _kind(value: str | None) -> RightKind | None:
+    return RightKind(value) if value in set(RightKind) else None
 
 
 @bp.route("/achievements/<int:achievement_id>/rights/new", methods=["GET", "POST"])
 @login_required
 def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
+    """A right of the kind chosen first (`?kind=`): its form offers what that kind records."""
     achievement = load_achievement(achievement_id, manage=True)
-    form = RightForm()
+    kind = _kind(request.args.get("kind"))
+    if kind is None:
+        return render_template("achievements/right_kinds.html", achievement=achievement,
+                               kinds=list(RightKind))
+    form = RightForm().only_for({kind})
+    del form.kind
     return submit(form, lambda: services.save_right(_user(), achievement, None,
-                                                    **_right_values(form)),
+                                                    **_right_values(form, kind=kind)),
                   _("Right recorded."),
                   lambda right: url_for("achievements.right", right_id=right.id),
                   lambda: render_template("achievements/right_form.html", form=form,
-                                          achievement=achievement, right=None))
+                                          achievement=achievement, right=None, kind=kind))
 
 
 @bp.get("/ip-rights/<int:right_id>")
@@ -170,8 +189,13 @@ def right(right_id: int) -> str:
 @login_required
 def edit_right(right_id: int) -> str | Response | tuple[str, int]:
     found = _load_right(right_id, manage=True)
-    form = RightForm(obj=found if request.method == "GET" else None)
-    if request.method == "GET":
+    # Its kind's fields, and a new kind's while it is being changed (a field the new kind does
+    # not record, still filled, is refused beside it); a value its kind never had (recorded
+    # before the rule) is shown to be emptied.
+    kinds = {found.kind} | ({k} if (k := _kind(request.form.get("kind"))) else set())
+    held = {name for name in KIND_FIELDS if getattr(found, name) not in (None, "")}
+    form = RightForm(obj=found if request.method == "GET" else None).only_for(kinds, held)
+    if request.method == "GET" and "patent_type" in form:
         form.patent_type.data = found.patent_type.value if found.patent_type else ""
     return submit(form, lambda: services.save_right(_user(), found.achievement, found,
                                                     **_right_values(form)),

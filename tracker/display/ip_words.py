@@ -42,6 +42,7 @@ OBJECTS = {
 FIELDS = {
     "achievement_id": _l("Achievement"), "right_id": _l("Right"),
     "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
+    "number_key": _l("Number as compared"),
     "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
     "year_no": _l("Patent year"), "due_on": _l("Due on"), "fee": _l("Fee"),
     "paid_amount": _l("Fee paid"),

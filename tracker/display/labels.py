@@ -21,9 +21,11 @@ from tracker.achievements.deal_models import (
     TransferKind,
 )
 from tracker.achievements.models import (
+    JURISDICTION_LABELS,
     PATENT_TYPE_LABELS,
     RIGHT_KIND_LABELS,
     RIGHT_STATUS_LABELS,
+    Jurisdiction,
     PatentType,
     RightKind,
     RightStatus,
@@ -223,6 +225,7 @@ LABELS: dict[type[Enum], dict] = {
     RightKind: RIGHT_KIND_LABELS,
     PatentType: PATENT_TYPE_LABELS,
     RightStatus: RIGHT_STATUS_LABELS,
+    Jurisdiction: JURISDICTION_LABELS,
     TransferKind: TRANSFER_KIND_LABELS,
     RoyaltyBase: ROYALTY_BASE_LABELS,
     ReceiptFor: RECEIPT_FOR_LABELS,

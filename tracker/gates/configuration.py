@@ -17,6 +17,7 @@ from tracker.audit import services as audit
 from tracker.errors import Forbidden, Problems
 from tracker.experts.models import ExpertTitle
 from tracker.gates.models import CriterionKind, GateCriterion, GateTemplate
+from tracker.names import name_key, one_line
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -117,15 +118,15 @@ def _checked_deliverables(names: list[str], problems: Problems,
     checked: list[str] = []
     seen: set[str] = set()
     for raw in names:
-        name = (raw or "").strip()
+        name = one_line(raw)
         if not name:
             problems.add(field, _("A deliverable needs a name."))
         elif len(name) > 200:
             problems.add(field, _("A deliverable's name has at most 200 characters."))
-        elif name.casefold() in seen:
+        elif name_key(name) in seen:
             problems.add(field, _("“%(name)s” is listed twice.", name=name))
         else:
-            seen.add(name.casefold())
+            seen.add(name_key(name))
             checked.append(name)
     return checked
 
