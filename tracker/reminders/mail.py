@@ -111,7 +111,7 @@ class Voice:
         return self._once(("what", rule_name), lambda: str(RULES[rule_name].what))
 
     def template_callables(self) -> dict[str, Any]:
-        """`gettext` and `ngettext` for the templates (their `_` calls `gettext`), as Jinja's
+        """`gettext`, `_` and `ngettext` for the templates, as Jinja's
         i18n extension makes them (new style: escaped, always %-formatted), on this catalogue."""
 
         @pass_context
@@ -125,7 +125,9 @@ class Voice:
             text = self.translations.ungettext(singular, plural, num)
             return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
-        return {"gettext": gettext, "ngettext": ngettext}
+        # `_` too: the i18n extension's `_` would look `gettext` up and call it through the
+        # context again, for each of a digest's thousands of sentences.
+        return {"gettext": gettext, "ngettext": ngettext, "_": gettext}
 
 
 MONEY = ("amount", "outstanding")  # details kept as decimal strings, shown as CNY
