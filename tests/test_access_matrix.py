@@ -378,7 +378,9 @@ ACCESS: dict[str, dict[str, str]] = {
     # requires(FundingAgreement.can_decide) before anything is loaded.
     "funding.reverse_conversion": {"GET": "committee: 200; *: 403",
                                    "POST": "committee: ok; *: 403"},
-    "funding.reverse_disbursement": {"GET": "committee: 200; *: 403",
+    # The world's disbursement was converted: its form is refused (409) until the conversion
+    # is reversed, as sending it would be (tests/test_reverse_forms.py).
+    "funding.reverse_disbursement": {"GET": "committee: 409; *: 403",
                                      "POST": "committee: ok; *: 403"},
     # Partners: HQ-wide roles read them (Partner.can_list), HQ admins record them.
     "partners.index": {"GET": "hq: 200; *: 403"},
@@ -407,7 +409,10 @@ ACCESS: dict[str, dict[str, str]] = {
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else.
     **{endpoint: {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"}
        for endpoint in ("companies.void_founders", "companies.reverse_entry",
-                        "companies.reverse_round", "companies.reverse_exit")},
+                        "companies.reverse_exit")},
+    # The world's round had money converted at it: no form (409) until that is reversed.
+    "companies.reverse_round": {"GET": "admin committee: 409; *: 403",
+                                "POST": "admin committee: ok; *: 403"},
     "companies.detach": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},  # Company.can_detach
     # Equity incentives: the company's page with its viewers; a grant's page also to its
     # holder (the other PM, who does not see the company), changed by the company's managers.

@@ -221,7 +221,7 @@ def test_round_shares_are_not_reversed_one_by_one(company):
     financing = helpers.record_round(company, on=helpers.days_ago(30))
     entry = financing.investments[0].entry
     assert not entry.can_reverse(helpers.manager())
-    with pytest.raises(Refused, match="financing round or a conversion"):
+    with pytest.raises(Refused, match="financing round, a conversion or an equity incentive"):
         corrections.reverse_entry(helpers.manager(), entry, today(), "x")
 
 

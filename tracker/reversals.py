@@ -5,12 +5,18 @@ still counts; from it, the pair nets to nothing."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.errors import Problems
+
+
+def undone(entry: Any) -> bool:
+    """A reversing entry, or one reversed already: neither is reversed (again)."""
+    return entry.reverses_id is not None or entry.reversed_by is not None
 
 
 def check(field: str, original: date, on: date, reason: str) -> str:

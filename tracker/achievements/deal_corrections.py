@@ -32,6 +32,30 @@ from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Refused
 
 
+def income_refusal(receipt: IncomeReceipt) -> str | None:
+    """Why the receipt can't be reversed (the service refuses, and its page offers no form);
+    None when it can."""
+    if reversals.undone(receipt):
+        return _("This receipt is a reversal or has been reversed already.")
+    return None
+
+
+def report_refusal(report: RoyaltyReport) -> str | None:
+    """Why the report can't be reversed (already; income stands against it; a later one
+    stands); None when it can."""
+    if report.reversal is not None:
+        return _("This report has been reversed already.")
+    if report.stands_paid:
+        return _("Income was received against this report: reverse that receipt first, then "
+                 "the report.")
+    if not report.is_latest:
+        later = report.transfer.standing_reports[-1]
+        return _("The report of %(start)s to %(end)s came after this one: reverse the latest "
+                 "report first, the periods are reported in order.",
+                 start=day(later.period_start), end=day(later.period_end))
+    return None
+
+
 def reverse_income(actor: User, receipt: IncomeReceipt, on: date | None,
                    reason: str) -> IncomeReceipt:
     """A receipt recorded by mistake is undone by a reversing receipt dated `on`: the amount,
@@ -40,8 +64,8 @@ def reverse_income(actor: User, receipt: IncomeReceipt, on: date | None,
         raise Forbidden()
     db.session.refresh(receipt.transfer, with_for_update=True)
     db.session.expire(receipt, ["reversed_by"])
-    if not receipt.can_reverse(actor):
-        raise Refused(_("This receipt is a reversal or has been reversed already."))
+    if (said := income_refusal(receipt)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", receipt.received_on, on, reason)
     parts = [IncomeShare(position=s.position, user_id=s.user_id, name=s.name,
                          share_pct=s.share_pct, amount=-s.amount) for s in receipt.shares]
@@ -69,18 +93,10 @@ def reverse_report(actor: User, report: RoyaltyReport, on: date | None,
     db.session.refresh(transfer, with_for_update=True)
     db.session.expire(report, ["reversal", "receipts"])
     db.session.expire(transfer, ["reports"])
-    if report.reversal is not None:
-        raise Refused(_("This report has been reversed already."))
     for receipt in report.receipts:
         db.session.expire(receipt, ["reversed_by"])
-    if any(not r.is_reversal and r.reversed_by is None for r in report.receipts):
-        raise Refused(_("Income was received against this report: reverse that receipt "
-                        "first, then the report."))
-    later = [r for r in transfer.standing_reports if r.period_end > report.period_end]
-    if later:
-        raise Refused(_("The report of %(start)s to %(end)s came after this one: reverse the "
-                        "latest report first, the periods are reported in order.",
-                        start=day(later[-1].period_start), end=day(later[-1].period_end)))
+    if (said := report_refusal(report)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", report.received_on, on, reason)
     reversal = RoyaltyReportReversal(report=report, on_date=on, reason=reason,
                                      recorded_by_id=actor.id)

@@ -198,8 +198,21 @@ class RoyaltyReport(Base):
         """Received against it, net of reversals."""
         return sum((r.amount for r in self.receipts), Decimal("0"))
 
+    @property
+    def stands_paid(self) -> bool:
+        """Income received against it stands (neither reversed nor a reversal)."""
+        return any(not r.is_reversal and r.reversed_by is None for r in self.receipts)
+
+    @property
+    def is_latest(self) -> bool:
+        """No later period's report stands: the periods reported are always the first."""
+        return not any(r.period_end > self.period_end for r in self.transfer.standing_reports)
+
     def can_reverse(self, user: User) -> bool:
-        return Transfer.can_manage(user) and self.reversal is None
+        """Once, the latest report and with nothing received against it standing
+        (`deal_corrections.report_refusal` says which is wanting)."""
+        return (Transfer.can_manage(user) and self.reversal is None and not self.stands_paid
+                and self.is_latest)
 
 
 class RoyaltyReportReversal(Reversal, Base):

@@ -28,7 +28,7 @@ from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.organisations.models import Enterprise
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, offered
 
 bp = Blueprint("transfers", __name__)
 
@@ -169,6 +169,7 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
     if receipt is None:
         abort(404)
     transfer = load_transfer(receipt.transfer_id, manage=True)
+    offered(deal_corrections.income_refusal(receipt))
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
               f"{transfer.enterprise.shown('name')}"),
@@ -196,6 +197,7 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
     if report is None:
         abort(404)
     transfer = load_transfer(report.transfer_id, manage=True)
+    offered(deal_corrections.report_refusal(report))
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
               f"{transfer.enterprise.shown('name')}"),

@@ -134,14 +134,22 @@ def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
     return payment
 
 
+def payment_refusal(paid: CentrePayment) -> str | None:
+    """Why it can't be reversed, for the service's refusal and the form's page (which offers
+    no form then: `tracker.web.corrections.offered`); None when it can."""
+    if reversals.undone(paid):
+        return _("This payment is a reversal or has been reversed already.")
+    return None
+
+
 def reverse_payment(actor: User, paid: CentrePayment, on: date, reason: str) -> CentrePayment:
     """A reversing entry of the negated amount from `on`; both stay on the centre's page."""
     if not paid.agreement.can_edit(actor):
         raise Forbidden()
     _lock(paid.agreement)
     db.session.expire(paid, ["reversed_by"])
-    if not paid.can_reverse(actor):
-        raise Refused(_("This payment is a reversal or has been reversed already."))
+    if (said := payment_refusal(paid)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", paid.paid_on, on, reason)
     reversal = CentrePayment(agreement_id=paid.agreement_id, paid_on=on, amount=-paid.amount,
                              note=paid.note, reverses=paid, reason=reason,

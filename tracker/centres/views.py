@@ -23,14 +23,13 @@ from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.centres.status import CentreStatus
 from tracker.dates import today
 from tracker.display.formatting import day, money
-from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.organisations.models import JointInnovationCentre
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, offered
 from tracker.web.permissions import requires
 
 bp = Blueprint("centres", __name__)
@@ -159,8 +158,7 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     if paid is None:
         abort(404)
     agreement = _agreement(paid.agreement_id)
-    if not paid.can_reverse(_user()):  # no form for what cannot be sent (Back, an old link)
-        raise Refused(_("This payment is a reversal or has been reversed already."))
+    offered(services.payment_refusal(paid))
     form = ReverseForm()
     facts = [(_("Joint innovation centre"), agreement.centre.shown("name")),
              (_("Term"), f"{day(agreement.starts_on)} – {day(agreement.ends_on)}"),

@@ -73,19 +73,48 @@ def no_round_priced_on(company: Company, entries: list[ShareEntry],
                         "it first.", name=later.name, date=day(later.on_date)))
 
 
+def entry_refusal(entry: ShareEntry) -> str | None:
+    """Why the entry can't be reversed (as `ShareEntry.can_reverse` has it, for a manager),
+    for the service's refusal and its page, which offers no form; None when it can."""
+    if entry.round_id is not None or entry.acquired_by in (Acquisition.CONVERSION,
+                                                           Acquisition.INCENTIVE):
+        return _("These shares came with a financing round, a conversion or an equity "
+                 "incentive: they are not reversed one by one.")
+    if entry.company.standing_exits:
+        return _("%(name)s has exited: its ledger is closed.", name=entry.company.name)
+    if not entry.standing:
+        return _("This entry is a reversal or has been reversed already.")
+    return None
+
+
+def round_refusal(financing: FinancingRound) -> str | None:
+    """Why the round can't be reversed (the ledger closed, reversed already, money converted
+    at it); None when it can."""
+    company = financing.company
+    if company.standing_exits:
+        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+    if financing.reversal is not None:
+        return _("The round %(name)s has been reversed already.", name=financing.name)
+    converted = db.session.scalar(select(Conversion).where(
+        Conversion.round_id == financing.id, conversion_stands(Conversion.id)))
+    if converted is not None:
+        return prerequisites.conversion_first(converted, _("the round %(name)s",
+                                                           name=financing.name))
+    return None
+
+
+def exit_refusal(exit_: CompanyExit) -> str | None:
+    return _("This exit has been reversed already.") if exit_.reversal is not None else None
+
+
 def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
     """An issuance or a transfer recorded by mistake, undone from `on` on."""
     require_manager(actor)
     company = entry.company
     db.session.refresh(company, with_for_update=True)
     db.session.expire(entry, ["reversed_by"])
-    if not entry.can_reverse(actor):
-        if entry.round_id is not None or entry.acquired_by is Acquisition.CONVERSION:
-            raise Refused(_("These shares came with a financing round or a conversion: they "
-                            "are not reversed one by one."))
-        if company.standing_exits:
-            raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
-        raise Refused(_("This entry is a reversal or has been reversed already."))
+    if (said := entry_refusal(entry)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", entry.on_date, on, reason)
     no_round_priced_on(company, [entry])
     reversal = reversal_of(actor, entry, on, reason)
@@ -103,15 +132,8 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
     company = financing.company
     db.session.refresh(company, with_for_update=True)
     db.session.expire(financing, ["reversal"])
-    if company.standing_exits:
-        raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
-    if financing.reversal is not None:
-        raise Refused(_("The round %(name)s has been reversed already.", name=financing.name))
-    converted = db.session.scalar(select(Conversion).where(
-        Conversion.round_id == financing.id, conversion_stands(Conversion.id)))
-    if converted is not None:
-        raise Refused(prerequisites.conversion_first(converted, _("the round %(name)s",
-                                                    name=financing.name)))
+    if (said := round_refusal(financing)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", financing.on_date, on, reason)
     no_round_priced_on(company, [i.entry for i in financing.investments], financing)
     for investment in financing.investments:
@@ -134,8 +156,8 @@ def reverse_exit(actor: User, exit_: CompanyExit, on: date, reason: str) -> Exit
     require_manager(actor)
     db.session.refresh(exit_.company, with_for_update=True)
     db.session.expire(exit_, ["reversal"])
-    if exit_.reversal is not None:
-        raise Refused(_("This exit has been reversed already."))
+    if (said := exit_refusal(exit_)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", exit_.on_date, on, reason)
     reversal = ExitReversal(exit_id=exit_.id, on_date=on, reason=reason,
                             recorded_by_id=actor.id)

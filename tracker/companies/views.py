@@ -35,7 +35,7 @@ from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm
+from tracker.web.corrections import ReasonForm, ReverseForm, reversible
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
 from tracker.web.permissions import requires
@@ -298,9 +298,7 @@ def _correction_page(form, back: str, title: str, facts: list, explanation: str,
 @bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
-    entry = db.session.get(ShareEntry, entry_id)
-    if entry is None or not entry.can_view(_user()):
-        abort(404)
+    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.entry_refusal, _user())
     form = ShareReverseForm()
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
              (_("Entry"), label(entry.kind)),
@@ -318,9 +316,8 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/rounds/<int:round_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_round(round_id: int) -> Response | tuple[str, int]:
-    financing = db.session.get(FinancingRound, round_id)
-    if financing is None or not financing.can_view(_user()):
-        abort(404)
+    financing = reversible(db.session.get(FinancingRound, round_id), corrections.round_refusal,
+                           _user())
     form = ShareReverseForm()
     facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
              (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
@@ -339,9 +336,7 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/exits/<int:exit_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
-    exit_ = db.session.get(CompanyExit, exit_id)
-    if exit_ is None or not exit_.can_view(_user()):
-        abort(404)
+    exit_ = reversible(db.session.get(CompanyExit, exit_id), corrections.exit_refusal, _user())
     form = ReverseForm()
     facts = [(_("Company"), exit_.company.name), (_("Exit"), label(exit_.kind)),
              (_("Date"), day(exit_.on_date)), (_("Proceeds"), money(exit_.proceeds))]

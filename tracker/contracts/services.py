@@ -177,6 +177,14 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     return payment
 
 
+def payment_refusal(payment: Payment) -> str | None:
+    """Why it can't be reversed, for the service's refusal and the form's page (which offers
+    no form then: `tracker.web.corrections.offered`); None when it can."""
+    if reversals.undone(payment):
+        return _("This payment is a reversal or has been reversed already.")
+    return None
+
+
 def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Payment:
     """A payment recorded by mistake is undone by a reversing payment of the negated amount,
     dated `on`; both stay, and every sum of the payments follows."""
@@ -184,8 +192,8 @@ def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Pay
         raise Forbidden()
     db.session.refresh(payment.instalment, with_for_update=True)
     db.session.expire(payment, ["reversed_by"])
-    if not payment.can_reverse(actor):
-        raise Refused(_("This payment is a reversal or has been reversed already."))
+    if (said := payment_refusal(payment)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", payment.received_on, on, reason)
     reversal = Payment(received_on=on, amount=-payment.amount, reverses_id=payment.id,
                        reason=reason, recorded_by_id=actor.id)

@@ -28,7 +28,7 @@ from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import text_arg, year_arg
 from tracker.web.permissions import requires
@@ -146,6 +146,7 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     contract = load_contract(payment.instalment.contract_id)
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
+    offered(services.payment_refusal(payment))
     form = ReverseForm()
     facts = [(_("Contract"), contract.title), (_("Instalment due"),
                                                day(payment.instalment.due_date)),

@@ -22,6 +22,31 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
+def disbursement_refusal(paid: Disbursement) -> str | None:
+    """Why the disbursement can't be reversed (converted, the agreement closed, reversed
+    already), for the service and the form's page (`web.corrections.offered`); None if it can."""
+    agreement = paid.tranche.agreement
+    if agreement.conversion is not None:
+        return prerequisites.conversion_first(agreement.conversion, _("this disbursement"))
+    if not agreement.is_open:
+        return _("The agreement is closed (%(outcome)s): its disbursements stand as they were "
+                 "when it closed.", outcome=label(agreement.outcome))
+    if reversals.undone(paid):
+        return _("This disbursement is a reversal or has been reversed already.")
+    return None
+
+
+def conversion_refusal(conversion: Conversion) -> str | None:
+    """Why the conversion can't be reversed (reversed already, the company exited); None if
+    it can."""
+    if conversion.reversal is not None:
+        return _("This conversion has been reversed already.")
+    company = conversion.round.company
+    if company.standing_exits:
+        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+    return None
+
+
 def reverse_disbursement(actor: User, paid: Disbursement, on: date,
                          reason: str) -> Disbursement:
     if not FundingAgreement.can_decide(actor):
@@ -30,13 +55,8 @@ def reverse_disbursement(actor: User, paid: Disbursement, on: date,
     # Serialise with payments and conversions on the agreement (as the funding services do).
     db.session.refresh(agreement, with_for_update=True)
     db.session.expire(paid, ["reversed_by"])
-    if agreement.conversion is not None:
-        raise Refused(prerequisites.conversion_first(agreement.conversion, _("this disbursement")))
-    if not agreement.is_open:
-        raise Refused(_("The agreement is closed (%(outcome)s): its disbursements stand as they "
-                        "were when it closed.", outcome=label(agreement.outcome)))
-    if not paid.can_reverse(actor):
-        raise Refused(_("This disbursement is a reversal or has been reversed already."))
+    if (said := disbursement_refusal(paid)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", paid.paid_on, on, reason)
     reversal = Disbursement(amount=-paid.amount, paid_on=on, reference=paid.reference,
                             reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)
@@ -59,10 +79,8 @@ def reverse_conversion(actor: User, conversion: Conversion, on: date,
     db.session.refresh(agreement, with_for_update=True)
     db.session.refresh(company, with_for_update=True)
     db.session.expire(conversion, ["reversal"])
-    if conversion.reversal is not None:
-        raise Refused(_("This conversion has been reversed already."))
-    if company.standing_exits:
-        raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
+    if (said := conversion_refusal(conversion)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", conversion.round.on_date, on, reason)
     share_corrections.no_round_priced_on(company, [conversion.entry], conversion.round)
     share_corrections.reversal_of(actor, conversion.entry, on, reason)

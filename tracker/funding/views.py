@@ -45,7 +45,7 @@ from tracker.partners.payment_models import CoFunderPayment
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
@@ -153,7 +153,10 @@ def show(project_id: int) -> str:
         no_company_yet=prerequisites.not_a_spin_off_source(project),
         detachments=company_corrections.detachments_of(project=project),
         obligations=obligations.of(agreement),
-        can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement))
+        can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement),
+        may_reverse_conversion=may_decide and agreement is not None
+        and agreement.conversion is not None
+        and corrections.conversion_refusal(agreement.conversion) is None)
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])
@@ -229,6 +232,7 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
     if paid is None:
         abort(404)
     agreement = _agreement(paid.tranche.agreement_id, decide=True)
+    offered(corrections.disbursement_refusal(paid))
     form = ReverseForm()
     facts = [(_("Tranche"), str(paid.tranche.number)), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
@@ -252,6 +256,7 @@ def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
     if conversion is None:
         abort(404)
     agreement = _agreement(conversion.agreement_id, decide=True)
+    offered(corrections.conversion_refusal(conversion))
     form = ReverseForm()
     facts = [(_("Financing round"), conversion.round.name),
              (_("Date"), day(conversion.round.on_date)),

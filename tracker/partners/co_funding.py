@@ -62,6 +62,14 @@ def record_payment(actor: User, co_funder: CoFunder, *, amount: Decimal | None,
     return payment
 
 
+def payment_refusal(paid: CoFunderPayment) -> str | None:
+    """Why it can't be reversed, for the service's refusal and the form's page (which offers
+    no form then: `tracker.web.corrections.offered`); None when it can."""
+    if reversals.undone(paid):
+        return _("This payment is a reversal or has been reversed already.")
+    return None
+
+
 def reverse_payment(actor: User, paid: CoFunderPayment, on: date,
                     reason: str) -> CoFunderPayment:
     """A reversing entry of the negated amount from `on`; both stay on the agreement's page."""
@@ -69,8 +77,8 @@ def reverse_payment(actor: User, paid: CoFunderPayment, on: date,
         raise Forbidden()
     _lock(paid.co_funder)
     db.session.expire(paid, ["reversed_by"])
-    if not paid.can_reverse(actor):
-        raise Refused(_("This payment is a reversal or has been reversed already."))
+    if (said := payment_refusal(paid)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", paid.paid_on, on, reason)
     reversal = CoFunderPayment(amount=-paid.amount, paid_on=on, reference=paid.reference,
                                reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)

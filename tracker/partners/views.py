@@ -17,7 +17,7 @@ from tracker.funding.models import CoFunder
 from tracker.partners import co_funding
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, offered
 from tracker.web.permissions import requires
 
 bp = Blueprint("co_funding", __name__)
@@ -66,6 +66,7 @@ def reverse(payment_id: int) -> Response | tuple[str, int]:
     if paid is None:
         abort(404)
     co_funder = _co_funder(paid.co_funder_id)
+    offered(co_funding.payment_refusal(paid))
     form = ReverseForm()
     facts = [(_("Co-funder"), co_funder.partner.shown("name")), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]

@@ -87,6 +87,14 @@ def line_after(entry: SpendingEntry) -> tuple[BudgetLine, Decimal]:
     return entry.budget_line, Decimal(spent)
 
 
+def spending_refusal(entry: SpendingEntry) -> str | None:
+    """Why it can't be reversed, for the service's refusal and the form's page (which offers
+    no form then: `tracker.web.corrections.offered`); None when it can."""
+    if reversals.undone(entry):
+        return _("This entry is a reversal or has been reversed already.")
+    return None
+
+
 def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -> SpendingEntry:
     """A spending entry recorded by mistake is undone by a reversing entry of the negated
     amount, dated `on`; both stay on the project's spending page, and every sum follows."""
@@ -96,8 +104,8 @@ def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -
         raise Forbidden()
     db.session.refresh(entry.project, with_for_update=True)
     db.session.expire(entry, ["reversed_by"])
-    if not entry.can_reverse(actor):
-        raise Refused(_("This entry is a reversal or has been reversed already."))
+    if (said := spending_refusal(entry)) is not None:
+        raise Refused(said)
     reason = reversals.check("on_date", entry.spent_on, on, reason)
     reversal = SpendingEntry(project_id=entry.project_id, budget_line_id=entry.budget_line_id,
                              spent_on=on, amount=-entry.amount, description=entry.description,

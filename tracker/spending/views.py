@@ -21,7 +21,7 @@ from tracker.spending.columns import CATEGORY_COLUMNS, SPENDING_COLUMNS
 from tracker.spending.forms import SpendingForm
 from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, offered
 from tracker.web.navigation import int_arg, paginate, year_arg
 from tracker.web.permissions import requires
 
@@ -79,8 +79,9 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
     entry = db.session.get(SpendingEntry, entry_id)
     if entry is None or not entry.can_view(_user()):
         abort(404)
-    if not entry.can_reverse(_user()) and request.method == "GET":
-        abort(403)
+    if not SpendingEntry.can_record(_user(), entry.project) and request.method == "GET":
+        abort(403)  # sent, the service answers (409 for a closed project)
+    offered(services.spending_refusal(entry))
     form = ReverseForm()
     back = url_for("spending.project", project_id=entry.project_id)
     facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),

@@ -4,11 +4,16 @@ company from a project). The services say what may be corrected and how."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from tracker.dates import today
+from tracker.errors import Refused
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime
 
@@ -24,3 +29,20 @@ class ReverseForm(ReasonForm):
                         description=_l("From this date on the entry no longer counts; before "
                                        "it, it still does. Give the original's own date when "
                                        "it should never have counted."))
+
+
+def offered(refusal: str | None) -> None:
+    """A reversal's form is shown only for what can be reversed: otherwise (Back, an old link,
+    another tab) the reason it can't, as its service would refuse it sent, answers 409 before
+    the form. `refusal` is the service's own reason (`..._refusal(record)`), None when it can."""
+    if refusal is not None:
+        raise Refused(refusal)
+
+
+def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any) -> Any:
+    """The record whose reversal's form is asked for: 404 when it is not there or not the
+    user's to see, refused before the form when it can't be reversed (`offered`)."""
+    if record is None or not record.can_view(user):
+        abort(404)
+    offered(refusal(record))
+    return record

@@ -1,0 +1,160 @@
+"""A reversal's form is offered only for what can be reversed (issue 16, found by a newcomer):
+GET /ip-income/N/reverse for a receipt reversed already, or for a reversal, showed the form. On
+every ledger, the form of an entry reversed already, of a reversal, or of what its service
+refuses (a report with income standing against it, a disbursement converted) answers 409 with
+the service's reason before any form, and the entry's page offers no link to it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from tests.conftest import login, shared_data
+from tests.factories import _commit, make_user
+from tests.world import World, build
+from tracker import db
+from tracker.accounts.models import Role, User
+from tracker.achievements import deal_corrections, deals
+from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport
+from tracker.centres import services as centres
+from tracker.centres.models import CentrePayment
+from tracker.companies import corrections as shares
+from tracker.companies.models import CompanyExit
+from tracker.contracts import services as contracts
+from tracker.contracts.models import Payment
+from tracker.dates import today
+from tracker.funding import corrections as funding
+from tracker.funding.models import Conversion, Disbursement
+from tracker.partners import co_funding
+from tracker.partners.payment_models import CoFunderPayment
+from tracker.spending import services as spending
+from tracker.spending.models import SpendingEntry
+
+
+@pytest.fixture(scope="module")
+def world(app, module_connection) -> World:
+    with shared_data(app, module_connection):
+        return build()
+
+
+def _by(world: World, name: str) -> User:
+    return db.session.get(User, world.people[name])
+
+
+def _paths(world: World) -> dict[str, str]:
+    return {"transfer": f"/transfers/{world.ids['transfer_id']}",
+            "funding": f"/projects/{world.ids['invested_id']}/funding",
+            "contract": f"/contracts/{world.ids['contract_id']}",
+            "spending": f"/projects/{world.ids['project_id']}/spending"}
+
+
+# What is reversed, by whom, with its service; the reverse form's address; the page listing it.
+ENTRIES = [
+    (IncomeReceipt, "receipt_id", deal_corrections.reverse_income, "/ip-income/{}/reverse",
+     "transfer", "This receipt is a reversal or has been reversed already."),
+    (CoFunderPayment, "co_funder_payment_id", co_funding.reverse_payment,
+     "/funding/co-funder-payments/{}/reverse", "funding",
+     "This payment is a reversal or has been reversed already."),
+    (CentrePayment, "centre_payment_id", centres.reverse_payment,
+     "/centres/payments/{}/reverse", None,
+     "This payment is a reversal or has been reversed already."),
+    (Payment, "payment_id", contracts.reverse_payment, "/payments/{}/reverse", "contract",
+     "This payment is a reversal or has been reversed already."),
+]
+
+
+@pytest.mark.parametrize(("model", "key", "reverse", "path", "page", "reason"), ENTRIES,
+                         ids=[e[1] for e in ENTRIES])
+def test_no_form_for_an_entry_reversed_or_a_reversal(client, world, model, key, reverse, path,
+                                                     page, reason):
+    admin = _by(world, "admin")
+    entry = db.session.get(model, world.ids[key])
+    actor = admin
+    if model is Payment:
+        actor = entry.instalment.contract.project.pm
+    reversal = reverse(actor, entry, today(), "Typed twice")
+    _commit()
+    db.session.expire_all()  # as the next request would read them
+    login(client, actor)
+    for target in (entry, reversal):
+        answer = client.get(path.format(target.id))
+        assert answer.status_code == 409, (key, target.id)
+        text = answer.get_data(as_text=True)
+        assert reason in text.replace("&#39;", "'") and 'name="reason"' not in text
+        if page:
+            listing = client.get(_paths(world)[page]).get_data(as_text=True)
+            assert path.format(target.id) not in listing
+
+
+def test_no_form_for_a_spending_entry_reversed_or_a_reversal(client, world):
+    entry = db.session.get(SpendingEntry, world.ids["entry_id"])
+    pm = entry.project.pm
+    reversal = spending.reverse_spending(pm, entry, today(), "Typed twice")
+    _commit()
+    db.session.expire_all()  # as the next request would read them
+    login(client, pm)
+    for target in (entry, reversal):
+        answer = client.get(f"/spending/{target.id}/reverse")
+        assert answer.status_code == 409
+        assert "This entry is a reversal or has been reversed already." in answer.get_data(
+            as_text=True)
+
+
+def test_no_form_for_a_report_paid_or_reversed_and_none_offered_on_the_deal(app, client, world):
+    report = db.session.get(RoyaltyReport, world.ids["report_id"])
+    admin = _by(world, "admin")
+    login(client, admin)
+    transfer_page = _paths(world)["transfer"]
+    path = f"/royalty-reports/{report.id}/reverse"
+    assert path in client.get(transfer_page).get_data(as_text=True)
+    # Income received against it: that receipt is reversed first.
+    paid = deals.record_income(admin, report.transfer, received_on=today(), amount=D("1000"),
+                               costs=None, pays="royalty", report_id=report.id)
+    _commit()
+    db.session.expire_all()
+    answer = client.get(path)
+    assert answer.status_code == 409
+    assert "Income was received against this report" in answer.get_data(as_text=True)
+    assert path not in client.get(transfer_page).get_data(as_text=True)
+    deal_corrections.reverse_income(admin, paid, today(), "Paid to the other deal")
+    _commit()
+    db.session.expire_all()
+    assert path in client.get(transfer_page).get_data(as_text=True)
+    deal_corrections.reverse_report(admin, report, today(), "Draft figures")
+    _commit()
+    db.session.expire_all()  # as the next request would read them
+    answer = client.get(path)
+    assert answer.status_code == 409
+    assert "This report has been reversed already." in answer.get_data(as_text=True)
+    assert path not in client.get(transfer_page).get_data(as_text=True)
+    chinese = app.test_client()
+    login(chinese, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    answer = chinese.get(path)
+    assert answer.status_code == 409 and "该报告已被冲销。" in answer.get_data(as_text=True)
+    assert path not in chinese.get(transfer_page).get_data(as_text=True)
+
+
+def test_the_record_reversals_refuse_a_second_form(client, world):
+    """A conversion, an exit: reversed once; a disbursement converted: its conversion first."""
+    committee = _by(world, "committee")
+    login(client, committee)
+    paid = db.session.get(Disbursement, world.ids["disbursement_id"])
+    answer = client.get(f"/funding/disbursements/{paid.id}/reverse")
+    assert answer.status_code == 409 and "Reverse that conversion first" in answer.get_data(
+        as_text=True)
+    conversion = db.session.get(Conversion, world.ids["conversion_id"])
+    funding.reverse_conversion(committee, conversion, today(), "Wrong round")
+    exit_ = db.session.get(CompanyExit, world.ids["exit_id"])
+    shares.reverse_exit(committee, exit_, today() - timedelta(days=1), "Not dissolved")
+    _commit()
+    db.session.expire_all()  # as the next request would read them
+    for path, said in ((f"/funding/conversions/{conversion.id}/reverse",
+                        "This conversion has been reversed already."),
+                       (f"/companies/exits/{exit_.id}/reverse",
+                        "This exit has been reversed already.")):
+        answer = client.get(path)
+        assert answer.status_code == 409 and said in answer.get_data(as_text=True), path
+    assert (f"/funding/conversions/{conversion.id}/reverse"
+            not in client.get(_paths(world)["funding"]).get_data(as_text=True))
