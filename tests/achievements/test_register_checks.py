@@ -99,6 +99,11 @@ def test_annuities_fall_due_after_filing_and_are_paid_with_money_not_in_the_futu
         services.pay_annuity(pm, annuity, paid_on=today() + timedelta(days=1),
                              amount=Decimal("0"))
     assert set(_problems(refused)) == {"paid_on", "amount"}
+    # Nor before the right was filed (as no receipt comes before its deal's signing).
+    with pytest.raises(Invalid) as refused:
+        services.pay_annuity(pm, annuity, paid_on=date(2024, 2, 29), amount=Decimal("900"))
+    assert _problems(refused) == {
+        "paid_on": "An annuity is paid once the right is filed (Mar 1, 2024)."}
     services.pay_annuity(pm, annuity, paid_on=today(), amount=Decimal("900"))
     _commit()
     with pytest.raises(Refused) as twice:  # a second tab: said above the page, not lost

@@ -312,6 +312,9 @@ def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
         problems.add("paid_on", _("Give the date it was paid."))
     elif future := in_future(paid_on):
         problems.add("paid_on", future)
+    elif annuity.right.filed_on is not None and paid_on < annuity.right.filed_on:
+        problems.add("paid_on", _("An annuity is paid once the right is filed (%(date)s).",
+                                  date=day(annuity.right.filed_on)))
     if amount is None or amount < 0 or (amount == 0 and annuity.fee > 0):
         problems.add("amount", _("Give the amount paid (more than 0)."))
     problems.raise_any()
