@@ -34,6 +34,14 @@ def of(subject: FundingAgreement | ResearchContract | None) -> list[ReportObliga
                                    .order_by(ReportObligation.due_on, ReportObligation.id)))
 
 
+def of_project(user: User, project: Project) -> list[ReportObligation]:
+    """The obligations of the project's agreement and contracts that `user` may see (an
+    agreement's only to who sees the agreement), by due date: the project page's section."""
+    stmt = (with_project(select(ReportObligation)).where(Project.id == project.id)
+            .options(*_LOAD).order_by(ReportObligation.due_on, ReportObligation.id))
+    return [o for o in db.session.scalars(stmt) if o.can_view(user)]
+
+
 def with_project(stmt: Select) -> Select:
     """`stmt` over obligations joined to the project that owes each (through its agreement or
     its contract): the list and the reminder rule both read the project and its institute."""

@@ -24,6 +24,7 @@ from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
+from tracker.obligations import queries as obligation_queries
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services, team, trl
 from tracker.projects.columns import PROJECT_COLUMNS
@@ -260,6 +261,7 @@ def project_page(project: Project, **forms) -> str:
         can_plan_milestone=Milestone.can_plan(user, project),
         can_record_contract=ResearchContract.can_sign(user, project),
         achievements=achievement_queries.of_project(project),
+        reports_owed=obligation_queries.of_project(user, project),
         can_record_achievement=achievement_services.may_record(user, project),
         can_see_funding=FundingAgreement.can_see(user, project),
         plan=changes.comparison(project), pending_changes=changes.pending_count(project),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
@@ -15,6 +15,7 @@ from tracker.approvals import services as approvals
 from tracker.approvals.models import ApprovalRequest, ApprovalStep
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.contracts.models import Instalment, Payment, ResearchContract
+from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.milestones.models import (
@@ -24,14 +25,24 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
+from tracker.obligations.models import ReportObligation, ReportSubmission
+from tracker.obligations.queries import with_project
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectMember
 from tracker.reminders.delivery import open_deadlines
+from tracker.reminders.items import Item, Query
 from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
-from tracker.reminders.rules import RULES
+from tracker.reminders.rules import RULES, Rule
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
+# Reports owed to funders, and the duties under licences and patents, due within this many days
+# show on the PM's home page (the first funder_report reminder comes 30 days before).
+DUTY_HORIZON_DAYS = 30
+# The reminder rules whose items are a PM's duties under licences and patents
+# (tracker/achievements/reminders.py): listed from the rules' own queries, so the home page
+# shows what the reminders are about.
+DUTY_RULES = ("patent_annuity", "royalty_report", "royalty_payment", "upfront_payment")
 # A PM's project is at risk when an open milestone falls due within this many days (the first
 # reminder of the milestone_due ladder comes 14 days before).
 AT_RISK_DAYS = 14
@@ -44,7 +55,8 @@ LISTS = ("approvals", "approvals_returned", "returned", "milestones", "instalmen
          "conditions", "milestone_reviews",
          "gate_reviews", "panels_to_name", "rebaselines", "changes", "unassigned", "to_confirm",
          "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
-         "institute_instalments", "team_places")
+         "institute_instalments", "team_places", "reports_owed", "duties",
+         "institute_reports_owed")
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,11 @@ class Work:
     gates_coming: list[GateReview] = field(default_factory=list)
     institute_conditions: list[Condition] = field(default_factory=list)
     institute_instalments: list[Instalment] = field(default_factory=list)
+    # Reports owed to funders not submitted: a PM's due soon or late, a director's late.
+    reports_owed: list[ReportObligation] = field(default_factory=list)
+    institute_reports_owed: list[ReportObligation] = field(default_factory=list)
+    # A PM's duties under licences and patents (annuities, royalty reports and payments).
+    duties: list[tuple[Rule, Item]] = field(default_factory=list)
     # Places on a team waiting for the person's, or their director's, answer.
     team_places: list[ProjectMember] = field(default_factory=list)
     # The lists cut at HOME_LIMIT.
@@ -171,6 +188,10 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
             .options(selectinload(Instalment.payments),
                      selectinload(Instalment.contract).selectinload(ResearchContract.project))
             .order_by(Instalment.due_date, Instalment.id)), work, full)
+        horizon = on + timedelta(days=DUTY_HORIZON_DAYS)
+        work.reports_owed = _capped("reports_owed", _reports_owed().where(
+            Project.pm_id == user.id, ReportObligation.due_on <= horizon), work, full)
+        work.duties = _duties(user, on, work, full)
     whose = [ProjectMember.user_id == user.id]
     if user.directed_institute_ids:
         whose.append(ProjectMember.project_id.in_(select(Project.id).where(
@@ -208,6 +229,32 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
 def _received() -> object:
     return (select(func.coalesce(func.sum(Payment.amount), 0))
             .where(Payment.instalment_id == Instalment.id).scalar_subquery())
+
+
+def _reports_owed() -> Select:
+    """Reports owed to funders neither submitted nor cancelled, with their project, soonest
+    due first (the rows `funder_report` reminds of: tracker/obligations/reminders.py)."""
+    return (with_project(select(ReportObligation))
+            .where(ReportObligation.withdrawn_at.is_(None),
+                   ~exists().where(ReportSubmission.obligation_id == ReportObligation.id))
+            .options(selectinload(ReportObligation.funding_agreement)
+                     .selectinload(FundingAgreement.project),
+                     selectinload(ReportObligation.contract)
+                     .selectinload(ResearchContract.project))
+            .order_by(ReportObligation.due_on, ReportObligation.id))
+
+
+def _duties(user: User, on: date, work: Work, full: str | None) -> list[tuple[Rule, Item]]:
+    """The PM's open items of DUTY_RULES due within DUTY_HORIZON_DAYS or late, soonest first:
+    one statement per rule."""
+    asked = Query(until=on + timedelta(days=DUTY_HORIZON_DAYS), owner_id=user.id, on=on)
+    rows = sorted(((RULES[name], item) for name in DUTY_RULES
+                   for item in RULES[name].items(asked)),
+                  key=lambda row: (row[1].deadline, row[0].name, row[1].id))
+    if full != "duties" and len(rows) > HOME_LIMIT:
+        work.more.add("duties")
+        return rows[:HOME_LIMIT]
+    return rows
 
 
 def _project_health(user: User, on: date, work: Work, full: str | None) -> list[ProjectHealth]:
@@ -266,6 +313,8 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
         .options(selectinload(Instalment.payments),
                  selectinload(Instalment.contract).selectinload(ResearchContract.project))
         .order_by(Instalment.due_date, Instalment.id)), work, full)
+    work.institute_reports_owed = _capped("institute_reports_owed", _reports_owed().where(
+        mine, ReportObligation.due_on < on), work, full)
 
 
 def _open_escalations(user: User, on: date, work: Work, full: str | None) -> list:
