@@ -61,6 +61,24 @@ def test_every_message_has_a_chinese_translation():
     assert not problems
 
 
+# Five English words in a row: a translation that kept (or had pasted into it) English text.
+ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z]{2,}\b[ ,.;:'’-]+){4,}[A-Za-z]{2,}")
+
+
+def test_no_chinese_translation_carries_an_english_sentence():
+    """The zh catalogue had "…请一分钟后再试。The tracker computes this indicator from its
+    records…": a merge had glued another message's English onto a translation."""
+    with CATALOGUE.open("rb") as f:
+        catalogue = read_po(f)
+    leaks = []
+    for m in catalogue:
+        for text in ((m.string,) if isinstance(m.string, str) else m.string) if m.id else ():
+            found = ENGLISH_RUN.search(re.sub(r"%\(\w+\)[sd]", "", text or ""))
+            if found:
+                leaks.append((m.id, found.group(0)))
+    assert not leaks
+
+
 def test_the_catalogue_holds_every_marked_string(tmp_path, monkeypatch):
     """Strings marked in code or templates since the last `make messages` fail here."""
     pot = tmp_path / "messages.pot"

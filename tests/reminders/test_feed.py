@@ -144,3 +144,18 @@ def test_the_feed_follows_the_settings_for_a_review_counted_in_business_days(cli
     # make-up working Saturday 10 October.
     assert event.decoded("DTSTART") == date(2026, 10, 13)
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(days=1)
+
+
+def test_in_chinese_each_summary_quotes_its_title_once_punctuated(client):
+    """A rule's Chinese noun may end in its own colon (提成报告：): the summary quotes the title
+    instead of adding a second colon (it read '提成报告：: ...')."""
+    pm = make_user(Role.PROJECT_MANAGER, locale="zh_CN")
+    project = helpers.project_for(pm)
+    helpers.milestone(project, date(2026, 5, 15), title="样机")
+    token = preferences.regenerate_feed_token(pm)
+    db.session.commit()
+    calendar = Calendar.from_ical(feed_of(client, token).get_data())
+    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert f"里程碑“样机”（{project.code}）" in summaries or any(
+        s.startswith("里程碑“样机”") for s in summaries), summaries
+    assert not any("：:" in s or ": " in s for s in summaries), summaries

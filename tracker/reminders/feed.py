@@ -50,7 +50,7 @@ def calendar_for(user: User) -> bytes:
         for rule, ladder, item in _items_for(user):
             due = item.due(ladder)
             title = item.shown_title()
-            summary = f"{rule.what}: {title}"
+            summary = _("%(what)s: %(title)s", what=rule.what, title=title)
             if item.project and item.project not in title:
                 summary += f" ({item.project})"
             url = external_url(item_path(item, adapter))
