@@ -150,7 +150,7 @@ def entered() -> list[str]:
                select(Achievement.description), select(Contributor.name),
                select(IpRight.title), select(IncomeReceipt.note),
                select(Transfer.override_reason), select(TechnologyNeed.description),
-               select(TechnologyNeed.field), select(TechnologyNeed.close_reason),
+               select(TechnologyNeed.close_reason),
                select(NeedCandidate.reason), select(ReportObligation.recipient),
                # the project-manager register: candidates' names (no account yet), teams,
                # reasons and notes; co-funders' payment references; partners' notes

@@ -16,6 +16,14 @@ from tracker.needs.models import NeedCandidate
 from tracker.organisations.models import NeedState, NeedUrgency
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
+from tracker.techfields.models import TechnicalField
+
+
+def _field(code: str, name: str, name_en: str, active: bool = True) -> TechnicalField:
+    field = TechnicalField(code=code, name=name, name_en=name_en, active=active)
+    db.session.add(field)
+    db.session.flush()
+    return field
 
 
 def _fields(page: str, prefix: str) -> dict[str, str]:
@@ -38,18 +46,23 @@ def test_from_intake_to_a_draft_the_pm_finds(client):
     need = make_need(enterprise=enterprise, title="Weld seam tracking",
                      description="Thick plate, 40 mm")
     admin = make_user(Role.HQ_ADMIN, name="总部")
+    welding = _field("WLD", "焊接", "Welding")
     login(client, admin)
 
-    wrong = _post(client, need, "analysis", "analysis", field="焊接", trl="4",
+    unnamed = _post(client, need, "analysis", "analysis", field_id="0", trl="4",
+                    budget_min="", budget_max="", urgency="high")
+    assert unnamed.status_code == 400
+    assert "Choose the technical field from HQ&#39;s list." in unnamed.get_data(as_text=True)
+    wrong = _post(client, need, "analysis", "analysis", field_id=welding.id, trl="4",
                   budget_min="3000000", budget_max="1000000", urgency="high")
     assert wrong.status_code == 400
     assert "is below the least" in wrong.get_data(as_text=True)
-    done = _post(client, need, "analysis", "analysis", field="焊接", trl="4",
+    done = _post(client, need, "analysis", "analysis", field_id=welding.id, trl="4",
                  budget_min="1000000", budget_max="3000000", urgency="high")
     assert done.status_code == 302, done.get_data(as_text=True)
     db.session.refresh(need)
-    assert (need.state, need.field, need.trl, need.urgency) == (
-        NeedState.ANALYSED, "焊接", 4, NeedUrgency.HIGH)
+    assert (need.state, need.field_id, need.trl, need.urgency) == (
+        NeedState.ANALYSED, welding.id, 4, NeedUrgency.HIGH)
     assert need.analysed_at is not None
 
     for institute, pm_id, reason in ((materials, 0, "Materials lab"),
@@ -73,8 +86,9 @@ def test_from_intake_to_a_draft_the_pm_finds(client):
     assert response.status_code == 302, response.get_data(as_text=True)
     project = db.session.scalar(select(Project).where(Project.need_id == need.id))
     assert (project.phase, project.pm_id, project.title, project.partner_enterprise_id,
-            project.institute_id, project.field, project.trl_now) == (
-        Phase.DRAFT, pm.id, "Weld seam tracking", enterprise.id, robotics.id, "焊接", 4)
+            project.institute_id, project.field, project.field_id, project.trl_now) == (
+        Phase.DRAFT, pm.id, "Weld seam tracking", enterprise.id, robotics.id, "焊接",
+        welding.id, 4)
     assert project.summary == "Thick plate, 40 mm"
     actions = set(db.session.scalars(select(AuditRecord.action).where(
         AuditRecord.object_type == "technology_needs", AuditRecord.object_id == need.id)))
@@ -105,15 +119,17 @@ def test_a_project_goes_to_a_pm_of_the_matched_institute(client):
 
 def test_a_stale_page_is_refused(client):
     need = make_need()
+    a, b = _field("A", "甲领域", "Field A"), _field("B", "乙领域", "Field B")
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/needs/{need.id}").get_data(as_text=True)
     stale = _fields(page, "analysis")
-    assert _post(client, need, "analysis", "analysis", field="A", trl="0", urgency="low",
+    assert _post(client, need, "analysis", "analysis", field_id=a.id, trl="0", urgency="low",
                  budget_min="", budget_max="").status_code == 302
-    stale.update({"analysis-field": "B", "analysis-trl": "0", "analysis-urgency": "low"})
+    stale.update({"analysis-field_id": str(b.id), "analysis-trl": "0",
+                  "analysis-urgency": "low"})
     assert post(client, f"/needs/{need.id}/analysis", stale).status_code == 409
     db.session.refresh(need)
-    assert need.field == "A"
+    assert need.field_id == a.id
 
 
 def test_closing_needs_a_reason(client):

@@ -23,6 +23,7 @@ from tracker.organisations.models import (
     NeedUrgency,
     TechnologyNeed,
 )
+from tracker.techfields import services as techfields
 
 CONTACT_EMAIL = "contact@demo.jitri.cn"
 MATCHED_TITLE = "大型挖掘机液压系统能耗降低20%"
@@ -59,7 +60,8 @@ def seed_needs(users: dict[str, User], password: str, enterprises: list[Enterpri
         matched.analysed_at = now - timedelta(days=52)
         matched.matched_at = matched.state_since = now - timedelta(days=46)
         matched.matched_by_id = admin.id
-        matched.field, matched.trl, matched.urgency = "液压节能", 4, NeedUrgency.HIGH
+        matched.field_id = techfields.classify(None, "智能制造")
+        matched.trl, matched.urgency = 4, NeedUrgency.HIGH
         matched.budget_min, matched.budget_max = Decimal("3000000"), Decimal("6000000")
         matched.description = "电液混合动力，整机油耗降低20%，样机两年内完成"
         for institute, pm, reason, chosen in (
@@ -85,7 +87,8 @@ def seed_needs(users: dict[str, User], password: str, enterprises: list[Enterpri
             need.analysed_at = collected + timedelta(days=to_match - 5)
             need.matched_at = collected + timedelta(days=to_match)
             need.matched_by_id = admin.id
-            need.field, need.trl, need.urgency = "工业互联网", 5, NeedUrgency.NORMAL
+            need.field_id = techfields.classify(None, "智能制造")
+            need.trl, need.urgency = 5, NeedUrgency.NORMAL
         if to_contract:
             need.contracted_at = need.state_since = collected + timedelta(days=to_contract)
         if reason:

@@ -9,7 +9,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.display.labels import label
+from tracker.organisations.forms import technical_field_choice
 from tracker.organisations.models import NEED_URGENCY_LABELS, NeedState, NeedUrgency
+from tracker.techfields.forms import field_choices
 from tracker.web.fields import MoneyField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -36,15 +38,17 @@ class SubmitNeedForm(OneTime, Form):
 
 
 class AnalysisForm(SeenVersion, Form):
-    field = StringField(_l("Technical field"), validators=[DataRequired(), Length(max=100)])
+    field_id = technical_field_choice()
     trl = SelectField(_l("TRL the enterprise starts from"), coerce=int, choices=[])
     budget_min = MoneyField(_l("Budget from (CNY)"), validators=AMOUNT)
     budget_max = MoneyField(_l("Budget up to (CNY)"), validators=AMOUNT)
     urgency = SelectField(_l("Urgency"), coerce=NeedUrgency, choices=[],
                           default=NeedUrgency.NORMAL)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fields=(), **kwargs):
+        """`fields`: HQ's list as offered (techfields.offered)."""
         super().__init__(*args, **kwargs)
+        self.field_id.choices = field_choices(fields, _l("Not classified"))
         self.trl.choices = [(0, _l("Not known"))] + [(n, str(n)) for n in range(1, 10)]
         self.urgency.choices = [(u, NEED_URGENCY_LABELS[u]) for u in NeedUrgency]
 

@@ -32,6 +32,7 @@ from tracker.organisations.models import (
 from tracker.projects import services as projects
 from tracker.projects.funding import FundingSource
 from tracker.projects.models import Project, ProjectType
+from tracker.techfields import services as techfields
 
 # How long the draft a need becomes runs at first: the PM plans it from there.
 DRAFT_YEARS = 2
@@ -74,19 +75,20 @@ def submit_need(actor: User, *, title: str, description: str = "",
     return need
 
 
-def analyse_need(actor: User, need: TechnologyNeed, *, field: str, trl: int | None,
+def analyse_need(actor: User, need: TechnologyNeed, *, field_id: int | None, trl: int | None,
                  budget_min: Decimal | None, budget_max: Decimal | None,
                  urgency: NeedUrgency | None) -> None:
-    """HQ's analysis: the technical field, the TRL the enterprise starts from, the budget
-    range it would pay, how urgent it is. A collected need is analysed by it; an analysed or
-    matched one has its analysis corrected."""
+    """HQ's analysis: the technical field (of HQ's list, which the reports count by), the TRL
+    the enterprise starts from, the budget range it would pay, how urgent it is. A collected
+    need is analysed by it; an analysed or matched one has its analysis corrected."""
     _may_steer(actor)
     if need.state not in (NeedState.COLLECTED, NeedState.ANALYSED, NeedState.MATCHED):
         raise Refused(_("The need is %(state)s: its analysis no longer changes.",
                         state=_state(need)))
     problems = Problems()
-    if not field.strip():
-        problems.add("field", _("Name the technical field."))
+    field_id = techfields.classify(field_id)
+    if field_id is None:
+        problems.add("field_id", _("Choose the technical field from HQ's list."))
     if trl is not None and not 1 <= trl <= 9:
         problems.add("trl", _("A TRL is from 1 to 9."))
     for name, amount in (("budget_min", budget_min), ("budget_max", budget_max)):
@@ -97,7 +99,7 @@ def analyse_need(actor: User, need: TechnologyNeed, *, field: str, trl: int | No
         problems.add("budget_max", _("The most it would pay, %(max)s, is below the least, "
                                      "%(min)s.", max=money(budget_max), min=money(budget_min)))
     problems.raise_any()
-    need.field, need.trl, need.urgency = field.strip(), trl, urgency
+    need.field_id, need.trl, need.urgency = field_id, trl, urgency
     need.budget_min, need.budget_max = budget_min, budget_max
     if need.state is NeedState.COLLECTED:
         organisations.stamp_state(actor, need, NeedState.ANALYSED)
@@ -189,7 +191,9 @@ def make_project(actor: User, need: TechnologyNeed, pm_id: int) -> Project:
     trl = need.trl or 1
     project = projects.create_proposal(
         actor, pm=pm, budget_lines=[], member_ids=[], title=need.title,
-        summary=need.description, field=need.field or institute.field,
+        summary=need.description,
+        field=need.technical_field.name if need.technical_field else institute.field,
+        field_id=need.field_id or institute.field_id,
         type=ProjectType.CONTRACT_RESEARCH, institute_id=institute.id,
         partner_enterprise_id=need.enterprise_id, need_id=need.id,
         funding_source=FundingSource.ENTERPRISE, trl_now=trl, trl_target=min(9, trl + 2),

@@ -32,6 +32,7 @@ from tracker.organisations.models import (
     NeedState,
     TechnologyNeed,
 )
+from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
 
@@ -92,8 +93,9 @@ def forms_for(need: TechnologyNeed, **filled: Any) -> dict[str, Any]:
     replaces one with the form as it was posted."""
     state, forms = need.state, {}
     if state in (NeedState.COLLECTED, NeedState.ANALYSED, NeedState.MATCHED):
-        forms["analysis"] = _seen(AnalysisForm(prefix="analysis", formdata=None, obj=need,
-                                               data={"trl": need.trl or 0}), need)
+        forms["analysis"] = _seen(AnalysisForm(
+            prefix="analysis", formdata=None, obj=need, fields=techfields.offered(need.field_id),
+            data={"trl": need.trl or 0, "field_id": need.field_id or 0}), need)
     if state is NeedState.ANALYSED:
         institutes = db.session.scalars(select(Institute).order_by(Institute.code)).all()
         forms["candidate"] = CandidateForm(prefix="candidate", formdata=None,
@@ -159,10 +161,10 @@ def submit_need() -> Response | str | tuple[str, int]:
 @login_required
 def analyse(need_id: int) -> Response | str | tuple[str, int]:
     need = _need(need_id)
-    form = AnalysisForm(prefix="analysis")
+    form = AnalysisForm(prefix="analysis", fields=techfields.offered(need.field_id))
     return submit(
         form, lambda: services.analyse_need(
-            _user(), need, field=form.field.data, trl=form.trl.data or None,
+            _user(), need, field_id=form.field_id.data, trl=form.trl.data or None,
             budget_min=form.budget_min.data, budget_max=form.budget_max.data,
             urgency=form.urgency.data),
         _("Analysis saved."), _to_need(need), lambda: need_page(need, analysis=form),

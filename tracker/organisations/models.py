@@ -286,8 +286,8 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Who submitted it (None: typed or imported by HQ before intake was recorded).
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # HQ's analysis (tracker/needs/services.py:analyse_need).
-    field: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # HQ's analysis (tracker/needs/services.py:analyse_need): the field above, chosen from HQ's
+    # list, and these.
     trl: Mapped[int | None]
     budget_min: Mapped[Decimal | None] = mapped_column(Money)
     budget_max: Mapped[Decimal | None] = mapped_column(Money)
