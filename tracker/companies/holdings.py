@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (
     ColumnElement,
@@ -46,9 +47,13 @@ from tracker.reports.filters import Filters
 ZERO = Decimal("0")
 
 
+@lru_cache(maxsize=16)
 def lines(on: date) -> Subquery:
     """A row per company on `on`: company_id, name, registered, rounds (standing), raised,
-    exited, hq_shares, price (of its last standing round), paid (HQ's cost), realised."""
+    exited, hq_shares, price (of its last standing round), paid (HQ's cost), realised.
+    Built once per date and process: the statement, a dozen joined and aggregated selects,
+    took longer to build (and its cache key to compute) than the database took to run it; it
+    reads nothing of the request, and a construct is never changed once built."""
     # A reversed round drops out on every date, as its shares do (`ledger.standing`).
     standing = and_(FinancingRound.on_date <= on, round_stands(FinancingRound.id))
     rounds = (select(FinancingRound.company_id, func.count(FinancingRound.id).label("n"),
@@ -197,20 +202,22 @@ def totals(rows) -> Totals:
     """The rows of `lines` added up as the portfolio's lines are: value and cost for the
     companies not exited, what HQ paid for those exited apart (`exited_cost`)."""
     found = Totals()
-    for row in rows:
+    # By position, in the order of `lines`: a row's attributes by name cost about a
+    # microsecond each, most of this loop's time over a network's 1,500 companies.
+    for _id, _name, registered, rounds, raised, exited, hq_shares, price, paid, realised in rows:
         found.companies += 1
-        found.registered += bool(row.registered)
-        found.rounds += row.rounds or 0
-        found.raised += _money(row.raised)
-        found.realised += _money(row.realised)
-        if row.exited:
+        found.registered += bool(registered)
+        found.rounds += rounds or 0
+        found.raised += _money(raised)
+        found.realised += _money(realised)
+        if exited:
             found.exited += 1
-            found.exited_cost += _money(row.paid)
+            found.exited_cost += _money(paid)
             continue
-        found.hq_cost += _money(row.paid)
-        shares = Decimal(row.hq_shares or 0)
+        found.hq_cost += _money(paid)
+        shares = Decimal(hq_shares or 0)
         if shares > 0:
             found.with_hq_stake += 1
-        if shares and row.price is not None:
-            found.hq_value += money.value_of(shares, Decimal(row.price))
+        if shares and price is not None:
+            found.hq_value += money.value_of(shares, Decimal(price))
     return found
