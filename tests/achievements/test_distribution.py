@@ -73,11 +73,13 @@ def test_a_share_below_the_minimum_is_refused_without_a_reason_and_taken_with_on
     assert field == "override_reason" and "49.99" in message and "50.00" in message
     assert db.session.scalar(select(Transfer)) is None
     transfer = make_transfer(achievement, hq, contributor_pct=Decimal("30"),
+                             kind="non_exclusive_licence",
                              override_reason="The licensee's university co-owns the patent.")
     assert deals.below_minimum(transfer)
     # The minimum is a setting: raised, income under a deal below it without a reason is
     # refused at recording too.
-    other = make_transfer(achievement, hq, contributor_pct=Decimal("55"))
+    other = make_transfer(achievement, hq, contributor_pct=Decimal("55"),
+                          kind="non_exclusive_licence")
     settings.set_value(hq, catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT, "60")
     with pytest.raises(Refused):
         deals.record_income(hq, other, received_on=date(2026, 2, 1), amount=Decimal("10"),

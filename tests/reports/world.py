@@ -325,7 +325,8 @@ def _achievements(admin, p1, p4) -> None:
                                     (x1, date(2026, 2, 1), None, "patent"),
                                     (x1, date(2026, 2, 1), date(2026, 3, 1), "software"),
                                     (x2, date(2026, 3, 1), None, "patent")):
-        achievements.save_right(admin, x, None, kind=kind, patent_type="invention",
+        achievements.save_right(admin, x, None, kind=kind,
+                                patent_type="invention" if kind == "patent" else None,
                                 title="R", number=f"N{x.id}-{filed}{kind}", jurisdiction="CN",
                                 status="granted" if granted else "filed", filed_on=filed,
                                 granted_on=granted, attorney_costs=None)

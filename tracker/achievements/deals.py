@@ -20,6 +20,7 @@ from tracker import db, money
 from tracker.accounts.models import User
 from tracker.achievements import periods
 from tracker.achievements.deal_models import (
+    TRANSFER_KIND_LABELS,
     IncomeReceipt,
     IncomeShare,
     ReceiptFor,
@@ -124,6 +125,13 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
             problems.add("ip_deal_id", _("Another transfer already records that deal."))
     if transfer is not None:
         _keeps_what_was_recorded(problems, transfer, signed_on, ends_on, upfront, months)
+    if isinstance(kind, TransferKind) and signed_on is not None and (
+            other := _in_the_way(achievement, transfer, kind, signed_on, ends_on)):
+        problems.add("kind", _("%(kind)s to “%(enterprise)s” signed on %(date)s is in force "
+                               "then, and leaves no room for this deal: end that deal first, "
+                               "or date this one after it ends.",
+                               kind=TRANSFER_KIND_LABELS[other.kind], date=day(other.signed_on),
+                               enterprise=other.enterprise.shown("name")))
     problems.raise_any()
     creating = transfer is None
     if creating:
@@ -144,6 +152,32 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
                      changes)
     db.session.flush()
     return transfer
+
+
+# Deals that leave no room for another while in force: an exclusive licence (no other
+# licensee), and for good an assignment or a contribution for equity (the institute no longer
+# holds what it would license).
+SOLE = {TransferKind.EXCLUSIVE, TransferKind.TRANSFER, TransferKind.EQUITY}
+FOR_GOOD = {TransferKind.TRANSFER, TransferKind.EQUITY}
+
+
+def _in_the_way(achievement: Achievement, transfer: Transfer | None, kind: TransferKind,
+                signed_on: date, ends_on: date | None) -> Transfer | None:
+    """Another deal of `achievement` in force while this one would be, where one of the two
+    leaves no room for the other."""
+    others = db.session.scalars(
+        select(Transfer).where(Transfer.achievement_id == achievement.id,
+                               Transfer.id != (transfer.id if transfer else 0))
+        .order_by(Transfer.signed_on, Transfer.id))
+    end = None if kind in FOR_GOOD else ends_on
+    for other in others:
+        if kind not in SOLE and other.kind not in SOLE:
+            continue
+        other_end = None if other.kind in FOR_GOOD else other.ends_on
+        if (other_end is None or signed_on < other_end) and (end is None
+                                                             or other.signed_on < end):
+            return other
+    return None
 
 
 def _keeps_what_was_recorded(problems: Problems, transfer: Transfer, signed_on: date | None,
