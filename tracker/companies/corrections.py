@@ -28,6 +28,7 @@ from tracker.companies.services import require_manager
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.funding.models import Conversion, FundingAgreement, conversion_stands
+from tracker.incentives import reserve
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -47,15 +48,18 @@ def reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareE
 def no_holding_below_zero(company: Company, on: date) -> None:
     """After reversing an entry of `on` (it drops out of every cap table, `ledger.standing`),
     nobody may hold fewer than no shares on that or any later date (the shares of a reversed
-    issuance may have been transferred on since)."""
+    issuance may have been transferred on since), and no incentive pool fewer than its
+    options outstanding (`tracker.incentives.reserve`)."""
     for when in sorted({on} | {e.on_date for e in company.entries if e.on_date >= on}):
         table = ledger.cap_table(company, when)
         short = next((h for h in table.rows if h.shares < 0), None)
         if short is not None:
-            raise Invalid("on_date", _(
+            # A refusal above the form, not beside the date: no date of the reversal helps.
+            raise Refused(_(
                 "%(name)s would hold %(shares)s shares on %(date)s: the shares reversed were "
                 "passed on by a later entry; reverse that one first.", name=short.holder.name,
                 shares=number(short.shares), date=day(when)))
+    reserve.no_pool_below_promised(company, on)
 
 
 def no_round_priced_on(company: Company, entries: list[ShareEntry],
@@ -186,6 +190,7 @@ def void_founders(actor: User, company: Company, reason: str) -> list[ShareEntry
         "cap_table": [[[e.to_holder.name, str(e.shares)] for e in standing], None],
         "on": [standing[0].on_date.isoformat(), None], "reason": [None, reason.strip()]})
     db.session.flush()
+    reserve.no_pool_below_promised(company, standing[0].on_date)
     return voided
 
 

@@ -35,6 +35,7 @@ from tracker.dates import today
 from tracker.display.formatting import before_stop, day, number
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.incentives import reserve
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
@@ -333,6 +334,8 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
                 "%(name)s holds %(held)s shares from %(date)s on; a transfer of %(shares)s "
                 "would leave a negative holding.", name=source.name, held=number(held),
                 date=day(on), shares=number(shares)))
+        elif shares > reserve.transferable(company, source, on):
+            problems.add("shares", reserve.reserved_sentence(company, source, on))
         elif shares > held - locked:
             problems.add("shares", _(
                 "%(locked)s of %(name)s's shares are locked up on %(date)s: at most %(free)s "

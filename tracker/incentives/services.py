@@ -32,6 +32,7 @@ from tracker.companies.models import (
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.incentives import reserve
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -61,13 +62,8 @@ def grants_of(company: Company) -> list[IncentiveGrant]:
 
 
 def promised(company: Company, pool: Shareholder, *, leaving_out: int | None = None) -> Decimal:
-    """Options granted from `pool` and neither exercised, forfeited nor lapsed: shares the
-    pool still holds but has promised."""
-    on = today()
-    return sum((g.shares - g.forfeited - g.exercised() - g.lapsing(on)
-                for g in grants_of(company)
-                if g.pool_id == pool.id and g.kind is GrantKind.OPTIONS and g.id != leaving_out),
-               ZERO)
+    """Options granted from `pool` and not exercised, forfeited nor lapsed (`reserve`)."""
+    return reserve.promised(pool, leaving_out=leaving_out)
 
 
 def window_days(record: IncentiveGrant) -> int:
@@ -79,8 +75,8 @@ def window_days(record: IncentiveGrant) -> int:
 
 def unallocated(company: Company, pool: Shareholder, on: date) -> Decimal:
     """What the pool may still grant from `on` on: the fewest shares it holds on that date or
-    later, less what it has promised."""
-    return ledger.lowest_balance_from(company, pool.id, on) - promised(company, pool)
+    later, less what it has promised (the rule any movement out of the pool obeys)."""
+    return reserve.transferable(company, pool, on)
 
 
 def _whole(problems: Problems, field: str, shares: Decimal | None) -> None:
