@@ -33,7 +33,7 @@ from tracker.dates import in_future
 from tracker.display.formatting import day, pct
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Problems, Refused, in_row
-from tracker.money import HUNDRED, ZERO
+from tracker.money import CENT, HUNDRED, ZERO
 from tracker.names import name_key, one_line
 from tracker.projects.lifecycle import NOT_APPROVED
 
@@ -122,7 +122,21 @@ def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Cont
 
 
 def _shown(contributors: list[Contributor]) -> list[str]:
-    return [f"{c.name} {c.share_pct}%" for c in contributors]
+    """The contributors as the history says them: each share with two decimals however it was
+    typed (60 and 60.00 are one share, said once as 60.00%)."""
+    return [f"{c.name} {c.share_pct.quantize(CENT)}%" for c in contributors]
+
+
+def _same(contributors: list[Contributor]) -> list[tuple]:
+    """What a contributor row is: who (the user, or the name typed), and their share. Compared
+    on this, not on the names shown: a person named is linked to their user account under the
+    same name and share, and that is a change."""
+    return [(c.user_id, c.name, c.share_pct.quantize(CENT)) for c in contributors]
+
+
+def _users(contributors: list[Contributor]) -> list[str]:
+    """The contributors who are users, by name: they read their statements themselves."""
+    return [c.name for c in contributors if c.user_id is not None]
 
 
 def save_achievement(actor: User, project: Project, achievement: Achievement | None, *,
@@ -143,14 +157,20 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
     problems.raise_any()
     creating = achievement is None
     before = [] if creating else _shown(achievement.contributors)
+    unchanged = not creating and _same(rows) == _same(achievement.contributors)
+    users_before = [] if creating else _users(achievement.contributors)
     if creating:
         achievement = Achievement(project_id=project.id, created_by_id=actor.id)
     achievement.title = title[:200]
     achievement.description = (description or "").strip()
     changes = audit.pending_changes(achievement)
-    if _shown(rows) != before:
+    if not unchanged:
         achievement.contributors = rows
-        changes["contributors"] = [before or None, _shown(rows)]
+        if _shown(rows) != before:
+            changes["contributors"] = [before or None, _shown(rows)]
+        if not creating and (linked := _users(rows)) != users_before:
+            # Linking a person named to their account leaves the names shown as they were.
+            changes["contributor_users"] = [users_before or None, linked or None]
     db.session.add(achievement)
     if creating or changes:
         audit.record(actor, "achievement.create" if creating else "achievement.update",

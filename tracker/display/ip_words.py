@@ -68,6 +68,7 @@ FIELDS = {
     "exercise_until": _l("Exercisable until"), "lapsed_on": _l("Lapsed on"),
     "lapsed": _l("Options lapsed"),
     "exercised": _l("Options exercised in all"), "contributors": _l("Contributors"),
+    "contributor_users": _l("Contributors with a user account"),
 }
 
 # Keys whose general label (tracker/display/words.py) would mislead on these objects.
