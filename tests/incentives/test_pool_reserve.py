@@ -155,3 +155,16 @@ def test_reversing_a_transfer_passed_on_is_refused_above_the_form_not_beside_the
                     {"on_date": today().isoformat(), "reason": "never paid"})
     assert response.status_code == 409
     assert "Angel would hold -600 shares" in response.get_data(as_text=True)
+
+
+def test_vesting_does_not_start_before_the_company_was_registered(company):
+    """F9: a vesting start years before registration was accepted (fully vested before the
+    company existed)."""
+    with pytest.raises(Invalid, match="is before .* was registered") as refused:
+        services.grant(
+            helpers.manager(), company, pool_id=pool_of(company).id, user=None,
+            person_name="Alice", kind="options", shares=Decimal("1000"),
+            exercise_price=Decimal("1"), granted_on=helpers.days_ago(10),
+            vesting_start=helpers.days_ago(2000), vesting_months=48, cliff_months=12,
+            lock_up_until=None, note="")
+    assert refused.value.field == "vesting_start"

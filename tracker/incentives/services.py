@@ -84,7 +84,10 @@ def _whole(problems: Problems, field: str, shares: Decimal | None) -> None:
         problems.add(field, _("Shares are whole numbers above zero; %(n)s was given.", n=shares))
 
 
-def _check_schedule(problems: Problems, values: dict[str, Any], granted_on: date | None) -> None:
+def _check_schedule(problems: Problems, values: dict[str, Any], granted_on: date | None,
+                    company: Company | None = None) -> None:
+    """The schedule's terms; with `company`, a vesting start not before it was registered
+    (a new or changed start: a stored one stays readable)."""
     months, cliff = values.get("vesting_months"), values.get("cliff_months")
     if months is None or months < 0 or months > 240:
         problems.add("vesting_months", _("Give the vesting period in months, 0 to 240."))
@@ -94,6 +97,10 @@ def _check_schedule(problems: Problems, values: dict[str, Any], granted_on: date
     start = values.get("vesting_start")
     if start is None:
         problems.add("vesting_start", _("Give the date vesting starts from."))
+    elif company is not None and company.registered_on and start < company.registered_on:
+        problems.add("vesting_start", _(
+            "%(date)s is before %(name)s was registered (%(registered)s).", date=day(start),
+            name=company.name, registered=day(company.registered_on)))
     lock_up = values.get("lock_up_until")
     if lock_up is not None and granted_on is not None and lock_up <= granted_on:
         problems.add("lock_up_until", _("The lock-up ends after the grant date (%(date)s).",
@@ -153,7 +160,7 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
     price = values.get("exercise_price")
     if kind is GrantKind.OPTIONS and (price is None or price < 0):
         problems.add("exercise_price", _("Options have an exercise price (0 or more)."))
-    _check_schedule(problems, values, on)
+    _check_schedule(problems, values, on, company)
     if not problems and shares > (left := unallocated(company, pool, on)):
         problems.add("shares", _(
             "%(pool)s holds %(held)s shares from %(date)s on, of which %(promised)s are "
@@ -293,7 +300,9 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
     they carry none, one is given to them with the grant's (`_lock`)."""
     require_manager(actor)
     problems = Problems()
-    _check_schedule(problems, values, record.granted_on)
+    _check_schedule(problems, values, record.granted_on,
+                    record.company if values.get("vesting_start") != record.vesting_start
+                    else None)
     problems.raise_any()
     schedule = ("vesting_start", "vesting_months", "cliff_months")
     if (any(values[k] != getattr(record, k) for k in schedule)
