@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask, Response, g, request
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 
 import tracker.models  # noqa: F401  (every mapper, before a test module's imports configure them)
@@ -131,6 +131,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # output) in few reference cycles; the collector's default of a pass every 700 allocations
     # spent several per cent of the suite's time finding nothing.
     gc.set_threshold(50_000, 20, 100)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A test marked `no_db` (pyproject.toml: its outcome cannot depend on the database, so
+    `make test` runs it in the SQLite pass only) fails if it runs a statement on any database."""
+    if item.get_closest_marker("no_db") is None:
+        return (yield)
+    ran: list[str] = []
+
+    def note(conn, cursor, statement: str, *args) -> None:
+        ran.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        result = yield
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    assert not ran, f"marked no_db but ran {len(ran)} statements, the first: {ran[0][:200]}"
+    return result
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):

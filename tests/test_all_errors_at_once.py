@@ -24,6 +24,7 @@ def _errors(page: str) -> int:
     return page.count('class="error"')
 
 
+@pytest.mark.no_db
 def test_problems_are_collected_and_raised_as_one():
     problems = Problems()
     problems.raise_any()  # nothing found: nothing raised
@@ -419,6 +420,7 @@ def _raised_fields(function) -> set[str]:
     return fields
 
 
+@pytest.mark.no_db
 def test_no_service_reports_its_problems_one_at_a_time():
     import ast
     from pathlib import Path
@@ -435,6 +437,7 @@ def test_no_service_reports_its_problems_one_at_a_time():
         one_at_a_time)
 
 
+@pytest.mark.no_db
 def test_the_scan_finds_a_service_that_reports_one_at_a_time():
     """The scan above is no test if it finds nothing: the old exit service, for one."""
     import ast

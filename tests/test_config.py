@@ -33,6 +33,7 @@ def production_env(monkeypatch):
     return monkeypatch
 
 
+@pytest.mark.no_db
 @pytest.mark.parametrize("keys", ["", "not-a-key", f"{FERNET_KEY},{'k' * 40}"])
 def test_production_refuses_to_run_without_good_encryption_keys(production_env, keys):
     production_env.setenv("ENCRYPTION_KEYS", keys)
@@ -42,6 +43,7 @@ def test_production_refuses_to_run_without_good_encryption_keys(production_env, 
     ProductionConfig.check()
 
 
+@pytest.mark.no_db
 @pytest.mark.parametrize("key", ["s3cret", "k" * 31, "密" * 10, DEV_SECRET_KEY])
 def test_production_refuses_a_weak_or_development_secret_key(production_env, key):
     production_env.setenv("SECRET_KEY", key)
@@ -49,12 +51,14 @@ def test_production_refuses_a_weak_or_development_secret_key(production_env, key
         ProductionConfig.check()
 
 
+@pytest.mark.no_db
 def test_production_accepts_a_key_of_32_bytes(production_env):
     ProductionConfig.check()
     production_env.setenv("SECRET_KEY", "密" * 11)  # 33 bytes in UTF-8
     ProductionConfig.check()
 
 
+@pytest.mark.no_db
 def test_production_requires_an_absolute_base_url(production_env):
     production_env.delenv("BASE_URL")
     with pytest.raises(RuntimeError, match="BASE_URL"):
@@ -64,11 +68,13 @@ def test_production_requires_an_absolute_base_url(production_env):
         ProductionConfig.check()
 
 
+@pytest.mark.no_db
 def test_production_sends_mail_over_tls_by_default():
     assert os.environ.get("MAIL_USE_TLS") is None
     assert ProductionConfig.MAIL_USE_TLS is True
 
 
+@pytest.mark.no_db
 def test_the_development_key_logs_a_warning(caplog, tmp_path):
     with caplog.at_level(logging.WARNING):
         create_app("test", DATABASE_URL=f"sqlite:///{tmp_path / 'dev.db'}",
@@ -87,6 +93,7 @@ def _gunicorn_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.no_db
 def test_gunicorn_without_tracker_config_refuses_to_start(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TRACKER_CONFIG"}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.db'}"
@@ -107,6 +114,7 @@ def test_links_come_from_base_url_never_from_the_host_header(app, client):
     assert "evil.example" not in page
 
 
+@pytest.mark.no_db
 def test_no_code_builds_a_link_from_the_request_host():
     for path in (ROOT / "tracker").rglob("*.py"):
         text = path.read_text()
@@ -119,6 +127,7 @@ def test_a_host_outside_trusted_hosts_is_refused(app, client, monkeypatch):
     assert client.get("/login", base_url="http://evil.example").status_code == 400
 
 
+@pytest.mark.no_db
 def test_production_trusts_only_the_host_of_base_url(production_env):
     import importlib
 

@@ -8,6 +8,9 @@ from flask import Flask
 
 from tracker import create_app
 
+# The error handlers of apps of its own, which serve no query: run once (pyproject.toml).
+pytestmark = pytest.mark.no_db
+
 
 def _app_that_fails(**overrides) -> Flask:
     app = create_app("test", **overrides)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from tests.companies import helpers as companies
 from tests.conftest import login, post
 from tests.factories import make_project, make_user
@@ -14,6 +16,7 @@ from tracker.display.formatting import size
 from tracker.projects.lifecycle import Phase
 
 
+@pytest.mark.no_db
 def test_sizes_read_in_bytes_kb_and_mb(app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert [size(n) for n in (0, 40, 1023, 1536, 20 * 1024 * 1024)] == [

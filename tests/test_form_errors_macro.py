@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import lxml.html
+import pytest
 from flask import render_template_string
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, StringField
@@ -25,6 +26,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NOT_FORM_ERRORS = {("imports/run.html", "run.errors")}
 
 
+@pytest.mark.no_db
 def test_only_the_macro_shows_form_errors():
     """A template that loops over a form's errors itself shows some and drops others (lazy
     messages were dropped by `is string` on five pages); the macro shows them all."""

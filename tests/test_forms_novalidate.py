@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_db  # reads the templates only: run once (pyproject.toml)
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE | re.DOTALL)
 POSTS = re.compile(r"""\bmethod\s*=\s*["']?post\b""", re.IGNORECASE)

@@ -7,6 +7,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_db  # reads the source and the catalogue only: run once (pyproject.toml)
+
 GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "pgettext"}
 
 

@@ -13,6 +13,8 @@ import unicodedata
 import pytest
 from babel.messages.pofile import read_po
 
+pytestmark = pytest.mark.no_db  # reads the catalogue and the font only: run once (pyproject.toml)
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FONTS = [
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),

@@ -38,6 +38,7 @@ def _template_files() -> list[Path]:
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
+@pytest.mark.no_db
 @pytest.mark.parametrize("path", _template_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_templates_have_no_untranslated_text(path):
     """Once every {{ }}, {% %} and {# #} is taken out, what is left is markup or punctuation."""
@@ -49,6 +50,7 @@ def test_templates_have_no_untranslated_text(path):
     assert not bare, f"untranslated text in {path.name}: {bare}"
 
 
+@pytest.mark.no_db
 def test_every_message_has_a_chinese_translation():
     with CATALOGUE.open("rb") as f:
         catalogue = read_po(f)
@@ -65,6 +67,7 @@ def test_every_message_has_a_chinese_translation():
 ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z]{2,}\b[ ,.;:'’-]+){4,}[A-Za-z]{2,}")
 
 
+@pytest.mark.no_db
 def test_no_chinese_translation_carries_an_english_sentence():
     """The zh catalogue had "…请一分钟后再试。The tracker computes this indicator from its
     records…": a merge had glued another message's English onto a translation."""
@@ -79,6 +82,7 @@ def test_no_chinese_translation_carries_an_english_sentence():
     assert not leaks
 
 
+@pytest.mark.no_db
 def test_the_catalogue_holds_every_marked_string(tmp_path, monkeypatch):
     """Strings marked in code or templates since the last `make messages` fail here."""
     pot = tmp_path / "messages.pot"
@@ -106,6 +110,7 @@ class _AnyValue(dict):
         return 1
 
 
+@pytest.mark.no_db
 def test_every_template_message_survives_jinjas_formatting():
     """Jinja's gettext formats a template's message with its variables even when it has none:
     a bare % (a label's "(%)") answered 500 on the page that showed it. Written %% instead,

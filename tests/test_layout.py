@@ -8,7 +8,11 @@ import enum
 import importlib
 from pathlib import Path
 
+import pytest
+
 from tracker.display.labels import LABELS
+
+pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACKER = ROOT / "tracker"

@@ -15,6 +15,8 @@ import tracker
 from tracker.web.fields import Range
 from tracker.web.forms import Form
 
+pytestmark = pytest.mark.no_db  # reads the forms and the catalogue only: run once (pyproject.toml)
+
 ROOT = Path(tracker.__file__).parent
 
 

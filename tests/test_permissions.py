@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import login
 from tests.factories import install_gates, make_project, make_user
 from tests.gates import helpers as gate_helpers
@@ -22,6 +24,7 @@ REDERIVED = re.compile(r"current_user\.id\s*[=!]=|[=!]=\s*current_user\.id"
                        r"|can_manage_users)\b")
 
 
+@pytest.mark.no_db
 def test_no_template_rederives_a_permission_rule():
     offenders = [f"{path.relative_to(TEMPLATES)}:{n}"
                  for path in sorted(TEMPLATES.rglob("*.html"))
@@ -36,6 +39,7 @@ JOINED = re.compile(r"(can_\w+|may_\w+).*is_read_only|is_read_only.*(can_\w+|may
 TRACKER = Path(__file__).parent.parent / "tracker"
 
 
+@pytest.mark.no_db
 def test_no_view_or_template_joins_a_predicate_to_the_project_state():
     files = [*TEMPLATES.rglob("*.html"), *TRACKER.rglob("views.py")]
     offenders = [f"{path.name}:{n}" for path in sorted(files)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.no_db  # reads the requirement files only: run once (pyproject.toml)
+
 ROOT = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 

@@ -41,6 +41,7 @@ def test_session_cookie_is_httponly_and_lax(client):
     assert "SameSite=Lax" in cookie
 
 
+@pytest.mark.no_db
 def test_templates_have_no_inline_script_or_style_and_no_cdn():
     from pathlib import Path
 
@@ -51,6 +52,7 @@ def test_templates_have_no_inline_script_or_style_and_no_cdn():
         assert "//cdn" not in text and "https://" not in text, path
 
 
+@pytest.mark.no_db
 def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -65,5 +67,6 @@ def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
     assert "SECRET_KEY" not in str(error.value)
 
 
+@pytest.mark.no_db
 def test_production_cookies_are_secure():
     assert ProductionConfig.SESSION_COOKIE_SECURE is True

@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
+
 ROOT = Path(__file__).resolve().parent.parent
 # `tests/x.py::test_name`, `tracker/x.py:function`, or a bare file; a bare `test_name` after
 # them is in the last test file named in the same cell.

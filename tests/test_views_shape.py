@@ -6,8 +6,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import tracker
 from tracker.web import actions
+
+pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
 
 REFUSALS = {"Invalid", "Refused", "DomainError"}
 ROOT = Path(tracker.__file__).parent

@@ -8,10 +8,13 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from tracker.dates import out_of_range
+
+pytestmark = pytest.mark.no_db  # reads the catalogue and templates only: run once (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
