@@ -292,7 +292,12 @@ def walk_of(app, walked: dict, email: str, locale: str):
     return walked[email, locale]
 
 
-@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+# The Chinese walk runs the English walk's statements again: make test's PostgreSQL pass
+# leaves it out (pyproject.toml, the Makefile).
+CHINESE = pytest.param("zh_CN", marks=pytest.mark.second_language)
+
+
+@pytest.mark.parametrize("locale", [CHINESE, "en"])
 @pytest.mark.parametrize("email", [u[0] for u in USERS])
 def test_every_page_speaks_one_language(app, walked, email, locale):
     pages, answers = walk_of(app, walked, email, locale)
@@ -315,7 +320,8 @@ def test_every_page_speaks_one_language(app, walked, email, locale):
 
 
 @pytest.mark.parametrize("email,locale", [(u[0], "en") for u in USERS]
-                         + [("pm@demo.jitri.cn", "zh_CN")])
+                         + [pytest.param("pm@demo.jitri.cn", "zh_CN",
+                                         marks=pytest.mark.second_language)])
 def test_every_page_and_form_speaks(app, walked, email, locale):
     """The furniture and the error summaries of tests/test_forms_speak.py on the same walk."""
     pages, answers = walk_of(app, walked, email, locale)
