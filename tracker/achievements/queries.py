@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
+from tracker.accounts.models import User
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, Contributor
-from tracker.projects.models import Project
-
-if TYPE_CHECKING:
-    from tracker.accounts.models import User
+from tracker.projects.models import Project, ProjectMember
 
 
 def of_project(project: Project) -> list[Achievement]:
@@ -39,3 +35,13 @@ def contributions_of(user: User) -> list[Contributor]:
         select(Contributor).where(Contributor.user_id == user.id)
         .options(joinedload(Contributor.achievement).joinedload(Achievement.project))
         .order_by(Contributor.achievement_id.desc())))
+
+
+def contributor_candidates(project: Project) -> list[User]:
+    """Who may be chosen as a contributor (the achievement form's users, an import's e-mails):
+    the project's institute's people, its PM and team."""
+    members = select(ProjectMember.user_id).where(ProjectMember.project_id == project.id)
+    return list(db.session.scalars(select(User).where(
+        User.active.is_(True), or_(User.institute_id == project.institute_id,
+                                   User.id == project.pm_id, User.id.in_(members)))
+        .order_by(User.name)))

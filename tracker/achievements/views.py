@@ -24,8 +24,8 @@ from tracker.achievements.models import (
     IpRight,
     RightKind,
 )
-from tracker.achievements.queries import achievement_transfers
-from tracker.projects.models import Project, ProjectMember
+from tracker.achievements.queries import achievement_transfers, contributor_candidates
+from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
 from tracker.web.navigation import paginate, text_arg
@@ -78,18 +78,9 @@ def index() -> str:
     return render_template("achievements/index.html", page=paginate(query), q=q)
 
 
-def _candidates(project: Project) -> list[User]:
-    """Who may be chosen as a contributor: the project's institute's people, its PM and team."""
-    members = select(ProjectMember.user_id).where(ProjectMember.project_id == project.id)
-    return list(db.session.scalars(select(User).where(
-        User.active.is_(True), or_(User.institute_id == project.institute_id,
-                                   User.id == project.pm_id, User.id.in_(members)))
-        .order_by(User.name)))
-
-
 def _achievement_form(project: Project, achievement: Achievement | None) -> AchievementForm:
     form = AchievementForm(obj=achievement if request.method == "GET" else None,
-                           users=_candidates(project))
+                           users=contributor_candidates(project))
     if request.method == "GET" and achievement is not None:
         for row, contributor in zip(form.contributors, achievement.contributors, strict=False):
             row.form.user_id.data = contributor.user_id or 0

@@ -9,15 +9,14 @@ as headers, and so is the key itself.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.models import Role
 from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
+from tracker.imports.column_types import DATE_NOTE, Column, Kind, Ref
+from tracker.imports.ip_columns import ACHIEVEMENTS
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import (
     RECOGNITIONS,
@@ -29,46 +28,6 @@ from tracker.organisations.models import (
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
-
-
-class Ref:
-    """What a reference cell names, by its natural key (never shown: no labels)."""
-
-    INSTITUTE = "institute"  # its code
-    ENTERPRISE = "enterprise"  # its unified social credit code, or its name
-    CENTRE = "centre"  # its name
-    USER = "user"  # their e-mail
-    NEED = "need"  # its title
-    PROJECT = "project"  # its code
-    PARTNER = "partner"  # its unified social credit code, or its name
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: object  # a lazy string: English as written, Chinese from the catalogue
-    required: bool = False
-    note: object = ""
-    ref: str | None = None  # one of Ref
-    choices: type[enum.Enum] | None = None  # a value, or its label in either language
-    many: bool = False  # several choices, separated by , ; or 、
-    is_date: bool = False
-    is_flag: bool = False  # yes/no, 是/否, true/false, 1/0
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    title: object
-    columns: tuple[Column, ...]
-    # The columns whose values find an existing record (the natural key).
-    key: tuple[str, ...]
-
-    def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
-
-
-DATE_NOTE = _l("A date such as 2024-03-15.")
 
 INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("code", _l("Code"), True, _l("Short and unique, for example JITRI-AM.")),
@@ -308,7 +267,7 @@ COMPANIES = Kind("companies", _l("Companies"), (
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
                                                 PROJECTS, MILESTONES, CONTRACTS, FUNDING,
-                                                COMPANIES)}
+                                                COMPANIES, ACHIEVEMENTS)}
 
 
 def header_in(column: Column, locale: str) -> str:

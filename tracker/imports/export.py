@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements.models import Achievement, IpRight
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
@@ -235,10 +236,37 @@ def _companies() -> Iterator[list]:
                          for k, on, p, n in recorded_exit(c))]
 
 
+def _achievements() -> Iterator[list]:
+    emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
+    for a in db.session.scalars(select(Achievement).options(
+            selectinload(Achievement.project), selectinload(Achievement.contributors),
+            selectinload(Achievement.rights).selectinload(IpRight.annuities))
+            .order_by(Achievement.id)):
+        yield [a.project.code, a.title, a.description,
+               "; ".join(f"{emails[c.user_id] if c.user_id else c.name}: {_text(c.share_pct)}"
+                         for c in a.contributors),
+               "; ".join(" | ".join(_right(r)) for r in a.rights),
+               "; ".join(" | ".join([r.number, str(n.year_no), n.due_on.isoformat(),
+                                     _text(n.fee)] + ([n.paid_on.isoformat(),
+                                                       _text(n.paid_amount)] if n.paid else []))
+                         for r in a.rights for n in r.annuities)]
+
+
+def _right(r: IpRight) -> list[str]:
+    """kind | title | number | status, then what else it has, as the column writes it."""
+    more = [_text(r.filed_on), _text(r.granted_on), _text(r.patent_type),
+            "" if r.jurisdiction == "CN" else r.jurisdiction,
+            _text(r.attorney_costs) if r.attorney_costs else ""]
+    while more and not more[-1]:
+        more.pop()
+    return [r.kind.value, r.title, r.number, r.status.value, *more]
+
+
 ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "institutes": _institutes, "enterprises": _enterprises, "users": _users,
     "centres": _centres, "needs": _needs, "projects": _projects, "milestones": _milestones,
-    "contracts": _contracts, "funding": _funding, "companies": _companies}
+    "contracts": _contracts, "funding": _funding, "companies": _companies,
+    "achievements": _achievements}
 
 
 def rows(kind: str) -> Iterator[list[str]]:

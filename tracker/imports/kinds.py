@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.display import history
+from tracker.imports.achievements import Achievements
 from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
 from tracker.imports.companies import Companies
 from tracker.imports.contracts import Contracts
@@ -12,5 +13,5 @@ from tracker.imports.projects_bulk import BulkProjects
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
     Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    Contracts(), Funding(), Companies())}
+    Contracts(), Funding(), Companies(), Achievements())}
 history.IMPORT_KINDS.update({name: adapter.kind.title for name, adapter in ADAPTERS.items()})

@@ -1,0 +1,155 @@
+"""The achievements import: each row the achievement form and `save_achievement`, its rights
+the right form and `save_right`, its annuities `add_annuity` and `pay_annuity`, as the
+register's pages record them; all or nothing, named by row and column, unchanged again, a
+right filed then granted updated, a recorded annuity never changed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from tests.conftest import login
+from tests.imports.helpers import run
+from tests.imports.test_projects import HEADER, _row, _setting
+from tracker import db
+from tracker.achievements import services as register
+from tracker.achievements.models import Achievement, Annuity, IpRight, RightStatus
+from tracker.audit.models import AuditRecord
+from tracker.imports.export import export_csv
+from tracker.imports.models import ImportState
+from tracker.projects.models import Project
+
+KEYS = ["project_id", "title", "description", "contributors", "rights", "annuities"]
+PATENT = "patent | Pump seal | CN201910123456.7 | granted | 2019-09-01 | 2021-03-02 | invention"
+KNOW_HOW = "know_how | Curing recipe |  | filed"
+ROW = ["TEST-2019-0042", "Low-leak pump seal", "A seal that halves leakage",
+       "pm@import.cn: 60; member@import.cn: 30; Wang Wu: 10", f"{PATENT}; {KNOW_HOW}",
+       "CN201910123456.7 | 3 | 2021-09-01 | 900 | 2021-08-20 | 900; "
+       "CN201910123456.7 | 4 | 2022-09-01 | 1200"]
+
+
+def _projects():
+    admin, pm = _setting()
+    result = run(admin, "projects", [HEADER, _row(), _row(code="TEST-2019-0043",
+                                                          phase="proposal_review",
+                                                          passed="")])
+    assert result.state is ImportState.DONE, result.errors
+    return admin, pm
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_achievement_comes_in_as_its_pages_record_it_and_again_unchanged():
+    admin, pm = _projects()
+    result = run(admin, "achievements", [KEYS, ROW])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    achievement = db.session.scalar(select(Achievement))
+    assert [(c.user_id is not None, c.name, c.share_pct) for c in achievement.contributors] == [
+        (True, pm.name, Decimal("60")), (True, achievement.contributors[1].user.name,
+                                         Decimal("30")), (False, "Wang Wu", Decimal("10"))]
+    patent, know_how = achievement.rights
+    assert (patent.number, patent.status, patent.granted_on, know_how.title) == (
+        "CN201910123456.7", RightStatus.GRANTED, date(2021, 3, 2), "Curing recipe")
+    assert [(a.year_no, a.paid_amount) for a in patent.annuities] == [
+        (3, Decimal("900")), (4, None)]
+    # The same achievement typed in records the same audit actions.
+    actions = sorted(db.session.scalars(select(AuditRecord.action).where(
+        AuditRecord.action.in_(("achievement.create", "ip_right.create", "annuity.create",
+                                "annuity.pay")))))
+    assert actions == ["achievement.create", "annuity.create", "annuity.create", "annuity.pay",
+                       "ip_right.create", "ip_right.create"]
+    [exported] = list(csv.reader(io.StringIO(export_csv("achievements").decode())))[1:]
+    assert exported == ROW
+    records = _count(AuditRecord)
+    again = run(admin, "achievements", [KEYS, ROW])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    assert _count(AuditRecord) == records + 1  # the run's own record only
+
+
+def test_a_changed_row_updates_the_achievement_and_adds_what_the_file_adds():
+    admin, _pm = _projects()
+    filed = PATENT.replace("granted | 2019-09-01 | 2021-03-02", "filed | 2019-09-01 | ")
+    first = [*ROW[:4], f"{filed}; {KNOW_HOW}", ""]
+    assert run(admin, "achievements", [KEYS, first]).state is ImportState.DONE
+    result = run(admin, "achievements", [KEYS, ROW])
+    assert (result.state, result.updated) == (ImportState.DONE, 1), result.errors
+    right = db.session.scalar(select(IpRight).where(IpRight.number == "CN201910123456.7"))
+    assert (right.status, len(right.annuities)) == (RightStatus.GRANTED, 2)
+
+
+def test_a_bad_row_imports_nothing_and_every_problem_is_named_by_row_and_column():
+    admin, _pm = _projects()
+    rows = [KEYS, ROW,
+            ["TEST-2019-0043", "Too early", "", "pm@import.cn: 100", "", ""],
+            ["TEST-2019-0042", "Shares", "", "pm@import.cn: 60; Wang Wu: 30", "", ""],
+            ["TEST-2019-0042", "Stranger", "", "nobody@import.cn: 100", "", ""],
+            ["TEST-2019-0042", "No date", "", "Wang Wu: 100",
+             "patent | Valve | CN2019 | filed |  |  | invention", ""]]
+    for locale, expected in (("en", "add up to 90"), ("zh_CN", "90")):
+        with force_locale(locale):  # the importing person's language
+            result = run(admin, "achievements", rows)
+            assert result.state is ImportState.FAILED
+            assert [(r, str(c)) for r, c, _m in result.errors] == [
+                (3, "Project code" if locale == "en" else "项目编号"),
+                (4, "Contributors" if locale == "en" else "贡献人"),
+                (5, "Contributors" if locale == "en" else "贡献人"),
+                (6, "IP rights" if locale == "en" else "知识产权")], result.errors
+            assert expected in str(result.errors[1][2])
+    assert "nobody@import.cn" in result.errors[2][2]
+    assert (_count(Achievement), _count(IpRight)) == (0, 0)
+
+
+def test_a_recorded_annuity_or_right_is_not_changed_nor_dropped_by_an_import():
+    admin, _pm = _projects()
+    assert run(admin, "achievements", [KEYS, ROW]).state is ImportState.DONE
+    changed = [*ROW[:4], PATENT, ROW[5].replace("| 900 | 2021-08-20 | 900", "| 950")]
+    result = run(admin, "achievements", [KEYS, changed])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "IP rights")], result.errors
+    assert "Curing recipe is recorded and missing from the file" in result.errors[0][2]
+    result = run(admin, "achievements", [KEYS, [*ROW[:5], ROW[5].replace("| 900 | 2021-08-20 | "
+                                                                          "900", "| 950")]])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Patent annuities")], result.errors
+    assert "is recorded otherwise" in result.errors[0][2]
+    assert _count(Annuity) == 2
+
+
+def test_an_annuity_paid_on_its_page_exports_as_the_import_reads_it():
+    admin, pm = _projects()
+    project = db.session.scalar(select(Project).where(Project.code == "TEST-2019-0042"))
+    achievement = register.save_achievement(pm, project, None, title="Typed", description="",
+                                            contributors=[register.ContributorLine(
+                                                user_id=pm.id, name="", share_pct=Decimal("100"))])
+    right = register.save_right(pm, achievement, None, kind="software", patent_type=None,
+                                title="Controller", number="2020SR123456", jurisdiction="cn",
+                                status="granted", filed_on=date(2020, 1, 2),
+                                granted_on=date(2020, 5, 6), attorney_costs=Decimal("3000"))
+    assert right.jurisdiction == "CN"
+    [row] = list(csv.reader(io.StringIO(export_csv("achievements").decode())))[1:]
+    assert row == ["TEST-2019-0042", "Typed", "", "pm@import.cn: 100",
+                   "software | Controller | 2020SR123456 | granted | 2020-01-02 | 2020-05-06 | "
+                   " |  | 3000", ""]
+    again = run(admin, "achievements", [KEYS, row])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+
+
+def test_the_upload_page_offers_the_kind_and_its_template_in_either_language(client):
+    admin, _pm = _projects()
+    admin.locale = "zh_CN"
+    login(client, admin)
+    page = client.get("/admin/import/").get_data(as_text=True)
+    assert "成果与知识产权" in page and "贡献人" in page and "专利年费" in page
+    template = client.get("/admin/import/templates/achievements.csv").get_data(as_text=True)
+    assert template.lstrip("\ufeff").startswith("项目编号,标题,描述,贡献人,知识产权,专利年费")
+    admin.locale = "en"
+    page = client.get("/admin/import/").get_data(as_text=True)
+    assert "Achievements and IP rights" in page and "Patent annuities" in page
+    # A Chinese template imports as it came: its headers are read in either language.
+    result = run(admin, "achievements", [template.lstrip("\ufeff").strip().split(","), ROW])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors

@@ -1,0 +1,306 @@
+"""A row of the achievements import: the achievement form of its project's register (title,
+description, the contributors' table), saved by `save_achievement` as that page saves it; then
+each right by the right form and `save_right`, each annuity by `add_annuity` and, once paid,
+`pay_annuity`, as the right's page records them, by the importing HQ admin (who keeps every
+project's register).
+
+An achievement is found again by its project and title, a right by its kind, number and
+jurisdiction (know-how, which has no number, by its title). The achievement and its rights
+have edit pages, so a changed row updates them as those pages would (a right filed then
+granted, a contributor's share corrected). An annuity is a record of a fee due and paid, never
+edited: a re-import changes nothing, annuities and payments the file adds are recorded, and a
+recorded one the file changes or drops is refused by name; so is a right the file drops (the
+tracker removes none: it is marked lapsed or abandoned).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.accounts import services as accounts
+from tracker.achievements import services as register
+from tracker.achievements.forms import (
+    CONTRIBUTOR_ROWS,
+    AchievementForm,
+    AnnuityForm,
+    AnnuityPaidForm,
+    RightForm,
+)
+from tracker.achievements.models import (
+    Achievement,
+    IpRight,
+    PatentType,
+    RightKind,
+    RightStatus,
+)
+from tracker.achievements.queries import contributor_candidates
+from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.imports import ip_columns, ledger_lines
+from tracker.imports.adapters import Adapter
+from tracker.imports.cells import CellError, iso_date
+from tracker.imports.column_types import Column
+from tracker.projects.models import Project
+
+_PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
+
+# (user id or None, name as written ("" for a user), share in per cent)
+Line = tuple[int | None, str, Decimal | None]
+# The right form's fields, in `register.RIGHT_FIELDS`' order.
+Right = tuple
+# (patent number, patent year, due on, fee, paid on, amount paid)
+AnnuityLine = tuple[str, int, date, Decimal, date | None, Decimal | None]
+
+
+_KIND = Column("rights", "", choices=RightKind)
+_PATENT = Column("rights", "", choices=PatentType)
+_STATUS = Column("rights", "", choices=RightStatus)
+
+
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def contributors(text: str, project: Project | None) -> list[tuple[int | None, str, str]]:
+    """'li@example.cn: 60; Wang Wu: 40' as the contributors' table's rows: a user (by e-mail,
+    among those the form offers) or a person named, and the share as typed."""
+    offered = {u.id for u in contributor_candidates(project)} if project else set()
+    rows = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        who, sep, share = part.replace("：", ":").rpartition(":")
+        who = who.strip()
+        if not sep or not who:
+            raise CellError(_("Write each contributor as an e-mail or a name and a share, e.g. "
+                              "li@example.cn: 60; Wang Wu: 40."), "contributors")
+        if "@" in who:
+            user = accounts.find_by_email(who)
+            if user is None:
+                raise CellError(_("No account has the e-mail %(key)s.", key=who),
+                                "contributors")
+            if user.id not in offered:
+                raise CellError(_("%(name)s may not be chosen as a contributor: only the "
+                                  "project's institute's people, its PM and its team.",
+                                  name=who), "contributors")
+            rows.append((user.id, "", _AMOUNT.sub("", share)))
+        else:
+            rows.append((None, who, _AMOUNT.sub("", share)))
+    if len(rows) > CONTRIBUTOR_ROWS:
+        raise CellError(_("At most %(n)d contributors.", n=CONTRIBUTOR_ROWS), "contributors")
+    return rows
+
+
+def rights(text: str) -> list[Right]:
+    """'patent | Sensor housing | CN2024... | granted | 2024-03-01 | 2025-06-30 | invention'
+    read by the right form, as its page reads it."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.split("|")]
+        if not 4 <= len(pieces) <= 9:
+            raise CellError(_("Write each right as kind | title | number | status | filed on | "
+                              "granted on | patent type | jurisdiction | attorney costs (the "
+                              "last five if any)."), "rights")
+        kind, title, number, status, filed, granted, patent_type, where, costs = (
+            pieces + [""] * (9 - len(pieces)))
+        form = RightForm(formdata=MultiDict({
+            "kind": ledger_lines.choice(_KIND, kind, "rights"),
+            "patent_type": ledger_lines.choice(_PATENT, patent_type, "rights")
+            if patent_type else "",
+            "title": title, "number": number, "jurisdiction": where,
+            "status": ledger_lines.choice(_STATUS, status, "rights"),
+            "filed_on": iso_date(filed), "granted_on": iso_date(granted),
+            "attorney_costs": _AMOUNT.sub("", costs)}))
+        if not form.validate():
+            raise CellError(ledger_lines.form_errors(form), "rights")
+        kind = RightKind(form.kind.data)
+        found.append((kind, (form.patent_type.data or None) if kind is RightKind.PATENT
+                      else None, _words(form.title.data), (form.number.data or "").strip(),
+                      (form.jurisdiction.data or "CN").strip().upper() or "CN",
+                      form.status.data, form.filed_on.data, form.granted_on.data,
+                      form.attorney_costs.data or Decimal("0")))
+    return found
+
+
+def annuities(text: str) -> list[AnnuityLine]:
+    """'CN2024... | 3 | 2026-03-01 | 900 | 2026-02-20 | 900' read by the annuity form and, when
+    paid, the paid form, as the right's page reads them."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.split("|")]
+        if len(pieces) not in (4, 6):
+            raise CellError(_("Write each annuity as the patent's number | patent year | due "
+                              "on | fee, then paid on | amount paid once paid."), "annuities")
+        number, year, due, fee, paid_on, paid = pieces + [""] * (6 - len(pieces))
+        form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
+                                               "fee": _AMOUNT.sub("", fee)}))
+        paid_form = AnnuityPaidForm(formdata=MultiDict({
+            "paid_on": iso_date(paid_on), "amount": _AMOUNT.sub("", paid)}))
+        if not form.validate() or (len(pieces) == 6 and not paid_form.validate()):
+            raise CellError(ledger_lines.form_errors(form) or ledger_lines.form_errors(
+                paid_form), "annuities")
+        found.append((number, form.year_no.data, form.due_on.data, form.fee.data,
+                      paid_form.paid_on.data if len(pieces) == 6 else None,
+                      paid_form.amount.data if len(pieces) == 6 else None))
+    return found
+
+
+def recorded_contributors(achievement: Achievement) -> list[Line]:
+    return [(c.user_id, "" if c.user_id else c.name, c.share_pct)
+            for c in achievement.contributors]
+
+
+def recorded_rights(achievement: Achievement) -> list[Right]:
+    return [tuple(getattr(r, f) for f in register.RIGHT_FIELDS) for r in achievement.rights]
+
+
+def recorded_annuities(achievement: Achievement) -> list[AnnuityLine]:
+    return [(r.number, a.year_no, a.due_on, a.fee, a.paid_on, a.paid_amount)
+            for r in achievement.rights for a in r.annuities]
+
+
+def _same_right(line: Right, right: IpRight) -> bool:
+    kind, _type, title, number, where = line[:5]
+    if number:
+        return (right.kind, right.number, right.jurisdiction) == (kind, number, where)
+    return (right.kind, right.number, right.title) == (kind, "", title)
+
+
+class Achievements(Adapter):
+    kind, model, form_class = ip_columns.ACHIEVEMENTS, Achievement, AchievementForm
+    fields = ("title", "description")
+
+    def find(self, values):
+        if not values.get("project_id"):
+            return None
+        return db.session.scalar(select(Achievement).where(
+            Achievement.project_id == values["project_id"],
+            Achievement.title == _words(values.get("title"))).order_by(Achievement.id).limit(1))
+
+    def name(self, values):
+        return f"{values.get('project_id', '')} · {values.get('title', '')}"
+
+    def current(self, obj):
+        return {"title": obj.title, "description": obj.description,
+                "project_id": obj.project_id, "contributors": recorded_contributors(obj),
+                "rights": recorded_rights(obj), "annuities": recorded_annuities(obj)}
+
+    def form(self, formdata, obj, refs):
+        project = db.session.get(Project, refs.get("project_id") or 0)
+        return AchievementForm(formdata=formdata, data=self.form_data(obj),
+                               users=contributor_candidates(project) if project else [])
+
+    def more_formdata(self, given, obj):
+        project = db.session.get(Project, int((given.get("project_id") or ["0"])[0] or 0))
+        if "contributors" in given:
+            rows = contributors((given["contributors"] or [""])[0], project)
+        elif obj is not None:
+            rows = [(u, n, format(s, "f")) for u, n, s in recorded_contributors(obj)]
+        else:
+            rows = []
+        data = {}
+        for i, (user_id, name, share) in enumerate(rows):
+            data[f"contributors-{i}-user_id"] = [str(user_id or 0)]
+            data[f"contributors-{i}-name"] = [name]
+            data[f"contributors-{i}-share_pct"] = [share]
+        return data
+
+    def values(self, form, given):
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        return {"title": _words(form.title.data),
+                "description": (form.description.data or "").strip(),
+                "project_id": int(text.get("project_id") or 0),
+                "contributors": [(row.user_id.data or None,
+                                  "" if row.user_id.data else _words(row.name.data),
+                                  row.share_pct.data) for _i, row in form.numbered_rows()],
+                "rights": rights(text["rights"]) if "rights" in text else None,
+                "annuities": annuities(text["annuities"]) if "annuities" in text else None}
+
+    def save(self, actor, obj, values):
+        project = db.session.get(Project, values["project_id"])
+        try:
+            achievement = register.save_achievement(
+                actor, project, obj, title=values["title"], description=values["description"],
+                contributors=[register.ContributorLine(user_id=u, name=n, share_pct=s)
+                              for u, n, s in values["contributors"]])
+        except Refused as refused:  # not an approved project: said in its column
+            raise Invalid("project_id", refused.message) from None
+        problems = Problems()  # every problem of the row at once, each in its column
+        if values["rights"] is not None:
+            self._rights(actor, achievement, values["rights"], problems)
+        if values["annuities"] is not None and not problems:
+            self._annuities(actor, achievement, values["annuities"], problems)
+        problems.raise_any()
+        return achievement
+
+    @staticmethod
+    def _rights(actor, achievement: Achievement, wanted: list[Right],
+                problems: Problems) -> None:
+        """Each right saved as its page saves it, created or changed; none dropped."""
+        recorded = list(achievement.rights)
+        for line in wanted:
+            right = next((r for r in recorded if _same_right(line, r)), None)
+            if right is not None:
+                recorded.remove(right)
+                if tuple(getattr(right, f) for f in register.RIGHT_FIELDS) == line:
+                    continue
+            try:
+                register.save_right(actor, achievement, right,
+                                    **dict(zip(register.RIGHT_FIELDS, line, strict=True)))
+            except Invalid as error:
+                named = f"{line[3]} {line[2]}".strip()
+                problems.found += [("rights", _("%(right)s: %(problem)s", right=named,
+                                                problem=message))
+                                   for _field, message in error.problems]
+        for right in recorded:
+            problems.add("rights", _("%(right)s is recorded and missing from the file: an "
+                                     "import does not remove a right (mark it lapsed or "
+                                     "abandoned on its page).", right=right.name))
+
+    @staticmethod
+    def _annuities(actor, achievement: Achievement, wanted: list[AnnuityLine],
+                   problems: Problems) -> None:
+        """Annuities the file adds, and payments of those unpaid; none changed or dropped."""
+        db.session.expire(achievement, ["rights"])
+        patents = {r.number: r for r in achievement.rights if r.kind is RightKind.PATENT}
+        given = set()
+        for number, year, due, fee, paid_on, paid in wanted:
+            right = patents.get(number)
+            if right is None:
+                problems.add("annuities", _("The achievement has no patent numbered "
+                                            "%(number)s.", number=number))
+                continue
+            given.add((number, year))
+            annuity = next((a for a in right.annuities if a.year_no == year), None)
+            named = _("%(right)s, year %(year)d", right=right.name, year=year)
+            if annuity is not None and ((annuity.due_on, annuity.fee) != (due, fee) or (
+                    annuity.paid and (annuity.paid_on, annuity.paid_amount) != (paid_on, paid))):
+                problems.add("annuities", _("The annuity %(annuity)s is recorded otherwise: an "
+                                            "import does not change it.", annuity=named))
+                continue
+            try:
+                if annuity is None:
+                    annuity = register.add_annuity(actor, right, year_no=year, due_on=due,
+                                                   fee=fee)
+                if paid_on is not None and not annuity.paid:
+                    register.pay_annuity(actor, annuity, paid_on=paid_on, amount=paid)
+            except Invalid as error:
+                problems.found += [("annuities", _("%(right)s: %(problem)s", right=named,
+                                                   problem=message))
+                                   for _field, message in error.problems]
+            except (Refused, Forbidden) as error:
+                problems.add("annuities", error.message)
+        for number, year, *_rest in recorded_annuities(achievement):
+            if (number, year) not in given:
+                problems.add("annuities", _("The annuity of year %(year)d of %(number)s is "
+                                            "recorded and missing from the file: an import "
+                                            "does not remove it.", year=year, number=number))
