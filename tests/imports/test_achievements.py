@@ -98,8 +98,8 @@ def test_a_bad_row_imports_nothing_and_every_problem_is_named_by_row_and_column(
             assert result.state is ImportState.FAILED
             assert [(r, str(c)) for r, c, _m in result.errors] == [
                 (3, "Project code" if locale == "en" else "项目编号"),
-                (4, "Contributors" if locale == "en" else "贡献人"),
-                (5, "Contributors" if locale == "en" else "贡献人"),
+                (4, "Contributors" if locale == "en" else "完成人"),
+                (5, "Contributors" if locale == "en" else "完成人"),
                 (6, "IP rights" if locale == "en" else "知识产权")], result.errors
             assert expected in str(result.errors[1][2])
     assert "nobody@import.cn" in result.errors[2][2]
@@ -144,9 +144,9 @@ def test_the_upload_page_offers_the_kind_and_its_template_in_either_language(cli
     admin.locale = "zh_CN"
     login(client, admin)
     page = client.get("/admin/import/").get_data(as_text=True)
-    assert "成果与知识产权" in page and "贡献人" in page and "专利年费" in page
+    assert "成果与知识产权" in page and "完成人" in page and "专利年费" in page
     template = client.get("/admin/import/templates/achievements.csv").get_data(as_text=True)
-    assert template.lstrip("\ufeff").startswith("项目编号,标题,描述,贡献人,知识产权,专利年费")
+    assert template.lstrip("\ufeff").startswith("项目编号,标题,描述,完成人,知识产权,专利年费")
     admin.locale = "en"
     page = client.get("/admin/import/").get_data(as_text=True)
     assert "Achievements and IP rights" in page and "Patent annuities" in page

@@ -16,7 +16,7 @@ from tracker.accounts.models import Role
 from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
 from tracker.imports.column_types import DATE_NOTE, Column, Kind, Ref
-from tracker.imports.ip_columns import ACHIEVEMENTS
+from tracker.imports.ip_columns import ACHIEVEMENTS, IP_DEALS
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import (
     RECOGNITIONS,
@@ -267,7 +267,7 @@ COMPANIES = Kind("companies", _l("Companies"), (
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
                                                 PROJECTS, MILESTONES, CONTRACTS, FUNDING,
-                                                COMPANIES, ACHIEVEMENTS)}
+                                                COMPANIES, ACHIEVEMENTS, IP_DEALS)}
 
 
 def header_in(column: Column, locale: str) -> str:

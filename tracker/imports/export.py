@@ -22,12 +22,14 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, IpRight
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
+from tracker.imports import ip_deals
 from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
@@ -262,11 +264,32 @@ def _right(r: IpRight) -> list[str]:
     return [r.kind.value, r.title, r.number, r.status.value, *more]
 
 
+def _ip_deals() -> Iterator[list]:
+    for t in db.session.scalars(select(Transfer).options(
+            selectinload(Transfer.achievement).selectinload(Achievement.project),
+            selectinload(Transfer.enterprise), selectinload(Transfer.reports),
+            selectinload(Transfer.receipts)).order_by(Transfer.id)):
+        yield [t.achievement.project.code, t.achievement.title, _enterprise(t.enterprise),
+               *(getattr(t, f) for f in ip_deals.TERMS[1:]),
+               "; ".join(f"{on.isoformat()}: {_text(base)}"
+                         for on, base in ip_deals.recorded_reports(t)),
+               "; ".join(" | ".join(_receipt(r)) for r in ip_deals.recorded_receipts(t))]
+
+
+def _receipt(receipt: tuple) -> list[str]:
+    """date | amount | pays, then the report's number, costs and note as far as any is given."""
+    on, amount, pays, number, costs, note = receipt
+    more = [_text(number), _text(costs) if costs else "", note]
+    while more and not more[-1]:
+        more.pop()
+    return [on.isoformat(), _text(amount), pays.value, *more]
+
+
 ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "institutes": _institutes, "enterprises": _enterprises, "users": _users,
     "centres": _centres, "needs": _needs, "projects": _projects, "milestones": _milestones,
     "contracts": _contracts, "funding": _funding, "companies": _companies,
-    "achievements": _achievements}
+    "achievements": _achievements, "ip_deals": _ip_deals}
 
 
 def rows(kind: str) -> Iterator[list[str]]:

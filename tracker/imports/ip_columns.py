@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.imports.column_types import Column, Kind, Ref
+from tracker.achievements.deal_models import RoyaltyBase, TransferKind
+from tracker.imports.column_types import DATE_NOTE, Column, Kind, Ref
 
 ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
     Column("project_id", _l("Project code"), True, ref=Ref.PROJECT,
@@ -30,3 +31,35 @@ ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
                    "the last two once paid, separated by semicolons, e.g. CN202410123456.7 | "
                    "3 | 2026-03-01 | 900 | 2026-02-20 | 900.")),
 ), key=("project_id", "title"))
+
+IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
+    Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),
+    Column("achievement", _l("Achievement"), True,
+           note=_l("The title of one of the project's achievements (import achievements "
+                   "first).")),
+    Column("enterprise_id", _l("Licensee or assignee"), True, ref=Ref.ENTERPRISE,
+           note=_l("The enterprise's credit code or name.")),
+    Column("kind", _l("Kind of deal"), True, choices=TransferKind),
+    Column("signed_on", _l("Signed on"), True, note=DATE_NOTE, is_date=True),
+    Column("ends_on", _l("Ends on"), note=DATE_NOTE, is_date=True),
+    Column("upfront", _l("Upfront payment (CNY)")),
+    Column("upfront_due_on", _l("Upfront payment due on"), note=DATE_NOTE, is_date=True),
+    Column("royalty_pct", _l("Royalty rate (%)")),
+    Column("royalty_base", _l("Royalty base"), choices=RoyaltyBase),
+    Column("minimum_royalty", _l("Minimum royalty per period (CNY)")),
+    Column("reporting_months", _l("Reporting period"),
+           note=_l("Months: 1, 3, 6 or 12; empty or 0: no royalty reports.")),
+    Column("report_days", _l("Report due, days after the period"), note=_l("Empty: 30.")),
+    Column("payment_days", _l("Royalty due, days after the report"), note=_l("Empty: 30.")),
+    Column("contributor_pct", _l("Contributors' share of the net income (%)"), True),
+    Column("override_reason", _l("Reason for a share below the minimum")),
+    Column("reports", _l("Royalty reports"),
+           note=_l("Each period's report from the signing on, in order: date received: base "
+                   "reported, separated by semicolons, e.g. 2024-04-10: 1200000; 2024-07-08: "
+                   "900000.")),
+    Column("receipts", _l("Income received"),
+           note=_l("Date received | amount | what it pays (upfront, royalty or other) | the "
+                   "report's number in Royalty reports (for a royalty) | costs deducted | "
+                   "note, the last three if any, separated by semicolons, e.g. 2024-02-01 | "
+                   "500000 | upfront; 2024-05-02 | 60000 | royalty | 1 | 2000.")),
+), key=("project_id", "achievement", "enterprise_id", "kind", "signed_on"))

@@ -1,0 +1,90 @@
+"""The IP deals import: a transfer or licence of an achievement by the deal form and
+`save_transfer`, its royalty reports by `record_report` and its income by `record_income`, as
+the deal's page records them (article 45 checked, each receipt split among the contributors);
+all or nothing, unchanged again, a recorded report or receipt never changed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from tests.factories import make_enterprise
+from tests.imports import test_achievements
+from tests.imports.helpers import run
+from tracker import db
+from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
+from tracker.audit.models import AuditRecord
+from tracker.imports.export import export_csv
+from tracker.imports.models import ImportState
+
+KEYS = ["project_id", "achievement", "enterprise_id", "kind", "signed_on", "ends_on", "upfront",
+        "upfront_due_on", "royalty_pct", "royalty_base", "minimum_royalty", "reporting_months",
+        "report_days", "payment_days", "contributor_pct", "override_reason", "reports",
+        "receipts"]
+DEAL = ["TEST-2019-0042", "Low-leak pump seal", "913200000000000013", "exclusive_licence",
+        "2023-01-01", "", "500000", "2023-02-01", "5", "net_sales", "0", "3", "30", "30", "60",
+        "", "2023-04-10: 1000000; 2023-07-08: 800000",
+        "2023-02-01 | 500000 | upfront; 2023-05-02 | 50000 | royalty | 1 | 2000"]
+
+
+def _setting():
+    admin, _pm = test_achievements._projects()
+    achievements = run(admin, "achievements", [test_achievements.KEYS, test_achievements.ROW])
+    assert achievements.state is ImportState.DONE, achievements.errors
+    make_enterprise(name="Pump Works", uscc="913200000000000013")
+    return admin
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_deal_comes_in_with_its_reports_and_income_split_as_its_page_splits_them():
+    admin = _setting()
+    result = run(admin, "ip_deals", [KEYS, DEAL])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    deal = db.session.scalar(select(Transfer))
+    assert [(r.period_end.isoformat(), r.royalty_due) for r in deal.reports] == [
+        ("2023-03-31", Decimal("50000")), ("2023-06-30", Decimal("40000"))]
+    upfront, royalty = deal.receipts
+    assert (upfront.pool, royalty.report_id) == (Decimal("300000"), deal.reports[0].id)
+    # 60 % of the net 48,000 to the contributors, 60:30:10 among them.
+    assert [s.amount for s in royalty.shares] == [
+        Decimal("17280"), Decimal("8640"), Decimal("2880")]
+    [exported] = list(csv.reader(io.StringIO(export_csv("ip_deals").decode())))[1:]
+    assert exported == DEAL
+    records = _count(AuditRecord)
+    again = run(admin, "ip_deals", [KEYS, DEAL])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    assert _count(AuditRecord) == records + 1
+
+
+def test_a_bad_row_imports_nothing_and_names_each_problem_in_its_column():
+    admin = _setting()
+    below = [*DEAL[:4], "2023-01-02", *DEAL[5:14], "40", *DEAL[15:]]
+    no_report = [*DEAL[:4], "2023-01-03", *DEAL[5:17], "2023-05-02 | 50000 | royalty"]
+    unknown = ["TEST-2019-0042", "No such thing", *DEAL[2:]]
+    result = run(admin, "ip_deals", [KEYS, DEAL, below, no_report, unknown])
+    assert [(r, c) for r, c, _m in result.errors] == [
+        (3, "Reason for a share below the minimum"), (4, "Income received"),
+        (5, "Achievement")], result.errors
+    assert "below the minimum" in result.errors[0][2]
+    assert "Choose the report" in result.errors[1][2]
+    assert (_count(Transfer), _count(RoyaltyReport), _count(IncomeReceipt)) == (0, 0, 0)
+
+
+def test_what_the_file_adds_is_recorded_and_a_recorded_receipt_is_never_changed():
+    admin = _setting()
+    first = [*DEAL[:16], DEAL[16].split(";")[0], DEAL[17].split(";")[0]]
+    assert run(admin, "ip_deals", [KEYS, first]).state is ImportState.DONE
+    result = run(admin, "ip_deals", [KEYS, DEAL])
+    assert (result.state, result.updated) == (ImportState.DONE, 1), result.errors
+    assert (_count(RoyaltyReport), _count(IncomeReceipt)) == (2, 2)
+    changed = [*DEAL[:17], DEAL[17].replace("500000 | upfront", "400000 | upfront")]
+    result = run(admin, "ip_deals", [KEYS, changed])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Income received")], result.errors
+    assert "reverse it on the deal's page" in result.errors[0][2]
+    assert _count(IncomeReceipt) == 2

@@ -1,0 +1,214 @@
+"""A row of the IP deals import: a transfer or licence of an achievement, the deal form of the
+achievement's page saved by `save_transfer` as that page saves it; then each royalty report by
+`record_report` and each receipt of income by `record_income`, as the deal's page records
+them, by the importing HQ admin (HQ admins and the investment committee record deals).
+
+A deal is found again by its achievement, licensee, kind and signing date. Its terms have an
+edit page, so a changed row updates them as that page would (the article 45 minimum checked
+again). Reports and receipts are never edited (one recorded by mistake is reversed on the
+deal's page): a re-import changes nothing, those the file adds are recorded (the reports
+first, each the next period's, then the receipts, each split among the contributors as the
+achievement's shares stand), and a recorded one the file changes or drops is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.achievements import deals
+from tracker.achievements.deal_models import ReceiptFor, Transfer, TransferKind
+from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
+from tracker.achievements.models import Achievement
+from tracker.display.formatting import day
+from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.imports import ip_columns, ledger_lines
+from tracker.imports.adapters import Adapter, _rows
+from tracker.imports.cells import CellError, iso_date
+from tracker.imports.column_types import Column
+from tracker.organisations.models import Enterprise
+
+TERMS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_due_on",
+         "royalty_pct", "royalty_base", "minimum_royalty", "reporting_months", "report_days",
+         "payment_days", "contributor_pct", "override_reason")
+_PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
+_PAYS = Column("receipts", "", choices=ReceiptFor)
+
+Report = tuple[date, Decimal]  # received on, base reported
+# received on, amount, what it pays, the report's number (from 1) or None, costs, note
+Receipt = tuple[date, Decimal, ReceiptFor, int | None, Decimal, str]
+
+
+def _achievement(project_id: object, title: object) -> Achievement | None:
+    if not project_id:
+        return None
+    return db.session.scalar(select(Achievement).where(
+        Achievement.project_id == project_id,
+        Achievement.title == " ".join(str(title or "").split()))
+        .order_by(Achievement.id).limit(1))
+
+
+def reports(text: str) -> list[Report]:
+    """'2024-04-10: 1200000; 2024-07-08: 900000' read by the report form, as its page reads
+    it: one report a period, in order."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        received, sep, base = part.replace("：", ":").rpartition(":")
+        form = ReportForm(formdata=MultiDict({"received_on": iso_date(received.strip()),
+                                              "base_amount": _AMOUNT.sub("", base)}))
+        if not sep or not form.validate():
+            raise CellError(ledger_lines.form_errors(form) if sep else _(
+                "Write each report as the date received and the base reported, e.g. "
+                "2024-04-10: 1200000."), "reports")
+        found.append((form.received_on.data, form.base_amount.data))
+    return found
+
+
+def receipts(text: str) -> list[Receipt]:
+    """'2024-02-01 | 500000 | upfront; 2024-05-02 | 60000 | royalty | 1 | 2000' read by the
+    income form, as its page reads it."""
+    found = []
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in part.split("|")]
+        if not 3 <= len(pieces) <= 6:
+            raise CellError(_("Write each receipt as date received | amount | what it pays | "
+                              "report number | costs | note (the last three if any)."),
+                            "receipts")
+        received, amount, pays, report, costs, note = pieces + [""] * (6 - len(pieces))
+        if report and not report.isdigit():
+            raise CellError(_("A royalty names its report by its number in the reports "
+                              "column (1 is the first)."), "receipts")
+        form = IncomeForm(formdata=MultiDict({
+            "received_on": iso_date(received), "amount": _AMOUNT.sub("", amount),
+            "costs": _AMOUNT.sub("", costs), "note": note,
+            "pays": ledger_lines.choice(_PAYS, pays, "receipts")}))
+        if not form.validate():
+            raise CellError(ledger_lines.form_errors(form), "receipts")
+        found.append((form.received_on.data, form.amount.data, ReceiptFor(form.pays.data),
+                      int(report) if report else None, form.costs.data or Decimal("0"),
+                      (form.note.data or "").strip()))
+    return found
+
+
+def recorded_reports(transfer: Transfer) -> list[Report]:
+    """Every report, reversed ones too, as the column writes them."""
+    return [(r.received_on, r.base_amount) for r in transfer.reports]
+
+
+def recorded_receipts(transfer: Transfer) -> list[Receipt]:
+    """Every receipt, reversals too (negative), as the column writes them."""
+    numbers = {r.id: n for n, r in enumerate(transfer.reports, start=1)}
+    return [(r.received_on, r.amount, r.pays, numbers.get(r.report_id), r.costs, r.note)
+            for r in transfer.receipts]
+
+
+class IpDeals(Adapter):
+    kind, model, form_class = ip_columns.IP_DEALS, Transfer, TransferForm
+    fields = TERMS
+
+    def find(self, values):
+        achievement = _achievement(values.get("project_id"), values.get("achievement"))
+        try:
+            kind = TransferKind(values.get("kind"))
+            signed_on = date.fromisoformat(str(values.get("signed_on") or ""))
+        except ValueError:
+            return None
+        if achievement is None or not values.get("enterprise_id"):
+            return None
+        return db.session.scalar(select(Transfer).where(
+            Transfer.achievement_id == achievement.id,
+            Transfer.enterprise_id == values["enterprise_id"], Transfer.kind == kind,
+            Transfer.signed_on == signed_on).order_by(Transfer.id).limit(1))
+
+    def name(self, values):
+        return " · ".join(str(values.get(k) or "") for k in ("project_id", "achievement",
+                                                             "enterprise_id"))
+
+    def current(self, obj):
+        return {**super().current(obj), "achievement_id": obj.achievement_id,
+                "reports": recorded_reports(obj), "receipts": recorded_receipts(obj)}
+
+    def form_data(self, obj):
+        if obj is None:
+            return None
+        return {**{f: getattr(obj, f) for f in TERMS}, "ip_deal_id": obj.ip_deal_id or 0}
+
+    def form(self, formdata, obj, refs):
+        return TransferForm(formdata=formdata, data=self.form_data(obj),
+                            enterprises=_rows(Enterprise, refs, "enterprise_id"),
+                            ip_deals=[obj.ip_deal] if obj is not None and obj.ip_deal else [])
+
+    def values(self, form, given):
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        achievement = _achievement(int(text.get("project_id") or 0), text.get("achievement"))
+        if achievement is None:
+            raise CellError(_("The project has no achievement called %(title)s.",
+                              title=text.get("achievement", "")), "achievement")
+        values = {f: getattr(form, f).data for f in TERMS}
+        values["override_reason"] = values["override_reason"] or ""
+        values["royalty_base"] = values["royalty_base"] or None
+        values["achievement_id"] = achievement.id
+        values["reports"] = reports(text["reports"]) if "reports" in text else None
+        values["receipts"] = receipts(text["receipts"]) if "receipts" in text else None
+        return values
+
+    def save(self, actor, obj, values):
+        values = dict(values)
+        achievement = db.session.get(Achievement, values.pop("achievement_id"))
+        wanted_reports, wanted_receipts = values.pop("reports"), values.pop("receipts")
+        transfer = deals.save_transfer(actor, achievement, obj,
+                                       ip_deal_id=obj.ip_deal_id if obj is not None else None,
+                                       **values)
+        problems = Problems()  # every problem of the row at once, each in its column
+        recorded = recorded_reports(transfer)
+        wanted_reports = recorded if wanted_reports is None else wanted_reports
+        if wanted_reports[:len(recorded)] != recorded:
+            problems.add("reports", _("A recorded royalty report is not removed or changed by "
+                                      "an import: reverse it on the deal's page."))
+        paid = recorded_receipts(transfer)
+        wanted_receipts = paid if wanted_receipts is None else wanted_receipts
+        if wanted_receipts[:len(paid)] != paid:
+            problems.add("receipts", _("A recorded receipt is not removed or changed by an "
+                                       "import: reverse it on the deal's page."))
+        problems.raise_any()
+        for received_on, base in wanted_reports[len(recorded):]:
+            try:
+                deals.record_report(actor, transfer, received_on=received_on, base_amount=base)
+            except Invalid as error:
+                problems.found += error.renamed(lambda _field: "reports")
+            except (Refused, Forbidden) as error:
+                problems.add("reports", _("The report received on %(date)s: %(problem)s",
+                                          date=day(received_on), problem=error.message))
+        if not problems:
+            self._receipts(actor, transfer, wanted_receipts[len(paid):], problems)
+        problems.raise_any()
+        return transfer
+
+    @staticmethod
+    def _receipts(actor, transfer: Transfer, new: list[Receipt], problems: Problems) -> None:
+        db.session.expire(transfer, ["reports"])
+        for received_on, amount, pays, number, costs, note in new:
+            if amount < 0:
+                problems.add("receipts", _("A reversal is recorded on the deal's page."))
+                continue
+            if number is not None and not 1 <= number <= len(transfer.reports):
+                problems.add("receipts", _("The deal has no report %(n)d.", n=number))
+                continue
+            report = transfer.reports[number - 1] if number is not None else None
+            try:
+                deals.record_income(actor, transfer, received_on=received_on, amount=amount,
+                                    costs=costs, pays=pays.value,
+                                    report_id=report.id if report else None, note=note)
+            except Invalid as error:
+                problems.found += error.renamed(lambda _field: "receipts")
+            except (Refused, Forbidden) as error:
+                problems.add("receipts", error.message)
