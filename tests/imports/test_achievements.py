@@ -127,7 +127,7 @@ def test_an_annuity_paid_on_its_page_exports_as_the_import_reads_it():
                                             contributors=[register.ContributorLine(
                                                 user_id=pm.id, name="", share_pct=Decimal("100"))])
     right = register.save_right(pm, achievement, None, kind="software", patent_type=None,
-                                title="Controller", number="2020SR123456", jurisdiction="cn",
+                                title="Controller", number="2020SR123456", jurisdiction="CN",
                                 status="granted", filed_on=date(2020, 1, 2),
                                 granted_on=date(2020, 5, 6), attorney_costs=Decimal("3000"))
     assert right.jurisdiction == "CN"

@@ -35,9 +35,11 @@ from tracker.achievements.forms import (
 from tracker.achievements.models import (
     Achievement,
     IpRight,
+    Jurisdiction,
     PatentType,
     RightKind,
     RightStatus,
+    number_key,
 )
 from tracker.achievements.queries import contributor_candidates
 from tracker.errors import Forbidden, Invalid, Problems, Refused
@@ -60,6 +62,7 @@ AnnuityLine = tuple[str, int, date, Decimal, date | None, Decimal | None]
 _KIND = Column("rights", "", choices=RightKind)
 _PATENT = Column("rights", "", choices=PatentType)
 _STATUS = Column("rights", "", choices=RightStatus)
+_WHERE = Column("rights", "", choices=Jurisdiction)
 
 
 def _words(text: str | None) -> str:
@@ -114,7 +117,9 @@ def rights(text: str) -> list[Right]:
             "kind": ledger_lines.choice(_KIND, kind, "rights"),
             "patent_type": ledger_lines.choice(_PATENT, patent_type, "rights")
             if patent_type else "",
-            "title": title, "number": number, "jurisdiction": where,
+            "title": title, "number": number,
+            "jurisdiction": ledger_lines.choice(_WHERE, where, "rights") if where
+            else Jurisdiction.CN.value,
             "status": ledger_lines.choice(_STATUS, status, "rights"),
             "filed_on": iso_date(filed), "granted_on": iso_date(granted),
             "attorney_costs": _AMOUNT.sub("", costs)}))
@@ -123,7 +128,7 @@ def rights(text: str) -> list[Right]:
         kind = RightKind(form.kind.data)
         found.append((kind, (form.patent_type.data or None) if kind is RightKind.PATENT
                       else None, _words(form.title.data), (form.number.data or "").strip(),
-                      (form.jurisdiction.data or "CN").strip().upper() or "CN",
+                      Jurisdiction(form.jurisdiction.data),
                       form.status.data, form.filed_on.data, form.granted_on.data,
                       form.attorney_costs.data or Decimal("0")))
     return found
@@ -170,8 +175,9 @@ def recorded_annuities(achievement: Achievement) -> list[AnnuityLine]:
 
 def _same_right(line: Right, right: IpRight) -> bool:
     kind, _type, title, number, where = line[:5]
-    if number:
-        return (right.kind, right.number, right.jurisdiction) == (kind, number, where)
+    if number:  # as the register compares numbers: spaces and the office's prefix aside
+        return (right.kind, right.number_key, right.jurisdiction) == (
+            kind, number_key(number, where), where)
     return (right.kind, right.number, right.title) == (kind, "", title)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.deal_models import Transfer
-from tracker.achievements.models import Achievement, IpRight
+from tracker.achievements.models import Achievement, IpRight, Jurisdiction
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
@@ -257,7 +257,7 @@ def _achievements() -> Iterator[list]:
 def _right(r: IpRight) -> list[str]:
     """kind | title | number | status, then what else it has, as the column writes it."""
     more = [_text(r.filed_on), _text(r.granted_on), _text(r.patent_type),
-            "" if r.jurisdiction == "CN" else r.jurisdiction,
+            "" if r.jurisdiction is Jurisdiction.CN else r.jurisdiction.value,
             _text(r.attorney_costs) if r.attorney_costs else ""]
     while more and not more[-1]:
         more.pop()
