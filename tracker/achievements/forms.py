@@ -47,8 +47,8 @@ class ContributorRow(Form):
 class AchievementForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    contributors = FieldList(FormField(ContributorRow), _l("Contributors"), min_entries=CONTRIBUTOR_ROWS,
-                             max_entries=CONTRIBUTOR_ROWS)
+    contributors = FieldList(FormField(ContributorRow), _l("Contributors"),
+                             min_entries=CONTRIBUTOR_ROWS, max_entries=CONTRIBUTOR_ROWS)
 
     def __init__(self, *args, users=(), **kwargs):
         super().__init__(*args, **kwargs)
