@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -52,36 +53,67 @@ def reset_database(url: str) -> None:
     """An empty database, then the migrations up to head."""
     if make_url(url).get_backend_name() == "sqlite":
         Path(make_url(url).database).unlink(missing_ok=True)
-        Path(head_template(url)).unlink(missing_ok=True)
     else:
-        admin = _pg_admin(url)
-        name = make_url(url).database
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        _recreate(url)
     upgrade(url)
+
+
+def _recreate(url: str, template: str | None = None) -> None:
+    """PostgreSQL: the database of `url` dropped if it exists and created again, empty or as a
+    copy of the database `template` (which no session may be connected to)."""
+    admin = _pg_admin(url)
+    name = make_url(url).database
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+
+
+def head_template(url: str) -> str:
+    """Where the suite keeps a copy of its database `url` as the migrations left it, empty, for
+    the tests that need a database of their own at the head revision (`copy_of_head`) instead
+    of running every migration again: a file beside it on SQLite, a database beside it on
+    PostgreSQL (copied with CREATE DATABASE ... TEMPLATE, so nothing ever connects to it)."""
     if make_url(url).get_backend_name() == "sqlite":
-        source, copy = sqlite3.connect(make_url(url).database), sqlite3.connect(head_template(url))
+        path = Path(make_url(url).database)
+        return str(path.with_name(f"{path.stem}-head{path.suffix}"))
+    return f"{make_url(url).database}_head"
+
+
+def keep_head(url: str) -> None:
+    """Keep the just-migrated, empty database `url` as its `head_template`."""
+    if make_url(url).get_backend_name() == "sqlite":
+        source = sqlite3.connect(make_url(url).database)
+        copy = sqlite3.connect(head_template(url))
         with source, copy:
             source.backup(copy)
         source.close()
         copy.close()
+    else:
+        _recreate(make_url(url).set(database=head_template(url)).render_as_string(
+            hide_password=False), template=make_url(url).database)
 
 
-def head_template(url: str) -> str:
-    """SQLite: where the suite keeps a copy of its database as the migrations left it, empty,
-    for the tests that need a database of their own at the head revision
-    (tests/test_migrations.py:migrated_database) instead of running every migration again."""
-    path = Path(make_url(url).database)
-    return str(path.with_name(f"{path.stem}-head{path.suffix}"))
+def copy_of_head(suite_url: str, url: str) -> str:
+    """The database `url` (replaced if it exists) at the head revision, holding no rows: a
+    copy of the suite's `head_template`. The upgrade from nothing is what the suite's own
+    database went through. Returns `url`."""
+    if make_url(url).get_backend_name() == "sqlite":
+        shutil.copyfile(head_template(suite_url), make_url(url).database)
+    else:
+        _recreate(url, template=head_template(suite_url))
+    return url
 
 
-def drop_database(url: str) -> None:
+def drop_database(url: str, *, head: bool = False) -> None:
+    """PostgreSQL: drop the database of `url` (and its `head_template` with `head`)."""
     if make_url(url).get_backend_name() != "sqlite":
         admin = _pg_admin(url)
+        names = [make_url(url).database] + ([head_template(url)] if head else [])
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -198,13 +230,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application.after_request(ids_are_unique)
     with application.app_context():
         reset_database(url)
+        keep_head(url)
     # What lives for the whole run (modules, the app, its compiled templates and statements)
     # is never garbage: the collector's full passes stop walking it.
     gc.collect()
     gc.freeze()
     yield application
     application.extensions["engine"].dispose()
-    drop_database(url)
+    drop_database(url, head=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL, head_template
+from tests.conftest import PG_URL, copy_of_head
 from tracker import crypto, db
 from tracker.db import Base, make_engine
 from tracker.migrate import alembic_config
@@ -41,15 +40,10 @@ def empty_database(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def migrated_database(app, empty_database: str) -> str:
-    """A database of its own at the head revision, holding no rows. On SQLite a copy of the
-    suite's database as the migrations left it (`head_template`): the upgrade from nothing is
-    what the suite's own database went through."""
-    if PG_URL:
-        command.upgrade(alembic_config(empty_database), "head")
-    else:
-        shutil.copyfile(head_template(app.config["DATABASE_URL"]),
-                        make_url(empty_database).database)
-    return empty_database
+    """A database of its own at the head revision, holding no rows: a copy of the suite's
+    database as the migrations left it (tests/conftest.py:copy_of_head); the upgrade from
+    nothing is what the suite's own database went through."""
+    return copy_of_head(app.config["DATABASE_URL"], empty_database)
 
 
 def test_flask_db_upgrade_takes_a_url_with_a_percent_sign(empty_database, tmp_path):

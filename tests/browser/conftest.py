@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.browser.checks import AXE, AXE_SHA256
-from tests.conftest import PG_URL, drop_database, head_template, reset_database
+from tests.conftest import PG_URL, copy_of_head, drop_database
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,20 +84,18 @@ def flask_command(server: str, *args: str, **env: str) -> str:
 
 @pytest.fixture(scope="session")
 def server(app, tmp_path_factory) -> Iterator[str]:
-    """A development server on its own database, seeded as `make run` does. On SQLite the
-    database is a copy of the suite's as the migrations left it (tests/conftest.py:
-    head_template), which is what `flask db upgrade` makes of an empty one; on PostgreSQL
-    (TEST_DATABASE_URL) a database of its own beside the suite's, migrated, dropped after."""
+    """A development server on its own database, seeded as `make run` does. The database is
+    a copy of the suite's as the migrations left it (tests/conftest.py:copy_of_head), which is
+    what `flask db upgrade` makes of an empty one: a file on SQLite; on PostgreSQL
+    (TEST_DATABASE_URL) a database of its own beside the suite's, dropped after."""
     live = tmp_path_factory.mktemp("live")
     if PG_URL:
         base = make_url(app.config["DATABASE_URL"])
         database = base.set(database=f"{base.database}_live").render_as_string(
             hide_password=False)
-        with app.app_context():
-            reset_database(database)
     else:
         database = f"sqlite:///{live / 'live.db'}"
-        shutil.copyfile(head_template(app.config["DATABASE_URL"]), live / "live.db")
+    copy_of_head(app.config["DATABASE_URL"], database)
     port = _port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "FLASK_APP": "app", "TRACKER_CONFIG": "development",

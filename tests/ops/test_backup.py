@@ -26,7 +26,6 @@ from tracker.demo import seed
 from tracker.files import services as files
 from tracker.files.models import StoredFile
 from tracker.files.storage import storage
-from tracker.migrate import upgrade
 from tracker.projects.models import Project
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -34,21 +33,10 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")
-def pg_template() -> Iterator[str | None]:
-    """PostgreSQL: a database migrated once, copied for each test that fills one."""
-    if not PG_URL:
-        yield None
-        return
-    name = f"{make_url(PG_URL).database}_backup_template"
-    admin = _pg_admin(PG_URL)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    upgrade(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-    yield name
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+def pg_template(app: Flask) -> str | None:
+    """PostgreSQL: the database copied for each test that fills one: the suite's as the
+    migrations left it (tests/conftest.py:head_template)."""
+    return head_template(app.config["DATABASE_URL"]) if PG_URL else None
 
 
 @pytest.fixture

@@ -20,12 +20,11 @@ import pytest
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL, EnglishClient, _pg_admin, head_template, login
+from tests.conftest import PG_URL, EnglishClient, _pg_admin, copy_of_head, head_template, login
 from tests.factories import make_user
 from tests.ops.proxy import TcpProxy
 from tracker import create_app, db
 from tracker.logs import JsonFormatter
-from tracker.migrate import upgrade
 
 
 def _app(url: str) -> Flask:
@@ -38,18 +37,17 @@ def _app(url: str) -> Flask:
 
 
 @pytest.fixture(scope="module")
-def pg_database() -> Iterator[str | None]:
-    """PostgreSQL: a database of this module's, migrated once."""
+def pg_database(app: Flask) -> Iterator[str | None]:
+    """PostgreSQL: a database of this module's at head (a copy of the suite's as the
+    migrations left it)."""
     if not PG_URL:
         yield None
         return
     base = make_url(PG_URL)
     name = f"{base.database}_outage"
     admin = _pg_admin(PG_URL)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    upgrade(base.set(database=name).render_as_string(hide_password=False))
+    copy_of_head(app.config["DATABASE_URL"],
+                 base.set(database=name).render_as_string(hide_password=False))
     yield name
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -30,7 +30,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
 from config import Config
-from tests.conftest import PG_URL, drop_database, reset_database
+from tests.conftest import PG_URL, copy_of_head, drop_database
 from tests.ops.test_gunicorn import _free_port, _sqlite_copy
 from tracker.web.oversize import DRAIN_LIMIT_MB
 
@@ -110,15 +110,13 @@ class Client:
 
 
 def _database(app, tmp: Path) -> str:
-    """The served app's own database at head: a copy of the suite's empty one on SQLite, one
-    migrated beside the suite's on PostgreSQL (a failed sign-in writes to it)."""
+    """The served app's own database at head: a copy of the suite's empty one, a file on
+    SQLite, a database beside the suite's on PostgreSQL (a failed sign-in writes to it)."""
     if not PG_URL:
         return _sqlite_copy(app, tmp)
     base = make_url(app.config["DATABASE_URL"])
     url = base.set(database=f"{base.database}_walk").render_as_string(hide_password=False)
-    with app.app_context():
-        reset_database(url)
-    return url
+    return copy_of_head(app.config["DATABASE_URL"], url)
 
 
 @pytest.fixture(scope="module")
