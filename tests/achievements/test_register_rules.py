@@ -17,8 +17,8 @@ from tests.achievements.helpers import make_achievement, make_patent
 from tests.conftest import login, post
 from tests.factories import make_project, make_user
 from tracker import db
-from tracker.achievements import services
-from tracker.achievements.models import IpRight, Jurisdiction, number_key
+from tracker.achievements import figures, services
+from tracker.achievements.models import IpRight, Jurisdiction, RightStatus, number_key
 from tracker.achievements.services import ContributorLine
 from tracker.errors import Invalid
 from tracker.projects.lifecycle import Phase
@@ -147,3 +147,25 @@ def test_changing_a_patent_into_know_how_refuses_its_patent_fields_beside_them(c
     assert "has no application or registration number" in text
     assert "is not filed" in text
     assert db.session.get(IpRight, right.id).kind.value == "patent"
+
+
+def test_a_right_still_pending_carries_no_date_of_grant_and_counts_as_filed_only(app):
+    """A newcomer saved a patent 'filed, pending' with a grant date, and the annual report
+    counted it among the patents granted: the date is refused, and a pending right recorded
+    with one before this rule counts as filed only."""
+    achievement = make_achievement()
+    with pytest.raises(Invalid) as refused:
+        services.save_right(achievement.project.pm, achievement, None, kind="patent",
+                            patent_type="invention", title="Film", number="CN202610000001.1",
+                            jurisdiction="CN", status="filed", filed_on=date(2026, 3, 1),
+                            granted_on=date(2026, 3, 5), attorney_costs=None)
+    assert "pending" in dict(refused.value.problems)["granted_on"]
+    pending = make_patent(achievement, number="CN202410000002.2", status=RightStatus.FILED)
+    granted = make_patent(achievement, number="CN202410000003.3")
+    pending.granted_on = date(2025, 9, 1)  # as an older record may hold
+    db.session.commit()
+    counted = {key: db.session.scalar(base.with_only_columns(count).where(
+        on >= date(2025, 1, 1), on < date(2026, 1, 1)))
+        for key, _label, _n, _a, base, on, count, _sum in figures.figures()
+        if key in ("patents_granted", "patents_filed")}
+    assert counted["patents_granted"] == 1 and granted.granted_on.year == 2025

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, null, select
 
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
-from tracker.achievements.models import Achievement, IpRight, RightKind
+from tracker.achievements.models import Achievement, IpRight, RightKind, RightStatus
 from tracker.db import inline
 from tracker.projects.models import Project
 
@@ -32,7 +32,10 @@ def figures() -> list[tuple[str, Any, bool, bool, Any, Any, Any, Any]]:
     return [
         ("patents_filed", _l("Patents filed"), True, False, patents, IpRight.filed_on,
          func.count(IpRight.id), null()),
-        ("patents_granted", _l("Patents granted"), True, False, patents, IpRight.granted_on,
+        # A right recorded as still pending counts as filed only, whatever date it carries.
+        ("patents_granted", _l("Patents granted"), True, False,
+         patents.where(IpRight.status != inline(IpRight.status, RightStatus.FILED)),
+         IpRight.granted_on,
          func.count(IpRight.id), null()),
         # An achievement counts once a year however many deals it had that year; the amount
         # is what those deals were signed for upfront.

@@ -218,6 +218,9 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         problems.add("filed_on", _("Give the date the patent was filed."))
     if status is RightStatus.GRANTED and kind is not RightKind.KNOW_HOW and granted_on is None:
         problems.add("granted_on", _("A granted right has its date of grant."))
+    elif status is RightStatus.FILED and granted_on is not None:
+        problems.add("granted_on", _("A right still pending has no date of grant: choose "
+                                     "“Granted or registered”, or leave the date empty."))
     for field, when in (("filed_on", filed_on), ("granted_on", granted_on)):
         if when is not None and (future := in_future(when)):
             problems.add(field, future)
