@@ -118,3 +118,18 @@ def test_partners_that_would_clash_or_are_not_the_same_are_refused_with_the_reas
     assert any("different kinds" in r for r in merging.conflicts(entered, university))
     db.session.expire_all()
     assert db.session.get(Partner, entered.id).merged_into_id is None
+
+
+def test_a_partner_number_past_the_database_s_integers_is_no_partner(client):
+    """Hypothesis posted into=2**63: the view looked the partner up before the form checked the
+    choice, and SQLite could not take the number (a 500). It names no partner: refused."""
+    admin, committee = make_user(Role.HQ_ADMIN, locale="en"), make_user(
+        Role.INVESTMENT_COMMITTEE)
+    _agreement_, entered, _stays, _institute = _twice(admin, committee)
+    login(client, admin)
+    path = f"/partners/{entered.id}/merge"
+    form = tab(client, path)
+    refused = post(client, path, {**form, "into": str(2**63)})
+    assert refused.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Partner, entered.id).merged_into_id is None

@@ -14,7 +14,7 @@ from tracker.partners.models import (
     GovernmentLevel,
     PartnerKind,
 )
-from tracker.web.fields import DateField
+from tracker.web.fields import DateField, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -77,7 +77,7 @@ class PartnerAgreementEditForm(SeenVersion, PartnerAgreementForm):
 class MergeForm(OneTime, Form):
     """Merge this partner into another (tracker/partners/merging.py)."""
 
-    into = SelectField(_l("The partner that stays"), choices=[], coerce=int,
+    into = SelectField(_l("The partner that stays"), choices=[], coerce=row_id,
                        validators=[DataRequired()],
                        description=_l("This partner's agreements, co-funding and institutes "
                                       "move to it; this one then leads to it."))
