@@ -175,6 +175,8 @@ def restore_obligation(actor: User, obligation: ReportObligation,
                        reason: str) -> ReportObligation:
     """A cancellation made by mistake undone: the report is owed again (late, if its date has
     passed) and its reminders resume. The cancellation stays in the history."""
+    if obligation.withdrawn_at is None:
+        raise Refused(_("This report obligation is not cancelled: it is owed."))
     if not obligation.can_restore(actor):
         raise Forbidden()
     problems = Problems()

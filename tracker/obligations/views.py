@@ -211,8 +211,6 @@ def restore(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _obligation(obligation_id)
     if not obligation.holds_terms(_user()):
         abort(403)
-    if obligation.withdrawn_at is None:
-        raise Refused(_("This report obligation is not cancelled: it is owed."))
     form = RestoreForm()
     return submit(
         form, lambda: services.restore_obligation(_user(), obligation,
