@@ -88,3 +88,73 @@ def test_a_partner_reads_its_government_level_and_its_agreements(client):
     assert "Government level" in client.get("/partners/").get_data(as_text=True)
     assert '<h2 id="agreements">Agreements</h2>' in client.get(
         f"/partners/{partner.id}").get_data(as_text=True)
+
+
+# --- one concept, one Chinese word (issue 9, F20: a contributor read 完成人 on one page and
+# 贡献人 on another, a royalty rate 提成比例 beside 提成费率). A concept: the English words that
+# name it, its Chinese word, which every message naming it says, and which no message that does
+# not name it says (there it would be a second sense), and the other words it was given.
+CONCEPTS = {
+    "contributor": (r"\bcontributors?\b", "完成人", ("贡献人", "贡献者")),
+    "royalty rate": (r"\broyalty rate\b", "提成费率", ("提成比例", "提成率")),
+    "evaluator": (r"\bevaluators?\b", "评审专家", ()),
+    "reviewer": (r"\breviewers?\b", "评审人", ()),  # a milestone's (evidence is 审核, checked)
+    "licensee": (r"\blicensees?\b", "被许可方", ("被许可人",)),
+    "upfront payment": (r"\bupfront\b", "入门费", ("首付款",)),
+    "lock-up": (r"\block(?:ed)?[- ]ups?\b", "锁定期", ("限售期",)),
+}
+# Messages that say a concept's Chinese word without its English one, each with why.
+SAID_WITHOUT_ITS_ENGLISH = {
+    # a panel's members are evaluators, and so are those who judged a must-meet criterion
+    "评审专家": {"Panel member", "Experts on the panel: at least",
+             "Must-meet criterion not met: %(text)s (by %(names)s). %(advice)s"},
+}
+
+
+def _catalogue() -> list[tuple[str, str]]:
+    from babel.messages.pofile import read_po
+
+    with open(ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po", "rb") as po:
+        return [(m.id if isinstance(m.id, str) else m.id[0],
+                 m.string if isinstance(m.string, str) else m.string[0])
+                for m in read_po(po) if m.id]
+
+
+def _english(msgid: str) -> str:
+    """The words of a message, without its placeholders (%(evaluator)s names a person)."""
+    return re.sub(r"%\(\w+\)[sd]", "", msgid)
+
+
+@pytest.mark.no_db
+@pytest.mark.parametrize("concept", sorted(CONCEPTS))
+def test_a_concept_has_one_chinese_word(concept):
+    english, word, others = CONCEPTS[concept]
+    named = re.compile(english, re.IGNORECASE)
+    catalogue = _catalogue()
+    missing = [msgid for msgid, zh in catalogue if named.search(_english(msgid)) and word not in zh]
+    assert missing == [], f"say {word} for {concept}"
+    elsewhere = [msgid for msgid, zh in catalogue if word in zh
+                 and not named.search(_english(msgid))
+                 and msgid not in SAID_WITHOUT_ITS_ENGLISH.get(word, set())]
+    assert elsewhere == [], f"{word} says {concept}: these mean something else"
+    assert [msgid for msgid, zh in catalogue if any(other in zh for other in others)] == []
+
+
+@pytest.mark.no_db
+def test_the_concept_check_finds_a_second_word():
+    english, word, others = CONCEPTS["contributor"]
+    assert "贡献人" in others and not re.search(english, _english("Royalty of %(contributor)s"))
+
+
+def test_the_audit_filters_name_each_kind_once_in_each_language(app):
+    """The audit trail's filters list each action and kind of record under a name of its own:
+    two kinds read 评审标准 (a gate template's criterion and a review's), two 预算科目."""
+    from collections import Counter
+
+    from tracker.display.words import ACTIONS, OBJECTS
+
+    for locale in ("en", "zh_CN"):
+        with app.test_request_context(), force_locale(locale):
+            for names in (ACTIONS, OBJECTS):
+                said = Counter(str(name) for name in names.values())
+                assert [name for name, n in said.items() if n > 1] == [], locale

@@ -12,7 +12,7 @@ ACTIONS = {
 
 OBJECTS = {
     "budget_templates": _l("Budget template"),
-    "budget_categories": _l("Budget category"),
+    "budget_categories": _l("Budget template category"),
 }
 
 FIELDS = {
