@@ -84,3 +84,25 @@ def fully_diluted(table: CapTable, grants: list[IncentiveGrant]) -> DilutedTable
     return DilutedTable(on=table.on, issued=table.issued, rows=[
         DilutedRow(holders[i], issued.get(i, ZERO), pcts.get(i, ZERO), options[i], shares, pct)
         for i, shares, pct in zip(ids, diluted, diluted_pcts, strict=True)])
+
+
+@dataclass(frozen=True)
+class PoolLine:
+    """A pool on the table's date: held on the ledger, promised to options outstanding then,
+    and the difference, its unallocated shares (its fully diluted row)."""
+
+    holder: Shareholder
+    held: Decimal
+    promised: Decimal
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.held - self.promised
+
+
+def pools(table: DilutedTable, holders: list[Shareholder]) -> list[PoolLine]:
+    """Each pool's line read from the fully diluted table, so that the pool's figures are of
+    the table's date as every other figure beside them."""
+    rows = {r.holder.id: r for r in table.rows}
+    return [PoolLine(pool, rows[pool.id].issued, -rows[pool.id].options) if pool.id in rows
+            else PoolLine(pool, ZERO, ZERO) for pool in holders]

@@ -120,10 +120,27 @@ class IncentiveGrant(Versioned, Base):
         return Schedule(self.vesting_start, self.vesting_months, self.cliff_months)
 
     def vested(self, on: date) -> Decimal:
-        """Vested on `on`; after leaving, what was vested on the day they left."""
+        """Vested on `on`; after leaving, what was vested on the day they left: vesting stops
+        at the leaving date, on every page and in every limit (`steps`, `fully_vested_on`)."""
         if self.left_on is not None and on > self.left_on:
             on = self.left_on
         return self.schedule.vested(self.shares, on)
+
+    def left_by(self, on: date) -> bool:
+        """The person had left on `on` (a leaving dated later has not happened yet then)."""
+        return self.left_on is not None and self.left_on <= on
+
+    def steps(self) -> list[tuple[date, Decimal]]:
+        """The schedule's table as it applies: for a leaver, the dates up to the day they left
+        only (nothing vests after it; none when they left before the cliff)."""
+        return [(when, vested) for when, vested in self.schedule.steps(self.shares)
+                if self.left_on is None or when <= self.left_on]
+
+    @property
+    def fully_vested_on(self) -> date | None:
+        """The day the whole grant is vested; None when the person left before it."""
+        end = self.schedule.fully_vested_on
+        return None if self.left_on is not None and end > self.left_on else end
 
     def exercised(self, on: date | None = None) -> Decimal:
         return sum((e.shares for e in self.exercises if on is None or e.on_date <= on), ZERO)
@@ -167,13 +184,15 @@ class IncentiveGrant(Versioned, Base):
         diluted table adds to the person and takes from the pool's unallocated shares."""
         if self.kind is not GrantKind.OPTIONS or self.granted_on > on:
             return ZERO
-        forfeited = self.forfeited if self.left_on is not None and self.left_on <= on else ZERO
+        forfeited = self.forfeited if self.left_by(on) else ZERO
         return self.shares - forfeited - self.exercised(on) - self.lapsing(on)
 
     def state(self, on: date) -> GrantState:
-        if self.lapsed_on is not None or self.lapsing(on) > 0:
+        """Where the grant stands on `on`: a leaving or a lapse dated later has not happened
+        yet then."""
+        if (self.lapsed_on is not None and self.lapsed_on <= on) or self.lapsing(on) > 0:
             return GrantState.LAPSED
-        return GrantState.ACTIVE if self.left_on is None else GrantState.LEFT
+        return GrantState.LEFT if self.left_by(on) else GrantState.ACTIVE
 
     @staticmethod
     def window_end(left_on: date, days: int) -> date:

@@ -49,15 +49,16 @@ def _to_grant(grant: IncentiveGrant) -> str:
 @bp.get("/companies/<int:company_id>/incentives")
 @login_required
 def company(company_id: int) -> str:
-    """The pool, each grant's vesting on `?on=`, and the cap table issued and fully diluted."""
+    """The pool, each grant's vesting and the cap table issued and fully diluted, every figure
+    as of one date: `?on=` (400 when it is no date of the business range), today without it.
+    The pool's figures are its row of the fully diluted table, so they add up with it."""
     company = load_company(company_id)
     on = date_arg("on", today())
-    grants = services.grants_of(company)
+    grants = [g for g in services.grants_of(company) if g.granted_on <= on]
     table = dilution.fully_diluted(ledger.cap_table(company, on), grants)
-    pools = [(pool, ledger.cap_table(company, on).shares_of_holder(pool.id),
-              services.promised(company, pool)) for pool in services.pools(company)]
     return render_template("incentives/company.html", company=company, on=on, grants=grants,
-                           table=table, pools=pools, can_manage=Company.can_manage(_user()))
+                           table=table, pools=dilution.pools(table, services.pools(company)),
+                           can_manage=Company.can_manage(_user()))
 
 
 def _users() -> list[User]:
@@ -94,7 +95,7 @@ def show(grant_id: int) -> str:
                            window_days=services.window_days(grant),
                            held=ledger.cap_table(grant.company, on).shares_of_holder(
                                grant.holder_id),
-                           steps=grant.schedule.steps(grant.shares),
+                           steps=grant.steps(),
                            can_manage=grant.can_manage(_user()),
                            sees_company=grant.company.can_view(_user()))
 
