@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import deal_corrections, deals
+from tracker.achievements import deal_corrections, deals, report_period
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_RECORDED,
     IncomeReceipt,
@@ -100,13 +100,15 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
           income: IncomeForm | None = None) -> str:
     user = _user()
     manage = Transfer.can_manage(user)
+    report = report or (ReportForm(formdata=None, id_prefix="report") if manage else None)
+    if report is not None:  # the period the page offers, as it stands now (`report_period`)
+        report.period.data = report_period.form_period(deals.next_period(transfer))
     return render_template(
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
         sees_split=user.sees_whole_portfolio, below_minimum=deals.below_minimum(transfer),
         minimum=deals.article_45_minimum(), next_report=deals.report_due_text(transfer),
         report_not_yet=deals.report_not_yet(transfer),
-        report_form=report or (ReportForm(formdata=None, id_prefix="report")
-                               if manage else None),
+        report_form=report,
         income_form=income or (IncomeForm(formdata=None, reports=transfer.standing_reports,
                                           id_prefix="income") if manage else None))
 
@@ -136,7 +138,8 @@ def report(transfer_id: int) -> Response | tuple[str, int]:
     transfer = load_transfer(transfer_id, manage=True)
     form = ReportForm(id_prefix="report")
     return submit(form, lambda: deals.record_report(
-        _user(), transfer, received_on=form.received_on.data, base_amount=form.base_amount.data),
+        _user(), transfer, received_on=form.received_on.data, base_amount=form.base_amount.data,
+        period_start=report_period.seen(form.period.data)),
         _("Royalty report recorded."), url_for("transfers.show", transfer_id=transfer.id),
         lambda: _page(transfer, report=form))
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db, money
 from tracker.accounts.models import User
-from tracker.achievements import periods
+from tracker.achievements import periods, report_period
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_LABELS,
     IncomeReceipt,
@@ -234,15 +234,19 @@ def report_not_yet(transfer: Transfer) -> str | None:
 
 
 def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
-                  base_amount: Decimal | None) -> RoyaltyReport:
+                  base_amount: Decimal | None, period_start: date | None = None
+                  ) -> RoyaltyReport:
     """The licensee's report of the next period: the royalty owed is the rate on the base,
-    to the fen, and at least the minimum; due `payment_days` after the report."""
+    to the fen, and at least the minimum; due `payment_days` after the report. A form names
+    the period it showed (`period_start`): refused when that is no longer the one owed."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
     # One standing report a period: counted under the deal's lock, so that two reports sent
     # at once can't both take the same period.
     db.session.refresh(transfer, with_for_update=True)
     db.session.expire(transfer, ["reports"])
+    if (said := report_period.moved_on(transfer, period_start, next_period(transfer))):
+        raise Refused(said)
     if (said := report_not_yet(transfer)) is not None:
         raise Refused(said)
     _number, start, end = next_period(transfer)

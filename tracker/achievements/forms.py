@@ -5,7 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.achievements.deal_models import ReceiptFor, RoyaltyBase, TransferKind
@@ -162,6 +170,8 @@ class TransferForm(OneTime, SeenVersion, Form):
 
 
 class ReportForm(OneTime, Form):
+    # The start of the period the page offered (`report_period`): a stale form is refused.
+    period = HiddenField()
     received_on = DateField(_l("Report received on"), validators=[InputRequired()])
     base_amount = MoneyField(_l("Base reported (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))],
