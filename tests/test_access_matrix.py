@@ -342,6 +342,8 @@ ACCESS: dict[str, dict[str, str]] = {
                       "POST": on_project("pm admin")},
     "contracts.register": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                            "POST": on_project("pm admin")},
+    "contracts.edit": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                       "POST": on_project("pm admin")},
     "contracts.pay": {"POST": on_project("pm admin")},
     "contracts.reverse_payment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                                   "POST": on_project("pm admin")},

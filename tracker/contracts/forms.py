@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField, Range
+from tracker.web.fields import DateField, MoneyField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 INSTALMENT_ROWS = 6
@@ -22,16 +22,16 @@ class InstalmentRow(Form):
     amount = MoneyField(_l("Amount (CNY)"), validators=[Optional(), POSITIVE])
 
 
-class ContractForm(OneTime, SeenVersion, Form):
+class TermsForm(OneTime, SeenVersion, Form):
+    """A contract's own terms: recorded with its schedule (`ContractForm`), corrected alone."""
+
     number = StringField(_l("Contract number"), validators=[Length(max=60)],
                          description=_l("As written on the contract; unique in the institute."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=int, choices=[])
+    enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=row_id, choices=[])
     type = SelectField(_l("Type"), choices=[], coerce=ContractType)
     amount = MoneyField(_l("Amount (CNY)"), validators=[InputRequired(), POSITIVE])
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
-    instalments = FieldList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
-                            max_entries=INSTALMENT_ROWS)
 
     no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a contract's counterparty "
                                      "is one of them (Enterprises).")}
@@ -40,6 +40,17 @@ class ContractForm(OneTime, SeenVersion, Form):
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = [(e.id, e.shown("name")) for e in enterprises]
         self.type.choices = [(t, label(t)) for t in ContractType]
+
+    def terms(self) -> dict:
+        """The terms as the services take them."""
+        return {"enterprise_id": self.enterprise_id.data, "title": self.title.data or "",
+                "number": self.number.data, "type": self.type.data,
+                "amount": self.amount.data, "signed_on": self.signed_on.data}
+
+
+class ContractForm(TermsForm):
+    instalments = FieldList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
+                            max_entries=INSTALMENT_ROWS)
 
     def schedule(self) -> list:
         return [(row.due_date.data, row.amount.data) for row in self.instalments

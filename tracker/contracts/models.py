@@ -116,6 +116,11 @@ class ResearchContract(Versioned, Base):
         the project closed: the office registers a contract weeks after it is signed."""
         return ResearchContract.can_record(user, self.project)
 
+    def can_correct(self, user) -> bool:
+        """Whoever records the project's contracts corrects one recorded wrong (its terms, its
+        schedule), also after the project closed, as its registration."""
+        return ResearchContract.can_record(user, self.project)
+
     @staticmethod
     def can_list(user) -> bool:
         """The contract roll-ups: HQ-wide roles, directors and project managers."""

@@ -45,26 +45,9 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     if project.is_read_only:
         raise Refused(_("The project is closed: nothing can change."))
     problems = Problems()  # every problem at once, each beside its field
-    if db.session.get(Enterprise, enterprise_id) is None:
-        problems.add("enterprise_id", _("Choose an enterprise."))
-    if amount <= 0:
-        problems.add("amount", _("The amount must be more than zero."))
-    if signed_on > today():
-        problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
-                                    "future."))
-    if any(part <= 0 for _, part in instalments):
-        problems.add("instalments", _("An instalment must be more than zero."))
-    if any(due < signed_on for due, _ in instalments):
-        problems.add("instalments", _("An instalment falls due before the signing date."))
-    number = (number or "").strip() or None
-    if number is not None and find_by_number(project.institute_id, number) is not None:
-        problems.add("number", _("The institute has a contract numbered %(number)s already.",
-                                 number=number))
-    scheduled = sum((part for _, part in instalments), Decimal("0"))
-    if scheduled > amount > 0:
-        problems.add("instalments", _(
-            "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
-            scheduled=_money(scheduled), amount=_money(amount)))
+    number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
+                         signed_on=signed_on, number=number)
+    check_schedule(problems, amount, signed_on, instalments)
     problems.raise_any()
     contract = ResearchContract(project_id=project.id, enterprise_id=enterprise_id,
                                 number=number, title=title.strip(), type=type, amount=amount,
@@ -80,6 +63,62 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
         audit.record(actor, "need.contracted", need, audit.pending_changes(need))
     db.session.flush()
     return contract
+
+
+def check_terms(problems: Problems, project: Project, *, enterprise_id: int | None,
+                amount: Decimal, signed_on: date, number: str | None,
+                contract: ResearchContract | None = None) -> str | None:
+    """The rules on a contract's own terms, for a new contract and a corrected one
+    (`contract`): a counterparty, a value, a signing date that has come, a number unique in
+    the institute. Returns the number as kept (trimmed; None when none is given)."""
+    if enterprise_id is None or db.session.get(Enterprise, enterprise_id) is None:
+        problems.add("enterprise_id", _("Choose an enterprise."))
+    if amount <= 0:
+        problems.add("amount", _("The amount must be more than zero."))
+    if signed_on > today():
+        problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
+                                    "future."))
+    number = (number or "").strip() or None
+    if number is not None and find_by_number(project.institute_id, number) not in (None,
+                                                                                   contract):
+        problems.add("number", _("The institute has a contract numbered %(number)s already.",
+                                 number=number))
+    return number
+
+
+def check_schedule(problems: Problems, amount: Decimal, signed_on: date,
+                   instalments: list[tuple[date, Decimal]], *, due_field: str = "instalments",
+                   total_field: str = "instalments") -> None:
+    """The rules of a schedule: instalments of more than zero, none due before the signing,
+    adding up to no more than the contract's value. The fields name where a form shows each
+    (a corrected contract's terms: its signing date and its amount)."""
+    if any(part <= 0 for _, part in instalments):
+        problems.add("instalments", _("An instalment must be more than zero."))
+    if any(due < signed_on for due, _ in instalments):
+        problems.add(due_field, _("An instalment falls due before the signing date."))
+    scheduled = sum((part for _, part in instalments), Decimal("0"))
+    if scheduled > amount > 0:
+        problems.add(total_field, _(
+            "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
+            scheduled=_money(scheduled), amount=_money(amount)))
+
+
+def check_registration(problems: Problems, *, signed_on: date, amount: Decimal,
+                       registered_on: date | None, value: Decimal | None,
+                       date_field: str = "registered_on", value_field: str = "value") -> None:
+    """A registration comes after the signing, and its technology transaction value is part
+    of the contract's amount: checked when the registration is recorded, and when the
+    contract's terms are corrected under it (the fields then: its signing date, its amount).
+    A value None is one its field has refused already."""
+    if registered_on is not None and registered_on < signed_on:
+        problems.add(date_field, _("A contract is registered after it is signed (%(date)s).",
+                                   date=day(signed_on)) if date_field == "registered_on" else
+                     _("The contract was registered on %(date)s: it was signed by then.",
+                       date=day(registered_on)))
+    if value is not None and value > amount:
+        problems.add(value_field, _(
+            "The technology transaction value is part of the contract's amount: %(value)s is "
+            "more than its %(amount)s.", value=_money(value), amount=_money(amount)))
 
 
 def register_contract(actor: User, contract: ResearchContract, *, number: str,
@@ -102,15 +141,11 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
     if registered_on > today():
         problems.add("registered_on", _("A registration is recorded once made: the date is in "
                                         "the future."))
-    elif registered_on < contract.signed_on:
-        problems.add("registered_on", _("A contract is registered after it is signed (%(date)s).",
-                                        date=day(contract.signed_on)))
     if value <= 0 or cents(value) != value:
         problems.add("value", _("Give an amount of more than zero, in yuan and fen."))
-    elif value > contract.amount:
-        problems.add("value", _(
-            "The technology transaction value is part of the contract's amount: %(value)s is "
-            "more than its %(amount)s.", value=_money(value), amount=_money(contract.amount)))
+    check_registration(problems, signed_on=contract.signed_on, amount=contract.amount,
+                       registered_on=None if "registered_on" in problems else registered_on,
+                       value=None if "value" in problems else value)
     problems.raise_any()
     contract.registration_number = number
     contract.registered_on = registered_on

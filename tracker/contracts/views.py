@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.contracts import queries, services
+from tracker.contracts import corrections, queries, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
-from tracker.contracts.forms import ContractForm, PaymentForm, RegistrationForm
+from tracker.contracts.forms import ContractForm, PaymentForm, RegistrationForm, TermsForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
 from tracker.display.formatting import day, money
@@ -46,22 +46,38 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
     if not ResearchContract.can_record(_user(), project):
         abort(403)
-    enterprises = db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all()
-    form = ContractForm(enterprises=enterprises)
+    form = ContractForm(enterprises=_enterprises())
     if request.method == "GET" and project.partner_enterprise_id:
         form.enterprise_id.data = project.partner_enterprise_id
     return submit(
         form,
-        lambda: services.record_contract(
-            _user(), project, enterprise_id=form.enterprise_id.data, title=form.title.data,
-            number=form.number.data,
-            type=form.type.data, amount=form.amount.data, signed_on=form.signed_on.data,
-            instalments=form.schedule()),
+        lambda: services.record_contract(_user(), project, **form.terms(),
+                                         instalments=form.schedule()),
         _("Contract recorded."),
         lambda contract: url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/form.html", form=form, project=project),
         preview=_schedule_preview,
     )
+
+
+def _enterprises() -> list[Enterprise]:
+    return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name)))
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(contract_id: int) -> str | Response | tuple[str, int]:
+    """Correct the contract's terms; its schedule is corrected instalment by instalment on its
+    page, the money received by reversing a payment."""
+    contract = load_contract(contract_id)
+    if not contract.can_correct(_user()):
+        abort(403)
+    form = TermsForm(obj=contract, enterprises=_enterprises())
+    return submit(
+        form, lambda: corrections.save_contract(_user(), contract, **form.terms()),
+        _("Contract corrected."), url_for("contracts.show", contract_id=contract.id),
+        lambda: render_template("contracts/terms.html", form=form, contract=contract),
+        record=contract)
 
 
 def _schedule_preview(contract: ResearchContract) -> Preview | None:
@@ -90,6 +106,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
     return render_template("contracts/show.html", contract=contract, payment_form=form,
                            form_for=form_for, schedule_warning=services.schedule_warning(contract),
                            can_record=ResearchContract.can_record(_user(), contract.project),
+                           can_correct=contract.can_correct(_user()),
                            obligations=obligations.of(contract), today=today(),
                            can_add_report=ReportObligation.can_add(_user(), contract))
 

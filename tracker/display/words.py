@@ -12,6 +12,7 @@ from tracker.display import account_words as accounts
 from tracker.display import approval_words as approvals
 from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
+from tracker.display import contract_words as contracts
 from tracker.display import document_words as documents
 from tracker.display import expert_words as experts
 from tracker.display import ip_words as ip
@@ -37,9 +38,6 @@ ACTIONS = {
     "condition.met": _l("Condition reported as met"),
     "condition.return": _l("Condition returned"),
     "condition.supersede": _l("Condition superseded"),
-    "contract.payment": _l("Payment recorded"),
-    "contract.record": _l("Contract recorded"),
-    "contract.register": _l("Contract registration recorded"),
     "deliverable.upload": _l("Deliverable uploaded"),
     "disbursement.reverse": _l("Disbursement reversed"),
     "funding.agree": _l("Funding agreement recorded"),
@@ -71,7 +69,6 @@ ACTIONS = {
     "milestone.update": _l("Progress posted"),
     "milestone.waive": _l("Milestone waived"),
     "need.contracted": _l("Need contracted"),
-    "payment.reverse": _l("Payment reversed"),
     "project.code": _l("Project code given"),
     "project.create": _l("Proposal created"),
     "project.member_confirm": _l("Place on the team confirmed"),
@@ -91,6 +88,7 @@ ACTIONS = {
     **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
     **assessed.ACTIONS, **budgeted.ACTIONS, **documents.ACTIONS, **experts.ACTIONS,
     **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS, **owed.ACTIONS, **pms.ACTIONS,
+    **contracts.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose

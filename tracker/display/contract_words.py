@@ -1,0 +1,15 @@
+"""The words of the audit trail for research contracts (tracker/contracts): recorded,
+registered, corrected, their schedules and the money received. `tracker.display.words` merges
+them in."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "contract.payment": _l("Payment recorded"),
+    "contract.record": _l("Contract recorded"),
+    "contract.register": _l("Contract registration recorded"),
+    "contract.update": _l("Contract corrected"),
+    "payment.reverse": _l("Payment reversed"),
+}
