@@ -36,7 +36,11 @@ def test_the_request_only_queues_and_a_worker_carries_it_out_once(client):
     page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
     assert "等待运行" in page and 'http-equiv="refresh"' in page
     assert jobs.work() == 1
+    # a worker sleeps between polls holding no transaction (on SQLite, no write lock that
+    # would make every page wait and answer 503)
+    assert not db.session().in_transaction()
     assert jobs.work() == 0  # claimed once: a second worker finds nothing
+    assert not db.session().in_transaction()
     db.session.refresh(run)
     assert (run.state, run.upload) == (ImportState.FAILED, None)
     assert run.errors[0][:2] == [3, "类型"]  # in the uploader's language, not the worker's

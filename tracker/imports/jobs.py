@@ -151,4 +151,7 @@ def work(limit: int | None = None) -> int:
             break
         carry_out(run, reporter_for(engine, run.id), db.session.commit)
         count += 1
+    # The look for a queued run opened a transaction: end it, or a worker sleeping between
+    # polls would hold it, and on SQLite (BEGIN IMMEDIATE) the write lock with it.
+    db.session.commit()
     return count
