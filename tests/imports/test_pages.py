@@ -108,3 +108,16 @@ def test_an_observer_follows_the_trail_to_a_run_s_history_but_not_to_its_rows(cl
     assert history.status_code == 200
     assert f'href="{run_path}"' not in history.get_data(as_text=True)
     assert observer.get(run_path).status_code in (403, 404)
+
+
+def test_each_row_s_change_is_said_in_the_sense_of_an_import(client):
+    """'updated' was the milestone history's word (更新进展, a progress update); an import run
+    says what a row did to its record, and what a dry run's row would do."""
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    dry = _upload(client, GOOD, dry_run=True).get_data(as_text=True)
+    assert "<td>将新建</td>" in dry and "已创建" not in dry
+    _upload(client, GOOD)
+    changed = [GOOD[0], ["WEB-1", "Web institute, renamed", "Materials", "joint"]]
+    done = _upload(client, changed).get_data(as_text=True)
+    assert "<td>已修改</td>" in done and "更新进展" not in done
