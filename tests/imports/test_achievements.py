@@ -24,7 +24,7 @@ from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 from tracker.projects.models import Project
 
-KEYS = ["project_id", "title", "description", "contributors", "rights", "annuities"]
+KEYS = ["project_code", "title", "description", "contributors", "rights", "annuities"]
 PATENT = "patent | Pump seal | CN201910123456.7 | granted | 2019-09-01 | 2021-03-02 | invention"
 KNOW_HOW = "know_how | Curing recipe |  | filed"
 ROW = ["TEST-2019-0042", "Low-leak pump seal", "A seal that halves leakage",

@@ -27,7 +27,7 @@ from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
 KEYS = ["name", "uscc", "registered_on", "registered_capital", "legal_representative",
-        "project_ids", "incorporated_on", "total_shares", "holdings", "rounds"]
+        "project_codes", "incorporated_on", "total_shares", "holdings", "rounds"]
 ROW = ["苏州精密传感科技有限公司", "913200000000000013", "2020-03-01", "10000000", "李明",
        "TEST-2019-0042", "2020-03-01", "10000000",
        "Team Li | team | 6000000 | ip | Pressure sensor | 2025-03-01; JITRI | hq | 3000000; "

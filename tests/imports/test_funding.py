@@ -23,7 +23,7 @@ from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreem
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
-KEYS = ["project_id", "decided_by_id", "committed", "hq_ratio", "co_funders", "discount_pct",
+KEYS = ["project_code", "decided_by_email", "committed", "hq_ratio", "co_funders", "discount_pct",
         "qualifying_round_min", "signed_on", "conversion_deadline", "tranches",
         "disbursements", "outcome", "outcome_on", "repaid_amount", "substitute",
         "outcome_note"]

@@ -20,7 +20,7 @@ from tracker.audit.models import AuditRecord
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
-KEYS = ["project_id", "achievement", "enterprise_id", "kind", "signed_on", "ends_on", "upfront",
+KEYS = ["project_code", "achievement", "enterprise", "kind", "signed_on", "ends_on", "upfront",
         "upfront_due_on", "royalty_pct", "royalty_base", "minimum_royalty", "reporting_months",
         "report_days", "payment_days", "contributor_pct", "override_reason", "reports",
         "receipts"]

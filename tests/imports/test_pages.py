@@ -47,14 +47,15 @@ def test_a_refused_file_lists_its_errors_and_offers_them_as_csv(client):
     page = _upload(client, BAD)
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Refused: nothing written" in text and "Not one of the choices: nonsense." in text
+    assert "Refused: nothing written" in text
+    assert "Not one of the choices: nonsense. Write one of independent" in text
     # said as what it is: a failure, never "finished" or "completed"
     assert re.search(r'class="flash flash-error" role="status">Import #\d+ failed', text)
     assert "flash-success" not in text
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
     run_path = page.request.path
     errors = client.get(f"{run_path}/errors.csv").get_data(as_text=True)
-    assert "3,Type,Not one of the choices: nonsense." in errors
+    assert "3,Type,\"Not one of the choices: nonsense. Write one of" in errors
 
 
 def test_a_good_file_is_imported_and_a_dry_run_first_writes_nothing(client):

@@ -76,7 +76,10 @@ def test_one_bad_row_imports_nothing_and_names_its_row_and_column():
     rows = [*INSTITUTES, ["IMP-BIO", "Biomedicine", "Biology", "a kind nobody knows", ""]]
     result = run(admin, "institutes", rows)
     assert result.state is ImportState.FAILED
-    assert result.errors == [[4, "Type", "Not one of the choices: a kind nobody knows."]]
+    assert result.errors == [[4, "Type", "Not one of the choices: a kind nobody knows. Write one "
+                              "of independent (Independent legal entity), joint (Jointly "
+                              "built), affiliated (Affiliated), by its code or its label in "
+                              "English or Chinese."]]
     assert _count(Institute) == 0
 
 
@@ -223,7 +226,7 @@ def test_the_readme_documents_every_column_of_every_kind():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     with force_locale("en"):
         missing = [f"{kind.name}.{c.key}" for kind in KINDS.values() for c in kind.columns
-                   if f"| {c.header} (`{c.key}`) |" not in readme]
+                   if f"| {c.header} (`{c.shown}`) |" not in readme]
     assert missing == []
 
 
@@ -251,7 +254,7 @@ def test_the_command_line_imports_with_a_bar_and_says_what_it_refused(app, tmp_p
     result = runner.invoke(args=["import", "institutes", str(bad), "--lang", "en",
                                  "--as", "only-admin@example.cn"])
     assert result.exit_code == 1
-    assert "row 4, Type: Not one of the choices: nonsense." in result.output
+    assert "row 4, Type: Not one of the choices: nonsense. Write one of" in result.output
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(INSTITUTES))
     result = runner.invoke(args=["import", "institutes", str(good), "--dry-run", "--lang", "en",

@@ -23,9 +23,9 @@ from tracker.imports.models import ImportState
 AHEAD = (date.today() + timedelta(days=60)).isoformat()
 PROJECTS = [
     ["code", "title", "summary", "field", "type", "funding_source", "programme_level",
-     "programme_name", "funder_project_number", "managing_body", "institute_id", "pm_id",
-     "member_ids",
-     "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
+     "programme_name", "funder_project_number", "managing_body", "institute_code", "pm_email",
+     "member_emails",
+     "partner_enterprise", "need", "trl_now", "trl_target", "budget_total",
      "budget_template", "budget_lines", "start_date", "end_date", "phase", "gates_passed_on",
      "conditions", "ended_in", "rationale", "revisit_date"],
     ["", "A draft", "", "Machinery", "pm_major", "own", "", "", "", "", "IMP-RB",
@@ -53,8 +53,8 @@ PROJECTS = [
      "1: 2018-05-01; 2: 2019-06-01", "", "contract_research", "", AHEAD],
 ]
 MILESTONES = [
-    ["project_id", "title", "phase", "deliverable", "due_date", "weight", "state",
-     "percent_complete", "reviewer_id", "waiver_reason"],
+    ["project_code", "title", "phase", "deliverable", "due_date", "weight", "state",
+     "percent_complete", "reviewer_email", "waiver_reason"],
     ["TEST-2019-0042", "Prototype", "contract_research", "A pump", "2020-04-30", "1",
      "accepted", "100", "", ""],
     ["TEST-2019-0042", "Field trial", "investment_decision", "", "2026-09-30", "2.5",
@@ -65,7 +65,7 @@ MILESTONES = [
      "100", "", ""],
 ]
 CONTRACTS = [
-    ["project_id", "number", "title", "enterprise_id", "type", "amount", "signed_on",
+    ["project_code", "number", "title", "enterprise", "type", "amount", "signed_on",
      "instalments", "payments"],
     ["TEST-2019-0042", "RB-2019-007", "Pump development", "913200000000000013",
      "development", "4500000", "2019-06-01", "2019-07-01: 1500000; 2020-07-01: 3000000",

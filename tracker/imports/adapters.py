@@ -9,9 +9,11 @@ page's view would hand to the service, and that call.
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
+from wtforms.fields.core import UnboundField
 
 from tracker import db
 from tracker.accounts import services as accounts
@@ -30,6 +32,20 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.partners.models import Partner
+
+
+@cache
+def form_defaults(form_class: type) -> dict[str, Any]:
+    """The defaults of a form's fields, which a blank form shows: what an empty cell of their
+    column means (a milestone's weight 1, a licence's 30 days), as each column's note says."""
+    found = {}
+    for name in dir(form_class):
+        field = getattr(form_class, name, None)
+        if isinstance(field, UnboundField):
+            default = field.kwargs.get("default")
+            if default is not None and not callable(default) and default != 0:
+                found[name] = default
+    return found
 
 
 def _none_for_zero(values: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.display.labels import LABELS, LOCALE_NAMES
+from tracker.display import said
+from tracker.display.labels import LABELS, LOCALE_NAMES, label
 from tracker.imports.columns import Column, Ref, normalise_header
 from tracker.organisations import uscc
 from tracker.organisations.models import (
@@ -48,27 +49,46 @@ _YES = {"yes", "y", "true", "1", "是", "有效", "x", "✓"}
 _NO = {"no", "n", "false", "0", "否", "无效"}
 
 
+_JOINERS = re.compile(r"[_\-‐‑–—·・]+")
+
+
+def _folded(text: str) -> str:
+    """A choice as compared: case, spaces, underscores and hyphens do not matter (`spin_off`,
+    `Spin-off` and `spin off` are one choice)."""
+    return _JOINERS.sub("", normalise_header(text))
+
+
 @cache
 def _choice_names(enum_cls: type[enum.Enum]) -> dict[str, str]:
     names = {}
     for member in enum_cls:
-        names[normalise_header(member.value)] = member.value
+        names[_folded(member.value)] = member.value
         for locale in current_app.config["LANGUAGES"]:
             with force_locale(locale):
                 label = LABELS.get(enum_cls, {}).get(member)
                 if label is not None:
-                    names[normalise_header(str(label))] = member.value
+                    names[_folded(str(label))] = member.value
     return names
 
 
+def accepted(enum_cls: type[enum.Enum]) -> str:
+    """The choices, each by its code and its label in the reader's language."""
+    return said.joined(", ", [_("%(code)s (%(label)s)", code=member.value, label=label(member))
+                              for member in enum_cls])
+
+
 def choice(column: Column, text: str) -> str | list[str]:
+    """A choice by its code, its English label or its Chinese label; refused with the list of
+    the accepted ones."""
     names = _choice_names(column.choices)
     parts = [p for p in _SEPARATORS.split(text) if p.strip()] if column.many else [text]
     values = []
     for part in parts:
-        value = names.get(normalise_header(part))
+        value = names.get(_folded(part))
         if value is None:
-            raise CellError(_("Not one of the choices: %(value)s.", value=part.strip()))
+            raise CellError(_("Not one of the choices: %(value)s. Write one of %(choices)s, by "
+                              "its code or its label in English or Chinese.",
+                              value=part.strip(), choices=accepted(column.choices)))
         values.append(value)
     return values if column.many else values[0]
 

@@ -21,6 +21,11 @@ class Ref:
     PARTNER = "partner"  # its unified social credit code, or its name
 
 
+# What a reference cell holds, when its stem does not say it (an enterprise's cell holds its
+# credit code or its name: `enterprise`).
+_HELD = {Ref.USER: "email", Ref.PROJECT: "code", Ref.INSTITUTE: "code"}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -32,6 +37,19 @@ class Column:
     many: bool = False  # several choices, separated by , ; or 、
     is_date: bool = False
     is_flag: bool = False  # yes/no, 是/否, true/false, 1/0
+
+    @property
+    def shown(self) -> str:
+        """The key as people read it (the README, the upload page, an export's header): a
+        reference's form field ends in `_id`, but its cells hold a code, an e-mail or a name,
+        so it is named by what they hold (`project_id`: `project_code`, `pm_id`: `pm_email`,
+        `enterprise_id`: `enterprise`). Both are accepted as headers."""
+        if self.ref is None:
+            return self.key
+        stem = self.key.removesuffix("_ids").removesuffix("_id")
+        held = _HELD.get(self.ref)
+        word = f"{stem}_{held}" if held else stem
+        return f"{word}s" if self.many else word
 
 
 @dataclass(frozen=True)

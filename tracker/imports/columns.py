@@ -280,10 +280,12 @@ def normalise_header(text: str) -> str:
 
 
 def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
-    """{normalised header: column key} for every language, and the keys themselves."""
+    """{normalised header: column key} for every language, and the keys themselves (as
+    people read them, and as the form names them)."""
     found = {}
     for column in kind.columns:
         found[normalise_header(column.key)] = column.key
+        found[normalise_header(column.shown)] = column.key
         for locale in languages:
             found[normalise_header(header_in(column, locale))] = column.key
     return found

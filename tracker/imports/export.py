@@ -294,7 +294,7 @@ ROWS: dict[str, Callable[[], Iterator[list]]] = {
 
 def rows(kind: str) -> Iterator[list[str]]:
     """The header (the columns' keys, which the import reads) and each record's row."""
-    yield [c.key for c in KINDS[kind].columns]
+    yield [c.shown for c in KINDS[kind].columns]
     for row in ROWS[kind]():
         yield [_text(v) for v in row]
 

@@ -26,7 +26,7 @@ from tracker.audit import services as audit
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.imports import cells, reading
-from tracker.imports.adapters import Adapter
+from tracker.imports.adapters import Adapter, form_defaults
 from tracker.imports.bulk import Batch
 from tracker.imports.columns import Column, Kind
 from tracker.imports.kinds import ADAPTERS
@@ -71,10 +71,13 @@ class RowRefused(Exception):
         self.errors = errors  # [(column key or "", message)]
 
 
-def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
+def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
+             defaults: dict[str, Any] | None = None):
     """The row's cells as form input, the references found ({key: id}) and the problems of
     the cells that name nothing the form could take ([(key, message)]: left out of the
-    input, so that the form still checks the others)."""
+    input, so that the form still checks the others). An empty cell of a field with a
+    default (`defaults`) is that default, as a blank form shows it."""
+    defaults = defaults or {}
     given: dict[str, list[str]] = {}
     found: dict[str, int] = {}
     errors = []
@@ -87,6 +90,8 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References):
                 given[column.key] = [] if column.many else (["0"] if column.ref else [""])
                 if column.is_flag:
                     given[column.key] = ["y"]  # an empty "active" is the form's default: yes
+                elif column.key in defaults and not column.many:
+                    given[column.key] = _as_form_text(defaults[column.key])
             elif column.ref and column.many:
                 ids = [refs.find(column.ref, part) for part in cells.split(text)]
                 found[column.key] = ids
@@ -127,7 +132,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     A row the form refuses also gets the service's checks of `actor`'s save (a dry run), as a
     page does, so that it reports every problem at once."""
     kind = adapter.kind
-    given, found, cell_errors = _convert(kind, row, refs)
+    given, found, cell_errors = _convert(kind, row, refs, form_defaults(adapter.form_class))
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
     obj = batch.find(probe) if batch is not None else adapter.find(probe)
     if obj is not None and obj.id in seen:
