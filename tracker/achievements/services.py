@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker import db
 from tracker.accounts.models import User
@@ -32,7 +33,7 @@ from tracker.audit import services as audit
 from tracker.dates import in_future
 from tracker.display.formatting import day, pct
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Problems, Refused, in_row
+from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.money import CENT, HUNDRED, ZERO
 from tracker.names import name_key, one_line
 from tracker.projects.lifecycle import NOT_APPROVED
@@ -231,30 +232,47 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
                                n=len(right.annuities)))
     key = number_key(number, jurisdiction) if jurisdiction is not None else None
     if key and (twin := _registered(jurisdiction, key, right)) is not None:
-        problems.add("number", _(
-            "%(number)s is registered already, as “%(title)s” (%(registered)s) of the "
-            "achievement “%(achievement)s”: a right is listed once.", number=number,
-            title=twin.title, registered=twin.number, achievement=twin.achievement.title))
+        problems.add("number", _registered_already(number, twin))
     if granted_on is not None and filed_on is not None and granted_on < filed_on:
         problems.add("granted_on", _("A right is granted after it is filed."))
     if attorney_costs is not None and attorney_costs < 0:
         problems.add("attorney_costs", _("The amount cannot be negative."))
     problems.raise_any()
     creating = right is None
-    if creating:
-        right = IpRight(achievement_id=achievement.id)
-    right.kind, right.patent_type, right.title = kind, patent_type, title[:200]
-    right.number, right.number_key, right.status = number[:50], key, status
-    right.jurisdiction = jurisdiction
-    right.filed_on, right.granted_on = filed_on, granted_on
-    right.attorney_costs = attorney_costs or Decimal("0")
-    changes = audit.pending_changes(right)
-    changes.pop("number_key", None)  # the number itself is audited
-    db.session.add(right)
+    # Another request may register the same number between the check above and this write
+    # (two tabs, two colleagues): the unique index refuses the second, which is told beside the
+    # number as if the check had seen the first (PostgreSQL makes it wait for the first's
+    # commit). The savepoint is opened before any change, so nothing else is undone with it.
+    savepoint = db.session.begin_nested()
+    try:
+        if creating:
+            right = IpRight(achievement_id=achievement.id)
+        right.kind, right.patent_type, right.title = kind, patent_type, title[:200]
+        right.number, right.number_key, right.status = number[:50], key, status
+        right.jurisdiction = jurisdiction
+        right.filed_on, right.granted_on = filed_on, granted_on
+        right.attorney_costs = attorney_costs or Decimal("0")
+        changes = audit.pending_changes(right)
+        changes.pop("number_key", None)  # the number itself is audited
+        db.session.add(right)
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        twin = _registered(jurisdiction, key, None if creating else right) if key else None
+        if twin is None:
+            raise
+        raise Invalid("number", _registered_already(number, twin)) from None
     if creating or changes:
         audit.record(actor, "ip_right.create" if creating else "ip_right.update", right, changes)
     db.session.flush()
     return right
+
+
+def _registered_already(number: str, twin: IpRight) -> str:
+    return _("%(number)s is registered already, as “%(title)s” (%(registered)s) of the "
+             "achievement “%(achievement)s”: a right is listed once.", number=number,
+             title=twin.title, registered=twin.number, achievement=twin.achievement.title)
 
 
 def _not_of_kind(kind: RightKind, problems: Problems, **values) -> None:
