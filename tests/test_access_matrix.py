@@ -318,6 +318,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "transfers.statement": {"GET": "pm hq: 200; *: 404"},
     "achievements.add_annuity": {"POST": on_project("pm admin")},
     "achievements.pay_annuity": {"POST": on_project("pm admin")},
+    # An unpaid annuity corrected, a payment reversed (the world's annuity is unpaid: 409).
+    "achievements.edit_annuity": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                                  "POST": on_project("pm admin")},
+    "achievements.reverse_annuity": {"GET": on_project("pm admin"),
+                                     "POST": on_project("pm admin")},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
     # The colleague's place: they or the director answer (ProjectMember.can_answer).
     "projects.answer_place": {"POST": on_project("director")},

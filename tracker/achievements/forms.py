@@ -114,12 +114,24 @@ class AnnuityForm(OneTime, Form):
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
 
 
+class AnnuityEditForm(OneTime, Form):
+    """An unpaid annuity's due date and fee, corrected."""
+
+    due_on = DateField(_l("Due on"), validators=[InputRequired()])
+    fee = MoneyField(_l("Fee (CNY)"), validators=[
+        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+
+
 class AnnuityPaidForm(OneTime, Form):
     """The fee paid to the patent office (缴费), not money received."""
 
     paid_on = DateField(_l("Fee paid on"), validators=[InputRequired()])
     amount = MoneyField(_l("Fee paid (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    late_fee_reason = StringField(
+        _l("Surcharge for late payment"), validators=[Optional(), Length(max=500)],
+        description=_l("Only when more than the fee was paid: why (paid late, with the "
+                       "office's surcharge)."))
 
 
 class TransferForm(OneTime, SeenVersion, Form):

@@ -21,6 +21,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.companies.reversal_models import Reversal
 from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
@@ -273,10 +274,40 @@ class Annuity(Base):
     fee: Mapped[Decimal] = mapped_column(Money)
     paid_on: Mapped[date | None] = mapped_column(info={PAST: True})
     paid_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # Why more than the fee was paid: a late payment's surcharge (滞纳金), `services.late_fee_cap`.
+    late_fee_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     right: Mapped[IpRight] = relationship(back_populates="annuities")
+    reversals: Mapped[list[AnnuityPaymentReversal]] = relationship(
+        back_populates="annuity", cascade="all, delete-orphan",
+        order_by="AnnuityPaymentReversal.id")
 
     @property
     def paid(self) -> bool:
         return self.paid_on is not None
+
+    def can_edit(self, user: User) -> bool:
+        """Its due date and fee are corrected while it is unpaid; a payment recorded by
+        mistake is reversed first (`can_reverse`)."""
+        return not self.paid and self.right.achievement.can_manage(user)
+
+    def can_reverse(self, user: User) -> bool:
+        """Its payment, recorded by mistake, is reversed by whoever keeps the register: the
+        annuity is due again."""
+        return self.paid and self.right.achievement.can_manage(user)
+
+
+class AnnuityPaymentReversal(Reversal, Base):
+    """An annuity's payment recorded by mistake, reversed: the payment as it was recorded,
+    kept here beside the reversal's date, reason and author; the annuity is due again."""
+
+    __tablename__ = "annuity_payment_reversals"
+
+    annuity_id: Mapped[int] = mapped_column(
+        ForeignKey("patent_annuities.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date]
+    paid_amount: Mapped[Decimal] = mapped_column(Money)
+    late_fee_reason: Mapped[str] = mapped_column(Text, default="")
+
+    annuity: Mapped[Annuity] = relationship(back_populates="reversals")

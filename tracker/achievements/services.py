@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import annuities
 from tracker.achievements.models import (
     FIELDS_OF_KIND,
     STATUSES_OF_KIND,
@@ -320,15 +321,17 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
     problems = Problems()
     if right.kind is not RightKind.PATENT:
         problems.add("year_no", _("Only a patent has annuities."))
+    db.session.refresh(right, with_for_update=True)  # two listings at once: one year each
+    db.session.expire(right, ["annuities"])
     if year_no is None or not 1 <= year_no <= 30:
         problems.add("year_no", _("The patent's year is between 1 and 30."))
-    elif any(a.year_no == year_no for a in right.annuities):
-        problems.add("year_no", _("The annuity of year %(n)s is already listed.", n=year_no))
     if due_on is None:
         problems.add("due_on", _("Give the date the annuity is due."))
     elif right.filed_on is not None and due_on <= right.filed_on:
         problems.add("due_on", _("An annuity falls due after the patent is filed (%(date)s).",
                                  date=day(right.filed_on)))
+    if "year_no" not in problems and "due_on" not in problems:
+        annuities.check_order(right, None, year_no, due_on, problems)
     if fee is None or fee < 0:
         problems.add("fee", _("The fee is zero or more."))
     problems.raise_any()
@@ -340,8 +343,9 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
 
 
 def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
-                amount: Decimal | None) -> Annuity:
-    """The annuity paid: its reminders stop."""
+                amount: Decimal | None, late_fee_reason: str = "") -> Annuity:
+    """The annuity paid: its reminders stop. More than the fee only as a late payment's
+    surcharge, with a reason (`annuities.check_amount`)."""
     if not annuity.right.achievement.can_manage(actor):
         raise Forbidden()
     problems = Problems()
@@ -358,8 +362,11 @@ def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
                                   date=day(annuity.right.filed_on)))
     if amount is None or amount < 0 or (amount == 0 and annuity.fee > 0):
         problems.add("amount", _("Give the amount paid (more than 0)."))
+    elif "paid_on" not in problems:
+        annuities.check_amount(annuity, paid_on, amount, late_fee_reason, problems)
     problems.raise_any()
     annuity.paid_on, annuity.paid_amount = paid_on, amount
+    annuity.late_fee_reason = late_fee_reason.strip() if amount > annuity.fee else ""
     audit.record(actor, "annuity.pay", annuity)
     db.session.flush()
     return annuity

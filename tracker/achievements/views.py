@@ -13,9 +13,15 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import services
+from tracker.achievements import annuities, services
 from tracker.achievements.deal_models import IncomeShare, Transfer
-from tracker.achievements.forms import AchievementForm, AnnuityForm, AnnuityPaidForm, RightForm
+from tracker.achievements.forms import (
+    AchievementForm,
+    AnnuityEditForm,
+    AnnuityForm,
+    AnnuityPaidForm,
+    RightForm,
+)
 from tracker.achievements.models import (
     KIND_FIELDS,
     Achievement,
@@ -25,9 +31,11 @@ from tracker.achievements.models import (
     RightKind,
 )
 from tracker.achievements.queries import achievement_transfers, contributor_candidates
+from tracker.display.formatting import day, money
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
+from tracker.web.corrections import ReverseForm, offered
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
 
@@ -167,13 +175,20 @@ def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
                                           achievement=achievement, right=None, kind=kind))
 
 
+def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
+                failed: tuple | None = None) -> str:
+    user = _user()
+    return render_template(
+        "achievements/right.html", right=found, may_manage=found.achievement.can_manage(user),
+        annuity_form=annuity_form or AnnuityForm(formdata=None), paid_form=AnnuityPaidForm,
+        failed=failed, editable={a.id for a in found.annuities if a.can_edit(user)},
+        reversible={a.id for a in found.annuities if a.can_reverse(user)})
+
+
 @bp.get("/ip-rights/<int:right_id>")
 @login_required
 def right(right_id: int) -> str:
-    found = _load_right(right_id)
-    may_manage = found.achievement.can_manage(_user())
-    return render_template("achievements/right.html", right=found, may_manage=may_manage,
-                           annuity_form=AnnuityForm(formdata=None), paid_form=AnnuityPaidForm)
+    return _right_page(_load_right(right_id))
 
 
 @bp.route("/ip-rights/<int:right_id>/edit", methods=["GET", "POST"])
@@ -206,22 +221,68 @@ def add_annuity(right_id: int) -> Response | tuple[str, int]:
         fee=form.fee.data),
         _("Annuity listed: its reminders start."),
         url_for("achievements.right", right_id=found.id),
-        lambda: render_template("achievements/right.html", right=found, may_manage=True,
-                                annuity_form=form, paid_form=AnnuityPaidForm))
+        lambda: _right_page(found, annuity_form=form))
 
 
 @bp.post("/annuities/<int:annuity_id>/pay")
 @login_required
 def pay_annuity(annuity_id: int) -> Response | tuple[str, int]:
+    annuity = _load_annuity(annuity_id)
+    found = annuity.right
+    form = AnnuityPaidForm(id_prefix=f"annuity-{annuity.id}")
+    return submit(form, lambda: services.pay_annuity(
+        _user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data,
+        late_fee_reason=form.late_fee_reason.data or ""),
+        _("Annuity paid: its reminders stop."),
+        url_for("achievements.right", right_id=found.id),
+        lambda: _right_page(found, failed=(annuity.id, form)))
+
+
+def _load_annuity(annuity_id: int) -> Annuity:
+    """404 unless the user sees its patent; 403 unless they keep the register."""
     annuity = db.session.get(Annuity, annuity_id)
     if annuity is None:
         abort(404)
-    found = _load_right(annuity.right_id, manage=True)
-    form = AnnuityPaidForm()
-    return submit(form, lambda: services.pay_annuity(
-        _user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data),
-        _("Annuity paid: its reminders stop."),
-        url_for("achievements.right", right_id=found.id),
-        lambda: render_template("achievements/right.html", right=found, may_manage=True,
-                                annuity_form=AnnuityForm(formdata=None),
-                                paid_form=AnnuityPaidForm, failed=(annuity.id, form)))
+    _load_right(annuity.right_id, manage=True)
+    return annuity
+
+
+@bp.route("/annuities/<int:annuity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
+    """An unpaid annuity's due date or fee, recorded wrongly, corrected."""
+    annuity = _load_annuity(annuity_id)
+    offered(annuities.edit_refusal(annuity))
+    form = AnnuityEditForm(obj=annuity if request.method == "GET" else None)
+    return submit(form, lambda: annuities.edit_annuity(
+        _user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
+        _("Annuity corrected: its reminders follow the new due date."),
+        url_for("achievements.right", right_id=annuity.right_id),
+        lambda: render_template("achievements/annuity_form.html", form=form,
+                                annuity=annuity))
+
+
+@bp.route("/annuities/<int:annuity_id>/reverse", methods=["GET", "POST"])
+@login_required
+def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
+    """A payment recorded by mistake, reversed with a reason: the annuity is due again."""
+    annuity = _load_annuity(annuity_id)
+    offered(annuities.reverse_refusal(annuity))
+    form = ReverseForm()
+    right_ = annuity.right
+    facts = [(_("Right"), right_.name), (_("Patent year"), str(annuity.year_no)),
+             (_("Due on"), day(annuity.due_on)), (_("Fee (CNY)"), money(annuity.fee)),
+             (_("Fee paid on"), day(annuity.paid_on)),
+             (_("Fee paid (CNY)"), money(annuity.paid_amount))]
+    return submit(
+        form, lambda: annuities.reverse_payment(_user(), annuity, form.on_date.data,
+                                                form.reason.data or ""),
+        _("Payment reversed: both stay on the patent's page, and the annuity is due again."),
+        url_for("achievements.right", right_id=annuity.right_id),
+        lambda: render_template(
+            "corrections/correct.html", form=form, title=_("Reverse an annuity's payment"),
+            facts=facts, back=url_for("achievements.right", right_id=annuity.right_id),
+            button=_("Reverse the fee paid"),
+            explanation=_("The payment no longer counts: the annuity is due again and its "
+                          "reminders resume. The payment stays on the patent's page, marked "
+                          "reversed, with this reason.")))
