@@ -83,6 +83,10 @@ def test_no_form_for_an_entry_reversed_or_a_reversal(client, world, model, key, 
         assert answer.status_code == 409, (key, target.id)
         text = answer.get_data(as_text=True)
         assert reason in text.replace("&#39;", "'") and 'name="reason"' not in text
+        # opened from a bookmark (no referrer), the refusal still leads to the entry's page
+        back = (_paths(world)[page] if page
+                else f"/centres/{entry.agreement.centre_id}")
+        assert f'<a href="{back}' in text, (key, back)
         if page:
             listing = client.get(_paths(world)[page]).get_data(as_text=True)
             assert path.format(target.id) not in listing
@@ -98,8 +102,9 @@ def test_no_form_for_a_spending_entry_reversed_or_a_reversal(client, world):
     for target in (entry, reversal):
         answer = client.get(f"/spending/{target.id}/reverse")
         assert answer.status_code == 409
-        assert "This entry is a reversal or has been reversed already." in answer.get_data(
-            as_text=True)
+        text = answer.get_data(as_text=True)
+        assert "This entry is a reversal or has been reversed already." in text
+        assert f'<a href="{_paths(world)["spending"]}">' in text
 
 
 def test_no_form_for_a_report_paid_or_reversed_and_none_offered_on_the_deal(app, client, world):
@@ -128,6 +133,7 @@ def test_no_form_for_a_report_paid_or_reversed_and_none_offered_on_the_deal(app,
     answer = client.get(path)
     assert answer.status_code == 409
     assert "This report has been reversed already." in answer.get_data(as_text=True)
+    assert f'<a href="{transfer_page}">' in answer.get_data(as_text=True)
     assert path not in client.get(transfer_page).get_data(as_text=True)
     chinese = app.test_client()
     login(chinese, make_user(Role.HQ_ADMIN, locale="zh_CN"))
@@ -156,5 +162,8 @@ def test_the_record_reversals_refuse_a_second_form(client, world):
                         "This exit has been reversed already.")):
         answer = client.get(path)
         assert answer.status_code == 409 and said in answer.get_data(as_text=True), path
+        back = (_paths(world)["funding"] if "conversions" in path
+                else f"/companies/{exit_.company_id}")
+        assert f'<a href="{back}">' in answer.get_data(as_text=True), path
     assert (f"/funding/conversions/{conversion.id}/reverse"
             not in client.get(_paths(world)["funding"]).get_data(as_text=True))

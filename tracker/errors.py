@@ -10,9 +10,12 @@ from __future__ import annotations
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", back: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # The page of the object refused, for its error page to link to when the request
+        # itself does not lead there (a form opened from a bookmark, without a referrer).
+        self.back = back
 
 
 class Forbidden(DomainError):

@@ -172,7 +172,8 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
     if receipt is None:
         abort(404)
     transfer = load_transfer(receipt.transfer_id, manage=True)
-    offered(deal_corrections.income_refusal(receipt))
+    offered(deal_corrections.income_refusal(receipt),
+            url_for("transfers.show", transfer_id=transfer.id))
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
               f"{transfer.enterprise.shown('name')}"),
@@ -200,7 +201,8 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
     if report is None:
         abort(404)
     transfer = load_transfer(report.transfer_id, manage=True)
-    offered(deal_corrections.report_refusal(report))
+    offered(deal_corrections.report_refusal(report),
+            url_for("transfers.show", transfer_id=transfer.id))
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
               f"{transfer.enterprise.shown('name')}"),

@@ -158,13 +158,13 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     if paid is None:
         abort(404)
     agreement = _agreement(paid.agreement_id)
-    offered(services.payment_refusal(paid))
+    back = url_for("organisations.centre", object_id=agreement.centre_id)
+    offered(services.payment_refusal(paid), back)
     form = ReverseForm()
     facts = [(_("Joint innovation centre"), agreement.centre.shown("name")),
              (_("Term"), f"{day(agreement.starts_on)} – {day(agreement.ends_on)}"),
              (_("Paid on"), day(paid.paid_on)), (_("Amount"), money(paid.amount)),
              (_("Note"), paid.note or "—")]
-    back = url_for("organisations.centre", object_id=agreement.centre_id)
     return submit(
         form, lambda: services.reverse_payment(_user(), paid, form.on_date.data,
                                                form.reason.data or ""),

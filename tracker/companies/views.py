@@ -298,7 +298,8 @@ def _correction_page(form, back: str, title: str, facts: list, explanation: str,
 @bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
-    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.entry_refusal, _user())
+    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.entry_refusal, _user(),
+                       lambda entry: _to_company(entry.company))
     form = ShareReverseForm()
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
              (_("Entry"), label(entry.kind)),
@@ -317,7 +318,7 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
 @requires(Company.can_manage)
 def reverse_round(round_id: int) -> Response | tuple[str, int]:
     financing = reversible(db.session.get(FinancingRound, round_id), corrections.round_refusal,
-                           _user())
+                           _user(), lambda financing: _to_company(financing.company))
     form = ShareReverseForm()
     facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
              (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
@@ -336,7 +337,8 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/exits/<int:exit_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
-    exit_ = reversible(db.session.get(CompanyExit, exit_id), corrections.exit_refusal, _user())
+    exit_ = reversible(db.session.get(CompanyExit, exit_id), corrections.exit_refusal, _user(),
+                       lambda exit_: _to_company(exit_.company))
     form = ReverseForm()
     facts = [(_("Company"), exit_.company.name), (_("Exit"), label(exit_.kind)),
              (_("Date"), day(exit_.on_date)), (_("Proceeds"), money(exit_.proceeds))]

@@ -163,12 +163,12 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     contract = load_contract(payment.instalment.contract_id)
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
-    offered(services.payment_refusal(payment))
+    back = url_for("contracts.show", contract_id=contract.id)
+    offered(services.payment_refusal(payment), back)
     form = ReverseForm()
     facts = [(_("Contract"), contract.title), (_("Instalment due"),
                                                day(payment.instalment.due_date)),
              (_("Received on"), day(payment.received_on)), (_("Amount"), money(payment.amount))]
-    back = url_for("contracts.show", contract_id=contract.id)
     return submit(
         form, lambda: services.reverse_payment(_user(), payment, form.on_date.data,
                                                form.reason.data or ""),

@@ -232,11 +232,11 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
     if paid is None:
         abort(404)
     agreement = _agreement(paid.tranche.agreement_id, decide=True)
-    offered(corrections.disbursement_refusal(paid))
+    back = _to_funding(agreement.project)
+    offered(corrections.disbursement_refusal(paid), back)
     form = ReverseForm()
     facts = [(_("Tranche"), str(paid.tranche.number)), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
-    back = _to_funding(agreement.project)
     return submit(
         form, lambda: corrections.reverse_disbursement(_user(), paid, form.on_date.data,
                                                        form.reason.data or ""),
@@ -256,13 +256,13 @@ def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
     if conversion is None:
         abort(404)
     agreement = _agreement(conversion.agreement_id, decide=True)
-    offered(corrections.conversion_refusal(conversion))
+    back = _to_funding(agreement.project)
+    offered(corrections.conversion_refusal(conversion), back)
     form = ReverseForm()
     facts = [(_("Financing round"), conversion.round.name),
              (_("Date"), day(conversion.round.on_date)),
              (_("Money disbursed"), money(conversion.disbursed)),
              (_("Shares issued to HQ"), number(conversion.shares))]
-    back = _to_funding(agreement.project)
     return submit(
         form, lambda: corrections.reverse_conversion(_user(), conversion, form.on_date.data,
                                                      form.reason.data or ""),

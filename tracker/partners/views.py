@@ -66,11 +66,11 @@ def reverse(payment_id: int) -> Response | tuple[str, int]:
     if paid is None:
         abort(404)
     co_funder = _co_funder(paid.co_funder_id)
-    offered(co_funding.payment_refusal(paid))
+    back = _back(co_funder)
+    offered(co_funding.payment_refusal(paid), back)
     form = ReverseForm()
     facts = [(_("Co-funder"), co_funder.partner.shown("name")), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
-    back = _back(co_funder)
     return submit(
         form, lambda: co_funding.reverse_payment(_user(), paid, form.on_date.data,
                                                  form.reason.data or ""),

@@ -81,9 +81,9 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
         abort(404)
     if not SpendingEntry.can_record(_user(), entry.project) and request.method == "GET":
         abort(403)  # sent, the service answers (409 for a closed project)
-    offered(services.spending_refusal(entry))
-    form = ReverseForm()
     back = url_for("spending.project", project_id=entry.project_id)
+    offered(services.spending_refusal(entry), back)
+    form = ReverseForm()
     facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),
              (_("Budget line"), entry.budget_line.name),
              (_("Description"), entry.description), (_("Amount"), money(entry.amount))]

@@ -31,18 +31,22 @@ class ReverseForm(ReasonForm):
                                        "it should never have counted."))
 
 
-def offered(refusal: str | None) -> None:
+def offered(refusal: str | None, back: str) -> None:
     """A reversal's form is shown only for what can be reversed: otherwise (Back, an old link,
     another tab) the reason it can't, as its service would refuse it sent, answers 409 before
-    the form. `refusal` is the service's own reason (`..._refusal(record)`), None when it can."""
+    the form, linking to `back`, the page that lists the record (a bookmarked form has no
+    referrer). `refusal` is the service's own reason (`..._refusal(record)`), None when it
+    can."""
     if refusal is not None:
-        raise Refused(refusal)
+        raise Refused(refusal, back=back)
 
 
-def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any) -> Any:
+def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
+               back: Callable[[Any], str]) -> Any:
     """The record whose reversal's form is asked for: 404 when it is not there or not the
-    user's to see, refused before the form when it can't be reversed (`offered`)."""
+    user's to see, refused before the form when it can't be reversed (`offered`), linking to
+    `back(record)`."""
     if record is None or not record.can_view(user):
         abort(404)
-    offered(refusal(record))
+    offered(refusal(record), back(record))
     return record

@@ -90,16 +90,18 @@ def back_link() -> str | None:
 
 
 def render_error(status: int, message: str | None = None, headers: dict | None = None,
-                 explanation: str | None = None, **extensions) -> tuple[str, int] | Response:
+                 explanation: str | None = None, back: str | None = None,
+                 **extensions) -> tuple[str, int] | Response:
     """The error page, or under /api/ the problem document (`message` its detail).
-    `explanation` replaces the status's usual one."""
+    `explanation` replaces the status's usual one; `back` is the object's page, when the
+    refusal knows it better than the request's referrer or address (`back_link`)."""
     if is_api_request():
         title = TITLES.get(status, TITLES[500])()
         detail = message or explanation or EXPLANATIONS.get(status, EXPLANATIONS[500])()
         return problem(status, title, detail, headers, **extensions)
     title = TITLES.get(status, TITLES[500])()
     explanation = explanation or EXPLANATIONS.get(status, EXPLANATIONS[500])()
-    back = back_link() if status in (400, 403, 409, 413) else None
+    back = back or (back_link() if status in (400, 403, 409, 413) else None)
     return (
         render_template(
             "errors/error.html", status=status, title=title, explanation=explanation,
@@ -176,7 +178,7 @@ def init_app(app: Flask) -> None:
                 else _("Some input was refused: see errors."),
                 errors=[{"field": field, "detail": message}
                         for field, message in error.problems])
-        return render_error(error.status, error.message or None)
+        return render_error(error.status, error.message or None, back=error.back)
 
     @app.errorhandler(ValidationError)
     def invalid_api_input(error: ValidationError) -> Response:
