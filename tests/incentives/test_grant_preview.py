@@ -35,7 +35,8 @@ def form(company, **values):  # noqa: F811 - the fixture's name
 
 
 def test_a_grant_of_options_is_shown_before_it_is_written(client, company):  # noqa: F811
-    researcher = make_user(Role.PROJECT_MANAGER)
+    researcher = make_user(Role.PROJECT_MANAGER,
+                           institute_id=company.projects[0].institute_id)  # its staff
     login(client, make_user(Role.HQ_ADMIN))
     audits, entries = count(AuditRecord), count(ShareEntry)
     data = form(company, user_id=researcher.id, person_name="")

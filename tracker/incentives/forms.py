@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.incentives.models import GrantKind
-from tracker.web.fields import DateField, MoneyField, NumberField, Range
+from tracker.web.fields import DateField, MoneyField, NumberField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 MAX_SHARES = Decimal("1e18")
@@ -19,6 +19,27 @@ MAX_SHARES = Decimal("1e18")
 def _shares(text) -> NumberField:
     return NumberField(text, places=0, validators=[InputRequired(),
                                                    Range(min=Decimal("0"), max=MAX_SHARES)])
+
+
+class GrantFields:
+    """What is granted to whom, asked first: the person, the instrument, the number, the pool
+    and the date. Declared before `ScheduleFields` so that a grant's form asks its vesting
+    terms after them (a form's fields come in the order they are declared)."""
+
+    user_id = SelectField(_l("Person (a user)"), coerce=row_id, choices=[],
+                          description=_l("The company's institute staff and project team, and "
+                                         "those granted before: a user sees the grant and its "
+                                         "vesting on their home page."))
+    person_name = StringField(_l("Or their name"), validators=[Optional(), Length(max=200)],
+                              description=_l("For someone without an account, when no user is "
+                                             "chosen above."))
+    kind = SelectField(_l("Grant of"), choices=[])
+    shares = _shares(_l("Number granted (shares or options)"))
+    exercise_price = MoneyField(_l("Exercise price per share (CNY, options)"),
+                                validators=[Optional(), Range(min=Decimal("0"),
+                                                              max=Decimal("1e12"))])
+    pool_id = SelectField(_l("From the pool"), coerce=row_id, choices=[])
+    granted_on = DateField(_l("Granted on"), validators=[InputRequired()])
 
 
 class ScheduleFields:
@@ -41,21 +62,7 @@ class ScheduleFields:
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 
-class GrantForm(OneTime, ScheduleFields, Form):
-    pool_id = SelectField(_l("From the pool"), coerce=int, choices=[])
-    user_id = SelectField(_l("Person (a user)"), coerce=int, choices=[],
-                          description=_l("A user sees the grant and its vesting on their home "
-                                         "page."))
-    person_name = StringField(_l("Or their name"), validators=[Optional(), Length(max=200)],
-                              description=_l("For someone without an account; for a user, "
-                                             "empty to use their name."))
-    kind = SelectField(_l("Grant of"), choices=[])
-    shares = _shares(_l("Number granted (shares or options)"))
-    exercise_price = MoneyField(_l("Exercise price per share (CNY, options)"),
-                                validators=[Optional(), Range(min=Decimal("0"),
-                                                              max=Decimal("1e12"))])
-    granted_on = DateField(_l("Granted on"), validators=[InputRequired()])
-
+class GrantForm(OneTime, GrantFields, ScheduleFields, Form):
     no_choice = {"pool_id": _l("The company has no incentive pool: issue shares to a holder "
                                "of the type incentive pool first.")}
 

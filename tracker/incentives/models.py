@@ -14,19 +14,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.accounts.models import Role, RoleGrant, User
 from tracker.companies.models import Company, ShareEntry, Shareholder
 from tracker.db import Base, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.incentives.vesting import Schedule
 from tracker.money import Price
-
-if TYPE_CHECKING:
-    from tracker.accounts.models import User
 
 ZERO = Decimal("0")
 
@@ -210,6 +207,14 @@ class IncentiveGrant(Versioned, Base):
 
     def can_manage(self, user: User) -> bool:
         return Company.can_manage(user)
+
+    @staticmethod
+    def may_receive() -> ColumnElement[bool]:
+        """SQL: a user who may be granted equity: an active account of our staff, not behind
+        a wall (an external expert, an enterprise contact: `User.staff`), and not an HQ admin,
+        who runs the programme and records the grants. Whom a grant's form offers among them
+        is `services.grantees`."""
+        return and_(User.staff(), ~User.role_grants.any(RoleGrant.role == Role.HQ_ADMIN))
 
 
 class OptionExercise(Base):

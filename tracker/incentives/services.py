@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tracker import db
+from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.companies import ledger
 from tracker.companies import services as companies
@@ -34,11 +35,9 @@ from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.incentives import reserve
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
+from tracker.projects.models import Project, ProjectMember
 from tracker.settings import catalogue
 from tracker.settings import services as settings
-
-if TYPE_CHECKING:
-    from tracker.accounts.models import User
 
 EDITABLE = ("vesting_start", "vesting_months", "cliff_months", "lock_up_until",
             "exercise_window_days", "note")
@@ -53,6 +52,26 @@ def require_manager(actor: User) -> None:
 
 def pools(company: Company) -> list[Shareholder]:
     return [h for h in company.holders if h.kind is HolderType.INCENTIVE_POOL]
+
+
+def receives(user: User) -> bool:
+    """The user may be granted equity (`IncentiveGrant.may_receive`)."""
+    return db.session.scalar(select(User.id).where(
+        User.id == user.id, IncentiveGrant.may_receive())) is not None
+
+
+def grantees(company: Company) -> list[User]:
+    """Whom a grant's form offers: those who may receive equity and plausibly work for the
+    company: the staff of its projects' institutes, its projects' PMs and confirmed team
+    members, and those granted from its pool before."""
+    projects = [p.id for p in company.projects]
+    return list(db.session.scalars(select(User).where(IncentiveGrant.may_receive(), or_(
+        User.institute_id.in_(select(Project.institute_id).where(Project.id.in_(projects))),
+        User.id.in_(select(Project.pm_id).where(Project.id.in_(projects))),
+        User.id.in_(select(ProjectMember.user_id).where(ProjectMember.project_id.in_(projects),
+                                                        ProjectMember.confirmed)),
+        User.id.in_(select(IncentiveGrant.user_id).where(
+            IncentiveGrant.company_id == company.id)))).order_by(User.name, User.id)))
 
 
 def grants_of(company: Company) -> list[IncentiveGrant]:
@@ -144,9 +163,17 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
                                   "to one first.", name=company.name) if not pools(company)
                      else _("Choose one of the company's incentive pools."))
     user = values.get("user")
-    name = (values.get("person_name") or "").strip() or (user.name if user else "")
-    if not name:
+    typed = (values.get("person_name") or "").strip()
+    name = typed or (user.name if user else "")
+    if user is not None and typed:
+        problems.add("person_name", _("Choose a user or type a name, not both: a user's grant "
+                                      "is in their own name (%(name)s).", name=user.name))
+    elif not name:
         problems.add("person_name", _("Name the person, or choose them among the users."))
+    elif user is not None and not receives(user):
+        problems.add("user_id", _("%(name)s cannot be granted equity: external experts, "
+                                  "enterprise contacts, HQ admins and closed accounts are not "
+                                  "grantees.", name=user.name))
     elif any(h.name == name and h.kind is not HolderType.TEAM for h in company.holders):
         problems.add("person_name", _("%(name)s is a holder of another type: name the person "
                                       "as they are not a fund or a company.", name=name))

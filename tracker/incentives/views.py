@@ -61,23 +61,18 @@ def company(company_id: int) -> str:
                            can_manage=Company.can_manage(_user()))
 
 
-def _users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True))
-                                   .order_by(User.name, User.id)))
-
-
 @bp.route("/companies/<int:company_id>/incentives/new", methods=["GET", "POST"])
 @login_required
 def new_grant(company_id: int) -> str | Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
-    form = GrantForm(pools=services.pools(company), users=_users())
+    form = GrantForm(pools=services.pools(company), users=services.grantees(company))
 
     def call() -> IncentiveGrant:
         values = {name: getattr(form, name).data for name in (
             "pool_id", "person_name", "kind", "shares", "exercise_price", "granted_on",
             "vesting_start", "vesting_months", "cliff_months", "lock_up_until",
             "exercise_window_days", "note")}
-        values["user"] = db.session.get(User, form.user_id.data) if form.user_id.data else None
+        values["user"] = db.session.get(User, form.user_id.data) if form.user_id.data > 0 else None
         return services.grant(_user(), company, **values)
 
     return submit(form, call, _("Grant recorded."), _to_grant,
