@@ -167,8 +167,10 @@ def record_ip_deal(actor: User, company: Company, *, project_id: int, kind: IpDe
 
 
 def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
-                proceeds: Decimal, note: str = "") -> CompanyExit:
-    """The exit, with HQ's and the institute's proceeds pro rata to their stakes that day."""
+                proceeds: Decimal, note: str = "", accelerate: bool = False) -> CompanyExit:
+    """The exit, with HQ's and the institute's proceeds pro rata to their stakes that day. It
+    ends the incentive grants (`IncentiveGrant.exit_by`): no option is exercised after it, and
+    those unvested then lapse unless it accelerates them."""
     services.require_manager(actor)
     services.require_cap_table(company)
     problems = Problems()  # every problem at once, each beside its field
@@ -183,6 +185,7 @@ def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
     table = ledger.cap_table(company, on)
     exit_ = CompanyExit(
         kind=kind, on_date=on, proceeds=proceeds, note=note.strip(), recorded_by_id=actor.id,
+        accelerate=bool(accelerate),
         hq_proceeds=money.pro_rata(proceeds, table.shares_of(HolderType.HQ), table.issued),
         institute_proceeds=money.pro_rata(proceeds, table.shares_of(HolderType.INSTITUTE),
                                           table.issued))

@@ -191,6 +191,9 @@ class ExitForm(OneTime, Form):
     kind = SelectField(_l("Exit"), choices=[], coerce=ExitKind)
     on_date = DateField(_l("Dated"), validators=[InputRequired()])
     proceeds = _money(_l("Proceeds (CNY)"))
+    accelerate = BooleanField(_l("Unvested incentive options vest in full at the exit"),
+                              description=_l("Otherwise they lapse at the exit. Either way no "
+                                             "option is exercised after it."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
     def __init__(self, *args, **kwargs):

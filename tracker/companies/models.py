@@ -365,12 +365,11 @@ class RoundInvestment(Base):
 
 
 class CompanyExit(Base):
-    """An exit, with what HQ and the institute realised (pro rata on the exit date, kept)."""
+    """An exit, with what HQ and the institute realised (pro rata on the exit date, kept), and
+    whether it accelerates the incentive options unvested then (else they lapse at it)."""
 
     __tablename__ = "company_exits"
-    __table_args__ = (
-        CheckConstraint("proceeds >= 0", name="proceeds_not_negative"),
-    )
+    __table_args__ = (CheckConstraint("proceeds >= 0", name="proceeds_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
@@ -381,6 +380,7 @@ class CompanyExit(Base):
     hq_proceeds: Mapped[Decimal] = mapped_column(Money)
     institute_proceeds: Mapped[Decimal] = mapped_column(Money)
     note: Mapped[str] = mapped_column(Text, default="")
+    accelerate: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

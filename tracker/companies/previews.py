@@ -71,4 +71,7 @@ def financing_round(company: Company, financing: FinancingRound) -> Preview:
 def company_exit(company: Company, exit_: CompanyExit) -> Preview:
     return Preview(facts=[(_("Proceeds"), money(exit_.proceeds)),
                           (_("HQ's proceeds"), money(exit_.hq_proceeds)),
-                          (_("The institute's proceeds"), money(exit_.institute_proceeds))])
+                          (_("The institute's proceeds"), money(exit_.institute_proceeds)),
+                          (_("Unvested incentive options"),
+                           _("Vest in full at the exit") if exit_.accelerate
+                           else _("Lapse at the exit"))])

@@ -279,7 +279,8 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
     def call():
         return deals.record_exit(_user(), company, kind=form.kind.data,
                                     on=form.on_date.data, proceeds=form.proceeds.data,
-                                    note=form.note.data or "")
+                                    note=form.note.data or "",
+                                    accelerate=form.accelerate.data)
 
     return submit(form, call, _("Exit recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Exit")),

@@ -61,6 +61,7 @@ FIELDS = {
     "transfer_id": _l("Transfer or licence"), "report_id": _l("Royalty report"),
     "costs": _l("Deductible costs"), "contributor_pct": _l("Contributors' share"),
     "receipt_id": _l("Income received"), "share_pct": _l("Share"), "pays": _l("It pays"),
+    "accelerate": _l("Unvested incentive options vest at the exit"),
     "pool_id": _l("Incentive pool"), "holder_id": _l("Holder"), "person_name": _l("Person"),
     "exercise_price": _l("Exercise price"), "granted_on": _l("Granted on"),
     "vesting_start": _l("Vesting starts"), "vesting_months": _l("Vesting months"),

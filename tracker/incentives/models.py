@@ -20,7 +20,7 @@ from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role, RoleGrant, User
-from tracker.companies.models import Company, ShareEntry, Shareholder
+from tracker.companies.models import Company, CompanyExit, ShareEntry, Shareholder
 from tracker.db import Base, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.incentives.vesting import Schedule
 from tracker.money import Price
@@ -45,12 +45,14 @@ class GrantState(enum.StrEnum):
     ACTIVE = "active"  # the person is with the company
     LEFT = "left"  # they left: vested options exercisable until `exercise_until`
     LAPSED = "lapsed"  # the window is over: vested options never exercised lapsed
+    EXITED = "exited"  # the company exited: nothing is exercised any more (`exit_by`)
 
 
 GRANT_STATE_LABELS = {
     GrantState.ACTIVE: _l("With the company"),
     GrantState.LEFT: _l("Left"),
     GrantState.LAPSED: _l("Lapsed"),
+    GrantState.EXITED: _l("Ended by the company's exit"),
 }
 
 
@@ -116,9 +118,21 @@ class IncentiveGrant(Versioned, Base):
     def schedule(self) -> Schedule:
         return Schedule(self.vesting_start, self.vesting_months, self.cliff_months)
 
+    def exit_by(self, on: date) -> CompanyExit | None:
+        """The company's exit that stands, dated `on` or before: it ends the grant (the
+        ledger is closed). Options unvested at the exit lapse then, unless the exit
+        accelerates them (they vest in full); none is exercised after it, vested or not
+        (`exercisable`). Someone who had left keeps what leaving left them."""
+        return next((e for e in self.company.standing_exits if e.on_date <= on), None)
+
     def vested(self, on: date) -> Decimal:
         """Vested on `on`; after leaving, what was vested on the day they left: vesting stops
-        at the leaving date, on every page and in every limit (`steps`, `fully_vested_on`)."""
+        at the leaving date, on every page and in every limit (`steps`, `fully_vested_on`);
+        after the company's exit, what was vested on the exit's date (all, if it accelerates)."""
+        exit_ = self.exit_by(on)
+        if exit_ is not None and (self.left_on is None or self.left_on >= exit_.on_date):
+            return self.shares if exit_.accelerate else self.schedule.vested(self.shares,
+                                                                             exit_.on_date)
         if self.left_on is not None and on > self.left_on:
             on = self.left_on
         return self.schedule.vested(self.shares, on)
@@ -139,6 +153,21 @@ class IncentiveGrant(Versioned, Base):
         end = self.schedule.fully_vested_on
         return None if self.left_on is not None and end > self.left_on else end
 
+    def lapsed_at_exit(self, on: date) -> Decimal:
+        """Options unvested at the company's exit (none if it accelerates), lapsed by it."""
+        if self.kind is not GrantKind.OPTIONS or self.exit_by(on) is None:
+            return ZERO
+        return max(self.shares - self.forfeited - self.vested(on), ZERO)
+
+    def unexercised_at_exit(self, on: date) -> Decimal:
+        """Options vested at the company's exit and never exercised: no longer exercisable,
+        the ledger being closed (any settlement with the buyer is outside the tracker)."""
+        exit_ = self.exit_by(on)
+        if (self.kind is not GrantKind.OPTIONS or exit_ is None
+                or self.window_closed(exit_.on_date)):
+            return ZERO
+        return max(self.vested(on) - self.exercised(on), ZERO)
+
     def exercised(self, on: date | None = None) -> Decimal:
         return sum((e.shares for e in self.exercises if on is None or e.on_date <= on), ZERO)
 
@@ -156,7 +185,8 @@ class IncentiveGrant(Versioned, Base):
         """Options that can be exercised on `on`: vested and not exercised yet on that date and
         on the date of every later exercise (a back-dated exercise must leave each later one
         within what was vested by its own date); none once the window after leaving ended."""
-        if self.kind is not GrantKind.OPTIONS or self.window_closed(on):
+        if (self.kind is not GrantKind.OPTIONS or self.window_closed(on)
+                or self.exit_by(on) is not None):
             return ZERO
         return max(min(self.vested(d) - self.exercised(d) for d in self.limiting_dates(on)),
                    ZERO)
@@ -174,20 +204,26 @@ class IncentiveGrant(Versioned, Base):
         """The vested options never exercised that lapsed at the window's end, as of `on`."""
         if self.kind is not GrantKind.OPTIONS or not self.window_closed(on):
             return ZERO
+        if self.exit_by(self.exercise_until) is not None:
+            return ZERO  # the exit came first and ended the grant (`lapsed_at_exit`)
         return max(self.shares - self.forfeited - self.exercised(), ZERO)
 
     def outstanding_options(self, on: date) -> Decimal:
         """Options granted by `on` and neither exercised, forfeited nor lapsed: what the fully
         diluted table adds to the person and takes from the pool's unallocated shares."""
-        if self.kind is not GrantKind.OPTIONS or self.granted_on > on:
+        if self.kind is not GrantKind.OPTIONS or self.granted_on > on or self.exit_by(on):
             return ZERO
         forfeited = self.forfeited if self.left_by(on) else ZERO
         return self.shares - forfeited - self.exercised(on) - self.lapsing(on)
 
     def state(self, on: date) -> GrantState:
         """Where the grant stands on `on`: a leaving or a lapse dated later has not happened
-        yet then."""
-        if (self.lapsed_on is not None and self.lapsed_on <= on) or self.lapsing(on) > 0:
+        yet then; the company's exit ends it unless the window had closed before."""
+        if self.lapsing(on) > 0:
+            return GrantState.LAPSED
+        if self.exit_by(on) is not None:
+            return GrantState.EXITED
+        if self.lapsed_on is not None and self.lapsed_on <= on:
             return GrantState.LAPSED
         return GrantState.LEFT if self.left_by(on) else GrantState.ACTIVE
 
@@ -215,6 +251,17 @@ class IncentiveGrant(Versioned, Base):
         who runs the programme and records the grants. Whom a grant's form offers among them
         is `services.grantees`."""
         return and_(User.staff(), ~User.role_grants.any(RoleGrant.role == Role.HQ_ADMIN))
+
+    def can_exercise(self, user: User, on: date) -> bool:
+        """Options, neither lapsed nor ended by the company's exit (`services.exercise_refusal`
+        says which)."""
+        return (self.can_manage(user) and self.kind is GrantKind.OPTIONS
+                and self.state(on) not in (GrantState.LAPSED, GrantState.EXITED))
+
+    def can_record_leaving(self, user: User) -> bool:
+        """Once, while the company's ledger is open."""
+        return (self.can_manage(user) and not self.is_forfeited
+                and not self.company.standing_exits)
 
 
 class OptionExercise(Base):

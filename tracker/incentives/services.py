@@ -33,7 +33,7 @@ from tracker.companies.models import (
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.incentives import reserve
+from tracker.incentives import exits, reserve
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
 from tracker.projects.models import Project, ProjectMember
 from tracker.settings import catalogue
@@ -221,9 +221,8 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
     """Vested options bought: the shares move from the pool to the person."""
     require_manager(actor)
     company = record.company
-    if record.kind is not GrantKind.OPTIONS:
-        raise Refused(_("A grant of shares has nothing to exercise: the shares are the "
-                        "person's already."))
+    if (said := exits.exercise_refusal(record)) is not None:
+        raise Refused(said)
     companies.require_cap_table(company)
     problems = Problems()
     if on is None:
@@ -359,10 +358,12 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
 
 def lapse_options(on: date) -> int:
     """Record, once, the lapse of the vested options never exercised of every holder whose
-    exercise window ended before `on` (the daily job); audited. Returns how many grants."""
-    due = db.session.scalars(select(IncentiveGrant).where(
+    exercise window ended before `on` (the daily job); audited. Returns how many grants. A
+    company's exit within the window ended the grant first: nothing lapses at its end."""
+    due = [record for record in db.session.scalars(select(IncentiveGrant).where(
         IncentiveGrant.kind == GrantKind.OPTIONS, IncentiveGrant.lapsed_on.is_(None),
-        IncentiveGrant.exercise_until < on).order_by(IncentiveGrant.id)).all()
+        IncentiveGrant.exercise_until < on).order_by(IncentiveGrant.id))
+        if record.exit_by(record.exercise_until) is None]
     for record in due:
         record.lapsed_on = record.lapses_on
         record.lapsed = record.lapsing(on)

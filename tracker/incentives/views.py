@@ -17,10 +17,11 @@ from tracker.companies import ledger
 from tracker.companies.models import Company
 from tracker.companies.views import load_company
 from tracker.dates import today
-from tracker.incentives import dilution, previews, services
+from tracker.incentives import dilution, exits, previews, services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
 from tracker.incentives.models import IncentiveGrant
 from tracker.web.actions import submit
+from tracker.web.corrections import offered
 from tracker.web.navigation import date_arg
 
 bp = Blueprint("incentives", __name__)
@@ -85,14 +86,18 @@ def new_grant(company_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def show(grant_id: int) -> str:
     grant = _grant_or_404(grant_id)
-    on = today()
+    on, user = today(), _user()
     return render_template("incentives/show.html", grant=grant, on=on, state=grant.state(on),
+                           may_exercise=grant.can_exercise(user, on),
+                           may_record_leaving=grant.can_record_leaving(user),
+                           exit_sentence=exits.exit_sentence(grant),
+                           exit_=grant.exit_by(on),
                            window_days=services.window_days(grant),
                            held=ledger.cap_table(grant.company, on).shares_of_holder(
                                grant.holder_id),
                            steps=grant.steps(),
-                           can_manage=grant.can_manage(_user()),
-                           sees_company=grant.company.can_view(_user()))
+                           can_manage=grant.can_manage(user),
+                           sees_company=grant.company.can_view(user))
 
 
 @bp.route("/incentives/grants/<int:grant_id>/edit", methods=["GET", "POST"])
@@ -112,6 +117,7 @@ def edit(grant_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def exercise(grant_id: int) -> str | Response | tuple[str, int]:
     grant = _grant_or_404(grant_id, manage=True)
+    offered(exits.exercise_refusal(grant), _to_grant(grant))
     form = ExerciseForm()
     return submit(form, lambda: services.exercise(_user(), grant, form.on_date.data,
                                                   form.shares.data),
