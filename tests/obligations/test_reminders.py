@@ -45,7 +45,7 @@ def test_the_ladder_until_the_report_is_submitted(agreement, committee, project,
     delivery.send_all(at(date(2026, 7, 14)), commit=db.session.commit)
     received = {to[0]: message for to, message in smtp.take()}
     assert "苏州市科学技术局" in text_of(received[project.pm.email])
-    assert "The progress report owed to" in text_of(received[admin.email])
+    assert "The progress report of project" in text_of(received[admin.email])
     services.submit_report(project.pm, owed, submitted_on=date(2026, 7, 15), upload=pdf())
     db.session.commit()
     before = len(_written())

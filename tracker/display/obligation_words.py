@@ -23,6 +23,7 @@ FIELDS = {
     "recipient": _l("Goes to"),
     "withdrawn_at": _l("Cancelled on"),
     "withdrawn_reason": _l("Why it was cancelled"),
+    "missed_due_on": _l("Late since the due date of"),
     "submitted_on": _l("Submitted on"),
     "funding_agreement_id": _l("Allocation-investment agreement"),
     "obligation_id": _l("Report owed"),

@@ -92,6 +92,9 @@ class ReportObligation(Versioned, Base):
     kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, "report_kind"))
     # The reminders and HQ's late list read it.
     due_on: Mapped[date] = mapped_column(index=True)
+    # The first due date the report missed, kept when HQ moves the due date after it passed:
+    # it was late as of that date, and a later date granted does not unsay it (`state`).
+    missed_due_on: Mapped[date | None]
     # Who the report goes to: a funder's office ("苏州市科技局", "the enterprise's R&D office").
     recipient: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -125,14 +128,20 @@ class ReportObligation(Versioned, Base):
         """The report in force: the latest submission (a correction replaces the one before)."""
         return self.submissions[-1] if self.submissions else None
 
+    @property
+    def late_after(self) -> date:
+        """The date after which the report is late: its due date, or the one it missed before
+        HQ moved it (`missed_due_on`), whichever is earlier."""
+        return min(self.due_on, self.missed_due_on or self.due_on)
+
     def state(self, on: date) -> ObligationState:
         if self.withdrawn_at is not None:
             return ObligationState.WITHDRAWN
         first = self.submissions[0] if self.submissions else None
         if first is not None:
-            return (ObligationState.SUBMITTED_LATE if first.submitted_on > self.due_on
+            return (ObligationState.SUBMITTED_LATE if first.submitted_on > self.late_after
                     else ObligationState.SUBMITTED)
-        return ObligationState.LATE if on > self.due_on else ObligationState.DUE
+        return ObligationState.LATE if on > self.late_after else ObligationState.DUE
 
     def can_view(self, user: User) -> bool:
         """Who sees the subject sees what it owes its funder."""

@@ -15,6 +15,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.contracts.models import ResearchContract
+from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
@@ -133,6 +134,11 @@ def save_obligation(actor: User, obligation: ReportObligation, *, recipient: str
     if moves and not (why_changed or "").strip():
         problems.add("why_changed", _("Say why the due date or the kind changes (required)."))
     problems.raise_any()
+    if (due_on != obligation.due_on and obligation.missed_due_on is None
+            and today() > obligation.due_on):
+        # Late already: the date it missed stays on record (the state, the late list, the
+        # history), whatever date is granted now.
+        obligation.missed_due_on = obligation.due_on
     obligation.kind, obligation.due_on = kind, due_on
     obligation.co_funder_id = co_funder.id if co_funder else None
     obligation.recipient, obligation.note = recipient, (note or "").strip()
@@ -171,6 +177,29 @@ def withdraw_obligation(actor: User, obligation: ReportObligation,
     return obligation
 
 
+def _live_twin(obligation: ReportObligation) -> ReportObligation | None:
+    """A live obligation that restoring `obligation` would duplicate: the final report owed to
+    the same funder under the same subject, or a report of its kind due the same day (the
+    rules `_check` applies to a new one)."""
+    same = _same_subject(obligation.subject, obligation.co_funder, obligation)
+    kind = ReportObligation.kind == obligation.kind
+    clash = kind if obligation.kind is ReportKind.FINAL else (
+        kind & (ReportObligation.due_on == obligation.due_on))
+    return db.session.scalars(select(ReportObligation).where(*same, clash)
+                              .order_by(ReportObligation.id).limit(1)).first()
+
+
+def _final_before(obligation: ReportObligation, submitted_on: date) -> ReportSubmission | None:
+    """The final report to the same funder under the same subject, first submitted on or
+    before `submitted_on`, if any: a progress report does not follow it."""
+    same = _same_subject(obligation.subject, obligation.co_funder, obligation)
+    return db.session.scalars(
+        select(ReportSubmission).join(ReportObligation).where(
+            *same, ReportObligation.kind == ReportKind.FINAL,
+            ReportSubmission.submitted_on <= submitted_on)
+        .order_by(ReportSubmission.submitted_on, ReportSubmission.id).limit(1)).first()
+
+
 def restore_obligation(actor: User, obligation: ReportObligation,
                        reason: str) -> ReportObligation:
     """A cancellation made by mistake undone: the report is owed again (late, if its date has
@@ -183,6 +212,9 @@ def restore_obligation(actor: User, obligation: ReportObligation,
     reason = _reason(problems, "why_restored", reason,
                      _("Say why it is owed again (required)."))
     problems.raise_any()
+    if (live := _live_twin(obligation)) is not None:
+        raise Refused(_("An equivalent report is owed already (%(name)s): restoring this one "
+                        "would owe it twice. Correct that one instead.", name=live.name))
     cancelled = obligation.withdrawn_reason
     obligation.withdrawn_at, obligation.withdrawn_reason = None, None
     changes = audit.pending_changes(obligation)
@@ -207,6 +239,12 @@ def submit_report(actor: User, obligation: ReportObligation, *, submitted_on: da
                                        "is signed (%(date)s).",
                                        date=day(obligation.subject.signed_on)))
     replacing = bool(obligation.submissions)
+    if (obligation.kind is ReportKind.PROGRESS and not replacing and submitted_on is not None
+            and (final := _final_before(obligation, submitted_on)) is not None):
+        problems.add("submitted_on", _("The final report to this funder went in on %(date)s: "
+                                       "a progress report is not submitted after it. If the "
+                                       "funder no longer asks for this one, HQ cancels it.",
+                                       date=day(final.submitted_on)))
     if replacing and submitted_on < obligation.current.submitted_on:
         problems.add("submitted_on", _("A corrected report goes out after the one it replaces "
                                        "(submitted on %(date)s).",

@@ -70,6 +70,7 @@ COLUMNS = [
     Column(_l("Report"), lambda o: o.kind, Kind.LABEL, 16),
     Column(_l("State"), _state, Kind.LABEL, 14,
            tone=lambda o: "bad" if _state(o) is ObligationState.LATE else None),
+    Column(_l("Late since the due date of"), lambda o: o.missed_due_on, Kind.DATE, 14),
     Column(_l("Goes to"), lambda o: o.recipient, width=26),
     Column(_l("Owed under"), lambda o: o.subject.name, width=30, link=subject_url),
     Column(_l("Project"), lambda o: o.project.code or "", Kind.CODE, 16),
