@@ -174,8 +174,8 @@ def test_company_figures_link_to_the_companies_and_their_totals(
     login(client, net["admin"])
     args = args.replace("institute=b", f"institute={net['b'].id}")
     for heading in ("Financing rounds", "Raised in those rounds",
-                    "HQ cost (conversions and round investments)",
-                    "Multiple (stakes held and realised over all HQ paid)"):
+                    "HQ cost as recorded (conversions and round investments)",
+                    "Multiple (stakes priced by a round and realised, over what HQ paid for them)"):
         url, page = _follow(client, f"/dashboard?{args}", heading)
         foot = re.findall(r'<th(?: class="num")?>([^<]*)</th>', _foot(page))
         # Total, status, shares, HQ's and the institute's stakes, price, value, realised,

@@ -9,6 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 
+# A stake no round has priced yet (a founding stake for IP or a nominal sum): its value is
+# unknown, said so rather than 0 (`ledger.PortfolioLine.no_round_yet`), its multiple "—".
+NO_ROUND_YET = _l("No round yet")
+
 PORTFOLIO_COLUMNS = [
     Column(_l("Company"), lambda line: line.company.name, width=32,
            link=lambda line: url_for("companies.show", company_id=line.company.id)),
@@ -17,7 +21,8 @@ PORTFOLIO_COLUMNS = [
     Column(_l("HQ's stake"), lambda line: line.hq_pct, Kind.PCT, 10),
     Column(_l("Institute's stake"), lambda line: line.institute_pct, Kind.PCT, 10),
     Column(_l("Last round price"), lambda line: line.price, Kind.PRICE, 14),
-    Column(_l("Value of HQ's stake"), lambda line: line.value, Kind.MONEY, 18),
+    Column(_l("Value of HQ's stake"), lambda line: line.value, Kind.MONEY, 18,
+           blank=lambda line: NO_ROUND_YET if line.no_round_yet else None),
     Column(_l("Realised by HQ"), lambda line: line.realised, Kind.MONEY, 16),
     Column(_l("HQ cost"), lambda line: line.cost, Kind.MONEY, 16),
     Column(_l("Multiple"), lambda line: line.multiple, Kind.NUMBER, 10),
@@ -35,9 +40,12 @@ CAP_TABLE_COLUMNS = [
 
 def portfolio_total(totals) -> SimpleNamespace:
     """The portfolio's last row, for every company it lists (every page): the value of HQ's
-    stakes, what it realised and paid, and the companies' rounds (`holdings.Totals`)."""
+    stakes a round has priced ("No round yet" when none has), what it realised and paid, and
+    the companies' rounds (`holdings.Totals`)."""
     return SimpleNamespace(company=SimpleNamespace(name=_l("Total"), status=None), hq_shares=None,
-                           hq_pct=None, institute_pct=None, price=None, value=totals.hq_value,
+                           hq_pct=None, institute_pct=None, price=None,
+                           value=None if totals.no_round_yet else totals.hq_value,
+                           no_round_yet=totals.no_round_yet,
                            realised=totals.realised, cost=totals.hq_cost,
                            multiple=totals.multiple, rounds=totals.rounds, raised=totals.raised)
 

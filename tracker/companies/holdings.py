@@ -184,14 +184,27 @@ class Totals:
     exited: int = 0
     with_hq_stake: int = 0  # companies, not exited, in which HQ holds shares
     hq_value: Decimal = ZERO  # HQ's shares at each company's last round price
-    hq_cost: Decimal = ZERO  # what HQ paid for them
+    hq_cost: Decimal = ZERO  # what HQ paid for them, as recorded
     realised: Decimal = ZERO  # what HQ got from exits
     exited_cost: Decimal = ZERO  # what HQ had paid for the stakes it exited
+    # HQ stakes a round has priced (they make `hq_value`) and what HQ paid in the companies
+    # so priced; the HQ stakes no round has priced yet, and what HQ paid for them.
+    valued: int = 0
+    valued_cost: Decimal = ZERO
+    unvalued: int = 0
+    unvalued_cost: Decimal = ZERO
+
+    @property
+    def no_round_yet(self) -> bool:
+        """HQ holds stakes and no round has priced any of them: the value is unknown."""
+        return self.valued == 0 and self.unvalued > 0
 
     @property
     def multiple(self) -> Decimal | None:
-        """What HQ's stakes are worth and what it realised, over what it paid for both."""
-        return multiple(self.hq_value + self.realised, self.hq_cost + self.exited_cost)
+        """What HQ's stakes priced by a round are worth and what it realised, over what it
+        paid for both; a stake no round has priced yet counts in neither (None, shown "—",
+        when nothing priced or realised was paid for)."""
+        return multiple(self.hq_value + self.realised, self.valued_cost + self.exited_cost)
 
 
 def _money(value: object) -> Decimal:
@@ -218,6 +231,11 @@ def totals(rows) -> Totals:
         shares = Decimal(hq_shares or 0)
         if shares > 0:
             found.with_hq_stake += 1
-        if shares and price is not None:
+        if price is not None:  # as `ledger.portfolio_line` values each company
+            found.valued += shares > 0
+            found.valued_cost += _money(paid)
             found.hq_value += money.value_of(shares, Decimal(price))
+        elif shares > 0:
+            found.unvalued += 1
+            found.unvalued_cost += _money(paid)
     return found

@@ -232,7 +232,7 @@ class PortfolioLine:
     exited: bool = False
     rounds: int = 0  # financing rounds standing on the date
     raised: Decimal = ZERO  # their amounts
-    cost: Decimal | None = None  # what HQ paid for its shares (None once exited)
+    cost: Decimal | None = None  # what HQ paid for its shares, as recorded (None once exited)
 
     @property
     def hq_stake(self) -> bool:
@@ -240,13 +240,23 @@ class PortfolioLine:
         return not self.exited and self.hq_shares > 0
 
     @property
+    def no_round_yet(self) -> bool:
+        """HQ holds shares no round has priced yet (a founding stake taken for IP or a nominal
+        sum): its value is unknown, said as such, never 0."""
+        return self.hq_stake and self.price is None
+
+    @property
     def multiple(self) -> Decimal | None:
-        return multiple(self.value or ZERO, self.cost)
+        """None (shown "—") with no price to value the stake, or nothing paid for it."""
+        return multiple(self.value, self.cost)
 
 
-def multiple(value: Decimal, cost: Decimal | None) -> Decimal | None:
-    """What HQ's stakes are worth over what it paid for them, to two decimals."""
-    return (value / cost).quantize(Decimal("0.01")) if cost else None
+def multiple(value: Decimal | None, cost: Decimal | None) -> Decimal | None:
+    """What HQ's stakes are worth over what it paid for them, to two decimals; None when
+    either is unknown or nothing was paid (a founding stake: never 0, never infinite)."""
+    if value is None or not cost:
+        return None
+    return (value / cost).quantize(Decimal("0.01"))
 
 
 def hq_cost(company: Company, rounds: list, on: date) -> Decimal:

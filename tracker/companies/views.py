@@ -114,6 +114,7 @@ def show(company_id: int) -> str | Response:
                             title=_("Cap table"))
     return render_template(
         "companies/show.html", company=company, on=on, table=table,
+        stake=ledger.portfolio_line(company, on),  # as the portfolio's row says it
         cap_columns=columns.CAP_TABLE_COLUMNS, cap_foot=columns.cap_table_total(table),
         rounds=[(r, None if r.reversal else ledger.round_stakes(company, r.id, r.on_date),
                  ledger.post_money(r)) for r in company.rounds],

@@ -81,6 +81,9 @@ class Column:
     css: str = ""
     in_page: bool = True
     in_file: bool = True
+    # What the page and the file say for an empty value where "—" would mislead (a stake no
+    # round has priced: "No round yet", not 0 nor nothing); None: the usual "—" or empty cell.
+    blank: Callable[[Any], Any] | None = None
 
     @property
     def numeric(self) -> bool:
@@ -89,6 +92,8 @@ class Column:
     def shown(self, row: Any) -> str:
         """The value as the page shows it, in the page's language."""
         value = self.value(row)
+        if value is None and self.blank is not None and (said := self.blank(row)):
+            return str(said)
         if value is None or value == "":
             return "—" if self.kind != Kind.TEXT else ""
         if self.kind == Kind.BOOL:
@@ -100,7 +105,8 @@ class Column:
         that no spreadsheet reads as a formula; None for an empty cell."""
         value = self.value(row)
         if value is None:
-            return None
+            said = self.blank(row) if self.blank is not None else None
+            return neutralised(str(said)) if said else None
         if self.kind == Kind.MONEY:
             return cents(Decimal(value))
         if self.kind in (Kind.NUMBER, Kind.PRICE, Kind.PCT):
