@@ -21,8 +21,8 @@ from tracker.techfields import services as techfields
 ALLOWED = {
     (S.COLLECTED, S.ANALYSED), (S.COLLECTED, S.CLOSED),
     (S.ANALYSED, S.MATCHED), (S.ANALYSED, S.CLOSED),
-    (S.MATCHED, S.CONTRACTED), (S.MATCHED, S.ANALYSED), (S.MATCHED, S.CLOSED),
-}
+    (S.MATCHED, S.ANALYSED), (S.MATCHED, S.CLOSED),
+}  # contracted: only by a signed research contract (tracker/needs/contracted.py)
 
 
 @pytest.mark.parametrize("source", list(S))
@@ -40,10 +40,12 @@ def test_the_service_refuses_a_jump_beside_the_state():
     admin = make_user(Role.HQ_ADMIN)
     need = make_need()  # collected
     with pytest.raises(Invalid) as refused:
-        organisations.save_need(admin, need, state=S.CONTRACTED,
+        organisations.save_need(admin, need, state=S.MATCHED,
                                 institute_id=make_institute().id)
     assert refused.value.field == "state"
-    assert "moves to Analysed / Closed, not to Contracted" in str(refused.value)
+    assert "moves to Analysed / Closed, not to Matched" in str(refused.value)
+    with pytest.raises(Invalid, match="research contract is signed"):
+        organisations.save_need(admin, need, state=S.CONTRACTED)
     closed = make_need(state=S.CLOSED)
     with pytest.raises(Invalid, match="no longer changes"):
         organisations.save_need(admin, closed, state=S.COLLECTED)
@@ -55,7 +57,7 @@ def test_the_page_offers_only_the_moves_that_may_follow(client):
     analysed from collected: by the analysis)."""
     login(client, make_user(Role.HQ_ADMIN))
     offered = {S.COLLECTED: {S.CLOSED}, S.ANALYSED: {S.CLOSED},
-               S.MATCHED: {S.ANALYSED, S.CONTRACTED, S.CLOSED}, S.CONTRACTED: set(),
+               S.MATCHED: {S.ANALYSED, S.CLOSED}, S.CONTRACTED: set(),
                S.CLOSED: set()}
     for state, moves in offered.items():
         need = make_need(institute=make_institute(), state=state, close_reason="Old")

@@ -8,6 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
+from tracker.needs.contracted import contracted
 from tracker.organisations.models import (
     RECOGNITIONS,
     Enterprise,
@@ -69,7 +70,9 @@ def needs(user: User, q: str = "", state: str = "", institute_id: int = 0,
     and the year they were recorded in (as the dashboard counts them)."""
     query = search(select(TechnologyNeed).where(TechnologyNeed.visible_to(user)), q,
                    TechnologyNeed.title, TechnologyNeed.description)
-    if state in {s.value for s in NeedState}:
+    if state == NeedState.CONTRACTED.value:  # as the dashboard counts: a contract signed
+        query = query.where(contracted())
+    elif state in {s.value for s in NeedState}:
         query = query.where(TechnologyNeed.state == NeedState(state))
     elif state == MATCHED:
         query = query.where(TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED)))

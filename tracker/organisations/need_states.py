@@ -2,10 +2,11 @@
 tracker/projects/lifecycle.py. `tracker.organisations.services.save_need` asks `check` before
 a need moves, and the need form offers only the states `choices` gives.
 
-    collected -> analysed -> matched -> contracted
+    collected -> analysed -> matched
     matched -> analysed (the match fell through: it is matched anew)
     collected, analysed or matched -> closed (given up)
-    a signed research contract makes a collected, analysed or matched need contracted
+    a signed research contract makes a collected, analysed or matched need contracted, and
+    nothing else does (`tracker/needs/contracted.py`: what the figures count as contracted)
     contracted and closed are final
 
 A new need is recorded in the state it has reached (as an import brings it in).
@@ -21,7 +22,7 @@ from tracker.organisations.models import NeedState
 NEXT: dict[NeedState, tuple[NeedState, ...]] = {
     NeedState.COLLECTED: (NeedState.ANALYSED, NeedState.CLOSED),
     NeedState.ANALYSED: (NeedState.MATCHED, NeedState.CLOSED),
-    NeedState.MATCHED: (NeedState.CONTRACTED, NeedState.ANALYSED, NeedState.CLOSED),
+    NeedState.MATCHED: (NeedState.ANALYSED, NeedState.CLOSED),
     NeedState.CONTRACTED: (),
     NeedState.CLOSED: (),
 }
@@ -41,6 +42,9 @@ def check(current: NeedState | None, target: NeedState) -> str | None:
     """Why a need in `current` may not move to `target` (None: it may)."""
     if target in choices(current):
         return None
+    if target is NeedState.CONTRACTED and current in CONTRACTABLE:
+        return _("A need becomes contracted when a research contract is signed on a project "
+                 "made from it: record the contract on that project.")
     following = NEXT[current]
     if not following:
         return _("The need is %(state)s: its state no longer changes.", state=label(current))

@@ -30,6 +30,7 @@ from tracker.funding.models import (
 from tracker.gates.models import GateReview, ReviewState
 from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
+from tracker.needs.contracted import contracted
 from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.partners.payment_models import CoFunderPayment, co_funder_commitment
 from tracker.projects.funding import FundingSource
@@ -68,7 +69,7 @@ class Funding:
 class Needs:
     collected: int = 0
     matched: int = 0  # matched or contracted
-    contracted: int = 0
+    contracted: int = 0  # with a signed research contract (`needs.contracted`)
     collected_investment: Decimal = ZERO
     matched_investment: Decimal = ZERO
     contracted_investment: Decimal = ZERO
@@ -209,23 +210,26 @@ def need_figures(filters: Filters) -> Needs:
     not from a project: the institute filter applies to them (collected needs not yet matched
     count only when no institute is chosen), the year filter by the date they were recorded,
     the field and type filters not at all."""
+    signed = contracted()
     query = select(TechnologyNeed.state, func.count(TechnologyNeed.id),
-                   func.sum(TechnologyNeed.intended_investment))
+                   func.sum(TechnologyNeed.intended_investment),
+                   func.count(TechnologyNeed.id).filter(signed),
+                   func.sum(TechnologyNeed.intended_investment).filter(signed))
     if filters.institute_ids is not None:
         query = query.where(filters.institutes(TechnologyNeed.institute_id))
     if filters.year:
         start, end = year_bounds(filters.year)
         query = query.where(TechnologyNeed.created_at >= start, TechnologyNeed.created_at < end)
     figures = Needs()
-    for state, count, amount in db.session.execute(query.group_by(TechnologyNeed.state)):
+    for state, count, amount, with_contract, contract_amount in db.session.execute(
+            query.group_by(TechnologyNeed.state)):
         figures.collected += count
         figures.collected_investment += _money(amount)
         if state in (NeedState.MATCHED, NeedState.CONTRACTED):
             figures.matched += count
             figures.matched_investment += _money(amount)
-        if state is NeedState.CONTRACTED:
-            figures.contracted += count
-            figures.contracted_investment += _money(amount)
+        figures.contracted += with_contract or 0
+        figures.contracted_investment += _money(contract_amount)
     return figures
 
 
