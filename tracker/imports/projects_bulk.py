@@ -20,6 +20,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.gates import dating
 from tracker.gates import services as gates
 from tracker.gates.models import (
     GateDecision,
@@ -29,7 +30,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
-from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days, noon
+from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
@@ -205,7 +206,7 @@ class ProjectBatch(Batch):
             for (closed, _outcome, target), day in zip(v["_route"], days, strict=True):
                 gate = lifecycle.PHASE_GATE[closed]
                 reviews.append((pid, {"gate": gate, "closed": closed, "target": target,
-                                      "decided_at": noon(day)}, [], None))
+                                      "decided_at": dating.noon(day)}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:
                 requests.append((pid, 1, v["pm_id"]))
         self._counters(rows)
