@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
+from tracker import db
 from tracker.dates import today
 from tracker.display.formatting import day as formatted
 
@@ -54,3 +55,13 @@ def noon(day: date) -> datetime:
     zone (its pages then say the day, `on_day`)."""
     zone = ZoneInfo(current_app.config["ORG_TIMEZONE"])
     return datetime.combine(day, time(12), zone).astimezone(UTC)
+
+
+def submitted(days: list[date]) -> datetime:
+    """When a proposal imported with its decisions (taken on `days`) was submitted, as far as
+    anyone knows: at the start of its first decision's day, so that its timeline reads in
+    order; one imported with none (waiting for gate 1), now."""
+    if not days:
+        return db.utcnow()
+    zone = ZoneInfo(current_app.config["ORG_TIMEZONE"])
+    return datetime.combine(days[0], time(0), zone).astimezone(UTC)

@@ -371,8 +371,9 @@ class Projects(Adapter):
                                            **values)
         if phase is Phase.DRAFT:
             return project
-        projects.submit_imported(actor, project, code)
         days = decision_days(route, passed, values["start_date"])
+        projects.submit_imported(actor, project, code,
+                                 (audit.current_import(), dating.submitted(days)))
         for (closed, outcome, target), day in zip(route, days, strict=True):
             gate = lifecycle.PHASE_GATE[closed]
             if gate in conditional:
