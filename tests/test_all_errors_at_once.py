@@ -450,3 +450,85 @@ def record_exit(actor, company, *, kind, on, proceeds, note=""):
         raise Invalid("proceeds", _("The amount cannot be negative."))
 ''').body[0]
     assert _raised_fields(old) == {"'on_date'", "'proceeds'"}
+
+
+# --- the equity incentive forms: a grant, its correction, an exercise and a leaver, each with
+# a field the form refuses beside what the service finds, in one answer (issue 9, F51: the
+# pool's limit and the vesting were said only once every other problem was put right).
+
+
+def _incentive_company():
+    from tests.companies import helpers
+    from tests.incentives.test_grants import LINES
+
+    company = _registered_company()
+    helpers.incorporate(company, lines=LINES, on=company.registered_on)
+    db.session.commit()
+    return company
+
+
+def _options(company, **values):
+    from tests.incentives.test_grants import grant
+
+    return grant(company, **{"granted_on": company.registered_on,
+                             "vesting_start": company.registered_on, **values})
+
+
+def test_the_grant_form_reports_every_problem_at_once(client):
+    from tests.incentives.test_grants import pool_of
+
+    company = _incentive_company()
+    login(client, make_user(Role.HQ_ADMIN))
+    on = company.registered_on + timedelta(days=10)
+    _says(post(client, f"/companies/{company.id}/incentives/new", {
+        "pool_id": str(pool_of(company).id), "user_id": "0", "person_name": "",
+        "kind": "options", "shares": "1.5", "exercise_price": "",
+        "granted_on": on.isoformat(), "vesting_start": "", "vesting_months": "48",
+        "cliff_months": "60", "lock_up_until": on.isoformat(), "exercise_window_days": "x"}),
+        "Name the person, or choose them from the users.",
+        "Options have an exercise price (0 or more).",
+        "At most 0 decimal places.", "This field is required.",
+        "The cliff is between 0 and the vesting period",
+        "The lock-up ends after the grant date", "Not a valid integer value.")
+    # the pool's limit beside the other problems, not after them
+    _says(post(client, f"/companies/{company.id}/incentives/new", {
+        "pool_id": str(pool_of(company).id), "user_id": "0", "person_name": "",
+        "kind": "options", "shares": "999999999", "exercise_price": "1",
+        "granted_on": on.isoformat(), "vesting_start": on.isoformat(),
+        "vesting_months": "48", "cliff_months": "12"}),
+        "Name the person, or choose them from the users.", "can be granted, not")
+
+
+def test_the_grant_correction_reports_every_problem_at_once(client):
+    company = _incentive_company()
+    record = _options(company)
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/incentives/grants/{record.id}/edit", {
+        "version": str(record.version), "vesting_start": "", "vesting_months": "12",
+        "cliff_months": "24", "lock_up_until": record.granted_on.isoformat(),
+        "exercise_window_days": "99999"}),
+        "This field is required.", "The cliff is between 0 and the vesting period",
+        "The lock-up ends after the grant date", "At most 3,650.")
+
+
+def test_the_exercise_form_reports_every_problem_at_once(client):
+    company = _incentive_company()
+    record = _options(company)
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/incentives/grants/{record.id}/exercise", {
+        "shares": "abc", "on_date": (company.registered_on - timedelta(days=1)).isoformat()}),
+        "Enter a number such as 3 or 62.5.", "was registered")
+    # more than is vested, on a day the window is not yet in question: beside the date's
+    _says(post(client, f"/incentives/grants/{record.id}/exercise", {
+        "shares": "999999999", "on_date": (today() + timedelta(days=3)).isoformat()}),
+        "can be exercised, not", "is in the future.")
+
+
+def test_the_leaver_form_reports_every_problem_at_once(client):
+    company = _incentive_company()
+    record = _options(company)
+    login(client, make_user(Role.HQ_ADMIN))
+    _says(post(client, f"/incentives/grants/{record.id}/forfeit", {
+        "left_on": (record.granted_on - timedelta(days=1)).isoformat(), "reason": ""}),
+        "is before the grant", "This field is required.")
+    assert record.left_on is None

@@ -4,20 +4,29 @@ action code."""
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from tests.achievements.helpers import make_achievement, make_transfer
 from tests.companies import helpers as companies
 from tests.conftest import login, post
-from tests.factories import install_gates, make_enterprise, make_project, make_user
+from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
 from tests.test_edits import proposal, tab
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.achievements import deals
+from tracker.audit.models import AuditRecord
 from tracker.db import Base
 from tracker.display import history
+from tracker.display.record_names import NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
+from tracker.imports import jobs, services
 from tracker.projects.lifecycle import Phase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,3 +144,100 @@ def test_a_value_a_service_wrote_reads_as_its_page_says_it(app, object_type, key
         model = history.model_of(object_type)
         assert history.field_label(key, object_type) == label
         assert history.shown(history.kind_of(model, key), stored, history._Names()) == shown
+
+
+# --- the record a line is about is named as its page names it, its numbers are formatted and
+# its fields come in the order of its page (issue 9, F21: "Share entry no. 12" for a share
+# issue, 1000000 shares, a royalty report's 期间止 before its 期间起 and its date as 到账日期).
+
+# Tables of the trail whose records have no name of their own and none in record_names.NAMES:
+# their records are never the object of an audit record (nothing says their name).
+NEVER_NAMED = {"audit_records", "form_tokens", "user_sessions", "phone_codes",
+               "recovery_codes", "job_runs", "project_code_counters", "draft_evidence",
+               "evidence", "milestone_events", "notification_channels",
+               "notification_settings", "reminder_opt_outs", "reminder_preferences",
+               "role_grants", "scores", "need_candidates", "setting_values"}
+
+
+def test_every_record_the_trail_names_has_a_name(app):
+    nameless = set()
+    for mapper in Base.registry.mappers:
+        model = mapper.class_
+        if not any(hasattr(model, attribute)
+                   for attribute in ("name", "title", "code", "text", "email", "day")):
+            nameless.add(model.__tablename__)
+    assert nameless - set(NAMES) - NEVER_NAMED == set(), "name them in record_names.NAMES"
+    assert NEVER_NAMED & set(NAMES) == set()
+
+
+BARE_ID = re.compile(r"(no\. \d+|第 \d+ 号|#\d+)")
+# A run of 5 to 14 digits: longer ones are codes (a credit code has 18), as are digits beside
+# letters (ZL2023...).
+UNFORMATTED = re.compile(r"(?<![\w,.\-/])\d{5,14}(?![\w,])")
+
+
+def _lines(page: str) -> str:
+    body = page[page.index("<main"):]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", " ", body)))
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_a_company_and_an_agreement_history_name_their_records_and_format_numbers(
+        client, locale):
+    agreement, company = companies.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    for url in (f"/history/companies/{company.id}",
+                f"/history/funding_agreements/{agreement.id}", "/audit/"):
+        text = _lines(client.get(url).get_data(as_text=True))
+        assert not BARE_ID.search(text), (url, BARE_ID.search(text))
+        assert not UNFORMATTED.search(text), (url, UNFORMATTED.search(text))
+    text = _lines(client.get(f"/history/companies/{company.id}").get_data(as_text=True))
+    assert "7,000,000" in text  # the R&D team's shares, as the cap table says them
+    for entry in company.entries:
+        page = client.get(f"/history/share_entries/{entry.id}").get_data(as_text=True)
+        assert not BARE_ID.search(_lines(page)), entry.id
+
+
+@pytest.mark.parametrize("locale,start,end,received", [
+    ("en", "Period from", "Period to", "Report received on"),
+    ("zh_CN", "期间起", "期间止", "收到报告日期")])
+def test_a_royalty_report_reads_in_the_order_of_its_page(client, locale, start, end, received):
+    hq = make_user(Role.HQ_ADMIN, locale=locale)
+    transfer = make_transfer(make_achievement(), hq)
+    report = deals.record_report(hq, transfer, received_on=date(2026, 5, 1),
+                                 base_amount=Decimal("1000000.00"))
+    _commit()
+    login(client, hq)
+    for url in (f"/history/royalty_reports/{report.id}", f"/history/ip_transfers/{transfer.id}"):
+        text = _lines(client.get(url).get_data(as_text=True))
+        assert text.index(start) < text.index(end) < text.index(received), url
+        assert "到账日期" not in text and not BARE_ID.search(text), url
+    assert history.name_of(transfer, "ip_transfers", transfer.id) == (
+        f"{history.label(transfer.kind)} · {transfer.enterprise.shown('name')}")
+
+
+def test_a_value_no_column_types_is_said_as_a_number_a_date_or_a_code(app):
+    """Keys a service writes beside the object's columns: money and counts are stored as
+    text (str of a Decimal), so 1000000 was shown as stored."""
+    with app.test_request_context():
+        auto = history.kind_of(None, "moved_shares")
+        assert history.shown(auto, "1000000", None) == "1,000,000"
+        assert history.shown(auto, "2500.50", None) == "2,500.5"
+        assert history.shown(auto, {"JITRI-RB": "3500000.00"}, None) == "JITRI-RB 3,500,000"
+        assert history.shown(auto, ["2026-02-01"], None) == "Feb 1, 2026"
+        code = history.kind_of(None, "voucher_number")
+        assert history.shown(code, "20260001", None) == "20260001"
+
+
+def test_an_import_run_says_its_kind_and_file_once(client):
+    """A web upload's run: its queueing says its kind and file, its end no longer again."""
+    admin = make_user(Role.HQ_ADMIN)
+    run = jobs.queue(admin, "projects", "projects.csv", b"", dry_run=True, locale="en")
+    services.finish(admin, run, services.ImportState.FAILED, queued=True)
+    db.session.commit()
+    said = [key for record in db.session.scalars(
+        select(AuditRecord).where(AuditRecord.object_type == "import_runs",
+                                  AuditRecord.object_id == run.id))
+        for key in record.changes if key in ("kind", "file")]
+    assert sorted(said) == ["file", "kind"]
+    assert history.name_of(run, "import_runs", run.id) == "projects.csv"

@@ -114,6 +114,24 @@ def test_user_list_filters_by_role_and_search(client):
     assert "Pat Manager" in page and "Eva Luator" not in page
 
 
+def test_the_role_filter_offers_every_role_directors_and_external_experts_too(client):
+    """Issue 9, F45: the filter lacked external experts (a grant HQ does not give by hand) and
+    directors (no grant: an institute names them)."""
+    admin = make_user(Role.HQ_ADMIN, name="Admin Person")
+    make_user(Role.EXTERNAL_EXPERT, name="Outside Expert")
+    director = make_user(name="Dee Rector")
+    make_institute(director)
+    make_user(Role.PROJECT_MANAGER, name="Pat Manager")
+    login(client, admin)
+    page = client.get("/admin/users/").get_data(as_text=True)
+    for role in Role:
+        assert f'<option value="{role.value}"' in page, role
+    page = client.get("/admin/users/?role=external_expert").get_data(as_text=True)
+    assert "Outside Expert" in page and "Pat Manager" not in page
+    page = client.get("/admin/users/?role=institute_director").get_data(as_text=True)
+    assert "Dee Rector" in page and "Pat Manager" not in page and "Outside Expert" not in page
+
+
 def test_cli_creates_a_user_reading_the_password_from_stdin(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "create", "Shell@Example.cn", "--role", "hq_admin",

@@ -76,7 +76,7 @@ def test_a_reversed_receipt_nets_to_nothing_in_the_deal_and_the_statements(clien
     history = client.get(f"/history/ip_transfers/{transfer.id}").get_data(as_text=True)
     assert "Receipt of income reversed, contributors&#39; parts taken back" in history
     statement = client.get(f"/ip/statements/{pm.id}").get_data(as_text=True)
-    assert "Reverses the receipt of" in statement and "-CN¥27,000.00" in statement
+    assert "Reverses the receipt of" in statement and "\u2212CN¥27,000.00" in statement
 
 
 def test_a_receipt_is_reversed_through_its_page_by_whoever_records_income(client):

@@ -139,7 +139,8 @@ def test_a_deal_corrected_keeps_its_receipts_and_reports_true(hq, transfer):
                        **{**terms, "signed_on": date(2026, 2, 2), "upfront": D("79999.99")})
     assert problems == {
         "signed_on": "Income was received under the deal on Feb 1, 2026: it was signed by then.",
-        "upfront": "CN¥80,000.00 of the upfront payment was received already: it is no less."}
+        "upfront": ("CN¥80,000.00 of the upfront payment has been received already: the upfront "
+                    "payment cannot be less.")}
     problems = refused(deals.save_transfer, hq, transfer.achievement, transfer,
                        **{**terms, "reporting_months": 6})
     assert list(problems) == ["reporting_months"]

@@ -52,7 +52,7 @@ def test_budget_against_actual_by_category_on_the_project_and_spending_pages(cli
         assert table["body"] == [
             ["Equipment", "CN¥2,000,000.00", "CN¥1,500,000.00", "CN¥500,000.00", "75.00%"],
             ["Operations", "CN¥3,000,000.00", "CN¥1,500,000.50", "CN¥1,499,999.50", "50.00%"],
-            ["Labour Over budget", "CN¥1,000,000.00", "CN¥1,100,000.00", "-CN¥100,000.00",
+            ["Labour Over budget", "CN¥1,000,000.00", "CN¥1,100,000.00", "\u2212CN¥100,000.00",
              "110.00%"],
             ["Direct costs", "CN¥6,000,000.00", "CN¥4,100,000.50", "CN¥1,899,999.50", "68.33%"],
             ["Indirect costs", "CN¥1,200,000.00", "CN¥0.00", "CN¥1,200,000.00", "0.00%"],

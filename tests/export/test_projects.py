@@ -59,7 +59,8 @@ def test_formula_in_a_title_is_neutralised(client, world):
     login(client, make_user(Role.HQ_ADMIN))
     neutral = "'=HYPERLINK(\"http://evil\")"
     assert neutral in _titles(csv_rows(client.get("/projects/?export=csv")))
-    assert neutral in _titles(xlsx_rows(client.get("/projects/?export=xlsx")))
+    # XLSX: a string cell, never a formula, and no apostrophe the reader would see
+    assert neutral[1:] in _titles(xlsx_rows(client.get("/projects/?export=xlsx")))
 
 
 def test_filters_are_those_of_the_page(client, world):
@@ -79,9 +80,9 @@ def test_filters_are_those_of_the_page(client, world):
 ])
 def test_each_viewer_exports_only_what_they_may_see(client, world, who, expected):
     login(client, world[who])
+    assert _titles(xlsx_rows(client.get("/projects/?export=xlsx"))) == sorted(expected)
     expected = sorted("'" + t if t.startswith("=") else t for t in expected)
     assert _titles(csv_rows(client.get("/projects/?export=csv"))) == expected
-    assert _titles(xlsx_rows(client.get("/projects/?export=xlsx"))) == expected
 
 
 def test_statements_do_not_grow_with_rows(client, engine, world):

@@ -80,11 +80,13 @@ def test_formula_injection_is_neutralised_in_both_files(app):
         sheet = _xlsx(rows)
         body = b"".join(write_csv(COLUMNS, rows)).decode("utf-8-sig")
     cells = [row[0] for row in list(sheet.iter_rows())[1:]]
+    # XLSX: string cells, which no spreadsheet evaluates, holding the text as it is (a leading
+    # apostrophe there is a character the reader sees: issue 9, F45).
     # (Without lxml, openpyxl's XML keeps no carriage return: it is read as a line feed.)
     assert ([c.value.replace("\r", "\n") for c in cells]
-            == [neutralised(t).replace("\r", "\n") for t in nasty])
+            == [t.replace("\r", "\n") for t in nasty])
     assert all(c.data_type == "s" for c in cells)
-    assert all(c.value.startswith("'") for c in cells[:-1]) and cells[-1].value == "a=b"
+    assert not any(c.value.startswith("'") for c in cells)
     titles = [r[0] for r in list(csv.reader(io.StringIO(body)))[1:]]
     assert titles == [neutralised(t) for t in nasty]
     # Numbers are numbers: a negative amount is not text and not neutralised.

@@ -80,7 +80,7 @@ def test_the_form_asks_who_and_what_before_the_vesting_terms(client, company):  
 
 @pytest.mark.parametrize("user, name, said", [
     (True, "Somebody Else", "Choose a user or type a name, not both"),
-    (False, "", "Name the person, or choose them among the users."),
+    (False, "", "Name the person, or choose them from the users."),
 ])
 def test_a_user_and_a_name_or_neither_is_refused_beside_the_name(client, company,  # noqa: F811
                                                                  user, name, said):

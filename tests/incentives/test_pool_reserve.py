@@ -154,7 +154,7 @@ def test_reversing_a_transfer_passed_on_is_refused_above_the_form_not_beside_the
     response = post(client, f"/companies/entries/{issued.id}/reverse",
                     {"on_date": today().isoformat(), "reason": "never paid"})
     assert response.status_code == 409
-    assert "Angel would hold -600 shares" in response.get_data(as_text=True)
+    assert "Angel would hold \u2212600 shares" in response.get_data(as_text=True)
 
 
 def test_vesting_does_not_start_before_the_company_was_registered(company):

@@ -159,3 +159,22 @@ def test_in_chinese_each_summary_quotes_its_title_once_punctuated(client):
     assert f"里程碑“样机”（{project.code}）" in summaries or any(
         s.startswith("里程碑“样机”") for s in summaries), summaries
     assert not any("：:" in s or ": " in s for s in summaries), summaries
+
+
+def test_an_event_says_what_is_due_in_the_readers_language_at_the_configured_address(
+        client, app):
+    """Issue 9, F53: the description said the rule's settings label, and an event's address
+    must be BASE_URL's whatever host and port the feed was fetched by."""
+    pm = make_user(Role.PROJECT_MANAGER, locale="zh_CN")
+    project = helpers.project_for(pm)
+    milestone = helpers.milestone(project, date(2026, 5, 15), title="样机")
+    token = preferences.regenerate_feed_token(pm)
+    db.session.commit()
+    raw = client.get(f"/calendar/{token}.ics", base_url="http://127.0.0.1:5001").get_data()
+    [event] = [e for e in Calendar.from_ical(raw).walk("VEVENT")
+               if str(e["UID"]).startswith("milestone_due-")]
+    description = str(event["DESCRIPTION"])
+    assert description.startswith("2026年5月15日 到期：里程碑“样机”"), description
+    url = f"{app.config['BASE_URL'].rstrip('/')}/milestones/{milestone.id}"
+    assert str(event["URL"]) == url and description.endswith(url)
+    assert "127.0.0.1:5001" not in raw.decode("utf-8")

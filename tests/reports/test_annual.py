@@ -207,3 +207,22 @@ def test_the_report_runs_as_many_statements_on_more_data(net, app, engine):
 def test_project_managers_do_not_open_the_report(net, client, who):
     login(client, net[who])
     assert client.get("/reports/annual").status_code == 403
+
+
+def test_the_institute_is_named_by_id_or_code_on_the_page_and_in_the_file(net, client, app):
+    """Issue 9, F45: `?institute=A` (the code the file and the command use) was ignored and
+    the whole network's report came back; a code naming no institute is a 400."""
+    login(client, net["admin"])
+    for args in (f"institute={net['a'].id}", "institute=A"):
+        page = client.get(f"/reports/annual?year=2026&{args}").get_data(as_text=True)
+        assert f'<option value="{net["a"].id}" selected>' in page, args
+        text = client.get(f"/reports/annual?year=2026&{args}&export=csv").get_data().decode()
+        assert {row[1] for row in list(csv.reader(io.StringIO(text[1:])))[1:]} == {"", "A"}
+    for bad in ("NONE", "99999"):
+        response = client.get(f"/reports/annual?year=2026&institute={bad}")
+        assert response.status_code == 400 and bad in response.get_data(as_text=True)
+        assert client.get(f"/dashboard?institute={bad}").status_code == 400
+    client = app.test_client()
+    login(client, net["director"])  # directs A: their own institute by code applies
+    page = client.get("/reports/annual?year=2026&institute=A").get_data(as_text=True)
+    assert "Institute A" in page and "Institute B" not in page

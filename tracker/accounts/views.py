@@ -29,7 +29,6 @@ from tracker.accounts.forms import (
     UserForm,
 )
 from tracker.accounts.models import (
-    GRANTABLE_ROLES,
     Provider,
     Role,
     RoleGrant,
@@ -165,7 +164,9 @@ def list_users() -> str | Response:
         like = f"%{q}%"
         query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
     role = request.args.get("role", "")
-    if role in {r.value for r in GRANTABLE_ROLES}:
+    if role == Role.INSTITUTE_DIRECTOR:  # no grant: an institute names them (Institute.director)
+        query = query.where(User.directed_institutes.any())
+    elif role in {r.value for r in Role}:
         query = query.where(User.role_grants.any(RoleGrant.role == Role(role)))
     elif role == "none":  # accounts single sign-on made, waiting for HQ to grant a role
         query = query.where(~User.role_grants.any(), ~User.directed_institutes.any())
@@ -177,7 +178,7 @@ def list_users() -> str | Response:
     if fmt := exports.requested():
         return exports.send(USER_COLUMNS, exports.stream(query), "users", fmt, title=_("Users"))
     return render_template("accounts/users.html", page=paginate(query), columns=USER_COLUMNS,
-                           roles=GRANTABLE_ROLES, q=q, role=role, status=status)
+                           roles=list(Role), q=q, role=role, status=status)
 
 
 def _user_data(user: User) -> dict:

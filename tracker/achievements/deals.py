@@ -106,7 +106,7 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     if months not in REPORTING_MONTHS:
         problems.add("reporting_months", _("Choose a reporting period."))
     if (royalty_pct > 0 or (minimum_royalty or 0) > 0) and not months:
-        problems.add("reporting_months", _("A royalty is reported: choose how often."))
+        problems.add("reporting_months", _("A royalty is reported periodically: choose how often."))
     for field, value in (("report_days", report_days), ("payment_days", payment_days)):
         if value is not None and not 0 <= value <= 366:
             problems.add(field, _("Between 0 and 366 days."))
@@ -192,8 +192,9 @@ def _keeps_what_was_recorded(problems: Problems, transfer: Transfer, signed_on: 
         problems.add("signed_on", _("Income was received under the deal on %(date)s: it was "
                                     "signed by then.", date=day(standing[0].received_on)))
     if (upfront or ZERO) < transfer.upfront_received:
-        problems.add("upfront", _("%(amount)s of the upfront payment was received already: "
-                                  "it is no less.", amount=cny(transfer.upfront_received)))
+        problems.add("upfront", _("%(amount)s of the upfront payment has been received already: "
+                                  "the upfront payment cannot be less.",
+                                  amount=cny(transfer.upfront_received)))
     reports = transfer.standing_reports
     if reports and "signed_on" not in problems and (signed_on != transfer.signed_on
                                                     or months != transfer.reporting_months):
@@ -306,8 +307,8 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
         db.session.expire(report, ["receipts", "reversal"])
     if pays is ReceiptFor.ROYALTY and (report is None or report.transfer_id != transfer.id
                                        or report.reversal is not None):
-        problems.add("report_id", _("Choose the report whose royalty it pays, among this "
-                                    "deal's reports that stand."))
+        problems.add("report_id", _("Choose, from this deal's reports that stand, the report "
+                                    "whose royalty it pays."))
     elif pays is not ReceiptFor.ROYALTY and report_id:
         problems.add("report_id", _("Only a royalty is paid against a report: choose none, "
                                     "or say it pays a royalty."))

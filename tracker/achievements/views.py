@@ -252,7 +252,8 @@ def _load_annuity(annuity_id: int) -> Annuity:
 def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     """An unpaid annuity's due date or fee, recorded wrongly, corrected."""
     annuity = _load_annuity(annuity_id)
-    offered(annuities.edit_refusal(annuity))
+    offered(annuities.edit_refusal(annuity),
+            url_for("achievements.right", right_id=annuity.right_id))
     form = AnnuityEditForm(obj=annuity if request.method == "GET" else None)
     return submit(form, lambda: annuities.edit_annuity(
         _user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
@@ -267,7 +268,8 @@ def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
 def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     """A payment recorded by mistake, reversed with a reason: the annuity is due again."""
     annuity = _load_annuity(annuity_id)
-    offered(annuities.reverse_refusal(annuity))
+    offered(annuities.reverse_refusal(annuity),
+            url_for("achievements.right", right_id=annuity.right_id))
     form = ReverseForm()
     right_ = annuity.right
     facts = [(_("Right"), right_.name), (_("Patent year"), str(annuity.year_no)),

@@ -164,7 +164,7 @@ def edit(company_id: int) -> Response | tuple[str, int]:
     form = CompanyForm(projects=_project_choices(company), data=data)
     return submit(form, lambda: services.update_company(_user(), company, **_values(form)),
                   _("Saved."), _to_company(company),
-                  lambda: _form_page(company, form, _("Edit %(name)s", name=company.name)),
+                  lambda: _form_page(company, form, _("Edit company")),
                   record=company)
 
 

@@ -19,19 +19,29 @@ from flask_babel import (
 from tracker.dates import local_date
 from tracker.display.said import formatter
 
+# A negative figure starts with the minus sign (U+2212), as wide as a digit and, unlike the
+# hyphen, never a place where a line breaks: "-CN¥100.00" wrapped after its "-" in a table
+# (issue 9, F46). Every figure the app formats negative goes through `_signed`; money cells
+# do not wrap either (static/css/app.css, td.num). The forms read it back (web/fields.py).
+MINUS = "\u2212"
+
+
+def _signed(text: str) -> str:
+    return MINUS + text[1:] if text.startswith("-") else text
+
 
 @formatter(Decimal)
 def money(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return format_currency(value, "CNY")
+    return _signed(format_currency(value, "CNY"))
 
 
 @formatter(Decimal)
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
-    return format_decimal(value)
+    return _signed(format_decimal(value))
 
 
 def is_year(name: str) -> bool:
@@ -60,7 +70,7 @@ def price(value: Decimal | None) -> str:
     """A price per share: at least two decimals, and every one it has (up to eight)."""
     if value is None:
         return "—"
-    return format_decimal(value, "#,##0.00######")
+    return _signed(format_decimal(value, "#,##0.00######"))
 
 
 @formatter(Decimal)
@@ -68,7 +78,7 @@ def pct(value: Decimal | None) -> str:
     """A percentage already computed in per cent (53.67 -> 53.67 %), two decimals."""
     if value is None:
         return "—"
-    return format_percent(value / 100, "#,##0.00%")
+    return _signed(format_percent(value / 100, "#,##0.00%"))
 
 
 @formatter(date.fromisoformat)

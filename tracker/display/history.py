@@ -11,93 +11,29 @@ lines shown.
 from __future__ import annotations
 
 import enum
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
 from sqlalchemy import inspect as sa_inspect
 
 from tracker import db
-from tracker.accounts.models import Role
-from tracker.approvals.models import RequestState, Subject, Verdict
-from tracker.changes.models import ChangeKind, ChangeState
 from tracker.db import Base, UTCDateTime
-from tracker.display import formatting, ip_words, partner_words
+from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
+from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, KEYS, PERCENT_KEYS, Kind
 from tracker.display.labels import LOCALE_NAMES, label
+from tracker.display.record_names import LOADS, NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
-from tracker.gates.models import Declaration, GateTemplate
-from tracker.pms.models import InterviewOutcome
+from tracker.gates.models import GateTemplate
 from tracker.settings.catalogue import CATALOGUE
-
-# How a value is shown: a formatting kind, or for a reference, ("ref", table).
-Kind = str | tuple[str, str]
-
-# Keys that mean something else on one kind of object than `FIELDS` says: an approval's
-# "level" is a government body's on a partner, an agreement's "outcome" a gate's decision.
-FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
-             ("gate_decisions", "outcome"): _l("Decision"),
-             # a contract is 登记 with a registration office, a company 注册
-             ("research_contracts", "registered_on"): _l("Date of registration")}
-
-# Keys services write that are no column of the object's model.
-KEYS: dict[str, Kind] = {
-    "member": ("ref", "users"),
-    "import": ("ref", "import_runs"),
-    "members": ("refs", "users"),
-    "partner_ids": ("refs", "partners"),  # an institute's co-building partners
-    "merged_partner": ("ref", "partners"),  # a partner entered twice, merged (partners)
-    "moved_agreements": "number",
-    "moved_co_funding": "number",
-    "moved_institutes": "number",
-    "on": "date",
-    "instalment": "date",
-    "payment": "date_money",
-    "budget_lines": "text_money_rows",
-    "cap_table": "text_number_rows",
-    "evidence": "number",
-    "recovery_codes_left": "number",
-    "second_factor": "secret",
-    "roles": ("enums", Role),
-    "co_funders": "text_number_rows",
-    "instalments": "date_money_rows",
-    "declaration": ("enum", Declaration),
-    "locale": "locale",
-    "change": ("enum", ChangeKind),
-    "change_state": ("enum", ChangeState),
-    "approval": ("enum", Subject),
-    "approval_state": ("enum", RequestState),
-    "verdict": ("enum", Verdict),
-    "approvers": ("refs", "users"),
-    "on_behalf_of": ("ref", "users"),
-    # The register's steps (tracker/pms): an interview and a term, recorded on the PM's record.
-    "held_on": "date",
-    "starts_on": "date",
-    "ends_on": "date",
-    "ended_on": "date",
-    "interview_outcome": ("enum", InterviewOutcome),
-    "panel": ("refs", "users"),
-    "field_ids": ("refs", "technical_fields"),
-    # Dates and figures services write as text (ISO dates, counts).
-    "on_date": "date",
-    "submitted_on": "date",
-    "exercised": "number",
-    # Years are said as years, not as amounts (2022, not 2,022); a column's by its name
-    # (formatting.is_year), a key a service writes here.
-    "year": "year",
-}
-# The kinds of import by name (an import run's `kind`), each with its title in the reader's
-# language: filled by tracker/imports/kinds.py, which knows them.
-IMPORT_KINDS: dict[str, Any] = {}
-# Numeric columns that hold a percentage, not an amount.
-PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
-                "weighted_score", "completion_ratio"}
 
 
 @dataclass
@@ -166,6 +102,8 @@ def name_of(obj: Any, object_type: str, object_id: int | None) -> str:
             definition = CATALOGUE.get(obj.key)
             if definition is not None:
                 return str(definition.label)
+        if object_type in NAMES:
+            return NAMES[object_type](obj)
         if object_type == "deliverables":  # named as its gate's template names it
             template = db.session.scalar(select(GateTemplate).where(GateTemplate.gate == obj.gate))
             return template.deliverable_shown(obj.name) if template else obj.name
@@ -212,7 +150,8 @@ class _Names:
             # By the table's key: a record whose trail id is a property (a user's reminder
             # preferences by their user, a calendar year by its year) has no `id` column.
             key = sa_inspect(model).primary_key[0]
-            for obj in db.session.scalars(select(model).where(key.in_(ids))):
+            for obj in db.session.scalars(select(model).where(key.in_(ids))
+                                          .options(*LOADS.get(table, ()))):
                 self.loaded[(table, obj.id)] = obj
         self.wanted.clear()
 
@@ -240,7 +179,9 @@ def kind_of(model: type | None, key: str) -> Kind:
         return "import_kind"
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
-        return "text"
+        if formatting.is_year(key):
+            return "year"
+        return "text" if CODE.search(key) else "auto"
     if column.foreign_keys:
         return ("ref", next(iter(column.foreign_keys)).column.table.name)
     kind = column.type
@@ -326,11 +267,47 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         cell = "money" if kind == "text_money_rows" else "number"
         return "; ".join(f"{row[0]} {shown(cell, row[1], names)}" if isinstance(row, list)
                          and len(row) == 2 else str(row) for row in value)
+    if kind == "auto":
+        return _auto(value)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, enum.Enum):
         return label(value)
     return str(value)
+
+
+DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+# Keys whose digits are an identifier, not a quantity: said as written.
+CODE = re.compile(r"code|number|uscc|phone|reference|token|(^|_)id$|(^|_)no$")
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _auto(value: Any) -> str:
+    """A value under a key that is no column of the object (a service wrote it): a count or an
+    amount as a number (1,000,000, never 1000000: money and counts are stored as text), an ISO
+    date as a date, a list or a table of them item by item, never as Python writes them. A key
+    that names a code or an identifier (`CODE`) is said as written instead."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float) or (isinstance(value, str) and DECIMAL.fullmatch(value)):
+        number = _decimal(value)
+        return formatting.number(number) if number is not None else str(value)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value) and _date(value):
+        return formatting.day(_date(value))
+    if isinstance(value, list):
+        return "; ".join(_auto(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key} {_auto(item)}" for key, item in value.items())
+    return str(value)
+
+
+@cache
+def _order(model: type | None) -> dict[str, int]:
+    """A model's fields in the order its columns are declared: the order of its page and form
+    (a period's start before its end), where sorting by name put 期间止 before 期间起."""
+    if model is None:
+        return {}
+    return {column.key: i for i, column in enumerate(sa_inspect(model).columns)}
 
 
 def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
@@ -374,7 +351,9 @@ def changes_of(record: Any, obj: Any, names: _Names,
                hidden: frozenset[str] = frozenset()) -> list[Change]:
     model = model_of(record.object_type)
     changes = []
-    for key, pair in sorted((record.changes or {}).items()):
+    order = _order(model)
+    for key, pair in sorted((record.changes or {}).items(),
+                            key=lambda item: (order.get(item[0], len(order)), item[0])):
         if key in HIDDEN or key in hidden:
             continue
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)

@@ -42,7 +42,9 @@ class Kind:
 NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PRICE, Kind.PCT}
 
 # A cell whose text starts with one of these is read as a formula (or, for tab and carriage
-# return, as one once the spreadsheet trims it): the file gets it with a leading apostrophe.
+# return, as one once the spreadsheet trims it): the CSV file gets it with a leading
+# apostrophe. The XLSX file writes it as a string cell, which no spreadsheet evaluates, as
+# it is (an apostrophe there is a character of the text, shown to the reader).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _SHOWN: dict[str, Callable[[Any], str]] = {
@@ -102,11 +104,11 @@ class Column:
 
     def cell(self, row: Any) -> Any:
         """The value as a file stores it: a number, a date, a naive local datetime, or text
-        that no spreadsheet reads as a formula; None for an empty cell."""
+        (the CSV writer neutralises a formula's, `neutralised`); None for an empty cell."""
         value = self.value(row)
         if value is None:
             said = self.blank(row) if self.blank is not None else None
-            return neutralised(str(said)) if said else None
+            return str(said) if said else None
         if self.kind == Kind.MONEY:
             return cents(Decimal(value))
         if self.kind in (Kind.NUMBER, Kind.PRICE, Kind.PCT):
@@ -120,8 +122,8 @@ class Column:
         if self.kind == Kind.BOOL:
             return _("Yes") if value else _("No")
         if self.kind == Kind.LABEL:
-            return neutralised(label(value))
-        return neutralised(str(value))
+            return label(value)
+        return str(value)
 
 
 def cell_functions(columns: list[Column]) -> list[Callable[[Any], Any]]:
@@ -138,7 +140,7 @@ def _labelled_once(column: Column) -> Callable[[Any], Any]:
         if not isinstance(value, Enum):
             return column.cell(row)
         if value not in seen:
-            seen[value] = neutralised(label(value))
+            seen[value] = label(value)
         return seen[value]
 
     return cell

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from tracker.export import xlsx
-from tracker.export.columns import Column, Kind, cell_functions, headers
+from tracker.export.columns import Column, Kind, cell_functions, headers, neutralised
 
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
@@ -40,7 +40,7 @@ def _csv_text(value: Any) -> str:
         return format(value, "f")
     if hasattr(value, "isoformat"):
         return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
-    return str(value)
+    return neutralised(str(value))  # text only: a number's minus sign is no formula
 
 
 def write_csv(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:

@@ -134,7 +134,7 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
             with said.recording():
                 run.errors = [[0, "", _("The import stopped on an unexpected error; it is "
                                         "logged.")]]
-            services.finish(actor, run, ImportState.FAILED)
+            services.finish(actor, run, ImportState.FAILED, queued=True)
             log.exception("import #%s failed", run.id)
         run.upload = None
         commit()

@@ -267,6 +267,7 @@ def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
 
 def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) -> ImportRun:
     adapter = ADAPTERS[kind_name]
+    queued = run is not None
     if run is None:
         run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
                         dry_run=dry_run, errors=[], changes=[])
@@ -277,13 +278,13 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
         table = reading.read(adapter.kind, filename, stream, current_app.config["LANGUAGES"])
     except reading.UnreadableFile:
         run.errors = [[1, "", _("This file cannot be read: save it as CSV (UTF-8) or XLSX.")]]
-        return finish(actor, run, ImportState.FAILED)
+        return finish(actor, run, ImportState.FAILED, queued=queued)
     run.total_rows = table.total or 0
     run.errors = _header_errors(adapter.kind, table)
     if run.errors:
-        return finish(actor, run, ImportState.FAILED)
+        return finish(actor, run, ImportState.FAILED, queued=queued)
     state = _rows(actor, adapter, table, run, progress, cancelled)
-    return finish(actor, run, state)
+    return finish(actor, run, state, queued=queued)
 
 
 def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) -> ImportRun:
@@ -365,11 +366,15 @@ def _count(run: ImportRun, done: int, counts: dict, errors: list, changes: list)
     run.changes = changes
 
 
-def finish(actor: User, run: ImportRun, state: ImportState) -> ImportRun:
+def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = False
+           ) -> ImportRun:
+    """The run's end, audited. `queued`: a web upload's, whose kind and file its queueing
+    recorded already (its history said them twice)."""
     run.state = state
     run.finished_at = db.utcnow()
+    named = {} if queued else {"kind": [None, run.kind], "file": [None, run.filename]}
     audit.record(actor, "import.run", run, {
-        "kind": [None, run.kind], "file": [None, run.filename], "state": [None, state.value],
+        **named, "state": [None, state.value],
         "created": [None, run.created], "updated": [None, run.updated],
         "errors": [None, len(run.errors)]})
     db.session.flush()

@@ -169,14 +169,14 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
         problems.add("person_name", _("Choose a user or type a name, not both: a user's grant "
                                       "is in their own name (%(name)s).", name=user.name))
     elif not name:
-        problems.add("person_name", _("Name the person, or choose them among the users."))
+        problems.add("person_name", _("Name the person, or choose them from the users."))
     elif user is not None and not receives(user):
         problems.add("user_id", _("%(name)s cannot be granted equity: external experts, "
                                   "enterprise contacts, HQ admins and closed accounts are not "
                                   "grantees.", name=user.name))
     elif any(h.name == name and h.kind is not HolderType.TEAM for h in company.holders):
-        problems.add("person_name", _("%(name)s is a holder of another type: name the person "
-                                      "as they are not a fund or a company.", name=name))
+        problems.add("person_name", _("%(name)s is already a holder of another type (a fund or a "
+                                      "company): give the person's own name.", name=name))
     try:
         kind = GrantKind(values.get("kind"))
     except ValueError:
@@ -188,7 +188,11 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
     if kind is GrantKind.OPTIONS and (price is None or price < 0):
         problems.add("exercise_price", _("Options have an exercise price (0 or more)."))
     _check_schedule(problems, values, on, company)
-    if not problems and shares > (left := unallocated(company, pool, on)):
+    # What the pool can give, as soon as the pool, the date and the number can be read: in the
+    # same answer as the other problems (it was said only once they were all put right).
+    if (pool is not None and on is not None and "granted_on" not in problems
+            and "shares" not in problems
+            and shares > (left := unallocated(company, pool, on))):
         problems.add("shares", _(
             "%(pool)s holds %(held)s shares from %(date)s on, of which %(promised)s are "
             "promised to options granted before: %(left)s can be granted, not %(shares)s.",
@@ -238,7 +242,9 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
             "%(name)s left on %(left)s: their vested options could be exercised until "
             "%(until)s, the end of the exercise window, and lapsed after it.",
             name=record.person_name, left=day(record.left_on), until=day(record.exercise_until)))
-    if not problems:
+    # What is vested on the day, whatever else is wrong with the day (in the future, before
+    # registration): in the same answer, not once the date is put right.
+    if on is not None and on >= record.granted_on and "shares" not in problems:
         may = record.exercisable(on)
         if shares > may and (later := record.limiting_date(on)) > on:
             problems.add("shares", _(

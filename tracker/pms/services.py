@@ -105,7 +105,7 @@ def record_interview(actor: User, record: PmRecord, *, held_on: date,
     if not panel_ids:
         problems.add("panel_ids", _("Name who sat on the panel."))
     elif len(panel) != len(set(panel_ids)):
-        problems.add("panel_ids", _("Choose the panel among the network's own staff (not "
+        problems.add("panel_ids", _("Choose the panel from the network's own staff (not "
                                     "external experts or enterprise contacts)."))
     if outcome is None:
         problems.add("outcome", _("Say what the interview concluded."))

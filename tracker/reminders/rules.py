@@ -101,9 +101,9 @@ _CATALOGUE = [
          milestones_due, optional=True),
     Rule("milestone_review", _l("Submitted milestone awaiting review"), _l("Review of milestone"),
          _l("the review of a submitted milestone, counted in business days from submission"),
-         OWNER, _l("evaluator"),
+         OWNER, _l("reviewer"),  # the milestone's reviewer (评审人), not a gate's evaluator
          (Step("after", OWNER, AFTER, 5,
-               _l("Reminder to the evaluator: business days after submission")),
+               _l("Reminder to the reviewer: business days after submission")),
           Step("hq", HQ, AFTER, 10,
                _l("Escalation to HQ admins: business days after submission"))),
          milestones_awaiting_review, optional=False, business_days=True),
@@ -167,7 +167,7 @@ _CATALOGUE = [
     # An enterprise's need that stays in one state (collected, analysed, matched) too long:
     # HQ analyses, matches, makes a project of it or closes it (tracker/needs).
     Rule("need_stale", _l("Enterprise need left in the same state"), _l("Enterprise need"),
-         _l("an enterprise need not yet contracted nor closed, counted from the day it "
+         _l("an enterprise need neither contracted nor closed yet, counted from the day it "
             "entered its state"), HQ, _l("HQ admin"),
          (Step("after", HQ, AFTER, 30,
                _l("Reminder to HQ admins: days a need stays in the same state")),),

@@ -13,7 +13,7 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import dates
-from tracker.display.formatting import number, year
+from tracker.display.formatting import MINUS, number, year
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -37,7 +37,8 @@ class MoneyField(DecimalField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        raw = valuelist[0].strip().replace(",", "").replace("，", "").replace("¥", "")
+        raw = (valuelist[0].strip().replace(",", "").replace("，", "").replace("¥", "")
+               .replace(MINUS, "-"))
         try:
             value = Decimal(raw)
         except InvalidOperation:
@@ -69,7 +70,7 @@ class NumberField(DecimalField):
             self.data = None
             return
         try:
-            value = Decimal(valuelist[0].strip())
+            value = Decimal(valuelist[0].strip().replace(MINUS, "-"))
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():

@@ -1,0 +1,82 @@
+"""How the history reads the keys of the trail that are not plain columns of the object's
+model: keys a service writes itself (`KEYS`), keys that mean something else on one kind of
+object (`FIELDS_OF`), the kinds of import by name, and the numeric columns holding a
+percentage. `tracker.display.history` describes the records with them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.accounts.models import Role
+from tracker.approvals.models import RequestState, Subject, Verdict
+from tracker.changes.models import ChangeKind, ChangeState
+from tracker.display import ip_words, partner_words
+from tracker.gates.models import Declaration
+from tracker.pms.models import InterviewOutcome
+
+# How a value is shown: a formatting kind, or for a reference, ("ref", table).
+Kind = str | tuple[str, str]
+
+# Keys that mean something else on one kind of object than `FIELDS` says: an approval's
+# "level" is a government body's on a partner, an agreement's "outcome" a gate's decision.
+FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
+             ("gate_decisions", "outcome"): _l("Decision"),
+             # a contract is 登记 with a registration office, a company 注册
+             ("research_contracts", "registered_on"): _l("Date of registration"),
+             # a royalty report's date is the report's, not the money's (到账日期)
+             ("royalty_reports", "received_on"): _l("Report received on")}
+
+# Keys services write that are no column of the object's model.
+KEYS: dict[str, Kind] = {
+    "member": ("ref", "users"),
+    "import": ("ref", "import_runs"),
+    "members": ("refs", "users"),
+    "partner_ids": ("refs", "partners"),  # an institute's co-building partners
+    "merged_partner": ("ref", "partners"),  # a partner entered twice, merged (partners)
+    "moved_agreements": "number",
+    "moved_co_funding": "number",
+    "moved_institutes": "number",
+    "on": "date",
+    "instalment": "date",
+    "payment": "date_money",
+    "budget_lines": "text_money_rows",
+    "cap_table": "text_number_rows",
+    "evidence": "number",
+    "recovery_codes_left": "number",
+    "second_factor": "secret",
+    "roles": ("enums", Role),
+    "co_funders": "text_number_rows",
+    "instalments": "date_money_rows",
+    "declaration": ("enum", Declaration),
+    "locale": "locale",
+    "change": ("enum", ChangeKind),
+    "change_state": ("enum", ChangeState),
+    "approval": ("enum", Subject),
+    "approval_state": ("enum", RequestState),
+    "verdict": ("enum", Verdict),
+    "approvers": ("refs", "users"),
+    "on_behalf_of": ("ref", "users"),
+    # The register's steps (tracker/pms): an interview and a term, recorded on the PM's record.
+    "held_on": "date",
+    "starts_on": "date",
+    "ends_on": "date",
+    "ended_on": "date",
+    "interview_outcome": ("enum", InterviewOutcome),
+    "panel": ("refs", "users"),
+    "field_ids": ("refs", "technical_fields"),
+    # Dates and figures services write as text (ISO dates, counts).
+    "on_date": "date",
+    "submitted_on": "date",
+    "exercised": "number",
+    # Years are said as years, not as amounts (2022, not 2,022); a column's by its name
+    # (formatting.is_year), a key a service writes here.
+    "year": "year",
+}
+# The kinds of import by name (an import run's `kind`), each with its title in the reader's
+# language: filled by tracker/imports/kinds.py, which knows them.
+IMPORT_KINDS: dict[str, Any] = {}
+# Numeric columns that hold a percentage, not an amount.
+PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
+                "weighted_score", "completion_ratio"}

@@ -1,0 +1,89 @@
+"""What the history calls a record that has no name, title or code of its own: as its page or
+its parent's page names it (a tranche by its number, a share entry by what, how many and when,
+a licence by its kind and licensee), never "Tranche no. 12" by its id (issue 9, F21).
+
+`NAMES` maps a table to the function naming one of its records, `LOADS` to the relationships
+that function reads, loaded with the records (one statement per kind, whatever their number).
+tests/test_history.py fails for a table of the trail that has neither a name nor an entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from tracker.achievements.deal_models import Transfer
+from tracker.achievements.models import Annuity
+from tracker.assessment.models import Allocation, EvidenceEntry
+from tracker.display.formatting import day, instant, money, number, on_day, pct, year
+from tracker.display.labels import label
+from tracker.gates.models import PanelMember
+from tracker.incentives.models import IncentiveGrant
+from tracker.projects.models import ProjectMember
+
+
+def _dated(what: str, on: Any) -> str:
+    return f"{what} · {day(on)}" if on is not None else what
+
+
+def _grant(grant: IncentiveGrant) -> str:
+    who = grant.person_name or (grant.user.name if grant.user else "")
+    return " · ".join(part for part in (who, label(grant.kind), _("%(n)s shares",
+                                                                 n=number(grant.shares))) if part)
+
+
+NAMES: dict[str, Callable[[Any], str]] = {
+    "tranches": lambda o: _("Tranche %(n)s", n=o.number),
+    "disbursements": lambda o: _dated(money(o.amount), o.paid_on),
+    "conversions": lambda o: _("Conversion into %(n)s shares", n=number(o.shares)),
+    "conversion_reversals": lambda o: _dated(_("Reversal"), o.on_date),
+    "exit_reversals": lambda o: _dated(_("Reversal"), o.on_date),
+    "annuity_payment_reversals": lambda o: _dated(_("Reversal"), o.on_date),
+    "share_entries": lambda o: _dated(f"{label(o.kind)} · "
+                                      + _("%(n)s shares", n=number(o.shares)), o.on_date),
+    "round_investments": lambda o: money(o.amount),
+    "company_exits": lambda o: _dated(label(o.kind), o.on_date),
+    "incentive_grants": _grant,
+    "option_exercises": lambda o: _dated(_("%(n)s shares exercised", n=number(o.shares)),
+                                         o.on_date),
+    "ip_transfers": lambda o: f"{label(o.kind)} · {o.enterprise.shown('name')}",
+    "patent_annuities": lambda o: " · ".join(part for part in (
+        o.right.number, _("Annuity of year %(n)s", n=o.year_no)) if part),
+    "payments": lambda o: _dated(money(o.amount), o.received_on),
+    "instalments": lambda o: _dated(money(o.amount), o.due_date),
+    "spending_entries": lambda o: o.description or _dated(money(o.amount), o.spent_on),
+    "gate_decisions": lambda o: f"{label(o.outcome)} · {on_day(o.decided_at)}",
+    "approval_requests": lambda o: label(o.subject),
+    "approval_steps": lambda o: o.shown("level_name"),
+    "approval_delegations": lambda o: f"{day(o.starts_on)} – {day(o.ends_on)}",
+    "rebaselines": lambda o: f"{day(o.old_date)} → {day(o.new_date)}",
+    "progress_updates": lambda o: f"{pct(o.percent)} · {instant(o.at)}",
+    "trl_records": lambda o: _("TRL %(n)s", n=o.level),
+    "official_documents": lambda o: o.number or label(o.kind),
+    "phase_changes": lambda o: f"{label(o.from_phase)} → {label(o.to_phase)}",
+    "pm_handovers": lambda o: instant(o.at),
+    "project_baselines": lambda o: instant(o.taken_at),
+    "project_members": lambda o: o.user.name,
+    "panel_members": lambda o: o.user.name,
+    "assessment_years": lambda o: _("Assessment of %(year)s", year=year(o.year)),
+    "assessment_evidence": lambda o: f"{o.indicator.shown('name')} · {o.institute.name}",
+    "assessment_allocations": lambda o: o.institute.name,
+    "calendar_years": lambda o: year(o.year),
+    "enterprise_recognitions": lambda o: f"{label(o.recognition)} · {year(o.year)}",
+    "import_runs": lambda o: o.filename,
+    "stored_files": lambda o: o.original_name,
+}
+
+LOADS = {
+    "ip_transfers": (selectinload(Transfer.enterprise),),
+    "incentive_grants": (selectinload(IncentiveGrant.user),),
+    "project_members": (selectinload(ProjectMember.user),),
+    "panel_members": (selectinload(PanelMember.user),),
+    "assessment_evidence": (selectinload(EvidenceEntry.indicator),
+                            selectinload(EvidenceEntry.institute)),
+    "assessment_allocations": (selectinload(Allocation.institute),),
+    "patent_annuities": (selectinload(Annuity.right),),
+}
