@@ -431,6 +431,12 @@ ACCESS: dict[str, dict[str, str]] = {
                          + on_project("admin committee", SEES + " other_pm"),
                   "POST": on_project("admin committee", SEES + " other_pm")}
        for endpoint in ("incentives.edit", "incentives.exercise", "incentives.forfeit")},
+    # requires(Company.can_manage) before the record is loaded: 403 to everyone else. The
+    # world's grant has no leaving to reverse: no form (409).
+    "incentives.reverse_exercise": {"GET": "admin committee: 200; *: 403",
+                                    "POST": "admin committee: ok; *: 403"},
+    "incentives.reverse_leaving": {"GET": "admin committee: 409; *: 403",
+                                   "POST": "admin committee: ok; *: 403"},
 
     # --- the yearly assessment: HQ-wide roles and directors (Indicator.can_list); our
     # institute's page for HQ and its own director (can_view_institute) ---------------------

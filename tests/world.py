@@ -198,6 +198,14 @@ def build() -> World:
         shares=Decimal("10000"), exercise_price=Decimal("1.00"),
         granted_on=today() - timedelta(days=20), vesting_start=today() - timedelta(days=20),
         vesting_months=48, cliff_months=12, lock_up_until=None, note="")
+    # And options of theirs vested in full, some exercised: an exercise to reverse.
+    vested_grant = incentives.grant(
+        admin, company, pool_id=pool.id, user=other_pm, person_name="", kind="options",
+        shares=Decimal("1000"), exercise_price=Decimal("1.00"),
+        granted_on=today() - timedelta(days=20), vesting_start=today() - timedelta(days=20),
+        vesting_months=0, cliff_months=0, lock_up_until=None, note="")
+    exercise = incentives.exercise(admin, vested_grant, today() - timedelta(days=10),
+                                   Decimal("100"))
     gone = companies_helpers.make_company(
         make_project(pm=pm, institute=ours, phase=Phase.INVESTMENT_DECISION), admin)
     companies_helpers.incorporate(gone, admin)
@@ -305,6 +313,7 @@ def build() -> World:
         day_id=day.id, run_id=run.id, token_id=token.id, message_id=message.id,
         user_id=colleague.id, gate=1, feed_token=feed, approval_id=approval.id,
         delegation_id=delegation.id, level_id=level.id, grant_id=option_grant.id,
+        exercise_id=exercise.id,
         budget_template_id=db.session.scalar(select(BudgetTemplate.id).order_by(
             BudgetTemplate.id)))
     world.people = {name: user.id for name, user in people.items()}

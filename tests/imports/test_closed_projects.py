@@ -27,7 +27,7 @@ def _closed(code, phase, ended_in="", rationale="", revisit="", **kw):
 def test_projects_ended_or_held_come_in_with_their_last_decision():
     admin, _pm = _setting()
     rows = [COLUMNS,
-            _closed("TEST-2016-0001", "completed", "investment_decision",
+            _closed("TEST-2016-0001", "completed", "investment_decision", start="2016-06-01",
                     passed="1: 2016-05-01; 2: 2018-06-30; 3: 2019-12-01"),
             _closed("TEST-2016-0002", "terminated", "", "No market; funds settled"),
             _closed("TEST-2016-0003", "rejected", "", "Out of scope", passed=""),

@@ -24,6 +24,8 @@ ACTIONS = {
     "incentive.exercise": _l("Options exercised"),
     "incentive.forfeit": _l("Unvested incentive forfeited on leaving"),
     "incentive.lapse": _l("Vested options lapsed at the end of the exercise window"),
+    "incentive.exercise_reverse": _l("Exercise of options reversed"),
+    "incentive.forfeit_reverse": _l("Leaving reversed, the grant restored"),
     "shares.lock_up": _l("Lock-up added to shares of an equity incentive"),
 }
 
@@ -40,6 +42,8 @@ OBJECTS = {
     "ip_income_shares": _l("Contributor's part of income"),
     "incentive_grants": _l("Equity incentive grant"),
     "option_exercises": _l("Option exercise"),
+    "exercise_reversals": _l("Reversal of an exercise"),
+    "leaving_reversals": _l("Reversal of a leaving"),
 }
 
 FIELDS = {
@@ -72,7 +76,8 @@ FIELDS = {
     "exercise_window_days": _l("Exercise window after leaving (days)"),
     "exercise_until": _l("Exercisable until"), "lapsed_on": _l("Lapsed on"),
     "lapsed": _l("Options lapsed"),
-    "exercised": _l("Options exercised in all"), "contributors": _l("Contributors"),
+    "exercised": _l("Options exercised in all"), "exercise_id": _l("Option exercise"),
+    "contributors": _l("Contributors"),
     "contributor_users": _l("Contributors with a user account"),
 }
 

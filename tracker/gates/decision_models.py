@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.gates.condition_models import Condition
     from tracker.gates.models import GateReview
+    from tracker.imports.models import ImportRun
 
 class Outcome(enum.StrEnum):
     GO = "go"
@@ -119,6 +120,7 @@ class GateDecision(Base):
     review: Mapped[GateReview] = relationship(back_populates="decisions")
     decided_by: Mapped[User] = relationship()
     supersedes: Mapped[GateDecision | None] = relationship(remote_side=[id])
+    imported_in: Mapped[ImportRun | None] = relationship()
     conditions: Mapped[list[Condition]] = relationship(
         back_populates="decision", order_by="Condition.id"
     )

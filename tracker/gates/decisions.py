@@ -25,7 +25,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.funding.releases import released_tranches
-from tracker.gates import scoring
+from tracker.gates import dating, scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
@@ -345,13 +345,19 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
     it had reached: open, met (its owner said so) or cleared (confirmed by the importing HQ
     admin), which the decision's audit record lists. The phase changes through `change_phase`
     like any decision's, so the project goes on (or stays ended) as if decided in the
-    tracker: an open condition holds back the next gate as it would have."""
+    tracker: an open condition holds back the next gate as it would have. Its day is one the
+    tracker could have dated it (`tracker.gates.dating`)."""
     if not actor.is_hq_admin:
         raise Forbidden()
     gate = lifecycle.PHASE_GATE.get(project.phase)
     if gate is None:
         raise Refused(_("A project in this phase has no gate to record a decision of."))
     problems = Problems()  # every problem at once, each in its column
+    taken = [(r.gate, local_date(d.decided_at)) for r in project.gate_reviews
+             for d in r.decisions]
+    for _gate, why in dating.problems(project.start_date, [(gate, local_date(decided_on))],
+                                      max(taken, key=lambda t: t[1]) if taken else None):
+        problems.add("gates_passed_on", why)
     if outcome not in (Outcome.GO, Outcome.CONDITIONAL_GO, Outcome.KILL, Outcome.HOLD):
         problems.add("phase", _("Only a GO, a CONDITIONAL GO, a KILL or a HOLD is imported."))
     if outcome is Outcome.CONDITIONAL_GO:

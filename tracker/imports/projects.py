@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,10 +18,9 @@ from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
-from tracker.dates import today
-from tracker.display.formatting import day as formatted_day
+from tracker.display import said
 from tracker.errors import Invalid, Problems
-from tracker.gates import decisions
+from tracker.gates import dating, decisions
 from tracker.gates import services as gates
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import Outcome
@@ -108,32 +105,26 @@ def _day(text: str, column: str) -> date | None:
 
 def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
     """The day each imported decision of `route` was taken: the one given for its gate, else
-    the project's start date. Never after today, as a decision recorded in the tracker is
-    dated when it is taken: every such day is refused at once, beside the column it came from."""
-    problems = Problems()
-    days = []
+    the later of the start date and the day before it. A day the tracker could not have dated
+    it (`tracker.gates.dating`) is refused beside its column, every one at once."""
+    found = Problems()
+    days: list[date] = []
     for closed, _outcome, _target in route:
         gate = lifecycle.PHASE_GATE[closed]
-        day = passed.get(gate) or start
-        if day is not None and day > today():
+        given = passed.get(gate)
+        days.append(given or max([start, *days[-1:]]) if start is not None else given)
+    gates = [lifecycle.PHASE_GATE[closed] for closed, _o, _t in route]
+    if None not in days:
+        for gate, why in dating.problems(start, zip(gates, days, strict=True)):
             if gate in passed:
-                problems.add("gates_passed_on", _(
-                    "Gate %(gate)d: %(date)s is in the future; a decision is dated the day it "
-                    "was taken.", gate=gate, date=formatted_day(day)))
+                found.add("gates_passed_on", why)
             else:
-                problems.add("start_date", _(
-                    "Gate %(gate)d is taken as passed on the start date, %(date)s, which is in "
-                    "the future: give the day it was passed under Gates passed on.",
-                    gate=gate, date=formatted_day(day)))
-        days.append(day)
-    problems.raise_any()
+                found.add("start_date", said.joined(" ", [why, _(
+                    "Gate %(gate)d has no date under Gates passed on, so it is taken as passed "
+                    "on the start date or the day of the gate before it, whichever is later.",
+                    gate=gate)]))
+    found.raise_any()
     return days
-
-
-def noon(day: date) -> datetime:
-    """When a decision taken on `day` is dated: noon in the organisation's zone."""
-    zone = ZoneInfo(current_app.config["ORG_TIMEZONE"])
-    return datetime.combine(day, time(12), zone).astimezone(UTC)
 
 
 def _budget_lines(text: str) -> list[tuple[str, str]]:
@@ -222,7 +213,9 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
         route = imported_route(values["phase"], values["code"], values["_ended_in"])
     except Invalid as invalid:
         problems.found += invalid.problems
-    problems.collect(decision_days, route, passed, values["start_date"])
+    days = problems.collect(decision_days, route, passed, values["start_date"]) or []
+    decided = {lifecycle.PHASE_GATE[closed]: day
+               for (closed, _o, _t), day in zip(route, days, strict=False)}
     conditional = owners(values["_conditions"], problems)
     went = {lifecycle.PHASE_GATE[closed] for closed, outcome, _t in route
             if outcome is Outcome.GO}
@@ -233,7 +226,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
                                          "conditions.", n=gate))
             continue
         decisions.check_imported_conditions(
-            pm.id, set(values["member_ids"]), passed.get(gate) or values["start_date"], items,
+            pm.id, set(values["member_ids"]), decided.get(gate) or values["start_date"], items,
             problems)
     proposal = {f: values[f] for f in FORM_FIELDS}
     if "budget_template_id" in values:
@@ -378,13 +371,15 @@ class Projects(Adapter):
                                            **values)
         if phase is Phase.DRAFT:
             return project
-        projects.submit_imported(actor, project, code)
-        for closed, outcome, target in route:
+        days = decision_days(route, passed, values["start_date"])
+        projects.submit_imported(actor, project, code,
+                                 (audit.current_import(), dating.submitted(days)))
+        for (closed, outcome, target), day in zip(route, days, strict=True):
             gate = lifecycle.PHASE_GATE[closed]
             if gate in conditional:
                 outcome = Outcome.CONDITIONAL_GO
             decisions.record_imported_decision(
-                actor, project, noon(passed.get(gate) or values["start_date"]),
+                actor, project, dating.noon(day),
                 audit.current_import(), outcome, target=target,
                 rationale=rationale if outcome is Outcome.KILL else "",
                 revisit_date=revisit if outcome is Outcome.HOLD else None,

@@ -20,6 +20,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.gates import dating
 from tracker.gates import services as gates
 from tracker.gates.models import (
     GateDecision,
@@ -29,7 +30,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
-from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days, noon
+from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
@@ -175,7 +176,7 @@ class ProjectBatch(Batch):
             project_rows.append(row)
         ids = insert_returning_ids(Project, project_rows)
         run = audit.current_import()
-        created, phased_pm, coded = defaultdict(list), defaultdict(list), []
+        created, submitted, coded = defaultdict(list), [], []
         members, lines, changes_rows = [], [], []
         reviews: list[tuple[int, dict, list, dict | None]] = []
         requests: list[tuple[int, int, int]] = []
@@ -195,17 +196,19 @@ class ProjectBatch(Batch):
                       for c, category_id, a in planned]
             if v["phase"] is Phase.DRAFT:
                 continue
+            days = decision_days(v["_route"], v["_passed_on"], v["start_date"])
+            # Submitted before the tracker: by the importing admin, as submit_imported records.
             changes_rows.append({"project_id": pid, "from_phase": Phase.DRAFT,
-                                 "to_phase": Phase.PROPOSAL_REVIEW, "actor_id": v["pm_id"],
-                                 "decision_id": None, "reason": "", "at": now})
-            phased_pm[v["pm_id"]].append(
+                                 "to_phase": Phase.PROPOSAL_REVIEW, "actor_id": admin.id,
+                                 "decision_id": None, "reason": "",
+                                 "at": dating.submitted(days), "imported_in_id": run})
+            submitted.append(
                 (pid, {"phase": [Phase.DRAFT.value, Phase.PROPOSAL_REVIEW.value]}))
             coded.append((pid, {"code": [None, row["code"]]}))
-            days = decision_days(v["_route"], v["_passed_on"], v["start_date"])
             for (closed, _outcome, target), day in zip(v["_route"], days, strict=True):
                 gate = lifecycle.PHASE_GATE[closed]
                 reviews.append((pid, {"gate": gate, "closed": closed, "target": target,
-                                      "decided_at": noon(day)}, [], None))
+                                      "decided_at": dating.noon(day)}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:
                 requests.append((pid, 1, v["pm_id"]))
         self._counters(rows)
@@ -216,9 +219,7 @@ class ProjectBatch(Batch):
         audit.record_many_by("project.create", "projects", [
             (self._get(User, pm_id), pid, changes)
             for pm_id, items in created.items() for pid, changes in items])
-        audit.record_many_by("project.phase", "projects", [
-            (self._get(User, pm_id), pid, changes)
-            for pm_id, items in phased_pm.items() for pid, changes in items])
+        audit.record_many(admin, "project.phase", "projects", submitted)
         audit.record_many(admin, "project.code", "projects", coded)
         self._decide(reviews, run, now)
         self._request(requests, now)
@@ -289,7 +290,8 @@ class ProjectBatch(Batch):
         decision_ids = insert_returning_ids(GateDecision, decisions)
         insert_rows(PhaseChange, [
             {"project_id": d["project_id"], "from_phase": r["closed"], "to_phase": r["target"],
-             "actor_id": admin.id, "decision_id": did, "reason": "", "at": now}
+             "actor_id": admin.id, "decision_id": did, "reason": "", "at": d["decided_at"],
+             "imported_in_id": run}
             for did, d, (_p, r, _c, _d) in zip(decision_ids, decisions, reviews, strict=True)])
         audit.record_many(admin, "gate.request", "gate_reviews",
                           [(rid, {}) for rid, _criteria in made])

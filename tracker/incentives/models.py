@@ -15,13 +15,16 @@ import enum
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.companies.models import Company, CompanyExit, ShareEntry, Shareholder
+from tracker.companies.reversal_models import Reversal
 from tracker.db import Base, Shares, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.formatting import day
 from tracker.incentives.vesting import Schedule
 from tracker.money import Price
 
@@ -110,9 +113,18 @@ class IncentiveGrant(Versioned, Base):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     grant_entry: Mapped[ShareEntry | None] = relationship(foreign_keys=[grant_entry_id])
     forfeit_entry: Mapped[ShareEntry | None] = relationship(foreign_keys=[forfeit_entry_id])
-    exercises: Mapped[list[OptionExercise]] = relationship(
+    # Every exercise recorded, those reversed too (marked); `exercises` are those that stand.
+    all_exercises: Mapped[list[OptionExercise]] = relationship(
         back_populates="grant", order_by=lambda: [OptionExercise.on_date, OptionExercise.id],
         cascade="all, delete-orphan")
+    leaving_reversals: Mapped[list[LeavingReversal]] = relationship(
+        back_populates="grant", order_by=lambda: LeavingReversal.id,
+        cascade="all, delete-orphan")
+
+    @property
+    def exercises(self) -> list[OptionExercise]:
+        """The exercises that stand: one reversed never was, in any figure (issue 16, F6)."""
+        return [e for e in self.all_exercises if e.reversal is None]
 
     @property
     def schedule(self) -> Schedule:
@@ -244,6 +256,18 @@ class IncentiveGrant(Versioned, Base):
     def can_manage(self, user: User) -> bool:
         return Company.can_manage(user)
 
+    def leaving_refusal(self) -> str | None:
+        """Why the leaving can't be reversed (the service's refusal, and no form offered);
+        None when it can."""
+        if not self.is_forfeited:
+            return _("No leaving is recorded for this grant.")
+        if self.company.standing_exits:
+            return _("%(name)s has exited: its ledger is closed.", name=self.company.name)
+        return None
+
+    def can_reverse_leaving(self, user: User) -> bool:
+        return self.can_manage(user) and self.leaving_refusal() is None
+
     @staticmethod
     def may_receive() -> ColumnElement[bool]:
         """SQL: a user who may be granted equity: an active account of our staff, not behind
@@ -279,5 +303,66 @@ class OptionExercise(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    grant: Mapped[IncentiveGrant] = relationship(back_populates="exercises")
+    grant: Mapped[IncentiveGrant] = relationship(back_populates="all_exercises")
     entry: Mapped[ShareEntry] = relationship()
+    reversal: Mapped[ExerciseReversal | None] = relationship(back_populates="exercise",
+                                                             lazy="selectin")
+
+    def can_view(self, user: User) -> bool:
+        return self.grant.can_view(user)
+
+    def refusal(self) -> str | None:
+        """Why the exercise can't be reversed (the service's refusal, and no form offered);
+        None when it can. A lapse recorded counted the options not exercised as the
+        exercises stood then: it stands on them."""
+        grant = self.grant
+        if self.reversal is not None:
+            return _("This exercise has been reversed already.")
+        if grant.company.standing_exits:
+            return _("%(name)s has exited: its ledger is closed.", name=grant.company.name)
+        if grant.lapsed_on is not None:
+            return _("The options %(name)s did not exercise lapsed on %(date)s, counted from "
+                     "the exercises standing then: this exercise stays.",
+                     name=grant.person_name, date=day(grant.lapsed_on))
+        return None
+
+    def can_reverse(self, user: User) -> bool:
+        return self.grant.can_manage(user) and self.refusal() is None
+
+
+class ExerciseReversal(Reversal, Base):
+    """An exercise recorded by mistake, reversed (issue 16, F6): its transfer from the pool is
+    undone by a reversing entry on the ledger (`entry`), and the exercise no longer counts
+    anywhere (`IncentiveGrant.exercises`); it stays on the grant's page, marked."""
+
+    __tablename__ = "exercise_reversals"
+
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("option_exercises.id", ondelete="CASCADE"), unique=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("share_entries.id"), unique=True)
+
+    exercise: Mapped[OptionExercise] = relationship(back_populates="reversal")
+    entry: Mapped[ShareEntry] = relationship()
+
+
+class LeavingReversal(Reversal, Base):
+    """A leaving recorded by mistake, reversed (issue 16, F6): the grant is restored (nothing
+    forfeited, no window, no lapse) and this row keeps what the leaving said, with the
+    reversing entry of the shares it had returned to the pool (`entry`), if any."""
+
+    __tablename__ = "leaving_reversals"
+
+    grant_id: Mapped[int] = mapped_column(
+        ForeignKey("incentive_grants.id", ondelete="CASCADE"), index=True)
+    left_on: Mapped[date]
+    forfeited: Mapped[Decimal] = mapped_column(Shares)
+    forfeit_reason: Mapped[str] = mapped_column(Text)
+    exercise_until: Mapped[date | None]
+    lapsed_on: Mapped[date | None]
+    lapsed: Mapped[Decimal] = mapped_column(Shares, default=ZERO)
+    forfeit_entry_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("share_entries.id"))
+
+    grant: Mapped[IncentiveGrant] = relationship(back_populates="leaving_reversals")
+    forfeit_entry: Mapped[ShareEntry | None] = relationship(foreign_keys=[forfeit_entry_id])
+    entry: Mapped[ShareEntry | None] = relationship(foreign_keys=[entry_id])

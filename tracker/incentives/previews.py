@@ -10,8 +10,10 @@ It reads the grant as the service left it inside the dry run's savepoint
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.companies import ledger
+from tracker.dates import today
 from tracker.display.formatting import day, number, pct, price
 from tracker.display.labels import label
 from tracker.display.preview import GRANT, Preview
@@ -66,3 +68,31 @@ def stake_rows(before: dilution.DilutedTable,
                  number(after.diluted),
                  pct(sum((r.diluted_pct for r in after.rows), ZERO))))
     return rows
+
+
+def leaving(record: IncentiveGrant) -> Preview:
+    """What recording the person's leaving would do, for its confirmation: what was vested
+    that day and stays theirs, what is forfeited and where it goes, and for options how long
+    the vested ones stay exercisable."""
+    left_on, kept = record.left_on, record.vested(record.left_on)
+    facts = [(_("Person"), record.person_name), (_("Left on"), day(left_on)),
+             (_("Reason"), record.forfeit_reason),
+             (_("Granted"), f"{number(record.shares)} · {label(record.kind)}"),
+             (_("Vested on leaving: stays theirs"), number(kept))]
+    if record.kind is GrantKind.SHARES:
+        facts.append((_("Unvested: returned to %(pool)s", pool=record.pool.name),
+                      number(record.forfeited)))
+    else:
+        left = max(kept - record.exercised(), ZERO)
+        facts += [(_("Unvested: forfeited, back to %(pool)s's unallocated shares",
+                     pool=record.pool.name), number(record.forfeited)),
+                  (_("Exercised"), number(record.exercised())),
+                  (_("Vested, not exercised"), number(left)),
+                  (_("Exercise window after leaving"),
+                   _("Exercisable until %(date)s (%(days)s); what is not exercised by then "
+                     "lapses.", date=day(record.exercise_until),
+                     days=ngettext("%(num)d day", "%(num)d days",
+                                   (record.exercise_until - left_on).days)))]
+    facts.append((_("%(pool)s can grant after this", pool=record.pool.name),
+                  number(services.unallocated(record.company, record.pool, today()))))
+    return Preview(facts=facts)

@@ -17,12 +17,14 @@ from tracker.companies import ledger
 from tracker.companies.models import Company
 from tracker.companies.views import load_company
 from tracker.dates import today
-from tracker.incentives import dilution, exits, previews, services
+from tracker.display.formatting import day, number
+from tracker.incentives import dilution, exits, previews, reversals, services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
-from tracker.incentives.models import IncentiveGrant
+from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.web.actions import submit
-from tracker.web.corrections import offered
+from tracker.web.corrections import ReasonForm, offered, reversible
 from tracker.web.navigation import date_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("incentives", __name__)
 
@@ -35,7 +37,7 @@ def _grant_or_404(grant_id: int, *, manage: bool = False) -> IncentiveGrant:
     """The grant, or 404 unless the user may see it (its holder, or who sees the company);
     403 to change it without the role."""
     grant = db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
-                              .options(selectinload(IncentiveGrant.exercises)))
+                              .options(selectinload(IncentiveGrant.all_exercises)))
     if grant is None or not grant.can_view(_user()):
         abort(404)
     if manage and not grant.can_manage(_user()):
@@ -97,6 +99,9 @@ def show(grant_id: int) -> str:
                                grant.holder_id),
                            steps=grant.steps(),
                            can_manage=grant.can_manage(user),
+                           can_reverse_leaving=grant.can_reverse_leaving(user),
+                           reversible_exercises={e.id for e in grant.all_exercises
+                                                 if e.can_reverse(user)},
                            sees_company=grant.company.can_view(user))
 
 
@@ -138,4 +143,55 @@ def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
                   _to_grant(grant),
                   lambda: render_template("incentives/form.html", form=form,
                                           company=grant.company, grant=grant,
-                                          title=_("The person left")))
+                                          title=_("The person left")),
+                  preview=lambda _result: previews.leaving(grant))
+
+
+# --- corrections: an exercise or a leaving recorded by mistake, reversed (F6) --------------
+
+
+def _correction_page(form: ReasonForm, grant: IncentiveGrant, title: str,
+                     facts: list[tuple[str, str]], explanation: str, button: str) -> str:
+    return render_template("corrections/correct.html", form=form, back=_to_grant(grant),
+                           title=title, facts=facts, explanation=explanation, button=button)
+
+
+@bp.route("/incentives/exercises/<int:exercise_id>/reverse", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def reverse_exercise(exercise_id: int) -> Response | tuple[str, int]:
+    done = reversible(db.session.get(OptionExercise, exercise_id), OptionExercise.refusal,
+                      _user(), lambda e: _to_grant(e.grant))
+    grant = done.grant
+    form = ReasonForm()
+    facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
+             (_("Exercised on"), day(done.on_date)),
+             (_("Number of options exercised"), number(done.shares))]
+    return submit(form, lambda: reversals.reverse_exercise(_user(), done, form.reason.data or ""),
+                  _("Exercise reversed: the shares are back in the pool, the options "
+                    "outstanding again; both stay in the ledger."), _to_grant(grant),
+                  lambda: _correction_page(
+                      form, grant, _("Reverse an exercise"), facts,
+                      _("A reversing entry is written beside the exercise's transfer from the "
+                        "pool: the exercise no longer counts in the cap table, the options "
+                        "that can be exercised or the pool's promise, and stays on the grant's "
+                        "page, marked reversed."), _("Reverse the exercise")))
+
+
+@bp.route("/incentives/grants/<int:grant_id>/leaving/reverse", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def reverse_leaving(grant_id: int) -> Response | tuple[str, int]:
+    grant = reversible(db.session.get(IncentiveGrant, grant_id), IncentiveGrant.leaving_refusal,
+                       _user(), _to_grant)
+    form = ReasonForm()
+    facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
+             (_("Left on"), day(grant.left_on)),
+             (_("Forfeited"), f"{number(grant.forfeited)} · {grant.forfeit_reason}")]
+    return submit(form, lambda: reversals.reverse_leaving(_user(), grant, form.reason.data or ""),
+                  _("Leaving reversed: the grant is restored and vests again."),
+                  _to_grant(grant),
+                  lambda: _correction_page(
+                      form, grant, _("Reverse the leaving"), facts,
+                      _("The grant is as before the leaving: nothing is forfeited, its vesting "
+                        "goes on, and there is no exercise window or lapse; shares that went "
+                        "back to the pool return to the person by a reversing entry. The "
+                        "leaving stays in the grant's history."), _("Reverse the leaving")))

@@ -1,4 +1,4 @@
-"""What a project records about itself once under way: its TRL over time.
+"""What a project records about itself once under way: its phases and its TRL over time.
 
 Each row is kept; none is edited. The latest one is the project's TRL (`Project.current_trl`),
 which every gate's minimum-TRL check reads.
@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, utcnow
+from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.files.models import StoredFile
+    from tracker.imports.models import ImportRun
     from tracker.projects.models import Project
 
 
@@ -60,3 +62,25 @@ class PmHandover(Base):
     project: Mapped[Project] = relationship(back_populates="handovers")
     from_pm: Mapped[User] = relationship(foreign_keys=[from_pm_id])
     to_pm: Mapped[User] = relationship(foreign_keys=[to_pm_id])
+
+
+class PhaseChange(Base):
+    """One row per change of phase: the project's timeline."""
+
+    __tablename__ = "phase_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    from_phase: Mapped[Phase] = mapped_column(str_enum(Phase, "from_phase"))
+    to_phase: Mapped[Phase] = mapped_column(str_enum(Phase, "to_phase"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("gate_decisions.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # A change taken before the tracker, brought in by this import (actor: who imported it;
+    # at: the day of the decision that caused it).
+    imported_in_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))
+
+    project: Mapped[Project] = relationship(back_populates="phase_changes")
+    actor: Mapped[User | None] = relationship()
+    imported_in: Mapped[ImportRun | None] = relationship()

@@ -33,7 +33,7 @@ from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
 from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
 from tracker.projects.funding import FundedBy
-from tracker.projects.history_models import PmHandover
+from tracker.projects.history_models import PhaseChange, PmHandover  # noqa: F401 (PhaseChange: its home was here)
 from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
 
 if TYPE_CHECKING:
@@ -370,24 +370,6 @@ class ProjectMember(Base):
         a pending place on the team."""
         return not self.confirmed and (
             user.id == self.user_id or self.project.institute_id in user.directed_institute_ids)
-
-
-class PhaseChange(Base):
-    """One row per change of phase: the project's timeline."""
-
-    __tablename__ = "phase_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    from_phase: Mapped[Phase] = mapped_column(str_enum(Phase, "from_phase"))
-    to_phase: Mapped[Phase] = mapped_column(str_enum(Phase, "to_phase"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decision_id: Mapped[int | None] = mapped_column(ForeignKey("gate_decisions.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
-
-    project: Mapped[Project] = relationship(back_populates="phase_changes")
-    actor: Mapped[User | None] = relationship()
 
 
 class ProjectCodeCounter(Base):

@@ -6,6 +6,7 @@ resumption and termination all call it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -40,9 +41,10 @@ def refusal_message(error: lifecycle.TransitionRefused) -> str:
 
 
 def _may_take(actor: User, project: Project, step: Step,
-              decision: GateDecision | None) -> bool:
+              decision: GateDecision | None, imported_in_id: int | None = None) -> bool:
     if step is Step.SUBMIT:
-        return actor.id == project.pm_id
+        # A submission before the tracker is recorded by the HQ admin who imports it.
+        return actor.is_hq_admin if imported_in_id else actor.id == project.pm_id
     if step in (Step.GO, Step.HOLD) or (step is Step.KILL and project.phase is not Phase.ON_HOLD):
         # Gate decisions: recorded by the chair of that review.
         return decision is not None and decision.decided_by_id == actor.id and (
@@ -51,15 +53,20 @@ def _may_take(actor: User, project: Project, step: Step,
 
 
 def change_phase(actor: User, project: Project, target: Phase, step: Step, *,
-                 decision: GateDecision | None = None, reason: str = "") -> PhaseChange:
+                 decision: GateDecision | None = None, reason: str = "",
+                 imported: tuple[int, datetime] | None = None) -> PhaseChange:
     """Move `project` to `target`: table, permission and guards checked, history and audit
-    written in the same transaction. Refusals are `Refused` (409) with the reason."""
+    written in the same transaction. Refusals are `Refused` (409) with the reason. A change
+    taken before the tracker names its import and is dated when it was taken: `imported`
+    (the import, the instant), or an imported decision's own."""
+    if imported is None and decision is not None and decision.imported_in_id:
+        imported = (decision.imported_in_id, decision.decided_at)
     source = project.phase
     try:
         lifecycle.check(source, target, step, held_phase=project.held_phase)
     except lifecycle.TransitionRefused as error:
         raise Refused(refusal_message(error)) from None
-    if not _may_take(actor, project, step, decision):
+    if not _may_take(actor, project, step, decision, imported and imported[0]):
         raise Forbidden(_("You may not take this step on this project."))
 
     if step is Step.HOLD:
@@ -71,6 +78,8 @@ def change_phase(actor: User, project: Project, target: Phase, step: Step, *,
     changes = audit.pending_changes(project)
     change = PhaseChange(from_phase=source, to_phase=target, actor_id=actor.id,
                          decision_id=decision.id if decision else None, reason=reason)
+    if imported is not None:
+        change.imported_in_id, change.at = imported
     project.phase_changes.append(change)
     audit.record(actor, "project.phase", project, changes)
     db.session.flush()

@@ -118,9 +118,10 @@ def timeline(project: Project) -> list[TimelineEvent]:
     """Phase changes and decisions (superseded ones included), oldest first."""
     events = [TimelineEvent(c.at, "phase", change=c) for c in db.session.scalars(
         select(PhaseChange).where(PhaseChange.project_id == project.id)
-        .options(joinedload(PhaseChange.actor)))]
+        .options(joinedload(PhaseChange.actor), joinedload(PhaseChange.imported_in)))]
     events += [TimelineEvent(d.decided_at, "decision", decision=d) for d in db.session.scalars(
         select(GateDecision).where(GateDecision.project_id == project.id)
-        .options(joinedload(GateDecision.decided_by), joinedload(GateDecision.review)
+        .options(joinedload(GateDecision.decided_by), joinedload(GateDecision.imported_in),
+                 joinedload(GateDecision.review)
                  .selectinload(GateReview.decisions)))]
     return sorted(events, key=lambda e: (e.at, e.kind != "decision"))

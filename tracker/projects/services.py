@@ -6,7 +6,7 @@ Every change of phase goes through `tracker.projects.phases.change_phase`.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -317,12 +317,12 @@ def adopt_code(actor: User, project: Project, code: str) -> None:
     db.session.flush()
 
 
-def submit_imported(actor: User, project: Project, code: str) -> None:
-    """A proposal submitted before the tracker, brought in by an HQ admin's import: it enters
-    proposal review as its PM's submission, under the code it had (no deliverables asked)."""
+def submit_imported(actor: User, project: Project, code: str, imported: tuple[int, datetime]):
+    """A proposal submitted before the tracker, brought in by an HQ admin's import (`imported`:
+    it and when): it enters proposal review, by that admin, under its code (no deliverables)."""
     if not actor.is_hq_admin:
         raise Forbidden()
-    change_phase(project.pm, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
+    change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT, imported=imported)
     adopt_code(actor, project, code)
 
 

@@ -1,0 +1,86 @@
+"""Imported gate decisions are dated as the tracker dates its own (issue 13, F16): in the gates'
+order, none in the future, none past gate 1 before the project's start date; each refused
+beside its column, on both paths, by the one rule (`tracker.gates.dating`), which the service
+recording an imported decision reads too."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.imports.helpers import run
+from tests.imports.test_projects import HEADER, _row, _setting
+from tracker import db
+from tracker.errors import Invalid
+from tracker.gates import dating, decisions
+from tracker.gates.models import GateDecision, Outcome
+from tracker.imports.models import ImportState
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+
+@pytest.mark.parametrize("path", ["bulk", "row by row"])
+def test_decisions_out_of_order_or_before_the_start_are_refused(monkeypatch, path):
+    from tracker.imports.projects_bulk import BulkProjects
+
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    admin, _pm = _setting()
+    rows = [HEADER,
+            _row(code="TEST-2019-0001", phase="investment_decision",        # 2 before 1
+                 passed="1: 2020-05-20; 2: 2020-01-10"),
+            _row(code="TEST-2019-0002", phase="investment_decision",        # 2 before start
+                 start="2019-03-01", passed="1: 2018-12-01; 2: 2019-01-15"),
+            _row(code="TEST-2019-0004", passed="1: 2099-05-20"),              # the future
+            _row(code="TEST-2019-0005", phase="investment_decision",        # 1 after start,
+                 passed="1: 2019-05-20")]                                    # 2 defaults
+    result = run(admin, "projects", rows)
+    assert [(r, c) for r, c, _m in result.errors] == [
+        (2, "Gates passed on"), (3, "Gates passed on"), (4, "Gates passed on")]
+    assert result.errors[0][2] == ("Gate 2: Jan 10, 2020 is before the decision at gate 1 "
+                                   "(May 20, 2020); gates are decided one after the other.")
+    assert result.errors[1][2] == (
+        "Gate 2: Jan 15, 2019 is before the project's start date (Mar 1, 2019); only gate 1, "
+        "which approves the proposal, may come before it.")
+    assert "in the future" in result.errors[2][2]
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 0
+    # Gate 1 before the start is an approval ahead of the work; a gate without a date is taken
+    # on the later of the start date and the gate before it, never before that gate.
+    good = run(admin, "projects", [HEADER, rows[4], _row(
+        code="TEST-2019-0006", phase="contract_research", start="2019-03-01",
+        passed="1: 2019-01-15")])
+    assert good.state is ImportState.DONE, good.errors
+    days = sorted((d.review.project.code, d.review.gate, d.decided_at.date())
+                  for d in db.session.scalars(select(GateDecision)))
+    assert days == [("TEST-2019-0005", 1, date(2019, 5, 20)),
+                    ("TEST-2019-0005", 2, date(2019, 5, 20)),
+                    ("TEST-2019-0006", 1, date(2019, 1, 15))]
+
+
+def test_the_service_recording_an_imported_decision_holds_to_the_same_rule():
+    admin, _pm = _setting()
+    result = run(admin, "projects", [HEADER, _row(passed="1: 2019-05-20")])
+    project = db.session.scalar(select(Project))
+    with pytest.raises(Invalid) as refused:
+        decisions.record_imported_decision(
+            admin, project, dating.noon(date(2019, 4, 1)), result.id, Outcome.GO)
+    assert refused.value.problems == [("gates_passed_on", (
+        "Gate 2: Apr 1, 2019 is before the decision at gate 1 (May 20, 2019); gates are "
+        "decided one after the other."))]
+    assert project.phase is Phase.CONTRACT_RESEARCH
+
+
+def test_the_rule_as_a_table(app):
+    start = date(2019, 3, 1)
+    with app.test_request_context():
+        cases = {
+            ((1, date(2019, 1, 1)), (2, date(2019, 6, 1))): [],
+            ((1, date(2019, 6, 1)), (2, date(2019, 6, 1))): [],
+            ((1, date(2019, 6, 1)), (2, date(2019, 5, 1))): [2],
+            ((1, date(2019, 1, 1)), (2, date(2019, 2, 1))): [2],
+            ((1, date(2099, 1, 1)),): [1],
+        }
+        for days, refused in cases.items():
+            assert [g for g, _why in dating.problems(start, days)] == refused, days
