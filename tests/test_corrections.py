@@ -208,7 +208,7 @@ def test_shares_passed_on_must_be_reversed_last_first(company):
     moved = companies.transfer_shares(admin, company, issued.to_holder, "Fund",
                                       HolderType.INVESTOR, D("600"), helpers.days_ago(200))
     _commit()
-    with pytest.raises(Refused, match="Angel would hold -600 shares"):
+    with pytest.raises(Refused, match="Angel would hold \u2212600 shares"):
         corrections.reverse_entry(admin, issued, helpers.days_ago(250), "wrong")
     db.session.rollback()
     corrections.reverse_entry(admin, moved, helpers.days_ago(150), "wrong fund")

@@ -42,6 +42,8 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "conversion_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "exit_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "annuity_payment_reversals": lambda o: _dated(_("Reversal"), o.on_date),
+    "exercise_reversals": lambda o: _dated(_("Reversal"), o.on_date),
+    "leaving_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "share_entries": lambda o: _dated(f"{label(o.kind)} · "
                                       + _("%(n)s shares", n=number(o.shares)), o.on_date),
     "round_investments": lambda o: money(o.amount),
