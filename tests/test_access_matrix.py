@@ -349,6 +349,14 @@ ACCESS: dict[str, dict[str, str]] = {
                            "POST": on_project("pm admin")},
     "contracts.edit": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                        "POST": on_project("pm admin")},
+    # Its schedule corrected by them too; removing the world's instalment (a payment stands
+    # against it) and voiding its contract (the same payment) are refused, 409.
+    "contracts.new_instalment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                                 "POST": on_project("pm admin")},
+    "contracts.edit_instalment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                                  "POST": on_project("pm admin")},
+    "contracts.remove_instalment": {"POST": on_project("pm admin")},
+    "contracts.void": {"GET": on_project("pm admin"), "POST": on_project("pm admin")},
     "contracts.pay": {"POST": on_project("pm admin")},
     "contracts.reverse_payment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                                   "POST": on_project("pm admin")},

@@ -73,7 +73,8 @@ def _payments(types: tuple[ContractType, ...] | None) -> Callable:
                  .join(Instalment, Instalment.id == Payment.instalment_id)
                  .join(ResearchContract, ResearchContract.id == Instalment.contract_id)
                  .join(Project, Project.id == ResearchContract.project_id)
-                 .where(_in_year(Payment.received_on, year), _of(Project, institute_ids))
+                 .where(_in_year(Payment.received_on, year), _of(Project, institute_ids),
+                        ResearchContract.standing())
                  .order_by(Payment.received_on, Payment.id))
         if types is not None:
             query = query.where(ResearchContract.type.in_(types))
@@ -86,7 +87,8 @@ def _contracts_signed(year: int, institute_ids: set[int] | None) -> list[Counted
     query = (select(ResearchContract.id, ResearchContract.signed_on, ResearchContract.amount,
                     ResearchContract.title, Project.code, Project.institute_id)
              .join(Project, Project.id == ResearchContract.project_id)
-             .where(_in_year(ResearchContract.signed_on, year), _of(Project, institute_ids))
+             .where(_in_year(ResearchContract.signed_on, year), _of(Project, institute_ids),
+                    ResearchContract.standing())
              .order_by(ResearchContract.signed_on, ResearchContract.id))
     return [Counted(r[5], r[1], r[3], r[4], r[2], "contracts.show", {"contract_id": r[0]})
             for r in db.session.execute(query)]

@@ -75,7 +75,7 @@ def figures(on: date, centre_ids: Collection[int] | None = None) -> dict[int, Ce
         found[centre_id].projects = count
     for centre_id, value in db.session.execute(_only(
             from_needs.join(ResearchContract, ResearchContract.project_id == Project.id)
-            .add_columns(func.sum(ResearchContract.amount)).group_by(need.centre_id),
+            .where(ResearchContract.standing()).add_columns(func.sum(ResearchContract.amount)).group_by(need.centre_id),
             need.centre_id, centre_ids)):
         found[centre_id].contract_value = money.cents(Decimal(value or 0))
     agreements = db.session.scalars(_only(

@@ -1,12 +1,16 @@
 """Correcting a research contract recorded wrong: its terms (number, title, counterparty,
-type, value, signing date), as every edit of the tracker is saved (a version, audited).
+type, value, signing date), as every edit of the tracker is saved (a version, audited); its
+schedule, instalment by instalment; and voiding one recorded by mistake.
 
 Every rule a new contract meets is met again by the corrected one, by the same checks
 (`services.check_terms`, `check_schedule`, `check_registration`), and so is every rule that
 ties it to what is recorded under it already: its value is no less than what was received or
 what its instalments ask for, and it was signed by the day of its first payment, its first
 instalment and its registration. The money received is a ledger: a payment is never edited
-here, it is reversed (`services.reverse_payment`).
+here, it is reversed (`services.reverse_payment`). So an instalment keeps at least what was
+received against it, and one with a payment recorded against it (even one reversed since)
+stays, to carry it; a contract is voided only once no payment stands under it and no report
+is owed under it, and then counts nowhere (`ResearchContract.standing`).
 """
 
 from __future__ import annotations
@@ -16,14 +20,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
 
-from tracker import db
+from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.contracts import services
-from tracker.contracts.models import ContractType, ResearchContract
+from tracker.contracts.models import ContractType, Instalment, ResearchContract
+from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.obligations.models import ReportObligation
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -38,12 +46,24 @@ def lock(contract: ResearchContract) -> None:
         db.session.expire(instalment, ["payments"])
 
 
+def _allowed(actor: User, contract: ResearchContract) -> None:
+    """Who may correct it, and a voided contract corrected by no one (an old page, Back)."""
+    if not ResearchContract.can_record(actor, contract.project):
+        raise Forbidden()
+    if contract.is_void:
+        raise Refused(voided(contract))
+
+
+def voided(contract: ResearchContract) -> str:
+    return _("This contract was voided on %(date)s (%(reason)s): it is kept as history and "
+             "changes no more.", date=day(contract.voided_at.date()), reason=contract.void_reason)
+
+
 def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int | None,
                   title: str, number: str | None, type: ContractType, amount: Decimal,
                   signed_on: date) -> ResearchContract:
     """The contract's terms corrected; every problem at once, each beside its field."""
-    if not contract.can_correct(actor):
-        raise Forbidden()
+    _allowed(actor, contract)
     lock(contract)
     problems = Problems()
     number = services.check_terms(problems, contract.project, enterprise_id=enterprise_id,
@@ -70,5 +90,148 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
     changes = audit.pending_changes(contract)
     if changes:
         audit.record(actor, "contract.update", contract, changes)
+    db.session.flush()
+    return contract
+
+
+# --- the schedule ---------------------------------------------------------------------------
+
+
+def _schedule(contract: ResearchContract) -> list[list[str]]:
+    """The schedule as the trail keeps it (`instalments`: due date and amount, in order)."""
+    return [[i.due_date.isoformat(), str(i.amount)]
+            for i in sorted(contract.instalments, key=lambda i: (i.due_date, i.id or 0))]
+
+
+def _check(contract: ResearchContract, schedule: list[tuple[date, Decimal]]) -> Problems:
+    """A schedule as it would be, checked as a new contract's is, beside one instalment's
+    fields."""
+    problems = Problems()
+    services.check_schedule(problems, contract.amount, contract.signed_on, schedule,
+                            due_field="due_date", total_field="amount", part_field="amount")
+    return problems
+
+
+def _changed(actor: User, contract: ResearchContract, action: str,
+             before: list[list[str]]) -> None:
+    """The schedule changed: audited as the schedule before and after, and the contract's
+    version moves (a tab showing the old schedule is refused its save)."""
+    db.session.flush()
+    db.session.expire(contract, ["instalments"])
+    contract.version = contract.version + 1
+    audit.record(actor, action, contract, {"instalments": [before, _schedule(contract)]})
+    db.session.flush()
+
+
+def add_instalment(actor: User, contract: ResearchContract, *, due_date: date,
+                   amount: Decimal) -> Instalment:
+    """An instalment the schedule lacked."""
+    _allowed(actor, contract)
+    lock(contract)
+    before = _schedule(contract)
+    problems = _check(contract, [(i.due_date, i.amount) for i in contract.instalments]
+                      + [(due_date, amount)])
+    problems.raise_any()
+    instalment = Instalment(due_date=due_date, amount=amount)
+    contract.instalments.append(instalment)
+    _changed(actor, contract, "instalment.create", before)
+    return instalment
+
+
+def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
+                    amount: Decimal) -> Instalment:
+    """An instalment's due date or amount corrected: never below what was received
+    against it."""
+    contract = instalment.contract
+    _allowed(actor, contract)
+    lock(contract)
+    before = _schedule(contract)
+    problems = _check(contract, [(due_date, amount) if i is instalment else (i.due_date, i.amount)
+                                 for i in contract.instalments])
+    if amount < instalment.received:
+        problems.add("amount", _(
+            "%(received)s has been received against this instalment already: it asks for at "
+            "least that.", received=cny(instalment.received)))
+    problems.raise_any()
+    instalment.due_date, instalment.amount = due_date, amount
+    _changed(actor, contract, "instalment.update", before)
+    return instalment
+
+
+def instalment_refusal(instalment: Instalment) -> str | None:
+    """Why it can't be removed (the service refuses, the page offers no button); None when
+    it can."""
+    if instalment.contract.is_void:
+        return voided(instalment.contract)
+    if instalment.payments:
+        return _("Payments were recorded against this instalment (%(count)d, reversals "
+                 "included): they stay in its history, so the instalment stays too. Change "
+                 "its due date or amount instead.", count=len(instalment.payments))
+    return None
+
+
+def remove_instalment(actor: User, instalment: Instalment) -> ResearchContract:
+    """An instalment recorded by mistake, with nothing received against it, is removed."""
+    contract = instalment.contract
+    if not ResearchContract.can_record(actor, contract.project):
+        raise Forbidden()
+    lock(contract)
+    if (said := instalment_refusal(instalment)) is not None:
+        raise Refused(said)
+    before = _schedule(contract)
+    contract.instalments.remove(instalment)
+    _changed(actor, contract, "instalment.remove", before)
+    return contract
+
+
+# --- voiding ----------------------------------------------------------------------------------
+
+
+def void_refusal(contract: ResearchContract) -> str | None:
+    """What stands under the contract and keeps it from being voided; None when nothing
+    does."""
+    if contract.is_void:
+        return voided(contract)
+    standing = [p for i in contract.instalments for p in i.payments if not reversals.undone(p)]
+    if standing:
+        return ngettext(
+            "A payment of %(amount)s stands under this contract: reverse it first (on the "
+            "contract's page, with the reason), then void the contract.",
+            "%(num)d payments adding up to %(amount)s stand under this contract: reverse them "
+            "first (on the contract's page, with the reason), then void the contract.",
+            len(standing), amount=cny(sum((p.amount for p in standing), Decimal("0"))))
+    owed = [o for o in _obligations(contract) if o.withdrawn_at is None]
+    if owed:
+        return ngettext(
+            "A report owed to the enterprise is recorded under this contract: cancel it first "
+            "(or, if one was submitted, the contract was no mistake).",
+            "%(num)d reports owed to the enterprise are recorded under this contract: cancel "
+            "them first (or, if one was submitted, the contract was no mistake).", len(owed))
+    return None
+
+
+def _obligations(contract: ResearchContract) -> list[ReportObligation]:
+    return list(db.session.scalars(select(ReportObligation).where(
+        ReportObligation.contract_id == contract.id)))
+
+
+def void_contract(actor: User, contract: ResearchContract, reason: str) -> ResearchContract:
+    """A contract recorded by mistake no longer counts: it stays, marked voided with the
+    reason, in its project's history and its own."""
+    if not ResearchContract.can_record(actor, contract.project):
+        raise Forbidden()
+    lock(contract)
+    for instalment in contract.instalments:
+        for payment in instalment.payments:
+            db.session.expire(payment, ["reversed_by"])
+    if (said := void_refusal(contract)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    if not (reason or "").strip():
+        problems.add("reason", _("Say why the contract is voided."))
+    problems.raise_any()
+    contract.voided_at, contract.void_reason = utcnow(), reason.strip()
+    contract.voided_by_id = actor.id
+    audit.record(actor, "contract.void", contract, audit.pending_changes(contract))
     db.session.flush()
     return contract

@@ -67,6 +67,13 @@ class ContractForm(TermsForm):
         return valid
 
 
+class InstalmentForm(OneTime, SeenVersion, Form):
+    """One instalment added to a contract's schedule, or corrected."""
+
+    due_date = DateField(_l("Due date"), validators=[InputRequired()])
+    amount = MoneyField(_l("Amount (CNY)"), validators=[InputRequired(), POSITIVE])
+
+
 class PaymentForm(OneTime, Form):
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount received (CNY)"), validators=[InputRequired(), POSITIVE])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -48,6 +48,10 @@ class ResearchContract(Versioned, Base):
             "(registration_number IS NULL AND registered_on IS NULL AND registered_value IS NULL"
             " AND certificate_id IS NULL) OR (registration_number IS NOT NULL AND"
             " registered_on IS NOT NULL AND registered_value > 0)", name="registration_whole"),
+        CheckConstraint(
+            "(voided_at IS NULL AND void_reason IS NULL AND voided_by_id IS NULL) OR "
+            "(voided_at IS NOT NULL AND void_reason IS NOT NULL AND voided_by_id IS NOT NULL)",
+            name="void_whole"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +72,11 @@ class ResearchContract(Versioned, Base):
     registered_on: Mapped[date | None]
     registered_value: Mapped[Decimal | None] = mapped_column(Money)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    # A contract recorded by mistake, voided once nothing stands under it (`corrections`): it
+    # stays, marked, and no longer counts anywhere (`standing`).
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     project: Mapped[Project] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
@@ -78,6 +87,16 @@ class ResearchContract(Versioned, Base):
     @property
     def name(self) -> str:
         return self.title
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @classmethod
+    def standing(cls) -> ColumnElement[bool]:
+        """The contracts that count: every figure, list and reminder of contracts, their
+        instalments and their money asks for these, never a voided one."""
+        return cls.voided_at.is_(None)
 
     @property
     def is_registered(self) -> bool:
@@ -114,12 +133,18 @@ class ResearchContract(Versioned, Base):
     def can_register(self, user) -> bool:
         """Whoever records the contract records (and corrects) its registration, also after
         the project closed: the office registers a contract weeks after it is signed."""
-        return ResearchContract.can_record(user, self.project)
+        return self.can_correct(user)
 
     def can_correct(self, user) -> bool:
         """Whoever records the project's contracts corrects one recorded wrong (its terms, its
-        schedule), also after the project closed, as its registration."""
-        return ResearchContract.can_record(user, self.project)
+        schedule) and records the money it brings, also after the project closed, as its
+        registration; a voided contract is history."""
+        return ResearchContract.can_record(user, self.project) and not self.is_void
+
+    def can_void(self, user) -> bool:
+        """Who corrects it voids it, when recorded by mistake (what must not stand under it
+        first: `corrections.void_refusal`)."""
+        return self.can_correct(user)
 
     @staticmethod
     def can_list(user) -> bool:

@@ -58,5 +58,5 @@ def contracts(project_filter, years: Years = EVERY_YEAR) -> Select:
                    Enterprise.shown_in_sql("name").label("enterprise"))
             .join(Project, Project.id == ResearchContract.project_id)
             .join(Enterprise, Enterprise.id == ResearchContract.enterprise_id)
-            .where(project_filter, years.contracts())
+            .where(project_filter, years.contracts(), ResearchContract.standing())
             .order_by(ResearchContract.signed_on.desc(), ResearchContract.id.desc()))

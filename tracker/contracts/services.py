@@ -88,12 +88,13 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
 
 def check_schedule(problems: Problems, amount: Decimal, signed_on: date,
                    instalments: list[tuple[date, Decimal]], *, due_field: str = "instalments",
-                   total_field: str = "instalments") -> None:
+                   total_field: str = "instalments", part_field: str = "instalments") -> None:
     """The rules of a schedule: instalments of more than zero, none due before the signing,
     adding up to no more than the contract's value. The fields name where a form shows each
-    (a corrected contract's terms: its signing date and its amount)."""
+    (a corrected contract's terms: its signing date and its amount; one instalment's form:
+    its due date and its amount)."""
     if any(part <= 0 for _, part in instalments):
-        problems.add("instalments", _("An instalment must be more than zero."))
+        problems.add(part_field, _("An instalment must be more than zero."))
     if any(due < signed_on for due, _ in instalments):
         problems.add(due_field, _("An instalment falls due before the signing date."))
     scheduled = sum((part for _, part in instalments), Decimal("0"))
@@ -186,6 +187,8 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     project = instalment.contract.project
     if not ResearchContract.can_record(actor, project):
         raise Forbidden()
+    if instalment.contract.is_void:
+        raise Refused(_("This contract was voided: no money is recorded against it."))
     # Two payments at once must not both see the same amount outstanding.
     db.session.refresh(instalment, with_for_update=True)
     db.session.expire(instalment, ["payments"])
@@ -238,6 +241,7 @@ def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Pay
         "instalment": [None, payment.instalment.due_date.isoformat()],
         "on": [None, on.isoformat()], "reason": [None, reason]})
     db.session.flush()
+    db.session.expire(payment, ["reversed_by"])  # read again: the reversal names it
     return reversal
 
 
@@ -246,8 +250,9 @@ def signed_contract_missing(project: Project,
     """The guard of gate 2 (research acceptance): a signed contract, or an
     allocation-investment agreement that funds the research instead. `contracts`: every one
     of the project's, when the caller has read them already."""
-    signed = bool(contracts) if contracts is not None else db.session.scalar(
-        select(ResearchContract.id).where(ResearchContract.project_id == project.id).limit(1))
+    signed = any(not c.is_void for c in contracts) if contracts is not None else db.session.scalar(
+        select(ResearchContract.id).where(ResearchContract.project_id == project.id,
+                                          ResearchContract.standing()).limit(1))
     if not signed and db.session.scalar(select(FundingAgreement.id).where(
             FundingAgreement.project_id == project.id)) is None:
         return _("Gate 2 reviews contracted research: record the signed research contract "
@@ -278,7 +283,7 @@ def rollup(by: str, project_filter=None, years: Years = EVERY_YEAR) -> list[dict
                  .join(Institute, Institute.id == Project.institute_id))
         if project_filter is not None:
             query = query.where(project_filter)
-        return query.where(years.contracts()).group_by(*key)
+        return query.where(years.contracts(), ResearchContract.standing()).group_by(*key)
 
     values = db.session.execute(base(func.count(ResearchContract.id),
                                      func.sum(ResearchContract.amount))).all()
@@ -307,7 +312,8 @@ def registered_rollup(project_filter=None, year: int = 0) -> list[dict]:
              .select_from(ResearchContract)
              .join(Project, Project.id == ResearchContract.project_id)
              .join(Institute, Institute.id == Project.institute_id)
-             .where(ResearchContract.registration_number.is_not(None)))
+             .where(ResearchContract.registration_number.is_not(None),
+                    ResearchContract.standing()))
     if project_filter is not None:
         query = query.where(project_filter)
     if year:

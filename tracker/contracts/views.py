@@ -15,7 +15,13 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.contracts import corrections, queries, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
-from tracker.contracts.forms import ContractForm, PaymentForm, RegistrationForm, TermsForm
+from tracker.contracts.forms import (
+    ContractForm,
+    InstalmentForm,
+    PaymentForm,
+    RegistrationForm,
+    TermsForm,
+)
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
 from tracker.display.formatting import day, money
@@ -27,8 +33,8 @@ from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
-from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.actions import press, submit
+from tracker.web.corrections import ReasonForm, ReverseForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import text_arg, year_arg
 from tracker.web.permissions import requires
@@ -69,9 +75,7 @@ def _enterprises() -> list[Enterprise]:
 def edit(contract_id: int) -> str | Response | tuple[str, int]:
     """Correct the contract's terms; its schedule is corrected instalment by instalment on its
     page, the money received by reversing a payment."""
-    contract = load_contract(contract_id)
-    if not contract.can_correct(_user()):
-        abort(403)
+    contract = _correctable(contract_id)
     form = TermsForm(obj=contract, enterprises=_enterprises())
     return submit(
         form, lambda: corrections.save_contract(_user(), contract, **form.terms()),
@@ -102,13 +106,20 @@ def load_contract(contract_id: int) -> ResearchContract:
 
 def _page(contract: ResearchContract, form: PaymentForm | None = None,
           form_for: int | None = None) -> str:
-    """The contract page; `form` is a payment posted from it for instalment `form_for`."""
-    return render_template("contracts/show.html", contract=contract, payment_form=form,
-                           form_for=form_for, schedule_warning=services.schedule_warning(contract),
-                           can_record=ResearchContract.can_record(_user(), contract.project),
-                           can_correct=contract.can_correct(_user()),
-                           obligations=obligations.of(contract), today=today(),
-                           can_add_report=ReportObligation.can_add(_user(), contract))
+    """The contract page; `form` is a payment posted from it for instalment `form_for`.
+    Corrections are offered where they are possible: an instalment's removal where nothing
+    was received against it, the contract's void where nothing stands under it (and where
+    something does, what)."""
+    can_correct = contract.can_correct(_user())
+    return render_template(
+        "contracts/show.html", contract=contract, payment_form=form, form_for=form_for,
+        schedule_warning=None if contract.is_void else services.schedule_warning(contract),
+        can_record=can_correct, can_correct=can_correct,
+        removable={i.id for i in contract.instalments
+                   if can_correct and corrections.instalment_refusal(i) is None},
+        void_blocked=corrections.void_refusal(contract) if contract.can_void(_user()) else None,
+        obligations=obligations.of(contract), today=today(),
+        can_add_report=ReportObligation.can_add(_user(), contract))
 
 
 @bp.get("/contracts/<int:contract_id>")
@@ -137,6 +148,93 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
         _("Registration recorded."), url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/registration.html", form=form, contract=contract),
         record=contract)
+
+
+def _correctable(contract_id: int) -> ResearchContract:
+    """The contract whose correction's form is asked for: 404 when it is not the user's to
+    see, 403 when not theirs to correct, refused (409) before the form once voided."""
+    contract = load_contract(contract_id)
+    if not ResearchContract.can_record(_user(), contract.project):
+        abort(403)
+    offered(corrections.voided(contract) if contract.is_void else None,
+            url_for("contracts.show", contract_id=contract.id))
+    return contract
+
+
+def _instalment(instalment_id: int) -> Instalment:
+    instalment = db.session.get(Instalment, instalment_id)
+    if instalment is None:
+        abort(404)
+    load_contract(instalment.contract_id)  # 404 to who may not see it
+    return instalment
+
+
+def _instalment_page(form: InstalmentForm, contract: ResearchContract,
+                     instalment: Instalment | None) -> str:
+    return render_template("contracts/instalment.html", form=form, contract=contract,
+                           instalment=instalment)
+
+
+@bp.route("/contracts/<int:contract_id>/instalments/new", methods=["GET", "POST"])
+@login_required
+def new_instalment(contract_id: int) -> str | Response | tuple[str, int]:
+    contract = _correctable(contract_id)
+    form = InstalmentForm()
+    return submit(
+        form, lambda: corrections.add_instalment(_user(), contract, due_date=form.due_date.data,
+                                                 amount=form.amount.data),
+        _("Instalment added."), url_for("contracts.show", contract_id=contract.id),
+        lambda: _instalment_page(form, contract, None), record=contract)
+
+
+@bp.route("/instalments/<int:instalment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
+    instalment = _instalment(instalment_id)
+    contract = _correctable(instalment.contract_id)
+    form = InstalmentForm(obj=instalment)
+    return submit(
+        form, lambda: corrections.save_instalment(_user(), instalment,
+                                                  due_date=form.due_date.data,
+                                                  amount=form.amount.data),
+        _("Instalment corrected."), url_for("contracts.show", contract_id=contract.id),
+        lambda: _instalment_page(form, contract, instalment), record=contract)
+
+
+@bp.post("/instalments/<int:instalment_id>/remove")
+@login_required
+def remove_instalment(instalment_id: int) -> Response | tuple[str, int]:
+    instalment = _instalment(instalment_id)
+    contract = instalment.contract
+    if not ResearchContract.can_record(_user(), contract.project):
+        abort(403)
+    return press(lambda: corrections.remove_instalment(_user(), instalment),
+                 _("Instalment removed."), url_for("contracts.show", contract_id=contract.id),
+                 lambda: _page(contract))
+
+
+@bp.route("/contracts/<int:contract_id>/void", methods=["GET", "POST"])
+@login_required
+def void(contract_id: int) -> str | Response | tuple[str, int]:
+    contract = load_contract(contract_id)
+    if not ResearchContract.can_record(_user(), contract.project):
+        abort(403)
+    back = url_for("contracts.show", contract_id=contract.id)
+    offered(corrections.void_refusal(contract), back)
+    form = ReasonForm()
+    facts = [(_("Contract"), contract.title), (_("Counterparty enterprise"),
+                                               contract.enterprise.shown("name")),
+             (_("Signed on"), day(contract.signed_on)), (_("Amount"), money(contract.amount))]
+    return submit(
+        form, lambda: corrections.void_contract(_user(), contract, form.reason.data or ""),
+        _("Contract voided: it stays in the history and counts no more."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back, title=_("Void a contract"),
+            facts=facts, button=_("Void the contract"),
+            explanation=_("A contract recorded by mistake (never signed, entered twice, under "
+                          "the wrong project) is voided: it stays on its page and in the "
+                          "history, marked, and no longer counts in any total, list or "
+                          "reminder.")))
 
 
 @bp.post("/instalments/<int:instalment_id>/payments")

@@ -11,5 +11,15 @@ ACTIONS = {
     "contract.record": _l("Contract recorded"),
     "contract.register": _l("Contract registration recorded"),
     "contract.update": _l("Contract corrected"),
+    "contract.void": _l("Contract voided"),
+    "instalment.create": _l("Instalment added"),
+    "instalment.update": _l("Instalment corrected"),
+    "instalment.remove": _l("Instalment removed"),
     "payment.reverse": _l("Payment reversed"),
+}
+
+FIELDS = {
+    "voided_at": _l("Voided"),
+    "void_reason": _l("Why it was voided"),
+    "voided_by_id": _l("Voided by"),
 }

@@ -391,6 +391,7 @@ FIELDS = {
     "year": _l("Year"), **PLAN_FIELDS, **approvals.FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS, **documents.FIELDS,
     **experts.FIELDS, **network.FIELDS, **ip.FIELDS, **partners.FIELDS, **owed.FIELDS, **pms.FIELDS,
+    **contracts.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

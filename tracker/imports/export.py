@@ -174,7 +174,7 @@ def _milestones() -> Iterator[list]:
 
 def _contracts() -> Iterator[list]:
     for c in db.session.scalars(select(ResearchContract).where(
-            ResearchContract.number.is_not(None)).options(
+            ResearchContract.number.is_not(None), ResearchContract.standing()).options(
             selectinload(ResearchContract.project), selectinload(ResearchContract.enterprise),
             selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
             .order_by(ResearchContract.id)):

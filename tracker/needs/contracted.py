@@ -15,6 +15,8 @@ from tracker.projects.models import Project
 
 
 def contracted() -> ColumnElement[bool]:
-    """A need in the state contracted with a research contract signed on one of its projects."""
+    """A need in the state contracted with a research contract signed on one of its projects
+    (one that stands: a contract voided as recorded by mistake contracted nothing)."""
     return and_(TechnologyNeed.state == NeedState.CONTRACTED, exists().where(
-        Project.need_id == TechnologyNeed.id, ResearchContract.project_id == Project.id))
+        Project.need_id == TechnologyNeed.id, ResearchContract.project_id == Project.id,
+        ResearchContract.standing()))

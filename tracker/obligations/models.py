@@ -150,13 +150,13 @@ class ReportObligation(Versioned, Base):
     @staticmethod
     def can_add(user: User, subject: FundingAgreement | ResearchContract) -> bool:
         """Who records the agreement or contract records what it owes: the investment
-        committee an agreement's, the PM and HQ admins a contract's; HQ admins both."""
+        committee an agreement's, the PM and HQ admins a contract's (not a voided one); HQ
+        admins both."""
         if subject.project.is_read_only and not user.is_hq_admin:
             return False
         if isinstance(subject, FundingAgreement):
             return user.is_hq_admin or FundingAgreement.can_decide(user)
-        return isinstance(subject, ResearchContract) and ResearchContract.can_record(
-            user, subject.project)
+        return isinstance(subject, ResearchContract) and subject.can_correct(user)
 
     def holds_terms(self, user: User) -> bool:
         """HQ admins, and for an agreement the investment committee: who sets what the funder

@@ -76,7 +76,8 @@ def figures(user_ids: Collection[int]) -> dict[int, PmFigures]:
     for pm_id, value in db.session.execute(
             select(Project.pm_id, func.sum(ResearchContract.amount))
             .join(Project, Project.id == ResearchContract.project_id)
-            .where(Project.pm_id.in_(ids)).group_by(Project.pm_id)):
+            .where(Project.pm_id.in_(ids), ResearchContract.standing())
+            .group_by(Project.pm_id)):
         found[pm_id].contract_value = money.cents(Decimal(value or 0))
     for pm_id, count in db.session.execute(
             select(Project.pm_id, func.count(func.distinct(company_projects.c.company_id)))

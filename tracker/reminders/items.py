@@ -202,7 +202,7 @@ def instalments_due(q: Query) -> list[Item]:
             .join(Project, Project.id == ResearchContract.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(paid, paid.c.instalment_id == Instalment.id)
-            .where(received < Instalment.amount))
+            .where(received < Instalment.amount, ResearchContract.standing()))
     stmt = q.apply(stmt, Instalment.id, Instalment.due_date, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
                  owner_id=r[5], director_id=r[6],

@@ -122,9 +122,10 @@ def _simple_figures() -> list[tuple[str, Any, bool, bool, Query]]:
         return _dated(base.where(approved()), Project.institute_id, date_column, count, amount)
 
     none = null()
-    contract_base = select().select_from(ResearchContract).join(Project)
+    contract_base = (select().select_from(ResearchContract).join(Project)
+                     .where(ResearchContract.standing()))
     payment_base = (select().select_from(Payment).join(Instalment).join(ResearchContract)
-                    .join(Project))
+                    .join(Project).where(ResearchContract.standing()))
     agreement_base = (select().select_from(FundingAgreement)
                       .join(Project, Project.id == FundingAgreement.project_id))
     disbursed_base = (select().select_from(Disbursement).join(Tranche)

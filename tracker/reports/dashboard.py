@@ -146,14 +146,15 @@ def contract_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
                 .join(Instalment, Instalment.id == Payment.instalment_id)
                 .join(ResearchContract, ResearchContract.id == Instalment.contract_id)
                 .join(Project, Project.id == ResearchContract.project_id)
-                .where(scope, *where).scalar_subquery())
+                .where(scope, ResearchContract.standing(), *where).scalar_subquery())
 
     row = db.session.execute(
         select(func.count(ResearchContract.id), func.sum(ResearchContract.amount),
                func.count(ResearchContract.id).filter(in_year),
                func.sum(ResearchContract.amount).filter(in_year),
                received(), received(func.extract("year", Payment.received_on) == year))
-        .join(Project, Project.id == ResearchContract.project_id).where(scope)).one()
+        .join(Project, Project.id == ResearchContract.project_id)
+        .where(scope, ResearchContract.standing())).one()
     return {"contracts": row[0] or 0, "signed": _money(row[1]),
             "contracts_year": row[2] or 0, "signed_year": _money(row[3]),
             "received": _money(row[4]), "received_year": _money(row[5])}

@@ -184,6 +184,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
         work.instalments = _capped("instalments", (
             select(Instalment).join(ResearchContract).join(Project)
             .where(Project.pm_id == user.id, received < Instalment.amount,
+                   ResearchContract.standing(),
                    Instalment.due_date <= on + timedelta(days=INSTALMENT_HORIZON_DAYS))
             .options(selectinload(Instalment.payments),
                      selectinload(Instalment.contract).selectinload(ResearchContract.project))
@@ -309,7 +310,8 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
         .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
     work.institute_instalments = _capped("institute_instalments", (
         select(Instalment).join(ResearchContract).join(Project)
-        .where(mine, _received() < Instalment.amount, Instalment.due_date < on)
+        .where(mine, _received() < Instalment.amount, Instalment.due_date < on,
+               ResearchContract.standing())
         .options(selectinload(Instalment.payments),
                  selectinload(Instalment.contract).selectinload(ResearchContract.project))
         .order_by(Instalment.due_date, Instalment.id)), work, full)
