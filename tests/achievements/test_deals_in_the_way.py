@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.achievements.helpers import make_achievement, make_transfer
+from tests.achievements.helpers import make_achievement, make_patent, make_transfer
 from tests.factories import make_user
 from tracker.accounts.models import Role
 from tracker.achievements import deals
@@ -18,7 +18,11 @@ from tracker.errors import Invalid
 
 @pytest.fixture
 def achievement():
-    return make_achievement()
+    """Of a project begun on 1 January 2026, with a patent filed on 1 March 2024: dealt in
+    from then on."""
+    achievement = make_achievement()
+    make_patent(achievement)
+    return achievement
 
 
 def _refused(achievement, **values) -> str:
@@ -34,6 +38,7 @@ def test_an_exclusive_licence_in_force_leaves_no_room_for_another_licence(achiev
     assert _refused(achievement, kind="non_exclusive_licence", signed_on=date(2026, 3, 1))
     # a licence that ended before leaves room
     other = make_achievement(title="Second")
+    make_patent(other, number="CN202410654321.0")
     make_transfer(other, signed_on=date(2025, 1, 15), ends_on=date(2026, 1, 1))
     assert make_transfer(other, signed_on=date(2026, 1, 1)).id
 

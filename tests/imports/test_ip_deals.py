@@ -9,14 +9,17 @@ import csv
 import io
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_enterprise
 from tests.imports import test_achievements
 from tests.imports.helpers import run
 from tracker import db
+from tracker.achievements import deals
 from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
 from tracker.audit.models import AuditRecord
+from tracker.errors import Invalid
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
@@ -90,3 +93,26 @@ def test_what_the_file_adds_is_recorded_and_a_recorded_receipt_is_never_changed(
     assert [(r, c) for r, c, _m in result.errors] == [(2, "Income received")], result.errors
     assert "reverse it on the deal's page" in result.errors[0][2]
     assert _count(IncomeReceipt) == 2
+
+
+def test_a_deal_with_income_keeps_its_licensee_so_a_reimport_finds_it_again():
+    """The import finds a deal by its achievement, licensee, kind and signing: with reports
+    and income standing the licensee is not changed on the page, so the same file finds the
+    same deal again, and a row naming another licensee is another deal (here refused: the
+    exclusive licence in force leaves no room for it), never a change of this one."""
+    admin = _setting()
+    assert run(admin, "ip_deals", [KEYS, DEAL]).state is ImportState.DONE
+    deal = db.session.scalar(select(Transfer))
+    other = make_enterprise(name="Seal Co")
+    values = {k: getattr(deal, k) for k in (
+        "kind", "signed_on", "ends_on", "upfront", "upfront_due_on", "royalty_pct",
+        "royalty_base", "minimum_royalty", "reporting_months", "report_days", "payment_days",
+        "contributor_pct", "override_reason", "ip_deal_id")}
+    with pytest.raises(Invalid) as caught:
+        deals.save_transfer(admin, deal.achievement, deal, enterprise_id=other.id, **values)
+    assert "reverse those first" in dict(caught.value.problems)["enterprise_id"]
+    again = run(admin, "ip_deals", [KEYS, DEAL])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    moved = run(admin, "ip_deals", [KEYS, [*DEAL[:2], other.uscc, *DEAL[3:]]])
+    assert [c for _r, c, _m in moved.errors] == ["Kind of deal"], moved.errors
+    assert _count(Transfer) == 1 and deal.enterprise_id != other.id

@@ -150,6 +150,31 @@ class Transfer(Versioned, Base):
         return [r for r in self.reports if r.reversal is None]
 
     @property
+    def has_royalty(self) -> bool:
+        """A rate on sales or profit is owed (a deal may be for its upfront payment only)."""
+        return self.royalty_pct > 0
+
+    @property
+    def standing_receipts(self) -> list[IncomeReceipt]:
+        """The receipts that count: neither reversed nor a reversal."""
+        return [r for r in self.receipts if not r.is_reversal and r.reversed_by is None]
+
+    @property
+    def fixed_terms(self) -> tuple[str, ...]:
+        """The terms that what stands under the deal rests on, fixed until it is reversed
+        (`deal_rules.keeps_what_was_recorded`): a report rests on the licensee, the kind of
+        deal and the royalty (rate, base, minimum); a receipt on the licensee, the kind and
+        the contributors' share."""
+        fixed: list[str] = []
+        if self.standing_reports or self.standing_receipts:
+            fixed += ["enterprise_id", "kind"]
+        if self.standing_reports:
+            fixed += ["royalty_pct", "royalty_base", "minimum_royalty"]
+        if self.standing_receipts:
+            fixed.append("contributor_pct")
+        return tuple(fixed)
+
+    @property
     def distributed(self) -> Decimal:
         return sum((r.pool for r in self.receipts), Decimal("0"))
 

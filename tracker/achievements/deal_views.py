@@ -66,6 +66,10 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
         ip_deals=db.session.scalars(select(IpDeal).where(
             IpDeal.project_id == achievement.project_id).order_by(IpDeal.id)).all(),
         minimum=number(minimum))
+    for name in transfer.fixed_terms if transfer is not None else ():
+        getattr(form, name).description = _(
+            "Fixed while royalty reports or income recorded under the deal stand: reverse "
+            "those first to change it.")
     if request.method == "GET":
         if transfer is None:
             form.contributor_pct.data = minimum

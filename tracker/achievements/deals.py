@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db, money
 from tracker.accounts.models import User
-from tracker.achievements import periods, report_period
+from tracker.achievements import deal_rules, periods, report_period
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_LABELS,
     IncomeReceipt,
@@ -123,8 +123,14 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
             problems.add("ip_deal_id", _("Choose one of the spin-off deals of this project."))
         elif taken:
             problems.add("ip_deal_id", _("Another transfer already records that deal."))
+    if signed_on is not None and "signed_on" not in problems and (
+            said := deal_rules.signing_problem(achievement, signed_on)):
+        problems.add("signed_on", said)
     if transfer is not None:
-        _keeps_what_was_recorded(problems, transfer, signed_on, ends_on, upfront, months)
+        deal_rules.keeps_what_was_recorded(
+            problems, transfer, enterprise_id=enterprise_id, kind=kind, signed_on=signed_on,
+            ends_on=ends_on, upfront=upfront, royalty_pct=royalty_pct, base=base,
+            minimum_royalty=minimum_royalty, months=months, contributor_pct=contributor_pct)
     if isinstance(kind, TransferKind) and signed_on is not None and (
             other := _in_the_way(achievement, transfer, kind, signed_on, ends_on)):
         problems.add("kind", _("%(kind)s to “%(enterprise)s” signed on %(date)s is in force "
@@ -178,34 +184,6 @@ def _in_the_way(achievement: Achievement, transfer: Transfer | None, kind: Trans
                                                              or other.signed_on < end):
             return other
     return None
-
-
-def _keeps_what_was_recorded(problems: Problems, transfer: Transfer, signed_on: date | None,
-                             ends_on: date | None, upfront: Decimal | None,
-                             months: int) -> None:
-    """A deal corrected keeps its receipts and reports true (as `record_income` and
-    `record_report` checked them): signed by the first money received, its upfront no less
-    than received, its periods (from the signing, `months` long) the ones reported."""
-    standing = [r for r in transfer.receipts if not r.is_reversal and r.reversed_by is None]
-    late = "signed_on" not in problems and standing and signed_on > standing[0].received_on
-    if late:
-        problems.add("signed_on", _("Income was received under the deal on %(date)s: it was "
-                                    "signed by then.", date=day(standing[0].received_on)))
-    if (upfront or ZERO) < transfer.upfront_received:
-        problems.add("upfront", _("%(amount)s of the upfront payment has been received already: "
-                                  "the upfront payment cannot be less.",
-                                  amount=cny(transfer.upfront_received)))
-    reports = transfer.standing_reports
-    if reports and "signed_on" not in problems and (signed_on != transfer.signed_on
-                                                    or months != transfer.reporting_months):
-        problems.add("reporting_months" if signed_on == transfer.signed_on else "signed_on",
-                     _("Royalty reports stand for the periods counted from the signing every "
-                       "%(n)d months: reverse them first, or keep both.",
-                       n=transfer.reporting_months))
-    elif (reports and "ends_on" not in problems and ends_on is not None
-          and ends_on < reports[-1].period_start):
-        problems.add("ends_on", _("The report of %(period)s stands: the deal ran then.",
-                                  period=reports[-1].title))
 
 
 def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
