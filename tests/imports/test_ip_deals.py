@@ -77,7 +77,7 @@ def test_a_bad_row_imports_nothing_and_names_each_problem_in_its_column():
         (2, "Reason for a share below the minimum"), (3, "Income received"),
         (4, "Achievement")], result.errors
     assert "below the minimum" in result.errors[0][2]
-    assert "Choose the report" in result.errors[1][2]
+    assert "the report whose royalty it pays" in result.errors[1][2]
     assert (_count(Transfer), _count(RoyaltyReport), _count(IncomeReceipt)) == (0, 0, 0)
 
 
