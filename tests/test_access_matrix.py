@@ -151,6 +151,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "imports.errors": {"GET": ADMIN_ONLY},
     "imports.template": {"GET": ADMIN_ONLY},
     "imports.cancel": {"POST": ADMIN_POSTS},
+    "imports.import_checked": {"POST": ADMIN_POSTS},
     "reminders.calendar": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "reminders.remove_day": {"POST": ADMIN_POSTS},
     "reminders.complete_year": {"POST": ADMIN_POSTS},

@@ -32,6 +32,7 @@ FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
 KEYS: dict[str, Kind] = {
     "member": ("ref", "users"),
     "import": ("ref", "import_runs"),
+    "checked_in": ("ref", "import_runs"),  # the dry run whose file an import runs for real
     "members": ("refs", "users"),
     "partner_ids": ("refs", "partners"),  # an institute's co-building partners
     "merged_partner": ("ref", "partners"),  # a partner entered twice, merged (partners)

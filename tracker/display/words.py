@@ -56,6 +56,7 @@ ACTIONS = {
     "import.run": _l("Spreadsheet import run"),
     "import.queue": _l("Spreadsheet import queued"),
     "import.cancel": _l("Spreadsheet import cancelled"),
+    "import.confirm": _l("Spreadsheet import of a checked file queued"),
     "ip.record": _l("IP licence recorded"),
     "milestone.accept": _l("Milestone accepted"),
     "milestone.assign_reviewer": _l("Milestone reviewer assigned"),
@@ -165,6 +166,7 @@ FIELDS = {
     "created": _l("Created"), "done_rows": _l("Rows read"), "dry_run": _l("Dry run"),
     "errors": _l("Errors"), "file": _l("File"), "filename": _l("File"),
     "finished_at": _l("Finished"), "import": _l("Import"), "imported_in_id": _l("Imported in"),
+    "checked_in": _l("Checked in the dry run"), "has_upload": _l("File kept"),
     "started_at": _l("Started"), "total_rows": _l("Rows"), "unchanged": _l("Unchanged"),
     "cancel_requested": _l("Cancel requested"), "upload": _l("Uploaded file"),
     "updated": _l("Updated"), "job": _l("Scheduled job"), "ran_on": _l("Ran on"),  # (jobs)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import db
@@ -63,10 +64,16 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
                 run = services.record_cancelled(actor, kind, file.name, dry_run)
         db.session.commit()
         click.echo("")
-        click.echo(f"{label(run.state)}: {run.created} created, {run.updated} updated, "
-                   f"{run.unchanged} unchanged (import #{run.id})")
+        counts = {"state": label(run.state), "created": run.created, "updated": run.updated,
+                  "unchanged": run.unchanged, "id": run.id}
+        # A dry run says what would be done: it did nothing.
+        click.echo(_("%(state)s: %(created)d would be created, %(updated)d would be updated, "
+                     "%(unchanged)d unchanged (import #%(id)d)", **counts) if run.dry_run else
+                   _("%(state)s: %(created)d created, %(updated)d updated, %(unchanged)d "
+                     "unchanged (import #%(id)d)", **counts))
         for row, column, message in run.errors:
-            click.echo(f"row {row}, {column or '-'}: {message}", err=True)
+            click.echo(_("row %(row)d, %(column)s: %(message)s", row=row, column=column or "-",
+                         message=message), err=True)
         if errors_path is not None and run.errors:
             errors_path.write_bytes(errors_csv(run))
     if run.state not in (ImportState.DONE, ImportState.CHECKED):

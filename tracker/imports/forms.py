@@ -27,3 +27,8 @@ class ImportForm(OneTime, Form):
 
 class CancelForm(Form):
     """The progress page's Cancel button (CSRF is checked for every POST)."""
+
+
+class ImportCheckedForm(Form):
+    """A dry run's "Import this file" button (CSRF is checked; a second sending is refused by
+    `jobs.import_checked`: the file is imported once)."""

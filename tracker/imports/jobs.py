@@ -4,7 +4,8 @@ The upload page queues the file in a run's own row (`queue`: state queued, the f
 the uploader's language) and answers at once with the run's page, which follows it. A worker
 (the scheduler's `imports` job every few seconds, or `flask import work`) claims the oldest
 queued run with one conditional UPDATE, so two workers never take the same run, and carries
-it out with `run_import` as the command line does: all rows or none, then the file is cleared.
+it out with `run_import` as the command line does: all rows or none, then the file is cleared
+(a dry run whose rows all passed keeps it, for its page's button to import it for real).
 
 While it runs, the job reports its rows done and reads the page's Cancel through a connection
 of its own (`Reporter`), committed at once, so the page of any web worker shows the progress
@@ -136,8 +137,26 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
                                         "logged.")]]
             services.finish(actor, run, ImportState.FAILED, queued=True)
             log.exception("import #%s failed", run.id)
-        run.upload = None
+        if run.state is not ImportState.CHECKED:
+            run.upload = None  # a dry run that passed keeps it, to be imported for real
         commit()
+    return run
+
+
+def import_checked(actor, checked: ImportRun) -> ImportRun:
+    """The dry run's "Import this file" button: the file it checked, kept with it, is queued
+    for real as a new run (the file then leaves the dry run: it is imported once)."""
+    if not ImportRun.can_import(actor):
+        raise Forbidden()
+    if not checked.can_import_checked(actor):
+        raise Refused(_("Only a dry run whose every row passed can be imported from its page, "
+                        "once; upload the file again."))
+    data = db.session.scalar(select(ImportRun.upload).where(ImportRun.id == checked.id))
+    run = queue(actor, checked.kind, checked.filename, data, dry_run=False,
+                locale=checked.locale)
+    checked.upload = None
+    audit.record(actor, "import.confirm", run, {"checked_in": [None, checked.id]})
+    db.session.flush()
     return run
 
 

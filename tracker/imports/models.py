@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
@@ -107,3 +107,12 @@ class ImportRun(Base):
 
     def can_cancel(self, user: User) -> bool:
         return user.is_hq_admin and self.is_open and not self.cancel_requested
+
+    def can_import_checked(self, user: User) -> bool:
+        """A dry run whose every row passed keeps its file (`has_upload`), so that whoever may
+        import runs that same file for real from its page, once, without uploading it again."""
+        return self.can_import(user) and self.state is ImportState.CHECKED and self.has_upload
+
+
+# Whether the run still holds its uploaded file, without loading the file.
+ImportRun.has_upload = column_property(ImportRun.__table__.c.upload.is_not(None))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.imports import jobs, sheets
 from tracker.imports.columns import KINDS
-from tracker.imports.forms import CancelForm, ImportForm
+from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun, ImportState
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
@@ -71,10 +71,14 @@ def _outcome(run: ImportRun) -> tuple[str, str]:
              "are listed below.", id=run.id), "error"
 
 
-def _run_page(run: ImportRun, form: CancelForm | None = None) -> str:
+def _run_page(run: ImportRun, form: CancelForm | None = None,
+              checked_form: ImportCheckedForm | None = None) -> str:
+    user = current_user._get_current_object()
     return render_template("imports/run.html", run=run, kind=KINDS[run.kind],
                            cancel_form=form or CancelForm(),
-                           can_cancel=run.can_cancel(current_user._get_current_object()),
+                           can_cancel=run.can_cancel(user),
+                           checked_form=checked_form or ImportCheckedForm(),
+                           can_import_checked=run.can_import_checked(user),
                            outcome=None if run.is_open else _outcome(run),
                            refresh=REFRESH_SECONDS if run.is_open else None)
 
@@ -93,6 +97,19 @@ def cancel(run_id: int):
     return submit(form, lambda: jobs.request_cancel(current_user._get_current_object(), run),
                   _("Import #%(id)d is being cancelled: nothing of it is kept.", id=run.id),
                   url_for("imports.show", run_id=run.id), lambda: _run_page(run, form))
+
+
+@bp.post("/<int:run_id>/import")
+@requires(ImportRun.can_import)
+def import_checked(run_id: int):
+    """A dry run's file imported for real, as it was checked, without uploading it again."""
+    checked = _run_or_404(run_id)
+    form = ImportCheckedForm()
+    return submit(form, lambda: jobs.import_checked(current_user._get_current_object(), checked),
+                  lambda run: _("Import #%(id)d is waiting to run: this page follows it.",
+                                id=run.id),
+                  lambda run: url_for("imports.show", run_id=run.id),
+                  lambda: _run_page(checked, checked_form=form))
 
 
 @bp.get("/<int:run_id>/errors.csv")
