@@ -42,7 +42,7 @@ from tracker.phones import gateways
 from tracker.sso import providers
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
-from tracker.web.navigation import paginate, safe_next, text_arg
+from tracker.web.navigation import choice_arg, paginate, safe_next, text_arg
 from tracker.web.permissions import requires
 
 auth_bp = Blueprint("auth", __name__)
@@ -163,14 +163,14 @@ def list_users() -> str | Response:
     if q:
         like = f"%{q}%"
         query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
-    role = request.args.get("role", "")
+    role = choice_arg("role", {"none", *(r.value for r in Role)})
     if role == Role.INSTITUTE_DIRECTOR:  # no grant: an institute names them (Institute.director)
         query = query.where(User.directed_institutes.any())
-    elif role in {r.value for r in Role}:
+    elif role and role != "none":
         query = query.where(User.role_grants.any(RoleGrant.role == Role(role)))
     elif role == "none":  # accounts single sign-on made, waiting for HQ to grant a role
         query = query.where(~User.role_grants.any(), ~User.directed_institutes.any())
-    status = request.args.get("status", "")
+    status = choice_arg("status", {"active", "inactive"})
     if status == "active":
         query = query.where(User.active.is_(True))
     elif status == "inactive":

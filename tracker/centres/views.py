@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,6 +30,7 @@ from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
+from tracker.web.navigation import choice_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("centres", __name__)
@@ -75,13 +76,13 @@ OVERVIEW_COLUMNS = [
 def overview() -> str | Response:
     """Every centre with its status and figures (five statements and the centres); `status`
     keeps those in one status (`?status=dormant`: HQ's list of dormant centres)."""
-    status = request.args.get("status", "")
+    status = choice_arg("status", {s.value for s in CentreStatus})
     centres = db.session.scalars(
         select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
         .order_by(JointInnovationCentre.name, JointInnovationCentre.id)).all()
     found = figures(today())
     lines = [Line(c, found.get(c.id) or CentreFigures()) for c in centres]
-    if status in {s.value for s in CentreStatus}:
+    if status:
         lines = [line for line in lines if line.figures.status == status]
     if fmt := exports.requested():
         return exports.send(OVERVIEW_COLUMNS, lines, "joint-innovation-centres-status", fmt,

@@ -36,7 +36,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered
 from tracker.web.filters import of_list
-from tracker.web.navigation import text_arg, year_arg
+from tracker.web.navigation import choice_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("contracts", __name__)
@@ -284,7 +284,7 @@ def report() -> str | Response:
     """Contract value and money received per project, institute or year, and the contracts
     (the latest on the page, all of them in its file: `?table=contracts&export=...`)."""
     user = _user()
-    by = text_arg("by") if text_arg("by") in services.ROLLUPS else "institute"
+    by = choice_arg("by", services.ROLLUPS, "institute")
     filters, years = of_list(), queries.Years(year_arg("signed"), year_arg("received"))
     shown = and_(Project.visible_to(user), filters.projects())
     contracts = queries.contracts(shown, years)

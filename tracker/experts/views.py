@@ -18,7 +18,7 @@ from tracker.experts.models import Expert, ExpertTitle
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
 from tracker.web.actions import submit
-from tracker.web.navigation import paginate, text_arg
+from tracker.web.navigation import choice_arg, paginate, text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("experts", __name__, url_prefix="/admin/experts")
@@ -52,9 +52,9 @@ def _values(form: ExpertForm) -> dict:
 def index() -> str | Response:
     """The pool, searched by name, unit or field; by title (or above); those out of it too."""
     q = text_arg("q")
-    title = request.args.get("title", "")
+    title = choice_arg("title", {t.value for t in ExpertTitle})
     everyone = request.args.get("all") == "1"
-    query = (services.search(q, ExpertTitle(title) if title in set(ExpertTitle) else None,
+    query = (services.search(q, ExpertTitle(title) if title else None,
                              None if everyone else True)
              .options(selectinload(Expert.user)).order_by(Expert.name, Expert.id))
     if fmt := exports.requested():

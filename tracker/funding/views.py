@@ -47,7 +47,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
 from tracker.web.filters import of_list
-from tracker.web.navigation import paginate, text_arg
+from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
 
 bp = Blueprint("funding", __name__)
@@ -102,14 +102,15 @@ def agreements() -> str | Response:
     """The agreements a viewer may list (a director: their institutes'), soonest conversion
     deadline first, with the dashboard's filters and an outcome ("running": none yet); a page
     at a time, the total row summing all of them in SQL (the file holds them all)."""
-    user, filters, outcome = _user(), of_list(), text_arg("outcome")
+    user, filters = _user(), of_list()
+    outcome = choice_arg("outcome", {RUNNING, *(o.value for o in AgreementOutcome)})
     query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
              .where(filters.projects()))
     if not user.sees_whole_portfolio:
         query = query.where(Project.institute_id.in_(user.directed_institute_ids))
     if outcome == RUNNING:
         query = query.where(FundingAgreement.outcome.is_(None))
-    elif outcome in {o.value for o in AgreementOutcome}:
+    elif outcome:
         query = query.where(FundingAgreement.outcome == AgreementOutcome(outcome))
     foot = agreements_total(query)
     query = (query.options(selectinload(FundingAgreement.project),

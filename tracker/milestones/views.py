@@ -34,6 +34,8 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
+from tracker.organisations.models import Institute
+from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
 from tracker.projects.queries import PROJECT_OPTIONS
@@ -42,7 +44,15 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, sent_before, submit
 from tracker.web.errors import render_error
 from tracker.web.forms import page_has_errors
-from tracker.web.navigation import Page, int_arg, page_or_home, text_arg, year_arg
+from tracker.web.navigation import (
+    Page,
+    choice_arg,
+    int_arg,
+    page_or_home,
+    row_arg,
+    text_arg,
+    year_arg,
+)
 from tracker.web.oversize import drain, typed_fields
 from tracker.web.permissions import requires
 
@@ -284,14 +294,16 @@ def assign(milestone_id: int) -> Response | tuple[str, int]:
 
 
 def _overdue_filters() -> overdue.OverdueFilters:
-    late = request.args.get("late", "0")
+    late = choice_arg("late", {"0", "open", overdue.REVIEWS,
+                               *(str(n) for n in overdue.LATENESS)}, "0")
     return overdue.OverdueFilters(
         reviews=late == overdue.REVIEWS,
-        institute_id=int_arg("institute"), pm=text_arg("pm"), field=text_arg("field"),
-        late=None if late == "open" else (int(late) if late in {str(n) for n in overdue.LATENESS}
-                                          else 0),
-        sort=text_arg("sort") if text_arg("sort") in overdue.SORTS else "late",
-        type=text_arg("type"), year=year_arg(), source=text_arg("source"))
+        institute_id=row_arg("institute", Institute), pm=text_arg("pm"),
+        field=text_arg("field"),
+        late=None if late == "open" else (int(late) if late.isdigit() else 0),
+        sort=choice_arg("sort", overdue.SORTS, "late"),
+        type=choice_arg("type", {t.value for t in ProjectType}), year=year_arg(),
+        source=choice_arg("source", {s.value for s in FundingSource}))
 
 
 @bp.get("/milestones/overdue")

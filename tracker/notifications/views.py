@@ -19,7 +19,7 @@ from tracker.notifications import services as notices
 from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders.models import Channel, MessageKind, OutboxMessage
 from tracker.web.actions import press, submit
-from tracker.web.navigation import paginate
+from tracker.web.navigation import choice_arg, paginate
 
 bp = Blueprint("notifications", __name__)
 
@@ -29,7 +29,7 @@ def _user() -> User:
 
 
 def _shown() -> str:
-    return "unread" if request.args.get("show") == "unread" else "all"
+    return choice_arg("show", {"unread", "all"}, "all")
 
 
 def _page() -> str:

@@ -33,6 +33,7 @@ from tracker.obligations.models import ObligationState, ReportKind, ReportObliga
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.fields import row_id
+from tracker.web.navigation import choice_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)
@@ -86,13 +87,10 @@ def index() -> str | Response:
     """The network's reports owed, oldest due first; `?state=late` (the default view of HQ's
     question "which are late?"), `due`, `open`, `submitted`, `submitted_late`, `withdrawn`,
     or every one (`state=all`)."""
-    state = request.args.get("state", ObligationState.LATE.value)
     states = [("open", _("Not submitted yet")), *((s.value, label(s)) for s in ObligationState),
               ("all", _("Every state"))]
-    if state not in {value for value, _name in states}:
-        state = ObligationState.LATE.value
-    kind = request.args.get("kind", "")
-    kind = kind if kind in {k.value for k in ReportKind} else ""
+    state = choice_arg("state", {value for value, _name in states}, ObligationState.LATE.value)
+    kind = choice_arg("kind", {k.value for k in ReportKind})
     institute_id = row_id(request.args.get("institute", 0, type=int)) or None
     rows = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
                            kind)

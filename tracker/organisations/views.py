@@ -36,7 +36,7 @@ from tracker.organisations.models import (
 )
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.navigation import int_arg, paginate, text_arg
+from tracker.web.navigation import choice_arg, int_arg, paginate, row_arg, text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("organisations", __name__)
@@ -116,7 +116,8 @@ INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", 
 @bp.get("/institutes/")
 @login_required
 def institutes() -> str | Response:
-    q, kind, region = text_arg("q"), request.args.get("type", ""), request.args.get("region", "")
+    q, kind = text_arg("q"), choice_arg("type", {t.value for t in InstituteType})
+    region = choice_arg("region", {r.value for r in Region})
     query = (listing.institutes(q, kind, region)
              .options(selectinload(Institute.director), selectinload(Institute.partners))
              .order_by(Institute.code))
@@ -177,8 +178,8 @@ ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "city_en", "industry", "
 @bp.get("/enterprises/")
 @login_required
 def enterprises() -> str | Response:
-    q, size = text_arg("q"), request.args.get("size", "")
-    recognition = request.args.get("recognition", "")
+    q, size = text_arg("q"), choice_arg("size", {s.value for s in EnterpriseSize})
+    recognition = choice_arg("recognition", RECOGNITIONS)
     query = listing.enterprises(q, size, recognition).order_by(Enterprise.name)
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
                     "enterprises", _("Enterprises"), q=q, size=size, sizes=list(EnterpriseSize),
@@ -304,8 +305,8 @@ MATCHED = listing.MATCHED
 @requires(TechnologyNeed.can_list)
 def needs() -> str | Response:
     user = _user()
-    q, state = text_arg("q"), request.args.get("state", "")
-    institute_id, year = int_arg("institute"), int_arg("year")
+    q, state = text_arg("q"), choice_arg("state", {MATCHED, *(s.value for s in NeedState)})
+    institute_id, year = row_arg("institute", Institute), int_arg("year")
     seen = TechnologyNeed.institutes_seen_by(user)  # the filter names no other institute
     query = (listing.needs(user, q, state, institute_id, year)
              .options(selectinload(TechnologyNeed.enterprise),

@@ -3,7 +3,7 @@ co-funds, and the form to record or correct one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -26,7 +26,7 @@ from tracker.partners.forms import (
 )
 from tracker.partners.models import Partner, PartnerKind, institute_partners
 from tracker.web.actions import submit
-from tracker.web.navigation import paginate, text_arg
+from tracker.web.navigation import choice_arg, paginate, text_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("partners", __name__)
@@ -47,14 +47,14 @@ def _partner(partner_id: int) -> Partner:
 @bp.get("/partners/")
 @requires(Partner.can_list)
 def index() -> str | Response:
-    q, kind = text_arg("q"), request.args.get("kind", "")
+    q, kind = text_arg("q"), choice_arg("kind", {k.value for k in PartnerKind})
     query = select(Partner).where(Partner.merged_into_id.is_(None))
     if q:
         like = f"%{q}%"
         query = query.where(or_(Partner.name.ilike(like), Partner.name_en.ilike(like),
                                 Partner.uscc.ilike(like), Partner.city.ilike(like),
                                 Partner.city_en.ilike(like)))
-    if kind in {k.value for k in PartnerKind}:
+    if kind:
         query = query.where(Partner.kind == PartnerKind(kind))
     query = query.order_by(Partner.kind, Partner.name, Partner.id)
     if fmt := exports.requested():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -33,6 +33,7 @@ from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm, pm_team_me
 from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
+from tracker.web.navigation import choice_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("pms", __name__, url_prefix="/pms")
@@ -59,8 +60,8 @@ def register() -> str:
              .order_by(PmRecord.name, PmRecord.id))
     if not PmRecord.can_see_register(user):
         query = query.where(PmRecord.institute_id.in_(user.directed_institute_ids))
-    state = request.args.get("state", "")
-    if state in {s.value for s in PmState}:
+    state = choice_arg("state", {s.value for s in PmState})
+    if state:
         query = query.where(PmRecord.state == PmState(state))
     records = db.session.scalars(query).all()
     found = figures([r.user_id for r in records if r.user_id])

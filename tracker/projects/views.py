@@ -29,6 +29,7 @@ from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services, team, trl
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
+from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
@@ -36,7 +37,7 @@ from tracker.reports.filters import institute_choices
 from tracker.techfields import services as techfields
 from tracker.web import downloads
 from tracker.web.actions import press, submit
-from tracker.web.navigation import int_arg, paginate, text_arg, year_arg
+from tracker.web.navigation import choice_arg, paginate, row_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 from tracker.web.views import home
 
@@ -70,9 +71,11 @@ def list_projects() -> str | Response:
     own, yet works on projects."""
     user = _user()
     filters = ProjectFilters(
-        q=text_arg("q"), phase=text_arg("phase"), type=text_arg("type"),
-        field=text_arg("field"), institute=int_arg("institute"), pm=int_arg("pm"),
-        year=year_arg(), manager=text_arg("manager"), source=text_arg("source"),
+        q=text_arg("q"), phase=choice_arg("phase", {p.value for p in Phase}),
+        type=choice_arg("type", {t.value for t in ProjectType}),
+        field=text_arg("field"), institute=row_arg("institute", Institute),
+        pm=row_arg("pm", User), year=year_arg(), manager=text_arg("manager"),
+        source=choice_arg("source", {s.value for s in FundingSource}),
         approved=text_arg("approved") == "1")
     query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))

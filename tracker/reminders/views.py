@@ -34,7 +34,7 @@ from tracker.reminders.models import Channel, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.web.actions import press, submit
 from tracker.web.forms import Form
-from tracker.web.navigation import paginate
+from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
 from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
@@ -50,15 +50,13 @@ def _user() -> User:
 
 
 def _outbox_state() -> str:
-    state = request.args.get("state", MessageState.PENDING.value)
-    return state if state in {s.value for s in MessageState} else MessageState.PENDING.value
+    return choice_arg("state", {s.value for s in MessageState}, MessageState.PENDING.value)
 
 
 def _outbox_channel() -> str | None:
     """The channel the outbox is filtered by (e-mail, a robot, WeCom application messages,
     the tracker only), or None for every channel."""
-    channel = request.args.get("channel", "")
-    return channel if channel in {c.value for c in Channel} else None
+    return choice_arg("channel", {c.value for c in Channel}) or None
 
 
 def _outbox_query(state: str, channel: str | None) -> Select:

@@ -19,12 +19,13 @@ from tracker.display.labels import label
 from tracker.errors import DomainError
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
+from tracker.projects.funding import FundingSource
 from tracker.projects.models import Project, ProjectType
 from tracker.reports import annual as annual_report
 from tracker.reports import charts, dashboard
 from tracker.reports.columns import annual_columns
 from tracker.reports.filters import Filters, for_viewer
-from tracker.web.navigation import text_arg, year_arg
+from tracker.web.navigation import choice_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("reports", __name__)
@@ -36,7 +37,8 @@ def _user() -> User:
 
 def _filters() -> Filters:
     return for_viewer(_user(), _institute_arg(), text_arg("field"), year_arg(),
-                      text_arg("type"), text_arg("source"))
+                      choice_arg("type", {t.value for t in ProjectType}),
+                      choice_arg("source", {s.value for s in FundingSource}))
 
 
 def _institute_arg() -> int:

@@ -13,6 +13,7 @@ from tracker.accounts.models import User
 from tracker.budgets.queries import budget_against_actual
 from tracker.display.formatting import day, money
 from tracker.export import responses as exports
+from tracker.organisations.models import Institute
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
@@ -22,7 +23,7 @@ from tracker.spending.forms import SpendingForm
 from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
-from tracker.web.navigation import int_arg, paginate, year_arg
+from tracker.web.navigation import paginate, row_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("spending", __name__)
@@ -102,7 +103,7 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
 @requires(SpendingEntry.can_list)
 def across() -> str | Response:
     """Spending against budget across the projects the user may see."""
-    filters = {"institute": int_arg("institute"), "year": year_arg()}
+    filters = {"institute": row_arg("institute", Institute), "year": year_arg()}
     query = queries.across_projects(_user(), filters["institute"], filters["year"])
     if fmt := exports.requested():
         return exports.send(SPENDING_COLUMNS, exports.stream(query, scalars=False),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from tracker.organisations.models import Institute
+from tracker.projects.funding import FundingSource
+from tracker.projects.models import ProjectType
 from tracker.reports.filters import Filters
-from tracker.web.navigation import int_arg, text_arg
+from tracker.web.navigation import choice_arg, int_arg, row_arg, text_arg
 
 
 def of_list() -> Filters:
     """The dashboard's filters from a list's query string (`institute`, `field`, `year`,
     `type`, `source`), so that the list a dashboard figure links to counts the same rows. The
     list limits what it shows by who may see it itself (`Project.visible_to`)."""
-    return Filters(int_arg("institute"), text_arg("field"), int_arg("year"), text_arg("type"),
-                   text_arg("source"))
+    return Filters(row_arg("institute", Institute), text_arg("field"), int_arg("year"),
+                   choice_arg("type", {t.value for t in ProjectType}),
+                   choice_arg("source", {s.value for s in FundingSource}))

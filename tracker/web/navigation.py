@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
@@ -55,6 +56,34 @@ def text_arg(name: str, max_length: int = 100) -> str:
     """A query-string argument as search text: trimmed, bounded, without control characters."""
     value = request.args.get(name, "")
     return "".join(c for c in value if ord(c) >= 32).strip()[:max_length]
+
+
+def choice_arg(name: str, values: Iterable[str], default: str = "") -> str:
+    """A query-string choice (a list's state, kind or type filter): `default` when absent or
+    empty; a value none of `values` answers 400 naming it, never a silent default that leaves
+    the reader believing the list filtered (`?state=bogus` showed the late ones)."""
+    value = request.args.get(name, "")
+    if value == "":
+        return default
+    if value not in set(values):
+        raise DomainError(_("This list's filter “%(name)s” has no choice “%(value)s”: choose "
+                            "one on the page.", name=name, value=value[:60]))
+    return value
+
+
+def row_arg(name: str, model: Any) -> int:
+    """A query-string id of a `model` row a list is filtered by (`?institute=7`): 0 when absent;
+    a value that is not the id of such a row answers 400, never figures filtered to nothing
+    under a filter that reads "all"."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return 0
+    value = int(raw) if raw.isascii() and raw.isdigit() else -1
+    if not 0 < value < 2**31 or db.session.scalar(
+            select(model.id).where(model.id == value)) is None:
+        raise DomainError(_("This list's filter “%(name)s” names nothing there is: “%(value)s”.",
+                            name=name, value=raw[:60]))
+    return value
 
 
 def date_arg(name: str, default: date) -> date:

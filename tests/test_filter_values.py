@@ -1,0 +1,70 @@
+"""A list's filter given a value it does not have answers 400 naming it (issue 9 point 10 and
+issue 12, found by a newcomer): /dashboard?institute=999 read "all institutes" over figures of
+none, /reports-owed/?state=bogus showed the late reports, /projects/?phase=bogus every project,
+each leaving the reader believing the list filtered. Every choice filter of every list reads
+its value through `choice_arg` and every id filter through `row_arg`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+from tests.factories import make_hq, make_institute, make_project, make_user
+from tracker.accounts.models import Role
+
+BOGUS = [
+    "/projects/?phase=bogus", "/projects/?type=bogus", "/projects/?source=bogus",
+    "/projects/?institute=999999", "/projects/?pm=999999", "/projects/?institute=abc",
+    "/milestones/overdue?late=7x", "/milestones/overdue?sort=bogus",
+    "/milestones/overdue?institute=999999", "/milestones/overdue?type=bogus",
+    "/milestones/overdue?source=bogus",
+    "/dashboard?institute=999999", "/dashboard?type=bogus", "/dashboard?source=bogus",
+    "/reports/annual?institute=999999",
+    "/reports-owed/?state=bogus", "/reports-owed/?kind=bogus",
+    "/needs/?state=bogus", "/needs/?institute=999999",
+    "/institutes/?type=bogus", "/institutes/?region=bogus",
+    "/enterprises/?size=bogus", "/enterprises/?recognition=bogus",
+    "/admin/users/?role=bogus", "/admin/users/?status=bogus",
+    "/partners/?kind=bogus", "/funding/?outcome=bogus", "/funding/?type=bogus",
+    "/centres/overview?status=bogus", "/admin/experts/?title=bogus", "/pms/?state=bogus",
+    "/admin/reminders/?state=bogus", "/admin/reminders/?channel=bogus",
+    "/notifications?show=bogus", "/contracts/?by=bogus", "/companies/?institute=999999",
+    "/spending/?institute=999999",
+]
+
+
+@pytest.fixture
+def admin(client):
+    make_hq()
+    user = make_user(Role.HQ_ADMIN)
+    login(client, user)
+    return user
+
+
+@pytest.mark.parametrize("path", BOGUS)
+def test_a_filter_value_the_list_does_not_have_is_refused(client, admin, path):
+    answer = client.get(path)
+    assert answer.status_code == 400, path
+    text = answer.get_data(as_text=True)
+    value = path.rsplit("=", 1)[1]
+    assert value in text, path
+
+
+def test_the_values_the_pages_offer_still_filter(client, admin):
+    institute = make_institute()
+    project = make_project(institute=institute)
+    for path in (f"/projects/?phase={project.phase.value}&institute={institute.id}",
+                 f"/projects/?pm={project.pm_id}", "/projects/?phase=&type=",
+                 f"/dashboard?institute={institute.id}", "/reports-owed/?state=all",
+                 "/reports-owed/?state=open", "/milestones/overdue?late=open&sort=late",
+                 "/needs/?state=matched_or_contracted", "/admin/users/?role=none",
+                 "/notifications?show=unread", "/funding/?outcome=running"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_refusal_speaks_the_reader_s_language(app):
+    make_hq()
+    client = app.test_client()
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    text = client.get("/reports-owed/?state=bogus").get_data(as_text=True)
+    assert "没有“bogus”这一选项" in text
