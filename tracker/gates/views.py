@@ -19,7 +19,9 @@ from tracker.dates import today
 from tracker.experts import panels, recusal
 from tracker.experts import services as expert_services
 from tracker.experts.models import Expert
+from tracker.export import responses as exports
 from tracker.gates import conditions, decisions, scoring, services
+from tracker.gates.columns import AWAITING_COLUMNS
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
@@ -345,10 +347,11 @@ def my_reviews() -> str:
 
 @bp.get("/gates/awaiting")
 @requires(GateReview.can_list_awaiting)
-def awaiting() -> str:
+def awaiting() -> str | Response:
     """Reviews needing a panel, and reviews whose panel has yet to decide: every one for HQ,
     a director's institutes' for a director; with the dashboard's filters, and `late=1` for
-    those past their due date (as the dashboard counts them)."""
+    those past their due date (as the dashboard counts them); `?export=csv|xlsx`: both tables
+    in one file (`gates.columns`)."""
     user, filters, on = _user(), of_list(), today()
     query = (select(GateReview).join(Project, Project.id == GateReview.project_id)
              .where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]),
@@ -364,6 +367,9 @@ def awaiting() -> str:
     if late:
         query = query.where(GateReview.due_date < on)
     reviews = db.session.scalars(query).all()
+    if fmt := exports.requested():
+        return exports.send(AWAITING_COLUMNS, reviews, "gates-awaiting", fmt,
+                            title=_("Gates awaiting decision"))
     needs_panel = [r for r in reviews if r.state is ReviewState.REQUESTED]
     under_review = [r for r in reviews if r.state is ReviewState.OPEN]
     return render_template("gates/awaiting.html", needs_panel=needs_panel,
