@@ -29,10 +29,11 @@ from tracker.achievements.models import (
 )
 from tracker.display.formatting import day
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField, NumberField, Range
+from tracker.web.fields import DateField, MoneyField, NumberField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
-CONTRIBUTOR_ROWS = 8
+CONTRIBUTOR_ROWS = 8  # the rows of a new achievement's form
+MORE_ROWS = 4  # added by its "More rows" button, which saves nothing
 
 
 def _choices(values, empty=None) -> list[tuple]:
@@ -41,7 +42,7 @@ def _choices(values, empty=None) -> list[tuple]:
 
 
 class ContributorRow(Form):
-    user_id = SelectField(_l("User"), coerce=int, choices=[], default=0)
+    user_id = SelectField(_l("User"), coerce=row_id, choices=[], default=0)
     name = StringField(_l("Or a person named"), validators=[Optional(), Length(max=100)])
     share_pct = NumberField(_l("Share (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
@@ -55,13 +56,22 @@ class ContributorRow(Form):
 class AchievementForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    # As many rows as were sent or recorded: none is ever dropped (a ninth contributor was,
+    # silently, when the list stopped at 8); `rows` asks for at least so many.
     contributors = FieldList(FormField(ContributorRow), _l("Contributors"),
-                             min_entries=CONTRIBUTOR_ROWS, max_entries=CONTRIBUTOR_ROWS)
+                             min_entries=CONTRIBUTOR_ROWS)
 
-    def __init__(self, *args, users=(), **kwargs):
+    def __init__(self, *args, users=(), rows: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self._choices = [(0, _l("Not a user"))] + [(u.id, u.name) for u in users]
+        self.add_rows(rows - len(self.contributors))
+
+    def add_rows(self, n: int) -> None:
+        """`n` more empty rows, offering the same users."""
+        for _i in range(max(n, 0)):
+            self.contributors.append_entry()
         for row in self.contributors:
-            row.form.user_id.choices = [(0, _l("Not a user"))] + [(u.id, u.name) for u in users]
+            row.form.user_id.choices = self._choices
 
     def numbered_rows(self) -> list[tuple[int, ContributorRow]]:
         """The filled rows with their place in the table (a problem is shown in its row)."""

@@ -16,6 +16,7 @@ from tracker.accounts.models import User
 from tracker.achievements import annuities, services
 from tracker.achievements.deal_models import IncomeShare, Transfer
 from tracker.achievements.forms import (
+    MORE_ROWS,
     AchievementForm,
     AnnuityEditForm,
     AnnuityForm,
@@ -87,14 +88,25 @@ def index() -> str:
 
 
 def _achievement_form(project: Project, achievement: Achievement | None) -> AchievementForm:
+    """Every contributor recorded has its row, with room for more; "More rows" (a button that
+    saves nothing: the page works without script) sends the form back with more."""
+    recorded = achievement.contributors if achievement is not None else []
     form = AchievementForm(obj=achievement if request.method == "GET" else None,
-                           users=contributor_candidates(project))
-    if request.method == "GET" and achievement is not None:
-        for row, contributor in zip(form.contributors, achievement.contributors, strict=False):
+                           users=contributor_candidates(project),
+                           rows=len(recorded) + MORE_ROWS if request.method == "GET" else 0)
+    if request.method == "GET":
+        for row, contributor in zip(form.contributors, recorded, strict=False):
             row.form.user_id.data = contributor.user_id or 0
             row.form.name.data = "" if contributor.user_id else contributor.name
             row.form.share_pct.data = contributor.share_pct
+    elif request.form.get("more_rows"):
+        form.add_rows(MORE_ROWS)
     return form
+
+
+def _more_rows(form: AchievementForm, page) -> str | None:
+    """The form sent back with more rows, nothing saved and nothing refused yet."""
+    return page() if request.method == "POST" and request.form.get("more_rows") else None
 
 
 def _lines(form: AchievementForm) -> list[services.ContributorLine]:
@@ -110,13 +122,16 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     if not services.may_record(_user(), project):
         abort(403)
     form = _achievement_form(project, None)
-    return submit(form, lambda: services.save_achievement(
+
+    def page() -> str:
+        return render_template("achievements/form.html", form=form, project=project,
+                               achievement=None)
+
+    return _more_rows(form, page) or submit(form, lambda: services.save_achievement(
         _user(), project, None, title=form.title.data, description=form.description.data,
         contributors=_lines(form)),
         _("Achievement recorded."),
-        lambda achievement: url_for("achievements.show", achievement_id=achievement.id),
-        lambda: render_template("achievements/form.html", form=form, project=project,
-                                achievement=None))
+        lambda achievement: url_for("achievements.show", achievement_id=achievement.id), page)
 
 
 @bp.get("/achievements/<int:achievement_id>")
@@ -137,12 +152,15 @@ def show(achievement_id: int) -> str:
 def edit(achievement_id: int) -> str | Response | tuple[str, int]:
     achievement = load_achievement(achievement_id, manage=True)
     form = _achievement_form(achievement.project, achievement)
-    return submit(form, lambda: services.save_achievement(
+
+    def page() -> str:
+        return render_template("achievements/form.html", form=form,
+                               project=achievement.project, achievement=achievement)
+
+    return _more_rows(form, page) or submit(form, lambda: services.save_achievement(
         _user(), achievement.project, achievement, title=form.title.data,
         description=form.description.data, contributors=_lines(form)),
-        _("Saved."), url_for("achievements.show", achievement_id=achievement.id),
-        lambda: render_template("achievements/form.html", form=form,
-                                project=achievement.project, achievement=achievement),
+        _("Saved."), url_for("achievements.show", achievement_id=achievement.id), page,
         record=achievement)
 
 
