@@ -317,6 +317,8 @@ ACCESS: dict[str, dict[str, str]] = {
                   "POST": on_project("admin committee")}
        for endpoint in ("transfers.reverse_income", "transfers.reverse_report")},
     "transfers.statement": {"GET": "pm hq: 200; *: 404"},
+    # The statement of the colleague named as written (no account): HQ's to print for them.
+    "transfers.named_statement": {"GET": "hq: 200; *: 404"},
     "achievements.add_annuity": {"POST": on_project("pm admin")},
     "achievements.pay_annuity": {"POST": on_project("pm admin")},
     # An unpaid annuity corrected, a payment reversed (the world's annuity is unpaid: 409).

@@ -291,6 +291,7 @@ def build() -> World:
         achievement_id=achievement.id,
         right_id=patent.id,
         annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
+        named_contributor_id=next(c.id for c in achievement.contributors if c.user_id is None),
         report_id=royalty_report.id, receipt_id=receipt.id,
         field_id=technical_field.id, project_id=project.id, invested_id=invested.id,
         milestone_id=submitted.id,
@@ -360,6 +361,7 @@ ARGUMENT_OF = {
     ("reminders.feed", "token"): "feed_token",
     ("budget_admin.edit_template", "template_id"): "budget_template_id",
     ("transfers.statement", "user_id"): "contributor_id",
+    ("transfers.named_statement", "contributor_id"): "named_contributor_id",
 }
 CONSTANTS = {"object_type": "projects", "kind": "route", "fmt": "csv", "answer": "confirm",
              "verdict": "approve", "filename": "favicon.svg"}

@@ -17,7 +17,7 @@ from tests.conftest import login, post
 from tests.factories import _commit, make_user
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.achievements import deal_corrections, deals
+from tracker.achievements import deal_corrections, deals, queries
 from tracker.achievements.deal_models import IncomeReceipt, ReceiptFor, RoyaltyReportReversal
 from tracker.audit.models import AuditRecord
 from tracker.errors import Invalid, Refused
@@ -46,7 +46,7 @@ def test_a_reversed_receipt_nets_to_nothing_in_the_deal_and_the_statements(clien
     pm = achievement.project.pm
     transfer = make_transfer(achievement, hq, contributor_pct=D("50"))
     receipt = _receive(hq, transfer)  # net 90,000.00: 45,000.00 to the contributors
-    assert [s.amount for s in deals.statement(pm)] == [D("27000.00")]
+    assert [s.amount for s in queries.statement(pm)] == [D("27000.00")]
     for on, reason, field in ((date(2026, 3, 1), " ", "reason"),
                               (date(2026, 1, 31), "Typed twice", "on_date")):
         with pytest.raises(Invalid) as refused:
@@ -60,7 +60,7 @@ def test_a_reversed_receipt_nets_to_nothing_in_the_deal_and_the_statements(clien
     assert [s.amount for s in reversal.shares] == [D("-27000.00"), D("-18000.00")]
     db.session.expire(transfer)
     assert transfer.income == transfer.distributed == transfer.upfront_received == 0
-    assert [s.amount for s in deals.statement(pm)] == [D("27000.00"), D("-27000.00")]
+    assert [s.amount for s in queries.statement(pm)] == [D("27000.00"), D("-27000.00")]
     with pytest.raises(Refused):
         deal_corrections.reverse_income(hq, receipt, date(2026, 3, 1), "Again")
     with pytest.raises(Refused):

@@ -15,7 +15,7 @@ from tests.conftest import login, post
 from tests.factories import _commit, make_enterprise, make_institute, make_project, make_user
 from tracker import db, money
 from tracker.accounts.models import Role
-from tracker.achievements import deals
+from tracker.achievements import deals, queries
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.services import ContributorLine
 from tracker.audit.models import AuditRecord
@@ -59,7 +59,7 @@ def test_income_recorded_is_split_and_kept_as_it_stood():
     assert [(s.name, s.amount) for s in receipt.shares] == [
         (achievement.project.pm.name, Decimal("17529.12")), (colleague.name, Decimal("17529.11")),
         ("Zhou Min", Decimal("17534.37"))]
-    assert [s.amount for s in deals.statement(colleague)] == [Decimal("17529.11")]
+    assert [s.amount for s in queries.statement(colleague)] == [Decimal("17529.11")]
     record = db.session.scalar(select(AuditRecord).where(AuditRecord.action == "income.create"))
     assert record.object_id == receipt.id and "Zhou Min" in str(record.changes["shares"])
 

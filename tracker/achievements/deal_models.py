@@ -345,7 +345,8 @@ class IncomeShare(Base):
     receipt: Mapped[IncomeReceipt] = relationship(back_populates="shares")
 
     @staticmethod
-    def can_read_statement(user: User, person_id: int) -> bool:
+    def can_read_statement(user: User, person_id: int | None) -> bool:
         """A contributor's income statement: their own, HQ's (admins, observers) and the
-        investment committee's; never another PM's, nor their director's."""
-        return user.id == person_id or user.sees_whole_portfolio
+        investment committee's; never another PM's, nor their director's. A person named
+        (`person_id` None) has no account: HQ's and the committee's only."""
+        return (person_id is not None and user.id == person_id) or user.sees_whole_portfolio

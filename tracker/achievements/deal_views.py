@@ -3,7 +3,7 @@ distribution, and a contributor's printable income statement."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import deal_corrections, deals, report_period
+from tracker.achievements import deal_corrections, deals, queries, report_period
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_RECORDED,
     IncomeReceipt,
@@ -21,7 +21,7 @@ from tracker.achievements.deal_models import (
     Transfer,
 )
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
-from tracker.achievements.models import Achievement
+from tracker.achievements.models import Achievement, Contributor
 from tracker.achievements.views import load_achievement
 from tracker.companies.ip_models import IpDeal
 from tracker.display.formatting import day, money, number
@@ -29,6 +29,7 @@ from tracker.display.labels import label
 from tracker.organisations.models import Enterprise
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
+from tracker.web.navigation import year_arg
 
 bp = Blueprint("transfers", __name__)
 
@@ -227,12 +228,36 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/ip/statements/<int:user_id>")
 @login_required
 def statement(user_id: int) -> str:
-    """A contributor's income statement, printable: theirs, HQ's and the committee's to read;
-    anyone else is told it is not there."""
+    """A contributor's income statement, printable (of one year with `?year=`; a bad year is
+    400): theirs, HQ's and the committee's to read; anyone else is told it is not there."""
     person = db.session.get(User, user_id)
     user = _user()
     if person is None or not IncomeShare.can_read_statement(user, person.id):
         abort(404)
-    lines = deals.statement(person)
-    return render_template("achievements/statement.html", person=person, lines=lines,
+    year = year_arg()
+    return _statement_page(person.name, None, queries.statement(person, year), year)
+
+
+@bp.get("/ip/statements/named/<int:contributor_id>")
+@login_required
+def named_statement(contributor_id: int) -> str:
+    """The statement of a contributor named as written (no user account), for the achievement
+    they are named on: HQ's and the committee's to read and print for them."""
+    contributor = db.session.get(Contributor, contributor_id)
+    user = _user()
+    if contributor is None or not contributor.can_read_statement(user):
+        abort(404)
+    achievement = load_achievement(contributor.achievement_id)
+    if contributor.user_id is not None:  # a user's statement is theirs, whatever achievement
+        return redirect(url_for("transfers.statement", user_id=contributor.user_id,
+                                **({"year": request.args["year"]}
+                                   if "year" in request.args else {})))
+    year = year_arg()
+    return _statement_page(contributor.name, achievement,
+                           queries.named_statement(contributor, year), year)
+
+
+def _statement_page(name: str, achievement: Achievement | None, lines: list, year: int) -> str:
+    return render_template("achievements/statement.html", name=name, achievement=achievement,
+                           lines=lines, year=year,
                            total=sum((line.amount for line in lines), 0))

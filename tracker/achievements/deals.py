@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker import db, money
 from tracker.accounts.models import User
@@ -337,19 +336,6 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     if report is not None:
         db.session.expire(report, ["receipts"])  # it pays the report: `paid` reads it
     return receipt
-
-
-def statement(user: User) -> list[IncomeShare]:
-    """Every part of income a user received as a contributor, oldest first; a reversed
-    receipt's part is followed, on the reversal's date, by its negation."""
-    receipt = selectinload(IncomeShare.receipt)
-    return list(db.session.scalars(
-        select(IncomeShare).join(IncomeReceipt).where(IncomeShare.user_id == user.id)
-        .options(receipt.selectinload(IncomeReceipt.reverses),
-                 receipt.selectinload(IncomeReceipt.reversed_by),
-                 receipt.selectinload(IncomeReceipt.transfer).options(
-                     selectinload(Transfer.achievement), selectinload(Transfer.enterprise)))
-        .order_by(IncomeReceipt.received_on, IncomeReceipt.id)))
 
 
 def report_due_text(transfer: Transfer) -> str | None:

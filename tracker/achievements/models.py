@@ -21,6 +21,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.achievements.deal_models import IncomeShare
 from tracker.companies.reversal_models import Reversal
 from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
@@ -195,6 +196,11 @@ class Contributor(Base):
 
     achievement: Mapped[Achievement] = relationship(back_populates="contributors")
     user: Mapped[User | None] = relationship()
+
+    def can_read_statement(self, user: User) -> bool:
+        """Their income statement: a user's is theirs and HQ's (`IncomeShare`); a person named
+        has no account, and HQ prints theirs for them."""
+        return IncomeShare.can_read_statement(user, self.user_id)
 
 
 class IpRight(Versioned, Base):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements.deal_models import Transfer
+from tracker.achievements.deal_models import IncomeReceipt, IncomeShare, Transfer
 from tracker.achievements.models import Achievement, Contributor
 from tracker.projects.models import Project, ProjectMember
 
@@ -45,3 +47,33 @@ def contributor_candidates(project: Project) -> list[User]:
         User.active.is_(True), or_(User.institute_id == project.institute_id,
                                    User.id == project.pm_id, User.id.in_(members)))
         .order_by(User.name)))
+
+
+def statement(user: User, year: int = 0) -> list[IncomeShare]:
+    """Every part of income `user` received as a contributor, whatever the achievement."""
+    return _statement(IncomeShare.user_id == user.id, year)
+
+
+def named_statement(contributor: Contributor, year: int = 0) -> list[IncomeShare]:
+    """Every part of income a person named (no user account) received for this achievement:
+    the name as written, under this achievement's deals (a name alone names nobody
+    elsewhere)."""
+    return _statement(IncomeShare.user_id.is_(None) & (IncomeShare.name == contributor.name)
+                      & (Transfer.achievement_id == contributor.achievement_id), year)
+
+
+def _statement(whose: ColumnElement[bool], year: int) -> list[IncomeShare]:
+    """The parts of a statement, oldest first (of the year `year`, when given); a reversed
+    receipt's part is followed, on the reversal's date, by its negation."""
+    receipt = selectinload(IncomeShare.receipt)
+    stmt = (select(IncomeShare).join(IncomeReceipt)
+            .join(Transfer, Transfer.id == IncomeReceipt.transfer_id).where(whose))
+    if year:
+        stmt = stmt.where(IncomeReceipt.received_on.between(date(year, 1, 1),
+                                                            date(year, 12, 31)))
+    return list(db.session.scalars(
+        stmt.options(receipt.selectinload(IncomeReceipt.reverses),
+                     receipt.selectinload(IncomeReceipt.reversed_by),
+                     receipt.selectinload(IncomeReceipt.transfer).options(
+                         selectinload(Transfer.achievement), selectinload(Transfer.enterprise)))
+        .order_by(IncomeReceipt.received_on, IncomeReceipt.id)))

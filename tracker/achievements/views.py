@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements import annuities, services
-from tracker.achievements.deal_models import IncomeShare, Transfer
+from tracker.achievements.deal_models import Transfer
 from tracker.achievements.forms import (
     MORE_ROWS,
     AchievementForm,
@@ -142,8 +142,7 @@ def show(achievement_id: int) -> str:
     return render_template(
         "achievements/show.html", achievement=achievement,
         may_manage=achievement.can_manage(user), may_list=Achievement.can_list(user),
-        statements={c.user_id for c in achievement.contributors
-                    if c.user_id and IncomeShare.can_read_statement(user, c.user_id)},
+        statements={c.id for c in achievement.contributors if c.can_read_statement(user)},
         transfers=achievement_transfers(achievement), may_record_deal=Transfer.can_manage(user))
 
 
