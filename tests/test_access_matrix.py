@@ -326,6 +326,12 @@ ACCESS: dict[str, dict[str, str]] = {
                                   "POST": on_project("pm admin")},
     "achievements.reverse_annuity": {"GET": on_project("pm admin"),
                                      "POST": on_project("pm admin")},
+    # Withdrawn or moved by whoever keeps the register (can_manage); the world's achievement
+    # is licensed, so both answer 409 naming the deal; its right has no annuity paid.
+    **{endpoint: {"GET": on_project("pm admin"), "POST": on_project("pm admin")}
+       for endpoint in ("achievements.withdraw", "achievements.move")},
+    "achievements.withdraw_right": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+                                    "POST": on_project("pm admin")},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
     # The colleague's place: they or the director answer (ProjectMember.can_answer).
     "projects.answer_place": {"POST": on_project("director")},

@@ -78,6 +78,16 @@ class AchievementForm(OneTime, SeenVersion, Form):
         return [(i, row.form) for i, row in enumerate(self.contributors) if row.form.filled]
 
 
+class MoveForm(OneTime, Form):
+    project = StringField(_l("Code of the right project"),
+                          validators=[DataRequired(), Length(max=40)],
+                          description=_l("Such as JITRI-2026-0042: its project manager or an "
+                                         "HQ admin keeps its register."))
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Why it was recorded against the wrong project: "
+                                          "kept in the history of the achievement."))
+
+
 class RightForm(OneTime, SeenVersion, Form):
     """A right's fields; `only_for` leaves those its kind (or kinds, while it is being changed)
     records, and the statuses it can have: know-how is offered no patent type, number or

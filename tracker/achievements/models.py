@@ -133,7 +133,20 @@ def number_key(number: str, jurisdiction: Jurisdiction | str | None) -> str | No
     return key[:50] or None
 
 
-class Achievement(Versioned, Base):
+class Withdrawable:
+    """A record made by mistake, withdrawn with a reason (`tracker/achievements/withdrawals.py`):
+    kept, with its history, out of the lists, the annual report's figures and the reminders."""
+
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Achievement(Withdrawable, Versioned, Base):
     """A result of a project (成果): what is transferred, licensed or put into a company."""
 
     __tablename__ = "achievements"
@@ -156,6 +169,11 @@ class Achievement(Versioned, Base):
         return f"<Achievement {self.title}>"
 
     @property
+    def standing_rights(self) -> list[IpRight]:
+        """Its rights, those withdrawn aside."""
+        return [r for r in self.rights if not r.withdrawn]
+
+    @property
     def shares_total(self) -> Decimal:
         return sum((c.share_pct for c in self.contributors), Decimal("0"))
 
@@ -169,6 +187,10 @@ class Achievement(Versioned, Base):
     def can_manage(self, user: User) -> bool:
         """The register of a project's results: its PM and HQ admins keep it."""
         return user.is_hq_admin or user.id == self.project.pm_id
+
+    def can_change(self, user: User) -> bool:
+        """Kept by `user`, and not withdrawn: nothing more is recorded for one withdrawn."""
+        return self.can_manage(user) and not self.withdrawn
 
     @staticmethod
     def can_list(user: User) -> bool:
@@ -203,7 +225,7 @@ class Contributor(Base):
         return IncomeShare.can_read_statement(user, self.user_id)
 
 
-class IpRight(Versioned, Base):
+class IpRight(Withdrawable, Versioned, Base):
     """A patent or application, a software copyright or a piece of know-how protecting an
     achievement."""
 
@@ -258,6 +280,11 @@ class IpRight(Versioned, Base):
         """Read (and its history) by whoever reads the achievement."""
         return self.achievement.can_view(user)
 
+    def can_change(self, user: User) -> bool:
+        """Kept by `user` (`Achievement.can_manage`), and neither it nor its achievement
+        withdrawn."""
+        return self.achievement.can_change(user) and not self.withdrawn
+
     @property
     def annuities_paid(self) -> Decimal:
         return sum((a.paid_amount or Decimal("0") for a in self.annuities), Decimal("0"))
@@ -296,12 +323,12 @@ class Annuity(Base):
     def can_edit(self, user: User) -> bool:
         """Its due date and fee are corrected while it is unpaid; a payment recorded by
         mistake is reversed first (`can_reverse`)."""
-        return not self.paid and self.right.achievement.can_manage(user)
+        return not self.paid and self.right.can_change(user)
 
     def can_reverse(self, user: User) -> bool:
         """Its payment, recorded by mistake, is reversed by whoever keeps the register: the
         annuity is due again."""
-        return self.paid and self.right.achievement.can_manage(user)
+        return self.paid and self.right.can_change(user)
 
 
 class AnnuityPaymentReversal(Reversal, Base):

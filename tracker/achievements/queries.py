@@ -17,7 +17,8 @@ from tracker.projects.models import Project, ProjectMember
 def of_project(project: Project) -> list[Achievement]:
     """A project's achievements with their rights, for its page."""
     return list(db.session.scalars(
-        select(Achievement).where(Achievement.project_id == project.id)
+        select(Achievement).where(Achievement.project_id == project.id,
+                                  Achievement.withdrawn_at.is_(None))
         .options(selectinload(Achievement.rights)).order_by(Achievement.id)))
 
 
@@ -34,7 +35,8 @@ def contributions_of(user: User) -> list[Contributor]:
     them with a link to their income statement, whatever their role (an evaluator or an expert
     who contributed has no register to reach them from)."""
     return list(db.session.scalars(
-        select(Contributor).where(Contributor.user_id == user.id)
+        select(Contributor).join(Achievement)
+        .where(Contributor.user_id == user.id, Achievement.withdrawn_at.is_(None))
         .options(joinedload(Contributor.achievement).joinedload(Achievement.project))
         .order_by(Contributor.achievement_id.desc())))
 

@@ -1,7 +1,8 @@
 """The open items of the register's reminder rules (tracker/reminders/rules.py): patent
 annuities not yet paid, royalty reports not yet received and royalties not yet paid. Like
 tracker/reminders/items.py, an item done (the annuity paid, the report or the royalty
-received, the patent lapsed) no longer comes out of its query, so its reminders stop."""
+received, the patent lapsed or withdrawn) no longer comes out of its query, so its reminders
+stop."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def annuities_due(q: Query) -> list[Item]:
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Annuity.paid_on.is_(None), IpRight.status.in_(LIVE),
-                   IpRight.kind == RightKind.PATENT))
+                   IpRight.kind == RightKind.PATENT, IpRight.withdrawn_at.is_(None)))
     stmt = q.apply(stmt, Annuity.id, Annuity.due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} {r[3]}".strip(), project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],

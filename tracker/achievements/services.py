@@ -148,6 +148,8 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
     project = project if achievement is None else achievement.project
     if not _keeps_register(actor, project):
         raise Forbidden()
+    if achievement is not None:
+        _not_withdrawn(achievement)
     if project.phase in NOT_APPROVED:
         raise Refused(_("%(project)s is not an approved project yet: its achievements are "
                         "recorded once it has passed gate 1.", project=project.title))
@@ -195,6 +197,7 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
     not dropped; its number is registered once per office (`number_key`)."""
     if not achievement.can_manage(actor):
         raise Forbidden()
+    _not_withdrawn(achievement, right)
     problems = Problems()
     kind = _member(RightKind, kind, "kind", _("Choose the kind of right."), problems)
     status = _member(RightStatus, status, "status", _("Choose the right's status."), problems)
@@ -270,6 +273,13 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
     return right
 
 
+def _not_withdrawn(*records: Achievement | IpRight | None) -> None:
+    for record in records:
+        if record is not None and record.withdrawn:
+            raise Refused(_("“%(title)s” was withdrawn: nothing more is recorded for it.",
+                            title=record.title))
+
+
 def _registered_already(number: str, twin: IpRight) -> str:
     return _("%(number)s is registered already, as “%(title)s” (%(registered)s) of the "
              "achievement “%(achievement)s”: a right is listed once.", number=number,
@@ -318,6 +328,7 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
     """An annuity of a patent, due on a date: its reminders start (rule `patent_annuity`)."""
     if not right.achievement.can_manage(actor):
         raise Forbidden()
+    _not_withdrawn(right.achievement, right)
     problems = Problems()
     if right.kind is not RightKind.PATENT:
         problems.add("year_no", _("Only a patent has annuities."))

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import annuities, services
+from tracker.achievements import annuities, services, withdrawals
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.forms import (
     MORE_ROWS,
@@ -21,6 +21,7 @@ from tracker.achievements.forms import (
     AnnuityEditForm,
     AnnuityForm,
     AnnuityPaidForm,
+    MoveForm,
     RightForm,
 )
 from tracker.achievements.models import (
@@ -32,11 +33,11 @@ from tracker.achievements.models import (
     RightKind,
 )
 from tracker.achievements.queries import achievement_transfers, contributor_candidates
-from tracker.display.formatting import day, money
+from tracker.display.formatting import day, money, on_day
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.corrections import ReasonForm, ReverseForm, offered
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
 
@@ -48,13 +49,23 @@ def _user() -> User:
 
 
 def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
-    """404 unless the user sees it; 403 when `manage` and they may not keep it."""
+    """404 unless the user sees it; 403 when `manage` and they may not keep it; 409 when
+    `manage` and it was withdrawn (nothing more is recorded for it)."""
     achievement = db.session.get(Achievement, achievement_id)
     if achievement is None or not achievement.can_view(_user()):
         abort(404)
     if manage and not achievement.can_manage(_user()):
         abort(403)
+    if manage:
+        offered(_withdrawn(achievement))
     return achievement
+
+
+def _withdrawn(record: Achievement | IpRight) -> str | None:
+    if not record.withdrawn:
+        return None
+    return _("It was withdrawn on %(date)s (%(reason)s): nothing more is recorded for it.",
+             date=on_day(record.withdrawn_at), reason=record.withdrawn_reason)
 
 
 def _load_right(right_id: int, manage: bool = False) -> IpRight:
@@ -62,6 +73,8 @@ def _load_right(right_id: int, manage: bool = False) -> IpRight:
     if right is None:
         abort(404)
     load_achievement(right.achievement_id, manage)
+    if manage:
+        offered(_withdrawn(right))
     return right
 
 
@@ -73,8 +86,9 @@ def index() -> str:
     user = _user()
     q = text_arg("q")
     query = (select(Achievement).join(Project, Project.id == Achievement.project_id)
-             .where(or_(Project.visible_to(user), Achievement.contributors.any(
-                 Contributor.user_id == user.id)))
+             .where(Achievement.withdrawn_at.is_(None), or_(
+                 Project.visible_to(user), Achievement.contributors.any(
+                     Contributor.user_id == user.id)))
              .options(selectinload(Achievement.project), selectinload(Achievement.rights),
                       selectinload(Achievement.contributors))
              .order_by(Achievement.created_at.desc(), Achievement.id.desc()))
@@ -141,7 +155,10 @@ def show(achievement_id: int) -> str:
     user = _user()
     return render_template(
         "achievements/show.html", achievement=achievement,
-        may_manage=achievement.can_manage(user), may_list=Achievement.can_list(user),
+        may_manage=achievement.can_change(user), may_list=Achievement.can_list(user),
+        may_withdraw=achievement.can_change(user)
+        and withdrawals.achievement_refusal(achievement) is None,
+        may_move=achievement.can_change(user) and withdrawals.move_refusal(achievement) is None,
         statements={c.id for c in achievement.contributors if c.can_read_statement(user)},
         transfers=achievement_transfers(achievement), may_record_deal=Transfer.can_manage(user))
 
@@ -196,7 +213,8 @@ def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
                 failed: tuple | None = None) -> str:
     user = _user()
     return render_template(
-        "achievements/right.html", right=found, may_manage=found.achievement.can_manage(user),
+        "achievements/right.html", right=found, may_manage=found.can_change(user),
+        may_withdraw=found.can_change(user) and withdrawals.right_refusal(found) is None,
         annuity_form=annuity_form or AnnuityForm(formdata=None), paid_form=AnnuityPaidForm,
         failed=failed, editable={a.id for a in found.annuities if a.can_edit(user)},
         reversible={a.id for a in found.annuities if a.can_reverse(user)})
@@ -305,3 +323,68 @@ def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
             explanation=_("The payment no longer counts: the annuity is due again and its "
                           "reminders resume. The payment stays on the patent's page, marked "
                           "reversed, with this reason.")))
+
+
+@bp.route("/achievements/<int:achievement_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
+    """An achievement recorded by mistake, withdrawn with its rights, when nothing depends on
+    it (`withdrawals.achievement_refusal`, 409 otherwise)."""
+    achievement = load_achievement(achievement_id, manage=True)
+    offered(withdrawals.achievement_refusal(achievement))
+    form = ReasonForm()
+    back = url_for("achievements.show", achievement_id=achievement.id)
+    facts = [(_("Project"), f"{achievement.project.code or ''} {achievement.project.title}"),
+             (_("Contributors"), ", ".join(c.name for c in achievement.contributors)),
+             (_("Rights withdrawn with it"),
+              ", ".join(r.name for r in achievement.standing_rights) or "—")]
+    return submit(
+        form, lambda: withdrawals.withdraw_achievement(_user(), achievement,
+                                                       form.reason.data or ""),
+        _("Achievement withdrawn: it stays in the history, out of the lists, the figures and "
+          "the reminders."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, facts=facts, back=back,
+            title=_("Withdraw an achievement recorded by mistake"), button=_("Withdraw it"),
+            explanation=_("The achievement and its rights leave the register's lists, the "
+                          "annual report and the reminders; their numbers can be registered "
+                          "again. They stay, marked withdrawn, with their history.")))
+
+
+@bp.route("/ip-rights/<int:right_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_right(right_id: int) -> str | Response | tuple[str, int]:
+    """A right recorded by mistake, withdrawn, when no annuity of it is paid."""
+    found = _load_right(right_id, manage=True)
+    offered(withdrawals.right_refusal(found))
+    form = ReasonForm()
+    back = url_for("achievements.right", right_id=found.id)
+    facts = [(_("Achievement"), found.achievement.title), (_("Right"), found.name),
+             (_("Annuities"), str(len(found.annuities)))]
+    return submit(
+        form, lambda: withdrawals.withdraw_right(_user(), found, form.reason.data or ""),
+        _("Right withdrawn: it stays in the history, out of the lists, the figures and the "
+          "reminders."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, facts=facts, back=back,
+            title=_("Withdraw a right recorded by mistake"), button=_("Withdraw it"),
+            explanation=_("The right leaves the achievement's list, the annual report and "
+                          "the reminders of its annuities; its number can be registered again. "
+                          "It stays, marked withdrawn, with its history.")))
+
+
+@bp.route("/achievements/<int:achievement_id>/move", methods=["GET", "POST"])
+@login_required
+def move(achievement_id: int) -> str | Response | tuple[str, int]:
+    """An achievement recorded against the wrong project, moved with its rights, when no deal
+    ties it to its project (`withdrawals.move_refusal`, 409 otherwise)."""
+    achievement = load_achievement(achievement_id, manage=True)
+    offered(withdrawals.move_refusal(achievement))
+    form = MoveForm()
+    return submit(
+        form, lambda: withdrawals.move_achievement(_user(), achievement,
+                                                   code=form.project.data or "",
+                                                   reason=form.reason.data or ""),
+        _("Achievement moved, with its rights and annuities."),
+        url_for("achievements.show", achievement_id=achievement.id),
+        lambda: render_template("achievements/move.html", form=form, achievement=achievement))

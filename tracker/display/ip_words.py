@@ -13,6 +13,9 @@ ACTIONS = {
     "annuity.create": _l("Patent annuity listed"),
     "annuity.pay": _l("Patent annuity paid"),
     "annuity.update": _l("Patent annuity corrected"),
+    "achievement.withdraw": _l("Achievement withdrawn as recorded by mistake"),
+    "ip_right.withdraw": _l("Right withdrawn as recorded by mistake"),
+    "achievement.move": _l("Achievement moved to another project"),
     "annuity.reverse_payment": _l("Payment of a patent annuity reversed: due again"),
     "transfer.create": _l("Transfer or licence recorded"),
     "royalty_report.create": _l("Royalty report recorded"),
@@ -48,7 +51,8 @@ OBJECTS = {
 
 FIELDS = {
     "achievement_id": _l("Achievement"), "right_id": _l("Right"),
-    "annuity_id": _l("Patent annuity"),
+    "annuity_id": _l("Patent annuity"), "project": _l("Project"),
+    "withdrawn_by_id": _l("Withdrawn by"),
     "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
     "number_key": _l("Number as compared"),
     "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
@@ -83,6 +87,9 @@ FIELDS = {
 
 # Keys whose general label (tracker/display/words.py) would mislead on these objects.
 FIELDS_OF = {
+    **{(table, "withdrawn_at"): _l("Withdrawn on") for table in ("achievements", "ip_rights")},
+    **{(table, "withdrawn_reason"): _l("Why it was withdrawn")
+       for table in ("achievements", "ip_rights")},
     ("ip_income", "shares"): _l("Contributors' parts"),
     ("ip_income", "pool"): _l("Contributors' pool"),
     ("incentive_grants", "on_date"): _l("Exercised on"),

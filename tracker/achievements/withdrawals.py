@@ -1,0 +1,160 @@
+"""An achievement or a right recorded by mistake, or against the wrong project: moved to the
+right project, or withdrawn (voided with a reason) when nothing depends on it. A withdrawn one
+stays, with its history, and is marked so on its page; it leaves the register's lists, the
+annual report's figures (patents filed and granted, achievements transferred) and the
+reminders (its annuities), and its number is free to be registered again.
+
+What depends on an achievement: its transfers and licences (their income was split among its
+contributors and counts for its project's institute), and what depends on its rights. What
+depends on a right: an annuity paid (reverse the payment first). Both are refused naming them
+(409), and the page offers neither form while they stand.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.achievements.deal_models import Transfer
+from tracker.achievements.models import Achievement, IpRight
+from tracker.audit import services as audit
+from tracker.db import utcnow
+from tracker.display.formatting import day
+from tracker.display.labels import label
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.projects.lifecycle import NOT_APPROVED
+from tracker.projects.models import Project
+
+
+def _deals(achievement: Achievement) -> list[Transfer]:
+    return list(db.session.scalars(select(Transfer).where(
+        Transfer.achievement_id == achievement.id).order_by(Transfer.signed_on, Transfer.id)))
+
+
+def _deals_said(deals: list[Transfer]) -> str:
+    return "; ".join(f"{label(t.kind)} · {t.enterprise.shown('name')} · {day(t.signed_on)}"
+                     for t in deals)
+
+
+def right_refusal(right: IpRight) -> str | None:
+    """Why the right can't be withdrawn (already; an annuity paid); None when it can."""
+    if right.withdrawn:
+        return _("This right was withdrawn already.")
+    paid = [a for a in right.annuities if a.paid]
+    if paid:
+        return _("Annuities of %(right)s are paid (year %(years)s): reverse those payments "
+                 "first, then withdraw the right.", right=right.name,
+                 years=", ".join(str(a.year_no) for a in paid))
+    return None
+
+
+def achievement_refusal(achievement: Achievement) -> str | None:
+    """Why the achievement can't be withdrawn (already; its deals; a right's paid annuity)."""
+    if achievement.withdrawn:
+        return _("This achievement was withdrawn already.")
+    if deals := _deals(achievement):
+        return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
+                 "income was split among its contributors, so it stays.",
+                 deals=_deals_said(deals))
+    for right in achievement.rights:
+        if not right.withdrawn and (said := right_refusal(right)) is not None:
+            return said
+    return None
+
+
+def move_refusal(achievement: Achievement) -> str | None:
+    """Why the achievement can't be moved to another project (withdrawn; its deals, whose
+    income counts for its project's institute); None when it can."""
+    if achievement.withdrawn:
+        return _("This achievement was withdrawn: it is no longer moved.")
+    if deals := _deals(achievement):
+        return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
+                 "income counts for the institute of %(project)s, so the achievement stays "
+                 "with it.", deals=_deals_said(deals), project=achievement.project.title)
+    return None
+
+
+def _reason(reason: str) -> str:
+    problems = Problems()
+    if not (reason or "").strip():
+        problems.add("reason", _("Say why it was recorded by mistake."))
+    problems.raise_any()
+    return reason.strip()
+
+
+def _withdraw(actor: User, record: Achievement | IpRight, reason: str, action: str) -> None:
+    record.withdrawn_at, record.withdrawn_reason = utcnow(), reason
+    record.withdrawn_by_id = actor.id
+    changes = audit.pending_changes(record)
+    if isinstance(record, IpRight):
+        record.number_key = None  # the number is free again; kept as it was written
+    audit.record(actor, action, record, changes)
+
+
+def withdraw_right(actor: User, right: IpRight, reason: str) -> IpRight:
+    """A right recorded by mistake, withdrawn: its unpaid annuities are no longer reminded."""
+    if not right.achievement.can_manage(actor):
+        raise Forbidden()
+    db.session.refresh(right, with_for_update=True)
+    if (said := right_refusal(right)) is not None:
+        raise Refused(said)
+    _withdraw(actor, right, _reason(reason), "ip_right.withdraw")
+    db.session.flush()
+    return right
+
+
+def withdraw_achievement(actor: User, achievement: Achievement, reason: str) -> Achievement:
+    """An achievement recorded by mistake, withdrawn with the rights recorded for it."""
+    if not achievement.can_manage(actor):
+        raise Forbidden()
+    db.session.refresh(achievement, with_for_update=True)
+    if (said := achievement_refusal(achievement)) is not None:
+        raise Refused(said)
+    reason = _reason(reason)
+    for right in achievement.rights:
+        if not right.withdrawn:
+            _withdraw(actor, right, reason, "ip_right.withdraw")
+    _withdraw(actor, achievement, reason, "achievement.withdraw")
+    db.session.flush()
+    return achievement
+
+
+def move_achievement(actor: User, achievement: Achievement, *, code: str,
+                     reason: str) -> Achievement:
+    """An achievement recorded against the wrong project, moved to the project named by its
+    code, with its rights and annuities; its contributors stay as recorded. Refused while
+    deals tie it to its project (`move_refusal`)."""
+    if not achievement.can_manage(actor):
+        raise Forbidden()
+    db.session.refresh(achievement, with_for_update=True)
+    if (said := move_refusal(achievement)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    code = (code or "").strip()
+    target = db.session.scalar(select(Project).where(Project.code == code)) if code else None
+    if target is None:
+        problems.add("project", _("No project has the code %(code)s.", code=code or "—"))
+    elif target.id == achievement.project_id:
+        problems.add("project", _("The achievement is recorded for %(code)s already.",
+                                  code=code))
+    elif target.phase in NOT_APPROVED:
+        problems.add("project", _("%(project)s is not an approved project yet: its "
+                                  "achievements are recorded once it has passed gate 1.",
+                                  project=target.title))
+    elif not (actor.is_hq_admin or actor.id == target.pm_id):
+        problems.add("project", _("The register of %(project)s is kept by its project "
+                                  "manager and HQ admins.", project=target.title))
+    if not (reason or "").strip():
+        problems.add("reason", _("Say why it was recorded against the wrong project."))
+    problems.raise_any()
+    before = achievement.project
+    achievement.project_id = target.id
+    achievement.project = target
+    audit.record(actor, "achievement.move", achievement, {
+        "project": [f"{before.code or ''} {before.title}".strip(),
+                    f"{target.code or ''} {target.title}".strip()],
+        "reason": [None, reason.strip()]})
+    db.session.flush()
+    return achievement
