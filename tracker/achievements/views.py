@@ -57,7 +57,8 @@ def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
     if manage and not achievement.can_manage(_user()):
         abort(403)
     if manage:
-        offered(_withdrawn(achievement))
+        offered(_withdrawn(achievement),
+                url_for("achievements.show", achievement_id=achievement.id))
     return achievement
 
 
@@ -74,7 +75,7 @@ def _load_right(right_id: int, manage: bool = False) -> IpRight:
         abort(404)
     load_achievement(right.achievement_id, manage)
     if manage:
-        offered(_withdrawn(right))
+        offered(_withdrawn(right), url_for("achievements.right", right_id=right.id))
     return right
 
 
@@ -331,7 +332,8 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
     """An achievement recorded by mistake, withdrawn with its rights, when nothing depends on
     it (`withdrawals.achievement_refusal`, 409 otherwise)."""
     achievement = load_achievement(achievement_id, manage=True)
-    offered(withdrawals.achievement_refusal(achievement))
+    offered(withdrawals.achievement_refusal(achievement),
+            url_for("achievements.show", achievement_id=achievement.id))
     form = ReasonForm()
     back = url_for("achievements.show", achievement_id=achievement.id)
     facts = [(_("Project"), f"{achievement.project.code or ''} {achievement.project.title}"),
@@ -356,7 +358,8 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
 def withdraw_right(right_id: int) -> str | Response | tuple[str, int]:
     """A right recorded by mistake, withdrawn, when no annuity of it is paid."""
     found = _load_right(right_id, manage=True)
-    offered(withdrawals.right_refusal(found))
+    offered(withdrawals.right_refusal(found),
+            url_for("achievements.right", right_id=found.id))
     form = ReasonForm()
     back = url_for("achievements.right", right_id=found.id)
     facts = [(_("Achievement"), found.achievement.title), (_("Right"), found.name),
@@ -379,7 +382,8 @@ def move(achievement_id: int) -> str | Response | tuple[str, int]:
     """An achievement recorded against the wrong project, moved with its rights, when no deal
     ties it to its project (`withdrawals.move_refusal`, 409 otherwise)."""
     achievement = load_achievement(achievement_id, manage=True)
-    offered(withdrawals.move_refusal(achievement))
+    offered(withdrawals.move_refusal(achievement),
+            url_for("achievements.show", achievement_id=achievement.id))
     form = MoveForm()
     return submit(
         form, lambda: withdrawals.move_achievement(_user(), achievement,
