@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from alembic import command
@@ -235,4 +236,28 @@ def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(migrated_dat
                     "german": ("OTHER", "DE1020230001"), "blank": ("CN", "PCTCN2024000001")}
     command.downgrade(config, "0071")
     command.upgrade(config, "head")
+    engine.dispose()
+
+
+def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(migrated_database):
+    """The deals already recorded are judged by the setting as it stands, except one below it
+    with no reason given: accepted then, it gets its own share, and none becomes
+    non-compliant (issue 16, T26)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # a licence: 70 % to the contributors
+    engine = make_engine(migrated_database)
+    for share, minimum in (("80", "60"), ("55", "55")):
+        command.downgrade(config, "0080")
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM setting_values "
+                              "WHERE key = 'ip_income_contributor_min_pct'"))
+            conn.execute(text("INSERT INTO setting_values (key, value, updated_at, version) "
+                              "VALUES ('ip_income_contributor_min_pct', '60', "
+                              "CURRENT_TIMESTAMP, 1)"))
+            conn.execute(text(f"UPDATE ip_transfers SET contributor_pct = {share}, "
+                              "override_reason = ''"))
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            stored = conn.scalar(text("SELECT contributor_min_pct FROM ip_transfers"))
+        assert stored == Decimal(minimum)
     engine.dispose()

@@ -19,7 +19,7 @@ from tracker.achievements import deals, queries
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.services import ContributorLine
 from tracker.audit.models import AuditRecord
-from tracker.errors import Invalid, Refused
+from tracker.errors import Invalid
 from tracker.projects.lifecycle import Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -75,15 +75,29 @@ def test_a_share_below_the_minimum_is_refused_without_a_reason_and_taken_with_on
     transfer = make_transfer(achievement, hq, contributor_pct=Decimal("30"),
                              kind="non_exclusive_licence",
                              override_reason="The licensee's university co-owns the patent.")
-    assert deals.below_minimum(transfer)
-    # The minimum is a setting: raised, income under a deal below it without a reason is
-    # refused at recording too.
+    assert transfer.below_minimum
+    # The minimum is a setting; a deal is judged by the one in force when it was recorded
+    # (issue 16, T26): raised since, the deal's income is still recorded, an edit leaving the
+    # split alone asks for no reason, and the page warns of nothing.
     other = make_transfer(achievement, hq, contributor_pct=Decimal("55"),
                           kind="non_exclusive_licence")
     settings.set_value(hq, catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT, "60")
-    with pytest.raises(Refused):
-        deals.record_income(hq, other, received_on=date(2026, 2, 1), amount=Decimal("10"),
-                            costs=None, pays="upfront", report_id=None)
+    assert not other.below_minimum and other.contributor_min_pct == Decimal("50")
+    deals.record_income(hq, other, received_on=date(2026, 2, 1), amount=Decimal("10"),
+                        costs=None, pays="upfront", report_id=None)
+    values = {k: getattr(other, k) for k in (
+        "enterprise_id", "signed_on", "ends_on", "upfront", "royalty_pct", "minimum_royalty",
+        "reporting_months", "report_days", "payment_days", "contributor_pct",
+        "override_reason", "ip_deal_id", "upfront_due_on")}
+    deals.save_transfer(hq, achievement, other, **{**values, "report_days": 45},
+                        kind=other.kind.value, royalty_base=other.royalty_base.value)
+    # a deal recorded now is judged by the new minimum
+    with pytest.raises(Invalid):
+        make_transfer(make_achievement(title="Third"), hq, contributor_pct=Decimal("55"))
+    # and the setting never goes below the law's 50 %
+    with pytest.raises(Invalid) as low:
+        settings.set_value(hq, catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT, "49.99")
+    assert "article 45" in dict(low.value.problems)[catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT]
 
 
 def test_the_page_warns_and_refuses_below_the_minimum_then_saves_with_a_reason(app, client):

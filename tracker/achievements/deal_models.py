@@ -94,6 +94,7 @@ class Transfer(Versioned, Base):
         CheckConstraint("minimum_royalty >= 0", name="minimum_not_negative"),
         CheckConstraint("reporting_months IN (0, 1, 3, 6, 12)", name="reporting_period"),
         CheckConstraint("contributor_pct BETWEEN 0 AND 100", name="contributor_range"),
+        CheckConstraint("contributor_min_pct BETWEEN 0 AND 100", name="contributor_min_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,10 +118,13 @@ class Transfer(Versioned, Base):
     reporting_months: Mapped[int] = mapped_column(default=0)
     report_days: Mapped[int] = mapped_column(default=30)
     payment_days: Mapped[int] = mapped_column(default=30)
-    # The contributors' share of the net income, in per cent (article 45: at least the setting
-    # `ip_income_contributor_min_pct`; below it only with `override_reason`).
+    # The contributors' share of the net income, in per cent (article 45: at least
+    # `contributor_min_pct`; below it only with `override_reason`).
     contributor_pct: Mapped[Decimal] = mapped_column(Percent)
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    # The article 45 minimum in force when the deal was recorded (the setting then): the deal
+    # is judged by it for good; a minimum raised since applies to the deals recorded after it.
+    contributor_min_pct: Mapped[Decimal] = mapped_column(Percent)
     # The spin-off's record of the same deal, when the enterprise is our company.
     ip_deal_id: Mapped[int | None] = mapped_column(ForeignKey("ip_deals.id"), unique=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -148,6 +152,12 @@ class Transfer(Versioned, Base):
     def standing_reports(self) -> list[RoyaltyReport]:
         """The reports that count: a reversed one's period is owed again."""
         return [r for r in self.reports if r.reversal is None]
+
+    @property
+    def below_minimum(self) -> bool:
+        """The distribution stands on an override of the minimum it was recorded under (its
+        page keeps a warning shown)."""
+        return self.contributor_pct < self.contributor_min_pct
 
     @property
     def has_royalty(self) -> bool:

@@ -60,7 +60,7 @@ def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
 
 
 def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
-    minimum = deals.article_45_minimum()
+    minimum = deals.minimum_of(transfer)
     form = TransferForm(
         obj=transfer if request.method == "GET" else None,
         enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
@@ -110,8 +110,8 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
         report.period.data = report_period.form_period(deals.next_period(transfer))
     return render_template(
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
-        sees_split=user.sees_whole_portfolio, below_minimum=deals.below_minimum(transfer),
-        minimum=deals.article_45_minimum(), next_report=deals.report_due_text(transfer),
+        sees_split=user.sees_whole_portfolio, below_minimum=transfer.below_minimum,
+        minimum=transfer.contributor_min_pct, next_report=deals.report_due_text(transfer),
         report_not_yet=deals.report_not_yet(transfer),
         report_form=report,
         income_form=income or (IncomeForm(formdata=None, reports=transfer.standing_reports,

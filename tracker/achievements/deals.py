@@ -3,9 +3,9 @@ split among the contributors. Each function checks the actor's permission, valid
 problem at once), applies, audits and flushes; the view commits.
 
 The one rule of article 45 for income lives in `distribution_problem`: the contributors' share
-of the net income is at least the setting `ip_income_contributor_min_pct` (50 %), or the deal
-names why it is less. It is checked when the deal is saved and again when income is recorded
-(the setting may have risen since)."""
+of the net income is at least the minimum the deal was recorded under (`contributor_min_pct`:
+the setting `ip_income_contributor_min_pct`, 50 %, on that day), or the deal names why it is
+less. A minimum raised since leaves the deals recorded before it as they were judged."""
 
 from __future__ import annotations
 
@@ -44,24 +44,25 @@ REPORTING_MONTHS = (0, 1, 3, 6, 12)
 
 
 def article_45_minimum() -> Decimal:
+    """The minimum in force today: a deal recorded now is judged by it."""
     return Decimal(settings.get(catalogue.IP_INCOME_CONTRIBUTOR_MIN_PCT))
 
 
-def distribution_problem(contributor_pct: Decimal, override_reason: str) -> str | None:
+def minimum_of(transfer: Transfer | None) -> Decimal:
+    """The minimum a deal is judged by: the one it was recorded under; today's for a new one."""
+    return transfer.contributor_min_pct if transfer is not None else article_45_minimum()
+
+
+def distribution_problem(contributor_pct: Decimal, override_reason: str,
+                         minimum: Decimal) -> str | None:
     """What is wrong with giving the contributors `contributor_pct` of the net income: below
-    the minimum without a reason. None when it stands."""
-    minimum = article_45_minimum()
+    the deal's `minimum` without a reason. None when it stands."""
     if contributor_pct < minimum and not override_reason.strip():
         return _("%(pct)s to the contributors is below the minimum of %(minimum)s the law on "
                  "transforming achievements (article 45) and the settings ask for. Raise it, or "
                  "give the reason for this deal's exception.", pct=pct(contributor_pct),
                  minimum=pct(minimum))
     return None
-
-
-def below_minimum(transfer: Transfer) -> bool:
-    """For the deal's page: the distribution stands on an override (a warning stays shown)."""
-    return transfer.contributor_pct < article_45_minimum()
 
 
 def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | None, *,
@@ -112,7 +113,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     reason = (override_reason or "").strip()
     if contributor_pct is None or not ZERO <= contributor_pct <= HUNDRED:
         problems.add("contributor_pct", _("The contributors' share is between 0 and 100%."))
-    elif (said := distribution_problem(contributor_pct, reason)) is not None:
+    elif (said := distribution_problem(contributor_pct, reason,
+                                       minimum_of(transfer))) is not None:
         problems.add("override_reason", said)
     if ip_deal_id:
         deal = db.session.get(IpDeal, ip_deal_id)
@@ -140,7 +142,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     problems.raise_any()
     creating = transfer is None
     if creating:
-        transfer = Transfer(achievement_id=achievement.id, recorded_by_id=actor.id)
+        transfer = Transfer(achievement_id=achievement.id, recorded_by_id=actor.id,
+                            contributor_min_pct=article_45_minimum())
     transfer.enterprise_id, transfer.kind, transfer.signed_on = enterprise_id, kind, signed_on
     transfer.ends_on, transfer.upfront = ends_on, upfront or ZERO
     transfer.upfront_due_on = upfront_due_on
@@ -312,8 +315,8 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
                                      owed=cny(transfer.upfront),
                                      paid=cny(transfer.upfront_received), left=cny(left)))
     problems.raise_any()
-    if (said := distribution_problem(transfer.contributor_pct,
-                                     transfer.override_reason)) is not None:
+    if (said := distribution_problem(transfer.contributor_pct, transfer.override_reason,
+                                     transfer.contributor_min_pct)) is not None:
         raise Refused(said)
     contributors = transfer.achievement.contributors
     if sum((c.share_pct for c in contributors), ZERO) != HUNDRED:

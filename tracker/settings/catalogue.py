@@ -22,6 +22,9 @@ class SettingDef:
     label: object  # a lazy string
     minimum: Decimal | int = 0
     maximum: Decimal | int | None = None
+    # Why nothing below `minimum` is allowed, when a law says so (a lazy string): said to
+    # whoever tries, in place of the bare bound.
+    minimum_why: object = None
 
     @property
     def kind(self) -> type:
@@ -88,7 +91,11 @@ DOMAIN: list[SettingDef] = [
         Decimal("50"),
         _l("Share of the net income of a transfer or licence due to its contributors: "
            "at least (%)"),
+        minimum=Decimal("50"),
         maximum=Decimal("100"),
+        minimum_why=_l("At least 50%%: article 45 of the law on transforming achievements "
+                       "gives the contributors no less than 50%% of the net income of a "
+                       "transfer or licence. Set it higher, never lower."),
     ),
     # Equity incentives (tracker/incentives): a leaver's vested options stay exercisable this
     # long, unless the grant says otherwise; then they lapse.

@@ -26,6 +26,8 @@ def settings_form(values: dict[str, Decimal | int], formdata=None) -> Form:
 
     for key, definition in CATALOGUE.items():
         field = IntegerField if definition.kind is int else NumberField
+        floor = ([Range(definition.minimum, message=definition.minimum_why)]
+                 if definition.minimum_why is not None else [])
         setattr(SettingsForm, key, field(definition.label, validators=[
-            InputRequired(), Range(definition.minimum, definition.maximum)]))
+            InputRequired(), *floor, Range(definition.minimum, definition.maximum)]))
     return SettingsForm(formdata=formdata, data=None if formdata else values)

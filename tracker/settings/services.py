@@ -93,6 +93,8 @@ def set_value(actor: User, key: str, raw: str) -> None:
         value = definition.kind(raw.strip())
     except (InvalidOperation, ValueError):
         raise Invalid(key, _("Enter a number.")) from None
+    if value < definition.minimum and definition.minimum_why is not None:
+        raise Invalid(key, str(definition.minimum_why))
     if value < definition.minimum or (
         definition.maximum is not None and value > definition.maximum
     ):
