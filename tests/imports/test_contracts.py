@@ -78,14 +78,29 @@ def test_bad_contract_rows_import_nothing_and_name_row_and_column():
     assert "outstanding" in messages[4]
 
 
-def test_a_changed_contract_or_a_dropped_payment_is_refused():
+def test_a_changed_contract_updates_and_a_changed_schedule_or_dropped_payment_is_refused():
+    """Issue 13, F19: a changed row corrects the contract's terms as its edit page does, and
+    the audit names the import; its schedule is corrected on its page."""
     admin, _pm = _setting()
     project = _project(admin)
     make_enterprise(name="Pump Works")
     assert run(admin, "contracts", [COLUMNS, _row(project.code)]).state is ImportState.DONE
-    changed = run(admin, "contracts", [COLUMNS, _row(project.code, amount="5000000")])
-    assert [(r, m) for r, _c, m in changed.errors] == [
-        (2, "A recorded contract is not edited: only payments it lacks are added.")]
-    dropped = run(admin, "contracts", [COLUMNS, _row(project.code,
-                                                     payments="1: 2019-07-05: 1500000")])
+    changed = run(admin, "contracts", [COLUMNS, _row(project.code, amount="5000000",
+                                                     title="Pump development")])
+    assert (changed.state, changed.updated) == (ImportState.DONE, 1), changed.errors
+    contract = db.session.scalar(select(ResearchContract))
+    assert (contract.amount, contract.title) == (Decimal("5000000.00"), "Pump development")
+    record = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "contract.update"))
+    assert record.changes["import"] == [None, changed.id]
+    again = run(admin, "contracts", [COLUMNS, _row(project.code, amount="5000000",
+                                                   title="Pump development")])
+    assert (again.state, again.unchanged, again.updated) == (ImportState.DONE, 1, 0)
+    moved = run(admin, "contracts", [COLUMNS, _row(
+        project.code, amount="5000000", title="Pump development",
+        instalments="2019-07-01: 1500000; 2020-08-01: 3000000")])
+    assert [(r, c) for r, c, _m in moved.errors] == [(2, "Instalments")]
+    dropped = run(admin, "contracts", [COLUMNS, _row(
+        project.code, amount="5000000", title="Pump development",
+        payments="1: 2019-07-05: 1500000")])
     assert [(r, c) for r, c, _m in dropped.errors] == [(2, "Payments received")]

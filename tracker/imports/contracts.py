@@ -2,10 +2,11 @@
 `record_contract` as the page saves it; then each payment the file lists, recorded against its
 instalment by `record_payment` as the contract page records it.
 
-A contract is found again by its number within its project's institute. Once recorded, a
-contract is not edited (the tracker has no page for it either): a re-import of the same row
-changes nothing, payments the file adds are recorded, and a row that changes the contract
-itself or drops a payment is refused (a payment is undone in the tracker, by a reversal).
+A contract is found again by its number within its project's institute: a re-import of the same
+row changes nothing, a changed title, counterparty, type, value or signing date corrects the
+contract as its edit page does (`corrections.save_contract`, audited in the import), payments
+the file adds are recorded; a changed schedule or a dropped payment is refused (corrected on
+the contract's page, a payment undone by a reversal).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from tracker import db
+from tracker.contracts import corrections
 from tracker.contracts import services as contracts
 from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import ResearchContract
@@ -149,9 +151,16 @@ class Contracts(Adapter):
                 problems.add("number", _("This number is another project's contract in the "
                                          "institute."))
             before = {k: v for k, v in self.current(obj).items() if k != "payments"}
-            if {**values, "project_id": project.id} != before:
-                problems.add("", _("A recorded contract is not edited: only payments it lacks "
-                                   "are added."))
+            if values["instalments"] != before["instalments"]:
+                problems.add("instalments", _(
+                    "A recorded contract's schedule is corrected instalment by instalment on "
+                    "its page, beside the payments against it, not by an import."))
+            elif {**values, "project_id": project.id} != before:
+                terms = {k: v for k, v in values.items() if k not in ("instalments",)}
+                try:  # its terms corrected as the contract's edit page does
+                    corrections.save_contract(actor, obj, **terms)
+                except Invalid as invalid:
+                    problems.found += invalid.problems
             recorded = recorded_payments(obj)
             paid = recorded if paid is None else paid
             if paid[:len(recorded)] != recorded:
