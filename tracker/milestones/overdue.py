@@ -32,7 +32,8 @@ SORTS = ("late", "due", "project", "institute", "pm")
 class OverdueFilters:
     institute_id: int = 0
     pm: str = ""  # part of the PM's name
-    field: str = ""  # part of the project's field
+    field: str = ""  # part of the project's field as written (the API's search)
+    field_id: int = 0  # a technical field of HQ's list (tracker/techfields): the page's choice
     late: int | None = 0  # at least this many days late; None: not yet due too
     sort: str = "late"
     type: str = ""  # the project's type (a ProjectType value)
@@ -113,6 +114,8 @@ def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
         query = query.where(pm.name.ilike(f"%{filters.pm}%"))
     if filters.field:
         query = query.where(Project.field.ilike(f"%{filters.field}%"))
+    if filters.field_id:
+        query = query.where(Project.field_id == filters.field_id)
     if filters.type in {t.value for t in ProjectType}:
         query = query.where(Project.type == ProjectType(filters.type))
     if filters.year:

@@ -47,6 +47,7 @@ from tracker.web.forms import page_has_errors
 from tracker.web.navigation import (
     Page,
     choice_arg,
+    field_arg,
     int_arg,
     page_or_home,
     row_arg,
@@ -299,7 +300,7 @@ def _overdue_filters() -> overdue.OverdueFilters:
     return overdue.OverdueFilters(
         reviews=late == overdue.REVIEWS,
         institute_id=row_arg("institute", Institute), pm=text_arg("pm"),
-        field=text_arg("field"),
+        field=text_arg("field"), field_id=field_arg(),
         late=None if late == "open" else (int(late) if late.isdigit() else 0),
         sort=choice_arg("sort", overdue.SORTS, "late"),
         type=choice_arg("type", {t.value for t in ProjectType}), year=year_arg(),

@@ -22,7 +22,8 @@ class ProjectFilters:
     q: str = ""  # part of the code or the title
     phase: str = ""  # a Phase value
     type: str = ""  # a ProjectType value
-    field: str = ""  # part of the field
+    field: str = ""  # part of the field as written (the API's search)
+    field_id: int = 0  # a technical field of HQ's list (tracker/techfields): the page's choice
     institute: int = 0
     pm: int = 0  # the PM's id (a link to one PM's projects)
     manager: str = ""  # part of the PM's name
@@ -51,6 +52,8 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
         query = query.where(Project.type == ProjectType(filters.type))
     if filters.field:
         query = query.where(Project.field.ilike(f"%{filters.field}%"))
+    if filters.field_id:
+        query = query.where(Project.field_id == filters.field_id)
     if filters.institute:
         query = query.where(Project.institute_id == filters.institute)
     # The PM is searched by name, not picked from a drop-down of every manager (a thousand at

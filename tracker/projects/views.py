@@ -37,7 +37,7 @@ from tracker.reports.filters import institute_choices
 from tracker.techfields import services as techfields
 from tracker.web import downloads
 from tracker.web.actions import press, submit
-from tracker.web.navigation import choice_arg, paginate, row_arg, text_arg, year_arg
+from tracker.web.navigation import choice_arg, field_arg, paginate, row_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 from tracker.web.views import home
 
@@ -73,7 +73,8 @@ def list_projects() -> str | Response:
     filters = ProjectFilters(
         q=text_arg("q"), phase=choice_arg("phase", {p.value for p in Phase}),
         type=choice_arg("type", {t.value for t in ProjectType}),
-        field=text_arg("field"), institute=row_arg("institute", Institute),
+        field=text_arg("field"), field_id=field_arg(),
+        institute=row_arg("institute", Institute),
         pm=row_arg("pm", User), year=year_arg(), manager=text_arg("manager"),
         source=choice_arg("source", {s.value for s in FundingSource}),
         approved=text_arg("approved") == "1")

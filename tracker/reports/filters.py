@@ -25,10 +25,12 @@ from tracker.projects.models import Project, ProjectType
 @dataclass(frozen=True)
 class Filters:
     institute_id: int = 0  # 0: every institute the viewer may see
-    field: str = ""  # part of the project's field, as the project list reads it
+    field: str = ""  # part of the project's field as written (the API's search only)
+    # A technical field of HQ's list (tracker/techfields): what the pages' filters choose.
     year: int = 0  # 0: every year; else the projects whose code was given that year
     type: str = ""  # a ProjectType value, or "" for every type
     source: str = ""  # a FundingSource value, or "" for every source
+    field_id: int = 0
     # The institutes the viewer may see: None for the whole network (HQ-wide roles).
     allowed: frozenset[int] | None = None
 
@@ -48,6 +50,8 @@ class Filters:
             clauses.append(Project.institute_id.in_(self.institute_ids))
         if self.field:
             clauses.append(Project.field.ilike(f"%{self.field}%"))
+        if self.field_id:
+            clauses.append(Project.field_id == self.field_id)
         if self.type in {t.value for t in ProjectType}:
             clauses.append(Project.type == ProjectType(self.type))
         if self.source in {s.value for s in FundingSource}:
@@ -70,6 +74,7 @@ class Filters:
     def args(self, **more: Any) -> dict[str, Any]:
         """The query string of a list counting the same thing: the filters that are set."""
         found = {"institute": self.institute_id or None, "field": self.field or None,
+                 "field_id": self.field_id or None,
                  "year": self.year or None, "type": self.type or None,
                  "source": self.source or None}
         found.update(more)
@@ -80,11 +85,11 @@ class Filters:
 
 
 def for_viewer(user: User, institute_id: int = 0, field: str = "", year: int = 0,
-               type: str = "", source: str = "") -> Filters:
+               type: str = "", source: str = "", field_id: int = 0) -> Filters:
     allowed = None if user.sees_whole_portfolio else frozenset(user.directed_institute_ids)
     if allowed is not None and institute_id not in allowed:
         institute_id = 0
-    return Filters(institute_id, field.strip(), year, type, source, allowed)
+    return Filters(institute_id, field.strip(), year, type, source, field_id, allowed)
 
 
 def approved(column: Any = None) -> ColumnElement[bool]:

@@ -25,7 +25,7 @@ from tracker.reports import annual as annual_report
 from tracker.reports import charts, dashboard
 from tracker.reports.columns import annual_columns
 from tracker.reports.filters import Filters, for_viewer
-from tracker.web.navigation import choice_arg, text_arg, year_arg
+from tracker.web.navigation import choice_arg, field_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("reports", __name__)
@@ -38,7 +38,7 @@ def _user() -> User:
 def _filters() -> Filters:
     return for_viewer(_user(), _institute_arg(), text_arg("field"), year_arg(),
                       choice_arg("type", {t.value for t in ProjectType}),
-                      choice_arg("source", {s.value for s in FundingSource}))
+                      choice_arg("source", {s.value for s in FundingSource}), field_arg())
 
 
 def _institute_arg() -> int:

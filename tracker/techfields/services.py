@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Problems
+from tracker.errors import DomainError, Forbidden, Problems
 from tracker.techfields.models import TechnicalField
 
 if TYPE_CHECKING:
@@ -23,6 +23,26 @@ def offered(current_id: int | None = None) -> list[TechnicalField]:
     return list(db.session.scalars(select(TechnicalField).where(or_(
         TechnicalField.active.is_(True), TechnicalField.id == (current_id or 0)))
         .order_by(TechnicalField.code)))
+
+
+def filter_choices() -> list:
+    """Every field of the list (a retired one too: records keep it), ids and names in the
+    reader's language, for a list's filter (`field_arg`)."""
+    return db.session.execute(select(TechnicalField.id, TechnicalField.shown_in_sql("name"))
+                              .order_by(TechnicalField.code)).all()
+
+
+def field_arg(value: str | None) -> int:
+    """A list filter's technical field (`?field_id=`, an id of HQ's list): 0 when absent; a
+    value that names no field of the list is a DomainError (400) with the reason, never
+    silently every field."""
+    text = (value or "").strip()
+    if not text or text == "0":
+        return 0
+    if not text.isdigit() or int(text) >= 2**31 or db.session.get(
+            TechnicalField, int(text)) is None:
+        raise DomainError(_("Choose a technical field from the list."))
+    return int(text)
 
 
 def find(text: str | None) -> TechnicalField | None:

@@ -6,7 +6,7 @@ from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import Filters
-from tracker.web.navigation import choice_arg, int_arg, row_arg, text_arg
+from tracker.web.navigation import choice_arg, field_arg, int_arg, row_arg, text_arg
 
 
 def of_list() -> Filters:
@@ -15,4 +15,4 @@ def of_list() -> Filters:
     list limits what it shows by who may see it itself (`Project.visible_to`)."""
     return Filters(row_arg("institute", Institute), text_arg("field"), int_arg("year"),
                    choice_arg("type", {t.value for t in ProjectType}),
-                   choice_arg("source", {s.value for s in FundingSource}))
+                   choice_arg("source", {s.value for s in FundingSource}), field_arg())

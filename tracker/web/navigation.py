@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from tracker import dates, db
 from tracker.errors import DomainError
+from tracker.techfields import services as techfields
 
 
 class IdConverter(IntegerConverter):
@@ -102,6 +103,11 @@ def year_arg(name: str = "year") -> int:
         return dates.parse_year(request.args.get(name))
     except ValueError as error:
         raise DomainError(str(error)) from None
+
+
+def field_arg(name: str = "field_id") -> int:
+    """A query-string technical field of HQ's list (`techfields.field_arg`): 400 if unknown."""
+    return techfields.field_arg(request.args.get(name))
 
 
 def int_arg(name: str, default: int = 0) -> int:

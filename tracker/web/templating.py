@@ -18,6 +18,7 @@ from tracker.display import formatting
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
 from tracker.projects.funding import FundingSource
+from tracker.techfields import services as techfields
 from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
@@ -174,5 +175,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(calendar_gaps)
     app.add_template_global(new_token, "one_time_token")
     app.add_template_global(list(FundingSource), "funding_sources")
+    app.add_template_global(techfields.filter_choices, "technical_field_choices")
     app.add_template_test(is_choice_group, "choice_group")
     app.add_template_test(is_message, "message")
