@@ -19,6 +19,7 @@ from tracker.accounts.models import Role
 from tracker.achievements import services
 from tracker.achievements.figures import figures
 from tracker.audit.models import AuditRecord
+from tracker.imports import export
 from tracker.projects.lifecycle import Phase
 from tracker.reminders import scan
 
@@ -101,6 +102,14 @@ def test_an_achievement_recorded_by_mistake_is_withdrawn_with_its_rights(client)
     assert "Recorded twice" in page and "/edit" not in page  # still there, in its history
     assert _actions("achievements", achievement.id)[-1] == "achievement.withdraw"
     assert client.get(f"/achievements/{achievement.id}/edit").status_code == 409
+    # Nor is it licensed, nor exported to be brought back in.
+    assert not any(row[1] == achievement.title for row in export.rows("achievements"))
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN))
+    assert f"/achievements/{achievement.id}/transfers/new" not in client.get(
+        f"/achievements/{achievement.id}").get_data(as_text=True)
+    refused = client.get(f"/achievements/{achievement.id}/transfers/new")
+    assert refused.status_code == 409 and "was withdrawn" in refused.get_data(as_text=True)
 
 
 def test_an_achievement_with_a_deal_is_neither_withdrawn_nor_moved(client):

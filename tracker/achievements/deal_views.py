@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import deal_corrections, deals, queries, report_period
+from tracker.achievements import deal_corrections, deals, queries, report_period, withdrawals
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_RECORDED,
     IncomeReceipt,
@@ -93,6 +93,8 @@ def new(achievement_id: int) -> str | Response | tuple[str, int]:
     achievement = load_achievement(achievement_id)
     if not Transfer.can_manage(_user()):
         abort(403)
+    offered(withdrawals.withdrawn_refusal(achievement),
+            url_for("achievements.show", achievement_id=achievement.id))
     form = _form(achievement, None)
     return submit(form, lambda: deals.save_transfer(_user(), achievement, None, **_values(form)),
                   lambda transfer: str(TRANSFER_KIND_RECORDED[transfer.kind]),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tracker import db, money
 from tracker.accounts.models import User
-from tracker.achievements import deal_rules, periods, report_period
+from tracker.achievements import deal_rules, periods, report_period, withdrawals
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_LABELS,
     IncomeReceipt,
@@ -76,6 +76,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     """Record a transfer or licence of `achievement` (`transfer` None) or change one."""
     if not Transfer.can_manage(actor) or not achievement.can_view(actor):
         raise Forbidden()
+    if (said := withdrawals.withdrawn_refusal(achievement)) is not None:
+        raise Refused(said)
     problems = Problems()
     if not enterprise_id or db.session.get(Enterprise, enterprise_id) is None:
         problems.add("enterprise_id", _("Choose the licensee or assignee."))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import annuities
+from tracker.achievements import annuities, withdrawals
 from tracker.achievements.models import (
     FIELDS_OF_KIND,
     STATUSES_OF_KIND,
@@ -274,10 +274,8 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
 
 
 def _not_withdrawn(*records: Achievement | IpRight | None) -> None:
-    for record in records:
-        if record is not None and record.withdrawn:
-            raise Refused(_("“%(title)s” was withdrawn: nothing more is recorded for it.",
-                            title=record.title))
+    if (said := withdrawals.withdrawn_refusal(*records)) is not None:
+        raise Refused(said)
 
 
 def _registered_already(number: str, twin: IpRight) -> str:

@@ -161,7 +161,8 @@ def show(achievement_id: int) -> str:
         and withdrawals.achievement_refusal(achievement) is None,
         may_move=achievement.can_change(user) and withdrawals.move_refusal(achievement) is None,
         statements={c.id for c in achievement.contributors if c.can_read_statement(user)},
-        transfers=achievement_transfers(achievement), may_record_deal=Transfer.can_manage(user))
+        transfers=achievement_transfers(achievement),
+        may_record_deal=Transfer.can_manage(user) and not achievement.withdrawn)
 
 
 @bp.route("/achievements/<int:achievement_id>/edit", methods=["GET", "POST"])

@@ -28,6 +28,15 @@ from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
 
 
+def withdrawn_refusal(*records: Achievement | IpRight | None) -> str | None:
+    """Nothing more is recorded for a withdrawn achievement or right (None when neither is)."""
+    for record in records:
+        if record is not None and record.withdrawn:
+            return _("“%(title)s” was withdrawn: nothing more is recorded for it.",
+                     title=record.title)
+    return None
+
+
 def _deals(achievement: Achievement) -> list[Transfer]:
     return list(db.session.scalars(select(Transfer).where(
         Transfer.achievement_id == achievement.id).order_by(Transfer.signed_on, Transfer.id)))

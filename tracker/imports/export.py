@@ -243,15 +243,15 @@ def _achievements() -> Iterator[list]:
     for a in db.session.scalars(select(Achievement).options(
             selectinload(Achievement.project), selectinload(Achievement.contributors),
             selectinload(Achievement.rights).selectinload(IpRight.annuities))
-            .order_by(Achievement.id)):
+            .where(Achievement.withdrawn_at.is_(None)).order_by(Achievement.id)):
         yield [a.project.code, a.title, a.description,
                "; ".join(f"{emails[c.user_id] if c.user_id else c.name}: {_text(c.share_pct)}"
                          for c in a.contributors),
-               "; ".join(" | ".join(_right(r)) for r in a.rights),
+               "; ".join(" | ".join(_right(r)) for r in a.standing_rights),
                "; ".join(" | ".join([r.number, str(n.year_no), n.due_on.isoformat(),
                                      _text(n.fee)] + ([n.paid_on.isoformat(),
                                                        _text(n.paid_amount)] if n.paid else []))
-                         for r in a.rights for n in r.annuities)]
+                         for r in a.standing_rights for n in r.annuities)]
 
 
 def _right(r: IpRight) -> list[str]:
