@@ -33,7 +33,7 @@ from tracker.companies.models import (
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.incentives import exits, reserve
+from tracker.incentives import exits, leaving, reserve
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
 from tracker.projects.models import Project, ProjectMember
 from tracker.settings import catalogue
@@ -293,6 +293,8 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
     elif left_on < record.granted_on:
         problems.add("left_on", _("%(date)s is before the grant (%(granted)s).",
                                   date=day(left_on), granted=day(record.granted_on)))
+    elif said := leaving.exercises_refusal(record, left_on, window_days(record)):
+        problems.add("left_on", said)
     if not (reason or "").strip():
         problems.add("reason", _("Say why the grant ends (they left, were dismissed...)."))
     problems.raise_any()
