@@ -198,8 +198,9 @@ def build(tag: int = 0):
                   2026, 2, funding_source=FundingSource.ENTERPRISE,
                   partner_enterprise_id=make_enterprise().id)
     p3 = _project(pm1, a, ProjectType.ALLOCATION_INVESTMENT, "Materials", Phase.SPIN_OFF, 2025, 3)
+    # P4 began in 2025 (its contract was signed in June 2025, its licence in October)
     p4 = _project(pm2, b, ProjectType.CONTRACT_RESEARCH, "Materials", Phase.COMPLETED, 2025, 4,
-                  funding_source=FundingSource.ENTERPRISE,
+                  start_date=date(2025, 3, 1), funding_source=FundingSource.ENTERPRISE,
                   partner_enterprise_id=make_enterprise().id)
     p5 = _project(pm2, b, ProjectType.PM_MAJOR, "Biotech", None, None, 5)
     db.session.add(PhaseChange(project_id=p4.id, from_phase=Phase.CONTRACT_RESEARCH,
