@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.achievements.helpers import make_achievement, make_patent
+from tests.conftest import login, post
 from tests.factories import _commit, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import services
 from tracker.achievements.models import RightStatus
+from tracker.display.history import field_label
 from tracker.reminders import scan
 from tracker.reminders.models import OutboxMessage
 from tracker.reminders.rules import RULES
@@ -66,3 +69,46 @@ def test_a_lapsed_patent_is_not_reminded():
                          fee=Decimal("900"))
     _commit()
     assert scan.scan(date(2027, 2, 15)).found == 0
+
+
+def test_a_token_payment_is_refused_beside_the_amount_and_the_annuity_is_still_reminded(client):
+    """Issue 16 T18: ¥1 recorded against a ¥1,200.00 fee closed the annuity, its reminders
+    stopped and the patent would have lapsed. An annuity is paid in full: less is refused
+    beside the amount, and the annuity stays due and reminded."""
+    achievement = make_achievement()
+    pm = achievement.project.pm
+    right = make_patent(achievement)
+    annuity = services.add_annuity(pm, right, year_no=3, due_on=DUE, fee=Decimal("1200"))
+    _commit()
+    login(client, pm)
+    for amount in ("1", "1199.99"):
+        response = post(client, f"/annuities/{annuity.id}/pay",
+                         {"paid_on": "2026-11-01", "amount": amount})
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        beside = page[page.index(f'id="annuity-{annuity.id}-amount-error"'):][:400]
+        assert "less than the fee of" in beside and "1,200.00" in beside
+    db.session.refresh(annuity)
+    assert not annuity.paid and annuity.paid_amount is None
+    assert scan.scan(date(2026, 12, 31)).new == 1  # 60 days before: still reminded
+    assert [who for who, _o in _sent()] == [pm.id]
+    services.pay_annuity(pm, annuity, paid_on=date(2026, 11, 20), amount=Decimal("1200"))
+    _commit()
+    assert scan.scan(date(2027, 3, 2)).found == 0  # paid in full: no more
+
+
+def test_the_payment_in_the_history_is_dated_as_a_fee_paid(client):
+    """Issue 16 T18: the history labelled the payment's date 拨付日期, the word of a
+    disbursement."""
+    achievement = make_achievement()
+    pm = achievement.project.pm
+    right = make_patent(achievement)
+    annuity = services.add_annuity(pm, right, year_no=3, due_on=DUE, fee=Decimal("1200"))
+    services.pay_annuity(pm, annuity, paid_on=date(2026, 11, 1), amount=Decimal("1200"))
+    _commit()
+    login(client, pm)
+    page = client.get(f"/history/patent_annuities/{annuity.id}").get_data(as_text=True)
+    assert "Fee paid on" in page and ">Paid on<" not in page
+    with force_locale("zh"):
+        assert field_label("paid_on", "patent_annuities") == "缴费日期"
+        assert field_label("granted_on", "ip_rights") == "授权或登记日"

@@ -41,7 +41,15 @@ def late_fee_cap(annuity: Annuity, paid_on: date) -> Decimal:
 
 def check_amount(annuity: Annuity, paid_on: date | None, amount: Decimal | None,
                  late_fee_reason: str, problems: Problems) -> None:
-    """An amount above the fee is a surcharge: within the cap of its lateness, with a reason."""
+    """An annuity is paid in full: less than the fee is refused (the office does not keep a
+    patent in force on part of it, so the annuity stays due and reminded until it is paid);
+    an amount above the fee is a surcharge, within the cap of its lateness, with a reason."""
+    if amount is not None and amount < annuity.fee:
+        problems.add("amount", _(
+            "%(amount)s is less than the fee of %(fee)s: an annuity is paid in full, else the "
+            "patent lapses. Record the payment once the whole fee is paid.",
+            amount=cny(amount), fee=cny(annuity.fee)))
+        return
     if amount is None or paid_on is None or amount <= annuity.fee:
         return
     cap = late_fee_cap(annuity, paid_on)

@@ -320,6 +320,10 @@ class Annuity(Base):
     def paid(self) -> bool:
         return self.paid_on is not None
 
+    def can_view(self, user: User) -> bool:
+        """Read (and its history) by whoever reads its right."""
+        return self.right.can_view(user)
+
     def can_edit(self, user: User) -> bool:
         """Its due date and fee are corrected while it is unpaid; a payment recorded by
         mistake is reversed first (`can_reverse`)."""
@@ -344,3 +348,6 @@ class AnnuityPaymentReversal(Reversal, Base):
     late_fee_reason: Mapped[str] = mapped_column(Text, default="")
 
     annuity: Mapped[Annuity] = relationship(back_populates="reversals")
+
+    def can_view(self, user: User) -> bool:
+        return self.annuity.can_view(user)

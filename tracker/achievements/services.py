@@ -371,7 +371,7 @@ def pay_annuity(actor: User, annuity: Annuity, *, paid_on: date | None,
                                   date=day(annuity.right.filed_on)))
     if amount is None or amount < 0 or (amount == 0 and annuity.fee > 0):
         problems.add("amount", _("Give the amount paid (more than 0)."))
-    elif "paid_on" not in problems:
+    elif "paid_on" not in problems or amount < annuity.fee:
         annuities.check_amount(annuity, paid_on, amount, late_fee_reason, problems)
     problems.raise_any()
     annuity.paid_on, annuity.paid_amount = paid_on, amount

@@ -90,6 +90,11 @@ FIELDS_OF = {
     **{(table, "withdrawn_at"): _l("Withdrawn on") for table in ("achievements", "ip_rights")},
     **{(table, "withdrawn_reason"): _l("Why it was withdrawn")
        for table in ("achievements", "ip_rights")},
+    # The fee paid to the patent office, not money disbursed (`paid_on` of a tranche's payment).
+    ("patent_annuities", "paid_on"): _l("Fee paid on"),
+    ("annuity_payment_reversals", "paid_on"): _l("Fee paid on"),
+    # A right's page says "Granted or registered on"; "Granted on" is an incentive's grant.
+    ("ip_rights", "granted_on"): _l("Granted or registered on"),
     ("ip_income", "shares"): _l("Contributors' parts"),
     ("ip_income", "pool"): _l("Contributors' pool"),
     ("incentive_grants", "on_date"): _l("Exercised on"),
