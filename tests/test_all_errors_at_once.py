@@ -342,9 +342,11 @@ def test_the_share_transfer_form_reports_every_problem_at_once(client):
 def test_the_ip_deal_form_reports_every_problem_at_once(client):
     company = _registered_company()
     login(client, make_user(Role.HQ_ADMIN))
+    from tests.companies import helpers
+
+    achievement = helpers.register(company.projects[0])
     _says(post(client, f"/companies/{company.id}/ip/new", {
-        "project_id": str(company.projects[0].id), "kind": "licence",
-        "patent_number": "ZL2024100001", "title": "Joint module", "licensee": company.name,
+        "achievement_id": str(achievement.id), "kind": "licence", "licensee": company.name,
         "upfront": "-5", "royalty_pct": "3", "equity_shares": "",
         "signed_on": (company.registered_on - timedelta(days=3)).isoformat()}),
         "was registered", "The amount cannot be negative.")

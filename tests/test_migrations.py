@@ -261,3 +261,42 @@ def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(migrated_databas
             stored = conn.scalar(text("SELECT contributor_min_pct FROM ip_transfers"))
         assert stored == Decimal(minimum)
     engine.dispose()
+
+
+def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(migrated_database):
+    """A spin-off's IP deal typed before the register (F38) is linked to the achievement and
+    right whose number it typed, however spaced; one whose number is not registered keeps its
+    text, not linked; the downgrade keeps both texts (issue 16)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # a patent CN202310456789.1
+    command.downgrade(config, "0081")
+    engine = make_engine(migrated_database)
+    typed = ("INSERT INTO ip_deals (company_id, project_id, kind, patent_number, title, "
+             "licensee, exclusive, field_of_use, upfront, royalty_pct, equity_shares, "
+             "signed_on, recorded_by_id, recorded_at) SELECT company_id, project_id, "
+             "'licence', '{number}', '{title}', 'Spin-off', false, '', 0, 0, 0, '2025-01-02', "
+             "(SELECT min(id) FROM users), CURRENT_TIMESTAMP FROM company_projects "
+             "ORDER BY company_id LIMIT 1")
+    with engine.begin() as conn:
+        for number, title in (("ZL 2023 1 0456789.1", "registered"),
+                              ("CN209900000001.X", "unknown")):
+            conn.execute(text(typed.format(number=number, title=title)))
+    command.upgrade(config, "head")
+    read = text("SELECT d.title, d.patent_number, a.title, r.number FROM ip_deals d "
+                "LEFT JOIN achievements a ON a.id = d.achievement_id "
+                "LEFT JOIN ip_deal_rights l ON l.ip_deal_id = d.id "
+                "LEFT JOIN ip_rights r ON r.id = l.right_id ORDER BY d.id")
+    with engine.connect() as conn:
+        rows = {row[0]: row[1:] for row in conn.execute(read)}
+        patent = conn.execute(text("SELECT a.title FROM ip_rights r JOIN achievements a "
+                                   "ON a.id = r.achievement_id "
+                                   "WHERE r.number_key = '2023104567891'")).scalar_one()
+    assert rows["registered"][0] == "ZL 2023 1 0456789.1"
+    assert rows["registered"][1] == patent and rows["registered"][2] is not None
+    assert rows["unknown"] == ("CN209900000001.X", None, None)
+    command.downgrade(config, "0081")
+    with engine.connect() as conn:
+        kept = dict(conn.execute(text("SELECT title, patent_number FROM ip_deals")).all())
+    assert kept == {"registered": "ZL 2023 1 0456789.1", "unknown": "CN209900000001.X"}
+    command.upgrade(config, "head")
+    engine.dispose()

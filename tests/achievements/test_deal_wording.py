@@ -47,9 +47,10 @@ def test_a_spin_offs_licence_is_not_confirmed_as_a_share_transfer(client):
     admin = make_user(Role.HQ_ADMIN)
     admin.locale = "zh_CN"
     login(client, admin)
+    achievement = helpers.register(project)
     done = post(client, f"/companies/{company.id}/ip/new", {
-        "project_id": str(project.id), "kind": "licence", "patent_number": "CN202310123456.7",
-        "title": "Joint", "licensee": company.name, "exclusive": "y", "upfront": "1000",
+        "achievement_id": str(achievement.id), "kind": "licence", "licensee": company.name,
+        "exclusive": "y", "upfront": "1000",
         "royalty_pct": "3", "equity_shares": "", "signed_on": helpers.days_ago(3).isoformat(),
         "once": "ip-licence"}, follow_redirects=True)
     text = done.get_data(as_text=True)

@@ -6,9 +6,13 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from tests.achievements import helpers as ip_helpers
 from tests.factories import _commit, make_user, uscc_for
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.achievements.models import Achievement
 from tracker.companies import deals
 from tracker.companies import services as companies
 from tracker.companies.deals import InvestorLine
@@ -72,13 +76,31 @@ def record_round(company: Company, actor=None, *, on=None, pre_money="120000000"
     return financing
 
 
-def license_ip(company: Company, project, actor=None):
+_patents = itertools.count(1)
+
+
+def register(project, *, patent: bool = True):
+    """The project's achievement in the register (its first, else a new one with a patent):
+    what a spin-off's IP deal names (F38)."""
+    found = db.session.scalars(select(Achievement).where(
+        Achievement.project_id == project.id).order_by(Achievement.id)).first()
+    if found is not None:
+        return found
+    achievement = ip_helpers.make_achievement(project, title="Force-controlled joint")
+    if patent:
+        ip_helpers.make_patent(achievement, number=f"CN2023101{next(_patents):05d}.7")
+    return achievement
+
+
+def license_ip(company: Company, project, actor=None, **values):
     signed_on = max(days_ago(390), company.registered_on)
-    deal = deals.record_ip_deal(
-        actor or manager(), company, project_id=project.id, kind=IpDealKind.LICENCE,
-        patent_number="CN202310123456.7", title="Force-controlled joint", licensee=company.name,
-        exclusive=True, field_of_use="Collaborative robots", upfront=Decimal("500000"),
-        royalty_pct=Decimal("3.00"), equity_shares=Decimal("0"), signed_on=signed_on)
+    achievement = register(project)
+    values = {"achievement_id": achievement.id, "right_ids": [r.id for r in achievement.rights],
+              "kind": IpDealKind.LICENCE, "licensee": company.name, "exclusive": True,
+              "field_of_use": "Collaborative robots", "upfront": Decimal("500000"),
+              "royalty_pct": Decimal("3.00"), "equity_shares": Decimal("0"),
+              "signed_on": signed_on, **values}
+    deal = deals.record_ip_deal(actor or manager(), company, **values)
     _commit()
     return deal
 

@@ -34,7 +34,7 @@ def test_the_company_page_shows_the_cap_table_rounds_and_stakes(client, example)
     for text in ["53.67%", "15.34%", "7.67%", "7.99%", "13,041,666",
                  "CN¥120,000,000.00 ÷ 10,000,000 shares = 12.00",
                  "Suzhou Venture Capital: CN¥24,000,000.00 for 2,000,000 shares",
-                 "CN202310123456.7", "Collaborative robots", company.uscc]:
+                 "Force-controlled joint", "Collaborative robots", company.uscc]:
         assert text in page, text
     # Stakes before and after the round, and HQ's stake over time.
     assert "70.00%" in page and "20.00%" in page
@@ -146,9 +146,10 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
     assert locked.status_code == 400
     assert "locked up" in locked.get_data(as_text=True)
 
+    achievement = helpers.register(project)
     deal = post(client, f"/companies/{company.id}/ip/new", {
-        "project_id": str(project.id), "kind": "licence", "patent_number": "CN1",
-        "title": "Joint", "licensee": company.name, "exclusive": "y", "upfront": "0",
+        "achievement_id": str(achievement.id), "kind": "licence", "licensee": company.name,
+        "exclusive": "y", "upfront": "0",
         "royalty_pct": "2.5", "equity_shares": "", "signed_on": today().isoformat()})
     assert deal.status_code == 302
     exit_ = post(client, f"/companies/{company.id}/exit", {

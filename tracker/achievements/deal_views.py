@@ -64,8 +64,8 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
     form = TransferForm(
         obj=transfer if request.method == "GET" else None,
         enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
-        ip_deals=db.session.scalars(select(IpDeal).where(
-            IpDeal.project_id == achievement.project_id).order_by(IpDeal.id)).all(),
+        ip_deals=db.session.scalars(select(IpDeal).where(IpDeal.records(achievement))
+                                    .order_by(IpDeal.id)).all(),
         minimum=number(minimum))
     for name in transfer.fixed_terms if transfer is not None else ():
         getattr(form, name).description = _(

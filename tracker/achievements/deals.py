@@ -122,8 +122,9 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
         deal = db.session.get(IpDeal, ip_deal_id)
         taken = db.session.scalar(select(Transfer.id).where(
             Transfer.ip_deal_id == ip_deal_id, Transfer.id != (transfer.id if transfer else 0)))
-        if deal is None or deal.project_id != achievement.project_id:
-            problems.add("ip_deal_id", _("Choose one of the spin-off deals of this project."))
+        if deal is None or not deal.of(achievement):
+            problems.add("ip_deal_id", _("Choose one of the spin-off deals of this "
+                                         "achievement."))
         elif taken:
             problems.add("ip_deal_id", _("Another transfer already records that deal."))
     if signed_on is not None and "signed_on" not in problems and (

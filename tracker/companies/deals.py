@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker import db, money
+from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
 from tracker.companies import ledger, services
 from tracker.companies.ip_models import IpDeal, IpDealKind
@@ -32,6 +34,7 @@ from tracker.display.formatting import day, number
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
 from tracker.errors import Problems, Refused, in_row
+from tracker.projects.models import Project
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -136,14 +139,35 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
 # --- IP and exits -------------------------------------------------------------------------------
 
 
-def record_ip_deal(actor: User, company: Company, *, project_id: int, kind: IpDealKind,
-                   patent_number: str, title: str, licensee: str, exclusive: bool,
+def register_choices(company: Company) -> list[Achievement]:
+    """What a deal of the company may license or assign: the register's achievements of the
+    projects it comes from, then those of their institutes' other projects, with their rights."""
+    projects = [p.id for p in company.projects]
+    institutes = {p.institute_id for p in company.projects}
+    found = db.session.scalars(
+        select(Achievement).join(Achievement.project)
+        .where(Project.id.in_(projects) | Project.institute_id.in_(institutes))
+        .options(selectinload(Achievement.project), selectinload(Achievement.rights))
+        .order_by(Project.code, Achievement.title, Achievement.id)).all()
+    return sorted(found, key=lambda a: a.project_id not in projects)
+
+
+def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
+                   right_ids: list[int], kind: IpDealKind, licensee: str, exclusive: bool,
                    field_of_use: str, upfront: Decimal | None, royalty_pct: Decimal | None,
                    equity_shares: Decimal | None, signed_on: date) -> IpDeal:
+    """A licence or assignment to the company of an achievement of the register (F38), and
+    of some of its rights if the deal names them."""
     services.require_manager(actor)
     problems = Problems()  # every problem at once, each beside its field
-    if project_id not in {p.id for p in company.projects}:
-        problems.add("project_id", _("Choose one of the projects the company comes from."))
+    achievement = next((a for a in register_choices(company) if a.id == achievement_id), None)
+    rights = [r for r in achievement.rights if r.id in set(right_ids or ())] if achievement else []
+    if achievement is None:
+        problems.add("achievement_id", _("Choose an achievement of the register, of the "
+                                         "company's projects or of their institutes."))
+    elif len(rights) != len(set(right_ids or ())):
+        problems.add("right_ids", _("Choose among the rights of “%(title)s”.",
+                                    title=achievement.title))
     problems.collect(services.check_dated, company, "signed_on", signed_on)
     upfront = upfront or Decimal("0")
     royalty_pct = royalty_pct or Decimal("0")
@@ -156,12 +180,13 @@ def record_ip_deal(actor: User, company: Company, *, project_id: int, kind: IpDe
     if equity_shares < 0 or equity_shares != equity_shares.to_integral_value():
         problems.add("equity_shares", _("Shares are whole numbers, zero or more."))
     problems.raise_any()
-    deal = IpDeal(project_id=project_id, kind=kind, patent_number=patent_number.strip(),
-                  title=title.strip(), licensee=licensee.strip(), exclusive=exclusive,
+    deal = IpDeal(project_id=achievement.project_id, achievement_id=achievement.id, rights=rights,
+                  kind=kind, licensee=licensee.strip(), exclusive=exclusive,
                   field_of_use=field_of_use.strip(), upfront=upfront, royalty_pct=royalty_pct,
                   equity_shares=equity_shares, signed_on=signed_on, recorded_by_id=actor.id)
     company.ip_deals.append(deal)
-    audit.record(actor, "ip.record", deal)
+    audit.record(actor, "ip.record", deal, {**audit.pending_changes(deal),
+                                            "rights": [None, [r.name for r in rights]]})
     db.session.flush()
     return deal
 

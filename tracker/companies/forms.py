@@ -21,7 +21,7 @@ from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.dates import today
 from tracker.display.labels import label
 from tracker.web.corrections import ReverseForm
-from tracker.web.fields import DateField, MoneyField, NumberField, Range
+from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, NumberField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 HOLDING_ROWS = 8
@@ -167,10 +167,12 @@ class RoundForm(OneTime, Form):
 
 
 class IpDealForm(OneTime, Form):
-    project_id = SelectField(_l("Project whose IP it is"), coerce=int, choices=[])
+    achievement_id = SelectField(_l("Achievement"), coerce=row_id, choices=[],
+                                 description=_l("From the register: an achievement of the "
+                                                "company's projects or of their institutes."))
+    right_ids = MultiCheckboxField(_l("Its rights the deal names"), coerce=row_id, choices=[],
+                                   description=_l("None: the achievement as a whole."))
     kind = SelectField(_l("Kind"), choices=[], coerce=IpDealKind)
-    patent_number = StringField(_l("Patent number"), validators=[DataRequired(), Length(max=50)])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     licensee = StringField(_l("Licensee or assignee"),
                            validators=[DataRequired(), Length(max=200)])
     exclusive = BooleanField(_l("Exclusive"))
@@ -181,9 +183,12 @@ class IpDealForm(OneTime, Form):
     equity_shares = _shares(_l("Shares given for it"), required=False)
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
 
-    def __init__(self, *args, projects=(), **kwargs):
+    def __init__(self, *args, achievements=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.project_id.choices = [(p.id, p.name) for p in projects]
+        self.achievement_id.choices = [(a.id, f"{a.project.code} · {a.title}")
+                                       for a in achievements]
+        self.right_ids.choices = [(r.id, f"{a.title} · {r.name}") for a in achievements
+                                  for r in a.rights]
         self.kind.choices = _choices(IpDealKind)
 
 

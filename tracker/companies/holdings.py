@@ -145,7 +145,9 @@ def with_ledger() -> tuple:
             selectinload(Company.rounds).selectinload(FinancingRound.reversal),
             selectinload(Company.rounds).selectinload(FinancingRound.conversions)
             .options(selectinload(Conversion.reversal), selectinload(Conversion.agreement)),
-            selectinload(Company.ip_deals).selectinload(IpDeal.project),
+            selectinload(Company.ip_deals).options(selectinload(IpDeal.project),
+                                                   selectinload(IpDeal.achievement),
+                                                   selectinload(IpDeal.rights)),
             selectinload(Company.exits).selectinload(CompanyExit.reversal))
 
 

@@ -1,5 +1,11 @@
 """Licences and assignments of a project's IP to its spin-off company (a module of its own so
-that tracker/companies/models.py stays under 400 lines)."""
+that tracker/companies/models.py stays under 400 lines).
+
+What is licensed or assigned is chosen from the achievement and IP register (issue 16, F38):
+an achievement of the company's projects or of their institutes (`achievement_id`) and, if
+the deal names them, some of its rights (`rights`). Deals recorded before the register named
+the patent in free text (`patent_number`, `title`); revision 0082 linked those whose number is
+a registered right's, and the others stay as typed, shown as not linked to the register."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Column, ColumnElement, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, Shares, UTCDateTime, str_enum, utcnow
@@ -17,6 +23,7 @@ from tracker.money import Percent
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.achievements.models import Achievement, IpRight
     from tracker.companies.models import Company
     from tracker.projects.models import Project
 
@@ -38,6 +45,15 @@ IP_DEAL_KIND_RECORDED = {
 }
 
 
+# The rights of the achievement a deal names (none: the achievement as a whole).
+ip_deal_rights = Table(
+    "ip_deal_rights",
+    Base.metadata,
+    Column("ip_deal_id", ForeignKey("ip_deals.id", ondelete="CASCADE"), primary_key=True),
+    Column("right_id", ForeignKey("ip_rights.id"), primary_key=True),
+)
+
+
 class IpDeal(Base):
     """A licence or assignment of a project's IP (a patent, usually to the company)."""
 
@@ -53,8 +69,12 @@ class IpDeal(Base):
                                             index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     kind: Mapped[IpDealKind] = mapped_column(str_enum(IpDealKind, "ip_deal_kind"))
-    patent_number: Mapped[str] = mapped_column(String(50))
-    title: Mapped[str] = mapped_column(String(200))
+    # The register's achievement; None for a deal typed before the register (F38) whose
+    # number matched no registered right: its patent stays as typed below ("" once linked).
+    achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"),
+                                                       index=True)
+    patent_number: Mapped[str] = mapped_column(String(50), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
     licensee: Mapped[str] = mapped_column(String(200))
     exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     field_of_use: Mapped[str] = mapped_column(String(200), default="")
@@ -67,10 +87,35 @@ class IpDeal(Base):
 
     company: Mapped[Company] = relationship(back_populates="ip_deals")
     project: Mapped[Project] = relationship()
+    achievement: Mapped[Achievement | None] = relationship()
+    rights: Mapped[list[IpRight]] = relationship(secondary=ip_deal_rights,
+                                                 order_by="IpRight.id")
+
+    @property
+    def in_register(self) -> bool:
+        """Linked to the register's achievement (else typed before it, F38)."""
+        return self.achievement_id is not None
 
     @property
     def name(self) -> str:
-        return f"{self.patent_number} {self.title}"
+        """The achievement and the rights named; a deal not linked, its patent as typed."""
+        if self.achievement is None:
+            return f"{self.patent_number} {self.title}".strip()
+        numbers = ", ".join(r.number or r.title for r in self.rights)
+        return f"{self.achievement.title} ({numbers})" if numbers else self.achievement.title
+
+    def of(self, achievement: Achievement) -> bool:
+        """The deal licenses or assigns `achievement`: it names it, or, typed before the
+        register, it is of the achievement's project."""
+        if self.achievement_id is not None:
+            return self.achievement_id == achievement.id
+        return self.project_id == achievement.project_id
+
+    @staticmethod
+    def records(achievement: Achievement) -> ColumnElement[bool]:
+        """`of` as a query's condition."""
+        return (IpDeal.achievement_id == achievement.id) | (
+            IpDeal.achievement_id.is_(None) & (IpDeal.project_id == achievement.project_id))
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)

@@ -26,6 +26,16 @@ def not_registered(company: Company) -> str | None:
              "registration date first.", name=company.name)
 
 
+def no_achievement(company: Company, achievements: list) -> str | None:
+    """Why no IP deal can be recorded for the company: the register has no achievement of its
+    projects or their institutes to license or assign (F38); None when it has."""
+    if achievements:
+        return None
+    return _("The register has no achievement of the projects of %(name)s or of their "
+             "institutes: record the achievement and its rights first (Achievements and IP).",
+             name=company.name)
+
+
 def not_a_spin_off_source(project: Project) -> str | None:
     """Why a company cannot come from the project yet: HQ decides to invest first (gate 2 GO
     opens the investment decision), or None when it can."""

@@ -35,7 +35,7 @@ from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, reversible
+from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversible
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
 from tracker.web.permissions import requires
@@ -123,7 +123,9 @@ def show(company_id: int) -> str | Response:
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
         detachments=corrections.detachments_of(company=company),
         may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
-        not_registered=prerequisites.not_registered(company))
+        not_registered=prerequisites.not_registered(company),
+        ip_missing=Company.can_manage(_user()) and prerequisites.no_achievement(
+            company, deals.register_choices(company)))
 
 
 def _project_choices(company: Company | None) -> list[Project]:
@@ -254,14 +256,17 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
-    form = IpDealForm(projects=company.projects)
+    achievements = deals.register_choices(company)
+    offered(prerequisites.not_registered(company)
+            or prerequisites.no_achievement(company, achievements), _to_company(company))
+    form = IpDealForm(achievements=achievements)
     if not form.is_submitted():
         form.licensee.data = company.name
 
     def call():
         return deals.record_ip_deal(
-            _user(), company, project_id=form.project_id.data, kind=form.kind.data,
-            patent_number=form.patent_number.data, title=form.title.data,
+            _user(), company, achievement_id=form.achievement_id.data,
+            right_ids=form.right_ids.data or [], kind=form.kind.data,
             licensee=form.licensee.data, exclusive=form.exclusive.data,
             field_of_use=form.field_of_use.data or "", upfront=form.upfront.data,
             royalty_pct=form.royalty_pct.data, equity_shares=form.equity_shares.data,
