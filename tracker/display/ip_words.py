@@ -68,6 +68,7 @@ FIELDS = {
     "payment_due_on": _l("Payment due on"),
     "transfer_id": _l("Transfer or licence"), "report_id": _l("Royalty report"),
     "costs": _l("Deductible costs"), "contributor_pct": _l("Contributors' share"),
+    "contributor_min_pct": _l("Minimum share for the contributors when recorded"),
     "receipt_id": _l("Income received"), "share_pct": _l("Share"), "pays": _l("It pays"),
     "accelerate": _l("Unvested incentive options vest at the exit"),
     "pool_id": _l("Incentive pool"), "holder_id": _l("Holder"), "person_name": _l("Person"),
