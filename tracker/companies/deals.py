@@ -146,7 +146,8 @@ def register_choices(company: Company) -> list[Achievement]:
     institutes = {p.institute_id for p in company.projects}
     found = db.session.scalars(
         select(Achievement).join(Achievement.project)
-        .where(Project.id.in_(projects) | Project.institute_id.in_(institutes))
+        .where(Project.id.in_(projects) | Project.institute_id.in_(institutes),
+               Achievement.withdrawn_at.is_(None))
         .options(selectinload(Achievement.project), selectinload(Achievement.rights))
         .order_by(Project.code, Achievement.title, Achievement.id)).all()
     return sorted(found, key=lambda a: a.project_id not in projects)
@@ -161,7 +162,8 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
     services.require_manager(actor)
     problems = Problems()  # every problem at once, each beside its field
     achievement = next((a for a in register_choices(company) if a.id == achievement_id), None)
-    rights = [r for r in achievement.rights if r.id in set(right_ids or ())] if achievement else []
+    rights = ([r for r in achievement.standing_rights if r.id in set(right_ids or ())]
+              if achievement else [])
     if achievement is None:
         problems.add("achievement_id", _("Choose an achievement of the register, of the "
                                          "company's projects or of their institutes."))

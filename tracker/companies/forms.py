@@ -188,7 +188,7 @@ class IpDealForm(OneTime, Form):
         self.achievement_id.choices = [(a.id, f"{a.project.code} · {a.title}")
                                        for a in achievements]
         self.right_ids.choices = [(r.id, f"{a.title} · {r.name}") for a in achievements
-                                  for r in a.rights]
+                                  for r in a.standing_rights]
         self.kind.choices = _choices(IpDealKind)
 
 
