@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import make_user
+from tests.factories import _commit, make_user
 from tests.incentives.test_grants import company, pool_of  # noqa: F401 - the fixture
 from tracker import db
 from tracker.accounts.models import Role
@@ -44,11 +44,11 @@ def test_a_grant_of_options_is_shown_before_it_is_written(client, company):  # n
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Confirm and record" in text
     assert f"{researcher.name} ({researcher.email})" in text
-    assert "400,000 · Options" in text and "1.50" in text
+    assert "400,000 · Options" in text and "CN¥1.50" in text  # as the grant's page
     start = helpers.days_ago(10)
     cliff = add_months(start, 12)
     assert "48 months from" in text
-    assert "100,000 vest at once" in text  # twelve of 48 months on the cliff's date
+    assert "100,000 options vest at once" in text  # twelve of 48 months on the cliff's date
     assert cliff.strftime("%Y") in text and add_months(start, 48).strftime("%Y") in text
     assert "Incentive pool can grant after this" in text and "1,600,000" in text
     # Fully diluted: the pool 20 % before, 16 % after; the person 0 before, 4 % after.
@@ -83,3 +83,16 @@ def test_a_grant_of_shares_shows_the_person_holding_them_and_no_cliff(client, co
                 {**data, "confirmed": "1"}).status_code == 302
     assert count(IncentiveGrant) == 1
     assert db.session.scalar(select(IncentiveGrant)).shares == Decimal("100000")
+
+
+def test_the_preview_in_chinese_names_options_and_prices_as_the_grant_page(client,
+                                                                         company):  # noqa: F811
+    # Issue 16 T27: "授予类型" read over "400,000 · 期权", options vested in 股, a bare price.
+    admin = make_user(Role.HQ_ADMIN)
+    admin.locale = "zh_CN"
+    _commit()
+    login(client, admin)
+    text = post(client, f"/companies/{company.id}/incentives/new",
+                form(company)).get_data(as_text=True)
+    assert "授予数量与类型" in text and "授予类型" not in text
+    assert "一次性归属 100,000 份期权" in text and "¥1.50" in text

@@ -96,3 +96,28 @@ def test_an_exercise_after_a_leaving_obeys_the_same_bounds(company):  # noqa: F8
     with pytest.raises(Invalid) as refused:  # after the window
         services.exercise(admin, bob, helpers.days_ago(5), D("1"))
     assert refused.value.field == "on_date" and "lapsed after it" in refused.value.message
+
+
+def test_the_forms_are_offered_only_when_they_can_be_used(client, company):  # noqa: F811
+    # Issue 16 T24: the leaving's form was drawn for a leaver, refused only on submit; the
+    # page offered an exercise with nothing exercisable.
+    admin = helpers.manager()
+    early = grant(company, admin, granted_on=helpers.days_ago(100),
+                  vesting_start=helpers.days_ago(100))  # before its twelve months' cliff
+    alice = grant(company, admin)  # 100,000 vested
+    login(client, make_user(Role.HQ_ADMIN))
+    exercise = "/incentives/grants/{}/exercise"
+    assert exercise.format(early.id) not in client.get(
+        f"/incentives/grants/{early.id}").get_data(as_text=True)
+    assert exercise.format(alice.id) in client.get(
+        f"/incentives/grants/{alice.id}").get_data(as_text=True)
+    services.exercise(admin, alice, helpers.days_ago(1), D("100000"))
+    services.forfeit(admin, alice, helpers.days_ago(1), "Left")
+    _commit()
+    page = client.get(f"/incentives/grants/{alice.id}").get_data(as_text=True)
+    assert exercise.format(alice.id) not in page  # all exercised
+    assert f"/incentives/grants/{alice.id}/forfeit" not in page
+    answer = client.get(f"/incentives/grants/{alice.id}/forfeit")
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "leaving was recorded already" in text
+    assert f'href="/incentives/grants/{alice.id}"' in text and 'name="left_on"' not in text

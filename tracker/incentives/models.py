@@ -282,10 +282,23 @@ class IncentiveGrant(Versioned, Base):
         return (self.can_manage(user) and self.kind is GrantKind.OPTIONS
                 and self.state(on) not in (GrantState.LAPSED, GrantState.EXITED))
 
+    def offers_exercise(self, user: User, on: date) -> bool:
+        """The grant's page links to recording an exercise: one can be, and some options are
+        exercisable on `on` (none then is none on any earlier day either: vesting only grows)."""
+        return self.can_exercise(user, on) and self.exercisable(on) > 0
+
+    def recording_leaving_refusal(self) -> str | None:
+        """Why no leaving can be recorded (the service refuses, and no form is offered): once,
+        while the company's ledger is open; None when it can be."""
+        if self.is_forfeited:
+            return _("%(name)s's leaving was recorded already (%(date)s).",
+                     name=self.person_name, date=day(self.left_on))
+        if self.company.standing_exits:
+            return _("%(name)s has exited: its ledger is closed.", name=self.company.name)
+        return None
+
     def can_record_leaving(self, user: User) -> bool:
-        """Once, while the company's ledger is open."""
-        return (self.can_manage(user) and not self.is_forfeited
-                and not self.company.standing_exits)
+        return self.can_manage(user) and self.recording_leaving_refusal() is None
 
 
 class OptionExercise(Base):

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from tracker.companies import ledger
 from tracker.dates import today
-from tracker.display.formatting import day, number, pct, price
+from tracker.display.formatting import day, money, number, pct
 from tracker.display.labels import label
 from tracker.display.preview import GRANT, Preview
 from tracker.incentives import dilution, services
@@ -25,8 +25,11 @@ def _schedule(record: IncentiveGrant) -> list[tuple[str, str]]:
     schedule = record.schedule
     if not record.vesting_months:
         return [(_("Vesting"), _("All at once on %(date)s", date=day(record.vesting_start)))]
-    cliff = (_("%(date)s: %(shares)s vest at once", date=day(schedule.cliff_on),
-               shares=number(schedule.vested(record.shares, schedule.cliff_on)))
+    at_cliff = {"date": day(schedule.cliff_on),
+                "shares": number(schedule.vested(record.shares, schedule.cliff_on))}
+    cliff = ((_("%(date)s: %(shares)s options vest at once", **at_cliff)
+              if record.kind is GrantKind.OPTIONS
+              else _("%(date)s: %(shares)s shares vest at once", **at_cliff))
              if record.cliff_months else _("No cliff"))
     return [(_("Vesting"), _("%(months)d months from %(start)s, monthly",
                              months=record.vesting_months, start=day(record.vesting_start))),
@@ -40,7 +43,7 @@ def grant(record: IncentiveGrant) -> Preview:
     facts = [(_("Person"), person),
              (_("Grant of"), f"{number(record.shares)} · {label(record.kind)}")]
     if record.kind is GrantKind.OPTIONS:
-        facts.append((_("Exercise price per share"), price(record.exercise_price)))
+        facts.append((_("Exercise price per share"), money(record.exercise_price)))  # as its page
     facts += [(_("Granted on"), day(on)), *_schedule(record),
               (_("Locked up until"), day(record.lock_up_until) if record.lock_up_until
                else _("No lock-up")),

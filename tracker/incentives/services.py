@@ -281,9 +281,8 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
     theirs to exercise until the end of the grant's exercise window (`window_days` after
     leaving), then lapse (`lapse_options`). Returns the shares forfeited."""
     require_manager(actor)
-    if record.is_forfeited:
-        raise Refused(_("%(name)s's leaving was recorded already (%(date)s).",
-                        name=record.person_name, date=day(record.left_on)))
+    if (said := record.recording_leaving_refusal()) is not None:
+        raise Refused(said)
     companies.require_cap_table(record.company)
     problems = Problems()
     if left_on is None:

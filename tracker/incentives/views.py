@@ -90,7 +90,7 @@ def show(grant_id: int) -> str:
     grant = _grant_or_404(grant_id)
     on, user = today(), _user()
     return render_template("incentives/show.html", grant=grant, on=on, state=grant.state(on),
-                           may_exercise=grant.can_exercise(user, on),
+                           may_exercise=grant.offers_exercise(user, on),
                            may_record_leaving=grant.can_record_leaving(user),
                            exit_sentence=exits.exit_sentence(grant),
                            exit_=grant.exit_by(on),
@@ -136,6 +136,7 @@ def exercise(grant_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
     grant = _grant_or_404(grant_id, manage=True)
+    offered(grant.recording_leaving_refusal(), _to_grant(grant))
     form = ForfeitForm()
     return submit(form, lambda: services.forfeit(_user(), grant, form.left_on.data,
                                                  form.reason.data),
