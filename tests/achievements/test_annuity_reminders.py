@@ -64,9 +64,10 @@ def test_an_unpaid_annuity_reminds_the_pm_then_hq_and_stops_once_paid():
 
 def test_a_lapsed_patent_is_not_reminded():
     achievement = make_achievement()
-    right = make_patent(achievement, status=RightStatus.LAPSED)
+    right = make_patent(achievement)
     services.add_annuity(achievement.project.pm, right, year_no=2, due_on=DUE,
                          fee=Decimal("900"))
+    right.status = RightStatus.LAPSED  # listed while it was live, lapsed since
     _commit()
     assert scan.scan(date(2027, 2, 15)).found == 0
 

@@ -19,7 +19,14 @@ from flask_babel import gettext as _
 
 from tracker import db, reversals
 from tracker.accounts.models import User
-from tracker.achievements.models import Annuity, AnnuityPaymentReversal, IpRight
+from tracker.achievements.models import (
+    PATENT_TYPE_LABELS,
+    Annuity,
+    AnnuityPaymentReversal,
+    IpRight,
+    PatentType,
+    RightStatus,
+)
 from tracker.achievements.periods import add_months
 from tracker.audit import services as audit
 from tracker.display.formatting import day
@@ -29,6 +36,49 @@ from tracker.money import cents
 
 SURCHARGE_PER_MONTH = Decimal("0.05")  # of the fee, for each full month late beyond the first
 SURCHARGE_MONTHS = 5  # the most months that add to it: 25 %
+# The longest term of each kind of Chinese patent, from its filing date (Patent Law art. 42):
+# no annuity is due beyond its last year.
+TERM_YEARS = {PatentType.INVENTION: 20, PatentType.UTILITY_MODEL: 10, PatentType.DESIGN: 15}
+LIVE = (RightStatus.FILED, RightStatus.GRANTED)  # a right whose annuities are still listed
+
+
+def listing_refusal(right: IpRight) -> str | None:
+    """A lapsed or abandoned right lists no new annuity (issue 16 T2)."""
+    if right.status not in LIVE:
+        return _("This right is %(status)s: an annuity is listed only for a patent pending or "
+                 "granted.", status=right.status_label)
+    return None
+
+
+def check_year_and_fee(right: IpRight, year_no: int | None, fee: Decimal | None,
+                       problems: Problems) -> None:
+    """A year within the term of the patent's kind; a fee above zero."""
+    term = TERM_YEARS.get(right.patent_type)
+    if year_no is not None and term is not None and year_no > term:
+        problems.add("year_no", _(
+            "A patent of the kind %(kind)s is in force for at most %(n)s years: year %(year)s "
+            "is beyond it.", kind=PATENT_TYPE_LABELS[right.patent_type], n=term, year=year_no))
+    check_fee(fee, problems)
+
+
+def check_fee(fee: Decimal | None, problems: Problems) -> None:
+    if fee is None or fee <= 0:
+        problems.add("fee", _("Give the fee (more than 0)."))
+
+
+def check_filed_before_annuities(right: IpRight | None, filed_on: date | None,
+                                 problems: Problems) -> None:
+    """A patent's filing date moved stays before each of its annuities (issue 16 T17), as a
+    new annuity falls due after it."""
+    if right is None or filed_on is None:
+        return
+    early = [a for a in right.annuities if a.due_on <= filed_on]
+    if early:
+        first = min(early, key=lambda a: a.due_on)
+        problems.add("filed_on", _(
+            "The annuity of year %(n)s is due on %(date)s: an annuity falls due after the "
+            "patent is filed, so the patent is filed before it.", n=first.year_no,
+            date=day(first.due_on)))
 
 
 def late_fee_cap(annuity: Annuity, paid_on: date) -> Decimal:
@@ -126,8 +176,7 @@ def edit_annuity(actor: User, annuity: Annuity, *, due_on: date | None,
     elif right.filed_on is not None and due_on <= right.filed_on:
         problems.add("due_on", _("An annuity falls due after the patent is filed (%(date)s).",
                                  date=day(right.filed_on)))
-    if fee is None or fee < 0:
-        problems.add("fee", _("The fee is zero or more."))
+    check_fee(fee, problems)
     check_order(right, annuity, annuity.year_no, due_on, problems)
     problems.raise_any()
     annuity.due_on, annuity.fee = due_on, fee

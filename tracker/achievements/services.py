@@ -237,6 +237,7 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
     key = number_key(number, jurisdiction) if jurisdiction is not None else None
     if key and (twin := _registered(jurisdiction, key, right)) is not None:
         problems.add("number", _registered_already(number, twin))
+    annuities.check_filed_before_annuities(right, filed_on, problems)
     if granted_on is not None and filed_on is not None and granted_on < filed_on:
         problems.add("granted_on", _("A right is granted after it is filed."))
     if attorney_costs is not None and attorney_costs < 0:
@@ -341,9 +342,10 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
                                  date=day(right.filed_on)))
     if "year_no" not in problems and "due_on" not in problems:
         annuities.check_order(right, None, year_no, due_on, problems)
-    if fee is None or fee < 0:
-        problems.add("fee", _("The fee is zero or more."))
+    annuities.check_year_and_fee(right, year_no, fee, problems)
     problems.raise_any()
+    if (said := annuities.listing_refusal(right)) is not None:
+        raise Refused(said)
     annuity = Annuity(year_no=year_no, due_on=due_on, fee=fee, recorded_by_id=actor.id)
     right.annuities.append(annuity)
     audit.record(actor, "annuity.create", annuity)
