@@ -121,3 +121,17 @@ def test_the_forms_are_offered_only_when_they_can_be_used(client, company):  # n
     text = answer.get_data(as_text=True)
     assert answer.status_code == 409 and "leaving was recorded already" in text
     assert f'href="/incentives/grants/{alice.id}"' in text and 'name="left_on"' not in text
+
+
+def test_the_history_says_the_leaving_and_the_price_in_yuan(client, company):  # noqa: F811
+    # Issue 16 T14: the leaving's date, reason and count were not in the grant's history (the
+    # trail had only the window's end), and the exercise price read 1.
+    admin = helpers.manager()
+    alice = grant(company, admin)  # 100,000 of 400,000 vested: 300,000 forfeited
+    services.forfeit(admin, alice, helpers.days_ago(1), "Moved abroad")
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    text = client.get(f"/history/incentive_grants/{alice.id}").get_data(as_text=True)
+    assert "Left on" in text and day(helpers.days_ago(1)) in text
+    assert "Moved abroad" in text and "300,000" in text
+    assert "CN¥1.00" in text

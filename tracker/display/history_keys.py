@@ -71,6 +71,7 @@ KEYS: dict[str, Kind] = {
     "on_date": "date",
     "submitted_on": "date",
     "exercised": "number",
+    "exercise_price": "money",  # a price in yuan (¥1.00), as the grant's page shows it
     # Years are said as years, not as amounts (2022, not 2,022); a column's by its name
     # (formatting.is_year), a key a service writes here.
     "year": "year",

@@ -297,15 +297,19 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
     if not (reason or "").strip():
         problems.add("reason", _("Say why the grant ends (they left, were dismissed...)."))
     problems.raise_any()
+    # The window is read before anything changes: a query would flush the leaving, and the
+    # trail then said only the window's end (T14: no date, reason nor count in the history).
+    window = window_days(record)
     unvested = record.shares - record.schedule.vested(record.shares, left_on)
     record.left_on, record.forfeited = left_on, unvested
     record.forfeit_reason = reason.strip()
     if record.kind is GrantKind.OPTIONS:
-        record.exercise_until = IncentiveGrant.window_end(left_on, window_days(record))
+        record.exercise_until = IncentiveGrant.window_end(left_on, window)
+    changes = audit.pending_changes(record)
     if record.kind is GrantKind.SHARES and unvested > 0:
         record.forfeit_entry = _move(actor, record.company, record.holder, record.pool,
                                      unvested, left_on, None)
-    audit.record(actor, "incentive.forfeit", record)
+    audit.record(actor, "incentive.forfeit", record, changes)
     db.session.flush()
     return unvested
 
