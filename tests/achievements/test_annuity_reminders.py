@@ -113,3 +113,19 @@ def test_the_payment_in_the_history_is_dated_as_a_fee_paid(client):
     with force_locale("zh"):
         assert field_label("paid_on", "patent_annuities") == "缴费日期"
         assert field_label("granted_on", "ip_rights") == "授权或登记日"
+
+
+def test_the_right_s_history_shows_its_annuities_named_by_year_and_right(client):
+    """Issue 16 T15: the right's history left out its annuities, and an annuity's own history
+    was titled by its id."""
+    achievement = make_achievement()
+    pm = achievement.project.pm
+    right = make_patent(achievement)
+    annuity = services.add_annuity(pm, right, year_no=3, due_on=DUE, fee=Decimal("1200"))
+    services.pay_annuity(pm, annuity, paid_on=date(2026, 11, 1), amount=Decimal("1200"))
+    _commit()
+    login(client, pm)
+    page = client.get(f"/history/ip_rights/{right.id}").get_data(as_text=True)
+    assert "Patent annuity paid" in page and "Annuity of year 3" in page
+    own = client.get(f"/history/patent_annuities/{annuity.id}").get_data(as_text=True)
+    assert f"Annuity of year 3 · {right.name}" in own and "no. " not in own.split("</h1>")[0]

@@ -1,7 +1,8 @@
 """The records whose history belongs to another's: a funding agreement's tranches,
 disbursements and conversion; a company's share entries, rounds, IP deals and exits, their
 reversals, and the conversions at its rounds; a transfer's or licence's royalty reports, their
-reversals, and its receipts of income (reversing ones included). The history page of the
+reversals, and its receipts of income (reversing ones included); a patent's annuities and
+their payments reversed. The history page of the
 parent ("all changes") shows theirs with its own, each line naming its record.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, RoyaltyReportReversal
+from tracker.achievements.models import Annuity, AnnuityPaymentReversal
 from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import CompanyExit, FinancingRound, ShareEntry
@@ -58,7 +60,16 @@ def _transfer(transfer_id: int) -> list[tuple[str, Select]]:
     ]
 
 
-FAMILIES = {"funding_agreements": _agreement, "companies": _company,
+def _right(right_id: int) -> list[tuple[str, Select]]:
+    annuities = select(Annuity.id).where(Annuity.right_id == right_id)
+    return [
+        ("patent_annuities", annuities),
+        ("annuity_payment_reversals", select(AnnuityPaymentReversal.id)
+         .where(AnnuityPaymentReversal.annuity_id.in_(annuities))),
+    ]
+
+
+FAMILIES = {"ip_rights": _right,"funding_agreements": _agreement, "companies": _company,
             "joint_innovation_centres": _centre, "ip_transfers": _transfer}
 
 

@@ -53,7 +53,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
                                          o.on_date),
     "ip_transfers": lambda o: f"{label(o.kind)} · {o.enterprise.shown('name')}",
     "patent_annuities": lambda o: " · ".join(part for part in (
-        o.right.number, _("Annuity of year %(n)s", n=o.year_no)) if part),
+        _("Annuity of year %(n)s", n=o.year_no), o.right.name) if part),
     "payments": lambda o: _dated(money(o.amount), o.received_on),
     "instalments": lambda o: _dated(money(o.amount), o.due_date),
     "spending_entries": lambda o: o.description or _dated(money(o.amount), o.spent_on),
