@@ -111,7 +111,11 @@ class Column:
             return str(said) if said else None
         if self.kind == Kind.MONEY:
             return cents(Decimal(value))
-        if self.kind in (Kind.NUMBER, Kind.PRICE, Kind.PCT):
+        if self.kind == Kind.NUMBER:
+            # As the page writes it: 14, not 14.0 (a day count, shares stored with decimals)
+            number = Decimal(value)
+            return int(number) if number == number.to_integral_value() else number.normalize()
+        if self.kind in (Kind.PRICE, Kind.PCT):
             return Decimal(value)
         if self.kind == Kind.INT or (self.kind == Kind.YEAR and isinstance(value, int)):
             return int(value)
