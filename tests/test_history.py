@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Numeric, select
 
 from tests.achievements.helpers import make_achievement, make_transfer
 from tests.companies import helpers as companies
@@ -144,6 +144,16 @@ def test_a_value_a_service_wrote_reads_as_its_page_says_it(app, object_type, key
         model = history.model_of(object_type)
         assert history.field_label(key, object_type) == label
         assert history.shown(history.kind_of(model, key), stored, history._Names()) == shown
+
+
+def test_every_percentage_column_reads_as_a_percentage(app):
+    """A deal's contributors' share read "70" and its minimum "50" in its history, where its
+    page says 70.00 %: every numeric column named as a percentage is shown as one."""
+    with app.test_request_context():
+        for mapper in Base.registry.mappers:
+            for column in mapper.columns:
+                if column.key.endswith("_pct") and isinstance(column.type, Numeric):
+                    assert history.kind_of(mapper.class_, column.key) == "pct", column.key
 
 
 # --- the record a line is about is named as its page names it, its numbers are formatted and

@@ -81,4 +81,5 @@ KEYS: dict[str, Kind] = {
 IMPORT_KINDS: dict[str, Any] = {}
 # Numeric columns that hold a percentage, not an amount.
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
-                "weighted_score", "completion_ratio"}
+                "weighted_score", "completion_ratio", "contributor_pct", "contributor_min_pct",
+                "share_pct", "flat_pct"}
