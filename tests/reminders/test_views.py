@@ -263,5 +263,6 @@ def test_the_outbox_filters_by_channel_and_keeps_the_filter_across_states(client
     assert "Mail item" in mails and "Robot item" not in mails
     exported = client.get("/admin/reminders/?channel=wecom&export=csv").get_data(as_text=True)
     assert "Robot item" in exported and "Mail item" not in exported
-    # An unknown channel is no filter.
-    assert "Mail item" in client.get("/admin/reminders/?channel=fax").get_data(as_text=True)
+    # An unknown channel is refused, naming it, not silently no filter (tests/test_filter_values)
+    unknown = client.get("/admin/reminders/?channel=fax")
+    assert unknown.status_code == 400 and "“fax”" in unknown.get_data(as_text=True)

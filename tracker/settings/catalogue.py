@@ -93,9 +93,9 @@ DOMAIN: list[SettingDef] = [
            "at least (%)"),
         minimum=Decimal("50"),
         maximum=Decimal("100"),
-        minimum_why=_l("At least 50%%: article 45 of the law on transforming achievements "
-                       "gives the contributors no less than 50%% of the net income of a "
-                       "transfer or licence. Set it higher, never lower."),
+        minimum_why=_l("At least 50 per cent: article 45 of the law on transforming "
+                       "achievements gives the contributors no less than half of the net "
+                       "income of a transfer or licence. Set it higher, never lower."),
     ),
     # Equity incentives (tracker/incentives): a leaver's vested options stay exercisable this
     # long, unless the grant says otherwise; then they lapse.
