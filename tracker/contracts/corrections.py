@@ -40,7 +40,11 @@ if TYPE_CHECKING:
 def lock(contract: ResearchContract) -> None:
     """Serialise what changes a contract and its schedule with the payments recorded against
     it: PostgreSQL locks the contract's row, and what was received is read again after it."""
-    db.session.refresh(contract, with_for_update=True)
+    # The row alone: its counterparty, loaded with it by an outer join, can't be locked
+    # (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
+    db.session.execute(select(ResearchContract.id).where(ResearchContract.id == contract.id)
+                       .with_for_update())
+    db.session.refresh(contract)
     db.session.expire(contract, ["instalments"])
     for instalment in contract.instalments:
         db.session.expire(instalment, ["payments"])
