@@ -289,13 +289,12 @@ def _load_annuity(annuity_id: int) -> Annuity:
 def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     """An unpaid annuity's due date or fee, recorded wrongly, corrected."""
     annuity = _load_annuity(annuity_id)
-    offered(annuities.edit_refusal(annuity),
-            url_for("achievements.right", right_id=annuity.right_id))
+    back = url_for("achievements.right", right_id=annuity.right_id)
+    offered(annuities.edit_refusal(annuity), back)
     form = AnnuityEditForm(obj=annuity if request.method == "GET" else None)
     return submit(form, lambda: annuities.edit_annuity(
         _user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
-        _("Annuity corrected: its reminders follow the new due date."),
-        url_for("achievements.right", right_id=annuity.right_id),
+        _("Annuity corrected: its reminders follow the new due date."), back,
         lambda: render_template("achievements/annuity_form.html", form=form,
                                 annuity=annuity))
 
@@ -305,8 +304,8 @@ def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
 def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     """A payment recorded by mistake, reversed with a reason: the annuity is due again."""
     annuity = _load_annuity(annuity_id)
-    offered(annuities.reverse_refusal(annuity),
-            url_for("achievements.right", right_id=annuity.right_id))
+    back = url_for("achievements.right", right_id=annuity.right_id)
+    offered(annuities.reverse_refusal(annuity), back)
     form = ReverseForm()
     right_ = annuity.right
     facts = [(_("Right"), right_.name), (_("Patent year"), str(annuity.year_no)),
@@ -317,10 +316,10 @@ def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
         form, lambda: annuities.reverse_payment(_user(), annuity, form.on_date.data,
                                                 form.reason.data or ""),
         _("Payment reversed: both stay on the patent's page, and the annuity is due again."),
-        url_for("achievements.right", right_id=annuity.right_id),
+        back,
         lambda: render_template(
             "corrections/correct.html", form=form, title=_("Reverse an annuity's payment"),
-            facts=facts, back=url_for("achievements.right", right_id=annuity.right_id),
+            facts=facts, back=back,
             button=_("Reverse the fee paid"),
             explanation=_("The payment no longer counts: the annuity is due again and its "
                           "reminders resume. The payment stays on the patent's page, marked "
@@ -333,10 +332,9 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
     """An achievement recorded by mistake, withdrawn with its rights, when nothing depends on
     it (`withdrawals.achievement_refusal`, 409 otherwise)."""
     achievement = load_achievement(achievement_id, manage=True)
-    offered(withdrawals.achievement_refusal(achievement),
-            url_for("achievements.show", achievement_id=achievement.id))
-    form = ReasonForm()
     back = url_for("achievements.show", achievement_id=achievement.id)
+    offered(withdrawals.achievement_refusal(achievement), back)
+    form = ReasonForm()
     facts = [(_("Project"), f"{achievement.project.code or ''} {achievement.project.title}"),
              (_("Contributors"), ", ".join(c.name for c in achievement.contributors)),
              (_("Rights withdrawn with it"),
@@ -359,10 +357,9 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
 def withdraw_right(right_id: int) -> str | Response | tuple[str, int]:
     """A right recorded by mistake, withdrawn, when no annuity of it is paid."""
     found = _load_right(right_id, manage=True)
-    offered(withdrawals.right_refusal(found),
-            url_for("achievements.right", right_id=found.id))
-    form = ReasonForm()
     back = url_for("achievements.right", right_id=found.id)
+    offered(withdrawals.right_refusal(found), back)
+    form = ReasonForm()
     facts = [(_("Achievement"), found.achievement.title), (_("Right"), found.name),
              (_("Annuities"), str(len(found.annuities)))]
     return submit(
