@@ -447,7 +447,11 @@ ACCESS: dict[str, dict[str, str]] = {
     **{endpoint: {"GET": "admin committee: 200; "
                          + on_project("admin committee", SEES + " other_pm"),
                   "POST": on_project("admin committee", SEES + " other_pm")}
-       for endpoint in ("incentives.edit", "incentives.exercise", "incentives.forfeit")},
+       for endpoint in ("incentives.edit", "incentives.forfeit")},
+    # The world's grant has nothing vested yet: no exercise form (409), its post refused.
+    "incentives.exercise": {"GET": "admin committee: 409; "
+                                   + on_project("admin committee", SEES + " other_pm"),
+                            "POST": on_project("admin committee", SEES + " other_pm")},
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else. The
     # world's grant has no leaving to reverse: no form (409).
     "incentives.reverse_exercise": {"GET": "admin committee: 200; *: 403",

@@ -218,6 +218,7 @@ def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
         "achievements/right.html", right=found, may_manage=found.can_change(user),
         may_withdraw=found.can_change(user) and withdrawals.right_refusal(found) is None,
         annuity_form=annuity_form or AnnuityForm(formdata=None), paid_form=AnnuityPaidForm,
+        not_listed=annuities.listing_refusal(found),
         failed=failed, editable={a.id for a in found.annuities if a.can_edit(user)},
         reversible={a.id for a in found.annuities if a.can_reverse(user)})
 

@@ -4,9 +4,11 @@ unvested on its date lapse, unless it accelerates them)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
-from tracker.display.formatting import day
+from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.incentives.models import GrantKind, IncentiveGrant
 
@@ -35,3 +37,18 @@ def exercise_refusal(record: IncentiveGrant) -> str | None:
         return _("A grant of shares has nothing to exercise: the shares are the person's "
                  "already.")
     return exit_sentence(record)
+
+
+def exercise_form_refusal(record: IncentiveGrant, on: date) -> str | None:
+    """Why the exercise form is not drawn on `on` (409 instead): no exercise can be recorded
+    at all (`exercise_refusal`), or none is exercisable on any day up to `on` (vesting only
+    grows, so the last day an exercise could be dated, `on` or the end of the window after
+    leaving, says it). None when the form is drawn."""
+    if (said := exercise_refusal(record)) is not None:
+        return said
+    last = min(on, record.exercise_until) if record.exercise_until else on
+    if last < record.granted_on or record.exercisable(last) > 0:
+        return None
+    return _("No option of this grant can be exercised: %(vested)s of the %(granted)s are "
+             "vested on %(date)s and %(done)s exercised.", vested=number(record.vested(last)),
+             granted=number(record.shares), date=day(last), done=number(record.exercised(last)))

@@ -122,7 +122,7 @@ def edit(grant_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def exercise(grant_id: int) -> str | Response | tuple[str, int]:
     grant = _grant_or_404(grant_id, manage=True)
-    offered(exits.exercise_refusal(grant), _to_grant(grant))
+    offered(exits.exercise_form_refusal(grant, today()), _to_grant(grant))
     form = ExerciseForm()
     return submit(form, lambda: services.exercise(_user(), grant, form.on_date.data,
                                                   form.shares.data),
