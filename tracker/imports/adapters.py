@@ -37,13 +37,16 @@ from tracker.partners.models import Partner
 @cache
 def form_defaults(form_class: type) -> dict[str, Any]:
     """The defaults of a form's fields, which a blank form shows: what an empty cell of their
-    column means (a milestone's weight 1, a licence's 30 days), as each column's note says."""
+    column means (a milestone's weight 1, a licence's 30 days, no royalty reports, a user
+    active), as each column's note says."""
     found = {}
     for name in dir(form_class):
         field = getattr(form_class, name, None)
         if isinstance(field, UnboundField):
             default = field.kwargs.get("default")
-            if default is not None and not callable(default) and default != 0:
+            # A reference's 0 is "none", which its column says by an empty cell already.
+            if default is not None and not callable(default) and not (
+                    default == 0 and name.endswith(("_id", "_ids"))):
                 found[name] = default
     return found
 

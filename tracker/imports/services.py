@@ -88,8 +88,8 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
         try:
             if not text:
                 given[column.key] = [] if column.many else (["0"] if column.ref else [""])
-                if column.is_flag:
-                    given[column.key] = ["y"]  # an empty "active" is the form's default: yes
+                if column.is_flag:  # the form's default: a user active, no legal entity
+                    given[column.key] = ["y"] if defaults.get(column.key) else []
                 elif column.key in defaults and not column.many:
                     given[column.key] = _as_form_text(defaults[column.key])
             elif column.ref and column.many:
