@@ -18,7 +18,7 @@ from tests.imports.helpers import run
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.achievements import services as register
-from tracker.achievements.models import Achievement, Annuity, IpRight, RightStatus
+from tracker.achievements.models import Achievement, Annuity, IpRight, RightKind, RightStatus
 from tracker.audit.models import AuditRecord
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
@@ -153,3 +153,44 @@ def test_the_upload_page_offers_the_kind_and_its_template_in_either_language(cli
     # A Chinese template imports as it came: its headers are read in either language.
     result = run(admin, "achievements", [template.lstrip("\ufeff").strip().split(","), ROW])
     assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+
+
+def test_a_patent_number_written_otherwise_still_names_its_annuities():
+    """T9: the register compares numbers with spaces, the office's prefix and full-width
+    characters aside (`number_key`); an annuity naming its patent so is the patent's."""
+    admin, _pm = _projects()
+    spaced = PATENT.replace("CN201910123456.7", "CN 2019 1012 3456.7")
+    row = [*ROW[:4], spaced,
+           "ZL201910123456.7 | 3 | 2021-09-01 | 900 | 2021-08-20 | 900; "
+           "ＣＮ２０１９１０１２３４５６.７ | 4 | 2022-09-01 | 1200"]
+    result = run(admin, "achievements", [KEYS, row])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    patent = db.session.scalar(select(IpRight).where(IpRight.kind == RightKind.PATENT))
+    assert patent.number == "CN 2019 1012 3456.7"
+    assert [(a.year_no, a.paid_amount) for a in patent.annuities] == [
+        (3, Decimal("900")), (4, None)]
+    again = run(admin, "achievements", [KEYS, row])  # nothing recorded twice, none "missing"
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    assert _count(Annuity) == 2
+
+
+def test_an_annuity_paid_late_with_its_surcharge_comes_in_with_its_reason():
+    """The right's page accepts more than the fee only as a late payment's surcharge, with a
+    reason; so does the import, by the same rule, and the export writes the reason."""
+    admin, _pm = _projects()
+    late = "CN201910123456.7 | 3 | 2021-09-01 | 900 | 2021-11-15 | 945"  # 5 %: 2 months late
+    refused = run(admin, "achievements", [KEYS, [*ROW[:5], late]])
+    assert [(r, c) for r, c, _m in refused.errors] == [(2, "Patent annuities")]
+    assert "say why" in refused.errors[0][2], refused.errors
+    too_much = run(admin, "achievements", [KEYS, [
+        *ROW[:5], "CN201910123456.7 | 3 | 2021-09-01 | 900 | 2021-09-15 | 945 | paid late"]])
+    assert "no surcharge is owed" in too_much.errors[0][2], too_much.errors
+    row = [*ROW[:5], f"{late} | paid late, with the office's surcharge"]
+    result = run(admin, "achievements", [KEYS, row])
+    assert result.state is ImportState.DONE, result.errors
+    annuity = db.session.scalar(select(Annuity))
+    assert (annuity.paid_amount, annuity.late_fee_reason) == (
+        Decimal("945"), "paid late, with the office's surcharge")
+    [exported] = list(csv.reader(io.StringIO(export_csv("achievements").decode())))[1:]
+    assert exported == row
+    assert run(admin, "achievements", [KEYS, row]).unchanged == 1

@@ -55,8 +55,8 @@ _PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 Line = tuple[int | None, str, Decimal | None]
 # The right form's fields, in `register.RIGHT_FIELDS`' order.
 Right = tuple
-# (patent number, patent year, due on, fee, paid on, amount paid)
-AnnuityLine = tuple[str, int, date, Decimal, date | None, Decimal | None]
+# (patent number, patent year, due on, fee, paid on, amount paid, why more than the fee)
+AnnuityLine = tuple[str, int, date, Decimal, date | None, Decimal | None, str]
 
 
 _KIND = Column("rights", "", choices=RightKind)
@@ -136,26 +136,31 @@ def rights(text: str) -> list[Right]:
 
 def annuities(text: str) -> list[AnnuityLine]:
     """'CN2024... | 3 | 2026-03-01 | 900 | 2026-02-20 | 900' read by the annuity form and, when
-    paid, the paid form, as the right's page reads them."""
+    paid, the paid form (with its reason for a surcharge, when more than the fee was paid
+    late), as the right's page reads them."""
     found = []
     for part in _PARTS.split(text):
         if not part.strip():
             continue
         pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) not in (4, 6):
+        if len(pieces) not in (4, 6, 7):
             raise CellError(_("Write each annuity as the patent's number | patent year | due "
-                              "on | fee, then paid on | amount paid once paid."), "annuities")
-        number, year, due, fee, paid_on, paid = pieces + [""] * (6 - len(pieces))
+                              "on | fee, then paid on | amount paid once paid, then the "
+                              "surcharge's reason if more than the fee was paid."), "annuities")
+        number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
         form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
                                                "fee": _AMOUNT.sub("", fee)}))
         paid_form = AnnuityPaidForm(formdata=MultiDict({
-            "paid_on": iso_date(paid_on), "amount": _AMOUNT.sub("", paid)}))
-        if not form.validate() or (len(pieces) == 6 and not paid_form.validate()):
+            "paid_on": iso_date(paid_on), "amount": _AMOUNT.sub("", paid),
+            "late_fee_reason": reason}))
+        is_paid = len(pieces) > 4
+        if not form.validate() or (is_paid and not paid_form.validate()):
             raise CellError(ledger_lines.form_errors(form) or ledger_lines.form_errors(
                 paid_form), "annuities")
         found.append((number, form.year_no.data, form.due_on.data, form.fee.data,
-                      paid_form.paid_on.data if len(pieces) == 6 else None,
-                      paid_form.amount.data if len(pieces) == 6 else None))
+                      paid_form.paid_on.data if is_paid else None,
+                      paid_form.amount.data if is_paid else None,
+                      (paid_form.late_fee_reason.data or "").strip() if is_paid else ""))
     return found
 
 
@@ -169,8 +174,15 @@ def recorded_rights(achievement: Achievement) -> list[Right]:
 
 
 def recorded_annuities(achievement: Achievement) -> list[AnnuityLine]:
-    return [(r.number, a.year_no, a.due_on, a.fee, a.paid_on, a.paid_amount)
-            for r in achievement.rights for a in r.annuities]
+    return [(r.number, a.year_no, a.due_on, a.fee, a.paid_on, a.paid_amount,
+             a.late_fee_reason or "") for r in achievement.rights for a in r.annuities]
+
+
+def _patent(patents: list[IpRight], number: str) -> IpRight | None:
+    """The patent an annuity names, its number compared as the register compares it
+    (`number_key`): CN 2024 1 0123456.7 is CN202410123456.7."""
+    return next((r for r in patents if number_key(number, r.jurisdiction)
+                 == number_key(r.number, r.jurisdiction)), None)
 
 
 def _same_right(line: Right, right: IpRight) -> bool:
@@ -277,19 +289,20 @@ class Achievements(Adapter):
                    problems: Problems) -> None:
         """Annuities the file adds, and payments of those unpaid; none changed or dropped."""
         db.session.expire(achievement, ["rights"])
-        patents = {r.number: r for r in achievement.rights if r.kind is RightKind.PATENT}
+        patents = [r for r in achievement.rights if r.kind is RightKind.PATENT]
         given = set()
-        for number, year, due, fee, paid_on, paid in wanted:
-            right = patents.get(number)
+        for number, year, due, fee, paid_on, paid, reason in wanted:
+            right = _patent(patents, number)
             if right is None:
                 problems.add("annuities", _("The achievement has no patent numbered "
                                             "%(number)s.", number=number))
                 continue
-            given.add((number, year))
+            given.add((right.id, year))
             annuity = next((a for a in right.annuities if a.year_no == year), None)
             named = _("%(right)s, year %(year)d", right=right.name, year=year)
             if annuity is not None and ((annuity.due_on, annuity.fee) != (due, fee) or (
-                    annuity.paid and (annuity.paid_on, annuity.paid_amount) != (paid_on, paid))):
+                    annuity.paid and (annuity.paid_on, annuity.paid_amount,
+                                      annuity.late_fee_reason or "") != (paid_on, paid, reason))):
                 problems.add("annuities", _("The annuity %(annuity)s is recorded otherwise: an "
                                             "import does not change it.", annuity=named))
                 continue
@@ -298,15 +311,17 @@ class Achievements(Adapter):
                     annuity = register.add_annuity(actor, right, year_no=year, due_on=due,
                                                    fee=fee)
                 if paid_on is not None and not annuity.paid:
-                    register.pay_annuity(actor, annuity, paid_on=paid_on, amount=paid)
+                    register.pay_annuity(actor, annuity, paid_on=paid_on, amount=paid,
+                                         late_fee_reason=reason)
             except Invalid as error:
                 problems.found += [("annuities", _("%(right)s: %(problem)s", right=named,
                                                    problem=message))
                                    for _field, message in error.problems]
             except (Refused, Forbidden) as error:
                 problems.add("annuities", error.message)
-        for number, year, *_rest in recorded_annuities(achievement):
-            if (number, year) not in given:
+        for right in patents:
+            for number, year in ((right.number, a.year_no) for a in right.annuities
+                                 if (right.id, a.year_no) not in given):
                 problems.add("annuities", _("The annuity of year %(year)d of %(number)s is "
                                             "recorded and missing from the file: an import "
                                             "does not remove it.", year=year, number=number))

@@ -250,7 +250,9 @@ def _achievements() -> Iterator[list]:
                "; ".join(" | ".join(_right(r)) for r in a.standing_rights),
                "; ".join(" | ".join([r.number, str(n.year_no), n.due_on.isoformat(),
                                      _text(n.fee)] + ([n.paid_on.isoformat(),
-                                                       _text(n.paid_amount)] if n.paid else []))
+                                                       _text(n.paid_amount)] if n.paid else [])
+                                    + ([n.late_fee_reason] if n.paid and n.late_fee_reason
+                                       else []))
                          for r in a.standing_rights for n in r.annuities)]
 
 

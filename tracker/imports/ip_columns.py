@@ -27,9 +27,12 @@ ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
                    "A right is found again by its kind, number and jurisdiction (know-how by "
                    "its title).")),
     Column("annuities", _l("Patent annuities"),
-           note=_l("Patent number | patent year | due on | fee (CNY) | paid on | amount paid, "
-                   "the last two once paid, separated by semicolons, e.g. CN202410123456.7 | "
-                   "3 | 2026-03-01 | 900 | 2026-02-20 | 900.")),
+           note=_l("Patent number | patent year | due on | fee (CNY) | paid on | amount paid "
+                   "| surcharge reason, separated by semicolons: paid on and amount paid once "
+                   "paid, and the reason only when more than the fee was paid late (the "
+                   "office's surcharge), e.g. CN202410123456.7 | 3 | 2026-03-01 | 900 | "
+                   "2026-02-20 | 900; CN202410123456.7 | 4 | 2027-03-01 | 1200 | 2027-05-10 | "
+                   "1260 | paid late.")),
 ), key=("project_id", "title"))
 
 IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
