@@ -307,6 +307,9 @@ ACCESS: dict[str, dict[str, str]] = {
     # (the PM's): theirs and the HQ-wide roles' (IncomeShare.can_read_statement), not there for
     # anyone else, their director and other PMs included.
     "transfers.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
+    # Every deal across the portfolio: the HQ-wide roles, and directors their institutes'
+    # (Transfer.can_list, as the funding list).
+    "transfers.index": {"GET": "hq directors: 200; *: 403"},
     **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
                   "POST": on_project("admin committee")}
        for endpoint in ("transfers.new", "transfers.edit")},

@@ -55,6 +55,20 @@ TRANSFER_KIND_RECORDED = {
 }
 
 
+class DealStatus(enum.StrEnum):
+    """Where a deal stands by its term (tracker/achievements/deal_list.py): in effect until the
+    day it ends (no end: for good), ended after it."""
+
+    IN_EFFECT = "in_effect"
+    ENDED = "ended"
+
+
+DEAL_STATUS_LABELS = {
+    DealStatus.IN_EFFECT: _l("In effect"),
+    DealStatus.ENDED: _l("Term ended"),
+}
+
+
 class RoyaltyBase(enum.StrEnum):
     NET_SALES = "net_sales"
     GROSS_SALES = "gross_sales"
@@ -190,6 +204,12 @@ class Transfer(Versioned, Base):
 
     def can_view(self, user: User) -> bool:
         return self.achievement.can_view(user)
+
+    @staticmethod
+    def can_list(user: User) -> bool:
+        """The list of every deal (`/transfers/`): the HQ-wide roles, every one; a director,
+        their institutes' (tracker/achievements/deal_list.py)."""
+        return user.sees_whole_portfolio or bool(user.directed_institute_ids)
 
     @staticmethod
     def can_manage(user: User) -> bool:

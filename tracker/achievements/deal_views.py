@@ -3,6 +3,8 @@ distribution, and a contributor's printable income statement."""
 
 from __future__ import annotations
 
+from itertools import chain
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,24 +14,38 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import deal_corrections, deals, queries, report_period, withdrawals
+from tracker.achievements import (
+    deal_corrections,
+    deal_list,
+    deals,
+    queries,
+    report_period,
+    withdrawals,
+)
+from tracker.achievements.columns import DEAL_COLUMNS
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_RECORDED,
+    DealStatus,
     IncomeReceipt,
     IncomeShare,
     RoyaltyReport,
     Transfer,
+    TransferKind,
 )
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement, Contributor
 from tracker.achievements.views import load_achievement
 from tracker.companies.ip_models import IpDeal
+from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
-from tracker.organisations.models import Enterprise
+from tracker.export import responses as exports
+from tracker.organisations.models import Enterprise, Institute
+from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
-from tracker.web.navigation import year_arg
+from tracker.web.navigation import choice_arg, paginate, row_arg, year_arg
+from tracker.web.permissions import requires
 
 bp = Blueprint("transfers", __name__)
 
@@ -118,6 +134,29 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
         report_form=report,
         income_form=income or (IncomeForm(formdata=None, reports=transfer.standing_reports,
                                           id_prefix="income") if manage else None))
+
+
+@bp.get("/transfers/")
+@requires(Transfer.can_list)
+def index() -> str | Response:
+    """Every transfer and licence the viewer may list (a director: their institutes'), most
+    recently signed first, filtered by institute, kind, year signed and status; a page at a
+    time, the total row summing all of them (the file holds them all)."""
+    user, on = _user(), today()
+    filters = deal_list.DealFilters(
+        institute_id=row_arg("institute", Institute),
+        kind=choice_arg("kind", {k.value for k in TransferKind}), year=year_arg(),
+        status=choice_arg("status", {s.value for s in DealStatus}))
+    query, foot = deal_list.deals(user, filters, on), deal_list.total(user, filters, on)
+    if fmt := exports.requested():
+        lines = (deal_list.line(row, on) for row in exports.stream(query, scalars=False))
+        return exports.send(DEAL_COLUMNS, chain(lines, [foot]), "transfers-and-licences", fmt,
+                            title=_("Transfers and licences"))
+    page = paginate(query, rows=True)
+    page.items = [deal_list.line(row, on) for row in page.items]
+    return render_template("achievements/deals.html", page=page, columns=DEAL_COLUMNS,
+                           foot=foot, filters=filters, institutes=institute_choices(user),
+                           kinds=list(TransferKind), statuses=list(DealStatus))
 
 
 @bp.get("/transfers/<int:transfer_id>")

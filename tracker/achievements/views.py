@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements import annuities, services, withdrawals
+from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.forms import (
     MORE_ROWS,
@@ -34,6 +35,7 @@ from tracker.achievements.models import (
 )
 from tracker.achievements.queries import achievement_transfers, contributor_candidates
 from tracker.display.formatting import day, money, on_day
+from tracker.export import responses as exports
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
@@ -81,17 +83,17 @@ def _load_right(right_id: int, manage: bool = False) -> IpRight:
 
 @bp.get("/achievements/")
 @requires(Achievement.can_list)
-def index() -> str:
+def index() -> str | Response:
     """The register: the achievements of the projects the user sees, and those they
-    contributed to."""
+    contributed to; `?export=csv|xlsx`: the whole filtered list as a file."""
     user = _user()
     q = text_arg("q")
     query = (select(Achievement).join(Project, Project.id == Achievement.project_id)
              .where(Achievement.withdrawn_at.is_(None), or_(
                  Project.visible_to(user), Achievement.contributors.any(
                      Contributor.user_id == user.id)))
-             .options(selectinload(Achievement.project), selectinload(Achievement.rights),
-                      selectinload(Achievement.contributors))
+             .options(selectinload(Achievement.project).selectinload(Project.institute),
+                      selectinload(Achievement.rights), selectinload(Achievement.contributors))
              .order_by(Achievement.created_at.desc(), Achievement.id.desc()))
     if q:  # a title, a project code, a right's number, a contributor's name
         like = f"%{q}%"
@@ -99,7 +101,11 @@ def index() -> str:
             Achievement.title.ilike(like), Project.code.ilike(like),
             Achievement.rights.any(IpRight.number.ilike(like)),
             Achievement.contributors.any(Contributor.name.ilike(like))))
-    return render_template("achievements/index.html", page=paginate(query), q=q)
+    if fmt := exports.requested():
+        return exports.send(ACHIEVEMENT_COLUMNS, exports.stream(query), "achievements", fmt,
+                            title=_("Achievements and IP"))
+    return render_template("achievements/index.html", page=paginate(query), q=q,
+                           columns=ACHIEVEMENT_COLUMNS)
 
 
 def _achievement_form(project: Project, achievement: Achievement | None) -> AchievementForm:

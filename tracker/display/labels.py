@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
 from tracker.achievements.deal_models import (
+    DEAL_STATUS_LABELS,
     RECEIPT_FOR_LABELS,
     ROYALTY_BASE_LABELS,
     TRANSFER_KIND_LABELS,
+    DealStatus,
     ReceiptFor,
     RoyaltyBase,
     TransferKind,
@@ -229,6 +231,7 @@ LABELS: dict[type[Enum], dict] = {
     TransferKind: TRANSFER_KIND_LABELS,
     RoyaltyBase: ROYALTY_BASE_LABELS,
     ReceiptFor: RECEIPT_FOR_LABELS,
+    DealStatus: DEAL_STATUS_LABELS,
 }
 
 LOCALE_NAMES = {"zh_CN": "简体中文", "en": "English"}

@@ -63,6 +63,9 @@ MENU = [
              _l("What projects spent against their budgets, by institute and year.")),
     MenuItem("achievements.index", _l("Achievements and IP"),
              _l("Projects' results, their contributors, patents, licences and income.")),
+    MenuItem("transfers.index", _l("Transfers and licences"),
+             _l("Every transfer and licence of an achievement: licensee, terms, income so "
+                "far.")),
     MenuItem("obligations.index", _l("Reports owed"),
              _l("Progress, financial and final reports owed to funders: which are late.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),

@@ -1,0 +1,53 @@
+"""The columns of the register's lists: the achievements (`/achievements/`) and every transfer
+and licence across the portfolio (`/transfers/`), what their pages show and their files hold."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from tracker.achievements.models import Achievement
+from tracker.display.formatting import pct
+from tracker.display.labels import label
+from tracker.export.columns import Column, Kind
+
+
+def _contributors(achievement: Achievement) -> str:
+    return ", ".join(f"{c.name} {pct(c.share_pct)}" for c in achievement.contributors)
+
+
+def _rights(achievement: Achievement) -> str:
+    """One line per right in force or on its way (a withdrawn one is not the register's)."""
+    return "\n".join(" · ".join(filter(None, (label(r.kind), r.number, r.status_label)))
+                     for r in achievement.standing_rights)
+
+
+ACHIEVEMENT_COLUMNS = [
+    Column(_l("Achievement"), lambda a: a.title, width=36,
+           link=lambda a: url_for("achievements.show", achievement_id=a.id)),
+    Column(_l("Project"), lambda a: a.project.reference, Kind.CODE, 18,
+           link=lambda a: url_for("projects.show", project_id=a.project_id)),
+    Column(_l("Project title"), lambda a: a.project.title, width=32),
+    Column(_l("Institute"), lambda a: a.project.institute.shown("name"), width=24),
+    Column(_l("Contributors"), _contributors, width=32),
+    Column(_l("Rights"), _rights, width=40, css="text-cell"),
+]
+
+DEAL_COLUMNS = [
+    Column(_l("Licensee or assignee"), lambda d: d.licensee, width=28,
+           link=lambda d: d.id and url_for("transfers.show", transfer_id=d.id)),
+    Column(_l("Kind"), lambda d: d.kind, Kind.LABEL, 18),
+    Column(_l("Achievement"), lambda d: d.achievement, width=32,
+           link=lambda d: d.achievement_id and url_for("achievements.show",
+                                                       achievement_id=d.achievement_id)),
+    Column(_l("Project"), lambda d: d.project, Kind.CODE, 18,
+           link=lambda d: d.project_id and url_for("projects.show", project_id=d.project_id)),
+    Column(_l("Institute"), lambda d: d.institute, width=24),
+    Column(_l("Signed on"), lambda d: d.signed_on, Kind.DATE, 12),
+    Column(_l("Ends on"), lambda d: d.ends_on, Kind.DATE, 12),
+    Column(_l("Upfront payment (CNY)"), lambda d: d.upfront, Kind.MONEY, 16),
+    Column(_l("Royalty rate"), lambda d: d.royalty_pct, Kind.PCT, 12),
+    Column(_l("Royalty base"), lambda d: d.royalty_base, Kind.LABEL, 14),
+    Column(_l("Income received to date (CNY)"), lambda d: d.income, Kind.MONEY, 18),
+    Column(_l("Status"), lambda d: d.status, Kind.LABEL, 12),
+]
