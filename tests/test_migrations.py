@@ -300,3 +300,42 @@ def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(migrated_da
     assert kept == {"registered": "ZL 2023 1 0456789.1", "unknown": "CN209900000001.X"}
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_0083_links_a_typed_recipient_to_the_organisation_it_names(migrated_database):
+    """A report owed whose recipient was typed is linked to the enterprise, partner or HQ whose
+    name it is, in either language however spaced or cased; one the app does not know keeps
+    its text; the downgrade writes each organisation's name back (issue 9, T5/T19/T20)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # reports owed to an enterprise, a co-funder, a bureau
+    command.downgrade(config, "0082")
+    engine = make_engine(migrated_database)
+    with engine.begin() as conn:
+        linked_before = dict(conn.execute(text(
+            "SELECT id, recipient FROM report_obligations")).all())
+        partner = conn.execute(text("SELECT id, name, name_en FROM partners "
+                                    "WHERE name_en IS NOT NULL ORDER BY id LIMIT 1")).one()
+        first = min(linked_before)
+        conn.execute(text("UPDATE report_obligations SET recipient = :r WHERE id = :i"),
+                     {"r": f"  {partner.name_en.upper()} ", "i": first})
+    command.upgrade(config, "head")
+    read = text("SELECT id, recipient, recipient_enterprise_id, recipient_partner_id, "
+                "recipient_hq_id FROM report_obligations ORDER BY id")
+    with engine.connect() as conn:
+        rows = {row[0]: row[1:] for row in conn.execute(read)}
+        enterprise_names = dict(conn.execute(text("SELECT name, id FROM enterprises")).all())
+    assert rows[first] == (None, None, partner.id, None)
+    for row_id, typed in linked_before.items():
+        if row_id == first:
+            continue
+        if typed in enterprise_names:
+            assert rows[row_id] == (None, enterprise_names[typed], None, None)
+        elif typed == "苏州市科学技术局":  # not in the app
+            assert rows[row_id] == (typed, None, None, None)
+    assert {row[0] for row in rows.values()} == {None, "苏州市科学技术局"}
+    command.downgrade(config, "0082")
+    with engine.connect() as conn:
+        back = dict(conn.execute(text("SELECT id, recipient FROM report_obligations")).all())
+    assert back == {**linked_before, first: partner.name}
+    command.upgrade(config, "head")
+    engine.dispose()

@@ -118,7 +118,8 @@ def test_a_co_funders_report_goes_to_the_co_funder(project, committee):
         co_funders=[("苏州市", Decimal("1")), ("吴中区", Decimal("1"))])
     city, district = agreement.co_funders
     owed = owe(committee, agreement, recipient="", co_funder_id=city.id)
-    assert (owed.co_funder_id, owed.recipient) == (city.id, "苏州市")
+    assert (owed.co_funder_id, owed.recipient_partner_id) == (city.id, city.partner_id)
+    assert (owed.recipient, owed.recipient_name) == (None, "苏州市")
     # Each funder may ask for its own final report; the same funder, once.
     owe(committee, agreement, kind=ReportKind.FINAL, co_funder_id=city.id)
     owe(committee, agreement, kind=ReportKind.FINAL, co_funder_id=district.id)

@@ -89,11 +89,17 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
         problems.add("signed_on", _("A payment was recorded as received on %(date)s: the "
                                     "contract was signed by then.", date=day(first)))
     problems.raise_any()
+    named_before = contract.enterprise_id
     contract.number, contract.title, contract.enterprise_id = number, title.strip(), enterprise_id
     contract.type, contract.amount, contract.signed_on = type, amount, signed_on
     changes = audit.pending_changes(contract)
     if changes:
         audit.record(actor, "contract.update", contract, changes)
+    if enterprise_id != named_before:  # its reports owed to the enterprise follow the correction
+        for owed in _obligations(contract):
+            if owed.recipient_enterprise_id == named_before:
+                owed.recipient_enterprise_id = enterprise_id
+                audit.record(actor, "report_obligation.update", owed)
     db.session.flush()
     return contract
 

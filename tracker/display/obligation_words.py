@@ -20,7 +20,10 @@ OBJECTS = {
 }
 
 FIELDS = {
-    "recipient": _l("Goes to"),
+    "recipient": _l("Goes to (a name typed)"),
+    "recipient_enterprise_id": _l("Goes to (enterprise)"),
+    "recipient_partner_id": _l("Goes to (partner)"),
+    "recipient_hq_id": _l("Goes to (HQ)"),
     "withdrawn_at": _l("Cancelled on"),
     "withdrawn_reason": _l("Why it was cancelled"),
     "missed_due_on": _l("Late since the due date of"),

@@ -23,23 +23,28 @@ class ObligationForm(OneTime, SeenVersion, Form):
     due_on = DateField(_l("Due on"), validators=[InputRequired()],
                        description=_l("The project manager is reminded before this date, "
                                       "the director and HQ once it is late."))
-    recipient = StringField(_l("Goes to"), validators=[Optional(), Length(max=200)],
-                            description=_l("Who receives it: the funder's office, for example "
-                                           "a city's science and technology bureau. For a "
-                                           "co-funder's report, leave it empty to name the "
-                                           "co-funder."))
+    goes_to = SelectField(_l("Goes to"), default="",
+                          description=_l("Who receives it: the enterprise, the co-funder, HQ or "
+                                         "another partner. For a co-funder's report, leave it "
+                                         "and the name below empty to name the co-funder."))
+    recipient = StringField(_l("Or, if it is not listed, its name"),
+                            validators=[Optional(), Length(max=200)],
+                            description=_l("A recipient the tracker does not know, for example "
+                                           "a city's science and technology bureau."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     why_changed = TextAreaField(_l("Why the due date or the kind changes"),
                                 validators=[Optional(), Length(max=2000)],
                                 description=_l("Required when either changes: the funder's "
                                                "letter, a changed agreement."))
 
-    def __init__(self, *args, co_funders=None, correcting: bool = False, terms: bool = True,
-                 **kwargs):
-        """`co_funders`: the agreement's (None: a contract's obligation, which has none).
+    def __init__(self, *args, organisations=(), co_funders=None, correcting: bool = False,
+                 terms: bool = True, **kwargs):
+        """`organisations`: who it may go to, (key, name) (tracker/obligations/recipients.py).
+        `co_funders`: the agreement's (None: a contract's obligation, which has none).
         `correcting`: an obligation on record is corrected; `terms`: the user may change its
         due date and kind (`ReportObligation.can_change_terms`)."""
         super().__init__(*args, **kwargs)
+        self.goes_to.choices = [("", _l("Not listed: its name below")), *organisations]
         if terms:
             self.kind.choices = [(kind, label(kind)) for kind in ReportKind]
         else:

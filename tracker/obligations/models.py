@@ -13,6 +13,11 @@ are frozen: they decide whether it went in late.
 The subject is one of the two, a foreign key each with a CHECK that exactly one is set. A
 co-funder's terms (a city matching HQ's money asks for its own reports) are an agreement's
 obligation naming the co-funder (`co_funder_id`): its report goes to the co-funder.
+
+Who the report goes to is the organisation it is, when the app knows it (an enterprise, a
+partner such as a co-funding city, HQ), so that each reader reads its name in their language;
+only a recipient the app does not know (a city's science bureau) is kept as typed
+(`recipient`). Exactly one of the four is set (tracker/obligations/recipients.py).
 """
 
 from __future__ import annotations
@@ -29,8 +34,11 @@ from tracker.accounts.models import Role
 from tracker.contracts.models import ResearchContract
 from tracker.dates import PAST
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.bilingual import Bilingual
 from tracker.display.formatting import day
 from tracker.funding.models import CoFunder, FundingAgreement
+from tracker.organisations.models import Enterprise, Headquarters
+from tracker.partners.models import Partner
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -71,6 +79,12 @@ OBLIGATION_STATE_LABELS = {
 }
 
 
+# The kinds of organisation a report goes to, each with its column: the form's keys say
+# "enterprise-3", "partner-7", "hq-1".
+RECIPIENT_COLUMNS = {"enterprise": "recipient_enterprise_id", "partner": "recipient_partner_id",
+                     "hq": "recipient_hq_id"}
+
+
 class ReportObligation(Versioned, Base):
     __tablename__ = "report_obligations"
     __table_args__ = (
@@ -79,6 +93,12 @@ class ReportObligation(Versioned, Base):
         # A co-funder's report is owed under the agreement the co-funder matches.
         CheckConstraint("co_funder_id IS NULL OR funding_agreement_id IS NOT NULL",
                         name="co_funder_of_an_agreement"),
+        CheckConstraint(
+            "(CASE WHEN recipient_enterprise_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN recipient_partner_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN recipient_hq_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN recipient IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_recipient"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,8 +115,14 @@ class ReportObligation(Versioned, Base):
     # The first due date the report missed, kept when HQ moves the due date after it passed:
     # it was late as of that date, and a later date granted does not unsay it (`state`).
     missed_due_on: Mapped[date | None]
-    # Who the report goes to: a funder's office ("苏州市科技局", "the enterprise's R&D office").
-    recipient: Mapped[str] = mapped_column(String(200))
+    # Who the report goes to: the enterprise, the partner (a co-funding city) or HQ it is, or,
+    # only for a recipient the app does not know ("苏州市科学技术局"), the name as typed.
+    recipient_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"),
+                                                                index=True)
+    recipient_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"),
+                                                             index=True)
+    recipient_hq_id: Mapped[int | None] = mapped_column(ForeignKey("headquarters.id"))
+    recipient: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
@@ -106,6 +132,9 @@ class ReportObligation(Versioned, Base):
     funding_agreement: Mapped[FundingAgreement | None] = relationship()
     contract: Mapped[ResearchContract | None] = relationship()
     co_funder: Mapped[CoFunder | None] = relationship()
+    recipient_enterprise: Mapped[Enterprise | None] = relationship()
+    recipient_partner: Mapped[Partner | None] = relationship()
+    recipient_hq: Mapped[Headquarters | None] = relationship()
     recorded_by: Mapped[User] = relationship()
     submissions: Mapped[list[ReportSubmission]] = relationship(
         back_populates="obligation", order_by="ReportSubmission.id")
@@ -119,9 +148,30 @@ class ReportObligation(Versioned, Base):
         return self.subject.project
 
     @property
+    def recipient_organisation(self) -> Bilingual | None:
+        """The enterprise, partner or HQ it goes to (a partner merged into another is
+        re-pointed by the merge); None for a recipient the app does not know."""
+        return self.recipient_enterprise or self.recipient_partner or self.recipient_hq
+
+    @property
+    def recipient_name(self) -> str:
+        """Who it goes to, in the reader's language (a recipient typed: as typed)."""
+        found = self.recipient_organisation
+        return found.shown("name") if found is not None else (self.recipient or "")
+
+    @property
+    def goes_to(self) -> str:
+        """The organisation it goes to as the form chooses it, "enterprise-3" (tracker/
+        obligations/recipients.py); "" for a name typed."""
+        for kind, column in RECIPIENT_COLUMNS.items():
+            if (found := getattr(self, column)) is not None:
+                return f"{kind}-{found}"
+        return ""
+
+    @property
     def name(self) -> str:
         """How the audit trail and history name it."""
-        return f"{self.subject.name} · {self.recipient} {day(self.due_on)}"
+        return f"{self.subject.name} · {self.recipient_name} {day(self.due_on)}"
 
     @property
     def current(self) -> ReportSubmission | None:

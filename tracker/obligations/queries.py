@@ -16,7 +16,12 @@ from tracker.funding.models import FundingAgreement
 from tracker.obligations.models import ObligationState, ReportObligation, ReportSubmission
 from tracker.projects.models import Project
 
-_LOAD = (selectinload(ReportObligation.submissions).selectinload(ReportSubmission.file),
+# Who each goes to, to name it in the reader's language: one statement per kind, not per row.
+RECIPIENTS = (selectinload(ReportObligation.recipient_enterprise),
+              selectinload(ReportObligation.recipient_partner),
+              selectinload(ReportObligation.recipient_hq))
+_LOAD = (*RECIPIENTS,
+         selectinload(ReportObligation.submissions).selectinload(ReportSubmission.file),
          selectinload(ReportObligation.funding_agreement).selectinload(
              FundingAgreement.project).selectinload(Project.institute),
          selectinload(ReportObligation.contract).selectinload(

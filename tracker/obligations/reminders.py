@@ -5,30 +5,39 @@ submitted, the obligation withdrawn) no longer comes out of the query, so its re
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from tracker import db
 from tracker.accounts.models import User
 from tracker.obligations.models import ReportObligation, ReportSubmission
 from tracker.obligations.queries import with_project
-from tracker.organisations.models import Institute
+from tracker.organisations.models import Enterprise, Headquarters, Institute
+from tracker.partners.models import Partner
 from tracker.projects.models import Project
 from tracker.reminders.items import Item, Query
 
 
 def reports_owed(q: Query) -> list[Item]:
     """Each names, for whoever reads it (an escalation most of all), the project (its code and
-    title), the report, its due date and who is responsible for it: the project's PM."""
-    stmt = (with_project(select(ReportObligation.id, ReportObligation.due_on,
-                                ReportObligation.kind, ReportObligation.recipient, Project.id,
-                                Project.code, Project.pm_id, Institute.director_id,
-                                Project.title, User.name))
+    title), the report, its due date, who it goes to (an organisation in each reader's
+    language) and who is responsible for it: the project's PM."""
+    stmt = (with_project(select(
+                ReportObligation.id, ReportObligation.due_on, ReportObligation.kind,
+                func.coalesce(Enterprise.name, Partner.name, Headquarters.name,
+                              ReportObligation.recipient),
+                Project.id, Project.code, Project.pm_id, Institute.director_id, Project.title,
+                User.name, func.coalesce(Enterprise.name_en, Partner.name_en,
+                                         Headquarters.name_en)))
+            .outerjoin(Enterprise, Enterprise.id == ReportObligation.recipient_enterprise_id)
+            .outerjoin(Partner, Partner.id == ReportObligation.recipient_partner_id)
+            .outerjoin(Headquarters, Headquarters.id == ReportObligation.recipient_hq_id)
             .join(Institute, Institute.id == Project.institute_id)
             .join(User, User.id == Project.pm_id)
             .where(ReportObligation.withdrawn_at.is_(None),
                    ~exists().where(ReportSubmission.obligation_id == ReportObligation.id)))
     stmt = q.apply(stmt, ReportObligation.id, ReportObligation.due_on, Project.pm_id)
-    return [Item(id=r[0], deadline=r[1], title=r[3], project_id=r[4], project=r[5] or "",
+    return [Item(id=r[0], deadline=r[1], title=r[3], title_en=r[10], project_id=r[4],
+                 project=r[5] or "",
                  owner_id=r[6], director_id=r[7],
                  extra={"kind": str(r[2]), "project_title": r[8], "pm": r[9]},
                  link=("obligations.show", {"obligation_id": r[0]}))

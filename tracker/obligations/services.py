@@ -21,7 +21,9 @@ from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.funding.models import CoFunder, FundingAgreement
+from tracker.obligations import recipients
 from tracker.obligations.models import ReportKind, ReportObligation, ReportSubmission
+from tracker.obligations.recipients import Recipient
 
 Subject = FundingAgreement | ResearchContract
 
@@ -60,9 +62,31 @@ def _same_subject(subject: Subject, co_funder: CoFunder | None,
             ReportObligation.id != (obligation.id if obligation else -1)]
 
 
+def _recipient(problems: Problems, subject: Subject, goes_to: str, recipient: str,
+               co_funder: CoFunder | None) -> Recipient | None:
+    """Who the report goes to: the organisation chosen (`goes_to`, a key of
+    `recipients.offered`), else the one whose name is typed, else the name as typed; with
+    neither, a co-funder's report goes to the co-funder."""
+    typed = (recipient or "").strip()
+    if goes_to:
+        if typed:
+            problems.add("recipient", _("Either choose who receives it from the list or type "
+                                        "a name, not both."))
+        found = recipients.chosen(goes_to, subject)
+        if found is None:
+            problems.add("goes_to", _("Choose one of the organisations offered, or type a "
+                                      "name."))
+        return found
+    if typed:
+        return recipients.named(typed)
+    if co_funder is not None:
+        return Recipient(recipient_partner_id=co_funder.partner_id)
+    problems.add("recipient", _("Name who receives the report (required)."))
+    return None
+
+
 def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
-           recipient: str, co_funder: CoFunder | None,
-           obligation: ReportObligation | None = None) -> None:
+           co_funder: CoFunder | None, obligation: ReportObligation | None = None) -> None:
     if due_on < subject.signed_on:
         problems.add("due_on", _("A report falls due once the agreement or contract is signed "
                                  "(%(date)s).", date=day(subject.signed_on)))
@@ -70,8 +94,6 @@ def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
         problems.add("due_on", _("A report falls due at most a year after the project ends "
                                  "(or the agreement's conversion deadline): by %(date)s.",
                                  date=day(latest_due(subject))))
-    if not recipient.strip():
-        problems.add("recipient", _("Name who receives the report (required)."))
     others = _same_subject(subject, co_funder, obligation)
     if kind is ReportKind.FINAL:
         other = db.session.scalar(select(ReportObligation.id).where(
@@ -88,18 +110,19 @@ def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
 
 
 def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: date,
-                   recipient: str = "", note: str = "",
+                   goes_to: str = "", recipient: str = "", note: str = "",
                    co_funder_id: int | None = None) -> ReportObligation:
-    """`recipient` may be left empty for a co-funder's report: it goes to the co-funder."""
+    """Who it goes to: an organisation chosen (`goes_to`) or a name typed (`recipient`); both
+    may be left empty for a co-funder's report: it goes to the co-funder."""
     if not ReportObligation.can_add(actor, subject):
         raise Forbidden()
     problems = Problems()
     co_funder = _co_funder(problems, subject, co_funder_id)
-    recipient = (recipient or "").strip() or (co_funder.partner.name if co_funder else "")
-    _check(problems, subject, kind, due_on, recipient, co_funder)
+    goes = _recipient(problems, subject, goes_to, recipient, co_funder)
+    _check(problems, subject, kind, due_on, co_funder)
     problems.raise_any()
     obligation = ReportObligation(
-        kind=kind, due_on=due_on, recipient=recipient, note=(note or "").strip(),
+        kind=kind, due_on=due_on, **vars(goes), note=(note or "").strip(),
         co_funder_id=co_funder.id if co_funder else None,
         recorded_by_id=actor.id,
         funding_agreement_id=subject.id if isinstance(subject, FundingAgreement) else None,
@@ -110,8 +133,8 @@ def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: d
     return obligation
 
 
-def save_obligation(actor: User, obligation: ReportObligation, *, recipient: str = "",
-                    note: str = "", co_funder_id: int | None = None,
+def save_obligation(actor: User, obligation: ReportObligation, *, goes_to: str = "",
+                    recipient: str = "", note: str = "", co_funder_id: int | None = None,
                     kind: ReportKind | None = None, due_on: date | None = None,
                     why_changed: str = "") -> ReportObligation:
     """Its recipient, co-funder or note corrected; its kind or due date (None: unchanged) only
@@ -129,8 +152,8 @@ def save_obligation(actor: User, obligation: ReportObligation, *, recipient: str
                         "(the investment committee too, for an agreement), with a reason."))
     problems = Problems()
     co_funder = _co_funder(problems, obligation.subject, co_funder_id)
-    recipient = (recipient or "").strip() or (co_funder.partner.name if co_funder else "")
-    _check(problems, obligation.subject, kind, due_on, recipient, co_funder, obligation)
+    goes = _recipient(problems, obligation.subject, goes_to, recipient, co_funder)
+    _check(problems, obligation.subject, kind, due_on, co_funder, obligation)
     if moves and not (why_changed or "").strip():
         problems.add("why_changed", _("Say why the due date or the kind changes (required)."))
     problems.raise_any()
@@ -141,7 +164,9 @@ def save_obligation(actor: User, obligation: ReportObligation, *, recipient: str
         obligation.missed_due_on = obligation.due_on
     obligation.kind, obligation.due_on = kind, due_on
     obligation.co_funder_id = co_funder.id if co_funder else None
-    obligation.recipient, obligation.note = recipient, (note or "").strip()
+    for column, value in vars(goes).items():
+        setattr(obligation, column, value)
+    obligation.note = (note or "").strip()
     changes = audit.pending_changes(obligation)
     if changes:
         if moves:

@@ -22,7 +22,7 @@ from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.funding.models import FundingAgreement
-from tracker.obligations import queries, services
+from tracker.obligations import queries, recipients, services
 from tracker.obligations.forms import (
     ObligationForm,
     RestoreForm,
@@ -38,7 +38,7 @@ from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)
 
-FIELDS = ("kind", "due_on", "recipient", "note", "why_changed")
+FIELDS = ("kind", "due_on", "goes_to", "recipient", "note", "why_changed")
 
 
 def _fields(form: ObligationForm) -> dict:
@@ -72,7 +72,7 @@ COLUMNS = [
     Column(_l("State"), _state, Kind.LABEL, 14,
            tone=lambda o: "bad" if _state(o) is ObligationState.LATE else None),
     Column(_l("Late since the due date of"), lambda o: o.missed_due_on, Kind.DATE, 14),
-    Column(_l("Goes to"), lambda o: o.recipient, width=26),
+    Column(_l("Goes to"), lambda o: o.recipient_name, width=26),
     Column(_l("Owed under"), lambda o: o.subject.name, width=30, link=subject_url),
     Column(_l("Project"), lambda o: o.project.code or "", Kind.CODE, 16),
     Column(_l("Institute"), lambda o: o.project.institute.shown("name"), width=24),
@@ -133,7 +133,8 @@ def show(obligation_id: int) -> str:
 def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | tuple[str, int]:
     if not ReportObligation.can_add(_user(), subject):
         abort(403)
-    form = ObligationForm(co_funders=getattr(subject, "co_funders", None))
+    form = ObligationForm(organisations=recipients.offered(subject),
+                          co_funders=getattr(subject, "co_funders", None))
     return submit(
         form, lambda: services.add_obligation(_user(), subject, **_fields(form)),
         _("Report obligation recorded."), back,
@@ -177,6 +178,7 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
     if not obligation.can_manage(_user()):
         abort(403)
     form = ObligationForm(obj=obligation, correcting=True,
+                          organisations=recipients.offered(obligation.subject),
                           terms=obligation.can_change_terms(_user()),
                           co_funders=getattr(obligation.subject, "co_funders", None))
     back = url_for("obligations.show", obligation_id=obligation.id)

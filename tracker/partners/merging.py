@@ -2,11 +2,11 @@
 
 An HQ admin chooses the partner that stays; what hangs from the other (its agreements with
 HQ, the co-funding lines of allocation-investment agreements with their payments, the
-institutes it co-builds) is re-pointed to it, the empty fields of the one that stays are
-filled from the other, and the other is kept as a redirect (`merged_into_id`): its page and
-its name (an import naming it) lead to the one that stays, and it is listed no more. Both
-are audited. Two partners that are plainly not the same organisation, or whose records would
-clash once merged, are refused with the reason.
+institutes it co-builds, the reports owed to it) is re-pointed to it, the empty fields of the
+one that stays are filled from the other, and the other is kept as a redirect
+(`merged_into_id`): its page and its name (an import naming it) lead to the one that stays,
+and it is listed no more. Both are audited. Two partners that are plainly not the same
+organisation, or whose records would clash once merged, are refused with the reason.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tracker.display.history import field_label
 from tracker.display.preview import Preview
 from tracker.errors import Forbidden, Refused
 from tracker.funding.models import CoFunder, FundingAgreement
+from tracker.obligations.models import ReportObligation
 from tracker.partners.agreement_models import PartnerAgreement
 from tracker.partners.models import Partner, institute_partners
 from tracker.partners.payment_models import CoFunderPayment
@@ -127,6 +128,9 @@ def merge_partner(actor: User, merged: Partner, survivor: Partner) -> Moves:
         .execution_options(synchronize_session=False))
     db.session.execute(update(CoFunder).where(CoFunder.partner_id == merged.id).values(
         partner_id=survivor.id).execution_options(synchronize_session=False))
+    db.session.execute(update(ReportObligation).where(
+        ReportObligation.recipient_partner_id == merged.id).values(
+        recipient_partner_id=survivor.id).execution_options(synchronize_session=False))
     moved = select(institute_partners.c.institute_id, literal(survivor.id)).where(
         institute_partners.c.partner_id == merged.id,
         institute_partners.c.institute_id.not_in(select(institute_partners.c.institute_id).where(

@@ -26,7 +26,7 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.obligations.models import ReportObligation, ReportSubmission
-from tracker.obligations.queries import with_project
+from tracker.obligations.queries import RECIPIENTS, with_project
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectMember
 from tracker.reminders.delivery import open_deadlines
@@ -238,7 +238,7 @@ def _reports_owed() -> Select:
     return (with_project(select(ReportObligation))
             .where(ReportObligation.withdrawn_at.is_(None),
                    ~exists().where(ReportSubmission.obligation_id == ReportObligation.id))
-            .options(selectinload(ReportObligation.funding_agreement)
+            .options(*RECIPIENTS, selectinload(ReportObligation.funding_agreement)
                      .selectinload(FundingAgreement.project),
                      selectinload(ReportObligation.contract)
                      .selectinload(ResearchContract.project))
