@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.companies import helpers as companies
@@ -25,13 +26,15 @@ from tracker.accounts.models import Role
 from tracker.audit import services as audit
 from tracker.changes import services as changes
 from tracker.dates import today
+from tracker.display.formatting import day, money
+from tracker.display.labels import label
 from tracker.funding import services as funding
 from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
 from tracker.milestones.models import Milestone, MilestoneState
-from tracker.notifications.events import EVENTS
+from tracker.notifications.events import EVENTS, sentence_for
 from tracker.organisations import services as organisations
 from tracker.organisations.models import NeedState
 from tracker.projects.lifecycle import Phase
@@ -266,6 +269,24 @@ def test_a_need_matched_tells_the_director_of_the_institute_once():
     organisations.save_need(admin, need, title="Renamed", enterprise_id=need.enterprise_id,
                             state=NeedState.MATCHED, institute_id=institute.id)
     assert sent_to("need_matched") == once(director)  # still matched: nothing new
+
+
+def test_a_need_matched_names_the_enterprise_in_the_readers_language(app):
+    """Issue 9: the event froze the enterprise's Chinese name into its sentence."""
+    director = make_user(name="Director")
+    need = make_need(state=NeedState.ANALYSED)
+    need.enterprise.name, need.enterprise.name_en = "苏州驱动科技有限公司", "Suzhou Drive Tech"
+    organisations.save_need(make_user(Role.HQ_ADMIN), need, title=need.title,
+                            enterprise_id=need.enterprise_id, state=NeedState.MATCHED,
+                            institute_id=make_institute(director=director).id)
+    details = db.session.scalars(select(OutboxMessage.details).where(
+        OutboxMessage.rule == "need_matched")).one()
+    with app.test_request_context(), force_locale("en"):
+        english = sentence_for("need_matched", details, day, label, money)
+    with app.test_request_context(), force_locale("zh_CN"):
+        chinese = sentence_for("need_matched", details, day, label, money)
+    assert "Suzhou Drive Tech" in english and "苏州驱动" not in english
+    assert "苏州驱动科技有限公司" in chinese
 
 
 def test_a_change_rolled_back_notifies_nobody():

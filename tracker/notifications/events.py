@@ -31,6 +31,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant
 from tracker.approvals.models import Subject
 from tracker.changes.models import ChangeKind, ChangeState
+from tracker.display.bilingual import in_reader_languages
 from tracker.gates.models import Declaration, Outcome
 from tracker.milestones.models import RebaselineState
 from tracker.organisations.models import Institute
@@ -247,6 +248,8 @@ def _converted(conversion) -> Recipients:
 def _need(need) -> About:
     return About(need.id, None, {
         "title": need.title, "project": "", "enterprise": need.enterprise.name,
+        # The enterprise in each reader's language (`sentence_for` reads `*_en`).
+        **({"enterprise_en": need.enterprise.name_en} if need.enterprise.name_en else {}),
         "path": _path("organisations.need", object_id=need.id)})
 
 
@@ -327,7 +330,7 @@ def sentence_for(name: str, details: dict[str, str], date_of: Callable, label_of
     """The event's sentence in the current language (inside `force_locale` for a message):
     dates, labels and amounts shown as the reader reads them."""
     event = EVENTS[name]
-    values = dict(details)
+    values = in_reader_languages(details)
     for key in event.dates:
         if values.get(key):
             values[key] = date_of(date.fromisoformat(values[key]))
