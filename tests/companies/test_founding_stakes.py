@@ -122,6 +122,10 @@ def test_the_list_its_file_the_company_page_and_the_dashboard_agree(client, cloc
     rows = {r[0]: r for r in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
     assert rows["F1"][6:10] == ["No round yet", "0.00", "0.00", ""]
     assert rows["F2"][6:10] == ["1000000.00", "0.00", "0.00", ""]
+    # The stakes as the page writes them: 0.00 beside 25.00, never 0 (issue 9, T22).
+    for name in ("F1", "F2", "F3"):
+        assert [c.rstrip("%") for c in _cells(page, name)[3:5]] == rows[name][3:5]
+        assert all(re.fullmatch(r"\d+\.\d\d", c) for c in rows[name][3:5]), rows[name]
     shown = client.get(f"/companies/{f1.id}").get_data(as_text=True)
     assert "No round yet" in shown and "CN¥0.00" in shown
     shown = client.get(f"/companies/{f2.id}").get_data(as_text=True)

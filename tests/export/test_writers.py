@@ -118,3 +118,20 @@ def _xlsx_of(columns, rows):
     write_xlsx(columns, rows, out, title="Needs")
     out.seek(0)
     return load_workbook(out).active
+
+
+def test_a_percentage_a_price_and_a_ratio_are_written_with_the_pages_decimals(app):
+    """An institute's stake of nothing was written 0 beside HQ's 25.00 (issue 9, T22); a
+    price stored whole read 12 where the page says 12.00; a multiple of thirds ran to 28
+    decimals where the page shows three."""
+    stake = Column(_l("Stake"), lambda r: r, Kind.PCT)
+    price = Column(_l("Price"), lambda r: r, Kind.PRICE)
+    multiple = Column(_l("Multiple"), lambda r: r, Kind.NUMBER)
+    with app.test_request_context():
+        cases = [(stake, [0, Decimal("25"), Decimal("33.3333")]),
+                 (price, [Decimal("12"), Decimal("1.23456789"), Decimal("100.0000")]),
+                 (multiple, [Decimal(7) / Decimal(3), Decimal("13.00"), Decimal("0.5")])]
+        for column, values in cases:
+            body = b"".join(write_csv([column], values)).decode("utf-8-sig")
+            written = body.splitlines()[1:]
+            assert written == [column.shown(v).replace(",", "").rstrip("%") for v in values]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any
 
@@ -19,7 +19,12 @@ from flask_babel import gettext as _
 from tracker.dates import org_zone
 from tracker.display import formatting
 from tracker.display.labels import label
-from tracker.money import cents
+from tracker.money import CENT, PERCENT_QUANTUM, cents
+
+# The most decimals a price per share is written with (`formatting.price`), and any other
+# number (`formatting.number`: Babel's pattern, #,##0.###, which rounds half to even).
+PRICE_DIGITS = Decimal("0.00000001")
+NUMBER_DIGITS = Decimal("0.001")
 
 
 class Kind:
@@ -112,11 +117,17 @@ class Column:
         if self.kind == Kind.MONEY:
             return cents(Decimal(value))
         if self.kind == Kind.NUMBER:
-            # As the page writes it: 14, not 14.0 (a day count, shares stored with decimals)
-            number = Decimal(value)
+            # As the page writes it: 14, not 14.0 (a day count, shares stored with decimals),
+            # and at most three decimals (`formatting.number`): 2.333, not 2.3333333...
+            number = Decimal(value).quantize(NUMBER_DIGITS, ROUND_HALF_EVEN)
             return int(number) if number == number.to_integral_value() else number.normalize()
-        if self.kind in (Kind.PRICE, Kind.PCT):
-            return Decimal(value)
+        if self.kind == Kind.PCT:
+            # Two decimals, as the page writes it: 0.00 beside 25.00, never 0 (T22)
+            return Decimal(value).quantize(PERCENT_QUANTUM, ROUND_HALF_UP)
+        if self.kind == Kind.PRICE:
+            # At least two decimals and every one it has, up to eight: 12.00, 1.23456789
+            price = Decimal(value).quantize(PRICE_DIGITS, ROUND_HALF_UP).normalize()
+            return price.quantize(CENT) if price.as_tuple().exponent > -2 else price
         if self.kind == Kind.INT or (self.kind == Kind.YEAR and isinstance(value, int)):
             return int(value)
         if self.kind == Kind.DATE:
