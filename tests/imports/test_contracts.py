@@ -78,9 +78,9 @@ def test_bad_contract_rows_import_nothing_and_name_row_and_column():
     assert "outstanding" in messages[4]
 
 
-def test_a_changed_contract_updates_and_a_changed_schedule_or_dropped_payment_is_refused():
+def test_a_changed_contract_updates_and_a_dropped_payment_is_refused():
     """Issue 13, F19: a changed row corrects the contract's terms as its edit page does, and
-    the audit names the import; its schedule is corrected on its page."""
+    the audit names the import; a payment is reversed on its page, not dropped by a file."""
     admin, _pm = _setting()
     project = _project(admin)
     make_enterprise(name="Pump Works")
@@ -96,11 +96,61 @@ def test_a_changed_contract_updates_and_a_changed_schedule_or_dropped_payment_is
     again = run(admin, "contracts", [COLUMNS, _row(project.code, amount="5000000",
                                                    title="Pump development")])
     assert (again.state, again.unchanged, again.updated) == (ImportState.DONE, 1, 0)
-    moved = run(admin, "contracts", [COLUMNS, _row(
-        project.code, amount="5000000", title="Pump development",
-        instalments="2019-07-01: 1500000; 2020-08-01: 3000000")])
-    assert [(r, c) for r, c, _m in moved.errors] == [(2, "Instalments")]
     dropped = run(admin, "contracts", [COLUMNS, _row(
         project.code, amount="5000000", title="Pump development",
         payments="1: 2019-07-05: 1500000")])
     assert [(r, c) for r, c, _m in dropped.errors] == [(2, "Payments received")]
+
+
+def _schedule(contract) -> list[tuple[str, Decimal, Decimal]]:
+    db.session.expire(contract, ["instalments"])
+    return [(i.due_date.isoformat(), i.amount, i.received) for i in contract.instalments]
+
+
+def test_a_changed_schedule_is_corrected_instalment_by_instalment_as_on_the_contracts_page():
+    """Issue 13: a changed schedule is corrected by the contract page's own services (an
+    instalment moved or changed by `save_instalment`, added by `add_instalment`, removed by
+    `remove_instalment`), each audited with the import's id; together with a lower value, the
+    instalments make room first. What the page refuses is refused beside the column, naming
+    the instalment: one with payments against it is not removed, nor asks less than was
+    received."""
+    admin, _pm = _setting()
+    project = _project(admin)
+    make_enterprise(name="Pump Works")
+    assert run(admin, "contracts", [COLUMNS, _row(project.code)]).state is ImportState.DONE
+    contract = db.session.scalar(select(ResearchContract))
+    moved = run(admin, "contracts", [COLUMNS, _row(
+        project.code, instalments="2019-07-01: 1500000; 2020-08-01: 2000000; "
+                                  "2021-01-01: 1000000")])
+    assert (moved.state, moved.updated) == (ImportState.DONE, 1), moved.errors
+    assert _schedule(contract) == [
+        ("2019-07-01", Decimal("1500000.00"), Decimal("1500000.00")),
+        ("2020-08-01", Decimal("2000000.00"), Decimal("1000000.00")),
+        ("2021-01-01", Decimal("1000000.00"), Decimal("0"))]
+    actions = [(r.action, r.changes["import"]) for r in db.session.scalars(
+        select(AuditRecord).where(AuditRecord.action.like("instalment.%"))
+        .order_by(AuditRecord.id))]
+    assert actions == [("instalment.update", [None, moved.id]),
+                       ("instalment.create", [None, moved.id])]
+    again = run(admin, "contracts", [COLUMNS, _row(
+        project.code, instalments="2019-07-01: 1500000; 2020-08-01: 2000000; "
+                                  "2021-01-01: 1000000")])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    # A lower value with the instalment that made room for it: the schedule first, then the
+    # terms (the other way round the page would refuse the value).
+    lower = run(admin, "contracts", [COLUMNS, _row(
+        project.code, amount="3500000", instalments="2019-07-01: 1500000; 2020-08-01: 2000000")])
+    assert (lower.state, lower.updated) == (ImportState.DONE, 1), lower.errors
+    assert (contract.amount, len(_schedule(contract))) == (Decimal("3500000.00"), 2)
+    refused = run(admin, "contracts", [COLUMNS, _row(
+        project.code, amount="3500000", instalments="2019-07-01: 1500000")])
+    assert refused.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in refused.errors] == [(2, "Instalments")]
+    assert "Jul 1, 2020" not in refused.errors[0][2]
+    assert "Aug 1, 2020" in refused.errors[0][2] and "Payments were recorded" in (
+        refused.errors[0][2])
+    below = run(admin, "contracts", [COLUMNS, _row(
+        project.code, amount="3500000", instalments="2019-07-01: 1500000; 2020-08-01: 500000")])
+    assert [(r, c) for r, c, _m in below.errors] == [(2, "Instalments")]
+    assert "received against this instalment" in below.errors[0][2]
+    assert _schedule(contract)[1][1] == Decimal("2000000.00")

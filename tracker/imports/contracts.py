@@ -4,9 +4,9 @@ instalment by `record_payment` as the contract page records it.
 
 A contract is found again by its number within its project's institute: a re-import of the same
 row changes nothing, a changed title, counterparty, type, value or signing date corrects the
-contract as its edit page does (`corrections.save_contract`, audited in the import), payments
-the file adds are recorded; a changed schedule or a dropped payment is refused (corrected on
-the contract's page, a payment undone by a reversal).
+contract as its edit page does (`corrections.save_contract`, audited in the import), a changed
+schedule as its page does, instalment by instalment, payments the file adds are recorded; a
+dropped payment is refused (a payment is undone by a reversal, on the contract's page).
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from tracker import db
+from tracker.accounts.models import User
 from tracker.contracts import corrections
 from tracker.contracts import services as contracts
 from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
-from tracker.contracts.models import ResearchContract
-from tracker.errors import Invalid, Problems
+from tracker.contracts.models import Instalment, ResearchContract
+from tracker.display.formatting import day
+from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter, _rows
 from tracker.imports.cells import CellError, iso_date
@@ -88,6 +90,84 @@ def recorded_payments(contract: ResearchContract) -> list[tuple[int, date, Decim
             for p in instalment.payments]
 
 
+def _schedule_steps(contract: ResearchContract, wanted: list[tuple[date, Decimal]]) -> list:
+    """The corrections, each as the contract's page makes it, that turn its schedule into
+    `wanted`: an instalment the file gives as recorded stays; the others are paired in
+    due-date order and corrected, and what is left is removed or added. Removals and
+    lowered amounts come first, so that no step asks for more than the contract's value."""
+    kept, left = list(contract.instalments), list(wanted)
+    for instalment in list(kept):
+        if (instalment.due_date, instalment.amount) in left:
+            left.remove((instalment.due_date, instalment.amount))
+            kept.remove(instalment)
+    paired = list(zip(kept, left, strict=False))
+    lower = [(i, due, amount) for i, (due, amount) in paired if amount <= i.amount]
+    higher = [(i, due, amount) for i, (due, amount) in paired if amount > i.amount]
+    return ([(corrections.remove_instalment, i) for i in kept[len(left):]]
+            + [(corrections.save_instalment, i, due, amount) for i, due, amount in lower]
+            + [(corrections.save_instalment, i, due, amount) for i, due, amount in higher]
+            + [(corrections.add_instalment, contract, due, amount)
+               for due, amount in left[len(kept):]])
+
+
+def _reschedule(actor: User, contract: ResearchContract,
+                wanted: list[tuple[date, Decimal]]) -> None:
+    """The schedule corrected instalment by instalment, as on the contract's page; each
+    refusal in the instalments column, naming the instalment."""
+    problems = Problems()
+    for step, record, *given in _schedule_steps(contract, wanted):
+        named = _("The instalment due on %(date)s", date=day(
+            record.due_date if isinstance(record, Instalment) else given[0]))
+        try:
+            if given:
+                step(actor, record, due_date=given[0], amount=given[1])
+            else:
+                step(actor, record)
+        except Invalid as invalid:
+            problems.found += [("instalments", _("%(entry)s: %(problem)s", entry=named,
+                                                 problem=message))
+                               for _field, message in invalid.problems]
+        except Refused as refused:
+            problems.add("instalments", _("%(entry)s: %(problem)s", entry=named,
+                                          problem=refused.message))
+    problems.raise_any()
+
+
+def _correct(actor: User, contract: ResearchContract, values: dict,
+             problems: Problems) -> None:
+    """A recorded contract's terms corrected as its edit page does (`save_contract`) and its
+    schedule as its page does, instalment by instalment; in whichever order lets each step
+    pass (a larger value before the instalments that need it, a smaller one after the
+    instalments that made room), every problem of the first order tried said otherwise."""
+    terms = {k: v for k, v in values.items() if k != "instalments"}
+    current = {f: getattr(contract, f) for f in FORM_FIELDS}
+    change_terms = {k: v for k, v in terms.items() if k in FORM_FIELDS} != current
+    wanted = values["instalments"]
+    change_schedule = wanted != [(i.due_date, i.amount) for i in contract.instalments]
+    steps = []
+    if change_terms:
+        steps.append(lambda: corrections.save_contract(actor, contract, **terms))
+    if change_schedule:
+        steps.append(lambda: _reschedule(actor, contract, wanted))
+    first: Invalid | None = None
+    for order in (steps, steps[::-1]) if len(steps) > 1 else (steps,):
+        savepoint = db.Savepoint()
+        try:
+            for step in order:
+                step()
+        except Invalid as invalid:
+            savepoint.rollback()
+            first = first or invalid
+            continue
+        except Exception:
+            savepoint.rollback()
+            raise
+        savepoint.commit()
+        return
+    if first is not None:
+        problems.found += first.problems
+
+
 class Contracts(Adapter):
     kind, model, form_class = columns.CONTRACTS, ResearchContract, ContractForm
     fields = FORM_FIELDS
@@ -150,17 +230,8 @@ class Contracts(Adapter):
             if obj.project_id != project.id:
                 problems.add("number", _("This number is another project's contract in the "
                                          "institute."))
-            before = {k: v for k, v in self.current(obj).items() if k != "payments"}
-            if values["instalments"] != before["instalments"]:
-                problems.add("instalments", _(
-                    "A recorded contract's schedule is corrected instalment by instalment on "
-                    "its page, beside the payments against it, not by an import."))
-            elif {**values, "project_id": project.id} != before:
-                terms = {k: v for k, v in values.items() if k not in ("instalments",)}
-                try:  # its terms corrected as the contract's edit page does
-                    corrections.save_contract(actor, obj, **terms)
-                except Invalid as invalid:
-                    problems.found += invalid.problems
+            else:
+                _correct(actor, obj, values, problems)
             recorded = recorded_payments(obj)
             paid = recorded if paid is None else paid
             if paid[:len(recorded)] != recorded:
