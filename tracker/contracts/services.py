@@ -70,12 +70,13 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
                 contract: ResearchContract | None = None) -> str | None:
     """The rules on a contract's own terms, for a new contract and a corrected one
     (`contract`): a counterparty, a value, a signing date that has come, a number unique in
-    the institute. Returns the number as kept (trimmed; None when none is given)."""
+    the institute. Returns the number as kept (trimmed; None when none is given). A value None
+    is one its field has refused already."""
     if enterprise_id is None or db.session.get(Enterprise, enterprise_id) is None:
         problems.add("enterprise_id", _("Choose an enterprise."))
-    if amount <= 0:
+    if amount is not None and amount <= 0:
         problems.add("amount", _("The amount must be more than zero."))
-    if signed_on > today():
+    if signed_on is not None and signed_on > today():
         problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
                                     "future."))
     number = (number or "").strip() or None
@@ -92,13 +93,13 @@ def check_schedule(problems: Problems, amount: Decimal, signed_on: date,
     """The rules of a schedule: instalments of more than zero, none due before the signing,
     adding up to no more than the contract's value. The fields name where a form shows each
     (a corrected contract's terms: its signing date and its amount; one instalment's form:
-    its due date and its amount)."""
+    its due date and its amount). A value None is one its field has refused already."""
     if any(part <= 0 for _, part in instalments):
         problems.add(part_field, _("An instalment must be more than zero."))
-    if any(due < signed_on for due, _ in instalments):
+    if signed_on is not None and any(due < signed_on for due, _ in instalments):
         problems.add(due_field, _("An instalment falls due before the signing date."))
     scheduled = sum((part for _, part in instalments), Decimal("0"))
-    if scheduled > amount > 0:
+    if amount is not None and scheduled > amount > 0:
         problems.add(total_field, _(
             "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
             scheduled=_money(scheduled), amount=_money(amount)))

@@ -45,7 +45,7 @@ from tracker.achievements.queries import contributor_candidates
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports import ip_columns, ledger_lines
 from tracker.imports.adapters import Adapter
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.column_types import Column
 from tracker.projects.models import Project
 
@@ -219,12 +219,13 @@ class Achievements(Adapter):
 
     def more_formdata(self, given, obj):
         project = db.session.get(Project, int((given.get("project_id") or ["0"])[0] or 0))
+        rows = None
         if "contributors" in given:
-            rows = contributors((given["contributors"] or [""])[0], project)
-        elif obj is not None:
-            rows = [(u, n, format(s, "f")) for u, n, s in recorded_contributors(obj)]
-        else:
-            rows = []
+            rows = read("contributors", contributors, (given["contributors"] or [""])[0],
+                        project)
+        if rows is None:  # none given, or none read: as recorded
+            rows = ([(u, n, format(s, "f")) for u, n, s in recorded_contributors(obj)]
+                    if obj is not None else [])
         data = {}
         for i, (user_id, name, share) in enumerate(rows):
             data[f"contributors-{i}-user_id"] = [str(user_id or 0)]
@@ -240,8 +241,9 @@ class Achievements(Adapter):
                 "contributors": [(row.user_id.data or None,
                                   "" if row.user_id.data else _words(row.name.data),
                                   row.share_pct.data) for _i, row in form.numbered_rows()],
-                "rights": rights(text["rights"]) if "rights" in text else None,
-                "annuities": annuities(text["annuities"]) if "annuities" in text else None}
+                "rights": read("rights", rights, text["rights"]) if "rights" in text else None,
+                "annuities": (read("annuities", annuities, text["annuities"])
+                              if "annuities" in text else None)}
 
     def save(self, actor, obj, values):
         project = db.session.get(Project, values["project_id"])
@@ -255,7 +257,7 @@ class Achievements(Adapter):
         problems = Problems()  # every problem of the row at once, each in its column
         if values["rights"] is not None:
             self._rights(actor, achievement, values["rights"], problems)
-        if values["annuities"] is not None and not problems:
+        if values["annuities"] is not None and not problems and not unreadable("rights"):
             self._annuities(actor, achievement, values["annuities"], problems)
         problems.raise_any()
         return achievement

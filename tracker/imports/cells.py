@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -41,6 +44,48 @@ class CellError(ValueError):
     def __init__(self, message: str, column: str = "") -> None:
         super().__init__(message)
         self.column = column
+
+
+# The cell errors of the row being read (`reading_row`), or None outside one.
+_ROW_ERRORS: ContextVar[list[tuple[str, str]] | None] = ContextVar("row_errors", default=None)
+
+
+@contextmanager
+def reading_row() -> Iterator[list[tuple[str, str]]]:
+    """While a row is read: the (column, message) of each column `read` could not read,
+    instead of the first one stopping the row, so that its other columns are still read and
+    checked and the row is told every problem at once, as a form is."""
+    token = _ROW_ERRORS.set([])
+    try:
+        yield _ROW_ERRORS.get()
+    finally:
+        _ROW_ERRORS.reset(token)
+
+
+def read(column: str, parse: Callable[..., Any], *args: Any) -> Any:
+    """`parse(*args)`, a column's cells as the adapter takes them; while a row is read, a cell
+    error is noted for its column and the column reads as left out of the file (None)."""
+    try:
+        return parse(*args)
+    except CellError as error:
+        note(error, column)
+        return None
+
+
+def unreadable(*columns: str) -> bool:
+    """Whether a column of `columns` could not be read in the row being read (and checked):
+    what rests on it (the payments on the instalments, a ledger's later entries on its cap
+    table) is not checked either, or the row would be told problems that are not its own."""
+    errors = _ROW_ERRORS.get() or []
+    return any(column in columns for column, _message in errors)
+
+
+def note(error: CellError, column: str = "") -> None:
+    """The cell error noted for its column while a row is read; raised outside one."""
+    errors = _ROW_ERRORS.get()
+    if errors is None:
+        raise error
+    errors.append((error.column or column, str(error)))
 
 
 _SEPARATORS = re.compile(r"[,;，；、/]+")

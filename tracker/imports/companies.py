@@ -38,7 +38,7 @@ from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
 from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import columns, company_events, ledger_lines
 from tracker.imports.adapters import Adapter, _none_for_zero
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import CellError, iso_date, note, read, unreadable
 from tracker.organisations import uscc
 from tracker.projects.models import Project
 
@@ -47,6 +47,7 @@ COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital",
 _PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 _HOLDER_TYPE, _PAID_WITH = ledger_lines.HOLDER_TYPE, ledger_lines.PAID_WITH
 _choice, _errors = ledger_lines.choice, ledger_lines.form_errors
+LEDGER = ("rounds", "issues", "transfers", "conversions")  # recorded together, in date order
 
 # (holder, type, shares, paid with, technology, locked up until)
 Holding = tuple[str, HolderType, Decimal, Acquisition, str, date | None]
@@ -199,23 +200,20 @@ class Companies(Adapter):
         values["uscc"] = uscc.normalise(values["uscc"] or "") or None
         values["legal_representative"] = (values["legal_representative"] or "").strip()
         values["project_ids"] = sorted(form.project_ids.data or [])
+        values["holdings"] = values["incorporated_on"] = values["_total_shares"] = None
         if text.get("holdings") and not text.get("incorporated_on"):
-            raise CellError(_("Give the date of the cap table."), "incorporated_on")
-        if "holdings" in text:
-            lines, total = holdings(text["holdings"], text.get("incorporated_on", ""),
-                                    text.get("total_shares", ""))
+            note(CellError(_("Give the date of the cap table."), "incorporated_on"))
+        elif "holdings" in text and (parsed := read("holdings", holdings, text["holdings"],
+                                                   text.get("incorporated_on", ""),
+                                                   text.get("total_shares", ""))):
+            lines, total = parsed
             values["holdings"], values["_total_shares"] = lines, total
             values["incorporated_on"] = (date.fromisoformat(iso_date(
                 text["incorporated_on"])) if lines and text.get("incorporated_on") else None)
-        else:
-            values["holdings"] = values["incorporated_on"] = values["_total_shares"] = None
-        values["rounds"] = rounds(text["rounds"]) if "rounds" in text else None
-        values["issues"] = ledger_lines.issues(text["issues"]) if "issues" in text else None
-        values["transfers"] = (ledger_lines.transfers(text["transfers"]) if "transfers" in text
-                               else None)
-        values["conversions"] = (company_events.conversions(text["conversions"])
-                                 if "conversions" in text else None)
-        values["exit"] = company_events.exit_(text["exit"]) if "exit" in text else None
+        for key, parse in zip((*LEDGER, "exit"), (
+                rounds, ledger_lines.issues, ledger_lines.transfers, company_events.conversions,
+                company_events.exit_), strict=True):
+            values[key] = read(key, parse, text[key]) if key in text else None
         return values
 
     def save(self, actor, obj, values):
@@ -261,7 +259,8 @@ class Companies(Adapter):
         new_exit = ledger_lines.added(wanted_exit, company_events.recorded_exit(company), "exit",
                                       company_events.describe_exit, problems)
         closed = {r[0]: r[1] for r in [*recorded, *wanted_rounds]}
-        if not problems:  # later entries need the cap table they change
+        # Later entries need the cap table they change, and each other, in date order.
+        if not problems and not unreadable("holdings", "incorporated_on", *LEDGER):
             # In date order, as they happened; on one day issues, then transfers, then rounds,
             # each followed by the conversions at it; the exit last.
             for _on, _order, record in sorted(
@@ -275,7 +274,7 @@ class Companies(Adapter):
                         partial(company_events.record_conversion, company, c))
                        for c in new_conversions], key=lambda event: event[:2]):
                 record(problems)
-        if not problems:
+        if not problems and not unreadable("holdings", "incorporated_on", *LEDGER, "exit"):
             for ended in new_exit:
                 company_events.record_exit(actor, company, ended, problems)
         problems.raise_any()

@@ -27,7 +27,7 @@ from tracker.display.formatting import day
 from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter, _rows
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 
@@ -196,14 +196,13 @@ class Contracts(Adapter):
         return {"enterprises": _rows(Enterprise, refs, "enterprise_id")}
 
     def more_formdata(self, given, obj):
+        rows = None
         if "instalments" in given:
-            rows = instalments(given["instalments"][0] if given["instalments"] else "")
-        elif obj is not None:
+            rows = read("instalments", instalments, (given["instalments"] or [""])[0])
+        if rows is None and obj is not None:  # none given, or none read: as recorded
             rows = [(i.due_date.isoformat(), format(i.amount, "f")) for i in obj.instalments]
-        else:
-            rows = []
         data = {}
-        for i, (due, amount) in enumerate(rows):
+        for i, (due, amount) in enumerate(rows or []):
             data[f"instalments-{i}-due_date"] = [due]
             data[f"instalments-{i}-amount"] = [amount]
         return data
@@ -214,7 +213,7 @@ class Contracts(Adapter):
         values["number"] = (values["number"] or "").strip()
         values["project_id"] = int(text.get("project_id") or 0)
         values["instalments"] = sorted(form.schedule())
-        values["payments"] = (payments(text["payments"]) if "payments" in text
+        values["payments"] = (read("payments", payments, text["payments"]) if "payments" in text
                               else None)
         return values
 
@@ -244,6 +243,8 @@ class Contracts(Adapter):
             contract = contracts.record_contract(actor, project, **values)
             new = paid or []
         problems.raise_any()
+        if unreadable("instalments"):  # the payments' instalments are not known
+            new = []
         for number, received_on, amount in new:
             if number > len(contract.instalments):
                 problems.add("payments", _("The contract has no instalment %(n)d.", n=number))

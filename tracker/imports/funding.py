@@ -31,7 +31,7 @@ from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementFor
 from tracker.funding.models import AgreementOutcome, FundingAgreement
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.milestones.models import Milestone
 from tracker.partners import services as partners
 from tracker.projects.models import Project
@@ -192,12 +192,12 @@ class Funding(Adapter):
         return AgreementForm(formdata=formdata, data=self.form_data(obj))
 
     def more_formdata(self, given, obj):
+        rows = None
         if "co_funders" in given:
-            rows = co_funders(given["co_funders"][0] if given["co_funders"] else "")
-        elif obj is not None:
-            rows = [(c.name, format(c.ratio.normalize(), "f")) for c in obj.co_funders]
-        else:
-            rows = []
+            rows = read("co_funders", co_funders, (given["co_funders"] or [""])[0])
+        if rows is None:  # none given, or none read: as recorded
+            rows = ([(c.name, format(c.ratio.normalize(), "f")) for c in obj.co_funders]
+                    if obj is not None else [])
         data = {f"co_funders-{i}-{k}": [""] for i in range(CO_FUNDER_ROWS)
                 for k in ("name", "ratio")}
         for i, (name, ratio) in enumerate(rows):
@@ -213,10 +213,11 @@ class Funding(Adapter):
         values["co_funders"] = form.co_funder_lines()
         values["project_id"] = int(text.get("project_id") or 0)
         values["decided_by_id"] = int(text.get("decided_by_id") or 0)
-        values["tranches"] = tranches(text["tranches"]) if "tranches" in text else None
-        values["disbursements"] = (disbursements(text["disbursements"])
+        values["tranches"] = (read("tranches", tranches, text["tranches"]) if "tranches" in text
+                              else None)
+        values["disbursements"] = (read("disbursements", disbursements, text["disbursements"])
                                    if "disbursements" in text else None)
-        values["outcome"] = outcome(text) if "outcome" in text else None
+        values["outcome"] = read("outcome", outcome, text) if "outcome" in text else None
         return values
 
     def save(self, actor, obj, values):
@@ -236,9 +237,10 @@ class Funding(Adapter):
             new_tranches, new_paid, new_outcome = self._additions(obj, values, member, wanted)
         problems = Problems()
         self._tranches(member, agreement, new_tranches, problems)
-        if "tranches" not in problems:
+        if "tranches" not in problems and not unreadable("tranches"):
             self._disbursements(member, agreement, new_paid, problems)
-        if new_outcome is not None and not problems:
+        if new_outcome is not None and not problems and not unreadable(
+                "tranches", "disbursements"):
             self._outcome(member, agreement, new_outcome, problems)
         problems.raise_any()
         return agreement

@@ -29,7 +29,7 @@ from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports import ip_columns, ledger_lines
 from tracker.imports.adapters import Adapter, _rows
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.column_types import Column
 from tracker.organisations.models import Enterprise
 
@@ -157,8 +157,9 @@ class IpDeals(Adapter):
         values["override_reason"] = values["override_reason"] or ""
         values["royalty_base"] = values["royalty_base"] or None
         values["achievement_id"] = achievement.id
-        values["reports"] = reports(text["reports"]) if "reports" in text else None
-        values["receipts"] = receipts(text["receipts"]) if "receipts" in text else None
+        values["reports"] = read("reports", reports, text["reports"]) if "reports" in text else None
+        values["receipts"] = (read("receipts", receipts, text["receipts"]) if "receipts" in text
+                              else None)
         return values
 
     def save(self, actor, obj, values):
@@ -188,7 +189,7 @@ class IpDeals(Adapter):
             except (Refused, Forbidden) as error:
                 problems.add("reports", _("The report received on %(date)s: %(problem)s",
                                           date=day(received_on), problem=error.message))
-        if not problems:
+        if not problems and not unreadable("reports"):  # a royalty names its report
             self._receipts(actor, transfer, wanted_receipts[len(paid):], problems)
         problems.raise_any()
         return transfer

@@ -17,7 +17,7 @@ from tracker.errors import Problems
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
-from tracker.imports.cells import CellError
+from tracker.imports.cells import CellError, read
 from tracker.milestones import services as milestones
 from tracker.milestones.forms import MilestoneForm
 from tracker.milestones.models import Milestone, MilestoneEvent, MilestoneState
@@ -67,11 +67,12 @@ class Milestones(Adapter):
     def values(self, form, given):
         text = {k: (v[0] if v else "") for k, v in given.items()}
         values = {f: getattr(form, f).data for f in FORM_FIELDS}
-        values["phase"] = Phase(values["phase"])
+        values["phase"] = Phase(values["phase"]) if values["phase"] else None
         values["project_id"] = int(text.get("project_id") or 0)
         values["state"] = MilestoneState(text.get("state") or MilestoneState.PLANNED)
         values["percent_complete"] = milestones.imported_percent(
-            values["state"], _percent(text.get("percent_complete", "")))
+            values["state"], read("percent_complete", _percent,
+                                  text.get("percent_complete", "")) or 0)
         values["reviewer_id"] = int(text.get("reviewer_id") or 0) or None
         values["waiver_reason"] = text.get("waiver_reason", "").strip()
         return values

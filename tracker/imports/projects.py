@@ -27,7 +27,7 @@ from tracker.gates.models import Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
 from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import CellError, iso_date, note, read
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle
 from tracker.projects import services as projects
@@ -132,8 +132,11 @@ def _budget_lines(text: str) -> list[tuple[str, str]]:
     for part in _LINES.split(text):
         if not part.strip():
             continue
-        category, _sep, amount = part.replace("：", ":").rpartition(":")
-        lines.append((category.strip(), amount.strip()) if _sep else (part.strip(), ""))
+        category, sep, amount = part.replace("：", ":").rpartition(":")
+        if not sep:
+            raise CellError(_("Write each budget line as its category and amount, e.g. "
+                              "Equipment: 1000000; Labour: 500000."), "budget_lines")
+        lines.append((category.strip(), amount.strip()))
     if len(lines) > MAX_BUDGET_ROWS:
         raise CellError(_("At most %(n)d budget lines.", n=MAX_BUDGET_ROWS), "budget_lines")
     return lines
@@ -299,18 +302,18 @@ class Projects(Adapter):
                 "code": obj.code or "", "phase": obj.phase}
 
     def more_formdata(self, given, obj):
+        lines = None
         if "budget_lines" in given:
-            lines = _budget_lines(given["budget_lines"][0] if given["budget_lines"] else "")
-        elif obj is not None:
-            lines = [(b.category, format(b.amount, "f")) for b in obj.budget_lines]
-        else:
-            lines = []
+            lines = read("budget_lines", _budget_lines, (given["budget_lines"] or [""])[0])
+        if lines is None:  # none given, or none read: as recorded
+            lines = ([(b.category, format(b.amount, "f")) for b in obj.budget_lines]
+                     if obj is not None else [])
         data = {}
         code = (given.get("budget_template") or [""])[0].strip()
         if code and (found := budgets.find_code(code)) is None:
-            raise CellError(_("No budget template has the code %(code)s (Budget templates).",
-                              code=code), "budget_template")
-        if code:
+            note(CellError(_("No budget template has the code %(code)s (Budget templates).",
+                             code=code), "budget_template"))
+        elif code:
             data["budget_template_id"] = [str(found)]
         elif obj is not None:  # the project's own
             data["budget_template_id"] = [str(obj.budget_template_id or 0)]
@@ -338,11 +341,13 @@ class Projects(Adapter):
         values["pm_id"] = int(text.get("pm_id") or 0)
         values["code"] = text.get("code", "").strip().upper()
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
-        values["_passed_on"] = _passed_on(text.get("gates_passed_on", ""))
-        values["_conditions"] = conditions(text.get("conditions", ""))
+        values["_passed_on"] = read("gates_passed_on", _passed_on,
+                                    text.get("gates_passed_on", "")) or {}
+        values["_conditions"] = read("conditions", conditions, text.get("conditions", "")) or {}
         values["_ended_in"] = Phase(text["ended_in"]) if text.get("ended_in") else None
         values["_rationale"] = text.get("rationale", "").strip()
-        values["_revisit_date"] = _day(text.get("revisit_date", ""), "revisit_date")
+        values["_revisit_date"] = read("revisit_date", _day, text.get("revisit_date", ""),
+                                       "revisit_date")
         return values
 
     def save(self, actor, obj, values):

@@ -129,8 +129,9 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
                 actor: User | None = None) -> Prepared | tuple[str, Any]:
     """Fill the row into its page's form and validate it, writing nothing: the record to save
     and the values, or ("unchanged", record) when the record already says what the row does.
-    A row the form refuses also gets the service's checks of `actor`'s save (a dry run), as a
-    page does, so that it reports every problem at once."""
+    A row with a problem in any cell also gets the service's checks of `actor`'s save (a dry
+    run) on the cells that could be read, as a page does, so that it reports every problem of
+    the row in one pass (issue 13, F51, T11)."""
     kind = adapter.kind
     given, found, cell_errors = _convert(kind, row, refs, form_defaults(adapter.form_class))
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
@@ -148,24 +149,27 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
         formdata.setlist(column.key, ["0"] if column.ref else [""])
     for key, value in given.items():
         formdata.setlist(key, value)
-    try:
-        for key, value in adapter.more_formdata(given, obj).items():
-            formdata.setlist(key, value)
+    # Every problem of the row's cells at once: those that name nothing or can't be read (a
+    # list of instalments, a cap table), then what the form finds wrong with the others.
+    with cells.reading_row() as unread:
+        unread += cell_errors
+        try:
+            for key, value in adapter.more_formdata(given, obj).items():
+                formdata.setlist(key, value)
+        except cells.CellError as error:
+            cells.note(error)
         form = (batch.form(formdata, obj, found) if batch is not None
                 else adapter.form(formdata, obj, found))
-        # Every problem of the row's cells at once: those that name nothing, then what the
-        # form finds wrong with the others.
-        if not form.validate() or cell_errors:
-            refused = {key for key, _message in cell_errors}
-            errors = cell_errors + [
-                (key if key in {c.key for c in kind.columns} else "", message)
-                for key, messages in form.errors.items() if key not in refused
-                for message in _flat(messages)]
-            raise RowRefused(errors + _service_problems(actor, adapter, obj, form, given,
-                                                        errors))
-        values = adapter.values(form, given)
-    except cells.CellError as error:
-        raise RowRefused([*cell_errors, (error.column, str(error))]) from None
+        valid = form.validate()
+        values = _values(adapter, form, given, valid)
+        errors = list(unread)
+        if not valid:
+            refused = {key for key, _message in errors}
+            errors += [(key if key in {c.key for c in kind.columns} else "", message)
+                       for key, messages in form.errors.items() if key not in refused
+                       for message in _flat(messages)]
+        if errors:
+            raise RowRefused(errors + _service_problems(actor, adapter, obj, values, errors))
     compared = {k: v for k, v in values.items() if not k.startswith("_")}
     if obj is not None and compared == adapter.current(obj):
         seen[obj.id] = number
@@ -173,14 +177,30 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     return Prepared(obj, values)
 
 
-def _service_problems(actor: User | None, adapter: Adapter, obj: Any, form: Any,
-                      given: dict[str, list[str]], errors: list[tuple[str, str]]
+def _values(adapter: Adapter, form: Any, given: dict[str, list[str]],
+            valid: bool) -> dict[str, Any] | None:
+    """What the page's view would hand to the service; None when the form's refusals leave
+    too little to read (the service is then not asked)."""
+    try:
+        return adapter.values(form, given)
+    except cells.CellError as error:  # a column the others need (the deal's achievement)
+        cells.note(error)
+        return None
+    except Exception:
+        if valid:
+            raise
+        return None
+
+
+def _service_problems(actor: User | None, adapter: Adapter, obj: Any,
+                      values: dict[str, Any] | None, errors: list[tuple[str, str]]
                       ) -> list[tuple[str, str]]:
     """What the service finds wrong with the columns the form and the cells let pass: its save
-    run as a dry run (a savepoint rolled back) on what the form could read, as a page's
+    run as a dry run (a savepoint rolled back) on what could be read, as a page's
     `tracker.web.actions` does. A column that has an error already keeps it alone; the
-    service may not get that far on incomplete input, and the row then has the form's."""
-    if actor is None:
+    service may not get that far on incomplete input, and the row then has the cells'. A
+    refusal of the whole row (a submitted proposal, a milestone accepted) is said too."""
+    if actor is None or values is None:
         return []
     refused = {key for key, _message in errors}
     found: list[tuple[str, str]] = []
@@ -188,12 +208,12 @@ def _service_problems(actor: User | None, adapter: Adapter, obj: Any, form: Any,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a None the form could not read is no news
-            adapter.save(actor, obj, adapter.values(form, given))
-    except Invalid as invalid:
-        found = [problem for problem in _refusal(adapter.kind, invalid).errors
+            adapter.save(actor, obj, values)
+    except (Invalid, Refused) as refusal:
+        found = [problem for problem in _refusal(adapter.kind, refusal).errors
                  if problem[0] not in refused and problem not in errors]
-    except Exception:  # noqa: BLE001 - any other failure on incomplete input, or a refusal
-        pass  # of the whole row, which the form's errors already stop
+    except Exception:  # noqa: BLE001 - any other failure on incomplete input
+        pass
     finally:
         savepoint.rollback()
     return found

@@ -69,8 +69,9 @@ def _step(actor: User, milestone: Milestone, action: Action, comment: str = "") 
 
 def _check_dates(project: Project, due: date, field: str = "due_date",
                  problems: Problems | None = None) -> None:
-    """A problem of `problems` (or refused at once without) when `due` is outside the project."""
-    if not project.start_date <= due <= project.end_date:
+    """A problem of `problems` (or refused at once without) when `due` is outside the project
+    (None: refused by its field already)."""
+    if due is not None and not project.start_date <= due <= project.end_date:
         message = _("The due date must fall within the project's dates, %(start)s to %(end)s.",
                     start=day(project.start_date), end=day(project.end_date))
         if problems is None:
@@ -109,7 +110,7 @@ def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, w
         problems.add("phase", _("The project has left this phase: plan the milestone in "
                                 "its current phase or a later one."))
     _check_dates(project, due_date, problems=problems)
-    if weight < 0:
+    if weight is not None and weight < 0:  # None: refused by its field already
         problems.add("weight", _("The weight cannot be negative."))
     problems.raise_any()
 
