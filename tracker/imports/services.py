@@ -150,7 +150,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     for key, value in given.items():
         formdata.setlist(key, value)
     # Every problem of the row's cells at once: those that name nothing or can't be read (a
-    # list of instalments, a cap table), then what the form finds wrong with the others.
+    # cap table), then what the form finds wrong with the others, then the service.
     with cells.reading_row() as unread:
         unread += cell_errors
         try:
@@ -179,8 +179,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
 
 def _values(adapter: Adapter, form: Any, given: dict[str, list[str]],
             valid: bool) -> dict[str, Any] | None:
-    """What the page's view would hand to the service; None when the form's refusals leave
-    too little to read (the service is then not asked)."""
+    """What the page's view would hand to the service; None: too little to ask it."""
     try:
         return adapter.values(form, given)
     except cells.CellError as error:  # a column the others need (the deal's achievement)
