@@ -56,8 +56,9 @@ def test_pm_home_shows_each_project_with_its_phase_next_deadline_and_health(clie
     # Soonest deadline first: the late one (3 days late), the risky one, then the calm one.
     assert page.index("Late project") < page.index("Risky project") < page.index("Calm project")
     assert "Overdue: 1 milestone" in page and "3 days late" in page
-    assert "At risk: 1 milestone due soon" in page and "5 days" in page
-    assert "On time" in page and "60 days" in page
+    # Days left said as such, beside "3 days late" (issue 9, F43: it read "(60 days)").
+    assert "At risk: 1 milestone due soon" in page and "(5 days left)" in page
+    assert "On time" in page and "(60 days left)" in page
 
 
 def test_evaluator_home_shows_days_left_on_each_review(client, clock):
@@ -93,7 +94,7 @@ def test_director_home_lists_what_needs_them_in_their_institute_only(client):
     page = client.get("/").get_data(as_text=True)
     assert "Overdue milestones of my institute" in page and "Our late step" in page
     assert "9 days late" in page
-    assert "Gates coming in my institute" in page and waiting.project.reference in page
+    assert "Upcoming gate reviews in my institute" in page and waiting.project.reference in page
     assert "Conditions due in my institute" in page and "Hire a test engineer" in page
     # named with the project they belong to, as the PM's own list of conditions is
     assert f"<code>{project.reference}</code> Hire a test engineer" in page

@@ -23,7 +23,7 @@ def test_a_company_is_offered_from_the_funding_page_only_after_the_investment_de
     login(client, make_user(Role.INVESTMENT_COMMITTEE))
     page = client.get(f"/projects/{early.id}/funding").get_data(as_text=True)
     assert "Record the company" not in page
-    assert "a company comes from a project HQ decided to invest in" in page
+    assert "a company is recorded only for a project HQ has decided to invest in" in page
     # nor does the company form list the project
     assert f'value="{early.id}"' not in client.get("/companies/new").get_data(as_text=True)
 

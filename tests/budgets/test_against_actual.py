@@ -58,8 +58,8 @@ def test_budget_against_actual_by_category_on_the_project_and_spending_pages(cli
             ["Indirect costs", "CN¥1,200,000.00", "CN¥0.00", "CN¥1,200,000.00", "0.00%"],
             ["Total", "CN¥7,200,000.00", "CN¥4,100,000.50", "CN¥3,099,999.50", "56.94%"],
         ], path
-        assert ("Indirect costs at most CN¥1,200,000.00 on direct costs less equipment purchase "
-                "of CN¥4,000,000.00.") in page
+        assert ("Indirect costs may be at most CN¥1,200,000.00: the direct costs less equipment "
+                "purchase are CN¥4,000,000.00.") in page
 
 
 def test_a_move_into_indirect_costs_above_the_cap_is_refused_beside_the_amount(client):
@@ -82,8 +82,8 @@ def test_a_move_into_indirect_costs_above_the_cap_is_refused_beside_the_amount(c
     assert lines["labour"].amount == D("1050000.00")
     login(client, project.pm)
     page = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
-    assert ("Now: indirect costs CN¥1,200,000.00, at most CN¥1,215,000.00 on direct costs less "
-            "equipment purchase of CN¥4,050,000.00.") in page
+    assert ("Now: indirect costs of CN¥1,200,000.00, at most CN¥1,215,000.00 as the direct "
+            "costs less equipment purchase are CN¥4,050,000.00.") in page
     response = post(client, f"/projects/{project.id}/changes/move", {
         "move-from_line_id": str(lines["operations"].id),
         "move-to_line_id": str(lines["indirect"].id), "move-amount": "20,000",

@@ -94,5 +94,7 @@ def test_the_preview_in_chinese_names_options_and_prices_as_the_grant_page(clien
     login(client, admin)
     text = post(client, f"/companies/{company.id}/incentives/new",
                 form(company)).get_data(as_text=True)
-    assert "授予数量与类型" in text and "授予类型" not in text
+    # The preview's number and kind, and the form's choice of the kind alone (issue 9, F43).
+    assert "授予数量与类型" in text and text.count("授予类型") == 1
+    assert '<label for="kind">授予类型</label>' in text
     assert "一次性归属 100,000 份期权" in text and "¥1.50" in text

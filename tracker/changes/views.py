@@ -56,9 +56,9 @@ def _cap(project: Project) -> str | None:
     if figures.cap is None:
         return budgets.rule_text(template)
     return " ".join([budgets.rule_text(template), _(
-        "Now: indirect costs %(indirect)s, at most %(cap)s on direct costs less equipment "
-        "purchase of %(base)s.", indirect=money(figures.indirect), cap=money(figures.cap),
-        base=money(figures.base))])
+        "Now: indirect costs of %(indirect)s, at most %(cap)s as the direct costs less "
+        "equipment purchase are %(base)s.", indirect=money(figures.indirect),
+        cap=money(figures.cap), base=money(figures.base))])
 
 
 def _forms(project: Project) -> dict:

@@ -41,8 +41,9 @@ def not_a_spin_off_source(project: Project) -> str | None:
     opens the investment decision), or None when it can."""
     if project.phase in SPIN_OFF_PHASES:
         return None
-    return _("%(project)s is %(phase)s: a company comes from a project HQ decided to invest "
-             "in.", project=project.reference, phase=label(project.phase))
+    return _("%(project)s is in the phase %(phase)s: a company is recorded only for a "
+             "project HQ has decided to invest in.", project=project.reference,
+             phase=label(project.phase))
 
 
 def conversion_first(conversion: Conversion, what: str) -> str:

@@ -100,5 +100,5 @@ FIELDS_OF = {
     ("ip_income", "pool"): _l("Contributors' pool"),
     ("incentive_grants", "on_date"): _l("Exercised on"),
     ("incentive_grants", "shares"): _l("Number granted"),
-    ("incentive_grants", "kind"): _l("Grant of"),
+    ("incentive_grants", "kind"): _l("Kind of grant"),
 }

@@ -33,7 +33,7 @@ class GrantFields:
     person_name = StringField(_l("Or their name"), validators=[Optional(), Length(max=200)],
                               description=_l("For someone without an account, when no user is "
                                              "chosen above."))
-    kind = SelectField(_l("Grant of"), choices=[])
+    kind = SelectField(_l("Kind of grant"), choices=[])
     shares = _shares(_l("Number granted (shares or options)"))
     exercise_price = MoneyField(_l("Exercise price per share (CNY, options)"),
                                 validators=[Optional(), Range(min=Decimal("0"),

@@ -41,7 +41,7 @@ def grant(record: IncentiveGrant) -> Preview:
     company, on = record.company, record.granted_on
     person = record.person_name + (f" ({record.user.email})" if record.user else "")
     facts = [(_("Person"), person),
-             (_("Grant of"), f"{number(record.shares)} · {label(record.kind)}")]
+             (_("Number and kind granted"), f"{number(record.shares)} · {label(record.kind)}")]
     if record.kind is GrantKind.OPTIONS:
         facts.append((_("Exercise price per share"), money(record.exercise_price)))  # as its page
     facts += [(_("Granted on"), day(on)), *_schedule(record),
