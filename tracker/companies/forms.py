@@ -57,7 +57,7 @@ class CompanyForm(OneTime, SeenVersion, Form):
     project_ids = SelectMultipleField(_l("Projects it comes from"), coerce=int, choices=[])
 
     no_choice = {"project_ids": _l("No project has reached the investment decision: a company "
-                                   "comes from a project at or past it.")}
+                                   "is recorded only for a project at or past it.")}
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)
