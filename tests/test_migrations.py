@@ -337,5 +337,39 @@ def test_0083_links_a_typed_recipient_to_the_organisation_it_names(migrated_data
     with engine.connect() as conn:
         back = dict(conn.execute(text("SELECT id, recipient FROM report_obligations")).all())
     assert back == {**linked_before, first: partner.name}
+
+
+def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(migrated_database):
+    """Titles recorded twice in a project before the rule: the oldest keeps its title, each
+    later one is renamed with the first free number; a withdrawn one and another project's
+    are left as they were, with no key for the withdrawn (issue 16, T30)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # 挖掘机负流量液压节能控制技术, of its project
+    command.downgrade(config, "0083")
+    engine = make_engine(migrated_database)
+    copy = ("INSERT INTO achievements (project_id, title, description, created_by_id, "
+            "created_at, version, withdrawn_reason, withdrawn_at) "
+            "SELECT {project}, '{title}', '{description}', created_by_id, created_at, 1, '', "
+            "{withdrawn} FROM achievements WHERE id = (SELECT min(id) FROM achievements)")
+    other = "(SELECT min(id) FROM projects WHERE id <> achievements.project_id)"
+    with engine.begin() as conn:
+        for project, title, description, withdrawn in (
+                ("project_id", "挖掘机负流量液压节能控制技术 ", "twin", "NULL"),
+                ("project_id", "挖掘机负流量液压节能控制技术 (2)", "numbered", "NULL"),
+                ("project_id", "挖掘机负流量液压节能控制技术", "withdrawn", "CURRENT_TIMESTAMP"),
+                (other, "挖掘机负流量液压节能控制技术", "elsewhere", "NULL")):
+            conn.execute(text(copy.format(project=project, title=title,
+                                          description=description, withdrawn=withdrawn)))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = {description: (title, key) for description, title, key in conn.execute(text(
+            "SELECT description, title, title_key FROM achievements"))}
+    original = "挖掘机负流量液压节能控制技术"
+    assert rows["twin"] == (f"{original} (3)", f"{original} (3)")
+    assert rows["numbered"] == (f"{original} (2)", f"{original} (2)")
+    assert rows["withdrawn"] == (original, None)
+    assert rows["elsewhere"] == (original, original)
+    assert [key for (_t, key) in rows.values()].count(original) == 2  # its own and elsewhere
+    command.downgrade(config, "0083")
     command.upgrade(config, "head")
     engine.dispose()

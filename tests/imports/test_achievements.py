@@ -194,3 +194,17 @@ def test_an_annuity_paid_late_with_its_surcharge_comes_in_with_its_reason():
     [exported] = list(csv.reader(io.StringIO(export_csv("achievements").decode())))[1:]
     assert exported == row
     assert run(admin, "achievements", [KEYS, row]).unchanged == 1
+
+
+def test_a_title_typed_otherwise_finds_the_one_achievement_listed_under_it():
+    """Issue 16, T30: the import finds an achievement by its project and its title as the
+    register compares titles (spaces, case, full-width aside), so a row typed otherwise updates
+    the one listed, never a second of the same title."""
+    admin, _pm = _projects()
+    assert run(admin, "achievements", [KEYS, ROW]).state is ImportState.DONE
+    changed = [ROW[0], "LOW-LEAK  pump seal", "Leakage halved again", *ROW[3:]]
+    result = run(admin, "achievements", [KEYS, changed])
+    assert (result.state, result.created) == (ImportState.DONE, 0), result.errors
+    [achievement] = db.session.scalars(select(Achievement)).all()
+    assert (achievement.title, achievement.description) == ("LOW-LEAK pump seal",
+                                                            "Leakage halved again")

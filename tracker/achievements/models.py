@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -26,6 +26,7 @@ from tracker.companies.reversal_models import Reversal
 from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
+from tracker.names import name_key
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -133,6 +134,15 @@ def number_key(number: str, jurisdiction: Jurisdiction | str | None) -> str | No
     return key[:50] or None
 
 
+TITLE_LENGTH = 200
+
+
+def title_key(title: str | None) -> str | None:
+    """An achievement's title as compared for uniqueness in its project (`tracker.names`:
+    spaces collapsed, full-width folded, case ignored); None without a title."""
+    return name_key(title)[:TITLE_LENGTH] or None
+
+
 class Withdrawable:
     """A record made by mistake, withdrawn with a reason (`tracker/achievements/withdrawals.py`):
     kept, with its history, out of the lists, the annual report's figures and the reminders."""
@@ -150,10 +160,16 @@ class Achievement(Withdrawable, Versioned, Base):
     """A result of a project (成果): what is transferred, licensed or put into a company."""
 
     __tablename__ = "achievements"
+    __table_args__ = (
+        # A title is listed once in a project (`title_key`): the imports find it by it.
+        Index("uq_achievements_project_title_key", "project_id", "title_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    # The title as compared (`title_key`); None once withdrawn (the title is free again).
+    title_key: Mapped[str | None] = mapped_column(String(TITLE_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -167,6 +183,12 @@ class Achievement(Withdrawable, Versioned, Base):
 
     def __repr__(self) -> str:
         return f"<Achievement {self.title}>"
+
+    @staticmethod
+    def titled(project_id: int, title: str | None) -> ColumnElement[bool]:
+        """SQL: the achievement of the project listed under `title` (withdrawn ones aside),
+        however spaced, cased or full-width it was typed."""
+        return (Achievement.project_id == project_id) & (Achievement.title_key == title_key(title))
 
     @property
     def standing_rights(self) -> list[IpRight]:

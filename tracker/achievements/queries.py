@@ -1,9 +1,11 @@
-"""What pages outside the register read of it, in one statement each."""
+"""What pages outside the register read of it, and what a title would be listed beside, in one
+statement each."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -79,3 +81,18 @@ def _statement(whose: ColumnElement[bool], year: int) -> list[IncomeShare]:
                      receipt.selectinload(IncomeReceipt.transfer).options(
                          selectinload(Transfer.achievement), selectinload(Transfer.enterprise)))
         .order_by(IncomeReceipt.received_on, IncomeReceipt.id)))
+
+
+def titled_twin(project: Project, title: str,
+                achievement: Achievement | None) -> Achievement | None:
+    """The achievement of `project` listed under `title` already, other than `achievement`."""
+    return db.session.scalar(select(Achievement).where(
+        Achievement.titled(project.id, title),
+        Achievement.id != (achievement.id if achievement is not None else -1)).limit(1))
+
+
+def listed_already(title: str, twin: Achievement) -> str:
+    return _("“%(title)s” is listed already in %(project)s, as “%(recorded)s”: an achievement "
+             "is listed once in its project. Edit that one, or give this one a title of its "
+             "own.", title=title, project=twin.project.code or twin.project.title,
+             recorded=twin.title)

@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import annuities, withdrawals
+from tracker.achievements import annuities, queries, withdrawals
 from tracker.achievements.models import (
     FIELDS_OF_KIND,
     STATUSES_OF_KIND,
+    TITLE_LENGTH,
     Achievement,
     Annuity,
     Contributor,
@@ -29,6 +30,7 @@ from tracker.achievements.models import (
     RightKind,
     RightStatus,
     number_key,
+    title_key,
 )
 from tracker.audit import services as audit
 from tracker.dates import in_future
@@ -154,20 +156,36 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
         raise Refused(_("%(project)s is not an approved project yet: its achievements are "
                         "recorded once it has passed gate 1.", project=project.title))
     problems = Problems()
-    title = " ".join((title or "").split())
+    title = " ".join((title or "").split())[:TITLE_LENGTH]
     if not title:
         problems.add("title", _("Give the achievement's title."))
+    elif (twin := queries.titled_twin(project, title, achievement)) is not None:
+        problems.add("title", queries.listed_already(title, twin))
     rows = _contributors(contributors, problems)
     problems.raise_any()
     creating = achievement is None
     before = [] if creating else _shown(achievement.contributors)
     unchanged = not creating and _same(rows) == _same(achievement.contributors)
     users_before = [] if creating else _users(achievement.contributors)
-    if creating:
-        achievement = Achievement(project_id=project.id, created_by_id=actor.id)
-    achievement.title = title[:200]
-    achievement.description = (description or "").strip()
-    changes = audit.pending_changes(achievement)
+    # Another request may list the same title between the check above and this write (two
+    # tabs, an import beside the form): the unique index refuses the second, told beside the
+    # title as if the check had seen the first. The savepoint is opened before any change.
+    savepoint = db.session.begin_nested()
+    try:
+        if creating:
+            achievement = Achievement(project_id=project.id, created_by_id=actor.id)
+        achievement.title, achievement.title_key = title, title_key(title)
+        achievement.description = (description or "").strip()
+        changes = audit.pending_changes(achievement)
+        changes.pop("title_key", None)  # the title itself is audited
+        db.session.add(achievement)
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        if (twin := queries.titled_twin(project, title, None if creating else achievement)) is None:
+            raise
+        raise Invalid("title", queries.listed_already(title, twin)) from None
     if not unchanged:
         achievement.contributors = rows
         if _shown(rows) != before:
@@ -175,7 +193,6 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
         if not creating and (linked := _users(rows)) != users_before:
             # Linking a person named to their account leaves the names shown as they were.
             changes["contributor_users"] = [users_before or None, linked or None]
-    db.session.add(achievement)
     if creating or changes:
         audit.record(actor, "achievement.create" if creating else "achievement.update",
                      achievement, changes)

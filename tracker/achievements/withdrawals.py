@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import queries
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, IpRight
 from tracker.audit import services as audit
@@ -99,6 +100,8 @@ def _withdraw(actor: User, record: Achievement | IpRight, reason: str, action: s
     changes = audit.pending_changes(record)
     if isinstance(record, IpRight):
         record.number_key = None  # the number is free again; kept as it was written
+    else:
+        record.title_key = None  # the title is free again in its project; kept as written
     audit.record(actor, action, record, changes)
 
 
@@ -155,6 +158,8 @@ def move_achievement(actor: User, achievement: Achievement, *, code: str,
     elif not (actor.is_hq_admin or actor.id == target.pm_id):
         problems.add("project", _("The register of %(project)s is kept by its project "
                                   "manager and HQ admins.", project=target.title))
+    elif (twin := queries.titled_twin(target, achievement.title, achievement)) is not None:
+        problems.add("project", queries.listed_already(achievement.title, twin))
     if not (reason or "").strip():
         problems.add("reason", _("Say why it was recorded against the wrong project."))
     problems.raise_any()

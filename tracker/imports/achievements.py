@@ -201,8 +201,7 @@ class Achievements(Adapter):
         if not values.get("project_id"):
             return None
         return db.session.scalar(select(Achievement).where(
-            Achievement.project_id == values["project_id"],
-            Achievement.title == _words(values.get("title"))).order_by(Achievement.id).limit(1))
+            Achievement.titled(values["project_id"], values.get("title"))))
 
     def name(self, values):
         return f"{values.get('project_id', '')} · {values.get('title', '')}"

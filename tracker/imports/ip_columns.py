@@ -12,7 +12,8 @@ from tracker.imports.column_types import DATE_NOTE, Column, Kind, Ref
 ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
     Column("project_id", _l("Project code"), True, ref=Ref.PROJECT,
            note=_l("An approved project (past gate 1): a second import finds the achievement "
-                   "by its project and title.")),
+                   "by its project and title, however spaced or cased (a title is listed once "
+                   "in a project).")),
     Column("title", _l("Title"), True),
     Column("description", _l("Description")),
     Column("contributors", _l("Contributors"), True,

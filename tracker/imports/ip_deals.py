@@ -48,9 +48,7 @@ def _achievement(project_id: object, title: object) -> Achievement | None:
     if not project_id:
         return None
     return db.session.scalar(select(Achievement).where(
-        Achievement.project_id == project_id,
-        Achievement.title == " ".join(str(title or "").split()))
-        .order_by(Achievement.id).limit(1))
+        Achievement.titled(project_id, str(title or ""))))
 
 
 def reports(text: str) -> list[Report]:
