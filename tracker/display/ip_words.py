@@ -54,7 +54,7 @@ FIELDS = {
     "annuity_id": _l("Patent annuity"), "project": _l("Project"),
     "withdrawn_by_id": _l("Withdrawn by"),
     "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
-    "number_key": _l("Number as compared"),
+    "number_key": _l("Number as compared"), "title_key": _l("Title as compared"),
     "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
     "year_no": _l("Patent year"), "due_on": _l("Due on"), "fee": _l("Fee"),
     "paid_amount": _l("Fee paid"), "late_fee_reason": _l("Surcharge for late payment"),
