@@ -152,3 +152,11 @@ def test_a_connection_used_a_moment_ago_is_not_pinged():
             assert conn.scalar(text("SELECT 1")) == 1
     finally:
         engine.dispose()
+
+
+@pg_only
+def test_the_app_s_connections_compile_no_query_to_machine_code(engine):
+    """PostgreSQL's JIT compiled the dashboard's needs statement first, since its estimated
+    cost passed `jit_above_cost`: a second of compiling for 10 ms of work (`db.make_engine`)."""
+    with engine.connect() as conn:
+        assert conn.scalar(text("SHOW jit")) == "off"

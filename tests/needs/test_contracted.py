@@ -16,15 +16,20 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import login, post
 from tests.factories import make_institute, make_need, make_project, make_user
 from tests.gates.helpers import sign_contract
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.contracts import corrections
+from tracker.contracts.models import ResearchContract
 from tracker.errors import Invalid
 from tracker.needs import services as needs
-from tracker.organisations.models import NeedState
+from tracker.needs.contracted import contracted
+from tracker.organisations.models import NeedState, TechnologyNeed
+from tracker.projects.models import Project
 from tracker.reports import dashboard
 from tracker.reports.filters import for_viewer
 
@@ -72,3 +77,25 @@ def test_hq_cannot_mark_a_need_contracted_without_its_contract(client):
     assert post(client, f"/needs/{c3.id}/state", {"move-target": "contracted"}).status_code == 400
     db.session.refresh(c3)
     assert c3.state is NeedState.MATCHED
+
+
+
+def test_a_voided_contract_contracts_nothing_and_a_project_without_a_need_changes_nothing(
+        client):
+    """`contracted()` reads the needs with a standing contract as one list: a need whose only
+    contract is voided drops out of it, and a project made from no need (its `need_id` NULL)
+    must not make `NOT contracted()` unknown for the others."""
+    admin, institute, (c1, c2, c3) = _network()
+    make_project(pm=make_user(Role.PROJECT_MANAGER, institute_id=institute.id),
+                 institute=institute)
+
+    def split():
+        return (set(db.session.scalars(select(TechnologyNeed.id).where(contracted()))),
+                set(db.session.scalars(select(TechnologyNeed.id).where(~contracted()))))
+
+    assert split() == ({c1.id}, {c2.id, c3.id})
+    contract = db.session.scalars(select(ResearchContract).join(Project).where(
+        Project.need_id == c1.id)).one()
+    corrections.void_contract(admin, contract, "Recorded by mistake")
+    db.session.flush()
+    assert split() == (set(), {c1.id, c2.id, c3.id})
