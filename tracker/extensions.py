@@ -75,5 +75,13 @@ def init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # Our catalogue, whose messages can be stored as said and said again in another language
     # (an import's problems: tracker.display.said).
-    babel.domain_instance = SayingDomain(domain=app.extensions["babel"].default_domain)
+    babel.domain_instance = domain = SayingDomain(domain=app.extensions["babel"].default_domain)
+    # The templates' `_` and `ngettext` ask our domain for its catalogue directly, rather than
+    # through Flask-Babel's lookups of the request's domain and locale at every message.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     csrf.init_app(app)

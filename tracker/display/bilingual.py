@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_request_context
-from flask_babel import get_locale
 from sqlalchemy import ColumnElement, String, case, func, literal, type_coerce
 from sqlalchemy.types import TypeDecorator
+
+from tracker.display.catalogue import locale as get_locale
 
 
 def reads_english() -> bool:

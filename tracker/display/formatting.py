@@ -6,17 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import dates
-from flask_babel import (
-    format_currency,
-    format_datetime,
-    format_decimal,
-    format_percent,
-    get_locale,
-    gettext,
-)
+from babel import dates, numbers
+from flask_babel import format_datetime, gettext
 
 from tracker.dates import local_date
+from tracker.display.catalogue import locale as get_locale
+from tracker.display.catalogue import locale_name
 from tracker.display.said import formatter
 
 # A negative figure starts with the minus sign (U+2212), as wide as a digit and, unlike the
@@ -28,6 +23,19 @@ MINUS = "\u2212"
 
 def _signed(text: str) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+# Flask-Babel's formatters, with the request's locale found once (tracker/display/catalogue.py).
+def format_currency(value: Decimal, currency: str) -> str:
+    return numbers.format_currency(value, currency, locale=get_locale())
+
+
+def format_decimal(value: Decimal | float | int, format: str | None = None) -> str:
+    return numbers.format_decimal(value, format=format, locale=get_locale())
+
+
+def format_percent(value: Decimal, format: str) -> str:
+    return numbers.format_percent(value, format=format, locale=get_locale())
 
 
 @formatter(Decimal)
@@ -61,7 +69,7 @@ def year(value: int | None) -> str:
 
 def years(values) -> str:
     """Several years, compactly and oldest first: 2021, 2023 (Chinese: 2021、2023)."""
-    separator = "、" if str(get_locale()).startswith("zh") else ", "
+    separator = "、" if locale_name().startswith("zh") else ", "
     return separator.join(year(v) for v in sorted(set(values))) or "—"
 
 
@@ -85,7 +93,7 @@ def pct(value: Decimal | None) -> str:
 def day(value: date | None) -> str:
     if value is None:
         return "—"
-    return _medium_date(value, str(get_locale()))
+    return _medium_date(value, locale_name())
 
 
 @lru_cache(maxsize=8192)

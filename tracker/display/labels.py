@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.accounts.models import PROVIDER_LABELS, ROLE_LABELS, Provider, Role
 from tracker.achievements.deal_models import (
@@ -73,6 +73,7 @@ from tracker.companies.models import (
 )
 from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.display import said
+from tracker.display.catalogue import locale_name
 from tracker.documents.models import DOCUMENT_KIND_LABELS, DocumentKind
 from tracker.experts.models import EXPERT_TITLE_LABELS, ExpertTitle
 from tracker.funding.models import (
@@ -254,7 +255,7 @@ def label(value) -> str:
         return str(value)
     if said.is_recording():
         return str(table[value])  # the label's message, to be said again in another language
-    key = (str(get_locale()), type(value), value)
+    key = (locale_name(), type(value), value)
     text = _translated.get(key)
     if text is None:
         text = _translated[key] = str(table[value])

@@ -27,6 +27,8 @@ from typing import Any
 
 from flask_babel import Domain, LazyString, gettext, ngettext
 
+from tracker.display import catalogue
+
 _recording: ContextVar[bool] = ContextVar("said_recording", default=False)
 
 # How each formatter reads its stored value back: name -> (formatter, parse).
@@ -131,7 +133,15 @@ def _say(recipe: dict[str, Any]) -> str:
 
 
 class SayingDomain(Domain):
-    """Our catalogue, whose messages are `Said` while `recording()` is on."""
+    """Our catalogue, whose messages are `Said` while `recording()` is on; found once per
+    request and locale (`catalogue.translations`), not again for every message."""
+
+    def get_translations(self):
+        return catalogue.translations(self)
+
+    def load_translations(self):
+        """Flask-Babel's own search for the catalogue of the current locale."""
+        return super().get_translations()
 
     def gettext(self, string, **variables):
         text = super().gettext(string, **variables)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
+from tracker.display.catalogue import locale as get_locale
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
 from tracker.projects.funding import FundingSource
@@ -34,12 +34,19 @@ class MenuItem:
 
     @property
     def url(self) -> str:
-        return url_for(self.endpoint)
+        """The page's path, built once a process (every page draws the whole menu)."""
+        key = (self.endpoint, request.script_root)
+        path = _MENU_URLS.get(key)
+        if path is None:
+            path = _MENU_URLS[key] = url_for(self.endpoint)
+        return path
 
     @property
     def active(self) -> bool:
         return request.endpoint == self.endpoint
 
+
+_MENU_URLS: dict[tuple[str, str], str] = {}
 
 # The menu, in order. Each item is shown to those its page lets in (`permissions.requires`).
 MENU = [
@@ -114,7 +121,11 @@ MENU = [
 
 
 def navigation() -> list[MenuItem]:
-    return [item for item in MENU if user_may_open(item.endpoint)]
+    """The menu of the logged-in user: the user found once, not once per item."""
+    if not current_user.is_authenticated:
+        return []
+    user = current_user._get_current_object()
+    return [item for item in MENU if may_open(user, item.endpoint)]
 
 
 def user_may_open(endpoint: str) -> bool:
