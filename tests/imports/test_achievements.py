@@ -116,8 +116,35 @@ def test_a_recorded_annuity_or_right_is_not_changed_nor_dropped_by_an_import():
     result = run(admin, "achievements", [KEYS, [*ROW[:5], ROW[5].replace("| 900 | 2021-08-20 | "
                                                                           "900", "| 950")]])
     assert [(r, c) for r, c, _m in result.errors] == [(2, "Patent annuities")], result.errors
-    assert "is recorded otherwise" in result.errors[0][2]
+    assert "a recorded payment is not changed or removed by an import" in result.errors[0][2]
     assert _count(Annuity) == 2
+    # A paid annuity's fee is corrected on the right's page only once its payment is
+    # reversed: the import is told so, as the page is.
+    paid_fee = ROW[5].replace("| 900 | 2021-08-20 | 900", "| 950 | 2021-08-20 | 900")
+    result = run(admin, "achievements", [KEYS, [*ROW[:5], paid_fee]])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Patent annuities")], result.errors
+    assert "is paid: reverse its payment first" in result.errors[0][2]
+
+
+def test_an_unpaid_annuity_changed_is_corrected_as_the_rights_page_corrects_it():
+    """Issue 13, F19: a changed due date or fee of an annuity not yet paid is corrected by
+    `edit_annuity`, the right's page's service, audited with the import's id; the same
+    file again changes nothing, and a correction the page refuses is refused by name."""
+    admin, _pm = _projects()
+    assert run(admin, "achievements", [KEYS, ROW]).state is ImportState.DONE
+    moved = [*ROW[:5], ROW[5].replace("4 | 2022-09-01 | 1200", "4 | 2022-10-01 | 1300")]
+    result = run(admin, "achievements", [KEYS, moved])
+    assert (result.state, result.updated) == (ImportState.DONE, 1), result.errors
+    annuity = db.session.scalar(select(Annuity).where(Annuity.year_no == 4))
+    assert (annuity.due_on.isoformat(), annuity.fee) == ("2022-10-01", Decimal("1300.00"))
+    record = db.session.scalar(select(AuditRecord).where(AuditRecord.action == "annuity.update"))
+    assert record.changes["import"] == [None, result.id]
+    again = run(admin, "achievements", [KEYS, moved])
+    assert (again.state, again.unchanged, again.updated) == (ImportState.DONE, 1, 0)
+    early = [*ROW[:5], ROW[5].replace("4 | 2022-09-01 | 1200", "4 | 2021-06-01 | 1300")]
+    result = run(admin, "achievements", [KEYS, early])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Patent annuities")], result.errors
+    assert "year 4" in result.errors[0][2] and "year 3" in result.errors[0][2]
 
 
 def test_an_annuity_paid_on_its_page_exports_as_the_import_reads_it():

@@ -7,10 +7,12 @@ project's register).
 An achievement is found again by its project and title, a right by its kind, number and
 jurisdiction (know-how, which has no number, by its title). The achievement and its rights
 have edit pages, so a changed row updates them as those pages would (a right filed then
-granted, a contributor's share corrected). An annuity is a record of a fee due and paid, never
-edited: a re-import changes nothing, annuities and payments the file adds are recorded, and a
-recorded one the file changes or drops is refused by name; so is a right the file drops (the
-tracker removes none: it is marked lapsed or abandoned).
+granted, a contributor's share corrected). An unpaid annuity's due date or fee is corrected
+as the right's page corrects it (`edit_annuity`: a paid one only once its payment is
+reversed); a payment is never edited: a re-import changes nothing, annuities and payments the
+file adds are recorded, and a recorded payment the file changes or drops, or an annuity it
+drops, is refused by name; so is a right the file drops (the tracker removes none: it is
+marked lapsed or abandoned).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts import services as accounts
+from tracker.achievements import annuities as annuity_rules
 from tracker.achievements import services as register
 from tracker.achievements.forms import (
     CONTRIBUTOR_ROWS,
@@ -288,7 +291,9 @@ class Achievements(Adapter):
     @staticmethod
     def _annuities(actor, achievement: Achievement, wanted: list[AnnuityLine],
                    problems: Problems) -> None:
-        """Annuities the file adds, and payments of those unpaid; none changed or dropped."""
+        """Annuities the file adds, an unpaid one's due date or fee corrected (`edit_annuity`,
+        as the right's page corrects it; a paid one once its payment is reversed there), and
+        payments of those unpaid; no payment changed, nothing dropped."""
         db.session.expire(achievement, ["rights"])
         patents = [r for r in achievement.rights if r.kind is RightKind.PATENT]
         given = set()
@@ -301,16 +306,19 @@ class Achievements(Adapter):
             given.add((right.id, year))
             annuity = next((a for a in right.annuities if a.year_no == year), None)
             named = _("%(right)s, year %(year)d", right=right.name, year=year)
-            if annuity is not None and ((annuity.due_on, annuity.fee) != (due, fee) or (
-                    annuity.paid and (annuity.paid_on, annuity.paid_amount,
-                                      annuity.late_fee_reason or "") != (paid_on, paid, reason))):
-                problems.add("annuities", _("The annuity %(annuity)s is recorded otherwise: an "
-                                            "import does not change it.", annuity=named))
+            if annuity is not None and annuity.paid and (
+                    (annuity.paid_on, annuity.paid_amount, annuity.late_fee_reason or "")
+                    != (paid_on, paid, reason)):
+                problems.add("annuities", _(
+                    "%(annuity)s: a recorded payment is not changed or removed by an import: "
+                    "reverse it on the right's page, with the reason.", annuity=named))
                 continue
             try:
                 if annuity is None:
                     annuity = register.add_annuity(actor, right, year_no=year, due_on=due,
                                                    fee=fee)
+                elif (annuity.due_on, annuity.fee) != (due, fee):  # as the right's page does
+                    annuity_rules.edit_annuity(actor, annuity, due_on=due, fee=fee)
                 if paid_on is not None and not annuity.paid:
                     register.pay_annuity(actor, annuity, paid_on=paid_on, amount=paid,
                                          late_fee_reason=reason)
@@ -319,7 +327,8 @@ class Achievements(Adapter):
                                                    problem=message))
                                    for _field, message in error.problems]
             except (Refused, Forbidden) as error:
-                problems.add("annuities", error.message)
+                problems.add("annuities", _("%(right)s: %(problem)s", right=named,
+                                            problem=error.message))
         for right in patents:
             for number, year in ((right.number, a.year_no) for a in right.annuities
                                  if (right.id, a.year_no) not in given):

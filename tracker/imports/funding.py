@@ -251,14 +251,22 @@ class Funding(Adapter):
         changed = [k for k in AGREEMENT_FIELDS if values[k] is not None
                    and values[k] != before[k]]
         problems = Problems()  # every problem of the row at once, each in its column
-        if changed or _co_funders_differ(values["co_funders"], obj) or (
-                member.id != obj.decided_by_id):
-            problems.add("", _("A recorded agreement is not edited: only the tranches, "
-                               "disbursements and outcome it lacks are added."))
+        if _co_funders_differ(values["co_funders"], obj):
+            changed.append("co_funders")
+        for key in changed:  # beside each column the file changes
+            problems.add(key, _("A recorded agreement's terms are not corrected: the tracker "
+                                "has no page that changes them, so an import does not either "
+                                "(it adds the tranches, disbursements and outcome the "
+                                "agreement lacks)."))
+        if member.id != obj.decided_by_id:
+            problems.add("decided_by_id", _(
+                "%(name)s recorded this agreement: who decided it is not changed.",
+                name=obj.decided_by.name))
         tranches_ = before["tranches"] if wanted["tranches"] is None else wanted["tranches"]
         if tranches_[:len(before["tranches"])] != before["tranches"]:
-            problems.add("tranches", _("A recorded tranche is not removed or changed by an "
-                                       "import."))
+            problems.add("tranches", _("A recorded tranche is not removed or changed: the "
+                                       "tracker has no page that corrects one, so an import "
+                                       "does not either."))
         paid = (before["disbursements"] if wanted["disbursements"] is None
                 else wanted["disbursements"])
         if paid[:len(before["disbursements"])] != before["disbursements"]:

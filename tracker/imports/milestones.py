@@ -87,9 +87,13 @@ class Milestones(Adapter):
         reviewer_id, reason = values.pop("reviewer_id"), values.pop("waiver_reason")
         if obj is not None:
             problems = Problems()  # every problem of the row at once, each in its column
-            if (state, percent, reviewer_id, reason) != (
-                    obj.state, obj.percent_complete, obj.reviewer_id, obj.waiver_reason):
-                problems.add("state", _("An imported milestone's state now changes in the "
+            for key, given, recorded in (
+                    ("state", state, obj.state), ("percent_complete", percent,
+                                                  obj.percent_complete),
+                    ("reviewer_id", reviewer_id, obj.reviewer_id),
+                    ("waiver_reason", reason, obj.waiver_reason)):
+                if given != recorded:  # beside each column the file changes
+                    problems.add(key, _("An imported milestone's state now changes in the "
                                         "tracker: progress, submission and review."))
             if values.pop("phase") is not obj.phase:
                 problems.add("phase", _("Milestones belong to the phases closed by a gate."))
