@@ -14,7 +14,12 @@ from sqlalchemy import select
 from tests.companies import helpers
 from tests.conftest import login
 from tests.factories import _commit, make_user
-from tests.incentives.test_grants import company, grant, pool_of  # noqa: F401 - the fixture
+from tests.incentives.test_grants import (  # noqa: F401 - the fixture
+    company,
+    grant,
+    grant_row,
+    pool_of,
+)
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -113,6 +118,7 @@ def test_the_daily_job_records_the_lapse_once_and_the_pool_gets_its_promise_back
     assert "Lapsed" in page and "370,000" in page
     assert "Vested options exercisable until" in page
     listing = client.get(f"/companies/{company.id}/incentives").get_data(as_text=True)
-    assert "370,000 lapsed" in listing
+    assert grant_row(listing, "Alice")["Lapsed"] == "370,000"
+    assert grant_row(listing, "Alice")["State"] == "Lapsed"
     history = client.get(f"/history/incentive_grants/{alice.id}").get_data(as_text=True)
     assert "Vested options lapsed at the end of the exercise window" in history

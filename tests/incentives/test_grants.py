@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.companies import helpers
 from tests.conftest import login, post
+from tests.export.pages import tables
 from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
@@ -205,6 +206,14 @@ def test_a_back_dated_exercise_keeps_every_later_exercise_within_what_was_vested
         assert alice.exercised(when) <= alice.vested(when)
 
 
+def grant_row(page: str, person: str) -> dict[str, str]:
+    """The grants table's row of `person`, each cell by its header (tracker/incentives/
+    columns.py: GRANT_COLUMNS)."""
+    grants = tables(page)[1]
+    row = next(r for r in grants["body"] if r[0] == person)
+    return dict(zip(grants["head"][0], row, strict=True))
+
+
 def test_the_options_column_adds_up_to_what_its_rows_say(app, company):
     """Found by a newcomer: with the pool's row at -240,000 and the person's at +240,000 the
     options column's total read 240,000 (it summed the persons' side only). The column adds
@@ -220,7 +229,6 @@ def test_the_options_column_adds_up_to_what_its_rows_say(app, company):
         client = app.test_client()
         login(client, make_user(Role.HQ_ADMIN, locale=locale))
         page = client.get(f"/companies/{company.id}/incentives").get_data(as_text=True)
-        foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
-        cells = [c.split("</td>")[0] for c in foot.split('<td class="num">')[1:]]
-        assert cells == ["10,000,000", "100.00%", "0", "10,000,000", "100.00%"], locale
+        foot = tables(page)[2]["foot"][0]
+        assert foot[2:] == ["10,000,000", "100.00%", "0", "10,000,000", "100.00%"], locale
         assert said in page.split("</tfoot>")[1]

@@ -18,12 +18,13 @@ from tracker.companies.models import Company
 from tracker.companies.views import load_company
 from tracker.dates import today
 from tracker.display.formatting import day, number
-from tracker.incentives import dilution, exits, previews, reversals, services
+from tracker.export import responses as exports
+from tracker.incentives import columns, dilution, exits, previews, reversals, services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
 from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, offered, reversible
-from tracker.web.navigation import date_arg
+from tracker.web.navigation import choice_arg, date_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("incentives", __name__)
@@ -51,16 +52,30 @@ def _to_grant(grant: IncentiveGrant) -> str:
 
 @bp.get("/companies/<int:company_id>/incentives")
 @login_required
-def company(company_id: int) -> str:
+def company(company_id: int) -> str | Response:
     """The pool, each grant's vesting and the cap table issued and fully diluted, every figure
     as of one date: `?on=` (400 when it is no date of the business range), today without it.
-    The pool's figures are its row of the fully diluted table, so they add up with it."""
+    The pool's figures are its row of the fully diluted table, so they add up with it. Each
+    table is a file of that date too: `?export=csv|xlsx`, the pools; `&table=grants`,
+    `&table=diluted` the others (tracker/incentives/columns.py)."""
     company = load_company(company_id)
     on = date_arg("on", today())
-    grants = [g for g in services.grants_of(company) if g.granted_on <= on]
-    table = dilution.fully_diluted(ledger.cap_table(company, on), grants)
+    table_asked = choice_arg("table", {"pools", "grants", "diluted"}, "pools")
+    grants = [columns.GrantLine(g, on) for g in services.grants_of(company) if g.granted_on <= on]
+    table = dilution.fully_diluted(ledger.cap_table(company, on), [g.grant for g in grants])
+    pools = dilution.pools(table, services.pools(company))
+    foot = columns.diluted_total(table)
+    if fmt := exports.requested():
+        chosen, rows, title = {
+            "pools": (columns.POOL_COLUMNS, pools, _("Incentive pool")),
+            "grants": (columns.GRANT_COLUMNS, grants, _("Grants")),
+            "diluted": (columns.DILUTED_COLUMNS, [*table.rows, foot],
+                        _("Cap table: issued and fully diluted")),
+        }[table_asked]
+        return exports.send(chosen, rows, f"incentives-{table_asked}-{company.id}", fmt,
+                            title=title, on=on)
     return render_template("incentives/company.html", company=company, on=on, grants=grants,
-                           table=table, pools=dilution.pools(table, services.pools(company)),
+                           table=table, pools=pools, foot=foot, columns=columns,
                            can_manage=Company.can_manage(_user()))
 
 

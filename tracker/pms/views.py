@@ -17,8 +17,10 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
+from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.pms import services
+from tracker.pms.columns import NEW_PM_COLUMNS, RECORD_COLUMNS, TEAM_COLUMNS, RegisterLine
 from tracker.pms.figures import figures, first_appointments
 from tracker.pms.forms import (
     AppointForm,
@@ -51,10 +53,16 @@ def _sees_some(user: User) -> bool:
 
 @bp.get("/")
 @requires(_sees_some)
-def register() -> str:
+def register() -> str | Response:
     """Every record (HQ-wide roles) or the director's institutes' ones, by state, with each
-    appointed PM's figures; HQ-wide roles also see the new PMs of the last years."""
+    appointed PM's figures; HQ-wide roles also see the new PMs of the last years. Each of the
+    three tables is a file too: `?export=csv|xlsx` the records (with the state chosen),
+    `&table=teams` the teams, `&table=new` the new PMs per year (tracker/pms/columns.py)."""
     user = _user()
+    table = choice_arg("table", {"records", "teams", "new"}, "records")
+    fmt = exports.requested()
+    if fmt and table == "new" and not PmRecord.can_see_register(user):
+        abort(403)  # HQ's figure: the page does not show it to a director either
     query = (select(PmRecord).options(selectinload(PmRecord.institute),
                                       selectinload(PmRecord.terms))
              .order_by(PmRecord.name, PmRecord.id))
@@ -65,6 +73,7 @@ def register() -> str:
         query = query.where(PmRecord.state == PmState(state))
     records = db.session.scalars(query).all()
     found = figures([r.user_id for r in records if r.user_id])
+    lines = [RegisterLine(r, found.get(r.user_id)) for r in records]
     new_pms = None
     if PmRecord.can_see_register(user):
         this_year = today().year
@@ -77,9 +86,18 @@ def register() -> str:
         selectinload(PmTeam.lead), selectinload(PmTeam.members)).order_by(PmTeam.name)).all()
     if not PmRecord.can_see_register(user):
         teams = [t for t in teams if t.can_view(user)]
-    return render_template("pms/register.html", records=records, figures=found, teams=teams,
+    if fmt:
+        columns, rows, name, title = {
+            "records": (RECORD_COLUMNS, lines, "pm-register", _("Project-manager register")),
+            "teams": (TEAM_COLUMNS, teams, "pm-teams", _("PM teams")),
+            "new": (NEW_PM_COLUMNS, new_pms or [], "new-pms-per-year",
+                    _("New project managers per year")),
+        }[table]
+        return exports.send(columns, rows, name, fmt, title=title)
+    return render_template("pms/register.html", lines=lines, teams=teams,
                            states=list(PmState), state=state, new_pms=new_pms,
-                           can_manage=PmRecord.can_manage(user))
+                           can_manage=PmRecord.can_manage(user), record_columns=RECORD_COLUMNS,
+                           team_columns=TEAM_COLUMNS, new_pm_columns=NEW_PM_COLUMNS)
 
 
 def _record(record_id: int, *options) -> PmRecord:
