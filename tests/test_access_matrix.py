@@ -398,6 +398,8 @@ ACCESS: dict[str, dict[str, str]] = {
                             "POST": on_project("committee")},
     "funding.disburse": {"GET": f"committee: 200; {on_project('committee')}",
                          "POST": on_project("committee")},
+    "funding.edit_agreement": {"GET": f"committee: 200; {on_project('committee')}",
+                               "POST": on_project("committee")},
     "funding.convert": {"GET": f"committee: 200; {on_project('committee')}",
                         "POST": on_project("committee")},
     "funding.outcome": {"GET": f"committee: 200; {on_project('committee')}",

@@ -34,3 +34,11 @@ def check(field: str, original: date, on: date, reason: str) -> str:
         problems.add(field, _("%(date)s is in the future.", date=day(on)))
     problems.raise_any()
     return reason.strip()
+
+
+def stated(problems: Problems, reason: str | None, message: str | None = None) -> str:
+    """The reason a correction gives, trimmed; said missing beside the form's `reason` field
+    with the other problems when there is none."""
+    if not (reason or "").strip():
+        problems.add("reason", message or _("Say why the record is corrected."))
+    return (reason or "").strip()

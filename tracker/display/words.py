@@ -45,6 +45,7 @@ ACTIONS = {
     "funding.disburse": _l("Disbursement recorded"),
     "funding.outcome": _l("Outcome recorded"),
     "funding.tranche": _l("Tranche changed"),
+    "funding.update": _l("Funding agreement corrected"),
     "gate.correct": _l("Gate decision corrected"),
     "gate.decide": _l("Gate decision recorded"),
     "gate.declare": _l("Conflict of interest declared"),

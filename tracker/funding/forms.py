@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
+from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, MoneyField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -43,8 +44,38 @@ class AgreementForm(OneTime, SeenVersion, Form):
     conversion_deadline = DateField(_l("Conversion deadline"), validators=[InputRequired()])
 
     def co_funder_lines(self) -> list[tuple[str, Decimal]]:
-        return [(row.form.name.data.strip(), row.form.ratio.data) for row in self.co_funders
+        return [((row.form.name.data or "").strip(), row.form.ratio.data)
+                for row in self.co_funders
                 if (row.form.name.data or "").strip() or row.form.ratio.data is not None]
+
+    def terms(self) -> dict:
+        """The terms as the services take them."""
+        return {"committed": self.committed.data, "hq_ratio": self.hq_ratio.data,
+                "discount_pct": self.discount_pct.data,
+                "qualifying_round_min": self.qualifying_round_min.data,
+                "signed_on": self.signed_on.data,
+                "conversion_deadline": self.conversion_deadline.data,
+                "co_funders": self.co_funder_lines()}
+
+
+class AgreementCorrectionForm(AgreementForm):
+    """The terms recorded wrong, corrected (`amendments.save_agreement`): filled from the
+    agreement, its co-funders in their rows and one more row to add one, with the reason."""
+
+    co_funders = FieldList(FormField(CoFunderRow), min_entries=CO_FUNDER_ROWS,
+                           max_entries=CO_FUNDER_ROWS + 3)
+    reason = reason_field()
+
+    def shown_order(self) -> list[str]:
+        # The co-funders' rows sit under HQ's ratio, as on the new agreement's page.
+        return ["committed", "hq_ratio", "co_funders", "discount_pct", "qualifying_round_min",
+                "signed_on", "conversion_deadline", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted() and len(self.co_funders) < self.co_funders.max_entries:
+            if all((row.form.name.data or "").strip() for row in self.co_funders):
+                self.co_funders.append_entry()
 
 
 class TrancheForm(OneTime, Form):

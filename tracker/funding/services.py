@@ -33,6 +33,7 @@ from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.funding import terms
 from tracker.funding.models import (
     DEADLINE_OUTCOMES,
     AgreementOutcome,
@@ -60,24 +61,27 @@ def agreement_of(project: Project) -> FundingAgreement | None:
         FundingAgreement.project_id == project.id))
 
 
-def _require_committee(actor: User) -> None:
+def require_committee(actor: User) -> None:
     if not FundingAgreement.can_decide(actor):
         raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
 
 
-def _require_open(agreement: FundingAgreement) -> None:
+def require_open(agreement: FundingAgreement) -> None:
     if not agreement.is_open:
         raise Refused(_("The agreement is closed (%(outcome)s): nothing more can be paid or "
                         "decided on it.", outcome=label(agreement.outcome)))
 
 
-def _lock(agreement: FundingAgreement) -> None:
+def lock(agreement: FundingAgreement) -> None:
     """Serialise the money decisions on one agreement: two payments at once would each see
     the other's tranche as unpaid. PostgreSQL locks the row (SQLite serialises writers), and
-    what was paid is read again after the lock."""
+    what was paid (by HQ and by the co-funders) and converted is read again after the lock."""
     db.session.refresh(agreement, with_for_update=True)
+    db.session.expire(agreement, ["conversions", "tranches", "co_funders"])
     for tranche in agreement.tranches:
         db.session.expire(tranche, ["disbursements"])
+    for co_funder in agreement.co_funders:
+        db.session.expire(co_funder, ["payments"])
 
 
 def _positive(field: str, amount: Decimal | None) -> Decimal:
@@ -102,7 +106,7 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
                      co_funders: list[tuple[str, Decimal]] | None = None) -> FundingAgreement:
     """The committee's allocation-investment decision for `project`. The discount defaults to
     the setting; co-funders match HQ's money in the ratio hq_ratio : ratio."""
-    _require_committee(actor)
+    require_committee(actor)
     if agreement_of(project) is not None:
         raise Refused(_("%(project)s already has an allocation-investment agreement.",
                         project=project.code))
@@ -112,24 +116,12 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
         raise Refused(draft_not_funded())
     # Every problem at once (`Problems`): the form shows each beside its field in one answer.
     problems = Problems()
-    if committed is None or committed <= 0:
-        problems.add("committed", _("The amount must be more than zero: %(amount)s was given.",
-                                    amount=cny(committed or Decimal("0"))))
     if discount_pct is None:
         discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
-    if not 0 <= discount_pct < 100:
-        problems.add("discount_pct", _("A discount is from 0 up to (not including) 100%%; "
-                                       "%(n)s was given.", n=discount_pct))
-    if qualifying_round_min is None or qualifying_round_min < 0:
-        problems.add("qualifying_round_min", _("The amount cannot be negative."))
-    if signed_on > today():
-        problems.add("signed_on", _("%(date)s is in the future.", date=day(signed_on)))
-    if conversion_deadline <= signed_on:
-        problems.add("conversion_deadline", _("The conversion deadline comes after the "
-                                              "signing date."))
-    if hq_ratio is None or hq_ratio <= 0:
-        problems.add("hq_ratio", _("A ratio is more than zero."))
-    partners.check_co_funders(problems, co_funders or [])
+    terms.check_terms(problems, committed=committed, discount_pct=discount_pct,
+                qualifying_round_min=qualifying_round_min, signed_on=signed_on,
+                conversion_deadline=conversion_deadline, hq_ratio=hq_ratio,
+                co_funders=co_funders or [])
     problems.raise_any()
     agreement = FundingAgreement(
         project_id=project.id, committed=committed, discount_pct=discount_pct,
@@ -156,9 +148,9 @@ def matched_amount(agreement: FundingAgreement, co_funder: CoFunder) -> Decimal:
 def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
                 milestone_id: int | None = None, gate: int | None = None) -> Tranche:
     """A tranche released when a named milestone is accepted or a named gate passed with GO."""
-    _require_committee(actor)
-    _require_open(agreement)
-    _lock(agreement)
+    require_committee(actor)
+    require_open(agreement)
+    lock(agreement)
     if agreement.project.is_read_only:
         raise Refused(_("The project is closed: no new tranche."))
     problems = Problems()  # every problem at once, each beside its field
@@ -220,8 +212,8 @@ def not_payable(tranche: Tranche) -> str | None:
 def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_on: date,
                         reference: str = "") -> Disbursement:
     """Money paid on a payable tranche: never more than the tranche, nor than the commitment."""
-    _require_committee(actor)
-    _lock(tranche.agreement)
+    require_committee(actor)
+    lock(tranche.agreement)
     reason = not_payable(tranche)
     if reason:
         raise Refused(reason)
@@ -321,8 +313,8 @@ def preview(agreement: FundingAgreement, financing: FinancingRound) -> money.Con
 def convert(actor: User, agreement: FundingAgreement, financing: FinancingRound) -> Conversion:
     """The money disbursed converts to HQ's shares at the round's price less the discount,
     issued in that round; the computation is kept with the record."""
-    _require_committee(actor)
-    _lock(agreement)
+    require_committee(actor)
+    lock(agreement)
     reason = conversion_refusal(agreement, financing)
     if reason:
         raise Refused(reason)
@@ -359,9 +351,9 @@ def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreeme
                    substitute: Project | None = None, note: str = "") -> None:
     """Once the deadline has passed with no conversion: closed as a grant, repaid (with the
     amount) or substituted by another project."""
-    _require_committee(actor)
-    _lock(agreement)
-    _require_open(agreement)
+    require_committee(actor)
+    lock(agreement)
+    require_open(agreement)
     if not agreement.deadline_passed(today()):
         raise Refused(_("The conversion deadline is %(deadline)s: the outcome is recorded once "
                         "it has passed with no conversion.",

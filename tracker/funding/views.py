@@ -18,9 +18,10 @@ from tracker.companies.models import Company
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.export import responses as exports
-from tracker.funding import corrections, previews, services
+from tracker.funding import amendments, corrections, previews, services
 from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
+    AgreementCorrectionForm,
     AgreementForm,
     ConversionForm,
     DisbursementForm,
@@ -167,18 +168,26 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
     if not FundingAgreement.can_decide(_user()):
         abort(403)
     form = AgreementForm()
-
-    def call():
-        return services.record_agreement(
-            _user(), project, committed=form.committed.data,
-            qualifying_round_min=form.qualifying_round_min.data,
-            conversion_deadline=form.conversion_deadline.data, signed_on=form.signed_on.data,
-            discount_pct=form.discount_pct.data, hq_ratio=form.hq_ratio.data,
-            co_funders=form.co_funder_lines())
-
-    return submit(form, call, _("Allocation-investment agreement recorded."), _to_funding(project),
+    return submit(form, lambda: services.record_agreement(_user(), project, **form.terms()),
+                  _("Allocation-investment agreement recorded."), _to_funding(project),
                   lambda: render_template("funding/agreement_form.html", form=form,
                                           project=project))
+
+
+@bp.route("/funding/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
+    """Correct the agreement's terms and co-funders recorded wrong; the money paid is
+    corrected by reversing a payment, a conversion by reversing it."""
+    agreement = _agreement(agreement_id, decide=True)
+    form = AgreementCorrectionForm(obj=agreement)
+    return submit(
+        form, lambda: amendments.save_agreement(_user(), agreement, **form.terms(),
+                                                reason=form.reason.data or ""),
+        _("Allocation-investment agreement corrected."), _to_funding(agreement.project),
+        lambda: render_template("funding/agreement_form.html", form=form,
+                                project=agreement.project, agreement=agreement),
+        record=agreement)
 
 
 @bp.route("/funding/<int:agreement_id>/tranches/new", methods=["GET", "POST"])

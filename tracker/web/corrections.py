@@ -18,10 +18,16 @@ from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime
 
 
+def reason_field() -> TextAreaField:
+    """Why a record was wrong: every correction asks it (a reversal, a voiding, a record's
+    terms corrected) and its history shows it."""
+    return TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                         description=_l("Why the record was wrong: kept with the correction "
+                                        "and shown beside both."))
+
+
 class ReasonForm(OneTime, Form):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
-                           description=_l("Why the record was wrong: kept with the correction "
-                                          "and shown beside both."))
+    reason = reason_field()
 
 
 class ReverseForm(ReasonForm):

@@ -1,0 +1,229 @@
+"""An allocation-investment agreement recorded wrong is corrected (issue 9 point 5): its terms
+and co-funders, by the committee, with a reason and a version (a stale save is refused with
+what changed, the input kept), every rule of a new agreement met again and none broken
+against the money, reports and conversion recorded under it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.companies import helpers
+from tests.conftest import login, post
+from tests.factories import _commit, make_project, make_user
+from tests.test_edits import hidden, tab
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.errors import Forbidden, Invalid
+from tracker.funding import amendments
+from tracker.funding import services as funding
+from tracker.funding.models import FundingAgreement
+from tracker.obligations import services as obligations
+from tracker.obligations.models import ReportKind
+from tracker.partners import co_funding
+from tracker.projects.lifecycle import Phase
+
+D = Decimal
+
+
+@pytest.fixture
+def committee():
+    return make_user(Role.INVESTMENT_COMMITTEE)
+
+
+def agreement_of(committee, **values) -> FundingAgreement:
+    terms = {"committed": D("5000000"), "qualifying_round_min": D("20000000"),
+             "discount_pct": D("20"), "signed_on": today() - timedelta(days=200),
+             "conversion_deadline": today() + timedelta(days=365),
+             "co_funders": [("苏州市", D("1"))], **values}
+    agreement = funding.record_agreement(
+        committee, make_project(phase=Phase.INVESTMENT_DECISION), **terms)
+    _commit()
+    return agreement
+
+
+def given(agreement: FundingAgreement, **overrides) -> dict:
+    values = {"committed": agreement.committed, "hq_ratio": agreement.hq_ratio,
+              "discount_pct": agreement.discount_pct,
+              "qualifying_round_min": agreement.qualifying_round_min,
+              "signed_on": agreement.signed_on,
+              "conversion_deadline": agreement.conversion_deadline,
+              "co_funders": [(c.partner.name, c.ratio) for c in agreement.co_funders],
+              "reason": "Typed from the wrong page of the minutes.", **overrides}
+    return values
+
+
+def fields(agreement: FundingAgreement, **overrides) -> dict:
+    data = {"committed": str(agreement.committed), "hq_ratio": ratio(agreement.hq_ratio),
+            "discount_pct": str(agreement.discount_pct),
+            "qualifying_round_min": str(agreement.qualifying_round_min),
+            "signed_on": agreement.signed_on.isoformat(),
+            "conversion_deadline": agreement.conversion_deadline.isoformat(),
+            "reason": "The minutes say otherwise."}
+    for i, c in enumerate(agreement.co_funders):
+        data[f"co_funders-{i}-name"], data[f"co_funders-{i}-ratio"] = c.partner.name, ratio(c.ratio)
+    data.update(overrides)
+    return data
+
+
+def ratio(value: Decimal) -> str:
+    """As the form shows it (four places at most)."""
+    return f"{value:.4f}"
+
+
+def problems_of(refused) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for field, message in refused.value.problems:
+        found[field] = " ".join(filter(None, (found.get(field), message)))
+    return found
+
+
+def test_the_committee_corrects_the_terms_and_the_history_says_so(client, committee):
+    agreement = agreement_of(committee)
+    login(client, committee)
+    path = f"/funding/{agreement.id}/edit"
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert f'href="{path}"' in page
+    form = client.get(path).get_data(as_text=True)
+    assert 'value="苏州市"' in form and 'value="5000000.00"' in form
+    response = post(client, path, fields(agreement, **tab(client, path), committed="6000000",
+                                         discount_pct="15", **{"co_funders-0-ratio": "2",
+                                                               "co_funders-1-name": "吴江区",
+                                                               "co_funders-1-ratio": "1"}))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(FundingAgreement, agreement.id)
+    assert (kept.committed, kept.discount_pct) == (D("6000000"), D("15"))
+    assert [(c.partner.name, c.ratio, c.commitment) for c in kept.co_funders] == [
+        ("苏州市", D("2"), D("12000000.00")), ("吴江区", D("1"), D("6000000.00"))]
+    history = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
+    assert "Funding agreement corrected" in history and "The minutes say otherwise." in history
+    assert "CN¥5,000,000.00" in history and "CN¥6,000,000.00" in history
+    assert "吴江区" in history and not re.search(r"\b(committed|co_funders|None)\b",
+                                                 re.sub(r"<[^>]*>", " ", history))
+
+
+def test_the_history_of_a_correction_reads_in_chinese(client, committee):
+    agreement = agreement_of(committee)
+    amendments.save_agreement(committee, agreement, **given(agreement, committed=D("5500000")))
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    page = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
+    body = re.sub(r"<[^>]*>", " ", page[page.index("<main"):])
+    assert "更正了拨投协议" in body and "¥5,500,000.00" in body and "理由" in body
+    assert not re.search(r"\b(committed|funding\.update|None)\b", body)
+
+
+def test_only_the_committee_corrects_and_a_reason_is_asked(client, committee):
+    agreement = agreement_of(committee)
+    with pytest.raises(Forbidden):
+        amendments.save_agreement(make_user(Role.HQ_ADMIN), agreement, **given(agreement))
+    db.session.rollback()
+    with pytest.raises(Invalid) as refused:
+        amendments.save_agreement(committee, agreement, **given(agreement, reason=" "))
+    assert set(problems_of(refused)) == {"reason"}
+    db.session.rollback()
+    login(client, make_user(Role.HQ_ADMIN))
+    assert client.get(f"/funding/{agreement.id}/edit").status_code == 403
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert f"/funding/{agreement.id}/edit" not in page
+
+
+def test_a_stale_save_is_refused_with_what_changed_and_the_input_kept(client, committee):
+    agreement = agreement_of(committee)
+    login(client, committee)
+    path = f"/funding/{agreement.id}/edit"
+    first, second = tab(client, path), tab(client, path)
+    assert post(client, path, fields(agreement, **first, committed="5100000")).status_code == 302
+    response = post(client, path, fields(agreement, **second, qualifying_round_min="30000000",
+                                         reason="Typed in the second tab"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Saved by someone else meanwhile" in page and "CN¥5,100,000.00" in page
+    assert "Typed in the second tab" in page and 'value="30000000' in page
+    db.session.expire_all()
+    kept = db.session.get(FundingAgreement, agreement.id)
+    assert (kept.committed, kept.qualifying_round_min) == (D("5100000"), D("20000000"))
+    again = fields(kept, qualifying_round_min="30000000", version=hidden(page, "version"),
+                   seen_at=hidden(page, "seen_at"), once=hidden(page, "once"))
+    assert post(client, path, again).status_code == 302
+
+
+def test_a_co_funder_ratio_alone_moves_the_version(committee):
+    agreement = agreement_of(committee)
+    version = agreement.version
+    amendments.save_agreement(committee, agreement,
+                              **given(agreement, co_funders=[("苏州市", D("2"))]))
+    _commit()
+    assert agreement.version == version + 1
+
+
+def test_the_terms_stay_true_to_the_money_recorded_under_them(committee):
+    """Every problem at once: the commitment below its tranches, the signing after a
+    payment, a co-funder's commitment below what it paid, a co-funder with payments or a
+    report owed removed."""
+    agreement = agreement_of(committee, co_funders=[("苏州市", D("1")), ("吴江区", D("1"))])
+    milestone = helpers.make_milestone(agreement.project, helpers.MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("3000000"),
+                                  milestone_id=milestone.id)
+    funding.record_disbursement(committee, tranche, amount=D("1000000"),
+                                paid_on=today() - timedelta(days=100))
+    co_funding.record_payment(committee, agreement.co_funders[0], amount=D("2000000"),
+                              paid_on=today() - timedelta(days=150))
+    obligations.add_obligation(committee, agreement, kind=ReportKind.PROGRESS,
+                               due_on=today() + timedelta(days=30), recipient="",
+                               co_funder_id=agreement.co_funders[1].id)
+    _commit()
+    with pytest.raises(Invalid) as refused:
+        amendments.save_agreement(committee, agreement, **given(
+            agreement, committed=D("2500000"), signed_on=today() - timedelta(days=120),
+            co_funders=[]))
+    found = problems_of(refused)
+    assert "The tranches add up to CN¥3,000,000.00 (CN¥1,000,000.00 of it paid)" in found[
+        "committed"]
+    assert "A payment was recorded on" in found["signed_on"]
+    assert "苏州市 has a payment recorded under this agreement" in found["co_funders"]
+    assert "A report owed to 吴江区 is recorded under this agreement" in found["co_funders"]
+    db.session.rollback()
+    with pytest.raises(Invalid) as refused:
+        amendments.save_agreement(committee, agreement, **given(
+            agreement, co_funders=[("苏州市", D("0.2")), ("吴江区", D("1"))]))
+    assert "苏州市 has paid CN¥2,000,000.00: by these terms it would commit CN¥1,000,000.00" \
+        in problems_of(refused)["co_funders"]
+    db.session.rollback()
+    amendments.save_agreement(committee, agreement, **given(
+        agreement, committed=D("3000000"), co_funders=[("苏州市", D("1")), ("吴江区", D("1"))]))
+    assert agreement.committed == D("3000000")
+
+
+def test_a_standing_conversion_keeps_its_terms(committee):
+    agreement, _company = helpers.worked_example(committee=committee)
+    conversion = agreement.conversion
+    with pytest.raises(Invalid) as refused:
+        amendments.save_agreement(committee, agreement, **given(
+            agreement, discount_pct=D("10"), qualifying_round_min=D("99000000"),
+            conversion_deadline=conversion.round.on_date - timedelta(days=1),
+            signed_on=conversion.round.on_date - timedelta(days=1)))
+    found = problems_of(refused)
+    assert set(found) >= {"discount_pct", "qualifying_round_min", "conversion_deadline"}
+    assert all("Reverse the conversion first" in found[f] for f in (
+        "discount_pct", "qualifying_round_min", "conversion_deadline"))
+    db.session.rollback()
+    amendments.save_agreement(committee, agreement, **given(
+        agreement, conversion_deadline=agreement.conversion_deadline + timedelta(days=30)))
+
+
+def test_the_deadline_stays_before_the_outcome_recorded_after_it(committee):
+    agreement = agreement_of(committee, signed_on=today() - timedelta(days=400),
+                             conversion_deadline=today() - timedelta(days=30))
+    funding.record_outcome(committee, agreement, outcome=funding.AgreementOutcome.GRANT,
+                           on=today() - timedelta(days=10))
+    _commit()
+    with pytest.raises(Invalid) as refused:
+        amendments.save_agreement(committee, agreement, **given(
+            agreement, conversion_deadline=today() - timedelta(days=5)))
+    assert "The outcome was recorded on" in problems_of(refused)["conversion_deadline"]
