@@ -400,6 +400,12 @@ ACCESS: dict[str, dict[str, str]] = {
                          "POST": on_project("committee")},
     "funding.edit_agreement": {"GET": f"committee: 200; {on_project('committee')}",
                                "POST": on_project("committee")},
+    # The world's tranche is paid and its money converted: no correction's form (409) until
+    # the disbursement is reversed, nor of an outcome (the conversion is reversed instead).
+    "funding.edit_tranche": {"GET": f"committee: 409; {on_project('committee')}",
+                             "POST": on_project("committee")},
+    "funding.edit_outcome": {"GET": f"committee: 409; {on_project('committee')}",
+                             "POST": on_project("committee")},
     "funding.convert": {"GET": f"committee: 200; {on_project('committee')}",
                         "POST": on_project("committee")},
     "funding.outcome": {"GET": f"committee: 200; {on_project('committee')}",
@@ -434,6 +440,7 @@ ACCESS: dict[str, dict[str, str]] = {
                   "POST": on_project("admin committee")}
        for endpoint in ("companies.edit", "companies.incorporate", "companies.issue",
                         "companies.transfer", "companies.new_round", "companies.new_ip_deal",
+                        "companies.edit_ip_deal",
                         "companies.record_exit")},
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else.
     **{endpoint: {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"}

@@ -187,6 +187,7 @@ def build() -> World:
     companies_helpers.incorporate(company, admin)
     financing = companies_helpers.record_round(company, admin)
     conversion = funding.convert(committee, agreement, financing)
+    ip_deal = companies_helpers.license_ip(company, invested, admin)  # HQ corrects it
     # A progress report the agreement owes its city co-funder (tracker/obligations).
     obligation = obligation_services.add_obligation(
         committee, agreement, kind=ReportKind.PROGRESS, due_on=today() + timedelta(days=30),
@@ -301,7 +302,8 @@ def build() -> World:
         rebaseline_id=rebaseline.id, entry_id=entry.id, request_id=change.id,
         member_id=place.id, agreement_id=agreement.id, tranche_id=tranche.id,
         disbursement_id=disbursement.id, conversion_id=conversion.id, company_id=company.id,
-        round_id=financing.id, exit_id=exit_.id, share_entry_id=company.entries[0].id,
+        round_id=financing.id, exit_id=exit_.id, ip_deal_id=ip_deal.id,
+        share_entry_id=company.entries[0].id,
         institute_id=ours.id, enterprise_id=enterprise.id, centre_id=centre.id,
         centre_agreement_id=centre_term.id, obligation_id=obligation.id,
         centre_payment_id=centre_payment.id,

@@ -16,7 +16,7 @@ from tracker.achievements.models import Achievement
 from tracker.companies import deals
 from tracker.companies import services as companies
 from tracker.companies.deals import InvestorLine
-from tracker.companies.ip_models import IpDealKind
+from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.companies.models import Acquisition, Company, HolderType
 from tracker.companies.services import IssueLine
 from tracker.dates import today
@@ -103,6 +103,18 @@ def license_ip(company: Company, project, actor=None, **values):
     deal = deals.record_ip_deal(actor or manager(), company, **values)
     _commit()
     return deal
+
+
+def typed_deal(company: Company, project, actor) -> IpDeal:
+    """A deal recorded before the register, its patent typed (F38): not linked to it."""
+    typed = IpDeal(company_id=company.id, project_id=project.id, kind=IpDealKind.ASSIGNMENT,
+                   patent_number="CN201910000001.X", title="Old joint design",
+                   licensee=company.name, exclusive=False, field_of_use="", upfront=Decimal(0),
+                   royalty_pct=Decimal(0), equity_shares=Decimal(0),
+                   signed_on=days_ago(300), recorded_by_id=actor.id)
+    db.session.add(typed)
+    _commit()
+    return typed
 
 
 def ready_for_spin_off(project) -> Company:

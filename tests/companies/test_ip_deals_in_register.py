@@ -6,18 +6,16 @@ same achievement."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select
 
 from tests.achievements import helpers as ip_helpers
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import _commit, make_enterprise, make_project, make_user
+from tests.factories import make_enterprise, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.companies.ip_models import IpDeal, IpDealKind
+from tracker.companies.ip_models import IpDeal
 from tracker.errors import Invalid
 from tracker.projects.lifecycle import Phase
 
@@ -103,13 +101,7 @@ def test_a_deal_typed_before_the_register_stays_readable_not_linked(client):
     project = make_project(phase=Phase.SPIN_OFF)
     company = helpers.make_company(project)
     admin = make_user(Role.HQ_ADMIN)
-    typed = IpDeal(company_id=company.id, project_id=project.id, kind=IpDealKind.ASSIGNMENT,
-                   patent_number="CN201910000001.X", title="Old joint design",
-                   licensee=company.name, exclusive=False, field_of_use="", upfront=Decimal(0),
-                   royalty_pct=Decimal(0), equity_shares=Decimal(0),
-                   signed_on=helpers.days_ago(300), recorded_by_id=admin.id)
-    db.session.add(typed)
-    _commit()
+    typed = helpers.typed_deal(company, project, admin)
     assert not typed.in_register and typed.name == "CN201910000001.X Old joint design"
     login(client, admin)
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)

@@ -18,10 +18,10 @@ from tests.test_edits import hidden, tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Forbidden, Invalid, Refused
 from tracker.funding import amendments
 from tracker.funding import services as funding
-from tracker.funding.models import FundingAgreement
+from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.obligations import services as obligations
 from tracker.obligations.models import ReportKind
 from tracker.partners import co_funding
@@ -75,6 +75,15 @@ def ratio(value: Decimal) -> str:
     return f"{value:.4f}"
 
 
+def linked(client, committee, agreement: FundingAgreement, path: str) -> str:
+    """The committee, signed in, finds the correction's form linked from the funding page:
+    the form's page."""
+    login(client, committee)
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert f'href="{path}"' in page
+    return client.get(path).get_data(as_text=True)
+
+
 def problems_of(refused) -> dict[str, str]:
     found: dict[str, str] = {}
     for field, message in refused.value.problems:
@@ -84,11 +93,8 @@ def problems_of(refused) -> dict[str, str]:
 
 def test_the_committee_corrects_the_terms_and_the_history_says_so(client, committee):
     agreement = agreement_of(committee)
-    login(client, committee)
     path = f"/funding/{agreement.id}/edit"
-    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
-    assert f'href="{path}"' in page
-    form = client.get(path).get_data(as_text=True)
+    form = linked(client, committee, agreement, path)
     assert 'value="苏州市"' in form and 'value="5000000.00"' in form
     response = post(client, path, fields(agreement, **tab(client, path), committed="6000000",
                                          discount_pct="15", **{"co_funders-0-ratio": "2",
@@ -220,10 +226,132 @@ def test_a_standing_conversion_keeps_its_terms(committee):
 def test_the_deadline_stays_before_the_outcome_recorded_after_it(committee):
     agreement = agreement_of(committee, signed_on=today() - timedelta(days=400),
                              conversion_deadline=today() - timedelta(days=30))
-    funding.record_outcome(committee, agreement, outcome=funding.AgreementOutcome.GRANT,
+    funding.record_outcome(committee, agreement, outcome=AgreementOutcome.GRANT,
                            on=today() - timedelta(days=10))
     _commit()
     with pytest.raises(Invalid) as refused:
         amendments.save_agreement(committee, agreement, **given(
             agreement, conversion_deadline=today() - timedelta(days=5)))
     assert "The outcome was recorded on" in problems_of(refused)["conversion_deadline"]
+
+
+# --- a tranche ----------------------------------------------------------------------------------
+
+
+def tranche_of(committee, amount="2000000"):
+    agreement = agreement_of(committee)
+    milestone = helpers.make_milestone(agreement.project, helpers.MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D(amount),
+                                  milestone_id=milestone.id)
+    _commit()
+    return tranche
+
+
+def test_a_tranche_is_corrected_before_anything_is_paid_on_it(client, committee):
+    tranche = tranche_of(committee)
+    path = f"/funding/tranches/{tranche.id}/edit"
+    linked(client, committee, tranche.agreement, path)
+    first, second = tab(client, path), tab(client, path)
+    data = {"amount": "2500000", "condition": "gate", "gate": "2", "milestone_id": "0",
+            "reason": "The minutes name gate 2."}
+    response = post(client, path, {**data, **first})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(Tranche, tranche.id)
+    assert (kept.amount, kept.gate, kept.milestone_id) == (D("2500000"), 2, None)
+    history = client.get(f"/history/funding_agreements/{kept.agreement_id}").get_data(
+        as_text=True)
+    assert "Tranche corrected" in history and "The minutes name gate 2." in history
+    assert "CN¥2,000,000.00" in history and "CN¥2,500,000.00" in history
+    # A second tab on the old version is refused, its input kept.
+    response = post(client, path, {**data, **second, "amount": "2600000"})
+    assert response.status_code == 409 and 'value="2600000' in response.get_data(as_text=True)
+
+
+def test_a_tranche_stays_within_the_commitment_and_asks_a_reason(committee):
+    tranche = tranche_of(committee)
+    with pytest.raises(Invalid) as refused:
+        amendments.save_tranche(committee, tranche, amount=D("6000000"),
+                                milestone_id=tranche.milestone_id, gate=None, reason="")
+    found = problems_of(refused)
+    assert "more than the CN¥5,000,000.00 committed" in found["amount"]
+    assert set(found) == {"amount", "reason"}
+
+
+def test_a_paid_tranche_is_corrected_only_once_its_payment_is_reversed(client, committee):
+    from tracker.funding import corrections
+
+    tranche = tranche_of(committee)
+    paid = funding.record_disbursement(committee, tranche, amount=D("500000"),
+                                       paid_on=today() - timedelta(days=5))
+    _commit()
+    login(client, committee)
+    path = f"/funding/tranches/{tranche.id}/edit"
+    response = client.get(path)
+    assert response.status_code == 409
+    assert "CN¥500,000.00 was paid on tranche 1" in response.get_data(as_text=True)
+    page = client.get(f"/projects/{tranche.agreement.project_id}/funding").get_data(as_text=True)
+    assert path not in page
+    with pytest.raises(Refused):
+        amendments.save_tranche(committee, tranche, amount=D("400000"),
+                                milestone_id=tranche.milestone_id, gate=None, reason="Typo")
+    db.session.rollback()
+    corrections.reverse_disbursement(committee, paid, today(), "Paid twice by mistake.")
+    _commit()
+    amendments.save_tranche(committee, tranche, amount=D("400000"),
+                            milestone_id=tranche.milestone_id, gate=None, reason="Typo")
+    assert tranche.amount == D("400000")
+
+
+# --- the outcome ------------------------------------------------------------------------------
+
+
+def closed(committee, outcome=AgreementOutcome.GRANT):
+    agreement = agreement_of(committee, signed_on=today() - timedelta(days=400),
+                             conversion_deadline=today() - timedelta(days=30))
+    milestone = helpers.make_milestone(agreement.project, helpers.MilestoneState.ACCEPTED)
+    tranche = funding.add_tranche(committee, agreement, amount=D("1000000"),
+                                  milestone_id=milestone.id)
+    funding.record_disbursement(committee, tranche, amount=D("1000000"),
+                                paid_on=today() - timedelta(days=100))
+    funding.record_outcome(committee, agreement, outcome=outcome,
+                           on=today() - timedelta(days=10))
+    _commit()
+    return agreement
+
+
+def test_an_outcome_recorded_wrong_is_corrected_by_the_committee(client, committee):
+    agreement = closed(committee)
+    path = f"/funding/{agreement.id}/outcome/edit"
+    form = linked(client, committee, agreement, path)
+    assert 'value="grant" selected' in form or 'selected value="grant"' in form
+    response = post(client, path, {**tab(client, path), "outcome": "repaid",
+                                   "outcome_on": (today() - timedelta(days=10)).isoformat(),
+                                   "repaid_amount": "2000000", "substitute": "", "note": "",
+                                   "reason": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "more than was disbursed" in page and "This field is required." in page
+    response = post(client, path, {**tab(client, path), "outcome": "repaid",
+                                   "outcome_on": (today() - timedelta(days=10)).isoformat(),
+                                   "repaid_amount": "600000", "substitute": "", "note": "",
+                                   "reason": "The company repaid; the minutes were misread."})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(FundingAgreement, agreement.id)
+    assert (kept.outcome, kept.repaid_amount) == (AgreementOutcome.REPAID, D("600000"))
+    history = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
+    assert "Outcome corrected" in history and "Closed as a grant" in history
+    assert "Repaid" in history and "the minutes were misread" in history
+
+
+def test_a_conversion_is_no_outcome_to_correct(client, committee):
+    agreement, _company = helpers.worked_example(committee=committee)
+    login(client, committee)
+    response = client.get(f"/funding/{agreement.id}/outcome/edit")
+    assert response.status_code == 409
+    assert "reversed on the funding page" in response.get_data(as_text=True)
+    with pytest.raises(Forbidden):
+        amendments.save_outcome(make_user(Role.HQ_ADMIN), closed(committee),
+                                outcome=AgreementOutcome.GRANT, on=today(),
+                                repaid_amount=None, substitute=None, note="", reason="x")

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import db, money
+from tracker import db, money, reversals
+from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
 from tracker.companies import ledger, services
@@ -161,6 +162,27 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
     of some of its rights if the deal names them."""
     services.require_manager(actor)
     problems = Problems()  # every problem at once, each beside its field
+    terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,
+                           signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,
+                           equity_shares=equity_shares)
+    problems.raise_any()
+    deal = IpDeal(kind=kind, licensee=licensee.strip(), exclusive=exclusive,
+                  field_of_use=field_of_use.strip(), signed_on=signed_on,
+                  recorded_by_id=actor.id, **terms)
+    company.ip_deals.append(deal)
+    audit.record(actor, "ip.record", deal, {**audit.pending_changes(deal),
+                                            "rights": [None, [r.name for r in deal.rights]]})
+    db.session.flush()
+    return deal
+
+
+def _check_ip_deal(problems: Problems, company: Company, *, achievement_id: int | None,
+                   right_ids: list[int], signed_on: date | None, upfront: Decimal | None,
+                   royalty_pct: Decimal | None, equity_shares: Decimal | None) -> dict:
+    """The rules of a deal, recorded or corrected: an achievement of the register the company
+    may name and some of its standing rights, a date in the company's life, money, a rate
+    and shares in their ranges. Returns the terms as kept (the achievement's project, the
+    rights, zero for what was left empty)."""
     achievement = next((a for a in register_choices(company) if a.id == achievement_id), None)
     rights = ([r for r in achievement.standing_rights if r.id in set(right_ids or ())]
               if achievement else [])
@@ -170,7 +192,8 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
     elif len(rights) != len(set(right_ids or ())):
         problems.add("right_ids", _("Choose among the rights of “%(title)s”.",
                                     title=achievement.title))
-    problems.collect(services.check_dated, company, "signed_on", signed_on)
+    if signed_on is not None:
+        problems.collect(services.check_dated, company, "signed_on", signed_on)
     upfront = upfront or Decimal("0")
     royalty_pct = royalty_pct or Decimal("0")
     equity_shares = equity_shares or Decimal("0")
@@ -181,14 +204,52 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
                                       n=royalty_pct))
     if equity_shares < 0 or equity_shares != equity_shares.to_integral_value():
         problems.add("equity_shares", _("Shares are whole numbers, zero or more."))
+    return {"project_id": achievement.project_id if achievement else None,
+            "achievement_id": achievement.id if achievement else None, "rights": rights,
+            "upfront": upfront, "royalty_pct": royalty_pct, "equity_shares": equity_shares}
+
+
+def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
+                 right_ids: list[int], kind: IpDealKind, licensee: str, exclusive: bool,
+                 field_of_use: str, upfront: Decimal | None, royalty_pct: Decimal | None,
+                 equity_shares: Decimal | None, signed_on: date | None,
+                 reason: str) -> IpDeal:
+    """A deal recorded wrong corrected, by whoever records them, with the reason: every rule
+    of a new deal met again (a deal typed before the register, F38, is linked to it so), and
+    the achievement kept while a transfer of the register names the deal as its record."""
+    services.require_manager(actor)
+    company = deal.company
+    db.session.execute(select(IpDeal.id).where(IpDeal.id == deal.id).with_for_update())
+    problems = Problems()
+    terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,
+                           signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,
+                           equity_shares=equity_shares)
+    reason = reversals.stated(problems, reason)
+    transfer = db.session.scalar(select(Transfer).where(Transfer.ip_deal_id == deal.id))
+    if (transfer is not None and "achievement_id" not in problems
+            and terms["achievement_id"] != transfer.achievement_id):
+        problems.add("achievement_id", _(
+            "The register's deal with %(enterprise)s of “%(title)s” (%(date)s) names this one "
+            "as its record: it stays a deal of that achievement.",
+            enterprise=transfer.enterprise.shown("name"), title=transfer.achievement.title,
+            date=day(transfer.signed_on)))
     problems.raise_any()
-    deal = IpDeal(project_id=achievement.project_id, achievement_id=achievement.id, rights=rights,
-                  kind=kind, licensee=licensee.strip(), exclusive=exclusive,
-                  field_of_use=field_of_use.strip(), upfront=upfront, royalty_pct=royalty_pct,
-                  equity_shares=equity_shares, signed_on=signed_on, recorded_by_id=actor.id)
-    company.ip_deals.append(deal)
-    audit.record(actor, "ip.record", deal, {**audit.pending_changes(deal),
-                                            "rights": [None, [r.name for r in rights]]})
+    before = [r.name for r in deal.rights]
+    rights = terms.pop("rights")
+    for key, value in {**terms, "kind": kind, "licensee": licensee.strip(),
+                       "exclusive": bool(exclusive), "field_of_use": field_of_use.strip(),
+                       "signed_on": signed_on}.items():
+        setattr(deal, key, value)
+    if terms["achievement_id"] is not None:  # linked to the register: the typed text goes
+        deal.patent_number, deal.title = "", ""
+    changes = audit.pending_changes(deal)
+    deal.rights = rights
+    if before != [r.name for r in rights]:
+        changes["rights"] = [before, [r.name for r in rights]]
+        if not audit.pending_changes(deal):
+            deal.version = deal.version + 1  # only its rights changed: a stale tab is refused
+    if changes:
+        audit.record(actor, "ip.update", deal, {**changes, "reason": [None, reason]})
     db.session.flush()
     return deal
 

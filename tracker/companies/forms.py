@@ -20,7 +20,7 @@ from tracker.companies.ip_models import IpDealKind
 from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.dates import today
 from tracker.display.labels import label
-from tracker.web.corrections import ReverseForm
+from tracker.web.corrections import ReverseForm, reason_field
 from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, NumberField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -190,6 +190,28 @@ class IpDealForm(OneTime, Form):
         self.right_ids.choices = [(r.id, f"{a.title} · {r.name}") for a in achievements
                                   for r in a.standing_rights]
         self.kind.choices = _choices(IpDealKind)
+
+    def terms(self) -> dict:
+        """The deal as the services take it."""
+        return {"achievement_id": self.achievement_id.data, "right_ids": self.right_ids.data or [],
+                "kind": self.kind.data, "licensee": self.licensee.data or "",
+                "exclusive": self.exclusive.data, "field_of_use": self.field_of_use.data or "",
+                "upfront": self.upfront.data, "royalty_pct": self.royalty_pct.data,
+                "equity_shares": self.equity_shares.data, "signed_on": self.signed_on.data}
+
+
+class IpDealCorrectionForm(SeenVersion, IpDealForm):
+    """A deal recorded wrong, corrected: filled from it, with the reason."""
+
+    reason = reason_field()
+
+    def __init__(self, *args, deal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deal is not None and not self.is_submitted():
+            self.right_ids.data = [r.id for r in deal.rights]
+
+    def terms(self) -> dict:
+        return {**super().terms(), "reason": self.reason.data or ""}
 
 
 class ExitForm(OneTime, Form):

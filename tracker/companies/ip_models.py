@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Column, ColumnElement, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, Money, Shares, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ ip_deal_rights = Table(
 )
 
 
-class IpDeal(Base):
+class IpDeal(Versioned, Base):
     """A licence or assignment of a project's IP (a patent, usually to the company)."""
 
     __tablename__ = "ip_deals"

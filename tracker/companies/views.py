@@ -18,6 +18,7 @@ from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
     IncorporationForm,
+    IpDealCorrectionForm,
     IpDealForm,
     IssueForm,
     RoundForm,
@@ -25,7 +26,7 @@ from tracker.companies.forms import (
     TransferForm,
 )
 from tracker.companies.holdings import listed, read_once, with_ledger
-from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED
+from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED, IpDeal
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
@@ -263,17 +264,26 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     if not form.is_submitted():
         form.licensee.data = company.name
 
-    def call():
-        return deals.record_ip_deal(
-            _user(), company, achievement_id=form.achievement_id.data,
-            right_ids=form.right_ids.data or [], kind=form.kind.data,
-            licensee=form.licensee.data, exclusive=form.exclusive.data,
-            field_of_use=form.field_of_use.data or "", upfront=form.upfront.data,
-            royalty_pct=form.royalty_pct.data, equity_shares=form.equity_shares.data,
-            signed_on=form.signed_on.data)
-
-    return submit(form, call, lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
+    return submit(form, lambda: deals.record_ip_deal(_user(), company, **form.terms()),
+                  lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")))
+
+
+@bp.route("/companies/ip/<int:ip_deal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
+    """Correct a licence or assignment recorded wrong (a deal typed before the register is
+    linked to it so)."""
+    deal = db.session.get(IpDeal, ip_deal_id)
+    if deal is None or not deal.can_view(_user()):
+        abort(404)
+    company = load_company(deal.company_id, manage=True)
+    form = IpDealCorrectionForm(obj=deal, deal=deal,
+                                achievements=deals.register_choices(company))
+    return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
+                  _("Licence or assignment of IP corrected."), _to_company(company) + "#ip",
+                  lambda: _form_page(company, form, _("Correct the licence or assignment")),
+                  record=deal)
 
 
 @bp.route("/companies/<int:company_id>/exit", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ after the deadline. Each is the committee's, with a reason, on the agreement's v
 save is refused with what changed, `tracker.web.actions.submit`), audited before and after.
 
 A correction meets every rule the record met when it was recorded, by the same checks
-(`terms.check_terms`, `services.check_tranche`), and leaves true what is recorded under it:
+(`tracker.funding.terms`), and leaves true what is recorded under it:
 the money is a ledger (a disbursement or a co-funder's payment is never edited, it is
 reversed: `tracker.funding.corrections`, `tracker.partners.co_funding`), so HQ's commitment
 stays at least what its tranches plan, the signing on or before the first payment, each
@@ -27,14 +27,23 @@ from tracker import db, money, reversals
 from tracker.audit import services as audit
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
-from tracker.errors import Problems
+from tracker.display.labels import label
+from tracker.errors import Problems, Refused
 from tracker.funding import services, terms
-from tracker.funding.models import DEADLINE_OUTCOMES, CoFunder, FundingAgreement
+from tracker.funding.models import (
+    DEADLINE_OUTCOMES,
+    AgreementOutcome,
+    CoFunder,
+    ConditionKind,
+    FundingAgreement,
+    Tranche,
+)
 from tracker.obligations.models import ReportObligation
 from tracker.partners import services as partners
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+    from tracker.projects.models import Project
 
 RATIO_PLACES = Decimal("0.000001")  # a ratio as its column keeps it (`tracker.db.Ratio`)
 
@@ -190,3 +199,95 @@ def _keeps_what_was_recorded(problems: Problems, agreement: FundingAgreement, *,
             "The outcome was recorded on %(date)s, once the deadline had passed: the deadline "
             "is before it. Correct the outcome first if it was recorded too early.",
             date=day(agreement.outcome_on)))
+
+
+# --- a tranche ----------------------------------------------------------------------------------
+
+
+def tranche_refusal(tranche: Tranche) -> str | None:
+    """Why the tranche can't be corrected (the service refuses, the page offers no link);
+    None when it can. Money paid on it stands as paid: reversed first, then the tranche
+    corrected."""
+    agreement = tranche.agreement
+    if not agreement.is_open:
+        return _("The agreement is closed (%(outcome)s): its tranches stand as they were when "
+                 "it closed.", outcome=label(agreement.outcome))
+    standing = [d for d in tranche.disbursements if not reversals.undone(d)]
+    if standing:
+        return ngettext(
+            "%(amount)s was paid on tranche %(n)s: it stands as paid. To correct the tranche, "
+            "reverse the disbursement first (on the funding page, with the reason).",
+            "%(amount)s was paid on tranche %(n)s in %(num)d disbursements: it stands as paid. "
+            "To correct the tranche, reverse them first (on the funding page, with the reason).",
+            len(standing), n=tranche.number,
+            amount=cny(sum((d.amount for d in standing), Decimal("0"))))
+    return None
+
+
+def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
+                 milestone_id: int | None, gate: int | None, reason: str) -> Tranche:
+    """A tranche's amount or condition corrected while nothing stands paid on it; every
+    problem at once, each beside its field."""
+    services.require_committee(actor)
+    services.lock(tranche.agreement)
+    db.session.refresh(tranche)
+    for paid in tranche.disbursements:  # a reversal recorded meanwhile is read
+        db.session.expire(paid, ["reversed_by"])
+    if (said := tranche_refusal(tranche)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    terms.check_tranche(problems, tranche.agreement, amount=amount, milestone_id=milestone_id,
+                        gate=gate, tranche=tranche)
+    reason = reversals.stated(problems, reason)
+    problems.raise_any()
+    tranche.amount, tranche.milestone_id, tranche.gate = amount, milestone_id, gate
+    tranche.condition = (ConditionKind.MILESTONE if milestone_id is not None
+                         else ConditionKind.GATE)
+    changes = audit.pending_changes(tranche)
+    if changes:
+        audit.record(actor, "tranche.update", tranche, {**changes, "reason": [None, reason]})
+    db.session.flush()
+    db.session.expire(tranche, ["milestone"])
+    return tranche
+
+
+# --- the outcome after the deadline -------------------------------------------------------------
+
+
+def outcome_refusal(agreement: FundingAgreement) -> str | None:
+    """Why the agreement has no outcome to correct here; None when it has one. A conversion
+    is corrected by reversing it (`corrections.reverse_conversion`)."""
+    if agreement.conversion is not None:
+        return _("The money was converted to equity: a conversion recorded by mistake is "
+                 "reversed on the funding page, not corrected.")
+    if agreement.outcome not in DEADLINE_OUTCOMES:
+        return _("No outcome is recorded on this agreement yet: it is recorded once the "
+                 "conversion deadline has passed.")
+    return None
+
+
+def save_outcome(actor: User, agreement: FundingAgreement, *, outcome: AgreementOutcome | None,
+                 on: date | None, repaid_amount: Decimal | None, substitute: Project | None,
+                 note: str, reason: str) -> FundingAgreement:
+    """The outcome recorded after the deadline corrected (another of them, its date, the
+    amount repaid, the substitute, the note) by the committee, which records it."""
+    services.require_committee(actor)
+    services.lock(agreement)
+    if (said := outcome_refusal(agreement)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    repaid_amount, substitute = terms.check_outcome(
+        problems, agreement, outcome=outcome, on=on, repaid_amount=repaid_amount,
+        substitute=substitute)
+    reason = reversals.stated(problems, reason)
+    problems.raise_any()
+    agreement.outcome, agreement.outcome_on = outcome, on
+    agreement.repaid_amount = repaid_amount
+    agreement.substitute_project_id = substitute.id if substitute else None
+    agreement.outcome_note = (note or "").strip()
+    changes = audit.pending_changes(agreement)
+    if changes:
+        agreement.outcome_by_id = actor.id
+        audit.record(actor, "outcome.update", agreement, {**changes, "reason": [None, reason]})
+    db.session.flush()
+    return agreement

@@ -90,6 +90,24 @@ class TrancheForm(OneTime, Form):
         self.milestone_id.choices = [(0, _l("None"))] + [(m.id, m.title) for m in milestones]
         self.gate.choices = [(0, _l("None"))] + [(n, _l("Gate %(n)d", n=n)) for n in (1, 2, 3, 4)]
 
+    def condition_ids(self) -> dict:
+        """The condition as the services take it: the milestone or the gate chosen."""
+        by_milestone = self.condition.data is ConditionKind.MILESTONE
+        return {"milestone_id": (self.milestone_id.data or None) if by_milestone else None,
+                "gate": None if by_milestone else (self.gate.data or None)}
+
+
+class TrancheCorrectionForm(SeenVersion, TrancheForm):
+    """A tranche recorded wrong, corrected while nothing stands paid on it."""
+
+    reason = reason_field()
+
+    def __init__(self, *args, tranche=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tranche is not None and not self.is_submitted():
+            self.milestone_id.data = tranche.milestone_id or 0
+            self.gate.data = tranche.gate or 0
+
 
 class DisbursementForm(OneTime, Form):
     amount = _money(_l("Amount paid (CNY)"))
@@ -109,6 +127,8 @@ class ConversionForm(OneTime, Form):
 
 
 class OutcomeForm(OneTime, Form):
+    """The outcome after the deadline, recorded (and corrected: `OutcomeCorrectionForm`)."""
+
     outcome = SelectField(_l("Outcome"), choices=[], coerce=AgreementOutcome)
     outcome_on = DateField(_l("Dated"), validators=[InputRequired()])
     repaid_amount = _money(_l("Amount repaid (CNY)"), required=False)
@@ -120,3 +140,18 @@ class OutcomeForm(OneTime, Form):
         super().__init__(*args, **kwargs)
         self.outcome.choices = [(o, label(o)) for o in DEADLINE_OUTCOMES]
 
+
+
+class OutcomeCorrectionForm(SeenVersion, OutcomeForm):
+    """The outcome recorded wrong, corrected: filled from what was recorded."""
+
+    reason = reason_field()
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agreement is not None and not self.is_submitted():
+            self.outcome.data, self.outcome_on.data = agreement.outcome, agreement.outcome_on
+            self.repaid_amount.data = agreement.repaid_amount
+            self.substitute.data = (agreement.substitute_project.code
+                                    if agreement.substitute_project else "")
+            self.note.data = agreement.outcome_note

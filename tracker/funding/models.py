@@ -234,7 +234,7 @@ class CoFunder(Base):
         return user.is_hq_admin or user.has_role(Role.INVESTMENT_COMMITTEE)
 
 
-class Tranche(Base):
+class Tranche(Versioned, Base):
     __tablename__ = "tranches"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),

@@ -35,7 +35,6 @@ from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding import terms
 from tracker.funding.models import (
-    DEADLINE_OUTCOMES,
     AgreementOutcome,
     CoFunder,
     ConditionKind,
@@ -44,7 +43,6 @@ from tracker.funding.models import (
     FundingAgreement,
     Tranche,
 )
-from tracker.milestones.models import Milestone
 from tracker.notifications.services import emit
 from tracker.partners import services as partners
 from tracker.projects.lifecycle import Phase
@@ -154,24 +152,7 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
     if agreement.project.is_read_only:
         raise Refused(_("The project is closed: no new tranche."))
     problems = Problems()  # every problem at once, each beside its field
-    if amount is None or amount <= 0:
-        problems.add("amount", _("The amount must be more than zero: %(amount)s was given.",
-                                 amount=cny(amount or Decimal("0"))))
-    if (milestone_id is None) == (gate is None):
-        problems.add("condition", _("Name one condition: a milestone, or a gate."))
-    elif milestone_id is not None:
-        milestone = db.session.get(Milestone, milestone_id)
-        if milestone is None or milestone.project_id != agreement.project_id:
-            problems.add("milestone_id", _("Choose a milestone of this project."))
-    elif gate not in (1, 2, 3, 4):
-        problems.add("gate", _("Choose a gate from 1 to 4."))
-    if "amount" not in problems:
-        planned = agreement.planned + amount
-        if planned > agreement.committed:
-            problems.add("amount", _(
-                "The tranches would add up to %(planned)s, more than the %(committed)s "
-                "committed (%(over)s over).", planned=cny(planned),
-                committed=cny(agreement.committed), over=cny(planned - agreement.committed)))
+    terms.check_tranche(problems, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
     problems.raise_any()
     tranche = Tranche(
         number=len(agreement.tranches) + 1, amount=amount, milestone_id=milestone_id, gate=gate,
@@ -359,26 +340,9 @@ def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreeme
                         "it has passed with no conversion.",
                         deadline=day(agreement.conversion_deadline)))
     problems = Problems()  # every problem at once, each beside its field
-    if outcome not in DEADLINE_OUTCOMES:
-        problems.add("outcome", _("Choose: closed as a grant, repaid, or substituted."))
-    if on is None or not agreement.conversion_deadline < on <= today():
-        problems.add("outcome_on", _("The outcome is dated after the deadline (%(deadline)s) "
-                                     "and not in the future.",
-                                     deadline=day(agreement.conversion_deadline)))
-    if outcome is AgreementOutcome.REPAID:
-        problems.collect(_positive, "repaid_amount", repaid_amount)
-        if "repaid_amount" not in problems and repaid_amount > agreement.disbursed:
-            problems.add("repaid_amount", _(
-                "%(amount)s is more than was disbursed (%(disbursed)s).",
-                amount=cny(repaid_amount), disbursed=cny(agreement.disbursed)))
-    else:
-        repaid_amount = None
-    if outcome is AgreementOutcome.SUBSTITUTED:
-        if substitute is None or substitute.id == agreement.project_id:
-            problems.add("substitute", _("Give the code of the project that substitutes this "
-                                         "one."))
-    else:
-        substitute = None
+    repaid_amount, substitute = terms.check_outcome(problems, agreement, outcome=outcome, on=on,
+                                                    repaid_amount=repaid_amount,
+                                                    substitute=substitute)
     problems.raise_any()
     agreement.outcome = outcome
     agreement.outcome_on = on

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,13 +28,14 @@ from tracker.funding.forms import (
     AgreementForm,
     ConversionForm,
     DisbursementForm,
+    OutcomeCorrectionForm,
     OutcomeForm,
+    TrancheCorrectionForm,
     TrancheForm,
 )
 from tracker.funding.models import (
     AgreementOutcome,
     CoFunder,
-    ConditionKind,
     Conversion,
     Disbursement,
     FundingAgreement,
@@ -79,6 +83,19 @@ def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
 
 def _to_funding(project: Project) -> str:
     return url_for("funding.show", project_id=project.id)
+
+
+def _offered(record: Any, agreement_id: Callable[[Any], int],
+             refusal: Callable[[Any], str | None]) -> tuple[FundingAgreement, str]:
+    """The agreement of the record whose correction's form is asked for, and its funding
+    page: 404 when the record is not there or not the user's to see, 403 to all but the
+    committee, and refused before the form when it can't be corrected (`offered`)."""
+    if record is None:
+        abort(404)
+    agreement = _agreement(agreement_id(record), decide=True)
+    back = _to_funding(agreement.project)
+    offered(refusal(record), back)
+    return agreement, back
 
 
 def _funding_page_options():
@@ -156,6 +173,10 @@ def show(project_id: int) -> str:
         detachments=company_corrections.detachments_of(project=project),
         obligations=obligations.of(agreement),
         can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement),
+        correctable_tranches={t.id for t, _reason in tranches
+                              if may_decide and amendments.tranche_refusal(t) is None},
+        may_correct_outcome=may_decide and agreement is not None
+        and amendments.outcome_refusal(agreement) is None,
         may_reverse_conversion=may_decide and agreement is not None
         and agreement.conversion is not None
         and corrections.conversion_refusal(agreement.conversion) is None)
@@ -194,21 +215,38 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
 @login_required
 def new_tranche(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
-    milestones = db.session.scalars(select(Milestone).where(
-        Milestone.project_id == agreement.project_id).order_by(Milestone.due_date)).all()
-    form = TrancheForm(milestones=milestones)
-
-    def call():
-        by_milestone = form.condition.data is ConditionKind.MILESTONE
-        return services.add_tranche(
-            _user(), agreement, amount=form.amount.data,
-            milestone_id=(form.milestone_id.data or None) if by_milestone else None,
-            gate=None if by_milestone else (form.gate.data or None))
-
-    return submit(form, call, _("Tranche added."), _to_funding(agreement.project),
+    form = TrancheForm(milestones=_milestones(agreement))
+    return submit(form, lambda: services.add_tranche(_user(), agreement, amount=form.amount.data,
+                                                     **form.condition_ids()),
+                  _("Tranche added."), _to_funding(agreement.project),
                   lambda: render_template("funding/form.html", form=form,
                                           project=agreement.project,
                                           title=_("New tranche")))
+
+
+def _milestones(agreement: FundingAgreement) -> list[Milestone]:
+    """What a tranche of the agreement may be released on."""
+    return list(db.session.scalars(select(Milestone).where(
+        Milestone.project_id == agreement.project_id).order_by(Milestone.due_date)))
+
+
+@bp.route("/funding/tranches/<int:tranche_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
+    """Correct a tranche's amount or condition while nothing stands paid on it: otherwise the
+    reason, and the disbursement to reverse first, before the form (409)."""
+    tranche = db.session.get(Tranche, tranche_id)
+    agreement, back = _offered(tranche, lambda t: t.agreement_id, amendments.tranche_refusal)
+    form = TrancheCorrectionForm(obj=tranche, tranche=tranche,
+                                 milestones=_milestones(agreement))
+    return submit(
+        form, lambda: amendments.save_tranche(_user(), tranche, amount=form.amount.data,
+                                              **form.condition_ids(),
+                                              reason=form.reason.data or ""),
+        _("Tranche corrected."), back,
+        lambda: render_template("funding/form.html", form=form, project=agreement.project,
+                                title=_("Correct tranche %(n)d", n=tranche.number)),
+        record=tranche)
 
 
 @bp.route("/funding/tranches/<int:tranche_id>/disburse", methods=["GET", "POST"])
@@ -239,11 +277,7 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
 @requires(FundingAgreement.can_decide)
 def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
     paid = db.session.get(Disbursement, disbursement_id)
-    if paid is None:
-        abort(404)
-    agreement = _agreement(paid.tranche.agreement_id, decide=True)
-    back = _to_funding(agreement.project)
-    offered(corrections.disbursement_refusal(paid), back)
+    back = _offered(paid, lambda d: d.tranche.agreement_id, corrections.disbursement_refusal)[1]
     form = ReverseForm()
     facts = [(_("Tranche"), str(paid.tranche.number)), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
@@ -263,11 +297,7 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
 @requires(FundingAgreement.can_decide)
 def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
     conversion = db.session.get(Conversion, conversion_id)
-    if conversion is None:
-        abort(404)
-    agreement = _agreement(conversion.agreement_id, decide=True)
-    back = _to_funding(agreement.project)
-    offered(corrections.conversion_refusal(conversion), back)
+    back = _offered(conversion, lambda c: c.agreement_id, corrections.conversion_refusal)[1]
     form = ReverseForm()
     facts = [(_("Financing round"), conversion.round.name),
              (_("Date"), day(conversion.round.on_date)),
@@ -317,17 +347,36 @@ def outcome(agreement_id: int) -> Response | tuple[str, int]:
     form = OutcomeForm()
     if not form.is_submitted():
         form.outcome_on.data = today()
-
-    def call():
-        code = (form.substitute.data or "").strip()
-        substitute = db.session.scalar(select(Project).where(Project.code == code)) if code \
-            else None
-        return services.record_outcome(
-            _user(), agreement, outcome=form.outcome.data, on=form.outcome_on.data,
-            repaid_amount=form.repaid_amount.data, substitute=substitute,
-            note=form.note.data or "")
-
-    return submit(form, call, _("Outcome recorded."), _to_funding(agreement.project),
+    return submit(form, lambda: services.record_outcome(_user(), agreement,
+                                                        **_outcome_given(form)),
+                  _("Outcome recorded."), _to_funding(agreement.project),
                   lambda: render_template("funding/form.html", form=form,
                                           project=agreement.project,
                                           title=_("Outcome after the conversion deadline")))
+
+
+def _outcome_given(form: OutcomeForm) -> dict:
+    """The outcome as the services take it, the substitute found by its code."""
+    code = (form.substitute.data or "").strip()
+    return {"outcome": form.outcome.data, "on": form.outcome_on.data,
+            "repaid_amount": form.repaid_amount.data, "note": form.note.data or "",
+            "substitute": db.session.scalar(select(Project).where(Project.code == code))
+            if code else None}
+
+
+@bp.route("/funding/<int:agreement_id>/outcome/edit", methods=["GET", "POST"])
+@login_required
+def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
+    """Correct the outcome recorded after the deadline; a conversion is reversed instead."""
+    agreement = _agreement(agreement_id, decide=True)
+    back = _to_funding(agreement.project)
+    offered(amendments.outcome_refusal(agreement), back)
+    form = OutcomeCorrectionForm(agreement=agreement)
+    return submit(form, lambda: amendments.save_outcome(_user(), agreement,
+                                                        **_outcome_given(form),
+                                                        reason=form.reason.data or ""),
+                  _("Outcome corrected."), back,
+                  lambda: render_template("funding/form.html", form=form,
+                                          project=agreement.project,
+                                          title=_("Correct the outcome")),
+                  record=agreement)
