@@ -263,7 +263,6 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     form = IpDealForm(achievements=achievements)
     if not form.is_submitted():
         form.licensee.data = company.name
-
     return submit(form, lambda: deals.record_ip_deal(_user(), company, **form.terms()),
                   lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")))
@@ -272,18 +271,13 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/ip/<int:ip_deal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
-    """Correct a licence or assignment recorded wrong (a deal typed before the register is
-    linked to it so)."""
-    deal = db.session.get(IpDeal, ip_deal_id)
-    if deal is None or not deal.can_view(_user()):
-        abort(404)
-    company = load_company(deal.company_id, manage=True)
-    form = IpDealCorrectionForm(obj=deal, deal=deal,
-                                achievements=deals.register_choices(company))
+    deal = db.session.get(IpDeal, ip_deal_id)  # a deal typed before the register: linked so
+    company = load_company(deal.company_id if deal else 0, manage=True)
+    form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
+    title = _("Correct the licence or assignment")
     return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
                   _("Licence or assignment of IP corrected."), _to_company(company) + "#ip",
-                  lambda: _form_page(company, form, _("Correct the licence or assignment")),
-                  record=deal)
+                  lambda: _form_page(company, form, title), record=deal)
 
 
 @bp.route("/companies/<int:company_id>/exit", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from tracker.display import budget_words as budgeted
 from tracker.display import contract_words as contracts
 from tracker.display import document_words as documents
 from tracker.display import expert_words as experts
+from tracker.display import funding_words as funding
 from tracker.display import ip_words as ip
 from tracker.display import network_words as network
 from tracker.display import notification_words as notices
@@ -39,15 +40,6 @@ ACTIONS = {
     "condition.return": _l("Condition returned"),
     "condition.supersede": _l("Condition superseded"),
     "deliverable.upload": _l("Deliverable uploaded"),
-    "disbursement.reverse": _l("Disbursement reversed"),
-    "funding.agree": _l("Funding agreement recorded"),
-    "funding.convert": _l("Conversion recorded"), "conversion.reverse": _l("Conversion reversed"),
-    "funding.disburse": _l("Disbursement recorded"),
-    "funding.outcome": _l("Outcome recorded"),
-    "funding.tranche": _l("Tranche changed"),
-    "funding.update": _l("Funding agreement corrected"),
-    "tranche.update": _l("Tranche corrected"),
-    "outcome.update": _l("Outcome corrected"),
     "gate.correct": _l("Gate decision corrected"),
     "gate.decide": _l("Gate decision recorded"),
     "gate.declare": _l("Conflict of interest declared"),
@@ -92,7 +84,7 @@ ACTIONS = {
     **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
     **assessed.ACTIONS, **budgeted.ACTIONS, **documents.ACTIONS, **experts.ACTIONS,
     **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS, **owed.ACTIONS, **pms.ACTIONS,
-    **contracts.ACTIONS,
+    **contracts.ACTIONS, **funding.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
