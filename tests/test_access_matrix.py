@@ -406,6 +406,8 @@ ACCESS: dict[str, dict[str, str]] = {
                              "POST": on_project("committee")},
     "funding.edit_outcome": {"GET": f"committee: 409; {on_project('committee')}",
                              "POST": on_project("committee")},
+    "funding.withdraw_outcome": {"GET": f"committee: 409; {on_project('committee')}",
+                                 "POST": on_project("committee")},
     "funding.convert": {"GET": f"committee: 200; {on_project('committee')}",
                         "POST": on_project("committee")},
     "funding.outcome": {"GET": f"committee: 200; {on_project('committee')}",

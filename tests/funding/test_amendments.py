@@ -355,3 +355,23 @@ def test_a_conversion_is_no_outcome_to_correct(client, committee):
         amendments.save_outcome(make_user(Role.HQ_ADMIN), closed(committee),
                                 outcome=AgreementOutcome.GRANT, on=today(),
                                 repaid_amount=None, substitute=None, note="", reason="x")
+
+
+def test_an_outcome_recorded_by_mistake_is_withdrawn_and_the_agreement_runs_again(client,
+                                                                                  committee):
+    agreement = closed(committee)
+    path = f"/funding/{agreement.id}/outcome/withdraw"
+    form = linked(client, committee, agreement, path)
+    assert "Closed as a grant" in form
+    assert post(client, path, {"once": hidden(form, "once"), "reason": ""}).status_code == 400
+    response = post(client, path, {"once": hidden(form, "once"),
+                                   "reason": "The committee had not decided yet."})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(FundingAgreement, agreement.id)
+    assert kept.is_open and kept.outcome is None and kept.outcome_on is None
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    assert "Record the outcome" in page
+    history = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
+    assert "Outcome withdrawn" in history and "The committee had not decided yet." in history
+    assert client.get(path).status_code == 409  # nothing left to withdraw

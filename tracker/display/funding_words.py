@@ -17,4 +17,5 @@ ACTIONS = {
     "funding.update": _l("Funding agreement corrected"),
     "tranche.update": _l("Tranche corrected"),
     "outcome.update": _l("Outcome corrected"),
+    "outcome.withdraw": _l("Outcome withdrawn"),
 }

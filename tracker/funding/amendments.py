@@ -291,3 +291,23 @@ def save_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreement
         audit.record(actor, "outcome.update", agreement, {**changes, "reason": [None, reason]})
     db.session.flush()
     return agreement
+
+
+def withdraw_outcome(actor: User, agreement: FundingAgreement, reason: str) -> FundingAgreement:
+    """An outcome recorded by mistake (the committee had not decided, or a round that
+    qualifies was found afterwards) withdrawn with the reason: the agreement runs again, its
+    reminders with it, until the committee records the outcome or converts the money."""
+    services.require_committee(actor)
+    services.lock(agreement)
+    if (said := outcome_refusal(agreement)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    reason = reversals.stated(problems, reason)
+    problems.raise_any()
+    agreement.outcome = agreement.outcome_on = agreement.repaid_amount = None
+    agreement.substitute_project_id = agreement.outcome_by_id = None
+    agreement.outcome_note = ""
+    audit.record(actor, "outcome.withdraw", agreement,
+                 {**audit.pending_changes(agreement), "reason": [None, reason]})
+    db.session.flush()
+    return agreement

@@ -20,8 +20,9 @@ from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
+from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.funding import amendments, corrections, previews, services
+from tracker.funding import amendments, corrections, previews, queries, services
 from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
     AgreementCorrectionForm,
@@ -41,16 +42,14 @@ from tracker.funding.models import (
     FundingAgreement,
     Tranche,
 )
-from tracker.gates.models import GateReview
 from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligations
 from tracker.obligations.models import ReportObligation
 from tracker.partners.models import Partner
-from tracker.partners.payment_models import CoFunderPayment
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.corrections import ReasonForm, ReverseForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
@@ -98,22 +97,6 @@ def _offered(record: Any, agreement_id: Callable[[Any], int],
     return agreement, back
 
 
-def _funding_page_options():
-    """What the funding page shows, in a fixed number of statements."""
-    tranches = selectinload(FundingAgreement.tranches)
-    paid = selectinload(FundingAgreement.co_funders).selectinload(CoFunder.payments)
-    return (paid.selectinload(CoFunderPayment.recorded_by),
-            paid.selectinload(CoFunderPayment.reversed_by),
-            selectinload(FundingAgreement.decided_by),
-            tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.recorded_by),
-            tranches.selectinload(Tranche.disbursements).selectinload(Disbursement.reversed_by),
-            tranches.selectinload(Tranche.milestone),
-            selectinload(FundingAgreement.project).selectinload(Project.gate_reviews)
-            .selectinload(GateReview.decisions),
-            selectinload(FundingAgreement.conversions).selectinload(Conversion.round),
-            selectinload(FundingAgreement.conversions).selectinload(Conversion.reversal))
-
-
 @bp.get("/funding/")
 @requires(FundingAgreement.can_list)
 def agreements() -> str | Response:
@@ -153,7 +136,7 @@ def agreements() -> str | Response:
 def show(project_id: int) -> str:
     project = _project(project_id)
     agreement = db.session.scalar(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id).options(*_funding_page_options()))
+        FundingAgreement.project_id == project.id).options(*queries.funding_page_options()))
     company = companies.company_of(project)
     tranches = []
     if agreement is not None:
@@ -380,3 +363,23 @@ def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
                                           project=agreement.project,
                                           title=_("Correct the outcome")),
                   record=agreement)
+
+
+@bp.route("/funding/<int:agreement_id>/outcome/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_outcome(agreement_id: int) -> Response | tuple[str, int]:
+    """An outcome recorded by mistake withdrawn: the agreement runs again."""
+    agreement = _agreement(agreement_id, decide=True)
+    back = _to_funding(agreement.project)
+    offered(amendments.outcome_refusal(agreement), back)
+    form = ReasonForm()
+    facts = [(_("Outcome"), label(agreement.outcome)), (_("Dated"), day(agreement.outcome_on))]
+    return submit(
+        form, lambda: amendments.withdraw_outcome(_user(), agreement, form.reason.data or ""),
+        _("Outcome withdrawn: the agreement runs again."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back, title=_("Withdraw the outcome"),
+            facts=facts, button=_("Withdraw the outcome"),
+            explanation=_("The agreement runs again, with its deadline's reminders, until the "
+                          "committee records the outcome or converts the money. The outcome "
+                          "withdrawn stays in its history with the reason.")))
