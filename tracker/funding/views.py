@@ -351,9 +351,8 @@ def _outcome_given(form: OutcomeForm) -> dict:
 @login_required
 def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the outcome recorded after the deadline; a conversion is reversed instead."""
-    agreement = _agreement(agreement_id, decide=True)
-    back = _to_funding(agreement.project)
-    offered(amendments.outcome_refusal(agreement), back)
+    agreement, back = _offered(db.session.get(FundingAgreement, agreement_id), lambda a: a.id,
+                               amendments.outcome_refusal)
     form = OutcomeCorrectionForm(agreement=agreement)
     return submit(form, lambda: amendments.save_outcome(_user(), agreement,
                                                         **_outcome_given(form),
@@ -369,9 +368,8 @@ def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
 @login_required
 def withdraw_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """An outcome recorded by mistake withdrawn: the agreement runs again."""
-    agreement = _agreement(agreement_id, decide=True)
-    back = _to_funding(agreement.project)
-    offered(amendments.outcome_refusal(agreement), back)
+    agreement, back = _offered(db.session.get(FundingAgreement, agreement_id), lambda a: a.id,
+                               amendments.outcome_refusal)
     form = ReasonForm()
     facts = [(_("Outcome"), label(agreement.outcome)), (_("Dated"), day(agreement.outcome_on))]
     return submit(
