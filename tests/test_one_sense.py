@@ -31,7 +31,7 @@ ONE_SENSE = {
                       "tracker/centres/views.py"}),
     "Outcome": ("处置结果", {"templates/funding/list.html", "templates/funding/show.html",
                          "templates/reports/dashboard.html", "tracker/display/words.py",
-                         "tracker/funding/forms.py"}),
+                         "tracker/funding/forms.py", "tracker/funding/views.py"}),
     "Failed": ("发送失败", {"tracker/reminders/models.py"}),
     "Open": ("未销项", {"tracker/gates/condition_models.py"}),
 }
