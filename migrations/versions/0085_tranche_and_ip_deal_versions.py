@@ -1,7 +1,7 @@
 """a tranche and a company's IP deal carry a version: both are corrected now (issue 9 point 5)
 
-Revision ID: 0084
-Revises: 0083
+Revision ID: 0085
+Revises: 0084
 Create Date: 2026-11-27 09:00:00
 
 The investment committee corrects a tranche's amount or condition while nothing stands paid on
@@ -12,8 +12,8 @@ is refused (`tracker.db.Versioned`). Every existing row starts at version 1.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0084'
-down_revision = '0083'
+revision = '0085'
+down_revision = '0084'
 branch_labels = None
 depends_on = None
 
