@@ -1,8 +1,8 @@
 """Issue 13, F19, for every kind: a changed row finds its record by its natural key and
 corrects it through the service its page corrects it with (the same checks, each audit record
 naming the import), so the kind exported again gives the changed row and the same file again
-changes nothing; or, where the page corrects nothing of the kind (an agreement's terms, a
-ledger's entries, a payment), or refuses the correction, the row is refused beside the
+changes nothing; or, where the import corrects nothing of the kind (a ledger's entries, a
+payment, an agreement's tranches), or the page refuses the correction, the row is refused beside the
 column it changes, saying why, and nothing is written."""
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ UPDATED = [
                          "annuities": "CN201910123456.7 | 3 | 2021-09-01 | 900 | 2021-08-20 | "
                                       "900; CN201910123456.7 | 4 | 2022-09-15 | 1250"}),
     ("ip_deals", 1, {"ends_on": "2033-12-31", "payment_days": "45"}),
+    ("funding", 1, {"committed": "3500000", "co_funders": "Suzhou: 1"}),
 ]
 
 
@@ -87,11 +88,10 @@ REFUSED = [
     ("contracts", 1, {"instalments": "2019-07-01: 1500000"}, "instalments",
      "Payments were recorded against this instalment"),
     ("contracts", 1, {"payments": "1: 2019-07-05: 1500000"}, "payments", "reverse it"),
-    ("funding", 1, {"committed": "3500000"}, "committed", "no page that changes them"),
-    ("funding", 1, {"co_funders": "Suzhou: 1"}, "co_funders", "no page that changes them"),
+    ("funding", 1, {"committed": "1"}, "committed", "commitment is at least that"),
     ("funding", 1, {"decided_by_email": "user4@example.cn"}, "decided_by_email",
      "recorded this agreement"),
-    ("funding", 1, {"tranches": "1200000 | gate 1"}, "tranches", "no page that corrects one"),
+    ("funding", 1, {"tranches": "1200000 | gate 1"}, "tranches", "correct it on the funding"),
     ("companies", 1, {"rounds": "A | 2022-05-01 | 13000000 | Fund X: investor: 6000000: lead, "
                                 "City fund: state_fund: 4000000"}, "rounds", "reverse it"),
     ("companies", 1, {"exit": "acquisition | 2024-06-30 | 91000000"}, "exit", "reverse it"),

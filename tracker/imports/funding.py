@@ -4,12 +4,13 @@ row names; then each tranche by `add_tranche`, each disbursement by `record_disb
 and the outcome after the deadline by `record_outcome`, as their pages record them, by the
 same member (only the investment committee decides funding).
 
-An agreement is found again by its project (one each). Once recorded it is not edited (the
-tracker has no page for that either): a re-import of the same row changes nothing, tranches,
-disbursements and an outcome the file adds are recorded, and a row that changes the agreement
-or drops a tranche or a payment is refused (a payment is undone on the funding page, by a
-reversal). A conversion into shares is the committee's act on a financing round of the
-project's company, recorded in the tracker.
+An agreement is found again by its project (one each). A re-import of the same row changes
+nothing; a row that changes the agreement's terms or co-funders corrects them as the funding
+page does (`amendments.save_agreement`, by the member who decided it, the reason naming the
+import); tranches, disbursements and an outcome the file adds are recorded, and a row that
+changes or drops a recorded tranche, payment or outcome is refused (each is corrected, or a
+payment reversed, on the funding page, with the reason). A conversion into shares is the
+committee's act on a financing round of the project's company, recorded in the tracker.
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.audit import services as audit
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.funding import amendments
 from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, FundingAgreement
 from tracker.imports import columns
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date, read, unreadable
+from tracker.imports.models import ImportRun
 from tracker.milestones.models import Milestone
 from tracker.partners import services as partners
 from tracker.projects.models import Project
@@ -45,6 +49,12 @@ _GATE = re.compile(r"^(?:gate|关口|阶段门)\s*(\d+)$", re.I)
 Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone title
 Paid = tuple[int, date, Decimal, str]  # tranche number, paid on, amount, reference
 Outcome = tuple[AgreementOutcome, date, Decimal | None, str, str]
+
+
+def _import_file() -> str:
+    """The file of the import whose rows are being saved, to name it in a correction's reason."""
+    run = db.session.get(ImportRun, audit.current_import() or 0)
+    return run.filename if run is not None else ""
 
 
 def _amount(text: str, column: str) -> Decimal:
@@ -253,20 +263,26 @@ class Funding(Adapter):
         problems = Problems()  # every problem of the row at once, each in its column
         if _co_funders_differ(values["co_funders"], obj):
             changed.append("co_funders")
-        for key in changed:  # beside each column the file changes
-            problems.add(key, _("A recorded agreement's terms are not corrected: the tracker "
-                                "has no page that changes them, so an import does not either "
-                                "(it adds the tranches, disbursements and outcome the "
-                                "agreement lacks)."))
         if member.id != obj.decided_by_id:
             problems.add("decided_by_id", _(
                 "%(name)s recorded this agreement: who decided it is not changed.",
                 name=obj.decided_by.name))
+        elif changed:  # as the funding page corrects them, each problem beside its column
+            terms = {k: before[k] if values[k] is None else values[k] for k in AGREEMENT_FIELDS}
+            try:
+                amendments.save_agreement(
+                    member, obj, **terms, co_funders=values["co_funders"],
+                    reason=_("Corrected by import %(id)s (%(file)s).", id=audit.current_import(),
+                             file=_import_file()))
+            except Invalid as invalid:
+                problems.found += invalid.problems
+            except Refused as refused:
+                problems.add(changed[0], refused.message)
         tranches_ = before["tranches"] if wanted["tranches"] is None else wanted["tranches"]
         if tranches_[:len(before["tranches"])] != before["tranches"]:
-            problems.add("tranches", _("A recorded tranche is not removed or changed: the "
-                                       "tracker has no page that corrects one, so an import "
-                                       "does not either."))
+            problems.add("tranches", _("A recorded tranche is not removed or changed by an "
+                                       "import: correct it on the funding page, with the "
+                                       "reason."))
         paid = (before["disbursements"] if wanted["disbursements"] is None
                 else wanted["disbursements"])
         if paid[:len(before["disbursements"])] != before["disbursements"]:
@@ -276,7 +292,8 @@ class Funding(Adapter):
         if before["outcome"] is not None:
             if new_outcome not in (None, before["outcome"]):
                 problems.add("outcome", _("The agreement's outcome is recorded already: an "
-                                          "import does not change it."))
+                                          "import does not change it (correct it on the "
+                                          "funding page, with the reason)."))
             new_outcome = None
         problems.raise_any()
         return (tranches_[len(before["tranches"]):], paid[len(before["disbursements"]):],
