@@ -26,6 +26,7 @@ from tracker.db import Base
 from tracker.display import history
 from tracker.display.record_names import NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
+from tracker.funding import services as funding
 from tracker.imports import jobs, services
 from tracker.projects.lifecycle import Phase
 
@@ -251,3 +252,18 @@ def test_an_import_run_says_its_kind_and_file_once(client):
         for key in record.changes if key in ("kind", "file")]
     assert sorted(said) == ["file", "kind"]
     assert history.name_of(run, "import_runs", run.id) == "projects.csv"
+
+
+def test_an_agreements_co_funders_read_in_the_readers_language(client):
+    """The trail keeps each co-funder by its Chinese name (the key); its history names it in
+    the reader's language (issue 9: an English history read 'Co-funders: 苏州市 1')."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = funding.record_agreement(
+        committee, make_project(phase=Phase.INVESTMENT_DECISION), committed=Decimal("5000000"),
+        qualifying_round_min=Decimal("1"), conversion_deadline=date(2029, 1, 1),
+        signed_on=date(2026, 1, 15), co_funders=[("苏州市", Decimal("1"))])
+    agreement.co_funders[0].partner.name_en = "Suzhou Municipal Government"
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
+    assert "Suzhou Municipal Government 1" in page and "苏州市" not in page

@@ -33,6 +33,7 @@ from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import GateTemplate
+from tracker.partners.models import Partner
 from tracker.settings.catalogue import CATALOGUE
 
 
@@ -136,6 +137,7 @@ class _Names:
         self.wanted: dict[str, set[int]] = defaultdict(set)
         self.loaded: dict[tuple[str, int], Any] = {}
         self.deliverables: dict[str, str] | None = None
+        self.partners: dict[str, str] | None = None
 
     def want(self, table: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
@@ -165,6 +167,13 @@ class _Names:
                                  for template in db.session.scalars(select(GateTemplate))
                                  for zh in template.required_deliverables or []}
         return self.deliverables.get(name, name) if isinstance(name, str) else name
+
+    def partner(self, name: Any) -> Any:
+        """A partner as the trail names it (its Chinese name, the key: a co-funder) in the
+        reader's language; a name no partner has any more, as it was written."""
+        if self.partners is None:
+            self.partners = {p.name: p.shown("name") for p in db.session.scalars(select(Partner))}
+        return self.partners.get(name, name) if isinstance(name, str) else name
 
     def name(self, table: str, value: Any) -> str:
         if not isinstance(value, int):
@@ -263,9 +272,11 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
     if kind == "date_money_rows" and isinstance(value, list):
         return "; ".join(shown("date_money", row, names) for row in value)
-    if kind in ("text_money_rows", "text_number_rows") and isinstance(value, list):
+    if kind in ("text_money_rows", "text_number_rows", "partner_number_rows") and isinstance(
+            value, list):
         cell = "money" if kind == "text_money_rows" else "number"
-        return "; ".join(f"{row[0]} {shown(cell, row[1], names)}" if isinstance(row, list)
+        said = names.partner if kind == "partner_number_rows" else str
+        return "; ".join(f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
                          and len(row) == 2 else str(row) for row in value)
     if kind == "auto":
         return _auto(value)

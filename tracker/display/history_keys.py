@@ -48,7 +48,8 @@ KEYS: dict[str, Kind] = {
     "recovery_codes_left": "number",
     "second_factor": "secret",
     "roles": ("enums", Role),
-    "co_funders": "text_number_rows",
+    # (co-funder, ratio): the co-funder by its Chinese name, shown in the reader's language
+    "co_funders": "partner_number_rows",
     "instalments": "date_money_rows",
     "declaration": ("enum", Declaration),
     "locale": "locale",
