@@ -3,11 +3,14 @@ and licence across the portfolio (`/transfers/`), what their pages show and thei
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.achievements.models import Achievement
-from tracker.display.formatting import pct
+from tracker.display.formatting import day, pct
 from tracker.display.labels import label
 from tracker.export.columns import Column, Kind
 
@@ -51,3 +54,43 @@ DEAL_COLUMNS = [
     Column(_l("Income received to date (CNY)"), lambda d: d.income, Kind.MONEY, 18),
     Column(_l("Status"), lambda d: d.status, Kind.LABEL, 12),
 ]
+
+
+def _correction(line) -> str | None:
+    """A reversing receipt's part names the receipt it reverses and why; a reversed one the
+    day of its reversal."""
+    receipt = line.receipt
+    if receipt is None:
+        return None
+    if receipt.reverses:
+        return " ".join(filter(None, (_("Reverses the receipt of %(date)s",
+                                        date=day(receipt.reverses.received_on)),
+                                      receipt.reason)))
+    if receipt.reversed_by:
+        return _("Reversed on %(date)s", date=day(receipt.reversed_by.received_on))
+    return None
+
+
+# A contributor's income statement (`/ip/statements/<id>?year=`): their part of each receipt.
+STATEMENT_COLUMNS = [
+    Column(_l("Received on"), lambda line: line.receipt and line.receipt.received_on,
+           Kind.DATE, 12, blank=lambda line: _("Total") if line.receipt is None else None),
+    Column(_l("Correction"), _correction, width=28),
+    Column(_l("Achievement"), lambda line: line.receipt and line.receipt.transfer.achievement.title,
+           width=32),
+    Column(_l("Licensee or assignee"),
+           lambda line: line.receipt and line.receipt.transfer.enterprise.shown("name"),
+           width=28),
+    Column(_l("Net income (CNY)"), lambda line: line.receipt and line.receipt.net, Kind.MONEY,
+           16),
+    Column(_l("Contributors' share (%%)"),
+           lambda line: line.receipt and line.receipt.contributor_pct, Kind.PCT, 12),
+    Column(_l("Share (%%)"), lambda line: line.share_pct, Kind.PCT, 10),
+    Column(_l("Amount (CNY)"), lambda line: line.amount, Kind.MONEY, 16),
+]
+
+
+def statement_total(lines: list) -> SimpleNamespace:
+    """The statement's last row: what every line listed adds up to."""
+    return SimpleNamespace(receipt=None, share_pct=None,
+                           amount=sum((line.amount for line in lines), 0))

@@ -22,7 +22,7 @@ from tracker.achievements import (
     report_period,
     withdrawals,
 )
-from tracker.achievements.columns import DEAL_COLUMNS
+from tracker.achievements.columns import DEAL_COLUMNS, STATEMENT_COLUMNS, statement_total
 from tracker.achievements.deal_models import (
     TRANSFER_KIND_RECORDED,
     DealStatus,
@@ -268,7 +268,7 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/ip/statements/<int:user_id>")
 @login_required
-def statement(user_id: int) -> str:
+def statement(user_id: int) -> str | Response:
     """A contributor's income statement, printable (of one year with `?year=`; a bad year is
     400): theirs, HQ's and the committee's to read; anyone else is told it is not there."""
     person = db.session.get(User, user_id)
@@ -281,7 +281,7 @@ def statement(user_id: int) -> str:
 
 @bp.get("/ip/statements/named/<int:contributor_id>")
 @login_required
-def named_statement(contributor_id: int) -> str:
+def named_statement(contributor_id: int) -> str | Response:
     """The statement of a contributor named as written (no user account), for the achievement
     they are named on: HQ's and the committee's to read and print for them."""
     contributor = db.session.get(Contributor, contributor_id)
@@ -298,7 +298,13 @@ def named_statement(contributor_id: int) -> str:
                            queries.named_statement(contributor, year), year)
 
 
-def _statement_page(name: str, achievement: Achievement | None, lines: list, year: int) -> str:
+def _statement_page(name: str, achievement: Achievement | None, lines: list,
+                    year: int) -> str | Response:
+    """The statement, or (`?export=csv|xlsx`) its lines and total as a file, of its year."""
+    total = statement_total(lines)
+    if fmt := exports.requested():
+        return exports.send(STATEMENT_COLUMNS, [*lines, total],
+                            f"income-statement-{year or 'all'}", fmt,
+                            title=_("Income statement of %(name)s", name=name))
     return render_template("achievements/statement.html", name=name, achievement=achievement,
-                           lines=lines, year=year,
-                           total=sum((line.amount for line in lines), 0))
+                           lines=lines, year=year, columns=STATEMENT_COLUMNS, total=total)

@@ -190,8 +190,13 @@ def drill_down(year: int, institute_id: int, indicator_id: int) -> str | Respons
         abort(404)
     if not indicator.is_computed:
         entries = [e for e in _entries(year, institute.id) if e.indicator_id == indicator.id]
+        if fmt := exports.requested():
+            return exports.send(columns.EVIDENCE_COLUMNS, entries,
+                                f"assessment-{year}-{institute.code}-{indicator.id}", fmt,
+                                title=indicator.shown("name"))
         return render_template("assessment/drill_down.html", year=year, institute=institute,
                                indicator=indicator, entries=entries, rows=None,
+                               columns=columns.EVIDENCE_COLUMNS,
                                value=sum((e.amount for e in entries if e.counts),
                                          measures.ZERO))
     computation = measures.CATALOGUE[indicator.measure]
