@@ -67,7 +67,8 @@ SETTING = "HQ's configuration, edited on the page: no list to take away"
 NOT_LISTS = {
     "achievements.new": FORM, "achievements.edit": FORM, "contracts.new": FORM,
     "companies.incorporate": FORM, "companies.new_round": FORM, "funding.convert": FORM,
-    "funding.new_agreement": FORM, "projects.new": FORM, "gates.panel": FORM,
+    "funding.new_agreement": FORM, "funding.edit_agreement": FORM, "projects.new": FORM,
+    "gates.panel": FORM,
     "budget_admin.new_template": FORM, "budget_admin.edit_template": FORM,
     "gate_admin.edit_template": FORM,
     "achievements.show": RECORD, "achievements.right": RECORD, "approvals.show": RECORD,
