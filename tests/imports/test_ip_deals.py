@@ -16,7 +16,8 @@ from tests.factories import make_enterprise
 from tests.imports import test_achievements
 from tests.imports.helpers import run
 from tracker import db
-from tracker.achievements import deals
+from tracker.accounts.models import User
+from tracker.achievements import deals, queries
 from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
 from tracker.audit.models import AuditRecord
 from tracker.errors import Invalid
@@ -116,3 +117,41 @@ def test_a_deal_with_income_keeps_its_licensee_so_a_reimport_finds_it_again():
     moved = run(admin, "ip_deals", [KEYS, [*DEAL[:2], other.uscc, *DEAL[3:]]])
     assert [c for _r, c, _m in moved.errors] == ["Kind of deal"], moved.errors
     assert _count(Transfer) == 1 and deal.enterprise_id != other.id
+
+
+def test_income_from_before_the_shares_changed_is_split_by_the_shares_then_in_force():
+    """A network's history: the achievement's contributors stand at 60:30:10 today, but the
+    royalty of 2023 was received while the PM and the member held 70:30. Its receipt says so,
+    and is split so, as the deal's page split it that day; the statements read as the UI
+    would have them, and the export writes the shares back."""
+    admin = _setting()
+    then = "pm@import.cn: 70, member@import.cn: 30"
+    row = [*DEAL[:17], f"2023-02-01 | 500000 | upfront; 2023-05-02 | 50000 | royalty | 1 | "
+                       f"2000 |  | {then}"]
+    result = run(admin, "ip_deals", [KEYS, row])
+    assert result.state is ImportState.DONE, result.errors
+    deal = db.session.scalar(select(Transfer))
+    upfront, royalty = deal.receipts
+    # 60 % of the net 48,000 is 28,800: 70:30 then; the upfront's 300,000 by today's shares.
+    assert [(s.name, s.share_pct, s.amount) for s in royalty.shares] == [
+        (upfront.shares[0].name, Decimal("70"), Decimal("20160")),
+        (upfront.shares[1].name, Decimal("30"), Decimal("8640"))]
+    assert [s.amount for s in upfront.shares] == [
+        Decimal("180000"), Decimal("90000"), Decimal("30000")]
+    pm = db.session.scalar(select(User).where(User.email == "pm@import.cn"))
+    assert sum(s.amount for s in queries.statement(pm)) == Decimal("200160")
+    [exported] = list(csv.reader(io.StringIO(export_csv("ip_deals").decode())))[1:]
+    assert exported == row
+    assert run(admin, "ip_deals", [KEYS, row]).unchanged == 1
+
+
+def test_shares_of_a_receipt_are_checked_as_the_contributors_table_is():
+    admin = _setting()
+    bad = [*DEAL[:17], "2023-02-01 | 500000 | upfront | | | | pm@import.cn: 70, Wang Wu: 20"]
+    result = run(admin, "ip_deals", [KEYS, bad])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Income received")], result.errors
+    assert "add up to 90" in result.errors[0][2]
+    stranger = [*DEAL[:17], "2023-02-01 | 500000 | upfront | | | | x@import.cn: 100"]
+    assert "No account has the e-mail x@import.cn" in run(
+        admin, "ip_deals", [KEYS, stranger]).errors[0][2]
+    assert _count(IncomeReceipt) == 0

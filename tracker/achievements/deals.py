@@ -29,6 +29,8 @@ from tracker.achievements.deal_models import (
     TransferKind,
 )
 from tracker.achievements.models import Achievement
+from tracker.achievements.services import ContributorLine
+from tracker.achievements.services import contributor_rows as register_rows
 from tracker.audit import services as audit
 from tracker.companies.ip_models import IpDeal
 from tracker.dates import today
@@ -257,10 +259,14 @@ def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
 
 def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
                   amount: Decimal | None, costs: Decimal | None, pays: str | None,
-                  report_id: int | None, note: str = "") -> IncomeReceipt:
+                  report_id: int | None, note: str = "",
+                  shares: list[ContributorLine] | None = None) -> IncomeReceipt:
     """Money received under the deal, paying what `pays` says (the upfront payment, the
     royalty of report `report_id`, or other income), split among the contributors as the
-    deal and the achievement stand today (`money.income_split`), and kept so."""
+    deal and the achievement stand today (`money.income_split`), and kept so. `shares`: the
+    contributors' shares in force on the day it was received, when they were others than
+    today's (an import of history: its file says them, checked as the register checks a
+    contributors' table), in the column "shares"."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
     # What a report or the upfront payment has received is summed under the deal's lock, so
@@ -322,6 +328,9 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
                                      transfer.contributor_min_pct)) is not None:
         raise Refused(said)
     contributors = transfer.achievement.contributors
+    if shares is not None:
+        contributors = register_rows(shares, problems)
+        problems.raise_any()
     if sum((c.share_pct for c in contributors), ZERO) != HUNDRED:
         raise Refused(_("The achievement's contributors' shares do not add up to 100%: "
                         "correct them before income is split."))

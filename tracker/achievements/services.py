@@ -70,7 +70,7 @@ def may_record(user: User, project: Project) -> bool:
     return _keeps_register(user, project) and project.phase not in NOT_APPROVED
 
 
-def _contributors(lines: list[ContributorLine], problems: Problems) -> list[Contributor]:
+def contributor_rows(lines: list[ContributorLine], problems: Problems) -> list[Contributor]:
     """The contributors, each checked beside its row; their shares add up to exactly 100 %."""
     if not lines:
         problems.add("contributors", _("Name the contributors and their shares."))
@@ -161,7 +161,7 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
         problems.add("title", _("Give the achievement's title."))
     elif (twin := queries.titled_twin(project, title, achievement)) is not None:
         problems.add("title", queries.listed_already(title, twin))
-    rows = _contributors(contributors, problems)
+    rows = contributor_rows(contributors, problems)
     problems.raise_any()
     creating = achievement is None
     before = [] if creating else _shown(achievement.contributors)

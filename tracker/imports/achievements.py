@@ -17,6 +17,7 @@ marked lapsed or abandoned).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -72,33 +73,35 @@ def _words(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def contributors(text: str, project: Project | None) -> list[tuple[int | None, str, str]]:
+def contributors(text: str, project: Project | None, column: str = "contributors",
+                 parts: re.Pattern = _PARTS) -> list[tuple[int | None, str, str]]:
     """'li@example.cn: 60; Wang Wu: 40' as the contributors' table's rows: a user (by e-mail,
-    among those the form offers) or a person named, and the share as typed."""
+    among those the form offers) or a person named, and the share as typed. `column` and
+    `parts`: another column's list of them (a receipt's shares, separated by commas)."""
     offered = {u.id for u in contributor_candidates(project)} if project else set()
     rows = []
-    for part in _PARTS.split(text):
+    for part in parts.split(text):
         if not part.strip():
             continue
         who, sep, share = part.replace("：", ":").rpartition(":")
         who = who.strip()
         if not sep or not who:
             raise CellError(_("Write each contributor as an e-mail or a name and a share, e.g. "
-                              "li@example.cn: 60; Wang Wu: 40."), "contributors")
+                              "li@example.cn: 60; Wang Wu: 40."), column)
         if "@" in who:
             user = accounts.find_by_email(who)
             if user is None:
                 raise CellError(_("No account has the e-mail %(key)s.", key=who),
-                                "contributors")
+                                column)
             if user.id not in offered:
                 raise CellError(_("%(name)s may not be chosen as a contributor: only the "
                                   "project's institute's people, its PM and its team.",
-                                  name=who), "contributors")
+                                  name=who), column)
             rows.append((user.id, "", _AMOUNT.sub("", share)))
         else:
             rows.append((None, who, _AMOUNT.sub("", share)))
     if len(rows) > CONTRIBUTOR_ROWS:
-        raise CellError(_("At most %(n)d contributors.", n=CONTRIBUTOR_ROWS), "contributors")
+        raise CellError(_("At most %(n)d contributors.", n=CONTRIBUTOR_ROWS), column)
     return rows
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements.deal_models import Transfer
+from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.models import Achievement, IpRight, Jurisdiction
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
@@ -267,21 +267,27 @@ def _right(r: IpRight) -> list[str]:
 
 
 def _ip_deals() -> Iterator[list]:
+    emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
     for t in db.session.scalars(select(Transfer).options(
             selectinload(Transfer.achievement).selectinload(Achievement.project),
+            selectinload(Transfer.achievement).selectinload(Achievement.contributors),
             selectinload(Transfer.enterprise), selectinload(Transfer.reports),
-            selectinload(Transfer.receipts)).order_by(Transfer.id)):
+            selectinload(Transfer.receipts).selectinload(IncomeReceipt.shares))
+            .order_by(Transfer.id)):
         yield [t.achievement.project.code, t.achievement.title, _enterprise(t.enterprise),
                *(getattr(t, f) for f in ip_deals.TERMS[1:]),
                "; ".join(f"{on.isoformat()}: {_text(base)}"
                          for on, base in ip_deals.recorded_reports(t)),
-               "; ".join(" | ".join(_receipt(r)) for r in ip_deals.recorded_receipts(t))]
+               "; ".join(" | ".join(_receipt(r, emails))
+                         for r in ip_deals.recorded_receipts(t))]
 
 
-def _receipt(receipt: tuple) -> list[str]:
-    """date | amount | pays, then the report's number, costs and note as far as any is given."""
-    on, amount, pays, number, costs, note = receipt
-    more = [_text(number), _text(costs) if costs else "", note]
+def _receipt(receipt: tuple, emails: dict[int, str]) -> list[str]:
+    """date | amount | pays, then the report's number, costs, note and the shares it was split
+    by (when other than the achievement's today) as far as any is given."""
+    on, amount, pays, number, costs, note, shares = receipt
+    more = [_text(number), _text(costs) if costs else "", note,
+            ", ".join(f"{emails[u] if u else n}: {_text(p)}" for u, n, p in shares or ())]
     while more and not more[-1]:
         more.pop()
     return [on.isoformat(), _text(amount), pays.value, *more]

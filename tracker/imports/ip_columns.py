@@ -64,6 +64,11 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
     Column("receipts", _l("Income received"),
            note=_l("Date received | amount | what it pays (upfront, royalty or other) | the "
                    "report's number in Royalty reports (for a royalty) | costs deducted | "
-                   "note, the last three if any, separated by semicolons, e.g. 2024-02-01 | "
-                   "500000 | upfront; 2024-05-02 | 60000 | royalty | 1 | 2000.")),
+                   "note | the contributors' shares that day, the last four if any, "
+                   "separated by semicolons, e.g. 2024-02-01 | 500000 | upfront; 2024-05-02 | "
+                   "60000 | royalty | 1 | 2000. Each receipt is split among the contributors by "
+                   "the achievement's shares, or, for income received before they changed, by "
+                   "the shares then in force, written as in Contributors and separated by "
+                   "commas, e.g. 2022-05-02 | 60000 | royalty | 1 | 2000 | | li@example.cn: "
+                   "70, Wang Wu: 30.")),
 ), key=("project_id", "achievement", "enterprise_id", "kind", "signed_on"))

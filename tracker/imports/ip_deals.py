@@ -7,14 +7,17 @@ A deal is found again by its achievement, licensee, kind and signing date. Its t
 edit page, so a changed row updates them as that page would (the article 45 minimum checked
 again). Reports and receipts are never edited (one recorded by mistake is reversed on the
 deal's page): a re-import changes nothing, those the file adds are recorded (the reports
-first, each the next period's, then the receipts, each split among the contributors as the
-achievement's shares stand), and a recorded one the file changes or drops is refused.
+first, each the next period's, then the receipts, each split among the contributors by the
+shares in force the day it was received: the achievement's today, or those the receipt says
+for history from before they changed), and a recorded one the file changes or drops is
+refused.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,12 +25,14 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.achievements import deals
-from tracker.achievements.deal_models import ReceiptFor, Transfer, TransferKind
+from tracker.achievements.deal_models import IncomeReceipt, ReceiptFor, Transfer, TransferKind
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement
+from tracker.achievements.services import ContributorLine
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports import ip_columns, ledger_lines
+from tracker.imports.achievements import contributors
 from tracker.imports.adapters import Adapter, _rows
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.column_types import Column
@@ -40,8 +45,13 @@ _PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 _PAYS = Column("receipts", "", choices=ReceiptFor)
 
 Report = tuple[date, Decimal]  # received on, base reported
-# received on, amount, what it pays, the report's number (from 1) or None, costs, note
-Receipt = tuple[date, Decimal, ReceiptFor, int | None, Decimal, str]
+# The contributors' shares a receipt is split by: (user id or None, name ("" for a user),
+# share), when other than the achievement's today.
+Shares = tuple[tuple[int | None, str, Decimal], ...]
+# received on, amount, what it pays, the report's number (from 1) or None, costs, note, and
+# the shares it is split by (None: the achievement's today; the text as written until read)
+Receipt = tuple[date, Decimal, ReceiptFor, int | None, Decimal, str, Shares | str | None]
+_SHARES = re.compile(r"[,，、]+")
 
 
 def _achievement(project_id: object, title: object) -> Achievement | None:
@@ -71,17 +81,18 @@ def reports(text: str) -> list[Report]:
 
 def receipts(text: str) -> list[Receipt]:
     """'2024-02-01 | 500000 | upfront; 2024-05-02 | 60000 | royalty | 1 | 2000' read by the
-    income form, as its page reads it."""
+    income form, as its page reads it; a seventh piece, the contributors' shares in force that
+    day, is read with the project (`split_by`)."""
     found = []
     for part in _PARTS.split(text):
         if not part.strip():
             continue
         pieces = [p.strip() for p in part.split("|")]
-        if not 3 <= len(pieces) <= 6:
+        if not 3 <= len(pieces) <= 7:
             raise CellError(_("Write each receipt as date received | amount | what it pays | "
-                              "report number | costs | note (the last three if any)."),
-                            "receipts")
-        received, amount, pays, report, costs, note = pieces + [""] * (6 - len(pieces))
+                              "report number | costs | note | the contributors' shares that "
+                              "day (the last four if any)."), "receipts")
+        received, amount, pays, report, costs, note, shares = pieces + [""] * (7 - len(pieces))
         if report and not report.isdigit():
             raise CellError(_("A royalty names its report by its number in the reports "
                               "column (1 is the first)."), "receipts")
@@ -93,8 +104,35 @@ def receipts(text: str) -> list[Receipt]:
             raise CellError(ledger_lines.form_errors(form), "receipts")
         found.append((form.received_on.data, form.amount.data, ReceiptFor(form.pays.data),
                       int(report) if report else None, form.costs.data or Decimal("0"),
-                      (form.note.data or "").strip()))
+                      (form.note.data or "").strip(), shares or None))
     return found
+
+
+def split_by(receipt: Receipt, achievement: Achievement) -> Receipt:
+    """The receipt with its shares read (by e-mail or name, as the contributors column reads
+    them): None when they are the achievement's today, as a receipt the page records."""
+    text = receipt[6]
+    if not isinstance(text, str):
+        return receipt
+    rows = contributors(text, achievement.project, "receipts", _SHARES)
+    try:
+        shares = tuple((user_id, name, Decimal(share)) for user_id, name, share in rows)
+    except InvalidOperation:
+        raise CellError(_("Write each contributor's share as a number, e.g. "
+                          "li@example.cn: 60, Wang Wu: 40."), "receipts") from None
+    return (*receipt[:6], None if shares == present_shares(achievement) else shares)
+
+
+def present_shares(achievement: Achievement) -> Shares:
+    return tuple((c.user_id, "" if c.user_id else c.name, c.share_pct)
+                 for c in achievement.contributors)
+
+
+def receipt_shares(receipt: IncomeReceipt, achievement: Achievement) -> Shares | None:
+    """The shares a receipt was split by, when other than the achievement's today."""
+    shares = tuple((s.user_id, "" if s.user_id else s.name, s.share_pct)
+                   for s in receipt.shares)
+    return None if receipt.is_reversal or shares == present_shares(achievement) else shares
 
 
 def recorded_reports(transfer: Transfer) -> list[Report]:
@@ -105,8 +143,8 @@ def recorded_reports(transfer: Transfer) -> list[Report]:
 def recorded_receipts(transfer: Transfer) -> list[Receipt]:
     """Every receipt, reversals too (negative), as the column writes them."""
     numbers = {r.id: n for n, r in enumerate(transfer.reports, start=1)}
-    return [(r.received_on, r.amount, r.pays, numbers.get(r.report_id), r.costs, r.note)
-            for r in transfer.receipts]
+    return [(r.received_on, r.amount, r.pays, numbers.get(r.report_id), r.costs, r.note,
+             receipt_shares(r, transfer.achievement)) for r in transfer.receipts]
 
 
 class IpDeals(Adapter):
@@ -156,8 +194,9 @@ class IpDeals(Adapter):
         values["royalty_base"] = values["royalty_base"] or None
         values["achievement_id"] = achievement.id
         values["reports"] = read("reports", reports, text["reports"]) if "reports" in text else None
-        values["receipts"] = (read("receipts", receipts, text["receipts"]) if "receipts" in text
-                              else None)
+        values["receipts"] = (read("receipts", lambda cell: [
+            split_by(r, achievement) for r in receipts(cell)], text["receipts"])
+            if "receipts" in text else None)
         return values
 
     def save(self, actor, obj, values):
@@ -195,7 +234,7 @@ class IpDeals(Adapter):
     @staticmethod
     def _receipts(actor, transfer: Transfer, new: list[Receipt], problems: Problems) -> None:
         db.session.expire(transfer, ["reports"])
-        for received_on, amount, pays, number, costs, note in new:
+        for received_on, amount, pays, number, costs, note, shares in new:
             if amount < 0:
                 problems.add("receipts", _("A reversal is recorded on the deal's page."))
                 continue
@@ -206,7 +245,10 @@ class IpDeals(Adapter):
             try:
                 deals.record_income(actor, transfer, received_on=received_on, amount=amount,
                                     costs=costs, pays=pays.value,
-                                    report_id=report.id if report else None, note=note)
+                                    report_id=report.id if report else None, note=note,
+                                    shares=None if shares is None else [
+                                        ContributorLine(user_id=u, name=n, share_pct=p)
+                                        for u, n, p in shares])
             except Invalid as error:
                 problems.found += error.renamed(lambda _field: "receipts")
             except (Refused, Forbidden) as error:
