@@ -187,7 +187,9 @@ CONTRACTS = Kind("contracts", _l("Research contracts"), (
                    "2024-12-31: 2000000.")),
     Column("payments", _l("Payments received"),
            note=_l("Instalment number (1 is the earliest due): date received: amount, e.g. "
-                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000.")),
+                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000. A payment reversed: "
+                   "reversal | its number in this cell | date reversed | reason, e.g. "
+                   "reversal | 2 | 2025-01-20 | entered twice.")),
 ), key=("project_id", "number"))
 
 FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
@@ -211,7 +213,9 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
                    "2000000 | Pilot line. Numbered in this order.")),
     Column("disbursements", _l("Disbursements"),
            note=_l("Tranche number: date paid: amount: payment reference (if any), e.g. "
-                   "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000.")),
+                   "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000. A "
+                   "disbursement reversed: reversal | its number in this cell | date reversed "
+                   "| reason, e.g. reversal | 2 | 2021-05-20 | paid twice.")),
     Column("outcome", _l("Outcome after the deadline"), choices=AgreementOutcome,
            note=_l("Closed as a grant, repaid or substituted, once the deadline has passed "
                    "with no conversion; empty: none yet.")),

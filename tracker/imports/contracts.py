@@ -22,12 +22,13 @@ from tracker.accounts.models import User
 from tracker.contracts import corrections
 from tracker.contracts import services as contracts
 from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
-from tracker.contracts.models import Instalment, ResearchContract
+from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import columns
+from tracker.imports import columns, reversal_lines
 from tracker.imports.adapters import Adapter, _rows
 from tracker.imports.cells import CellError, iso_date, read, unreadable
+from tracker.imports.reversal_lines import Reversal
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 
@@ -66,12 +67,16 @@ def instalments(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def payments(text: str) -> list[tuple[int, date, Decimal]]:
+def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:
     """'1: 2024-07-05: 1000000; 2: 2025-01-10: 500000' as (instalment number counted from 1
-    in due-date order, received on, amount)."""
-    found = []
+    in due-date order, received on, amount); 'reversal | 2 | 2025-01-20 | entered twice' as
+    the reversal of the second (`reversal_lines`)."""
+    found: list = []
     for part in _PARTS.split(text):
         if not part.strip():
+            continue
+        if reversal_lines.is_reversal(part):
+            found.append(reversal_lines.read(part, "payments", len(found) + 1, found))
             continue
         pieces = [p.strip() for p in part.replace("：", ":").split(":")]
         if len(pieces) != 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
@@ -83,11 +88,16 @@ def payments(text: str) -> list[tuple[int, date, Decimal]]:
     return found
 
 
-def recorded_payments(contract: ResearchContract) -> list[tuple[int, date, Decimal]]:
+def payment_records(contract: ResearchContract) -> list[Payment]:
+    """The contract's payments in the column's order: by instalment, each as recorded."""
+    return [p for instalment in contract.instalments for p in instalment.payments]
+
+
+def recorded_payments(contract: ResearchContract) -> list[tuple[int, date, Decimal] | Reversal]:
     """The contract's payments as the column writes them (reversals included, in order)."""
-    return [(n, p.received_on, p.amount)
-            for n, instalment in enumerate(contract.instalments, start=1)
-            for p in instalment.payments]
+    numbers = {i.id: n for n, i in enumerate(contract.instalments, start=1)}
+    return reversal_lines.recorded(payment_records(contract), lambda p: (
+        numbers[p.instalment_id], p.received_on, p.amount))
 
 
 def _schedule_steps(contract: ResearchContract, wanted: list[tuple[date, Decimal]]) -> list:
@@ -245,17 +255,24 @@ class Contracts(Adapter):
         problems.raise_any()
         if unreadable("instalments"):  # the payments' instalments are not known
             new = []
-        for number, received_on, amount in new:
+
+        def add(entry):
+            number, received_on, amount = entry
             if number > len(contract.instalments):
                 problems.add("payments", _("The contract has no instalment %(n)d.", n=number))
             elif amount < 0:
-                problems.add("payments", _("A reversal is recorded on the contract's page."))
+                problems.add("payments", reversal_lines.negative())
             else:
                 try:
-                    contracts.record_payment(actor, contract.instalments[number - 1],
-                                             received_on, amount)
+                    return contracts.record_payment(actor, contract.instalments[number - 1],
+                                                    received_on, amount)
                 except Invalid as invalid:  # the payment page's fields are this one column's
                     problems.found += invalid.renamed(lambda _field: "payments")
+            return None
+
+        reversal_lines.record(
+            new, payment_records(contract), "payments", add,
+            lambda paid, r: contracts.reverse_payment(actor, paid, r.on, r.reason), problems)
         problems.raise_any()
         return contract
 

@@ -29,10 +29,12 @@ from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
-from tracker.imports import ip_deals
+from tracker.imports import ip_deals, reversal_lines
 from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
+from tracker.imports.contracts import recorded_payments
+from tracker.imports.funding import recorded_disbursements
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
@@ -182,8 +184,8 @@ def _contracts() -> Iterator[list]:
                _text(c.amount), c.signed_on,
                "; ".join(f"{i.due_date.isoformat()}: {_text(i.amount)}"
                          for i in c.instalments),
-               "; ".join(f"{n}: {p.received_on.isoformat()}: {_text(p.amount)}"
-                         for n, i in enumerate(c.instalments, start=1) for p in i.payments)]
+               reversal_lines.written(recorded_payments(c), lambda p: (
+                   f"{p[0]}: {p[1].isoformat()}: {_text(p[2])}"))]
 
 
 def _funding() -> Iterator[list]:
@@ -202,9 +204,9 @@ def _funding() -> Iterator[list]:
                "; ".join(f"{_text(t.amount)} | " + (f"gate {t.gate}" if t.gate
                                                      else t.milestone.title)
                          for t in a.tranches),
-               "; ".join(f"{t.number}: {d.paid_on.isoformat()}: {_text(d.amount)}"
-                         + (f": {d.reference}" if d.reference else "")
-                         for t in a.tranches for d in t.disbursements),
+               reversal_lines.written(recorded_disbursements(a), lambda d: (
+                   f"{d[0]}: {d[1].isoformat()}: {_text(d[2])}"
+                   + (f": {d[3]}" if d[3] else ""))),
                a.outcome if ended else "", a.outcome_on if ended else "",
                a.repaid_amount if ended else "",
                a.substitute_project.code if ended and a.substitute_project else "",
@@ -278,8 +280,8 @@ def _ip_deals() -> Iterator[list]:
                *(getattr(t, f) for f in ip_deals.TERMS[1:]),
                "; ".join(f"{on.isoformat()}: {_text(base)}"
                          for on, base in ip_deals.recorded_reports(t)),
-               "; ".join(" | ".join(_receipt(r, emails))
-                         for r in ip_deals.recorded_receipts(t))]
+               reversal_lines.written(ip_deals.recorded_receipts(t),
+                                      lambda r: " | ".join(_receipt(r, emails)))]
 
 
 def _receipt(receipt: tuple, emails: dict[int, str]) -> list[str]:

@@ -29,13 +29,15 @@ from tracker.audit import services as audit
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding import amendments
+from tracker.funding import corrections
 from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
-from tracker.funding.models import AgreementOutcome, FundingAgreement
-from tracker.imports import columns
+from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
+from tracker.imports import columns, reversal_lines
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.models import ImportRun
+from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
 from tracker.partners import services as partners
 from tracker.projects.models import Project
@@ -102,12 +104,16 @@ def _form_errors(form) -> list[str]:
     return [m for messages in form.errors.values() for m in messages]
 
 
-def disbursements(text: str) -> list[Paid]:
+def disbursements(text: str) -> list[Paid | Reversal]:
     """'1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-01: 500000' as (tranche number, paid
-    on, amount, reference), each checked by the disbursement form's fields."""
-    found: list[Paid] = []
+    on, amount, reference), each checked by the disbursement form's fields; 'reversal | 2 |
+    2021-05-20 | paid twice' as the reversal of the second (`reversal_lines`)."""
+    found: list = []
     for part in _PARTS.split(text):
         if not part.strip():
+            continue
+        if reversal_lines.is_reversal(part):
+            found.append(reversal_lines.read(part, "disbursements", len(found) + 1, found))
             continue
         pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
         if len(pieces) < 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
@@ -149,11 +155,16 @@ def recorded_tranches(agreement: FundingAgreement) -> list[Tranche]:
             for t in agreement.tranches]
 
 
-def recorded_disbursements(agreement: FundingAgreement) -> list[Paid]:
+def disbursement_records(agreement: FundingAgreement) -> list[Disbursement]:
+    """The agreement's disbursements in the column's order: by tranche, each as recorded."""
+    return [d for t in agreement.tranches for d in t.disbursements]
+
+
+def recorded_disbursements(agreement: FundingAgreement) -> list[Paid | Reversal]:
     """The agreement's disbursements as the column writes them (reversals included, in
     order)."""
-    return [(t.number, d.paid_on, d.amount, d.reference)
-            for t in agreement.tranches for d in t.disbursements]
+    return reversal_lines.recorded(disbursement_records(agreement), lambda d: (
+        d.tranche.number, d.paid_on, d.amount, d.reference))
 
 
 def recorded_outcome(agreement: FundingAgreement) -> Outcome | None:
@@ -318,18 +329,28 @@ class Funding(Adapter):
                 problems.add("tranches", error.message)
 
     @staticmethod
-    def _disbursements(member, agreement, new: list[Paid], problems: Problems) -> None:
-        for number, paid_on, amount, reference in new:
+    def _disbursements(member, agreement, new: list[Paid | Reversal],
+                       problems: Problems) -> None:
+        def add(entry):
+            number, paid_on, amount, reference = entry
             if number > len(agreement.tranches):
                 problems.add("disbursements", _("The agreement has no tranche %(n)d.",
                                                 n=number))
-                continue
-            try:
-                funding.record_disbursement(member, agreement.tranches[number - 1],
-                                            amount=amount, paid_on=paid_on,
-                                            reference=reference)
-            except (Invalid, Refused, Forbidden) as error:
-                problems.add("disbursements", error.message)
+            elif amount < 0:
+                problems.add("disbursements", reversal_lines.negative())
+            else:
+                try:
+                    return funding.record_disbursement(
+                        member, agreement.tranches[number - 1], amount=amount,
+                        paid_on=paid_on, reference=reference)
+                except (Invalid, Refused, Forbidden) as error:
+                    problems.add("disbursements", error.message)
+            return None
+
+        reversal_lines.record(
+            new, disbursement_records(agreement), "disbursements", add,
+            lambda paid, r: corrections.reverse_disbursement(member, paid, r.on, r.reason),
+            problems)
 
     @staticmethod
     def _outcome(member, agreement, new: Outcome, problems: Problems) -> None:

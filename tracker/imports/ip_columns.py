@@ -70,5 +70,6 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
                    "the achievement's shares, or, for income received before they changed, by "
                    "the shares then in force, written as in Contributors and separated by "
                    "commas, e.g. 2022-05-02 | 60000 | royalty | 1 | 2000 | | li@example.cn: "
-                   "70, Wang Wu: 30.")),
+                   "70, Wang Wu: 30. A receipt reversed: reversal | its number in this cell | "
+                   "date reversed | reason, e.g. reversal | 2 | 2024-05-20 | a deposit.")),
 ), key=("project_id", "achievement", "enterprise_id", "kind", "signed_on"))

@@ -24,18 +24,19 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tracker import db
-from tracker.achievements import deals
+from tracker.achievements import deal_corrections, deals
 from tracker.achievements.deal_models import IncomeReceipt, ReceiptFor, Transfer, TransferKind
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement
 from tracker.achievements.services import ContributorLine
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.imports import ip_columns, ledger_lines
+from tracker.imports import ip_columns, ledger_lines, reversal_lines
 from tracker.imports.achievements import contributors
 from tracker.imports.adapters import Adapter, _rows
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.column_types import Column
+from tracker.imports.reversal_lines import Reversal
 from tracker.organisations.models import Enterprise
 
 TERMS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_due_on",
@@ -83,9 +84,12 @@ def receipts(text: str) -> list[Receipt]:
     """'2024-02-01 | 500000 | upfront; 2024-05-02 | 60000 | royalty | 1 | 2000' read by the
     income form, as its page reads it; a seventh piece, the contributors' shares in force that
     day, is read with the project (`split_by`)."""
-    found = []
+    found: list = []
     for part in _PARTS.split(text):
         if not part.strip():
+            continue
+        if reversal_lines.is_reversal(part):
+            found.append(reversal_lines.read(part, "receipts", len(found) + 1, found))
             continue
         pieces = [p.strip() for p in part.split("|")]
         if not 3 <= len(pieces) <= 7:
@@ -111,7 +115,7 @@ def receipts(text: str) -> list[Receipt]:
 def split_by(receipt: Receipt, achievement: Achievement) -> Receipt:
     """The receipt with its shares read (by e-mail or name, as the contributors column reads
     them): None when they are the achievement's today, as a receipt the page records."""
-    text = receipt[6]
+    text = None if isinstance(receipt, Reversal) else receipt[6]
     if not isinstance(text, str):
         return receipt
     rows = contributors(text, achievement.project, "receipts", _SHARES)
@@ -143,8 +147,9 @@ def recorded_reports(transfer: Transfer) -> list[Report]:
 def recorded_receipts(transfer: Transfer) -> list[Receipt]:
     """Every receipt, reversals too (negative), as the column writes them."""
     numbers = {r.id: n for n, r in enumerate(transfer.reports, start=1)}
-    return [(r.received_on, r.amount, r.pays, numbers.get(r.report_id), r.costs, r.note,
-             receipt_shares(r, transfer.achievement)) for r in transfer.receipts]
+    return reversal_lines.recorded(transfer.receipts, lambda r: (
+        r.received_on, r.amount, r.pays, numbers.get(r.report_id), r.costs, r.note,
+        receipt_shares(r, transfer.achievement)))
 
 
 class IpDeals(Adapter):
@@ -234,22 +239,28 @@ class IpDeals(Adapter):
     @staticmethod
     def _receipts(actor, transfer: Transfer, new: list[Receipt], problems: Problems) -> None:
         db.session.expire(transfer, ["reports"])
-        for received_on, amount, pays, number, costs, note, shares in new:
+        made = list(transfer.receipts)
+
+        def add(entry):
+            received_on, amount, pays, number, costs, note, shares = entry
             if amount < 0:
-                problems.add("receipts", _("A reversal is recorded on the deal's page."))
-                continue
+                problems.add("receipts", reversal_lines.negative())
+                return None
             if number is not None and not 1 <= number <= len(transfer.reports):
                 problems.add("receipts", _("The deal has no report %(n)d.", n=number))
-                continue
+                return None
             report = transfer.reports[number - 1] if number is not None else None
             try:
-                deals.record_income(actor, transfer, received_on=received_on, amount=amount,
-                                    costs=costs, pays=pays.value,
-                                    report_id=report.id if report else None, note=note,
-                                    shares=None if shares is None else [
-                                        ContributorLine(user_id=u, name=n, share_pct=p)
-                                        for u, n, p in shares])
+                return deals.record_income(
+                    actor, transfer, received_on=received_on, amount=amount, costs=costs,
+                    pays=pays.value, report_id=report.id if report else None, note=note,
+                    shares=None if shares is None else [
+                        ContributorLine(user_id=u, name=n, share_pct=p) for u, n, p in shares])
             except Invalid as error:
                 problems.found += error.renamed(lambda _field: "receipts")
             except (Refused, Forbidden) as error:
                 problems.add("receipts", error.message)
+            return None
+
+        reversal_lines.record(new, made, "receipts", add, lambda receipt, r: (
+            deal_corrections.reverse_income(actor, receipt, r.on, r.reason)), problems)
