@@ -146,3 +146,28 @@ def test_ledgers_reversed_on_their_pages_come_round_trip_into_an_empty_database(
         again = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert {k: v.decode() for k, v in again.items()} == {
         k: v.decode() for k, v in exported.items()}
+
+
+def test_a_report_reversed_and_reported_again_comes_in_with_the_income_against_each():
+    """A licensee's report of the first quarter, paid, found wrong: the receipt reversed,
+    then the report, then the quarter reported again and paid. The reports cell names the
+    reversal after its report; the receipts against the reversed report, and their reversal,
+    are recorded before it, as the deal's page required."""
+    admin = test_ip_deals._setting()
+    reports = ("2023-04-10: 1000000; reversal | 1 | 2023-04-20 | the base included VAT; "
+               "2023-04-25: 900000; 2023-07-08: 800000")
+    receipts = ("2023-02-01 | 500000 | upfront; 2023-04-15 | 50000 | royalty | 1; "
+                "reversal | 2 | 2023-04-18 | against a wrong report; "
+                "2023-05-02 | 45000 | royalty | 3")
+    row = [*test_ip_deals.DEAL[:16], reports, receipts]
+    result = run(admin, "ip_deals", [test_ip_deals.KEYS, row])
+    assert result.state is ImportState.DONE, result.errors
+    deal = db.session.scalar(select(Transfer))
+    first, again, later = sorted(deal.reports, key=lambda r: r.id)
+    assert (first.reversal.reason, again.period_end, later.period_end) == (
+        "the base included VAT", first.period_end, date(2023, 6, 30))
+    assert [r.report_id for r in deal.receipts if r.pays.value == "royalty"] == [
+        first.id, first.id, again.id]
+    assert (_exported("ip_deals", "reports"), _exported("ip_deals", "receipts")) == (
+        reports, receipts)
+    assert run(admin, "ip_deals", [test_ip_deals.KEYS, row]).unchanged == 1

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements.deal_models import IncomeReceipt, Transfer
+from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
 from tracker.achievements.models import Achievement, IpRight, Jurisdiction
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
@@ -273,13 +273,14 @@ def _ip_deals() -> Iterator[list]:
     for t in db.session.scalars(select(Transfer).options(
             selectinload(Transfer.achievement).selectinload(Achievement.project),
             selectinload(Transfer.achievement).selectinload(Achievement.contributors),
-            selectinload(Transfer.enterprise), selectinload(Transfer.reports),
+            selectinload(Transfer.enterprise),
+            selectinload(Transfer.reports).selectinload(RoyaltyReport.reversal),
             selectinload(Transfer.receipts).selectinload(IncomeReceipt.shares))
             .order_by(Transfer.id)):
         yield [t.achievement.project.code, t.achievement.title, _enterprise(t.enterprise),
                *(getattr(t, f) for f in ip_deals.TERMS[1:]),
-               "; ".join(f"{on.isoformat()}: {_text(base)}"
-                         for on, base in ip_deals.recorded_reports(t)),
+               reversal_lines.written(ip_deals.recorded_reports(t),
+                                      lambda r: f"{r[0].isoformat()}: {_text(r[1])}"),
                reversal_lines.written(ip_deals.recorded_receipts(t),
                                       lambda r: " | ".join(_receipt(r, emails)))]
 

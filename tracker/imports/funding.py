@@ -28,8 +28,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.funding import amendments
-from tracker.funding import corrections
+from tracker.funding import amendments, corrections
 from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement

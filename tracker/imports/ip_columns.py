@@ -60,7 +60,10 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
     Column("reports", _l("Royalty reports"),
            note=_l("Each period's report from the signing on, in order: date received: base "
                    "reported, separated by semicolons, e.g. 2024-04-10: 1200000; 2024-07-08: "
-                   "900000.")),
+                   "900000. A report reversed: reversal | its number in this cell | date "
+                   "reversed | reason, after which its period is reported again, e.g. "
+                   "2024-04-10: 1200000; reversal | 1 | 2024-04-20 | VAT included; 2024-04-25: "
+                   "1100000.")),
     Column("receipts", _l("Income received"),
            note=_l("Date received | amount | what it pays (upfront, royalty or other) | the "
                    "report's number in Royalty reports (for a royalty) | costs deducted | "

@@ -10,7 +10,8 @@ deal's page): a re-import changes nothing, those the file adds are recorded (the
 first, each the next period's, then the receipts, each split among the contributors by the
 shares in force the day it was received: the achievement's today, or those the receipt says
 for history from before they changed), and a recorded one the file changes or drops is
-refused.
+refused. A report or receipt reversed comes in as its cell writes it (`reversal_lines`): a
+report's reversal after the receipts against it are reversed (`Ledger`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.achievements import deal_corrections, deals
-from tracker.achievements.deal_models import IncomeReceipt, ReceiptFor, Transfer, TransferKind
+from tracker.achievements.deal_models import (
+    IncomeReceipt,
+    ReceiptFor,
+    RoyaltyReport,
+    RoyaltyReportReversal,
+    Transfer,
+    TransferKind,
+)
 from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement
 from tracker.achievements.services import ContributorLine
@@ -62,12 +70,16 @@ def _achievement(project_id: object, title: object) -> Achievement | None:
         Achievement.titled(project_id, str(title or ""))))
 
 
-def reports(text: str) -> list[Report]:
+def reports(text: str) -> list[Report | Reversal]:
     """'2024-04-10: 1200000; 2024-07-08: 900000' read by the report form, as its page reads
-    it: one report a period, in order."""
-    found = []
+    it: one report a period, in order; 'reversal | 2 | 2024-07-20 | wrong base' as the
+    reversal of the second (`reversal_lines`), after which its period is owed again."""
+    found: list = []
     for part in _PARTS.split(text):
         if not part.strip():
+            continue
+        if reversal_lines.is_reversal(part):
+            found.append(reversal_lines.read(part, "reports", len(found) + 1, found))
             continue
         received, sep, base = part.replace("：", ":").rpartition(":")
         form = ReportForm(formdata=MultiDict({"received_on": iso_date(received.strip()),
@@ -139,14 +151,37 @@ def receipt_shares(receipt: IncomeReceipt, achievement: Achievement) -> Shares |
     return None if receipt.is_reversal or shares == present_shares(achievement) else shares
 
 
-def recorded_reports(transfer: Transfer) -> list[Report]:
-    """Every report, reversed ones too, as the column writes them."""
-    return [(r.received_on, r.base_amount) for r in transfer.reports]
+def report_sequence(transfer: Transfer) -> list[RoyaltyReport | RoyaltyReportReversal]:
+    """The deal's reports and their reversals in the order they can have been recorded: each
+    report in turn, after the reversals of the standing reports it follows again (a report is
+    of the period after the latest standing one, and only the latest is reversed)."""
+    found: list = []
+    standing: list[RoyaltyReport] = []
+    for report in sorted(transfer.reports, key=lambda r: r.id):
+        while (standing and standing[-1].reversal is not None
+               and standing[-1].period_end >= report.period_start):
+            found.append(standing.pop().reversal)
+        found.append(report)
+        standing.append(report)
+    while standing and standing[-1].reversal is not None:
+        found.append(standing.pop().reversal)
+    return found + [r.reversal for r in transfer.reports
+                    if r.reversal is not None and r.reversal not in found]
+
+
+def recorded_reports(transfer: Transfer) -> list[Report | Reversal]:
+    """Every report, and each reversal of one, as the column writes them."""
+    sequence = report_sequence(transfer)
+    numbers = {id(r): n for n, r in enumerate(sequence, start=1)}
+    return [Reversal(numbers[id(r.report)], r.on_date, r.reason)
+            if isinstance(r, RoyaltyReportReversal) else (r.received_on, r.base_amount)
+            for r in sequence]
 
 
 def recorded_receipts(transfer: Transfer) -> list[Receipt]:
     """Every receipt, reversals too (negative), as the column writes them."""
-    numbers = {r.id: n for n, r in enumerate(transfer.reports, start=1)}
+    numbers = {r.id: n for n, r in enumerate(report_sequence(transfer), start=1)
+               if isinstance(r, RoyaltyReport)}
     return reversal_lines.recorded(transfer.receipts, lambda r: (
         r.received_on, r.amount, r.pays, numbers.get(r.report_id), r.costs, r.note,
         receipt_shares(r, transfer.achievement)))
@@ -223,44 +258,96 @@ class IpDeals(Adapter):
             problems.add("receipts", _("A recorded receipt is not removed or changed by an "
                                        "import: reverse it on the deal's page."))
         problems.raise_any()
-        for received_on, base in wanted_reports[len(recorded):]:
-            try:
-                deals.record_report(actor, transfer, received_on=received_on, base_amount=base)
-            except Invalid as error:
-                problems.found += error.renamed(lambda _field: "reports")
-            except (Refused, Forbidden) as error:
-                problems.add("reports", _("The report received on %(date)s: %(problem)s",
-                                          date=day(received_on), problem=error.message))
-        if not problems and not unreadable("reports"):  # a royalty names its report
-            self._receipts(actor, transfer, wanted_receipts[len(paid):], problems)
+        Ledger(actor, transfer, wanted_receipts, len(paid), problems).record(
+            wanted_reports[len(recorded):], receipts=not unreadable("reports"))
         problems.raise_any()
         return transfer
 
-    @staticmethod
-    def _receipts(actor, transfer: Transfer, new: list[Receipt], problems: Problems) -> None:
-        db.session.expire(transfer, ["reports"])
-        made = list(transfer.receipts)
 
-        def add(entry):
-            received_on, amount, pays, number, costs, note, shares = entry
-            if amount < 0:
-                problems.add("receipts", reversal_lines.negative())
-                return None
-            if number is not None and not 1 <= number <= len(transfer.reports):
-                problems.add("receipts", _("The deal has no report %(n)d.", n=number))
-                return None
-            report = transfer.reports[number - 1] if number is not None else None
+class Ledger:
+    """A deal's new reports and receipts recorded as their pages record them, in the order
+    they can have happened: the reports in order, and before a report's reversal the receipts
+    (and their reversals) against it, which must stand no more; then the other receipts."""
+
+    def __init__(self, actor, transfer: Transfer, receipts_: list, recorded: int,
+                 problems: Problems) -> None:
+        self.actor, self.transfer, self.problems = actor, transfer, problems
+        self.receipts, self.waiting = receipts_, list(range(recorded, len(receipts_)))
+        self.reports = report_sequence(transfer)  # as the reports column numbers them
+        self.made = list(transfer.receipts)  # as the receipts column numbers them
+
+    def record(self, new_reports: list, receipts: bool = True) -> None:
+        """`receipts`: False when the reports column could not be read (a royalty names its
+        report): the receipts are not checked then."""
+        if not receipts:
+            self.waiting = []
+        for entry in new_reports:
+            if isinstance(entry, Reversal):
+                self._reverse(entry)
+            else:
+                self.reports.append(self._report(*entry))
+        if not self.problems:
+            self._receipts(len(self.waiting))
+
+    def _report(self, received_on: date, base: Decimal) -> RoyaltyReport | None:
+        try:
+            return deals.record_report(self.actor, self.transfer, received_on=received_on,
+                                       base_amount=base)
+        except Invalid as error:
+            self.problems.found += error.renamed(lambda _field: "reports")
+        except (Refused, Forbidden) as error:
+            self.problems.add("reports", _("The report received on %(date)s: %(problem)s",
+                                           date=day(received_on), problem=error.message))
+        return None
+
+    def _reverse(self, entry: Reversal) -> None:
+        against = [n for n, at in enumerate(self.waiting) if self._pays(at) == entry.of]
+        if against:
+            self._receipts(against[-1] + 1)
+        report = self.reports[entry.of - 1] if entry.of <= len(self.reports) else None
+        reversal = None
+        if report is not None:
+            try:
+                reversal = deal_corrections.reverse_report(self.actor, report, entry.on,
+                                                           entry.reason)
+            except Invalid as error:
+                self.problems.found += error.renamed(lambda _field: "reports")
+            except (Refused, Forbidden) as error:
+                self.problems.add("reports", _("The report received on %(date)s: %(problem)s",
+                                               date=day(report.received_on),
+                                               problem=error.message))
+        self.reports.append(reversal)
+
+    def _pays(self, at: int) -> int | None:
+        """The number of the report the receipt at `at` (or the one it reverses) pays."""
+        entry = self.receipts[at]
+        return self._pays(entry.of - 1) if isinstance(entry, Reversal) else entry[3]
+
+    def _receipts(self, count: int) -> None:
+        """The next `count` receipts waiting, each recorded or reversed in turn."""
+        taken, self.waiting = self.waiting[:count], self.waiting[count:]
+        db.session.expire(self.transfer, ["reports"])
+        reversal_lines.record([self.receipts[at] for at in taken], self.made, "receipts",
+                              self._add, lambda receipt, r: deal_corrections.reverse_income(
+                                  self.actor, receipt, r.on, r.reason), self.problems)
+
+    def _add(self, entry: Receipt) -> IncomeReceipt | None:
+        received_on, amount, pays, number, costs, note, shares = entry
+        report = (self.reports[number - 1] if number is not None
+                  and 1 <= number <= len(self.reports) else None)
+        if amount < 0:
+            self.problems.add("receipts", reversal_lines.negative())
+        elif number is not None and not isinstance(report, RoyaltyReport):
+            self.problems.add("receipts", _("The deal has no report %(n)d.", n=number))
+        else:
             try:
                 return deals.record_income(
-                    actor, transfer, received_on=received_on, amount=amount, costs=costs,
-                    pays=pays.value, report_id=report.id if report else None, note=note,
-                    shares=None if shares is None else [
+                    self.actor, self.transfer, received_on=received_on, amount=amount,
+                    costs=costs, pays=pays.value, report_id=report.id if report else None,
+                    note=note, shares=None if shares is None else [
                         ContributorLine(user_id=u, name=n, share_pct=p) for u, n, p in shares])
             except Invalid as error:
-                problems.found += error.renamed(lambda _field: "receipts")
+                self.problems.found += error.renamed(lambda _field: "receipts")
             except (Refused, Forbidden) as error:
-                problems.add("receipts", error.message)
-            return None
-
-        reversal_lines.record(new, made, "receipts", add, lambda receipt, r: (
-            deal_corrections.reverse_income(actor, receipt, r.on, r.reason)), problems)
+                self.problems.add("receipts", error.message)
+        return None
