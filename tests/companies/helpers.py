@@ -98,8 +98,7 @@ def license_ip(company: Company, project, actor=None, **values):
     values = {"achievement_id": achievement.id, "right_ids": [r.id for r in achievement.rights],
               "kind": IpDealKind.LICENCE, "licensee": company.name, "exclusive": True,
               "field_of_use": "Collaborative robots", "upfront": Decimal("500000"),
-              "royalty_pct": Decimal("3.00"), "equity_shares": Decimal("0"),
-              "signed_on": signed_on, **values}
+              "royalty_pct": Decimal("3.00"), "signed_on": signed_on, **values}
     deal = deals.record_ip_deal(actor or manager(), company, **values)
     _commit()
     return deal

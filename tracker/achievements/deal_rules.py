@@ -15,7 +15,9 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from tracker import db
 from tracker.achievements.deal_models import (
     ROYALTY_BASE_LABELS,
     TRANSFER_KIND_LABELS,
@@ -24,10 +26,13 @@ from tracker.achievements.deal_models import (
     TransferKind,
 )
 from tracker.achievements.models import Achievement
+from tracker.companies.ip_models import IpDeal
+from tracker.companies.models import Company
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
 from tracker.errors import Problems
 from tracker.money import ZERO
+from tracker.organisations.models import Enterprise
 
 
 def earliest_signing(achievement: Achievement) -> date:
@@ -45,6 +50,27 @@ def signing_problem(achievement: Achievement, signed_on: date) -> str | None:
         return None
     return _("A deal in “%(title)s” is signed no earlier than %(date)s, when its project "
              "began or its first right was filed.", title=achievement.title, date=day(earliest))
+
+
+def equity_problem(kind: TransferKind | str | None, enterprise: Enterprise | None,
+                   deal: IpDeal | None) -> str | None:
+    """Why a deal of `kind` with `enterprise`, naming the spin-off's record `deal`, does not
+    say where the shares for the IP are (F44): a contribution for equity to a spin-off kept
+    here names the company's deal that gave them, on its cap table. None when it stands."""
+    if kind is not TransferKind.EQUITY:
+        return None
+    if deal is not None and not deal.share_entries and not deal.equity_shares:
+        return _("That deal of %(company)s gives no shares for the IP: a contribution for "
+                 "equity names the deal whose shares are on the company's cap table (record "
+                 "them with the deal, on the company's page).", company=deal.company.name)
+    company = (db.session.scalar(select(Company).where(Company.uscc == enterprise.uscc))
+               if deal is None and enterprise is not None and enterprise.uscc else None)
+    if company is not None:
+        return _("%(enterprise)s is the spin-off %(company)s, whose cap table is kept here: "
+                 "choose its deal that gives the shares for the IP (record it on the "
+                 "company's page first).", enterprise=enterprise.shown("name"),
+                 company=company.name)
+    return None
 
 
 def standing_records(transfer: Transfer) -> str:

@@ -126,8 +126,11 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
     report = report or (ReportForm(formdata=None, id_prefix="report") if manage else None)
     if report is not None:  # the period the page offers, as it stands now (`report_period`)
         report.period.data = report_period.form_period(deals.next_period(transfer))
+    deal = transfer.ip_deal
     return render_template(
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
+        # The shares the spin-off gave for it, to whoever sees the company (F44).
+        equity_entries=deal.share_entries if deal and deal.company.can_view(user) else [],
         sees_split=user.sees_whole_portfolio, below_minimum=transfer.below_minimum,
         minimum=transfer.contributor_min_pct, next_report=deals.report_due_text(transfer),
         report_not_yet=deals.report_not_yet(transfer),

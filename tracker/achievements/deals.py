@@ -81,7 +81,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     if (said := withdrawals.withdrawn_refusal(achievement)) is not None:
         raise Refused(said)
     problems = Problems()
-    if not enterprise_id or db.session.get(Enterprise, enterprise_id) is None:
+    enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
+    if enterprise is None:
         problems.add("enterprise_id", _("Choose the licensee or assignee."))
     try:
         kind = TransferKind(kind)
@@ -120,8 +121,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     elif (said := distribution_problem(contributor_pct, reason,
                                        minimum_of(transfer))) is not None:
         problems.add("override_reason", said)
+    deal = db.session.get(IpDeal, ip_deal_id) if ip_deal_id else None
     if ip_deal_id:
-        deal = db.session.get(IpDeal, ip_deal_id)
         taken = db.session.scalar(select(Transfer.id).where(
             Transfer.ip_deal_id == ip_deal_id, Transfer.id != (transfer.id if transfer else 0)))
         if deal is None or not deal.of(achievement):
@@ -129,6 +130,9 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
                                          "achievement."))
         elif taken:
             problems.add("ip_deal_id", _("Another transfer already records that deal."))
+    if "ip_deal_id" not in problems and (
+            said := deal_rules.equity_problem(kind, enterprise, deal)) is not None:
+        problems.add("ip_deal_id", said)
     if signed_on is not None and "signed_on" not in problems and (
             said := deal_rules.signing_problem(achievement, signed_on)):
         problems.add("signed_on", said)

@@ -39,7 +39,8 @@ def reversal_of(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareE
     reversal = ShareEntry(
         kind=entry.kind, on_date=on, shares=-entry.shares, from_holder=entry.from_holder,
         to_holder=entry.to_holder, acquired_by=entry.acquired_by, technology=entry.technology,
-        lock_up_until=entry.lock_up_until, round_id=entry.round_id, note=entry.note,
+        lock_up_until=entry.lock_up_until, round_id=entry.round_id, ip_deal_id=entry.ip_deal_id,
+        note=entry.note,
         reverses_id=entry.id, reason=reason, recorded_by_id=actor.id)
     entry.company.entries.append(reversal)
     return reversal

@@ -21,6 +21,7 @@ from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
 from tracker.companies import ledger, services
 from tracker.companies.ip_models import IpDeal, IpDealKind
+from tracker.companies.lines import MAX_SHARES
 from tracker.companies.models import (
     Acquisition,
     Company,
@@ -154,24 +155,91 @@ def register_choices(company: Company) -> list[Achievement]:
     return sorted(found, key=lambda a: a.project_id not in projects)
 
 
+@dataclass(frozen=True)
+class EquityLine:
+    """Shares a deal gives for the IP to one holder: `of` says whom, "institute" or "team"
+    (the contributors), and names the form's fields (`of`_shares, `of`_holder)."""
+
+    of: str
+    name: str
+    shares: Decimal | None
+
+    @property
+    def kind(self) -> HolderType:
+        return HolderType.INSTITUTE if self.of == "institute" else HolderType.TEAM
+
+
+def equity_refusal(company: Company, on: date) -> str | None:
+    """Why no shares can be issued for IP on `on` (None when they can): the company has no
+    cap table to issue them on, its ledger is closed, or a round after them was priced on the
+    shares outstanding without them."""
+    if not company.has_cap_table:
+        return _("%(name)s has no cap table yet, so it has no shares to give for the IP: record "
+                 "the cap table at incorporation first (IP contributed at incorporation is a "
+                 "line of it, paid with IP), or record the deal without shares.",
+                 name=company.name)
+    if company.standing_exits:
+        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+    later = next((r for r in company.rounds if r.reversal is None and r.on_date >= on), None)
+    if later is not None:
+        return _("The round %(round)s of %(date)s was priced on the shares outstanding then: "
+                 "shares given for IP on %(signed)s would change that price. Reverse the round "
+                 "first to record them.", round=later.name, date=day(later.on_date),
+                 signed=day(on))
+    return None
+
+
+def _equity(company: Company, lines: list[EquityLine], on: date | None,
+            problems: Problems) -> list[EquityLine]:
+    """The lines that give shares, every problem of them added beside its field."""
+    given = []
+    for line in lines:
+        shares = line.shares or Decimal("0")
+        if shares < 0 or shares != shares.to_integral_value() or shares > MAX_SHARES:
+            problems.add(f"{line.of}_shares", _("Shares are whole numbers, zero or more."))
+        elif shares > 0 and not line.name.strip():
+            problems.add(f"{line.of}_holder", _("Name the holder the shares are issued to."))
+        elif shares > 0:
+            given.append(line)
+            problems.collect(services.check_holders, company, [(line.name, line.kind)],
+                             f"{line.of}_holder")
+    if len(given) == 2 and given[0].name.strip() == given[1].name.strip():
+        problems.add("team_holder", _("The institute and the contributors are two holders: "
+                                      "name each."))
+    if given and on is not None and "signed_on" not in problems and (
+            said := equity_refusal(company, on)):
+        problems.add(f"{given[0].of}_shares", said)
+    return given
+
+
 def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
                    right_ids: list[int], kind: IpDealKind, licensee: str, exclusive: bool,
                    field_of_use: str, upfront: Decimal | None, royalty_pct: Decimal | None,
-                   equity_shares: Decimal | None, signed_on: date) -> IpDeal:
+                   signed_on: date, equity: list[EquityLine] = ()) -> IpDeal:
     """A licence or assignment to the company of an achievement of the register (F38), and
-    of some of its rights if the deal names them."""
+    of some of its rights if the deal names them; with `equity`, the shares it gives for them
+    (F44), issued on the ledger on the signing date, paid with the IP."""
     services.require_manager(actor)
     problems = Problems()  # every problem at once, each beside its field
     terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,
                            signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,
-                           equity_shares=equity_shares)
+                           equity_shares=None)
+    if equity:  # under the company's lock: a round recorded meanwhile is seen
+        db.session.refresh(company, with_for_update=True)
+    given = _equity(company, list(equity), signed_on, problems)
     problems.raise_any()
+    terms["equity_shares"] = sum((line.shares for line in given), Decimal("0"))
     deal = IpDeal(kind=kind, licensee=licensee.strip(), exclusive=exclusive,
                   field_of_use=field_of_use.strip(), signed_on=signed_on,
                   recorded_by_id=actor.id, **terms)
     company.ip_deals.append(deal)
     audit.record(actor, "ip.record", deal, {**audit.pending_changes(deal),
                                             "rights": [None, [r.name for r in deal.rights]]})
+    db.session.flush()
+    for line in given:
+        services.issue_entry(actor, company, services.holder_for(company, line.name, line.kind),
+                             line.shares, signed_on, Acquisition.IP,
+                             technology=deal.achievement.title, ip_deal_id=deal.id)
     db.session.flush()
     return deal
 
@@ -233,6 +301,7 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
             "as its record: it stays a deal of that achievement.",
             enterprise=transfer.enterprise.shown("name"), title=transfer.achievement.title,
             date=day(transfer.signed_on)))
+    _keeps_its_shares(problems, deal, equity_shares=terms["equity_shares"], signed_on=signed_on)
     problems.raise_any()
     before = [r.name for r in deal.rights]
     rights = terms.pop("rights")
@@ -252,6 +321,23 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
         audit.record(actor, "ip.update", deal, {**changes, "reason": [None, reason]})
     db.session.flush()
     return deal
+
+
+def _keeps_its_shares(problems: Problems, deal: IpDeal, *, equity_shares: Decimal,
+                      signed_on: date | None) -> None:
+    """Shares the deal issued on the ledger (F44) stand as issued, on its signing date: they
+    are corrected by reversing them on the company's page, not by a correction of the deal."""
+    standing = [e for e in deal.share_entries if e.reversed_by is None]
+    if not standing:
+        return
+    if equity_shares != deal.equity_shares:
+        problems.add("equity_shares", _(
+            "This deal issued its shares on the cap table: they stand as issued. To correct "
+            "them, reverse them on the company's page (with the reason)."))
+    if signed_on is not None and signed_on != deal.signed_on:
+        problems.add("signed_on", _(
+            "This deal issued its shares on the cap table on %(date)s: reverse them on the "
+            "company's page first to date it otherwise.", date=day(deal.signed_on)))
 
 
 def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,

@@ -34,9 +34,9 @@ def _choices(values) -> list[tuple]:
     return [(v, label(v)) for v in values]
 
 
-def _shares(text, required: bool = True) -> NumberField:
+def _shares(text, required: bool = True, description: str = "") -> NumberField:
     first = InputRequired() if required else Optional()
-    return NumberField(text, places=0, validators=[
+    return NumberField(text, places=0, description=description, validators=[
         first, Range(min=Decimal("0"), max=MAX_SHARES)])
 
 
@@ -166,6 +166,17 @@ class RoundForm(OneTime, Form):
         return [(i, row.form) for i, row in enumerate(self.investors) if row.form.filled]
 
 
+EQUITY_HELP = _l("Shares the company issues for the IP (作价入股), on its cap table on the "
+                 "signing date, paid with the IP. None: a deal for money only.")
+ARTICLE_45_HELP = _l("Article 45: the contributors of a technology get at least half of the "
+                     "equity it earns (the settings' minimum); less is warned of before it is "
+                     "recorded.")
+
+
+def _holder(text) -> StringField:
+    return StringField(text, validators=[Optional(), Length(max=200)])
+
+
 class IpDealForm(OneTime, Form):
     achievement_id = SelectField(_l("Achievement"), coerce=row_id, choices=[],
                                  description=_l("From the register: an achievement of the "
@@ -180,8 +191,14 @@ class IpDealForm(OneTime, Form):
     upfront = _money(_l("Upfront payment (CNY)"), required=False)
     royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
-    equity_shares = _shares(_l("Shares given for it"), required=False)
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    # The shares it gives for the IP (作价入股), each to a holder named (`deals.EquityLine`).
+    institute_shares = _shares(_l("Shares given to the institute"), required=False,
+                               description=EQUITY_HELP)
+    institute_holder = _holder(_l("The institute as a holder"))
+    team_shares = _shares(_l("Shares given to the contributors"), required=False,
+                          description=ARTICLE_45_HELP)
+    team_holder = _holder(_l("The contributors as a holder (R&D team)"))
 
     def __init__(self, *args, achievements=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,12 +214,16 @@ class IpDealForm(OneTime, Form):
                 "kind": self.kind.data, "licensee": self.licensee.data or "",
                 "exclusive": self.exclusive.data, "field_of_use": self.field_of_use.data or "",
                 "upfront": self.upfront.data, "royalty_pct": self.royalty_pct.data,
-                "equity_shares": self.equity_shares.data, "signed_on": self.signed_on.data}
+                "signed_on": self.signed_on.data}
 
 
 class IpDealCorrectionForm(SeenVersion, IpDealForm):
-    """A deal recorded wrong, corrected: filled from it, with the reason."""
+    """A deal recorded wrong, corrected: filled from it, with the reason. Shares it issued on
+    the ledger are reversed there (`deals.save_ip_deal` keeps them); the number a deal typed
+    before F44 gave, off the ledger, is corrected here."""
 
+    institute_shares = institute_holder = team_shares = team_holder = None
+    equity_shares = _shares(_l("Shares given for it"), required=False)
     reason = reason_field()
 
     def __init__(self, *args, deal=None, **kwargs):
@@ -211,7 +232,8 @@ class IpDealCorrectionForm(SeenVersion, IpDealForm):
             self.right_ids.data = [r.id for r in deal.rights]
 
     def terms(self) -> dict:
-        return {**super().terms(), "reason": self.reason.data or ""}
+        return {**super().terms(), "equity_shares": self.equity_shares.data,
+                "reason": self.reason.data or ""}
 
 
 class ExitForm(OneTime, Form):

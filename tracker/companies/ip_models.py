@@ -1,6 +1,13 @@
 """Licences and assignments of a project's IP to its spin-off company (a module of its own so
 that tracker/companies/models.py stays under 400 lines).
 
+A deal may give shares for the IP (IP contributed for equity, 作价入股, F44): they are issued on
+the company's ledger on the signing date, paid with IP, to the institute and to the
+contributors (the R&D team), each an entry naming the deal (`ShareEntry.ip_deal_id`), reversed
+one by one as any issuance typed in (`companies.corrections.reverse_entry`). `equity_shares`
+is the total the deal gave; deals recorded before it issued them have none on the ledger
+(`off_ledger`).
+
 What is licensed or assigned is chosen from the achievement and IP register (issue 16, F38):
 an achievement of the company's projects or of their institutes (`achievement_id`) and, if
 the deal names them, some of its rights (`rights`). Deals recorded before the register named
@@ -24,7 +31,7 @@ from tracker.money import Percent
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.achievements.models import Achievement, IpRight
-    from tracker.companies.models import Company
+    from tracker.companies.models import Company, ShareEntry
     from tracker.projects.models import Project
 
 
@@ -90,6 +97,19 @@ class IpDeal(Versioned, Base):
     achievement: Mapped[Achievement | None] = relationship()
     rights: Mapped[list[IpRight]] = relationship(secondary=ip_deal_rights,
                                                  order_by="IpRight.id")
+
+    @property
+    def share_entries(self) -> list[ShareEntry]:
+        """The issuances of the shares given for the IP (a contribution for equity), as the
+        company's ledger has them: each stands, or was reversed (`reversed_by`) as any share
+        entry is, one by one."""
+        return [e for e in self.company.entries
+                if e.ip_deal_id == self.id and e.reverses_id is None]
+
+    @property
+    def off_ledger(self) -> bool:
+        """Shares for the IP typed before a deal issued them: none of them on the ledger."""
+        return self.equity_shares > 0 and not self.share_entries
 
     @property
     def in_register(self) -> bool:

@@ -73,9 +73,11 @@ def standing(entries: Iterable[ShareEntry]) -> list[ShareEntry]:
 
 
 def _upto(entries: Iterable[ShareEntry], on: date, exclude_round_id: int | None = None,
-          exclude: ShareEntry | None = None) -> list[ShareEntry]:
+          exclude: ShareEntry | None = None,
+          exclude_ip_deal_id: int | None = None) -> list[ShareEntry]:
     return [e for e in standing(entries) if e.on_date <= on and e is not exclude
-            and (exclude_round_id is None or e.round_id != exclude_round_id)]
+            and (exclude_round_id is None or e.round_id != exclude_round_id)
+            and (exclude_ip_deal_id is None or e.ip_deal_id != exclude_ip_deal_id)]
 
 
 def balances(entries: Iterable[ShareEntry]) -> dict[int, Decimal]:
@@ -93,10 +95,11 @@ def issued(entries: Iterable[ShareEntry]) -> Decimal:
 
 
 def cap_table(company: Company, on: date, exclude_round_id: int | None = None,
-              exclude: ShareEntry | None = None) -> CapTable:
-    """Who held what at the end of `on` (without the shares of one round, or one entry, for
-    "before")."""
-    entries = _upto(company.entries, on, exclude_round_id, exclude)
+              exclude: ShareEntry | None = None,
+              exclude_ip_deal_id: int | None = None) -> CapTable:
+    """Who held what at the end of `on` (without the shares of one round, one entry or one IP
+    deal, for "before")."""
+    entries = _upto(company.entries, on, exclude_round_id, exclude, exclude_ip_deal_id)
     total = issued(entries)
     holders = {h.id: h for h in company.holders}
     held = sorted(((holders[holder_id], shares)

@@ -1,4 +1,5 @@
-"""What recording a cap table, a round or an exit would write, for the confirmation step.
+"""What recording a cap table, a round, an IP deal's shares or an exit would write, for the
+confirmation step.
 
 Each function reads the company as the service left it inside the dry run's savepoint
 (`tracker.web.actions.submit(..., preview=)`): the figures are the service's own, never
@@ -13,9 +14,11 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from tracker.companies import ledger, services
+from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import Company, CompanyExit, FinancingRound, HolderType
 from tracker.display.formatting import money, number, pct, price
 from tracker.display.preview import CAP_TABLE, ROUND, Preview
+from tracker.money import percent as money_pct
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
@@ -66,6 +69,35 @@ def financing_round(company: Company, financing: FinancingRound) -> Preview:
         stakes=stake_rows(ledger.round_stakes(company, financing.id, financing.on_date)),
         columns=ROUND,
         warnings=holding_warnings(company, financing.on_date))
+
+
+def equity_holders(company: Company) -> tuple[str, str]:
+    """The names a deal's shares for IP go to by default: the company's institute holder (else
+    the institute of its first project) and its R&D team holder, if it has one."""
+    of = {kind: next((h.name for h in company.holders if h.kind is kind), "")
+          for kind in (HolderType.INSTITUTE, HolderType.TEAM)}
+    institute = of[HolderType.INSTITUTE] or (company.projects[0].institute.name
+                                             if company.projects else "")
+    return institute, of[HolderType.TEAM]
+
+
+def ip_deal(company: Company, deal: IpDeal) -> Preview | None:
+    """The shares a deal gives for the IP, and the cap table before and after them; None for a
+    deal that gives none (recorded without a confirmation)."""
+    entries = deal.share_entries
+    if not entries:
+        return None
+    given = sum((e.shares for e in entries), Decimal("0"))
+    team = sum((e.shares for e in entries if e.to_holder.kind is HolderType.TEAM),
+               Decimal("0"))
+    return Preview(
+        facts=[(_("Shares given for the IP"), number(given)),
+               (_("To the contributors"), f"{number(team)} ({pct(money_pct(team, given))})")],
+        stakes=stake_rows(ledger.stake_changes(
+            ledger.cap_table(company, deal.signed_on, exclude_ip_deal_id=deal.id),
+            ledger.cap_table(company, deal.signed_on))),
+        columns=CAP_TABLE,
+        warnings=holding_warnings(company, deal.signed_on))
 
 
 def company_exit(company: Company, exit_: CompanyExit) -> Preview:

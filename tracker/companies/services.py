@@ -213,12 +213,12 @@ def holder_for(company: Company, name: str, kind: HolderType) -> Shareholder:
 def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Decimal, on: date,
                 acquired_by: Acquisition, *, technology: str = "",
                 lock_up_until: date | None = None, round_id: int | None = None,
-                note: str = "") -> ShareEntry:
+                ip_deal_id: int | None = None, note: str = "") -> ShareEntry:
     """One issuance on the ledger, audited (the callers have checked it)."""
     entry = ShareEntry(kind=EntryKind.ISSUE, on_date=on, shares=shares, to_holder=holder,
                        acquired_by=acquired_by, technology=technology.strip(),
-                       lock_up_until=lock_up_until, round_id=round_id, note=note,
-                       recorded_by_id=actor.id)
+                       lock_up_until=lock_up_until, round_id=round_id, ip_deal_id=ip_deal_id,
+                       note=note, recorded_by_id=actor.id)
     company.entries.append(entry)
     changes = audit.pending_changes(entry)
     changes["holder"] = [None, holder.name]

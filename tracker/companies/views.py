@@ -263,9 +263,18 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     form = IpDealForm(achievements=achievements)
     if not form.is_submitted():
         form.licensee.data = company.name
-    return submit(form, lambda: deals.record_ip_deal(_user(), company, **form.terms()),
-                  lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
-                  lambda: _form_page(company, form, _("Licence or assignment of IP")))
+        form.institute_holder.data, form.team_holder.data = previews.equity_holders(company)
+
+    def call():
+        return deals.record_ip_deal(
+            _user(), company, **form.terms(),
+            equity=[deals.EquityLine(of, getattr(form, f"{of}_holder").data or "",
+                                     getattr(form, f"{of}_shares").data)
+                    for of in ("institute", "team")])
+
+    return submit(form, call, lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
+                  lambda: _form_page(company, form, _("Licence or assignment of IP")),
+                  preview=lambda deal: previews.ip_deal(company, deal))
 
 
 @bp.route("/companies/ip/<int:ip_deal_id>/edit", methods=["GET", "POST"])
