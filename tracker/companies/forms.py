@@ -166,8 +166,9 @@ class RoundForm(OneTime, Form):
         return [(i, row.form) for i, row in enumerate(self.investors) if row.form.filled]
 
 
-EQUITY_HELP = _l("Shares the company issues for the IP (作价入股), on its cap table on the "
-                 "signing date, paid with the IP. None: a deal for money only.")
+EQUITY_HELP = _l("Shares the company issues for the IP (a contribution for equity), on its "
+                 "cap table on the signing date, paid with the IP. None: a deal for money "
+                 "only.")
 ARTICLE_45_HELP = _l("Article 45: the contributors of a technology get at least half of the "
                      "equity it earns (the settings' minimum); less is warned of before it is "
                      "recorded.")

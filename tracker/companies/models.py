@@ -260,7 +260,6 @@ class ShareEntry(Base):
     # Team shares are not transferable before this date (the reminders read it).
     lock_up_until: Mapped[date | None] = mapped_column(index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("financing_rounds.id"))
-    # The spin-off's IP deal whose shares these are: IP contributed for equity (作价入股).
     ip_deal_id: Mapped[int | None] = mapped_column(ForeignKey("ip_deals.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
