@@ -19,6 +19,7 @@ from tests.achievements.helpers import make_transfer
 from tests.companies import helpers
 from tests.conftest import login, post
 from tests.factories import _commit, make_enterprise, make_project, make_user
+from tests.test_edits import tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import services as register
@@ -207,3 +208,37 @@ def test_a_contribution_for_equity_to_a_spin_off_names_the_deal_that_gave_the_sh
     login(client, admin)
     page = client.get(f"/transfers/{other.id}").get_data(as_text=True)
     assert "On no cap table kept here" in page
+
+
+def test_a_correction_of_the_deal_keeps_the_shares_it_issued_on_the_ledger(client):
+    """The correction page (9's F50 class, landed beside F44) corrects a deal's terms; the
+    shares it issued stand as issued, on its signing date: changing their number or the date
+    is refused beside each field, saying to reverse them on the company's page, while its
+    other terms are corrected. The new-deal form's holder lines are not on it."""
+    _project, company, achievement = _world()
+    admin = helpers.manager()
+    signed = helpers.days_ago(30)
+    login(client, admin)
+    assert post(client, f"/companies/{company.id}/ip/new",
+                {**_form(company, achievement, signed), "confirmed": "1"}).status_code == 302
+    deal = _deal(company)
+    path = f"/companies/ip/{deal.id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    assert 'name="institute_shares"' not in page and 'name="equity_shares"' in page
+    base = {**tab(client, path), "achievement_id": str(achievement.id), "kind": "assignment",
+            "licensee": company.name, "upfront": "", "royalty_pct": "",
+            "signed_on": signed.isoformat(), "equity_shares": "1000000",
+            "reason": "The field of use was left out."}
+    refused = post(client, path, {**base, "equity_shares": "900000",
+                                  "signed_on": helpers.days_ago(31).isoformat()})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "they stand as issued" in text and "reverse them on the company" in text
+    db.session.expire_all()
+    assert _deal(company).equity_shares == Decimal("1000000")
+    done = post(client, path, {**base, "field_of_use": "Collaborative robots"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    db.session.expire_all()
+    deal = _deal(company)
+    assert deal.field_of_use == "Collaborative robots" and deal.equity_shares == Decimal("1000000")
+    assert len([e for e in deal.share_entries if e.reversed_by is None]) == 2
