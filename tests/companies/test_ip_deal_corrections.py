@@ -106,7 +106,7 @@ def test_a_deal_the_register_names_keeps_its_achievement():
     sibling = make_project(institute=deal.project.institute, phase=Phase.CONTRACT_RESEARCH)
     other = ip_helpers.make_achievement(sibling, title="Torque sensor")
     ip_helpers.make_transfer(own, helpers.manager(), enterprise_id=make_enterprise().id,
-                             kind="equity", signed_on=deal.signed_on, ip_deal_id=deal.id,
+                             kind="exclusive_licence", signed_on=deal.signed_on, ip_deal_id=deal.id,
                              royalty_pct=Decimal("0"), minimum_royalty=Decimal("0"),
                              royalty_base=None, reporting_months=0)
     with pytest.raises(Invalid) as refused:

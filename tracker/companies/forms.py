@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from tracker.companies.deals import EquityLine
 from tracker.companies.ip_models import IpDealKind
 from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.dates import today
@@ -193,7 +194,7 @@ class IpDealForm(OneTime, Form):
     royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
-    # The shares it gives for the IP (作价入股), each to a holder named (`deals.EquityLine`).
+    # The shares it gives for the IP (作价入股), each to a holder named (`EquityLine`).
     institute_shares = _shares(_l("Shares given to the institute"), required=False,
                                description=EQUITY_HELP)
     institute_holder = _holder(_l("The institute as a holder"))
@@ -210,7 +211,13 @@ class IpDealForm(OneTime, Form):
         self.kind.choices = _choices(IpDealKind)
 
     def terms(self) -> dict:
-        """The deal as the services take it."""
+        """The deal as `deals.record_ip_deal` takes it, with the shares for the IP."""
+        return {**self.deal_terms(), "equity": [
+            EquityLine(of, getattr(self, f"{of}_holder").data or "",
+                       getattr(self, f"{of}_shares").data) for of in ("institute", "team")]}
+
+    def deal_terms(self) -> dict:
+        """The deal's own terms, recorded or corrected."""
         return {"achievement_id": self.achievement_id.data, "right_ids": self.right_ids.data or [],
                 "kind": self.kind.data, "licensee": self.licensee.data or "",
                 "exclusive": self.exclusive.data, "field_of_use": self.field_of_use.data or "",
@@ -233,7 +240,7 @@ class IpDealCorrectionForm(SeenVersion, IpDealForm):
             self.right_ids.data = [r.id for r in deal.rights]
 
     def terms(self) -> dict:
-        return {**super().terms(), "equity_shares": self.equity_shares.data,
+        return {**self.deal_terms(), "equity_shares": self.equity_shares.data,
                 "reason": self.reason.data or ""}
 
 

@@ -110,9 +110,8 @@ def show(company_id: int) -> str | Response:
     table = ledger.cap_table(company, on)
     if fmt := exports.requested():
         rows = [*table.rows, columns.cap_table_total(table)]
-        return exports.send(columns.CAP_TABLE_COLUMNS, rows,
-                            f"cap-table-{company.id}-on", fmt, on=on,
-                            title=_("Cap table"))
+        return exports.send(columns.CAP_TABLE_COLUMNS, rows, f"cap-table-{company.id}-on", fmt,
+                            on=on, title=_("Cap table"))
     return render_template(
         "companies/show.html", company=company, on=on, table=table,
         stake=ledger.portfolio_line(company, on),  # as the portfolio's row says it
@@ -264,15 +263,8 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     if not form.is_submitted():
         form.licensee.data = company.name
         form.institute_holder.data, form.team_holder.data = previews.equity_holders(company)
-
-    def call():
-        return deals.record_ip_deal(
-            _user(), company, **form.terms(),
-            equity=[deals.EquityLine(of, getattr(form, f"{of}_holder").data or "",
-                                     getattr(form, f"{of}_shares").data)
-                    for of in ("institute", "team")])
-
-    return submit(form, call, lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
+    return submit(form, lambda: deals.record_ip_deal(_user(), company, **form.terms()),
+                  lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")),
                   preview=lambda deal: previews.ip_deal(company, deal))
 
@@ -283,10 +275,10 @@ def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal = db.session.get(IpDeal, ip_deal_id)  # a deal typed before the register: linked so
     company = load_company(deal.company_id if deal else 0, manage=True)
     form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
-    title = _("Correct the licence or assignment")
     return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
                   _("Licence or assignment of IP corrected."), _to_company(company) + "#ip",
-                  lambda: _form_page(company, form, title), record=deal)
+                  lambda: _form_page(company, form, _("Correct the licence or assignment")),
+                  record=deal)
 
 
 @bp.route("/companies/<int:company_id>/exit", methods=["GET", "POST"])
