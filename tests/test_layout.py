@@ -26,8 +26,8 @@ IMPORTING_FUNCTIONS = {
     ("tracker/projects/guards.py", "gate_checklist"),
 }
 # Modules of the web layer, which may import tracker.web: views, forms and the app factory.
-WEB_LAYER = ("views.py", "admin_views.py", "mfa_views.py", "deal_views.py", "forms.py",
-             "review_forms.py")
+WEB_LAYER = ("views.py", "admin_views.py", "mfa_views.py", "deal_views.py", "duty_views.py",
+             "forms.py", "review_forms.py")
 
 
 def _modules() -> list[Path]:

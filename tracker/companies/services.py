@@ -281,12 +281,20 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
                                for line in lines])
 
 
-def require_cap_table(company: Company) -> None:
+def cap_table_refusal(company: Company) -> str | None:
+    """Why nothing is recorded on the company's ledger (no cap table yet, or its exit closed
+    it); None while something can be."""
     if not company.has_cap_table:
-        raise Refused(_("%(name)s has no cap table yet: record it at incorporation first.",
-                        name=company.name))
+        return _("%(name)s has no cap table yet: record it at incorporation first.",
+                 name=company.name)
     if company.standing_exits:
-        raise Refused(_("%(name)s has exited: its ledger is closed.", name=company.name))
+        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+    return None
+
+
+def require_cap_table(company: Company) -> None:
+    if (said := cap_table_refusal(company)) is not None:
+        raise Refused(said)
 
 
 def issue_shares(actor: User, company: Company, line: IssueLine, on: date,

@@ -36,6 +36,12 @@ def exercise_refusal(record: IncentiveGrant) -> str | None:
     if record.kind is not GrantKind.OPTIONS:
         return _("A grant of shares has nothing to exercise: the shares are the person's "
                  "already.")
+    if record.lapsed_on is not None and not record.company.standing_exits:
+        # The lapse counted the options not exercised from the exercises standing then: an
+        # exercise recorded after it, even dated in the window, would be counted twice.
+        return _("The options %(name)s did not exercise lapsed on %(date)s, counted from the "
+                 "exercises recorded then: no exercise is recorded after it.",
+                 name=record.person_name, date=day(record.lapsed_on))
     return exit_sentence(record)
 
 

@@ -147,6 +147,14 @@ def _move(actor: User, company: Company, source: Shareholder, target: Shareholde
     return entry
 
 
+def grant_refusal(company: Company) -> str | None:
+    """Why nothing can be granted (the form answers it, the page offers no link), or None."""
+    if (said := companies.cap_table_refusal(company)) is None and not pools(company):
+        said = _("%(name)s has no incentive pool to grant from: issue shares to one first.",
+                 name=company.name)
+    return said
+
+
 def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
     """Shares or options from the company's pool to a person (a user, or a name)."""
     require_manager(actor)

@@ -76,13 +76,15 @@ def company(company_id: int) -> str | Response:
                             title=title, on=on)
     return render_template("incentives/company.html", company=company, on=on, grants=grants,
                            table=table, pools=pools, foot=foot, columns=columns,
-                           can_manage=Company.can_manage(_user()))
+                           can_manage=Company.can_manage(_user()),
+                           may_grant=services.grant_refusal(company) is None)
 
 
 @bp.route("/companies/<int:company_id>/incentives/new", methods=["GET", "POST"])
 @login_required
 def new_grant(company_id: int) -> str | Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
+    offered(services.grant_refusal(company), url_for("incentives.company", company_id=company.id))
     form = GrantForm(pools=services.pools(company), users=services.grantees(company))
 
     def call() -> IncentiveGrant:
@@ -105,7 +107,8 @@ def show(grant_id: int) -> str:
     grant = _grant_or_404(grant_id)
     on, user = today(), _user()
     return render_template("incentives/show.html", grant=grant, on=on, state=grant.state(on),
-                           may_exercise=grant.offers_exercise(user, on),
+                           may_exercise=grant.can_manage(user)
+                           and exits.exercise_form_refusal(grant, on) is None,
                            may_record_leaving=grant.can_record_leaving(user),
                            exit_sentence=exits.exit_sentence(grant),
                            exit_=grant.exit_by(on),
