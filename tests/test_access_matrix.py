@@ -296,6 +296,8 @@ ACCESS: dict[str, dict[str, str]] = {
     # sees its project and by its contributors (can_view), kept by the project's PM and HQ
     # admins (can_manage).
     "achievements.index": {"GET": "hq directors pms: 200; *: 403"},
+    # Late duties under licences and patents: the same people, each the rows they may see.
+    "duties.late": {"GET": "hq directors pms: 200; *: 403"},
     "achievements.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
     "achievements.right": {"GET": f"{SEES}: 200; {OTHERS_404}"},
     **{endpoint: {"GET": f"pm admin: 200; {on_project('pm admin')}",

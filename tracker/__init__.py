@@ -59,6 +59,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.accounts.mfa_views import bp as mfa_bp
     from tracker.accounts.views import admin_bp, auth_bp
     from tracker.achievements.deal_views import bp as transfers_bp
+    from tracker.achievements.duty_views import bp as duties_bp
     from tracker.achievements.views import bp as achievements_bp
     from tracker.apitokens.views import bp as tokens_bp
     from tracker.approvals.views import bp as approvals_bp
@@ -109,9 +110,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       contracts_bp, reminders_bp, funding_bp, companies_bp, settings_bp,
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
-                      approvals_bp, achievements_bp, incentives_bp, transfers_bp, techfields_bp,
-                      centres_bp, pms_bp, needs_bp, obligations_bp, api_bp, docs_bp, co_funding_bp,
-                      partners_bp, jobs_bp,
+                      approvals_bp, achievements_bp, incentives_bp, transfers_bp, duties_bp,
+                      techfields_bp, centres_bp, pms_bp, needs_bp, obligations_bp, api_bp,
+                      docs_bp, co_funding_bp, partners_bp, jobs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

@@ -73,6 +73,9 @@ MENU = [
     MenuItem("transfers.index", _l("Transfers and licences"),
              _l("Every transfer and licence of an achievement: licensee, terms, income so "
                 "far.")),
+    MenuItem("duties.late", _l("Late licence and patent duties"),
+             _l("Patent annuities, royalty reports and royalties not paid or received in "
+                "time.")),
     MenuItem("obligations.index", _l("Reports owed"),
              _l("Progress, financial and final reports owed to funders: which are late.")),
     MenuItem("funding.agreements", _l("Allocation-investment"),

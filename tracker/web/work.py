@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.achievements import duties as ip_duties
+from tracker.achievements.duties import DUTY_RULES
 from tracker.approvals import services as approvals
 from tracker.approvals.models import ApprovalRequest, ApprovalStep
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
@@ -39,10 +41,6 @@ INSTALMENT_HORIZON_DAYS = 30
 # Reports owed to funders, and the duties under licences and patents, due within this many days
 # show on the PM's home page (the first funder_report reminder comes 30 days before).
 DUTY_HORIZON_DAYS = 30
-# The reminder rules whose items are a PM's duties under licences and patents
-# (tracker/achievements/reminders.py): listed from the rules' own queries, so the home page
-# shows what the reminders are about.
-DUTY_RULES = ("patent_annuity", "royalty_report", "royalty_payment", "upfront_payment")
 # A PM's project is at risk when an open milestone falls due within this many days (the first
 # reminder of the milestone_due ladder comes 14 days before).
 AT_RISK_DAYS = 14
@@ -56,7 +54,7 @@ LISTS = ("approvals", "approvals_returned", "returned", "milestones", "instalmen
          "gate_reviews", "panels_to_name", "rebaselines", "changes", "unassigned", "to_confirm",
          "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
          "institute_instalments", "team_places", "reports_owed", "duties",
-         "institute_reports_owed")
+         "institute_reports_owed", "institute_duties", "late_duties")
 
 
 @dataclass(frozen=True)
@@ -119,8 +117,12 @@ class Work:
     # Reports owed to funders not submitted: a PM's due soon or late, a director's late.
     reports_owed: list[ReportObligation] = field(default_factory=list)
     institute_reports_owed: list[ReportObligation] = field(default_factory=list)
-    # A PM's duties under licences and patents (annuities, royalty reports and payments).
+    # A PM's duties under licences and patents (annuities, royalty reports and payments,
+    # DUTY_RULES, listed from the reminder rules' own queries); those late, a director's of
+    # their institutes and an HQ admin's of the network (tracker/achievements/duties.py).
     duties: list[tuple[Rule, Item]] = field(default_factory=list)
+    institute_duties: list[ip_duties.Duty] = field(default_factory=list)
+    late_duties: list[ip_duties.Duty] = field(default_factory=list)
     # Places on a team waiting for the person's, or their director's, answer.
     team_places: list[ProjectMember] = field(default_factory=list)
     # The lists cut at HOME_LIMIT.
@@ -150,10 +152,15 @@ def _capped(name: str, query: Select, work: Work, full: str | None) -> list:
     full); notes in `work.more` that there are more, for the link to the rest."""
     if full == name:
         return list(db.session.scalars(query))
-    rows = list(db.session.scalars(query.limit(HOME_LIMIT + 1)))
-    if len(rows) > HOME_LIMIT:
+    return _cut(name, list(db.session.scalars(query.limit(HOME_LIMIT + 1))), work, full)
+
+
+def _cut(name: str, rows: list, work: Work, full: str | None) -> list:
+    """`rows` read whole, cut at HOME_LIMIT as `_capped` cuts a query's."""
+    if full != name and len(rows) > HOME_LIMIT:
         work.more.add(name)
-    return rows[:HOME_LIMIT]
+        return rows[:HOME_LIMIT]
+    return rows
 
 
 def for_user(user: User, on: date, full: str | None = None) -> Work:
@@ -224,6 +231,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
         _director_work(user, on, work, full)
     if user.is_hq_admin:
         _hq_work(work, full)
+        work.late_duties = _cut("late_duties", ip_duties.late(on), work, full)
     return work
 
 
@@ -249,13 +257,10 @@ def _duties(user: User, on: date, work: Work, full: str | None) -> list[tuple[Ru
     """The PM's open items of DUTY_RULES due within DUTY_HORIZON_DAYS or late, soonest first:
     one statement per rule."""
     asked = Query(until=on + timedelta(days=DUTY_HORIZON_DAYS), owner_id=user.id, on=on)
-    rows = sorted(((RULES[name], item) for name in DUTY_RULES
-                   for item in RULES[name].items(asked)),
-                  key=lambda row: (row[1].deadline, row[0].name, row[1].id))
-    if full != "duties" and len(rows) > HOME_LIMIT:
-        work.more.add("duties")
-        return rows[:HOME_LIMIT]
-    return rows
+    return _cut("duties", sorted(((RULES[name], item) for name in DUTY_RULES
+                                  for item in RULES[name].items(asked)),
+                                 key=lambda row: (row[1].deadline, row[0].name, row[1].id)),
+                work, full)
 
 
 def _project_health(user: User, on: date, work: Work, full: str | None) -> list[ProjectHealth]:
@@ -283,7 +288,8 @@ def _project_health(user: User, on: date, work: Work, full: str | None) -> list[
 
 def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
     """What waits on a director: their institutes' overdue milestones, the escalations they
-    received, gates coming, open conditions and overdue instalments."""
+    received, gates coming, open conditions, overdue instalments, and the reports owed to
+    funders and the licence and patent duties that are late."""
     mine = Project.institute_id.in_(user.directed_institute_ids)
     work.institute_overdue = _capped("institute_overdue", (
         select(Milestone).join(Project).where(mine, Milestone.is_overdue(on))
@@ -317,6 +323,8 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
         .order_by(Instalment.due_date, Instalment.id)), work, full)
     work.institute_reports_owed = _capped("institute_reports_owed", _reports_owed().where(
         mine, ReportObligation.due_on < on), work, full)
+    work.institute_duties = _cut("institute_duties", ip_duties.late(
+        on, institute_ids=user.directed_institute_ids), work, full)
 
 
 def _open_escalations(user: User, on: date, work: Work, full: str | None) -> list:
@@ -337,11 +345,8 @@ def _open_escalations(user: User, on: date, work: Work, full: str | None) -> lis
         items.setdefault(message.rule, set()).add(message.item_id)
     still = {(name, item_id): deadline for name, ids in items.items() if name in RULES
              for item_id, deadline in open_deadlines(RULES[name], ids).items()}
-    rows = [m for m in received if still.get((m.rule, m.item_id)) == m.deadline]
-    if full != "escalations" and len(rows) > HOME_LIMIT:
-        work.more.add("escalations")
-        return rows[:HOME_LIMIT]
-    return rows
+    return _cut("escalations", [m for m in received
+                                if still.get((m.rule, m.item_id)) == m.deadline], work, full)
 
 
 def _hq_work(work: Work, full: str | None) -> None:

@@ -1,0 +1,155 @@
+"""Late licence and patent duties are seen by HQ and the institute's director, not only by the
+PM (issue 16, T23): patent annuities, royalty reports and royalty payments past their due date
+are on HQ's list (in its menu and home, filtered by institute and duty, exported), and on the
+director's home page for their institute's projects, as the late reports owed to funders are.
+Nobody reads one they may not see: a director of another institute, a PM of another project."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.achievements.helpers import make_achievement, make_patent, make_transfer
+from tests.conftest import login
+from tests.factories import _commit, make_institute, make_project, make_user
+from tracker.accounts.models import Role
+from tracker.achievements import deals, services
+from tracker.dates import today
+from tracker.projects.lifecycle import Phase
+
+LATE_LIST = "/achievements/late-duties"
+# The late annuities are named by their patent's number (the reminders' own title).
+A1, A2, B = "CN202410123450.7", "CN202410123451.7", "CN202410123452.7"
+
+
+class World:
+    pass
+
+
+@pytest.fixture
+def world():
+    """Institute A (its director, two PMs, each with a project) and institute B (its director,
+    a PM): a late annuity on each project, and on A1's a licence whose first royalty report is
+    late, a report whose royalty is not paid, and an annuity not yet due."""
+    w = World()
+    w.hq, w.observer = make_user(Role.HQ_ADMIN), make_user(Role.OBSERVER)
+    w.director_a, w.director_b = make_user(), make_user()
+    w.a = make_institute(director=w.director_a, name="Alpha Institute")
+    w.b = make_institute(director=w.director_b, name="Beta Institute")
+    w.pm_a1, w.pm_a2, w.pm_b = (make_user(Role.PROJECT_MANAGER) for _ in range(3))
+    annuities = {}
+    for n, (pm, institute, title) in enumerate(((w.pm_a1, w.a, "Alpha one electrolyte"),
+                                                (w.pm_a2, w.a, "Alpha two membrane"),
+                                                (w.pm_b, w.b, "Beta coating"))):
+        project = make_project(pm=pm, institute=institute, phase=Phase.CONTRACT_RESEARCH)
+        achievement = make_achievement(project, title=title)
+        right = make_patent(achievement, number=f"CN20241012345{n}.7")
+        annuities[title] = services.add_annuity(pm, right, year_no=3, due_on=date(2026, 3, 1),
+                                                fee=Decimal("1200.00"))
+        if n == 0:
+            w.later = services.add_annuity(pm, right, year_no=4,
+                                           due_on=today() + timedelta(days=200),
+                                           fee=Decimal("1500.00"))
+            # quarterly: the second period's report was due some 90 days ago, the first
+            # one's royalty 120 days ago
+            w.transfer = make_transfer(achievement, w.hq, signed_on=today() - timedelta(days=300))
+            deals.record_report(w.hq, w.transfer, received_on=today() - timedelta(days=150),
+                                base_amount=Decimal("1000000.00"))
+    _commit()
+    w.annuities = annuities
+    return w
+
+
+def _page(client, user, path=LATE_LIST):
+    login(client, user)
+    answer = client.get(path)
+    assert answer.status_code == 200, path
+    return answer.get_data(as_text=True)
+
+
+def test_hq_lists_every_institute_s_late_duties_from_its_menu(client, world):
+    page = _page(client, world.hq)
+    for title in (A1, A2, B):
+        assert title in page
+    assert "Alpha Institute" in page and "Beta Institute" in page
+    assert "Royalty report of a licence" in page and "Royalty payment of a licence" in page
+    assert page.count("Patent annuity") >= 3
+    assert "¥1,500.00" not in page  # the annuity not yet due is not late
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="{LATE_LIST}"' in home  # the menu
+    assert "Late licence and patent duties" in home and B in home
+
+
+def test_the_list_filters_by_institute_and_duty(client, world):
+    page = _page(client, world.hq, f"{LATE_LIST}?institute={world.b.id}")
+    assert B in page and A1 not in page
+    page = _page(client, world.hq, f"{LATE_LIST}?duty=royalty_report")
+    assert "Royalty report of a licence" in page and "Patent annuity" not in page.split(
+        "<table")[1]
+    assert client.get(f"{LATE_LIST}?duty=bogus").status_code == 400
+    assert client.get(f"{LATE_LIST}?institute=999999").status_code == 400
+
+
+def test_the_list_exports_as_the_page_shows_it(client, world):
+    login(client, world.hq)
+    answer = client.get(f"{LATE_LIST}?institute={world.a.id}&export=csv")
+    assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Due on", "Days late", "Duty"]
+    body = rows[1:]
+    assert {r[6] for r in body} == {"Alpha Institute"}
+    annuity = next(r for r in body if A2 in r[3])
+    assert annuity[1] == str((today() - date(2026, 3, 1)).days) and annuity[4] == "1200.00"
+    assert client.get(f"{LATE_LIST}?export=xlsx").status_code == 200
+
+
+def test_a_director_sees_their_institute_s_and_no_other(client, world):
+    page = _page(client, world.director_a)
+    assert A1 in page and A2 in page
+    assert B not in page and "Beta Institute" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert "Late licence and patent duties in my institute" in home
+    assert A2 in home and B not in home
+    # asking for the other institute shows nothing of it
+    other = client.get(f"{LATE_LIST}?institute={world.b.id}").get_data(as_text=True)
+    assert B not in other
+
+
+def test_the_other_director_sees_theirs_and_none_of_the_first(client, world):
+    page = _page(client, world.director_b)
+    assert B in page and "Alpha" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert B in home and A1 not in home
+
+
+def test_a_pm_sees_their_own_project_s_and_no_other(client, world):
+    page = _page(client, world.pm_a2)
+    assert A2 in page
+    assert A1 not in page and B not in page
+    home = client.get("/").get_data(as_text=True)
+    assert "in my institute" not in home and A1 not in home
+
+
+def test_whoever_lists_no_project_is_turned_away(client, world):
+    login(client, make_user(Role.EVALUATOR))
+    assert client.get(LATE_LIST).status_code == 403
+
+
+def test_a_duty_done_leaves_the_list(client, world):
+    annuity = world.annuities["Beta coating"]
+    services.pay_annuity(world.pm_b, annuity, paid_on=date(2026, 3, 20), amount=Decimal("1200"))
+    _commit()
+    assert B not in _page(client, world.hq)
+
+
+def test_the_list_reads_in_chinese(client, world):
+    world.director_a.locale = "zh_CN"
+    _commit()
+    page = _page(client, world.director_a)
+    assert "逾期的许可与专利事项" in page and "专利年费" in page
+    home = client.get("/").get_data(as_text=True)
+    assert "本所逾期的许可与专利事项" in home
