@@ -15,6 +15,7 @@ from tests.factories import install_gates, make_hq, make_user
 from tests.imports import test_ip_deals
 from tests.imports.helpers import run
 from tests.imports.test_empty_database import (
+    FIRST_WITHOUT,
     ORDER,
     _populate,
     _rows,
@@ -47,11 +48,14 @@ def test_every_optional_column_takes_an_empty_cell(app, tmp_path):
         seen = set()
         for kind in ORDER:
             rows = _rows(exported[kind])
-            if kind == "institutes" and kind not in seen:
-                rows = _without(rows, "director_email")
+            if kind in FIRST_WITHOUT and kind not in seen:
+                rows = _without(rows, FIRST_WITHOUT[kind])
+            # A kind imported twice (institutes, then their directors; companies, then their
+            # exits after their grants) has its columns tried on its first import.
+            again = kind in seen
             seen.add(kind)
             for column in KINDS[kind].columns:
-                if column.required or column.shown not in rows[0] or len(rows) == 1:
+                if again or column.required or column.shown not in rows[0] or len(rows) == 1:
                     continue
                 tried = run(importer, kind, _emptied(rows, column.shown), dry_run=True)
                 refused += [(kind, column.shown, message) for _row, header, message
@@ -70,13 +74,14 @@ def test_every_optional_column_takes_an_empty_cell(app, tmp_path):
 # own role, a government programme its level and name, an enterprise-funded project its
 # enterprise, a failed acceptance its rationale, a HOLD its revisit date, a waived milestone
 # its reason, a registered company its code and date, a cap table its date, a royalty its
-# base and its reporting period.
+# base and its reporting period, a grant of options its exercise price.
 REQUIRED_THEN = {
     ("users", "roles"), ("projects", "programme_level"), ("projects", "programme_name"),
     ("projects", "partner_enterprise"), ("projects", "rationale"),
     ("projects", "revisit_date"), ("milestones", "waiver_reason"), ("companies", "uscc"),
     ("companies", "registered_on"), ("companies", "incorporated_on"),
-    ("ip_deals", "royalty_base"), ("ip_deals", "reporting_months")}
+    ("ip_deals", "royalty_base"), ("ip_deals", "reporting_months"),
+    ("incentive_grants", "exercise_price")}
 
 
 def test_an_empty_reporting_period_is_a_deal_without_royalty_reports():

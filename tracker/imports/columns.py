@@ -16,6 +16,7 @@ from tracker.accounts.models import Role
 from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
 from tracker.imports.column_types import DATE_NOTE, Column, Kind, Ref
+from tracker.imports.grant_columns import INCENTIVE_GRANTS
 from tracker.imports.ip_columns import ACHIEVEMENTS, IP_DEALS
 from tracker.milestones.models import MilestoneState
 from tracker.organisations.models import (
@@ -272,7 +273,8 @@ COMPANIES = Kind("companies", _l("Companies"), (
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,
                                                 PROJECTS, MILESTONES, CONTRACTS, FUNDING,
-                                                COMPANIES, ACHIEVEMENTS, IP_DEALS)}
+                                                COMPANIES, INCENTIVE_GRANTS, ACHIEVEMENTS,
+                                                IP_DEALS)}
 
 
 def header_in(column: Column, locale: str) -> str:

@@ -35,7 +35,9 @@ from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
 from tracker.imports.contracts import recorded_payments
 from tracker.imports.funding import recorded_disbursements
+from tracker.imports.incentive_grants import recorded_exercises, recorded_leaving
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
+from tracker.incentives.models import IncentiveGrant
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
     RECOGNITIONS,
@@ -240,6 +242,21 @@ def _companies() -> Iterator[list]:
                          for k, on, p, n in recorded_exit(c))]
 
 
+def _incentive_grants() -> Iterator[list]:
+    """Each grant with its exercises that stand and its leaving: with the companies file, whose
+    transfers are those typed in, the ledger whole (T21)."""
+    emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
+    for g in db.session.scalars(select(IncentiveGrant).options(
+            selectinload(IncentiveGrant.company), selectinload(IncentiveGrant.pool),
+            selectinload(IncentiveGrant.all_exercises)).order_by(IncentiveGrant.id)):
+        yield [g.company.uscc or g.company.name,
+               emails[g.user_id] if g.user_id else g.person_name, g.kind, g.shares,
+               g.exercise_price, g.pool.name, g.granted_on, g.vesting_start, g.vesting_months,
+               g.cliff_months, g.lock_up_until, g.exercise_window_days, g.note,
+               "; ".join(f"{on.isoformat()} | {_text(n)}" for on, n in recorded_exercises(g)),
+               "; ".join(f"{on.isoformat()} | {why}" for on, why in recorded_leaving(g))]
+
+
 def _achievements() -> Iterator[list]:
     emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
     for a in db.session.scalars(select(Achievement).options(
@@ -300,7 +317,8 @@ ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "institutes": _institutes, "enterprises": _enterprises, "users": _users,
     "centres": _centres, "needs": _needs, "projects": _projects, "milestones": _milestones,
     "contracts": _contracts, "funding": _funding, "companies": _companies,
-    "achievements": _achievements, "ip_deals": _ip_deals}
+    "incentive_grants": _incentive_grants, "achievements": _achievements,
+    "ip_deals": _ip_deals}
 
 
 def rows(kind: str) -> Iterator[list[str]]:

@@ -8,12 +8,13 @@ from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, 
 from tracker.imports.companies import Companies
 from tracker.imports.contracts import Contracts
 from tracker.imports.funding import Funding
+from tracker.imports.incentive_grants import IncentiveGrants
 from tracker.imports.ip_deals import IpDeals
 from tracker.imports.milestones import Milestones
 from tracker.imports.projects_bulk import BulkProjects
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
     Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    Contracts(), Funding(), Companies(), Achievements(),
+    Contracts(), Funding(), Companies(), IncentiveGrants(), Achievements(),
     IpDeals())}
 history.IMPORT_KINDS.update({name: adapter.kind.title for name, adapter in ADAPTERS.items()})

@@ -58,7 +58,7 @@ def form_errors(form) -> str:
     return said.joined(" ", flat(form.errors))
 
 
-def _pieces(text: str) -> list[list[str]]:
+def entries(text: str) -> list[list[str]]:
     return [[p.strip() for p in part.split("|")] for part in PARTS.split(text) if part.strip()]
 
 
@@ -66,7 +66,7 @@ def issues(text: str) -> list[LaterIssue]:
     """'Fund Y | investor | 500000 | 2023-06-01; Team Li | team | 100000 | 2024-01-10 | ip |
     Sensor | 2028-12-31' read by the issue form, as its page reads it."""
     found: list[LaterIssue] = []
-    for pieces in _pieces(text):
+    for pieces in entries(text):
         if not 4 <= len(pieces) <= 7:
             raise CellError(_("Write each issue as holder | type | shares | date issued | paid "
                               "with | technology | locked up until (the last three if any), "
@@ -91,7 +91,7 @@ def transfers(text: str) -> list[Transfer]:
     """'Team Li | Fund Y | investor | 200000 | 2023-07-01' read by the transfer form, as its
     page reads it (the giving holder is found on the company's ledger when it is saved)."""
     found: list[Transfer] = []
-    for pieces in _pieces(text):
+    for pieces in entries(text):
         if len(pieces) not in (5, 6):
             raise CellError(_("Write each transfer as from | to | the receiver's type | shares | "
                               "date transferred | locked up until (if any), e.g. Team Li | "

@@ -1,0 +1,241 @@
+"""A row of the incentive grants import (issue 16, T21): a grant of shares or options from a
+company's incentive pool to a named person, the grant form of the company's incentives page
+saved by `services.grant` as that page saves it; then each exercise of options by
+`services.exercise` and the person's leaving by `services.forfeit`, as the grant's page records
+them, by the importing HQ admin (HQ admins and the investment committee record grants).
+
+A grant is found again by its company, person, instrument and grant date. Its vesting terms,
+lock-up, exercise window and note have a correction page, so a changed row corrects them as
+that page would (`update_grant`, with its refusals); what was granted (the pool, the number,
+the price) is not changed by an import. Exercises and a leaving are never edited (one recorded
+by mistake is reversed on the grant's page): a re-import changes nothing, the exercises the file
+adds are recorded in date order and then its leaving, and a recorded one the file changes or
+drops is refused, naming it.
+
+The companies import leaves the incentive plan's movements on the ledger to this one (its
+transfers are those typed in): together they bring a company's cap table across whole, the
+shares people hold from a grant of shares or exercised options included (T21).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.companies.models import Company
+from tracker.display.formatting import day, number
+from tracker.errors import Problems
+from tracker.imports import grant_columns, ledger_lines
+from tracker.imports.adapters import Adapter
+from tracker.imports.cells import CellError, iso_date
+from tracker.incentives import services
+from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantForm
+from tracker.incentives.models import IncentiveGrant
+from tracker.organisations import uscc
+
+GRANTED = ("pool_id", "user_id", "person_name", "kind", "shares", "exercise_price",
+           "granted_on")
+FIELDS = (*GRANTED, *services.EDITABLE)
+
+Exercise = tuple[date, Decimal]  # exercised on, options
+Leaving = tuple[date, str]  # left on, reason
+
+
+def company_named(text: str) -> Company | None:
+    """The company a cell names: by its credit code, or by its name while it has none."""
+    code = uscc.normalise(text or "")
+    if code and len(code) == 18:
+        found = db.session.scalar(select(Company).where(Company.uscc == code))
+        if found is not None:
+            return found
+    return db.session.scalar(select(Company).where(Company.name == (text or "").strip())
+                             .order_by(Company.uscc.is_not(None), Company.id).limit(1))
+
+
+def person_named(text: str) -> User | None:
+    """The user a person's cell names by their e-mail; None for a name."""
+    text = (text or "").strip()
+    if "@" not in text:
+        return None
+    found = db.session.scalar(select(User).where(User.email == text.lower()))
+    if found is None:
+        raise CellError(_("No user has the e-mail %(email)s: import users first, or give the "
+                          "person's name.", email=text), "person")
+    return found
+
+
+def exercises(text: str) -> list[Exercise]:
+    """'2025-03-01 | 20000; 2025-09-01 | 10000' read by the exercise form, as its page reads
+    it."""
+    found = []
+    for pieces in ledger_lines.entries(text):
+        if len(pieces) != 2:
+            raise CellError(_("Write each exercise as date | number, e.g. 2025-03-01 | 20000."),
+                            "exercises")
+        form = ExerciseForm(formdata=MultiDict({"on_date": iso_date(pieces[0]),
+                                                "shares": ledger_lines.AMOUNT.sub("",
+                                                                                  pieces[1])}))
+        if not form.validate():
+            raise CellError(_("%(entry)s: %(problem)s", entry=pieces[0],
+                              problem=ledger_lines.form_errors(form)), "exercises")
+        found.append((form.on_date.data, form.shares.data))
+    return found
+
+
+def leaving(text: str) -> list[Leaving]:
+    """'2026-01-31 | moved to a university' read by the leaving form (none: [])."""
+    found = []
+    for pieces in ledger_lines.entries(text):
+        if len(pieces) != 2 or found:
+            raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
+                              "| moved to a university."), "leaving")
+        form = ForfeitForm(formdata=MultiDict({"left_on": iso_date(pieces[0]),
+                                               "reason": pieces[1]}))
+        if not form.validate():
+            raise CellError(ledger_lines.form_errors(form), "leaving")
+        found.append((form.left_on.data, form.reason.data.strip()))
+    return found
+
+
+def recorded_exercises(record: IncentiveGrant) -> list[Exercise]:
+    """The exercises that stand, in date order, as the column writes them."""
+    return [(e.on_date, e.shares) for e in record.exercises]
+
+
+def recorded_leaving(record: IncentiveGrant) -> list[Leaving]:
+    return [(record.left_on, record.forfeit_reason)] if record.left_on else []
+
+
+def describe_exercise(entry: Exercise) -> str:
+    return _("The exercise of %(n)s options on %(date)s", n=number(entry[1]),
+             date=day(entry[0]))
+
+
+def describe_leaving(entry: Leaving) -> str:
+    return _("The leaving on %(date)s", date=day(entry[0]))
+
+
+class IncentiveGrants(Adapter):
+    kind, model, form_class = grant_columns.INCENTIVE_GRANTS, IncentiveGrant, GrantForm
+    fields = FIELDS
+
+    def find(self, values):
+        company = company_named(str(values.get("company") or ""))
+        try:
+            user = person_named(str(values.get("person") or ""))
+            granted_on = date.fromisoformat(str(values.get("granted_on") or ""))
+        except (CellError, ValueError):
+            return None
+        if company is None:
+            return None
+        whose = (IncentiveGrant.user_id == user.id if user is not None else
+                 (IncentiveGrant.user_id.is_(None)
+                  & (IncentiveGrant.person_name == str(values.get("person") or "").strip())))
+        return db.session.scalar(select(IncentiveGrant).where(
+            IncentiveGrant.company_id == company.id, whose,
+            IncentiveGrant.kind == str(values.get("kind") or ""),
+            IncentiveGrant.granted_on == granted_on).order_by(IncentiveGrant.id).limit(1))
+
+    def name(self, values):
+        return " · ".join(str(values.get(k) or "") for k in ("company", "person"))
+
+    def current(self, obj):
+        values = super().current(obj)
+        values["person_name"] = "" if obj.user_id else obj.person_name
+        return {**values, "company_id": obj.company_id, "exercises": recorded_exercises(obj),
+                "leaving": recorded_leaving(obj)}
+
+    def form_data(self, obj):
+        if obj is None:
+            return None
+        return {**self.current(obj), "user_id": obj.user_id or 0}
+
+    def more_formdata(self, given, obj):
+        """The pool and the person, which the form chooses by id, from the cells naming them."""
+        company = company_named(given["company"][0]) if "company" in given else (
+            obj.company if obj is not None else None)
+        found: dict[str, list[str]] = {}
+        if company is None:
+            raise CellError(_("No company is called or registered as %(name)s: import "
+                              "companies first.", name=(given.get("company") or [""])[0]),
+                            "company")
+        if "person" in given:
+            user = person_named(given["person"][0])
+            found["user_id"] = [str(user.id if user else 0)]
+            found["person_name"] = ["" if user else given["person"][0]]
+        pools = services.pools(company)
+        wanted = (given.get("pool") or [""])[0].strip()
+        if wanted:
+            pool = next((p for p in pools if p.name == wanted), None)
+            if pool is None:
+                raise CellError(_("%(company)s has no incentive pool called %(name)s.",
+                                  company=company.name, name=wanted), "pool")
+            found["pool_id"] = [str(pool.id)]
+        elif obj is None and len(pools) == 1:
+            found["pool_id"] = [str(pools[0].id)]
+        return found
+
+    def form(self, formdata, obj, refs):
+        company = company_named(formdata.get("company", "")) or (obj.company if obj else None)
+        user_id = int(formdata.get("user_id") or 0)
+        user = db.session.get(User, user_id) if user_id else None
+        return GrantForm(formdata=formdata, pools=services.pools(company) if company else (),
+                         users=[user] if user else ())
+
+    def values(self, form, given):
+        text = {k: (v[0] if v else "") for k, v in given.items()}
+        values = {f: getattr(form, f).data for f in FIELDS}
+        values["user_id"] = values["user_id"] or None
+        values["person_name"] = "" if values["user_id"] else (values["person_name"] or "").strip()
+        values["note"] = (values["note"] or "").strip()
+        company = company_named(text.get("company", ""))
+        values["company_id"] = company.id if company else None
+        values["exercises"] = exercises(text["exercises"]) if "exercises" in text else None
+        values["leaving"] = leaving(text["leaving"]) if "leaving" in text else None
+        return values
+
+    def save(self, actor, obj, values):
+        values = dict(values)
+        company = db.session.get(Company, values.pop("company_id"))
+        wanted_exercises, wanted_leaving = values.pop("exercises"), values.pop("leaving")
+        if obj is None:
+            user_id = values.pop("user_id")
+            record = services.grant(actor, company, user=db.session.get(User, user_id)
+                                    if user_id else None, **values)
+        else:
+            record = obj
+            changed = [f for f in GRANTED if values[f] != self.current(obj)[f]]
+            if changed:
+                problems = Problems()
+                for field in changed:
+                    problems.add(grant_columns.INCENTIVE_GRANTS.column(
+                        "pool" if field == "pool_id" else field).key, _(
+                        "The grant is recorded as granted: an import corrects its vesting "
+                        "terms, lock-up, exercise window and note, as its correction page "
+                        "does, not what was granted."))
+                problems.raise_any()
+            if any(values[f] != getattr(obj, f) for f in services.EDITABLE):
+                services.update_grant(actor, obj, **{f: values[f] for f in services.EDITABLE})
+        problems = Problems()  # every problem of the row at once, each in its column
+        new_exercises = ledger_lines.added(wanted_exercises, recorded_exercises(record),
+                                           "exercises", describe_exercise, problems)
+        new_leaving = ledger_lines.added(wanted_leaving, recorded_leaving(record), "leaving",
+                                         describe_leaving, problems)
+        if not problems:
+            for on, shares in sorted(new_exercises):
+                ledger_lines.recorded(lambda on=on, shares=shares: services.exercise(
+                    actor, record, on, shares), "exercises", describe_exercise((on, shares)),
+                    problems)
+        if not problems:
+            for left_on, reason in new_leaving:
+                ledger_lines.recorded(lambda left_on=left_on, reason=reason: services.forfeit(
+                    actor, record, left_on, reason), "leaving",
+                    describe_leaving((left_on, reason)), problems)
+        problems.raise_any()
+        return record
