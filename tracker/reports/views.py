@@ -43,11 +43,12 @@ def _filters() -> Filters:
 
 def _institute_arg() -> int:
     """`?institute=`: an institute by its id (the pages' filter) or by its code (the files'
-    column, the command's --institute); 0 when absent. One that names no institute answers
-    400, as a bad year does: a code typed into the address was ignored, and the report of
-    the whole network came back as if it were the institute's."""
+    column, the command's --institute); 0 when absent or 0 (the filter's "Any institute").
+    One that names no institute answers 400, as a bad year does: a code typed into the
+    address was ignored, and the report of the whole network came back as if it were the
+    institute's."""
     raw = (request.args.get("institute") or "").strip()
-    if not raw:
+    if raw in ("", "0"):
         return 0
     by_id = raw.isdigit() and int(raw) < 2**31
     found = db.session.scalar(select(Institute.id).where(

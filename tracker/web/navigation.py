@@ -73,11 +73,11 @@ def choice_arg(name: str, values: Iterable[str], default: str = "") -> str:
 
 
 def row_arg(name: str, model: Any) -> int:
-    """A query-string id of a `model` row a list is filtered by (`?institute=7`): 0 when absent;
-    a value that is not the id of such a row answers 400, never figures filtered to nothing
-    under a filter that reads "all"."""
+    """A query-string id of a `model` row a list is filtered by (`?institute=7`): 0 when absent
+    or 0, the value of the filters' own "Any institute" choice; a value that is not the id of
+    such a row answers 400, never figures filtered to nothing under a filter that reads "all"."""
     raw = request.args.get(name, "")
-    if raw == "":
+    if raw in ("", "0"):
         return 0
     value = int(raw) if raw.isascii() and raw.isdigit() else -1
     if not 0 < value < 2**31 or db.session.scalar(
