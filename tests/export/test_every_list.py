@@ -33,6 +33,7 @@ LISTS = {
     "companies.show": 1,  # the cap table on a date; the rest is the company's record
     "contracts.registered": 1,
     "contracts.report": 2,
+    "duties.late": 1,
     "experts.index": 1,
     "funding.agreements": 1,
     "gates.awaiting": 1,  # both of its tables in one file, each review with its stage

@@ -89,7 +89,7 @@ REFUSED = [
      "Payments were recorded against this instalment"),
     ("contracts", 1, {"payments": "1: 2019-07-05: 1500000"}, "payments", "reverse it"),
     ("funding", 1, {"committed": "1"}, "committed", "commitment is at least that"),
-    ("funding", 1, {"decided_by_email": "user4@example.cn"}, "decided_by_email",
+    ("funding", 1, {"decided_by_email": "member@import.cn"}, "decided_by_email",
      "recorded this agreement"),
     ("funding", 1, {"tranches": "1200000 | gate 1"}, "tranches", "correct it on the funding"),
     ("companies", 1, {"rounds": "A | 2022-05-01 | 13000000 | Fund X: investor: 6000000: lead, "

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from tests.factories import install_gates, make_enterprise, make_hq, make_user
 from tests.imports import test_contracts, test_funding, test_ip_deals
 from tests.imports.helpers import run
-from tests.imports.test_empty_database import ORDER, _populate, _rows, _without, empty_database
+from tests.imports.test_empty_database import _populate, _rows, empty_database, import_in_order
 from tests.imports.test_milestones import _project
 from tests.imports.test_projects import _setting
 from tracker import db
@@ -131,16 +131,7 @@ def test_ledgers_reversed_on_their_pages_come_round_trip_into_an_empty_database(
     with empty_database(app, tmp_path):
         make_hq()
         install_gates()
-        importer = make_user(Role.HQ_ADMIN, email=email, name=name)
-        seen = set()
-        for kind in ORDER:
-            rows = _rows(exported[kind])
-            if kind == "institutes" and kind not in seen:
-                rows = _without(rows, "director_email")
-            seen.add(kind)
-            result = run(importer, kind, rows)
-            assert result.state is ImportState.DONE, (kind, result.errors)
-            db.session.commit()
+        import_in_order(make_user(Role.HQ_ADMIN, email=email, name=name), exported)
         assert (_count(Payment), _count(IncomeReceipt)) == (
             len(_rows(exported["contracts"])[1][-1].split(";")),
             len(_rows(exported["ip_deals"])[1][-1].split(";")))
