@@ -58,10 +58,8 @@ def record_agreement(actor: User, centre: JointInnovationCentre, *, signed_on: d
         centre_id=centre.id, signed_on=signed_on, starts_on=starts_on, ends_on=ends_on,
         committed=money.cents(committed), note=(note or "").strip(), recorded_by_id=actor.id,
         renews_id=renews.id if renews is not None else None)
-    db.session.add(agreement)
-    db.session.flush()
     audit.record(actor, "centre_agreement.renew" if renews else "centre_agreement.create",
-                 agreement)
+                 agreement)  # adds and flushes it, with its values
     return agreement
 
 
@@ -127,9 +125,7 @@ def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
     payment = CentrePayment(agreement_id=agreement.id, paid_on=paid_on,
                             amount=money.cents(amount), note=(note or "").strip(),
                             recorded_by_id=actor.id)
-    db.session.add(payment)
-    db.session.flush()
-    audit.record(actor, "centre_agreement.payment", payment)
+    audit.record(actor, "centre_agreement.payment", payment)  # adds, flushes, its values
     db.session.expire(agreement, ["payments"])
     return payment
 
@@ -154,8 +150,6 @@ def reverse_payment(actor: User, paid: CentrePayment, on: date, reason: str) -> 
     reversal = CentrePayment(agreement_id=paid.agreement_id, paid_on=on, amount=-paid.amount,
                              note=paid.note, reverses=paid, reason=reason,
                              recorded_by_id=actor.id)
-    db.session.add(reversal)
-    db.session.flush()
-    audit.record(actor, "centre_agreement.reverse", reversal)
+    audit.record(actor, "centre_agreement.reverse", reversal)  # adds, flushes, its values
     db.session.expire(paid.agreement, ["payments"])
     return reversal

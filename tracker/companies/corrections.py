@@ -123,9 +123,10 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
     reason = reversals.check("on_date", entry.on_date, on, reason)
     no_round_priced_on(company, [entry])
     reversal = reversal_of(actor, entry, on, reason)
+    changes = audit.pending_changes(reversal)  # its values, before the flush writes them
     db.session.flush()
     no_holding_below_zero(company, entry.on_date)
-    audit.record(actor, "shares.reverse", reversal)
+    audit.record(actor, "shares.reverse", reversal, changes)
     return reversal
 
 

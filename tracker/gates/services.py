@@ -167,6 +167,7 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
         for c in template.criteria
     ]
     project.gate_reviews.append(review)
+    changes = audit.pending_changes(review)  # its values, before the flush writes them
     db.session.flush()
     latest: dict[str, Deliverable] = {}
     for deliverable in db.session.scalars(select(Deliverable).where(
@@ -182,7 +183,7 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
         else:  # reviewed before (RECYCLE, HOLD): the same file goes to the new panel
             db.session.add(Deliverable(project_id=project.id, gate=gate, name=name,
                                        file_id=deliverable.file_id, review_id=review.id))
-    audit.record(actor, "gate.request", review)
+    audit.record(actor, "gate.request", review, changes)
     db.session.flush()
     return review
 

@@ -58,9 +58,10 @@ def reverse_exercise(actor: User, done: OptionExercise, reason: str) -> Exercise
     record = ExerciseReversal(exercise=done, entry=entry, on_date=on, reason=reason,
                               recorded_by_id=actor.id)
     db.session.add(record)
+    entry_changes = audit.pending_changes(entry)  # its values, before the flush writes them
     db.session.flush()
     corrections.no_holding_below_zero(company, done.on_date)
-    audit.record(actor, "shares.reverse", entry)
+    audit.record(actor, "shares.reverse", entry, entry_changes)
     audit.record(actor, "incentive.exercise_reverse", grant, {
         "exercised": [str(before), str(grant.exercised())],
         "on_date": [done.on_date.isoformat(), None], "reason": [None, reason]})
@@ -92,11 +93,12 @@ def reverse_leaving(actor: User, grant: IncentiveGrant, reason: str) -> LeavingR
     grant.forfeit_entry = None
     changes = audit.pending_changes(grant)
     changes["reason"] = [None, reason]
+    entry_changes = audit.pending_changes(record.entry) if record.entry is not None else {}
     db.session.flush()
     _pool_kept_its_promise(grant, left_on)
     corrections.no_holding_below_zero(company, left_on)
     if record.entry is not None:
-        audit.record(actor, "shares.reverse", record.entry)
+        audit.record(actor, "shares.reverse", record.entry, entry_changes)
     audit.record(actor, "incentive.forfeit_reverse", grant, changes)
     db.session.flush()
     return record

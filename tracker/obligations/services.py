@@ -127,9 +127,7 @@ def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: d
         recorded_by_id=actor.id,
         funding_agreement_id=subject.id if isinstance(subject, FundingAgreement) else None,
         contract_id=subject.id if isinstance(subject, ResearchContract) else None)
-    db.session.add(obligation)
-    db.session.flush()
-    audit.record(actor, "report_obligation.create", obligation)
+    audit.record(actor, "report_obligation.create", obligation)  # adds, flushes, its values
     return obligation
 
 
