@@ -154,3 +154,21 @@ def test_a_changed_schedule_is_corrected_instalment_by_instalment_as_on_the_cont
     assert [(r, c) for r, c, _m in below.errors] == [(2, "Instalments")]
     assert "received against this instalment" in below.errors[0][2]
     assert _schedule(contract)[1][1] == Decimal("2000000.00")
+
+
+def test_an_enterprise_is_found_by_its_english_name_as_its_pages_show_it():
+    """Found by a newcomer: a contract file naming the enterprise as English pages show it
+    (XCMG Construction Machinery Co., Ltd.) was refused, only the Chinese name or the credit
+    code being read, and the refusal ended 'Ltd..'."""
+    admin, _pm = _setting()
+    project = _project(admin)
+    make_enterprise(name="徐工集团工程机械股份有限公司",
+                    name_en="XCMG Construction Machinery Co., Ltd.")
+    refused = run(admin, "contracts", [COLUMNS, _row(project.code, enterprise="Nobody Co., Ltd.")])
+    assert refused.state is ImportState.FAILED
+    assert refused.errors[0][2] == "No enterprise has the credit code or name Nobody Co., Ltd."
+    result = run(admin, "contracts", [COLUMNS, _row(
+        project.code, enterprise="xcmg construction machinery co., ltd.")])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    assert db.session.scalar(select(ResearchContract)).enterprise.name_en == (
+        "XCMG Construction Machinery Co., Ltd.")

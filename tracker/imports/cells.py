@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import db
 from tracker.accounts.models import User
@@ -175,7 +175,9 @@ class References:
         if key not in self._found:
             found_id = _FINDERS[ref](text.strip())
             if found_id is None:
-                raise CellError(_MISSING[ref]() % {"key": text.strip()})
+                said = _MISSING[ref]() % {"key": text.strip()}
+                # A name ending in a full stop (Co., Ltd.) is not followed by another.
+                raise CellError(said[:-1] if said.endswith("..") else said)
             self._found[key] = found_id
         return self._found[key]
 
@@ -207,8 +209,14 @@ def enterprise_id(text: str) -> int | None:
         found = db.session.scalar(select(Enterprise.id).where(Enterprise.uscc == code))
         if found is not None:
             return found
-    return db.session.scalar(select(Enterprise.id).where(Enterprise.name == text)
-                             .order_by(Enterprise.id).limit(1))
+    # By its name in either language, as its pages show it; the English one in any case.
+    for match in (Enterprise.name == text, Enterprise.name_en == text,
+                  func.lower(Enterprise.name_en) == text.lower()):
+        found = db.session.scalar(select(Enterprise.id).where(match)
+                                  .order_by(Enterprise.id).limit(1))
+        if found is not None:
+            return found
+    return None
 
 
 _FINDERS: dict[str, Callable[[str], int | None]] = {
