@@ -83,9 +83,9 @@ STATEMENT_COLUMNS = [
            width=28),
     Column(_l("Net income (CNY)"), lambda line: line.receipt and line.receipt.net, Kind.MONEY,
            16),
-    Column(_l("Contributors' share (%%)"),
+    Column(_l("Contributors' share (%)"),
            lambda line: line.receipt and line.receipt.contributor_pct, Kind.PCT, 12),
-    Column(_l("Share (%%)"), lambda line: line.share_pct, Kind.PCT, 10),
+    Column(_l("Share (%)"), lambda line: line.share_pct, Kind.PCT, 10),
     Column(_l("Amount (CNY)"), lambda line: line.amount, Kind.MONEY, 16),
 ]
 

@@ -266,6 +266,8 @@ class ProjectBatch(Batch):
             out.append((rid, [{**c, "id": i} for c, i in zip(
                 criteria[at:at + n], criterion_ids[at:at + n], strict=True)]))
             at += n
+        self._requested = {rid: _as_requested(row) for rid, row in zip(review_ids, rows,
+                                                                        strict=True)}
         return out
 
     def _decide(self, reviews, run, now) -> None:
@@ -294,7 +296,7 @@ class ProjectBatch(Batch):
              "imported_in_id": run}
             for did, d, (_p, r, _c, _d) in zip(decision_ids, decisions, reviews, strict=True)])
         audit.record_many(admin, "gate.request", "gate_reviews",
-                          [(rid, {}) for rid, _criteria in made])
+                          [(rid, self._requested[rid]) for rid, _criteria in made])
         audit.record_many(admin, "gate.decide", "gate_decisions", [
             # What the decision's pending changes say before its flush (no review id yet).
             (did, {k: [None, audit.jsonable(x)] for k, x in d.items()
@@ -311,8 +313,17 @@ class ProjectBatch(Batch):
         made = self._reviews([(pid, gate, pm_id, ReviewState.REQUESTED, None)
                               for pid, gate, pm_id in requests], now)
         audit.record_many_by("gate.request", "gate_reviews", [
-            (self._get(User, pm_id), rid, {})
+            (self._get(User, pm_id), rid, self._requested[rid])
             for (_pid, _gate, pm_id), (rid, _criteria) in zip(requests, made, strict=True)])
+
+
+def _as_requested(row: dict) -> dict[str, list]:
+    """What `open_request`'s audit record says of a review (its values before the flush: no
+    project id, version or time yet), for a review the bulk path inserts."""
+    values = {**row, "state": ReviewState.REQUESTED}
+    return {k: [None, audit.jsonable(values[k])] for k in (
+        "gate", "phase", "requested_by_id", "name", "name_en", "pass_threshold", "min_trl",
+        "quorum", "state") if values[k] is not None}
 
 
 class BulkProjects(Projects):
