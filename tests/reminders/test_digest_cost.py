@@ -58,8 +58,9 @@ def test_a_digest_of_many_costs_what_a_digest_of_one_costs(app, engine, smtp, mo
     # One UPDATE claims the batch, one marks what the e-mail carried as sent.
     assert len([s for s in many if s.startswith("UPDATE reminder_outbox")]) == 2
     # The catalogue is looked up a few times per e-mail (the subject's lazy labels), not per
-    # item: Flask-Babel's own gettext would look it up for every sentence of every item.
-    assert many_lookups == one_lookups, (one_lookups, many_lookups)
+    # item: Flask-Babel's own gettext would look it up for every sentence of every item. The
+    # second digest may find it kept already (tracker/display/catalogue.py, 5ee3dca).
+    assert 1 <= many_lookups <= one_lookups, (one_lookups, many_lookups)
 
 
 def test_a_scan_works_out_each_deadline_once(monkeypatch):
