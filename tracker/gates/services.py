@@ -9,6 +9,7 @@ commits. Who may see what of a review is decided here too (`visible_scores`).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import IO, Any
 
 from flask_babel import gettext as _
@@ -152,12 +153,20 @@ def upload_deliverable(actor: User, project: Project, gate: int, name: str, stre
     return deliverable
 
 
+def as_stored(threshold: Decimal) -> Decimal:
+    """A pass threshold as its column keeps it (two places), whether the template was read
+    back from the database or is the one just typed: the review's audit record says the same
+    either way."""
+    return Decimal(threshold).quantize(Decimal("0.01"))
+
+
 def open_request(actor: User, project: Project, gate: int) -> GateReview:
     """Create the review of `gate`, copying the template as it stands now."""
     template = template_for(gate)
     review = GateReview(
         gate=gate, phase=GATE_PHASE[gate], requested_by_id=actor.id,
-        name=template.name, name_en=template.name_en, pass_threshold=template.pass_threshold,
+        name=template.name, name_en=template.name_en,
+        pass_threshold=as_stored(template.pass_threshold),
         min_trl=template.min_trl,
         quorum=template.quorum, state=ReviewState.REQUESTED,
     )

@@ -320,7 +320,8 @@ class ProjectBatch(Batch):
 def _as_requested(row: dict) -> dict[str, list]:
     """What `open_request`'s audit record says of a review (its values before the flush: no
     project id, version or time yet), for a review the bulk path inserts."""
-    values = {**row, "state": ReviewState.REQUESTED}
+    values = {**row, "state": ReviewState.REQUESTED,
+              "pass_threshold": gates.as_stored(row["pass_threshold"])}
     return {k: [None, audit.jsonable(values[k])] for k in (
         "gate", "phase", "requested_by_id", "name", "name_en", "pass_threshold", "min_trl",
         "quorum", "state") if values[k] is not None}
