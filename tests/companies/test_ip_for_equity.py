@@ -48,6 +48,18 @@ def _form(company, achievement, signed_on, institute="300000", team="700000", **
             "team_holder": "R&D team", "once": "ip-equity", **values}
 
 
+def _recorded(client):
+    """A deal giving the institute and the team their shares, recorded on the company's page
+    by an HQ admin (logged in) 30 days ago: (company, achievement, admin, signed on, deal)."""
+    _project, company, achievement = _world()
+    admin = helpers.manager()
+    signed = helpers.days_ago(30)
+    login(client, admin)
+    assert post(client, f"/companies/{company.id}/ip/new",
+                {**_form(company, achievement, signed), "confirmed": "1"}).status_code == 302
+    return company, achievement, admin, signed, _deal(company)
+
+
 def _deal(company) -> IpDeal | None:
     return db.session.scalar(select(IpDeal).where(IpDeal.company_id == company.id))
 
@@ -151,13 +163,7 @@ def test_a_holder_of_another_kind_is_refused_beside_its_name(client):
 
 
 def test_the_shares_are_reversed_as_any_issuance_and_the_pages_say_so(client):
-    _project, company, achievement = _world()
-    admin = helpers.manager()
-    signed = helpers.days_ago(30)
-    login(client, admin)
-    assert post(client, f"/companies/{company.id}/ip/new",
-                {**_form(company, achievement, signed), "confirmed": "1"}).status_code == 302
-    deal = _deal(company)
+    company, achievement, admin, signed, deal = _recorded(client)
     transfer = make_transfer(achievement, admin, enterprise_id=make_enterprise().id,
                              kind="equity", signed_on=signed, upfront=Decimal("0"),
                              royalty_pct=Decimal("0"), royalty_base="", minimum_royalty=None,
@@ -215,13 +221,7 @@ def test_a_correction_of_the_deal_keeps_the_shares_it_issued_on_the_ledger(clien
     shares it issued stand as issued, on its signing date: changing their number or the date
     is refused beside each field, saying to reverse them on the company's page, while its
     other terms are corrected. The new-deal form's holder lines are not on it."""
-    _project, company, achievement = _world()
-    admin = helpers.manager()
-    signed = helpers.days_ago(30)
-    login(client, admin)
-    assert post(client, f"/companies/{company.id}/ip/new",
-                {**_form(company, achievement, signed), "confirmed": "1"}).status_code == 302
-    deal = _deal(company)
+    company, achievement, admin, signed, deal = _recorded(client)
     path = f"/companies/ip/{deal.id}/edit"
     page = client.get(path).get_data(as_text=True)
     assert 'name="institute_shares"' not in page and 'name="equity_shares"' in page
