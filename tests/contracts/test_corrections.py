@@ -31,7 +31,8 @@ def _gates():
 def terms(contract: ResearchContract, **overrides) -> dict:
     data = {"number": contract.number or "", "title": contract.title,
             "enterprise_id": str(contract.enterprise_id), "type": contract.type.value,
-            "amount": str(contract.amount), "signed_on": contract.signed_on.isoformat()}
+            "amount": str(contract.amount), "signed_on": contract.signed_on.isoformat(),
+            "reason": "Typed from the wrong copy"}
     data.update(overrides)
     return data
 
@@ -39,7 +40,7 @@ def terms(contract: ResearchContract, **overrides) -> dict:
 def save(contract: ResearchContract, actor=None, **overrides):
     given = {"enterprise_id": contract.enterprise_id, "title": contract.title,
              "number": contract.number, "type": contract.type, "amount": contract.amount,
-             "signed_on": contract.signed_on, **overrides}
+             "signed_on": contract.signed_on, "reason": "Typed from the wrong copy", **overrides}
     return corrections.save_contract(actor or contract.project.pm, contract, **given)
 
 

@@ -16,6 +16,7 @@ from tests.contracts.test_contracts import record
 from tests.export.pages import tables
 from tests.factories import _commit, make_institute, make_project, make_user
 from tests.gates.helpers import PDF
+from tests.test_edits import tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -25,9 +26,9 @@ from tracker.errors import Forbidden, Invalid
 
 
 def _register(contract, number="2026320100000017", on=date(2026, 3, 10), value="800000",
-              actor=None):
+              actor=None, reason=""):
     services.register_contract(actor or contract.project.pm, contract, number=number,
-                               registered_on=on, value=D(value))
+                               registered_on=on, value=D(value), reason=reason)
     _commit()
     return contract
 
@@ -55,7 +56,12 @@ def test_a_registration_number_is_issued_once_and_a_registration_can_be_correcte
     other = record(make_project(), "500000")
     with pytest.raises(Invalid, match="Another contract is registered under 2026320100000017"):
         _register(other)
-    _register(first, number="2026320100000017", on=date(2026, 3, 12), value="750000")
+    # A correction, as every one, says why.
+    with pytest.raises(Invalid, match="Say why the record is corrected"):
+        _register(first, number="2026320100000017", on=date(2026, 3, 12), value="750000")
+    db.session.rollback()
+    _register(first, number="2026320100000017", on=date(2026, 3, 12), value="750000",
+              reason="The certificate was misread")
     assert (first.registered_on, first.registered_value) == (date(2026, 3, 12), D("750000"))
     changes = [r.changes for r in db.session.scalars(
         select(AuditRecord).where(AuditRecord.action == "contract.register",
@@ -63,6 +69,8 @@ def test_a_registration_number_is_issued_once_and_a_registration_can_be_correcte
         .order_by(AuditRecord.id))]
     assert changes[0]["registration_number"] == [None, "2026320100000017"]
     assert changes[1]["registered_value"] == ["800000.00", "750000.00"]
+    assert changes[1]["reason"] == [None, "The certificate was misread"]
+    assert "reason" not in changes[0]  # a first registration corrects nothing
     with pytest.raises(Forbidden):
         _register(first, actor=make_user(Role.PROJECT_MANAGER))
 
@@ -103,8 +111,20 @@ def test_the_pm_registers_with_the_certificate_from_the_contract_page(client, ap
     assert download.status_code == 200 and download.data == PDF
     # A stale copy of the form (filled before this registration) is refused with what changed.
     stale = post(client, path, {"number": "2026320100000099", "registered_on": "2026-03-11",
-                                "value": "1", "version": "1"})
+                                "value": "1", "version": "1", "reason": "Misread"})
     assert stale.status_code == 409
+    # Corrected from its page with the reason, shown in its history.
+    assert 'name="reason"' in client.get(path).get_data(as_text=True)
+    fresh = tab(client, path)
+    assert post(client, path, {**fresh, "number": "2026320100000017",
+                               "registered_on": "2026-03-11", "value": "800,000",
+                               "reason": ""}).status_code == 400
+    assert post(client, path, {**fresh, "number": "2026320100000017",
+                               "registered_on": "2026-03-11", "value": "800,000",
+                               "reason": "Misread the date"}).status_code == 302
+    history = client.get(f"/history/research_contracts/{contract.id}").get_data(as_text=True)
+    assert "Misread the date" in history
+    db.session.expire_all()
     assert contract.registration_number == "2026320100000017"
     # Someone who may see the contract but does not record it may not register it; an
     # outsider does not learn the contract exists.

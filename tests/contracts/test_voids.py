@@ -48,11 +48,11 @@ def test_an_instalment_is_added_changed_and_removed_within_the_contract(client):
     login(client, project.pm)
     path = f"/contracts/{contract.id}/instalments/new"
     response = post(client, path, {**tab(client, path), "due_date": "2026-12-01",
-                                   "amount": "200000"})
+                                   "amount": "200000", "reason": "Left out"})
     assert response.status_code == 400
     assert "add up to 1,100,000.00, more than the contract" in response.get_data(as_text=True)
     assert post(client, path, {**tab(client, path), "due_date": "2026-12-01",
-                               "amount": "100000"}).status_code == 302
+                               "amount": "100000", "reason": "Left out"}).status_code == 302
     db.session.expire_all()
     contract = db.session.get(ResearchContract, contract.id)
     assert [i.amount for i in contract.instalments] == [D("600000"), D("300000"), D("100000")]
@@ -60,17 +60,25 @@ def test_an_instalment_is_added_changed_and_removed_within_the_contract(client):
     last = contract.instalments[-1]
     edit = f"/instalments/{last.id}/edit"
     assert post(client, edit, {**tab(client, edit), "due_date": "2026-01-15",
-                               "amount": "100000"}).status_code == 400  # before the signing
+                               "amount": "100000", "reason": "Moved"}).status_code == 400
+    unsaid = post(client, edit, {**tab(client, edit), "due_date": "2027-01-15",
+                                 "amount": "50000", "reason": " "})
+    assert unsaid.status_code == 400 and 'value="50000"' in unsaid.get_data(as_text=True)
     assert post(client, edit, {**tab(client, edit), "due_date": "2027-01-15",
-                               "amount": "50000"}).status_code == 302
+                               "amount": "50000", "reason": "Halved by the addendum"}
+                ).status_code == 302
     page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
-    assert f'action="/instalments/{last.id}/remove"' in page
-    assert post(client, f"/instalments/{last.id}/remove").status_code == 302
+    remove = f"/instalments/{last.id}/remove"
+    assert f'href="{remove}"' in page
+    assert post(client, remove, {**tab(client, remove), "reason": ""}).status_code == 400
+    assert post(client, remove, {**tab(client, remove),
+                                 "reason": "The addendum dropped it"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Instalment, last.id) is None
     history = client.get(f"/history/research_contracts/{contract.id}").get_data(as_text=True)
     for said in ("Instalment added", "Instalment corrected", "Instalment removed",
-                 "CN¥50,000.00"):
+                 "CN¥50,000.00", "Left out", "Halved by the addendum",
+                 "The addendum dropped it"):
         assert said in history
     assert "instalment.update" not in history and "[[" not in history
 
@@ -83,25 +91,26 @@ def test_an_instalment_with_payments_keeps_them_and_what_they_paid(client):
     _commit()
     with pytest.raises(Invalid) as refused:
         corrections.save_instalment(project.pm, first, due_date=first.due_date,
-                                    amount=D("200000"))
+                                    amount=D("200000"), reason="Typo")
     assert refused.value.problems[0][0] == "amount"
     assert "CN¥250,000.00 has been received against this instalment" in str(refused.value)
     db.session.rollback()
     corrections.save_instalment(project.pm, first, due_date=date(2026, 4, 1),
-                                amount=D("250000"))  # down to what was paid: accepted
+                                amount=D("250000"), reason="Typo")  # what was paid: accepted
     _commit()
 
     login(client, project.pm)
     page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
-    assert f'action="/instalments/{first.id}/remove"' not in page  # not offered
-    response = post(client, f"/instalments/{first.id}/remove")
+    assert f'href="/instalments/{first.id}/remove"' not in page  # not offered
+    assert client.get(f"/instalments/{first.id}/remove").status_code == 409
+    response = post(client, f"/instalments/{first.id}/remove", {"reason": "Typo"})
     assert response.status_code == 409
     assert "Payments were recorded against this instalment" in response.get_data(as_text=True)
     # Reversed, the payment still stays in the instalment's history: so does the instalment.
     services.reverse_payment(project.pm, payment, date(2026, 3, 6), "Typed twice")
     _commit()
     with pytest.raises(Refused, match="reversals included"):
-        corrections.remove_instalment(project.pm, first)
+        corrections.remove_instalment(project.pm, first, "Typo")
     db.session.rollback()
     assert db.session.get(Instalment, first.id) is not None
 
@@ -113,9 +122,10 @@ def test_a_stale_instalment_form_is_refused_with_what_changed(client):
     login(client, project.pm)
     edit = f"/instalments/{first.id}/edit"
     one, two = tab(client, edit), tab(client, edit)
-    assert post(client, edit, {**one, "due_date": "2026-03-01",
-                               "amount": "500000"}).status_code == 302
-    response = post(client, edit, {**two, "due_date": "2026-03-20", "amount": "650000"})
+    assert post(client, edit, {**one, "due_date": "2026-03-01", "amount": "500000",
+                               "reason": "Less up front"}).status_code == 302
+    response = post(client, edit, {**two, "due_date": "2026-03-20", "amount": "650000",
+                                   "reason": "More up front"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "Saved by someone else meanwhile" in page
     assert 'value="650000"' in page or 'value="650,000.00"' in page or "650000" in page

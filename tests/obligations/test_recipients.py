@@ -122,6 +122,6 @@ def test_a_contracts_enterprise_corrected_takes_its_reports_owed_along(contract,
     right = make_enterprise(name="正确的企业")
     save_contract(project.pm, contract, enterprise_id=right.id, title=contract.title,
                   number=contract.number, type=contract.type, amount=contract.amount,
-                  signed_on=contract.signed_on)
+                  signed_on=contract.signed_on, reason="The wrong enterprise was chosen")
     assert owed.recipient_enterprise_id == right.id and owed.recipient_name == "正确的企业"
     assert typed.recipient == "市财政局"

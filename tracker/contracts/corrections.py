@@ -65,11 +65,13 @@ def voided(contract: ResearchContract) -> str:
 
 def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int | None,
                   title: str, number: str | None, type: ContractType, amount: Decimal,
-                  signed_on: date) -> ResearchContract:
-    """The contract's terms corrected; every problem at once, each beside its field."""
+                  signed_on: date, reason: str) -> ResearchContract:
+    """The contract's terms corrected, with the reason (as every correction: kept in its
+    history); every problem at once, each beside its field."""
     _allowed(actor, contract)
     lock(contract)
     problems = Problems()
+    reason = reversals.stated(problems, reason)
     number = services.check_terms(problems, contract.project, enterprise_id=enterprise_id,
                                   amount=amount, signed_on=signed_on, number=number,
                                   contract=contract)
@@ -94,7 +96,7 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
     contract.type, contract.amount, contract.signed_on = type, amount, signed_on
     changes = audit.pending_changes(contract)
     if changes:
-        audit.record(actor, "contract.update", contract, changes)
+        audit.record(actor, "contract.update", contract, {**changes, "reason": [None, reason]})
     if enterprise_id != named_before:  # its reports owed to the enterprise follow the correction
         for owed in _obligations(contract):
             if owed.recipient_enterprise_id == named_before:
@@ -113,58 +115,62 @@ def _schedule(contract: ResearchContract) -> list[list[str]]:
             for i in sorted(contract.instalments, key=lambda i: (i.due_date, i.id or 0))]
 
 
-def _check(contract: ResearchContract, schedule: list[tuple[date, Decimal]]) -> Problems:
+def _check(contract: ResearchContract, schedule: list[tuple[date, Decimal]],
+           problems: Problems) -> None:
     """A schedule as it would be, checked as a new contract's is, beside one instalment's
     fields."""
-    problems = Problems()
     services.check_schedule(problems, contract.amount, contract.signed_on, schedule,
                             due_field="due_date", total_field="amount", part_field="amount")
-    return problems
 
 
 def _changed(actor: User, contract: ResearchContract, action: str,
-             before: list[list[str]]) -> None:
-    """The schedule changed: audited as the schedule before and after, and the contract's
-    version moves (a tab showing the old schedule is refused its save)."""
+             before: list[list[str]], reason: str) -> None:
+    """The schedule changed: audited as the schedule before and after, with the reason, and
+    the contract's version moves (a tab showing the old schedule is refused its save)."""
     db.session.flush()
     db.session.expire(contract, ["instalments"])
     contract.version = contract.version + 1
-    audit.record(actor, action, contract, {"instalments": [before, _schedule(contract)]})
+    audit.record(actor, action, contract, {"instalments": [before, _schedule(contract)],
+                                           "reason": [None, reason]})
     db.session.flush()
 
 
 def add_instalment(actor: User, contract: ResearchContract, *, due_date: date,
-                   amount: Decimal) -> Instalment:
-    """An instalment the schedule lacked."""
+                   amount: Decimal, reason: str) -> Instalment:
+    """An instalment the schedule lacked, with the reason."""
     _allowed(actor, contract)
     lock(contract)
     before = _schedule(contract)
-    problems = _check(contract, [(i.due_date, i.amount) for i in contract.instalments]
-                      + [(due_date, amount)])
+    problems = Problems()
+    _check(contract, [(i.due_date, i.amount) for i in contract.instalments]
+           + [(due_date, amount)], problems)
+    reason = reversals.stated(problems, reason)
     problems.raise_any()
     instalment = Instalment(due_date=due_date, amount=amount)
     contract.instalments.append(instalment)
-    _changed(actor, contract, "instalment.create", before)
+    _changed(actor, contract, "instalment.create", before, reason)
     return instalment
 
 
 def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
-                    amount: Decimal) -> Instalment:
-    """An instalment's due date or amount corrected: never below what was received
-    against it."""
+                    amount: Decimal, reason: str) -> Instalment:
+    """An instalment's due date or amount corrected, with the reason: never below what was
+    received against it."""
     contract = instalment.contract
     _allowed(actor, contract)
     lock(contract)
     before = _schedule(contract)
-    problems = _check(contract, [(due_date, amount) if i is instalment else (i.due_date, i.amount)
-                                 for i in contract.instalments])
+    problems = Problems()
+    _check(contract, [(due_date, amount) if i is instalment else (i.due_date, i.amount)
+                      for i in contract.instalments], problems)
     if amount < instalment.received:
         problems.add("amount", _(
             "%(received)s has been received against this instalment already: it asks for at "
             "least that.", received=cny(instalment.received)))
+    reason = reversals.stated(problems, reason)
     problems.raise_any()
     instalment.due_date, instalment.amount = due_date, amount
-    _changed(actor, contract, "instalment.update", before)
+    _changed(actor, contract, "instalment.update", before, reason)
     return instalment
 
 
@@ -180,17 +186,21 @@ def instalment_refusal(instalment: Instalment) -> str | None:
     return None
 
 
-def remove_instalment(actor: User, instalment: Instalment) -> ResearchContract:
-    """An instalment recorded by mistake, with nothing received against it, is removed."""
+def remove_instalment(actor: User, instalment: Instalment, reason: str) -> ResearchContract:
+    """An instalment recorded by mistake, with nothing received against it, is removed, with
+    the reason."""
     contract = instalment.contract
     if not ResearchContract.can_record(actor, contract.project):
         raise Forbidden()
     lock(contract)
     if (said := instalment_refusal(instalment)) is not None:
         raise Refused(said)
+    problems = Problems()
+    reason = reversals.stated(problems, reason)
+    problems.raise_any()
     before = _schedule(contract)
     contract.instalments.remove(instalment)
-    _changed(actor, contract, "instalment.remove", before)
+    _changed(actor, contract, "instalment.remove", before, reason)
     return contract
 
 
@@ -237,10 +247,9 @@ def void_contract(actor: User, contract: ResearchContract, reason: str) -> Resea
     if (said := void_refusal(contract)) is not None:
         raise Refused(said)
     problems = Problems()
-    if not (reason or "").strip():
-        problems.add("reason", _("Say why the contract is voided."))
+    reason = reversals.stated(problems, reason, _("Say why the contract is voided."))
     problems.raise_any()
-    contract.voided_at, contract.void_reason = utcnow(), reason.strip()
+    contract.voided_at, contract.void_reason = utcnow(), reason
     contract.voided_by_id = actor.id
     audit.record(actor, "contract.void", contract, audit.pending_changes(contract))
     db.session.flush()

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
+from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, MoneyField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -48,6 +49,15 @@ class TermsForm(OneTime, SeenVersion, Form):
                 "amount": self.amount.data, "signed_on": self.signed_on.data}
 
 
+class TermsCorrectionForm(TermsForm):
+    """The terms of a recorded contract corrected, with the reason (`corrections.save_contract`)."""
+
+    reason = reason_field()
+
+    def terms(self) -> dict:
+        return {**super().terms(), "reason": self.reason.data or ""}
+
+
 class ContractForm(TermsForm):
     instalments = FieldList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
                             max_entries=INSTALMENT_ROWS)
@@ -68,10 +78,12 @@ class ContractForm(TermsForm):
 
 
 class InstalmentForm(OneTime, SeenVersion, Form):
-    """One instalment added to a contract's schedule, or corrected."""
+    """One instalment added to a recorded contract's schedule, or corrected: a correction of
+    the schedule, with its reason."""
 
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount (CNY)"), validators=[InputRequired(), POSITIVE])
+    reason = reason_field()
 
 
 class PaymentForm(OneTime, Form):
@@ -97,3 +109,15 @@ class RegistrationForm(SeenVersion, Form):
         """The certificate as (stream, name), or None when no file was sent."""
         data = self.certificate.data
         return (data.stream, data.filename) if data and getattr(data, "filename", "") else None
+
+    def correction_reason(self) -> str:
+        return ""
+
+
+class RegistrationCorrectionForm(RegistrationForm):
+    """A registration recorded already, corrected: with the reason."""
+
+    reason = reason_field()
+
+    def correction_reason(self) -> str:
+        return self.reason.data or ""

@@ -125,13 +125,18 @@ def check_registration(problems: Problems, *, signed_on: date, amount: Decimal,
 
 def register_contract(actor: User, contract: ResearchContract, *, number: str,
                       registered_on: date, value: Decimal,
-                      certificate: tuple[IO[bytes], str] | None = None) -> ResearchContract:
+                      certificate: tuple[IO[bytes], str] | None = None,
+                      reason: str = "") -> ResearchContract:
     """The contract's registration with a technology-market office (技术合同登记): its number,
     date and the approved technology transaction value, with the certificate. Sent again, it
-    corrects the registration; a certificate already kept stays unless another is sent."""
+    corrects the registration, with the reason (as every correction); a certificate already
+    kept stays unless another is sent."""
     if not contract.can_register(actor):
         raise Forbidden()
     problems = Problems()
+    correcting = contract.is_registered
+    if correcting:
+        reason = reversals.stated(problems, reason)
     number = number.strip()
     if not number:
         problems.add("number", _("Give the registration number on the certificate."))
@@ -158,6 +163,8 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
         contract.certificate = files.store(actor, certificate[0], certificate[1],
                                            "certificate", contract.project_id)
         changes["certificate"] = [before, contract.certificate.original_name]
+    if correcting:
+        changes["reason"] = [None, reason]
     audit.record(actor, "contract.register", contract, changes)
     db.session.flush()
     return contract

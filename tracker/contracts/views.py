@@ -19,8 +19,9 @@ from tracker.contracts.forms import (
     ContractForm,
     InstalmentForm,
     PaymentForm,
+    RegistrationCorrectionForm,
     RegistrationForm,
-    TermsForm,
+    TermsCorrectionForm,
 )
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
@@ -33,7 +34,7 @@ from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
-from tracker.web.actions import press, submit
+from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, text_arg, year_arg
@@ -76,7 +77,7 @@ def edit(contract_id: int) -> str | Response | tuple[str, int]:
     """Correct the contract's terms; its schedule is corrected instalment by instalment on its
     page, the money received by reversing a payment."""
     contract = _correctable(contract_id)
-    form = TermsForm(obj=contract, enterprises=_enterprises())
+    form = TermsCorrectionForm(obj=contract, enterprises=_enterprises())
     return submit(
         form, lambda: corrections.save_contract(_user(), contract, **form.terms()),
         _("Contract corrected."), url_for("contracts.show", contract_id=contract.id),
@@ -134,7 +135,7 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
     contract = load_contract(contract_id)
     if not contract.can_register(_user()):
         abort(403)
-    form = RegistrationForm()
+    form = RegistrationCorrectionForm() if contract.is_registered else RegistrationForm()
     if request.method == "GET" and contract.is_registered:
         form.number.data = contract.registration_number
         form.registered_on.data = contract.registered_on
@@ -144,7 +145,7 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
         lambda: services.register_contract(
             _user(), contract, number=form.number.data or "",
             registered_on=form.registered_on.data, value=form.value.data,
-            certificate=form.upload()),
+            certificate=form.upload(), reason=form.correction_reason()),
         _("Registration recorded."), url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/registration.html", form=form, contract=contract),
         record=contract)
@@ -182,7 +183,8 @@ def new_instalment(contract_id: int) -> str | Response | tuple[str, int]:
     form = InstalmentForm()
     return submit(
         form, lambda: corrections.add_instalment(_user(), contract, due_date=form.due_date.data,
-                                                 amount=form.amount.data),
+                                                 amount=form.amount.data,
+                                                 reason=form.reason.data or ""),
         _("Instalment added."), url_for("contracts.show", contract_id=contract.id),
         lambda: _instalment_page(form, contract, None), record=contract)
 
@@ -196,21 +198,35 @@ def edit_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
     return submit(
         form, lambda: corrections.save_instalment(_user(), instalment,
                                                   due_date=form.due_date.data,
-                                                  amount=form.amount.data),
+                                                  amount=form.amount.data,
+                                                  reason=form.reason.data or ""),
         _("Instalment corrected."), url_for("contracts.show", contract_id=contract.id),
         lambda: _instalment_page(form, contract, instalment), record=contract)
 
 
-@bp.post("/instalments/<int:instalment_id>/remove")
+@bp.route("/instalments/<int:instalment_id>/remove", methods=["GET", "POST"])
 @login_required
-def remove_instalment(instalment_id: int) -> Response | tuple[str, int]:
+def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
+    """An instalment recorded by mistake removed, with the reason; offered only where nothing
+    was received against it (`corrections.instalment_refusal`)."""
     instalment = _instalment(instalment_id)
     contract = instalment.contract
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
-    return press(lambda: corrections.remove_instalment(_user(), instalment),
-                 _("Instalment removed."), url_for("contracts.show", contract_id=contract.id),
-                 lambda: _page(contract))
+    back = url_for("contracts.show", contract_id=contract.id)
+    offered(corrections.instalment_refusal(instalment), back)
+    form = ReasonForm()
+    return submit(
+        form, lambda: corrections.remove_instalment(_user(), instalment, form.reason.data or ""),
+        _("Instalment removed."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back, title=_("Remove an instalment"),
+            facts=[(_("Contract"), contract.title), (_("Due date"), day(instalment.due_date)),
+                   (_("Amount"), money(instalment.amount))],
+            button=_("Remove the instalment"),
+            explanation=_("An instalment recorded by mistake, with nothing received against "
+                          "it, is removed from the schedule; the contract's history keeps the "
+                          "schedule before and after, with the reason.")))
 
 
 @bp.route("/contracts/<int:contract_id>/void", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ import secrets
 from functools import cache
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
@@ -20,9 +21,11 @@ from tracker.accounts import policy
 from tracker.accounts import services as accounts
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import User
+from tracker.audit import services as audit
 from tracker.errors import Invalid
 from tracker.imports import columns
 from tracker.imports.columns import Kind
+from tracker.imports.models import ImportRun
 from tracker.organisations import services as organisations
 from tracker.organisations import uscc
 from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
@@ -34,6 +37,14 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.partners.models import Partner
+
+
+def correction_reason() -> str:
+    """The reason a correction made by an import gives (every correction has one, as on the
+    record's page): the import, and its file."""
+    run = db.session.get(ImportRun, audit.current_import() or 0)
+    return _("Corrected by import %(id)s (%(file)s).", id=audit.current_import(),
+             file=run.filename if run is not None else "")
 
 
 @cache

@@ -26,7 +26,7 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day
 from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import columns, reversal_lines
-from tracker.imports.adapters import Adapter, _rows
+from tracker.imports.adapters import Adapter, _rows, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.reversal_lines import Reversal
 from tracker.organisations.models import Enterprise
@@ -130,9 +130,10 @@ def _reschedule(actor: User, contract: ResearchContract,
             record.due_date if isinstance(record, Instalment) else given[0]))
         try:
             if given:
-                step(actor, record, due_date=given[0], amount=given[1])
+                step(actor, record, due_date=given[0], amount=given[1],
+                     reason=correction_reason())
             else:
-                step(actor, record)
+                step(actor, record, correction_reason())
         except Invalid as invalid:
             problems.found += [("instalments", _("%(entry)s: %(problem)s", entry=named,
                                                  problem=message))
@@ -156,7 +157,8 @@ def _correct(actor: User, contract: ResearchContract, values: dict,
     change_schedule = wanted != [(i.due_date, i.amount) for i in contract.instalments]
     steps = []
     if change_terms:
-        steps.append(lambda: corrections.save_contract(actor, contract, **terms))
+        steps.append(lambda: corrections.save_contract(actor, contract, **terms,
+                                                       reason=correction_reason()))
     if change_schedule:
         steps.append(lambda: _reschedule(actor, contract, wanted))
     first: Invalid | None = None

@@ -25,7 +25,6 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.audit import services as audit
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding import amendments, corrections
@@ -33,9 +32,8 @@ from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
 from tracker.imports import columns, reversal_lines
-from tracker.imports.adapters import Adapter
+from tracker.imports.adapters import Adapter, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
-from tracker.imports.models import ImportRun
 from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
 from tracker.partners import services as partners
@@ -50,12 +48,6 @@ _GATE = re.compile(r"^(?:gate|关口|阶段门)\s*(\d+)$", re.I)
 Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone title
 Paid = tuple[int, date, Decimal, str]  # tranche number, paid on, amount, reference
 Outcome = tuple[AgreementOutcome, date, Decimal | None, str, str]
-
-
-def _import_file() -> str:
-    """The file of the import whose rows are being saved, to name it in a correction's reason."""
-    run = db.session.get(ImportRun, audit.current_import() or 0)
-    return run.filename if run is not None else ""
 
 
 def _amount(text: str, column: str) -> Decimal:
@@ -282,8 +274,7 @@ class Funding(Adapter):
             try:
                 amendments.save_agreement(
                     member, obj, **terms, co_funders=values["co_funders"],
-                    reason=_("Corrected by import %(id)s (%(file)s).", id=audit.current_import(),
-                             file=_import_file()))
+                    reason=correction_reason())
             except Invalid as invalid:
                 problems.found += invalid.problems
             except Refused as refused:
