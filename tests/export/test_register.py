@@ -72,7 +72,8 @@ def test_every_deal_with_its_terms_income_and_total(client):
     rows = csv_rows(client.get("/transfers/?export=csv"))
     assert rows[0] == ["Licensee or assignee", "Kind", "Achievement", "Project", "Institute",
                        "Signed on", "Ends on", "Upfront payment (CNY)", "Royalty rate",
-                       "Royalty base", "Income received to date (CNY)", "Status"]
+                       "Royalty base", "Income received to date (CNY)",
+                       "Of which to contributors (CNY)", "Status"]
     assert [r[0] for r in rows[1:]] == ["Beta Ltd", "华东材料有限公司", "'=Formula Licensee",
                                         "Total"]
     assert [r[0] for r in table["body"] + table["foot"]] == [
@@ -80,9 +81,12 @@ def test_every_deal_with_its_terms_income_and_total(client):
     licence = rows[3]
     assert licence[1] == "Exclusive licence" and licence[2] == "'=Electrolyte film"
     assert licence[4] == "甲研究所" and licence[5] == "2026-01-15" and licence[6] == ""
-    assert licence[7:] == ["100000.00", "5.00", "Net sales", "100000.00", "In effect"]
-    assert rows[2][6:] == ["2026-06-30", "250000.00", "", "", "0.00", "Term ended"]
+    # Half of the 100,000.00 to the contributors; the 30,000.00 and its reversal net out.
+    assert licence[7:] == ["100000.00", "5.00", "Net sales", "100000.00", "50000.00",
+                           "In effect"]
+    assert rows[2][6:] == ["2026-06-30", "250000.00", "", "", "0.00", "0.00", "Term ended"]
     assert rows[4][7] == "400000.00" and rows[4][10] == "100000.00"  # every deal listed
+    assert rows[4][11] == "50000.00" and rows[4][2] == "3 achievements"
     sheet = xlsx_rows(client.get("/transfers/?export=xlsx"))
     assert sheet[0] == rows[0]
     assert isinstance(sheet[3][5], datetime) and sheet[3][7] == 100000 and sheet[3][10] == 100000
@@ -94,8 +98,8 @@ def test_every_deal_with_its_terms_income_and_total(client):
     ("kind=exclusive_licence", ["'=Formula Licensee"]),
     ("status=ended", ["华东材料有限公司"]),
     ("status=in_effect", ["Beta Ltd", "'=Formula Licensee"]),
-    ("year=2025", []),
-    ("year=2026&kind=non_exclusive_licence", ["Beta Ltd", "华东材料有限公司"]),
+    ("signed=2025", []),
+    ("signed=2026&kind=non_exclusive_licence", ["Beta Ltd", "华东材料有限公司"]),
 ])
 def test_the_filters_keep_their_rows_in_the_file(client, query, licensees):
     world = _world()
@@ -111,7 +115,7 @@ def test_by_institute_and_a_bad_filter(client):
     login(client, world["hq"])
     body = _body(client, f"/transfers/?institute={world['b'].id}")
     assert [r[0] for r in body] == ["Beta Ltd", "Total"] and body[1][7] == "50000.00"
-    for bad in ("status=bogus", "kind=lease", "year=12", "institute=99999"):
+    for bad in ("status=bogus", "kind=lease", "signed=12", "received=12", "institute=99999"):
         assert client.get(f"/transfers/?{bad}").status_code == 400, bad
         assert client.get(f"/transfers/?{bad}&export=csv").status_code == 400, bad
 

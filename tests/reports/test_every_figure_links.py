@@ -95,24 +95,30 @@ def test_this_years_contract_figures_link_to_that_years_contracts(net, client, a
     assert "received=2026" in url and f"CN¥{received}" in _foot(page), url
 
 
-# (dashboard's filters, agreements, committed, disbursed, converted): A1 of P3 (2,000,000
-# committed, 1,000,000 disbursed and converted), A2 of P4 (500,000, disbursed, a grant).
-FUNDING = [("", 2, "2,500,000.00", "1,500,000.00", "1,000,000.00"),
-           ("institute=b", 1, "500,000.00", "500,000.00", "0.00"),
-           ("type=allocation_investment", 1, "2,000,000.00", "1,000,000.00", "1,000,000.00"),
-           ("year=2026", 0, "0.00", "0.00", "0.00")]
+# (dashboard's filters, agreements, committed, disbursed, converted, committed and paid by
+# co-funders): A1 of P3 (2,000,000 committed, 1,000,000 disbursed and converted; its city
+# 1,000,000 and district 500,000, paid 300,000 + 200,000 - 200,000 reversed + 100,000), A2 of
+# P4 (500,000, disbursed, a grant; the city 500,000, paid).
+FUNDING = [("", 2, "2,500,000.00", "1,500,000.00", "1,000,000.00", "2,000,000.00",
+            "900,000.00"),
+           ("institute=b", 1, "500,000.00", "500,000.00", "0.00", "500,000.00", "500,000.00"),
+           ("type=allocation_investment", 1, "2,000,000.00", "1,000,000.00", "1,000,000.00",
+            "1,500,000.00", "400,000.00"),
+           ("year=2026", 0, "0.00", "0.00", "0.00", "0.00", "0.00")]
 
 
-@pytest.mark.parametrize("args,count,committed,disbursed,converted", FUNDING)
-def test_funding_figures_link_to_the_agreements_filtered_alike(net, client, args, count,
-                                                               committed, disbursed, converted):
+@pytest.mark.parametrize("args,count,committed,disbursed,converted,co_funded,co_paid", FUNDING)
+def test_funding_figures_link_to_the_agreements_filtered_alike(
+        net, client, args, count, committed, disbursed, converted, co_funded, co_paid):
     login(client, net["admin"])
     args = args.replace("institute=b", f"institute={net['b'].id}")
-    for heading in ("Committed", "Disbursed", "Converted to equity"):
+    for heading in ("Committed", "Disbursed", "Converted to equity", "Committed by co-funders",
+                    "Paid by co-funders"):
         url, page = _follow(client, f"/dashboard?{args}", heading)
         assert url.startswith("/funding/") and _rows(page) == count, url
         cells = re.findall(r'<th class="num">([^<]*)</th>', _foot(page))
-        assert cells == [f"CN¥{committed}", f"CN¥{disbursed}", f"CN¥{converted}"], url
+        assert cells == [f"CN¥{committed}", f"CN¥{disbursed}", f"CN¥{converted}",
+                         f"CN¥{co_funded}", f"CN¥{co_paid}"], url
         _shows_filters(page, url)
     exported = client.get(f"{url}{'&' if '?' in url else '?'}export=csv")
     assert len(exported.get_data(as_text=True).strip().splitlines()) == count + 2  # + total

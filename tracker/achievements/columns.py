@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from tracker.achievements.models import Achievement
 from tracker.display.formatting import day, pct
@@ -40,9 +41,12 @@ DEAL_COLUMNS = [
     Column(_l("Licensee or assignee"), lambda d: d.licensee, width=28,
            link=lambda d: d.id and url_for("transfers.show", transfer_id=d.id)),
     Column(_l("Kind"), lambda d: d.kind, Kind.LABEL, 18),
+    # The total row says how many achievements its deals are of (the annual report's count).
     Column(_l("Achievement"), lambda d: d.achievement, width=32,
            link=lambda d: d.achievement_id and url_for("achievements.show",
-                                                       achievement_id=d.achievement_id)),
+                                                       achievement_id=d.achievement_id),
+           blank=lambda d: d.achievements is not None and ngettext(
+               "%(num)d achievement", "%(num)d achievements", d.achievements)),
     Column(_l("Project"), lambda d: d.project, Kind.CODE, 18,
            link=lambda d: d.project_id and url_for("projects.show", project_id=d.project_id)),
     Column(_l("Institute"), lambda d: d.institute, width=24),
@@ -52,6 +56,7 @@ DEAL_COLUMNS = [
     Column(_l("Royalty rate"), lambda d: d.royalty_pct, Kind.PCT, 12),
     Column(_l("Royalty base"), lambda d: d.royalty_base, Kind.LABEL, 14),
     Column(_l("Income received to date (CNY)"), lambda d: d.income, Kind.MONEY, 18),
+    Column(_l("Of which to contributors (CNY)"), lambda d: d.to_contributors, Kind.MONEY, 18),
     Column(_l("Status"), lambda d: d.status, Kind.LABEL, 12),
 ]
 

@@ -40,11 +40,13 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.organisations.models import Enterprise, Institute
+from tracker.organisations.models import Enterprise
+from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
-from tracker.web.navigation import choice_arg, paginate, row_arg, year_arg
+from tracker.web.filters import of_list
+from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("transfers", __name__)
@@ -143,13 +145,15 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
 @requires(Transfer.can_list)
 def index() -> str | Response:
     """Every transfer and licence the viewer may list (a director: their institutes'), most
-    recently signed first, filtered by institute, kind, year signed and status; a page at a
-    time, the total row summing all of them (the file holds them all)."""
+    recently signed first, filtered as the dashboard is (`deal_list`) and by kind, year signed,
+    year received and status; a page at a time, the total row summing all of them (the file
+    holds them all)."""
     user, on = _user(), today()
     filters = deal_list.DealFilters(
-        institute_id=row_arg("institute", Institute),
-        kind=choice_arg("kind", {k.value for k in TransferKind}), year=year_arg(),
-        status=choice_arg("status", {s.value for s in DealStatus}))
+        portfolio=of_list(), kind=choice_arg("kind", {k.value for k in TransferKind}),
+        signed=year_arg("signed"), received=year_arg("received"),
+        status=choice_arg("status", {s.value for s in DealStatus}),
+        approved=text_arg("approved") == "1")
     query, foot = deal_list.deals(user, filters, on), deal_list.total(user, filters, on)
     if fmt := exports.requested():
         lines = (deal_list.line(row, on) for row in exports.stream(query, scalars=False))
@@ -159,7 +163,8 @@ def index() -> str | Response:
     page.items = [deal_list.line(row, on) for row in page.items]
     return render_template("achievements/deals.html", page=page, columns=DEAL_COLUMNS,
                            foot=foot, filters=filters, institutes=institute_choices(user),
-                           kinds=list(TransferKind), statuses=list(DealStatus))
+                           kinds=list(TransferKind), statuses=list(DealStatus),
+                           types=list(ProjectType))
 
 
 @bp.get("/transfers/<int:transfer_id>")

@@ -118,7 +118,9 @@ def agreements() -> str | Response:
                            selectinload(FundingAgreement.conversions)
                            .selectinload(Conversion.reversal),
                            selectinload(FundingAgreement.tranches)
-                           .selectinload(Tranche.disbursements))
+                           .selectinload(Tranche.disbursements),
+                           selectinload(FundingAgreement.co_funders)
+                           .selectinload(CoFunder.payments))
              .order_by(FundingAgreement.outcome.is_not(None),
                        FundingAgreement.conversion_deadline, FundingAgreement.id))
     if fmt := exports.requested():

@@ -53,6 +53,14 @@ from tracker.reports.filters import approved, year_bounds
 OVERVIEW = ("new_projects", "active_projects", "needs_matched", "contracts_signed",
             "contracts_received", "ai_committed", "companies_founded", "financing_raised")
 
+# The figures whose cells link to the list of the rows they count (the endpoint, and its
+# argument naming the year), filtered alike: approved projects only, the institute of the row.
+# The list's total row has the figure: the achievements its deals are of and their upfront
+# payments; the income received that year and the contributors' part of it.
+LISTED = {"achievements_transferred": ("transfers.index", "signed"),
+          "licence_income": ("transfers.index", "received"),
+          "licence_income_distributed": ("transfers.index", "received")}
+
 
 def _kind(column: Any) -> type:
     """int for a year, date for a date, datetime for an instant (UTCDateTime names no type)."""

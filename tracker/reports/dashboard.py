@@ -9,18 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ScalarSelect, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import db, money
 from tracker.accounts.models import User
+from tracker.achievements.deal_models import IncomeReceipt, Transfer
+from tracker.achievements.models import Achievement
 from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies import holdings
 from tracker.contracts.models import Instalment, Payment, ResearchContract
+from tracker.funding.columns import co_funder_sums
 from tracker.funding.models import (
     AgreementOutcome,
-    CoFunder,
     Conversion,
     Disbursement,
     FundingAgreement,
@@ -32,7 +35,6 @@ from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.needs.contracted import contracted
 from tracker.organisations.models import NeedState, TechnologyNeed
-from tracker.partners.payment_models import CoFunderPayment, co_funder_commitment
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -87,6 +89,7 @@ class Dashboard:
     gates_past_due: int
     oldest_gates: list[GateReview]
     contracts: dict[str, Decimal | int]
+    deals: dict[str, Decimal | int]
     funding: Funding
     companies: holdings.Totals
     needs: Needs
@@ -117,7 +120,10 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
     return Dashboard(
         on=on,
         funnel=[(phase, funnel.get(phase, 0)) for phase in FUNNEL],
-        sources=[(source, *by_source.get(source, (0, ZERO))) for source in FundingSource],
+        # Under a source filter, that source's row alone: another's would count nothing, and
+        # its link would lead to that source's projects.
+        sources=[(source, *by_source.get(source, (0, ZERO))) for source in FundingSource
+                 if filters.source in ("", source.value)],
         overdue=late,
         reviews_overdue=reviews_late.total or 0,
         oldest_reviews=list(db.session.scalars(
@@ -128,6 +134,7 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
             gates.options(joinedload(GateReview.project))
             .order_by(GateReview.requested_at, GateReview.id).limit(OLDEST))),
         contracts=contract_figures(filters, on.year),
+        deals=deal_figures(filters, on.year),
         funding=funding_figures(filters),
         companies=company_figures(filters, on),
         needs=need_figures(filters),
@@ -160,6 +167,36 @@ def contract_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
             "received": _money(row[4]), "received_year": _money(row[5])}
 
 
+def deal_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
+    """Transfers and licences of the achievements of the filtered projects (a withdrawn
+    achievement's aside, as `/transfers/` lists them): deals signed and their upfront payments,
+    all time and in `year` (by the signing date), the income received under them and the
+    contributors' part of it, all time and in `year` (by the date received, a reversal netting
+    out in its own year). One statement: the income is summed in subqueries."""
+    scope = and_(filters.projects(), Achievement.withdrawn_at.is_(None))
+    in_year = func.extract("year", Transfer.signed_on) == year
+
+    def received(column: Any, *where: Any) -> ScalarSelect:
+        return (select(func.sum(column))
+                .join(Transfer, Transfer.id == IncomeReceipt.transfer_id)
+                .join(Achievement, Achievement.id == Transfer.achievement_id)
+                .join(Project, Project.id == Achievement.project_id)
+                .where(scope, *where).scalar_subquery())
+
+    this_year = func.extract("year", IncomeReceipt.received_on) == year
+    row = db.session.execute(
+        select(func.count(Transfer.id), func.sum(Transfer.upfront),
+               func.count(Transfer.id).filter(in_year), func.sum(Transfer.upfront).filter(in_year),
+               received(IncomeReceipt.amount), received(IncomeReceipt.amount, this_year),
+               received(IncomeReceipt.pool), received(IncomeReceipt.pool, this_year))
+        .join(Achievement, Achievement.id == Transfer.achievement_id)
+        .join(Project, Project.id == Achievement.project_id).where(scope)).one()
+    return {"deals": row[0] or 0, "upfront": _money(row[1]),
+            "deals_year": row[2] or 0, "upfront_year": _money(row[3]),
+            "income": _money(row[4]), "income_year": _money(row[5]),
+            "to_contributors": _money(row[6]), "to_contributors_year": _money(row[7])}
+
+
 def funding_figures(filters: Filters) -> Funding:
     """Allocation-investment: agreements and what HQ committed, disbursed and converted, per
     outcome, and what the co-funders committed and paid. One statement: disbursements and the
@@ -167,10 +204,7 @@ def funding_figures(filters: Filters) -> Funding:
     disbursed = (select(Tranche.agreement_id, func.sum(Disbursement.amount).label("amount"))
                  .join(Disbursement, Disbursement.tranche_id == Tranche.id)
                  .group_by(Tranche.agreement_id).subquery())
-    co_funded = (select(CoFunder.agreement_id, func.sum(co_funder_commitment()).label("amount"))
-                 .join(FundingAgreement).group_by(CoFunder.agreement_id).subquery())
-    co_paid = (select(CoFunder.agreement_id, func.sum(CoFunderPayment.amount).label("amount"))
-               .join(CoFunderPayment).group_by(CoFunder.agreement_id).subquery())
+    co_funded, co_paid = co_funder_sums()
     by_outcome = {row[0]: row[1:] for row in db.session.execute(
         select(FundingAgreement.outcome, func.count(FundingAgreement.id),
                func.sum(FundingAgreement.committed), func.sum(disbursed.c.amount),

@@ -4,6 +4,7 @@ annual report."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
@@ -107,4 +108,23 @@ def annual() -> str | Response:
                             title=_("Annual report %(year)d", year=year))
     return render_template("reports/annual.html", report=report, filters=filters,
                            institutes=_institutes(filters), on=on,
-                           overview_keys=annual_report.OVERVIEW)
+                           overview_keys=annual_report.OVERVIEW,
+                           figure_url=_figure_url(report, filters))
+
+
+def _figure_url(report: annual_report.AnnualReport,
+                filters: Filters) -> Callable[[Any, int], str | None]:
+    """Where a figure of the annual report leads, for a row (a figure in total or for an
+    institute) and a year: the list of the rows it counts, filtered alike
+    (`annual.LISTED`), or None for a figure no list counts yet."""
+    ids = {code: id_ for id_, code, _name in report.institutes}
+
+    def url(row: Any, year: int) -> str | None:
+        listed = annual_report.LISTED.get(row.figure)
+        if listed is None:
+            return None
+        endpoint, year_arg_name = listed
+        institute = ids[row.institute_code] if row.institute_code else filters.institute_id
+        return url_for(endpoint, approved=1, institute=institute or None,
+                       **{year_arg_name: year})
+    return url
