@@ -188,6 +188,10 @@ ACCESS: dict[str, dict[str, str]] = {
     "pms.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "pms.step": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "pms.new_team": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    # PmInterview.can_correct / can_withdraw: HQ admins (the world's PM is appointed: 409).
+    **{endpoint: {"GET": "admin: ok; pm director committee observer: 403; *: 404",
+                  "POST": "admin: ok; pm director committee observer: 403; *: 404"}
+       for endpoint in ("pms.correct_interview", "pms.withdraw_interview")},
     "pms.edit_team": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.new_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "centres.edit_agreement": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
@@ -272,6 +276,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "projects.request_gate": {"POST": on_project("pm")},
     "projects.upload_deliverable": {"POST": on_project("pm")},  # can_prepare
     "projects.record_trl": {"POST": on_project("pm")},  # can_manage_plan
+    # TrlRecord.can_correct / can_withdraw: the PM who runs the project (nothing decided since).
+    **{endpoint: {"GET": f"pm: 200; {on_project('pm')}", "POST": on_project("pm")}
+       for endpoint in ("trl.correct", "trl.withdraw")},
     "projects.resume": {"POST": on_project("admin")},  # Project.can_decide_hold
     "projects.terminate": {"POST": on_project("admin")},
     "changes.change": {"POST": on_project("pm")},  # the PM asks; HQ decides
@@ -349,6 +356,10 @@ ACCESS: dict[str, dict[str, str]] = {
                         "POST": on_project("pm", SEES + " panelist")},  # 409: under review
     "milestones.rebaseline": {"POST": on_project("pm", SEES + " panelist")},
     "milestones.update": {"POST": on_project("pm", SEES + " panelist")},
+    # ProgressUpdate.can_correct / can_withdraw: its author (the world's is under review: 409).
+    **{endpoint: {"GET": on_project("pm", SEES + " panelist"),
+                  "POST": on_project("pm", SEES + " panelist")}
+       for endpoint in ("posts.correct", "posts.withdraw")},
     "milestones.submit_milestone": {"POST": on_project("pm", SEES + " panelist")},
     "milestones.review": {"POST": on_project("panelist", SEES + " panelist")},
     "milestones.assign": {"POST": on_project("admin", SEES + " panelist")},
@@ -487,6 +498,13 @@ ACCESS: dict[str, dict[str, str]] = {
     "assessment.indicators": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "assessment.edit_indicator": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "assessment.review": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    # EvidenceEntry.can_correct: the institute's director; can_withdraw: HQ admins too (an
+    # entry they accepted: the world's awaits review, 409).
+    "assessment.correct_evidence": {"GET": "director: 200; other_director: 404; *: 403",
+                                    "POST": "director: ok; other_director: 404; *: 403"},
+    "assessment.withdraw_evidence": {
+        "GET": "director: 200; admin: ok; other_director: 404; *: 403",
+        "POST": "director admin: ok; other_director: 404; *: 403"},
     "assessment.funding": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "assessment.approve": {"POST": ADMIN_POSTS},
     "assessment.publish": {"POST": ADMIN_POSTS},

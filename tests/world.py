@@ -68,6 +68,7 @@ from tracker.partners.agreement_models import AgreementKind
 from tracker.pms import services as pm_services
 from tracker.pms.models import InterviewOutcome, Origin
 from tracker.projects import services as projects
+from tracker.projects import trl
 from tracker.projects.lifecycle import Phase
 from tracker.projects.views import PROJECT_FIELDS as PROPOSAL_FIELDS
 from tracker.reminders import preferences
@@ -286,8 +287,12 @@ def build() -> World:
                     unit="Matrix University", expertise="Materials",
                     email="matrix-expert@example.cn", phone="")
     db.session.add(expert)
+    # The TRL the PM recorded since gate 1: theirs to correct or withdraw (nothing decided since).
+    trl_record = trl.record_trl(pm, project, 4, "Bench test at 100 h")
     _commit()
     world.ids = dict(
+        trl_id=trl_record.id, update_id=submitted.updates[0].id,
+        interview_id=pm_record.interviews[0].id,
         expert_id=expert.id, record_id=pm_record.id, team_id=pm_team.id,
         achievement_id=achievement.id,
         right_id=patent.id,
@@ -359,6 +364,8 @@ ARGUMENT_OF = {
     ("assessment.evidence_file", "entry_id"): "evidence_entry_id",
     ("assessment.evidence_file", "file_id"): "evidence_file_id",
     ("assessment.review", "entry_id"): "evidence_entry_id",
+    ("assessment.correct_evidence", "entry_id"): "evidence_entry_id",
+    ("assessment.withdraw_evidence", "entry_id"): "evidence_entry_id",
     ("reminders.retry", "message_id"): "message_id",
     ("reminders.feed", "token"): "feed_token",
     ("budget_admin.edit_template", "template_id"): "budget_template_id",

@@ -78,6 +78,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.imports.views import bp as imports_bp
     from tracker.incentives.views import bp as incentives_bp
     from tracker.jobs.views import bp as jobs_bp
+    from tracker.milestones.post_views import bp as posts_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.needs.views import bp as needs_bp
     from tracker.notifications.views import bp as notifications_bp
@@ -87,6 +88,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.partners.views import bp as co_funding_bp
     from tracker.phones.views import bp as phones_bp
     from tracker.pms.views import bp as pms_bp
+    from tracker.projects.trl_views import bp as trl_bp
     from tracker.projects.views import bp as projects_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
@@ -106,7 +108,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, mfa_bp, sso_bp, admin_bp, organisations_bp, audit_bp,
-                      projects_bp, gates_bp, gate_admin_bp, budget_admin_bp, milestones_bp,
+                      projects_bp, trl_bp, gates_bp, gate_admin_bp, budget_admin_bp, milestones_bp,
+                      posts_bp,
                       contracts_bp, reminders_bp, funding_bp, companies_bp, settings_bp,
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,

@@ -20,9 +20,11 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Enum,
+    ForeignKey,
     Integer,
     MetaData,
     Numeric,
+    Text,
     bindparam,
     create_engine,
     event,
@@ -340,3 +342,17 @@ def _sqlite_on_begin(connection: Any) -> None:
     # timeout; a deferred transaction that reads and then writes would instead fail at once
     # ("database is locked") when another request wrote first.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Withdrawable:
+    """A record made by mistake, withdrawn with a reason (`tracker.corrections.withdraw`): kept,
+    with its history and its files, marked withdrawn on its page, out of every figure read
+    from its kind (a project's TRL, a milestone's progress, an assessment's score)."""
+
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -24,7 +24,7 @@ from tracker.accounts.models import Role
 from tracker.achievements.deal_models import IncomeShare
 from tracker.companies.reversal_models import Reversal
 from tracker.dates import PAST
-from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.db import Base, Money, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
 from tracker.money import Percent
 from tracker.names import name_key
 
@@ -141,19 +141,6 @@ def title_key(title: str | None) -> str | None:
     """An achievement's title as compared for uniqueness in its project (`tracker.names`:
     spaces collapsed, full-width folded, case ignored); None without a title."""
     return name_key(title)[:TITLE_LENGTH] or None
-
-
-class Withdrawable:
-    """A record made by mistake, withdrawn with a reason (`tracker/achievements/withdrawals.py`):
-    kept, with its history, out of the lists, the annual report's figures and the reminders."""
-
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
 
 class Achievement(Withdrawable, Versioned, Base):

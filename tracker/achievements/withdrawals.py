@@ -15,13 +15,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db
+from tracker import corrections, db
 from tracker.accounts.models import User
 from tracker.achievements import queries
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, IpRight
 from tracker.audit import services as audit
-from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Problems, Refused
@@ -88,16 +87,13 @@ def move_refusal(achievement: Achievement) -> str | None:
 
 def _reason(reason: str) -> str:
     problems = Problems()
-    if not (reason or "").strip():
-        problems.add("reason", _("Say why it was recorded by mistake."))
+    reason = corrections.reason_of(problems, reason)
     problems.raise_any()
-    return reason.strip()
+    return reason
 
 
 def _withdraw(actor: User, record: Achievement | IpRight, reason: str, action: str) -> None:
-    record.withdrawn_at, record.withdrawn_reason = utcnow(), reason
-    record.withdrawn_by_id = actor.id
-    changes = audit.pending_changes(record)
+    changes = corrections.mark_withdrawn(actor, record, reason)
     if isinstance(record, IpRight):
         record.number_key = None  # the number is free again; kept as it was written
     else:

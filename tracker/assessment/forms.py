@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.assessment.models import MEASURE_LABELS, Measure
 from tracker.files.services import ACCEPT
+from tracker.web.corrections import reason_field
 from tracker.web.fields import MAX_AMOUNT, MoneyField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -62,6 +63,17 @@ class EvidenceForm(OneTime, Form):
     def uploads(self) -> list:
         return [(f.stream, f.filename or "") for f in request.files.getlist("files")
                 if f.filename]
+
+
+class EvidenceCorrectionForm(SeenVersion, OneTime, Form):
+    """An entry corrected before HQ reviews it: the fields it was entered with (its indicator
+    stays), files added, the reason."""
+
+    amount = EvidenceForm.amount
+    description = EvidenceForm.description
+    files = EvidenceForm.files
+    reason = reason_field()
+    uploads = EvidenceForm.uploads
 
 
 class ReviewEvidenceForm(Form):

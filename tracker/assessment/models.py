@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.db import Base, Money, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
 from tracker.money import Percent
 
@@ -137,10 +137,13 @@ evidence_files = Table(
 )
 
 
-class EvidenceEntry(Base):
+class EvidenceEntry(Withdrawable, Versioned, Base):
     """What an institute claims for an evidence indicator (service income earned outside the
-    tracker, say), with its files. Only an entry HQ accepted counts; a returned one keeps HQ's
-    opinion, and the institute enters a corrected one beside it."""
+    tracker, say), with its files. Only an entry HQ accepted and nobody withdrew counts; a
+    returned one keeps HQ's opinion, and the institute enters a corrected one beside it.
+    Entered wrong, the director corrects it or withdraws it while HQ has not reviewed it; HQ
+    withdraws one it accepted, until the year's funding is approved
+    (`tracker.assessment.corrections`)."""
 
     __tablename__ = "assessment_evidence"
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
@@ -167,7 +170,7 @@ class EvidenceEntry(Base):
 
     @property
     def counts(self) -> bool:
-        return self.state is EvidenceState.ACCEPTED
+        return self.state is EvidenceState.ACCEPTED and not self.withdrawn
 
     def can_view(self, user: User) -> bool:
         return Indicator.can_view_institute(user, self.institute)
@@ -179,7 +182,15 @@ class EvidenceEntry(Base):
 
     def can_review(self, user: User) -> bool:
         """HQ admins accept an entry or return it with an opinion, once."""
-        return user.is_hq_admin and self.state is EvidenceState.SUBMITTED
+        return user.is_hq_admin and self.state is EvidenceState.SUBMITTED and not self.withdrawn
+
+    def can_correct(self, user: User) -> bool:
+        """The institute's director, who entered it (HQ judges it, never rewrites it)."""
+        return EvidenceEntry.can_enter(user, self.institute)
+
+    def can_withdraw(self, user: User) -> bool:
+        """The institute's director; and HQ admins, who withdraw an entry they accepted."""
+        return self.can_correct(user) or user.is_hq_admin
 
 
 class AssessmentYear(Versioned, Base):

@@ -66,12 +66,14 @@ def indicators_of(year: int) -> list[Indicator]:
 
 
 def accepted_evidence(year: int) -> dict[tuple[int, int], Decimal]:
-    """{(indicator, institute): the sum of the accepted entries}: nothing else counts."""
+    """{(indicator, institute): the sum of the accepted entries}: nothing else counts, an
+    accepted entry withdrawn since (`EvidenceEntry.counts`) neither."""
     rows = db.session.execute(
         select(EvidenceEntry.indicator_id, EvidenceEntry.institute_id,
                func.sum(EvidenceEntry.amount))
         .join(Indicator, Indicator.id == EvidenceEntry.indicator_id)
-        .where(Indicator.year == year, EvidenceEntry.state == EvidenceState.ACCEPTED)
+        .where(Indicator.year == year, EvidenceEntry.state == EvidenceState.ACCEPTED,
+               EvidenceEntry.withdrawn_at.is_(None))
         .group_by(EvidenceEntry.indicator_id, EvidenceEntry.institute_id))
     return {(r[0], r[1]): Decimal(r[2]) for r in rows}
 

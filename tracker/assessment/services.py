@@ -44,11 +44,22 @@ def year_of(year: int) -> AssessmentYear:
     return found
 
 
+def locked_refusal(year: int) -> str | None:
+    """Why nothing of the year's assessment changes any more (its funding approved). Read
+    once a transaction however many entries a page asks it for."""
+    approved = db.cached(f"assessment_approved_{year}",
+                         frozenset({AssessmentYear.__tablename__}),
+                         lambda: db.session.scalar(select(AssessmentYear.approved_at).where(
+                             AssessmentYear.year == year)) is not None)
+    if approved:
+        return _("The funding of %(year)d is approved: its assessment no longer changes.",
+                 year=year)
+    return None
+
+
 def _unlocked(year: int) -> None:
-    found = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == year))
-    if found is not None and found.is_approved:
-        raise Refused(_("The funding of %(year)d is approved: its assessment no longer "
-                        "changes.", year=year))
+    if (said := locked_refusal(year)) is not None:
+        raise Refused(said)
 
 
 def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measure: Measure,

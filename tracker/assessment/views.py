@@ -12,8 +12,14 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.assessment import columns, measures, scoring, services
-from tracker.assessment.forms import EvidenceForm, IndicatorForm, ReviewEvidenceForm, RuleForm
+from tracker.assessment import columns, corrections, measures, scoring, services
+from tracker.assessment.forms import (
+    EvidenceCorrectionForm,
+    EvidenceForm,
+    IndicatorForm,
+    ReviewEvidenceForm,
+    RuleForm,
+)
 from tracker.assessment.models import (
     AssessmentYear,
     EvidenceEntry,
@@ -23,11 +29,13 @@ from tracker.assessment.models import (
     evidence_files,
 )
 from tracker.dates import EARLIEST, LATEST, today
+from tracker.display.formatting import number
 from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.organisations.models import Institute
 from tracker.web import downloads
 from tracker.web.actions import press, submit
+from tracker.web.corrections import WithdrawForm, correctable
 from tracker.web.navigation import year_arg
 from tracker.web.permissions import requires
 
@@ -140,10 +148,15 @@ def _institute_page(year: int, institute: Institute, form: EvidenceForm | None =
         form = EvidenceForm(indicators=evidence_indicators)
     allocation = next((a for a in assessment.allocations if a.institute_id == institute.id),
                       None) if assessment else None
+    entries = _entries(year, institute.id)
     return render_template(
         "assessment/institute.html", year=year, institute=institute, result=result,
         table=table, columns=columns.institute_columns(year, institute.id),
-        entries=_entries(year, institute.id), form=form, allocation=allocation,
+        entries=entries, form=form, allocation=allocation,
+        correctable={e.id for e in entries if e.can_correct(user)
+                     and corrections.correction_refusal(e) is None},
+        withdrawable={e.id for e in entries if e.can_withdraw(user)
+                      and corrections.withdrawal_refusal(e, user) is None},
         can_review=user.is_hq_admin,
         sees_ranking=bool(assessment and assessment.can_view_ranking(user))
         or user.sees_whole_portfolio)
@@ -231,6 +244,60 @@ def review(entry_id: int) -> str | Response | tuple[str, int]:
         lambda e: _("Evidence accepted: it counts.") if e.state is EvidenceState.ACCEPTED
         else _("Evidence returned with your opinion."), back,
         lambda: render_template("assessment/review.html", form=form, entry=entry, back=back))
+
+
+def _evidence_page(form, entry: EvidenceEntry, back: str, title: str, explanation: str,
+                   button: str) -> str:
+    facts = [(_("Institute"), entry.institute.shown("name")),
+             (_("Indicator"), entry.indicator.shown("name")), (_("Amount"), number(entry.amount)),
+             (_("What it is and where it comes from"), entry.description),
+             (_("Evidence files"), ", ".join(f.original_name for f in entry.files))]
+    return render_template("corrections/correct.html", form=form, back=back, title=title,
+                           facts=facts, explanation=explanation, button=button)
+
+
+def _to_institute(entry: EvidenceEntry) -> str:
+    return url_for("assessment.institute", year=entry.indicator.year,
+                   institute_id=entry.institute_id) + "#evidence"
+
+
+@bp.route("/assessment/evidence/<int:entry_id>/correct", methods=["GET", "POST"])
+@requires(Indicator.can_list)
+def correct_evidence(entry_id: int) -> str | Response | tuple[str, int]:
+    """The director corrects an entry before HQ reviews it (otherwise the reason, 409)."""
+    entry = correctable(db.session.get(EvidenceEntry, entry_id), EvidenceEntry.can_correct,
+                        corrections.correction_refusal, _user(), _to_institute)
+    form = EvidenceCorrectionForm(obj=entry)
+    return submit(
+        form, lambda: corrections.correct_evidence(
+            _user(), entry, amount=form.amount.data, description=form.description.data,
+            uploads=form.uploads(), reason=form.reason.data),
+        _("Evidence corrected."), _to_institute(entry),
+        lambda: _evidence_page(form, entry, _to_institute(entry), _("Correct evidence"),
+                               _("The amount and the description are corrected, files added; "
+                                 "HQ reviews the entry as corrected. The institute's history "
+                                 "keeps both, with the reason."), _("Correct the entry")),
+        record=entry)
+
+
+@bp.route("/assessment/evidence/<int:entry_id>/withdraw", methods=["GET", "POST"])
+@requires(Indicator.can_list)
+def withdraw_evidence(entry_id: int) -> str | Response | tuple[str, int]:
+    """The director withdraws what HQ has not accepted, HQ what it accepted (otherwise the
+    reason, 409)."""
+    entry = correctable(db.session.get(EvidenceEntry, entry_id), EvidenceEntry.can_withdraw,
+                        lambda e: corrections.withdrawal_refusal(e, _user()), _user(),
+                        _to_institute)
+    form = WithdrawForm()
+    return submit(
+        form, lambda: corrections.withdraw_evidence(_user(), entry, form.reason.data),
+        _("Evidence withdrawn: it stays on the institute's page, marked so, and counts in no "
+          "score."), _to_institute(entry),
+        lambda: _evidence_page(form, entry, _to_institute(entry),
+                               _("Withdraw evidence entered by mistake"),
+                               _("The entry stays on the institute's page with its files, "
+                                 "marked withdrawn; no score counts it."), _("Withdraw it")),
+        record=entry)
 
 
 @bp.get("/assessment/evidence/<int:entry_id>/files/<int:file_id>")

@@ -17,6 +17,9 @@ from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.funding.models import Conversion, Disbursement, Tranche
+from tracker.milestones.models import ProgressUpdate
+from tracker.pms.models import PmInterview
+from tracker.projects.history_models import TrlRecord
 
 
 def _agreement(agreement_id: int) -> list[tuple[str, Select]]:
@@ -69,7 +72,21 @@ def _right(right_id: int) -> list[tuple[str, Select]]:
     ]
 
 
+def _project(project_id: int) -> list[tuple[str, Select]]:
+    return [("trl_records", select(TrlRecord.id).where(TrlRecord.project_id == project_id))]
+
+
+def _milestone(milestone_id: int) -> list[tuple[str, Select]]:
+    return [("progress_updates", select(ProgressUpdate.id)
+             .where(ProgressUpdate.milestone_id == milestone_id))]
+
+
+def _pm_record(record_id: int) -> list[tuple[str, Select]]:
+    return [("pm_interviews", select(PmInterview.id).where(PmInterview.record_id == record_id))]
+
+
 FAMILIES = {"ip_rights": _right,"funding_agreements": _agreement, "companies": _company,
+            "projects": _project, "milestones": _milestone, "pm_records": _pm_record,
             "joint_innovation_centres": _centre, "ip_transfers": _transfer}
 
 

@@ -10,6 +10,8 @@ ACTIONS = {
     "assessment.indicator_update": _l("Assessment indicator changed"),
     "assessment.evidence_enter": _l("Assessment evidence entered"),
     "assessment.evidence_review": _l("Assessment evidence reviewed"),
+    "assessment.evidence_correct": _l("Assessment evidence corrected"),
+    "assessment.evidence_withdraw": _l("Assessment evidence withdrawn as entered by mistake"),
     "assessment.publish": _l("Assessment ranking published or withdrawn"),
     "assessment.rule": _l("Funding rule set"),
     "assessment.approve": _l("Funding allocation approved"),

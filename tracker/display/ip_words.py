@@ -87,10 +87,13 @@ FIELDS = {
 }
 
 # Keys whose general label (tracker/display/words.py) would mislead on these objects.
+# The records withdrawn as made by mistake (`tracker.db.Withdrawable`), not cancelled.
+WITHDRAWABLE = ("achievements", "ip_rights", "trl_records", "progress_updates", "evidence",
+                "assessment_evidence", "pm_interviews")
+
 FIELDS_OF = {
-    **{(table, "withdrawn_at"): _l("Withdrawn on") for table in ("achievements", "ip_rights")},
-    **{(table, "withdrawn_reason"): _l("Why it was withdrawn")
-       for table in ("achievements", "ip_rights")},
+    **{(table, "withdrawn_at"): _l("Withdrawn on") for table in WITHDRAWABLE},
+    **{(table, "withdrawn_reason"): _l("Why it was withdrawn") for table in WITHDRAWABLE},
     # The fee paid to the patent office, not money disbursed (`paid_on` of a tranche's payment).
     ("patent_annuities", "paid_on"): _l("Fee paid on"),
     ("annuity_payment_reversals", "paid_on"): _l("Fee paid on"),

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 PLAN_ACTIONS = {
     "project.trl": _l("TRL recorded"),
+    "trl.correct": _l("TRL record corrected"),
+    "trl.withdraw": _l("TRL record withdrawn as recorded by mistake"),
     "spending.record": _l("Spending recorded"),
     "spending.reverse": _l("Spending reversed"),
     "change.apply": _l("Plan changed"),

@@ -9,6 +9,8 @@ ACTIONS = {
     "pm.create": _l("PM candidate recorded"),
     "pm.update": _l("PM record corrected"),
     "pm.interview": _l("PM interview recorded"),
+    "pm.interview_correct": _l("PM interview corrected"),
+    "pm.interview_withdraw": _l("PM interview withdrawn as recorded by mistake"),
     "pm.decline": _l("PM candidate not appointed"),
     "pm.appoint": _l("PM appointed"),
     "pm.renew": _l("PM appointment renewed"),

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from tracker.display.formatting import size
 from tracker.display.labels import label
 from tracker.files.services import ACCEPT
+from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -37,10 +38,32 @@ class MilestoneForm(OneTime, SeenVersion, Form):
         self.phase.choices = [(p.value, label(p)) for p in phases]
 
 
-class UpdateForm(OneTime, Form):
+class _PostFields(Form):
     percent = IntegerField(_l("Percent complete"), validators=[InputRequired(),
                                                                Range(0, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
+
+
+class PostCorrectionForm(SeenVersion, OneTime, _PostFields):
+    """A progress post made wrong: its percentage and note corrected, files added to it or
+    withdrawn from it (they stay, marked so), with the reason."""
+
+    files = MultipleFileField(_l("Files to add"), render_kw={"accept": ACCEPT})
+    withdrawn_files = MultiCheckboxField(_l("Files to withdraw from the post"), coerce=int,
+                                         choices=[], validators=[Optional()])
+    reason = reason_field()
+
+    def __init__(self, *args, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.withdrawn_files.choices = [(e.file_id, e.file.original_name)
+                                        for e in (post.standing_evidence if post else ())]
+
+    def uploads(self):
+        return [(f.stream, f.filename) for f in self.files.data or ()
+                if f and getattr(f, "filename", "")]
+
+
+class UpdateForm(OneTime, _PostFields):
     # A phone's picker offers its photos and its camera for these types.
     files = MultipleFileField(_l("Evidence files"), render_kw={"accept": ACCEPT},
                               description=_l("Photos (JPEG, PNG, HEIC, HEIF), PDF, Word, "

@@ -24,7 +24,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.db import Base, UTCDateTime, inline, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, inline, str_enum, utcnow
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -202,7 +202,11 @@ class MilestoneEvent(Base):
     actor: Mapped[User] = relationship()
 
 
-class ProgressUpdate(Base):
+class ProgressUpdate(Withdrawable, Versioned, Base):
+    """A post of progress on a milestone, with its evidence files. Posted wrong, its author
+    corrects it (the percentage, the note, files added or withdrawn) or withdraws it, with the
+    reason, until the milestone goes under review (`tracker.milestones.posts`)."""
+
     __tablename__ = "progress_updates"
     __table_args__ = (CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),)
 
@@ -213,14 +217,36 @@ class ProgressUpdate(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     percent: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The milestone's percentage before this post: what it returns to when the post is
+    # withdrawn with none standing before it (None for posts made before it was kept: 0).
+    percent_before: Mapped[int | None] = mapped_column(Integer)
 
     milestone: Mapped[Milestone] = relationship(back_populates="updates")
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     evidence: Mapped[list[Evidence]] = relationship(order_by="Evidence.id",
                                                     cascade="all, delete-orphan")
 
+    @property
+    def standing_evidence(self) -> list[Evidence]:
+        return [e for e in self.evidence if not e.withdrawn]
 
-class Evidence(Base):
+    def can_view(self, user: User) -> bool:
+        return self.milestone.can_view(user)
+
+    def can_correct(self, user: User) -> bool:
+        """Its author, while they may still post on the milestone (the PM or on the team)."""
+        project = self.milestone.project
+        return user.id == self.author_id and (user.id == project.pm_id
+                                              or user.id in project.member_ids)
+
+    def can_withdraw(self, user: User) -> bool:
+        return self.can_correct(user)
+
+
+class Evidence(Withdrawable, Base):
+    """A file of a progress post. Withdrawn from its post by a correction, it stays on the
+    milestone's page, marked so, downloadable by whoever could before."""
+
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)

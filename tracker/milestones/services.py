@@ -233,7 +233,8 @@ def post_update(actor: User, milestone: Milestone, percent: int, note: str,
     if not 0 <= percent <= 100:
         raise Invalid("percent", _("Give a percentage from 0 to 100."))
     _step(actor, milestone, Action.UPDATE)
-    update = ProgressUpdate(author_id=actor.id, percent=percent, note=note.strip())
+    update = ProgressUpdate(author_id=actor.id, percent=percent, note=note.strip(),
+                            percent_before=milestone.percent_complete)
     for file_id in evidence.take(actor, milestone, list(dropped)):
         update.evidence.append(Evidence(file_id=file_id))
     for stream, filename in uploads:

@@ -16,7 +16,7 @@ from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
 from tracker.export import responses as exports
 from tracker.imports.models import ImportRun
-from tracker.milestones import evidence, overdue, services
+from tracker.milestones import evidence, overdue, posts, services
 from tracker.milestones.columns import OVERDUE_COLUMNS, OVERDUE_SORTS
 from tracker.milestones.forms import (
     AssignForm,
@@ -165,6 +165,8 @@ def _page(milestone: Milestone, **forms) -> str:
         "assign_form": forms.get("assign_form") or AssignForm(
             reviewers=_reviewers(project), data={"reviewer_id": milestone.reviewer_id}),
         "planning": project.phase in services.PLANNING_PHASES,
+        "correctable_posts": {u.id for u in milestone.updates if u.can_correct(_user())
+                              and posts.post_refusal(u) is None},
     }
     return render_template("milestones/show.html", **context)
 

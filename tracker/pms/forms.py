@@ -9,6 +9,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.pms.models import INTERVIEW_OUTCOME_LABELS, ORIGIN_LABELS, InterviewOutcome, Origin
+from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, MultiCheckboxField, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -34,6 +35,18 @@ class InterviewForm(OneTime, Form):
     outcome = SelectField(_l("Interview outcome"), coerce=InterviewOutcome,
                           choices=list(INTERVIEW_OUTCOME_LABELS.items()))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+class InterviewCorrectionForm(SeenVersion, InterviewForm):
+    """An interview recorded wrong, corrected with the reason while the candidate is still
+    being interviewed."""
+
+    reason = reason_field()
+
+    def __init__(self, *args, interview=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if interview is not None and not self.is_submitted():
+            self.panel_ids.data = [u.id for u in interview.panel]
 
 
 class TermForm(OneTime, Form):

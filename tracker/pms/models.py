@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dates import PAST
-from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
 from tracker.organisations.models import Institute
 from tracker.pms.register import PmState
 from tracker.techfields.models import TechnicalField
@@ -132,8 +132,10 @@ class PmRecord(Versioned, Base):
         return user.sees_whole_portfolio
 
 
-class PmInterview(Base):
-    """An interview of a candidate: when, who sat on the panel, what it concluded."""
+class PmInterview(Withdrawable, Versioned, Base):
+    """An interview of a candidate: when, who sat on the panel, what it concluded. Recorded
+    wrong, HQ corrects or withdraws it, with the reason, until the candidate is appointed or
+    declined on it (`tracker.pms.interviews`)."""
 
     __tablename__ = "pm_interviews"
 
@@ -153,6 +155,19 @@ class PmInterview(Base):
     @property
     def name(self) -> str:
         return self.record.name
+
+    def can_view(self, user: User) -> bool:
+        return self.record.can_view(user)
+
+    def can_view_history(self, user: User) -> bool:
+        return self.record.can_view_history(user)
+
+    def can_correct(self, user: User) -> bool:
+        """HQ admins, who record interviews."""
+        return PmRecord.can_manage(user)
+
+    def can_withdraw(self, user: User) -> bool:
+        return self.can_correct(user)
 
 
 class PmTerm(Base):

@@ -7,6 +7,7 @@ moves any record.
     candidate --interview--> interviewed --appoint--> appointed --end--> ended
     candidate or interviewed --decline--> not appointed (with the reason)
     interviewed --interview--> interviewed (another round)
+    interviewed --withdraw its last standing interview--> candidate
     appointed or ended --renew--> appointed (a new term naming the one it renews)
 """
 
@@ -41,6 +42,9 @@ class PmStep(enum.StrEnum):
     DECLINE = "decline"  # HQ does not appoint, with the reason
     END = "end"  # the appointment ends at its term's end or earlier, with the reason
     RENEW = "renew"  # a new term naming the one it renews
+    # The last standing interview withdrawn as recorded by mistake: a candidate again. Taken
+    # from the interview's own row (tracker/pms/interviews.py), not offered as a step.
+    WITHDRAW_INTERVIEW = "withdraw_interview"
 
 
 PM_STEP_LABELS = {
@@ -49,7 +53,11 @@ PM_STEP_LABELS = {
     PmStep.DECLINE: _l("Do not appoint"),
     PmStep.END: _l("End the appointment"),
     PmStep.RENEW: _l("Renew the appointment"),
+    PmStep.WITHDRAW_INTERVIEW: _l("Withdraw the interview"),
 }
+
+# Steps taken from a row of the record's page (an interview's), not offered as its steps.
+ROW_STEPS = frozenset({PmStep.WITHDRAW_INTERVIEW})
 
 # States a record is never moved out of.
 FINAL = frozenset({PmState.NOT_APPOINTED})
@@ -72,6 +80,7 @@ TRANSITIONS: dict[tuple[PmState, PmState, PmStep], Transition] = {
         Transition(PmState.APPOINTED, PmState.ENDED, PmStep.END),
         Transition(PmState.APPOINTED, PmState.APPOINTED, PmStep.RENEW),
         Transition(PmState.ENDED, PmState.APPOINTED, PmStep.RENEW),
+        Transition(PmState.INTERVIEWED, PmState.CANDIDATE, PmStep.WITHDRAW_INTERVIEW),
     )
 }
 
@@ -95,4 +104,5 @@ def check(source: PmState, step: PmStep) -> PmState:
 
 def steps_from(source: PmState) -> list[PmStep]:
     """What may be done to a record in `source`: the page offers these and only these."""
-    return [step for (from_, _to, step) in TRANSITIONS if from_ is source]
+    return [step for (from_, _to, step) in TRANSITIONS
+            if from_ is source and step not in ROW_STEPS]

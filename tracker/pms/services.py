@@ -37,7 +37,7 @@ def _may_manage(actor: User) -> None:
         raise Forbidden()
 
 
-def _move(record: PmRecord, step: PmStep) -> PmState:
+def move(record: PmRecord, step: PmStep) -> PmState:
     """The state the step takes the record to, or Refused saying why not."""
     try:
         return check(record.state, step)
@@ -92,14 +92,10 @@ def save_record(actor: User, record: PmRecord | None, *, name: str, email: str,
     return record
 
 
-def record_interview(actor: User, record: PmRecord, *, held_on: date,
-                     panel_ids: Collection[int], outcome: InterviewOutcome,
-                     notes: str = "") -> PmInterview:
-    """An interview of a candidate (a first one, or another round): the date, the panel
-    (users of the tracker), its outcome and notes."""
-    _may_manage(actor)
-    target = _move(record, PmStep.INTERVIEW)
-    problems = Problems()
+def interview_checked(problems: Problems, panel_ids: Collection[int],
+                      outcome: InterviewOutcome | None) -> list[User]:
+    """An interview's panel (the network's own staff) and outcome, as recorded or corrected:
+    the panel's users."""
     panel = list(db.session.scalars(select(User).where(User.id.in_(list(panel_ids)),
                                                        User.staff()).order_by(User.name)))
     if not panel_ids:
@@ -109,6 +105,18 @@ def record_interview(actor: User, record: PmRecord, *, held_on: date,
                                     "external experts or enterprise contacts)."))
     if outcome is None:
         problems.add("outcome", _("Say what the interview concluded."))
+    return panel
+
+
+def record_interview(actor: User, record: PmRecord, *, held_on: date,
+                     panel_ids: Collection[int], outcome: InterviewOutcome,
+                     notes: str = "") -> PmInterview:
+    """An interview of a candidate (a first one, or another round): the date, the panel
+    (users of the tracker), its outcome and notes."""
+    _may_manage(actor)
+    target = move(record, PmStep.INTERVIEW)
+    problems = Problems()
+    panel = interview_checked(problems, panel_ids, outcome)
     problems.raise_any()
     interview = PmInterview(record_id=record.id, held_on=held_on, outcome=outcome,
                             notes=(notes or "").strip(), recorded_by_id=actor.id, panel=panel)
@@ -127,7 +135,7 @@ def record_interview(actor: User, record: PmRecord, *, held_on: date,
 def decline(actor: User, record: PmRecord, reason: str) -> None:
     """HQ does not appoint the candidate, and says why."""
     _may_manage(actor)
-    target = _move(record, PmStep.DECLINE)
+    target = move(record, PmStep.DECLINE)
     problems = Problems()
     if not (reason or "").strip():
         problems.add("reason", _("Say why the candidate is not appointed."))
@@ -186,7 +194,7 @@ def appoint(actor: User, record: PmRecord, *, institute_id: int, starts_on: date
     """An interviewed candidate appointed for a term at an institute. Their account (the one
     linked, chosen or of their e-mail; made when they have none) gets the PM role."""
     _may_manage(actor)
-    target = _move(record, PmStep.APPOINT)
+    target = move(record, PmStep.APPOINT)
     problems = Problems()
     _institute(institute_id, problems, required=True)
     _check_term(problems, starts_on, ends_on, None)
@@ -223,7 +231,7 @@ def renew(actor: User, record: PmRecord, *, institute_id: int, starts_on: date,
           ends_on: date) -> PmTerm:
     """A new term naming the latest one, for a PM appointed or whose appointment ended."""
     _may_manage(actor)
-    target = _move(record, PmStep.RENEW)
+    target = move(record, PmStep.RENEW)
     renews = record.current_term
     problems = Problems()
     _institute(institute_id, problems, required=True)
@@ -237,7 +245,7 @@ def end_appointment(actor: User, record: PmRecord, *, ended_on: date, reason: st
     """The appointment ends: at its term's end, or earlier; the reason is said either way.
     The account keeps its role: the PM's projects are handed over on their own pages."""
     _may_manage(actor)
-    target = _move(record, PmStep.END)
+    target = move(record, PmStep.END)
     term = record.current_term
     problems = Problems()
     if not (reason or "").strip():

@@ -17,14 +17,17 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
-from tracker.pms import services
+from tracker.pms import interviews, services
 from tracker.pms.columns import NEW_PM_COLUMNS, RECORD_COLUMNS, TEAM_COLUMNS, RegisterLine
 from tracker.pms.figures import figures, first_appointments
 from tracker.pms.forms import (
     AppointForm,
     EndForm,
+    InterviewCorrectionForm,
     InterviewForm,
     ReasonForm,
     RecordForm,
@@ -35,6 +38,7 @@ from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm, pm_team_me
 from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
+from tracker.web.corrections import WithdrawForm, correctable
 from tracker.web.navigation import choice_arg
 from tracker.web.permissions import requires
 
@@ -122,7 +126,60 @@ def show(record_id: int) -> str:
     can_manage = PmRecord.can_manage(_user())
     return render_template("pms/show.html", record=record, teams=teams, figures=found,
                            steps=steps_from(record.state) if can_manage else [],
-                           can_manage=can_manage)
+                           can_manage=can_manage,
+                           correctable={i.id for i in record.interviews if i.can_correct(_user())
+                                        and interviews.interview_refusal(i) is None})
+
+
+def _to_record(interview: PmInterview) -> str:
+    return url_for("pms.show", record_id=interview.record_id) + "#interviews"
+
+
+def _interview_page(form, interview: PmInterview, title: str, explanation: str,
+                    button: str) -> str:
+    facts = [(_("Candidate"), interview.record.name), (_("Held on"), day(interview.held_on)),
+             (_("Panel"), ", ".join(u.name for u in interview.panel)),
+             (_("Interview outcome"), label(interview.outcome)),
+             (_("Notes"), interview.notes or "—")]
+    return render_template("corrections/correct.html", form=form, back=_to_record(interview),
+                           title=title, facts=facts, explanation=explanation, button=button)
+
+
+@bp.route("/interviews/<int:interview_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct_interview(interview_id: int) -> str | Response | tuple[str, int]:
+    """HQ corrects an interview until the candidate is appointed or not on it (then 409)."""
+    interview = correctable(db.session.get(PmInterview, interview_id), PmInterview.can_correct,
+                            interviews.interview_refusal, _user(), _to_record)
+    form = InterviewCorrectionForm(obj=interview, interview=interview)
+    form.panel_ids.choices = _people()
+    return submit(
+        form, lambda: interviews.correct_interview(
+            _user(), interview, held_on=form.held_on.data, panel_ids=form.panel_ids.data or [],
+            outcome=form.outcome.data, notes=form.notes.data, reason=form.reason.data),
+        _("Interview corrected."), _to_record(interview),
+        lambda: _interview_page(form, interview, _("Correct an interview"),
+                                _("The record's history keeps the interview as it was and as "
+                                  "corrected, with the reason."), _("Correct the interview")),
+        record=interview)
+
+
+@bp.route("/interviews/<int:interview_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_interview(interview_id: int) -> str | Response | tuple[str, int]:
+    interview = correctable(db.session.get(PmInterview, interview_id),
+                            PmInterview.can_withdraw, interviews.interview_refusal, _user(),
+                            _to_record)
+    form = WithdrawForm()
+    return submit(
+        form, lambda: interviews.withdraw_interview(_user(), interview, form.reason.data),
+        _("Interview withdrawn: it stays on the record's page, marked so."),
+        _to_record(interview),
+        lambda: _interview_page(form, interview, _("Withdraw an interview recorded by mistake"),
+                                _("The interview stays on the record's page, marked withdrawn; "
+                                  "with no other interview standing, the person is a candidate "
+                                  "again."), _("Withdraw it")),
+        record=interview)
 
 
 def _institutes() -> list[tuple[int, str]]:

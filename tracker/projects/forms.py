@@ -22,6 +22,7 @@ from tracker.errors import Invalid
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
 from tracker.techfields.forms import field_choices
+from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, MoneyField, Range, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
 
@@ -156,10 +157,19 @@ class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
 
-class TrlForm(OneTime, Form):
+class _TrlFields(Form):
     level = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
     note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
                          description=_l("What shows this level: a note, a file, or both."))
+
+
+class TrlCorrectionForm(SeenVersion, OneTime, _TrlFields):
+    """A TRL record made wrong: its level and note corrected, with the reason; its file stays."""
+
+    reason = reason_field()
+
+
+class TrlForm(OneTime, _TrlFields):
     file = FileField(_l("Evidence file (optional)"))
 
     def upload(self):

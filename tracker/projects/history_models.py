@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from tracker.projects.models import Project
 
 
-class TrlRecord(Base):
+class TrlRecord(Withdrawable, Versioned, Base):
     """The PM's word on the project's technology readiness level, with its evidence: a note,
-    a file or both."""
+    a file or both. Recorded wrong, the PM corrects it or withdraws it, with the reason, until
+    a gate has decided on it (`tracker.projects.trl.trl_refusal`)."""
 
     __tablename__ = "trl_records"
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),)
@@ -40,7 +41,17 @@ class TrlRecord(Base):
 
     project: Mapped[Project] = relationship(back_populates="trl_records")
     file: Mapped[StoredFile | None] = relationship()
-    recorded_by: Mapped[User] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+
+    def can_view(self, user: User) -> bool:
+        return self.project.can_view(user)
+
+    def can_correct(self, user: User) -> bool:
+        """The PM who runs the project corrects its TRL records, as they record them."""
+        return self.project.can_manage_plan(user)
+
+    def can_withdraw(self, user: User) -> bool:
+        return self.can_correct(user)
 
 
 class PmHandover(Base):

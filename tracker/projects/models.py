@@ -201,8 +201,10 @@ class Project(FundedBy, Base):
 
     @property
     def current_trl(self) -> int:
-        """The latest TRL the PM recorded, else the proposal's: what gates check."""
-        return self.trl_records[-1].level if self.trl_records else self.trl_now
+        """The latest TRL the PM recorded and did not withdraw, else the proposal's: what
+        gates check. A correction of the latest record moves it with the record."""
+        standing = [r for r in self.trl_records if not r.withdrawn]
+        return standing[-1].level if standing else self.trl_now
 
     @property
     def budget_allocated(self) -> Decimal:

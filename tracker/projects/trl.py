@@ -1,7 +1,10 @@
-"""The project's TRL over time: the PM records it with its evidence whenever it moves.
+"""The project's TRL over time: the PM records it with its evidence whenever it moves, and
+corrects or withdraws a record made wrong, with the reason, until a gate has decided on it.
 
-Gates read the latest record (`Project.current_trl`): a minimum-TRL check made at gate 2 or 3
-judges the technology as it stands, not as the proposal described it.
+Gates read the latest standing record (`Project.current_trl`): a minimum-TRL check made at gate
+2 or 3 judges the technology as it stands, not as the proposal described it. A gate decided
+after a record was made judged the project with it standing, so from then on the record stays
+as it was (`trl_refusal`): a TRL found wrong later is a new record.
 """
 
 from __future__ import annotations
@@ -9,14 +12,28 @@ from __future__ import annotations
 from typing import IO
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from tracker import db
+from tracker import corrections, db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
+from tracker.gates.decision_models import GateDecision
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import Project
+
+
+def _checked(problems: Problems, level: int | None, note: str | None, has_file: bool) -> str:
+    """A level from 1 to 9 and its evidence (a note, a file or both): the note, trimmed."""
+    if level is None or not 1 <= level <= 9:
+        problems.add("level", _("A TRL is from 1 to 9."))
+    note = (note or "").strip()
+    if not note and not has_file:
+        problems.add("note", _("Give the evidence of this TRL: a note, a file, or both."))
+    return note
 
 
 def record_trl(actor: User, project: Project, level: int, note: str,
@@ -27,11 +44,7 @@ def record_trl(actor: User, project: Project, level: int, note: str,
     if not project.can_manage_plan(actor):
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
-    if level is None or not 1 <= level <= 9:
-        problems.add("level", _("A TRL is from 1 to 9."))
-    note = (note or "").strip()
-    if not note and upload is None:
-        problems.add("note", _("Give the evidence of this TRL: a note, a file, or both."))
+    note = _checked(problems, level, note, upload is not None)
     if upload is not None:
         problems.collect(files.check, upload[0], upload[1], "file")
     problems.raise_any()
@@ -44,5 +57,83 @@ def record_trl(actor: User, project: Project, level: int, note: str,
     audit.record(actor, "project.trl", project, {
         "trl": [before, level], "note": [None, note or None],
         "file": [None, stored.original_name if stored else None]})
+    db.session.flush()
+    return entry
+
+
+def decisions_of(project: Project) -> list[GateDecision]:
+    """The project's gate decisions, oldest first: what `trl_refusal` reads, once a page."""
+    return list(db.session.scalars(
+        select(GateDecision).where(GateDecision.project_id == project.id)
+        .options(joinedload(GateDecision.review))
+        .order_by(GateDecision.decided_at, GateDecision.id)))
+
+
+def trl_refusal(entry: TrlRecord, decisions: list[GateDecision] | None = None) -> str | None:
+    """Why the record can't be corrected or withdrawn (withdrawn already, the project closed,
+    a gate decided with it standing); None when it can. The page offers neither form then.
+    `decisions`: the project's (`decisions_of`), when the page has read them already."""
+    if entry.withdrawn:
+        return _("This TRL record was withdrawn: it stays as it was, marked so.")
+    if entry.project.is_read_only:
+        return _("This project is closed: nothing of it changes.")
+    decided = next((d for d in (decisions_of(entry.project) if decisions is None
+                                else decisions)
+                    if d.decided_at >= entry.recorded_at), None)
+    if decided is not None:
+        return _("Gate %(gate)d was decided on %(date)s with this TRL recorded: the decision "
+                 "relied on it, so it stays as it was. If the TRL is not what it says, record "
+                 "the TRL as it stands now, with its evidence.",
+                 gate=decided.review.gate, date=on_day(decided.decided_at))
+    return None
+
+
+def correctable(user: User, project: Project) -> set[int]:
+    """The ids of the project's TRL records `user` is offered to correct or withdraw."""
+    records = project.trl_records
+    if not records or not records[0].can_correct(user):
+        return set()
+    decisions = decisions_of(project)
+    return {r.id for r in records if trl_refusal(r, decisions) is None}
+
+
+def _may(actor: User, entry: TrlRecord) -> None:
+    """Who may, then (under the project's lock, which a new record takes too) what relies on
+    the record since the page was drawn."""
+    if not entry.can_correct(actor):
+        raise Forbidden()
+    db.session.execute(select(Project.id).where(Project.id == entry.project_id)
+                       .with_for_update())
+    if (said := trl_refusal(entry)) is not None:
+        raise Refused(said)
+
+
+def correct_trl(actor: User, entry: TrlRecord, *, level: int | None, note: str | None,
+                reason: str | None) -> TrlRecord:
+    """A TRL record made wrong, corrected (its level, its note) with the reason; its file
+    stays. The project's TRL follows when it is the latest record."""
+    _may(actor, entry)
+    problems = Problems()
+    note = _checked(problems, level, note, entry.file_id is not None)
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    entry.level, entry.note = level, note
+    corrections.corrected(actor, "trl.correct", entry, reason)
+    db.session.flush()
+    return entry
+
+
+def withdraw_trl(actor: User, entry: TrlRecord, reason: str | None) -> TrlRecord:
+    """A TRL record made by mistake, withdrawn with the reason: it stays on the project's page,
+    marked withdrawn, and the project's TRL is the latest record still standing (else the
+    proposal's)."""
+    _may(actor, entry)
+    problems = Problems()
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    before = entry.project.current_trl
+    changes = corrections.mark_withdrawn(actor, entry, reason)
+    audit.record(actor, "trl.withdraw", entry,
+                 {**changes, "trl": [before, entry.project.current_trl]})
     db.session.flush()
     return entry

@@ -1,6 +1,7 @@
-"""The two forms of every correction: a reversal (dated, with a reason) of a payment, a
-disbursement or a share entry, and a reason alone (voiding a founders' table, detaching a
-company from a project). The services say what may be corrected and how."""
+"""The forms of every correction: a reversal (dated, with a reason) of a payment, a
+disbursement or a share entry, a reason alone (voiding a founders' table, detaching a company
+from a project) and a withdrawal of a record made by mistake (a reason, on the version shown).
+The services say what may be corrected and how."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from tracker.dates import today
 from tracker.errors import Refused
 from tracker.web.fields import DateField
-from tracker.web.forms import Form, OneTime
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 
 def reason_field() -> TextAreaField:
@@ -28,6 +29,11 @@ def reason_field() -> TextAreaField:
 
 class ReasonForm(OneTime, Form):
     reason = reason_field()
+
+
+class WithdrawForm(SeenVersion, ReasonForm):
+    """A record made by mistake, withdrawn on the version its page showed: a correction saved
+    meanwhile is shown above the reason, which stays as typed (409)."""
 
 
 class ReverseForm(ReasonForm):
@@ -52,7 +58,18 @@ def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
     """The record whose reversal's form is asked for: 404 when it is not there or not the
     user's to see, refused before the form when it can't be reversed (`offered`), linking to
     `back(record)`."""
+    return correctable(record, None, refusal, user, back)
+
+
+def correctable(record: Any, may: Callable[[Any, Any], bool] | None,
+                refusal: Callable[[Any], str | None], user: Any,
+                back: Callable[[Any], str]) -> Any:
+    """`reversible` for a record whose own predicate says who may correct it (`may(record,
+    user)`: its model's `can_correct` or `can_withdraw`): 403 to whoever may see it but not
+    that."""
     if record is None or not record.can_view(user):
         abort(404)
+    if may is not None and not may(record, user):
+        abort(403)
     offered(refusal(record), back(record))
     return record

@@ -1,0 +1,120 @@
+"""An institute's assessment evidence entered wrong (issue 9 point 5). Its director corrects it
+(the amount, the description, files added) or withdraws it, with the reason, while HQ has not
+reviewed it; a returned entry keeps HQ's opinion (the director withdraws it, or enters a
+corrected one beside it); an accepted one counts in the year's scores as HQ judged it, so only
+HQ withdraws it. Once the year's funding is approved nothing of its assessment changes. A
+withdrawn entry stays, marked so, with its files, and no score counts it
+(`scoring.accepted_evidence`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import corrections, db
+from tracker.assessment import services
+from tracker.assessment.models import EvidenceEntry, EvidenceState
+from tracker.audit import services as audit
+from tracker.display.formatting import on_day
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.files import services as files
+from tracker.money import cents
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def _standing_refusal(entry: EvidenceEntry) -> str | None:
+    if entry.withdrawn:
+        return _("This entry was withdrawn: it stays as it was, marked so.")
+    return services.locked_refusal(entry.indicator.year)
+
+
+def _accepted(entry: EvidenceEntry) -> str:
+    return _("HQ accepted this entry on %(date)s: it counts in the assessment of %(year)d as "
+             "HQ judged it. If it is wrong, ask HQ to withdraw it, then enter it again.",
+             date=on_day(entry.reviewed_at), year=entry.indicator.year)
+
+
+def correction_refusal(entry: EvidenceEntry) -> str | None:
+    """Why the director can't correct the entry now; None when they can."""
+    if (said := _standing_refusal(entry)) is not None:
+        return said
+    if entry.state is EvidenceState.ACCEPTED:
+        return _accepted(entry)
+    if entry.state is EvidenceState.RETURNED:
+        return _("HQ returned this entry on %(date)s with its opinion, which stays with it: "
+                 "enter a corrected entry beside it, or withdraw this one.",
+                 date=on_day(entry.reviewed_at))
+    return None
+
+
+def withdrawal_refusal(entry: EvidenceEntry, user: User) -> str | None:
+    """Why `user` can't withdraw the entry now: the director withdraws what HQ has not
+    accepted, HQ what it accepted; None when they can."""
+    if (said := _standing_refusal(entry)) is not None:
+        return said
+    if entry.state is EvidenceState.ACCEPTED:
+        return None if user.is_hq_admin else _accepted(entry)
+    if not EvidenceEntry.can_enter(user, entry.institute):
+        return _("HQ withdraws an entry it accepted. This one is not accepted: it is "
+                 "reviewed (accepted, or returned with an opinion), or withdrawn by the "
+                 "institute's director.")
+    return None
+
+
+def _lock(entry: EvidenceEntry) -> None:
+    db.session.execute(select(EvidenceEntry.id).where(EvidenceEntry.id == entry.id)
+                       .with_for_update())
+    db.session.refresh(entry, ["state", "reviewed_at"])
+
+
+def correct_evidence(actor: User, entry: EvidenceEntry, *, amount: Decimal | None,
+                     description: str | None, uploads: list[tuple[IO[bytes], str]],
+                     reason: str | None) -> EvidenceEntry:
+    """The entry corrected before HQ reviews it, with the reason: its amount, its
+    description, files added. Every problem at once, each beside its field."""
+    if not entry.can_correct(actor):
+        raise Forbidden()
+    _lock(entry)
+    if (said := correction_refusal(entry)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    if amount is None or amount < 0:
+        problems.add("amount", _("The amount cannot be negative."))
+    description = (description or "").strip()
+    if not description:
+        problems.add("description", _("Say what the entry is and where it comes from."))
+    for stream, filename in uploads:
+        problems.collect(files.check, stream, filename, "files")
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    entry.amount, entry.description = cents(amount), description
+    more = audit.pending_changes(entry)  # before storing a file flushes them
+    added = [files.store(actor, stream, filename, field="files") for stream, filename in uploads]
+    entry.files.extend(added)
+    if added:
+        more["files_added"] = [None, [f.original_name for f in added]]
+    corrections.corrected(actor, "assessment.evidence_correct", entry, reason, more)
+    db.session.flush()
+    return entry
+
+
+def withdraw_evidence(actor: User, entry: EvidenceEntry, reason: str | None) -> EvidenceEntry:
+    """The entry withdrawn with the reason: it stays on the institute's page with its files,
+    marked so, and counts in no score."""
+    if not entry.can_withdraw(actor):
+        raise Forbidden()
+    _lock(entry)
+    if (said := withdrawal_refusal(entry, actor)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    corrections.withdraw(actor, "assessment.evidence_withdraw", entry, reason)
+    db.session.flush()
+    return entry

@@ -1,0 +1,128 @@
+"""A progress post made wrong (issue 9 point 5): its author corrects it (the percentage, the
+note, files added, files withdrawn) or withdraws it, with the reason, while the milestone is
+open; both stay on the milestone's page and in its history.
+
+What relies on a post: the reviewer reading it once the milestone is submitted (it waits for
+their answer), and the acceptance, which took the milestone as the posts showed it (they stay
+as the reviewer saw them: what was wrong is said in a new post). A file or a post withdrawn
+stays, marked so, and downloadable by whoever could before (`StoredFile.can_download` reads
+its evidence rows, which stay). The milestone's percentage is the latest standing post's: it
+follows a correction or a withdrawal of that post (`_follow`).
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import corrections, db
+from tracker.accounts.models import User
+from tracker.audit import services as audit
+from tracker.display.formatting import instant, on_day
+from tracker.errors import Forbidden, Problems, Refused
+from tracker.files import services as files
+from tracker.milestones.models import Evidence, Milestone, MilestoneState, ProgressUpdate
+
+
+def post_refusal(update: ProgressUpdate) -> str | None:
+    """Why the post can't be corrected or withdrawn now (withdrawn already, the project
+    closed, the milestone under review, accepted or waived); None when it can."""
+    milestone = update.milestone
+    if update.withdrawn:
+        return _("This post was withdrawn: it stays as it was, marked so.")
+    if milestone.project.is_read_only:
+        return _("The project is closed: nothing can change.")
+    if milestone.state is MilestoneState.SUBMITTED:
+        return _("The milestone was submitted on %(date)s: its reviewer reads this post as it "
+                 "is. Once they answer, a post of a milestone returned for rework can be "
+                 "corrected.", date=instant(milestone.submitted_at))
+    if milestone.state is MilestoneState.ACCEPTED:
+        accepted = next((e for e in reversed(milestone.events)
+                         if e.to_state is MilestoneState.ACCEPTED), None)
+        return _("The milestone was accepted on %(date)s on this evidence: the post stays as "
+                 "the reviewer saw it. If something in it was wrong, say so in a new post on "
+                 "the milestone.", date=on_day(accepted.at) if accepted else "—")
+    if milestone.state is MilestoneState.WAIVED:
+        return _("HQ waived the milestone: its posts stay as they were. If something in one "
+                 "was wrong, say so in a new post on the milestone.")
+    return None
+
+
+def _may(actor: User, update: ProgressUpdate) -> None:
+    """Who may, then (the milestone locked, as a submission or a review locks it) what relies
+    on the post since the page was drawn."""
+    if not update.can_correct(actor):
+        raise Forbidden()
+    db.session.execute(select(Milestone.id).where(Milestone.id == update.milestone_id)
+                       .with_for_update())
+    db.session.refresh(update.milestone, ["state", "submitted_at"])
+    if (said := post_refusal(update)) is not None:
+        raise Refused(said)
+
+
+def _follow(milestone: Milestone) -> None:
+    """The milestone's percentage: its latest standing post's; with none, what it was before
+    the first post withdrawn (`percent_before`, 0 when unknown)."""
+    posts = milestone.updates
+    standing = [u for u in posts if not u.withdrawn]
+    if standing:
+        milestone.percent_complete = standing[-1].percent
+    elif posts:
+        milestone.percent_complete = posts[0].percent_before or 0
+
+
+def correct_post(actor: User, update: ProgressUpdate, *, percent: int | None, note: str | None,
+                 uploads: list[tuple[IO[bytes], str]], withdrawn_files: list[int],
+                 reason: str | None) -> ProgressUpdate:
+    """The post corrected, with the reason: its percentage and note, files added to it, files
+    of it withdrawn (they stay, marked so). Every problem at once, each beside its field."""
+    _may(actor, update)
+    problems = Problems()
+    if percent is None or not 0 <= percent <= 100:
+        problems.add("percent", _("Give a percentage from 0 to 100."))
+    standing = {e.file_id: e for e in update.standing_evidence}
+    if set(withdrawn_files) - set(standing):
+        problems.add("withdrawn_files", _("Choose among the post's own files."))
+    for stream, filename in uploads:
+        problems.collect(files.check, stream, filename, "files")
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    update.percent, update.note = percent, (note or "").strip()
+    more = audit.pending_changes(update)  # before storing a file flushes them
+    columns_changed = bool(more)
+    taken_out = [standing[file_id] for file_id in withdrawn_files]
+    for item in taken_out:
+        corrections.mark_withdrawn(actor, item, reason)
+    added = [files.store(actor, stream, filename, field="files",
+                         project_id=update.milestone.project_id)
+             for stream, filename in uploads]
+    update.evidence.extend(Evidence(file_id=stored.id) for stored in added)
+    if added:
+        more["files_added"] = [None, [stored.original_name for stored in added]]
+    if taken_out:
+        more["files_withdrawn"] = [None, [item.file.original_name for item in taken_out]]
+        if not added and not columns_changed:
+            update.version = update.version + 1  # only its files changed: a stale tab is refused
+    corrections.corrected(actor, "progress.correct", update, reason, more)
+    _follow(update.milestone)
+    db.session.flush()
+    return update
+
+
+def withdraw_post(actor: User, update: ProgressUpdate, reason: str | None) -> ProgressUpdate:
+    """A post made by mistake, withdrawn with the reason: it stays on the milestone's page with
+    its files, marked withdrawn, and the milestone's percentage is the latest standing post's
+    again."""
+    _may(actor, update)
+    problems = Problems()
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    before = update.milestone.percent_complete
+    changes = corrections.mark_withdrawn(actor, update, reason)
+    _follow(update.milestone)
+    audit.record(actor, "progress.withdraw", update, {
+        **changes, "percent_complete": [before, update.milestone.percent_complete]})
+    db.session.flush()
+    return update

@@ -1,0 +1,71 @@
+"""A TRL record made wrong, corrected or withdrawn by the PM with the reason, from the TRL
+history of the project's page, until a gate has decided on it (`trl.trl_refusal`: otherwise
+the reason, before the form, 409)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.display.formatting import instant
+from tracker.projects import trl
+from tracker.projects.forms import TrlCorrectionForm
+from tracker.projects.history_models import TrlRecord
+from tracker.web.actions import submit
+from tracker.web.corrections import WithdrawForm, correctable
+
+bp = Blueprint("trl", __name__)
+
+
+def _back(entry: TrlRecord) -> str:
+    return url_for("projects.show", project_id=entry.project_id) + "#trl"
+
+
+def _facts(entry: TrlRecord) -> list[tuple[str, str]]:
+    return [(_("Project"), entry.project.title), (_("Recorded"), instant(entry.recorded_at)),
+            (_("Recorded by"), entry.recorded_by.name), (_("TRL"), str(entry.level)),
+            (_("Evidence"), entry.note or (entry.file.original_name if entry.file else "—"))]
+
+
+def _page(form, entry: TrlRecord, title: str, explanation: str, button: str) -> str:
+    return render_template("corrections/correct.html", form=form, back=_back(entry),
+                           title=title, facts=_facts(entry), explanation=explanation,
+                           button=button)
+
+
+@bp.route("/projects/trl/<int:trl_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct(trl_id: int) -> Response | str | tuple[str, int]:
+    user = current_user._get_current_object()
+    entry = correctable(db.session.get(TrlRecord, trl_id), TrlRecord.can_correct,
+                        trl.trl_refusal, user, _back)
+    form = TrlCorrectionForm(obj=entry)
+    return submit(form, lambda: trl.correct_trl(user, entry, level=form.level.data,
+                                                note=form.note.data, reason=form.reason.data),
+                  _("TRL record corrected."), _back(entry),
+                  lambda: _page(form, entry, _("Correct a TRL record"),
+                                _("The level and the note are corrected; the file stays. The "
+                                  "project's TRL follows when this is its latest record, and "
+                                  "the project's history keeps both with the reason."),
+                                _("Correct the record")),
+                  record=entry)
+
+
+@bp.route("/projects/trl/<int:trl_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(trl_id: int) -> Response | str | tuple[str, int]:
+    user = current_user._get_current_object()
+    entry = correctable(db.session.get(TrlRecord, trl_id), TrlRecord.can_withdraw,
+                        trl.trl_refusal, user, _back)
+    form = WithdrawForm()
+    return submit(form, lambda: trl.withdraw_trl(user, entry, form.reason.data),
+                  _("TRL record withdrawn: it stays in the history, marked so."), _back(entry),
+                  lambda: _page(form, entry, _("Withdraw a TRL record made by mistake"),
+                                _("The record stays on the project's page, marked withdrawn, "
+                                  "with its file; the project's TRL is the latest record still "
+                                  "standing, else the proposal's."),
+                                _("Withdraw it")),
+                  record=entry)
