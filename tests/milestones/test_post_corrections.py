@@ -124,6 +124,10 @@ def test_the_evidence_of_a_milestone_under_review_or_accepted_is_frozen(client, 
         text = response.get_data(as_text=True)
         assert response.status_code == 409 and said in text
         assert f'href="/milestones/{milestone.id}#progress"' in text
+    # a form sent from a tab opened before: the same reason, above the form as sent
+    response = post(client, f"/milestones/posts/{second.id}/withdraw", {"reason": "Mine"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409 and said in text and "Mine" in text
 
 
 def test_a_stale_correction_is_refused_with_what_changed_and_the_input_kept(client):

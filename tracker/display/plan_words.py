@@ -1,6 +1,6 @@
 """The words of the audit trail for a project's plan once under way (PM system): TRL records,
-spending, change requests, baselines and handovers. `tracker.display.words` merges them into
-its tables."""
+progress posts corrected or withdrawn, spending, change requests, baselines and handovers.
+`tracker.display.words` merges them into its tables."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ PLAN_ACTIONS = {
     "project.trl": _l("TRL recorded"),
     "trl.correct": _l("TRL record corrected"),
     "trl.withdraw": _l("TRL record withdrawn as recorded by mistake"),
+    "progress.correct": _l("Progress post corrected"),
+    "progress.withdraw": _l("Progress post withdrawn as posted by mistake"),
     "spending.record": _l("Spending recorded"),
     "spending.reverse": _l("Spending reversed"),
     "change.apply": _l("Plan changed"),
@@ -29,6 +31,10 @@ PLAN_OBJECTS = {
 PLAN_FIELDS = {
     "level": _l("TRL"),
     "trl": _l("TRL"),
+    "percent_before": _l("Per cent complete before the post"),
+    # files added to a record or withdrawn from it by a correction (a post, evidence)
+    "files_added": _l("Files added"),
+    "files_withdrawn": _l("Files withdrawn"),
     "budget_line": _l("Budget line"),
     "budget_line_id": _l("Budget line"),
     "spent_on": _l("Date spent"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -58,18 +58,25 @@ def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
     """The record whose reversal's form is asked for: 404 when it is not there or not the
     user's to see, refused before the form when it can't be reversed (`offered`), linking to
     `back(record)`."""
-    return correctable(record, None, refusal, user, back)
-
-
-def correctable(record: Any, may: Callable[[Any, Any], bool] | None,
-                refusal: Callable[[Any], str | None], user: Any,
-                back: Callable[[Any], str]) -> Any:
-    """`reversible` for a record whose own predicate says who may correct it (`may(record,
-    user)`: its model's `can_correct` or `can_withdraw`): 403 to whoever may see it but not
-    that."""
     if record is None or not record.can_view(user):
         abort(404)
-    if may is not None and not may(record, user):
-        abort(403)
     offered(refusal(record), back(record))
+    return record
+
+
+def correctable(record: Any, may: Callable[[Any, Any], bool],
+                refusal: Callable[[Any], str | None], user: Any,
+                back: Callable[[Any], str]) -> Any:
+    """The record whose correction or withdrawal form is asked for: 404 when it is not there
+    or not the user's to see, 403 when its own predicate (`may(record, user)`: its model's
+    `can_correct` or `can_withdraw`) says they may not; its form is refused before it is drawn
+    when `refusal(record)` says why not (409, linking to `back(record)`). A form sent meanwhile
+    (the milestone went under review in another tab) hears the same reason from its service,
+    above the form as sent (`tracker.web.actions.submit`)."""
+    if record is None or not record.can_view(user):
+        abort(404)
+    if not may(record, user):
+        abort(403)
+    if request.method == "GET":
+        offered(refusal(record), back(record))
     return record
