@@ -1,6 +1,9 @@
 """Log lines as JSON objects, one a line, on standard output: the web app's (one line per
 request, tracker/web/requestlog.py), the scheduler's (one line per job run, tracker/jobs) and
-every warning or error, each with the request id of the request it belongs to.
+every warning or error, each with the request id of the request it belongs to. A `flask`
+command writes them on standard error instead: its standard output is its own (the annual
+report's JSON, CSV or XLSX, `flask report annual > report.json`), and a warning written into it
+made the file unreadable.
 
 A collector (journald, a log shipper) reads them without parsing prose, and a user who quotes
 the id on a 500 page leads to the request's lines. JSON escapes control characters, so a
@@ -16,6 +19,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import click
 from flask import Flask, has_request_context, request
 
 # Where the request's id is kept in the WSGI environ (set by tracker/web/requestlog.py).
@@ -73,6 +77,11 @@ FORMATTERS = {"json": JsonFormatter, "text": TextFormatter}
 _HANDLER_NAME = "tracker.stdout"
 
 
+def _in_a_command() -> bool:
+    """Whether the app is being made for a `flask` command (inside its click context)."""
+    return click.get_current_context(silent=True) is not None
+
+
 def configure(app: Flask) -> None:
     """Every logger under `tracker` (the app's own, the scheduler's, the requests') writes to
     standard output in `LOG_FORMAT`, once, however many apps a process makes. Tests keep
@@ -84,7 +93,7 @@ def configure(app: Flask) -> None:
         return
     if any(h.get_name() == _HANDLER_NAME for h in logger.handlers):
         return
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(sys.stderr if _in_a_command() else sys.stdout)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(FORMATTERS[app.config["LOG_FORMAT"]]())
     # Flask's default handler (stderr, prose) would write each line a second time.

@@ -8,6 +8,7 @@ import logging
 import re
 from datetime import timedelta
 
+import click
 import pytest
 from flask import Flask
 
@@ -85,6 +86,24 @@ def test_a_served_app_writes_json_lines_to_standard_output(tmp_path, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(x["logger"], x["status"], x["request_id"]) for x in lines
             if x["logger"] == "tracker.request"] == [("tracker.request", 200, "stdout-check-1")]
+
+
+def test_a_command_writes_its_log_lines_to_standard_error(tmp_path, capsys):
+    """`flask report annual --format json > file`: the file is the report alone (the
+    development key's warning was its first line, and no JSON reader opened it)."""
+    logger = logging.getLogger("tracker")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    try:
+        with click.Context(click.Command("report")):
+            app = create_app("test", DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+                             TESTING=False)
+        app.logger.warning("a warning while the command runs")
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+    written = capsys.readouterr()
+    assert "a warning while the command runs" not in written.out
+    assert json.loads(written.err.splitlines()[-1])["message"] == "a warning while the command runs"
 
 
 def test_a_job_run_is_one_line_and_its_row(app: Flask, caplog):
