@@ -16,7 +16,9 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.conftest import login
+from tests.reports import world
 from tests.reports.test_dashboard_links import _rows, _shows_filters
+from tests.test_query_counts import assert_steady
 
 # Where a link holds no figure: headings (of a page, a table, a row: HQ funding's year), the
 # filter form, the lists of the ten oldest (each item links to its record), the bar labels.
@@ -217,3 +219,21 @@ def test_an_institutes_annual_deal_figures_link_to_its_deals(app, net, client):
     href, text = _annual_links(by_institute, "Transfer and licence income received")[0]
     assert text == "CN¥50,000.00" and f"institute={net['b'].id}" in href
     assert "CN¥50,000.00" in _foot_cells(client.get(href).get_data(as_text=True))
+
+
+def test_every_list_a_figure_links_to_runs_as_many_statements_on_more_data(app, net, engine):
+    """The lists the dashboard's and the annual report's figures lead to (as HQ and as a
+    director) read what they show in a fixed number of statements: the same after the network
+    is built twice more beside the first."""
+    pages = []
+    for who in ("admin", "director"):
+        client = app.test_client()
+        login(client, net[who])
+        links = figures(client.get("/dashboard").get_data(as_text=True))
+        annual = client.get("/reports/annual?year=2026").get_data(as_text=True)
+        links += [link for label in ANNUAL_DEALS for link in _annual_links(annual, label)]
+        pages += [(net[who], href) for href in dict.fromkeys(href for href, _text in links)]
+    assert len(pages) > 30 and any("/transfers/" in href for _who, href in pages)
+    grown = iter(range(1, 10))
+    assert_steady(app, engine, lambda: world.build(next(grown)) and world.build(next(grown)),
+                  pages)
