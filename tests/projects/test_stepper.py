@@ -90,3 +90,21 @@ def test_the_milestone_timeline_places_each_milestone_against_today(client):
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert 'class="mark overdue"' in page and 'class="mark open"' in page
     assert f"/milestones/{late.id}" in page
+
+
+def test_the_page_opens_with_the_lifecycle_and_the_milestones_against_today(client):
+    """Issue 12 point 3: the stepper and the timeline came after the facts, the team, the
+    budget lines and the baseline, a screen or more down; they now come first, under the
+    title."""
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = make_project(pm=pm, phase=Phase.CONTRACT_RESEARCH)
+    milestones.plan_milestone(pm, project, phase=Phase.CONTRACT_RESEARCH, title="Bench test",
+                              deliverable="", due_date=org_today() + timedelta(days=10),
+                              weight=Decimal("1"))
+    _commit()
+    login(client, pm)
+    main = client.get(f"/projects/{project.id}").get_data(as_text=True).split("<main", 1)[1]
+    first_heading = main.split("<h2", 1)[1].split(">", 1)[1].split("<", 1)[0]
+    assert first_heading == "Lifecycle"
+    assert (main.index('class="stepper"') < main.index('class="milestone-timeline"')
+            < main.index('class="facts"') < main.index(">Team<"))
