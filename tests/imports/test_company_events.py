@@ -80,10 +80,11 @@ def test_what_cannot_convert_or_exit_is_refused_with_its_reason_and_nothing_is_w
     result = run(admin, "companies", [ALL_KEYS, row])
     assert [(r, c) for r, c, _m in result.errors] == [
         (2, "Conversions of allocation-investment money"),
-        (2, "Conversions of allocation-investment money")], result.errors
-    # In date order: a round the company does not have comes last.
+        (2, "Conversions of allocation-investment money"), (2, "Exit")], result.errors
+    # In date order: a round the company does not have comes last, and the exit after all.
     assert "no allocation-investment agreement" in result.errors[0][2]
     assert "no round called B" in result.errors[1][2]
+    assert "before the company's last share entry" in result.errors[2][2]
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
 
 

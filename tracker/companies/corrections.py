@@ -146,7 +146,7 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
         reversal_of(actor, investment.entry, on, reason)
     db.session.flush()
     no_holding_below_zero(company, financing.on_date)
-    reversal = RoundReversal(round_id=financing.id, on_date=on, reason=reason,
+    reversal = RoundReversal(round=financing, on_date=on, reason=reason,
                              recorded_by_id=actor.id)
     db.session.add(reversal)
     audit.record(actor, "round.reverse", reversal, {
@@ -165,7 +165,7 @@ def reverse_exit(actor: User, exit_: CompanyExit, on: date, reason: str) -> Exit
     if (said := exit_refusal(exit_)) is not None:
         raise Refused(said)
     reason = reversals.check("on_date", exit_.on_date, on, reason)
-    reversal = ExitReversal(exit_id=exit_.id, on_date=on, reason=reason,
+    reversal = ExitReversal(exit=exit_, on_date=on, reason=reason,
                             recorded_by_id=actor.id)
     db.session.add(reversal)
     audit.record(actor, "exit.reverse", reversal, {

@@ -86,7 +86,7 @@ def reverse_conversion(actor: User, conversion: Conversion, on: date,
     share_corrections.reversal_of(actor, conversion.entry, on, reason)
     db.session.flush()
     share_corrections.no_holding_below_zero(company, conversion.entry.on_date)
-    reversal = ConversionReversal(conversion_id=conversion.id, on_date=on, reason=reason,
+    reversal = ConversionReversal(conversion=conversion, on_date=on, reason=reason,
                                   recorded_by_id=actor.id)
     db.session.add(reversal)
     agreement.outcome = None

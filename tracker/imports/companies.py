@@ -8,9 +8,11 @@ A company is found again by its credit code (by its name while it has none). Its
 rounds, once recorded, are not edited by an import (the tracker corrects a ledger by reversing
 entries, on the company's page): a re-import of the same row changes nothing, rounds the file
 adds are recorded, and a row that changes the cap table or drops a round is refused. Later
-issues and transfers are `tracker/imports/ledger_lines.py`, recorded in date order with the
-row's new rounds, and so are conversions of allocation-investment money at a round and the
-company's exit (`tracker/imports/company_events.py`).
+issues and transfers are `tracker/imports/ledger_lines.py`, conversions of
+allocation-investment money at a round and the company's exit
+`tracker/imports/company_events.py`; each ledger cell also writes the reversals of its
+entries, and what the row adds to them all is recorded in one sequence by date
+(`tracker/imports/ledger_order.py`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tracker import db
-from tracker.companies import deals
+from tracker.companies import corrections, deals
 from tracker.companies import services as companies
 from tracker.companies.forms import (
     HOLDING_ROWS,
@@ -34,11 +36,21 @@ from tracker.companies.forms import (
     IncorporationForm,
     RoundForm,
 )
-from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
+from tracker.companies.models import (
+    Acquisition,
+    Company,
+    FinancingRound,
+    HolderType,
+    ShareEntry,
+)
+from tracker.companies.reversal_models import RoundReversal
+from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import columns, company_events, ledger_lines
+from tracker.funding import corrections as funding_corrections
+from tracker.imports import columns, company_events, ledger_lines, ledger_order, reversal_lines
 from tracker.imports.adapters import Adapter, _none_for_zero
 from tracker.imports.cells import CellError, iso_date, note, read, unreadable
+from tracker.imports.reversal_lines import Reversal
 from tracker.organisations import uscc
 from tracker.projects.models import Project
 
@@ -55,16 +67,22 @@ Holding = tuple[str, HolderType, Decimal, Acquisition, str, date | None]
 Round = tuple[str, date, Decimal, list[tuple[str, HolderType, Decimal, bool]]]
 
 
-def holdings(text: str, on: str, total: str) -> tuple[list[Holding], Decimal | None]:
+def holdings(text: str, on: str, total: str) -> tuple[list[Holding | Reversal], Decimal | None]:
     """'Team A | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000 | cash' read by
-    the incorporation form's rows, as its page reads them; the total defaults to their sum."""
+    the incorporation form's rows, as its page reads them; the total defaults to their sum. A
+    holding reversed is followed by 'reversal | its number | date | reason'."""
     data = MultiDict({"on_date": iso_date(on), "total_shares": _AMOUNT.sub("", total)})
     parts = [p for p in _PARTS.split(text) if p.strip()]
-    if len(parts) > HOLDING_ROWS:
+    cell: list = []  # each holding as its row's index, each reversal read
+    for part in parts:
+        cell.append(reversal_lines.read(part, "holdings", len(cell) + 1, cell)
+                    if reversal_lines.is_reversal(part) else len(cell))
+    rows = [parts[at] for at in cell if not isinstance(at, Reversal)]
+    if len(rows) > HOLDING_ROWS:
         raise CellError(_("At most %(n)d holders at incorporation.", n=HOLDING_ROWS),
                         "holdings")
     shares = Decimal("0")
-    for i, part in enumerate(parts):
+    for i, part in enumerate(rows):
         pieces = [p.strip() for p in part.split("|")]
         if len(pieces) < 3 or len(pieces) > 6:
             raise CellError(_("Write each holder as name | type | shares | paid with | "
@@ -84,78 +102,101 @@ def holdings(text: str, on: str, total: str) -> tuple[list[Holding], Decimal | N
             shares += Decimal(_AMOUNT.sub("", count))
         except ArithmeticError:
             pass  # the form says what is wrong with it
-    if not total.strip() and parts:
+    if not total.strip() and rows:
         data["total_shares"] = str(shares)
     form = IncorporationForm(formdata=data)
     if not form.validate():
         raise CellError(_errors(form), "holdings")
-    lines = [(row.name.data.strip(), row.kind.data, row.shares.data, row.acquired_by.data,
-              (row.technology.data or "").strip(), row.lock_up_until.data)
-             for row in form.filled_rows()]
-    return lines, (form.total_shares.data if lines else None)
+    lines = iter([(row.name.data.strip(), row.kind.data, row.shares.data, row.acquired_by.data,
+                   (row.technology.data or "").strip(), row.lock_up_until.data)
+                  for row in form.filled_rows()])
+    found = [at if isinstance(at, Reversal) else next(lines) for at in cell]
+    return found, (form.total_shares.data if rows else None)
 
 
-def rounds(text: str) -> list[Round]:
+def rounds(text: str) -> list[Round | Reversal]:
     """'A | 2022-05-01 | 30000000 | Fund X: investor: 8000000: lead, Fund Y: state_fund:
     2000000' read by the round form, as its page reads it: the amount raised is what the
-    investors put in."""
-    found: list[Round] = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) != 4:
-            raise CellError(_("Write each round as name | date closed | pre-money valuation | "
-                              "investors (name: type: amount, with : lead after the lead "
-                              "investor, separated by commas)."), "rounds")
-        name, on, pre_money, investors = pieces
-        data = MultiDict({"name": name, "on_date": iso_date(on),
-                          "pre_money": _AMOUNT.sub("", pre_money)})
-        lines = [p.strip() for p in re.split(r"[,，]", investors) if p.strip()]
-        if len(lines) > INVESTOR_ROWS:
-            raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
-        total = Decimal("0")
-        for i, line in enumerate(lines):
-            bits = [b.strip() for b in line.replace("：", ":").split(":")]
-            lead = len(bits) == 4 and bits[3].casefold() in ("lead", "领投")
-            if len(bits) not in (3, 4) or (len(bits) == 4 and not lead):
-                raise CellError(_("Write each investor as name: type: amount, with : lead "
-                                  "after the lead investor."), "rounds")
-            data[f"investors-{i}-name"] = bits[0]
-            data[f"investors-{i}-kind"] = _choice(_HOLDER_TYPE, bits[1], "rounds")
-            data[f"investors-{i}-amount"] = _AMOUNT.sub("", bits[2])
-            if lead:
-                data[f"investors-{i}-lead"] = "y"
-            try:
-                total += Decimal(_AMOUNT.sub("", bits[2]))
-            except ArithmeticError:
-                pass  # the form says what is wrong with it
-        data["amount"] = str(total)
-        form = RoundForm(formdata=data)
-        if not form.validate():
-            raise CellError(_errors(form), "rounds")
-        found.append((form.name.data.strip(), form.on_date.data, form.pre_money.data,
-                      [(row.name.data.strip(), row.kind.data, row.amount.data, row.lead.data)
-                       for row in form.filled_rows()]))
-    return found
+    investors put in. A round reversed: 'reversal | its number | date | reason'."""
+    return ledger_lines.cell(text, "rounds", _round)
 
 
-def recorded_holdings(company: Company) -> tuple[list[Holding], date | None]:
-    """The cap table at incorporation: the entries of the first day, no round's."""
-    founders = [e for e in company.entries if e.kind is EntryKind.ISSUE and e.standing
-                and e.round_id is None]
-    if not founders:
-        return [], None
-    first = founders[0].on_date
-    return [(e.to_holder.name, e.to_holder.kind, e.shares, e.acquired_by, e.technology,
-             e.lock_up_until) for e in founders if e.on_date == first], first
+def _round(pieces: list[str]) -> Round:
+    if len(pieces) != 4:
+        raise CellError(_("Write each round as name | date closed | pre-money valuation | "
+                          "investors (name: type: amount, with : lead after the lead "
+                          "investor, separated by commas)."), "rounds")
+    name, on, pre_money, investors = pieces
+    data = MultiDict({"name": name, "on_date": iso_date(on),
+                      "pre_money": _AMOUNT.sub("", pre_money)})
+    lines = [p.strip() for p in re.split(r"[,，]", investors) if p.strip()]
+    if len(lines) > INVESTOR_ROWS:
+        raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
+    total = Decimal("0")
+    for i, line in enumerate(lines):
+        bits = [b.strip() for b in line.replace("：", ":").split(":")]
+        lead = len(bits) == 4 and bits[3].casefold() in ("lead", "领投")
+        if len(bits) not in (3, 4) or (len(bits) == 4 and not lead):
+            raise CellError(_("Write each investor as name: type: amount, with : lead "
+                              "after the lead investor."), "rounds")
+        data[f"investors-{i}-name"] = bits[0]
+        data[f"investors-{i}-kind"] = _choice(_HOLDER_TYPE, bits[1], "rounds")
+        data[f"investors-{i}-amount"] = _AMOUNT.sub("", bits[2])
+        if lead:
+            data[f"investors-{i}-lead"] = "y"
+        try:
+            total += Decimal(_AMOUNT.sub("", bits[2]))
+        except ArithmeticError:
+            pass  # the form says what is wrong with it
+    data["amount"] = str(total)
+    form = RoundForm(formdata=data)
+    if not form.validate():
+        raise CellError(_errors(form), "rounds")
+    return (form.name.data.strip(), form.on_date.data, form.pre_money.data,
+            [(row.name.data.strip(), row.kind.data, row.amount.data, row.lead.data)
+             for row in form.filled_rows()])
 
 
-def recorded_rounds(company: Company) -> list[Round]:
-    return [(r.name, r.on_date, r.pre_money,
-             [(i.entry.to_holder.name, i.entry.to_holder.kind, i.amount, i.lead)
-              for i in r.investments])
-            for r in company.rounds if r.stands_on(None)]
+def holding_line(e: ShareEntry) -> Holding:
+    return (e.to_holder.name, e.to_holder.kind, e.shares, e.acquired_by, e.technology,
+            e.lock_up_until)
+
+
+def holding_records(company: Company) -> list[ShareEntry]:
+    return ledger_lines.with_their_reversals(company, ledger_lines.founders(company))
+
+
+def recorded_holdings(company: Company) -> tuple[list[Holding | Reversal], date | None]:
+    """The cap table at incorporation (the issues typed in on the first day, no round's),
+    each reversed one followed by its reversal, and its date."""
+    founders = ledger_lines.founders(company)
+    return (reversal_lines.recorded(holding_records(company), holding_line),
+            founders[0].on_date if founders else None)
+
+
+def round_records(company: Company) -> list:
+    return reversal_lines.with_reversals(company.rounds, lambda r: r.on_date)
+
+
+def round_line(r: FinancingRound) -> Round:
+    return (r.name, r.on_date, r.pre_money,
+            [(i.entry.to_holder.name, i.entry.to_holder.kind, i.amount, i.lead)
+             for i in r.investments])
+
+
+def recorded_rounds(company: Company) -> list[Round | Reversal]:
+    """Every round, each reversed one followed (by date) by its reversal."""
+    return reversal_lines.recorded(round_records(company), round_line, reverses=lambda r: (
+        r.round if isinstance(r, RoundReversal) else None))
+
+
+def describe_holding(entry: Holding) -> str:
+    return _("The holding of %(shares)s shares by %(name)s at incorporation",
+             shares=number(entry[2]), name=entry[0])
+
+
+def describe_round(entry: Round) -> str:
+    return _("The round %(name)s of %(date)s", name=entry[0], date=day(entry[1]))
 
 
 class Companies(Adapter):
@@ -218,20 +259,18 @@ class Companies(Adapter):
 
     def save(self, actor, obj, values):
         values = dict(values)
-        lines, on = values.pop("holdings"), values.pop("incorporated_on")
-        total, wanted_rounds = values.pop("_total_shares"), values.pop("rounds")
-        wanted_issues, wanted_transfers = values.pop("issues"), values.pop("transfers")
-        wanted_conversions, wanted_exit = values.pop("conversions"), values.pop("exit")
+        cap_table, on = values.pop("holdings"), values.pop("incorporated_on")
+        total = values.pop("_total_shares")
+        wanted = {key: values.pop(key) for key in (*LEDGER, "exit")}
         if obj is None:
             company = companies.record_company(actor, **values)
-            recorded_lines, recorded = [], []
         else:
             company = companies.update_company(actor, obj, **values)
-            recorded_lines, _on = recorded_holdings(company)
-            recorded = recorded_rounds(company)
         problems = Problems()  # every problem of the row at once, each in its column
-        if lines and recorded_lines:
-            if (lines, on) != recorded_holdings(company):
+        lines = [h for h in cap_table or [] if not isinstance(h, Reversal)]
+        founders = ledger_lines.founders(company)
+        if lines and founders:
+            if (lines, on) != ([holding_line(e) for e in founders], founders[0].on_date):
                 problems.add("holdings", _("The company's cap table at incorporation is "
                                            "recorded: an import does not change it (a ledger "
                                            "is corrected on the company's page)."))
@@ -244,55 +283,64 @@ class Companies(Adapter):
             except Invalid as error:  # the incorporation page's fields, as this row's columns
                 problems.found += error.renamed(
                     lambda field: {"on_date": "incorporated_on"}.get(field, field))
-        wanted_rounds = recorded if wanted_rounds is None else wanted_rounds
-        if wanted_rounds[:len(recorded)] != recorded:
-            problems.add("rounds", _("A recorded round is not removed or changed by an "
-                                     "import: reverse it on the company's page."))
-        new_issues = ledger_lines.added(wanted_issues, ledger_lines.recorded_issues(company),
-                                        "issues", ledger_lines.describe_issue, problems)
-        new_transfers = ledger_lines.added(
-            wanted_transfers, ledger_lines.recorded_transfers(company), "transfers",
-            ledger_lines.describe_transfer, problems)
-        new_conversions = ledger_lines.added(
-            wanted_conversions, company_events.recorded_conversions(company), "conversions",
-            company_events.describe_conversion, problems)
-        new_exit = ledger_lines.added(wanted_exit, company_events.recorded_exit(company), "exit",
-                                      company_events.describe_exit, problems)
-        closed = {r[0]: r[1] for r in [*recorded, *wanted_rounds]}
         # Later entries need the cap table they change, and each other, in date order.
         if not problems and not unreadable("holdings", "incorporated_on", *LEDGER):
-            # In date order, as they happened; on one day issues, then transfers, then rounds,
-            # each followed by the conversions at it; the exit last.
-            for _on, _order, record in sorted(
-                    [(i[3], 0, partial(ledger_lines.record_issue, actor, company, i))
-                     for i in new_issues]
-                    + [(t[4], 1, partial(ledger_lines.record_transfer, actor, company, t))
-                       for t in new_transfers]
-                    + [(r[1], 2, partial(self._round, actor, company, *r))
-                       for r in wanted_rounds[len(recorded):]]
-                    + [(closed.get(c[1], date.max), 3,
-                        partial(company_events.record_conversion, company, c))
-                       for c in new_conversions], key=lambda event: event[:2]):
-                record(problems)
-        if not problems and not unreadable("holdings", "incorporated_on", *LEDGER, "exit"):
-            for ended in new_exit:
-                company_events.record_exit(actor, company, ended, problems)
+            ledger_order.record(self._columns(actor, company, wanted),
+                                {**wanted, "holdings": cap_table}, problems)
         problems.raise_any()
         return company
 
+    def _columns(self, actor, company: Company, wanted: dict) -> list[ledger_order.Column]:
+        """The row's ledger columns, as recorded for `company` (its cap table at incorporation
+        recorded already), each with its page's service and its reversal's."""
+        rounds_ = [r for r in [*recorded_rounds(company), *(wanted["rounds"] or [])]
+                   if not isinstance(r, Reversal)]
+        closed = {name: on for name, on, *_rest in rounds_}  # the latest of a name
+        entry = partial(corrections.reverse_entry, actor)
+        column = ledger_order.Column
+        return [
+            column("holdings", holding_records(company), recorded_holdings(company)[0],
+                   describe_holding, lambda e: date.min, None, lambda e, r: entry(
+                       e, r.on, r.reason), 0, 8),
+            column("issues", ledger_lines.issue_records(company),
+                   ledger_lines.recorded_issues(company), ledger_lines.describe_issue,
+                   lambda e: e[3], partial(ledger_lines.record_issue, actor, company),
+                   lambda e, r: entry(e, r.on, r.reason), 0, 8),
+            column("transfers", ledger_lines.transfer_records(company),
+                   ledger_lines.recorded_transfers(company), ledger_lines.describe_transfer,
+                   lambda t: t[4], partial(ledger_lines.record_transfer, actor, company),
+                   lambda e, r: entry(e, r.on, r.reason), 1, 6),
+            column("rounds", round_records(company), recorded_rounds(company),
+                   describe_round, lambda r: r[1], partial(self._round, actor, company),
+                   lambda f, r: corrections.reverse_round(actor, f, r.on, r.reason), 2, 7),
+            column("conversions", company_events.conversion_records(company),
+                   company_events.recorded_conversions(company),
+                   company_events.describe_conversion, lambda c: closed.get(c[1], date.max),
+                   partial(company_events.record_conversion, company),
+                   lambda c, r: funding_corrections.reverse_conversion(
+                       c.agreement.decided_by, c, r.on, r.reason), 3, 5),
+            column("exit", company_events.exit_records(company),
+                   company_events.recorded_exit(company), company_events.describe_exit,
+                   lambda e: e[1], partial(company_events.record_exit, actor, company),
+                   lambda e, r: corrections.reverse_exit(actor, e, r.on, r.reason),
+                   ledger_order.LAST, ledger_order.FIRST)]
+
     @staticmethod
-    def _round(actor, company, name, closed_on, pre_money, investors, problems) -> None:
+    def _round(actor, company, entry: Round, problems) -> FinancingRound | None:
         """Record one round of the row, or add its every problem, each introduced by its name."""
+        name, closed_on, pre_money, investors = entry
+
         def named(message):
             return _("%(round)s: %(problem)s", round=name, problem=message)
 
         try:
-            deals.record_round(actor, company, name=name, on=closed_on, pre_money=pre_money,
-                               amount=sum((i[2] for i in investors), Decimal("0")),
-                               investors=[deals.InvestorLine(name=n, kind=k, amount=a,
-                                                             lead=lead)
-                                          for n, k, a, lead in investors])
+            return deals.record_round(
+                actor, company, name=name, on=closed_on, pre_money=pre_money,
+                amount=sum((i[2] for i in investors), Decimal("0")),
+                investors=[deals.InvestorLine(name=n, kind=k, amount=a, lead=lead)
+                           for n, k, a, lead in investors])
         except Invalid as error:
             problems.found += error.renamed(lambda _field: "rounds", named)
         except Refused as error:
             problems.add("rounds", named(error.message))
+        return None

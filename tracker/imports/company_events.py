@@ -20,15 +20,17 @@ from werkzeug.datastructures import MultiDict
 from tracker import db
 from tracker.companies import deals
 from tracker.companies.forms import ExitForm
-from tracker.companies.models import Company, ExitKind
+from tracker.companies.models import Company, CompanyExit, ExitKind
+from tracker.companies.reversal_models import ExitReversal
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems
 from tracker.funding import services as funding
-from tracker.funding.models import Conversion, FundingAgreement
-from tracker.imports import columns
+from tracker.funding.models import Conversion, ConversionReversal, FundingAgreement
+from tracker.imports import columns, reversal_lines
 from tracker.imports.cells import CellError, iso_date
-from tracker.imports.ledger_lines import AMOUNT, PARTS, choice, form_errors, recorded
+from tracker.imports.ledger_lines import AMOUNT, cell, choice, form_errors, recorded
+from tracker.imports.reversal_lines import Reversal
 from tracker.projects.models import Project
 
 EXIT_KIND = columns.Column("exit", "", choices=ExitKind)
@@ -39,26 +41,28 @@ Converted = tuple[str, str]
 Exit = tuple[ExitKind, date, Decimal, str]
 
 
-def conversions(text: str) -> list[Converted]:
+def conversions(text: str) -> list[Converted | Reversal]:
     """'TEST-2019-0042 | A; TEST-2020-0007 | B': the project whose agreement converts, and the
-    round it converts at (the conversion page's one choice)."""
-    found: list[Converted] = []
-    for part in PARTS.split(text):
-        if not part.strip():
-            continue
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) != 2 or not all(pieces):
-            raise CellError(_("Write each conversion as project code | round name, e.g. "
-                              "TEST-2019-0042 | A."), "conversions")
-        found.append((pieces[0].upper(), pieces[1]))
-    return found
+    round it converts at (the conversion page's one choice); a conversion reversed:
+    'reversal | 1 | 2023-01-10 | the wrong round'."""
+    return cell(text, "conversions", _conversion)
 
 
-def exit_(text: str) -> list[Exit]:
-    """'acquisition | 2025-06-30 | 80000000 | note' read by the exit form (none: [])."""
-    if not text.strip():
-        return []
-    pieces = [p.strip() for p in text.split("|")]
+def _conversion(pieces: list[str]) -> Converted:
+    if len(pieces) != 2 or not all(pieces):
+        raise CellError(_("Write each conversion as project code | round name, e.g. "
+                          "TEST-2019-0042 | A."), "conversions")
+    return (pieces[0].upper(), pieces[1])
+
+
+def exit_(text: str) -> list[Exit | Reversal]:
+    """'acquisition | 2025-06-30 | 80000000 | note' read by the exit form (none: []); an exit
+    reversed: 'reversal | 1 | 2025-07-10 | recorded by mistake', after which the company may
+    exit again."""
+    return cell(text, "exit", _exit)
+
+
+def _exit(pieces: list[str]) -> Exit:
     if len(pieces) not in (3, 4):
         raise CellError(_("Write the exit as acquisition, listing or dissolution | date | "
                           "proceeds (CNY) | note (if any), e.g. acquisition | 2025-06-30 | "
@@ -69,23 +73,42 @@ def exit_(text: str) -> list[Exit]:
         "proceeds": AMOUNT.sub("", proceeds), "note": note}))
     if not form.validate():
         raise CellError(form_errors(form), "exit")
-    return [(form.kind.data, form.on_date.data, form.proceeds.data,
-             (form.note.data or "").strip())]
+    return (form.kind.data, form.on_date.data, form.proceeds.data,
+            (form.note.data or "").strip())
 
 
-def recorded_conversions(company: Company) -> list[Converted]:
-    """The conversions that stand at the company's rounds, in the rounds' order."""
-    return [(c.agreement.project.code, r.name) for r in company.rounds
-            for c in _conversions_at(r.id) if c.reversal is None]
+def conversion_records(company: Company) -> list:
+    """The conversions at the company's rounds and their reversals, as the column numbers
+    them: in the order they were recorded (a conversion is made again at a round once the
+    first is reversed)."""
+    found = list(db.session.scalars(select(Conversion).where(Conversion.round_id.in_(
+        [r.id for r in company.rounds])).order_by(Conversion.decided_at, Conversion.id)))
+    return reversal_lines.with_reversals(found, lambda c: c.decided_at,
+                                         lambda r: r.recorded_at)
 
 
-def _conversions_at(round_id: int) -> list:
-    return list(db.session.scalars(select(Conversion).where(
-        Conversion.round_id == round_id).order_by(Conversion.id)))
+def conversion_line(c: Conversion) -> Converted:
+    return (c.agreement.project.code, c.round.name)
 
 
-def recorded_exit(company: Company) -> list[Exit]:
-    return [(e.kind, e.on_date, e.proceeds, e.note) for e in company.standing_exits]
+def recorded_conversions(company: Company) -> list[Converted | Reversal]:
+    """The conversions at the company's rounds, reversed ones too, as the column writes
+    them."""
+    return reversal_lines.recorded(conversion_records(company), conversion_line, reverses=lambda
+                                   r: r.conversion if isinstance(r, ConversionReversal) else None)
+
+
+def exit_records(company: Company) -> list:
+    return reversal_lines.with_reversals(company.exits, lambda e: e.on_date)
+
+
+def exit_line(e: CompanyExit) -> Exit:
+    return (e.kind, e.on_date, e.proceeds, e.note)
+
+
+def recorded_exit(company: Company) -> list[Exit | Reversal]:
+    return reversal_lines.recorded(exit_records(company), exit_line, reverses=lambda r: (
+        r.exit if isinstance(r, ExitReversal) else None))
 
 
 def describe_conversion(converted: Converted) -> str:
@@ -98,7 +121,8 @@ def describe_exit(exit_: Exit) -> str:
              proceeds=cny(exit_[2]))
 
 
-def record_conversion(company: Company, converted: Converted, problems: Problems) -> None:
+def record_conversion(company: Company, converted: Converted,
+                      problems: Problems) -> Conversion | None:
     code, name = converted
     what = describe_conversion(converted)
     agreement = db.session.scalar(select(FundingAgreement).join(
@@ -113,11 +137,13 @@ def record_conversion(company: Company, converted: Converted, problems: Problems
         problems.add("conversions", _("%(entry)s: %(company)s has no round called %(round)s.",
                                       entry=what, company=company.name, round=name))
     else:
-        recorded(lambda: funding.convert(agreement.decided_by, agreement, financing),
+        return recorded(lambda: funding.convert(agreement.decided_by, agreement, financing),
                  "conversions", what, problems, refusals=(Forbidden,))
+    return None
 
 
-def record_exit(actor, company: Company, exit_: Exit, problems: Problems) -> None:
+def record_exit(actor, company: Company, exit_: Exit,
+                problems: Problems) -> CompanyExit | None:
     kind, on, proceeds, note = exit_
-    recorded(lambda: deals.record_exit(actor, company, kind=kind, on=on, proceeds=proceeds,
+    return recorded(lambda: deals.record_exit(actor, company, kind=kind, on=on, proceeds=proceeds,
                                        note=note), "exit", describe_exit(exit_), problems)

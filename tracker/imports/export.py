@@ -216,30 +216,53 @@ def _funding() -> Iterator[list]:
 
 
 def _companies() -> Iterator[list]:
+    """Each company's ledger as typed in, reversed entries and their reversals too
+    (`ledger_order`), so that an empty database given the file records the same ledger."""
     for c in db.session.scalars(select(Company).options(
             selectinload(Company.projects), selectinload(Company.holders),
-            selectinload(Company.entries), selectinload(Company.rounds))
-            .order_by(Company.id)):
-        lines, on = recorded_holdings(c)
+            selectinload(Company.entries), selectinload(Company.rounds),
+            selectinload(Company.exits)).order_by(Company.id)):
+        cap_table, on = recorded_holdings(c)
+        lines = [h for h in cap_table if not isinstance(h, reversal_lines.Reversal)]
         yield [c.name, c.uscc, c.registered_on, _text(c.registered_capital),
                c.legal_representative, ", ".join(p.code for p in c.projects), on,
                _text(sum((s for _n, _k, s, *_rest in lines), Decimal("0"))) if lines else "",
-               "; ".join(" | ".join([n, k.value, _text(s)] + (
-                   [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
-                   for n, k, s, a, t, lock in lines),
-               "; ".join(f"{name} | {closed.isoformat()} | {_text(pre)} | " + ", ".join(
-                   f"{n}: {k.value}: {_text(a)}" + (": lead" if lead else "")
-                   for n, k, a, lead in investors)
-                   for name, closed, pre, investors in recorded_rounds(c)),
-               "; ".join(" | ".join([n, k.value, _text(s), on.isoformat()] + (
-                   [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
-                   for n, k, s, on, a, t, lock in recorded_issues(c)),
-               "; ".join(" | ".join([source, n, k.value, _text(s), on.isoformat()]
-                                    + ([lock.isoformat()] if lock else []))
-                         for source, n, k, s, on, lock in recorded_transfers(c)),
-               "; ".join(f"{code} | {name}" for code, name in recorded_conversions(c)),
-               "; ".join(" | ".join([k.value, on.isoformat(), _text(p)] + ([n] if n else []))
-                         for k, on, p, n in recorded_exit(c))]
+               reversal_lines.written(cap_table, _holding),
+               reversal_lines.written(recorded_rounds(c), _round),
+               reversal_lines.written(recorded_issues(c), _issue),
+               reversal_lines.written(recorded_transfers(c), _transfer),
+               reversal_lines.written(recorded_conversions(c), lambda c: " | ".join(c)),
+               reversal_lines.written(recorded_exit(c), _exit)]
+
+
+def _holding(line: tuple) -> str:
+    n, k, s, a, t, lock = line
+    return " | ".join([n, k.value, _text(s)] + (
+        [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
+
+
+def _round(line: tuple) -> str:
+    name, closed, pre, investors = line
+    return f"{name} | {closed.isoformat()} | {_text(pre)} | " + ", ".join(
+        f"{n}: {k.value}: {_text(a)}" + (": lead" if lead else "")
+        for n, k, a, lead in investors)
+
+
+def _issue(line: tuple) -> str:
+    n, k, s, on, a, t, lock = line
+    return " | ".join([n, k.value, _text(s), on.isoformat()] + (
+        [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
+
+
+def _transfer(line: tuple) -> str:
+    source, n, k, s, on, lock = line
+    return " | ".join([source, n, k.value, _text(s), on.isoformat()]
+                      + ([lock.isoformat()] if lock else []))
+
+
+def _exit(line: tuple) -> str:
+    k, on, p, n = line
+    return " | ".join([k.value, on.isoformat(), _text(p)] + ([n] if n else []))
 
 
 def _incentive_grants() -> Iterator[list]:

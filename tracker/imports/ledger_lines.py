@@ -12,23 +12,24 @@ recorded entry the file no longer gives (dropped or changed) is refused, naming 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from tracker.companies import services as companies
 from tracker.companies.forms import IssueForm, TransferForm
-from tracker.companies.models import Acquisition, Company, EntryKind, HolderType
+from tracker.companies.models import Acquisition, Company, EntryKind, HolderType, ShareEntry
 from tracker.display import said
 from tracker.display.formatting import day, number
 from tracker.errors import DomainError, Invalid, Problems, Refused
-from tracker.imports import cells, columns
+from tracker.imports import cells, columns, reversal_lines
 from tracker.imports.cells import CellError, iso_date
+from tracker.imports.reversal_lines import Reversal
 
 PARTS = re.compile(r"[;；\n]+")
 AMOUNT = re.compile(r"[,，\s]")
@@ -62,77 +63,125 @@ def entries(text: str) -> list[list[str]]:
     return [[p.strip() for p in part.split("|")] for part in PARTS.split(text) if part.strip()]
 
 
-def issues(text: str) -> list[LaterIssue]:
+def cell(text: str, column: str, entry: Callable[[list[str]], Any]) -> list:
+    """A ledger cell's entries in order, each read by `entry` from its pieces (split at |),
+    a reversal as one (`reversal | N | date | reason`, `reversal_lines.read`)."""
+    found: list = []
+    for part in PARTS.split(text):
+        if not part.strip():
+            continue
+        if reversal_lines.is_reversal(part):
+            found.append(reversal_lines.read(part, column, len(found) + 1, found))
+        else:
+            found.append(entry([p.strip() for p in part.split("|")]))
+    return found
+
+
+def issues(text: str) -> list[LaterIssue | Reversal]:
     """'Fund Y | investor | 500000 | 2023-06-01; Team Li | team | 100000 | 2024-01-10 | ip |
     Sensor | 2028-12-31' read by the issue form, as its page reads it."""
-    found: list[LaterIssue] = []
-    for pieces in entries(text):
-        if not 4 <= len(pieces) <= 7:
-            raise CellError(_("Write each issue as holder | type | shares | date issued | paid "
-                              "with | technology | locked up until (the last three if any), "
-                              "e.g. Fund Y | investor | 500000 | 2023-06-01."), "issues")
-        name, kind, count, on, paid, technology, lock_up = pieces + [""] * (7 - len(pieces))
-        form = IssueForm(formdata=MultiDict({
-            "name": name, "kind": choice(HOLDER_TYPE, kind, "issues"),
-            "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
-            "acquired_by": (choice(PAID_WITH, paid, "issues") if paid
-                            else Acquisition.CASH.value),
-            "technology": technology, "lock_up_until": iso_date(lock_up)}))
-        if not form.validate():
-            raise CellError(_("%(entry)s: %(problem)s", entry=name, problem=form_errors(form)),
-                            "issues")
-        found.append((form.name.data.strip(), form.kind.data, form.shares.data,
-                      form.on_date.data, form.acquired_by.data,
-                      (form.technology.data or "").strip(), form.lock_up_until.data))
-    return found
+    return cell(text, "issues", _issue)
 
 
-def transfers(text: str) -> list[Transfer]:
+def _issue(pieces: list[str]) -> LaterIssue:
+    if not 4 <= len(pieces) <= 7:
+        raise CellError(_("Write each issue as holder | type | shares | date issued | paid "
+                          "with | technology | locked up until (the last three if any), "
+                          "e.g. Fund Y | investor | 500000 | 2023-06-01."), "issues")
+    name, kind, count, on, paid, technology, lock_up = pieces + [""] * (7 - len(pieces))
+    form = IssueForm(formdata=MultiDict({
+        "name": name, "kind": choice(HOLDER_TYPE, kind, "issues"),
+        "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
+        "acquired_by": (choice(PAID_WITH, paid, "issues") if paid
+                        else Acquisition.CASH.value),
+        "technology": technology, "lock_up_until": iso_date(lock_up)}))
+    if not form.validate():
+        raise CellError(_("%(entry)s: %(problem)s", entry=name, problem=form_errors(form)),
+                        "issues")
+    return (form.name.data.strip(), form.kind.data, form.shares.data, form.on_date.data,
+            form.acquired_by.data, (form.technology.data or "").strip(),
+            form.lock_up_until.data)
+
+
+def transfers(text: str) -> list[Transfer | Reversal]:
     """'Team Li | Fund Y | investor | 200000 | 2023-07-01' read by the transfer form, as its
     page reads it (the giving holder is found on the company's ledger when it is saved)."""
-    found: list[Transfer] = []
-    for pieces in entries(text):
-        if len(pieces) not in (5, 6):
-            raise CellError(_("Write each transfer as from | to | the receiver's type | shares | "
-                              "date transferred | locked up until (if any), e.g. Team Li | "
-                              "Fund Y | investor | 200000 | 2023-07-01."), "transfers")
-        source, name, kind, count, on, lock_up = pieces + [""] * (6 - len(pieces))
-        if not source:
-            raise CellError(_("Name the holder who transfers the shares."), "transfers")
-        form = TransferForm(formdata=MultiDict({
-            "from_holder_id": "1", "name": name, "kind": choice(HOLDER_TYPE, kind, "transfers"),
-            "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
-            "lock_up_until": iso_date(lock_up)}), holders=[SimpleNamespace(id=1, name=source)])
-        if not form.validate():
-            raise CellError(_("%(entry)s: %(problem)s", entry=source, problem=form_errors(form)),
-                            "transfers")
-        found.append((source, form.name.data.strip(), form.kind.data, form.shares.data,
-                      form.on_date.data, form.lock_up_until.data))
-    return found
+    return cell(text, "transfers", _transfer)
 
 
-def _founding_day(company: Company) -> date | None:
-    return next((e.on_date for e in company.entries if e.kind is EntryKind.ISSUE
-                 and e.standing and e.round_id is None), None)
+def _transfer(pieces: list[str]) -> Transfer:
+    if len(pieces) not in (5, 6):
+        raise CellError(_("Write each transfer as from | to | the receiver's type | shares | "
+                          "date transferred | locked up until (if any), e.g. Team Li | "
+                          "Fund Y | investor | 200000 | 2023-07-01."), "transfers")
+    source, name, kind, count, on, lock_up = pieces + [""] * (6 - len(pieces))
+    if not source:
+        raise CellError(_("Name the holder who transfers the shares."), "transfers")
+    form = TransferForm(formdata=MultiDict({
+        "from_holder_id": "1", "name": name, "kind": choice(HOLDER_TYPE, kind, "transfers"),
+        "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
+        "lock_up_until": iso_date(lock_up)}), holders=[SimpleNamespace(id=1, name=source)])
+    if not form.validate():
+        raise CellError(_("%(entry)s: %(problem)s", entry=source, problem=form_errors(form)),
+                        "transfers")
+    return (source, form.name.data.strip(), form.kind.data, form.shares.data,
+            form.on_date.data, form.lock_up_until.data)
 
 
-def recorded_issues(company: Company) -> list[LaterIssue]:
-    """The standing issues typed in after the cap table at incorporation (not a round's, not a
-    conversion's), in the ledger's order."""
-    first = _founding_day(company)
-    return [(e.to_holder.name, e.to_holder.kind, e.shares, e.on_date, e.acquired_by,
-             e.technology, e.lock_up_until) for e in company.entries
-            if e.kind is EntryKind.ISSUE and e.standing and e.round_id is None
-            and e.acquired_by in (Acquisition.CASH, Acquisition.IP) and e.on_date != first]
+def _typed_issues(company: Company) -> list[ShareEntry]:
+    """The issues typed in (no round's, conversion's or incentive plan's), reversed ones too,
+    in the ledger's order."""
+    return [e for e in company.entries if e.kind is EntryKind.ISSUE and e.reverses_id is None
+            and e.round_id is None and e.acquired_by in (Acquisition.CASH, Acquisition.IP)]
 
 
-def recorded_transfers(company: Company) -> list[Transfer]:
-    """The standing transfers typed in (not the incentive plans' grants), in the ledger's
-    order."""
-    return [(e.from_holder.name, e.to_holder.name, e.to_holder.kind, e.shares, e.on_date,
-             e.lock_up_until) for e in company.entries
-            if e.kind is EntryKind.TRANSFER and e.standing
-            and e.acquired_by is Acquisition.CASH]
+def founders(company: Company) -> list[ShareEntry]:
+    """The cap table at incorporation: the issues typed in on the first day, reversed ones
+    too."""
+    typed = _typed_issues(company)
+    return [e for e in typed if e.on_date == typed[0].on_date]
+
+
+def with_their_reversals(company: Company, entries: list[ShareEntry]) -> list[ShareEntry]:
+    """`entries` and the entries reversing them, in the ledger's order (by date): a cell's
+    records, as `reversal_lines.recorded` numbers them."""
+    ids = {e.id for e in entries}
+    return [e for e in company.entries if e.id in ids or e.reverses_id in ids]
+
+
+def issue_records(company: Company) -> list[ShareEntry]:
+    """The issues typed in after the cap table at incorporation, and their reversals."""
+    first = {e.id for e in founders(company)}
+    return with_their_reversals(company, [e for e in _typed_issues(company)
+                                          if e.id not in first])
+
+
+def transfer_records(company: Company) -> list[ShareEntry]:
+    """The transfers typed in (not the incentive plans' grants), and their reversals."""
+    return with_their_reversals(company, [
+        e for e in company.entries if e.kind is EntryKind.TRANSFER and e.reverses_id is None
+        and e.acquired_by is Acquisition.CASH])
+
+
+def issue_line(e: ShareEntry) -> LaterIssue:
+    return (e.to_holder.name, e.to_holder.kind, e.shares, e.on_date, e.acquired_by,
+            e.technology, e.lock_up_until)
+
+
+def transfer_line(e: ShareEntry) -> Transfer:
+    return (e.from_holder.name, e.to_holder.name, e.to_holder.kind, e.shares, e.on_date,
+            e.lock_up_until)
+
+
+def recorded_issues(company: Company) -> list[LaterIssue | Reversal]:
+    """The issues typed in after the cap table at incorporation, as the column writes them
+    (a reversal after what it reverses, by date)."""
+    return reversal_lines.recorded(issue_records(company), issue_line)
+
+
+def recorded_transfers(company: Company) -> list[Transfer | Reversal]:
+    """The transfers typed in, as the column writes them."""
+    return reversal_lines.recorded(transfer_records(company), transfer_line)
 
 
 def added(wanted: list | None, recorded: list, column: str, describe: Callable,
@@ -141,18 +190,18 @@ def added(wanted: list | None, recorded: list, column: str, describe: Callable,
     (`wanted` None: the file has no such column, and adds nothing)."""
     if wanted is None:
         return []
-    missing = Counter(recorded) - Counter(wanted)
-    for entry in missing.elements():
+    found = reversal_lines.compared(wanted, recorded)
+    missing(found, recorded, column, describe, problems)
+    return [entry for _at, entry in found.new]
+
+
+def missing(found: reversal_lines.Compared, recorded: list, column: str, describe: Callable,
+            problems: Problems) -> None:
+    for at in found.missing:
         problems.add(column, _("%(entry)s is recorded and missing from the file: an import "
                                "does not remove or change a recorded entry (reverse it on the "
-                               "company's page).", entry=describe(entry)))
-    extra = Counter(wanted) - Counter(recorded)
-    new = []
-    for entry in wanted:
-        if extra[entry]:
-            extra[entry] -= 1
-            new.append(entry)
-    return new
+                               "company's page).",
+                               entry=reversal_lines.described(recorded, at, describe)))
 
 
 def describe_issue(entry: LaterIssue) -> str:
@@ -167,36 +216,39 @@ def describe_transfer(entry: Transfer) -> str:
              shares=number(shares), source=source, name=name, date=day(on))
 
 
-def record_issue(actor, company: Company, entry: LaterIssue, problems: Problems) -> None:
+def record_issue(actor, company: Company, entry: LaterIssue,
+                 problems: Problems) -> ShareEntry | None:
     name, kind, shares, on, paid, technology, lock_up = entry
     line = companies.IssueLine(name=name, kind=kind, shares=shares, acquired_by=paid,
                                technology=technology, lock_up_until=lock_up)
-    recorded(lambda: companies.issue_shares(actor, company, line, on), "issues",
+    return recorded(lambda: companies.issue_shares(actor, company, line, on), "issues",
               describe_issue(entry), problems)
 
 
-def record_transfer(actor, company: Company, entry: Transfer, problems: Problems) -> None:
+def record_transfer(actor, company: Company, entry: Transfer,
+                    problems: Problems) -> ShareEntry | None:
     source_name, name, kind, shares, on, lock_up = entry
     source = next((h for h in company.holders if h.name == source_name), None)
     if source is None:
         problems.add("transfers", _("%(entry)s: %(name)s holds no shares of %(company)s.",
                                     entry=describe_transfer(entry), name=source_name,
                                     company=company.name))
-        return
-    recorded(lambda: companies.transfer_shares(actor, company, source, name, kind, shares, on,
-                                                lock_up_until=lock_up),
-              "transfers", describe_transfer(entry), problems)
+        return None
+    return recorded(lambda: companies.transfer_shares(
+        actor, company, source, name, kind, shares, on, lock_up_until=lock_up),
+        "transfers", describe_transfer(entry), problems)
 
 
 def recorded(call: Callable, column: str, entry: str, problems: Problems,
-             refusals: tuple[type[DomainError], ...] = ()) -> None:
-    """Make the page's service call; its every problem goes to `column`, introduced by the
-    entry it is about."""
+             refusals: tuple[type[DomainError], ...] = ()) -> Any:
+    """Make the page's service call and return what it made (None: refused); its every
+    problem goes to `column`, introduced by the entry it is about."""
     try:
-        call()
+        return call()
     except Invalid as error:
         problems.found += error.renamed(
             lambda _field: column, lambda message: _("%(entry)s: %(problem)s", entry=entry,
                                                      problem=message))
     except (Refused, *refusals) as error:
         problems.add(column, _("%(entry)s: %(problem)s", entry=entry, problem=error.message))
+    return None

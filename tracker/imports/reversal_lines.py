@@ -18,6 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports.cells import CellError, iso_date
 
@@ -71,17 +72,77 @@ def written(entries: Sequence[Any], line: Callable[[Any], str]) -> str:
     return "; ".join(e.written() if isinstance(e, Reversal) else line(e) for e in entries)
 
 
-def recorded(records: Sequence[Any], line: Callable[[Any], Any]) -> list[Any]:
+def recorded(records: Sequence[Any], line: Callable[[Any], Any],
+             reverses: Callable[[Any], Any] | None = None) -> list[Any]:
     """A ledger's records in the column's order (each as `line` writes it), each reversing
-    one (`reverses_id`) as a `Reversal` of the number of what it reverses."""
-    numbers = {r.id: n for n, r in enumerate(records, start=1)}
-    return [Reversal(numbers[r.reverses_id], _date_of(r), r.reason) if r.reverses_id
-            else line(r) for r in records]
+    one as a `Reversal` of the number of what it reverses: `reverses(record)` is what it
+    reverses (None: not a reversal), by default the record its `reverses_id` names."""
+    numbers = {id(r): n for n, r in enumerate(records, start=1)}
+    if reverses is None:
+        by_id = {r.id: r for r in records}
+        reverses = lambda r: by_id[r.reverses_id] if r.reverses_id else None  # noqa: E731
+    return [Reversal(numbers[id(undone)], _date_of(r), r.reason)
+            if (undone := reverses(r)) is not None else line(r) for r in records]
+
+
+def with_reversals(records: Sequence[Any], dated: Callable[[Any], Any],
+                   reversal_dated: Callable[[Any], Any] = lambda r: r.on_date) -> list[Any]:
+    """Records whose reversal is a record of its own (`record.reversal`: a round's, a
+    conversion's, an exit's), in the column's order: by date, each reversal on its date after
+    what it reverses (on or after it, `reversals.check`); or, given the instants they were
+    recorded at, in the order they were recorded."""
+    found = [(dated(r), 0, n, r) for n, r in enumerate(records)] + [
+        (reversal_dated(r.reversal), 1, n, r.reversal) for n, r in enumerate(records)
+        if r.reversal is not None]
+    return [r for *_key, r in sorted(found, key=lambda item: item[:3])]
 
 
 def _date_of(record: Any) -> date:
     return next(getattr(record, f) for f in ("received_on", "paid_on", "on_date")
                 if hasattr(record, f))
+
+
+@dataclass
+class Compared:
+    """A file's cell beside the recorded one (both as the column writes them): which of the
+    file's entries are recorded (`found`: its position, from 0, to the recorded one's), which
+    it adds (`new`: position and entry, in the cell's order) and which recorded ones it lacks
+    (`missing`: positions in the recorded cell)."""
+
+    found: dict[int, int]
+    new: list[tuple[int, Any]]
+    missing: list[int]
+
+
+def compared(wanted: Sequence[Any], recorded_: Sequence[Any]) -> Compared:
+    """Each entry of the file found among the recorded ones by what it says (the first not
+    found already), a reversal by the entry it reverses, its date and its reason; so a file
+    may add entries dated between recorded ones, and the numbers its reversals give are its
+    own cell's."""
+    found: dict[int, int] = {}
+    free = list(range(len(recorded_)))
+    for at, entry in enumerate(wanted):
+        if isinstance(entry, Reversal):
+            of = found.get(entry.of - 1)
+            match = next((i for i in free if isinstance(recorded_[i], Reversal) and of
+                          is not None and (recorded_[i].of - 1, recorded_[i].on,
+                                           recorded_[i].reason) == (of, entry.on,
+                                                                    entry.reason)), None)
+        else:
+            match = next((i for i in free if recorded_[i] == entry), None)
+        if match is not None:
+            found[at] = match
+            free.remove(match)
+    return Compared(found, [(at, e) for at, e in enumerate(wanted) if at not in found], free)
+
+
+def described(entries: Sequence[Any], at: int, describe: Callable[[Any], str]) -> str:
+    """The entry at `at` of a cell said in words, a reversal by what it reverses."""
+    entry = entries[at]
+    if isinstance(entry, Reversal):
+        return _("The reversal on %(date)s of %(entry)s", date=day(entry.on),
+                 entry=described(entries, entry.of - 1, describe))
+    return describe(entry)
 
 
 def record(new: Sequence[Any], made: list[Any], column: str, add: Callable[[Any], Any],
