@@ -9,7 +9,7 @@ rounds and issues in that order (a conversion before its round, a round before t
 was priced on, a transfer before the issue it passed on), and the exit last. An exit that
 stands is recorded after every other entry (its page refuses one dated before the last); one
 the cell reverses, on its date. A reversal never comes before what it reverses, nor an entry
-before what its cell writes before it. Each entry is recorded by its page's service and each
+before a reversal its cell writes before it. Each entry is recorded by its page's service and each
 reversal by the company page's reversing service (`companies.corrections`, a conversion's by
 `funding.corrections.reverse_conversion`), so the same refusals hold.
 """
@@ -76,10 +76,12 @@ def record(columns: list[Column], wanted: dict[str, list | None], problems: Prob
                 call = partial(_add, column, made, at, entry)
             else:
                 continue
-            # Never before what its cell writes before it (a conversion made again at the
-            # round after the first one's reversal).
-            keys[at] = last = key if key > last else (*last, at)
-            events.append((last, call))
+            # Never before a reversal its cell writes before it (a conversion made again at
+            # the round after the first one's reversal).
+            keys[at] = key = key if key > last else (*last, at)
+            if isinstance(entry, Reversal):
+                last = key
+            events.append((key, call))
     if problems:
         return
     for _key, call in sorted(events, key=lambda event: event[0]):
