@@ -26,10 +26,10 @@ from tracker.imports.models import ImportState
 KEYS = ["project_code", "decided_by_email", "committed", "hq_ratio", "co_funders", "discount_pct",
         "qualifying_round_min", "signed_on", "conversion_deadline", "tranches",
         "disbursements", "outcome", "outcome_on", "repaid_amount", "substitute",
-        "outcome_note"]
+        "outcome_note", "co_funder_payments"]
 ROW = ["TEST-2019-0042", "committee@import.cn", "3000000", "1", "苏州市: 1; 工业园区: 0.5", "0",
        "10000000", "2019-06-01", "2031-06-01", "1000000 | gate 1; 2000000 | Prototype",
-       "1: 2019-06-10: 1000000: HQ-2019-017; 2: 2020-05-02: 500000", "", "", "", "", ""]
+       "1: 2019-06-10: 1000000: HQ-2019-017; 2: 2020-05-02: 500000", "", "", "", "", "", ""]
 
 
 def _setting_with_history():
@@ -122,7 +122,7 @@ def test_an_outcome_after_the_deadline_is_recorded_and_exported():
     admin, committee = _setting_with_history()
     row = ["TEST-2016-0001", "committee@import.cn", "2000000", "", "", "", "10000000",
            "2016-06-01", "2020-06-01", "1000000 | gate 1", "1: 2016-07-01: 1000000", "repaid",
-           "2021-01-15", "400000", "", "Partly repaid"]
+           "2021-01-15", "400000", "", "Partly repaid", ""]
     result = run(admin, "funding", [KEYS, row])
     assert result.state is ImportState.DONE, result.errors
     agreement = db.session.scalar(select(FundingAgreement))
@@ -130,7 +130,7 @@ def test_an_outcome_after_the_deadline_is_recorded_and_exported():
             agreement.outcome_by_id) == (AgreementOutcome.REPAID, date(2021, 1, 15),
                                          Decimal("400000"), committee.id)
     exported = export_csv("funding").decode().splitlines()[1]
-    assert exported.endswith(",repaid,2021-01-15,400000,,Partly repaid"), exported
+    assert exported.endswith(",repaid,2021-01-15,400000,,Partly repaid,"), exported
     again = run(admin, "funding", [KEYS, row])
     assert again.unchanged == 1, again.errors
 

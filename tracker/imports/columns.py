@@ -225,6 +225,11 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("substitute", _l("Substituted by (project code)"),
            note=_l("For a substituted agreement.")),
     Column("outcome_note", _l("Note on the outcome")),
+    Column("co_funder_payments", _l("Co-funders' payments"),
+           note=_l("Co-funder: date paid: amount: payment reference (if any), each co-funder "
+                   "by its name in Co-funders, separated by semicolons, e.g. Suzhou: "
+                   "2020-04-01: 1000000: SZ-2020-03. A payment reversed: reversal | its "
+                   "number in this cell | date reversed | reason.")),
 ), key=("project_id",))
 
 COMPANIES = Kind("companies", _l("Companies"), (

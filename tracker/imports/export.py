@@ -34,7 +34,7 @@ from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
 from tracker.imports.contracts import recorded_payments
-from tracker.imports.funding import recorded_disbursements
+from tracker.imports.funding import recorded_co_funder_payments, recorded_disbursements
 from tracker.imports.incentive_grants import recorded_exercises, recorded_leaving
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.incentives.models import IncentiveGrant
@@ -206,13 +206,19 @@ def _funding() -> Iterator[list]:
                "; ".join(f"{_text(t.amount)} | " + (f"gate {t.gate}" if t.gate
                                                      else t.milestone.title)
                          for t in a.tranches),
-               reversal_lines.written(recorded_disbursements(a), lambda d: (
-                   f"{d[0]}: {d[1].isoformat()}: {_text(d[2])}"
-                   + (f": {d[3]}" if d[3] else ""))),
+               reversal_lines.written(recorded_disbursements(a), _paid),
                a.outcome if ended else "", a.outcome_on if ended else "",
                a.repaid_amount if ended else "",
                a.substitute_project.code if ended and a.substitute_project else "",
-               a.outcome_note if ended else ""]
+               a.outcome_note if ended else "",
+               reversal_lines.written(recorded_co_funder_payments(a), _paid)]
+
+
+def _paid(line: tuple) -> str:
+    """A disbursement or a co-funder's payment: who or which tranche, date, amount and the
+    reference if any."""
+    return f"{line[0]}: {line[1].isoformat()}: {_text(line[2])}" + (
+        f": {line[3]}" if line[3] else "")
 
 
 def _companies() -> Iterator[list]:

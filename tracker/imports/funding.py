@@ -36,7 +36,9 @@ from tracker.imports.adapters import Adapter, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
+from tracker.partners import co_funding
 from tracker.partners import services as partners
+from tracker.partners.payment_models import CoFunderPayment
 from tracker.projects.models import Project
 
 AGREEMENT_FIELDS = ("committed", "hq_ratio", "discount_pct", "qualifying_round_min",
@@ -48,6 +50,7 @@ _GATE = re.compile(r"^(?:gate|关口|阶段门)\s*(\d+)$", re.I)
 Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone title
 Paid = tuple[int, date, Decimal, str]  # tranche number, paid on, amount, reference
 Outcome = tuple[AgreementOutcome, date, Decimal | None, str, str]
+CoPaid = tuple[str, date, Decimal, str]  # the co-funder's name, paid on, amount, reference
 
 
 def _amount(text: str, column: str) -> Decimal:
@@ -99,26 +102,54 @@ def disbursements(text: str) -> list[Paid | Reversal]:
     """'1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-01: 500000' as (tranche number, paid
     on, amount, reference), each checked by the disbursement form's fields; 'reversal | 2 |
     2021-05-20 | paid twice' as the reversal of the second (`reversal_lines`)."""
-    found: list = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        if reversal_lines.is_reversal(part):
-            found.append(reversal_lines.read(part, "disbursements", len(found) + 1, found))
-            continue
-        pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
-        if len(pieces) < 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
-            raise CellError(_("Write each disbursement as its tranche's number, the date paid, "
-                              "the amount and, if any, the payment reference, e.g. 1: "
-                              "2020-03-01: 1000000: HQ-2020-017."), "disbursements")
-        form = DisbursementForm(formdata=MultiDict({
-            "amount": _AMOUNT.sub("", pieces[2]), "paid_on": iso_date(pieces[1]),
-            "reference": pieces[3] if len(pieces) > 3 else ""}))
-        if not form.validate():
-            raise CellError(said.joined("; ", _form_errors(form)), "disbursements")
-        found.append((int(pieces[0]), form.paid_on.data, form.amount.data,
-                      (form.reference.data or "").strip()))
-    return found
+    return reversal_lines.entries(text, "disbursements", _disbursement)
+
+
+def _disbursement(part: str) -> Paid:
+    pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
+    if len(pieces) < 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
+        raise CellError(_("Write each disbursement as its tranche's number, the date paid, "
+                          "the amount and, if any, the payment reference, e.g. 1: "
+                          "2020-03-01: 1000000: HQ-2020-017."), "disbursements")
+    paid_on, amount, reference = _paid(pieces[1:], "disbursements")
+    return (int(pieces[0]), paid_on, amount, reference)
+
+
+def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
+    """Date paid, amount and reference (if any) checked by the payment form's fields (the
+    disbursement form, which a co-funder's payment page fills too)."""
+    form = DisbursementForm(formdata=MultiDict({
+        "amount": _AMOUNT.sub("", pieces[1]), "paid_on": iso_date(pieces[0]),
+        "reference": pieces[2] if len(pieces) > 2 else ""}))
+    if not form.validate():
+        raise CellError(said.joined("; ", _form_errors(form)), column)
+    return form.paid_on.data, form.amount.data, (form.reference.data or "").strip()
+
+
+def co_funder_payments(text: str) -> list[CoPaid | Reversal]:
+    """'Suzhou: 2020-04-01: 1000000: SZ-2020-03' as (the co-funder's name, paid on, amount,
+    reference), each checked by the payment form's fields; a reversal as in the
+    disbursements."""
+    return reversal_lines.entries(text, "co_funder_payments", _co_funder_payment)
+
+
+def _co_funder_payment(part: str) -> CoPaid:
+    pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
+    if len(pieces) < 3 or not pieces[0]:
+        raise CellError(_("Write each co-funder's payment as the co-funder's name, the date "
+                          "paid, the amount and, if any, the payment reference, e.g. Suzhou: "
+                          "2020-04-01: 1000000: SZ-2020-03."), "co_funder_payments")
+    return (pieces[0], *_paid(pieces[1:], "co_funder_payments"))
+
+
+def _as_keyed(entries: list | None) -> list | None:
+    """Each payment's co-funder by the name HQ keys its partner by (a file may name it in
+    English, `partners.named`), as the export writes it."""
+    def keyed(name: str) -> str:
+        partner = partners.named(name)
+        return partner.name if partner is not None else name
+    return None if entries is None else [
+        e if isinstance(e, Reversal) else (keyed(e[0]), *e[1:]) for e in entries]
 
 
 def outcome(text: dict[str, str]) -> Outcome | None:
@@ -158,6 +189,16 @@ def recorded_disbursements(agreement: FundingAgreement) -> list[Paid | Reversal]
         d.tranche.number, d.paid_on, d.amount, d.reference))
 
 
+def co_funder_payment_records(agreement: FundingAgreement) -> list[CoFunderPayment]:
+    """What the agreement's co-funders paid, reversals too, in the order it was recorded."""
+    return sorted((p for c in agreement.co_funders for p in c.payments), key=lambda p: p.id)
+
+
+def recorded_co_funder_payments(agreement: FundingAgreement) -> list[CoPaid | Reversal]:
+    return reversal_lines.recorded(co_funder_payment_records(agreement), lambda p: (
+        p.co_funder.name, p.paid_on, p.amount, p.reference))
+
+
 def recorded_outcome(agreement: FundingAgreement) -> Outcome | None:
     if agreement.outcome is None or agreement.outcome is AgreementOutcome.CONVERTED:
         return None
@@ -193,7 +234,8 @@ class Funding(Adapter):
                 "decided_by_id": obj.decided_by_id,
                 "co_funders": [(c.name, c.ratio) for c in obj.co_funders],
                 "tranches": recorded_tranches(obj),
-                "disbursements": recorded_disbursements(obj), "outcome": recorded_outcome(obj)}
+                "disbursements": recorded_disbursements(obj), "outcome": recorded_outcome(obj),
+                "co_funder_payments": recorded_co_funder_payments(obj)}
 
     def form_data(self, obj):
         if obj is None:
@@ -230,13 +272,17 @@ class Funding(Adapter):
         values["disbursements"] = (read("disbursements", disbursements, text["disbursements"])
                                    if "disbursements" in text else None)
         values["outcome"] = read("outcome", outcome, text) if "outcome" in text else None
+        values["co_funder_payments"] = (read("co_funder_payments", co_funder_payments,
+                                             text["co_funder_payments"])
+                                        if "co_funder_payments" in text else None)
         return values
 
     def save(self, actor, obj, values):
         values = dict(values)
         project = db.session.get(Project, values.pop("project_id"))
         member = db.session.get(User, values.pop("decided_by_id"))
-        wanted = {k: values.pop(k) for k in ("tranches", "disbursements", "outcome")}
+        wanted = {k: values.pop(k) for k in ("tranches", "disbursements", "outcome",
+                                             "co_funder_payments")}
         if obj is None:
             try:
                 agreement = funding.record_agreement(member, project, **values)
@@ -244,10 +290,15 @@ class Funding(Adapter):
                 raise Invalid("decided_by_id", refused.message) from None
             new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
             new_outcome = wanted["outcome"]
+            new_co_paid = _as_keyed(wanted["co_funder_payments"]) or []
         else:
             agreement = obj
-            new_tranches, new_paid, new_outcome = self._additions(obj, values, member, wanted)
+            wanted["co_funder_payments"] = _as_keyed(wanted["co_funder_payments"])
+            new_tranches, new_paid, new_outcome, new_co_paid = self._additions(
+                obj, values, member, wanted)
         problems = Problems()
+        if not unreadable("co_funders"):
+            self._co_funder_payments(member, agreement, new_co_paid, problems)
         self._tranches(member, agreement, new_tranches, problems)
         if "tranches" not in problems and not unreadable("tranches"):
             self._disbursements(member, agreement, new_paid, problems)
@@ -296,9 +347,15 @@ class Funding(Adapter):
                                           "import does not change it (correct it on the "
                                           "funding page, with the reason)."))
             new_outcome = None
+        co_paid = (before["co_funder_payments"] if wanted["co_funder_payments"] is None
+                   else wanted["co_funder_payments"])
+        if co_paid[:len(before["co_funder_payments"])] != before["co_funder_payments"]:
+            problems.add("co_funder_payments", _(
+                "A recorded co-funder's payment is not removed or changed by an import: "
+                "reverse it on the funding page."))
         problems.raise_any()
         return (tranches_[len(before["tranches"]):], paid[len(before["disbursements"]):],
-                new_outcome)
+                new_outcome, co_paid[len(before["co_funder_payments"]):])
 
     @staticmethod
     def _tranches(member, agreement, new: list[Tranche], problems: Problems) -> None:
@@ -341,6 +398,35 @@ class Funding(Adapter):
             new, disbursement_records(agreement), "disbursements", add,
             lambda paid, r: corrections.reverse_disbursement(member, paid, r.on, r.reason),
             problems)
+
+    @staticmethod
+    def _co_funder_payments(member, agreement, new: list[CoPaid | Reversal],
+                            problems: Problems) -> None:
+        """Each payment by the co-funder it names, as its page records it
+        (`co_funding.record_payment`: never above what it committed, not before the signing),
+        each reversal by `co_funding.reverse_payment`, by the committee member."""
+        def add(entry):
+            name, paid_on, amount, reference = entry
+            co_funder = next((c for c in agreement.co_funders if c.name == name), None)
+            if co_funder is None:
+                problems.add("co_funder_payments", _(
+                    "%(name)s is not a co-funder of this agreement: name it in Co-funders.",
+                    name=name))
+            elif amount < 0:
+                problems.add("co_funder_payments", reversal_lines.negative())
+            else:
+                try:
+                    return co_funding.record_payment(member, co_funder, amount=amount,
+                                                     paid_on=paid_on, reference=reference)
+                except Invalid as error:
+                    problems.found += error.renamed(lambda _field: "co_funder_payments")
+                except (Refused, Forbidden) as error:
+                    problems.add("co_funder_payments", error.message)
+            return None
+
+        reversal_lines.record(
+            new, co_funder_payment_records(agreement), "co_funder_payments", add,
+            lambda paid, r: co_funding.reverse_payment(member, paid, r.on, r.reason), problems)
 
     @staticmethod
     def _outcome(member, agreement, new: Outcome, problems: Problems) -> None:

@@ -66,15 +66,8 @@ def entries(text: str) -> list[list[str]]:
 def cell(text: str, column: str, entry: Callable[[list[str]], Any]) -> list:
     """A ledger cell's entries in order, each read by `entry` from its pieces (split at |),
     a reversal as one (`reversal | N | date | reason`, `reversal_lines.read`)."""
-    found: list = []
-    for part in PARTS.split(text):
-        if not part.strip():
-            continue
-        if reversal_lines.is_reversal(part):
-            found.append(reversal_lines.read(part, column, len(found) + 1, found))
-        else:
-            found.append(entry([p.strip() for p in part.split("|")]))
-    return found
+    return reversal_lines.entries(text, column, lambda part: entry(
+        [p.strip() for p in part.split("|")]))
 
 
 def issues(text: str) -> list[LaterIssue | Reversal]:

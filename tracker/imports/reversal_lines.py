@@ -22,6 +22,7 @@ from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports.cells import CellError, iso_date
 
+_PARTS = re.compile(r"[;；\n]+")
 _MARK = re.compile(r"^\s*(?:reversal|reversed|冲销|冲正)\s*[|｜]", re.I)
 
 
@@ -65,6 +66,17 @@ def read(text: str, column: str, position: int, entries: Sequence[Any]) -> Rever
                           "neither a reversal nor reversed already (%(of)s is not).",
                           n=position, of=pieces[1]), column)
     return Reversal(of, on, pieces[3])
+
+
+def entries(text: str, column: str, entry: Callable[[str], Any]) -> list[Any]:
+    """A ledger cell's entries in order (separated by semicolons or lines), each read by
+    `entry` from its text, a reversal as one (`read`)."""
+    found: list[Any] = []
+    for part in _PARTS.split(text):
+        if part.strip():
+            found.append(read(part, column, len(found) + 1, found) if is_reversal(part)
+                         else entry(part))
+    return found
 
 
 def written(entries: Sequence[Any], line: Callable[[Any], str]) -> str:
