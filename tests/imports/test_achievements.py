@@ -235,3 +235,20 @@ def test_a_title_typed_otherwise_finds_the_one_achievement_listed_under_it():
     [achievement] = db.session.scalars(select(Achievement)).all()
     assert (achievement.title, achievement.description) == ("LOW-LEAK pump seal",
                                                             "Leakage halved again")
+
+
+def test_a_new_title_with_a_right_of_another_achievement_is_refused_and_a_new_one_comes_in():
+    """A title is how an import finds an achievement: a row whose title finds none, while the
+    patent it lists is another achievement's, changes that one's title and is refused beside
+    the title, naming it (issue 13); a row with its own rights is a second achievement."""
+    admin, _pm = _projects()
+    assert run(admin, "achievements", [KEYS, ROW]).state is ImportState.DONE
+    renamed = [ROW[0], "Leak-free seal", *ROW[2:]]
+    result = run(admin, "achievements", [KEYS, renamed])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Title")], result.errors
+    assert "achievement Low-leak pump seal is recorded under that title" in result.errors[0][2]
+    other = [ROW[0], "Quiet impeller", "Less noise", "pm@import.cn: 100",
+             "patent | Impeller | CN202010654321.X | filed | 2020-05-01 | | invention", ""]
+    result = run(admin, "achievements", [KEYS, other])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    assert _count(Achievement) == 2

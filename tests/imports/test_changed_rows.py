@@ -101,6 +101,14 @@ REFUSED = [
     ("ip_deals", 1, {"royalty_pct": "6"}, "royalty_pct", "reverse those first"),
     ("ip_deals", 1, {"reports": "2023-04-10: 1000001; 2023-07-08: 800000"}, "reports",
      "reverse it"),
+    # A changed natural key names the record the row's other columns name, rather than
+    # recording a second one beside it.
+    ("ip_deals", 1, {"signed_on": "2022-12-15"}, "signed_on", "changes its signing date"),
+    ("achievements", 1, {"title": "Leak-free pump seal"}, "title", "achievement Low-leak "
+     "pump seal is recorded under that title and CN201910123456.7 Pump seal is registered on "
+     "it: this row changes its title"),
+    ("incentive_grants", 1, {"granted_on": "2021-01-05"}, "granted_on",
+     "changes its grant date"),
 ]
 
 

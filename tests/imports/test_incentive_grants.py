@@ -134,3 +134,19 @@ def test_the_cap_table_and_the_fully_diluted_one_match_the_grants_typed_in():
     # on 2023-07-01: 30,000 exercised and 39,584 forfeited of 100,000: 30,416 outstanding
     assert diluted[grant.person_name] == D("30000") + D("30416")
     assert Role.PROJECT_MANAGER in grant.user.roles
+
+
+def test_a_second_grant_to_the_same_person_of_another_number_is_a_grant_of_its_own():
+    """A grant is found by its company, person, kind and date: a row repeating a recorded
+    grant's number and pool on another date changes its date and is refused
+    (tests/imports/test_changed_rows.py); one of another number is a second grant (issue 13)."""
+    admin = _setting()
+    assert run(admin, "incentive_grants", [KEYS, SHARES]).state is ImportState.DONE
+    moved = [*SHARES[:6], "2022-03-01", "2022-03-01", *SHARES[8:]]
+    refused = run(admin, "incentive_grants", [KEYS, moved])
+    assert [(r, c) for r, c, _m in refused.errors] == [(2, "Granted on")], refused.errors
+    assert "recorded as granted on Mar 1, 2021" in refused.errors[0][2]
+    second = [*SHARES[:3], "5000", *SHARES[4:6], "2022-03-01", "2022-03-01", *SHARES[8:]]
+    result = run(admin, "incentive_grants", [KEYS, second])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    assert db.session.scalar(select(func.count()).select_from(IncentiveGrant)) == 2

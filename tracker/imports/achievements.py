@@ -199,6 +199,31 @@ def _same_right(line: Right, right: IpRight) -> bool:
     return (right.kind, right.number, right.title) == (kind, "", title)
 
 
+def _not_retitled(project: Project, values: dict) -> None:
+    """A row whose title finds no achievement of its project, while a right it lists (by its
+    number) is registered on one of them, or its description and contributors are one's,
+    changes that achievement's title, by which an import finds it: refused beside the title,
+    the achievement named, rather than recorded as a second one (issue 13)."""
+    if project is None:
+        return
+    for achievement in db.session.scalars(select(Achievement).where(
+            Achievement.project_id == project.id).order_by(Achievement.id)):
+        right = next((r for line in values["rights"] or [] if line[3]
+                      for r in achievement.rights if _same_right(line, r)), None)
+        if right is not None:
+            why = _("%(right)s is registered on it", right=right.name)
+        elif values["description"] and (values["description"], values["contributors"]) == (
+                achievement.description, recorded_contributors(achievement)):
+            why = _("its description and contributors are this row's")
+        else:
+            continue
+        raise Invalid("title", _(
+            "The project's achievement %(title)s is recorded under that title and %(why)s: "
+            "this row changes its title, by which an import finds it, so it would record a "
+            "second achievement. Change the title on the achievement's page, then import the "
+            "file again.", title=achievement.title, why=why))
+
+
 class Achievements(Adapter):
     kind, model, form_class = ip_columns.ACHIEVEMENTS, Achievement, AchievementForm
     fields = ("title", "description")
@@ -252,6 +277,8 @@ class Achievements(Adapter):
 
     def save(self, actor, obj, values):
         project = db.session.get(Project, values["project_id"])
+        if obj is None:
+            _not_retitled(project, values)
         try:
             achievement = register.save_achievement(
                 actor, project, obj, title=values["title"], description=values["description"],

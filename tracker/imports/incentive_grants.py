@@ -30,7 +30,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.companies.models import Company
 from tracker.display.formatting import day, number
-from tracker.errors import Problems
+from tracker.errors import Invalid, Problems
 from tracker.imports import grant_columns, ledger_lines
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date
@@ -121,6 +121,30 @@ def describe_leaving(entry: Leaving) -> str:
     return _("The leaving on %(date)s", date=day(entry[0]))
 
 
+def _not_redated(company: Company, values: dict) -> None:
+    """A row whose grant date finds no grant, while its company, person and kind find the one
+    grant of the same number from the same pool, changes that grant's date, by which an
+    import finds it: refused beside the date, the grant named, rather than recorded as a
+    second grant (issue 13)."""
+    if company is None:
+        return
+    same = list(db.session.scalars(select(IncentiveGrant).where(
+        IncentiveGrant.company_id == company.id, IncentiveGrant.kind == values["kind"],
+        IncentiveGrant.user_id.is_(None) if values["user_id"] is None
+        else IncentiveGrant.user_id == values["user_id"],
+        IncentiveGrant.person_name == values["person_name"] if values["user_id"] is None
+        else IncentiveGrant.id.is_not(None))))
+    if len(same) == 1 and (same[0].shares, same[0].pool_id) == (values["shares"],
+                                                                values["pool_id"]):
+        grant = same[0]
+        raise Invalid("granted_on", _(
+            "%(person)s's grant of %(shares)s from %(pool)s is recorded as granted on "
+            "%(recorded)s: this row changes its grant date, by which an import finds it, so "
+            "it would record a second grant. What was granted is corrected in the tracker, "
+            "not by an import.", person=grant.person_name or grant.user.name,
+            shares=number(grant.shares), pool=grant.pool.name, recorded=day(grant.granted_on)))
+
+
 class IncentiveGrants(Adapter):
     kind, model, form_class = grant_columns.INCENTIVE_GRANTS, IncentiveGrant, GrantForm
     fields = FIELDS
@@ -205,6 +229,7 @@ class IncentiveGrants(Adapter):
         company = db.session.get(Company, values.pop("company_id"))
         wanted_exercises, wanted_leaving = values.pop("exercises"), values.pop("leaving")
         if obj is None:
+            _not_redated(company, values)
             user_id = values.pop("user_id")
             record = services.grant(actor, company, user=db.session.get(User, user_id)
                                     if user_id else None, **values)

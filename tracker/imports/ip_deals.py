@@ -38,6 +38,7 @@ from tracker.achievements.forms import IncomeForm, ReportForm, TransferForm
 from tracker.achievements.models import Achievement
 from tracker.achievements.services import ContributorLine
 from tracker.display.formatting import day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports import ip_columns, ledger_lines, reversal_lines
 from tracker.imports.achievements import contributors
@@ -243,6 +244,8 @@ class IpDeals(Adapter):
         values = dict(values)
         achievement = db.session.get(Achievement, values.pop("achievement_id"))
         wanted_reports, wanted_receipts = values.pop("reports"), values.pop("receipts")
+        if obj is None:
+            _not_redated(achievement, values, wanted_reports, wanted_receipts)
         transfer = deals.save_transfer(actor, achievement, obj,
                                        ip_deal_id=obj.ip_deal_id if obj is not None else None,
                                        **values)
@@ -262,6 +265,32 @@ class IpDeals(Adapter):
             wanted_reports[len(recorded):], receipts=not unreadable("reports"))
         problems.raise_any()
         return transfer
+
+
+def _not_redated(achievement: Achievement, values: dict, reports_: list | None,
+                 receipts_: list | None) -> None:
+    """A row whose signing date finds no deal, while its achievement, licensee and kind find
+    the one deal whose reports and receipts it gives, or whose every other term it repeats,
+    changes that deal's signing date, which finds a deal again: refused beside the date, the
+    deal named, rather than recorded as a second deal (issue 13)."""
+    same = list(db.session.scalars(select(Transfer).where(
+        Transfer.achievement_id == achievement.id,
+        Transfer.enterprise_id == values["enterprise_id"],
+        Transfer.kind == values["kind"])))
+    if len(same) != 1:
+        return
+    deal = same[0]
+    recorded = (recorded_reports(deal), recorded_receipts(deal))
+    given = (reports_ or [], receipts_ or [])
+    ledger_given = any(recorded) and all(
+        g[:len(r)] == r for g, r in zip(given, recorded, strict=True))
+    if ledger_given or all(values[f] == getattr(deal, f) for f in TERMS if f != "signed_on"):
+        raise Invalid("signed_on", _(
+            "The %(kind)s of %(achievement)s to %(licensee)s is recorded as signed on "
+            "%(recorded)s: this row changes its signing date, by which an import finds the "
+            "deal, so it would record a second deal. Change the date on the deal's page, then "
+            "import the file again.", kind=label(deal.kind), achievement=achievement.title,
+            licensee=deal.enterprise.shown("name"), recorded=day(deal.signed_on)))
 
 
 class Ledger:
