@@ -34,7 +34,7 @@ from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_holdings, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
 from tracker.imports.contracts import recorded_payments
-from tracker.imports.funding import recorded_co_funder_payments, recorded_disbursements
+from tracker.imports.funding_cells import recorded_co_funder_payments, recorded_disbursements
 from tracker.imports.incentive_grants import recorded_exercises, recorded_leaving
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.incentives.models import IncentiveGrant

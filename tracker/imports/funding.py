@@ -11,211 +11,50 @@ import); tranches, disbursements and an outcome the file adds are recorded, and 
 changes or drops a recorded tranche, payment or outcome is refused (each is corrected, or a
 payment reversed, on the funding page, with the reason). A conversion into shares is the
 committee's act on a financing round of the project's company, recorded in the tracker.
+What the co-funders paid is recorded, each payment and reversal, as the funding page's
+co-funder form records it. The cells are read and written by `funding_cells`.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding import amendments, corrections
 from tracker.funding import services as funding
-from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm, DisbursementForm, OutcomeForm
-from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
+from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm
+from tracker.funding.models import FundingAgreement
 from tracker.imports import columns, reversal_lines
 from tracker.imports.adapters import Adapter, correction_reason
-from tracker.imports.cells import CellError, iso_date, read, unreadable
+from tracker.imports.cells import read, unreadable
+from tracker.imports.funding_cells import (
+    AGREEMENT_FIELDS,
+    OUTCOME_COLUMNS,
+    CoPaid,
+    Outcome,
+    Paid,
+    Tranche,
+    as_keyed,
+    co_funder_payment_records,
+    co_funder_payments,
+    co_funders,
+    co_funders_differ,
+    disbursement_records,
+    disbursements,
+    outcome,
+    recorded_co_funder_payments,
+    recorded_disbursements,
+    recorded_outcome,
+    recorded_tranches,
+    tranches,
+)
 from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
 from tracker.partners import co_funding
-from tracker.partners import services as partners
-from tracker.partners.payment_models import CoFunderPayment
 from tracker.projects.models import Project
-
-AGREEMENT_FIELDS = ("committed", "hq_ratio", "discount_pct", "qualifying_round_min",
-                    "signed_on", "conversion_deadline")
-_PARTS = re.compile(r"[;；\n]+")
-_AMOUNT = re.compile(r"[,，\s]")
-_GATE = re.compile(r"^(?:gate|关口|阶段门)\s*(\d+)$", re.I)
-
-Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone title
-Paid = tuple[int, date, Decimal, str]  # tranche number, paid on, amount, reference
-Outcome = tuple[AgreementOutcome, date, Decimal | None, str, str]
-CoPaid = tuple[str, date, Decimal, str]  # the co-funder's name, paid on, amount, reference
-
-
-def _amount(text: str, column: str) -> Decimal:
-    try:
-        return Decimal(_AMOUNT.sub("", text))
-    except InvalidOperation:
-        raise CellError(_("Not an amount: %(value)s.", value=text), column) from None
-
-
-def co_funders(text: str) -> list[tuple[str, str]]:
-    """'苏州市: 1; 工业园区: 1' as (name, ratio) form input."""
-    found = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        name, sep, ratio = part.replace("：", ":").rpartition(":")
-        if not sep:
-            raise CellError(_("Write each co-funder as its name and ratio, e.g. Suzhou: 1; "
-                              "Industrial Park: 1."), "co_funders")
-        found.append((name.strip(), ratio.strip()))
-    if len(found) > CO_FUNDER_ROWS:
-        raise CellError(_("At most %(n)d co-funders.", n=CO_FUNDER_ROWS), "co_funders")
-    return found
-
-
-def tranches(text: str) -> list[Tranche]:
-    """'1000000 | gate 1; 2000000 | Pilot line' as (amount, gate, milestone title), numbered
-    in the order written."""
-    found: list[Tranche] = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        amount, sep, condition = (p.strip() for p in part.partition("|"))
-        if not sep or not condition:
-            raise CellError(_("Write each tranche as its amount and when it is released (a "
-                              "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
-                              "Pilot line."), "tranches")
-        gate = _GATE.match(condition)
-        found.append((_amount(amount, "tranches"), int(gate.group(1)) if gate else None,
-                      None if gate else condition))
-    return found
-
-
-def _form_errors(form) -> list[str]:
-    return [m for messages in form.errors.values() for m in messages]
-
-
-def disbursements(text: str) -> list[Paid | Reversal]:
-    """'1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-01: 500000' as (tranche number, paid
-    on, amount, reference), each checked by the disbursement form's fields; 'reversal | 2 |
-    2021-05-20 | paid twice' as the reversal of the second (`reversal_lines`)."""
-    return reversal_lines.entries(text, "disbursements", _disbursement)
-
-
-def _disbursement(part: str) -> Paid:
-    pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
-    if len(pieces) < 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
-        raise CellError(_("Write each disbursement as its tranche's number, the date paid, "
-                          "the amount and, if any, the payment reference, e.g. 1: "
-                          "2020-03-01: 1000000: HQ-2020-017."), "disbursements")
-    paid_on, amount, reference = _paid(pieces[1:], "disbursements")
-    return (int(pieces[0]), paid_on, amount, reference)
-
-
-def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
-    """Date paid, amount and reference (if any) checked by the payment form's fields (the
-    disbursement form, which a co-funder's payment page fills too)."""
-    form = DisbursementForm(formdata=MultiDict({
-        "amount": _AMOUNT.sub("", pieces[1]), "paid_on": iso_date(pieces[0]),
-        "reference": pieces[2] if len(pieces) > 2 else ""}))
-    if not form.validate():
-        raise CellError(said.joined("; ", _form_errors(form)), column)
-    return form.paid_on.data, form.amount.data, (form.reference.data or "").strip()
-
-
-def co_funder_payments(text: str) -> list[CoPaid | Reversal]:
-    """'Suzhou: 2020-04-01: 1000000: SZ-2020-03' as (the co-funder's name, paid on, amount,
-    reference), each checked by the payment form's fields; a reversal as in the
-    disbursements."""
-    return reversal_lines.entries(text, "co_funder_payments", _co_funder_payment)
-
-
-def _co_funder_payment(part: str) -> CoPaid:
-    pieces = [p.strip() for p in part.replace("：", ":").split(":", 3)]
-    if len(pieces) < 3 or not pieces[0]:
-        raise CellError(_("Write each co-funder's payment as the co-funder's name, the date "
-                          "paid, the amount and, if any, the payment reference, e.g. Suzhou: "
-                          "2020-04-01: 1000000: SZ-2020-03."), "co_funder_payments")
-    return (pieces[0], *_paid(pieces[1:], "co_funder_payments"))
-
-
-def _as_keyed(entries: list | None) -> list | None:
-    """Each payment's co-funder by the name HQ keys its partner by (a file may name it in
-    English, `partners.named`), as the export writes it."""
-    def keyed(name: str) -> str:
-        partner = partners.named(name)
-        return partner.name if partner is not None else name
-    return None if entries is None else [
-        e if isinstance(e, Reversal) else (keyed(e[0]), *e[1:]) for e in entries]
-
-
-def outcome(text: dict[str, str]) -> Outcome | None:
-    """The outcome columns, checked by the outcome form's fields (None: no outcome)."""
-    if not text.get("outcome"):
-        return None
-    form = OutcomeForm(formdata=MultiDict({
-        "outcome": text["outcome"], "outcome_on": text.get("outcome_on", ""),
-        "repaid_amount": _AMOUNT.sub("", text.get("repaid_amount", "")),
-        "substitute": text.get("substitute", ""), "note": text.get("outcome_note", "")}))
-    if not form.validate():
-        field, messages = next(iter(form.errors.items()))
-        raise CellError(messages[0], _OUTCOME_COLUMNS.get(field, "outcome"))
-    return (form.outcome.data, form.outcome_on.data, form.repaid_amount.data,
-            (form.substitute.data or "").strip().upper(), (form.note.data or "").strip())
-
-
-_OUTCOME_COLUMNS = {"outcome": "outcome", "outcome_on": "outcome_on",
-                    "repaid_amount": "repaid_amount", "substitute": "substitute",
-                    "note": "outcome_note"}
-
-
-def recorded_tranches(agreement: FundingAgreement) -> list[Tranche]:
-    return [(t.amount, t.gate, t.milestone.title if t.milestone else None)
-            for t in agreement.tranches]
-
-
-def disbursement_records(agreement: FundingAgreement) -> list[Disbursement]:
-    """The agreement's disbursements in the column's order: by tranche, each as recorded."""
-    return [d for t in agreement.tranches for d in t.disbursements]
-
-
-def recorded_disbursements(agreement: FundingAgreement) -> list[Paid | Reversal]:
-    """The agreement's disbursements as the column writes them (reversals included, in
-    order)."""
-    return reversal_lines.recorded(disbursement_records(agreement), lambda d: (
-        d.tranche.number, d.paid_on, d.amount, d.reference))
-
-
-def co_funder_payment_records(agreement: FundingAgreement) -> list[CoFunderPayment]:
-    """What the agreement's co-funders paid, reversals too, in the order it was recorded."""
-    return sorted((p for c in agreement.co_funders for p in c.payments), key=lambda p: p.id)
-
-
-def recorded_co_funder_payments(agreement: FundingAgreement) -> list[CoPaid | Reversal]:
-    return reversal_lines.recorded(co_funder_payment_records(agreement), lambda p: (
-        p.co_funder.name, p.paid_on, p.amount, p.reference))
-
-
-def recorded_outcome(agreement: FundingAgreement) -> Outcome | None:
-    if agreement.outcome is None or agreement.outcome is AgreementOutcome.CONVERTED:
-        return None
-    substitute = agreement.substitute_project
-    return (agreement.outcome, agreement.outcome_on, agreement.repaid_amount,
-            substitute.code if substitute else "", agreement.outcome_note)
-
-
-def _co_funders_differ(lines: list[tuple[str, Decimal]], agreement: FundingAgreement) -> bool:
-    """Whether a row's co-funders are not the agreement's: each name is the partner it names
-    (Chinese or English, `partners.named`), so a file naming them in English re-imports as
-    unchanged."""
-    given = []
-    for name, ratio in lines:
-        partner = partners.named(name)
-        given.append((partner.id if partner is not None else name, ratio))
-    return given != [(c.partner_id, c.ratio) for c in agreement.co_funders]
 
 
 class Funding(Adapter):
@@ -290,10 +129,10 @@ class Funding(Adapter):
                 raise Invalid("decided_by_id", refused.message) from None
             new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
             new_outcome = wanted["outcome"]
-            new_co_paid = _as_keyed(wanted["co_funder_payments"]) or []
+            new_co_paid = as_keyed(wanted["co_funder_payments"]) or []
         else:
             agreement = obj
-            wanted["co_funder_payments"] = _as_keyed(wanted["co_funder_payments"])
+            wanted["co_funder_payments"] = as_keyed(wanted["co_funder_payments"])
             new_tranches, new_paid, new_outcome, new_co_paid = self._additions(
                 obj, values, member, wanted)
         problems = Problems()
@@ -314,7 +153,7 @@ class Funding(Adapter):
         changed = [k for k in AGREEMENT_FIELDS if values[k] is not None
                    and values[k] != before[k]]
         problems = Problems()  # every problem of the row at once, each in its column
-        if _co_funders_differ(values["co_funders"], obj):
+        if co_funders_differ(values["co_funders"], obj):
             changed.append("co_funders")
         if member.id != obj.decided_by_id:
             problems.add("decided_by_id", _(
@@ -441,6 +280,6 @@ class Funding(Adapter):
             funding.record_outcome(member, agreement, outcome=kind, on=on,
                                    repaid_amount=repaid, substitute=substitute, note=note)
         except Invalid as error:
-            problems.add(_OUTCOME_COLUMNS.get(error.field, "outcome"), error.message)
+            problems.add(OUTCOME_COLUMNS.get(error.field, "outcome"), error.message)
         except (Refused, Forbidden) as error:
             problems.add("outcome", error.message)
