@@ -25,10 +25,11 @@ from tracker.companies import corrections, ledger
 from tracker.companies.models import Company, CompanyExit, ShareEntry
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.funding import corrections as funding_corrections
-from tracker.funding.models import Conversion, ConversionReversal
+from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
 from tracker.imports import export
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
+from tracker.organisations import uscc
 
 HOLDINGS = f"{ROW[8]}; reversal | 3 | 2020-03-05 | the pool was set up later"
 ROUNDS = (f"{ROW[9]}; B | 2022-09-01 | 23000000 | Fund W: investor: 1000000: lead; "
@@ -125,6 +126,46 @@ def test_a_recorded_reversal_the_file_leaves_out_is_refused_by_name():
         "fund on Jun 1, 2021 is recorded and missing from the file")
 
 
+def test_a_disbursement_reversed_after_the_conversion_of_its_money_comes_after_it():
+    """A disbursement can't be reversed while its money stands converted: reversed once the
+    conversion was, it is written after that reversal in the companies file's conversions,
+    naming the disbursement by its number in the funding file (recorded already), and
+    recorded there, after the funding file, by the funding page's reversing service."""
+    admin = _with_agreements()
+    cell = ("TEST-2019-0042 | A; reversal | 1 | 2022-05-10 | the wrong round; "
+            "reversal | TEST-2019-0042 disbursement 1 | 2022-05-11 | paid to the wrong account")
+    row = [*ROW, cell, ""]
+    result = run(admin, "companies", [ALL_KEYS, row])
+    assert result.state is ImportState.DONE, result.errors
+    agreement = db.session.scalar(select(Conversion)).agreement
+    paid, reversal = sorted(agreement.tranches[0].disbursements, key=lambda d: d.id)
+    assert (reversal.reverses_id, reversal.reason, reversal.recorded_by_id) == (
+        paid.id, "paid to the wrong account", agreement.decided_by_id)
+    assert agreement.disbursed == Decimal("0")
+    funding_rows = list(csv.reader(io.StringIO(export_csv("funding").decode())))
+    disbursed = funding_rows[0].index("disbursements")
+    assert [r[disbursed] for r in funding_rows[1:]] == ["1: 2019-06-10: 1000000"] * 2
+    [exported] = list(csv.reader(io.StringIO(export_csv("companies").decode())))[1:2]
+    assert exported == row
+    assert run(admin, "companies", [ALL_KEYS, row]).unchanged == 1
+    assert run(admin, "funding", funding_rows).unchanged == 2
+    # Named by a number the funding file does not give, or while the conversion stands.
+    for cell, said in (
+            ("TEST-2019-0043 | A; reversal | TEST-2019-0043 disbursement 5 | 2022-05-11 | x",
+             "TEST-2019-0043 has no disbursement 5 recorded"),
+            ("TEST-2019-0043 | A; reversal | TEST-2019-0043 disbursement 1 | 2022-05-11 | x",
+             "Reverse the conversion")):
+        other = [*ROW[:9], "A | 2022-05-01 | 12000000 | Fund X: investor: 6000000: lead, "
+                 "City fund: state_fund: 4000000", "", "", cell, ""]
+        other[:2] = ["另一家公司", "91320000000000002" + uscc.check_character(
+            "91320000000000002")]
+        other[5] = "TEST-2019-0043"
+        result = run(admin, "companies", [ALL_KEYS, other])
+        assert [(r, c) for r, c, _m in result.errors] == [
+            (2, "Conversions of allocation-investment money")], result.errors
+        assert said in result.errors[0][2], result.errors
+
+
 def test_a_ledger_reversed_on_the_company_page_comes_round_trip_into_an_empty_database(
         app, tmp_path):
     """The network of `test_empty_database` (a company with a conversion, an exit and
@@ -141,11 +182,15 @@ def test_a_ledger_reversed_on_the_company_page_comes_round_trip_into_an_empty_da
     corrections.reverse_entry(admin, entries["Fund Y", date(2023, 2, 1)], on, "not signed")
     corrections.reverse_round(admin, company.rounds[0], on, "the round did not close")
     corrections.reverse_entry(admin, entries["Team Li", date(2023, 3, 1)], on, "no such IP")
+    [paid] = db.session.scalars(select(Disbursement)).all()  # once the conversion is not
+    funding_corrections.reverse_disbursement(committee, paid, on, "paid twice")
     db.session.commit()
     db.session.expire_all()  # read as a new request's export reads them
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     row = list(csv.reader(io.StringIO(exported["companies"].decode())))[1]
-    assert [cell.count("reversal |") for cell in row[9:]] == [1, 1, 1, 1, 1], row
+    assert [cell.count("reversal |") for cell in row[9:]] == [1, 1, 1, 2, 1], row
+    assert "reversal | TEST-2019-0042 disbursement 1 | 2023-03-10 | paid twice" in row[12]
+    assert "reversal" not in exported["funding"].decode()
     email, name = admin.email, admin.name
     with empty_database(app, tmp_path):
         make_hq()
@@ -154,6 +199,7 @@ def test_a_ledger_reversed_on_the_company_page_comes_round_trip_into_an_empty_da
         assert (_count(RoundReversal), _count(ConversionReversal), _count(ExitReversal)) == (
             1, 1, 1)
         assert _count(CompanyExit) == 1
+        assert db.session.scalar(select(FundingAgreement)).disbursed == Decimal("0")
         again = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert {k: v.decode() for k, v in again.items()} == {
         k: v.decode() for k, v in exported.items()}

@@ -50,7 +50,7 @@ from tracker.funding import corrections as funding_corrections
 from tracker.imports import columns, company_events, ledger_lines, ledger_order, reversal_lines
 from tracker.imports.adapters import Adapter, _none_for_zero
 from tracker.imports.cells import CellError, iso_date, note, read, unreadable
-from tracker.imports.reversal_lines import Reversal
+from tracker.imports.reversal_lines import Elsewhere, Reversal
 from tracker.organisations import uscc
 from tracker.projects.models import Project
 
@@ -315,8 +315,10 @@ class Companies(Adapter):
                    lambda f, r: corrections.reverse_round(actor, f, r.on, r.reason), 2, 7),
             column("conversions", company_events.conversion_records(company),
                    company_events.recorded_conversions(company),
-                   company_events.describe_conversion, lambda c: closed.get(c[1], date.max),
-                   partial(company_events.record_conversion, company),
+                   company_events.describe_conversion, lambda c: c.on if isinstance(
+                       c, Elsewhere) else closed.get(c[1], date.max),
+                   lambda c, problems: company_events.record_unpaid(c, problems) if isinstance(
+                       c, Elsewhere) else company_events.record_conversion(company, c, problems),
                    lambda c, r: funding_corrections.reverse_conversion(
                        c.agreement.decided_by, c, r.on, r.reason), 3, 5),
             column("exit", company_events.exit_records(company),

@@ -10,6 +10,7 @@ file no longer gives is refused, naming it (reverse it on its page).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -25,12 +26,14 @@ from tracker.companies.reversal_models import ExitReversal
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems
+from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
-from tracker.funding.models import Conversion, ConversionReversal, FundingAgreement
+from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
 from tracker.imports import columns, reversal_lines
 from tracker.imports.cells import CellError, iso_date
+from tracker.imports.funding_cells import after_conversion, disbursement_records
 from tracker.imports.ledger_lines import AMOUNT, cell, choice, form_errors, recorded
-from tracker.imports.reversal_lines import Reversal
+from tracker.imports.reversal_lines import Elsewhere, Reversal
 from tracker.projects.models import Project
 
 EXIT_KIND = columns.Column("exit", "", choices=ExitKind)
@@ -41,11 +44,16 @@ Converted = tuple[str, str]
 Exit = tuple[ExitKind, date, Decimal, str]
 
 
-def conversions(text: str) -> list[Converted | Reversal]:
+UNPAID = re.compile(r"^(\S+)\s+(?:disbursement|拨付)\s+(\d+)$", re.I)
+
+
+def conversions(text: str) -> list[Converted | Reversal | Elsewhere]:
     """'TEST-2019-0042 | A; TEST-2020-0007 | B': the project whose agreement converts, and the
     round it converts at (the conversion page's one choice); a conversion reversed:
-    'reversal | 1 | 2023-01-10 | the wrong round'."""
-    return cell(text, "conversions", _conversion)
+    'reversal | 1 | 2023-01-10 | the wrong round'; a disbursement of the agreement reversed
+    after that: 'reversal | TEST-2019-0042 disbursement 1 | 2023-01-12 | paid twice', its
+    number that of the funding file's Disbursements."""
+    return cell(text, "conversions", _conversion, UNPAID)
 
 
 def _conversion(pieces: list[str]) -> Converted:
@@ -78,16 +86,23 @@ def _exit(pieces: list[str]) -> Exit:
 
 
 def conversion_records(company: Company) -> list:
-    """The conversions at the company's rounds and their reversals, as the column numbers
-    them: in the order they were recorded (a conversion is made again at a round once the
-    first is reversed)."""
+    """The conversions at the company's rounds, their reversals and the disbursements of
+    their agreements reversed after them (`funding_cells.after_conversion`), as the column
+    numbers them: in the order they were recorded (a conversion is made again at a round
+    once the first is reversed, a disbursement reversed once the conversion is)."""
     found = list(db.session.scalars(select(Conversion).where(Conversion.round_id.in_(
         [r.id for r in company.rounds])).order_by(Conversion.decided_at, Conversion.id)))
-    return reversal_lines.with_reversals(found, lambda c: c.decided_at,
-                                         lambda r: r.recorded_at)
+    unpaid = [d for a in dict.fromkeys(c.agreement for c in found)
+              for t in a.tranches for d in t.disbursements if after_conversion(d)]
+    return sorted([*found, *(c.reversal for c in found if c.reversal), *unpaid], key=lambda r: (
+        r.decided_at if isinstance(r, Conversion) else r.recorded_at))
 
 
-def conversion_line(c: Conversion) -> Converted:
+def conversion_line(c: Conversion | Disbursement) -> Converted | Elsewhere:
+    if isinstance(c, Disbursement):  # a reversal waiting for the conversion's
+        agreement = c.tranche.agreement
+        number = disbursement_records(agreement).index(c.reverses) + 1
+        return Elsewhere(f"{agreement.project.code} disbursement {number}", c.paid_on, c.reason)
     return (c.agreement.project.code, c.round.name)
 
 
@@ -111,7 +126,10 @@ def recorded_exit(company: Company) -> list[Exit | Reversal]:
         r.exit if isinstance(r, ExitReversal) else None))
 
 
-def describe_conversion(converted: Converted) -> str:
+def describe_conversion(converted: Converted | Elsewhere) -> str:
+    if isinstance(converted, Elsewhere):
+        return _("The reversal on %(date)s of %(entry)s", date=day(converted.on),
+                 entry=converted.of)
     return _("The conversion of %(project)s's money at the round %(round)s",
              project=converted[0], round=converted[1])
 
@@ -140,6 +158,28 @@ def record_conversion(company: Company, converted: Converted,
         return recorded(lambda: funding.convert(agreement.decided_by, agreement, financing),
                  "conversions", what, problems, refusals=(Forbidden,))
     return None
+
+
+def record_unpaid(entry: Elsewhere, problems: Problems) -> Disbursement | None:
+    """The reversal of a disbursement the funding file recorded (`reversal | TEST-2019-0042
+    disbursement 1 | date | reason`), by `reverse_disbursement` as the funding page reverses
+    it, by the committee member who recorded the agreement; refused, naming it, when the
+    agreement or that disbursement is not recorded."""
+    code, number = UNPAID.match(entry.of).groups()
+    what = _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
+    agreement = db.session.scalar(select(FundingAgreement).join(
+        Project, FundingAgreement.project_id == Project.id).where(Project.code == code.upper()))
+    records = disbursement_records(agreement) if agreement is not None else []
+    paid = records[int(number) - 1] if 1 <= int(number) <= len(records) else None
+    if paid is None or paid.reverses_id is not None:
+        problems.add("conversions", _(
+            "%(entry)s: %(project)s has no disbursement %(n)s recorded (the number of its "
+            "entry in the funding file's Disbursements): import funding first.", entry=what,
+            project=code.upper(), n=number))
+        return None
+    return recorded(lambda: funding_corrections.reverse_disbursement(
+        agreement.decided_by, paid, entry.on, entry.reason), "conversions", what, problems,
+        refusals=(Forbidden,))
 
 
 def record_exit(actor, company: Company, exit_: Exit,

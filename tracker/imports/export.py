@@ -237,7 +237,7 @@ def _companies() -> Iterator[list]:
                reversal_lines.written(recorded_rounds(c), _round),
                reversal_lines.written(recorded_issues(c), _issue),
                reversal_lines.written(recorded_transfers(c), _transfer),
-               reversal_lines.written(recorded_conversions(c), lambda c: " | ".join(c)),
+               reversal_lines.written(recorded_conversions(c), " | ".join),
                reversal_lines.written(recorded_exit(c), _exit)]
 
 

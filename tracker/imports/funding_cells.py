@@ -158,8 +158,19 @@ def recorded_tranches(agreement: FundingAgreement) -> list[Tranche]:
 
 
 def disbursement_records(agreement: FundingAgreement) -> list[Disbursement]:
-    """The agreement's disbursements in the column's order: by tranche, each as recorded."""
-    return [d for t in agreement.tranches for d in t.disbursements]
+    """The agreement's disbursements in the column's order: by tranche, each as recorded;
+    not a reversal that waited for a conversion's (`after_conversion`)."""
+    return [d for t in agreement.tranches for d in t.disbursements
+            if not after_conversion(d)]
+
+
+def after_conversion(paid: Disbursement) -> bool:
+    """A disbursement's reversal recorded after a conversion of the agreement's money: the
+    conversion was reversed first (the disbursement could not be while it stood), so it is
+    written with the conversions, in the companies file (`company_events`), after that
+    reversal, and recorded there, after the funding file."""
+    return paid.reverses_id is not None and any(
+        c.decided_at < paid.recorded_at for c in paid.tranche.agreement.conversions)
 
 
 def recorded_disbursements(agreement: FundingAgreement) -> list[Paid | Reversal]:

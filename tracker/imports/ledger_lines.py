@@ -63,11 +63,12 @@ def entries(text: str) -> list[list[str]]:
     return [[p.strip() for p in part.split("|")] for part in PARTS.split(text) if part.strip()]
 
 
-def cell(text: str, column: str, entry: Callable[[list[str]], Any]) -> list:
+def cell(text: str, column: str, entry: Callable[[list[str]], Any],
+         elsewhere: re.Pattern | None = None) -> list:
     """A ledger cell's entries in order, each read by `entry` from its pieces (split at |),
     a reversal as one (`reversal | N | date | reason`, `reversal_lines.read`)."""
     return reversal_lines.entries(text, column, lambda part: entry(
-        [p.strip() for p in part.split("|")]))
+        [p.strip() for p in part.split("|")]), elsewhere)
 
 
 def issues(text: str) -> list[LaterIssue | Reversal]:

@@ -36,6 +36,22 @@ class Reversal:
         return f"reversal | {self.of} | {self.on.isoformat()} | {self.reason}"
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A reversal written in one cell of an entry another kind's file records (or recorded
+    already): `reversal | TEST-2019-0042 disbursement 2 | date | reason`, `of` naming it in
+    words (its record, then its number in that file's cell). Recorded where it stands in its
+    cell, since it had to wait for something of this one (a disbursement's reversal for the
+    reversal of the conversion of its money)."""
+
+    of: str
+    on: date
+    reason: str
+
+    def written(self) -> str:
+        return f"reversal | {self.of} | {self.on.isoformat()} | {self.reason}"
+
+
 def negative() -> str:
     """Said of an entry with a negative amount: it is not how a reversal is written."""
     return _("A negative amount records nothing: write a reversal as reversal | the number of "
@@ -46,19 +62,21 @@ def is_reversal(text: str) -> bool:
     return bool(_MARK.match(text))
 
 
-def read(text: str, column: str, position: int, entries: Sequence[Any]) -> Reversal:
+def read(text: str, column: str, position: int, entries: Sequence[Any],
+         elsewhere: re.Pattern | None = None) -> Reversal | Elsewhere:
     """The reversal written at `position` (from 1) of a cell whose earlier entries are
     `entries`: refused unless it names one of them that is neither a reversal nor reversed
-    already by an earlier one."""
+    already by an earlier one, or (`elsewhere`) an entry of another file, in words."""
     pieces = [p.strip() for p in text.replace("｜", "|").split("|", 3)]
+    if (elsewhere is not None and len(pieces) == 4 and elsewhere.match(pieces[1])
+            and not pieces[1].isdigit()):
+        return Elsewhere(" ".join(pieces[1].split()), _reversal_date(pieces[2], column),
+                         pieces[3])
     if len(pieces) != 4 or not pieces[1].isdigit():
         raise CellError(_("Write a reversal as reversal | the number of the entry it reverses "
                           "in this cell | the date reversed | the reason, e.g. reversal | 2 | "
                           "2024-08-01 | recorded twice."), column)
-    try:  # the date and the reason are the reversing service's to check, as on its page
-        on = date.fromisoformat(iso_date(pieces[2]))
-    except ValueError:
-        raise CellError(_("Not a date: %(value)s.", value=pieces[2]), column) from None
+    on = _reversal_date(pieces[2], column)
     of = int(pieces[1])
     undone = {e.of for e in entries if isinstance(e, Reversal)}
     if not 1 <= of < position or isinstance(entries[of - 1], Reversal) or of in undone:
@@ -68,20 +86,29 @@ def read(text: str, column: str, position: int, entries: Sequence[Any]) -> Rever
     return Reversal(of, on, pieces[3])
 
 
-def entries(text: str, column: str, entry: Callable[[str], Any]) -> list[Any]:
+def _reversal_date(text: str, column: str) -> date:
+    try:  # the date and the reason are the reversing service's to check, as on its page
+        return date.fromisoformat(iso_date(text))
+    except ValueError:
+        raise CellError(_("Not a date: %(value)s.", value=text), column) from None
+
+
+def entries(text: str, column: str, entry: Callable[[str], Any],
+            elsewhere: re.Pattern | None = None) -> list[Any]:
     """A ledger cell's entries in order (separated by semicolons or lines), each read by
     `entry` from its text, a reversal as one (`read`)."""
     found: list[Any] = []
     for part in _PARTS.split(text):
         if part.strip():
-            found.append(read(part, column, len(found) + 1, found) if is_reversal(part)
-                         else entry(part))
+            found.append(read(part, column, len(found) + 1, found, elsewhere)
+                         if is_reversal(part) else entry(part))
     return found
 
 
 def written(entries: Sequence[Any], line: Callable[[Any], str]) -> str:
     """A cell's entries as the import reads them, each reversal as a reversal."""
-    return "; ".join(e.written() if isinstance(e, Reversal) else line(e) for e in entries)
+    return "; ".join(e.written() if isinstance(e, Reversal | Elsewhere) else line(e)
+                     for e in entries)
 
 
 def recorded(records: Sequence[Any], line: Callable[[Any], Any],
