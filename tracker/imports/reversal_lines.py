@@ -124,14 +124,12 @@ def recorded(records: Sequence[Any], line: Callable[[Any], Any],
             if (undone := reverses(r)) is not None else line(r) for r in records]
 
 
-def with_reversals(records: Sequence[Any], dated: Callable[[Any], Any],
-                   reversal_dated: Callable[[Any], Any] = lambda r: r.on_date) -> list[Any]:
-    """Records whose reversal is a record of its own (`record.reversal`: a round's, a
-    conversion's, an exit's), in the column's order: by date, each reversal on its date after
-    what it reverses (on or after it, `reversals.check`); or, given the instants they were
-    recorded at, in the order they were recorded."""
+def with_reversals(records: Sequence[Any], dated: Callable[[Any], date]) -> list[Any]:
+    """Records whose reversal is a record of its own (`record.reversal`: a round's, an
+    exit's), in the column's order: by date, each reversal on its date after what it reverses
+    (on or after it, `reversals.check`)."""
     found = [(dated(r), 0, n, r) for n, r in enumerate(records)] + [
-        (reversal_dated(r.reversal), 1, n, r.reversal) for n, r in enumerate(records)
+        (r.reversal.on_date, 1, n, r.reversal) for n, r in enumerate(records)
         if r.reversal is not None]
     return [r for *_key, r in sorted(found, key=lambda item: item[:3])]
 
