@@ -53,6 +53,13 @@ ConversionPrice = Numeric(20, 8, asdecimal=True)
 Percent = Numeric(5, 2, asdecimal=True)
 
 
+def stated(amount: Decimal | None) -> Decimal | None:
+    """An amount a record keeps as 0 when there is none (a deal with no upfront payment, no
+    minimum royalty), as a page or a file shows it: None, read "—" and an empty cell, never
+    CN¥0.00, which would say that nothing is owed rather than that nothing was agreed."""
+    return amount if amount else None
+
+
 def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, ROUND_HALF_UP)
 

@@ -57,8 +57,8 @@ def test_every_sum_of_holdings_agrees_with_the_cap_table(client):
     listing = client.get("/companies/?export=csv").get_data(as_text=True).lstrip("\ufeff")
     [line] = [r for r in csv.DictReader(io.StringIO(listing)) if r["Company"] == company.name]
     assert D(line["HQ's shares"]) == table.shares_of(HolderType.HQ)
-    assert D(line["HQ's stake"]) == table.pct_of(HolderType.HQ) == D("20.00")
-    assert D(line["Institute's stake"]) == table.pct_of(HolderType.INSTITUTE) == D("10.00")
+    assert D(line["HQ's stake (%)"]) == table.pct_of(HolderType.HQ) == D("20.00")
+    assert D(line["Institute's stake (%)"]) == table.pct_of(HolderType.INSTITUTE) == D("10.00")
     # The import-format files: the companies file's ledger and the grants file together
     companies_file = export.export_csv("companies").decode()
     grants_file = list(csv.reader(io.StringIO(export.export_csv("incentive_grants").decode())))

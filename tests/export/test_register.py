@@ -71,7 +71,7 @@ def test_every_deal_with_its_terms_income_and_total(client):
     table = tables(page)[0]
     rows = csv_rows(client.get("/transfers/?export=csv"))
     assert rows[0] == ["Licensee or assignee", "Kind", "Achievement", "Project", "Institute",
-                       "Signed on", "Ends on", "Upfront payment (CNY)", "Royalty rate",
+                       "Signed on", "Ends on", "Upfront payment (CNY)", "Royalty rate (%)",
                        "Royalty base", "Income received to date (CNY)",
                        "Of which to contributors (CNY)", "Status"]
     assert [r[0] for r in rows[1:]] == ["Beta Ltd", "华东材料有限公司", "'=Formula Licensee",

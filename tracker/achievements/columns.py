@@ -53,7 +53,7 @@ DEAL_COLUMNS = [
     Column(_l("Signed on"), lambda d: d.signed_on, Kind.DATE, 12),
     Column(_l("Ends on"), lambda d: d.ends_on, Kind.DATE, 12),
     Column(_l("Upfront payment (CNY)"), lambda d: d.upfront, Kind.MONEY, 16),
-    Column(_l("Royalty rate"), lambda d: d.royalty_pct, Kind.PCT, 12),
+    Column(_l("Royalty rate (%)"), lambda d: d.royalty_pct, Kind.PCT, 12),
     Column(_l("Royalty base"), lambda d: d.royalty_base, Kind.LABEL, 14),
     Column(_l("Income received to date (CNY)"), lambda d: d.income, Kind.MONEY, 18),
     Column(_l("Of which to contributors (CNY)"), lambda d: d.to_contributors, Kind.MONEY, 18),
@@ -79,10 +79,11 @@ def _correction(line) -> str | None:
 # A contributor's income statement (`/ip/statements/<id>?year=`): their part of each receipt.
 STATEMENT_COLUMNS = [
     Column(_l("Received on"), lambda line: line.receipt and line.receipt.received_on,
-           Kind.DATE, 12, blank=lambda line: _("Total") if line.receipt is None else None),
+           Kind.DATE, 12),
     Column(_l("Correction"), _correction, width=28),
+    # The total row is named in a text column: a file's date column holds dates only.
     Column(_l("Achievement"), lambda line: line.receipt and line.receipt.transfer.achievement.title,
-           width=32),
+           width=32, blank=lambda line: _("Total") if line.receipt is None else None),
     Column(_l("Licensee or assignee"),
            lambda line: line.receipt and line.receipt.transfer.enterprise.shown("name"),
            width=28),

@@ -35,6 +35,7 @@ from tracker.achievements.deal_models import (
     TransferKind,
 )
 from tracker.achievements.models import Achievement
+from tracker.money import stated
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
 from tracker.reports.filters import Filters, approved
@@ -145,7 +146,7 @@ def line(row: Any, on: date) -> DealLine:
         id=row.id, licensee=row.name, kind=row.kind, achievement_id=row.achievement_id,
         achievement=row.title, project_id=row.project_id,
         project=Project.reference_of(row.code, row.project_id), institute=row.institute,
-        signed_on=row.signed_on, ends_on=row.ends_on, upfront=row.upfront,
+        signed_on=row.signed_on, ends_on=row.ends_on, upfront=stated(row.upfront),
         royalty_pct=row.royalty_pct or None, royalty_base=row.royalty_base,
         income=Decimal(row.income), status=DealStatus.ENDED if ended else DealStatus.IN_EFFECT,
         to_contributors=Decimal(row.to_contributors))

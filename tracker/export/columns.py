@@ -45,6 +45,8 @@ class Kind:
 
 
 NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PRICE, Kind.PCT}
+# A year is not among them: a list by year labels its total row "Total" in the year column.
+TYPED = NUMERIC | {Kind.DATE, Kind.INSTANT}
 
 # A cell whose text starts with one of these is read as a formula (or, for tab and carriage
 # return, as one once the spreadsheet trims it): the CSV file gets it with a leading
@@ -88,13 +90,20 @@ class Column:
     css: str = ""
     in_page: bool = True
     in_file: bool = True
-    # What the page and the file say for an empty value where "—" would mislead (a stake no
-    # round has priced: "No round yet", not 0 nor nothing); None: the usual "—" or empty cell.
+    # What the page says for an empty value where "—" would mislead (a stake no round has
+    # priced: "No round yet", not 0 nor nothing); None: the usual "—". A file says it only in
+    # a text column: a typed column (money, a date, a number) holds its type or nothing, so
+    # a spreadsheet sums and sorts it (`typed`).
     blank: Callable[[Any], Any] | None = None
 
     @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC
+
+    @property
+    def typed(self) -> bool:
+        """A file's cell of this column is a number, a date or empty, never text."""
+        return self.kind in TYPED
 
     def shown(self, row: Any) -> str:
         """The value as the page shows it, in the page's language."""
@@ -112,7 +121,7 @@ class Column:
         (the CSV writer neutralises a formula's, `neutralised`); None for an empty cell."""
         value = self.value(row)
         if value is None:
-            said = self.blank(row) if self.blank is not None else None
+            said = self.blank(row) if self.blank is not None and not self.typed else None
             return str(said) if said else None
         if self.kind == Kind.MONEY:
             return cents(Decimal(value))

@@ -18,6 +18,7 @@ from tracker.display.catalogue import locale as get_locale
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
 from tracker.projects.funding import FundingSource
+from tracker.money import stated
 from tracker.techfields import services as techfields
 from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
@@ -179,6 +180,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
     app.add_template_filter(rung)
+    app.add_template_filter(stated)
     app.add_template_filter(deliverable_name)
     app.add_template_global(navigation)
     app.add_template_global(user_may_open, "may_open")
