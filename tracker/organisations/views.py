@@ -36,7 +36,7 @@ from tracker.organisations.models import (
 )
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.navigation import choice_arg, int_arg, paginate, row_arg, text_arg
+from tracker.web.navigation import choice_arg, paginate, row_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("organisations", __name__)
@@ -306,7 +306,7 @@ MATCHED = listing.MATCHED
 def needs() -> str | Response:
     user = _user()
     q, state = text_arg("q"), choice_arg("state", {MATCHED, *(s.value for s in NeedState)})
-    institute_id, year = row_arg("institute", Institute), int_arg("year")
+    institute_id, year = row_arg("institute", Institute), year_arg()
     seen = TechnologyNeed.institutes_seen_by(user)  # the filter names no other institute
     query = (listing.needs(user, q, state, institute_id, year)
              .options(selectinload(TechnologyNeed.enterprise),

@@ -91,6 +91,9 @@ class DateField(WTDateField):
         super().__init__(*args, **kwargs)
         self.earliest = earliest
         self.past = past
+        # The browser's picker offers the range this field accepts, from the same bounds.
+        self.flags.min = earliest.isoformat()
+        self.flags.max = (lambda: dates.today().isoformat()) if past else dates.LATEST.isoformat()
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -111,6 +114,7 @@ class YearField(IntegerField):
                  latest: int = dates.LATEST.year, **kwargs):
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
+        self.flags.min, self.flags.max = earliest, latest  # the input's min and max
 
     def pre_validate(self, form):
         if self.data is not None and not self.earliest <= self.data <= self.latest:

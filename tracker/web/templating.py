@@ -11,14 +11,15 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from tracker import dates
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting
 from tracker.display.catalogue import locale as get_locale
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
-from tracker.projects.funding import FundingSource
 from tracker.money import stated
+from tracker.projects.funding import FundingSource
 from tracker.techfields import services as techfields
 from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
@@ -179,8 +180,8 @@ def init_app(app: Flask) -> None:
                  "years"):
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
-    app.add_template_filter(rung)
     app.add_template_filter(stated)
+    app.add_template_filter(rung)
     app.add_template_filter(deliverable_name)
     app.add_template_global(navigation)
     app.add_template_global(user_may_open, "may_open")
@@ -195,5 +196,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(new_token, "one_time_token")
     app.add_template_global(list(FundingSource), "funding_sources")
     app.add_template_global(techfields.filter_choices, "technical_field_choices")
+    # A year input's min and max: the years `year_arg` and every YearField accept.
+    app.add_template_global(dates.EARLIEST.year, "first_year")
+    app.add_template_global(dates.LATEST.year, "last_year")
     app.add_template_test(is_choice_group, "choice_group")
     app.add_template_test(is_message, "message")
