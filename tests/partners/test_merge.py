@@ -17,8 +17,11 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
+from tracker.db import Base
 from tracker.funding import services as funding
 from tracker.funding.models import CoFunder
+from tracker.obligations import services as obligations
+from tracker.obligations.models import ReportKind, ReportObligation
 from tracker.partners import co_funding, merging
 from tracker.partners import services as partners
 from tracker.partners.agreement_models import AgreementKind, PartnerAgreement
@@ -47,6 +50,9 @@ def _twice(admin, committee):
                               starts_on=None, ends_on=None, upload=None, note="")
     institute = make_institute()
     institute.partners.append(entered)
+    obligations.add_obligation(committee, agreement, kind=ReportKind.PROGRESS,
+                               due_on=today() + timedelta(days=60),
+                               co_funder_id=agreement.co_funders[0].id)
     stays = partners.save_partner(admin, None, name="苏州市人民政府",
                                   name_en="Suzhou Municipal Government",
                                   kind=PartnerKind.GOVERNMENT, level=GovernmentLevel.CITY,
@@ -67,6 +73,9 @@ def test_an_admin_previews_then_merges_a_partner_entered_twice(client):
     page = preview.get_data(as_text=True)
     assert "nothing is written yet" in page
     assert "Co-funding lines moved" in page and "CN¥600,000.00" in page
+    # The report owed to it moves too, and the preview says so (found by a newcomer: it moved
+    # unannounced).
+    assert "Reports owed to it moved</dt><dd>1</dd>" in page
     db.session.expire_all()
     assert db.session.get(Partner, entered.id).merged_into_id is None  # not yet
     done = post(client, path, {**form, "into": str(stays.id), "confirmed": "1"})
@@ -76,6 +85,8 @@ def test_an_admin_previews_then_merges_a_partner_entered_twice(client):
     assert db.session.get(CoFunder, agreement.co_funders[0].id).partner_id == stays.id
     assert [a.partner_id for a in db.session.scalars(select(PartnerAgreement))] == [stays.id]
     assert [p.id for p in db.session.get(type(institute), institute.id).partners] == [stays.id]
+    assert [o.recipient_partner_id for o in db.session.scalars(select(ReportObligation))] == [
+        stays.id]
     # The merged one leads to the one that stays: its page, its name, the list.
     assert client.get(f"/partners/{entered.id}").headers["Location"].endswith(
         f"/partners/{stays.id}")
@@ -92,6 +103,18 @@ def test_an_admin_previews_then_merges_a_partner_entered_twice(client):
     history = client.get(f"/history/partners/{stays.id}").get_data(as_text=True)
     assert "Partner merged into it" in history and "苏州市" in history
     assert "moved_agreements" not in history
+
+
+def test_the_preview_counts_everything_the_merge_moves(app):
+    """Every foreign key to a partner is one the merge re-points and its preview counts
+    (`merging.REPOINTED`), the institutes it co-builds (counted apart) or the redirect itself:
+    a new record that points at partners fails here until the merge moves it and says so."""
+    pointing = {(fk.parent.table.name, fk.parent.name) for table in Base.metadata.tables.values()
+                for fk in table.foreign_keys if fk.column.table.name == "partners"}
+    moved = {(column.class_.__table__.name, column.key) for _key, column in merging.REPOINTED}
+    assert pointing - moved == {("institute_partners", "partner_id"),
+                                ("partners", "merged_into_id")}
+    assert {key for key, _column in merging.REPOINTED} <= set(vars(merging.Moves(None, None)))
 
 
 def test_partners_that_would_clash_or_are_not_the_same_are_refused_with_the_reason(client):

@@ -38,6 +38,7 @@ KEYS: dict[str, Kind] = {
     "merged_partner": ("ref", "partners"),  # a partner entered twice, merged (partners)
     "moved_agreements": "number",
     "moved_co_funding": "number",
+    "moved_reports": "number",
     "moved_institutes": "number",
     "on": "date",
     "instalment": "date",

@@ -30,6 +30,7 @@ FIELDS = {
     "merged_partner": _l("Partner merged into it"),
     "moved_agreements": _l("Agreements moved to it"),
     "moved_co_funding": _l("Co-funding lines moved to it"),
+    "moved_reports": _l("Reports owed moved to it"),
     "moved_institutes": _l("Institutes moved to it"),
 }
 

@@ -2,8 +2,8 @@
 
 An HQ admin chooses the partner that stays; what hangs from the other (its agreements with
 HQ, the co-funding lines of allocation-investment agreements with their payments, the
-institutes it co-builds, the reports owed to it) is re-pointed to it, the empty fields of the
-one that stays are filled from the other, and the other is kept as a redirect
+institutes it co-builds, the reports owed to it: `REPOINTED`) is re-pointed to it, the empty
+fields of the one that stays are filled from the other, and the other is kept as a redirect
 (`merged_into_id`): its page and its name (an import naming it) lead to the one that stays,
 and it is listed no more. Both are audited. Two partners that are plainly not the same
 organisation, or whose records would clash once merged, are refused with the reason.
@@ -38,6 +38,18 @@ if TYPE_CHECKING:
 FILLED = ("name_en", "uscc", "city", "city_en", "level", "note")
 
 
+# Every record that points at a partner and is re-pointed to the one that stays, by the name of
+# its count in `Moves`: the merge moves these and its preview counts these, from this one list
+# (tests/partners/test_merge.py checks that every foreign key to a partner is here, or is the
+# institutes it co-builds, counted apart, or the redirect itself). A co-funding line's payments
+# hang from the line and move with it.
+REPOINTED = (
+    ("agreements", PartnerAgreement.partner_id),
+    ("co_funding", CoFunder.partner_id),
+    ("reports", ReportObligation.recipient_partner_id),
+)
+
+
 @dataclass
 class Moves:
     """What a merge moves (or moved) to the partner that stays."""
@@ -46,6 +58,7 @@ class Moves:
     survivor: Partner
     agreements: int = 0
     co_funding: int = 0
+    reports: int = 0  # reports owed to it (`ReportObligation.recipient_partner_id`)
     payments: int = 0
     paid: Decimal = Decimal("0")
     institutes: int = 0
@@ -91,10 +104,9 @@ def conflicts(merged: Partner, survivor: Partner) -> list[str]:
 
 def what_moves(merged: Partner, survivor: Partner) -> Moves:
     moves = Moves(merged, survivor)
-    moves.agreements = db.session.scalar(select(func.count()).select_from(
-        PartnerAgreement).where(PartnerAgreement.partner_id == merged.id)) or 0
-    moves.co_funding = db.session.scalar(select(func.count()).select_from(CoFunder).where(
-        CoFunder.partner_id == merged.id)) or 0
+    for key, column in REPOINTED:
+        setattr(moves, key, db.session.scalar(select(func.count()).where(
+            column == merged.id)) or 0)
     payments = select(func.count(), func.coalesce(func.sum(CoFunderPayment.amount), 0)).join(
         CoFunder).where(CoFunder.partner_id == merged.id)
     moves.payments, moves.paid = db.session.execute(payments).one()
@@ -123,14 +135,9 @@ def merge_partner(actor: User, merged: Partner, survivor: Partner) -> Moves:
         db.session.flush()
     for key in moves.filled:
         setattr(survivor, key, code if key == "uscc" else getattr(merged, key))
-    db.session.execute(update(PartnerAgreement).where(
-        PartnerAgreement.partner_id == merged.id).values(partner_id=survivor.id)
-        .execution_options(synchronize_session=False))
-    db.session.execute(update(CoFunder).where(CoFunder.partner_id == merged.id).values(
-        partner_id=survivor.id).execution_options(synchronize_session=False))
-    db.session.execute(update(ReportObligation).where(
-        ReportObligation.recipient_partner_id == merged.id).values(
-        recipient_partner_id=survivor.id).execution_options(synchronize_session=False))
+    for _key, column in REPOINTED:
+        db.session.execute(update(column.class_).where(column == merged.id).values(
+            {column.key: survivor.id}).execution_options(synchronize_session=False))
     moved = select(institute_partners.c.institute_id, literal(survivor.id)).where(
         institute_partners.c.partner_id == merged.id,
         institute_partners.c.institute_id.not_in(select(institute_partners.c.institute_id).where(
@@ -149,7 +156,7 @@ def merge_partner(actor: User, merged: Partner, survivor: Partner) -> Moves:
     audit.record(actor, "partner.absorb", survivor, {
         **filled, "merged_partner": [None, merged.id],
         "moved_agreements": [None, moves.agreements],
-        "moved_co_funding": [None, moves.co_funding],
+        "moved_co_funding": [None, moves.co_funding], "moved_reports": [None, moves.reports],
         "moved_institutes": [None, moves.institutes]})
     db.session.flush()
     db.session.expire_all()  # what the statements above re-pointed, read again when asked
@@ -162,6 +169,7 @@ def preview(moves: Moves) -> Preview:
              (_("Into"), moves.survivor.shown("name")),
              (_("Agreements with HQ moved"), formatting.number(moves.agreements)),
              (_("Co-funding lines moved"), formatting.number(moves.co_funding)),
+             (_("Reports owed to it moved"), formatting.number(moves.reports)),
              (_("Their payments"), _("%(n)s, %(amount)s in all",
                                      n=formatting.number(moves.payments),
                                      amount=formatting.money(moves.paid))),
