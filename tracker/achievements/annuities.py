@@ -104,7 +104,12 @@ def check_amount(annuity: Annuity, paid_on: date | None, amount: Decimal | None,
         return
     cap = late_fee_cap(annuity, paid_on)
     if amount > cap:
-        if cap == annuity.fee:
+        if cap == annuity.fee and paid_on <= annuity.due_on:
+            problems.add("amount", _(
+                "%(amount)s is more than the fee of %(fee)s: paid on %(paid)s, by its due date "
+                "(%(due)s), no surcharge is owed.", amount=cny(amount),
+                fee=cny(annuity.fee), paid=day(paid_on), due=day(annuity.due_on)))
+        elif cap == annuity.fee:
             problems.add("amount", _(
                 "%(amount)s is more than the fee of %(fee)s: paid on %(paid)s, less than a "
                 "month after it was due (%(due)s), no surcharge is owed.", amount=cny(amount),

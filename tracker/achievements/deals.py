@@ -143,11 +143,13 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
             minimum_royalty=minimum_royalty, months=months, contributor_pct=contributor_pct)
     if isinstance(kind, TransferKind) and signed_on is not None and (
             other := _in_the_way(achievement, transfer, kind, signed_on, ends_on)):
-        problems.add("kind", _("%(kind)s to “%(enterprise)s” signed on %(date)s is in force "
-                               "then, and leaves no room for this deal: end that deal first, "
-                               "or date this one after it ends.",
-                               kind=TRANSFER_KIND_LABELS[other.kind], date=day(other.signed_on),
-                               enterprise=other.enterprise.shown("name")))
+        problems.add("kind", _("%(kind)s to “%(enterprise)s”, %(theirs)s, is in force while "
+                               "this deal would be, %(ours)s, and leaves no room for it: end "
+                               "that deal first, or date this one after it ends.",
+                               kind=TRANSFER_KIND_LABELS[other.kind],
+                               enterprise=other.enterprise.shown("name"),
+                               theirs=_term(other.signed_on, _end(other.kind, other.ends_on)),
+                               ours=_term(signed_on, _end(kind, ends_on))))
     problems.raise_any()
     creating = transfer is None
     if creating:
@@ -178,6 +180,18 @@ SOLE = {TransferKind.EXCLUSIVE, TransferKind.TRANSFER, TransferKind.EQUITY}
 FOR_GOOD = {TransferKind.TRANSFER, TransferKind.EQUITY}
 
 
+def _end(kind: TransferKind, ends_on: date | None) -> date | None:
+    """When a deal stops being in force: an assignment or a contribution for equity never."""
+    return None if kind in FOR_GOOD else ends_on
+
+
+def _term(signed_on: date, end: date | None) -> str:
+    """A deal's time in force, as a refusal names it (its own dates, never another's)."""
+    if end is None:
+        return _("from %(start)s, with no end", start=day(signed_on))
+    return _("from %(start)s to %(end)s", start=day(signed_on), end=day(end))
+
+
 def _in_the_way(achievement: Achievement, transfer: Transfer | None, kind: TransferKind,
                 signed_on: date, ends_on: date | None) -> Transfer | None:
     """Another deal of `achievement` in force while this one would be, where one of the two
@@ -186,11 +200,11 @@ def _in_the_way(achievement: Achievement, transfer: Transfer | None, kind: Trans
         select(Transfer).where(Transfer.achievement_id == achievement.id,
                                Transfer.id != (transfer.id if transfer else 0))
         .order_by(Transfer.signed_on, Transfer.id))
-    end = None if kind in FOR_GOOD else ends_on
+    end = _end(kind, ends_on)
     for other in others:
         if kind not in SOLE and other.kind not in SOLE:
             continue
-        other_end = None if other.kind in FOR_GOOD else other.ends_on
+        other_end = _end(other.kind, other.ends_on)
         if (other_end is None or signed_on < other_end) and (end is None
                                                              or other.signed_on < end):
             return other

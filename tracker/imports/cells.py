@@ -19,6 +19,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from wtforms.fields import FieldList, FormField
+from wtforms.fields.choices import SelectFieldBase
 
 from tracker import db
 from tracker.accounts.models import User
@@ -136,6 +138,52 @@ def choice(column: Column, text: str) -> str | list[str]:
                               value=part.strip(), choices=accepted(column.choices)))
         values.append(value)
     return values if column.many else values[0]
+
+
+def form_errors(form: Any) -> dict[Any, list[str]]:
+    """A form's errors as an import says them, field by field (as `form.errors`, each field's
+    messages one after the other): a choice the form refused lists the choices it offers, by
+    the value a file writes and its label in the reader's language (a reporting period: 3
+    (Quarterly)); a problem of one entry of a list (an instalment, a budget line) names the
+    entry by its place in the cell and its field."""
+    found: dict[Any, list[str]] = {}
+    for name, field in form._fields.items():
+        messages = _field_errors(field)
+        if messages:
+            found[name] = messages
+    if getattr(form, "form_errors", None):
+        found[None] = [str(m) for m in form.form_errors]
+    return found
+
+
+def _field_errors(field: Any) -> list[str]:
+    if isinstance(field, FieldList):
+        return [_("Entry %(n)d, %(field)s: %(problem)s", n=n, field=inner.label.text,
+                  problem=problem)
+                for n, entry in enumerate(field.entries, start=1)
+                for inner in (entry.form if isinstance(entry, FormField) else [entry])
+                for problem in _field_errors(inner)]
+    if isinstance(field, FormField):
+        return [m for inner in field.form for m in _field_errors(inner)]
+    if isinstance(field.errors, dict):  # pragma: no cover - a form's own
+        return [str(m) for messages in field.errors.values() for m in messages]
+    return [_offered(field) if _refused_choice(field, m) else str(m) for m in field.errors]
+
+
+def _refused_choice(field: Any, message: Any) -> bool:
+    return isinstance(field, SelectFieldBase) and str(message) in (
+        _("Choose one of the options offered."), _("Choose only among the options offered."))
+
+
+def _offered(field: Any) -> str:
+    """Why a choice field refused the cell, with the choices it offers."""
+    choices = ([c for _group, inner in field.iter_groups() for c in inner]
+               if field.has_groups() else field.iter_choices())
+    offered = [_("%(code)s (%(label)s)", code=str(c.value), label=c.label) for c in choices
+               if str(c.value) != ""]
+    given = ", ".join(v for v in (field.raw_data or []) if v) or "—"
+    return _("Not one of the choices: %(value)s. Write one of %(choices)s.", value=given,
+             choices=said.joined(", ", offered))
 
 
 def locale(text: str) -> str:

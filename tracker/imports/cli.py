@@ -67,10 +67,15 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
         counts = {"state": label(run.state), "created": run.created, "updated": run.updated,
                   "unchanged": run.unchanged, "id": run.id}
         # A dry run says what would be done: it did nothing.
-        click.echo(_("%(state)s: %(created)d would be created, %(updated)d would be updated, "
-                     "%(unchanged)d unchanged (import #%(id)d)", **counts) if run.dry_run else
-                   _("%(state)s: %(created)d created, %(updated)d updated, %(unchanged)d "
-                     "unchanged (import #%(id)d)", **counts))
+        # A failed or cancelled import for real wrote nothing: no count says otherwise.
+        if run.wrote_nothing:
+            click.echo(_("%(state)s: nothing was written (import #%(id)d)", **counts))
+        else:
+            click.echo(_("%(state)s: %(created)d would be created, %(updated)d would be "
+                         "updated, %(unchanged)d unchanged (import #%(id)d)", **counts)
+                       if run.dry_run else
+                       _("%(state)s: %(created)d created, %(updated)d updated, %(unchanged)d "
+                         "unchanged (import #%(id)d)", **counts))
         for row, column, message in run.errors:
             click.echo(_("row %(row)d, %(column)s: %(message)s", row=row, column=column or "-",
                          message=message), err=True)

@@ -50,13 +50,9 @@ def choice(column: columns.Column, text: str, key: str) -> str:
 
 
 def form_errors(form) -> str:
-    def flat(messages):
-        if isinstance(messages, dict):
-            return [m for inner in messages.values() for m in flat(inner)]
-        if isinstance(messages, list | tuple):
-            return [m for inner in messages for m in flat(inner)]
-        return [str(messages)]
-    return said.joined(" ", flat(form.errors))
+    """A line's form's problems, said as an import says them (`cells.form_errors`)."""
+    return said.joined(" ", [m for messages in cells.form_errors(form).values()
+                             for m in messages])
 
 
 def entries(text: str) -> list[list[str]]:

@@ -105,6 +105,12 @@ class ImportRun(Base):
         """Waiting or running: its page follows its progress."""
         return self.state in (ImportState.QUEUED, ImportState.RUNNING)
 
+    @property
+    def wrote_nothing(self) -> bool:
+        """An import for real that failed or was cancelled: nothing was written, and its counts
+        (the rows that passed before it stopped) are no records created or updated."""
+        return not self.dry_run and self.state in (ImportState.FAILED, ImportState.CANCELLED)
+
     def can_cancel(self, user: User) -> bool:
         return user.is_hq_admin and self.is_open and not self.cancel_requested
 

@@ -166,8 +166,8 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
         if not valid:
             refused = {key for key, _message in errors}
             errors += [(key if key in {c.key for c in kind.columns} else "", message)
-                       for key, messages in form.errors.items() if key not in refused
-                       for message in _flat(messages)]
+                       for key, messages in cells.form_errors(form).items()
+                       if key not in refused for message in messages]
         if errors:
             raise RowRefused(errors + _service_problems(actor, adapter, obj, values, errors))
     compared = {k: v for k, v in values.items() if not k.startswith("_")}
@@ -248,15 +248,6 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     if not isinstance(prepared, Prepared):
         return prepared
     return save_prepared(actor, adapter, prepared, seen, number)
-
-
-def _flat(messages: Any) -> list[str]:
-    """A field's errors; those of a list of subforms (budget lines) one after the other."""
-    if isinstance(messages, dict):
-        return [m for inner in messages.values() for m in _flat(inner)]
-    if isinstance(messages, list | tuple):
-        return [m for inner in messages for m in _flat(inner)]
-    return [str(messages)]
 
 
 def _header_errors(kind: Kind, table: reading.Table) -> list[list]:
