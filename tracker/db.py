@@ -45,6 +45,8 @@ from sqlalchemy.orm import (
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from tracker import search
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -335,6 +337,9 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # Readers never wait for the writer, and the writer never waits for readers.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # The search fields' folding in SQL (`tracker.search`): PostgreSQL has it built in.
+    dbapi_connection.create_function(search.SQLITE_FUNCTION, 1, search.fold,
+                                     deterministic=True)
 
 
 def _sqlite_on_begin(connection: Any) -> None:

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -39,6 +39,7 @@ from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
 from tracker.phones import gateways
+from tracker.search import matching
 from tracker.sso import providers
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
@@ -161,8 +162,7 @@ def list_users() -> str | Response:
     query = select(User).options(*with_roles()).order_by(User.name)
     q = text_arg("q")
     if q:
-        like = f"%{q}%"
-        query = query.where(or_(User.name.ilike(like), User.email.ilike(like)))
+        query = query.where(matching(q, User.name, User.email))
     role = choice_arg("role", {"none", *(r.value for r in Role)})
     if role == Role.INSTITUTE_DIRECTOR:  # no grant: an institute names them (Institute.director)
         query = query.where(User.directed_institutes.any())

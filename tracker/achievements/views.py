@@ -38,6 +38,7 @@ from tracker.display.formatting import day, money, on_day
 from tracker.export import responses as exports
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
+from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered
 from tracker.web.navigation import paginate, text_arg
@@ -96,11 +97,10 @@ def index() -> str | Response:
                       selectinload(Achievement.rights), selectinload(Achievement.contributors))
              .order_by(Achievement.created_at.desc(), Achievement.id.desc()))
     if q:  # a title, a project code, a right's number, a contributor's name
-        like = f"%{q}%"
         query = query.where(or_(
-            Achievement.title.ilike(like), Project.code.ilike(like),
-            Achievement.rights.any(IpRight.number.ilike(like)),
-            Achievement.contributors.any(Contributor.name.ilike(like))))
+            matching(q, Achievement.title, Project.code),
+            Achievement.rights.any(matching(q, IpRight.number)),
+            Achievement.contributors.any(matching(q, Contributor.name))))
     if fmt := exports.requested():
         return exports.send(ACHIEVEMENT_COLUMNS, exports.stream(query), "achievements", fmt,
                             title=_("Achievements and IP"))

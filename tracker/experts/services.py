@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
 from tracker import db
 from tracker.accounts import services as accounts
@@ -15,6 +15,7 @@ from tracker.accounts.models import Role, RoleGrant, User
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.experts.models import Expert, ExpertTitle
+from tracker.search import matching
 
 FIELDS = ("name", "professional_title", "unit", "unit_institute_id", "unit_enterprise_id",
           "expertise", "email", "phone", "active")
@@ -25,9 +26,7 @@ def search(q: str = "", title: ExpertTitle | None = None, active: bool | None = 
     a title or above, only those in the pool (None: everyone)."""
     query = select(Expert)
     if q:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Expert.name.ilike(like), Expert.unit.ilike(like),
-                                Expert.expertise.ilike(like)))
+        query = query.where(matching(q, Expert.name, Expert.unit, Expert.expertise))
     if title is not None:
         query = query.where(Expert.professional_title.in_(
             [t.value for t in ExpertTitle if t.rank >= title.rank]))

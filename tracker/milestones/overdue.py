@@ -19,6 +19,7 @@ from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectType
+from tracker.search import matching
 
 # How late, in days: the choices of the filter. 0 is "overdue at all"; None lists every
 # unfinished milestone, due or not.
@@ -111,9 +112,9 @@ def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
     if filters.institute_id:
         query = query.where(Project.institute_id == filters.institute_id)
     if filters.pm:
-        query = query.where(pm.name.ilike(f"%{filters.pm}%"))
+        query = query.where(matching(filters.pm, pm.name))
     if filters.field:
-        query = query.where(Project.field.ilike(f"%{filters.field}%"))
+        query = query.where(matching(filters.field, Project.field))
     if filters.field_id:
         query = query.where(Project.field_id == filters.field_id)
     if filters.type in {t.value for t in ProjectType}:

@@ -4,7 +4,7 @@ how each filter narrows them. One query per list for both doors, the pages
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
@@ -21,17 +21,15 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.reports.filters import year_bounds
+from tracker.search import matching
 
 # The needs list's choice of the dashboard's matched needs: matched or contracted since.
 MATCHED = "matched_or_contracted"
 
 
 def search(query: Select, q: str, *columns) -> Select:
-    """Rows where any of `columns` holds `q` (case-insensitive)."""
-    if q:
-        like = f"%{q}%"
-        query = query.where(or_(*[c.ilike(like) for c in columns]))
-    return query
+    """Rows where any of `columns` holds `q` (`tracker.search.matching`)."""
+    return query.where(matching(q, *columns)) if q else query
 
 
 def institutes(q: str = "", kind: str = "", region: str = "") -> Select:

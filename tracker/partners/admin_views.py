@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -25,6 +25,7 @@ from tracker.partners.forms import (
     PartnerForm,
 )
 from tracker.partners.models import Partner, PartnerKind, institute_partners
+from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.navigation import choice_arg, paginate, text_arg
 from tracker.web.permissions import requires
@@ -50,10 +51,8 @@ def index() -> str | Response:
     q, kind = text_arg("q"), choice_arg("kind", {k.value for k in PartnerKind})
     query = select(Partner).where(Partner.merged_into_id.is_(None))
     if q:
-        like = f"%{q}%"
-        query = query.where(or_(Partner.name.ilike(like), Partner.name_en.ilike(like),
-                                Partner.uscc.ilike(like), Partner.city.ilike(like),
-                                Partner.city_en.ilike(like)))
+        query = query.where(matching(q, Partner.name, Partner.name_en, Partner.uscc,
+                                     Partner.city, Partner.city_en))
     if kind:
         query = query.where(Partner.kind == PartnerKind(kind))
     query = query.order_by(Partner.kind, Partner.name, Partner.id)

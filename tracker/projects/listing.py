@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from tracker.accounts.models import User
@@ -15,6 +15,7 @@ from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import approved
+from tracker.search import matching
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,13 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
              .join(pm, pm.id == Project.pm_id)
              .where(Project.visible_to(user)))
     if filters.q:
-        like = f"%{filters.q}%"
-        query = query.where(or_(Project.code.ilike(like), Project.title.ilike(like)))
+        query = query.where(matching(filters.q, Project.code, Project.title))
     if filters.phase in {p.value for p in Phase}:
         query = query.where(Project.phase == Phase(filters.phase))
     if filters.type in {t.value for t in ProjectType}:
         query = query.where(Project.type == ProjectType(filters.type))
     if filters.field:
-        query = query.where(Project.field.ilike(f"%{filters.field}%"))
+        query = query.where(matching(filters.field, Project.field))
     if filters.field_id:
         query = query.where(Project.field_id == filters.field_id)
     if filters.institute:
@@ -60,7 +60,7 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
     # full size); `pm` is an id, for links to one PM's projects.
     if filters.manager:
         query = query.where(Project.pm_id.in_(select(User.id).where(
-            User.name.ilike(f"%{filters.manager}%"))))
+            matching(filters.manager, User.name))))
     if filters.pm:
         query = query.where(Project.pm_id == filters.pm)
     if filters.year:  # the year the code was given (a dashboard's link)

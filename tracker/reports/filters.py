@@ -20,6 +20,7 @@ from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project, ProjectType
+from tracker.search import matching
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Filters:
         if self.institute_ids is not None:
             clauses.append(Project.institute_id.in_(self.institute_ids))
         if self.field:
-            clauses.append(Project.field.ilike(f"%{self.field}%"))
+            clauses.append(matching(self.field, Project.field))
         if self.field_id:
             clauses.append(Project.field_id == self.field_id)
         if self.type in {t.value for t in ProjectType}:
