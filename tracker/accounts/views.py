@@ -36,6 +36,7 @@ from tracker.accounts.models import (
     with_roles,
 )
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
+from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.organisations.models import Enterprise, Institute
 from tracker.phones import gateways
@@ -151,8 +152,8 @@ def _user_or_404(user_id: int) -> User:
 
 def _choices() -> dict:
     return {
-        "institutes": db.session.scalars(select(Institute).order_by(Institute.code)).all(),
-        "enterprises": db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+        "institutes": ordered(db.session.scalars(select(Institute))),
+        "enterprises": ordered(db.session.scalars(select(Enterprise))),
     }
 
 

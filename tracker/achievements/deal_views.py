@@ -37,6 +37,7 @@ from tracker.achievements.models import Achievement, Contributor
 from tracker.achievements.views import load_achievement
 from tracker.companies.ip_models import IpDeal
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
@@ -81,7 +82,7 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
     minimum = deals.minimum_of(transfer)
     form = TransferForm(
         obj=transfer if request.method == "GET" else None,
-        enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+        enterprises=ordered(db.session.scalars(select(Enterprise))),
         ip_deals=db.session.scalars(select(IpDeal).where(IpDeal.records(achievement))
                                     .order_by(IpDeal.id)).all(),
         minimum=number(minimum))

@@ -13,6 +13,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.deal_models import IncomeReceipt, IncomeShare, Transfer
 from tracker.achievements.models import Achievement, Contributor
+from tracker.display.collation import ordered
 from tracker.projects.models import Project, ProjectMember
 
 
@@ -47,7 +48,7 @@ def contributor_candidates(project: Project) -> list[User]:
     """Who may be chosen as a contributor (the achievement form's users, an import's e-mails):
     the project's institute's people, its PM and team."""
     members = select(ProjectMember.user_id).where(ProjectMember.project_id == project.id)
-    return list(db.session.scalars(select(User).where(
+    return ordered(db.session.scalars(select(User).where(
         User.active.is_(True), or_(User.institute_id == project.institute_id,
                                    User.id == project.pm_id, User.id.in_(members)))
         .order_by(User.name)))

@@ -36,6 +36,7 @@ from tracker.approvals.models import (
 from tracker.audit import services as audit
 from tracker.changes import services as changes
 from tracker.dates import org_zone, today
+from tracker.display.collation import ordered
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.organisations.models import Institute
@@ -206,9 +207,9 @@ def add_level(actor: User, *, name: str, name_en: str | None, director: bool,
 
 def possible_approvers() -> list[User]:
     """Who a level may name: active users, less the limited accounts of external experts."""
-    return [u for u in db.session.scalars(select(User).options(*with_roles())
-                                          .where(User.active).order_by(User.name, User.id))
-            if not u.is_external_expert]
+    return ordered(u for u in db.session.scalars(select(User).options(*with_roles())
+                                                 .where(User.active).order_by(User.name, User.id))
+                   if not u.is_external_expert)
 
 
 def _insert_level(actor: User, position: int, name: str, name_en: str | None, director: bool,

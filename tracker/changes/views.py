@@ -24,6 +24,7 @@ from tracker.changes.forms import (
     TotalForm,
 )
 from tracker.changes.models import ChangeKind, ChangeRequest
+from tracker.display.collation import ordered
 from tracker.display.formatting import money
 from tracker.projects import team
 from tracker.projects.models import Project
@@ -39,7 +40,7 @@ def _user() -> User:
 
 def _managers(project: Project) -> list[User]:
     """Whom the project may be handed to: the active PMs of its institute (or of none)."""
-    return list(db.session.scalars(
+    return ordered(db.session.scalars(
         select(User).join(RoleGrant, RoleGrant.user_id == User.id)
         .where(RoleGrant.role == Role.PROJECT_MANAGER, User.active.is_(True),
                User.id != project.pm_id,

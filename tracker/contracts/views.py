@@ -25,6 +25,7 @@ from tracker.contracts.forms import (
 )
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.display.formatting import day, money
 from tracker.display.preview import Preview
 from tracker.export import responses as exports
@@ -68,7 +69,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 
 
 def _enterprises() -> list[Enterprise]:
-    return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name)))
+    return ordered(db.session.scalars(select(Enterprise)))
 
 
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])

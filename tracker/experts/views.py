@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
+from tracker.display.collation import ordered
 from tracker.experts import columns, services
 from tracker.experts.forms import ExpertAccountForm, ExpertForm
 from tracker.experts.models import Expert, ExpertTitle
@@ -38,8 +39,8 @@ def _expert_or_404(expert_id: int) -> Expert:
 def _form(expert: Expert | None = None) -> ExpertForm:
     return ExpertForm(
         obj=expert if request.method == "GET" else None,
-        institutes=db.session.scalars(select(Institute).order_by(Institute.code)).all(),
-        enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all())
+        institutes=ordered(db.session.scalars(select(Institute))),
+        enterprises=ordered(db.session.scalars(select(Enterprise))))
 
 
 def _values(form: ExpertForm) -> dict:
@@ -96,9 +97,9 @@ def edit(expert_id: int) -> str | Response | tuple[str, int]:
 def _evaluators() -> list[User]:
     """Evaluators' accounts no expert has yet."""
     linked = select(Expert.user_id).where(Expert.user_id.is_not(None))
-    return list(db.session.scalars(select(User).where(
+    return ordered(db.session.scalars(select(User).where(
         User.active.is_(True), User.role_grants.any(RoleGrant.role == Role.EVALUATOR),
-        User.id.not_in(linked)).order_by(User.name)))
+        User.id.not_in(linked))))
 
 
 def _account_form(formdata=None) -> ExpertAccountForm:

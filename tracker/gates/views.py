@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import REVIEWING_ROLES, RoleGrant, User
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.experts import panels, recusal
 from tracker.experts import services as expert_services
 from tracker.experts.models import Expert
@@ -68,7 +69,7 @@ def load_review(review_id: int) -> GateReview:
 
 def _evaluators() -> list[User]:
     """Who may be named to a panel: HQ's evaluators and the pool's external experts."""
-    return list(db.session.scalars(
+    return ordered(db.session.scalars(
         select(User).where(User.active.is_(True),
                            User.role_grants.any(RoleGrant.role.in_(REVIEWING_ROLES)))
         .order_by(User.name)))
@@ -161,9 +162,9 @@ def panel(review_id: int) -> str | Response | tuple[str, int]:
         stakes = {u.id: services.stake_refusal(review.project, u) for u in evaluators}
         template = services.template_for(review.gate)
         default_due = today() + timedelta(days=template.review_days)
-        pool = list(db.session.scalars(
-            expert_services.search(active=None).options(selectinload(Expert.user))
-            .order_by(Expert.active.desc(), Expert.name)))
+        pool = sorted(ordered(db.session.scalars(
+            expert_services.search(active=None).options(selectinload(Expert.user)))),
+            key=lambda e: not e.active)  # those in the pool first
         in_pool = {e.user_id for e in pool}
         return render_template(
             "gates/panel.html", review=review, form=form, default_due=default_due,

@@ -31,6 +31,7 @@ from tracker.companies.models import (
     Shareholder,
 )
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.incentives import exits, leaving, reserve
@@ -65,7 +66,7 @@ def grantees(company: Company) -> list[User]:
     company: the staff of its projects' institutes, its projects' PMs and confirmed team
     members, and those granted from its pool before."""
     projects = [p.id for p in company.projects]
-    return list(db.session.scalars(select(User).where(IncentiveGrant.may_receive(), or_(
+    return ordered(db.session.scalars(select(User).where(IncentiveGrant.may_receive(), or_(
         User.institute_id.in_(select(Project.institute_id).where(Project.id.in_(projects))),
         User.id.in_(select(Project.pm_id).where(Project.id.in_(projects))),
         User.id.in_(select(ProjectMember.user_id).where(ProjectMember.project_id.in_(projects),

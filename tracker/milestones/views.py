@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.imports.models import ImportRun
 from tracker.milestones import evidence, overdue, posts, services
@@ -87,11 +88,10 @@ def load_milestone(milestone_id: int) -> Milestone:
 
 def _reviewers(project) -> list:
     """Ids and names of the evaluators who may review the project: the drop-down shows no more."""
-    return db.session.execute(
+    return ordered(db.session.execute(
         select(User.id, User.name).where(
             User.active.is_(True), User.role_grants.any(RoleGrant.role == Role.EVALUATOR),
-            ~project.has_stake(User))
-        .order_by(User.name)).all()
+            ~project.has_stake(User))))
 
 
 def _milestone_form(project, milestone: Milestone | None = None) -> MilestoneForm:

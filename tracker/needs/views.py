@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
+from tracker.display.collation import ordered
 from tracker.needs import services, timing
 from tracker.needs.forms import (
     AnalysisForm,
@@ -65,13 +66,18 @@ def _to_need(need: TechnologyNeed):
     return lambda _result: url_for("organisations.need", object_id=need.id)
 
 
+def _institutes() -> list[Institute]:
+    """The institutes a candidate may come from, by name."""
+    return ordered(db.session.scalars(select(Institute)))
+
+
 def _pms(institute_id: int | None) -> list[User]:
     """The active PMs of an institute (all of them: None), by name."""
     query = select(User).where(User.active.is_(True),
                                User.role_grants.any(RoleGrant.role == Role.PROJECT_MANAGER))
     if institute_id is not None:
         query = query.where(User.institute_id == institute_id)
-    return list(db.session.scalars(query.order_by(User.name)))
+    return ordered(db.session.scalars(query))
 
 
 def _candidates(need: TechnologyNeed) -> list[NeedCandidate]:
@@ -97,9 +103,8 @@ def forms_for(need: TechnologyNeed, **filled: Any) -> dict[str, Any]:
             prefix="analysis", formdata=None, obj=need, fields=techfields.offered(need.field_id),
             data={"trl": need.trl or 0, "field_id": need.field_id or 0}), need)
     if state is NeedState.ANALYSED:
-        institutes = db.session.scalars(select(Institute).order_by(Institute.code)).all()
         forms["candidate"] = CandidateForm(prefix="candidate", formdata=None,
-                                           institutes=institutes, pms=_pms(None))
+                                           institutes=_institutes(), pms=_pms(None))
         if candidates := _candidates(need):
             forms["match"] = _seen(MatchForm(prefix="match", formdata=None,
                                              candidates=candidates), need)
@@ -132,8 +137,7 @@ def _intake_centres(user: User) -> list[JointInnovationCentre]:
         where = JointInnovationCentre.enterprise_id == user.enterprise_id
     else:
         where = JointInnovationCentre.id.in_(user.liaised_centre_ids)
-    return list(db.session.scalars(select(JointInnovationCentre).where(where)
-                                   .order_by(JointInnovationCentre.name)))
+    return ordered(db.session.scalars(select(JointInnovationCentre).where(where)))
 
 
 @bp.route("/needs/submit", methods=["GET", "POST"])
@@ -175,8 +179,7 @@ def analyse(need_id: int) -> Response | str | tuple[str, int]:
 @login_required
 def propose(need_id: int) -> Response | str | tuple[str, int]:
     need = _need(need_id)
-    form = CandidateForm(prefix="candidate", pms=_pms(None), institutes=db.session.scalars(
-        select(Institute).order_by(Institute.code)).all())
+    form = CandidateForm(prefix="candidate", pms=_pms(None), institutes=_institutes())
     return submit(
         form, lambda: services.propose_candidate(
             _user(), need, institute_id=form.institute_id.data, pm_id=form.pm_id.data or None,

@@ -12,6 +12,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.notifications.services import emit
 from tracker.organisations import need_states, recognitions, uscc
@@ -102,9 +103,9 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
 
 def co_building_partners() -> list[Partner]:
     """The partners an institute may be built with, by name."""
-    return list(db.session.scalars(select(Partner).where(Partner.kind.in_(CO_BUILDING),
-                                                         Partner.merged_into_id.is_(None))
-                                   .order_by(Partner.name, Partner.id)))
+    return ordered(db.session.scalars(select(Partner).where(
+        Partner.kind.in_(CO_BUILDING), Partner.merged_into_id.is_(None))
+        .order_by(Partner.name, Partner.id)))
 
 
 def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -> Enterprise:

@@ -18,6 +18,7 @@ from tracker.accounts.models import User, with_roles
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.needs import timing
 from tracker.needs.views import need_page
@@ -75,23 +76,23 @@ def _form_page(template: str, form, obj) -> Callable[[], str]:
 
 def _users() -> list[User]:
     """Who may direct an institute (`save_institute` checks it)."""
-    return list(db.session.scalars(select(User).where(User.staff()).order_by(User.name)))
+    return ordered(db.session.scalars(select(User).where(User.staff())))
 
 
 def _liaisons() -> list[User]:
     """Those a centre's liaison may be (JointInnovationCentre.may_be_liaison), with their
     enterprises, which the picker names."""
-    return list(db.session.scalars(
+    return ordered(db.session.scalars(
         select(User).where(JointInnovationCentre.liaison_candidates())
         .options(selectinload(User.enterprise), *with_roles()).order_by(User.name, User.id)))
 
 
 def _enterprises() -> list[Enterprise]:
-    return list(db.session.scalars(select(Enterprise).order_by(Enterprise.name)))
+    return ordered(db.session.scalars(select(Enterprise)))
 
 
 def _institutes() -> list[Institute]:
-    return list(db.session.scalars(select(Institute).order_by(Institute.code)))
+    return ordered(db.session.scalars(select(Institute)))
 
 
 def _listing(template: str, query: Select, columns: list, name: str, title: str,
@@ -332,8 +333,7 @@ def need(object_id: int) -> str:
 
 
 def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
-    centres = db.session.scalars(
-        select(JointInnovationCentre).order_by(JointInnovationCentre.name)).all()
+    centres = ordered(db.session.scalars(select(JointInnovationCentre)))
     form = NeedForm(obj=obj, enterprises=_enterprises(), centres=centres,
                     institutes=_institutes(),
                     fields=techfields.offered(obj.field_id if obj is not None else None),

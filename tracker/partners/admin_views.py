@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.organisations.models import Institute
@@ -147,9 +148,9 @@ def merge(partner_id: int) -> Response | tuple[str, int]:
     then confirmed."""
     partner = _partner(partner_id)
     form = MergeForm()
-    others = db.session.scalars(select(Partner).where(
+    others = ordered(db.session.scalars(select(Partner).where(
         Partner.id != partner.id, Partner.merged_into_id.is_(None), Partner.kind == partner.kind)
-        .order_by(Partner.name, Partner.id)).all()
+        .order_by(Partner.name, Partner.id)))
     form.into.choices = [(0, "")] + [(p.id, f"{p.shown('name')}" + (f" ({p.uscc})" if p.uscc
                                                                       else "")) for p in others]
     survivor = (db.session.get(Partner, form.into.data) if form.into.data else None)

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.export import responses as exports
@@ -183,9 +184,8 @@ def withdraw_interview(interview_id: int) -> str | Response | tuple[str, int]:
 
 
 def _institutes() -> list[tuple[int, str]]:
-    return [(0, _("None yet"))] + [
-        (i.id, i.shown("name")) for i in db.session.scalars(
-            select(Institute).order_by(Institute.code))]
+    return [(0, _("None yet"))] + ordered(
+        (i.id, i.shown("name")) for i in db.session.scalars(select(Institute)))
 
 
 def _record_form(record: PmRecord | None) -> RecordForm:
@@ -228,8 +228,8 @@ def edit(record_id: int) -> Response | tuple[str, int]:
 
 
 def _people() -> list[tuple[int, str]]:
-    return [(u.id, u.name) for u in db.session.scalars(
-        select(User).where(User.staff()).order_by(User.name, User.id))]
+    return ordered((u.id, u.name) for u in db.session.scalars(
+        select(User).where(User.staff()).order_by(User.name, User.id)))
 
 
 def _step_form(record: PmRecord, step: PmStep):
@@ -285,9 +285,9 @@ def step(record_id: int, step: str) -> Response | tuple[str, int]:
 
 def _team_form(team: PmTeam | None) -> TeamForm:
     form = TeamForm(obj=team)
-    appointed = [(r.id, r.name) for r in db.session.scalars(
+    appointed = ordered((r.id, r.name) for r in db.session.scalars(
         select(PmRecord).where(PmRecord.state == PmState.APPOINTED)
-        .order_by(PmRecord.name, PmRecord.id))]
+        .order_by(PmRecord.name, PmRecord.id)))
     form.lead_id.choices = appointed
     form.member_ids.choices = appointed
     if team is not None and not form.is_submitted():

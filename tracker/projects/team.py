@@ -16,6 +16,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
+from tracker.display.collation import ordered
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.projects.models import Project, ProjectMember
@@ -31,8 +32,8 @@ def candidates(pm: User, institute_id: int | None, project: Project | None = Non
         clauses.append(User.id.in_(project.team_ids))
     if not clauses:
         return []
-    return db.session.execute(select(User.id, User.name).where(
-        or_(*clauses), User.id != pm.id).order_by(User.name)).all()
+    return ordered(db.session.execute(select(User.id, User.name).where(
+        or_(*clauses), User.id != pm.id).order_by(User.name)))
 
 
 def check_names(pm: User, institute_id: int, member_ids: list[int],

@@ -19,6 +19,7 @@ from tracker.budgets.models import BudgetTemplate
 from tracker.changes import queries as changes
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
@@ -98,8 +99,8 @@ def list_projects() -> str | Response:
 
 def _project_form(project: Project | None = None) -> ProjectForm:
     user = _user()
-    needs = db.session.scalars(select(TechnologyNeed).where(TechnologyNeed.visible_to(user))
-                               .order_by(TechnologyNeed.title)).all()
+    needs = ordered(db.session.scalars(select(TechnologyNeed).where(
+        TechnologyNeed.visible_to(user)).order_by(TechnologyNeed.title)), lambda n: n.title)
     # Only whom the PM may name: the people of the project's institute (and the team so far).
     users = team.candidates(user, project.institute_id if project else user.institute_id,
                             project)
@@ -111,8 +112,8 @@ def _project_form(project: Project | None = None) -> ProjectForm:
     templates = db.session.scalars(select(BudgetTemplate).where(
         or_(BudgetTemplate.active, BudgetTemplate.id == current))
         .order_by(BudgetTemplate.is_default.desc(), BudgetTemplate.code)).all()
-    kwargs = dict(institutes=db.session.scalars(institutes).all(),
-                  enterprises=db.session.scalars(select(Enterprise).order_by(Enterprise.name)).all(),
+    kwargs = dict(institutes=ordered(db.session.scalars(institutes)),
+                  enterprises=ordered(db.session.scalars(select(Enterprise))),
                   needs=needs, users=users, templates=templates,
                   free_lines=project is not None and current is None,
                   fields=techfields.offered(project.field_id if project else None))

@@ -16,6 +16,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.companies.models import Company, company_projects
 from tracker.dates import org_zone
+from tracker.display.collation import ordered
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import NOT_APPROVED
@@ -111,12 +112,12 @@ def institute_choices(user: User) -> list:
     roles; to anyone else only those they direct and those of the projects they may see, so
     that no filter names an institute whose rows the list would never show them (a
     director's lists offer their own institutes only). Every list's filter reads it."""
-    query = select(Institute.id, Institute.shown_in_sql("name")).order_by(Institute.code)
+    query = select(Institute.id, Institute.shown_in_sql("name"))
     if not user.sees_whole_portfolio:
         query = query.where(or_(
             Institute.id.in_(select(Project.institute_id).where(Project.visible_to(user))),
             Institute.id.in_(list(user.directed_institute_ids))))
-    return db.session.execute(query).all()
+    return ordered(db.session.execute(query))
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -16,6 +16,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.assessment.models import AssessmentYear
 from tracker.dates import today
+from tracker.display.collation import ordered
 from tracker.display.labels import label
 from tracker.errors import DomainError
 from tracker.export import responses as exports
@@ -61,11 +62,10 @@ def _institute_arg() -> int:
 
 def _institutes(filters: Filters) -> list:
     """The institutes the viewer may pick: ids and names only."""
-    query = (select(Institute.id, Institute.code, Institute.shown_in_sql("name"))
-             .order_by(Institute.code))
+    query = select(Institute.id, Institute.code, Institute.shown_in_sql("name"))
     if filters.allowed is not None:
         query = query.where(Institute.id.in_(filters.allowed))
-    return db.session.execute(query).all()
+    return ordered(db.session.execute(query), lambda row: row[2])
 
 
 @bp.get("/dashboard")
