@@ -173,3 +173,44 @@ def test_a_correction_says_every_problem_at_once(world):
         corrections.correct_evidence(w["director"], entry, amount=D(-1), description=" ",
                                      uploads=[], reason="")
     assert {f for f, _m in refused.value.problems} == {"amount", "description", "reason"}
+
+
+def test_a_correction_opened_before_hq_accepted_hears_the_acceptance_not_save_again(client,
+                                                                                   world):
+    """Finding 1: the acceptance bumps the entry's version; the frozen reason wins over
+    "someone else saved, save again" (which could only be refused in turn)."""
+    w = world
+    entry = _enter(w)
+    login(client, w["director"])
+    path = f"/assessment/evidence/{entry.id}/correct"
+    opened = tab(client, path)
+    services.review_evidence(w["admin"], entry, accept=True, opinion="")
+    _commit()
+    response = post(client, path, {**opened, "amount": "40000", "description": "Typed",
+                                   "reason": "Amount typed wrong"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "HQ accepted this entry on" in page and "ask HQ to withdraw it" in page
+    assert "Someone else saved this after you opened it" not in page
+    db.session.expire_all()
+    assert db.session.get(EvidenceEntry, entry.id).amount == D("50000.00")
+
+
+def test_changes_saved_meanwhile_list_what_changed_beyond_the_forms_fields(client, world):
+    """A change saved meanwhile to a column the form does not edit (HQ's opinion) is listed
+    under its history's label, never as a bare "who, when" with nothing changed."""
+    from tracker.audit import services as audit
+    w = world
+    entry = _enter(w)
+    login(client, w["director"])
+    path = f"/assessment/evidence/{entry.id}/correct"
+    opened = tab(client, path)
+    entry.opinion = "Please attach the bank statement"
+    audit.record(w["admin"], "assessment.evidence_note", entry,
+                 {"opinion": ["", "Please attach the bank statement"]})
+    _commit()
+    page = post(client, path, {**opened, "amount": "40000", "description": "Typed",
+                               "reason": "Amount typed wrong"}).get_data(as_text=True)
+    assert "Someone else saved this after you opened it" in page
+    meanwhile = page[page.index("Saved by someone else meanwhile"):]
+    assert "Please attach the bank statement" in meanwhile[:3000]

@@ -20,7 +20,7 @@ def settings_form(values: dict[str, Decimal | int], formdata=None) -> Form:
     class SettingsForm(SeenVersion, Form):
         def meanwhile_lines(self) -> list[dict]:
             """Each setting saved meanwhile by its label, with its value then."""
-            return [{"at": line.at, "actor": line.actor,
+            return [{"at": line.at, "actor": line.actor, "action": line.action,
                      "fields": [(line.name, change.after) for change in line.changes]}
                     for line in history.describe(self.meanwhile)]
 

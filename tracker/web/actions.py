@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -78,7 +79,7 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
                   _("This form had already been sent: it was saved once, here."), "success")
             return redirect(location)
         if record is not None and isinstance(form, SeenVersion):
-            edits.check_version(record, *form.seen())
+            _check_version(form, call, record)
         result = call()
         db.session.flush()
         for key in keys:
@@ -157,6 +158,26 @@ def _given(value: OrFromResult[str], result: Any) -> str:
     return value(result) if callable(value) else value
 
 
+def _check_version(form: Form, call: Callable[[], Any], record: Any) -> None:
+    """Refuse a save made on a stale copy (`edits.check_version`), unless the record can no
+    longer be saved at all: then the service's own reason (it was accepted, frozen, withdrawn
+    meanwhile), found by a dry run of `call`, wins over "someone else saved", whose advice to
+    save again could only be refused in turn."""
+    try:
+        edits.check_version(record, *form.seen())
+    except edits.Stale as stale:
+        try:
+            with _trial(form):
+                call()
+        except edits.Stale:
+            pass
+        except Refused as refused:
+            raise refused from None
+        except (Invalid, StaleDataError):
+            pass  # the fields' problems are for the save they will make on the new version
+        raise stale from None
+
+
 def _refusal(error: Exception, form: Form, record: Any) -> Refused:
     """A `StaleDataError` is the UPDATE losing the race the version check had passed."""
     if isinstance(error, Refused):
@@ -169,13 +190,20 @@ def _refusal(error: Exception, form: Form, record: Any) -> Refused:
 
 def _dry_run(form: Form, call: Callable[[], Any],
              preview: Callable[[Any], Preview | None]) -> Preview | None:
-    """`form.dry_run` is set meanwhile, so that `call` leaves out what a savepoint can't take
-    back (an uploaded file is written to disk, and its stream read once)."""
+    with _trial(form):
+        return preview(call())
+
+
+@contextmanager
+def _trial(form: Form) -> Iterator[None]:
+    """Run what it wraps as a dry run, in a savepoint rolled back; `form.dry_run` is set
+    meanwhile, so that the service leaves out what a savepoint can't take back (an uploaded
+    file is written to disk, and its stream read once)."""
     savepoint = db.session.begin_nested()
     form.dry_run = True
     try:
         with files.checking_only():
-            return preview(call())
+            yield
     finally:
         form.dry_run = False
         savepoint.rollback()

@@ -299,18 +299,22 @@ class SeenVersion:
         return version, since
 
     def meanwhile_lines(self) -> list[dict]:
-        """What changed meanwhile, in the words of this form: who, when, and for each field
-        the form shows, its label and the value saved as the record's page shows it (a choice
-        by its name, money and dates formatted, names for references)."""
+        """What changed meanwhile, in the words of this form: who, when, what they did, and
+        each value saved, as the record's page shows it (a choice by its name, money and
+        dates formatted, names for references): a field the form shows under its label, any
+        other (HQ accepted the entry: its state) under its history's, so that the list never
+        reads as if nothing had changed."""
         lines = []
         for line in history.describe(self.meanwhile):
             fields = []
             for change in line.changes:
                 field = self._fields.get(FIELD_OF_CHANGE.get(change.key, change.key))
                 if field is None or isinstance(field, HiddenField):
-                    continue
-                fields.append((field.label.text, _shown(field, change)))
-            lines.append({"at": line.at, "actor": line.actor, "fields": fields})
+                    fields.append((change.label, change.after))
+                else:
+                    fields.append((field.label.text, _shown(field, change)))
+            lines.append({"at": line.at, "actor": line.actor, "action": line.action,
+                          "fields": fields})
         return lines
 
 
