@@ -100,6 +100,9 @@ def test_hq_withdraws_an_entry_it_accepted_and_the_score_follows(client, world):
                       ).status_code == 200  # its files stay readable
     assert _audit("assessment.evidence_withdraw").changes["withdrawn_reason"] == [
         "", "Income of 2024, not 2025"]
+    drill = client.get(f"/assessment/{YEAR}/institutes/{w['ours'].id}/indicators/"
+                       f"{w['evidence'].id}").get_data(as_text=True)
+    assert "Withdrawn on" in drill and "75,000" in drill  # listed, marked, not counted
 
 
 def test_returned_and_approved_entries_are_refused_with_what_to_do(client, world):

@@ -79,11 +79,12 @@ ALLOCATION_COLUMNS = [
 
 
 # An evidence indicator's entries for one institute (its drill-down): what the institute
-# entered and where HQ's review left it; only the accepted ones count.
+# entered and where HQ's review left it; only the accepted ones count, none withdrawn.
 EVIDENCE_COLUMNS = [
     Column(_l("Entered"), lambda e: e.entered_at, Kind.INSTANT, 18),
     Column(_l("Amount"), lambda e: e.amount, Kind.NUMBER, 14),
     Column(_l("What it is and where it comes from"), lambda e: e.description, width=48,
            css="text-cell"),
     Column(_l("State"), lambda e: e.state, Kind.LABEL, 14),
+    Column(_l("Withdrawn on"), lambda e: e.withdrawn_at, Kind.INSTANT, 18),
 ]
