@@ -104,3 +104,25 @@ def test_holder_types_payment_and_the_lead_are_read_in_chinese_as_the_notes_writ
         "市引导基金: 国有基金: 2000000")
     assert [(n, k, lead) for n, k, _a, lead in investors] == [
         ("X 基金", HolderType.INVESTOR, True), ("市引导基金", HolderType.STATE_FUND, False)]
+
+
+def test_a_company_imported_before_its_registration_is_found_again_once_registered_or_renamed():
+    """A company without a credit code is found by its name (issue 13): a row giving it the
+    code it was registered with since updates it, rather than recording a second company;
+    a row without a code whose name finds none, while its projects are the company's,
+    changes its name, and is refused beside the name, naming it."""
+    admin = _setting_with_project()
+    unregistered = [ROW[0], "", "", "", "", ROW[5]]  # no cap table before registration
+    keys = KEYS[:6]
+    first = run(admin, "companies", [keys, unregistered])
+    assert first.created == 1, first.errors
+    renamed = ["苏州精密传感有限公司", *unregistered[1:]]
+    result = run(admin, "companies", [keys, renamed])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Name")], result.errors
+    assert f"{ROW[0]} is recorded without a credit code for these projects" in (
+        result.errors[0][2])
+    registered = ROW[:6]
+    result = run(admin, "companies", [keys, registered])
+    assert (result.state, result.updated) == (ImportState.DONE, 1), result.errors
+    [company] = db.session.scalars(select(Company)).all()
+    assert (company.uscc, company.registered_on) == (ROW[1], date(2020, 3, 1))

@@ -199,14 +199,32 @@ def describe_round(entry: Round) -> str:
     return _("The round %(name)s of %(date)s", name=entry[0], date=day(entry[1]))
 
 
+def _not_renamed(values: dict) -> None:
+    """A row without a credit code whose name finds no company, while its projects are those
+    of the one company recorded without a code, changes that company's name, by which an
+    import finds it: refused beside the name, the company named, rather than recorded as a
+    second company (issue 13)."""
+    if values["uscc"]:
+        return
+    same = [c for c in db.session.scalars(select(Company).where(Company.uscc.is_(None)))
+            if sorted(p.id for p in c.projects) == values["project_ids"]]
+    if len(same) == 1:
+        raise Invalid("name", _(
+            "%(name)s is recorded without a credit code for these projects: this row changes "
+            "its name, by which an import finds a company without one, so it would record a "
+            "second company. Change the name on the company's page, then import the file "
+            "again.", name=same[0].name))
+
+
 class Companies(Adapter):
     kind, model, form_class = columns.COMPANIES, Company, CompanyForm
     fields = COMPANY_FIELDS
 
     def find(self, values):
         code = uscc.normalise(values.get("uscc") or "")
-        if code:
-            return db.session.scalar(select(Company).where(Company.uscc == code))
+        if code and (found := db.session.scalar(select(Company).where(Company.uscc == code))):
+            return found
+        # Registered since: the company of that name that had no code yet (it is given one).
         return db.session.scalar(select(Company).where(
             Company.name == (values.get("name") or "").strip(), Company.uscc.is_(None))
             .order_by(Company.id).limit(1))
@@ -263,6 +281,7 @@ class Companies(Adapter):
         total = values.pop("_total_shares")
         wanted = {key: values.pop(key) for key in (*LEDGER, "exit")}
         if obj is None:
+            _not_renamed(values)
             company = companies.record_company(actor, **values)
         else:
             company = companies.update_company(actor, obj, **values)
