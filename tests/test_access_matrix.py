@@ -433,6 +433,11 @@ ACCESS: dict[str, dict[str, str]] = {
     # is reversed, as sending it would be (tests/test_reverse_forms.py).
     "funding.reverse_disbursement": {"GET": "committee: 409; *: 403",
                                      "POST": "committee: ok; *: 403"},
+    # Voids (tracker/funding/voids.py): requires(FundingAgreement.can_decide) first; the
+    # world's agreement converted its tranche's money, so neither form is offered (409, saying
+    # to reverse the conversion, the disbursement first).
+    **{endpoint: {"GET": "committee: 409; *: 403", "POST": "committee: ok; *: 403"}
+       for endpoint in ("funding.void_agreement", "funding.void_tranche")},
     # Partners: HQ-wide roles read them (Partner.can_list), HQ admins record them.
     "partners.index": {"GET": "hq: 200; *: 403"},
     "partners.show": {"GET": "hq: 200; *: 403"},
@@ -456,7 +461,7 @@ ACCESS: dict[str, dict[str, str]] = {
                   "POST": on_project("admin committee")}
        for endpoint in ("companies.edit", "companies.incorporate", "companies.issue",
                         "companies.transfer", "companies.new_round", "companies.new_ip_deal",
-                        "companies.edit_ip_deal",
+                        "companies.edit_ip_deal", "companies.void_ip_deal",
                         "companies.record_exit")},
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else.
     **{endpoint: {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"}

@@ -68,10 +68,12 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.budgets.views import bp as budget_admin_bp
     from tracker.centres.views import bp as centres_bp
     from tracker.changes.views import bp as changes_bp
+    from tracker.companies import ip_deal_views  # noqa: F401  (its forms, on companies_bp)
     from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp
     from tracker.documents.views import bp as documents_bp
     from tracker.experts.views import bp as experts_bp
+    from tracker.funding import void_views  # noqa: F401  (its forms, on funding_bp)
     from tracker.funding.views import bp as funding_bp
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp

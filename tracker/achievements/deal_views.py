@@ -83,7 +83,8 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
     form = TransferForm(
         obj=transfer if request.method == "GET" else None,
         enterprises=ordered(db.session.scalars(select(Enterprise))),
-        ip_deals=db.session.scalars(select(IpDeal).where(IpDeal.records(achievement))
+        ip_deals=db.session.scalars(select(IpDeal).where(IpDeal.records(achievement),
+                                                         IpDeal.standing())
                                     .order_by(IpDeal.id)).all(),
         minimum=number(minimum))
     for name in transfer.fixed_terms if transfer is not None else ():

@@ -125,7 +125,7 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     if ip_deal_id:
         taken = db.session.scalar(select(Transfer.id).where(
             Transfer.ip_deal_id == ip_deal_id, Transfer.id != (transfer.id if transfer else 0)))
-        if deal is None or not deal.of(achievement):
+        if deal is None or deal.is_void or not deal.of(achievement):
             problems.add("ip_deal_id", _("Choose one of the spin-off deals of this "
                                          "achievement."))
         elif taken:

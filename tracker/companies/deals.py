@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import db, money, reversals
+from tracker import db, money, reversals, voids
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
@@ -288,6 +288,9 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
     services.require_manager(actor)
     company = deal.company
     db.session.execute(select(IpDeal.id).where(IpDeal.id == deal.id).with_for_update())
+    db.session.refresh(deal)
+    if deal.is_void:
+        raise Refused(voids.voided(deal))
     problems = Problems()
     terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,
                            signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,

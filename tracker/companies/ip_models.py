@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -61,11 +62,14 @@ ip_deal_rights = Table(
 )
 
 
-class IpDeal(Versioned, Base):
-    """A licence or assignment of a project's IP (a patent, usually to the company)."""
+class IpDeal(Voidable, Versioned, Base):
+    """A licence or assignment of a project's IP (a patent, usually to the company). One
+    recorded by mistake is voided once nothing depends on it (`tracker.companies.deal_voids`):
+    it stays on the company's page, marked, and counts for nothing."""
 
     __tablename__ = "ip_deals"
     __table_args__ = (
+        void_whole(),
         CheckConstraint("upfront >= 0", name="upfront_not_negative"),
         CheckConstraint("royalty_pct BETWEEN 0 AND 100", name="royalty_range"),
         CheckConstraint("equity_shares >= 0", name="equity_not_negative"),
@@ -139,3 +143,8 @@ class IpDeal(Versioned, Base):
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)
+
+    def can_void(self, user: User) -> bool:
+        """Whoever records IP deals voids one recorded by mistake (nothing depending on it:
+        `tracker.companies.deal_voids.void_refusal`)."""
+        return self.company.can_manage(user) and not self.is_void

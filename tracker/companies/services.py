@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from tracker import db, money
 from tracker.audit import services as audit
@@ -88,10 +88,13 @@ def last_event_date(company: Company) -> date | None:
 def first_event_date(company: Company) -> date | None:
     """The date of the company's earliest share entry, round, IP deal or exit, if any: its
     registration cannot come later."""
-    dated = ((ShareEntry, ShareEntry.on_date), (FinancingRound, FinancingRound.on_date),
-             (IpDeal, IpDeal.signed_on), (CompanyExit, CompanyExit.on_date))
-    dates = [db.session.scalar(select(func.min(column)).where(model.company_id == company.id))
-             for model, column in dated]
+    dated = ((ShareEntry, ShareEntry.on_date, true()),
+             (FinancingRound, FinancingRound.on_date, true()),
+             (IpDeal, IpDeal.signed_on, IpDeal.standing()),  # a voided deal dates nothing
+             (CompanyExit, CompanyExit.on_date, true()))
+    dates = [db.session.scalar(select(func.min(column)).where(model.company_id == company.id,
+                                                                 counted))
+             for model, column, counted in dated]
     dates = [d for d in dates if d is not None]
     return min(dates) if dates else None
 
@@ -382,7 +385,7 @@ def spin_off_refusal(project: Project) -> str | None:
         missing.append(_("The cap table of %(name)s does not account for every issued share: "
                          "%(issued)s issued, %(held)s held.", name=company.name,
                          issued=number(table.issued), held=number(table.held)))
-    if not any(deal.project_id == project.id for deal in company.ip_deals):
+    if not any(deal.project_id == project.id and not deal.is_void for deal in company.ip_deals):
         missing.append(_("Record a licence or assignment of this project's IP to %(name)s.",
                          name=company.name))
     return " ".join(missing) or None

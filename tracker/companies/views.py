@@ -13,12 +13,20 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import columns, corrections, deals, ledger, prerequisites, previews, services
+from tracker.companies import (
+    columns,
+    corrections,
+    deal_voids,
+    deals,
+    ledger,
+    prerequisites,
+    previews,
+    services,
+)
 from tracker.companies.forms import (
     CompanyForm,
     ExitForm,
     IncorporationForm,
-    IpDealCorrectionForm,
     IpDealForm,
     IssueForm,
     RoundForm,
@@ -26,7 +34,7 @@ from tracker.companies.forms import (
     TransferForm,
 )
 from tracker.companies.holdings import listed, read_once, with_ledger
-from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED, IpDeal
+from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
@@ -122,6 +130,7 @@ def show(company_id: int) -> str | Response:
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
         detachments=corrections.detachments_of(company=company),
+        deal_blockers=deal_voids.offered(_user(), company),
         may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
         not_registered=prerequisites.not_registered(company),
         ip_missing=Company.can_manage(_user()) and prerequisites.no_achievement(
@@ -267,18 +276,6 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
                   lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")),
                   preview=lambda deal: previews.ip_deal(company, deal))
-
-
-@bp.route("/companies/ip/<int:ip_deal_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
-    deal = db.session.get(IpDeal, ip_deal_id)  # a deal typed before the register: linked so
-    company = load_company(deal.company_id if deal else 0, manage=True)
-    form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
-    return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
-                  _("Licence or assignment of IP corrected."), _to_company(company) + "#ip",
-                  lambda: _form_page(company, form, _("Correct the licence or assignment")),
-                  record=deal)
 
 
 @bp.route("/companies/<int:company_id>/exit", methods=["GET", "POST"])

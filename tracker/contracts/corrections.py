@@ -23,15 +23,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from tracker import db, reversals
+from tracker import db, reversals, voids
 from tracker.audit import services as audit
 from tracker.contracts import services
 from tracker.contracts.models import ContractType, Instalment, ResearchContract
-from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.obligations.models import ReportObligation
+from tracker.voids import Blocker
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -59,8 +59,7 @@ def _allowed(actor: User, contract: ResearchContract) -> None:
 
 
 def voided(contract: ResearchContract) -> str:
-    return _("This contract was voided on %(date)s (%(reason)s): it is kept as history and "
-             "changes no more.", date=day(contract.voided_at.date()), reason=contract.void_reason)
+    return voids.voided(contract)
 
 
 def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int | None,
@@ -207,26 +206,28 @@ def remove_instalment(actor: User, instalment: Instalment, reason: str) -> Resea
 # --- voiding ----------------------------------------------------------------------------------
 
 
-def void_refusal(contract: ResearchContract) -> str | None:
-    """What stands under the contract and keeps it from being voided; None when nothing
-    does."""
+def void_refusal(contract: ResearchContract) -> Blocker | None:
+    """What stands under the contract and keeps it from being voided, and where it is undone
+    first; None when nothing does."""
     if contract.is_void:
-        return voided(contract)
+        return Blocker(voided(contract))
     standing = [p for i in contract.instalments for p in i.payments if not reversals.undone(p)]
     if standing:
-        return ngettext(
+        return Blocker(ngettext(
             "A payment of %(amount)s stands under this contract: reverse it first (on the "
             "contract's page, with the reason), then void the contract.",
             "%(num)d payments adding up to %(amount)s stand under this contract: reverse them "
             "first (on the contract's page, with the reason), then void the contract.",
-            len(standing), amount=cny(sum((p.amount for p in standing), Decimal("0"))))
+            len(standing), amount=cny(sum((p.amount for p in standing), Decimal("0")))),
+            "contracts.reverse_payment", {"payment_id": standing[0].id}, _("Reverse the payment"))
     owed = [o for o in _obligations(contract) if o.withdrawn_at is None]
     if owed:
-        return ngettext(
+        return Blocker(ngettext(
             "A report owed to the enterprise is recorded under this contract: cancel it first "
             "(or, if one was submitted, the contract was no mistake).",
             "%(num)d reports owed to the enterprise are recorded under this contract: cancel "
-            "them first (or, if one was submitted, the contract was no mistake).", len(owed))
+            "them first (or, if one was submitted, the contract was no mistake).", len(owed)),
+            "obligations.show", {"obligation_id": owed[0].id}, _("The report owed"))
     return None
 
 
@@ -245,12 +246,6 @@ def void_contract(actor: User, contract: ResearchContract, reason: str) -> Resea
         for payment in instalment.payments:
             db.session.expire(payment, ["reversed_by"])
     if (said := void_refusal(contract)) is not None:
-        raise Refused(said)
-    problems = Problems()
-    reason = reversals.stated(problems, reason, _("Say why the contract is voided."))
-    problems.raise_any()
-    contract.voided_at, contract.void_reason = utcnow(), reason
-    contract.voided_by_id = actor.id
-    audit.record(actor, "contract.void", contract, audit.pending_changes(contract))
-    db.session.flush()
-    return contract
+        raise Refused(said.text)
+    return voids.void(actor, contract, reason, "contract.void",
+                      _("Say why the contract is voided."))

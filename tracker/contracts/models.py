@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.files.models import StoredFile
@@ -39,7 +40,11 @@ CONTRACT_TYPE_LABELS = {
 }
 
 
-class ResearchContract(Versioned, Base):
+class ResearchContract(Voidable, Versioned, Base):
+    """A contract recorded by mistake is voided once nothing stands under it (`corrections`):
+    it stays, marked, and no longer counts anywhere (`standing`): every figure, list and
+    reminder of contracts, their instalments and their money asks for the standing ones."""
+
     __tablename__ = "research_contracts"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -48,10 +53,7 @@ class ResearchContract(Versioned, Base):
             "(registration_number IS NULL AND registered_on IS NULL AND registered_value IS NULL"
             " AND certificate_id IS NULL) OR (registration_number IS NOT NULL AND"
             " registered_on IS NOT NULL AND registered_value > 0)", name="registration_whole"),
-        CheckConstraint(
-            "(voided_at IS NULL AND void_reason IS NULL AND voided_by_id IS NULL) OR "
-            "(voided_at IS NOT NULL AND void_reason IS NOT NULL AND voided_by_id IS NOT NULL)",
-            name="void_whole"),
+        void_whole(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,11 +74,6 @@ class ResearchContract(Versioned, Base):
     registered_on: Mapped[date | None]
     registered_value: Mapped[Decimal | None] = mapped_column(Money)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
-    # A contract recorded by mistake, voided once nothing stands under it (`corrections`): it
-    # stays, marked, and no longer counts anywhere (`standing`).
-    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    void_reason: Mapped[str | None] = mapped_column(Text)
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     project: Mapped[Project] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
@@ -87,16 +84,6 @@ class ResearchContract(Versioned, Base):
     @property
     def name(self) -> str:
         return self.title
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
-
-    @classmethod
-    def standing(cls) -> ColumnElement[bool]:
-        """The contracts that count: every figure, list and reminder of contracts, their
-        instalments and their money asks for these, never a voided one."""
-        return cls.voided_at.is_(None)
 
     @property
     def is_registered(self) -> bool:

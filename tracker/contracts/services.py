@@ -262,7 +262,7 @@ def signed_contract_missing(project: Project,
         select(ResearchContract.id).where(ResearchContract.project_id == project.id,
                                           ResearchContract.standing()).limit(1))
     if not signed and db.session.scalar(select(FundingAgreement.id).where(
-            FundingAgreement.project_id == project.id)) is None:
+            FundingAgreement.project_id == project.id, FundingAgreement.standing())) is None:
         return _("Gate 2 reviews contracted research: record the signed research contract "
                  "(or the allocation-investment agreement) first.")
     return None

@@ -36,7 +36,7 @@ from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, offered
+from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -237,8 +237,9 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
     back = url_for("contracts.show", contract_id=contract.id)
-    offered(corrections.void_refusal(contract), back)
-    form = ReasonForm()
+    if (blocker := corrections.void_refusal(contract)) is not None:
+        offered(blocker.text, blocker.link or back)
+    form = WithdrawForm()
     facts = [(_("Contract"), contract.title), (_("Counterparty enterprise"),
                                                contract.enterprise.shown("name")),
              (_("Signed on"), day(contract.signed_on)), (_("Amount"), money(contract.amount))]
@@ -251,7 +252,8 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
             explanation=_("A contract recorded by mistake (never signed, entered twice, under "
                           "the wrong project) is voided: it stays on its page and in the "
                           "history, marked, and no longer counts in any total, list or "
-                          "reminder.")))
+                          "reminder.")),
+        record=contract)
 
 
 @bp.post("/instalments/<int:instalment_id>/payments")

@@ -1,5 +1,5 @@
 """The words of the audit trail for allocation-investment (tracker/funding): the agreement,
-its tranches, disbursements, conversion and outcome, each recorded, corrected or reversed.
+its tranches, disbursements, conversion and outcome, each recorded, corrected, reversed or voided.
 `tracker.display.words` merges them in."""
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ ACTIONS = {
     "funding.outcome": _l("Outcome recorded"),
     "funding.tranche": _l("Tranche changed"),
     "funding.update": _l("Funding agreement corrected"),
+    "funding.void": _l("Funding agreement voided"),
     "tranche.update": _l("Tranche corrected"),
+    "tranche.void": _l("Tranche voided"),
     "outcome.update": _l("Outcome corrected"),
     "outcome.withdraw": _l("Outcome withdrawn"),
 }

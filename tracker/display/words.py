@@ -53,6 +53,7 @@ ACTIONS = {
     "import.confirm": _l("Spreadsheet import of a checked file queued"),
     "ip.record": _l("IP licence recorded"),
     "ip.update": _l("IP licence corrected"),
+    "ip.void": _l("IP licence voided"),
     "milestone.accept": _l("Milestone accepted"),
     "milestone.assign_reviewer": _l("Milestone reviewer assigned"),
     "milestone.edit": _l("Milestone changed"),

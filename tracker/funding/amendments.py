@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from tracker import db, money, reversals
+from tracker import db, money, reversals, voids
 from tracker.audit import services as audit
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
@@ -61,6 +61,8 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
     is owed to it)."""
     services.require_committee(actor)
     services.lock(agreement)
+    if agreement.is_void:
+        raise Refused(voids.voided(agreement))
     if discount_pct is None:  # left empty: as it was
         discount_pct = agreement.discount_pct
     problems = Problems()
@@ -209,6 +211,8 @@ def tranche_refusal(tranche: Tranche) -> str | None:
     None when it can. Money paid on it stands as paid: reversed first, then the tranche
     corrected."""
     agreement = tranche.agreement
+    if agreement.is_void or tranche.is_void:
+        return voids.voided(agreement if agreement.is_void else tranche)
     if not agreement.is_open:
         return _("The agreement is closed (%(outcome)s): its tranches stand as they were when "
                  "it closed.", outcome=label(agreement.outcome))
@@ -257,6 +261,8 @@ def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
 def outcome_refusal(agreement: FundingAgreement) -> str | None:
     """Why the agreement has no outcome to correct here; None when it has one. A conversion
     is corrected by reversing it (`corrections.reverse_conversion`)."""
+    if agreement.is_void:
+        return voids.voided(agreement)
     if agreement.conversion is not None:
         return _("The money was converted to equity: a conversion recorded by mistake is "
                  "reversed on the funding page, not corrected.")

@@ -10,21 +10,25 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, String, Text, exists
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import money
 from tracker.accounts.models import Role
-from tracker.companies.reversal_models import Reversal
 from tracker.dates import local_date
-from tracker.db import Base, Money, Ratio, Shares, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.db import Base, Money, Ratio, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.funding.conversion_models import (  # noqa: F401  (re-exported here)
+    Conversion,
+    ConversionReversal,
+    conversion_stands,
+)
 from tracker.gates.models import Outcome
 from tracker.milestones.models import MilestoneState
-from tracker.money import ConversionPrice, Percent, Price
+from tracker.money import Percent
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-    from tracker.companies.models import FinancingRound, ShareEntry
     from tracker.milestones.models import Milestone
     from tracker.partners.models import Partner
     from tracker.partners.payment_models import CoFunderPayment
@@ -62,9 +66,15 @@ CONDITION_KIND_LABELS = {
 }
 
 
-class FundingAgreement(Versioned, Base):
+class FundingAgreement(Voidable, Versioned, Base):
+    """One agreement that stands per project; one recorded by mistake is voided
+    (`tracker.funding.voids`) and stays as history, and another may then be recorded."""
+
     __tablename__ = "funding_agreements"
     __table_args__ = (
+        void_whole(),
+        Index("uq_funding_agreements_standing_project", "project_id", unique=True,
+              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
         CheckConstraint("committed > 0", name="committed_positive"),
         CheckConstraint("discount_pct BETWEEN 0 AND 100", name="discount_range"),
         CheckConstraint("qualifying_round_min >= 0", name="threshold_not_negative"),
@@ -73,7 +83,7 @@ class FundingAgreement(Versioned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     committed: Mapped[Decimal] = mapped_column(Money)
     # HQ's part in the co-funding ratio (1 in 1:1:1).
     hq_ratio: Mapped[Decimal] = mapped_column(Ratio, default=Decimal("1"))
@@ -145,8 +155,13 @@ class FundingAgreement(Versioned, Base):
         return self.outcome is None
 
     @property
+    def standing_tranches(self) -> list[Tranche]:
+        """The tranches that count (a voided one plans nothing)."""
+        return [t for t in self.tranches if not t.is_void]
+
+    @property
     def planned(self) -> Decimal:
-        return sum((t.amount for t in self.tranches), Decimal("0"))
+        return sum((t.amount for t in self.standing_tranches), Decimal("0"))
 
     @property
     def disbursed(self) -> Decimal:
@@ -188,6 +203,11 @@ class FundingAgreement(Versioned, Base):
     def can_decide(user: User) -> bool:
         """Only the investment committee decides funding, tranches, conversions, outcomes."""
         return user.has_role(Role.INVESTMENT_COMMITTEE)
+
+    def can_void(self, user: User) -> bool:
+        """The committee, which records it, voids one recorded by mistake (what must not stand
+        under it first: `tracker.funding.voids.agreement_void_refusal`)."""
+        return FundingAgreement.can_decide(user) and not self.is_void
 
 
 class CoFunder(Base):
@@ -234,9 +254,13 @@ class CoFunder(Base):
         return user.is_hq_admin or user.has_role(Role.INVESTMENT_COMMITTEE)
 
 
-class Tranche(Versioned, Base):
+class Tranche(Voidable, Versioned, Base):
+    """A tranche recorded by mistake is voided while nothing stands paid on it
+    (`tracker.funding.voids`): it stays on the funding page, marked, and plans nothing."""
+
     __tablename__ = "tranches"
     __table_args__ = (
+        void_whole(),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("(condition = 'milestone') = (milestone_id IS NOT NULL)",
                         name="milestone_condition"),
@@ -265,6 +289,12 @@ class Tranche(Versioned, Base):
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.disbursed
+
+    def can_void(self, user: User) -> bool:
+        """The committee voids a tranche recorded by mistake (nothing paid on it standing:
+        `tracker.funding.voids.tranche_void_refusal`)."""
+        return (FundingAgreement.can_decide(user) and not self.is_void
+                and not self.agreement.is_void)
 
     @property
     def condition_holds(self) -> bool:
@@ -343,57 +373,3 @@ class Disbursement(Base):
         runs (converted money is the conversion's)."""
         return (FundingAgreement.can_decide(user) and self.tranche.agreement.is_open
                 and not self.is_reversal and self.reversed_by is None)
-
-
-class Conversion(Base):
-    """Disbursed money converted to HQ's shares at a qualifying round, with the computation."""
-
-    __tablename__ = "conversions"
-    __table_args__ = (CheckConstraint("shares > 0", name="shares_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # One standing conversion per agreement (`FundingAgreement.conversion`); a reversed one
-    # stays beside it (`ConversionReversal`).
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("funding_agreements.id"), index=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("financing_rounds.id"), index=True)
-    disbursed: Mapped[Decimal] = mapped_column(Money)
-    round_price: Mapped[Decimal] = mapped_column(Price)
-    discount_pct: Mapped[Decimal] = mapped_column(Percent)
-    conversion_price: Mapped[Decimal] = mapped_column(ConversionPrice)
-    shares: Mapped[Decimal] = mapped_column(Shares)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("share_entries.id"), unique=True)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    agreement: Mapped[FundingAgreement] = relationship(back_populates="conversions")
-    reversal: Mapped[ConversionReversal | None] = relationship(back_populates="conversion")
-    round: Mapped[FinancingRound] = relationship()
-    entry: Mapped[ShareEntry] = relationship()
-    decided_by: Mapped[User] = relationship()
-
-    @property
-    def computation(self) -> money.Conversion:
-        """The figures of the conversion, each computed in tracker/money.py."""
-        return money.Conversion(disbursed=self.disbursed, round_price=self.round_price,
-                                discount_pct=self.discount_pct, price=self.conversion_price,
-                                shares=self.shares)
-
-    def can_view(self, user: User) -> bool:
-        return self.agreement.can_view(user)
-
-
-class ConversionReversal(Reversal, Base):
-    """A conversion recorded by mistake, reversed: its shares are reversed on the ledger from
-    `on_date`, the agreement is open again, and no figure counts the money as converted."""
-
-    __tablename__ = "conversion_reversals"
-
-    conversion_id: Mapped[int] = mapped_column(
-        ForeignKey("conversions.id", ondelete="CASCADE"), unique=True)
-
-    conversion: Mapped[Conversion] = relationship(back_populates="reversal")
-
-
-def conversion_stands(conversion_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """SQL: the conversion is not reversed."""
-    return ~exists().where(ConversionReversal.conversion_id == conversion_id)

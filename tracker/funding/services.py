@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import db, money
+from tracker import db, money, voids
 from tracker.audit import services as audit
 from tracker.companies import services as companies
 from tracker.companies.models import (
@@ -55,8 +55,9 @@ if TYPE_CHECKING:
 
 
 def agreement_of(project: Project) -> FundingAgreement | None:
+    """The project's agreement that stands (one voided by mistake is history)."""
     return db.session.scalar(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id))
+        FundingAgreement.project_id == project.id, FundingAgreement.standing()))
 
 
 def require_committee(actor: User) -> None:
@@ -65,6 +66,8 @@ def require_committee(actor: User) -> None:
 
 
 def require_open(agreement: FundingAgreement) -> None:
+    if agreement.is_void:
+        raise Refused(voids.voided(agreement))
     if not agreement.is_open:
         raise Refused(_("The agreement is closed (%(outcome)s): nothing more can be paid or "
                         "decided on it.", outcome=label(agreement.outcome)))
@@ -172,6 +175,8 @@ def condition_text(tranche: Tranche) -> str:
 def not_payable(tranche: Tranche) -> str | None:
     """Why nothing can be paid on `tranche` now, or None when it is payable."""
     agreement = tranche.agreement
+    if agreement.is_void or tranche.is_void:
+        return voids.voided(agreement if agreement.is_void else tranche)
     if not agreement.is_open:
         return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
     project = agreement.project
@@ -262,6 +267,8 @@ def round_refusal(agreement: FundingAgreement, financing: FinancingRound,
 
 def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -> str | None:
     """Why the disbursed money may not convert at `financing`, or None."""
+    if agreement.is_void:
+        return voids.voided(agreement)
     if not agreement.is_open:
         return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
     reason = round_refusal(agreement, financing)

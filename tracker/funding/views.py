@@ -22,7 +22,7 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.funding import amendments, corrections, previews, queries, services
+from tracker.funding import amendments, corrections, previews, queries, services, voids
 from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
     AgreementCorrectionForm,
@@ -106,7 +106,7 @@ def agreements() -> str | Response:
     user, filters = _user(), of_list()
     outcome = choice_arg("outcome", {RUNNING, *(o.value for o in AgreementOutcome)})
     query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
-             .where(filters.projects()))
+             .where(filters.projects(), FundingAgreement.standing()))
     if not user.sees_whole_portfolio:
         query = query.where(Project.institute_id.in_(user.directed_institute_ids))
     if outcome == RUNNING:
@@ -137,8 +137,10 @@ def agreements() -> str | Response:
 @login_required
 def show(project_id: int) -> str:
     project = _project(project_id)
-    agreement = db.session.scalar(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id).options(*queries.funding_page_options()))
+    agreements = db.session.scalars(select(FundingAgreement).where(
+        FundingAgreement.project_id == project.id).options(*queries.funding_page_options())
+        .order_by(FundingAgreement.voided_at.is_not(None), FundingAgreement.id)).all()
+    agreement = next((a for a in agreements if not a.is_void), None)
     company = companies.company_of(project)
     tranches = []
     if agreement is not None:
@@ -164,7 +166,9 @@ def show(project_id: int) -> str:
         and amendments.outcome_refusal(agreement) is None,
         may_reverse_conversion=may_decide and agreement is not None
         and agreement.conversion is not None
-        and corrections.conversion_refusal(agreement.conversion) is None)
+        and corrections.conversion_refusal(agreement.conversion) is None,
+        voided_agreements=[a for a in agreements if a.is_void],
+        **voids.offered(_user(), agreement))
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])

@@ -93,7 +93,7 @@ def conversion_records(company: Company) -> list:
     found = list(db.session.scalars(select(Conversion).where(Conversion.round_id.in_(
         [r.id for r in company.rounds])).order_by(Conversion.decided_at, Conversion.id)))
     unpaid = [d for a in dict.fromkeys(c.agreement for c in found)
-              for t in a.tranches for d in t.disbursements if after_conversion(d)]
+              for t in a.standing_tranches for d in t.disbursements if after_conversion(d)]
     return sorted([*found, *(c.reversal for c in found if c.reversal), *unpaid], key=lambda r: (
         r.decided_at if isinstance(r, Conversion) else r.recorded_at))
 
@@ -145,7 +145,7 @@ def record_conversion(company: Company, converted: Converted,
     what = describe_conversion(converted)
     agreement = db.session.scalar(select(FundingAgreement).join(
         Project, FundingAgreement.project_id == Project.id).where(
-        Project.code == code))
+        Project.code == code, FundingAgreement.standing()))
     financing = next((r for r in company.rounds if r.name == name and r.stands_on(None)), None)
     if agreement is None:
         problems.add("conversions", _("%(entry)s: %(project)s has no allocation-investment "

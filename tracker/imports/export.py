@@ -197,7 +197,7 @@ def _funding() -> Iterator[list]:
             selectinload(FundingAgreement.substitute_project),
             selectinload(FundingAgreement.tranches).selectinload(Tranche.milestone),
             selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
-            .order_by(FundingAgreement.id)):
+            .where(FundingAgreement.standing()).order_by(FundingAgreement.id)):
         ended = a.outcome is not None and a.outcome is not AgreementOutcome.CONVERTED
         yield [a.project.code, a.decided_by.email, _text(a.committed), _text(a.hq_ratio),
                "; ".join(f"{c.name}: {_text(c.ratio)}" for c in a.co_funders),
@@ -205,7 +205,7 @@ def _funding() -> Iterator[list]:
                a.conversion_deadline,
                "; ".join(f"{_text(t.amount)} | " + (f"gate {t.gate}" if t.gate
                                                      else t.milestone.title)
-                         for t in a.tranches),
+                         for t in a.standing_tranches),
                reversal_lines.written(recorded_disbursements(a), _paid),
                a.outcome if ended else "", a.outcome_on if ended else "",
                a.repaid_amount if ended else "",

@@ -63,7 +63,8 @@ class Funding(Adapter):
 
     def find(self, values):
         return db.session.scalar(select(FundingAgreement).where(
-            FundingAgreement.project_id == (values.get("project_id") or 0)))
+            FundingAgreement.project_id == (values.get("project_id") or 0),
+            FundingAgreement.standing()))
 
     def name(self, values):
         return values.get("project_id") or ""
@@ -219,7 +220,8 @@ class Funding(Adapter):
                        problems: Problems) -> None:
         def add(entry):
             number, paid_on, amount, reference = entry
-            if number > len(agreement.tranches):
+            tranches = agreement.standing_tranches
+            if number > len(tranches):
                 problems.add("disbursements", _("The agreement has no tranche %(n)d.",
                                                 n=number))
             elif amount < 0:
@@ -227,7 +229,7 @@ class Funding(Adapter):
             else:
                 try:
                     return funding.record_disbursement(
-                        member, agreement.tranches[number - 1], amount=amount,
+                        member, tranches[number - 1], amount=amount,
                         paid_on=paid_on, reference=reference)
                 except (Invalid, Refused, Forbidden) as error:
                     problems.add("disbursements", error.message)

@@ -153,14 +153,21 @@ OUTCOME_COLUMNS = {"outcome": "outcome", "outcome_on": "outcome_on",
 
 
 def recorded_tranches(agreement: FundingAgreement) -> list[Tranche]:
+    """The tranches that stand, in order: a voided one (recorded by mistake, its payments
+    reversed) is history the file does not carry, and the column numbers those it does."""
     return [(t.amount, t.gate, t.milestone.title if t.milestone else None)
-            for t in agreement.tranches]
+            for t in agreement.standing_tranches]
+
+
+def tranche_place(agreement: FundingAgreement) -> dict[int, int]:
+    """Each standing tranche's number in the file: its place among those that stand."""
+    return {t.id: n for n, t in enumerate(agreement.standing_tranches, start=1)}
 
 
 def disbursement_records(agreement: FundingAgreement) -> list[Disbursement]:
-    """The agreement's disbursements in the column's order: by tranche, each as recorded;
-    not a reversal that waited for a conversion's (`after_conversion`)."""
-    return [d for t in agreement.tranches for d in t.disbursements
+    """The agreement's disbursements in the column's order: by tranche that stands, each as
+    recorded; not a reversal that waited for a conversion's (`after_conversion`)."""
+    return [d for t in agreement.standing_tranches for d in t.disbursements
             if not after_conversion(d)]
 
 
@@ -175,9 +182,10 @@ def after_conversion(paid: Disbursement) -> bool:
 
 def recorded_disbursements(agreement: FundingAgreement) -> list[Paid | Reversal]:
     """The agreement's disbursements as the column writes them (reversals included, in
-    order)."""
+    order), each naming its tranche by its place among those that stand."""
+    place = tranche_place(agreement)
     return reversal_lines.recorded(disbursement_records(agreement), lambda d: (
-        d.tranche.number, d.paid_on, d.amount, d.reference))
+        place[d.tranche_id], d.paid_on, d.amount, d.reference))
 
 
 def co_funder_payment_records(agreement: FundingAgreement) -> list[CoFunderPayment]:

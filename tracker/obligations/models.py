@@ -205,7 +205,8 @@ class ReportObligation(Versioned, Base):
         if subject.project.is_read_only and not user.is_hq_admin:
             return False
         if isinstance(subject, FundingAgreement):
-            return user.is_hq_admin or FundingAgreement.can_decide(user)
+            return not subject.is_void and (user.is_hq_admin
+                                            or FundingAgreement.can_decide(user))
         return isinstance(subject, ResearchContract) and subject.can_correct(user)
 
     def holds_terms(self, user: User) -> bool:

@@ -73,7 +73,8 @@ def show(partner_id: int) -> str | Response:
         return redirect(url_for("partners.show", partner_id=merging.effective(found).id), 301)
     partner = _partner(partner_id)
     co_funding = db.session.scalars(
-        select(CoFunder).join(FundingAgreement).where(CoFunder.partner_id == partner.id)
+        select(CoFunder).join(FundingAgreement).where(CoFunder.partner_id == partner.id,
+                                                      FundingAgreement.standing())
         .options(selectinload(CoFunder.payments),
                  selectinload(CoFunder.agreement).selectinload(FundingAgreement.project))
         .order_by(FundingAgreement.signed_on.desc(), CoFunder.id)).all()

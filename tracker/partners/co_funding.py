@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from tracker import db, money, reversals
+from tracker import db, money, reversals, voids
 from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import day
@@ -36,6 +36,8 @@ def record_payment(actor: User, co_funder: CoFunder, *, amount: Decimal | None,
     if not CoFunder.can_record_payment(actor):
         raise Forbidden()
     _lock(co_funder)
+    if co_funder.agreement.is_void:
+        raise Refused(voids.voided(co_funder.agreement))
     problems = Problems()
     signed_on = co_funder.agreement.signed_on
     if amount is None or amount <= 0:

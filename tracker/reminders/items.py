@@ -323,7 +323,7 @@ def conversion_deadlines(q: Query) -> list[Item]:
                    Project.id, Project.code, Project.pm_id, Institute.director_id)
             .join(Project, Project.id == FundingAgreement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
-            .where(FundingAgreement.outcome.is_(None)))
+            .where(FundingAgreement.outcome.is_(None), FundingAgreement.standing()))
     stmt = q.apply(stmt, FundingAgreement.id, FundingAgreement.conversion_deadline, None)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
                  director_id=r[6], link=("funding.show", {"project_id": r[3]}))

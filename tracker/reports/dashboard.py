@@ -216,7 +216,8 @@ def funding_figures(filters: Filters) -> Funding:
         .outerjoin(co_paid, co_paid.c.agreement_id == FundingAgreement.id)
         .outerjoin(Conversion, and_(Conversion.agreement_id == FundingAgreement.id,
                                     conversion_stands(Conversion.id)))
-        .where(filters.projects()).group_by(FundingAgreement.outcome))}
+        .where(filters.projects(), FundingAgreement.standing())  # a voided one counts nowhere
+        .group_by(FundingAgreement.outcome))}
     figures = Funding()
     for outcome in (None, *AgreementOutcome):
         count, committed, paid, converted, co_committed, co_paid_ = by_outcome.get(

@@ -32,8 +32,8 @@ class ReasonForm(OneTime, Form):
 
 
 class WithdrawForm(SeenVersion, ReasonForm):
-    """A record made by mistake, withdrawn on the version its page showed: a correction saved
-    meanwhile is shown above the reason, which stays as typed (409)."""
+    """A record made by mistake, withdrawn or voided on the version its page showed: a
+    correction saved meanwhile is shown above the reason, which stays as typed (409)."""
 
 
 class ReverseForm(ReasonForm):

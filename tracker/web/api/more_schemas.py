@@ -100,7 +100,8 @@ class Agreement(Out):
     outcome_on: date | None
     planned: Decimal
     disbursed: Decimal
-    tranches: list[Tranche]
+    # The tranches that stand, as `planned` sums them (a voided one is history: tracker/voids).
+    tranches: list[Tranche] = Field(validation_alias="standing_tranches")
 
 
 class AgreementPage(BaseModel):

@@ -66,7 +66,7 @@ def agreements() -> Response:
     if not FundingAgreement.can_list(caller()):
         abort(403)
     args = query_args(s.FundingQuery)
-    query = select(FundingAgreement).options(*_AGREEMENT)
+    query = select(FundingAgreement).where(FundingAgreement.standing()).options(*_AGREEMENT)
     if args.open:
         query = query.where(FundingAgreement.outcome.is_(None) if args.open == "yes"
                             else FundingAgreement.outcome.is_not(None))
@@ -82,7 +82,8 @@ def project_funding(project_id: int) -> Response:
     """404 when the project has none, or when its funding is not yours to see."""
     project = load_project(project_id)
     agreement = visible(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id).options(*_AGREEMENT))
+        FundingAgreement.project_id == project.id, FundingAgreement.standing())
+        .options(*_AGREEMENT))
     return answer(s.Agreement, agreement)
 
 

@@ -1,0 +1,66 @@
+"""The forms correcting or voiding a licence or assignment of IP recorded wrong (a module of
+its own so that tracker/companies/views.py stays under 400 lines; on the companies blueprint).
+A voided deal is corrected by no one; a void is offered only when nothing depends on the deal,
+else what does answers 409 before the form, linking to where it is undone first
+(`tracker.companies.deal_voids`)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from tracker import db, voids
+from tracker.companies import deal_voids, deals
+from tracker.companies.forms import IpDealCorrectionForm
+from tracker.companies.ip_models import IpDeal
+from tracker.companies.views import _form_page, _to_company, _user, bp, load_company
+from tracker.display.formatting import day, number
+from tracker.display.labels import label
+from tracker.web.actions import submit
+from tracker.web.corrections import WithdrawForm, offered
+
+
+def _deal(ip_deal_id: int) -> tuple[IpDeal | None, str]:
+    """The deal (None when there is none: a deal typed before the register is linked so) and
+    its company's IP table; 404 to who may not see the company, 403 to all but its managers."""
+    deal = db.session.get(IpDeal, ip_deal_id)
+    company = load_company(deal.company_id if deal else 0, manage=True)
+    return deal, _to_company(company) + "#ip"
+
+
+@bp.route("/companies/ip/<int:ip_deal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
+    deal, back = _deal(ip_deal_id)
+    offered(voids.voided(deal) if deal.is_void else None, back)
+    company = deal.company
+    form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
+    return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
+                  _("Licence or assignment of IP corrected."), back,
+                  lambda: _form_page(company, form, _("Correct the licence or assignment")),
+                  record=deal)
+
+
+@bp.route("/companies/ip/<int:ip_deal_id>/void", methods=["GET", "POST"])
+@login_required
+def void_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
+    deal, back = _deal(ip_deal_id)
+    if (blocker := deal_voids.void_refusal(deal)) is not None:
+        offered(blocker.text, blocker.link or back)
+    form = WithdrawForm()
+    facts = [(_("Achievement and its rights"), deal.name), (_("Kind"), label(deal.kind)),
+             (_("Licensee or assignee"), deal.licensee), (_("Signed on"), day(deal.signed_on)),
+             (_("Equity (shares)"), number(deal.equity_shares))]
+    return submit(
+        form, lambda: deal_voids.void_ip_deal(_user(), deal, form.reason.data or ""),
+        _("Licence or assignment voided: it stays in the history and counts no more."), back,
+        lambda: render_template(
+            "corrections/correct.html", form=form, back=back,
+            title=_("Void a licence or assignment"), facts=facts,
+            button=_("Void the licence or assignment"),
+            explanation=_("A licence or assignment recorded by mistake (entered twice, never "
+                          "signed, for the wrong company) is voided: it stays on the company's "
+                          "page and in the history, marked, and counts for nothing more.")),
+        record=deal)

@@ -1,0 +1,75 @@
+"""The committee's forms voiding an agreement or a tranche recorded by mistake (a module of
+its own so that tracker/funding/views.py stays under 400 lines; on the funding blueprint).
+Each is offered only when its void is possible: otherwise what stands in the way answers 409
+before the form, linking to where it is reversed first (`tracker.funding.voids`)."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.display.formatting import day, money
+from tracker.funding import services, voids
+from tracker.funding.models import FundingAgreement, Tranche
+from tracker.funding.views import _agreement, _to_funding, _user, bp
+from tracker.web.actions import submit
+from tracker.web.corrections import WithdrawForm, offered
+from tracker.web.permissions import requires
+
+
+def _page(form: WithdrawForm, back: str, title: str, facts: list, button: str,
+          explanation: str) -> str:
+    return render_template("corrections/correct.html", form=form, back=back, title=title,
+                           facts=facts, button=button, explanation=explanation)
+
+
+@bp.route("/funding/<int:agreement_id>/void", methods=["GET", "POST"])
+@requires(FundingAgreement.can_decide)
+def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
+    agreement = _agreement(agreement_id, decide=True)
+    back = _to_funding(agreement.project)
+    if (blocker := voids.agreement_void_refusal(agreement)) is not None:
+        offered(blocker.text, blocker.link or back)
+    form = WithdrawForm()
+    facts = [(_("Project"), agreement.project.name),
+             (_("Committed by HQ"), money(agreement.committed)),
+             (_("Signed on"), day(agreement.signed_on)),
+             (_("Tranches"), str(len(agreement.standing_tranches)))]
+    return submit(
+        form, lambda: voids.void_agreement(_user(), agreement, form.reason.data or ""),
+        _("Agreement voided: it stays in the history and counts no more."), back,
+        lambda: _page(form, back, _("Void an allocation-investment agreement"), facts,
+                      _("Void the agreement"), _(
+                          "An agreement recorded by mistake (the wrong project, entered twice, "
+                          "never signed) is voided with its tranches: it stays on the funding "
+                          "page and in the history, marked, and no longer counts in any total, "
+                          "list, report or reminder. The project may then be funded by another "
+                          "agreement.")),
+        record=agreement)
+
+
+@bp.route("/funding/tranches/<int:tranche_id>/void", methods=["GET", "POST"])
+@requires(FundingAgreement.can_decide)
+def void_tranche(tranche_id: int) -> Response | tuple[str, int]:
+    tranche = db.session.get(Tranche, tranche_id)
+    if tranche is None:
+        abort(404)
+    agreement: FundingAgreement = _agreement(tranche.agreement_id, decide=True)
+    back = _to_funding(agreement.project)
+    if (blocker := voids.tranche_void_refusal(tranche)) is not None:
+        offered(blocker.text, blocker.link or back)
+    form = WithdrawForm()
+    facts = [(_("Tranche"), str(tranche.number)),
+             (_("Released when"), services.condition_text(tranche)),
+             (_("Amount"), money(tranche.amount))]
+    return submit(
+        form, lambda: voids.void_tranche(_user(), tranche, form.reason.data or ""),
+        _("Tranche voided: it stays on the funding page and plans nothing more."), back,
+        lambda: _page(form, back, _("Void tranche %(n)d", n=tranche.number), facts,
+                      _("Void the tranche"), _(
+                          "A tranche recorded by mistake is voided: it stays on the funding "
+                          "page and in the history, marked, and is no longer planned, paid, "
+                          "reminded of or counted.")),
+        record=tranche)

@@ -1,0 +1,117 @@
+"""A record entered entirely by mistake is voided, never deleted (issue 9 point 5): it stays,
+marked with who voided it, when and why, shown as voided on its page and in its history, and
+counts nowhere (`Voidable.standing`: every list, figure, reminder and export of its kind asks
+for the standing ones).
+
+One shape for every kind that can be voided (a research contract, an allocation-investment
+agreement, a tranche, a spin-off's IP deal): the columns and their CHECK (`Voidable`,
+`void_whole`), the service's last step (`void`: the reason, the marks, the audit record with
+its values), and the sentence said of a voided one (`voided`). What must not depend on a record
+when it is voided (money paid under it, shares it issued) is each kind's own rule, its
+`void_refusal`, which the service refuses by and the page reads to offer the form or say what
+to reverse first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from tracker import db, reversals
+from tracker.audit import services as audit
+from tracker.dates import local_date
+from tracker.db import UTCDateTime, utcnow
+from tracker.display.formatting import day
+from tracker.errors import Problems
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+
+
+def void_whole() -> CheckConstraint:
+    """Voided whole (when, why and by whom) or not at all; each table its own copy."""
+    return CheckConstraint(
+        "(voided_at IS NULL AND void_reason IS NULL AND voided_by_id IS NULL) OR "
+        "(voided_at IS NOT NULL AND void_reason IS NOT NULL AND voided_by_id IS NOT NULL)",
+        name="void_whole")
+
+
+class Voidable:
+    """Mixed into a model whose records can be voided."""
+
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def voided_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))
+
+    @declared_attr
+    def voided_by(cls) -> Mapped[User | None]:
+        return relationship("User", foreign_keys=f"{cls.__name__}.voided_by_id")
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @classmethod
+    def standing(cls) -> ColumnElement[bool]:
+        """SQL: the records that count (not voided)."""
+        return cls.voided_at.is_(None)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """What keeps a record from being voided, and where it is undone first: an endpoint and
+    its values (`link` is built on the page that shows it), and what the link says; none when
+    there is nothing to undo (voided already, the agreement closed)."""
+
+    text: str
+    endpoint: str | None = None
+    values: dict = field(default_factory=dict)
+    says: str = ""
+
+    @property
+    def link(self) -> str | None:
+        return url_for(self.endpoint, **self.values) if self.endpoint else None
+
+
+# What is said of a voided record, by its table: the refusal of anything more on it, and the
+# line its page shows under its name.
+_VOIDED = {
+    "research_contracts": lambda d, r: _(
+        "This contract was voided on %(date)s (%(reason)s): it is kept as history and changes "
+        "no more.", date=d, reason=r),
+    "funding_agreements": lambda d, r: _(
+        "This allocation-investment agreement was voided on %(date)s (%(reason)s): it is kept "
+        "as history and changes no more.", date=d, reason=r),
+    "tranches": lambda d, r: _(
+        "This tranche was voided on %(date)s (%(reason)s): it is kept as history and changes "
+        "no more.", date=d, reason=r),
+    "ip_deals": lambda d, r: _(
+        "This licence or assignment was voided on %(date)s (%(reason)s): it is kept as history "
+        "and changes no more.", date=d, reason=r),
+}
+
+
+def voided(record: Any) -> str:
+    return _VOIDED[record.__tablename__](day(local_date(record.voided_at)), record.void_reason)
+
+
+def void(actor: User, record: Any, reason: str | None, action: str, missing: str) -> Any:
+    """The last step of every void, once its service has checked who may and what depends on
+    the record: the reason (said `missing` beside the form's field when there is none), the
+    marks, and the audit record of `action` with the values written."""
+    problems = Problems()
+    reason = reversals.stated(problems, reason, missing)
+    problems.raise_any()
+    record.voided_at, record.void_reason, record.voided_by_id = utcnow(), reason, actor.id
+    audit.record(actor, action, record, audit.pending_changes(record))
+    db.session.flush()
+    return record
