@@ -14,8 +14,10 @@ to reverse first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask import url_for
@@ -28,6 +30,7 @@ from tracker.audit import services as audit
 from tracker.dates import local_date
 from tracker.db import UTCDateTime, utcnow
 from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
 from tracker.errors import Problems
 
 if TYPE_CHECKING:
@@ -80,6 +83,29 @@ class Blocker:
     @property
     def link(self) -> str | None:
         return url_for(self.endpoint, **self.values) if self.endpoint else None
+
+
+def standing_first(entries: list, said: Callable[[int, str], str], endpoint: str, key: str,
+                   says: str) -> Blocker | None:
+    """The entries of a ledger (payments, disbursements) recorded under a record that still
+    stand, as what to reverse before voiding it: said with their number and total
+    (`said(num, amount)`), linking to the first one's reversal (`endpoint`, its id as `key`);
+    None when none stands."""
+    standing = [e for e in entries if not reversals.undone(e)]
+    if not standing:
+        return None
+    total = cny(sum((e.amount for e in standing), Decimal(0)))
+    return Blocker(said(len(standing), total), endpoint, {key: standing[0].id}, says)
+
+
+def owed_first(owed: list, said: Callable[[int], str]) -> Blocker | None:
+    """Reports owed to a funder under a record and not cancelled (`ReportObligation`), as what
+    to cancel before voiding it: said with their number, linking to the first; None when
+    none is owed."""
+    if not owed:
+        return None
+    return Blocker(said(len(owed)), "obligations.show", {"obligation_id": owed[0].id},
+                   _("The report owed"))
 
 
 # What is said of a voided record, by its table: the refusal of anything more on it, and the

@@ -155,3 +155,41 @@ def test_joined_problems_are_said_again_in_the_readers_language():
         assert column == "Disbursements" and english != chinese
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in english), english
         assert "Name" in header.errors[0][2] and "名称" not in header.errors[0][2]
+
+
+def test_a_voided_tranche_or_agreement_is_history_the_file_does_not_carry():
+    """Issue 9 point 5: the export writes what stands. A tranche voided (its disbursement
+    reversed first) is left out, the disbursements column numbering the tranches that stand,
+    and the file re-imports as unchanged; an agreement voided is left out, and its row brings
+    the agreement back as a new one (one agreement stands per project)."""
+    from tracker.funding import corrections, voids
+
+    admin, committee = _setting_with_history()
+    assert run(admin, "funding", [KEYS, ROW]).state is ImportState.DONE
+    agreement = db.session.scalar(select(FundingAgreement))
+    first = agreement.tranches[0]
+    corrections.reverse_disbursement(committee, first.disbursements[0], date(2019, 6, 11),
+                                     "Paid on the wrong tranche")
+    voids.void_tranche(committee, first, "Gate 1 released nothing")
+    db.session.commit()
+    [header, row] = list(csv.reader(io.StringIO(export_csv("funding").decode())))
+    assert row[9:11] == ["2000000 | Prototype", "1: 2020-05-02: 500000"]
+    again = run(admin, "funding", [header, row])
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+    more = row[:10] + [row[10] + "; 1: 2021-01-05: 250000"] + row[11:]
+    assert run(admin, "funding", [header, more]).state is ImportState.DONE
+    db.session.expire_all()
+    assert [d.amount for d in agreement.tranches[1].disbursements] == [
+        Decimal("500000"), Decimal("250000")]  # "1" is the first tranche that stands
+
+    for tranche in agreement.tranches:
+        for paid in tranche.disbursements:
+            if paid.reversed_by is None and not paid.is_reversal:
+                corrections.reverse_disbursement(committee, paid, date(2021, 1, 6), "Wrong")
+    db.session.commit()
+    voids.void_agreement(committee, agreement, "The wrong project")
+    db.session.commit()
+    assert list(csv.reader(io.StringIO(export_csv("funding").decode()))) == [KEYS]
+    back = run(admin, "funding", [KEYS, ROW])
+    assert (back.state, back.created) == (ImportState.DONE, 1), back.errors
+    assert db.session.scalar(select(func.count(FundingAgreement.id))) == 2

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from tracker import db, reversals, voids
+from tracker import db, voids
 from tracker.audit import services as audit
 from tracker.contracts import services
 from tracker.contracts.models import ContractType, Instalment, ResearchContract
@@ -211,24 +211,22 @@ def void_refusal(contract: ResearchContract) -> Blocker | None:
     first; None when nothing does."""
     if contract.is_void:
         return Blocker(voided(contract))
-    standing = [p for i in contract.instalments for p in i.payments if not reversals.undone(p)]
-    if standing:
-        return Blocker(ngettext(
+    paid = voids.standing_first(
+        [p for i in contract.instalments for p in i.payments], lambda num, amount: ngettext(
             "A payment of %(amount)s stands under this contract: reverse it first (on the "
             "contract's page, with the reason), then void the contract.",
             "%(num)d payments adding up to %(amount)s stand under this contract: reverse them "
             "first (on the contract's page, with the reason), then void the contract.",
-            len(standing), amount=cny(sum((p.amount for p in standing), Decimal("0")))),
-            "contracts.reverse_payment", {"payment_id": standing[0].id}, _("Reverse the payment"))
-    owed = [o for o in _obligations(contract) if o.withdrawn_at is None]
-    if owed:
-        return Blocker(ngettext(
+            num, amount=amount), "contracts.reverse_payment", "payment_id",
+        _("Reverse the payment"))
+    if paid is not None:
+        return paid
+    return voids.owed_first(
+        [o for o in _obligations(contract) if o.withdrawn_at is None], lambda num: ngettext(
             "A report owed to the enterprise is recorded under this contract: cancel it first "
             "(or, if one was submitted, the contract was no mistake).",
             "%(num)d reports owed to the enterprise are recorded under this contract: cancel "
-            "them first (or, if one was submitted, the contract was no mistake).", len(owed)),
-            "obligations.show", {"obligation_id": owed[0].id}, _("The report owed"))
-    return None
+            "them first (or, if one was submitted, the contract was no mistake).", num))
 
 
 def _obligations(contract: ResearchContract) -> list[ReportObligation]:

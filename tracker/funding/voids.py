@@ -11,15 +11,14 @@ funding page reads it to offer the form, or say what to reverse first.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from tracker import db, reversals, voids
-from tracker.display.formatting import money as cny
+from tracker import db, voids
 from tracker.display.labels import label
 from tracker.errors import Refused
 from tracker.funding import amendments, services
@@ -31,6 +30,11 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
+# Where a disbursement that stands is reversed first, and what the link says.
+_DISBURSEMENT = ("funding.reverse_disbursement", "disbursement_id",
+                 _l("Reverse the disbursement"))
+
+
 def tranche_void_refusal(tranche: Tranche) -> Blocker | None:
     """Why the tranche can't be voided (voided already, or of a voided agreement; the
     agreement closed, converted or with an outcome; money paid on it and not reversed); None
@@ -40,17 +44,12 @@ def tranche_void_refusal(tranche: Tranche) -> Blocker | None:
         return Blocker(voids.voided(tranche if tranche.is_void else agreement))
     if not agreement.is_open:
         return Blocker(amendments.tranche_refusal(tranche))
-    paid = [d for d in tranche.disbursements if not reversals.undone(d)]
-    if paid:
-        return Blocker(ngettext(
-            "%(amount)s was paid on tranche %(n)s and stands: reverse the disbursement first "
-            "(with the reason), then void the tranche.",
-            "%(amount)s was paid on tranche %(n)s in %(num)d disbursements that stand: "
-            "reverse them first (with the reason), then void the tranche.",
-            len(paid), n=tranche.number, amount=cny(sum((d.amount for d in paid), Decimal(0)))),
-            "funding.reverse_disbursement", {"disbursement_id": paid[0].id},
-            _("Reverse the disbursement"))
-    return None
+    return voids.standing_first(tranche.disbursements, lambda num, amount: ngettext(
+        "%(amount)s was paid on tranche %(n)s and stands: reverse the disbursement first "
+        "(with the reason), then void the tranche.",
+        "%(amount)s was paid on tranche %(n)s in %(num)d disbursements that stand: "
+        "reverse them first (with the reason), then void the tranche.",
+        num, n=tranche.number, amount=amount), *_DISBURSEMENT)
 
 
 def agreement_void_refusal(agreement: FundingAgreement) -> Blocker | None:
@@ -72,34 +71,27 @@ def agreement_void_refusal(agreement: FundingAgreement) -> Blocker | None:
             "the reason), then void the agreement.", outcome=label(agreement.outcome)),
             "funding.withdraw_outcome", {"agreement_id": agreement.id},
             _("Withdraw the outcome"))
-    paid = [d for t in agreement.tranches for d in t.disbursements if not reversals.undone(d)]
-    if paid:
-        return Blocker(ngettext(
+    hq_paid = voids.standing_first(
+        [d for t in agreement.tranches for d in t.disbursements], lambda num, amount: ngettext(
             "HQ paid %(amount)s under this agreement and it stands: reverse the disbursement "
             "first (with the reason), then void the agreement.",
             "HQ paid %(amount)s under this agreement in %(num)d disbursements that stand: "
             "reverse them first (with the reason), then void the agreement.",
-            len(paid), amount=cny(sum((d.amount for d in paid), Decimal(0)))),
-            "funding.reverse_disbursement", {"disbursement_id": paid[0].id},
-            _("Reverse the disbursement"))
-    co_paid = [p for c in agreement.co_funders for p in c.payments if not reversals.undone(p)]
-    if co_paid:
-        return Blocker(ngettext(
+            num, amount=amount), *_DISBURSEMENT)
+    co_paid = voids.standing_first(
+        [p for c in agreement.co_funders for p in c.payments], lambda num, amount: ngettext(
             "A co-funder's payment of %(amount)s stands under this agreement: reverse it first "
             "(with the reason), then void the agreement.",
             "%(num)d co-funders' payments adding up to %(amount)s stand under this agreement: "
             "reverse them first (with the reason), then void the agreement.",
-            len(co_paid), amount=cny(sum((p.amount for p in co_paid), Decimal(0)))),
-            "co_funding.reverse", {"payment_id": co_paid[0].id}, _("Reverse the payment"))
-    owed = _owed(agreement)
-    if owed:
-        return Blocker(ngettext(
-            "A report owed to a funder is recorded under this agreement: cancel it first "
-            "(or, if one was submitted, the agreement was no mistake).",
-            "%(num)d reports owed to funders are recorded under this agreement: cancel them "
-            "first (or, if one was submitted, the agreement was no mistake).", len(owed)),
-            "obligations.show", {"obligation_id": owed[0].id}, _("The report owed"))
-    return None
+            num, amount=amount), "co_funding.reverse", "payment_id", _("Reverse the payment"))
+    if hq_paid or co_paid:
+        return hq_paid or co_paid
+    return voids.owed_first(_owed(agreement), lambda num: ngettext(
+        "A report owed to a funder is recorded under this agreement: cancel it first (or, if "
+        "one was submitted, the agreement was no mistake).",
+        "%(num)d reports owed to funders are recorded under this agreement: cancel them first "
+        "(or, if one was submitted, the agreement was no mistake).", num))
 
 
 def _owed(agreement: FundingAgreement) -> list[ReportObligation]:
