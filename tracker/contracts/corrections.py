@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from tracker import db, voids
+from tracker import db, reversals, voids
 from tracker.audit import services as audit
 from tracker.contracts import services
 from tracker.contracts.models import ContractType, Instalment, ResearchContract

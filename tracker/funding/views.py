@@ -190,6 +190,8 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the agreement's terms and co-funders recorded wrong; the money paid is
     corrected by reversing a payment, a conversion by reversing it."""
     agreement = _agreement(agreement_id, decide=True)
+    if agreement.is_void:  # corrected by no one: its void said before the form
+        offered(voids.agreement_void_refusal(agreement).text, _to_funding(agreement.project))
     form = AgreementCorrectionForm(obj=agreement)
     return submit(
         form, lambda: amendments.save_agreement(_user(), agreement, **form.terms(),
