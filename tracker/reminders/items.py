@@ -44,9 +44,11 @@ if TYPE_CHECKING:
     from tracker.reminders.ladder import Ladder
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
-    """One open item a rule watches, with the people its ladder may reach."""
+    """One open item a rule watches, with the people its ladder may reach. Read, never
+    changed; not frozen, as a frozen dataclass takes four times as long to make, and a scan
+    makes tens of thousands (20,000 milestones: 0.04 s of CPU more)."""
 
     id: int
     deadline: date

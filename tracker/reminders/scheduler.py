@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
-from sqlalchemy import Connection, Engine, create_engine, exc, text
+from sqlalchemy import Connection, Engine, exc, text
 from sqlalchemy.pool import NullPool
 
 from tracker import db
@@ -171,9 +171,9 @@ def lock_engine(url: str, lease_seconds: float) -> Engine:
     and on this side a connect timeout, TCP keepalives and `tcp_user_timeout` for a silent
     network."""
     if not url.startswith("postgresql"):
-        return create_engine(url, poolclass=NullPool)
+        return db.plain_engine(url, poolclass=NullPool)
     lease = max(int(lease_seconds), 1)
-    return create_engine(url, poolclass=NullPool, hide_parameters=True, connect_args={
+    return db.plain_engine(url, poolclass=NullPool, hide_parameters=True, connect_args={
         "connect_timeout": max(lease // 3, 2),
         "keepalives": 1,
         "keepalives_idle": max(lease // 3, 1),
