@@ -6,6 +6,7 @@ after being idle."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -17,6 +18,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.gates import services as gates
 from tracker.gates.models import GateTemplate
+from tracker.reminders import scheduler
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.settings.models import SettingValue
@@ -160,3 +162,24 @@ def test_the_app_s_connections_compile_no_query_to_machine_code(engine):
     cost passed `jit_above_cost`: a second of compiling for 10 ms of work (`db.make_engine`)."""
     with engine.connect() as conn:
         assert conn.scalar(text("SHOW jit")) == "off"
+
+
+@pg_only
+def test_connections_outside_the_app_compile_no_query_to_machine_code(engine):
+    """The migrations' ANALYZE, a backup's counts and the scheduler's lock open engines of
+    their own (`db.plain_engine`): no JIT there either."""
+    url = engine.url.render_as_string(hide_password=False)
+    for made in (db.plain_engine(url), scheduler.lock_engine(url, 30)):
+        try:
+            with made.connect() as conn:
+                assert conn.scalar(text("SHOW jit")) == "off"
+        finally:
+            made.dispose()
+
+
+def test_every_engine_is_made_in_tracker_db():
+    """An engine made elsewhere would miss the connection options above."""
+    root = Path(db.__file__).parent
+    makers = [path.relative_to(root).as_posix() for path in root.rglob("*.py")
+              if "create_engine(" in path.read_text(encoding="utf-8")]
+    assert makers == ["db.py"]

@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal,
     text,
 )
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -275,6 +276,17 @@ def analyze(connection: Any) -> None:
 # milliseconds, and an estimate inflated by a subquery (the dashboard's needs: 2 million for a
 # query of 10 ms) made one request take over a second.
 POSTGRESQL_OPTIONS = "-c jit=off"
+
+
+def plain_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for a job outside the app's session (the migrations' ANALYZE, a backup, the
+    scheduler's lock), with the app's PostgreSQL connection options: no JIT there either.
+    `connect_args` given are added to them. No pool events, no SQLite pragmas: those are
+    the app's (`make_engine`)."""
+    if make_url(url).get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"options": POSTGRESQL_OPTIONS,
+                                  **kwargs.get("connect_args", {})}
+    return create_engine(url, **kwargs)
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:

@@ -13,9 +13,9 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, text
 
-from tracker.db import analyze
+from tracker.db import analyze, plain_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,7 +37,7 @@ def upgrade(url: str | None = None, revision: str = "heads") -> None:
     """Migrate, then give the planner statistics of what the database holds (`db.analyze`)."""
     config = alembic_config(url)
     command.upgrade(config, revision)
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = plain_engine(config.get_main_option("sqlalchemy.url"))
     try:
         with engine.begin() as connection:
             analyze(connection)
@@ -106,7 +106,7 @@ def app_role_grants(connection: Connection, role: str) -> list[str]:
 @with_appcontext
 def grant_app_role_cmd(role: str) -> None:
     """Give ROLE (the one in DATABASE_URL) what the app needs and no more; run as the owner."""
-    engine = create_engine(alembic_config().get_main_option("sqlalchemy.url"))
+    engine = plain_engine(alembic_config().get_main_option("sqlalchemy.url"))
     if engine.dialect.name != "postgresql":
         raise click.ClickException("Database roles exist on PostgreSQL only.")
     with engine.begin() as connection:

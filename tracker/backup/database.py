@@ -23,13 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Connection, create_engine, func, inspect, select, text
+from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from tracker.audit import chain
 from tracker.audit.models import AuditRecord
-from tracker.db import Base
+from tracker.db import Base, plain_engine
 from tracker.files.models import StoredFile
 from tracker.migrate import app_role_grants
 
@@ -104,7 +104,7 @@ def facts(connection: Connection) -> dict:
 def snapshot(target: Path) -> Iterator[dict]:
     """Copy the database to `target`; yields the facts of the copied state."""
     url = owner_url()
-    engine = create_engine(url)
+    engine = plain_engine(url)
     try:
         if url.get_backend_name() == "sqlite":
             source, copy = sqlite3.connect(url.database), sqlite3.connect(target)
@@ -112,7 +112,7 @@ def snapshot(target: Path) -> Iterator[dict]:
                 source.backup(copy)
             source.close()
             copy.close()
-            copied = create_engine(f"sqlite:///{target}")
+            copied = plain_engine(f"sqlite:///{target}")
             with copied.connect() as connection:
                 yield facts(connection)
             copied.dispose()
@@ -131,7 +131,7 @@ def snapshot(target: Path) -> Iterator[dict]:
 
 
 def tables_in(url: URL) -> list[str]:
-    engine = create_engine(url)
+    engine = plain_engine(url)
     try:
         with engine.connect() as connection:
             return inspect(connection).get_table_names()
@@ -164,7 +164,7 @@ def put_back(dump: Path, dialect: str) -> None:
 def counts_now() -> tuple[dict, chain.Verdict]:
     """The restored database's facts and its audit chain recomputed, read as the owner (the
     app's role has no rights on a restored PostgreSQL database until they are granted)."""
-    engine = create_engine(owner_url())
+    engine = plain_engine(owner_url())
     try:
         with engine.connect() as connection:
             state = facts(connection)
@@ -176,7 +176,7 @@ def counts_now() -> tuple[dict, chain.Verdict]:
 
 def grant(role: str) -> None:
     """The app's role's rights on the restored tables (`flask db grant-app-role`)."""
-    engine = create_engine(owner_url())
+    engine = plain_engine(owner_url())
     try:
         with engine.begin() as connection:
             for statement in app_role_grants(connection, role):
