@@ -15,6 +15,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import dataset  # bench/ is on sys.path, as for every script here
 from sqlalchemy import func, insert, select
 
 ENTERPRISES = 500
@@ -225,6 +226,5 @@ def build(anchor: date) -> bool:
          "shares": Decimal(1_000_000) / first_round[c][2], "entry_id": conversion_entries[c],
          "decided_by_id": admin, "decided_at": now} for c, p in converting])
     session.commit()
-    with session.get_bind().connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    dataset.settle(session.get_bind())
     return True
