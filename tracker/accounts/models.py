@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     and_,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -160,11 +161,18 @@ class User(Base):
 
     # Roles -----------------------------------------------------------------------------------
     @property
-    def roles(self) -> set[Role]:
-        granted = {g.role for g in self.role_grants}
-        if self.directed_institutes:
-            granted.add(Role.INSTITUTE_DIRECTOR)
-        return granted
+    def roles(self) -> frozenset[Role]:
+        """The roles granted, and institute director while they direct one. Worked out once
+        and kept until a grant or a directorship is added or removed in the session, or the
+        user is expired or refreshed (`_forget_roles`): a page asks some eighty times (the
+        menu's walls and permission rules, one item after the other)."""
+        roles = self.__dict__.get("_roles")
+        if roles is None:
+            granted = {g.role for g in self.role_grants}
+            if self.directed_institutes:
+                granted.add(Role.INSTITUTE_DIRECTOR)
+            roles = self.__dict__["_roles"] = frozenset(granted)
+        return roles
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -277,3 +285,21 @@ def with_roles() -> tuple:
     """Options for a query of users whose roles will be read (the logged-in user, the users
     list): their grants and directed institutes in two statements for the lot."""
     return selectinload(User.role_grants), selectinload(User.directed_institutes)
+
+
+def _forget_roles(user: User | None, *args: Any) -> None:
+    if user is not None:  # expired on rollback after the object itself was collected: None
+        user.__dict__.pop("_roles", None)
+
+
+def _forget_grantee_roles(grant: RoleGrant, *args: Any) -> None:
+    if isinstance(grant.__dict__.get("user"), User):  # not loaded: nothing worked out from it
+        _forget_roles(grant.__dict__["user"])
+
+
+for _collection in (User.role_grants, User.directed_institutes):
+    for _change in ("append", "remove"):
+        event.listen(_collection, _change, _forget_roles)
+event.listen(RoleGrant.role, "set", _forget_grantee_roles)
+for _moment in ("expire", "refresh"):
+    event.listen(User, _moment, _forget_roles)
