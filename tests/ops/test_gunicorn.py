@@ -98,3 +98,25 @@ def test_gunicorn_serves_production_from_its_config_file(app, tmp_path):
     probe = [x for x in lines if x.get("request_id") == probe_id]
     assert [(x["logger"], x["path"], x["status"]) for x in probe] == [
         ("tracker.request", "/healthz", 200)]
+
+
+def test_a_worker_compiles_every_template_before_its_first_request(app, monkeypatch):
+    """gunicorn.conf.py's post_worker_init: a page's first request in a worker compiled its
+    templates, half its time (the project page's 95th percentile was four times its median)."""
+    import gc
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](SimpleNamespace(wsgi=app))
+    finally:
+        gc.unfreeze()
+
+    def compiled_again(*args, **kwargs):
+        raise AssertionError("a template compiled on a request")
+
+    monkeypatch.setattr(app.jinja_env, "compile", compiled_again)
+    for name in ("projects/show.html", "errors/error.html", "email/milestone_due.txt"):
+        assert app.jinja_env.get_template(name).name == name
+    assert len(app.jinja_env.cache) == len(app.jinja_env.list_templates())
