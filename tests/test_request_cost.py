@@ -5,19 +5,22 @@ after being idle."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
 
 from tests.conftest import PG_URL, login
-from tests.factories import install_gates, make_institute, make_user
-from tests.test_query_counts import counting
+from tests.factories import install_gates, make_institute, make_project, make_user
+from tests.test_query_counts import counting, page_statements
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.gates import services as gates
 from tracker.gates.models import GateTemplate
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import ProjectMember
 from tracker.reminders import scheduler
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -183,3 +186,26 @@ def test_every_engine_is_made_in_tracker_db():
     makers = [path.relative_to(root).as_posix() for path in root.rglob("*.py")
               if "create_engine(" in path.read_text(encoding="utf-8")]
     assert makers == ["db.py"]
+
+
+def test_a_home_list_brings_its_projects_and_people_with_its_rows(app, engine):
+    """A director's home: places on their institute's teams waiting for confirmation, with
+    each member and project and its PM, and the institute's overdue milestones with their
+    projects, read in one statement a list (joined), whether the lists are empty or not."""
+    director = make_user()
+    institute = make_institute(director=director)
+    client = app.test_client()
+    login(client, director)
+    empty = page_statements(client, engine, "/")
+    project = make_project(pm=make_user(Role.PROJECT_MANAGER), institute=institute,
+                           phase=Phase.CONTRACT_RESEARCH)
+    for n in range(3):
+        db.session.add(ProjectMember(project_id=project.id, user_id=make_user().id,
+                                     role="Engineer"))
+        db.session.add(Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH,
+                                 title=f"Step {n}", due_date=date.today() - timedelta(days=9),
+                                 state=MilestoneState.IN_PROGRESS))
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Step 2" in page and project.code in page
+    assert len(page_statements(client, engine, "/")) == len(empty)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
@@ -168,19 +168,19 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     shown whole (the "show all" link of a capped list)."""
     work = Work()
     work.approvals = _capped("approvals", approvals.waiting_for(user, on).options(
-        selectinload(ApprovalStep.approver),
-        selectinload(ApprovalStep.request).selectinload(ApprovalRequest.project)), work, full)
+        joinedload(ApprovalStep.approver),
+        joinedload(ApprovalStep.request).joinedload(ApprovalRequest.project)), work, full)
     work.on_behalf = {s.id for s in work.approvals if s.approver_id != user.id}
     work.approvals_returned = _capped("approvals_returned", approvals.returned_to(
-        user, on).options(selectinload(ApprovalRequest.project), selectinload(
-            ApprovalRequest.steps).selectinload(ApprovalStep.signed_by)), work, full)
+        user, on).options(joinedload(ApprovalRequest.project), selectinload(
+            ApprovalRequest.steps).joinedload(ApprovalStep.signed_by)), work, full)
     if user.has_role(Role.PROJECT_MANAGER):
         work.projects = _project_health(user, on, work, full)
         returned = _returned_ids(user)
         open_milestones = (
             select(Milestone).join(Project)
             .where(Project.pm_id == user.id, Milestone.not_done())
-            .options(selectinload(Milestone.project))
+            .options(joinedload(Milestone.project))
             .order_by(case((Milestone.is_overdue(on), 0), else_=1), Milestone.due_date,
                       Milestone.id))
         work.returned = _capped("returned", open_milestones.where(Milestone.id.in_(returned)),
@@ -194,7 +194,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
                    ResearchContract.standing(),
                    Instalment.due_date <= on + timedelta(days=INSTALMENT_HORIZON_DAYS))
             .options(selectinload(Instalment.payments),
-                     selectinload(Instalment.contract).selectinload(ResearchContract.project))
+                     joinedload(Instalment.contract).joinedload(ResearchContract.project))
             .order_by(Instalment.due_date, Instalment.id)), work, full)
         horizon = on + timedelta(days=DUTY_HORIZON_DAYS)
         work.reports_owed = _capped("reports_owed", _reports_owed().where(
@@ -206,26 +206,26 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
             Project.institute_id.in_(user.directed_institute_ids))))
     work.team_places = _capped("team_places", (
         select(ProjectMember).where(~ProjectMember.confirmed, or_(*whose))
-        .options(selectinload(ProjectMember.user),
-                 selectinload(ProjectMember.project).selectinload(Project.pm))
+        .options(joinedload(ProjectMember.user),
+                 joinedload(ProjectMember.project).joinedload(Project.pm))
         .order_by(ProjectMember.id)), work, full)
     work.conditions = _capped("conditions", (
         select(Condition).where(Condition.owner_id == user.id,
                                 Condition.state == ConditionState.OPEN)
-        .options(selectinload(Condition.project))
+        .options(joinedload(Condition.project))
         .order_by(Condition.due_date, Condition.id)), work, full)
     if user.has_role(Role.EVALUATOR):
         work.milestone_reviews = _capped("milestone_reviews", (
             select(Milestone).where(Milestone.reviewer_id == user.id,
                                     Milestone.state == MilestoneState.SUBMITTED)
-            .options(selectinload(Milestone.project))
+            .options(joinedload(Milestone.project))
             .order_by(Milestone.review_due, Milestone.id)), work, full)
         work.gate_reviews = _capped("gate_reviews", (
             select(PanelMember).join(GateReview)
             .where(PanelMember.user_id == user.id, PanelMember.submitted_at.is_(None),
                    PanelMember.declaration.is_distinct_from(Declaration.CONFLICT),
                    GateReview.state == ReviewState.OPEN)
-            .options(selectinload(PanelMember.review).selectinload(GateReview.project))
+            .options(joinedload(PanelMember.review).joinedload(GateReview.project))
             .order_by(GateReview.due_date, PanelMember.id)), work, full)
     if user.directed_institute_ids:
         _director_work(user, on, work, full)
@@ -246,10 +246,10 @@ def _reports_owed() -> Select:
     return (with_project(select(ReportObligation))
             .where(ReportObligation.withdrawn_at.is_(None),
                    ~exists().where(ReportSubmission.obligation_id == ReportObligation.id))
-            .options(*RECIPIENTS, selectinload(ReportObligation.funding_agreement)
-                     .selectinload(FundingAgreement.project),
-                     selectinload(ReportObligation.contract)
-                     .selectinload(ResearchContract.project))
+            .options(*RECIPIENTS, joinedload(ReportObligation.funding_agreement)
+                     .joinedload(FundingAgreement.project),
+                     joinedload(ReportObligation.contract)
+                     .joinedload(ResearchContract.project))
             .order_by(ReportObligation.due_on, ReportObligation.id))
 
 
@@ -293,33 +293,33 @@ def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
     mine = Project.institute_id.in_(user.directed_institute_ids)
     work.institute_overdue = _capped("institute_overdue", (
         select(Milestone).join(Project).where(mine, Milestone.is_overdue(on))
-        .options(selectinload(Milestone.project))
+        .options(joinedload(Milestone.project))
         .order_by(Milestone.due_date, Milestone.id)), work, full)
     work.escalations = _open_escalations(user, on, work, full)
     work.gates_coming = _capped("gates_coming", (
         select(GateReview).join(Project).where(
             mine, GateReview.state.in_((ReviewState.REQUESTED, ReviewState.OPEN)))
-        .options(selectinload(GateReview.project))
+        .options(joinedload(GateReview.project))
         .order_by(GateReview.due_date.is_(None), GateReview.due_date, GateReview.id)),
         work, full)
     work.institute_conditions = _capped("institute_conditions", (
         select(Condition).join(Project, Condition.project_id == Project.id)
         .where(mine, Condition.state == ConditionState.OPEN)
-        .options(selectinload(Condition.owner), selectinload(Condition.project))
+        .options(joinedload(Condition.owner), joinedload(Condition.project))
         .order_by(Condition.due_date, Condition.id)), work, full)
     # A handover its PM asked for is the director's to decide too (HQ's list has them all).
     work.changes = _capped("changes", (
         select(ChangeRequest).join(Project, ChangeRequest.project_id == Project.id)
         .where(mine, ChangeRequest.kind == ChangeKind.HANDOVER,
                ChangeRequest.state == db.inline(ChangeRequest.state, ChangeState.PENDING))
-        .options(selectinload(ChangeRequest.project))
+        .options(joinedload(ChangeRequest.project))
         .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
     work.institute_instalments = _capped("institute_instalments", (
         select(Instalment).join(ResearchContract).join(Project)
         .where(mine, _received() < Instalment.amount, Instalment.due_date < on,
                ResearchContract.standing())
         .options(selectinload(Instalment.payments),
-                 selectinload(Instalment.contract).selectinload(ResearchContract.project))
+                 joinedload(Instalment.contract).joinedload(ResearchContract.project))
         .order_by(Instalment.due_date, Instalment.id)), work, full)
     work.institute_reports_owed = _capped("institute_reports_owed", _reports_owed().where(
         mine, ReportObligation.due_on < on), work, full)
@@ -352,27 +352,27 @@ def _open_escalations(user: User, on: date, work: Work, full: str | None) -> lis
 def _hq_work(work: Work, full: str | None) -> None:
     work.panels_to_name = _capped("panels_to_name", (
         select(GateReview).where(GateReview.state == ReviewState.REQUESTED)
-        .options(selectinload(GateReview.project), selectinload(GateReview.panel))
+        .options(joinedload(GateReview.project), selectinload(GateReview.panel))
         .order_by(GateReview.requested_at, GateReview.id)), work, full)
     # A panel to change is an open review that can no longer reach a decision: a property of
     # its panel, read in Python over the open reviews (a few dozen at any time).
     work.panels_to_change = [r for r in db.session.scalars(
         select(GateReview).where(GateReview.state == ReviewState.OPEN)
-        .options(selectinload(GateReview.project), selectinload(GateReview.panel))
+        .options(joinedload(GateReview.project), selectinload(GateReview.panel))
         .order_by(GateReview.requested_at, GateReview.id)) if r.needs_new_panel]
     work.rebaselines = _capped("rebaselines", (
         select(Rebaseline).where(Rebaseline.state == db.inline(Rebaseline.state,
                                                                RebaselineState.PENDING))
-        .options(selectinload(Rebaseline.milestone).selectinload(Milestone.project))
+        .options(joinedload(Rebaseline.milestone).joinedload(Milestone.project))
         .order_by(Rebaseline.requested_at, Rebaseline.id)), work, full)
     work.changes = _capped("changes", (
         select(ChangeRequest).where(ChangeRequest.state == db.inline(ChangeRequest.state,
                                                                      ChangeState.PENDING))
-        .options(selectinload(ChangeRequest.project))
+        .options(joinedload(ChangeRequest.project))
         .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
     work.unassigned = _capped("unassigned", (
         select(Milestone).where(Milestone.unassigned())
-        .options(selectinload(Milestone.project))
+        .options(joinedload(Milestone.project))
         .order_by(Milestone.submitted_at, Milestone.id)), work, full)
     work.to_confirm = _capped("to_confirm", (
         select(Condition).where(Condition.state == ConditionState.MET)
