@@ -8,6 +8,7 @@ convention so that migrations can refer to them on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import enum
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -199,6 +200,22 @@ def _note_loaded(session: Session, instance: Any) -> None:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class JSONText(TypeDecorator):
+    """A JSON document kept as its text: the database stores it without reading it (no
+    query looks inside), Python reads and writes it as the value. PostgreSQL's JSON type
+    parsed every document on the way in, nearly a third of its CPU in a reminder scan's COPY
+    of 60,000 rows (migration 0088)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else json.dumps(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        return None if value is None else json.loads(value)
 
 
 class UTCDateTime(TypeDecorator):

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    JSON,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.db import Base, JSONText, UTCDateTime, str_enum, utcnow
 from tracker.display.bilingual import in_reader_language
 
 if TYPE_CHECKING:
@@ -135,7 +134,7 @@ class OutboxMessage(Base):
     fire_on: Mapped[date]
     project_id: Mapped[int | None] = mapped_column(Integer)
     # What the message says about the item, as the scan found it: title, project, amount, link.
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     locale: Mapped[str] = mapped_column(String(10))
     state: Mapped[MessageState] = mapped_column(
         str_enum(MessageState, "reminder_state"), default=MessageState.PENDING)
