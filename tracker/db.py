@@ -206,7 +206,7 @@ class JSONText(TypeDecorator):
     """A JSON document kept as its text: the database stores it without reading it (no
     query looks inside), Python reads and writes it as the value. PostgreSQL's JSON type
     parsed every document on the way in, nearly a third of its CPU in a reminder scan's COPY
-    of 60,000 rows (migration 0088)."""
+    of 60,000 rows (migration 0089)."""
 
     impl = Text
     cache_ok = True

@@ -1,7 +1,7 @@
 """the outbox keeps a message's details as the text of their JSON
 
-Revision ID: 0088
-Revises: 0087
+Revision ID: 0089
+Revises: 0088
 Create Date: 2026-11-27 12:20:00
 
 Issue 21 (reminder scans cost what is new): PostgreSQL's JSON type parsed each document on
@@ -14,8 +14,8 @@ it was; the downgrade casts the text back to JSON.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0088'
-down_revision = '0087'
+revision = '0089'
+down_revision = '0088'
 branch_labels = None
 depends_on = None
 
