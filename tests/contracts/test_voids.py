@@ -217,3 +217,48 @@ def test_void_is_offered_only_to_who_records_contracts_and_said_in_chinese(clien
     db.session.expire_all()
     assert db.session.scalar(select(ResearchContract.voided_by_id).where(
         ResearchContract.id == contract.id)) == admin.id
+
+
+def test_a_removal_sent_twice_lands_on_the_contract_saying_it_was_saved_once(client):
+    """Finding 3: the instalment is gone after the first sending; the second (a double click,
+    Back and send) hears that the form was saved once, on the contract, not a bare 404."""
+    project = make_project()
+    contract = two_instalments(project)
+    login(client, project.pm)
+    last = contract.instalments[-1]
+    remove = f"/instalments/{last.id}/remove"
+    sent = {**tab(client, remove), "reason": "The addendum dropped it"}
+    assert post(client, remove, sent).status_code == 302
+    again = post(client, remove, sent)
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/contracts/{contract.id}")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "This form had already been sent: it was saved once, here." in page
+    other = make_user(Role.PROJECT_MANAGER)
+    post(client, "/logout")
+    login(client, other)  # another's token is not theirs to follow
+    assert post(client, remove, sent).status_code == 404
+
+
+def test_a_removed_instalments_pages_say_it_was_removed_by_whom_and_why(client):
+    """Back to the removal page, or an edit tab opened before: the instalment was removed on a
+    day, by someone, with a reason, linking to the contract; not a bare 404."""
+    project = make_project()
+    contract = two_instalments(project)
+    login(client, project.pm)
+    last = contract.instalments[-1]
+    edit, remove = f"/instalments/{last.id}/edit", f"/instalments/{last.id}/remove"
+    opened = tab(client, edit)
+    assert post(client, remove, {**tab(client, remove),
+                                 "reason": "The addendum dropped it"}).status_code == 302
+    for response in (client.get(remove), client.get(edit),
+                     post(client, edit, {**opened, "due_date": "2026-10-01",
+                                         "amount": "300000", "reason": "Moved"})):
+        page = response.get_data(as_text=True)
+        assert response.status_code == 409, page
+        assert "This instalment was removed from the contract" in page
+        assert "The addendum dropped it" in page and project.pm.name in page
+        assert f'href="/contracts/{contract.id}"' in page
+    post(client, "/logout")
+    login(client, make_user(Role.EVALUATOR))
+    assert client.get(edit).status_code == 404  # who may not see the contract learns nothing

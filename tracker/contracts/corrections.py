@@ -25,9 +25,11 @@ from sqlalchemy import select
 
 from tracker import db, reversals, voids
 from tracker.audit import services as audit
+from tracker.audit.models import AuditRecord
 from tracker.contracts import services
 from tracker.contracts.models import ContractType, Instalment, ResearchContract
-from tracker.display.formatting import day
+from tracker.db import utcnow
+from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.obligations.models import ReportObligation
@@ -123,14 +125,16 @@ def _check(contract: ResearchContract, schedule: list[tuple[date, Decimal]],
 
 
 def _changed(actor: User, contract: ResearchContract, action: str,
-             before: list[list[str]], reason: str) -> None:
-    """The schedule changed: audited as the schedule before and after, with the reason, and
-    the contract's version moves (a tab showing the old schedule is refused its save)."""
+             before: list[list[str]], reason: str, removed: int | None = None) -> None:
+    """The schedule changed: audited as the schedule before and after, with the reason (and
+    the id of an instalment `removed`, by which `removal_of` finds it), and the contract's
+    version moves (a tab showing the old schedule is refused its save)."""
     db.session.flush()
     db.session.expire(contract, ["instalments"])
     contract.version = contract.version + 1
+    more = {} if removed is None else {"removed_instalment_id": [removed, None]}
     audit.record(actor, action, contract, {"instalments": [before, _schedule(contract)],
-                                           "reason": [None, reason]})
+                                           "reason": [None, reason], **more})
     db.session.flush()
 
 
@@ -198,9 +202,28 @@ def remove_instalment(actor: User, instalment: Instalment, reason: str) -> Resea
     reason = reversals.stated(problems, reason)
     problems.raise_any()
     before = _schedule(contract)
+    removed = instalment.id
     contract.instalments.remove(instalment)
-    _changed(actor, contract, "instalment.remove", before, reason)
+    _changed(actor, contract, "instalment.remove", before, reason, removed)
     return contract
+
+
+def removal_of(instalment_id: int) -> AuditRecord | None:
+    """The audit record of the instalment's removal (on its contract), if it was removed."""
+    removals = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "instalment.remove",
+        AuditRecord.object_type == ResearchContract.__tablename__))
+    return next((r for r in removals
+                 if (r.changes or {}).get("removed_instalment_id", [None])[0] == instalment_id),
+                None)
+
+
+def removed_refusal(removal: AuditRecord) -> str:
+    """What a page of a removed instalment (Back, another tab's edit) answers."""
+    return _("This instalment was removed from the contract's schedule on %(date)s by "
+             "%(name)s: %(reason)s",
+             date=on_day(removal.at), name=removal.actor.name if removal.actor else _("the system"),
+             reason=(removal.changes.get("reason") or [None, ""])[1])
 
 
 # --- voiding ----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.display.formatting import day, money
+from tracker.errors import Refused
 from tracker.display.preview import Preview
 from tracker.export import responses as exports
 from tracker.obligations import queries as obligations
@@ -35,7 +36,7 @@ from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
-from tracker.web.actions import submit
+from tracker.web.actions import sent_once_before, submit
 from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, text_arg, year_arg
@@ -166,7 +167,13 @@ def _correctable(contract_id: int) -> ResearchContract:
 def _instalment(instalment_id: int) -> Instalment:
     instalment = db.session.get(Instalment, instalment_id)
     if instalment is None:
-        abort(404)
+        sent_once_before()  # the removal's form sent again lands on the contract, saying so
+        removal = corrections.removal_of(instalment_id)
+        if removal is None:
+            abort(404)
+        contract = load_contract(removal.object_id)  # 404 to who may not see it
+        raise Refused(corrections.removed_refusal(removal),
+                      back=url_for("contracts.show", contract_id=contract.id))
     load_contract(instalment.contract_id)  # 404 to who may not see it
     return instalment
 

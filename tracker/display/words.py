@@ -394,4 +394,4 @@ FIELDS = {
 
 # Keys never shown: bookkeeping the reader has no use for.
 HIDDEN = {"id", "version", "chain_hash", "token", "token_hash", "code_hash", "sha256",
-          "storage_name", "seq", "object_id", "object_type", "changes"}
+          "storage_name", "seq", "object_id", "object_type", "changes", "removed_instalment_id"}

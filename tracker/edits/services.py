@@ -97,6 +97,12 @@ def claim_content(actor: User, key: str, within: timedelta) -> FormToken | None:
     return None
 
 
+def claim_of(actor: User, token: str) -> FormToken | None:
+    """`actor`'s claim of the one-time `token`, if they sent it before; None otherwise."""
+    used = db.session.get(FormToken, token[:64])
+    return used if used is not None and used.user_id == actor.id else None
+
+
 def token_claimed(token: str) -> bool:
     return db.session.get(FormToken, token[:64]) is not None
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import current_app, flash, g, redirect, request
+from flask import abort, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -231,6 +231,19 @@ def _claim(form: Form, record: Any) -> tuple[Any, list[str]]:
         return None, [token]  # an edit sent twice saves the same values twice: harmless
     key = _content_key(actor.id)
     return edits.claim_content(actor, key, _window()), [token, key]
+
+
+def sent_once_before() -> None:
+    """The record a form acts on is gone, removed by this very form (an instalment removed):
+    the same form sent again (a double click, Back and send) lands where its first sending
+    went, saying it was saved once, as `submit` says of any form sent twice, not on a bare 404.
+    Returns when it was not sent before; otherwise answers with the redirect."""
+    token = (request.form.get("once") or "")[:64] if request.method == "POST" else ""
+    actor = current_user._get_current_object()
+    used = edits.claim_of(actor, token) if token else None
+    if used is not None and used.location:
+        flash(_("This form had already been sent: it was saved once, here."), "success")
+        abort(redirect(used.location))
 
 
 def sent_before(token: str | None) -> bool:
