@@ -396,6 +396,13 @@ ACCESS: dict[str, dict[str, str]] = {
     "gates.declare": {"POST": on_project("panelist", SEES + " panelist")},  # 409: declared
     "gates.scores": {"POST": on_project("panelist", SEES + " panelist")},
     "gates.decide": {"POST": f"{SEES} panelist: 403; {OTHERS_404}"},  # the chair alone
+    # An evaluator corrects their own declaration (the panelist's: 200) and submitted scores
+    # (the panelist has none: 409) until the panel decides; those who see the review without
+    # sitting on it may not (PanelMember.can_correct_declaration, can_correct_scores).
+    "gates.correct_declaration": {"GET": f"panelist: 200; {on_project('panelist', SEES)}",
+                                  "POST": on_project("panelist", SEES)},
+    "gates.correct_scores": {"GET": f"panelist: 409; {on_project('panelist', SEES)}",
+                             "POST": on_project("panelist", SEES)},
     # The decision at gate 1 of the project: its record stays the panelist's to read;
     # the chair or HQ corrects it (GateDecision.can_correct).
     "gates.correct": {"POST": on_project("admin", SEES + " panelist")},

@@ -31,6 +31,7 @@ IMPORTING_FUNCTIONS = {
 # Modules of the web layer, which may import tracker.web: views, forms and the app factory.
 WEB_LAYER = ("views.py", "admin_views.py", "mfa_views.py", "deal_views.py", "duty_views.py",
              "trl_views.py", "post_views.py", "void_views.py", "ip_deal_views.py",
+             "correction_views.py",
              "forms.py", "review_forms.py")
 
 

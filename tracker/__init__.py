@@ -75,6 +75,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.experts.views import bp as experts_bp
     from tracker.funding import void_views  # noqa: F401  (its forms, on funding_bp)
     from tracker.funding.views import bp as funding_bp
+    from tracker.gates import correction_views  # noqa: F401  (its pages, on gates_bp)
     from tracker.gates.admin_views import bp as gate_admin_bp
     from tracker.gates.views import bp as gates_bp
     from tracker.imports.views import bp as imports_bp

@@ -56,6 +56,7 @@ from tracker.funding.models import (  # noqa: F401
     Tranche,
 )
 from tracker.gates.condition_models import Condition  # noqa: F401
+from tracker.gates.correction_models import PanelCorrection  # noqa: F401
 from tracker.gates.models import (  # noqa: F401
     Deliverable,
     GateCriterion,

@@ -114,6 +114,20 @@ def test_the_chair_hears_when_every_evaluator_has_scored_and_not_before():
     assert sent_to("all_scores_in") == once(evaluators[0])  # the chair
 
 
+def test_hq_and_the_chair_hear_of_a_conflict_declared_after_scoring():
+    from tracker.gates import corrections
+
+    project, _director = project_with_director()
+    review = gate_steps.submit(project)
+    admin = make_user(Role.HQ_ADMIN)
+    evaluators = gate_steps.name_panel(review, admin=admin)
+    gate_steps.score(review, evaluators[1])
+    corrections.correct_declaration(evaluators[1], review, True, "My former student",
+                                    "Learnt it after scoring")
+    _commit()
+    assert sent_to("conflict_declared_late") == once(admin, evaluators[0])  # HQ, the chair
+
+
 def test_a_chair_who_scores_last_is_not_told_what_they_did():
     project, _director = project_with_director()
     review = gate_steps.submit(project)

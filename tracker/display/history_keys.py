@@ -53,6 +53,7 @@ KEYS: dict[str, Kind] = {
     "co_funders": "partner_number_rows",
     "instalments": "date_money_rows",
     "declaration": ("enum", Declaration),
+    "scores_withdrawn": "bool",  # an evaluator's conflict declared since scoring
     "locale": "locale",
     "change": ("enum", ChangeKind),
     "change_state": ("enum", ChangeState),

@@ -83,6 +83,7 @@ from tracker.funding.models import (
     ConditionKind,
 )
 from tracker.gates.condition_models import CONDITION_STATE_LABELS, ConditionState
+from tracker.gates.correction_models import CORRECTION_KIND_LABELS, CorrectionKind
 from tracker.gates.models import (
     CONCLUSION_LABELS,
     CRITERION_KIND_LABELS,
@@ -195,6 +196,7 @@ LABELS: dict[type[Enum], dict] = {
     CriterionKind: CRITERION_KIND_LABELS,
     ReviewState: REVIEW_STATE_LABELS,
     Declaration: DECLARATION_LABELS,
+    CorrectionKind: CORRECTION_KIND_LABELS,
     Recommendation: RECOMMENDATION_LABELS,
     Outcome: OUTCOME_LABELS,
     Conclusion: CONCLUSION_LABELS,

@@ -70,6 +70,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "project_baselines": lambda o: instant(o.taken_at),
     "project_members": lambda o: o.user.name,
     "panel_members": lambda o: o.user.name,
+    "panel_corrections": lambda o: f"{label(o.kind)} · {instant(o.corrected_at)}",
     "assessment_years": lambda o: _("Assessment of %(year)s", year=year(o.year)),
     "assessment_evidence": lambda o: f"{o.indicator.shown('name')} · {o.institute.shown('name')}",
     "assessment_allocations": lambda o: o.institute.shown("name"),

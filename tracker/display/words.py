@@ -13,6 +13,7 @@ from tracker.display import approval_words as approvals
 from tracker.display import assessment_words as assessed
 from tracker.display import budget_words as budgeted
 from tracker.display import contract_words as contracts
+from tracker.display import correction_words as corrections
 from tracker.display import document_words as documents
 from tracker.display import expert_words as experts
 from tracker.display import funding_words as funding
@@ -85,7 +86,7 @@ ACTIONS = {
     **PLAN_ACTIONS, **approvals.ACTIONS, **notices.ACTIONS, **accounts.ACTIONS,
     **assessed.ACTIONS, **budgeted.ACTIONS, **documents.ACTIONS, **experts.ACTIONS,
     **network.ACTIONS, **ip.ACTIONS, **partners.ACTIONS, **owed.ACTIONS, **pms.ACTIONS,
-    **contracts.ACTIONS, **funding.ACTIONS,
+    **contracts.ACTIONS, **funding.ACTIONS, **corrections.ACTIONS,
 }
 
 # The last part of an action code, for one this table does not know yet (organisations compose
@@ -153,6 +154,7 @@ OBJECTS = {
     **PLAN_OBJECTS, **approvals.OBJECTS, **notices.OBJECTS, **pms.OBJECTS,
     **accounts.OBJECTS, **assessed.OBJECTS, **budgeted.OBJECTS, **documents.OBJECTS,
     **experts.OBJECTS, **network.OBJECTS, **ip.OBJECTS, **partners.OBJECTS, **owed.OBJECTS,
+    **corrections.OBJECTS,
 }
 
 # Column or change key -> its label. One table for every model: a key means the same wherever
@@ -389,7 +391,7 @@ FIELDS = {
     "year": _l("Year"), **PLAN_FIELDS, **approvals.FIELDS, **notices.FIELDS,
     **accounts.FIELDS, **assessed.FIELDS, **budgeted.FIELDS, **documents.FIELDS,
     **experts.FIELDS, **network.FIELDS, **ip.FIELDS, **partners.FIELDS, **owed.FIELDS, **pms.FIELDS,
-    **contracts.FIELDS,
+    **contracts.FIELDS, **corrections.FIELDS,
 }
 
 # Keys never shown: bookkeeping the reader has no use for.

@@ -1,6 +1,7 @@
 """A gate's decision: its outcome (GO, CONDITIONAL GO, HOLD, RECYCLE, KILL), research
 acceptance's official conclusion, and the decision record itself (tracker/gates/decisions.py
-records it). `tracker.gates.models` re-exports these names."""
+records it); the states of a review, and what its evaluators declare and recommend.
+`tracker.gates.models` re-exports these names."""
 
 from __future__ import annotations
 
@@ -79,6 +80,52 @@ def outcome_word(gate: int, value: enum.Enum) -> str:
     if gate == ACCEPTANCE_GATE and outcome in OUTCOME_CONCLUSION:
         return str(CONCLUSION_LABELS[OUTCOME_CONCLUSION[outcome]])
     return str(OUTCOME_LABELS[outcome])
+
+
+# The states of a review and what its panel declares and recommends (the review, its panel
+# and their corrections read them: `tracker.gates.correction_models` as much as the models).
+
+class ReviewState(enum.StrEnum):
+    REQUESTED = "requested"  # the PM asked; HQ has not named a panel yet
+    OPEN = "open"  # a panel reviews
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+REVIEW_STATE_LABELS = {
+    ReviewState.REQUESTED: _l("Requested: panel to be named"),
+    ReviewState.OPEN: _l("Under review"),
+    ReviewState.DECIDED: _l("Decided"),
+    ReviewState.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+class Declaration(enum.StrEnum):
+    NONE = "none"  # declares no conflict of interest: may see the material and score
+    CONFLICT = "conflict"  # recused
+
+
+DECLARATION_LABELS = {
+    Declaration.NONE: _l("No conflict"),
+    Declaration.CONFLICT: _l("Conflict declared"),
+}
+
+
+class Recommendation(enum.StrEnum):
+    GO = "go"
+    CONDITIONAL_GO = "conditional_go"
+    HOLD = "hold"
+    RECYCLE = "recycle"
+    KILL = "kill"
+
+
+RECOMMENDATION_LABELS = {
+    Recommendation.GO: _l("GO"),
+    Recommendation.CONDITIONAL_GO: _l("CONDITIONAL GO"),
+    Recommendation.HOLD: _l("HOLD"),
+    Recommendation.RECYCLE: _l("RECYCLE"),
+    Recommendation.KILL: _l("KILL"),
+}
 
 
 class GateDecision(Base):

@@ -27,14 +27,21 @@ from tracker.accounts.models import REVIEWING_ROLES
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual, in_reader_language
 from tracker.experts.models import ExpertTitle
+from tracker.gates.correction_models import declaration_refusal, scores_refusal
 from tracker.gates.decision_models import (  # noqa: F401  (re-exported: one place to import from)
     ACCEPTANCE_GATE,
     CONCLUSION_LABELS,
     CONCLUSION_OUTCOME,
+    DECLARATION_LABELS,
     OUTCOME_LABELS,
+    RECOMMENDATION_LABELS,
+    REVIEW_STATE_LABELS,
     Conclusion,
+    Declaration,
     GateDecision,
     Outcome,
+    Recommendation,
+    ReviewState,
     outcome_word,
     outcomes_at,
 )
@@ -43,6 +50,7 @@ from tracker.projects.lifecycle import GATE_PHASE, Phase
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.files.models import StoredFile
+    from tracker.gates.correction_models import PanelCorrection
     from tracker.projects.models import Project
 
 
@@ -127,21 +135,6 @@ class GateCriterion(Bilingual, Base):
     scale_max: Mapped[int] = mapped_column(Integer, default=5)
 
     template: Mapped[GateTemplate] = relationship(back_populates="criteria")
-
-
-class ReviewState(enum.StrEnum):
-    REQUESTED = "requested"  # the PM asked; HQ has not named a panel yet
-    OPEN = "open"  # a panel reviews
-    DECIDED = "decided"
-    WITHDRAWN = "withdrawn"
-
-
-REVIEW_STATE_LABELS = {
-    ReviewState.REQUESTED: _l("Requested: panel to be named"),
-    ReviewState.OPEN: _l("Under review"),
-    ReviewState.DECIDED: _l("Decided"),
-    ReviewState.WITHDRAWN: _l("Withdrawn"),
-}
 
 
 class GateReview(Bilingual, Base):
@@ -285,35 +278,11 @@ class ReviewCriterion(Bilingual, Base):
     review: Mapped[GateReview] = relationship(back_populates="criteria")
 
 
-class Declaration(enum.StrEnum):
-    NONE = "none"  # declares no conflict of interest: may see the material and score
-    CONFLICT = "conflict"  # recused
+class PanelMember(Versioned, Base):
+    """An evaluator's place on a panel: their declaration and their scorecard. Both are the
+    evaluator's to correct, with a reason, until the panel decides (`corrections`: each keeps
+    what it replaced); a save on a stale copy is refused (the version)."""
 
-
-DECLARATION_LABELS = {
-    Declaration.NONE: _l("No conflict"),
-    Declaration.CONFLICT: _l("Conflict declared"),
-}
-
-
-class Recommendation(enum.StrEnum):
-    GO = "go"
-    CONDITIONAL_GO = "conditional_go"
-    HOLD = "hold"
-    RECYCLE = "recycle"
-    KILL = "kill"
-
-
-RECOMMENDATION_LABELS = {
-    Recommendation.GO: _l("GO"),
-    Recommendation.CONDITIONAL_GO: _l("CONDITIONAL GO"),
-    Recommendation.HOLD: _l("HOLD"),
-    Recommendation.RECYCLE: _l("RECYCLE"),
-    Recommendation.KILL: _l("KILL"),
-}
-
-
-class PanelMember(Base):
     __tablename__ = "panel_members"
     __table_args__ = (UniqueConstraint("review_id", "user_id"),)
 
@@ -334,10 +303,27 @@ class PanelMember(Base):
     scores: Mapped[list[Score]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="Score.criterion_id"
     )
+    corrections: Mapped[list[PanelCorrection]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="PanelCorrection.id"
+    )
 
     def can_read_note(self, user: User) -> bool:
         """A conflict note is for HQ admins and the evaluator who wrote it."""
         return user.is_hq_admin or user.id == self.user_id
+
+    def can_correct_scores(self, user: User) -> bool:
+        """The evaluator corrects their own submitted scorecard, until the panel decides."""
+        return user.id == self.user_id and scores_refusal(self) is None
+
+    def can_correct_declaration(self, user: User) -> bool:
+        """The evaluator corrects their own declaration (a conflict declared wrongly, or one
+        they failed to declare), until the panel decides."""
+        return user.id == self.user_id and declaration_refusal(self) is None
+
+    def can_view_history(self, user: User) -> bool:
+        """Its history (declarations and scorecards corrected, with their reasons): HQ-wide
+        roles and the evaluator; not the project's people, as its conflict note."""
+        return user.sees_whole_portfolio or user.id == self.user_id
 
 
 class Score(Base):

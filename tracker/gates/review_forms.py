@@ -27,8 +27,9 @@ from tracker.gates.models import (
     outcomes_at,
 )
 from tracker.projects.lifecycle import Phase
+from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, NumberField, Range
-from tracker.web.forms import Form
+from tracker.web.forms import Form, SeenVersion
 
 CONDITION_ROWS = 5
 
@@ -71,13 +72,22 @@ class ScorecardForm(Form):
     comment = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=5000)])
 
 
-def scorecard_form(review, formdata=None) -> ScorecardForm:
-    """A form with one field (and a comment) per criterion of `review`."""
-    class Card(ScorecardForm):
+class ScorecardCorrectionForm(SeenVersion, ScorecardForm):
+    """A submitted scorecard corrected, with the reason, on the evaluator's version."""
+
+    reason = reason_field()
+
+
+def scorecard_form(review, formdata=None, correcting=None) -> ScorecardForm:
+    """A form with one field (and a comment) per criterion of `review`; `correcting`: the
+    evaluator's place on the panel whose submitted scorecard it corrects, filled from it."""
+    base = ScorecardForm if correcting is None else ScorecardCorrectionForm
+
+    class Card(base):
         def shown_order(self) -> list[str]:
             # Each criterion with its comment, then the recommendation and the overall comment.
             return [*(name for c in review.criteria for name in (f"c{c.id}", f"c{c.id}_comment")),
-                    "recommendation", "comment"]
+                    "recommendation", "comment", *(["reason"] if correcting else [])]
 
     for criterion in review.criteria:
         # Each field is named by its criterion, as is its comment box (a screen reader reads
@@ -96,7 +106,8 @@ def scorecard_form(review, formdata=None) -> ScorecardForm:
         setattr(Card, f"c{criterion.id}_comment", StringField(
             _l("Comment on “%(criterion)s”", criterion=text),
             validators=[Optional(), Length(max=2000)]))
-    form = Card(formdata=formdata)
+    form = Card(formdata=formdata, data=None if correcting is None or formdata is not None
+                else _scorecard_data(review, correcting))
     for criterion in review.criteria:
         if criterion.kind is CriterionKind.MUST:
             form[f"c{criterion.id}"].choices = [("1", _l("Met")), ("0", _l("Not met"))]
@@ -105,6 +116,24 @@ def scorecard_form(review, formdata=None) -> ScorecardForm:
     form.recommendation.choices = [("", _l("Choose a recommendation"))] + [
         (r.value, review.word(r)) for r in Recommendation if Outcome(r.value) in allowed]
     return form
+
+
+def _scorecard_data(review, member) -> dict:
+    """A submitted scorecard as its form shows it."""
+    kinds = {c.id: c.kind for c in review.criteria}
+    data = {"recommendation": member.recommendation.value if member.recommendation else "",
+            "comment": member.comment}
+    for score in member.scores:
+        must = kinds.get(score.criterion_id) is CriterionKind.MUST
+        data[f"c{score.criterion_id}"] = ("1" if score.passed else "0") if must else score.value
+        data[f"c{score.criterion_id}_comment"] = score.comment
+    return data
+
+
+class DeclarationCorrectionForm(SeenVersion, DeclarationForm):
+    """A declaration made by mistake corrected, with the reason."""
+
+    reason = reason_field()
 
 
 class ConditionRow(Form):

@@ -278,7 +278,7 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
     emit(actor, "declaration_needed", review, only=told)
 
 
-def _member_or_404(actor: User, review: GateReview) -> PanelMember:
+def member_or_404(actor: User, review: GateReview) -> PanelMember:
     """The actor's place on the panel: 403 for someone who sees the review without sitting on
     it (the PM, HQ), 404 for anyone else."""
     member = review.member(actor)
@@ -287,7 +287,7 @@ def _member_or_404(actor: User, review: GateReview) -> PanelMember:
     return member
 
 
-def _one_member_at_a_time(review: GateReview) -> None:
+def one_member_at_a_time(review: GateReview) -> None:
     """Panel members declaring or scoring at the same moment take turns: each waits here for
     the one before to commit, then reads the review and its panel as that one left them.
     Otherwise the second lost the race on the review's version (a 409 telling an evaluator
@@ -300,8 +300,8 @@ def _one_member_at_a_time(review: GateReview) -> None:
 
 def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> None:
     """An evaluator declares a conflict of interest, or none, before seeing the material."""
-    _one_member_at_a_time(review)
-    member = _member_or_404(actor, review)
+    one_member_at_a_time(review)
+    member = member_or_404(actor, review)
     if review.state is not ReviewState.OPEN:
         raise Refused(_("This review is closed."))
     if member.declaration is not None:
@@ -331,16 +331,36 @@ def touch(review: GateReview) -> None:
 def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, Any]],
                   recommendation: Recommendation, comment: str = "") -> None:
     """Score every criterion, once. `scores[criterion_id]` has `passed` or `value`, `comment`."""
-    _one_member_at_a_time(review)
-    member = _member_or_404(actor, review)
+    one_member_at_a_time(review)
+    member = member_or_404(actor, review)
     if review.state is not ReviewState.OPEN:
         raise Refused(_("This review is closed."))
     if member.declaration is not Declaration.NONE:
         raise Refused(_("Declare that you have no conflict of interest before scoring."))
     if member.submitted_at is not None:
-        raise Refused(_("You have already submitted your scores."))
+        raise Refused(_("You have already submitted your scores: correct them from the "
+                        "review's page, with the reason."))
     problems = Problems()  # every problem of the scorecard at once
-    if Outcome(recommendation.value) not in outcomes_at(review.gate):
+    rows = scorecard_rows(review, scores, recommendation, problems)
+    problems.raise_any()
+    member.scores = rows
+    member.recommendation = recommendation
+    member.comment = comment.strip()
+    member.submitted_at = db.utcnow()
+    touch(review)
+    # The recommendation stays out of the trail: others must not read it before scoring.
+    audit.record(actor, "gate.score", review, {"member": [None, actor.id]})
+    db.session.flush()
+    if notices.all_scored(review):
+        emit(actor, "all_scores_in", review)
+
+
+def scorecard_rows(review: GateReview, scores: dict[int, dict[str, Any]],
+                   recommendation: Recommendation | None, problems: Problems) -> list[Score]:
+    """A scorecard's scores, one per criterion, checked (a first one and a correction alike),
+    each problem added to `problems` beside its criterion."""
+    if recommendation is not None and Outcome(recommendation.value) not in outcomes_at(
+            review.gate):
         problems.add("recommendation", _(
             "Research acceptance ends in one of its conclusions: recommend passed, to be "
             "reconsidered or failed."))
@@ -363,17 +383,7 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
             else:
                 rows.append(Score(criterion_id=criterion.id, value=value,
                                   comment=given.get("comment", "")))
-    problems.raise_any()
-    member.scores = rows
-    member.recommendation = recommendation
-    member.comment = comment.strip()
-    member.submitted_at = db.utcnow()
-    touch(review)
-    # The recommendation stays out of the trail: others must not read it before scoring.
-    audit.record(actor, "gate.score", review, {"member": [None, actor.id]})
-    db.session.flush()
-    if notices.all_scored(review):
-        emit(actor, "all_scores_in", review)
+    return rows
 
 
 def visible_scores(user: User, review: GateReview) -> list[PanelMember]:

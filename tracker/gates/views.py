@@ -200,22 +200,26 @@ def scores(review_id: int) -> Response | tuple[str, int]:
     form = scorecard_form(review, formdata=request.form)
 
     def call() -> None:
-        given = {}
-        for criterion in review.criteria:
-            value = getattr(form, f"c{criterion.id}").data
-            comment = getattr(form, f"c{criterion.id}_comment").data or ""
-            if criterion.kind.value == "must":
-                given[criterion.id] = {"passed": value == "1", "comment": comment}
-            else:
-                given[criterion.id] = {"value": value, "comment": comment}
-        services.submit_scores(_user(), review, given,
-                               _chosen(Recommendation, form.recommendation.data),
+        services.submit_scores(_user(), review, *scorecard_given(review, form),
                                form.comment.data or "")
 
     return submit(
         form, call,
         _("Your scores were submitted. You can now see the other submitted scorecards."),
         url_for("gates.review", review_id=review.id), lambda: _page(review, scorecard=form))
+
+
+def scorecard_given(review: GateReview, form) -> tuple[dict, Recommendation | None]:
+    """A scorecard form's scores as the services take them, and its recommendation."""
+    given = {}
+    for criterion in review.criteria:
+        value = getattr(form, f"c{criterion.id}").data
+        comment = getattr(form, f"c{criterion.id}_comment").data or ""
+        if criterion.kind.value == "must":
+            given[criterion.id] = {"passed": value == "1", "comment": comment}
+        else:
+            given[criterion.id] = {"value": value, "comment": comment}
+    return given, _chosen(Recommendation, form.recommendation.data)
 
 
 # --- the chair decides -------------------------------------------------------------------------

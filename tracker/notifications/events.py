@@ -274,6 +274,11 @@ _CATALOGUE = [
           _l("Every evaluator has scored the gate %(gate)s review of %(project)s “%(title)s”: "
              "the decision is yours to record."),
           _chair, _review),
+    Event("conflict_declared_late", _l("An evaluator declares a conflict after declaring none"),
+          _l("An evaluator of the gate %(gate)s review of %(project)s “%(title)s” corrected "
+             "their declaration: they have a conflict of interest, and their scores no longer "
+             "count. The panel may need changing."),
+          lambda review: [*_hq(review), *_chair(review)], _review),
     Event("decision_recorded", _l("A gate decision is recorded"),
           _l("Gate %(gate)s of %(project)s “%(title)s” is decided: %(outcome)s."),
           _decided, _decision, enums={"outcome": Outcome}),
