@@ -345,6 +345,10 @@ ACCESS: dict[str, dict[str, str]] = {
     "achievements.withdraw_right": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                                     "POST": on_project("pm admin")},
     "changes.decide": {"POST": on_project("admin")},  # ChangeRequest.can_decide
+    # A decision corrected by who decides (ChangeRequest.decides): the world's change waits
+    # for HQ, so there is none to correct yet (409).
+    "changes.correct": {"GET": f"admin: 409; {on_project('admin')}",
+                        "POST": on_project("admin")},
     # The colleague's place: they or the director answer (ProjectMember.can_answer).
     "projects.answer_place": {"POST": on_project("director")},
     # The deliverable of the proposal under review: its viewers and the panelist who declared.
@@ -366,6 +370,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "milestones.waive": {"POST": on_project("admin", SEES + " panelist")},
     # The other milestone's move of its due date waits for HQ.
     "milestones.decide_rebaseline": {"POST": on_project("admin")},
+    # HQ corrects its decision (Rebaseline.can_correct): the world's waits for one (409).
+    "milestones.correct_rebaseline": {"GET": f"admin: 409; {on_project('admin')}",
+                                      "POST": on_project("admin")},
     "contracts.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
     # ResearchContract.can_record: the PM and HQ admins.
     "contracts.new": {"GET": f"pm admin: 200; {on_project('pm admin')}",

@@ -31,7 +31,11 @@ from tracker.assessment.models import (  # noqa: F401
 from tracker.audit.models import AuditRecord  # noqa: F401
 from tracker.budgets.models import BudgetCategory, BudgetLine, BudgetTemplate  # noqa: F401
 from tracker.centres.models import CentreAgreement, CentrePayment  # noqa: F401
-from tracker.changes.models import ChangeRequest, ProjectBaseline  # noqa: F401
+from tracker.changes.models import (  # noqa: F401
+    ChangeCorrection,
+    ChangeRequest,
+    ProjectBaseline,
+)
 from tracker.companies.detachment_models import CompanyDetachment  # noqa: F401
 from tracker.companies.ip_models import IpDeal  # noqa: F401
 from tracker.companies.models import (  # noqa: F401
@@ -76,6 +80,7 @@ from tracker.milestones.models import (  # noqa: F401
     MilestoneEvent,
     ProgressUpdate,
     Rebaseline,
+    RebaselineCorrection,
 )
 from tracker.needs.models import NeedCandidate  # noqa: F401
 from tracker.notifications.models import ChannelChoice, NotificationSettings  # noqa: F401

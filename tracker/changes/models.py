@@ -20,6 +20,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.decision_corrections import DecisionCorrection
 from tracker.display.bilingual import in_reader_language
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ class ChangeRequest(Versioned, Base):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     approvals: Mapped[list[ApprovalRequest]] = relationship(
         order_by="ApprovalRequest.id", viewonly=True)
+    correction: Mapped[ChangeCorrection | None] = relationship(cascade="all, delete-orphan")
 
     @property
     def name(self) -> str:
@@ -156,14 +158,43 @@ class ChangeRequest(Versioned, Base):
         """The PM changes the plan of their project under way (HQ decides beyond limits)."""
         return project.can_manage_plan(user)
 
-    def can_decide(self, user: User) -> bool:
-        """HQ approves or refuses what waits for it; a handover also the director of the
-        project's institute (who may hand a project over themselves)."""
-        if not self.is_pending or self.project.is_read_only:
-            return False
+    def decides(self, user: User) -> bool:
+        """Whose decision a change of this kind is: HQ's; a handover also the director's of
+        the project's institute (who may hand a project over themselves)."""
         if self.kind is ChangeKind.HANDOVER:
             return self.project.can_hand_over(user)
         return user.is_hq_admin
+
+    def can_decide(self, user: User) -> bool:
+        """Who decides approves or refuses what waits for them."""
+        return self.is_pending and not self.project.is_read_only and self.decides(user)
+
+    @property
+    def is_decided(self) -> bool:
+        """Approved or refused by who decides (not applied on the PM's word)."""
+        return self.state in (ChangeState.APPROVED, ChangeState.REFUSED)
+
+    @property
+    def in_effect(self) -> ChangeState:
+        """The decision that stands: the correction's when one superseded it."""
+        if self.correction is None:
+            return self.state
+        return ChangeState.APPROVED if self.correction.approved else ChangeState.REFUSED
+
+    def can_correct(self, user: User) -> bool:
+        """Who decides corrects a decision taken by mistake, once: the page offers it where
+        nothing later depends on it (`tracker.changes.corrections.correction_refusal`, else
+        said instead)."""
+        return self.is_decided and self.correction is None and self.decides(user)
+
+
+class ChangeCorrection(DecisionCorrection, Base):
+    """A decision on a change request recorded by mistake, corrected (`DecisionCorrection`)."""
+
+    __tablename__ = "change_corrections"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("change_requests.id", ondelete="CASCADE"), unique=True)
 
 
 class ProjectBaseline(Base):

@@ -103,7 +103,8 @@ def comparison(project: Project) -> PlanComparison:
 def requests_of(project: Project) -> list[ChangeRequest]:
     return list(db.session.scalars(
         select(ChangeRequest).where(ChangeRequest.project_id == project.id)
-        .options(selectinload(ChangeRequest.requested_by), selectinload(ChangeRequest.decided_by))
+        .options(selectinload(ChangeRequest.requested_by), selectinload(ChangeRequest.decided_by),
+                 selectinload(ChangeRequest.correction))
         .order_by(ChangeRequest.id.desc())))
 
 

@@ -62,7 +62,7 @@ def _open(actor: User, project: Project, kind: ChangeKind, reason: str, params: 
     db.session.add(request)
     db.session.flush()
     if not needs_hq:
-        _apply(actor, project, request)
+        apply_change(actor, project, request)
     elif endorsed_first and chain.start(actor, project, Subject.CHANGE, request):
         request.state = ChangeState.ENDORSING
     changes = {"change": [None, kind.value], "change_state": [None, request.state.value],
@@ -102,7 +102,9 @@ def closed_at_institute(actor: User, request: ChangeRequest, state: RequestState
         emit(actor, "change_decided", request)
 
 
-def _apply(actor: User, project: Project, request: ChangeRequest) -> None:
+def apply_change(actor: User, project: Project, request: ChangeRequest) -> None:
+    """The change in effect: at once within the limits, or when approved (then or by a
+    correction of its refusal, `tracker.changes.corrections`)."""
     if request.kind is ChangeKind.HANDOVER:
         plan.apply_handover(actor, project, request.params, request.reason)
     else:
@@ -283,7 +285,7 @@ def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> N
     if not approve and not reason:
         raise Invalid("reason", _("Say why the change is refused."))
     if approve:
-        _apply(actor, project, request)
+        apply_change(actor, project, request)
         plan.take_baseline(project, request)
     request.state = ChangeState.APPROVED if approve else ChangeState.REFUSED
     request.decided_by_id, request.decided_at = actor.id, db.utcnow()

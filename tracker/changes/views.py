@@ -14,7 +14,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.budgets import caps
 from tracker.budgets import services as budgets
-from tracker.changes import queries, services
+from tracker.changes import corrections, queries, services
 from tracker.changes.forms import (
     DecideForm,
     EndDateForm,
@@ -25,11 +25,13 @@ from tracker.changes.forms import (
 )
 from tracker.changes.models import ChangeKind, ChangeRequest
 from tracker.display.collation import ordered
-from tracker.display.formatting import money
+from tracker.display.formatting import instant, money
+from tracker.display.labels import label
 from tracker.projects import team
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
+from tracker.web.corrections import DecisionCorrectionForm, correctable, decision_correction
 
 bp = Blueprint("changes", __name__)
 
@@ -162,9 +164,11 @@ def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
     shows the decision taken and offers no Approve or Refuse that would be refused again."""
     if not found.can_decide(_user()):
         form = None
+    blocked = found.can_correct(_user()) and corrections.correction_refusal(found)
     return render_template("changes/show.html", change=found, form=form,
-                           described=queries.before_after([found]),
-                           project=found.project)
+                           described=queries.before_after([found]), project=found.project,
+                           can_correct=found.can_correct(_user()) and not blocked,
+                           correction_blocked=blocked)
 
 
 @bp.get("/changes/<int:request_id>")
@@ -190,3 +194,32 @@ def decide(request_id: int) -> Response | tuple[str, int]:
                   else _("The change is refused."),
                   url_for("changes.show", request_id=found.id),
                   lambda: _request_page(found, form), record=found)
+
+
+def _back(found: ChangeRequest) -> str:
+    return url_for("changes.show", request_id=found.id)
+
+
+@bp.route("/changes/<int:request_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct(request_id: int) -> str | Response | tuple[str, int]:
+    """A decision recorded by mistake superseded by its opposite, by whoever decides the
+    change; refused before the form when later facts depend on it."""
+    found = correctable(db.session.get(ChangeRequest, request_id), ChangeRequest.decides,
+                        corrections.correction_refusal, _user(), _back)
+    back = _back(found)
+    form = DecisionCorrectionForm()
+    undo = found.state.value == "approved"
+    facts = [(_("Change"), label(found.kind)), (_("Project"), found.project.name),
+             (_("Decision"), label(found.state)),
+             (_("Decided by"), f"{found.decided_by.name}, {instant(found.decided_at)}"
+              if found.decided_by else "—")]  # a post on a request not decided: refused
+    return decision_correction(
+        form, lambda: corrections.correct_decision(_user(), found, form.reason.data or ""),
+        undo=undo, done=_("The approval is undone: the plan is as it was before the change.")
+        if undo else _("The change is approved and in effect."), back=back, facts=facts,
+        approve=_("Approve the change"), explanation=_(
+            "An approval recorded by mistake is undone: the plan it changed is restored and "
+            "becomes the approved baseline again. A refusal recorded by mistake becomes an "
+            "approval: the change is applied now. The decision stays on the page, superseded "
+            "by the correction and its reason."), record=found)

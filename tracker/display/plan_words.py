@@ -18,12 +18,14 @@ PLAN_ACTIONS = {
     "change.request": _l("Change asked of HQ"),
     "change.approve": _l("Change approved by HQ"),
     "change.refuse": _l("Change refused by HQ"),
+    "change.correct": _l("Decision on a change corrected"),
 }
 
 PLAN_OBJECTS = {
     "trl_records": _l("TRL record"),
     "spending_entries": _l("Spending"),
     "change_requests": _l("Change request"),
+    "change_corrections": _l("Correction of a decision on a change"),
     "project_baselines": _l("Approved baseline"),
     "pm_handovers": _l("Handover"),
 }
@@ -44,6 +46,8 @@ PLAN_FIELDS = {
     "change_state": _l("State of the change"),
     "change_request_id": _l("Change request"),
     "decision_reason": _l("Reason of the decision"),
+    "approved": _l("Approved"),
+    "corrected_by_id": _l("Corrected by"),
     "technical_route": _l("Technical route"),
     "moved": _l("Moved between lines"),
     "params": _l("Change"),

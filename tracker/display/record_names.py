@@ -71,6 +71,8 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "project_members": lambda o: o.user.name,
     "panel_members": lambda o: o.user.name,
     "panel_corrections": lambda o: f"{label(o.kind)} · {instant(o.corrected_at)}",
+    "change_corrections": lambda o: instant(o.corrected_at),
+    "rebaseline_corrections": lambda o: instant(o.corrected_at),
     "assessment_years": lambda o: _("Assessment of %(year)s", year=year(o.year)),
     "assessment_evidence": lambda o: f"{o.indicator.shown('name')} · {o.institute.shown('name')}",
     "assessment_allocations": lambda o: o.institute.shown("name"),

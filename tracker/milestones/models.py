@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, inline, str_enum, utcnow
+from tracker.decision_corrections import DecisionCorrection
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -296,6 +297,39 @@ class Rebaseline(Base):
     milestone: Mapped[Milestone] = relationship(back_populates="rebaselines")
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    correction: Mapped[RebaselineCorrection | None] = relationship(cascade="all, delete-orphan")
+
+    def can_view(self, user: User) -> bool:
+        return self.milestone.can_view(user)
+
+    @property
+    def is_decided(self) -> bool:
+        """Approved or rejected by HQ: not a move within the PM's limit, approved on their
+        own word when asked."""
+        return self.state is RebaselineState.REJECTED or (
+            self.state is RebaselineState.APPROVED and self.approved_by_id != self.requested_by_id)
+
+    @property
+    def in_effect(self) -> RebaselineState:
+        """The decision that stands: the correction's when one superseded it."""
+        if self.correction is None:
+            return self.state
+        return RebaselineState.APPROVED if self.correction.approved else RebaselineState.REJECTED
+
+    def can_correct(self, user: User) -> bool:
+        """HQ, who decides a long move, corrects its decision taken by mistake, once: the
+        page offers it where nothing later depends on it
+        (`tracker.milestones.corrections.correction_refusal`)."""
+        return self.is_decided and self.correction is None and Milestone.can_administer(user)
+
+
+class RebaselineCorrection(DecisionCorrection, Base):
+    """HQ's decision on a re-baseline recorded by mistake, corrected (`DecisionCorrection`)."""
+
+    __tablename__ = "rebaseline_corrections"
+
+    rebaseline_id: Mapped[int] = mapped_column(
+        ForeignKey("rebaselines.id", ondelete="CASCADE"), unique=True)
 
 
 class DraftEvidence(Base):

@@ -15,9 +15,11 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.dates import today
 from tracker.display.collation import ordered
+from tracker.display.formatting import day
+from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.imports.models import ImportRun
-from tracker.milestones import evidence, overdue, posts, services
+from tracker.milestones import corrections, evidence, overdue, posts, services
 from tracker.milestones.columns import OVERDUE_COLUMNS, OVERDUE_SORTS
 from tracker.milestones.forms import (
     AssignForm,
@@ -43,6 +45,7 @@ from tracker.projects.queries import PROJECT_OPTIONS
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, sent_before, submit
+from tracker.web.corrections import DecisionCorrectionForm, correctable, decision_correction
 from tracker.web.errors import render_error
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import (
@@ -74,7 +77,8 @@ PAGE_OPTIONS = (
         selectinload(ProgressUpdate.author),
         selectinload(ProgressUpdate.evidence).selectinload(Evidence.file)),
     selectinload(Milestone.rebaselines).options(selectinload(Rebaseline.requested_by),
-                                                selectinload(Rebaseline.approved_by)),
+                                                selectinload(Rebaseline.approved_by),
+                                                selectinload(Rebaseline.correction)),
 )
 
 
@@ -167,6 +171,9 @@ def _page(milestone: Milestone, **forms) -> str:
         "planning": project.phase in services.PLANNING_PHASES,
         "correctable_posts": {u.id for u in milestone.updates if u.can_correct(_user())
                               and posts.post_refusal(u) is None},
+        # HQ's decisions it may correct now (`Rebaseline.can_correct`, nothing later on them).
+        "correctable": {r.id for r in milestone.rebaselines if r.can_correct(_user())
+                        and corrections.correction_refusal(r) is None},
     }
     return render_template("milestones/show.html", **context)
 
@@ -256,6 +263,31 @@ def decide_rebaseline(rebaseline_id: int, verdict: str) -> Response | tuple[str,
     return press(lambda: services.decide_rebaseline(_user(), entry, approve),
                  _("Re-baseline approved.") if approve else _("Re-baseline rejected."),
                  _to_milestone(milestone), lambda: _page(milestone))
+
+
+@bp.route("/rebaselines/<int:rebaseline_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct_rebaseline(rebaseline_id: int) -> str | Response | tuple[str, int]:
+    """HQ's decision on a re-baseline recorded by mistake, superseded by its opposite;
+    refused before the form when later facts depend on it."""
+    entry = correctable(db.session.get(Rebaseline, rebaseline_id),
+                        lambda _entry, user: Milestone.can_administer(user),
+                        corrections.correction_refusal, _user(),
+                        lambda found: _to_milestone(found.milestone))
+    milestone, back = entry.milestone, _to_milestone(entry.milestone)
+    form = DecisionCorrectionForm()
+    undo = entry.state.value == "approved"
+    facts = [(_("Milestone"), milestone.title), (_("Old date"), day(entry.old_date)),
+             (_("New date"), day(entry.new_date)), (_("Decision"), label(entry.state))]
+    return decision_correction(
+        form, lambda: corrections.correct_rebaseline(_user(), entry, form.reason.data or ""),
+        undo=undo, done=_("The approval is undone: the milestone is due on its earlier date "
+                          "again.") if undo else _("The new due date is approved and in effect."),
+        back=back, facts=facts, approve=_("Approve the new date"), explanation=_(
+            "A decision recorded by mistake is superseded by its opposite: an approval undone "
+            "puts the milestone back on its earlier due date, a rejection corrected moves it "
+            "to the date asked. The decision stays on the page, with the correction and its "
+            "reason."), record=milestone)
 
 
 @bp.post("/milestones/<int:milestone_id>/review")

@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, request
+from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from tracker.dates import today
 from tracker.errors import Refused
+from tracker.web.actions import submit
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -34,6 +36,11 @@ class ReasonForm(OneTime, Form):
 class WithdrawForm(SeenVersion, ReasonForm):
     """A record made by mistake, withdrawn or voided on the version its page showed: a
     correction saved meanwhile is shown above the reason, which stays as typed (409)."""
+
+
+class DecisionCorrectionForm(WithdrawForm):
+    """A decision recorded by mistake, superseded by its opposite: the reason, on the version
+    of the record the page showed (a change request, the milestone of a re-baseline)."""
 
 
 class ReverseForm(ReasonForm):
@@ -80,3 +87,15 @@ def correctable(record: Any, may: Callable[[Any, Any], bool],
     if request.method == "GET":
         offered(refusal(record), back(record))
     return record
+
+
+def decision_correction(form: DecisionCorrectionForm, call: Callable[[], Any], *, undo: bool,
+                        done: str, back: str, facts: list, approve: str, explanation: str,
+                        record: Any) -> Any:
+    """The page of a decision's correction (`DecisionCorrectionForm`), posted as every form
+    is (`tracker.web.actions.submit`): `undo` an approval, or `approve` (the button's words)
+    what was refused or rejected."""
+    return submit(form, call, done, back, lambda: render_template(
+        "corrections/correct.html", form=form, back=back, facts=facts,
+        title=_("Correct the decision"), button=_("Undo the approval") if undo else approve,
+        explanation=explanation), record=record)
