@@ -34,6 +34,7 @@ from tracker.approvals.models import ApprovalStep
 from tracker.assessment.models import EvidenceEntry, Indicator
 from tracker.budgets.models import BudgetTemplate
 from tracker.changes.models import ChangeRequest
+from tracker.companies.holder_models import REFERENCES
 from tracker.companies.models import Company, ShareEntry, Shareholder
 from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS
@@ -161,10 +162,14 @@ def entered() -> list[str]:
                select(CoFunderPayment.reference), select(CoFunderPayment.reason),
                select(Partner.note), select(PartnerAgreement.title),
                select(PartnerAgreement.note),
-               # a spin-off's name, legal representative and holders, its grants' notes and
-               # the reasons their holders left
+               # a spin-off's name, legal representative and the holders the app does not
+               # know (HQ, an institute, an enterprise, a partner or a user holding shares is
+               # named as that record is, in the reader's language), its grants' notes and the
+               # reasons their holders left
                select(Company.name), select(Company.legal_representative),
-               select(Shareholder.name), select(ShareEntry.technology),
+               select(Shareholder.name).where(*(getattr(Shareholder, column).is_(None)
+                                                for column in REFERENCES)),
+               select(ShareEntry.technology),
                select(IncentiveGrant.note), select(IncentiveGrant.forfeit_reason),
                # the name of a file imported
                select(ImportRun.filename)]

@@ -373,3 +373,49 @@ def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(migrate
     command.downgrade(config, "0083")
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_0087_links_a_typed_holder_to_the_record_it_names(migrated_database):
+    """A shareholder typed before is linked to HQ, the institute, the partner or the user whose
+    name it is, in either language however spaced or cased (a person's grant to its user);
+    a holder the app does not know keeps its text only; the downgrade leaves the names as
+    typed (issue 9, point 8)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # a spin-off held by HQ, a team, a pool and three people
+    command.downgrade(config, "0086")
+    engine = make_engine(migrated_database)
+    with engine.begin() as conn:
+        hq = conn.execute(text("SELECT id, name, name_en FROM headquarters")).one()
+        institute = conn.execute(text("SELECT id, name_en FROM institutes "
+                                      "WHERE name_en IS NOT NULL ORDER BY id LIMIT 1")).one()
+        partner = conn.execute(text("SELECT id, name FROM partners "
+                                    "WHERE merged_into_id IS NULL ORDER BY id LIMIT 1")).one()
+        company = conn.execute(text("SELECT company_id FROM shareholders "
+                                    "WHERE name = :n"), {"n": hq.name}).scalar_one()
+        conn.execute(text("UPDATE shareholders SET name = :typed WHERE name = :n"),
+                     {"typed": f"  {hq.name_en.upper()} ", "n": hq.name})
+        for name, kind in ((institute.name_en, "institute"), (partner.name, "state_fund"),
+                           ("某某创业投资基金", "investor")):
+            conn.execute(text("INSERT INTO shareholders (company_id, name, kind) "
+                              "VALUES (:c, :n, :k)"), {"c": company, "n": name, "k": kind})
+        before = dict(conn.execute(text("SELECT id, name FROM shareholders")).all())
+        granted = dict(conn.execute(text(
+            "SELECT holder_id, user_id FROM incentive_grants WHERE user_id IS NOT NULL")).all())
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = {row[0]: row[1:] for row in conn.execute(text(
+            "SELECT id, name, hq_id, institute_id, enterprise_id, partner_id, user_id "
+            "FROM shareholders"))}
+    by_name = {name.strip(): refs for name, *refs in rows.values()}
+    assert by_name[hq.name_en.upper()] == [hq.id, None, None, None, None]
+    assert by_name[institute.name_en] == [None, institute.id, None, None, None]
+    assert by_name[partner.name] == [None, None, None, partner.id, None]
+    for unknown in ("某某创业投资基金", "力控关节研发团队", "员工持股平台（激励池）", "孙浩"):
+        assert by_name[unknown] == [None] * 5, unknown
+    assert granted and all(rows[holder][-1] == user for holder, user in granted.items())
+    assert {i: row[0] for i, row in rows.items()} == before  # the names typed stay
+    command.downgrade(config, "0086")
+    with engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT id, name FROM shareholders")).all()) == before
+    command.upgrade(config, "head")
+    engine.dispose()

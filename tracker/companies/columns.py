@@ -31,7 +31,7 @@ PORTFOLIO_COLUMNS = [
 ]
 
 CAP_TABLE_COLUMNS = [
-    Column(_l("Holder"), lambda h: h.holder.name, width=32),
+    Column(_l("Holder"), lambda h: h.holder.shown_name, width=32),
     Column(_l("Holder type"), lambda h: h.holder.kind, Kind.LABEL, 18),
     Column(_l("Shares"), lambda h: h.shares, Kind.NUMBER, 16),
     Column(_l("Stake (%)"), lambda h: h.pct, Kind.PCT, 10),
@@ -52,5 +52,6 @@ def portfolio_total(totals) -> SimpleNamespace:
 
 def cap_table_total(table) -> SimpleNamespace:
     """A cap table's last row: the shares issued on its date, and their stakes' total."""
-    return SimpleNamespace(holder=SimpleNamespace(name=_l("Total (shares issued)"), kind=None),
+    return SimpleNamespace(holder=SimpleNamespace(shown_name=_l("Total (shares issued)"),
+                                                  kind=None),
                            shares=table.issued, pct=table.total_pct if table.rows else None)

@@ -58,7 +58,7 @@ def no_holding_below_zero(company: Company, on: date) -> None:
             # A refusal above the form, not beside the date: no date of the reversal helps.
             raise Refused(_(
                 "%(name)s would hold %(shares)s shares on %(date)s: the shares reversed were "
-                "passed on by a later entry; reverse that one first.", name=short.holder.name,
+                "passed on by a later entry; reverse that one first.", name=short.holder.shown_name,
                 shares=number(short.shares), date=day(when)))
     reserve.no_pool_below_promised(company, on)
 

@@ -22,7 +22,15 @@ from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.dates import today
 from tracker.display.labels import label
 from tracker.web.corrections import ReverseForm, reason_field
-from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, NumberField, Range, row_id
+from tracker.web.fields import (
+    DateField,
+    MoneyField,
+    MultiCheckboxField,
+    NumberField,
+    OfferedField,
+    Range,
+    row_id,
+)
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 HOLDING_ROWS = 8
@@ -67,7 +75,7 @@ class CompanyForm(OneTime, SeenVersion, Form):
 
 class HoldingRow(Form):
     # Rows left empty may come without their selects: the defaults keep them valid.
-    name = StringField(_l("Holder"), validators=[Optional(), Length(max=200)])
+    name = OfferedField(_l("Holder"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType,
                        default=HolderType.TEAM)
     shares = _shares(_l("Shares"), required=False)
@@ -101,7 +109,7 @@ class IncorporationForm(OneTime, Form):
 
 
 class IssueForm(OneTime, Form):
-    name = StringField(_l("Holder"), validators=[DataRequired(), Length(max=200)])
+    name = OfferedField(_l("Holder"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
     shares = _shares(_l("Shares"))
     acquired_by = SelectField(_l("Paid with"), choices=[], coerce=Acquisition)
@@ -118,7 +126,7 @@ class IssueForm(OneTime, Form):
 
 class TransferForm(OneTime, Form):
     from_holder_id = SelectField(_l("From"), coerce=int, choices=[])
-    name = StringField(_l("To"), validators=[DataRequired(), Length(max=200)])
+    name = OfferedField(_l("To"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
     shares = _shares(_l("Shares"))
     on_date = DateField(_l("Transferred on"), validators=[InputRequired()])
@@ -129,12 +137,12 @@ class TransferForm(OneTime, Form):
 
     def __init__(self, *args, holders=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.from_holder_id.choices = [(h.id, h.name) for h in holders]
+        self.from_holder_id.choices = [(h.id, h.shown_name) for h in holders]
         self.kind.choices = _choices(HolderType)
 
 
 class InvestorRow(Form):
-    name = StringField(_l("Investor"), validators=[Optional(), Length(max=200)])
+    name = OfferedField(_l("Investor"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType,
                        default=HolderType.INVESTOR)
     amount = _money(_l("Amount (CNY)"), required=False)
@@ -175,8 +183,8 @@ ARTICLE_45_HELP = _l("Article 45: the contributors of a technology get at least 
                      "recorded.")
 
 
-def _holder(text) -> StringField:
-    return StringField(text, validators=[Optional(), Length(max=200)])
+def _holder(text) -> OfferedField:
+    return OfferedField(text, validators=[Optional(), Length(max=200)])
 
 
 class IpDealForm(OneTime, Form):

@@ -104,7 +104,7 @@ def cap_table(company: Company, on: date, exclude_round_id: int | None = None,
     holders = {h.id: h for h in company.holders}
     held = sorted(((holders[holder_id], shares)
                    for holder_id, shares in balances(entries).items() if shares),
-                  key=lambda row: (-row[1], row[0].name))
+                  key=lambda row: (-row[1], row[0].shown_name))
     pcts = money.apportioned([shares for _holder, shares in held], total)
     rows = [Holding(holder, shares, p) for (holder, shares), p in zip(held, pcts, strict=True)]
     return CapTable(on=on, issued=total, rows=rows)

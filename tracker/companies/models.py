@@ -21,11 +21,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
+from tracker.companies.holder_models import HolderType, Shareholder
 from tracker.dates import PAST
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.funding.models import FundingAgreement
@@ -37,27 +37,6 @@ if TYPE_CHECKING:
     from tracker.companies.reversal_models import ExitReversal, RoundReversal
     from tracker.funding.models import Conversion
     from tracker.projects.models import Project
-
-
-class HolderType(enum.StrEnum):
-    TEAM = "team"
-    HQ = "hq"
-    INSTITUTE = "institute"
-    PARK = "park"
-    STATE_FUND = "state_fund"
-    INVESTOR = "investor"  # an external investor
-    INCENTIVE_POOL = "incentive_pool"
-
-
-HOLDER_TYPE_LABELS = {
-    HolderType.TEAM: _l("R&D team"),
-    HolderType.HQ: _l("HQ"),
-    HolderType.INSTITUTE: _l("Institute"),
-    HolderType.PARK: _l("Park"),
-    HolderType.STATE_FUND: _l("State-owned fund"),
-    HolderType.INVESTOR: _l("External investor"),
-    HolderType.INCENTIVE_POOL: _l("Incentive pool"),
-}
 
 
 class Acquisition(enum.StrEnum):
@@ -216,18 +195,6 @@ class Company(Versioned, Base):
     def can_detach(user: User) -> bool:
         """HQ admins detach a company from a project it was wrongly recorded against."""
         return user.is_hq_admin
-
-
-class Shareholder(Base):
-    __tablename__ = "shareholders"
-    __table_args__ = (UniqueConstraint("company_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[HolderType] = mapped_column(str_enum(HolderType, "holder_type"))
-
-    company: Mapped[Company] = relationship(back_populates="holders")
 
 
 class ShareEntry(Base):

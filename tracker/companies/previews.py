@@ -25,7 +25,7 @@ from tracker.settings import services as settings
 
 def stake_rows(changes: list[ledger.RoundStake]) -> list[tuple[str, str, str, str, str]]:
     """A row per holder, then the total (the stakes add up to exactly 100.00 %)."""
-    rows = [(s.holder.name, number(s.before) if s.before else "—",
+    rows = [(s.holder.shown_name, number(s.before) if s.before else "—",
              pct(s.before_pct) if s.before else "—", number(s.after), pct(s.after_pct))
             for s in changes]
     before = sum((s.before for s in changes), Decimal("0"))
@@ -74,9 +74,9 @@ def financing_round(company: Company, financing: FinancingRound) -> Preview:
 def equity_holders(company: Company) -> tuple[str, str]:
     """The names a deal's shares for IP go to by default: the company's institute holder (else
     the institute of its first project) and its R&D team holder, if it has one."""
-    of = {kind: next((h.name for h in company.holders if h.kind is kind), "")
+    of = {kind: next((h.shown_name for h in company.holders if h.kind is kind), "")
           for kind in (HolderType.INSTITUTE, HolderType.TEAM)}
-    institute = of[HolderType.INSTITUTE] or (company.projects[0].institute.name
+    institute = of[HolderType.INSTITUTE] or (company.projects[0].institute.shown("name")
                                              if company.projects else "")
     return institute, of[HolderType.TEAM]
 

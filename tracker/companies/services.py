@@ -17,7 +17,8 @@ from sqlalchemy import func, select, true
 
 from tracker import db, money
 from tracker.audit import services as audit
-from tracker.companies import ledger, prerequisites
+from tracker.companies import holder_names, ledger, prerequisites
+from tracker.companies.holder_names import holder_for
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.lines import IssueLine, check_line
 from tracker.companies.models import (
@@ -36,6 +37,7 @@ from tracker.display.formatting import before_stop, day, number
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.incentives import reserve
+from tracker.names import name_key
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
@@ -195,22 +197,14 @@ def update_company(actor: User, company: Company, **values: Any) -> Company:
 
 def check_holders(company: Company, names: list[tuple[str, HolderType]], field: str) -> None:
     """A holder's name keeps its type: refuse before anything is written."""
-    kinds = {h.name: h.kind for h in company.holders}
+    kinds: dict[str, HolderType] = {}
     for name, kind in names:
-        known = kinds.setdefault(name.strip(), kind)
+        holder = holder_names.find(company.holders, name)
+        known = holder.kind if holder else kinds.setdefault(name_key(name), kind)
         if known is not kind:
             raise Invalid(field, _("%(name)s is a holder of the type %(kind)s, not %(other)s.",
-                                   name=name.strip(), kind=label(known), other=label(kind)))
-
-
-def holder_for(company: Company, name: str, kind: HolderType) -> Shareholder:
-    """The company's holder of that name, created if new (after `check_holders`)."""
-    name = name.strip()
-    holder = next((h for h in company.holders if h.name == name), None)
-    if holder is None:
-        holder = Shareholder(name=name, kind=kind)
-        company.holders.append(holder)
-    return holder
+                                   name=holder.shown_name if holder else name.strip(),
+                                   kind=label(known), other=label(kind)))
 
 
 def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Decimal, on: date,
@@ -224,7 +218,7 @@ def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Deci
                        note=note, recorded_by_id=actor.id)
     company.entries.append(entry)
     changes = audit.pending_changes(entry)
-    changes["holder"] = [None, holder.name]
+    changes["holder"] = [None, holder.name]  # the trail shows it as `shown_name`
     audit.record(actor, "shares.issue", entry, changes)
     return entry
 
@@ -332,7 +326,7 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
     if shares is None or shares <= 0 or shares != shares.to_integral_value():
         problems.add("shares", _("Shares are whole numbers above zero; %(n)s was given.",
                                  n=shares))
-    if name.strip() == source.name:
+    if holder_names.find([source], name) is source:
         problems.add("name", _("A holder does not transfer shares to itself."))
     else:
         problems.collect(check_holders, company, [(name, kind)], "name")
@@ -343,14 +337,15 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
         if shares > held:
             problems.add("shares", _(
                 "%(name)s holds %(held)s shares from %(date)s on; a transfer of %(shares)s "
-                "would leave a negative holding.", name=source.name, held=number(held),
+                "would leave a negative holding.", name=source.shown_name, held=number(held),
                 date=day(on), shares=number(shares)))
         elif shares > reserve.transferable(company, source, on):
             problems.add("shares", reserve.reserved_sentence(company, source, on))
         elif shares > held - locked:
             problems.add("shares", _(
                 "%(locked)s of %(name)s's shares are locked up on %(date)s: at most %(free)s "
-                "can be transferred, not %(shares)s.", locked=number(locked), name=source.name,
+                "can be transferred, not %(shares)s.", locked=number(locked),
+                name=source.shown_name,
                 date=day(on), free=number(max(held - locked, Decimal("0"))),
                 shares=number(shares)))
     problems.raise_any()

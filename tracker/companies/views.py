@@ -33,6 +33,7 @@ from tracker.companies.forms import (
     ShareReverseForm,
     TransferForm,
 )
+from tracker.companies.holder_names import offered as offered_holders
 from tracker.companies.holdings import listed, read_once, with_ledger
 from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
@@ -45,6 +46,7 @@ from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversible
+from tracker.web.fields import offer
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
 from tracker.web.permissions import requires
@@ -61,8 +63,7 @@ def _user() -> User:
 
 def load_company(company_id: int, *, manage: bool = False) -> Company:
     """The company, or 404 unless the user may see it; 403 to change it without the role."""
-    company = db.session.scalar(select(Company).where(Company.id == company_id)
-                                .options(*with_ledger()))
+    company = db.session.scalar(select(Company).filter_by(id=company_id).options(*with_ledger()))
     if company is None or not company.can_view(_user()):
         abort(404)
     if manage and not Company.can_manage(_user()):
@@ -76,6 +77,7 @@ def _to_company(company: Company) -> str:
 
 def _form_page(company: Company | None, form, title: str, template: str = "companies/form.html",
                **context) -> str:
+    offer(form, lambda: offered_holders(company) if company is not None else [])  # holders
     return render_template(template, form=form, company=company, title=title, **context)
 
 
@@ -175,8 +177,7 @@ def edit(company_id: int) -> Response | tuple[str, int]:
     form = CompanyForm(projects=_project_choices(company), data=data)
     return submit(form, lambda: services.update_company(_user(), company, **_values(form)),
                   _("Saved."), _to_company(company),
-                  lambda: _form_page(company, form, _("Edit company")),
-                  record=company)
+                  lambda: _form_page(company, form, _("Edit company")), record=company)
 
 
 @bp.route("/companies/<int:company_id>/incorporate", methods=["GET", "POST"])
@@ -233,8 +234,7 @@ def transfer(company_id: int) -> Response | tuple[str, int]:
         source = next(h for h in company.holders if h.id == form.from_holder_id.data)
         return services.transfer_shares(
             _user(), company, source, form.name.data, form.kind.data, form.shares.data,
-            form.on_date.data, lock_up_until=form.lock_up_until.data,
-            note=form.note.data or "")
+            form.on_date.data, lock_up_until=form.lock_up_until.data, note=form.note.data or "")
 
     return submit(form, call, _("Share transfer recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Transfer shares")))
@@ -287,8 +287,7 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
     def call():
         return deals.record_exit(_user(), company, kind=form.kind.data,
                                     on=form.on_date.data, proceeds=form.proceeds.data,
-                                    note=form.note.data or "",
-                                    accelerate=form.accelerate.data)
+                                    note=form.note.data or "", accelerate=form.accelerate.data)
 
     return submit(form, call, _("Exit recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Exit")),
@@ -312,8 +311,8 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
     form = ShareReverseForm()
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
              (_("Entry"), label(entry.kind)),
-             (_("From"), entry.from_holder.name if entry.from_holder else "—"),
-             (_("To"), entry.to_holder.name), (_("Shares"), number(entry.shares))]
+             (_("From"), entry.from_holder.shown_name if entry.from_holder else "—"),
+             (_("To"), entry.to_holder.shown_name), (_("Shares"), number(entry.shares))]
     return submit(form, lambda: corrections.reverse_entry(_user(), entry, form.on_date.data,
                                                           form.reason.data or ""),
                   _("Entry reversed: both stay in the ledger."), _to_company(entry.company),
@@ -367,7 +366,7 @@ def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
 def void_founders(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
     form = ReasonForm()
-    facts = [(e.to_holder.name, number(e.shares)) for e in company.entries if e.standing]
+    facts = [(e.to_holder.shown_name, number(e.shares)) for e in company.entries if e.standing]
     return submit(form, lambda: corrections.void_founders(_user(), company,
                                                           form.reason.data or ""),
                   _("The founders' table is voided: record it again."), _to_company(company),

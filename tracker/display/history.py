@@ -21,10 +21,11 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, select
+from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, or_, select
 from sqlalchemy import inspect as sa_inspect
 
 from tracker import db
+from tracker.companies.holder_models import REFERENCES, Shareholder
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
@@ -33,6 +34,7 @@ from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.gates.models import GateTemplate
+from tracker.names import name_key
 from tracker.partners.models import Partner
 from tracker.settings.catalogue import CATALOGUE
 
@@ -138,6 +140,7 @@ class _Names:
         self.loaded: dict[tuple[str, int], Any] = {}
         self.deliverables: dict[str, str] | None = None
         self.partners: dict[str, str] | None = None
+        self.holders: dict[str, str] | None = None
 
     def want(self, table: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
@@ -174,6 +177,17 @@ class _Names:
         if self.partners is None:
             self.partners = {p.name: p.shown("name") for p in db.session.scalars(select(Partner))}
         return self.partners.get(name, name) if isinstance(name, str) else name
+
+    def holder(self, name: Any) -> Any:
+        """A holder as the trail names it (the name typed when its shares were recorded) in the
+        reader's language when it is an organisation or a user the app knows
+        (`Shareholder.shown_name`); a holder the app does not know, as it was written."""
+        if self.holders is None:
+            known = or_(*(getattr(Shareholder, column).is_not(None) for column in REFERENCES))
+            self.holders = {name_key(n): h.shown_name
+                            for h in db.session.scalars(select(Shareholder).where(known))
+                            for n in h.names()}
+        return self.holders.get(name_key(name), name) if isinstance(name, str) else name
 
     def name(self, table: str, value: Any) -> str:
         if not isinstance(value, int):
@@ -272,10 +286,15 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
     if kind == "date_money_rows" and isinstance(value, list):
         return "; ".join(shown("date_money", row, names) for row in value)
-    if kind in ("text_money_rows", "text_number_rows", "partner_number_rows") and isinstance(
-            value, list):
+    if kind == "holder":
+        return str(names.holder(value))
+    if kind == "holders" and isinstance(value, list):
+        return " → ".join(str(names.holder(v)) for v in value)
+    if kind in ("text_money_rows", "text_number_rows", "partner_number_rows",
+                "holder_number_rows") and isinstance(value, list):
         cell = "money" if kind == "text_money_rows" else "number"
-        said = names.partner if kind == "partner_number_rows" else str
+        said = {"partner_number_rows": names.partner,
+                "holder_number_rows": names.holder}.get(kind, str)
         return "; ".join(f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
                          and len(row) == 2 else str(row) for row in value)
     if kind == "auto":

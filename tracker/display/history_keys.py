@@ -44,7 +44,11 @@ KEYS: dict[str, Kind] = {
     "instalment": "date",
     "payment": "date_money",
     "budget_lines": "text_money_rows",
-    "cap_table": "text_number_rows",
+    # A cap table's holders and a holder of shares: by the names typed, shown as the holders
+    # the app knows are named in the reader's language (`Shareholder.shown_name`).
+    "cap_table": "holder_number_rows",
+    "holder": "holder",
+    "holders": "holders",
     "evidence": "number",
     "recovery_codes_left": "number",
     "second_factor": "secret",

@@ -58,18 +58,17 @@ from tracker.budgets.models import (
 from tracker.centres.status import STATUS_LABELS as CENTRE_STATUS_LABELS
 from tracker.centres.status import CentreStatus
 from tracker.changes.models import CHANGE_KIND_LABELS, CHANGE_STATE_LABELS, ChangeKind, ChangeState
+from tracker.companies.holder_models import HOLDER_TYPE_LABELS, HolderType
 from tracker.companies.ip_models import IP_DEAL_KIND_LABELS, IpDealKind
 from tracker.companies.models import (
     ACQUISITION_LABELS,
     COMPANY_STATUS_LABELS,
     ENTRY_KIND_LABELS,
     EXIT_KIND_LABELS,
-    HOLDER_TYPE_LABELS,
     Acquisition,
     CompanyStatus,
     EntryKind,
     ExitKind,
-    HolderType,
 )
 from tracker.contracts.models import CONTRACT_TYPE_LABELS, ContractType
 from tracker.display import said

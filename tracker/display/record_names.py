@@ -47,6 +47,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "share_entries": lambda o: _dated(f"{label(o.kind)} · "
                                       + _("%(n)s shares", n=number(o.shares)), o.on_date),
     "round_investments": lambda o: money(o.amount),
+    "shareholders": lambda o: o.shown_name,
     "company_exits": lambda o: _dated(label(o.kind), o.on_date),
     "incentive_grants": _grant,
     "option_exercises": lambda o: _dated(_("%(n)s shares exercised", n=number(o.shares)),

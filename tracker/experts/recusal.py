@@ -54,12 +54,13 @@ def _same_unit(project: Project, expert: Expert) -> str | None:
 
 
 def _holders(project: Project) -> dict[str, str]:
-    """The holders of the project's company, by name as compared -> the company's name."""
+    """The holders of the project's company, by each name they go by (an organisation's in
+    either language), as compared -> the company's name."""
     rows = db.session.execute(
-        select(Shareholder.name, Company.name).join(Company, Company.id == Shareholder.company_id)
+        select(Shareholder, Company.name).join(Company, Company.id == Shareholder.company_id)
         .join(company_projects, company_projects.c.company_id == Company.id)
         .where(company_projects.c.project_id == project.id)).all()
-    return {_name_key(holder): company for holder, company in rows}
+    return {_name_key(name): company for holder, company in rows for name in holder.names()}
 
 
 STAKE_MESSAGES = {

@@ -311,11 +311,13 @@ def convert(actor: User, agreement: FundingAgreement, financing: FinancingRound)
         raise Refused(_("%(amount)s buys no whole share at %(price)s.",
                         amount=cny(computed.disbursed), price=price_text(computed.price)))
     company = financing.company
+    # HQ's holding, referring to HQ (named in the reader's language), not its name copied.
     hq = next((h for h in company.holders if h.kind is HolderType.HQ), None)
     hq_name = hq.name if hq is not None else agreement.project.hq.name
     companies.check_holders(company, [(hq_name, HolderType.HQ)], "round_id")
+    holder = companies.holder_for(company, hq_name, HolderType.HQ, agreement.project.hq)
     entry = companies.issue_entry(
-        actor, company, companies.holder_for(company, hq_name, HolderType.HQ), computed.shares,
+        actor, company, holder, computed.shares,
         financing.on_date, Acquisition.CONVERSION, round_id=financing.id,
         note=agreement.project.code)
     db.session.flush()

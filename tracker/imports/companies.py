@@ -27,7 +27,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tracker import db
-from tracker.companies import corrections, deals
+from tracker.companies import corrections, deals, holder_names
 from tracker.companies import services as companies
 from tracker.companies.forms import (
     HOLDING_ROWS,
@@ -216,6 +216,25 @@ def _not_renamed(values: dict) -> None:
             "again.", name=same[0].name))
 
 
+def as_recorded(company: Company, cap_table: list | None, wanted: dict) -> tuple[list, dict]:
+    """The row's ledger with each holder it names by the name the ledger records it by
+    (`holder_names.recorded_as`; reversals as they are): a file exported in English
+    re-imports unchanged."""
+    def named(text):
+        return holder_names.recorded_as(company.holders, text)
+
+    def each(entries, line):
+        return entries and [e if isinstance(e, Reversal | Elsewhere) else line(e)
+                            for e in entries]
+
+    return each(cap_table, lambda h: (named(h[0]), *h[1:])), {
+        **wanted,
+        "rounds": each(wanted["rounds"], lambda r: (*r[:3], [(named(n), *rest)
+                                                             for n, *rest in r[3]])),
+        "issues": each(wanted["issues"], lambda i: (named(i[0]), *i[1:])),
+        "transfers": each(wanted["transfers"], lambda t: (named(t[0]), named(t[1]), *t[2:]))}
+
+
 class Companies(Adapter):
     kind, model, form_class = columns.COMPANIES, Company, CompanyForm
     fields = COMPANY_FIELDS
@@ -285,6 +304,8 @@ class Companies(Adapter):
             company = companies.record_company(actor, **values)
         else:
             company = companies.update_company(actor, obj, **values)
+            # A holder named in either language is the holder recorded by its name.
+            cap_table, wanted = as_recorded(company, cap_table, wanted)
         problems = Problems()  # every problem of the row at once, each in its column
         lines = [h for h in cap_table or [] if not isinstance(h, Reversal)]
         founders = ledger_lines.founders(company)

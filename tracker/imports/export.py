@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
 from tracker.achievements.models import Achievement, IpRight, Jurisdiction
+from tracker.companies import holder_names
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
@@ -230,40 +232,41 @@ def _companies() -> Iterator[list]:
             selectinload(Company.exits)).order_by(Company.id)):
         cap_table, on = recorded_holdings(c)
         lines = [h for h in cap_table if not isinstance(h, reversal_lines.Reversal)]
+        shown = holder_names.shown_names(c.holders)  # each holder as the reader reads it
         yield [c.name, c.uscc, c.registered_on, _text(c.registered_capital),
                c.legal_representative, ", ".join(p.code for p in c.projects), on,
                _text(sum((s for _n, _k, s, *_rest in lines), Decimal("0"))) if lines else "",
-               reversal_lines.written(cap_table, _holding),
-               reversal_lines.written(recorded_rounds(c), _round),
-               reversal_lines.written(recorded_issues(c), _issue),
-               reversal_lines.written(recorded_transfers(c), _transfer),
+               reversal_lines.written(cap_table, partial(_holding, shown)),
+               reversal_lines.written(recorded_rounds(c), partial(_round, shown)),
+               reversal_lines.written(recorded_issues(c), partial(_issue, shown)),
+               reversal_lines.written(recorded_transfers(c), partial(_transfer, shown)),
                reversal_lines.written(recorded_conversions(c), " | ".join),
                reversal_lines.written(recorded_exit(c), _exit)]
 
 
-def _holding(line: tuple) -> str:
+def _holding(shown: dict[str, str], line: tuple) -> str:
     n, k, s, a, t, lock = line
-    return " | ".join([n, k.value, _text(s)] + (
+    return " | ".join([shown.get(n, n), k.value, _text(s)] + (
         [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
 
 
-def _round(line: tuple) -> str:
+def _round(shown: dict[str, str], line: tuple) -> str:
     name, closed, pre, investors = line
     return f"{name} | {closed.isoformat()} | {_text(pre)} | " + ", ".join(
-        f"{n}: {k.value}: {_text(a)}" + (": lead" if lead else "")
+        f"{shown.get(n, n)}: {k.value}: {_text(a)}" + (": lead" if lead else "")
         for n, k, a, lead in investors)
 
 
-def _issue(line: tuple) -> str:
+def _issue(shown: dict[str, str], line: tuple) -> str:
     n, k, s, on, a, t, lock = line
-    return " | ".join([n, k.value, _text(s), on.isoformat()] + (
+    return " | ".join([shown.get(n, n), k.value, _text(s), on.isoformat()] + (
         [a.value, t, _text(lock)] if a is not Acquisition.CASH or t or lock else []))
 
 
-def _transfer(line: tuple) -> str:
+def _transfer(shown: dict[str, str], line: tuple) -> str:
     source, n, k, s, on, lock = line
-    return " | ".join([source, n, k.value, _text(s), on.isoformat()]
-                      + ([lock.isoformat()] if lock else []))
+    return " | ".join([shown.get(source, source), shown.get(n, n), k.value, _text(s),
+                       on.isoformat()] + ([lock.isoformat()] if lock else []))
 
 
 def _exit(line: tuple) -> str:
@@ -280,8 +283,8 @@ def _incentive_grants() -> Iterator[list]:
             selectinload(IncentiveGrant.all_exercises)).order_by(IncentiveGrant.id)):
         yield [g.company.uscc or g.company.name,
                emails[g.user_id] if g.user_id else g.person_name, g.kind, g.shares,
-               g.exercise_price, g.pool.name, g.granted_on, g.vesting_start, g.vesting_months,
-               g.cliff_months, g.lock_up_until, g.exercise_window_days, g.note,
+               g.exercise_price, g.pool.shown_name, g.granted_on, g.vesting_start,
+               g.vesting_months, g.cliff_months, g.lock_up_until, g.exercise_window_days, g.note,
                "; ".join(f"{on.isoformat()} | {_text(n)}" for on, n in recorded_exercises(g)),
                "; ".join(f"{on.isoformat()} | {why}" for on, why in recorded_leaving(g))]
 

@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems
@@ -142,7 +143,8 @@ def _not_redated(company: Company, values: dict) -> None:
             "%(recorded)s: this row changes its grant date, by which an import finds it, so "
             "it would record a second grant. What was granted is corrected in the tracker, "
             "not by an import.", person=grant.person_name or grant.user.name,
-            shares=number(grant.shares), pool=grant.pool.name, recorded=day(grant.granted_on)))
+            shares=number(grant.shares), pool=grant.pool.shown_name,
+            recorded=day(grant.granted_on)))
 
 
 class IncentiveGrants(Adapter):
@@ -196,7 +198,7 @@ class IncentiveGrants(Adapter):
         pools = services.pools(company)
         wanted = (given.get("pool") or [""])[0].strip()
         if wanted:
-            pool = next((p for p in pools if p.name == wanted), None)
+            pool = holder_names.find(pools, wanted)
             if pool is None:
                 raise CellError(_("%(company)s has no incentive pool called %(name)s.",
                                   company=company.name, name=wanted), "pool")

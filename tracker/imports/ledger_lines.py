@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from tracker.companies import holder_names
 from tracker.companies import services as companies
 from tracker.companies.forms import IssueForm, TransferForm
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType, ShareEntry
@@ -218,7 +219,7 @@ def record_issue(actor, company: Company, entry: LaterIssue,
 def record_transfer(actor, company: Company, entry: Transfer,
                     problems: Problems) -> ShareEntry | None:
     source_name, name, kind, shares, on, lock_up = entry
-    source = next((h for h in company.holders if h.name == source_name), None)
+    source = holder_names.find(company.holders, source_name)
     if source is None:
         problems.add("transfers", _("%(entry)s: %(name)s holds no shares of %(company)s.",
                                     entry=describe_transfer(entry), name=source_name,

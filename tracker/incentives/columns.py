@@ -48,7 +48,7 @@ class GrantLine:
 
 
 POOL_COLUMNS = [
-    Column(_l("Pool"), lambda line: line.holder.name, width=24),
+    Column(_l("Pool"), lambda line: line.holder.shown_name, width=24),
     Column(_l("Shares held"), lambda line: line.held, Kind.NUMBER, 14),
     Column(_l("Promised to options"), lambda line: line.promised, Kind.NUMBER, 14),
     Column(_l("Unallocated"), lambda line: line.unallocated, Kind.NUMBER, 14),
@@ -81,7 +81,7 @@ GRANT_COLUMNS = [
 ]
 
 DILUTED_COLUMNS = [
-    Column(_l("Holder"), lambda r: r.holder.name, width=24),
+    Column(_l("Holder"), lambda r: r.holder.shown_name, width=24),
     Column(_l("Holder type"), lambda r: r.holder.kind, Kind.LABEL, 16),
     Column(_l("Issued shares"), lambda r: r.issued, Kind.NUMBER, 14),
     Column(_l("Issued stake (%)"), lambda r: r.issued_pct, Kind.PCT, 10),
@@ -96,6 +96,6 @@ DILUTED_COLUMNS = [
 def diluted_total(table: DilutedTable) -> SimpleNamespace:
     """The cap table's last row: its stakes only when some holder has shares on its date."""
     return SimpleNamespace(
-        holder=SimpleNamespace(name=_("Total"), kind=None), issued=table.issued,
+        holder=SimpleNamespace(shown_name=_("Total"), kind=None), issued=table.issued,
         issued_pct=table.issued_pct if table.rows else None, options=table.options,
         diluted=table.diluted, diluted_pct=table.diluted_pct if table.rows else None)

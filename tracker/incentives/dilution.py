@@ -78,7 +78,8 @@ def fully_diluted(table: CapTable, grants: list[IncentiveGrant]) -> DilutedTable
             holders.setdefault(grant.pool_id, grant.pool)
     issued = {h.holder.id: h.shares for h in table.rows}
     pcts = {h.holder.id: h.pct for h in table.rows}
-    ids = sorted(holders, key=lambda i: (-(issued.get(i, ZERO) + options[i]), holders[i].name))
+    ids = sorted(holders, key=lambda i: (-(issued.get(i, ZERO) + options[i]),
+                                         holders[i].shown_name))
     diluted = [issued.get(i, ZERO) + options[i] for i in ids]
     diluted_pcts = money.apportioned(diluted, table.issued)
     return DilutedTable(on=table.on, issued=table.issued, rows=[

@@ -68,7 +68,7 @@ class GrantForm(OneTime, GrantFields, ScheduleFields, Form):
 
     def __init__(self, *args, pools=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.pool_id.choices = [(p.id, p.name) for p in pools]
+        self.pool_id.choices = [(p.id, p.shown_name) for p in pools]
         self.user_id.choices = [(0, _l("Not a user: the name below"))] + [
             (u.id, f"{u.name} ({u.email})") for u in users]
         self.kind.choices = [(k.value, label(k)) for k in GrantKind]

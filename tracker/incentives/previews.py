@@ -47,7 +47,7 @@ def grant(record: IncentiveGrant) -> Preview:
     facts += [(_("Granted on"), day(on)), *_schedule(record),
               (_("Locked up until"), day(record.lock_up_until) if record.lock_up_until
                else _("No lock-up")),
-              (_("%(pool)s can grant after this", pool=record.pool.name),
+              (_("%(pool)s can grant after this", pool=record.pool.shown_name),
                number(services.unallocated(company, record.pool, on))),
               (_("Stakes below"), _("Fully diluted, on %(date)s", date=day(on)))]
     grants = services.grants_of(company)
@@ -61,10 +61,10 @@ def stake_rows(before: dilution.DilutedTable,
                after: dilution.DilutedTable) -> list[tuple[str, str, str, str, str]]:
     """A row per holder of either table, fully diluted, then the total."""
     was = {r.holder.id: r for r in before.rows}
-    rows = [(r.holder.name, number(was[r.holder.id].diluted) if r.holder.id in was else "—",
+    rows = [(r.holder.shown_name, number(was[r.holder.id].diluted) if r.holder.id in was else "—",
              pct(was[r.holder.id].diluted_pct) if r.holder.id in was else "—",
              number(r.diluted), pct(r.diluted_pct)) for r in after.rows]
-    rows += [(r.holder.name, number(r.diluted), pct(r.diluted_pct), "—", "—")
+    rows += [(r.holder.shown_name, number(r.diluted), pct(r.diluted_pct), "—", "—")
              for r in before.rows if r.holder.id not in {a.holder.id for a in after.rows}]
     rows.append((_("Total"), number(before.diluted),
                  pct(sum((r.diluted_pct for r in before.rows), ZERO)),
@@ -83,12 +83,12 @@ def leaving(record: IncentiveGrant) -> Preview:
              (_("Granted"), f"{number(record.shares)} · {label(record.kind)}"),
              (_("Vested on leaving: stays theirs"), number(kept))]
     if record.kind is GrantKind.SHARES:
-        facts.append((_("Unvested: returned to %(pool)s", pool=record.pool.name),
+        facts.append((_("Unvested: returned to %(pool)s", pool=record.pool.shown_name),
                       number(record.forfeited)))
     else:
         left = max(kept - record.exercised(), ZERO)
         facts += [(_("Unvested: forfeited, back to %(pool)s's unallocated shares",
-                     pool=record.pool.name), number(record.forfeited)),
+                     pool=record.pool.shown_name), number(record.forfeited)),
                   (_("Exercised"), number(record.exercised())),
                   (_("Vested, not exercised"), number(left)),
                   (_("Exercise window after leaving"),
@@ -96,6 +96,6 @@ def leaving(record: IncentiveGrant) -> Preview:
                      "lapses.", date=day(record.exercise_until),
                      days=ngettext("%(num)d day", "%(num)d days",
                                    (record.exercise_until - left_on).days)))]
-    facts.append((_("%(pool)s can grant after this", pool=record.pool.name),
+    facts.append((_("%(pool)s can grant after this", pool=record.pool.shown_name),
                   number(services.unallocated(record.company, record.pool, today()))))
     return Preview(facts=facts)

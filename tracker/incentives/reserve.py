@@ -68,7 +68,7 @@ def reserved_sentence(company: Company, pool: Shareholder, on: date) -> str:
     reserved = promised(pool)
     return _("%(pool)s holds %(held)s shares from %(date)s on, of which %(reserved)s back "
              "options outstanding (granted to %(people)s): at most %(left)s can leave the pool.",
-             pool=pool.name, held=number(held), date=day(on), reserved=number(reserved),
+             pool=pool.shown_name, held=number(held), date=day(on), reserved=number(reserved),
              people=people(pool), left=number(max(held - reserved, ZERO)))
 
 
@@ -81,5 +81,5 @@ def no_pool_below_promised(company: Company, on: date) -> None:
             raise Refused(_(
                 "%(pool)s would hold %(held)s shares from %(date)s on, fewer than the "
                 "%(reserved)s that back options outstanding (granted to %(people)s): the pool's "
-                "shares promised to them stay with it.", pool=pool.name, held=number(held),
+                "shares promised to them stay with it.", pool=pool.shown_name, held=number(held),
                 date=day(on), reserved=number(promised(pool)), people=people(pool)))

@@ -113,5 +113,5 @@ def _pool_kept_its_promise(grant: IncentiveGrant, left_on: date) -> None:
             "What %(name)s forfeited on leaving went back to %(pool)s, which has granted or "
             "transferred it since: restoring the grant would leave the pool %(short)s shares "
             "short of the options it promised (to %(people)s). Reverse that later grant or "
-            "transfer first.", name=grant.person_name, pool=grant.pool.name,
+            "transfer first.", name=grant.person_name, pool=grant.pool.shown_name,
             short=number(short), people=reserve.people(grant.pool)))

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.companies import ledger
+from tracker.companies import holder_names, ledger
 from tracker.companies import services as companies
 from tracker.companies.models import (
     Acquisition,
@@ -183,7 +183,7 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
         problems.add("user_id", _("%(name)s cannot be granted equity: external experts, "
                                   "enterprise contacts, HQ admins and closed accounts are not "
                                   "grantees.", name=user.name))
-    elif any(h.name == name and h.kind is not HolderType.TEAM for h in company.holders):
+    elif (other := holder_names.find(company.holders, name)) and other.kind is not HolderType.TEAM:
         problems.add("person_name", _("%(name)s is already a holder of another type (a fund or a "
                                       "company): give the person's own name.", name=name))
     try:
@@ -205,11 +205,11 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
         problems.add("shares", _(
             "%(pool)s holds %(held)s shares from %(date)s on, of which %(promised)s are "
             "promised to options granted before: %(left)s can be granted, not %(shares)s.",
-            pool=pool.name, held=number(ledger.lowest_balance_from(company, pool.id, on)),
+            pool=pool.shown_name, held=number(ledger.lowest_balance_from(company, pool.id, on)),
             date=day(on), promised=number(promised(company, pool)),
             left=number(max(left, ZERO)), shares=number(shares)))
     problems.raise_any()
-    holder = companies.holder_for(company, name, HolderType.TEAM)
+    holder = companies.holder_for(company, name, HolderType.TEAM, user)
     record = IncentiveGrant(
         company=company, pool=pool, holder=holder, user_id=user.id if user else None,
         person_name=name, kind=kind, shares=shares,
@@ -270,7 +270,7 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
                 done=number(record.exercised(on)), may=number(may), shares=number(shares)))
         elif shares > (held := ledger.lowest_balance_from(company, record.pool_id, on)):
             problems.add("shares", _("%(pool)s holds %(held)s shares from %(date)s on, fewer "
-                                     "than %(shares)s.", pool=record.pool.name,
+                                     "than %(shares)s.", pool=record.pool.shown_name,
                                      held=number(held), date=day(on), shares=number(shares)))
     problems.raise_any()
     entry = _move(actor, company, record.pool, record.holder, shares, on, record.lock_up_until)

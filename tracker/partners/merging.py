@@ -2,8 +2,9 @@
 
 An HQ admin chooses the partner that stays; what hangs from the other (its agreements with
 HQ, the co-funding lines of allocation-investment agreements with their payments, the
-institutes it co-builds, the reports owed to it: `REPOINTED`) is re-pointed to it, the empty
-fields of the one that stays are filled from the other, and the other is kept as a redirect
+institutes it co-builds, the reports owed to it, its shares: `REPOINTED`) is re-pointed to
+it, the empty fields of the one that stays are filled from the other, and the other is kept
+as a redirect
 (`merged_into_id`): its page and its name (an import naming it) lead to the one that stays,
 and it is listed no more. Both are audited. Two partners that are plainly not the same
 organisation, or whose records would clash once merged, are refused with the reason.
@@ -20,6 +21,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 
 from tracker import db
 from tracker.audit import services as audit
+from tracker.companies.holder_models import Shareholder
 from tracker.display import formatting
 from tracker.display.history import field_label
 from tracker.display.preview import Preview
@@ -47,6 +49,7 @@ REPOINTED = (
     ("agreements", PartnerAgreement.partner_id),
     ("co_funding", CoFunder.partner_id),
     ("reports", ReportObligation.recipient_partner_id),
+    ("holdings", Shareholder.partner_id),  # the shares it holds in spin-offs
 )
 
 
@@ -59,6 +62,7 @@ class Moves:
     agreements: int = 0
     co_funding: int = 0
     reports: int = 0  # reports owed to it (`ReportObligation.recipient_partner_id`)
+    holdings: int = 0  # its holdings of spin-offs' shares (`Shareholder.partner_id`)
     payments: int = 0
     paid: Decimal = Decimal("0")
     institutes: int = 0

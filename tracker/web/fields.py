@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import DateField as WTDateField
-from wtforms import DecimalField, IntegerField, SelectMultipleField
+from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
 from tracker.display.formatting import MINUS, number, year
@@ -150,3 +153,35 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class _OfferedInput(TextInput):
+    """A text input with the names its field offers in a datalist: one is chosen as it is
+    typed, and any other can be typed."""
+
+    def __call__(self, field, **kwargs):
+        if not field.offered:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("list", f"{field.id}-offered")
+        options = "".join(f'<option value="{escape(name)}">' for name in field.offered)
+        return Markup(f'{super().__call__(field, **kwargs)}'
+                      f'<datalist id="{field.id}-offered">{options}</datalist>')
+
+
+class OfferedField(StringField):
+    """Free text that offers names the app knows (`offer`): a shareholder, typed or chosen."""
+
+    widget = _OfferedInput()
+    offered: tuple[str, ...] = ()
+
+
+def offer(form, names: Callable[[], list[str]]) -> None:
+    """Offer `names()` in every `OfferedField` of `form`, its rows' included; asked for once,
+    and only by a form that has such a field."""
+    asked = cache(names)
+    for field in form:
+        if isinstance(field, OfferedField):
+            field.offered = tuple(asked())
+        for entry in field.entries if hasattr(field, "entries") else ():
+            if hasattr(entry, "form"):
+                offer(entry.form, asked)

@@ -139,6 +139,6 @@ def cap_table(company_id: int) -> Response:
     on = query_args(s.CapTableQuery).on or today()
     table = ledger.cap_table(company, on)
     return answer(s.CapTable, {"company_id": company.id, "on": on, "issued": table.issued,
-                               "rows": [{"holder_id": h.holder.id, "holder": h.holder.name,
+                               "rows": [{"holder_id": h.holder.id, "holder": h.holder.shown_name,
                                          "kind": h.holder.kind, "shares": h.shares,
                                          "pct": h.pct} for h in table.rows]})

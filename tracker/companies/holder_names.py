@@ -1,0 +1,123 @@
+"""Which holder a typed name is: the company's holder of that name, in either language, or the
+organisation the app knows by it, or a new holder known by its name only.
+
+Every form and import that records shares to a holder names it as text (a founders' table,
+an issuance, a transfer, a round's investors, an IP deal's holders, a grant, the companies and
+ledger files); a name that is HQ's, an institute's, an enterprise's or a partner's, in Chinese
+or in English, compared as people's typing is compared (tracker/names.py: spaces, full-width
+forms and case aside), is that organisation when it is one only; a person's holding (the type
+R&D team) is the user of that name when there is one only. Migration 0087 linked the holders
+recorded before by the same rule. The forms offer these names (`offered`) and take any other.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, cast, func, literal, or_, select, union_all
+
+from tracker import db
+from tracker.accounts.models import User
+from tracker.companies.holder_models import REFERENCES, HolderType, Shareholder
+from tracker.names import name_key, one_line
+from tracker.organisations.models import Enterprise, Headquarters, Institute
+from tracker.partners.models import Partner
+
+if TYPE_CHECKING:
+    from tracker.companies.models import Company
+
+ORGANISATIONS = {column: model for column, model in REFERENCES.items() if model is not User}
+# The relationship a record is set by (`hq` for HQ...).
+RELATIONSHIPS = {model: column.removesuffix("_id") for column, model in REFERENCES.items()}
+Known = Headquarters | Institute | Enterprise | Partner | User
+
+
+def _text(value: str | None):
+    """A constant of the union, typed (PostgreSQL types a union's columns from its first)."""
+    return cast(literal(value), String)
+
+
+def find(holders: list[Shareholder], text: str) -> Shareholder | None:
+    """The holder among `holders` (a company's) that `text` names, by any name it goes by."""
+    key = name_key(text)
+    return next((h for h in holders if key in {name_key(n) for n in h.names()}), None) \
+        if key else None
+
+
+def known(text: str, kind: HolderType) -> Known | None:
+    """The record `text` names, when one only (an organisation before a person)."""
+    key = name_key(text)
+    if not key:
+        return None
+    # Compared in SQL as written, lower-cased or folded; `name_key` then decides.
+    folded = one_line(text)
+    wanted = list({v for v in (folded, unicodedata.normalize("NFKC", folded))
+                   for v in (v, v.lower())})
+    selects = []
+    for column, model in ORGANISATIONS.items():
+        rows = (select(_text(column).label("column"), model.id, model.name,
+                       model.name_en.label("name_en"))
+                .where(or_(func.lower(model.name).in_(wanted),
+                           func.lower(model.name_en).in_(wanted))))
+        if model is Partner:
+            rows = rows.where(Partner.merged_into_id.is_(None))
+        selects.append(rows)
+    if kind is HolderType.TEAM:  # a person: their account
+        selects.append(select(_text("user_id").label("column"), User.id, User.name,
+                              _text(None).label("name_en"))
+                       .where(func.lower(User.name).in_(wanted)))
+    found = {(row.column, row.id) for row in db.session.execute(union_all(*selects))
+             if key in (name_key(row.name), name_key(row.name_en))}
+    chosen = {pair for pair in found if pair[0] != "user_id"} or found
+    if len(chosen) != 1:
+        return None
+    column, row_id = chosen.pop()
+    return db.session.get(REFERENCES[column], row_id)
+
+
+def holder_for(company: Company, text: str, kind: HolderType,
+               record: Known | None = None) -> Shareholder:
+    """The company's holder `text` names, created if new: referring to the record it names when
+    the app knows one (`record`, when the caller knows it: a grant's user, HQ converting), else
+    known by the name typed."""
+    holder = find(company.holders, text)
+    if holder is not None:
+        return holder
+    record = record or known(text, kind)
+    holder = next((h for h in company.holders if record is not None and h.known is record),
+                  None)
+    if holder is None:
+        holder = Shareholder(name=one_line(text)[:200], kind=kind)
+        if record is not None:
+            setattr(holder, RELATIONSHIPS[type(record)], record)
+        company.holders.append(holder)
+    return holder
+
+
+def offered(company: Company) -> list[str]:
+    """The names a holder's field offers, in the reader's language: the company's holders,
+    HQ, the institutes and enterprises of its projects and every partner HQ works with
+    (funds, parks, cities); any other name can be typed."""
+    names = [h.shown_name for h in company.holders]
+    for project in company.projects:
+        names += [project.hq.shown("name"), project.institute.shown("name")]
+        if project.partner_enterprise is not None:
+            names.append(project.partner_enterprise.shown("name"))
+    if not company.projects:
+        names += [hq.shown("name") for hq in db.session.scalars(select(Headquarters))]
+    names += [p.shown("name") for p in db.session.scalars(
+        select(Partner).where(Partner.merged_into_id.is_(None)).order_by(Partner.name))]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def recorded_as(holders: list[Shareholder], text: str) -> str:
+    """The name the ledger records the holder `text` names by (a file may name it in the other
+    language), or `text` for a holder not among `holders`: what an import compares."""
+    holder = find(holders, text)
+    return holder.name if holder is not None else text
+
+
+def shown_names(holders: list[Shareholder]) -> dict[str, str]:
+    """Each holder's recorded name to the name it is shown by: what an export writes."""
+    return {h.name: h.shown_name for h in holders}
