@@ -111,7 +111,8 @@ def _transfer(pieces: list[str]) -> Transfer:
     form = TransferForm(formdata=MultiDict({
         "from_holder_id": "1", "name": name, "kind": choice(HOLDER_TYPE, kind, "transfers"),
         "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
-        "lock_up_until": iso_date(lock_up)}), holders=[SimpleNamespace(id=1, name=source)])
+        "lock_up_until": iso_date(lock_up)}),
+        holders=[SimpleNamespace(id=1, shown_name=source)])
     if not form.validate():
         raise CellError(_("%(entry)s: %(problem)s", entry=source, problem=form_errors(form)),
                         "transfers")
