@@ -117,9 +117,12 @@ def test_every_page_file_and_history_names_each_holder_in_the_readers_language(
     login(client, reader)
     shown, hidden = (1, 0) if locale == "en" else (0, 1)
     pages = {path: client.get(path).get_data(as_text=True)
-             for path in (f"/companies/{company.id}", f"/history/companies/{company.id}")}
+             for path in (f"/companies/{company.id}", f"/history/companies/{company.id}",
+                          f"/companies/{company.id}/incentives")}
     pages["csv"] = _csv(client.get(f"/companies/{company.id}?export=csv"))
     pages["xlsx"] = _xlsx(client.get(f"/companies/{company.id}?export=xlsx"))
+    pages["diluted"] = _csv(client.get(
+        f"/companies/{company.id}/incentives?export=csv&table=diluted"))
     for where, page in pages.items():
         for kind, pair in NAMES.items():
             assert pair[shown] in page and pair[hidden] not in page, (where, kind)
