@@ -27,6 +27,8 @@ from tracker.companies.models import Acquisition, HolderType, ShareEntry, Shareh
 from tracker.companies.services import IssueLine
 from tracker.funding import services as funding
 from tracker.imports import export
+from tracker.imports import services as imports
+from tracker.imports.models import ImportState
 from tracker.names import name_key
 from tracker.partners import merging
 from tracker.partners.models import Partner, PartnerKind
@@ -208,3 +210,19 @@ def test_a_partner_merged_takes_its_holdings_along(world):
     assert held.to_holder.partner_id == twin.id
     merging.merge_partner(helpers.manager(), twin, world["partner"])
     assert db.session.get(Shareholder, held.to_holder_id).partner_id == world["partner"].id
+
+
+def test_a_companies_file_exported_in_english_re_imports_unchanged_in_chinese(app, world):
+    """The file names each known holder in English; read on a Chinese import, each is the
+    holder recorded (in Chinese, or as typed), so nothing is added or refused."""
+    company = world["company"]
+    admin = make_user(Role.HQ_ADMIN, locale="zh_CN")
+    entries = len(company.entries)
+    with app.test_request_context(), force_locale("en"):
+        exported = export.export_csv("companies")
+    assert NAMES["hq"][1].encode() in exported and NAMES["hq"][0].encode() not in exported
+    with app.test_request_context(), force_locale("zh_CN"):
+        result = imports.run_import(admin, "companies", "companies.csv", io.BytesIO(exported))
+    assert result.state is ImportState.DONE, result.errors
+    db.session.expire_all()
+    assert len(db.session.get(type(company), company.id).entries) == entries
