@@ -375,14 +375,14 @@ def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(migrate
     engine.dispose()
 
 
-def test_0089_links_a_typed_holder_to_the_record_it_names(migrated_database):
+def test_0092_links_a_typed_holder_to_the_record_it_names(migrated_database):
     """A shareholder typed before is linked to HQ, the institute, the partner or the user whose
     name it is, in either language however spaced or cased (a person's grant to its user);
     a holder the app does not know keeps its text only; the downgrade leaves the names as
     typed (issue 9, point 8)."""
     config = alembic_config(migrated_database)
     seed_demo(migrated_database)  # a spin-off held by HQ, a team, a pool and three people
-    command.downgrade(config, "0088")
+    command.downgrade(config, "0091")
     engine = make_engine(migrated_database)
     with engine.begin() as conn:
         hq = conn.execute(text("SELECT id, name, name_en FROM headquarters")).one()
@@ -414,7 +414,7 @@ def test_0089_links_a_typed_holder_to_the_record_it_names(migrated_database):
         assert by_name[unknown] == [None] * 5, unknown
     assert granted and all(rows[holder][-1] == user for holder, user in granted.items())
     assert {i: row[0] for i, row in rows.items()} == before  # the names typed stay
-    command.downgrade(config, "0088")
+    command.downgrade(config, "0091")
     with engine.connect() as conn:
         assert dict(conn.execute(text("SELECT id, name FROM shareholders")).all()) == before
     command.upgrade(config, "head")

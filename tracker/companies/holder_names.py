@@ -6,7 +6,7 @@ an issuance, a transfer, a round's investors, an IP deal's holders, a grant, the
 ledger files); a name that is HQ's, an institute's, an enterprise's or a partner's, in Chinese
 or in English, compared as people's typing is compared (tracker/names.py: spaces, full-width
 forms and case aside), is that organisation when it is one only; a person's holding (the type
-R&D team) is the user of that name when there is one only. Migration 0089 linked the holders
+R&D team) is the user of that name when there is one only. Migration 0092 linked the holders
 recorded before by the same rule. The forms offer these names (`offered`) and take any other.
 """
 

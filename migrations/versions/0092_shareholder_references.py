@@ -1,7 +1,7 @@
 """a shareholder that is an organisation the app knows refers to it, not to its name typed
 
-Revision ID: 0089
-Revises: 0088
+Revision ID: 0092
+Revises: 0091
 Create Date: 2026-11-27 11:40:00
 
 Issue 9, point 8: a shareholder's name was stored as typed, so HQ's holding read
@@ -24,8 +24,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0089'
-down_revision = '0088'
+revision = '0092'
+down_revision = '0091'
 branch_labels = None
 depends_on = None
 
