@@ -18,7 +18,7 @@ from tracker.organisations.forms import CentreForm, NeedForm
 from tracker.projects.forms import ProjectForm
 from tracker.spending.forms import SpendingForm
 
-ONE = SimpleNamespace(id=7, name="One", category="Equipment", title="One",
+ONE = SimpleNamespace(id=7, name="One", category="Equipment", title="One", shown_name="One",
                       shown=lambda _column: "One")
 
 # (form, the keyword its choices come from, what one choice is)
