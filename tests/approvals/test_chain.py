@@ -137,6 +137,21 @@ def test_a_change_endorsed_by_the_institute_waits_for_hq_who_decides_as_before()
     assert project.budget_total == Decimal("3300000.00")
 
 
+def test_a_change_at_the_institute_is_not_said_to_await_hq_on_the_project_page(client):
+    director = make_user()
+    project = make_project(institute=make_institute(director=director),
+                           phase=Phase.CONTRACT_RESEARCH)
+    change = changes.change_total(project.pm, project, budget_total=Decimal("3300000.00"),
+                                  reason="More field trials")
+    _commit()
+    assert change.state is ChangeState.ENDORSING
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "1 awaiting a decision" in page and "awaiting HQ" not in page
+    listed = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+    assert "Awaiting the institute" in listed
+
+
 def test_withdrawal_is_allowed_until_the_next_level_acts():
     project, director = _draft()
     deputy = make_user(name="Deputy")

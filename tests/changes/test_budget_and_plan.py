@@ -135,7 +135,7 @@ def test_the_end_date_moves_on_the_pms_word_within_the_rebaseline_setting_of_the
                                       reason="Supplier later still")
     _commit()
     assert second.state is ChangeState.PENDING and project.end_date == date(2029, 1, 20)
-    assert "40 days from the approved end date" in second.why_hq
+    assert "40 days from the approved end date, Dec 31, 2028" in second.why_hq  # as pages say dates
     [record] = _audit("change.apply")
     assert record.changes["end_date"] == ["2028-12-31", "2029-01-20"]
 
@@ -179,6 +179,10 @@ def test_the_pages_show_before_and_after_and_hq_decides_there(client):
                                      "Equipment CN¥820,000.00; Materials CN¥1,180,000.00",
                                      "Equipment CN¥640,000.00; Materials CN¥1,360,000.00"]]
     assert "Approve" not in page  # not the PM's to decide
+    # The project page's count says what the list says (waiting for a decision: the
+    # institute's or HQ's), never that HQ holds a change still at the institute.
+    shown = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "1 awaiting a decision" in shown and "awaiting HQ" not in shown
 
     post(client, "/logout")
     admin = make_user(Role.HQ_ADMIN)
@@ -193,6 +197,7 @@ def test_the_pages_show_before_and_after_and_hq_decides_there(client):
     assert _amounts(project) == [Decimal("640000.00"), Decimal("1360000.00")]
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "Approved baseline" in page and "Current plan" in page
+    assert "awaiting a decision" not in page
     changes = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
     assert "Approved" in changes and "Applied" in changes
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.decision_corrections import DecisionCorrection
 from tracker.display.bilingual import in_reader_language
+from tracker.display.formatting import day
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -127,7 +128,8 @@ class ChangeRequest(Versioned, Base):
                            "project manager moves alone.", **why)
         if self.kind is ChangeKind.END_DATE:
             return gettext("%(days)s days from the approved end date, %(approved)s: more than "
-                           "the %(limit)s days the project manager moves it alone.", **why)
+                           "the %(limit)s days the project manager moves it alone.",
+                           **{**why, "approved": day(date.fromisoformat(why["approved"]))})
         if self.kind is ChangeKind.TEAM_ADD:
             return gettext("This person sits on the open panel of %(review)s: a place on the "
                            "team would give them a stake in the project they are reviewing.",
