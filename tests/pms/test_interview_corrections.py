@@ -6,6 +6,7 @@ both languages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -75,6 +76,9 @@ def test_hq_corrects_an_interview_and_the_record_history_says_so(client):
     login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
     history = client.get(f"/history/pm_records/{record.id}").get_data(as_text=True)
     assert "更正了项目经理面试记录" in history and "PM interview corrected" not in history
+    # The person interviewed is a candidate (候选人), not a need's candidate (候选对接方).
+    page = client.get(f"/pms/interviews/{interview.id}/correct").get_data(as_text=True)
+    assert re.search(r">\s*候选人\s*<", page) and not re.search(r">\s*候选\s*<", page)
 
 
 def test_the_last_interview_withdrawn_makes_a_candidate_again(client):

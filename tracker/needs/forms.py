@@ -66,7 +66,7 @@ class CandidateForm(OneTime, Form):
 
 
 class MatchForm(SeenVersion, Form):
-    candidate_id = SelectField(_l("Candidate"), coerce=int, choices=[])
+    candidate_id = SelectField(_l("Candidate to match"), coerce=int, choices=[])
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
