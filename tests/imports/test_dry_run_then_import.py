@@ -77,3 +77,30 @@ def test_the_command_line_dry_run_says_what_would_be_done(app, tmp_path):
         "--as", "only-admin@example.cn"])
     assert result.exit_code == 0
     assert "1 would be created, 0 would be updated, 0 unchanged" in result.output
+
+
+def test_a_dry_run_says_what_each_updated_row_would_change_as_the_history_says_it(client):
+    """Not only "Would be updated WEB-1" (newcomer's finding): the fields, before and after,
+    in the reader's language, though nothing was written."""
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    _dry_run(client)
+    post(client, f"/admin/import/{_dry_run(client).id}/import", {})
+    assert jobs.work() == 1
+    changed = [GOOD[0], ["WEB-1", "Web institute", "Semiconductors", "joint"]]
+    page = post(client, "/admin/import/", {
+        "kind": "institutes", "dry_run": "y",
+        "file": (io.BytesIO(csv_bytes(changed)), "institutes.csv")},
+        content_type="multipart/form-data")
+    assert page.status_code == 302 and jobs.work() == 1
+    checked = db.session.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
+    assert (checked.state, checked.updated) == (ImportState.CHECKED, 1)
+    assert db.session.scalar(select(Institute.field)) == "Materials"  # nothing written
+    page = client.get(f"/admin/import/{checked.id}").get_data(as_text=True)
+    assert "Would be updated" in page and "Materials → Semiconductors" in page
+    assert "Institute changed" in page
+    admin.locale = "zh_CN"
+    db.session.commit()
+    page = client.get(f"/admin/import/{checked.id}").get_data(as_text=True)
+    assert "Materials → Semiconductors" in page and "Institute" not in page

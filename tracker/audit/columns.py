@@ -40,7 +40,7 @@ def _link(line: Line) -> str | None:
     return url_for("audit.history", object_type=line.object_type, object_id=line.object_id)
 
 
-def _changes(line: Line) -> str:
+def changes_said(line: Line) -> str:
     """Each changed field as `label: before → after` (or `label: value` when it was new),
     one a line."""
     return "\n".join(
@@ -60,7 +60,7 @@ def audit_columns(*, show_object: bool, see_address: bool, link_objects: bool = 
     if show_object:
         columns.append(Column(_l("To what"), _object, width=28,
                               link=_link if link_objects else None))
-    columns.append(Column(_l("Changes"), _changes, width=60, css="text-cell"))
+    columns.append(Column(_l("Changes"), changes_said, width=60, css="text-cell"))
     if see_address:
         columns.append(Column(_l("Address"), lambda line: line.address, width=16))
     return columns

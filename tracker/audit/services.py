@@ -35,7 +35,8 @@ _import_run: ContextVar[list[int] | None] = ContextVar("import_run", default=Non
 @contextmanager
 def during_import(run_id: int) -> Iterator[None]:
     """Every record written inside says which import made the change (`changes["import"]`)."""
-    token = _import_run.set([run_id, 0])
+    # [the run's id, records written, the records `record_about` wrote since `take_written`]
+    token = _import_run.set([run_id, 0, []])
     try:
         yield
     finally:
@@ -53,6 +54,17 @@ def written_during_import() -> int:
     nothing."""
     current = _import_run.get()
     return current[1] if current else 0
+
+
+def take_written() -> list[list[Any]]:
+    """What the current import wrote one by one since the last call, as [action, object
+    type, object id, changes]: a dry run, rolled back, can still say what a row would
+    change. Records written in bulk (new records of a batch) are not kept."""
+    current = _import_run.get()
+    if current is None:
+        return []
+    written, current[2] = current[2], []
+    return written
 
 
 def jsonable(value: Any) -> Any:
@@ -131,6 +143,7 @@ def record_about(
     object (a sign-in attempt with an unknown e-mail)."""
     current = _import_run.get()
     if current is not None:
+        current[2].append([action, object_type, object_id, changes])
         changes = {**changes, "import": [None, current[0]]}
         current[1] += 1
     token = g.get("api_token") if has_request_context() else None

@@ -62,7 +62,9 @@ class ImportRun(Base):
     # [[row, column header, message], ...], the header and the message as they were said
     # (tracker.display.said): `errors` reads them in the reader's language.
     said_errors: Mapped[list[Any]] = mapped_column("errors", JSON, default=list)
-    # What a dry run would do, or what the import did: [[row, "created"|"updated", key], ...]
+    # What a dry run would do, or what the import did: [[row, "created"|"updated", key,
+    # records], ...], an update's records as [action, object type, object id, changes] (runs
+    # before 2026-11-27 have no records).
     # (the first rows only; the counts above are complete).
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # A web upload's file, kept until its job has read it; the uploader's language; the

@@ -34,6 +34,8 @@ from tracker.imports.models import ImportRun, ImportState
 
 # Past this many, further errors are counted but not listed: the first ones tell what to fix.
 MAX_ERRORS = 1000
+# What an updated row wrote, kept for its run's page up to this many records.
+MAX_RECORDS = 20
 # What was created or updated, listed up to this many rows (the counts are complete).
 MAX_CHANGES = 500
 # How often (in rows) progress is reported and a cancellation looked for.
@@ -230,6 +232,7 @@ def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[
                   number: int) -> tuple[str, Any]:
     """Save a prepared row by its page's service: "created", "updated" or "unchanged"."""
     obj = prepared.obj
+    audit.take_written()  # from here on, what this row writes
     written = audit.written_during_import()
     try:
         saved = adapter.save(actor, obj, prepared.values)
@@ -325,7 +328,9 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
             else:
                 counts[outcome] += 1
                 if outcome != "unchanged" and len(changes) < MAX_CHANGES:
-                    changes.append([number, outcome, adapter.name(row)])
+                    # An update says what it changes, as the history would say it.
+                    records = audit.take_written()[:MAX_RECORDS] if outcome == "updated" else []
+                    changes.append([number, outcome, adapter.name(row), records])
             done += 1
             if done % PROGRESS_EVERY == 0:
                 if progress:

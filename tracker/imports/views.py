@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
+from tracker.audit.columns import changes_said
+from tracker.display import history
 from tracker.imports import jobs, sheets
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
@@ -71,6 +75,38 @@ def _outcome(run: ImportRun) -> tuple[str, str]:
              "are listed below.", id=run.id), "error"
 
 
+@dataclass
+class _AsRecord:
+    """What an imported row wrote (or would have written), read as the audit record it made
+    for `history.describe`."""
+
+    action: str
+    object_type: str
+    object_id: int | None
+    changes: dict
+    at: None = None
+    actor: None = None
+    ip_address: None = None
+
+
+def _changes(run: ImportRun, reader) -> list[tuple[int, str, str, list[tuple[str, str]]]]:
+    """Each row the run created or updated, an update with what it changes in the words of
+    the history (fields, before and after), so that a dry run says what it would do."""
+    rows = [(entry[0], entry[1], entry[2], entry[3] if len(entry) > 3 else [])
+            for entry in run.changes or []]
+    lines = iter(history.describe([_AsRecord(*record) for *_row, records in rows
+                                   for record in records], reader))
+    return [(row, change, name, [_said(next(lines), name) for _record in records])
+            for row, change, name, records in rows]
+
+
+def _said(line: history.Line, name: str) -> tuple[str, str]:
+    """What happened (and to what, when not the row's own record), and its fields' changes as
+    the history says them."""
+    what = line.action if line.name in ("", name) else f"{line.action} · {line.what}: {line.name}"
+    return what, changes_said(line)
+
+
 def _run_page(run: ImportRun, form: CancelForm | None = None,
               checked_form: ImportCheckedForm | None = None) -> str:
     user = current_user._get_current_object()
@@ -80,6 +116,7 @@ def _run_page(run: ImportRun, form: CancelForm | None = None,
                            checked_form=checked_form or ImportCheckedForm(),
                            can_import_checked=run.can_import_checked(user),
                            outcome=None if run.is_open else _outcome(run),
+                           changes=_changes(run, user),
                            refresh=REFRESH_SECONDS if run.is_open else None)
 
 
