@@ -9,6 +9,7 @@ page's view would hand to the service, and that call.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Container, Iterable
 from functools import cache
 from typing import Any
 
@@ -75,9 +76,48 @@ class Adapter:
     form_class: type
     # The fields the page's view hands to the service.
     fields: tuple[str, ...]
+    # The column of the natural key that is a name or a title, and the values it fills (None:
+    # the key holds none): a row changing it finds no record by its key (`renamed`).
+    renamed_by: str | None = None
+    renamed_values: tuple[str, ...] = ()
 
     def find(self, values: dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    def renaming(self, values: dict[str, Any]) -> Iterable[Any]:
+        """The records a row whose key finds none could be renaming: those its key's other
+        columns name (a milestone's project's)."""
+        return ()
+
+    def described(self, obj: Any) -> str:
+        """The record a renaming row names, in words (with its recorded name)."""
+        raise NotImplementedError
+
+    def renamed(self, values: dict[str, Any], named: Container[int],
+                records: Iterable[Any] | None = None) -> None:
+        """A row whose key finds no record, while every other column it gives is that of
+        one record of its scope that no earlier row of the file gave (`named`), changes that
+        record's name or title, by which an import finds it: refused beside the name, the
+        record named, rather than recorded as a second one beside it (issue 13). `records`:
+        those of its scope, when the caller read them already."""
+        if self.renamed_by is None:
+            return
+        given = self._unnamed(values)
+        same = [r for r in (self.renaming(values) if records is None else records)
+                if r.id not in named and self._unnamed(self.current(r)) == given]
+        if len(same) == 1:
+            raise Invalid(self.renamed_by, _(
+                "Every other column of this row is that of %(record)s: the row changes its "
+                "%(column)s, by which an import finds it, so it would record a second one "
+                "beside it. An import renames nothing: give the recorded %(column)s in the "
+                "file (or change it in the tracker first, where it can be changed).",
+                record=self.described(same[0]),
+                column=self.kind.column(self.renamed_by).header))
+
+    def _unnamed(self, values: dict[str, Any]) -> dict[str, Any]:
+        # An empty cell is a field left empty, which the record may keep as None.
+        return {k: "" if v is None else v for k, v in values.items()
+                if not k.startswith("_") and k not in self.renamed_values}
 
     def name(self, values: dict[str, Any]) -> str:
         """How the row's record is named in a list of what was created or updated."""
@@ -117,6 +157,12 @@ class Adapter:
     def batch(self, actor: User) -> Any:
         """The bulk path of this kind's new records (`tracker.imports.bulk.Batch`), if any."""
         return None
+
+
+def _of_enterprise(model: type, values: dict[str, Any]) -> Iterable[Any]:
+    """The records of the row's enterprise (a centre's or a need's scope)."""
+    return db.session.scalars(select(model).where(
+        model.enterprise_id == values["enterprise_id"]).order_by(model.id))
 
 
 def _rows(model: type, refs: dict[str, int], key: str) -> list:
@@ -165,6 +211,17 @@ class Enterprises(Adapter):
     def name(self, values):
         return values.get("uscc") or values.get("name") or ""
 
+    renamed_by, renamed_values = "name", ("name",)
+
+    def renaming(self, values):
+        if values["uscc"]:  # found by its code: a name changed is corrected
+            return ()
+        return db.session.scalars(select(Enterprise).where(Enterprise.uscc.is_(None))
+                                  .order_by(Enterprise.id))
+
+    def described(self, obj):
+        return _("the enterprise %(name)s", name=obj.name)
+
     def values(self, form, given):
         values = super().values(form, given)
         values["uscc"] = uscc.normalise(values["uscc"] or "") or None
@@ -183,6 +240,14 @@ class Centres(Adapter):
         return db.session.scalar(select(JointInnovationCentre).where(
             JointInnovationCentre.name == (values.get("name") or "").strip())
             .order_by(JointInnovationCentre.id).limit(1))
+
+    renamed_by, renamed_values = "name", ("name",)
+
+    def renaming(self, values):
+        return _of_enterprise(JointInnovationCentre, values)
+
+    def described(self, obj):
+        return _("the joint innovation centre %(name)s", name=obj.name)
 
     def choices(self, refs):
         return {"enterprises": _rows(Enterprise, refs, "enterprise_id"),
@@ -207,6 +272,15 @@ class Needs(Adapter):
 
     def name(self, values):
         return values.get("title") or ""
+
+    renamed_by, renamed_values = "title", ("title",)
+
+    def renaming(self, values):
+        return _of_enterprise(TechnologyNeed, values)
+
+    def described(self, obj):
+        return _("the technology need %(title)s of %(enterprise)s", title=obj.title,
+                 enterprise=obj.enterprise.shown("name"))
 
     def choices(self, refs):
         return {"enterprises": _rows(Enterprise, refs, "enterprise_id"),

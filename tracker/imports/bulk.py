@@ -9,6 +9,7 @@ same audit records and history), only in fewer statements: tests compare the two
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 from flask_babel import gettext as _
@@ -66,6 +67,10 @@ class Batch:
 
     def find(self, probe: dict[str, Any]) -> Any:
         return self.adapter.find(probe)
+
+    def renamed(self, values: dict[str, Any], named: Container[int]) -> None:
+        """`Adapter.renamed`, of a new record this batch may hold."""
+        self.adapter.renamed(values, named)
 
     def key(self, values: dict[str, Any]) -> Any:
         """The natural key of a new record (two rows giving one are refused)."""

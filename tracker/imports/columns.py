@@ -157,7 +157,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
            note=_l("Required for a project terminated or rejected.")),
     Column("revisit_date", _l("Revisit date"), note=_l("Required for a project on hold: a "
                                                        "date ahead."), is_date=True),
-), key=("code",))
+), key=("code", "pm_id", "title"))  # a draft has no code: its PM and title find it
 
 MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),

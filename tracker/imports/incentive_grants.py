@@ -171,6 +171,18 @@ class IncentiveGrants(Adapter):
     def name(self, values):
         return " · ".join(str(values.get(k) or "") for k in ("company", "person"))
 
+    renamed_by, renamed_values = "person", ("user_id", "person_name")
+
+    def renaming(self, values):
+        return db.session.scalars(select(IncentiveGrant).where(
+            IncentiveGrant.company_id == values["company_id"],
+            IncentiveGrant.kind == values["kind"]).order_by(IncentiveGrant.id))
+
+    def described(self, obj):
+        return _("%(person)s's grant of %(shares)s from %(pool)s",
+                 person=obj.person_name or obj.user.name, shares=number(obj.shares),
+                 pool=obj.pool.shown_name)
+
     def current(self, obj):
         values = super().current(obj)
         values["person_name"] = "" if obj.user_id else obj.person_name

@@ -49,6 +49,16 @@ class Milestones(Adapter):
     def name(self, values):
         return f"{values.get('project_id', '')} · {values.get('title', '')}"
 
+    renamed_by, renamed_values = "title", ("title",)
+
+    def renaming(self, values):
+        return db.session.scalars(select(Milestone).where(
+            Milestone.project_id == values["project_id"]).order_by(Milestone.id))
+
+    def described(self, obj):
+        return _("the milestone %(title)s of %(project)s", title=obj.title,
+                 project=obj.project.code or obj.project.title)
+
     def current(self, obj):
         return {"phase": obj.phase, "title": obj.title, "deliverable": obj.deliverable,
                 "due_date": obj.due_date, "weight": obj.weight, "project_id": obj.project_id,
@@ -118,6 +128,7 @@ class MilestoneBatch(Batch):
     def __init__(self, actor, adapter):
         super().__init__(actor, adapter)
         self._existing: dict[tuple[int, str], int] | None = None
+        self._before: dict[int, list[int]] | None = None  # each project's milestones' ids
         # Held here: the session's identity map keeps no object nobody else holds, and each
         # row would load its project and PM again.
         self._projects: dict[int, Project] = {}
@@ -145,12 +156,22 @@ class MilestoneBatch(Batch):
         if self._existing is None:
             # Every milestone's key in one statement instead of one a project; the first of
             # a title, as `find`.
-            self._existing = {}
+            self._existing, self._before = {}, {}
             for row in db.session.execute(select(Milestone.project_id, Milestone.title,
                                                  Milestone.id).order_by(Milestone.id.desc())):
                 self._existing[(row.project_id, row.title)] = row.id
+                self._before.setdefault(row.project_id, []).append(row.id)
         found = self._existing.get((project_id, (probe.get("title") or "").strip()))
         return None if found is None else db.session.get(Milestone, found)
+
+    def renamed(self, values, named):
+        """`Adapter.renamed` among the project's milestones recorded before the run (those
+        `find` read): none to read for a project without any, as every one of a first
+        import, nor for those this run's batches wrote."""
+        ids = (self._before or {}).get(values["project_id"])
+        if ids:
+            self.adapter.renamed(values, named, db.session.scalars(
+                select(Milestone).where(Milestone.id.in_(ids)).order_by(Milestone.id)))
 
     def key(self, values):
         return values["project_id"], values["title"].strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -85,6 +86,14 @@ class ProjectBatch(Batch):
             found = self._drafts.get((probe.get("pm_id") or 0,
                                       (probe.get("title") or "").strip()))
         return None if found is None else db.session.get(Project, found)
+
+    def renamed(self, values, named):
+        """`Adapter.renamed` among the PM's drafts recorded before the run (`_load`)."""
+        if not values["code"]:
+            ids = [i for (pm_id, _title), i in self._drafts.items() if pm_id == values["pm_id"]]
+            if ids:
+                self.adapter.renamed(values, named, db.session.scalars(
+                    select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
 
     def form(self, formdata, obj, refs):
         """The proposal form, made once; each row's choices are what it names, as
@@ -329,6 +338,18 @@ def _as_requested(row: dict) -> dict[str, list]:
 
 class BulkProjects(Projects):
     """The projects import with its bulk path (the adapter the import uses)."""
+
+    # A draft has no code yet: its PM and its title find it.
+    renamed_by, renamed_values = "title", ("title",)
+
+    def renaming(self, values):
+        if values["code"]:  # found by its code: a title changed is corrected
+            return ()
+        return db.session.scalars(select(Project).where(
+            Project.code.is_(None), Project.pm_id == values["pm_id"]).order_by(Project.id))
+
+    def described(self, obj):
+        return _("the draft %(title)s of %(pm)s", title=obj.title, pm=obj.pm.name)
 
     def batch(self, actor):
         return ProjectBatch(actor, self)
