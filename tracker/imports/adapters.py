@@ -94,25 +94,26 @@ class Adapter:
         raise NotImplementedError
 
     def renamed(self, values: dict[str, Any], named: Container[int],
-                records: Iterable[Any] | None = None) -> None:
+                records: Iterable[Any] | None = None) -> list[tuple[str, str]]:
         """A row whose key finds no record, while every other column it gives is that of
         one record of its scope that no earlier row of the file gave (`named`), changes that
         record's name or title, by which an import finds it: refused beside the name, the
         record named, rather than recorded as a second one beside it (issue 13). `records`:
-        those of its scope, when the caller read them already."""
+        those of its scope, when the caller read them already. The problem, beside its
+        column, or none."""
         if self.renamed_by is None:
-            return
+            return []
         given = self._unnamed(values)
         same = [r for r in (self.renaming(values) if records is None else records)
                 if r.id not in named and self._unnamed(self.current(r)) == given]
-        if len(same) == 1:
-            raise Invalid(self.renamed_by, _(
-                "Every other column of this row is that of %(record)s: the row changes its "
-                "%(column)s, by which an import finds it, so it would record a second one "
-                "beside it. An import renames nothing: give the recorded %(column)s in the "
-                "file (or change it in the tracker first, where it can be changed).",
-                record=self.described(same[0]),
-                column=self.kind.column(self.renamed_by).header))
+        if len(same) != 1:
+            return []
+        return [(self.renamed_by, _(
+            "Every other column of this row is that of %(record)s: the row changes its "
+            "%(column)s, by which an import finds it, so it would record a second one "
+            "beside it. An import renames nothing: give the recorded %(column)s in the "
+            "file (or change it in the tracker first, where it can be changed).",
+            record=self.described(same[0]), column=self.kind.column(self.renamed_by).header))]
 
     def _unnamed(self, values: dict[str, Any]) -> dict[str, Any]:
         # An empty cell is a field left empty, which the record may keep as None.

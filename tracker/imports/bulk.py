@@ -68,9 +68,9 @@ class Batch:
     def find(self, probe: dict[str, Any]) -> Any:
         return self.adapter.find(probe)
 
-    def renamed(self, values: dict[str, Any], named: Container[int]) -> None:
+    def renamed(self, values: dict[str, Any], named: Container[int]) -> list[tuple[str, str]]:
         """`Adapter.renamed`, of a new record this batch may hold."""
-        self.adapter.renamed(values, named)
+        return self.adapter.renamed(values, named)
 
     def key(self, values: dict[str, Any]) -> Any:
         """The natural key of a new record (two rows giving one are refused)."""

@@ -169,9 +169,8 @@ class MilestoneBatch(Batch):
         `find` read): none to read for a project without any, as every one of a first
         import, nor for those this run's batches wrote."""
         ids = (self._before or {}).get(values["project_id"])
-        if ids:
-            self.adapter.renamed(values, named, db.session.scalars(
-                select(Milestone).where(Milestone.id.in_(ids)).order_by(Milestone.id)))
+        return self.adapter.renamed(values, named, db.session.scalars(
+            select(Milestone).where(Milestone.id.in_(ids)).order_by(Milestone.id))) if ids else []
 
     def key(self, values):
         return values["project_id"], values["title"].strip()

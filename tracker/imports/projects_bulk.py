@@ -89,11 +89,10 @@ class ProjectBatch(Batch):
 
     def renamed(self, values, named):
         """`Adapter.renamed` among the PM's drafts recorded before the run (`_load`)."""
-        if not values["code"]:
-            ids = [i for (pm_id, _title), i in self._drafts.items() if pm_id == values["pm_id"]]
-            if ids:
-                self.adapter.renamed(values, named, db.session.scalars(
-                    select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
+        ids = [] if values["code"] else [
+            i for (pm_id, _title), i in self._drafts.items() if pm_id == values["pm_id"]]
+        return self.adapter.renamed(values, named, db.session.scalars(
+            select(Project).where(Project.id.in_(ids)).order_by(Project.id))) if ids else []
 
     def form(self, formdata, obj, refs):
         """The proposal form, made once; each row's choices are what it names, as

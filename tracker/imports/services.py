@@ -172,11 +172,8 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
                        if key not in refused for message in messages]
         if errors:
             raise RowRefused(errors + _service_problems(actor, adapter, obj, values, errors))
-    if obj is None:
-        try:
-            (batch or adapter).renamed(values, seen)
-        except Invalid as refusal:
-            raise _refusal(kind, refusal) from None
+    if obj is None and (renamed := (batch or adapter).renamed(values, seen)):
+        raise RowRefused(renamed)
     compared = {k: v for k, v in values.items() if not k.startswith("_")}
     if obj is not None and compared == adapter.current(obj):
         seen[obj.id] = number
