@@ -6,6 +6,16 @@ letters is found by its usual spelling and the other way round.
 The stored side is folded in SQL: SQLite by a function registered on each connection
 (`tracker.db`), PostgreSQL by `lower(normalize(..., NFKC))`. PostgreSQL's lower() is not
 Python's casefold() for a few letters (ß stays ß there): those are found typed as stored.
+
+On PostgreSQL normalize() costs about a microsecond a value, even one already in NFKC (it
+decomposes and recomposes every letter): a search of the 10,000 projects' codes and titles
+spent 19 ms in it, against 7 ms for the ILIKE it replaced. A text already in NFKC (nearly
+all: Chinese, ASCII) is its own NFKC form, and `IS NFKC NORMALIZED` says so by a quick check
+of its letters, so only the others are normalized: the same fold, 9 ms for those 20,000
+values. The planner has statistics of the fold of the columns the project list, the overdue
+list and the dashboard search (migration 0093): without them it guessed that two projects of
+10,000 match any search, and sorted every match rather than reading the newest first until
+the page is full.
 """
 
 from __future__ import annotations
@@ -48,7 +58,9 @@ def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
 
 @compiles(folded, "postgresql")
 def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
-    return f"lower(normalize({compiler.process(element.clauses, **kw)}, NFKC))"
+    text = compiler.process(element.clauses, **kw)
+    return (f"lower(CASE WHEN {text} IS NFKC NORMALIZED THEN {text} "
+            f"ELSE normalize({text}, NFKC) END)")
 
 
 def matching(q: str, *columns: Any) -> ColumnElement[bool]:
