@@ -112,7 +112,9 @@ class Adapter:
             "Every other column of this row is that of %(record)s: the row changes its "
             "%(column)s, by which an import finds it, so it would record a second one "
             "beside it. An import renames nothing: give the recorded %(column)s in the "
-            "file (or change it in the tracker first, where it can be changed).",
+            "file (or change it in the tracker first, where it can be changed). If the row is "
+            "a new one after all, add it in the tracker first: an import then finds it by "
+            "its %(column)s.",
             record=self.described(same[0]), column=self.kind.column(self.renamed_by).header))]
 
     def _unnamed(self, values: dict[str, Any]) -> dict[str, Any]:
