@@ -5,6 +5,7 @@ table below keeps the words that remain in the one sense their translation fits.
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 from pathlib import Path
@@ -34,6 +35,9 @@ ONE_SENSE = {
                          "tracker/funding/forms.py", "tracker/funding/views.py"}),
     "Failed": ("发送失败", {"tracker/reminders/models.py"}),
     "Open": ("未销项", {"tracker/gates/condition_models.py"}),
+    # a PM's record in the register is 档案; a TRL record, a post... are 记录, with words of
+    # their own ("Correct the TRL record")
+    "Correct the record": ("更正档案", {"templates/pms/record_form.html"}),
 }
 
 
@@ -102,12 +106,17 @@ CONCEPTS = {
     "licensee": (r"\blicensees?\b", "被许可方", ("被许可人",)),
     "upfront payment": (r"\bupfront\b", "入门费", ("首付款",)),
     "lock-up": (r"\block(?:ed)?[- ]ups?\b", "锁定期", ("限售期",)),
+    # a contract's instalment read 付款节点 on its page and 分期款 in its history's field
+    "instalment": (r"\binstalments?\b", "付款节点", ("分期",)),
+    "tranche": (r"\btranches?\b", "批次", ("分期",)),
 }
 # Messages that say a concept's Chinese word without its English one, each with why.
 SAID_WITHOUT_ITS_ENGLISH = {
     # a panel's members are evaluators, and so are those who judged a must-meet criterion
     "评审专家": {"Panel member", "Experts on the panel: at least",
              "Must-meet criterion not met: %(text)s (by %(names)s). %(advice)s"},
+    # an import's run and a reminder's run are batches too (导入批次, 提醒批次), said whole
+    "批次": {"Imported in", "Occurrence"},
 }
 
 
@@ -158,3 +167,35 @@ def test_the_audit_filters_name_each_kind_once_in_each_language(app):
             for names in (ACTIONS, OBJECTS):
                 said = Counter(str(name) for name in names.values())
                 assert [name for name, n in said.items() if n > 1] == [], locale
+
+
+# --- a corrected record's history names its fields as the correction's form does (a PM
+# interview's "outcome" read 面试结论 on its form and 处置结果 in its history, a TRL's "level"
+# 审批层级). Each form: its table, and the trail's key for a field named otherwise.
+CORRECTION_FORMS = {
+    "tracker.projects.forms:TrlCorrectionForm": ("trl_records", {}),
+    "tracker.milestones.forms:PostCorrectionForm": ("progress_updates", {}),
+    "tracker.assessment.forms:EvidenceCorrectionForm": ("assessment_evidence", {}),
+    "tracker.pms.forms:InterviewCorrectionForm": ("pm_interviews", {"panel_ids": "panel"}),
+    "tracker.contracts.forms:TermsCorrectionForm": ("research_contracts", {}),
+    "tracker.contracts.forms:RegistrationCorrectionForm": (
+        "research_contracts", {"number": "registration_number", "value": "registered_value"}),
+}
+# What a form's label adds that the history's value already says (its unit, that it may be
+# left out), and the fields that are no column the correction changes (files are said by the
+# history as added or withdrawn, the reason as the reason).
+UNIT = re.compile(r"\s*[(（](?:CNY|optional|元|可选)[)）]$")
+NOT_COLUMNS = {"seen_at", "version", "once", "csrf_token", "reason", "files", "withdrawn_files"}
+
+
+@pytest.mark.parametrize("where", sorted(CORRECTION_FORMS))
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_a_corrected_records_history_names_its_fields_as_its_form_does(app, where, locale):
+    module, name = where.split(":")
+    table, keys = CORRECTION_FORMS[where]
+    with app.test_request_context(), force_locale(locale):
+        form = getattr(importlib.import_module(module), name)(meta={"csrf": False})
+        differ = {f.name: (UNIT.sub("", str(f.label.text)),
+                           field_label(keys.get(f.name, f.name), table))
+                  for f in form if f.name not in NOT_COLUMNS}
+    assert differ and {n: said for n, said in differ.items() if said[0] != said[1]} == {}

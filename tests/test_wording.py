@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from tracker.dates import out_of_range
+from tracker.display import formatting
+from tracker.display.history import kind_of, model_of, shown
 
 pytestmark = pytest.mark.no_db  # reads the catalogue and templates only: run once (pyproject.toml)
 
@@ -74,3 +77,25 @@ def test_no_chinese_message_adds_a_unit_word_to_a_name_that_may_hold_it():
         if any(re.search(r"%\((?:name|round)\)s\s*(?:轮|公司|项目)", s or "") for s in strings):
             found.append(message.id)
     assert found == []
+
+
+# A figure followed by a percent sign the template types: unformatted (40.00% beside a history
+# saying 40 %, or 40 where the page says 40%). Percentages go through `pct` (computed, two
+# decimals) or `whole_pct` (kept in whole per cent: a milestone's progress), as the history's.
+PERCENT_TYPED = re.compile(r"\}\}\s*%|%\s*\{\{")
+
+
+def test_every_percentage_on_a_page_is_formatted_as_the_history_formats_it():
+    found = [f"{path.relative_to(ROOT)}: {line.strip()[:80]}"
+             for path in (ROOT / "templates").rglob("*.html")
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if PERCENT_TYPED.search(line)]
+    assert found == []
+
+
+def test_a_progress_percentage_reads_the_same_on_its_page_and_in_its_history(app):
+    with app.test_request_context(), force_locale("en"):
+        assert formatting.whole_pct(40) == "40%" and formatting.pct(Decimal("40")) == "40.00%"
+        for table, key in (("progress_updates", "percent"), ("milestones", "percent_complete"),
+                           ("progress_updates", "percent_complete")):
+            assert shown(kind_of(model_of(table), key), 40, None) == "40%", (table, key)

@@ -11,14 +11,18 @@ stale copy is refused by the form's version (`tracker.web.actions.submit`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from tracker import reversals
+from tracker import db, reversals
 from tracker.audit import services as audit
+from tracker.audit.models import AuditRecord
 from tracker.db import utcnow
-from tracker.errors import Problems
+from tracker.errors import Invalid, Problems
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -29,22 +33,29 @@ def reason_of(problems: Problems, reason: str | None) -> str:
     return reversals.stated(problems, reason, _("Say why it was recorded by mistake."))
 
 
+def unchanged() -> Invalid:
+    """A correction that changes nothing is refused, for every kind of record in the same
+    words, at the top of its form (the input stays as typed): it would put a reason in the
+    history beside no change."""
+    return Invalid("", _("Nothing was changed: change what was wrong, or go back without "
+                         "correcting."))
+
+
 def corrected(actor: User, action: str, record: Any, reason: str,
-              more: dict[str, list[Any]] | None = None) -> bool:
+              more: dict[str, list[Any]] | None = None) -> None:
     """Audit the values about to be written for `record` (and `more`, what its columns do not
-    hold: files added, a panel), with the reason. False when nothing changed: no record then,
-    and the version stays."""
+    hold: files added, a panel), with the reason; refused (`unchanged`) when nothing
+    changed."""
     changes = {**audit.pending_changes(record), **(more or {})}
     if not changes:
-        return False
+        raise unchanged()
     audit.record(actor, action, record, {**changes, "reason": [None, reason]})
-    return True
 
 
 def mark_withdrawn(actor: User, record: Any, reason: str) -> dict[str, list[Any]]:
     """Mark `record` withdrawn by `actor` now, with `reason`; returns the changes to audit."""
     record.withdrawn_at, record.withdrawn_reason = utcnow(), reason
-    record.withdrawn_by_id = actor.id
+    record.withdrawn_by_id, record.withdrawn_by = actor.id, actor
     return audit.pending_changes(record)
 
 
@@ -53,3 +64,20 @@ def withdraw(actor: User, action: str, record: Any, reason: str,
     """Withdraw `record` (see `mark_withdrawn`), audited with its values and `more`."""
     audit.record(actor, action, record, {**mark_withdrawn(actor, record, reason),
                                          **(more or {})})
+
+
+def last_corrected(object_type: str, ids: Collection[int], actions: Collection[str],
+                   key: Callable[[AuditRecord], Any] = lambda r: r.object_id,
+                   ) -> dict[Any, AuditRecord]:
+    """The latest correction (one of `actions`) of each record of `object_type` among `ids`,
+    by `key` (the record's id; or the action, for one record's several corrections): what its
+    page shows beside it, who and when with the reason (`macros/corrections.html`). One query
+    for a page's records."""
+    if not ids:
+        return {}
+    found = db.session.scalars(
+        select(AuditRecord).where(AuditRecord.object_type == object_type,
+                                  AuditRecord.object_id.in_(list(ids)),
+                                  AuditRecord.action.in_(list(actions)))
+        .options(joinedload(AuditRecord.actor)).order_by(AuditRecord.id))
+    return {key(record): record for record in found}

@@ -15,6 +15,7 @@ from tests.assessment.conftest import PDF, YEAR
 from tests.conftest import login, post
 from tests.factories import _commit, make_user
 from tests.test_edits import hidden, tab
+from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.assessment import corrections, scoring, services
@@ -217,3 +218,22 @@ def test_changes_saved_meanwhile_list_what_changed_beyond_the_forms_fields(clien
     assert "Someone else saved this after you opened it" in page
     meanwhile = page[page.index("Saved by someone else meanwhile"):]
     assert "Please attach the bank statement" in meanwhile[:3000]
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_one_that_does_shows_beside_it(client,
+                                                                                        world):
+    w = world
+    entry = _enter(w)
+    login(client, w["director"])
+    path = f"/assessment/evidence/{entry.id}/correct"
+    same = post(client, path, {**tab(client, path), "amount": "50000",
+                               "description": "Testing services for a local enterprise",
+                               "reason": "Typed it again"}, content_type="multipart/form-data")
+    assert refused_as_unchanged(same, "Typed it again")
+    assert audited("assessment.evidence_correct") == 0
+    assert post(client, path, {**tab(client, path), "amount": "45000",
+                               "description": "Testing services for a local enterprise",
+                               "reason": "Counted one invoice twice"},
+                content_type="multipart/form-data").status_code == 302
+    page = client.get(f"/assessment/{YEAR}/institutes/{w['ours'].id}").get_data(as_text=True)
+    assert f"by {w['director'].name}: Counted one invoice twice" in page

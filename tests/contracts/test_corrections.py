@@ -14,6 +14,7 @@ from tests.conftest import login, post
 from tests.contracts.test_contracts import record
 from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
 from tests.test_edits import hidden, tab
+from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.contracts import corrections, services
@@ -170,3 +171,53 @@ def test_only_who_records_contracts_corrects_them(client):
     login(client, observer)
     assert client.get(f"/contracts/{contract.id}/edit").status_code == 403
     assert "/edit" not in client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+
+
+def test_a_correction_that_changes_nothing_is_refused_for_terms_instalment_and_registration(
+        client):
+    project = make_project()
+    contract = record(project, "1000000")
+    services.register_contract(project.pm, contract, number="2026320100000017",
+                               registered_on=date(2026, 3, 10), value=D("800000"))
+    _commit()
+    instalment = contract.instalments[0]
+    login(client, project.pm)
+    typed = "Typed it again"
+    path = f"/contracts/{contract.id}/edit"
+    assert refused_as_unchanged(post(client, path, terms(contract, **tab(client, path),
+                                                         reason=typed)), typed)
+    path = f"/instalments/{instalment.id}/edit"
+    assert refused_as_unchanged(post(client, path, {
+        **tab(client, path), "due_date": "2026-03-01", "amount": "1000000", "reason": typed}),
+        typed)
+    path = f"/contracts/{contract.id}/registration"
+    assert refused_as_unchanged(post(client, path, {
+        **tab(client, path), "number": "2026320100000017", "registered_on": "2026-03-10",
+        "value": "800000", "reason": typed}), typed)
+    assert audited("contract.update", "instalment.update",
+                   "contract.registration_correct") == 0
+    # Each correction made says "corrected" and shows beside what it corrected, who and why.
+    response = post(client, path, {**tab(client, path), "number": "2026320100000017",
+                                   "registered_on": "2026-03-11", "value": "800000",
+                                   "reason": "Misread the date"})
+    assert response.status_code == 302
+    assert "Registration corrected." in client.get(f"/contracts/{contract.id}").get_data(
+        as_text=True)
+    path = f"/instalments/{instalment.id}/edit"
+    assert post(client, path, {**tab(client, path), "due_date": "2026-03-02",
+                               "amount": "1000000", "reason": "Due a day later"}
+                ).status_code == 302
+    path = f"/contracts/{contract.id}/edit"
+    assert post(client, path, terms(contract, **tab(client, path), title="Sensor contract",
+                                    reason="The title was a placeholder")).status_code == 302
+    page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    for reason in ("Misread the date", "Due a day later", "The title was a placeholder"):
+        assert f"by {project.pm.name}: {reason}" in page
+    history = client.get(f"/history/research_contracts/{contract.id}").get_data(as_text=True)
+    assert "Contract registration corrected" in history
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    history = client.get(f"/history/research_contracts/{contract.id}").get_data(as_text=True)
+    assert "更正了合同登记" in history
+    page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+    assert "付款节点" in page and "分期" not in page

@@ -64,9 +64,14 @@ def test_a_registration_number_is_issued_once_and_a_registration_can_be_correcte
               reason="The certificate was misread")
     assert (first.registered_on, first.registered_value) == (date(2026, 3, 12), D("750000"))
     changes = [r.changes for r in db.session.scalars(
-        select(AuditRecord).where(AuditRecord.action == "contract.register",
+        select(AuditRecord).where(AuditRecord.action.in_(("contract.register",
+                                                          "contract.registration_correct")),
                                   AuditRecord.object_id == first.id)
         .order_by(AuditRecord.id))]
+    assert [r.action for r in db.session.scalars(
+        select(AuditRecord).where(AuditRecord.object_id == first.id,
+                                  AuditRecord.action.like("contract.regist%"))
+        .order_by(AuditRecord.id))] == ["contract.register", "contract.registration_correct"]
     assert changes[0]["registration_number"] == [None, "2026320100000017"]
     assert changes[1]["registered_value"] == ["800000.00", "750000.00"]
     assert changes[1]["reason"] == [None, "The certificate was misread"]

@@ -69,7 +69,8 @@ def test_admin_lists_the_four_gates_with_their_settings(client, admin):
         assert phase in page
     first_row = re.search(r"<tr>\s*<td>1</td>.*?</tr>", page, re.S).group(0)
     cells = re.findall(r'<td class="num">([^<]*)</td>', first_row)
-    assert cells == ["3", "14", "—", "60%", "6"]  # quorum, days, min TRL, threshold, criteria
+    # quorum, days, min TRL, threshold (as its history and the weighted score say it), criteria
+    assert cells == ["3", "14", "—", "60.00%", "6"]
     assert "Gate templates" in client.get("/").get_data(as_text=True)
 
 

@@ -16,12 +16,13 @@ from tests.conftest import login, post
 from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
 from tests.gates import helpers
 from tests.test_edits import hidden, tab
+from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.errors import Invalid, Refused
 from tracker.gates import corrections, scoring
-from tracker.gates.correction_models import CorrectionKind
+from tracker.gates.correction_models import CorrectionKind, scores_refusal
 from tracker.gates.models import (
     CriterionKind,
     Declaration,
@@ -187,7 +188,7 @@ def test_only_the_evaluator_corrects_their_own(client):
     # A member who has not scored has nothing to correct, and says so.
     fresh = helpers.submit(make_project())
     a, _b, _c = helpers.name_panel(fresh)
-    with pytest.raises(Refused, match="no submitted scorecard"):
+    with pytest.raises(Refused, match="no scorecard of yours"):
         corrections.correct_scores(a, fresh, _scores(fresh, 1), Recommendation.GO, "", "x")
 
 
@@ -247,7 +248,7 @@ def test_a_conflict_declared_wrongly_is_withdrawn_and_the_evaluator_then_scores(
     gates.declare(c, review, conflict=True, note="Thought I had one")
     _commit()
     assert not review.can_see_material(c)
-    with pytest.raises(Invalid, match="your declaration already"):
+    with pytest.raises(Invalid, match="Nothing was changed"):
         corrections.correct_declaration(c, review, True, "Still", "Nothing")
     db.session.rollback()
     corrections.correct_declaration(c, review, False, "", "The company I named is another one")
@@ -269,3 +270,31 @@ def test_a_conflict_declared_wrongly_is_withdrawn_and_the_evaluator_then_scores(
     _commit()
     with pytest.raises(Refused, match="partner enterprise"):
         corrections.correct_declaration(insider, other, False, "", "Wrong")
+
+
+def test_a_correction_that_changes_nothing_is_refused_for_scores_and_declaration(client):
+    review, (_chair, _second, third) = _scored_panel((5, 5, 5))
+    login(client, third)
+    path = f"/reviews/{review.id}/scores/correct"
+    same = post(client, path, {**tab(client, path), **_form(review, "5", "Typed it again")})
+    assert refused_as_unchanged(same, "Typed it again")
+    path = f"/reviews/{review.id}/declaration/correct"
+    same = post(client, path, {**tab(client, path), "conflict": "no", "note": "",
+                               "reason": "Declared it again"})
+    assert refused_as_unchanged(same, "Declared it again")
+    assert audited("gate.correct_scores", "gate.correct_declaration") == 0
+    assert _member(review, third).corrections == []
+
+
+def test_a_refusal_to_correct_scores_advises_what_the_evaluator_can_do():
+    partner = make_enterprise()
+    review = helpers.submit(make_project(partner_enterprise_id=partner.id))
+    a, _b, c = helpers.name_panel(review)
+    from tracker.gates import services as gates
+
+    assert "declare your interests" in scores_refusal(review.member(a))
+    gates.declare(c, review, conflict=True, note="Thought I had one")
+    _commit()
+    # Not "score on the review's page", which a conflict forbids: correct the declaration.
+    said = scores_refusal(review.member(c))
+    assert "declared a conflict" in said and "correct it first" in said

@@ -15,6 +15,7 @@ from tests.factories import _commit, install_gates, make_institute, make_user
 from tests.gates import helpers
 from tests.milestones.test_milestones import PNG, in_research, plan
 from tests.test_edits import hidden, tab
+from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -99,18 +100,29 @@ def test_a_withdrawn_post_stays_and_the_milestone_returns_to_the_post_before():
         posts.withdraw_post(pm, first, "again")
 
 
-@pytest.mark.parametrize("reviewed", ["submitted", "accepted"])
+@pytest.mark.parametrize("reviewed", ["submitted", "accepted", "waived"])
 def test_the_evidence_of_a_milestone_under_review_or_accepted_is_frozen(client, reviewed):
-    reviewer = make_user(Role.EVALUATOR)
+    reviewer = make_user(Role.EVALUATOR, name="Reviewer Qian")
+    hq = make_user(Role.HQ_ADMIN)
     milestone, _first, second = _posted()
     pm = milestone.project.pm
-    services.assign_reviewer(make_user(Role.HQ_ADMIN), milestone, reviewer.id)
+    services.assign_reviewer(hq, milestone, reviewer.id)
     services.submit_milestone(pm, milestone)
     if reviewed == "accepted":
         services.review_milestone(reviewer, milestone, True, "")
+    if reviewed == "waived":
+        services.waive_milestone(hq, milestone, "Superseded by the plan")
     _commit()
+    # The advice is something the author can do in that state: an accepted or waived
+    # milestone takes no new post (so "post anew" would be refused), so it says whom to tell.
     said = {"submitted": "its reviewer reads this post as it is",
-            "accepted": "say so in a new post on the milestone"}[reviewed]
+            "accepted": "Reviewer Qian accepted the milestone",
+            "waived": "a waived milestone is not reopened and takes no new post"}[reviewed]
+    if reviewed != "submitted":
+        with pytest.raises(Refused):
+            services.post_update(pm, milestone, 70, "anew", [])
+        db.session.rollback()
+        assert "takes no new post" in posts.post_refusal(second)
     with pytest.raises(Refused, match=said):
         posts.correct_post(pm, second, percent=50, note="x", uploads=[], withdrawn_files=[],
                            reason="x")
@@ -180,3 +192,25 @@ def test_a_correction_says_every_problem_at_once():
         posts.correct_post(milestone.project.pm, second, percent=120, note="",
                            uploads=[], withdrawn_files=[999999], reason=" ")
     assert {f for f, _m in refused.value.problems} == {"percent", "withdrawn_files", "reason"}
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_one_that_does_shows_beside_it(client):
+    milestone, _first, second = _posted()
+    pm = milestone.project.pm
+    login(client, pm)
+    path = f"/milestones/posts/{second.id}/correct"
+    same = post(client, path, {**tab(client, path), "percent": "60", "note": "Line commissioned",
+                               "reason": "Typed it again"}, content_type="multipart/form-data")
+    assert refused_as_unchanged(same, "Typed it again") and audited("progress.correct") == 0
+    assert post(client, path, {**tab(client, path), "percent": "55",
+                               "note": "Line commissioned", "reason": "One station short"},
+                content_type="multipart/form-data").status_code == 302
+    page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert f"by {pm.name}: One station short" in page and "<strong>55%</strong>" in page
+    posts.withdraw_post(pm, second, "Posted on the wrong milestone")
+    _commit()
+    page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert f"by {pm.name} as recorded by mistake: Posted on the wrong milestone" in page
+    # Its history says the percentage as its page does, under the form's label.
+    history = client.get(f"/history/milestones/{milestone.id}").get_data(as_text=True)
+    assert "Percent complete" in history and "55%" in history and "Per cent" not in history

@@ -133,3 +133,25 @@ def test_only_hq_corrects(client):
     assert "/correct" not in client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
     with pytest.raises(Invalid, match="Say why"):
         corrections.correct_rebaseline(admin, entry, " ")
+
+
+def test_a_refusal_advises_only_what_the_milestone_allows_now():
+    admin, reviewer = make_user(Role.HQ_ADMIN), make_user(Role.EVALUATOR)
+    milestone, _entry = _decided(True, admin)
+    pm = milestone.project.pm
+    short = services.rebaseline(pm, milestone, date(2026, 11, 5), "A few days more")
+    _commit()
+    assert not short.is_decided  # within the PM's limit: no decision
+    assert corrections.correction_refusal(short).endswith("A new re-baseline moves the date.")
+    services.assign_reviewer(admin, milestone, reviewer.id)
+    services.post_update(pm, milestone, 100, "Done", [])
+    services.submit_milestone(pm, milestone)
+    _commit()
+    assert "Once its reviewer answers" in corrections.correction_refusal(short)
+    services.review_milestone(reviewer, milestone, True, "")
+    _commit()
+    said = corrections.correction_refusal(short)
+    # An accepted milestone is moved by no re-baseline: the advice is not to ask for one.
+    assert "its date stays" in said and "new re-baseline" not in said
+    with pytest.raises(Refused):
+        services.rebaseline(pm, milestone, date(2026, 12, 1), "Later")

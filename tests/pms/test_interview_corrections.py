@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.conftest import login, post
 from tests.factories import _commit, make_institute, make_user
 from tests.test_edits import hidden, tab
+from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -174,3 +175,22 @@ def test_a_correction_says_every_problem_at_once():
                                      outcome=None, notes="", reason=" ")
     assert {f for f, _m in refused.value.problems} == {"held_on", "panel_ids", "outcome",
                                                         "reason"}
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_one_that_does_shows_beside_it(client):
+    admin, _panelist, record, interview = _interviewed()
+    login(client, admin)
+    path = f"/pms/interviews/{interview.id}/correct"
+    same = post(client, path, _form(interview, **tab(client, path), reason="Typed it again"))
+    assert refused_as_unchanged(same, "Typed it again") and audited("pm.interview_correct") == 0
+    assert post(client, path, _form(interview, **tab(client, path), outcome="recommended",
+                                    reason="The sheet says recommended")).status_code == 302
+    page = client.get(f"/pms/{record.id}").get_data(as_text=True)
+    assert f"by {admin.name}: The sheet says recommended" in page
+    # The history names the outcome as the form does, in both languages.
+    history = client.get(f"/history/pm_records/{record.id}").get_data(as_text=True)
+    assert "Interview outcome" in history
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    history = client.get(f"/history/pm_records/{record.id}").get_data(as_text=True)
+    assert "面试结论" in history and "处置结果" not in history

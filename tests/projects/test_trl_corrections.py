@@ -13,6 +13,7 @@ from tests.conftest import login, post
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
 from tests.test_edits import hidden, tab
+from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -179,3 +180,25 @@ def test_a_correction_needs_its_reason_and_its_evidence():
     with pytest.raises(Invalid) as refused:
         trl.correct_trl(project.pm, first, level=12, note=" ", reason=" ")
     assert {field for field, _message in refused.value.problems} == {"level", "note", "reason"}
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_one_that_does_shows_beside_it(client):
+    project, _first, second = _under_way()
+    login(client, project.pm)
+    path = f"/projects/trl/{second.id}/correct"
+    same = post(client, path, {**tab(client, path), "level": "6", "note": "Pilot line run",
+                               "reason": "Typed it again"})
+    assert refused_as_unchanged(same, "Typed it again") and audited("trl.correct") == 0
+    assert post(client, path, {**tab(client, path), "level": "5", "note": "Pilot line run",
+                               "reason": "Station 3 was missing"}).status_code == 302
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"by {project.pm.name}: Station 3 was missing" in page
+    form = client.get(path).get_data(as_text=True)
+    assert "Correct the TRL record" in form and "beside the corrected record" in form
+    # A withdrawal's form says what a withdrawal keeps, not what a correction does.
+    form = client.get(f"/projects/trl/{second.id}/withdraw").get_data(as_text=True)
+    assert "Why it was recorded by mistake" in form and "corrected record" not in form
+    post(client, "/logout")
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"由 {project.pm.name} 更正：Station 3 was missing" in page

@@ -67,6 +67,12 @@ def withdrawal_refusal(entry: EvidenceEntry, user: User) -> str | None:
     return None
 
 
+def corrected_of(entries: list[EvidenceEntry]) -> dict:
+    """The latest correction of each entry, shown beside it."""
+    return corrections.last_corrected(EvidenceEntry.__tablename__, [e.id for e in entries],
+                                      ("assessment.evidence_correct",))
+
+
 def _lock(entry: EvidenceEntry) -> None:
     db.session.execute(select(EvidenceEntry.id).where(EvidenceEntry.id == entry.id)
                        .with_for_update())

@@ -157,7 +157,7 @@ def _institute_page(year: int, institute: Institute, form: EvidenceForm | None =
                      and corrections.correction_refusal(e) is None},
         withdrawable={e.id for e in entries if e.can_withdraw(user)
                       and corrections.withdrawal_refusal(e, user) is None},
-        can_review=user.is_hq_admin,
+        corrected=corrections.corrected_of(entries), can_review=user.is_hq_admin,
         sees_ranking=bool(assessment and assessment.can_view_ranking(user))
         or user.sees_whole_portfolio)
 

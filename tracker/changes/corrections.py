@@ -52,17 +52,18 @@ def current(project: Project, key: str) -> Any:
 def correction_refusal(request: ChangeRequest) -> str | None:
     """Why the decision on `request` can't be corrected (the service refuses, the page says so
     instead of offering the form); None when it can."""
-    if not request.is_decided:
-        if request.state is ChangeState.APPLIED:
-            return _("This change was within the project manager's limits and applied on their "
-                     "word: no decision to correct. A new change request undoes it.")
-        return _("This change has not been decided: there is no decision to correct.")
     if request.correction is not None:
         return _("This decision was corrected already, on %(date)s: the correction stands.",
                  date=day(local_date(request.correction.corrected_at)))
     project = request.project
     if project.is_read_only:
         return _("This project is closed: nothing of it changes.")
+    if not request.is_decided:
+        if request.state is ChangeState.APPLIED:
+            return _("This change was within the project manager's limits and applied on their "
+                     "word: no decision to correct. A new change request undoes it.")
+        return _("This change has not been decided: there is no decision to correct. Approve "
+                 "or refuse it on its page.")
     # An approval is undone on the plan it left; a refusal applied on the plan it kept.
     expected = request.after if request.state is ChangeState.APPROVED else request.before
     moved = [key for key, value in expected.items() if current(project, key) != value]

@@ -216,8 +216,10 @@ def correct(request_id: int) -> str | Response | tuple[str, int]:
               if found.decided_by else "—")]  # a post on a request not decided: refused
     return decision_correction(
         form, lambda: corrections.correct_decision(_user(), found, form.reason.data or ""),
-        undo=undo, done=_("The approval is undone: the plan is as it was before the change.")
-        if undo else _("The change is approved and in effect."), back=back, facts=facts,
+        undo=undo, back=back, facts=facts,
+        done=_("Decision corrected: the approval is undone and the plan is as it was before "
+               "the change.") if undo
+        else _("Decision corrected: the change is approved and in effect."),
         approve=_("Approve the change"), explanation=_(
             "An approval recorded by mistake is undone: the plan it changed is restored and "
             "becomes the approved baseline again. A refusal recorded by mistake becomes an "

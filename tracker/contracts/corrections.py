@@ -23,12 +23,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from tracker import db, reversals, voids
+from tracker import corrections, db, reversals, voids
 from tracker.audit import services as audit
 from tracker.audit.models import AuditRecord
 from tracker.contracts import services
 from tracker.contracts.models import ContractType, Instalment, ResearchContract
-from tracker.db import utcnow
 from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
@@ -95,9 +94,7 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
     named_before = contract.enterprise_id
     contract.number, contract.title, contract.enterprise_id = number, title.strip(), enterprise_id
     contract.type, contract.amount, contract.signed_on = type, amount, signed_on
-    changes = audit.pending_changes(contract)
-    if changes:
-        audit.record(actor, "contract.update", contract, {**changes, "reason": [None, reason]})
+    corrections.corrected(actor, "contract.update", contract, reason)
     if enterprise_id != named_before:  # its reports owed to the enterprise follow the correction
         for owed in _obligations(contract):
             if owed.recipient_enterprise_id == named_before:
@@ -105,6 +102,22 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
                 audit.record(actor, "report_obligation.update", owed)
     db.session.flush()
     return contract
+
+
+def corrected_of(contract: ResearchContract) -> dict:
+    """The contract's latest corrections, shown beside what they corrected: by what
+    (`terms`, `registration`, `schedule`)."""
+    found = corrections.last_corrected(
+        ResearchContract.__tablename__, [contract.id], _CORRECTED, key=lambda r: r.action)
+    shown: dict = {}
+    for action, record in sorted(found.items(), key=lambda item: item[1].id):
+        shown[_CORRECTED[action]] = record  # the latest of a part's several actions
+    return shown
+
+
+_CORRECTED = {"contract.update": "terms", "contract.registration_correct": "registration",
+              "instalment.create": "schedule", "instalment.update": "schedule",
+              "instalment.remove": "schedule"}
 
 
 # --- the schedule ---------------------------------------------------------------------------
@@ -172,6 +185,8 @@ def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
             "least that.", received=cny(instalment.received)))
     reason = reversals.stated(problems, reason)
     problems.raise_any()
+    if (instalment.due_date, instalment.amount) == (due_date, amount):
+        raise corrections.unchanged()
     instalment.due_date, instalment.amount = due_date, amount
     _changed(actor, contract, "instalment.update", before, reason)
     return instalment

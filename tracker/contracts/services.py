@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import Select, extract, func, select
 
-from tracker import db, reversals
+from tracker import corrections, db, reversals
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.contracts.queries import EVERY_YEAR, Years
@@ -158,6 +158,8 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
     contract.registered_on = registered_on
     contract.registered_value = cents(value)
     changes = audit.pending_changes(contract)  # before storing the file flushes them
+    if correcting and not changes and certificate is None:
+        raise corrections.unchanged()
     if certificate is not None:
         before = contract.certificate.original_name if contract.certificate else None
         contract.certificate = files.store(actor, certificate[0], certificate[1],
@@ -165,7 +167,8 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
         changes["certificate"] = [before, contract.certificate.original_name]
     if correcting:
         changes["reason"] = [None, reason]
-    audit.record(actor, "contract.register", contract, changes)
+    audit.record(actor, "contract.registration_correct" if correcting else "contract.register",
+                 contract, changes)
     db.session.flush()
     return contract
 

@@ -27,8 +27,8 @@ from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.display.formatting import day, money
-from tracker.errors import Refused
 from tracker.display.preview import Preview
+from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.obligations import queries as obligations
 from tracker.obligations.models import ReportObligation
@@ -122,6 +122,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
                    if can_correct and corrections.instalment_refusal(i) is None},
         void_blocked=corrections.void_refusal(contract) if contract.can_void(_user()) else None,
         obligations=obligations.of(contract), today=today(),
+        corrected=corrections.corrected_of(contract),
         can_add_report=ReportObligation.can_add(_user(), contract))
 
 
@@ -148,7 +149,8 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
             _user(), contract, number=form.number.data or "",
             registered_on=form.registered_on.data, value=form.value.data,
             certificate=form.upload(), reason=form.correction_reason()),
-        _("Registration recorded."), url_for("contracts.show", contract_id=contract.id),
+        _("Registration corrected.") if contract.is_registered else _("Registration recorded."),
+        url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/registration.html", form=form, contract=contract),
         record=contract)
 

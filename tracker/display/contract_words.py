@@ -10,6 +10,7 @@ ACTIONS = {
     "contract.payment": _l("Payment recorded"),
     "contract.record": _l("Contract recorded"),
     "contract.register": _l("Contract registration recorded"),
+    "contract.registration_correct": _l("Contract registration corrected"),
     "contract.update": _l("Contract corrected"),
     "contract.void": _l("Contract voided"),
     "instalment.create": _l("Instalment added"),

@@ -89,6 +89,15 @@ def pct(value: Decimal | None) -> str:
     return _signed(format_percent(value / 100, "#,##0.00%"))
 
 
+@formatter(Decimal)
+def whole_pct(value: Decimal | int | None) -> str:
+    """A percentage kept in whole per cent (a milestone's progress: 40 -> 40 %), as its page and
+    its history say it; a computed one is `pct`, with two decimals."""
+    if value is None:
+        return "—"
+    return _signed(format_percent(Decimal(value) / 100, "#,##0%"))
+
+
 @formatter(date.fromisoformat)
 def day(value: date | None) -> str:
     if value is None:

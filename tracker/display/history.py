@@ -272,7 +272,7 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return _("(not shown)")
     if kind == "bool":
         return _("Yes") if value else _("No")
-    if kind in ("money", "number", "pct"):
+    if kind in ("money", "number", "pct", "whole_pct"):
         number = _decimal(value)
         return getattr(formatting, kind)(number) if number is not None else str(value)
     if kind == "date":

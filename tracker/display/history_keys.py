@@ -26,7 +26,17 @@ FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
              # a contract is 登记 with a registration office, a company 注册
              ("research_contracts", "registered_on"): _l("Date of registration"),
              # a royalty report's date is the report's, not the money's (到账日期)
-             ("royalty_reports", "received_on"): _l("Report received on")}
+             ("royalty_reports", "received_on"): _l("Report received on"),
+             # A corrected record's fields, named in its history as its correction's form names
+             # them (tests/test_one_sense.py): a TRL's "level" is no approval's level.
+             ("trl_records", "level"): _l("TRL"),
+             ("trl_records", "note"): _l("Evidence"),
+             ("progress_updates", "percent"): _l("Percent complete"),
+             ("assessment_evidence", "description"): _l("What it is and where it comes from"),
+             ("pm_interviews", "outcome"): _l("Interview outcome"),
+             ("research_contracts", "number"): _l("Contract number"),
+             ("research_contracts", "enterprise_id"): _l("Counterparty enterprise"),
+             ("research_contracts", "certificate"): _l("Registration certificate")}
 
 # Keys services write that are no column of the object's model.
 KEYS: dict[str, Kind] = {
@@ -82,6 +92,11 @@ KEYS: dict[str, Kind] = {
     # Years are said as years, not as amounts (2022, not 2,022); a column's by its name
     # (formatting.is_year), a key a service writes here.
     "year": "year",
+    # A milestone's progress, in whole per cent (40 %) as its pages say it, wherever the trail
+    # keeps it (a post, its milestone, a withdrawal's milestone before and after).
+    "percent": "whole_pct",
+    "percent_complete": "whole_pct",
+    "percent_before": "whole_pct",
 }
 # The kinds of import by name (an import run's `kind`), each with its title in the reader's
 # language: filled by tracker/imports/kinds.py, which knows them.

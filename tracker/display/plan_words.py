@@ -33,7 +33,7 @@ PLAN_OBJECTS = {
 PLAN_FIELDS = {
     "level": _l("TRL"),
     "trl": _l("TRL"),
-    "percent_before": _l("Per cent complete before the post"),
+    "percent_before": _l("Percent complete before the post"),
     # files added to a record or withdrawn from it by a correction (a post, evidence)
     "files_added": _l("Files added"),
     "files_withdrawn": _l("Files withdrawn"),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Annuity
 from tracker.assessment.models import Allocation, EvidenceEntry
-from tracker.display.formatting import day, instant, money, number, on_day, pct, year
+from tracker.display.formatting import day, instant, money, number, on_day, whole_pct, year
 from tracker.display.labels import label
 from tracker.gates.models import PanelMember
 from tracker.incentives.models import IncentiveGrant
@@ -63,7 +63,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "approval_steps": lambda o: o.shown("level_name"),
     "approval_delegations": lambda o: f"{day(o.starts_on)} – {day(o.ends_on)}",
     "rebaselines": lambda o: f"{day(o.old_date)} → {day(o.new_date)}",
-    "progress_updates": lambda o: f"{pct(o.percent)} · {instant(o.at)}",
+    "progress_updates": lambda o: f"{whole_pct(o.percent)} · {instant(o.at)}",
     "trl_records": lambda o: _("TRL %(n)s", n=o.level),
     "official_documents": lambda o: o.number or label(o.kind),
     "phase_changes": lambda o: f"{label(o.from_phase)} → {label(o.to_phase)}",

@@ -308,7 +308,7 @@ FIELDS = {
     "payment": _l("Payment"),
     "per_item": _l("One e-mail per item"),
     "percent": _l("Per cent"),
-    "percent_complete": _l("Per cent complete"),
+    "percent_complete": _l("Percent complete"),
     "phase": _l("Phase"),
     "pm_id": _l("Project manager"),
     "position": _l("Position"),

@@ -90,7 +90,14 @@ def scores_refusal(member: PanelMember) -> str | None:
     link); None when they can."""
     if (said := review_refusal(member.review)) is not None:
         return said
-    if member.declaration is not Declaration.NONE or member.submitted_at is None:
+    if member.declaration is Declaration.CONFLICT:
+        return _("You declared a conflict of interest on this review, so you have no "
+                 "scorecard to correct. If that declaration was a mistake, correct it first "
+                 "(on the review's page); then you may score.")
+    if member.declaration is None:
+        return _("There is no scorecard of yours to correct: declare your interests on the "
+                 "review's page, then score.")
+    if member.submitted_at is None:
         return _("There is no submitted scorecard of yours to correct: score on the review's "
                  "page.")
     return None

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from tracker import db, reversals
+from tracker import corrections, db, reversals
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.errors import Problems, Refused
@@ -59,6 +59,13 @@ def _member(actor: User, review: GateReview, refusal) -> PanelMember:
     return member
 
 
+def _scored(scores: list, recommendation: Recommendation | None, comment: str) -> tuple:
+    """A scorecard as compared by a correction: a row per criterion, the recommendation and
+    the comment."""
+    return ({s.criterion_id: (s.passed, s.value, (s.comment or "").strip()) for s in scores},
+            recommendation, (comment or "").strip())
+
+
 def correct_scores(actor: User, review: GateReview, scores: dict[int, dict[str, Any]],
                    recommendation: Recommendation | None, comment: str,
                    reason: str) -> PanelMember:
@@ -69,6 +76,9 @@ def correct_scores(actor: User, review: GateReview, scores: dict[int, dict[str, 
     rows = scorecard_rows(review, scores, recommendation, problems)
     reason = reversals.stated(problems, reason)
     problems.raise_any()
+    if _scored(rows, recommendation, comment) == _scored(member.scores, member.recommendation,
+                                                         member.comment):
+        raise corrections.unchanged()
     member.corrections.append(PanelCorrection(kind=CorrectionKind.SCORES, reason=reason,
                                               earlier=_earlier(member)))
     kept = {s.criterion_id: s for s in member.scores}
@@ -98,10 +108,9 @@ def correct_declaration(actor: User, review: GateReview, conflict: bool, note: s
     member = _member(actor, review, declaration_refusal)
     declared = Declaration.CONFLICT if conflict else Declaration.NONE
     problems = Problems()
-    if declared is member.declaration:
-        problems.add("conflict", _("This is your declaration already: choose the other one to "
-                                   "correct it."))
-    elif not conflict and (refusal := stake_refusal(review.project, actor)):
+    if declared is member.declaration:  # the correction of a declaration is the other one
+        raise corrections.unchanged()
+    if not conflict and (refusal := stake_refusal(review.project, actor)):
         raise Refused(refusal)
     elif conflict and not note.strip():
         problems.add("note", _("Say briefly what the conflict is."))

@@ -287,7 +287,7 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
     return _record_decision(
         review,
         lambda user, *args, **fields: decisions.correct_decision(user, decision, *args, **fields),
-        _("Correction recorded; the earlier decision stays visible as superseded."))
+        _("Decision corrected; the earlier decision stays visible as superseded."))
 
 
 # --- conditions --------------------------------------------------------------------------------

@@ -32,16 +32,17 @@ def correction_refusal(entry: Rebaseline) -> str | None:
     """Why HQ's decision on `entry` can't be corrected (the service refuses, the page says so
     instead of offering the form); None when it can."""
     milestone = entry.milestone
-    if not entry.is_decided:
-        if entry.state is RebaselineState.PENDING:
-            return _("This re-baseline waits for a decision: there is none to correct.")
-        return _("This move was within the project manager's limit and needed no decision: a "
-                 "new re-baseline moves the date again.")
     if entry.correction is not None:
         return _("This decision was corrected already, on %(date)s: the correction stands.",
                  date=day(local_date(entry.correction.corrected_at)))
     if milestone.project.is_read_only:
         return _("The project is closed: nothing can change.")
+    if not entry.is_decided:
+        if entry.state is RebaselineState.PENDING:
+            return _("This re-baseline waits for a decision: there is none to correct. "
+                     "Approve or reject it on the milestone's page.")
+        return _("This move was within the project manager's limit and needed no decision: "
+                 "there is none to correct. %(then)s", then=_move_again(milestone))
     if milestone.state in DONE:
         return _("The milestone was accepted or waived since, on the date it had then: that "
                  "date stays.")
@@ -52,14 +53,26 @@ def correction_refusal(entry: Rebaseline) -> str | None:
     standing = entry.new_date if entry.state is RebaselineState.APPROVED else entry.old_date
     if later or milestone.due_date != standing:
         return _("The milestone's due date has moved since this decision (it is due on "
-                 "%(date)s): correcting it would overwrite that move. Move the date by a new "
-                 "re-baseline instead.", date=day(milestone.due_date))
+                 "%(date)s): correcting it would overwrite that move. %(then)s",
+                 date=day(milestone.due_date), then=_move_again(milestone))
     project, wanted = milestone.project, _due_after(entry)
     if not project.start_date <= wanted <= project.end_date:
         return _("The milestone would be due on %(date)s, outside the project's dates, "
                  "%(start)s to %(end)s.", date=day(wanted), start=day(project.start_date),
                  end=day(project.end_date))
     return None
+
+
+def _move_again(milestone: Milestone) -> str:
+    """What moves the milestone's date now, said as the milestone's state allows."""
+    if milestone.state in DONE:
+        return _("The milestone was accepted or waived since: its date stays.")
+    if milestone.state is MilestoneState.SUBMITTED:
+        return _("Once its reviewer answers, a new re-baseline moves the date.")
+    if any(r.state is RebaselineState.PENDING for r in milestone.rebaselines):
+        return _("A re-baseline of it waits for HQ's decision: decide it on the milestone's "
+                 "page.")
+    return _("A new re-baseline moves the date.")
 
 
 def _due_after(entry: Rebaseline):

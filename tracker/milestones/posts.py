@@ -38,16 +38,32 @@ def post_refusal(update: ProgressUpdate) -> str | None:
         return _("The milestone was submitted on %(date)s: its reviewer reads this post as it "
                  "is. Once they answer, a post of a milestone returned for rework can be "
                  "corrected.", date=instant(milestone.submitted_at))
-    if milestone.state is MilestoneState.ACCEPTED:
-        accepted = next((e for e in reversed(milestone.events)
-                         if e.to_state is MilestoneState.ACCEPTED), None)
-        return _("The milestone was accepted on %(date)s on this evidence: the post stays as "
-                 "the reviewer saw it. If something in it was wrong, say so in a new post on "
-                 "the milestone.", date=on_day(accepted.at) if accepted else "—")
-    if milestone.state is MilestoneState.WAIVED:
-        return _("HQ waived the milestone: its posts stay as they were. If something in one "
-                 "was wrong, say so in a new post on the milestone.")
+    if milestone.state in (MilestoneState.ACCEPTED, MilestoneState.WAIVED):
+        return _closed(milestone)
     return None
+
+
+def _closed(milestone: Milestone) -> str:
+    """An accepted or waived milestone's posts are final, and the milestone takes no new
+    post and is never reopened: who decided it, when, and whom to tell is all one can do."""
+    decided = next((e for e in reversed(milestone.events) if e.to_state is milestone.state),
+                   None)
+    date = on_day(decided.at) if decided else "—"
+    name = decided.actor.name if decided and decided.actor else _("HQ")
+    if milestone.state is MilestoneState.ACCEPTED:
+        return _("%(name)s accepted the milestone on %(date)s on this evidence: the post stays "
+                 "as they saw it, and an accepted milestone is not reopened and takes no new "
+                 "post. If something in the post was wrong, tell %(name)s or HQ.",
+                 name=name, date=date)
+    return _("%(name)s waived the milestone on %(date)s: its posts stay as they were, and a "
+             "waived milestone is not reopened and takes no new post. If something in one was "
+             "wrong, tell HQ.", name=name, date=date)
+
+
+def corrected_of(milestone: Milestone) -> dict:
+    """The latest correction of each of the milestone's posts, shown beside it."""
+    return corrections.last_corrected(ProgressUpdate.__tablename__,
+                                      [u.id for u in milestone.updates], ("progress.correct",))
 
 
 def _may(actor: User, update: ProgressUpdate) -> None:

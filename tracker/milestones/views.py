@@ -171,6 +171,7 @@ def _page(milestone: Milestone, **forms) -> str:
         "planning": project.phase in services.PLANNING_PHASES,
         "correctable_posts": {u.id for u in milestone.updates if u.can_correct(_user())
                               and posts.post_refusal(u) is None},
+        "corrected_posts": posts.corrected_of(milestone),
         # HQ's decisions it may correct now (`Rebaseline.can_correct`, nothing later on them).
         "correctable": {r.id for r in milestone.rebaselines if r.can_correct(_user())
                         and corrections.correction_refusal(r) is None},
@@ -281,8 +282,10 @@ def correct_rebaseline(rebaseline_id: int) -> str | Response | tuple[str, int]:
              (_("New date"), day(entry.new_date)), (_("Decision"), label(entry.state))]
     return decision_correction(
         form, lambda: corrections.correct_rebaseline(_user(), entry, form.reason.data or ""),
-        undo=undo, done=_("The approval is undone: the milestone is due on its earlier date "
-                          "again.") if undo else _("The new due date is approved and in effect."),
+        undo=undo,
+        done=_("Decision corrected: the approval is undone and the milestone is due on its "
+               "earlier date again.") if undo
+        else _("Decision corrected: the new due date is approved and in effect."),
         back=back, facts=facts, approve=_("Approve the new date"), explanation=_(
             "A decision recorded by mistake is superseded by its opposite: an approval undone "
             "puts the milestone back on its earlier due date, a rejection corrected moves it "

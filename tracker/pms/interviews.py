@@ -37,6 +37,12 @@ def interview_refusal(interview: PmInterview) -> str | None:
     return None
 
 
+def corrected_of(record: PmRecord) -> dict:
+    """The latest correction of each of the record's interviews, shown beside it."""
+    return corrections.last_corrected(PmInterview.__tablename__,
+                                      [i.id for i in record.interviews], ("pm.interview_correct",))
+
+
 def _may(actor: User, interview: PmInterview) -> None:
     if not interview.can_correct(actor):
         raise Forbidden()

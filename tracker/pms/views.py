@@ -129,7 +129,8 @@ def show(record_id: int) -> str:
                            steps=steps_from(record.state) if can_manage else [],
                            can_manage=can_manage,
                            correctable={i.id for i in record.interviews if i.can_correct(_user())
-                                        and interviews.interview_refusal(i) is None})
+                                        and interviews.interview_refusal(i) is None},
+                           corrected=interviews.corrected_of(record))
 
 
 def _to_record(interview: PmInterview) -> str:

@@ -158,7 +158,8 @@ class ReasonForm(Form):
 
 
 class _TrlFields(Form):
-    level = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
+    # "TRL", as the record's history and the project's TRL history name it.
+    level = IntegerField(_l("TRL"), validators=[InputRequired(), Range(1, 9)])
     note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
                          description=_l("What shows this level: a note, a file, or both."))
 

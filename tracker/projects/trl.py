@@ -97,6 +97,12 @@ def correctable(user: User, project: Project) -> set[int]:
     return {r.id for r in records if trl_refusal(r, decisions) is None}
 
 
+def corrected_of(project: Project) -> dict:
+    """The latest correction of each of the project's TRL records, shown beside it."""
+    return corrections.last_corrected(TrlRecord.__tablename__,
+                                      [r.id for r in project.trl_records], ("trl.correct",))
+
+
 def _may(actor: User, entry: TrlRecord) -> None:
     """Who may, then (under the project's lock, which a new record takes too) what relies on
     the record since the page was drawn."""

@@ -48,9 +48,10 @@ def correct(trl_id: int) -> Response | str | tuple[str, int]:
                   _("TRL record corrected."), _back(entry),
                   lambda: _page(form, entry, _("Correct a TRL record"),
                                 _("The level and the note are corrected; the file stays. The "
-                                  "project's TRL follows when this is its latest record, and "
-                                  "the project's history keeps both with the reason."),
-                                _("Correct the record")),
+                                  "project's TRL follows when this is its latest record; the "
+                                  "project's page shows the reason beside the record, and its "
+                                  "history keeps both values with the reason."),
+                                _("Correct the TRL record")),
                   record=entry)
 
 

@@ -259,7 +259,7 @@ def project_page(project: Project, **forms) -> str:
         condition_forms=forms.get("condition_forms", {}), today=today(),
         trl_form=forms.get("trl_form") or (
             TrlForm(id_prefix="trl") if project.can_manage_plan(user) else None),
-        trl_correctable=trl.correctable(user, project),
+        trl_correctable=trl.correctable(user, project), trl_corrected=trl.corrected_of(project),
         can_withdraw=project.can_withdraw(user),
         withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
         can_prepare=project.can_prepare(user),

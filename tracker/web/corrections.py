@@ -20,30 +20,44 @@ from tracker.web.actions import submit
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
+CORRECTED = _l("Why the record was wrong: kept with the correction, and shown beside the "
+               "corrected record on its page and in its history.")
+WITHDRAWN = _l("Why it was recorded by mistake: the record stays on its page, marked, with "
+               "this reason, who gave it and when, and in its history.")
+SUPERSEDED = _l("Why the decision was wrong: shown with the correction beside the decision it "
+                "supersedes, which stays on the page, and in the history.")
+REVERSED = _l("Why the entry was wrong: kept with the reversing entry, shown beside it and in "
+              "the history.")
 
-def reason_field() -> TextAreaField:
+
+def reason_field(description: str = CORRECTED) -> TextAreaField:
     """Why a record was wrong: every correction asks it (a reversal, a voiding, a record's
-    terms corrected) and its history shows it."""
+    terms corrected) and its page and history show it; `description` says where, as it is
+    for that kind of correction."""
     return TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
-                         description=_l("Why the record was wrong: kept with the correction "
-                                        "and shown beside both."))
+                         description=description)
 
 
 class ReasonForm(OneTime, Form):
     reason = reason_field()
 
 
-class WithdrawForm(SeenVersion, ReasonForm):
+class WithdrawForm(SeenVersion, OneTime, Form):
     """A record made by mistake, withdrawn or voided on the version its page showed: a
     correction saved meanwhile is shown above the reason, which stays as typed (409)."""
 
+    reason = reason_field(WITHDRAWN)
 
-class DecisionCorrectionForm(WithdrawForm):
+
+class DecisionCorrectionForm(SeenVersion, OneTime, Form):
     """A decision recorded by mistake, superseded by its opposite: the reason, on the version
     of the record the page showed (a change request, the milestone of a re-baseline)."""
 
+    reason = reason_field(SUPERSEDED)
 
-class ReverseForm(ReasonForm):
+
+class ReverseForm(OneTime, Form):
+    reason = reason_field(REVERSED)
     on_date = DateField(_l("Reversed on"), validators=[InputRequired()], default=today,
                         description=_l("From this date on the entry no longer counts; before "
                                        "it, it still does. Give the original's own date when "
