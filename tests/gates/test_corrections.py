@@ -31,6 +31,7 @@ from tracker.gates.models import (
     PanelMember,
     Recommendation,
 )
+from tracker.projects.lifecycle import Phase
 from tracker.reminders.models import MessageKind, OutboxMessage
 
 
@@ -298,3 +299,20 @@ def test_a_refusal_to_correct_scores_advises_what_the_evaluator_can_do():
     # Not "score on the review's page", which a conflict forbids: correct the declaration.
     said = scores_refusal(review.member(c))
     assert "declared a conflict" in said and "correct it first" in said
+
+
+def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_decision():
+    review, (chair, _second, third) = _scored_panel()
+    from tracker.gates import decisions
+
+    decision = decisions.decide(chair, review, review.version, Outcome.GO)
+    _commit()
+    assert "correction of the decision" in scores_refusal(review.member(third))
+    review.project.phase = next(p for p in Phase if p is not decision.target_phase)
+    _commit()
+    # The decision's correction is refused now, so it is not what the evaluator is told to ask.
+    with pytest.raises(Refused, match="moved on"):
+        decisions.correct_decision(chair, decision, review.version, Outcome.GO)
+    db.session.rollback()
+    said = scores_refusal(review.member(third))
+    assert "moved on since" in said and "correction of the decision" not in said

@@ -75,7 +75,13 @@ def review_refusal(review: GateReview) -> str | None:
     snapshot keeps them): what was decided is corrected through the decision's own
     correction."""
     if review.state is ReviewState.DECIDED:
-        decided = review.current_decision.decided_at
+        decision = review.current_decision
+        decided = decision.decided_at
+        if review.project.phase != decision.target_phase:  # the decision's correction refuses
+            return _("The panel's decision was recorded on %(date)s, on the declarations and "
+                     "scores as they stood then, and the project has moved on since: the "
+                     "decision, the declarations and the scores stand as recorded. If "
+                     "something in them was wrong, tell HQ.", date=day(local_date(decided)))
         return _("The panel's decision was recorded on %(date)s, on the declarations and scores "
                  "as they stood then; they are kept with it and no longer change. To correct "
                  "what was decided, the chair or HQ records a correction of the decision on the "
