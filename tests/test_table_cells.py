@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
+from flask import url_for
+
 from tracker.export.columns import Column, Kind
 from tracker.milestones.models import MilestoneState
+from tracker.web.paths import id_path
 from tracker.web.tables import row_cells
 
 COLUMNS = [
@@ -36,3 +39,18 @@ def test_cells_of_every_kind(app):
     row.late = None  # no tone: no tag; no value: a dash
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert '<td class="num">—</td>' in str(row_cells(COLUMNS, row))
+
+
+def test_a_row_links_to_the_path_url_for_gives(app):
+    """`id_path` (a list's links, the path around the id built once a process) gives what
+    `url_for` gives, for each page and under an application mounted below a root, where the
+    same page's path is another one."""
+    pages = [("milestones.show", "milestone_id"), ("projects.show", "project_id"),
+             ("organisations.institute", "object_id"), ("users.edit_user", "user_id")]
+    for root in ("", "/tracker"):
+        with app.test_request_context(base_url=f"http://localhost{root}"):
+            for endpoint, argument in pages:
+                for row_id in (1, 42, 2**31 - 1):
+                    assert id_path(endpoint, argument, row_id) == url_for(
+                        endpoint, **{argument: row_id})
+                assert id_path(endpoint, argument, 5).startswith(f"{root}/")

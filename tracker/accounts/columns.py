@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.db import utcnow
 from tracker.display.labels import label
 from tracker.export.columns import Column
+from tracker.web.paths import id_path
 
 
 def _roles(user) -> str:
@@ -24,7 +24,7 @@ def _status(user) -> str:
 
 USER_COLUMNS = [
     Column(_l("Name"), lambda u: u.name, width=18,
-           link=lambda u: url_for("users.edit_user", user_id=u.id)),
+           link=lambda u: id_path("users.edit_user", "user_id", u.id)),
     Column(_l("E-mail"), lambda u: u.email, width=28),
     Column(_l("Roles"), _roles, width=36),
     Column(_l("Status"), _status, width=18,

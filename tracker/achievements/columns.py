@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -14,6 +13,7 @@ from tracker.achievements.models import Achievement
 from tracker.display.formatting import day, pct
 from tracker.display.labels import label
 from tracker.export.columns import Column, Kind
+from tracker.web.paths import id_path
 
 
 def _contributors(achievement: Achievement) -> str:
@@ -28,9 +28,9 @@ def _rights(achievement: Achievement) -> str:
 
 ACHIEVEMENT_COLUMNS = [
     Column(_l("Achievement"), lambda a: a.title, width=36,
-           link=lambda a: url_for("achievements.show", achievement_id=a.id)),
+           link=lambda a: id_path("achievements.show", "achievement_id", a.id)),
     Column(_l("Project"), lambda a: a.project.reference, Kind.CODE, 18,
-           link=lambda a: url_for("projects.show", project_id=a.project_id)),
+           link=lambda a: id_path("projects.show", "project_id", a.project_id)),
     Column(_l("Project title"), lambda a: a.project.title, width=32),
     Column(_l("Institute"), lambda a: a.project.institute.shown("name"), width=24),
     Column(_l("Contributors"), _contributors, width=32),
@@ -39,16 +39,16 @@ ACHIEVEMENT_COLUMNS = [
 
 DEAL_COLUMNS = [
     Column(_l("Licensee or assignee"), lambda d: d.licensee, width=28,
-           link=lambda d: d.id and url_for("transfers.show", transfer_id=d.id)),
+           link=lambda d: d.id and id_path("transfers.show", "transfer_id", d.id)),
     Column(_l("Kind"), lambda d: d.kind, Kind.LABEL, 18),
     # The total row says how many achievements its deals are of (the annual report's count).
     Column(_l("Achievement"), lambda d: d.achievement, width=32,
-           link=lambda d: d.achievement_id and url_for("achievements.show",
-                                                       achievement_id=d.achievement_id),
+           link=lambda d: d.achievement_id and id_path("achievements.show", "achievement_id",
+                                                       d.achievement_id),
            blank=lambda d: d.achievements is not None and ngettext(
                "%(num)d achievement", "%(num)d achievements", d.achievements)),
     Column(_l("Project"), lambda d: d.project, Kind.CODE, 18,
-           link=lambda d: d.project_id and url_for("projects.show", project_id=d.project_id)),
+           link=lambda d: d.project_id and id_path("projects.show", "project_id", d.project_id)),
     Column(_l("Institute"), lambda d: d.institute, width=24),
     Column(_l("Signed on"), lambda d: d.signed_on, Kind.DATE, 12),
     Column(_l("Ends on"), lambda d: d.ends_on, Kind.DATE, 12),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.web.paths import id_path
 
 # A stake no round has priced yet (a founding stake for IP or a nominal sum): its value is
 # unknown, said so rather than 0 (`ledger.PortfolioLine.no_round_yet`), its multiple "—".
@@ -15,7 +15,7 @@ NO_ROUND_YET = _l("No round yet")
 
 PORTFOLIO_COLUMNS = [
     Column(_l("Company"), lambda line: line.company.name, width=32,
-           link=lambda line: url_for("companies.show", company_id=line.company.id)),
+           link=lambda line: id_path("companies.show", "company_id", line.company.id)),
     Column(_l("Status"), lambda line: line.company.status, Kind.LABEL, 14),
     Column(_l("HQ's shares"), lambda line: line.hq_shares, Kind.NUMBER, 14),
     Column(_l("HQ's stake (%)"), lambda line: line.hq_pct, Kind.PCT, 10),

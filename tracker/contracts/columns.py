@@ -3,10 +3,10 @@ the roll-up (by project, institute or year, with its total) and the contracts.""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.web.paths import id_path
 
 _TOTALS = [
     Column(_l("Contracts"), lambda r: r["contracts"], Kind.INT, 10),
@@ -31,10 +31,10 @@ def rollup_columns(by: str) -> list[Column]:
 CONTRACT_COLUMNS = [
     Column(_l("Signed"), lambda r: r.signed_on, Kind.DATE, 12),
     Column(_l("Contract"), lambda r: r.title, width=36,
-           link=lambda r: url_for("contracts.show", contract_id=r.id)),
+           link=lambda r: id_path("contracts.show", "contract_id", r.id)),
     Column(_l("Type"), lambda r: r.type, Kind.LABEL, 16),
     Column(_l("Project"), lambda r: r.project_code, Kind.CODE, 18,
-           link=lambda r: url_for("projects.show", project_id=r.project_id)),
+           link=lambda r: id_path("projects.show", "project_id", r.project_id)),
     Column(_l("Enterprise"), lambda r: r.enterprise, width=28),
     Column(_l("Amount"), lambda r: r.amount, Kind.MONEY, 16),
     Column(_l("Received"), lambda r: r.received, Kind.MONEY, 16),

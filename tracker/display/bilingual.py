@@ -10,6 +10,7 @@ then says so below its content.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import g, has_request_context
@@ -68,11 +69,23 @@ def shown_sql(chinese: Any, english: Any) -> ColumnElement[str]:
     """`in_reader_language` in SQL, for queries that select names to show: the other language's
     value when the reader's is empty, and then the page says so, as with `in_reader_language`
     (a list shows the same note as the record's own page)."""
-    first, second = (english, chinese) if reads_english() else (chinese, english)
+    return _shown_sql(chinese, english, reads_english())
+
+
+def _shown_sql(chinese: Any, english: Any, in_english: bool) -> ColumnElement[str]:
+    first, second = (english, chinese) if in_english else (chinese, english)
     return type_coerce(case(
         (func.coalesce(first, "") != "", first),
         (func.coalesce(second, "") != "", second + literal(OTHER_LANGUAGE_MARK)),
         else_=second), _Shown())
+
+
+@lru_cache(maxsize=256)
+def _shown_column(model: type, column: str, in_english: bool) -> ColumnElement[str]:
+    """A model's `shown_in_sql` in one language, built once a process: a list's page selects
+    several, and building one took as long as a statement's own cache lookup."""
+    return _shown_sql(getattr(model, column), getattr(model, f"{column}_en"),
+                      in_english).label(column)
 
 
 class Bilingual:
@@ -84,4 +97,4 @@ class Bilingual:
     @classmethod
     def shown_in_sql(cls, column: str) -> ColumnElement[str]:
         """`shown` in SQL, labelled as the column, for queries that select what a page shows."""
-        return shown_sql(getattr(cls, column), getattr(cls, f"{column}_en")).label(column)
+        return _shown_column(cls, column, reads_english())

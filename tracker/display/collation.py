@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from sqlalchemy.engine import Row
+
 from tracker.display.catalogue import locale_name
 
 T = TypeVar("T")
@@ -32,10 +34,11 @@ def _pinyin(text: str) -> tuple[str, ...]:
     return tuple(part.casefold() for part in lazy_pinyin(text, style=Style.TONE3))
 
 
-def sort_key(text: Any) -> tuple:
-    """What `text` is ordered by in the reader's language."""
+def sort_key(text: Any, chinese: bool | None = None) -> tuple:
+    """What `text` is ordered by in the reader's language (`chinese`: whether that is
+    Chinese, when the caller has worked it out already)."""
     shown = str(text or "")
-    if locale_name().startswith("zh"):
+    if locale_name().startswith("zh") if chinese is None else chinese:
         return (_pinyin(shown), shown.casefold(), shown)
     return ((), shown.casefold(), shown)
 
@@ -43,12 +46,16 @@ def sort_key(text: Any) -> tuple:
 def ordered(items: Iterable[T], label: Callable[[T], Any] | None = None) -> list[T]:
     """`items` in the order of their labels as the reader reads them: `label(item)`, by
     default the name the page shows (`shown("name")` of a record with names in two
-    languages, else its `name`). Every list of choices named by people is ordered here."""
-    return sorted(items, key=lambda item: sort_key((label or _name)(item)))
+    languages, else its `name`). Every list of choices named by people is ordered here; the
+    reader's language is found once for the list, not once for each item."""
+    chinese, name = locale_name().startswith("zh"), label or _name
+    return sorted(items, key=lambda item: sort_key(name(item), chinese))
 
 
 def _name(item: Any) -> Any:
     if isinstance(item, tuple | list):  # a choice as (value, label)
         return item[1]
+    if isinstance(item, Row):  # a row of a select, its `name` column (no method of a record)
+        return getattr(item, "name", item)
     shown = getattr(item, "shown", None)
     return shown("name") if callable(shown) else getattr(item, "name", item)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.web.paths import id_path
 
 EXPERT_COLUMNS = [
     Column(_l("Name"), lambda e: e.name, width=14,
-           link=lambda e: url_for("experts.show", expert_id=e.id)),
+           link=lambda e: id_path("experts.show", "expert_id", e.id)),
     Column(_l("Professional title"), lambda e: e.professional_title, Kind.LABEL, 14),
     Column(_l("Unit"), lambda e: e.unit, width=28),
     Column(_l("Fields of expertise"), lambda e: ", ".join(e.fields), width=32),

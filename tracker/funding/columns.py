@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, Subquery, func, select
 
@@ -21,6 +20,7 @@ from tracker.funding.models import (
     conversion_stands,
 )
 from tracker.partners.payment_models import CoFunderPayment, co_funder_commitment
+from tracker.web.paths import id_path
 
 
 def _passed(agreement) -> bool:
@@ -43,7 +43,7 @@ def converted(agreement) -> Decimal | None:
 
 AGREEMENT_COLUMNS = [
     Column(_l("Project"), lambda a: a.project.name, width=44,
-           link=lambda a: url_for("funding.show", project_id=a.project_id)),
+           link=lambda a: id_path("funding.show", "project_id", a.project_id)),
     Column(_l("Committed"), lambda a: a.committed, Kind.MONEY, 16),
     Column(_l("Disbursed"), lambda a: a.disbursed, Kind.MONEY, 16),
     Column(_l("Converted to equity"), converted, Kind.MONEY, 16),

@@ -3,13 +3,13 @@ the page's tables in one list, each review with the table it is in (`Stage`)."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.dates import today
 from tracker.export.columns import Column, Kind
 from tracker.gates.models import GateReview, ReviewState
+from tracker.web.paths import id_path
 
 
 def _stage(review: GateReview) -> str:
@@ -31,7 +31,7 @@ AWAITING_COLUMNS = [
     Column(_l("Title"), lambda r: r.project.title, width=40),
     Column(_l("Institute"), lambda r: r.project.institute.shown("name"), width=24),
     Column(_l("Gate"), lambda r: r.shown("name"), width=24,
-           link=lambda r: url_for("gates.review", review_id=r.id)),
+           link=lambda r: id_path("gates.review", "review_id", r.id)),
     Column(_l("Chair"), lambda r: r.chair.name if r.chair else None, width=18),
     Column(_l("Scorecards"), _scorecards, width=12),
 ]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +16,7 @@ from tracker.display.formatting import day
 from tracker.export.columns import Column, Kind
 from tracker.incentives.dilution import DilutedTable
 from tracker.incentives.models import GrantState, IncentiveGrant
+from tracker.web.paths import id_path
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ POOL_COLUMNS = [
 
 GRANT_COLUMNS = [
     Column(_l("Person"), lambda g: g.grant.person_name, width=16,
-           link=lambda g: url_for("incentives.show", grant_id=g.grant.id)),
+           link=lambda g: id_path("incentives.show", "grant_id", g.grant.id)),
     Column(_l("Kind of grant"), lambda g: g.grant.kind, Kind.LABEL, 14),
     Column(_l("Granted on"), lambda g: g.grant.granted_on, Kind.DATE, 12),
     Column(_l("Granted"), lambda g: g.grant.shares, Kind.NUMBER, 12),

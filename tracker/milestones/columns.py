@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.web.paths import id_path
 
 OVERDUE_COLUMNS = [
     Column(_l("Due"), lambda r: r.due_date, Kind.DATE, 12),
     Column(_l("Days late"), lambda r: r.days_late if r.days_late > 0 else None, Kind.INT, 10,
            tone=lambda r: "bad" if r.days_late > 0 else None),
     Column(_l("Milestone"), lambda r: r.title, width=32,
-           link=lambda r: url_for("milestones.show", milestone_id=r.milestone_id)),
+           link=lambda r: id_path("milestones.show", "milestone_id", r.milestone_id)),
     Column(_l("Project"), lambda r: r.project_code, Kind.CODE, 18,
-           link=lambda r: url_for("projects.show", project_id=r.project_id)),
+           link=lambda r: id_path("projects.show", "project_id", r.project_id)),
     Column(_l("Title"), lambda r: r.project_title, width=32),
     Column(_l("Field"), lambda r: r.field, width=16),
     Column(_l("Institute"), lambda r: r.institute_name, width=28),

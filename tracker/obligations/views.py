@@ -34,6 +34,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.fields import row_id
 from tracker.web.navigation import choice_arg
+from tracker.web.paths import id_path
 from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)
@@ -67,7 +68,7 @@ def _state(obligation: ReportObligation):
 
 COLUMNS = [
     Column(_l("Due on"), lambda o: o.due_on, Kind.DATE, 12,
-           link=lambda o: url_for("obligations.show", obligation_id=o.id)),
+           link=lambda o: id_path("obligations.show", "obligation_id", o.id)),
     Column(_l("Report"), lambda o: o.kind, Kind.LABEL, 16),
     Column(_l("State"), _state, Kind.LABEL, 14,
            tone=lambda o: "bad" if _state(o) is ObligationState.LATE else None),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.display.formatting import years
@@ -14,6 +13,7 @@ from tracker.export.columns import Column, Kind
 from tracker.needs import timing
 from tracker.organisations import recognitions
 from tracker.organisations.models import RECOGNITIONS
+from tracker.web.paths import id_path
 
 
 def bilingual(header, attribute: str, width: int, link=None) -> list[Column]:
@@ -30,7 +30,7 @@ def bilingual(header, attribute: str, width: int, link=None) -> list[Column]:
 INSTITUTE_COLUMNS = [
     Column(_l("Code"), lambda i: i.code, width=10),
     *bilingual(_l("Name"), "name", 32,
-               link=lambda i: url_for("organisations.institute", object_id=i.id)),
+               link=lambda i: id_path("organisations.institute", "object_id", i.id)),
     *bilingual(_l("Field"), "field", 20),
     Column(_l("Type"), lambda i: i.type, Kind.LABEL, 18),
     Column(_l("Region"), lambda i: i.region, Kind.LABEL, 14),
@@ -45,7 +45,7 @@ INSTITUTE_COLUMNS = [
 
 ENTERPRISE_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,
-               link=lambda e: url_for("organisations.enterprise", object_id=e.id)),
+               link=lambda e: id_path("organisations.enterprise", "object_id", e.id)),
     Column(_l("Unified social credit code"), lambda e: e.uscc, Kind.CODE, 22),
     *bilingual(_l("City"), "city", 12),
     *bilingual(_l("Industry"), "industry", 20),
@@ -60,7 +60,7 @@ ENTERPRISE_COLUMNS = [
 
 CENTRE_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,
-               link=lambda c: url_for("organisations.centre", object_id=c.id)),
+               link=lambda c: id_path("organisations.centre", "object_id", c.id)),
     Column(_l("Enterprise"), lambda c: c.enterprise.shown("name"), width=32),
     *bilingual(_l("City"), "city", 12),
     Column(_l("Established on"), lambda c: c.established_on, Kind.DATE, 14),
@@ -68,7 +68,7 @@ CENTRE_COLUMNS = [
 
 NEED_COLUMNS = [
     Column(_l("Title"), lambda n: n.title, width=36,
-           link=lambda n: url_for("organisations.need", object_id=n.id)),
+           link=lambda n: id_path("organisations.need", "object_id", n.id)),
     Column(_l("Enterprise"), lambda n: n.enterprise.shown("name"), width=28),
     Column(_l("Institute"), lambda n: n.institute.shown("name") if n.institute else None,
            width=28),

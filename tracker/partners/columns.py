@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 from tracker.organisations.columns import bilingual
+from tracker.web.paths import id_path
 
 PARTNER_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,
-               link=lambda p: url_for("partners.show", partner_id=p.id)),
+               link=lambda p: id_path("partners.show", "partner_id", p.id)),
     Column(_l("Kind"), lambda p: p.kind, Kind.LABEL, 18),
     Column(_l("Government level"), lambda p: p.level, Kind.LABEL, 10),
     *bilingual(_l("City"), "city", 12),

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 from tracker.pms.figures import PmFigures
 from tracker.pms.models import PmRecord
+from tracker.web.paths import id_path
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def _figure(name: str):
 
 RECORD_COLUMNS = [
     Column(_l("Name"), lambda line: line.record.name, width=16,
-           link=lambda line: url_for("pms.show", record_id=line.record.id)),
+           link=lambda line: id_path("pms.show", "record_id", line.record.id)),
     Column(_l("State"), lambda line: line.record.state, Kind.LABEL, 14),
     Column(_l("Institute"),
            lambda line: line.record.institute.shown("name") if line.record.institute else None,
@@ -47,7 +47,7 @@ RECORD_COLUMNS = [
 TEAM_COLUMNS = [
     Column(_l("Name"), lambda t: t.name, width=24),
     Column(_l("Lead PM"), lambda t: t.lead.name, width=16,
-           link=lambda t: url_for("pms.show", record_id=t.lead_id)),
+           link=lambda t: id_path("pms.show", "record_id", t.lead_id)),
     Column(_l("Members"), lambda t: ", ".join(m.name for m in t.members), width=40),
 ]
 

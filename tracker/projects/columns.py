@@ -4,16 +4,16 @@ institute and pm (their names)."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
 from tracker.projects.models import Project
+from tracker.web.paths import id_path
 
 PROJECT_COLUMNS = [
     Column(_l("Code"), lambda p: Project.reference_of(p.code, p.id), Kind.CODE, 18),
     Column(_l("Title"), lambda p: p.title, width=40,
-           link=lambda p: url_for("projects.show", project_id=p.id)),
+           link=lambda p: id_path("projects.show", "project_id", p.id)),
     Column(_l("Phase"), lambda p: p.phase, Kind.LABEL, 14),
     Column(_l("Institute"), lambda p: p.institute, width=28),
     Column(_l("Project manager"), lambda p: p.pm, width=16),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
@@ -16,6 +17,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.companies.models import Company, company_projects
 from tracker.dates import org_zone
+from tracker.display.bilingual import reads_english
 from tracker.display.collation import ordered
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
@@ -107,12 +109,19 @@ def registered() -> ColumnElement[bool]:
     return and_(Company.uscc.is_not(None), Company.registered_on.is_not(None))
 
 
+@lru_cache(maxsize=2)
+def _institutes(in_english: bool) -> Select:
+    """Every institute's id and name in one language: built once a process (each list's page
+    reads it; building it cost more than running it)."""
+    return select(Institute.id, Institute.shown_in_sql("name"))
+
+
 def institute_choices(user: User) -> list:
     """The institutes a list's filter offers `user` (ids and names): every one to the HQ-wide
     roles; to anyone else only those they direct and those of the projects they may see, so
     that no filter names an institute whose rows the list would never show them (a
     director's lists offer their own institutes only). Every list's filter reads it."""
-    query = select(Institute.id, Institute.shown_in_sql("name"))
+    query = _institutes(reads_english())
     if not user.sees_whole_portfolio:
         query = query.where(or_(
             Institute.id.in_(select(Project.institute_id).where(Project.visible_to(user))),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.export.columns import Column, Kind
+from tracker.web.paths import id_path
 
 # A project's budget against actual by category (`tracker.budgets.queries.CategoryRow`), as a
 # file: the table of the project's spending page.
@@ -20,7 +20,7 @@ CATEGORY_COLUMNS = [
 
 SPENDING_COLUMNS = [
     Column(_l("Code"), lambda r: r.code, Kind.CODE, 18,
-           link=lambda r: url_for("spending.project", project_id=r.id)),
+           link=lambda r: id_path("spending.project", "project_id", r.id)),
     Column(_l("Project"), lambda r: r.title, width=36),
     Column(_l("Institute"), lambda r: r.institute, width=28),
     Column(_l("Budget"), lambda r: r.budget, Kind.MONEY, 16),

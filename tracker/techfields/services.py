@@ -4,13 +4,15 @@ against the list's Chinese and English names and codes."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from tracker import db
 from tracker.audit import services as audit
+from tracker.display.bilingual import reads_english
 from tracker.errors import DomainError, Forbidden, Problems
 from tracker.techfields.models import TechnicalField
 
@@ -28,8 +30,15 @@ def offered(current_id: int | None = None) -> list[TechnicalField]:
 def filter_choices() -> list:
     """Every field of the list (a retired one too: records keep it), ids and names in the
     reader's language, for a list's filter (`field_arg`)."""
-    return db.session.execute(select(TechnicalField.id, TechnicalField.shown_in_sql("name"))
-                              .order_by(TechnicalField.code)).all()
+    return db.session.execute(_choices(reads_english())).all()
+
+
+@lru_cache(maxsize=2)
+def _choices(in_english: bool) -> Select:
+    """`filter_choices`'s statement in one language, built once a process: the filters of
+    several lists read it on every page."""
+    return select(TechnicalField.id, TechnicalField.shown_in_sql("name")).order_by(
+        TechnicalField.code)
 
 
 def field_arg(value: str | None) -> int:

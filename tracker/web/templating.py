@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -21,7 +20,7 @@ from tracker.gates.services import deliverable_name
 from tracker.money import stated
 from tracker.projects.funding import FundingSource
 from tracker.techfields import services as techfields
-from tracker.web import tables
+from tracker.web import paths, tables
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
@@ -139,15 +138,6 @@ def user_may_open(endpoint: str) -> bool:
                                                       endpoint)
 
 
-def row_url(endpoint: str, argument: str) -> Callable[[int], str]:
-    """`url_for(endpoint, argument=row_id)` for the rows of a long list: the URL is built
-    once, with a marker where the id goes, and each row's call puts its id there (url_for
-    costs tens of microseconds; a project page links its hundred milestones twice)."""
-    marker = 2**31 - 1  # the largest id a route takes (IdConverter): no other part of a path
-    before, _, after = url_for(endpoint, **{argument: marker}).rpartition(str(marker))
-    return lambda row_id: f"{before}{int(row_id)}{after}"
-
-
 def language_return_path() -> str:
     """Where the language switch comes back to: this page, or for a page answering a POST
     (an error shown after a form), the page the form was on."""
@@ -200,7 +190,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(user_may_open, "may_open")
     app.add_template_global(current_locale)
     app.add_template_global(language_return_path)
-    app.add_template_global(row_url)
+    app.add_template_global(paths.id_paths, "row_url")
     app.add_template_global(tables.row_cells)
     app.add_template_global(locale_choices)
     app.add_template_global(page_url_args, "page_args")
