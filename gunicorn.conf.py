@@ -62,11 +62,15 @@ def on_starting(server) -> None:
 def post_worker_init(worker) -> None:
     """Before a worker takes its first request: every template compiled (a page's first
     request in each worker compiled its templates, half its time:
-    tracker.web.templating.compile_templates), then what that made frozen with the rest of
-    what the app loaded to start (app.py)."""
+    tracker.web.templating.compile_templates) and the statements of the home pages and the
+    overdue list compiled (tracker.web.warm: a home page's first request in a worker took
+    three times its median), then what that made frozen with the rest of what the app loaded
+    to start (app.py)."""
     from tracker.web.templating import compile_templates
+    from tracker.web.warm import warm_statements
 
     compile_templates(worker.wsgi)
+    warm_statements(worker.wsgi)
     gc.collect()
     gc.freeze()
 

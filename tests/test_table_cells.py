@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 from flask import url_for
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.milestones.models import MilestoneState
-from tracker.web.paths import id_path
 from tracker.web.tables import row_cells
 
 COLUMNS = [

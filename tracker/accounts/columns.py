@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.db import utcnow
 from tracker.display.labels import label
+from tracker.display.paths import id_path
 from tracker.export.columns import Column
-from tracker.web.paths import id_path
 
 
 def _roles(user) -> str:

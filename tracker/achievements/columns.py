@@ -12,8 +12,8 @@ from flask_babel import ngettext
 from tracker.achievements.models import Achievement
 from tracker.display.formatting import day, pct
 from tracker.display.labels import label
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
-from tracker.web.paths import id_path
 
 
 def _contributors(achievement: Achievement) -> str:

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
-from tracker.web.paths import id_path
 
 # A stake no round has priced yet (a founding stake for IP or a nominal sum): its value is
 # unknown, said so rather than 0 (`ledger.PortfolioLine.no_round_yet`), its multiple "—".

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
-from tracker.web.paths import id_path
 
 _TOTALS = [
     Column(_l("Contracts"), lambda r: r["contracts"], Kind.INT, 10),

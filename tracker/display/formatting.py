@@ -49,7 +49,17 @@ def money(value: Decimal | None) -> str:
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
+    if type(value) is int:  # a count or a number of days: the same few again and again
+        return _whole(value, locale_name())
     return _signed(format_decimal(value))
+
+
+@lru_cache(maxsize=8192)
+def _whole(value: int, locale: str) -> str:
+    """A whole number as the page's language writes it, worked out once per process for each
+    number and language: Babel took longer for each of a list's day counts than the rest of
+    its cell."""
+    return _signed(numbers.format_decimal(value, locale=locale))
 
 
 def is_year(name: str) -> bool:

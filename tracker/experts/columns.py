@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
-from tracker.web.paths import id_path
 
 EXPERT_COLUMNS = [
     Column(_l("Name"), lambda e: e.name, width=14,

@@ -10,6 +10,7 @@ from sqlalchemy import Select, Subquery, func, select
 
 from tracker import db, money
 from tracker.dates import today
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.funding.models import (
     CoFunder,
@@ -20,7 +21,6 @@ from tracker.funding.models import (
     conversion_stands,
 )
 from tracker.partners.payment_models import CoFunderPayment, co_funder_commitment
-from tracker.web.paths import id_path
 
 
 def _passed(agreement) -> bool:

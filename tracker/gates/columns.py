@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.dates import today
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.gates.models import GateReview, ReviewState
-from tracker.web.paths import id_path
 
 
 def _stage(review: GateReview) -> str:

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.display.formatting import day
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.incentives.dilution import DilutedTable
 from tracker.incentives.models import GrantState, IncentiveGrant
-from tracker.web.paths import id_path
 
 
 @dataclass(frozen=True)

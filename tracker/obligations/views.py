@@ -18,6 +18,7 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display.formatting import instant
 from tracker.display.labels import label
+from tracker.display.paths import id_path
 from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
@@ -34,7 +35,6 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.fields import row_id
 from tracker.web.navigation import choice_arg
-from tracker.web.paths import id_path
 from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)

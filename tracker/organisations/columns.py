@@ -9,11 +9,11 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 
 from tracker.display.formatting import years
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.needs import timing
 from tracker.organisations import recognitions
 from tracker.organisations.models import RECOGNITIONS
-from tracker.web.paths import id_path
 
 
 def bilingual(header, attribute: str, width: int, link=None) -> list[Column]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.organisations.columns import bilingual
-from tracker.web.paths import id_path
 
 PARTNER_COLUMNS = [
     *bilingual(_l("Name"), "name", 32,

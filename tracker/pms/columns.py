@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.pms.figures import PmFigures
 from tracker.pms.models import PmRecord
-from tracker.web.paths import id_path
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.projects.models import Project
-from tracker.web.paths import id_path
 
 PROJECT_COLUMNS = [
     Column(_l("Code"), lambda p: Project.reference_of(p.code, p.id), Kind.CODE, 18),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
-from tracker.web.paths import id_path
 
 # A project's budget against actual by category (`tracker.budgets.queries.CategoryRow`), as a
 # file: the table of the project's spending page.

@@ -13,14 +13,14 @@ from flask_login import current_user
 from tracker import dates
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.display import formatting
+from tracker.display import formatting, paths
 from tracker.display.catalogue import locale as get_locale
 from tracker.display.labels import label, locale_choices, rung
 from tracker.gates.services import deliverable_name
 from tracker.money import stated
 from tracker.projects.funding import FundingSource
 from tracker.techfields import services as techfields
-from tracker.web import paths, tables
+from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import may_open
