@@ -128,13 +128,19 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.backup.cli import backup_cli
     from tracker.crypto import keys_cli
     from tracker.demo import demo_cli
-    from tracker.imports.cli import import_cli, import_export_cli, import_worker_cli
+    from tracker.imports.cli import (
+        import_cli,
+        import_columns_cli,
+        import_export_cli,
+        import_worker_cli,
+    )
     from tracker.migrate import db_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
     from tracker.reports.cli import report_cli
 
     for group in (db_cli, users_cli, audit_cli, backup_cli, keys_cli, demo_cli, import_cli,
-                  import_export_cli, import_worker_cli, reminders_cli, scheduler_cli, report_cli):
+                  import_columns_cli, import_export_cli, import_worker_cli, reminders_cli,
+                  scheduler_cli, report_cli):
         app.cli.add_command(group)
 
     return app

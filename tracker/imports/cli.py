@@ -16,6 +16,8 @@ from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
 from tracker.imports import export, jobs, services
+from tracker.imports.column_notes import readme_table
+from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
 from tracker.imports.sheets import errors_csv
@@ -91,6 +93,15 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
 def import_export_cli(kind: str, file: Path) -> None:
     """Write the records of KIND as the CSV file its import reads."""
     file.write_bytes(export.export_csv(kind))
+
+
+@click.command("import-columns")
+@click.argument("kinds", nargs=-1, type=click.Choice(sorted(ADAPTERS)))
+def import_columns_cli(kinds: tuple[str, ...]) -> None:
+    """Print the columns of each KIND (default: all) as the README's tables say them, from the
+    text the upload page shows (`column_notes`)."""
+    for kind in kinds or ADAPTERS:
+        click.echo(f"`{kind}`\n\n{readme_table(KINDS[kind])}\n")
 
 
 @click.command("import-worker")

@@ -37,6 +37,12 @@ class Column:
     many: bool = False  # several choices, separated by , ; or 、
     is_date: bool = False
     is_flag: bool = False  # yes/no, 是/否, true/false, 1/0
+    # A ledger's cell: an entry recorded by mistake is written with its reversal after it
+    # (`reversal | N | date | reason`, `tracker.imports.reversal_lines`), which its notes
+    # say wherever they are shown (`column_notes.how_to_fill`).
+    reversible: bool = False
+    # The choices the notes list, when the form offers fewer than the enum has.
+    offered: tuple[enum.Enum, ...] | None = None
 
     @property
     def shown(self) -> str:
@@ -65,3 +71,4 @@ class Kind:
 
 
 DATE_NOTE = _l("A date such as 2024-03-15.")
+NAME_EN_NOTE = _l("Shown on English pages; empty: the Chinese name.")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from tracker.accounts.models import Role
+from tracker.accounts.models import GRANTABLE_ROLES, Role
 from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
-from tracker.imports.column_types import DATE_NOTE, Column, Kind, Ref
+from tracker.imports.column_types import DATE_NOTE, NAME_EN_NOTE, Column, Kind, Ref
 from tracker.imports.grant_columns import INCENTIVE_GRANTS
 from tracker.imports.ip_columns import ACHIEVEMENTS, IP_DEALS
 from tracker.milestones.models import MilestoneState
@@ -27,13 +27,13 @@ from tracker.organisations.models import (
     Region,
 )
 from tracker.projects.funding import FundingSource, ProgrammeLevel
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import GATE_PHASE, Phase
 from tracker.projects.models import ProjectType
 
 INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("code", _l("Code"), True, _l("Short and unique, for example JITRI-AM.")),
     Column("name", _l("Name"), True),
-    Column("name_en", _l("Name in English")),
+    Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
     Column("field", _l("Field"), True),
     Column("field_en", _l("Field in English")),
     Column("type", _l("Type"), True, choices=InstituteType),
@@ -56,7 +56,7 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
 
 ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
     Column("name", _l("Name"), True),
-    Column("name_en", _l("Name in English")),
+    Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
     Column("uscc", _l("Unified social credit code"),
            note=_l("18 characters; without one, the name identifies the enterprise.")),
     Column("city", _l("City")),
@@ -71,7 +71,7 @@ ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
 USERS = Kind("users", _l("Users"), (
     Column("email", _l("E-mail"), True),
     Column("name", _l("Full name"), True),
-    Column("roles", _l("Roles"), choices=Role, many=True,
+    Column("roles", _l("Roles"), choices=Role, many=True, offered=tuple(GRANTABLE_ROLES),
            note=_l("Several separated by commas; a director is named on the institute.")),
     Column("locale", _l("Language"), note=_l("zh_CN or en; empty: as the browser asks.")),
     Column("institute_id", _l("Institute code"), ref=Ref.INSTITUTE),
@@ -81,7 +81,7 @@ USERS = Kind("users", _l("Users"), (
 
 CENTRES = Kind("centres", _l("Joint innovation centres"), (
     Column("name", _l("Name"), True),
-    Column("name_en", _l("Name in English")),
+    Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("established_on", _l("Established on"), note=DATE_NOTE, is_date=True),
     Column("city", _l("City")),
@@ -162,7 +162,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
 MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),
     Column("title", _l("Title"), True),
-    Column("phase", _l("Phase"), True, choices=Phase,
+    Column("phase", _l("Phase"), True, choices=Phase, offered=tuple(GATE_PHASE.values()),
            note=_l("The phase it belongs to, closed by a gate.")),
     Column("deliverable", _l("Deliverable")),
     Column("due_date", _l("Due date"), True, note=DATE_NOTE, is_date=True),
@@ -188,9 +188,7 @@ CONTRACTS = Kind("contracts", _l("Research contracts"), (
                    "2024-12-31: 2000000.")),
     Column("payments", _l("Payments received"),
            note=_l("Instalment number (1 is the earliest due): date received: amount, e.g. "
-                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000. A payment reversed: "
-                   "reversal | its number in this cell | date reversed | reason, e.g. "
-                   "reversal | 2 | 2025-01-20 | entered twice.")),
+                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000."), reversible=True),
 ), key=("project_id", "number"))
 
 FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
@@ -214,9 +212,8 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
                    "2000000 | Pilot line. Numbered in this order.")),
     Column("disbursements", _l("Disbursements"),
            note=_l("Tranche number: date paid: amount: payment reference (if any), e.g. "
-                   "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000. A "
-                   "disbursement reversed: reversal | its number in this cell | date reversed "
-                   "| reason, e.g. reversal | 2 | 2021-05-20 | paid twice.")),
+                   "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000."),
+           reversible=True),
     Column("outcome", _l("Outcome after the deadline"), choices=AgreementOutcome,
            note=_l("Closed as a grant, repaid or substituted, once the deadline has passed "
                    "with no conversion; empty: none yet.")),
@@ -228,8 +225,7 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("co_funder_payments", _l("Co-funders' payments"),
            note=_l("Co-funder: date paid: amount: payment reference (if any), each co-funder "
                    "by its name in Co-funders, separated by semicolons, e.g. Suzhou: "
-                   "2020-04-01: 1000000: SZ-2020-03. A payment reversed: reversal | its "
-                   "number in this cell | date reversed | reason.")),
+                   "2020-04-01: 1000000: SZ-2020-03."), reversible=True),
 ), key=("project_id",))
 
 COMPANIES = Kind("companies", _l("Companies"), (
@@ -250,30 +246,36 @@ COMPANIES = Kind("companies", _l("Companies"), (
     Column("holdings", _l("Cap table at incorporation"),
            note=_l("Holder | type | shares | paid with (cash or IP) | technology (for IP) | "
                    "locked up until, the last three if any, separated by semicolons, e.g. "
-                   "Team Li | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000.")),
+                   "Team Li | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000."),
+           reversible=True),
     Column("rounds", _l("Financing rounds"),
            note=_l("Name | date closed | pre-money valuation (CNY) | investors as name: type: "
                    "amount, with : lead after the lead investor, separated by commas; rounds "
                    "separated by semicolons, e.g. A | 2022-05-01 | 30000000 | Fund X: "
-                   "investor: 8000000: lead, City fund: state_fund: 2000000.")),
+                   "investor: 8000000: lead, City fund: state_fund: 2000000."), reversible=True),
     Column("issues", _l("Later share issues"),
            note=_l("Shares issued after incorporation (a capital increase, the incentive pool "
                    "topped up): holder | type | shares | date issued | paid with (cash or IP) | "
                    "technology (for IP) | locked up until, the last three if any, separated by "
-                   "semicolons, e.g. Fund Y | investor | 500000 | 2023-06-01.")),
+                   "semicolons, e.g. Fund Y | investor | 500000 | 2023-06-01."),
+           reversible=True),
     Column("transfers", _l("Share transfers"),
            note=_l("From | to | the receiver's type | shares | date transferred | locked up "
                    "until (if any), separated by semicolons, e.g. Team Li | Fund Y | investor | "
-                   "200000 | 2023-07-01.")),
+                   "200000 | 2023-07-01."), reversible=True),
     Column("conversions", _l("Conversions of allocation-investment money"),
            note=_l("Project code | round name, separated by semicolons, e.g. TEST-2019-0042 | "
                    "A: the project's allocation-investment agreement (import funding first) "
                    "converts the money disbursed at that round of the company, recorded by the "
-                   "committee member who recorded the agreement.")),
+                   "committee member who recorded the agreement. A disbursement reversed once "
+                   "the conversion of its money was: reversal | the project code, disbursement "
+                   "and its number in the funding file's Disbursements | date reversed | "
+                   "reason, after the conversion's reversal, e.g. reversal | TEST-2019-0042 "
+                   "disbursement 1 | 2023-01-12 | paid twice."), reversible=True),
     Column("exit", _l("Exit"),
            note=_l("Acquisition, listing or dissolution | date | proceeds (CNY) | note (if "
                    "any), e.g. acquisition | 2025-06-30 | 80000000; recorded after every other "
-                   "entry, it closes the ledger.")),
+                   "entry, it closes the ledger."), reversible=True),
 ), key=("uscc", "name"))
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,

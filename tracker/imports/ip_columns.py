@@ -31,9 +31,12 @@ ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
            note=_l("Patent number | patent year | due on | fee (CNY) | paid on | amount paid "
                    "| surcharge reason, separated by semicolons: paid on and amount paid once "
                    "paid, and the reason only when more than the fee was paid late (the "
-                   "office's surcharge), e.g. CN202410123456.7 | 3 | 2026-03-01 | 900 | "
-                   "2026-02-20 | 900; CN202410123456.7 | 4 | 2027-03-01 | 1200 | 2027-05-10 | "
-                   "1260 | paid late.")),
+                   "office's surcharge, up to a quarter of the fee, as the right's page "
+                   "accepts it), e.g. CN202410123456.7 | 3 | 2026-03-01 | 900 | 2026-02-20 | "
+                   "900; "
+                   "CN202410123456.7 | 4 | 2027-03-01 | 1200 | 2027-05-10 | 1260 | paid late. "
+                   "The patent is named by its number as the register compares it: spaces, "
+                   "full-width characters and the office's prefix (CN, ZL) aside.")),
 ), key=("project_id", "title"))
 
 IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
@@ -60,10 +63,9 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
     Column("reports", _l("Royalty reports"),
            note=_l("Each period's report from the signing on, in order: date received: base "
                    "reported, separated by semicolons, e.g. 2024-04-10: 1200000; 2024-07-08: "
-                   "900000. A report reversed: reversal | its number in this cell | date "
-                   "reversed | reason, after which its period is reported again, e.g. "
+                   "900000. A report reversed is followed by its period's report again, e.g. "
                    "2024-04-10: 1200000; reversal | 1 | 2024-04-20 | VAT included; 2024-04-25: "
-                   "1100000.")),
+                   "1100000."), reversible=True),
     Column("receipts", _l("Income received"),
            note=_l("Date received | amount | what it pays (upfront, royalty or other) | the "
                    "report's number in Royalty reports (for a royalty) | costs deducted | "
@@ -73,6 +75,7 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
                    "the achievement's shares, or, for income received before they changed, by "
                    "the shares then in force, written as in Contributors and separated by "
                    "commas, e.g. 2022-05-02 | 60000 | royalty | 1 | 2000 | | li@example.cn: "
-                   "70, Wang Wu: 30. A receipt reversed: reversal | its number in this cell | "
-                   "date reversed | reason, e.g. reversal | 2 | 2024-05-20 | a deposit.")),
+                   "70, Wang Wu: 30 (checked as the contributors' table is: they add up to "
+                   "100). The export writes a receipt's shares when they are not the "
+                   "achievement's today."), reversible=True),
 ), key=("project_id", "achievement", "enterprise_id", "kind", "signed_on"))

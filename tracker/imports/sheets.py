@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tracker.imports.column_notes import how_to_fill
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
 
@@ -36,7 +37,7 @@ def template_xlsx(kind: Kind) -> bytes:
     notes.append([_("Column"), _("Required"), _("How to fill it")])
     for column in kind.columns:
         notes.append([str(column.header), _("yes") if column.required else "",
-                      str(column.note)])
+                      how_to_fill(column)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

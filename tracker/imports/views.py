@@ -15,6 +15,7 @@ from tracker import db
 from tracker.audit.columns import changes_said
 from tracker.display import history
 from tracker.imports import jobs, sheets
+from tracker.imports.column_notes import how_to_fill
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun, ImportState
@@ -40,7 +41,7 @@ def _upload_page(form: ImportForm):
         runs = db.session.scalars(select(ImportRun).options(selectinload(ImportRun.actor))
                                   .order_by(ImportRun.id.desc()).limit(RECENT)).all()
         return render_template("imports/upload.html", form=form, runs=runs,
-                               kinds=list(KINDS.values()))
+                               kinds=list(KINDS.values()), how_to_fill=how_to_fill)
     return page
 
 

@@ -1,0 +1,51 @@
+"""What each column of an import is said to hold, made in one place for every place that says
+it: the upload page, the notes sheet of the XLSX template and the README's tables (the output
+of `flask import-columns`; `tests/imports/test_column_notes.py` checks that the README and the
+page say the same).
+
+A column's text is its note, then, for a ledger's cell, how a reversal is written in it (the
+syntax `tracker.imports.reversal_lines` reads), then the choices it accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from tracker.imports.column_types import Column, Kind
+
+
+def reversal_note() -> str:
+    return _("An entry recorded by mistake and reversed is written as it was, followed by "
+             "reversal | its number in this cell (1 the first, reversals counted) | the date "
+             "reversed | the reason, e.g. reversal | 2 | 2024-08-01 | entered twice.")
+
+
+def how_to_fill(column: Column, code: Callable[[str], str] = str) -> str:
+    """The column's text in the current language (`code`: how a choice's code is shown)."""
+    said = [str(column.note)] if column.note else []
+    if column.reversible:
+        said.append(reversal_note())
+    if column.choices is not None:
+        said.append(_("One of: %(codes)s (or its label in either language).",
+                      codes=", ".join(code(c.value) for c in column.offered or column.choices)))
+    return " ".join(said)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def readme_table(kind: Kind) -> str:
+    """The kind's table as the README has it: in English, with the Chinese headers."""
+    lines = ["| column (key) | 中文表头 | required | how to fill it |", "| --- | --- | --- | --- |"]
+    for column in kind.columns:
+        with force_locale("zh_CN"):
+            chinese = str(column.header)
+        with force_locale("en"):
+            lines.append("| " + " | ".join([
+                f"{column.header} (`{column.shown}`)", chinese, "yes" if column.required else "",
+                _cell(how_to_fill(column, lambda value: f"`{value}`"))]) + " |")
+    return "\n".join(lines)
