@@ -76,7 +76,7 @@ FUNDING = [test_funding.KEYS,
            ["TEST-2019-0042", "committee@import.cn", "3000000", "1", "", "0", "5000000",
             "2019-06-01", "2031-06-01", "1000000 | gate 1", "1: 2019-06-10: 1000000", "", "",
             "", "", "", ""]]
-COMPANIES = [test_company_events.ALL_KEYS, test_company_events.FULL]
+COMPANIES = [[*test_company_events.ALL_KEYS, "recorded_order"], [*test_company_events.FULL, ""]]
 
 
 def _csv(rows: list[list[str]]) -> bytes:

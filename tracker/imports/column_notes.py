@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from tracker.imports.column_types import Column, Kind
 
@@ -23,15 +24,24 @@ def reversal_note() -> str:
              "reversed | the reason, e.g. reversal | 2 | 2024-08-01 | entered twice.")
 
 
-def how_to_fill(column: Column, code: Callable[[str], str] = str) -> str:
-    """The column's text in the current language (`code`: how a choice's code is shown)."""
-    said = [str(column.note)] if column.note else []
+def how_to_fill(column: Column, code: Callable[[str], str] = str,
+                text: Callable[[str], str] = str) -> str:
+    """The column's text in the current language (`code`: how a choice's code is shown,
+    `text`: the words around it)."""
+    said = [text(str(column.note))] if column.note else []
     if column.reversible:
-        said.append(reversal_note())
+        said.append(text(reversal_note()))
     if column.choices is not None:
-        said.append(_("One of: %(codes)s (or its label in either language).",
-                      codes=", ".join(code(c.value) for c in column.offered or column.choices)))
+        codes = ", ".join(code(c.value) for c in column.offered or column.choices)
+        said.append(text(_("One of: %(codes)s (or its label in either language).",
+                           codes="\0")).replace("\0", codes))
     return " ".join(said)
+
+
+def shown(column: Column) -> Markup:
+    """`how_to_fill` on a page: each choice's code as code, the same in both languages."""
+    return Markup(how_to_fill(column, lambda value: f"<code>{escape(value)}</code>",
+                              lambda words: str(escape(words))))
 
 
 def _cell(text: str) -> str:

@@ -239,14 +239,19 @@ COMPANIES = Kind("companies", _l("Companies"), (
     Column("project_ids", _l("Project codes"), True, ref=Ref.PROJECT, many=True,
            note=_l("The projects it comes from, separated by commas: each one HQ decided to "
                    "invest in (past gate 2).")),
-    Column("incorporated_on", _l("Incorporated on"), note=_l("The date of the cap table."),
+    Column("incorporated_on", _l("Incorporated on"),
+           note=_l("The date of the cap table that stands (empty: every one was voided)."),
            is_date=True),
     Column("total_shares", _l("Shares issued in total"),
-           note=_l("Empty: the holders' shares added up.")),
+           note=_l("Of the cap table that stands; empty: its holders' shares added up.")),
     Column("holdings", _l("Cap table at incorporation"),
            note=_l("Holder | type | shares | paid with (cash or IP) | technology (for IP) | "
                    "locked up until, the last three if any, separated by semicolons, e.g. "
-                   "Team Li | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000."),
+                   "Team Li | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000. A "
+                   "table voided whole on the company's page and entered again: its holdings, "
+                   "then void | its date | the reason, then the table entered again, e.g. "
+                   "Team Li | team | 6000000; HQ | hq | 4000000; void | 2020-03-01 | the split "
+                   "was agreed otherwise; Team Li | team | 7000000; HQ | hq | 3000000."),
            reversible=True),
     Column("rounds", _l("Financing rounds"),
            note=_l("Name | date closed | pre-money valuation (CNY) | investors as name: type: "
@@ -276,6 +281,14 @@ COMPANIES = Kind("companies", _l("Companies"), (
            note=_l("Acquisition, listing or dissolution | date | proceeds (CNY) | note (if "
                    "any), e.g. acquisition | 2025-06-30 | 80000000; recorded after every other "
                    "entry, it closes the ledger."), reversible=True),
+    Column("recorded_order", _l("Order recorded on one day"),
+           note=_l("Where entries of one day were recorded in another order than the rule "
+                   "below: each entry of that day by its column's key and its number in that "
+                   "cell, in the order recorded, separated by semicolons, e.g. issues 2; "
+                   "transfers 1; issues 3. Empty: on one day, an exit's reversal first, then "
+                   "the issues, transfers and rounds (each round's conversions after it), then "
+                   "the reversals of conversions, transfers, rounds and issues, and an exit "
+                   "that stands last. The export writes it for every day recorded otherwise.")),
 ), key=("uscc", "name"))
 
 KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CENTRES, NEEDS,

@@ -30,27 +30,30 @@ from tracker import db
 from tracker.companies import corrections, deals, holder_names
 from tracker.companies import services as companies
 from tracker.companies.forms import (
-    HOLDING_ROWS,
     INVESTOR_ROWS,
     CompanyForm,
-    IncorporationForm,
     RoundForm,
 )
 from tracker.companies.models import (
-    Acquisition,
     Company,
     FinancingRound,
     HolderType,
-    ShareEntry,
 )
 from tracker.companies.reversal_models import RoundReversal
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day
 from tracker.errors import Invalid, Problems, Refused
 from tracker.funding import corrections as funding_corrections
-from tracker.imports import columns, company_events, ledger_lines, ledger_order, reversal_lines
+from tracker.imports import (
+    cap_tables,
+    columns,
+    company_events,
+    ledger_lines,
+    ledger_order,
+    reversal_lines,
+)
 from tracker.imports.adapters import Adapter, _none_for_zero
-from tracker.imports.cells import CellError, iso_date, note, read, unreadable
-from tracker.imports.reversal_lines import Elsewhere, Reversal
+from tracker.imports.cells import CellError, iso_date, read, unreadable
+from tracker.imports.reversal_lines import Elsewhere, Reversal, Void
 from tracker.organisations import uscc
 from tracker.projects.models import Project
 
@@ -61,57 +64,8 @@ _HOLDER_TYPE, _PAID_WITH = ledger_lines.HOLDER_TYPE, ledger_lines.PAID_WITH
 _choice, _errors = ledger_lines.choice, ledger_lines.form_errors
 LEDGER = ("rounds", "issues", "transfers", "conversions")  # recorded together, in date order
 
-# (holder, type, shares, paid with, technology, locked up until)
-Holding = tuple[str, HolderType, Decimal, Acquisition, str, date | None]
 # (name, closed on, pre-money, [(investor, type, amount, lead)])
 Round = tuple[str, date, Decimal, list[tuple[str, HolderType, Decimal, bool]]]
-
-
-def holdings(text: str, on: str, total: str) -> tuple[list[Holding | Reversal], Decimal | None]:
-    """'Team A | team | 6000000 | ip | Sensor | 2027-12-31; HQ | hq | 3000000 | cash' read by
-    the incorporation form's rows, as its page reads them; the total defaults to their sum. A
-    holding reversed is followed by 'reversal | its number | date | reason'."""
-    data = MultiDict({"on_date": iso_date(on), "total_shares": _AMOUNT.sub("", total)})
-    parts = [p for p in _PARTS.split(text) if p.strip()]
-    cell: list = []  # each holding as its row's index, each reversal read
-    for part in parts:
-        cell.append(reversal_lines.read(part, "holdings", len(cell) + 1, cell)
-                    if reversal_lines.is_reversal(part) else len(cell))
-    rows = [parts[at] for at in cell if not isinstance(at, Reversal)]
-    if len(rows) > HOLDING_ROWS:
-        raise CellError(_("At most %(n)d holders at incorporation.", n=HOLDING_ROWS),
-                        "holdings")
-    shares = Decimal("0")
-    for i, part in enumerate(rows):
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) < 3 or len(pieces) > 6:
-            raise CellError(_("Write each holder as name | type | shares | paid with | "
-                              "technology | locked up until (the last three if any), e.g. "
-                              "Team Li | team | 6000000 | ip | Sensor | 2027-12-31."),
-                            "holdings")
-        pieces += [""] * (6 - len(pieces))
-        name, kind, count, paid, technology, lock_up = pieces
-        data[f"holdings-{i}-name"] = name
-        data[f"holdings-{i}-kind"] = _choice(_HOLDER_TYPE, kind, "holdings")
-        data[f"holdings-{i}-shares"] = _AMOUNT.sub("", count)
-        data[f"holdings-{i}-acquired_by"] = (_choice(_PAID_WITH, paid, "holdings") if paid
-                                             else Acquisition.CASH.value)
-        data[f"holdings-{i}-technology"] = technology
-        data[f"holdings-{i}-lock_up_until"] = iso_date(lock_up)
-        try:
-            shares += Decimal(_AMOUNT.sub("", count))
-        except ArithmeticError:
-            pass  # the form says what is wrong with it
-    if not total.strip() and rows:
-        data["total_shares"] = str(shares)
-    form = IncorporationForm(formdata=data)
-    if not form.validate():
-        raise CellError(_errors(form), "holdings")
-    lines = iter([(row.name.data.strip(), row.kind.data, row.shares.data, row.acquired_by.data,
-                   (row.technology.data or "").strip(), row.lock_up_until.data)
-                  for row in form.filled_rows()])
-    found = [at if isinstance(at, Reversal) else next(lines) for at in cell]
-    return found, (form.total_shares.data if rows else None)
 
 
 def rounds(text: str) -> list[Round | Reversal]:
@@ -157,23 +111,6 @@ def _round(pieces: list[str]) -> Round:
              for row in form.filled_rows()])
 
 
-def holding_line(e: ShareEntry) -> Holding:
-    return (e.to_holder.name, e.to_holder.kind, e.shares, e.acquired_by, e.technology,
-            e.lock_up_until)
-
-
-def holding_records(company: Company) -> list[ShareEntry]:
-    return ledger_lines.with_their_reversals(company, ledger_lines.founders(company))
-
-
-def recorded_holdings(company: Company) -> tuple[list[Holding | Reversal], date | None]:
-    """The cap table at incorporation (the issues typed in on the first day, no round's),
-    each reversed one followed by its reversal, and its date."""
-    founders = ledger_lines.founders(company)
-    return (reversal_lines.recorded(holding_records(company), holding_line),
-            founders[0].on_date if founders else None)
-
-
 def round_records(company: Company) -> list:
     return reversal_lines.with_reversals(company.rounds, lambda r: r.on_date)
 
@@ -190,13 +127,14 @@ def recorded_rounds(company: Company) -> list[Round | Reversal]:
         r.round if isinstance(r, RoundReversal) else None))
 
 
-def describe_holding(entry: Holding) -> str:
-    return _("The holding of %(shares)s shares by %(name)s at incorporation",
-             shares=number(entry[2]), name=entry[0])
-
-
 def describe_round(entry: Round) -> str:
     return _("The round %(name)s of %(date)s", name=entry[0], date=day(entry[1]))
+
+
+def recorded_order(company: Company) -> list[tuple[str, int]]:
+    """The entries of each day the import would record otherwise than they were recorded,
+    in the order they were (`ledger_order.recorded_order`)."""
+    return ledger_order.recorded_order(Companies()._columns(None, company, {"rounds": None}))
 
 
 def _not_renamed(values: dict) -> None:
@@ -224,7 +162,7 @@ def as_recorded(company: Company, cap_table: list | None, wanted: dict) -> tuple
         return holder_names.recorded_as(company.holders, text)
 
     def each(entries, line):
-        return entries and [e if isinstance(e, Reversal | Elsewhere) else line(e)
+        return entries and [e if isinstance(e, Reversal | Elsewhere | Void) else line(e)
                             for e in entries]
 
     return each(cap_table, lambda h: (named(h[0]), *h[1:])), {
@@ -252,13 +190,14 @@ class Companies(Adapter):
         return values.get("uscc") or values.get("name") or ""
 
     def current(self, obj):
-        lines, on = recorded_holdings(obj)
+        lines, on = cap_tables.recorded_holdings(obj)
         return {**super().current(obj), "project_ids": sorted(p.id for p in obj.projects),
                 "holdings": lines, "incorporated_on": on, "rounds": recorded_rounds(obj),
                 "issues": ledger_lines.recorded_issues(obj),
                 "transfers": ledger_lines.recorded_transfers(obj),
                 "conversions": company_events.recorded_conversions(obj),
-                "exit": company_events.recorded_exit(obj)}
+                "exit": company_events.recorded_exit(obj),
+                "recorded_order": recorded_order(obj)}
 
     def form_data(self, obj):
         if obj is None:
@@ -279,19 +218,20 @@ class Companies(Adapter):
         values["legal_representative"] = (values["legal_representative"] or "").strip()
         values["project_ids"] = sorted(form.project_ids.data or [])
         values["holdings"] = values["incorporated_on"] = values["_total_shares"] = None
-        if text.get("holdings") and not text.get("incorporated_on"):
-            note(CellError(_("Give the date of the cap table."), "incorporated_on"))
-        elif "holdings" in text and (parsed := read("holdings", holdings, text["holdings"],
-                                                   text.get("incorporated_on", ""),
-                                                   text.get("total_shares", ""))):
-            lines, total = parsed
-            values["holdings"], values["_total_shares"] = lines, total
+        if "holdings" in text and (parsed := read(
+                "holdings", cap_tables.holdings, text["holdings"],
+                text.get("incorporated_on", ""), text.get("total_shares", ""))):
+            cell, total = parsed
+            values["holdings"], values["_total_shares"] = cell, total
             values["incorporated_on"] = (date.fromisoformat(iso_date(
-                text["incorporated_on"])) if lines and text.get("incorporated_on") else None)
+                text["incorporated_on"])) if cap_tables.standing_table(cell) else None)
         for key, parse in zip((*LEDGER, "exit"), (
                 rounds, ledger_lines.issues, ledger_lines.transfers, company_events.conversions,
                 company_events.exit_), strict=True):
             values[key] = read(key, parse, text[key]) if key in text else None
+        values["recorded_order"] = (read("recorded_order", ledger_order.listing,
+                                         text["recorded_order"])
+                                    if "recorded_order" in text else None)
         return values
 
     def save(self, actor, obj, values):
@@ -299,6 +239,7 @@ class Companies(Adapter):
         cap_table, on = values.pop("holdings"), values.pop("incorporated_on")
         total = values.pop("_total_shares")
         wanted = {key: values.pop(key) for key in (*LEDGER, "exit")}
+        listed = values.pop("recorded_order")
         if obj is None:
             _not_renamed(values)
             company = companies.record_company(actor, **values)
@@ -307,26 +248,11 @@ class Companies(Adapter):
             # A holder named in either language is the holder recorded by its name.
             cap_table, wanted = as_recorded(company, cap_table, wanted)
         problems = Problems()  # every problem of the row at once, each in its column
-        lines = [h for h in cap_table or [] if not isinstance(h, Reversal)]
-        founders = ledger_lines.founders(company)
-        if lines and founders:
-            if (lines, on) != ([holding_line(e) for e in founders], founders[0].on_date):
-                problems.add("holdings", _("The company's cap table at incorporation is "
-                                           "recorded: an import does not change it (a ledger "
-                                           "is corrected on the company's page)."))
-        elif lines:
-            try:
-                companies.incorporate(actor, company, [
-                    companies.IssueLine(name=n, kind=k, shares=s, acquired_by=a, technology=t,
-                                        lock_up_until=lock) for n, k, s, a, t, lock in lines],
-                    on, total)
-            except Invalid as error:  # the incorporation page's fields, as this row's columns
-                problems.found += error.renamed(
-                    lambda field: {"on_date": "incorporated_on"}.get(field, field))
+        cap_tables.record(actor, company, cap_table, on, total, problems)
         # Later entries need the cap table they change, and each other, in date order.
         if not problems and not unreadable("holdings", "incorporated_on", *LEDGER):
             ledger_order.record(self._columns(actor, company, wanted),
-                                {**wanted, "holdings": cap_table}, problems)
+                                {**wanted, "holdings": cap_table}, problems, listed)
         problems.raise_any()
         return company
 
@@ -339,20 +265,21 @@ class Companies(Adapter):
         entry = partial(corrections.reverse_entry, actor)
         column = ledger_order.Column
         return [
-            column("holdings", holding_records(company), recorded_holdings(company)[0],
-                   describe_holding, lambda e: date.min, None, lambda e, r: entry(
-                       e, r.on, r.reason), 0, 8),
+            column("holdings", cap_tables.holding_records(company),
+                   cap_tables.recorded_holdings(company)[0], cap_tables.describe_holding,
+                   lambda e: date.min, None, lambda e, r: entry(
+                       e, r.on, r.reason)),
             column("issues", ledger_lines.issue_records(company),
                    ledger_lines.recorded_issues(company), ledger_lines.describe_issue,
                    lambda e: e[3], partial(ledger_lines.record_issue, actor, company),
-                   lambda e, r: entry(e, r.on, r.reason), 0, 8),
+                   lambda e, r: entry(e, r.on, r.reason)),
             column("transfers", ledger_lines.transfer_records(company),
                    ledger_lines.recorded_transfers(company), ledger_lines.describe_transfer,
                    lambda t: t[4], partial(ledger_lines.record_transfer, actor, company),
-                   lambda e, r: entry(e, r.on, r.reason), 1, 6),
+                   lambda e, r: entry(e, r.on, r.reason)),
             column("rounds", round_records(company), recorded_rounds(company),
                    describe_round, lambda r: r[1], partial(self._round, actor, company),
-                   lambda f, r: corrections.reverse_round(actor, f, r.on, r.reason), 2, 7),
+                   lambda f, r: corrections.reverse_round(actor, f, r.on, r.reason)),
             column("conversions", company_events.conversion_records(company),
                    company_events.recorded_conversions(company),
                    company_events.describe_conversion, lambda c: c.on if isinstance(
@@ -360,12 +287,11 @@ class Companies(Adapter):
                    lambda c, problems: company_events.record_unpaid(c, problems) if isinstance(
                        c, Elsewhere) else company_events.record_conversion(company, c, problems),
                    lambda c, r: funding_corrections.reverse_conversion(
-                       c.agreement.decided_by, c, r.on, r.reason), 3, 5),
+                       c.agreement.decided_by, c, r.on, r.reason)),
             column("exit", company_events.exit_records(company),
                    company_events.recorded_exit(company), company_events.describe_exit,
                    lambda e: e[1], partial(company_events.record_exit, actor, company),
-                   lambda e, r: corrections.reverse_exit(actor, e, r.on, r.reason),
-                   ledger_order.LAST, ledger_order.FIRST)]
+                   lambda e, r: corrections.reverse_exit(actor, e, r.on, r.reason))]
 
     @staticmethod
     def _round(actor, company, entry: Round, problems) -> FinancingRound | None:

@@ -31,9 +31,10 @@ from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import org_zone
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview, Outcome
-from tracker.imports import ip_deals, reversal_lines
+from tracker.imports import ip_deals, ledger_order, reversal_lines
+from tracker.imports.cap_tables import recorded_holdings, standing_table
 from tracker.imports.columns import KINDS
-from tracker.imports.companies import recorded_holdings, recorded_rounds
+from tracker.imports.companies import recorded_order, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
 from tracker.imports.contracts import recorded_payments
 from tracker.imports.funding_cells import recorded_co_funder_payments, recorded_disbursements
@@ -231,7 +232,7 @@ def _companies() -> Iterator[list]:
             selectinload(Company.entries), selectinload(Company.rounds),
             selectinload(Company.exits)).order_by(Company.id)):
         cap_table, on = recorded_holdings(c)
-        lines = [h for h in cap_table if not isinstance(h, reversal_lines.Reversal)]
+        lines = standing_table(cap_table)
         shown = holder_names.shown_names(c.holders)  # each holder as the reader reads it
         yield [c.name, c.uscc, c.registered_on, _text(c.registered_capital),
                c.legal_representative, ", ".join(p.code for p in c.projects), on,
@@ -241,7 +242,8 @@ def _companies() -> Iterator[list]:
                reversal_lines.written(recorded_issues(c), partial(_issue, shown)),
                reversal_lines.written(recorded_transfers(c), partial(_transfer, shown)),
                reversal_lines.written(recorded_conversions(c), " | ".join),
-               reversal_lines.written(recorded_exit(c), _exit)]
+               reversal_lines.written(recorded_exit(c), _exit),
+               ledger_order.written(recorded_order(c))]
 
 
 def _holding(shown: dict[str, str], line: tuple) -> str:

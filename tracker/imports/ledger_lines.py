@@ -11,8 +11,10 @@ recorded entry the file no longer gives (dropped or changed) is refused, naming 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -127,11 +129,48 @@ def _typed_issues(company: Company) -> list[ShareEntry]:
             and e.round_id is None and e.acquired_by in (Acquisition.CASH, Acquisition.IP)]
 
 
-def founders(company: Company) -> list[ShareEntry]:
-    """The cap table at incorporation: the issues typed in on the first day, reversed ones
-    too."""
-    typed = _typed_issues(company)
-    return [e for e in typed if e.on_date == typed[0].on_date]
+@dataclass
+class Table:
+    """A cap table at incorporation: its date, its lines (reversed ones too) and, when it was
+    voided whole, the entries of its void."""
+
+    on: date
+    lines: list[ShareEntry] = field(default_factory=list)
+    void: list[ShareEntry] = field(default_factory=list)
+
+
+def tables(company: Company) -> list[Table]:
+    """The cap tables at incorporation, in the order recorded: the issues typed in on the
+    day of the first; then, once nothing of it stands, the next one entered, and so on. A
+    table is voided (`corrections.void_founders`) when the entries that left nothing standing
+    were recorded together, each reversing one of its lines on the table's date, with one
+    reason, nothing else on the ledger dated after it (as the page voids one)."""
+    typed = {e.id for e in _typed_issues(company)}
+    entries = sorted(company.entries, key=lambda e: e.id)
+    found: list[Table] = []
+    standing: set[int] = set()
+    for at, e in enumerate(entries):
+        if e.reverses_id is not None:
+            standing.discard(e.reverses_id)
+            if not standing and found:
+                found[-1].void = _void(found[-1], entries[:at + 1])
+            continue
+        if not standing and e.id in typed:  # a cap table entered: nothing stood before it
+            found.append(Table(e.on_date))
+        standing.add(e.id)
+        if found and e.id in typed and e.on_date == found[-1].on and not found[-1].void:
+            found[-1].lines.append(e)
+    return found
+
+
+def _void(table: Table, entries: list[ShareEntry]) -> list[ShareEntry]:
+    """The entries at the end of `entries` that voided the table, if they did (else []): the
+    last ones, reversing its lines on its date with the last one's reason."""
+    lines, reason = {e.id for e in table.lines}, entries[-1].reason
+    run = list(itertools.takewhile(lambda e: e.reverses_id in lines and e.reason == reason
+                                   and e.on_date == table.on, reversed(entries)))
+    before = entries[:len(entries) - len(run)]
+    return run[::-1] if run and all(e.on_date <= table.on for e in before) else []
 
 
 def with_their_reversals(company: Company, entries: list[ShareEntry]) -> list[ShareEntry]:
@@ -143,7 +182,7 @@ def with_their_reversals(company: Company, entries: list[ShareEntry]) -> list[Sh
 
 def issue_records(company: Company) -> list[ShareEntry]:
     """The issues typed in after the cap table at incorporation, and their reversals."""
-    first = {e.id for e in founders(company)}
+    first = {e.id for table in tables(company) for e in table.lines}
     return with_their_reversals(company, [e for e in _typed_issues(company)
                                           if e.id not in first])
 

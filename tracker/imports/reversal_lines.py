@@ -24,6 +24,7 @@ from tracker.imports.cells import CellError, iso_date
 
 _PARTS = re.compile(r"[;；\n]+")
 _MARK = re.compile(r"^\s*(?:reversal|reversed|冲销|冲正)\s*[|｜]", re.I)
+_VOID = re.compile(r"^\s*(?:void|voided|作废)\s*[|｜]", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,20 @@ class Elsewhere:
         return f"reversal | {self.of} | {self.on.isoformat()} | {self.reason}"
 
 
+@dataclass(frozen=True)
+class Void:
+    """A founders' table voided whole (`corrections.void_founders`), in a cap table's cell
+    after its holdings and their reversals: `void | 2020-03-01 | the split was wrong`, dated
+    as the table it voids (its lines are reversed on their own date), and why
+    (`tracker.imports.cap_tables`)."""
+
+    on: date
+    reason: str
+
+    def written(self) -> str:
+        return f"void | {self.on.isoformat()} | {self.reason}"
+
+
 def negative() -> str:
     """Said of an entry with a negative amount: it is not how a reversal is written."""
     return _("A negative amount records nothing: write a reversal as reversal | the number of "
@@ -60,6 +75,20 @@ def negative() -> str:
 
 def is_reversal(text: str) -> bool:
     return bool(_MARK.match(text))
+
+
+def is_void(text: str) -> bool:
+    return bool(_VOID.match(text))
+
+
+def read_void(text: str, column: str) -> Void:
+    """`void | the table's date | reason`: the table written before it voided whole."""
+    pieces = [p.strip() for p in text.replace("｜", "|").split("|", 2)]
+    if len(pieces) != 3:
+        raise CellError(_("Write a void as void | the date of the table it voids | the "
+                          "reason, e.g. void | 2020-03-01 | the split was agreed otherwise."),
+                        column)
+    return Void(_reversal_date(pieces[1], column), pieces[2])
 
 
 def read(text: str, column: str, position: int, entries: Sequence[Any],
@@ -79,7 +108,9 @@ def read(text: str, column: str, position: int, entries: Sequence[Any],
     on = _reversal_date(pieces[2], column)
     of = int(pieces[1])
     undone = {e.of for e in entries if isinstance(e, Reversal)}
-    if not 1 <= of < position or isinstance(entries[of - 1], Reversal) or of in undone:
+    voided = max((n for n, e in enumerate(entries, start=1) if isinstance(e, Void)), default=0)
+    if (not voided < of < position or isinstance(entries[of - 1], Reversal | Void)
+            or of in undone):
         raise CellError(_("Entry %(n)d: a reversal names an earlier entry of its cell, one "
                           "neither a reversal nor reversed already (%(of)s is not).",
                           n=position, of=pieces[1]), column)
@@ -106,8 +137,8 @@ def entries(text: str, column: str, entry: Callable[[str], Any],
 
 
 def written(entries: Sequence[Any], line: Callable[[Any], str]) -> str:
-    """A cell's entries as the import reads them, each reversal as a reversal."""
-    return "; ".join(e.written() if isinstance(e, Reversal | Elsewhere) else line(e)
+    """A cell's entries as the import reads them, each reversal (and void) as one."""
+    return "; ".join(e.written() if isinstance(e, Reversal | Elsewhere | Void) else line(e)
                      for e in entries)
 
 
@@ -126,12 +157,13 @@ def recorded(records: Sequence[Any], line: Callable[[Any], Any],
 
 def with_reversals(records: Sequence[Any], dated: Callable[[Any], date]) -> list[Any]:
     """Records whose reversal is a record of its own (`record.reversal`: a round's, an
-    exit's), in the column's order: by date, each reversal on its date after what it reverses
-    (on or after it, `reversals.check`)."""
-    found = [(dated(r), 0, n, r) for n, r in enumerate(records)] + [
-        (r.reversal.on_date, 1, n, r.reversal) for n, r in enumerate(records)
-        if r.reversal is not None]
-    return [r for *_key, r in sorted(found, key=lambda item: item[:3])]
+    exit's), in the column's order: by date, and on one day in the order they were recorded
+    (a round recorded, reversed and recorded again that day so), each reversal after what it
+    reverses (on or after it, `reversals.check`)."""
+    found = [(dated(r), r.recorded_at, n, 0, r) for n, r in enumerate(records)] + [
+        (r.reversal.on_date, r.reversal.recorded_at, n, 1, r.reversal)
+        for n, r in enumerate(records) if r.reversal is not None]
+    return [r for *_key, r in sorted(found, key=lambda item: item[:4])]
 
 
 def _date_of(record: Any) -> date:

@@ -14,8 +14,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.audit.columns import changes_said
 from tracker.display import history
-from tracker.imports import jobs, sheets
-from tracker.imports.column_notes import how_to_fill
+from tracker.imports import column_notes, jobs, sheets
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun, ImportState
@@ -41,7 +40,8 @@ def _upload_page(form: ImportForm):
         runs = db.session.scalars(select(ImportRun).options(selectinload(ImportRun.actor))
                                   .order_by(ImportRun.id.desc()).limit(RECENT)).all()
         return render_template("imports/upload.html", form=form, runs=runs,
-                               kinds=list(KINDS.values()), how_to_fill=how_to_fill)
+                               kinds=list(KINDS.values()),
+                               how_to_fill=column_notes.shown)
     return page
 
 
