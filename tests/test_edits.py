@@ -60,7 +60,7 @@ def test_two_tabs_saving_the_same_proposal_lose_nothing(client):
     response = post(client, path, stale)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Saved by someone else meanwhile" in page
+    assert "Saved by you in another tab or window meanwhile" in page
     # What the first tab saved, named by the form's label, one budget line after the other.
     # Amounts formatted as on the proposal page.
     assert ("<dt>Budget lines</dt><dd>Equipment CN¥1,000,000.00; Materials CN¥250,000.00</dd>"

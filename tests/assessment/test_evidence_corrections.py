@@ -139,7 +139,7 @@ def test_a_stale_correction_is_refused_with_the_input_kept(client, world):
     response = post(client, path, {**two, "amount": "42000", "description": "Typed second",
                                    "reason": "Second tab"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Someone else saved this after you opened it" in page
+    assert response.status_code == 409 and "You saved this in another tab or window" in page
     assert "Typed second" in page and "Second tab" in page
     db.session.expire_all()
     assert db.session.get(EvidenceEntry, entry.id).amount == D("40000.00")

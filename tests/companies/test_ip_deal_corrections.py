@@ -68,7 +68,7 @@ def test_a_deal_recorded_wrong_is_corrected_and_the_history_says_so(client):
     # input kept.
     response = post(client, path, fields(deal, **second, licensee="Typed in the second tab"))
     page = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Saved by someone else meanwhile" in page
+    assert response.status_code == 409 and "Saved by you in another tab or window meanwhile" in page
     assert 'value="Typed in the second tab"' in page
 
 

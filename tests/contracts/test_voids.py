@@ -127,7 +127,7 @@ def test_a_stale_instalment_form_is_refused_with_what_changed(client):
     response = post(client, edit, {**two, "due_date": "2026-03-20", "amount": "650000",
                                    "reason": "More up front"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Saved by someone else meanwhile" in page
+    assert response.status_code == 409 and "Saved by you in another tab or window meanwhile" in page
     assert 'value="650000"' in page or 'value="650,000.00"' in page or "650000" in page
     db.session.expire_all()
     assert db.session.get(Instalment, first.id).amount == D("500000")

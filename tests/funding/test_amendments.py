@@ -149,7 +149,7 @@ def test_a_stale_save_is_refused_with_what_changed_and_the_input_kept(client, co
                                          reason="Typed in the second tab"))
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Saved by someone else meanwhile" in page and "CN¥5,100,000.00" in page
+    assert "Saved by you in another tab or window meanwhile" in page and "CN¥5,100,000.00" in page
     assert "Typed in the second tab" in page and 'value="30000000' in page
     db.session.expire_all()
     kept = db.session.get(FundingAgreement, agreement.id)

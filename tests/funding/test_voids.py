@@ -135,7 +135,7 @@ def test_a_void_sent_from_a_stale_page_is_refused_with_the_reason_kept(client, c
                                "reason": "The minutes say gate 2."}).status_code == 302
     response = post(client, path, {**stale, "reason": "Recorded on the wrong agreement"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Saved by someone else meanwhile" in page
+    assert response.status_code == 409 and "Saved by you in another tab or window meanwhile" in page
     assert "Recorded on the wrong agreement" in page  # the input kept
     db.session.expire_all()
     assert not db.session.get(Tranche, tranche.id).is_void

@@ -135,7 +135,7 @@ def test_a_stale_correction_is_refused_with_the_input_kept(client):
     response = post(client, path, {**second, **_form(review, "2", "Second tab")})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Saved by someone else meanwhile" in page and "Second tab" in page
+    assert "Saved by you in another tab or window meanwhile" in page and "Second tab" in page
     member = _member(review, third)
     assert [c.reason for c in member.corrections] == ["First tab"]
     again = {**_form(review, "2", "Second tab"), "version": hidden(page, "version"),

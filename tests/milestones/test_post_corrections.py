@@ -153,7 +153,7 @@ def test_a_stale_correction_is_refused_with_what_changed_and_the_input_kept(clie
                                    "reason": "Overstated"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Someone else saved this after you opened it" in page
+    assert "You saved this in another tab or window" in page
     assert "Line half commissioned" in page and "Overstated" in page
     db.session.expire_all()
     assert db.session.get(ProgressUpdate, second.id).percent == 65

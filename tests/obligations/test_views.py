@@ -14,6 +14,7 @@ from tests.conftest import csrf_token, login, post
 from tests.factories import make_institute, make_project, make_user
 from tests.obligations.test_services import PDF, owe, pdf
 from tests.test_edits import tab
+from tests.test_sent_once import SAVED_ONCE
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.obligations import services
@@ -122,8 +123,9 @@ def test_both_languages_name_the_page(client, agreement, committee, project):
 
 def test_back_and_send_again_after_a_withdrawal_says_it_was_withdrawn(client, agreement,
                                                                       committee, project):
-    """The withdraw form sent twice (Back, an old tab), or any action under an obligation
-    withdrawn since: a 409 saying so, not a 403 telling the reader their role may not."""
+    """The withdraw form sent twice (Back) says it was saved once; any other action under an
+    obligation withdrawn since (an old tab): a 409 saying so, not a 403 telling the reader
+    their role may not."""
     owed = owe(committee, agreement)
     db.session.commit()
     login(client, committee)
@@ -131,9 +133,12 @@ def test_back_and_send_again_after_a_withdrawal_says_it_was_withdrawn(client, ag
     form = tab(client, path)
     assert post(client, f"{path}/withdraw", {**form, "why_withdrawn": "No such report"}
                 ).status_code == 302
-    for action, fields in (("withdraw", {"why_withdrawn": "No such report"}),
-                           ("edit", {}), ("submit", {"submitted_on": "2026-06-20"})):
-        again = post(client, f"{path}/{action}", {**form, **fields})
+    again = post(client, f"{path}/withdraw", {**form, "why_withdrawn": "No such report"})
+    assert again.status_code == 302 and again.headers["Location"].endswith(path)
+    assert SAVED_ONCE in client.get(path).get_data(as_text=True)
+    other_tab = {name: value for name, value in form.items() if name != "once"}
+    for action, fields in (("edit", {}), ("submit", {"submitted_on": "2026-06-20"})):
+        again = post(client, f"{path}/{action}", {**other_tab, **fields})
         assert again.status_code == 409, action
         assert "was cancelled" in again.get_data(as_text=True)
 

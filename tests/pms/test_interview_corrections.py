@@ -131,7 +131,7 @@ def test_a_stale_correction_is_refused_with_the_input_kept(client):
     response = post(client, path, _form(interview, **two, notes="Typed in the second tab",
                                         reason="Second tab"))
     page = response.get_data(as_text=True)
-    assert response.status_code == 409 and "Someone else saved this after you opened it" in page
+    assert response.status_code == 409 and "You saved this in another tab or window" in page
     assert "Typed in the second tab" in page
     db.session.expire_all()
     assert db.session.get(PmInterview, interview.id).notes == "Strong on process"

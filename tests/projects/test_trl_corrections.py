@@ -134,7 +134,7 @@ def test_a_stale_correction_is_refused_with_what_changed_and_the_input_kept(clie
                                    "reason": "Hours typed wrong"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Someone else saved this after you opened it" in page
+    assert "You saved this in another tab or window" in page
     assert "Hours typed wrong" in page and "Bench test, 120 h" in page
     db.session.expire_all()
     assert db.session.get(TrlRecord, first.id).level == 3

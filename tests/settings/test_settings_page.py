@@ -129,7 +129,8 @@ def test_the_session_timeouts_are_edited_here_checked_and_audited(client):
 
 
 @pytest.mark.parametrize("locale, said", [
-    ("en", "Saved by someone else meanwhile"), ("zh_CN", "在此期间他人保存的修改")])
+    ("en", "Saved by you in another tab or window meanwhile"),
+    ("zh_CN", "在此期间您在另一个标签页或窗口中保存的修改")])
 def test_a_save_on_a_page_loaded_before_another_admins_save_is_refused(client, locale, said):
     """Two admins (or two tabs) on the settings page, the reminder ladders with it: the second
     save is refused with what the first changed, by its label, and its own input kept."""

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from tracker.accounts.models import GRANTABLE_ROLES
 from tracker.display.labels import label, locale_choices
 from tracker.web.fields import MultiCheckboxField
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime
 
 
 class LoginForm(Form):
@@ -23,7 +23,7 @@ class LoginForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ChangePasswordForm(Form):
+class ChangePasswordForm(OneTime, Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=200)]
     )
@@ -33,7 +33,7 @@ class ChangePasswordForm(Form):
     )
 
 
-class ProfileForm(Form):
+class ProfileForm(OneTime, Form):
     locale = SelectField(_l("Language"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -41,7 +41,7 @@ class ProfileForm(Form):
         self.locale.choices = [("", _l("As my browser asks"))] + locale_choices()
 
 
-class UserForm(Form):
+class UserForm(OneTime, Form):
     email = EmailField(_l("E-mail"), validators=[
         DataRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])

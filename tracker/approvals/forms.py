@@ -11,7 +11,7 @@ from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime
 
 
-class SignForm(Form):
+class SignForm(OneTime, Form):
     """Endorse or return: the button pressed says which; a return needs the opinion."""
 
     opinion = TextAreaField(_l("Opinion"), validators=[Optional(), Length(max=5000)],

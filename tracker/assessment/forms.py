@@ -76,14 +76,14 @@ class EvidenceCorrectionForm(SeenVersion, OneTime, Form):
     uploads = EvidenceForm.uploads
 
 
-class ReviewEvidenceForm(Form):
+class ReviewEvidenceForm(OneTime, Form):
     decision = RadioField(_l("Decision"), choices=[
         ("accept", _l("Accept: it counts")), ("return", _l("Return with an opinion"))],
         validators=[InputRequired()])
     opinion = TextAreaField(_l("Opinion"), validators=[Optional(), Length(max=5000)])
 
 
-class RuleForm(Form):
+class RuleForm(OneTime, Form):
     pool = MoneyField(_l("Funding pool (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)])
     score_share = NumberField(_l("Share by total score (%)"), default=Decimal("70"),

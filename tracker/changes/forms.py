@@ -79,6 +79,6 @@ class EndDateForm(_Change):
     end_date = DateField(_l("New end date"), validators=[InputRequired()])
 
 
-class DecideForm(SeenVersion, Form):
+class DecideForm(OneTime, SeenVersion, Form):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)],
                            description=_l("Required to refuse."))

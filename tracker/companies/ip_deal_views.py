@@ -34,7 +34,7 @@ def _deal(ip_deal_id: int) -> tuple[IpDeal | None, str]:
 @login_required
 def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal, back = _deal(ip_deal_id)
-    offered(voids.voided(deal) if deal.is_void else None, back)
+    offered(voids.voided(deal) if deal.is_void else None, back, keep_input=True)
     company = deal.company
     form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
     return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),

@@ -91,7 +91,7 @@ class PaymentForm(OneTime, Form):
     amount = MoneyField(_l("Amount received (CNY)"), validators=[InputRequired(), POSITIVE])
 
 
-class RegistrationForm(SeenVersion, Form):
+class RegistrationForm(OneTime, SeenVersion, Form):
     number = StringField(_l("Registration number"),
                          validators=[DataRequired(), Length(max=60)],
                          description=_l("As printed on the registration certificate."))
@@ -115,9 +115,13 @@ class RegistrationForm(SeenVersion, Form):
 
 
 class RegistrationCorrectionForm(RegistrationForm):
-    """A registration recorded already, corrected: with the reason."""
+    """A registration recorded already, corrected: with the reason, which the service asks
+    for by the contract's state when it saves (`register_contract`), not the form: a first
+    registration's form sent from a tab opened before another registered it is refused as
+    stale, and sent again after it was saved it says so (`tracker.web.actions.submit`), never
+    "Reason: required" for a reason it was never shown."""
 
-    reason = reason_field()
+    reason = reason_field(required=False)
 
     def correction_reason(self) -> str:
         return self.reason.data or ""

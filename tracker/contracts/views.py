@@ -162,7 +162,7 @@ def _correctable(contract_id: int) -> ResearchContract:
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
     offered(corrections.voided(contract) if contract.is_void else None,
-            url_for("contracts.show", contract_id=contract.id))
+            url_for("contracts.show", contract_id=contract.id), keep_input=True)
     return contract
 
 

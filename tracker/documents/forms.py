@@ -41,7 +41,7 @@ def _pair(name: str, label: str, english: str, area: bool = False,
             field(english, validators=list(checks), description=help_text))
 
 
-class DocumentTemplateForm(SeenVersion, Form):
+class DocumentTemplateForm(OneTime, SeenVersion, Form):
     letterhead, letterhead_en = _pair(
         "letterhead", _l("Letterhead"), _l("Letterhead in English"))
     title, title_en = _pair("title", _l("Title"), _l("Title in English"))

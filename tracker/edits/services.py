@@ -25,11 +25,13 @@ from tracker.errors import Refused
 
 
 class Stale(Refused):
-    """The record changed after the user's copy was loaded; `changes` says how."""
+    """The record changed after the user's copy was loaded; `changes` says how, `yours` that
+    the user made them all (in another tab or window)."""
 
-    def __init__(self, message: str, changes: list[AuditRecord]) -> None:
+    def __init__(self, message: str, changes: list[AuditRecord], yours: bool = False) -> None:
         super().__init__(message)
         self.changes = changes
+        self.yours = yours
 
 
 def changes_since(record: Any, since: datetime | None) -> list[AuditRecord]:
@@ -45,16 +47,25 @@ def changes_since(record: Any, since: datetime | None) -> list[AuditRecord]:
     return list(db.session.scalars(query.limit(20)))
 
 
-def stale(record: Any, since: datetime | None) -> Stale:
+def stale(actor: User, record: Any, since: datetime | None) -> Stale:
+    """The refusal of `actor`'s save on a stale copy of `record`: when every change made since
+    is their own (a second tab or window), it says so rather than blaming someone else."""
+    changes = changes_since(record, since)
+    if changes and all(change.actor_id == actor.id for change in changes):
+        return Stale(_("You saved this in another tab or window after this page was opened; "
+                       "nothing more was saved. What you saved there is listed below and this "
+                       "page's input is still in the form: check it and save again to replace "
+                       "what you saved there."), changes, yours=True)
     return Stale(_("Someone else saved this after you opened it; nothing of yours was saved. "
                    "Their changes are listed below and your input is still in the form: "
-                   "check it and save again to replace theirs."), changes_since(record, since))
+                   "check it and save again to replace theirs."), changes)
 
 
-def check_version(record: Any, seen: int | None, since: datetime | None) -> None:
-    """Refuse a save made on a copy of `record` loaded at version `seen`, if it has moved."""
+def check_version(actor: User, record: Any, seen: int | None, since: datetime | None) -> None:
+    """Refuse `actor`'s save made on a copy of `record` loaded at version `seen`, if it has
+    moved."""
     if seen is not None and record.version != seen:
-        raise stale(record, since)
+        raise stale(actor, record, since)
 
 
 def claim_token(actor: User, token: str) -> FormToken | None:

@@ -45,7 +45,7 @@ class ExpertForm(OneTime, SeenVersion, Form):
         self.unit_enterprise_id.choices = _choices(enterprises, _l("Not an enterprise we know"))
 
 
-class ExpertAccountForm(Form):
+class ExpertAccountForm(OneTime, Form):
     """A limited account for an expert from outside, or an existing evaluator's account."""
 
     password = StringField(

@@ -85,7 +85,8 @@ def _to_funding(project: Project) -> str:
 
 
 def _offered(record: Any, agreement_id: Callable[[Any], int],
-             refusal: Callable[[Any], str | None]) -> tuple[FundingAgreement, str]:
+             refusal: Callable[[Any], str | None], *,
+             keep_input: bool = False) -> tuple[FundingAgreement, str]:
     """The agreement of the record whose correction's form is asked for, and its funding
     page: 404 when the record is not there or not the user's to see, 403 to all but the
     committee, and refused before the form when it can't be corrected (`offered`)."""
@@ -93,7 +94,7 @@ def _offered(record: Any, agreement_id: Callable[[Any], int],
         abort(404)
     agreement = _agreement(agreement_id(record), decide=True)
     back = _to_funding(agreement.project)
-    offered(refusal(record), back)
+    offered(refusal(record), back, keep_input=keep_input)
     return agreement, back
 
 
@@ -191,7 +192,8 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
     corrected by reversing a payment, a conversion by reversing it."""
     agreement = _agreement(agreement_id, decide=True)
     if agreement.is_void:  # corrected by no one: its void said before the form
-        offered(voids.agreement_void_refusal(agreement).text, _to_funding(agreement.project))
+        offered(voids.agreement_void_refusal(agreement).text, _to_funding(agreement.project),
+                keep_input=True)
     form = AgreementCorrectionForm(obj=agreement)
     return submit(
         form, lambda: amendments.save_agreement(_user(), agreement, **form.terms(),
@@ -227,7 +229,8 @@ def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
     """Correct a tranche's amount or condition while nothing stands paid on it: otherwise the
     reason, and the disbursement to reverse first, before the form (409)."""
     tranche = db.session.get(Tranche, tranche_id)
-    agreement, back = _offered(tranche, lambda t: t.agreement_id, amendments.tranche_refusal)
+    agreement, back = _offered(tranche, lambda t: t.agreement_id, amendments.tranche_refusal,
+                               keep_input=True)
     form = TrancheCorrectionForm(obj=tranche, tranche=tranche,
                                  milestones=_milestones(agreement))
     return submit(
@@ -360,7 +363,7 @@ def _outcome_given(form: OutcomeForm) -> dict:
 def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the outcome recorded after the deadline; a conversion is reversed instead."""
     agreement, back = _offered(db.session.get(FundingAgreement, agreement_id), lambda a: a.id,
-                               amendments.outcome_refusal)
+                               amendments.outcome_refusal, keep_input=True)
     form = OutcomeCorrectionForm(agreement=agreement)
     return submit(form, lambda: amendments.save_outcome(_user(), agreement,
                                                         **_outcome_given(form),

@@ -29,12 +29,12 @@ from tracker.gates.models import (
 from tracker.projects.lifecycle import Phase
 from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, NumberField, Range
-from tracker.web.forms import Form, SeenVersion
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 CONDITION_ROWS = 5
 
 
-class PanelForm(Form):
+class PanelForm(OneTime, Form):
     evaluator_ids = SelectMultipleField(_l("Evaluators"), coerce=int, choices=[],
                                         validators=[DataRequired()])
     chair_id = SelectField(_l("Chair"), coerce=int, choices=[])
@@ -51,7 +51,7 @@ class PanelForm(Form):
         self.chair_id.choices = choices
 
 
-class DeclarationForm(Form):
+class DeclarationForm(OneTime, Form):
     conflict = RadioField(_l("Conflict of interest"), validators=[InputRequired()])
     note = TextAreaField(_l("If so, what is it?"), validators=[Optional(), Length(max=2000)])
 
@@ -63,7 +63,7 @@ class DeclarationForm(Form):
         ]
 
 
-class ScorecardForm(Form):
+class ScorecardForm(OneTime, Form):
     """Fields are added per criterion by `scorecard_form` (their ids are the review's)."""
 
     # No default: an evaluator who skips the field is asked, never counted as a GO.
@@ -142,7 +142,7 @@ class ConditionRow(Form):
     due_date = DateField(_l("Due date"), validators=[Optional()])
 
 
-class DecisionForm(Form):
+class DecisionForm(OneTime, Form):
     """At research acceptance (`acceptance`) the decision is chosen as its official conclusion
     (the outcome it maps to is recorded with it), with the completion ratio it was judged on."""
 
@@ -212,13 +212,13 @@ class DecisionForm(Form):
         return rows
 
 
-class ConditionMetForm(Form):
+class ConditionMetForm(OneTime, Form):
     """The owner's evidence that a condition is met, posted from the project page."""
 
     evidence = TextAreaField(_l("Evidence"), validators=[Length(max=5000)])
 
 
-class ConditionConfirmForm(Form):
+class ConditionConfirmForm(OneTime, Form):
     """The chair's or HQ's verdict on a met condition, posted from the project page."""
 
     accept = HiddenField()

@@ -25,10 +25,10 @@ class ImportForm(OneTime, Form):
         self.kind.choices = [(k.name, k.title) for k in KINDS.values()]
 
 
-class CancelForm(Form):
+class CancelForm(OneTime, Form):
     """The progress page's Cancel button (CSRF is checked for every POST)."""
 
 
-class ImportCheckedForm(Form):
+class ImportCheckedForm(OneTime, Form):
     """A dry run's "Import this file" button (CSRF is checked; a second sending is refused by
     `jobs.import_checked`: the file is imported once)."""

@@ -74,7 +74,7 @@ class GrantForm(OneTime, GrantFields, ScheduleFields, Form):
         self.kind.choices = [(k.value, label(k)) for k in GrantKind]
 
 
-class GrantEditForm(SeenVersion, ScheduleFields, Form):
+class GrantEditForm(OneTime, SeenVersion, ScheduleFields, Form):
     pass
 
 

@@ -89,7 +89,7 @@ class RebaselineForm(OneTime, Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ReviewForm(Form):
+class ReviewForm(OneTime, Form):
     decision = SelectField(_l("Decision"), choices=[])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)],
                             description=_l("Required when returning it for rework."))
@@ -99,12 +99,12 @@ class ReviewForm(Form):
         self.decision.choices = [("accept", _l("Accept")), ("return", _l("Return for rework"))]
 
 
-class WaiveForm(Form):
+class WaiveForm(OneTime, Form):
     reason = TextAreaField(_l("Reason for the waiver"), validators=[DataRequired(),
                                                                     Length(max=5000)])
 
 
-class AssignForm(Form):
+class AssignForm(OneTime, Form):
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[])
     no_choice = {"reviewer_id": _l("No evaluator is free to review it: every active evaluator "
                                    "has a stake in the project.")}

@@ -37,7 +37,7 @@ class SubmitNeedForm(OneTime, Form):
         self.centre_id.choices = _choices(centres, None if centre_required else _l("None"))
 
 
-class AnalysisForm(SeenVersion, Form):
+class AnalysisForm(OneTime, SeenVersion, Form):
     field_id = technical_field_choice()
     trl = SelectField(_l("TRL the enterprise starts from"), coerce=int, choices=[])
     budget_min = MoneyField(_l("Budget from (CNY)"), validators=AMOUNT)
@@ -65,7 +65,7 @@ class CandidateForm(OneTime, Form):
         self.pm_id.choices = _choices(pms, _l("Not named yet"))
 
 
-class MatchForm(SeenVersion, Form):
+class MatchForm(OneTime, SeenVersion, Form):
     candidate_id = SelectField(_l("Candidate to match"), coerce=int, choices=[])
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -85,7 +85,7 @@ class NeedProjectForm(OneTime, SeenVersion, Form):
         self.pm_id.choices = _choices(pms)
 
 
-class MoveForm(SeenVersion, Form):
+class MoveForm(OneTime, SeenVersion, Form):
     target = SelectField(_l("Move to"), coerce=NeedState, choices=[])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)],
                            description=_l("Required to close the need."))

@@ -59,12 +59,12 @@ class ObligationForm(OneTime, SeenVersion, Form):
             del self.co_funder_id
 
 
-class WithdrawForm(Form):
+class WithdrawForm(OneTime, Form):
     why_withdrawn = TextAreaField(_l("Why it is cancelled"),
                                   validators=[DataRequired(), Length(max=2000)])
 
 
-class RestoreForm(Form):
+class RestoreForm(OneTime, Form):
     why_restored = TextAreaField(_l("Why it is owed again"),
                                  validators=[DataRequired(), Length(max=2000)])
 

@@ -19,7 +19,6 @@ from tracker.db import utcnow
 from tracker.display.formatting import instant
 from tracker.display.labels import label
 from tracker.display.paths import id_path
-from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.funding.models import FundingAgreement
@@ -33,6 +32,7 @@ from tracker.obligations.forms import (
 from tracker.obligations.models import ObligationState, ReportKind, ReportObligation
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
+from tracker.web.corrections import offered
 from tracker.web.fields import row_id
 from tracker.web.navigation import choice_arg
 from tracker.web.permissions import requires
@@ -166,9 +166,10 @@ def _still_owed(obligation_id: int) -> ReportObligation:
     """The obligation an action is taken under; one withdrawn since (Back and send again, an
     old tab) is said to be so, not refused as if the reader had no right to it."""
     obligation = _obligation(obligation_id)
-    if obligation.withdrawn_at is not None:
-        raise Refused(_("This report obligation was cancelled (%(when)s): nothing more is done "
-                        "under it.", when=instant(obligation.withdrawn_at)))
+    offered(_("This report obligation was cancelled (%(when)s): nothing more is done under "
+              "it.", when=instant(obligation.withdrawn_at))
+            if obligation.withdrawn_at is not None else None,
+            url_for("obligations.show", obligation_id=obligation.id))
     return obligation
 
 

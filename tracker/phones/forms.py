@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from tracker.web.forms import Form
+from tracker.web.forms import Form, OneTime
 
 
 def _code_field() -> StringField:
@@ -16,7 +16,8 @@ def _code_field() -> StringField:
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class PhoneForm(Form):
+class PhoneForm(OneTime, Form):
+    same_content_is_resent = False  # asking again is asking for another code (rate-limited)
     phone = StringField(_l("Mobile number"), validators=[DataRequired(), Length(max=30)],
                         description=_l("We text a code to it; you type it here."),
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
@@ -26,7 +27,7 @@ class PhoneCodeForm(Form):
     code = _code_field()
 
 
-class SmsSignInForm(Form):
+class SmsSignInForm(OneTime, Form):
     sms_sign_in = BooleanField(_l("Ask for a code by text message when I log in with my "
                                   "password"))
 

@@ -153,7 +153,7 @@ class UploadForm(OneTime, Form):
                      description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP."))
 
 
-class ReasonForm(Form):
+class ReasonForm(OneTime, Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
 

@@ -60,6 +60,10 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
     """
     if not form.is_submitted():
         _stamp(form, record)
+    elif isinstance(form, OneTime):
+        sent_once_before()  # saved already: said so, whatever its fields would say now
+    if request.method == "POST" and (refused := g.pop("refused_before", None)) is not None:
+        return _refused(form, refused, page)  # not possible now (`refuse_sent`): said above it
     if not form.validate_on_submit():
         refused = request.method == "POST" and _service_problems(form, call)
         return page(), (409 if refused else 400 if request.method == "POST" else 200)
@@ -95,19 +99,24 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
     except (Refused, StaleDataError) as error:
         db.session.rollback()
         refused = _refusal(error, form, record)
-        form.failed = True
         if isinstance(refused, edits.Stale):
-            form.meanwhile = refused.changes
+            form.meanwhile, form.meanwhile_yours = refused.changes, refused.yours
             _stamp(form, record)  # saving again now replaces what they saved, knowingly
-        flash(refused.message, "error")
-        page_has_errors()
-        return page(), 409
+        return _refused(form, refused, page)
     db.session.commit()
     said = _given(done, result)  # a sentence, or (sentence, "error") for a run that failed
     flash(*(said if isinstance(said, tuple) else (said, "success")))
     if shown is not None:
         return shown(result)
     return redirect(_given(to, result))
+
+
+def _refused(form: Form, refused: Refused, page: Callable[[], str]) -> tuple[str, int]:
+    """A refusal said above the page, the form shown again as the user filled it (409)."""
+    form.failed = True
+    flash(refused.message, "error")
+    page_has_errors()
+    return page(), 409
 
 
 def press(call: Callable[[], Any], done: OrFromResult[str], to: OrFromResult[str],
@@ -164,7 +173,7 @@ def _check_version(form: Form, call: Callable[[], Any], record: Any) -> None:
     meanwhile), found by a dry run of `call`, wins over "someone else saved", whose advice to
     save again could only be refused in turn."""
     try:
-        edits.check_version(record, *form.seen())
+        edits.check_version(current_user._get_current_object(), record, *form.seen())
     except edits.Stale as stale:
         try:
             with _trial(form):
@@ -183,7 +192,7 @@ def _refusal(error: Exception, form: Form, record: Any) -> Refused:
     if isinstance(error, Refused):
         return error
     if record is not None and isinstance(form, SeenVersion):
-        return edits.stale(record, form.seen()[1])
+        return edits.stale(current_user._get_current_object(), record, form.seen()[1])
     return Refused(_("Someone else changed this at the same moment; nothing of yours was saved. "
                      "Reload the page and try again."))
 
@@ -234,16 +243,30 @@ def _claim(form: Form, record: Any) -> tuple[Any, list[str]]:
 
 
 def sent_once_before() -> None:
-    """The record a form acts on is gone, removed by this very form (an instalment removed):
-    the same form sent again (a double click, Back and send) lands where its first sending
-    went, saying it was saved once, as `submit` says of any form sent twice, not on a bare 404.
-    Returns when it was not sent before; otherwise answers with the redirect."""
-    token = (request.form.get("once") or "")[:64] if request.method == "POST" else ""
+    """A form sent again (a double click, Back and send) after it was saved lands where its
+    first sending went, saying it was saved once, whatever the record it acted on has become
+    since: gone (an instalment removed), voided or withdrawn by it (a refusal before the form,
+    `refuse_sent`), corrected by it (a field its correction now requires). Returns when it was
+    not sent before; otherwise answers with the redirect."""
+    token = (_sent_token() or "")[:64] if request.method == "POST" else ""
     actor = current_user._get_current_object()
     used = edits.claim_of(actor, token) if token else None
     if used is not None and used.location:
         flash(_("This form had already been sent: it was saved once, here."), "success")
         abort(redirect(used.location))
+
+
+def _sent_token() -> str | None:
+    """The one-time token a form sent, under its own name or a prefixed form's."""
+    return next((value for name, value in request.form.items()
+                 if name == "once" or name.endswith("-once")), None)
+
+
+def refuse_sent(refusal: Refused) -> None:
+    """An edit posted when it is no longer possible (its record voided or withdrawn in another
+    tab since the page was loaded): `submit` says `refusal` above the form as the user filled
+    it (409), their input kept, instead of a bare refusal page."""
+    g.refused_before = refusal
 
 
 def sent_before(token: str | None) -> bool:

@@ -12,11 +12,11 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.dates import today
 from tracker.errors import Refused
-from tracker.web.actions import submit
+from tracker.web.actions import refuse_sent, sent_once_before, submit
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -30,11 +30,14 @@ REVERSED = _l("Why the entry was wrong: kept with the reversing entry, shown bes
               "the history.")
 
 
-def reason_field(description: str = CORRECTED) -> TextAreaField:
+def reason_field(description: str = CORRECTED, *, required: bool = True) -> TextAreaField:
     """Why a record was wrong: every correction asks it (a reversal, a voiding, a record's
     terms corrected) and its page and history show it; `description` says where, as it is
-    for that kind of correction."""
-    return TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+    for that kind of correction. Not `required` by the form where only the service can tell,
+    by the record's state when it saves, whether it corrects at all."""
+    return TextAreaField(_l("Reason"),
+                         validators=[DataRequired() if required else Optional(),
+                                     Length(max=2000)],
                          description=description)
 
 
@@ -64,14 +67,23 @@ class ReverseForm(OneTime, Form):
                                        "it should never have counted."))
 
 
-def offered(refusal: str | None, back: str) -> None:
-    """A reversal's form is shown only for what can be reversed: otherwise (Back, an old link,
-    another tab) the reason it can't, as its service would refuse it sent, answers 409 before
-    the form, linking to `back`, the page that lists the record (a bookmarked form has no
-    referrer). `refusal` is the service's own reason (`..._refusal(record)`), None when it
-    can."""
-    if refusal is not None:
+def offered(refusal: str | None, back: str, *, keep_input: bool = False) -> None:
+    """A correction's form is shown only for what can be corrected: otherwise (Back, an old
+    link, another tab) the reason it can't, as its service would refuse it sent, answers 409
+    before the form, linking to `back`, the page that lists the record (a bookmarked form has
+    no referrer). `refusal` is the service's own reason (`..._refusal(record)`), None when it
+    can. Posted, the very form that was saved, sent again (Back, a double click), says it was
+    saved once (`sent_once_before`); with `keep_input`, an edit's form sent from a tab opened
+    before its record was voided or withdrawn is shown as filled, the reason above it
+    (`submit`), as a correction the service refuses is."""
+    if refusal is None:
+        return
+    if request.method != "POST":
         raise Refused(refusal, back=back)
+    sent_once_before()
+    if not keep_input:
+        raise Refused(refusal, back=back)
+    refuse_sent(Refused(refusal, back=back))
 
 
 def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
@@ -92,14 +104,13 @@ def correctable(record: Any, may: Callable[[Any, Any], bool],
     or not the user's to see, 403 when its own predicate (`may(record, user)`: its model's
     `can_correct` or `can_withdraw`) says they may not; its form is refused before it is drawn
     when `refusal(record)` says why not (409, linking to `back(record)`). A form sent meanwhile
-    (the milestone went under review in another tab) hears the same reason from its service,
-    above the form as sent (`tracker.web.actions.submit`)."""
+    (the milestone went under review in another tab) hears the same reason above the form as
+    sent, unless it is the very form that was saved (`offered`)."""
     if record is None or not record.can_view(user):
         abort(404)
     if not may(record, user):
         abort(403)
-    if request.method == "GET":
-        offered(refusal(record), back(record))
+    offered(refusal(record), back(record), keep_input=True)
     return record
 
 

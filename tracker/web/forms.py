@@ -282,8 +282,10 @@ class SeenVersion:
     version = HiddenField()
     seen_at = HiddenField()
 
-    # Set by `submit` when a save was refused as stale: the audit records written meanwhile.
+    # Set by `submit` when a save was refused as stale: the audit records written meanwhile,
+    # and whether the user wrote them all (in another tab or window).
     meanwhile: list = []
+    meanwhile_yours: bool = False
 
     def seen(self) -> tuple[int | None, datetime | None]:
         try:
