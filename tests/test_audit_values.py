@@ -6,7 +6,10 @@ a row it created or reversed carries that row's values."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import shared_data
@@ -17,6 +20,7 @@ from tracker.audit.models import AuditRecord
 from tracker.centres import services as centres
 from tracker.centres.models import CentrePayment
 from tracker.dates import today
+from tracker.display import history
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +45,50 @@ def test_a_reversal_written_after_its_checks_names_its_values(world):
         AuditRecord.action == "centre_agreement.reverse", AuditRecord.object_id == reversal.id))
     assert record.changes["reason"] == [None, "Paid to another centre."], record.changes
     assert record.changes["amount"] == [None, str(reversal.amount)], record.changes
+
+
+def test_every_id_the_world_wrote_reads_as_its_records_name(world):
+    """Issue 9 point 9 (the tester's finding 6: "Panel chair: 3"): every value of the trail that
+    refers to a record (a reference column, a key a service writes as one, an id-named key)
+    reads in the history as that record's name, never as its bare id, whether the service
+    stored it as a number or as text."""
+    records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
+    raw, scanned = [], 0
+    for record, line in zip(records, history.describe(records), strict=True):
+        model = history.model_of(record.object_type)
+        for change in line.changes:
+            kind = history.kind_of(model, change.key)
+            if not (isinstance(kind, tuple) and kind[0] in ("ref", "refs")
+                    or change.key.endswith(("_id", "_ids"))):
+                continue
+            scanned += 1
+            raw += [(record.action, change.key, value) for value in (change.before, change.after)
+                    if re.fullmatch(r"[\d,; ]+", value)]
+    assert scanned > 20  # the world's trail has references: panels, PMs, enterprises, users
+    assert raw == []
+
+
+def test_a_panels_chair_reads_as_the_chairs_name(world):
+    named = db.session.scalars(select(AuditRecord).where(AuditRecord.action == "gate.panel")
+                               ).all()
+    assert named
+    lines = history.describe(named)
+    chairs = [c for line in lines for c in line.changes if c.key == "chair_id"]
+    assert chairs and all(c.after == db.session.get(User, int(c.raw)).name for c in chairs)
+
+
+def test_a_record_added_reads_as_added_never_as_changed(world):
+    """The tester's finding 7: a new tranche read "Tranche changed" in its agreement's history.
+    A record of the trail that wrote a row's first values (nothing before, but a reason) is
+    named as an addition, whatever the record: never "changed" or "corrected"."""
+    records = db.session.scalars(select(AuditRecord)).all()
+    named = {}
+    with force_locale("en"):
+        for record in records:
+            befores = [pair[0] for key, pair in (record.changes or {}).items()
+                       if key != "reason" and isinstance(pair, list) and pair]
+            if befores and all(before in (None, "", []) for before in befores):
+                said = history.action_name(record.action, record.object_type)
+                if re.search(r"\b(changed|corrected)\b", said):
+                    named[record.action] = said
+    assert named == {}

@@ -6,6 +6,7 @@ marked, and counts for nothing: the spin-off gate asks for a licence again."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies import corrections, deal_voids
 from tracker.companies import services as companies
-from tracker.companies.ip_models import IpDeal
+from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.dates import today
 from tracker.errors import Forbidden, Refused
 from tracker.projects.lifecycle import Phase
@@ -82,6 +83,26 @@ def test_the_void_reads_in_chinese(client):
     assert "已作废" in page and "重复录入" in page and "Voided" not in page
     history = client.get(f"/history/companies/{company.id}").get_data(as_text=True)
     assert "作废了知识产权许可" in history and "IP licence voided" not in history
+
+
+@pytest.mark.parametrize("locale,said,not_said", [
+    ("en", ["IP assignment recorded", "IP assignment voided", "IP assignment"],
+     ["IP licence"]),
+    ("zh_CN", ["登记了知识产权转让", "作废了知识产权转让"], ["知识产权许可"])])
+def test_an_assignment_reads_as_an_assignment_in_the_history(client, locale, said, not_said):
+    """The tester's finding 8: a voided assignment read "IP licence voided · IP licence". The
+    action and the record follow the deal's kind, in both languages."""
+    project = make_project(phase=Phase.SPIN_OFF)
+    company = helpers.make_company(project)
+    helpers.incorporate(company)
+    deal = helpers.license_ip(company, project, kind=IpDealKind.ASSIGNMENT)
+    deal_voids.void_ip_deal(helpers.manager(), deal, "Entered twice")
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    page = client.get(f"/history/companies/{company.id}").get_data(as_text=True)
+    body = re.sub(r"<[^>]*>", " ", page[page.index("<main"):])
+    assert all(words in body for words in said), body
+    assert not any(words in body for words in not_said), body
 
 
 def test_a_deal_whose_shares_stand_is_voided_once_they_are_reversed(client):

@@ -13,7 +13,7 @@ ACTIONS = {
     "conversion.reverse": _l("Conversion reversed"),
     "funding.disburse": _l("Disbursement recorded"),
     "funding.outcome": _l("Outcome recorded"),
-    "funding.tranche": _l("Tranche changed"),
+    "funding.tranche": _l("Tranche added"),
     "funding.update": _l("Funding agreement corrected"),
     "funding.void": _l("Funding agreement voided"),
     "tranche.update": _l("Tranche corrected"),

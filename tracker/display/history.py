@@ -31,8 +31,8 @@ from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
 from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, KEYS, PERCENT_KEYS, Kind
 from tracker.display.labels import LOCALE_NAMES, label
-from tracker.display.record_names import LOADS, NAMES
-from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
+from tracker.display.record_names import LOADS, NAMES, stored_id
+from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, OF_KIND, VERBS
 from tracker.gates.models import GateTemplate
 from tracker.names import name_key
 from tracker.partners.models import Partner
@@ -64,13 +64,13 @@ class Line:
 
 
 def model_of(table: str) -> type | None:
-    for mapper in Base.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == table:
-            return mapper.class_
-    return None
+    return next((mapper.class_ for mapper in Base.registry.mappers
+                 if getattr(mapper.class_, "__tablename__", None) == table), None)
 
 
-def action_name(code: str, object_type: str) -> str:
+def action_name(code: str, object_type: str, obj: Any = None) -> str:
+    if (said := OF_KIND.get((code, getattr(obj, "kind", None)))) is not None:
+        return str(said)  # a deal's action in the words of its kind (an assignment)
     if code in ACTIONS:
         return str(ACTIONS[code])
     verb = VERBS.get(code.rsplit(".", 1)[-1])
@@ -80,8 +80,9 @@ def action_name(code: str, object_type: str) -> str:
     return _("%(what)s %(verb)s", what=what, verb=verb)
 
 
-def object_name_of_kind(object_type: str) -> str:
-    return str(OBJECTS.get(object_type, _("Record")))
+def object_name_of_kind(object_type: str, obj: Any = None) -> str:
+    said = OF_KIND.get((object_type, getattr(obj, "kind", None)))
+    return str(said or OBJECTS.get(object_type, _("Record")))
 
 
 def field_label(key: str, object_type: str = "", obj: Any = None) -> str:
@@ -144,8 +145,8 @@ class _Names:
 
     def want(self, table: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, int) and not isinstance(item, bool):
-                self.wanted[table].add(item)
+            if (found := stored_id(item)) is not None:
+                self.wanted[table].add(found)
 
     def load(self) -> None:
         for table, ids in self.wanted.items():
@@ -190,9 +191,9 @@ class _Names:
         return self.holders.get(name_key(name), name) if isinstance(name, str) else name
 
     def name(self, table: str, value: Any) -> str:
-        if not isinstance(value, int):
+        if (found := stored_id(value)) is None:
             return str(value)
-        return name_of(self.get(table, value), table, value)
+        return name_of(self.get(table, found), table, found)
 
 
 def kind_of(model: type | None, key: str) -> Kind:
@@ -252,7 +253,7 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     """A stored value as the object's page shows it."""
     if value is None or value == "" or value == []:
         return "—"
-    if value == "***":
+    if value == "***" or kind == "secret":
         return _("(not shown)")
     if isinstance(kind, tuple):
         tag, target = kind
@@ -268,8 +269,6 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return LOCALE_NAMES.get(str(value), str(value))
     if kind == "import_kind":
         return str(IMPORT_KINDS.get(value, value))
-    if kind == "secret":
-        return _("(not shown)")
     if kind == "bool":
         return _("Yes") if value else _("No")
     if kind in ("money", "number", "pct", "whole_pct"):
@@ -359,8 +358,8 @@ def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
         obj = names.get(record.object_type, record.object_id)
         lines.append(Line(
             at=record.at, actor=record.actor,
-            action=action_name(record.action, record.object_type),
-            what=object_name_of_kind(record.object_type),
+            action=action_name(record.action, record.object_type, obj),
+            what=object_name_of_kind(record.object_type, obj),
             name=name_of(obj, record.object_type, record.object_id),
             object_type=record.object_type, object_id=record.object_id,
             address=record.ip_address,

@@ -105,3 +105,18 @@ FIELDS_OF = {
     ("incentive_grants", "shares"): _l("Number granted"),
     ("incentive_grants", "kind"): _l("Kind of grant"),
 }
+
+# A spin-off's IP deal named as its kind, in its actions and as the record (the trail's
+# `action` and `object_type` with the deal's `kind`): an assignment is never called a
+# licence. `ACTIONS` and `OBJECTS` name both kinds at once, for a deal no longer there and
+# the audit page's list of actions.
+OF_KIND = {
+    ("ip_deals", "licence"): _l("IP licence"),
+    ("ip_deals", "assignment"): _l("IP assignment"),
+    ("ip.record", "licence"): _l("IP licence recorded"),
+    ("ip.record", "assignment"): _l("IP assignment recorded"),
+    ("ip.update", "licence"): _l("IP licence corrected"),
+    ("ip.update", "assignment"): _l("IP assignment corrected"),
+    ("ip.void", "licence"): _l("IP licence voided"),
+    ("ip.void", "assignment"): _l("IP assignment voided"),
+}

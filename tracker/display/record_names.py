@@ -25,6 +25,14 @@ from tracker.incentives.models import IncentiveGrant
 from tracker.projects.models import ProjectMember
 
 
+def stored_id(value: Any) -> int | None:
+    """An id as the trail keeps it: a number, or its digits as text (a service that wrote the
+    values before and after with `str`, the panel's chair); None for anything else."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _dated(what: str, on: Any) -> str:
     return f"{what} · {day(on)}" if on is not None else what
 

@@ -52,9 +52,9 @@ ACTIONS = {
     "import.run": _l("Spreadsheet import run"), "import.queue": _l("Spreadsheet import queued"),
     "import.cancel": _l("Spreadsheet import cancelled"),
     "import.confirm": _l("Spreadsheet import of a checked file queued"),
-    "ip.record": _l("IP licence recorded"),
-    "ip.update": _l("IP licence corrected"),
-    "ip.void": _l("IP licence voided"),
+    "ip.record": _l("IP licence or assignment recorded"),
+    "ip.update": _l("IP licence or assignment corrected"),
+    "ip.void": _l("IP licence or assignment voided"),
     "milestone.accept": _l("Milestone accepted"),
     "milestone.assign_reviewer": _l("Milestone reviewer assigned"),
     "milestone.edit": _l("Milestone changed"),
@@ -97,6 +97,7 @@ VERBS = {
     "detach": _l("detached"),
 }
 
+OF_KIND = ip.OF_KIND  # words that follow a record's kind: (action or table, kind) -> words
 # Table -> what one of its records is called.
 OBJECTS = {
     "audit_records": _l("Audit record"),
@@ -122,7 +123,7 @@ OBJECTS = {
     "import_runs": _l("Import"), "job_runs": _l("Scheduled job"),
     "instalments": _l("Instalment"),
     "institutes": _l("Institute"),
-    "ip_deals": _l("IP licence"),
+    "ip_deals": _l("IP licence or assignment"),
     "joint_innovation_centres": _l("Joint innovation centre"),
     "milestone_events": _l("Milestone event"),
     "milestones": _l("Milestone"),
