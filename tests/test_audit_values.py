@@ -79,12 +79,15 @@ def test_a_panels_chair_reads_as_the_chairs_name(world):
 
 def test_a_record_added_reads_as_added_never_as_changed(world):
     """The tester's finding 7: a new tranche read "Tranche changed" in its agreement's history.
-    A record of the trail that wrote a row's first values (nothing before, but a reason) is
-    named as an addition, whatever the record: never "changed" or "corrected"."""
-    records = db.session.scalars(select(AuditRecord)).all()
+    The first record of a row in the trail, when it wrote the row's first values (nothing
+    before, but a reason), is named as an addition, whatever the row: never "changed" or
+    "corrected"."""
+    first = {}
+    for record in db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
+        first.setdefault((record.object_type, record.object_id), record)
     named = {}
     with force_locale("en"):
-        for record in records:
+        for record in first.values():
             befores = [pair[0] for key, pair in (record.changes or {}).items()
                        if key != "reason" and isinstance(pair, list) and pair]
             if befores and all(before in (None, "", []) for before in befores):
