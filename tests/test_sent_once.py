@@ -16,16 +16,19 @@ import pytest
 from sqlalchemy import func, select
 
 import tracker
+from tests.achievements.helpers import make_achievement, make_patent
 from tests.companies.test_ip_deal_voids import _deal
 from tests.conftest import login, post
 from tests.contracts.test_contracts import record
-from tests.factories import install_gates, make_project, make_user
+from tests.factories import _commit, install_gates, make_project, make_user
 from tests.funding.test_amendments import agreement_of, tranche_of
 from tests.gates.test_corrections import _form, _scored_panel
 from tests.test_edits import tab
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.achievements import withdrawals
 from tracker.audit.models import AuditRecord
+from tracker.projects.lifecycle import Phase
 from tracker.web.forms import Form, OneTime
 
 SAVED_ONCE = "This form had already been sent: it was saved once, here."
@@ -207,3 +210,22 @@ def test_a_save_refused_for_the_users_own_other_tab_says_so(client, locale, your
     assert refused.status_code == 409
     assert yours in text and theirs not in text
     assert "2026-05-01" in text  # this tab's input stays
+
+
+def test_a_rights_edit_sent_after_it_was_withdrawn_keeps_its_input(client):
+    """Finding A3's class on a withdrawable record: the right's edit, open in one tab, sent
+    after it was withdrawn: the form as sent, with why it can't be saved above it."""
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    right = make_patent(make_achievement(project))
+    login(client, project.pm)
+    path = f"/ip-rights/{right.id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    sent = {name: value for name, value in re.findall(
+        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page) if name != "csrf_token"}
+    withdrawals.withdraw_right(project.pm, right, "Typed against the wrong achievement")
+    _commit()
+    refused = post(client, path, {**sent, "title": "Typed in the older tab"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Typed against the wrong achievement" in text
+    assert 'value="Typed in the older tab"' in text

@@ -61,7 +61,7 @@ def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
         abort(403)
     if manage:
         offered(_withdrawn(achievement),
-                url_for("achievements.show", achievement_id=achievement.id))
+                url_for("achievements.show", achievement_id=achievement.id), keep_input=True)
     return achievement
 
 
@@ -78,7 +78,8 @@ def _load_right(right_id: int, manage: bool = False) -> IpRight:
         abort(404)
     load_achievement(right.achievement_id, manage)
     if manage:
-        offered(_withdrawn(right), url_for("achievements.right", right_id=right.id))
+        offered(_withdrawn(right), url_for("achievements.right", right_id=right.id),
+                keep_input=True)
     return right
 
 
