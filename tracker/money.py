@@ -60,6 +60,15 @@ def stated(amount: Decimal | None) -> Decimal | None:
     return amount if amount else None
 
 
+def stated_total(amount: Decimal | None, rows: int) -> Decimal | None:
+    """The total of stated amounts over `rows` records, as a total row or a figure shows it:
+    None ("—", an empty cell) when there are records and none of them states one, as each of
+    their cells reads; 0 when there is no record to add up."""
+    if not rows:
+        return Decimal("0")
+    return amount if amount else None
+
+
 def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, ROUND_HALF_UP)
 

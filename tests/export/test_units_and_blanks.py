@@ -24,7 +24,7 @@ from tests.companies import helpers as company_helpers
 from tests.conftest import login
 from tests.export.helpers import csv_rows, xlsx_rows
 from tests.export.pages import tables
-from tests.factories import _commit, make_enterprise, make_project, make_user
+from tests.factories import _commit, make_enterprise, make_need, make_project, make_user
 from tracker.accounts.models import Role
 from tracker.achievements import services
 from tracker.achievements.models import RightKind, RightStatus
@@ -123,3 +123,36 @@ def test_a_right_without_attorney_costs_reads_none(client):
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/ip-rights/{right.id}").get_data(as_text=True)
     assert "Attorney costs (CNY)</dt><dd>—</dd>" in page
+
+
+def _foot(table: dict, header: str) -> str:
+    return table["foot"][0][table["head"][0].index(header)]
+
+
+def test_a_total_row_of_amounts_none_states_reads_none(client):
+    """A total row adds up what its rows state: when no deal listed agreed an upfront payment,
+    or no need listed states an investment, the total reads "—" (an empty cell in the file) as
+    each row does, and the dashboard's figure linking to the list says the same; once one row
+    states an amount, the total is that amount."""
+    hq = make_user(Role.HQ_ADMIN)
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    make_transfer(make_achievement(project, title="Separator"), hq, upfront=None,
+                  minimum_royalty=None)
+    make_need(intended_investment=None)
+    login(client, hq)
+    for url, header in (("/transfers/", "Upfront payment (CNY)"),
+                        ("/needs/", "Intended investment")):
+        page = client.get(url).get_data(as_text=True)
+        assert _foot(tables(page)[0], header) == "—", url
+        rows = csv_rows(client.get(f"{url}?export=csv"))
+        assert rows[-1][rows[0].index(header)] == "", url
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    deals = dashboard.split('id="deals"')[1].split("</table>")[0]
+    upfront = deals.split("Upfront payments agreed")[1].split("</tr>")[0]
+    assert "CN¥0.00" not in upfront and upfront.count(">—</a>") == 2
+    make_transfer(make_achievement(project, title="Anode"), hq, upfront=Decimal("5000"))
+    make_need(intended_investment=Decimal("700"))
+    assert _foot(tables(client.get("/transfers/").get_data(as_text=True))[0],
+                 "Upfront payment (CNY)") == "CN¥5,000.00"
+    assert _foot(tables(client.get("/needs/").get_data(as_text=True))[0],
+                 "Intended investment") == "CN¥700.00"

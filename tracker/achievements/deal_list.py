@@ -27,6 +27,7 @@ from sqlalchemy import Select, func, select
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import figures as ip_figures
 from tracker.achievements.deal_models import (
     DealStatus,
     IncomeReceipt,
@@ -35,7 +36,7 @@ from tracker.achievements.deal_models import (
     TransferKind,
 )
 from tracker.achievements.models import Achievement
-from tracker.money import stated
+from tracker.money import stated, stated_total
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
 from tracker.reports.filters import Filters, approved
@@ -102,10 +103,8 @@ def _income(filters: DealFilters, column: Any) -> Any:
 
 def _chosen(user: User, filters: DealFilters, on: date) -> Select:
     """The deals `user` may see that the filters keep, as a query to choose columns for."""
-    query = (select().select_from(Transfer)
-             .join(Achievement, Achievement.id == Transfer.achievement_id)
-             .join(Project, Project.id == Achievement.project_id)
-             .where(Achievement.withdrawn_at.is_(None), filters.portfolio.projects()))
+    # The deals every figure of the register counts (the dashboard's, the annual report's).
+    query = ip_figures.deals().where(filters.portfolio.projects())
     if not user.sees_whole_portfolio:
         query = query.where(Project.institute_id.in_(user.directed_institute_ids))
     if filters.approved:
@@ -155,7 +154,9 @@ def line(row: Any, on: date) -> DealLine:
 def total(user: User, filters: DealFilters, on: date) -> DealLine:
     """The last row: the upfront payments, the income and the contributors' part of it of
     every deal listed, on every page, and how many achievements they are of (the annual
-    report counts an achievement once a year however many deals it had)."""
+    report counts an achievement once a year however many deals it had). The upfront
+    payments' total is stated as each deal's is: "—" when no deal listed agreed one
+    (`money.stated_total`)."""
     chosen = _chosen(user, filters, on).add_columns(Transfer.id, Transfer.achievement_id)
     ids = select(chosen.subquery().c.id)
     received = (select(func.sum(IncomeReceipt.amount), func.sum(IncomeReceipt.pool))
@@ -166,7 +167,7 @@ def total(user: User, filters: DealFilters, on: date) -> DealLine:
         *received.c)).one()
     return DealLine(id=None, licensee=str(_l("Total")), kind=None, achievement_id=None,
                     achievement=None, project_id=None, project=None, institute=None,
-                    signed_on=None, ends_on=None, upfront=Decimal(upfront or 0),
+                    signed_on=None, ends_on=None, upfront=stated_total(upfront, achievements or 0),
                     royalty_pct=None, royalty_base=None, income=Decimal(income or 0),
                     status=None, to_contributors=Decimal(pool or 0),
                     achievements=achievements or 0)

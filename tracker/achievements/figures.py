@@ -8,12 +8,37 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, null, select
+from sqlalchemy import Select, func, null, select
 
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.models import Achievement, IpRight, RightKind, RightStatus
 from tracker.db import inline
 from tracker.projects.models import Project
+
+# The figures whose amount is upfront payments, kept as 0 when none was agreed: stated as the
+# deals list states them ("—", an empty cell), never CN¥0.00 (`money.stated`).
+STATED = frozenset({"achievements_transferred"})
+
+
+def deals() -> Select:
+    """The transfers and licences every figure counting deals counts (the dashboard, the annual
+    report, `/transfers/`): those of an achievement that stands (a withdrawn one's aside),
+    joined to the project whose institute they count for."""
+    return (select().select_from(Transfer)
+            .join(Achievement, Achievement.id == Transfer.achievement_id)
+            .join(Project, Project.id == Achievement.project_id)
+            .where(Achievement.withdrawn_at.is_(None)))
+
+
+def receipts() -> Select:
+    """The income received under those deals, as every figure of transfer and licence income
+    counts it: the dashboard's, the annual report's and the institute assessment's indicator
+    (tracker/assessment/measures.py), each adding its own date and project filters."""
+    return (select().select_from(IncomeReceipt)
+            .join(Transfer, Transfer.id == IncomeReceipt.transfer_id)
+            .join(Achievement, Achievement.id == Transfer.achievement_id)
+            .join(Project, Project.id == Achievement.project_id)
+            .where(Achievement.withdrawn_at.is_(None)))
 
 
 def figures() -> list[tuple[str, Any, bool, bool, Any, Any, Any, Any]]:
@@ -23,14 +48,7 @@ def figures() -> list[tuple[str, Any, bool, bool, Any, Any, Any, Any]]:
                .join(Project, Project.id == Achievement.project_id)
                .where(IpRight.kind == inline(IpRight.kind, RightKind.PATENT),
                       IpRight.withdrawn_at.is_(None), Achievement.withdrawn_at.is_(None)))
-    transfers = (select().select_from(Transfer)
-                 .join(Achievement, Achievement.id == Transfer.achievement_id)
-                 .join(Project, Project.id == Achievement.project_id)
-                 .where(Achievement.withdrawn_at.is_(None)))
-    income = (select().select_from(IncomeReceipt)
-              .join(Transfer, Transfer.id == IncomeReceipt.transfer_id)
-              .join(Achievement, Achievement.id == Transfer.achievement_id)
-              .join(Project, Project.id == Achievement.project_id))
+    transfers, income = deals(), receipts()
     return [
         ("patents_filed", _l("Patents filed"), True, False, patents, IpRight.filed_on,
          func.count(IpRight.id), null()),

@@ -22,6 +22,9 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import aliased
 
 from tracker import db
+from tracker.achievements import figures as ip_figures
+from tracker.achievements.deal_models import IncomeReceipt, Transfer
+from tracker.achievements.models import Achievement
 from tracker.assessment.models import Measure
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import Company, FinancingRound, ShareEntry, company_projects
@@ -83,6 +86,19 @@ def _payments(types: tuple[ContractType, ...] | None) -> Callable:
     return rows
 
 
+def _transfer_income(year: int, institute_ids: set[int] | None) -> list[Counted]:
+    """The income received under the register's transfers and licences: the receipts the
+    dashboard's "Income received" and the annual report count (`achievements.figures`), a
+    reversing receipt negative on its own date."""
+    query = (ip_figures.receipts()
+             .add_columns(IncomeReceipt.received_on, IncomeReceipt.amount, Transfer.id,
+                          Achievement.title, Project.code, Project.institute_id)
+             .where(_in_year(IncomeReceipt.received_on, year), _of(Project, institute_ids))
+             .order_by(IncomeReceipt.received_on, IncomeReceipt.id))
+    return [Counted(r[5], r[0], r[3], r[4], r[1], "transfers.show", {"transfer_id": r[2]})
+            for r in db.session.execute(query)]
+
+
 def _contracts_signed(year: int, institute_ids: set[int] | None) -> list[Counted]:
     query = (select(ResearchContract.id, ResearchContract.signed_on, ResearchContract.amount,
                     ResearchContract.title, Project.code, Project.institute_id)
@@ -130,14 +146,15 @@ def _financing(year: int, institute_ids: set[int] | None) -> list[Counted]:
 
 
 def _converted(year: int, institute_ids: set[int] | None) -> list[Counted]:
-    """Dated by the conversion's share issue, as in the annual report."""
+    """Dated by the conversion's share issue, as in the annual report; of an agreement that
+    stands, as the dashboard's money converted (a voided agreement counts nowhere)."""
     query = (select(Conversion.id, ShareEntry.on_date, Conversion.disbursed, Project.id,
                     Project.title, Project.code, Project.institute_id)
              .join(ShareEntry, ShareEntry.id == Conversion.entry_id)
              .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
              .join(Project, Project.id == FundingAgreement.project_id)
              .where(_in_year(ShareEntry.on_date, year), conversion_stands(Conversion.id),
-                    _of(Project, institute_ids))
+                    FundingAgreement.standing(), _of(Project, institute_ids))
              .order_by(ShareEntry.on_date, Conversion.id))
     return [Counted(r[6], r[1], r[4], r[5], r[2], "funding.show", {"project_id": r[3]})
             for r in db.session.execute(query)]
@@ -225,10 +242,11 @@ CATALOGUE: dict[Measure, Computation] = {
     Measure.CONTRACTS_RECEIVED: Computation(_payments(None), True, _l(
         "Payments received on research contracts of every type, counted on the date the "
         "money was received; a reversing payment counts, negative, on its own date.")),
-    Measure.TRANSFER_INCOME: Computation(_payments((ContractType.TRANSFER,
-                                                    ContractType.LICENCE)), True, _l(
-        "Payments received on technology-transfer and technology-licence contracts, counted "
-        "on the date the money was received.")),
+    Measure.TRANSFER_INCOME: Computation(_transfer_income, True, _l(
+        "Income received under the transfers and licences of the achievements register (a "
+        "withdrawn achievement's aside), counted on the date received, a reversing receipt "
+        "negative on its own date: the dashboard's income received. Money received on research "
+        "contracts, of every type, counts in contract research received.")),
     Measure.SERVICE_INCOME: Computation(_payments((ContractType.SERVICE,
                                                    ContractType.CONSULTING)), True, _l(
         "Payments received on technical-service and technical-consulting contracts, counted "

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from tracker.display.formatting import years
 from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
+from tracker.money import stated_total
 from tracker.needs import timing
 from tracker.organisations import recognitions
 from tracker.organisations.models import RECOGNITIONS
@@ -79,9 +80,12 @@ NEED_COLUMNS = [
 ]
 
 
-def needs_total(intended_investment: Decimal | None) -> SimpleNamespace:
-    """The needs list's last row: the intended investment of every need it lists (every page)."""
+def needs_total(intended_investment: Decimal | None, needs: int) -> SimpleNamespace:
+    """The needs list's last row: the intended investment of every need it lists (every page),
+    "—" when none of them states one (as each need's cell reads), never CN¥0.00
+    (`money.stated_total`)."""
     nobody = SimpleNamespace(shown=lambda _column: None)
     return SimpleNamespace(title=_l("Total"), enterprise=nobody, institute=None,
-                           intended_investment=intended_investment or Decimal(0), state=None,
+                           intended_investment=stated_total(intended_investment, needs),
+                           state=None,
                            created_at=None, matched_at=None, contracted_at=None)

@@ -314,8 +314,8 @@ def needs() -> str | Response:
                       selectinload(TechnologyNeed.institute))
              .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc()))
     listed = query.order_by(None).subquery()
-    foot = columns.needs_total(db.session.scalar(select(func.sum(
-        listed.c.intended_investment))))
+    foot = columns.needs_total(*db.session.execute(select(
+        func.sum(listed.c.intended_investment), func.count())).one())
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
         _("Technology needs"), foot, q=q, state=state, states=list(NeedState),

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, null, or
 from sqlalchemy.orm import aliased
 
 from tracker import db
+from tracker.achievements.figures import STATED
 from tracker.achievements.figures import figures as ip_figures
 from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.centres.models import CentreAgreement
@@ -318,7 +319,7 @@ def build(year: int, scope: frozenset[int] | None = None) -> AnnualReport:
         .order_by(Institute.code),
         Institute.id, scope))]
     report = AnnualReport(year, institutes, [], scope)
-    simple = {key: Figure(key, label, counts, amounts)
+    simple = {key: Figure(key, label, counts, amounts, stated=key in STATED)
               for key, label, counts, amounts, _query in _simple_figures()}
     for key, _label, _counts, _amounts, query in _simple_figures():
         for institute_id, in_year, count, amount in db.session.execute(query(year, scope)):

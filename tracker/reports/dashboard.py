@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from tracker import db, money
 from tracker.accounts.models import User
+from tracker.achievements import figures as ip_figures
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
-from tracker.achievements.models import Achievement
 from tracker.assessment.models import Allocation, AssessmentYear
 from tracker.companies import holdings
 from tracker.contracts.models import Instalment, Payment, ResearchContract
@@ -172,27 +172,26 @@ def deal_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
     achievement's aside, as `/transfers/` lists them): deals signed and their upfront payments,
     all time and in `year` (by the signing date), the income received under them and the
     contributors' part of it, all time and in `year` (by the date received, a reversal netting
-    out in its own year). One statement: the income is summed in subqueries."""
-    scope = and_(filters.projects(), Achievement.withdrawn_at.is_(None))
+    out in its own year). One statement: the income is summed in subqueries. The deals and the
+    receipts are those every figure of the register counts (`achievements.figures`): the
+    institute assessment's transfer and licence income is this income, by institute."""
+    scope = filters.projects()
     in_year = func.extract("year", Transfer.signed_on) == year
 
     def received(column: Any, *where: Any) -> ScalarSelect:
-        return (select(func.sum(column))
-                .join(Transfer, Transfer.id == IncomeReceipt.transfer_id)
-                .join(Achievement, Achievement.id == Transfer.achievement_id)
-                .join(Project, Project.id == Achievement.project_id)
-                .where(scope, *where).scalar_subquery())
+        return ip_figures.receipts().add_columns(func.sum(column)).where(
+            scope, *where).scalar_subquery()
 
     this_year = func.extract("year", IncomeReceipt.received_on) == year
-    row = db.session.execute(
-        select(func.count(Transfer.id), func.sum(Transfer.upfront),
-               func.count(Transfer.id).filter(in_year), func.sum(Transfer.upfront).filter(in_year),
-               received(IncomeReceipt.amount), received(IncomeReceipt.amount, this_year),
-               received(IncomeReceipt.pool), received(IncomeReceipt.pool, this_year))
-        .join(Achievement, Achievement.id == Transfer.achievement_id)
-        .join(Project, Project.id == Achievement.project_id).where(scope)).one()
-    return {"deals": row[0] or 0, "upfront": _money(row[1]),
-            "deals_year": row[2] or 0, "upfront_year": _money(row[3]),
+    row = db.session.execute(ip_figures.deals().add_columns(
+        func.count(Transfer.id), func.sum(Transfer.upfront),
+        func.count(Transfer.id).filter(in_year), func.sum(Transfer.upfront).filter(in_year),
+        received(IncomeReceipt.amount), received(IncomeReceipt.amount, this_year),
+        received(IncomeReceipt.pool), received(IncomeReceipt.pool, this_year)).where(
+        scope)).one()
+    # The upfront payments agreed as the list states them: "—" when none of its deals agreed one.
+    return {"deals": row[0] or 0, "upfront": money.stated_total(_money(row[1]), row[0]),
+            "deals_year": row[2] or 0, "upfront_year": money.stated_total(_money(row[3]), row[2]),
             "income": _money(row[4]), "income_year": _money(row[5]),
             "to_contributors": _money(row[6]), "to_contributors_year": _money(row[7])}
 

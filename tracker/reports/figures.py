@@ -17,6 +17,9 @@ ZERO = Decimal("0")
 class Cell:
     count: int | None = None
     amount: Decimal | None = None
+    # An amount a record keeps as 0 for "none" (upfront payments): None reads "—" on the page
+    # and is an empty cell in the file, as the list the figure links to shows it.
+    stated: bool = False
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Figure:
     values: dict[int | None, dict[int, list]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, ZERO])))
     by_institute: bool = True  # False: the figure is the network's only (centres)
+    stated: bool = False  # its amount is stated (`money.stated_total`): none agreed reads "—"
 
     def add(self, institute_id: int | None, year: int, count: int | None,
             amount: Decimal | None) -> None:
@@ -38,12 +42,18 @@ class Figure:
 
     def cell(self, institute_id: int | None, year: int) -> Cell:
         count, amount = self.values.get(institute_id, {}).get(year, [0, ZERO])
-        return Cell(count if self.counts else None, amount if self.amounts else None)
+        return self._cell(count, amount)
 
     def total(self, year: int) -> Cell:
         count = sum(v.get(year, [0, ZERO])[0] for v in self.values.values())
         amount = sum((v.get(year, [0, ZERO])[1] for v in self.values.values()), ZERO)
-        return Cell(count if self.counts else None, amount if self.amounts else None)
+        return self._cell(count, amount)
+
+    def _cell(self, count: int, amount: Decimal) -> Cell:
+        if not self.amounts:
+            return Cell(count if self.counts else None, None)
+        return Cell(count if self.counts else None,
+                    money.stated_total(amount, count) if self.stated else amount, self.stated)
 
 
 @dataclass(frozen=True)
