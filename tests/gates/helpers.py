@@ -38,7 +38,7 @@ def request(project) -> GateReview:
     """Request the gate that closes the project's phase (gate 2 needs the signed contract:
     signed here when the test has not)."""
     from tracker.contracts.services import signed_contract_missing
-    from tracker.milestones.services import none_planned
+    from tracker.milestones.guards import none_planned
     from tracker.projects.lifecycle import PHASE_GATE
 
     gate = PHASE_GATE[project.phase]

@@ -10,10 +10,14 @@ import pytest
 from tests.conftest import login
 from tests.factories import _commit, install_gates, make_project, make_user
 from tests.gates import helpers
+from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today as org_today
+from tracker.gates import conditions
 from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.projects import guards
 from tracker.projects.lifecycle import Phase
 from tracker.projects.stepper import stepper
 from tracker.reports.charts import timeline
@@ -108,3 +112,67 @@ def test_the_page_opens_with_the_lifecycle_and_the_milestones_against_today(clie
     assert first_heading == "Lifecycle"
     assert (main.index('class="stepper"') < main.index('class="milestone-timeline"')
             < main.index('class="facts"') < main.index(">Team<"))
+
+
+def _item(page: str, label: str) -> str:
+    """The checklist item of the page whose label is `label`, as drawn."""
+    return next(item for item in page.split("<li class=")[1:] if label in item).split("</li>")[0]
+
+
+def test_a_gate_review_under_way_is_progress_not_a_requirement_unmet(app, client):
+    """Requested, then being scored: the stepper shows the review under way (its state, a
+    link to it), never "requirements still to meet"; the checklist's item is under way, not
+    to do; both languages say so."""
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    review = helpers.request(project)
+    drawn = stepper(project, project.phase_changes)
+    assert drawn.next_gate == 2 and drawn.under_way is review
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    gate2 = page.split("Gate 2:")[1].split("</li>")[0]
+    assert "requirements still to meet" not in gate2
+    assert "Under way" in gate2 and "Requested: panel to be named" in gate2
+    assert f'href="/reviews/{review.id}"' in gate2
+    item = _item(page, "No gate review is under way")
+    assert item.startswith('"under-way"') and "To do" not in item and "Under way" in item
+    helpers.name_panel(review)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Under review" in page.split("Gate 2:")[1].split("</li>")[0]
+    observer = make_user(Role.OBSERVER, locale="zh_CN")
+    chinese = app.test_client()
+    login(chinese, observer)
+    zh = chinese.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "办理中" in zh.split("阶段门 2")[1].split("</li>")[0]
+
+
+def test_a_milestone_under_review_and_a_condition_awaiting_confirmation_are_under_way(client):
+    """Requested, not missing: a milestone submitted for its review, a condition its owner
+    marked met; the gate is still refused until they are done, with what is under way."""
+    project = make_project()
+    helpers.go(helpers.submit(project))
+    helpers.go(helpers.request(project), target_phase=Phase.INVESTMENT_DECISION)
+    review = helpers.request(project)
+    helpers.go(review, Outcome.CONDITIONAL_GO, target_phase=Phase.SPIN_OFF,
+               conditions=[{"text": "Sign the pilot order", "owner": project.pm,
+                            "due_date": org_today() + timedelta(days=30)}])
+    condition = review.decisions[-1].conditions[0]
+    conditions.mark_condition_met(project.pm, condition, "Signed, see the file share")
+    db.session.add(Milestone(project_id=project.id, phase=Phase.SPIN_OFF,
+                             title="Pilot line", due_date=org_today(),
+                             state=MilestoneState.SUBMITTED, percent_complete=100))
+    _commit()
+    checks = {c.label: c for c in guards.gate_checklist(project, 4)}
+    milestones_check = checks["The phase's milestones are accepted or waived"]
+    assert milestones_check.state == "under_way" and milestones_check.missing is None
+    assert "Pilot line" in milestones_check.under_way
+    conditions_check = checks["The conditions of earlier gates are cleared"]
+    assert conditions_check.state == "under_way" and conditions_check.missing is None
+    refusals = guards.gate_request_refusals(project, 4)
+    assert milestones_check.under_way in refusals and conditions_check.under_way in refusals
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert _item(page, "milestones are accepted or waived").startswith('"under-way"')
+    assert _item(page, "conditions of earlier gates").startswith('"under-way"')
+    gate4 = page.split("Gate 4:")[1].split("</li>")[0]
+    assert "(2 under way)" in gate4

@@ -6,6 +6,7 @@ tracker/projects/guards.py)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import db
@@ -15,16 +16,21 @@ from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.projects.models import Project
 
-CLEARED = (ConditionState.CONFIRMED, ConditionState.SUPERSEDED)
 
-
-def open_conditions(project: Project, conditions: list[Condition] | None = None) -> str | None:
-    """`conditions`: every one of the project's, when the caller has read them already."""
+def open_conditions(project: Project, conditions: list[Condition] | None = None, *,
+                    met: bool = False) -> str | None:
+    """`conditions`: every one of the project's, when the caller has read them already. The
+    open ones, or with `met` those their owner marked met, awaiting confirmation (under way,
+    not missing)."""
+    states = (ConditionState.MET,) if met else (ConditionState.OPEN,)
     if conditions is None:
         count = len(db.session.scalars(select(Condition.id).where(
-            Condition.project_id == project.id, Condition.state.not_in(CLEARED))).all())
+            Condition.project_id == project.id, Condition.state.in_(states))).all())
     else:
-        count = sum(c.state not in CLEARED for c in conditions)
+        count = sum(c.state in states for c in conditions)
+    if count and met:
+        return ngettext("%(num)d condition marked met, awaiting confirmation.",
+                        "%(num)d conditions marked met, awaiting confirmation.", count)
     if count:
         return _("%(n)d condition(s) of an earlier gate are not cleared yet.", n=count)
     return None

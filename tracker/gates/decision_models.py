@@ -92,6 +92,11 @@ class ReviewState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# A review requested or being scored: the gate's step under way (the project page shows it as
+# such, never as a requirement unmet), and no second review of the project may start.
+UNDER_WAY = (ReviewState.REQUESTED, ReviewState.OPEN)
+
+
 REVIEW_STATE_LABELS = {
     ReviewState.REQUESTED: _l("Requested: panel to be named"),
     ReviewState.OPEN: _l("Under review"),

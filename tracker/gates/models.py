@@ -36,6 +36,7 @@ from tracker.gates.decision_models import (  # noqa: F401  (re-exported: one pla
     OUTCOME_LABELS,
     RECOMMENDATION_LABELS,
     REVIEW_STATE_LABELS,
+    UNDER_WAY,
     Conclusion,
     Declaration,
     GateDecision,

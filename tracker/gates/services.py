@@ -26,6 +26,7 @@ from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it h
 from tracker.files import services as files
 from tracker.gates import scorecards
 from tracker.gates.models import (
+    UNDER_WAY,
     CriterionKind,
     Declaration,
     Deliverable,
@@ -69,9 +70,6 @@ def template_for(gate: int) -> GateTemplate:
 
 
 # --- guards the lifecycle asks for (tracker/projects/guards.py lists them) ---------------------
-
-# A review requested and not yet decided.
-UNDER_WAY = (ReviewState.REQUESTED, ReviewState.OPEN)
 
 
 def missing_deliverables(project: Project, gate: int,

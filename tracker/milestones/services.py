@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import Role, User
@@ -369,32 +368,3 @@ def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, pe
     if changes:
         audit.record(actor, "milestone.import_state", milestone, changes)
     db.session.flush()
-
-
-def open_milestones(project: Project, phase: Phase,
-                    milestones: list[Milestone] | None = None) -> str | None:
-    """The gate guard: milestones of the phase neither accepted nor waived (among
-    `milestones`, every one of the project by due date, when the caller has read them)."""
-    if milestones is None:
-        titles = db.session.scalars(select(Milestone.title).where(
-            Milestone.project_id == project.id, Milestone.phase == phase,
-            Milestone.state.not_in(DONE)).order_by(Milestone.due_date)).all()
-    else:
-        titles = [m.title for m in milestones if m.phase == phase and m.state not in DONE]
-    if titles:
-        return _("Milestones of this phase are neither accepted nor waived: %(titles)s.",
-                 titles=", ".join(titles))
-    return None
-
-
-def none_planned(project: Project, phase: Phase,
-                 milestones: list[Milestone] | None = None) -> str | None:
-    """The gate guard of a phase whose work is reviewed by its milestones: at least one is
-    planned (a gate with none would pass the research unreviewed)."""
-    if milestones is None:
-        milestones = db.session.scalars(select(Milestone).where(
-            Milestone.project_id == project.id, Milestone.phase == phase).limit(1)).all()
-    if not any(m.phase == phase for m in milestones):
-        return _("No milestone of the %(phase)s phase is planned: plan the research as "
-                 "milestones first.", phase=label(phase))
-    return None

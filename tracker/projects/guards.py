@@ -25,14 +25,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Check:
-    """One item of a project's checklist: what must be true, and what is missing (None: met).
-    `blocks`: the gate can't be requested while it is missing; an item that does not (the
-    gate's minimum TRL, which stands against GO at the decision) is listed all the same, so
-    that the PM knows before submitting."""
+    """One item of a project's checklist: what must be true, what is missing (None: nothing),
+    and what is under way towards it (None: nothing): a gate review requested or being scored,
+    a milestone submitted and awaiting its review, a condition marked met awaiting
+    confirmation. Under way is progress, not a blocker the PM must act on: the page shows it
+    as its own state and counts it apart from what is still to do, while the gate still can't
+    be requested until it is done. `blocks`: the gate can't be requested while it is missing
+    or under way; an item that does not (the gate's minimum TRL, which stands against GO at
+    the decision) is listed all the same, so that the PM knows before submitting."""
 
     label: str
     missing: str | None
     blocks: bool = True
+    under_way: str | None = None
+
+    @property
+    def state(self) -> str:
+        """One of "missing", "under_way" and "met"."""
+        return "missing" if self.missing else ("under_way" if self.under_way else "met")
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the gate can't be requested because of this item (None: it does not stop it)."""
+        return (self.missing or self.under_way) if self.blocks else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,7 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False,
     and join the list when its gate is the next one. `known`: see `Known`."""
     from tracker.gates import conditions
     from tracker.gates import services as gates
-    from tracker.milestones import services as milestones
+    from tracker.milestones import guards as milestones
 
     reviews = project.gate_reviews if known else None
     checks = [Check(_("The gate's required deliverables are uploaded"),
@@ -66,13 +81,19 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False,
                               min=minimum, now=project.current_trl),
                             gates.trl_below_minimum(project, minimum), blocks=False))
     if not ahead:
+        phase, planned = GATE_PHASE[gate], known and known.milestones
         checks += [
             Check(_("The phase's milestones are accepted or waived"),
-                  milestones.open_milestones(project, GATE_PHASE[gate],
-                                             known and known.milestones)),
+                  milestones.open_milestones(project, phase, planned),
+                  under_way=milestones.open_milestones(project, phase, planned,
+                                                       submitted=True)),
             Check(_("The conditions of earlier gates are cleared"),
-                  conditions.open_conditions(project, known and known.conditions)),
-            Check(_("No gate review is under way"), gates.open_review(project, reviews)),
+                  conditions.open_conditions(project, known and known.conditions),
+                  under_way=conditions.open_conditions(project, known and known.conditions,
+                                                       met=True)),
+            # A review requested or being scored is this very step under way, never a lack.
+            Check(_("No gate review is under way"), None,
+                  under_way=gates.open_review(project, reviews)),
         ]
     if gate == 2:
         # A GO at gate 1 approves the project; its contract usually follows, and must be
@@ -104,5 +125,4 @@ def later_checklists(project: Project, gate: int,
 
 def gate_request_refusals(project: Project, gate: int) -> list[str]:
     """Why the PM may not open gate `gate` now (empty: they may)."""
-    return [check.missing for check in gate_checklist(project, gate)
-            if check.missing and check.blocks]
+    return [check.refusal for check in gate_checklist(project, gate) if check.refusal]

@@ -227,8 +227,7 @@ def submission_checklist(project: Project) -> list[guards.Check]:
 
 def submission_refusals(project: Project) -> list[str]:
     """What stands between a draft and its submission (empty: it may be submitted)."""
-    return [check.missing for check in submission_checklist(project)
-            if check.missing and check.blocks]
+    return [check.refusal for check in submission_checklist(project) if check.refusal]
 
 
 def readiness(project: Project, known: guards.Known | None = None) -> list[guards.Check]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tracker.gates.decision_models import UNDER_WAY
 from tracker.projects.lifecycle import FINAL, PHASE_GATE, Phase
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ class Stepper:
     where: Phase  # the phase of the track the project is in (or was in when it stopped)
     stopped: Phase | None  # on hold, completed, terminated or rejected: the mark on `where`
     next_gate: int | None  # the gate the project works towards now
+    # That gate's review once requested, until decided: the step under way (requested, or a
+    # panel scoring), drawn as such and never as a requirement still to meet.
+    under_way: GateReview | None = None
 
 
 def _latest_decisions(reviews: Iterable[GateReview]) -> dict[int, GateDecision]:
@@ -71,4 +75,6 @@ def stepper(project: Project, changes: Iterable[PhaseChange]) -> Stepper:
     stopped = project.phase if project.phase not in TRACK else None
     active = project.phase not in FINAL and project.phase is not Phase.ON_HOLD
     next_gate = (1 if where is Phase.DRAFT else PHASE_GATE.get(where)) if active else None
-    return Stepper(stages, where, stopped, next_gate)
+    under_way = next((r for r in project.gate_reviews
+                      if r.gate == next_gate and r.state in UNDER_WAY), None)
+    return Stepper(stages, where, stopped, next_gate, under_way)

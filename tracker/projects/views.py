@@ -252,7 +252,7 @@ def project_page(project: Project, **forms) -> str:
     return render_template(
         "projects/show.html", **page.as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
-        ready=not any(check.missing and check.blocks for check in checklist),
+        ready=not any(check.refusal for check in checklist),
         later_checklists=services.later_readiness(project, page.known()),
         resume_form=forms.get("resume_form") or ReasonForm(id_prefix="resume"),
         terminate_form=forms.get("terminate_form") or ReasonForm(id_prefix="terminate"),

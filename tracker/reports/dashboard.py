@@ -30,7 +30,7 @@ from tracker.funding.models import (
     Tranche,
     conversion_stands,
 )
-from tracker.gates.models import GateReview, ReviewState
+from tracker.gates.models import UNDER_WAY, GateReview
 from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.needs.contracted import contracted
@@ -47,7 +47,6 @@ ZERO = Decimal("0")
 FUNNEL = (Phase.DRAFT, Phase.PROPOSAL_REVIEW, Phase.CONTRACT_RESEARCH, Phase.INVESTMENT_DECISION,
           Phase.SPIN_OFF, Phase.SPUN_OFF, Phase.ON_HOLD, Phase.COMPLETED, Phase.TERMINATED,
           Phase.REJECTED)
-AWAITING = (ReviewState.REQUESTED, ReviewState.OPEN)
 
 
 def _money(value: object) -> Decimal:
@@ -112,11 +111,11 @@ def build(viewer: User, filters: Filters, on: date) -> Dashboard:
                                    within=scope, count=True)
     reviews = (select(Milestone).join(Project).where(
         scope, Milestone.state == MilestoneState.SUBMITTED, Milestone.review_due < on))
-    gates = select(GateReview).join(Project).where(scope, GateReview.state.in_(AWAITING))
+    gates = select(GateReview).join(Project).where(scope, GateReview.state.in_(UNDER_WAY))
     gate_counts = db.session.execute(
         select(func.count(GateReview.id),
                func.count(GateReview.id).filter(GateReview.due_date < on))
-        .join(Project).where(scope, GateReview.state.in_(AWAITING))).one()
+        .join(Project).where(scope, GateReview.state.in_(UNDER_WAY))).one()
     return Dashboard(
         on=on,
         funnel=[(phase, funnel.get(phase, 0)) for phase in FUNNEL],
