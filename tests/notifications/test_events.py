@@ -4,7 +4,7 @@ same transaction as the change: a change rolled back notifies nobody."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -208,15 +208,20 @@ def test_accepting_the_milestone_of_a_tranche_tells_the_committee_it_is_payable(
     assert row.details["number"] == "1" and row.details["amount"] == "1000000.00"
 
 
-def test_a_long_rebaseline_waits_for_hq_who_hear_of_it_and_the_pm_hears_the_answer():
-    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
-    admins = [make_user(Role.HQ_ADMIN) for _ in range(2)]
+def _long_rebaseline(project):
+    """A milestone in progress moved by its PM beyond what HQ must decide."""
     milestone = Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH, title="Pilot",
                           due_date=today() + timedelta(days=20), state=MilestoneState.IN_PROGRESS)
     db.session.add(milestone)
     _commit()
-    entry = milestones.rebaseline(project.pm, milestone, today() + timedelta(days=120),
-                                  "The supplier is late")
+    return milestones.rebaseline(project.pm, milestone, today() + timedelta(days=120),
+                                 "The supplier is late")
+
+
+def test_a_long_rebaseline_waits_for_hq_who_hear_of_it_and_the_pm_hears_the_answer():
+    project, _director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    admins = [make_user(Role.HQ_ADMIN) for _ in range(2)]
+    entry = _long_rebaseline(project)
     assert sent_to("rebaseline_waiting") == once(*admins)
     milestones.decide_rebaseline(admins[0], entry, approve=True)
     assert sent_to("rebaseline_decided") == once(project.pm)
@@ -364,3 +369,39 @@ def test_a_submission_tells_each_signer_of_its_level_and_a_return_tells_the_appl
     message = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.rule == "approval_returned"))
     assert message.details["opinion"] == "Add the pilot plan."
+
+
+def test_a_corrected_decision_tells_the_pm_by_mail_as_the_decision_did(smtp, clock):
+    """A decision on a re-baseline or a change request corrected (issue 9 point 5) tells the
+    project manager, as the decision did: what stands now and why, by e-mail through the
+    outbox, never the HQ admin who corrected it."""
+    from tests.reminders.conftest import text_of
+    from tracker.approvals import services as approvals
+    from tracker.changes import corrections as change_corrections
+    from tracker.milestones import corrections as rebaseline_corrections
+    from tracker.reminders import delivery
+
+    start = clock.set(date(2026, 5, 12), 10)
+    project, director = project_with_director(phase=Phase.CONTRACT_RESEARCH)
+    admin = make_user(Role.HQ_ADMIN)
+    entry = _long_rebaseline(project)
+    milestones.decide_rebaseline(admin, entry, approve=True)
+    rebaseline_corrections.correct_rebaseline(admin, entry, "Meant to reject it")
+    assert sent_to("rebaseline_corrected") == once(project.pm)
+    request = changes.change_total(project.pm, project, budget_total=D("3500000.00"),
+                                   reason="A second furnace")
+    approvals.endorse(director, request.approval, "")
+    changes.decide(admin, request, False, "Not this year")
+    change_corrections.correct_decision(admin, request, "The next call was cancelled")
+    assert sent_to("change_corrected") == once(project.pm)
+    row = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "change_corrected")).one()
+    assert row.details["state"] == "approved"
+    assert row.details["reason"] == "The next call was cancelled"
+    _commit()
+    delivery.send_all(start + timedelta(hours=1), commit=db.session.commit)
+    mail = [text_of(message) for to, message in smtp.take() if project.pm.email in to]
+    said = " ".join(" ".join(mail).split())
+    assert "was corrected: Not approved now, due on" in said and "Meant to reject it" in said
+    assert "was corrected: Approved now" in said and "The next call was cancelled" in said
+    assert admin.id not in sent_to("change_corrected") | sent_to("rebaseline_corrected")

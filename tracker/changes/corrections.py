@@ -29,6 +29,7 @@ from tracker.dates import local_date
 from tracker.display.formatting import day
 from tracker.display.words import FIELDS
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.notifications.services import emit
 from tracker.projects import services as proposals
 from tracker.projects.models import Project
 from tracker.spending.models import SpendingEntry
@@ -114,6 +115,7 @@ def correct_decision(actor: User, request: ChangeRequest, reason: str) -> Change
                "reason": [None, reason]}
     changes.update({key: [was.get(key), value] for key, value in now.items()})
     audit.record(actor, "change.correct", project, changes)
+    emit(actor, "change_corrected", request)
     db.session.flush()
     return correction
 

@@ -26,6 +26,7 @@ from tracker.milestones.models import (
     RebaselineCorrection,
     RebaselineState,
 )
+from tracker.notifications.services import emit
 
 
 def correction_refusal(entry: Rebaseline) -> str | None:
@@ -100,5 +101,6 @@ def correct_rebaseline(actor: User, entry: Rebaseline, reason: str) -> Rebaselin
     audit.record(actor, "milestone.rebaseline_corrected", milestone, {
         "due_date": [before.isoformat(), milestone.due_date.isoformat()],
         "state": [entry.state.value, entry.in_effect.value], "reason": [None, reason]})
+    emit(actor, "rebaseline_corrected", entry)
     db.session.flush()
     return correction

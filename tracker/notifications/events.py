@@ -162,6 +162,14 @@ def _rebaseline(entry) -> About:
         "state": entry.state.value, "path": _path("milestones.show", milestone_id=milestone.id)})
 
 
+def _rebaseline_corrected(entry) -> About:
+    """A decision corrected: what stands now, the date the milestone is due on, and why."""
+    about = _rebaseline(entry)
+    about.details.update(state=entry.in_effect.value, reason=entry.correction.reason,
+                         due=entry.milestone.due_date.isoformat())
+    return about
+
+
 def _hq(_obj) -> Recipients:
     return [(user_id, HQ) for user_id in holders(Role.HQ_ADMIN)]
 
@@ -177,6 +185,13 @@ def _change(request) -> About:
     return About(request.id, request.project_id, _project(
         request.project, change=request.kind.value, state=request.state.value,
         path=_path("changes.show", request_id=request.id)))
+
+
+def _change_corrected(request) -> About:
+    """A decision corrected: what stands now, and why."""
+    about = _change(request)
+    about.details.update(state=request.in_effect.value, reason=request.correction.reason)
+    return about
 
 
 def _change_deciders(request) -> Recipients:
@@ -300,12 +315,23 @@ _CATALOGUE = [
           _l("Moving the milestone “%(title)s” of %(project)s to %(new)s: %(state)s."),
           _rebaseline_asker, _rebaseline, dates=("old", "new"),
           enums={"state": RebaselineState}),
+    # A decision corrected (tracker/milestones/corrections.py, tracker/changes/corrections.py)
+    # tells whom the decision told, as the decision did.
+    Event("rebaseline_corrected", _l("A decision on a re-baseline is corrected"),
+          _l("HQ's decision on moving the milestone “%(title)s” of %(project)s to %(new)s was "
+             "corrected: %(state)s now, due on %(due)s. Why: %(reason)s"),
+          _rebaseline_asker, _rebaseline_corrected, dates=("old", "new", "due"),
+          enums={"state": RebaselineState}),
     Event("change_waiting", _l("A change request waits for a decision"),
           _l("A change of %(project)s “%(title)s” waits for your decision: %(change)s."),
           _change_deciders, _change, enums={"change": ChangeKind, "state": ChangeState}),
     Event("change_decided", _l("A change request is decided"),
           _l("The change of %(project)s “%(title)s” (%(change)s) is decided: %(state)s."),
           _change_asker, _change, enums={"change": ChangeKind, "state": ChangeState}),
+    Event("change_corrected", _l("A decision on a change request is corrected"),
+          _l("HQ's decision on the change of %(project)s “%(title)s” (%(change)s) was "
+             "corrected: %(state)s now. Why: %(reason)s"),
+          _change_asker, _change_corrected, enums={"change": ChangeKind, "state": ChangeState}),
     Event("approval_to_sign", _l("A submission waits for your signature"),
           _l("“%(title)s” (%(subject)s) waits for your signature at the institute: endorse it "
              "or return it with an opinion."),
