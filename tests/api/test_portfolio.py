@@ -3,6 +3,8 @@ through the API: the same predicates and lists as the pages."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.api.helpers import bearer, token_for
@@ -15,8 +17,14 @@ from tests.factories import (
     make_project,
     make_user,
 )
+from tests.funding.test_amendments import tranche_of
 from tests.gates import helpers as gates
+from tracker import db
 from tracker.accounts.models import Role
+from tracker.contracts import corrections as contract_corrections
+from tracker.contracts.models import ResearchContract
+from tracker.funding import services as funding
+from tracker.funding import voids
 from tracker.gates import decisions
 from tracker.gates.models import Outcome
 from tracker.projects.lifecycle import Phase
@@ -91,3 +99,43 @@ def test_organisations_needs_and_the_outbox(client):
     assert len(needs.json["items"]) == 1, needs.json
     assert client.get("/api/v1/outbox", headers=bearer(hq)).status_code == 200
     assert client.get("/api/v1/outbox", headers=bearer(pm)).status_code == 403
+
+
+def test_a_voided_record_reads_voided_the_same_way_everywhere(client):
+    """Issue 9: an API client tells a voided contract, agreement or tranche from one that
+    stands by one key, `voided` (null, or when and why): a voided tranche stays in its
+    agreement's tranches (it planned nothing: `planned` sums those that stand), a voided
+    contract on its own URL; the lists hold the records that stand, each `voided: null`."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    wrong = tranche_of(committee)
+    agreement = wrong.agreement
+    kept = funding.add_tranche(committee, agreement, amount=Decimal("1000000"), gate=3)
+    voids.void_tranche(committee, wrong, "Entered twice from the minutes.")
+    _commit()
+    secret = token_for(committee)
+    shown = client.get(f"/api/v1/projects/{agreement.project_id}/funding",
+                       headers=bearer(secret)).json
+    tranches = {t["id"]: t for t in shown["tranches"]}
+    assert tranches[kept.id]["voided"] is None and shown["voided"] is None
+    assert tranches[wrong.id]["voided"]["reason"] == "Entered twice from the minutes."
+    assert tranches[wrong.id]["voided"]["at"] and shown["planned"] == "1000000.00"
+    assert "voided_at" not in tranches[wrong.id] and "void_reason" not in shown
+    listed = client.get("/api/v1/funding", headers=bearer(secret)).json["items"]
+    assert [a["voided"] for a in listed] == [None]
+
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = make_project(pm=pm)
+    gates.submit(project)  # its contract signed
+    mine = token_for(pm)
+    [row] = client.get("/api/v1/contracts", headers=bearer(mine)).json["items"]
+    assert row["voided"] is None
+    contract_corrections.void_contract(pm, db.session.get(ResearchContract, row["id"]),
+                                       "Never signed")
+    _commit()
+    assert client.get("/api/v1/contracts", headers=bearer(mine)).json["items"] == []
+    voided = client.get(f"/api/v1/contracts/{row['id']}", headers=bearer(mine)).json
+    assert voided["voided"]["reason"] == "Never signed"
+    document = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    for name in ("Contract", "ContractRow", "Agreement", "Tranche"):
+        assert document[name]["properties"]["voided"], name
+        assert "voided_at" not in document[name]["properties"], name

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from tracker.companies.models import HolderType
 from tracker.contracts.models import ContractType
@@ -34,10 +34,37 @@ class PortfolioQuery(Query):
     source: FundingSource | Literal[""] = ""
 
 
+# --- voided records -----------------------------------------------------------------------------
+
+
+class Voided(BaseModel):
+    """When and why a record recorded entirely by mistake was voided (or withdrawn): it stays
+    readable, and counts in no figure."""
+
+    at: datetime
+    reason: str
+
+
+class MayBeVoided(Out):
+    """A record that can be voided (a contract, an agreement, a tranche): `voided` is null
+    while it stands, else when and why; the same key and shape on every such record, in a
+    list or inside another record."""
+
+    voided_at: datetime | None = Field(None, exclude=True)
+    void_reason: str | None = Field(None, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def voided(self) -> Voided | None:
+        if self.voided_at is None:
+            return None
+        return Voided(at=self.voided_at, reason=self.void_reason or "")
+
+
 # --- contracts ----------------------------------------------------------------------------------
 
 
-class ContractRow(Out):
+class ContractRow(MayBeVoided):
     id: int
     signed_on: date
     title: str
@@ -61,7 +88,7 @@ class Instalment(Out):
     received: Decimal
 
 
-class Contract(Out):
+class Contract(MayBeVoided):
     id: int
     project_id: int
     number: str | None
@@ -81,7 +108,8 @@ class FundingQuery(Query):
     open: Literal["", "yes", "no"] = Field("", description="yes: no outcome recorded yet.")
 
 
-class Tranche(Out):
+class Tranche(MayBeVoided):
+    id: int
     number: int
     amount: Decimal
     disbursed: Decimal
@@ -89,7 +117,7 @@ class Tranche(Out):
     gate: int | None
 
 
-class Agreement(Out):
+class Agreement(MayBeVoided):
     id: int
     project_id: int
     committed: Decimal
@@ -100,8 +128,8 @@ class Agreement(Out):
     outcome_on: date | None
     planned: Decimal
     disbursed: Decimal
-    # The tranches that stand, as `planned` sums them (a voided one is history: tracker/voids).
-    tranches: list[Tranche] = Field(validation_alias="standing_tranches")
+    # Every tranche, a voided one with its `voided` (history: `planned` sums those that stand).
+    tranches: list[Tranche]
 
 
 class AgreementPage(BaseModel):
