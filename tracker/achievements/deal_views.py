@@ -20,6 +20,7 @@ from tracker.achievements import (
     deals,
     queries,
     report_period,
+    spinoff_deals,
     withdrawals,
 )
 from tracker.achievements.columns import DEAL_COLUMNS, STATEMENT_COLUMNS, statement_total
@@ -94,11 +95,23 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
     if request.method == "GET":
         if transfer is None:
             form.contributor_pct.data = minimum
+            _from_company_deal(form, achievement)
         else:
             form.kind.data = transfer.kind.value
             form.royalty_base.data = transfer.royalty_base.value if transfer.royalty_base else ""
             form.ip_deal_id.data = transfer.ip_deal_id or 0
     return form
+
+
+def _from_company_deal(form: TransferForm, achievement: Achievement) -> None:
+    """`?ip_deal=`: the form pre-filled from a spin-off's deal of the achievement that no
+    transfer names yet (`spinoff_deals.prefill`); any other deal is ignored."""
+    deal = db.session.get(IpDeal, request.args.get("ip_deal", 0, type=int) or 0)
+    if (deal is None or deal.is_void or not deal.of(achievement)
+            or spinoff_deals.transfer_of(deal) is not None):
+        return
+    for name, value in spinoff_deals.prefill(deal).items():
+        getattr(form, name).data = value
 
 
 def _values(form: TransferForm) -> dict:
@@ -164,6 +177,9 @@ def index() -> str | Response:
     page = paginate(query, rows=True)
     page.items = [deal_list.line(row, on) for row in page.items]
     return render_template("achievements/deals.html", page=page, columns=DEAL_COLUMNS,
+                           unrecorded=spinoff_deals.unrecorded(filters.portfolio, user),
+                           show_unrecorded=text_arg("spinoff") == "unrecorded",
+                           may_record=Transfer.can_manage(user),
                            foot=foot, filters=filters, institutes=institute_choices(user),
                            kinds=list(TransferKind), statuses=list(DealStatus),
                            types=list(ProjectType))

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import annuities, services, withdrawals
+from tracker.achievements import annuities, services, spinoff_deals, withdrawals
 from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.forms import (
@@ -169,6 +169,7 @@ def show(achievement_id: int) -> str:
         may_move=achievement.can_change(user) and withdrawals.move_refusal(achievement) is None,
         statements={c.id for c in achievement.contributors if c.can_read_statement(user)},
         transfers=achievement_transfers(achievement),
+        company_deals=spinoff_deals.of_achievement(achievement, user),
         may_record_deal=Transfer.can_manage(user) and not achievement.withdrawn)
 
 

@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import spinoff_deals
+from tracker.achievements.deal_models import Transfer
 from tracker.companies import (
     columns,
     corrections,
@@ -35,7 +37,6 @@ from tracker.companies.forms import (
 )
 from tracker.companies.holder_names import offered as offered_holders
 from tracker.companies.holdings import listed, read_once, with_ledger
-from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED
 from tracker.companies.models import Company, CompanyExit, FinancingRound, ShareEntry
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
@@ -133,6 +134,8 @@ def show(company_id: int) -> str | Response:
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
         detachments=corrections.detachments_of(company=company),
         deal_blockers=deal_voids.offered(_user(), company),
+        ip_transfers=spinoff_deals.transfers_of(company.ip_deals),
+        may_record_transfer=Transfer.can_manage(_user()),
         may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
         not_registered=prerequisites.not_registered(company),
         ip_missing=Company.can_manage(_user()) and prerequisites.no_achievement(
@@ -273,7 +276,7 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
         form.licensee.data = company.name
         form.institute_holder.data, form.team_holder.data = previews.equity_holders(company)
     return submit(form, lambda: deals.record_ip_deal(_user(), company, **form.terms()),
-                  lambda d: str(IP_DEAL_KIND_RECORDED[d.kind]), _to_company(company),
+                  lambda d: spinoff_deals.recorded_said(d, _user()), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")),
                   preview=lambda deal: previews.ip_deal(company, deal))
 

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import spinoff_deals
 from tracker.assessment.models import AssessmentYear
 from tracker.dates import today
 from tracker.display.collation import ordered
@@ -81,7 +82,7 @@ def show() -> str:
         "reports/dashboard.html", figures=figures, filters=filters, funnel=funnel,
         funnel_height=charts.bars_height(funnel), bar_width=charts.BAR_WIDTH,
         institutes=_institutes(filters), types=list(ProjectType), on=on,
-        funding_url=_funding_url(filters))
+        funding_url=_funding_url(filters), unrecorded=spinoff_deals.unrecorded(filters))
 
 
 def _funding_url(filters: Filters) -> Callable[[int], str]:
