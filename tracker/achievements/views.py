@@ -159,8 +159,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/achievements/<int:achievement_id>")
 @login_required
 def show(achievement_id: int) -> str:
-    achievement = load_achievement(achievement_id)
-    user = _user()
+    achievement, user = load_achievement(achievement_id), _user()
     return render_template(
         "achievements/show.html", achievement=achievement,
         may_manage=achievement.can_change(user), may_list=Achievement.can_list(user),
