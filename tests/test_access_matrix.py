@@ -328,6 +328,10 @@ ACCESS: dict[str, dict[str, str]] = {
     **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
                   "POST": on_project("admin committee")}
        for endpoint in ("transfers.reverse_income", "transfers.reverse_report")},
+    # A deal recorded by mistake, voided by whoever records them (the world's deal has
+    # income standing: 409 naming it).
+    "transfers.void": {"GET": on_project("admin committee"),
+                       "POST": on_project("admin committee")},
     "transfers.statement": {"GET": "pm hq: 200; *: 404"},
     # The statement of the colleague named as written (no account): HQ's to print for them.
     "transfers.named_statement": {"GET": "hq: 200; *: 404"},

@@ -348,9 +348,10 @@ def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(migrate
     command.downgrade(config, "0083")
     engine = make_engine(migrated_database)
     copy = ("INSERT INTO achievements (project_id, title, description, created_by_id, "
-            "created_at, version, withdrawn_reason, withdrawn_at) "
+            "created_at, version, withdrawn_reason, withdrawn_at, withdrawn_by_id) "
             "SELECT {project}, '{title}', '{description}', created_by_id, created_at, 1, '', "
-            "{withdrawn} FROM achievements WHERE id = (SELECT min(id) FROM achievements)")
+            "{withdrawn}, CASE WHEN {withdrawn} IS NULL THEN NULL ELSE created_by_id END "
+            "FROM achievements WHERE id = (SELECT min(id) FROM achievements)")
     other = "(SELECT min(id) FROM projects WHERE id <> achievements.project_id)"
     with engine.begin() as conn:
         for project, title, description, withdrawn in (
@@ -417,5 +418,39 @@ def test_0092_links_a_typed_holder_to_the_record_it_names(migrated_database):
     command.downgrade(config, "0091")
     with engine.connect() as conn:
         assert dict(conn.execute(text("SELECT id, name FROM shareholders")).all()) == before
+    command.upgrade(config, "head")
+    engine.dispose()
+
+
+def test_0093_gives_the_withdrawn_records_the_voids_columns_and_back(migrated_database):
+    """A record withdrawn before 0093 is voided after it, when, why and by whom kept; a
+    standing one has no reason (the empty text becomes NULL); the downgrade gives the former
+    columns back with the same values (issue 11: one mechanism)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)
+    command.downgrade(config, "0092")
+    engine = make_engine(migrated_database)
+    with engine.begin() as conn:
+        first, *others = conn.execute(text("SELECT id FROM ip_rights ORDER BY id")).scalars()
+        by = conn.execute(text("SELECT min(id) FROM users")).scalar_one()
+        conn.execute(text("UPDATE ip_rights SET withdrawn_at = CURRENT_TIMESTAMP, "
+                          "withdrawn_reason = 'Another office', withdrawn_by_id = :by "
+                          "WHERE id = :id"), {"by": by, "id": first})
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = {row[0]: row[1:] for row in conn.execute(text(
+            "SELECT id, voided_at IS NOT NULL, void_reason, voided_by_id FROM ip_rights"))}
+        columns = {c["name"] for c in inspect(conn).get_columns("achievements")}
+    assert rows[first] == (True, "Another office", by)
+    assert others and all(rows[i] == (False, None, None) for i in others)
+    assert {"voided_at", "void_reason", "voided_by_id"} <= columns
+    assert not {"withdrawn_at", "withdrawn_reason", "withdrawn_by_id"} & columns
+    command.downgrade(config, "0092")
+    with engine.connect() as conn:
+        back = {row[0]: row[1:] for row in conn.execute(text(
+            "SELECT id, withdrawn_at IS NOT NULL, withdrawn_reason, withdrawn_by_id "
+            "FROM ip_rights"))}
+    assert back[first] == (True, "Another office", by)
+    assert all(back[i] == (False, "", None) for i in others)
     command.upgrade(config, "head")
     engine.dispose()

@@ -1,7 +1,7 @@
 """What every correction or withdrawal of a record made by mistake writes, whatever the record
 (a TRL, a progress post, an institute's assessment evidence, a PM interview, an achievement):
 the values before and after with the reason in the audit trail, and for a withdrawal the
-record kept, marked withdrawn (`tracker.db.Withdrawable`), never deleted.
+record kept, marked withdrawn (`tracker.voids`), never deleted.
 
 Who may correct a record is its model's `can_correct` / `can_withdraw`; while what does not yet
 rely on it, its service's `..._refusal`, which the page asks before it offers the form
@@ -21,16 +21,16 @@ from sqlalchemy.orm import joinedload
 from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.audit.models import AuditRecord
-from tracker.db import utcnow
 from tracker.errors import Invalid, Problems
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
-def reason_of(problems: Problems, reason: str | None) -> str:
-    """Why a record is withdrawn, trimmed; said missing beside the form's `reason` field."""
-    return reversals.stated(problems, reason, _("Say why it was recorded by mistake."))
+def reason_of(problems: Problems, reason: str | None, missing: str | None = None) -> str:
+    """Why a record is corrected, voided or withdrawn, trimmed; said missing beside the form's
+    `reason` field (`missing`, else that it was recorded by mistake)."""
+    return reversals.stated(problems, reason, missing or _("Say why it was recorded by mistake."))
 
 
 def unchanged() -> Invalid:
@@ -50,20 +50,6 @@ def corrected(actor: User, action: str, record: Any, reason: str,
     if not changes:
         raise unchanged()
     audit.record(actor, action, record, {**changes, "reason": [None, reason]})
-
-
-def mark_withdrawn(actor: User, record: Any, reason: str) -> dict[str, list[Any]]:
-    """Mark `record` withdrawn by `actor` now, with `reason`; returns the changes to audit."""
-    record.withdrawn_at, record.withdrawn_reason = utcnow(), reason
-    record.withdrawn_by_id, record.withdrawn_by = actor.id, actor
-    return audit.pending_changes(record)
-
-
-def withdraw(actor: User, action: str, record: Any, reason: str,
-             more: dict[str, list[Any]] | None = None) -> None:
-    """Withdraw `record` (see `mark_withdrawn`), audited with its values and `more`."""
-    audit.record(actor, action, record, {**mark_withdrawn(actor, record, reason),
-                                         **(more or {})})
 
 
 def last_corrected(object_type: str, ids: Collection[int], actions: Collection[str],

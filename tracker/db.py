@@ -21,7 +21,6 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Enum,
-    ForeignKey,
     Integer,
     MetaData,
     Numeric,
@@ -41,7 +40,6 @@ from sqlalchemy.orm import (
     Session,
     declared_attr,
     mapped_column,
-    relationship,
     scoped_session,
     sessionmaker,
 )
@@ -377,24 +375,3 @@ def _sqlite_on_begin(connection: Any) -> None:
     # timeout; a deferred transaction that reads and then writes would instead fail at once
     # ("database is locked") when another request wrote first.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-class Withdrawable:
-    """A record made by mistake, withdrawn with a reason (`tracker.corrections.withdraw`): kept,
-    with its history and its files, marked withdrawn on its page, out of every figure read
-    from its kind (a project's TRL, a milestone's progress, an assessment's score)."""
-
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    @declared_attr
-    def withdrawn_by(cls) -> Mapped[Any]:  # noqa: N805
-        """Who withdrew it, named beside it on its page: read for a page's withdrawn records
-        at once (none read while none is withdrawn)."""
-        return relationship("User", foreign_keys=f"{cls.__name__}.withdrawn_by_id",
-                            lazy="selectin")
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.withdrawn_at is not None

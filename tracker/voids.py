@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker import db, reversals
 from tracker.audit import services as audit
+from tracker.corrections import reason_of
 from tracker.dates import local_date
 from tracker.db import UTCDateTime, utcnow
 from tracker.display.formatting import day
@@ -45,8 +46,14 @@ def void_whole() -> CheckConstraint:
         name="void_whole")
 
 
+# The kinds whose pages say they are withdrawn, not voided ("withdraw a post", "void an
+# agreement"): a word, the mechanism is the same.
+WITHDRAWN = frozenset({"trl_records", "progress_updates", "evidence", "assessment_evidence",
+                       "pm_interviews", "achievements", "ip_rights"})
+
+
 class Voidable:
-    """Mixed into a model whose records can be voided."""
+    """Mixed into a model whose records can be voided (or withdrawn, as `WITHDRAWN` says)."""
 
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     void_reason: Mapped[str | None] = mapped_column(Text)
@@ -57,7 +64,10 @@ class Voidable:
 
     @declared_attr
     def voided_by(cls) -> Mapped[User | None]:
-        return relationship("User", foreign_keys=f"{cls.__name__}.voided_by_id")
+        """Who voided it, named beside it on its page: read for a page's voided records at
+        once (none read while none is voided)."""
+        return relationship("User", foreign_keys=f"{cls.__name__}.voided_by_id",
+                            lazy="selectin")
 
     @property
     def is_void(self) -> bool:
@@ -67,6 +77,10 @@ class Voidable:
     def standing(cls) -> ColumnElement[bool]:
         """SQL: the records that count (not voided)."""
         return cls.voided_at.is_(None)
+
+    @property
+    def says_withdrawn(self) -> bool:
+        return self.__tablename__ in WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -108,8 +122,8 @@ def owed_first(owed: list, said: Callable[[int], str]) -> Blocker | None:
                    _("The report owed"))
 
 
-# What is said of a voided record, by its table: the refusal of anything more on it, and the
-# line its page shows under its name.
+# What is said of a voided record, by its table (a withdrawn one's, `WITHDRAWN`, alike for
+# every kind): the refusal of anything more on it, and the line its page shows under its name.
 _VOIDED = {
     "research_contracts": lambda d, r: _(
         "This contract was voided on %(date)s (%(reason)s): it is kept as history and changes "
@@ -120,24 +134,43 @@ _VOIDED = {
     "tranches": lambda d, r: _(
         "This tranche was voided on %(date)s (%(reason)s): it is kept as history and changes "
         "no more.", date=d, reason=r),
+    "ip_transfers": lambda d, r: _(
+        "This transfer or licence was voided on %(date)s (%(reason)s): it is kept as history "
+        "and changes no more.", date=d, reason=r),
     "ip_deals": lambda d, r: _(
         "This licence or assignment was voided on %(date)s (%(reason)s): it is kept as history "
         "and changes no more.", date=d, reason=r),
 }
 
 
+def _withdrawn(d: str, r: str) -> str:
+    return _("It was withdrawn on %(date)s (%(reason)s): nothing more is recorded for it.",
+             date=d, reason=r)
+
+
 def voided(record: Any) -> str:
-    return _VOIDED[record.__tablename__](day(local_date(record.voided_at)), record.void_reason)
+    said = _VOIDED.get(record.__tablename__, _withdrawn)
+    return said(day(local_date(record.voided_at)), record.void_reason)
 
 
-def void(actor: User, record: Any, reason: str | None, action: str, missing: str) -> Any:
-    """The last step of every void, once its service has checked who may and what depends on
-    the record: the reason (said `missing` beside the form's field when there is none), the
-    marks, and the audit record of `action` with the values written."""
+def mark(actor: User, record: Any, reason: str) -> dict[str, list[Any]]:
+    """Mark `record` voided by `actor` now, with `reason`; returns the changes to audit (a
+    post's files withdrawn by its correction are audited with the post's)."""
+    record.voided_at, record.void_reason = utcnow(), reason
+    record.voided_by_id, record.voided_by = actor.id, actor
+    return audit.pending_changes(record)
+
+
+def void(actor: User, record: Any, reason: str | None, action: str, missing: str | None = None,
+         follow: Callable[[], dict[str, list[Any]]] | None = None) -> Any:
+    """The last step of every void or withdrawal, once its service has checked who may and
+    what depends on the record: the reason (said `missing` beside the form's field when there
+    is none), the marks, and the audit record of `action` with the values written and what
+    `follow()` changed after them (a project's TRL, a milestone's percentage)."""
     problems = Problems()
-    reason = reversals.stated(problems, reason, missing)
+    reason = reason_of(problems, reason, missing)
     problems.raise_any()
-    record.voided_at, record.void_reason, record.voided_by_id = utcnow(), reason, actor.id
-    audit.record(actor, action, record, audit.pending_changes(record))
+    changes = mark(actor, record, reason)
+    audit.record(actor, action, record, {**changes, **(follow() if follow else {})})
     db.session.flush()
     return record

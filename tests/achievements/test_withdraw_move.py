@@ -50,7 +50,7 @@ def test_a_right_recorded_by_mistake_is_withdrawn_and_its_number_is_free(client)
                     {"reason": "Typed against the wrong achievement"})
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(right)
-    assert right.withdrawn and right.number == "CN202410123456.7"
+    assert right.is_void and right.number == "CN202410123456.7"
     assert _patents_filed() == filed - 1
     assert scan.scan(date(2026, 12, 31)).found == 0  # its annuity is no longer reminded
     page = client.get(f"/achievements/{achievement.id}").get_data(as_text=True)
@@ -93,7 +93,7 @@ def test_an_achievement_recorded_by_mistake_is_withdrawn_with_its_rights(client)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(achievement)
     db.session.refresh(right)
-    assert achievement.withdrawn and right.withdrawn
+    assert achievement.is_void and right.is_void
     assert _patents_filed() == filed - 1
     assert achievement.title not in client.get("/achievements/").get_data(as_text=True)
     project_page = client.get(f"/projects/{achievement.project_id}").get_data(as_text=True)

@@ -93,14 +93,14 @@ def test_hq_withdraws_an_entry_it_accepted_and_the_score_follows(client, world):
     assert response.status_code == 302
     db.session.expire_all()
     entry = db.session.get(EvidenceEntry, entry.id)
-    assert entry.withdrawn and not entry.counts
+    assert entry.is_void and not entry.counts
     assert _score(w) == 0  # the figure follows
     page = client.get(f"/assessment/{YEAR}/institutes/{w['ours'].id}").get_data(as_text=True)
     assert "Income of 2024, not 2025" in page and "Withdrawn" in page
     assert client.get(f"/assessment/evidence/{entry.id}/files/{entry.files[0].id}"
                       ).status_code == 200  # its files stay readable
-    assert _audit("assessment.evidence_withdraw").changes["withdrawn_reason"] == [
-        "", "Income of 2024, not 2025"]
+    assert _audit("assessment.evidence_withdraw").changes["void_reason"] == [
+        None, "Income of 2024, not 2025"]
     drill = client.get(f"/assessment/{YEAR}/institutes/{w['ours'].id}/indicators/"
                        f"{w['evidence'].id}").get_data(as_text=True)
     assert "Withdrawn on" in drill and "75,000" in drill  # listed, marked, not counted

@@ -65,7 +65,7 @@ def test_the_author_corrects_a_post_its_files_and_the_milestone_follows(client):
     assert (second.percent, db.session.get(Milestone, milestone.id).percent_complete) == (55, 55)
     assert sorted(e.file.original_name for e in second.standing_evidence) == [
         "line.pdf", "site.png"]
-    assert [e.withdrawn for e in second.evidence if e.file_id == wrong.file_id] == [True]
+    assert [e.is_void for e in second.evidence if e.file_id == wrong.file_id] == [True]
     record = _audit("progress.correct")
     assert record.object_type == "progress_updates" and record.changes["percent"] == [60, 55]
     assert record.changes["files_withdrawn"] == [None, ["wrong-site.png"]]
@@ -88,10 +88,10 @@ def test_a_withdrawn_post_stays_and_the_milestone_returns_to_the_post_before():
     pm = milestone.project.pm
     posts.withdraw_post(pm, second, "Posted on the wrong milestone")
     _commit()
-    assert second.withdrawn and milestone.percent_complete == 40
+    assert second.is_void and milestone.percent_complete == 40
     record = _audit("progress.withdraw")
     assert record.changes["percent_complete"] == [60, 40]
-    assert record.changes["withdrawn_reason"] == ["", "Posted on the wrong milestone"]
+    assert record.changes["void_reason"] == [None, "Posted on the wrong milestone"]
     posts.withdraw_post(pm, first, "Posted on the wrong milestone too")
     _commit()
     assert milestone.percent_complete == 0  # what it was before the first post

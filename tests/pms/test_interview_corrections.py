@@ -91,11 +91,11 @@ def test_the_last_interview_withdrawn_makes_a_candidate_again(client):
     db.session.expire_all()
     record = db.session.get(PmRecord, record.id)
     assert record.state is PmState.CANDIDATE
-    assert record.interviews[0].withdrawn  # kept, marked
+    assert record.interviews[0].is_void  # kept, marked
     page = client.get(f"/pms/{record.id}").get_data(as_text=True)
     assert "Another candidate&#39;s" in page and "Withdrawn" in page
-    assert _audit("pm.interview_withdraw").changes["withdrawn_reason"] == [
-        "", "Another candidate's"]
+    assert _audit("pm.interview_withdraw").changes["void_reason"] == [
+        None, "Another candidate's"]
     with pytest.raises(Refused):  # no appointment on a withdrawn interview
         services.appoint(admin, record, institute_id=record.institute_id,
                          starts_on=date(2026, 11, 1), ends_on=date(2029, 10, 31),

@@ -87,11 +87,11 @@ def test_a_withdrawn_trl_stays_marked_with_its_file_and_the_gate_check_reads_the
     assert response.status_code == 302
     db.session.expire_all()
     entry = db.session.get(TrlRecord, entry.id)
-    assert entry.withdrawn and entry.withdrawn_by_id == project.pm_id
+    assert entry.is_void and entry.voided_by_id == project.pm_id
     assert project.current_trl == 3  # the proposal's again
     record = _audit("trl.withdraw")
     assert record.changes["trl"] == [5, 3]
-    assert record.changes["withdrawn_reason"] == ["", "The report was another rig's"]
+    assert record.changes["void_reason"] == [None, "The report was another rig's"]
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "The report was another rig&#39;s" in page and "Withdrawn" in page
     assert f"/projects/trl/{entry.id}/correct" not in page  # nothing more offered
@@ -147,7 +147,7 @@ def test_a_stale_correction_is_refused_with_what_changed_and_the_input_kept(clie
     assert post(client, path, {**tab(client, path), "level": "4", "note": "Bench test",
                                "reason": "Note shortened"}).status_code == 302
     assert post(client, wpath, {**stale, "reason": "Not ours"}).status_code == 409
-    assert not db.session.get(TrlRecord, first.id).withdrawn
+    assert not db.session.get(TrlRecord, first.id).is_void
 
 
 @pytest.mark.parametrize("who,answer", [

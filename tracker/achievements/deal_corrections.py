@@ -9,6 +9,11 @@ from the reversal's date. A reversed report is no report: its period is owed aga
 `royalty_report` reminds of it), its royalty is no longer due (`royalty_payment`). Only the
 deal's latest report is reversed, and only once nothing received stands against it, so the
 reports that stand are always the first periods and every royalty paid has its report.
+
+A deal recorded entirely by mistake (entered twice, never signed) is voided (`tracker.voids`)
+once nothing recorded under it stands: it stays on its achievement's page and in the history,
+marked, and counts in no figure; its spin-off deal, if it named one, is free to be named by
+the right one.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from tracker import db, reversals
+from tracker import db, reversals, voids
 from tracker.accounts.models import User
 from tracker.achievements.deal_models import (
     IncomeReceipt,
@@ -30,6 +36,7 @@ from tracker.audit import services as audit
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Refused
+from tracker.voids import Blocker
 
 
 def income_refusal(receipt: IncomeReceipt) -> str | None:
@@ -104,3 +111,39 @@ def reverse_report(actor: User, report: RoyaltyReport, on: date | None,
     audit.record(actor, "royalty_report.reverse", reversal)
     db.session.flush()
     return reversal
+
+
+def void_refusal(transfer: Transfer) -> Blocker | None:
+    """Why the deal can't be voided (voided already; income received under it that stands;
+    royalty reports that stand), linking to the first to reverse; None when nothing does."""
+    if transfer.is_void:
+        return Blocker(voids.voided(transfer))
+    if (said := voids.standing_first(transfer.receipts, lambda num, amount: ngettext(
+            "A receipt of %(amount)s stands under this deal: reverse it first (with the "
+            "reason), then void the deal.",
+            "%(num)d receipts of %(amount)s in all stand under this deal: reverse them first "
+            "(with the reason), then void the deal.", num, amount=amount),
+            "transfers.reverse_income", "receipt_id", _("Reverse the receipt"))) is not None:
+        return said
+    if reports := transfer.standing_reports:
+        return Blocker(ngettext(
+            "A royalty report stands under this deal: reverse it first, then void the deal.",
+            "%(num)d royalty reports stand under this deal: reverse them first, the latest "
+            "first, then void the deal.", len(reports)),
+            "transfers.reverse_report", {"report_id": reports[-1].id}, _("Reverse the report"))
+    return None
+
+
+def void_transfer(actor: User, transfer: Transfer, reason: str | None) -> Transfer:
+    """A transfer or licence recorded by mistake counts no more: it stays, marked voided with
+    the reason, on its achievement's page and in its history; the spin-off deal it named is
+    named by none."""
+    if not Transfer.can_manage(actor):
+        raise Forbidden()
+    db.session.refresh(transfer, with_for_update=True)
+    db.session.expire(transfer, ["receipts", "reports"])
+    if (said := void_refusal(transfer)) is not None:
+        raise Refused(said.text)
+    transfer.ip_deal_id = None
+    return voids.void(actor, transfer, reason, "transfer.void",
+                      _("Say why the transfer or licence is voided."))

@@ -24,6 +24,7 @@ from tracker.dates import PAST
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.formatting import day, money
 from tracker.money import Percent
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -98,11 +99,13 @@ RECEIPT_FOR_LABELS = {
 }
 
 
-class Transfer(Versioned, Base):
-    """A transfer or licence of an achievement to an enterprise."""
+class Transfer(Voidable, Versioned, Base):
+    """A transfer or licence of an achievement to an enterprise; one recorded by mistake is
+    voided (`deal_corrections.void_transfer`) and counts in no figure."""
 
     __tablename__ = "ip_transfers"
     __table_args__ = (
+        void_whole(),
         CheckConstraint("upfront >= 0", name="upfront_not_negative"),
         CheckConstraint("royalty_pct BETWEEN 0 AND 100", name="royalty_range"),
         CheckConstraint("minimum_royalty >= 0", name="minimum_not_negative"),
@@ -215,6 +218,10 @@ class Transfer(Versioned, Base):
     def can_manage(user: User) -> bool:
         """Deals, reports and income are recorded by HQ admins and the investment committee."""
         return user.is_hq_admin or user.has_role(Role.INVESTMENT_COMMITTEE)
+
+    def can_void(self, user: User) -> bool:
+        """Whoever records deals voids one recorded by mistake, once."""
+        return Transfer.can_manage(user) and not self.is_void
 
 
 class RoyaltyReport(Base):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import db, voids
 from tracker.accounts.models import User
 from tracker.achievements import (
     deal_corrections,
@@ -46,7 +46,7 @@ from tracker.organisations.models import Enterprise
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.corrections import ReverseForm, WithdrawForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -139,13 +139,15 @@ def new(achievement_id: int) -> str | Response | tuple[str, int]:
 def _page(transfer: Transfer, report: ReportForm | None = None,
           income: IncomeForm | None = None) -> str:
     user = _user()
-    manage = Transfer.can_manage(user)
+    manage = Transfer.can_manage(user) and not transfer.is_void  # a voided one changes no more
     report = report or (ReportForm(formdata=None, id_prefix="report") if manage else None)
     if report is not None:  # the period the page offers, as it stands now (`report_period`)
         report.period.data = report_period.form_period(deals.next_period(transfer))
     deal = transfer.ip_deal
     return render_template(
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
+        may_void=transfer.can_void(user),
+        void_blocker=deal_corrections.void_refusal(transfer) if transfer.can_void(user) else None,
         # The shares the spin-off gave for it, to whoever sees the company (F44).
         equity_entries=deal.share_entries if deal and deal.company.can_view(user) else [],
         sees_split=user.sees_whole_portfolio, below_minimum=transfer.below_minimum,
@@ -195,6 +197,8 @@ def show(transfer_id: int) -> str:
 @login_required
 def edit(transfer_id: int) -> str | Response | tuple[str, int]:
     transfer = load_transfer(transfer_id, manage=True)
+    offered(voids.voided(transfer) if transfer.is_void else None,
+            url_for("transfers.show", transfer_id=transfer.id))
     form = _form(transfer.achievement, transfer)
     return submit(form, lambda: deals.save_transfer(_user(), transfer.achievement, transfer,
                                                     **_values(form)),
@@ -230,7 +234,29 @@ def income(transfer_id: int) -> Response | tuple[str, int]:
         lambda: _page(transfer, income=form))
 
 
-def _correction(transfer: Transfer, form: ReverseForm, title: str, facts: list,
+@bp.route("/transfers/<int:transfer_id>/void", methods=["GET", "POST"])
+@login_required
+def void(transfer_id: int) -> str | Response | tuple[str, int]:
+    transfer = load_transfer(transfer_id, manage=True)
+    back = url_for("transfers.show", transfer_id=transfer.id)
+    if (blocker := deal_corrections.void_refusal(transfer)) is not None:
+        offered(blocker.text, blocker.link or back)
+    form = WithdrawForm()
+    facts = [(_("Achievement"), transfer.achievement.title), (_("Kind"), label(transfer.kind)),
+             (_("Licensee or assignee"), transfer.enterprise.shown("name")),
+             (_("Signed on"), day(transfer.signed_on))]
+    return submit(
+        form, lambda: deal_corrections.void_transfer(_user(), transfer, form.reason.data),
+        _("Transfer or licence voided: it stays in the history and counts no more."), back,
+        lambda: _correction(
+            transfer, form, _("Void a transfer or licence"), facts,
+            _("Void the transfer or licence"),
+            _("A transfer or licence recorded by mistake (entered twice, never signed, with "
+              "the wrong licensee) is voided: it stays on its achievement's page and in the "
+              "history, marked, and counts in no figure.")), record=transfer)
+
+
+def _correction(transfer: Transfer, form: ReverseForm | WithdrawForm, title: str, facts: list,
                 button: str, explanation: str) -> str:
     return render_template("corrections/correct.html", form=form, title=title, facts=facts,
                            back=url_for("transfers.show", transfer_id=transfer.id),

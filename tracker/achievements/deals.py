@@ -15,7 +15,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db, money
+from tracker import db, money, voids
 from tracker.accounts.models import User
 from tracker.achievements import deal_rules, periods, report_period, withdrawals
 from tracker.achievements.deal_models import (
@@ -80,6 +80,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
         raise Forbidden()
     if (said := withdrawals.withdrawn_refusal(achievement)) is not None:
         raise Refused(said)
+    if transfer is not None and transfer.is_void:  # voided meanwhile: its version moved on too
+        raise Refused(voids.voided(transfer))
     problems = Problems()
     enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
     if enterprise is None:
@@ -124,7 +126,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     deal = db.session.get(IpDeal, ip_deal_id) if ip_deal_id else None
     if ip_deal_id:
         taken = db.session.scalar(select(Transfer.id).where(
-            Transfer.ip_deal_id == ip_deal_id, Transfer.id != (transfer.id if transfer else 0)))
+            Transfer.ip_deal_id == ip_deal_id, Transfer.id != (transfer.id if transfer else 0),
+            Transfer.standing()))
         if deal is None or deal.is_void or not deal.of(achievement):
             problems.add("ip_deal_id", _("Choose one of the spin-off deals of this "
                                          "achievement."))
@@ -198,7 +201,8 @@ def _in_the_way(achievement: Achievement, transfer: Transfer | None, kind: Trans
     leaves no room for the other."""
     others = db.session.scalars(
         select(Transfer).where(Transfer.achievement_id == achievement.id,
-                               Transfer.id != (transfer.id if transfer else 0))
+                               Transfer.id != (transfer.id if transfer else 0),
+                               Transfer.standing())
         .order_by(Transfer.signed_on, Transfer.id))
     end = _end(kind, ends_on)
     for other in others:
@@ -228,6 +232,8 @@ def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
 def report_not_yet(transfer: Transfer) -> str | None:
     """Why no report can be recorded today (none is owed, or the next period has not ended),
     for the service's refusal and the deal's page in place of the form; None when one can."""
+    if transfer.is_void:
+        return voids.voided(transfer)
     found = next_period(transfer)
     if found is None:
         return _("No royalty report is owed under this deal.")
@@ -291,6 +297,8 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     # that two receipts sent at once can't both take what is left.
     db.session.refresh(transfer, with_for_update=True)
     db.session.expire(transfer, ["receipts", "reports"])
+    if transfer.is_void:
+        raise Refused(voids.voided(transfer))
     problems = Problems()
     if received_on is None:
         problems.add("received_on", _("Give the date it was received."))

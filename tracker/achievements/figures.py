@@ -22,12 +22,12 @@ STATED = frozenset({"achievements_transferred"})
 
 def deals() -> Select:
     """The transfers and licences every figure counting deals counts (the dashboard, the annual
-    report, `/transfers/`): those of an achievement that stands (a withdrawn one's aside),
-    joined to the project whose institute they count for."""
+    report, `/transfers/`): those not voided, of an achievement that stands (a withdrawn one's
+    aside), joined to the project whose institute they count for."""
     return (select().select_from(Transfer)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Project, Project.id == Achievement.project_id)
-            .where(Achievement.withdrawn_at.is_(None)))
+            .where(Transfer.standing(), Achievement.standing()))
 
 
 def receipts() -> Select:
@@ -38,7 +38,7 @@ def receipts() -> Select:
             .join(Transfer, Transfer.id == IncomeReceipt.transfer_id)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Project, Project.id == Achievement.project_id)
-            .where(Achievement.withdrawn_at.is_(None)))
+            .where(Transfer.standing(), Achievement.standing()))
 
 
 def figures() -> list[tuple[str, Any, bool, bool, Any, Any, Any, Any]]:
@@ -47,7 +47,7 @@ def figures() -> list[tuple[str, Any, bool, bool, Any, Any, Any, Any]]:
                .join(Achievement, Achievement.id == IpRight.achievement_id)
                .join(Project, Project.id == Achievement.project_id)
                .where(IpRight.kind == inline(IpRight.kind, RightKind.PATENT),
-                      IpRight.withdrawn_at.is_(None), Achievement.withdrawn_at.is_(None)))
+                      IpRight.standing(), Achievement.standing()))
     transfers, income = deals(), receipts()
     return [
         ("patents_filed", _l("Patents filed"), True, False, patents, IpRight.filed_on,

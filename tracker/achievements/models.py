@@ -24,9 +24,10 @@ from tracker.accounts.models import Role
 from tracker.achievements.deal_models import IncomeShare
 from tracker.companies.reversal_models import Reversal
 from tracker.dates import PAST
-from tracker.db import Base, Money, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
+from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.money import Percent
 from tracker.names import name_key
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -143,11 +144,12 @@ def title_key(title: str | None) -> str | None:
     return name_key(title)[:TITLE_LENGTH] or None
 
 
-class Achievement(Withdrawable, Versioned, Base):
+class Achievement(Voidable, Versioned, Base):
     """A result of a project (成果): what is transferred, licensed or put into a company."""
 
     __tablename__ = "achievements"
     __table_args__ = (
+        void_whole(),
         # A title is listed once in a project (`title_key`): the imports find it by it.
         Index("uq_achievements_project_title_key", "project_id", "title_key", unique=True),
     )
@@ -180,7 +182,7 @@ class Achievement(Withdrawable, Versioned, Base):
     @property
     def standing_rights(self) -> list[IpRight]:
         """Its rights, those withdrawn aside."""
-        return [r for r in self.rights if not r.withdrawn]
+        return [r for r in self.rights if not r.is_void]
 
     @property
     def shares_total(self) -> Decimal:
@@ -199,7 +201,7 @@ class Achievement(Withdrawable, Versioned, Base):
 
     def can_change(self, user: User) -> bool:
         """Kept by `user`, and not withdrawn: nothing more is recorded for one withdrawn."""
-        return self.can_manage(user) and not self.withdrawn
+        return self.can_manage(user) and not self.is_void
 
     @staticmethod
     def can_list(user: User) -> bool:
@@ -234,12 +236,13 @@ class Contributor(Base):
         return IncomeShare.can_read_statement(user, self.user_id)
 
 
-class IpRight(Withdrawable, Versioned, Base):
+class IpRight(Voidable, Versioned, Base):
     """A patent or application, a software copyright or a piece of know-how protecting an
     achievement."""
 
     __tablename__ = "ip_rights"
     __table_args__ = (
+        void_whole(),
         CheckConstraint("attorney_costs >= 0", name="attorney_costs_not_negative"),
         CheckConstraint("kind <> 'patent' OR patent_type IS NOT NULL", name="patent_has_type"),
         # A number is registered once per office, whichever achievement (`number_key`).
@@ -292,7 +295,7 @@ class IpRight(Withdrawable, Versioned, Base):
     def can_change(self, user: User) -> bool:
         """Kept by `user` (`Achievement.can_manage`), and neither it nor its achievement
         withdrawn."""
-        return self.achievement.can_change(user) and not self.withdrawn
+        return self.achievement.can_change(user) and not self.is_void
 
     @property
     def annuities_paid(self) -> Decimal:

@@ -21,7 +21,7 @@ def of_project(project: Project) -> list[Achievement]:
     """A project's achievements with their rights, for its page."""
     return list(db.session.scalars(
         select(Achievement).where(Achievement.project_id == project.id,
-                                  Achievement.withdrawn_at.is_(None))
+                                  Achievement.standing())
         .options(selectinload(Achievement.rights)).order_by(Achievement.id)))
 
 
@@ -39,7 +39,7 @@ def contributions_of(user: User) -> list[Contributor]:
     who contributed has no register to reach them from)."""
     return list(db.session.scalars(
         select(Contributor).join(Achievement)
-        .where(Contributor.user_id == user.id, Achievement.withdrawn_at.is_(None))
+        .where(Contributor.user_id == user.id, Achievement.standing())
         .options(joinedload(Contributor.achievement).joinedload(Achievement.project))
         .order_by(Contributor.achievement_id.desc())))
 
@@ -72,7 +72,8 @@ def _statement(whose: ColumnElement[bool], year: int) -> list[IncomeShare]:
     receipt's part is followed, on the reversal's date, by its negation."""
     receipt = selectinload(IncomeShare.receipt)
     stmt = (select(IncomeShare).join(IncomeReceipt)
-            .join(Transfer, Transfer.id == IncomeReceipt.transfer_id).where(whose))
+            .join(Transfer, Transfer.id == IncomeReceipt.transfer_id)
+            .where(whose, Transfer.standing()))
     if year:
         stmt = stmt.where(IncomeReceipt.received_on.between(date(year, 1, 1),
                                                             date(year, 12, 31)))

@@ -40,7 +40,7 @@ def annuities_due(q: Query) -> list[Item]:
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Annuity.paid_on.is_(None), IpRight.status.in_(LIVE),
-                   IpRight.kind == RightKind.PATENT, IpRight.withdrawn_at.is_(None)))
+                   IpRight.kind == RightKind.PATENT, IpRight.standing()))
     stmt = q.apply(stmt, Annuity.id, Annuity.due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} {r[3]}".strip(), project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
@@ -69,8 +69,8 @@ def upfront_payments_due(q: Query) -> list[Item]:
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(paid, paid.c.transfer_id == Transfer.id)
-            .where(Transfer.upfront_due_on.is_not(None), Transfer.upfront > 0,
-                   received < Transfer.upfront))
+            .where(Transfer.standing(), Transfer.upfront_due_on.is_not(None),
+                   Transfer.upfront > 0, received < Transfer.upfront))
     stmt = q.apply(stmt, Transfer.id, Transfer.upfront_due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
@@ -95,7 +95,7 @@ def _deal_rows(q: Query):
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(reported, reported.c.transfer_id == Transfer.id)
-            .where(Transfer.reporting_months > 0))
+            .where(Transfer.standing(), Transfer.reporting_months > 0))
     return db.session.execute(Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
         stmt, Transfer.id, None, Project.pm_id))
 
@@ -137,7 +137,8 @@ def royalty_payments_due(q: Query) -> list[Item]:
             .join(Project, Project.id == Achievement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(paid, paid.c.report_id == RoyaltyReport.id)
-            .where(received < RoyaltyReport.royalty_due, _standing(RoyaltyReport.id)))
+            .where(received < RoyaltyReport.royalty_due, _standing(RoyaltyReport.id),
+                   Transfer.standing()))
     stmt = q.apply(stmt, RoyaltyReport.id, RoyaltyReport.payment_due_on, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import db, voids
 from tracker.accounts.models import User
 from tracker.achievements import annuities, services, spinoff_deals, withdrawals
 from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
@@ -34,7 +34,7 @@ from tracker.achievements.models import (
     RightKind,
 )
 from tracker.achievements.queries import achievement_transfers, contributor_candidates
-from tracker.display.formatting import day, money, on_day
+from tracker.display.formatting import day, money
 from tracker.export import responses as exports
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
@@ -60,16 +60,9 @@ def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
     if manage and not achievement.can_manage(_user()):
         abort(403)
     if manage:
-        offered(_withdrawn(achievement),
+        offered(voids.voided(achievement) if achievement.is_void else None,
                 url_for("achievements.show", achievement_id=achievement.id), keep_input=True)
     return achievement
-
-
-def _withdrawn(record: Achievement | IpRight) -> str | None:
-    if not record.withdrawn:
-        return None
-    return _("It was withdrawn on %(date)s (%(reason)s): nothing more is recorded for it.",
-             date=on_day(record.withdrawn_at), reason=record.withdrawn_reason)
 
 
 def _load_right(right_id: int, manage: bool = False) -> IpRight:
@@ -78,8 +71,8 @@ def _load_right(right_id: int, manage: bool = False) -> IpRight:
         abort(404)
     load_achievement(right.achievement_id, manage)
     if manage:
-        offered(_withdrawn(right), url_for("achievements.right", right_id=right.id),
-                keep_input=True)
+        offered(voids.voided(right) if right.is_void else None,
+                url_for("achievements.right", right_id=right.id), keep_input=True)
     return right
 
 
@@ -91,7 +84,7 @@ def index() -> str | Response:
     user = _user()
     q = text_arg("q")
     query = (select(Achievement).join(Project, Project.id == Achievement.project_id)
-             .where(Achievement.withdrawn_at.is_(None), or_(
+             .where(Achievement.standing(), or_(
                  Project.visible_to(user), Achievement.contributors.any(
                      Contributor.user_id == user.id)))
              .options(selectinload(Achievement.project).selectinload(Project.institute),
@@ -169,7 +162,7 @@ def show(achievement_id: int) -> str:
         statements={c.id for c in achievement.contributors if c.can_read_statement(user)},
         transfers=achievement_transfers(achievement),
         company_deals=spinoff_deals.of_achievement(achievement, user),
-        may_record_deal=Transfer.can_manage(user) and not achievement.withdrawn)
+        may_record_deal=Transfer.can_manage(user) and not achievement.is_void)
 
 
 @bp.route("/achievements/<int:achievement_id>/edit", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import corrections, db
+from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.achievements import queries
 from tracker.achievements.deal_models import Transfer
@@ -31,7 +31,7 @@ from tracker.projects.models import Project
 def withdrawn_refusal(*records: Achievement | IpRight | None) -> str | None:
     """Nothing more is recorded for a withdrawn achievement or right (None when neither is)."""
     for record in records:
-        if record is not None and record.withdrawn:
+        if record is not None and record.is_void:
             return _("“%(title)s” was withdrawn: nothing more is recorded for it.",
                      title=record.title)
     return None
@@ -39,7 +39,8 @@ def withdrawn_refusal(*records: Achievement | IpRight | None) -> str | None:
 
 def _deals(achievement: Achievement) -> list[Transfer]:
     return list(db.session.scalars(select(Transfer).where(
-        Transfer.achievement_id == achievement.id).order_by(Transfer.signed_on, Transfer.id)))
+        Transfer.achievement_id == achievement.id, Transfer.standing())
+        .order_by(Transfer.signed_on, Transfer.id)))
 
 
 def _deals_said(deals: list[Transfer]) -> str:
@@ -49,7 +50,7 @@ def _deals_said(deals: list[Transfer]) -> str:
 
 def right_refusal(right: IpRight) -> str | None:
     """Why the right can't be withdrawn (already; an annuity paid); None when it can."""
-    if right.withdrawn:
+    if right.is_void:
         return _("This right was withdrawn already.")
     paid = [a for a in right.annuities if a.paid]
     if paid:
@@ -61,14 +62,14 @@ def right_refusal(right: IpRight) -> str | None:
 
 def achievement_refusal(achievement: Achievement) -> str | None:
     """Why the achievement can't be withdrawn (already; its deals; a right's paid annuity)."""
-    if achievement.withdrawn:
+    if achievement.is_void:
         return _("This achievement was withdrawn already.")
     if deals := _deals(achievement):
         return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
                  "income was split among its contributors, so it stays.",
                  deals=_deals_said(deals))
     for right in achievement.rights:
-        if not right.withdrawn and (said := right_refusal(right)) is not None:
+        if not right.is_void and (said := right_refusal(right)) is not None:
             return said
     return None
 
@@ -76,7 +77,7 @@ def achievement_refusal(achievement: Achievement) -> str | None:
 def move_refusal(achievement: Achievement) -> str | None:
     """Why the achievement can't be moved to another project (withdrawn; its deals, whose
     income counts for its project's institute); None when it can."""
-    if achievement.withdrawn:
+    if achievement.is_void:
         return _("This achievement was withdrawn: it is no longer moved.")
     if deals := _deals(achievement):
         return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
@@ -85,20 +86,13 @@ def move_refusal(achievement: Achievement) -> str | None:
     return None
 
 
-def _reason(reason: str) -> str:
-    problems = Problems()
-    reason = corrections.reason_of(problems, reason)
-    problems.raise_any()
-    return reason
-
-
-def _withdraw(actor: User, record: Achievement | IpRight, reason: str, action: str) -> None:
-    changes = corrections.mark_withdrawn(actor, record, reason)
+def _withdraw(actor: User, record: Achievement | IpRight, reason: str | None,
+              action: str) -> None:
     if isinstance(record, IpRight):
         record.number_key = None  # the number is free again; kept as it was written
     else:
         record.title_key = None  # the title is free again in its project; kept as written
-    audit.record(actor, action, record, changes)
+    voids.void(actor, record, reason, action)
 
 
 def withdraw_right(actor: User, right: IpRight, reason: str) -> IpRight:
@@ -108,8 +102,7 @@ def withdraw_right(actor: User, right: IpRight, reason: str) -> IpRight:
     db.session.refresh(right, with_for_update=True)
     if (said := right_refusal(right)) is not None:
         raise Refused(said)
-    _withdraw(actor, right, _reason(reason), "ip_right.withdraw")
-    db.session.flush()
+    _withdraw(actor, right, reason, "ip_right.withdraw")
     return right
 
 
@@ -120,12 +113,13 @@ def withdraw_achievement(actor: User, achievement: Achievement, reason: str) -> 
     db.session.refresh(achievement, with_for_update=True)
     if (said := achievement_refusal(achievement)) is not None:
         raise Refused(said)
-    reason = _reason(reason)
+    problems = Problems()
+    reason = corrections.reason_of(problems, reason)  # once, before any right is withdrawn
+    problems.raise_any()
     for right in achievement.rights:
-        if not right.withdrawn:
+        if not right.is_void:
             _withdraw(actor, right, reason, "ip_right.withdraw")
     _withdraw(actor, achievement, reason, "achievement.withdraw")
-    db.session.flush()
     return achievement
 
 

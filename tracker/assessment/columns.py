@@ -86,5 +86,5 @@ EVIDENCE_COLUMNS = [
     Column(_l("What it is and where it comes from"), lambda e: e.description, width=48,
            css="text-cell"),
     Column(_l("State"), lambda e: e.state, Kind.LABEL, 14),
-    Column(_l("Withdrawn on"), lambda e: e.withdrawn_at, Kind.INSTANT, 18),
+    Column(_l("Withdrawn on"), lambda e: e.voided_at, Kind.INSTANT, 18),
 ]

@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import corrections, db
+from tracker import corrections, db, voids
 from tracker.assessment import services
 from tracker.assessment.models import EvidenceEntry, EvidenceState
 from tracker.audit import services as audit
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def _standing_refusal(entry: EvidenceEntry) -> str | None:
-    if entry.withdrawn:
+    if entry.is_void:
         return _("This entry was withdrawn: it stays as it was, marked so.")
     return services.locked_refusal(entry.indicator.year)
 
@@ -118,9 +118,4 @@ def withdraw_evidence(actor: User, entry: EvidenceEntry, reason: str | None) -> 
     _lock(entry)
     if (said := withdrawal_refusal(entry, actor)) is not None:
         raise Refused(said)
-    problems = Problems()
-    reason = corrections.reason_of(problems, reason)
-    problems.raise_any()
-    corrections.withdraw(actor, "assessment.evidence_withdraw", entry, reason)
-    db.session.flush()
-    return entry
+    return voids.void(actor, entry, reason, "assessment.evidence_withdraw")

@@ -24,9 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.db import Base, Money, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
+from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
 from tracker.money import Percent
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -137,7 +138,7 @@ evidence_files = Table(
 )
 
 
-class EvidenceEntry(Withdrawable, Versioned, Base):
+class EvidenceEntry(Voidable, Versioned, Base):
     """What an institute claims for an evidence indicator (service income earned outside the
     tracker, say), with its files. Only an entry HQ accepted and nobody withdrew counts; a
     returned one keeps HQ's opinion, and the institute enters a corrected one beside it.
@@ -146,7 +147,8 @@ class EvidenceEntry(Withdrawable, Versioned, Base):
     (`tracker.assessment.corrections`)."""
 
     __tablename__ = "assessment_evidence"
-    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),
+                      void_whole())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("assessment_indicators.id"), index=True)
@@ -170,7 +172,7 @@ class EvidenceEntry(Withdrawable, Versioned, Base):
 
     @property
     def counts(self) -> bool:
-        return self.state is EvidenceState.ACCEPTED and not self.withdrawn
+        return self.state is EvidenceState.ACCEPTED and not self.is_void
 
     def can_view(self, user: User) -> bool:
         return Indicator.can_view_institute(user, self.institute)
@@ -182,7 +184,7 @@ class EvidenceEntry(Withdrawable, Versioned, Base):
 
     def can_review(self, user: User) -> bool:
         """HQ admins accept an entry or return it with an opinion, once."""
-        return user.is_hq_admin and self.state is EvidenceState.SUBMITTED and not self.withdrawn
+        return user.is_hq_admin and self.state is EvidenceState.SUBMITTED and not self.is_void
 
     def can_correct(self, user: User) -> bool:
         """The institute's director, who entered it (HQ judges it, never rewrites it)."""

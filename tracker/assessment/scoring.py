@@ -73,7 +73,7 @@ def accepted_evidence(year: int) -> dict[tuple[int, int], Decimal]:
                func.sum(EvidenceEntry.amount))
         .join(Indicator, Indicator.id == EvidenceEntry.indicator_id)
         .where(Indicator.year == year, EvidenceEntry.state == EvidenceState.ACCEPTED,
-               EvidenceEntry.withdrawn_at.is_(None))
+               EvidenceEntry.standing())
         .group_by(EvidenceEntry.indicator_id, EvidenceEntry.institute_id))
     return {(r[0], r[1]): Decimal(r[2]) for r in rows}
 

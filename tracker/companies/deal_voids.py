@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 
 def _named_by(deal: IpDeal) -> Transfer | None:
-    return db.session.scalar(select(Transfer).where(Transfer.ip_deal_id == deal.id))
+    return db.session.scalar(select(Transfer).where(Transfer.ip_deal_id == deal.id,
+                                                    Transfer.standing()))
 
 
 def void_refusal(deal: IpDeal) -> Blocker | None:

@@ -149,7 +149,7 @@ def register_choices(company: Company) -> list[Achievement]:
     found = db.session.scalars(
         select(Achievement).join(Achievement.project)
         .where(Project.id.in_(projects) | Project.institute_id.in_(institutes),
-               Achievement.withdrawn_at.is_(None))
+               Achievement.standing())
         .options(selectinload(Achievement.project), selectinload(Achievement.rights))
         .order_by(Project.code, Achievement.title, Achievement.id)).all()
     return sorted(found, key=lambda a: a.project_id not in projects)
@@ -296,7 +296,8 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
                            signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,
                            equity_shares=equity_shares)
     reason = reversals.stated(problems, reason)
-    transfer = db.session.scalar(select(Transfer).where(Transfer.ip_deal_id == deal.id))
+    transfer = db.session.scalar(select(Transfer).where(Transfer.ip_deal_id == deal.id,
+                                                        Transfer.standing()))
     if (transfer is not None and "achievement_id" not in problems
             and terms["achievement_id"] != transfer.achievement_id):
         problems.add("achievement_id", _(

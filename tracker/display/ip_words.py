@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.voids import WITHDRAWN
+
 ACTIONS = {
     "achievement.create": _l("Achievement recorded"),
     "ip_right.create": _l("Intellectual property right recorded"),
@@ -18,6 +20,7 @@ ACTIONS = {
     "achievement.move": _l("Achievement moved to another project"),
     "annuity.reverse_payment": _l("Payment of a patent annuity reversed: due again"),
     "transfer.create": _l("Transfer or licence recorded"),
+    "transfer.void": _l("Transfer or licence voided"),
     "royalty_report.create": _l("Royalty report recorded"),
     "income.create": _l("Income received and split among contributors"),
     "income.reverse": _l("Receipt of income reversed, contributors' parts taken back"),
@@ -52,7 +55,7 @@ OBJECTS = {
 FIELDS = {
     "achievement_id": _l("Achievement"), "right_id": _l("Right"),
     "annuity_id": _l("Patent annuity"), "project": _l("Project"),
-    "withdrawn_by_id": _l("Withdrawn by"),
+    "withdrawn_by_id": _l("Withdrawn by"),  # the trail written before 0093
     "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
     "number_key": _l("Number as compared"), "title_key": _l("Title as compared"),
     "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
@@ -87,13 +90,16 @@ FIELDS = {
 }
 
 # Keys whose general label (tracker/display/words.py) would mislead on these objects.
-# The records withdrawn as made by mistake (`tracker.db.Withdrawable`), not cancelled.
-WITHDRAWABLE = ("achievements", "ip_rights", "trl_records", "progress_updates", "evidence",
-                "assessment_evidence", "pm_interviews")
+# The records whose pages say they are withdrawn as made by mistake, not voided
+# (`tracker.voids.WITHDRAWN`), nor cancelled; the trail written before 0093 named the columns
+# withdrawn_at and withdrawn_reason.
+_WITHDRAWN_WORDS = {"voided_at": _l("Withdrawn on"), "withdrawn_at": _l("Withdrawn on"),
+                    "void_reason": _l("Why it was withdrawn"),
+                    "withdrawn_reason": _l("Why it was withdrawn"),
+                    "voided_by_id": _l("Withdrawn by")}
 
 FIELDS_OF = {
-    **{(table, "withdrawn_at"): _l("Withdrawn on") for table in WITHDRAWABLE},
-    **{(table, "withdrawn_reason"): _l("Why it was withdrawn") for table in WITHDRAWABLE},
+    **{(table, key): said for table in WITHDRAWN for key, said in _WITHDRAWN_WORDS.items()},
     # The fee paid to the patent office, not money disbursed (`paid_on` of a tranche's payment).
     ("patent_annuities", "paid_on"): _l("Fee paid on"),
     ("annuity_payment_reversals", "paid_on"): _l("Fee paid on"),

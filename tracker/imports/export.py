@@ -296,7 +296,7 @@ def _achievements() -> Iterator[list]:
     for a in db.session.scalars(select(Achievement).options(
             selectinload(Achievement.project), selectinload(Achievement.contributors),
             selectinload(Achievement.rights).selectinload(IpRight.annuities))
-            .where(Achievement.withdrawn_at.is_(None)).order_by(Achievement.id)):
+            .where(Achievement.standing()).order_by(Achievement.id)):
         yield [a.project.code, a.title, a.description,
                "; ".join(f"{emails[c.user_id] if c.user_id else c.name}: {_text(c.share_pct)}"
                          for c in a.contributors),
@@ -327,7 +327,7 @@ def _ip_deals() -> Iterator[list]:
             selectinload(Transfer.enterprise),
             selectinload(Transfer.reports).selectinload(RoyaltyReport.reversal),
             selectinload(Transfer.receipts).selectinload(IncomeReceipt.shares))
-            .order_by(Transfer.id)):
+            .where(Transfer.standing()).order_by(Transfer.id)):
         yield [t.achievement.project.code, t.achievement.title, _enterprise(t.enterprise),
                *(getattr(t, f) for f in ip_deals.TERMS[1:]),
                reversal_lines.written(ip_deals.recorded_reports(t),

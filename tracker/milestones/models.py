@@ -24,9 +24,10 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import Role
-from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, inline, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, inline, str_enum, utcnow
 from tracker.decision_corrections import DecisionCorrection
 from tracker.projects.lifecycle import Phase
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -203,13 +204,14 @@ class MilestoneEvent(Base):
     actor: Mapped[User] = relationship()
 
 
-class ProgressUpdate(Withdrawable, Versioned, Base):
+class ProgressUpdate(Voidable, Versioned, Base):
     """A post of progress on a milestone, with its evidence files. Posted wrong, its author
     corrects it (the percentage, the note, files added or withdrawn) or withdraws it, with the
     reason, until the milestone goes under review (`tracker.milestones.posts`)."""
 
     __tablename__ = "progress_updates"
-    __table_args__ = (CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),)
+    __table_args__ = (CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),
+                      void_whole())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"),
@@ -229,7 +231,7 @@ class ProgressUpdate(Withdrawable, Versioned, Base):
 
     @property
     def standing_evidence(self) -> list[Evidence]:
-        return [e for e in self.evidence if not e.withdrawn]
+        return [e for e in self.evidence if not e.is_void]
 
     def can_view(self, user: User) -> bool:
         return self.milestone.can_view(user)
@@ -244,11 +246,12 @@ class ProgressUpdate(Withdrawable, Versioned, Base):
         return self.can_correct(user)
 
 
-class Evidence(Withdrawable, Base):
+class Evidence(Voidable, Base):
     """A file of a progress post. Withdrawn from its post by a correction, it stays on the
     milestone's page, marked so, downloadable by whoever could before."""
 
     __tablename__ = "evidence"
+    __table_args__ = (void_whole(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id", ondelete="CASCADE"),

@@ -12,12 +12,12 @@ follows a correction or a withdrawal of that post (`_follow`).
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import corrections, db
+from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import instant, on_day
@@ -30,7 +30,7 @@ def post_refusal(update: ProgressUpdate) -> str | None:
     """Why the post can't be corrected or withdrawn now (withdrawn already, the project
     closed, the milestone under review, accepted or waived); None when it can."""
     milestone = update.milestone
-    if update.withdrawn:
+    if update.is_void:
         return _("This post was withdrawn: it stays as it was, marked so.")
     if milestone.project.is_read_only:
         return _("The project is closed: nothing can change.")
@@ -82,7 +82,7 @@ def _follow(milestone: Milestone) -> None:
     """The milestone's percentage: its latest standing post's; with none, what it was before
     the first post withdrawn (`percent_before`, 0 when unknown)."""
     posts = milestone.updates
-    standing = [u for u in posts if not u.withdrawn]
+    standing = [u for u in posts if not u.is_void]
     if standing:
         milestone.percent_complete = standing[-1].percent
     elif posts:
@@ -110,7 +110,7 @@ def correct_post(actor: User, update: ProgressUpdate, *, percent: int | None, no
     columns_changed = bool(more)
     taken_out = [standing[file_id] for file_id in withdrawn_files]
     for item in taken_out:
-        corrections.mark_withdrawn(actor, item, reason)
+        voids.mark(actor, item, reason)
     added = [files.store(actor, stream, filename, field="files",
                          project_id=update.milestone.project_id)
              for stream, filename in uploads]
@@ -132,13 +132,10 @@ def withdraw_post(actor: User, update: ProgressUpdate, reason: str | None) -> Pr
     its files, marked withdrawn, and the milestone's percentage is the latest standing post's
     again."""
     _may(actor, update)
-    problems = Problems()
-    reason = corrections.reason_of(problems, reason)
-    problems.raise_any()
     before = update.milestone.percent_complete
-    changes = corrections.mark_withdrawn(actor, update, reason)
-    _follow(update.milestone)
-    audit.record(actor, "progress.withdraw", update, {
-        **changes, "percent_complete": [before, update.milestone.percent_complete]})
-    db.session.flush()
-    return update
+
+    def follow() -> dict[str, list[Any]]:
+        _follow(update.milestone)
+        return {"percent_complete": [before, update.milestone.percent_complete]}
+
+    return voids.void(actor, update, reason, "progress.withdraw", follow=follow)

@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import corrections, db
+from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.labels import label
@@ -27,7 +27,7 @@ from tracker.pms.register import PmState, PmStep
 def interview_refusal(interview: PmInterview) -> str | None:
     """Why the interview can't be corrected or withdrawn (withdrawn already; the candidate
     appointed or not since); None when it can."""
-    if interview.withdrawn:
+    if interview.is_void:
         return _("This interview was withdrawn: it stays as it was, marked so.")
     record = interview.record
     if record.state is not PmState.INTERVIEWED:
@@ -82,12 +82,9 @@ def withdraw_interview(actor: User, interview: PmInterview, reason: str | None) 
     """The interview withdrawn with the reason; the record is a candidate again when none of
     its interviews stands."""
     _may(actor, interview)
-    problems = Problems()
-    reason = corrections.reason_of(problems, reason)
-    problems.raise_any()
-    corrections.withdraw(actor, "pm.interview_withdraw", interview, reason)
+    voids.void(actor, interview, reason, "pm.interview_withdraw")
     record = interview.record
-    if all(i.withdrawn for i in record.interviews):
+    if all(i.is_void for i in record.interviews):
         before = record.state
         record.state = services.move(record, PmStep.WITHDRAW_INTERVIEW)
         audit.record(actor, "pm.interview_withdraw", record,

@@ -15,10 +15,11 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dates import PAST
-from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.organisations.models import Institute
 from tracker.pms.register import PmState
 from tracker.techfields.models import TechnicalField
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -132,12 +133,13 @@ class PmRecord(Versioned, Base):
         return user.sees_whole_portfolio
 
 
-class PmInterview(Withdrawable, Versioned, Base):
+class PmInterview(Voidable, Versioned, Base):
     """An interview of a candidate: when, who sat on the panel, what it concluded. Recorded
     wrong, HQ corrects or withdraws it, with the reason, until the candidate is appointed or
     declined on it (`tracker.pms.interviews`)."""
 
     __tablename__ = "pm_interviews"
+    __table_args__ = (void_whole(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("pm_records.id", ondelete="CASCADE"),

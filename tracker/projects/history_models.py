@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, Versioned, Withdrawable, str_enum, utcnow
+from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.projects.lifecycle import Phase
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -22,13 +23,14 @@ if TYPE_CHECKING:
     from tracker.projects.models import Project
 
 
-class TrlRecord(Withdrawable, Versioned, Base):
+class TrlRecord(Voidable, Versioned, Base):
     """The PM's word on the project's technology readiness level, with its evidence: a note,
     a file or both. Recorded wrong, the PM corrects it or withdraws it, with the reason, until
     a gate has decided on it (`tracker.projects.trl.trl_refusal`)."""
 
     __tablename__ = "trl_records"
-    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),)
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),
+                      void_whole())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),

@@ -203,7 +203,7 @@ class Project(FundedBy, Base):
     def current_trl(self) -> int:
         """The latest TRL the PM recorded and did not withdraw, else the proposal's: what
         gates check. A correction of the latest record moves it with the record."""
-        standing = [r for r in self.trl_records if not r.withdrawn]
+        standing = [r for r in self.trl_records if not r.is_void]
         return standing[-1].level if standing else self.trl_now
 
     @property

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker import corrections, db
+from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
@@ -73,7 +73,7 @@ def trl_refusal(entry: TrlRecord, decisions: list[GateDecision] | None = None) -
     """Why the record can't be corrected or withdrawn (withdrawn already, the project closed,
     a gate decided with it standing); None when it can. The page offers neither form then.
     `decisions`: the project's (`decisions_of`), when the page has read them already."""
-    if entry.withdrawn:
+    if entry.is_void:
         return _("This TRL record was withdrawn: it stays as it was, marked so.")
     if entry.project.is_read_only:
         return _("This project is closed: nothing of it changes.")
@@ -134,12 +134,6 @@ def withdraw_trl(actor: User, entry: TrlRecord, reason: str | None) -> TrlRecord
     marked withdrawn, and the project's TRL is the latest record still standing (else the
     proposal's)."""
     _may(actor, entry)
-    problems = Problems()
-    reason = corrections.reason_of(problems, reason)
-    problems.raise_any()
     before = entry.project.current_trl
-    changes = corrections.mark_withdrawn(actor, entry, reason)
-    audit.record(actor, "trl.withdraw", entry,
-                 {**changes, "trl": [before, entry.project.current_trl]})
-    db.session.flush()
-    return entry
+    return voids.void(actor, entry, reason, "trl.withdraw",
+                      follow=lambda: {"trl": [before, entry.project.current_trl]})

@@ -167,13 +167,14 @@ def contract_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
 
 
 def deal_figures(filters: Filters, year: int) -> dict[str, Decimal | int]:
-    """Transfers and licences of the achievements of the filtered projects (a withdrawn
-    achievement's aside, as `/transfers/` lists them): deals signed and their upfront payments,
-    all time and in `year` (by the signing date), the income received under them and the
-    contributors' part of it, all time and in `year` (by the date received, a reversal netting
-    out in its own year). One statement: the income is summed in subqueries. The deals and the
-    receipts are those every figure of the register counts (`achievements.figures`): the
-    institute assessment's transfer and licence income is this income, by institute."""
+    """Transfers and licences of the achievements of the filtered projects (a voided deal
+    and a withdrawn achievement's aside, as `/transfers/` lists them): deals signed and their
+    upfront payments, all time and in `year` (by the signing date), the income received under
+    them and the contributors' part of it, all time and in `year` (by the date received, a
+    reversal netting out in its own year). One statement: the income is summed in subqueries.
+    The deals and the receipts are those every figure of the register counts
+    (`achievements.figures`): the institute assessment's transfer and licence income is this
+    income, by institute."""
     scope = filters.projects()
     in_year = func.extract("year", Transfer.signed_on) == year
 
