@@ -422,13 +422,13 @@ def test_0092_links_a_typed_holder_to_the_record_it_names(migrated_database):
     engine.dispose()
 
 
-def test_0093_gives_the_withdrawn_records_the_voids_columns_and_back(migrated_database):
-    """A record withdrawn before 0093 is voided after it, when, why and by whom kept; a
+def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(migrated_database):
+    """A record withdrawn before 0094 is voided after it, when, why and by whom kept; a
     standing one has no reason (the empty text becomes NULL); the downgrade gives the former
     columns back with the same values (issue 11: one mechanism)."""
     config = alembic_config(migrated_database)
     seed_demo(migrated_database)
-    command.downgrade(config, "0092")
+    command.downgrade(config, "0093")
     engine = make_engine(migrated_database)
     with engine.begin() as conn:
         first, *others = conn.execute(text("SELECT id FROM ip_rights ORDER BY id")).scalars()
@@ -445,7 +445,7 @@ def test_0093_gives_the_withdrawn_records_the_voids_columns_and_back(migrated_da
     assert others and all(rows[i] == (False, None, None) for i in others)
     assert {"voided_at", "void_reason", "voided_by_id"} <= columns
     assert not {"withdrawn_at", "withdrawn_reason", "withdrawn_by_id"} & columns
-    command.downgrade(config, "0092")
+    command.downgrade(config, "0093")
     with engine.connect() as conn:
         back = {row[0]: row[1:] for row in conn.execute(text(
             "SELECT id, withdrawn_at IS NOT NULL, withdrawn_reason, withdrawn_by_id "

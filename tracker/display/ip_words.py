@@ -55,7 +55,7 @@ OBJECTS = {
 FIELDS = {
     "achievement_id": _l("Achievement"), "right_id": _l("Right"),
     "annuity_id": _l("Patent annuity"), "project": _l("Project"),
-    "withdrawn_by_id": _l("Withdrawn by"),  # the trail written before 0093
+    "withdrawn_by_id": _l("Withdrawn by"),  # the trail written before 0094
     "patent_type": _l("Patent type"), "jurisdiction": _l("Jurisdiction"),
     "number_key": _l("Number as compared"), "title_key": _l("Title as compared"),
     "filed_on": _l("Filed on"), "attorney_costs": _l("Attorney costs"), "status": _l("Status"),
@@ -91,7 +91,7 @@ FIELDS = {
 
 # Keys whose general label (tracker/display/words.py) would mislead on these objects.
 # The records whose pages say they are withdrawn as made by mistake, not voided
-# (`tracker.voids.WITHDRAWN`), nor cancelled; the trail written before 0093 named the columns
+# (`tracker.voids.WITHDRAWN`), nor cancelled; the trail written before 0094 named the columns
 # withdrawn_at and withdrawn_reason.
 _WITHDRAWN_WORDS = {"voided_at": _l("Withdrawn on"), "withdrawn_at": _l("Withdrawn on"),
                     "void_reason": _l("Why it was withdrawn"),

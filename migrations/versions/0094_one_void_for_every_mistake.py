@@ -1,7 +1,7 @@
 """a record made by mistake is voided one way: the withdrawn records take the voids' columns
 
-Revision ID: 0093
-Revises: 0092
+Revision ID: 0094
+Revises: 0093
 Create Date: 2026-11-27 14:50:00
 
 Two mechanisms said the same thing (issue 11: no piece of logic written twice): a TRL, a
@@ -21,8 +21,8 @@ standing record included).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0093'
-down_revision = '0092'
+revision = '0094'
+down_revision = '0093'
 branch_labels = None
 depends_on = None
 

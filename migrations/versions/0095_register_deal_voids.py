@@ -1,10 +1,10 @@
 """a transfer or licence of the achievements register recorded by mistake is voided
 
-Revision ID: 0094
-Revises: 0093
+Revision ID: 0095
+Revises: 0094
 Create Date: 2026-11-27 15:00:00
 
-As every record entered by mistake since 0093 (`tracker.voids`): a deal of the register is
+As every record entered by mistake since 0094 (`tracker.voids`): a deal of the register is
 voided with a reason once nothing recorded under it stands (its receipts and royalty reports
 reversed first), stays on its achievement's page and in the history, marked (when, why, by
 whom), and counts in no figure (the dashboard, /transfers/, the annual report, the assessment,
@@ -17,8 +17,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0094'
-down_revision = '0093'
+revision = '0095'
+down_revision = '0094'
 branch_labels = None
 depends_on = None
 
@@ -41,7 +41,7 @@ def downgrade() -> None:
     voided = op.get_bind().scalar(sa.text(
         "SELECT count(*) FROM ip_transfers WHERE voided_at IS NOT NULL"))
     if voided:
-        raise RuntimeError(f"ip_transfers holds {voided} voided deals, which revision 0093 "
+        raise RuntimeError(f"ip_transfers holds {voided} voided deals, which revision 0094 "
                            "would count again: downgrade refused")
     with op.batch_alter_table('ip_transfers', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_ip_transfers_void_whole'), type_='check')
