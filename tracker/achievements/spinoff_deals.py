@@ -52,7 +52,7 @@ def unrecorded(portfolio: Filters, user: User | None = None) -> list[IpDeal]:
     institutes', as `deal_list`), oldest first."""
     query = (select(IpDeal).join(Achievement, Achievement.id == IpDeal.achievement_id)
              .join(Project, Project.id == Achievement.project_id)
-             .where(IpDeal.standing(), Achievement.withdrawn_at.is_(None), portfolio.projects(),
+             .where(IpDeal.standing(), Achievement.standing(), portfolio.projects(),
                     ~select(Transfer.id).where(Transfer.ip_deal_id == IpDeal.id).exists())
              .options(selectinload(IpDeal.company), selectinload(IpDeal.achievement))
              .order_by(IpDeal.signed_on, IpDeal.id))
