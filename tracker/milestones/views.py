@@ -41,7 +41,7 @@ from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
-from tracker.projects.queries import PROJECT_OPTIONS
+from tracker.projects.queries import PROJECT_LOADED
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, sent_before, submit
@@ -71,7 +71,7 @@ def _user() -> User:
 # What the milestone page reads, a batch per kind (its history grows with every step).
 PAGE_OPTIONS = (
     selectinload(Milestone.reviewer),
-    selectinload(Milestone.project).options(*PROJECT_OPTIONS),
+    selectinload(Milestone.project).options(*PROJECT_LOADED),
     selectinload(Milestone.events).selectinload(MilestoneEvent.actor),
     selectinload(Milestone.updates).options(
         selectinload(ProgressUpdate.author),

@@ -18,11 +18,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    and_,
-    false,
     or_,
     select,
     true,
+    union,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -263,28 +262,34 @@ class Project(FundedBy, Base):
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
-        """The SQL form of `can_view`, for lists; a test checks the two agree."""
+        """The SQL form of `can_view`, for lists; a test checks the two agree. The projects
+        one may see are the union of those reached by each way of seeing them, each through its
+        own index (`pm_id`, `project_members(user_id)`, the handovers' `from_pm_id`...): an OR
+        across tables in the list's WHERE would read every project to test each one."""
         if user.sees_whole_portfolio:
             return true()
-        clauses = [cls.pm_id == user.id,
-                   cls.id.in_(select(ProjectMember.project_id).where(
-                       ProjectMember.user_id == user.id, ProjectMember.confirmed)),
-                   cls.id.in_(select(PmHandover.project_id).where(
-                       PmHandover.from_pm_id == user.id))]
+        # Each subquery reads the projects table of its own, never the list's row (correlated).
+        reached = [select(cls.id).where(cls.pm_id == user.id),
+                   select(ProjectMember.project_id).where(
+                       ProjectMember.user_id == user.id, ProjectMember.confirmed),
+                   select(PmHandover.project_id).where(PmHandover.from_pm_id == user.id)]
         if user.directed_institute_ids:
-            clauses.append(cls.institute_id.in_(user.directed_institute_ids))
+            reached.append(select(cls.id).where(cls.institute_id.in_(user.directed_institute_ids)))
         if user.has_role(Role.EVALUATOR):
-            reviewing = or_(
-                cls.id.in_(select(GateReview.project_id).join(PanelMember).where(
-                    GateReview.state == ReviewState.OPEN,
-                    PanelMember.user_id == user.id, PanelMember.declaration == Declaration.NONE)),
-                cls.id.in_(select(Condition.project_id).join(GateDecision).join(GateReview).where(
-                    GateReview.chair_id == user.id, Condition.state.in_(TO_CLEAR))))
-            if user.enterprise_id is not None:  # a partner's people have a stake
-                reviewing = and_(reviewing, or_(cls.partner_enterprise_id.is_(None),
-                                                cls.partner_enterprise_id != user.enterprise_id))
-            clauses.append(reviewing)
-        return or_(*clauses) if clauses else false()
+            # A partner's people have a stake in its projects: never reviewers of them.
+            no_stake = (true() if user.enterprise_id is None else
+                        or_(cls.partner_enterprise_id.is_(None),
+                            cls.partner_enterprise_id != user.enterprise_id))
+            reached.append(select(cls.id).join(GateReview, GateReview.project_id == cls.id)
+                           .join(PanelMember).where(
+                               GateReview.state == ReviewState.OPEN, PanelMember.user_id == user.id,
+                               PanelMember.declaration == Declaration.NONE, no_stake))
+            reached.append(select(cls.id).join(Condition, Condition.project_id == cls.id)
+                           .join(GateDecision, Condition.decision_id == GateDecision.id)
+                           .join(GateReview, GateDecision.review_id == GateReview.id).where(
+                               GateReview.chair_id == user.id, Condition.state.in_(TO_CLEAR),
+                               no_stake))
+        return cls.id.in_(union(*(ways.correlate(None) for ways in reached)))
 
     @property
     def proposal_at_institute(self) -> ApprovalRequest | None:
