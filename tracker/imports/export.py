@@ -288,7 +288,8 @@ def _incentive_grants() -> Iterator[list]:
                g.exercise_price, g.pool.shown_name, g.granted_on, g.vesting_start,
                g.vesting_months, g.cliff_months, g.lock_up_until, g.exercise_window_days, g.note,
                "; ".join(f"{on.isoformat()} | {_text(n)}" for on, n in recorded_exercises(g)),
-               "; ".join(f"{on.isoformat()} | {why}" for on, why in recorded_leaving(g))]
+               reversal_lines.written(recorded_leaving(g),
+                                      lambda left: f"{left[0].isoformat()} | {left[1]}")]
 
 
 def _achievements() -> Iterator[list]:

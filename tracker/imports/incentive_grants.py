@@ -32,9 +32,10 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems
-from tracker.imports import grant_columns, ledger_lines
+from tracker.imports import grant_columns, ledger_lines, pool_reversals, reversal_lines
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date
+from tracker.imports.reversal_lines import Elsewhere
 from tracker.incentives import services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantForm
 from tracker.incentives.models import IncentiveGrant
@@ -89,10 +90,18 @@ def exercises(text: str) -> list[Exercise]:
     return found
 
 
-def leaving(text: str) -> list[Leaving]:
-    """'2026-01-31 | moved to a university' read by the leaving form (none: [])."""
-    found = []
-    for pieces in ledger_lines.entries(text):
+def leaving(text: str) -> list[Leaving | Elsewhere]:
+    """'2026-01-31 | moved to a university' read by the leaving form (none: []); after it, a
+    reversal of shares the pool was given that waited for the grant
+    (`tracker/imports/pool_reversals.py`): 'reversal | issue 2 | 2026-03-01 | never paid'."""
+    found: list[Leaving | Elsewhere] = []
+    for part in ledger_lines.PARTS.split(text):
+        if not part.strip():
+            continue
+        if reversal_lines.is_reversal(part):
+            found.append(_pool_reversal(part))
+            continue
+        pieces = [p.strip() for p in part.split("|")]
         if len(pieces) != 2 or found:
             raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
                               "| moved to a university."), "leaving")
@@ -104,13 +113,28 @@ def leaving(text: str) -> list[Leaving]:
     return found
 
 
+def _pool_reversal(text: str) -> Elsewhere:
+    try:
+        said = reversal_lines.read(text, "leaving", 1, [], pool_reversals.NAMED)
+    except CellError:
+        said = None
+    if not isinstance(said, Elsewhere):
+        raise CellError(_("Write a reversal of the pool's shares after the leaving as reversal "
+                          "| issue, transfer or holding and its number in the companies file's "
+                          "cell | the date reversed | the reason, e.g. reversal | issue 2 | "
+                          "2022-09-01 | never paid."), "leaving")
+    return said
+
+
 def recorded_exercises(record: IncentiveGrant) -> list[Exercise]:
     """The exercises that stand, in date order, as the column writes them."""
     return [(e.on_date, e.shares) for e in record.exercises]
 
 
-def recorded_leaving(record: IncentiveGrant) -> list[Leaving]:
-    return [(record.left_on, record.forfeit_reason)] if record.left_on else []
+def recorded_leaving(record: IncentiveGrant) -> list[Leaving | Elsewhere]:
+    """The leaving, then the reversals of the pool's shares that waited for the grant."""
+    return ([(record.left_on, record.forfeit_reason)] if record.left_on else []) + (
+        pool_reversals.written_in(record))
 
 
 def describe_exercise(entry: Exercise) -> str:
@@ -118,7 +142,9 @@ def describe_exercise(entry: Exercise) -> str:
              date=day(entry[0]))
 
 
-def describe_leaving(entry: Leaving) -> str:
+def describe_leaving(entry: Leaving | Elsewhere) -> str:
+    if isinstance(entry, Elsewhere):
+        return _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
     return _("The leaving on %(date)s", date=day(entry[0]))
 
 
@@ -272,9 +298,12 @@ class IncentiveGrants(Adapter):
                     actor, record, on, shares), "exercises", describe_exercise((on, shares)),
                     problems)
         if not problems:
-            for left_on, reason in new_leaving:
+            for left_on, reason in [e for e in new_leaving if not isinstance(e, Elsewhere)]:
                 ledger_lines.recorded(lambda left_on=left_on, reason=reason: services.forfeit(
                     actor, record, left_on, reason), "leaving",
                     describe_leaving((left_on, reason)), problems)
+        for entry in [e for e in new_leaving if isinstance(e, Elsewhere)]:
+            if not problems:
+                pool_reversals.record(actor, record.company, entry, problems)
         problems.raise_any()
         return record

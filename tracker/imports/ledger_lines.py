@@ -21,7 +21,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+
+from tracker import db
 
 from tracker.companies import holder_names
 from tracker.companies import services as companies
@@ -33,6 +36,7 @@ from tracker.errors import DomainError, Invalid, Problems, Refused
 from tracker.imports import cells, columns, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
+from tracker.incentives.models import IncentiveGrant
 
 PARTS = re.compile(r"[;；\n]+")
 AMOUNT = re.compile(r"[,，\s]")
@@ -175,9 +179,28 @@ def _void(table: Table, entries: list[ShareEntry]) -> list[ShareEntry]:
 
 def with_their_reversals(company: Company, entries: list[ShareEntry]) -> list[ShareEntry]:
     """`entries` and the entries reversing them, in the ledger's order (by date): a cell's
-    records, as `reversal_lines.recorded` numbers them."""
+    records, as `reversal_lines.recorded` numbers them; not a reversal that waited for a
+    grant from the pool (`after_grant`)."""
     ids = {e.id for e in entries}
-    return [e for e in company.entries if e.id in ids or e.reverses_id in ids]
+    return [e for e in company.entries if e.id in ids or (
+        e.reverses_id in ids and after_grant(e) is None)]
+
+
+def after_grant(entry: ShareEntry) -> IncentiveGrant | None:
+    """For the reversal of shares an incentive pool was given (issued at incorporation or
+    later, or transferred to it), recorded after a grant from that pool: the last such grant
+    (the last of them in the grants file, which lists grants as recorded). The grant may have
+    needed those shares (options granted against a top-up, forfeited, then the top-up
+    reversed), so the reversal is written in that grant's row of the grants file, after its
+    leaving, and recorded there, after the companies file (`tracker/imports/pool_reversals.py`);
+    None for any other entry."""
+    undone = entry.reverses
+    if undone is None or undone.to_holder.kind is not HolderType.INCENTIVE_POOL:
+        return None
+    return db.session.scalar(select(IncentiveGrant).where(
+        IncentiveGrant.pool_id == undone.to_holder_id,
+        IncentiveGrant.recorded_at < entry.recorded_at).order_by(IncentiveGrant.id.desc())
+        .limit(1))
 
 
 def issue_records(company: Company) -> list[ShareEntry]:
