@@ -236,9 +236,11 @@ def test_a_reversal_naming_no_standing_entry_of_the_companies_file_is_refused_na
     row = [company.uscc, "Chen Qi", "options", "5000", "1", "Incentive pool", "2022-03-01",
            "2022-03-01", "48", "12", "", "", "", "",
            "2023-01-01 | left; reversal | issue 7 | 2023-02-01 | never paid"]
-    for locale, said in (("en", "Later share issues"), ("zh_CN", "后续发行股份")):
+    chinese = [*row[:14], "2023-01-01 | left; 冲销 | 发行 7 | 2023-02-01 | never paid"]
+    for locale, said, written in (("en", "Later share issues", row),
+                                  ("zh_CN", "后续发行股份", chinese)):
         with force_locale(locale):  # the importing person's language
-            result = run(admin, "incentive_grants", [test_incentive_grants.KEYS, row])
+            result = run(admin, "incentive_grants", [test_incentive_grants.KEYS, written])
             errors = [(r, str(c), str(m)) for r, c, m in result.errors]
         assert result.state is ImportState.FAILED
         assert [(r, c) for r, c, _m in errors] == [
