@@ -20,7 +20,7 @@ from tracker.companies import corrections
 from tracker.companies.models import Company, ShareEntry
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems
-from tracker.imports import columns, ledger_lines
+from tracker.imports import cap_tables, columns, ledger_lines
 from tracker.imports.reversal_lines import Elsewhere
 from tracker.incentives.models import IncentiveGrant
 
@@ -31,11 +31,10 @@ CELLS = {"issue": "issues", "发行": "issues", "transfer": "transfers", "转让
 WORDS = {"issues": "issue", "transfers": "transfer", "holdings": "holding"}
 
 
-def cell_records(company: Company) -> dict[str, list[ShareEntry]]:
+def cell_records(company: Company) -> dict[str, list]:
     """The companies file's ledger cells that may give a pool shares, each's records as it
     numbers them (reversals counted, not those written in the grants file)."""
-    return {"holdings": ledger_lines.with_their_reversals(company,
-                                                         ledger_lines.founders(company)),
+    return {"holdings": cap_tables.holding_records(company),
             "issues": ledger_lines.issue_records(company),
             "transfers": ledger_lines.transfer_records(company)}
 
@@ -65,7 +64,7 @@ def record(actor, company: Company, entry: Elsewhere, problems: Problems) -> Sha
     records = cell_records(company)[key]
     at = int(number) - 1
     target = records[at] if 0 <= at < len(records) else None
-    if target is None or not target.standing:
+    if not isinstance(target, ShareEntry) or not target.standing:
         problems.add("leaving", _(
             "%(entry)s: the companies file's %(column)s of %(company)s have no entry %(n)s "
             "standing (its number in that cell, reversals counted): import companies first.",
