@@ -34,7 +34,7 @@ checked against the services themselves by `test_every_reversal_the_services_all
   (contracts), `reverse_spending` (no file): nothing in a later file reads contract, centre or
   spending money.
 - `reverse_payment` of an annuity (achievements), `reverse_income`, `reverse_report`,
-  `void_ip_deal` (IP deals, the last file): an IP deal reads the achievement's rights, not its
+  `void_ip_deal`, `void_transfer` (IP deals, the last file): an IP deal reads the achievement's rights, not its
   annuities' payments; nothing comes after the IP deals file.
 """
 
@@ -87,6 +87,7 @@ REVERSALS = {
     "achievements.deal_corrections.reverse_income": ("ip_deals", set()),
     "achievements.deal_corrections.reverse_report": ("ip_deals", set()),
     "companies.deal_voids.void_ip_deal": ("ip_deals", set()),
+    "achievements.deal_corrections.void_transfer": ("ip_deals", set()),
 }
 # The pairs written in the later file's cell, and the test that shows each.
 HANDLED = {("funding.corrections.reverse_disbursement", "companies"),  # test_company_reversals
