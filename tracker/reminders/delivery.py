@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -281,9 +281,11 @@ def _settle(in_flight: tuple[list[OutboxMessage], Future[mail.Outcome]] | None, 
 def _answered(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
               result: SendResult, commit) -> None:
     sent: list[OutboxMessage] = []
-    _without_waiting_for_disk()
     _record(group, outcome, now, result, sent)
-    _mark_sent(sent, now)
+    if sent:
+        _mark_sent(sent, now)  # its UPDATE also says not to wait for the disk
+    else:
+        _without_waiting_for_disk()
     commit()
 
 
@@ -331,12 +333,20 @@ _SENT = (update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)
                  attempts=_OUTBOX.c.attempts + 1, next_attempt_at=None, last_error=""))
 
 
+# On PostgreSQL the same UPDATE sets what `_without_waiting_for_disk` sets, for its transaction
+# (`set_config(..., true)` is `SET LOCAL`): a round trip fewer for each e-mail, of four.
+_SENT_NOT_WAITING = _SENT.where(
+    text("set_config('synchronous_commit', 'off', true) IS NOT NULL"))
+
+
 def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:
     """One UPDATE for the messages an e-mail carried (a digest: many), and the loaded objects
-    told what it wrote."""
+    told what it wrote; on PostgreSQL its transaction's commit does not wait for the disk."""
     if not messages:
         return
-    db.session.connection().execute(_SENT, {"ids": [m.id for m in messages], "now": now})
+    connection = db.session.connection()
+    connection.execute(_SENT_NOT_WAITING if connection.dialect.name == "postgresql" else _SENT,
+                       {"ids": [m.id for m in messages], "now": now})
     for message in messages:
         for name, value in (("state", MessageState.SENT), ("sent_at", now),
                             ("attempts", message.attempts + 1), ("next_attempt_at", None),
