@@ -12,6 +12,7 @@ import gc
 import os
 import shutil
 import tempfile
+import threading
 
 wsgi_app = "app:app"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -62,15 +63,19 @@ def on_starting(server) -> None:
 def post_worker_init(worker) -> None:
     """Before a worker takes its first request: every template compiled (a page's first
     request in each worker compiled its templates, half its time:
-    tracker.web.templating.compile_templates) and the statements of the home pages and the
-    overdue list compiled (tracker.web.warm: a home page's first request in a worker took
-    three times its median), then what that made frozen with the rest of what the app loaded
-    to start (app.py)."""
+    tracker.web.templating.compile_templates), then what that made frozen with the rest of
+    what the app loaded to start (app.py). The statements of the home pages and the overdue list are compiled in
+    a thread of their own (tracker.web.warm: a home page's first request in a worker took
+    three times its median)."""
     from tracker.web.templating import compile_templates
     from tracker.web.warm import warm_statements
 
     compile_templates(worker.wsgi)
-    warm_statements(worker.wsgi)
+    if not worker.wsgi.testing:
+        # Beside the first requests, not before them: a worker answers its health check at
+        # once however slow the database or the machine (a loaded machine took seconds).
+        threading.Thread(target=warm_statements, args=(worker.wsgi,), name="warm",
+                         daemon=True).start()
     gc.collect()
     gc.freeze()
 
