@@ -64,9 +64,9 @@ def post_worker_init(worker) -> None:
     """Before a worker takes its first request: every template compiled (a page's first
     request in each worker compiled its templates, half its time:
     tracker.web.templating.compile_templates), then what that made frozen with the rest of
-    what the app loaded to start (app.py). The statements of the home pages and the overdue list are compiled in
-    a thread of their own (tracker.web.warm: a home page's first request in a worker took
-    three times its median)."""
+    what the app loaded to start (app.py). The statements of the home pages and the overdue
+    list are compiled in a thread of their own (tracker.web.warm: a home page's first
+    request in a worker took three times its median)."""
     from tracker.web.templating import compile_templates
     from tracker.web.warm import warm_statements
 
