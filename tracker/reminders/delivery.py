@@ -282,10 +282,7 @@ def _answered(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
               result: SendResult, commit) -> None:
     sent: list[OutboxMessage] = []
     _record(group, outcome, now, result, sent)
-    if sent:
-        _mark_sent(sent, now)  # its UPDATE also says not to wait for the disk
-    else:
-        _without_waiting_for_disk()
+    _mark_sent(sent, now) if sent else _without_waiting_for_disk()  # the UPDATE says it too
     commit()
 
 
@@ -333,17 +330,13 @@ _SENT = (update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)
                  attempts=_OUTBOX.c.attempts + 1, next_attempt_at=None, last_error=""))
 
 
-# On PostgreSQL the same UPDATE sets what `_without_waiting_for_disk` sets, for its transaction
-# (`set_config(..., true)` is `SET LOCAL`): a round trip fewer for each e-mail, of four.
-_SENT_NOT_WAITING = _SENT.where(
-    text("set_config('synchronous_commit', 'off', true) IS NOT NULL"))
+# PostgreSQL: the UPDATE does `_without_waiting_for_disk`'s SET LOCAL too (a round trip fewer).
+_SENT_NOT_WAITING = _SENT.where(text("set_config('synchronous_commit', 'off', true) IS NOT NULL"))
 
 
 def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:
     """One UPDATE for the messages an e-mail carried (a digest: many), and the loaded objects
     told what it wrote; on PostgreSQL its transaction's commit does not wait for the disk."""
-    if not messages:
-        return
     connection = db.session.connection()
     connection.execute(_SENT_NOT_WAITING if connection.dialect.name == "postgresql" else _SENT,
                        {"ids": [m.id for m in messages], "now": now})
