@@ -34,8 +34,8 @@ checked against the services themselves by `test_every_reversal_the_services_all
   (contracts), `reverse_spending` (no file): nothing in a later file reads contract, centre or
   spending money.
 - `reverse_payment` of an annuity (achievements), `reverse_income`, `reverse_report`,
-  `void_ip_deal`, `void_transfer` (IP deals, the last file): an IP deal reads the achievement's rights, not its
-  annuities' payments; nothing comes after the IP deals file.
+  `void_ip_deal`, `void_transfer` (IP deals, the last file): an IP deal reads the
+  achievement's rights, not its annuities' payments; nothing comes after the IP deals file.
 """
 
 from __future__ import annotations

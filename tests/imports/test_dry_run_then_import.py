@@ -51,9 +51,12 @@ def test_a_checked_dry_run_is_imported_from_its_page_once(client):
     # Once: the dry run no longer holds the file, nor offers the button.
     assert "Import this file" not in client.get(
         f"/admin/import/{checked.id}").get_data(as_text=True)
-    again = post(client, f"/admin/import/{checked.id}/import", {})
-    assert again.status_code == 409
+    # Sent again (Back, a second click): said to have been sent once, and nothing queued.
+    again = post(client, f"/admin/import/{checked.id}/import", {}, follow_redirects=True)
+    assert "This form had already been sent: it was saved once, here." in again.get_data(
+        as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 2
+    assert jobs.work() == 0
 
 
 def test_without_the_right_to_import_there_is_no_button_and_no_import(client):
