@@ -25,7 +25,6 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tracker import db
-
 from tracker.companies import holder_names
 from tracker.companies import services as companies
 from tracker.companies.forms import IssueForm, TransferForm
