@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -60,3 +61,18 @@ class AuditRecord(Base):
     def can_list(user: User) -> bool:
         """The whole trail: HQ admins and observers (auditors)."""
         return user.has_role(Role.HQ_ADMIN, Role.OBSERVER)
+
+
+@dataclass
+class UnsavedRecord:
+    """What is not (or no longer) in the trail, read as the record it would be, for
+    `tracker.display.history.describe`: a change request's before and after, what an import's
+    row wrote before a dry run rolled it back."""
+
+    action: str
+    object_type: str
+    object_id: int | None
+    changes: dict
+    at: datetime | None = None
+    actor: Any = None
+    ip_address: str | None = None

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
+from tracker.audit.models import UnsavedRecord
 from tracker.changes import plan
 from tracker.changes.models import OPEN_STATES, ChangeRequest, ProjectBaseline
 from tracker.display import history
@@ -20,25 +21,13 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project
 
 
-@dataclass
-class _AsRecord:
-    """A request read as the audit record of its change, for `history.describe`."""
-
-    at: datetime
-    actor: Any
-    changes: dict
-    object_id: int
-    action: str = "change.request"
-    object_type: str = "projects"
-    ip_address: str | None = None
-
-
 def before_after(requests: list[ChangeRequest]) -> dict[int, list[history.Change]]:
     """Each request's fields, before and after, formatted as the project's history shows
     them (names for people, money, dates)."""
-    lines = history.describe([_AsRecord(
-        r.requested_at, r.requested_by, {k: [r.before.get(k), v] for k, v in r.after.items()},
-        r.project_id) for r in requests])
+    lines = history.describe([UnsavedRecord(
+        "change.request", "projects", r.project_id,
+        {k: [r.before.get(k), v] for k, v in r.after.items()}, r.requested_at, r.requested_by)
+        for r in requests])
     return {r.id: line.changes for r, line in zip(requests, lines, strict=True)}
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.audit.columns import changes_said
+from tracker.audit.models import UnsavedRecord
 from tracker.display import history
 from tracker.imports import column_notes, jobs, sheets
 from tracker.imports.columns import KINDS
@@ -76,26 +75,12 @@ def _outcome(run: ImportRun) -> tuple[str, str]:
              "are listed below.", id=run.id), "error"
 
 
-@dataclass
-class _AsRecord:
-    """What an imported row wrote (or would have written), read as the audit record it made
-    for `history.describe`."""
-
-    action: str
-    object_type: str
-    object_id: int | None
-    changes: dict
-    at: None = None
-    actor: None = None
-    ip_address: None = None
-
-
 def _changes(run: ImportRun, reader) -> list[tuple[int, str, str, list[tuple[str, str]]]]:
     """Each row the run created or updated, an update with what it changes in the words of
     the history (fields, before and after), so that a dry run says what it would do."""
     rows = [(entry[0], entry[1], entry[2], entry[3] if len(entry) > 3 else [])
             for entry in run.changes or []]
-    lines = iter(history.describe([_AsRecord(*record) for *_row, records in rows
+    lines = iter(history.describe([UnsavedRecord(*record) for *_row, records in rows
                                    for record in records], reader))
     return [(row, change, name, [_said(next(lines), name) for _record in records])
             for row, change, name, records in rows]
