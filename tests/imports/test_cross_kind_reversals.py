@@ -49,10 +49,16 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from tests.factories import install_gates, make_enterprise, make_hq, make_user
-from tests.imports import test_incentive_grants, test_round_trip
+from tests.factories import install_gates, make_hq, make_user
+from tests.imports import test_incentive_grants
 from tests.imports.helpers import run
-from tests.imports.test_empty_database import ORDER, _rows, _without, empty_database
+from tests.imports.test_empty_database import (
+    ORDER,
+    _rows,
+    _without,
+    empty_database,
+    import_network,
+)
 from tests.imports.test_projects import _setting
 from tracker import db
 from tracker.accounts.models import Role
@@ -118,19 +124,7 @@ def test_every_reversal_the_services_allow_is_placed():
 
 
 def _network(admin):
-    make_enterprise(name="Pump Works", uscc="913200000000000013")
-    make_user(Role.EVALUATOR, email="evaluator@import.cn")
-    make_user(Role.INVESTMENT_COMMITTEE, email="committee@import.cn")
-    for kind, rows in (("projects", test_round_trip.PROJECTS),
-                       ("milestones", test_round_trip.MILESTONES),
-                       ("contracts", test_round_trip.CONTRACTS),
-                       ("funding", test_round_trip.FUNDING),
-                       ("companies", _without(test_round_trip.COMPANIES, "exit")),
-                       ("incentive_grants", [test_incentive_grants.KEYS,
-                                             test_incentive_grants.OPTIONS,
-                                             test_incentive_grants.SHARES])):
-        result = run(admin, kind, rows)
-        assert result.state is ImportState.DONE, (kind, result.errors)
+    import_network(admin)
     company = db.session.scalar(select(Company))
     return company, next(h for h in company.holders if h.kind is HolderType.INCENTIVE_POOL)
 

@@ -84,24 +84,33 @@ def _without(rows: list[list[str]], key: str) -> list[list[str]]:
     return [row[:at] + row[at + 1:] for row in rows]
 
 
-def _populate() -> User:
-    admin, _pm = _setting()
+def import_network(admin: User) -> None:
+    """The round trip's network up to its companies (without their exit) and their grants."""
     make_enterprise(name="Pump Works", uscc="913200000000000013")
     make_user(Role.EVALUATOR, email="evaluator@import.cn")
     make_user(Role.INVESTMENT_COMMITTEE, email="committee@import.cn")
-    for kind, rows in (("projects", test_round_trip.PROJECTS),
-                       ("milestones", test_round_trip.MILESTONES),
-                       ("contracts", test_round_trip.CONTRACTS),
-                       ("funding", test_round_trip.FUNDING),
-                       ("companies", _without(test_round_trip.COMPANIES, "exit")),
-                       ("incentive_grants", [test_incentive_grants.KEYS,
-                                             test_incentive_grants.OPTIONS,
-                                             test_incentive_grants.SHARES]),
-                       ("companies", test_round_trip.COMPANIES),
-                       ("achievements", [test_achievements.KEYS, test_achievements.ROW]),
-                       ("ip_deals", [test_ip_deals.KEYS, test_ip_deals.DEAL])):
+    _import(admin, (("projects", test_round_trip.PROJECTS),
+                    ("milestones", test_round_trip.MILESTONES),
+                    ("contracts", test_round_trip.CONTRACTS),
+                    ("funding", test_round_trip.FUNDING),
+                    ("companies", _without(test_round_trip.COMPANIES, "exit")),
+                    ("incentive_grants", [test_incentive_grants.KEYS,
+                                          test_incentive_grants.OPTIONS,
+                                          test_incentive_grants.SHARES])))
+
+
+def _import(admin: User, files) -> None:
+    for kind, rows in files:
         result = run(admin, kind, rows)
         assert result.state is ImportState.DONE, (kind, result.errors)
+
+
+def _populate() -> User:
+    admin, _pm = _setting()
+    import_network(admin)
+    _import(admin, (("companies", test_round_trip.COMPANIES),
+                    ("achievements", [test_achievements.KEYS, test_achievements.ROW]),
+                    ("ip_deals", [test_ip_deals.KEYS, test_ip_deals.DEAL])))
     return admin
 
 
