@@ -52,7 +52,9 @@ def test_seven_phone_photos_and_a_pdf_posted_at_390_px(browser, server, axe_sour
         page.click("form[action$='/update'] button.primary")
         summary = page.locator(".error-summary")
         assert summary.is_visible()
-        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        # `autofocus` is applied by the browser after the page shows, later under load.
+        page.wait_for_function("document.activeElement.classList.contains('error-summary')",
+                               timeout=10_000)
         assert page.title().startswith("错误：")
         assert "not-a-photo.jpg" in summary.inner_text()
         assert page.input_value("input[name=percent]") == "150"
