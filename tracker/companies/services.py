@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, true
+from sqlalchemy import exists, func, select, true
+from sqlalchemy.orm import aliased
 
 from tracker import db, money
 from tracker.audit import services as audit
@@ -32,6 +33,7 @@ from tracker.companies.models import (
     Shareholder,
     company_projects,
 )
+from tracker.companies.reversal_models import round_stands
 from tracker.dates import today
 from tracker.display.formatting import before_stop, day, number
 from tracker.display.labels import label
@@ -77,12 +79,16 @@ def _check_lock_up(line_name: str, on: date, lock_up_until: date | None, field: 
 
 
 def last_event_date(company: Company) -> date | None:
-    """The date of the company's latest share entry or round, if any (read from the database:
-    the company's collections may predate this request's own entries)."""
+    """The date of the company's latest standing share entry or round, if any (read from the
+    database: the company's collections may predate this request's own entries). A reversal
+    and what it reversed count in no cap table on any date (`ledger.standing`), so they date
+    nothing that comes after them: the reversal's date says when a mistake was corrected."""
+    reversal = aliased(ShareEntry)
     dates = [db.session.scalar(select(func.max(ShareEntry.on_date)).where(
-                 ShareEntry.company_id == company.id)),
+                 ShareEntry.company_id == company.id, ShareEntry.reverses_id.is_(None),
+                 ~exists().where(reversal.reverses_id == ShareEntry.id))),
              db.session.scalar(select(func.max(FinancingRound.on_date)).where(
-                 FinancingRound.company_id == company.id))]
+                 FinancingRound.company_id == company.id, round_stands(FinancingRound.id)))]
     dates = [d for d in dates if d is not None]
     return max(dates) if dates else None
 
