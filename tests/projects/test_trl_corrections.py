@@ -18,6 +18,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.errors import Forbidden, Invalid, Refused
+from tracker.files.models import StoredFile
 from tracker.gates import scoring
 from tracker.projects import trl
 from tracker.projects.history_models import TrlRecord
@@ -202,3 +203,80 @@ def test_a_correction_that_changes_nothing_is_refused_and_one_that_does_shows_be
     login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert f"由 {project.pm.name} 更正：Station 3 was missing" in page
+
+
+def _with_file(client, project, name: str = "wrong-rig.pdf", note: str = "") -> TrlRecord:
+    login(client, project.pm)
+    assert post(client, f"/projects/{project.id}/trl", {
+        "level": "5", "note": note, "file": (io.BytesIO(PDF), name)},
+        content_type="multipart/form-data").status_code == 302
+    return project.trl_records[-1]
+
+
+@pytest.mark.parametrize("locale,label", [("en", "Evidence file"), ("zh_CN", "佐证文件")])
+def test_a_correction_replaces_the_file_and_the_history_links_the_old_and_the_new(
+        client, locale, label):
+    director = make_user()
+    project = make_project(phase=Phase.CONTRACT_RESEARCH, trl_now=3,
+                           institute=make_institute(director))
+    entry = _with_file(client, project)
+    old_id = entry.file_id
+    path = f"/projects/trl/{entry.id}/correct"
+    form = client.get(path).get_data(as_text=True)
+    assert "wrong-rig.pdf" in form and 'name="file"' in form and 'name="remove_file"' in form
+    response = post(client, path, {**tab(client, path), "level": "5", "note": "",
+                                   "file": (io.BytesIO(PDF), "rig-B-report.pdf"),
+                                   "reason": "Attached rig A's report by mistake"},
+                    content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    entry = db.session.get(TrlRecord, entry.id)
+    new_id = entry.file_id
+    assert new_id not in (None, old_id) and entry.file.original_name == "rig-B-report.pdf"
+    assert db.session.get(StoredFile, old_id) is not None  # nothing lost
+    record = _audit("trl.correct")
+    assert record.changes["file_id"] == [old_id, new_id]
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    section = page[page.index('id="trl"'):page.index("</section>", page.index('id="trl"'))]
+    assert f'<a href="/files/{new_id}">rig-B-report.pdf</a>' in section
+    assert "wrong-rig.pdf" not in section  # the record shows its file, not the wrong one
+    assert client.get(f"/files/{old_id}").status_code == 200
+    assert client.get(f"/files/{new_id}").status_code == 200
+    post(client, "/logout")
+    for reader in (director, make_user(Role.HQ_ADMIN)):  # those who see the project
+        reader.locale = locale
+        _commit()
+        login(client, reader)
+        history = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
+        assert (f'{label}: <a href="/files/{old_id}">wrong-rig.pdf</a> → '
+                f'<a href="/files/{new_id}">rig-B-report.pdf</a>') in history
+        assert "Attached rig A&#39;s report by mistake" in history
+        assert "file_id" not in history
+        assert client.get(f"/files/{old_id}").status_code == 200
+        post(client, "/logout")
+    outsider = make_user(Role.PROJECT_MANAGER)
+    login(client, outsider)
+    for address in (f"/files/{old_id}", f"/files/{new_id}",
+                    f"/history/projects/{project.id}", f"/history/trl_records/{entry.id}"):
+        assert client.get(address).status_code == 404, address
+
+
+def test_a_file_taken_off_leaves_the_note_and_stays_in_the_history(client):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH, trl_now=3)
+    entry = _with_file(client, project, note="Rig run of 200 h")
+    old_id = entry.file_id
+    path = f"/projects/trl/{entry.id}/correct"
+    response = post(client, path, {**tab(client, path), "level": "5", "note": "",
+                                   "remove_file": "y", "reason": "Not this record's file"})
+    assert response.status_code == 400  # with neither a note nor a file, no evidence
+    assert "Give the evidence of this TRL" in response.get_data(as_text=True)
+    assert post(client, path, {**tab(client, path), "level": "5", "note": "Rig run of 200 h",
+                               "remove_file": "y", "reason": "Not this record's file"}
+                ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(TrlRecord, entry.id).file_id is None
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"/files/{old_id}" not in page.split('id="trl"')[1].split("</section>")[0]
+    history = client.get(f"/history/trl_records/{entry.id}").get_data(as_text=True)
+    assert f'Evidence file: <a href="/files/{old_id}">wrong-rig.pdf</a> → —' in history
+    assert client.get(f"/files/{old_id}").status_code == 200

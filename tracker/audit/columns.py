@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from tracker.display.history import Line, describe
 from tracker.export.columns import Column, Kind
@@ -48,6 +49,19 @@ def changes_said(line: Line) -> str:
         for c in line.changes)
 
 
+def _value(text: str, href: str | None) -> str:
+    return f'<a href="{escape(href)}">{escape(text)}</a>' if href else str(escape(text))
+
+
+def changes_markup(line: Line) -> str:
+    """`changes_said` for the page, its values linked where they lead somewhere the reader may
+    go (a file, `history.file_link`)."""
+    return "\n".join(
+        f"{escape(c.label)}: {_value(c.before, c.before_href)} → {_value(c.after, c.after_href)}"
+        if c.before != "—" else f"{escape(c.label)}: {_value(c.after, c.after_href)}"
+        for c in line.changes)
+
+
 def audit_columns(*, show_object: bool, see_address: bool, link_objects: bool = True
                   ) -> list[Column]:
     """`link_objects`: each line's record links to its own history (the whole trail); one
@@ -60,7 +74,8 @@ def audit_columns(*, show_object: bool, see_address: bool, link_objects: bool = 
     if show_object:
         columns.append(Column(_l("To what"), _object, width=28,
                               link=_link if link_objects else None))
-    columns.append(Column(_l("Changes"), changes_said, width=60, css="text-cell"))
+    columns.append(Column(_l("Changes"), changes_said, width=60, css="text-cell",
+                          markup=changes_markup))
     if see_address:
         columns.append(Column(_l("Address"), lambda line: line.address, width=16))
     return columns

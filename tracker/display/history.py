@@ -11,15 +11,14 @@ lines shown.
 from __future__ import annotations
 
 import enum
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, or_, select
 from sqlalchemy import inspect as sa_inspect
@@ -30,6 +29,7 @@ from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
 from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, KEYS, PERCENT_KEYS, Kind
+from tracker.display.history_values import CODE, as_date, as_decimal, said_auto
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES, stored_id
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, OF_KIND, VERBS
@@ -46,6 +46,9 @@ class Change:
     after: str
     key: str = ""
     raw: Any = None  # the new value as stored
+    # Where the page links the values (a file, for a reader who may download it); else None.
+    before_href: str | None = None
+    after_href: str | None = None
 
 
 @dataclass
@@ -235,20 +238,6 @@ def _enum_label(enum_class: type[enum.Enum], value: Any) -> str:
         return str(value)
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def shown(kind: Kind, value: Any, names: _Names) -> str:
     """A stored value as the object's page shows it."""
     if value is None or value == "" or value == []:
@@ -272,10 +261,10 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     if kind == "bool":
         return _("Yes") if value else _("No")
     if kind in ("money", "number", "pct", "whole_pct"):
-        number = _decimal(value)
+        number = as_decimal(value)
         return getattr(formatting, kind)(number) if number is not None else str(value)
     if kind == "date":
-        return formatting.day(_date(value)) if _date(value) else str(value)
+        return formatting.day(as_date(value)) if as_date(value) else str(value)
     if kind == "instant":
         try:
             return formatting.instant(datetime.fromisoformat(str(value)))
@@ -297,36 +286,11 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return "; ".join(f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
                          and len(row) == 2 else str(row) for row in value)
     if kind == "auto":
-        return _auto(value)
+        return said_auto(value)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, enum.Enum):
         return label(value)
-    return str(value)
-
-
-DECIMAL = re.compile(r"-?\d+(\.\d+)?")
-# Keys whose digits are an identifier, not a quantity: said as written.
-CODE = re.compile(r"code|number|uscc|phone|reference|token|(^|_)id$|(^|_)no$")
-ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-
-
-def _auto(value: Any) -> str:
-    """A value under a key that is no column of the object (a service wrote it): a count or an
-    amount as a number (1,000,000, never 1000000: money and counts are stored as text), an ISO
-    date as a date, a list or a table of them item by item, never as Python writes them. A key
-    that names a code or an identifier (`CODE`) is said as written instead."""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, int | float) or (isinstance(value, str) and DECIMAL.fullmatch(value)):
-        number = _decimal(value)
-        return formatting.number(number) if number is not None else str(value)
-    if isinstance(value, str) and ISO_DATE.fullmatch(value) and _date(value):
-        return formatting.day(_date(value))
-    if isinstance(value, list):
-        return "; ".join(_auto(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{key} {_auto(item)}" for key, item in value.items())
     return str(value)
 
 
@@ -363,7 +327,8 @@ def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
             name=name_of(obj, record.object_type, record.object_id),
             object_type=record.object_type, object_id=record.object_id,
             address=record.ip_address,
-            changes=changes_of(record, obj, names, hidden_from(reader, record.object_type))))
+            changes=changes_of(record, obj, names, hidden_from(reader, record.object_type),
+                               reader)))
     return lines
 
 
@@ -376,8 +341,20 @@ def hidden_from(reader: Any, object_type: str) -> frozenset[str]:
     return private
 
 
+def file_link(kind: Kind, value: Any, names: _Names, reader: Any) -> str | None:
+    """A stored file the trail names (a TRL record's evidence before and after its correction),
+    as a link for a reader who may download it (`StoredFile.can_download`); None otherwise, and
+    for no reader (the whole trail, its files)."""
+    if reader is None or kind != ("ref", "stored_files") or (found := stored_id(value)) is None:
+        return None
+    stored = names.get("stored_files", found)
+    if stored is None or not stored.can_download(reader):
+        return None
+    return url_for("projects.download", file_id=found)
+
+
 def changes_of(record: Any, obj: Any, names: _Names,
-               hidden: frozenset[str] = frozenset()) -> list[Change]:
+               hidden: frozenset[str] = frozenset(), reader: Any = None) -> list[Change]:
     model = model_of(record.object_type)
     changes = []
     order = _order(model)
@@ -395,5 +372,7 @@ def changes_of(record: Any, obj: Any, names: _Names,
         old, new = shown(kind, before, names), shown(kind, after, names)
         if old == new and before is not None:
             continue  # written alongside a change, itself unchanged (budget lines kept)
-        changes.append(Change(field_label(key, record.object_type, obj), old, new, key, after))
+        changes.append(Change(field_label(key, record.object_type, obj), old, new, key, after,
+                              file_link(kind, before, names, reader),
+                              file_link(kind, after, names, reader)))
     return changes

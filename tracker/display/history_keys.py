@@ -31,6 +31,7 @@ FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
              # them (tests/test_one_sense.py): a TRL's "level" is no approval's level.
              ("trl_records", "level"): _l("TRL"),
              ("trl_records", "note"): _l("Evidence"),
+             ("trl_records", "file_id"): _l("Evidence file"),
              ("progress_updates", "percent"): _l("Percent complete"),
              ("assessment_evidence", "description"): _l("What it is and where it comes from"),
              ("pm_interviews", "outcome"): _l("Interview outcome"),

@@ -20,6 +20,7 @@ from tracker.achievements.models import Annuity
 from tracker.assessment.models import Allocation, EvidenceEntry
 from tracker.display.formatting import day, instant, money, number, on_day, whole_pct, year
 from tracker.display.labels import label
+from tracker.files.models import StoredFile
 from tracker.gates.models import PanelMember
 from tracker.incentives.models import IncentiveGrant
 from tracker.projects.models import ProjectMember
@@ -100,4 +101,10 @@ LOADS = {
                             selectinload(EvidenceEntry.institute)),
     "assessment_allocations": (selectinload(Allocation.institute),),
     "patent_annuities": (selectinload(Annuity.right),),
+    # What `StoredFile.can_download` reads, for the links of a history to its files.
+    "stored_files": (selectinload(StoredFile.project), selectinload(StoredFile.evidence),
+                     selectinload(StoredFile.official_document),
+                     selectinload(StoredFile.deliverables),
+                     selectinload(StoredFile.report_submissions),
+                     selectinload(StoredFile.partner_agreements)),
 }

@@ -95,6 +95,9 @@ class Column:
     # a text column: a typed column (money, a date, a number) holds its type or nothing, so
     # a spreadsheet sums and sorts it (`typed`).
     blank: Callable[[Any], Any] | None = None
+    # The page's cell as HTML, escaped by it, where its parts link (a history's files); files
+    # carry `shown`'s text.
+    markup: Callable[[Any], str] | None = None
 
     @property
     def numeric(self) -> bool:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     FieldList,
     FileField,
     FormField,
@@ -19,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.errors import Invalid
+from tracker.files.services import ACCEPT
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
 from tracker.techfields.forms import field_choices
@@ -163,17 +165,30 @@ class _TrlFields(Form):
     note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
                          description=_l("What shows this level: a note, a file, or both."))
 
-
-class TrlCorrectionForm(SeenVersion, OneTime, _TrlFields):
-    """A TRL record made wrong: its level and note corrected, with the reason; its file stays."""
-
-    reason = reason_field()
-
-
-class TrlForm(OneTime, _TrlFields):
-    file = FileField(_l("Evidence file (optional)"))
-
     def upload(self):
         """The file as (stream, name), or None when none was sent."""
         data = self.file.data
         return (data.stream, data.filename) if data and getattr(data, "filename", "") else None
+
+
+class TrlCorrectionForm(SeenVersion, OneTime, _TrlFields):
+    """A TRL record made wrong: its level, its note and its file corrected (a new file replaces
+    it, or it is taken off), with the reason."""
+
+    file = FileField(_l("New evidence file"), render_kw={"accept": ACCEPT},
+                     description=_l("Replaces the record's file, if it has one. The file it "
+                                    "replaces stays in the record's history."))
+    remove_file = BooleanField(_l("Take the file off the record"),
+                               description=_l("The file was not this record's evidence: the "
+                                              "record shows none (or the new one), and the "
+                                              "file stays in its history."))
+    reason = reason_field()
+
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entry is None or entry.file_id is None:  # nothing to take off
+            del self.remove_file
+
+
+class TrlForm(OneTime, _TrlFields):
+    file = FileField(_l("Evidence file (optional)"))

@@ -115,17 +115,29 @@ def _may(actor: User, entry: TrlRecord) -> None:
 
 
 def correct_trl(actor: User, entry: TrlRecord, *, level: int | None, note: str | None,
-                reason: str | None) -> TrlRecord:
-    """A TRL record made wrong, corrected (its level, its note) with the reason; its file
-    stays. The project's TRL follows when it is the latest record."""
+                reason: str | None, upload: tuple[IO[bytes], str] | None = None,
+                remove_file: bool = False) -> TrlRecord:
+    """A TRL record made wrong, corrected with the reason: its level, its note, its file (a new
+    one replaces it, or it is taken off). The file taken off stays stored, readable by those
+    who see the project from the record's history, which names both. The project's TRL
+    follows when it is the latest record."""
     _may(actor, entry)
     problems = Problems()
-    note = _checked(problems, level, note, entry.file_id is not None)
+    keeps_file = upload is not None or (entry.file_id is not None and not remove_file)
+    note = _checked(problems, level, note, keeps_file)
+    if upload is not None:
+        problems.collect(files.check, upload[0], upload[1], "file")
     reason = corrections.reason_of(problems, reason)
     problems.raise_any()
+    # Stored before the record changes: storing flushes, and the trail reads what is pending.
+    stored = (files.store(actor, upload[0], upload[1], "file", entry.project_id)
+              if upload is not None else None)
     entry.level, entry.note = level, note
+    if stored is not None or remove_file:
+        entry.file_id = stored.id if stored is not None else None
     corrections.corrected(actor, "trl.correct", entry, reason)
     db.session.flush()
+    db.session.expire(entry, ["file"])  # the file its id now names
     return entry
 
 

@@ -27,7 +27,8 @@ def _back(entry: TrlRecord) -> str:
 def _facts(entry: TrlRecord) -> list[tuple[str, str]]:
     return [(_("Project"), entry.project.title), (_("Recorded"), instant(entry.recorded_at)),
             (_("Recorded by"), entry.recorded_by.name), (_("TRL"), str(entry.level)),
-            (_("Evidence"), entry.note or (entry.file.original_name if entry.file else "—"))]
+            (_("Evidence"), entry.note or "—"),
+            (_("Evidence file"), entry.file.original_name if entry.file else "—")]
 
 
 def _page(form, entry: TrlRecord, title: str, explanation: str, button: str) -> str:
@@ -42,12 +43,15 @@ def correct(trl_id: int) -> Response | str | tuple[str, int]:
     user = current_user._get_current_object()
     entry = correctable(db.session.get(TrlRecord, trl_id), TrlRecord.can_correct,
                         trl.trl_refusal, user, _back)
-    form = TrlCorrectionForm(obj=entry)
-    return submit(form, lambda: trl.correct_trl(user, entry, level=form.level.data,
-                                                note=form.note.data, reason=form.reason.data),
+    form = TrlCorrectionForm(obj=entry, entry=entry)
+    return submit(form, lambda: trl.correct_trl(
+                      user, entry, level=form.level.data, note=form.note.data,
+                      reason=form.reason.data, upload=form.upload(),
+                      remove_file="remove_file" in form and form.remove_file.data),
                   _("TRL record corrected."), _back(entry),
                   lambda: _page(form, entry, _("Correct a TRL record"),
-                                _("The level and the note are corrected; the file stays. The "
+                                _("The level, the note and the file are corrected: a new file "
+                                  "replaces the record's, which stays in its history. The "
                                   "project's TRL follows when this is its latest record; the "
                                   "project's page shows the reason beside the record, and its "
                                   "history keeps both values with the reason."),

@@ -14,7 +14,9 @@ from tracker.export.columns import Column, Kind
 
 def cell(column: Column, row: Any) -> str:
     """One cell's content, as the page shows it: a code in monospace, a label or toned value
-    as a tag, a link when the column links."""
+    as a tag, a link when the column links; the column's own HTML when it draws it."""
+    if column.markup is not None:
+        return column.markup(row)
     text = escape(column.shown(row))
     tone = column.tone(row) if column.tone else None
     if column.kind == Kind.CODE:

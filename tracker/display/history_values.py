@@ -1,0 +1,53 @@
+"""How the history reads a value no column types (a service wrote it under a key of its own):
+a count or an amount as a number, an ISO date as a date, a code as written
+(`tracker.display.history.shown`, kind "auto")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+
+from tracker.display import formatting
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+# Keys whose digits are an identifier, not a quantity: said as written.
+CODE = re.compile(r"code|number|uscc|phone|reference|token|(^|_)id$|(^|_)no$")
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def said_auto(value: Any) -> str:
+    """A value under a key that is no column of the object (a service wrote it): a count or an
+    amount as a number (1,000,000, never 1000000: money and counts are stored as text), an ISO
+    date as a date, a list or a table of them item by item, never as Python writes them. A key
+    that names a code or an identifier (`CODE`) is said as written instead."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float) or (isinstance(value, str) and DECIMAL.fullmatch(value)):
+        number = as_decimal(value)
+        return formatting.number(number) if number is not None else str(value)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value) and as_date(value):
+        return formatting.day(as_date(value))
+    if isinstance(value, list):
+        return "; ".join(said_auto(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key} {said_auto(item)}" for key, item in value.items())
+    return str(value)
