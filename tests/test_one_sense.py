@@ -173,7 +173,7 @@ def test_the_audit_filters_name_each_kind_once_in_each_language(app):
 # interview's "outcome" read 面试结论 on its form and 处置结果 in its history, a TRL's "level"
 # 审批层级). Each form: its table, and the trail's key for a field named otherwise.
 CORRECTION_FORMS = {
-    "tracker.projects.forms:TrlCorrectionForm": ("trl_records", {}),
+    "tracker.projects.forms:TrlCorrectionForm": ("trl_records", {"file": "file_id"}),
     "tracker.milestones.forms:PostCorrectionForm": ("progress_updates", {}),
     "tracker.assessment.forms:EvidenceCorrectionForm": ("assessment_evidence", {}),
     "tracker.pms.forms:InterviewCorrectionForm": ("pm_interviews", {"panel_ids": "panel"}),

@@ -2,7 +2,7 @@
 disbursements and conversion; a company's share entries, rounds, IP deals and exits, their
 reversals, and the conversions at its rounds; a transfer's or licence's royalty reports, their
 reversals, and its receipts of income (reversing ones included); a patent's annuities and
-their payments reversed. The history page of the
+their payments reversed; a gate review's scores corrected. The history page of the
 parent ("all changes") shows theirs with its own, each line naming its record.
 """
 
@@ -17,6 +17,7 @@ from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import CompanyExit, FinancingRound, ShareEntry
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.funding.models import Conversion, Disbursement, Tranche
+from tracker.gates.models import PanelMember
 from tracker.milestones.models import ProgressUpdate
 from tracker.pms.models import PmInterview
 from tracker.projects.history_models import TrlRecord
@@ -81,16 +82,27 @@ def _milestone(milestone_id: int) -> list[tuple[str, Select]]:
              .where(ProgressUpdate.milestone_id == milestone_id))]
 
 
+def _review(review_id: int) -> list[tuple[str, Select] | tuple[str, Select, tuple[str, ...]]]:
+    """An evaluator's scores corrected (who, when, why; the figures for those who may read
+    them, `tracker.gates.score_history`); not their declarations corrected, whose reasons
+    are read as the conflict note is (`PanelMember.can_view_history`)."""
+    return [("panel_members", select(PanelMember.id).where(PanelMember.review_id == review_id),
+             ("gate.correct_scores",))]
+
+
 def _pm_record(record_id: int) -> list[tuple[str, Select]]:
     return [("pm_interviews", select(PmInterview.id).where(PmInterview.record_id == record_id))]
 
 
 FAMILIES = {"ip_rights": _right,"funding_agreements": _agreement, "companies": _company,
             "projects": _project, "milestones": _milestone, "pm_records": _pm_record,
-            "joint_innovation_centres": _centre, "ip_transfers": _transfer}
+            "joint_innovation_centres": _centre, "ip_transfers": _transfer,
+            "gate_reviews": _review}
 
 
-def members(object_type: str, object_id: int) -> list[tuple[str, Select]]:
-    """(object type, select of ids) of each kind of record whose history is the object's."""
+def members(object_type: str, object_id: int
+            ) -> list[tuple[str, Select] | tuple[str, Select, tuple[str, ...]]]:
+    """(object type, select of ids[, the only actions of theirs that belong]) of each kind of
+    record whose history is the object's."""
     family = FAMILIES.get(object_type)
     return family(object_id) if family else []

@@ -38,8 +38,9 @@ def history(object_type: str, object_id: int) -> str | Response:
         select(AuditRecord)
         .where(or_(and_(AuditRecord.object_type == object_type,
                         AuditRecord.object_id == object_id),
-                   *[and_(AuditRecord.object_type == kind, AuditRecord.object_id.in_(ids))
-                     for kind, ids in family]))
+                   *[and_(AuditRecord.object_type == kind, AuditRecord.object_id.in_(ids),
+                          *([AuditRecord.action.in_(only[0])] if only else []))
+                     for kind, ids, *only in family]))
         .options(selectinload(AuditRecord.actor))
         .order_by(AuditRecord.id.desc())
     )

@@ -33,6 +33,7 @@ from tracker.display.history_values import CODE, as_date, as_decimal, said_auto
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES, stored_id
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, OF_KIND, VERBS
+from tracker.gates import score_history
 from tracker.gates.models import GateTemplate
 from tracker.names import name_key
 from tracker.partners.models import Partner
@@ -329,6 +330,11 @@ def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
             address=record.ip_address,
             changes=changes_of(record, obj, names, hidden_from(reader, record.object_type),
                                reader)))
+    if reader is not None:  # what the trail keeps out, for a reader who may read it
+        figures = score_history.corrected_scores(records, reader)
+        for record, line in zip(records, lines, strict=True):
+            added = figures.get(getattr(record, "id", None), [])
+            line.changes += [Change(what, before, after, "scores") for what, before, after in added]
     return lines
 
 

@@ -69,6 +69,20 @@ class PanelCorrection(Base):
         return {s["criterion_id"]: s for s in self.earlier.get("scores") or []}
 
 
+def as_it_stands(member: PanelMember) -> dict[str, Any]:
+    """The declaration and scorecard as they stand, as a correction keeps them (`earlier`)."""
+    return {
+        "declaration": member.declaration.value if member.declaration else None,
+        "conflict_note": member.conflict_note,
+        "declared_at": member.declared_at.isoformat() if member.declared_at else None,
+        "recommendation": member.recommendation.value if member.recommendation else None,
+        "comment": member.comment,
+        "submitted_at": member.submitted_at.isoformat() if member.submitted_at else None,
+        "scores": [{"criterion_id": s.criterion_id, "passed": s.passed, "value": s.value,
+                    "comment": s.comment} for s in member.scores],
+    }
+
+
 def review_refusal(review: GateReview) -> str | None:
     """Why no declaration or scorecard of the review can be corrected now; None while it is
     open. Once the panel has decided, the decision was taken on them as they stood (its

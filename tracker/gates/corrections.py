@@ -26,6 +26,7 @@ from tracker.experts.recusal import stake_refusal
 from tracker.gates.correction_models import (
     CorrectionKind,
     PanelCorrection,
+    as_it_stands,
     declaration_refusal,
     scores_refusal,
 )
@@ -33,20 +34,6 @@ from tracker.gates.models import Declaration, GateReview, PanelMember, Recommend
 from tracker.gates.services import member_or_404, one_member_at_a_time, scorecard_rows, touch
 from tracker.notifications import events as notices
 from tracker.notifications.services import emit
-
-
-def _earlier(member: PanelMember) -> dict[str, Any]:
-    """The declaration and scorecard as they stand, as a correction keeps them."""
-    return {
-        "declaration": member.declaration.value if member.declaration else None,
-        "conflict_note": member.conflict_note,
-        "declared_at": member.declared_at.isoformat() if member.declared_at else None,
-        "recommendation": member.recommendation.value if member.recommendation else None,
-        "comment": member.comment,
-        "submitted_at": member.submitted_at.isoformat() if member.submitted_at else None,
-        "scores": [{"criterion_id": s.criterion_id, "passed": s.passed, "value": s.value,
-                    "comment": s.comment} for s in member.scores],
-    }
 
 
 def _member(actor: User, review: GateReview, refusal) -> PanelMember:
@@ -80,7 +67,7 @@ def correct_scores(actor: User, review: GateReview, scores: dict[int, dict[str, 
                                                          member.comment):
         raise corrections.unchanged()
     member.corrections.append(PanelCorrection(kind=CorrectionKind.SCORES, reason=reason,
-                                              earlier=_earlier(member)))
+                                              earlier=as_it_stands(member)))
     kept = {s.criterion_id: s for s in member.scores}
     for row in rows:  # in place: a criterion keeps its one score row
         score = kept.get(row.criterion_id)
@@ -119,7 +106,7 @@ def correct_declaration(actor: User, review: GateReview, conflict: bool, note: s
     before, was_all_scored = member.declaration.value, notices.all_scored(review)
     withdrawn = conflict and member.submitted_at is not None
     member.corrections.append(PanelCorrection(kind=CorrectionKind.DECLARATION, reason=reason,
-                                              earlier=_earlier(member)))
+                                              earlier=as_it_stands(member)))
     member.declaration, member.declared_at = declared, db.utcnow()
     member.conflict_note = note.strip() if conflict else ""
     if conflict:

@@ -20,3 +20,13 @@ def may_read(user: User, review: GateReview) -> bool:
     if member is not None and member.submitted_at is not None:
         return True
     return review.state is ReviewState.DECIDED and user.sees_whole_portfolio
+
+
+def may_read_corrected(user: User, review: GateReview) -> bool:
+    """A corrected scorecard's figures, before and after, in a history: once the panel has
+    decided, to those who read the named scorecards (`may_read`: HQ-wide roles and the
+    evaluators who scored, the one who corrected included). Before the decision, and to anyone
+    else, the history says who corrected their scores, when and why, without the figures: the
+    review's history is read by the project's people too, and HQ reads no scores before the
+    panel decides."""
+    return review.state is ReviewState.DECIDED and may_read(user, review)

@@ -175,7 +175,8 @@ class TrlCorrectionForm(SeenVersion, OneTime, _TrlFields):
     """A TRL record made wrong: its level, its note and its file corrected (a new file replaces
     it, or it is taken off), with the reason."""
 
-    file = FileField(_l("New evidence file"), render_kw={"accept": ACCEPT},
+    # "Evidence file", as the record's history names it.
+    file = FileField(_l("Evidence file"), render_kw={"accept": ACCEPT},
                      description=_l("Replaces the record's file, if it has one. The file it "
                                     "replaces stays in the record's history."))
     remove_file = BooleanField(_l("Take the file off the record"),
