@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from tracker import db
+from tracker import corrections, db
 from tracker.accounts import mfa, sessions, throttle
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
 from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -311,6 +311,8 @@ def update_user(
     if "active" in changes and not active:
         sessions.end_all(user)
         tokens.revoke_all(actor, user)
+    if not changes:
+        raise corrections.unchanged()
     audit.record(actor, "user.update", user, changes)
     db.session.flush()
 

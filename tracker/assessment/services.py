@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db
+from tracker import corrections, db
 from tracker.assessment import allocation, scoring
 from tracker.assessment.models import (
     Allocation,
@@ -89,6 +89,8 @@ def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measu
     indicator.name, indicator.name_en = name, (name_en or "").strip() or None
     indicator.weight, indicator.target, indicator.position = weight, target, position
     changes = audit.pending_changes(indicator)
+    if not creating and not changes:
+        raise corrections.unchanged()
     db.session.add(indicator)
     audit.record(actor, "assessment.indicator_create" if creating
                  else "assessment.indicator_update", indicator, changes)

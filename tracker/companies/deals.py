@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import db, money, reversals, voids
+from tracker import corrections, db, money, reversals, voids
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
@@ -321,8 +321,9 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
         changes["rights"] = [before, [r.name for r in rights]]
         if not audit.pending_changes(deal):
             deal.version = deal.version + 1  # only its rights changed: a stale tab is refused
-    if changes:
-        audit.record(actor, "ip.update", deal, {**changes, "reason": [None, reason]})
+    if not changes:
+        raise corrections.unchanged()
+    audit.record(actor, "ip.update", deal, {**changes, "reason": [None, reason]})
     db.session.flush()
     return deal
 

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from tracker import db, money, reversals, voids
+from tracker import corrections, db, money, reversals, voids
 from tracker.audit import services as audit
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
@@ -99,8 +99,9 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
             # Only its co-funders' rows changed: the agreement's version moves all the same,
             # so a tab showing the old co-funders is refused its save.
             agreement.version = agreement.version + 1
-    if changes:
-        audit.record(actor, "funding.update", agreement, {**changes, "reason": [None, reason]})
+    if not changes:
+        raise corrections.unchanged()
+    audit.record(actor, "funding.update", agreement, {**changes, "reason": [None, reason]})
     db.session.flush()
     db.session.expire(agreement, ["co_funders"])
     return agreement
@@ -248,8 +249,9 @@ def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
     tranche.condition = (ConditionKind.MILESTONE if milestone_id is not None
                          else ConditionKind.GATE)
     changes = audit.pending_changes(tranche)
-    if changes:
-        audit.record(actor, "tranche.update", tranche, {**changes, "reason": [None, reason]})
+    if not changes:
+        raise corrections.unchanged()
+    audit.record(actor, "tranche.update", tranche, {**changes, "reason": [None, reason]})
     db.session.flush()
     db.session.expire(tranche, ["milestone"])
     return tranche
@@ -292,9 +294,10 @@ def save_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreement
     agreement.substitute_project_id = substitute.id if substitute else None
     agreement.outcome_note = (note or "").strip()
     changes = audit.pending_changes(agreement)
-    if changes:
-        agreement.outcome_by_id = actor.id
-        audit.record(actor, "outcome.update", agreement, {**changes, "reason": [None, reason]})
+    if not changes:
+        raise corrections.unchanged()
+    agreement.outcome_by_id = actor.id
+    audit.record(actor, "outcome.update", agreement, {**changes, "reason": [None, reason]})
     db.session.flush()
     return agreement
 

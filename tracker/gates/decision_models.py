@@ -15,6 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
+from tracker.gates.condition_models import ConditionState
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -190,3 +191,29 @@ class GateDecision(Base):
     def can_correct(self, user: User) -> bool:
         """The chair who may decide the review, or an HQ admin, corrects its decision."""
         return self.review.can_decide(user) or user.is_hq_admin
+
+    @property
+    def carried_conditions(self) -> list[Condition]:
+        """What a correction starts with and carries forward: the conditions nobody has
+        acted on (the others are met or cleared, and stay so)."""
+        return [c for c in self.conditions if c.state is ConditionState.OPEN]
+
+    def recorded_again(self, outcome: Outcome, target: Phase | None,
+                       fields: dict[str, Any]) -> bool:
+        """Whether a correction of `outcome` leading to `target`, with `fields` as
+        `tracker.gates.decisions.correct_decision` takes them, says what this decision says:
+        the same outcome, conclusion and ratio, dates, texts and open conditions. Such a
+        correction changes nothing (`tracker.corrections.unchanged`)."""
+        conclusion = fields.get("conclusion")
+        given = (outcome, target, conclusion,
+                 fields.get("completion_ratio") if conclusion else None,
+                 fields.get("revisit_date") if outcome is Outcome.HOLD else None,
+                 fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
+                 (fields.get("rationale") or "").strip(),
+                 (fields.get("override_reason") or "").strip(),
+                 sorted((c["text"].strip(), c["owner"].id, c["due_date"])
+                        for c in fields.get("conditions") or []))
+        kept = (self.outcome, self.target_phase, self.conclusion, self.completion_ratio,
+                self.revisit_date, self.rework_due, self.rationale, self.override_reason,
+                sorted((c.text, c.owner_id, c.due_date) for c in self.carried_conditions))
+        return given == kept

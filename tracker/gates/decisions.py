@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker import db
+from tracker import corrections, db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date, today
@@ -275,6 +275,8 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
                                   "the same phase."))
     _check_conditions(outcome, fields.get("conditions") or [], problems)
     problems.raise_any()
+    if decision.recorded_again(outcome, target, fields):
+        raise corrections.unchanged()
     # Claim the review first: of two corrections at once, the second one's UPDATE finds the
     # version moved and is refused (409) before it writes a second correction.
     touch(review)

@@ -23,7 +23,7 @@ from tracker.experts.models import Expert
 from tracker.export import responses as exports
 from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.columns import AWAITING_COLUMNS
-from tracker.gates.condition_models import Condition, ConditionState
+from tracker.gates.condition_models import Condition
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     GateDecision,
@@ -104,7 +104,7 @@ def correction_data(decision: GateDecision) -> dict:
             "rationale": decision.rationale, "override_reason": decision.override_reason,
             "revisit_date": decision.revisit_date, "rework_due": decision.rework_due,
             "conditions": [{"text": c.text, "owner_id": c.owner_id, "due_date": c.due_date}
-                           for c in decision.conditions if c.state is ConditionState.OPEN]}
+                           for c in decision.carried_conditions]}
 
 
 def _page(review: GateReview, **forms) -> str:

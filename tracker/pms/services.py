@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db
+from tracker import corrections, db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import GRANTABLE_ROLES, Role, User
 from tracker.audit import services as audit
@@ -291,6 +291,8 @@ def save_team(actor: User, team: PmTeam | None, *, name: str, lead_id: int,
     changes = audit.pending_changes(team)
     if before != sorted(wanted):
         changes["member_ids"] = [before, sorted(wanted)]
+    if not created and not changes:
+        raise corrections.unchanged()
     db.session.flush()
     audit.record(actor, "pm_team.create" if created else "pm_team.update", team, changes)
     return team
