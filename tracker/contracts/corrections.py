@@ -106,18 +106,32 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
 
 def corrected_of(contract: ResearchContract) -> dict:
     """The contract's latest corrections, shown beside what they corrected: by what
-    (`terms`, `registration`, `schedule`)."""
+    (`terms`, `registration`, `schedule`: an instalment added or removed), and under
+    `instalments` an instalment's own, by its id (an older record that names none: the
+    schedule's)."""
     found = corrections.last_corrected(
-        ResearchContract.__tablename__, [contract.id], _CORRECTED, key=lambda r: r.action)
-    shown: dict = {}
-    for action, record in sorted(found.items(), key=lambda item: item[1].id):
-        shown[_CORRECTED[action]] = record  # the latest of a part's several actions
+        ResearchContract.__tablename__, [contract.id], _CORRECTED, key=corrected_part)
+    shown: dict = {"instalments": {}}
+    for part, record in sorted(found.items(), key=lambda item: item[1].id):
+        if isinstance(part, int):
+            shown["instalments"][part] = record
+        else:
+            shown[part] = record  # the latest of a part's several actions
     return shown
 
 
 _CORRECTED = {"contract.update": "terms", "contract.registration_correct": "registration",
               "instalment.create": "schedule", "instalment.update": "schedule",
               "instalment.remove": "schedule"}
+
+
+def corrected_part(record: AuditRecord) -> str | int:
+    """What a correction of the contract corrected: the id of the instalment it names, else
+    its part of the page."""
+    named = (record.changes or {}).get("instalment_id") or [None, None]
+    if record.action == "instalment.update" and isinstance(named[1], int):
+        return named[1]
+    return _CORRECTED[record.action]
 
 
 # --- the schedule ---------------------------------------------------------------------------
@@ -175,7 +189,6 @@ def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
     contract = instalment.contract
     _allowed(actor, contract)
     lock(contract)
-    before = _schedule(contract)
     problems = Problems()
     _check(contract, [(due_date, amount) if i is instalment else (i.due_date, i.amount)
                       for i in contract.instalments], problems)
@@ -185,10 +198,19 @@ def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
             "least that.", received=cny(instalment.received)))
     reason = reversals.stated(problems, reason)
     problems.raise_any()
-    if (instalment.due_date, instalment.amount) == (due_date, amount):
-        raise corrections.unchanged()
+    named = instalment.named()  # as it was known: its number and due date before
     instalment.due_date, instalment.amount = due_date, amount
-    _changed(actor, contract, "instalment.update", before, reason)
+    changes = audit.pending_changes(instalment)
+    if not changes:
+        raise corrections.unchanged()
+    db.session.flush()
+    contract.version = contract.version + 1  # a tab showing the old schedule is refused
+    # On the contract, whose history it is, naming the instalment: its page shows it in the
+    # instalment's row (`corrected_of`), and it stays when the instalment is removed.
+    audit.record(actor, "instalment.update", contract, {
+        "instalment": [None, named], "instalment_id": [None, instalment.id], **changes,
+        "reason": [None, reason]})
+    db.session.flush()
     return instalment
 
 

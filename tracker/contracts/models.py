@@ -160,6 +160,18 @@ class Instalment(Base):
         return sum((p.amount for p in self.payments), Decimal("0"))
 
     @property
+    def number(self) -> int:
+        """Its place in the contract's schedule, the earliest due first: the number its
+        contract's page and its records in the history name it by."""
+        schedule = sorted(self.contract.instalments, key=lambda i: (i.due_date, i.id or 0))
+        return schedule.index(self) + 1
+
+    def named(self) -> list:
+        """The instalment as an audit record names it (`instalment`): its number and due
+        date when the record was written, read as "2 (due 31 Mar 2026)"."""
+        return [self.number, self.due_date.isoformat()]
+
+    @property
     def outstanding(self) -> Decimal:
         return self.amount - self.received
 

@@ -221,7 +221,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     instalment.payments.append(payment)
     audit.record(actor, "contract.payment", instalment.contract, {
         "payment": [None, [received_on.isoformat(), str(amount)]],
-        "instalment": [None, instalment.due_date.isoformat()]})
+        "instalment": [None, instalment.named()]})
     db.session.flush()
     return payment
 
@@ -249,7 +249,7 @@ def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Pay
     payment.instalment.payments.append(reversal)
     audit.record(actor, "payment.reverse", payment.instalment.contract, {
         "payment": [[payment.received_on.isoformat(), str(payment.amount)], None],
-        "instalment": [None, payment.instalment.due_date.isoformat()],
+        "instalment": [None, payment.instalment.named()],
         "on": [None, on.isoformat()], "reason": [None, reason]})
     db.session.flush()
     db.session.expire(payment, ["reversed_by"])  # read again: the reversal names it

@@ -3,9 +3,8 @@ what (the object's name), and for each field its label and its old and new value
 on the object's page (money, dates, enum labels, names instead of ids).
 
 The trail keeps values as JSON scalars; their type comes from the column of the object's model
-they were read from (or, for the few keys a service writes itself, from `KEYS`). Names of the
-records a value refers to are loaded in one statement per kind of record, whatever the number of
-lines shown.
+they were read from (or, for keys a service writes itself, from `KEYS`). The records a value
+refers to are named from one statement per kind of record, whatever the number of lines shown.
 """
 
 from __future__ import annotations
@@ -271,14 +270,16 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
             return formatting.instant(datetime.fromisoformat(str(value)))
         except ValueError:
             return str(value)
+    if kind == "instalment":  # [its number, its due date]; older records: the date alone
+        return (_("%(n)s (due %(date)s)", n=value[0], date=shown("date", value[1], names))
+                if isinstance(value, list) and len(value) == 2 else shown("date", value, names))
     if kind == "date_money" and isinstance(value, list) and len(value) == 2:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
     if kind == "date_money_rows" and isinstance(value, list):
         return "; ".join(shown("date_money", row, names) for row in value)
-    if kind == "holder":
-        return str(names.holder(value))
-    if kind == "holders" and isinstance(value, list):
-        return " → ".join(str(names.holder(v)) for v in value)
+    if kind in ("holder", "holders"):  # a holder, or a transfer's from -> to
+        return " → ".join(str(names.holder(v)) for v in (
+            value if isinstance(value, list) else [value]))
     if kind in ("text_money_rows", "text_number_rows", "partner_number_rows",
                 "holder_number_rows") and isinstance(value, list):
         cell = "money" if kind == "text_money_rows" else "number"

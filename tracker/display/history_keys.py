@@ -52,7 +52,10 @@ KEYS: dict[str, Kind] = {
     "moved_reports": "number",
     "moved_institutes": "number",
     "on": "date",
-    "instalment": "date",
+    # An instalment a contract's record names: [its number, its due date] ("2 (due 31 Mar
+    # 2026)"); in older records its due date alone.
+    "instalment": "instalment",
+    "due_date": "date",
     "payment": "date_money",
     "budget_lines": "text_money_rows",
     # A cap table's holders and a holder of shares: by the names typed, shown as the holders

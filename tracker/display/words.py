@@ -397,4 +397,5 @@ FIELDS = {
 
 # Keys never shown: bookkeeping the reader has no use for.
 HIDDEN = {"id", "version", "chain_hash", "token", "token_hash", "code_hash", "sha256",
-          "storage_name", "seq", "object_id", "object_type", "changes", "removed_instalment_id"}
+          "storage_name", "seq", "object_id", "object_type", "changes", "removed_instalment_id",
+          "instalment_id"}

@@ -204,6 +204,21 @@ def _keeps_what_was_recorded(problems: Problems, agreement: FundingAgreement, *,
             date=day(agreement.outcome_on)))
 
 
+def corrected_of(agreement: FundingAgreement) -> dict:
+    """The agreement's latest corrections, shown beside what they corrected (its page): its
+    terms, its outcome while the corrected one stands (none withdrawn or recorded since), and
+    under `tranches` each tranche's own, by the tranche's id. Two statements."""
+    found = corrections.last_corrected(
+        FundingAgreement.__tablename__, [agreement.id],
+        ("funding.update", "outcome.update", "outcome.withdraw", "funding.outcome"),
+        key=lambda r: "terms" if r.action == "funding.update" else "outcome")
+    if "outcome" in found and found["outcome"].action != "outcome.update":
+        del found["outcome"]
+    found["tranches"] = corrections.last_corrected(
+        Tranche.__tablename__, [t.id for t in agreement.tranches], ("tranche.update",))
+    return found
+
+
 # --- a tranche ----------------------------------------------------------------------------------
 
 

@@ -143,12 +143,14 @@ def show(project_id: int) -> str:
         .order_by(FundingAgreement.voided_at.is_not(None), FundingAgreement.id)).all()
     agreement = next((a for a in agreements if not a.is_void), None)
     company = companies.company_of(project)
-    tranches = []
+    tranches, corrected = [], {}
     if agreement is not None:
         tranches = [(t, services.not_payable(t)) for t in agreement.tranches]
+        corrected = amendments.corrected_of(agreement)
     may_decide = FundingAgreement.can_decide(_user())
     return render_template(
         "funding/show.html", project=project, agreement=agreement, tranches=tranches,
+        corrected=corrected,
         company=company, services=services, today=today(),
         can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
         and bool(services.qualifying_rounds(agreement)),
