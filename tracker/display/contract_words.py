@@ -24,3 +24,7 @@ FIELDS = {
     "void_reason": _l("Why it was voided"),
     "voided_by_id": _l("Voided by"),
 }
+
+# The instalment a record on its contract is about (a correction, a removal), by its id: how
+# the contract's page finds the record, never shown.
+HIDDEN = {"instalment_id", "removed_instalment_id"}

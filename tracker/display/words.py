@@ -396,6 +396,5 @@ FIELDS = {
 }
 
 # Keys never shown: bookkeeping the reader has no use for.
-HIDDEN = {"id", "version", "chain_hash", "token", "token_hash", "code_hash", "sha256",
-          "storage_name", "seq", "object_id", "object_type", "changes", "removed_instalment_id",
-          "instalment_id"}
+HIDDEN = {"id", "version", "chain_hash", "token", "token_hash", "code_hash", "sha256", "seq",
+          "storage_name", "object_id", "object_type", "changes", *contracts.HIDDEN}
