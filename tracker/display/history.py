@@ -3,8 +3,9 @@ what (the object's name), and for each field its label and its old and new value
 on the object's page (money, dates, enum labels, names instead of ids).
 
 The trail keeps values as JSON scalars; their type comes from the column of the object's model
-they were read from (or, for keys a service writes itself, from `KEYS`). The records a value
-refers to are named from one statement per kind of record, whatever the number of lines shown.
+they were read from (or, for the few keys a service writes itself, from `KEYS`). Names of the
+records a value refers to are loaded in one statement per kind of record, whatever the number of
+lines shown.
 """
 
 from __future__ import annotations
@@ -277,9 +278,10 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
     if kind == "date_money_rows" and isinstance(value, list):
         return "; ".join(shown("date_money", row, names) for row in value)
-    if kind in ("holder", "holders"):  # a holder, or a transfer's from -> to
-        return " → ".join(str(names.holder(v)) for v in (
-            value if isinstance(value, list) else [value]))
+    if kind == "holder":
+        return str(names.holder(value))
+    if kind == "holders" and isinstance(value, list):
+        return " → ".join(str(names.holder(v)) for v in value)
     if kind in ("text_money_rows", "text_number_rows", "partner_number_rows",
                 "holder_number_rows") and isinstance(value, list):
         cell = "money" if kind == "text_money_rows" else "number"
