@@ -16,7 +16,8 @@ from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.gates.models import Outcome
 from tracker.milestones.models import Milestone, MilestoneState
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import FINAL, Phase
+from tracker.projects.models import ProjectMember
 
 
 def _milestone(project, days_late: int, title: str, state=MilestoneState.IN_PROGRESS):
@@ -92,6 +93,38 @@ def test_filters_by_institute_pm_field_and_lateness(client, portfolio):
     assert _titles(_get(client, base + "late=30")) == ["Arm prototype"]
     assert _titles(_get(client, base + "late=7")) == ["Arm prototype", "Alloy samples"]
     assert "nothing is late" in _get(client, base + "pm=nobody")
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+def test_late_in_any_project_under_way_or_held_never_a_draft_or_a_closed_one(client, phase):
+    """The list names the phases it reads (`overdue.LATE_PHASES`, for PostgreSQL's index on
+    the phase): every phase but a draft and the four closed ones, on hold included."""
+    project = make_project(phase=phase)
+    _milestone(project, 5, f"Late in {phase.value}")
+    login(client, make_user(Role.HQ_ADMIN))
+    shown = _titles(_get(client, "/milestones/overdue"))
+    assert shown == ([] if phase in {Phase.DRAFT, *FINAL} else [f"Late in {phase.value}"])
+
+
+def _institutes_offered(page: str) -> set[str]:
+    select = re.search(r'<select name="institute".*?</select>', page, re.S).group(0)
+    return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)) - {"Any institute"}
+
+
+def test_a_director_is_offered_their_institutes_and_those_of_projects_they_are_in(client):
+    director = make_user(Role.PROJECT_MANAGER, name="Director Sun")
+    directed = make_institute(director=director, name="Directed, no project")
+    managed = make_institute(name="Of a project they manage")
+    member = make_institute(name="Of a project they are on the team of")
+    make_institute(name="Nothing of theirs")
+    make_project(pm=director, institute=managed, phase=Phase.CONTRACT_RESEARCH)
+    team = make_project(institute=member, phase=Phase.CONTRACT_RESEARCH)
+    db.session.add(ProjectMember(project_id=team.id, user_id=director.id, role="Adviser",
+                                 confirmed_at=db.utcnow()))
+    _commit()
+    login(client, director)
+    assert _institutes_offered(_get(client, "/milestones/overdue")) == {
+        directed.name, managed.name, member.name}
 
 
 def test_pages_of_twenty_five(client):

@@ -261,11 +261,13 @@ class Project(FundedBy, Base):
         )
 
     @classmethod
-    def visible_to(cls, user: User) -> ColumnElement[bool]:
+    def visible_to(cls, user: User, directed: bool = True) -> ColumnElement[bool]:
         """The SQL form of `can_view`, for lists; a test checks the two agree. The projects
         one may see are the union of those reached by each way of seeing them, each through its
         own index (`pm_id`, `project_members(user_id)`, the handovers' `from_pm_id`...): an OR
-        across tables in the list's WHERE would read every project to test each one."""
+        across tables in the list's WHERE would read every project to test each one.
+        `directed=False` leaves out the way through the institutes `user` directs, for a caller
+        that reaches those institutes by itself (`institute_choices`)."""
         if user.sees_whole_portfolio:
             return true()
         # Each subquery reads the projects table of its own, never the list's row (correlated).
@@ -273,7 +275,7 @@ class Project(FundedBy, Base):
                    select(ProjectMember.project_id).where(
                        ProjectMember.user_id == user.id, ProjectMember.confirmed),
                    select(PmHandover.project_id).where(PmHandover.from_pm_id == user.id)]
-        if user.directed_institute_ids:
+        if directed and user.directed_institute_ids:
             reached.append(select(cls.id).where(cls.institute_id.in_(user.directed_institute_ids)))
         if user.has_role(Role.EVALUATOR):
             # A partner's people have a stake in its projects: never reviewers of them.

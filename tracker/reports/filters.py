@@ -120,11 +120,15 @@ def institute_choices(user: User) -> list:
     """The institutes a list's filter offers `user` (ids and names): every one to the HQ-wide
     roles; to anyone else only those they direct and those of the projects they may see, so
     that no filter names an institute whose rows the list would never show them (a
-    director's lists offer their own institutes only). Every list's filter reads it."""
+    director's lists offer their own institutes only). Every list's filter reads it.
+    The projects seen as director are left out of the subquery (their institutes are the
+    directed ones): with them PostgreSQL read every project to find the institutes of a
+    director's, 1.25 ms against 0.07 at full size (the README's speed log)."""
     query = _institutes(reads_english())
     if not user.sees_whole_portfolio:
         query = query.where(or_(
-            Institute.id.in_(select(Project.institute_id).where(Project.visible_to(user))),
+            Institute.id.in_(select(Project.institute_id).where(
+                Project.visible_to(user, directed=False))),
             Institute.id.in_(list(user.directed_institute_ids))))
     return ordered(db.session.execute(query))
 
