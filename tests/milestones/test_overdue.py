@@ -97,8 +97,9 @@ def test_filters_by_institute_pm_field_and_lateness(client, portfolio):
 
 @pytest.mark.parametrize("phase", list(Phase))
 def test_late_in_any_project_under_way_or_held_never_a_draft_or_a_closed_one(client, phase):
-    """The list names the phases it reads (`overdue.LATE_PHASES`, for PostgreSQL's index on
-    the phase): every phase but a draft and the four closed ones, on hold included."""
+    """The list names the phases it reads on PostgreSQL (`overdue.LATE_PHASES`, for its index
+    on the phase) and those it leaves out on SQLite: either way every phase but a draft and
+    the four closed ones, on hold included."""
     project = make_project(phase=phase)
     _milestone(project, 5, f"Late in {phase.value}")
     login(client, make_user(Role.HQ_ADMIN))
