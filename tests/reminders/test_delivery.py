@@ -14,7 +14,7 @@ from tests.reminders import helpers
 from tests.reminders.conftest import addressed, at, text_of
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.reminders import delivery, preferences, scan
+from tracker.reminders import delivery, preferences, scan, transport
 from tracker.reminders.models import MessageState, OutboxMessage
 
 DAY = date(2026, 5, 12)  # three days before the milestones below are due
@@ -143,16 +143,14 @@ def test_one_digest_per_recipient_unless_they_chose_one_message_per_item(smtp):
 
 def test_messages_of_a_batch_share_one_connection(smtp, monkeypatch):
     three_pms()
-    from tracker.reminders import mail
-
     opened = []
-    original = mail.Transport.open
+    original = transport.Transport.open
 
     def counting_open(self):
         opened.append(1)
         original(self)
 
-    monkeypatch.setattr(mail.Transport, "open", counting_open)
+    monkeypatch.setattr(transport.Transport, "open", counting_open)
     assert delivery.send_all(at(DAY), commit=db.session.commit).sent == 3
     assert len(opened) == 1
 

@@ -25,7 +25,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.projects.lifecycle import Phase
-from tracker.reminders import delivery, mail, scan
+from tracker.reminders import delivery, scan, transport
 from tracker.reminders.models import MessageState, OutboxMessage
 
 DAY = date(2026, 5, 12)  # three days before the milestones below are due
@@ -93,8 +93,9 @@ def test_a_relay_that_closes_the_connection_every_three_messages_gets_all_seven(
                                                                               monkeypatch):
     pms = pms_due(7)
     opened = []
-    real_open = mail.Transport.open
-    monkeypatch.setattr(mail.Transport, "open", lambda self: opened.append(1) or real_open(self))
+    real_open = transport.Transport.open
+    monkeypatch.setattr(transport.Transport, "open",
+                        lambda self: opened.append(1) or real_open(self))
     with relay(app, DroppingRelay(every=3)) as server:
         result = delivery.send_all(at(DAY), commit=db.session.commit)
     assert (result.sent, result.retrying, result.failed) == (7, 0, 0)
@@ -102,6 +103,56 @@ def test_a_relay_that_closes_the_connection_every_three_messages_gets_all_seven(
     assert sorted(to for recipients, _m in server.received for to in recipients) == sorted(
         pm.email for pm in pms)
     assert states() == {MessageState.SENT: 7}
+
+
+class Witness(Mailbox):
+    """Notes, in one list with the sender's commits, when each e-mail's content arrived."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.events.append("content")
+        return await super().handle_DATA(server, session, envelope)
+
+
+def slow_commits(events: list[str], fail_at: int = 0):
+    """db.session.commit taking 50 ms (time for the next e-mail's envelope to go out, and for
+    its content too if nothing held it back); the `fail_at`-th raises instead."""
+
+    def commit() -> None:
+        time.sleep(0.05)
+        events.append("commit")
+        if events.count("commit") == fail_at:
+            raise RuntimeError("the database went away")
+        db.session.commit()
+
+    return commit
+
+
+def test_an_e_mail_goes_out_only_once_the_answer_before_it_is_committed(app):
+    """Each e-mail's envelope goes out while the answer about the one before is committed, its
+    content only after: a sender killed at any moment has at most one e-mail in doubt."""
+    pms_due(4)
+    events: list[str] = []
+    with relay(app, Witness(events)):
+        assert delivery.send_all(at(DAY), commit=slow_commits(events)).sent == 4
+    # The claim's commit, then each e-mail's content and its answer's commit, in turn.
+    contents = [n for n, event in enumerate(events) if event == "content"]
+    assert len(contents) == 4 and events[:2] == ["commit", "commit"]  # recover, claim
+    for one, next_one in zip(contents, contents[1:], strict=False):
+        assert "commit" in events[one:next_one], events
+
+
+def test_when_an_answer_cannot_be_committed_the_next_e_mail_does_not_go(app):
+    pms_due(3)
+    events: list[str] = []
+    with relay(app, Witness(events)) as server, pytest.raises(RuntimeError):
+        # recover, claim, then the first e-mail's answer: that commit fails.
+        delivery.send_all(at(DAY), commit=slow_commits(events, fail_at=3))
+    db.session.rollback()
+    assert len(server.received) == 1  # the second e-mail's envelope went, its content never
 
 
 def test_a_connection_dropped_while_a_message_is_taken_retries_that_one_only(app):

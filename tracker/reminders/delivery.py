@@ -19,9 +19,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import db
 from tracker.accounts.models import User
@@ -29,7 +28,7 @@ from tracker.db import utcnow
 from tracker.notifications import senders
 from tracker.notifications.diagnoses import said
 from tracker.notifications.models import NotificationSettings
-from tracker.reminders import claims, mail
+from tracker.reminders import claims, mail, transport
 from tracker.reminders.items import Query
 from tracker.reminders.models import Channel, MessageState, OutboxMessage, ReminderPreference
 from tracker.reminders.rules import RULES, Rule
@@ -228,13 +227,13 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
     groups = _emails(keep)
     claims.claim(keep, now)
     commit()
-    transport = mail.Transport()
+    relay = transport.Transport()
     handed = 0
     in_flight: tuple[list[OutboxMessage], Future[mail.Outcome]] | None = None
     try:
-        # One thread talks SMTP while this one composes the next e-mail: the server's answer
-        # is waited for during composing instead of after it. Only this thread touches the
-        # session; the other one gets finished e-mails, one at a time.
+        # One thread talks SMTP while this one composes the next e-mail and records the
+        # answer about the one before: each waits for the other less. Only this thread
+        # touches the session; the other one gets finished e-mails, one at a time.
         with ThreadPoolExecutor(max_workers=1) as smtp:
             for group in groups:
                 if not go_on():
@@ -253,19 +252,26 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
                     in_flight = _settle(in_flight, now, result, commit)
                     _answered(group, mail.Outcome(mail.FAILED, said("not_composed", repr(error))),
                               now, result, commit)
-                else:
-                    in_flight = _settle(in_flight, now, result, commit)
-                    in_flight = (group, smtp.submit(transport.deliver, email, recipient.email))
+                else:  # its envelope goes out while the answer before it is committed
+                    turn = transport.Turn()
+                    future = smtp.submit(relay.deliver, email, recipient.email, turn)
+                    try:
+                        _settle(in_flight, now, result, commit)
+                    except BaseException:
+                        turn.go(False)
+                        raise
+                    turn.go()
+                    in_flight = (group, future)
                 handed += 1
             _settle(in_flight, now, result, commit)
     finally:
-        transport.close()
+        relay.close()
     rest = [message for group in groups[handed:] for message in group]
     if rest:  # stopped: what was claimed and not tried goes back, due at once
         claims.give_back(rest)
         result.more = True
         result.stopped = True
-    result.unreachable = transport.broken is not None
+    result.unreachable = relay.broken is not None
     commit()
     return result
 
@@ -282,21 +288,8 @@ def _answered(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,
               result: SendResult, commit) -> None:
     sent: list[OutboxMessage] = []
     _record(group, outcome, now, result, sent)
-    _mark_sent(sent, now) if sent else _without_waiting_for_disk()  # the UPDATE says it too
+    claims.sent(sent, now) if sent else claims.without_waiting_for_disk()  # sent says it too
     commit()
-
-
-def _without_waiting_for_disk() -> None:
-    """On PostgreSQL, this transaction's commit returns once the server has it, without waiting
-    for it to reach the disk (`synchronous_commit`, for this transaction only): a durable
-    commit waits for an fsync (6-8 ms here), more than composing and sending an e-mail. A
-    sender killed after the commit loses nothing (the server has it); only a crash of the
-    database server itself may lose the last answers it had not yet written (at most three
-    times `wal_writer_delay`, 0.6 s by default), whose messages are then still claimed and sent
-    again once the claim ends, with the same Message-ID: duplicates, never a loss."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
 # The channels that go out through a sender of tracker/notifications/senders.py.
@@ -320,31 +313,6 @@ def _to_chat(group: list[OutboxMessage], choice: NotificationSettings | None, no
         log.exception("could not compose the notification to user %s", group[0].recipient_id)
         return mail.Outcome(mail.FAILED, said("not_composed", repr(error)))
     return senders.SENDERS[group[0].channel](choice, title, text, now)
-
-
-# Built once, in Core: building the statement and the ORM's bulk UPDATE path cost more than
-# running it, once per e-mail.
-_OUTBOX = OutboxMessage.__table__
-_SENT = (update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
-         .values(state=MessageState.SENT, sent_at=bindparam("now", type_=_OUTBOX.c.sent_at.type),
-                 attempts=_OUTBOX.c.attempts + 1, next_attempt_at=None, last_error=""))
-
-
-# PostgreSQL: the UPDATE does `_without_waiting_for_disk`'s SET LOCAL too (a round trip fewer).
-_SENT_NOT_WAITING = _SENT.where(text("set_config('synchronous_commit', 'off', true) IS NOT NULL"))
-
-
-def _mark_sent(messages: list[OutboxMessage], now: datetime) -> None:
-    """One UPDATE for the messages an e-mail carried (a digest: many), and the loaded objects
-    told what it wrote; on PostgreSQL its transaction's commit does not wait for the disk."""
-    connection = db.session.connection()
-    connection.execute(_SENT_NOT_WAITING if connection.dialect.name == "postgresql" else _SENT,
-                       {"ids": [m.id for m in messages], "now": now})
-    for message in messages:
-        for name, value in (("state", MessageState.SENT), ("sent_at", now),
-                            ("attempts", message.attempts + 1), ("next_attempt_at", None),
-                            ("last_error", "")):
-            set_committed_value(message, name, value)
 
 
 def _record(group: list[OutboxMessage], outcome: mail.Outcome, now: datetime,

@@ -1,14 +1,13 @@
-"""Composing a reminder e-mail in the recipient's language, and talking SMTP.
+"""Composing a reminder e-mail in the recipient's language, and the outcomes of handing one over
+(tracker/reminders/transport.py talks SMTP).
 
-Nothing here touches the database: `tracker.reminders.services.send` picks the messages,
+Nothing here touches the database: `tracker.reminders.delivery.send` picks the messages,
 hands them here and records what the server answered.
 """
 
 from __future__ import annotations
 
 import hashlib
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -275,7 +274,7 @@ def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: da
     ], text, html)
 
 
-# --- SMTP ---------------------------------------------------------------------------------------
+# --- What the server answered ------------------------------------------------------------------
 
 SENT, RETRY, FAILED = "sent", "retry", "failed"
 
@@ -285,103 +284,3 @@ class Outcome:
     result: str  # SENT, RETRY (temporary) or FAILED (permanent)
     answer: str = ""  # what the server said
     connection_lost: bool = False
-
-
-def _answer(code: int, message: bytes | str) -> str:
-    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
-    return f"{code} {text}".strip()
-
-
-def _by_code(code: int, answer: str) -> Outcome:
-    return Outcome(FAILED if 500 <= code < 600 else RETRY, answer)
-
-
-class Transport:
-    """One SMTP connection for a batch of messages, opened on first use, opened again when the
-    server closes it (a relay that takes N messages per connection)."""
-
-    def __init__(self) -> None:
-        self.config = current_app.config
-        self.smtp: smtplib.SMTP | None = None
-        # Once a connection can't be opened, the rest of the batch waits for the next attempt.
-        self.broken: Outcome | None = None
-        self.opened = 0  # connections opened: one, unless the server closed some
-
-    def open(self) -> None:
-        smtp = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30)
-        try:
-            if self.config["MAIL_USE_TLS"]:
-                smtp.starttls(context=ssl.create_default_context())
-            if self.config["MAIL_USERNAME"]:
-                smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
-        except Exception:
-            smtp.close()
-            raise
-        self.smtp = smtp
-        self.opened += 1
-
-    def deliver(self, email: bytes, to: str) -> Outcome:
-        """Hand one message over. A refusal of this recipient is permanent on 5xx, temporary
-        on 4xx. A connection the server closed before it had the message is opened again for
-        it; closed while the server was taking it, the message is retried later (it may have
-        arrived). A connection that can't be opened is temporary for this message and every
-        later one of the batch (`broken`)."""
-        if self.broken is not None:
-            return self.broken
-        for again in (False, True):
-            if self.smtp is None:
-                try:
-                    self.open()
-                except (OSError, smtplib.SMTPException) as error:
-                    self.broken = Outcome(RETRY, f"{type(error).__name__}: {error}",
-                                          connection_lost=True)
-                    return self.broken
-            outcome, handed = self._deliver(email, to)
-            if not (outcome.connection_lost and not handed) or again:
-                return outcome
-        raise AssertionError("unreachable")
-
-    def _deliver(self, email: bytes, to: str) -> tuple[Outcome, bool]:
-        """The outcome, and whether the server may have the message (DATA was under way)."""
-        assert self.smtp is not None
-        smtp, handed = self.smtp, False
-        try:
-            smtp.ehlo_or_helo_if_needed()
-            code, answer = smtp.mail(self.config["MAIL_FROM"])
-            if code == 421:  # the server is closing this connection: not about the message
-                return self._lost(_answer(code, answer)), False
-            if code != 250:
-                # Our sender address, not this recipient: temporary for the message.
-                smtp.rset()
-                return Outcome(RETRY, _answer(code, answer)), False
-            code, answer = smtp.rcpt(to)
-            if code == 421:
-                return self._lost(_answer(code, answer)), False
-            if code not in (250, 251):
-                smtp.rset()
-                return _by_code(code, _answer(code, answer)), False
-            handed = True
-            code, answer = smtp.data(email)
-            if code == 421:
-                return self._lost(_answer(code, answer)), True
-            if code != 250:
-                return _by_code(code, _answer(code, answer)), True
-        except smtplib.SMTPServerDisconnected as error:
-            return self._lost(str(error) or "server disconnected"), handed
-        except smtplib.SMTPResponseException as error:
-            return _by_code(error.smtp_code, _answer(error.smtp_code, error.smtp_error)), handed
-        except (OSError, smtplib.SMTPException) as error:
-            return self._lost(f"{type(error).__name__}: {error}"), handed
-        return Outcome(SENT), True
-
-    def _lost(self, answer: str) -> Outcome:
-        self.close()
-        return Outcome(RETRY, answer, connection_lost=True)
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                self.smtp.close()
-            self.smtp = None

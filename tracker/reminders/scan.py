@@ -9,6 +9,7 @@ service it flushes and never commits: the command or the job commits.
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -128,7 +129,9 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     For each rule and each open item, the latest rung of each audience that has fired by
     `as_of`; first rungs skip the users who turned the rule off. Scans take turns (one
     transaction at a time: `_take_turn`), so the keys a scan reads from the outbox are all
-    there are until it commits, and it inserts only the others.
+    there are until it commits, and it inserts only the others. Every rule's items and keys
+    are read first, then the rows are built as they are written: on PostgreSQL the server
+    stores the first rows while the later ones are being built.
     """
     with _collector_paused():
         _take_turn()
@@ -139,11 +142,10 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
                            default_locale=current_app.config["DEFAULT_LOCALE"],
                            domain=mail.mail_domain(), now=utcnow(),
                            adapter=current_app.url_map.bind("localhost"))
-        rows: list[tuple] = []  # in the order of COLUMNS
-        found = 0
-        for rule in RULES.values():
-            found += _scan_rule(rule, as_of, context, rows)
-        return ScanResult(as_of=as_of, found=found, new=_insert_new(rows))
+        reads = [read for rule in RULES.values()
+                 if (read := _read(rule, as_of)) is not None]
+        new = _insert_new(row for read in reads for row in _new_rows(read, context))
+        return ScanResult(as_of=as_of, found=sum(read.found for read in reads), new=new)
 
 
 @dataclass
@@ -159,29 +161,47 @@ class _Context:
     adapter: Any  # werkzeug's MapAdapter: the items' links
 
 
-def _scan_rule(rule: Rule, as_of: date, context: _Context, rows: list[tuple]) -> int:
-    """Append to `rows` the rule's occurrences due on `as_of` not in the outbox yet; return
-    how many are due, new or not.
+@dataclass
+class _Read:
+    """What one rule's part of a scan read: its open items, the rungs fired for each of their
+    deadlines, who turned the rule off, and the outbox's keys among those it would write."""
 
-    An item's keys are compared with those in the outbox as a set, in one step: a re-scan
-    that finds nothing new builds no row, no details, no link."""
+    rule: Rule
+    ladder: Ladder
+    items: list[Item]
+    fired: dict[date, list[tuple[Rung, str, bool]]]  # (rung, occurrence, is a first rung)
+    declined: set[int]
+    written: set[tuple[int, str, int]]
+    found: int = 0  # occurrences due, new or not: counted as the rows are built
+
+
+def _read(rule: Rule, as_of: date) -> _Read | None:
     ladder = ladder_of(rule)
     items = rule.items(Query(until=as_of + timedelta(days=ladder.lookahead), on=as_of))
     if not items:
-        return 0
+        return None
     # Thousands of items share a few hundred deadlines: each deadline's rungs once.
     fired = {deadline: [(rung, rung.occurrence(deadline), rung.audience is rule.first)
                         for rung in ladder.current(deadline, as_of)]
              for deadline in {item.deadline for item in items}}
-    declined = opted_out(rule)
     # The outbox's keys among those this scan would write: its items with a rung fired, at
     # the occurrences fired now (not the earlier rungs of the same items, sent already).
     written = _written(rule, [item.id for item in items if fired[item.deadline]],
                        {occurrence for rungs in fired.values() for _r, occurrence, _f in rungs})
+    return _Read(rule, ladder, items, fired, opted_out(rule), written)
+
+
+def _new_rows(read: _Read, context: _Context) -> Iterator[tuple]:
+    """The rule's occurrences due that are not in the outbox yet, as rows in the order of
+    COLUMNS; `read.found` counts those due, new or not, once they have all been yielded.
+
+    An item's keys are compared with those in the outbox as a set, in one step: a re-scan
+    that finds nothing new builds no row, no details, no link."""
+    rule, fired, declined, written = read.rule, read.fired, read.declined, read.written
     users, staff = context.users, context.staff
     seen: set[tuple[int, str, int]] = set()  # every occurrence due, new or not
     items_seen: set[int] = set()
-    for item in items:
+    for item in read.items:
         rungs = fired[item.deadline]
         # (item, occurrence, recipient) -> its rung; the first rung to name a key keeps it.
         due: dict[tuple[int, str, int], Rung] = {}
@@ -195,18 +215,17 @@ def _scan_rule(rule: Rule, as_of: date, context: _Context, rows: list[tuple]) ->
         seen.update(due)
         if due.keys() <= written:
             continue  # every one already in the outbox: no row to build
-        details = json.dumps(_details(item, ladder, context.adapter))
+        details = json.dumps(_details(item, read.ladder, context.adapter))
         for key, rung in due.items():
             if key in written:
                 continue
             item_id, occurrence, user_id = key
-            rows.append((
-                rule.name, item_id, occurrence, user_id, AUDIENCES[rung.audience],
-                item.deadline, rung.fire_on, item.project_id, details,
-                users[user_id] or context.default_locale, PENDING, 0, "", context.now,
-                mail.message_id(rule.name, item_id, occurrence, user_id, context.domain),
-                context.channels.get(user_id, EMAIL)))
-    return len(seen)
+            yield (rule.name, item_id, occurrence, user_id, AUDIENCES[rung.audience],
+                   item.deadline, rung.fire_on, item.project_id, details,
+                   users[user_id] or context.default_locale, PENDING, 0, "", context.now,
+                   mail.message_id(rule.name, item_id, occurrence, user_id, context.domain),
+                   context.channels.get(user_id, EMAIL))
+    read.found = len(seen)
 
 
 @contextmanager
@@ -265,11 +284,13 @@ def _written(rule: Rule, item_ids: list[int],
         return set(cursor.fetchall())
 
 
-def _insert_new(rows: list[tuple]) -> int:
+def _insert_new(rows: Iterator[tuple]) -> int:
     """Insert the rows (none of them in the outbox: `scan` read its keys after taking its
-    turn); return how many."""
-    if not rows:
+    turn) as they come; return how many."""
+    first = next(rows, None)
+    if first is None:
         return 0
+    rows = itertools.chain((first,), rows)
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         return _copy(connection, rows)
@@ -280,8 +301,8 @@ def _insert_new(rows: list[tuple]) -> int:
             .execution_options(preserve_rowcount=True))  # SQLAlchemy keeps it for INSERTs
     details: dict[str, dict] = {}  # the JSON column takes a dict: each item's decoded once
     new = 0
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = [dict(zip(COLUMNS, row, strict=True)) for row in rows[start:start + INSERT_CHUNK]]
+    while chunk := [dict(zip(COLUMNS, row, strict=True))
+                    for row in itertools.islice(rows, INSERT_CHUNK)]:
         for row in chunk:
             if row["details"] not in details:
                 details[row["details"]] = json.loads(row["details"])
@@ -290,15 +311,17 @@ def _insert_new(rows: list[tuple]) -> int:
     return new
 
 
-def _copy(connection, rows: list[tuple]) -> int:
+def _copy(connection, rows: Iterator[tuple]) -> int:
     """PostgreSQL: COPY the rows straight into the outbox, the cheapest way in for tens of
     thousands of rows (an INSERT of as many parameter sets costs seconds; COPY into a
     temporary table then INSERT ... ON CONFLICT, twice the work of this), in the binary format
-    (half the client's CPU of the text one). A key already there would fail the COPY and the
-    scan, never write a second row."""
+    (half the client's CPU of the text one), each row sent as it is built. A key already
+    there would fail the COPY and the scan, never write a second row."""
+    written = 0
     with closing(connection.connection.driver_connection.cursor()) as cursor, cursor.copy(
             f"COPY reminder_outbox ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(list(COLUMNS.values()))
         for row in rows:
             copy.write_row(row)
-    return len(rows)
+            written += 1
+    return written
