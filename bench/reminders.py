@@ -16,8 +16,9 @@ built on first use, differ in how many milestones are open and due around the sc
 Each run empties the outbox first (on PostgreSQL by TRUNCATE: a DELETE left every row dead in
 the table and its unique index, with the very keys the next run writes, and with autovacuum off
 on this server each run checked its keys against the dead rows of every earlier one, so the
-figures grew with each run on the same database). It prints the median over the runs. Targets on PostgreSQL:
-60,000-row scan <= 1 s and re-scan <= 0.3 s; full cycle (scan + send) <= 4 s.
+figures grew with each run on the same database). It prints the median over the runs.
+Targets on PostgreSQL: 60,000-row scan <= 1 s and re-scan <= 0.3 s; full cycle (scan + send)
+<= 4 s.
 """
 
 from __future__ import annotations

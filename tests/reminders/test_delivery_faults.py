@@ -24,8 +24,9 @@ from tests.reminders.conftest import Mailbox, SmtpServer, at, serving
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.notifications.diagnoses import explain
 from tracker.projects.lifecycle import Phase
-from tracker.reminders import delivery, scan, transport
+from tracker.reminders import delivery, mail, scan, transport
 from tracker.reminders.models import MessageState, OutboxMessage
 
 DAY = date(2026, 5, 12)  # three days before the milestones below are due
@@ -153,6 +154,13 @@ def test_when_an_answer_cannot_be_committed_the_next_e_mail_does_not_go(app):
         delivery.send_all(at(DAY), commit=slow_commits(events, fail_at=3))
     db.session.rollback()
     assert len(server.received) == 1  # the second e-mail's envelope went, its content never
+
+
+def test_an_e_mail_whose_turn_never_comes_is_not_handed_over(smtp):
+    outcome = transport.Transport().deliver(b"Subject: x\r\n\r\nbody\r\n", "pm@jitri.example",
+                                            transport.Turn(timeout=0.05))
+    assert outcome.result == mail.RETRY and not smtp.received
+    assert explain(outcome.answer).startswith("The message was not handed to the mail server")
 
 
 def test_a_connection_dropped_while_a_message_is_taken_retries_that_one_only(app):

@@ -27,6 +27,9 @@ DIAGNOSES: dict[str, Callable[[str], str]] = {
     "busy": lambda a: _("The platform is busy or its rate limit is reached: %(answer)s",
                         answer=a),
     "not_composed": lambda a: _("The message could not be written: %(answer)s", answer=a),
+    "not_handed": lambda a: _("The message was not handed to the mail server: the answer about "
+                              "the one before it could not be recorded in time. It is tried "
+                              "again later."),
     "app_unset": lambda a: _("WeCom application messages are not set up on this server "
                              "(WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET)."),
     "no_wecom_user": lambda a: _("The recipient has not given their WeCom account ID."),

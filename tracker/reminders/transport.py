@@ -10,6 +10,7 @@ import threading
 
 from flask import current_app
 
+from tracker.notifications.diagnoses import said
 from tracker.reminders.mail import FAILED, RETRY, SENT, Outcome
 
 
@@ -28,16 +29,17 @@ class Turn:
     content (DATA) only then, so a sender killed at any moment has at most one e-mail in doubt.
     `go(False)`, or no answer within the SMTP timeout, leaves it unsent."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = 30) -> None:
         self._given = threading.Event()
         self._go = False
+        self.timeout = timeout
 
     def go(self, go: bool = True) -> None:
         self._go = go
         self._given.set()
 
-    def wait(self, timeout: float = 30) -> bool:
-        return self._given.wait(timeout) and self._go
+    def wait(self) -> bool:
+        return self._given.wait(self.timeout) and self._go
 
 
 class Transport:
@@ -107,7 +109,7 @@ class Transport:
                 return _by_code(code, _answer(code, answer)), False
             if turn is not None and not turn.wait():
                 smtp.rset()
-                return Outcome(RETRY, "not handed over: the sender stopped"), False
+                return Outcome(RETRY, said("not_handed")), False
             handed = True
             code, answer = smtp.data(email)
             if code == 421:
