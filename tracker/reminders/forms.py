@@ -22,18 +22,26 @@ class CalendarDayForm(OneTime, Form):
                        description=_l("For example: National Day, or the State Council notice."))
 
 
-def preferences_form(per_item: bool, opted_out: set[str], formdata=None) -> Form:
-    """A choice of delivery, and a box per optional rule (ticked: the user wants it)."""
+class PreferencesForm(OneTime, Form):
+    """A choice of delivery, and a box per optional rule (`want_<rule>`, added below: ticked,
+    the user wants it). Sent twice (a double click) it saves once; the same choices sent
+    again later are saved again, which changes nothing: a box ticked, then unticked again, is
+    no resending."""
 
-    class PreferencesForm(Form):
-        delivery = RadioField(_l("How"), choices=[
-            SelectChoice("digest", _l("One message per run listing all my deadlines")),
-            SelectChoice("per_item", _l("One message per deadline")),
-        ], validators=[InputRequired()])
+    same_content_is_resent = False
+    delivery = RadioField(_l("How"), choices=[
+        SelectChoice("digest", _l("One message per run listing all my deadlines")),
+        SelectChoice("per_item", _l("One message per deadline")),
+    ], validators=[InputRequired()])
 
-    for rule in RULES.values():
-        if rule.optional:
-            setattr(PreferencesForm, f"want_{rule.name}", BooleanField(rule.label))
+
+for _rule in RULES.values():
+    if _rule.optional:
+        setattr(PreferencesForm, f"want_{_rule.name}", BooleanField(_rule.label))
+
+
+def preferences_form(per_item: bool, opted_out: set[str], formdata=None) -> PreferencesForm:
+    """The form filled with the user's preferences, or with what they sent."""
     data = {"delivery": "per_item" if per_item else "digest"}
     data.update({f"want_{name}": name not in opted_out
                  for name, rule in RULES.items() if rule.optional})

@@ -39,6 +39,9 @@ def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) ->
     preference = preferences_of(actor)
     db.session.add(preference)
     preference.per_item = per_item
+    # Read before the opt-outs' query flushes the row (and its history with it): a change of
+    # delivery alone was audited nowhere.
+    changes = audit.pending_changes(preference)
     before = opted_out_rules(actor)
     wanted = set(opted_out)
     for name in wanted - before:
@@ -47,7 +50,6 @@ def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) ->
         for row in db.session.scalars(select(ReminderOptOut).where(
                 ReminderOptOut.user_id == actor.id, ReminderOptOut.rule.in_(before - wanted))):
             db.session.delete(row)
-    changes = audit.pending_changes(preference)
     if before != wanted:
         changes["opted_out"] = [sorted(before), sorted(wanted)]
     db.session.flush()

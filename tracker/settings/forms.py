@@ -10,24 +10,29 @@ from wtforms.validators import InputRequired
 from tracker.display import history
 from tracker.settings.catalogue import CATALOGUE
 from tracker.web.fields import NumberField, Range
-from tracker.web.forms import Form, SeenVersion
+from tracker.web.forms import Form, OneTime, SeenVersion
 
 
-def settings_form(values: dict[str, Decimal | int], formdata=None) -> Form:
-    """A field per setting, named by its key: whole numbers for counts of days, decimals (two
-    places) for percentages."""
+class SettingsForm(SeenVersion, OneTime, Form):
+    """A field per setting (added below), named by its key: whole numbers for counts of days,
+    decimals (two places) for percentages."""
 
-    class SettingsForm(SeenVersion, Form):
-        def meanwhile_lines(self) -> list[dict]:
-            """Each setting saved meanwhile by its label, with its value then."""
-            return [{"at": line.at, "actor": line.actor, "action": line.action,
-                     "fields": [(line.name, change.after) for change in line.changes]}
-                    for line in history.describe(self.meanwhile)]
+    def meanwhile_lines(self) -> list[dict]:
+        """Each setting saved meanwhile by its label, with its value then."""
+        return [{"at": line.at, "actor": line.actor, "action": line.action,
+                 "fields": [(line.name, change.after) for change in line.changes]}
+                for line in history.describe(self.meanwhile)]
 
-    for key, definition in CATALOGUE.items():
-        field = IntegerField if definition.kind is int else NumberField
-        floor = ([Range(definition.minimum, message=definition.minimum_why)]
-                 if definition.minimum_why is not None else [])
-        setattr(SettingsForm, key, field(definition.label, validators=[
-            InputRequired(), *floor, Range(definition.minimum, definition.maximum)]))
+
+for _key, _definition in CATALOGUE.items():
+    setattr(SettingsForm, _key, (IntegerField if _definition.kind is int else NumberField)(
+        _definition.label, validators=[
+            InputRequired(),
+            *([Range(_definition.minimum, message=_definition.minimum_why)]
+              if _definition.minimum_why is not None else []),
+            Range(_definition.minimum, _definition.maximum)]))
+
+
+def settings_form(values: dict[str, Decimal | int], formdata=None) -> SettingsForm:
+    """The form filled with the settings' values, or with what was sent."""
     return SettingsForm(formdata=formdata, data=None if formdata else values)
