@@ -76,3 +76,28 @@ def test_the_conversion_preview_counts_what_the_dashboard_counts_as_converted(cl
     assert agreement.conversion.computation.converted == D("10000000.00")
     assert agreement.conversion.computation.shares_value == D("9999993.60")
     assert agreement.conversion.computation.fraction_unissued == D("6.40")
+
+
+def test_a_round_says_what_its_whole_shares_leave_over_in_both_languages(client):
+    """The newcomer's Series A: 10,000,000 shares at 120,000,000 pre-money, 12.00 a share;
+    8,000,000 buys 666,666 shares (7,999,992.00) and 2,000,000 buys 166,666 (1,999,992.00):
+    CN¥16.00 of the 10,000,000 raised buys no whole share, said on the confirmation and on
+    the round's page, as a conversion says its fraction."""
+    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    helpers.incorporate(company)
+    data = {"name": "Series A", "on_date": helpers.days_ago(1).isoformat(),
+            "pre_money": "120000000", "amount": "10000000",
+            "investors-0-name": "Suzhou Venture Capital", "investors-0-kind": "investor",
+            "investors-0-amount": "8000000", "investors-0-lead": "y",
+            "investors-1-name": "Wuxi Fund", "investors-1-kind": "investor",
+            "investors-1-amount": "2000000"}
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    preview = post(client, f"/companies/{company.id}/rounds/new", data).get_data(as_text=True)
+    said = "Fraction of a share not issued (stays with the company)</dt><dd>CN¥16.00"
+    assert said in preview
+    assert post(client, f"/companies/{company.id}/rounds/new",
+                dict(data, confirmed="1")).status_code == 302
+    assert said in client.get(f"/companies/{company.id}").get_data(as_text=True)
+    post(client, "/language", {"locale": "zh_CN", "next": "/"})
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert "不足一股部分，不发行（留在公司）</dt><dd>¥16.00" in page

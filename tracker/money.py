@@ -161,6 +161,13 @@ def value_of(shares: Decimal, price: Decimal) -> Decimal:
     return cents(shares * price)
 
 
+def unissued(amount: Decimal, shares: Decimal, price: Decimal) -> Decimal:
+    """What the fraction of a share `amount` did not buy at `price` would have cost: the
+    money paid for `shares` whole shares (`whole_shares`) beyond their value, to the fen. It
+    stays with the company: a conversion's and a round's confirmation and page say so."""
+    return amount - value_of(shares, price)
+
+
 @dataclass(frozen=True)
 class Conversion:
     """Disbursed money turned into shares, with every step of the computation."""
@@ -185,7 +192,7 @@ class Conversion:
     @property
     def fraction_unissued(self) -> Decimal:
         """What the fraction of a share that is never issued would have cost."""
-        return self.disbursed - self.shares_value
+        return unissued(self.disbursed, self.shares, self.price)
 
 
 def convert(disbursed: Decimal, round_price: Decimal, discount_pct: Decimal) -> Conversion:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import money
 from tracker.accounts.models import Role
 from tracker.companies.holder_models import HolderType, Shareholder
 from tracker.dates import PAST
@@ -301,6 +302,13 @@ class FinancingRound(Base):
     @property
     def new_shares(self) -> Decimal:
         return sum((i.entry.shares for i in self.investments), Decimal("0"))
+
+    @property
+    def fraction_unissued(self) -> Decimal:
+        """What the investors paid beyond their whole shares' value (each buys whole shares,
+        rounded down): it stays with the company, shown beside the round, never lost."""
+        return sum((money.unissued(i.amount, i.entry.shares, self.price_per_share)
+                    for i in self.investments), Decimal("0"))
 
     @property
     def lead(self) -> RoundInvestment | None:

@@ -65,6 +65,8 @@ def financing_round(company: Company, financing: FinancingRound) -> Preview:
         facts=[(_("Price per share"), price(financing.price_per_share)),
                (_("Shares outstanding before"), number(financing.shares_before)),
                (_("New shares issued"), number(issued)),
+               (_("Fraction of a share not issued (stays with the company)"),
+                money(financing.fraction_unissued)),
                (_("Post-money valuation"), money(ledger.post_money(financing)))],
         stakes=stake_rows(ledger.round_stakes(company, financing.id, financing.on_date)),
         columns=ROUND,
