@@ -15,8 +15,8 @@ checked against the services themselves by `test_every_reversal_the_services_all
   nothing later needs that reversal first.
 - `reverse_round` (companies): its investors' shares. An incentive pool may invest in a round
   (the round form offers every holder type), so a round whose investor was a pool, reversed
-  after a grant from it, is the same pair; NOT handled yet (`test_a_round_a_pool_invested_in`,
-  strict xfail).
+  after a grant from it, is the same pair, handled the same way: written in the grants file
+  as `reversal | round 2 | date | reason` (`test_a_round_a_pool_invested_in`).
 - `reverse_conversion` (companies): the fund's shares and the converted money; the funding
   file (earlier) holds the disbursement reversals that wait for it: 18c548f,
   `test_company_reversals.py`.
@@ -41,6 +41,7 @@ checked against the services themselves by `test_every_reversal_the_services_all
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -61,7 +62,7 @@ from tests.imports.test_empty_database import (
 )
 from tests.imports.test_projects import _setting
 from tracker import db
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, User
 from tracker.companies import corrections, deals
 from tracker.companies import services as companies
 from tracker.companies.lines import IssueLine
@@ -97,8 +98,9 @@ REVERSALS = {
 }
 # The pairs written in the later file's cell, and the test that shows each.
 HANDLED = {("funding.corrections.reverse_disbursement", "companies"),  # test_company_reversals
-           ("companies.corrections.reverse_entry", "incentive_grants")}  # below
-NOT_YET = {("companies.corrections.reverse_round", "incentive_grants")}  # xfail below
+           ("companies.corrections.reverse_entry", "incentive_grants"),  # below
+           ("companies.corrections.reverse_round", "incentive_grants")}  # below
+NOT_YET: set[tuple[str, str]] = set()
 
 
 def test_every_reversal_the_services_allow_is_placed():
@@ -151,20 +153,14 @@ def _round(admin, company, pool):
                                   amount=Decimal(3000000), lead=False)])
 
 
-def _round_trip(app, tmp_path, given, reverse) -> dict[str, bytes]:
-    """Shares given to the pool, options granted against them and forfeited, then the gift
-    reversed on the company's page; exported, imported into an empty database in the README's
-    order, exported again: the same files."""
+def round_trip(app, tmp_path, story: Callable[[User, Company, Shareholder], object]
+               ) -> dict[str, bytes]:
+    """The network up to its grants, then `story(admin, company, pool)` told as the pages tell
+    it; exported, imported into an empty database in the README's order, exported again: the
+    same files (returned, as first exported)."""
     admin, _pm = _setting()
     company, pool = _network(admin)
-    gift = given(admin, company, pool)
-    record = incentives.grant(admin, company, user=None, person_name="Zhao Liu",
-                              kind=GrantKind.OPTIONS, shares=Decimal(1500000),
-                              exercise_price=Decimal(1), pool_id=pool.id,
-                              granted_on=date(2022, 7, 1), vesting_start=date(2022, 7, 1),
-                              vesting_months=48, cliff_months=12)
-    incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
-    reverse(admin, gift)
+    story(admin, company, pool)
     db.session.flush()
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     email, name = admin.email, admin.name
@@ -187,6 +183,22 @@ def _round_trip(app, tmp_path, given, reverse) -> dict[str, bytes]:
                  if kind not in ("achievements", "ip_deals")}
     assert again == {k: v for k, v in exported.items() if k in again}
     return exported
+
+
+def _round_trip(app, tmp_path, given, reverse) -> dict[str, bytes]:
+    """Shares given to the pool, options granted against them and forfeited, then the gift
+    reversed on the company's page: the round trip."""
+    def story(admin, company, pool):
+        gift = given(admin, company, pool)
+        record = incentives.grant(admin, company, user=None, person_name="Zhao Liu",
+                                  kind=GrantKind.OPTIONS, shares=Decimal(1500000),
+                                  exercise_price=Decimal(1), pool_id=pool.id,
+                                  granted_on=date(2022, 7, 1), vesting_start=date(2022, 7, 1),
+                                  vesting_months=48, cliff_months=12)
+        incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
+        reverse(admin, gift)
+
+    return round_trip(app, tmp_path, story)
 
 
 def _leavings(exported) -> list[str]:
@@ -217,23 +229,33 @@ def test_shares_a_pool_was_given_reversed_after_its_options_were_forfeited_round
         else ["Fund Y", "Incentive pool"]), written
 
 
-@pytest.mark.xfail(strict=True, reason="a round a pool invested in, reversed after a grant "
-                   "from the pool, is written in the companies file: not handled yet")
 def test_a_round_a_pool_invested_in_reversed_after_its_options_were_forfeited_round_trips(
         app, tmp_path):
-    _round_trip(app, tmp_path, _round, lambda admin, financing: corrections.reverse_round(
-        admin, financing, date(2022, 9, 1), "never closed"))
+    """The round's reversal is the grant's, after its leaving; the companies file's rounds
+    show the round standing, at the number the reversal gives."""
+    exported = _round_trip(app, tmp_path, _round, lambda admin, financing: (
+        corrections.reverse_round(admin, financing, date(2022, 9, 1), "never closed")))
+    assert ("2022-08-01 | left before the cliff; reversal | round 2 | 2022-09-01 | "
+            "never closed") in _leavings(exported)
+    written = _cell(exported, "rounds")
+    assert "reversal" not in written
+    assert written.split("; ")[1].split(" | ")[:2] == ["Pool", "2022-06-01"], written
 
 
 def test_a_reversal_naming_no_standing_entry_of_the_companies_file_is_refused_named():
     admin, _pm = _setting()
     company, _pool = _network(admin)
     row = [company.uscc, "Chen Qi", "options", "5000", "1", "Incentive pool", "2022-03-01",
-           "2022-03-01", "48", "12", "", "", "", "",
-           "2023-01-01 | left; reversal | issue 7 | 2023-02-01 | never paid"]
-    chinese = [*row[:14], "2023-01-01 | left; 冲销 | 发行 7 | 2023-02-01 | never paid"]
-    for locale, said, written in (("en", "Later share issues", row),
-                                  ("zh_CN", "后续发行股份", chinese)):
+           "2022-03-01", "48", "12", "", "", "", ""]
+
+    def leaving(reversal):
+        return [*row, f"2023-01-01 | left; {reversal} | 2023-02-01 | never paid"]
+
+    for locale, said, written in (
+            ("en", "Later share issues", leaving("reversal | issue 7")),
+            ("zh_CN", "后续发行股份", leaving("冲销 | 发行 7")),
+            ("en", "Financing rounds", leaving("reversal | round 7")),
+            ("zh_CN", "融资轮次", leaving("冲销 | 轮次 7"))):
         with force_locale(locale):  # the importing person's language
             result = run(admin, "incentive_grants", [test_incentive_grants.KEYS, written])
             errors = [(r, str(c), str(m)) for r, c, m in result.errors]
@@ -241,6 +263,6 @@ def test_a_reversal_naming_no_standing_entry_of_the_companies_file_is_refused_na
         assert [(r, c) for r, c, _m in errors] == [
             (2, "Leaving" if locale == "en" else "离职")], errors
         assert said in errors[0][2] and company.name in errors[0][2], errors
-    badly = [*row[:14], "2023-01-01 | left; reversal | 1 | 2023-02-01 | never paid"]
+    badly = leaving("reversal | 1")
     result = run(admin, "incentive_grants", [test_incentive_grants.KEYS, badly])
     assert "reversal | issue 2 | 2022-09-01 | never paid" in result.errors[0][2], result.errors

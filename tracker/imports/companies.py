@@ -112,7 +112,11 @@ def _round(pieces: list[str]) -> Round:
 
 
 def round_records(company: Company) -> list:
-    return reversal_lines.with_reversals(company.rounds, lambda r: r.on_date)
+    """The rounds and their reversals, as the column numbers them; not a reversal that waited
+    for a grant from a pool that invested in the round (`ledger_lines.after_grant`: the
+    grants file writes it)."""
+    return [r for r in reversal_lines.with_reversals(company.rounds, lambda r: r.on_date)
+            if not isinstance(r, RoundReversal) or ledger_lines.after_grant(r) is None]
 
 
 def round_line(r: FinancingRound) -> Round:

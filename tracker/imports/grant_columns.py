@@ -37,7 +37,8 @@ INCENTIVE_GRANTS = Kind("incentive_grants", _l("Incentive grants"), (
     Column("leaving", _l("Leaving"),
            note=_l("Date left | reason, e.g. 2026-01-31 | moved to a university: what was "
                    "unvested returns to the pool; recorded after the exercises. After it, a "
-                   "reversal of shares the pool was given, recorded after this grant: "
-                   "reversal | issue 2 | 2026-03-01 | never paid (issue, transfer or holding "
-                   "and the entry's number in that cell of the companies file).")),
+                   "reversal of shares the pool was given (or of a round it invested in), "
+                   "recorded after this grant: reversal | issue 2 | 2026-03-01 | never paid "
+                   "(issue, transfer, holding or round and the entry's number in that cell of "
+                   "the companies file).")),
 ), key=("company", "person", "kind", "granted_on"))

@@ -120,9 +120,9 @@ def _pool_reversal(text: str) -> Elsewhere:
         said = None
     if not isinstance(said, Elsewhere):
         raise CellError(_("Write a reversal of the pool's shares after the leaving as reversal "
-                          "| issue, transfer or holding and its number in the companies file's "
-                          "cell | the date reversed | the reason, e.g. reversal | issue 2 | "
-                          "2022-09-01 | never paid."), "leaving")
+                          "| issue, transfer, holding or round and its number in the companies "
+                          "file's cell | the date reversed | the reason, e.g. reversal | issue 2 "
+                          "| 2022-09-01 | never paid."), "leaving")
     return said
 
 

@@ -29,6 +29,7 @@ from tracker.companies import holder_names
 from tracker.companies import services as companies
 from tracker.companies.forms import IssueForm, TransferForm
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType, ShareEntry
+from tracker.companies.reversal_models import RoundReversal
 from tracker.display import said
 from tracker.display.formatting import day, number
 from tracker.errors import DomainError, Invalid, Problems, Refused
@@ -185,20 +186,27 @@ def with_their_reversals(company: Company, entries: list[ShareEntry]) -> list[Sh
         e.reverses_id in ids and after_grant(e) is None)]
 
 
-def after_grant(entry: ShareEntry) -> IncentiveGrant | None:
+def after_grant(reversal: ShareEntry | RoundReversal) -> IncentiveGrant | None:
     """For the reversal of shares an incentive pool was given (issued at incorporation or
-    later, or transferred to it), recorded after a grant from that pool: the last such grant
-    (the last of them in the grants file, which lists grants as recorded). The grant may have
-    needed those shares (options granted against a top-up, forfeited, then the top-up
-    reversed), so the reversal is written in that grant's row of the grants file, after its
-    leaving, and recorded there, after the companies file (`tracker/imports/pool_reversals.py`);
-    None for any other entry."""
-    undone = entry.reverses
-    if undone is None or undone.to_holder.kind is not HolderType.INCENTIVE_POOL:
+    later, or transferred to it), or of a round an incentive pool invested in, recorded after
+    a grant from that pool: the last such grant (the last of them in the grants file, which
+    lists grants as recorded). The grant may have needed those shares (options granted against
+    a top-up, forfeited, then the top-up reversed), so the reversal is written in that grant's
+    row of the grants file, after its leaving, and recorded there, after the companies file
+    (`tracker/imports/pool_reversals.py`); None for any other reversal, and for the entries
+    of a round's reversal, which go with the round's (`RoundReversal`)."""
+    if isinstance(reversal, RoundReversal):
+        pools = {i.entry.to_holder_id for i in reversal.round.investments
+                 if i.entry.to_holder.kind is HolderType.INCENTIVE_POOL}
+    else:
+        undone = reversal.reverses
+        pools = {undone.to_holder_id} if undone is not None and undone.round_id is None and (
+            undone.to_holder.kind is HolderType.INCENTIVE_POOL) else set()
+    if not pools:
         return None
     return db.session.scalar(select(IncentiveGrant).where(
-        IncentiveGrant.pool_id == undone.to_holder_id,
-        IncentiveGrant.recorded_at < entry.recorded_at).order_by(IncentiveGrant.id.desc())
+        IncentiveGrant.pool_id.in_(pools),
+        IncentiveGrant.recorded_at < reversal.recorded_at).order_by(IncentiveGrant.id.desc())
         .limit(1))
 
 
