@@ -11,6 +11,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import install_gates, make_hq, make_user
@@ -222,3 +223,38 @@ def test_entries_recorded_reversed_and_recorded_again_on_one_day_come_round_trip
     other["recorded_order"] = "issues 1; issues 2; issues 3; transfers 1"
     result = run(admin, "companies", [header, list(other.values())])
     assert result.state is ImportState.DONE, result.errors
+
+
+@pytest.mark.parametrize(("reasons", "dates", "again", "written"), [
+    (("the split was wrong", "HQ paid less"), (1, 1), False,
+     "void | 2020-03-01 | HQ paid less"),
+    (("the split was wrong", "the split was wrong"), (1, 5), False,
+     "reversal | 2 | 2020-03-05 | the split was wrong"),
+    (("the split was wrong", "HQ paid less"), (1, 1), True,
+     "void | 2020-03-01 | HQ paid less; Team Li | team | 5000000 | ip | Pressure sensor | ; "
+     "JITRI | hq | 4000000")])
+def test_a_founders_table_reversed_line_by_line_round_trips(app, tmp_path, reasons, dates,
+                                                            again, written):
+    """Each line of the founders' table reversed on its own, not voided whole, with reasons
+    (or dates) of their own: the lines and their reversals come back, then the table entered
+    again, if it was. The last line left reversed on the table's date is the same entry as a
+    void of the table would write (a void reverses the lines that stand), and is written and
+    recorded as one."""
+    admin = _setting_with_projects()
+    company = _company(admin, "One by one", 5, "TEST-2019-0042")
+    companies.incorporate(admin, company, _table("6000000", "3000000")[:2], date(2020, 3, 1),
+                          Decimal("9000000"))
+    for line, reason, on in zip(list(company.entries), reasons, dates, strict=True):
+        corrections.reverse_entry(admin, line, date(2020, 3, on), reason)
+        db.session.expire_all()
+    if again:
+        companies.incorporate(admin, company, _table("5000000", "4000000")[:2],
+                              date(2020, 3, 10), Decimal("9000000"))
+
+    exported, voids = _round_trip(app, tmp_path, admin)
+    header, row = _rows(exported["companies"])[:2]
+    cell = dict(zip(header, row, strict=True))
+    assert cell["holdings"] == (
+        "Team Li | team | 6000000 | ip | Pressure sensor | ; JITRI | hq | 3000000; "
+        f"reversal | 1 | 2020-03-01 | {reasons[0]}; {written}")
+    assert voids == (["HQ paid less"] if written.startswith("void") else [])
