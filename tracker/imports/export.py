@@ -38,7 +38,7 @@ from tracker.imports.companies import recorded_order, recorded_rounds
 from tracker.imports.company_events import recorded_conversions, recorded_exit
 from tracker.imports.contracts import recorded_payments
 from tracker.imports.funding_cells import recorded_co_funder_payments, recorded_disbursements
-from tracker.imports.incentive_grants import recorded_exercises, recorded_leaving
+from tracker.imports.grant_cells import recorded_exercises, recorded_leaving
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.incentives.models import IncentiveGrant
 from tracker.milestones.models import Milestone
@@ -277,17 +277,19 @@ def _exit(line: tuple) -> str:
 
 
 def _incentive_grants() -> Iterator[list]:
-    """Each grant with its exercises that stand and its leaving: with the companies file, whose
-    transfers are those typed in, the ledger whole (T21)."""
+    """Each grant with its exercises and its leaving, their reversals too: with the companies
+    file, whose transfers are those typed in, the ledger whole (T21)."""
     emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
     for g in db.session.scalars(select(IncentiveGrant).options(
             selectinload(IncentiveGrant.company), selectinload(IncentiveGrant.pool),
-            selectinload(IncentiveGrant.all_exercises)).order_by(IncentiveGrant.id)):
+            selectinload(IncentiveGrant.all_exercises),
+            selectinload(IncentiveGrant.leaving_reversals)).order_by(IncentiveGrant.id)):
         yield [g.company.uscc or g.company.name,
                emails[g.user_id] if g.user_id else g.person_name, g.kind, g.shares,
                g.exercise_price, g.pool.shown_name, g.granted_on, g.vesting_start,
                g.vesting_months, g.cliff_months, g.lock_up_until, g.exercise_window_days, g.note,
-               "; ".join(f"{on.isoformat()} | {_text(n)}" for on, n in recorded_exercises(g)),
+               reversal_lines.written(recorded_exercises(g),
+                                      lambda done: f"{done[0].isoformat()} | {_text(done[1])}"),
                reversal_lines.written(recorded_leaving(g),
                                       lambda left: f"{left[0].isoformat()} | {left[1]}")]
 

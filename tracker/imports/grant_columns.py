@@ -33,12 +33,14 @@ INCENTIVE_GRANTS = Kind("incentive_grants", _l("Incentive grants"), (
     Column("exercises", _l("Exercises"),
            note=_l("Options exercised: date | number, separated by semicolons, e.g. "
                    "2025-03-01 | 20000; 2025-09-01 | 10000. Each moves the shares from the "
-                   "pool to the person.")),
+                   "pool to the person. One reversed on the grant's page: reversal | 1 | "
+                   "2025-03-05 | typed twice (its number in this cell), after it.")),
     Column("leaving", _l("Leaving"),
            note=_l("Date left | reason, e.g. 2026-01-31 | moved to a university: what was "
-                   "unvested returns to the pool; recorded after the exercises. After it, a "
-                   "reversal of shares the pool was given (or of a round it invested in), "
-                   "recorded after this grant: reversal | issue 2 | 2026-03-01 | never paid "
-                   "(issue, transfer, holding or round and the entry's number in that cell of "
-                   "the companies file).")),
+                   "unvested returns to the pool; recorded after the exercises. The leaving "
+                   "reversed: reversal | 1 | 2026-02-10 | did not leave, after which it may "
+                   "be written again. After it, a reversal of shares the pool was given (or "
+                   "of a round it invested in), recorded after this grant: reversal | issue 2 "
+                   "| 2026-03-01 | never paid (issue, transfer, holding or round and the "
+                   "entry's number in that cell of the companies file).")),
 ), key=("company", "person", "kind", "granted_on"))

@@ -8,9 +8,10 @@ A grant is found again by its company, person, instrument and grant date. Its ve
 lock-up, exercise window and note have a correction page, so a changed row corrects them as
 that page would (`update_grant`, with its refusals); what was granted (the pool, the number,
 the price) is not changed by an import. Exercises and a leaving are never edited (one recorded
-by mistake is reversed on the grant's page): a re-import changes nothing, the exercises the file
-adds are recorded in date order and then its leaving, and a recorded one the file changes or
-drops is refused, naming it.
+by mistake is reversed on the grant's page, and the cell writes that reversal after it): a
+re-import changes nothing, the exercises the file adds are recorded in date order and then its
+leaving, and a recorded one the file changes or drops is refused, naming it
+(`tracker/imports/grant_cells.py`).
 
 The companies import leaves the incentive plan's movements on the ledger to this one (its
 transfers are those typed in): together they bring a company's cap table across whole, the
@@ -20,11 +21,9 @@ shares people hold from a grant of shares or exercised options included (T21).
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts.models import User
@@ -32,21 +31,25 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems
-from tracker.imports import grant_columns, ledger_lines, pool_reversals, reversal_lines
+from tracker.imports import grant_cells, grant_columns
 from tracker.imports.adapters import Adapter
-from tracker.imports.cells import CellError, iso_date
-from tracker.imports.reversal_lines import Elsewhere
+from tracker.imports.cells import CellError
+from tracker.imports.grant_cells import (
+    describe_exercise,
+    describe_leaving,
+    exercises,
+    leaving,
+    recorded_exercises,
+    recorded_leaving,
+)
 from tracker.incentives import services
-from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantForm
+from tracker.incentives.forms import GrantForm
 from tracker.incentives.models import IncentiveGrant
 from tracker.organisations import uscc
 
 GRANTED = ("pool_id", "user_id", "person_name", "kind", "shares", "exercise_price",
            "granted_on")
 FIELDS = (*GRANTED, *services.EDITABLE)
-
-Exercise = tuple[date, Decimal]  # exercised on, options
-Leaving = tuple[date, str]  # left on, reason
 
 
 def company_named(text: str) -> Company | None:
@@ -70,82 +73,6 @@ def person_named(text: str) -> User | None:
         raise CellError(_("No user has the e-mail %(email)s: import users first, or give the "
                           "person's name.", email=text), "person")
     return found
-
-
-def exercises(text: str) -> list[Exercise]:
-    """'2025-03-01 | 20000; 2025-09-01 | 10000' read by the exercise form, as its page reads
-    it."""
-    found = []
-    for pieces in ledger_lines.entries(text):
-        if len(pieces) != 2:
-            raise CellError(_("Write each exercise as date | number, e.g. 2025-03-01 | 20000."),
-                            "exercises")
-        form = ExerciseForm(formdata=MultiDict({"on_date": iso_date(pieces[0]),
-                                                "shares": ledger_lines.AMOUNT.sub("",
-                                                                                  pieces[1])}))
-        if not form.validate():
-            raise CellError(_("%(entry)s: %(problem)s", entry=pieces[0],
-                              problem=ledger_lines.form_errors(form)), "exercises")
-        found.append((form.on_date.data, form.shares.data))
-    return found
-
-
-def leaving(text: str) -> list[Leaving | Elsewhere]:
-    """'2026-01-31 | moved to a university' read by the leaving form (none: []); after it, a
-    reversal of shares the pool was given that waited for the grant
-    (`tracker/imports/pool_reversals.py`): 'reversal | issue 2 | 2026-03-01 | never paid'."""
-    found: list[Leaving | Elsewhere] = []
-    for part in ledger_lines.PARTS.split(text):
-        if not part.strip():
-            continue
-        if reversal_lines.is_reversal(part):
-            found.append(_pool_reversal(part))
-            continue
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) != 2 or found:
-            raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
-                              "| moved to a university."), "leaving")
-        form = ForfeitForm(formdata=MultiDict({"left_on": iso_date(pieces[0]),
-                                               "reason": pieces[1]}))
-        if not form.validate():
-            raise CellError(ledger_lines.form_errors(form), "leaving")
-        found.append((form.left_on.data, form.reason.data.strip()))
-    return found
-
-
-def _pool_reversal(text: str) -> Elsewhere:
-    try:
-        said = reversal_lines.read(text, "leaving", 1, [], pool_reversals.NAMED)
-    except CellError:
-        said = None
-    if not isinstance(said, Elsewhere):
-        raise CellError(_("Write a reversal of the pool's shares after the leaving as reversal "
-                          "| issue, transfer, holding or round and its number in the companies "
-                          "file's cell | the date reversed | the reason, e.g. reversal | issue 2 "
-                          "| 2022-09-01 | never paid."), "leaving")
-    return said
-
-
-def recorded_exercises(record: IncentiveGrant) -> list[Exercise]:
-    """The exercises that stand, in date order, as the column writes them."""
-    return [(e.on_date, e.shares) for e in record.exercises]
-
-
-def recorded_leaving(record: IncentiveGrant) -> list[Leaving | Elsewhere]:
-    """The leaving, then the reversals of the pool's shares that waited for the grant."""
-    return ([(record.left_on, record.forfeit_reason)] if record.left_on else []) + (
-        pool_reversals.written_in(record))
-
-
-def describe_exercise(entry: Exercise) -> str:
-    return _("The exercise of %(n)s options on %(date)s", n=number(entry[1]),
-             date=day(entry[0]))
-
-
-def describe_leaving(entry: Leaving | Elsewhere) -> str:
-    if isinstance(entry, Elsewhere):
-        return _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
-    return _("The leaving on %(date)s", date=day(entry[0]))
 
 
 def _not_redated(company: Company, values: dict) -> None:
@@ -288,22 +215,15 @@ class IncentiveGrants(Adapter):
             if any(values[f] != getattr(obj, f) for f in services.EDITABLE):
                 services.update_grant(actor, obj, **{f: values[f] for f in services.EDITABLE})
         problems = Problems()  # every problem of the row at once, each in its column
-        new_exercises = ledger_lines.added(wanted_exercises, recorded_exercises(record),
-                                           "exercises", describe_exercise, problems)
-        new_leaving = ledger_lines.added(wanted_leaving, recorded_leaving(record), "leaving",
-                                         describe_leaving, problems)
+        found_exercises = grant_cells.compared(
+            wanted_exercises, recorded_exercises(record), "exercises", describe_exercise,
+            problems)
+        found_leaving = grant_cells.compared(wanted_leaving, recorded_leaving(record),
+                                             "leaving", describe_leaving, problems)
         if not problems:
-            for on, shares in sorted(new_exercises):
-                ledger_lines.recorded(lambda on=on, shares=shares: services.exercise(
-                    actor, record, on, shares), "exercises", describe_exercise((on, shares)),
-                    problems)
+            grant_cells.record_exercises(actor, record, wanted_exercises, found_exercises,
+                                         problems)
         if not problems:
-            for left_on, reason in [e for e in new_leaving if not isinstance(e, Elsewhere)]:
-                ledger_lines.recorded(lambda left_on=left_on, reason=reason: services.forfeit(
-                    actor, record, left_on, reason), "leaving",
-                    describe_leaving((left_on, reason)), problems)
-        for entry in [e for e in new_leaving if isinstance(e, Elsewhere)]:
-            if not problems:
-                pool_reversals.record(actor, record.company, entry, problems)
+            grant_cells.record_leaving(actor, record, wanted_leaving, found_leaving, problems)
         problems.raise_any()
         return record

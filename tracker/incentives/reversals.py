@@ -41,9 +41,11 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
-def reverse_exercise(actor: User, done: OptionExercise, reason: str) -> ExerciseReversal:
+def reverse_exercise(actor: User, done: OptionExercise, reason: str,
+                     on: date | None = None) -> ExerciseReversal:
     """The exercise never was: its shares go back to the pool, its options are outstanding
-    again."""
+    again. Dated the day it is recorded, as on the grant's page; `on` is the day an import
+    gives, of a reversal recorded then (`tracker/imports/grant_cells.py`)."""
     require_manager(actor)
     grant = done.grant
     company = grant.company
@@ -51,7 +53,7 @@ def reverse_exercise(actor: User, done: OptionExercise, reason: str) -> Exercise
     db.session.expire(done, ["reversal"])
     if (said := done.refusal()) is not None:
         raise Refused(said)
-    on = today()
+    on = today() if on is None else on
     reason = reversals.check("reason", done.on_date, on, reason)
     before = grant.exercised()
     entry = corrections.reversal_of(actor, done.entry, on, reason)
@@ -69,15 +71,17 @@ def reverse_exercise(actor: User, done: OptionExercise, reason: str) -> Exercise
     return record
 
 
-def reverse_leaving(actor: User, grant: IncentiveGrant, reason: str) -> LeavingReversal:
-    """The person did not leave: the grant is restored as it was before the leaving."""
+def reverse_leaving(actor: User, grant: IncentiveGrant, reason: str,
+                    on: date | None = None) -> LeavingReversal:
+    """The person did not leave: the grant is restored as it was before the leaving. Dated as
+    `reverse_exercise` is."""
     require_manager(actor)
     company = grant.company
     db.session.refresh(company, with_for_update=True)
     db.session.refresh(grant)
     if (said := grant.leaving_refusal()) is not None:
         raise Refused(said)
-    on = today()
+    on = today() if on is None else on
     reason = reversals.check("reason", grant.left_on, on, reason)
     left_on, returned = grant.left_on, grant.forfeit_entry
     record = LeavingReversal(
