@@ -66,7 +66,7 @@ def _decision():
     review = gate_helpers.submit(project)
     decision = gate_helpers.go(review)
     return "gate.correct", lambda: decisions.correct_decision(
-        review.chair, decision, review.version, Outcome.GO)
+        review.chair, decision, review.version, Outcome.GO, reason="Recorded wrongly")
 
 
 def _conditional_decision():
@@ -79,7 +79,7 @@ def _conditional_decision():
     _commit()
     return "gate.correct", lambda: decisions.correct_decision(
         review.chair, decision, review.version, Outcome.CONDITIONAL_GO,
-        rationale=" Sound plan ", conditions=[{"text": "Add a co-funder ",
+        reason="Recorded wrongly", rationale=" Sound plan ", conditions=[{"text": "Add a co-funder ",
                                                "owner": project.pm, "due_date": due}])
 
 
@@ -270,6 +270,7 @@ def test_every_correction_service_is_in_the_table():
                 if "actor" in arguments and "reason" in arguments:
                     found.add(f"tracker/{path.relative_to(root).as_posix()}:{node.name}")
     covered = {
+        "tracker/gates/decisions.py:correct_decision",
         "tracker/gates/corrections.py:correct_scores",
         "tracker/gates/corrections.py:correct_declaration",
         "tracker/funding/amendments.py:save_agreement",
@@ -299,7 +300,8 @@ def test_a_gate_decision_corrected_to_itself_is_refused_beside_the_form(client):
     login(client, review.chair)
     path = f"/decisions/{decision.id}/correct"
     data = {"outcome": "go", "version": str(review.version),
-            "target_phase": decision.target_phase.value, "rationale": "Sound plan"}
+            "target_phase": decision.target_phase.value, "rationale": "Sound plan",
+            "reason": "Recorded wrongly"}
     response = post(client, path, data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)

@@ -129,12 +129,14 @@ def test_a_correction_keeps_the_conclusion_and_may_change_the_ratio():
                              conclusion=Conclusion.PASSED, completion_ratio=Decimal("80"))
     db.session.commit()
     corrected = decisions.correct_decision(review.chair, first, review.version, Outcome.GO,
+                                           reason="Recorded wrongly",
                                            conclusion=Conclusion.PASSED,
                                            completion_ratio=Decimal("85"))
     assert (corrected.conclusion, corrected.completion_ratio) == (Conclusion.PASSED,
                                                                  Decimal("85"))
     with pytest.raises(Invalid):  # a failed acceptance would end the project: not a correction
         decisions.correct_decision(review.chair, corrected, review.version, Outcome.KILL,
+                                   reason="Recorded wrongly",
                                    conclusion=Conclusion.FAILED, completion_ratio=Decimal("20"),
                                    rationale="x")
     assert project.phase is Phase.INVESTMENT_DECISION

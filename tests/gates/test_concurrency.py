@@ -122,7 +122,8 @@ def test_two_corrections_at_once_record_exactly_one_and_the_other_gets_a_409(app
                 both_loaded.wait(timeout=10)
                 if "conditions" in fields:
                     fields["conditions"][0]["owner"] = actor
-                decisions.correct_decision(actor, decision, version, outcome, **fields)
+                decisions.correct_decision(actor, decision, version, outcome,
+                                           reason="Recorded wrongly", **fields)
                 db.session.commit()
                 results[name] = "recorded"
             except Refused as refused:

@@ -312,7 +312,8 @@ def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_d
     _commit()
     # The decision's correction is refused now, so it is not what the evaluator is told to ask.
     with pytest.raises(Refused, match="moved on"):
-        decisions.correct_decision(chair, decision, review.version, Outcome.GO)
+        decisions.correct_decision(chair, decision, review.version, Outcome.GO,
+                                   reason="Recorded wrongly")
     db.session.rollback()
     said = scores_refusal(review.member(third))
     assert "moved on since" in said and "correction of the decision" not in said

@@ -41,4 +41,5 @@ def test_condition_rows_are_refused_for_an_outcome_other_than_conditional_go(own
     decision = gates.decide(review.chair, review, review.version, Outcome.GO)
     with pytest.raises(Invalid, match="CONDITIONAL GO only"):
         gates.correct_decision(review.chair, decision, review.version, Outcome.GO,
+                               reason="Recorded wrongly",
                                rationale="typo", conditions=[row])

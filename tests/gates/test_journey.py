@@ -287,6 +287,7 @@ def test_a_failed_must_meet_refuses_go_even_overridden_and_allows_a_conditional_
     assert decision.outcome is Outcome.CONDITIONAL_GO
     with pytest.raises(Invalid, match="Must-meet criterion not met"):
         decisions.correct_decision(a, decision, review.version, Outcome.GO,
+                                   reason="Recorded wrongly",
                                    override_reason="Waived")
 
 
@@ -324,7 +325,7 @@ def test_decisions_are_never_edited_a_correction_supersedes():
     assert len(snapshot["panel"]) == 3 and snapshot["panel"][0]["declaration"] == "none"
     chair = review.chair
     corrected = decisions.correct_decision(
-        chair, original, review.version, Outcome.CONDITIONAL_GO,
+        chair, original, review.version, Outcome.CONDITIONAL_GO, reason="Recorded wrongly",
         conditions=[{"text": "Add a co-funder", "owner": project.pm,
                      "due_date": today() + timedelta(days=20)}])
     _commit()
@@ -334,9 +335,11 @@ def test_decisions_are_never_edited_a_correction_supersedes():
     kept = db.session.get(GateDecision, original.id)
     assert kept.outcome is Outcome.GO and kept.snapshot == snapshot
     with pytest.raises(Invalid, match="another phase"):
-        decisions.correct_decision(chair, corrected, review.version, Outcome.KILL, rationale="x")
+        decisions.correct_decision(chair, corrected, review.version, Outcome.KILL,
+                                   reason="Recorded wrongly", rationale="x")
     with pytest.raises(Refused, match="superseded"):
-        decisions.correct_decision(chair, original, review.version, Outcome.GO)
+        decisions.correct_decision(chair, original, review.version, Outcome.GO,
+                                   reason="Recorded wrongly")
 
 
 def test_conditions_are_owned_dated_and_confirmed():
@@ -432,6 +435,7 @@ def test_a_hold_corrected_to_recycle_is_refused_as_another_phase():
     decision = helpers.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=30))
     with pytest.raises(Invalid, match="another phase"):
         decisions.correct_decision(review.chair, decision, review.version, Outcome.RECYCLE,
+                                   reason="Recorded wrongly",
                                rework_due=today() + timedelta(days=20))
 
 
@@ -518,7 +522,7 @@ def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_ke
         {"text": "Name a deputy PM", "owner": project.pm, "due_date": due}])
     kept, dropped = original.conditions
     corrected = decisions.correct_decision(
-        review.chair, original, review.version, Outcome.CONDITIONAL_GO,
+        review.chair, original, review.version, Outcome.CONDITIONAL_GO, reason="Recorded wrongly",
         conditions=[{"text": kept.text, "owner": kept.owner, "due_date": kept.due_date}])
     _commit()
     assert {c.state for c in original.conditions} == {ConditionState.SUPERSEDED}

@@ -159,11 +159,47 @@ def test_a_correction_from_the_page_keeps_both_decisions_visible(client):
     login(client, review.chair)
     response = post(client, f"/decisions/{first.id}/correct", {
         "outcome": "go", "version": str(review.version), "target_phase": "contract_research",
-        "rationale": "Corrected: the rationale was missing"})
+        "rationale": "Corrected: the rationale was missing",
+        "reason": "The rationale was left out"})
     assert response.status_code == 302
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "Superseded" in page and "Correction" in page
     assert "Corrected: the rationale was missing" in page
+    assert "Reason for the correction" in page and "The rationale was left out" in page
+
+
+def test_a_decision_is_corrected_only_with_a_reason_kept_on_the_page_and_in_history(client):
+    """Every correction carries a reason (issue 9 point 5): a CONDITIONAL GO corrected to GO
+    without one is refused beside the field and nothing is written; with one, the reason is
+    stored with the correction, and shown on the review page and in the decision's history."""
+    project = make_project()
+    review = helpers.submit(project)
+    first = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
+        {"text": "Hire a test engineer", "owner": project.pm,
+         "due_date": today() + timedelta(days=10)}])
+    login(client, review.chair)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    form = page[page.index(f"/decisions/{first.id}/correct"):]
+    assert 'name="reason"' in form and "Why the decision was wrong" in form
+    data = {"outcome": "go", "version": str(review.version), "target_phase": "contract_research"}
+    refused = post(client, f"/decisions/{first.id}/correct", data)
+    assert refused.status_code == 400
+    assert "Say why the record is corrected." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert review.current_decision.id == first.id
+    done = post(client, f"/decisions/{first.id}/correct",
+                {**data, "reason": "The condition was met before the meeting"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    corrected = review.current_decision
+    assert corrected.correction_reason == "The condition was met before the meeting"
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "The condition was met before the meeting" in page
+    hq = client.application.test_client()
+    login(hq, make_user(Role.HQ_ADMIN))
+    history = hq.get(f"/history/gate_decisions/{corrected.id}").get_data(as_text=True)
+    assert "Reason for the correction" in history
+    assert "The condition was met before the meeting" in history
 
 
 def test_my_reviews_soonest_due_first_and_awaiting_for_hq(client):
@@ -262,7 +298,7 @@ def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(c
     form = {"outcome": "conditional_go", "version": str(review.version),
             "target_phase": "contract_research", "rationale": "Promising, with a co-funder",
             "conditions-0-text": "Add a co-funder", "conditions-0-owner_id": str(project.pm_id),
-            "conditions-0-due_date": due.isoformat()}
+            "conditions-0-due_date": due.isoformat(), "reason": "The co-funder was agreed"}
     assert post(client, f"/decisions/{decision.id}/correct", form).status_code == 302
     db.session.expire_all()
     corrected = review.current_decision
@@ -299,7 +335,7 @@ def test_a_refused_correction_opens_the_section_that_shows_its_error(client):
     assert '<details class="panel no-print">' in page  # folded while unused
     for outcome, status in (("kill", 400), ("go", 409)):
         data = {"outcome": outcome, "version": str(review.version), "rationale": "Typo fixed",
-                "target_phase": "contract_research"}
+                "target_phase": "contract_research", "reason": "A typo"}
         if status == 409:
             data["version"] = str(review.version - 1)  # a stale copy of the page
         response = post(client, f"/decisions/{first.id}/correct", data)
@@ -307,3 +343,21 @@ def test_a_refused_correction_opens_the_section_that_shows_its_error(client):
         page = response.get_data(as_text=True)
         assert '<details class="panel no-print" open>' in page, outcome
         assert "Typo fixed" in page
+
+
+def test_who_records_and_who_corrects_the_decision_is_said_to_those_who_cannot(client):
+    """The HQ admin opening an open review can't record its decision: the page says the
+    chair records it; an evaluator who isn't the chair, once it is decided, reads who corrects
+    it."""
+    review = helpers.submit(make_project())
+    chair, member, _third = helpers.name_panel(review)
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert (f"The panel chair, {chair.name}, records the decision once {review.quorum} "
+            "evaluators have submitted their scores.") in page
+    helpers.go(review)
+    evaluator = client.application.test_client()
+    login(evaluator, member)
+    page = evaluator.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "The panel chair or an HQ admin corrects the decision in force" in page
+    assert "records the decision once" not in page  # decided: nobody records it now

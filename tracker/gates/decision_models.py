@@ -153,6 +153,8 @@ class GateDecision(Base):
     target_phase: Mapped[Phase | None] = mapped_column(str_enum(Phase, "target_phase"))
     rationale: Mapped[str] = mapped_column(Text, default="")
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why a correction was made ('' on a first decision; `correct_decision` requires it).
+    correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     revisit_date: Mapped[date | None]  # HOLD
     rework_due: Mapped[date | None]  # RECYCLE
     weighted_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker import corrections, db
+from tracker import corrections, db, reversals
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date, today
@@ -199,6 +199,7 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
         project_id=review.project_id, outcome=outcome,
         target_phase=target, rationale=fields.get("rationale", "").strip(),
         override_reason=fields.get("override_reason", "").strip(),
+        correction_reason=fields.get("correction_reason", ""),
         revisit_date=fields.get("revisit_date") if outcome is Outcome.HOLD else None,
         rework_due=fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
         weighted_score=scoring.weighted_score(review), snapshot=scoring.snapshot(review),
@@ -250,8 +251,9 @@ def _flush_or_conflict() -> None:
 
 
 def correct_decision(actor: User, decision: GateDecision, expected_version: int,
-                     outcome: Outcome, **fields: Any) -> GateDecision:
-    """A correction: a new decision that supersedes `decision`; both stay visible.
+                     outcome: Outcome, *, reason: str, **fields: Any) -> GateDecision:
+    """A correction: a new decision that supersedes `decision`, with the reason it was made
+    (every correction carries one); both stay visible.
 
     It may change the outcome only where the project's phase stays what the decision made it
     (GO and CONDITIONAL GO, say, or corrected dates and conditions).
@@ -274,6 +276,7 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
                                   "the decision it corrects: record an outcome that leads to "
                                   "the same phase."))
     _check_conditions(outcome, fields.get("conditions") or [], problems)
+    fields["correction_reason"] = reversals.stated(problems, reason)
     problems.raise_any()
     if decision.recorded_again(outcome, target, fields):
         raise corrections.unchanged()

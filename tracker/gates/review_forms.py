@@ -27,7 +27,7 @@ from tracker.gates.models import (
     outcomes_at,
 )
 from tracker.projects.lifecycle import Phase
-from tracker.web.corrections import reason_field
+from tracker.web.corrections import SUPERSEDED, reason_field
 from tracker.web.fields import DateField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -165,6 +165,8 @@ class DecisionForm(OneTime, Form):
     rework_due = DateField(_l("Rework due date (RECYCLE)"), validators=[Optional()])
     conditions = FieldList(FormField(ConditionRow), min_entries=CONDITION_ROWS,
                            max_entries=CONDITION_ROWS)
+    # Shown when the form corrects the decision in force: the service requires it there.
+    reason = reason_field(SUPERSEDED, required=False)
 
     def __init__(self, *args, targets=(), owners=(), acceptance=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -286,7 +286,8 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
     review = load_review(decision.review_id)
     return _record_decision(
         review,
-        lambda user, *args, **fields: decisions.correct_decision(user, decision, *args, **fields),
+        lambda user, *args, **fields: decisions.correct_decision(
+            user, decision, *args, reason=request.form.get("reason", ""), **fields),
         _("Decision corrected; the earlier decision stays visible as superseded."))
 
 
