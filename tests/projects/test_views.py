@@ -114,7 +114,7 @@ def test_submitting_needs_the_deliverables_and_then_opens_gate_one(client):
     assert response.status_code == 302
     db.session.refresh(project)
     assert project.phase is Phase.PROPOSAL_REVIEW
-    assert client.get(f"/projects/{project.id}/edit").status_code == 403
+    assert client.get(f"/projects/{project.id}/edit").status_code == 409
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "申报书 2026.pdf" in page
     # Pressed again from a page left open: told it is submitted, not what gate 2 will need.
@@ -323,3 +323,27 @@ def test_has_stake_agrees_with_stake_of():
         by_sql = set(db.session.scalars(select(User.id).where(project.has_stake(User))))
         by_python = {u.id for u in people if project.stake_of(u) is not None}
         assert by_sql & {u.id for u in people} == by_python, project
+
+
+@pytest.mark.parametrize("phase", [Phase.PROPOSAL_REVIEW, Phase.CONTRACT_RESEARCH,
+                                   Phase.TERMINATED])
+def test_a_pm_refused_an_edit_is_told_the_state_not_the_role(client, phase):
+    """The newcomer's walk: /projects/1/edit in contract research answered the PM 403 "Your
+    roles do not allow this". A refusal caused by the project's state says that state, and
+    links where changes go now (the change requests of a project under way, else the
+    project); who may not edit it at all still gets 403 first."""
+    project = make_project(phase=phase)
+    login(client, project.pm)
+    back = (f"/projects/{project.id}/changes" if project.is_active
+            else f"/projects/{project.id}")
+    for response in (client.get(f"/projects/{project.id}/edit"),
+                     post(client, f"/projects/{project.id}/edit", {"title": "Renamed"})):
+        page = response.get_data(as_text=True)
+        assert response.status_code == 409
+        assert ("The proposal was submitted: changes to the project now go through a change "
+                "request.") in page
+        assert "Your roles do not allow" not in page
+        assert f'href="{back}"' in page
+    admin = client.application.test_client()
+    login(admin, make_user(Role.HQ_ADMIN))
+    assert admin.get(f"/projects/{project.id}/edit").status_code == 403

@@ -298,9 +298,19 @@ class Project(FundedBy, Base):
         """The proposal's submission waiting at the institute's approval levels, if any."""
         return next((a for a in self.approvals if a.is_pending and a.subject == "proposal"), None)
 
+    def proposal_refusal(self) -> str | None:
+        """Why the proposal can't be edited now, said by its state (never by a role); None
+        while it can: a draft not waiting at the institute."""
+        if self.proposal_at_institute:
+            return gettext("The proposal is with the institute: withdraw it from there to edit it.")
+        if not self.is_draft:
+            return gettext("The proposal was submitted: changes to the project now go through "
+                           "a change request.")
+        return None
+
     def can_edit_proposal(self, user: User) -> bool:
-        """The PM's draft, unless it waits at the institute (withdrawn from it first)."""
-        return self.is_draft and user.id == self.pm_id and not self.proposal_at_institute
+        """The PM's proposal, while its state allows (`proposal_refusal`)."""
+        return user.id == self.pm_id and self.proposal_refusal() is None
 
     def can_withdraw(self, user: User, phase: Phase | None = None) -> bool:
         """A draft is withdrawn (deleted) by its PM, or by HQ for any draft, once back from the

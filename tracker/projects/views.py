@@ -38,6 +38,7 @@ from tracker.reports.filters import institute_choices
 from tracker.techfields import services as techfields
 from tracker.web import downloads
 from tracker.web.actions import press, submit
+from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, field_arg, paginate, row_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 from tracker.web.views import home
@@ -214,8 +215,11 @@ def new() -> Response | tuple[str, int]:
 @login_required
 def edit(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    if not project.can_edit_proposal(_user()):
+    if _user().id != project.pm_id:  # who may not edit it at all, first
         abort(403)
+    # The PM refused by the project's state hears that state, and where changes go now.
+    offered(project.proposal_refusal(), url_for(
+        "changes.project" if project.is_active else "projects.show", project_id=project.id))
     form = _project_form(project)
     if getattr(form, "switched", False):
         return _proposal_page(form, project)
