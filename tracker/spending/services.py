@@ -98,6 +98,8 @@ def spending_refusal(entry: SpendingEntry) -> str | None:
 def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -> SpendingEntry:
     """A spending entry recorded by mistake is undone by a reversing entry of the negated
     amount, dated `on`; both stay on the project's spending page, and every sum follows."""
+    if actor.id != entry.project.pm_id:  # who may not at all, before what the state says
+        raise Forbidden()
     if entry.project.is_read_only:
         raise Refused(_("This project is closed: nothing of it changes."))
     if not SpendingEntry.can_record(actor, entry.project):

@@ -80,6 +80,8 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
     entry = db.session.get(SpendingEntry, entry_id)
     if entry is None or not entry.can_view(_user()):
         abort(404)
+    if _user().id != entry.project.pm_id:  # who never records its spending: 403 first,
+        abort(403)  # before anything its state says (tests/test_permission_before_state.py)
     if not SpendingEntry.can_record(_user(), entry.project) and request.method == "GET":
         abort(403)  # sent, the service answers (409 for a closed project)
     back = url_for("spending.project", project_id=entry.project_id)
