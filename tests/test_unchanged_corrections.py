@@ -79,8 +79,8 @@ def _conditional_decision():
     _commit()
     return "gate.correct", lambda: decisions.correct_decision(
         review.chair, decision, review.version, Outcome.CONDITIONAL_GO,
-        reason="Recorded wrongly", rationale=" Sound plan ", conditions=[{"text": "Add a co-funder ",
-                                               "owner": project.pm, "due_date": due}])
+        reason="Recorded wrongly", rationale=" Sound plan ",
+        conditions=[{"text": "Add a co-funder ", "owner": project.pm, "due_date": due}])
 
 
 def _scores():
