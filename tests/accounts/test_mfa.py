@@ -72,7 +72,11 @@ def test_a_code_is_accepted_once(client, app, clock):
     assert post(client, "/login/code", {"code": code}).status_code == 302
     other = app.test_client()
     _password(other, user)
-    assert post(other, "/login/code", {"code": code}).status_code == 401  # replayed
+    replayed = post(other, "/login/code", {"code": code})
+    assert replayed.status_code == 401
+    # Not "Wrong code": the code was right, and used a moment ago (the newcomer's walk).
+    said = replayed.get_data(as_text=True)
+    assert "This code was just used; wait for the next one." in said and "Wrong code" not in said
     clock.set(T0 + timedelta(seconds=30))
     assert post(other, "/login/code", {"code": pyotp.TOTP(TOTP_SECRET).now()}).status_code == 302
 
@@ -228,3 +232,25 @@ def test_keys_rotate_without_losing_a_second_factor(client, app, clock):
     finally:
         app.config["ENCRYPTION_KEYS"] = None
         db.session.expire_all()
+
+
+@pytest.mark.parametrize("locale,said", [("en", ["Wrong code", "Code already used"]),
+                                         ("zh_CN", ["验证码错误", "验证码已用过"])])
+def test_the_audit_page_says_why_a_sign_in_failed_in_words(client, app, clock, locale, said):
+    """The newcomer's walk: /audit/ showed "理由: wrong_code". A refused sign-in's reason is a
+    code in the trail, read in the reader's language on the audit page."""
+    clock.set(T0)
+    user = make_user(Role.HQ_ADMIN)
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    _password(client, user)
+    post(client, "/login/code", {"code": "000000"})
+    assert post(client, "/login/code", {"code": code}).status_code == 302
+    other = app.test_client()
+    _password(other, user)
+    post(other, "/login/code", {"code": code})
+    reader = app.test_client()
+    login(reader, make_user(Role.HQ_ADMIN, locale=locale))
+    page = reader.get("/audit/").get_data(as_text=True)
+    assert "wrong_code" not in page and "reused_code" not in page
+    for words in said:
+        assert words in page

@@ -56,6 +56,8 @@ def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(cl
     page = client.get("/admin/reminders/?state=failed").get_data(as_text=True)
     assert "550 5.7.1 Mailbox disabled for this recipient" in page
     assert "Prototype" in page and pm.email in page
+    # The message's language by its name, not its code (the newcomer's walk: "zh_CN", "en").
+    assert "<td>English</td>" in page and "<td>en</td>" not in page
 
     response = post(client, f"/admin/reminders/{message.id}/retry")
     assert response.status_code == 302

@@ -115,6 +115,16 @@ def verify(user: User, code: str) -> bool:
     return True
 
 
+def used_already(user: User, code: str) -> bool:
+    """Whether `code` is the app's code of a time step already used to sign in (the same
+    30 s window): not wrong, but taken; the next one is good."""
+    code = _typed(code)
+    if not user.mfa_enabled or len(code) != 6 or not code.isdigit():
+        return False
+    step = _matching_step(user.totp_secret, code)
+    return step is not None and user.totp_last_step is not None and step <= user.totp_last_step
+
+
 def _take_step(user: User, step: int) -> bool:
     """Keep `step` as the last one used, if it is later than the one kept: one conditional
     UPDATE, so that of two sign-ins with the same code at once (on two workers or hosts, each

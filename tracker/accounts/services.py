@@ -123,6 +123,10 @@ def confirm_second_factor(user: User, code: str) -> None:
         factor = "ok"
     elif user.phone and phone_codes.check_code(user, Purpose.SIGN_IN, code):
         factor = "sms"
+    elif mfa.used_already(user, code):  # counted as any refused code: a replay is one
+        count_failure(user, now)
+        record_failed_login(user, user.email, "reused_code")
+        raise Refused(_("This code was just used; wait for the next one."))
     else:
         count_failure(user, now)
         record_failed_login(user, user.email, "wrong_code")

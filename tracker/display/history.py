@@ -29,7 +29,7 @@ from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
 from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, KEYS, PERCENT_KEYS, Kind
-from tracker.display.history_values import CODE, as_date, as_decimal, said_auto
+from tracker.display.history_values import CODE, as_date, as_decimal, said_auto, said_failure
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES, stored_id
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, OF_KIND, VERBS
@@ -205,6 +205,8 @@ def kind_of(model: type | None, key: str) -> Kind:
         return KEYS[key]
     if key == "kind" and getattr(model, "__tablename__", None) == "import_runs":
         return "import_kind"
+    if key == "reason" and getattr(model, "__tablename__", None) == "users":
+        return "login_failure"  # a refused sign-in's, a code
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
         if formatting.is_year(key):
@@ -259,6 +261,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return LOCALE_NAMES.get(str(value), str(value))
     if kind == "import_kind":
         return str(IMPORT_KINDS.get(value, value))
+    if kind == "login_failure":
+        return said_failure(value)
     if kind == "bool":
         return _("Yes") if value else _("No")
     if kind in ("money", "number", "pct", "whole_pct"):

@@ -109,3 +109,17 @@ IMPORT_KINDS: dict[str, Any] = {}
 PERCENT_KEYS = {"discount_pct", "royalty_pct", "pass_threshold", "percent", "percent_complete",
                 "weighted_score", "completion_ratio", "contributor_pct", "contributor_min_pct",
                 "share_pct", "flat_pct"}
+
+# Why a sign-in was refused, as `accounts.services.record_failed_login` writes it: a code,
+# shown in the reader's language (a directory's prefixed with its provider: "ldap:locked").
+LOGIN_FAILURES = {
+    "unknown_email": _l("No account has this e-mail"),
+    "wrong_password": _l("Wrong password"),
+    "locked": _l("Account locked after too many failures"),
+    "inactive": _l("Account deactivated"),
+    "wrong_code": _l("Wrong code"),
+    "reused_code": _l("Code already used"),
+    "unknown": _l("Unknown to the directory"),
+    "no_email": _l("The directory gave no e-mail"),
+    "email_taken": _l("The e-mail belongs to another account"),
+}

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from tracker.display import formatting
+from tracker.display.history_keys import LOGIN_FAILURES
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -51,3 +52,11 @@ def said_auto(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{key} {said_auto(item)}" for key, item in value.items())
     return str(value)
+
+
+def said_failure(value: Any) -> str:
+    """Why a sign-in was refused, from its code ("ldap:locked": the directory's refusal)."""
+    provider, _colon, code = str(value).rpartition(":")
+    said = str(LOGIN_FAILURES.get(code, code))
+    return _("%(provider)s: %(reason)s", provider=provider.upper(), reason=said) if (
+        provider) else said

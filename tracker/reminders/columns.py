@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker.display.labels import label, rung
+from tracker.display.labels import LOCALE_NAMES, label, rung
 from tracker.export.columns import Column, Kind
 from tracker.notifications.diagnoses import explain
 from tracker.notifications.events import EVENTS
@@ -41,7 +41,7 @@ OUTBOX_COLUMNS = [
     Column(_l("Recipient"), lambda m: m.recipient.name, width=16),
     Column(_l("E-mail"), lambda m: m.recipient.email, width=24),
     Column(_l("Channel"), lambda m: label(m.channel), width=12),
-    Column(_l("Language"), lambda m: m.locale, width=8),
+    Column(_l("Language"), lambda m: LOCALE_NAMES.get(m.locale, m.locale), width=8),
     Column(_l("For"), lambda m: m.fire_on, Kind.DATE, 12),
     Column(_l("Deadline"), lambda m: m.deadline, Kind.DATE, 12),
     Column(_l("Attempts"), lambda m: m.attempts, Kind.INT, 8),
