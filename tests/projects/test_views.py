@@ -347,3 +347,26 @@ def test_a_pm_refused_an_edit_is_told_the_state_not_the_role(client, phase):
     admin = client.application.test_client()
     login(admin, make_user(Role.HQ_ADMIN))
     assert admin.get(f"/projects/{project.id}/edit").status_code == 403
+
+
+def test_a_proposal_at_the_institute_does_not_look_unsubmitted(client):
+    """The newcomer's walk: /projects/5 after upload and submission still said "Draft", showed
+    the checklist of what the submission needs (all done) and "Nothing has happened yet". The
+    page says where the proposal is, drops that checklist and lists the upload and the
+    submission in the timeline."""
+    project = make_project(institute=make_institute(director=make_user()))
+    login(client, project.pm)
+    assert post(client, f"/projects/{project.id}/deliverables", {
+        "name": "项目申报书", "file": (io.BytesIO(helpers.PDF), "申报书.pdf")},
+        content_type="multipart/form-data").status_code == 302
+    assert post(client, f"/projects/{project.id}/submit").status_code == 302
+    db.session.refresh(project)
+    assert project.phase is Phase.DRAFT and project.proposal_at_institute is not None
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    heading = page[page.index('<div class="heading">'):page.index("</div>",
+                                                                   page.index('class="heading"'))]
+    assert "Awaiting the institute" in heading and ">Draft<" not in heading
+    assert "Before the proposal can be submitted" not in page
+    assert "Nothing has happened yet." not in page
+    timeline = page[page.index("Timeline"):]
+    assert "Uploaded for gate 1" in timeline and "Proposal submitted to the institute" in timeline

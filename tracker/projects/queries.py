@@ -85,9 +85,11 @@ def find_project(project_id: int) -> Project | None:
 @dataclass
 class TimelineEvent:
     at: datetime
-    kind: str  # "phase" or "decision"
+    kind: str  # "phase", "decision", "upload" (a deliverable) or "submitted" (to the institute)
     change: PhaseChange | None = None
     decision: GateDecision | None = None
+    deliverable: Deliverable | None = None
+    approval: Any = None  # the proposal's submission to the institute (ApprovalRequest)
 
 
 @dataclass
@@ -145,7 +147,13 @@ def project_page(project: Project) -> ProjectPage:
             .order_by(ResearchContract.signed_on)))
     page.spending = project_spending(project)
     page.against = budget_against_actual(project, page.spending)
-    page.timeline = timeline(project, present[PhaseChange], present[GateDecision])
+    # What the PM did before the phase moved: the deliverables uploaded and the proposal's
+    # submissions to the institute (read already: the page asks whether one waits there).
+    page.timeline = sorted(
+        timeline(project, present[PhaseChange], present[GateDecision])
+        + [TimelineEvent(d.uploaded_at, "upload", deliverable=d) for d in page.deliverables]
+        + [TimelineEvent(a.submitted_at, "submitted", approval=a) for a in project.approvals
+           if a.subject == "proposal"], key=lambda e: e.at)
     page.stepper = stepper(project, [e.change for e in page.timeline if e.change is not None])
     page.milestone_chart = milestone_timeline(page.milestones, project.start_date,
                                               project.end_date, today())
