@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -16,7 +17,7 @@ from tests.imports.test_pages import BAD, GOOD
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.imports import jobs
-from tracker.imports.models import ImportRun, ImportState
+from tracker.imports.models import NOT_TAKEN_AFTER_SECONDS, ImportRun, ImportState
 from tracker.organisations.models import Institute
 
 
@@ -144,3 +145,23 @@ def test_a_problem_stored_as_text_reads_as_it_was_written(app):
                     changes=[])
     old.said_errors = [[2, "类型", "不是可选值之一：nonsense。"]]
     assert old.errors == [[2, "类型", "不是可选值之一：nonsense。"]]
+
+
+def test_an_import_no_worker_takes_says_the_scheduler_must_run(client, clock):
+    """The newcomer's walk: with no scheduler running, the page said "waiting" for ever. After
+    a minute unclaimed it says the import has not started and what must run."""
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN))
+    queued_at = clock.set(db.utcnow())
+    run = _queue(client, BAD)
+    page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
+    assert "Waiting for a worker to take it." in page and "flask scheduler run" not in page
+    clock.set(queued_at + timedelta(seconds=NOT_TAKEN_AFTER_SECONDS + 1))
+    page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
+    assert "The import has not started" in page
+    assert "flask scheduler run" in page and "make run" in page
+    assert 'http-equiv="refresh"' in page  # a scheduler started now takes it: keep following
+    assert jobs.work() == 1
+    db.session.refresh(run)
+    assert "The import has not started" not in client.get(
+        f"/admin/import/{run.id}").get_data(as_text=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,11 @@ from tracker.display import said
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
+
+
+# How long an import may wait for a worker before its page says none is running: the scheduler
+# polls for queued imports every few seconds (tracker/imports/jobs.py).
+NOT_TAKEN_AFTER_SECONDS = 60
 
 
 class ImportState(enum.StrEnum):
@@ -106,6 +111,13 @@ class ImportRun(Base):
     def is_open(self) -> bool:
         """Waiting or running: its page follows its progress."""
         return self.state in (ImportState.QUEUED, ImportState.RUNNING)
+
+    @property
+    def not_taken(self) -> bool:
+        """Still waiting for a worker well after it was queued: a worker takes an import
+        within seconds while the scheduler runs, so none is running (its page says so)."""
+        return (self.state is ImportState.QUEUED
+                and utcnow() - self.started_at > timedelta(seconds=NOT_TAKEN_AFTER_SECONDS))
 
     @property
     def wrote_nothing(self) -> bool:
