@@ -23,6 +23,7 @@ Kind = str | tuple[str, str]
 # "level" is a government body's on a partner, an agreement's "outcome" a gate's decision.
 FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
              ("gate_decisions", "outcome"): _l("Decision"),
+             ("gate_decisions", "correction_reason"): _l("Reason for the correction"),
              # a contract is 登记 with a registration office, a company 注册
              ("research_contracts", "registered_on"): _l("Date of registration"),
              # a royalty report's date is the report's, not the money's (到账日期)

@@ -203,7 +203,6 @@ FIELDS = {
     "contract_id": _l("Contract"),
     "conversion_deadline": _l("Conversion deadline"),
     "conversion_price": _l("Conversion price"),
-    "correction_reason": _l("Reason for the correction"),
     "created_at": _l("Created at"),
     "criterion_id": _l("Criterion"),
     "day": _l("Date"),
