@@ -299,8 +299,7 @@ class Project(FundedBy, Base):
         return next((a for a in self.approvals if a.is_pending and a.subject == "proposal"), None)
 
     def proposal_refusal(self) -> str | None:
-        """Why the proposal can't be edited now, said by its state (never by a role); None
-        while it can: a draft not waiting at the institute."""
+        """Why the proposal can't be edited now, by its state (never a role); None if it can."""
         if self.proposal_at_institute:
             return gettext("The proposal is with the institute: withdraw it from there to edit it.")
         if not self.is_draft:
