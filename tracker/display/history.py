@@ -33,7 +33,7 @@ from tracker.display.history_values import CODE, as_date, as_decimal, said_auto,
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES, stored_id
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, OF_KIND, VERBS
-from tracker.gates import score_history
+from tracker.gates import score_history, scorecards
 from tracker.gates.models import GateTemplate
 from tracker.names import name_key
 from tracker.partners.models import Partner
@@ -328,15 +328,18 @@ def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
     lines = []
     for record in records:
         obj = names.get(record.object_type, record.object_id)
+        actor, name, unnamed = scorecards.as_read_by(
+            reader, record.object_type, obj, record.actor,
+            name_of(obj, record.object_type, record.object_id))
         lines.append(Line(
-            at=record.at, actor=record.actor,
+            at=record.at, actor=actor,
             action=action_name(record.action, record.object_type, obj),
             what=object_name_of_kind(record.object_type, obj),
-            name=name_of(obj, record.object_type, record.object_id),
+            name=name,
             object_type=record.object_type, object_id=record.object_id,
             address=record.ip_address,
-            changes=changes_of(record, obj, names, hidden_from(reader, record.object_type),
-                               reader)))
+            changes=changes_of(record, obj, names,
+                               hidden_from(reader, record.object_type) | unnamed, reader)))
     if reader is not None:  # what the trail keeps out, for a reader who may read it
         figures = score_history.corrected_scores(records, reader)
         for record, line in zip(records, lines, strict=True):

@@ -200,6 +200,13 @@ class GateReview(Bilingual, Base):
         # Evaluators only while the review is open: `Project.can_view`.
         return self.project.can_view(user)
 
+    def can_see_panel(self, user: User) -> bool:
+        """Who sits on the panel, chairs it, declared a conflict (评审专家名单保密): everyone who
+        sees the review but the applicants, the project's PM and team, who read the panel's
+        size and, once taken, the decision with its conditions; on the page and in histories."""
+        project = self.project
+        return user.id != project.pm_id and user.id not in project.member_ids
+
     @staticmethod
     def can_name_panel(user: User) -> bool:
         return user.is_hq_admin

@@ -126,6 +126,7 @@ def _page(review: GateReview, **forms) -> str:
         "decision_form": forms.get("decision_form") or _decision_form(review),
         "can_correct": bool(review.current_decision) and review.current_decision.can_correct(user),
         "can_name_panel": GateReview.can_name_panel(user),
+        "sees_panel": review.can_see_panel(user),
         "panel_form": forms.get("panel_form"),
     }
     return render_template("gates/review.html", **context)
