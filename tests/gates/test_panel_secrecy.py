@@ -23,7 +23,7 @@ from tracker.projects.models import ProjectMember
 NOTE = "Co-author of a 2024 paper with the PM"
 WORDS = {"en": {"size": "A panel of 4 evaluators", "unnamed": "a member of the panel",
                 "chair": "the chair of the panel"},
-         "zh_CN": {"size": "评审专家组共 4 人", "unnamed": "一位评审专家", "chair": "评审组组长"}}
+         "zh_CN": {"size": "评审专家组共 4 人", "unnamed": "一位评审组成员", "chair": "评审组组长"}}
 
 
 @pytest.fixture(autouse=True)
