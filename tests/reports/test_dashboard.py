@@ -45,10 +45,11 @@ def test_hq_figures_over_the_whole_network(net):
     assert (c.companies, c.registered, c.rounds, c.raised) == (2, 2, 2, D("3500000.00"))
     assert (c.with_hq_stake, c.hq_value, c.hq_cost, c.exited) == (
         1, D("4500000.00"), D("1500000.00"), 1)
-    # K2's exit: HQ realised 2,000,000 on the 1,000,000 it paid in the Angel round, so the
-    # multiple is (4,500,000 + 2,000,000) / (1,500,000 + 1,000,000) = 2.60
-    assert (c.realised, c.exited_cost, c.multiple) == (D("2000000.00"), D("1000000.00"),
-                                                       D("2.60"))
+    # K2's exit: HQ realised 2,000,000 on all its 125,000 shares, 100,000 of which (founding)
+    # carry no recorded cost, as K1's 300,000: value and cost over different shares, so both
+    # are left out of the multiple (issue 9), which is not given; it was 2.60.
+    assert (c.realised, c.exited_cost, c.multiple, c.partial) == (
+        D("2000000.00"), D("1000000.00"), None, 2)
     n = f.needs
     assert (n.collected, n.matched, n.contracted) == (5, 2, 1)
     # 2025's approved allocation; 2026's pool is not approved, so not funding yet.

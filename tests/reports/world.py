@@ -244,7 +244,7 @@ def build(tag: int = 0):
 
     # K1 (of P3): HQ 300,000 shares at incorporation, 50,000 bought in round R1 at 10.00 for
     # 500,000, 100,000 from converting 1,000,000 of A1: 450,000 shares, worth 4,500,000 at
-    # R1's price, cost 1,500,000, a multiple of 3.00.
+    # R1's price, cost 1,500,000 (the founding shares carry none: no multiple).
     k1 = Company(name="K1", uscc=uscc_for(99001 + 10 * tag), registered_on=date(2026, 3, 1))
     k1.projects = [p3]
     team, hq, investor = (Shareholder(name="Team", kind=HolderType.TEAM),

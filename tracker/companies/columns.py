@@ -12,6 +12,9 @@ from tracker.export.columns import Column, Kind
 # A stake no round has priced yet (a founding stake for IP or a nominal sum): its value is
 # unknown, said so rather than 0 (`ledger.PortfolioLine.no_round_yet`), its multiple "—".
 NO_ROUND_YET = _l("No round yet")
+# Some of HQ's shares carry no recorded cost (`ledger.PortfolioLine.partial_cost`): a multiple
+# of their value over the others' cost would mix two bases, so none is given.
+PARTIAL_COST = _l("Partial cost")
 
 PORTFOLIO_COLUMNS = [
     Column(_l("Company"), lambda line: line.company.name, width=32,
@@ -25,7 +28,8 @@ PORTFOLIO_COLUMNS = [
            blank=lambda line: NO_ROUND_YET if line.no_round_yet else None),
     Column(_l("Realised by HQ"), lambda line: line.realised, Kind.MONEY, 16),
     Column(_l("HQ cost"), lambda line: line.cost, Kind.MONEY, 16),
-    Column(_l("Multiple"), lambda line: line.multiple, Kind.NUMBER, 10),
+    Column(_l("Multiple"), lambda line: line.multiple, Kind.MULTIPLE, 10,
+           blank=lambda line: PARTIAL_COST if getattr(line, "partial_cost", False) else None),
     Column(_l("Financing rounds"), lambda line: line.rounds, Kind.INT, 10),
     Column(_l("Raised in rounds"), lambda line: line.raised, Kind.MONEY, 18),
 ]

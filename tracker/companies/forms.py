@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.companies.deals import EquityLine
 from tracker.companies.ip_models import IpDealKind
+from tracker.companies.lines import IssueLine
 from tracker.companies.models import Acquisition, ExitKind, HolderType
 from tracker.dates import today
 from tracker.display.labels import label
@@ -54,6 +55,15 @@ def _money(text, required: bool = True) -> MoneyField:
     return MoneyField(text, validators=[first, Range(min=Decimal("-1e15"), max=MAX_MONEY)])
 
 
+def _paid() -> MoneyField:
+    """What an issue typed in was paid: optional, as the entries recorded before it was asked
+    have none (a multiple over shares some of which carry no cost is not given)."""
+    return MoneyField(_l("Paid for the shares (CNY)"), validators=[
+        Optional(), Range(min=Decimal("0"), max=MAX_MONEY)], description=_l(
+        "The cash paid, or the agreed value of the IP or asset contributed. Empty when not "
+        "known: HQ's return multiple is then not given."))
+
+
 class CompanyForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
@@ -81,6 +91,7 @@ class HoldingRow(Form):
     shares = _shares(_l("Shares"), required=False)
     acquired_by = SelectField(_l("Paid with"), choices=[], coerce=Acquisition,
                               default=Acquisition.CASH)
+    paid = _paid()
     technology = StringField(_l("Technology (for IP)"), validators=[Optional(), Length(max=200)])
     lock_up_until = DateField(_l("Locked up until"), validators=[Optional()])
 
@@ -92,6 +103,13 @@ class HoldingRow(Form):
     @property
     def filled(self) -> bool:
         return bool((self.name.data or "").strip()) or self.shares.data is not None
+
+    def line(self, row: int) -> IssueLine:
+        return IssueLine(name=self.name.data or "", kind=self.kind.data,
+                         shares=self.shares.data or Decimal("0"),
+                         acquired_by=self.acquired_by.data, paid=self.paid.data,
+                         technology=self.technology.data or "",
+                         lock_up_until=self.lock_up_until.data, row=row)
 
 
 class IncorporationForm(OneTime, Form):
@@ -113,6 +131,7 @@ class IssueForm(OneTime, Form):
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType)
     shares = _shares(_l("Shares"))
     acquired_by = SelectField(_l("Paid with"), choices=[], coerce=Acquisition)
+    paid = _paid()
     technology = StringField(_l("Technology (for IP)"), validators=[Optional(), Length(max=200)])
     lock_up_until = DateField(_l("Locked up until"), validators=[Optional()])
     on_date = DateField(_l("Issued on"), validators=[InputRequired()])
@@ -122,6 +141,12 @@ class IssueForm(OneTime, Form):
         super().__init__(*args, **kwargs)
         self.kind.choices = _choices(HolderType)
         self.acquired_by.choices = _choices([Acquisition.CASH, Acquisition.IP])
+
+    def line(self) -> IssueLine:
+        return IssueLine(name=self.name.data, kind=self.kind.data, shares=self.shares.data,
+                         acquired_by=self.acquired_by.data, paid=self.paid.data,
+                         technology=self.technology.data or "",
+                         lock_up_until=self.lock_up_until.data)
 
 
 class TransferForm(OneTime, Form):

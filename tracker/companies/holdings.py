@@ -50,7 +50,8 @@ ZERO = Decimal("0")
 @lru_cache(maxsize=16)
 def lines(on: date) -> Subquery:
     """A row per company on `on`: company_id, name, registered, rounds (standing), raised,
-    exited, hq_shares, price (of its last standing round), paid (HQ's cost), realised.
+    exited, hq_shares, price (of its last standing round), paid (HQ's cost), realised, costed
+    (HQ's shares whose cost is recorded: a multiple is given only when they are all of them).
     Built once per date and process: the statement, a dozen joined and aggregated selects,
     took longer to build (and its cache key to compute) than the database took to run it; it
     reads nothing of the request, and a construct is never changed once built."""
@@ -70,10 +71,17 @@ def lines(on: date) -> Subquery:
              .group_by(CompanyExit.company_id).subquery())
     to_holder, from_holder = aliased(Shareholder), aliased(Shareholder)
     reversed_ = aliased(ShareEntry)  # a reversed entry and its reversal drop out (ledger.standing)
+    # HQ's shares whose cost is recorded (`ledger.hq_basis`): a typed issue with what was paid,
+    # a round investment's, a conversion's.
+    costed = or_(ShareEntry.paid.is_not(None),
+                 exists().where(RoundInvestment.entry_id == ShareEntry.id),
+                 exists().where(Conversion.entry_id == ShareEntry.id))
     hq = (select(ShareEntry.company_id,
                  func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ).label("in"),
                  func.sum(ShareEntry.shares).filter(from_holder.kind == HolderType.HQ)
-                 .label("out"))
+                 .label("out"),
+                 func.sum(ShareEntry.shares).filter(to_holder.kind == HolderType.HQ, costed)
+                 .label("costed"))
           .join(to_holder, to_holder.id == ShareEntry.to_holder_id)
           .outerjoin(from_holder, from_holder.id == ShareEntry.from_holder_id)
           .where(ShareEntry.on_date <= on, ShareEntry.reverses_id.is_(None),
@@ -87,7 +95,8 @@ def lines(on: date) -> Subquery:
                    exits.c.company_id.is_not(None).label("exited"),
                    (func.coalesce(hq.c["in"], 0) - func.coalesce(hq.c.out, 0))
                    .label("hq_shares"),
-                   last.c.price, cost.c.paid, exits.c.realised)
+                   last.c.price, cost.c.paid, exits.c.realised,
+                   func.coalesce(hq.c.costed, 0).label("costed"))
             .select_from(Company)
             .outerjoin(rounds, rounds.c.company_id == Company.id)
             .outerjoin(last, and_(last.c.company_id == Company.id, last.c.n == 1))
@@ -97,10 +106,10 @@ def lines(on: date) -> Subquery:
 
 
 def _paid(on: date) -> Subquery:
-    """What HQ paid for its shares by `on`, per company: the disbursements converted into them
-    and its money in rounds of `on` or before, not reversed. Shares HQ took at incorporation
-    carry no price in the ledger. A reversed share entry (a reversed conversion or round) does
-    not count, on any date."""
+    """What HQ paid for its shares by `on`, per company (`ledger.hq_basis`): an issue typed in
+    with what was paid for it, the disbursements converted into shares and its money in rounds
+    of `on` or before. A reversed share entry (a reversed issue, conversion or round) does not
+    count, on any date."""
     holder, reversal = aliased(Shareholder), aliased(ShareEntry)
 
     def paid(amount, entry_id, round_id) -> Select:
@@ -112,9 +121,14 @@ def _paid(on: date) -> Subquery:
                        ~exists().where(reversal.reverses_id == ShareEntry.id),
                        FinancingRound.on_date <= on, round_stands(FinancingRound.id)))
 
+    typed = (select(ShareEntry.company_id, ShareEntry.paid.label("amount"))
+             .join(holder, holder.id == ShareEntry.to_holder_id)
+             .where(holder.kind == HolderType.HQ, ShareEntry.paid.is_not(None),
+                    ShareEntry.on_date <= on, ShareEntry.reverses_id.is_(None),
+                    ~exists().where(reversal.reverses_id == ShareEntry.id)))
     both = union_all(paid(Conversion.disbursed, Conversion.entry_id, Conversion.round_id),
                      paid(RoundInvestment.amount, RoundInvestment.entry_id,
-                          RoundInvestment.round_id)).subquery()
+                          RoundInvestment.round_id), typed).subquery()
     return (select(both.c.company_id, func.sum(both.c.amount).label("paid"))
             .group_by(both.c.company_id).subquery())
 
@@ -195,6 +209,12 @@ class Totals:
     valued_cost: Decimal = ZERO
     unvalued: int = 0
     unvalued_cost: Decimal = ZERO
+    # What the multiple is over: the stakes (priced or exited) whose every share has a
+    # recorded cost, their value (or what they realised) and cost; the others are counted
+    # apart (`partial`), never mixed in.
+    multiple_value: Decimal = ZERO
+    multiple_cost: Decimal = ZERO
+    partial: int = 0
 
     @property
     def no_round_yet(self) -> bool:
@@ -204,9 +224,10 @@ class Totals:
     @property
     def multiple(self) -> Decimal | None:
         """What HQ's stakes priced by a round are worth and what it realised, over what it
-        paid for both; a stake no round has priced yet counts in neither (None, shown "—",
-        when nothing priced or realised was paid for)."""
-        return multiple(self.hq_value + self.realised, self.valued_cost + self.exited_cost)
+        paid for both; a stake no round has priced yet counts in neither, nor one some of
+        whose shares carry no recorded cost (`partial`: value and cost would be over different
+        shares). None, shown "—", when nothing so counted was paid for."""
+        return multiple(self.multiple_value, self.multiple_cost)
 
 
 def _money(value: object) -> Decimal:
@@ -219,24 +240,35 @@ def totals(rows) -> Totals:
     found = Totals()
     # By position, in the order of `lines`: a row's attributes by name cost about a
     # microsecond each, most of this loop's time over a network's 1,500 companies.
-    for _id, _name, registered, rounds, raised, exited, hq_shares, price, paid, realised in rows:
+    for (_id, _name, registered, rounds, raised, exited, hq_shares, price, paid, realised,
+         costed) in rows:
         found.companies += 1
         found.registered += bool(registered)
         found.rounds += rounds or 0
         found.raised += _money(raised)
         found.realised += _money(realised)
+        shares = Decimal(hq_shares or 0)
+        whole_basis = shares == Decimal(costed or 0)  # as `ledger.PortfolioLine.partial_cost`
+        if shares > 0 and not whole_basis and (exited or price is not None):
+            found.partial += 1
         if exited:
             found.exited += 1
             found.exited_cost += _money(paid)
+            if whole_basis:
+                found.multiple_value += _money(realised)
+                found.multiple_cost += _money(paid)
             continue
         found.hq_cost += _money(paid)
-        shares = Decimal(hq_shares or 0)
         if shares > 0:
             found.with_hq_stake += 1
         if price is not None:  # as `ledger.portfolio_line` values each company
+            value = money.value_of(shares, Decimal(price))
             found.valued += shares > 0
             found.valued_cost += _money(paid)
-            found.hq_value += money.value_of(shares, Decimal(price))
+            found.hq_value += value
+            if whole_basis:
+                found.multiple_value += value
+                found.multiple_cost += _money(paid)
         elif shares > 0:
             found.unvalued += 1
             found.unvalued_cost += _money(paid)

@@ -236,6 +236,7 @@ class PortfolioLine:
     rounds: int = 0  # financing rounds standing on the date
     raised: Decimal = ZERO  # their amounts
     cost: Decimal | None = None  # what HQ paid for its shares, as recorded (None once exited)
+    costed_shares: Decimal = ZERO  # HQ's shares whose cost is recorded (`hq_basis`)
 
     @property
     def hq_stake(self) -> bool:
@@ -249,9 +250,23 @@ class PortfolioLine:
         return self.hq_stake and self.price is None
 
     @property
+    def partial_cost(self) -> bool:
+        """Some of HQ's shares carry no recorded cost (taken at incorporation before the paid
+        amount was asked, received by a transfer, or some passed on since): their value and
+        the cost of the others are not over the same shares, so no multiple is given. Said
+        only of a stake a round has valued (before, there is no value: "No round yet")."""
+        return (self.hq_stake and self.price is not None
+                and self.hq_shares != self.costed_shares)
+
+    @property
+    def uncosted_shares(self) -> Decimal:
+        return max(self.hq_shares - self.costed_shares, ZERO)
+
+    @property
     def multiple(self) -> Decimal | None:
-        """None (shown "—") with no price to value the stake, or nothing paid for it."""
-        return multiple(self.value, self.cost)
+        """None (shown "—") with no price to value the stake, nothing paid for it, or a cost
+        recorded for only some of its shares (`partial_cost`)."""
+        return None if self.partial_cost else multiple(self.value, self.cost)
 
 
 def multiple(value: Decimal | None, cost: Decimal | None) -> Decimal | None:
@@ -262,21 +277,20 @@ def multiple(value: Decimal | None, cost: Decimal | None) -> Decimal | None:
     return (value / cost).quantize(Decimal("0.01"))
 
 
-def hq_cost(company: Company, rounds: list, on: date) -> Decimal:
-    """What HQ paid for its shares by `on`: the disbursements converted into them, and its
-    money in `rounds`, but for a reversed share entry (a reversed conversion or round: it drops
-    out, as from every cap table). Shares HQ took at incorporation carry no price in the
-    ledger."""
-    entries = {e.id: e for e in standing(company.entries)}
-
-    def to_hq(entry_id: int) -> bool:
-        entry = entries.get(entry_id)
-        return (entry is not None and entry.on_date <= on
-                and entry.to_holder.kind is HolderType.HQ)
-
-    return (sum((c.disbursed for r in rounds for c in r.conversions
-                 if to_hq(c.entry_id)), ZERO)
-            + sum((i.amount for r in rounds for i in r.investments if to_hq(i.entry_id)), ZERO))
+def hq_basis(company: Company, rounds: list, on: date) -> tuple[Decimal, Decimal]:
+    """What HQ paid for its shares by `on`, and how many shares that bought: an issue typed in
+    with what was paid for it (`ShareEntry.paid`), the disbursements converted into shares,
+    and its money in `rounds`, but for a reversed share entry (a reversed issue, conversion or
+    round: it drops out, as from every cap table)."""
+    entries = {e.id: e for e in standing(company.entries)
+               if e.on_date <= on and e.to_holder.kind is HolderType.HQ}
+    paid = [(c.disbursed, c.entry_id) for r in rounds for c in r.conversions]
+    paid += [(i.amount, i.entry_id) for r in rounds for i in r.investments]
+    paid += [(e.paid, e.id) for e in entries.values() if e.paid is not None]
+    bought = [(amount, entries[entry_id].shares) for amount, entry_id in paid
+              if entry_id in entries]
+    return (sum((amount for amount, _shares in bought), ZERO),
+            sum((shares for _amount, shares in bought), ZERO))
 
 
 def portfolio_line(company: Company, on: date) -> PortfolioLine:
@@ -288,10 +302,11 @@ def portfolio_line(company: Company, on: date) -> PortfolioLine:
     price = rounds[-1].price_per_share if rounds else None
     exits = [e for e in company.exits if e.on_date <= on and e.stands_on(on)]
     exited = bool(exits)
+    cost, costed = hq_basis(company, rounds, on)
     return PortfolioLine(
         company=company, hq_shares=hq, hq_pct=table.pct_of(HolderType.HQ),
         institute_pct=table.pct_of(HolderType.INSTITUTE), price=price,
         value=money.value_of(hq, price) if price is not None and not exited else None,
         realised=sum((e.hq_proceeds for e in exits), ZERO), exited=exited,
         rounds=len(rounds), raised=sum((r.amount for r in rounds), ZERO),
-        cost=None if exited else hq_cost(company, rounds, on))
+        cost=None if exited else cost, costed_shares=costed)

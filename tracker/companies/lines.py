@@ -25,6 +25,7 @@ class IssueLine:
     shares: Decimal
     acquired_by: Acquisition
     technology: str = ""
+    paid: Decimal | None = None  # what was paid for the shares, when known (CNY)
     lock_up_until: date | None = None
     row: int | None = None
 

@@ -212,6 +212,7 @@ class ShareEntry(Base):
                         "(reverses_id IS NOT NULL AND shares < 0)", name="shares_sign"),
         CheckConstraint("(kind = 'transfer') = (from_holder_id IS NOT NULL)",
                         name="transfer_has_source"),
+        CheckConstraint("paid IS NULL OR paid >= 0", name="paid_not_negative"),
         Index("ix_share_entries_company_date", "company_id", "on_date"),
     )
 
@@ -227,6 +228,10 @@ class ShareEntry(Base):
     technology: Mapped[str] = mapped_column(String(200), default="")
     # Team shares are not transferable before this date (the reminders read it).
     lock_up_until: Mapped[date | None] = mapped_column(index=True)
+    # What was paid for an issue typed in (cash, IP or in kind, at incorporation or later), as
+    # recorded; None when not recorded (entries before migration 0096). A round's and a
+    # conversion's shares carry their cost on the round investment or the conversion.
+    paid: Mapped[Decimal | None] = mapped_column(Money)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("financing_rounds.id"))
     ip_deal_id: Mapped[int | None] = mapped_column(ForeignKey("ip_deals.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")

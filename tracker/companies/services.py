@@ -216,10 +216,11 @@ def check_holders(company: Company, names: list[tuple[str, HolderType]], field: 
 def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Decimal, on: date,
                 acquired_by: Acquisition, *, technology: str = "",
                 lock_up_until: date | None = None, round_id: int | None = None,
-                ip_deal_id: int | None = None, note: str = "") -> ShareEntry:
+                ip_deal_id: int | None = None, note: str = "",
+                paid: Decimal | None = None) -> ShareEntry:
     """One issuance on the ledger, audited (the callers have checked it)."""
     entry = ShareEntry(kind=EntryKind.ISSUE, on_date=on, shares=shares, to_holder=holder,
-                       acquired_by=acquired_by, technology=technology.strip(),
+                       acquired_by=acquired_by, technology=technology.strip(), paid=paid,
                        lock_up_until=lock_up_until, round_id=round_id, ip_deal_id=ip_deal_id,
                        note=note, recorded_by_id=actor.id)
     company.entries.append(entry)
@@ -275,7 +276,7 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
     for line in lines:
         issue_entry(actor, company, holder_for(company, line.name, line.kind), line.shares, on,
                     line.acquired_by, technology=line.technology,
-                    lock_up_until=line.lock_up_until)
+                    lock_up_until=line.lock_up_until, paid=line.paid)
     audit.record(actor, "company.incorporate", company, {
         "cap_table": [None, [[line.name, str(line.shares)] for line in lines]],
         "on": [None, on.isoformat()]})
@@ -314,7 +315,8 @@ def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
     problems.raise_any()
     holder = holder_for(company, line.name, line.kind)
     entry = issue_entry(actor, company, holder, line.shares, on, line.acquired_by,
-                        technology=line.technology, lock_up_until=line.lock_up_until, note=note)
+                        technology=line.technology, lock_up_until=line.lock_up_until, note=note,
+                        paid=line.paid)
     db.session.flush()
     return entry
 

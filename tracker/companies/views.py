@@ -192,10 +192,7 @@ def incorporate(company_id: int) -> Response | tuple[str, int]:
         form.on_date.data = company.registered_on or today()
 
     def call() -> None:
-        lines = [services.IssueLine(
-            name=row.name.data or "", kind=row.kind.data, shares=row.shares.data or Decimal("0"),
-            acquired_by=row.acquired_by.data, technology=row.technology.data or "",
-            lock_up_until=row.lock_up_until.data, row=i) for i, row in form.numbered_rows()]
+        lines = [row.line(i) for i, row in form.numbered_rows()]
         # Its warnings (art. 45) are on the confirmation step and then on the company's page.
         services.incorporate(_user(), company, lines, form.on_date.data, form.total_shares.data)
 
@@ -214,11 +211,7 @@ def issue(company_id: int) -> Response | tuple[str, int]:
         form.on_date.data = today()
 
     def call() -> ShareEntry:
-        line = services.IssueLine(
-            name=form.name.data, kind=form.kind.data, shares=form.shares.data,
-            acquired_by=form.acquired_by.data, technology=form.technology.data or "",
-            lock_up_until=form.lock_up_until.data)
-        return services.issue_shares(_user(), company, line, form.on_date.data,
+        return services.issue_shares(_user(), company, form.line(), form.on_date.data,
                                      form.note.data or "")
 
     return submit(form, call, _("Shares issued."), _to_company(company),

@@ -92,6 +92,14 @@ def price(value: Decimal | None) -> str:
 
 
 @formatter(Decimal)
+def multiple(value: Decimal | None) -> str:
+    """A return multiple (value over cost, to two decimals): 16.00×, on every page and list."""
+    if value is None:
+        return "—"
+    return _signed(format_decimal(value, "#,##0.00")) + "×"
+
+
+@formatter(Decimal)
 def pct(value: Decimal | None) -> str:
     """A percentage already computed in per cent (53.67 -> 53.67 %), two decimals."""
     if value is None:

@@ -39,12 +39,13 @@ class Kind:
     MONEY = "money"  # CNY, two decimals
     PRICE = "price"  # a price per share: two decimals at least, up to eight
     PCT = "pct"  # a percentage already in per cent (53.67)
+    MULTIPLE = "multiple"  # a return multiple, value over cost: 16.00×, two decimals
     DATE = "date"
     INSTANT = "instant"  # a UTC-aware datetime, shown in the organisation's zone
     BOOL = "bool"
 
 
-NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PRICE, Kind.PCT}
+NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PRICE, Kind.PCT, Kind.MULTIPLE}
 # A year is not among them: a list by year labels its total row "Total" in the year column.
 TYPED = NUMERIC | {Kind.DATE, Kind.INSTANT}
 
@@ -61,6 +62,7 @@ _SHOWN: dict[str, Callable[[Any], str]] = {
     Kind.INT: formatting.number,
     Kind.YEAR: formatting.year,
     Kind.PCT: formatting.pct,
+    Kind.MULTIPLE: formatting.multiple,
     Kind.DATE: formatting.day,
     Kind.INSTANT: formatting.instant,
     Kind.LABEL: label,
@@ -133,6 +135,8 @@ class Column:
             # and at most three decimals (`formatting.number`): 2.333, not 2.3333333...
             number = Decimal(value).quantize(NUMBER_DIGITS, ROUND_HALF_EVEN)
             return int(number) if number == number.to_integral_value() else number.normalize()
+        if self.kind == Kind.MULTIPLE:
+            return Decimal(value).quantize(CENT, ROUND_HALF_UP)
         if self.kind == Kind.PCT:
             # Two decimals, as the page writes it: 0.00 beside 25.00, never 0 (T22)
             return Decimal(value).quantize(PERCENT_QUANTUM, ROUND_HALF_UP)

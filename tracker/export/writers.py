@@ -23,6 +23,7 @@ ROWS_PER_CHUNK = 500
 NUMBER_FORMATS = {
     Kind.MONEY: "#,##0.00",
     Kind.PCT: '0.00"%"',
+    Kind.MULTIPLE: '#,##0.00"×"',
     Kind.YEAR: "0",
     Kind.NUMBER: "#,##0.########",
     Kind.PRICE: "#,##0.00######",

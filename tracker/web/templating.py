@@ -179,8 +179,8 @@ def compile_templates(app: Flask) -> int:
 
 def init_app(app: Flask) -> None:
     """Every filter and global the templates use, registered here and nowhere else."""
-    for name in ("money", "number", "price", "pct", "whole_pct", "day", "on_day", "instant",
-                 "size", "year", "years"):
+    for name in ("money", "number", "price", "multiple", "pct", "whole_pct", "day", "on_day",
+                 "instant", "size", "year", "years"):
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(label)
     app.add_template_filter(stated)
