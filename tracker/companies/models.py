@@ -229,7 +229,7 @@ class ShareEntry(Base):
     # Team shares are not transferable before this date (the reminders read it).
     lock_up_until: Mapped[date | None] = mapped_column(index=True)
     # What was paid for an issue typed in (cash, IP or in kind, at incorporation or later), as
-    # recorded; None when not recorded (entries before migration 0096). A round's and a
+    # recorded; None when not recorded (entries before migration 0097). A round's and a
     # conversion's shares carry their cost on the round investment or the conversion.
     paid: Mapped[Decimal | None] = mapped_column(Money)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("financing_rounds.id"))

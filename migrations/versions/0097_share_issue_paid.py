@@ -1,7 +1,7 @@
 """a share issue records what was paid for it
 
-Revision ID: 0096
-Revises: 0095
+Revision ID: 0097
+Revises: 0096
 Create Date: 2026-11-27 18:30:00
 
 Issue 9 (a newcomer's walk as the investment committee): HQ's 2,500,000 shares taken at
@@ -16,8 +16,8 @@ keep their cost on the round investment or the conversion. The downgrade drops t
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0096'
-down_revision = '0095'
+revision = '0097'
+down_revision = '0096'
 branch_labels = None
 depends_on = None
 
