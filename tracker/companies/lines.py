@@ -25,9 +25,11 @@ class IssueLine:
     shares: Decimal
     acquired_by: Acquisition
     technology: str = ""
-    paid: Decimal | None = None  # what was paid for the shares, when known (CNY)
     lock_up_until: date | None = None
     row: int | None = None
+    # What was paid for the shares, when known (CNY); last, so that a line written by position
+    # (name, type, shares, paid with, technology, lock-up) keeps its meaning.
+    paid: Decimal | None = None
 
     def field(self, rows: str, column: str) -> str:
         """Where a problem of `column` is shown: the row's own field of the list `rows`, or

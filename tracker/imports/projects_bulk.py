@@ -293,7 +293,8 @@ class ProjectBatch(Batch):
                                       "scale_max": c["scale_max"]} for c in criteria]}
             decisions.append({"review_id": _rid, "project_id": pid, "outcome": Outcome.GO,
                               "target_phase": r["target"], "rationale": "",
-                              "override_reason": "", "revisit_date": None, "rework_due": None,
+                              "override_reason": "", "correction_reason": "",
+                              "revisit_date": None, "rework_due": None,
                               "weighted_score": None, "snapshot": snapshot,
                               "decided_by_id": admin.id, "decided_at": r["decided_at"],
                               "supersedes_id": None, "imported_in_id": run})
