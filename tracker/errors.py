@@ -6,6 +6,10 @@ language. Views (and `tracker.web.errors`) turn them into 403, 404, 409 or a fie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 
 class DomainError(Exception):
     status = 400
@@ -67,6 +71,9 @@ class Problems:
 
     def __init__(self) -> None:
         self.found: list[tuple[str, str]] = []
+        opened = _OPENED.get()
+        if opened is not None:
+            opened.append(self)
 
     def add(self, field: str, message: str) -> None:
         self.found.append((field, message))
@@ -98,3 +105,25 @@ def in_row(rows: str, row: int | None, column: str) -> str:
     that row's field and its summary entry links there; the list itself when the row is
     unknown (an import names no form row)."""
     return rows if row is None else f"{rows}-{row}-{column}"
+
+
+# The `Problems` opened during a dry run on incomplete input (`found_until_stopped`), or None.
+_OPENED: ContextVar[list[Problems] | None] = ContextVar("problems_opened", default=None)
+
+
+@contextmanager
+def found_until_stopped() -> Iterator[list[tuple[str, str]]]:
+    """A dry run of a service on what a form or an import row could read: a field it could not
+    read reaches the service as None, and a check comparing it stops the service (a
+    `TypeError`) before it raises what its checks had found. Whatever the body raises, the
+    list yielded holds, once the body is left, every problem the `Problems` opened meanwhile
+    had found, in order and once each, so that the cross-field rules whose own fields were
+    sound are still said in the same answer as the fields' errors."""
+    token = _OPENED.set([])
+    found: list[tuple[str, str]] = []
+    try:
+        yield found
+    finally:
+        opened = _OPENED.get() or []
+        _OPENED.reset(token)
+        found.extend(dict.fromkeys(p for problems in opened for p in problems.found))

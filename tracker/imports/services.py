@@ -24,7 +24,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display import said
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
 from tracker.imports import cells, reading
 from tracker.imports.adapters import Adapter, form_defaults
 from tracker.imports.bulk import Batch
@@ -198,36 +198,38 @@ def _values(adapter: Adapter, form: Any, given: dict[str, list[str]],
 def _service_problems(actor: User | None, adapter: Adapter, obj: Any,
                       values: dict[str, Any] | None, errors: list[tuple[str, str]]
                       ) -> list[tuple[str, str]]:
-    """What the service finds wrong with the columns the form and the cells let pass: its save
-    run as a dry run (a savepoint rolled back) on what could be read, as a page's
-    `tracker.web.actions` does. A column that has an error already keeps it alone; the
-    service may not get that far on incomplete input, and the row then has the cells'. A
-    refusal of the whole row (a submitted proposal, a milestone accepted) is said too."""
+    """What the service finds wrong with the columns the form and the cells let pass (a column
+    with an error keeps it alone): its save run as a dry run on what could be read, as a
+    page's `tracker.web.actions` does, with what it found until it stopped on a value it had
+    not (`found_until_stopped`). A refusal of the whole row (a milestone accepted) is too."""
     if actor is None or values is None:
         return []
     refused = {key for key, _message in errors}
     found: list[tuple[str, str]] = []
     savepoint = db.Savepoint()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), found_until_stopped() as stopped:
             warnings.simplefilter("ignore")  # a None the form could not read is no news
             adapter.save(actor, obj, values)
     except (Invalid, Refused) as refusal:
-        found = [problem for problem in _refusal(adapter.kind, refusal).errors
-                 if problem[0] not in refused and problem not in errors]
-    except Exception:  # noqa: BLE001 - any other failure on incomplete input
-        pass
+        found = _refusal(adapter.kind, refusal).errors
+    except Exception:  # noqa: BLE001 - any other failure on incomplete input: what the
+        found = _in_columns(adapter.kind, stopped)  # service found until it stopped there
     finally:
         savepoint.rollback()
-    return found
+    return [problem for problem in found if problem[0] not in refused and problem not in errors]
 
 
 def _refusal(kind: Kind, error: Exception) -> RowRefused:
     if isinstance(error, Invalid):
-        known = {c.key for c in kind.columns}
-        return RowRefused([(field if field in known else "", message)
-                           for field, message in error.problems])
+        return RowRefused(_in_columns(kind, error.problems))
     return RowRefused([("", getattr(error, "message", "") or str(error))])
+
+
+def _in_columns(kind: Kind, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each (field, message) beside its column; one of no column is the row's ("")."""
+    known = {c.key for c in kind.columns}
+    return [(field if field in known else "", message) for field, message in problems]
 
 
 def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[Any, int],

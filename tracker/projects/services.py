@@ -74,25 +74,26 @@ def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
 def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids: list[int],
               pm: User, project: Project | None = None) -> None:
     """Every problem of the proposal at once (`Problems`): the form shows each beside its
-    field in one answer."""
+    field in one answer; a rule on a value None (refused by its field) waits for it."""
     problems = Problems()
     values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
         values.get("field_id") or getattr(project, "field_id", None), values.get("field"))
-    if values["end_date"] < values["start_date"]:
+    start, end, total = values["start_date"], values["end_date"], values["budget_total"]
+    if None not in (start, end) and end < start:
         problems.add("end_date", _("The end date is before the start date."))
-    elif project is not None:
-        milestones_within(project, values["start_date"], values["end_date"], problems)
-    if values["trl_target"] < values["trl_now"]:
+    elif project is not None and None not in (start, end):
+        milestones_within(project, start, end, problems)
+    if None not in (now := values["trl_now"], target := values["trl_target"]) and target < now:
         problems.add("trl_target", _("The targeted TRL is below the current one."))
-    if values["budget_total"] < 0:
+    if total is not None and total < 0:
         problems.add("budget_total", _("The amount cannot be negative."))
     allocated = sum((amount for _, amount in budget_lines), Decimal("0"))
     if any(amount < 0 for _, amount in budget_lines):
         problems.add("budget_lines", _("A budget line cannot be negative."))
-    elif allocated > values["budget_total"] >= 0:
+    elif total is not None and allocated > total >= 0:
         problems.add("budget_lines", _(
             "The budget lines add up to %(lines)s, more than the total of %(total)s.",
-            lines=money(allocated), total=money(values["budget_total"])))
+            lines=money(allocated), total=money(total)))
     template = budgets.proposal_template(values, project, problems)
     if template is not None:
         amounts = budgets.by_category(template, budget_lines, problems)

@@ -35,7 +35,7 @@ from tracker import db
 from tracker.db import utcnow
 from tracker.display.preview import Preview
 from tracker.edits import services as edits
-from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.errors import Forbidden, Invalid, NotFound, Refused, found_until_stopped
 from tracker.files import services as files
 from tracker.web.forms import Button, Form, OneTime, SeenVersion, new_token, page_has_errors
 
@@ -131,21 +131,20 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> bool:
     wrong with the fields that passed: `call` is run as a dry run (a savepoint rolled back)
     on what the form could read, and each `Invalid` of a field still without an error is put
     beside it. A `Refused` is said above the page and makes the answer a refusal (returns
-    True): the action is not possible now, whatever the fields. The service may not get that
-    far on incomplete input (a value it cannot compare): the answer then has the fields'
-    errors only. A form's files are checked
-    in the dry run but not written (`files.checking_only`), since a file is kept outside the
-    database that the savepoint rolls back."""
+    True): the action is not possible now, whatever the fields. The service may not get to
+    its end on incomplete input (a value it cannot compare): the answer then has the fields'
+    errors and what the service's checks had found until it stopped (`found_until_stopped`).
+    A form's files are checked in the dry run but not written (`files.checking_only`), since
+    a file is kept outside the database that the savepoint rolls back."""
+    found: list[tuple[str, str]] = []
     savepoint = db.session.begin_nested()
     try:
-        with warnings.catch_warnings(), files.checking_only():
+        with (warnings.catch_warnings(), files.checking_only(),
+              found_until_stopped() as found):
             warnings.simplefilter("ignore")  # a None id the form could not read is no news
             call()
     except Invalid as invalid:
-        for problem in invalid.each():
-            field = form.field_named(problem.field)
-            if field is None or not field.errors:
-                form.show_error(problem)
+        _beside_sound_fields(form, invalid.problems)
     except (Forbidden, NotFound):
         # Not theirs to do, or to know of, whatever they typed: a person who may not act
         # hears so (403, 404), not what their input lacked.
@@ -157,10 +156,21 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> bool:
         flash(refused.message, "error")
         return True
     except Exception:  # noqa: BLE001 - any other failure on incomplete input: the fields'
-        pass  # own errors are the answer, as they were before the dry run
+        # own errors, and what the service's checks had found before it stopped on a value
+        # the form could not read (`found_until_stopped`)
+        _beside_sound_fields(form, found)
     finally:
         savepoint.rollback()
     return False
+
+
+def _beside_sound_fields(form: Form, problems: list[tuple[str, str]]) -> None:
+    """Each problem the service found beside its field, unless the form refused that field
+    already (its own error says what to fix first)."""
+    for name, message in problems:
+        field = form.field_named(name)
+        if field is None or not field.errors:
+            form.show_error(Invalid(name, message))
 
 
 def _given(value: OrFromResult[str], result: Any) -> str:
