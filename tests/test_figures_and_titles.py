@@ -56,3 +56,17 @@ def test_a_company_edit_page_names_the_company_once(client):
     page = client.get(f"/companies/{company.id}/edit").get_data(as_text=True)
     heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
     assert heading.count(company.name) == 1, heading
+
+
+@pytest.mark.parametrize("locale, said", [("en", "Must be a whole number."), ("zh", "须为整数。")])
+def test_a_whole_number_field_says_whole_not_zero_places(app, locale, said):
+    # Shares 1000000.5 read "At most 0 decimal places": every places=0 field says "whole".
+    class Counts(Form):
+        shares = NumberField(places=0)
+        ratio = NumberField()
+
+    with app.test_request_context(), force_locale(locale):
+        form = Counts(formdata=MultiDict(dict(shares="1000000.5", ratio="2.125")))
+        form.validate()
+        assert [str(e) for e in form.shares.errors] == [said]
+        assert "0" not in str(form.ratio.errors[0])

@@ -81,6 +81,8 @@ class NumberField(DecimalField):
             raise ValueError(_l("Enter a number such as 3 or 62.5."))
         if value.as_tuple().exponent < -self.places:
             self.data = None
+            if self.places == 0:
+                raise ValueError(_l("Must be a whole number."))
             raise ValueError(_l("At most %(n)d decimal places.", n=self.places))
         self.data = value
 
