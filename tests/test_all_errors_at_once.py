@@ -489,7 +489,7 @@ def test_the_grant_form_reports_every_problem_at_once(client):
         "cliff_months": "60", "lock_up_until": on.isoformat(), "exercise_window_days": "x"}),
         "Name the person, or choose them from the users.",
         "Options have an exercise price (0 or more).",
-        "At most 0 decimal places.", "This field is required.",
+        "Must be a whole number.", "This field is required.",
         "The cliff is between 0 and the vesting period",
         "The lock-up ends after the grant date", "Not a valid integer value.")
     # the pool's limit beside the other problems, not after them
