@@ -7,13 +7,11 @@ and the panel read the names as before."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.conftest import login, post
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
+from tests.gates.test_score_history import _body
 from tracker.accounts.models import Role
 from tracker.db import utcnow
 from tracker.gates import decisions, services
@@ -48,17 +46,6 @@ def _decided():
     people = {"hq": make_user(Role.HQ_ADMIN), "director": director, "chair": chair,
               "pm": project.pm, "teammate": teammate}
     return review, people, (chair, second, third, fourth)
-
-
-def _body(client, user, locale: str, address: str) -> str:
-    user.locale = locale
-    _commit()
-    login(client, user)
-    response = client.get(address)
-    post(client, "/logout")
-    assert response.status_code == 200, (address, response.status_code)
-    page = response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", page[page.index("<main"):]))
 
 
 def test_the_rule_is_the_review_s_one_predicate():
