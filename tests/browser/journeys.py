@@ -133,7 +133,10 @@ class Journey:
 
     def check(self, page: Page) -> None:
         """axe-core's serious and critical violations of the page on screen, kept by its path
-        for the test to assert at its end (`assert not journey.problems`)."""
+        for the test to assert at its end (`assert not journey.problems`). A click that
+        submits a form returns once the next page has begun to arrive, so the check waits for
+        it to have loaded: axe-core run on a page still being replaced finds no document."""
+        page.wait_for_load_state("load")
         found = page.evaluate(RUN_AXE)
         if found:
             self.problems[urlsplit(page.url).path] = found
