@@ -454,3 +454,27 @@ def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(migrated_da
     assert all(back[i] == (False, "", None) for i in others)
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(migrated_database):
+    """The drafts already recorded get their PM's numbers 1, 2, ... by age, whatever their ids;
+    a project with a code gets none (issue 9 point 2)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)
+    command.downgrade(config, "0097")
+    engine = make_engine(migrated_database)
+    with engine.begin() as conn:  # half the demo's projects made drafts again
+        conn.execute(text("UPDATE projects SET code = NULL, year = NULL, seq = NULL "
+                          "WHERE id % 2 = 0 OR code IS NULL"))
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT pm_id, code, draft_number FROM projects "
+                                 "ORDER BY pm_id, id")).all()
+    numbers: dict[int, list[int]] = {}
+    for pm_id, code, number in rows:
+        assert (number is None) == (code is not None)
+        if code is None:
+            numbers.setdefault(pm_id, []).append(number)
+    assert numbers and any(len(n) > 1 for n in numbers.values())
+    assert all(n == list(range(1, len(n) + 1)) for n in numbers.values())
+    engine.dispose()

@@ -59,7 +59,8 @@ def test_pm_writes_a_proposal_with_a_provisional_reference(client):
     assert project.team_ids == {teammate.id}
     assert project.member_ids == set()  # until the teammate, or the director, confirms
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert f"Draft {project.id}" in page and "高性能碳纤维复合材料" in page
+    assert project.draft_number == 1  # the PM's first: its provisional reference, never the id
+    assert "Draft 1" in page and "高性能碳纤维复合材料" in page
 
 
 def test_proposal_errors_are_beside_the_fields(client):

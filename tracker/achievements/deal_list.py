@@ -130,7 +130,7 @@ def deals(user: User, filters: DealFilters, on: date) -> Select:
             .join(Institute, Institute.id == Project.institute_id)
             .add_columns(Transfer.id, Enterprise.shown_in_sql("name"), Transfer.kind,
                          Achievement.id.label("achievement_id"), Achievement.title,
-                         Project.id.label("project_id"), Project.code,
+                         Project.id.label("project_id"), Project.code, Project.draft_number,
                          Institute.shown_in_sql("name").label("institute"), Transfer.signed_on,
                          Transfer.ends_on, Transfer.upfront, Transfer.royalty_pct,
                          Transfer.royalty_base,
@@ -144,7 +144,7 @@ def line(row: Any, on: date) -> DealLine:
     return DealLine(
         id=row.id, licensee=row.name, kind=row.kind, achievement_id=row.achievement_id,
         achievement=row.title, project_id=row.project_id,
-        project=Project.reference_of(row.code, row.project_id), institute=row.institute,
+        project=Project.reference_of(row.code, row.draft_number), institute=row.institute,
         signed_on=row.signed_on, ends_on=row.ends_on, upfront=stated(row.upfront),
         royalty_pct=row.royalty_pct or None, royalty_base=row.royalty_base,
         income=Decimal(row.income), status=DealStatus.ENDED if ended else DealStatus.IN_EFFECT,

@@ -218,7 +218,7 @@ FIELDS = {
     "details": _l("Details"),
     "director_id": _l("Director"),
     "disbursed": _l("Disbursed"),
-    "discount_pct": _l("Conversion discount"),
+    "discount_pct": _l("Conversion discount"), "draft_number": _l("Draft number"),
     "due_date": _l("Due date"),
     "email": _l("E-mail"),
     "end_date": _l("End date"),

@@ -1,6 +1,6 @@
 """The project list's columns: what its page shows and its files hold. A row has the columns
-of the list's query (`views.list_projects`): id, code, title, phase, type, budget_total,
-institute and pm (their names)."""
+of the list's query (`views.list_projects`): id, code, draft_number, title, phase, type,
+budget_total, institute and pm (their names)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tracker.export.columns import Column, Kind
 from tracker.projects.models import Project
 
 PROJECT_COLUMNS = [
-    Column(_l("Code"), lambda p: Project.reference_of(p.code, p.id), Kind.CODE, 18),
+    Column(_l("Code"), lambda p: Project.reference_of(p.code, p.draft_number), Kind.CODE, 18),
     Column(_l("Title"), lambda p: p.title, width=40,
            link=lambda p: id_path("projects.show", "project_id", p.id)),
     Column(_l("Phase"), lambda p: p.phase, Kind.LABEL, 14),

@@ -34,11 +34,12 @@ class ProjectFilters:
 
 
 def project_rows(user: User, filters: ProjectFilters) -> Select:
-    """Columns, not projects: what the list shows (id, code, title, phase, type, budget_total,
-    institute, pm), for the projects `user` may see (`Project.visible_to`), unordered."""
+    """Columns, not projects: what the list shows (id, code, draft_number, title, phase, type,
+    budget_total, institute, pm), for the projects `user` may see (`Project.visible_to`),
+    unordered."""
     pm = aliased(User)
-    query = (select(Project.id, Project.code, Project.title, Project.phase, Project.type,
-                    Project.funding_source,
+    query = (select(Project.id, Project.code, Project.draft_number, Project.title,
+                    Project.phase, Project.type, Project.funding_source,
                     Project.budget_total, Institute.shown_in_sql("name").label("institute"),
                     pm.name.label("pm"))
              .join(Institute, Institute.id == Project.institute_id)

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.approvals.models import ApprovalRequest
     from tracker.budgets.models import BudgetTemplate
-    from tracker.gates.models import GateReview
     from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
     from tracker.projects.history_models import TrlRecord
     from tracker.techfields.models import TechnicalField
@@ -97,6 +96,7 @@ class Project(FundedBy, Base):
     year: Mapped[int | None]
     seq: Mapped[int | None]
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    draft_number: Mapped[int | None]  # the PM's n-th draft: its reference till then (drafts.py)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     field: Mapped[str] = mapped_column(String(100))  # as written; counted by field_id (techfields)
@@ -159,12 +159,12 @@ class Project(FundedBy, Base):
     @property
     def reference(self) -> str:
         """The official code, or a draft's provisional reference until it is submitted."""
-        return Project.reference_of(self.code, self.id)
+        return Project.reference_of(self.code, self.draft_number)
 
     @staticmethod
-    def reference_of(code: str | None, project_id: int) -> str:
+    def reference_of(code: str | None, draft_number: int | None) -> str:
         """`reference` from the two columns (for lists that read columns, not projects)."""
-        return code or gettext("Draft %(id)d", id=project_id)
+        return code or gettext("Draft %(number)d", number=draft_number or 0)
 
     @property
     def name(self) -> str:
