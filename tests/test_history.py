@@ -169,7 +169,7 @@ def test_every_percentage_column_reads_as_a_percentage(app):
 # their records are never the object of an audit record (nothing says their name).
 NEVER_NAMED = {"audit_records", "form_tokens", "user_sessions", "phone_codes",
                "recovery_codes", "job_runs", "project_code_counters", "draft_evidence",
-               "evidence", "milestone_events", "notification_channels",
+               "evidence", "assessment_evidence_files", "milestone_events", "notification_channels",
                "notification_settings", "reminder_opt_outs", "reminder_preferences",
                "role_grants", "scores", "need_candidates", "setting_values"}
 

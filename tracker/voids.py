@@ -49,7 +49,8 @@ def void_whole() -> CheckConstraint:
 # The kinds whose pages say they are withdrawn, not voided ("withdraw a post", "void an
 # agreement"): a word, the mechanism is the same.
 WITHDRAWN = frozenset({"trl_records", "progress_updates", "evidence", "assessment_evidence",
-                       "pm_interviews", "achievements", "ip_rights"})
+                       "assessment_evidence_files", "pm_interviews", "achievements",
+                       "ip_rights"})
 
 
 class Voidable:

@@ -1,6 +1,7 @@
 """An institute's assessment evidence entered wrong (issue 9 point 5). Its director corrects it
-(the amount, the description, files added) or withdraws it, with the reason, while HQ has not
-reviewed it; a returned entry keeps HQ's opinion (the director withdraws it, or enters a
+(the amount, the description, files added, a file attached by mistake withdrawn from it:
+`tracker.files.attached`) or withdraws it, with the reason, while HQ has not reviewed it; a
+returned entry keeps HQ's opinion (the director withdraws it, or enters a
 corrected one beside it); an accepted one counts in the year's scores as HQ judged it, so only
 HQ withdraws it. Once the year's funding is approved nothing of its assessment changes. A
 withdrawn entry stays, marked so, with its files, and no score counts it
@@ -9,6 +10,7 @@ withdrawn entry stays, marked so, with its files, and no score counts it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
@@ -17,10 +19,11 @@ from sqlalchemy import select
 
 from tracker import corrections, db, voids
 from tracker.assessment import services
-from tracker.assessment.models import EvidenceEntry, EvidenceState
+from tracker.assessment.models import EvidenceEntry, EvidenceFile, EvidenceState
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.files import attached
 from tracker.files import services as files
 from tracker.money import cents
 
@@ -81,9 +84,10 @@ def _lock(entry: EvidenceEntry) -> None:
 
 def correct_evidence(actor: User, entry: EvidenceEntry, *, amount: Decimal | None,
                      description: str | None, uploads: list[tuple[IO[bytes], str]],
-                     reason: str | None) -> EvidenceEntry:
+                     reason: str | None, withdrawn_files: Sequence[int] = ()) -> EvidenceEntry:
     """The entry corrected before HQ reviews it, with the reason: its amount, its
-    description, files added. Every problem at once, each beside its field."""
+    description, files added, files attached by mistake withdrawn (they stay, marked so; the
+    entry keeps one). Every problem at once, each beside its field."""
     if not entry.can_correct(actor):
         raise Forbidden()
     _lock(entry)
@@ -95,6 +99,8 @@ def correct_evidence(actor: User, entry: EvidenceEntry, *, amount: Decimal | Non
     description = (description or "").strip()
     if not description:
         problems.add("description", _("Say what the entry is and where it comes from."))
+    taken = attached.chosen(problems, entry.attached, withdrawn_files)
+    attached.keeps_one(problems, entry.attached, taken, len(uploads))
     for stream, filename in uploads:
         problems.collect(files.check, stream, filename, "files")
     reason = corrections.reason_of(problems, reason)
@@ -102,9 +108,8 @@ def correct_evidence(actor: User, entry: EvidenceEntry, *, amount: Decimal | Non
     entry.amount, entry.description = cents(amount), description
     more = audit.pending_changes(entry)  # before storing a file flushes them
     added = [files.store(actor, stream, filename, field="files") for stream, filename in uploads]
-    entry.files.extend(added)
-    if added:
-        more["files_added"] = [None, [f.original_name for f in added]]
+    entry.attached.extend(EvidenceFile(file_id=stored.id, file=stored) for stored in added)
+    attached.withdraw(actor, entry, taken, added, reason, more, columns_changed=bool(more))
     corrections.corrected(actor, "assessment.evidence_correct", entry, reason, more)
     db.session.flush()
     return entry

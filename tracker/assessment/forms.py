@@ -17,9 +17,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.assessment.models import MEASURE_LABELS, Measure
+from tracker.files import attached
 from tracker.files.services import ACCEPT
 from tracker.web.corrections import reason_field
-from tracker.web.fields import MAX_AMOUNT, MoneyField, NumberField, Range
+from tracker.web.fields import (
+    MAX_AMOUNT,
+    MoneyField,
+    MultiCheckboxField,
+    NumberField,
+    Range,
+)
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -67,13 +74,22 @@ class EvidenceForm(OneTime, Form):
 
 class EvidenceCorrectionForm(SeenVersion, OneTime, Form):
     """An entry corrected before HQ reviews it: the fields it was entered with (its indicator
-    stays), files added, the reason."""
+    stays), files added, files attached by mistake withdrawn (they stay, marked so), the
+    reason."""
 
     amount = EvidenceForm.amount
     description = EvidenceForm.description
     files = EvidenceForm.files
+    withdrawn_files = MultiCheckboxField(
+        _l("Files to withdraw from the entry"), coerce=int, choices=[], validators=[Optional()],
+        description=_l("Attached by mistake: the entry no longer shows them as its evidence; "
+                       "they stay listed with it, marked withdrawn, and in its history."))
     reason = reason_field()
     uploads = EvidenceForm.uploads
+
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.withdrawn_files.choices = attached.choices(entry.attached if entry else ())
 
 
 class ReviewEvidenceForm(OneTime, Form):

@@ -12,12 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     ForeignKey,
     Integer,
     Numeric,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
@@ -129,13 +127,23 @@ EVIDENCE_STATE_LABELS = {
     EvidenceState.RETURNED: _l("Returned"),
 }
 
-evidence_files = Table(
-    "assessment_evidence_files",
-    Base.metadata,
-    Column("entry_id", ForeignKey("assessment_evidence.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("file_id", ForeignKey("stored_files.id"), primary_key=True, unique=True),
-)
+class EvidenceFile(Voidable, Base):
+    """A file of an evidence entry. Attached by mistake, it is withdrawn from the entry by the
+    entry's correction with the reason (`tracker.files.attached`): it stays listed with the
+    entry, marked so, downloadable by who may see the entry."""
+
+    __tablename__ = "assessment_evidence_files"
+    __table_args__ = (void_whole(),)
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_evidence.id", ondelete="CASCADE"), primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), primary_key=True,
+                                         unique=True)
+
+    file: Mapped[StoredFile] = relationship()
+
+
+evidence_files = EvidenceFile.__table__
 
 
 class EvidenceEntry(Voidable, Versioned, Base):
@@ -167,12 +175,20 @@ class EvidenceEntry(Voidable, Versioned, Base):
     institute: Mapped[Institute] = relationship()
     entered_by: Mapped[User] = relationship(foreign_keys=[entered_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    # Its files, withdrawn ones included (marked); `files`: the same files, for reading.
+    attached: Mapped[list[EvidenceFile]] = relationship(cascade="all, delete-orphan",
+                                                        order_by=EvidenceFile.file_id)
     files: Mapped[list[StoredFile]] = relationship(secondary=evidence_files,
-                                                   order_by="StoredFile.id")
+                                                   order_by="StoredFile.id", viewonly=True)
 
     @property
     def counts(self) -> bool:
         return self.state is EvidenceState.ACCEPTED and not self.is_void
+
+    @property
+    def standing_files(self) -> list[EvidenceFile]:
+        """Its files not withdrawn: the evidence HQ reviews."""
+        return [link for link in self.attached if not link.is_void]
 
     def can_view(self, user: User) -> bool:
         return Indicator.can_view_institute(user, self.institute)

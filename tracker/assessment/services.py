@@ -17,6 +17,7 @@ from tracker.assessment.models import (
     Allocation,
     AssessmentYear,
     EvidenceEntry,
+    EvidenceFile,
     EvidenceState,
     Indicator,
     Measure,
@@ -120,7 +121,8 @@ def enter_evidence(actor: User, indicator: Indicator, institute: Institute, *,
     stored = [files.store(actor, stream, filename, field="files") for stream, filename in uploads]
     entry = EvidenceEntry(indicator_id=indicator.id, institute_id=institute.id,
                           amount=cents(amount), description=description.strip(),
-                          state=EvidenceState.SUBMITTED, entered_by_id=actor.id, files=stored)
+                          state=EvidenceState.SUBMITTED, entered_by_id=actor.id,
+                          attached=[EvidenceFile(file_id=f.id, file=f) for f in stored])
     changes = audit.pending_changes(entry)
     changes["files"] = [None, [f.original_name for f in stored]]
     db.session.add(entry)

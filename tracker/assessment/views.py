@@ -23,15 +23,14 @@ from tracker.assessment.forms import (
 from tracker.assessment.models import (
     AssessmentYear,
     EvidenceEntry,
+    EvidenceFile,
     EvidenceState,
     Indicator,
     Measure,
-    evidence_files,
 )
 from tracker.dates import EARLIEST, LATEST, today
 from tracker.display.formatting import number
 from tracker.export import responses as exports
-from tracker.files.models import StoredFile
 from tracker.organisations.models import Institute
 from tracker.web import downloads
 from tracker.web.actions import press, submit
@@ -133,7 +132,8 @@ def _entries(year: int, institute_id: int) -> list[EvidenceEntry]:
     return list(db.session.scalars(
         select(EvidenceEntry).join(Indicator, Indicator.id == EvidenceEntry.indicator_id)
         .where(Indicator.year == year, EvidenceEntry.institute_id == institute_id)
-        .options(selectinload(EvidenceEntry.files), selectinload(EvidenceEntry.indicator),
+        .options(selectinload(EvidenceEntry.attached).joinedload(EvidenceFile.file),
+                 selectinload(EvidenceEntry.indicator),
                  selectinload(EvidenceEntry.entered_by), selectinload(EvidenceEntry.reviewed_by))
         .order_by(EvidenceEntry.entered_at.desc(), EvidenceEntry.id.desc())))
 
@@ -251,7 +251,8 @@ def _evidence_page(form, entry: EvidenceEntry, back: str, title: str, explanatio
     facts = [(_("Institute"), entry.institute.shown("name")),
              (_("Indicator"), entry.indicator.shown("name")), (_("Amount"), number(entry.amount)),
              (_("What it is and where it comes from"), entry.description),
-             (_("Evidence files"), ", ".join(f.original_name for f in entry.files))]
+             (_("Evidence files"), ", ".join(link.file.original_name
+                                             for link in entry.standing_files))]
     return render_template("corrections/correct.html", form=form, back=back, title=title,
                            facts=facts, explanation=explanation, button=button)
 
@@ -267,16 +268,19 @@ def correct_evidence(entry_id: int) -> str | Response | tuple[str, int]:
     """The director corrects an entry before HQ reviews it (otherwise the reason, 409)."""
     entry = correctable(db.session.get(EvidenceEntry, entry_id), EvidenceEntry.can_correct,
                         corrections.correction_refusal, _user(), _to_institute)
-    form = EvidenceCorrectionForm(obj=entry)
+    form = EvidenceCorrectionForm(obj=entry, entry=entry)
     return submit(
         form, lambda: corrections.correct_evidence(
             _user(), entry, amount=form.amount.data, description=form.description.data,
-            uploads=form.uploads(), reason=form.reason.data),
+            uploads=form.uploads(), reason=form.reason.data,
+            withdrawn_files=form.withdrawn_files.data or []),
         _("Evidence corrected."), _to_institute(entry),
         lambda: _evidence_page(form, entry, _to_institute(entry), _("Correct evidence"),
-                               _("The amount and the description are corrected, files added; "
-                                 "HQ reviews the entry as corrected. The institute's history "
-                                 "keeps both, with the reason."), _("Correct the entry")),
+                               _("The amount and the description are corrected, files added "
+                                 "or withdrawn (a file withdrawn stays listed with the entry, "
+                                 "marked so); HQ reviews the entry as corrected. The "
+                                 "institute's history keeps both, with the reason."),
+                               _("Correct the entry")),
         record=entry)
 
 
@@ -303,13 +307,12 @@ def withdraw_evidence(entry_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/assessment/evidence/<int:entry_id>/files/<int:file_id>")
 @requires(Indicator.can_list)
 def evidence_file(entry_id: int, file_id: int) -> Response | tuple[str, int]:
+    """One of the entry's files, withdrawn ones too, for who may see the entry."""
     entry = _entry(entry_id)
-    linked = db.session.scalar(select(evidence_files.c.file_id).where(
-        evidence_files.c.entry_id == entry.id, evidence_files.c.file_id == file_id))
-    stored = db.session.get(StoredFile, file_id) if linked else None
-    if stored is None:
+    link = db.session.get(EvidenceFile, (entry.id, file_id))
+    if link is None:
         abort(404)
-    return downloads.send(stored)
+    return downloads.send(link.file)
 
 
 def _funding_page(year: int, form: RuleForm) -> str:

@@ -20,6 +20,7 @@ ACTIONS = {
 OBJECTS = {
     "assessment_indicators": _l("Assessment indicator"),
     "assessment_evidence": _l("Assessment evidence"),
+    "assessment_evidence_files": _l("Evidence file"),
     "assessment_years": _l("Assessment year"),
     "assessment_allocations": _l("Funding allocation"),
 }

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from tracker.display.formatting import size
 from tracker.display.labels import label
+from tracker.files import attached
 from tracker.files.services import ACCEPT
 from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, Range
@@ -55,8 +56,7 @@ class PostCorrectionForm(SeenVersion, OneTime, _PostFields):
 
     def __init__(self, *args, post=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.withdrawn_files.choices = [(e.file_id, e.file.original_name)
-                                        for e in (post.standing_evidence if post else ())]
+        self.withdrawn_files.choices = attached.choices(post.evidence if post else ())
 
     def uploads(self):
         return [(f.stream, f.filename) for f in self.files.data or ()

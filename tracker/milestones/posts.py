@@ -22,6 +22,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import instant, on_day
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.files import attached
 from tracker.files import services as files
 from tracker.milestones.models import Evidence, Milestone, MilestoneState, ProgressUpdate
 
@@ -98,29 +99,18 @@ def correct_post(actor: User, update: ProgressUpdate, *, percent: int | None, no
     problems = Problems()
     if percent is None or not 0 <= percent <= 100:
         problems.add("percent", _("Give a percentage from 0 to 100."))
-    standing = {e.file_id: e for e in update.standing_evidence}
-    if set(withdrawn_files) - set(standing):
-        problems.add("withdrawn_files", _("Choose among the post's own files."))
+    taken = attached.chosen(problems, update.evidence, withdrawn_files)
     for stream, filename in uploads:
         problems.collect(files.check, stream, filename, "files")
     reason = corrections.reason_of(problems, reason)
     problems.raise_any()
     update.percent, update.note = percent, (note or "").strip()
     more = audit.pending_changes(update)  # before storing a file flushes them
-    columns_changed = bool(more)
-    taken_out = [standing[file_id] for file_id in withdrawn_files]
-    for item in taken_out:
-        voids.mark(actor, item, reason)
     added = [files.store(actor, stream, filename, field="files",
                          project_id=update.milestone.project_id)
              for stream, filename in uploads]
     update.evidence.extend(Evidence(file_id=stored.id) for stored in added)
-    if added:
-        more["files_added"] = [None, [stored.original_name for stored in added]]
-    if taken_out:
-        more["files_withdrawn"] = [None, [item.file.original_name for item in taken_out]]
-        if not added and not columns_changed:
-            update.version = update.version + 1  # only its files changed: a stale tab is refused
+    attached.withdraw(actor, update, taken, added, reason, more, columns_changed=bool(more))
     corrections.corrected(actor, "progress.correct", update, reason, more)
     _follow(update.milestone)
     db.session.flush()
