@@ -1,7 +1,7 @@
 """a file attached to assessment evidence by mistake is withdrawn from it by a correction
 
-Revision ID: 0098
-Revises: 0097
+Revision ID: 0099
+Revises: 0098
 Create Date: 2026-11-27 21:30:00
 
 Issue 9 point 5: a wrongly attached file on an institute's assessment evidence could be taken
@@ -17,8 +17,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0098'
-down_revision = '0097'
+revision = '0099'
+down_revision = '0098'
 branch_labels = None
 depends_on = None
 
@@ -42,7 +42,7 @@ def downgrade() -> None:
         "SELECT count(*) FROM assessment_evidence_files WHERE voided_at IS NOT NULL"))
     if withdrawn:
         raise RuntimeError(f"assessment_evidence_files holds {withdrawn} withdrawn files, which "
-                           "revision 0097 would show as evidence again: downgrade refused")
+                           "revision 0098 would show as evidence again: downgrade refused")
     with op.batch_alter_table('assessment_evidence_files', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_assessment_evidence_files_void_whole'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_assessment_evidence_files_voided_by_id_users'),
