@@ -349,3 +349,41 @@ def test_every_page_and_form_speaks(app, walked, email, locale):
     assert not problems, f"{email} in {locale}: {problems}"
     if "admin" in email or "pm@" in email:
         assert len(answers) > 3, "the forms were not sent: has their markup changed?"
+
+
+# ASCII punctuation between Chinese words, where a Chinese page writes ，：；（）、: a Chinese
+# character (or a full-width mark) on one side, within a space, and , : ; ( ) on the other.
+HAN_OR_MARK = "[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
+ASCII_MARK = re.compile(f"{HAN_OR_MARK} ?[,:;(]|[,:;)] ?{HAN_OR_MARK}")
+
+
+def _parsed_examples() -> list[str]:
+    """What stays as written: the import formats' examples and descriptions, which the
+    importer parses (李明团队 | 研发团队 | 6000000; 设备费: 1000000), as the catalogue says
+    them: the messages whose English says how a cell is written."""
+    with CATALOGUE.open("rb") as f:
+        return sorted({m.string for m in read_po(f) if isinstance(m.string, str) and m.string
+                       and ASCII_MARK.search(m.string)}, key=len, reverse=True)
+
+
+def ascii_marks(page: str, names: list[str]) -> list[str]:
+    found = []
+    for text in texts(page):
+        for name in names:
+            text = text.replace(name, " ")
+        if ASCII_MARK.search(text):
+            found.append(text)
+    return found
+
+
+@pytest.mark.second_language
+@pytest.mark.parametrize("email", [u[0] for u in USERS])
+def test_chinese_pages_write_chinese_punctuation(app, walked, email):
+    """A Chinese page joins lists with 、 and writes ：（） between Chinese words, whatever
+    put the text together (a template, a message, a list joined in code); what users typed and
+    the import formats' parsed examples stay as written."""
+    pages, answers = walk_of(app, walked, email, "zh_CN")
+    names = sorted(entered() + typed_in_history() + _parsed_examples(), key=len, reverse=True)
+    problems = {path: found for path, page in [*pages.items(), *answers]
+                if (found := ascii_marks(page, names))}
+    assert not problems, f"{email}: {problems}"

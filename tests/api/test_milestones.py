@@ -134,7 +134,7 @@ def test_the_services_refusals_and_validation_are_problems(client):
 @pytest.mark.parametrize(("language", "words"), [
     ("en", ["At most 100.", "At most 10,000 characters.", "Unknown field",
             "x.exe: Files of this type are not accepted", "Some input was refused"]),
-    ("zh-CN", ["不超过 100。", "最多 10,000 个字符。", "未知字段", "x.exe: 不接受此类型的文件",
+    ("zh-CN", ["不超过 100。", "最多 10,000 个字符。", "未知字段", "x.exe：不接受此类型的文件",
                "部分输入被拒绝"]),
 ])
 def test_every_problem_of_a_request_is_listed_in_the_callers_language(client, language, words):
@@ -164,4 +164,4 @@ def test_every_refused_filter_is_listed_in_the_callers_language(client):
     assert response.status_code == 400
     assert response.json["errors"] == [
         {"field": "limit", "detail": "不少于 1。"},
-        {"field": "type", "detail": "请从以下选项中选择其一：independent, joint, affiliated。"}]
+        {"field": "type", "detail": "请从以下选项中选择其一：independent、joint、affiliated。"}]

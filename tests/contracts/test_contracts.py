@@ -47,7 +47,7 @@ def test_partial_payments_add_up_and_never_exceed_the_instalment():
     services.record_payment(project.pm, first, date(2026, 3, 5), D("250000"))
     services.record_payment(project.pm, first, date(2026, 3, 20), D("350000"))
     assert first.is_paid and contract.received == D("600000")
-    with pytest.raises(Invalid, match="Only 400,000.00 of this instalment is outstanding"):
+    with pytest.raises(Invalid, match="Only CN¥400,000.00 of this instalment is outstanding"):
         services.record_payment(project.pm, contract.instalments[1], date(2026, 9, 2),
                                 D("400000.01"))
     with pytest.raises(Invalid, match="more than zero"):
@@ -56,8 +56,8 @@ def test_partial_payments_add_up_and_never_exceed_the_instalment():
 
 def test_bad_schedules_are_refused_with_the_numbers():
     project = make_project()
-    with pytest.raises(Invalid, match="add up to 1,200,000.00, more than the contract's "
-                                      "1,000,000.00"):
+    with pytest.raises(Invalid, match="add up to CN¥1,200,000.00, more than the contract's "
+                                      "CN¥1,000,000.00"):
         record(project, "1000000", schedule=[(date(2026, 3, 1), D("600000")),
                                              (date(2026, 4, 1), D("600000"))])
     with pytest.raises(Invalid, match="more than zero"):

@@ -114,7 +114,7 @@ def test_the_value_stays_at_least_what_was_received_and_scheduled():
     said = dict(refused.value.problems)
     assert "CN¥500,000.00 has been received under this contract already" in " ".join(
         m for f, m in refused.value.problems if f == "amount")
-    assert "add up to 900,000.00, more than the contract's 400,000.00" in " ".join(
+    assert "add up to CN¥900,000.00, more than the contract's CN¥400,000.00" in " ".join(
         m for f, m in refused.value.problems if f == "amount")
     assert set(said) == {"amount"}
     db.session.rollback()

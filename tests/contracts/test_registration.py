@@ -41,7 +41,7 @@ def test_every_problem_of_a_registration_is_reported_at_once():
     problems = {p.field: p.message for p in refused.value.each()}
     assert set(problems) == {"number", "registered_on", "value"}
     assert "after it is signed" in problems["registered_on"]
-    assert "more than its 1,000,000.00" in problems["value"]
+    assert "more than its CN¥1,000,000.00" in problems["value"]
     with pytest.raises(Invalid, match="future"):
         services.register_contract(contract.project.pm, contract, number="X-1",
                                    registered_on=today() + timedelta(days=1), value=D("1"))
@@ -99,7 +99,7 @@ def test_the_pm_registers_with_the_certificate_from_the_contract_page(client, ap
                                   "value": "2,000,000", "version": "1"})
     assert refused.status_code == 400
     text = refused.get_data(as_text=True)
-    assert "after it is signed" in text and "more than its 1,000,000.00" in text
+    assert "after it is signed" in text and "more than its CN¥1,000,000.00" in text
     sent = post(client, path, {
         "number": "2026320100000017", "registered_on": "2026-03-10", "value": "800,000",
         "version": "1", "certificate": (io.BytesIO(PDF), "登记证明.pdf")},

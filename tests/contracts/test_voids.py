@@ -50,7 +50,7 @@ def test_an_instalment_is_added_changed_and_removed_within_the_contract(client):
     response = post(client, path, {**tab(client, path), "due_date": "2026-12-01",
                                    "amount": "200000", "reason": "Left out"})
     assert response.status_code == 400
-    assert "add up to 1,100,000.00, more than the contract" in response.get_data(as_text=True)
+    assert "add up to CN¥1,100,000.00, more than the contract" in response.get_data(as_text=True)
     assert post(client, path, {**tab(client, path), "due_date": "2026-12-01",
                                "amount": "100000", "reason": "Left out"}).status_code == 302
     db.session.expire_all()

@@ -97,6 +97,7 @@ def test_an_evaluator_corrects_their_scores_and_the_earlier_ones_stay(client):
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "1 / 5" in page and "Weighted score: 73.33%" in page
     assert "Corrected scorecards and declarations" in page
+    assert "Before: No conflict; recommendation " in page  # one earlier thing after another
     assert "I scored the wrong project&#39;s file" in page and "Scores corrected" in page
     assert page.count(f'href="{path}"') == 1  # their own scores' correction, not the third's
     assert f"/history/panel_members/{member.id}" not in page  # the third's and HQ's to read

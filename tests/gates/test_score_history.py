@@ -21,9 +21,10 @@ from tracker.gates.models import CriterionKind, GateReview, Outcome, Recommendat
 WORDS = {
     "en": {"action": "Scores corrected", "recommendation": "Recommendation",
            "hidden": "Shown to HQ and the evaluators once the panel has decided",
-           "go": "GO", "hold": "HOLD"},
+           "go": "GO", "hold": "HOLD", "colon": ": "},
     "zh_CN": {"action": "更正了评分", "recommendation": "评审建议",
-              "hidden": "专家组作出决定后，向总部和评审专家显示", "go": "通过", "hold": "暂缓"},
+              "hidden": "专家组作出决定后，向总部和评审专家显示", "go": "通过", "hold": "暂缓",
+              "colon": "："},
 }
 REASON = "Misread the scale of criterion two"
 
@@ -97,8 +98,9 @@ def test_after_the_decision_hq_and_the_evaluators_read_each_corrected_score(clie
         assert REASON in body and words["action"] in body, who
         for criterion in should:
             text = criterion.text if locale == "zh_CN" else (criterion.text_en or criterion.text)
-            assert f"{text}: 5 / 5 → 2 / 5" in body, (who, text)
-        assert f"{words['recommendation']}: {words['go']} → {words['hold']}" in body, who
+            assert f"{text}{words['colon']}5 / 5 → 2 / 5" in body, (who, text)
+        assert (f"{words['recommendation']}{words['colon']}{words['go']} → {words['hold']}"
+                in body), who
         assert words["hidden"] not in body, who
         # the must-meet scores did not change: no line for them
         for criterion in review.criteria:

@@ -46,7 +46,7 @@ CASES = [
      {"percent_complete": "Give a percentage", "due_date": "within the project's dates"}),
     ("milestones", 1, {"title": "Pilot", "weight": "heavy", "phase": "later",
                        "due_date": "2040-01-01"},
-     {"weight": "Enter an amount", "phase": "Not one of the choices",
+     {"weight": "Enter a number such as 3 or 62.5", "phase": "Not one of the choices",
       "due_date": "within the project's dates"}),
     ("projects", 1, {"title": "New draft", "budget_lines": "Equipment", "trl_target": "2"},
      {"budget_lines": "Write each budget line", "trl_target": "below the current one"}),

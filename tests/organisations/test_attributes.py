@@ -243,7 +243,7 @@ def test_a_recognition_keeps_each_year_it_was_granted_through_edits_and_reimport
     assert run(admin, "enterprises", [header, ["纳芯微", code, "2022"]]).unchanged == 1
     assert _years(enterprise) == [2016, 2019, 2022]
     page = client.get(f"/enterprises/{enterprise.id}").get_data(as_text=True)
-    assert "高新技术企业: 2016、2019、2022" in page
+    assert "高新技术企业：2016、2019、2022" in page
     # A last year lowered by hand corrects a mistake: the years after it were never granted.
     response = post(client, f"/enterprises/{enterprise.id}/edit", _enterprise_form(
         enterprise, high_tech_since="2021"))

@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from tracker.db import utcnow
 from tracker.display.labels import label
 from tracker.display.paths import id_path
+from tracker.display.said import listed
 from tracker.export.columns import Column
 
 
 def _roles(user) -> str:
-    return ", ".join(sorted(label(role) for role in user.roles))
+    return listed(sorted(label(role) for role in user.roles))
 
 
 def _status(user) -> str:

@@ -15,6 +15,7 @@ from tracker.accounts.passwords import hash_password, needs_rehash, verify_passw
 from tracker.accounts.policy import check_new_password
 from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.phones import codes as phone_codes
 from tracker.phones.models import Purpose
@@ -181,7 +182,7 @@ def _check_roles(roles: list[str]) -> set[Role]:
     allowed = {r.value for r in GRANTABLE_ROLES}
     unknown = [r for r in roles if r not in allowed]
     if unknown:
-        raise Invalid("roles", _("Unknown role: %(role)s", role=", ".join(unknown)))
+        raise Invalid("roles", _("Unknown role: %(role)s", role=listed(unknown)))
     return {Role(r) for r in roles}
 
 

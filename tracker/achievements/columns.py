@@ -13,11 +13,12 @@ from tracker.achievements.models import Achievement
 from tracker.display.formatting import day, pct
 from tracker.display.labels import label
 from tracker.display.paths import id_path
+from tracker.display.said import listed
 from tracker.export.columns import Column, Kind
 
 
 def _contributors(achievement: Achievement) -> str:
-    return ", ".join(f"{c.name} {pct(c.share_pct)}" for c in achievement.contributors)
+    return listed(f"{c.name} {pct(c.share_pct)}" for c in achievement.contributors)
 
 
 def _rights(achievement: Achievement) -> str:

@@ -30,6 +30,7 @@ from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import Company
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
+from tracker.display.said import listed
 from tracker.errors import Problems
 from tracker.money import ZERO
 from tracker.organisations.models import Enterprise
@@ -78,11 +79,11 @@ def standing_records(transfer: Transfer) -> str:
     parts = []
     if reports := transfer.standing_reports:
         parts.append(_("the royalty reports of %(periods)s",
-                       periods=", ".join(r.title for r in reports)))
+                       periods=listed(r.title for r in reports)))
     if receipts := transfer.standing_receipts:
         parts.append(_("the income received on %(dates)s",
-                       dates=", ".join(day(r.received_on) for r in receipts)))
-    return "; ".join(parts)
+                       dates=listed(day(r.received_on) for r in receipts)))
+    return listed(parts, apart=True)
 
 
 def keeps_what_was_recorded(problems: Problems, transfer: Transfer, *, enterprise_id: int | None,

@@ -35,6 +35,7 @@ from tracker.achievements.models import (
 )
 from tracker.achievements.queries import achievement_transfers, contributor_candidates
 from tracker.display.formatting import day, money
+from tracker.display.said import listed
 from tracker.export import responses as exports
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
@@ -337,9 +338,9 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
     offered(withdrawals.achievement_refusal(achievement), back)
     form = ReasonForm()
     facts = [(_("Project"), f"{achievement.project.code or ''} {achievement.project.title}"),
-             (_("Contributors"), ", ".join(c.name for c in achievement.contributors)),
+             (_("Contributors"), listed(c.name for c in achievement.contributors)),
              (_("Rights withdrawn with it"),
-              ", ".join(r.name for r in achievement.standing_rights) or "—")]
+              listed(r.name for r in achievement.standing_rights) or "—")]
     return submit(
         form, lambda: withdrawals.withdraw_achievement(_user(), achievement,
                                                        form.reason.data or ""),

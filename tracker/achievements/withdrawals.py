@@ -23,6 +23,7 @@ from tracker.achievements.models import Achievement, IpRight
 from tracker.audit import services as audit
 from tracker.display.formatting import day
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
@@ -44,8 +45,8 @@ def _deals(achievement: Achievement) -> list[Transfer]:
 
 
 def _deals_said(deals: list[Transfer]) -> str:
-    return "; ".join(f"{label(t.kind)} · {t.enterprise.shown('name')} · {day(t.signed_on)}"
-                     for t in deals)
+    return listed((f"{label(t.kind)} · {t.enterprise.shown('name')} · {day(t.signed_on)}"
+                     for t in deals), apart=True)
 
 
 def right_refusal(right: IpRight) -> str | None:
@@ -56,7 +57,7 @@ def right_refusal(right: IpRight) -> str | None:
     if paid:
         return _("Annuities of %(right)s are paid (year %(years)s): reverse those payments "
                  "first, then withdraw the right.", right=right.name,
-                 years=", ".join(str(a.year_no) for a in paid))
+                 years=listed(str(a.year_no) for a in paid))
     return None
 
 

@@ -30,6 +30,7 @@ from tracker.assessment.models import (
 )
 from tracker.dates import EARLIEST, LATEST, today
 from tracker.display.formatting import number
+from tracker.display.said import listed
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.web import downloads
@@ -251,8 +252,8 @@ def _evidence_page(form, entry: EvidenceEntry, back: str, title: str, explanatio
     facts = [(_("Institute"), entry.institute.shown("name")),
              (_("Indicator"), entry.indicator.shown("name")), (_("Amount"), number(entry.amount)),
              (_("What it is and where it comes from"), entry.description),
-             (_("Evidence files"), ", ".join(link.file.original_name
-                                             for link in entry.standing_files))]
+             (_("Evidence files"), listed(link.file.original_name
+                                         for link in entry.standing_files))]
     return render_template("corrections/correct.html", form=form, back=back, title=title,
                            facts=facts, explanation=explanation, button=button)
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
+from tracker.display.formatting import labelled
 from tracker.display.history import Line, describe
 from tracker.export.columns import Column, Kind
 
@@ -45,7 +46,7 @@ def changes_said(line: Line) -> str:
     """Each changed field as `label: before → after` (or `label: value` when it was new),
     one a line."""
     return "\n".join(
-        f"{c.label}: {c.before} → {c.after}" if c.before != "—" else f"{c.label}: {c.after}"
+        labelled(c.label, f"{c.before} → {c.after}" if c.before != "—" else c.after)
         for c in line.changes)
 
 
@@ -57,8 +58,9 @@ def changes_markup(line: Line) -> str:
     """`changes_said` for the page, its values linked where they lead somewhere the reader may
     go (a file, `history.file_link`)."""
     return "\n".join(
-        f"{escape(c.label)}: {_value(c.before, c.before_href)} → {_value(c.after, c.after_href)}"
-        if c.before != "—" else f"{escape(c.label)}: {_value(c.after, c.after_href)}"
+        labelled(escape(c.label),
+                 f"{_value(c.before, c.before_href)} → {_value(c.after, c.after_href)}"
+                 if c.before != "—" else _value(c.after, c.after_href))
         for c in line.changes)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual
+from tracker.display.formatting import aside
 from tracker.money import Percent
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class BudgetTemplate(Bilingual, Versioned, Base):
 
     @property
     def name(self) -> str:
-        return f"{self.shown('funder')} ({self.edition})"
+        return self.shown('funder') + aside(self.edition)
 
     @property
     def indirect(self) -> list[BudgetCategory]:

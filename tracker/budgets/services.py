@@ -16,6 +16,7 @@ from tracker.budgets import caps
 from tracker.budgets.defaults import default_template
 from tracker.budgets.models import BudgetCategory, BudgetTemplate, CostKind, IndirectRule
 from tracker.display.formatting import money
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems
 from tracker.money import ZERO
 from tracker.projects.models import Project
@@ -61,7 +62,7 @@ def by_category(template: BudgetTemplate, lines: Sequence[tuple[str, Decimal]],
             problems.add("budget_lines", _(
                 "“%(name)s” is not a category of the budget template %(template)s: %(names)s.",
                 name=name, template=template.name,
-                names=", ".join(c.shown("name") for c in template.categories)))
+                names=listed(c.shown("name") for c in template.categories)))
         elif category.id in amounts:
             problems.add("budget_lines", _("“%(name)s” is given twice.",
                                            name=category.shown("name")))

@@ -27,6 +27,7 @@ from tracker.changes import plan, services
 from tracker.changes.models import ChangeCorrection, ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import local_date
 from tracker.display.formatting import day
+from tracker.display.said import listed
 from tracker.display.words import FIELDS
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.notifications.services import emit
@@ -71,7 +72,7 @@ def correction_refusal(request: ChangeRequest) -> str | None:
     if moved:
         return _("The plan has changed since this decision (%(what)s): correcting it would "
                  "overwrite what was done since. Ask for a new change instead.",
-                 what=", ".join(str(FIELDS.get(key, key)) for key in moved))
+                 what=listed(str(FIELDS.get(key, key)) for key in moved))
     if request.state is ChangeState.REFUSED:
         waiting = plan.pending_of(project, _same_plan(request.kind))
         if waiting is not None:

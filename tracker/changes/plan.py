@@ -25,6 +25,7 @@ from tracker.changes.models import (
     ChangeState,
     ProjectBaseline,
 )
+from tracker.display.formatting import money
 from tracker.errors import Invalid, Problems, Refused
 from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.projects import team
@@ -131,7 +132,7 @@ def apply_budget_move(project: Project, params: dict) -> None:
     amount = Decimal(params["amount"])
     if amount > source.amount:
         raise Refused(_("Line “%(line)s” holds %(amount)s: it cannot give more.",
-                        line=source.name, amount=f"{source.amount:,.2f}"))
+                        line=source.name, amount=money(source.amount)))
     if target.category_id is not None:  # checked again: the plan may have moved meanwhile
         problems = Problems()
         check_cap_after_move(project, source, target, amount, problems)
@@ -148,7 +149,7 @@ def apply_budget_total(project: Project, params: dict) -> None:
     if total < project.budget_allocated:
         raise Refused(_("The budget lines add up to %(lines)s, more than a total of %(total)s: "
                         "move money out of them first.",
-                        lines=f"{project.budget_allocated:,.2f}", total=f"{total:,.2f}"))
+                        lines=money(project.budget_allocated), total=money(total)))
     project.budget_total = total
 
 

@@ -26,6 +26,8 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ColumnElement, ForeignK
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, Shares, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display.formatting import aside
+from tracker.display.said import listed
 from tracker.money import Percent
 from tracker.voids import Voidable, void_whole
 
@@ -125,8 +127,8 @@ class IpDeal(Voidable, Versioned, Base):
         """The achievement and the rights named; a deal not linked, its patent as typed."""
         if self.achievement is None:
             return f"{self.patent_number} {self.title}".strip()
-        numbers = ", ".join(r.number or r.title for r in self.rights)
-        return f"{self.achievement.title} ({numbers})" if numbers else self.achievement.title
+        numbers = listed(r.number or r.title for r in self.rights)
+        return self.achievement.title + aside(numbers) if numbers else self.achievement.title
 
     def of(self, achievement: Achievement) -> bool:
         """The deal licenses or assigns `achievement`: it names it, or, typed before the

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from tracker.companies import ledger, services
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import Company, CompanyExit, FinancingRound, HolderType
-from tracker.display.formatting import money, number, pct, price
+from tracker.display.formatting import aside, money, number, pct, price
 from tracker.display.preview import CAP_TABLE, ROUND, Preview
 from tracker.money import percent as money_pct
 from tracker.settings import catalogue
@@ -94,7 +94,7 @@ def ip_deal(company: Company, deal: IpDeal) -> Preview | None:
                Decimal("0"))
     return Preview(
         facts=[(_("Shares given for the IP"), number(given)),
-               (_("To the contributors"), f"{number(team)} ({pct(money_pct(team, given))})")],
+               (_("To the contributors"), number(team) + aside(pct(money_pct(team, given))))],
         stakes=stake_rows(ledger.stake_changes(
             ledger.cap_table(company, deal.signed_on, exclude_ip_deal_id=deal.id),
             ledger.cap_table(company, deal.signed_on))),

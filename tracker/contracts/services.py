@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
 def record_contract(actor: User, project: Project, *, enterprise_id: int, title: str,
                     type: ContractType, amount: Decimal, signed_on: date,
                     instalments: list[tuple[date, Decimal]],
@@ -102,7 +98,7 @@ def check_schedule(problems: Problems, amount: Decimal, signed_on: date,
     if amount is not None and scheduled > amount > 0:
         problems.add(total_field, _(
             "The instalments add up to %(scheduled)s, more than the contract's %(amount)s.",
-            scheduled=_money(scheduled), amount=_money(amount)))
+            scheduled=cny(scheduled), amount=cny(amount)))
 
 
 def check_registration(problems: Problems, *, signed_on: date, amount: Decimal,
@@ -120,7 +116,7 @@ def check_registration(problems: Problems, *, signed_on: date, amount: Decimal,
     if value is not None and value > amount:
         problems.add(value_field, _(
             "The technology transaction value is part of the contract's amount: %(value)s is "
-            "more than its %(amount)s.", value=_money(value), amount=_money(amount)))
+            "more than its %(amount)s.", value=cny(value), amount=cny(amount)))
 
 
 def register_contract(actor: User, contract: ResearchContract, *, number: str,
@@ -209,7 +205,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     elif amount > instalment.outstanding:
         problems.add("amount", _(
             "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",
-            outstanding=_money(instalment.outstanding), amount=_money(amount)))
+            outstanding=cny(instalment.outstanding), amount=cny(amount)))
     if received_on > today():
         problems.add("received_on", _("Money is recorded once received: the date is in the "
                                       "future."))

@@ -61,3 +61,20 @@ def translations(domain: Any) -> support.NullTranslations:
     if state is not None:
         state.tracker_catalogue = (getattr(state, "babel_locale", None), domain, found)
     return found
+
+
+# The punctuation each language writes between the words of a sentence: a list's separator
+# ("list"; "apart" between items that hold commas of their own), a label's colon and the
+# parentheses around an aside. Chinese text takes its full-width marks (研究报告、测试报告；
+# 理由：……（元）), never the ASCII ones, which a Chinese reader sees as a stray English
+# character. One table, read by `tracker.display.said.listed` and `formatting.colon`/`aside`.
+MARKS = {
+    "zh": {"list": "、", "apart": "；", "colon": "：", "open": "（", "close": "）"},
+    "en": {"list": ", ", "apart": "; ", "colon": ": ", "open": " (", "close": ")"},
+}
+
+
+def mark(name: str) -> str:
+    """One of the `MARKS` in this request's language."""
+    return MARKS["zh" if locale_name().startswith("zh") else "en"][name]
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -11,8 +13,8 @@ from flask_babel import format_datetime, gettext
 
 from tracker.dates import local_date
 from tracker.display.catalogue import locale as get_locale
-from tracker.display.catalogue import locale_name
-from tracker.display.said import formatter
+from tracker.display.catalogue import locale_name, mark
+from tracker.display.said import formatter, listed
 
 # A negative figure starts with the minus sign (U+2212), as wide as a digit and, unlike the
 # hyphen, never a place where a line breaks: "-CN¥100.00" wrapped after its "-" in a table
@@ -79,8 +81,7 @@ def year(value: int | None) -> str:
 
 def years(values) -> str:
     """Several years, compactly and oldest first: 2021, 2023 (Chinese: 2021、2023)."""
-    separator = "、" if locale_name().startswith("zh") else ", "
-    return separator.join(year(v) for v in sorted(set(values))) or "—"
+    return listed(year(v) for v in sorted(set(values))) or "—"
 
 
 @formatter(Decimal)
@@ -131,6 +132,34 @@ def _medium_date(value: date, locale: str) -> str:
     return dates.format_date(value, "medium", locale=locale)
 
 
+@formatter(date.fromisoformat)
+def month(value: date | None) -> str:
+    """A month of a year as the page's language writes it: February 2027, 2027年2月."""
+    if value is None:
+        return "—"
+    return dates.format_skeleton("yMMMM", value, locale=get_locale())
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def not_a_date(text: str) -> str:
+    """Why `text` is no date, as every form's date field and every import's date cell say it:
+    the day its month does not have ("2027-02-30 is not a date: February 2027 has no day
+    30."), the month no year has, or the form a date is written in."""
+    text = text.strip()[:40]
+    found = _ISO_DAY.fullmatch(text)
+    if found and int(found.group(1)) >= 1:
+        year_no, month_no, day_no = (int(part) for part in found.groups())
+        if not 1 <= month_no <= 12:
+            return gettext("%(value)s is not a date: a year has no month %(month)d.",
+                           value=text, month=month_no)
+        if not 1 <= day_no <= calendar.monthrange(year_no, month_no)[1]:
+            return gettext("%(value)s is not a date: %(month)s has no day %(day)d.", value=text,
+                           month=month(date(year_no, month_no, 1)), day=day_no)
+    return gettext("%(value)s is not a date: give it as YYYY-MM-DD.", value=text)
+
+
 @formatter(datetime.fromisoformat)
 def on_day(value: datetime | None) -> str:
     """An instant by its day in the organisation's zone: all a date brought in by an import
@@ -164,3 +193,20 @@ def before_stop(name: str) -> str:
     """A name that ends a sentence, less its own final full stop: "Co., Ltd." before the
     sentence's "." printed "Ltd.." (found by a newcomer in the recusal reasons)."""
     return name[:-1] if name.endswith(".") and not name.endswith("..") else name
+
+
+def colon() -> str:
+    """A label's colon in the page's language: 理由：…, "Reason: …"."""
+    return mark("colon")
+
+
+def labelled(label: object, value: object) -> str:
+    """`label` and its `value` with the colon of the page's language."""
+    return f"{label}{mark('colon')}{value}"
+
+
+def aside(text: object) -> str:
+    """An aside in parentheses after what it qualifies, in the page's language: 待发送（24）,
+    "Pending (24)" (the space before it belongs to English)."""
+    return f"{mark('open')}{text}{mark('close')}"
+

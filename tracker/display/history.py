@@ -32,6 +32,7 @@ from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, KEYS, PERCENT_
 from tracker.display.history_values import CODE, as_date, as_decimal, said_auto, said_failure
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES, stored_id
+from tracker.display.said import listed
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, OF_KIND, VERBS
 from tracker.gates import score_history, scorecards
 from tracker.gates.models import GateTemplate
@@ -250,10 +251,10 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     if isinstance(kind, tuple):
         tag, target = kind
         if tag in ("enum", "enums"):
-            return ", ".join(_enum_label(target, v) for v in
+            return listed(_enum_label(target, v) for v in
                              (value if isinstance(value, list) else [value]))
         if tag == "refs" and isinstance(value, list):
-            return ", ".join(names.name(target, v) for v in value)
+            return listed(names.name(target, v) for v in value)
         return names.name(target, value)
     if kind == "year":
         return formatting.year(value) if isinstance(value, int) else str(value)
@@ -281,7 +282,7 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     if kind == "date_money" and isinstance(value, list) and len(value) == 2:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
     if kind == "date_money_rows" and isinstance(value, list):
-        return "; ".join(shown("date_money", row, names) for row in value)
+        return listed((shown("date_money", row, names) for row in value), apart=True)
     if kind == "holder":
         return str(names.holder(value))
     if kind == "holders" and isinstance(value, list):
@@ -291,12 +292,12 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         cell = "money" if kind == "text_money_rows" else "number"
         said = {"partner_number_rows": names.partner,
                 "holder_number_rows": names.holder}.get(kind, str)
-        return "; ".join(f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
-                         and len(row) == 2 else str(row) for row in value)
+        return listed((f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
+                       and len(row) == 2 else str(row) for row in value), apart=True)
     if kind == "auto":
         return said_auto(value)
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return listed((str(v) for v in value), apart=True)
     if isinstance(value, enum.Enum):
         return label(value)
     return str(value)

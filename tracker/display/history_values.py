@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from tracker.display import formatting
 from tracker.display.history_keys import LOGIN_FAILURES
+from tracker.display.said import listed
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -48,9 +49,9 @@ def said_auto(value: Any) -> str:
     if isinstance(value, str) and ISO_DATE.fullmatch(value) and as_date(value):
         return formatting.day(as_date(value))
     if isinstance(value, list):
-        return "; ".join(said_auto(item) for item in value)
+        return listed((said_auto(item) for item in value), apart=True)
     if isinstance(value, dict):
-        return "; ".join(f"{key} {said_auto(item)}" for key, item in value.items())
+        return listed((f"{key} {said_auto(item)}" for key, item in value.items()), apart=True)
     return str(value)
 
 

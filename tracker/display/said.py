@@ -11,7 +11,8 @@ current language, which remembers how it was made. That covers our catalogue (ge
 ngettext, lazy strings included: `SayingDomain`), WTForms' messages (tracker.web.forms reads
 them through `said`), enum labels, and the formatters of dates, money and numbers
 (tracker.display.formatting). Messages put one after the other are
-`joined`, which keeps each one's recipe. A text put together by other means (an f-string) has
+`joined`, which keeps each one's recipe; a list is `listed`, joined again with the reader's
+separator. A text put together by other means (an f-string) has
 no recipe: it is stored as text and shown as it was written, the fallback for anything stored
 before this existed too.
 """
@@ -113,7 +114,22 @@ def joined(separator: str, parts: list[Any]) -> str:
     return Said(text, {"join": separator, "parts": [stored(part) for part in parts]})
 
 
+def listed(parts: Any, *, apart: bool = False) -> str:
+    """A list for a reader, the one way reader-facing lists are joined: 研究报告、测试报告
+    in Chinese, "Research report, Test report" in English; `apart` for items that hold commas
+    of their own (；/ "; "). While recording, a `Said` that joins the parts again in the reader's
+    language, with the reader's separator."""
+    parts = list(parts)
+    kind = "apart" if apart else "list"
+    text = catalogue.mark(kind).join(str(part) for part in parts)
+    if not _recording.get():
+        return text
+    return Said(text, {"list": kind, "parts": [stored(part) for part in parts]})
+
+
 def _say(recipe: dict[str, Any]) -> str:
+    if "list" in recipe:
+        return catalogue.mark(recipe["list"]).join(str(say(part)) for part in recipe["parts"])
     if "join" in recipe:
         return recipe["join"].join(str(say(part)) for part in recipe["parts"])
     if "format" in recipe:

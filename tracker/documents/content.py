@@ -22,8 +22,9 @@ from sqlalchemy import select
 from tracker import db
 from tracker.dates import local_date
 from tracker.display.bilingual import in_reader_language
-from tracker.display.formatting import day, money, pct
+from tracker.display.formatting import aside, day, money, pct
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.documents.models import DocumentKind
 from tracker.documents.render import LAYOUT
 from tracker.gates.models import (
@@ -222,7 +223,7 @@ def _team(project: Project) -> list[str]:
         if not member.confirmed:
             named.append(_("%(name)s (awaiting confirmation)", name=member.user.name))
         else:
-            named.append(f"{member.user.name} ({member.role})" if member.role
+            named.append(member.user.name + aside(member.role) if member.role
                          else member.user.name)
     return named
 
@@ -244,7 +245,7 @@ def _task_agreement(project: Project, decision: GateDecision | None) -> dict[str
         [_("Technology readiness level"),
          _("TRL %(now)d now, TRL %(target)d to reach", now=project.trl_now,
            target=project.trl_target)],
-        [_("Team"), _(", ").join(team)],
+        [_("Team"), listed(team)],
     ]
     return {
         "fields": fields,

@@ -7,6 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.display.bilingual import Bilingual
+from tracker.display.formatting import aside
 from tracker.display.labels import label
 from tracker.experts.models import ExpertTitle
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -58,4 +59,4 @@ class ExpertAccountForm(OneTime, Form):
     def __init__(self, *args, evaluators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id.choices = [(0, _l("No, create the account above"))] + [
-            (u.id, f"{u.name} ({u.email})") for u in evaluators]
+            (u.id, u.name + aside(u.email)) for u in evaluators]

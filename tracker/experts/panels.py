@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.experts.models import Expert
 from tracker.gates.models import GateTemplate
 
@@ -22,7 +23,7 @@ def shortfalls(template: GateTemplate, experts: list[Expert]) -> list[str]:
     """Why a panel whose experts of the pool are `experts` does not meet the template's
     minimums (empty: it does)."""
     counted = qualifying(template, experts)
-    names = ", ".join(e.name for e in counted) or _("none")
+    names = listed(e.name for e in counted) or _("none")
     problems = []
     if len(counted) < (template.min_experts or 0):
         if template.min_expert_title is not None:

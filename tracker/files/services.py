@@ -22,6 +22,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tracker import db
+from tracker.display.said import listed
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
 from tracker.files.storage import Storage, storage
@@ -123,7 +124,7 @@ def _checked(stream: IO[bytes], filename: str, field: str) -> tuple[str, str, by
     ext = _extension(name)
     if ext not in ALLOWED:
         raise Invalid(field, _("Files of this type are not accepted. Allowed: %(types)s.",
-                               types=", ".join(sorted(ALLOWED))))
+                               types=listed(sorted(ALLOWED))))
     head = stream.read(HEAD_BYTES)
     if ext in ("heic", "heif"):
         detected = ext if _is_heif(head) else None

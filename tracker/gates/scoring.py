@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from tracker.display.said import listed
 from tracker.gates.models import CriterionKind, GateReview
 
 PERCENT = Decimal("0.01")
@@ -77,7 +78,7 @@ def go_refusals(review: GateReview) -> list[str]:
     else:
         advice = _("Record a CONDITIONAL GO with a condition that meets it, or a HOLD.")
     return [_("Must-meet criterion not met: %(text)s (by %(names)s). %(advice)s",
-              text=criterion.shown("text"), names=", ".join(names), advice=advice)
+              text=criterion.shown("text"), names=listed(names), advice=advice)
             for criterion, names in unmet_musts(review)]
 
 
@@ -89,7 +90,7 @@ def blockers(review: GateReview, musts: bool = True) -> list[str]:
     found = []
     if musts:
         found = [_("Must-meet criterion failed: %(text)s (by %(names)s).",
-                   text=criterion.shown("text"), names=", ".join(names))
+                   text=criterion.shown("text"), names=listed(names))
                  for criterion, names in unmet_musts(review)]
     if review.min_trl and review.project.current_trl < review.min_trl:
         found.append(_("TRL %(now)d is below the gate's minimum of %(min)d.",

@@ -20,6 +20,7 @@ from tracker import db
 from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.experts import panels, recusal
 from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
@@ -86,7 +87,7 @@ def missing_deliverables(project: Project, gate: int,
     missing = [template.deliverable_shown(name) for name in template.required_deliverables
                if name not in uploaded]
     if missing:
-        return _("Upload the required deliverables first: %(names)s.", names=", ".join(missing))
+        return _("Upload the required deliverables first: %(names)s.", names=listed(missing))
     return None
 
 

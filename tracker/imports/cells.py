@@ -120,7 +120,7 @@ def _choice_names(enum_cls: type[enum.Enum]) -> dict[str, str]:
 
 def accepted(enum_cls: type[enum.Enum]) -> str:
     """The choices, each by its code and its label in the reader's language."""
-    return said.joined(", ", [_("%(code)s (%(label)s)", code=member.value, label=label(member))
+    return said.listed([_("%(code)s (%(label)s)", code=member.value, label=label(member))
                               for member in enum_cls])
 
 
@@ -181,9 +181,9 @@ def _offered(field: Any) -> str:
                if field.has_groups() else field.iter_choices())
     offered = [_("%(code)s (%(label)s)", code=str(c.value), label=c.label) for c in choices
                if str(c.value) != ""]
-    given = ", ".join(v for v in (field.raw_data or []) if v) or "—"
+    given = said.listed(v for v in (field.raw_data or []) if v) or "—"
     return _("Not one of the choices: %(value)s. Write one of %(choices)s.", value=given,
-             choices=said.joined(", ", offered))
+             choices=said.listed(offered))
 
 
 def locale(text: str) -> str:

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from tracker.display.said import listed
 from tracker.imports.column_types import Column, Kind
 
 
@@ -32,7 +33,7 @@ def how_to_fill(column: Column, code: Callable[[str], str] = str,
     if column.reversible:
         said.append(text(reversal_note()))
     if column.choices is not None:
-        codes = ", ".join(code(c.value) for c in column.offered or column.choices)
+        codes = listed(code(c.value) for c in column.offered or column.choices)
         said.append(text(_("One of: %(codes)s (or its label in either language).",
                            codes="\0")).replace("\0", codes))
     return " ".join(said)

@@ -166,7 +166,9 @@ MILESTONES = Kind("milestones", _l("Milestones"), (
            note=_l("The phase it belongs to, closed by a gate.")),
     Column("deliverable", _l("Deliverable")),
     Column("due_date", _l("Due date"), True, note=DATE_NOTE, is_date=True),
-    Column("weight", _l("Weight"), note=_l("Empty: 1.")),
+    Column("weight", _l("Weight"), note=_l(
+        "The milestone's share of the project's progress beside its other milestones, from 0 "
+        "to 9,999.99. Empty: 1.")),
     Column("state", _l("State"), choices=MilestoneState, note=_l("Empty: planned.")),
     Column("percent_complete", _l("Percent complete"), note=_l("0 to 100; empty: 0.")),
     Column("reviewer_id", _l("Reviewer's e-mail"), ref=Ref.USER),

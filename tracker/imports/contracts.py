@@ -23,7 +23,7 @@ from tracker.contracts import corrections
 from tracker.contracts import services as contracts
 from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
-from tracker.display.formatting import day
+from tracker.display.formatting import day, not_a_date
 from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import columns, reversal_lines
 from tracker.imports.adapters import Adapter, _rows, correction_reason
@@ -48,7 +48,7 @@ def _day(text: str, column: str) -> date:
     try:
         return date.fromisoformat(iso_date(text.strip()))
     except ValueError:
-        raise CellError(_("Not a date: %(value)s.", value=text.strip()), column) from None
+        raise CellError(not_a_date(iso_date(text)), column) from None
 
 
 def instalments(text: str) -> list[tuple[str, str]]:

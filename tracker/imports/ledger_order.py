@@ -34,6 +34,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from tracker.display.formatting import day
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems
 from tracker.funding.models import Conversion
 from tracker.imports import columns, ledger_lines, reversal_lines
@@ -142,7 +143,7 @@ def _check_listed(columns: list[Column], wanted: dict[str, list | None],
     if any(k[0] in listed_days and k[1] != LISTED for k in keys):
         problems.add("recorded_order", _(
             "List every entry the row adds on a day it orders: %(days)s.",
-            days=", ".join(sorted(day(d) for d in listed_days))))
+            days=listed(sorted(day(d) for d in listed_days))))
 
 
 def recorded_order(columns: list[Column]) -> list[tuple[str, int]]:

@@ -19,6 +19,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.display import said
+from tracker.display.formatting import not_a_date
 from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decisions
 from tracker.gates import services as gates
@@ -100,7 +101,7 @@ def _day(text: str, column: str) -> date | None:
     try:
         return date.fromisoformat(iso_date(text))
     except ValueError:
-        raise CellError(_("Not a date: %(value)s.", value=text), column) from None
+        raise CellError(not_a_date(iso_date(text)), column) from None
 
 
 def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
@@ -192,11 +193,13 @@ def _passed_on(text: str) -> dict[int, date]:
         if not part.strip():
             continue
         match = _GATE_DATE.match(part)
+        if match is None:
+            raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
+                            "gates_passed_on")
         try:
             found[int(match.group(1))] = date.fromisoformat(iso_date(match.group(2)))
-        except (AttributeError, ValueError):
-            raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
-                            "gates_passed_on") from None
+        except ValueError:
+            raise CellError(not_a_date(iso_date(match.group(2))), "gates_passed_on") from None
     return found
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from tracker.display.formatting import day
+from tracker.display.formatting import day, not_a_date
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.imports.cells import CellError, iso_date
 
@@ -121,7 +121,7 @@ def _reversal_date(text: str, column: str) -> date:
     try:  # the date and the reason are the reversing service's to check, as on its page
         return date.fromisoformat(iso_date(text))
     except ValueError:
-        raise CellError(_("Not a date: %(value)s.", value=text), column) from None
+        raise CellError(not_a_date(iso_date(text)), column) from None
 
 
 def entries(text: str, column: str, entry: Callable[[str], Any],

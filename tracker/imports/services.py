@@ -258,7 +258,7 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
 
 
 def _header_errors(kind: Kind, table: reading.Table) -> list[list]:
-    names = said.joined(", ", [_header(c) for c in kind.columns])
+    names = said.listed([_header(c) for c in kind.columns])
     errors = [[1, header, _("No such column in an import of %(kind)s; the columns are: "
                             "%(names)s.", kind=str(kind.title), names=names)]
               for _position, header in table.unknown]

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from tracker.display.formatting import aside
 from tracker.display.labels import label
 from tracker.incentives.models import GrantKind
 from tracker.web.fields import DateField, MoneyField, NumberField, Range, row_id
@@ -70,7 +71,7 @@ class GrantForm(OneTime, GrantFields, ScheduleFields, Form):
         super().__init__(*args, **kwargs)
         self.pool_id.choices = [(p.id, p.shown_name) for p in pools]
         self.user_id.choices = [(0, _l("Not a user: the name below"))] + [
-            (u.id, f"{u.name} ({u.email})") for u in users]
+            (u.id, u.name + aside(u.email)) for u in users]
         self.kind.choices = [(k.value, label(k)) for k in GrantKind]
 
 

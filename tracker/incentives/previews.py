@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from tracker.companies import ledger
 from tracker.dates import today
-from tracker.display.formatting import day, money, number, pct
+from tracker.display.formatting import aside, day, money, number, pct
 from tracker.display.labels import label
 from tracker.display.preview import GRANT, Preview
 from tracker.incentives import dilution, services
@@ -39,7 +39,7 @@ def _schedule(record: IncentiveGrant) -> list[tuple[str, str]]:
 
 def grant(record: IncentiveGrant) -> Preview:
     company, on = record.company, record.granted_on
-    person = record.person_name + (f" ({record.user.email})" if record.user else "")
+    person = record.person_name + (aside(record.user.email) if record.user else "")
     facts = [(_("Person"), person),
              (_("Number and kind granted"), f"{number(record.shares)} · {label(record.kind)}")]
     if record.kind is GrantKind.OPTIONS:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from tracker.companies import ledger
 from tracker.companies.models import Company, HolderType, Shareholder
 from tracker.dates import today
 from tracker.display.formatting import day, number
+from tracker.display.said import listed
 from tracker.errors import Refused
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant
 
@@ -52,8 +52,7 @@ def promised(pool: Shareholder, *, leaving_out: int | None = None) -> Decimal:
 def people(pool: Shareholder) -> str:
     """Whom the pool's reserved shares are promised to, for a refusal: 'Alice, Bob' (Chinese:
     李强、赵磊), as `formatting.years` lists."""
-    separator = "、" if str(get_locale()).startswith("zh") else ", "
-    return separator.join(dict.fromkeys(g.person_name for g in outstanding_from(pool)))
+    return listed(dict.fromkeys(g.person_name for g in outstanding_from(pool)))
 
 
 def transferable(company: Company, pool: Shareholder, on: date) -> Decimal:

@@ -18,8 +18,9 @@ from tracker.display.formatting import size
 from tracker.display.labels import label
 from tracker.files import attached
 from tracker.files.services import ACCEPT
+from tracker.milestones.models import MAX_WEIGHT, WEIGHT_PLACES
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MoneyField, MultiCheckboxField, Range
+from tracker.web.fields import DateField, MultiCheckboxField, NumberField, Range
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -31,8 +32,11 @@ class MilestoneForm(OneTime, SeenVersion, Form):
     deliverable = TextAreaField(_l("Deliverable"), validators=[Optional(), Length(max=5000)],
                                 description=_l("What the reviewer will check."))
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
-    weight = MoneyField(_l("Weight"), default=Decimal("1"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("9999"))])
+    weight = NumberField(_l("Weight"), places=WEIGHT_PLACES, default=Decimal("1"), validators=[
+        InputRequired(), Range(min=Decimal("0"), max=MAX_WEIGHT)], description=_l(
+            "The milestone's share of the project's progress beside the project's other "
+            "milestones: a milestone of weight 2 counts twice as much as one of weight 1. "
+            "From 0 to 9,999.99; 1 unless you change it."))
 
     def __init__(self, *args, phases=(), **kwargs):
         super().__init__(*args, **kwargs)

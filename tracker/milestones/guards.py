@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.milestones.models import DONE, Milestone, MilestoneState
 from tracker.projects.lifecycle import Phase
 
@@ -33,10 +34,10 @@ def open_milestones(project: Project, phase: Phase, milestones: list[Milestone] 
     else:
         titles = [m.title for m in milestones if m.phase == phase and m.state in states]
     if titles and submitted:
-        return _("Submitted, awaiting their review: %(titles)s.", titles=", ".join(titles))
+        return _("Submitted, awaiting their review: %(titles)s.", titles=listed(titles))
     if titles:
         return _("Milestones of this phase are neither accepted nor waived: %(titles)s.",
-                 titles=", ".join(titles))
+                 titles=listed(titles))
     return None
 
 

@@ -54,6 +54,11 @@ MILESTONE_STATE_LABELS = {
 
 # States in which a milestone no longer blocks its gate and is never overdue.
 DONE = (MilestoneState.ACCEPTED, MilestoneState.WAIVED)
+# A milestone's weight: its share of the project's progress beside the project's other
+# milestones (2 counts twice as much as 1), not an amount. What its column holds: Numeric(6, 2),
+# from 0 to 9,999.99, two decimal places at most; the form checks the same bounds.
+WEIGHT_PLACES = 2
+MAX_WEIGHT = Decimal("9999.99")
 # The same as SQL, for partial indexes: most milestones are done, and lists read the others.
 _NOT_DONE = text("state NOT IN ('accepted', 'waived')")
 _UNASSIGNED = text("state = 'submitted' AND reviewer_id IS NULL")

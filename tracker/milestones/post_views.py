@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.display.formatting import instant, pct
+from tracker.display.said import listed
 from tracker.milestones import posts
 from tracker.milestones.forms import PostCorrectionForm
 from tracker.milestones.models import ProgressUpdate
@@ -27,7 +28,7 @@ def _back(update: ProgressUpdate) -> str:
 def _page(form, update: ProgressUpdate, title: str, explanation: str, button: str) -> str:
     facts = [(_("Milestone"), update.milestone.title), (_("Posted"), instant(update.at)),
              (_("Percent complete"), pct(update.percent)), (_("Note"), update.note or "—"),
-             (_("Evidence files"), ", ".join(e.file.original_name
+             (_("Evidence files"), listed(e.file.original_name
                                              for e in update.standing_evidence) or "—")]
     return render_template("corrections/correct.html", form=form, back=_back(update),
                            title=title, facts=facts, explanation=explanation, button=button)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.display.formatting import years
 from tracker.display.paths import id_path
+from tracker.display.said import listed
 from tracker.export.columns import Column, Kind
 from tracker.money import stated_total
 from tracker.needs import timing
@@ -39,7 +40,7 @@ INSTITUTE_COLUMNS = [
     Column(_l("A legal entity of its own"), lambda i: i.legal_entity, Kind.BOOL, 10,
            in_page=False),
     Column(_l("Unified social credit code"), lambda i: i.uscc, Kind.CODE, 22, in_page=False),
-    Column(_l("Co-building partners"), lambda i: "; ".join(p.name for p in i.partners),
+    Column(_l("Co-building partners"), lambda i: listed((p.name for p in i.partners), apart=True),
            width=40, in_page=False),
     Column(_l("Director"), lambda i: i.director.name if i.director else None, width=16),
 ]
@@ -52,8 +53,9 @@ ENTERPRISE_COLUMNS = [
     *bilingual(_l("Industry"), "industry", 20),
     Column(_l("Enterprise size"), lambda e: e.size, Kind.LABEL, 14),
     # Every year of each recognition held, compactly: "High-tech enterprise 2019, 2022".
-    Column(_l("Recognitions"), lambda e: "; ".join(
+    Column(_l("Recognitions"), lambda e: listed((
         f"{label} {years(held_in)}" for label, held_in, held in recognitions.history(e) if held),
+        apart=True),
            width=30, in_file=False),
     *[Column(label, lambda e, key=key: getattr(e, key), Kind.YEAR, 12, in_page=False)
       for key, label in RECOGNITIONS.items()],

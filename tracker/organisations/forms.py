@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import dates
 from tracker.display.bilingual import Bilingual
+from tracker.display.formatting import aside
 from tracker.organisations.models import (
     ENTERPRISE_SIZE_LABELS,
     INSTITUTE_TYPE_LABELS,
@@ -148,7 +149,7 @@ class CentreForm(OneTime, SeenVersion, Form):
         self.enterprise_id.choices = _id_choices(enterprises)
         # An enterprise's contact is named with their enterprise: the centre's, or refused.
         self.liaison_id.choices = [(0, _l("Not named yet"))] + [
-            (u.id, f"{u.name} ({u.enterprise.shown('name')})" if u.is_enterprise_contact
+            (u.id, u.name + aside(u.enterprise.shown('name')) if u.is_enterprise_contact
              else u.name) for u in users]
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.display.collation import ordered
+from tracker.display.formatting import aside
 from tracker.export import responses as exports
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.organisations.models import Institute
@@ -152,7 +153,7 @@ def merge(partner_id: int) -> Response | tuple[str, int]:
     others = ordered(db.session.scalars(select(Partner).where(
         Partner.id != partner.id, Partner.merged_into_id.is_(None), Partner.kind == partner.kind)
         .order_by(Partner.name, Partner.id)))
-    form.into.choices = [(0, "")] + [(p.id, f"{p.shown('name')}" + (f" ({p.uscc})" if p.uscc
+    form.into.choices = [(0, "")] + [(p.id, f"{p.shown('name')}" + (aside(p.uscc) if p.uscc
                                                                       else "")) for p in others]
     survivor = (db.session.get(Partner, form.into.data) if form.into.data else None)
 

@@ -25,6 +25,7 @@ from tracker.companies.holder_models import Shareholder
 from tracker.display import formatting
 from tracker.display.history import field_label
 from tracker.display.preview import Preview
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Refused
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.obligations.models import ReportObligation
@@ -102,7 +103,7 @@ def conflicts(merged: Partner, survivor: Partner) -> list[str]:
     if both and merged.id != survivor.id:
         reasons.append(_("Both co-fund the allocation-investment agreements of the same "
                          "projects (%(codes)s): merged, one co-funder would appear twice there. "
-                         "Correct those agreements' co-funders first.", codes=", ".join(both)))
+                         "Correct those agreements' co-funders first.", codes=listed(both)))
     return reasons
 
 
@@ -180,7 +181,7 @@ def preview(moves: Moves) -> Preview:
              (_("Institutes it co-builds moved"), formatting.number(moves.institutes))]
     if moves.filled:
         facts.append((_("Filled in on the partner that stays"),
-                      ", ".join(str(field_label(key, "partners")) for key in moves.filled)))
+                      listed(str(field_label(key, "partners")) for key in moves.filled)))
     return Preview(facts=facts, warnings=[_(
         "The merged partner is listed no more; its page and its name lead to the partner "
         "that stays. This can't be undone here.")])

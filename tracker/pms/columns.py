@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from tracker.display.paths import id_path
+from tracker.display.said import listed
 from tracker.export.columns import Column, Kind
 from tracker.pms.figures import PmFigures
 from tracker.pms.models import PmRecord
@@ -48,7 +49,7 @@ TEAM_COLUMNS = [
     Column(_l("Name"), lambda t: t.name, width=24),
     Column(_l("Lead PM"), lambda t: t.lead.name, width=16,
            link=lambda t: id_path("pms.show", "record_id", t.lead_id)),
-    Column(_l("Members"), lambda t: ", ".join(m.name for m in t.members), width=40),
+    Column(_l("Members"), lambda t: listed(m.name for m in t.members), width=40),
 ]
 
 NEW_PM_COLUMNS = [

@@ -20,6 +20,7 @@ from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.display.formatting import day
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.pms import interviews, services
@@ -140,7 +141,7 @@ def _to_record(interview: PmInterview) -> str:
 def _interview_page(form, interview: PmInterview, title: str, explanation: str,
                     button: str) -> str:
     facts = [(_("Candidate"), interview.record.name), (_("Held on"), day(interview.held_on)),
-             (_("Panel"), ", ".join(u.name for u in interview.panel)),
+             (_("Panel"), listed(u.name for u in interview.panel)),
              (_("Interview outcome"), label(interview.outcome)),
              (_("Notes"), interview.notes or "—")]
     return render_template("corrections/correct.html", form=form, back=_to_record(interview),

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from tracker.accounts.models import Role, User
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.display.formatting import day
+from tracker.display.formatting import aside, day
 from tracker.reminders.items import Query, item_path
 from tracker.reminders.mail import external_url, mail_domain
 from tracker.reminders.models import Audience
@@ -53,13 +53,13 @@ def calendar_for(user: User) -> bytes:
             title = item.shown_title()
             summary = _("%(what)s: %(title)s", what=rule.what, title=title)
             if item.project and item.project not in title:
-                summary += f" ({item.project})"
+                summary += aside(item.project)
             # What is due and when, in the reader's words (as the reminder's subject says it),
             # then the page: at BASE_URL, never the address this request came in by.
             due_line = _("Due on %(date)s: %(what)s “%(title)s”", what=rule.what, title=title,
                          date=day(due))
             if item.project and item.project not in title:
-                due_line += f" ({item.project})"
+                due_line += aside(item.project)
             url = external_url(item_path(item, adapter))
             calendar.add_component(Event.new(
                 uid=f"{rule.name}-{item.id}@{domain}",

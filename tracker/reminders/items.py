@@ -313,7 +313,9 @@ def approvals_waiting(q: Query) -> list[Item]:
         items.append(Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3],
                           project=r[4] or "", owner_id=r[5], director_id=r[6],
                           stand_in_ids=tuple(i for i, _name in standing),
-                          extra={"delegate": ", ".join(n for _i, n in standing),
+                          # the names one a line, listed in the reader's language when
+                          # the e-mail is written (email/approval_waiting.*)
+                          extra={"delegate": "\n".join(n for _i, n in standing),
                                  "approver": principals[r[5]]} if standing else {},
                           link=("approvals.show", {"request_id": r[7]})))
     return items

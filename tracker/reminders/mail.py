@@ -129,7 +129,7 @@ class Voice:
         return {"gettext": gettext, "ngettext": ngettext, "_": gettext}
 
 
-MONEY = ("amount", "outstanding")  # details kept as decimal strings, shown as CNY
+MONEY = ("amount", "outstanding", "fee")  # details kept as decimal strings, shown as CNY
 ENTRY_KEYS = ("title", "title_en", "project", "due_on", "path")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ScalarSelect, func, select
 
 from tracker import db
 from tracker.audit import services as audit
+from tracker.display.formatting import money
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.reminders.ladder import When, out_of_order
 from tracker.reminders.rules import RULES
@@ -123,8 +124,8 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
             low=values[TEAM_HOLDING_MIN_PCT]))
     if values[INDIRECT_TIER2_UPTO] <= values[INDIRECT_TIER1_UPTO]:
         problems.add(INDIRECT_TIER2_UPTO, _(
-            "The second tier of indirect costs must end above the first (%(upto)s CNY).",
-            upto=values[INDIRECT_TIER1_UPTO]))
+            "The second tier of indirect costs must end above the first (%(upto)s).",
+            upto=money(values[INDIRECT_TIER1_UPTO])))
     if values[SESSION_IDLE_MINUTES] >= values[SESSION_LIFETIME_HOURS] * 60:
         problems.add(SESSION_IDLE_MINUTES, _(
             "A session left unused must end before its lifetime does (%(hours)s hours).",

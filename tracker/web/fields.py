@@ -16,7 +16,7 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
-from tracker.display.formatting import MINUS, number, year
+from tracker.display.formatting import MINUS, not_a_date, number, year
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -101,7 +101,12 @@ class DateField(WTDateField):
         self.flags.max = (lambda: dates.today().isoformat()) if past else dates.LATEST.isoformat()
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            if not " ".join(valuelist or ()).strip():
+                raise  # nothing given: the field's validators say what they require
+            raise ValueError(not_a_date(" ".join(valuelist))) from None
         if self.data is not None:
             reason = dates.out_of_range(self.data, self.earliest) or (
                 dates.in_future(self.data) if self.past else None)

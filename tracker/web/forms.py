@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.widgets import ListWidget
 
 from tracker.display import history, said
+from tracker.display.formatting import labelled
 from tracker.errors import Invalid
 
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: nobody types
@@ -53,6 +54,10 @@ class _Messages:
         if string in ("Not a valid choice.", "Invalid Choice: could not coerce.",
                       "Invalid choice(s): one or more data inputs could not be coerced."):
             return gettext("Choose one of the options offered.")
+        if string == "Not a valid integer value.":  # as NumberField(places=0) says it
+            return gettext("Must be a whole number.")
+        if string in ("Not a valid decimal value.", "Not a valid float value."):
+            return gettext("Enter a number such as 3 or 62.5.")
         return said.catalogue_said("wtforms", string, wtforms_translations.gettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
@@ -174,7 +179,7 @@ class Form(FlaskForm):
                 for inner in field:
                     visit(inner)
             elif field.errors and not isinstance(field, HiddenField):
-                entries.extend((first_input(field), f"{field.label.text}: {e}")
+                entries.extend((first_input(field), labelled(field.label.text, e))
                                for e in field.errors if is_message(e))
 
         for name in self.shown_order() or self._fields:

@@ -16,6 +16,7 @@ from tracker.db import utcnow
 from tracker.display import formatting, paths
 from tracker.display.catalogue import locale as get_locale
 from tracker.display.labels import label, locale_choices, rung
+from tracker.display.said import listed
 from tracker.gates.services import deliverable_name
 from tracker.money import stated
 from tracker.projects.funding import FundingSource
@@ -180,8 +181,10 @@ def compile_templates(app: Flask) -> int:
 def init_app(app: Flask) -> None:
     """Every filter and global the templates use, registered here and nowhere else."""
     for name in ("money", "number", "price", "multiple", "pct", "whole_pct", "day", "on_day",
-                 "instant", "size", "year", "years"):
+                 "instant", "size", "year", "years", "aside"):
         app.add_template_filter(getattr(formatting, name), name)
+    app.add_template_filter(listed)
+    app.add_template_global(formatting.colon)
     app.add_template_filter(label)
     app.add_template_filter(stated)
     app.add_template_filter(rung)

@@ -14,6 +14,7 @@ from flask import Response, json, request
 from flask_babel import gettext as _
 
 from tracker.display.formatting import number
+from tracker.display.said import listed
 
 PROBLEM_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
@@ -49,7 +50,7 @@ def _bound(value: Any) -> str:
 
 def _options(ctx: dict[str, Any]) -> str:
     """The codes pydantic lists as "'a', 'b' or 'c'", without its English "or"."""
-    return ", ".join(code for code in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    return listed(code for code in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
                      if code)
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from tracker import db
+from tracker.display.formatting import labelled
 from tracker.errors import Invalid, Problems
 from tracker.files import services as files
 from tracker.milestones import evidence, services
@@ -64,7 +65,7 @@ def _progress(uploads: list) -> schemas.Progress:
         try:
             files.check(stream, filename, "files")
         except Invalid as invalid:
-            problems.add(invalid.field, f"{filename}: {invalid.message}")
+            problems.add(invalid.field, labelled(filename, invalid.message))
     problems.raise_any()
     return body
 
