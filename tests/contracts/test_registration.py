@@ -111,7 +111,7 @@ def test_the_pm_registers_with_the_certificate_from_the_contract_page(client, ap
     audited = db.session.scalar(select(AuditRecord.changes).where(
         AuditRecord.action == "contract.register"))
     assert audited["registration_number"] == [None, "2026320100000017"]
-    assert audited["certificate"] == [None, "登记证明.pdf"]
+    assert audited["certificate_id"] == [None, contract.certificate_id]
     download = client.get(f"/files/{contract.certificate_id}")
     assert download.status_code == 200 and download.data == PDF
     # A stale copy of the form (filled before this registration) is refused with what changed.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from flask_babel import gettext as _
 from tests.assessment.conftest import PDF, YEAR
 from tests.assessment.conftest import world as assessment_world  # noqa: F401
 from tests.conftest import login, post
+from tests.contracts.test_contracts import record
 from tests.factories import _commit, install_gates, make_project, make_user
 from tests.gates import helpers
 from tests.milestones.test_milestones import PNG, in_research, plan
@@ -31,6 +33,8 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.assessment import corrections
 from tracker.assessment import services as assessment
+from tracker.contracts import corrections as contract_corrections
+from tracker.contracts import services as contracts
 from tracker.db import Base
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
@@ -124,11 +128,34 @@ def _assessment_evidence(w: dict) -> Made:
                 lambda: {link.file_id for link in entry.standing_files}, freeze)
 
 
+def _certificate() -> Made:
+    project = make_project()
+    contract = record(project)
+    contracts.register_contract(project.pm, contract, number="2026320100000017",
+                                registered_on=date(2026, 3, 10), value=Decimal("800000"),
+                                certificate=(io.BytesIO(PDF), "wrong-certificate.pdf"))
+    _commit()
+
+    def freeze() -> str:
+        contract_corrections.void_contract(project.pm, contract, "Recorded twice")
+        return "This contract was voided on"
+
+    return Made(project.pm, contract, contract.certificate_id,
+                f"/contracts/{contract.id}/registration",
+                {"number": "2026320100000017", "registered_on": "2026-03-10",
+                 "value": "800000", "remove_certificate": "y"},
+                f"/files/{contract.certificate_id}",
+                f"/history/research_contracts/{contract.id}", make_user(Role.PROJECT_MANAGER),
+                PDF, lambda: {f for f in [db.session.get(type(contract), contract.id)
+                                          .certificate_id] if f}, freeze)
+
+
 # The column that attaches the file -> how to make a record holding a wrong one.
 ROWS: dict[str, Callable[[dict], Made]] = {
     "trl_records.file_id": lambda w: _trl(),
     "evidence.file_id": lambda w: _post(),
     "assessment_evidence_files.file_id": _assessment_evidence,
+    "research_contracts.certificate_id": lambda w: _certificate(),
 }
 
 # The columns whose file a correction does not take off, and why.
@@ -141,8 +168,6 @@ NOT_TAKEN_OFF = {
                             "deliverable again (the latest counts), without a reason",
     "report_submissions.file_id": "NOT DONE: a report is replaced by a corrected file with "
                                   "the reason (both stay); not taken off without a new one",
-    "research_contracts.certificate_id": "NOT DONE: replaced by the registration's "
-                                         "correction with the reason; not taken off",
     "partner_agreements.file_id": "NOT DONE: replaced by editing the agreement, without a "
                                   "reason; not taken off",
     "spending_entries.voucher_id": "NOT DONE: a ledger entry, never edited: a wrong voucher "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, FileField, FormField, SelectField, StringField
+from wtforms import BooleanField, FieldList, FileField, FormField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
@@ -113,6 +113,9 @@ class RegistrationForm(OneTime, SeenVersion, Form):
     def correction_reason(self) -> str:
         return ""
 
+    def takes_off(self) -> bool:
+        return False
+
 
 class RegistrationCorrectionForm(RegistrationForm):
     """A registration recorded already, corrected: with the reason, which the service asks
@@ -121,7 +124,19 @@ class RegistrationCorrectionForm(RegistrationForm):
     stale, and sent again after it was saved it says so (`tracker.web.actions.submit`), never
     "Reason: required" for a reason it was never shown."""
 
+    remove_certificate = BooleanField(
+        _l("Take the certificate off the registration"),
+        description=_l("It was not this registration's certificate: the registration shows "
+                       "none (or the new one), and the file stays in its history."))
     reason = reason_field(required=False)
+
+    def __init__(self, *args, contract=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contract is None or contract.certificate_id is None:  # nothing to take off
+            del self.remove_certificate
 
     def correction_reason(self) -> str:
         return self.reason.data or ""
+
+    def takes_off(self) -> bool:
+        return "remove_certificate" in self and bool(self.remove_certificate.data)

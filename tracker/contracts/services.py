@@ -18,7 +18,7 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.files import services as files
+from tracker.files import attached
 from tracker.funding.models import FundingAgreement
 from tracker.money import cents
 from tracker.organisations import need_states
@@ -122,11 +122,12 @@ def check_registration(problems: Problems, *, signed_on: date, amount: Decimal,
 def register_contract(actor: User, contract: ResearchContract, *, number: str,
                       registered_on: date, value: Decimal,
                       certificate: tuple[IO[bytes], str] | None = None,
-                      reason: str = "") -> ResearchContract:
+                      reason: str = "", remove_certificate: bool = False) -> ResearchContract:
     """The contract's registration with a technology-market office (技术合同登记): its number,
     date and the approved technology transaction value, with the certificate. Sent again, it
     corrects the registration, with the reason (as every correction); a certificate already
-    kept stays unless another is sent."""
+    kept stays unless another is sent, or it is taken off (`remove_certificate`: attached by
+    mistake; it stays stored, and the history links it: `tracker.files.attached`)."""
     if not contract.can_register(actor):
         raise Forbidden()
     problems = Problems()
@@ -150,22 +151,20 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
                        registered_on=None if "registered_on" in problems else registered_on,
                        value=None if "value" in problems else value)
     problems.raise_any()
+    attached.replace(actor, contract, "certificate_id", certificate,
+                     correcting and remove_certificate, "certificate", contract.project_id)
     contract.registration_number = number
     contract.registered_on = registered_on
     contract.registered_value = cents(value)
-    changes = audit.pending_changes(contract)  # before storing the file flushes them
-    if correcting and not changes and certificate is None:
+    changes = audit.pending_changes(contract)
+    if correcting and not changes:
         raise corrections.unchanged()
-    if certificate is not None:
-        before = contract.certificate.original_name if contract.certificate else None
-        contract.certificate = files.store(actor, certificate[0], certificate[1],
-                                           "certificate", contract.project_id)
-        changes["certificate"] = [before, contract.certificate.original_name]
     if correcting:
         changes["reason"] = [None, reason]
     audit.record(actor, "contract.registration_correct" if correcting else "contract.register",
                  contract, changes)
     db.session.flush()
+    db.session.expire(contract, ["certificate"])  # the file its id now names
     return contract
 
 

@@ -135,10 +135,9 @@ def show(contract_id: int) -> str:
 @bp.route("/contracts/<int:contract_id>/registration", methods=["GET", "POST"])
 @login_required
 def register(contract_id: int) -> str | Response | tuple[str, int]:
-    contract = load_contract(contract_id)
-    if not contract.can_register(_user()):
-        abort(403)
-    form = RegistrationCorrectionForm() if contract.is_registered else RegistrationForm()
+    contract = _correctable(contract_id)  # refused (409) once voided, saying so
+    form = (RegistrationCorrectionForm(contract=contract) if contract.is_registered
+            else RegistrationForm())
     if request.method == "GET" and contract.is_registered:
         form.number.data = contract.registration_number
         form.registered_on.data = contract.registered_on
@@ -148,7 +147,8 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
         lambda: services.register_contract(
             _user(), contract, number=form.number.data or "",
             registered_on=form.registered_on.data, value=form.value.data,
-            certificate=form.upload(), reason=form.correction_reason()),
+            certificate=form.upload(), reason=form.correction_reason(),
+            remove_certificate=form.takes_off()),
         _("Registration corrected.") if contract.is_registered else _("Registration recorded."),
         url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/registration.html", form=form, contract=contract),

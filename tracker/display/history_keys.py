@@ -38,7 +38,8 @@ FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
              ("pm_interviews", "outcome"): _l("Interview outcome"),
              ("research_contracts", "number"): _l("Contract number"),
              ("research_contracts", "enterprise_id"): _l("Counterparty enterprise"),
-             ("research_contracts", "certificate"): _l("Registration certificate")}
+             ("research_contracts", "certificate"): _l("Registration certificate"),
+             ("research_contracts", "certificate_id"): _l("Registration certificate")}
 
 # Keys services write that are no column of the object's model.
 KEYS: dict[str, Kind] = {

@@ -14,12 +14,13 @@ service's refusal, asked before this.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from flask_babel import gettext as _
 
 from tracker import voids
 from tracker.errors import Problems
+from tracker.files import services as files
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -73,3 +74,19 @@ def withdraw(actor: User, record: Any, taken: Sequence[Link], added: Sequence[St
         more["files_withdrawn"] = [None, [link.file.original_name for link in taken]]
         if not added and not columns_changed and hasattr(record, "version"):
             record.version = record.version + 1
+
+
+def replace(actor: User, record: Any, column: str, upload: tuple[IO[bytes], str] | None,
+            take_off: bool, field: str, project_id: int | None) -> StoredFile | None:
+    """A record's one file (its `column`, a stored file's id) replaced by `upload` (checked
+    already: `files.check`), or taken off (`take_off`); the file it held stays stored, its
+    project's like every upload. Returns the file stored. Called before the record's other
+    columns change: storing flushes, and the correction's audit record reads what is
+    pending (the column before and after: the history links both)."""
+    if upload is not None:
+        stored = files.store(actor, upload[0], upload[1], field, project_id)
+        setattr(record, column, stored.id)
+        return stored
+    if take_off:
+        setattr(record, column, None)
+    return None

@@ -20,6 +20,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.decision_models import GateDecision
 from tracker.projects.history_models import TrlRecord
@@ -129,12 +130,8 @@ def correct_trl(actor: User, entry: TrlRecord, *, level: int | None, note: str |
         problems.collect(files.check, upload[0], upload[1], "file")
     reason = corrections.reason_of(problems, reason)
     problems.raise_any()
-    # Stored before the record changes: storing flushes, and the trail reads what is pending.
-    stored = (files.store(actor, upload[0], upload[1], "file", entry.project_id)
-              if upload is not None else None)
+    attached.replace(actor, entry, "file_id", upload, remove_file, "file", entry.project_id)
     entry.level, entry.note = level, note
-    if stored is not None or remove_file:
-        entry.file_id = stored.id if stored is not None else None
     corrections.corrected(actor, "trl.correct", entry, reason)
     db.session.flush()
     db.session.expire(entry, ["file"])  # the file its id now names
