@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import login
+from tests.conftest import login, post
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
 from tracker.accounts.models import Role
@@ -129,3 +129,34 @@ def test_a_project_with_no_open_milestone_is_judged_by_its_end_date(client, cloc
     assert "Past its end date" in row("Ended project") and "On time" not in row("Ended project")
     assert "Ends soon" in row("Ending project") and "On time" not in row("Ending project")
     assert "On time" in row("Far project")
+
+
+def test_each_home_reads_its_own_viewer_and_day(client, clock):
+    """The home page's statements are built once a process and run with each request's
+    values (tracker/web/capped.py): a second PM, a second director and a later day read their
+    own rows, never those of the request that built the statement."""
+    clock.set(date(2026, 6, 3))
+    first_director, second_director = make_user(name="One director"), make_user(name="Two")
+    first_pm, second_pm = make_user(Role.PROJECT_MANAGER), make_user(Role.PROJECT_MANAGER)
+    _milestone(make_project(pm=first_pm, institute=make_institute(director=first_director),
+                            phase=Phase.CONTRACT_RESEARCH), "First step", -2)
+    _milestone(make_project(pm=second_pm, institute=make_institute(director=second_director),
+                            phase=Phase.CONTRACT_RESEARCH), "Second step", 3)
+
+    def home(viewer):
+        post(client, "/logout")
+        login(client, viewer)
+        page = client.get("/").get_data(as_text=True)
+        assert f"by {viewer.name}." in page  # signed in as `viewer`
+        return page
+
+    for viewer, own, other in ((first_pm, "First step", "Second step"),
+                               (second_pm, "Second step", "First step"),
+                               (first_director, "First step", "Second step")):
+        page = home(viewer)
+        assert own in page and other not in page
+    # Not late on the 3rd, so not on its director's home; late on the 10th.
+    assert "Second step" not in home(second_director)
+    clock.set(date(2026, 6, 10))
+    page = home(second_director)
+    assert "Second step" in page and "4 days late" in page and "First step" not in page

@@ -13,6 +13,7 @@ asks for the change again.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
@@ -258,19 +259,20 @@ def remove_level(actor: User, level: ApprovalLevel) -> None:
 # --- what waits for someone -------------------------------------------------------------------
 
 
-def waiting_for(user: User, on: date):
-    """The steps `user` may sign on `on`: their own at a request's current level, and those of
-    the people whose delegation to them runs that day (a statement for the lot)."""
+def waiting_for(user_id: Any, on: Any):
+    """The steps user `user_id` may sign on `on`: their own at a request's current level, and
+    those of the people whose delegation to them runs that day (a statement for the lot).
+    Either value may be a bound parameter (the home page builds the statement once)."""
     principals = (select(ApprovalDelegation.principal_id).where(
-        ApprovalDelegation.delegate_id == user.id, ApprovalDelegation.cancelled_at.is_(None),
+        ApprovalDelegation.delegate_id == user_id, ApprovalDelegation.cancelled_at.is_(None),
         ApprovalDelegation.starts_on <= on, ApprovalDelegation.ends_on >= on))
     return (select(ApprovalStep).join(ApprovalRequest)
             .where(ApprovalRequest.state == db.inline(ApprovalRequest.state,
                                                       RequestState.PENDING),
                    ApprovalStep.level == ApprovalRequest.level,
                    ApprovalStep.verdict.is_(None),
-                   ApprovalRequest.submitted_by_id != user.id,  # never one's own request
-                   (ApprovalStep.approver_id == user.id)
+                   ApprovalRequest.submitted_by_id != user_id,  # never one's own request
+                   (ApprovalStep.approver_id == user_id)
                    | ApprovalStep.approver_id.in_(principals))
             .order_by(ApprovalRequest.level_since, ApprovalStep.id))
 
@@ -280,15 +282,20 @@ def waiting_for(user: User, on: date):
 RETURNED_CHANGE_DAYS = 30
 
 
-def returned_to(user: User, on: date):
+def returned_since(on: date) -> datetime:
+    """The instant from which a change returned is still listed on `on` (`returned_to`)."""
+    return datetime.combine(on - timedelta(days=RETURNED_CHANGE_DAYS), time(0),
+                            org_zone()).astimezone(UTC)
+
+
+def returned_to(user_id: Any, since: Any):
     """The applicant's submissions returned with an opinion and not submitted again: a
-    proposal still a draft with no later submission, a change returned within
-    RETURNED_CHANGE_DAYS with no later change submitted on its project (a statement)."""
+    proposal still a draft with no later submission, a change returned since `since`
+    (`returned_since`) with no later change submitted on its project (a statement). Either
+    value may be a bound parameter (the home page builds the statement once)."""
     later = aliased(ApprovalRequest)
-    since = datetime.combine(on - timedelta(days=RETURNED_CHANGE_DAYS), time(0),
-                             org_zone()).astimezone(UTC)
     return (select(ApprovalRequest).join(Project, Project.id == ApprovalRequest.project_id)
-            .where(ApprovalRequest.submitted_by_id == user.id,
+            .where(ApprovalRequest.submitted_by_id == user_id,
                    ApprovalRequest.state == db.inline(ApprovalRequest.state,
                                                       RequestState.RETURNED),
                    ~exists().where(later.project_id == ApprovalRequest.project_id,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import db
@@ -35,6 +36,7 @@ from tracker.reminders.delivery import open_deadlines
 from tracker.reminders.items import Item, Query
 from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES, Rule
+from tracker.web.capped import HOME_LIMIT, INSTITUTES, ON, USER, capped, cut
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
@@ -46,8 +48,6 @@ DUTY_HORIZON_DAYS = 30
 AT_RISK_DAYS = 14
 # A director's home page lists the escalations they received in this many days.
 ESCALATION_DAYS = 30
-# Each list of the home page shows at most this many rows, and links to the rest.
-HOME_LIMIT = 10
 # The lists that can be asked for in full (`/?full=<name>`).
 LISTS = ("approvals", "approvals_returned", "returned", "milestones", "instalments",
          "conditions", "milestone_reviews",
@@ -134,105 +134,109 @@ class Work:
                        if name not in ("more", "on_behalf"))
 
 
-def _returned_ids(user: User) -> set[int]:
-    """Milestones in progress whose last step was a return for rework."""
-    last = (select(MilestoneEvent.milestone_id, MilestoneEvent.to_state, MilestoneEvent.from_state)
+@lru_cache(maxsize=1)
+def _events_statement() -> Select:
+    return (select(MilestoneEvent.milestone_id, MilestoneEvent.to_state,
+                   MilestoneEvent.from_state)
             .join(Milestone).join(Project)
-            .where(Project.pm_id == user.id, Milestone.state == MilestoneState.IN_PROGRESS)
+            .where(Project.pm_id == USER, Milestone.state == MilestoneState.IN_PROGRESS)
             .order_by(MilestoneEvent.milestone_id, MilestoneEvent.id))
+
+
+def _returned_ids(values: dict) -> set[int]:
+    """Milestones in progress whose last step was a return for rework."""
     latest: dict[int, tuple] = {}
-    for milestone_id, to_state, from_state in db.session.execute(last):
+    for milestone_id, to_state, from_state in db.session.execute(_events_statement(), values):
         latest[milestone_id] = (from_state, to_state)
     return {m for m, (f, t) in latest.items()
             if f is MilestoneState.SUBMITTED and t is MilestoneState.IN_PROGRESS}
 
 
-def _capped(name: str, query: Select, work: Work, full: str | None) -> list:
-    """The first HOME_LIMIT rows of a list (all of them when the user asked for this one in
-    full); notes in `work.more` that there are more, for the link to the rest."""
-    if full == name:
-        return list(db.session.scalars(query))
-    return _cut(name, list(db.session.scalars(query.limit(HOME_LIMIT + 1))), work, full)
-
-
-def _cut(name: str, rows: list, work: Work, full: str | None) -> list:
-    """`rows` read whole, cut at HOME_LIMIT as `_capped` cuts a query's."""
-    if full != name and len(rows) > HOME_LIMIT:
-        work.more.add(name)
-        return rows[:HOME_LIMIT]
-    return rows
+def _values(user: User, on: date) -> dict:
+    """The request's values of VALUES' parameters."""
+    return {"user_id": user.id, "on": on, "institutes": list(user.directed_institute_ids),
+            "returned_since": approvals.returned_since(on),
+            "instalments_until": on + timedelta(days=INSTALMENT_HORIZON_DAYS),
+            "duties_until": on + timedelta(days=DUTY_HORIZON_DAYS),
+            "soon": on + timedelta(days=AT_RISK_DAYS),
+            "escalated_since": on - timedelta(days=ESCALATION_DAYS)}
 
 
 def for_user(user: User, on: date, full: str | None = None) -> Work:
     """What `user` has to do on `on`, each list capped at HOME_LIMIT; `full` names the one list
     shown whole (the "show all" link of a capped list)."""
-    work = Work()
-    work.approvals = _capped("approvals", approvals.waiting_for(user, on).options(
+    work, values = Work(), _values(user, on)
+    work.approvals = capped("approvals", lambda: approvals.waiting_for(USER, ON).options(
         joinedload(ApprovalStep.approver),
-        joinedload(ApprovalStep.request).joinedload(ApprovalRequest.project)), work, full)
+        joinedload(ApprovalStep.request).joinedload(ApprovalRequest.project)), values, work.more,
+        full)
     work.on_behalf = {s.id for s in work.approvals if s.approver_id != user.id}
-    work.approvals_returned = _capped("approvals_returned", approvals.returned_to(
-        user, on).options(joinedload(ApprovalRequest.project), selectinload(
-            ApprovalRequest.steps).joinedload(ApprovalStep.signed_by)), work, full)
+    work.approvals_returned = capped("approvals_returned", lambda: approvals.returned_to(
+        USER, bindparam("returned_since")).options(
+            joinedload(ApprovalRequest.project), selectinload(ApprovalRequest.steps)
+            .joinedload(ApprovalStep.signed_by)), values, work.more, full)
     if user.has_role(Role.PROJECT_MANAGER):
-        work.projects = _project_health(user, on, work, full)
-        returned = _returned_ids(user)
-        open_milestones = (
-            select(Milestone).join(Project)
-            .where(Project.pm_id == user.id, Milestone.not_done())
-            .options(joinedload(Milestone.project))
-            .order_by(case((Milestone.is_overdue(on), 0), else_=1), Milestone.due_date,
-                      Milestone.id))
-        work.returned = _capped("returned", open_milestones.where(Milestone.id.in_(returned)),
-                                work, full)
-        work.milestones = _capped("milestones", open_milestones.where(
-            Milestone.id.not_in(returned)), work, full)
-        received = _received()
-        work.instalments = _capped("instalments", (
+        work.projects = _project_health(values, work, full)
+        values["returned"] = list(_returned_ids(values))
+        work.returned = capped("returned", lambda: _open_milestones().where(
+            Milestone.id.in_(bindparam("returned", expanding=True))), values, work.more, full)
+        work.milestones = capped("milestones", lambda: _open_milestones().where(
+            Milestone.id.not_in(bindparam("returned", expanding=True))), values, work.more, full)
+        work.instalments = capped("instalments", lambda: (
             select(Instalment).join(ResearchContract).join(Project)
-            .where(Project.pm_id == user.id, received < Instalment.amount,
+            .where(Project.pm_id == USER, _received() < Instalment.amount,
                    ResearchContract.standing(),
-                   Instalment.due_date <= on + timedelta(days=INSTALMENT_HORIZON_DAYS))
+                   Instalment.due_date <= bindparam("instalments_until", type_=Date))
             .options(selectinload(Instalment.payments),
                      joinedload(Instalment.contract).joinedload(ResearchContract.project))
-            .order_by(Instalment.due_date, Instalment.id)), work, full)
-        horizon = on + timedelta(days=DUTY_HORIZON_DAYS)
-        work.reports_owed = _capped("reports_owed", _reports_owed().where(
-            Project.pm_id == user.id, ReportObligation.due_on <= horizon), work, full)
+            .order_by(Instalment.due_date, Instalment.id)), values, work.more, full)
+        work.reports_owed = capped("reports_owed", lambda: _reports_owed().where(
+            Project.pm_id == USER,
+            ReportObligation.due_on <= bindparam("duties_until", type_=Date)), values, work.more,
+            full)
         work.duties = _duties(user, on, work, full)
-    whose = [ProjectMember.user_id == user.id]
-    if user.directed_institute_ids:
-        whose.append(ProjectMember.project_id.in_(select(Project.id).where(
-            Project.institute_id.in_(user.directed_institute_ids))))
-    work.team_places = _capped("team_places", (
-        select(ProjectMember).where(~ProjectMember.confirmed, or_(*whose))
+    work.team_places = capped("team_places", lambda: (
+        select(ProjectMember).where(~ProjectMember.confirmed, or_(
+            ProjectMember.user_id == USER, *([ProjectMember.project_id.in_(
+                select(Project.id).where(Project.institute_id.in_(INSTITUTES)))]
+                if user.directed_institute_ids else [])))
         .options(joinedload(ProjectMember.user),
                  joinedload(ProjectMember.project).joinedload(Project.pm))
-        .order_by(ProjectMember.id)), work, full)
-    work.conditions = _capped("conditions", (
-        select(Condition).where(Condition.owner_id == user.id,
+        .order_by(ProjectMember.id)), values, work.more, full,
+        shape=bool(user.directed_institute_ids))
+    work.conditions = capped("conditions", lambda: (
+        select(Condition).where(Condition.owner_id == USER,
                                 Condition.state == ConditionState.OPEN)
         .options(joinedload(Condition.project))
-        .order_by(Condition.due_date, Condition.id)), work, full)
+        .order_by(Condition.due_date, Condition.id)), values, work.more, full)
     if user.has_role(Role.EVALUATOR):
-        work.milestone_reviews = _capped("milestone_reviews", (
-            select(Milestone).where(Milestone.reviewer_id == user.id,
+        work.milestone_reviews = capped("milestone_reviews", lambda: (
+            select(Milestone).where(Milestone.reviewer_id == USER,
                                     Milestone.state == MilestoneState.SUBMITTED)
             .options(joinedload(Milestone.project))
-            .order_by(Milestone.review_due, Milestone.id)), work, full)
-        work.gate_reviews = _capped("gate_reviews", (
+            .order_by(Milestone.review_due, Milestone.id)), values, work.more, full)
+        work.gate_reviews = capped("gate_reviews", lambda: (
             select(PanelMember).join(GateReview)
-            .where(PanelMember.user_id == user.id, PanelMember.submitted_at.is_(None),
+            .where(PanelMember.user_id == USER, PanelMember.submitted_at.is_(None),
                    PanelMember.declaration.is_distinct_from(Declaration.CONFLICT),
                    GateReview.state == ReviewState.OPEN)
             .options(joinedload(PanelMember.review).joinedload(GateReview.project))
-            .order_by(GateReview.due_date, PanelMember.id)), work, full)
+            .order_by(GateReview.due_date, PanelMember.id)), values, work.more, full)
     if user.directed_institute_ids:
-        _director_work(user, on, work, full)
+        _director_work(user, on, values, work, full)
     if user.is_hq_admin:
-        _hq_work(work, full)
-        work.late_duties = _cut("late_duties", ip_duties.late(on), work, full)
+        _hq_work(values, work, full)
+        work.late_duties = cut("late_duties", ip_duties.late(on), work.more, full)
     return work
+
+
+def _open_milestones() -> Select:
+    """The PM's milestones not done, overdue first, then by due date."""
+    return (select(Milestone).join(Project)
+            .where(Project.pm_id == USER, Milestone.not_done())
+            .options(joinedload(Milestone.project))
+            .order_by(case((Milestone.is_overdue(ON), 0), else_=1), Milestone.due_date,
+                      Milestone.id))
 
 
 def _received() -> object:
@@ -257,123 +261,140 @@ def _duties(user: User, on: date, work: Work, full: str | None) -> list[tuple[Ru
     """The PM's open items of DUTY_RULES due within DUTY_HORIZON_DAYS or late, soonest first:
     one statement per rule."""
     asked = Query(until=on + timedelta(days=DUTY_HORIZON_DAYS), owner_id=user.id, on=on)
-    return _cut("duties", sorted(((RULES[name], item) for name in DUTY_RULES
+    return cut("duties", sorted(((RULES[name], item) for name in DUTY_RULES
                                   for item in RULES[name].items(asked)),
                                  key=lambda row: (row[1].deadline, row[0].name, row[1].id)),
-                work, full)
+               work.more, full)
 
 
-def _project_health(user: User, on: date, work: Work, full: str | None) -> list[ProjectHealth]:
-    """The PM's projects under way with their next deadline and health: one statement."""
+@lru_cache(maxsize=2)
+def _project_health_statement(whole: bool) -> Select:
     open_ = Milestone.not_done()
-    soon = on + timedelta(days=AT_RISK_DAYS)
     next_due = func.min(case((open_, Milestone.due_date)))
     query = (
         select(Project, next_due,
-               func.count(case((and_(open_, Milestone.due_date < on), Milestone.id))),
-               func.count(case((and_(open_, Milestone.due_date >= on,
-                                     Milestone.due_date <= soon), Milestone.id))))
+               func.count(case((and_(open_, Milestone.due_date < ON), Milestone.id))),
+               func.count(case((and_(open_, Milestone.due_date >= ON,
+                                     Milestone.due_date <= bindparam("soon", type_=Date)),
+                                Milestone.id))))
         .outerjoin(Milestone, Milestone.project_id == Project.id)
-        .where(Project.pm_id == user.id, Project.phase.not_in(FINAL))
+        .where(Project.pm_id == USER, Project.phase.not_in(FINAL))
         .group_by(Project.id)
         .order_by(next_due.is_(None), next_due, Project.end_date, Project.id))
-    if full != "projects":
-        query = query.limit(HOME_LIMIT + 1)
-    rows = [ProjectHealth(p, due or p.end_date, late, near, due is None, on)
-            for p, due, late, near in db.session.execute(query)]
-    if full != "projects" and len(rows) > HOME_LIMIT:
+    return query if whole else query.limit(HOME_LIMIT + 1)
+
+
+def _project_health(values: dict, work: Work, full: str | None) -> list[ProjectHealth]:
+    """The PM's projects under way with their next deadline and health: one statement."""
+    whole = full == "projects"
+    rows = [ProjectHealth(p, due or p.end_date, late, near, due is None, values["on"])
+            for p, due, late, near in db.session.execute(_project_health_statement(whole),
+                                                         values)]
+    if not whole and len(rows) > HOME_LIMIT:
         work.more.add("projects")
-    return rows[:HOME_LIMIT] if full != "projects" else rows
+    return rows if whole else rows[:HOME_LIMIT]
 
 
-def _director_work(user: User, on: date, work: Work, full: str | None) -> None:
+def _director_work(user: User, on: date, values: dict, work: Work, full: str | None) -> None:
     """What waits on a director: their institutes' overdue milestones, the escalations they
     received, gates coming, open conditions, overdue instalments, and the reports owed to
     funders and the licence and patent duties that are late."""
-    mine = Project.institute_id.in_(user.directed_institute_ids)
-    work.institute_overdue = _capped("institute_overdue", (
-        select(Milestone).join(Project).where(mine, Milestone.is_overdue(on))
+    work.institute_overdue = capped("institute_overdue", lambda: (
+        select(Milestone).join(Project).where(Project.institute_id.in_(INSTITUTES),
+                                              Milestone.is_overdue(ON))
         .options(joinedload(Milestone.project))
-        .order_by(Milestone.due_date, Milestone.id)), work, full)
-    work.escalations = _open_escalations(user, on, work, full)
-    work.gates_coming = _capped("gates_coming", (
+        .order_by(Milestone.due_date, Milestone.id)), values, work.more, full)
+    work.escalations = _open_escalations(values, work, full)
+    work.gates_coming = capped("gates_coming", lambda: (
         select(GateReview).join(Project).where(
-            mine, GateReview.state.in_((ReviewState.REQUESTED, ReviewState.OPEN)))
+            Project.institute_id.in_(INSTITUTES),
+            GateReview.state.in_((ReviewState.REQUESTED, ReviewState.OPEN)))
         .options(joinedload(GateReview.project))
         .order_by(GateReview.due_date.is_(None), GateReview.due_date, GateReview.id)),
-        work, full)
-    work.institute_conditions = _capped("institute_conditions", (
+        values, work.more, full)
+    work.institute_conditions = capped("institute_conditions", lambda: (
         select(Condition).join(Project, Condition.project_id == Project.id)
-        .where(mine, Condition.state == ConditionState.OPEN)
+        .where(Project.institute_id.in_(INSTITUTES), Condition.state == ConditionState.OPEN)
         .options(joinedload(Condition.owner), joinedload(Condition.project))
-        .order_by(Condition.due_date, Condition.id)), work, full)
+        .order_by(Condition.due_date, Condition.id)), values, work.more, full)
     # A handover its PM asked for is the director's to decide too (HQ's list has them all).
-    work.changes = _capped("changes", (
+    work.changes = capped("changes", lambda: (
         select(ChangeRequest).join(Project, ChangeRequest.project_id == Project.id)
-        .where(mine, ChangeRequest.kind == ChangeKind.HANDOVER,
+        .where(Project.institute_id.in_(INSTITUTES), ChangeRequest.kind == ChangeKind.HANDOVER,
                ChangeRequest.state == db.inline(ChangeRequest.state, ChangeState.PENDING))
         .options(joinedload(ChangeRequest.project))
-        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
-    work.institute_instalments = _capped("institute_instalments", (
+        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), values, work.more, full)
+    work.institute_instalments = capped("institute_instalments", lambda: (
         select(Instalment).join(ResearchContract).join(Project)
-        .where(mine, _received() < Instalment.amount, Instalment.due_date < on,
-               ResearchContract.standing())
+        .where(Project.institute_id.in_(INSTITUTES), _received() < Instalment.amount,
+               Instalment.due_date < ON, ResearchContract.standing())
         .options(selectinload(Instalment.payments),
                  joinedload(Instalment.contract).joinedload(ResearchContract.project))
-        .order_by(Instalment.due_date, Instalment.id)), work, full)
-    work.institute_reports_owed = _capped("institute_reports_owed", _reports_owed().where(
-        mine, ReportObligation.due_on < on), work, full)
-    work.institute_duties = _cut("institute_duties", ip_duties.late(
-        on, institute_ids=user.directed_institute_ids), work, full)
+        .order_by(Instalment.due_date, Instalment.id)), values, work.more, full)
+    work.institute_reports_owed = capped("institute_reports_owed", lambda: _reports_owed()
+                                          .where(Project.institute_id.in_(INSTITUTES),
+                                                 ReportObligation.due_on < ON),
+                                          values, work.more, full)
+    work.institute_duties = cut("institute_duties", ip_duties.late(
+        on, institute_ids=user.directed_institute_ids), work.more, full)
 
 
-def _open_escalations(user: User, on: date, work: Work, full: str | None) -> list:
+@lru_cache(maxsize=1)
+def _escalations_statement() -> Select:
+    return (select(OutboxMessage).where(
+        OutboxMessage.recipient_id == USER, OutboxMessage.audience == Audience.DIRECTOR,
+        OutboxMessage.kind == MessageKind.REMINDER,
+        OutboxMessage.state != MessageState.CANCELLED,
+        OutboxMessage.fire_on >= bindparam("escalated_since", type_=Date))
+        .order_by(OutboxMessage.fire_on.desc(), OutboxMessage.id.desc()))
+
+
+def _open_escalations(values: dict, work: Work, full: str | None) -> list:
     """The escalations `user` received as director in ESCALATION_DAYS whose subject is still
     open on its deadline: once the milestone is submitted or accepted, the condition met, the
     instalment paid or the report handed in, the escalation is done with and leaves the list,
     as its unsent messages are cancelled (`tracker.reminders.delivery.open_deadlines`, the
     rules' own queries: one per rule among them)."""
-    received = list(db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.recipient_id == user.id, OutboxMessage.audience == Audience.DIRECTOR,
-            OutboxMessage.kind == MessageKind.REMINDER,
-            OutboxMessage.state != MessageState.CANCELLED,
-            OutboxMessage.fire_on >= on - timedelta(days=ESCALATION_DAYS))
-        .order_by(OutboxMessage.fire_on.desc(), OutboxMessage.id.desc())))
+    received = list(db.session.scalars(_escalations_statement(), values))
     items: dict[str, set[int]] = {}
     for message in received:
         items.setdefault(message.rule, set()).add(message.item_id)
     still = {(name, item_id): deadline for name, ids in items.items() if name in RULES
              for item_id, deadline in open_deadlines(RULES[name], ids).items()}
-    return _cut("escalations", [m for m in received
-                                if still.get((m.rule, m.item_id)) == m.deadline], work, full)
+    return cut("escalations", [m for m in received
+                                if still.get((m.rule, m.item_id)) == m.deadline], work.more, full)
 
 
-def _hq_work(work: Work, full: str | None) -> None:
-    work.panels_to_name = _capped("panels_to_name", (
+@lru_cache(maxsize=1)
+def _open_reviews_statement() -> Select:
+    return (select(GateReview).where(GateReview.state == ReviewState.OPEN)
+            .options(joinedload(GateReview.project), selectinload(GateReview.panel))
+            .order_by(GateReview.requested_at, GateReview.id))
+
+
+def _hq_work(values: dict, work: Work, full: str | None) -> None:
+    work.panels_to_name = capped("panels_to_name", lambda: (
         select(GateReview).where(GateReview.state == ReviewState.REQUESTED)
         .options(joinedload(GateReview.project), selectinload(GateReview.panel))
-        .order_by(GateReview.requested_at, GateReview.id)), work, full)
+        .order_by(GateReview.requested_at, GateReview.id)), values, work.more, full)
     # A panel to change is an open review that can no longer reach a decision: a property of
     # its panel, read in Python over the open reviews (a few dozen at any time).
-    work.panels_to_change = [r for r in db.session.scalars(
-        select(GateReview).where(GateReview.state == ReviewState.OPEN)
-        .options(joinedload(GateReview.project), selectinload(GateReview.panel))
-        .order_by(GateReview.requested_at, GateReview.id)) if r.needs_new_panel]
-    work.rebaselines = _capped("rebaselines", (
+    work.panels_to_change = [r for r in db.session.scalars(_open_reviews_statement())
+                             if r.needs_new_panel]
+    work.rebaselines = capped("rebaselines", lambda: (
         select(Rebaseline).where(Rebaseline.state == db.inline(Rebaseline.state,
                                                                RebaselineState.PENDING))
         .options(joinedload(Rebaseline.milestone).joinedload(Milestone.project))
-        .order_by(Rebaseline.requested_at, Rebaseline.id)), work, full)
-    work.changes = _capped("changes", (
+        .order_by(Rebaseline.requested_at, Rebaseline.id)), values, work.more, full)
+    work.changes = capped("changes", lambda: (
         select(ChangeRequest).where(ChangeRequest.state == db.inline(ChangeRequest.state,
                                                                      ChangeState.PENDING))
         .options(joinedload(ChangeRequest.project))
-        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), work, full)
-    work.unassigned = _capped("unassigned", (
+        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), values, work.more, full)
+    work.unassigned = capped("unassigned", lambda: (
         select(Milestone).where(Milestone.unassigned())
         .options(joinedload(Milestone.project))
-        .order_by(Milestone.submitted_at, Milestone.id)), work, full)
-    work.to_confirm = _capped("to_confirm", (
+        .order_by(Milestone.submitted_at, Milestone.id)), values, work.more, full)
+    work.to_confirm = capped("to_confirm", lambda: (
         select(Condition).where(Condition.state == ConditionState.MET)
-        .order_by(Condition.met_at, Condition.id)), work, full)
+        .order_by(Condition.met_at, Condition.id)), values, work.more, full)
