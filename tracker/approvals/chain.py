@@ -102,12 +102,14 @@ def start(actor: User, project: Project, subject: Subject,
 
 
 def _signable(actor: User, request: ApprovalRequest) -> ApprovalStep:
-    if not request.is_pending:
-        raise Refused(_("This request no longer waits at the institute: it was %(state)s.",
-                        state=_state_word(request)))
     if actor.id == request.submitted_by_id:
         raise Forbidden(_("You applied for this: nobody signs their own request, not even on "
                           "someone else's behalf."))
+    if not request.signs(actor, today()):
+        raise Forbidden(_("This request does not wait for your signature."))
+    if not request.is_pending:
+        raise Refused(_("This request no longer waits at the institute: it was %(state)s.",
+                        state=_state_word(request)))
     step = request.step_for(actor, today())
     if step is None:
         signed = any(s.signed_by_id == actor.id or s.approver_id == actor.id

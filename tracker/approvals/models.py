@@ -197,6 +197,12 @@ class ApprovalRequest(Base):
         """The applicant takes it back (撤回) until an approver has acted on it."""
         return self.is_pending and user.id == self.submitted_by_id and not self.acted
 
+    def signs(self, user: User, on: date) -> bool:
+        """Whoever is asked to sign it at any level, signed it, or stands in on `on` for one
+        who is: they alone hear that it no longer waits (permission before state)."""
+        return any(user.id in (s.approver_id, s.signed_by_id)
+                   or ApprovalDelegation.covers(s.approver_id, user, on) for s in self.steps)
+
     def step_for(self, user: User, on: date) -> ApprovalStep | None:
         """The step of the current level `user` may sign on `on`: their own, else one they
         stand in for by a delegation running that day."""
@@ -280,4 +286,8 @@ class ApprovalDelegation(Base):
         ) is not None
 
     def can_cancel(self, user: User) -> bool:
-        return self.cancelled_at is None and (user.id == self.principal_id or user.is_hq_admin)
+        return self.cancelled_at is None and self.may_end(user)
+
+    def may_end(self, user: User) -> bool:
+        """Who ends it, whatever its state (they alone hear it was ended already)."""
+        return user.id == self.principal_id or user.is_hq_admin

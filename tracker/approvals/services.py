@@ -159,10 +159,10 @@ def delegate(actor: User, *, delegate_id: int, starts_on: date,
 
 
 def cancel_delegation(actor: User, delegation: ApprovalDelegation) -> None:
-    if not delegation.can_cancel(actor):
-        if delegation.cancelled_at is not None:
-            raise Refused(_("This delegation has been ended already."))
+    if not delegation.may_end(actor):
         raise Forbidden()
+    if delegation.cancelled_at is not None:
+        raise Refused(_("This delegation has been ended already."))
     delegation.cancelled_at = db.utcnow()
     audit.record(actor, "approval.undelegate", delegation)
     db.session.flush()

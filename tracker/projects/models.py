@@ -386,8 +386,12 @@ class ProjectMember(Base):
     def can_answer(self, user: User) -> bool:
         """The person named, or the director of the project's institute, confirms or declines
         a pending place on the team."""
-        return not self.confirmed and (
-            user.id == self.user_id or self.project.institute_id in user.directed_institute_ids)
+        return not self.confirmed and self.answers_for(user)
+
+    def answers_for(self, user: User) -> bool:
+        """Whose place it is to answer for, whatever its state: they alone hear that it was
+        confirmed already (permission before state)."""
+        return user.id == self.user_id or self.project.institute_id in user.directed_institute_ids
 
 
 class ProjectCodeCounter(Base):

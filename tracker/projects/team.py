@@ -84,10 +84,10 @@ def hq_saw_the_conflict(project: Project, user_id: int) -> bool:
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     """The person, or the institute's director, confirms the place or declines it (the place
     is then removed). Audited on the project."""
+    if not member.answers_for(actor):
+        raise Forbidden()
     if member.confirmed:
         raise Refused(_("This place on the team is already confirmed."))
-    if not member.can_answer(actor):
-        raise Forbidden()
     project = member.project
     seat = open_panel_seat(project, member.user_id) if confirm else None
     if seat is not None and not hq_saw_the_conflict(project, member.user_id):

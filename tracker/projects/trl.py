@@ -40,6 +40,8 @@ def _checked(problems: Problems, level: int | None, note: str | None, has_file: 
 def record_trl(actor: User, project: Project, level: int, note: str,
                upload: tuple[IO[bytes], str] | None = None) -> TrlRecord:
     """A new TRL with its evidence (a note, a file, or both); audited with the level before."""
+    if actor.id != project.pm_id:  # who runs it hears that it is closed; nobody else does
+        raise Forbidden()
     if project.is_read_only:
         raise Refused(_("This project is closed: nothing of it changes."))
     if not project.can_manage_plan(actor):
