@@ -285,9 +285,8 @@ class ApprovalDelegation(Base):
             ApprovalDelegation.starts_on <= on, ApprovalDelegation.ends_on >= on).limit(1)
         ) is not None
 
-    def can_cancel(self, user: User) -> bool:
-        return self.cancelled_at is None and self.may_end(user)
-
-    def may_end(self, user: User) -> bool:
-        """Who ends it, whatever its state (they alone hear it was ended already)."""
-        return user.id == self.principal_id or user.is_hq_admin
+    def can_cancel(self, user: User, check_state: bool = True) -> bool:
+        """Its principal or an HQ admin ends it; `check_state=False`: whoever may, in any state
+        (they alone hear it was ended already)."""
+        return (not check_state or self.cancelled_at is None) and (
+            user.id == self.principal_id or user.is_hq_admin)

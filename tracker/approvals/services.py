@@ -159,7 +159,7 @@ def delegate(actor: User, *, delegate_id: int, starts_on: date,
 
 
 def cancel_delegation(actor: User, delegation: ApprovalDelegation) -> None:
-    if not delegation.may_end(actor):
+    if not delegation.can_cancel(actor, check_state=False):
         raise Forbidden()
     if delegation.cancelled_at is not None:
         raise Refused(_("This delegation has been ended already."))

@@ -383,15 +383,11 @@ class ProjectMember(Base):
     def confirmed(cls) -> ColumnElement[bool]:  # noqa: N805
         return cls.confirmed_at.is_not(None)
 
-    def can_answer(self, user: User) -> bool:
-        """The person named, or the director of the project's institute, confirms or declines
-        a pending place on the team."""
-        return not self.confirmed and self.answers_for(user)
-
-    def answers_for(self, user: User) -> bool:
-        """Whose place it is to answer for, whatever its state: they alone hear that it was
-        confirmed already (permission before state)."""
-        return user.id == self.user_id or self.project.institute_id in user.directed_institute_ids
+    def can_answer(self, user: User, check_state: bool = True) -> bool:
+        """The person named, or their institute's director, answers a pending place on the team;
+        `check_state=False`: whose place it is in any state (who hears it was confirmed)."""
+        return (not check_state or not self.confirmed) and (
+            user.id == self.user_id or self.project.institute_id in user.directed_institute_ids)
 
 
 class ProjectCodeCounter(Base):

@@ -84,7 +84,7 @@ def hq_saw_the_conflict(project: Project, user_id: int) -> bool:
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     """The person, or the institute's director, confirms the place or declines it (the place
     is then removed). Audited on the project."""
-    if not member.answers_for(actor):
+    if not member.can_answer(actor, check_state=False):
         raise Forbidden()
     if member.confirmed:
         raise Refused(_("This place on the team is already confirmed."))
