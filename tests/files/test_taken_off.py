@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from tests.assessment.conftest import PDF, YEAR
 from tests.assessment.conftest import world as assessment_world  # noqa: F401
@@ -33,6 +34,7 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.assessment import corrections
 from tracker.assessment import services as assessment
+from tracker.audit.models import AuditRecord
 from tracker.contracts import corrections as contract_corrections
 from tracker.contracts import services as contracts
 from tracker.db import Base
@@ -40,6 +42,9 @@ from tracker.errors import Invalid
 from tracker.files.models import StoredFile
 from tracker.milestones import services as milestones
 from tracker.projects import trl
+from tracker.projects.lifecycle import Phase
+from tracker.spending import queries
+from tracker.spending.models import SpendingEntry
 
 REASON = "Attached by mistake: the report of another rig"
 
@@ -170,8 +175,10 @@ NOT_TAKEN_OFF = {
                                   "the reason (both stay); not taken off without a new one",
     "partner_agreements.file_id": "NOT DONE: replaced by editing the agreement, without a "
                                   "reason; not taken off",
-    "spending_entries.voucher_id": "NOT DONE: a ledger entry, never edited: a wrong voucher "
-                                   "goes with the entry's reversal and a new entry",
+    "spending_entries.voucher_id": "a ledger entry, never edited (point 5's rule for ledgers): "
+                                   "a wrong voucher goes with the entry's reversal, with the "
+                                   "reason, and the right one with the entry made again "
+                                   "(test_a_wrong_voucher_goes_with_its_entrys_reversal)",
 }
 
 
@@ -257,3 +264,40 @@ def test_evidence_keeps_a_file_and_a_withdrawn_one_is_listed_marked(
         text = client.get(page).get_data(as_text=True)
         assert ">wrong-invoice.pdf</a> " in text and REASON in text and "Withdrawn" in text
         assert ">invoice.pdf</a></div>" in text
+
+
+def test_a_wrong_voucher_goes_with_its_entrys_reversal(client):
+    """A spending entry is a ledger record: its wrong voucher is not taken off it. The PM
+    reverses the entry with the reason and enters it again with the right voucher; the
+    project's history shows the entry, its reversal naming the wrong voucher with the reason,
+    and the new entry with the right one; the wrong voucher stays for the project's readers."""
+    project = make_project(phase=Phase.CONTRACT_RESEARCH, start_date=date(2025, 1, 1))
+    login(client, project.pm)
+    spending = f"/projects/{project.id}/spending"
+    entry = {"budget_line_id": str(project.budget_lines[0].id), "spent_on": "2025-06-01",
+             "amount": "250000", "description": "Spectrometer"}
+    for voucher in ("wrong-invoice.pdf", "invoice-0042.pdf"):
+        if voucher == "invoice-0042.pdf":
+            wrong = db.session.scalar(select(SpendingEntry))
+            reversed_ = post(client, f"/spending/{wrong.id}/reverse",
+                             {"on_date": "2025-06-02", "reason": REASON})
+            assert reversed_.status_code == 302, reversed_.get_data(as_text=True)
+        done = post(client, spending, {**tab(client, spending), **entry,
+                                       "voucher": (io.BytesIO(PDF), voucher)},
+                    content_type="multipart/form-data")
+        assert done.status_code == 302, done.get_data(as_text=True)
+    assert queries.project_spending(project).spent == Decimal("250000.00")
+    page = client.get(spending).get_data(as_text=True)
+    assert page.count(">wrong-invoice.pdf</a>") == 1 and ">invoice-0042.pdf</a>" in page
+    assert REASON in page and "Reversed on" in page
+    reverse = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "spending.reverse"))
+    assert reverse.changes["voucher"] == ["wrong-invoice.pdf", None]
+    assert reverse.changes["reason"] == [None, REASON]
+    history = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
+    assert REASON in history
+    assert "wrong-invoice.pdf" in history and "invoice-0042.pdf" in history
+    assert client.get(f"/files/{wrong.voucher_id}").data == PDF  # kept, for its readers
+    post(client, "/logout")
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert client.get(f"/files/{wrong.voucher_id}").status_code in (403, 404)

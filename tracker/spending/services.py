@@ -118,6 +118,8 @@ def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -
         "amount": [f"{entry.amount:.2f}", None],
         "spent_on": [entry.spent_on.isoformat(), None],
         "description": [entry.description, None],
+        # A wrong voucher goes with its entry (issue 9 point 5): the history names it.
+        "voucher": [entry.voucher.original_name if entry.voucher else None, None],
         "on": [None, on.isoformat()], "reason": [None, reason]})
     db.session.flush()
     return reversal
