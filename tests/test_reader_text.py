@@ -1,9 +1,10 @@
 """Text the app puts together reads as the reader's language writes it (issue 9, point 8, the
 newcomer's walk): a list joined by the one helper (`said.listed`: 、 in Chinese, ", " in
 English), a label's colon and an aside's parentheses full-width in Chinese; an amount in a
-message as the pages write it (¥1,234.00); a milestone's weight said as a share of progress,
-not as money; a date that does not exist said so, with the day or month it lacks, on a form and
-in every import; a whole number asked for as the forms ask for it. Each in both languages.
+message as the pages write it (¥1,234.00), an amount field's bounds too; a milestone's weight
+said as a share of progress, not as money; a date that does not exist said so, with the day or
+month it lacks, on a form and in every import; a whole number asked for as the forms ask for
+it. Each in both languages.
 (The language walk checks every page it reaches in Chinese for ASCII punctuation between
 Chinese words: tests/test_language_walk.py.)"""
 
@@ -32,6 +33,8 @@ from tracker.display.said import listed, recording, say, stored
 from tracker.errors import Invalid
 from tracker.gates.services import missing_deliverables
 from tracker.imports.models import ImportState
+from tracker.web.fields import MoneyField, Range
+from tracker.web.forms import Form
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +110,24 @@ def _signed_in_pm(client, locale: str):
     _commit()
     login(client, project.pm)
     return project
+
+
+class _Amount(Form):
+    amount = MoneyField(validators=[Range(min=Decimal("0.01"))])
+
+
+@pytest.mark.parametrize("locale,said", [
+    ("zh_CN", ["不少于 ¥0.01。", "金额过大：最多为 ¥999,999,999,999.99。"]),
+    ("en", ["At least CN¥0.01.", "The amount is too large: at most CN¥999,999,999,999.99."])])
+def test_an_amount_out_of_bounds_is_told_its_bound_as_an_amount(app, locale, said):
+    found = []
+    for value in ("0", "1e13"):
+        with app.test_request_context(method="POST", data={"amount": value}), \
+                force_locale(locale):
+            form = _Amount()
+            assert not form.validate()
+            found += form.amount.errors
+    assert found == said
 
 
 WEIGHT_WORDS = {

@@ -48,7 +48,8 @@ def _newcomer(client) -> dict:
 def test_the_proposal_says_its_rules_beside_a_budget_it_could_not_read(client):
     """The newcomer's sending: three problems of fields and the two rules, all at once."""
     _says(post(client, "/projects/new", _newcomer(client)),
-          "At most 9.", "The amount is too large: at most 999,999,999,999.99.", "At least 0.",
+          "At most 9.", "The amount is too large: at most CN¥999,999,999,999.99.",
+          "At least CN¥0.00.",
           *RULES)
 
 

@@ -56,7 +56,7 @@ CASES = [
      {"gates_passed_on": "Write the gate and its date", "trl_target": "below the current one"}),
     ("funding", 1, {"project_code": "TEST-2018-0001", "disbursements": "",
                     "tranches": "a million", "committed": "-5"},
-     {"tranches": "Write each tranche", "committed": "At least 0"}),
+     {"tranches": "Write each tranche", "committed": "At least CN¥0.00"}),
     ("funding", 1, {"project_code": "TEST-2018-0001", "disbursements": "first",
                     "co_funders": "Suzhou", "signed_on": "2040-01-01"},
      {"disbursements": "Write each disbursement", "co_funders": "Write each co-funder",
@@ -79,7 +79,7 @@ CASES = [
      {"reports": "Write each report", "override_reason": "below the minimum",
       "contributor_pct": "rest on this term"}),
     ("ip_deals", 1, {"receipts": "upfront", "upfront": "-1"},
-     {"receipts": "Write each receipt", "upfront": "At least 0",
+     {"receipts": "Write each receipt", "upfront": "At least CN¥0.00",
       "upfront_due_on": "give its amount"}),
 ]
 

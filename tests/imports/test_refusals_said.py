@@ -4,7 +4,7 @@ and what would be accepted, with the right dates, in the reader's language.
 - A choice a form refuses lists the choices it offers, in every kind (a deal's reporting
   period said "Choose one of the options offered." and listed none; a user's language too):
   `cells.form_errors`, used by every import's form and line forms.
-- A problem of one entry of a list names the entry (a zero instalment said "At least 0.01.").
+- A problem of one entry of a list names the entry (a zero instalment said "At least CN¥0.01.").
 - A deal in the way names its own term and the new deal's, not only its signing date.
 - A surcharge refused for an annuity paid early says "by its due date", not "after it".
 - A failed import for real wrote nothing, and its page and the command line say so rather
@@ -69,9 +69,9 @@ def test_a_zero_instalment_is_named_by_its_place_in_the_cell():
     result = run(admin, "contracts", [test_contracts.COLUMNS, row])
     assert result.state is ImportState.FAILED
     messages = [m for _r, c, m in result.errors if c == "Instalments"]
-    assert any(m.startswith("Entry 2, ") and m.endswith("At least 0.01.") for m in messages), \
+    assert any(m.startswith("Entry 2, ") and m.endswith("At least CN¥0.01.") for m in messages), \
         result.errors
-    assert "At least 0.01." not in messages
+    assert "At least CN¥0.01." not in messages
 
 
 def test_a_deal_in_the_way_names_its_term_and_the_new_one_s():

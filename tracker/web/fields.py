@@ -16,7 +16,7 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
-from tracker.display.formatting import MINUS, not_a_date, number, year
+from tracker.display.formatting import MINUS, money, not_a_date, number, year
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -55,7 +55,8 @@ class MoneyField(DecimalField):
             raise ValueError(_l("At most two decimal places (fen)."))
         if abs(value) > MAX_AMOUNT:
             self.data = None
-            raise ValueError(_l("The amount is too large: at most 999,999,999,999.99."))
+            raise ValueError(gettext("The amount is too large: at most %(max)s.",
+                                     max=money(MAX_AMOUNT)))
         self.data = value
 
 
@@ -135,7 +136,8 @@ class YearField(IntegerField):
 
 class Range(NumberRange):
     """WTForms' NumberRange saying which bound was crossed, with the bound written as the pages
-    write numbers: "At least 0.01.", not "Number must be between 0.01 and 1E+15." Every form
+    write numbers (an amount's as money: "At least ¥0.01."): "At least 0.01.", not "Number must
+    be between 0.01 and 1E+15." Every form
     uses this one (tests/test_views_shape.py)."""
 
     def __call__(self, form, field):
@@ -147,12 +149,13 @@ class Range(NumberRange):
             return
         if self.message is not None:
             raise ValidationError(self.message)
+        shown = money if isinstance(field, MoneyField) else number  # an amount as the pages
         if below or self.max is None:
-            raise ValidationError(gettext("At least %(min)s.", min=number(self.min)))
+            raise ValidationError(gettext("At least %(min)s.", min=shown(self.min)))
         if above or self.min is None:
-            raise ValidationError(gettext("At most %(max)s.", max=number(self.max)))
-        raise ValidationError(gettext("A number from %(min)s to %(max)s.", min=number(self.min),
-                                      max=number(self.max)))
+            raise ValidationError(gettext("At most %(max)s.", max=shown(self.max)))
+        raise ValidationError(gettext("A number from %(min)s to %(max)s.", min=shown(self.min),
+                                      max=shown(self.max)))
 
 
 class MultiCheckboxField(SelectMultipleField):
