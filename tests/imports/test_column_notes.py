@@ -42,7 +42,7 @@ READERS = {
     ("companies", "issues"): ledger_lines.issues,
     ("companies", "transfers"): ledger_lines.transfers,
     ("companies", "conversions"): company_events.conversions,
-    ("companies", "exit"): company_events.exit_,
+    ("companies", "reversed_exits"): company_events.reversed_exits,
     ("ip_deals", "reports"): ip_deals.reports,
     ("ip_deals", "receipts"): ip_deals.receipts,
 }

@@ -67,8 +67,9 @@ def test_a_company_comes_in_with_its_cap_table_and_rounds_at_the_same_percentage
         ("City fund", Decimal("20.00")), ("JITRI", Decimal("15.00")),
         ("Incentive pool", Decimal("5.00"))]
     assert list(csv.reader(io.StringIO(export_csv("companies").decode()))) == [
-        [*KEYS, "issues", "transfers", "conversions", "exit", "recorded_order"],
-        [*ROW, "", "", "", "", ""]]
+        [*KEYS, "issues", "transfers", "conversions", "reversed_exits", "exit",
+         "recorded_order"],
+        [*ROW, "", "", "", "", "", ""]]
     entries = db.session.scalar(select(func.count()).select_from(ShareEntry))
     again = run(admin, "companies", [KEYS, ROW])
     assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors

@@ -26,8 +26,8 @@ from tracker.funding.models import AgreementOutcome, Conversion, FundingAgreemen
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
-ALL_KEYS = [*KEYS, "conversions", "exit"]
-FULL = [*ROW, "TEST-2019-0042 | A", "acquisition | 2024-06-30 | 90000000"]
+ALL_KEYS = [*KEYS, "conversions", "reversed_exits", "exit"]
+FULL = [*ROW, "TEST-2019-0042 | A", "", "acquisition | 2024-06-30 | 90000000"]
 
 
 def _agreement(code: str) -> list[str]:
@@ -77,7 +77,7 @@ def test_a_conversion_and_an_exit_come_in_as_the_pages_record_them():
 
 def test_what_cannot_convert_or_exit_is_refused_with_its_reason_and_nothing_is_written():
     admin = _setting()
-    row = [*ROW, "TEST-2019-0042 | B; TEST-2019-9999 | A", "acquisition | 2022-01-01 | 1"]
+    row = [*ROW, "TEST-2019-0042 | B; TEST-2019-9999 | A", "", "acquisition | 2022-01-01 | 1"]
     result = run(admin, "companies", [ALL_KEYS, row])
     assert [(r, c) for r, c, _m in result.errors] == [
         (2, "Conversions of allocation-investment money"),
@@ -95,7 +95,7 @@ def test_an_exit_dated_before_the_last_entry_is_refused_as_its_page_refuses_it()
     # rolled back, leave nothing behind for the second to trip on (on SQLite the second
     # run's rows get the same ids; `db.Savepoint` forgets the first run's objects).
     for _attempt in range(2):
-        early = run(admin, "companies", [ALL_KEYS, [*ROW, "", "acquisition | 2022-01-01 | 1"]])
+        early = run(admin, "companies", [ALL_KEYS, [*ROW, "", "", "acquisition | 2022-01-01 | 1"]])
         assert [(r, c) for r, c, _m in early.errors] == [(2, "Exit")], early.errors
         assert "before the company's last share entry" in early.errors[0][2]
         assert db.session.scalar(select(func.count()).select_from(CompanyExit)) == 0
@@ -115,7 +115,7 @@ def test_each_of_several_refused_rows_is_named_and_none_trips_on_the_one_before(
     # Each row is tried in a savepoint and rolled back; on SQLite the next row's company and
     # shareholders get the same ids again (`db.Savepoint` forgets the refused row's objects).
     admin = _setting()
-    bad = [*ROW, "", "acquisition | 2022-01-01 | 1"]
+    bad = [*ROW, "", "", "acquisition | 2022-01-01 | 1"]
     result = run(admin, "companies", [ALL_KEYS, bad, bad, bad])
     assert [(r, c) for r, c, _m in result.errors] == [(2, "Exit"), (3, "Exit"), (4, "Exit")]
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0

@@ -100,7 +100,7 @@ def test_issues_and_transfers_come_in_and_give_the_percentages_typed_in_ones_giv
         ("Team Li", Decimal("28.89")), ("Fund X", Decimal("22.22")),
         ("City fund", Decimal("17.78")), ("Fund Y", Decimal("13.33"))]
     [exported] = list(csv.reader(io.StringIO(export_csv("companies").decode())))[1:2]
-    assert exported == [*ROW, "", "", ""]  # no conversion, no exit, no day ordered otherwise
+    assert exported == [*ROW, "", "", "", ""]  # no conversion, no exit, no day ordered otherwise
     entries = db.session.scalar(select(func.count()).select_from(ShareEntry))
     again = run(admin, "companies", [KEYS, ROW])
     assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors

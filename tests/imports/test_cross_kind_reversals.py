@@ -12,7 +12,9 @@ checked against the services themselves by `test_every_reversal_the_services_all
   pool's grants and exercises (the grants file checks what the pool holds). Handled here: such
   a reversal recorded after a grant from the pool is written in the grants file
   (`ledger_lines.after_grant`). A transfer OUT of a pool, reversed, gives the pool shares back:
-  nothing later needs that reversal first.
+  nothing later needs that reversal first. (The transfer itself, standing, takes shares
+  from the pool: recorded after a grant from it, it is written in the grants file too,
+  `test_reversal_round_trips.py`.)
 - `reverse_round` (companies): its investors' shares. An incentive pool may invest in a round
   (the round form offers every holder type), so a round whose investor was a pool, reversed
   after a grant from it, is the same pair, handled the same way: written in the grants file
@@ -24,8 +26,8 @@ checked against the services themselves by `test_every_reversal_the_services_all
   (funding): money the companies file's conversions convert; a disbursement reversed after a
   conversion is written in the companies file (18c548f); a tranche or agreement with money
   disbursed and standing is not voided, so no conversion needs a void first.
-- `reverse_exit` (companies, second pass, after the grants): reopens the ledger; nothing
-  later needs an exit to stand.
+- `reverse_exit` (companies, first pass: an exit reversed is written in `reversed_exits`, in
+  date order with the ledger): reopens the ledger; nothing later needs an exit to stand.
 - `void_founders` (companies): only while nothing follows the table: no later entry at all.
 - `reverse_exercise`, `reverse_leaving` (the grants file, the only file after it that touches
   a ledger being the companies file's second pass, which adds only the exit): an exit needs

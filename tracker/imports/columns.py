@@ -279,10 +279,19 @@ COMPANIES = Kind("companies", _l("Companies"), (
                    "and its number in the funding file's Disbursements | date reversed | "
                    "reason, after the conversion's reversal, e.g. reversal | TEST-2019-0042 "
                    "disbursement 1 | 2023-01-12 | paid twice."), reversible=True),
+    Column("reversed_exits", _l("Exits reversed"),
+           note=_l("Each exit reversed on the company's page, written as in Exit and followed "
+                   "by its reversal, e.g. acquisition | 2024-01-10 | 90000000; reversal | 1 | "
+                   "2024-01-20 | the deal fell through. Recorded with the rest of the ledger, "
+                   "in date order, by the first import (the one without Exit), so that what "
+                   "came after the reversal, in this file or the grants file, comes after it."),
+           reversible=True),
     Column("exit", _l("Exit"),
-           note=_l("Acquisition, listing or dissolution | date | proceeds (CNY) | note (if "
-                   "any), e.g. acquisition | 2025-06-30 | 80000000; recorded after every other "
-                   "entry, it closes the ledger."), reversible=True),
+           note=_l("The exit that stands: acquisition, listing or dissolution | date | "
+                   "proceeds (CNY) | note (if any), e.g. acquisition | 2025-06-30 | 80000000. "
+                   "Recorded after every other entry, it closes the ledger: import the file "
+                   "without this column first, then the grants, then the file with it. An exit "
+                   "reversed is written in Exits reversed.")),
     Column("recorded_order", _l("Order recorded on one day"),
            note=_l("Where entries of one day were recorded in another order than the rule "
                    "below: each entry of that day by its column's key and its number in that "

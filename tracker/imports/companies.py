@@ -63,6 +63,8 @@ _PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 _HOLDER_TYPE, _PAID_WITH = ledger_lines.HOLDER_TYPE, ledger_lines.PAID_WITH
 _choice, _errors = ledger_lines.choice, ledger_lines.form_errors
 LEDGER = ("rounds", "issues", "transfers", "conversions")  # recorded together, in date order
+# With them: the exits reversed, on their dates, and then the one that stands.
+EXITS = ("reversed_exits", "exit")
 
 # (name, closed on, pre-money, [(investor, type, amount, lead)])
 Round = tuple[str, date, Decimal, list[tuple[str, HolderType, Decimal, bool]]]
@@ -200,6 +202,7 @@ class Companies(Adapter):
                 "issues": ledger_lines.recorded_issues(obj),
                 "transfers": ledger_lines.recorded_transfers(obj),
                 "conversions": company_events.recorded_conversions(obj),
+                "reversed_exits": company_events.recorded_reversed_exits(obj),
                 "exit": company_events.recorded_exit(obj),
                 "recorded_order": recorded_order(obj)}
 
@@ -229,9 +232,9 @@ class Companies(Adapter):
             values["holdings"], values["_total_shares"] = cell, total
             values["incorporated_on"] = (date.fromisoformat(iso_date(
                 text["incorporated_on"])) if cap_tables.standing_table(cell) else None)
-        for key, parse in zip((*LEDGER, "exit"), (
+        for key, parse in zip((*LEDGER, *EXITS), (
                 rounds, ledger_lines.issues, ledger_lines.transfers, company_events.conversions,
-                company_events.exit_), strict=True):
+                company_events.reversed_exits, company_events.exit_), strict=True):
             values[key] = read(key, parse, text[key]) if key in text else None
         values["recorded_order"] = (read("recorded_order", ledger_order.listing,
                                          text["recorded_order"])
@@ -242,7 +245,7 @@ class Companies(Adapter):
         values = dict(values)
         cap_table, on = values.pop("holdings"), values.pop("incorporated_on")
         total = values.pop("_total_shares")
-        wanted = {key: values.pop(key) for key in (*LEDGER, "exit")}
+        wanted = {key: values.pop(key) for key in (*LEDGER, *EXITS)}
         listed = values.pop("recorded_order")
         if obj is None:
             _not_renamed(values)
@@ -292,9 +295,14 @@ class Companies(Adapter):
                        c, Elsewhere) else company_events.record_conversion(company, c, problems),
                    lambda c, r: funding_corrections.reverse_conversion(
                        c.agreement.decided_by, c, r.on, r.reason)),
+            column("reversed_exits", company_events.reversed_exit_records(company),
+                   company_events.recorded_reversed_exits(company),
+                   company_events.describe_exit, lambda e: e[1],
+                   partial(company_events.record_exit, actor, company, "reversed_exits"),
+                   lambda e, r: corrections.reverse_exit(actor, e, r.on, r.reason)),
             column("exit", company_events.exit_records(company),
                    company_events.recorded_exit(company), company_events.describe_exit,
-                   lambda e: e[1], partial(company_events.record_exit, actor, company),
+                   lambda e: e[1], partial(company_events.record_exit, actor, company, "exit"),
                    lambda e, r: corrections.reverse_exit(actor, e, r.on, r.reason))]
 
     @staticmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -63,24 +64,45 @@ def _conversion(pieces: list[str]) -> Converted:
     return (pieces[0].upper(), pieces[1])
 
 
-def exit_(text: str) -> list[Exit | Reversal]:
-    """'acquisition | 2025-06-30 | 80000000 | note' read by the exit form (none: []); an exit
-    reversed: 'reversal | 1 | 2025-07-10 | recorded by mistake', after which the company may
-    exit again."""
-    return cell(text, "exit", _exit)
+def exit_(text: str) -> list[Exit]:
+    """'acquisition | 2025-06-30 | 80000000 | note' read by the exit form (none: []): the exit
+    that stands, which closes the ledger, recorded after everything else (an import after the
+    grants); an exit reversed is written in `reversed_exits`."""
+    found = cell(text, "exit", partial(_exit, "exit"))
+    if len(found) > 1 or any(isinstance(e, Reversal) for e in found):
+        raise CellError(_("Write here only the exit that stands; an exit reversed on the "
+                          "company's page is written with its reversal in %(column)s.",
+                          column=columns.COMPANIES.column("reversed_exits").header), "exit")
+    return found
 
 
-def _exit(pieces: list[str]) -> Exit:
+def reversed_exits(text: str) -> list[Exit | Reversal]:
+    """Each exit reversed on the company's page, followed by its reversal: 'acquisition |
+    2024-01-10 | 90000000; reversal | 1 | 2024-01-20 | the deal fell through'. Unlike the exit
+    that stands, these come in with the rest of the ledger, in date order (the first
+    companies import, before the grants): an entry of either file dated after the reversal
+    comes after them, as it did (issue 13)."""
+    found = cell(text, "reversed_exits", partial(_exit, "reversed_exits"))
+    undone = {e.of for e in found if isinstance(e, Reversal)}
+    if any(not isinstance(e, Reversal) and n not in undone
+           for n, e in enumerate(found, start=1)):
+        raise CellError(_("Follow each exit here with its reversal; the exit that stands is "
+                          "written in %(column)s.",
+                          column=columns.COMPANIES.column("exit").header), "reversed_exits")
+    return found
+
+
+def _exit(column: str, pieces: list[str]) -> Exit:
     if len(pieces) not in (3, 4):
         raise CellError(_("Write the exit as acquisition, listing or dissolution | date | "
                           "proceeds (CNY) | note (if any), e.g. acquisition | 2025-06-30 | "
-                          "80000000."), "exit")
+                          "80000000."), column)
     kind, on, proceeds, note = pieces + [""] * (4 - len(pieces))
     form = ExitForm(formdata=MultiDict({
-        "kind": choice(EXIT_KIND, kind, "exit"), "on_date": iso_date(on),
+        "kind": choice(EXIT_KIND, kind, column), "on_date": iso_date(on),
         "proceeds": AMOUNT.sub("", proceeds), "note": note}))
     if not form.validate():
-        raise CellError(form_errors(form), "exit")
+        raise CellError(form_errors(form), column)
     return (form.kind.data, form.on_date.data, form.proceeds.data,
             (form.note.data or "").strip())
 
@@ -113,17 +135,29 @@ def recorded_conversions(company: Company) -> list[Converted | Reversal]:
                                    r: r.conversion if isinstance(r, ConversionReversal) else None)
 
 
-def exit_records(company: Company) -> list:
-    return reversal_lines.with_reversals(company.exits, lambda e: e.on_date)
+def exit_records(company: Company) -> list[CompanyExit]:
+    """The exit that stands, if any (one at most: it closes the ledger)."""
+    return [e for e in company.exits if e.reversal is None]
+
+
+def reversed_exit_records(company: Company) -> list:
+    """The exits reversed, each followed by its reversal, as `reversed_exits` numbers them."""
+    return reversal_lines.with_reversals([e for e in company.exits if e.reversal is not None],
+                                         lambda e: e.on_date)
 
 
 def exit_line(e: CompanyExit) -> Exit:
     return (e.kind, e.on_date, e.proceeds, e.note)
 
 
-def recorded_exit(company: Company) -> list[Exit | Reversal]:
-    return reversal_lines.recorded(exit_records(company), exit_line, reverses=lambda r: (
-        r.exit if isinstance(r, ExitReversal) else None))
+def recorded_exit(company: Company) -> list[Exit]:
+    return [exit_line(e) for e in exit_records(company)]
+
+
+def recorded_reversed_exits(company: Company) -> list[Exit | Reversal]:
+    return reversal_lines.recorded(reversed_exit_records(company), exit_line,
+                                   reverses=lambda r: r.exit if isinstance(r, ExitReversal)
+                                   else None)
 
 
 def describe_conversion(converted: Converted | Elsewhere) -> str:
@@ -182,8 +216,8 @@ def record_unpaid(entry: Elsewhere, problems: Problems) -> Disbursement | None:
         refusals=(Forbidden,))
 
 
-def record_exit(actor, company: Company, exit_: Exit,
+def record_exit(actor, company: Company, column: str, exit_: Exit,
                 problems: Problems) -> CompanyExit | None:
     kind, on, proceeds, note = exit_
     return recorded(lambda: deals.record_exit(actor, company, kind=kind, on=on, proceeds=proceeds,
-                                       note=note), "exit", describe_exit(exit_), problems)
+                                              note=note), column, describe_exit(exit_), problems)

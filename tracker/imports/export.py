@@ -35,11 +35,16 @@ from tracker.imports import ip_deals, ledger_order, reversal_lines
 from tracker.imports.cap_tables import recorded_holdings, standing_table
 from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_order, recorded_rounds
-from tracker.imports.company_events import recorded_conversions, recorded_exit
+from tracker.imports.company_events import (
+    recorded_conversions,
+    recorded_exit,
+    recorded_reversed_exits,
+)
 from tracker.imports.contracts import recorded_payments
 from tracker.imports.funding_cells import recorded_co_funder_payments, recorded_disbursements
 from tracker.imports.grant_cells import recorded_exercises, recorded_leaving
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
+from tracker.imports.pool_reversals import Passed
 from tracker.incentives.models import IncentiveGrant
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
@@ -242,6 +247,7 @@ def _companies() -> Iterator[list]:
                reversal_lines.written(recorded_issues(c), partial(_issue, shown)),
                reversal_lines.written(recorded_transfers(c), partial(_transfer, shown)),
                reversal_lines.written(recorded_conversions(c), " | ".join),
+               reversal_lines.written(recorded_reversed_exits(c), _exit),
                reversal_lines.written(recorded_exit(c), _exit),
                ledger_order.written(recorded_order(c))]
 
@@ -290,8 +296,15 @@ def _incentive_grants() -> Iterator[list]:
                g.vesting_months, g.cliff_months, g.lock_up_until, g.exercise_window_days, g.note,
                reversal_lines.written(recorded_exercises(g),
                                       lambda done: f"{done[0].isoformat()} | {_text(done[1])}"),
-               reversal_lines.written(recorded_leaving(g),
-                                      lambda left: f"{left[0].isoformat()} | {left[1]}")]
+               reversal_lines.written(recorded_leaving(g), partial(
+                   _left, holder_names.shown_names(g.company.holders)))]
+
+
+def _left(shown: dict[str, str], line: tuple | Passed) -> str:
+    """A leaving, or a transfer out of the pool that waited for the grant."""
+    if isinstance(line, Passed):
+        return "transfer | " + _transfer(shown, line.line)
+    return f"{line[0].isoformat()} | {line[1]}"
 
 
 def _achievements() -> Iterator[list]:

@@ -24,6 +24,7 @@ from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems
 from tracker.imports import ledger_lines, pool_reversals, reversal_lines
 from tracker.imports.cells import CellError, iso_date
+from tracker.imports.pool_reversals import Passed
 from tracker.imports.reversal_lines import Compared, Elsewhere, Reversal
 from tracker.incentives import reversals, services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm
@@ -51,20 +52,24 @@ def _exercise(pieces: list[str]) -> Exercise:
     return (form.on_date.data, form.shares.data)
 
 
-def leaving(text: str) -> list[Leaving | Reversal | Elsewhere]:
+def leaving(text: str) -> list[Leaving | Reversal | Elsewhere | Passed]:
     """'2026-01-31 | moved to a university' read by the leaving form (none: []); the leaving
     reversed, 'reversal | 1 | 2026-02-10 | did not leave', after which it may be recorded
-    again; after it, a reversal of shares the pool was given that waited for the grant
-    (`tracker/imports/pool_reversals.py`): 'reversal | issue 2 | 2026-03-01 | never paid'."""
-    found: list[Leaving | Reversal | Elsewhere] = []
+    again; after it, what takes shares from the pool that waited for the grant
+    (`tracker/imports/pool_reversals.py`): 'reversal | issue 2 | 2026-03-01 | never paid',
+    'transfer | Incentive pool | Fund Z | investor | 100000 | 2026-03-01'."""
+    found: list[Leaving | Reversal | Elsewhere | Passed] = []
     for part in ledger_lines.PARTS.split(text):
         if not part.strip():
             continue
         if reversal_lines.is_reversal(part):
             found.append(_reversal(part, found))
             continue
+        if (moved := pool_reversals.passed(part)) is not None:
+            found.append(moved)
+            continue
         pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) != 2 or _standing(found) or any(isinstance(e, Elsewhere)
+        if len(pieces) != 2 or _standing(found) or any(isinstance(e, Elsewhere | Passed)
                                                          for e in found):
             raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
                               "| moved to a university."), "leaving")
@@ -116,10 +121,10 @@ def recorded_exercises(record: IncentiveGrant) -> list[Exercise | Reversal]:
                                        r, ExerciseReversal) else None)
 
 
-def recorded_leaving(record: IncentiveGrant) -> list[Leaving | Reversal | Elsewhere]:
+def recorded_leaving(record: IncentiveGrant) -> list[Leaving | Reversal | Elsewhere | Passed]:
     """Each leaving reversed and its reversal, in the order recorded; the leaving that
-    stands; then the reversals of the pool's shares that waited for the grant."""
-    cell: list[Leaving | Reversal | Elsewhere] = []
+    stands; then what took shares from the pool that waited for the grant."""
+    cell: list[Leaving | Reversal | Elsewhere | Passed] = []
     for undone in record.leaving_reversals:
         cell.append((undone.left_on, undone.forfeit_reason))
         cell.append(Reversal(len(cell), undone.on_date, undone.reason))
@@ -133,7 +138,9 @@ def describe_exercise(entry: Exercise) -> str:
              date=day(entry[0]))
 
 
-def describe_leaving(entry: Leaving | Elsewhere) -> str:
+def describe_leaving(entry: Leaving | Elsewhere | Passed) -> str:
+    if isinstance(entry, Passed):
+        return ledger_lines.describe_transfer(entry.line)
     if isinstance(entry, Elsewhere):
         return _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
     return _("The leaving on %(date)s", date=day(entry[0]))
@@ -182,7 +189,7 @@ def record_leaving(actor, record: IncentiveGrant, wanted: list, found: Compared,
     for at, entry in found.new:
         if problems:
             return
-        if isinstance(entry, Elsewhere):
+        if isinstance(entry, Elsewhere | Passed):
             pool_reversals.record(actor, record.company, entry, problems)
         elif isinstance(entry, Reversal):
             ledger_lines.recorded(lambda entry=entry: reversals.reverse_leaving(

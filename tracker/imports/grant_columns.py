@@ -39,8 +39,11 @@ INCENTIVE_GRANTS = Kind("incentive_grants", _l("Incentive grants"), (
            note=_l("Date left | reason, e.g. 2026-01-31 | moved to a university: what was "
                    "unvested returns to the pool; recorded after the exercises. The leaving "
                    "reversed: reversal | 1 | 2026-02-10 | did not leave, after which it may "
-                   "be written again. After it, a reversal of shares the pool was given (or "
-                   "of a round it invested in), recorded after this grant: reversal | issue 2 "
-                   "| 2026-03-01 | never paid (issue, transfer, holding or round and the "
-                   "entry's number in that cell of the companies file).")),
+                   "be written again. After it, in the order recorded, what took shares from "
+                   "the pool after this grant: a reversal of shares the pool was given (or of "
+                   "a round it invested in): reversal | issue 2 | 2026-03-01 | never paid "
+                   "(issue, transfer, holding or round and the entry's number in that cell of "
+                   "the companies file); a transfer out of the pool, written as in the "
+                   "companies file's transfers after transfer |: transfer | Incentive pool | "
+                   "Fund Z | investor | 100000 | 2026-03-01.")),
 ), key=("company", "person", "kind", "granted_on"))

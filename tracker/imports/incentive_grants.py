@@ -31,7 +31,7 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems
-from tracker.imports import grant_cells, grant_columns
+from tracker.imports import grant_cells, grant_columns, pool_reversals
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError
 from tracker.imports.grant_cells import (
@@ -194,7 +194,8 @@ class IncentiveGrants(Adapter):
     def save(self, actor, obj, values):
         values = dict(values)
         company = db.session.get(Company, values.pop("company_id"))
-        wanted_exercises, wanted_leaving = values.pop("exercises"), values.pop("leaving")
+        wanted_exercises = values.pop("exercises")
+        wanted_leaving = pool_reversals.as_recorded(company, values.pop("leaving"))
         if obj is None:
             _not_redated(company, values)
             user_id = values.pop("user_id")

@@ -103,10 +103,10 @@ def _issue(pieces: list[str]) -> LaterIssue:
 def transfers(text: str) -> list[Transfer | Reversal]:
     """'Team Li | Fund Y | investor | 200000 | 2023-07-01' read by the transfer form, as its
     page reads it (the giving holder is found on the company's ledger when it is saved)."""
-    return cell(text, "transfers", _transfer)
+    return cell(text, "transfers", transfer_entry)
 
 
-def _transfer(pieces: list[str]) -> Transfer:
+def transfer_entry(pieces: list[str]) -> Transfer:
     if len(pieces) not in (5, 6):
         raise CellError(_("Write each transfer as from | to | the receiver's type | shares | "
                           "date transferred | locked up until (if any), e.g. Team Li | "
@@ -186,27 +186,40 @@ def with_their_reversals(company: Company, entries: list[ShareEntry]) -> list[Sh
         e.reverses_id in ids and after_grant(e) is None)]
 
 
-def after_grant(reversal: ShareEntry | RoundReversal) -> IncentiveGrant | None:
-    """For the reversal of shares an incentive pool was given (issued at incorporation or
-    later, or transferred to it), or of a round an incentive pool invested in, recorded after
-    a grant from that pool: the last such grant (the last of them in the grants file, which
-    lists grants as recorded). The grant may have needed those shares (options granted against
-    a top-up, forfeited, then the top-up reversed), so the reversal is written in that grant's
-    row of the grants file, after its leaving, and recorded there, after the companies file
-    (`tracker/imports/pool_reversals.py`); None for any other reversal, and for the entries
-    of a round's reversal, which go with the round's (`RoundReversal`)."""
-    if isinstance(reversal, RoundReversal):
-        pools = {i.entry.to_holder_id for i in reversal.round.investments
+def takes_from_pool(entry: ShareEntry) -> bool:
+    """A transfer typed in out of an incentive pool that stands (one reversed counts in no cap
+    table, so nothing waits for it): it takes shares the pool's grants may have needed."""
+    return (entry.kind is EntryKind.TRANSFER and entry.acquired_by is Acquisition.CASH
+            and entry.standing and entry.from_holder is not None
+            and entry.from_holder.kind is HolderType.INCENTIVE_POOL)
+
+
+def after_grant(record: ShareEntry | RoundReversal) -> IncentiveGrant | None:
+    """For what takes shares away from an incentive pool, recorded after a grant from that
+    pool: the last such grant (the last of them in the grants file, which lists grants as
+    recorded). That is the reversal of shares the pool was given (issued at incorporation or
+    later, or transferred to it), of a round the pool invested in, or a transfer out of the
+    pool that stands (`takes_from_pool`). The grants file's entries may have needed those
+    shares first (options granted against a top-up, forfeited, then the top-up reversed or
+    the freed shares transferred out), and it is imported after the companies file, so the
+    record is written in that grant's row of the grants file, after its leaving, and recorded
+    there (`tracker/imports/pool_reversals.py`): each file's import keeps the ledger's date
+    order. None for anything else, and for the entries of a round's reversal, which go with
+    the round's (`RoundReversal`)."""
+    if isinstance(record, RoundReversal):
+        pools = {i.entry.to_holder_id for i in record.round.investments
                  if i.entry.to_holder.kind is HolderType.INCENTIVE_POOL}
+    elif record.reverses_id is None:
+        pools = {record.from_holder_id} if takes_from_pool(record) else set()
     else:
-        undone = reversal.reverses
+        undone = record.reverses
         pools = {undone.to_holder_id} if undone is not None and undone.round_id is None and (
             undone.to_holder.kind is HolderType.INCENTIVE_POOL) else set()
     if not pools:
         return None
     return db.session.scalar(select(IncentiveGrant).where(
         IncentiveGrant.pool_id.in_(pools),
-        IncentiveGrant.recorded_at < reversal.recorded_at).order_by(IncentiveGrant.id.desc())
+        IncentiveGrant.recorded_at < record.recorded_at).order_by(IncentiveGrant.id.desc())
         .limit(1))
 
 
@@ -218,10 +231,12 @@ def issue_records(company: Company) -> list[ShareEntry]:
 
 
 def transfer_records(company: Company) -> list[ShareEntry]:
-    """The transfers typed in (not the incentive plans' grants), and their reversals."""
+    """The transfers typed in (not the incentive plans' grants), and their reversals; not a
+    transfer out of a pool that waited for a grant from it (`after_grant`: the grants file
+    writes it)."""
     return with_their_reversals(company, [
         e for e in company.entries if e.kind is EntryKind.TRANSFER and e.reverses_id is None
-        and e.acquired_by is Acquisition.CASH])
+        and e.acquired_by is Acquisition.CASH and not (takes_from_pool(e) and after_grant(e))])
 
 
 def issue_line(e: ShareEntry) -> LaterIssue:
@@ -286,18 +301,18 @@ def record_issue(actor, company: Company, entry: LaterIssue,
               describe_issue(entry), problems)
 
 
-def record_transfer(actor, company: Company, entry: Transfer,
-                    problems: Problems) -> ShareEntry | None:
+def record_transfer(actor, company: Company, entry: Transfer, problems: Problems,
+                    column: str = "transfers") -> ShareEntry | None:
     source_name, name, kind, shares, on, lock_up = entry
     source = holder_names.find(company.holders, source_name)
     if source is None:
-        problems.add("transfers", _("%(entry)s: %(name)s holds no shares of %(company)s.",
+        problems.add(column, _("%(entry)s: %(name)s holds no shares of %(company)s.",
                                     entry=describe_transfer(entry), name=source_name,
                                     company=company.name))
         return None
     return recorded(lambda: companies.transfer_shares(
         actor, company, source, name, kind, shares, on, lock_up_until=lock_up),
-        "transfers", describe_transfer(entry), problems)
+        column, describe_transfer(entry), problems)
 
 
 def recorded(call: Callable, column: str, entry: str, problems: Problems,

@@ -8,10 +8,11 @@ rounds (each round's conversions after it), then the reversals of conversions, t
 rounds and issues in that order (a conversion before its round, a round before the shares it
 was priced on, a transfer before the issue it passed on), and the exit last. An exit that
 stands is recorded after every other entry (its page refuses one dated before the last); one
-the cell reverses, on its date. A reversal never comes before what it reverses, nor an entry
-before a reversal its cell writes before it. Each entry is recorded by its page's service and each
-reversal by the company page's reversing service (`companies.corrections`, a conversion's by
-`funding.corrections.reverse_conversion`), so the same refusals hold.
+reversed (`reversed_exits`), on its date. A reversal never comes before what it reverses, nor
+an entry before a reversal its cell writes before it. Each entry is recorded by its page's
+service and each reversal by the company page's reversing service
+(`companies.corrections`, a conversion's by `funding.corrections.reverse_conversion`), so the
+same refusals hold.
 
 That rule is a guess of the order on one day; the row's `recorded_order` cell says it where
 it was otherwise (`issues 2; transfers 1; issues 3`: each entry by its column and its number
@@ -45,7 +46,7 @@ FIRST, LAST = -1, 9  # an exit's reversal, and the exit, on their day
 LISTED = -2  # an entry of a day the file orders (`recorded_order`), in the order listed
 # Each ledger column's place among the entries of a day: its entries', its reversals'.
 RANKS = {"holdings": (0, 8), "issues": (0, 8), "transfers": (1, 6), "rounds": (2, 7),
-         "conversions": (3, 5), "exit": (LAST, FIRST)}
+         "conversions": (3, 5), "reversed_exits": (LAST, FIRST), "exit": (LAST, FIRST)}
 
 
 @dataclass
