@@ -10,6 +10,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests.factories import make_user
@@ -118,4 +119,23 @@ def test_each_of_several_refused_rows_is_named_and_none_trips_on_the_one_before(
     bad = [*ROW, "", "", "acquisition | 2022-01-01 | 1"]
     result = run(admin, "companies", [ALL_KEYS, bad, bad, bad])
     assert [(r, c) for r, c, _m in result.errors] == [(2, "Exit"), (3, "Exit"), (4, "Exit")]
+    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+def test_an_exit_reversed_is_written_in_its_own_column_and_refused_in_the_exit_one():
+    """The exit column holds the exit that stands (the second import's); an exit reversed,
+    with its reversal, is Exits reversed (the first import's): each refused in the other,
+    beside its column, naming the one it belongs in, in the importing person's language."""
+    admin = _setting()
+    reversed_ = "acquisition | 2024-06-30 | 1; reversal | 1 | 2024-07-01 | the buyer withdrew"
+    standing = "acquisition | 2024-06-30 | 1"
+    for locale, in_exit, in_reversed in (("en", "Exits reversed", "Exit"),
+                                         ("zh_CN", "已冲销的退出", "退出")):
+        with force_locale(locale):
+            result = run(admin, "companies", [ALL_KEYS, [*ROW, "", "", reversed_],
+                                              [*ROW, "", standing, ""]])
+            errors = [(r, str(c), str(m)) for r, c, m in result.errors]
+        assert result.state is ImportState.FAILED
+        assert [(r, c) for r, c, _m in errors] == [(2, in_reversed), (3, in_exit)], errors
+        assert in_exit in errors[0][2] and in_reversed in errors[1][2], errors
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0

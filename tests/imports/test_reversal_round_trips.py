@@ -132,7 +132,10 @@ def test_an_exercise_and_a_leaving_reversed_are_written_in_the_grants_file_and_r
     ("2023-01-10 | 20000; reversal | 2 | 2023-02-01 | typed twice", "", "exercises"),
     ("", "2023-06-30 | moved; 2023-09-30 | left again", "leaving"),
     ("", "2023-06-30 | moved; reversal | 1 | 2023-07-01 | did not leave; "
-         "reversal | 1 | 2023-07-02 | again", "leaving")])
+         "reversal | 1 | 2023-07-02 | again", "leaving"),
+    ("", "2023-06-30 | moved; transfer | Incentive pool | Fund Z", "leaving"),
+    ("", "transfer | Incentive pool | Fund Z | investor | 100 | 2023-07-01; 2023-06-30 | moved",
+     "leaving")])
 def test_a_reversal_naming_no_entry_before_it_or_a_second_leaving_is_refused(
         exercises, leaving, column):
     admin, _pm = _setting()
