@@ -53,4 +53,4 @@ def test_who_may_withdraw_is_asked_before_whether_the_project_is_a_draft(client)
     login(pm, project.pm)
     refused = post(pm, f"/projects/{project.id}/withdraw")
     assert refused.status_code == 409
-    assert "Only a draft can be withdrawn" in refused.get_data(as_text=True)
+    assert "only a draft is withdrawn" in refused.get_data(as_text=True)

@@ -120,7 +120,7 @@ def test_hq_refuses_with_a_reason_and_nothing_changes():
     [refused] = _audit("change.refuse")
     assert refused.changes["decision_reason"] == [None, "Fund it from the next call"]
     assert refused.changes["change_state"] == ["pending", "refused"]
-    with pytest.raises(Refused, match="already been decided"):
+    with pytest.raises(Refused, match="Refused”: it was decided already"):
         services.decide(admin, request, True, "")
 
 

@@ -272,7 +272,8 @@ def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(clien
     login(chair, review.chair)
     early = post(chair, f"/conditions/{condition.id}/confirm", {"accept": "1"})
     assert early.status_code == 409
-    assert "Only a condition marked met can be confirmed." in early.get_data(as_text=True)
+    assert ("This condition is “Open”: a condition is confirmed once its owner has marked it "
+            "met.") in early.get_data(as_text=True)
     assert project.code in early.get_data(as_text=True)
     db.session.refresh(condition)
     assert condition.state.value == "open"

@@ -59,7 +59,8 @@ def test_projects_ended_or_held_come_in_with_their_last_decision():
         ["TEST-2016-0001", "Pilot line", "contract_research", "2020-03-31", "accepted", "", ""],
         ["TEST-2016-0001", "Never done", "contract_research", "2020-05-31", "planned", "", ""]])
     assert [(r, m) for r, _c, m in history.errors] == [
-        (3, "The project is closed: nothing can change.")]
+        (3, f"{by_code['TEST-2016-0001'].name} is completed: nothing of it changes any more. If "
+            "it was closed by mistake, HQ corrects the decision that closed it.")]
 
 
 def test_a_kill_without_rationale_or_a_route_the_table_refuses_names_the_column():

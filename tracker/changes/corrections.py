@@ -32,6 +32,7 @@ from tracker.display.words import FIELDS
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.notifications.services import emit
 from tracker.projects import services as proposals
+from tracker.projects.closed import closed
 from tracker.projects.models import Project
 from tracker.spending.models import SpendingEntry
 
@@ -59,7 +60,7 @@ def correction_refusal(request: ChangeRequest) -> str | None:
                  date=day(local_date(request.correction.corrected_at)))
     project = request.project
     if project.is_read_only:
-        return _("This project is closed: nothing of it changes.")
+        return closed(project)
     if not request.is_decided:
         if request.state is ChangeState.APPLIED:
             return _("This change was within the project manager's limits and applied on their "

@@ -30,11 +30,13 @@ from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import today
 from tracker.display.formatting import money
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.money import cents
 from tracker.notifications.services import emit
 from tracker.projects import services as proposals
 from tracker.projects import team
+from tracker.projects.closed import closed
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -115,7 +117,7 @@ def apply_change(actor: User, project: Project, request: ChangeRequest) -> None:
 
 def _start(actor: User, project: Project, reason: str) -> str:
     if project.is_read_only:
-        raise Refused(_("This project is closed: nothing of it changes."))
+        raise Refused(closed(project))
     if not ChangeRequest.can_request(actor, project):
         raise Forbidden()
     if not reason.strip():
@@ -255,7 +257,7 @@ def change_end_date(actor: User, project: Project, *, end_date: date,
 def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> ChangeRequest:
     """HQ or the director hands the project over at once; the PM asks them to."""
     if project.is_read_only:
-        raise Refused(_("This project is closed: nothing of it changes."))
+        raise Refused(closed(project))
     if project.can_hand_over(actor):
         if not reason.strip():
             raise Invalid("reason", _("Say why the plan changes."))
@@ -279,7 +281,8 @@ def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> N
     if request.state is ChangeState.ENDORSING:
         raise Refused(_("This change waits at the institute: HQ decides it once endorsed."))
     if request.state is not ChangeState.PENDING:
-        raise Refused(_("This change has already been decided."))
+        raise Refused(_("This change is “%(state)s”: it was decided already. A decision is "
+                        "corrected from the change's page.", state=label(request.state)))
     if not request.can_decide(actor):
         raise Forbidden()
     reason = reason.strip()

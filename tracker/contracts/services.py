@@ -24,6 +24,7 @@ from tracker.money import cents
 from tracker.organisations import need_states
 from tracker.organisations import services as organisations
 from tracker.organisations.models import Enterprise, Institute, NeedState
+from tracker.projects.closed import closed
 from tracker.projects.models import Project
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     if not ResearchContract.can_record(actor, project):
         raise Forbidden()
     if project.is_read_only:
-        raise Refused(_("The project is closed: nothing can change."))
+        raise Refused(closed(project))
     problems = Problems()  # every problem at once, each beside its field
     number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
                          signed_on=signed_on, number=number)

@@ -45,6 +45,7 @@ from tracker.funding.models import (
 )
 from tracker.notifications.services import emit
 from tracker.partners import services as partners
+from tracker.projects.closed import closed
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.settings import catalogue
@@ -112,7 +113,7 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
         raise Refused(_("%(project)s already has an allocation-investment agreement.",
                         project=project.code))
     if project.is_read_only:
-        raise Refused(_("The project is closed: it can no longer be funded."))
+        raise Refused(closed(project))
     if project.is_draft:
         raise Refused(draft_not_funded())
     # Every problem at once (`Problems`): the form shows each beside its field in one answer.
@@ -153,7 +154,7 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
     require_open(agreement)
     lock(agreement)
     if agreement.project.is_read_only:
-        raise Refused(_("The project is closed: no new tranche."))
+        raise Refused(closed(agreement.project))
     problems = Problems()  # every problem at once, each beside its field
     terms.check_tranche(problems, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
     problems.raise_any()

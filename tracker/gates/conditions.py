@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.projects.models import Project
@@ -40,7 +41,8 @@ def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None
     if not condition.can_mark_met(actor):
         raise Forbidden(_("Only the owner of a condition marks it met."))
     if condition.state is not ConditionState.OPEN:
-        raise Refused(_("This condition is not open."))
+        raise Refused(_("This condition is “%(state)s”: only an open condition is marked met.",
+                        state=label(condition.state)))
     if not evidence.strip():
         raise Invalid("evidence", _("Describe the evidence that the condition is met."))
     condition.state = ConditionState.MET
@@ -56,7 +58,8 @@ def confirm_condition(actor: User, condition: Condition, accept: bool = True,
     if not condition.can_confirm(actor):
         raise Forbidden()
     if condition.state is not ConditionState.MET:
-        raise Refused(_("Only a condition marked met can be confirmed."))
+        raise Refused(_("This condition is “%(state)s”: a condition is confirmed once its owner "
+                        "has marked it met.", state=label(condition.state)))
     if accept:
         condition.state = ConditionState.CONFIRMED
         condition.confirmed_by_id = actor.id

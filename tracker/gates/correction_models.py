@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.dates import local_date
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 from tracker.display.formatting import day
-from tracker.gates.decision_models import Declaration, Recommendation, ReviewState
+from tracker.gates.decision_models import Declaration, Recommendation, ReviewState, not_open
 
 if TYPE_CHECKING:
     from tracker.gates.models import GateReview, PanelMember
@@ -101,7 +101,7 @@ def review_refusal(review: GateReview) -> str | None:
                  "what was decided, the chair or HQ records a correction of the decision on the "
                  "review's page.", date=day(local_date(decided)))
     if review.state is not ReviewState.OPEN:
-        return _("This review is closed.")
+        return not_open(review.state)
     return None
 
 

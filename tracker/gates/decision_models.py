@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -104,6 +105,19 @@ REVIEW_STATE_LABELS = {
     ReviewState.DECIDED: _l("Decided"),
     ReviewState.WITHDRAWN: _l("Withdrawn"),
 }
+
+
+def not_open(state: ReviewState) -> str:
+    """Why a review that is not open takes no panel, declaration, score or decision: its state
+    in the reader's words, and what is done instead (issue 9 point 6)."""
+    shown = str(REVIEW_STATE_LABELS[state])
+    if state is ReviewState.REQUESTED:
+        return _("This review is “%(state)s”: nothing is recorded on it until HQ names its "
+                 "panel.", state=shown)
+    if state is ReviewState.DECIDED:
+        return _("This review is “%(state)s”: nothing more is recorded on it. The chair or HQ "
+                 "corrects its decision from the review's page.", state=shown)
+    return _("This review is “%(state)s”: nothing more is recorded on it.", state=shown)
 
 
 class Declaration(enum.StrEnum):

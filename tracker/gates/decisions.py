@@ -27,6 +27,7 @@ from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.funding.releases import released_tranches
 from tracker.gates import dating, scoring
 from tracker.gates.condition_models import Condition, ConditionState
+from tracker.gates.decision_models import not_open
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     CONCLUSION_OUTCOME,
@@ -161,7 +162,7 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
         raise Refused(_("This review has already been decided. Reload the page to see the "
                         "decision; a correction supersedes it."))
     if review.state is not ReviewState.OPEN:
-        raise Refused(_("This review is closed."))
+        raise Refused(not_open(review.state))
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it (new scores or declarations). "
                         "Reload the page, check, and decide again."))

@@ -20,12 +20,14 @@ from tracker import db
 from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
+from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.experts import panels, recusal
 from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
 from tracker.files import services as files
 from tracker.gates import scorecards
+from tracker.gates.decision_models import not_open
 from tracker.gates.models import (
     UNDER_WAY,
     CriterionKind,
@@ -44,6 +46,7 @@ from tracker.gates.models import (
 from tracker.notifications import events as notices
 from tracker.notifications.services import emit
 from tracker.projects import guards
+from tracker.projects.closed import closed
 from tracker.projects.lifecycle import GATE_PHASE, PHASE_GATE
 from tracker.projects.models import Project
 
@@ -137,7 +140,7 @@ def upload_deliverable(actor: User, project: Project, gate: int, name: str, stre
     if actor.id != project.pm_id:
         raise Forbidden()
     if project.is_read_only:
-        raise Refused(_("The project is closed: nothing can be added."))
+        raise Refused(closed(project))
     if open_review(project):
         raise Refused(_("A gate review is under way with the material it was requested with; "
                         "new deliverables can be uploaded once it is decided."))
@@ -201,7 +204,8 @@ def request_gate(actor: User, project: Project) -> GateReview:
     if not project.can_request_gate(actor):
         if actor.id != project.pm_id:
             raise Forbidden()
-        raise Refused(_("A gate can be requested only while the project is in an active phase."))
+        raise Refused(_("This project is “%(phase)s”: a gate is requested only while a project "
+                        "is in an active phase.", phase=label(project.phase)))
     gate = PHASE_GATE[project.phase]
     # Two requests at once: the second waits here and then finds the first one's review open.
     db.session.refresh(project, with_for_update=True)
@@ -220,7 +224,7 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
     if not GateReview.can_name_panel(actor):
         raise Forbidden()
     if review.state not in (ReviewState.REQUESTED, ReviewState.OPEN):
-        raise Refused(_("This review is closed."))
+        raise Refused(not_open(review.state))
     # Every problem at once (`Problems`), each beside its field. The chair is one of the
     # evaluators: never added to the panel unasked, nor counted towards the quorum.
     problems = Problems()
@@ -302,7 +306,7 @@ def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> 
     one_member_at_a_time(review)
     member = member_or_404(actor, review)
     if review.state is not ReviewState.OPEN:
-        raise Refused(_("This review is closed."))
+        raise Refused(not_open(review.state))
     if member.declaration is not None:
         raise Refused(_("You have already declared."))
     if not conflict:
@@ -333,7 +337,7 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
     one_member_at_a_time(review)
     member = member_or_404(actor, review)
     if review.state is not ReviewState.OPEN:
-        raise Refused(_("This review is closed."))
+        raise Refused(not_open(review.state))
     if member.declaration is not Declaration.NONE:
         raise Refused(_("Declare that you have no conflict of interest before scoring."))
     if member.submitted_at is not None:

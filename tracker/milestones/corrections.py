@@ -27,6 +27,7 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.notifications.services import emit
+from tracker.projects.closed import closed
 
 
 def correction_refusal(entry: Rebaseline) -> str | None:
@@ -37,7 +38,7 @@ def correction_refusal(entry: Rebaseline) -> str | None:
         return _("This decision was corrected already, on %(date)s: the correction stands.",
                  date=day(local_date(entry.correction.corrected_at)))
     if milestone.project.is_read_only:
-        return _("The project is closed: nothing can change.")
+        return closed(milestone.project)
     if not entry.is_decided:
         if entry.state is RebaselineState.PENDING:
             return _("This re-baseline waits for a decision: there is none to correct. "

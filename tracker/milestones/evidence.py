@@ -31,6 +31,7 @@ from tracker.errors import Forbidden, Invalid, Refused
 from tracker.files import services as files
 from tracker.files.models import StoredFile
 from tracker.milestones.models import DraftEvidence, Milestone, MilestoneState
+from tracker.projects.closed import closed
 
 MB = 1024 * 1024
 
@@ -42,7 +43,7 @@ def may_post(actor: User, milestone: Milestone) -> None:
     if actor.id != project.pm_id and actor.id not in project.member_ids:
         raise Forbidden()
     if project.is_read_only:
-        raise Refused(_("The project is closed: nothing can change."))
+        raise Refused(closed(project))
     if milestone.state is MilestoneState.SUBMITTED:
         raise Refused(_("The milestone is under review: wait for the reviewer's answer."))
 

@@ -25,6 +25,7 @@ from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.milestones.models import Evidence, Milestone, MilestoneState, ProgressUpdate
+from tracker.projects.closed import closed
 
 
 def post_refusal(update: ProgressUpdate) -> str | None:
@@ -34,7 +35,7 @@ def post_refusal(update: ProgressUpdate) -> str | None:
     if update.is_void:
         return _("This post was withdrawn: it stays as it was, marked so.")
     if milestone.project.is_read_only:
-        return _("The project is closed: nothing can change.")
+        return closed(milestone.project)
     if milestone.state is MilestoneState.SUBMITTED:
         return _("The milestone was submitted on %(date)s: its reviewer reads this post as it "
                  "is. Once they answer, a post of a milestone returned for rework can be "

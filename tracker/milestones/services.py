@@ -31,6 +31,7 @@ from tracker.milestones.models import (
 )
 from tracker.milestones.states import Action, next_state
 from tracker.notifications.services import emit
+from tracker.projects.closed import closed
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -90,7 +91,7 @@ def _check_reviewer(project: Project, reviewer_id: int) -> User:
 
 def _writable(project: Project) -> None:
     if project.is_read_only:
-        raise Refused(_("The project is closed: nothing can change."))
+        raise Refused(closed(project))
 
 
 def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, weight: Decimal,
@@ -135,7 +136,8 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
     if milestone.state in DONE:
-        raise Refused(_("An accepted or waived milestone is no longer edited."))
+        raise Refused(_("This milestone is “%(state)s”: it is no longer edited. Plan a new "
+                        "milestone for work still to do.", state=label(milestone.state)))
     if not milestone.can_edit(actor):
         raise Refused(_("The milestone is under review: nothing of it changes until its "
                         "reviewer answers."))
@@ -167,7 +169,8 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
     if not Milestone.can_plan(actor, project):
         raise Forbidden()
     if milestone.state in DONE:
-        raise Refused(_("An accepted or waived milestone is no longer moved."))
+        raise Refused(_("This milestone is “%(state)s”: its date is no longer moved.",
+                        state=label(milestone.state)))
     if not milestone.can_edit(actor):
         raise Refused(_("The milestone is under review: nothing of it changes until its "
                         "reviewer answers."))
@@ -205,7 +208,8 @@ def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
     if not Milestone.can_administer(actor):
         raise Forbidden()
     if entry.state is not RebaselineState.PENDING:
-        raise Refused(_("This re-baseline has already been decided."))
+        raise Refused(_("This move of the date is “%(state)s” already: ask for a new one if "
+                        "the date must still change.", state=label(entry.state)))
     milestone = entry.milestone
     _writable(milestone.project)
     if approve and milestone.state in DONE:
@@ -268,7 +272,8 @@ def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None
         raise Forbidden()
     _writable(milestone.project)
     if milestone.state in DONE:
-        raise Refused(_("An accepted or waived milestone needs no reviewer."))
+        raise Refused(_("This milestone is “%(state)s”: it needs no reviewer.",
+                        state=label(milestone.state)))
     reviewer = _check_reviewer(milestone.project, reviewer_id)
     milestone.reviewer_id = reviewer.id  # what the audit record shows
     milestone.reviewer = reviewer

@@ -1,7 +1,5 @@
 """What can be done to a project: write and submit a proposal, resume or end a held one.
-
-Every change of phase goes through `tracker.projects.phases.change_phase`.
-"""
+Every change of phase goes through `tracker.projects.phases.change_phase`."""
 
 from __future__ import annotations
 
@@ -345,7 +343,8 @@ def withdraw_draft(actor: User, project: Project) -> None:
         # (403), whatever its phase; its PM and HQ hear why this one can't go (409).
         if not project.can_withdraw(actor, phase=Phase.DRAFT):
             raise Forbidden()
-        raise Refused(_("Only a draft can be withdrawn; this proposal has been submitted."))
+        raise Refused(_("This proposal is “%(phase)s”, no longer a draft: only a draft is "
+                        "withdrawn.", phase=label(project.phase)))
     if refusal := withdrawal_refusal(project):
         raise Refused(refusal)
     audit.record(actor, "project.withdraw", project, {
@@ -379,16 +378,16 @@ def _delete_draft_rows(project: Project) -> None:
 
 def resume(actor: User, project: Project, reason: str) -> None:
     _may_decide_hold(actor)
+    if project.phase is not Phase.ON_HOLD:  # whatever the reason says
+        raise Refused(_("This project is “%(phase)s”, not on hold: only a project on hold "
+                        "resumes.", phase=label(project.phase)))
     if not reason.strip():
         raise Invalid("reason", _("Say why the project resumes."))
-    if project.phase is not Phase.ON_HOLD:
-        raise Refused(_("Only a project on hold can resume."))
     change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip())
 
 
 def _may_decide_hold(actor: User) -> None:
-    """Before the reason or the phase is looked at: someone who may never resume or end a
-    held project is told so (403), not what their form lacked."""
+    """Who may never resume or end a held project hears so (403) before reason or phase."""
     if not Project.can_decide_hold(actor):
         raise Forbidden(_("You may not take this step on this project."))
 

@@ -23,6 +23,7 @@ from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.decision_models import GateDecision
+from tracker.projects.closed import closed
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import Project
 
@@ -43,7 +44,7 @@ def record_trl(actor: User, project: Project, level: int, note: str,
     if actor.id != project.pm_id:  # who runs it hears that it is closed; nobody else does
         raise Forbidden()
     if project.is_read_only:
-        raise Refused(_("This project is closed: nothing of it changes."))
+        raise Refused(closed(project))
     if not project.can_manage_plan(actor):
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
@@ -79,7 +80,7 @@ def trl_refusal(entry: TrlRecord, decisions: list[GateDecision] | None = None) -
     if entry.is_void:
         return _("This TRL record was withdrawn: it stays as it was, marked so.")
     if entry.project.is_read_only:
-        return _("This project is closed: nothing of it changes.")
+        return closed(entry.project)
     decided = next((d for d in (decisions_of(entry.project) if decisions is None
                                 else decisions)
                     if d.decided_at >= entry.recorded_at), None)

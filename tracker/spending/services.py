@@ -18,6 +18,7 @@ from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.money import cents
+from tracker.projects.closed import closed
 from tracker.projects.models import BudgetLine, Project
 from tracker.spending.models import SpendingEntry
 
@@ -29,7 +30,7 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     recorded (it happened) once the PM has confirmed it (the view's confirmation step,
     `tracker.spending.previews`), and warned about on the project's pages, never refused."""
     if project.is_read_only:
-        raise Refused(_("This project is closed: nothing of it changes."))
+        raise Refused(closed(project))
     if not SpendingEntry.can_record(actor, project):
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
@@ -101,7 +102,7 @@ def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -
     if actor.id != entry.project.pm_id:  # who may not at all, before what the state says
         raise Forbidden()
     if entry.project.is_read_only:
-        raise Refused(_("This project is closed: nothing of it changes."))
+        raise Refused(closed(entry.project))
     if not SpendingEntry.can_record(actor, entry.project):
         raise Forbidden()
     db.session.refresh(entry.project, with_for_update=True)
