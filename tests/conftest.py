@@ -6,11 +6,13 @@ The schema is built by the migrations (never `create_all`), so every run exercis
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import re
 import shutil
-import sqlite3
+import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,15 +51,6 @@ def _pg_admin(url: str):
         hide_password=False)).execution_options(isolation_level="AUTOCOMMIT")
 
 
-def reset_database(url: str) -> None:
-    """An empty database, then the migrations up to head."""
-    if make_url(url).get_backend_name() == "sqlite":
-        Path(make_url(url).database).unlink(missing_ok=True)
-    else:
-        _recreate(url)
-    upgrade(url)
-
-
 def _recreate(url: str, template: str | None = None) -> None:
     """PostgreSQL: the database of `url` dropped if it exists and created again, empty or as a
     copy of the database `template` (which no session may be connected to)."""
@@ -70,50 +63,93 @@ def _recreate(url: str, template: str | None = None) -> None:
     admin.dispose()
 
 
-def head_template(url: str) -> str:
-    """Where the suite keeps a copy of its database `url` as the migrations left it, empty, for
-    the tests that need a database of their own at the head revision (`copy_of_head`) instead
-    of running every migration again: a file beside it on SQLite, a database beside it on
+# The migrations run once a run, into the run's head template, which every test process copies
+# for its own database (and the tests that need one of their own at head, `copy_of_head`): the
+# controller process starts them as pytest starts (`pytest_configure`), while the xdist workers
+# import and collect, and holds HEAD_LOCK until they are done; a process wanting a copy waits
+# for the lock. The folder, named in the environment the workers inherit, holds the lock, the
+# SQLite template and the error of a failed upgrade.
+HEAD_FOLDER = "TRACKER_TEST_HEAD"
+HEAD_LOCK, HEAD_FAILED = "lock", "failed"
+
+
+def head_template() -> str:
+    """The run's database as the migrations left it, empty: a file on SQLite, a database on
     PostgreSQL (copied with CREATE DATABASE ... TEMPLATE, so nothing ever connects to it)."""
-    if make_url(url).get_backend_name() == "sqlite":
-        path = Path(make_url(url).database)
-        return str(path.with_name(f"{path.stem}-head{path.suffix}"))
-    return f"{make_url(url).database}_head"
+    folder = Path(os.environ[HEAD_FOLDER])
+    if not PG_URL:
+        return str(folder / "head.db")
+    return f"{make_url(PG_URL).database}_{folder.name.replace('-', '_')}"
 
 
-def keep_head(url: str) -> None:
-    """Keep the just-migrated, empty database `url` as its `head_template`."""
-    if make_url(url).get_backend_name() == "sqlite":
-        source = sqlite3.connect(make_url(url).database)
-        copy = sqlite3.connect(head_template(url))
-        with source, copy:
-            source.backup(copy)
-        source.close()
-        copy.close()
-    else:
-        _recreate(make_url(url).set(database=head_template(url)).render_as_string(
-            hide_password=False), template=make_url(url).database)
+def _head_url() -> str:
+    if not PG_URL:
+        return f"sqlite:///{head_template()}"
+    return make_url(PG_URL).set(database=head_template()).render_as_string(hide_password=False)
 
 
-def copy_of_head(suite_url: str, url: str) -> str:
+def _migrate_head(lock) -> None:
+    """Run every migration into the run's head template, then let the waiting processes in."""
+    try:
+        if PG_URL:
+            _recreate(_head_url())
+        upgrade(_head_url())
+    except BaseException as error:  # the workers report it: this thread has nobody to tell
+        (Path(os.environ[HEAD_FOLDER]) / HEAD_FAILED).write_text(
+            f"the migrations into the run's head template failed: {error!r}")
+        raise
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def head_ready() -> None:
+    """Wait until the run's head template is made (the controller's `_migrate_head`)."""
+    folder = Path(os.environ[HEAD_FOLDER])
+    with (folder / HEAD_LOCK).open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    failed = folder / HEAD_FAILED
+    assert not failed.exists(), failed.read_text()
+
+
+def copy_of_head(url: str) -> str:
     """The database `url` (replaced if it exists) at the head revision, holding no rows: a
-    copy of the suite's `head_template`. The upgrade from nothing is what the suite's own
-    database went through. Returns `url`."""
+    copy of the run's `head_template`. Returns `url`."""
+    head_ready()
+    return copy_database(head_template(), url)
+
+
+def copy_database(template: str, url: str) -> str:
+    """The database `url` (replaced if it exists) as a copy of `template`: a SQLite file's
+    path, or the name of a PostgreSQL database nothing is connected to. Returns `url`."""
     if make_url(url).get_backend_name() == "sqlite":
-        shutil.copyfile(head_template(suite_url), make_url(url).database)
+        shutil.copyfile(template, make_url(url).database)
     else:
-        _recreate(url, template=head_template(suite_url))
+        _recreate(url, template=template)
     return url
 
 
-def drop_database(url: str, *, head: bool = False) -> None:
-    """PostgreSQL: drop the database of `url` (and its `head_template` with `head`)."""
+def seed_demo(url: str) -> None:
+    """`flask demo seed` into the database at `url`, through an app of its own."""
+    app = create_app("test", DATABASE_URL=url)
+    suite_session = db.session.registry()  # the suite's, bound to the test's transaction
+    try:
+        with app.app_context():  # above the suite's own app, which a test may have pushed
+            db.session.registry.set(db.session.session_factory(bind=app.extensions["engine"]))
+            result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    finally:
+        db.session.registry.set(suite_session)
+        app.extensions["engine"].dispose()
+    assert result.exit_code == 0, result.output
+
+
+def drop_database(url: str) -> None:
+    """PostgreSQL: drop the database of `url`."""
     if make_url(url).get_backend_name() != "sqlite":
         admin = _pg_admin(url)
-        names = [make_url(url).database] + ([head_template(url)] if head else [])
         with admin.connect() as conn:
-            for name in names:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -163,6 +199,28 @@ def pytest_configure(config: pytest.Config) -> None:
     # output) in few reference cycles; the collector's default of a pass every 700 allocations
     # spent several per cent of the suite's time finding nothing.
     gc.set_threshold(50_000, 20, 100)
+    if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
+        return  # a worker copies the controller's head template; nothing else needs one
+    folder = Path(tempfile.mkdtemp(prefix="tracker-head-"))
+    os.environ[HEAD_FOLDER] = str(folder)
+    lock = (folder / HEAD_LOCK).open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    migrating = threading.Thread(target=_migrate_head, args=(lock,), name="head", daemon=True)
+    migrating.start()
+    config.stash[HEAD_THREAD] = migrating
+
+
+HEAD_THREAD = pytest.StashKey[threading.Thread]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controller drops the run's head template once every process is done with it."""
+    migrating = config.stash.get(HEAD_THREAD, None)
+    if migrating is None:
+        return
+    migrating.join()
+    drop_database(_head_url())
+    shutil.rmtree(os.environ.pop(HEAD_FOLDER), ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -228,16 +286,29 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     application.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
     application.after_request(ids_are_unique)
-    with application.app_context():
-        reset_database(url)
-        keep_head(url)
+    copy_of_head(url)
     # What lives for the whole run (modules, the app, its compiled templates and statements)
     # is never garbage: the collector's full passes stop walking it.
     gc.collect()
     gc.freeze()
     yield application
     application.extensions["engine"].dispose()
-    drop_database(url, head=True)
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def demo_template(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The run's head with `flask demo seed` in it, made once per test process for the
+    migration tests that take the demo organisation down and up (each copies it,
+    tests/test_migrations.py:demo_database): a file on SQLite, a database on PostgreSQL."""
+    if PG_URL:
+        url = make_url(app.config["DATABASE_URL"])
+        url = url.set(database=f"{url.database}_demo").render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    seed_demo(copy_of_head(url))
+    yield make_url(url).database
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL, copy_of_head
-from tracker import crypto, db
+from tests.conftest import PG_URL, copy_database, copy_of_head
+from tracker import crypto
 from tracker.db import Base, make_engine
 from tracker.migrate import alembic_config
 
@@ -41,10 +41,17 @@ def empty_database(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def migrated_database(app, empty_database: str) -> str:
-    """A database of its own at the head revision, holding no rows: a copy of the suite's
-    database as the migrations left it (tests/conftest.py:copy_of_head); the upgrade from
-    nothing is what the suite's own database went through."""
-    return copy_of_head(app.config["DATABASE_URL"], empty_database)
+    """A database of its own at the head revision, holding no rows: a copy of the run's
+    database as the migrations left it (tests/conftest.py:copy_of_head), which the upgrade
+    from nothing made."""
+    return copy_of_head(empty_database)
+
+
+@pytest.fixture
+def demo_database(empty_database: str, demo_template: str) -> str:
+    """A database of its own at the head revision holding the demo organisation (`flask demo
+    seed`): a copy of the test process's `demo_template` (tests/conftest.py)."""
+    return copy_database(demo_template, empty_database)
 
 
 def test_flask_db_upgrade_takes_a_url_with_a_percent_sign(empty_database, tmp_path):
@@ -97,32 +104,15 @@ def test_models_and_migrations_agree(migrated_database):
     command.check(alembic_config(migrated_database))  # raises when autogenerate finds a difference
 
 
-def seed_demo(url: str) -> None:
-    """`flask demo seed` into the database at `url`, through an app of its own."""
-    from tracker import create_app
-
-    app = create_app("test", DATABASE_URL=url)
-    suite_session = db.session.registry()  # the suite's, bound to the test's transaction
-    try:
-        with app.app_context():  # above the suite's own app, which every test has pushed
-            db.session.registry.set(db.session.session_factory(bind=app.extensions["engine"]))
-            result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    finally:
-        db.session.registry.set(suite_session)
-        app.extensions["engine"].dispose()
-    assert result.exit_code == 0, result.output
-
-
-def test_every_migration_runs_on_a_database_with_data(migrated_database):
+def test_every_migration_runs_on_a_database_with_data(demo_database):
     """Down and up again through the migrations that alter tables, on a database holding the
     demo organisation: on SQLite a batch alteration rebuilds a table other rows refer to."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)
+    config = alembic_config(demo_database)
     script = ScriptDirectory.from_config(config)
     back_to = [r.revision for r in script.walk_revisions()][:STEPS_WITH_DATA][-1]
     command.downgrade(config, f"{back_to}-1")
     command.upgrade(config, "head")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM gate_decisions")).scalar() > 0
         if conn.dialect.name == "sqlite":
@@ -182,13 +172,13 @@ def test_the_totp_secrets_already_stored_are_encrypted_and_back(empty_database):
     engine.dispose()
 
 
-def test_0065_says_what_each_receipt_already_recorded_pays(migrated_database):
+def test_0065_says_what_each_receipt_already_recorded_pays(demo_database):
     """A receipt against a report pays its royalty; the others of a deal, oldest first, its
     upfront payment until they reach it, then other income (issue 16)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # a licence: 300,000.00 upfront, received on one receipt
+    config = alembic_config(demo_database)
+    # the demo: a licence: 300,000.00 upfront, received on one receipt
     command.downgrade(config, "0064")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     copy = ("INSERT INTO ip_income (transfer_id, report_id, received_on, amount, costs, note, "
             "contributor_pct, pool, recorded_by_id) SELECT transfer_id, {report}, {later}, "
             "1000, 0, '{note}', contributor_pct, 500, recorded_by_id FROM ip_income "
@@ -206,13 +196,13 @@ def test_0065_says_what_each_receipt_already_recorded_pays(migrated_database):
     engine.dispose()
 
 
-def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(migrated_database):
+def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(demo_database):
     """Free-text jurisdictions become the office they name (OTHER when none); a number
     registered twice already keeps its key on the oldest right only (issue 16)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # a patent CN202310456789.1 and a software copyright
+    config = alembic_config(demo_database)
+    # the demo: a patent CN202310456789.1 and a software copyright
     command.downgrade(config, "0071")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     copy = ("INSERT INTO ip_rights (achievement_id, kind, patent_type, title, number, "
             "jurisdiction, status, filed_on, attorney_costs, version, created_at) "
             "SELECT achievement_id, kind, patent_type, '{title}', '{number}', '{where}', "
@@ -239,13 +229,13 @@ def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(migrated_dat
     engine.dispose()
 
 
-def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(migrated_database):
+def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(demo_database):
     """The deals already recorded are judged by the setting as it stands, except one below it
     with no reason given: accepted then, it gets its own share, and none becomes
     non-compliant (issue 16, T26)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # a licence: 70 % to the contributors
-    engine = make_engine(migrated_database)
+    config = alembic_config(demo_database)
+    # the demo: a licence: 70 % to the contributors
+    engine = make_engine(demo_database)
     for share, minimum in (("80", "60"), ("55", "55")):
         command.downgrade(config, "0080")
         with engine.begin() as conn:
@@ -263,14 +253,14 @@ def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(migrated_databas
     engine.dispose()
 
 
-def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(migrated_database):
+def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(demo_database):
     """A spin-off's IP deal typed before the register (F38) is linked to the achievement and
     right whose number it typed, however spaced; one whose number is not registered keeps its
     text, not linked; the downgrade keeps both texts (issue 16)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # a patent CN202310456789.1
+    config = alembic_config(demo_database)
+    # the demo: a patent CN202310456789.1
     command.downgrade(config, "0081")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     typed = ("INSERT INTO ip_deals (company_id, project_id, kind, patent_number, title, "
              "licensee, exclusive, field_of_use, upfront, royalty_pct, equity_shares, "
              "signed_on, recorded_by_id, recorded_at) SELECT company_id, project_id, "
@@ -302,14 +292,14 @@ def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(migrated_da
     engine.dispose()
 
 
-def test_0083_links_a_typed_recipient_to_the_organisation_it_names(migrated_database):
+def test_0083_links_a_typed_recipient_to_the_organisation_it_names(demo_database):
     """A report owed whose recipient was typed is linked to the enterprise, partner or HQ whose
     name it is, in either language however spaced or cased; one the app does not know keeps
     its text; the downgrade writes each organisation's name back (issue 9, T5/T19/T20)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # reports owed to an enterprise, a co-funder, a bureau
+    config = alembic_config(demo_database)
+    # the demo: reports owed to an enterprise, a co-funder, a bureau
     command.downgrade(config, "0082")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     with engine.begin() as conn:
         linked_before = dict(conn.execute(text(
             "SELECT id, recipient FROM report_obligations")).all())
@@ -339,14 +329,14 @@ def test_0083_links_a_typed_recipient_to_the_organisation_it_names(migrated_data
     assert back == {**linked_before, first: partner.name}
 
 
-def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(migrated_database):
+def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(demo_database):
     """Titles recorded twice in a project before the rule: the oldest keeps its title, each
     later one is renamed with the first free number; a withdrawn one and another project's
     are left as they were, with no key for the withdrawn (issue 16, T30)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # 挖掘机负流量液压节能控制技术, of its project
+    config = alembic_config(demo_database)
+    # the demo: 挖掘机负流量液压节能控制技术, of its project
     command.downgrade(config, "0083")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     copy = ("INSERT INTO achievements (project_id, title, description, created_by_id, "
             "created_at, version, withdrawn_reason, withdrawn_at, withdrawn_by_id) "
             "SELECT {project}, '{title}', '{description}', created_by_id, created_at, 1, '', "
@@ -376,15 +366,15 @@ def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(migrate
     engine.dispose()
 
 
-def test_0092_links_a_typed_holder_to_the_record_it_names(migrated_database):
+def test_0092_links_a_typed_holder_to_the_record_it_names(demo_database):
     """A shareholder typed before is linked to HQ, the institute, the partner or the user whose
     name it is, in either language however spaced or cased (a person's grant to its user);
     a holder the app does not know keeps its text only; the downgrade leaves the names as
     typed (issue 9, point 8)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # a spin-off held by HQ, a team, a pool and three people
+    config = alembic_config(demo_database)
+    # the demo: a spin-off held by HQ, a team, a pool and three people
     command.downgrade(config, "0091")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     with engine.begin() as conn:
         hq = conn.execute(text("SELECT id, name, name_en FROM headquarters")).one()
         institute = conn.execute(text("SELECT id, name_en FROM institutes "
@@ -422,14 +412,13 @@ def test_0092_links_a_typed_holder_to_the_record_it_names(migrated_database):
     engine.dispose()
 
 
-def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(migrated_database):
+def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(demo_database):
     """A record withdrawn before 0094 is voided after it, when, why and by whom kept; a
     standing one has no reason (the empty text becomes NULL); the downgrade gives the former
     columns back with the same values (issue 11: one mechanism)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)
+    config = alembic_config(demo_database)
     command.downgrade(config, "0093")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     with engine.begin() as conn:
         first, *others = conn.execute(text("SELECT id FROM ip_rights ORDER BY id")).scalars()
         by = conn.execute(text("SELECT min(id) FROM users")).scalar_one()

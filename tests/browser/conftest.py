@@ -85,7 +85,7 @@ def flask_command(server: str, *args: str, **env: str) -> str:
 @pytest.fixture(scope="session")
 def server(app, tmp_path_factory) -> Iterator[str]:
     """A development server on its own database, seeded as `make run` does. The database is
-    a copy of the suite's as the migrations left it (tests/conftest.py:copy_of_head), which is
+    a copy of the run's as the migrations left it (tests/conftest.py:copy_of_head), which is
     what `flask db upgrade` makes of an empty one: a file on SQLite; on PostgreSQL
     (TEST_DATABASE_URL) a database of its own beside the suite's, dropped after."""
     live = tmp_path_factory.mktemp("live")
@@ -95,7 +95,7 @@ def server(app, tmp_path_factory) -> Iterator[str]:
             hide_password=False)
     else:
         database = f"sqlite:///{live / 'live.db'}"
-    copy_of_head(app.config["DATABASE_URL"], database)
+    copy_of_head(database)
     port = _port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "FLASK_APP": "app", "TRACKER_CONFIG": "development",

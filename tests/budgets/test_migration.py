@@ -7,9 +7,8 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
+    demo_database,
     empty_database,
-    migrated_database,
-    seed_demo,
 )
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
@@ -17,10 +16,9 @@ from tracker.migrate import alembic_config
 LINES = text("SELECT project_id, category, amount FROM budget_lines ORDER BY id")
 
 
-def test_0045_down_and_up_on_the_demo(migrated_database):  # noqa: F811
-    seed_demo(migrated_database)
-    config = alembic_config(migrated_database)
-    engine = make_engine(migrated_database)
+def test_0045_down_and_up_on_the_demo(demo_database):  # noqa: F811
+    config = alembic_config(demo_database)
+    engine = make_engine(demo_database)
     command.downgrade(config, "0044")
     with engine.connect() as conn:
         before = conn.execute(LINES).all()

@@ -57,8 +57,7 @@ def empty_database(app, tmp_path: Path) -> Iterator[None]:
     """The session bound to a database of its own at the head revision, holding only what the
     migrations write; the test's own database again afterwards."""
     path = tmp_path / "empty.db"
-    template = Path(head_template(app.config["DATABASE_URL"])) if app.config[
-        "DATABASE_URL"].startswith("sqlite") else None
+    template = Path(head_template()) if app.config["DATABASE_URL"].startswith("sqlite") else None
     if template is not None and template.exists():
         shutil.copyfile(template, path)
     else:  # PostgreSQL's suite keeps no SQLite copy: migrate one

@@ -10,18 +10,16 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
+    demo_database,
     empty_database,
-    migrated_database,
-    seed_demo,
 )
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
 
 
-def test_0073_puts_each_analysed_field_in_hqs_list(migrated_database):  # noqa: F811
-    seed_demo(migrated_database)
-    config = alembic_config(migrated_database)
-    engine = make_engine(migrated_database)
+def test_0073_puts_each_analysed_field_in_hqs_list(demo_database):  # noqa: F811
+    config = alembic_config(demo_database)
+    engine = make_engine(demo_database)
     command.downgrade(config, "0072")
     with engine.begin() as conn:
         needs = [r[0] for r in conn.execute(text("SELECT id FROM technology_needs "

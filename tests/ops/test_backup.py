@@ -34,9 +34,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 @pytest.fixture(scope="module")
 def pg_template(app: Flask) -> str | None:
-    """PostgreSQL: the database copied for each test that fills one: the suite's as the
+    """PostgreSQL: the database copied for each test that fills one: the run's as the
     migrations left it (tests/conftest.py:head_template)."""
-    return head_template(app.config["DATABASE_URL"]) if PG_URL else None
+    return head_template() if PG_URL else None
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def installation(app: Flask, tmp_path: Path, pg_template: str | None
         if admin is None:
             path = tmp_path / f"{name}.db"
             if migrated:
-                shutil.copy(head_template(app.config["DATABASE_URL"]), path)
+                shutil.copy(head_template(), path)
             return f"sqlite:///{path}"
         database = f"{make_url(PG_URL).database}_{name}"
         with admin.connect() as conn:

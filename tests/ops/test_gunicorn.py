@@ -43,7 +43,7 @@ def _sqlite_copy(app, tmp_path: Path) -> str:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite"):
         target = tmp_path / "served.db"
-        shutil.copy(head_template(url), target)
+        shutil.copy(head_template(), target)
         return f"sqlite:///{target}"
     return url  # PostgreSQL: the suite's database, read only here
 

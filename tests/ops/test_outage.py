@@ -46,8 +46,7 @@ def pg_database(app: Flask) -> Iterator[str | None]:
     base = make_url(PG_URL)
     name = f"{base.database}_outage"
     admin = _pg_admin(PG_URL)
-    copy_of_head(app.config["DATABASE_URL"],
-                 base.set(database=name).render_as_string(hide_password=False))
+    copy_of_head(base.set(database=name).render_as_string(hide_password=False))
     yield name
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -71,7 +70,7 @@ def outage(app: Flask, tmp_path: Path, pg_database: str | None
         return
     folder = tmp_path / "data"
     folder.mkdir()
-    shutil.copy(head_template(app.config["DATABASE_URL"]), folder / "tracker.db")
+    shutil.copy(head_template(), folder / "tracker.db")
     url = f"sqlite:///{folder / 'tracker.db'}"
 
     def down() -> None:

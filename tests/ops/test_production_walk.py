@@ -110,13 +110,13 @@ class Client:
 
 
 def _database(app, tmp: Path) -> str:
-    """The served app's own database at head: a copy of the suite's empty one, a file on
+    """The served app's own database at head: a copy of the run's empty one, a file on
     SQLite, a database beside the suite's on PostgreSQL (a failed sign-in writes to it)."""
     if not PG_URL:
         return _sqlite_copy(app, tmp)
     base = make_url(app.config["DATABASE_URL"])
     url = base.set(database=f"{base.database}_walk").render_as_string(hide_password=False)
-    return copy_of_head(app.config["DATABASE_URL"], url)
+    return copy_of_head(url)
 
 
 @pytest.fixture(scope="module")

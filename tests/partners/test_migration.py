@@ -8,9 +8,8 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
+    demo_database,
     empty_database,
-    migrated_database,
-    seed_demo,
 )
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
@@ -19,10 +18,9 @@ NAMES = text("SELECT c.id, c.ratio, p.name, p.kind FROM co_funders c "
              "JOIN partners p ON p.id = c.partner_id ORDER BY c.id")
 
 
-def test_0056_makes_partners_of_the_co_funders_and_back(migrated_database):  # noqa: F811
-    seed_demo(migrated_database)
-    config = alembic_config(migrated_database)
-    engine = make_engine(migrated_database)
+def test_0056_makes_partners_of_the_co_funders_and_back(demo_database):  # noqa: F811
+    config = alembic_config(demo_database)
+    engine = make_engine(demo_database)
     command.downgrade(config, "0055")
     with engine.begin() as conn:
         assert "partners" not in set(conn.dialect.get_table_names(conn))

@@ -8,9 +8,8 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
+    demo_database,
     empty_database,
-    migrated_database,
-    seed_demo,
 )
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
@@ -19,10 +18,9 @@ TEXTS = text("SELECT 'i', id, field FROM institutes UNION ALL "
              "SELECT 'p', id, field FROM projects ORDER BY 1, 2")
 
 
-def test_0053_makes_the_list_of_what_was_written(migrated_database):  # noqa: F811
-    seed_demo(migrated_database)
-    config = alembic_config(migrated_database)
-    engine = make_engine(migrated_database)
+def test_0053_makes_the_list_of_what_was_written(demo_database):  # noqa: F811
+    config = alembic_config(demo_database)
+    engine = make_engine(demo_database)
     command.downgrade(config, "0052")
     with engine.begin() as conn:
         assert "technical_fields" not in set(conn.dialect.get_table_names(conn))
