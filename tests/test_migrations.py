@@ -445,13 +445,12 @@ def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(demo_databa
     engine.dispose()
 
 
-def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(migrated_database):
+def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(demo_database):
     """The drafts already recorded get their PM's numbers 1, 2, ... by age, whatever their ids;
     a project with a code gets none (issue 9 point 2)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)
+    config = alembic_config(demo_database)
     command.downgrade(config, "0097")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     with engine.begin() as conn:  # half the demo's projects made drafts again
         conn.execute(text("UPDATE projects SET code = NULL, year = NULL, seq = NULL "
                           "WHERE id % 2 = 0 OR code IS NULL"))
