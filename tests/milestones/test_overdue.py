@@ -48,7 +48,8 @@ def portfolio():
     _milestone(alloy, 12, "Alloy samples")
     _milestone(alloy, 60, "Alloy furnace", MilestoneState.WAIVED)
     _milestone(closed, 90, "Closed work")
-    return {"director": director, "li": li, "wang": wang, "robotics": robotics}
+    return {"director": director, "li": li, "wang": wang, "robotics": robotics,
+            "materials": materials}
 
 
 def _titles(page: str) -> list[str]:
@@ -93,6 +94,24 @@ def test_filters_by_institute_pm_field_and_lateness(client, portfolio):
     assert _titles(_get(client, base + "late=30")) == ["Arm prototype"]
     assert _titles(_get(client, base + "late=7")) == ["Arm prototype", "Alloy samples"]
     assert "nothing is late" in _get(client, base + "pm=nobody")
+
+
+def test_each_request_reads_its_own_filters_page_and_day(client, clock, portfolio):
+    """A list of the whole portfolio runs a statement built once a process for its form
+    (`overdue._page_query`) with each request's values: another institute, page, lateness and
+    day read their own rows, never those of the request that built it."""
+    login(client, make_user(Role.OBSERVER))
+    base = "/milestones/overdue?"
+    for institute, titles in ((portfolio["robotics"], ["Arm prototype", "Arm test rig"]),
+                              (portfolio["materials"], ["Alloy samples"])):
+        assert _titles(_get(client, base + f"institute={institute.id}")) == titles
+    assert _titles(_get(client, base + "late=30")) == ["Arm prototype"]
+    assert _titles(_get(client, base + "late=7")) == ["Arm prototype", "Alloy samples"]
+    assert "nothing is late" in _get(client, base + "page=2")
+    later = today() + timedelta(days=20)
+    clock.set(later)
+    login(client, make_user(Role.OBSERVER))
+    assert _titles(_get(client, base + "late=30")) == ["Arm prototype", "Alloy samples"]
 
 
 @pytest.mark.parametrize("phase", list(Phase))

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import True_
 
 from tracker import db
 from tracker.accounts.models import User
@@ -107,6 +109,16 @@ def _in_late_phase() -> ColumnElement[bool]:
 
 def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
     """The list's rows (`OverdueRow`'s columns, by name), unordered."""
+    return _rows(Project.visible_to(viewer), filters, on)
+
+
+def _rows(visible: ColumnElement[bool], filters: OverdueFilters, on: date,
+          bound: bool = False) -> Select:
+    """`rows_query` of the projects `visible`. `bound`: each filter's value is the parameter
+    of its name in `_values`, given at each run, not written in (`_page_query`)."""
+    def value(name: str, given: object) -> object:
+        return bindparam(name, required=True) if bound else given
+
     pm = _PM
     query = (select(Milestone.id.label("milestone_id"), Milestone.title, Milestone.due_date,
                     Milestone.state, Project.id.label("project_id"),
@@ -118,32 +130,45 @@ def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
              .join(Project, Project.id == Milestone.project_id)
              .join(Institute, Institute.id == Project.institute_id)
              .join(pm, pm.id == Project.pm_id)
-             .where(Milestone.not_done(), _in_late_phase(), Project.visible_to(viewer)))
+             .where(Milestone.not_done(), _in_late_phase(), visible))
+    values = _values(filters, on)
     if filters.reviews:
-        query = query.where(Milestone.submitted(), Milestone.review_due < on)
+        query = query.where(Milestone.submitted(), Milestone.review_due < value("on", on))
     elif filters.late is not None:
-        query = query.where(Milestone.due_date < on - timedelta(days=filters.late))
+        query = query.where(Milestone.due_date < value("late_before", values["late_before"]))
     if filters.institute_id:
-        query = query.where(Project.institute_id == filters.institute_id)
+        query = query.where(Project.institute_id == value("institute_id", filters.institute_id))
     if filters.pm:
         query = query.where(matching(filters.pm, pm.name))
     if filters.field:
         query = query.where(matching(filters.field, Project.field))
     if filters.field_id:
-        query = query.where(Project.field_id == filters.field_id)
-    if filters.type in {t.value for t in ProjectType}:
-        query = query.where(Project.type == ProjectType(filters.type))
+        query = query.where(Project.field_id == value("field_id", filters.field_id))
+    if values["type"] is not None:
+        query = query.where(Project.type == value("type", values["type"]))
     if filters.year:
-        query = query.where(Project.year == filters.year)
-    if filters.source in {s.value for s in FundingSource}:
-        query = query.where(Project.funding_source == FundingSource(filters.source))
+        query = query.where(Project.year == value("year", filters.year))
+    if values["source"] is not None:
+        query = query.where(Project.funding_source == value("source", values["source"]))
     return query
 
 
-def _query(viewer: User, filters: OverdueFilters, on: date) -> Select:
+def _values(filters: OverdueFilters, on: date) -> dict:
+    """The values of the filters, by the name of their parameter in `rows_query`."""
+    return {"on": on, "institute_id": filters.institute_id, "field_id": filters.field_id,
+            "year": filters.year,
+            "late_before": on - timedelta(days=filters.late or 0),
+            "type": ProjectType(filters.type) if filters.type in _TYPES else None,
+            "source": FundingSource(filters.source) if filters.source in _SOURCES else None}
+
+
+_TYPES = {t.value for t in ProjectType}
+_SOURCES = {s.value for s in FundingSource}
+
+
+def _ordered(query: Select, filters: OverdueFilters) -> Select:
     columns, backwards = ORDERS[filters.sort if filters.sort in SORTS else "late"]
-    return rows_query(viewer, filters, on).order_by(
-        *(c.desc() for c in columns) if backwards else columns)
+    return query.order_by(*(c.desc() for c in columns) if backwards else columns)
 
 
 def as_row(row, on: date) -> OverdueRow:
@@ -152,7 +177,8 @@ def as_row(row, on: date) -> OverdueRow:
 
 def every_overdue(viewer: User, filters: OverdueFilters, on: date) -> Iterator[OverdueRow]:
     """All of the list (for its export), read in batches."""
-    for row in db.session.execute(_query(viewer, filters, on).execution_options(yield_per=2000)):
+    for row in db.session.execute(_ordered(rows_query(viewer, filters, on), filters)
+                                   .execution_options(yield_per=2000)):
         yield as_row(row, on)
 
 
@@ -162,7 +188,15 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
     """One page of the unfinished milestones `viewer` may see (`Project.visible_to`) in
     projects not closed, past due by at least `filters.late` days on `on`; `within` limits
     the projects further (a dashboard's filters); `per_page` 0 reads no row (a count only)."""
-    query = _query(viewer, filters, on)
+    visible = Project.visible_to(viewer)
+    if isinstance(visible, True_) and within is None and not count and per_page \
+            and not filters.pm and not filters.field:
+        query = _page_query(db.session.get_bind().dialect.name, _shape(filters))
+        values = {**_values(filters, on), "limit": per_page + 1,
+                  "offset": (page - 1) * per_page}
+        rows = [as_row(row, on) for row in db.session.execute(query, values)]
+        return OverdueList(rows=rows[:per_page], more=len(rows) > per_page)
+    query = _ordered(_rows(visible, filters, on), filters)
     if within is not None:
         query = query.where(within)
     total = db.session.scalar(select(func.count()).select_from(
@@ -170,3 +204,30 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
     rows = [as_row(row, on) for row in db.session.execute(
         query.limit(per_page + 1).offset((page - 1) * per_page))] if per_page else []
     return OverdueList(rows=rows[:per_page], more=len(rows) > per_page, total=total)
+
+
+# The page of the list as HQ opens it every morning, of the whole portfolio, is read by a
+# statement built once a process for each form of it (`_shape`), its values given at each run:
+# building it and computing its cache key took as long as running it (0.5 of 1.0 ms of the
+# app's CPU). A viewer who sees part of the portfolio has a subquery of their own projects,
+# and a name searched is written into the statement (`matching`): theirs are built each time.
+def _shape(filters: OverdueFilters) -> tuple:
+    """What changes the statement's form: which filters are given, and the sort."""
+    values = _values(filters, date.max)
+    return (filters.reviews, filters.late is None, bool(filters.institute_id),
+            bool(filters.field_id), values["type"], bool(filters.year), values["source"],
+            filters.sort if filters.sort in SORTS else "late")
+
+
+@lru_cache(maxsize=64)
+def _page_query(dialect: str, shape: tuple) -> Select:
+    """A page of the list of `shape` (`_shape`), on `dialect` (`_in_late_phase`)."""
+    reviews, every_open, institute, field_id, type_, year, source, sort = shape
+    # Each filter given stands for its parameter: the statement names it, not this value.
+    filters = OverdueFilters(
+        reviews=reviews, late=None if every_open else 0, institute_id=int(institute),
+        field_id=int(field_id), type=type_.value if type_ else "", year=int(year),
+        source=source.value if source else "", sort=sort)
+    return (_ordered(_rows(true(), filters, date.max, bound=True), filters)
+            .limit(bindparam("limit", required=True))
+            .offset(bindparam("offset", required=True)))
