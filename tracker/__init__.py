@@ -68,6 +68,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.budgets.views import bp as budget_admin_bp
     from tracker.centres.views import bp as centres_bp
     from tracker.changes.views import bp as changes_bp
+    from tracker.companies import correction_views as paid_views  # noqa: F401  (on companies_bp)
     from tracker.companies import ip_deal_views  # noqa: F401  (its forms, on companies_bp)
     from tracker.companies.views import bp as companies_bp
     from tracker.contracts.views import bp as contracts_bp

@@ -1,11 +1,13 @@
 """Correcting what was recorded about a company, never by editing or deleting it: a share entry
 is undone by a reversing entry, a founders' table with nothing after it is voided whole (to be
-entered again), and HQ detaches a company from a project it was wrongly recorded against.
-Each takes the acting user and a reason, audits and flushes; the view commits."""
+entered again), HQ detaches a company from a project it was wrongly recorded against, and
+records what was paid for an issue recorded without it. Each takes the acting user and a
+reason, audits and flushes; the view commits."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -25,8 +27,9 @@ from tracker.companies.models import (
 )
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.companies.services import require_manager
-from tracker.display.formatting import day, number
-from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.corrections import corrected, reason_of
+from tracker.display.formatting import day, money, number
+from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.funding.models import Conversion, FundingAgreement, conversion_stands
 from tracker.incentives import reserve
 
@@ -90,6 +93,47 @@ def entry_refusal(entry: ShareEntry) -> str | None:
     if not entry.standing:
         return _("This entry is a reversal or has been reversed already.")
     return None
+
+
+def paid_refusal(entry: ShareEntry) -> str | None:
+    """Why what was paid can't be recorded for the entry (for the service and its page, which
+    offers no form); None for a standing issue typed in without it (recorded before migration
+    0097 asked it), whose shares then count in HQ's cost and multiple (`ledger.hq_basis`)."""
+    if entry.round_id is not None or entry.acquired_by in (Acquisition.CONVERSION,
+                                                           Acquisition.INCENTIVE):
+        return _("These shares came with a financing round, a conversion or an equity "
+                 "incentive: what was paid for them is recorded there.")
+    if entry.kind is not EntryKind.ISSUE:
+        return _("A transfer issues no shares: what was paid is recorded for an issue.")
+    if not entry.standing:
+        return _("This entry is a reversal or has been reversed already.")
+    if entry.paid is not None:
+        return _("What was paid for these shares is recorded already: %(amount)s. To change "
+                 "it, reverse the entry with a reason and record the issue again.",
+                 amount=money(entry.paid))
+    return None
+
+
+def record_paid(actor: User, entry: ShareEntry, paid: Decimal | None,
+                reason: str | None) -> ShareEntry:
+    """What was paid for an issue recorded without it (issue 9: its company's multiple read
+    "Partial cost" for good), audited with why (`shares.record_paid`), once."""
+    require_manager(actor)
+    db.session.refresh(entry.company, with_for_update=True)
+    db.session.refresh(entry)
+    db.session.expire(entry, ["reversed_by"])
+    if (said := paid_refusal(entry)) is not None:
+        raise Refused(said)
+    problems = Problems()
+    if paid is None or paid < 0:
+        problems.add("paid", _("Give what was paid: the cash, or the agreed value of the IP "
+                               "or asset contributed."))
+    reason = reason_of(problems, reason, _("Say why it is recorded now."))
+    problems.raise_any()
+    entry.paid = paid
+    corrected(actor, "shares.record_paid", entry, reason)
+    db.session.flush()
+    return entry
 
 
 def round_refusal(financing: FinancingRound) -> str | None:

@@ -55,13 +55,16 @@ def _money(text, required: bool = True) -> MoneyField:
     return MoneyField(text, validators=[first, Range(min=Decimal("-1e15"), max=MAX_MONEY)])
 
 
-def _paid() -> MoneyField:
+def _paid(required: bool = False) -> MoneyField:
     """What an issue typed in was paid: optional, as the entries recorded before it was asked
-    have none (a multiple over shares some of which carry no cost is not given)."""
+    have none (a multiple over shares some of which carry no cost is not given); `required`
+    where it is recorded afterwards for such an entry (`PaidForm`)."""
     return MoneyField(_l("Paid for the shares (CNY)"), validators=[
-        Optional(), Range(min=Decimal("0"), max=MAX_MONEY)], description=_l(
-        "The cash paid, or the agreed value of the IP or asset contributed. Empty when not "
-        "known: HQ's return multiple is then not given."))
+        InputRequired() if required else Optional(), Range(min=Decimal("0"), max=MAX_MONEY)],
+        description=_l("The cash paid, or the agreed value of the IP or asset contributed.")
+        if required else _l("The cash paid, or the agreed value of the IP or asset "
+                            "contributed. Empty when not known: HQ's return multiple is then "
+                            "not given."))
 
 
 class CompanyForm(OneTime, SeenVersion, Form):
@@ -298,3 +301,11 @@ class ShareReverseForm(ReverseForm):
     on_date = DateField(_l("Reversed on"), validators=[InputRequired()], default=today,
                         description=_l("Reversed shares count in no cap table, on any date: "
                                        "the date says when the mistake was corrected."))
+
+
+class PaidForm(OneTime, Form):
+    """What was paid for an issue recorded without it (before migration 0097), with why it is
+    recorded now (`corrections.record_paid`)."""
+
+    paid = _paid(required=True)
+    reason = reason_field()

@@ -260,6 +260,13 @@ class ShareEntry(Base):
                 and self.acquired_by not in (Acquisition.CONVERSION, Acquisition.INCENTIVE)
                 and not self.company.standing_exits)
 
+    def can_record_paid(self, user: User) -> bool:
+        """A standing issue typed in without what was paid (recorded before migration 0097
+        asked it): a manager records it once (`corrections.paid_refusal` says why not)."""
+        return (Company.can_manage(user) and self.paid is None and self.standing
+                and self.kind is EntryKind.ISSUE and self.round_id is None
+                and self.acquired_by not in (Acquisition.CONVERSION, Acquisition.INCENTIVE))
+
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)
 

@@ -1,7 +1,8 @@
 """The words of the audit trail for corrections of what a person recorded by mistake, where
 they have no domain's words of their own: an evaluator's declaration or scorecard
 (tracker/gates/corrections.py), HQ's decision on a re-baseline
-(tracker/milestones/corrections.py). `tracker.display.words` merges them in."""
+(tracker/milestones/corrections.py), what was paid for an issue recorded without it
+(tracker/companies/corrections.py). `tracker.display.words` merges them in."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ ACTIONS = {
     "gate.correct_declaration": _l("Declaration of interests corrected"),
     "gate.correct_scores": _l("Scores corrected"),
     "milestone.rebaseline_corrected": _l("Decision on a new due date corrected"),
+    "shares.record_paid": _l("What was paid for the shares recorded"),
 }
 
 OBJECTS = {

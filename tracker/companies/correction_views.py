@@ -1,0 +1,40 @@
+"""The form recording what was paid for an issue recorded without it (a module of its own so
+that tracker/companies/views.py stays under 400 lines; on the companies blueprint). Offered on
+the share ledger beside each such issue; any other entry answers 409 before the form, with why
+(`corrections.paid_refusal`)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker import db
+from tracker.companies import corrections
+from tracker.companies.forms import PaidForm
+from tracker.companies.models import Company, ShareEntry
+from tracker.companies.views import _correction_page, _to_company, _user, bp
+from tracker.display.formatting import day, number
+from tracker.display.labels import label
+from tracker.web.actions import submit
+from tracker.web.corrections import reversible
+from tracker.web.permissions import requires
+
+
+@bp.route("/companies/entries/<int:entry_id>/paid", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def record_paid(entry_id: int) -> Response | tuple[str, int]:
+    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.paid_refusal, _user(),
+                       lambda entry: _to_company(entry.company))
+    form = PaidForm()
+    back = _to_company(entry.company)
+    facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
+             (_("To"), entry.to_holder.shown_name), (_("Shares"), number(entry.shares)),
+             (_("Paid with"), label(entry.acquired_by))]
+    return submit(form, lambda: corrections.record_paid(_user(), entry, form.paid.data,
+                                                        form.reason.data),
+                  _("What was paid is recorded: these shares count in HQ's cost."), back,
+                  lambda: _correction_page(
+                      form, back, _("Record what was paid for an issue"), facts,
+                      _("This issue was recorded before what was paid for shares was asked. "
+                        "Recorded now, once, with why, it counts in HQ's cost and multiple; "
+                        "the entry and its history show it."), _("Record what was paid")))
