@@ -4,9 +4,9 @@ with a reason beside no change, no new decision superseding an identical one (is
 
 The table holds every service that corrects or edits a record with an audit record of its own;
 `test_every_correction_service_is_in_the_table` fails for a correction service (one taking a
-`reason`) that is not. Services that write nothing at all when nothing changed (an edit without
-a reason: a company's details, an organisation, the settings) need no row: they record no
-no-op."""
+`reason`) that is not. An edit without a reason (a company's details, an organisation, the
+settings) is refused by its form's one check (`tracker.web.actions.submit`), a row per edit page
+in tests/test_unchanged_edits.py."""
 
 from __future__ import annotations
 

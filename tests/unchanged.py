@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.audit.models import AuditRecord
 
-UNCHANGED = "Nothing was changed: change what was wrong, or go back without correcting."
+UNCHANGED = ("Nothing was changed: change what you meant to change, or go back without "
+             "saving.")
 
 
 def audited(*actions: str) -> int:

@@ -34,11 +34,12 @@ def reason_of(problems: Problems, reason: str | None, missing: str | None = None
 
 
 def unchanged() -> Invalid:
-    """A correction that changes nothing is refused, for every kind of record in the same
-    words, at the top of its form (the input stays as typed): it would put a reason in the
-    history beside no change."""
-    return Invalid("", _("Nothing was changed: change what was wrong, or go back without "
-                         "correcting."))
+    """A correction or an edit that changes nothing is refused, for every kind of record in
+    the same words, at the top of its form (the input stays as typed): a correction would put
+    a reason in the history beside no change, an edit would say "Saved." over nothing
+    (`tracker.web.actions.submit` refuses every edit form's so)."""
+    return Invalid("", _("Nothing was changed: change what you meant to change, or go back "
+                         "without saving."))
 
 
 def corrected(actor: User, action: str, record: Any, reason: str,

@@ -12,6 +12,7 @@ from tests.conftest import login, post
 from tests.factories import install_gates, make_project, make_user
 from tests.gates import helpers
 from tests.test_forms_fuzz import NASTY
+from tests.unchanged import UNCHANGED
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -116,7 +117,8 @@ def test_admin_replaces_the_criteria_and_the_change_is_audited(client, admin):
     assert "Gate template changed" in history and "gate_template.update" not in history
 
 
-def test_saving_unchanged_settings_writes_no_record(client, admin):
+def test_saving_unchanged_settings_is_refused_and_writes_no_record(client, admin):
+    """Said unchanged (`tracker.corrections.unchanged`), not "Saved." over nothing."""
     template = _template(4)
     page = client.get("/admin/gates/4").get_data(as_text=True)
     data = {name: value for name, value in re.findall(
@@ -126,7 +128,8 @@ def test_saving_unchanged_settings_writes_no_record(client, admin):
     data["required_deliverables"] = "\n".join(template.required_deliverables)
     data["required_deliverables_en"] = "\n".join(template.required_deliverables_en)
     ids = [c.id for c in template.criteria]
-    assert post(client, "/admin/gates/4", data).status_code == 302
+    answer = post(client, "/admin/gates/4", data)
+    assert answer.status_code == 400 and UNCHANGED in answer.get_data(as_text=True)
     db.session.expire_all()
     assert [c.id for c in _template(4).criteria] == ids
     assert _records(template) == []

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.conftest import login, post
 from tests.obligations.test_services import PDF, owe, pdf
 from tests.test_edits import tab
+from tests.unchanged import UNCHANGED
 from tracker import db
 from tracker.audit.models import AuditRecord
 from tracker.errors import Forbidden, Invalid, Refused
@@ -67,7 +68,8 @@ def test_the_pms_edit_page_offers_no_due_date_and_a_forged_one_is_refused(client
     assert 'name="due_on"' not in page and 'name="recipient"' in page
     sent = post(client, path, {**tab(client, path), "recipient": late.recipient,
                                "due_on": "2027-06-30", "kind": "final"})
-    assert sent.status_code == 302  # the fields it does not offer are not read
+    # The fields it does not offer are not read: nothing changed, and it says so.
+    assert sent.status_code == 400 and UNCHANGED in sent.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ReportObligation, late.id).due_on == date(2026, 6, 30)
     assert "Correct the recipient or note" in client.get(

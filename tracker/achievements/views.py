@@ -298,7 +298,7 @@ def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
         _user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
         _("Annuity corrected: its reminders follow the new due date."), back,
         lambda: render_template("achievements/annuity_form.html", form=form,
-                                annuity=annuity))
+                                annuity=annuity), record=annuity)
 
 
 @bp.route("/annuities/<int:annuity_id>/reverse", methods=["GET", "POST"])

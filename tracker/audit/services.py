@@ -12,7 +12,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
@@ -158,7 +158,19 @@ def record_about(
         ip_address=_client_address(),
     )
     db.session.add(entry)
+    _count(1)
     return entry
+
+
+def _count(records: int) -> None:
+    if has_app_context():
+        g.audit_written = g.get("audit_written", 0) + records
+
+
+def written() -> int:
+    """How many records this request (this app context) has written so far: a form's save
+    that wrote none changed nothing (`tracker.web.actions.submit`)."""
+    return g.get("audit_written", 0) if has_app_context() else 0
 
 
 class _Row(SimpleNamespace):
@@ -195,6 +207,7 @@ def record_many_by(action: str, object_type: str,
     connection = db.session.connection()
     chain.seal(connection, rows)
     connection.execute(insert(AuditRecord.__table__), [vars(row) for row in rows])
+    _count(len(rows))
     return len(rows)
 
 

@@ -38,7 +38,7 @@ class PartnerForm(OneTime, SeenVersion, Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k, PARTNER_KIND_LABELS[k]) for k in PartnerKind]
-        self.level.choices = [(None, _l("None"))] + [(lv, GOVERNMENT_LEVEL_LABELS[lv])
+        self.level.choices = [("", _l("None"))] + [(lv, GOVERNMENT_LEVEL_LABELS[lv])
                                                      for lv in GovernmentLevel]
 
     def values(self) -> dict:

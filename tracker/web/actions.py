@@ -8,9 +8,12 @@ every page: input the form refuses and an `Invalid` from the service go beside t
 (400), a `Refused` goes above the page, shown again with the form as the user filled it (409),
 and nothing is saved. `Forbidden` and `NotFound` reach the app's error handlers (403, 404).
 
-Three rules of trust live here too, for every form at once (backed by `tracker.edits`):
+Four rules of trust live here too, for every form at once (backed by `tracker.edits`):
 - a form editing a versioned record (`SeenVersion`) is refused (409) when the record moved
   since the form was filled, with what was saved meanwhile listed above the user's input;
+- a form editing a record that saves nothing new (the audit trail got no record: every
+  change writes one) is refused as unchanged (400, `tracker.corrections.unchanged`, the one
+  message of every correction), instead of saying "Saved." over nothing;
 - a form that creates or records something (`OneTime`) saves once, however often it is sent;
 - a recording of money or equity (`preview=`) is first run as a dry run and shown for
   confirmation; only the confirmed sending is saved.
@@ -32,6 +35,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from tracker import db
+from tracker.audit import services as audit
+from tracker.corrections import unchanged
 from tracker.db import utcnow
 from tracker.display.preview import Preview
 from tracker.edits import services as edits
@@ -84,8 +89,11 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
             return redirect(location)
         if record is not None and isinstance(form, SeenVersion):
             _check_version(form, call, record)
+        written = audit.written()
         result = call()
         db.session.flush()
+        if (record is not None or isinstance(form, SeenVersion)) and audit.written() == written:
+            raise unchanged()  # an edit that changed nothing: nothing to save, nor to audit
         for key in keys:
             edits.record_location(key, _given(to, result))
     except Invalid as invalid:
