@@ -470,14 +470,25 @@ def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):
     return client.post(path, data=data, **kwargs)
 
 
+def signed_in(client: FlaskClient) -> bool:
+    with client.session_transaction() as session:
+        return "_user_id" in session
+
+
 def login(client: FlaskClient, user, password: str | None = None):
+    """Sign `user` in on `client`. Whoever is signed in there is signed out first: the login
+    page sends a signed-in visitor home without signing anyone in, so a second login on the
+    same client would otherwise leave the test reading the first user's pages."""
     from tests.factories import PASSWORD
 
+    if signed_in(client):
+        assert post(client, "/logout").status_code == 302
     response = post(client, "/login", {"email": user.email, "password": password or PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
     if response.headers["Location"].startswith("/login/code"):
         response = post(client, "/login/code", {"code": totp_code(user)})
         assert response.status_code == 302, response.get_data(as_text=True)
+    assert signed_in(client), f"{user.email} was not signed in"
     return response
 
 
