@@ -25,7 +25,7 @@ from tracker.changes.forms import (
 )
 from tracker.changes.models import ChangeKind, ChangeRequest
 from tracker.display.collation import ordered
-from tracker.display.formatting import instant, money
+from tracker.display.formatting import comma, instant, money
 from tracker.display.labels import label
 from tracker.projects import team
 from tracker.projects.models import Project
@@ -212,7 +212,7 @@ def correct(request_id: int) -> str | Response | tuple[str, int]:
     undo = found.state.value == "approved"
     facts = [(_("Change"), label(found.kind)), (_("Project"), found.project.name),
              (_("Decision"), label(found.state)),
-             (_("Decided by"), f"{found.decided_by.name}, {instant(found.decided_at)}"
+             (_("Decided by"), f"{found.decided_by.name}{comma()}{instant(found.decided_at)}"
               if found.decided_by else "—")]  # a post on a request not decided: refused
     return decision_correction(
         form, lambda: corrections.correct_decision(_user(), found, form.reason.data or ""),

@@ -64,13 +64,16 @@ def translations(domain: Any) -> support.NullTranslations:
 
 
 # The punctuation each language writes between the words of a sentence: a list's separator
-# ("list"; "apart" between items that hold commas of their own), a label's colon and the
-# parentheses around an aside. Chinese text takes its full-width marks (研究报告、测试报告；
-# 理由：……（元）), never the ASCII ones, which a Chinese reader sees as a stray English
-# character. One table, read by `tracker.display.said.listed` and `formatting.colon`/`aside`.
+# ("list"; "apart" between items that hold commas of their own), a label's colon, the
+# parentheses around an aside and the comma between a name and its time ("comma":
+# 李强，2026年…). Chinese text takes its full-width marks (研究报告、测试报告；理由：……（元）),
+# never the ASCII ones, which a Chinese reader sees as a stray English character. One table,
+# read by `tracker.display.said.listed` and `formatting.colon`/`aside`/`comma`.
 MARKS = {
-    "zh": {"list": "、", "apart": "；", "colon": "：", "open": "（", "close": "）"},
-    "en": {"list": ", ", "apart": "; ", "colon": ": ", "open": " (", "close": ")"},
+    "zh": {"list": "、", "apart": "；", "colon": "：", "open": "（", "close": "）",
+           "comma": "，"},
+    "en": {"list": ", ", "apart": "; ", "colon": ": ", "open": " (", "close": ")",
+           "comma": ", "},
 }
 
 

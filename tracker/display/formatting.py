@@ -200,6 +200,12 @@ def colon() -> str:
     return mark("colon")
 
 
+def comma() -> str:
+    """The comma between a name and its time or kind in the page's language: 李强，2026年…,
+    "Li Qiang, 27 Nov 2026"."""
+    return mark("comma")
+
+
 def labelled(label: object, value: object) -> str:
     """`label` and its `value` with the colon of the page's language."""
     return f"{label}{mark('colon')}{value}"
