@@ -186,3 +186,18 @@ def test_home_lists_are_capped_with_a_link_to_the_rest(client):
     assert 'href="/?full=conditions"' in home
     full = _get(client, "/?full=conditions")
     assert "Condition 11" in full and "Step 10" not in full
+
+
+def test_each_reader_reads_the_institute_in_their_language(client, portfolio):
+    """The statement built once a process (`overdue._page_query`) names the institute's column
+    of the reader's language: a reader of the other language, after it was built, reads the
+    name in theirs (the language walk found a Chinese name on an English page)."""
+    institute = portfolio["robotics"]
+    institute.name, institute.name_en = "机器人研究所", "Robotics Institute"
+    _commit()
+    for locale, shown, hidden in (("en", "Robotics Institute", "机器人研究所"),
+                                  ("zh_CN", "机器人研究所", "Robotics Institute"),
+                                  ("en", "Robotics Institute", "机器人研究所")):
+        login(client, make_user(Role.OBSERVER, locale=locale))
+        page = _get(client, "/milestones/overdue")
+        assert shown in page and hidden not in page, locale

@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import True_
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.display.bilingual import reads_english
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
@@ -191,7 +192,8 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
     visible = Project.visible_to(viewer)
     if isinstance(visible, True_) and within is None and not count and per_page \
             and not filters.pm and not filters.field:
-        query = _page_query(db.session.get_bind().dialect.name, _shape(filters))
+        query = _page_query(db.session.get_bind().dialect.name, reads_english(),
+                            _shape(filters))
         values = {**_values(filters, on), "limit": per_page + 1,
                   "offset": (page - 1) * per_page}
         rows = [as_row(row, on) for row in db.session.execute(query, values)]
@@ -220,8 +222,11 @@ def _shape(filters: OverdueFilters) -> tuple:
 
 
 @lru_cache(maxsize=64)
-def _page_query(dialect: str, shape: tuple) -> Select:
-    """A page of the list of `shape` (`_shape`), on `dialect` (`_in_late_phase`)."""
+def _page_query(dialect: str, english: bool, shape: tuple) -> Select:
+    """A page of the list of `shape` (`_shape`), on `dialect` (`_in_late_phase`), for a reader
+    of English or not (`english`: the institute's name is read in the reader's language,
+    `Institute.shown_in_sql`, which writes the column of that language into the statement)."""
+    del english  # part of the cache's key only: shown_in_sql reads it as the statement is built
     reviews, every_open, institute, field_id, type_, year, source, sort = shape
     # Each filter given stands for its parameter: the statement names it, not this value.
     filters = OverdueFilters(
