@@ -14,6 +14,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import PG_URL, copy_database, copy_of_head
 from tracker import crypto
@@ -465,4 +466,63 @@ def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(demo_database)
             numbers.setdefault(pm_id, []).append(number)
     assert numbers and any(len(n) > 1 for n in numbers.values())
     assert all(n == list(range(1, len(n) + 1)) for n in numbers.values())
+
+
+def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(migrated_database):
+    """HQ holders a company got twice before 0100 ("JITRI HQ" typed with the type HQ) are
+    merged into the one referring to HQ, their entries with them: HQ's shares stay what they
+    were; two different headquarters stop the upgrade, named; then the index refuses a second
+    HQ holder; the downgrade drops the index only (issue 9)."""
+    config = alembic_config(migrated_database)
+    seed_demo(migrated_database)  # a spin-off whose HQ holder is HQ itself
+    command.downgrade(config, "0099")
+    engine = make_engine(migrated_database)
+    hq_shares = ("SELECT sum(CASE WHEN t.kind = 'hq' THEN e.shares ELSE 0 END) - "
+                 "sum(CASE WHEN f.kind = 'hq' THEN e.shares ELSE 0 END) FROM share_entries e "
+                 "JOIN shareholders t ON t.id = e.to_holder_id "
+                 "LEFT JOIN shareholders f ON f.id = e.from_holder_id WHERE e.company_id = :c")
+    with engine.begin() as conn:
+        kept, company = conn.execute(text(
+            "SELECT id, company_id FROM shareholders WHERE kind = 'hq' AND hq_id IS NOT NULL"
+        )).one()
+        conn.execute(text("INSERT INTO shareholders (company_id, name, kind) "
+                          "VALUES (:c, 'JITRI HQ', 'hq')"), {"c": company})
+        typed = conn.execute(text("SELECT id FROM shareholders WHERE name = 'JITRI HQ'")
+                             ).scalar_one()
+        team = conn.execute(text("SELECT min(id) FROM shareholders WHERE company_id = :c AND "
+                                 "kind = 'team'"), {"c": company}).scalar_one()
+        copied = ("INSERT INTO share_entries (company_id, kind, on_date, shares, from_holder_id,"
+                  " to_holder_id, acquired_by, technology, note, recorded_by_id, recorded_at, "
+                  "reason) SELECT company_id, :kind, on_date, :shares, :source, :to, "
+                  "acquired_by, technology, note, recorded_by_id, recorded_at, reason "
+                  "FROM share_entries WHERE to_holder_id = :kept ORDER BY id LIMIT 1")
+        conn.execute(text(copied), {"kind": "issue", "shares": 3000, "source": None,
+                                    "to": typed, "kept": kept})
+        conn.execute(text(copied), {"kind": "transfer", "shares": 1000, "source": typed,
+                                    "to": team, "kept": kept})
+        before = conn.execute(text(hq_shares), {"c": company}).scalar_one()
+        conn.execute(text("INSERT INTO headquarters (code, name, version) "
+                          "VALUES ('OTHER', 'Other HQ', 1)"))
+        conn.execute(text("UPDATE shareholders SET hq_id = (SELECT id FROM headquarters "
+                          "WHERE code = 'OTHER') WHERE id = :t"), {"t": typed})
+    with pytest.raises(RuntimeError, match="JITRI HQ"):
+        command.upgrade(config, "head")
+    with engine.begin() as conn:  # one HQ after all: the name typed is HQ's
+        conn.execute(text("UPDATE shareholders SET hq_id = NULL WHERE id = :t"), {"t": typed})
+    command.upgrade(config, "head")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT id FROM shareholders WHERE company_id = :c AND "
+                                 "kind = 'hq'"), {"c": company}).scalars().all() == [kept]
+        assert conn.execute(text("SELECT count(*) FROM share_entries WHERE to_holder_id = :t "
+                                 "OR from_holder_id = :t"), {"t": typed}).scalar_one() == 0
+        assert conn.execute(text(hq_shares), {"c": company}).scalar_one() == before
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO shareholders (company_id, name, kind) "
+                          "VALUES (:c, 'JITRI HQ', 'hq')"), {"c": company})
+    command.downgrade(config, "0099")
+    with engine.begin() as conn:  # the index is gone; the holders stay merged
+        conn.execute(text("INSERT INTO shareholders (company_id, name, kind) "
+                          "VALUES (:c, 'JITRI HQ', 'hq')"), {"c": company})
+        conn.execute(text("DELETE FROM shareholders WHERE name = 'JITRI HQ'"))
+    command.upgrade(config, "head")
     engine.dispose()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import db, reversals
@@ -29,6 +30,7 @@ from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.companies.services import require_manager
 from tracker.corrections import corrected, reason_of
 from tracker.display.formatting import day, money, number
+from tracker.display.said import joined
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.funding.models import Conversion, FundingAgreement, conversion_stands
 from tracker.incentives import reserve
@@ -219,15 +221,59 @@ def reverse_exit(actor: User, exit_: CompanyExit, on: date, reason: str) -> Exit
     return reversal
 
 
+def described(entry: ShareEntry) -> str:
+    """A line of the ledger in a sentence, for a refusal that names it."""
+    on, shares, to = day(entry.on_date), number(abs(entry.shares)), entry.to_holder.shown_name
+    if entry.reverses_id is not None:
+        return _("%(date)s: the reversal of %(shares)s shares of %(holder)s.", date=on,
+                 shares=shares, holder=to)
+    if entry.round_id is not None:
+        said = _("%(date)s: %(shares)s shares to %(holder)s in the round %(round)s.", date=on,
+                 shares=shares, holder=to, round=next(
+                     r.name for r in entry.company.rounds if r.id == entry.round_id))
+    elif entry.kind is EntryKind.TRANSFER:
+        said = _("%(date)s: a transfer of %(shares)s shares from %(source)s to %(holder)s.",
+                 date=on, shares=shares, source=entry.from_holder.shown_name, holder=to)
+    else:
+        said = _("%(date)s: an issue of %(shares)s shares to %(holder)s.", date=on,
+                 shares=shares, holder=to)
+    if entry.reversed_by is None:
+        return said
+    return joined(" ", [said, _("Reversed on %(date)s, it still came after the table.",
+                                date=day(entry.reversed_by.on_date))])
+
+
+def founders_void_refusal(company: Company) -> str | None:
+    """Why the founders' table can't be voided whole (`Company.can_void_founders`), naming
+    what came after it, for the service's refusal and its page, which then offers no form;
+    None when it can be."""
+    table = company.founders_table()
+    if not table:
+        return _("%(name)s has no founders' table to void: record the cap table at "
+                 "incorporation.", name=company.name)
+    if company.standing_exits:
+        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+    later = company.after_founders()
+    if not later:
+        return None
+    return joined(" ", [
+        ngettext("The founders' table of %(date)s is voided whole only while nothing came "
+                 "after it, and the ledger has %(num)d entry after it:",
+                 "The founders' table of %(date)s is voided whole only while nothing came "
+                 "after it, and the ledger has %(num)d entries after it:", len(later),
+                 date=day(table[0].on_date)), *[described(e) for e in later],
+        _("Correct the table's lines one by one instead: each can be reversed, with a reason, "
+          "from the company's ledger.")])
+
+
 def void_founders(actor: User, company: Company, reason: str) -> list[ShareEntry]:
     """The founders' table, when nothing came after it, reversed on its own date: it never
     counted, and the cap table at incorporation can be entered again."""
     require_manager(actor)
     db.session.refresh(company, with_for_update=True)
     db.session.expire(company, ["entries", "exits"])
-    if not company.can_void_founders(actor):
-        raise Refused(_("Only a founders' table with nothing after it (no other date, transfer, "
-                        "round or exit) is voided whole: reverse the later entries first."))
+    if (said := founders_void_refusal(company)) is not None:
+        raise Refused(said)
     if not reason.strip():
         raise Invalid("reason", _("Say why the record is reversed."))
     standing = [e for e in company.entries if e.standing]

@@ -90,9 +90,8 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
             subscribed=cny(subscribed), amount=cny(amount)))
     if sum(1 for line in investors if line.lead) > 1:
         problems.add("investors", _("A round has one lead investor."))
-    problems.collect(services.check_holders, company,
-                     [(line.name, line.kind) for line in investors if line.name.strip()],
-                     "investors")
+    problems.collect(services.check_holders, company, [
+        (line.name, line.kind, line.field("name")) for line in investors if line.name.strip()])
     name = name.strip()
     # Unique among the rounds that stand (a reversed round frees its name), checked under the
     # company's lock so that two rounds of one name can't be recorded at once.
@@ -201,8 +200,8 @@ def _equity(company: Company, lines: list[EquityLine], on: date | None,
             problems.add(f"{line.of}_holder", _("Name the holder the shares are issued to."))
         elif shares > 0:
             given.append(line)
-            problems.collect(services.check_holders, company, [(line.name, line.kind)],
-                             f"{line.of}_holder")
+            problems.collect(services.check_holders, company,
+                             [(line.name, line.kind, f"{line.of}_holder")])
     if len(given) == 2 and given[0].name.strip() == given[1].name.strip():
         problems.add("team_holder", _("The institute and the contributors are two holders: "
                                       "name each."))

@@ -17,7 +17,7 @@ import enum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import User
@@ -49,6 +49,13 @@ HOLDER_TYPE_LABELS = {
     HolderType.INCENTIVE_POOL: _l("Incentive pool"),
 }
 
+# The types a company has one holder of: HQ, whose stake the portfolio adds up and to whom a
+# conversion issues its shares (`holder_names.new_holder_refusal` says so beside the field;
+# the index `uq_shareholders_one_hq` is the database's word, migration 0100). An incentive
+# pool is not: a company may keep several (a grant names the pool it comes from).
+ONE_PER_COMPANY = frozenset({HolderType.HQ})
+_HQ = text("kind = 'hq'")
+
 # The records a holder can be, by the column naming one (at most one is set).
 REFERENCES = {"hq_id": Headquarters, "institute_id": Institute, "enterprise_id": Enterprise,
               "partner_id": Partner, "user_id": User}
@@ -59,7 +66,9 @@ AT_MOST_ONE = " + ".join(f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
 class Shareholder(Base):
     __tablename__ = "shareholders"
     __table_args__ = (UniqueConstraint("company_id", "name"),
-                      CheckConstraint(AT_MOST_ONE, name="one_reference"))
+                      CheckConstraint(AT_MOST_ONE, name="one_reference"),
+                      Index("uq_shareholders_one_hq", "company_id", unique=True,
+                            sqlite_where=_HQ, postgresql_where=_HQ))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))

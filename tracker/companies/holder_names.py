@@ -8,6 +8,15 @@ or in English, compared as people's typing is compared (tracker/names.py: spaces
 forms and case aside), is that organisation when it is one only; a person's holding (the type
 R&D team) is the user of that name when there is one only. Migration 0092 linked the holders
 recorded before by the same rule. The forms offer these names (`offered`) and take any other.
+
+Some holders are one per company by nature (`ONE_PER_COMPANY`): HQ, whose stake the portfolio
+adds up (`holdings`) and to whom a conversion issues its shares. A name typed for a new holder
+of that type when the company has one already (or the same table names another) is refused,
+naming the holder to choose (`new_holder_refusal`), on every path that names holders: a
+founders' table, an issue, a transfer, a round's investors, an IP deal's holders, a conversion
+and the imports, which call the same services. HQ named with another type is refused too: it
+would be HQ's second holding. Migration 0100 merged the extra HQ holders recorded before and
+made the rule an index of the database (`uq_shareholders_one_hq`).
 """
 
 from __future__ import annotations
@@ -15,11 +24,14 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, literal, or_, select, union_all
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies.holder_models import REFERENCES, HolderType, Shareholder
+from tracker.companies.holder_models import ONE_PER_COMPANY, REFERENCES, HolderType, Shareholder
+from tracker.display.labels import label
+from tracker.errors import Problems, Refused
 from tracker.names import name_key, one_line
 from tracker.organisations.models import Enterprise, Headquarters, Institute
 from tracker.partners.models import Partner
@@ -76,11 +88,58 @@ def known(text: str, kind: HolderType) -> Known | None:
     return db.session.get(REFERENCES[column], row_id)
 
 
+def new_holder_refusal(company: Company, text: str, kind: HolderType, record: Known | None,
+                       named: list[tuple[str, Known | None]] = ()) -> str | None:
+    """Why `text`, of type `kind`, naming `record` (`known`), cannot be a new holder of
+    `company`, None when it can: HQ has the type HQ, and a type the company has one holder of
+    is that holder, the company's or the first one `named` before it in the same table
+    (`named`: the new holders of that type's names and records, in order)."""
+    if isinstance(record, Headquarters) and kind is not HolderType.HQ:
+        return _("%(name)s is HQ: a holder of the type %(kind)s, not %(other)s.",
+                 name=record.shown("name"), kind=label(HolderType.HQ), other=label(kind))
+    if kind not in ONE_PER_COMPANY:
+        return None
+    one = next((h.shown_name for h in company.holders if h.kind is kind), None)
+    if one is None:
+        one = next((n for n, r in named if name_key(n) == name_key(text)
+                    or (r is not None and r is record)), None)
+        if one is not None or not named:
+            return None
+        one = named[0][0].strip()
+    return _("%(holder)s is %(company)s's holder of the type %(kind)s, and a company has one: "
+             "name it instead of %(name)s.", holder=one, company=company.name, kind=label(kind),
+             name=one_line(text))
+
+
+def check_holders(company: Company, names: list[tuple[str, HolderType, str]]) -> None:
+    """Each holder named (name, type, the field naming it) keeps its type, and a new one may be
+    added (`new_holder_refusal`: one HQ holder per company, of the type HQ): every problem
+    beside its field, before anything is written. Every form and import that names holders
+    asks it, as the services they call do."""
+    problems = Problems()
+    kinds: dict[str, HolderType] = {}
+    named: dict[HolderType, list] = {}  # the new holders of each type, in order
+    for name, kind, field in names:
+        holder = find(company.holders, name)
+        has = holder.kind if holder else kinds.setdefault(name_key(name), kind)
+        if has is not kind:
+            problems.add(field, _("%(name)s is a holder of the type %(kind)s, not %(other)s.",
+                                  name=holder.shown_name if holder else name.strip(),
+                                  kind=label(has), other=label(kind)))
+        elif holder is None:
+            record = known(name, kind)
+            if said := new_holder_refusal(company, name, kind, record, named.get(kind, [])):
+                problems.add(field, said)
+            named.setdefault(kind, []).append((name, record))
+    problems.raise_any()
+
+
 def holder_for(company: Company, text: str, kind: HolderType,
                record: Known | None = None) -> Shareholder:
     """The company's holder `text` names, created if new: referring to the record it names when
     the app knows one (`record`, when the caller knows it: a grant's user, HQ converting), else
-    known by the name typed."""
+    known by the name typed. Never a second holder of a type a company has one of (the
+    services' checks said so beside the field first: this is the last word)."""
     holder = find(company.holders, text)
     if holder is not None:
         return holder
@@ -88,6 +147,8 @@ def holder_for(company: Company, text: str, kind: HolderType,
     holder = next((h for h in company.holders if record is not None and h.known is record),
                   None)
     if holder is None:
+        if (said := new_holder_refusal(company, text, kind, record)) is not None:
+            raise Refused(said)
         holder = Shareholder(name=one_line(text)[:200], kind=kind)
         if record is not None:
             setattr(holder, RELATIONSHIPS[type(record)], record)

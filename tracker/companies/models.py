@@ -182,15 +182,26 @@ class Company(Versioned, Base):
         """HQ admins and the investment committee record companies and their equity."""
         return user.has_role(Role.HQ_ADMIN, Role.INVESTMENT_COMMITTEE)
 
-    def can_void_founders(self, user: User) -> bool:
-        """A founders' table with nothing after it (no entry of a later date, even one since
-        reversed; no transfer, round or exit) is voided whole, to be entered again."""
+    def founders_table(self) -> list[ShareEntry]:
+        """The cap table at incorporation as it stands: the standing issues of the first date
+        a line stands on, outside any round (none once voided, until entered again)."""
         standing = [e for e in self.entries if e.standing]
-        return (Company.can_manage(user) and bool(standing) and not self.standing_exits
-                and not any(e.round_id for e in standing)
-                and all(e.kind is EntryKind.ISSUE and e.on_date == standing[0].on_date
-                        for e in standing)
-                and all(e.on_date <= standing[0].on_date for e in self.entries))
+        return [e for e in standing if e.on_date == standing[0].on_date
+                and e.kind is EntryKind.ISSUE and e.round_id is None] if standing else []
+
+    def after_founders(self) -> list[ShareEntry]:
+        """What keeps the founders' table from being voided whole: any entry of a later date
+        (even one since reversed: voiding would leave its shares without the table they came
+        from, for a while), a transfer or a round's shares of its date."""
+        table = self.founders_table()
+        return [e for e in self.entries if table and (e.on_date > table[0].on_date or (
+            e.standing and e.on_date == table[0].on_date and e not in table))]
+
+    def can_void_founders(self, user: User) -> bool:
+        """A founders' table with nothing after it and no exit is voided whole, to be entered
+        again (`corrections.founders_void_refusal` says why not)."""
+        return (Company.can_manage(user) and bool(self.founders_table())
+                and not self.standing_exits and not self.after_founders())
 
     @staticmethod
     def can_detach(user: User) -> bool:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from tracker import db, money
 from tracker.audit import services as audit
 from tracker.companies import holder_names, ledger, prerequisites
-from tracker.companies.holder_names import holder_for
+from tracker.companies.holder_names import check_holders, holder_for
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.lines import IssueLine, check_line
 from tracker.companies.models import (
@@ -36,10 +36,8 @@ from tracker.companies.models import (
 from tracker.companies.reversal_models import round_stands
 from tracker.dates import today
 from tracker.display.formatting import before_stop, day, number
-from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.incentives import reserve
-from tracker.names import name_key
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.projects.models import Project
@@ -201,18 +199,6 @@ def update_company(actor: User, company: Company, **values: Any) -> Company:
 # --- holders and the ledger ----------------------------------------------------------------------
 
 
-def check_holders(company: Company, names: list[tuple[str, HolderType]], field: str) -> None:
-    """A holder's name keeps its type: refuse before anything is written."""
-    kinds: dict[str, HolderType] = {}
-    for name, kind in names:
-        holder = holder_names.find(company.holders, name)
-        known = holder.kind if holder else kinds.setdefault(name_key(name), kind)
-        if known is not kind:
-            raise Invalid(field, _("%(name)s is a holder of the type %(kind)s, not %(other)s.",
-                                   name=holder.shown_name if holder else name.strip(),
-                                   kind=label(known), other=label(kind)))
-
-
 def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Decimal, on: date,
                 acquired_by: Acquisition, *, technology: str = "",
                 lock_up_until: date | None = None, round_id: int | None = None,
@@ -270,8 +256,8 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
             "Team holding at incorporation must be more than %(low)s%% and at most %(high)s%%: "
             "the team would hold %(team)s of %(total)s shares, %(pct)s%%.", low=low, high=high,
             team=number(team), total=number(total_shares), pct=money.percent(team, total_shares)))
-    problems.collect(check_holders, company, [(line.name, line.kind) for line in lines],
-                     "holdings")
+    problems.collect(check_holders, company, [(line.name, line.kind,
+                                                line.field("holdings", "name")) for line in lines])
     problems.raise_any()
     for line in lines:
         issue_entry(actor, company, holder_for(company, line.name, line.kind), line.shares, on,
@@ -311,7 +297,7 @@ def issue_shares(actor: User, company: Company, line: IssueLine, on: date,
     check_line(line, "", problems)
     problems.collect(_check_lock_up, line.name, on, line.lock_up_until, "lock_up_until")
     if "name" not in problems:
-        problems.collect(check_holders, company, [(line.name, line.kind)], "name")
+        problems.collect(check_holders, company, [(line.name, line.kind, "name")])
     problems.raise_any()
     holder = holder_for(company, line.name, line.kind)
     entry = issue_entry(actor, company, holder, line.shares, on, line.acquired_by,
@@ -337,7 +323,7 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
     if holder_names.find([source], name) is source:
         problems.add("name", _("A holder does not transfer shares to itself."))
     else:
-        problems.collect(check_holders, company, [(name, kind)], "name")
+        problems.collect(check_holders, company, [(name, kind, "name")])
     # What the holder may give is read on the date: only with a sound date, holder and number.
     if not any(field in problems for field in ("on_date", "from_holder_id", "shares")):
         held = ledger.lowest_balance_from(company, source.id, on)

@@ -360,9 +360,11 @@ def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def void_founders(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
-    form = ReasonForm()
-    facts = [(e.to_holder.shown_name, number(e.shares)) for e in company.entries if e.standing]
+    company = load_company(company_id, manage=True)  # who may void it, before its state
+    offered(corrections.founders_void_refusal(company), _to_company(company))
+    form, table = ReasonForm(), company.founders_table()  # what the voiding reverses
+    facts = [(_("Company"), company.name), (_("Incorporated on"), day(table[0].on_date)),
+             *[(e.to_holder.shown_name, number(e.shares)) for e in table]]
     return submit(form, lambda: corrections.void_founders(_user(), company,
                                                           form.reason.data or ""),
                   _("The founders' table is voided: record it again."), _to_company(company),

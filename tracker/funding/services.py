@@ -315,7 +315,7 @@ def convert(actor: User, agreement: FundingAgreement, financing: FinancingRound)
     # HQ's holding, referring to HQ (named in the reader's language), not its name copied.
     hq = next((h for h in company.holders if h.kind is HolderType.HQ), None)
     hq_name = hq.name if hq is not None else agreement.project.hq.name
-    companies.check_holders(company, [(hq_name, HolderType.HQ)], "round_id")
+    companies.check_holders(company, [(hq_name, HolderType.HQ, "round_id")])
     holder = companies.holder_for(company, hq_name, HolderType.HQ, agreement.project.hq)
     entry = companies.issue_entry(
         actor, company, holder, computed.shares,

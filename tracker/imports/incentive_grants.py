@@ -50,6 +50,9 @@ from tracker.organisations import uscc
 GRANTED = ("pool_id", "user_id", "person_name", "kind", "shares", "exercise_price",
            "granted_on")
 FIELDS = (*GRANTED, *services.EDITABLE)
+# The grant form's fields the file gives in a column of another name: a problem the service
+# finds with one is said in that column.
+COLUMN_OF = {"pool_id": "pool", "user_id": "person", "person_name": "person"}
 
 
 def company_named(text: str) -> Company | None:
@@ -199,8 +202,12 @@ class IncentiveGrants(Adapter):
         if obj is None:
             _not_redated(company, values)
             user_id = values.pop("user_id")
-            record = services.grant(actor, company, user=db.session.get(User, user_id)
-                                    if user_id else None, **values)
+            try:
+                record = services.grant(actor, company, user=db.session.get(User, user_id)
+                                        if user_id else None, **values)
+            except Invalid as error:
+                (field, said), *more = error.renamed(lambda f: COLUMN_OF.get(f, f))
+                raise Invalid(field, said, more) from None
         else:
             record = obj
             changed = [f for f in GRANTED if values[f] != self.current(obj)[f]]
@@ -208,7 +215,7 @@ class IncentiveGrants(Adapter):
                 problems = Problems()
                 for field in changed:
                     problems.add(grant_columns.INCENTIVE_GRANTS.column(
-                        "pool" if field == "pool_id" else field).key, _(
+                        COLUMN_OF.get(field, field)).key, _(
                         "The grant is recorded as granted: an import corrects its vesting "
                         "terms, lock-up, exercise window and note, as its correction page "
                         "does, not what was granted."))

@@ -183,9 +183,9 @@ def grant(actor: User, company: Company, **values: Any) -> IncentiveGrant:
         problems.add("user_id", _("%(name)s cannot be granted equity: external experts, "
                                   "enterprise contacts, HQ admins and closed accounts are not "
                                   "grantees.", name=user.name))
-    elif (other := holder_names.find(company.holders, name)) and other.kind is not HolderType.TEAM:
-        problems.add("person_name", _("%(name)s is already a holder of another type (a fund or a "
-                                      "company): give the person's own name.", name=name))
+    else:  # a holding of the type team, never HQ's (`holder_names.check_holders`)
+        problems.collect(holder_names.check_holders, company,
+                         [(name, HolderType.TEAM, "person_name")])
     try:
         kind = GrantKind(values.get("kind"))
     except ValueError:
