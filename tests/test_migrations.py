@@ -468,15 +468,14 @@ def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(demo_database)
     assert all(n == list(range(1, len(n) + 1)) for n in numbers.values())
 
 
-def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(migrated_database):
+def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(demo_database):
     """HQ holders a company got twice before 0100 ("JITRI HQ" typed with the type HQ) are
     merged into the one referring to HQ, their entries with them: HQ's shares stay what they
     were; two different headquarters stop the upgrade, named; then the index refuses a second
     HQ holder; the downgrade drops the index only (issue 9)."""
-    config = alembic_config(migrated_database)
-    seed_demo(migrated_database)  # a spin-off whose HQ holder is HQ itself
+    config = alembic_config(demo_database)  # a spin-off whose HQ holder is HQ itself
     command.downgrade(config, "0099")
-    engine = make_engine(migrated_database)
+    engine = make_engine(demo_database)
     hq_shares = ("SELECT sum(CASE WHEN t.kind = 'hq' THEN e.shares ELSE 0 END) - "
                  "sum(CASE WHEN f.kind = 'hq' THEN e.shares ELSE 0 END) FROM share_entries e "
                  "JOIN shareholders t ON t.id = e.to_holder_id "
