@@ -120,6 +120,25 @@ def check_new_line(project: Project, name: str) -> str:
     return name
 
 
+def short_of(source: BudgetLine, amount: Decimal) -> str | None:
+    """What a line holding less than `amount` says (None when it holds enough): when the move
+    is asked, beside its amount, and again when it is applied (HQ may approve it after the
+    line gave money elsewhere)."""
+    if amount <= source.amount:
+        return None
+    return _("Line “%(line)s” holds %(amount)s: it cannot give more.",
+             line=source.name, amount=money(source.amount))
+
+
+def over_total(project: Project, total: Decimal) -> str | None:
+    """What a total below the project's budget lines says (None when they fit in it): when
+    the total is asked, beside it, and again when it is applied."""
+    if total >= project.budget_allocated:
+        return None
+    return _("The budget lines add up to %(lines)s, more than the total of %(total)s.",
+             lines=money(project.budget_allocated), total=money(total))
+
+
 def apply_budget_move(project: Project, params: dict) -> None:
     """Checked again when applied (HQ may approve long after): the source still holds the
     amount, and a new line is created only if none of its name appeared meanwhile."""
@@ -130,9 +149,8 @@ def apply_budget_move(project: Project, params: dict) -> None:
     else:
         target = line_of(project, params["to_line_id"], "to_line_id")
     amount = Decimal(params["amount"])
-    if amount > source.amount:
-        raise Refused(_("Line “%(line)s” holds %(amount)s: it cannot give more.",
-                        line=source.name, amount=money(source.amount)))
+    if short := short_of(source, amount):
+        raise Refused(short)
     if target.category_id is not None:  # checked again: the plan may have moved meanwhile
         problems = Problems()
         check_cap_after_move(project, source, target, amount, problems)
@@ -146,10 +164,8 @@ def apply_budget_move(project: Project, params: dict) -> None:
 
 def apply_budget_total(project: Project, params: dict) -> None:
     total = Decimal(params["budget_total"])
-    if total < project.budget_allocated:
-        raise Refused(_("The budget lines add up to %(lines)s, more than a total of %(total)s: "
-                        "move money out of them first.",
-                        lines=money(project.budget_allocated), total=money(total)))
+    if over := over_total(project, total):
+        raise Refused(over)
     project.budget_total = total
 
 

@@ -29,7 +29,6 @@ from tracker.audit import services as audit
 from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import today
-from tracker.display.formatting import money
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.money import cents
@@ -149,9 +148,8 @@ def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id:
         problems.add("to_line_id", _("Choose another line than the one the money leaves."))
     if amount <= 0 or cents(amount) != amount:
         problems.add("amount", _("Give an amount of more than zero, in yuan and fen."))
-    elif source is not None and amount > source.amount:
-        problems.add("amount", _("Line “%(line)s” holds %(amount)s: it cannot give more.",
-                                 line=source.name, amount=money(source.amount)))
+    elif source is not None and (short := plan.short_of(source, amount)):
+        problems.add("amount", short)
     elif source is not None and target is not None and "to_line_id" not in problems:
         plan.check_cap_after_move(project, source, target, amount, problems)
     problems.raise_any()
@@ -183,10 +181,8 @@ def change_total(actor: User, project: Project, *, budget_total: Decimal,
         raise Invalid("budget_total", _("Give an amount of zero or more, in yuan and fen."))
     if budget_total == project.budget_total:
         raise Invalid("budget_total", _("This is the current total."))
-    if budget_total < project.budget_allocated:
-        raise Invalid("budget_total", _(
-            "The budget lines add up to %(lines)s, more than the total of %(total)s.",
-            lines=money(project.budget_allocated), total=money(budget_total)))
+    if over := plan.over_total(project, budget_total):
+        raise Invalid("budget_total", over)
     return _open(actor, project, ChangeKind.BUDGET_TOTAL, reason,
                  {"budget_total": f"{budget_total:.2f}"},
                  {"budget_total": f"{project.budget_total:.2f}"},
