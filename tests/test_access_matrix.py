@@ -281,6 +281,9 @@ ACCESS: dict[str, dict[str, str]] = {
     # TrlRecord.can_correct / can_withdraw: the PM who runs the project (nothing decided since).
     **{endpoint: {"GET": f"pm: 200; {on_project('pm')}", "POST": on_project("pm")}
        for endpoint in ("trl.correct", "trl.withdraw")},
+    # Deliverable.can_correct: the project's PM (until its gate's review is requested).
+    "gates.correct_deliverable": {"GET": f"pm: 200; {on_project('pm')}",
+                                  "POST": on_project("pm")},
     "projects.resume": {"POST": on_project("admin")},  # Project.can_decide_hold
     "projects.terminate": {"POST": on_project("admin")},
     "changes.change": {"POST": on_project("pm")},  # the PM asks; HQ decides

@@ -45,6 +45,7 @@ from tracker.funding.conversion_models import Conversion
 from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.decision_models import GateDecision
+from tracker.gates.models import Deliverable
 from tracker.imports.models import ImportRun, ImportState
 from tracker.incentives import reversals as incentive_reversals
 from tracker.incentives.models import OptionExercise
@@ -300,6 +301,7 @@ STATES: dict[str, Callable[[], None]] = {
         _admin(), _get(IncomeReceipt, "receipt_id"), today(), "Booked twice"),
     "transfers.reverse_report": lambda: deal_corrections.reverse_report(
         _admin(), _get(RoyaltyReport, "report_id"), today(), "Booked twice"),
+    "gates.correct_deliverable": lambda: _void(Deliverable, "deliverable_id"),
     "trl.correct": lambda: _void(TrlRecord, "trl_id"),
     "trl.withdraw": lambda: _void(TrlRecord, "trl_id"),
 }

@@ -289,9 +289,12 @@ def build() -> World:
     db.session.add(expert)
     # The TRL the PM recorded since gate 1: theirs to correct or withdraw (nothing decided since).
     trl_record = trl.record_trl(pm, project, 4, "Bench test at 100 h")
+    # One of gate 2's deliverables, uploaded before gate 2 is requested: theirs to correct.
+    deliverable_2 = gates.upload_deliverable(pm, project, 2, "研究报告", io.BytesIO(PDF),
+                                             "research-report.pdf")
     _commit()
     world.ids = dict(
-        trl_id=trl_record.id, update_id=submitted.updates[0].id,
+        trl_id=trl_record.id, deliverable_id=deliverable_2.id, update_id=submitted.updates[0].id,
         interview_id=pm_record.interviews[0].id,
         expert_id=expert.id, record_id=pm_record.id, team_id=pm_team.id,
         achievement_id=achievement.id,

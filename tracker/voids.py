@@ -50,7 +50,7 @@ def void_whole() -> CheckConstraint:
 # agreement"): a word, the mechanism is the same.
 WITHDRAWN = frozenset({"trl_records", "progress_updates", "evidence", "assessment_evidence",
                        "assessment_evidence_files", "pm_interviews", "achievements",
-                       "ip_rights"})
+                       "ip_rights", "deliverables"})
 
 
 class Voidable:

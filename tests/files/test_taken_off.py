@@ -40,6 +40,8 @@ from tracker.contracts import services as contracts
 from tracker.db import Base
 from tracker.errors import Invalid
 from tracker.files.models import StoredFile
+from tracker.gates import services as gates
+from tracker.gates.models import Deliverable, GateTemplate
 from tracker.milestones import services as milestones
 from tracker.projects import trl
 from tracker.projects.lifecycle import Phase
@@ -69,6 +71,10 @@ class Made:
     content: bytes  # the wrong file's bytes, downloaded back after it is taken off
     shows: Callable[[], set[int]]  # the ids of the files the record shows as its own now
     freeze: Callable[[], str]  # makes something rely on the record; a piece of the refusal
+    # Sent again once the file is off: 400 when the record stands with nothing left to take
+    # off; 409 when taking it off withdrew the record whole (a deliverable), as for any
+    # withdrawn record, the input kept above the refusal.
+    again: int = 400
 
 
 def _trl() -> Made:
@@ -155,12 +161,33 @@ def _certificate() -> Made:
                                           .certificate_id] if f}, freeze)
 
 
+def _deliverable() -> Made:
+    project = make_project()
+    name = db.session.query(GateTemplate).filter_by(gate=1).one().required_deliverables[0]
+    deliverable = gates.upload_deliverable(project.pm, project, 1, name, io.BytesIO(PDF),
+                                           "wrong-proposal.pdf")
+    _commit()
+
+    def freeze() -> str:
+        helpers.submit(project)  # gate 1's review requested with it
+        return "review was requested with this deliverable"
+
+    return Made(project.pm, deliverable, deliverable.file_id,
+                f"/deliverables/{deliverable.id}/correct", {"remove_file": "y"},
+                f"/files/{deliverable.file_id}", f"/history/deliverables/{deliverable.id}",
+                make_user(Role.PROJECT_MANAGER), PDF,
+                lambda: {d.file_id for d in db.session.scalars(select(Deliverable).where(
+                    Deliverable.project_id == project.id, Deliverable.standing()))}, freeze,
+                409)
+
+
 # The column that attaches the file -> how to make a record holding a wrong one.
 ROWS: dict[str, Callable[[dict], Made]] = {
     "trl_records.file_id": lambda w: _trl(),
     "evidence.file_id": lambda w: _post(),
     "assessment_evidence_files.file_id": _assessment_evidence,
     "research_contracts.certificate_id": lambda w: _certificate(),
+    "deliverables.file_id": lambda w: _deliverable(),
 }
 
 # The columns whose file a correction does not take off, and why.
@@ -169,8 +196,6 @@ NOT_TAKEN_OFF = {
                               "by a tick on the post's form before it is posted",
     "official_documents.file_id": "the document is the file the tracker generated from the "
                                   "record; never edited, issued again with the next number",
-    "deliverables.file_id": "NOT DONE: a deliverable is replaced by uploading the gate's "
-                            "deliverable again (the latest counts), without a reason",
     "report_submissions.file_id": "NOT DONE: a report is replaced by a corrected file with "
                                   "the reason (both stay); not taken off without a new one",
     "partner_agreements.file_id": "NOT DONE: replaced by editing the agreement, without a "
@@ -207,7 +232,7 @@ def test_a_wrong_file_is_taken_off_with_the_reason_and_stays_for_its_readers(
     # a second time: nothing left to take off, so nothing changes (refused, its input kept)
     again = post(client, made.correct, {**tab(client, made.correct), **made.fields,
                                         "reason": REASON})
-    assert again.status_code == 400
+    assert again.status_code == made.again
     downloaded = client.get(made.download)  # the file stays, for who could read it
     assert downloaded.status_code == 200 and downloaded.data == made.content
     history = client.get(made.history).get_data(as_text=True)
@@ -301,3 +326,51 @@ def test_a_wrong_voucher_goes_with_its_entrys_reversal(client):
     post(client, "/logout")
     login(client, make_user(Role.PROJECT_MANAGER))
     assert client.get(f"/files/{wrong.voucher_id}").status_code in (403, 404)
+
+
+def test_a_deliverable_is_replaced_with_the_reason_never_silently(client):
+    """Uploading a deliverable again is refused, pointing to its correction (the latest no
+    longer silently counts); the correction replaces its file with the reason, the history
+    linking the old file and the new for the project's readers only; one taken off counts for
+    its gate no more, and the right one is uploaded for it."""
+    project = make_project()
+    template = db.session.query(GateTemplate).filter_by(gate=1).one()
+    name = template.required_deliverables[0]
+    deliverable = gates.upload_deliverable(project.pm, project, 1, name, io.BytesIO(PDF),
+                                           "wrong-proposal.pdf")
+    _commit()
+    with pytest.raises(Invalid, match="wrong-proposal.pdf is uploaded for it already"):
+        gates.upload_deliverable(project.pm, project, 1, name, io.BytesIO(PDF), "v2.pdf")
+    db.session.rollback()
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    path = f"/deliverables/{deliverable.id}/correct"
+    assert path in page
+    wrong = deliverable.file_id
+    done = post(client, path, {**tab(client, path), "reason": REASON,
+                               "file": (io.BytesIO(PDF), "proposal.pdf")},
+                content_type="multipart/form-data")
+    assert done.status_code == 302, done.get_data(as_text=True)
+    db.session.expire_all()
+    right = db.session.get(Deliverable, deliverable.id).file_id
+    assert right != wrong and db.session.get(StoredFile, right).original_name == "proposal.pdf"
+    record = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "deliverable.correct"))
+    assert record.changes["file_id"] == [wrong, right]
+    assert record.changes["reason"] == [None, REASON]
+    history = client.get(f"/history/deliverables/{deliverable.id}").get_data(as_text=True)
+    assert "Deliverable file" in history and REASON in history
+    assert f'href="/files/{wrong}"' in history and f'href="/files/{right}"' in history
+    post(client, "/logout")
+    login(client, make_user(Role.PROJECT_MANAGER))  # no reader of the project
+    assert client.get(f"/history/deliverables/{deliverable.id}").status_code == 404
+    assert client.get(f"/files/{wrong}").status_code in (403, 404)
+    post(client, "/logout")
+    login(client, project.pm)
+    taken = post(client, path, {**tab(client, path), "reason": REASON, "remove_file": "y"})
+    assert taken.status_code == 302, taken.get_data(as_text=True)
+    assert template.deliverable_shown(name) in (gates.missing_deliverables(project, 1) or "")
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert REASON in page and path not in page  # listed, marked, no longer corrected
+    helpers.upload_deliverables(project, 1)
+    assert gates.missing_deliverables(project, 1) is None

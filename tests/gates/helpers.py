@@ -10,7 +10,7 @@ from tests.factories import _commit, make_user, submit_endorsed
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
-from tracker.gates import decisions
+from tracker.gates import decisions, deliverables
 from tracker.gates import services as gates
 from tracker.gates.models import CriterionKind, GateReview, GateTemplate, Outcome, Recommendation
 
@@ -20,7 +20,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 def upload_deliverables(project, gate: int) -> None:
     template = db.session.query(GateTemplate).filter_by(gate=gate).one()
     for name in template.required_deliverables:
-        gates.upload_deliverable(project.pm, project, gate, name, io.BytesIO(PDF), f"{name}.pdf")
+        if deliverables.unreviewed(project, gate, name) is None:  # one waits already
+            gates.upload_deliverable(project.pm, project, gate, name, io.BytesIO(PDF),
+                                     f"{name}.pdf")
     _commit()
 
 

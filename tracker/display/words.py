@@ -41,6 +41,8 @@ ACTIONS = {
     "condition.return": _l("Condition returned"),
     "condition.supersede": _l("Condition superseded"),
     "deliverable.upload": _l("Deliverable uploaded"),
+    "deliverable.correct": _l("Deliverable corrected"),
+    "deliverable.withdraw": _l("Deliverable taken off"),
     "gate.correct": _l("Gate decision corrected"),
     "gate.decide": _l("Gate decision recorded"),
     "gate.declare": _l("Conflict of interest declared"),

@@ -1,6 +1,7 @@
 """An evaluator's pages to correct their own scorecard or declaration (`tracker.gates
 .corrections`), on the gates blueprint: offered while the panel has not decided, refused
-before the form (409, linking back to the review) otherwise."""
+before the form (409, linking back to the review) otherwise; and the PM's page to correct a
+deliverable uploaded wrong (`tracker.gates.deliverables`) until its review is requested."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tracker import db
 from tracker.accounts.models import User
+from tracker.display.formatting import instant
 from tracker.display.labels import label
-from tracker.gates import corrections
+from tracker.gates import corrections, deliverables
 from tracker.gates.correction_models import declaration_refusal, scores_refusal
-from tracker.gates.models import GateReview, PanelMember
+from tracker.gates.models import Deliverable, GateReview, PanelMember
 from tracker.gates.review_forms import DeclarationCorrectionForm, scorecard_form
+from tracker.gates.services import deliverable_name
 from tracker.gates.views import bp, load_review, scorecard_given
+from tracker.projects.forms import DeliverableCorrectionForm
 from tracker.web.actions import submit
-from tracker.web.corrections import offered
+from tracker.web.corrections import correctable, offered
 
 
 def _user() -> User:
@@ -80,3 +85,32 @@ def correct_declaration(review_id: int) -> str | Response | tuple[str, int]:
                 "panel's weighted score, and HQ is told. Declaring none lets you read the "
                 "material and score, unless you have a stake in the project.")),
         record=member)
+
+
+def _deliverables_of(deliverable: Deliverable) -> str:
+    return url_for("projects.show", project_id=deliverable.project_id) + "#deliverables"
+
+
+@bp.route("/deliverables/<int:deliverable_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct_deliverable(deliverable_id: int) -> Response | str | tuple[str, int]:
+    deliverable = correctable(db.session.get(Deliverable, deliverable_id),
+                              Deliverable.can_correct, deliverables.refusal, _user(),
+                              _deliverables_of)
+    form = DeliverableCorrectionForm()
+    back = _deliverables_of(deliverable)
+    facts = [(_("Project"), deliverable.project.title), (_("Gate"), str(deliverable.gate)),
+             (_("Deliverable"), deliverable_name(deliverable)),
+             (_("Deliverable file"), deliverable.file.original_name),
+             (_("Uploaded"), instant(deliverable.uploaded_at))]
+    return submit(form, lambda: deliverables.correct_deliverable(
+                      _user(), deliverable, upload=form.upload(),
+                      take_off=bool(form.remove_file.data), reason=form.reason.data),
+                  _("Deliverable corrected."), back,
+                  lambda: render_template(
+                      "corrections/correct.html", form=form, back=back, facts=facts,
+                      title=_("Correct a deliverable"), button=_("Correct the deliverable"),
+                      explanation=_("A new file replaces the deliverable's, or the "
+                                    "deliverable is taken off and the gate asks for it "
+                                    "again. The file it held stays in its history, for the "
+                                    "project's readers; the reason is shown beside it.")))

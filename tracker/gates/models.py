@@ -47,6 +47,7 @@ from tracker.gates.decision_models import (  # noqa: F401  (re-exported: one pla
     outcomes_at,
 )
 from tracker.projects.lifecycle import GATE_PHASE, Phase
+from tracker.voids import Voidable, void_whole
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -350,10 +351,14 @@ class Score(Base):
     criterion: Mapped[ReviewCriterion] = relationship()
 
 
-class Deliverable(Base):
-    """A document the PM uploaded for a gate's required deliverable."""
+class Deliverable(Voidable, Base):
+    """A document the PM uploaded for a gate's required deliverable. Until its gate's review
+    is requested the PM corrects it, with the reason: its file replaced, or the deliverable
+    taken off (`Voidable`: it stays, marked, and counts for its gate no more); then the panel
+    reads it as it is (`tracker.gates.deliverables`)."""
 
     __tablename__ = "deliverables"
+    __table_args__ = (void_whole(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
@@ -365,3 +370,11 @@ class Deliverable(Base):
 
     file: Mapped[StoredFile] = relationship()
     review: Mapped[GateReview | None] = relationship(back_populates="deliverables")
+    project: Mapped[Project] = relationship(viewonly=True)
+
+    def can_view(self, user: User) -> bool:
+        return self.project.can_view(user)
+
+    def can_correct(self, user: User) -> bool:
+        """Its project's PM, who uploads it (whether it may still be: `deliverables.refusal`)."""
+        return user.id == self.project.pm_id

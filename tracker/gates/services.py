@@ -26,7 +26,7 @@ from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.experts import panels, recusal
 from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
 from tracker.files import services as files
-from tracker.gates import scorecards
+from tracker.gates import deliverables, scorecards
 from tracker.gates.decision_models import not_open
 from tracker.gates.models import (
     UNDER_WAY,
@@ -84,9 +84,10 @@ def missing_deliverables(project: Project, gate: int,
         return _("Gate %(n)d has not been configured yet: ask an HQ admin.", n=gate)
     if deliverables is None:
         uploaded = set(db.session.scalars(select(Deliverable.name).where(
-            Deliverable.project_id == project.id, Deliverable.gate == gate)))
-    else:
-        uploaded = {d.name for d in deliverables if d.gate == gate}
+            Deliverable.project_id == project.id, Deliverable.gate == gate,
+            Deliverable.standing())))
+    else:  # one taken off counts no more
+        uploaded = {d.name for d in deliverables if d.gate == gate and not d.is_void}
     missing = [template.deliverable_shown(name) for name in template.required_deliverables
                if name not in uploaded]
     if missing:
@@ -147,6 +148,7 @@ def upload_deliverable(actor: User, project: Project, gate: int, name: str, stre
     template = template_for(gate)
     if name not in template.required_deliverables:
         raise Invalid("name", _("This gate does not ask for such a deliverable."))
+    deliverables.refuse_another(project, gate, name)  # one waits: corrected, with the reason
     stored = files.store(actor, stream, filename, field="file", project_id=project.id)
     deliverable = Deliverable(project_id=project.id, gate=gate, name=name, file_id=stored.id)
     db.session.add(deliverable)
@@ -182,8 +184,8 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
     db.session.flush()
     latest: dict[str, Deliverable] = {}
     for deliverable in db.session.scalars(select(Deliverable).where(
-            Deliverable.project_id == project.id, Deliverable.gate == gate)
-            .order_by(Deliverable.id)):
+            Deliverable.project_id == project.id, Deliverable.gate == gate,
+            Deliverable.standing()).order_by(Deliverable.id)):
         latest[deliverable.name] = deliverable
     for name in template.required_deliverables:
         deliverable = latest.get(name)

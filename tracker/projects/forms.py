@@ -149,10 +149,34 @@ class ProjectForm(OneTime, SeenVersion, Form):
         return super().show_error(invalid)
 
 
+def sent(field: FileField) -> tuple | None:
+    """A file field's file as (stream, name), or None when none was sent."""
+    data = field.data
+    return (data.stream, data.filename) if data and getattr(data, "filename", "") else None
+
+
 class UploadForm(OneTime, Form):
     name = SelectField(_l("Deliverable"), choices=[])
     file = FileField(_l("File"), validators=[DataRequired()],
                      description=_l("PDF, Word, Excel, PowerPoint, PNG, JPG or ZIP."))
+
+
+class DeliverableCorrectionForm(OneTime, Form):
+    """A deliverable uploaded wrong, before its gate's review is requested: its file replaced,
+    or the deliverable taken off, with the reason (`tracker.gates.deliverables`)."""
+
+    # "Deliverable file", as the deliverable's history names it.
+    file = FileField(_l("Deliverable file"), render_kw={"accept": ACCEPT},
+                     description=_l("Replaces the deliverable's file, which stays in its "
+                                    "history."))
+    remove_file = BooleanField(_l("Take the deliverable off"),
+                               description=_l("It was not this deliverable: the gate asks for "
+                                              "it again, and the file stays in its history."))
+    reason = reason_field()
+
+    def upload(self):
+        """The file as (stream, name), or None when none was sent."""
+        return sent(self.file)
 
 
 class ReasonForm(OneTime, Form):
@@ -167,8 +191,7 @@ class _TrlFields(Form):
 
     def upload(self):
         """The file as (stream, name), or None when none was sent."""
-        data = self.file.data
-        return (data.stream, data.filename) if data and getattr(data, "filename", "") else None
+        return sent(self.file)
 
 
 class TrlCorrectionForm(SeenVersion, OneTime, _TrlFields):

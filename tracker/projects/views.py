@@ -23,6 +23,7 @@ from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
+from tracker.gates import deliverables
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligation_queries
@@ -264,6 +265,8 @@ def project_page(project: Project, **forms) -> str:
         trl_form=forms.get("trl_form") or (
             TrlForm(id_prefix="trl") if project.can_manage_plan(user) else None),
         trl_correctable=trl.correctable(user, project), trl_corrected=trl.corrected_of(project),
+        deliverables_correctable={d.id for d in page.deliverables if d.can_correct(user)
+                                  and deliverables.refusal(d) is None},
         can_withdraw=project.can_withdraw(user),
         withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
         can_prepare=project.can_prepare(user),

@@ -1,0 +1,88 @@
+"""A gate deliverable uploaded wrong is corrected by the PM with the reason (issue 9 point 5,
+`tracker.files.attached`, the one mechanism for a record's file): its file replaced, the
+history showing "Deliverable file: old -> new", each a link for a reader who may open it; or
+the deliverable taken off (withdrawn, `Voidable`: it stays on the project's page, marked, and
+counts for its gate no more, so the gate asks for it again). Either way the file stays stored
+and readable only by the project's readers. Uploading the deliverable again does not replace
+it silently: the upload is refused, pointing here. Once the gate's review is requested the
+panel reads the deliverable as it was requested with, and it is refused, saying so.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import corrections, db, voids
+from tracker.accounts.models import User
+from tracker.display.formatting import on_day
+from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.files import attached
+from tracker.files import services as files
+from tracker.gates.models import Deliverable
+from tracker.projects.models import Project
+
+
+def unreviewed(project: Project, gate: int, name: str) -> Deliverable | None:
+    """The standing deliverable `name` of `project`'s `gate` that no review has read yet: what
+    a second upload of it would replace (one read once a review did is material for the next
+    review, uploaded anew)."""
+    return db.session.scalar(
+        select(Deliverable).where(Deliverable.project_id == project.id,
+                                  Deliverable.gate == gate, Deliverable.name == name,
+                                  Deliverable.review_id.is_(None), Deliverable.standing())
+        .order_by(Deliverable.id.desc()).limit(1))
+
+
+def refuse_another(project: Project, gate: int, name: str) -> None:
+    """A second upload of a deliverable no review has read yet replaces nothing silently: it is
+    refused beside the deliverable's name, pointing to its correction."""
+    if (standing := unreviewed(project, gate, name)) is not None:
+        raise Invalid("name", _("%(file)s is uploaded for it already: replace it by correcting "
+                                "it, with the reason.", file=standing.file.original_name))
+
+
+def refusal(deliverable: Deliverable) -> str | None:
+    """Why `deliverable` can't be corrected, for the service's refusal and the form's page;
+    None when it can."""
+    if deliverable.project.is_read_only:
+        return _("This project is closed: nothing of it changes.")
+    if deliverable.review_id is not None:
+        return _("Gate %(n)d's review was requested with this deliverable: the panel reads it "
+                 "as it was requested with.", n=deliverable.gate)
+    if deliverable.is_void:
+        return taken_off(deliverable)
+    return None
+
+
+def taken_off(deliverable: Deliverable) -> str:
+    return _("This deliverable was taken off on %(on)s: upload the right file for it from the "
+             "project's page.", on=on_day(deliverable.voided_at))
+
+
+def correct_deliverable(actor: User, deliverable: Deliverable, *,
+                        upload: tuple[IO[bytes], str] | None, take_off: bool,
+                        reason: str | None) -> Deliverable:
+    """Replace the deliverable's file by `upload`, or take the deliverable off (`take_off`),
+    with `reason`."""
+    if not deliverable.can_correct(actor):
+        raise Forbidden()
+    if (said := refusal(deliverable)) is not None:
+        raise Refused(said)
+    if upload is None and not take_off:
+        raise corrections.unchanged()
+    problems = Problems()
+    if upload is not None:
+        problems.collect(files.check, upload[0], upload[1], "file")
+    reason = corrections.reason_of(problems, reason)
+    problems.raise_any()
+    if upload is None:
+        return voids.void(actor, deliverable, reason, "deliverable.withdraw")
+    attached.replace(actor, deliverable, "file_id", upload, False, "file",
+                     deliverable.project_id)
+    corrections.corrected(actor, "deliverable.correct", deliverable, reason)
+    db.session.flush()
+    db.session.expire(deliverable, ["file"])  # the file its id now names
+    return deliverable
