@@ -196,8 +196,15 @@ NOT_TAKEN_OFF = {
                               "by a tick on the post's form before it is posted",
     "official_documents.file_id": "the document is the file the tracker generated from the "
                                   "record; never edited, issued again with the next number",
-    "report_submissions.file_id": "NOT DONE: a report is replaced by a corrected file with "
-                                  "the reason (both stay); not taken off without a new one",
+    # domain.md: an applicant withdraws (撤回) before the next level acts; a report's next
+    # level is its recipient, whose reading no step of the tracker records.
+    "report_submissions.file_id": "no: a submission records a report that went to its "
+                                  "recipient (a funder, an enterprise, HQ), who reads it with "
+                                  "no step recorded here, so there is no 'before the next level "
+                                  "acts' to withdraw it in, and taking the file off would not "
+                                  "take the report back; a wrong file is replaced by the "
+                                  "corrected one with the reason, both kept "
+                                  "(tests/obligations/test_services.py)",
     "partner_agreements.file_id": "NOT DONE: replaced by editing the agreement, without a "
                                   "reason; not taken off",
     "spending_entries.voucher_id": "a ledger entry, never edited (point 5's rule for ledgers): "
