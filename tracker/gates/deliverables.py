@@ -22,6 +22,7 @@ from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.models import Deliverable
+from tracker.projects.closed import closed
 from tracker.projects.models import Project
 
 
@@ -48,7 +49,7 @@ def refusal(deliverable: Deliverable) -> str | None:
     """Why `deliverable` can't be corrected, for the service's refusal and the form's page;
     None when it can."""
     if deliverable.project.is_read_only:
-        return _("This project is closed: nothing of it changes.")
+        return closed(deliverable.project)
     if deliverable.review_id is not None:
         return _("Gate %(n)d's review was requested with this deliverable: the panel reads it "
                  "as it was requested with.", n=deliverable.gate)
