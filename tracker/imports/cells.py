@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -46,6 +47,21 @@ class CellError(ValueError):
     def __init__(self, message: str, column: str = "") -> None:
         super().__init__(message)
         self.column = column
+
+
+_AMOUNT = re.compile(r"[,，\s]")
+
+
+def amount(text: str, column: str) -> Decimal:
+    """An amount written in a cell (1,500,000 or 1500000.00); what it is not is said as the
+    forms' amount field says it (`tracker.web.fields.MoneyField`), beside its column."""
+    try:
+        value = Decimal(_AMOUNT.sub("", text))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise CellError(_("Enter an amount such as 1234567.89."), column)
+    return value
 
 
 # The cell errors of the row being read (`reading_row`), or None outside one.

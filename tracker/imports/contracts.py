@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
@@ -25,7 +25,7 @@ from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, not_a_date
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import columns, reversal_lines
+from tracker.imports import cells, columns, reversal_lines
 from tracker.imports.adapters import Adapter, _rows, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.reversal_lines import Reversal
@@ -35,13 +35,6 @@ from tracker.projects.models import Project
 FORM_FIELDS = ("number", "title", "enterprise_id", "type", "amount", "signed_on")
 _PARTS = re.compile(r"[;；\n]+")
 _AMOUNT = re.compile(r"[,，\s]")
-
-
-def _amount(text: str, column: str) -> Decimal:
-    try:
-        return Decimal(_AMOUNT.sub("", text))
-    except InvalidOperation:
-        raise CellError(_("Not an amount: %(value)s.", value=text), column) from None
 
 
 def _day(text: str, column: str) -> date:
@@ -84,7 +77,7 @@ def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:
                               "received and the amount, e.g. 1: 2024-07-05: 1000000."),
                             "payments")
         found.append((int(pieces[0]), _day(pieces[1], "payments"),
-                      _amount(pieces[2], "payments")))
+                      cells.amount(pieces[2], "payments")))
     return found
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -31,13 +31,6 @@ Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone titl
 Paid = tuple[int, date, Decimal, str]  # tranche number, paid on, amount, reference
 Outcome = tuple[AgreementOutcome, date, Decimal | None, str, str]
 CoPaid = tuple[str, date, Decimal, str]  # the co-funder's name, paid on, amount, reference
-
-
-def _amount(text: str, column: str) -> Decimal:
-    try:
-        return Decimal(_AMOUNT.sub("", text))
-    except InvalidOperation:
-        raise CellError(_("Not an amount: %(value)s.", value=text), column) from None
 
 
 def co_funders(text: str) -> list[tuple[str, str]]:
@@ -69,7 +62,7 @@ def tranches(text: str) -> list[Tranche]:
                               "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
                               "Pilot line."), "tranches")
         gate = _GATE.match(condition)
-        found.append((_amount(amount, "tranches"), int(gate.group(1)) if gate else None,
+        found.append((cells.amount(amount, "tranches"), int(gate.group(1)) if gate else None,
                       None if gate else condition))
     return found
 
