@@ -1,7 +1,7 @@
 """a gate deliverable uploaded by mistake is taken off with the reason
 
-Revision ID: 0100
-Revises: 0099
+Revision ID: 0101
+Revises: 0100
 Create Date: 2026-11-27 22:05:00
 
 Issue 9 point 5: a deliverable was replaced by uploading it again (the latest counted), with no
@@ -16,8 +16,8 @@ from alembic import op
 
 import tracker.db
 
-revision = '0100'
-down_revision = '0099'
+revision = '0101'
+down_revision = '0100'
 branch_labels = None
 depends_on = None
 
@@ -41,7 +41,7 @@ def downgrade() -> None:
         "SELECT count(*) FROM deliverables WHERE voided_at IS NOT NULL"))
     if taken_off:
         raise RuntimeError(f"deliverables holds {taken_off} deliverables taken off, "
-                           "which revision 0099 would count for their gate again: downgrade "
+                           "which revision 0100 would count for their gate again: downgrade "
                            "refused")
     with op.batch_alter_table('deliverables', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_deliverables_void_whole'), type_='check')
