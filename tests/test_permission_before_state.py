@@ -183,6 +183,12 @@ def _set(model, key: str, **values) -> Callable[[], None]:
     return setter
 
 
+def _paid_recorded() -> dict:
+    """The world's share entry with what was paid recorded already (`paid_refusal`)."""
+    _set(ShareEntry, "share_entry_id", paid=Decimal("1000000"))()
+    return {"entry_id": _world.ids["share_entry_id"]}
+
+
 def _decided() -> dict:
     """The world's gate review the panel decided (gate 1 of its project), in place of the one
     still open."""
@@ -237,6 +243,7 @@ STATES: dict[str, Callable[[], None]] = {
     "companies.new_ip_deal": _exited,
     "companies.new_round": _exited,
     "companies.record_exit": _exited,
+    "companies.record_paid": _paid_recorded,
     "companies.reverse_entry": lambda: {"entry_id": _get(ShareEntry, "share_entry_id").id},
     "companies.reverse_exit": lambda: company_corrections.reverse_exit(
         _admin(), _get(CompanyExit, "exit_id"), today(), "Entered by mistake"),

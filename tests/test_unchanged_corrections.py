@@ -46,7 +46,9 @@ from tracker.errors import Invalid
 from tracker.funding import amendments
 from tracker.gates import corrections as panel_corrections
 from tracker.gates import decisions
-from tracker.gates.models import Outcome
+from tracker.gates import deliverables as gate_deliverables
+from tracker.gates import services as gates
+from tracker.gates.models import GateTemplate, Outcome
 from tracker.milestones import posts
 from tracker.pms import interviews
 from tracker.pms import services as pms
@@ -219,6 +221,16 @@ def _user():
         staff_number="")
 
 
+def _deliverable():
+    project = make_project()
+    name = db.session.query(GateTemplate).filter_by(gate=1).one().required_deliverables[0]
+    deliverable = gates.upload_deliverable(project.pm, project, 1, name, io.BytesIO(PDF),
+                                           "proposal.pdf")
+    _commit()
+    return "deliverable.correct", lambda: gate_deliverables.correct_deliverable(
+        project.pm, deliverable, upload=None, take_off=False, reason="Typed it again")
+
+
 def _pm_team():
     admin, evaluator, director = make_user(Role.HQ_ADMIN), make_user(Role.EVALUATOR), make_user()
     lead = _network(admin, director, make_institute(director), evaluator)
@@ -230,7 +242,7 @@ def _pm_team():
 
 CASES = [_decision, _conditional_decision, _scores, _declaration, _agreement, _tranche,
          _outcome, _ip_deal, _contract, _instalment, _registration, _trl, _progress_post,
-         _interview, _evidence, _indicator, _user, _pm_team]
+         _interview, _evidence, _indicator, _user, _pm_team, _deliverable]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__.strip("_"))
@@ -284,6 +296,7 @@ def test_every_correction_service_is_in_the_table():
         "tracker/milestones/posts.py:correct_post",
         "tracker/pms/interviews.py:correct_interview",
         "tracker/assessment/corrections.py:correct_evidence",
+        "tracker/gates/deliverables.py:correct_deliverable",
     }
     assert len(found) > 10  # the walk found the services
     assert found - covered - NO_ROW == set()

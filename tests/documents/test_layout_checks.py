@@ -103,7 +103,7 @@ def test_the_task_agreement_names_the_team_led_by_the_pm_waiting_places_said(app
     text = " ".join(" ".join(_pages(_stored(services.issue(
         _admin(), DocumentKind.TASK_AGREEMENT, project, None, "zh_CN")))).split())
     assert f"{project.pm.name}（项目经理）" in text
-    assert "王小明 (研究员)" in text and "李华（待确认）" in text
+    assert "王小明（研究员）" in text and "李华（待确认）" in text
     alone = make_project(pm=make_user(Role.PROJECT_MANAGER, name="Solo PM"),
                          phase=Phase.CONTRACT_RESEARCH)
     english = " ".join(" ".join(_pages(_stored(services.issue(

@@ -63,9 +63,9 @@ def test_hq_withdraws_any_draft_but_no_one_withdraws_a_submitted_proposal():
     helpers.submit(submitted)
     admin = make_user(Role.HQ_ADMIN)
     projects.withdraw_draft(admin, draft)
-    with pytest.raises(Refused, match="Only a draft"):
+    with pytest.raises(Refused, match="only a draft is withdrawn"):
         projects.withdraw_draft(admin, submitted)
-    with pytest.raises(Refused, match="Only a draft"):
+    with pytest.raises(Refused, match="only a draft is withdrawn"):
         projects.withdraw_draft(submitted.pm, submitted)
 
 

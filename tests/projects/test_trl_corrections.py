@@ -213,7 +213,7 @@ def _with_file(client, project, name: str = "wrong-rig.pdf", note: str = "") -> 
     return project.trl_records[-1]
 
 
-@pytest.mark.parametrize("locale,label", [("en", "Evidence file"), ("zh_CN", "佐证文件")])
+@pytest.mark.parametrize("locale,label", [("en", "Evidence file: "), ("zh_CN", "佐证文件：")])
 def test_a_correction_replaces_the_file_and_the_history_links_the_old_and_the_new(
         client, locale, label):
     director = make_user()
@@ -248,7 +248,7 @@ def test_a_correction_replaces_the_file_and_the_history_links_the_old_and_the_ne
         _commit()
         login(client, reader)
         history = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
-        assert (f'{label}: <a href="/files/{old_id}">wrong-rig.pdf</a> → '
+        assert (f'{label}<a href="/files/{old_id}">wrong-rig.pdf</a> → '
                 f'<a href="/files/{new_id}">rig-B-report.pdf</a>') in history
         assert "Attached rig A&#39;s report by mistake" in history
         assert "file_id" not in history
