@@ -74,3 +74,27 @@ def test_the_address_is_kept_encrypted_shown_masked_and_never_audited(client, ap
     post(client, "/notifications/settings", form(channel="wecom", delivery="digest"))
     db.session.expire_all()
     assert db.session.scalars(select(NotificationSettings)).one().wecom_webhook == WECOM
+
+
+def test_settings_sent_as_they_were_say_no_change_and_write_no_record(client):
+    """The defaults sent by a user with no row yet, then the saved choices sent again: "No
+    change." and no audit record; a real change says "Saved." and writes one."""
+    login(client, make_user())
+
+    def records() -> int:
+        return len(db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "notification.settings")).all())
+
+    answer = post(client, "/notifications/settings", form(), follow_redirects=True)
+    assert "No change." in answer.get_data(as_text=True) and records() == 0
+    answer = post(client, "/notifications/settings", form(delivery="digest"),
+                  follow_redirects=True)
+    assert "Saved." in answer.get_data(as_text=True) and records() == 1
+    answer = post(client, "/notifications/settings", form(delivery="digest"),
+                  follow_redirects=True)
+    page = answer.get_data(as_text=True)
+    assert "No change." in page and "Saved." not in page and records() == 1
+    answer = post(client, "/notifications/settings",
+                  form(delivery="digest", rule_decision_recorded="in_app"),
+                  follow_redirects=True)
+    assert "Saved." in answer.get_data(as_text=True) and records() == 2

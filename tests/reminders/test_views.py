@@ -229,6 +229,28 @@ def test_reminders_of_reviews_cannot_be_turned_off(client):
     assert not opted_out & {"gate_scores", "milestone_review"}
 
 
+def test_preferences_sent_as_they_were_say_no_change_and_write_no_record(client):
+    """Every reminder wanted, as a digest: the defaults of a user with no row yet. Sent as
+    they are, they say "No change." and write no audit record; a change says "Saved."."""
+    login(client, make_user(Role.PROJECT_MANAGER))
+    everything = {"delivery": "digest", **{f"want_{name}": "y" for name, rule in RULES.items()
+                                          if rule.optional}}
+
+    def records() -> int:
+        return len(db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "reminder.preferences")).all())
+
+    page = post(client, "/reminders/preferences", everything,
+                follow_redirects=True).get_data(as_text=True)
+    assert "No change." in page and "Saved." not in page and records() == 0
+    page = post(client, "/reminders/preferences", {**everything, "delivery": "per_item"},
+                follow_redirects=True).get_data(as_text=True)
+    assert "Saved." in page and records() == 1
+    page = post(client, "/reminders/preferences", {**everything, "delivery": "per_item"},
+                follow_redirects=True).get_data(as_text=True)
+    assert "No change." in page and records() == 1
+
+
 def test_menu_items_by_role(client):
     login(client, make_user(Role.PROJECT_MANAGER))
     page = client.get("/").get_data(as_text=True)

@@ -113,6 +113,19 @@ def pending_changes(obj: Any) -> dict[str, list[Any]]:
     return changes
 
 
+def changes_from_defaults(obj: Any, default: Any) -> dict[str, list[Any]]:
+    """`pending_changes` of a user's row of choices, where a row not saved yet counts as the
+    defaults its page showed (`default`, an unsaved row of them): saving the defaults as they
+    were changes nothing, whether or not a row existed."""
+    changes, state = pending_changes(obj), inspect(obj)
+    if not (state.pending or state.transient):
+        return changes
+    columns = state.mapper.columns
+    return {key: pair for key, pair in changes.items()
+            if pair[1] != jsonable(getattr(default, key))
+            and not columns[key].primary_key and not columns[key].foreign_keys}
+
+
 def record(
     actor: User | None,
     action: str,

@@ -188,11 +188,13 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
                   time_zone: str | None, rules: dict[str, Channel | None],
                   wecom_webhook: str | None = None, dingtalk_webhook: str | None = None,
                   dingtalk_secret: str | None = None, remove_wecom: bool = False,
-                  remove_dingtalk: bool = False, wecom_user: str | None = None) -> None:
+                  remove_dingtalk: bool = False, wecom_user: str | None = None) -> bool:
     """The actor's own choices. An address or secret left empty keeps the one saved; a robot
     chosen for any rule must have its address, on a host of WEBHOOK_HOSTS; a WeCom
     application message, a server set up for it and the user's WeCom account ID. The audit
-    record says that an address changed, never what it is."""
+    record says that an address changed, never what it is. Returns whether anything changed:
+    choices saved as they were (the defaults, for a user with no row yet) write nothing, not
+    even an audit record."""
     choice = db.session.scalar(select(NotificationSettings).where(
         NotificationSettings.user_id == actor.id)) or NotificationSettings(user_id=actor.id)
     problems = Problems()
@@ -230,8 +232,7 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
     choice.digest = digest
     choice.digest_at = digest_at or choice.digest_at or DEFAULT_DIGEST_AT
     choice.time_zone = time_zone or None
-    changes = audit.pending_changes(choice)
-    db.session.add(choice)
+    changes = audit.changes_from_defaults(choice, settings_of_default(actor.id))
     kept = {c.rule: c for c in db.session.scalars(select(ChannelChoice).where(
         ChannelChoice.user_id == actor.id))}
     before = {rule: row.channel.value for rule, row in kept.items()}
@@ -248,10 +249,13 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
     after = {rule: c.value for rule, c in rules.items() if c is not None and rule in EVENTS}
     if after != before:
         changes["rule_channels"] = [_listed(before), _listed(after)]
+    if not changes:
+        return False
+    db.session.add(choice)
     db.session.flush()
-    if changes:
-        audit.record(actor, "notification.settings", choice, changes)
+    audit.record(actor, "notification.settings", choice, changes)
     db.session.flush()
+    return True
 
 
 def _listed(channels: dict[str, str]) -> str:

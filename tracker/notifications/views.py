@@ -18,7 +18,7 @@ from tracker.notifications import forms, webhooks, wecom_app
 from tracker.notifications import services as notices
 from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders.models import Channel, MessageKind, OutboxMessage
-from tracker.web.actions import press, submit
+from tracker.web.actions import press, saved_if_changed, submit
 from tracker.web.navigation import choice_arg, paginate
 
 bp = Blueprint("notifications", __name__)
@@ -107,4 +107,4 @@ def settings() -> str | Response | tuple[str, int]:
         dingtalk_secret=form.dingtalk_secret.data or None,
         remove_wecom=form.remove_wecom.data, remove_dingtalk=form.remove_dingtalk.data,
         wecom_user=form.wecom_user.data if "wecom_user" in form else None),
-        _("Saved."), url_for("notifications.settings"), lambda: _settings_page(form))
+        saved_if_changed, url_for("notifications.settings"), lambda: _settings_page(form))

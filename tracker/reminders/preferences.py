@@ -29,19 +29,20 @@ def opted_out_rules(user: User) -> set[str]:
         select(ReminderOptOut.rule).where(ReminderOptOut.user_id == user.id)))
 
 
-def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) -> None:
+def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) -> bool:
     """The actor's own choices: a digest or one message per item, and the optional rules they
-    do not want. Rules that may not be turned off are refused."""
+    do not want. Rules that may not be turned off are refused. Returns whether anything
+    changed: choices saved as they were (the defaults, for a user with no row yet) write
+    nothing, not even an audit record."""
     unknown = [name for name in opted_out if name not in RULES]
     mandatory = [name for name in opted_out if name in RULES and not RULES[name].optional]
     if unknown or mandatory:
         raise Invalid("opted_out", _("These reminders cannot be turned off."))
     preference = preferences_of(actor)
-    db.session.add(preference)
     preference.per_item = per_item
     # Read before the opt-outs' query flushes the row (and its history with it): a change of
     # delivery alone was audited nowhere.
-    changes = audit.pending_changes(preference)
+    changes = audit.changes_from_defaults(preference, ReminderPreference(per_item=False))
     before = opted_out_rules(actor)
     wanted = set(opted_out)
     for name in wanted - before:
@@ -52,9 +53,12 @@ def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) ->
             db.session.delete(row)
     if before != wanted:
         changes["opted_out"] = [sorted(before), sorted(wanted)]
+    if not changes:
+        return False
+    db.session.add(preference)
     db.session.flush()
-    if changes:
-        audit.record(actor, "reminder.preferences", preference, changes)
+    audit.record(actor, "reminder.preferences", preference, changes)
+    return True
 
 
 def regenerate_feed_token(actor: User) -> str:

@@ -32,7 +32,7 @@ from tracker.reminders.columns import OUTBOX_COLUMNS
 from tracker.reminders.mail import external_url
 from tracker.reminders.models import Channel, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
-from tracker.web.actions import press, submit
+from tracker.web.actions import press, saved_if_changed, submit
 from tracker.web.forms import Form
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
@@ -198,7 +198,7 @@ def preferences() -> Response | tuple[str, int]:
     form = _preferences_form(user)
     return submit(form, lambda: choices.save_preferences(user, form.delivery.data == "per_item",
                                                           forms.chosen_opt_outs(form)),
-                  _("Saved."), url_for("reminders.preferences"),
+                  saved_if_changed, url_for("reminders.preferences"),
                   lambda: _preferences_page(user, form))
 
 

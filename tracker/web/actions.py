@@ -119,6 +119,14 @@ def submit(form: Form, call: Callable[[], Any], done: OrFromResult[str | tuple[s
     return redirect(_given(to, result))
 
 
+def saved_if_changed(changed: bool) -> str:
+    """What a page of one's own choices (notification settings, reminder preferences) says
+    once sent: those forms are sent whole, changed or not, and a sending that changed nothing
+    says so rather than "Saved." (their services return whether anything changed, and write
+    no audit record when nothing did)."""
+    return _("Saved.") if changed else _("No change.")
+
+
 def _refused(form: Form, refused: Refused, page: Callable[[], str]) -> tuple[str, int]:
     """A refusal said above the page, the form shown again as the user filled it (409)."""
     form.failed = True
