@@ -1,7 +1,7 @@
 """A budget move and a new total are checked when asked and again when HQ approves them (the
-plan may have moved meanwhile), by one check each (`plan.short_of`, `plan.over_total`): the
+plan may have moved meanwhile), by one check each (`plan.short_of`, `budgets.lines_over_total`): the
 same message, in both languages, beside the field when asked and as the refusal when
-applied."""
+applied. The proposal's form says budget lines over its total through the same check."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 from flask_babel import force_locale
 
 from tests.changes.test_budget_and_plan import SIX_PCT, _move, _project
-from tests.factories import _commit, make_user
+from tests.conftest import login, post
+from tests.factories import _commit, install_gates, make_institute, make_user
+from tests.projects.test_views import _proposal
 from tracker.accounts.models import Role
 from tracker.changes import services
 from tracker.errors import Invalid, Refused
@@ -57,3 +59,21 @@ def test_a_total_below_the_lines_is_refused_when_asked_and_when_approved(app):
         services.decide(make_user(Role.HQ_ADMIN), request, True, "")
     assert str(applied.value) == ("The budget lines add up to CN¥2,600,000.00, more than the "
                                   "total of CN¥2,500,000.00.")
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", OVER),
+    ("zh_CN", "各预算科目合计 ¥2,000,000.00，超过预算总额 ¥1,500,000.00。")])
+def test_the_proposal_says_lines_over_its_total_as_a_change_of_the_total_does(
+        client, language, said):
+    """One check, one sentence: the proposal's lines over its total read as a new total
+    below the lines (above) does, in each language."""
+    install_gates()
+    institute = make_institute()
+    login(client, make_user(Role.PROJECT_MANAGER))
+    post(client, "/language", {"locale": language})
+    answer = post(client, "/projects/new", _proposal(
+        institute, budget_total="1,500,000", **{"budget_lines-0-amount": "1,200,000",
+                                                "budget_lines-1-amount": "800,000"}))
+    assert answer.status_code == 400
+    assert said in answer.get_data(as_text=True)

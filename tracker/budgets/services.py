@@ -30,6 +30,16 @@ CODE_MAX, NAME_MAX = 20, 100
 # --- a budget by a template -------------------------------------------------------------------
 
 
+def lines_over_total(allocated: Decimal, total: Decimal) -> str | None:
+    """What budget lines adding up to `allocated` say when they do not fit in the project's
+    `total` (None when they do): one rule, one sentence, for the proposal's form (beside its
+    lines) and for a change of the total or a plan applied (beside the total, or refused)."""
+    if allocated <= total:
+        return None
+    return _("The budget lines add up to %(lines)s, more than the total of %(total)s.",
+             lines=money(allocated), total=money(total))
+
+
 def rule_text(template: BudgetTemplate) -> str:
     """The template's cap on indirect costs, in words, as the forms show it beside the budget."""
     if template.indirect_rule is IndirectRule.NONE:

@@ -130,15 +130,6 @@ def short_of(source: BudgetLine, amount: Decimal) -> str | None:
              line=source.name, amount=money(source.amount))
 
 
-def over_total(project: Project, total: Decimal) -> str | None:
-    """What a total below the project's budget lines says (None when they fit in it): when
-    the total is asked, beside it, and again when it is applied."""
-    if total >= project.budget_allocated:
-        return None
-    return _("The budget lines add up to %(lines)s, more than the total of %(total)s.",
-             lines=money(project.budget_allocated), total=money(total))
-
-
 def apply_budget_move(project: Project, params: dict) -> None:
     """Checked again when applied (HQ may approve long after): the source still holds the
     amount, and a new line is created only if none of its name appeared meanwhile."""
@@ -164,7 +155,7 @@ def apply_budget_move(project: Project, params: dict) -> None:
 
 def apply_budget_total(project: Project, params: dict) -> None:
     total = Decimal(params["budget_total"])
-    if over := over_total(project, total):
+    if over := budgets.lines_over_total(project.budget_allocated, total):
         raise Refused(over)
     project.budget_total = total
 

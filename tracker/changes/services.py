@@ -26,6 +26,7 @@ from tracker.accounts.models import User
 from tracker.approvals import chain
 from tracker.approvals.models import ApprovalStep, RequestState, Subject
 from tracker.audit import services as audit
+from tracker.budgets import services as budgets
 from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import today
@@ -181,7 +182,7 @@ def change_total(actor: User, project: Project, *, budget_total: Decimal,
         raise Invalid("budget_total", _("Give an amount of zero or more, in yuan and fen."))
     if budget_total == project.budget_total:
         raise Invalid("budget_total", _("This is the current total."))
-    if over := plan.over_total(project, budget_total):
+    if over := budgets.lines_over_total(project.budget_allocated, budget_total):
         raise Invalid("budget_total", over)
     return _open(actor, project, ChangeKind.BUDGET_TOTAL, reason,
                  {"budget_total": f"{budget_total:.2f}"},

@@ -19,7 +19,7 @@ from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
-from tracker.display.formatting import day, money
+from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files.models import StoredFile
@@ -88,10 +88,9 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
     allocated = sum((amount for _, amount in budget_lines), Decimal("0"))
     if any(amount < 0 for _, amount in budget_lines):
         problems.add("budget_lines", _("A budget line cannot be negative."))
-    elif total is not None and allocated > total >= 0:
-        problems.add("budget_lines", _(
-            "The budget lines add up to %(lines)s, more than the total of %(total)s.",
-            lines=money(allocated), total=money(total)))
+    elif total is not None and total >= 0 and (over := budgets.lines_over_total(allocated,
+                                                                                 total)):
+        problems.add("budget_lines", over)
     template = budgets.proposal_template(values, project, problems)
     if template is not None:
         amounts = budgets.by_category(template, budget_lines, problems)
