@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import login, post
@@ -23,6 +24,7 @@ from tracker.audit.models import AuditRecord
 from tracker.changes import services as changes
 from tracker.changes.models import ChangeState
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates.models import GateReview
 from tracker.projects import services as projects
@@ -294,6 +296,39 @@ def test_a_waiting_signature_reminds_its_approver_through_a_real_scan(smtp):
     approvals.endorse(director, request, "")
     db.session.commit()
     assert approvals_waiting(Query(item_ids=[s.id for s in request.steps])) == []
+
+
+@pytest.mark.parametrize(("locale", "says"), [
+    ("en", ["The submission of project Draft 1 “{title}” of {institute}, made by {pm} on {on}",
+             "Draft 1 {title} · {institute} · submitted by {pm} · "]),
+    ("zh_CN", ["{institute} 的项目 草稿 1“{title}”由 {pm} 于 {on} 提交，正在研究所等待审批",
+               "草稿 1 {title} · {institute} · 由 {pm} 提交 · "])])
+def test_the_reminder_of_a_draft_names_it_its_institute_and_who_submitted_it_when(
+        smtp, client, locale, says):
+    """A proposal at the institute has no code yet: its reminder names it by its provisional
+    reference, with the institute, who submitted it and on what day, and links to it; the
+    director's home lists it by the same reference, with the institute and who submitted it."""
+    from tests.reminders.conftest import run_day, text_of
+
+    project, director = _draft()
+    project.code = None
+    director.email, director.locale = "zhang.wei@example.cn", locale
+    request = projects.submit_proposal(project.pm, project)
+    db.session.commit()
+    assert project.code is None and project.draft_number == 1
+    run_day(today() + timedelta(days=3))
+    [message] = [message for to, message in smtp.take() if director.email in to
+                 and ".approval_to_sign." not in message["Message-ID"]]
+    with force_locale(locale):
+        on = day(today())
+    text = text_of(message)
+    assert says[0].format(title=project.title, institute=project.institute.name,
+                          pm=project.pm.name, on=on) in text
+    assert f"/approvals/{request.id}" in text
+    login(client, director)
+    home = client.get("/").get_data(as_text=True)
+    assert says[1].format(title=project.title, institute=project.institute.name,
+                          pm=project.pm.name) in home
 
 
 def test_hq_configures_the_levels_on_their_page(client):

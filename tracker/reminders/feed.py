@@ -52,14 +52,15 @@ def calendar_for(user: User) -> bytes:
             due = item.due(ladder)
             title = item.shown_title()
             summary = _("%(what)s: %(title)s", what=rule.what, title=title)
-            if item.project and item.project not in title:
-                summary += aside(item.project)
+            reference = item.reference()  # a draft's provisional one, at the institute
+            if reference and reference not in title:
+                summary += aside(reference)
             # What is due and when, in the reader's words (as the reminder's subject says it),
             # then the page: at BASE_URL, never the address this request came in by.
             due_line = _("Due on %(date)s: %(what)s “%(title)s”", what=rule.what, title=title,
                          date=day(due))
-            if item.project and item.project not in title:
-                due_line += aside(item.project)
+            if reference and reference not in title:
+                due_line += aside(reference)
             url = external_url(item_path(item, adapter))
             calendar.add_component(Event.new(
                 uid=f"{rule.name}-{item.id}@{domain}",

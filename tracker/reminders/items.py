@@ -73,6 +73,12 @@ class Item:
     def shown_title(self) -> str:
         return in_reader_language(self.title, self.title_en)
 
+    def reference(self) -> str:
+        """The project's code, or a draft's provisional reference in the reader's language
+        (a proposal at the institute has no code yet: `Project.reference`)."""
+        number = self.extra.get("draft_number")
+        return self.project or (Project.reference_of(None, int(number)) if number else "")
+
     def due(self, ladder: Ladder) -> date:
         """When the work is due, in subjects and the calendar: the stored date, so page and
         e-mail agree even after the setting changed; else what the ladder counts."""
@@ -267,6 +273,15 @@ def _pending_changes(q: Query, *where, since: Any = None) -> list[Item]:
             for r in _rows(stmt)]
 
 
+def _submission(r: Any) -> dict[str, str]:
+    """What an approver needs to know a submission by, beside its title: the institute, who
+    submitted it and when, and a draft's provisional reference (a proposal at the institute
+    has no code yet)."""
+    return {"institute": r[10], **({"institute_en": r[11]} if r[11] else {}),
+            "submitted_by": r[12], "submitted_on": local_date(r[13]).isoformat(),
+            **({"draft_number": str(r[9])} if not r[4] and r[9] else {})}
+
+
 def approvals_waiting(q: Query) -> list[Item]:
     """Signatures a submission waits for at its current level (tracker/approvals), counted
     from the day it reached that level; done once signed (or the submission closed). While
@@ -275,12 +290,16 @@ def approvals_waiting(q: Query) -> list[Item]:
     on = q.on or today()
     running = (ApprovalDelegation.cancelled_at.is_(None), ApprovalDelegation.starts_on <= on,
                ApprovalDelegation.ends_on >= on)
+    submitter = aliased(User)
     stmt = (select(ApprovalStep.id, ApprovalRequest.level_since, Project.title, Project.id,
                    Project.code, ApprovalStep.approver_id, Institute.director_id,
-                   ApprovalRequest.id, ApprovalRequest.submitted_by_id)
+                   ApprovalRequest.id, ApprovalRequest.submitted_by_id, Project.draft_number,
+                   Institute.name, Institute.name_en, submitter.name,
+                   ApprovalRequest.submitted_at)
             .join(ApprovalRequest, ApprovalRequest.id == ApprovalStep.request_id)
             .join(Project, Project.id == ApprovalRequest.project_id)
             .join(Institute, Institute.id == Project.institute_id)
+            .join(submitter, submitter.id == ApprovalRequest.submitted_by_id)
             .where(ApprovalRequest.state == inline(ApprovalRequest.state, RequestState.PENDING),
                    ApprovalStep.level == ApprovalRequest.level, ApprovalStep.verdict.is_(None)))
     if q.until is not None:
@@ -315,8 +334,9 @@ def approvals_waiting(q: Query) -> list[Item]:
                           stand_in_ids=tuple(i for i, _name in standing),
                           # the names one a line, listed in the reader's language when
                           # the e-mail is written (email/approval_waiting.*)
-                          extra={"delegate": "\n".join(n for _i, n in standing),
-                                 "approver": principals[r[5]]} if standing else {},
+                          extra={**_submission(r), **({
+                              "delegate": "\n".join(n for _i, n in standing),
+                              "approver": principals[r[5]]} if standing else {})},
                           link=("approvals.show", {"request_id": r[7]})))
     return items
 

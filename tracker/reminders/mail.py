@@ -130,6 +130,7 @@ class Voice:
 
 
 MONEY = ("amount", "outstanding", "fee")  # details kept as decimal strings, shown as CNY
+DATES = ("submitted_on",)  # details kept as ISO dates, shown as the reader reads a date
 ENTRY_KEYS = ("title", "title_en", "project", "due_on", "path")
 
 
@@ -191,8 +192,10 @@ def _entry(message: OutboxMessage, today: date, history: History, voice: Voice) 
         for user_id, name, audience, sent_at in history.get((message.rule, message.item_id), [])
         if user_id != message.recipient_id
     ] if escalation else []
-    extra = in_reader_languages({key: money(Decimal(value)) if key in MONEY else value
-                                 for key, value in details.items() if key not in ENTRY_KEYS})
+    extra = in_reader_languages({
+        key: money(Decimal(value)) if key in MONEY
+        else voice.date(date.fromisoformat(value)) if key in DATES else value
+        for key, value in details.items() if key not in ENTRY_KEYS})
     return Entry(rule=message.rule, what=what, title=title, project=details.get("project", ""),
                  due_on=when, status=status, url=external_url(details["path"]),
                  escalation=escalation, audience=voice.audience(message.audience, message.rule),
