@@ -138,4 +138,11 @@ def test_an_exit_reversed_is_written_in_its_own_column_and_refused_in_the_exit_o
         assert result.state is ImportState.FAILED
         assert [(r, c) for r, c, _m in errors] == [(2, in_reversed), (3, in_exit)], errors
         assert in_exit in errors[0][2] and in_reversed in errors[1][2], errors
+        # A file written before Exits reversed was: told what to do, in their language.
+        assert errors[0][2] == {
+            "en": "Write here only the exit that stands; an exit reversed on the company's "
+                  "page is written with its reversal in Exits reversed.",
+            "zh_CN": "此处只填写有效的退出；在公司页面上被冲销的退出连同其冲销填写在"
+                     "已冲销的退出列。",
+        }[locale], errors
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0

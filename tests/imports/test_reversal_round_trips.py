@@ -3,7 +3,9 @@
 after the round trip's network (`test_cross_kind_reversals.round_trip`): an exit reversed and
 entries recorded after its reversal; a plain transfer out of an incentive pool after options
 from it were forfeited, then reversed; an option exercise and a leaving reversed on the
-grant's page."""
+grant's page; and, imported with the grants file in one run (`tracker/imports/replay.py`),
+a round after the pool's shares were reversed, and a transfer of shares that came out of the
+pool, each after what the grants file records before it."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import run
@@ -18,16 +21,25 @@ from tests.imports.test_cross_kind_reversals import _network, round_trip
 from tests.imports.test_empty_database import _rows
 from tests.imports.test_projects import _setting
 from tracker import db
-from tracker.companies import corrections, deals
+from tracker.companies import corrections, deals, ledger
 from tracker.companies import services as companies
 from tracker.companies.lines import IssueLine
-from tracker.companies.models import Acquisition, ExitKind, HolderType, Shareholder
+from tracker.companies.models import Acquisition, Company, ExitKind, HolderType, Shareholder
 from tracker.dates import today
 from tracker.imports import grant_columns
 from tracker.imports.models import ImportState
 from tracker.incentives import reversals
 from tracker.incentives import services as incentives
 from tracker.incentives.models import GrantKind
+
+
+def _priced() -> list[tuple]:
+    """Each round's price per share and each holder's shares today: what the files do not
+    write but the order of their entries decides."""
+    company = db.session.scalar(select(Company))
+    table = ledger.cap_table(company, today())
+    return [*((r.name, r.price_per_share) for r in company.rounds),
+            *sorted((h.holder.name, h.shares, h.pct) for h in table.rows)]
 
 
 def _fund(company) -> Shareholder:
@@ -76,6 +88,16 @@ def test_an_exit_reversed_then_an_entry_after_its_reversal_round_trip(app, tmp_p
         "through")
 
 
+def _freed_and_moved(admin, company, pool):
+    """Options granted from the pool (all it had free) and forfeited, then the shares they had
+    promised transferred out of the pool to Fund Z: the transfer."""
+    free = incentives.unallocated(company, pool, date(2022, 7, 1))
+    record = _options(admin, company, pool, "Zhao Liu", int(free), date(2022, 7, 1))
+    incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
+    return companies.transfer_shares(admin, company, pool, "Fund Z", HolderType.INVESTOR,
+                                     free, date(2022, 9, 1))
+
+
 @pytest.mark.parametrize("reversed_", [True, False])
 def test_a_transfer_out_of_a_pool_after_a_forfeiture_round_trips(app, tmp_path, reversed_):
     """Options granted from the pool (all it had free) and forfeited, then the shares they
@@ -85,11 +107,7 @@ def test_a_transfer_out_of_a_pool_after_a_forfeiture_round_trips(app, tmp_path, 
     the leaving, and records it there (in the companies file the grant would find the pool
     short)."""
     def story(admin, company, pool):
-        free = incentives.unallocated(company, pool, date(2022, 7, 1))
-        record = _options(admin, company, pool, "Zhao Liu", int(free), date(2022, 7, 1))
-        incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
-        moved = companies.transfer_shares(admin, company, pool, "Fund Z",
-                                          HolderType.INVESTOR, free, date(2022, 9, 1))
+        moved = _freed_and_moved(admin, company, pool)
         if reversed_:
             corrections.reverse_entry(admin, moved, date(2022, 10, 1), "never signed")
 
@@ -148,16 +166,13 @@ def test_a_reversal_naming_no_entry_before_it_or_a_second_leaving_is_refused(
         (2, grant_columns.INCENTIVE_GRANTS.column(column).header)], result.errors
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the round, in the companies file, is recorded before the issue's reversal, which waits "
-    "in the grants file for the grant: it is priced on the shares the reversal takes away, "
-    "and no_round_priced_on then refuses the reversal. The round (and what rests on it: its "
-    "conversions, later rounds, transfers of its shares) would have to come after the "
-    "grants file too: not done"))
 def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app, tmp_path):
     """Shares issued to the pool, options granted against them and forfeited, the issue
     reversed (written in the grants file, after the leaving), then a round priced on the
-    shares outstanding without them (e88bff8's known limit)."""
+    shares outstanding without them. Imported one after the other, the round (companies file)
+    came before the reversal (grants file), was priced on the shares it takes away, and the
+    reversal was refused; imported together, each company's ledger is replayed in date order
+    across both files (`tracker/imports/replay.py`)."""
     def story(admin, company, pool):
         top_up = companies.issue_shares(admin, company, IssueLine(
             pool.shown_name, HolderType.INCENTIVE_POOL, Decimal(2000000), Acquisition.CASH),
@@ -171,6 +186,31 @@ def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app
                                                          kind=HolderType.INVESTOR,
                                                          amount=Decimal(5000000), lead=True)])
 
-    exported = round_trip(app, tmp_path, story)
+    exported = round_trip(app, tmp_path, story, together=True, same=_priced)
     rows = _rows(exported["companies"])
-    assert "B | 2022-10-01" in rows[1][rows[0].index("rounds")]
+    grants = _rows(exported["incentive_grants"])
+    leaving = next(r for r in grants[1:] if "Zhao Liu" in r)[grants[0].index("leaving")]
+    assert "B | 2022-10-01 | 50000000 | Fund W: investor: 5000000: lead" in rows[1][
+        rows[0].index("rounds")]
+    assert leaving.endswith("reversal | issue 2 | 2022-09-01 | never paid"), leaving
+
+
+
+def test_a_transfer_of_shares_that_came_out_of_the_pool_in_the_grants_file_round_trips(
+        app, tmp_path):
+    """Options granted from the pool (all it had free) and forfeited, the freed shares
+    transferred out of the pool (written in the grants file, after the leaving), then passed
+    on by their new holder (the companies file's transfers). Imported one after the other,
+    the later transfer came before its giver held the shares and was refused; together, it
+    comes after the transfer that gave them."""
+    def story(admin, company, pool):
+        moved = _freed_and_moved(admin, company, pool)
+        companies.transfer_shares(admin, company, moved.to_holder, "Fund W",
+                                  HolderType.INVESTOR, moved.shares, date(2022, 10, 1))
+
+    exported = round_trip(app, tmp_path, story, together=True, same=_priced)
+    rows = _rows(exported["companies"])
+    grants = _rows(exported["incentive_grants"])
+    leaving = next(r for r in grants[1:] if "Zhao Liu" in r)[grants[0].index("leaving")]
+    assert "Fund Z | Fund W | investor" in rows[1][rows[0].index("transfers")]
+    assert "transfer | Incentive pool | Fund Z | investor" in leaving, leaving

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
-from tracker.imports import export, jobs, services
+from tracker.imports import export, jobs, replay, services
 from tracker.imports.column_notes import readme_table
 from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
@@ -46,9 +47,14 @@ def _actor(email: str | None) -> User:
               help="Language of the messages (default: the importing user's, else DEFAULT_LOCALE).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the errors as CSV to this file.")
+@click.option("--grants", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With companies: their incentive grants file, imported in the same run, "
+              "each company's ledger replayed in date order across both files.")
 def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: str | None,
-               errors_path: Path | None) -> None:
+               errors_path: Path | None, grants: Path | None) -> None:
     """Import a CSV or XLSX file of KIND: all rows, or none when any row is refused."""
+    if grants is not None and kind != "companies":
+        raise click.UsageError("--grants goes with the companies file")
     actor = _actor(email)
     locale = lang or actor.locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale), click.progressbar(length=1, label=file.name) as bar:
@@ -56,10 +62,14 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
             bar.length = max(total or done, done, 1)
             bar.update(done - bar.pos)
 
-        with file.open("rb") as stream:
+        with ExitStack() as files:
+            stream = files.enter_context(file.open("rb"))
             try:
-                run = services.run_import(actor, kind, file.name, stream, dry_run=dry_run,
-                                          progress=progress)
+                run = (replay.run_import(actor, [(file.name, stream), (
+                    grants.name, files.enter_context(grants.open("rb")))], dry_run=dry_run,
+                    progress=progress) if grants else
+                    services.run_import(actor, kind, file.name, stream, dry_run=dry_run,
+                                        progress=progress))
             except KeyboardInterrupt:
                 # Ctrl-C: nothing of the file is kept; the run is recorded as cancelled.
                 db.session.rollback()

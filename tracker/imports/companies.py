@@ -258,10 +258,18 @@ class Companies(Adapter):
         cap_tables.record(actor, company, cap_table, on, total, problems)
         # Later entries need the cap table they change, and each other, in date order.
         if not problems and not unreadable("holdings", "incorporated_on", *LEDGER):
-            ledger_order.record(self._columns(actor, company, wanted),
-                                {**wanted, "holdings": cap_table}, problems, listed)
+            self.ledger(company, ledger_order.events(
+                self._columns(actor, company, wanted), {**wanted, "holdings": cap_table},
+                problems, listed), problems)
         problems.raise_any()
         return company
+
+    def ledger(self, company: Company, events: list[ledger_order.Event],
+               problems: Problems) -> None:
+        """Record the row's ledger entries, in their order (imported with the grants file,
+        they are recorded among its entries instead: `tracker/imports/replay.py`)."""
+        for _key, call in events:
+            call(problems)
 
     def _columns(self, actor, company: Company, wanted: dict) -> list[ledger_order.Column]:
         """The row's ledger columns, as recorded for `company` (its cap table at incorporation

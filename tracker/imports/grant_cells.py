@@ -13,8 +13,10 @@ date the cell gives, and a recorded one the file changes or drops is refused, na
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -157,45 +159,52 @@ def compared(wanted: list | None, recorded: list, column: str, describe,
     return found
 
 
-def record_exercises(actor, record: IncentiveGrant, wanted: list, found: Compared,
-                     problems: Problems) -> None:
+Act = Callable[[Problems], Any]  # an entry's recording, called with the row's problems
+
+
+def exercise_acts(actor, record: IncentiveGrant, wanted: list, found: Compared) -> list[Act]:
     """The exercises and reversals the file adds, in date order (a reversal after what it
-    reverses), by the grant page's services."""
+    reverses), each recorded by the grant page's service when called with the row's
+    problems."""
     records = exercise_records(record)
     made: dict[int, Any] = {}
-    for at, entry in sorted(found.new, key=lambda new: (
-            new[1].on if isinstance(new[1], Reversal) else new[1][0], new[0])):
-        if isinstance(entry, Reversal):
-            of = entry.of - 1
-            target = records[found.found[of]] if of in found.found else made.get(of)
-            if target is not None:  # else what it reverses was refused: said already
-                made[at] = ledger_lines.recorded(
-                    lambda target=target, entry=entry: reversals.reverse_exercise(
-                        actor, target, entry.reason, entry.on), "exercises",
-                    reversal_lines.described(wanted, at, describe_exercise), problems,
-                    refusals=(Forbidden,))
-        else:
+
+    def reverse(at: int, entry: Reversal, problems: Problems) -> None:
+        of = entry.of - 1
+        target = records[found.found[of]] if of in found.found else made.get(of)
+        if target is not None:  # else what it reverses was refused: said already
             made[at] = ledger_lines.recorded(
-                lambda entry=entry: services.exercise(actor, record, *entry), "exercises",
-                describe_exercise(entry), problems)
+                lambda: reversals.reverse_exercise(actor, target, entry.reason, entry.on),
+                "exercises", reversal_lines.described(wanted, at, describe_exercise), problems,
+                refusals=(Forbidden,))
+
+    def exercise(at: int, entry: Exercise, problems: Problems) -> None:
+        made[at] = ledger_lines.recorded(lambda: services.exercise(actor, record, *entry),
+                                         "exercises", describe_exercise(entry), problems)
+
+    return [partial(reverse, at, entry) if isinstance(entry, Reversal) else
+            partial(exercise, at, entry)
+            for at, entry in sorted(found.new, key=lambda new: (
+                new[1].on if isinstance(new[1], Reversal) else new[1][0], new[0]))]
 
 
-def record_leaving(actor, record: IncentiveGrant, wanted: list, found: Compared,
-                   problems: Problems) -> None:
-    """The leaving's entries the file adds, in the cell's order, each once the one before
-    was recorded: a leaving by `forfeit`, its reversal by `reverse_leaving` (the one leaving
-    that stands is what it reverses), a reversal of the pool's shares by
-    `pool_reversals.record`."""
-    for at, entry in found.new:
+def leaving_acts(actor, record: IncentiveGrant, wanted: list, found: Compared) -> list[Act]:
+    """The leaving's entries the file adds, in the cell's order, each recorded once the ones
+    before were (none after a problem of the row): a leaving by `forfeit`, its reversal by
+    `reverse_leaving` (the one leaving that stands is what it reverses), a reversal of the
+    pool's shares or a transfer out of it by `pool_reversals.record`."""
+    def act(at: int, entry, problems: Problems) -> None:
         if problems:
             return
         if isinstance(entry, Elsewhere | Passed):
             pool_reversals.record(actor, record.company, entry, problems)
         elif isinstance(entry, Reversal):
-            ledger_lines.recorded(lambda entry=entry: reversals.reverse_leaving(
+            ledger_lines.recorded(lambda: reversals.reverse_leaving(
                 actor, record, entry.reason, entry.on), "leaving",
                 reversal_lines.described(wanted, at, describe_leaving), problems,
                 refusals=(Forbidden,))
         else:
-            ledger_lines.recorded(lambda entry=entry: services.forfeit(actor, record, *entry),
+            ledger_lines.recorded(lambda: services.forfeit(actor, record, *entry),
                                   "leaving", describe_leaving(entry), problems)
+
+    return [partial(act, at, entry) for at, entry in found.new]

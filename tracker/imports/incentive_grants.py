@@ -229,9 +229,17 @@ class IncentiveGrants(Adapter):
         found_leaving = grant_cells.compared(wanted_leaving, recorded_leaving(record),
                                              "leaving", describe_leaving, problems)
         if not problems:
-            grant_cells.record_exercises(actor, record, wanted_exercises, found_exercises,
-                                         problems)
-        if not problems:
-            grant_cells.record_leaving(actor, record, wanted_leaving, found_leaving, problems)
+            self.ledger(record, [
+                *grant_cells.exercise_acts(actor, record, wanted_exercises, found_exercises),
+                *grant_cells.leaving_acts(actor, record, wanted_leaving, found_leaving)],
+                problems)
         problems.raise_any()
         return record
+
+    def ledger(self, record: IncentiveGrant, acts: list[grant_cells.Act],
+               problems: Problems) -> None:
+        """Record the row's exercises, then its leaving's cell, in that order (imported with
+        the companies file, they are recorded among its ledger's entries instead:
+        `tracker/imports/replay.py`)."""
+        for act in acts:
+            act(problems)

@@ -73,15 +73,20 @@ class Column:
         return RANKS[self.key][1]
 
 
-def record(columns: list[Column], wanted: dict[str, list | None], problems: Problems,
-           listed: list[tuple[str, int]] | None = None) -> None:
-    """What the file adds to each column, recorded in date order, the entries of a day the
-    file lists (`listed`: the row's `recorded_order`, each entry by its column and its place
-    in that cell from 0) in the order listed; each recorded entry a column lacks is refused,
-    naming it, and then nothing is recorded (`wanted[key]` None: the file has no such column,
-    and adds nothing to it)."""
+Event = tuple[tuple, Callable[[Problems], None]]  # (its place in the ledger's order, its act)
+
+
+def events(columns: list[Column], wanted: dict[str, list | None], problems: Problems,
+           listed: list[tuple[str, int]] | None = None) -> list[Event]:
+    """What the file adds to each column, in date order, the entries of a day the file lists
+    (`listed`: the row's `recorded_order`, each entry by its column and its place in that cell
+    from 0) in the order listed, each with its place in that order and its act, which records
+    it when called with the row's problems; each recorded entry a column lacks is refused,
+    naming it, and then there is nothing to record (`wanted[key]` None: the file has no such
+    column, and adds nothing to it). The companies import records them at once, or, with the
+    grants file, among the grants' entries (`tracker/imports/replay.py`)."""
     order = {entry: n for n, entry in enumerate(listed or [])}
-    events: list[tuple[tuple, Callable[[Problems], None]]] = []
+    placed: list[Event] = []
     for column in columns:
         cell = wanted.get(column.key)
         if cell is None:
@@ -90,14 +95,13 @@ def record(columns: list[Column], wanted: dict[str, list | None], problems: Prob
         ledger_lines.missing(found, column.entries, column.key, column.describe, problems)
         made: dict[int, Any] = {}
         for key, at, entry in _placed(column, cell, found.new, order):
-            events.append((key, partial(_reverse, column, cell, found, made, at)
+            placed.append((key, partial(_reverse, column, cell, found, made, at)
                            if isinstance(entry, Reversal) else
                            partial(_add, column, made, at, entry)))
-    _check_listed(columns, wanted, order, [key for key, _call in events], problems)
+    _check_listed(columns, wanted, order, [key for key, _call in placed], problems)
     if problems:
-        return
-    for _key, call in sorted(events, key=lambda event: event[0]):
-        call(problems)
+        return []
+    return sorted(placed, key=lambda event: event[0])
 
 
 def _placed(column: Column, cell: list, new: list[tuple[int, Any]],

@@ -257,7 +257,7 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     return save_prepared(actor, adapter, prepared, seen, number)
 
 
-def _header_errors(kind: Kind, table: reading.Table) -> list[list]:
+def header_errors(kind: Kind, table: reading.Table) -> list[list]:
     names = said.listed([_header(c) for c in kind.columns])
     errors = [[1, header, _("No such column in an import of %(kind)s; the columns are: "
                             "%(names)s.", kind=str(kind.title), names=names)]
@@ -297,7 +297,7 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
         run.errors = [[1, "", _("This file cannot be read: save it as CSV (UTF-8) or XLSX.")]]
         return finish(actor, run, ImportState.FAILED, queued=queued)
     run.total_rows = table.total or 0
-    run.errors = _header_errors(adapter.kind, table)
+    run.errors = header_errors(adapter.kind, table)
     if run.errors:
         return finish(actor, run, ImportState.FAILED, queued=queued)
     state = _rows(actor, adapter, table, run, progress, cancelled)
@@ -325,7 +325,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     with audit.during_import(run.id):
         for number, row in table.rows:
             try:
-                outcome, saved = _one(actor, adapter, row, refs, seen, number, batch)
+                outcome, saved = import_row(actor, adapter, row, refs, seen, number, batch)
             except RowRefused as refused:
                 errors += [[number, _header(adapter.kind.column(k)) if k else "", m]
                            for k, m in refused.errors]
@@ -341,7 +341,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
                     progress(done, table.total)
                 if cancelled and cancelled():
                     whole.rollback()
-                    _count(run, done, counts, errors, changes)
+                    count_run(run, done, counts, errors, changes)
                     return ImportState.CANCELLED
         if batch is not None and not errors:
             batch.write()
@@ -351,12 +351,12 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
         whole.rollback()
     else:
         whole.commit()
-    _count(run, done, counts, errors, changes)
+    count_run(run, done, counts, errors, changes)
     return ImportState.FAILED if errors else (
         ImportState.CHECKED if run.dry_run else ImportState.DONE)
 
 
-def _one(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any]:
+def import_row(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any]:
     prepared = prepare_row(adapter, row, refs, seen, number, batch, actor=actor)
     if not isinstance(prepared, Prepared):
         return prepared
@@ -377,7 +377,7 @@ def _one(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any]:
     return outcome
 
 
-def _count(run: ImportRun, done: int, counts: dict, errors: list, changes: list) -> None:
+def count_run(run: ImportRun, done: int, counts: dict, errors: list, changes: list) -> None:
     run.done_rows = run.total_rows = done
     run.created, run.updated, run.unchanged = (
         counts["created"], counts["updated"], counts["unchanged"])
