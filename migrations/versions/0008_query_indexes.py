@@ -22,7 +22,7 @@ PENDING = sa.text("state = 'pending'")
 
 def upgrade() -> None:
     with op.batch_alter_table('projects', schema=None) as batch_op:
-        # Project.visible_to / the project list as a PM; the PM's home page ("My milestones",
+        # visibility.visible_to / the project list as a PM; the PM's home page ("My milestones",
         # payments due: Project.pm_id = :me); the PM filter; the reminder rules' recipients.
         batch_op.create_index('ix_projects_pm_id', ['pm_id'], unique=False)
         # A director's lists (projects.institute_id IN :directed) and every institute filter.
@@ -33,7 +33,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_projects_phase', ['phase'], unique=False)
 
     with op.batch_alter_table('project_members', schema=None) as batch_op:
-        # Project.visible_to: projects.id IN (SELECT project_id FROM project_members
+        # visibility.visible_to: projects.id IN (SELECT project_id FROM project_members
         # WHERE user_id = :me), in every list a team member opens.
         batch_op.create_index('ix_project_members_user_id', ['user_id'], unique=False)
 

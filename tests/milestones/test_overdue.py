@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine.default import CacheStats
 
 from tests.conftest import login
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
@@ -112,6 +114,47 @@ def test_each_request_reads_its_own_filters_page_and_day(client, clock, portfoli
     clock.set(later)
     login(client, make_user(Role.OBSERVER))
     assert _titles(_get(client, base + "late=30")) == ["Arm prototype", "Alloy samples"]
+
+
+def _rows_statement(client, engine, path: str) -> tuple[list[str], object, CacheStats]:
+    """The titles `path` lists, and the statement that read its rows: the object run and
+    whether its compiled form came from SQLAlchemy's cache."""
+    ran = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "FROM milestones JOIN projects" in statement:
+            ran.append((context.invoked_statement, context.cache_hit))
+
+    event.listen(engine, "after_cursor_execute", note)
+    try:
+        titles = _titles(_get(client, path))
+    finally:
+        event.remove(engine, "after_cursor_execute", note)
+    assert len(ran) == 1, ran
+    return titles, *ran[0]
+
+
+def test_directors_and_pms_share_one_statement_and_read_their_own_rows(app, engine, portfolio):
+    """A director's or a PM's list runs the statement built once a process for their kind of
+    viewer (`visibility.condition`), compiled once, with who they are as its parameters: the
+    second director and the second PM get the first one's statement from the cache, and
+    their own rows."""
+    other_director = make_user(name="Director Qian")
+    portfolio["materials"].director_id = other_director.id
+    _commit()
+    for first, second, theirs in (
+            (portfolio["director"], other_director, (["Arm prototype", "Arm test rig"],
+                                                     ["Alloy samples"])),
+            (portfolio["wang"], portfolio["li"], (["Alloy samples"],
+                                                  ["Arm prototype", "Arm test rig"]))):
+        seen = []
+        for user in (first, second):
+            client = app.test_client()
+            login(client, user)
+            seen.append(_rows_statement(client, engine, "/milestones/overdue"))
+        assert [titles for titles, _, _ in seen] == list(theirs)
+        (_, built, _), (_, again, cache) = seen
+        assert again is built and cache is CacheStats.CACHE_HIT
 
 
 @pytest.mark.parametrize("phase", list(Phase))

@@ -21,6 +21,7 @@ from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import utcnow
+from tracker.projects import visibility
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectMember
 
@@ -299,11 +300,17 @@ def test_project_visible_to_agrees_with_can_view():
     db.session.commit()
     projects = [mine, reviewed, make_project()]
     people = [director, teammate, named, mine.pm, *evaluators, make_user(Role.OBSERVER),
-              make_user(Role.PROJECT_MANAGER)]
+              make_user(Role.PROJECT_MANAGER),
+              make_user(Role.EVALUATOR, enterprise_id=make_enterprise().id)]
     for user in people:
-        by_sql = set(db.session.scalars(select(Project.id).where(Project.visible_to(user))))
+        by_sql = set(db.session.scalars(select(Project.id).where(visibility.visible_to(user))))
+        # The form built once a process for the user's kind, run with their values.
+        built_once = set(db.session.scalars(
+            select(Project.id).where(visibility.condition(visibility.shape_of(user))),
+            visibility.values(user)))
         by_python = {p.id for p in projects if p.can_view(user)}
         assert by_sql & {p.id for p in projects} == by_python, user
+        assert built_once == by_sql, user
 
 
 def test_has_stake_agrees_with_stake_of():

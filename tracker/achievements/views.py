@@ -39,6 +39,7 @@ from tracker.display.said import listed
 from tracker.export import responses as exports
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
+from tracker.projects.visibility import visible_to
 from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered
@@ -86,7 +87,7 @@ def index() -> str | Response:
     q = text_arg("q")
     query = (select(Achievement).join(Project, Project.id == Achievement.project_id)
              .where(Achievement.standing(), or_(
-                 Project.visible_to(user), Achievement.contributors.any(
+                 visible_to(user), Achievement.contributors.any(
                      Contributor.user_id == user.id)))
              .options(selectinload(Achievement.project).selectinload(Project.institute),
                       selectinload(Achievement.rights), selectinload(Achievement.contributors))

@@ -33,8 +33,9 @@ from tracker.export import responses as exports
 from tracker.obligations import queries as obligations
 from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import Enterprise
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import ProjectType
 from tracker.projects.views import load_project
+from tracker.projects.visibility import visible_to
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import sent_once_before, submit
 from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered
@@ -314,7 +315,7 @@ def report() -> str | Response:
     user = _user()
     by = choice_arg("by", services.ROLLUPS, "institute")
     filters, years = of_list(), queries.Years(year_arg("signed"), year_arg("received"))
-    shown = and_(Project.visible_to(user), filters.projects())
+    shown = and_(visible_to(user), filters.projects())
     contracts = queries.contracts(shown, years)
     if (fmt := exports.requested()) and text_arg("table") == "contracts":
         return exports.send(CONTRACT_COLUMNS, exports.stream(contracts, scalars=False),
@@ -340,7 +341,7 @@ def registered() -> str | Response:
     the technology transaction value the offices approved, from the projects one may see."""
     user = _user()
     filters, year = of_list(), year_arg("registered")
-    rows = services.registered_rollup(and_(Project.visible_to(user), filters.projects()), year)
+    rows = services.registered_rollup(and_(visible_to(user), filters.projects()), year)
     totals = {"key": None, "contracts": sum(r["contracts"] for r in rows),
               "value": sum((r["value"] for r in rows), Decimal("0")),
               "registered": sum((r["registered"] for r in rows), Decimal("0"))}

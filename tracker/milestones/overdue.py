@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import True_
 
 from tracker import db
 from tracker.accounts.models import User
 from tracker.display.bilingual import reads_english
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Institute
+from tracker.projects import visibility
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectType
@@ -110,7 +110,7 @@ def _in_late_phase() -> ColumnElement[bool]:
 
 def rows_query(viewer: User, filters: OverdueFilters, on: date) -> Select:
     """The list's rows (`OverdueRow`'s columns, by name), unordered."""
-    return _rows(Project.visible_to(viewer), filters, on)
+    return _rows(visibility.visible_to(viewer), filters, on)
 
 
 def _rows(visible: ColumnElement[bool], filters: OverdueFilters, on: date,
@@ -186,18 +186,20 @@ def every_overdue(viewer: User, filters: OverdueFilters, on: date) -> Iterator[O
 def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
             per_page: int, within: ColumnElement[bool] | None = None,
             count: bool = False) -> OverdueList:
-    """One page of the unfinished milestones `viewer` may see (`Project.visible_to`) in
+    """One page of the unfinished milestones `viewer` may see (`visibility.visible_to`) in
     projects not closed, past due by at least `filters.late` days on `on`; `within` limits
     the projects further (a dashboard's filters); `per_page` 0 reads no row (a count only)."""
-    visible = Project.visible_to(viewer)
-    if isinstance(visible, True_) and within is None and not count and per_page \
-            and not filters.pm and not filters.field:
+    if within is None and not count and per_page and not filters.pm and not filters.field:
+        seen = visibility.shape_of(viewer)
         query = _page_query(db.session.get_bind().dialect.name, reads_english(),
-                            _shape(filters))
+                            _shape(filters), seen)
         values = {**_values(filters, on), "limit": per_page + 1,
                   "offset": (page - 1) * per_page}
+        if seen is not None:
+            values.update(visibility.values(viewer))
         rows = [as_row(row, on) for row in db.session.execute(query, values)]
         return OverdueList(rows=rows[:per_page], more=len(rows) > per_page)
+    visible = visibility.visible_to(viewer)
     query = _ordered(_rows(visible, filters, on), filters)
     if within is not None:
         query = query.where(within)
@@ -208,11 +210,12 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
     return OverdueList(rows=rows[:per_page], more=len(rows) > per_page, total=total)
 
 
-# The page of the list as HQ opens it every morning, of the whole portfolio, is read by a
-# statement built once a process for each form of it (`_shape`), its values given at each run:
-# building it and computing its cache key took as long as running it (0.5 of 1.0 ms of the
-# app's CPU). A viewer who sees part of the portfolio has a subquery of their own projects,
-# and a name searched is written into the statement (`matching`): theirs are built each time.
+# A page of the list as it opens every morning (HQ's of the whole portfolio, a director's of
+# their institutes, a PM's of their projects) is read by a statement built once a process for
+# each form of it (`_shape`, and the viewer's kind: `visibility.Shape`), its values given at
+# each run: building it and computing its cache key took as long as running it (0.5 of 1.0 ms
+# of the app's CPU for HQ's). A name searched is written into the statement (`matching`), and
+# a dashboard's filters are its own: those are built each time.
 def _shape(filters: OverdueFilters) -> tuple:
     """What changes the statement's form: which filters are given, and the sort."""
     values = _values(filters, date.max)
@@ -221,11 +224,13 @@ def _shape(filters: OverdueFilters) -> tuple:
             filters.sort if filters.sort in SORTS else "late")
 
 
-@lru_cache(maxsize=64)
-def _page_query(dialect: str, english: bool, shape: tuple) -> Select:
+@lru_cache(maxsize=256)
+def _page_query(dialect: str, english: bool, shape: tuple,
+                seen: visibility.Shape | None) -> Select:
     """A page of the list of `shape` (`_shape`), on `dialect` (`_in_late_phase`), for a reader
     of English or not (`english`: the institute's name is read in the reader's language,
-    `Institute.shown_in_sql`, which writes the column of that language into the statement)."""
+    `Institute.shown_in_sql`, which writes the column of that language into the statement),
+    of the projects a viewer of kind `seen` may see (`visibility.condition`)."""
     del english  # part of the cache's key only: shown_in_sql reads it as the statement is built
     reviews, every_open, institute, field_id, type_, year, source, sort = shape
     # Each filter given stands for its parameter: the statement names it, not this value.
@@ -233,6 +238,6 @@ def _page_query(dialect: str, english: bool, shape: tuple) -> Select:
         reviews=reviews, late=None if every_open else 0, institute_id=int(institute),
         field_id=int(field_id), type=type_.value if type_ else "", year=int(year),
         source=source.value if source else "", sort=sort)
-    return (_ordered(_rows(true(), filters, date.max, bound=True), filters)
+    return (_ordered(_rows(visibility.condition(seen), filters, date.max, bound=True), filters)
             .limit(bindparam("limit", required=True))
             .offset(bindparam("offset", required=True)))

@@ -14,6 +14,7 @@ from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
+from tracker.projects.visibility import visible_to
 from tracker.reports.filters import approved
 from tracker.search import matching
 
@@ -35,7 +36,7 @@ class ProjectFilters:
 
 def project_rows(user: User, filters: ProjectFilters) -> Select:
     """Columns, not projects: what the list shows (id, code, draft_number, title, phase, type,
-    budget_total, institute, pm), for the projects `user` may see (`Project.visible_to`),
+    budget_total, institute, pm), for the projects `user` may see (`visibility.visible_to`),
     unordered."""
     pm = aliased(User)
     query = (select(Project.id, Project.code, Project.draft_number, Project.title,
@@ -44,7 +45,7 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
                     pm.name.label("pm"))
              .join(Institute, Institute.id == Project.institute_id)
              .join(pm, pm.id == Project.pm_id)
-             .where(Project.visible_to(user)))
+             .where(visible_to(user)))
     if filters.q:
         query = query.where(matching(filters.q, Project.code, Project.title))
     if filters.phase in {p.value for p in Phase}:

@@ -20,8 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     or_,
     select,
-    true,
-    union,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,8 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.budgets.models import BudgetLine
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
-from tracker.gates.condition_models import TO_CLEAR, Condition
-from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
+from tracker.gates.condition_models import TO_CLEAR
+from tracker.gates.models import Declaration, GateReview, ReviewState
 from tracker.projects.funding import FundedBy
 from tracker.projects.history_models import PhaseChange, PmHandover  # noqa: F401 (PhaseChange: its home was here)
 from tracker.projects.lifecycle import ACTIVE, FINAL, Phase
@@ -260,39 +258,6 @@ class Project(FundedBy, Base):
             for review in self.gate_reviews
         )
 
-    @classmethod
-    def visible_to(cls, user: User, directed: bool = True) -> ColumnElement[bool]:
-        """The SQL form of `can_view`, for lists; a test checks the two agree. The projects
-        one may see are the union of those reached by each way of seeing them, each through its
-        own index (`pm_id`, `project_members(user_id)`, the handovers' `from_pm_id`...): an OR
-        across tables in the list's WHERE would read every project to test each one.
-        `directed=False` leaves out the way through the institutes `user` directs, for a caller
-        that reaches those institutes by itself (`institute_choices`)."""
-        if user.sees_whole_portfolio:
-            return true()
-        # Each subquery reads the projects table of its own, never the list's row (correlated).
-        reached = [select(cls.id).where(cls.pm_id == user.id),
-                   select(ProjectMember.project_id).where(
-                       ProjectMember.user_id == user.id, ProjectMember.confirmed),
-                   select(PmHandover.project_id).where(PmHandover.from_pm_id == user.id)]
-        if directed and user.directed_institute_ids:
-            reached.append(select(cls.id).where(cls.institute_id.in_(user.directed_institute_ids)))
-        if user.has_role(Role.EVALUATOR):
-            # A partner's people have a stake in its projects: never reviewers of them.
-            no_stake = (true() if user.enterprise_id is None else
-                        or_(cls.partner_enterprise_id.is_(None),
-                            cls.partner_enterprise_id != user.enterprise_id))
-            reached.append(select(cls.id).join(GateReview, GateReview.project_id == cls.id)
-                           .join(PanelMember).where(
-                               GateReview.state == ReviewState.OPEN, PanelMember.user_id == user.id,
-                               PanelMember.declaration == Declaration.NONE, no_stake))
-            reached.append(select(cls.id).join(Condition, Condition.project_id == cls.id)
-                           .join(GateDecision, Condition.decision_id == GateDecision.id)
-                           .join(GateReview, GateDecision.review_id == GateReview.id).where(
-                               GateReview.chair_id == user.id, Condition.state.in_(TO_CLEAR),
-                               no_stake))
-        return cls.id.in_(union(*(ways.correlate(None) for ways in reached)))
-
     @property
     def proposal_at_institute(self) -> ApprovalRequest | None:
         """The proposal's submission waiting at the institute's approval levels, if any."""
@@ -360,7 +325,7 @@ class ProjectMember(Base):
     __tablename__ = "project_members"
     __table_args__ = (
         UniqueConstraint("project_id", "user_id"),
-        # The projects a user is on: `Project.visible_to` for every list they open.
+        # The projects a user is on: `visibility.visible_to` for every list they open.
         Index("ix_project_members_user_id", "user_id"),
     )
 

@@ -18,6 +18,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
 from tracker.projects.models import BudgetLine, Project
+from tracker.projects.visibility import visible_to
 from tracker.reports.filters import approved
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -120,7 +121,7 @@ def across_projects(user: User, institute_id: int = 0, year: int = 0) -> Select:
                     warned.label("warned"))
              .join(Institute, Institute.id == Project.institute_id)
              .outerjoin(totals, totals.c.project_id == Project.id)
-             .where(Project.visible_to(user),
+             .where(visible_to(user),
                     approved())
              .order_by(Institute.code, Project.year, Project.seq))
     if institute_id:

@@ -12,7 +12,7 @@ from tracker.web.navigation import choice_arg, field_arg, row_arg, text_arg, yea
 def of_list() -> Filters:
     """The dashboard's filters from a list's query string (`institute`, `field`, `year`,
     `type`, `source`), so that the list a dashboard figure links to counts the same rows. The
-    list limits what it shows by who may see it itself (`Project.visible_to`)."""
+    list limits what it shows by who may see it itself (`visibility.visible_to`)."""
     return Filters(row_arg("institute", Institute), text_arg("field"), year_arg(),
                    choice_arg("type", {t.value for t in ProjectType}),
                    choice_arg("source", {s.value for s in FundingSource}), field_arg())

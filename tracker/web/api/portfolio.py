@@ -15,6 +15,7 @@ from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import today
 from tracker.funding.models import FundingAgreement, Tranche
 from tracker.projects.models import Project
+from tracker.projects.visibility import visible_to
 from tracker.reports.filters import Filters, registered
 from tracker.web.api import more_schemas as s
 from tracker.web.api.args import query_args
@@ -37,7 +38,7 @@ def contracts() -> Response:
     if not ResearchContract.can_list(caller()):
         abort(403)
     args = query_args(s.PortfolioQuery)
-    query = contract_queries.contracts(and_(Project.visible_to(caller()),
+    query = contract_queries.contracts(and_(visible_to(caller()),
                                             _filters(args).projects()))
     rows, cursor = page(query, Keyset([ResearchContract.signed_on, ResearchContract.id], True),
                         args.cursor, args.limit, key_of=lambda r: (r.signed_on, r.id))
