@@ -150,7 +150,7 @@ def test_a_reversed_disbursement_is_no_longer_paid_nor_converted(client):
     page = client.get(f"/projects/{project.id}/funding").get_data(as_text=True)
     assert "Paid to the wrong account" in page and "Reversed on" in page
     assert '<span class="tag ok">Payable</span>' in page  # the tranche can be paid again
-    with pytest.raises(Refused, match="reversal or has been reversed"):
+    with pytest.raises(Refused, match="This entry was reversed on"):
         funding_corrections.reverse_disbursement(committee, paid, today(), "again")
     reversal = db.session.scalar(select(Disbursement).where(Disbursement.reverses_id.is_not(None)))
     with pytest.raises(Refused):

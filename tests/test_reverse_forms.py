@@ -50,18 +50,21 @@ def _paths(world: World) -> dict[str, str]:
             "spending": f"/projects/{world.ids['project_id']}/spending"}
 
 
+# What the reverse page of an entry reversed says, and of its reversal (with their dates).
+REVERSED = ("This entry was reversed on", "This entry is the reversal, on")
+
 # What is reversed, by whom, with its service; the reverse form's address; the page listing it.
 ENTRIES = [
     (IncomeReceipt, "receipt_id", deal_corrections.reverse_income, "/ip-income/{}/reverse",
-     "transfer", "This receipt is a reversal or has been reversed already."),
+     "transfer", REVERSED),
     (CoFunderPayment, "co_funder_payment_id", co_funding.reverse_payment,
      "/funding/co-funder-payments/{}/reverse", "funding",
-     "This payment is a reversal or has been reversed already."),
+     REVERSED),
     (CentrePayment, "centre_payment_id", centres.reverse_payment,
      "/centres/payments/{}/reverse", None,
-     "This payment is a reversal or has been reversed already."),
+     REVERSED),
     (Payment, "payment_id", contracts.reverse_payment, "/payments/{}/reverse", "contract",
-     "This payment is a reversal or has been reversed already."),
+     REVERSED),
 ]
 
 
@@ -82,7 +85,8 @@ def test_no_form_for_an_entry_reversed_or_a_reversal(client, world, model, key, 
         answer = client.get(path.format(target.id))
         assert answer.status_code == 409, (key, target.id)
         text = answer.get_data(as_text=True)
-        assert reason in text.replace("&#39;", "'") and 'name="reason"' not in text
+        said = reason[target is reversal]
+        assert said in text.replace("&#39;", "'") and 'name="reason"' not in text
         # opened from a bookmark (no referrer), the refusal still leads to the entry's page
         back = (_paths(world)[page] if page
                 else f"/centres/{entry.agreement.centre_id}")
@@ -103,7 +107,7 @@ def test_no_form_for_a_spending_entry_reversed_or_a_reversal(client, world):
         answer = client.get(f"/spending/{target.id}/reverse")
         assert answer.status_code == 409
         text = answer.get_data(as_text=True)
-        assert "This entry is a reversal or has been reversed already." in text
+        assert REVERSED[target is reversal] in text
         assert f'<a href="{_paths(world)["spending"]}">' in text
 
 
@@ -132,13 +136,14 @@ def test_no_form_for_a_report_paid_or_reversed_and_none_offered_on_the_deal(app,
     db.session.expire_all()  # as the next request would read them
     answer = client.get(path)
     assert answer.status_code == 409
-    assert "This report has been reversed already." in answer.get_data(as_text=True)
+    said = answer.get_data(as_text=True)
+    assert "This report was reversed on" in said and "its period is owed again" in said
     assert f'<a href="{transfer_page}">' in answer.get_data(as_text=True)
     assert path not in client.get(transfer_page).get_data(as_text=True)
     chinese = app.test_client()
     login(chinese, make_user(Role.HQ_ADMIN, locale="zh_CN"))
     answer = chinese.get(path)
-    assert answer.status_code == 409 and "该报告已被冲销。" in answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "该报告已于" in answer.get_data(as_text=True)
     assert path not in chinese.get(transfer_page).get_data(as_text=True)
 
 

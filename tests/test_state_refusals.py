@@ -6,9 +6,11 @@ and in Chinese."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
@@ -16,10 +18,26 @@ from flask_babel import force_locale
 from tests.companies.helpers import make_milestone
 from tests.conftest import login, post
 from tests.factories import _commit, make_project, make_user
-from tracker.accounts.models import Role
+from tests.world import World, shared
+from tracker import db, voids
+from tracker.accounts.models import Role, User
+from tracker.achievements import deal_corrections
+from tracker.achievements.deal_models import RoyaltyReport
+from tracker.achievements.models import IpRight
+from tracker.apitokens.models import AccessToken
+from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
+from tracker.contracts import services as contracts
+from tracker.contracts.models import Payment
+from tracker.dates import today
+from tracker.db import utcnow
+from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
+from tracker.imports.models import ImportRun, ImportState
 from tracker.milestones.models import MilestoneState
+from tracker.obligations.models import ReportObligation
+from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.projects.lifecycle import Phase
+from tracker.reminders.models import MessageState, OutboxMessage
 
 
 def _trl_on_terminated():
@@ -88,3 +106,191 @@ def test_a_refusal_by_state_names_the_state_and_links_to_the_record(client, case
     # link carry its address): never only the home page.
     assert re.search(rf'(href|action)="[^"]*{record}[/"]', page), record
 
+
+
+# --- the records of HQ's and the register's packages, in the world of tests/world.py ---------
+# Imports, the outbox, tokens, the assessment, reports owed, needs, the ledgers' reversals and
+# the register: each case puts the world's record in a state that refuses the action, and the
+# page must name that state (its label, its date) in the reader's language, say what to do
+# instead, and link back to the record.
+
+
+def _record(model, key: str):
+    return db.session.get(model, _world.ids[key])
+
+
+def _person(name: str) -> User:
+    return db.session.get(User, _world.people[name])
+
+
+def _import_ended():
+    run = _record(ImportRun, "run_id")
+    run.state, run.finished_at = ImportState.DONE, utcnow()
+    return ("admin", f"/admin/import/{run.id}/cancel", {}, [ImportState.DONE, run.finished_at],
+            f"/admin/import/{run.id}", "Its page shows what it did")
+
+
+def _import_unchecked():
+    run = _record(ImportRun, "run_id")  # queued: not checked yet
+    return ("admin", f"/admin/import/{run.id}/import", {}, [ImportState.QUEUED],
+            f"/admin/import/{run.id}", "Upload the file again")
+
+
+def _message_sent():
+    message = _record(OutboxMessage, "message_id")
+    message.state, message.sent_at = MessageState.SENT, utcnow()
+    return ("admin", f"/admin/reminders/{message.id}/retry", {}, [MessageState.SENT],
+            "/admin/reminders/", "only a failed or cancelled message is sent again")
+
+
+def _token_revoked():
+    token = _record(AccessToken, "token_id")
+    token.revoked_at = utcnow()
+    return ("pm", f"/tokens/{token.id}/revoke", {}, [token.revoked_at], "/account/tokens",
+            "Create a new token")
+
+
+def _evidence_accepted():
+    entry = _record(EvidenceEntry, "evidence_entry_id")
+    entry.state, entry.reviewed_at = EvidenceState.ACCEPTED, utcnow()
+    return ("admin", f"/assessment/evidence/{entry.id}/review",
+            {"decision": "accept", "opinion": "Fine"}, [EvidenceState.ACCEPTED, entry.reviewed_at],
+            f"/assessment/{entry.indicator.year}/institutes/{entry.institute_id}",
+            "withdraw it")
+
+
+def _funding_approved():
+    year = _world.ids["year"]
+    approved = AssessmentYear(year=year, approved_at=utcnow(), pool=Decimal("1000000"))
+    db.session.add(approved)
+    return ("admin", f"/assessment/{year}/funding/approve", {}, [approved.approved_at],
+            f"/assessment/?year={year}", "it is approved once")
+
+
+def _report_owed():
+    owed = _record(ReportObligation, "obligation_id")
+    return ("admin", f"/reports-owed/{owed.id}/restore", {"why_restored": "Asked again"},
+            [owed.due_on], f"/reports-owed/{owed.id}", "there is no cancellation to undo")
+
+
+def _need_closed():
+    need = _record(TechnologyNeed, "need_id")
+    need.state, need.state_since = NeedState.CLOSED, utcnow()
+    return ("admin", f"/needs/{need.id}/analysis",
+            {"field_id": str(_world.ids["field_id"]), "trl": "3"},
+            [NeedState.CLOSED, need.state_since], f"/needs/{need.id}",
+            "record it as a new need")
+
+
+def _need_collected():
+    need = _record(TechnologyNeed, "need_id")
+    need.state, need.state_since = NeedState.COLLECTED, utcnow()
+    return ("admin", f"/needs/{need.id}/project", {"project-pm_id": str(_world.people["pm"])},
+            [NeedState.COLLECTED, need.state_since], f"/needs/{need.id}", "Analyse it first")
+
+
+def _need_matched():
+    need = _record(TechnologyNeed, "need_id")  # matched to the world's institute as built
+    return ("admin", f"/needs/{need.id}/candidates",
+            {"candidate-institute_id": str(_world.ids["institute_id"]), "candidate-pm_id": "0",
+             "candidate-reason": "Knows the process"},
+            [NeedState.MATCHED, need.state_since], f"/needs/{need.id}",
+            "If the match fell through, move it back to analysed")
+
+
+def _payment_reversed():
+    payment = _record(Payment, "payment_id")
+    contracts.reverse_payment(payment.instalment.contract.project.pm, payment, today(),
+                              "Booked twice")
+    return ("pm", f"/payments/{payment.id}/reverse",
+            {"reason": "Again", "on_date": today().isoformat()}, [today()],
+            f"/contracts/{payment.instalment.contract_id}", "record it again")
+
+
+def _royalty_report_reversed():
+    report = _record(RoyaltyReport, "report_id")
+    deal_corrections.reverse_report(_person("admin"), report, today(), "Draft figures")
+    return ("admin", f"/royalty-reports/{report.id}/reverse",
+            {"reason": "Again", "on_date": today().isoformat()}, [today()],
+            f"/transfers/{report.transfer_id}", "Record the report of that period anew")
+
+
+def _right_withdrawn():
+    right = _record(IpRight, "right_id")
+    voids.mark(_person("admin"), right, "Filed twice")
+    return ("pm", f"/ip-rights/{right.id}/withdraw", {"reason": "Again"}, [right.voided_at],
+            f"/ip-rights/{right.id}", "nothing more is recorded for it")
+
+
+WORLD_CASES: dict[str, Callable] = {
+    "cancelling an import that ended": _import_ended,
+    "importing a run not checked": _import_unchecked,
+    "sending again a message sent": _message_sent,
+    "revoking a revoked token": _token_revoked,
+    "reviewing an accepted entry": _evidence_accepted,
+    "approving the funding approved": _funding_approved,
+    "restoring a report owed": _report_owed,
+    "analysing a closed need": _need_closed,
+    "a project of a collected need": _need_collected,
+    "a candidate for a matched need": _need_matched,
+    "reversing a reversed payment": _payment_reversed,
+    "reversing a reversed royalty report": _royalty_report_reversed,
+    "withdrawing a withdrawn right": _right_withdrawn,
+}
+WORLD_ADVICE_ZH = {
+    "Its page shows what it did": "其页面列出了它所做的处理",
+    "Upload the file again": "请重新上传该文件",
+    "only a failed or cancelled message is sent again": "只有发送失败或已取消的消息才能重新发送",
+    "Create a new token": "请新建一个令牌",
+    "withdraw it": "请撤回它",
+    "it is approved once": "只批准一次",
+    "there is no cancellation to undo": "没有可恢复的撤销",
+    "record it as a new need": "请登记为新需求",
+    "Analyse it first": "请先分析该需求",
+    "If the match fell through, move it back to analysed": "若对接未成，请将其退回“已分析”",
+    "record it again": "请重新登记",
+    "Record the report of that period anew": "请重新登记该期间的报告",
+    "nothing more is recorded for it": "不再为其登记任何内容",
+}
+
+_world = World()
+
+
+@pytest.fixture(scope="module")
+def world(app, module_connection) -> World:
+    return shared(app, module_connection, _world)
+
+
+def _named(value) -> str:
+    """A state as the page names it in the locale in force: an enum's label (either case), a
+    date or an instant by its day."""
+    if isinstance(value, datetime):
+        return on_day(value)
+    if isinstance(value, date):
+        return day(value)
+    return str(label(value))
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+@pytest.mark.parametrize("case", sorted(WORLD_CASES))
+def test_a_refusal_by_state_in_the_world_names_it_with_its_date(client, world, case, locale):
+    who, path, data, states, record, advice = WORLD_CASES[case]()
+    actor = _person(who)
+    actor.locale = locale
+    _commit()
+    login(client, actor)
+    refused = post(client, path, data)
+    page = html.unescape(refused.get_data(as_text=True))
+    main = page[page.find("<main"):]
+    assert refused.status_code == 409, (refused.status_code, main)
+    with force_locale(locale):
+        for state in states:
+            shown = _named(state)
+            assert shown in page or shown.lower() in page, (shown, main)
+    assert (advice if locale == "en" else WORLD_ADVICE_ZH[advice]) in page, main
+    # A link to the record, or its page shown again with the refusal above its forms.
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html.unescape(client.get(record).get_data(
+        as_text=True)), re.S)
+    assert (re.search(rf'(href|action)="{re.escape(record)}[/"?#]', page)
+            or (heading and heading.group(1) in main)), (
+        record, re.findall(r'(?:href|action)="([^"]*)"', main))

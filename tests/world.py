@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.achievements.helpers import make_achievement, make_patent, make_transfer
 from tests.companies import helpers as companies_helpers
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, shared_data
 from tests.factories import (
     PASSWORD,
     _commit,
@@ -336,6 +336,15 @@ def build() -> World:
                                                              30)
     _commit()
     return world
+
+
+def shared(app: Flask, connection, into: World) -> World:
+    """The world built once for a test module (in its `module_connection`), its ids and people
+    copied into `into`, the module's own World that its table's setters read."""
+    with shared_data(app, connection):
+        built = build()
+    into.ids, into.people = built.ids, built.people
+    return built
 
 
 # --- asking the app: the URL of a route in the world, and people to ask it ---------------------

@@ -19,6 +19,21 @@ def undone(entry: Any) -> bool:
     return entry.reverses_id is not None or entry.reversed_by is not None
 
 
+def refusal(entry: Any, when: str) -> str | None:
+    """Why a ledger entry is not reversed, with the dates (its date attribute is `when`): it
+    is itself a reversal, or it was reversed already; None when it can be. One sentence for
+    every ledger (payments, disbursements, spending, income)."""
+    if entry.reverses_id is not None:
+        return _("This entry is the reversal, on %(date)s, of the one of %(original)s: a "
+                 "reversal is not reversed. If the original should count after all, record it "
+                 "again.", date=day(getattr(entry, when)),
+                 original=day(getattr(entry.reverses, when)))
+    if entry.reversed_by is not None:
+        return _("This entry was reversed on %(date)s: it no longer counts. If it should count "
+                 "after all, record it again.", date=day(getattr(entry.reversed_by, when)))
+    return None
+
+
 def check(field: str, original: date, on: date, reason: str) -> str:
     """The reason, trimmed; `Invalid` naming every problem at once (`Problems`) when it is
     empty or `on` is out of place."""

@@ -48,7 +48,7 @@ def test_only_accepted_evidence_counts(world):
     _commit()
     # 75,000 of 100,000 earns 30 of the 40 points; the returned 50,000 still counts nothing.
     assert _ours(w).lines[1].value == D("75000.00") and _ours(w).total == D("30.00")
-    with pytest.raises(Refused, match="reviewed already"):
+    with pytest.raises(Refused, match="an entry is reviewed once"):
         services.review_evidence(w["admin"], accepted, accept=False, opinion="Changed my mind")
     actions = set(db.session.scalars(select(AuditRecord.action).where(
         AuditRecord.action.like("assessment.%"))))

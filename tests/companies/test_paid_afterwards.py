@@ -93,7 +93,7 @@ def test_what_was_paid_is_refused_for_a_round_and_a_reversed_entry():
     entry = _hq_entry(company)
     corrections.reverse_entry(admin, entry, entry.on_date, "Never issued")
     _commit()
-    with pytest.raises(Refused, match="reversed already"):
+    with pytest.raises(Refused, match="was reversed on"):
         corrections.record_paid(admin, entry, D("2500000"), "Found the bank slip")
     team = next(e for e in company.entries if e.to_holder.kind is HolderType.TEAM)
     with pytest.raises(Invalid) as invalid:

@@ -68,7 +68,8 @@ def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(cl
     assert delivery.send_all(at(date(2026, 5, 12), 10), commit=db.session.commit).sent == 1
     again = post(client, f"/admin/reminders/{message.id}/retry")
     assert again.status_code == 409
-    assert "Only a failed or cancelled message can be sent again." in again.get_data(as_text=True)
+    assert ("This message is Sent: only a failed or cancelled message is sent again."
+            in again.get_data(as_text=True))
     db.session.refresh(message)
     assert message.state is MessageState.SENT  # a sent message is not sent again
     assert post(client, "/admin/reminders/999999/retry").status_code == 404

@@ -42,16 +42,15 @@ from tracker.voids import Blocker
 def income_refusal(receipt: IncomeReceipt) -> str | None:
     """Why the receipt can't be reversed (the service refuses, and its page offers no form);
     None when it can."""
-    if reversals.undone(receipt):
-        return _("This receipt is a reversal or has been reversed already.")
-    return None
+    return reversals.refusal(receipt, "received_on")
 
 
 def report_refusal(report: RoyaltyReport) -> str | None:
     """Why the report can't be reversed (already; income stands against it; a later one
     stands); None when it can."""
     if report.reversal is not None:
-        return _("This report has been reversed already.")
+        return _("This report was reversed on %(date)s: its period is owed again. Record "
+                 "the report of that period anew.", date=day(report.reversal.on_date))
     if report.stands_paid:
         return _("Income was received against this report: reverse that receipt first, then "
                  "the report.")

@@ -1,7 +1,6 @@
 """What people do with the achievement and IP register: record an achievement with its
 contributors, the rights protecting it, and each patent's annuities. Each function checks the
-actor's permission, validates (every problem at once), applies, audits and flushes; the view
-commits."""
+actor's permission, validates (every problem at once), applies, audits, flushes."""
 
 from __future__ import annotations
 
@@ -153,8 +152,9 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
     if achievement is not None:
         _not_withdrawn(achievement)
     if project.phase in NOT_APPROVED:
-        raise Refused(_("%(project)s is not an approved project yet: its achievements are "
-                        "recorded once it has passed gate 1.", project=project.title))
+        raise Refused(_("%(project)s (%(phase)s) is not approved: its achievements are "
+                        "recorded once it has passed gate 1.", project=project.title,
+                        phase=label(project.phase)))
     problems = Problems()
     title = " ".join((title or "").split())[:TITLE_LENGTH]
     if not title:

@@ -21,7 +21,7 @@ from tracker.achievements import queries
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, IpRight
 from tracker.audit import services as audit
-from tracker.display.formatting import day
+from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems, Refused
@@ -33,8 +33,9 @@ def withdrawn_refusal(*records: Achievement | IpRight | None) -> str | None:
     """Nothing more is recorded for a withdrawn achievement or right (None when neither is)."""
     for record in records:
         if record is not None and record.is_void:
-            return _("“%(title)s” was withdrawn: nothing more is recorded for it.",
-                     title=record.title)
+            return _("“%(title)s” was withdrawn on %(date)s (%(reason)s): nothing more is "
+                     "recorded for it.", title=record.title, date=on_day(record.voided_at),
+                     reason=record.void_reason)
     return None
 
 
@@ -52,7 +53,7 @@ def _deals_said(deals: list[Transfer]) -> str:
 def right_refusal(right: IpRight) -> str | None:
     """Why the right can't be withdrawn (already; an annuity paid); None when it can."""
     if right.is_void:
-        return _("This right was withdrawn already.")
+        return voids.voided(right)
     paid = [a for a in right.annuities if a.paid]
     if paid:
         return _("Annuities of %(right)s are paid (year %(years)s): reverse those payments "
@@ -64,7 +65,7 @@ def right_refusal(right: IpRight) -> str | None:
 def achievement_refusal(achievement: Achievement) -> str | None:
     """Why the achievement can't be withdrawn (already; its deals; a right's paid annuity)."""
     if achievement.is_void:
-        return _("This achievement was withdrawn already.")
+        return voids.voided(achievement)
     if deals := _deals(achievement):
         return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
                  "income was split among its contributors, so it stays.",
@@ -79,7 +80,7 @@ def move_refusal(achievement: Achievement) -> str | None:
     """Why the achievement can't be moved to another project (withdrawn; its deals, whose
     income counts for its project's institute); None when it can."""
     if achievement.is_void:
-        return _("This achievement was withdrawn: it is no longer moved.")
+        return voids.voided(achievement)
     if deals := _deals(achievement):
         return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
                  "income counts for the institute of %(project)s, so the achievement stays "

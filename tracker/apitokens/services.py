@@ -16,6 +16,7 @@ from tracker import db
 from tracker.accounts.models import User, with_roles
 from tracker.apitokens.models import AccessToken, TokenScope
 from tracker.audit import services as audit
+from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.tokens import new_token, token_hash
 
@@ -55,7 +56,8 @@ def revoke_token(actor: User, token: AccessToken) -> None:
     if not token.can_revoke(actor):
         raise Forbidden()
     if token.revoked_at is not None:
-        raise Refused(_("This token was already revoked."))
+        raise Refused(_("This token was revoked on %(date)s: it no longer works. Create a new "
+                        "token if you need one.", date=on_day(token.revoked_at)))
     _revoke(actor, token)
     db.session.flush()
 

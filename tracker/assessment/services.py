@@ -25,6 +25,8 @@ from tracker.assessment.models import (
 from tracker.audit import services as audit
 from tracker.db import utcnow
 from tracker.display.formatting import money as cny
+from tracker.display.formatting import on_day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import services as files
 from tracker.money import cents
@@ -131,6 +133,16 @@ def enter_evidence(actor: User, indicator: Indicator, institute: Institute, *,
     return entry
 
 
+def review_refusal(entry: EvidenceEntry) -> str:
+    """Why HQ can't review the entry (withdrawn, or reviewed already), with its date."""
+    if entry.is_void:
+        return _("This entry was withdrawn on %(date)s: it is not reviewed.",
+                 date=on_day(entry.voided_at))
+    return _("HQ reviewed this entry on %(date)s (%(state)s): an entry is reviewed once. If it "
+             "was judged wrongly, withdraw it; the institute enters it again.",
+             date=on_day(entry.reviewed_at), state=label(entry.state))
+
+
 def review_evidence(actor: User, entry: EvidenceEntry, *, accept: bool,
                     opinion: str) -> EvidenceEntry:
     """HQ accepts the entry (it counts) or returns it with an opinion (it does not)."""
@@ -138,7 +150,7 @@ def review_evidence(actor: User, entry: EvidenceEntry, *, accept: bool,
         raise Forbidden()
     db.session.refresh(entry, with_for_update=True)
     if not entry.can_review(actor):
-        raise Refused(_("This entry has been reviewed already."))
+        raise Refused(review_refusal(entry))
     _unlocked(entry.indicator.year)
     opinion = opinion.strip()
     if not accept and not opinion:
@@ -242,7 +254,9 @@ def approve_allocation(actor: User, year: int) -> AssessmentYear:
     found = year_of(year)
     db.session.refresh(found, with_for_update=True)
     if found.is_approved:
-        raise Refused(_("The funding of %(year)d is approved already.", year=year))
+        raise Refused(_("The funding of %(year)d was approved on %(date)s: it is approved "
+                        "once, and its assessment no longer changes.", year=year,
+                        date=on_day(found.approved_at)))
     rows = computed_allocation(year)
     found.allocations = [Allocation(institute_id=r.institute.id, score=r.total,
                                     revenue=revenue, amount=amount)

@@ -133,9 +133,7 @@ def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
 def payment_refusal(paid: CentrePayment) -> str | None:
     """Why it can't be reversed, for the service's refusal and the form's page (which offers
     no form then: `tracker.web.corrections.offered`); None when it can."""
-    if reversals.undone(paid):
-        return _("This payment is a reversal or has been reversed already.")
-    return None
+    return reversals.refusal(paid, "paid_on")
 
 
 def reverse_payment(actor: User, paid: CentrePayment, on: date, reason: str) -> CentrePayment:

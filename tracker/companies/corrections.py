@@ -93,7 +93,7 @@ def entry_refusal(entry: ShareEntry) -> str | None:
     if entry.company.standing_exits:
         return _("%(name)s has exited: its ledger is closed.", name=entry.company.name)
     if not entry.standing:
-        return _("This entry is a reversal or has been reversed already.")
+        return reversals.refusal(entry, "on_date")
     return None
 
 
@@ -108,7 +108,7 @@ def paid_refusal(entry: ShareEntry) -> str | None:
     if entry.kind is not EntryKind.ISSUE:
         return _("A transfer issues no shares: what was paid is recorded for an issue.")
     if not entry.standing:
-        return _("This entry is a reversal or has been reversed already.")
+        return reversals.refusal(entry, "on_date")
     if entry.paid is not None:
         return _("What was paid for these shares is recorded already: %(amount)s. To change "
                  "it, reverse the entry with a reason and record the issue again.",

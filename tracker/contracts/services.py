@@ -225,9 +225,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
 def payment_refusal(payment: Payment) -> str | None:
     """Why it can't be reversed, for the service's refusal and the form's page (which offers
     no form then: `tracker.web.corrections.offered`); None when it can."""
-    if reversals.undone(payment):
-        return _("This payment is a reversal or has been reversed already.")
-    return None
+    return reversals.refusal(payment, "received_on")
 
 
 def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Payment:

@@ -31,9 +31,7 @@ def disbursement_refusal(paid: Disbursement) -> str | None:
     if not agreement.is_open:
         return _("The agreement is closed (%(outcome)s): its disbursements stand as they were "
                  "when it closed.", outcome=label(agreement.outcome))
-    if reversals.undone(paid):
-        return _("This disbursement is a reversal or has been reversed already.")
-    return None
+    return reversals.refusal(paid, "paid_on")
 
 
 def conversion_refusal(conversion: Conversion) -> str | None:

@@ -28,6 +28,8 @@ from sqlalchemy import Engine, select, update
 from tracker import db
 from tracker.audit import services as audit
 from tracker.display import said
+from tracker.display.formatting import on_day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
 from tracker.imports import services
 from tracker.imports.models import ImportRun, ImportState
@@ -58,7 +60,9 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
     if not actor.is_hq_admin:
         raise Forbidden()
     if not run.can_cancel(actor):
-        raise Refused(_("This import has ended; there is nothing to cancel."))
+        raise Refused(_("This import ended on %(date)s (%(state)s): there is nothing to "
+                        "cancel. Its page shows what it did.", date=on_day(run.finished_at),
+                        state=label(run.state)))
     if run.state is ImportState.QUEUED:
         run.state, run.finished_at, run.upload = ImportState.CANCELLED, db.utcnow(), None
     run.cancel_requested = True
@@ -149,8 +153,9 @@ def import_checked(actor, checked: ImportRun) -> ImportRun:
     if not ImportRun.can_import(actor):
         raise Forbidden()
     if not checked.can_import_checked(actor):
-        raise Refused(_("Only a dry run whose every row passed can be imported from its page, "
-                        "once; upload the file again."))
+        raise Refused(_("This run is %(state)s: only a dry run whose every row passed is "
+                        "imported from its page, once. Upload the file again.",
+                        state=label(checked.state)))
     data = db.session.scalar(select(ImportRun.upload).where(ImportRun.id == checked.id))
     run = queue(actor, checked.kind, checked.filename, data, dry_run=False,
                 locale=checked.locale)

@@ -16,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.display.formatting import money
+from tracker.display.formatting import money, on_day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.needs.models import NeedCandidate
@@ -83,8 +83,9 @@ def analyse_need(actor: User, need: TechnologyNeed, *, field_id: int | None, trl
     need is analysed by it; an analysed or matched one has its analysis corrected."""
     _may_steer(actor)
     if need.state not in (NeedState.COLLECTED, NeedState.ANALYSED, NeedState.MATCHED):
-        raise Refused(_("The need is %(state)s: its analysis no longer changes.",
-                        state=_state(need)))
+        raise Refused(_("This need has been %(state)s since %(date)s: its analysis no "
+                        "longer changes. %(instead)s", state=_state(need), date=_since(need),
+                        instead=_instead(need)))
     problems = Problems()
     field_id = techfields.classify(field_id)
     if field_id is None:
@@ -112,8 +113,9 @@ def propose_candidate(actor: User, need: TechnologyNeed, *, institute_id: int,
     """A candidate for an analysed need: an institute, one of its PMs or none yet, and why."""
     _may_steer(actor)
     if need.state is not NeedState.ANALYSED:
-        raise Refused(_("Candidates are proposed for an analysed need; this one is "
-                        "%(state)s.", state=_state(need)))
+        raise Refused(_("Candidates are proposed for an analysed need; this one "
+                        "has been %(state)s since %(date)s. %(instead)s", state=_state(need),
+                        date=_since(need), instead=_instead(need)))
     problems = Problems()
     institute = db.session.get(Institute, institute_id)
     if institute is None:
@@ -177,8 +179,9 @@ def make_project(actor: User, need: TechnologyNeed, pm_id: int) -> Project:
     institute, field, TRL, budget), linked to it; the PM finds it on their home page."""
     _may_steer(actor)
     if need.state is not NeedState.MATCHED:
-        raise Refused(_("A matched need becomes a project; this one is %(state)s.",
-                        state=_state(need)))
+        raise Refused(_("A matched need becomes a project; this one has been %(state)s since "
+                        "%(date)s. %(instead)s", state=_state(need), date=_since(need),
+                        instead=_instead(need)))
     if existing := projects_of(need):
         raise Refused(_("The need became project %(project)s already.",
                         project=existing[0].reference))
@@ -220,4 +223,20 @@ def move_need(actor: User, need: TechnologyNeed, target: NeedState, reason: str 
 
 
 def _state(need: TechnologyNeed) -> str:
-    return str(label(need.state))
+    return str(label(need.state)).lower()
+
+
+def _since(need: TechnologyNeed) -> str:
+    return on_day(need.state_since)
+
+
+def _instead(need: TechnologyNeed) -> str:
+    """What HQ can do with a need in its state (tracker/organisations/need_states.py)."""
+    return {
+        NeedState.COLLECTED: _("Analyse it first."),
+        NeedState.ANALYSED: _("Match it to an institute first."),
+        NeedState.MATCHED: _("If the match fell through, move it back to analysed."),
+        NeedState.CONTRACTED: _("A contracted need is final: its project carries it on."),
+        NeedState.CLOSED: _("A closed need is final: if the enterprise asks again, record it "
+                            "as a new need."),
+    }[need.state]

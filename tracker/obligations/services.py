@@ -143,8 +143,9 @@ def save_obligation(actor: User, obligation: ReportObligation, *, goes_to: str =
     due_on = due_on or obligation.due_on
     moves = (kind, due_on) != (obligation.kind, obligation.due_on)
     if moves and obligation.submissions:
-        raise Refused(_("A report is on record under this obligation: its due date and kind "
-                        "are frozen, as they say whether it went in late."))
+        raise Refused(_("A report was submitted under this obligation on %(date)s: its due "
+                        "date and kind stay as they were, as they say whether it went in "
+                        "late.", date=day(obligation.submissions[0].submitted_on)))
     if moves and not obligation.can_change_terms(actor):
         raise Refused(_("The due date and the kind are the funder's terms: HQ changes them "
                         "(the investment committee too, for an agreement), with a reason."))
@@ -186,8 +187,9 @@ def withdraw_obligation(actor: User, obligation: ReportObligation,
     cancelled with the reason, and its reminders stop. HQ's (the committee's too for an
     agreement), never the PM who owes it."""
     if obligation.submissions and obligation.withdrawn_at is None:
-        raise Refused(_("A report has been submitted under this obligation: it stays on "
-                        "record. Submit a corrected file instead."))
+        raise Refused(_("A report was submitted under this obligation on %(date)s: it stays "
+                        "on record. Submit a corrected file instead.",
+                        date=day(obligation.submissions[0].submitted_on)))
     if not obligation.can_withdraw(actor):
         raise Forbidden()
     problems = Problems()
@@ -228,7 +230,8 @@ def restore_obligation(actor: User, obligation: ReportObligation,
     """A cancellation made by mistake undone: the report is owed again (late, if its date has
     passed) and its reminders resume. The cancellation stays in the history."""
     if obligation.withdrawn_at is None:
-        raise Refused(_("This report obligation is not cancelled: it is owed."))
+        raise Refused(_("This report is owed (due %(date)s), not cancelled: there is no "
+                        "cancellation to undo.", date=day(obligation.due_on)))
     if not obligation.can_restore(actor):
         raise Forbidden()
     problems = Problems()

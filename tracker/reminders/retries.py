@@ -11,6 +11,7 @@ from sqlalchemy import update
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
 from tracker.reminders.models import MessageState, OutboxMessage
 
@@ -19,7 +20,8 @@ def retry(actor: User, message: OutboxMessage) -> None:
     if not actor.is_hq_admin:
         raise Forbidden()
     if not message.can_retry(actor):
-        raise Refused(_("Only a failed or cancelled message can be sent again."))
+        raise Refused(_("This message is %(state)s: only a failed or cancelled message is sent "
+                        "again.", state=label(message.state)))
     before = message.state
     message.state = MessageState.PENDING
     message.attempts = 0

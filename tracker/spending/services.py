@@ -91,9 +91,7 @@ def line_after(entry: SpendingEntry) -> tuple[BudgetLine, Decimal]:
 def spending_refusal(entry: SpendingEntry) -> str | None:
     """Why it can't be reversed, for the service's refusal and the form's page (which offers
     no form then: `tracker.web.corrections.offered`); None when it can."""
-    if reversals.undone(entry):
-        return _("This entry is a reversal or has been reversed already.")
-    return None
+    return reversals.refusal(entry, "spent_on")
 
 
 def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -> SpendingEntry:
