@@ -275,7 +275,8 @@ def test_the_director_signs_on_the_page_and_the_pm_reads_the_signed_opinion(clie
 
 def test_a_waiting_signature_reminds_its_approver_through_a_real_scan(smtp):
     from tests.reminders.conftest import run_day, text_of
-    from tracker.reminders.items import Query, approvals_waiting
+    from tracker.approvals.reminders import approvals_waiting
+    from tracker.reminders.items import Query
 
     project, director = _draft()
     director.email = "zhang.wei@example.cn"

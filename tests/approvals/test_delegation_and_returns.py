@@ -110,7 +110,8 @@ def test_a_level_names_no_external_expert():
 
 def test_a_waiting_signature_reminds_the_running_delegate_and_the_approver(smtp):
     from tests.reminders.conftest import run_day, text_of
-    from tracker.reminders.items import Query, approvals_waiting
+    from tracker.approvals.reminders import approvals_waiting
+    from tracker.reminders.items import Query
 
     project, director, other = _directors()
     director.email, other.email = "zhang.wei@example.cn", "chen.other@example.cn"

@@ -23,12 +23,12 @@ from tracker.achievements.reminders import (
     royalty_reports_due,
     upfront_payments_due,
 )
+from tracker.approvals.reminders import approvals_waiting
 from tracker.obligations.reminders import reports_owed
 from tracker.pms.reminders import terms_ending
 from tracker.reminders.items import (
     Item,
     Query,
-    approvals_waiting,
     centre_expiries,
     changes_awaiting_hq,
     conditions_due,

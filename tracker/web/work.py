@@ -167,10 +167,9 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     shown whole (the "show all" link of a capped list)."""
     work, values = Work(), _values(user, on)
     work.approvals = capped("approvals", lambda: approvals.waiting_for(USER, ON).options(
-        joinedload(ApprovalStep.approver),
-        joinedload(ApprovalStep.request).joinedload(ApprovalRequest.submitted_by),
-        joinedload(ApprovalStep.request).joinedload(ApprovalRequest.project)
-        .joinedload(Project.institute)), values, work.more, full)
+        joinedload(ApprovalStep.approver), joinedload(ApprovalStep.request).options(
+            joinedload(ApprovalRequest.submitted_by), joinedload(ApprovalRequest.project)
+            .joinedload(Project.institute))), values, work.more, full)
     work.on_behalf = {s.id for s in work.approvals if s.approver_id != user.id}
     work.approvals_returned = capped("approvals_returned", lambda: approvals.returned_to(
         USER, bindparam("returned_since")).options(
