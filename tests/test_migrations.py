@@ -525,3 +525,36 @@ def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(demo_databa
         conn.execute(text("DELETE FROM shareholders WHERE name = 'JITRI HQ'"))
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_0102_marks_the_corrections_recorded_without_a_reason_and_requires_one(demo_database):
+    """A correction of a gate decision recorded before reasons were required (an empty
+    reason) is marked with the day of the upgrade; a first decision and a correction with
+    its reason are not; afterwards a correction without a reason is refused (issue 9,
+    small 5)."""
+    config = alembic_config(demo_database)
+    command.downgrade(config, "0101")
+    engine = make_engine(demo_database)
+    columns = ("review_id, project_id, outcome, target_phase, rationale, override_reason, "
+               "snapshot, decided_by_id, decided_at")
+    with engine.begin() as conn:
+        first, second = conn.execute(text(
+            "SELECT id FROM gate_decisions WHERE id NOT IN (SELECT supersedes_id FROM "
+            "gate_decisions WHERE supersedes_id IS NOT NULL) ORDER BY id LIMIT 2")).scalars()
+        for decision, reason in ((first, ""), (second, "Rationale was missing")):
+            conn.execute(text(
+                f"INSERT INTO gate_decisions ({columns}, correction_reason, supersedes_id) "
+                f"SELECT {columns}, :reason, id FROM gate_decisions WHERE id = :id"),
+                {"reason": reason, "id": decision})
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        marked = conn.execute(text(
+            "SELECT supersedes_id, correction_reason FROM gate_decisions "
+            "WHERE unreasoned_before IS NOT NULL")).all()
+    assert marked == [(first, "")]
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("UPDATE gate_decisions SET correction_reason = '' "
+                          "WHERE supersedes_id = :id"), {"id": second})
+    command.downgrade(config, "0101")
+    command.upgrade(config, "head")
+    engine.dispose()

@@ -157,6 +157,9 @@ class GateDecision(Base):
                         "(conclusion IS NOT NULL AND completion_ratio IS NOT NULL AND "
                         "completion_ratio BETWEEN 0 AND 100)",
                         name="conclusion_with_ratio"),
+        # Every correction says why, but those recorded before a reason was required.
+        CheckConstraint("supersedes_id IS NULL OR correction_reason <> '' OR "
+                        "unreasoned_before IS NOT NULL", name="correction_with_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,6 +172,10 @@ class GateDecision(Base):
     override_reason: Mapped[str] = mapped_column(Text, default="")
     # Why a correction was made ('' on a first decision; `correct_decision` requires it).
     correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A correction recorded before a reason was required (migration 0102 marked them): the
+    # day this database began requiring one, which pages show instead of a reason never
+    # given ("no reason recorded (before 28 Nov 2026)"). None on every other decision.
+    unreasoned_before: Mapped[date | None]
     revisit_date: Mapped[date | None]  # HOLD
     rework_due: Mapped[date | None]  # RECYCLE
     weighted_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
