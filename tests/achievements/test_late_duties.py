@@ -17,9 +17,10 @@ from tests.achievements.helpers import make_achievement, make_patent, make_trans
 from tests.conftest import login
 from tests.factories import _commit, make_institute, make_project, make_user
 from tracker.accounts.models import Role
-from tracker.achievements import deals, services
+from tracker.achievements import deals, duties, services
 from tracker.dates import today
 from tracker.projects.lifecycle import Phase
+from tracker.reminders import query
 
 LATE_LIST = "/achievements/late-duties"
 # The late annuities are named by their patent's number (the reminders' own title).
@@ -153,3 +154,26 @@ def test_the_list_reads_in_chinese(client, world):
     assert "逾期的许可与专利事项" in page and "专利年费" in page
     home = client.get("/").get_data(as_text=True)
     assert "本所逾期的许可与专利事项" in home
+
+
+def test_each_reader_reads_their_own_from_statements_built_once(world):
+    """The duty rules' statements are built once a process and run with each reader's values
+    (`tracker.reminders.query.built_once`), the institutes and the PM chosen in SQL: a second
+    institute, a second PM and an earlier day read their own duties, and build nothing."""
+    on = today()
+
+    def numbers(**scope):
+        return {d.item.title.split()[0] for d in duties.late(on, **scope)
+                if d.rule.name == "patent_annuity"}
+
+    assert numbers(institute_ids=[world.a.id]) == {A1, A2}
+    assert numbers(owner_id=world.pm_a2.id) == {A2}
+    assert numbers(institute_ids=[world.b.id], owner_id=world.pm_a2.id) == {A2, B}
+    assert numbers() == {A1, A2, B}
+    built = len(query._BUILT)
+    assert numbers(institute_ids=[world.b.id]) == {B}
+    assert numbers(owner_id=world.pm_b.id) == {B}
+    assert numbers(institute_ids=[], owner_id=world.pm_a1.id) == {A1}
+    on = date(2026, 3, 1)  # the annuities' due date: not late yet
+    assert numbers(institute_ids=[world.a.id]) == numbers() == set()
+    assert len(query._BUILT) == built

@@ -11,13 +11,16 @@ from decimal import Decimal
 
 from tests.achievements.helpers import make_achievement, make_patent
 from tests.conftest import csrf_token, login
-from tests.factories import _commit, make_institute, make_project, make_user
+from tests.factories import _commit, make_enterprise, make_institute, make_project, make_user
 from tests.obligations.test_services import owe, pdf
 from tests.test_query_counts import assert_counts_steady
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import services as achievements
+from tracker.contracts import services as contracts
+from tracker.contracts.models import ContractType
 from tracker.obligations import services
+from tracker.projects.lifecycle import Phase
 from tracker.web.work import HOME_LIMIT
 
 
@@ -106,3 +109,27 @@ def test_home_and_project_page_cost_the_same_with_more_reports(client, engine, c
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     login(client, director)
     assert_counts_steady(client, engine, ("/",), grow)
+
+
+def test_reports_owed_under_an_agreement_are_listed_as_those_under_a_contract(
+        client, clock, agreement, contract, committee, project, director):
+    """Whose a report owed is, the home page's lists ask through the agreement or the contract
+    it is owed under (`obligations.queries.owed_by`): both kinds are listed to the PM and the
+    director, another institute's project's to neither."""
+    clock.set(date(2026, 7, 10))
+    owe(committee, agreement, due_on=date(2026, 6, 30), recipient="Agreement Office")
+    owe(project.pm, contract, due_on=date(2026, 6, 29), recipient="Contract Office")
+    other = make_project(institute=make_institute(director=make_user()),
+                         phase=Phase.INVESTMENT_DECISION)
+    theirs = contracts.record_contract(
+        other.pm, other, enterprise_id=make_enterprise().id, title="Other units",
+        type=ContractType.DEVELOPMENT, amount=Decimal("100000"), signed_on=date(2026, 2, 1),
+        instalments=[(date(2026, 3, 1), Decimal("100000"))])
+    owe(other.pm, theirs, due_on=date(2026, 6, 28), recipient="Other Office")
+    db.session.commit()
+    for viewer in (project.pm, director):
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
+        login(client, viewer)
+        home = client.get("/").get_data(as_text=True)
+        assert "Agreement Office" in home and "Contract Office" in home, viewer
+        assert "Other Office" not in home and project.code in home

@@ -51,8 +51,9 @@ def late(on: date, *, institute_ids: Collection[int] | None = None,
          owner_id: int | None = None, rules: Collection[str] = DUTY_RULES) -> list[Duty]:
     """The duties due before `on` and not done, most late first: those of the projects of
     `institute_ids` or of `owner_id` (their PM), either (both given), or the network's (none
-    given). One statement per rule, and one for the institutes."""
-    asked = Query(until=on - timedelta(days=1), on=on)
+    given), chosen in SQL. One statement per rule, and one for the institutes."""
+    asked = Query(until=on - timedelta(days=1), on=on, owner_id=owner_id,
+                  institute_ids=institute_ids)
     pairs = [(RULES[name], item) for name in DUTY_RULES if name in rules
              for item in RULES[name].items(asked)]
     projects = {p for _rule, item in pairs if (p := item.project_id) is not None}
@@ -60,11 +61,8 @@ def late(on: date, *, institute_ids: Collection[int] | None = None,
         select(Project.id, Institute.id, Institute.shown_in_sql("name"))
         .join(Institute, Institute.id == Project.institute_id)
         .where(Project.id.in_(projects)))} if projects else {}
-    scoped = institute_ids is not None or owner_id is not None
     duties = [Duty(rule, item, *institutes[item.project_id]) for rule, item in pairs
-              if item.project_id in institutes and (not scoped or (
-                  institute_ids is not None and institutes[item.project_id][0] in institute_ids)
-                  or (owner_id is not None and item.owner_id == owner_id))]
+              if item.project_id in institutes]
     return sorted(duties, key=lambda d: (d.item.deadline, d.rule.name, d.item.id))
 
 
@@ -74,8 +72,6 @@ def visible_to(user: User, on: date, institute_id: int = 0, rule: str = "") -> l
     institute and a rule when given."""
     rules = (rule,) if rule else DUTY_RULES
     if user.sees_whole_portfolio:
-        duties = late(on, rules=rules)
-    else:
-        duties = late(on, institute_ids=user.directed_institute_ids, owner_id=user.id,
-                      rules=rules)
+        return late(on, institute_ids=[institute_id] if institute_id else None, rules=rules)
+    duties = late(on, institute_ids=user.directed_institute_ids, owner_id=user.id, rules=rules)
     return [d for d in duties if not institute_id or d.institute_id == institute_id]

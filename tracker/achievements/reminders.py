@@ -2,13 +2,15 @@
 annuities not yet paid, royalty reports not yet received and royalties not yet paid. Like
 tracker/reminders/items.py, an item done (the annuity paid, the report or the royalty
 received, the patent lapsed or withdrawn) no longer comes out of its query, so its reminders
-stop."""
+stop. The home pages read them each request (a PM's duties, a director's and HQ's late ones):
+each statement is built once a process (`built_once`)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, func, select
+from dataclasses import replace
 
-from tracker import db
+from sqlalchemy import ColumnElement, Select, exists, func, select
+
 from tracker.achievements import periods
 from tracker.achievements.deal_models import (
     IncomeReceipt,
@@ -20,7 +22,8 @@ from tracker.achievements.deal_models import (
 from tracker.achievements.models import LIVE, Achievement, Annuity, IpRight, RightKind
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
-from tracker.reminders.items import Item, Query
+from tracker.reminders.items import Item
+from tracker.reminders.query import Query, built_once
 
 
 def _in_english(enterprise_en: str | None, title: str) -> str | None:
@@ -29,9 +32,7 @@ def _in_english(enterprise_en: str | None, title: str) -> str | None:
     return f"{enterprise_en} · {title}" if enterprise_en else None
 
 
-def annuities_due(q: Query) -> list[Item]:
-    """Annuities of live patents (filed or granted) not yet paid, to the PM of the
-    achievement's project."""
+def _annuities(q: Query) -> Select:
     stmt = (select(Annuity.id, Annuity.due_on, IpRight.number, IpRight.title, Project.id,
                    Project.code, Project.pm_id, Institute.director_id, Annuity.year_no,
                    Annuity.fee, IpRight.id)
@@ -41,12 +42,17 @@ def annuities_due(q: Query) -> list[Item]:
             .join(Institute, Institute.id == Project.institute_id)
             .where(Annuity.paid_on.is_(None), IpRight.status.in_(LIVE),
                    IpRight.kind == RightKind.PATENT, IpRight.standing()))
-    stmt = q.apply(stmt, Annuity.id, Annuity.due_on, Project.pm_id)
+    return q.apply(stmt, Annuity.id, Annuity.due_on, Project.pm_id, Project.institute_id)
+
+
+def annuities_due(q: Query) -> list[Item]:
+    """Annuities of live patents (filed or granted) not yet paid, to the PM of the
+    achievement's project."""
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} {r[3]}".strip(), project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
                  extra={"year": str(r[8]), "fee": str(r[9])},
                  link=("achievements.right", {"right_id": r[10]}))
-            for r in db.session.execute(stmt)]
+            for r in built_once(_annuities, q)]
 
 
 def _standing(report_id: ColumnElement[int]) -> ColumnElement[bool]:
@@ -54,9 +60,7 @@ def _standing(report_id: ColumnElement[int]) -> ColumnElement[bool]:
     return ~exists().where(RoyaltyReportReversal.report_id == report_id)
 
 
-def upfront_payments_due(q: Query) -> list[Item]:
-    """Upfront payments with a due date, until the receipts that say they pay it reach the
-    upfront amount (net of reversals: a reversed receipt no longer counts as paid)."""
+def _upfront_payments(q: Query) -> Select:
     paid = (select(IncomeReceipt.transfer_id, func.sum(IncomeReceipt.amount).label("paid"))
             .where(IncomeReceipt.pays == ReceiptFor.UPFRONT)
             .group_by(IncomeReceipt.transfer_id).subquery())
@@ -71,18 +75,24 @@ def upfront_payments_due(q: Query) -> list[Item]:
             .outerjoin(paid, paid.c.transfer_id == Transfer.id)
             .where(Transfer.standing(), Transfer.upfront_due_on.is_not(None),
                    Transfer.upfront > 0, received < Transfer.upfront))
-    stmt = q.apply(stmt, Transfer.id, Transfer.upfront_due_on, Project.pm_id)
+    return q.apply(stmt, Transfer.id, Transfer.upfront_due_on, Project.pm_id,
+                   Project.institute_id)
+
+
+def upfront_payments_due(q: Query) -> list[Item]:
+    """Upfront payments with a due date, until the receipts that say they pay it reach the
+    upfront amount (net of reversals: a reversed receipt no longer counts as paid)."""
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
                  title_en=_in_english(r[10], r[3]),
                  extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
                  link=("transfers.show", {"transfer_id": r[0]}))
-            for r in db.session.execute(stmt)]
+            for r in built_once(_upfront_payments, q)]
 
 
-def _deal_rows(q: Query):
+def _deals(q: Query) -> Select:
     """Deals with royalty reports, their project's PM and director, and how many reports
-    stand (a reversed one's period is owed again): one statement."""
+    stand (a reversed one's period is owed again)."""
     reported = (select(RoyaltyReport.transfer_id, func.count(RoyaltyReport.id).label("n"))
                 .where(_standing(RoyaltyReport.id))
                 .group_by(RoyaltyReport.transfer_id).subquery())
@@ -96,8 +106,13 @@ def _deal_rows(q: Query):
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(reported, reported.c.transfer_id == Transfer.id)
             .where(Transfer.standing(), Transfer.reporting_months > 0))
-    return db.session.execute(Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
-        stmt, Transfer.id, None, Project.pm_id))
+    return q.apply(stmt, Transfer.id, None, Project.pm_id, Project.institute_id)
+
+
+def _deal_rows(q: Query):
+    """`_deals`' rows: the next report's due date is worked out from each row, so `until`
+    is not asked of the statement."""
+    return built_once(_deals, replace(q, until=None))
 
 
 def royalty_reports_due(q: Query) -> list[Item]:
@@ -120,9 +135,7 @@ def royalty_reports_due(q: Query) -> list[Item]:
     return items
 
 
-def royalty_payments_due(q: Query) -> list[Item]:
-    """Royalties of the reports that stand, not yet received in full (net of reversals), by
-    their payment due date."""
+def _royalty_payments(q: Query) -> Select:
     paid = (select(IncomeReceipt.report_id, func.sum(IncomeReceipt.amount).label("paid"))
             .where(IncomeReceipt.report_id.is_not(None))
             .group_by(IncomeReceipt.report_id).subquery())
@@ -139,10 +152,16 @@ def royalty_payments_due(q: Query) -> list[Item]:
             .outerjoin(paid, paid.c.report_id == RoyaltyReport.id)
             .where(received < RoyaltyReport.royalty_due, _standing(RoyaltyReport.id),
                    Transfer.standing()))
-    stmt = q.apply(stmt, RoyaltyReport.id, RoyaltyReport.payment_due_on, Project.pm_id)
+    return q.apply(stmt, RoyaltyReport.id, RoyaltyReport.payment_due_on, Project.pm_id,
+                   Project.institute_id)
+
+
+def royalty_payments_due(q: Query) -> list[Item]:
+    """Royalties of the reports that stand, not yet received in full (net of reversals), by
+    their payment due date."""
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
                  title_en=_in_english(r[11], r[3]),
                  extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
                  link=("transfers.show", {"transfer_id": r[10]}))
-            for r in db.session.execute(stmt)]
+            for r in built_once(_royalty_payments, q)]

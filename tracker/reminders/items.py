@@ -7,13 +7,12 @@ deadline, the title and link shown in the message, and the people the ladder may
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.routing import BuildError
 
@@ -37,6 +36,7 @@ from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import Institute, JointInnovationCentre
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.projects.models import Project
+from tracker.reminders.query import Query
 
 if TYPE_CHECKING:
     from tracker.reminders.ladder import Ladder
@@ -81,26 +81,6 @@ class Item:
         """When the work is due, in subjects and the calendar: the stored date, so page and
         e-mail agree even after the setting changed; else what the ladder counts."""
         return self.due_on or ladder.due_on(self.deadline)
-
-
-@dataclass(frozen=True)
-class Query:
-    """Which open items to read: deadlines up to `until`, these ids, this owner's; `on` is the
-    date asked about, for items that end by themselves when their date passes."""
-
-    until: date | None = None
-    item_ids: Collection[int] | None = None
-    owner_id: int | None = None
-    on: date | None = None
-
-    def apply(self, stmt: Select, id_col, date_col, owner_col) -> Select:
-        if self.until is not None and date_col is not None:
-            stmt = stmt.where(date_col <= self.until)
-        if self.item_ids is not None:
-            stmt = stmt.where(id_col.in_(list(self.item_ids)))
-        if self.owner_id is not None:
-            stmt = stmt.where(owner_col == self.owner_id if owner_col is not None else false())
-        return stmt
 
 
 OPEN_MILESTONE = (MilestoneState.PLANNED, MilestoneState.IN_PROGRESS)

@@ -29,7 +29,7 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.obligations.models import ReportObligation, ReportSubmission
-from tracker.obligations.queries import RECIPIENTS, with_project
+from tracker.obligations.queries import RECIPIENTS, owed_by
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectMember
 from tracker.reminders.delivery import open_deadlines
@@ -191,7 +191,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
                      joinedload(Instalment.contract).joinedload(ResearchContract.project))
             .order_by(Instalment.due_date, Instalment.id)), values, work.more, full)
         work.reports_owed = capped("reports_owed", lambda: _reports_owed().where(
-            Project.pm_id == USER,
+            owed_by(Project.pm_id == USER),
             ReportObligation.due_on <= bindparam("duties_until", type_=Date)), values, work.more,
             full)
         work.duties = _duties(user, on, work, full)
@@ -246,8 +246,8 @@ def _received() -> object:
 
 def _reports_owed() -> Select:
     """Reports owed to funders neither submitted nor cancelled, with their project, soonest
-    due first (the rows `funder_report` reminds of: tracker/obligations/reminders.py)."""
-    return (with_project(select(ReportObligation))
+    due first (`funder_report`'s rows); whose, the caller says (`owed_by`)."""
+    return (select(ReportObligation)
             .where(ReportObligation.withdrawn_at.is_(None),
                    ~exists().where(ReportSubmission.obligation_id == ReportObligation.id))
             .options(*RECIPIENTS, joinedload(ReportObligation.funding_agreement)
@@ -332,7 +332,7 @@ def _director_work(user: User, on: date, values: dict, work: Work, full: str | N
                  joinedload(Instalment.contract).joinedload(ResearchContract.project))
         .order_by(Instalment.due_date, Instalment.id)), values, work.more, full)
     work.institute_reports_owed = capped("institute_reports_owed", lambda: _reports_owed()
-                                          .where(Project.institute_id.in_(INSTITUTES),
+                                          .where(owed_by(Project.institute_id.in_(INSTITUTES)),
                                                  ReportObligation.due_on < ON),
                                           values, work.more, full)
     work.institute_duties = cut("institute_duties", ip_duties.late(

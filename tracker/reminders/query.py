@@ -1,0 +1,73 @@
+"""Which open items a reminder rule's query reads (tracker/reminders/items.py), and its
+statements built once a process: the home pages read some rules' items each request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Result, Select, bindparam, false, or_
+
+from tracker import db
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which open items to read: deadlines up to `until`, these ids, this owner's, those of the
+    projects of these institutes (an owner and institutes given: either's); `on` is the date
+    asked about, for items that end by themselves when their date passes."""
+
+    until: date | None = None
+    item_ids: Collection[int] | None = None
+    owner_id: int | None = None
+    on: date | None = None
+    institute_ids: Collection[int] | None = None
+
+    @property
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are given: what makes the statements `apply` writes differ in form."""
+        return (self.until is not None, self.item_ids is not None, self.owner_id is not None,
+                self.institute_ids is not None)
+
+    def values(self) -> dict[str, Any]:
+        """The values of the parameters `apply` writes, by name."""
+        values = {"q_until": self.until, "q_item_ids": self.item_ids,
+                  "q_owner_id": self.owner_id, "q_institute_ids": self.institute_ids}
+        return {name: list(value) if name.endswith("_ids") else value
+                for name, value in values.items() if value is not None}
+
+    def apply(self, stmt: Select, id_col, date_col, owner_col, institute_col=None) -> Select:
+        """`stmt` with the filters given, each value a bound parameter named as in `values`,
+        so that a statement built once runs again with another query's values (`built_once`)."""
+        if self.until is not None and date_col is not None:
+            stmt = stmt.where(date_col <= bindparam("q_until", self.until, type_=date_col.type))
+        if self.item_ids is not None:
+            stmt = stmt.where(id_col.in_(bindparam("q_item_ids", list(self.item_ids),
+                                                   expanding=True)))
+        scope = []
+        if self.owner_id is not None:
+            scope.append(false() if owner_col is None else owner_col == bindparam(
+                "q_owner_id", self.owner_id, type_=owner_col.type))
+        if self.institute_ids is not None:
+            scope.append(false() if institute_col is None else institute_col.in_(bindparam(
+                "q_institute_ids", list(self.institute_ids), expanding=True)))
+        return stmt.where(or_(*scope)) if scope else stmt
+
+
+# The statements of `built_once`, by the function that builds them and the query's shape.
+_BUILT: dict[tuple[Callable[[Query], Select], tuple[bool, ...]], Select] = {}
+
+
+def built_once(build: Callable[[Query], Select], q: Query) -> Result:
+    """The rows of the statement `build` writes for `q`, built once a process for each shape of
+    query and run again with each query's values (`Query.values`): building a statement and
+    computing its cache key cost more than running it (the home pages read four rules' items a
+    request). `build` must take `q`'s values through `q.apply` only, never otherwise: the
+    first query's would be kept for every later one."""
+    key = (build, q.shape)
+    stmt = _BUILT.get(key)
+    if stmt is None:
+        stmt = _BUILT[key] = build(q)
+    return db.session.execute(stmt, q.values())
