@@ -1,19 +1,21 @@
 """A digest of many items costs about what a digest of one costs: the same statements, one
 catalogue lookup per e-mail, one UPDATE claiming the batch and one marking every message an
-e-mail carried as sent; and a scan computes
-each deadline's rungs once, however many items share it."""
+e-mail carried as sent; an item is written once for every recipient of a batch it reads the
+same to; and a scan computes each deadline's rungs once, however many items share it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import flask_babel
 from sqlalchemy import event
 
+from tests.factories import make_user
 from tests.reminders import helpers
-from tests.reminders.conftest import at, html_of, text_of
+from tests.reminders.conftest import at, html_of, run_day, text_of
 from tracker import db
-from tracker.reminders import delivery, scan
+from tracker.accounts.models import Role
+from tracker.reminders import delivery, mail, scan
 from tracker.reminders.ladder import Ladder
 
 DAY = date(2026, 5, 20)
@@ -77,3 +79,44 @@ def test_a_scan_works_out_each_deadline_once(monkeypatch):
     milestone_deadlines = [d for d in worked if d.month == 5 and d.day <= 3]
     assert found.new == found.found > 12 and sorted(milestone_deadlines) == [
         date(2026, 5, 1), date(2026, 5, 2), date(2026, 5, 3)]
+
+
+def test_an_item_is_written_once_for_every_recipient_it_reads_the_same_to(app, smtp,
+                                                                            monkeypatch):
+    """An item's text is the same for each recipient of one language and part: fifty HQ
+    admins escalated one milestone cost one rendering of it per language (email/item.txt and
+    .html), as one admin does; each e-mail still greets its own recipient."""
+    written: list[str] = []
+    real = mail.render_item
+    monkeypatch.setattr("tracker.reminders.mail.render_item",
+                        lambda entry, kind, callables: written.append(entry.title)
+                        or real(entry, kind, callables))
+    pm, director, _hq, _evaluator = helpers.people(pm_locale="en", director_locale="en")
+    project = helpers.project_for(pm, director)
+
+    def escalate(title: str) -> list:
+        """A milestone 30 days late on DAY: HQ admins are escalated to (a day apart each time,
+        the outbox sent empty before)."""
+        helpers.milestone(project, DAY - timedelta(days=30), title=title)
+        written.clear()
+        run_day(DAY)
+        return smtp.take()
+
+    alone = escalate("Alone step")
+    hq_emails = [m for _to, m in alone if "Escalation to you as HQ admin" in text_of(m)]
+    # The PM's, the director's and the admin's, each as text and HTML.
+    assert len(hq_emails) == 1 and written.count("Alone step") == 3 * 2
+    for n in range(48):
+        make_user(Role.HQ_ADMIN, locale="en", name=f"Admin {n:02d}")
+    make_user(Role.HQ_ADMIN, locale="zh_CN", name="Zhou Admin")
+    many = escalate("Many step")
+    hq_emails = [(to, m) for to, m in many if "HQ admin" in text_of(m) or "总部管理员" in
+                 text_of(m)]
+    assert len(hq_emails) == 50
+    # As many renderings as with one admin, and one more in Chinese (text and HTML).
+    assert written.count("Many step") == 3 * 2 + 2, written
+    greeted = {text_of(m).splitlines()[0] for _to, m in hq_emails}
+    assert "Hello Admin 07," in greeted and "Hello Wang Min," in greeted and len(greeted) == 50
+    chinese = next(m for _to, m in hq_emails if "总部管理员" in text_of(m))
+    assert "Many step" in text_of(chinese) and "Many step" in html_of(chinese)
+    assert "的里程碑" in text_of(chinese)

@@ -225,6 +225,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
     history = _history(keep)
     chats = _settings({m.recipient_id for m in keep if m.channel in CHATS})
     groups = _emails(keep)
+    items = mail.Items()  # each item written once for the batch's recipients it reads the same to
     claims.claim(keep, now)
     commit()
     relay = transport.Transport()
@@ -246,7 +247,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
                     handed += 1
                     continue
                 try:
-                    email = mail.compose(recipient, group, group[0].locale, now, history)
+                    email = mail.compose(recipient, group, group[0].locale, now, history, items)
                 except Exception as error:  # one unwritable message must not block the rest
                     log.exception("could not compose the reminder to %s", recipient.email)
                     in_flight = _settle(in_flight, now, result, commit)

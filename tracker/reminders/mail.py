@@ -153,6 +153,39 @@ class Entry:
     template: str = ""  # email/<template>.txt and .html: the rule's, or "event"
     sentence: str = ""  # an event's, in the recipient's language
 
+    def key(self) -> tuple:
+        """All its templates read of it: two entries with the same key read the same (in one
+        language)."""
+        return (self.rule, self.what, self.title, self.project, self.due_on, self.status,
+                self.url, self.escalation, self.audience, self.subject, self.template,
+                self.sentence, tuple(tuple(r.items()) for r in self.reminded),
+                tuple(self.extra.items()))
+
+
+class Items:
+    """Each item's text and HTML, rendered once a batch for every recipient it reads the same
+    to: an item's entry (its sentence, dates, link, role and who was reminded before) is the
+    same for each recipient of one language and part, so fifty HQ admins escalated one
+    milestone, or a committee reminded of one deadline, cost one rendering of it, not fifty.
+    `tracker.reminders.delivery.send` keeps one for its batch."""
+
+    def __init__(self) -> None:
+        self._written: dict[tuple, str] = {}
+
+    def written(self, entry: Entry, locale: str, kind: str, callables: dict[str, Any]) -> str:
+        """`entry` written by email/item.<kind> ("txt" or "html") in `locale`, with the
+        recipient's catalogue `callables` (`Voice.template_callables`)."""
+        key = (locale, kind, entry.key())
+        if key not in self._written:
+            self._written[key] = render_item(entry, kind, callables)
+        return self._written[key]
+
+
+def render_item(entry: Entry, kind: str, callables: dict[str, Any]) -> str:
+    """One item as email/item.txt or .html writes it (HTML: markup, safe in the layout)."""
+    text = current_app.jinja_env.get_template(f"email/item.{kind}").render(e=entry, **callables)
+    return Markup(text) if kind == "html" else text
+
 
 def _event_entry(message: OutboxMessage, voice: Voice) -> Entry:
     """An event: its sentence says it all; the subject is the sentence."""
@@ -246,14 +279,17 @@ def chat_message(messages: list[OutboxMessage], locale: str, now: datetime,
 
 
 def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: datetime,
-            history: History) -> bytes:
+            history: History, items: Items | None = None) -> bytes:
     """One e-mail to `recipient` about `messages`, as SMTP carries it (`wire`): plain text and
     HTML, in `locale`. A digest of many items costs little more than one: the language is
-    looked up once (`Voice`), and the templates, compiled once by Jinja, import the item frame
-    once per e-mail."""
+    looked up once (`Voice`), the templates are compiled once by Jinja, and each item is
+    written once for the batch's every recipient it reads the same to (`items`, the batch's:
+    without one, once for this e-mail)."""
     today = local_date(now)
+    items = items or Items()
     with force_locale(_locale(locale)):
         voice = Voice()
+        callables = voice.template_callables()
         entries = [_entry(m, today, history, voice) for m in messages]
         entries.sort(key=lambda e: (not e.escalation, e.status != "after"))
         subject = _subject(entries, voice)
@@ -262,10 +298,12 @@ def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: da
             "preferences_url": external_url(_preferences_path(current_app.url_map)),
             "lang": "zh-CN" if locale.startswith("zh") else "en",
             "events": all(e.status == "event" for e in entries),
-            **voice.template_callables(),
+            **callables,
         }
-        text = render_template("email/layout.txt", **context)
-        html = render_template("email/layout.html", **context)
+        text = render_template("email/layout.txt", **context, texts=[
+            items.written(e, locale, "txt", callables) for e in entries])
+        html = render_template("email/layout.html", **context, texts=[
+            items.written(e, locale, "html", callables) for e in entries])
     return wire.message([
         ("Subject", wire.encoded_words(subject)),
         ("From", current_app.config["MAIL_FROM"]),
