@@ -17,6 +17,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.gates.models import Outcome
+from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import ProjectMember
@@ -203,6 +204,29 @@ def test_pages_of_twenty_five(client):
     assert _titles(second) == [f"Step {n:02d}" for n in range(25, 30)]
     assert "Results 26 to 30" in second and "Next</a>" not in second
     assert "Previous</a>" in second
+
+
+@pytest.mark.parametrize("sort", overdue.SORTS)
+def test_later_pages_continue_each_sort_where_the_first_stopped(app, sort):
+    """A page after the first finds its rows' ids before their institutes and PMs
+    (`overdue._page_ids`): pages 1 and 2 of each sort, for HQ and for a director, are the
+    whole list in the order of its export, which reads it in one statement."""
+    director = make_user(name="Director Zhou")
+    institutes = [make_institute(director=director, name="B institute"),
+                  make_institute(name="A institute")]
+    for n in range(3):
+        project = make_project(pm=make_user(Role.PROJECT_MANAGER, name=f"PM {2 - n}"),
+                               institute=institutes[n % 2], phase=Phase.CONTRACT_RESEARCH)
+        for m in range(10):
+            _milestone(project, 5 + (n * 7 + m * 3) % 17, f"Step {n}-{m}")
+    for viewer in (make_user(Role.HQ_ADMIN), director):
+        client = app.test_client()
+        login(client, viewer)
+        paged = [title for page in (1, 2) for title in _titles(
+            _get(client, f"/milestones/overdue?sort={sort}&page={page}"))]
+        whole = [row.title for row in overdue.every_overdue(
+            viewer, overdue.OverdueFilters(sort=sort), today())]
+        assert paged == whole and len(whole) == (30 if viewer is not director else 20)
 
 
 def test_in_chinese_and_in_the_menu(client, portfolio):

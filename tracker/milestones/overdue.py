@@ -117,21 +117,31 @@ def _rows(visible: ColumnElement[bool], filters: OverdueFilters, on: date,
           bound: bool = False) -> Select:
     """`rows_query` of the projects `visible`. `bound`: each filter's value is the parameter
     of its name in `_values`, given at each run, not written in (`_page_query`)."""
+    return _filtered(_columns(), visible, filters, on, bound)
+
+
+def _columns() -> Select:
+    """The rows' columns, from the tables they come from."""
+    return (select(Milestone.id.label("milestone_id"), Milestone.title, Milestone.due_date,
+                   Milestone.state, Project.id.label("project_id"),
+                   Project.code.label("project_code"), Project.title.label("project_title"),
+                   Project.field, Institute.shown_in_sql("name").label("institute_name"),
+                   _PM.name.label("pm_name"),
+                   # The sort's own column (the name as stored), for the API's keyset.
+                   Institute.name.label("institute_key"))
+            .join(Project, Project.id == Milestone.project_id)
+            .join(Institute, Institute.id == Project.institute_id)
+            .join(_PM, _PM.id == Project.pm_id))
+
+
+def _filtered(query: Select, visible: ColumnElement[bool], filters: OverdueFilters, on: date,
+              bound: bool) -> Select:
+    """`query` (of milestones joined to their projects, and to their PMs if `filters.pm`)
+    limited to the late milestones `filters` choose, of the projects `visible`."""
     def value(name: str, given: object) -> object:
         return bindparam(name, required=True) if bound else given
 
-    pm = _PM
-    query = (select(Milestone.id.label("milestone_id"), Milestone.title, Milestone.due_date,
-                    Milestone.state, Project.id.label("project_id"),
-                    Project.code.label("project_code"), Project.title.label("project_title"),
-                    Project.field, Institute.shown_in_sql("name").label("institute_name"),
-                    pm.name.label("pm_name"),
-                    # The sort's own column (the name as stored), for the API's keyset.
-                    Institute.name.label("institute_key"))
-             .join(Project, Project.id == Milestone.project_id)
-             .join(Institute, Institute.id == Project.institute_id)
-             .join(pm, pm.id == Project.pm_id)
-             .where(Milestone.not_done(), _in_late_phase(), visible))
+    query = query.where(Milestone.not_done(), _in_late_phase(), visible)
     values = _values(filters, on)
     if filters.reviews:
         query = query.where(Milestone.submitted(), Milestone.review_due < value("on", on))
@@ -140,7 +150,7 @@ def _rows(visible: ColumnElement[bool], filters: OverdueFilters, on: date,
     if filters.institute_id:
         query = query.where(Project.institute_id == value("institute_id", filters.institute_id))
     if filters.pm:
-        query = query.where(matching(filters.pm, pm.name))
+        query = query.where(matching(filters.pm, _PM.name))
     if filters.field:
         query = query.where(matching(filters.field, Project.field))
     if filters.field_id:
@@ -192,7 +202,7 @@ def overdue(viewer: User, filters: OverdueFilters, on: date, page: int,
     if within is None and not count and per_page and not filters.pm and not filters.field:
         seen = visibility.shape_of(viewer)
         query = _page_query(db.session.get_bind().dialect.name, reads_english(),
-                            _shape(filters), seen)
+                            _shape(filters), seen, page > 1)
         values = {**_values(filters, on), "limit": per_page + 1,
                   "offset": (page - 1) * per_page}
         if seen is not None:
@@ -225,12 +235,13 @@ def _shape(filters: OverdueFilters) -> tuple:
 
 
 @lru_cache(maxsize=256)
-def _page_query(dialect: str, english: bool, shape: tuple,
-                seen: visibility.Shape | None) -> Select:
+def _page_query(dialect: str, english: bool, shape: tuple, seen: visibility.Shape | None,
+                later: bool) -> Select:
     """A page of the list of `shape` (`_shape`), on `dialect` (`_in_late_phase`), for a reader
     of English or not (`english`: the institute's name is read in the reader's language,
     `Institute.shown_in_sql`, which writes the column of that language into the statement),
-    of the projects a viewer of kind `seen` may see (`visibility.condition`)."""
+    of the projects a viewer of kind `seen` may see (`visibility.condition`); `later`: a page
+    after the first, whose rows are found first (`_page_ids`)."""
     del english  # part of the cache's key only: shown_in_sql reads it as the statement is built
     reviews, every_open, institute, field_id, type_, year, source, sort = shape
     # Each filter given stands for its parameter: the statement names it, not this value.
@@ -238,6 +249,27 @@ def _page_query(dialect: str, english: bool, shape: tuple,
         reviews=reviews, late=None if every_open else 0, institute_id=int(institute),
         field_id=int(field_id), type=type_.value if type_ else "", year=int(year),
         source=source.value if source else "", sort=sort)
+    if later:
+        return _ordered(_columns().where(Milestone.id.in_(_page_ids(seen, filters))), filters)
+    # The first page walks the milestones in the sort's order and stops at its last row: the
+    # same statement with its ids found first took 0.1 to 0.2 ms longer.
     return (_ordered(_rows(visibility.condition(seen), filters, date.max, bound=True), filters)
             .limit(bindparam("limit", required=True))
             .offset(bindparam("offset", required=True)))
+
+
+def _page_ids(seen: visibility.Shape | None, filters: OverdueFilters) -> Select:
+    """The ids of a page's milestones (`_page_query`), found with only the tables the filters
+    and the sort read: the rows before the page's are passed over without reading their
+    institutes and PMs (page 10 of HQ's list, 225 rows passed over: 2.3 -> 1.4 ms, the best
+    of 50 runs at full size on PostgreSQL, the README's speed log), and the page's 25 rows
+    read them after."""
+    ids = select(Milestone.id).join(Project, Project.id == Milestone.project_id)
+    if filters.sort == "institute":
+        ids = ids.join(Institute, Institute.id == Project.institute_id)
+    if filters.sort == "pm" or filters.pm:
+        ids = ids.join(_PM, _PM.id == Project.pm_id)
+    ids = _filtered(ids, visibility.condition(seen), filters, date.max, bound=True)
+    # Its own tables, never the page's (it is no correlated subquery).
+    return (_ordered(ids, filters).limit(bindparam("limit", required=True))
+            .offset(bindparam("offset", required=True)).correlate(None))
