@@ -558,3 +558,38 @@ def test_0102_marks_the_corrections_recorded_without_a_reason_and_requires_one(d
     command.downgrade(config, "0101")
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_0103_numbers_a_pms_twin_drafts_apart_and_keeps_them_unique(demo_database):
+    """Two drafts of one PM that read the same number before 0103 are numbered apart, the
+    later one after the PM's highest; then the database refuses a twin draft, while a project
+    under way may share its number (issue 9, small 9)."""
+    config = alembic_config(demo_database)
+    command.downgrade(config, "0102")
+    engine = make_engine(demo_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE projects SET code = NULL, year = NULL, seq = NULL, "
+                          "draft_number = 1"))
+        pm_id, first, second = conn.execute(text(
+            "SELECT pm_id, min(id), max(id) FROM projects GROUP BY pm_id "
+            "HAVING count(*) > 1 ORDER BY pm_id")).first()
+        highest = conn.execute(text("SELECT count(*) FROM projects WHERE pm_id = :pm"),
+                               {"pm": pm_id}).scalar_one()
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        numbers = dict(conn.execute(text(
+            "SELECT id, draft_number FROM projects WHERE pm_id = :pm"), {"pm": pm_id}).all())
+        twins = conn.execute(text(
+            "SELECT count(*) FROM (SELECT pm_id, draft_number FROM projects "
+            "GROUP BY pm_id, draft_number HAVING count(*) > 1) AS twins")).scalar_one()
+    assert numbers[first] == 1 and numbers[second] == highest and twins == 0
+    assert sorted(numbers.values()) == list(range(1, highest + 1))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("UPDATE projects SET draft_number = 1 WHERE id = :id"),
+                     {"id": second})
+    with engine.begin() as conn:  # under way, with a code: outside the index
+        conn.execute(text("UPDATE projects SET code = 'X-2026-0001', draft_number = 1 "
+                          "WHERE id = :id"), {"id": second})
+    command.downgrade(config, "0102")
+    command.upgrade(config, "head")
+    engine.dispose()

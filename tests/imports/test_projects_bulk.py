@@ -86,6 +86,12 @@ def test_the_bulk_path_writes_what_the_services_write(monkeypatch):
     counters = dict(db.session.execute(select(ProjectCodeCounter.year,
                                               ProjectCodeCounter.last)).tuples().all())
     assert counters == {2018: 10, 2019: 10}
+    # Drafts of either path are numbered, each PM's apart (the bulk path's INSERT passes by
+    # the session's numbering: tracker.projects.drafts.number_rows).
+    numbered = db.session.execute(select(Project.pm_id, Project.draft_number).where(
+        Project.code.is_(None))).all()
+    assert len(numbered) == 4 and None not in {n for _, n in numbered}
+    assert len(set(numbered)) == len(numbered)
 
 
 def test_the_bulk_path_refuses_a_code_given_twice_and_writes_nothing():

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tests.approvals.test_chain import _draft
 from tests.conftest import login
@@ -15,6 +17,8 @@ from tests.export.helpers import csv_rows
 from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.projects import drafts
 from tracker.projects import services as projects
 
 
@@ -55,3 +59,34 @@ def test_every_page_names_a_draft_by_the_pms_number_not_its_id(client, locale, w
     assert [f"{word} 2", "Second draft"] in [r[:2] for r in rows]
     assert all(str(project.id) != r[0] for r in rows)
     db.session.rollback()
+
+
+
+def test_a_draft_number_taken_meanwhile_is_given_again_and_the_schema_keeps_it_unique(
+        app, monkeypatch):
+    """Two drafts of one PM made at once read the same highest number; the second's flush
+    meets the unique index and is numbered again after the first (issue 9, small 9). Here
+    the highest number read first is stale on purpose (0: before the PM's first draft)."""
+    first = make_project(title="First draft")
+    assert first.code is None and first.draft_number == 1
+    read, reads = drafts._highest, []
+
+    def stale_first(session, cls, pm_id):
+        reads.append(pm_id)
+        return 0 if len(reads) == 1 else read(session, cls, pm_id)
+
+    monkeypatch.setattr(drafts, "_highest", stale_first)
+    second = make_project(pm=first.pm, title="Made at the same time")
+    _commit()
+    assert second.draft_number == 2 and len(reads) == 2  # numbered twice: 1 was taken
+    assert [line.category for line in second.budget_lines] == ["Equipment"]
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+        AuditRecord.action == "project.create", AuditRecord.object_id == second.id)) == 1
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        second.draft_number = 1
+        db.session.flush()
+    db.session.rollback()
+    projects.assign_code(first.pm, first)  # a project under way keeps its number, unindexed
+    db.session.flush()
+    third = make_project(pm=first.pm)
+    assert third.draft_number == 3

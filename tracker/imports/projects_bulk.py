@@ -33,7 +33,7 @@ from tracker.gates.models import (
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days
 from tracker.organisations.models import Headquarters, Institute
-from tracker.projects import lifecycle
+from tracker.projects import drafts, lifecycle
 from tracker.projects import services as projects
 from tracker.projects.forms import ProjectForm
 from tracker.projects.lifecycle import Phase, Step
@@ -182,6 +182,7 @@ class ProjectBatch(Batch):
                 hq, year, seq = v["_code"]
                 row.update(year=year, seq=seq, code=f"{hq.code}-{year}-{seq:04d}")
             project_rows.append(row)
+        drafts.number_rows(Project, project_rows)  # as the form's drafts are numbered
         ids = insert_returning_ids(Project, project_rows)
         run = audit.current_import()
         created, submitted, coded = defaultdict(list), [], []
@@ -191,7 +192,8 @@ class ProjectBatch(Batch):
         for pid, v, row in zip(ids, rows, project_rows, strict=True):
             # What create_proposal records: the draft's fields, its team and its budget.
             draft = {k: [None, audit.jsonable(x)] for k, x in row.items()
-                     if x is not None and k not in ("code", "year", "seq", "created_at")}
+                     if x is not None
+                     and k not in ("code", "year", "seq", "created_at", "draft_number")}
             draft["phase"] = [None, Phase.DRAFT.value]
             if v["member_ids"]:
                 draft["members"] = [[], sorted(set(v["member_ids"]))]

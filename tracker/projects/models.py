@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     or_,
     select,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -86,6 +87,10 @@ class Project(FundedBy, Base):
         # The project list, newest first: read backwards, a page at a time.
         Index("ix_projects_year_seq", "year", "seq"),
         Index("ix_projects_phase", "phase"),  # the phase filter; rules on held or active ones
+        # A PM's drafts have each their own number (tracker/projects/drafts.py); a project
+        # under way handed to another PM keeps its own, which the new PM may have too.
+        Index("uq_projects_draft_of_pm", "pm_id", "draft_number", unique=True,
+              postgresql_where=text("code IS NULL"), sqlite_where=text("code IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,7 +34,7 @@ from tracker.milestones.models import (
     Rebaseline,
 )
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
-from tracker.projects import guards, lifecycle, team
+from tracker.projects import drafts, guards, lifecycle, team
 from tracker.projects.funding import FundingSource
 from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
@@ -170,11 +170,13 @@ def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
                     member_ids: list[int], pm: User | None = None, **values) -> Project:
     """A draft led by `actor`, or by `pm` for whom HQ opens it (tracker/needs checks HQ may)."""
     check_proposal(pm := pm or actor, values, budget_lines, member_ids)
-    project = Project(hq_id=db.session.get(Institute, values["institute_id"]).hq_id,
-                      pm_id=pm.id, phase=Phase.DRAFT, **values)
-    changes = audit.pending_changes(project)
-    db.session.add(project)
-    changes.update(_set_team_and_budget(project, budget_lines, member_ids))
+
+    def draft() -> tuple[Project, dict]:  # again if a draft made meanwhile took its number
+        db.session.add(project := Project(hq_id=db.session.get(
+            Institute, values["institute_id"]).hq_id, pm_id=pm.id, phase=Phase.DRAFT, **values))
+        changes = audit.pending_changes(project)  # pending: every value given
+        return project, {**changes, **_set_team_and_budget(project, budget_lines, member_ids)}
+    project, changes = drafts.written_numbered(draft)
     audit.record(actor, "project.create", project, changes)
     db.session.flush()
     return project
