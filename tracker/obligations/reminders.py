@@ -5,22 +5,19 @@ submitted, the obligation withdrawn) no longer comes out of the query, so its re
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 
-from tracker import db
 from tracker.accounts.models import User
 from tracker.obligations.models import ReportObligation, ReportSubmission
 from tracker.obligations.queries import with_project
 from tracker.organisations.models import Enterprise, Headquarters, Institute
 from tracker.partners.models import Partner
 from tracker.projects.models import Project
-from tracker.reminders.items import Item, Query
+from tracker.reminders.items import Item
+from tracker.reminders.query import Query, built_once
 
 
-def reports_owed(q: Query) -> list[Item]:
-    """Each names, for whoever reads it (an escalation most of all), the project (its code and
-    title), the report, its due date, who it goes to (an organisation in each reader's
-    language) and who is responsible for it: the project's PM."""
+def _reports(q: Query) -> Select:
     stmt = (with_project(select(
                 ReportObligation.id, ReportObligation.due_on, ReportObligation.kind,
                 func.coalesce(Enterprise.name, Partner.name, Headquarters.name,
@@ -35,10 +32,17 @@ def reports_owed(q: Query) -> list[Item]:
             .join(User, User.id == Project.pm_id)
             .where(ReportObligation.withdrawn_at.is_(None),
                    ~exists().where(ReportSubmission.obligation_id == ReportObligation.id)))
-    stmt = q.apply(stmt, ReportObligation.id, ReportObligation.due_on, Project.pm_id)
+    return q.apply(stmt, ReportObligation.id, ReportObligation.due_on, Project.pm_id)
+
+
+def reports_owed(q: Query) -> list[Item]:
+    """Each names, for whoever reads it (an escalation most of all), the project (its code and
+    title), the report, its due date, who it goes to (an organisation in each reader's
+    language) and who is responsible for it: the project's PM. Built once a process
+    (`built_once`): a director's home reads whether those it was escalated are still owed."""
     return [Item(id=r[0], deadline=r[1], title=r[3], title_en=r[10], project_id=r[4],
                  project=r[5] or "",
                  owner_id=r[6], director_id=r[7],
                  extra={"kind": str(r[2]), "project_title": r[8], "pm": r[9]},
                  link=("obligations.show", {"obligation_id": r[0]}))
-            for r in db.session.execute(stmt)]
+            for r in built_once(_reports, q)]

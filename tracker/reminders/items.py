@@ -36,7 +36,7 @@ from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import Institute, JointInnovationCentre
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.projects.models import Project
-from tracker.reminders.query import Query
+from tracker.reminders.query import Query, built_once
 
 if TYPE_CHECKING:
     from tracker.reminders.ladder import Ladder
@@ -90,19 +90,23 @@ def _rows(stmt: Select) -> list[Any]:
     return list(db.session.execute(stmt))
 
 
-def milestones_due(q: Query) -> list[Item]:
-    """Milestones of active projects not yet submitted (submitted ones wait on the evaluator;
-    accepted or waived ones are done)."""
+def _milestones(q: Query) -> Select:
     stmt = (select(Milestone.id, Milestone.due_date, Milestone.title, Project.id, Project.code,
                    Project.pm_id, Institute.director_id)
             .join(Project, Project.id == Milestone.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Milestone.state.in_(OPEN_MILESTONE), Project.phase.in_(ACTIVE)))
-    stmt = q.apply(stmt, Milestone.id, Milestone.due_date, Project.pm_id)
+    return q.apply(stmt, Milestone.id, Milestone.due_date, Project.pm_id)
+
+
+def milestones_due(q: Query) -> list[Item]:
+    """Milestones of active projects not yet submitted (submitted ones wait on the evaluator;
+    accepted or waived ones are done). Built once a process (`built_once`): a director's home
+    reads whether the milestones it was escalated are still open each request."""
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
                  owner_id=r[5], director_id=r[6],
                  link=("milestones.show", {"milestone_id": r[0]}))
-            for r in _rows(stmt)]
+            for r in built_once(_milestones, q)]
 
 
 def milestones_awaiting_review(q: Query) -> list[Item]:
@@ -176,8 +180,7 @@ def hold_revisits(q: Query) -> list[Item]:
             for r in _rows(stmt)]
 
 
-def instalments_due(q: Query) -> list[Item]:
-    """Contract payment instalments not yet received in full."""
+def _instalments(q: Query) -> Select:
     paid = (select(Payment.instalment_id, func.sum(Payment.amount).label("paid"))
             .group_by(Payment.instalment_id).subquery())
     received = func.coalesce(paid.c.paid, 0)
@@ -189,12 +192,17 @@ def instalments_due(q: Query) -> list[Item]:
             .join(Institute, Institute.id == Project.institute_id)
             .outerjoin(paid, paid.c.instalment_id == Instalment.id)
             .where(received < Instalment.amount, ResearchContract.standing()))
-    stmt = q.apply(stmt, Instalment.id, Instalment.due_date, Project.pm_id)
+    return q.apply(stmt, Instalment.id, Instalment.due_date, Project.pm_id)
+
+
+def instalments_due(q: Query) -> list[Item]:
+    """Contract payment instalments not yet received in full (built once, as
+    `milestones_due`: directors are escalated them too)."""
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
                  owner_id=r[5], director_id=r[6],
                  extra={"amount": str(r[7]), "outstanding": str(r[7] - r[8])},
                  link=("contracts.show", {"contract_id": r[9]}))
-            for r in _rows(stmt)]
+            for r in built_once(_instalments, q)]
 
 
 def project_ends(q: Query) -> list[Item]:
