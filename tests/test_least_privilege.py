@@ -25,7 +25,7 @@ from tracker.accounts.models import Role, User
 from tracker.audit.models import AuditRecord
 from tracker.changes import services as changes
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Invalid, Refused
 from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
@@ -123,7 +123,11 @@ def test_the_reviewer_sees_the_evidence_only_while_the_milestone_waits_for_them(
     milestones.review_milestone(reviewer, milestone, True, "")
     _commit()
     assert client.get(f"/files/{evidence}").status_code == 404
-    assert client.get(f"/milestones/{milestone.id}").status_code == 404
+    # The milestone they reviewed stays theirs to read (what they decided), its evidence
+    # named but no longer opened from it; the project is not theirs to see.
+    page = client.get(f"/milestones/{milestone.id}")
+    assert page.status_code == 200 and f"/files/{evidence}" not in page.get_data(as_text=True)
+    assert client.get(f"/projects/{milestone.project_id}").status_code == 404
 
 
 def test_a_stake_gained_later_ends_the_reviewers_access_at_once(client):
@@ -253,8 +257,8 @@ def test_a_pm_can_not_bar_an_evaluator_from_a_panel_by_naming_them_to_the_team(c
     assert refused.status_code == 409
     assert "sits on the open panel" in refused.get_data(as_text=True)
     # The proposal under review is what the panel judges: its PM asks no change to it before
-    # the gate is passed, so the place waits for the review to close.
-    with pytest.raises(Forbidden):
+    # the gate is passed (refused by its stage), so the place waits for the review to close.
+    with pytest.raises(Refused, match="once it has passed gate 1"):
         changes.add_member(pm, project, user_id=evaluator.id, reason="Knows the furnace")
     db.session.rollback()
     gate_helpers.go(review)

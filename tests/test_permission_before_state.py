@@ -208,7 +208,9 @@ STATES: dict[str, Callable[[], None]] = {
     "achievements.edit_annuity": _set(Annuity, "annuity_id", paid_on=today,
                                       paid_amount=Decimal("1200.00")),
     "achievements.edit_right": lambda: _void(IpRight, "right_id"),
-    "achievements.new": lambda: _close_project(),
+    # A project closed after its approval still records what it achieved; a rejected one
+    # never does.
+    "achievements.new": _set(Project, "project_id", phase=Phase.REJECTED),
     "achievements.new_right": lambda: _void(Achievement, "achievement_id"),
     "achievements.pay_annuity": _set(Annuity, "annuity_id", paid_on=today,
                                      paid_amount=Decimal("1200.00")),
@@ -315,17 +317,9 @@ STATES: dict[str, Callable[[], None]] = {
 
 # Where the state set above is not shown to refuse who may act: the test still asks everyone
 # else, in that state, and they must hear 403 or 404; the reason says what is missing.
-STATE_IN_PERMISSION = (
-    "the predicate that lets the PM (or HQ) act includes the record's state, so who may act "
-    "hears 403 in this state too: a refusal by state said as 'not allowed' (issue 9 point 6), "
-    "not fixed here")
 FORM_FIRST = ("the form's own required fields answer first (400) when sent empty; the fields "
               "that would reach the state's refusal are not filled in here")
 DOER_UNPROVEN: dict[str, str] = {
-    **dict.fromkeys(("achievements.new", "changes.change", "contracts.register",
-                     "milestones.new", "obligations.new_for_agreement",
-                     "obligations.new_for_contract", "projects.upload_deliverable",
-                     "spending.project"), STATE_IN_PERMISSION),
     **dict.fromkeys(("assessment.enter_evidence", "centres.edit_agreement",
                      "centres.new_payment", "companies.edit", "companies.new_ip_deal",
                      "companies.transfer", "documents.project", "funding.new_agreement",
@@ -333,11 +327,6 @@ DOER_UNPROVEN: dict[str, str] = {
                      "needs.move", "obligations.edit", "obligations.submit_report",
                      "obligations.withdraw", "organisations.edit_need",
                      "partners.edit_agreement", "partners.merge", "pms.step"), FORM_FIRST),
-    "achievements.new_right": "a withdrawn achievement's form for a new right answers 200 "
-                              "(the page again), not 409: not looked into here",
-    "funding.convert": "a converted agreement's form has no round to choose: the answer is "
-                       "the page again (400), which says the agreement is closed",
-    "milestones.review": "the reviewer no longer sees a milestone once it is accepted (404)",
 }
 # Who of those who may act is refused by the state set above (HQ withdraws the evidence it
 # accepted, which the institute's director no longer may).

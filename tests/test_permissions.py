@@ -16,6 +16,7 @@ from tracker.contracts.models import ResearchContract
 from tracker.funding.models import FundingAgreement
 from tracker.gates.models import Outcome
 from tracker.milestones.models import Milestone
+from tracker.projects.closed import open_refusal
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 # A rule written out in Jinja: comparing the user's id, or reading a role.
@@ -54,7 +55,8 @@ def test_a_closed_project_offers_nothing_that_changes_it(app, client):
     gate_helpers.go(gate_helpers.submit(project), Outcome.KILL, rationale="Not novel")
     assert project.is_read_only
     committee = make_user(Role.INVESTMENT_COMMITTEE)
-    assert not Milestone.can_plan(project.pm, project)
+    # Its PM still plans its milestones; its phase refuses them, said as such (409).
+    assert Milestone.can_plan(project.pm, project) and open_refusal(project) is not None
     assert not ResearchContract.can_sign(project.pm, project)
     assert ResearchContract.can_record(project.pm, project)  # payments still come in
     assert FundingAgreement.can_see(project.pm, project)

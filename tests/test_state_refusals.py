@@ -74,7 +74,49 @@ def _reviewer_for_waived_milestone():
             f"/milestones/{milestone.id}", "needs no reviewer")
 
 
+def _on_terminated(path: str, data: dict):
+    """What the PM of a terminated project sends to `path` (`/projects/ID/...`): refused by
+    its phase (409), not as someone who may not act (403)."""
+    def case():
+        project = make_project(phase=Phase.TERMINATED, start_date=date(2025, 1, 1))
+        return (project.pm, path.replace("ID", str(project.id)), data, Phase.TERMINATED,
+                f"/projects/{project.id}", "what to do instead: HQ corrects")
+    return case
+
+
+def _change_on_draft():
+    project = make_project(phase=Phase.DRAFT, start_date=date(2025, 1, 1))
+    return (project.pm, f"/projects/{project.id}/changes/route",
+            {"route-technical_route": "Laser welding", "route-reason": "Cheaper"}, Phase.DRAFT,
+            f"/projects/{project.id}", "once it has passed gate 1")
+
+
+def _achievement_on_rejected():
+    project = make_project(phase=Phase.REJECTED, start_date=date(2025, 1, 1))
+    return (project.pm, f"/projects/{project.id}/achievements/new", {"title": "Early result"},
+            Phase.REJECTED, f"/projects/{project.id}", "once it has passed gate 1")
+
+
+def _review_of_accepted_milestone():
+    project = make_project(phase=Phase.CONTRACT_RESEARCH, start_date=date(2025, 1, 1))
+    milestone = make_milestone(project, MilestoneState.ACCEPTED)
+    milestone.reviewer = make_user(Role.EVALUATOR)
+    return (milestone.reviewer, f"/milestones/{milestone.id}/review", {"decision": "accept"},
+            MilestoneState.ACCEPTED, f"/milestones/{milestone.id}", "nothing more is reviewed")
+
+
 CASES: dict[str, Callable] = {
+    "an achievement of a rejected project": _achievement_on_rejected,
+    "a review of an accepted milestone": _review_of_accepted_milestone,
+    "a milestone on a terminated project": _on_terminated(
+        "/projects/ID/milestones/new", {"title": "Pilot", "due_date": "2026-12-01"}),
+    "spending on a terminated project": _on_terminated(
+        "/projects/ID/spending", {"amount": "1000.00", "description": "Reagents"}),
+    "a change of plan on a terminated project": _on_terminated(
+        "/projects/ID/changes/route",
+        {"route-technical_route": "Laser welding", "route-reason": "Cheaper"}),
+    "a deliverable on a terminated project": _on_terminated("/projects/ID/deliverables", {}),
+    "a change of plan on a draft": _change_on_draft,
     "a TRL on a terminated project": _trl_on_terminated,
     "resuming a project under way": _resume_under_way,
     "withdrawing a submitted proposal": _withdraw_submitted,
@@ -84,7 +126,8 @@ CASES: dict[str, Callable] = {
 # What the advice reads in Chinese, by the English words the case looks for.
 ADVICE_ZH = {"what to do instead: HQ corrects": "由总部更正", "only a project on hold":
              "只有暂缓中的项目", "only a draft": "只有草稿", "Plan a new milestone": "新的里程碑",
-             "needs no reviewer": "无需评审人"}
+             "needs no reviewer": "无需评审人", "once it has passed gate 1": "通过立项评审",
+             "nothing more is reviewed": "不再对其进行评审"}
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])

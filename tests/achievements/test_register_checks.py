@@ -17,7 +17,7 @@ from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import services
-from tracker.achievements.models import PatentType, RightKind, RightStatus
+from tracker.achievements.models import Achievement, PatentType, RightKind, RightStatus
 from tracker.achievements.services import ContributorLine
 from tracker.dates import today
 from tracker.errors import Invalid, Refused
@@ -41,13 +41,17 @@ def _problems(error) -> dict[str, str]:
 def test_a_project_not_approved_records_no_achievement(client, phase):
     pm = make_user(Role.PROJECT_MANAGER)
     project = make_project(pm=pm, phase=phase)
-    with pytest.raises(Refused):
+    with pytest.raises(Refused, match="is not approved: its achievements"):
         services.save_achievement(pm, project, None, title="Early result", description="",
                                   contributors=[ContributorLine(pm.id, "", Decimal("100"))])
-    assert not services.may_record(pm, project)
+    # Its PM keeps its register; its stage refuses, said as such (409), not "not allowed".
+    assert Achievement.can_record(pm, project)
     login(client, pm)
     assert f"/projects/{project.id}/achievements/new" not in client.get(
         f"/projects/{project.id}").get_data(as_text=True)
+    refused = client.get(f"/projects/{project.id}/achievements/new")
+    assert refused.status_code == 409
+    assert f'href="/projects/{project.id}"' in refused.get_data(as_text=True)
 
 
 def test_a_contributor_is_chosen_or_typed_not_both():

@@ -156,7 +156,8 @@ def test_only_the_pm_of_a_project_under_way_changes_its_plan():
         with pytest.raises(Forbidden):
             services.change_route(actor, project, technical_route="x", reason="y")
     draft = make_project()
-    with pytest.raises(Forbidden):  # a draft is edited as a proposal
+    # A draft is edited as a proposal: its PM hears so by its stage, not "not allowed".
+    with pytest.raises(Refused, match="once it has passed gate 1"):
         services.change_route(draft.pm, draft, technical_route="x", reason="y")
     with pytest.raises(Invalid, match="Say why"):
         services.change_route(project.pm, project, technical_route="x", reason=" ")
@@ -281,10 +282,13 @@ def test_no_change_is_asked_or_offered_before_the_proposal_gate_approves_the_pla
         project.budget_lines.append(BudgetLine(category="Materials",
                                                amount=Decimal("1000000.00")))
         _commit()
-        with pytest.raises(Forbidden):
-            _move(project)
+        with pytest.raises(Refused, match="once it has passed gate 1"):
+            _move(project)  # its PM, refused by its stage
         db.session.rollback()
-        assert not project.can_hand_over(make_user(Role.HQ_ADMIN))
+        with pytest.raises(Refused, match="once it has passed gate 1"):
+            services.hand_over(make_user(Role.HQ_ADMIN), project,
+                               user_id=make_user(Role.PROJECT_MANAGER).id, reason="Moved on")
+        db.session.rollback()
         login(client, project.pm)
         page = client.get(f"/projects/{project.id}").get_data(as_text=True)
         assert f"/projects/{project.id}/changes" not in page

@@ -112,7 +112,7 @@ def test_after_conversion_the_agreement_is_closed(committee):
     funding.convert(committee, agreement, helpers.record_round(company))
     with pytest.raises(Refused, match="closed"):
         funding.add_tranche(committee, agreement, amount=D("1"), gate=4)
-    with pytest.raises(Refused, match="closed"):
+    with pytest.raises(Refused, match="converted already, on"):  # said, with its date
         funding.convert(committee, agreement, company.rounds[0])
 
 

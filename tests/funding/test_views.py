@@ -15,6 +15,7 @@ from tests.factories import _commit, install_gates, make_institute, make_project
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.funding import services as funding
 from tracker.funding.models import Disbursement, FundingAgreement
 from tracker.milestones.models import MilestoneState
@@ -162,13 +163,19 @@ def test_conversion_and_outcome_forms(client, project):
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement, company = helpers.worked_example(project, committee)
     login(client, committee)
-    # Converted: the outcome form refuses (409), the convert page still explains.
+    # Converted: the outcome form refuses (409), the convert page still explains, with no
+    # form; sent anyway, it is refused by the agreement's state, saying when it converted.
     assert post(client, f"/funding/{agreement.id}/outcome", {
         "outcome": "grant", "outcome_on": today().isoformat()}).status_code == 409
     page = client.get(f"/funding/{agreement.id}/convert").get_data(as_text=True)
-    assert "1,041,666" in page and "The agreement is closed" in page
-    assert post(client, f"/funding/{agreement.id}/convert", {
-        "round_id": agreement.conversion.round_id, "confirmed": "1"}).status_code == 409
+    assert "1,041,666" in page and "converted already, on" in page
+    assert 'name="round_id"' not in page
+    again = post(client, f"/funding/{agreement.id}/convert", {
+        "round_id": agreement.conversion.round_id, "confirmed": "1"})
+    assert again.status_code == 409
+    said = again.get_data(as_text=True)
+    assert f"converted already, on {day(agreement.outcome_on)}" in said
+    assert f'href="/projects/{project.id}/funding"' in said
     listing = client.get("/funding/").get_data(as_text=True)
     assert project.code in listing and "Converted to equity" in listing
 

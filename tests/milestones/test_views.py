@@ -69,11 +69,17 @@ def test_pm_plans_posts_evidence_and_submits(client):
     assert returned.status_code == 400 and "reworked" in returned.get_data(as_text=True)
     answered = post(reviewer_client, f"{milestone_url}/review",
                     {"decision": "return", "comment": "Photos of the QA station missing"})
-    # The answer ends the reviewer's access to the milestone: they land on their home page,
-    # told what they did, not on a 404.
-    assert answered.headers["Location"] == "/"
-    home = reviewer_client.get("/").get_data(as_text=True)
-    assert "Returned for rework." in home and "Not found" not in home
+    # The reviewer keeps reading what they reviewed (not the rest of the project): back on
+    # the milestone, told what they did, with no review form; a second answer is refused by
+    # the milestone's state (409), not as if it were not theirs (404).
+    assert answered.headers["Location"] == milestone_url
+    shown = reviewer_client.get(milestone_url).get_data(as_text=True)
+    assert "Returned for rework." in shown and f"{milestone_url}/review" not in shown
+    assert reviewer_client.get(f"/projects/{project.id}").status_code == 404
+    again = post(reviewer_client, f"{milestone_url}/review",
+                 {"decision": "accept", "comment": ""})
+    assert again.status_code == 409
+    assert "it is reviewed once its project manager submits it" in again.get_data(as_text=True)
     assert "Returned for rework" in client.get("/").get_data(as_text=True)
     assert milestone_id
 

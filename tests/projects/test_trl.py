@@ -15,7 +15,7 @@ from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates import decisions, scoring
 from tracker.gates.models import Conclusion, Outcome
 from tracker.projects import trl
@@ -80,7 +80,8 @@ def test_a_trl_needs_its_evidence_and_the_pm_of_a_project_under_way():
     with pytest.raises(Forbidden):
         trl.record_trl(make_user(Role.HQ_ADMIN), project, 7, "Seen on site")
     draft = make_project()
-    with pytest.raises(Forbidden):  # a draft states its TRL in the proposal
+    # A draft states its TRL in the proposal: its PM hears so by its stage.
+    with pytest.raises(Refused, match="once it has passed gate 1"):
         trl.record_trl(draft.pm, draft, 7, "Seen on site")
 
 

@@ -20,7 +20,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import Forbidden, Invalid, Refused
 from tracker.projects.lifecycle import Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -100,8 +100,8 @@ def test_spending_is_refused_when_it_cannot_be_true():
         record_spending(make_user(Role.HQ_ADMIN), project,
                         budget_line_id=project.budget_lines[0].id, spent_on=today(),
                         amount=Decimal("10"), description="Parts")
-    draft = make_project()
-    with pytest.raises(Forbidden):
+    draft = make_project()  # its PM hears why by its stage, not "not allowed"
+    with pytest.raises(Refused, match="once it has passed gate 1"):
         record_spending(draft.pm, draft, budget_line_id=draft.budget_lines[0].id,
                         spent_on=today(), amount=Decimal("10"), description="Parts")
 

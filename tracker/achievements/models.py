@@ -197,7 +197,13 @@ class Achievement(Voidable, Versioned, Base):
 
     def can_manage(self, user: User) -> bool:
         """The register of a project's results: its PM and HQ admins keep it."""
-        return user.is_hq_admin or user.id == self.project.pm_id
+        return Achievement.can_record(user, self.project)
+
+    @staticmethod
+    def can_record(user: User, project: Project) -> bool:
+        """Who keeps `project`'s register records its achievements, once its phase lets them
+        (`tracker.achievements.services.record_refusal`: approved at gate 1)."""
+        return user.is_hq_admin or user.id == project.pm_id
 
     def can_change(self, user: User) -> bool:
         """Kept by `user`, and not withdrawn: nothing more is recorded for one withdrawn."""

@@ -38,7 +38,6 @@ from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.money import CENT, HUNDRED, ZERO
 from tracker.names import name_key, one_line
-from tracker.projects.lifecycle import NOT_APPROVED
 
 if TYPE_CHECKING:
     from tracker.projects.models import Project
@@ -55,18 +54,6 @@ class ContributorLine:
 
     def field(self, column: str) -> str:
         return in_row("contributors", self.row, column)
-
-
-def _keeps_register(user: User, project: Project) -> bool:
-    """Who keeps a project's register: its PM and HQ admins (`Achievement.can_manage`)."""
-    return user.is_hq_admin or user.id == project.pm_id
-
-
-def may_record(user: User, project: Project) -> bool:
-    """Who records a project's achievements, once the project is approved: a draft or a
-    proposal under review has no results yet, and the register's figures count only research
-    HQ took on."""
-    return _keeps_register(user, project) and project.phase not in NOT_APPROVED
 
 
 def contributor_rows(lines: list[ContributorLine], problems: Problems) -> list[Contributor]:
@@ -147,14 +134,12 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
                      contributors: list[ContributorLine]) -> Achievement:
     """Record an achievement of `project` (`achievement` None) or change one."""
     project = project if achievement is None else achievement.project
-    if not _keeps_register(actor, project):
+    if not Achievement.can_record(actor, project):
         raise Forbidden()
     if achievement is not None:
         _not_withdrawn(achievement)
-    if project.phase in NOT_APPROVED:
-        raise Refused(_("%(project)s (%(phase)s) is not approved: its achievements are "
-                        "recorded once it has passed gate 1.", project=project.title,
-                        phase=label(project.phase)))
+    if (said := withdrawals.record_refusal(project)) is not None:
+        raise Refused(said)
     problems = Problems()
     title = " ".join((title or "").split())[:TITLE_LENGTH]
     if not title:

@@ -53,9 +53,11 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
+def load_achievement(achievement_id: int, manage: bool = False,
+                     keep_input: bool = True) -> Achievement:
     """404 unless the user sees it; 403 when `manage` and they may not keep it; 409 when
-    `manage` and it was withdrawn (nothing more is recorded for it)."""
+    `manage` and it was withdrawn (nothing more is recorded for it): above the form as sent
+    when `keep_input`, else a refusal page."""
     achievement = db.session.get(Achievement, achievement_id)
     if achievement is None or not achievement.can_view(_user()):
         abort(404)
@@ -63,7 +65,8 @@ def load_achievement(achievement_id: int, manage: bool = False) -> Achievement:
         abort(403)
     if manage:
         offered(voids.voided(achievement) if achievement.is_void else None,
-                url_for("achievements.show", achievement_id=achievement.id), keep_input=True)
+                url_for("achievements.show", achievement_id=achievement.id),
+                keep_input=keep_input)
     return achievement
 
 
@@ -136,8 +139,9 @@ def _lines(form: AchievementForm) -> list[services.ContributorLine]:
 @login_required
 def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    if not services.may_record(_user(), project):
+    if not Achievement.can_record(_user(), project):
         abort(403)
+    offered(withdrawals.record_refusal(project), url_for("projects.show", project_id=project.id))
     form = _achievement_form(project, None)
 
     def page() -> str:
@@ -198,8 +202,10 @@ def _kind(value: str | None) -> RightKind | None:
 @login_required
 def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
     """A right of the kind chosen first (`?kind=`): its form offers what that kind records."""
-    achievement = load_achievement(achievement_id, manage=True)
     kind = _kind(request.args.get("kind"))
+    # No kind chosen: no form whose input to keep; withdrawn, a refusal page (409), not the
+    # kinds to choose from.
+    achievement = load_achievement(achievement_id, manage=True, keep_input=kind is not None)
     if kind is None:
         return render_template("achievements/right_kinds.html", achievement=achievement,
                                kinds=list(RightKind))

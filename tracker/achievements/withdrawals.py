@@ -29,6 +29,18 @@ from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
 
 
+def record_refusal(project: Project) -> str | None:
+    """Why `project` takes no achievement, by its phase, whoever keeps its register
+    (`Achievement.can_record`): a draft or a proposal under review has no results yet, nor a
+    rejected one, and the register's figures count only research HQ took on. None when it
+    takes them (a project closed after its approval keeps recording what it achieved)."""
+    if project.phase in NOT_APPROVED:
+        return _("%(project)s (%(phase)s) is not approved: its achievements are recorded "
+                 "once it has passed gate 1.", project=project.title,
+                 phase=label(project.phase))
+    return None
+
+
 def withdrawn_refusal(*records: Achievement | IpRight | None) -> str | None:
     """Nothing more is recorded for a withdrawn achievement or right (None when neither is)."""
     for record in records:
@@ -143,11 +155,9 @@ def move_achievement(actor: User, achievement: Achievement, *, code: str,
     elif target.id == achievement.project_id:
         problems.add("project", _("The achievement is recorded for %(code)s already.",
                                   code=code))
-    elif target.phase in NOT_APPROVED:
-        problems.add("project", _("%(project)s is not an approved project yet: its "
-                                  "achievements are recorded once it has passed gate 1.",
-                                  project=target.title))
-    elif not (actor.is_hq_admin or actor.id == target.pm_id):
+    elif (said := record_refusal(target)) is not None:
+        problems.add("project", said)
+    elif not Achievement.can_record(actor, target):
         problems.add("project", _("The register of %(project)s is kept by its project "
                                   "manager and HQ admins.", project=target.title))
     elif (twin := queries.titled_twin(target, achievement.title, achievement)) is not None:

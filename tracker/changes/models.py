@@ -157,7 +157,8 @@ class ChangeRequest(Versioned, Base):
 
     @staticmethod
     def can_request(user: User, project: Project) -> bool:
-        """The PM changes the plan of their project under way (HQ decides beyond limits)."""
+        """The PM changes the plan of their project under way (HQ decides beyond limits;
+        when: `tracker.projects.closed.plan_refusal`)."""
         return project.can_manage_plan(user)
 
     def decides(self, user: User) -> bool:

@@ -36,7 +36,7 @@ from tracker.money import cents
 from tracker.notifications.services import emit
 from tracker.projects import services as proposals
 from tracker.projects import team
-from tracker.projects.closed import closed
+from tracker.projects.closed import closed, plan_refusal
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -116,10 +116,10 @@ def apply_change(actor: User, project: Project, request: ChangeRequest) -> None:
 
 
 def _start(actor: User, project: Project, reason: str) -> str:
-    if project.is_read_only:
-        raise Refused(closed(project))
     if not ChangeRequest.can_request(actor, project):
-        raise Forbidden()
+        raise Forbidden()  # who may not ask, before what the project's phase says
+    if (said := plan_refusal(project)) is not None:
+        raise Refused(said)
     if not reason.strip():
         raise Invalid("reason", _("Say why the plan changes."))
     return reason.strip()
@@ -253,8 +253,10 @@ def change_end_date(actor: User, project: Project, *, end_date: date,
 
 def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> ChangeRequest:
     """HQ or the director hands the project over at once; the PM asks them to."""
-    if project.is_read_only:
-        raise Refused(closed(project))
+    if not (project.can_hand_over(actor) or ChangeRequest.can_request(actor, project)):
+        raise Forbidden()
+    if (said := plan_refusal(project)) is not None:
+        raise Refused(said)
     if project.can_hand_over(actor):
         if not reason.strip():
             raise Invalid("reason", _("Say why the plan changes."))
@@ -280,8 +282,8 @@ def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> N
     if request.state is not ChangeState.PENDING:
         raise Refused(_("This change is “%(state)s”: it was decided already. A decision is "
                         "corrected from the change's page.", state=label(request.state)))
-    if not request.can_decide(actor):
-        raise Forbidden()
+    if project.is_read_only:
+        raise Refused(closed(project))
     reason = reason.strip()
     if not approve and not reason:
         raise Invalid("reason", _("Say why the change is refused."))

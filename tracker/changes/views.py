@@ -28,6 +28,7 @@ from tracker.display.collation import ordered
 from tracker.display.formatting import comma, instant, money
 from tracker.display.labels import label
 from tracker.projects import team
+from tracker.projects.closed import plan_refusal
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
@@ -66,8 +67,11 @@ def _cap(project: Project) -> str | None:
 
 def _forms(project: Project) -> dict:
     """The forms the user may send on this project, each under its own prefix (one page
-    holds them all)."""
+    holds them all); offered while its phase lets the plan change (`plan_refusal`), taken
+    when sent whatever it is (the service then says why not, 409)."""
     user, forms = _user(), {}
+    if request.method == "GET" and plan_refusal(project) is not None:
+        return forms
     if ChangeRequest.can_request(user, project):
         members = [m.user for m in project.members]
         candidates = [row for row in team.candidates(project.pm, project.institute_id, project)

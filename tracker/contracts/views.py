@@ -31,6 +31,7 @@ from tracker.display.preview import Preview
 from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.obligations import queries as obligations
+from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import ProjectType
@@ -124,7 +125,8 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
         void_blocked=corrections.void_refusal(contract) if contract.can_void(_user()) else None,
         obligations=obligations.of(contract), today=today(),
         corrected=corrections.corrected_of(contract),
-        can_add_report=ReportObligation.can_add(_user(), contract))
+        can_add_report=ReportObligation.can_add(_user(), contract)
+        and obligation_services.add_refusal(_user(), contract) is None)
 
 
 @bp.get("/contracts/<int:contract_id>")

@@ -63,4 +63,4 @@ class StoredFile(Base):
         if self.report_submissions:  # a report owed to a funder: who may see what owes it
             return all(s.obligation.can_view(user) for s in self.report_submissions)
         return self.project.can_view(user) or any(
-            e.update.milestone.can_review(user) for e in self.evidence)
+            e.update.milestone.reads_evidence(user) for e in self.evidence)

@@ -266,12 +266,25 @@ def round_refusal(agreement: FundingAgreement, financing: FinancingRound,
     return None
 
 
-def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -> str | None:
-    """Why the disbursed money may not convert at `financing`, or None."""
+def agreement_refusal(agreement: FundingAgreement) -> str | None:
+    """Why nothing converts under `agreement` now, whatever the round (its conversion's form
+    is refused before it is drawn, 409): voided, converted already, closed by another
+    outcome; None while it is open."""
     if agreement.is_void:
         return voids.voided(agreement)
+    if agreement.outcome is AgreementOutcome.CONVERTED:
+        return _("This agreement was converted already, on %(date)s: the money disbursed is "
+                 "HQ's shares. A conversion recorded by mistake is reversed from the funding "
+                 "page.", date=day(agreement.outcome_on))
     if not agreement.is_open:
         return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+    return None
+
+
+def conversion_refusal(agreement: FundingAgreement, financing: FinancingRound) -> str | None:
+    """Why the disbursed money may not convert at `financing`, or None."""
+    if (said := agreement_refusal(agreement)) is not None:
+        return said
     reason = round_refusal(agreement, financing)
     if reason:
         return reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -44,6 +44,7 @@ from tracker.funding.models import (
 )
 from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligations
+from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
 from tracker.partners.models import Partner
 from tracker.projects.models import Project, ProjectType
@@ -152,8 +153,8 @@ def show(project_id: int) -> str:
         "funding/show.html", project=project, agreement=agreement, tranches=tranches,
         corrected=corrected,
         company=company, services=services, today=today(),
-        can_convert=agreement is not None and agreement.is_open and agreement.disbursed > 0
-        and bool(services.qualifying_rounds(agreement)),
+        can_convert=agreement is not None and services.agreement_refusal(agreement) is None
+        and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
         may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(_user()),
         may_see_partners=Partner.can_list(_user()),
         can_record_agreement=FundingAgreement.can_record(_user(), project),
@@ -162,7 +163,8 @@ def show(project_id: int) -> str:
         no_company_yet=prerequisites.not_a_spin_off_source(project),
         detachments=company_corrections.detachments_of(project=project),
         obligations=obligations.of(agreement),
-        can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement),
+        can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement)
+        and obligation_services.add_refusal(_user(), agreement) is None,
         correctable_tranches={t.id for t, _reason in tranches
                               if may_decide and amendments.tranche_refusal(t) is None},
         may_correct_outcome=may_decide and agreement is not None
@@ -315,6 +317,8 @@ def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
 @login_required
 def convert(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
+    refusal = services.agreement_refusal(agreement)  # the page explains; sent, refused (409)
+    offered(refusal if request.method == "POST" else None, _to_funding(agreement.project))
     company = companies.company_of(agreement.project)
     rounds = services.qualifying_rounds(agreement)
     form = ConversionForm(rounds=rounds)
@@ -329,7 +333,7 @@ def convert(agreement_id: int) -> Response | tuple[str, int]:
 
     return submit(form, call, _("Converted: HQ's shares are issued in the round."),
                   _to_funding(agreement.project),
-                  lambda: render_template("funding/convert.html", form=form,
+                  lambda: render_template("funding/convert.html", form=form, refusal=refusal,
                                           agreement=agreement, options=options,
                                           company=company),
                   preview=lambda converted: previews.conversion(

@@ -18,11 +18,13 @@ from sqlalchemy import select
 from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.display.formatting import on_day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.models import Deliverable
-from tracker.projects.closed import closed
+from tracker.projects.closed import closed, open_refusal
+from tracker.projects.lifecycle import current_gate
 from tracker.projects.models import Project
 
 
@@ -43,6 +45,17 @@ def refuse_another(project: Project, gate: int, name: str) -> None:
     if (standing := unreviewed(project, gate, name)) is not None:
         raise Invalid("name", _("%(file)s is uploaded for it already: replace it by correcting "
                                 "it, with the reason.", file=standing.file.original_name))
+
+
+def upload_refusal(project: Project) -> str | None:
+    """Why the PM (`Project.can_prepare`) uploads no deliverable now, by the project's phase:
+    closed, or held (no gate to prepare); None when a gate asks for its deliverables."""
+    if (said := open_refusal(project)) is not None:
+        return said
+    if current_gate(project.phase) is None:
+        return _("%(project)s is at the stage “%(phase)s”: no gate asks for deliverables "
+                 "now.", project=project.name, phase=label(project.phase))
+    return None
 
 
 def refusal(deliverable: Deliverable) -> str | None:

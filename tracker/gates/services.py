@@ -46,7 +46,6 @@ from tracker.gates.models import (
 from tracker.notifications import events as notices
 from tracker.notifications.services import emit
 from tracker.projects import guards
-from tracker.projects.closed import closed
 from tracker.projects.lifecycle import GATE_PHASE, PHASE_GATE
 from tracker.projects.models import Project
 
@@ -138,10 +137,10 @@ def open_review(project: Project, reviews: list[GateReview] | None = None) -> st
 
 def upload_deliverable(actor: User, project: Project, gate: int, name: str, stream: IO[bytes],
                        filename: str) -> Deliverable:
-    if actor.id != project.pm_id:
+    if not project.can_prepare(actor):
         raise Forbidden()
-    if project.is_read_only:
-        raise Refused(closed(project))
+    if (said := deliverables.upload_refusal(project)) is not None:
+        raise Refused(said)
     if open_review(project):
         raise Refused(_("A gate review is under way with the material it was requested with; "
                         "new deliverables can be uploaded once it is decided."))

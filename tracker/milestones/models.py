@@ -145,8 +145,8 @@ class Milestone(Base):
     @staticmethod
     def can_plan(user: User, project: Project) -> bool:
         """The PM plans the project's milestones, and submits and re-baselines them, while
-        the project is open."""
-        return user.id == project.pm_id and not project.is_read_only
+        the project is open (`tracker.projects.closed.open_refusal`)."""
+        return user.id == project.pm_id
 
     def can_manage(self, user: User) -> bool:
         return Milestone.can_plan(user, self.project)
@@ -157,15 +157,22 @@ class Milestone(Base):
         return user.is_hq_admin
 
     def can_view(self, user: User) -> bool:
-        """Those who may see the project; and its reviewer, with the evidence, while the
-        milestone waits for their review."""
+        """Those who may see the project; and its reviewer: the milestone they review or
+        reviewed (its evidence only while it waits for them: `reads_evidence`)."""
         return self.project.can_view(user) or self.can_review(user)
 
+    def reads_evidence(self, user: User) -> bool:
+        """Who opens its evidence: whoever sees the project; its reviewer while it waits for
+        their answer (the material of a review, as a gate's panel reads it while the review
+        is open), not after."""
+        return self.project.can_view(user) or (
+            self.state is MilestoneState.SUBMITTED and self.can_review(user))
+
     def can_review(self, user: User) -> bool:
-        """The reviewer HQ assigned, while it is submitted, and never with a stake (gained
-        since the assignment, it ends the access at once)."""
-        return (self.state is MilestoneState.SUBMITTED and user.id == self.reviewer_id
-                and self.project.stake_of(user) is None)
+        """The reviewer HQ assigned, never with a stake (gained since the assignment, it ends
+        the access at once); while it is submitted
+        (`tracker.milestones.services.review_refusal`)."""
+        return user.id == self.reviewer_id and self.project.stake_of(user) is None
 
     def can_edit(self, user: User) -> bool:
         """The PM edits the plan until the milestone is submitted: from then on nothing of it,

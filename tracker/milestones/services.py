@@ -31,7 +31,7 @@ from tracker.milestones.models import (
 )
 from tracker.milestones.states import Action, next_state
 from tracker.notifications.services import emit
-from tracker.projects.closed import closed
+from tracker.projects.closed import open_refusal
 from tracker.projects.lifecycle import ACTIVE, Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -90,8 +90,8 @@ def _check_reviewer(project: Project, reviewer_id: int) -> User:
 
 
 def _writable(project: Project) -> None:
-    if project.is_read_only:
-        raise Refused(closed(project))
+    if (said := open_refusal(project)) is not None:
+        raise Refused(said)
 
 
 def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, weight: Decimal,
@@ -99,10 +99,10 @@ def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, w
     """What `plan_milestone` refuses, without writing: the bulk import checks each row by it.
     A closed project takes no new milestone, but the history an import brings in: those
     accepted or waived before the tracker."""
+    if not Milestone.can_plan(actor, project):
+        raise Forbidden()  # who may not plan, before what the project's phase says
     if not history:
         _writable(project)
-    if actor.id != project.pm_id or not (history or Milestone.can_plan(actor, project)):
-        raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
     if phase not in MILESTONE_PHASES:
         problems.add("phase", _("Milestones belong to the phases closed by a gate."))
@@ -281,13 +281,26 @@ def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None
     db.session.flush()
 
 
+def review_refusal(milestone: Milestone) -> str | None:
+    """Why its reviewer (`Milestone.can_review`) reviews `milestone` no more, or not yet, by
+    its state; None while it waits for their answer."""
+    if milestone.state is MilestoneState.SUBMITTED:
+        return open_refusal(milestone.project)
+    if milestone.state in DONE:
+        return _("This milestone is “%(state)s” already: nothing more is reviewed on it.",
+                 state=label(milestone.state))
+    return _("This milestone is “%(state)s”: it is reviewed once its project manager "
+             "submits it.", state=label(milestone.state))
+
+
 def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: str) -> None:
     """The assigned evaluator accepts, or returns it for rework with a comment."""
     if actor.id != milestone.reviewer_id:
         raise Forbidden(_("Only the milestone's reviewer reviews it."))
     if milestone.project.stake_of(actor):
         raise Forbidden(_("You have a stake in this project and may not review it."))
-    _writable(milestone.project)
+    if (said := review_refusal(milestone)) is not None:
+        raise Refused(said)
     if not accept and not comment.strip():
         raise Invalid("comment", _("Say what must be reworked."))
     _step(actor, milestone, Action.ACCEPT if accept else Action.RETURN, comment.strip())

@@ -38,6 +38,7 @@ from tracker.milestones.models import (
     RebaselineState,
 )
 from tracker.organisations.models import Institute
+from tracker.projects.closed import open_refusal
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
@@ -45,7 +46,12 @@ from tracker.projects.queries import PROJECT_LOADED
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import press, sent_before, submit
-from tracker.web.corrections import DecisionCorrectionForm, correctable, decision_correction
+from tracker.web.corrections import (
+    DecisionCorrectionForm,
+    correctable,
+    decision_correction,
+    offered,
+)
 from tracker.web.errors import render_error
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import (
@@ -117,6 +123,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
     if not Milestone.can_plan(_user(), project):
         abort(403)
+    offered(open_refusal(project), url_for("projects.show", project_id=project.id))
     form = _milestone_form(project)
     return submit(
         form,
@@ -158,7 +165,8 @@ def _page(milestone: Milestone, **forms) -> str:
     context = {
         "milestone": milestone, "project": project, "today": today(),
         "can_manage": milestone.can_manage(_user()),
-        "can_review": milestone.can_review(_user()),
+        "can_review": milestone.can_review(_user()) and services.review_refusal(milestone) is None,
+        "reads_evidence": milestone.reads_evidence(_user()),
         "can_administer": Milestone.can_administer(_user()),
         "can_open_imports": ImportRun.can_import(_user()),
         "update_form": forms.get("update_form") or UpdateForm(

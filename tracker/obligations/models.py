@@ -200,24 +200,31 @@ class ReportObligation(Versioned, Base):
     @staticmethod
     def can_add(user: User, subject: FundingAgreement | ResearchContract) -> bool:
         """Who records the agreement or contract records what it owes: the investment
-        committee an agreement's, the PM and HQ admins a contract's (not a voided one); HQ
-        admins both."""
-        if subject.project.is_read_only and not user.is_hq_admin:
-            return False
+        committee an agreement's, the PM and HQ admins a contract's; HQ admins both. Whether
+        its state lets them: `closed_to`."""
         if isinstance(subject, FundingAgreement):
-            return not subject.is_void and (user.is_hq_admin
-                                            or FundingAgreement.can_decide(user))
-        return isinstance(subject, ResearchContract) and subject.can_correct(user)
+            return user.is_hq_admin or FundingAgreement.can_decide(user)
+        return (isinstance(subject, ResearchContract)
+                and ResearchContract.can_record(user, subject.project))
+
+    @staticmethod
+    def closed_to(user: User, subject: FundingAgreement | ResearchContract) -> bool:
+        """Whether `subject` takes nothing more it owes (from `user`): voided, or its project
+        closed (HQ admins still record what a closed project owes). Said by
+        `tracker.obligations.services.add_refusal`."""
+        return subject.is_void or (subject.project.is_read_only and not user.is_hq_admin)
 
     def holds_terms(self, user: User) -> bool:
         """HQ admins, and for an agreement the investment committee: who sets what the funder
-        asks for. Never the PM who owes the report."""
-        return ReportObligation.can_add(user, self.subject) and (
-            user.is_hq_admin or self.funding_agreement_id is not None)
+        asks for, while its subject is open to them. Never the PM who owes the report."""
+        return (ReportObligation.can_add(user, self.subject)
+                and not ReportObligation.closed_to(user, self.subject)
+                and (user.is_hq_admin or self.funding_agreement_id is not None))
 
     def can_manage(self, user: User) -> bool:
-        """Correct the recipient or the note: who may add it."""
-        return self.withdrawn_at is None and ReportObligation.can_add(user, self.subject)
+        """Correct the recipient or the note: who may add it, while it may be added."""
+        return (self.withdrawn_at is None and ReportObligation.can_add(user, self.subject)
+                and not ReportObligation.closed_to(user, self.subject))
 
     def can_change_terms(self, user: User) -> bool:
         """Move the due date or change the kind (with a reason): who holds the terms, while no

@@ -11,7 +11,7 @@ from typing import IO
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import db
+from tracker import db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.contracts.models import ResearchContract
@@ -24,6 +24,7 @@ from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.obligations import recipients
 from tracker.obligations.models import ReportKind, ReportObligation, ReportSubmission
 from tracker.obligations.recipients import Recipient
+from tracker.projects.closed import closed
 
 Subject = FundingAgreement | ResearchContract
 
@@ -109,6 +110,14 @@ def _check(problems: Problems, subject: Subject, kind: ReportKind, due_on: date,
                                  "one obligation is enough."))
 
 
+def add_refusal(actor: User, subject: Subject) -> str | None:
+    """Why `actor`, who may add what `subject` owes (`ReportObligation.can_add`), can't now:
+    it was voided, or its project closed (`ReportObligation.closed_to`); None when they can."""
+    if not ReportObligation.closed_to(actor, subject):
+        return None
+    return voids.voided(subject) if subject.is_void else closed(subject.project)
+
+
 def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: date,
                    goes_to: str = "", recipient: str = "", note: str = "",
                    co_funder_id: int | None = None) -> ReportObligation:
@@ -116,6 +125,8 @@ def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: d
     may be left empty for a co-funder's report: it goes to the co-funder."""
     if not ReportObligation.can_add(actor, subject):
         raise Forbidden()
+    if (said := add_refusal(actor, subject)) is not None:
+        raise Refused(said)
     problems = Problems()
     co_funder = _co_funder(problems, subject, co_funder_id)
     goes = _recipient(problems, subject, goes_to, recipient, co_funder)

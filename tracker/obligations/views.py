@@ -134,6 +134,7 @@ def show(obligation_id: int) -> str:
 def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | tuple[str, int]:
     if not ReportObligation.can_add(_user(), subject):
         abort(403)
+    offered(services.add_refusal(_user(), subject), back)  # voided, closed: 409, saying so
     form = ObligationForm(organisations=recipients.offered(subject),
                           co_funders=getattr(subject, "co_funders", None))
     return submit(

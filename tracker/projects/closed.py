@@ -1,6 +1,11 @@
 """What a closed project (terminated, rejected, completed, spun off) answers when asked to change
 (issue 9 point 6: a refusal caused by state says the state, and what to do instead): its phase
-in the reader's words, and who can reopen the question. One sentence for every record of it."""
+in the reader's words, and who can reopen the question. One sentence for every record of it.
+
+Who may act on a project is its models' `can_<verb>` (a role, a relation: the PM); whether its
+phase lets them is asked here (`open_refusal`, `plan_refusal`), so that the PM of a closed
+project hears why (409), not "not allowed" (403), and a page offers a form only when both hold.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from tracker.display.labels import label
+from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
     from tracker.projects.models import Project
@@ -19,3 +25,22 @@ def closed(project: Project) -> str:
     return _("%(project)s is %(phase)s: nothing of it changes any more. If it was closed by "
              "mistake, HQ corrects the decision that closed it.", project=project.name,
              phase=str(label(project.phase)).lower())
+
+
+def open_refusal(project: Project) -> str | None:
+    """Why nothing more is prepared or planned on `project` (milestones, gate deliverables):
+    it is closed (`closed`); None while it is open."""
+    return closed(project) if project.is_read_only else None
+
+
+def plan_refusal(project: Project) -> str | None:
+    """Why its PM can't run `project`'s plan now (record its spending and TRL, change its plan
+    by a change request): closed, or not approved at the proposal gate yet; None when they can
+    (`Project.is_under_way`)."""
+    if project.is_read_only:
+        return closed(project)
+    if project.phase in (Phase.DRAFT, Phase.PROPOSAL_REVIEW):
+        return _("%(project)s is at the stage “%(phase)s”: its project manager runs its plan "
+                 "(spending, TRL, changes to the plan) once it has passed gate 1.",
+                 project=project.name, phase=label(project.phase))
+    return None

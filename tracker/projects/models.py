@@ -291,19 +291,19 @@ class Project(FundedBy, Base):
         return self.is_active and user.id == self.pm_id
 
     def can_manage_plan(self, user: User) -> bool:
-        """Under the PM system the PM runs the project once it is under way: records its TRL
-        and its spending, and changes its plan (within limits, or asking HQ)."""
-        return user.id == self.pm_id and self.is_under_way
+        """Under the PM system the PM runs the project: records its TRL and its spending, and
+        changes its plan (within limits, or asking HQ), once its phase lets them
+        (`tracker.projects.closed.plan_refusal`: under way)."""
+        return user.id == self.pm_id
 
     def can_hand_over(self, user: User) -> bool:
-        """HQ, or the director of the project's institute, hands a project under way to
-        another PM."""
-        return self.is_under_way and (user.is_hq_admin
-                                      or self.institute_id in user.directed_institute_ids)
+        """HQ, or the project's institute's director, hands it to another PM (`plan_refusal`)."""
+        return user.is_hq_admin or self.institute_id in user.directed_institute_ids
 
     def can_prepare(self, user: User) -> bool:
-        """The PM prepares the next gate (deliverables, submission) while the project is open."""
-        return user.id == self.pm_id and not self.is_read_only
+        """The PM prepares the next gate (deliverables, submission) while the project is open
+        (`tracker.projects.closed.open_refusal`)."""
+        return user.id == self.pm_id
 
     @staticmethod
     def can_decide_hold(user: User) -> bool:

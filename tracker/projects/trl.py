@@ -23,7 +23,7 @@ from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.decision_models import GateDecision
-from tracker.projects.closed import closed
+from tracker.projects.closed import closed, plan_refusal
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import Project
 
@@ -41,12 +41,10 @@ def _checked(problems: Problems, level: int | None, note: str | None, has_file: 
 def record_trl(actor: User, project: Project, level: int, note: str,
                upload: tuple[IO[bytes], str] | None = None) -> TrlRecord:
     """A new TRL with its evidence (a note, a file, or both); audited with the level before."""
-    if actor.id != project.pm_id:  # who runs it hears that it is closed; nobody else does
+    if not project.can_manage_plan(actor):  # who runs it hears that it is closed; nobody else
         raise Forbidden()
-    if project.is_read_only:
-        raise Refused(closed(project))
-    if not project.can_manage_plan(actor):
-        raise Forbidden()
+    if (said := plan_refusal(project)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     note = _checked(problems, level, note, upload is not None)
     if upload is not None:

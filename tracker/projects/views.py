@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements import queries as achievement_queries
-from tracker.achievements import services as achievement_services
+from tracker.achievements import withdrawals as achievement_withdrawals
+from tracker.achievements.models import Achievement
 from tracker.budgets import caps
 from tracker.budgets import services as budgets
 from tracker.budgets.defaults import default_template
@@ -29,6 +30,7 @@ from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligation_queries
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services, team, trl
+from tracker.projects.closed import open_refusal, plan_refusal
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
 from tracker.projects.funding import FundingSource
@@ -263,19 +265,21 @@ def project_page(project: Project, **forms) -> str:
         terminate_form=forms.get("terminate_form") or ReasonForm(id_prefix="terminate"),
         condition_forms=forms.get("condition_forms", {}), today=today(),
         trl_form=forms.get("trl_form") or (
-            TrlForm(id_prefix="trl") if project.can_manage_plan(user) else None),
+            TrlForm(id_prefix="trl") if project.can_manage_plan(user)
+            and plan_refusal(project) is None else None),
         trl_correctable=trl.correctable(user, project), trl_corrected=trl.corrected_of(project),
         deliverables_correctable={d.id for d in page.deliverables if d.can_correct(user)
                                   and deliverables.refusal(d) is None},
         can_withdraw=project.can_withdraw(user),
         withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
-        can_prepare=project.can_prepare(user),
+        can_prepare=project.can_prepare(user) and open_refusal(project) is None,
         can_decide_hold=Project.can_decide_hold(user),
-        can_plan_milestone=Milestone.can_plan(user, project),
+        can_plan_milestone=Milestone.can_plan(user, project) and open_refusal(project) is None,
         can_record_contract=ResearchContract.can_sign(user, project),
         achievements=achievement_queries.of_project(project),
         reports_owed=obligation_queries.of_project(user, project),
-        can_record_achievement=achievement_services.may_record(user, project),
+        can_record_achievement=Achievement.can_record(user, project)
+        and achievement_withdrawals.record_refusal(project) is None,
         can_see_funding=FundingAgreement.can_see(user, project),
         plan=changes.comparison(project), pending_changes=changes.pending_count(project),
     )
@@ -324,9 +328,8 @@ def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     if not project.can_prepare(_user()):
         abort(403)  # before the form: someone who may not upload hears so, not what was missing
+    offered(deliverables.upload_refusal(project), _to_project(project))  # closed, held: 409
     gate = lifecycle.current_gate(project.phase)
-    if gate is None:
-        abort(409)
     form = UploadForm()
     template = gates.template_for(gate)
     form.name.choices = [(n, template.deliverable_shown(n)) for n in template.required_deliverables]

@@ -61,7 +61,7 @@ class SpendingEntry(Base):
 
     def can_reverse(self, user: User) -> bool:
         """The PM who records the project's spending reverses an entry of it recorded by
-        mistake, once, while the project is under way."""
+        mistake, once, while the project is under way (`spending_refusal`)."""
         return (SpendingEntry.can_record(user, self.project) and not self.is_reversal
                 and self.reversed_by is None)
 
@@ -70,7 +70,8 @@ class SpendingEntry(Base):
 
     @staticmethod
     def can_record(user: User, project: Project) -> bool:
-        """The PM records what the project spent while it is under way."""
+        """The PM records what the project spent, while it is under way
+        (`tracker.projects.closed.plan_refusal`)."""
         return project.can_manage_plan(user)
 
     @staticmethod

@@ -18,7 +18,7 @@ from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.money import cents
-from tracker.projects.closed import closed
+from tracker.projects.closed import plan_refusal
 from tracker.projects.models import BudgetLine, Project
 from tracker.spending.models import SpendingEntry
 
@@ -29,10 +29,10 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     """One expense against one of the project's budget lines. Spending over a line's amount is
     recorded (it happened) once the PM has confirmed it (the view's confirmation step,
     `tracker.spending.previews`), and warned about on the project's pages, never refused."""
-    if project.is_read_only:
-        raise Refused(closed(project))
     if not SpendingEntry.can_record(actor, project):
         raise Forbidden()
+    if (said := plan_refusal(project)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     line = db.session.get(BudgetLine, budget_line_id)
     if line is None or line.project_id != project.id:
@@ -91,17 +91,15 @@ def line_after(entry: SpendingEntry) -> tuple[BudgetLine, Decimal]:
 def spending_refusal(entry: SpendingEntry) -> str | None:
     """Why it can't be reversed, for the service's refusal and the form's page (which offers
     no form then: `tracker.web.corrections.offered`); None when it can."""
+    if (said := plan_refusal(entry.project)) is not None:
+        return said
     return reversals.refusal(entry, "spent_on")
 
 
 def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -> SpendingEntry:
     """A spending entry recorded by mistake is undone by a reversing entry of the negated
     amount, dated `on`; both stay on the project's spending page, and every sum follows."""
-    if actor.id != entry.project.pm_id:  # who may not at all, before what the state says
-        raise Forbidden()
-    if entry.project.is_read_only:
-        raise Refused(closed(entry.project))
-    if not SpendingEntry.can_record(actor, entry.project):
+    if not SpendingEntry.can_record(actor, entry.project):  # who may not, before the state
         raise Forbidden()
     db.session.refresh(entry.project, with_for_update=True)
     db.session.expire(entry, ["reversed_by"])

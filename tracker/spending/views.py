@@ -14,6 +14,7 @@ from tracker.budgets.queries import budget_against_actual
 from tracker.display.formatting import day, money
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
+from tracker.projects.closed import plan_refusal
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
@@ -35,8 +36,11 @@ def _user() -> User:
 
 def _page(project: Project, form: SpendingForm | None) -> str:
     spending = queries.project_spending(project, with_entries=True)
+    reversible = ({e.id for e in spending.entries if e.can_reverse(_user())}
+                  if plan_refusal(project) is None else set())
     return render_template("spending/project.html", project=project, form=form,
-                           spending=spending, against=budget_against_actual(project, spending))
+                           spending=spending, against=budget_against_actual(project, spending),
+                           reversible=reversible)
 
 
 @bp.route("/projects/<int:project_id>/spending", methods=["GET", "POST"])
@@ -50,6 +54,8 @@ def project(project_id: int) -> Response | tuple[str, int] | str:
         if request.method == "POST":
             abort(403)
         return _page(project, None)
+    if request.method == "GET" and plan_refusal(project) is not None:
+        return _page(project, None)  # the form only while its state lets it be sent
     form = SpendingForm(lines=project.budget_lines)
     return submit(
         form,
@@ -80,10 +86,8 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
     entry = db.session.get(SpendingEntry, entry_id)
     if entry is None or not entry.can_view(_user()):
         abort(404)
-    if _user().id != entry.project.pm_id:  # who never records its spending: 403 first,
-        abort(403)  # before anything its state says (tests/test_permission_before_state.py)
-    if not SpendingEntry.can_record(_user(), entry.project) and request.method == "GET":
-        abort(403)  # sent, the service answers (409 for a closed project)
+    if not SpendingEntry.can_record(_user(), entry.project):  # who never records its
+        abort(403)  # spending: 403 before anything its state says (closed: 409 below)
     back = url_for("spending.project", project_id=entry.project_id)
     offered(services.spending_refusal(entry), back)
     form = ReverseForm()
