@@ -56,8 +56,7 @@ def _user() -> User:
 def load_achievement(achievement_id: int, manage: bool = False,
                      keep_input: bool = True) -> Achievement:
     """404 unless the user sees it; 403 when `manage` and they may not keep it; 409 when
-    `manage` and it was withdrawn (nothing more is recorded for it): above the form as sent
-    when `keep_input`, else a refusal page."""
+    `manage` and it was withdrawn: above the form as sent when `keep_input`, else alone."""
     achievement = db.session.get(Achievement, achievement_id)
     if achievement is None or not achievement.can_view(_user()):
         abort(404)
