@@ -15,7 +15,9 @@ of that type when the company has one already (or the same table names another) 
 naming the holder to choose (`new_holder_refusal`), on every path that names holders: a
 founders' table, an issue, a transfer, a round's investors, an IP deal's holders, a conversion
 and the imports, which call the same services. HQ named with another type is refused too: it
-would be HQ's second holding. Migration 0100 merged the extra HQ holders recorded before and
+would be HQ's second holding; and so is every organisation the app knows named with a type
+it does not hold shares as (`HOLDER_TYPES`: an institute typed HQ, an enterprise typed an
+institute). Migration 0100 merged the extra HQ holders recorded before and
 made the rule an index of the database (`uq_shareholders_one_hq`).
 """
 
@@ -31,6 +33,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.companies.holder_models import ONE_PER_COMPANY, REFERENCES, HolderType, Shareholder
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.errors import Problems, Refused
 from tracker.names import name_key, one_line
 from tracker.organisations.models import Enterprise, Headquarters, Institute
@@ -88,15 +91,49 @@ def known(text: str, kind: HolderType) -> Known | None:
     return db.session.get(REFERENCES[column], row_id)
 
 
+# The holder types an organisation the app knows holds shares as (a person is a team member's
+# holding: `known` finds one for the type R&D team only). HQ and the network's institutes are
+# holders of their own types; an enterprise or a partner outside the network (a fund, a city,
+# a park's operator, a university) invests, as a park, a state-owned fund or an investor.
+OUTSIDE = (HolderType.PARK, HolderType.STATE_FUND, HolderType.INVESTOR)
+HOLDER_TYPES = {Headquarters: (HolderType.HQ,), Institute: (HolderType.INSTITUTE,),
+                Enterprise: OUTSIDE, Partner: OUTSIDE, User: (HolderType.TEAM,)}
+
+
+def _type_refusal(record: Known, kind: HolderType) -> str | None:
+    """Why `record` cannot be a holder of the type `kind` (None when it can): HQ typed as an
+    investor, an institute as HQ, an enterprise as an institute would each count its shares
+    where they are not (HQ's stake, the institutes', the outside investors')."""
+    kinds = HOLDER_TYPES[type(record)]
+    if kind in kinds:
+        return None
+    name = record.name if isinstance(record, User) else record.shown("name")
+    other = label(kind)
+    if isinstance(record, Headquarters):
+        return _("%(name)s is HQ: a holder of the type %(kind)s, not %(other)s.",
+                 name=name, kind=label(HolderType.HQ), other=other)
+    if isinstance(record, Institute):
+        return _("%(name)s is an institute of the network: a holder of the type %(kind)s, "
+                 "not %(other)s.", name=name, kind=label(HolderType.INSTITUTE), other=other)
+    if isinstance(record, User):
+        return _("%(name)s is a person: a holder of the type %(kind)s, not %(other)s.",
+                 name=name, kind=label(HolderType.TEAM), other=other)
+    kinds_said = listed(label(k) for k in kinds)
+    if isinstance(record, Enterprise):
+        return _("%(name)s is an enterprise: a holder of one of the types %(kinds)s, not "
+                 "%(other)s.", name=name, kinds=kinds_said, other=other)
+    return _("%(name)s is a partner organisation: a holder of one of the types %(kinds)s, "
+             "not %(other)s.", name=name, kinds=kinds_said, other=other)
+
+
 def new_holder_refusal(company: Company, text: str, kind: HolderType, record: Known | None,
                        named: list[tuple[str, Known | None]] = ()) -> str | None:
     """Why `text`, of type `kind`, naming `record` (`known`), cannot be a new holder of
     `company`, None when it can: HQ has the type HQ, and a type the company has one holder of
     is that holder, the company's or the first one `named` before it in the same table
     (`named`: the new holders of that type's names and records, in order)."""
-    if isinstance(record, Headquarters) and kind is not HolderType.HQ:
-        return _("%(name)s is HQ: a holder of the type %(kind)s, not %(other)s.",
-                 name=record.shown("name"), kind=label(HolderType.HQ), other=label(kind))
+    if record is not None and (said := _type_refusal(record, kind)) is not None:
+        return said
     if kind not in ONE_PER_COMPANY:
         return None
     one = next((h.shown_name for h in company.holders if h.kind is kind), None)
