@@ -4,13 +4,18 @@ without an export). The walk asks every page of the app, for each person of the 
 (`LISTS`) must offer "Download this list", and each file it links to must hold its table's
 columns and as many rows as the page shows that person (so the file keeps the page's filters
 and what that person may see, not more); a page that is no list says why (`NOT_LISTS`). A new
-page with a table and neither fails the walk.
+page with a table and neither fails the walk (tests/export/test_every_page_with_a_table.py).
+
+One test per list, all on the module's one world (built once, each request rolled back); the
+other pages are walked by a module of their own, so the two halves of the walk can run on the
+two workers at once (tests/conftest.py runs a module whole on one worker).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -19,6 +24,7 @@ from tests.conftest import shared_data
 from tests.export.helpers import csv_rows, xlsx_rows
 from tests.export.pages import tables
 from tests.world import PEOPLE, People, build, rules, url_for_rule
+from tracker import create_app
 
 # The lists: endpoint -> how many tables of the page are files (one "Download this list" each).
 LISTS = {
@@ -100,6 +106,24 @@ TABLE = re.compile(r"<table\b")
 PAGED = re.compile(r'href="[^"]*[?&](page=2|before=)')
 
 
+def pages(app) -> dict[str, object]:
+    """Every page a person reads: each endpoint's rule that answers GET, the API and static
+    files aside."""
+    return {endpoint: rule for endpoint, rule in rules(app).items()
+            if "GET" in rule.methods and not endpoint.startswith(("api.", "static", "api_docs"))}
+
+
+def _routes() -> dict[str, object]:
+    """The pages as the test configuration registers them, read at collection (one test per
+    page) from an app of that configuration built for it, no database opened."""
+    other = create_app("test", DATABASE_URL="sqlite://")
+    other.extensions["engine"].dispose()
+    return pages(other)
+
+
+PAGES = _routes()
+
+
 @pytest.fixture(scope="module")
 def world(app, module_connection):
     with shared_data(app, module_connection):
@@ -112,8 +136,18 @@ def people(app, module_connection, world):
         return People(app, world, module_connection)
 
 
-def _main(page: str) -> str:
+def main_of(page: str) -> str:
     return page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def read_by_each(app, world, people, endpoint: str) -> Iterator[tuple[str, str, str]]:
+    """(path, who, the page's <main>) for each person of the world to whom `endpoint`'s page
+    answers 200 in HTML."""
+    path = url_for_rule(rules(app)[endpoint], world)
+    for who in PEOPLE:
+        response = people.request(who, "GET", path)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            yield path, who, main_of(response.get_data(as_text=True))
 
 
 def _header(table: dict) -> list[str]:
@@ -150,45 +184,33 @@ def _check_file(people, who: str, main: str, link_at: int, href: str,
     return wrong
 
 
-def test_every_list_exports_what_it_shows_to_whoever_reads_it(app, world, people):
+@pytest.mark.parametrize("endpoint", sorted(LISTS))
+def test_a_list_exports_what_it_shows_to_whoever_reads_it(app, world, people, endpoint):
     wrong: list[str] = []
-    seen_lists: set[str] = set()
-    for endpoint, rule in sorted(rules(app).items()):
-        if "GET" not in rule.methods or endpoint.startswith(("api.", "static", "api_docs")):
-            continue
-        path = url_for_rule(rule, world)
-        for who in PEOPLE:
-            response = people.request(who, "GET", path)
-            if response.status_code != 200 or response.mimetype != "text/html":
-                continue
-            main = _main(response.get_data(as_text=True))
-            links = [(m.start(), html.unescape(m.group(1))) for m in EXPORT.finditer(main)]
-            if endpoint in LISTS:
-                seen_lists.add(endpoint)
-                expected = LISTS[endpoint] + (endpoint == "pms.register" and "table=new" in main)
-                if len(links) != expected:
-                    wrong.append(f"{path} as {who}: {len(links)} file links, {expected} expected")
-                for at, href in links:
-                    args = dict(parse_qsl(urlsplit(href).query))
-                    assert urlsplit(href).path == path.split("?")[0], href
-                    assert args.get("export") == "csv", href
-                    wrong += _check_file(people, who, main, at, href,
-                                         endpoint in RESHAPED)
-            elif TABLE.search(main) and endpoint not in NOT_LISTS:
-                wrong.append(f"{path} ({endpoint}) as {who}: a table and no file; export it "
-                             "or say in NOT_LISTS why it is no list")
+    readers = []
+    for path, who, main in read_by_each(app, world, people, endpoint):
+        readers.append(who)
+        links = [(m.start(), html.unescape(m.group(1))) for m in EXPORT.finditer(main)]
+        expected = LISTS[endpoint] + (endpoint == "pms.register" and "table=new" in main)
+        if len(links) != expected:
+            wrong.append(f"{path} as {who}: {len(links)} file links, {expected} expected")
+        for at, href in links:
+            args = dict(parse_qsl(urlsplit(href).query))
+            assert urlsplit(href).path == path.split("?")[0], href
+            assert args.get("export") == "csv", href
+            wrong += _check_file(people, who, main, at, href, endpoint in RESHAPED)
     assert wrong == [], "\n".join(wrong)
-    assert seen_lists == set(LISTS), "a list no one in the world could open"
+    assert readers, "a list no one in the world could open"
 
 
 def test_a_list_s_file_links_keep_the_page_s_filters(app, world, people):
     """The links carry what the page was asked with (the file is the same query)."""
     response = people.request("admin", "GET", "/transfers/?kind=exclusive_licence&signed=2026")
-    hrefs = [html.unescape(h) for h in EXPORT.findall(_main(response.get_data(as_text=True)))]
+    hrefs = [html.unescape(h) for h in EXPORT.findall(main_of(response.get_data(as_text=True)))]
     assert hrefs and all({("kind", "exclusive_licence"), ("signed", "2026")}
                          <= set(parse_qsl(urlsplit(h).query)) for h in hrefs)
     response = people.request("admin", "GET", "/pms/?state=appointed")
-    hrefs = [html.unescape(h) for h in EXPORT.findall(_main(response.get_data(as_text=True)))]
+    hrefs = [html.unescape(h) for h in EXPORT.findall(main_of(response.get_data(as_text=True)))]
     assert len(hrefs) == 3 and all("state=appointed" in h for h in hrefs)
 
 
@@ -196,3 +218,10 @@ def test_the_catalogues_name_only_pages_there_are(app):
     endpoints = set(rules(app))
     assert set(LISTS) - endpoints == set() and set(NOT_LISTS) - endpoints == set()
     assert set(LISTS) & set(NOT_LISTS) == set()
+    assert set(LISTS) <= set(pages(app))
+
+
+def test_the_walk_has_a_test_for_every_page_of_the_app(app):
+    """The tests are made from an app built at collection: the suite's app has the same
+    pages, so none goes unwalked."""
+    assert sorted(pages(app)) == sorted(PAGES)
