@@ -187,7 +187,8 @@ def test_gates_passed_by_the_local_date_of_decision_and_never_superseded():
     def decide(outcome, at, supersedes=None):
         decision = GateDecision(review_id=review.id, project_id=project.id, outcome=outcome,
                                 decided_by_id=admin.id, decided_at=at,
-                                supersedes_id=supersedes.id if supersedes else None)
+                                supersedes_id=supersedes.id if supersedes else None,
+                                correction_reason="Outcome mistyped" if supersedes else "")
         db.session.add(decision)
         db.session.flush()
         return decision

@@ -84,7 +84,7 @@ def test_figures_of_each_pm_as_counted_by_hand(app):
     wrong = _decide(p3, 2, Outcome.KILL, admin)
     db.session.add(GateDecision(review_id=wrong.review_id, project_id=p3.id,
                                 outcome=Outcome.CONDITIONAL_GO, decided_by_id=admin.id,
-                                supersedes_id=wrong.id))
+                                supersedes_id=wrong.id, correction_reason="Outcome mistyped"))
     _decide(p3, 3, Outcome.GO, admin)
     _contract(p1, "1000000")
     _contract(p1, "250000.50")
