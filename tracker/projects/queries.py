@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, select
@@ -22,6 +23,7 @@ from tracker.dates import today
 from tracker.gates.condition_models import Condition
 from tracker.gates.models import Deliverable, GateDecision, GateReview
 from tracker.milestones.models import Milestone
+from tracker.milestones.progress import weighted_progress
 from tracker.projects.guards import Known
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.models import BudgetLine, PhaseChange, Project, ProjectMember
@@ -98,6 +100,7 @@ class ProjectPage:
     deliverables: list[Deliverable] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    progress: Decimal | None = None  # weighted by the milestones' weights (milestones.progress)
     contracts: list[ResearchContract] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     # The lifecycle drawn as a stepper, and the milestones on a line against today.
@@ -139,6 +142,7 @@ def project_page(project: Project) -> ProjectPage:
     page.milestones = list(db.session.scalars(
         select(Milestone).where(Milestone.project_id == project.id)
         .options(joinedload(Milestone.reviewer)).order_by(Milestone.due_date)))
+    page.progress = weighted_progress(page.milestones)
     if present[ResearchContract]:
         page.contracts = list(db.session.scalars(
             select(ResearchContract).where(ResearchContract.project_id == project.id)
