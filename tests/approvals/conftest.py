@@ -1,3 +1,3 @@
 """The reminder tests' SMTP server, for the reminder of a signature waiting."""
 
-from tests.reminders.conftest import smtp  # noqa: F401
+from tests.reminders.conftest import smtp, smtp_server  # noqa: F401

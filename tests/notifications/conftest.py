@@ -1,3 +1,3 @@
 """The reminders' real SMTP server, for the events that go by e-mail."""
 
-from tests.reminders.conftest import smtp  # noqa: F401
+from tests.reminders.conftest import smtp, smtp_server  # noqa: F401

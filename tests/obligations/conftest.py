@@ -8,7 +8,10 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import _commit, make_enterprise, make_institute, make_project, make_user
-from tests.reminders.conftest import smtp  # noqa: F401  (an SMTP server for the reminders)
+from tests.reminders.conftest import (  # noqa: F401  (an SMTP server for the reminders)
+    smtp,
+    smtp_server,
+)
 from tracker.accounts.models import Role
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType

@@ -71,24 +71,48 @@ class SmtpServer:
 
 
 @contextmanager
-def serving(app, server: SmtpServer) -> Iterator[SmtpServer]:
-    """`server` running, and the app sending to it until the block ends."""
+def sending_to(app, server: SmtpServer) -> Iterator[SmtpServer]:
+    """The app sending to `server` until the block ends."""
     saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port,
                       MAIL_FROM="tracker@jitri.example")
-    server.start()
     try:
         yield server
     finally:
-        server.stop()
         app.config.update(saved)
 
 
+@contextmanager
+def serving(app, server: SmtpServer) -> Iterator[SmtpServer]:
+    """`server` running, and the app sending to it until the block ends."""
+    server.start()
+    try:
+        with sending_to(app, server):
+            yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """One SMTP server for the test process's tests that ask for `smtp` (in each directory whose
+    conftest offers it), started when the first one does, instead of one a test."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def smtp(app) -> Iterator[SmtpServer]:
-    """An SMTP server the app sends to, running; `smtp.stop()` takes it down."""
-    with serving(app, SmtpServer()) as server:
-        yield server
+def smtp(app, smtp_server: SmtpServer) -> Iterator[SmtpServer]:
+    """An SMTP server the app sends to, running, nothing received and no recipient refused;
+    `smtp.stop()` takes it down (`smtp.start()` up again; the next test finds it running)."""
+    smtp_server.mailbox.received.clear()
+    smtp_server.mailbox.refuse.clear()
+    if smtp_server.controller is None:
+        smtp_server.start()
+    with sending_to(app, smtp_server):
+        yield smtp_server
 
 
 @pytest.fixture
