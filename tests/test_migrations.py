@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import PG_URL, copy_database, copy_of_head
+from tests.conftest import PG_URL, copy_database, copy_of_head, drop_database
 from tracker import crypto
 from tracker.db import Base, make_engine
 from tracker.migrate import alembic_config
@@ -55,8 +55,66 @@ def demo_database(empty_database: str, demo_template: str) -> str:
     return copy_database(demo_template, empty_database)
 
 
+# The revisions the tests below and the domains' (tests/*/test_migration.py) take the demo
+# organisation down to before they change its rows, newest first. The walk down is shared:
+# each is reached once a test process, from the one above it, instead of from head in every
+# test (a test asking for another revision fails until it is added here).
+DEMO_STOPS = ("0102", "0101", "0099", "0097", "0093", "0091", "0083", "0082", "0081", "0080",
+              "0072", "0071", "0064", "0055", "0052", "0044")
+# Each stop reached: the demo organisation at that revision (a SQLite file or a PostgreSQL
+# database), for every test of the process.
+_DEMO_AT: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_stops(demo_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The test process's stops reached so far (`_DEMO_AT`), dropped at its end."""
+    _DEMO_AT.setdefault("head", demo_template)
+    yield _DEMO_AT
+    for revision, database in list(_DEMO_AT.items()):
+        if revision != "head" and PG_URL:
+            drop_database(make_url(PG_URL).set(database=database).render_as_string(
+                hide_password=False))
+        del _DEMO_AT[revision]
+
+
+def _stop_url(demo_template: str, revision: str, folder) -> str:
+    if PG_URL:
+        return make_url(PG_URL).set(database=f"{demo_template}_{revision}").render_as_string(
+            hide_password=False)
+    return f"sqlite:///{folder / f'demo-{revision}.db'}"
+
+
+@pytest.fixture
+def demo_at(empty_database: str, demo_template: str, demo_stops: dict,
+            tmp_path_factory: pytest.TempPathFactory):
+    """`demo_at(revision)`: this test's database holding the demo organisation migrated down to
+    `revision` (one of `DEMO_STOPS`), as `alembic downgrade <revision>` from head leaves it:
+    a copy of the stop, which the first test asking for it (or one below it) walked down to
+    from the stop above it."""
+
+    def at(revision: str) -> str:
+        assert revision in DEMO_STOPS, f"add {revision} to DEMO_STOPS"
+        if revision not in demo_stops:
+            above = [r for r in ("head", *DEMO_STOPS) if r in demo_stops
+                     and (r == "head" or r > revision)][-1]
+            folder = tmp_path_factory.getbasetemp()
+            for stop in DEMO_STOPS[DEMO_STOPS.index(above) + 1 if above != "head" else 0:]:
+                url = copy_database(demo_stops[above], _stop_url(demo_template, stop, folder))
+                command.downgrade(alembic_config(url), stop)
+                demo_stops[stop] = make_url(url).database
+                above = stop
+                if stop == revision:
+                    break
+        return copy_database(demo_stops[revision], empty_database)
+
+    return at
+
+
 def test_flask_db_upgrade_takes_a_url_with_a_percent_sign(empty_database, tmp_path):
-    """A URL-encoded password ('p%ss@word' is p%25ss%40word) or a path with a '%' in it."""
+    """A URL-encoded password ('p%ss@word' is p%25ss%40word) or a path with a '%' in it: `flask
+    db downgrade` then `flask db upgrade` each run a migration through it (from a copy of the
+    run's head, which the walk up from nothing made: no second walk of the whole chain)."""
     from tracker import create_app
 
     if PG_URL:  # the test server trusts local connections: any password is let in
@@ -66,11 +124,19 @@ def test_flask_db_upgrade_takes_a_url_with_a_percent_sign(empty_database, tmp_pa
         (tmp_path / "100%").mkdir()
         url = f"sqlite:///{tmp_path / '100%' / 'tracker.db'}"
     assert "%" in url
-    app = create_app("test", DATABASE_URL=url)
-    with app.app_context():  # above the suite's own app, which every test has pushed
-        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert result.exit_code == 0, result.output
+    copy_of_head(url)
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    cli = create_app("test", DATABASE_URL=url)
     engine = make_engine(url)
+    version = text("SELECT version_num FROM alembic_version")
+    for command_line, at in ((["db", "downgrade"], script.get_revision(head).down_revision),
+                             (["db", "upgrade"], head)):
+        with cli.app_context():  # above the suite's own app, which every test has pushed
+            result = cli.test_cli_runner().invoke(args=command_line)
+        assert result.exit_code == 0, result.output
+        with engine.connect() as conn:
+            assert conn.execute(version).scalar_one() == at, command_line
     assert "users" in inspect(engine).get_table_names()
     engine.dispose()
 
@@ -173,13 +239,13 @@ def test_the_totp_secrets_already_stored_are_encrypted_and_back(empty_database):
     engine.dispose()
 
 
-def test_0065_says_what_each_receipt_already_recorded_pays(demo_database):
+def test_0065_says_what_each_receipt_already_recorded_pays(demo_at):
     """A receipt against a report pays its royalty; the others of a deal, oldest first, its
     upfront payment until they reach it, then other income (issue 16)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0064")
+    config = alembic_config(url)
     # the demo: a licence: 300,000.00 upfront, received on one receipt
-    command.downgrade(config, "0064")
-    engine = make_engine(demo_database)
+    engine = make_engine(url)
     copy = ("INSERT INTO ip_income (transfer_id, report_id, received_on, amount, costs, note, "
             "contributor_pct, pool, recorded_by_id) SELECT transfer_id, {report}, {later}, "
             "1000, 0, '{note}', contributor_pct, 500, recorded_by_id FROM ip_income "
@@ -197,13 +263,13 @@ def test_0065_says_what_each_receipt_already_recorded_pays(demo_database):
     engine.dispose()
 
 
-def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(demo_database):
+def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(demo_at):
     """Free-text jurisdictions become the office they name (OTHER when none); a number
     registered twice already keeps its key on the oldest right only (issue 16)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0071")
+    config = alembic_config(url)
     # the demo: a patent CN202310456789.1 and a software copyright
-    command.downgrade(config, "0071")
-    engine = make_engine(demo_database)
+    engine = make_engine(url)
     copy = ("INSERT INTO ip_rights (achievement_id, kind, patent_type, title, number, "
             "jurisdiction, status, filed_on, attorney_costs, version, created_at) "
             "SELECT achievement_id, kind, patent_type, '{title}', '{number}', '{where}', "
@@ -230,15 +296,17 @@ def test_0072_reads_each_jurisdiction_typed_and_keeps_a_number_once(demo_databas
     engine.dispose()
 
 
-def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(demo_database):
+def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(demo_at):
     """The deals already recorded are judged by the setting as it stands, except one below it
     with no reason given: accepted then, it gets its own share, and none becomes
     non-compliant (issue 16, T26)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0080")
+    config = alembic_config(url)
     # the demo: a licence: 70 % to the contributors
-    engine = make_engine(demo_database)
-    for share, minimum in (("80", "60"), ("55", "55")):
-        command.downgrade(config, "0080")
+    engine = make_engine(url)
+    for again, (share, minimum) in enumerate((("80", "60"), ("55", "55"))):
+        if again:
+            command.downgrade(config, "0080")
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM setting_values "
                               "WHERE key = 'ip_income_contributor_min_pct'"))
@@ -254,14 +322,14 @@ def test_0081_gives_each_deal_the_minimum_it_was_recorded_under(demo_database):
     engine.dispose()
 
 
-def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(demo_database):
+def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(demo_at):
     """A spin-off's IP deal typed before the register (F38) is linked to the achievement and
     right whose number it typed, however spaced; one whose number is not registered keeps its
     text, not linked; the downgrade keeps both texts (issue 16)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0081")
+    config = alembic_config(url)
     # the demo: a patent CN202310456789.1
-    command.downgrade(config, "0081")
-    engine = make_engine(demo_database)
+    engine = make_engine(url)
     typed = ("INSERT INTO ip_deals (company_id, project_id, kind, patent_number, title, "
              "licensee, exclusive, field_of_use, upfront, royalty_pct, equity_shares, "
              "signed_on, recorded_by_id, recorded_at) SELECT company_id, project_id, "
@@ -293,14 +361,14 @@ def test_0082_links_a_typed_spin_off_deal_to_the_right_of_its_number(demo_databa
     engine.dispose()
 
 
-def test_0083_links_a_typed_recipient_to_the_organisation_it_names(demo_database):
+def test_0083_links_a_typed_recipient_to_the_organisation_it_names(demo_at):
     """A report owed whose recipient was typed is linked to the enterprise, partner or HQ whose
     name it is, in either language however spaced or cased; one the app does not know keeps
     its text; the downgrade writes each organisation's name back (issue 9, T5/T19/T20)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0082")
+    config = alembic_config(url)
     # the demo: reports owed to an enterprise, a co-funder, a bureau
-    command.downgrade(config, "0082")
-    engine = make_engine(demo_database)
+    engine = make_engine(url)
     with engine.begin() as conn:
         linked_before = dict(conn.execute(text(
             "SELECT id, recipient FROM report_obligations")).all())
@@ -330,14 +398,14 @@ def test_0083_links_a_typed_recipient_to_the_organisation_it_names(demo_database
     assert back == {**linked_before, first: partner.name}
 
 
-def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(demo_database):
+def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(demo_at):
     """Titles recorded twice in a project before the rule: the oldest keeps its title, each
     later one is renamed with the first free number; a withdrawn one and another project's
     are left as they were, with no key for the withdrawn (issue 16, T30)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0083")
+    config = alembic_config(url)
     # the demo: 挖掘机负流量液压节能控制技术, of its project
-    command.downgrade(config, "0083")
-    engine = make_engine(demo_database)
+    engine = make_engine(url)
     copy = ("INSERT INTO achievements (project_id, title, description, created_by_id, "
             "created_at, version, withdrawn_reason, withdrawn_at, withdrawn_by_id) "
             "SELECT {project}, '{title}', '{description}', created_by_id, created_at, 1, '', "
@@ -367,15 +435,15 @@ def test_0084_lists_a_title_once_in_its_project_renaming_the_later_twins(demo_da
     engine.dispose()
 
 
-def test_0092_links_a_typed_holder_to_the_record_it_names(demo_database):
+def test_0092_links_a_typed_holder_to_the_record_it_names(demo_at):
     """A shareholder typed before is linked to HQ, the institute, the partner or the user whose
     name it is, in either language however spaced or cased (a person's grant to its user);
     a holder the app does not know keeps its text only; the downgrade leaves the names as
     typed (issue 9, point 8)."""
-    config = alembic_config(demo_database)
+    url = demo_at("0091")
+    config = alembic_config(url)
     # the demo: a spin-off held by HQ, a team, a pool and three people
-    command.downgrade(config, "0091")
-    engine = make_engine(demo_database)
+    engine = make_engine(url)
     with engine.begin() as conn:
         hq = conn.execute(text("SELECT id, name, name_en FROM headquarters")).one()
         institute = conn.execute(text("SELECT id, name_en FROM institutes "
@@ -413,13 +481,13 @@ def test_0092_links_a_typed_holder_to_the_record_it_names(demo_database):
     engine.dispose()
 
 
-def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(demo_database):
+def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(demo_at):
     """A record withdrawn before 0094 is voided after it, when, why and by whom kept; a
     standing one has no reason (the empty text becomes NULL); the downgrade gives the former
     columns back with the same values (issue 11: one mechanism)."""
-    config = alembic_config(demo_database)
-    command.downgrade(config, "0093")
-    engine = make_engine(demo_database)
+    url = demo_at("0093")
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.begin() as conn:
         first, *others = conn.execute(text("SELECT id FROM ip_rights ORDER BY id")).scalars()
         by = conn.execute(text("SELECT min(id) FROM users")).scalar_one()
@@ -446,12 +514,12 @@ def test_0094_gives_the_withdrawn_records_the_voids_columns_and_back(demo_databa
     engine.dispose()
 
 
-def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(demo_database):
+def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(demo_at):
     """The drafts already recorded get their PM's numbers 1, 2, ... by age, whatever their ids;
     a project with a code gets none (issue 9 point 2)."""
-    config = alembic_config(demo_database)
-    command.downgrade(config, "0097")
-    engine = make_engine(demo_database)
+    url = demo_at("0097")
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.begin() as conn:  # half the demo's projects made drafts again
         conn.execute(text("UPDATE projects SET code = NULL, year = NULL, seq = NULL "
                           "WHERE id % 2 = 0 OR code IS NULL"))
@@ -468,14 +536,14 @@ def test_0098_numbers_each_pms_drafts_in_the_order_they_were_made(demo_database)
     assert all(n == list(range(1, len(n) + 1)) for n in numbers.values())
 
 
-def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(demo_database):
+def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(demo_at):
     """HQ holders a company got twice before 0100 ("JITRI HQ" typed with the type HQ) are
     merged into the one referring to HQ, their entries with them: HQ's shares stay what they
     were; two different headquarters stop the upgrade, named; then the index refuses a second
     HQ holder; the downgrade drops the index only (issue 9)."""
-    config = alembic_config(demo_database)  # a spin-off whose HQ holder is HQ itself
-    command.downgrade(config, "0099")
-    engine = make_engine(demo_database)
+    url = demo_at("0099")  # a spin-off whose HQ holder is HQ itself
+    config = alembic_config(url)
+    engine = make_engine(url)
     hq_shares = ("SELECT sum(CASE WHEN t.kind = 'hq' THEN e.shares ELSE 0 END) - "
                  "sum(CASE WHEN f.kind = 'hq' THEN e.shares ELSE 0 END) FROM share_entries e "
                  "JOIN shareholders t ON t.id = e.to_holder_id "
@@ -527,14 +595,14 @@ def test_0100_merges_a_companys_hq_holders_into_one_and_keeps_it_one(demo_databa
     engine.dispose()
 
 
-def test_0102_marks_the_corrections_recorded_without_a_reason_and_requires_one(demo_database):
+def test_0102_marks_the_corrections_recorded_without_a_reason_and_requires_one(demo_at):
     """A correction of a gate decision recorded before reasons were required (an empty
     reason) is marked with the day of the upgrade; a first decision and a correction with
     its reason are not; afterwards a correction without a reason is refused (issue 9,
     small 5)."""
-    config = alembic_config(demo_database)
-    command.downgrade(config, "0101")
-    engine = make_engine(demo_database)
+    url = demo_at("0101")
+    config = alembic_config(url)
+    engine = make_engine(url)
     columns = ("review_id, project_id, outcome, target_phase, rationale, override_reason, "
                "snapshot, decided_by_id, decided_at")
     with engine.begin() as conn:
@@ -560,13 +628,13 @@ def test_0102_marks_the_corrections_recorded_without_a_reason_and_requires_one(d
     engine.dispose()
 
 
-def test_0103_numbers_a_pms_twin_drafts_apart_and_keeps_them_unique(demo_database):
+def test_0103_numbers_a_pms_twin_drafts_apart_and_keeps_them_unique(demo_at):
     """Two drafts of one PM that read the same number before 0103 are numbered apart, the
     later one after the PM's highest; then the database refuses a twin draft, while a project
     under way may share its number (issue 9, small 9)."""
-    config = alembic_config(demo_database)
-    command.downgrade(config, "0102")
-    engine = make_engine(demo_database)
+    url = demo_at("0102")
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE projects SET code = NULL, year = NULL, seq = NULL, "
                           "draft_number = 1"))

@@ -7,7 +7,8 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
-    demo_database,
+    demo_at,
+    demo_stops,
     empty_database,
 )
 from tracker.db import make_engine
@@ -16,10 +17,10 @@ from tracker.migrate import alembic_config
 LINES = text("SELECT project_id, category, amount FROM budget_lines ORDER BY id")
 
 
-def test_0045_down_and_up_on_the_demo(demo_database):  # noqa: F811
-    config = alembic_config(demo_database)
-    engine = make_engine(demo_database)
-    command.downgrade(config, "0044")
+def test_0045_down_and_up_on_the_demo(demo_at):  # noqa: F811
+    url = demo_at("0044")  # the demo at 0044, as the walk down from head left it
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.connect() as conn:
         before = conn.execute(LINES).all()
         tables = set(conn.dialect.get_table_names(conn))

@@ -10,17 +10,18 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
-    demo_database,
+    demo_at,
+    demo_stops,
     empty_database,
 )
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
 
 
-def test_0073_puts_each_analysed_field_in_hqs_list(demo_database):  # noqa: F811
-    config = alembic_config(demo_database)
-    engine = make_engine(demo_database)
-    command.downgrade(config, "0072")
+def test_0073_puts_each_analysed_field_in_hqs_list(demo_at):  # noqa: F811
+    url = demo_at("0072")  # the demo at 0072, as the walk down from head left it
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.begin() as conn:
         needs = [r[0] for r in conn.execute(text("SELECT id FROM technology_needs "
                                                  "ORDER BY id")).all()]

@@ -8,7 +8,8 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
-    demo_database,
+    demo_at,
+    demo_stops,
     empty_database,
 )
 from tracker.db import make_engine
@@ -18,10 +19,10 @@ NAMES = text("SELECT c.id, c.ratio, p.name, p.kind FROM co_funders c "
              "JOIN partners p ON p.id = c.partner_id ORDER BY c.id")
 
 
-def test_0056_makes_partners_of_the_co_funders_and_back(demo_database):  # noqa: F811
-    config = alembic_config(demo_database)
-    engine = make_engine(demo_database)
-    command.downgrade(config, "0055")
+def test_0056_makes_partners_of_the_co_funders_and_back(demo_at):  # noqa: F811
+    url = demo_at("0055")  # the demo at 0055, as the walk down from head left it
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.begin() as conn:
         assert "partners" not in set(conn.dialect.get_table_names(conn))
         demo = conn.execute(text("SELECT id, name FROM co_funders ORDER BY id")).all()

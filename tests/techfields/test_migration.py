@@ -8,7 +8,8 @@ from alembic import command
 from sqlalchemy import text
 
 from tests.test_migrations import (  # noqa: F401  (fixtures)
-    demo_database,
+    demo_at,
+    demo_stops,
     empty_database,
 )
 from tracker.db import make_engine
@@ -18,10 +19,10 @@ TEXTS = text("SELECT 'i', id, field FROM institutes UNION ALL "
              "SELECT 'p', id, field FROM projects ORDER BY 1, 2")
 
 
-def test_0053_makes_the_list_of_what_was_written(demo_database):  # noqa: F811
-    config = alembic_config(demo_database)
-    engine = make_engine(demo_database)
-    command.downgrade(config, "0052")
+def test_0053_makes_the_list_of_what_was_written(demo_at):  # noqa: F811
+    url = demo_at("0052")  # the demo at 0052, as the walk down from head left it
+    config = alembic_config(url)
+    engine = make_engine(url)
     with engine.begin() as conn:
         assert "technical_fields" not in set(conn.dialect.get_table_names(conn))
         hq = conn.execute(text("SELECT hq_id FROM institutes ORDER BY id")).first()[0]
