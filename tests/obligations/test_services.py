@@ -108,7 +108,10 @@ def test_a_withdrawn_obligation_needs_its_reason_and_stays(contract, project, hq
         services.withdraw_obligation(hq, owed, " ")
     services.withdraw_obligation(hq, owed, "The enterprise asks for no report")
     assert owed.state(date(2027, 1, 1)) is ObligationState.WITHDRAWN
-    assert not owed.can_submit(project.pm) and not owed.can_manage(project.pm)
+    # Its PM may still correct it (`can_manage`), but it is cancelled: said so, not 403.
+    assert not owed.can_submit(project.pm) and owed.can_manage(project.pm)
+    with pytest.raises(Refused, match="was cancelled"):
+        services.save_obligation(project.pm, owed, recipient="Another office")
 
 
 def test_a_co_funders_report_goes_to_the_co_funder(project, committee):

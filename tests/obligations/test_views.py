@@ -19,6 +19,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.obligations import services
 from tracker.obligations.models import ReportObligation
+from tracker.projects.lifecycle import Phase
 
 
 def test_the_committee_adds_one_from_the_agreements_page(client, agreement, committee, project):
@@ -154,3 +155,29 @@ def test_the_page_links_to_its_history_as_other_record_pages_do(client, agreemen
     history = client.get(link)
     assert history.status_code == 200 and "Report owed recorded" in history.get_data(
         as_text=True)
+
+
+def test_the_committee_hears_a_closed_project_said_as_such_not_403(client, agreement, committee,
+                                                                    project):
+    """Who holds the terms of an agreement's report (the committee) is refused by the
+    project's state once it closed (409, naming its phase, linking back), not told their role
+    may not (403); HQ admins, who still record what a closed project owes, are not refused;
+    the page offers the committee no form then."""
+    owed = owe(committee, agreement)
+    project.phase = Phase.TERMINATED
+    db.session.commit()
+    login(client, committee)
+    path = f"/reports-owed/{owed.id}"
+    assert "/withdraw" not in client.get(path).get_data(as_text=True)
+    for action, fields in (("edit", {}), ("withdraw", {"why_withdrawn": "No such report"})):
+        refused = post(client, f"{path}/{action}", fields)
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 409, action
+        assert "terminated" in page and "HQ corrects the decision" in page, action
+        assert f'href="{path}"' in page or f'action="{path}/' in page, action
+    added = post(client, f"/projects/{project.id}/funding/reports/new", {})
+    assert added.status_code == 409 and f'href="/projects/{project.id}/funding"' in (
+        added.get_data(as_text=True))
+    hq = client.application.test_client()
+    login(hq, make_user(Role.HQ_ADMIN))
+    assert post(hq, f"{path}/withdraw", {"why_withdrawn": "No such report"}).status_code == 302

@@ -216,15 +216,13 @@ class ReportObligation(Versioned, Base):
 
     def holds_terms(self, user: User) -> bool:
         """HQ admins, and for an agreement the investment committee: who sets what the funder
-        asks for, while its subject is open to them. Never the PM who owes the report."""
-        return (ReportObligation.can_add(user, self.subject)
-                and not ReportObligation.closed_to(user, self.subject)
-                and (user.is_hq_admin or self.funding_agreement_id is not None))
+        asks for. Never the PM who owes the report. (When: `services.manage_refusal`.)"""
+        return ReportObligation.can_add(user, self.subject) and (
+            user.is_hq_admin or self.funding_agreement_id is not None)
 
     def can_manage(self, user: User) -> bool:
-        """Correct the recipient or the note: who may add it, while it may be added."""
-        return (self.withdrawn_at is None and ReportObligation.can_add(user, self.subject)
-                and not ReportObligation.closed_to(user, self.subject))
+        """Correct the recipient or the note: who may add it (when: `manage_refusal`)."""
+        return ReportObligation.can_add(user, self.subject)
 
     def can_change_terms(self, user: User) -> bool:
         """Move the due date or change the kind (with a reason): who holds the terms, while no

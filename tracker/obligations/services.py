@@ -17,7 +17,7 @@ from tracker.audit import services as audit
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.display.formatting import day
+from tracker.display.formatting import day, instant
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import services as files
 from tracker.funding.models import CoFunder, FundingAgreement
@@ -118,6 +118,21 @@ def add_refusal(actor: User, subject: Subject) -> str | None:
     return voids.voided(subject) if subject.is_void else closed(subject.project)
 
 
+def owed_refusal(obligation: ReportObligation) -> str | None:
+    """Why nothing more is done under `obligation`: it was cancelled; None while it is owed."""
+    if obligation.withdrawn_at is None:
+        return None
+    return _("This report obligation was cancelled (%(when)s): nothing more is done under it.",
+             when=instant(obligation.withdrawn_at))
+
+
+def manage_refusal(actor: User, obligation: ReportObligation) -> str | None:
+    """Why who may correct or cancel `obligation` (`can_manage`, `holds_terms`) can't now, by
+    its state or its subject's: cancelled, or its agreement or contract voided or its project
+    closed (`add_refusal`); None when they can."""
+    return owed_refusal(obligation) or add_refusal(actor, obligation.subject)
+
+
 def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: date,
                    goes_to: str = "", recipient: str = "", note: str = "",
                    co_funder_id: int | None = None) -> ReportObligation:
@@ -150,6 +165,8 @@ def save_obligation(actor: User, obligation: ReportObligation, *, goes_to: str =
     by who holds the terms, with the reason, and never once a report is on record."""
     if not obligation.can_manage(actor):
         raise Forbidden()
+    if (said := manage_refusal(actor, obligation)) is not None:
+        raise Refused(said)
     kind = kind or obligation.kind
     due_on = due_on or obligation.due_on
     moves = (kind, due_on) != (obligation.kind, obligation.due_on)
@@ -197,12 +214,14 @@ def withdraw_obligation(actor: User, obligation: ReportObligation,
     """An obligation recorded by mistake (the funder asks for no such report): it stays, marked
     cancelled with the reason, and its reminders stop. HQ's (the committee's too for an
     agreement), never the PM who owes it."""
-    if obligation.submissions and obligation.withdrawn_at is None:
+    if not obligation.holds_terms(actor):
+        raise Forbidden()
+    if (said := manage_refusal(actor, obligation)) is not None:
+        raise Refused(said)
+    if obligation.submissions:
         raise Refused(_("A report was submitted under this obligation on %(date)s: it stays "
                         "on record. Submit a corrected file instead.",
                         date=day(obligation.submissions[0].submitted_on)))
-    if not obligation.can_withdraw(actor):
-        raise Forbidden()
     problems = Problems()
     reason = _reason(problems, "why_withdrawn", reason,
                      _("Say why it is cancelled (required)."))
@@ -240,11 +259,13 @@ def restore_obligation(actor: User, obligation: ReportObligation,
                        reason: str) -> ReportObligation:
     """A cancellation made by mistake undone: the report is owed again (late, if its date has
     passed) and its reminders resume. The cancellation stays in the history."""
+    if not obligation.holds_terms(actor):
+        raise Forbidden()
     if obligation.withdrawn_at is None:
         raise Refused(_("This report is owed (due %(date)s), not cancelled: there is no "
                         "cancellation to undo.", date=day(obligation.due_on)))
-    if not obligation.can_restore(actor):
-        raise Forbidden()
+    if (said := add_refusal(actor, obligation.subject)) is not None:
+        raise Refused(said)
     problems = Problems()
     reason = _reason(problems, "why_restored", reason,
                      _("Say why it is owed again (required)."))

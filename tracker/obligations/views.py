@@ -16,7 +16,6 @@ from tracker.accounts.models import User
 from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.display.formatting import instant
 from tracker.display.labels import label
 from tracker.display.paths import id_path
 from tracker.export import responses as exports
@@ -116,13 +115,17 @@ def _page(obligation: ReportObligation, submission: SubmissionForm | None = None
         submission = SubmissionForm()
         submission.version.data = str(obligation.version)
         submission.seen_at.data = utcnow().isoformat()
+    # Its subject voided, its project closed: nothing of it offered (`add_refusal`).
+    open_to = services.add_refusal(user, obligation.subject) is None
     return render_template(
         "obligations/show.html", obligation=obligation, state=obligation.state(today()),
         subject_url=subject_url(obligation), submission_form=submission,
-        withdraw_form=withdraw or (WithdrawForm() if obligation.can_withdraw(user) else None),
-        restore_form=restore or (RestoreForm() if obligation.can_restore(user) else None),
-        can_manage=obligation.can_manage(user),
-        can_change_terms=obligation.can_change_terms(user))
+        withdraw_form=withdraw or (WithdrawForm() if open_to and obligation.can_withdraw(user)
+                                   else None),
+        restore_form=restore or (RestoreForm() if open_to and obligation.can_restore(user)
+                                 else None),
+        can_manage=obligation.can_manage(user) and services.manage_refusal(user, obligation)
+        is None, can_change_terms=open_to and obligation.can_change_terms(user))
 
 
 @bp.get("/reports-owed/<int:obligation_id>")
@@ -167,9 +170,7 @@ def _still_owed(obligation_id: int) -> ReportObligation:
     """The obligation an action is taken under; one withdrawn since (Back and send again, an
     old tab) is said to be so, not refused as if the reader had no right to it."""
     obligation = _obligation(obligation_id)
-    offered(_("This report obligation was cancelled (%(when)s): nothing more is done under "
-              "it.", when=instant(obligation.withdrawn_at))
-            if obligation.withdrawn_at is not None else None,
+    offered(services.owed_refusal(obligation),
             url_for("obligations.show", obligation_id=obligation.id))
     return obligation
 
@@ -180,6 +181,8 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _still_owed(obligation_id)
     if not obligation.can_manage(_user()):
         abort(403)
+    offered(services.manage_refusal(_user(), obligation),  # its subject voided or closed: 409
+            url_for("obligations.show", obligation_id=obligation.id), keep_input=True)
     form = ObligationForm(obj=obligation, correcting=True,
                           organisations=recipients.offered(obligation.subject),
                           terms=obligation.can_change_terms(_user()),
