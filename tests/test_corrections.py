@@ -31,6 +31,7 @@ from tracker.companies.models import (
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Invalid, Refused
 from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
@@ -443,6 +444,10 @@ def test_a_reversed_round_drops_out_of_the_rounds_after_it(client):
                                    investors=(("Angel One", "24000000"),))
     corrections.reverse_round(helpers.manager(), mistake, today(), "A term sheet, not a round")
     _commit()
+    # Not reversed twice: said with the day, as every ledger's entry is (reversals.reversed_on)
+    assert corrections.round_refusal(mistake) == (
+        f"This entry was reversed on {day(today())}: it no longer counts. If it should count "
+        "after all, record it again.")
     series_a = helpers.record_round(company, on=helpers.days_ago(20), name="Series A",
                                     investors=(("VC Two", "12000000"),))
     assert series_a.shares_before == D("10000000") and series_a.price_per_share == D("12.00")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from flask_babel import force_locale
 
 from tests.conftest import login, shared_data
 from tests.factories import _commit, make_user
@@ -25,6 +26,7 @@ from tracker.companies.models import CompanyExit
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.funding import corrections as funding
 from tracker.funding.models import Conversion, Disbursement
 from tracker.partners import co_funding
@@ -147,8 +149,10 @@ def test_no_form_for_a_report_paid_or_reversed_and_none_offered_on_the_deal(app,
     assert path not in chinese.get(transfer_page).get_data(as_text=True)
 
 
-def test_the_record_reversals_refuse_a_second_form(client, world):
-    """A conversion, an exit: reversed once; a disbursement converted: its conversion first."""
+def test_the_record_reversals_refuse_a_second_form(app, client, world):
+    """A conversion, an exit: reversed once, their second form refused with the day of the
+    reversal, as every ledger's entry is (`reversals.reversed_on`), in each language; a
+    disbursement converted: its conversion first."""
     committee = _by(world, "committee")
     login(client, committee)
     paid = db.session.get(Disbursement, world.ids["disbursement_id"])
@@ -161,14 +165,19 @@ def test_the_record_reversals_refuse_a_second_form(client, world):
     shares.reverse_exit(committee, exit_, today() - timedelta(days=1), "Not dissolved")
     _commit()
     db.session.expire_all()  # as the next request would read them
-    for path, said in ((f"/funding/conversions/{conversion.id}/reverse",
-                        "This conversion has been reversed already."),
-                       (f"/companies/exits/{exit_.id}/reverse",
-                        "This exit has been reversed already.")):
+    chinese = app.test_client()
+    login(chinese, make_user(Role.INVESTMENT_COMMITTEE, locale="zh_CN"))
+    for path, on in ((f"/funding/conversions/{conversion.id}/reverse", today()),
+                     (f"/companies/exits/{exit_.id}/reverse", today() - timedelta(days=1))):
         answer = client.get(path)
+        said = f"This entry was reversed on {day(on)}: it no longer counts."
         assert answer.status_code == 409 and said in answer.get_data(as_text=True), path
         back = (_paths(world)["funding"] if "conversions" in path
                 else f"/companies/{exit_.company_id}")
         assert f'<a href="{back}">' in answer.get_data(as_text=True), path
+        with force_locale("zh_CN"):
+            said = f"此记录已于 {day(on)} 冲销，不再计入。"
+        answer = chinese.get(path)
+        assert answer.status_code == 409 and said in answer.get_data(as_text=True), path
     assert (f"/funding/conversions/{conversion.id}/reverse"
             not in client.get(_paths(world)["funding"]).get_data(as_text=True))

@@ -22,16 +22,23 @@ def undone(entry: Any) -> bool:
 def refusal(entry: Any, when: str) -> str | None:
     """Why a ledger entry is not reversed, with the dates (its date attribute is `when`): it
     is itself a reversal, or it was reversed already; None when it can be. One sentence for
-    every ledger (payments, disbursements, spending, income)."""
+    every ledger (payments, disbursements, spending, income, share entries)."""
     if entry.reverses_id is not None:
         return _("This entry is the reversal, on %(date)s, of the one of %(original)s: a "
                  "reversal is not reversed. If the original should count after all, record it "
                  "again.", date=day(getattr(entry, when)),
                  original=day(getattr(entry.reverses, when)))
     if entry.reversed_by is not None:
-        return _("This entry was reversed on %(date)s: it no longer counts. If it should count "
-                 "after all, record it again.", date=day(getattr(entry.reversed_by, when)))
+        return reversed_on(getattr(entry.reversed_by, when))
     return None
+
+
+def reversed_on(on: date) -> str:
+    """Why a record reversed on `on` is not reversed again: the same sentence for an entry
+    reversed by a reversing entry (`refusal`) and for a round, an exit, a conversion or an
+    exercise reversed by a reversal record (its `on_date`)."""
+    return _("This entry was reversed on %(date)s: it no longer counts. If it should count "
+             "after all, record it again.", date=day(on))
 
 
 def check(field: str, original: date, on: date, reason: str) -> str:

@@ -145,7 +145,7 @@ def round_refusal(financing: FinancingRound) -> str | None:
     if company.standing_exits:
         return _("%(name)s has exited: its ledger is closed.", name=company.name)
     if financing.reversal is not None:
-        return _("The round %(name)s has been reversed already.", name=financing.name)
+        return reversals.reversed_on(financing.reversal.on_date)
     converted = db.session.scalar(select(Conversion).where(
         Conversion.round_id == financing.id, conversion_stands(Conversion.id)))
     if converted is not None:
@@ -155,7 +155,7 @@ def round_refusal(financing: FinancingRound) -> str | None:
 
 
 def exit_refusal(exit_: CompanyExit) -> str | None:
-    return _("This exit has been reversed already.") if exit_.reversal is not None else None
+    return reversals.reversed_on(exit_.reversal.on_date) if exit_.reversal is not None else None
 
 
 def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:

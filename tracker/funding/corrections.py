@@ -38,7 +38,7 @@ def conversion_refusal(conversion: Conversion) -> str | None:
     """Why the conversion can't be reversed (reversed already, the company exited); None if
     it can."""
     if conversion.reversal is not None:
-        return _("This conversion has been reversed already.")
+        return reversals.reversed_on(conversion.reversal.on_date)
     company = conversion.round.company
     if company.standing_exits:
         return _("%(name)s has exited: its ledger is closed.", name=company.name)

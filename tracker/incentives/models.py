@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import reversals
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.companies.models import Company, CompanyExit, ShareEntry, Shareholder
 from tracker.companies.reversal_models import Reversal
@@ -330,7 +331,7 @@ class OptionExercise(Base):
         exercises stood then: it stands on them."""
         grant = self.grant
         if self.reversal is not None:
-            return _("This exercise has been reversed already.")
+            return reversals.reversed_on(self.reversal.on_date)
         if grant.company.standing_exits:
             return _("%(name)s has exited: its ledger is closed.", name=grant.company.name)
         if grant.lapsed_on is not None:
