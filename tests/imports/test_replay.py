@@ -3,9 +3,9 @@ company's ledger replayed in date order across both files (`tracker/imports/repl
 a whole network, its exit included, round trips through it into an empty database and the
 same files again change nothing; all or nothing, each problem named by its file, row and
 column in the importer's language; a dry run writes nothing; `flask import companies FILE
---grants FILE`. What the two imports one after the other refused and this run brings in:
-`test_reversal_round_trips.py` (a round, and a transfer of the pool's shares passed on,
-after what the grants file records)."""
+--grants FILE`, and the upload page with both files, a dry run first. What the two imports
+one after the other refused and this run brings in: `test_reversal_round_trips.py` (a round,
+and a transfer of the pool's shares passed on, after what the grants file records)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import io
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from tests.conftest import login, post
 from tests.factories import install_gates, make_hq, make_user
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import csv_bytes, run
@@ -30,8 +31,8 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import Company, ShareEntry
-from tracker.imports import export, replay
-from tracker.imports.models import ImportState
+from tracker.imports import export, jobs, replay
+from tracker.imports.models import ImportRun, ImportState
 from tracker.incentives.models import IncentiveGrant
 
 FILES = ("companies.csv", "incentive_grants.csv")
@@ -92,6 +93,14 @@ def _files(admin) -> tuple[list[list[str]], list[list[str]]]:
             _rows(export.export_csv("incentive_grants")))
 
 
+def _grant_zhou_jiu(grants: list[list[str]]) -> None:
+    """A grant of shares the file adds (row `len(grants)`)."""
+    new = list(test_incentive_grants.SHARES)
+    new[1], new[6], new[7] = "Zhou Jiu", "2022-03-01", "2022-03-01"
+    grants.append([dict(zip(test_incentive_grants.KEYS, new, strict=True)).get(key, "")
+                   for key in grants[0]])
+
+
 def test_a_refused_row_of_either_file_imports_nothing_and_is_named_by_its_file(app):
     """A later issue the companies row adds and a grant whose exercise is more than vested:
     both refused, each beside its file's column, in English and Chinese; nothing written."""
@@ -121,10 +130,7 @@ def test_a_refused_row_of_either_file_imports_nothing_and_is_named_by_its_file(a
 def test_a_dry_run_of_both_files_says_what_it_would_do_and_writes_nothing():
     admin, _pm = _setting()
     companies, grants = _files(admin)
-    new = list(test_incentive_grants.SHARES)
-    new[1], new[6], new[7] = "Zhou Jiu", "2022-03-01", "2022-03-01"
-    grants.append([dict(zip(test_incentive_grants.KEYS, new, strict=True)).get(key, "")
-                   for key in grants[0]])
+    _grant_zhou_jiu(grants)
     before = _count(IncentiveGrant)
     result = together(admin, csv_bytes(companies), csv_bytes(grants), dry_run=True)
     assert result.state is ImportState.CHECKED, result.errors
@@ -157,3 +163,39 @@ def test_a_required_column_missing_from_either_file_is_named_with_its_file():
     result = together(admin, csv_bytes(companies), csv_bytes(_without(grants, "person")))
     assert result.state is ImportState.FAILED
     assert result.errors == [[1, "incentive_grants.csv, Person", "This column is required."]]
+
+
+def _upload(client, kind: str, companies, grants, **data):
+    return post(client, "/admin/import/", {
+        "kind": kind, "file": (io.BytesIO(csv_bytes(companies)), "companies.csv"),
+        "grants": (io.BytesIO(csv_bytes(grants)), "grants.csv"), **data},
+        content_type="multipart/form-data")
+
+
+def test_the_upload_page_takes_the_grants_file_with_the_companies_file(client):
+    """Both files queued in one run, checked by a dry run, then imported from its page: the
+    new grant recorded once; with any other kind, the grants file is refused beside it."""
+    admin, _pm = _setting()
+    companies, grants = _files(admin)
+    _grant_zhou_jiu(grants)
+    before = _count(IncentiveGrant)
+    login(client, admin)
+    assert _upload(client, "companies", companies, grants, dry_run="y").status_code == 302
+    checked = db.session.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
+    assert (checked.state, checked.files) == (ImportState.QUEUED, "companies.csv + grants.csv")
+    assert jobs.work() == 1
+    db.session.refresh(checked)
+    assert (checked.state, checked.created, checked.updated) == (ImportState.CHECKED, 1, 0)
+    assert _count(IncentiveGrant) == before
+    page = client.get(f"/admin/import/{checked.id}").get_data(as_text=True)
+    assert "companies.csv + grants.csv" in page and "grants.csv · " in page
+    assert post(client, f"/admin/import/{checked.id}/import", {}).status_code == 302
+    assert jobs.work() == 1
+    done = db.session.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
+    assert (done.state, done.created, done.files) == (
+        ImportState.DONE, 1, "companies.csv + grants.csv"), done.errors
+    assert _count(IncentiveGrant) == before + 1
+    refused = _upload(client, "funding", companies, grants)
+    assert refused.status_code == 400
+    assert "An incentive grants file goes with a companies file only." in refused.get_data(
+        as_text=True)

@@ -88,7 +88,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "assessment_allocations": lambda o: o.institute.shown("name"),
     "calendar_years": lambda o: year(o.year),
     "enterprise_recognitions": lambda o: f"{label(o.recognition)} · {year(o.year)}",
-    "import_runs": lambda o: o.filename,
+    "import_runs": lambda o: o.files,
     "stored_files": lambda o: o.original_name,
 }
 

@@ -17,6 +17,10 @@ class ImportForm(OneTime, Form):
     file = FileField(_l("File"), validators=[DataRequired()],
                      description=_l("CSV (UTF-8 or GB18030) or XLSX; the first sheet is read. "
                                     "Headers in Chinese or English."))
+    grants = FileField(_l("Their incentive grants file"),
+                       description=_l("With a companies file, if you like: imported in the same "
+                                      "run, each company's ledger in date order across both "
+                                      "files."))
     dry_run = BooleanField(_l("Dry run: check every row and show what would change, "
                               "write nothing"))
 

@@ -1,7 +1,8 @@
 """Imports uploaded through the web run as background jobs, never in the request.
 
 The upload page queues the file in a run's own row (`queue`: state queued, the file's bytes,
-the uploader's language) and answers at once with the run's page, which follows it. A worker
+the uploader's language; a companies file's grants file too, imported with it by
+`tracker.imports.replay`) and answers at once with the run's page, which follows it. A worker
 (the scheduler's `imports` job every few seconds, or `flask import work`) claims the oldest
 queued run with one conditional UPDATE, so two workers never take the same run, and carries
 it out with `run_import` as the command line does: all rows or none, then the file is cleared
@@ -30,8 +31,8 @@ from tracker.audit import services as audit
 from tracker.display import said
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Refused
-from tracker.imports import services
+from tracker.errors import Forbidden, Invalid, Refused
+from tracker.imports import replay, services
 from tracker.imports.models import ImportRun, ImportState
 
 log = logging.getLogger("tracker.imports")
@@ -40,16 +41,21 @@ RUNS = ImportRun.__table__
 
 
 def queue(actor, kind: str, filename: str, data: bytes, *, dry_run: bool,
-          locale: str | None) -> ImportRun:
-    """A web upload: its run waits, with its file, for a worker."""
+          locale: str | None, grants: tuple[str, bytes] | None = None) -> ImportRun:
+    """A web upload: its run waits, with its file, for a worker. `grants`: a companies file's
+    incentive grants file (its name, its bytes), imported with it (`tracker.imports.replay`)."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
+    if grants is not None and kind != "companies":
+        raise Invalid("grants", _("An incentive grants file goes with a companies file only."))
     run = ImportRun(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
                     errors=[], changes=[], state=ImportState.QUEUED, upload=data,
                     locale=locale, total_rows=0)
+    if grants is not None:
+        run.grants_filename, run.grants_upload = grants[0][:255], grants[1]
     db.session.add(run)
     db.session.flush()
-    audit.record(actor, "import.queue", run, {"kind": [None, kind], "file": [None, run.filename],
+    audit.record(actor, "import.queue", run, {"kind": [None, kind], "file": [None, run.files],
                                               "dry_run": [None, dry_run]})
     return run
 
@@ -64,7 +70,8 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
                         "cancel. Its page shows what it did.", date=on_day(run.finished_at),
                         state=label(run.state)))
     if run.state is ImportState.QUEUED:
-        run.state, run.finished_at, run.upload = ImportState.CANCELLED, db.utcnow(), None
+        run.state, run.finished_at = ImportState.CANCELLED, db.utcnow()
+        run.upload = run.grants_upload = None
     run.cancel_requested = True
     audit.record(actor, "import.cancel", run, {"state": [None, run.state.value]})
     db.session.flush()
@@ -130,9 +137,15 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
     locale = run.locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale):
         try:
-            services.run_import(actor, run.kind, run.filename, io.BytesIO(data),
-                                dry_run=run.dry_run, progress=reporter.progress,
-                                cancelled=reporter.cancelled, run=run)
+            if run.grants_filename is not None:  # a companies file with its grants file
+                replay.run_import(actor, [(run.filename, io.BytesIO(data)), (
+                    run.grants_filename, io.BytesIO(run.grants_upload or b""))],
+                    dry_run=run.dry_run, progress=reporter.progress,
+                    cancelled=reporter.cancelled, run=run)
+            else:
+                services.run_import(actor, run.kind, run.filename, io.BytesIO(data),
+                                    dry_run=run.dry_run, progress=reporter.progress,
+                                    cancelled=reporter.cancelled, run=run)
         except Exception:
             db.session.rollback()
             run = db.session.get(ImportRun, run.id)
@@ -142,7 +155,8 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
             services.finish(actor, run, ImportState.FAILED, queued=True)
             log.exception("import #%s failed", run.id)
         if run.state is not ImportState.CHECKED:
-            run.upload = None  # a dry run that passed keeps it, to be imported for real
+            # A dry run that passed keeps its files, to be imported for real.
+            run.upload = run.grants_upload = None
         commit()
     return run
 
@@ -156,10 +170,12 @@ def import_checked(actor, checked: ImportRun) -> ImportRun:
         raise Refused(_("This run is %(state)s: only a dry run whose every row passed is "
                         "imported from its page, once. Upload the file again.",
                         state=label(checked.state)))
-    data = db.session.scalar(select(ImportRun.upload).where(ImportRun.id == checked.id))
+    data, grants = db.session.execute(select(ImportRun.upload, ImportRun.grants_upload).where(
+        ImportRun.id == checked.id)).one()
     run = queue(actor, checked.kind, checked.filename, data, dry_run=False,
-                locale=checked.locale)
-    checked.upload = None
+                locale=checked.locale, grants=None if checked.grants_filename is None else (
+                    checked.grants_filename, grants or b""))
+    checked.upload = checked.grants_upload = None
     audit.record(actor, "import.confirm", run, {"checked_in": [None, checked.id]})
     db.session.flush()
     return run

@@ -75,6 +75,10 @@ class ImportRun(Base):
     # A web upload's file, kept until its job has read it; the uploader's language; the
     # progress page's Cancel.
     upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # A companies upload's incentive grants file, imported with it in one run
+    # (`tracker.imports.replay`, migration 0104): its name and its bytes, kept as `upload` is.
+    grants_filename: Mapped[str | None] = mapped_column(String(255))
+    grants_upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     cancel_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -94,6 +98,11 @@ class ImportRun(Base):
     def errors(self, problems) -> None:
         self.said_errors = [[row, said.stored(column), said.stored(message)]
                             for row, column, message in problems]
+
+    @property
+    def files(self) -> str:
+        """The file's name, or both files' of a companies run with its grants file."""
+        return " + ".join(filter(None, (self.filename, self.grants_filename)))
 
     @staticmethod
     def can_import(user: User) -> bool:

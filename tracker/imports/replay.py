@@ -110,19 +110,24 @@ class _KeptGrants(IncentiveGrants):
 
 def run_import(actor: User, files: list[tuple[str, IO[bytes]]], *, dry_run: bool = False,
                progress: services.Progress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> ImportRun:
+               cancelled: Callable[[], bool] | None = None,
+               run: ImportRun | None = None) -> ImportRun:
     """Import a companies file and an incentive grants file (`files`: (name, stream), in that
-    order) as one run: all rows of both, or none. Returns the run; the caller commits."""
+    order) as one run: all rows of both, or none. Returns the run; the caller commits. `run`:
+    the queued run of a web upload, which its job carries out (`tracker.imports.jobs`)."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
     with said.recording():
-        return _run(actor, files, dry_run, progress, cancelled)
+        return _run(actor, files, dry_run, progress, cancelled, run)
 
 
-def _run(actor, files, dry_run, progress, cancelled) -> ImportRun:
-    run = ImportRun(kind="companies", filename=" + ".join(n for n, _s in files)[:255],
-                    actor_id=actor.id, dry_run=dry_run, errors=[], changes=[])
-    db.session.add(run)
+def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
+    queued = run is not None
+    if run is None:
+        run = ImportRun(kind="companies", filename=files[0][0][:255],
+                        grants_filename=files[1][0][:255], actor_id=actor.id,
+                        dry_run=dry_run, errors=[], changes=[])
+        db.session.add(run)
     run.state, run.started_at = ImportState.RUNNING, db.utcnow()
     db.session.flush()
     read: list[File] = []
@@ -133,16 +138,16 @@ def _run(actor, files, dry_run, progress, cancelled) -> ImportRun:
         except reading.UnreadableFile:
             run.errors = [[1, name, _("This file cannot be read: save it as CSV (UTF-8) or "
                                       "XLSX.")]]
-            return services.finish(actor, run, ImportState.FAILED)
+            return services.finish(actor, run, ImportState.FAILED, queued=queued)
         read.append(File(name, adapter, table))
         errors += [[1, read[-1].column(header), message]
                    for _row, header, message in services.header_errors(adapter.kind, table)]
     if errors:
         run.errors = errors
-        return services.finish(actor, run, ImportState.FAILED)
+        return services.finish(actor, run, ImportState.FAILED, queued=queued)
     run.total_rows = sum(f.table.total or 0 for f in read)
     state = _Replay(actor, run, read, progress, cancelled).rows()
-    return services.finish(actor, run, state)
+    return services.finish(actor, run, state, queued=queued)
 
 
 class _Cancelled(Exception):

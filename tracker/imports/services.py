@@ -391,7 +391,7 @@ def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = Fa
     recorded already (its history said them twice)."""
     run.state = state
     run.finished_at = db.utcnow()
-    named = {} if queued else {"kind": [None, run.kind], "file": [None, run.filename]}
+    named = {} if queued else {"kind": [None, run.kind], "file": [None, run.files]}
     audit.record(actor, "import.run", run, {
         **named, "state": [None, state.value],
         "created": [None, run.created], "updated": [None, run.updated],

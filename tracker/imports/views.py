@@ -54,7 +54,9 @@ def upload():
         # Queued, never run in the request: a large file would hold it open for minutes.
         lambda: jobs.queue(actor, form.kind.data, form.file.data.filename or "",
                            form.file.data.read(), dry_run=form.dry_run.data,
-                           locale=str(get_locale() or "") or None),
+                           locale=str(get_locale() or "") or None,
+                           grants=form.grants.data and (form.grants.data.filename or "",
+                                                        form.grants.data.read())),
         lambda run: _("Import #%(id)d is waiting to run: this page follows it.", id=run.id),
         lambda run: url_for("imports.show", run_id=run.id),
         _upload_page(form))
