@@ -22,6 +22,8 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import deals
 from tracker.audit.models import AuditRecord
+from tracker.budgets.defaults import default_template
+from tracker.changes import services as changes
 from tracker.db import Base
 from tracker.display import history, history_keys
 from tracker.display.record_names import NAMES
@@ -29,6 +31,7 @@ from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
 from tracker.funding import services as funding
 from tracker.imports import jobs, services
 from tracker.projects.lifecycle import Phase
+from tracker.spending.services import record_spending
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD_CALL = re.compile(r"record(?:_about)?\(\s*[\w.()]+,\s*\"([a-z_]+\.[a-z_]+)\"", re.S)
@@ -271,3 +274,35 @@ def test_an_agreements_co_funders_read_in_the_readers_language(client):
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
     assert "Suzhou Municipal Government 1" in page and "苏州市" not in page
+
+
+@pytest.mark.parametrize(("locale", "said", "unsaid"), [
+    ("en", ["Equipment CN¥1,000,000.00", "Labour CN¥500,000.00"], ["设备费", "劳务费"]),
+    ("zh_CN", ["设备费 ¥1,000,000.00", "劳务费 ¥500,000.00"], ["Equipment", "Labour"])])
+def test_a_templates_budget_lines_read_in_the_readers_language(client, locale, said, unsaid):
+    """The trail keeps a template's budget line by its category's Chinese name; the project's
+    history (its proposal, a spending entry) and a budget move's before and after on the
+    changes page name it in the reader's language, as the project page does (an English
+    history read 'Budget lines: 设备费 CN¥1,200,000.00; ...')."""
+    project = make_project(phase=Phase.CONTRACT_RESEARCH, start_date=date(2025, 1, 1),
+                           budget_template_id=default_template().id,
+                           budget_lines=[("equipment", Decimal("1000000")),
+                                         ("labour", Decimal("500000"))])
+    equipment, labour = (next(line for line in project.budget_lines if line.category == name)
+                         for name in ("设备费", "劳务费"))
+    record_spending(project.pm, project, budget_line_id=equipment.id, spent_on=date(2025, 3, 1),
+                    amount=Decimal("1000.00"), description="Test bench parts")
+    changes.move_budget(project.pm, project, from_line_id=equipment.id, to_line_id=labour.id,
+                        amount=Decimal("100000.00"), reason="Cheaper rig, more samples")
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    history_page = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
+    changes_page = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
+    for page in (history_page, changes_page):
+        text = re.sub(r"<[^>]*>", " ", page[page.index("<main"):])
+        assert all(name in text for name in said), said
+        assert not any(name in text for name in unsaid), [n for n in unsaid if n in text]
+    # The spending entry: its line by name, its amount as money (it read "Amount: 1,000").
+    spent = ("Amount: CN¥1,000.00 Budget line: Equipment" if locale == "en" else
+             "金额：¥1,000.00 预算科目：设备费")
+    assert spent in re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", history_page))

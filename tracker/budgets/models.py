@@ -147,7 +147,8 @@ class BudgetLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    # The category's Chinese name for a line of a template (what exports and history name it).
+    # The category's Chinese name for a line of a template (what exports and the trail keep;
+    # history shows it in the reader's language).
     category: Mapped[str] = mapped_column(String(100))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("budget_categories.id"))
     amount: Mapped[Decimal] = mapped_column(Money)

@@ -3,16 +3,16 @@ what (the object's name), and for each field its label and its old and new value
 on the object's page (money, dates, enum labels, names instead of ids).
 
 The trail keeps values as JSON scalars; their type comes from the column of the object's model
-they were read from (or, for the few keys a service writes itself, from `KEYS`). Names of the
-records a value refers to are loaded in one statement per kind of record, whatever the number of
-lines shown.
+they were read from (or, for the few keys a service writes itself, from `history_keys.written`).
+Names of the records a value refers to are loaded in one statement per kind of record, whatever
+the number of lines shown.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -24,11 +24,12 @@ from sqlalchemy import JSON, Boolean, Date, Enum, Integer, Numeric, or_, select
 from sqlalchemy import inspect as sa_inspect
 
 from tracker import db
+from tracker.budgets.models import BudgetCategory
 from tracker.companies.holder_models import REFERENCES, Shareholder
 from tracker.db import Base, UTCDateTime
 from tracker.display import formatting
 from tracker.display.bilingual import Bilingual
-from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, KEYS, PERCENT_KEYS, Kind
+from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, PERCENT_KEYS, Kind, written
 from tracker.display.history_values import CODE, as_date, as_decimal, said_auto, said_failure
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.display.record_names import LOADS, NAMES, stored_id
@@ -144,9 +145,7 @@ class _Names:
     def __init__(self) -> None:
         self.wanted: dict[str, set[int]] = defaultdict(set)
         self.loaded: dict[tuple[str, int], Any] = {}
-        self.deliverables: dict[str, str] | None = None
-        self.partners: dict[str, str] | None = None
-        self.holders: dict[str, str] | None = None
+        self.by_name: dict[str, dict[str, str]] = {}  # each kind's read in one statement
 
     def want(self, table: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
@@ -169,31 +168,36 @@ class _Names:
     def get(self, table: str, object_id: int) -> Any:
         return self.loaded.get((table, object_id))
 
+    def _named(self, kind: str, name: Any, read: Callable[[], dict[str, str]],
+               key: Callable[[str], str] = str) -> Any:
+        """A name the trail keeps (in Chinese, the key) as the reader's language has it; a name
+        nothing has any more, as it was written."""
+        if kind not in self.by_name:
+            self.by_name[kind] = read()
+        return self.by_name[kind].get(key(name), name) if isinstance(name, str) else name
+
     def deliverable(self, name: Any) -> Any:
-        """A deliverable's name (stored in Chinese, the key) as the reader's language has it."""
-        if self.deliverables is None:
-            self.deliverables = {zh: template.deliverable_shown(zh)
-                                 for template in db.session.scalars(select(GateTemplate))
-                                 for zh in template.required_deliverables or []}
-        return self.deliverables.get(name, name) if isinstance(name, str) else name
+        return self._named("deliverable", name, lambda: {
+            zh: template.deliverable_shown(zh) for template in db.session.scalars(
+                select(GateTemplate)) for zh in template.required_deliverables or []})
 
     def partner(self, name: Any) -> Any:
-        """A partner as the trail names it (its Chinese name, the key: a co-funder) in the
-        reader's language; a name no partner has any more, as it was written."""
-        if self.partners is None:
-            self.partners = {p.name: p.shown("name") for p in db.session.scalars(select(Partner))}
-        return self.partners.get(name, name) if isinstance(name, str) else name
+        """A co-funder, by its Chinese name."""
+        return self._named("partner", name, lambda: {
+            p.name: p.shown("name") for p in db.session.scalars(select(Partner))})
+
+    def category(self, name: Any) -> Any:
+        """A template's budget line, by its category's Chinese name (`BudgetLine.category`)."""
+        return self._named("category", name, lambda: {
+            c.name: c.shown("name") for c in db.session.scalars(select(BudgetCategory))})
 
     def holder(self, name: Any) -> Any:
-        """A holder as the trail names it (the name typed when its shares were recorded) in the
-        reader's language when it is an organisation or a user the app knows
-        (`Shareholder.shown_name`); a holder the app does not know, as it was written."""
-        if self.holders is None:
-            known = or_(*(getattr(Shareholder, column).is_not(None) for column in REFERENCES))
-            self.holders = {name_key(n): h.shown_name
-                            for h in db.session.scalars(select(Shareholder).where(known))
-                            for n in h.names()}
-        return self.holders.get(name_key(name), name) if isinstance(name, str) else name
+        """A holder by the name typed when its shares were recorded, when the app knows it as an
+        organisation or a user (`Shareholder.shown_name`)."""
+        return self._named("holder", name, lambda: {
+            name_key(n): h.shown_name for h in db.session.scalars(select(Shareholder).where(
+                or_(*(getattr(Shareholder, c).is_not(None) for c in REFERENCES))))
+            for n in h.names()}, key=name_key)
 
     def name(self, table: str, value: Any) -> str:
         if (found := stored_id(value)) is None:
@@ -202,12 +206,8 @@ class _Names:
 
 
 def kind_of(model: type | None, key: str) -> Kind:
-    if key in KEYS:
-        return KEYS[key]
-    if key == "kind" and getattr(model, "__tablename__", None) == "import_runs":
-        return "import_kind"
-    if key == "reason" and getattr(model, "__tablename__", None) == "users":
-        return "login_failure"  # a refused sign-in's, a code
+    if (found := written(getattr(model, "__tablename__", None), key)) is not None:
+        return found
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
         if formatting.is_year(key):
@@ -283,15 +283,15 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return f"{shown('date', value[0], names)} · {shown('money', value[1], names)}"
     if kind == "date_money_rows" and isinstance(value, list):
         return listed((shown("date_money", row, names) for row in value), apart=True)
-    if kind == "holder":
-        return str(names.holder(value))
+    if kind in ("holder", "budget_category"):
+        return str((names.holder if kind == "holder" else names.category)(value))
     if kind == "holders" and isinstance(value, list):
         return " → ".join(str(names.holder(v)) for v in value)
     if kind in ("text_money_rows", "text_number_rows", "partner_number_rows",
                 "holder_number_rows") and isinstance(value, list):
         cell = "money" if kind == "text_money_rows" else "number"
-        said = {"partner_number_rows": names.partner,
-                "holder_number_rows": names.holder}.get(kind, str)
+        said = {"partner_number_rows": names.partner, "holder_number_rows": names.holder,
+                "text_money_rows": names.category}.get(kind, str)
         return listed((f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
                        and len(row) == 2 else str(row) for row in value), apart=True)
     if kind == "auto":

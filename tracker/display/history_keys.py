@@ -62,7 +62,10 @@ KEYS: dict[str, Kind] = {
     "instalment": "instalment",
     "due_date": "date",
     "payment": "date_money",
+    # A budget line by its category's Chinese name (`BudgetLine.category`), shown in the
+    # reader's language when a template names it; a line its PM named, as they named it.
     "budget_lines": "text_money_rows",
+    "budget_line": "budget_category",  # a spending entry's line
     # A cap table's holders and a holder of shares: by the names typed, shown as the holders
     # the app knows are named in the reader's language (`Shareholder.shown_name`).
     "cap_table": "holder_number_rows",
@@ -107,6 +110,20 @@ KEYS: dict[str, Kind] = {
     "percent_complete": "whole_pct",
     "percent_before": "whole_pct",
 }
+# Keys of one kind of object that are no column of its model, or not what its column holds.
+KINDS_OF: dict[tuple[str | None, str], Kind] = {
+    ("import_runs", "kind"): "import_kind",
+    ("users", "reason"): "login_failure",  # a refused sign-in's, a code
+    ("projects", "amount"): "money",  # a spending entry's, recorded on its project
+}
+
+
+def written(table: str | None, key: str) -> Kind | None:
+    """The kind of a value a service wrote under `key` on a record of `table`; None: the
+    column's."""
+    return KINDS_OF.get((table, key), KEYS.get(key))
+
+
 # The kinds of import by name (an import run's `kind`), each with its title in the reader's
 # language: filled by tracker/imports/kinds.py, which knows them.
 IMPORT_KINDS: dict[str, Any] = {}
