@@ -145,6 +145,11 @@ def test_a_history_page_links_to_nothing_its_reader_may_not_open(client, who):
     ("incentive_grants", "on_date", "2026-06-01", "Exercised on", "Jun 1, 2026"),
     ("report_obligations", "submitted_on", "2026-11-20", "Submitted on", "Nov 20, 2026"),
     ("achievements", "contributors", ["李强 60%"], "Contributors", "李强 60%"),
+    # Money a service wrote as text, said as money as its page says it (they read "1,000" and
+    # "JITRI-RB 4,500,000"): a spending entry's amount on its project, an approved allocation.
+    ("projects", "amount", "1000.00", "Amount", "CN¥1,000.00"),
+    ("assessment_years", "allocations", {"JITRI-RB": "4500000.00", "JITRI-AM": "500000.00"},
+     "Allocations", "JITRI-RB CN¥4,500,000.00; JITRI-AM CN¥500,000.00"),
 ])
 def test_a_value_a_service_wrote_reads_as_its_page_says_it(app, object_type, key, stored,
                                                           label, shown):

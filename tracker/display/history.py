@@ -287,13 +287,14 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
         return str((names.holder if kind == "holder" else names.category)(value))
     if kind == "holders" and isinstance(value, list):
         return " → ".join(str(names.holder(v)) for v in value)
-    if kind in ("text_money_rows", "text_number_rows", "partner_number_rows",
-                "holder_number_rows") and isinstance(value, list):
-        cell = "money" if kind == "text_money_rows" else "number"
+    if kind in ("text_money_rows", "code_money_rows", "text_number_rows", "partner_number_rows",
+                "holder_number_rows") and isinstance(value, list | dict):
+        rows = [list(row) for row in value.items()] if isinstance(value, dict) else value
+        cell = "money" if kind.endswith("money_rows") else "number"
         said = {"partner_number_rows": names.partner, "holder_number_rows": names.holder,
                 "text_money_rows": names.category}.get(kind, str)
         return listed((f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
-                       and len(row) == 2 else str(row) for row in value), apart=True)
+                       and len(row) == 2 else str(row) for row in rows), apart=True)
     if kind == "auto":
         return said_auto(value)
     if isinstance(value, list):

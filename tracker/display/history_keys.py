@@ -115,6 +115,8 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     ("import_runs", "kind"): "import_kind",
     ("users", "reason"): "login_failure",  # a refused sign-in's, a code
     ("projects", "amount"): "money",  # a spending entry's, recorded on its project
+    # An approved allocation: each institute's code and amount (JITRI-RB CN¥4,500,000.00).
+    ("assessment_years", "allocations"): "code_money_rows",
 }
 
 
