@@ -14,15 +14,18 @@ route in neither list fails `test_every_state_changing_route_is_in_the_table`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask import url_for
 
 from tests.conftest import shared_data
 from tests.factories import _commit
 from tests.test_access_matrix import ACCESS, parse
-from tests.world import People, World, build, classify, rules, url_for_rule
+from tests.world import PDF, People, World, build, classify, rules, url_for_rule
 from tracker import db, voids
 from tracker.accounts.models import User
 from tracker.achievements import deal_corrections
@@ -32,10 +35,10 @@ from tracker.apitokens.models import AccessToken
 from tracker.approvals.models import ApprovalDelegation, ApprovalRequest, RequestState
 from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
 from tracker.centres import services as centres
-from tracker.centres.models import CentreAgreement, CentrePayment
+from tracker.centres.models import CentrePayment
 from tracker.companies import corrections as company_corrections
 from tracker.companies.ip_models import IpDeal
-from tracker.companies.models import CompanyExit, ShareEntry
+from tracker.companies.models import Company, CompanyExit, ShareEntry
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment, ResearchContract
 from tracker.dates import today
@@ -45,14 +48,20 @@ from tracker.funding.conversion_models import Conversion
 from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.decision_models import GateDecision
-from tracker.gates.models import Deliverable
+from tracker.gates.models import Deliverable, GateReview
 from tracker.imports.models import ImportRun, ImportState
 from tracker.incentives import reversals as incentive_reversals
-from tracker.incentives.models import OptionExercise
+from tracker.incentives import services as incentives
+from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.milestones.models import Milestone, MilestoneState, Rebaseline, RebaselineState
+from tracker.obligations import services as obligation_services
+from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.partners import co_funding
+from tracker.partners.models import Partner
 from tracker.partners.payment_models import CoFunderPayment
+from tracker.pms.models import PmRecord
+from tracker.pms.register import PmState
 from tracker.projects.history_models import TrlRecord
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectMember
@@ -91,6 +100,14 @@ NO_STATE: dict[str, str] = {
     "assessment.edit_indicator": CONFIG,
     "assessment.publish": "publishes or withdraws the year's ranking, whatever it was",
     "centres.new_agreement": "records a centre's agreement: a centre has no state",
+    "centres.edit_agreement": "a centre's term is corrected whatever its state: it is never "
+                              "voided, and a renewed or ended one's dates stay correctable",
+    "centres.new_payment": "what the enterprise paid is recorded under any term, an ended one's "
+                           "arrears too: only its amount (the commitment) limits it",
+    "companies.edit": "the company's record (name, code, registration) is corrected whatever "
+                      "its state, an exited one's too: its ledger is what the exit closes",
+    "partners.edit_agreement": "an agreement with a partner is corrected whatever its state: "
+                               "it is never voided, and moves with its partner when merged",
     "partners.new_agreement": "records a partner's agreement: a partner has no state",
     "pms.edit": "the register's record is corrected whatever its state",
 }
@@ -200,6 +217,32 @@ def _exited() -> dict:
     return {"company_id": _get(CompanyExit, "exit_id").company_id}
 
 
+def _no_decision() -> dict:
+    """The world's proposal under review at gate 1: no decision calls for a document yet."""
+    return {"project_id": _get(GateReview, "review_id").project_id}
+
+
+def _left() -> None:
+    """The holder of the world's option grant left: their leaving recorded, the schedule
+    fixed by it."""
+    incentives.forfeit(_admin(), _get(IncentiveGrant, "grant_id"), today(), "Left the company")
+
+
+def _cancelled() -> None:
+    """The report the world's agreement owes was cancelled."""
+    obligation_services.withdraw_obligation(_committee(), _get(ReportObligation, "obligation_id"),
+                                            "Asked for by mistake")
+
+
+def _merged() -> None:
+    """The world's co-funder merged into the same city entered again under its full name."""
+    merged = _get(Partner, "partner_id")
+    survivor = Partner(name="苏州市人民政府", kind=merged.kind, level=merged.level)
+    db.session.add(survivor)
+    db.session.flush()
+    merged.merged_into_id = survivor.id
+
+
 # How each route's record is put in a state that refuses the route's action (a setter may
 # return the ids of other records of the world to ask about instead).
 STATES: dict[str, Callable[[], None]] = {
@@ -231,15 +274,12 @@ STATES: dict[str, Callable[[], None]] = {
                                          state=EvidenceState.ACCEPTED),
     "assessment.review": _set(EvidenceEntry, "evidence_entry_id",
                               state=EvidenceState.ACCEPTED),
-    "centres.edit_agreement": lambda: _void(CentreAgreement, "centre_agreement_id"),
-    "centres.new_payment": lambda: _void(CentreAgreement, "centre_agreement_id"),
     "centres.reverse_payment": lambda: centres.reverse_payment(
         _admin(), _get(CentrePayment, "centre_payment_id"), today(), "Booked twice"),
     "changes.change": lambda: _close_project(),
     "co_funding.pay": lambda: _void(FundingAgreement, "agreement_id"),
     "co_funding.reverse": lambda: co_funding.reverse_payment(
         _admin(), _get(CoFunderPayment, "co_funder_payment_id"), today(), "Booked twice"),
-    "companies.edit": _exited,
     "companies.edit_ip_deal": lambda: _void(IpDeal, "ip_deal_id"),
     "companies.issue": _exited,
     "companies.new_ip_deal": _exited,
@@ -258,10 +298,10 @@ STATES: dict[str, Callable[[], None]] = {
     "contracts.pay": lambda: _void(ResearchContract, "contract_id"),
     "contracts.register": lambda: _void(ResearchContract, "contract_id"),
     "contracts.reverse_payment": _reverse_payment,
-    "documents.project": lambda: _close_project(),
+    "documents.project": _no_decision,
     "funding.convert": lambda: None,
     "funding.edit_agreement": lambda: _void(FundingAgreement, "agreement_id"),
-    "funding.new_agreement": lambda: None,
+    "funding.new_agreement": lambda: _close_project(),
     "funding.reverse_conversion": lambda: funding_corrections.reverse_conversion(
         _committee(), _get(Conversion, "conversion_id"), today(), "Entered by mistake"),
     "gates.condition_met": _set(Condition, "condition_id", state=ConditionState.MET),
@@ -270,8 +310,8 @@ STATES: dict[str, Callable[[], None]] = {
     "gates.panel": _decided,
     "gates.scores": _decided,
     "imports.cancel": _set(ImportRun, "run_id", state=ImportState.DONE),
-    "incentives.edit": lambda: None,
-    "incentives.forfeit": lambda: None,
+    "incentives.edit": _left,
+    "incentives.forfeit": _left,
     "incentives.new_grant": _exited,
     "incentives.reverse_exercise": lambda: incentive_reversals.reverse_exercise(
         _admin(), _get(OptionExercise, "exercise_id"), "Entered by mistake"),
@@ -285,15 +325,14 @@ STATES: dict[str, Callable[[], None]] = {
     "needs.make_project": _set(TechnologyNeed, "need_id", state=NeedState.CLOSED),
     "needs.match": _set(TechnologyNeed, "need_id", state=NeedState.CLOSED),
     "needs.move": _set(TechnologyNeed, "need_id", state=NeedState.CLOSED),
-    "obligations.edit": lambda: None,
+    "obligations.edit": _cancelled,
     "obligations.new_for_agreement": lambda: _void(FundingAgreement, "agreement_id"),
     "obligations.new_for_contract": lambda: _void(ResearchContract, "contract_id"),
-    "obligations.submit_report": lambda: None,
-    "obligations.withdraw": lambda: None,
+    "obligations.submit_report": _cancelled,
+    "obligations.withdraw": _cancelled,
     "organisations.edit_need": _set(TechnologyNeed, "need_id", state=NeedState.CLOSED),
-    "partners.edit_agreement": lambda: None,
-    "partners.merge": lambda: None,
-    "pms.step": lambda: None,
+    "partners.merge": _merged,
+    "pms.step": _set(PmRecord, "record_id", state=PmState.NOT_APPOINTED),
     "projects.answer_place": _set(ProjectMember, "member_id", confirmed_at=utcnow),
     "projects.record_trl": lambda: _close_project(),
     "projects.resume": lambda: None,
@@ -317,16 +356,7 @@ STATES: dict[str, Callable[[], None]] = {
 
 # Where the state set above is not shown to refuse who may act: the test still asks everyone
 # else, in that state, and they must hear 403 or 404; the reason says what is missing.
-FORM_FIRST = ("the form's own required fields answer first (400) when sent empty; the fields "
-              "that would reach the state's refusal are not filled in here")
 DOER_UNPROVEN: dict[str, str] = {
-    **dict.fromkeys(("assessment.enter_evidence", "centres.edit_agreement",
-                     "centres.new_payment", "companies.edit", "companies.new_ip_deal",
-                     "companies.transfer", "documents.project", "funding.new_agreement",
-                     "gates.panel", "incentives.edit", "incentives.forfeit", "needs.match",
-                     "needs.move", "obligations.edit", "obligations.submit_report",
-                     "obligations.withdraw", "organisations.edit_need",
-                     "partners.edit_agreement", "partners.merge", "pms.step"), FORM_FIRST),
 }
 # Who of those who may act is refused by the state set above (HQ withdraws the evidence it
 # accepted, which the institute's director no longer may).
@@ -344,6 +374,60 @@ def _filled() -> list[tuple[str, str]]:
     date), so that who may act reaches the state's refusal, not the form's own errors."""
     return [("reason", "Entered by mistake"), ("on_date", today().isoformat()),
             ("opinion", "Checked"), ("confirmed", "1")]
+
+
+def _gone() -> Company:
+    return _get(CompanyExit, "exit_id").company
+
+
+def _day(days: int = 0) -> str:
+    return (today() + timedelta(days=days)).isoformat()
+
+
+# A valid body of each form whose own required fields would answer first (400) when sent
+# empty, so that who may act reaches the service, and hears the state's refusal (409). Made
+# anew for each request (a file is read once), after the state is set (it may name its
+# records). A match of a closed need has no candidate to choose: its service refuses by the
+# need's state before it reads one.
+FORMS: dict[str, Callable[[], list[tuple[str, object]]]] = {
+    "assessment.enter_evidence": lambda: [
+        ("indicator_id", str(_world.ids["indicator_id"])), ("amount", "1000"),
+        ("description", "Testing services"), ("files", (io.BytesIO(PDF), "invoice.pdf"))],
+    "companies.new_ip_deal": lambda: [
+        ("achievement_id", str(_world.ids["achievement_id"])), ("kind", "licence"),
+        ("licensee", _gone().name), ("signed_on", _day())],
+    "companies.transfer": lambda: [
+        ("from_holder_id", str(_gone().holders[0].id)), ("name", "Matrix Fund"),
+        ("kind", "investor"), ("shares", "1"), ("on_date", _day())],
+    "documents.project": lambda: [("document", "approval_notice:0"), ("language", "zh_CN")],
+    "funding.new_agreement": lambda: [
+        ("committed", "1000000"), ("hq_ratio", "1"), ("qualifying_round_min", "20000000"),
+        ("signed_on", _day(-1)), ("conversion_deadline", _day(365))],
+    "gates.panel": lambda: [
+        ("evaluator_ids", str(_world.people["panelist"])),
+        ("evaluator_ids", str(_world.people["evaluator"])),
+        ("chair_id", str(_world.people["panelist"])), ("due_date", _day(9))],
+    "incentives.edit": lambda: [  # the schedule the leaving fixed, changed
+        ("vesting_start", _day(-20)), ("vesting_months", "36"), ("cliff_months", "12"),
+        ("note", "")],
+    "incentives.forfeit": lambda: [("left_on", _day()), ("reason", "Left the company")],
+    "needs.match": list,
+    "needs.move": lambda: [("move-target", "closed"), ("move-reason", "Given up")],
+    "obligations.edit": lambda: [
+        ("kind", "progress"), ("due_on", _day(30)), ("recipient", "Matrix City Science Bureau"),
+        ("note", "")],
+    "obligations.submit_report": lambda: [
+        ("submitted_on", _day()), ("file", (io.BytesIO(PDF), "report.pdf"))],
+    "obligations.withdraw": lambda: [("why_withdrawn", "Asked for by mistake")],
+    "organisations.edit_need": lambda: [
+        ("title", "A need"), ("description", ""),
+        ("enterprise_id", str(_world.ids["enterprise_id"])), ("centre_id", "0"),
+        ("institute_id", "0"), ("intended_investment", ""), ("field_id", "0")],
+    "partners.merge": lambda: [
+        ("into", str(_get(Partner, "partner_id").merged_into_id)), ("confirmed", "1")],
+    "pms.step": lambda: [("institute_id", str(_world.ids["institute_id"])),
+                         ("starts_on", "2030-02-01"), ("ends_on", "2033-01-31")],
+}
 
 
 @pytest.fixture(scope="module")
@@ -382,7 +466,9 @@ def test_who_may_not_act_hears_403_or_404_whatever_the_state(app, world, people,
     expected = parse(ACCESS[endpoint]["POST"], path.startswith("/api/"))
     wrong = []
     for who, answer in expected.items():
-        response = people.request(who, "POST", path, _filled())
+        data = FORMS.get(endpoint, _filled)()
+        db.session.remove()  # what the body read stays out of the request's session
+        response = people.request(who, "POST", path, data)
         got = classify(response)
         if answer == "ok" and (endpoint in DOER_UNPROVEN
                                or who not in DOERS.get(endpoint, {who})):
@@ -411,3 +497,65 @@ def test_a_reversal_page_answers_403_before_already_reversed(app, world, people,
     for who in ("pm", "director", "admin", "committee", "observer"):
         got = classify(people.request(who, "GET", path))
         assert got == ("409" if who in may else "403"), (who, got)
+
+
+# --- a form its record's state refuses is not offered (issue 9 point 6) ------------------------
+
+# The page each refused form links back to, from the ids of the world (and of the state set).
+BACKS: dict[str, Callable[[dict], str]] = {
+    "companies.new_ip_deal": lambda ids: url_for("companies.show", company_id=ids["company_id"]),
+    "companies.transfer": lambda ids: url_for("companies.show", company_id=ids["company_id"]),
+    "funding.new_agreement": lambda ids: url_for("funding.show", project_id=ids["project_id"]),
+    "gates.panel": lambda ids: url_for("gates.review", review_id=ids["review_id"]),
+    "incentives.forfeit": lambda ids: url_for("incentives.show", grant_id=ids["grant_id"]),
+    "obligations.edit": lambda ids: url_for("obligations.show",
+                                            obligation_id=ids["obligation_id"]),
+    "organisations.edit_need": lambda ids: url_for("organisations.need", object_id=ids["need_id"]),
+    "partners.merge": lambda ids: url_for(
+        "partners.show", partner_id=_get(Partner, "partner_id").merged_into_id),
+    "pms.step": lambda ids: url_for("pms.show", record_id=ids["record_id"]),
+}
+
+
+def _refusing(app, world: World, endpoint: str) -> tuple[dict, str, str]:
+    """The route's record put in the state that refuses it: the world's ids (and the state's),
+    the route's path, and the first person the access table lets act."""
+    made = STATES[endpoint]()
+    ids = {**world.ids, **(made if isinstance(made, dict) else {})}
+    _commit()
+    path = url_for_rule(_post_rules(app)[endpoint], World(ids=ids))
+    doer = next(who for who, answer in parse(ACCESS[endpoint]["POST"], False).items()
+                if answer == "ok")
+    return ids, path, doer
+
+
+@pytest.mark.parametrize("endpoint", sorted(BACKS))
+def test_a_form_its_state_refuses_is_not_offered(app, world, people, endpoint):
+    """Who may act, opening the form in the state that refuses it, hears why (409) on a page
+    linking back to the record, before any field is asked for."""
+    ids, path, doer = _refusing(app, world, endpoint)
+    with app.test_request_context():
+        back = BACKS[endpoint](ids)
+    db.session.remove()  # what `back` read stays out of the request's session
+    response = people.request(doer, "GET", path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409, (doer, page[:300])
+    assert f'<a href="{back}">' in page and "<form" not in page.split("<main")[-1], back
+
+
+@pytest.mark.parametrize("endpoint, page, said", [
+    ("assessment.enter_evidence", lambda ids: f"/assessment/{ids['year']}/institutes/"
+     f"{ids['institute_id']}", "is approved: its assessment no longer changes"),
+    ("documents.project", lambda ids: f"/projects/{ids['project_id']}/documents",
+     "calls for no document yet"),
+    ("organisations.edit_need", lambda ids: f"/needs/{ids['need_id']}", "Closed"),
+])
+def test_an_object_page_offers_no_form_its_state_refuses(app, world, people, endpoint, page,
+                                                         said):
+    """Where the form sits on the record's page, the page in the refusing state says why (or
+    shows the state) and offers neither the form nor the link to it."""
+    ids, action, doer = _refusing(app, world, endpoint)
+    response = people.request(doer, "GET", page(ids))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and said in text
+    assert f'action="{action}"' not in text and f'href="{action}"' not in text

@@ -90,7 +90,11 @@ def test_an_admin_previews_then_merges_a_partner_entered_twice(client):
     # The merged one leads to the one that stays: its page, its name, the list.
     assert client.get(f"/partners/{entered.id}").headers["Location"].endswith(
         f"/partners/{stays.id}")
-    assert client.get(f"/partners/{entered.id}/edit").status_code == 404
+    # Its forms say where it went, and link there (409), rather than that it is not there.
+    refused = client.get(f"/partners/{entered.id}/edit")
+    assert refused.status_code == 409
+    assert "was merged into" in refused.get_data(as_text=True)
+    assert f'href="/partners/{stays.id}"' in refused.get_data(as_text=True)
     assert partners.named("苏州市").id == stays.id
     listing = client.get("/partners/").get_data(as_text=True)
     assert "Suzhou Municipal Government" in listing and f"/partners/{entered.id}\"" not in listing

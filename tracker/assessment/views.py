@@ -35,7 +35,7 @@ from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.web import downloads
 from tracker.web.actions import press, submit
-from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.corrections import WithdrawForm, correctable, offered
 from tracker.web.navigation import year_arg
 from tracker.web.permissions import requires
 
@@ -145,7 +145,9 @@ def _institute_page(year: int, institute: Institute, form: EvidenceForm | None =
     result = table.of(institute.id)
     assessment = _assessment(year)
     evidence_indicators = [i for i in table.indicators if not i.is_computed]
-    if form is None and EvidenceEntry.can_enter(user, institute):
+    # Who enters evidence is told why the form is gone once the year is approved.
+    locked = services.locked_refusal(year) if EvidenceEntry.can_enter(user, institute) else None
+    if form is None and EvidenceEntry.can_enter(user, institute) and locked is None:
         form = EvidenceForm(indicators=evidence_indicators)
     allocation = next((a for a in assessment.allocations if a.institute_id == institute.id),
                       None) if assessment else None
@@ -153,7 +155,7 @@ def _institute_page(year: int, institute: Institute, form: EvidenceForm | None =
     return render_template(
         "assessment/institute.html", year=year, institute=institute, result=result,
         table=table, columns=columns.institute_columns(year, institute.id),
-        entries=entries, form=form, allocation=allocation,
+        entries=entries, form=form, locked=locked, allocation=allocation,
         correctable={e.id for e in entries if e.can_correct(user)
                      and corrections.correction_refusal(e) is None},
         withdrawable={e.id for e in entries if e.can_withdraw(user)
@@ -182,6 +184,8 @@ def enter_evidence(year: int, institute_id: int) -> Response | tuple[str, int]:
     institute = _institute(institute_id)
     if not EvidenceEntry.can_enter(_user(), institute):
         abort(403)
+    offered(services.locked_refusal(year),
+            url_for("assessment.institute", year=year, institute_id=institute.id))
     form = EvidenceForm(indicators=[i for i in scoring.indicators_of(_year(year))
                                     if not i.is_computed])
     return submit(

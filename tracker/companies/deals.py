@@ -19,7 +19,7 @@ from tracker import corrections, db, money, reversals, voids
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
-from tracker.companies import ledger, services
+from tracker.companies import ledger, prerequisites, services
 from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.companies.lines import MAX_SHARES
 from tracker.companies.models import (
@@ -177,8 +177,8 @@ def equity_refusal(company: Company, on: date) -> str | None:
                  "the cap table at incorporation first (IP contributed at incorporation is a "
                  "line of it, paid with IP), or record the deal without shares.",
                  name=company.name)
-    if company.standing_exits:
-        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+    if said := prerequisites.exited(company):
+        return said
     later = next((r for r in company.rounds if r.reversal is None and r.on_date >= on), None)
     if later is not None:
         return _("The round %(round)s of %(date)s was priced on the shares outstanding then: "
@@ -219,6 +219,8 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
     of some of its rights if the deal names them; with `equity`, the shares it gives for them
     (F44), issued on the ledger on the signing date, paid with the IP."""
     services.require_manager(actor)
+    if said := prerequisites.exited(company):
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,
                            signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,

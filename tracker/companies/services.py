@@ -277,9 +277,7 @@ def cap_table_refusal(company: Company) -> str | None:
     if not company.has_cap_table:
         return _("%(name)s has no cap table yet: record it at incorporation first.",
                  name=company.name)
-    if company.standing_exits:
-        return _("%(name)s has exited: its ledger is closed.", name=company.name)
-    return None
+    return prerequisites.exited(company)
 
 
 def require_cap_table(company: Company) -> None:

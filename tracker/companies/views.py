@@ -138,8 +138,9 @@ def show(company_id: int) -> str | Response:
         may_record_transfer=Transfer.can_manage(_user()),
         may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
         not_registered=prerequisites.not_registered(company),
-        ip_missing=Company.can_manage(_user()) and prerequisites.no_achievement(
-            company, deals.register_choices(company)))
+        ip_missing=Company.can_manage(_user()) and (
+            prerequisites.exited(company)
+            or prerequisites.no_achievement(company, deals.register_choices(company))))
 
 
 def _project_choices(company: Company | None) -> list[Project]:
@@ -206,6 +207,7 @@ def incorporate(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def issue(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
+    offered(services.cap_table_refusal(company), _to_company(company))
     form = IssueForm()
     if not form.is_submitted():
         form.on_date.data = today()
@@ -222,6 +224,7 @@ def issue(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def transfer(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
+    offered(services.cap_table_refusal(company), _to_company(company))
     form = TransferForm(holders=ledger.holders(company, today()))
     if not form.is_submitted():
         form.on_date.data = today()
@@ -240,6 +243,7 @@ def transfer(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def new_round(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
+    offered(services.cap_table_refusal(company), _to_company(company))
     form = RoundForm()
 
     def call() -> FinancingRound:
@@ -262,7 +266,7 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
 def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
     achievements = deals.register_choices(company)
-    offered(prerequisites.not_registered(company)
+    offered(prerequisites.not_registered(company) or prerequisites.exited(company)
             or prerequisites.no_achievement(company, achievements), _to_company(company))
     form = IpDealForm(achievements=achievements)
     if not form.is_submitted():
@@ -278,6 +282,7 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
 @login_required
 def record_exit(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
+    offered(services.cap_table_refusal(company), _to_company(company))
     form = ExitForm()
 
     def call():

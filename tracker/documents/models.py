@@ -121,6 +121,11 @@ class OfficialDocument(Base):
     file: Mapped[StoredFile] = relationship(back_populates="official_document")
     issued_by: Mapped[User] = relationship()
 
+    @staticmethod
+    def can_issue(user: User) -> bool:
+        """HQ admins issue the official documents (`may_issue`: of records they may see)."""
+        return user.is_hq_admin
+
     def can_view(self, user: User) -> bool:
         """Whoever may see the record: the project for a notice, a certificate or a task
         agreement; the named scorecards for a review opinion form (the panel who scored and
@@ -141,4 +146,4 @@ def may_see(user: User, kind: DocumentKind, project: Project,
 def may_issue(user: User, kind: DocumentKind, project: Project,
               decision: GateDecision | None) -> bool:
     """HQ admins issue the official documents, of records they may see."""
-    return user.is_hq_admin and may_see(user, kind, project, decision)
+    return OfficialDocument.can_issue(user) and may_see(user, kind, project, decision)

@@ -49,6 +49,13 @@ def template_for(kind: DocumentKind) -> DocumentTemplate:
     return saved or default_template(kind)
 
 
+def none_called_for(project: Project) -> str:
+    """Why no document is issued for `project` yet: none of its records calls for one."""
+    return _("%(project)s calls for no document yet: the approval notice follows a GO at "
+             "gate 1, the other documents the decisions and the plan they come from.",
+             project=project.reference)
+
+
 def issue(actor: User, kind: DocumentKind, project: Project, decision: GateDecision | None,
           language: str) -> OfficialDocument:
     """Issue the document of `kind` for `project` (and `decision`) in `language`."""

@@ -17,6 +17,7 @@ from tracker.display.labels import LOCALE_NAMES, label
 from tracker.documents import content, services
 from tracker.documents.forms import DocumentTemplateForm, IssueForm
 from tracker.documents.models import DocumentKind, DocumentTemplate, OfficialDocument, may_issue
+from tracker.errors import Refused
 from tracker.gates.models import GateDecision
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
@@ -57,7 +58,11 @@ def project(project_id: int) -> str | Response | tuple[str, int]:
     user = _user()
     offered = _offered(project)
     if request.method == "POST" and not offered:
-        abort(403)
+        if not OfficialDocument.can_issue(user):
+            abort(403)
+        # Who issues documents hears why there is none to issue (409), not "not allowed".
+        raise Refused(services.none_called_for(project),
+                      back=url_for("projects.show", project_id=project.id))
     form = IssueForm(offered=[(key, text) for key, (_k, _d, text) in offered.items()])
 
     def call() -> OfficialDocument:
@@ -69,7 +74,9 @@ def project(project_id: int) -> str | Response | tuple[str, int]:
             select(OfficialDocument).where(OfficialDocument.project_id == project.id)
             .order_by(OfficialDocument.id)) if d.can_view(user)]
         return render_template("documents/project.html", project=project, issued=issued,
-                               form=form if offered else None, languages=LOCALE_NAMES)
+                               form=form if offered else None, languages=LOCALE_NAMES,
+                               none_called_for=services.none_called_for(project)
+                               if not offered and OfficialDocument.can_issue(user) else None)
 
     return submit(form, call, lambda document: _("Issued %(number)s.", number=document.number),
                   url_for("documents.project", project_id=project.id), page)

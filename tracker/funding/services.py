@@ -102,6 +102,19 @@ def draft_not_funded() -> str:
              "submitted it.")
 
 
+def new_agreement_refusal(project: Project) -> str | None:
+    """Why no agreement can be recorded for `project` (it has one, it is closed, or a draft),
+    said before its form is offered; None when one can."""
+    if agreement_of(project) is not None:
+        return _("%(project)s already has an allocation-investment agreement.",
+                 project=project.code)
+    if project.is_read_only:
+        return closed(project)
+    if project.is_draft:
+        return draft_not_funded()
+    return None
+
+
 def record_agreement(actor: User, project: Project, *, committed: Decimal,
                      qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
                      discount_pct: Decimal | None = None, hq_ratio: Decimal = Decimal("1"),
@@ -109,13 +122,8 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
     """The committee's allocation-investment decision for `project`. The discount defaults to
     the setting; co-funders match HQ's money in the ratio hq_ratio : ratio."""
     require_committee(actor)
-    if agreement_of(project) is not None:
-        raise Refused(_("%(project)s already has an allocation-investment agreement.",
-                        project=project.code))
-    if project.is_read_only:
-        raise Refused(closed(project))
-    if project.is_draft:
-        raise Refused(draft_not_funded())
+    if (said := new_agreement_refusal(project)) is not None:
+        raise Refused(said)
     # Every problem at once (`Problems`): the form shows each beside its field in one answer.
     problems = Problems()
     if discount_pct is None:

@@ -182,6 +182,7 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
     project = _project(project_id)
     if not FundingAgreement.can_decide(_user()):
         abort(403)
+    offered(services.new_agreement_refusal(project), _to_funding(project), keep_input=True)
     form = AgreementForm()
     return submit(form, lambda: services.record_agreement(_user(), project, **form.terms()),
                   _("Allocation-investment agreement recorded."), _to_funding(project),
@@ -192,8 +193,7 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/<int:agreement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
-    """Correct the agreement's terms and co-funders recorded wrong; the money paid is
-    corrected by reversing a payment, a conversion by reversing it."""
+    """Correct the terms and co-funders; money paid or converted is corrected by reversal."""
     agreement = _agreement(agreement_id, decide=True)
     if agreement.is_void:  # corrected by no one: its void said before the form
         offered(voids.agreement_void_refusal(agreement).text, _to_funding(agreement.project),

@@ -107,6 +107,14 @@ REVIEW_STATE_LABELS = {
 }
 
 
+def panel_refusal(state: ReviewState) -> str | None:
+    """Why a review in `state` takes no panel any more (decided or withdrawn), said before
+    its form is offered (`tracker.gates.views.panel`); None while requested or open."""
+    if state in (ReviewState.REQUESTED, ReviewState.OPEN):
+        return None
+    return not_open(state)
+
+
 def not_open(state: ReviewState) -> str:
     """Why a review that is not open takes no panel, declaration, score or decision: its state
     in the reader's words, and what is done instead (issue 9 point 6)."""

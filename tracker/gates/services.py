@@ -27,7 +27,7 @@ from tracker.experts import panels, recusal
 from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
 from tracker.files import services as files
 from tracker.gates import deliverables, scorecards
-from tracker.gates.decision_models import not_open
+from tracker.gates.decision_models import not_open, panel_refusal
 from tracker.gates.models import (
     UNDER_WAY,
     CriterionKind,
@@ -224,8 +224,8 @@ def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[Us
     """HQ names the panel (the chair is one of the evaluators) and the due date."""
     if not GateReview.can_name_panel(actor):
         raise Forbidden()
-    if review.state not in (ReviewState.REQUESTED, ReviewState.OPEN):
-        raise Refused(not_open(review.state))
+    if (said := panel_refusal(review.state)) is not None:
+        raise Refused(said)
     # Every problem at once (`Problems`), each beside its field. The chair is one of the
     # evaluators: never added to the panel unasked, nor counted towards the quorum.
     problems = Problems()

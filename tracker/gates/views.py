@@ -24,6 +24,7 @@ from tracker.export import responses as exports
 from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.columns import AWAITING_COLUMNS
 from tracker.gates.condition_models import Condition
+from tracker.gates.decision_models import panel_refusal
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     GateDecision,
@@ -46,6 +47,7 @@ from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project, project_page
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
+from tracker.web.corrections import offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import int_arg, page_or_home
 from tracker.web.permissions import requires
@@ -147,6 +149,7 @@ def panel(review_id: int) -> str | Response | tuple[str, int]:
     review = load_review(review_id)
     if not GateReview.can_name_panel(_user()):
         abort(403)
+    offered(panel_refusal(review.state), url_for("gates.review", review_id=review.id))
     evaluators = _evaluators()
     data = None
     if request.method == "GET" and review.panel:

@@ -21,6 +21,7 @@ from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.needs.models import NeedCandidate
 from tracker.notifications.services import emit
+from tracker.organisations import need_states
 from tracker.organisations import services as organisations
 from tracker.organisations.models import (
     Institute,
@@ -145,6 +146,9 @@ def decide_match(actor: User, need: TechnologyNeed, candidate_id: int) -> NeedCa
     """The match decision: which candidate, who decided, when. The need is matched to the
     candidate's institute, whose director is told (`need_matched`)."""
     _may_steer(actor)
+    if need.state is not NeedState.ANALYSED:
+        raise Refused(_("A need is matched once it is analysed; this one is %(state)s.",
+                        state=_state(need)))
     candidate = db.session.get(NeedCandidate, candidate_id)
     if candidate is None or candidate.need_id != need.id:
         raise Invalid("candidate_id", _("Choose one of the need's candidates."))
@@ -212,6 +216,8 @@ def move_need(actor: User, need: TechnologyNeed, target: NeedState, reason: str 
     """HQ moves a need by the table: a match that fell through (back to analysed), a contract
     signed outside the tracker (contracted), given up (closed, with the reason)."""
     _may_steer(actor)
+    if said := need_states.final_refusal(need.state):
+        raise Refused(said)
     if target is None:  # the form could not read one
         raise Invalid("target", _("Choose the state it moves to."))
     organisations.stamp_state(actor, need, target, reason)

@@ -126,7 +126,9 @@ def need_page(need: TechnologyNeed, **filled: Any) -> str:
         chosen=services.chosen(need) if deliberation else None,
         projects=[p for p in services.projects_of(need) if p.can_view(user)],
         times=timing.of(need),
-        forms=forms_for(need, **filled) if need.can_edit(user) else {})
+        forms=forms_for(need, **filled) if need.can_edit(user) else {},
+        # Its record is corrected while it is live; a final one is kept as it was.
+        editable=need.can_edit(user) and need_states.edit_refusal(need.state) is None)
 
 
 # --- intake ---------------------------------------------------------------------------------

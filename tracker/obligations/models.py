@@ -239,10 +239,14 @@ class ReportObligation(Versioned, Base):
         """Undo a cancellation made by mistake: who holds the terms."""
         return self.withdrawn_at is not None and self.holds_terms(user)
 
+    def writes_report(self, user: User) -> bool:
+        """The project's PM writes the report; HQ admins may file one they received, whatever
+        its state (when: `services.owed_refusal`)."""
+        return user.id == self.project.pm_id or user.is_hq_admin
+
     def can_submit(self, user: User) -> bool:
-        """The project's PM writes the report; HQ admins may file one they received."""
-        return self.withdrawn_at is None and (user.id == self.project.pm_id
-                                              or user.is_hq_admin)
+        """Who writes the report (`writes_report`), while it is owed: the page offers the form."""
+        return self.withdrawn_at is None and self.writes_report(user)
 
     @staticmethod
     def can_list(user: User) -> bool:

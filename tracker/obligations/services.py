@@ -287,8 +287,10 @@ def submit_report(actor: User, obligation: ReportObligation, *, submitted_on: da
                   upload: tuple[IO[bytes], str] | None, reason: str = "") -> ReportSubmission:
     """The report as sent to its recipient; once one is on record, a corrected file replaces
     it with the reason (both stay)."""
-    if not obligation.can_submit(actor):
+    if not obligation.writes_report(actor):
         raise Forbidden()
+    if (said := owed_refusal(obligation)) is not None:
+        raise Refused(said)
     problems = Problems()
     if upload is None:
         problems.add("file", _("Choose the report's file (required)."))

@@ -4,6 +4,8 @@ correct, cancel or restore, submit the report or replace it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -166,10 +168,14 @@ def new_for_contract(contract_id: int) -> Response | tuple[str, int]:
     return _new(contract, url_for("contracts.show", contract_id=contract_id))
 
 
-def _still_owed(obligation_id: int) -> ReportObligation:
-    """The obligation an action is taken under; one withdrawn since (Back and send again, an
-    old tab) is said to be so, not refused as if the reader had no right to it."""
+def _still_owed(obligation_id: int, may: Callable[[ReportObligation, User], bool]
+                ) -> ReportObligation:
+    """The obligation an action is taken under, by who `may` take it (403 to others, whatever
+    its state); one withdrawn since (Back and send again, an old tab) is said to be so (409),
+    not refused as if the reader had no right to it."""
     obligation = _obligation(obligation_id)
+    if not may(obligation, _user()):
+        abort(403)
     offered(services.owed_refusal(obligation),
             url_for("obligations.show", obligation_id=obligation.id))
     return obligation
@@ -178,9 +184,7 @@ def _still_owed(obligation_id: int) -> ReportObligation:
 @bp.route("/reports-owed/<int:obligation_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(obligation_id: int) -> Response | tuple[str, int]:
-    obligation = _still_owed(obligation_id)
-    if not obligation.can_manage(_user()):
-        abort(403)
+    obligation = _still_owed(obligation_id, ReportObligation.can_manage)
     offered(services.manage_refusal(_user(), obligation),  # its subject voided or closed: 409
             url_for("obligations.show", obligation_id=obligation.id), keep_input=True)
     form = ObligationForm(obj=obligation, correcting=True,
@@ -199,9 +203,8 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
 @bp.post("/reports-owed/<int:obligation_id>/withdraw")
 @login_required
 def withdraw(obligation_id: int) -> Response | tuple[str, int]:
-    obligation = _still_owed(obligation_id)
-    if not obligation.holds_terms(_user()):  # a report on record: the service says why not
-        abort(403)
+    # A report on record: the service says why not.
+    obligation = _still_owed(obligation_id, ReportObligation.holds_terms)
     form = WithdrawForm()
     return submit(
         form, lambda: services.withdraw_obligation(_user(), obligation,
@@ -230,9 +233,7 @@ def restore(obligation_id: int) -> Response | tuple[str, int]:
 @bp.post("/reports-owed/<int:obligation_id>/submit")
 @login_required
 def submit_report(obligation_id: int) -> Response | tuple[str, int]:
-    obligation = _still_owed(obligation_id)
-    if not obligation.can_submit(_user()):
-        abort(403)
+    obligation = _still_owed(obligation_id, ReportObligation.writes_report)
     form = SubmissionForm()
     replacing = bool(obligation.submissions)
     return submit(

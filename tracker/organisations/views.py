@@ -37,6 +37,7 @@ from tracker.organisations.models import (
 )
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
+from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, paginate, row_arg, text_arg, year_arg
 from tracker.web.permissions import requires
 
@@ -362,6 +363,8 @@ def new_need() -> Response | tuple[str, int]:
 @login_required
 def edit_need(object_id: int) -> Response | tuple[str, int]:
     obj = _load(TechnologyNeed, object_id, edit=True)
+    offered(need_states.edit_refusal(obj.state), url_for("organisations.need", object_id=obj.id),
+            keep_input=True)
     form = _need_form(obj)
     return submit(
         form, lambda: services.save_need(_user(), obj, **_form_values(form, *NEED_EDIT_FIELDS)),

@@ -14,6 +14,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.display.collation import ordered
 from tracker.display.formatting import aside
+from tracker.errors import Refused
 from tracker.export import responses as exports
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.organisations.models import Institute
@@ -40,10 +41,17 @@ def _user() -> User:
 
 
 def _partner(partner_id: int) -> Partner:
-    """A partner still on its own: one merged into another is edited there."""
+    """A partner still on its own: one merged into another is changed there, which its
+    refusal names and links to (409)."""
     partner = db.session.get(Partner, partner_id)
-    if partner is None or partner.merged_into_id is not None:
+    if partner is None:
         abort(404)
+    if partner.merged_into_id is not None:
+        survivor = merging.effective(partner)
+        raise Refused(_("%(name)s was merged into %(survivor)s: its records are there, and are "
+                        "changed there.", name=partner.shown("name"),
+                        survivor=survivor.shown("name")),
+                      back=url_for("partners.show", partner_id=survivor.id))
     return partner
 
 

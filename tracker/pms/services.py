@@ -37,13 +37,22 @@ def _may_manage(actor: User) -> None:
         raise Forbidden()
 
 
+def step_refusal(record: PmRecord, step: PmStep) -> str | None:
+    """Why `step` can't be taken on the record in its state (said before the step's form is
+    offered, and by `move`); None when it can."""
+    try:
+        check(record.state, step)
+    except RegisterRefused:
+        return _("This cannot be done to a record that is %(state)s.",
+                 state=str(label(record.state)))
+    return None
+
+
 def move(record: PmRecord, step: PmStep) -> PmState:
     """The state the step takes the record to, or Refused saying why not."""
-    try:
-        return check(record.state, step)
-    except RegisterRefused:
-        raise Refused(_("This cannot be done to a record that is %(state)s.",
-                        state=str(label(record.state)))) from None
+    if (said := step_refusal(record, step)) is not None:
+        raise Refused(said)
+    return check(record.state, step)
 
 
 def _fields(field_ids: Collection[int], problems: Problems) -> list[TechnicalField]:

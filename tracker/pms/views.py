@@ -40,7 +40,7 @@ from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm, pm_team_me
 from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.corrections import WithdrawForm, correctable, offered
 from tracker.web.navigation import choice_arg
 from tracker.web.permissions import requires
 
@@ -279,6 +279,7 @@ def step(record_id: int, step: str) -> Response | tuple[str, int]:
     if step not in {s.value for s in PmStep}:
         abort(404)
     taken = PmStep(step)
+    offered(services.step_refusal(record, taken), url_for("pms.show", record_id=record.id))
     form, call = _step_form(record, taken)
     return submit(form, call, _done(taken), lambda _r: url_for("pms.show", record_id=record.id),
                   lambda: render_template("pms/step_form.html", form=form, record=record,
