@@ -147,8 +147,9 @@ def decide_match(actor: User, need: TechnologyNeed, candidate_id: int) -> NeedCa
     candidate's institute, whose director is told (`need_matched`)."""
     _may_steer(actor)
     if need.state is not NeedState.ANALYSED:
-        raise Refused(_("A need is matched once it is analysed; this one is %(state)s.",
-                        state=_state(need)))
+        raise Refused(_("A need is matched once it is analysed; this one has been %(state)s "
+                        "since %(date)s. %(instead)s", state=_state(need), date=_since(need),
+                        instead=_instead(need)))
     candidate = db.session.get(NeedCandidate, candidate_id)
     if candidate is None or candidate.need_id != need.id:
         raise Invalid("candidate_id", _("Choose one of the need's candidates."))
@@ -216,7 +217,7 @@ def move_need(actor: User, need: TechnologyNeed, target: NeedState, reason: str 
     """HQ moves a need by the table: a match that fell through (back to analysed), a contract
     signed outside the tracker (contracted), given up (closed, with the reason)."""
     _may_steer(actor)
-    if said := need_states.final_refusal(need.state):
+    if (said := final_refusal(need)) is not None:
         raise Refused(said)
     if target is None:  # the form could not read one
         raise Invalid("target", _("Choose the state it moves to."))
@@ -226,6 +227,16 @@ def move_need(actor: User, need: TechnologyNeed, target: NeedState, reason: str 
         changes["reason"] = [None, reason.strip()]
     audit.record(actor, "need.move", need, changes)
     db.session.flush()
+
+
+def final_refusal(need: TechnologyNeed) -> str | None:
+    """Why a contracted or closed need changes no more (final, tracker/organisations/
+    need_states.py): neither moved nor its record edited, said before those forms are offered;
+    None while it is live."""
+    if need_states.NEXT[need.state]:
+        return None
+    return _("This need has been %(state)s since %(date)s: it no longer changes. %(instead)s",
+             state=_state(need), date=_since(need), instead=_instead(need))
 
 
 def _state(need: TechnologyNeed) -> str:

@@ -38,22 +38,6 @@ def choices(current: NeedState | None) -> list[NeedState]:
     return [current, *NEXT[current]]
 
 
-def final_refusal(current: NeedState) -> str | None:
-    """Why a need in `current` moves no more (contracted or closed: final), None while it may:
-    said before the need's moves, its match and its record's edit are offered."""
-    if NEXT[current]:
-        return None
-    return _("The need is %(state)s: its state no longer changes.", state=label(current))
-
-
-def edit_refusal(current: NeedState) -> str | None:
-    """Why HQ's form no longer corrects a need in `current` (final: kept as it was when it was
-    contracted or closed, as its analysis is), None while it does."""
-    if NEXT[current]:
-        return None
-    return _("The need is %(state)s: its record no longer changes.", state=label(current))
-
-
 def check(current: NeedState | None, target: NeedState) -> str | None:
     """Why a need in `current` may not move to `target` (None: it may)."""
     if target in choices(current):
@@ -61,8 +45,8 @@ def check(current: NeedState | None, target: NeedState) -> str | None:
     if target is NeedState.CONTRACTED and current in CONTRACTABLE:
         return _("A need becomes contracted when a research contract is signed on a project "
                  "made from it: record the contract on that project.")
-    if said := final_refusal(current):
-        return said
     following = NEXT[current]
+    if not following:
+        return _("The need is %(state)s: its state no longer changes.", state=label(current))
     return _("A need %(state)s moves to %(allowed)s, not to %(target)s.", state=label(current),
              allowed=" / ".join(label(s) for s in following), target=label(target))
