@@ -30,6 +30,7 @@ from tracker.milestones.forms import (
     WaiveForm,
 )
 from tracker.milestones.models import (
+    DONE,
     Evidence,
     Milestone,
     MilestoneEvent,
@@ -162,9 +163,14 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
 def _page(milestone: Milestone, **forms) -> str:
     """The milestone page; `forms` are those posted from it, as filled."""
     project = milestone.project
+    # What its state lets happen (neither it done nor its project closed), asked here once: the
+    # page offers a form only where who may act and this both hold.
+    open_now = milestone.state not in DONE and open_refusal(project) is None
     context = {
         "milestone": milestone, "project": project, "today": today(),
-        "can_manage": milestone.can_manage(_user()),
+        "can_work": milestone.can_manage(_user()) and open_now,
+        "can_edit": milestone.can_edit(_user()),
+        "can_assign": Milestone.can_assign_reviewer(_user()) and open_now,
         "can_review": milestone.can_review(_user()) and services.review_refusal(milestone) is None,
         "reads_evidence": milestone.reads_evidence(_user()),
         "can_administer": Milestone.can_administer(_user()),
