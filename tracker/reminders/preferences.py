@@ -20,8 +20,12 @@ from tracker.tokens import new_token, token_hash
 
 def preferences_of(user: User) -> ReminderPreference:
     """The user's row, or an unsaved one with the defaults."""
-    return db.session.get(ReminderPreference, user.id) or ReminderPreference(
-        user_id=user.id, per_item=False)
+    return db.session.get(ReminderPreference, user.id) or _defaults(user)
+
+
+def _defaults(user: User) -> ReminderPreference:
+    """What a user with no row has chosen: a digest (and every rule, no opt-out row)."""
+    return ReminderPreference(user_id=user.id, per_item=False)
 
 
 def opted_out_rules(user: User) -> set[str]:
@@ -42,7 +46,7 @@ def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) ->
     preference.per_item = per_item
     # Read before the opt-outs' query flushes the row (and its history with it): a change of
     # delivery alone was audited nowhere.
-    changes = audit.changes_from_defaults(preference, ReminderPreference(per_item=False))
+    changes = audit.changes_from_defaults(preference, _defaults(actor))
     before = opted_out_rules(actor)
     wanted = set(opted_out)
     for name in wanted - before:
