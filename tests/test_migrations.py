@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, Table, inspect, text
+from sqlalchemy import JSON, MetaData, Table, bindparam, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -659,5 +659,50 @@ def test_0103_numbers_a_pms_twin_drafts_apart_and_keeps_them_unique(demo_at):
         conn.execute(text("UPDATE projects SET code = 'X-2026-0001', draft_number = 1 "
                           "WHERE id = :id"), {"id": second})
     command.downgrade(config, "0102")
+    command.upgrade(config, "head")
+    engine.dispose()
+
+
+def test_0105_links_every_document_an_agreement_held_to_it(demo_database):
+    """The document on record and the one an earlier correction replaced (its audit record
+    says `file_id` [old, new]) both become the agreement's, so both stay downloadable; the
+    downgrade drops the links (issue 9, small 1)."""
+    config = alembic_config(demo_database)
+    command.downgrade(config, "0104")
+    engine = make_engine(demo_database)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        user = conn.execute(text("SELECT min(id) FROM users")).scalar_one()
+        partner = conn.execute(text("SELECT min(id) FROM partners")).scalar_one()
+        files = []
+        for n in (1, 2):
+            conn.execute(text(
+                "INSERT INTO stored_files (storage_name, original_name, extension, "
+                "content_type, size, sha256, uploaded_by_id, uploaded_at) VALUES "
+                "(:s, :o, 'pdf', 'application/pdf', 1, :h, :u, :at)"),
+                {"s": f"mig0105-{n}", "o": f"agreement-{n}.pdf", "h": str(n) * 64, "u": user,
+                 "at": now})
+            files.append(conn.execute(text(
+                "SELECT id FROM stored_files WHERE storage_name = :s"),
+                {"s": f"mig0105-{n}"}).scalar_one())
+        conn.execute(text(
+            "INSERT INTO partner_agreements (partner_id, kind, title, signed_on, note, file_id, "
+            "recorded_by_id, recorded_at, version) VALUES (:p, 'credit', 'Credit', "
+            "'2026-01-10', '', :f, :u, :at, 1)"),
+            {"p": partner, "f": files[1], "u": user, "at": now})
+        agreement = conn.execute(text("SELECT max(id) FROM partner_agreements")).scalar_one()
+        conn.execute(text(
+            "INSERT INTO audit_records (at, actor_id, action, object_type, object_id, "
+            "changes, chain_hash) VALUES (:at, :u, 'partner_agreement.update', "
+            "'partner_agreements', :a, :c, :h)").bindparams(bindparam("c", type_=JSON)),
+            {"at": now, "u": user, "a": agreement, "h": "0" * 64,
+             "c": {"file_id": [files[0], files[1]]}})
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        linked = conn.execute(text(
+            "SELECT file_id FROM partner_agreement_documents WHERE agreement_id = :a "
+            "ORDER BY file_id"), {"a": agreement}).scalars().all()
+    assert linked == sorted(files)
+    command.downgrade(config, "0104")
     command.upgrade(config, "head")
     engine.dispose()

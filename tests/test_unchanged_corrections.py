@@ -266,6 +266,10 @@ NO_ROW = {
     "tracker/changes/services.py:change_end_date",
     # A change of phase, not a correction; its reason is the decision's rationale.
     "tracker/projects/phases.py:change_phase",
+    # An edit of a partner's agreement (its form's one check refuses no change:
+    # tests/test_unchanged_edits.py); its reason comes only with a new signed document,
+    # which is a change.
+    "tracker/partners/services.py:save_agreement",
 }
 
 

@@ -93,7 +93,7 @@ from tracker.organisations.models import (  # noqa: F401
     TechnologyNeed,
 )
 from tracker.organisations.recognitions import RecognitionYear  # noqa: F401
-from tracker.partners.agreement_models import PartnerAgreement  # noqa: F401
+from tracker.partners.agreement_models import AgreementDocument, PartnerAgreement  # noqa: F401
 from tracker.partners.models import Partner  # noqa: F401
 from tracker.partners.payment_models import CoFunderPayment  # noqa: F401
 from tracker.phones.models import PhoneCode  # noqa: F401

@@ -205,8 +205,13 @@ NOT_TAKEN_OFF = {
                                   "take the report back; a wrong file is replaced by the "
                                   "corrected one with the reason, both kept "
                                   "(tests/obligations/test_services.py)",
-    "partner_agreements.file_id": "NOT DONE: replaced by editing the agreement, without a "
-                                  "reason; not taken off",
+    "partner_agreements.file_id": "replaced by the agreement's correction, with the reason, "
+                                  "never taken off: an agreement keeps its signed document, "
+                                  "and every one it held stays its, downloadable by whoever "
+                                  "may see it and linked from its history "
+                                  "(tests/partners/test_pages.py)",
+    "partner_agreement_documents.file_id": "the lasting link of each document an agreement "
+                                           "held to it, never edited",
     "spending_entries.voucher_id": "a ledger entry, never edited (point 5's rule for ledgers): "
                                    "a wrong voucher goes with the entry's reversal, with the "
                                    "reason, and the right one with the entry made again "

@@ -171,21 +171,44 @@ def test_an_agreement_is_corrected_and_its_document_replaced(client):
     login(client, admin)
     path = f"/partners/agreements/{agreement.id}/edit"
     assert "科技型企业授信协议" in client.get(path).get_data(as_text=True)
+    fields = {"kind": "credit", "title": "科技型企业授信协议（2026 年版）",
+              "signed_on": (today() - timedelta(days=40)).isoformat(), "starts_on": "",
+              "ends_on": (today() + timedelta(days=700)).isoformat(), "note": "额度 5 亿元"}
+    # A new document replaces the one on record only with the reason (issue 9, small 1).
+    refused = post(client, path, {**tab(client, path), **fields,
+                                  "file": (io.BytesIO(PDF), "授信协议-签章版.pdf")},
+                   content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert ("Say why the signed document is replaced: the one on record stays in the "
+            "agreement&#39;s history.") in refused.get_data(as_text=True)
     response = post(client, path, {
-        **tab(client, path), "kind": "credit", "title": "科技型企业授信协议（2026 年版）",
-        "signed_on": (today() - timedelta(days=40)).isoformat(), "starts_on": "",
-        "ends_on": (today() + timedelta(days=700)).isoformat(), "note": "额度 5 亿元",
+        **tab(client, path), **fields, "reason": "The stamped copy came back from the bank",
         "file": (io.BytesIO(PDF), "授信协议-签章版.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     agreement = db.session.get(PartnerAgreement, agreement.id)
     assert (agreement.title, agreement.note, agreement.file.original_name) == (
         "科技型企业授信协议（2026 年版）", "额度 5 亿元", "授信协议-签章版.pdf")
-    # The replaced document is no longer any agreement's: nobody downloads it.
-    assert client.get(f"/files/{first_file}").status_code == 404
+    # The replaced document stays the agreement's: downloadable by whoever may see the
+    # agreement, and linked from its history beside the new one, with the reason.
+    assert client.get(f"/files/{first_file}").status_code == 200
+    history = client.get(f"/history/partner_agreements/{agreement.id}").get_data(as_text=True)
+    assert "Signed document" in history and "The stamped copy came back from the bank" in history
+    assert f"/files/{first_file}" in history and f"/files/{agreement.file_id}" in history
     assert db.session.scalars(select(AuditRecord.action).where(
         AuditRecord.object_type == "partner_agreements").order_by(AuditRecord.id)).all() == [
         "partner_agreement.create", "partner_agreement.update"]
+    post(client, "/logout")
+    login(client, make_user(Role.OBSERVER))
+    assert client.get(f"/files/{first_file}").status_code == 200
+    post(client, "/logout")
+    login(client, make_user(Role.PROJECT_MANAGER))
+    assert client.get(f"/files/{first_file}").status_code == 404
+    # Corrected again without a new document: no reason asked.
+    assert partners.save_agreement(
+        admin, partner, agreement, kind=AgreementKind.CREDIT, title=agreement.title,
+        signed_on=agreement.signed_on, starts_on=None, ends_on=agreement.ends_on,
+        note="额度 6 亿元").note == "额度 6 亿元"
 
 
 def test_a_partner_page_names_the_institutes_it_co_builds(client):

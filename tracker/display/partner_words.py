@@ -21,6 +21,7 @@ OBJECTS = {
     "partners": _l("Partner"),
     "co_funder_payments": _l("Payment by a co-funder"),
     "partner_agreements": _l("Agreement with a partner"),
+    "partner_agreement_documents": _l("Signed document of an agreement with a partner"),
 }
 
 FIELDS = {

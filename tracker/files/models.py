@@ -44,8 +44,9 @@ class StoredFile(Base):
         primaryjoin="StoredFile.id == foreign(Deliverable.file_id)", viewonly=True)
     report_submissions: Mapped[list[ReportSubmission]] = relationship(
         primaryjoin="StoredFile.id == foreign(ReportSubmission.file_id)", viewonly=True)
+    # The agreements it is or was the signed document of (replaced, it stays theirs).
     partner_agreements: Mapped[list[PartnerAgreement]] = relationship(
-        primaryjoin="StoredFile.id == foreign(PartnerAgreement.file_id)", viewonly=True)
+        secondary="partner_agreement_documents", viewonly=True)
 
     def can_download(self, user: User) -> bool:
         """Those who may see its project, and the reviewer of the milestone it is evidence for

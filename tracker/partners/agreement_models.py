@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.dates import PAST
@@ -76,3 +76,17 @@ class PartnerAgreement(Versioned, Base):
 
     def can_view_history(self, user: User) -> bool:
         return user.sees_whole_portfolio
+
+
+class AgreementDocument(Base):
+    """Every signed document an agreement has held: the one on record (`PartnerAgreement.file`)
+    and each it replaced, with the reason (in the correction's audit record). The lasting link
+    from a file to its agreement: a replaced document stays downloadable by whoever may see the
+    agreement (`StoredFile.can_download`), and its history links both (issue 9, small 1)."""
+
+    __tablename__ = "partner_agreement_documents"
+    __table_args__ = (UniqueConstraint("file_id"),)
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("partner_agreements.id"),
+                                              primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), primary_key=True)

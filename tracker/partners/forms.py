@@ -71,7 +71,16 @@ class PartnerAgreementForm(OneTime, Form):
 
 
 class PartnerAgreementEditForm(SeenVersion, PartnerAgreementForm):
-    """The agreement corrected: its fields as recorded, the version it was read at."""
+    """The agreement corrected: its fields as recorded, the version it was read at; a new
+    signed document replaces the one on record only with the reason."""
+
+    reason = TextAreaField(_l("Why the signed document is replaced"),
+                           validators=[Optional(), Length(max=2000)],
+                           description=_l("Needed when a new signed document replaces the one "
+                                          "on record, which stays in the history."))
+
+    def values(self) -> dict:
+        return {**super().values(), "reason": self.reason.data or ""}
 
 
 class MergeForm(OneTime, Form):

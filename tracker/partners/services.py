@@ -17,7 +17,11 @@ from tracker.files import services as files
 from tracker.organisations import uscc
 from tracker.organisations.services import uscc_message
 from tracker.partners import merging
-from tracker.partners.agreement_models import AgreementKind, PartnerAgreement
+from tracker.partners.agreement_models import (
+    AgreementDocument,
+    AgreementKind,
+    PartnerAgreement,
+)
 from tracker.partners.models import Partner, PartnerKind
 
 if TYPE_CHECKING:
@@ -99,9 +103,11 @@ def record_agreement(actor: User, partner: Partner, **values: Any) -> PartnerAgr
 def save_agreement(actor: User, partner: Partner, agreement: PartnerAgreement | None, *,
                    kind: AgreementKind, title: str, signed_on: date | None,
                    starts_on: date | None, ends_on: date | None, note: str = "",
-                   upload: tuple[IO[bytes], str] | None = None) -> PartnerAgreement:
+                   upload: tuple[IO[bytes], str] | None = None,
+                   reason: str = "") -> PartnerAgreement:
     """A new agreement (`agreement` None) or one corrected; a document uploaded with a
-    correction replaces the one on record."""
+    correction replaces the one on record, with the `reason` (required then: the document
+    replaced stays the agreement's, downloadable and linked from the history, never lost)."""
     if not Partner.can_edit(actor):
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field
@@ -111,6 +117,10 @@ def save_agreement(actor: User, partner: Partner, agreement: PartnerAgreement | 
         problems.add("ends_on", _("The term ends after it starts."))
     if signed_on is not None and ends_on is not None and signed_on > ends_on:
         problems.add("signed_on", _("An agreement is signed before its term ends."))
+    replacing = agreement is not None and agreement.file_id is not None and upload is not None
+    if replacing and not (reason or "").strip():
+        problems.add("reason", _("Say why the signed document is replaced: the one on record "
+                                 "stays in the agreement's history."))
     stored = (problems.collect(files.store, actor, upload[0], upload[1], "file")
               if upload is not None else None)
     problems.raise_any()
@@ -122,8 +132,12 @@ def save_agreement(actor: User, partner: Partner, agreement: PartnerAgreement | 
     if stored is not None:
         agreement.file_id = stored.id
     changes = audit.pending_changes(agreement)
+    if replacing:
+        changes["reason"] = [None, reason.strip()]
     db.session.add(agreement)
     db.session.flush()
+    if stored is not None:  # the agreement's for good, whatever replaces it later
+        db.session.add(AgreementDocument(agreement_id=agreement.id, file_id=stored.id))
     if creating or changes:
         audit.record(actor, "partner_agreement.create" if creating
                      else "partner_agreement.update", agreement, changes)
