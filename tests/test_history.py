@@ -179,8 +179,7 @@ NEVER_NAMED = {"audit_records", "form_tokens", "user_sessions", "phone_codes",
                "recovery_codes", "job_runs", "project_code_counters", "draft_evidence",
                "evidence", "assessment_evidence_files", "milestone_events", "notification_channels",
                "notification_settings", "reminder_opt_outs", "reminder_preferences",
-               "role_grants", "scores", "need_candidates", "setting_values",
-               "partner_agreement_documents"}
+               "role_grants", "scores", "setting_values", "partner_agreement_documents"}
 
 
 def test_every_record_the_trail_names_has_a_name(app):

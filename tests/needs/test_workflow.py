@@ -98,6 +98,14 @@ def test_from_intake_to_a_draft_the_pm_finds(client):
     assert created.actor_id == admin.id  # HQ opened it, for the PM
     again = post(client, f"/needs/{need.id}/project", {"project-pm_id": str(pm.id)})
     assert again.status_code == 409  # one project per need
+    # Its history names the candidates, the one chosen, the project and its PM, never by ids
+    # (it read "Other detail: id 2; institute_id 1; pm_id 1; reason ..." and "Project: 1").
+    history = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", client.get(
+        f"/history/technology_needs/{need.id}").get_data(as_text=True)))
+    assert f"Candidate proposed Candidate for a need: {materials.name} 127.0.0.1" in history
+    assert history.count(f"Candidate for a need: {robotics.name} (王工)") == 2  # proposed, chosen
+    assert "Project manager: 王工 Project: Draft 1 Weld seam tracking" in history
+    assert not re.search(r"\b(institute_id|pm_id|None|Other detail)\b", history)
 
     post(client, "/logout")
     login(client, pm)

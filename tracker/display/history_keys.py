@@ -41,6 +41,7 @@ FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
              ("progress_updates", "percent"): _l("Percent complete"),
              ("assessment_evidence", "description"): _l("What it is and where it comes from"),
              ("pm_interviews", "outcome"): _l("Interview outcome"),
+             ("technology_needs", "candidate"): _l("Candidate for a need"),
              ("research_contracts", "number"): _l("Contract number"),
              ("research_contracts", "enterprise_id"): _l("Counterparty enterprise"),
              ("research_contracts", "certificate"): _l("Registration certificate"),
@@ -119,6 +120,11 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     ("projects", "amount"): "money",  # a spending entry's, recorded on its project
     # An approved allocation: each institute's code and amount (JITRI-RB CN¥4,500,000.00).
     ("assessment_years", "allocations"): "code_money_rows",
+    # A need's candidate (as proposed: the record written whole), the project made of it and
+    # its PM: named, never by their ids ("pm_id 1", "Project: 1").
+    ("technology_needs", "candidate"): ("ref", "need_candidates"),
+    ("technology_needs", "project"): ("ref", "projects"),
+    ("technology_needs", "pm_id"): ("ref", "users"),
 }
 
 

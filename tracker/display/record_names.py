@@ -18,17 +18,30 @@ from sqlalchemy.orm import selectinload
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Annuity
 from tracker.assessment.models import Allocation, EvidenceEntry
-from tracker.display.formatting import day, instant, money, number, on_day, whole_pct, year
+from tracker.display.formatting import (
+    aside,
+    day,
+    instant,
+    money,
+    number,
+    on_day,
+    whole_pct,
+    year,
+)
 from tracker.display.labels import label
 from tracker.files.models import StoredFile
 from tracker.gates.models import PanelMember
 from tracker.incentives.models import IncentiveGrant
+from tracker.needs.models import NeedCandidate
 from tracker.projects.models import ProjectMember
 
 
 def stored_id(value: Any) -> int | None:
     """An id as the trail keeps it: a number, or its digits as text (a service that wrote the
-    values before and after with `str`, the panel's chair); None for anything else."""
+    values before and after with `str`, the panel's chair), or the "id" of a record written
+    whole (a need's candidate as proposed); None for anything else."""
+    if isinstance(value, dict):
+        value = value.get("id")
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -86,6 +99,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "assessment_years": lambda o: _("Assessment of %(year)s", year=year(o.year)),
     "assessment_evidence": lambda o: f"{o.indicator.shown('name')} · {o.institute.shown('name')}",
     "assessment_allocations": lambda o: o.institute.shown("name"),
+    "need_candidates": lambda o: o.institute.shown("name") + (aside(o.pm.name) if o.pm else ""),
     "calendar_years": lambda o: year(o.year),
     "enterprise_recognitions": lambda o: f"{label(o.recognition)} · {year(o.year)}",
     "import_runs": lambda o: o.files,
@@ -100,6 +114,7 @@ LOADS = {
     "assessment_evidence": (selectinload(EvidenceEntry.indicator),
                             selectinload(EvidenceEntry.institute)),
     "assessment_allocations": (selectinload(Allocation.institute),),
+    "need_candidates": (selectinload(NeedCandidate.institute), selectinload(NeedCandidate.pm)),
     "patent_annuities": (selectinload(Annuity.right),),
     # What `StoredFile.can_download` reads, for the links of a history to its files.
     "stored_files": (selectinload(StoredFile.project), selectinload(StoredFile.evidence),
