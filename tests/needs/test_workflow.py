@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
@@ -12,6 +13,9 @@ from tests.factories import make_enterprise, make_institute, make_need, make_use
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.db import utcnow
+from tracker.errors import Refused
+from tracker.needs import services
 from tracker.needs.models import NeedCandidate
 from tracker.organisations.models import NeedState, NeedUrgency
 from tracker.projects.lifecycle import Phase
@@ -167,3 +171,21 @@ def test_a_match_that_falls_through_goes_back_to_analysed(client):
     assert response.status_code == 302
     db.session.refresh(need)
     assert need.state is NeedState.ANALYSED and need.matched_at is None
+
+
+def test_a_final_need_refuses_its_analysis_as_its_move_and_its_edit(app):
+    """A contracted or closed need changes no more: its analysis is refused in the one
+    sentence its move and its record's edit are (`services.final_refusal`), with the state,
+    since when and what HQ does instead."""
+    hq = make_user(Role.HQ_ADMIN)
+    need = make_need(enterprise=make_enterprise())
+    need.state, need.state_since = NeedState.CLOSED, utcnow()
+    db.session.flush()
+    said = services.final_refusal(need)
+    assert said is not None and "record it as a new need" in said
+    with pytest.raises(Refused) as analysed:
+        services.analyse_need(hq, need, field_id=None, trl=3, budget_min=None,
+                              budget_max=None, urgency=None)
+    with pytest.raises(Refused) as moved:
+        services.move_need(hq, need, NeedState.ANALYSED, "Asked again")
+    assert str(analysed.value) == str(moved.value) == said

@@ -83,10 +83,8 @@ def analyse_need(actor: User, need: TechnologyNeed, *, field_id: int | None, trl
     the enterprise starts from, the budget range it would pay, how urgent it is. A collected
     need is analysed by it; an analysed or matched one has its analysis corrected."""
     _may_steer(actor)
-    if need.state not in (NeedState.COLLECTED, NeedState.ANALYSED, NeedState.MATCHED):
-        raise Refused(_("This need has been %(state)s since %(date)s: its analysis no "
-                        "longer changes. %(instead)s", state=_state(need), date=_since(need),
-                        instead=_instead(need)))
+    if (said := final_refusal(need)) is not None:  # contracted or closed: kept as it was
+        raise Refused(said)
     problems = Problems()
     field_id = techfields.classify(field_id)
     if field_id is None:
