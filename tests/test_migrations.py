@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -704,5 +705,47 @@ def test_0105_links_every_document_an_agreement_held_to_it(demo_database):
             "ORDER BY file_id"), {"a": agreement}).scalars().all()
     assert linked == sorted(files)
     command.downgrade(config, "0104")
+    command.upgrade(config, "head")
+    engine.dispose()
+
+
+def test_0106_folds_a_transfer_from_a_holder_to_itself_into_the_trail(demo_database):
+    """A transfer 0100 left from HQ's holder to itself, and its reversal, are taken out of the
+    ledger, each kept in the audit trail with the reason (the chain still verifies); then the
+    database refuses a transfer to itself (issue 9, small 4)."""
+    from sqlalchemy.orm import Session
+
+    from tracker.audit import chain
+
+    config = alembic_config(demo_database)
+    command.downgrade(config, "0105")
+    engine = make_engine(demo_database)
+    copied = ("INSERT INTO share_entries (company_id, kind, on_date, shares, from_holder_id,"
+              " to_holder_id, acquired_by, technology, note, recorded_by_id, recorded_at, "
+              "reason, reverses_id) SELECT company_id, 'transfer', on_date, :shares, :h, :h, "
+              "acquired_by, technology, note, recorded_by_id, recorded_at, reason, :reverses "
+              "FROM share_entries WHERE to_holder_id = :h ORDER BY id LIMIT 1")
+    with engine.begin() as conn:
+        hq = conn.execute(text("SELECT min(id) FROM shareholders WHERE kind = 'hq'")
+                          ).scalar_one()
+        entries = conn.execute(text("SELECT count(*) FROM share_entries")).scalar_one()
+        conn.execute(text(copied), {"shares": 1000, "h": hq, "reverses": None})
+        itself = conn.execute(text("SELECT max(id) FROM share_entries")).scalar_one()
+        conn.execute(text(copied), {"shares": -1000, "h": hq, "reverses": itself})
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM share_entries")).scalar_one() == entries
+        folded = conn.execute(text(
+            "SELECT object_id, changes FROM audit_records WHERE action = 'share_entry.fold' "
+            "ORDER BY id")).all()
+    assert [object_id for object_id, _ in folded] == [itself + 1, itself]
+    changes = folded[1][1] if isinstance(folded[1][1], dict) else json.loads(folded[1][1])
+    assert changes["shares"][0] in ("1000", "1000.00", "1000.0000") and \
+        changes["reason"][1].startswith("A transfer between two holders of HQ")
+    with Session(engine) as session:
+        assert chain.verify(session).intact
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(copied), {"shares": 1000, "h": hq, "reverses": None})
+    command.downgrade(config, "0105")
     command.upgrade(config, "head")
     engine.dispose()

@@ -223,6 +223,8 @@ class ShareEntry(Base):
                         "(reverses_id IS NOT NULL AND shares < 0)", name="shares_sign"),
         CheckConstraint("(kind = 'transfer') = (from_holder_id IS NOT NULL)",
                         name="transfer_has_source"),
+        CheckConstraint("from_holder_id IS NULL OR from_holder_id <> to_holder_id",
+                        name="not_to_itself"),  # migration 0106 folded those 0100 left
         CheckConstraint("paid IS NULL OR paid >= 0", name="paid_not_negative"),
         Index("ix_share_entries_company_date", "company_id", "on_date"),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
+    # migration 0106: a transfer 0100's merge of two HQ holders left from a holder to itself
+    "share_entry.fold": _l("Transfer from a holder to itself taken out of the ledger"),
     "gate.correct_declaration": _l("Declaration of interests corrected"),
     "gate.correct_scores": _l("Scores corrected"),
     "milestone.rebaseline_corrected": _l("Decision on a new due date corrected"),
