@@ -4,6 +4,7 @@ action code."""
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from datetime import date
@@ -43,6 +44,24 @@ def test_every_audited_action_has_a_name():
         codes |= set(RECORD_CALL.findall(path.read_text(encoding="utf-8")))
     assert len(codes) > 40, "the scan found almost nothing: has the call changed shape?"
     assert codes - set(ACTIONS) == set(), "name these actions in tracker/display/words.py"
+
+
+def test_every_key_a_service_writes_has_a_label(app):
+    """A key written into the trail beside the columns (`audit.record(..., {"rights": ...})`)
+    is labelled, hidden, or a column of some table: never "Other detail" (an IP deal's history
+    said its rights as "Other detail: CN2023...")."""
+    columns = {c.key for m in Base.registry.mappers for c in m.columns}
+    labelled = set(FIELDS) | set(HIDDEN) | {key for _, key in history_keys.FIELDS_OF} | columns
+    written = {}
+    for path in (ROOT / "tracker").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("record", "record_about")):
+                for changes in (a for a in node.args[3:] if isinstance(a, ast.Dict)):
+                    written.update({k.value: f"{path.relative_to(ROOT)}:{node.lineno}"
+                                    for k in changes.keys if isinstance(k, ast.Constant)})
+    assert len(written) > 40, "the scan found almost nothing: has the call changed shape?"
+    assert {k: at for k, at in written.items() if k not in labelled} == {}
 
 
 def test_every_table_and_column_has_a_label(app):

@@ -6,6 +6,8 @@ same achievement."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from tests.achievements import helpers as ip_helpers
@@ -61,6 +63,9 @@ def test_the_form_offers_the_register_and_the_deal_names_the_achievement_and_rig
     history = client.get(f"/history/ip_deals/{deal.id}")
     assert history.status_code == 200
     assert own.title in history.get_data(as_text=True)
+    # The rights by their label, not as "Other detail".
+    said = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", history.get_data(as_text=True)))
+    assert f"Rights: {right.name}" in said and "Other detail" not in said
 
 
 def test_an_achievement_of_the_institute_may_be_licensed_and_nothing_else(client):

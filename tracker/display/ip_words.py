@@ -105,6 +105,8 @@ FIELDS_OF = {
     ("annuity_payment_reversals", "paid_on"): _l("Fee paid on"),
     # A right's page says "Granted or registered on"; "Granted on" is an incentive's grant.
     ("ip_rights", "granted_on"): _l("Granted or registered on"),
+    # A company's licence or assignment: the rights of the achievement it names, by name.
+    ("ip_deals", "rights"): _l("Rights"),
     ("ip_income", "shares"): _l("Contributors' parts"),
     ("ip_income", "pool"): _l("Contributors' pool"),
     ("incentive_grants", "on_date"): _l("Exercised on"),
