@@ -488,8 +488,10 @@ ACCESS: dict[str, dict[str, str]] = {
                         "companies.record_exit")},
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else.
     **{endpoint: {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"}
-       for endpoint in ("companies.reverse_entry", "companies.reverse_exit",
-                        "companies.record_paid")},
+       for endpoint in ("companies.reverse_exit", "companies.record_paid")},
+    # The world's first share entry priced the round after it: why not (409) before any form.
+    "companies.reverse_entry": {"GET": "admin committee: 409; *: 403",
+                                "POST": "admin committee: ok; *: 403"},
     # The world's founders' table has a round after it: why not (409) before any form.
     "companies.void_founders": {"GET": "admin committee: 409; *: 403",
                                 "POST": "admin committee: ok; *: 403"},

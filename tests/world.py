@@ -347,6 +347,12 @@ def shared(app: Flask, connection, into: World) -> World:
     return built
 
 
+def signed_in_people(app: Flask, connection, world: World) -> People:
+    """Its people signed in once for a test module (in its `module_connection`)."""
+    with shared_data(app, connection):
+        return People(app, world, connection)
+
+
 # --- asking the app: the URL of a route in the world, and people to ask it ---------------------
 
 # Where each URL argument comes from: the world's id of that name, or (endpoint, argument)

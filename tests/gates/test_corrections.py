@@ -302,7 +302,7 @@ def test_a_refusal_to_correct_scores_advises_what_the_evaluator_can_do():
     assert "declared a conflict" in said and "correct it first" in said
 
 
-def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_decision():
+def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_decision(client):
     review, (chair, _second, third) = _scored_panel()
     from tracker.gates import decisions
 
@@ -318,3 +318,8 @@ def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_d
     db.session.rollback()
     said = scores_refusal(review.member(third))
     assert "moved on since" in said and "correction of the decision" not in said
+    # The review's page offers the chair no correction form, and says why (issue 9 point 6).
+    login(client, chair)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert f"/decisions/{decision.id}/correct" not in page
+    assert "The project has moved on since this decision of" in page

@@ -68,19 +68,24 @@ def no_holding_below_zero(company: Company, on: date) -> None:
     reserve.no_pool_below_promised(company, on)
 
 
-def no_round_priced_on(company: Company, entries: list[ShareEntry],
-                       financing: FinancingRound | None = None) -> None:
+def round_priced_on(company: Company, entries: list[ShareEntry],
+                    financing: FinancingRound | None = None) -> str | None:
     """Issued shares priced every round after them (price = pre-money / shares outstanding):
     reversing them would leave a standing later round priced on shares that never were, so
     that round is reversed first."""
     issued_on = min((e.on_date for e in entries if e.kind is EntryKind.ISSUE), default=None)
-    if issued_on is None:
-        return
     later = next((r for r in company.rounds if r is not financing and r.reversal is None
-                  and r.on_date >= issued_on), None)
+                  and r.on_date >= issued_on), None) if issued_on is not None else None
     if later is not None:
-        raise Refused(_("The round %(name)s of %(date)s was priced on these shares: reverse "
-                        "it first.", name=later.name, date=day(later.on_date)))
+        return _("The round %(name)s of %(date)s was priced on these shares: reverse it "
+                 "first.", name=later.name, date=day(later.on_date))
+    return None
+
+
+def no_round_priced_on(company: Company, entries: list[ShareEntry],
+                       financing: FinancingRound | None = None) -> None:
+    if (said := round_priced_on(company, entries, financing)) is not None:
+        raise Refused(said)
 
 
 def entry_refusal(entry: ShareEntry) -> str | None:
@@ -94,7 +99,7 @@ def entry_refusal(entry: ShareEntry) -> str | None:
         return _("%(name)s has exited: its ledger is closed.", name=entry.company.name)
     if not entry.standing:
         return reversals.refusal(entry, "on_date")
-    return None
+    return round_priced_on(entry.company, [entry])
 
 
 def paid_refusal(entry: ShareEntry) -> str | None:
@@ -167,7 +172,6 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
     if (said := entry_refusal(entry)) is not None:
         raise Refused(said)
     reason = reversals.check("on_date", entry.on_date, on, reason)
-    no_round_priced_on(company, [entry])
     reversal = reversal_of(actor, entry, on, reason)
     changes = audit.pending_changes(reversal)  # its values, before the flush writes them
     db.session.flush()

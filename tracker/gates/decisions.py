@@ -28,6 +28,7 @@ from tracker.funding.releases import released_tranches
 from tracker.gates import dating, scoring
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.decision_models import not_open
+from tracker.gates.decision_refusals import correction_refusal
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     CONCLUSION_OUTCOME,
@@ -266,9 +267,8 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
         raise Refused(_("This decision has already been superseded."))
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it. Reload the page."))
-    if review.project.phase != decision.target_phase:
-        raise Refused(_("The project has moved on since this decision; it can no longer be "
-                        "corrected."))
+    if (said := correction_refusal(decision)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem of the correction at once, each beside its field
     _check_conclusion(review, outcome, fields, problems)
     target = _check_outcome(review, outcome, fields, problems)

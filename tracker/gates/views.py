@@ -25,6 +25,7 @@ from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.columns import AWAITING_COLUMNS
 from tracker.gates.condition_models import Condition
 from tracker.gates.decision_models import panel_refusal
+from tracker.gates.decision_refusals import correction_refusal
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     GateDecision,
@@ -113,6 +114,9 @@ def _page(review: GateReview, **forms) -> str:
     """The review page; `forms` are those posted from it, as filled."""
     user = _user()
     member = review.member(user)
+    decision = review.current_decision
+    may_correct = bool(decision) and decision.can_correct(user)
+    correction_refused = correction_refusal(decision) if may_correct else None
     context = {
         "review": review, "project": review.project, "member": member,
         "may_see_material": review.can_see_material(user),
@@ -126,7 +130,8 @@ def _page(review: GateReview, **forms) -> str:
         "scorecard": forms.get("scorecard") or (
             scorecard_form(review) if member and member.submitted_at is None else None),
         "decision_form": forms.get("decision_form") or _decision_form(review),
-        "can_correct": bool(review.current_decision) and review.current_decision.can_correct(user),
+        "can_correct": may_correct and correction_refused is None,
+        "correction_refused": correction_refused,
         "can_name_panel": GateReview.can_name_panel(user),
         "sees_panel": review.can_see_panel(user),
         "panel_form": forms.get("panel_form"),
