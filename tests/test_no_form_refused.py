@@ -7,9 +7,9 @@ The record's pages are each shorter address of the route (/payments/5/reverse ->
 the pages of each record its address names (`PAGES`, by the world's names of ids) and the
 project's page. Whether the state refuses the action is asked of the app, not assumed: who
 may act is shown to be refused there by tests/test_permission_before_state.py (a route not in
-its `DOER_UNPROVEN`, or refused by a permission that holds the state), or here
-(`REFUSES_HERE`); a route whose refusal is not shown there but has a form page of its own is
-asked that page, which answers the form (200) only when the action is possible.
+its `DOER_UNPROVEN`), or here (`REFUSES_HERE`); a route whose refusal is not shown there but
+has a form page of its own is asked that page, which answers the form (200) only when the
+action is possible.
 """
 
 from __future__ import annotations
@@ -165,10 +165,8 @@ def test_a_record_in_a_state_that_refuses_an_action_offers_no_form_for_it(app, w
     wrong = {}
     unproven = refusing.DOER_UNPROVEN.get(endpoint) if endpoint not in REFUSES_HERE else None
     for who in _doers(endpoint, path):
-        if unproven and "GET" in rule.methods:  # its form page says whether it may act now
-            if people.request(who, "GET", path).status_code == 200:
-                continue
-        elif unproven and unproven != refusing.STATE_IN_PERMISSION:
+        if unproven and ("GET" not in rule.methods  # its form page says if it may act now
+                         or people.request(who, "GET", path).status_code == 200):
             continue
         if offered := _offered(people, who, path, pages):
             wrong[who] = offered
