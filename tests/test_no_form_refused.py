@@ -7,9 +7,10 @@ The record's pages are each shorter address of the route (/payments/5/reverse ->
 the pages of each record its address names (`PAGES`, by the world's names of ids) and the
 project's page. Whether the state refuses the action is asked of the app, not assumed: who
 may act is shown to be refused there by tests/test_permission_before_state.py (a route not in
-its `DOER_UNPROVEN`), or here (`REFUSES_HERE`); a route whose refusal is not shown there but
-has a form page of its own is asked that page, which answers the form (200) only when the
-action is possible.
+its `DOER_UNPROVEN`); a route whose refusal is not shown there but has a form page of its own
+is asked that page, which answers the form (200) only when the action is possible. A route
+refused by something other than its record's state is left out with the reason
+(`NOT_BY_STATE`).
 """
 
 from __future__ import annotations
@@ -82,19 +83,15 @@ PAGES: dict[str, tuple[str, ...]] = {
                      "conversion_id", "co_funder_id", "co_funder_payment_id"), FUNDING),
 }
 
-# Routes only posted to whose refusal in the table's state is not shown by
-# tests/test_permission_before_state.py (its form answers first) but is known here.
-REFUSES_HERE = {
-    "assessment.enter_evidence": "the year's funding is approved: its assessment no longer "
-                                 "changes (assessment.services.locked_refusal)",
-}
-
 # Routes the table lists as refused as built by something other than their record's state.
 NOT_BY_STATE = {
     "gates.correct": "the world's decision is in force and its project where it led it: the "
                      "409 the table hears is the review's version, which an empty form does "
                      "not send (the review's page offers the correction rightly; a project "
                      "moved on is tested in tests/gates/test_corrections.py)",
+    "incentives.edit": "a grant whose holder left refuses a new schedule, lock-up or window "
+                       "(the leaving fixed them) but takes the rest of its correction (its "
+                       "note): the correction form is rightly offered",
 }
 
 _world = refusing._world
@@ -163,7 +160,7 @@ def test_a_record_in_a_state_that_refuses_an_action_offers_no_form_for_it(app, w
     path = url_for_rule(rule, World(ids=ids))
     pages = _pages(rule, ids)
     wrong = {}
-    unproven = refusing.DOER_UNPROVEN.get(endpoint) if endpoint not in REFUSES_HERE else None
+    unproven = refusing.DOER_UNPROVEN.get(endpoint)
     for who in _doers(endpoint, path):
         if unproven and ("GET" not in rule.methods  # its form page says if it may act now
                          or people.request(who, "GET", path).status_code == 200):
