@@ -14,9 +14,11 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.db import utcnow
-from tracker.errors import Refused
+from tracker.errors import Invalid, Refused
 from tracker.needs import services
 from tracker.needs.models import NeedCandidate
+from tracker.organisations import need_states
+from tracker.organisations import services as organisations
 from tracker.organisations.models import NeedState, NeedUrgency
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -175,17 +177,21 @@ def test_a_match_that_falls_through_goes_back_to_analysed(client):
 
 def test_a_final_need_refuses_its_analysis_as_its_move_and_its_edit(app):
     """A contracted or closed need changes no more: its analysis is refused in the one
-    sentence its move and its record's edit are (`services.final_refusal`), with the state,
-    since when and what HQ does instead."""
+    sentence its move and its record's edit are (`need_states.final_refusal`), with the state,
+    since when and what HQ does instead; the edit by its form or an import beside the field it
+    would change (`organisations.save_need`)."""
     hq = make_user(Role.HQ_ADMIN)
     need = make_need(enterprise=make_enterprise())
     need.state, need.state_since = NeedState.CLOSED, utcnow()
     db.session.flush()
-    said = services.final_refusal(need)
+    said = need_states.final_refusal(need)
     assert said is not None and "record it as a new need" in said
     with pytest.raises(Refused) as analysed:
         services.analyse_need(hq, need, field_id=None, trl=3, budget_min=None,
                               budget_max=None, urgency=None)
     with pytest.raises(Refused) as moved:
         services.move_need(hq, need, NeedState.ANALYSED, "Asked again")
+    with pytest.raises(Invalid) as edited:
+        organisations.save_need(hq, need, title="Renamed", enterprise_id=need.enterprise_id)
     assert str(analysed.value) == str(moved.value) == said
+    assert edited.value.problems == [("title", said)]

@@ -16,8 +16,7 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.display.formatting import money, on_day
-from tracker.display.labels import label
+from tracker.display.formatting import money
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.needs.models import NeedCandidate
 from tracker.notifications.services import emit
@@ -83,7 +82,7 @@ def analyse_need(actor: User, need: TechnologyNeed, *, field_id: int | None, trl
     the enterprise starts from, the budget range it would pay, how urgent it is. A collected
     need is analysed by it; an analysed or matched one has its analysis corrected."""
     _may_steer(actor)
-    if (said := final_refusal(need)) is not None:  # contracted or closed: kept as it was
+    if (said := need_states.final_refusal(need)) is not None:  # contracted or closed
         raise Refused(said)
     problems = Problems()
     field_id = techfields.classify(field_id)
@@ -113,8 +112,9 @@ def propose_candidate(actor: User, need: TechnologyNeed, *, institute_id: int,
     _may_steer(actor)
     if need.state is not NeedState.ANALYSED:
         raise Refused(_("Candidates are proposed for an analysed need; this one "
-                        "has been %(state)s since %(date)s. %(instead)s", state=_state(need),
-                        date=_since(need), instead=_instead(need)))
+                        "has been %(state)s since %(date)s. %(instead)s",
+                        state=need_states.state_of(need), date=need_states.since(need),
+                        instead=need_states.instead(need)))
     problems = Problems()
     institute = db.session.get(Institute, institute_id)
     if institute is None:
@@ -146,8 +146,9 @@ def decide_match(actor: User, need: TechnologyNeed, candidate_id: int) -> NeedCa
     _may_steer(actor)
     if need.state is not NeedState.ANALYSED:
         raise Refused(_("A need is matched once it is analysed; this one has been %(state)s "
-                        "since %(date)s. %(instead)s", state=_state(need), date=_since(need),
-                        instead=_instead(need)))
+                        "since %(date)s. %(instead)s",
+                        state=need_states.state_of(need), date=need_states.since(need),
+                        instead=need_states.instead(need)))
     candidate = db.session.get(NeedCandidate, candidate_id)
     if candidate is None or candidate.need_id != need.id:
         raise Invalid("candidate_id", _("Choose one of the need's candidates."))
@@ -183,8 +184,9 @@ def make_project(actor: User, need: TechnologyNeed, pm_id: int) -> Project:
     _may_steer(actor)
     if need.state is not NeedState.MATCHED:
         raise Refused(_("A matched need becomes a project; this one has been %(state)s since "
-                        "%(date)s. %(instead)s", state=_state(need), date=_since(need),
-                        instead=_instead(need)))
+                        "%(date)s. %(instead)s",
+                        state=need_states.state_of(need), date=need_states.since(need),
+                        instead=need_states.instead(need)))
     if existing := projects_of(need):
         raise Refused(_("The need became project %(project)s already.",
                         project=existing[0].reference))
@@ -215,7 +217,7 @@ def move_need(actor: User, need: TechnologyNeed, target: NeedState, reason: str 
     """HQ moves a need by the table: a match that fell through (back to analysed), a contract
     signed outside the tracker (contracted), given up (closed, with the reason)."""
     _may_steer(actor)
-    if (said := final_refusal(need)) is not None:
+    if (said := need_states.final_refusal(need)) is not None:
         raise Refused(said)
     if target is None:  # the form could not read one
         raise Invalid("target", _("Choose the state it moves to."))
@@ -225,33 +227,3 @@ def move_need(actor: User, need: TechnologyNeed, target: NeedState, reason: str 
         changes["reason"] = [None, reason.strip()]
     audit.record(actor, "need.move", need, changes)
     db.session.flush()
-
-
-def final_refusal(need: TechnologyNeed) -> str | None:
-    """Why a contracted or closed need changes no more (final, tracker/organisations/
-    need_states.py): neither moved nor its record edited, said before those forms are offered;
-    None while it is live."""
-    if need_states.NEXT[need.state]:
-        return None
-    return _("This need has been %(state)s since %(date)s: it no longer changes. %(instead)s",
-             state=_state(need), date=_since(need), instead=_instead(need))
-
-
-def _state(need: TechnologyNeed) -> str:
-    return str(label(need.state)).lower()
-
-
-def _since(need: TechnologyNeed) -> str:
-    return on_day(need.state_since)
-
-
-def _instead(need: TechnologyNeed) -> str:
-    """What HQ can do with a need in its state (tracker/organisations/need_states.py)."""
-    return {
-        NeedState.COLLECTED: _("Analyse it first."),
-        NeedState.ANALYSED: _("Match it to an institute first."),
-        NeedState.MATCHED: _("If the match fell through, move it back to analysed."),
-        NeedState.CONTRACTED: _("A contracted need is final: its project carries it on."),
-        NeedState.CLOSED: _("A closed need is final: if the enterprise asks again, record it "
-                            "as a new need."),
-    }[need.state]

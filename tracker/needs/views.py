@@ -128,7 +128,7 @@ def need_page(need: TechnologyNeed, **filled: Any) -> str:
         times=timing.of(need),
         forms=forms_for(need, **filled) if need.can_edit(user) else {},
         # Its record is corrected while it is live; a final one is kept as it was.
-        editable=need.can_edit(user) and services.final_refusal(need) is None)
+        editable=need.can_edit(user) and need_states.final_refusal(need) is None)
 
 
 # --- intake ---------------------------------------------------------------------------------

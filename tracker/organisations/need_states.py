@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.organisations.models import NeedState
+from tracker.organisations.models import NeedState, TechnologyNeed
 
 NEXT: dict[NeedState, tuple[NeedState, ...]] = {
     NeedState.COLLECTED: (NeedState.ANALYSED, NeedState.CLOSED),
@@ -50,3 +51,34 @@ def check(current: NeedState | None, target: NeedState) -> str | None:
         return _("The need is %(state)s: its state no longer changes.", state=label(current))
     return _("A need %(state)s moves to %(allowed)s, not to %(target)s.", state=label(current),
              allowed=" / ".join(label(s) for s in following), target=label(target))
+
+
+def final_refusal(need: TechnologyNeed) -> str | None:
+    """Why a contracted or closed need changes no more (final): neither moved nor its record
+    edited, by its page's forms or an import (`services.save_need`), said before those forms
+    are offered; None while it is live."""
+    if NEXT[need.state]:
+        return None
+    return _("This need has been %(state)s since %(date)s: it no longer changes. %(instead)s",
+             state=state_of(need), date=since(need), instead=instead(need))
+
+
+def state_of(need: TechnologyNeed) -> str:
+    """The need's state as a refusal says it, in the middle of a sentence."""
+    return str(label(need.state)).lower()
+
+
+def since(need: TechnologyNeed) -> str:
+    return on_day(need.state_since)
+
+
+def instead(need: TechnologyNeed) -> str:
+    """What HQ can do with a need in its state."""
+    return {
+        NeedState.COLLECTED: _("Analyse it first."),
+        NeedState.ANALYSED: _("Match it to an institute first."),
+        NeedState.MATCHED: _("If the match fell through, move it back to analysed."),
+        NeedState.CONTRACTED: _("A contracted need is final: its project carries it on."),
+        NeedState.CLOSED: _("A closed need is final: if the enterprise asks again, record it "
+                            "as a new need."),
+    }[need.state]

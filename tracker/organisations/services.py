@@ -171,10 +171,19 @@ def save_centre(
 def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
     """HQ's form and the needs import: a new need in the state it has reached, or an edit (a
     state given for a need on record moves it by `stamp_state`)."""
+    if not TechnologyNeed.can_edit(actor):
+        raise Forbidden()  # before anything about the need is said
     creating = need is None
     problems = Problems()  # every problem at once, each beside its field
     state = values.pop("state", None)
     reason = values.pop("close_reason", "")
+    if "field_id" in values:
+        values["field_id"] = techfields.classify(values["field_id"])
+    if need is not None and (said := need_states.final_refusal(need)) is not None:
+        # Kept as it was when it was contracted or closed; the same again changes nothing.
+        for field in _changing(need, state, values):
+            problems.add(field, said)
+        problems.raise_any()
     if state is not None and (refusal := need_states.check(need and need.state, state)):
         problems.add("state", refusal)
     elif (need is not None and state is NeedState.CLOSED and need.state is not NeedState.CLOSED
@@ -192,8 +201,6 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
         if centre is None or centre.enterprise_id != values.get("enterprise_id"):
             problems.add("centre_id", _("This centre belongs to another enterprise."))
     problems.raise_any()
-    if "field_id" in values:
-        values["field_id"] = techfields.classify(values["field_id"])
     action = "need.create" if creating else "need.update"
     matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
     if creating:
@@ -204,6 +211,13 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
     if matched:
         emit(actor, "need_matched", need)
     return need
+
+
+def _changing(need: TechnologyNeed, state: NeedState | None, values: dict[str, Any]) -> list[str]:
+    """The fields saving `values` (and `state`) would change on `need`, as `_apply` sets them."""
+    changing = ["state"] if state is not None and state is not need.state else []
+    return changing + [key for key, value in values.items() if getattr(need, key) != (
+        (value or None) if key.endswith("_en") else value)]
 
 
 def stamp_state(actor: User | None, need: TechnologyNeed, target: NeedState, reason: str = "",

@@ -20,7 +20,6 @@ from tracker.centres.models import CentreAgreement
 from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.export import responses as exports
-from tracker.needs import services as need_services
 from tracker.needs import timing
 from tracker.needs.views import need_page
 from tracker.organisations import columns, listing, need_states, recognitions, services
@@ -364,7 +363,7 @@ def new_need() -> Response | tuple[str, int]:
 @login_required
 def edit_need(object_id: int) -> Response | tuple[str, int]:
     obj = _load(TechnologyNeed, object_id, edit=True)
-    offered(need_services.final_refusal(obj), url_for("organisations.need", object_id=obj.id),
+    offered(need_states.final_refusal(obj), url_for("organisations.need", object_id=obj.id),
             keep_input=True)
     form = _need_form(obj)
     return submit(
