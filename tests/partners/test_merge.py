@@ -160,3 +160,28 @@ def test_a_partner_number_past_the_database_s_integers_is_no_partner(client):
     assert refused.status_code == 400
     db.session.expire_all()
     assert db.session.get(Partner, entered.id).merged_into_id is None
+
+
+def test_partners_both_holding_shares_of_one_company_are_not_merged(app):
+    """Merged, a company would hold one partner as two holders, and a transfer between them
+    would move shares from the partner to itself (issue 9, small 4): refused, naming the
+    company."""
+    from tests.companies import helpers as company_helpers
+    from tracker.companies import services as companies
+    from tracker.companies.models import Acquisition, HolderType
+    from tracker.companies.services import IssueLine
+
+    admin, committee = make_user(Role.HQ_ADMIN, locale="en"), make_user(
+        Role.INVESTMENT_COMMITTEE)
+    _agreement_, entered, stays, _institute = _twice(admin, committee)
+    assert merging.conflicts(entered, stays) == []
+    company = company_helpers.make_company(make_project(phase=Phase.SPIN_OFF))
+    company_helpers.incorporate(company)
+    for name in ("苏州市", "苏州市人民政府"):
+        companies.issue_shares(company_helpers.manager(), company, IssueLine(
+            name, HolderType.STATE_FUND, D(1000), Acquisition.CASH), company_helpers.days_ago(5))
+    _commit()
+    said = (f"Both hold shares of the same companies ({company.name}): merged, the partner "
+            "would be two holders there, and a transfer between them would move shares from "
+            "it to itself.")
+    assert merging.conflicts(entered, stays) == [said]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, literal, select, update
@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from tracker import db
 from tracker.audit import services as audit
 from tracker.companies.holder_models import Shareholder
+from tracker.companies.models import Company
 from tracker.display import formatting
 from tracker.display.history import field_label
 from tracker.display.preview import Preview
@@ -93,18 +94,34 @@ def conflicts(merged: Partner, survivor: Partner) -> list[str]:
         reasons.append(_("They have different unified social credit codes (%(one)s, %(other)s):"
                          " they are not the same organisation.",
                          one=merged.uscc, other=survivor.uscc))
-    both = db.session.scalars(
-        select(Project.code).join(FundingAgreement, FundingAgreement.project_id == Project.id)
-        .join(CoFunder, CoFunder.agreement_id == FundingAgreement.id).where(
-            CoFunder.partner_id.in_((merged.id, survivor.id)))
-        .group_by(FundingAgreement.id, Project.code)
-        .having(func.count(func.distinct(CoFunder.partner_id)) > 1)
-        .order_by(Project.code)).all()
-    if both and merged.id != survivor.id:
+    if merged.id == survivor.id:
+        return reasons
+    pair = (merged, survivor)
+    if both := _named_by_both(select(Project.code).join(
+            FundingAgreement, FundingAgreement.project_id == Project.id).join(
+            CoFunder, CoFunder.agreement_id == FundingAgreement.id), CoFunder.partner_id,
+            FundingAgreement.id, Project.code, pair):
         reasons.append(_("Both co-fund the allocation-investment agreements of the same "
                          "projects (%(codes)s): merged, one co-funder would appear twice there. "
                          "Correct those agreements' co-funders first.", codes=listed(both)))
+    # Merged, a company would have two holders of one partner, and a transfer between them
+    # would move shares from the partner to itself (issue 9, small 4).
+    if held := _named_by_both(select(Company.name).join(
+            Shareholder, Shareholder.company_id == Company.id), Shareholder.partner_id,
+            Company.id, Company.name, pair):
+        reasons.append(_("Both hold shares of the same companies (%(names)s): merged, the "
+                         "partner would be two holders there, and a transfer between them would "
+                         "move shares from it to itself.", names=listed(held)))
     return reasons
+
+
+def _named_by_both(rows: Any, column: Any, key: Any, name: Any,
+                   pair: tuple[Partner, Partner]) -> list[str]:
+    """The names (`name`, one per `key`) of the records `rows` reads that name both partners
+    of `pair` by `column`: what one partner merged would be named twice in."""
+    return list(db.session.scalars(
+        rows.where(column.in_([p.id for p in pair])).group_by(key, name)
+        .having(func.count(func.distinct(column)) > 1).order_by(name)))
 
 
 def what_moves(merged: Partner, survivor: Partner) -> Moves:
