@@ -49,7 +49,7 @@ def test_every_audited_action_has_a_name():
 def test_every_key_a_service_writes_has_a_label(app):
     """A key written into the trail beside the columns (`audit.record(..., {"rights": ...})`)
     is labelled, hidden, or a column of some table: never "Other detail" (an IP deal's history
-    said its rights as "Other detail: CN2023...")."""
+    said its rights as "Other detail: CN2023...", an evidence entry its files)."""
     columns = {c.key for m in Base.registry.mappers for c in m.columns}
     labelled = set(FIELDS) | set(HIDDEN) | {key for _, key in history_keys.FIELDS_OF} | columns
     written = {}
@@ -60,6 +60,12 @@ def test_every_key_a_service_writes_has_a_label(app):
                 for changes in (a for a in node.args[3:] if isinstance(a, ast.Dict)):
                     written.update({k.value: f"{path.relative_to(ROOT)}:{node.lineno}"
                                     for k in changes.keys if isinstance(k, ast.Constant)})
+            # ... and a key added to the changes before they are recorded (changes["files"] =)
+            if (isinstance(node, ast.Assign) and isinstance(target := node.targets[0],
+                                                            ast.Subscript)
+                    and isinstance(target.value, ast.Name) and target.value.id == "changes"
+                    and isinstance(target.slice, ast.Constant)):
+                written[target.slice.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
     assert len(written) > 40, "the scan found almost nothing: has the call changed shape?"
     assert {k: at for k, at in written.items() if k not in labelled} == {}
 
