@@ -173,6 +173,9 @@ def test_a_history_page_links_to_nothing_its_reader_may_not_open(client, who):
     # Money a service wrote as text, said as money as its page says it (they read "1,000" and
     # "JITRI-RB 4,500,000"): a spending entry's amount on its project, an approved allocation.
     ("projects", "amount", "1000.00", "Amount", "CN¥1,000.00"),
+    # An imported decision's conditions: the due date as a date, the state in words.
+    ("gate_decisions", "conditions", [["Sign the contract", "pm@example.cn", "2026-03-01", "met"]],
+     "Conditions", "Sign the contract · pm@example.cn · Mar 1, 2026 · Met: awaiting confirmation"),
     ("assessment_years", "allocations", {"JITRI-RB": "4500000.00", "JITRI-AM": "500000.00"},
      "Allocations", "JITRI-RB CN¥4,500,000.00; JITRI-AM CN¥500,000.00"),
 ])

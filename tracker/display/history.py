@@ -27,7 +27,7 @@ from tracker import db
 from tracker.budgets.models import BudgetCategory
 from tracker.companies.holder_models import REFERENCES, Shareholder
 from tracker.db import Base, UTCDateTime
-from tracker.display import formatting
+from tracker.display import formatting, history_values
 from tracker.display.bilingual import Bilingual
 from tracker.display.history_keys import FIELDS_OF, IMPORT_KINDS, PERCENT_KEYS, Kind, written
 from tracker.display.history_values import CODE, as_date, as_decimal, said_auto, said_failure
@@ -295,6 +295,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
                 "text_money_rows": names.category}.get(kind, str)
         return listed((f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
                        and len(row) == 2 else str(row) for row in rows), apart=True)
+    if kind == "conditions":
+        return history_values.said_conditions(value)
     if kind == "auto":
         return said_auto(value)
     if isinstance(value, list):

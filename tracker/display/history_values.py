@@ -13,7 +13,9 @@ from flask_babel import gettext as _
 
 from tracker.display import formatting
 from tracker.display.history_keys import LOGIN_FAILURES
+from tracker.display.labels import label
 from tracker.display.said import listed
+from tracker.gates.condition_models import ConditionState
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -61,3 +63,14 @@ def said_failure(value: Any) -> str:
     said = str(LOGIN_FAILURES.get(code, code))
     return _("%(provider)s: %(reason)s", provider=provider.upper(), reason=said) if (
         provider) else said
+
+
+def said_conditions(rows: Any) -> str:
+    """An imported decision's conditions as the import wrote them, [text, owner's e-mail, due
+    date, state] each: the due date as a date, the state in the reader's words."""
+    if not isinstance(rows, list):
+        return str(rows)
+    return listed((" · ".join([*row[:2], formatting.day(as_date(row[2])) if as_date(row[2])
+                               else str(row[2]), label(ConditionState(row[3]))])
+                   if isinstance(row, list) and len(row) == 4 and row[3] in set(ConditionState)
+                   else str(row) for row in rows), apart=True)
