@@ -102,6 +102,12 @@ def entry_refusal(entry: ShareEntry) -> str | None:
     return round_priced_on(entry.company, [entry])
 
 
+def reversible_entries(company: Company, user: User) -> set[int]:
+    """The ids of the company's entries the user is offered to reverse: theirs to reverse,
+    and no state refusing it (`entry_refusal`)."""
+    return {e.id for e in company.entries if e.can_reverse(user) and entry_refusal(e) is None}
+
+
 def paid_refusal(entry: ShareEntry) -> str | None:
     """Why what was paid can't be recorded for the entry (for the service and its page, which
     offers no form); None for a standing issue typed in without it (recorded before migration
