@@ -13,20 +13,23 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from tests.factories import install_gates, make_hq, make_user
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import run
 from tests.imports.test_cross_kind_reversals import _network, round_trip
-from tests.imports.test_empty_database import _rows
+from tests.imports.test_empty_database import ORDER, _rows, _without, empty_database
 from tests.imports.test_projects import _setting
 from tracker import db
+from tracker.accounts.models import Role
 from tracker.companies import corrections, deals, ledger
 from tracker.companies import services as companies
 from tracker.companies.lines import IssueLine
 from tracker.companies.models import Acquisition, Company, ExitKind, HolderType, Shareholder
 from tracker.dates import today
-from tracker.imports import grant_columns
+from tracker.imports import export, grant_columns
 from tracker.imports.models import ImportState
 from tracker.incentives import reversals
 from tracker.incentives import services as incentives
@@ -166,6 +169,21 @@ def test_a_reversal_naming_no_entry_before_it_or_a_second_leaving_is_refused(
         (2, grant_columns.INCENTIVE_GRANTS.column(column).header)], result.errors
 
 
+def _reversed_then_round(admin, company, pool):
+    """Shares issued to the pool, options granted against them and forfeited, the issue
+    reversed, then round B."""
+    top_up = companies.issue_shares(admin, company, IssueLine(
+        pool.shown_name, HolderType.INCENTIVE_POOL, Decimal(2000000), Acquisition.CASH),
+        date(2022, 6, 1))
+    record = _options(admin, company, pool, "Zhao Liu", 1500000, date(2022, 7, 1))
+    incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
+    corrections.reverse_entry(admin, top_up, date(2022, 9, 1), "never paid")
+    deals.record_round(admin, company, name="B", on=date(2022, 10, 1),
+                       pre_money=Decimal(50000000), amount=Decimal(5000000),
+                       investors=[deals.InvestorLine(name="Fund W", kind=HolderType.INVESTOR,
+                                                     amount=Decimal(5000000), lead=True)])
+
+
 def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app, tmp_path):
     """Shares issued to the pool, options granted against them and forfeited, the issue
     reversed (written in the grants file, after the leaving), then a round priced on the
@@ -173,26 +191,50 @@ def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app
     came before the reversal (grants file), was priced on the shares it takes away, and the
     reversal was refused; imported together, each company's ledger is replayed in date order
     across both files (`tracker/imports/replay.py`)."""
-    def story(admin, company, pool):
-        top_up = companies.issue_shares(admin, company, IssueLine(
-            pool.shown_name, HolderType.INCENTIVE_POOL, Decimal(2000000), Acquisition.CASH),
-            date(2022, 6, 1))
-        record = _options(admin, company, pool, "Zhao Liu", 1500000, date(2022, 7, 1))
-        incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
-        corrections.reverse_entry(admin, top_up, date(2022, 9, 1), "never paid")
-        deals.record_round(admin, company, name="B", on=date(2022, 10, 1),
-                           pre_money=Decimal(50000000), amount=Decimal(5000000),
-                           investors=[deals.InvestorLine(name="Fund W",
-                                                         kind=HolderType.INVESTOR,
-                                                         amount=Decimal(5000000), lead=True)])
-
-    exported = round_trip(app, tmp_path, story, together=True, same=_priced)
+    exported = round_trip(app, tmp_path, _reversed_then_round, together=True, same=_priced)
     rows = _rows(exported["companies"])
     grants = _rows(exported["incentive_grants"])
     leaving = next(r for r in grants[1:] if "Zhao Liu" in r)[grants[0].index("leaving")]
     assert "B | 2022-10-01 | 50000000 | Fund W: investor: 5000000: lead" in rows[1][
         rows[0].index("rounds")]
     assert leaving.endswith("reversal | issue 2 | 2022-09-01 | never paid"), leaving
+
+
+def test_a_pool_reversal_imported_after_its_companies_file_says_to_import_them_together(
+        app, tmp_path):
+    """Imported one after the other, round B (companies file) comes in before the reversal
+    (grants file) and is priced on the shares it takes away: the reversal is refused beside the
+    grant's Leaving, and the refusal says to import both files in one run, in the importing
+    person's language."""
+    admin, _pm = _setting()
+    company, pool = _network(admin)
+    _reversed_then_round(admin, company, pool)
+    db.session.flush()
+    db.session.expire_all()
+    exported = {kind: export.export_csv(kind) for kind in export.ROWS}
+    email, name = admin.email, admin.name
+    with empty_database(app, tmp_path):
+        make_hq()
+        install_gates()
+        importer = make_user(Role.HQ_ADMIN, email=email, name=name)
+        for kind in ORDER[:ORDER.index("incentive_grants")]:
+            rows = _rows(exported[kind])
+            result = run(importer, kind, _without(rows, "exit") if kind == "companies" else rows)
+            assert result.state is ImportState.DONE, (kind, result.errors)
+            db.session.commit()
+        grants = _rows(exported["incentive_grants"])
+        for locale, column, words in (
+                ("en", "Leaving", ("The round B of Oct 1, 2022 was priced on these shares",
+                                   "flask import companies FILE --grants GRANTS_FILE",
+                                   "“Their incentive grants file”")),
+                ("zh_CN", "离职", ("以这些股份定价", "请在一次导入中同时导入公司文件",
+                                   "“其股权激励授予文件”"))):
+            with force_locale(locale):
+                result = run(importer, "incentive_grants", grants)
+                errors = [(r, str(c), str(m)) for r, c, m in result.errors]
+            assert result.state is ImportState.FAILED
+            [(_row, said_in, message)] = errors
+            assert said_in == column and all(w in message for w in words), errors
 
 
 

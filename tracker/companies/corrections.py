@@ -68,15 +68,21 @@ def no_holding_below_zero(company: Company, on: date) -> None:
     reserve.no_pool_below_promised(company, on)
 
 
+def later_round(company: Company, entries: list[ShareEntry],
+                financing: FinancingRound | None = None) -> FinancingRound | None:
+    """The first standing round (but `financing`) on or after the issue among `entries`: it
+    was priced on the shares they issued."""
+    issued_on = min((e.on_date for e in entries if e.kind is EntryKind.ISSUE), default=None)
+    return next((r for r in company.rounds if r is not financing and r.reversal is None
+                 and r.on_date >= issued_on), None) if issued_on is not None else None
+
+
 def round_priced_on(company: Company, entries: list[ShareEntry],
                     financing: FinancingRound | None = None) -> str | None:
     """Issued shares priced every round after them (price = pre-money / shares outstanding):
     reversing them would leave a standing later round priced on shares that never were, so
     that round is reversed first."""
-    issued_on = min((e.on_date for e in entries if e.kind is EntryKind.ISSUE), default=None)
-    later = next((r for r in company.rounds if r is not financing and r.reversal is None
-                  and r.on_date >= issued_on), None) if issued_on is not None else None
-    if later is not None:
+    if (later := later_round(company, entries, financing)) is not None:
         return _("The round %(name)s of %(date)s was priced on these shares: reverse it "
                  "first.", name=later.name, date=day(later.on_date))
     return None

@@ -24,8 +24,9 @@ from flask_babel import gettext as _
 from tracker.companies import corrections, holder_names
 from tracker.companies.models import Company, FinancingRound, ShareEntry
 from tracker.companies.reversal_models import RoundReversal
+from tracker.display import said
 from tracker.display.formatting import day
-from tracker.errors import Forbidden, Problems
+from tracker.errors import Forbidden, Problems, Refused
 from tracker.imports import cap_tables, columns, companies, ledger_lines
 from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Elsewhere
@@ -38,6 +39,8 @@ CELLS = {"issue": "issues", "发行": "issues", "transfer": "transfers", "转让
          "holding": "holdings", "设立持股": "holdings", "round": "rounds", "融资轮次": "rounds",
          "轮次": "rounds"}
 WORDS = {"issues": "issue", "transfers": "transfer", "holdings": "holding", "rounds": "round"}
+# The command line's import of both files in one run (`tracker/imports/cli.py`).
+TOGETHER = "flask import companies FILE --grants GRANTS_FILE"
 TRANSFER = re.compile(r"^\s*(?:transfer|转让)\s*[|｜]", re.I)
 
 
@@ -124,7 +127,28 @@ def record(actor, company: Company, entry: Elsewhere | Passed,
             entry=what, column=columns.COMPANIES.column(key).header, company=company.name,
             n=number))
         return None
-    reverse = (corrections.reverse_round if isinstance(target, FinancingRound)
-               else corrections.reverse_entry)
-    return ledger_lines.recorded(lambda: reverse(actor, target, entry.on, entry.reason),
-                                 "leaving", what, problems, refusals=(Forbidden,))
+    return ledger_lines.recorded(lambda: _reversed(actor, target, entry), "leaving", what,
+                                 problems, refusals=(Forbidden,))
+
+
+def _reversed(actor, target: ShareEntry | FinancingRound,
+              entry: Elsewhere) -> ShareEntry | RoundReversal:
+    """`target` reversed as its page reverses it. Refused for a round recorded after the
+    reversal's date on the shares it takes away, the round came in with the companies file,
+    imported before this one: imported together, each is recorded on its date
+    (`tracker/imports/replay.py`), and the refusal says so."""
+    financing = target if isinstance(target, FinancingRound) else None
+    try:
+        if financing is not None:
+            return corrections.reverse_round(actor, financing, entry.on, entry.reason)
+        return corrections.reverse_entry(actor, target, entry.on, entry.reason)
+    except Refused as refused:
+        entries = [i.entry for i in financing.investments] if financing else [target]
+        later = corrections.later_round(target.company, entries, financing)
+        if (later is None or later.on_date <= entry.on or str(refused.message) != str(
+                corrections.round_priced_on(target.company, entries, financing))):
+            raise  # refused for another reason, or by a round it came after all along
+        raise Refused(said.joined(" ", [refused.message, _(
+            "Imported together, the round would come after this reversal: import the companies "
+            "file and its incentive grants file in one run (%(command)s, or the upload page's "
+            "“Their incentive grants file” field).", command=TOGETHER)])) from None
