@@ -418,7 +418,12 @@ def test_a_milestone_returned_with_a_comment_then_accepted(journey, tmp_path):
     review.locator("textarea[name=comment]").fill("缺少高温工况数据，请补充后重新提交。")
     review.locator("button.primary").click()
     shows(evaluator, "已退回修改")
-    assert urlsplit(evaluator.url).path == "/"  # their access ended with the answer: home
+    # The reviewer stays on the milestone they answered, with nothing more to do on it, and
+    # its evidence is no longer theirs to read (Milestone.reads_evidence)
+    assert urlsplit(evaluator.url).path == milestone
+    assert evaluator.locator("form[action$='/review']").count() == 0
+    assert evaluator.request.get(journey.server + evidence).status in (403, 404)
+    journey.go(evaluator, "/")
     assert first not in listed(evaluator, "待评审的里程碑")  # back with the PM
     journey.check(evaluator)
 
@@ -450,7 +455,8 @@ def test_a_milestone_returned_with_a_comment_then_accepted(journey, tmp_path):
     review.locator("textarea[name=comment]").fill("数据完整，同意验收。")
     review.locator("button.primary").click()
     shows(evaluator, "已验收通过")
-    assert urlsplit(evaluator.url).path == "/"
+    assert urlsplit(evaluator.url).path == milestone
+    journey.go(evaluator, "/")
     assert first not in listed(evaluator, "待评审的里程碑")
 
     journey.go(pm, milestone)
