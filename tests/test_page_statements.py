@@ -138,7 +138,7 @@ def test_gate_pages(app, engine, world):
     _steady(app, engine, world, [
         ("admin", "/gates/awaiting"), ("evaluator", "/my/reviews"), ("admin", decided),
         ("pm", decided), ("admin", waiting), ("evaluator", waiting), ("pm", waiting),
-        ("admin", lambda made: f"/reviews/{made['reviews'][0].id}/panel"),
+        ("admin", lambda made: f"/reviews/{made['waiting'].id}/panel"),
         ("admin", "/admin/gates/"), ("admin", "/admin/gates/1")])
 
 

@@ -201,10 +201,13 @@ def test_a_holder_chosen_from_the_offer_in_english_is_the_record(client, world):
 
 
 def test_a_partner_merged_takes_its_holdings_along(world):
+    """The twin's shares, in a company the partner holds none of, become the partner's (two
+    partners holding one company's shares are not merged: tests/partners/test_merge.py)."""
     twin = Partner(name="苏州创新投资基金有限公司", kind=PartnerKind.INVESTOR)
     db.session.add(twin)
     db.session.flush()
-    company = world["company"]
+    company = helpers.make_company(make_project(phase=Phase.SPIN_OFF))
+    helpers.incorporate(company)
     held = companies.issue_shares(helpers.manager(), company, IssueLine(
         twin.name, HolderType.STATE_FUND, D("1000"), Acquisition.CASH), helpers.days_ago(2))
     assert held.to_holder.partner_id == twin.id
