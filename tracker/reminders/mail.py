@@ -167,23 +167,31 @@ class Items:
     to: an item's entry (its sentence, dates, link, role and who was reminded before) is the
     same for each recipient of one language and part, so fifty HQ admins escalated one
     milestone, or a committee reminded of one deadline, cost one rendering of it, not fifty.
-    `tracker.reminders.delivery.send` keeps one for its batch."""
+    The item templates (email/item.txt and .html) are made into a module once a batch for each
+    language, so an item costs a call of its macro, not a template's render with the frame
+    imported again. `tracker.reminders.delivery.send` keeps one for its batch."""
 
     def __init__(self) -> None:
         self._written: dict[tuple, str] = {}
+        self._modules: dict[tuple[str, str], Any] = {}
 
     def written(self, entry: Entry, locale: str, kind: str, callables: dict[str, Any]) -> str:
         """`entry` written by email/item.<kind> ("txt" or "html") in `locale`, with the
-        recipient's catalogue `callables` (`Voice.template_callables`)."""
+        recipient's catalogue `callables` (`Voice.template_callables`, the same for every
+        recipient of one language)."""
         key = (locale, kind, entry.key())
         if key not in self._written:
-            self._written[key] = render_item(entry, kind, callables)
+            if (locale, kind) not in self._modules:
+                self._modules[locale, kind] = current_app.jinja_env.get_template(
+                    f"email/item.{kind}").make_module(vars=callables)
+            self._written[key] = render_item(entry, kind, self._modules[locale, kind])
         return self._written[key]
 
 
-def render_item(entry: Entry, kind: str, callables: dict[str, Any]) -> str:
-    """One item as email/item.txt or .html writes it (HTML: markup, safe in the layout)."""
-    text = current_app.jinja_env.get_template(f"email/item.{kind}").render(e=entry, **callables)
+def render_item(entry: Entry, kind: str, module: Any) -> str:
+    """One item as the `item` macro of email/item.txt or .html writes it (HTML: markup, safe
+    in the layout)."""
+    text = str(module.item(entry))
     return Markup(text) if kind == "html" else text
 
 
