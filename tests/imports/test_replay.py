@@ -31,7 +31,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import Company, ShareEntry
-from tracker.imports import export, jobs, replay
+from tracker.imports import export, jobs, replay, services
 from tracker.imports.models import ImportRun, ImportState
 from tracker.incentives.models import IncentiveGrant
 
@@ -199,3 +199,19 @@ def test_the_upload_page_takes_the_grants_file_with_the_companies_file(client):
     assert refused.status_code == 400
     assert "An incentive grants file goes with a companies file only." in refused.get_data(
         as_text=True)
+
+
+def test_a_file_that_cannot_be_read_is_named_and_nothing_is_imported():
+    """Either file of the run, or the file of a run of one kind, that is no CSV or XLSX:
+    the run fails, naming the file (the run of both) and saying how to save it."""
+    admin, _pm = _setting()
+    companies, _grants = _files(admin)
+    said = "This file cannot be read: save it as CSV (UTF-8) or XLSX."
+    entries = db.session.scalar(select(func.count()).select_from(ShareEntry))
+    both = replay.run_import(admin, [(FILES[0], io.BytesIO(csv_bytes(companies))),
+                                     ("grants.xlsx", io.BytesIO(b"not a workbook"))])
+    assert (both.state, both.errors) == (ImportState.FAILED, [[1, "grants.xlsx", said]])
+    one = services.run_import(admin, "companies", "companies.pdf", io.BytesIO(b"%PDF-1.4"))
+    assert (one.state, one.errors) == (ImportState.FAILED, [[1, "", said]])
+    assert (one.filename, one.dry_run, one.changes) == ("companies.pdf", False, [])
+    assert db.session.scalar(select(func.count()).select_from(ShareEntry)) == entries

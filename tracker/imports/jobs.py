@@ -48,9 +48,8 @@ def queue(actor, kind: str, filename: str, data: bytes, *, dry_run: bool,
         raise Forbidden()
     if grants is not None and kind != "companies":
         raise Invalid("grants", _("An incentive grants file goes with a companies file only."))
-    run = ImportRun(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
-                    errors=[], changes=[], state=ImportState.QUEUED, upload=data,
-                    locale=locale, total_rows=0)
+    run = ImportRun.of(actor, kind, filename, dry_run, state=ImportState.QUEUED, upload=data,
+                       locale=locale, total_rows=0)
     if grants is not None:
         run.grants_filename, run.grants_upload = grants[0][:255], grants[1]
     db.session.add(run)

@@ -104,6 +104,12 @@ class ImportRun(Base):
         """The file's name, or both files' of a companies run with its grants file."""
         return " + ".join(filter(None, (self.filename, self.grants_filename)))
 
+    @classmethod
+    def of(cls, actor: User, kind: str, filename: str, dry_run: bool, **fields: Any) -> ImportRun:
+        """A new run of `kind` on `filename` by `actor`: no error nor change found yet."""
+        return cls(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
+                   errors=[], changes=[], **fields)
+
     @staticmethod
     def can_import(user: User) -> bool:
         return user.is_hq_admin

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from tracker.imports.columns import Kind, headers_of, normalise_header
@@ -24,6 +25,11 @@ from tracker.imports.columns import Kind, headers_of, normalise_header
 
 class UnreadableFile(ValueError):
     """Not a CSV or XLSX file we can read; the message says why."""
+
+
+def unreadable() -> str:
+    """What a run says of a file `read` could not read, beside the file's name."""
+    return _("This file cannot be read: save it as CSV (UTF-8) or XLSX.")
 
 
 @dataclass

@@ -124,9 +124,8 @@ def run_import(actor: User, files: list[tuple[str, IO[bytes]]], *, dry_run: bool
 def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
     queued = run is not None
     if run is None:
-        run = ImportRun(kind="companies", filename=files[0][0][:255],
-                        grants_filename=files[1][0][:255], actor_id=actor.id,
-                        dry_run=dry_run, errors=[], changes=[])
+        run = ImportRun.of(actor, "companies", files[0][0], dry_run,
+                           grants_filename=files[1][0][:255])
         db.session.add(run)
     run.state, run.started_at = ImportState.RUNNING, db.utcnow()
     db.session.flush()
@@ -136,8 +135,7 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
         try:
             table = reading.read(adapter.kind, name, stream, current_app.config["LANGUAGES"])
         except reading.UnreadableFile:
-            run.errors = [[1, name, _("This file cannot be read: save it as CSV (UTF-8) or "
-                                      "XLSX.")]]
+            run.errors = [[1, name, reading.unreadable()]]
             return services.finish(actor, run, ImportState.FAILED, queued=queued)
         read.append(File(name, adapter, table))
         errors += [[1, read[-1].column(header), message]

@@ -286,15 +286,14 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
     adapter = ADAPTERS[kind_name]
     queued = run is not None
     if run is None:
-        run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
-                        dry_run=dry_run, errors=[], changes=[])
+        run = ImportRun.of(actor, kind_name, filename, dry_run)
         db.session.add(run)
     run.state, run.started_at = ImportState.RUNNING, db.utcnow()
     db.session.flush()
     try:
         table = reading.read(adapter.kind, filename, stream, current_app.config["LANGUAGES"])
     except reading.UnreadableFile:
-        run.errors = [[1, "", _("This file cannot be read: save it as CSV (UTF-8) or XLSX.")]]
+        run.errors = [[1, "", reading.unreadable()]]
         return finish(actor, run, ImportState.FAILED, queued=queued)
     run.total_rows = table.total or 0
     run.errors = header_errors(adapter.kind, table)
@@ -307,8 +306,7 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
 def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) -> ImportRun:
     """A run stopped before it finished (Ctrl-C on the command line), after its transaction
     was rolled back: only the record that it was tried and cancelled."""
-    run = ImportRun(kind=kind_name, filename=filename[:255], actor_id=actor.id,
-                    dry_run=dry_run, errors=[], changes=[])
+    run = ImportRun.of(actor, kind_name, filename, dry_run)
     db.session.add(run)
     db.session.flush()
     return finish(actor, run, ImportState.CANCELLED)
