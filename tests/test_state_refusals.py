@@ -26,6 +26,7 @@ from tracker.achievements.deal_models import RoyaltyReport
 from tracker.achievements.models import IpRight
 from tracker.apitokens.models import AccessToken
 from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
+from tracker.companies.models import CompanyExit
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
@@ -265,7 +266,17 @@ def _right_withdrawn():
             f"/ip-rights/{right.id}", "nothing more is recorded for it")
 
 
+def _company_exited():
+    exit_ = _record(CompanyExit, "exit_id")  # the world's second company, dissolved
+    entry = exit_.company.entries[0]
+    return ("admin", f"/companies/entries/{entry.id}/reverse",
+            {"reason": "Typed twice", "on_date": today().isoformat()},
+            [exit_.on_date, exit_.kind], f"/companies/{exit_.company_id}",
+            "reverse it on the company's page first")
+
+
 WORLD_CASES: dict[str, Callable] = {
+    "reversing a share entry of an exited company": _company_exited,
     "cancelling an import that ended": _import_ended,
     "importing a run not checked": _import_unchecked,
     "sending again a message sent": _message_sent,
@@ -281,6 +292,7 @@ WORLD_CASES: dict[str, Callable] = {
     "withdrawing a withdrawn right": _right_withdrawn,
 }
 WORLD_ADVICE_ZH = {
+    "reverse it on the company's page first": "请先在公司页面冲销该退出",
     "Its page shows what it did": "其页面列出了它所做的处理",
     "Upload the file again": "请重新上传该文件",
     "only a failed or cancelled message is sent again": "只有发送失败或已取消的消息才能重新发送",

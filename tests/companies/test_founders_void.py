@@ -125,7 +125,8 @@ def test_a_table_voided_or_exited_says_so_before_any_form(client, company):
     _commit()
     exited = client.get(_void(company))
     assert exited.status_code == 409
-    assert f"{company.name} has exited: its ledger is closed." in _page(exited)
+    assert (f"{company.name} exited on {day(helpers.days_ago(10))} (Dissolution): its ledger "
+            "is closed.") in _page(exited)
     other = helpers.make_company(make_project(phase=Phase.SPIN_OFF))
     helpers.incorporate(other)
     corrections.void_founders(helpers.manager(), other, "the split was agreed otherwise")

@@ -20,6 +20,7 @@ from tracker.accounts.models import Role
 from tracker.companies import deals
 from tracker.companies.models import ExitKind
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Refused
 from tracker.incentives import services
 from tracker.projects.lifecycle import Phase
@@ -115,7 +116,8 @@ def test_an_exited_company_offers_no_grant_form(client, company):  # noqa: F811
     deals.record_exit(helpers.manager(), company, kind=ExitKind.ACQUISITION,
                       on=helpers.days_ago(10), proceeds=D("50000000"))
     _commit()
-    _grant_form_refused(client, company, "has exited: its ledger is closed")
+    _grant_form_refused(client, company, f"exited on {day(helpers.days_ago(10))} (Acquisition): "
+                        "its ledger is closed")
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])

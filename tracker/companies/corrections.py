@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tracker import db, reversals
 from tracker.audit import services as audit
-from tracker.companies import ledger, prerequisites
+from tracker.companies import closed, ledger, prerequisites
 from tracker.companies.detachment_models import CompanyDetachment
 from tracker.companies.models import (
     Acquisition,
@@ -102,7 +102,7 @@ def entry_refusal(entry: ShareEntry) -> str | None:
         return _("These shares came with a financing round, a conversion or an equity "
                  "incentive: they are not reversed one by one.")
     if entry.company.standing_exits:
-        return _("%(name)s has exited: its ledger is closed.", name=entry.company.name)
+        return closed.exited(entry.company)
     if not entry.standing:
         return reversals.refusal(entry, "on_date")
     return round_priced_on(entry.company, [entry])
@@ -160,7 +160,7 @@ def round_refusal(financing: FinancingRound) -> str | None:
     at it); None when it can."""
     company = financing.company
     if company.standing_exits:
-        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+        return closed.exited(company)
     if financing.reversal is not None:
         return reversals.reversed_on(financing.reversal.on_date)
     converted = db.session.scalar(select(Conversion).where(
@@ -268,7 +268,7 @@ def founders_void_refusal(company: Company) -> str | None:
         return _("%(name)s has no founders' table to void: record the cap table at "
                  "incorporation.", name=company.name)
     if company.standing_exits:
-        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+        return closed.exited(company)
     later = company.after_founders()
     if not later:
         return None

@@ -19,7 +19,7 @@ from tracker import corrections, db, money, reversals, voids
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
-from tracker.companies import ledger, prerequisites, services
+from tracker.companies import closed, ledger, prerequisites, services
 from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.companies.lines import MAX_SHARES
 from tracker.companies.models import (
@@ -168,6 +168,12 @@ class EquityLine:
         return HolderType.INSTITUTE if self.of == "institute" else HolderType.TEAM
 
 
+def deal_refusal(company: Company, achievements: list[Achievement]) -> str | None:
+    """Why no IP deal is offered for the company (its ledger closed, nothing in the register
+    to license: `register_choices`); None when one can be recorded."""
+    return closed.exited(company) or prerequisites.no_achievement(company, achievements)
+
+
 def equity_refusal(company: Company, on: date) -> str | None:
     """Why no shares can be issued for IP on `on` (None when they can): the company has no
     cap table to issue them on, its ledger is closed, or a round after them was priced on the
@@ -177,7 +183,7 @@ def equity_refusal(company: Company, on: date) -> str | None:
                  "the cap table at incorporation first (IP contributed at incorporation is a "
                  "line of it, paid with IP), or record the deal without shares.",
                  name=company.name)
-    if said := prerequisites.exited(company):
+    if said := closed.exited(company):
         return said
     later = next((r for r in company.rounds if r.reversal is None and r.on_date >= on), None)
     if later is not None:
@@ -219,7 +225,7 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
     of some of its rights if the deal names them; with `equity`, the shares it gives for them
     (F44), issued on the ledger on the signing date, paid with the IP."""
     services.require_manager(actor)
-    if said := prerequisites.exited(company):
+    if said := closed.exited(company):
         raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,

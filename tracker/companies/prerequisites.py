@@ -26,14 +26,6 @@ def not_registered(company: Company) -> str | None:
              "registration date first.", name=company.name)
 
 
-def exited(company: Company) -> str | None:
-    """Why nothing more is recorded in the company's life (its ledger, rounds, IP deals,
-    grants): its exit closed it; None while it has not exited (or its exit was reversed)."""
-    if not company.standing_exits:
-        return None
-    return _("%(name)s has exited: its ledger is closed.", name=company.name)
-
-
 def no_achievement(company: Company, achievements: list) -> str | None:
     """Why no IP deal can be recorded for the company: the register has no achievement of its
     projects or their institutes to license or assign (F38); None when it has."""

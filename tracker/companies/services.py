@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from tracker import db, money
 from tracker.audit import services as audit
-from tracker.companies import holder_names, ledger, prerequisites
+from tracker.companies import closed, holder_names, ledger, prerequisites
 from tracker.companies.holder_names import check_holders, holder_for
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.lines import IssueLine, check_line
@@ -277,7 +277,7 @@ def cap_table_refusal(company: Company) -> str | None:
     if not company.has_cap_table:
         return _("%(name)s has no cap table yet: record it at incorporation first.",
                  name=company.name)
-    return prerequisites.exited(company)
+    return closed.exited(company)
 
 
 def require_cap_table(company: Company) -> None:

@@ -139,9 +139,8 @@ def show(company_id: int) -> str | Response:
         may_record_transfer=Transfer.can_manage(_user()),
         may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
         not_registered=prerequisites.not_registered(company),
-        ip_missing=Company.can_manage(_user()) and (
-            prerequisites.exited(company)
-            or prerequisites.no_achievement(company, deals.register_choices(company))))
+        ip_missing=Company.can_manage(_user()) and deals.deal_refusal(
+            company, deals.register_choices(company)))
 
 
 def _project_choices(company: Company | None) -> list[Project]:
@@ -267,8 +266,8 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
 def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id, manage=True)
     achievements = deals.register_choices(company)
-    offered(prerequisites.not_registered(company) or prerequisites.exited(company)
-            or prerequisites.no_achievement(company, achievements), _to_company(company))
+    offered(prerequisites.not_registered(company) or deals.deal_refusal(company, achievements),
+            _to_company(company))
     form = IpDealForm(achievements=achievements)
     if not form.is_submitted():
         form.licensee.data = company.name

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from tracker import db, reversals
 from tracker.audit import services as audit
+from tracker.companies import closed, prerequisites
 from tracker.companies import corrections as share_corrections
-from tracker.companies import prerequisites
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
@@ -41,7 +41,7 @@ def conversion_refusal(conversion: Conversion) -> str | None:
         return reversals.reversed_on(conversion.reversal.on_date)
     company = conversion.round.company
     if company.standing_exits:
-        return _("%(name)s has exited: its ledger is closed.", name=company.name)
+        return closed.exited(company)
     return None
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import reversals
 from tracker.accounts.models import Role, RoleGrant, User
+from tracker.companies import closed
 from tracker.companies.models import Company, CompanyExit, ShareEntry, Shareholder
 from tracker.companies.reversal_models import Reversal
 from tracker.db import Base, Shares, UTCDateTime, Versioned, str_enum, utcnow
@@ -263,7 +264,7 @@ class IncentiveGrant(Versioned, Base):
         if not self.is_forfeited:
             return _("No leaving is recorded for this grant.")
         if self.company.standing_exits:
-            return _("%(name)s has exited: its ledger is closed.", name=self.company.name)
+            return closed.exited(self.company)
         return None
 
     def can_reverse_leaving(self, user: User) -> bool:
@@ -295,7 +296,7 @@ class IncentiveGrant(Versioned, Base):
             return _("%(name)s's leaving was recorded already (%(date)s).",
                      name=self.person_name, date=day(self.left_on))
         if self.company.standing_exits:
-            return _("%(name)s has exited: its ledger is closed.", name=self.company.name)
+            return closed.exited(self.company)
         return None
 
     def can_record_leaving(self, user: User) -> bool:
@@ -333,7 +334,7 @@ class OptionExercise(Base):
         if self.reversal is not None:
             return reversals.reversed_on(self.reversal.on_date)
         if grant.company.standing_exits:
-            return _("%(name)s has exited: its ledger is closed.", name=grant.company.name)
+            return closed.exited(grant.company)
         if grant.lapsed_on is not None:
             return _("The options %(name)s did not exercise lapsed on %(date)s, counted from "
                      "the exercises standing then: this exercise stays.",
