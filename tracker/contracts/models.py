@@ -111,12 +111,6 @@ class ResearchContract(Voidable, Versioned, Base):
         """The PM and HQ admins record a project's contracts and the payments received."""
         return user.id == project.pm_id or user.is_hq_admin
 
-    @staticmethod
-    def can_sign(user, project) -> bool:
-        """A new contract is recorded while the project is open; payments keep coming in
-        after it closes (`can_record`)."""
-        return ResearchContract.can_record(user, project) and not project.is_read_only
-
     def can_register(self, user) -> bool:
         """Whoever records the contract records (and corrects) its registration, also after
         the project closed: the office registers a contract weeks after it is signed."""
@@ -125,8 +119,8 @@ class ResearchContract(Voidable, Versioned, Base):
     def can_correct(self, user) -> bool:
         """Whoever records the project's contracts corrects one recorded wrong (its terms, its
         schedule) and records the money it brings, also after the project closed, as its
-        registration; a voided contract is history."""
-        return ResearchContract.can_record(user, self.project) and not self.is_void
+        registration (a voided contract is history: `services.correction_refusal`)."""
+        return ResearchContract.can_record(user, self.project)
 
     def can_void(self, user) -> bool:
         """Who corrects it voids it, when recorded by mistake (what must not stand under it
@@ -214,6 +208,6 @@ class Payment(Base):
         return self.reverses_id is not None
 
     def can_reverse(self, user) -> bool:
-        """Whoever records a project's payments reverses one entered by mistake, once."""
-        return (ResearchContract.can_record(user, self.instalment.contract.project)
-                and not self.is_reversal and self.reversed_by is None)
+        """Whoever records a project's payments reverses one entered by mistake (once, and not
+        a reversal: `services.payment_refusal`)."""
+        return ResearchContract.can_record(user, self.instalment.contract.project)

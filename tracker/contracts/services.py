@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import Select, extract, func, select
 
-from tracker import corrections, db, reversals
+from tracker import corrections, db, reversals, voids
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.contracts.queries import EVERY_YEAR, Years
@@ -24,7 +24,7 @@ from tracker.money import cents
 from tracker.organisations import need_states
 from tracker.organisations import services as organisations
 from tracker.organisations.models import Enterprise, Institute, NeedState
-from tracker.projects.closed import closed
+from tracker.projects.closed import open_refusal
 from tracker.projects.models import Project
 
 if TYPE_CHECKING:
@@ -39,8 +39,8 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     Its number, when given, is unique among the contracts of the project's institute."""
     if not ResearchContract.can_record(actor, project):
         raise Forbidden()
-    if project.is_read_only:
-        raise Refused(closed(project))
+    if (said := open_refusal(project)) is not None:  # payments keep coming in after it closes
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
                          signed_on=signed_on, number=number)
@@ -131,6 +131,8 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
     mistake; it stays stored, and the history links it: `tracker.files.attached`)."""
     if not contract.can_register(actor):
         raise Forbidden()
+    if (said := correction_refusal(contract)) is not None:
+        raise Refused(said)
     problems = Problems()
     correcting = contract.is_registered
     if correcting:
@@ -220,6 +222,12 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
         "instalment": [None, instalment.named()]})
     db.session.flush()
     return payment
+
+
+def correction_refusal(contract: ResearchContract) -> str | None:
+    """Why nothing of the contract is corrected or registered any more: it was voided (when,
+    why); None when it can be (whoever may: `ResearchContract.can_correct`)."""
+    return voids.voided(contract) if contract.is_void else None
 
 
 def payment_refusal(payment: Payment) -> str | None:

@@ -34,6 +34,7 @@ from tracker.obligations import queries as obligations
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import Enterprise
+from tracker.projects.closed import open_refusal
 from tracker.projects.models import ProjectType
 from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
@@ -57,6 +58,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
     if not ResearchContract.can_record(_user(), project):
         abort(403)
+    offered(open_refusal(project), url_for("projects.show", project_id=project.id))
     form = ContractForm(enterprises=_enterprises())
     if request.method == "GET" and project.partner_enterprise_id:
         form.enterprise_id.data = project.partner_enterprise_id
@@ -115,14 +117,21 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
     Corrections are offered where they are possible: an instalment's removal where nothing
     was received against it, the contract's void where nothing stands under it (and where
     something does, what)."""
-    can_correct = contract.can_correct(_user())
+    user = _user()
+    can_correct = (contract.can_correct(user)
+                   and services.correction_refusal(contract) is None)
+    payments = [p for i in contract.instalments for p in i.payments]
     return render_template(
         "contracts/show.html", contract=contract, payment_form=form, form_for=form_for,
         schedule_warning=None if contract.is_void else services.schedule_warning(contract),
         can_record=can_correct, can_correct=can_correct,
+        can_register=contract.can_register(user) and can_correct,
+        can_void=contract.can_void(user) and can_correct,
         removable={i.id for i in contract.instalments
                    if can_correct and corrections.instalment_refusal(i) is None},
-        void_blocked=corrections.void_refusal(contract) if contract.can_void(_user()) else None,
+        reversible={p.id for p in payments if p.can_reverse(user)
+                    and services.payment_refusal(p) is None},
+        void_blocked=corrections.void_refusal(contract) if contract.can_void(user) else None,
         obligations=obligations.of(contract), today=today(),
         corrected=corrections.corrected_of(contract),
         can_add_report=ReportObligation.can_add(_user(), contract)
@@ -164,7 +173,7 @@ def _correctable(contract_id: int) -> ResearchContract:
     contract = load_contract(contract_id)
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
-    offered(corrections.voided(contract) if contract.is_void else None,
+    offered(services.correction_refusal(contract),
             url_for("contracts.show", contract_id=contract.id), keep_input=True)
     return contract
 

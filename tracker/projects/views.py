@@ -255,7 +255,7 @@ def project_page(project: Project, **forms) -> str:
     gate = lifecycle.current_gate(project.phase)
     page = queries.project_page(project)
     # For everyone who sees the project; from what the page has read.
-    checklist = services.readiness(project, page.known())
+    checklist, is_open = services.readiness(project, page.known()), open_refusal(project) is None
     return render_template(
         "projects/show.html", **page.as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
@@ -272,10 +272,10 @@ def project_page(project: Project, **forms) -> str:
                                   and deliverables.refusal(d) is None},
         can_withdraw=project.can_withdraw(user),
         withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
-        can_prepare=project.can_prepare(user) and open_refusal(project) is None,
+        can_prepare=project.can_prepare(user) and is_open,
         can_decide_hold=Project.can_decide_hold(user),
-        can_plan_milestone=Milestone.can_plan(user, project) and open_refusal(project) is None,
-        can_record_contract=ResearchContract.can_sign(user, project),
+        can_plan_milestone=Milestone.can_plan(user, project) and is_open,
+        can_record_contract=ResearchContract.can_record(user, project) and is_open,
         achievements=achievement_queries.of_project(project),
         reports_owed=obligation_queries.of_project(user, project),
         can_record_achievement=Achievement.can_record(user, project)

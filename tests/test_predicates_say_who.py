@@ -1,0 +1,187 @@
+"""A `can_<verb>(user)` predicate says WHO may act; a `<verb>_refusal()` says WHEN the record's
+state refuses it (issue 11 point 2, issue 9 point 6). A predicate that reads the state answers
+403 (or hides a form) where its doer should hear 409 naming the state, and a page that offers a
+form by it says nothing of why it is gone.
+
+This scan reads every `can_*` function of tracker/ (and the helpers they call for who someone
+is to the record) and fails when it names anything but who: the user's roles and relations,
+the ids and many-to-one relationships that lead to the record's owner, other predicates. Any
+other name (a state, a phase, a date, `is_void`, `reversed_by`, a `*_refusal`) is the record's
+state. A predicate that must read it, because what may be read depends on it, is listed in
+`READS_STATE` with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm.interfaces import MANYTOONE
+
+from tracker.accounts.models import Role
+from tracker.db import Base
+
+pytestmark = pytest.mark.no_db  # reads the source and the mappers only
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Who someone is, read on the user (their roles and the records they stand for).
+USER = {"is_hq_admin", "has_role", "sees_whole_portfolio", "directed_institute_ids",
+        "liaised_centre_ids", "is_authenticated", "is_limited", "is_external_expert",
+        "is_enterprise_contact", "REVIEWING_ROLES"}
+# Who someone is to a record, read on the record: its people (a project's confirmed team, its
+# former PMs, a review's panel, an achievement's contributors), and the record it belongs to
+# (`subject`: an obligation's agreement or contract; `projects`: a company's).
+RELATIONS = {"member_ids", "handovers", "panel", "contributors", "projects", "subject"}
+# Helpers the predicates call to say who someone is to the record; scanned as predicates are.
+HELPERS = {"stake_of", "member", "decides", "holds_terms", "writes_report", "contributor_of"}
+
+# Predicates that read the record's state because what someone may READ depends on it, and a
+# read has no refusal to say instead (the page is not theirs at all).
+READS_STATE = {
+    "tracker/assessment/models.py:AssessmentYear.can_view_ranking":
+        "directors read every institute's ranking once HQ published it; before, it is not "
+        "theirs to read",
+    "tracker/projects/models.py:Project.can_review_material":
+        "an evaluator reads the project's material while the review they sit on is open (and "
+        "the chair while its conditions are to clear): the access ends with the review",
+    "tracker/gates/models.py:GateReview.can_see_material":
+        "a panel member reads the material once they declared no conflict; an external expert "
+        "while the review is open only",
+    "tracker/files/models.py:StoredFile.can_download":
+        "a milestone's reviewer downloads its evidence while it waits for their review "
+        "(`Milestone.reads_evidence`); a file follows the reading rule of what holds it",
+    "tracker/approvals/models.py:ApprovalRequest.can_view":
+        "a delegate reads the request they may sign while their delegation runs on that day",
+    "tracker/documents/models.py:OfficialDocument.can_view":
+        "who reads a document follows its kind (a review opinion form names every expert's "
+        "scores): what the document is, not a state it moves through",
+    "tracker/changes/models.py:ChangeRequest.decides":
+        "whose decision a change is follows its kind (a handover is also the director's): "
+        "what the change is, never a state it moves through",
+    "tracker/approvals/services.py:can_delegate":
+        "asks the database whether an approval level names the user: a relation, read by a "
+        "query rather than an attribute",
+}
+
+# Predicates found reading the state and not yet split into who + when: each line goes when its
+# predicate is split (the test fails while a line names one that no longer reads state).
+STILL_TO_SPLIT = {
+    "tracker/achievements/deal_models.py:Transfer.can_void",
+    "tracker/achievements/deal_models.py:RoyaltyReport.can_reverse",
+    "tracker/achievements/deal_models.py:IncomeReceipt.can_reverse",
+    "tracker/achievements/models.py:Achievement.can_change",
+    "tracker/achievements/models.py:IpRight.can_change",
+    "tracker/achievements/models.py:Annuity.can_edit",
+    "tracker/achievements/models.py:Annuity.can_reverse",
+    "tracker/approvals/models.py:ApprovalRequest.can_withdraw",
+    "tracker/approvals/models.py:ApprovalDelegation.can_cancel",
+    "tracker/assessment/models.py:EvidenceEntry.can_review",
+    "tracker/centres/models.py:CentrePayment.can_reverse",
+    "tracker/changes/models.py:ChangeRequest.can_decide",
+    "tracker/changes/models.py:ChangeRequest.can_correct",
+    "tracker/companies/ip_models.py:IpDeal.can_void",
+    "tracker/companies/models.py:Company.can_void_founders",
+    "tracker/companies/models.py:ShareEntry.can_reverse",
+    "tracker/companies/models.py:ShareEntry.can_record_paid",
+    "tracker/companies/models.py:FinancingRound.can_reverse",
+    "tracker/companies/models.py:CompanyExit.can_reverse",
+    "tracker/funding/models.py:FundingAgreement.can_record",
+    "tracker/funding/models.py:FundingAgreement.can_void",
+    "tracker/funding/models.py:Tranche.can_void",
+    "tracker/funding/models.py:Disbursement.can_reverse",
+    "tracker/gates/models.py:GateReview.can_decide",
+    "tracker/gates/models.py:PanelMember.can_correct_scores",
+    "tracker/gates/models.py:PanelMember.can_correct_declaration",
+    "tracker/imports/models.py:ImportRun.can_cancel",
+    "tracker/imports/models.py:ImportRun.can_import_checked",
+    "tracker/incentives/models.py:IncentiveGrant.can_reverse_leaving",
+    "tracker/incentives/models.py:IncentiveGrant.can_exercise",
+    "tracker/incentives/models.py:IncentiveGrant.can_record_leaving",
+    "tracker/incentives/models.py:OptionExercise.can_reverse",
+    "tracker/milestones/models.py:Milestone.can_edit",
+    "tracker/milestones/models.py:Rebaseline.can_correct",
+    "tracker/obligations/models.py:ReportObligation.can_change_terms",
+    "tracker/obligations/models.py:ReportObligation.can_restore",
+    "tracker/obligations/models.py:ReportObligation.can_submit",
+    "tracker/partners/payment_models.py:CoFunderPayment.can_reverse",
+    "tracker/projects/models.py:Project.can_edit_proposal",
+    "tracker/projects/models.py:Project.can_withdraw",
+    "tracker/projects/models.py:Project.can_request_gate",
+    "tracker/projects/models.py:ProjectMember.can_answer",
+    "tracker/reminders/models.py:OutboxMessage.can_retry",
+    "tracker/spending/models.py:SpendingEntry.can_reverse",
+}
+
+
+def _who_names() -> set[str]:
+    """The names a predicate may read: builtins, the user and Role's members, the model classes,
+    foreign keys and many-to-one relationships (the way to the record's owner), `id`."""
+    names = set(dir(builtins)) | {"self", "user", "id", "Role"} | {r.name for r in Role}
+    names |= USER | RELATIONS | HELPERS
+    for mapper in Base.registry.mappers:
+        names.add(mapper.class_.__name__)
+        names |= {column.key for column in mapper.columns if column.foreign_keys}
+        names |= {r.key for r in mapper.relationships if r.direction is MANYTOONE}
+    return names
+
+
+def _read(function: ast.FunctionDef) -> set[str]:
+    """The names `function`'s body reads, less its parameters and what it binds itself
+    (comprehension variables, locals)."""
+    params = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
+    read, bound = set(), set()
+    for statement in function.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Attribute):
+                read.add(node.attr)
+            elif isinstance(node, ast.Name):
+                (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
+    return {name for name in read - params - bound if not name.startswith("can_")}
+
+
+def _predicates():
+    """Each `can_*` function of tracker/ and each helper of HELPERS, by `path:Class.name`."""
+    for path in sorted((ROOT / "tracker").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        owners = [(None, node) for node in tree.body] + [
+            (cls.name, node) for cls in tree.body if isinstance(cls, ast.ClassDef)
+            for node in cls.body]
+        for owner, node in owners:
+            if isinstance(node, ast.FunctionDef) and (node.name.startswith("can_")
+                                                      or node.name in HELPERS):
+                name = f"{owner}.{node.name}" if owner else node.name
+                yield f"{path.relative_to(ROOT).as_posix()}:{name}", node
+
+
+def test_every_permission_predicate_says_who_not_when(app):
+    who = _who_names()
+    reading = {key: sorted(_read(function) - who) for key, function in _predicates()}
+    reads_state = {key for key, names in reading.items() if names}
+    unexplained = {key: reading[key] for key in reads_state - set(READS_STATE)
+                   - STILL_TO_SPLIT}
+    assert unexplained == {}, (
+        "these predicates read the record's state (say it in a *_refusal instead)")
+    assert sorted((set(READS_STATE) | STILL_TO_SPLIT) - reads_state) == [], (
+        "listed as reading state, but no longer do (or are gone): take their lines out")
+
+
+def test_the_scan_finds_a_predicate_that_reads_state(app):
+    """The scan's own check: a predicate reading a milestone's state, a void mark or a phase is
+    found; one reading the user's roles and the record's people is not."""
+    source = '''
+class Milestone:
+    def can_edit(self, user):
+        return user.id == self.project.pm_id and self.state is MilestoneState.PLANNED
+    def can_void(self, user):
+        return user.is_hq_admin and not self.is_void
+    def can_record(self, user):
+        return any(m == user.id for m in self.project.member_ids) or user.has_role(Role.OBSERVER)
+'''
+    functions = [node for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.FunctionDef)]
+    found = {f.name: sorted(_read(f) - _who_names()) for f in functions}
+    assert found == {"can_edit": ["MilestoneState", "PLANNED", "state"],
+                     "can_void": ["is_void"], "can_record": []}
