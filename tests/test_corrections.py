@@ -221,7 +221,9 @@ def test_shares_passed_on_must_be_reversed_last_first(company):
 def test_round_shares_are_not_reversed_one_by_one(company):
     financing = helpers.record_round(company, on=helpers.days_ago(30))
     entry = financing.investments[0].entry
-    assert not entry.can_reverse(helpers.manager())
+    # The manager may reverse entries; these shares go with their round (not offered).
+    assert entry.can_reverse(helpers.manager()) and corrections.entry_refusal(entry)
+    assert entry.id not in corrections.reversals_offered(company, helpers.manager())["reversible"]
     with pytest.raises(Refused, match="financing round, a conversion or an equity incentive"):
         corrections.reverse_entry(helpers.manager(), entry, today(), "x")
 
@@ -395,7 +397,8 @@ def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
 def test_a_round_money_was_converted_at_stands():
     agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
     financing = agreement.conversion.round
-    assert not financing.can_reverse(helpers.manager())  # not offered, and refused if posted
+    assert financing.id not in corrections.reversals_offered(  # not offered, refused if posted
+        company, helpers.manager())["reversible_rounds"]
     with pytest.raises(Refused, match="Reverse that conversion first"):
         corrections.reverse_round(helpers.manager(), financing, today(), "x")
     assert ledger.cap_table(company, today()).issued == D("13041666")

@@ -4,6 +4,7 @@ still counts; from it, the pair nets to nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,13 @@ from tracker.errors import Problems
 def undone(entry: Any) -> bool:
     """A reversing entry, or one reversed already: neither is reversed (again)."""
     return entry.reverses_id is not None or entry.reversed_by is not None
+
+
+def offered_to(user: Any, entries: Iterable[Any],
+               refusal: Callable[[Any], str | None]) -> set[int]:
+    """The ids of `entries` whose reversal a page offers `user`: theirs to reverse (each
+    entry's `can_reverse`: who) and no state refusing it (`refusal`: when)."""
+    return {e.id for e in entries if e.can_reverse(user) and refusal(e) is None}
 
 
 def refusal(entry: Any, when: str) -> str | None:

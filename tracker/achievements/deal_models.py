@@ -271,10 +271,9 @@ class RoyaltyReport(Base):
         return not any(r.period_end > self.period_end for r in self.transfer.standing_reports)
 
     def can_reverse(self, user: User) -> bool:
-        """Once, the latest report and with nothing received against it standing
-        (`deal_corrections.report_refusal` says which is wanting)."""
-        return (Transfer.can_manage(user) and self.reversal is None and not self.stands_paid
-                and self.is_latest)
+        """Whoever records a deal's reports (once, the latest, nothing received against it
+        standing: `deal_corrections.report_refusal` says which is wanting)."""
+        return Transfer.can_manage(user)
 
 
 class RoyaltyReportReversal(Reversal, Base):
@@ -360,8 +359,9 @@ class IncomeReceipt(Base):
         return user.sees_whole_portfolio
 
     def can_reverse(self, user: User) -> bool:
-        """Whoever records a deal's income reverses a receipt recorded by mistake, once."""
-        return Transfer.can_manage(user) and not self.is_reversal and self.reversed_by is None
+        """Whoever records a deal's income reverses a receipt recorded by mistake (once:
+        `deal_corrections.income_refusal`)."""
+        return Transfer.can_manage(user)
 
 
 class IncomeShare(Base):

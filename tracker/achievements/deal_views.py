@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import db, voids
+from tracker import db, reversals, voids
 from tracker.accounts.models import User
 from tracker.achievements import (
     deal_corrections,
@@ -147,6 +147,10 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
     return render_template(
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
         may_void=transfer.can_void(user),
+        reversible_reports=reversals.offered_to(user, transfer.reports,
+                                                deal_corrections.report_refusal),
+        reversible_receipts=reversals.offered_to(user, transfer.receipts,
+                                                 deal_corrections.income_refusal),
         void_blocker=deal_corrections.void_refusal(transfer) if transfer.can_void(user) else None,
         # The shares the spin-off gave for it, to whoever sees the company (F44).
         equity_entries=deal.share_entries if deal and deal.company.can_view(user) else [],

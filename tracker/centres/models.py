@@ -125,9 +125,8 @@ class CentrePayment(Base):
         return self.reverses_id is not None
 
     def can_reverse(self, user: User) -> bool:
-        """Once, by whoever records the centres' payments."""
-        return (CentreAgreement.can_record(user) and not self.is_reversal
-                and self.reversed_by is None)
+        """Whoever records the centres' payments (once: `services.payment_refusal`)."""
+        return CentreAgreement.can_record(user)
 
     @property
     def name(self) -> str:

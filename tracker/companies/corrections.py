@@ -108,10 +108,13 @@ def entry_refusal(entry: ShareEntry) -> str | None:
     return round_priced_on(entry.company, [entry])
 
 
-def reversible_entries(company: Company, user: User) -> set[int]:
-    """The ids of the company's entries the user is offered to reverse: theirs to reverse,
-    and no state refusing it (`entry_refusal`)."""
-    return {e.id for e in company.entries if e.can_reverse(user) and entry_refusal(e) is None}
+def reversals_offered(company: Company, user: User) -> dict[str, set[int]]:
+    """The ids of the company's entries, rounds and exits whose reversal its page offers the
+    user: theirs to reverse, and no state refusing it (`entry_refusal`, `round_refusal`,
+    `exit_refusal`)."""
+    return {"reversible": reversals.offered_to(user, company.entries, entry_refusal),
+            "reversible_rounds": reversals.offered_to(user, company.rounds, round_refusal),
+            "reversible_exits": reversals.offered_to(user, company.exits, exit_refusal)}
 
 
 def paid_refusal(entry: ShareEntry) -> str | None:

@@ -267,11 +267,10 @@ class ShareEntry(Base):
         return self.reverses_id is None and self.reversed_by is None
 
     def can_reverse(self, user: User) -> bool:
-        """Issuances and transfers typed in are reversed one by one; a round's or a
-        conversion's shares go with their round or conversion, a closed ledger stays."""
-        return (Company.can_manage(user) and self.standing and self.round_id is None
-                and self.acquired_by not in (Acquisition.CONVERSION, Acquisition.INCENTIVE)
-                and not self.company.standing_exits)
+        """Who records the equity reverses issuances and transfers typed in, one by one (a
+        round's or a conversion's shares go with it, a closed ledger stays:
+        `corrections.entry_refusal`)."""
+        return Company.can_manage(user)
 
     def can_record_paid(self, user: User) -> bool:
         """A standing issue typed in without what was paid (recorded before migration 0097
@@ -319,10 +318,9 @@ class FinancingRound(Base):
         return self.reversal is None or (on is not None and self.reversal.on_date > on)
 
     def can_reverse(self, user: User) -> bool:
-        """A round recorded by mistake is reversed whole (while the ledger is open)."""
-        converted = any(c.reversal is None for c in self.conversions)  # it stands with them
-        return (Company.can_manage(user) and self.reversal is None and not converted
-                and not self.company.standing_exits)
+        """Who records the equity reverses a round recorded by mistake, whole (while the
+        ledger is open, nothing converted at it: `corrections.round_refusal`)."""
+        return Company.can_manage(user)
 
     @property
     def new_shares(self) -> Decimal:
@@ -393,8 +391,9 @@ class CompanyExit(Base):
         return self.reversal is None or (on is not None and self.reversal.on_date > on)
 
     def can_reverse(self, user: User) -> bool:
-        """An exit recorded by mistake is reversed: the company's ledger reopens."""
-        return Company.can_manage(user) and self.reversal is None
+        """Who records the equity reverses an exit recorded by mistake, once: the company's
+        ledger reopens (`corrections.exit_refusal`)."""
+        return Company.can_manage(user)
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)

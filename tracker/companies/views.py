@@ -132,7 +132,7 @@ def show(company_id: int) -> str | Response:
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
-        reversible=corrections.reversible_entries(company, _user()),
+        **corrections.reversals_offered(company, _user()),
         detachments=corrections.detachments_of(company=company),
         deal_blockers=deal_voids.offered(_user(), company),
         ip_transfers=spinoff_deals.transfers_of(company.ip_deals),

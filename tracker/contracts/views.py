@@ -11,7 +11,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import db, reversals
 from tracker.accounts.models import User
 from tracker.contracts import corrections, queries, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
@@ -129,8 +129,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
         can_void=contract.can_void(user) and can_correct,
         removable={i.id for i in contract.instalments
                    if can_correct and corrections.instalment_refusal(i) is None},
-        reversible={p.id for p in payments if p.can_reverse(user)
-                    and services.payment_refusal(p) is None},
+        reversible=reversals.offered_to(user, payments, services.payment_refusal),
         void_blocked=corrections.void_refusal(contract) if contract.can_void(user) else None,
         obligations=obligations.of(contract), today=today(),
         corrected=corrections.corrected_of(contract),

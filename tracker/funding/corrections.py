@@ -17,6 +17,7 @@ from tracker.companies import corrections as share_corrections
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
+from tracker.partners import co_funding
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -32,6 +33,19 @@ def disbursement_refusal(paid: Disbursement) -> str | None:
         return _("The agreement is closed (%(outcome)s): its disbursements stand as they were "
                  "when it closed.", outcome=label(agreement.outcome))
     return reversals.refusal(paid, "paid_on")
+
+
+def reversals_offered(user: User, agreement: FundingAgreement | None) -> dict[str, set[int]]:
+    """The ids of the agreement's co-funders' payments and disbursements whose reversal its
+    page offers `user` (who may, and no state refusing it)."""
+    if agreement is None:
+        return {"reversible_co_payments": set(), "reversible_disbursements": set()}
+    return {"reversible_co_payments": reversals.offered_to(
+                user, [p for c in agreement.co_funders for p in c.payments],
+                co_funding.payment_refusal),
+            "reversible_disbursements": reversals.offered_to(
+                user, [d for t in agreement.tranches for d in t.disbursements],
+                disbursement_refusal)}
 
 
 def conversion_refusal(conversion: Conversion) -> str | None:

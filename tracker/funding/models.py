@@ -369,7 +369,6 @@ class Disbursement(Base):
         return self.reverses_id is not None
 
     def can_reverse(self, user: User) -> bool:
-        """The committee reverses a payment recorded by mistake, once, while the agreement
-        runs (converted money is the conversion's)."""
-        return (FundingAgreement.can_decide(user) and self.tranche.agreement.is_open
-                and not self.is_reversal and self.reversed_by is None)
+        """The committee reverses a payment recorded by mistake (once, while the agreement
+        runs, not converted: `corrections.disbursement_refusal`)."""
+        return FundingAgreement.can_decide(user)

@@ -143,7 +143,7 @@ def show(project_id: int) -> str:
         FundingAgreement.project_id == project.id).options(*queries.funding_page_options())
         .order_by(FundingAgreement.voided_at.is_not(None), FundingAgreement.id)).all()
     agreement = next((a for a in agreements if not a.is_void), None)
-    company = companies.company_of(project)
+    company, user = companies.company_of(project), _user()
     tranches, corrected = [], {}
     if agreement is not None:
         tranches = [(t, services.not_payable(t)) for t in agreement.tranches]
@@ -156,7 +156,7 @@ def show(project_id: int) -> str:
         can_convert=agreement is not None and services.agreement_refusal(agreement) is None
         and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
         may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(_user()),
-        may_see_partners=Partner.can_list(_user()),
+        **corrections.reversals_offered(user, agreement), may_see_partners=Partner.can_list(user),
         can_record_agreement=FundingAgreement.can_record(_user(), project),
         not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(_user()),

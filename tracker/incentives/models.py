@@ -342,7 +342,8 @@ class OptionExercise(Base):
         return None
 
     def can_reverse(self, user: User) -> bool:
-        return self.grant.can_manage(user) and self.refusal() is None
+        """Who manages the grant (when: `refusal`)."""
+        return self.grant.can_manage(user)
 
 
 class ExerciseReversal(Reversal, Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
+from tracker import reversals as ledger_reversals
 from tracker.accounts.models import User
 from tracker.companies import ledger
 from tracker.companies.models import Company
@@ -118,8 +119,8 @@ def show(grant_id: int) -> str:
                            steps=grant.steps(),
                            can_manage=grant.can_manage(user),
                            can_reverse_leaving=grant.can_reverse_leaving(user),
-                           reversible_exercises={e.id for e in grant.all_exercises
-                                                 if e.can_reverse(user)},
+                           reversible_exercises=ledger_reversals.offered_to(
+                               user, grant.all_exercises, OptionExercise.refusal),
                            sees_company=grant.company.can_view(user))
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import db, reversals
 from tracker.accounts.models import User, with_roles
+from tracker.centres import services as centre_services
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
 from tracker.dates import today
@@ -261,11 +262,13 @@ def centre(object_id: int) -> str:
                 TechnologyNeed.centre_id == obj.id, TechnologyNeed.visible_to(user)
             ).order_by(TechnologyNeed.created_at.desc())
         ).all()
+    shown = figures(today(), [obj.id]).get(obj.id) or CentreFigures()
     return render_template(
-        "organisations/centre.html", obj=obj, needs=needs,
-        figures=figures(today(), [obj.id]).get(obj.id) or CentreFigures(),
+        "organisations/centre.html", obj=obj, needs=needs, figures=shown,
         can_see_agreement=CentreAgreement.can_see(user),
-        can_record=CentreAgreement.can_record(user))
+        can_record=CentreAgreement.can_record(user),
+        reversible=reversals.offered_to(user, [p for a in shown.agreements for p in a.payments],
+                                        centre_services.payment_refusal))
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])

@@ -55,9 +55,8 @@ class CoFunderPayment(Base):
         return self.reverses_id is not None
 
     def can_reverse(self, user: User) -> bool:
-        """Once, by whoever records co-funders' payments."""
-        return (CoFunder.can_record_payment(user) and not self.is_reversal
-                and self.reversed_by is None)
+        """Whoever records co-funders' payments (once: `co_funding.payment_refusal`)."""
+        return CoFunder.can_record_payment(user)
 
 
 def co_funder_commitment() -> ColumnElement:

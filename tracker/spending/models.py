@@ -61,9 +61,8 @@ class SpendingEntry(Base):
 
     def can_reverse(self, user: User) -> bool:
         """The PM who records the project's spending reverses an entry of it recorded by
-        mistake, once, while the project is under way (`spending_refusal`)."""
-        return (SpendingEntry.can_record(user, self.project) and not self.is_reversal
-                and self.reversed_by is None)
+        mistake (once, while the project is under way: `services.spending_refusal`)."""
+        return SpendingEntry.can_record(user, self.project)
 
     def can_view(self, user: User) -> bool:
         return self.project.can_view(user)

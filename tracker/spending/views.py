@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tracker import db
+from tracker import db, reversals
 from tracker.accounts.models import User
 from tracker.budgets.queries import budget_against_actual
 from tracker.display.formatting import day, money
@@ -36,8 +36,7 @@ def _user() -> User:
 
 def _page(project: Project, form: SpendingForm | None) -> str:
     spending = queries.project_spending(project, with_entries=True)
-    reversible = ({e.id for e in spending.entries if e.can_reverse(_user())}
-                  if plan_refusal(project) is None else set())
+    reversible = reversals.offered_to(_user(), spending.entries, services.spending_refusal)
     return render_template("spending/project.html", project=project, form=form,
                            spending=spending, against=budget_against_actual(project, spending),
                            reversible=reversible)
