@@ -25,7 +25,7 @@ FIELDS_OF = {**ip_words.FIELDS_OF, **partner_words.FIELDS_OF,
              ("gate_decisions", "outcome"): _l("Decision"),
              ("gate_decisions", "correction_reason"): _l("Reason for the correction"),
              # set by migration 0102 alone, on corrections recorded without a reason
-             ("gate_decisions", "unreasoned_before"): _l("No reason recorded before"),
+             ("gate_decisions", "unreasoned_before"): _l("Marked as corrected without a reason on"),
              # a contract is 登记 with a registration office, a company 注册
              ("research_contracts", "registered_on"): _l("Date of registration"),
              # a royalty report's date is the report's, not the money's (到账日期)

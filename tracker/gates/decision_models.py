@@ -181,8 +181,9 @@ class GateDecision(Base):
     # Why a correction was made ('' on a first decision; `correct_decision` requires it).
     correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # A correction recorded before a reason was required (migration 0102 marked them): the
-    # day this database began requiring one, which pages show instead of a reason never
-    # given ("no reason recorded (before 28 Nov 2026)"). None on every other decision.
+    # day this database ran 0102, which may be long after reasons were required (0096), so
+    # pages say the correction's own day instead of a reason never given ("no reason
+    # recorded: corrected on ..."). None on every other decision.
     unreasoned_before: Mapped[date | None]
     revisit_date: Mapped[date | None]  # HOLD
     rework_due: Mapped[date | None]  # RECYCLE
