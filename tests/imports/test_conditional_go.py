@@ -5,16 +5,22 @@ in the tracker."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 from datetime import date
 
+import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from tests.conftest import login
 from tests.factories import make_user
 from tests.imports.helpers import run
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
+from tracker.accounts.models import User
 from tracker.audit.models import AuditRecord
+from tracker.display.formatting import day
 from tracker.gates import conditions as condition_services
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, Outcome
@@ -126,3 +132,23 @@ def test_conditional_gos_go_round_trip_and_a_second_import_changes_nothing():
     again = run(admin, "projects", rows)
     assert (again.state, again.created, again.unchanged) == (ImportState.DONE, 0, 2)
     assert db.session.scalar(select(func.count()).select_from(Condition)) == 3
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_an_imported_decisions_history_names_the_owners_of_its_conditions(client, locale):
+    """The file names each owner by their e-mail, and the trail keeps it so; the history names
+    them as every page names people, by name (issue 9 point 9)."""
+    admin, pm = _setting()
+    run(admin, "projects", [COLUMNS, _conditional()])
+    member = db.session.scalar(select(User).where(User.email == "member@import.cn"))
+    decision = db.session.scalars(select(GateDecision).order_by(GateDecision.id.desc())).first()
+    admin.locale = locale
+    db.session.commit()
+    login(client, admin)
+    page = html.unescape(client.get(f"/history/gate_decisions/{decision.id}").get_data(
+        as_text=True))
+    with force_locale(locale):
+        due = day(date(2021, 12, 31))
+    assert f"Second customer · {member.name} · {due}" in page
+    assert f"Patent filed · {pm.name} · " in page
+    assert "@import.cn" not in page

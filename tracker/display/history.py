@@ -295,8 +295,9 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
                 "text_money_rows": names.category}.get(kind, str)
         return listed((f"{said(row[0])} {shown(cell, row[1], names)}" if isinstance(row, list)
                        and len(row) == 2 else str(row) for row in rows), apart=True)
-    if kind == "conditions":
-        return history_values.said_conditions(value)
+    if kind == "conditions":  # each owner by name, the owners read once
+        return history_values.said_conditions(value, lambda email: names._named(
+            "owner", email, history_values.condition_owners))
     if kind == "auto":
         return said_auto(value)
     if isinstance(value, list):

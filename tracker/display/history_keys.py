@@ -123,7 +123,8 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     ("projects", "amount"): "money",  # a spending entry's, recorded on its project
     # An approved allocation: each institute's code and amount (JITRI-RB CN¥4,500,000.00).
     ("assessment_years", "allocations"): "code_money_rows",
-    # An imported decision's conditions: [text, owner's e-mail, due date, state] each.
+    # An imported decision's conditions: [text, owner's e-mail, due date, state] each (shown
+    # with the owner's name: `history_values.said_conditions`).
     ("gate_decisions", "conditions"): "conditions",
     # A need's candidate (as proposed: the record written whole), the project made of it and
     # its PM: named, never by their ids ("pm_id 1", "Project: 1").

@@ -5,17 +5,21 @@ a count or an amount as a number, an ISO date as a date, a code as written
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from tracker import db
+from tracker.accounts.models import User
 from tracker.display import formatting
 from tracker.display.history_keys import LOGIN_FAILURES
 from tracker.display.labels import label
 from tracker.display.said import listed
-from tracker.gates.condition_models import ConditionState
+from tracker.gates.condition_models import Condition, ConditionState
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -65,12 +69,21 @@ def said_failure(value: Any) -> str:
         provider) else said
 
 
-def said_conditions(rows: Any) -> str:
+def said_conditions(rows: Any, owner: Callable[[str], str] = str) -> str:
     """An imported decision's conditions as the import wrote them, [text, owner's e-mail, due
-    date, state] each: the due date as a date, the state in the reader's words."""
+    date, state] each: the owner by name as the pages name people (`owner`: an e-mail to its
+    user's name, `condition_owners`), the due date as a date, the state in the reader's words."""
     if not isinstance(rows, list):
         return str(rows)
-    return listed((" · ".join([*row[:2], formatting.day(as_date(row[2])) if as_date(row[2])
-                               else str(row[2]), label(ConditionState(row[3]))])
+    return listed((" · ".join([row[0], owner(row[1]), formatting.day(as_date(row[2]))
+                               if as_date(row[2]) else str(row[2]),
+                               label(ConditionState(row[3]))])
                    if isinstance(row, list) and len(row) == 4 and row[3] in set(ConditionState)
                    else str(row) for row in rows), apart=True)
+
+
+def condition_owners() -> dict[str, str]:
+    """The names of the people who own a condition, by their e-mail (one statement): what the
+    trail of an imported decision names them by."""
+    return dict(db.session.execute(select(User.email, User.name).join(
+        Condition, Condition.owner_id == User.id).distinct()).tuples().all())
