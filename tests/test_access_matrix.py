@@ -269,9 +269,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "obligations.withdraw": {"POST": on_project("admin committee")},
     "obligations.restore": {"POST": on_project("admin committee")},
     "obligations.submit_report": {"POST": on_project("pm admin")},
-    # Not a draft: no one edits it (can_edit_proposal), the PM included.
-    # The PM of a project under way is refused by its state (409: changes go through a
-    # change request), the others by their roles.
+    # The PM edits a proposal (can_edit_proposal); of a project under way they are refused by
+    # its state (409: changes go through a change request), the others by their roles.
     "projects.edit": {"GET": on_project("pm"), "POST": on_project("pm")},
     "projects.submit_proposal": {"POST": on_project("pm")},  # 409 for the PM: submitted
     "projects.withdraw": {"POST": on_project("pm admin")},  # 409: not a draft

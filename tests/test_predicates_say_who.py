@@ -98,9 +98,6 @@ STILL_TO_SPLIT = {
     "tracker/obligations/models.py:ReportObligation.can_change_terms",
     "tracker/obligations/models.py:ReportObligation.can_restore",
     "tracker/obligations/models.py:ReportObligation.can_submit",
-    "tracker/projects/models.py:Project.can_edit_proposal",
-    "tracker/projects/models.py:Project.can_withdraw",
-    "tracker/projects/models.py:Project.can_request_gate",
     "tracker/projects/models.py:ProjectMember.can_answer",
     "tracker/reminders/models.py:OutboxMessage.can_retry",
 }

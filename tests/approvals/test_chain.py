@@ -58,11 +58,15 @@ def test_the_director_returns_with_an_opinion_and_the_pm_resubmits():
     values = {k: getattr(project, k) for k in (
         "title", "summary", "field", "type", "institute_id", "partner_enterprise_id", "need_id",
         "trl_now", "trl_target", "budget_total", "start_date", "end_date")}
-    assert not project.can_edit_proposal(project.pm)
-    with pytest.raises(Refused, match="withdraw it to edit it"):
+    assert project.can_edit_proposal(project.pm) and project.proposal_refusal()  # who, not when
+    with pytest.raises(Refused, match="withdraw it from there to edit it"):
         projects.update_proposal(project.pm, project, budget_lines=[], member_ids=[], **values)
     with pytest.raises(Refused):
         projects.submit_proposal(project.pm, project)
+    # Nor withdrawn from here: its PM may withdraw their draft, its state says why not (409).
+    assert project.can_withdraw(project.pm)
+    with pytest.raises(Refused, match="withdraw it from there first, then the draft"):
+        projects.withdraw_draft(project.pm, project)
 
     with pytest.raises(Invalid):  # a return says why
         approvals.return_(director, first, "  ")
@@ -72,7 +76,7 @@ def test_the_director_returns_with_an_opinion_and_the_pm_resubmits():
     [step] = first.steps
     assert (step.verdict, step.opinion, step.signed_by_id) == (
         Verdict.RETURN, "预算中设备费偏高，请压缩后再报。", director.id)
-    assert project.can_edit_proposal(project.pm)
+    assert project.can_edit_proposal(project.pm) and project.proposal_refusal() is None
 
     # The PM edits and submits again: a new submission, from the first level.
     projects.update_proposal(project.pm, project, budget_lines=[("Equipment", Decimal("800000"))],
@@ -162,7 +166,7 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
         approvals.withdraw(director, request)  # only its applicant
     approvals.withdraw(project.pm, request)
     _commit()
-    assert request.state is RequestState.WITHDRAWN and project.can_edit_proposal(project.pm)
+    assert request.state is RequestState.WITHDRAWN and project.proposal_refusal() is None
     with pytest.raises(Refused):
         approvals.endorse(director, request)  # nothing waits any more
 

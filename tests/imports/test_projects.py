@@ -103,7 +103,7 @@ def test_a_submitted_project_is_not_edited_by_a_changed_row():
     result = run(admin, "projects", [HEADER, _row(trl_target="9")])
     assert result.state is ImportState.FAILED
     assert result.errors[0][:2] == [2, ""]
-    assert "can no longer be edited" in result.errors[0][2]
+    assert "changes to the project now go through a change request" in result.errors[0][2]
 
 
 def test_the_proposal_forms_and_services_rules_name_row_and_column():

@@ -20,7 +20,6 @@ from tracker import db
 from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.experts import panels, recusal
@@ -46,6 +45,7 @@ from tracker.gates.models import (
 from tracker.notifications import events as notices
 from tracker.notifications.services import emit
 from tracker.projects import guards
+from tracker.projects.closed import gate_refusal
 from tracker.projects.lifecycle import GATE_PHASE, PHASE_GATE
 from tracker.projects.models import Project
 
@@ -203,10 +203,9 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
 def request_gate(actor: User, project: Project) -> GateReview:
     """The PM asks HQ to review the gate that closes the project's current phase."""
     if not project.can_request_gate(actor):
-        if actor.id != project.pm_id:
-            raise Forbidden()
-        raise Refused(_("This project is “%(phase)s”: a gate is requested only while a project "
-                        "is in an active phase.", phase=label(project.phase)))
+        raise Forbidden()
+    if (said := gate_refusal(project)) is not None:
+        raise Refused(said)
     gate = PHASE_GATE[project.phase]
     # Two requests at once: the second waits here and then finds the first one's review open.
     db.session.refresh(project, with_for_update=True)

@@ -33,6 +33,15 @@ def open_refusal(project: Project) -> str | None:
     return closed(project) if project.is_read_only else None
 
 
+def gate_refusal(project: Project) -> str | None:
+    """Why no gate is asked for `project` now (by its PM: `Project.can_request_gate`): it is
+    in no active phase; None otherwise."""
+    if project.is_active:
+        return None
+    return _("This project is “%(phase)s”: a gate is requested only while a project is in an "
+             "active phase.", phase=label(project.phase))
+
+
 def plan_refusal(project: Project) -> str | None:
     """Why its PM can't run `project`'s plan now (record its spending and TRL, change its plan
     by a change request): closed, or not approved at the proposal gate yet; None when they can

@@ -278,17 +278,17 @@ class Project(FundedBy, Base):
         return None
 
     def can_edit_proposal(self, user: User) -> bool:
-        """The PM's proposal, while its state allows (`proposal_refusal`)."""
-        return user.id == self.pm_id and self.proposal_refusal() is None
+        """The PM edits their proposal (while its state allows: `proposal_refusal`)."""
+        return user.id == self.pm_id
 
-    def can_withdraw(self, user: User, phase: Phase | None = None) -> bool:
-        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft, once back from the
-        institute. `phase`: whether they could were the project in that phase."""
-        return ((phase or self.phase) is Phase.DRAFT and not self.proposal_at_institute
-                and (user.id == self.pm_id or user.is_hq_admin))
+    def can_withdraw(self, user: User) -> bool:
+        """A draft is withdrawn (deleted) by its PM, or by HQ for any draft (a draft, back
+        from the institute, nothing recorded against it: `services.withdrawal_refusal`)."""
+        return user.id == self.pm_id or user.is_hq_admin
 
     def can_request_gate(self, user: User) -> bool:
-        return self.is_active and user.id == self.pm_id
+        """The PM asks for the gate (in an active phase: `closed.gate_refusal`)."""
+        return user.id == self.pm_id
 
     def can_manage_plan(self, user: User) -> bool:
         """Under the PM system the PM runs the project: records its TRL and its spending, and

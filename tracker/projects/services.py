@@ -202,11 +202,9 @@ def milestones_within(project: Project, start: date, end: date,
 def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[str, Decimal]],
                     member_ids: list[int], **values) -> None:
     if not project.can_edit_proposal(actor):
-        if project.phase is not Phase.DRAFT:
-            raise Refused(_("The proposal was submitted: it can no longer be edited."))
-        if actor.id != project.pm_id:
-            raise Forbidden()
-        raise Refused(_("The proposal waits at the institute: withdraw it to edit it."))
+        raise Forbidden()
+    if (said := project.proposal_refusal()) is not None:
+        raise Refused(said)
     _validate(values, budget_lines, member_ids, actor, project)
     for key, value in values.items():
         setattr(project, key, value)
@@ -326,8 +324,15 @@ def submit_imported(actor: User, project: Project, code: str, imported: tuple[in
 
 
 def withdrawal_refusal(project: Project) -> str | None:
-    """Why a draft cannot be withdrawn although its PM or HQ may withdraw drafts: money was
-    recorded against it. The project page says it instead of offering the button."""
+    """Why the project cannot be withdrawn now by its PM or HQ (`Project.can_withdraw`): it is
+    no longer a draft, it waits at the institute, or money was recorded against the draft (the
+    project page says that instead of offering the button); None when it can."""
+    if not project.is_draft:
+        return _("This proposal is “%(phase)s”, no longer a draft: only a draft is "
+                 "withdrawn.", phase=label(project.phase))
+    if project.proposal_at_institute:
+        return _("The proposal is with the institute: withdraw it from there first, then "
+                 "the draft.")
     for model, what in ((ResearchContract, _("a research contract")),
                         (FundingAgreement, _("an allocation-investment agreement"))):
         if db.session.scalar(select(model.id).where(model.project_id == project.id).limit(1)):
@@ -339,13 +344,8 @@ def withdrawal_refusal(project: Project) -> str | None:
 def withdraw_draft(actor: User, project: Project) -> None:
     """Delete a draft: by its PM, or by HQ for any draft. Its milestones and uploads go with
     it; the audit trail keeps what it was."""
-    if not project.can_withdraw(actor):
-        # Who first: someone who may withdraw no draft of this project is refused as such
-        # (403), whatever its phase; its PM and HQ hear why this one can't go (409).
-        if not project.can_withdraw(actor, phase=Phase.DRAFT):
-            raise Forbidden()
-        raise Refused(_("This proposal is “%(phase)s”, no longer a draft: only a draft is "
-                        "withdrawn.", phase=label(project.phase)))
+    if not project.can_withdraw(actor):  # who first (403), whatever its phase
+        raise Forbidden()
     if refusal := withdrawal_refusal(project):
         raise Refused(refusal)
     audit.record(actor, "project.withdraw", project, {

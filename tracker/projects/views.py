@@ -94,8 +94,7 @@ def list_projects() -> str | Response:
         "projects/list.html", columns=PROJECT_COLUMNS, page=paginate(query, count=False, rows=True),
         q=filters.q,
         filters=filters, phases=list(Phase), types=list(ProjectType), pm_name=pm_name,
-        can_create=Project.can_create(user),
-        institutes=institute_choices(user))
+        can_create=Project.can_create(user), institutes=institute_choices(user))
 
 
 # --- proposals ---------------------------------------------------------------------------------
@@ -218,7 +217,7 @@ def new() -> Response | tuple[str, int]:
 @login_required
 def edit(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    if _user().id != project.pm_id:  # who may not edit it at all, first
+    if not project.can_edit_proposal(_user()):  # who may not edit it at all, first
         abort(403)
     # The PM refused by the project's state hears that state, and where changes go now.
     offered(project.proposal_refusal(), url_for(
@@ -256,6 +255,7 @@ def project_page(project: Project, **forms) -> str:
     page = queries.project_page(project)
     # For everyone who sees the project; from what the page has read.
     checklist, is_open = services.readiness(project, page.known()), open_refusal(project) is None
+    withdrawal = services.withdrawal_refusal(project)
     return render_template(
         "projects/show.html", **page.as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
@@ -270,8 +270,8 @@ def project_page(project: Project, **forms) -> str:
         trl_correctable=trl.correctable(user, project), trl_corrected=trl.corrected_of(project),
         deliverables_correctable={d.id for d in page.deliverables if d.can_correct(user)
                                   and deliverables.refusal(d) is None},
-        can_withdraw=project.can_withdraw(user),
-        withdrawal_refusal=project.can_withdraw(user) and services.withdrawal_refusal(project),
+        can_withdraw=project.can_withdraw(user) and withdrawal is None,
+        withdrawal_refusal=project.is_draft and project.can_withdraw(user) and withdrawal,
         can_prepare=project.can_prepare(user) and is_open,
         can_decide_hold=Project.can_decide_hold(user),
         can_plan_milestone=Milestone.can_plan(user, project) and is_open,
