@@ -106,8 +106,7 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
                                 "server": statistics.median(served)})
                 print(f"[{label}] {name}: {results[-1]['median']:.1f} ms", flush=True)
         finally:
-            server.terminate()
-            server.wait()
+            pages.stop(server, access_log)
     return results
 
 

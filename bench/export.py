@@ -99,7 +99,8 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
     port = pages.free_port()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        server = pages.serve(db_url, port, workers, Path(tmp) / "access.log")
+        access_log = Path(tmp) / "access.log"
+        server = pages.serve(db_url, port, workers, access_log)
         try:
             for name, viewer, path in listed:
                 body = download(port, path, cookies[viewer])  # warm the workers
@@ -115,8 +116,7 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
                     "statements": counts[name]})
                 print(f"[{label}] {name}: {results[-1]['median']:.0f} ms", flush=True)
         finally:
-            server.terminate()
-            server.wait()
+            pages.stop(server, access_log)
     return results
 
 

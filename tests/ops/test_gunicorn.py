@@ -48,6 +48,14 @@ def _sqlite_copy(app, tmp_path: Path) -> str:
     return url  # PostgreSQL: the suite's database, read only here
 
 
+def _logged(out: Path, logger: str) -> list[str]:
+    """The levels of the lines `logger` wrote to the server's standard output so far (read
+    by the file's name: the server shares the offset of `out`'s handle)."""
+    return [line["level"] for line in map(json.loads, filter(
+        lambda text: text.startswith("{"), out.read_text().splitlines()))
+        if line["logger"] == logger]
+
+
 def test_gunicorn_serves_production_from_its_config_file(app, tmp_path):
     port = _free_port()
     env = {**os.environ, "TRACKER_CONFIG": "production", "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -89,10 +97,17 @@ def test_gunicorn_serves_production_from_its_config_file(app, tmp_path):
             scrapes.append(float(found.group(1)))
             assert time.monotonic() < deadline, scrapes
         assert scrapes[-1] >= 13 and scrapes == sorted(scrapes), scrapes
+        # Each worker warms its statements (tracker/web/warm.py) beside its first requests, for
+        # BASE_URL's host: the only one production serves.
+        deadline = time.monotonic() + 60
+        while len(_logged(tmp_path / "stdout", "tracker.web.warm")) < 2:
+            assert time.monotonic() < deadline, "a worker's warm-up did not end within 60 s"
+            time.sleep(0.3)
     finally:
         server.send_signal(signal.SIGTERM)
         stderr = server.communicate(timeout=30)[1]
     assert "Booting worker" in stderr and stderr.count("Booting worker") == 2, stderr
+    assert _logged(tmp_path / "stdout", "tracker.web.warm") == ["info", "info"]
     out.seek(0)
     lines = [json.loads(line) for line in out.read().splitlines() if line.startswith("{")]
     probe = [x for x in lines if x.get("request_id") == probe_id]

@@ -5,6 +5,7 @@ worker then compiles none of them, for each kind of account, whoever is signed i
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from tests.conftest import login
 from tests.factories import make_institute, make_project, make_user
@@ -27,11 +28,16 @@ def _viewers() -> list[User]:
             make_user(Role.OBSERVER), make_user(Role.INVESTMENT_COMMITTEE)]
 
 
-def test_the_first_home_page_and_overdue_list_compile_no_statement(app, engine):
+def test_the_first_home_page_and_overdue_list_compile_no_statement(app, engine, monkeypatch):
     viewers = _viewers()
     cache = engine._compiled_cache
     cache.clear()
-    assert warm_statements(app)
+    with monkeypatch.context() as production:
+        # As in production, where only BASE_URL's host is served (config.ProductionConfig):
+        # the test client's "localhost" is refused there, and so was every page of the warm-up.
+        production.setitem(app.config, "TRUSTED_HOSTS",
+                           [urlsplit(app.config["BASE_URL"]).hostname])
+        assert warm_statements(app)
     warmed = len(cache)
     assert warmed > 30  # the session's, and every list of each account's home page
     for user in viewers:
