@@ -358,10 +358,12 @@ def _seed_large() -> None:
 
     started = time.perf_counter()
     try:
-        runs = large.seed_large(admin, hq.code, progress=progress, commit=db.session.commit)
+        seeded = large.seed_large(admin, hq.code, progress=progress, commit=db.session.commit)
     except large.SeedFailed as failed:
         raise click.ClickException(str(failed)) from None
-    for name, run in runs.items():
+    for name, run in seeded.runs.items():
         click.echo(f"{name}: {run.created} created, {run.updated} updated, "
                    f"{run.unchanged} unchanged (import #{run.id})")
+    scanned = seeded.reminders
+    click.echo(f"reminders due on {scanned.as_of}: found {scanned.found}, new {scanned.new}")
     click.echo(f"large scale seeded in {time.perf_counter() - started:.0f} s")

@@ -1,216 +1,41 @@
 """`flask demo seed --scale large`: a network at the sizes of domain.md, built through the
-import (`tracker.imports.services.run_import`), kind after kind, from tables made here: the
-same checks, the same bulk path, the same audit trail as an HQ bringing in its history.
+import, kind after kind, from the tables of `tracker.demo_tables` and `tracker.demo_ventures`:
+the same checks, the same bulk path, the same audit trail as an HQ bringing in its history.
+Each kind through `tracker.imports.services.run_import`, but the companies with their
+incentive grants through `tracker.imports.replay.run_import` (`flask import companies FILE
+--grants FILE`), which records each company's ledger in date order across both files. Then a
+reminder scan of today, as the scheduler's would be: the outbox holds what is due.
 
 Deterministic: the same tables every time (one seeded random generator, fixed dates in the
-past), so a second run finds every record by its natural key and changes nothing.
+past), so a second run finds every record by its natural key and changes nothing (and a
+second scan on the same day finds every reminder in the outbox already).
 
 Sizes: 80 institutes with their directors, about 1,000 users, 600 enterprises, 113 joint
 innovation centres, 589 needs, 10,000 projects over ten years (1,000 under way; the others
 completed, terminated or rejected), 100,000 milestones, 5,000 research contracts with their
-instalments and payments (on the projects under way: a closed project takes no new contract).
+instalments and payments (on the projects under way: a closed project takes no new contract),
+the allocation-investment agreements of the projects under way with their tranches and
+disbursements, 1,500 companies with their cap tables, 0 to 3 rounds each and some incentive
+grants.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
-import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
+from tracker import db
+from tracker import demo_ventures as ventures
 from tracker.accounts.models import User
-from tracker.imports import services
+from tracker.dates import today
+from tracker.demo_tables import LARGE, Sizes, Tables
+from tracker.imports import replay, services
 from tracker.imports.models import ImportRun, ImportState
-from tracker.organisations.uscc import check_character
+from tracker.reminders import scan
 
-
-@dataclass(frozen=True)
-class Sizes:
-    institutes: int = 80
-    pms: int = 850
-    evaluators: int = 60
-    enterprises: int = 600
-    centres: int = 113
-    needs: int = 589
-    projects: int = 10_000
-    active: int = 1_000
-    milestones_each: int = 10
-    contracts_each: int = 5
-
-
-LARGE = Sizes()
-FIELDS = ("Advanced materials", "Integrated circuits", "Biomedicine", "Robotics", "Energy",
-          "Information technology", "Environment", "Advanced manufacturing")
-CITIES = ("南京", "苏州", "无锡", "常州", "南通", "徐州", "扬州", "镇江", "泰州", "盐城")
-LINES = "设备费: {e}; 业务费: {o}; 劳务费: {l}"
-CONTRACT_TYPES = ("development", "transfer", "licence", "service", "consulting")
-# Everything is dated before this day, so the tables do not depend on when they are made.
-ANCHOR = date(2025, 12, 31)
-
-
-def _uscc(n: int) -> str:
-    first17 = f"91320500{n:09d}"
-    return first17 + check_character(first17)
-
-
-def _pm(n: int) -> str:
-    return f"pm{n:04d}@large.jitri.cn"
-
-
-class Tables:
-    """The rows of every kind, as an HQ would fill the templates (keys as headers)."""
-
-    def __init__(self, hq_code: str, sizes: Sizes = LARGE) -> None:
-        self.hq, self.s = hq_code, sizes
-        self.random = random.Random(13)
-
-    def institutes(self, directors: bool) -> list[list]:
-        """First without the directors' column (a column left out keeps its value: a second
-        seed does not take them off), then with it, once their accounts exist."""
-        rows = [["code", "name", "field", "type", "founded_on"] + (
-            ["director_id"] if directors else [])]
-        for i in range(self.s.institutes):
-            rows.append([f"L{i:03d}", f"产研院第 {i + 1} 研究所", FIELDS[i % len(FIELDS)],
-                         ("independent", "joint", "affiliated")[i % 3],
-                         date(2013 + i % 10, 1 + i % 12, 1).isoformat()] + (
-                [f"director{i:03d}@large.jitri.cn"] if directors else []))
-        return rows
-
-    def enterprises(self) -> list[list]:
-        rows = [["name", "uscc", "city", "industry"]]
-        for n in range(self.s.enterprises):
-            rows.append([f"{CITIES[n % len(CITIES)]}第 {n + 1} 科技有限公司", _uscc(n),
-                         CITIES[n % len(CITIES)], FIELDS[n % len(FIELDS)]])
-        return rows
-
-    def users(self) -> list[list]:
-        rows = [["email", "name", "roles", "locale", "institute_id"]]
-        for i in range(self.s.institutes):
-            rows.append([f"director{i:03d}@large.jitri.cn", f"所长 {i + 1}", "", "zh_CN",
-                         f"L{i:03d}"])
-        for n in range(self.s.pms):
-            rows.append([_pm(n), f"项目经理 {n + 1}", "project_manager",
-                         "zh_CN" if n % 5 else "en", f"L{n % self.s.institutes:03d}"])
-        for n in range(self.s.evaluators):
-            rows.append([f"evaluator{n:03d}@large.jitri.cn", f"评审专家 {n + 1}", "evaluator",
-                         "zh_CN", ""])
-        return rows
-
-    def centres(self) -> list[list]:
-        rows = [["name", "enterprise_id", "established_on", "city"]]
-        for n in range(self.s.centres):
-            rows.append([f"联合创新中心 {n + 1}", _uscc(n), date(2016 + n % 9, 3, 1).isoformat(),
-                         CITIES[n % len(CITIES)]])
-        return rows
-
-    def needs(self) -> list[list]:
-        rows = [["title", "enterprise_id", "centre_id", "institute_id", "intended_investment",
-                 "state"]]
-        for n in range(self.s.needs):
-            centre = n % self.s.centres
-            state = ("collected", "analysed", "matched", "closed")[n % 4]
-            rows.append([f"技术需求 {n + 1}", _uscc(centre), f"联合创新中心 {centre + 1}",
-                         f"L{n % self.s.institutes:03d}" if state == "matched" else "",
-                         str(1_000_000 + 50_000 * (n % 40)), state])
-        return rows
-
-    def _project(self, n: int) -> dict:
-        """Project n: the first `active` are under way, the others closed, ten years of them."""
-        active = n < self.s.active
-        pm = n % self.s.pms
-        if active:
-            year = 2024 + n % 2
-            start = date(year, 1 + n % 12, 1)
-            end = date(year + 4, start.month, 1)
-            phase = ("proposal_review",) + ("contract_research",) * 6 + (
-                "investment_decision",) * 2 + ("spin_off",)
-            phase = phase[n % 10]
-        else:
-            year = 2016 + n % 9
-            start = date(year, 1 + n % 12, 1)
-            end = start + timedelta(days=3 * 365)
-            phase = ("completed",) * 17 + ("terminated", "terminated", "rejected")
-            phase = phase[n % 20]
-        # Numbers as the tracker writes them (at least four digits), unique whatever the year.
-        seq = 20_000 + n if active else n + 1
-        return {"n": n, "code": f"{self.hq}-{year}-{seq:04d}", "pm": pm, "start": start,
-                "end": end, "phase": phase}
-
-    def projects(self) -> list[list]:
-        rows = [["code", "title", "field", "type", "institute_id", "pm_id", "member_ids",
-                 "partner_enterprise_id", "trl_now", "trl_target", "budget_total",
-                 "budget_lines", "start_date", "end_date", "phase", "gates_passed_on",
-                 "ended_in", "rationale"]]
-        for n in range(self.s.projects):
-            p = self._project(n)
-            total = 500_000 * (2 + self.random.randrange(18))
-            lines = LINES.format(e=total * 3 // 10, o=total * 5 // 10, l=total * 2 // 10)
-            start = p["start"]
-            # Every 300 days or so, but no decision after the data set's today (ANCHOR): a
-            # recent project passed its gates closer together.
-            days = [min(start + timedelta(days=120 + 300 * (g - 1)),
-                        start + (ANCHOR - start) * g / 4) for g in (1, 2, 3)]
-            passed = "; ".join(f"{g}: {day.isoformat()}" for g, day in enumerate(days, 1))
-            ended_in = "investment_decision" if p["phase"] == "completed" and n % 3 == 0 else ""
-            colleague = p["pm"] + self.s.institutes
-            rows.append([
-                p["code"], f"项目 {n + 1}: {FIELDS[n % len(FIELDS)]}", FIELDS[n % len(FIELDS)],
-                ("contract_research", "pm_major", "allocation_investment")[n % 3],
-                f"L{p['pm'] % self.s.institutes:03d}", _pm(p["pm"]),
-                _pm(colleague) if n % 10 == 0 and colleague < self.s.pms else "",
-                _uscc(n % self.s.enterprises) if n % 2 else "", 3 + n % 3, 7,
-                str(total), lines, start.isoformat(), p["end"].isoformat(), p["phase"], passed,
-                ended_in, "Technical route failed; funds settled" if p["phase"] in (
-                    "terminated", "rejected") else ""])
-        return rows
-
-    def milestones(self) -> Iterator[list]:
-        yield ["project_id", "title", "phase", "due_date", "state", "percent_complete",
-               "waiver_reason"]
-        each = self.s.milestones_each
-        for n in range(self.s.projects):
-            p = self._project(n)
-            if p["phase"] == "rejected":
-                continue  # nothing was done: the milestones go to the other projects
-            span = (p["end"] - p["start"]).days
-            # A terminated project (the one before each rejected one) takes its share.
-            extra = each * 2 if n % 20 == 18 and n >= self.s.active else each
-            for k in range(extra):
-                due = p["start"] + timedelta(days=span * (k + 1) // (extra + 1))
-                if p["n"] >= self.s.active:
-                    state, phase = ("accepted" if k % 9 else "waived"), "contract_research"
-                elif due <= ANCHOR - timedelta(days=90):
-                    state, phase = "accepted", "contract_research"
-                else:  # open: in the project's phase, where the form offers it
-                    state, phase = ("in_progress", "planned")[k % 2], p["phase"]
-                yield [p["code"], f"里程碑 {k + 1}", phase, due.isoformat(), state,
-                       "40" if state == "in_progress" else "",
-                       "Covered by the pilot line" if state == "waived" else ""]
-
-    def contracts(self) -> list[list]:
-        rows = [["project_id", "number", "title", "enterprise_id", "type", "amount",
-                 "signed_on", "instalments", "payments"]]
-        for n in range(self.s.active):
-            p = self._project(n)
-            institute = p["pm"] % self.s.institutes
-            for k in range(self.s.contracts_each):
-                # Log-normal amounts around 4 M CNY, to the thousand.
-                amount = int(math.exp(self.random.gauss(math.log(4_000_000), 0.45))) // 1000
-                amount *= 1000
-                signed = min(p["start"] + timedelta(days=30 + 40 * k), ANCHOR - timedelta(60))
-                first, second = amount * 4 // 10, amount - amount * 4 // 10
-                due1, due2 = signed + timedelta(days=30), signed + timedelta(days=400)
-                paid = f"1: {(due1 + timedelta(days=5)).isoformat()}: {first}" if (
-                    due1 + timedelta(days=5) <= ANCHOR) else ""
-                rows.append([p["code"], f"L{institute:03d}-HT-{n:04d}-{k + 1}",
-                             f"技术合同 {n + 1}-{k + 1}", _uscc((n + k) % self.s.enterprises),
-                             CONTRACT_TYPES[(n + k) % 5], str(amount), signed.isoformat(),
-                             f"{due1.isoformat()}: {first}; {due2.isoformat()}: {second}",
-                             paid])
-        return rows
+Progress = Callable[[str, int, int | None], None]
 
 
 def _csv(rows) -> io.BytesIO:
@@ -230,6 +55,7 @@ STEPS: list[tuple[str, str, Callable[[Tables], object]]] = [
     ("projects", "projects", Tables.projects),
     ("milestones", "milestones", Tables.milestones),
     ("contracts", "contracts", Tables.contracts),
+    ("funding", "funding", ventures.funding),
 ]
 
 
@@ -239,24 +65,44 @@ class SeedFailed(RuntimeError):
         self.run = run
 
 
+@dataclass
+class Seeded:
+    runs: dict[str, ImportRun]  # each step's run, by its name
+    reminders: scan.ScanResult  # the scan at the end
+
+
 def seed_large(actor: User, hq_code: str, *, sizes: Sizes = LARGE,
-               progress: Callable[[str, int, int | None], None] | None = None,
-               commit: Callable[[], None] | None = None) -> dict[str, ImportRun]:
+               progress: Progress | None = None,
+               commit: Callable[[], None] | None = None) -> Seeded:
     """Import every table in order; each import is all or nothing and is committed before the
-    next (`commit`), so a refused table stops the seed with what came before kept."""
+    next (`commit`), so a refused table stops the seed with what came before kept. Then the
+    companies with their grants, in one run; then today's reminder scan."""
     tables = Tables(hq_code, sizes)
     runs = {}
-    for kind, name, make in STEPS:
-        stream = _csv(make(tables))
 
-        def step(done: int, total: int | None, name: str = name) -> None:
-            if progress:
-                progress(name, done, total)
-
-        run = services.run_import(actor, kind, f"large-{kind}.csv", stream, progress=step)
+    def done(name: str, run: ImportRun) -> None:
         if commit:
             commit()
         if run.state is not ImportState.DONE:
             raise SeedFailed(run)
         runs[name] = run
-    return runs
+
+    for kind, name, make in STEPS:
+        run = services.run_import(actor, kind, f"large-{kind}.csv", _csv(make(tables)),
+                                  progress=_step(progress, name))
+        done(name, run)
+    files = [("large-companies.csv", _csv(ventures.companies(tables))),
+             ("large-incentive-grants.csv", _csv(ventures.grants(tables)))]
+    done("companies", replay.run_import(actor, files, progress=_step(progress, "companies")))
+    db.analyze(db.session)  # the planner's statistics of what was loaded, for the scan
+    reminders = scan.scan(today())
+    if commit:
+        commit()
+    return Seeded(runs, reminders)
+
+
+def _step(progress: Progress | None, name: str) -> services.Progress:
+    def step(done: int, total: int | None) -> None:
+        if progress:
+            progress(name, done, total)
+    return step

@@ -135,7 +135,8 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     run) on the cells that could be read, as a page does, so that it reports every problem of
     the row in one pass (issue 13, F51, T11)."""
     kind = adapter.kind
-    given, found, cell_errors = _convert(kind, row, refs, form_defaults(adapter.form_class))
+    defaults = form_defaults(adapter.form_class)
+    given, found, cell_errors = _convert(kind, row, refs, defaults)
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
     obj = batch.find(probe) if batch is not None else adapter.find(probe)
     if obj is not None and obj.id in seen:
@@ -147,8 +148,9 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     for column in kind.columns:
         if column.key in given or column.key in formdata or column.many or column.is_flag:
             continue
-        # A column the file leaves out, of a new record: empty, as a blank form sends it.
-        formdata.setlist(column.key, ["0"] if column.ref else [""])
+        # A column the file leaves out, of a new record: as a blank form sends it (its default).
+        formdata.setlist(column.key, _as_form_text(defaults[column.key]) if column.key in defaults
+                         else ["0"] if column.ref else [""])
     for key, value in given.items():
         formdata.setlist(key, value)
     # Every problem of the row's cells at once: those that name nothing or can't be read (a
