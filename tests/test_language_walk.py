@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import post, shared_data
@@ -53,6 +54,7 @@ from tracker.partners.payment_models import CoFunderPayment
 from tracker.pms.models import PmInterview, PmRecord, PmTeam
 from tracker.projects.models import BudgetLine, Project
 from tracker.techfields.models import TechnicalField
+from tracker.web.api import spec
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
@@ -387,3 +389,23 @@ def test_chinese_pages_write_chinese_punctuation(app, walked, email):
     problems = {path: found for path, page in [*pages.items(), *answers]
                 if (found := ascii_marks(page, names))}
     assert not problems, f"{email}: {problems}"
+
+
+@pytest.mark.parametrize("locale", [CHINESE, "en"])
+def test_the_api_help_says_the_descriptions_in_the_readers_language(app, client, locale):
+    """/help/api shows the OpenAPI document for people: the descriptions the code gives in
+    English (each operation's, parameter's and answer's) are said in the page's language, each
+    of them on the page; what the code names (paths, parameters, schemas) stays code. The JSON
+    document itself (/api/v1/openapi.json) keeps them in English."""
+    post(client, "/language", {"locale": locale})
+    page = client.get("/help/api").get_data(as_text=True)
+    assert f'lang="{"zh" if locale == "zh_CN" else "en"}' in page[:200]
+    assert not leaks(page, locale), leaks(page, locale)
+    with app.test_request_context(), force_locale(locale):
+        said = spec.said(spec.document())
+    assert len(said) > 20, "the help page says almost nothing: has the document changed?"
+    missing = [english for english, shown in said.items() if shown not in page]
+    assert not missing
+    if locale == "zh_CN":
+        assert "请求过多：请等待 <code>Retry-After</code> 所示的秒数。" in page
+        assert not [english for english, shown in said.items() if shown == english]

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from tracker.web.api.spec import document
+from tracker.web.api.spec import document, said
 
 docs_bp = Blueprint("api_docs", __name__)
 
 
 @docs_bp.get("/help/api")
 def docs() -> str:
-    return render_template("api/docs.html", spec=document())
+    spec = document()
+    return render_template("api/docs.html", spec=spec, said=said(spec))

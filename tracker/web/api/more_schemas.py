@@ -105,7 +105,7 @@ class Contract(MayBeVoided):
 
 
 class FundingQuery(Query):
-    open: Literal["", "yes", "no"] = Field("", description="yes: no outcome recorded yet.")
+    open: Literal["", "yes", "no"] = Field("", description="`yes`: no outcome recorded yet.")
 
 
 class Tranche(MayBeVoided):
@@ -141,7 +141,7 @@ class AgreementPage(BaseModel):
 
 
 class CompanyQuery(PortfolioQuery):
-    registered: Literal["", "0", "1"] = Field("", description="1: registered companies only.")
+    registered: Literal["", "0", "1"] = Field("", description="`1`: registered companies only.")
 
 
 class CompanyRow(Out):

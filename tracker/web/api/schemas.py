@@ -30,7 +30,7 @@ class Query(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     cursor: Annotated[str | None, Field(max_length=500,
-                                        description="From the previous page's next_cursor.")] \
+                                        description="From the previous page's `next_cursor`.")] \
         = None
     limit: Annotated[int, Field(ge=1, le=200, description="Rows a page.")] = 50
 
@@ -142,8 +142,8 @@ class MilestoneQuery(Query):
 
 class OverdueQuery(Query):
     late: Literal["0", "7", "30", "90", "open", "review"] = Field(
-        "0", description="At least this many days late; open: every unfinished milestone; "
-                         "review: submitted milestones whose review is late.")
+        "0", description="At least this many days late; `open`: every unfinished milestone; "
+                         "`review`: submitted milestones whose review is late.")
     institute: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     pm: Text = ""
     field: Text = ""

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
@@ -50,8 +52,11 @@ def operation(rule: str, method: str = "GET", **declared: Any) -> Callable:
     """Register the view on the API blueprint and declare it for the document."""
 
     def decorate(view: Callable) -> Callable:
+        # The docstring as one line: a message of the catalogue, said in the reader's
+        # language on the help page (`said`).
         OPERATIONS.append(Operation(rule=rule, method=method, endpoint=view.__name__,
-                                    description=inspect.getdoc(view) or "", **declared))
+                                    description=" ".join((inspect.getdoc(view) or "").split()),
+                                    **declared))
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
         return view
 
@@ -104,10 +109,10 @@ ERROR_TEXT = {
     403: "The token's person or scope may not do this.",
     404: "Nothing here, or not yours to see.",
     409: "A rule of the domain refuses the change now.",
-    412: "The resource changed since the ETag sent in If-Match.",
+    412: "The resource changed since the ETag sent in `If-Match`.",
     413: "The upload is too large.",
-    428: "If-Match is missing.",
-    429: "Too many requests: wait for Retry-After seconds.",
+    428: "`If-Match` is missing.",
+    429: "Too many requests: wait for `Retry-After` seconds.",
 }
 
 
@@ -164,6 +169,25 @@ def document() -> dict:
                       "description": "A personal access token, made on the account page."}}},
         "security": [{"token": []}],
     }
+
+
+def said(spec: dict) -> dict[str, str]:
+    """What the help page (`/help/api`) says of each operation, parameter and answer, in the
+    reader's language: {the English description: its translation}. The document itself, for
+    programs, stays in English; tests/test_language_walk.py reads the Chinese page."""
+    texts = {p.get("description", "") for methods in spec["paths"].values()
+             for op in methods.values() for p in op["parameters"]}
+    texts |= {op.get("description", "") for methods in spec["paths"].values()
+              for op in methods.values()}
+    texts |= {r["description"] for methods in spec["paths"].values() for op in methods.values()
+              for r in op["responses"].values()}
+    return {text: _coded(gettext(text)) for text in texts if text}
+
+
+def _coded(text: str) -> Markup:
+    """A description as HTML: what it writes between backticks (a name of the API, a
+    header, a value) as code, as CommonMark reads the document's descriptions."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def _about() -> None:
