@@ -63,7 +63,12 @@ def nine_category() -> BudgetTemplate:
 def default_template() -> BudgetTemplate:
     """The template a new proposal starts with. Migration 0045 created the national one; a
     database with no template at all (emptied) gets it again here rather than refuse every
-    proposal."""
+    proposal. Read once a transaction (an import asks for each of its rows)."""
+    return db.cached("default_budget_template", frozenset({
+        BudgetTemplate.__tablename__, BudgetCategory.__tablename__}), _default)
+
+
+def _default() -> BudgetTemplate:
     template = db.session.scalar(select(BudgetTemplate).where(BudgetTemplate.is_default))
     if template is None:
         template = db.session.scalar(select(BudgetTemplate).where(

@@ -229,15 +229,23 @@ def flag(text: str) -> bool:
 
 
 class References:
-    """Finds what reference cells name, each natural key asked once per import."""
+    """Finds what reference cells name, each natural key asked once per import. A kind named
+    by a unique key (an institute's code, a user's e-mail, a project's code) is read whole, in
+    one statement, once a file has named `LOAD_AFTER` of them: a file of 100,000 milestones
+    names 10,000 projects, which would be as many statements. What the whole read does not
+    have (created since) is still asked for alone."""
+
+    LOAD_AFTER = 20
 
     def __init__(self) -> None:
         self._found: dict[tuple[str, str], int] = {}
+        self._asked: dict[str, int] = {}
+        self._all: dict[str, dict[str, int]] = {}
 
     def find(self, ref: str, text: str) -> int:
         key = (ref, normalise_header(text))
         if key not in self._found:
-            found_id = _FINDERS[ref](text.strip())
+            found_id = self._find(ref, text.strip())
             if found_id is None:
                 said = _MISSING[ref]() % {"key": text.strip()}
                 # A name ending in a full stop (Co., Ltd.) is not followed by another.
@@ -245,9 +253,22 @@ class References:
             self._found[key] = found_id
         return self._found[key]
 
+    def _find(self, ref: str, text: str) -> int | None:
+        if ref not in _KEYED:
+            return _FINDERS[ref](text)
+        column, spelt = _KEYED[ref]
+        if ref not in self._all:
+            self._asked[ref] = self._asked.get(ref, 0) + 1
+            if self._asked[ref] > self.LOAD_AFTER:
+                self._all[ref] = {key: found_id for key, found_id in db.session.execute(
+                    select(column, column.class_.id))}
+        found = self._all.get(ref, {}).get(spelt(text))
+        return found if found is not None else _FINDERS[ref](text)
+
     def forget(self) -> None:
         """After rows were rolled back, the ids they created are gone."""
         self._found.clear()
+        self._all.clear()
 
 
 def partner_id(text: str) -> int | None:
@@ -283,18 +304,30 @@ def enterprise_id(text: str) -> int | None:
     return None
 
 
+# The references found by a unique key: the column, and the key as stored (`_FINDERS` asks
+# for it alone; `References` reads them all once a file names many).
+_KEYED: dict[str, tuple[Any, Callable[[str], str]]] = {
+    Ref.INSTITUTE: (Institute.code, str.upper),
+    Ref.USER: (User.email, str.lower),
+    Ref.PROJECT: (Project.code, str.upper),
+}
+
+
+def _keyed(ref: str) -> Callable[[str], int | None]:
+    column, spelt = _KEYED[ref]
+    return lambda text: db.session.scalar(
+        select(column.class_.id).where(column == spelt(text)))
+
+
 _FINDERS: dict[str, Callable[[str], int | None]] = {
-    Ref.INSTITUTE: lambda text: db.session.scalar(
-        select(Institute.id).where(Institute.code == text.upper())),
+    Ref.INSTITUTE: _keyed(Ref.INSTITUTE),
     Ref.ENTERPRISE: enterprise_id,
     Ref.PARTNER: partner_id,
     Ref.CENTRE: lambda text: db.session.scalar(
         select(JointInnovationCentre.id).where(JointInnovationCentre.name == text)
         .order_by(JointInnovationCentre.id).limit(1)),
-    Ref.USER: lambda text: db.session.scalar(
-        select(User.id).where(User.email == text.lower())),
-    Ref.PROJECT: lambda text: db.session.scalar(
-        select(Project.id).where(Project.code == text.upper())),
+    Ref.USER: _keyed(Ref.USER),
+    Ref.PROJECT: _keyed(Ref.PROJECT),
     Ref.NEED: lambda text: db.session.scalar(
         select(TechnologyNeed.id).where(TechnologyNeed.title == text)
         .order_by(TechnologyNeed.id).limit(1)),

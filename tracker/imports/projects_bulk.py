@@ -14,10 +14,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.accounts.models import User
+from tracker.accounts.models import User, with_roles
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.errors import Forbidden, Problems, Refused
@@ -62,7 +61,7 @@ class ProjectBatch(Batch):
         # The people a row may name, with the roles `check_proposal` asks about, and the
         # institutes with their HQ: one statement each instead of two a PM and one an
         # institute (a thousand PMs at full size).
-        for user in db.session.scalars(select(User).options(selectinload(User.role_grants))):
+        for user in db.session.scalars(select(User).options(*with_roles())):
             self._held[(User, user.id)] = user
         for institute in db.session.scalars(select(Institute)):
             self._held[(Institute, institute.id)] = institute

@@ -60,9 +60,21 @@ def find(text: str | None) -> TechnicalField | None:
     key = (text or "").strip().casefold()
     if not key:
         return None
-    return db.session.scalars(select(TechnicalField).where(or_(
-        func.lower(TechnicalField.name) == key, func.lower(TechnicalField.name_en) == key,
-        func.lower(TechnicalField.code) == key)).order_by(TechnicalField.id)).first()
+    return db.cached("technical_field_names", frozenset({TechnicalField.__tablename__}),
+                     _by_name).get(key)
+
+
+def _by_name() -> dict[str, TechnicalField]:
+    """Every field by its names and code as the database lowers them, the first by id where
+    two share one: read once a transaction, for an import classifies each of its rows."""
+    found: dict[str, TechnicalField] = {}
+    for field, *keys in db.session.execute(select(
+            TechnicalField, func.lower(TechnicalField.name), func.lower(TechnicalField.name_en),
+            func.lower(TechnicalField.code)).order_by(TechnicalField.id)):
+        for key in keys:
+            if key:
+                found.setdefault(key, field)
+    return found
 
 
 def classify(field_id: int | None, text: str | None = "") -> int | None:
