@@ -171,17 +171,22 @@ def document() -> dict:
     }
 
 
+def descriptions(spec: dict) -> set[str]:
+    """The English descriptions the help page (`/help/api`) shows of each operation, parameter
+    and answer: messages of the catalogue that no `_()` marks (tests/test_i18n.py counts them
+    as used)."""
+    operations = [op for methods in spec["paths"].values() for op in methods.values()]
+    texts = {p.get("description", "") for op in operations for p in op["parameters"]}
+    texts |= {op.get("description", "") for op in operations}
+    texts |= {r["description"] for op in operations for r in op["responses"].values()}
+    return texts - {""}
+
+
 def said(spec: dict) -> dict[str, str]:
-    """What the help page (`/help/api`) says of each operation, parameter and answer, in the
-    reader's language: {the English description: its translation}. The document itself, for
-    programs, stays in English; tests/test_language_walk.py reads the Chinese page."""
-    texts = {p.get("description", "") for methods in spec["paths"].values()
-             for op in methods.values() for p in op["parameters"]}
-    texts |= {op.get("description", "") for methods in spec["paths"].values()
-              for op in methods.values()}
-    texts |= {r["description"] for methods in spec["paths"].values() for op in methods.values()
-              for r in op["responses"].values()}
-    return {text: _coded(gettext(text)) for text in texts if text}
+    """What the help page says of each operation, parameter and answer, in the reader's
+    language: {the English description: its translation}. The document itself, for programs,
+    stays in English; tests/test_language_walk.py reads the Chinese page."""
+    return {text: _coded(gettext(text)) for text in descriptions(spec)}
 
 
 def _coded(text: str) -> Markup:
