@@ -512,6 +512,7 @@ BACKS: dict[str, Callable[[dict], str]] = {
     "funding.new_agreement": lambda ids: url_for("funding.show", project_id=ids["project_id"]),
     "gates.panel": lambda ids: url_for("gates.review", review_id=ids["review_id"]),
     "incentives.forfeit": lambda ids: url_for("incentives.show", grant_id=ids["grant_id"]),
+    "milestones.edit": lambda ids: url_for("milestones.show", milestone_id=ids["milestone_id"]),
     "obligations.edit": lambda ids: url_for("obligations.show",
                                             obligation_id=ids["obligation_id"]),
     "organisations.edit_need": lambda ids: url_for("organisations.need", object_id=ids["need_id"]),
@@ -524,7 +525,7 @@ BACKS: dict[str, Callable[[dict], str]] = {
 def _refusing(app, world: World, endpoint: str) -> tuple[dict, str, str]:
     """The route's record put in the state that refuses it: the world's ids (and the state's),
     the route's path, and the first person the access table lets act."""
-    made = STATES[endpoint]()
+    made = STATES.get(endpoint, lambda: None)()  # else refusing as built
     ids = {**world.ids, **(made if isinstance(made, dict) else {})}
     _commit()
     path = url_for_rule(_post_rules(app)[endpoint], World(ids=ids))

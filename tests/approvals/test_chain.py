@@ -106,7 +106,8 @@ def test_countersigning_needs_everyone_and_one_refusal_returns_the_change():
     change = changes.change_total(project.pm, project, budget_total=Decimal("3300000.00"),
                                   reason="More field trials")
     _commit()
-    assert change.state is ChangeState.ENDORSING and not change.can_decide(hq)
+    assert change.state is ChangeState.ENDORSING and change.can_decide(hq)  # HQ decides it,
+    assert "waits at the institute" in changes.decide_refusal(change)  # once endorsed
     request = change.approval
     assert [s.level_name for s in request.steps] == ["研究所所长审核", "财务与法务会签",
                                                      "财务与法务会签"]
@@ -138,7 +139,7 @@ def test_a_change_endorsed_by_the_institute_waits_for_hq_who_decides_as_before()
                                   reason="More field trials")
     approvals.endorse(director, change.approval, "")
     _commit()
-    assert change.state is ChangeState.PENDING and change.can_decide(hq)
+    assert change.state is ChangeState.PENDING and changes.decide_refusal(change) is None
     changes.decide(hq, change, True, "")
     assert project.budget_total == Decimal("3300000.00")
 

@@ -169,8 +169,9 @@ class ChangeRequest(Versioned, Base):
         return user.is_hq_admin
 
     def can_decide(self, user: User) -> bool:
-        """Who decides approves or refuses what waits for them."""
-        return self.is_pending and not self.project.is_read_only and self.decides(user)
+        """Who decides approves or refuses what waits for them (while it waits, its project
+        open: `services.decide_refusal`)."""
+        return self.decides(user)
 
     @property
     def is_decided(self) -> bool:
@@ -185,10 +186,9 @@ class ChangeRequest(Versioned, Base):
         return ChangeState.APPROVED if self.correction.approved else ChangeState.REFUSED
 
     def can_correct(self, user: User) -> bool:
-        """Who decides corrects a decision taken by mistake, once: the page offers it where
-        nothing later depends on it (`tracker.changes.corrections.correction_refusal`, else
-        said instead)."""
-        return self.is_decided and self.correction is None and self.decides(user)
+        """Who decides corrects a decision taken by mistake (once, where nothing later depends
+        on it: `tracker.changes.corrections.correction_refusal`, else said instead)."""
+        return self.decides(user)
 
 
 class ChangeCorrection(DecisionCorrection, Base):

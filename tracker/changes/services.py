@@ -270,20 +270,25 @@ def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> Ch
                  {"pm_id": project.pm_id}, {"pm_id": new_pm.id}, why)
 
 
+def decide_refusal(request: ChangeRequest) -> str | None:
+    """Why who decides (`ChangeRequest.can_decide`) can't decide `request` now: it waits at the
+    institute, it was decided, or its project closed; None while it waits for them."""
+    if request.state is ChangeState.ENDORSING:
+        return _("This change waits at the institute: HQ decides it once endorsed.")
+    if not request.is_pending:
+        return _("This change is “%(state)s”: it was decided already. A decision is "
+                 "corrected from the change's page.", state=label(request.state))
+    return closed(request.project) if request.project.is_read_only else None
+
+
 def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> None:
     """HQ approves (the change is applied, and the plan becomes the new baseline) or refuses
     with a reason (nothing changes)."""
     project = request.project
-    if not (actor.is_hq_admin or (request.kind is ChangeKind.HANDOVER
-                                  and project.can_hand_over(actor))):
+    if not request.can_decide(actor):
         raise Forbidden()  # who decides, before what state it is in
-    if request.state is ChangeState.ENDORSING:
-        raise Refused(_("This change waits at the institute: HQ decides it once endorsed."))
-    if request.state is not ChangeState.PENDING:
-        raise Refused(_("This change is “%(state)s”: it was decided already. A decision is "
-                        "corrected from the change's page.", state=label(request.state)))
-    if project.is_read_only:
-        raise Refused(closed(project))
+    if (said := decide_refusal(request)) is not None:
+        raise Refused(said)
     reason = reason.strip()
     if not approve and not reason:
         raise Invalid("reason", _("Say why the change is refused."))

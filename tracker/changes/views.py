@@ -166,13 +166,20 @@ def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
     """The request as it stands now, with the decision form only while the user may still
     decide it: after a refusal (decided meanwhile by someone else, a stale page) the page
     shows the decision taken and offers no Approve or Refuse that would be refused again."""
-    if not found.can_decide(_user()):
+    if not _may_decide(found):
         form = None
-    blocked = found.can_correct(_user()) and corrections.correction_refusal(found)
+    refusal = corrections.correction_refusal(found) if found.can_correct(_user()) else None
     return render_template("changes/show.html", change=found, form=form,
                            described=queries.before_after([found]), project=found.project,
-                           can_correct=found.can_correct(_user()) and not blocked,
-                           correction_blocked=blocked)
+                           can_correct=found.can_correct(_user()) and refusal is None,
+                           # Said where a decision stands (a change waiting, or applied on the
+                           # PM's word, has none to correct).
+                           correction_blocked=found.is_decided and refusal)
+
+
+def _may_decide(found: ChangeRequest) -> bool:
+    """Whether the page offers the decision: who decides, while it waits for them."""
+    return found.can_decide(_user()) and services.decide_refusal(found) is None
 
 
 @bp.get("/changes/<int:request_id>")
@@ -180,7 +187,7 @@ def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
 def show(request_id: int) -> str:
     found = _load_request(request_id)
     form = None
-    if found.can_decide(_user()):
+    if _may_decide(found):
         # The decision is taken on the request as shown: a change of it meanwhile is refused.
         form = DecideForm()
         form.version.data, form.seen_at.data = str(found.version), db.utcnow().isoformat()

@@ -175,10 +175,10 @@ class Milestone(Base):
         return user.id == self.reviewer_id and self.project.stake_of(user) is None
 
     def can_edit(self, user: User) -> bool:
-        """The PM edits the plan until the milestone is submitted: from then on nothing of it,
-        its reviewer included, changes until the reviewer answers."""
-        return (user.id == self.project.pm_id and not self.project.is_read_only
-                and self.state in (MilestoneState.PLANNED, MilestoneState.IN_PROGRESS))
+        """The PM edits the plan (its fields, its date) until the milestone is submitted: from
+        then on nothing of it, its reviewer included, changes until the reviewer answers
+        (`services.edit_refusal`)."""
+        return Milestone.can_plan(user, self.project)
 
     @staticmethod
     def can_assign_reviewer(user: User) -> bool:
@@ -332,10 +332,9 @@ class Rebaseline(Base):
         return RebaselineState.APPROVED if self.correction.approved else RebaselineState.REJECTED
 
     def can_correct(self, user: User) -> bool:
-        """HQ, who decides a long move, corrects its decision taken by mistake, once: the
-        page offers it where nothing later depends on it
-        (`tracker.milestones.corrections.correction_refusal`)."""
-        return self.is_decided and self.correction is None and Milestone.can_administer(user)
+        """HQ, who decides a long move, corrects its decision taken by mistake (once, where
+        nothing later depends on it: `tracker.milestones.corrections.correction_refusal`)."""
+        return Milestone.can_administer(user)
 
 
 class RebaselineCorrection(DecisionCorrection, Base):

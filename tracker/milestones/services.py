@@ -128,19 +128,29 @@ def plan_milestone(actor: User, project: Project, *, phase: Phase, title: str, d
     return milestone
 
 
+def edit_refusal(milestone: Milestone, done: str | None = None) -> str | None:
+    """Why the PM (`Milestone.can_edit`) can't change the milestone's plan now, its fields by
+    an edit or its date by a re-baseline: its project closed, it is done (`done`: what the step
+    says of that), or it waits for its reviewer; None when they can."""
+    if (said := open_refusal(milestone.project)) is not None:
+        return said
+    if milestone.state in DONE:
+        return done or _("This milestone is “%(state)s”: it is no longer edited. Plan a new "
+                         "milestone for work still to do.", state=label(milestone.state))
+    if milestone.state is MilestoneState.SUBMITTED:
+        return _("The milestone is under review: nothing of it changes until its reviewer "
+                 "answers.")
+    return None
+
+
 def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable: str,
                    due_date: date, weight: Decimal) -> None:
     """Edit the plan. After the proposal gate a new due date goes through `rebaseline`."""
     project = milestone.project
-    _writable(project)
-    if not Milestone.can_plan(actor, project):
-        raise Forbidden()
-    if milestone.state in DONE:
-        raise Refused(_("This milestone is “%(state)s”: it is no longer edited. Plan a new "
-                        "milestone for work still to do.", state=label(milestone.state)))
     if not milestone.can_edit(actor):
-        raise Refused(_("The milestone is under review: nothing of it changes until its "
-                        "reviewer answers."))
+        raise Forbidden()
+    if (said := edit_refusal(milestone)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     if due_date != milestone.due_date:
         if project.phase not in PLANNING_PHASES:
@@ -165,15 +175,11 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
     """Move a due date after the proposal gate. Within the setting's number of days the PM's
     word is enough; a longer move waits for an HQ admin."""
     project = milestone.project
-    _writable(project)
-    if not Milestone.can_plan(actor, project):
-        raise Forbidden()
-    if milestone.state in DONE:
-        raise Refused(_("This milestone is “%(state)s”: its date is no longer moved.",
-                        state=label(milestone.state)))
     if not milestone.can_edit(actor):
-        raise Refused(_("The milestone is under review: nothing of it changes until its "
-                        "reviewer answers."))
+        raise Forbidden()
+    if (said := edit_refusal(milestone, _("This milestone is “%(state)s”: its date is no "
+                                          "longer moved.", state=label(milestone.state)))):
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     if new_date == milestone.due_date:
         problems.add("new_date", _("This is the current due date."))

@@ -144,8 +144,9 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 def edit(milestone_id: int) -> str | Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     project = milestone.project
-    if not milestone.can_manage(_user()):
+    if not milestone.can_edit(_user()):
         abort(403)
+    offered(services.edit_refusal(milestone), _to_milestone(milestone), keep_input=True)
     form = _milestone_form(project, milestone)
     return submit(
         form,
@@ -169,7 +170,7 @@ def _page(milestone: Milestone, **forms) -> str:
     context = {
         "milestone": milestone, "project": project, "today": today(),
         "can_work": milestone.can_manage(_user()) and open_now,
-        "can_edit": milestone.can_edit(_user()),
+        "can_edit": milestone.can_edit(_user()) and services.edit_refusal(milestone) is None,
         "can_assign": Milestone.can_assign_reviewer(_user()) and open_now,
         "can_review": milestone.can_review(_user()) and services.review_refusal(milestone) is None,
         "reads_evidence": milestone.reads_evidence(_user()),
