@@ -124,19 +124,50 @@ def forget_cached(session: Session | scoped_session = session,
 @event.listens_for(Engine, "before_cursor_execute")
 def _forget_written(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
     """A write to a table read by `cached` (a flush, or an INSERT, UPDATE or DELETE statement
-    of this thread's session) makes it read again."""
-    if not session.registry.has():
+    of this thread's session) makes it read again; any statement but a read marks the
+    transaction as one that may have written (`finish`)."""
+    if not session.registry.has() or statement.lstrip()[:6].upper() in (
+            "SELECT", "SAVEPO", "RELEAS", "BEGIN "):
         return
+    session.info[_WROTE] = True
     entries = session.info.get(_CACHE)
-    if not entries or statement.lstrip()[:6].upper() in ("SELECT", "SAVEPO", "RELEAS"):
-        return
-    forget_cached(session, {table for read, _value in entries.values() for table in read
-                            if table in statement})
+    if entries:
+        forget_cached(session, {table for read, _value in entries.values() for table in read
+                                if table in statement})
+
+
+_WROTE = "tracker.wrote"  # session.info key: this transaction ran a statement but a SELECT
+
+
+def finish(failed: bool = False) -> None:
+    """End the session of a request: its transaction ends with COMMIT when it only read (ran
+    SELECTs and holds no change), with ROLLBACK otherwise or when the request `failed`.
+
+    Both end a transaction that only read alike for the database, but psycopg forgets every
+    statement it prepared on the connection at each ROLLBACK (a rolled-back transaction may
+    have dropped what one refers to): the requests, which all ended so, never ran a
+    statement often enough on one connection for psycopg to prepare it (its
+    `prepare_threshold`, 5), and PostgreSQL parsed and planned every statement of every
+    request. Kept prepared, a statement is planned for its values a few times, then, where
+    PostgreSQL finds a plan for any values no dearer (`plan_cache_mode` auto), not again."""
+    if not failed and session.registry.has():
+        current = session()
+        transaction = current.get_transaction()
+        if (transaction is not None and transaction.is_active
+                and not current.info.get(_WROTE)
+                and not (current.new or current.dirty or current.deleted)):
+            try:
+                current.commit()
+            except exc.SQLAlchemyError:
+                pass  # the connection was lost: nothing was written, remove() rolls back
+    session.remove()
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_ended(session: Session, transaction: Any) -> None:
     forget_cached(session)
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
     if session.info.get(_OPEN):  # one ended without a word (an outer rollback, Ctrl-C)
         session.info[_OPEN] = [s for s in session.info[_OPEN] if s.active()]
 
@@ -315,6 +346,10 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             kwargs["poolclass"] = StaticPool
     elif url.startswith("postgresql"):
         kwargs["connect_args"] = {"options": POSTGRESQL_OPTIONS}
+        # The connection used last is used next: a worker serving one request at a time
+        # keeps to one connection, whose statements psycopg has prepared (`finish`), rather
+        # than taking its pool's in turn, each preparing them afresh.
+        kwargs["pool_use_lifo"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

@@ -26,7 +26,7 @@ def init_database(app: Flask) -> None:
 
     @app.teardown_appcontext
     def remove_session(exc: BaseException | None) -> None:
-        db.session.remove()
+        db.finish(failed=exc is not None)
 
 
 def select_locale() -> str:
