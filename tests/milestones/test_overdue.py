@@ -7,10 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, insert, text
 from sqlalchemy.engine.default import CacheStats
 
-from tests.conftest import login
+from tests.conftest import PG_URL, login
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
 from tracker import db
@@ -156,6 +156,30 @@ def test_directors_and_pms_share_one_statement_and_read_their_own_rows(app, engi
         assert [titles for titles, _, _ in seen] == list(theirs)
         (_, built, _), (_, again, cache) = seen
         assert again is built and cache is CacheStats.CACHE_HIT
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's plans of a prepared statement")
+def test_the_list_is_planned_once_for_all_its_runs(app, engine, portfolio):
+    """The day the milestones are late on, the phases and the page's size are written into
+    the statement: PostgreSQL, the statement prepared on its connection (from its sixth run),
+    finds the plan for any values no dearer than the plans for each run's, and plans it no
+    more (sent as parameters, the day made a plan for any values guess a third of the
+    milestones late, dearer: the statement was planned at every run)."""
+    project = make_project(pm=portfolio["li"], institute=portfolio["robotics"],
+                           phase=Phase.CONTRACT_RESEARCH)
+    db.session.execute(insert(Milestone), [  # most milestones are not late
+        {"project_id": project.id, "phase": Phase.CONTRACT_RESEARCH, "title": f"Step {n}",
+         "due_date": today() + timedelta(days=n % 300), "state": MilestoneState.PLANNED}
+        for n in range(2000)])
+    db.session.execute(text("ANALYZE milestones"))  # the connection is dropped after
+    client = app.test_client()
+    login(client, make_user(Role.HQ_ADMIN))
+    for _ in range(12):
+        assert "Arm prototype" in _get(client, "/milestones/overdue")
+    plans = db.session.execute(text(
+        "SELECT generic_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE '%FROM milestones JOIN projects%'")).scalars().all()
+    assert plans and max(plans) > 0, plans
 
 
 @pytest.mark.parametrize("phase", list(Phase))
