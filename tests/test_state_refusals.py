@@ -22,9 +22,10 @@ from tests.world import World, shared
 from tracker import db, voids
 from tracker.accounts.models import Role, User
 from tracker.achievements import deal_corrections
-from tracker.achievements.deal_models import RoyaltyReport
+from tracker.achievements.deal_models import RoyaltyReport, Transfer
 from tracker.achievements.models import IpRight
 from tracker.apitokens.models import AccessToken
+from tracker.assessment import services as assessment
 from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
 from tracker.companies.models import CompanyExit
 from tracker.contracts import services as contracts
@@ -35,9 +36,11 @@ from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
 from tracker.imports.models import ImportRun, ImportState
 from tracker.milestones.models import MilestoneState
+from tracker.obligations import services as obligations
 from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import NeedState, TechnologyNeed
 from tracker.projects.lifecycle import Phase
+from tracker.reminders import retries
 from tracker.reminders.models import MessageState, OutboxMessage
 
 
@@ -275,7 +278,44 @@ def _company_exited():
             "reverse it on the company's page first")
 
 
+def _nothing_failed():
+    message = _record(OutboxMessage, "message_id")
+    message.state = MessageState.FAILED
+    retries.retry(_person("admin"), message)  # put back to be sent: none is failed now
+    return ("admin", "/admin/reminders/retry-failed", {}, [utcnow()], "/admin/reminders/",
+            "There is nothing to send again")
+
+
+def _equivalent_owed():
+    owed = _record(ReportObligation, "obligation_id")
+    obligations.withdraw_obligation(_person("admin"), owed, "Recorded twice")
+    twin = obligations.add_obligation(_person("committee"), owed.subject, kind=owed.kind,
+                                      due_on=owed.due_on, recipient="Matrix City Science Bureau")
+    return ("admin", f"/reports-owed/{owed.id}/restore", {"why_restored": "Asked again"},
+            [twin.due_on], f"/reports-owed/{owed.id}", "Correct that one instead")
+
+
+def _floor_above_pool():
+    year = _world.ids["year"]
+    assessment.set_rule(_person("admin"), year, pool=Decimal("1000"), score_share=Decimal("70"),
+                        floor=Decimal("600"), cap=None)
+    return ("admin", f"/assessment/{year}/funding/approve", {}, [utcnow()],
+            f"/assessment/?year={year}", "Lower the floor or raise the pool")
+
+
+def _deal_ended():
+    transfer = _record(Transfer, "transfer_id")
+    transfer.ends_on = transfer.standing_reports[-1].period_start  # its last period reported
+    return ("admin", f"/transfers/{transfer.id}/reports",
+            {"received_on": today().isoformat(), "base_amount": "1000"}, [transfer.ends_on],
+            f"/transfers/{transfer.id}", "correct its end date first")
+
+
 WORLD_CASES: dict[str, Callable] = {
+    "sending again every failed message when none is": _nothing_failed,
+    "restoring a report owed already under another": _equivalent_owed,
+    "approving funding whose floor is above the pool": _floor_above_pool,
+    "a royalty report of a deal that ended": _deal_ended,
     "reversing a share entry of an exited company": _company_exited,
     "cancelling an import that ended": _import_ended,
     "importing a run not checked": _import_unchecked,
@@ -292,6 +332,10 @@ WORLD_CASES: dict[str, Callable] = {
     "withdrawing a withdrawn right": _right_withdrawn,
 }
 WORLD_ADVICE_ZH = {
+    "There is nothing to send again": "无需重新发送",
+    "Correct that one instead": "请改为更正那一项",
+    "Lower the floor or raise the pool": "请在规则中降低保底额或增加资金池",
+    "correct its end date first": "请先更正其终止日期",
     "reverse it on the company's page first": "请先在公司页面冲销该退出",
     "Its page shows what it did": "其页面列出了它所做的处理",
     "Upload the file again": "请重新上传该文件",

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.achievements.helpers import make_achievement, make_transfer
@@ -19,7 +20,7 @@ from tracker.achievements import deals, queries
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.services import ContributorLine
 from tracker.audit.models import AuditRecord
-from tracker.errors import Invalid
+from tracker.errors import Invalid, Refused
 from tracker.projects.lifecycle import Phase
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -156,3 +157,19 @@ def test_a_contributor_sees_only_their_own_statement(app):
     assert "50,000.00" in deal_page and "16,670.00" not in deal_page
     assert "16,670.00" in client_of(hq).get(f"/transfers/{transfer.id}").get_data(as_text=True)
     assert db.session.scalar(select(IncomeReceipt)).pool == Decimal("50000.00")
+
+
+@pytest.mark.parametrize(("locale", "said"), [
+    ("en", "add up to 90.00%, not 100%: correct them on the achievement's page"),
+    ("zh_CN", "的完成人份额合计为 90.00%，而非 100%：请先在该成果页面更正")])
+def test_income_is_not_split_on_shares_that_do_not_add_up_and_says_their_total(locale, said):
+    """The refusal names the shares as they stand (their total) and where to correct them."""
+    achievement, _colleague = _three_contributors()
+    hq = make_user(Role.HQ_ADMIN)
+    transfer = make_transfer(achievement, hq, contributor_pct=Decimal("60"))
+    achievement.contributors[2].share_pct = Decimal("23.34")  # 33.33 + 33.33 + 23.34 = 90
+    with force_locale(locale), pytest.raises(Refused) as refused:
+        deals.record_income(hq, transfer, received_on=date(2026, 2, 1),
+                            amount=Decimal("100000.00"), costs=None, pays="upfront",
+                            report_id=None, note="")
+    assert achievement.title in refused.value.message and said in refused.value.message

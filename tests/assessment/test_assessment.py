@@ -93,7 +93,7 @@ def test_scores_rank_and_change_against_last_year(world):
 
 def test_approving_the_allocation_records_hqs_funding_and_locks_the_year(world):
     w = world
-    with pytest.raises(Refused, match="Set the funding pool"):
+    with pytest.raises(Refused, match="No funding pool is set"):
         services.approve_allocation(w["admin"], YEAR)
     services.set_rule(w["admin"], YEAR, pool=D("1000000.00"), score_share=D("50"),
                       floor=D("100000"), cap=D("800000"))

@@ -236,7 +236,7 @@ def report_not_yet(transfer: Transfer) -> str | None:
         return voids.voided(transfer)
     found = next_period(transfer)
     if found is None:
-        return _("No royalty report is owed under this deal.")
+        return report_period.none_owed(transfer)
     if found[2] >= today():
         return _("The next period ends on %(date)s: its report is recorded once it has ended.",
                  date=day(found[2]))
@@ -357,9 +357,10 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     if shares is not None:
         contributors = register_rows(shares, problems)
         problems.raise_any()
-    if sum((c.share_pct for c in contributors), ZERO) != HUNDRED:
-        raise Refused(_("The achievement's contributors' shares do not add up to 100%: "
-                        "correct them before income is split."))
+    if (total := sum((c.share_pct for c in contributors), ZERO)) != HUNDRED:
+        raise Refused(_("The contributors' shares of %(achievement)s add up to %(total)s, not "
+                        "100%%: correct them on the achievement's page before income is split.",
+                        achievement=transfer.achievement.title, total=pct(total)))
     pool, parts = money.income_split(amount - costs, transfer.contributor_pct,
                                      [c.share_pct for c in contributors])
     receipt = IncomeReceipt(received_on=received_on, amount=amount, costs=costs, pays=pays,

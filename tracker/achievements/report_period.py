@@ -34,7 +34,7 @@ def moved_on(transfer: Transfer, seen_start: date | None,
     taken = next((r for r in transfer.standing_reports if r.period_start == seen_start), None)
     now = (_("The next report owed is now that of %(start)s to %(end)s.",
              start=day(found[1]), end=day(found[2])) if found is not None
-           else _("No royalty report is owed under this deal any more."))
+           else none_owed(transfer))
     if taken is not None:
         who = db.session.get(User, taken.recorded_by_id)
         said = _("The report of %(period)s was recorded meanwhile by %(name)s (received on "
@@ -52,3 +52,15 @@ def form_period(transfer_next: tuple[int, date, date] | None) -> str:
     """What the page's report form carries: the start of the period it offers."""
     return transfer_next[1].isoformat() if transfer_next is not None else ""
 
+
+
+def none_owed(transfer: Transfer) -> str:
+    """Why no royalty report is owed under the deal (`deals.next_period` found none), with
+    what says so: it has no reporting period, or it ended and its last period is reported."""
+    if not transfer.reporting_months:
+        return _("This deal has no royalty reporting period: no royalty report is owed under "
+                 "it. If its terms set one, correct the deal first.")
+    last = transfer.standing_reports[-1].title if transfer.standing_reports else "—"
+    return _("This deal ended on %(date)s and its periods up to then are reported (the last: "
+             "%(period)s): no royalty report is owed under it. If it runs longer, correct its "
+             "end date first.", date=day(transfer.ends_on), period=last)

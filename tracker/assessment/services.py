@@ -23,6 +23,7 @@ from tracker.assessment.models import (
     Measure,
 )
 from tracker.audit import services as audit
+from tracker.audit.models import AuditRecord
 from tracker.db import utcnow
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import on_day
@@ -210,7 +211,8 @@ def computed_allocation(year: int) -> list[tuple[scoring.Result, Decimal, Decima
     refused when no pool is set or the floor and cap can't place it."""
     found = year_of(year)
     if found.pool is None:
-        raise Refused(_("Set the funding pool of %(year)d first.", year=year))
+        raise Refused(_("No funding pool is set for %(year)d: its funding is computed once the "
+                        "year's rule names one. Set the pool in the rule first.", year=year))
     table = scoring.year_table(year)
     revenue = scoring.revenue_received(year)
     rule = allocation.Rule(found.pool, found.score_share, found.revenue_share, found.floor,
@@ -219,17 +221,28 @@ def computed_allocation(year: int) -> list[tuple[scoring.Result, Decimal, Decima
         amounts = allocation.allocate(rule, [r.total for r in table.results],
                                       [revenue[r.institute.id] for r in table.results])
     except allocation.Unplaceable as unplaceable:
-        n = len(table.results)
+        n, since = len(table.results), _rule_set_on(found)
         if str(unplaceable) == "floor":
-            raise Refused(_("A floor of %(floor)s for each of %(n)d institutes is more than "
-                            "the pool of %(pool)s.", floor=cny(found.floor), n=n,
+            raise Refused(_("The rule of %(year)d, as set on %(date)s, gives each of %(n)d "
+                            "institutes a floor of %(floor)s: more than the pool of %(pool)s. "
+                            "Lower the floor or raise the pool in the rule.", year=year,
+                            date=since, floor=cny(found.floor), n=n,
                             pool=cny(found.pool))) from None
-        raise Refused(_("Under a floor of %(floor)s and a cap of %(cap)s the pool of %(pool)s "
-                        "cannot be placed in full among %(n)d institutes: raise the cap, or "
-                        "lower the pool.", floor=cny(found.floor), cap=cny(found.cap or 0),
-                        n=n, pool=cny(found.pool))) from None
+        raise Refused(_("Under the rule of %(year)d, as set on %(date)s, a floor of %(floor)s "
+                        "and a cap of %(cap)s cannot place the pool of %(pool)s in full among "
+                        "%(n)d institutes: raise the cap, or lower the pool.", year=year,
+                        date=since, floor=cny(found.floor), cap=cny(found.cap or 0), n=n,
+                        pool=cny(found.pool))) from None
     return [(r, revenue[r.institute.id], a)
             for r, a in zip(table.results, amounts, strict=True)]
+
+
+def _rule_set_on(found: AssessmentYear) -> str:
+    """The day the year's rule was last set (its latest `assessment.rule` record)."""
+    at = db.session.scalar(select(AuditRecord.at).where(
+        AuditRecord.action == "assessment.rule", AuditRecord.object_type == "assessment_years",
+        AuditRecord.object_id == found.id).order_by(AuditRecord.id.desc()).limit(1))
+    return on_day(at) if at is not None else "—"
 
 
 def allocation_shown(assessment: AssessmentYear) -> tuple[list, str | None]:

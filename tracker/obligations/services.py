@@ -271,8 +271,9 @@ def restore_obligation(actor: User, obligation: ReportObligation,
                      _("Say why it is owed again (required)."))
     problems.raise_any()
     if (live := _live_twin(obligation)) is not None:
-        raise Refused(_("An equivalent report is owed already (%(name)s): restoring this one "
-                        "would owe it twice. Correct that one instead.", name=live.name))
+        raise Refused(_("An equivalent report, %(name)s, is owed already (due %(date)s): "
+                        "restoring this one would owe it twice. Correct that one instead.",
+                        name=live.name, date=day(live.due_on)))
     cancelled = obligation.withdrawn_reason
     obligation.withdrawn_at, obligation.withdrawn_reason = None, None
     changes = audit.pending_changes(obligation)
