@@ -93,7 +93,7 @@ def test_the_demo_data_keeps_the_rules_the_app_enforces(app, client):
         project = agreement.project
         assert project.type is ProjectType.ALLOCATION_INVESTMENT
         assert not project.is_draft and not project.is_read_only, project.title
-        assert FundingAgreement.can_record(committee, project)  # the rule it was recorded under
+        assert FundingAgreement.can_record(committee)  # who recorded it (the phase: above)
         assert agreement.planned <= agreement.committed
         assert agreement.disbursed <= agreement.planned
     for project in db.session.scalars(select(Project)):

@@ -108,8 +108,10 @@ def test_a_withdrawn_obligation_needs_its_reason_and_stays(contract, project, hq
         services.withdraw_obligation(hq, owed, " ")
     services.withdraw_obligation(hq, owed, "The enterprise asks for no report")
     assert owed.state(date(2027, 1, 1)) is ObligationState.WITHDRAWN
-    # Its PM may still correct it (`can_manage`), but it is cancelled: said so, not 403.
-    assert not owed.can_submit(project.pm) and owed.can_manage(project.pm)
+    # Its PM may still correct it (`can_manage`) and write its report (`can_submit`), but it
+    # is cancelled: said so, not 403.
+    assert owed.can_submit(project.pm) and owed.can_manage(project.pm)
+    assert "was cancelled" in services.owed_refusal(owed)
     with pytest.raises(Refused, match="was cancelled"):
         services.save_obligation(project.pm, owed, recipient="Another office")
 

@@ -187,11 +187,10 @@ class FundingAgreement(Voidable, Versioned, Base):
                 or user.id == project.pm_id or user.id in project.member_ids)
 
     @staticmethod
-    def can_record(user: User, project: Project) -> bool:
-        """The committee records a project's agreement once its PM has submitted it (a draft
-        is nobody's decision yet) and while it is open."""
-        return (FundingAgreement.can_decide(user) and not project.is_read_only
-                and not project.is_draft)
+    def can_record(user: User) -> bool:
+        """The committee records a project's agreement (once its PM has submitted it, a draft
+        being nobody's decision yet, while it is open: `services.new_agreement_refusal`)."""
+        return FundingAgreement.can_decide(user)
 
     @staticmethod
     def can_list(user: User) -> bool:
@@ -205,9 +204,9 @@ class FundingAgreement(Voidable, Versioned, Base):
         return user.has_role(Role.INVESTMENT_COMMITTEE)
 
     def can_void(self, user: User) -> bool:
-        """The committee, which records it, voids one recorded by mistake (what must not stand
-        under it first: `tracker.funding.voids.agreement_void_refusal`)."""
-        return FundingAgreement.can_decide(user) and not self.is_void
+        """The committee, which records it, voids one recorded by mistake (once, and what must
+        not stand under it first: `tracker.funding.voids.agreement_void_refusal`)."""
+        return FundingAgreement.can_decide(user)
 
 
 class CoFunder(Base):
@@ -293,8 +292,7 @@ class Tranche(Voidable, Versioned, Base):
     def can_void(self, user: User) -> bool:
         """The committee voids a tranche recorded by mistake (nothing paid on it standing:
         `tracker.funding.voids.tranche_void_refusal`)."""
-        return (FundingAgreement.can_decide(user) and not self.is_void
-                and not self.agreement.is_void)
+        return FundingAgreement.can_decide(user)
 
     @property
     def condition_holds(self) -> bool:

@@ -151,13 +151,13 @@ def show(project_id: int) -> str:
     may_decide = FundingAgreement.can_decide(_user())
     return render_template(
         "funding/show.html", project=project, agreement=agreement, tranches=tranches,
-        corrected=corrected,
-        company=company, services=services, today=today(),
+        corrected=corrected, company=company, services=services, today=today(),
         can_convert=agreement is not None and services.agreement_refusal(agreement) is None
         and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
         may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(_user()),
         **corrections.reversals_offered(user, agreement), may_see_partners=Partner.can_list(user),
-        can_record_agreement=FundingAgreement.can_record(_user(), project),
+        can_record_agreement=FundingAgreement.can_record(user)
+        and services.new_agreement_refusal(project) is None,
         not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(_user()),
         no_company_yet=prerequisites.not_a_spin_off_source(project),

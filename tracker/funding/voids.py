@@ -135,11 +135,12 @@ def offered(user: User, agreement: FundingAgreement | None) -> dict:
     """What the funding page offers the user to void: the agreement (`may_void_agreement`,
     and what keeps it from being voided, `agreement_blocker`), and each tranche they may void
     with what keeps it (`tranche_blockers`, None: the form is offered), while the agreement
-    runs (closed, its tranches stand as they were: the agreement's own line says why)."""
+    runs (closed, its tranches stand as they were: the agreement's own line says why; a
+    voided tranche's line says it was)."""
     if agreement is None:
         return {"may_void_agreement": False, "agreement_blocker": None, "tranche_blockers": {}}
     may = agreement.can_void(user)
     return {"may_void_agreement": may,
             "agreement_blocker": agreement_void_refusal(agreement) if may else None,
             "tranche_blockers": {t.id: tranche_void_refusal(t) for t in agreement.tranches
-                                 if t.can_void(user) and agreement.is_open}}
+                                 if t.can_void(user) and agreement.is_open and not t.is_void}}

@@ -225,19 +225,19 @@ class ReportObligation(Versioned, Base):
         return ReportObligation.can_add(user, self.subject)
 
     def can_change_terms(self, user: User) -> bool:
-        """Move the due date or change the kind (with a reason): who holds the terms, while no
-        report is on record (then they decide whether it went in late: frozen)."""
-        return (self.withdrawn_at is None and not self.submissions
-                and self.holds_terms(user))
+        """Move the due date or change the kind (with a reason): who holds the terms (while no
+        report is on record, which they decide went in late or not: `services.terms_refusal`)."""
+        return self.holds_terms(user)
 
     def can_withdraw(self, user: User) -> bool:
         """Cancel it (recorded by mistake, or the funder asks for it no more): who holds the
-        terms, while no report is on record."""
-        return self.can_change_terms(user)
+        terms (while no report is on record: `services.withdraw_refusal`)."""
+        return self.holds_terms(user)
 
     def can_restore(self, user: User) -> bool:
-        """Undo a cancellation made by mistake: who holds the terms."""
-        return self.withdrawn_at is not None and self.holds_terms(user)
+        """Undo a cancellation made by mistake: who holds the terms
+        (`services.restore_refusal`)."""
+        return self.holds_terms(user)
 
     def writes_report(self, user: User) -> bool:
         """The project's PM writes the report; HQ admins may file one they received, whatever
@@ -245,8 +245,8 @@ class ReportObligation(Versioned, Base):
         return user.id == self.project.pm_id or user.is_hq_admin
 
     def can_submit(self, user: User) -> bool:
-        """Who writes the report (`writes_report`), while it is owed: the page offers the form."""
-        return self.withdrawn_at is None and self.writes_report(user)
+        """Who writes the report (`writes_report`; while it is owed: `services.owed_refusal`)."""
+        return self.writes_report(user)
 
     @staticmethod
     def can_list(user: User) -> bool:

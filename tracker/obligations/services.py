@@ -133,6 +133,38 @@ def manage_refusal(actor: User, obligation: ReportObligation) -> str | None:
     return owed_refusal(obligation) or add_refusal(actor, obligation.subject)
 
 
+def _reported(obligation: ReportObligation, then: str) -> str | None:
+    """A report on record under `obligation` freezes its terms: when it was submitted, and
+    `then`, what to do instead; None while none is."""
+    if not obligation.submissions:
+        return None
+    return _("A report was submitted under this obligation on %(date)s: %(then)s",
+             date=day(obligation.submissions[0].submitted_on), then=then)
+
+
+def terms_refusal(actor: User, obligation: ReportObligation) -> str | None:
+    """Why who holds the terms (`can_change_terms`) can't move its due date or kind now: as
+    `manage_refusal`, or a report is on record (its terms say whether it went in late)."""
+    return manage_refusal(actor, obligation) or _reported(obligation, _(
+        "its due date and kind stay as they were, as they say whether it went in late."))
+
+
+def withdraw_refusal(actor: User, obligation: ReportObligation) -> str | None:
+    """Why who holds the terms (`can_withdraw`) can't cancel it now: as `manage_refusal`, or a
+    report is on record (it stays)."""
+    return manage_refusal(actor, obligation) or _reported(obligation, _(
+        "it stays on record. Submit a corrected file instead."))
+
+
+def restore_refusal(actor: User, obligation: ReportObligation) -> str | None:
+    """Why who holds the terms (`can_restore`) can't undo its cancellation now: it was not
+    cancelled, or its subject takes nothing more (`add_refusal`)."""
+    if obligation.withdrawn_at is None:
+        return _("This report is owed (due %(date)s), not cancelled: there is no cancellation "
+                 "to undo.", date=day(obligation.due_on))
+    return add_refusal(actor, obligation.subject)
+
+
 def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: date,
                    goes_to: str = "", recipient: str = "", note: str = "",
                    co_funder_id: int | None = None) -> ReportObligation:
@@ -170,10 +202,8 @@ def save_obligation(actor: User, obligation: ReportObligation, *, goes_to: str =
     kind = kind or obligation.kind
     due_on = due_on or obligation.due_on
     moves = (kind, due_on) != (obligation.kind, obligation.due_on)
-    if moves and obligation.submissions:
-        raise Refused(_("A report was submitted under this obligation on %(date)s: its due "
-                        "date and kind stay as they were, as they say whether it went in "
-                        "late.", date=day(obligation.submissions[0].submitted_on)))
+    if moves and (said := terms_refusal(actor, obligation)) is not None:
+        raise Refused(said)
     if moves and not obligation.can_change_terms(actor):
         raise Refused(_("The due date and the kind are the funder's terms: HQ changes them "
                         "(the investment committee too, for an agreement), with a reason."))
@@ -214,14 +244,10 @@ def withdraw_obligation(actor: User, obligation: ReportObligation,
     """An obligation recorded by mistake (the funder asks for no such report): it stays, marked
     cancelled with the reason, and its reminders stop. HQ's (the committee's too for an
     agreement), never the PM who owes it."""
-    if not obligation.holds_terms(actor):
+    if not obligation.can_withdraw(actor):
         raise Forbidden()
-    if (said := manage_refusal(actor, obligation)) is not None:
+    if (said := withdraw_refusal(actor, obligation)) is not None:
         raise Refused(said)
-    if obligation.submissions:
-        raise Refused(_("A report was submitted under this obligation on %(date)s: it stays "
-                        "on record. Submit a corrected file instead.",
-                        date=day(obligation.submissions[0].submitted_on)))
     problems = Problems()
     reason = _reason(problems, "why_withdrawn", reason,
                      _("Say why it is cancelled (required)."))
@@ -259,12 +285,9 @@ def restore_obligation(actor: User, obligation: ReportObligation,
                        reason: str) -> ReportObligation:
     """A cancellation made by mistake undone: the report is owed again (late, if its date has
     passed) and its reminders resume. The cancellation stays in the history."""
-    if not obligation.holds_terms(actor):
+    if not obligation.can_restore(actor):
         raise Forbidden()
-    if obligation.withdrawn_at is None:
-        raise Refused(_("This report is owed (due %(date)s), not cancelled: there is no "
-                        "cancellation to undo.", date=day(obligation.due_on)))
-    if (said := add_refusal(actor, obligation.subject)) is not None:
+    if (said := restore_refusal(actor, obligation)) is not None:
         raise Refused(said)
     problems = Problems()
     reason = _reason(problems, "why_restored", reason,

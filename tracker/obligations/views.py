@@ -113,21 +113,26 @@ def _obligation(obligation_id: int) -> ReportObligation:
 def _page(obligation: ReportObligation, submission: SubmissionForm | None = None,
           withdraw: WithdrawForm | None = None, restore: RestoreForm | None = None) -> str:
     user = _user()
-    if submission is None and obligation.can_submit(user):
+    if (submission is None and obligation.can_submit(user)
+            and services.owed_refusal(obligation) is None):
         submission = SubmissionForm()
         submission.version.data = str(obligation.version)
         submission.seen_at.data = utcnow().isoformat()
-    # Its subject voided, its project closed: nothing of it offered (`add_refusal`).
-    open_to = services.add_refusal(user, obligation.subject) is None
     return render_template(
         "obligations/show.html", obligation=obligation, state=obligation.state(today()),
         subject_url=subject_url(obligation), submission_form=submission,
-        withdraw_form=withdraw or (WithdrawForm() if open_to and obligation.can_withdraw(user)
-                                   else None),
-        restore_form=restore or (RestoreForm() if open_to and obligation.can_restore(user)
-                                 else None),
+        withdraw_form=withdraw or (WithdrawForm() if obligation.can_withdraw(user) and services
+                                   .withdraw_refusal(user, obligation) is None else None),
+        restore_form=restore or (RestoreForm() if obligation.can_restore(user) and services
+                                 .restore_refusal(user, obligation) is None else None),
         can_manage=obligation.can_manage(user) and services.manage_refusal(user, obligation)
-        is None, can_change_terms=open_to and obligation.can_change_terms(user))
+        is None, can_change_terms=_terms(obligation))
+
+
+def _terms(obligation: ReportObligation) -> bool:
+    """Whether the user may move its due date or change its kind now (who, and when)."""
+    return (obligation.can_change_terms(_user())
+            and services.terms_refusal(_user(), obligation) is None)
 
 
 @bp.get("/reports-owed/<int:obligation_id>")
@@ -189,7 +194,7 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
             url_for("obligations.show", obligation_id=obligation.id), keep_input=True)
     form = ObligationForm(obj=obligation, correcting=True,
                           organisations=recipients.offered(obligation.subject),
-                          terms=obligation.can_change_terms(_user()),
+                          terms=_terms(obligation),
                           co_funders=getattr(obligation.subject, "co_funders", None))
     back = url_for("obligations.show", obligation_id=obligation.id)
     return submit(
@@ -204,7 +209,7 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
 @login_required
 def withdraw(obligation_id: int) -> Response | tuple[str, int]:
     # A report on record: the service says why not.
-    obligation = _still_owed(obligation_id, ReportObligation.holds_terms)
+    obligation = _still_owed(obligation_id, ReportObligation.can_withdraw)
     form = WithdrawForm()
     return submit(
         form, lambda: services.withdraw_obligation(_user(), obligation,
@@ -219,7 +224,7 @@ def withdraw(obligation_id: int) -> Response | tuple[str, int]:
 def restore(obligation_id: int) -> Response | tuple[str, int]:
     """A cancellation made by mistake undone (one not cancelled: said so, 409)."""
     obligation = _obligation(obligation_id)
-    if not obligation.holds_terms(_user()):
+    if not obligation.can_restore(_user()):
         abort(403)
     form = RestoreForm()
     return submit(
