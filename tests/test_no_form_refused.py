@@ -4,8 +4,12 @@ route whose record tests/test_permission_before_state.py puts in a state that re
 no way to it: no form posting to it, no button's formaction, no link to its form page.
 
 The record's pages are each shorter address of the route (/payments/5/reverse -> /payments/5),
-the pages of each record its address names (`PAGES`, by the world's names of ids) and the
-project's page. Whether the state refuses the action is asked of the app, not assumed: who
+the pages of each record its address names and the project's page. A record's pages are found
+from the app: every page (a GET route) whose one argument is that record's id; `PAGES` adds those
+found otherwise (a page of the record that holds it, a page taking two ids, a page with a form
+of its own), by the world's names of ids. A page taking ids that is in neither (nor a file,
+`NOT_PAGES`) fails `test_every_page_of_a_record_is_surveyed`, so a new page is not missed.
+Whether the state refuses the action is asked of the app, not assumed: who
 may act is shown to be refused there by tests/test_permission_before_state.py (a route not in
 its `DOER_UNPROVEN`); a route whose refusal is not shown there but has a form page of its own
 is asked that page, which answers the form (200) only when the action is possible. A route
@@ -40,8 +44,8 @@ HOLDERS = {"exit_company_id": (CompanyExit, "exit_id", "company_id"),
            "decision_review_id": (GateDecision, "decision_id", "review_id"),
            "rebaseline_milestone_id": (Rebaseline, "rebaseline_id", "milestone_id")}
 
-# The pages that show a record, by the world's name of its id (tests/world.py), filled in
-# from the world's ids.
+# The pages that show a record found otherwise than by its id alone, by the world's name of its
+# id (tests/world.py), filled in from the world's ids.
 FUNDING = ("/projects/{invested_id}", "/projects/{invested_id}/funding")
 CONTRACT = ("/contracts/{contract_id}",)
 COMPANY = ("/companies/{company_id}",)
@@ -49,38 +53,39 @@ RIGHT = ("/ip-rights/{right_id}",)
 TRANSFER = ("/transfers/{transfer_id}",)
 PM_RECORD = ("/pms/{record_id}",)
 PAGES: dict[str, tuple[str, ...]] = {
-    "project_id": ("/projects/{project_id}", "/projects/{project_id}/spending",
-                   "/projects/{project_id}/changes", "/projects/{project_id}/documents"),
-    "milestone_id": ("/milestones/{milestone_id}",),
+    # A project's pages with a form of their own (found pages are GET routes of no action).
+    "project_id": ("/projects/{project_id}/spending", "/projects/{project_id}/documents"),
     "rebaseline_id": ("/milestones/{rebaseline_milestone_id}",),
     "update_id": ("/milestones/{milestone_id}",),
-    "contract_id": CONTRACT, "instalment_id": CONTRACT, "payment_id": CONTRACT,
-    "obligation_id": ("/reports-owed/{obligation_id}",),
-    "company_id": (*COMPANY, "/companies/{company_id}/incentives"),
+    "instalment_id": CONTRACT, "payment_id": CONTRACT,
     "exit_id": ("/companies/{exit_company_id}",),
     "share_entry_id": ("/companies/{entry_company_id}",),
     "ip_deal_id": COMPANY, "round_id": COMPANY,
-    "grant_id": ("/incentives/grants/{grant_id}",),
     "exercise_id": ("/incentives/grants/{exercise_grant_id}",),
-    "achievement_id": ("/achievements/{achievement_id}",),
-    "right_id": RIGHT, "annuity_id": RIGHT,
-    "transfer_id": TRANSFER, "receipt_id": TRANSFER, "report_id": TRANSFER,
-    "need_id": ("/needs/{need_id}",),
-    "review_id": ("/reviews/{review_id}",),
+    "annuity_id": RIGHT, "receipt_id": TRANSFER, "report_id": TRANSFER,
     "decision_id": ("/reviews/{decision_review_id}",),
-    "request_id": ("/changes/{request_id}",),
-    "approval_id": ("/approvals/{approval_id}",),
     "evidence_entry_id": ("/assessment/{year}/institutes/{institute_id}",),
     "year": ("/assessment/{year}/funding", "/assessment/"),
-    "run_id": ("/admin/import/{run_id}",),
     "message_id": ("/admin/reminders/",),
     "token_id": ("/account/tokens",),
     "centre_payment_id": ("/centres/{centre_id}",),
     "centre_agreement_id": ("/centres/{centre_id}",),
     "partner_agreement_id": ("/partners/{partner_id}",),
-    "record_id": PM_RECORD, "interview_id": PM_RECORD,
+    "interview_id": PM_RECORD,
     **dict.fromkeys(("invested_id", "agreement_id", "tranche_id", "disbursement_id",
                      "conversion_id", "co_funder_id", "co_funder_payment_id"), FUNDING),
+}
+
+# Routes taking ids that answer no page to survey: files, and pages of no record's state.
+NOT_PAGES = {
+    "projects.download": "a file", "imports.errors": "a CSV file of the run's errors",
+    "imports.template": "a file to fill in", "reminders.feed": "a calendar feed",
+    "assessment.evidence_file": "a file", "static": "the app's own files",
+    "audit.history": "the history of any record: what happened, no form",
+    "transfers.statement": "a contributor's income statement across deals: no form",
+    "transfers.named_statement": "a contributor's income statement across deals: no form",
+    "assessment.drill_down": "an indicator's figures and evidence, read only: the evidence's "
+                             "forms are on the institute's page (`PAGES`)",
 }
 
 # Routes the table lists as refused as built by something other than their record's state.
@@ -112,18 +117,54 @@ def people(app, module_connection, world) -> People:
     return signed_in_people(app, module_connection, world)
 
 
-def _pages(rule, ids: dict) -> list[str]:
+def _page_rules(app) -> list:
+    """Every page taking ids: a GET route of no action (an action's form is its own page),
+    outside the API and `NOT_PAGES`."""
+    return [rule for endpoint, rule in rules(app).items()
+            if "GET" in rule.methods and "POST" not in rule.methods and rule.arguments
+            and endpoint not in NOT_PAGES and not rule.rule.startswith("/api/")]
+
+
+def _template(rule) -> str:
+    """The rule's address with each argument as the world's name of its id: `{contract_id}`."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>",
+                  lambda m: "{" + ARGUMENT_OF.get((rule.endpoint, m[1]), m[1]) + "}", rule.rule)
+
+
+def _found_pages(app) -> dict[str, list[str]]:
+    """The pages of each record found from the app: those whose one argument is its id."""
+    found: dict[str, list[str]] = {}
+    for rule in _page_rules(app):
+        if len(rule.arguments) == 1:
+            [name] = rule.arguments
+            found.setdefault(ARGUMENT_OF.get((rule.endpoint, name), name), []).append(
+                _template(rule))
+    return found
+
+
+def _pages(app, rule, ids: dict) -> list[str]:
     """The pages of the route's record: each shorter address of the route, the pages of each
-    record its address names, and the project's."""
+    record its address names (found, and `PAGES`), and the project's."""
     path = url_for_rule(rule, World(ids=ids))
     parts = path.strip("/").split("/")
     pages = ["/" + "/".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
+    found = _found_pages(app)
     for name in rule.arguments:
         key = ARGUMENT_OF.get((rule.endpoint, name), name)
         if rule.endpoint.startswith("companies.") and key == "entry_id":
             key = "share_entry_id"
-        pages += [page.format(**ids) for page in PAGES.get(key, ())]
+        pages += [page.format(**ids) for page in (*found.get(key, ()), *PAGES.get(key, ()))]
     return list(dict.fromkeys([*pages, f"/projects/{ids['project_id']}"]))
+
+
+@pytest.mark.no_db
+def test_every_page_of_a_record_is_surveyed(app):
+    """A page taking ids is found from its one id, or listed in `PAGES` (or `NOT_PAGES`): a
+    page added for a record is surveyed without a line, or the test says where it goes."""
+    listed = {page for pages in PAGES.values() for page in pages}
+    missed = [rule.endpoint for rule in _page_rules(app)
+              if len(rule.arguments) > 1 and _template(rule) not in listed]
+    assert missed == []
 
 
 def _offered(people: People, who: str, path: str, pages: list[str]) -> list[str]:
@@ -158,7 +199,7 @@ def test_a_record_in_a_state_that_refuses_an_action_offers_no_form_for_it(app, w
     ids = {**world.ids, **(made if isinstance(made, dict) else {})}
     _commit()
     path = url_for_rule(rule, World(ids=ids))
-    pages = _pages(rule, ids)
+    pages = _pages(app, rule, ids)
     wrong = {}
     unproven = refusing.DOER_UNPROVEN.get(endpoint)
     for who in _doers(endpoint, path):
