@@ -83,13 +83,10 @@ STILL_TO_SPLIT = {
     "tracker/gates/models.py:GateReview.can_decide",
     "tracker/gates/models.py:PanelMember.can_correct_scores",
     "tracker/gates/models.py:PanelMember.can_correct_declaration",
-    "tracker/imports/models.py:ImportRun.can_cancel",
-    "tracker/imports/models.py:ImportRun.can_import_checked",
     "tracker/incentives/models.py:IncentiveGrant.can_reverse_leaving",
     "tracker/incentives/models.py:IncentiveGrant.can_exercise",
     "tracker/incentives/models.py:IncentiveGrant.can_record_leaving",
     "tracker/projects/models.py:ProjectMember.can_answer",
-    "tracker/reminders/models.py:OutboxMessage.can_retry",
 }
 
 

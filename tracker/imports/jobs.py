@@ -59,15 +59,25 @@ def queue(actor, kind: str, filename: str, data: bytes, *, dry_run: bool,
     return run
 
 
+def cancel_refusal(run: ImportRun) -> str | None:
+    """Why the run is not cancelled: it ended, or its cancellation was asked already; None
+    while it may be."""
+    if not run.is_open:
+        return _("This import ended on %(date)s (%(state)s): there is nothing to cancel. Its "
+                 "page shows what it did.", date=on_day(run.finished_at), state=label(run.state))
+    if run.cancel_requested:
+        return _("Its cancellation was asked already: it stops at its next progress report, "
+                 "keeping nothing.")
+    return None
+
+
 def request_cancel(actor, run: ImportRun) -> ImportRun:
     """The progress page's Cancel: a queued run never starts; a running one stops at its next
     progress report and keeps nothing."""
-    if not actor.is_hq_admin:
-        raise Forbidden()
     if not run.can_cancel(actor):
-        raise Refused(_("This import ended on %(date)s (%(state)s): there is nothing to "
-                        "cancel. Its page shows what it did.", date=on_day(run.finished_at),
-                        state=label(run.state)))
+        raise Forbidden()
+    if (said := cancel_refusal(run)) is not None:
+        raise Refused(said)
     if run.state is ImportState.QUEUED:
         run.state, run.finished_at = ImportState.CANCELLED, db.utcnow()
         run.upload = run.grants_upload = None
@@ -160,15 +170,22 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
     return run
 
 
+def checked_refusal(checked: ImportRun) -> str | None:
+    """Why the run's file is not imported from its page: not a dry run whose every row
+    passed, or imported from it already (its file gone); None when it is."""
+    if checked.state is ImportState.CHECKED and checked.has_upload:
+        return None
+    return _("This run is %(state)s: only a dry run whose every row passed is imported from "
+             "its page, once. Upload the file again.", state=label(checked.state))
+
+
 def import_checked(actor, checked: ImportRun) -> ImportRun:
     """The dry run's "Import this file" button: the file it checked, kept with it, is queued
     for real as a new run (the file then leaves the dry run: it is imported once)."""
-    if not ImportRun.can_import(actor):
-        raise Forbidden()
     if not checked.can_import_checked(actor):
-        raise Refused(_("This run is %(state)s: only a dry run whose every row passed is "
-                        "imported from its page, once. Upload the file again.",
-                        state=label(checked.state)))
+        raise Forbidden()
+    if (said := checked_refusal(checked)) is not None:
+        raise Refused(said)
     data, grants = db.session.execute(select(ImportRun.upload, ImportRun.grants_upload).where(
         ImportRun.id == checked.id)).one()
     run = queue(actor, checked.kind, checked.filename, data, dry_run=False,

@@ -141,12 +141,14 @@ class ImportRun(Base):
         return not self.dry_run and self.state in (ImportState.FAILED, ImportState.CANCELLED)
 
     def can_cancel(self, user: User) -> bool:
-        return user.is_hq_admin and self.is_open and not self.cancel_requested
+        """Who imports cancels a run (while it is open: `jobs.cancel_refusal`)."""
+        return self.can_import(user)
 
     def can_import_checked(self, user: User) -> bool:
         """A dry run whose every row passed keeps its file (`has_upload`), so that whoever may
-        import runs that same file for real from its page, once, without uploading it again."""
-        return self.can_import(user) and self.state is ImportState.CHECKED and self.has_upload
+        import runs that same file for real from its page, once, without uploading it again
+        (`jobs.checked_refusal`)."""
+        return self.can_import(user)
 
 
 # Whether the run still holds its uploaded file, without loading the file.

@@ -100,9 +100,10 @@ def _run_page(run: ImportRun, form: CancelForm | None = None,
     user = current_user._get_current_object()
     return render_template("imports/run.html", run=run, kind=KINDS[run.kind],
                            cancel_form=form or CancelForm(),
-                           can_cancel=run.can_cancel(user),
+                           can_cancel=run.can_cancel(user) and jobs.cancel_refusal(run) is None,
                            checked_form=checked_form or ImportCheckedForm(),
-                           can_import_checked=run.can_import_checked(user),
+                           can_import_checked=run.can_import_checked(user)
+                           and jobs.checked_refusal(run) is None,
                            outcome=None if run.is_open else _outcome(run),
                            changes=_changes(run, user),
                            refresh=REFRESH_SECONDS if run.is_open else None)

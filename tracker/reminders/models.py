@@ -180,7 +180,8 @@ class OutboxMessage(Base):
         return self.occurrence.endswith("bd")
 
     def can_retry(self, user: User) -> bool:
-        return user.is_hq_admin and self.state in (MessageState.FAILED, MessageState.CANCELLED)
+        """HQ admins send a message again (a failed or cancelled one: `retries.refusal`)."""
+        return user.is_hq_admin
 
 
 class ReminderPreference(Base):

@@ -18,12 +18,19 @@ from tracker.errors import Forbidden, Refused
 from tracker.reminders.models import MessageState, OutboxMessage
 
 
+def refusal(message: OutboxMessage) -> str | None:
+    """Why the message is not sent again: it is neither failed nor cancelled; None if it is."""
+    if message.state in (MessageState.FAILED, MessageState.CANCELLED):
+        return None
+    return _("This message is %(state)s: only a failed or cancelled message is sent again.",
+             state=label(message.state))
+
+
 def retry(actor: User, message: OutboxMessage) -> None:
-    if not actor.is_hq_admin:
-        raise Forbidden()
     if not message.can_retry(actor):
-        raise Refused(_("This message is %(state)s: only a failed or cancelled message is sent "
-                        "again.", state=label(message.state)))
+        raise Forbidden()
+    if (said := refusal(message)) is not None:
+        raise Refused(said)
     before = message.state
     message.state = MessageState.PENDING
     message.attempts = 0

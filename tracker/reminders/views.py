@@ -77,8 +77,10 @@ def _outbox_page() -> str:
     by_channel = dict(db.session.execute(
         select(OutboxMessage.channel, func.count()).where(OutboxMessage.state == state)
         .group_by(OutboxMessage.channel)).all())
+    page, user = paginate(_outbox_query(state, channel)), _user()
     return render_template(
-        "reminders/outbox.html", page=paginate(_outbox_query(state, channel)),
+        "reminders/outbox.html", page=page, retryable={
+            m.id for m in page.items if m.can_retry(user) and retries.refusal(m) is None},
         columns=OUTBOX_COLUMNS, state=state, states=list(MessageState), counts=counts,
         failed=counts.get(MessageState.FAILED, 0),
         channel=channel, channels=list(Channel),
