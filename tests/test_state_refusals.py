@@ -25,6 +25,8 @@ from tracker.achievements import deal_corrections
 from tracker.achievements.deal_models import RoyaltyReport, Transfer
 from tracker.achievements.models import IpRight
 from tracker.apitokens.models import AccessToken
+from tracker.approvals import services as approvals
+from tracker.approvals.models import ApprovalDelegation
 from tracker.assessment import services as assessment
 from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
 from tracker.companies.models import CompanyExit
@@ -34,6 +36,7 @@ from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
+from tracker.gates.models import GateReview
 from tracker.imports.models import ImportRun, ImportState
 from tracker.milestones.models import MilestoneState
 from tracker.obligations import services as obligations
@@ -311,7 +314,24 @@ def _deal_ended():
             f"/transfers/{transfer.id}", "correct its end date first")
 
 
+def _declared_again():
+    review = _record(GateReview, "review_id")  # the panelist declared on it as built
+    member = next(m for m in review.panel if m.user_id == _world.people["panelist"])
+    return ("panelist", f"/reviews/{review.id}/declare", {"conflict": "no"},
+            [member.declared_at, member.declaration], f"/reviews/{review.id}",
+            "correct it on the review's page")
+
+
+def _delegation_ended():
+    delegation = _record(ApprovalDelegation, "delegation_id")
+    approvals.cancel_delegation(_person("director"), delegation)
+    return ("director", f"/approvals/delegations/{delegation.id}/end", {},
+            [delegation.cancelled_at], "/approvals/delegations", "there is nothing to end")
+
+
 WORLD_CASES: dict[str, Callable] = {
+    "declaring again on a review": _declared_again,
+    "ending a delegation ended": _delegation_ended,
     "sending again every failed message when none is": _nothing_failed,
     "restoring a report owed already under another": _equivalent_owed,
     "approving funding whose floor is above the pool": _floor_above_pool,
@@ -332,6 +352,8 @@ WORLD_CASES: dict[str, Callable] = {
     "withdrawing a withdrawn right": _right_withdrawn,
 }
 WORLD_ADVICE_ZH = {
+    "correct it on the review's page": "请在评审页面上更正",
+    "there is nothing to end": "无需再终止",
     "There is nothing to send again": "无需重新发送",
     "Correct that one instead": "请改为更正那一项",
     "Lower the floor or raise the pool": "请在规则中降低保底额或增加资金池",

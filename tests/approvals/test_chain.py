@@ -24,7 +24,8 @@ from tracker.audit.models import AuditRecord
 from tracker.changes import services as changes
 from tracker.changes.models import ChangeState
 from tracker.dates import today
-from tracker.display.formatting import day
+from tracker.display.formatting import day, on_day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates.models import GateReview
 from tracker.projects import services as projects
@@ -180,8 +181,14 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
     assert again.can_withdraw(project.pm)
     approvals.endorse(director, again, "")
     assert not again.can_withdraw(project.pm)
-    with pytest.raises(Refused):
-        approvals.withdraw(project.pm, again)
+    signed = next(s for s in again.steps if s.verdict is not None)
+    for locale, said in (("en", "{name} acted on it on {date} ({verdict}): it can no longer"),
+                         ("zh_CN", "{name} 已于 {date} 办理（{verdict}），不能再撤回")):
+        with force_locale(locale), pytest.raises(Refused) as refused:
+            approvals.withdraw(project.pm, again)  # the refusal says who acted, and when
+        with force_locale(locale):
+            assert said.format(name=director.name, date=on_day(signed.signed_at),
+                               verdict=label(signed.verdict)) in refused.value.message
     approvals.endorse(deputy, again, "")
     assert project.phase is Phase.PROPOSAL_REVIEW
 

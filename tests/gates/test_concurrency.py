@@ -75,7 +75,7 @@ def test_two_decisions_at_once_record_exactly_one(app, real_commits):
 
     assert sorted(r.split(":")[0] for r in results.values()) == ["recorded", "refused"], results
     refused = next(r for r in results.values() if r.startswith("refused"))
-    assert "Someone else changed" in refused or "already been decided" in refused
+    assert "Someone else changed" in refused or "This review was decided on" in refused
     count = db.session.scalar(select(func.count()).select_from(GateDecision).where(
         GateDecision.review_id == review_id))
     assert count == 1

@@ -17,14 +17,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
-from tests.factories import make_enterprise
+from tests.factories import make_enterprise, make_hq, make_user
 from tests.imports import test_achievements, test_contracts
 from tests.imports.helpers import run
 from tests.imports.test_ip_deals import DEAL, KEYS, _setting
 from tests.imports.test_milestones import _project
 from tests.imports.test_projects import _setting as _projects_setting
+from tests.imports.test_reference_data import INSTITUTES
 from tracker import db
-from tracker.accounts.models import User
+from tracker.accounts.models import Role, User
 from tracker.imports.models import ImportState
 
 
@@ -109,3 +110,23 @@ def test_a_failed_import_says_it_wrote_nothing(client, dry_run):
         assert "Would be created" not in page and "Created</dt>" not in page
         assert ("Written</dt><dd>Nothing: rows were refused, and a file is imported whole or "
                 "not at all.</dd>") in page
+
+
+def test_a_record_given_twice_is_refused_naming_the_row_that_gave_it(client):
+    """The second row of one record names the first, and says what to do, in the reader's
+    language on the run's page."""
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    run(admin, "institutes", INSTITUTES)
+    twice = [INSTITUTES[0], INSTITUTES[1], [*INSTITUTES[1][:2], "Ceramics", *INSTITUTES[1][3:]]]
+    result = run(admin, "institutes", twice)
+    assert result.state is ImportState.FAILED
+    [(row, message)] = [(r, m) for r, _c, m in result.errors]
+    assert (row, message) == (3, "Row 2 gives this record already: a file gives each record "
+                                 "once. Put this row's values in that row, or remove one of "
+                                 "the two.")
+    admin.locale = "zh_CN"
+    db.session.flush()
+    login(client, admin)
+    page = client.get(f"/admin/import/{result.id}").get_data(as_text=True)
+    assert "第 2 行已给出此记录：同一文件中每条记录只能出现一次。" in page

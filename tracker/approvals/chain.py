@@ -30,6 +30,8 @@ from tracker.approvals.models import (
 from tracker.audit import services as audit
 from tracker.changes.models import ChangeRequest
 from tracker.dates import today
+from tracker.display.formatting import on_day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.notifications.services import emit
 from tracker.projects.models import Project
@@ -112,10 +114,12 @@ def _signable(actor: User, request: ApprovalRequest) -> ApprovalStep:
                         state=_state_word(request)))
     step = request.step_for(actor, today())
     if step is None:
-        signed = any(s.signed_by_id == actor.id or s.approver_id == actor.id
-                     for s in request.current_steps if s.verdict is not None)
-        if signed:
-            raise Refused(_("You have signed at this level already; it waits for the others."))
+        signed = next((s for s in request.current_steps if s.verdict is not None and actor.id
+                       in (s.signed_by_id, s.approver_id)), None)
+        if signed is not None:
+            raise Refused(_("You signed at this level on %(date)s (%(verdict)s); it waits for "
+                            "the others.", date=on_day(signed.signed_at),
+                            verdict=label(signed.verdict)))
         raise Forbidden(_("This request does not wait for your signature."))
     return step
 
@@ -169,7 +173,11 @@ def withdraw(actor: User, request: ApprovalRequest) -> None:
         raise Refused(_("This request no longer waits at the institute: it was %(state)s.",
                         state=_state_word(request)))
     if request.acted:
-        raise Refused(_("An approver has acted on it already: it can no longer be withdrawn."))
+        first = min((s for s in request.steps if s.verdict is not None),
+                    key=lambda s: s.signed_at)
+        raise Refused(_("%(name)s acted on it on %(date)s (%(verdict)s): it can no longer be "
+                        "withdrawn.", name=(first.signed_by or first.approver).name,
+                        date=on_day(first.signed_at), verdict=label(first.verdict)))
     _close(request, RequestState.WITHDRAWN)
     audit.record(actor, "approval.withdraw", request.project, {
         "approval": [None, request.subject.value],

@@ -38,7 +38,7 @@ from tracker.audit import services as audit
 from tracker.changes import services as changes
 from tracker.dates import org_zone, today
 from tracker.display.collation import ordered
-from tracker.display.formatting import day
+from tracker.display.formatting import day, on_day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.organisations.models import Institute
 from tracker.projects import services as proposals
@@ -162,7 +162,8 @@ def cancel_delegation(actor: User, delegation: ApprovalDelegation) -> None:
     if not delegation.can_cancel(actor, check_state=False):
         raise Forbidden()
     if delegation.cancelled_at is not None:
-        raise Refused(_("This delegation has been ended already."))
+        raise Refused(_("This delegation was ended on %(date)s: there is nothing to end.",
+                        date=on_day(delegation.cancelled_at)))
     delegation.cancelled_at = db.utcnow()
     audit.record(actor, "approval.undelegate", delegation)
     db.session.flush()

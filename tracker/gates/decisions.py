@@ -21,7 +21,7 @@ from tracker import corrections, db, reversals
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date, today
-from tracker.display.formatting import day
+from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.funding.releases import released_tranches
@@ -160,8 +160,10 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
         raise Refused(_("The chair decides after declaring no conflict of interest, on a panel "
                         "that can still reach its quorum; otherwise HQ changes the panel."))
     if review.state is ReviewState.DECIDED:
-        raise Refused(_("This review has already been decided. Reload the page to see the "
-                        "decision; a correction supersedes it."))
+        decided = review.current_decision
+        raise Refused(_("This review was decided on %(date)s (%(outcome)s). Reload the page to "
+                        "see the decision; a correction supersedes it.",
+                        date=on_day(decided.decided_at), outcome=label(decided.outcome)))
     if review.state is not ReviewState.OPEN:
         raise Refused(not_open(review.state))
     if review.version != expected_version:
@@ -263,8 +265,9 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     review = decision.review
     if not decision.can_correct(actor):
         raise Forbidden()
-    if review.current_decision is not decision:
-        raise Refused(_("This decision has already been superseded."))
+    if (current := review.current_decision) is not decision:
+        raise Refused(_("This decision was superseded on %(date)s: correct the one in force "
+                        "instead.", date=on_day(current.decided_at)))
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it. Reload the page."))
     if (said := correction_refusal(decision)) is not None:

@@ -20,6 +20,8 @@ from tracker import db
 from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
+from tracker.display.formatting import on_day
+from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.experts import panels, recusal
@@ -308,7 +310,9 @@ def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> 
     if review.state is not ReviewState.OPEN:
         raise Refused(not_open(review.state))
     if member.declaration is not None:
-        raise Refused(_("You have already declared."))
+        raise Refused(_("You declared on %(date)s (%(declaration)s): if it was wrong, correct "
+                        "it on the review's page, with the reason.",
+                        date=on_day(member.declared_at), declaration=label(member.declaration)))
     if not conflict:
         refusal = stake_refusal(review.project, actor)
         if refusal:
@@ -341,8 +345,8 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
     if member.declaration is not Declaration.NONE:
         raise Refused(_("Declare that you have no conflict of interest before scoring."))
     if member.submitted_at is not None:
-        raise Refused(_("You have already submitted your scores: correct them from the "
-                        "review's page, with the reason."))
+        raise Refused(_("You submitted your scores on %(date)s: correct them from the "
+                        "review's page, with the reason.", date=on_day(member.submitted_at)))
     problems = Problems()  # every problem of the scorecard at once
     rows = scorecard_rows(review, scores, recommendation, problems)
     problems.raise_any()

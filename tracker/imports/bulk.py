@@ -39,6 +39,12 @@ def insert_returning_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
         insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
 
 
+def given_twice(row: int) -> str:
+    """Why a row giving the record an earlier row gave is refused, whatever path reads it."""
+    return _("Row %(row)d gives this record already: a file gives each record once. Put this "
+             "row's values in that row, or remove one of the two.", row=row)
+
+
 class Batch:
     """The new records of one import run waiting to be written. A kind with a bulk path gives
     one from `Adapter.batch(actor)`; `take` refuses a row as its service would (raising what
@@ -84,7 +90,7 @@ class Batch:
     def take(self, values: dict[str, Any], number: int) -> bool:
         key = self.key(values)
         if key in self._keys:
-            raise Invalid("", _("Row %(row)d already gives this record.", row=self._keys[key]))
+            raise Invalid("", given_twice(self._keys[key]))
         if not self.check(values):
             return False
         self._keys[key] = number

@@ -27,7 +27,7 @@ from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
 from tracker.imports import cells, reading
 from tracker.imports.adapters import Adapter, form_defaults
-from tracker.imports.bulk import Batch
+from tracker.imports.bulk import Batch, given_twice
 from tracker.imports.columns import Column, Kind
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportRun, ImportState
@@ -140,7 +140,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
     obj = batch.find(probe) if batch is not None else adapter.find(probe)
     if obj is not None and obj.id in seen:
-        raise RowRefused([("", _("Row %(row)d already gives this record.", row=seen[obj.id]))])
+        raise RowRefused([("", given_twice(seen[obj.id]))])
     formdata = MultiDict()
     for key, value in (adapter.form_data(obj) or {}).items():
         if key not in given:

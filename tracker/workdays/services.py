@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracker import dates, db
 from tracker.audit import services as audit
 from tracker.display.formatting import day as day_text
+from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.workdays.models import CalendarDay, CalendarYear
 
@@ -108,8 +109,9 @@ def complete_year(actor: User, year: int) -> CalendarYear:
     if library_covers(year):
         raise Refused(_("The official dates of %(year)d are included with the tracker already.",
                         year=year))
-    if db.session.get(CalendarYear, year) is not None:
-        raise Refused(_("%(year)d is already declared complete.", year=year))
+    if (done := db.session.get(CalendarYear, year)) is not None:
+        raise Refused(_("%(year)d was declared complete on %(date)s: there is nothing more to "
+                        "declare.", year=year, date=on_day(done.completed_at)))
     if not db.session.scalar(select(CalendarDay.id).where(
             CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))):
         raise Refused(_("No date of %(year)d has been added yet: add its public holidays and "
