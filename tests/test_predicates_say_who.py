@@ -74,9 +74,6 @@ STILL_TO_SPLIT = {
     "tracker/achievements/models.py:IpRight.can_change",
     "tracker/achievements/models.py:Annuity.can_edit",
     "tracker/achievements/models.py:Annuity.can_reverse",
-    "tracker/approvals/models.py:ApprovalRequest.can_withdraw",
-    "tracker/approvals/models.py:ApprovalDelegation.can_cancel",
-    "tracker/assessment/models.py:EvidenceEntry.can_review",
     "tracker/companies/ip_models.py:IpDeal.can_void",
     "tracker/companies/models.py:Company.can_void_founders",
     "tracker/companies/models.py:ShareEntry.can_record_paid",
@@ -86,7 +83,6 @@ STILL_TO_SPLIT = {
     "tracker/incentives/models.py:IncentiveGrant.can_reverse_leaving",
     "tracker/incentives/models.py:IncentiveGrant.can_exercise",
     "tracker/incentives/models.py:IncentiveGrant.can_record_leaving",
-    "tracker/projects/models.py:ProjectMember.can_answer",
 }
 
 

@@ -178,9 +178,9 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
                         approver_ids=[deputy.id], applies_to=AppliesTo.ALL)
     again = projects.submit_proposal(project.pm, project)
     assert again.id != request.id and again.level == 0
-    assert again.can_withdraw(project.pm)
+    assert again.can_withdraw(project.pm) and chain.withdrawal_refusal(again) is None
     approvals.endorse(director, again, "")
-    assert not again.can_withdraw(project.pm)
+    assert again.can_withdraw(project.pm)  # the applicant, whose request the director signed:
     signed = next(s for s in again.steps if s.verdict is not None)
     for locale, said in (("en", "{name} acted on it on {date} ({verdict}): it can no longer"),
                          ("zh_CN", "{name} 已于 {date} 办理（{verdict}），不能再撤回")):
@@ -189,6 +189,7 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
         with force_locale(locale):
             assert said.format(name=director.name, date=on_day(signed.signed_at),
                                verdict=label(signed.verdict)) in refused.value.message
+            assert refused.value.message == chain.withdrawal_refusal(again)  # as the page
     approvals.endorse(deputy, again, "")
     assert project.phase is Phase.PROPOSAL_REVIEW
 

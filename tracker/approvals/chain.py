@@ -165,19 +165,27 @@ def sign(actor: User, request: ApprovalRequest, verdict: Verdict, opinion: str) 
     return step
 
 
-def withdraw(actor: User, request: ApprovalRequest) -> None:
-    """The applicant takes the request back (撤回) while nobody has acted on it."""
-    if actor.id != request.submitted_by_id:
-        raise Forbidden()
+def withdrawal_refusal(request: ApprovalRequest) -> str | None:
+    """Why the applicant (`can_withdraw`) can't take the request back now: it no longer waits
+    at the institute, or an approver has acted on it; None while they can."""
     if not request.is_pending:
-        raise Refused(_("This request no longer waits at the institute: it was %(state)s.",
-                        state=_state_word(request)))
+        return _("This request no longer waits at the institute: it was %(state)s.",
+                 state=_state_word(request))
     if request.acted:
         first = min((s for s in request.steps if s.verdict is not None),
                     key=lambda s: s.signed_at)
-        raise Refused(_("%(name)s acted on it on %(date)s (%(verdict)s): it can no longer be "
-                        "withdrawn.", name=(first.signed_by or first.approver).name,
-                        date=on_day(first.signed_at), verdict=label(first.verdict)))
+        return _("%(name)s acted on it on %(date)s (%(verdict)s): it can no longer be "
+                 "withdrawn.", name=(first.signed_by or first.approver).name,
+                 date=on_day(first.signed_at), verdict=label(first.verdict))
+    return None
+
+
+def withdraw(actor: User, request: ApprovalRequest) -> None:
+    """The applicant takes the request back (撤回) while nobody has acted on it."""
+    if not request.can_withdraw(actor):
+        raise Forbidden()
+    if (said := withdrawal_refusal(request)) is not None:
+        raise Refused(said)
     _close(request, RequestState.WITHDRAWN)
     audit.record(actor, "approval.withdraw", request.project, {
         "approval": [None, request.subject.value],

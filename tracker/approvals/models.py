@@ -194,8 +194,9 @@ class ApprovalRequest(Base):
         return self.step_for(user, on) is not None
 
     def can_withdraw(self, user: User) -> bool:
-        """The applicant takes it back (撤回) until an approver has acted on it."""
-        return self.is_pending and user.id == self.submitted_by_id and not self.acted
+        """The applicant takes it back (撤回) (until an approver has acted on it:
+        `chain.withdrawal_refusal`)."""
+        return user.id == self.submitted_by_id
 
     def signs(self, user: User, on: date) -> bool:
         """Whoever is asked to sign it at any level, signed it, or stands in on `on` for one
@@ -285,8 +286,6 @@ class ApprovalDelegation(Base):
             ApprovalDelegation.starts_on <= on, ApprovalDelegation.ends_on >= on).limit(1)
         ) is not None
 
-    def can_cancel(self, user: User, check_state: bool = True) -> bool:
-        """Its principal or an HQ admin ends it; `check_state=False`: whoever may, in any state
-        (they alone hear it was ended already)."""
-        return (not check_state or self.cancelled_at is None) and (
-            user.id == self.principal_id or user.is_hq_admin)
+    def can_cancel(self, user: User) -> bool:
+        """Its principal or an HQ admin ends it (once, not over: `services.cancel_refusal`)."""
+        return user.id == self.principal_id or user.is_hq_admin

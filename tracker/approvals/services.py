@@ -158,12 +158,19 @@ def delegate(actor: User, *, delegate_id: int, starts_on: date,
     return delegation
 
 
-def cancel_delegation(actor: User, delegation: ApprovalDelegation) -> None:
-    if not delegation.can_cancel(actor, check_state=False):
-        raise Forbidden()
+def cancel_refusal(delegation: ApprovalDelegation) -> str | None:
+    """Why the delegation is not ended now: it was already; None while it may be."""
     if delegation.cancelled_at is not None:
-        raise Refused(_("This delegation was ended on %(date)s: there is nothing to end.",
-                        date=on_day(delegation.cancelled_at)))
+        return _("This delegation was ended on %(date)s: there is nothing to end.",
+                 date=on_day(delegation.cancelled_at))
+    return None
+
+
+def cancel_delegation(actor: User, delegation: ApprovalDelegation) -> None:
+    if not delegation.can_cancel(actor):
+        raise Forbidden()
+    if (said := cancel_refusal(delegation)) is not None:
+        raise Refused(said)
     delegation.cancelled_at = db.utcnow()
     audit.record(actor, "approval.undelegate", delegation)
     db.session.flush()

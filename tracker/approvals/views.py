@@ -49,7 +49,8 @@ def _page(found: ApprovalRequest, form: SignForm | None = None) -> str:
     described = queries.before_after([change])[change.id] if change is not None else None
     return render_template("approvals/show.html", approval=found, step=step,
                            form=form if step is not None else None, on_behalf_of=on_behalf_of,
-                           can_withdraw=found.can_withdraw(user), project=found.project,
+                           can_withdraw=found.can_withdraw(user)
+                           and chain.withdrawal_refusal(found) is None, project=found.project,
                            described=described)
 
 
@@ -95,10 +96,13 @@ def withdraw(request_id: int) -> Response | tuple[str, int]:
 
 
 def _delegation_page(form: DelegationForm) -> str:
-    user = _user()
+    user, on = _user(), today()
+    delegations = services.delegations_of(user)
     return render_template("approvals/delegations.html", form=form,
-                           delegations=services.delegations_of(user), user=user,
-                           can_delegate=services.can_delegate(user), on=today())
+                           delegations=delegations, user=user, endable={  # over: nothing to end
+                               d.id for d in delegations if d.can_cancel(user)
+                               and services.cancel_refusal(d) is None and d.ends_on >= on},
+                           can_delegate=services.can_delegate(user), on=on)
 
 
 def _others() -> list[User]:

@@ -199,8 +199,9 @@ class EvidenceEntry(Voidable, Versioned, Base):
         return institute.id in user.directed_institute_ids
 
     def can_review(self, user: User) -> bool:
-        """HQ admins accept an entry or return it with an opinion, once."""
-        return user.is_hq_admin and self.state is EvidenceState.SUBMITTED and not self.is_void
+        """HQ admins accept an entry or return it with an opinion (once, while it stands:
+        `services.review_refusal`)."""
+        return user.is_hq_admin
 
     def can_correct(self, user: User) -> bool:
         """The institute's director, who entered it (HQ judges it, never rewrites it)."""

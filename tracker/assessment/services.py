@@ -134,8 +134,11 @@ def enter_evidence(actor: User, indicator: Indicator, institute: Institute, *,
     return entry
 
 
-def review_refusal(entry: EvidenceEntry) -> str:
-    """Why HQ can't review the entry (withdrawn, or reviewed already), with its date."""
+def review_refusal(entry: EvidenceEntry) -> str | None:
+    """Why HQ can't review the entry (withdrawn, or reviewed already), with its date; None
+    while it waits for their review."""
+    if entry.state is EvidenceState.SUBMITTED and not entry.is_void:
+        return None
     if entry.is_void:
         return _("This entry was withdrawn on %(date)s: it is not reviewed.",
                  date=on_day(entry.voided_at))
@@ -147,11 +150,11 @@ def review_refusal(entry: EvidenceEntry) -> str:
 def review_evidence(actor: User, entry: EvidenceEntry, *, accept: bool,
                     opinion: str) -> EvidenceEntry:
     """HQ accepts the entry (it counts) or returns it with an opinion (it does not)."""
-    if not actor.is_hq_admin:
+    if not entry.can_review(actor):
         raise Forbidden()
     db.session.refresh(entry, with_for_update=True)
-    if not entry.can_review(actor):
-        raise Refused(review_refusal(entry))
+    if (said := review_refusal(entry)) is not None:
+        raise Refused(said)
     _unlocked(entry.indicator.year)
     opinion = opinion.strip()
     if not accept and not opinion:

@@ -160,7 +160,8 @@ def _institute_page(year: int, institute: Institute, form: EvidenceForm | None =
                      and corrections.correction_refusal(e) is None},
         withdrawable={e.id for e in entries if e.can_withdraw(user)
                       and corrections.withdrawal_refusal(e, user) is None},
-        corrected=corrections.corrected_of(entries), can_review=user.is_hq_admin,
+        corrected=corrections.corrected_of(entries), reviewable={
+            e.id for e in entries if e.can_review(user) and services.review_refusal(e) is None},
         sees_ranking=bool(assessment and assessment.can_view_ranking(user))
         or user.sees_whole_portfolio)
 
@@ -248,7 +249,9 @@ def review(entry_id: int) -> str | Response | tuple[str, int]:
                                                opinion=form.opinion.data or ""),
         lambda e: _("Evidence accepted: it counts.") if e.state is EvidenceState.ACCEPTED
         else _("Evidence returned with your opinion."), back,
-        lambda: render_template("assessment/review.html", form=form, entry=entry, back=back))
+        lambda: render_template("assessment/review.html", form=form, entry=entry, back=back,
+                                may_review=entry.can_review(_user())
+                                and services.review_refusal(entry) is None))
 
 
 def _evidence_page(form, entry: EvidenceEntry, back: str, title: str, explanation: str,

@@ -353,11 +353,10 @@ class ProjectMember(Base):
     def confirmed(cls) -> ColumnElement[bool]:  # noqa: N805
         return cls.confirmed_at.is_not(None)
 
-    def can_answer(self, user: User, check_state: bool = True) -> bool:
-        """The person named, or their institute's director, answers a pending place on the team;
-        `check_state=False`: whose place it is in any state (who hears it was confirmed)."""
-        return (not check_state or not self.confirmed) and (
-            user.id == self.user_id or self.project.institute_id in user.directed_institute_ids)
+    def can_answer(self, user: User) -> bool:
+        """The person named, or their institute's director, answers a place on the team (while
+        it is pending: `team.answer_refusal`)."""
+        return user.id == self.user_id or self.project.institute_id in user.directed_institute_ids
 
 
 class ProjectCodeCounter(Base):

@@ -81,13 +81,18 @@ def hq_saw_the_conflict(project: Project, user_id: int) -> bool:
         ChangeRequest.params["user_id"].as_integer() == user_id).limit(1)) is not None
 
 
+def answer_refusal(member: ProjectMember) -> str | None:
+    """Why the place is not answered now: it was confirmed already; None while pending."""
+    return _("This place on the team is already confirmed.") if member.confirmed else None
+
+
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     """The person, or the institute's director, confirms the place or declines it (the place
     is then removed). Audited on the project."""
-    if not member.can_answer(actor, check_state=False):
+    if not member.can_answer(actor):
         raise Forbidden()
-    if member.confirmed:
-        raise Refused(_("This place on the team is already confirmed."))
+    if (said := answer_refusal(member)) is not None:
+        raise Refused(said)
     project = member.project
     seat = open_panel_seat(project, member.user_id) if confirm else None
     if seat is not None and not hq_saw_the_conflict(project, member.user_id):
