@@ -3,6 +3,7 @@ with the server's answer while the others go out, one connection per batch, dige
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -153,6 +154,32 @@ def test_messages_of_a_batch_share_one_connection(smtp, monkeypatch):
     monkeypatch.setattr(transport.Transport, "open", counting_open)
     assert delivery.send_all(at(DAY), commit=db.session.commit).sent == 3
     assert len(opened) == 1
+
+
+def test_the_smtp_thread_gets_pythons_lock_promptly_while_a_batch_is_sent(smtp, monkeypatch):
+    """The SMTP thread is not kept waiting 5 ms (Python's default) for the lock the composing
+    thread holds: the switch interval is short while the batch goes, and put back after, even
+    when the run stops on an error."""
+    three_pms()
+    before = sys.getswitchinterval()
+    seen = []
+    real = transport.Transport.deliver
+    monkeypatch.setattr(transport.Transport, "deliver", lambda self, *args: seen.append(
+        sys.getswitchinterval()) or real(self, *args))
+    assert delivery.send_all(at(DAY), commit=db.session.commit).sent == 3
+    assert seen == [pytest.approx(transport.PROMPT_SWITCH)] * 3  # Python keeps microseconds
+    assert before > transport.PROMPT_SWITCH
+    assert sys.getswitchinterval() == pytest.approx(before)
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    helpers.milestone(helpers.project_for(make_user(Role.PROJECT_MANAGER)), date(2026, 5, 15))
+    scan.scan(DAY)
+    db.session.commit()
+    with pytest.raises(RuntimeError):
+        delivery.send(at(DAY), commit=failing_commit)
+    assert sys.getswitchinterval() == pytest.approx(before)
 
 
 @pytest.mark.parametrize("locale,expected", [("zh_CN", "2026年5月15日"), ("en", "May 15, 2026")])

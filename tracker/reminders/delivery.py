@@ -235,7 +235,7 @@ def send(now: datetime | None = None, batch: int = BATCH_RECIPIENTS, commit=None
         # One thread talks SMTP while this one composes the next e-mail and records the
         # answer about the one before: each waits for the other less. Only this thread
         # touches the session; the other one gets finished e-mails, one at a time.
-        with ThreadPoolExecutor(max_workers=1) as smtp:
+        with ThreadPoolExecutor(max_workers=1) as smtp, transport.prompt_switches():
             for group in groups:
                 if not go_on():
                     break
