@@ -223,7 +223,7 @@ def test_round_shares_are_not_reversed_one_by_one(company):
     entry = financing.investments[0].entry
     # The manager may reverse entries; these shares go with their round (not offered).
     assert entry.can_reverse(helpers.manager()) and corrections.entry_refusal(entry)
-    assert entry.id not in corrections.reversals_offered(company, helpers.manager())["reversible"]
+    assert entry.id not in corrections.ledger_offers(company, helpers.manager())["reversible"]
     with pytest.raises(Refused, match="financing round, a conversion or an equity incentive"):
         corrections.reverse_entry(helpers.manager(), entry, today(), "x")
 
@@ -275,7 +275,7 @@ def test_a_founders_table_with_later_entries_is_not_voided(client, company):
     companies.transfer_shares(admin, company, company.holders[2], "Chen Jing", HolderType.TEAM,
                               D("1000"), helpers.days_ago(200))
     _commit()
-    assert not company.can_void_founders(admin)
+    assert company.can_void_founders(admin) and corrections.founders_void_refusal(company)
     login(client, make_user(Role.HQ_ADMIN, locale="en"))
     assert "founders/void" not in client.get(f"/companies/{company.id}").get_data(as_text=True)
     refused = post(client, f"/companies/{company.id}/founders/void", {"reason": "x"})
@@ -291,7 +291,7 @@ def test_a_later_entry_since_reversed_still_keeps_the_founders_table(company):
     corrections.reverse_entry(admin, issued, helpers.days_ago(200), "never paid")
     _commit()
     # Voiding the founders now would leave the angel holding every share for 100 days.
-    assert not company.can_void_founders(admin)
+    assert company.can_void_founders(admin) and corrections.founders_void_refusal(company)
 
 
 # --- detaching a company ------------------------------------------------------------------------
@@ -397,7 +397,7 @@ def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
 def test_a_round_money_was_converted_at_stands():
     agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
     financing = agreement.conversion.round
-    assert financing.id not in corrections.reversals_offered(  # not offered, refused if posted
+    assert financing.id not in corrections.ledger_offers(  # not offered, refused if posted
         company, helpers.manager())["reversible_rounds"]
     with pytest.raises(Refused, match="Reverse that conversion first"):
         corrections.reverse_round(helpers.manager(), financing, today(), "x")

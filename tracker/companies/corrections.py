@@ -108,11 +108,15 @@ def entry_refusal(entry: ShareEntry) -> str | None:
     return round_priced_on(entry.company, [entry])
 
 
-def reversals_offered(company: Company, user: User) -> dict[str, set[int]]:
-    """The ids of the company's entries, rounds and exits whose reversal its page offers the
-    user: theirs to reverse, and no state refusing it (`entry_refusal`, `round_refusal`,
-    `exit_refusal`)."""
-    return {"reversible": reversals.offered_to(user, company.entries, entry_refusal),
+def ledger_offers(company: Company, user: User) -> dict[str, set[int] | bool]:
+    """What the company's page offers the user on its ledger: the ids of the entries, rounds
+    and exits they may reverse, of the entries whose payment they may record, and whether
+    they may void the founders' table; each theirs to do, no state refusing it."""
+    return {"may_void": (company.can_void_founders(user)
+                         and founders_void_refusal(company) is None),
+            "paid_recordable": {e.id for e in company.entries
+                                if e.can_record_paid(user) and paid_refusal(e) is None},
+            "reversible": reversals.offered_to(user, company.entries, entry_refusal),
             "reversible_rounds": reversals.offered_to(user, company.rounds, round_refusal),
             "reversible_exits": reversals.offered_to(user, company.exits, exit_refusal)}
 
@@ -166,8 +170,9 @@ def round_refusal(financing: FinancingRound) -> str | None:
         return closed.exited(company)
     if financing.reversal is not None:
         return reversals.reversed_on(financing.reversal.on_date)
-    converted = db.session.scalar(select(Conversion).where(
-        Conversion.round_id == financing.id, conversion_stands(Conversion.id)))
+    # Its conversions as loaded with the ledger (`holdings.with_ledger`): a page asks each
+    # round without a statement of its own; the service reads them afresh (`reverse_round`).
+    converted = next((c for c in financing.conversions if c.reversal is None), None)
     if converted is not None:
         return prerequisites.conversion_first(converted, _("the round %(name)s",
                                                            name=financing.name))
@@ -202,7 +207,7 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
     require_manager(actor)
     company = financing.company
     db.session.refresh(company, with_for_update=True)
-    db.session.expire(financing, ["reversal"])
+    db.session.expire(financing, ["reversal", "conversions"])
     if (said := round_refusal(financing)) is not None:
         raise Refused(said)
     reason = reversals.check("on_date", financing.on_date, on, reason)

@@ -83,5 +83,5 @@ def void_ip_deal(actor: User, deal: IpDeal, reason: str) -> IpDeal:
 
 def offered(user: User, company: Company) -> dict[int, Blocker | None]:
     """The company's deals the user may void, each with what keeps it (None: the form is
-    offered)."""
-    return {d.id: void_refusal(d) for d in company.ip_deals if d.can_void(user)}
+    offered); a voided deal's line says it was."""
+    return {d.id: void_refusal(d) for d in company.ip_deals if d.can_void(user) and not d.is_void}

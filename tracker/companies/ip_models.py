@@ -149,4 +149,4 @@ class IpDeal(Voidable, Versioned, Base):
     def can_void(self, user: User) -> bool:
         """Whoever records IP deals voids one recorded by mistake (nothing depending on it:
         `tracker.companies.deal_voids.void_refusal`)."""
-        return self.company.can_manage(user) and not self.is_void
+        return self.company.can_manage(user)

@@ -198,10 +198,9 @@ class Company(Versioned, Base):
             e.standing and e.on_date == table[0].on_date and e not in table))]
 
     def can_void_founders(self, user: User) -> bool:
-        """A founders' table with nothing after it and no exit is voided whole, to be entered
-        again (`corrections.founders_void_refusal` says why not)."""
-        return (Company.can_manage(user) and bool(self.founders_table())
-                and not self.standing_exits and not self.after_founders())
+        """Who records the equity voids a founders' table whole, to be entered again (one with
+        nothing after it and no exit: `corrections.founders_void_refusal` says why not)."""
+        return Company.can_manage(user)
 
     @staticmethod
     def can_detach(user: User) -> bool:
@@ -273,11 +272,9 @@ class ShareEntry(Base):
         return Company.can_manage(user)
 
     def can_record_paid(self, user: User) -> bool:
-        """A standing issue typed in without what was paid (recorded before migration 0097
-        asked it): a manager records it once (`corrections.paid_refusal` says why not)."""
-        return (Company.can_manage(user) and self.paid is None and self.standing
-                and self.kind is EntryKind.ISSUE and self.round_id is None
-                and self.acquired_by not in (Acquisition.CONVERSION, Acquisition.INCENTIVE))
+        """Who records the equity records what was paid for an issue typed in without it
+        (before migration 0097 asked it), once (`corrections.paid_refusal` says why not)."""
+        return Company.can_manage(user)
 
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)

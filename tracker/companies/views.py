@@ -132,12 +132,12 @@ def show(company_id: int) -> str | Response:
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
-        **corrections.reversals_offered(company, _user()),
+        **corrections.ledger_offers(company, _user()),
         detachments=corrections.detachments_of(company=company),
         deal_blockers=deal_voids.offered(_user(), company),
         ip_transfers=spinoff_deals.transfers_of(company.ip_deals),
         may_record_transfer=Transfer.can_manage(_user()),
-        may_void=company.can_void_founders(_user()), may_detach=Company.can_detach(_user()),
+        may_detach=Company.can_detach(_user()),
         not_registered=prerequisites.not_registered(company),
         ip_missing=Company.can_manage(_user()) and deals.deal_refusal(
             company, deals.register_choices(company)))
