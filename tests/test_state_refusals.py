@@ -29,20 +29,28 @@ from tracker.approvals import services as approvals
 from tracker.approvals.models import ApprovalDelegation
 from tracker.assessment import services as assessment
 from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
-from tracker.companies.models import CompanyExit
+from tracker.companies import services as companies
+from tracker.companies.models import Company, CompanyExit
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
+from tracker.errors import Refused
+from tracker.experts import services as expert_services
+from tracker.experts.models import Expert
 from tracker.gates.models import GateReview
 from tracker.imports.models import ImportRun, ImportState
-from tracker.milestones.models import MilestoneState
+from tracker.milestones import services as milestone_services
+from tracker.milestones.models import Milestone, MilestoneState
+from tracker.needs import services as need_services
 from tracker.obligations import services as obligations
 from tracker.obligations.models import ReportObligation
 from tracker.organisations.models import NeedState, TechnologyNeed
+from tracker.projects import team
 from tracker.projects.lifecycle import Phase
+from tracker.projects.models import ProjectMember
 from tracker.reminders import retries
 from tracker.reminders.models import MessageState, OutboxMessage
 
@@ -415,3 +423,60 @@ def test_a_refusal_by_state_in_the_world_names_it_with_its_date(client, world, c
     assert (re.search(rf'(href|action)="{re.escape(record)}[/"?#]', page)
             or (heading and heading.group(1) in main)), (
         record, re.findall(r'(?:href|action)="([^"]*)"', main))
+
+
+# --- refusals said by a service, with the day of the state that refuses ----------------------
+
+
+def _under_review():
+    milestone = _record(Milestone, "milestone_id")  # submitted to the panelist as built
+    return (lambda: milestone_services.post_update(_person("pm"), milestone, 50, "More", []),
+            [milestone.submitted_at])
+
+
+def _place_confirmed():
+    member = _record(ProjectMember, "member_id")
+    team.answer(_person("director"), member, True)
+    return lambda: team.answer(_person("director"), member, True), [member.confirmed_at]
+
+
+def _expert_with_account():
+    expert = _record(Expert, "expert_id")
+    expert_services.link_account(_person("admin"), expert, _person("evaluator"))
+    return (lambda: expert_services.create_account(_person("admin"), expert, "x" * 16),
+            [_person("evaluator").email])
+
+
+def _cap_table_recorded():
+    company = _record(Company, "company_id")
+    return (lambda: companies.incorporate(_person("admin"), company, [], today(),
+                                          Decimal("1000")),
+            [company.founders_table()[0].on_date])
+
+
+def _need_made_a_project():
+    need = _record(TechnologyNeed, "need_id")  # matched as built
+    made = need_services.make_project(_person("admin"), need, _world.people["pm"])
+    return (lambda: need_services.make_project(_person("admin"), need, _world.people["pm"]),
+            [made.created_at])
+
+
+SERVICE_CASES: dict[str, Callable] = {
+    "progress on a milestone under review": _under_review,
+    "a place on the team confirmed again": _place_confirmed,
+    "an account for an expert who has one": _expert_with_account,
+    "a second cap table": _cap_table_recorded,
+    "a second project of a need": _need_made_a_project,
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+@pytest.mark.parametrize("case", sorted(SERVICE_CASES))
+def test_a_refusal_by_state_a_service_says_names_its_day(world, case, locale):
+    attempt, facts = SERVICE_CASES[case]()
+    with force_locale(locale), pytest.raises(Refused) as refused:
+        attempt()
+    with force_locale(locale):
+        for fact in facts:
+            shown = fact if isinstance(fact, str) else _named(fact)
+            assert shown in refused.value.message, (shown, refused.value.message)

@@ -60,7 +60,7 @@ def test_the_director_returns_with_an_opinion_and_the_pm_resubmits():
         "title", "summary", "field", "type", "institute_id", "partner_enterprise_id", "need_id",
         "trl_now", "trl_target", "budget_total", "start_date", "end_date")}
     assert project.can_edit_proposal(project.pm) and project.proposal_refusal()  # who, not when
-    with pytest.raises(Refused, match="withdraw it from there to edit it"):
+    with pytest.raises(Refused, match="withdraw it from there to change it"):
         projects.update_proposal(project.pm, project, budget_lines=[], member_ids=[], **values)
     with pytest.raises(Refused):
         projects.submit_proposal(project.pm, project)
@@ -179,6 +179,10 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
     again = projects.submit_proposal(project.pm, project)
     assert again.id != request.id and again.level == 0
     assert again.can_withdraw(project.pm) and chain.withdrawal_refusal(again) is None
+    for locale, said in (("en", "submitted to the institute on {date} and waits there"),
+                         ("zh_CN", "已于 {date} 提交研究所，正在审批")):
+        with force_locale(locale):  # the proposal's edit and a second submission say when
+            assert said.format(date=on_day(again.submitted_at)) in project.proposal_refusal()
     approvals.endorse(director, again, "")
     assert again.can_withdraw(project.pm)  # the applicant, whose request the director signed:
     signed = next(s for s in again.steps if s.verdict is not None)

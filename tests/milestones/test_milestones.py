@@ -203,7 +203,7 @@ def test_progress_is_refused_while_under_review():
     milestone = plan(project)
     services.post_update(project.pm, milestone, 100, "", [])
     services.submit_milestone(project.pm, milestone)
-    with pytest.raises(Refused, match="under review"):
+    with pytest.raises(Refused, match="submitted for review on"):
         services.post_update(project.pm, milestone, 100, "", [])
     with pytest.raises(Forbidden):
         services.post_update(make_user(Role.PROJECT_MANAGER), milestone, 10, "", [])

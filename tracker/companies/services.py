@@ -231,8 +231,9 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
     Every problem of the table is found at once (`Problems`), each beside its row's field."""
     require_manager(actor)
     if company.has_cap_table:
-        raise Refused(_("%(name)s already has a cap table: record later changes as issuances "
-                        "or transfers.", name=company.name))
+        raise Refused(_("%(name)s has had a cap table since %(date)s (its founders' table): "
+                        "record later changes as issuances or transfers.", name=company.name,
+                        date=day(company.founders_table()[0].on_date)))
     problems = Problems()
     if not lines:
         problems.add("holdings", _("List the holders and their shares."))

@@ -89,12 +89,18 @@ def save_expert(actor: User, expert: Expert | None, **values: Any) -> Expert:
     return expert
 
 
+def has_account(expert: Expert) -> str:
+    """Why no account is linked to or made for the expert: they have one, named."""
+    return _("This expert has an account already, %(email)s: they score with it.",
+             email=expert.user.email)
+
+
 def link_account(actor: User, expert: Expert, user: User) -> None:
     """The expert scores with an existing account: an HQ evaluator's, say."""
     if not Expert.can_manage(actor):
         raise Forbidden()
     if expert.user_id is not None:
-        raise Refused(_("This expert already has an account."))
+        raise Refused(has_account(expert))
     if db.session.scalar(select(Expert.id).where(Expert.user_id == user.id)):
         raise Invalid("user_id", _("That account belongs to another expert."))
     if not user.has_role(Role.EVALUATOR, Role.EXTERNAL_EXPERT):
@@ -111,7 +117,7 @@ def create_account(actor: User, expert: Expert, password: str) -> User:
     if not Expert.can_manage(actor):
         raise Forbidden()
     if expert.user_id is not None:
-        raise Refused(_("This expert already has an account."))
+        raise Refused(has_account(expert))
     if not expert.email:
         raise Invalid("password", _("Give the expert's e-mail first: they sign in with it."))
     user = accounts.create_user(actor, email=expert.email, name=expert.name, password=password,

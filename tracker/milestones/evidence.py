@@ -27,6 +27,7 @@ from sqlalchemy import func, select, tuple_
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.files import services as files
 from tracker.files.models import StoredFile
@@ -45,7 +46,8 @@ def may_post(actor: User, milestone: Milestone) -> None:
     if project.is_read_only:
         raise Refused(closed(project))
     if milestone.state is MilestoneState.SUBMITTED:
-        raise Refused(_("The milestone is under review: wait for the reviewer's answer."))
+        raise Refused(_("The milestone was submitted for review on %(date)s: wait for the "
+                        "reviewer's answer.", date=on_day(milestone.submitted_at)))
 
 
 def drafts(actor: User, milestone: Milestone) -> list[DraftEvidence]:

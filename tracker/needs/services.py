@@ -16,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.display.formatting import money
+from tracker.display.formatting import money, on_day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.needs.models import NeedCandidate
 from tracker.notifications.services import emit
@@ -188,8 +188,8 @@ def make_project(actor: User, need: TechnologyNeed, pm_id: int) -> Project:
                         state=need_states.state_of(need), date=need_states.since(need),
                         instead=need_states.instead(need)))
     if existing := projects_of(need):
-        raise Refused(_("The need became project %(project)s already.",
-                        project=existing[0].reference))
+        raise Refused(_("The need became project %(project)s on %(date)s already.",
+                        project=existing[0].reference, date=on_day(existing[0].created_at)))
     problems = Problems()
     pm = db.session.get(User, pm_id)
     _check_pm(pm, need.institute_id, "pm_id", problems)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.budgets.models import BudgetLine
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
+from tracker.display.formatting import on_day
 from tracker.gates.condition_models import TO_CLEAR
 from tracker.gates.models import Declaration, GateReview, ReviewState
 from tracker.projects.funding import FundedBy
@@ -270,8 +271,10 @@ class Project(FundedBy, Base):
 
     def proposal_refusal(self) -> str | None:
         """Why the proposal can't be edited now, by its state (never a role); None if it can."""
-        if self.proposal_at_institute:
-            return gettext("The proposal is with the institute: withdraw it from there to edit it.")
+        if (waiting := self.proposal_at_institute) is not None:
+            return gettext("The proposal was submitted to the institute on %(date)s and waits "
+                           "there: withdraw it from there to change it.",
+                           date=on_day(waiting.submitted_at))
         if not self.is_draft:
             return gettext("The proposal was submitted: changes to the project now go through "
                            "a change request.")

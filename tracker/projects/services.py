@@ -256,7 +256,7 @@ def submit_proposal(actor: User, project: Project) -> ApprovalRequest | None:
                         "%(phase)s.", code=project.code or "—", phase=label(project.phase))
                       ) from None
     if project.proposal_at_institute is not None:
-        raise Refused(_("This proposal has been submitted: it waits at the institute."))
+        raise Refused(project.proposal_refusal())
     if refusals := submission_refusals(project):
         raise Refused(" ".join(refusals))
     return chain.start(actor, project, Subject.PROPOSAL) or enter_review(project)

@@ -17,6 +17,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.display.collation import ordered
+from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.projects.models import Project, ProjectMember
@@ -83,7 +84,11 @@ def hq_saw_the_conflict(project: Project, user_id: int) -> bool:
 
 def answer_refusal(member: ProjectMember) -> str | None:
     """Why the place is not answered now: it was confirmed already; None while pending."""
-    return _("This place on the team is already confirmed.") if member.confirmed else None
+    if not member.confirmed:
+        return None
+    return _("This place on the team was confirmed on %(date)s by %(name)s.",
+             date=on_day(member.confirmed_at),
+             name=member.confirmed_by.name if member.confirmed_by else "—")
 
 
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
