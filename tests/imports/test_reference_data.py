@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from tests.factories import make_enterprise, make_hq, make_institute, make_user, uscc_for
 from tests.imports.helpers import run
 from tracker import db
+from tracker.accounts import services as accounts
 from tracker.accounts.models import Role, User
+from tracker.accounts.passwords import NO_PASSWORD, verify_password
 from tracker.audit.models import AuditRecord
 from tracker.imports import services
 from tracker.imports.models import ImportState
@@ -176,6 +178,22 @@ def test_users_with_roles_by_label_in_either_language():
     assert run(admin, "users", rows).unchanged == 2
     # A file without the Active column leaves the accounts as they are.
     assert run(admin, "users", [r[:5] for r in rows]).unchanged == 2
+
+
+def test_an_imported_user_has_no_password_until_an_hq_admin_resets_one():
+    """No Argon2 hash of a random password nobody would know (two thirds of the large demo
+    seed's time went into making 995 of them): the marker of none, which no password matches,
+    checked against the dummy hash as an unknown account is; the admin's reset gives one."""
+    admin = make_user(Role.HQ_ADMIN)
+    result = run(admin, "users", [["email", "name", "roles"],
+                                  ["new@example.cn", "Zhou Min", "observer"]])
+    assert result.state is ImportState.DONE, result.errors
+    user = accounts.find_by_email("new@example.cn")
+    assert user.password_hash == NO_PASSWORD and user.must_change_password
+    for password in ("", NO_PASSWORD, "!sso", "Zhou Min 2024!"):
+        assert not verify_password(user.password_hash, password)
+    accounts.reset_password(admin, user, "Lantern-orbit-77")
+    assert verify_password(user.password_hash, "Lantern-orbit-77")
 
 
 def test_xlsx_with_chinese_headers_numbers_and_dates_as_excel_stores_them():

@@ -35,14 +35,28 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash("not-a-real-password")
 
 
+# An account with no password yet (an imported user, given one by an HQ admin's reset) keeps
+# this instead of a hash: no password matches it. Argon2 hashes start with "$argon2"; so does
+# no marker ("!sso", `tracker.sso.identities`, is one too).
+NO_PASSWORD = "!none"
+
+
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def usable(password_hash: str | None) -> bool:
+    """Whether the account has a password (an Argon2 hash, not a marker of none)."""
+    return bool(password_hash) and password_hash.startswith("$argon2")
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """A password against the account's hash. An account without one (unknown, or a marker)
+    is checked against the dummy hash, so it fails in the same time as a wrong password."""
     hasher = _hasher()
+    has = usable(password_hash)
     try:
-        return hasher.verify(password_hash or _dummy_hash(hasher), password) and bool(password_hash)
+        return hasher.verify(password_hash if has else _dummy_hash(hasher), password) and has
     except (VerificationError, InvalidHashError):
         return False
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from tracker import corrections, db
 from tracker.accounts import mfa, sessions, throttle
 from tracker.accounts.models import GRANTABLE_ROLES, Role, RoleGrant, User
-from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
+from tracker.accounts.passwords import NO_PASSWORD, hash_password, needs_rehash, verify_password
 from tracker.accounts.policy import check_new_password
 from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
@@ -235,14 +235,17 @@ def create_user(
     *,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     roles: list[str],
     staff_number: str | None = None,
     locale: str | None = None,
     institute_id: int | None = None,
     enterprise_id: int | None = None,
 ) -> User:
-    """Create an account. `actor` None means the shell (`flask users create`)."""
+    """Create an account. `actor` None means the shell (`flask users create`). `password`
+    None: none yet (`passwords.NO_PASSWORD`: an import's, given one by an HQ admin's reset or
+    signing in through the identity service); no Argon2 hash is made for a password no one
+    would know."""
     if actor is not None and not actor.can_manage_users():
         raise Forbidden()
     problems = Problems()
@@ -250,14 +253,15 @@ def create_user(
     problems.raise_any()
     email = normalise_email(email)
     _check_email_free(email)
-    check_new_password(password, email=email, name=name)
+    if password is not None:
+        check_new_password(password, email=email, name=name)
     role_set = _check_roles(roles)
     staff_number = _staff_number(staff_number)
     user = User(
         email=email,
         name=name.strip(),
         staff_number=staff_number,
-        password_hash=hash_password(password),
+        password_hash=NO_PASSWORD if password is None else hash_password(password),
         # A password an admin chose is known to two people: its owner replaces it first.
         must_change_password=actor is not None,
         locale=locale or None,

@@ -8,7 +8,6 @@ page's view would hand to the service, and that call.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Container, Iterable
 from functools import cache
 from typing import Any
@@ -18,12 +17,10 @@ from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
 from tracker import db
-from tracker.accounts import policy
 from tracker.accounts import services as accounts
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Invalid
 from tracker.imports import columns
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
@@ -294,20 +291,6 @@ class Needs(Adapter):
         return organisations.save_need(actor, obj, **values)
 
 
-def _unknown_password(values: dict[str, Any]) -> str:
-    """A password nobody knows: the person is given one by an HQ admin's reset (or signs in
-    through the organisation's identity service), and replaces it first. Drawn again when it
-    happens to hold their name (a random one held "li" of Li's once in thirty imports, and
-    the account's password rule refused the row)."""
-    while True:
-        password = secrets.token_urlsafe(24)
-        try:
-            policy.check_new_password(password, email=values["email"], name=values["name"])
-        except Invalid:
-            continue
-        return password
-
-
 class Users(Adapter):
     kind, model, form_class = columns.USERS, User, UserForm
     fields = ("email", "name", "roles", "locale", "institute_id", "enterprise_id", "active")
@@ -343,7 +326,7 @@ class Users(Adapter):
             accounts.update_user(actor, obj, **values)
             return obj
         active = values.pop("active")
-        user = accounts.create_user(actor, password=_unknown_password(values), **values)
+        user = accounts.create_user(actor, password=None, **values)
         if not active:
             accounts.update_user(actor, user, active=False, **values)
         return user
