@@ -220,8 +220,9 @@ class Transfer(Voidable, Versioned, Base):
         return user.is_hq_admin or user.has_role(Role.INVESTMENT_COMMITTEE)
 
     def can_void(self, user: User) -> bool:
-        """Whoever records deals voids one recorded by mistake, once."""
-        return Transfer.can_manage(user) and not self.is_void
+        """Whoever records deals voids one recorded by mistake (once, nothing standing on it:
+        `deal_corrections.void_refusal`)."""
+        return Transfer.can_manage(user)
 
 
 class RoyaltyReport(Base):

@@ -146,7 +146,7 @@ def _page(transfer: Transfer, report: ReportForm | None = None,
     deal = transfer.ip_deal
     return render_template(
         "achievements/transfer.html", transfer=transfer, may_manage=manage,
-        may_void=transfer.can_void(user),
+        may_void=transfer.can_void(user) and not transfer.is_void,  # its page says it is
         reversible_reports=reversals.offered_to(user, transfer.reports,
                                                 deal_corrections.report_refusal),
         reversible_receipts=reversals.offered_to(user, transfer.receipts,

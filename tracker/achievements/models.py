@@ -206,8 +206,9 @@ class Achievement(Voidable, Versioned, Base):
         return user.is_hq_admin or user.id == project.pm_id
 
     def can_change(self, user: User) -> bool:
-        """Kept by `user`, and not withdrawn: nothing more is recorded for one withdrawn."""
-        return self.can_manage(user) and not self.is_void
+        """Kept by `user` (nothing more is recorded for one withdrawn:
+        `withdrawals.withdrawn_refusal`)."""
+        return self.can_manage(user)
 
     @staticmethod
     def can_list(user: User) -> bool:
@@ -299,9 +300,9 @@ class IpRight(Voidable, Versioned, Base):
         return self.achievement.can_view(user)
 
     def can_change(self, user: User) -> bool:
-        """Kept by `user` (`Achievement.can_manage`), and neither it nor its achievement
-        withdrawn."""
-        return self.achievement.can_change(user) and not self.is_void
+        """Kept by `user` (`Achievement.can_manage`; neither it nor its achievement withdrawn:
+        `withdrawals.withdrawn_refusal`)."""
+        return self.achievement.can_change(user)
 
     @property
     def annuities_paid(self) -> Decimal:
@@ -343,14 +344,14 @@ class Annuity(Base):
         return self.right.can_view(user)
 
     def can_edit(self, user: User) -> bool:
-        """Its due date and fee are corrected while it is unpaid; a payment recorded by
-        mistake is reversed first (`can_reverse`)."""
-        return not self.paid and self.right.can_change(user)
+        """Who keeps the register corrects its due date and fee (while it is unpaid: a payment
+        recorded by mistake is reversed first, `annuities.edit_refusal`)."""
+        return self.right.can_change(user)
 
     def can_reverse(self, user: User) -> bool:
         """Its payment, recorded by mistake, is reversed by whoever keeps the register: the
         annuity is due again."""
-        return self.paid and self.right.can_change(user)
+        return self.right.can_change(user)  # when: `annuities.reverse_refusal`
 
 
 class AnnuityPaymentReversal(Reversal, Base):

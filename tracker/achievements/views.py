@@ -159,8 +159,9 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 def show(achievement_id: int) -> str:
     achievement, user = load_achievement(achievement_id), _user()
     return render_template(
-        "achievements/show.html", achievement=achievement,
-        may_manage=achievement.can_change(user), may_list=Achievement.can_list(user),
+        "achievements/show.html", achievement=achievement, may_list=Achievement.can_list(user),
+        may_manage=achievement.can_change(user)
+        and withdrawals.withdrawn_refusal(achievement) is None,
         may_withdraw=achievement.can_change(user)
         and withdrawals.achievement_refusal(achievement) is None,
         may_move=achievement.can_change(user) and withdrawals.move_refusal(achievement) is None,
@@ -220,14 +221,10 @@ def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
 
 def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
                 failed: tuple | None = None) -> str:
-    user = _user()
     return render_template(
-        "achievements/right.html", right=found, may_manage=found.can_change(user),
-        may_withdraw=found.can_change(user) and withdrawals.right_refusal(found) is None,
+        "achievements/right.html", right=found, **withdrawals.right_offers(_user(), found),
         annuity_form=annuity_form or AnnuityForm(formdata=None), paid_form=AnnuityPaidForm,
-        not_listed=annuities.listing_refusal(found),
-        failed=failed, editable={a.id for a in found.annuities if a.can_edit(user)},
-        reversible={a.id for a in found.annuities if a.can_reverse(user)})
+        not_listed=annuities.listing_refusal(found), failed=failed)
 
 
 @bp.get("/ip-rights/<int:right_id>")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tracker import corrections, db, voids
 from tracker.accounts.models import User
-from tracker.achievements import queries
+from tracker.achievements import annuities, queries
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, IpRight
 from tracker.audit import services as audit
@@ -72,6 +72,19 @@ def right_refusal(right: IpRight) -> str | None:
                  "first, then withdraw the right.", right=right.name,
                  years=listed(str(a.year_no) for a in paid))
     return None
+
+
+def right_offers(user: User, right: IpRight) -> dict:
+    """What the right's page offers `user`: its correction (`may_manage`) and withdrawal, its
+    annuities' correction (`editable`) and payment's reversal (`reversible`); each theirs to
+    do (kept by them) and no state refusing it (neither it nor its achievement withdrawn, the
+    annuity's own refusals)."""
+    manage = right.can_change(user) and withdrawn_refusal(right.achievement, right) is None
+    return {"may_manage": manage, "may_withdraw": manage and right_refusal(right) is None,
+            "editable": {a.id for a in right.annuities if manage and a.can_edit(user)
+                         and annuities.edit_refusal(a) is None},
+            "reversible": {a.id for a in right.annuities if manage and a.can_reverse(user)
+                           and annuities.reverse_refusal(a) is None}}
 
 
 def achievement_refusal(achievement: Achievement) -> str | None:
