@@ -44,6 +44,12 @@ import portfolio  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 SECRET_KEY = os.urandom(32).hex()
+# Requests of each page before those measured, so that both workers serve it as they would all
+# day: templates and statements compiled, and on PostgreSQL its statements prepared on the
+# worker's connection (from a statement's sixth run there) and planned once for all runs
+# (after five plans for their values: `db.finish`). Three, which warmed the Python caches
+# only, left half of a page's 30 measured requests planning its statements again.
+WARM_UP = 30
 
 
 def pages(ids: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -248,7 +254,7 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
         server = serve(db_url, port, workers, access_log)
         try:
             for name, viewer, path in listed:
-                for _ in range(3):  # warm the workers' caches
+                for _ in range(WARM_UP):
                     request(port, path, cookies[viewer])
                 waits = []
                 for _ in range(requests):
