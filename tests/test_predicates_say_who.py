@@ -72,9 +72,6 @@ STILL_TO_SPLIT = {
     "tracker/gates/models.py:GateReview.can_decide",
     "tracker/gates/models.py:PanelMember.can_correct_scores",
     "tracker/gates/models.py:PanelMember.can_correct_declaration",
-    "tracker/incentives/models.py:IncentiveGrant.can_reverse_leaving",
-    "tracker/incentives/models.py:IncentiveGrant.can_exercise",
-    "tracker/incentives/models.py:IncentiveGrant.can_record_leaving",
 }
 
 

@@ -108,7 +108,7 @@ def test_a_leaving_reversed_restores_the_grant_and_every_figure(client, company)
     services.forfeit(admin, alice, helpers.days_ago(5), "Left for a university")
     _commit()
     assert services.promised(company, pool_of(company)) == D("100000")
-    assert alice.can_reverse_leaving(admin)
+    assert alice.can_reverse_leaving(admin) and alice.leaving_refusal() is None
     reversal = reversals.reverse_leaving(admin, alice, "She did not leave: another Alice did")
     _commit()
     assert (alice.left_on, alice.forfeited, alice.exercise_until) == (None, 0, None)
@@ -119,7 +119,7 @@ def test_a_leaving_reversed_restores_the_grant_and_every_figure(client, company)
     assert kept is reversal and (kept.left_on, kept.forfeited, kept.forfeit_reason) == (
         helpers.days_ago(5), D("300000"), "Left for a university")
     assert _actions(alice)[-2:] == ["incentive.forfeit", "incentive.forfeit_reverse"]
-    assert not alice.can_reverse_leaving(admin)
+    assert alice.can_reverse_leaving(admin) and alice.leaving_refusal() is not None
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/incentives/grants/{alice.id}").get_data(as_text=True)
     assert "Leavings reversed" in page and "another Alice did" in page

@@ -268,7 +268,8 @@ class IncentiveGrant(Versioned, Base):
         return None
 
     def can_reverse_leaving(self, user: User) -> bool:
-        return self.can_manage(user) and self.leaving_refusal() is None
+        """Who manages the grant reverses a leaving recorded by mistake (`leaving_refusal`)."""
+        return self.can_manage(user)
 
     @staticmethod
     def may_receive() -> ColumnElement[bool]:
@@ -278,16 +279,10 @@ class IncentiveGrant(Versioned, Base):
         is `services.grantees`."""
         return and_(User.staff(), ~User.role_grants.any(RoleGrant.role == Role.HQ_ADMIN))
 
-    def can_exercise(self, user: User, on: date) -> bool:
-        """Options, neither lapsed nor ended by the company's exit (`services.exercise_refusal`
-        says which)."""
-        return (self.can_manage(user) and self.kind is GrantKind.OPTIONS
-                and self.state(on) not in (GrantState.LAPSED, GrantState.EXITED))
-
-    def offers_exercise(self, user: User, on: date) -> bool:
-        """The grant's page links to recording an exercise: one can be, and some options are
-        exercisable on `on` (none then is none on any earlier day either: vesting only grows)."""
-        return self.can_exercise(user, on) and self.exercisable(on) > 0
+    def can_exercise(self, user: User) -> bool:
+        """Who manages the grant records an exercise of its options (neither lapsed nor ended
+        by the company's exit, some exercisable: `exits.exercise_form_refusal` says which)."""
+        return self.can_manage(user)
 
     def recording_leaving_refusal(self) -> str | None:
         """Why no leaving can be recorded (the service refuses, and no form is offered): once,
@@ -300,7 +295,8 @@ class IncentiveGrant(Versioned, Base):
         return None
 
     def can_record_leaving(self, user: User) -> bool:
-        return self.can_manage(user) and self.recording_leaving_refusal() is None
+        """Who manages the grant records its holder's leaving (`recording_leaving_refusal`)."""
+        return self.can_manage(user)
 
 
 class OptionExercise(Base):

@@ -108,9 +108,10 @@ def show(grant_id: int) -> str:
     grant = _grant_or_404(grant_id)
     on, user = today(), _user()
     return render_template("incentives/show.html", grant=grant, on=on, state=grant.state(on),
-                           may_exercise=grant.can_manage(user)
+                           may_exercise=grant.can_exercise(user)
                            and exits.exercise_form_refusal(grant, on) is None,
-                           may_record_leaving=grant.can_record_leaving(user),
+                           may_record_leaving=grant.can_record_leaving(user)
+                           and grant.recording_leaving_refusal() is None,
                            exit_sentence=exits.exit_sentence(grant),
                            exit_=grant.exit_by(on),
                            window_days=services.window_days(grant),
@@ -118,7 +119,8 @@ def show(grant_id: int) -> str:
                                grant.holder_id),
                            steps=grant.steps(),
                            can_manage=grant.can_manage(user),
-                           can_reverse_leaving=grant.can_reverse_leaving(user),
+                           can_reverse_leaving=grant.can_reverse_leaving(user)
+                           and grant.leaving_refusal() is None,
                            reversible_exercises=ledger_reversals.offered_to(
                                user, grant.all_exercises, OptionExercise.refusal),
                            sees_company=grant.company.can_view(user))
