@@ -36,7 +36,7 @@ from tracker.reminders.delivery import open_deadlines
 from tracker.reminders.items import Item, Query
 from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES, Rule
-from tracker.web.capped import HOME_LIMIT, INSTITUTES, ON, USER, capped, cut
+from tracker.web.capped import HOME_LIMIT, INSTITUTES, ON, SHOWN, USER, capped, cut
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
@@ -188,7 +188,7 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
                    ResearchContract.standing(),
                    Instalment.due_date <= bindparam("instalments_until", type_=Date))
             .options(selectinload(Instalment.payments),
-                     joinedload(Instalment.contract).joinedload(ResearchContract.project))
+                     joinedload(Instalment.contract).joinedload(ResearchContract.project).load_only(*SHOWN))
             .order_by(Instalment.due_date, Instalment.id)), values, work.more, full)
         work.reports_owed = capped("reports_owed", lambda: _reports_owed().where(
             owed_by(Project.pm_id == USER),
@@ -207,20 +207,20 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     work.conditions = capped("conditions", lambda: (
         select(Condition).where(Condition.owner_id == USER,
                                 Condition.state == ConditionState.OPEN)
-        .options(joinedload(Condition.project))
+        .options(joinedload(Condition.project).load_only(*SHOWN))
         .order_by(Condition.due_date, Condition.id)), values, work.more, full)
     if user.has_role(Role.EVALUATOR):
         work.milestone_reviews = capped("milestone_reviews", lambda: (
             select(Milestone).where(Milestone.reviewer_id == USER,
                                     Milestone.state == MilestoneState.SUBMITTED)
-            .options(joinedload(Milestone.project))
+            .options(joinedload(Milestone.project).load_only(*SHOWN))
             .order_by(Milestone.review_due, Milestone.id)), values, work.more, full)
         work.gate_reviews = capped("gate_reviews", lambda: (
             select(PanelMember).join(GateReview)
             .where(PanelMember.user_id == USER, PanelMember.submitted_at.is_(None),
                    PanelMember.declaration.is_distinct_from(Declaration.CONFLICT),
                    GateReview.state == ReviewState.OPEN)
-            .options(joinedload(PanelMember.review).joinedload(GateReview.project))
+            .options(joinedload(PanelMember.review).joinedload(GateReview.project).load_only(*SHOWN))
             .order_by(GateReview.due_date, PanelMember.id)), values, work.more, full)
     if user.directed_institute_ids:
         _director_work(user, on, values, work, full)
@@ -234,7 +234,7 @@ def _open_milestones() -> Select:
     """The PM's milestones not done, overdue first, then by due date."""
     return (select(Milestone).join(Project)
             .where(Project.pm_id == USER, Milestone.not_done())
-            .options(joinedload(Milestone.project))
+            .options(joinedload(Milestone.project).load_only(*SHOWN))
             .order_by(case((Milestone.is_overdue(ON), 0), else_=1), Milestone.due_date,
                       Milestone.id))
 
@@ -302,34 +302,34 @@ def _director_work(user: User, on: date, values: dict, work: Work, full: str | N
     work.institute_overdue = capped("institute_overdue", lambda: (
         select(Milestone).join(Project).where(Project.institute_id.in_(INSTITUTES),
                                               Milestone.is_overdue(ON))
-        .options(joinedload(Milestone.project))
+        .options(joinedload(Milestone.project).load_only(*SHOWN))
         .order_by(Milestone.due_date, Milestone.id)), values, work.more, full)
     work.escalations = _open_escalations(values, work, full)
     work.gates_coming = capped("gates_coming", lambda: (
         select(GateReview).join(Project).where(
             Project.institute_id.in_(INSTITUTES),
             GateReview.state.in_((ReviewState.REQUESTED, ReviewState.OPEN)))
-        .options(joinedload(GateReview.project))
+        .options(joinedload(GateReview.project).load_only(*SHOWN))
         .order_by(GateReview.due_date.is_(None), GateReview.due_date, GateReview.id)),
         values, work.more, full)
     work.institute_conditions = capped("institute_conditions", lambda: (
         select(Condition).join(Project, Condition.project_id == Project.id)
         .where(Project.institute_id.in_(INSTITUTES), Condition.state == ConditionState.OPEN)
-        .options(joinedload(Condition.owner), joinedload(Condition.project))
+        .options(joinedload(Condition.owner), joinedload(Condition.project).load_only(*SHOWN))
         .order_by(Condition.due_date, Condition.id)), values, work.more, full)
     # A handover its PM asked for is the director's to decide too (HQ's list has them all).
     work.changes = capped("changes", lambda: (
         select(ChangeRequest).join(Project, ChangeRequest.project_id == Project.id)
         .where(Project.institute_id.in_(INSTITUTES), ChangeRequest.kind == ChangeKind.HANDOVER,
                ChangeRequest.state == db.inline(ChangeRequest.state, ChangeState.PENDING))
-        .options(joinedload(ChangeRequest.project))
+        .options(joinedload(ChangeRequest.project).load_only(*SHOWN))
         .order_by(ChangeRequest.requested_at, ChangeRequest.id)), values, work.more, full)
     work.institute_instalments = capped("institute_instalments", lambda: (
         select(Instalment).join(ResearchContract).join(Project)
         .where(Project.institute_id.in_(INSTITUTES), _received() < Instalment.amount,
                Instalment.due_date < ON, ResearchContract.standing())
         .options(selectinload(Instalment.payments),
-                 joinedload(Instalment.contract).joinedload(ResearchContract.project))
+                 joinedload(Instalment.contract).joinedload(ResearchContract.project).load_only(*SHOWN))
         .order_by(Instalment.due_date, Instalment.id)), values, work.more, full)
     work.institute_reports_owed = capped("institute_reports_owed", lambda: _reports_owed()
                                           .where(owed_by(Project.institute_id.in_(INSTITUTES)),
@@ -375,7 +375,7 @@ def _open_reviews_statement() -> Select:
 def _hq_work(values: dict, work: Work, full: str | None) -> None:
     work.panels_to_name = capped("panels_to_name", lambda: (
         select(GateReview).where(GateReview.state == ReviewState.REQUESTED)
-        .options(joinedload(GateReview.project), selectinload(GateReview.panel))
+        .options(joinedload(GateReview.project).load_only(*SHOWN), selectinload(GateReview.panel))
         .order_by(GateReview.requested_at, GateReview.id)), values, work.more, full)
     # A panel to change is an open review that can no longer reach a decision: a property of
     # its panel, read in Python over the open reviews (a few dozen at any time).
@@ -384,16 +384,16 @@ def _hq_work(values: dict, work: Work, full: str | None) -> None:
     work.rebaselines = capped("rebaselines", lambda: (
         select(Rebaseline).where(Rebaseline.state == db.inline(Rebaseline.state,
                                                                RebaselineState.PENDING))
-        .options(joinedload(Rebaseline.milestone).joinedload(Milestone.project))
+        .options(joinedload(Rebaseline.milestone).joinedload(Milestone.project).load_only(*SHOWN))
         .order_by(Rebaseline.requested_at, Rebaseline.id)), values, work.more, full)
     work.changes = capped("changes", lambda: (
         select(ChangeRequest).where(ChangeRequest.state == db.inline(ChangeRequest.state,
                                                                      ChangeState.PENDING))
-        .options(joinedload(ChangeRequest.project))
+        .options(joinedload(ChangeRequest.project).load_only(*SHOWN))
         .order_by(ChangeRequest.requested_at, ChangeRequest.id)), values, work.more, full)
     work.unassigned = capped("unassigned", lambda: (
         select(Milestone).where(Milestone.unassigned())
-        .options(joinedload(Milestone.project))
+        .options(joinedload(Milestone.project).load_only(*SHOWN))
         .order_by(Milestone.submitted_at, Milestone.id)), values, work.more, full)
     work.to_confirm = capped("to_confirm", lambda: (
         select(Condition).where(Condition.state == ConditionState.MET)
