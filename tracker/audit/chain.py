@@ -28,6 +28,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from tracker.audit.models import AuditRecord
+from tracker.bulk_rows import next_ids
 from tracker.db import utcnow
 
 # The predecessor of the first record.
@@ -63,9 +64,7 @@ def seal(connection: Connection, records: list[Any]) -> None:
     ).first()
     previous = last.chain_hash if last else GENESIS
     if postgres:  # one round trip for the lot (a bulk import seals thousands at once)
-        ids = sorted(connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence('audit_records', 'id')) "
-                 "FROM generate_series(1, :n)"), {"n": len(records)}).scalars())
+        ids = next_ids(connection, AuditRecord.__tablename__, len(records))
     else:
         first = (last.id if last else 0) + 1
         ids = list(range(first, first + len(records)))

@@ -13,10 +13,10 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from tracker import db
+from tracker import bulk_rows, db
 from tracker.audit import chain
 from tracker.audit.models import AuditRecord
 
@@ -219,7 +219,7 @@ def record_many_by(action: str, object_type: str,
         current[1] += len(rows)
     connection = db.session.connection()
     chain.seal(connection, rows)
-    connection.execute(insert(AuditRecord.__table__), [vars(row) for row in rows])
+    bulk_rows.insert_rows(AuditRecord.__table__, [vars(row) for row in rows])
     _count(len(rows))
     return len(rows)
 

@@ -1,6 +1,6 @@
 """The bulk path of an import: new records checked row by row as they come, by the page's form
 (one form reused for every row: making a form costs more than filling one) and by the
-service's own check function, then written a batch at a time with multi-row INSERTs, their
+service's own check function, then written a batch at a time (`insert_rows`), their
 audit records sealed into the hash chain together (`tracker.audit.services.record_many`).
 
 What a batch writes is what the row-by-row path writes for the same row (the same columns, the
@@ -13,9 +13,8 @@ from collections.abc import Container
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert
 
-from tracker import db
+from tracker import bulk_rows
 from tracker.accounts.models import User
 from tracker.errors import Invalid
 
@@ -24,19 +23,14 @@ BATCH_SIZE = 1000
 
 
 def insert_rows(model: type, rows: list[dict[str, Any]]) -> None:
-    """One multi-row INSERT of `rows` (column names as keys) into `model`'s table. Core, not
-    the ORM's bulk insert: the same statement, without the ORM's work for each row."""
-    if rows:
-        db.session.execute(insert(model.__table__), rows)
+    """`rows` (column names as keys) into `model`'s table at once (`tracker.bulk_rows`: COPY
+    on PostgreSQL), not through the ORM, whose bulk insert did work for each row."""
+    bulk_rows.insert_rows(model.__table__, rows)
 
 
 def insert_returning_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
     """`insert_rows`, and the new rows' ids in the order of `rows`."""
-    if not rows:
-        return []
-    table = model.__table__
-    return list(db.session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+    return bulk_rows.insert_returning_ids(model.__table__, rows)
 
 
 def given_twice(row: int) -> str:
