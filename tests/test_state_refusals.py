@@ -40,6 +40,8 @@ from tracker.display.labels import label
 from tracker.errors import Refused
 from tracker.experts import services as expert_services
 from tracker.experts.models import Expert
+from tracker.funding import services as funding_services
+from tracker.funding.models import FundingAgreement
 from tracker.gates.models import GateReview
 from tracker.imports.models import ImportRun, ImportState
 from tracker.milestones import services as milestone_services
@@ -461,7 +463,15 @@ def _need_made_a_project():
             [made.created_at])
 
 
+def _agreement_closed():
+    agreement = _record(FundingAgreement, "agreement_id")  # converted at the round as built
+    assert not agreement.is_open
+    return (lambda: funding_services.require_open(agreement),
+            [agreement.outcome_on, agreement.outcome])
+
+
 SERVICE_CASES: dict[str, Callable] = {
+    "paying on an agreement closed": _agreement_closed,
     "progress on a milestone under review": _under_review,
     "a place on the team confirmed again": _place_confirmed,
     "an account for an expert who has one": _expert_with_account,
@@ -478,5 +488,5 @@ def test_a_refusal_by_state_a_service_says_names_its_day(world, case, locale):
         attempt()
     with force_locale(locale):
         for fact in facts:
-            shown = fact if isinstance(fact, str) else _named(fact)
+            shown = fact if type(fact) is str else _named(fact)  # an e-mail as it is
             assert shown in refused.value.message, (shown, refused.value.message)

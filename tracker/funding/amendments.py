@@ -27,7 +27,6 @@ from tracker import corrections, db, money, reversals, voids
 from tracker.audit import services as audit
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
-from tracker.display.labels import label
 from tracker.errors import Problems, Refused
 from tracker.funding import services, terms
 from tracker.funding.models import (
@@ -230,8 +229,8 @@ def tranche_refusal(tranche: Tranche) -> str | None:
     if agreement.is_void or tranche.is_void:
         return voids.voided(agreement if agreement.is_void else tranche)
     if not agreement.is_open:
-        return _("The agreement is closed (%(outcome)s): its tranches stand as they were when "
-                 "it closed.", outcome=label(agreement.outcome))
+        return services.agreement_closed(agreement, _("Its tranches stand as they were when "
+                                                      "it closed."))
     standing = [d for d in tranche.disbursements if not reversals.undone(d)]
     if standing:
         return ngettext(

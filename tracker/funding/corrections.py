@@ -14,8 +14,8 @@ from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.companies import closed, prerequisites
 from tracker.companies import corrections as share_corrections
-from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
+from tracker.funding import services as funding
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
 from tracker.partners import co_funding
 
@@ -30,8 +30,8 @@ def disbursement_refusal(paid: Disbursement) -> str | None:
     if agreement.conversion is not None:
         return prerequisites.conversion_first(agreement.conversion, _("this disbursement"))
     if not agreement.is_open:
-        return _("The agreement is closed (%(outcome)s): its disbursements stand as they were "
-                 "when it closed.", outcome=label(agreement.outcome))
+        return funding.agreement_closed(agreement, _("Its disbursements stand as they were "
+                                                     "when it closed."))
     return reversals.refusal(paid, "paid_on")
 
 

@@ -55,6 +55,16 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
+def agreement_closed(agreement: FundingAgreement, then: str = "") -> str:
+    """Why nothing more is done on an agreement whose outcome is recorded: which, and the day
+    it took effect; `then`, what that means for what was asked."""
+    facts = {"outcome": label(agreement.outcome),
+             "date": day(agreement.outcome_on) if agreement.outcome_on else "—"}
+    if not then:
+        return _("The agreement closed on %(date)s (%(outcome)s).", **facts)
+    return _("The agreement closed on %(date)s (%(outcome)s). %(then)s", then=then, **facts)
+
+
 def agreement_of(project: Project) -> FundingAgreement | None:
     """The project's agreement that stands (one voided by mistake is history)."""
     return db.session.scalar(select(FundingAgreement).where(
@@ -70,8 +80,8 @@ def require_open(agreement: FundingAgreement) -> None:
     if agreement.is_void:
         raise Refused(voids.voided(agreement))
     if not agreement.is_open:
-        raise Refused(_("The agreement is closed (%(outcome)s): nothing more can be paid or "
-                        "decided on it.", outcome=label(agreement.outcome)))
+        raise Refused(agreement_closed(agreement,
+                                      _("Nothing more can be paid or decided on it.")))
 
 
 def lock(agreement: FundingAgreement) -> None:
@@ -187,7 +197,7 @@ def not_payable(tranche: Tranche) -> str | None:
     if agreement.is_void or tranche.is_void:
         return voids.voided(agreement if agreement.is_void else tranche)
     if not agreement.is_open:
-        return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+        return agreement_closed(agreement)
     project = agreement.project
     if project.phase in (Phase.TERMINATED, Phase.REJECTED):
         return _("The project was ended (%(phase)s): only the settlement of what was paid "
@@ -285,7 +295,7 @@ def agreement_refusal(agreement: FundingAgreement) -> str | None:
                  "HQ's shares. A conversion recorded by mistake is reversed from the funding "
                  "page.", date=day(agreement.outcome_on))
     if not agreement.is_open:
-        return _("The agreement is closed (%(outcome)s).", outcome=label(agreement.outcome))
+        return agreement_closed(agreement)
     return None
 
 
