@@ -13,12 +13,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from tests.factories import install_gates, make_hq, make_user
 from tests.imports.helpers import run
-from tests.imports.test_empty_database import _populate, empty_database, import_in_order
+from tests.imports.test_empty_database import _populate, empty_network, import_in_order
 from tests.imports.test_funding import KEYS, ROW, _setting_with_history
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.funding.models import FundingAgreement
 from tracker.imports import export
 from tracker.imports.export import export_csv
@@ -108,11 +106,8 @@ def test_co_funders_payments_recorded_on_the_page_come_round_trip_into_an_empty_
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert "苏州市: 2019-06-01: 400000: SZ-1; reversal | 1 | 2019-06-01 | paid twice" in (
         exported["funding"].decode())
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        import_in_order(make_user(Role.HQ_ADMIN, email=email, name=name), exported)
+    with empty_network(app, tmp_path, admin) as importer:
+        import_in_order(importer, exported)
         assert _count() == 2
         again = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert {k: v.decode() for k, v in again.items()} == {

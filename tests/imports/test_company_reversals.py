@@ -13,14 +13,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from tests.factories import install_gates, make_hq, make_user
 from tests.imports.helpers import run
 from tests.imports.test_company_events import ALL_KEYS
 from tests.imports.test_company_events import _setting as _with_agreements
 from tests.imports.test_company_ledger import ROW
-from tests.imports.test_empty_database import _populate, empty_database, import_in_order
+from tests.imports.test_empty_database import _populate, empty_network, import_in_order
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.companies import corrections, ledger
 from tracker.companies.models import Company, CompanyExit, ShareEntry
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
@@ -192,11 +190,8 @@ def test_a_ledger_reversed_on_the_company_page_comes_round_trip_into_an_empty_da
     assert [cell.count("reversal |") for cell in row[9:14]] == [1, 1, 1, 2, 1], row
     assert "reversal | TEST-2019-0042 disbursement 1 | 2023-03-10 | paid twice" in row[12]
     assert "reversal" not in exported["funding"].decode()
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        import_in_order(make_user(Role.HQ_ADMIN, email=email, name=name), exported)
+    with empty_network(app, tmp_path, admin) as importer:
+        import_in_order(importer, exported)
         assert (_count(RoundReversal), _count(ConversionReversal), _count(ExitReversal)) == (
             1, 1, 1)
         assert _count(CompanyExit) == 1

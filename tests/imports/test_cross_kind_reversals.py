@@ -53,19 +53,18 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from tests.factories import install_gates, make_hq, make_user
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import run
 from tests.imports.test_empty_database import (
     ORDER,
     _rows,
     _without,
-    empty_database,
+    empty_network,
     import_network,
 )
 from tests.imports.test_projects import _setting
 from tracker import db
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.companies import corrections, deals
 from tracker.companies import services as companies
 from tracker.companies.lines import IssueLine
@@ -172,11 +171,7 @@ def round_trip(app, tmp_path, story: Callable[[User, Company, Shareholder], obje
     db.session.expire_all()  # read as a new request's export reads them
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     before = same() if same else None
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        importer = make_user(Role.HQ_ADMIN, email=email, name=name)
+    with empty_network(app, tmp_path, admin) as importer:
         seen = set()
         for kind in ORDER:
             if kind in ("achievements", "ip_deals"):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from tests.factories import install_gates, make_hq, make_user
+from tests.factories import make_hq, make_user
 from tests.imports import test_ip_deals
 from tests.imports.helpers import run
 from tests.imports.test_empty_database import (
@@ -20,7 +20,7 @@ from tests.imports.test_empty_database import (
     _populate,
     _rows,
     _without,
-    empty_database,
+    empty_network,
 )
 from tracker import db
 from tracker.accounts.models import Role, User
@@ -39,12 +39,8 @@ def _emptied(rows: list[list[str]], key: str) -> list[list[str]]:
 def test_every_optional_column_takes_an_empty_cell(app, tmp_path):
     admin = _populate()
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
-    email, name = admin.email, admin.name
     refused = []
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        importer = make_user(Role.HQ_ADMIN, email=email, name=name)
+    with empty_network(app, tmp_path, admin) as importer:
         seen = set()
         for kind in ORDER:
             rows = _rows(exported[kind])
@@ -63,7 +59,7 @@ def test_every_optional_column_takes_an_empty_cell(app, tmp_path):
             result = run(importer, kind, rows)
             assert result.state is ImportState.DONE, (kind, result.errors)
             db.session.commit()
-        assert db.session.scalar(select(User.id).where(User.email == email))
+        assert db.session.scalar(select(User.id).where(User.email == importer.email))
     # Each refused for what the record then lacks, in the column's own words: a column
     # required for this record though not for every one ("required then", as its note says).
     assert {(kind, key) for kind, key, _message in refused} == REQUIRED_THEN, refused

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.conftest import head_template
+from tests.conftest import HEAD_FOLDER, PG_URL, head_ready, head_template
 from tests.factories import install_gates, make_enterprise, make_hq, make_user
 from tests.imports import test_achievements, test_incentive_grants, test_ip_deals, test_round_trip
 from tests.imports.helpers import run
@@ -52,16 +53,30 @@ def import_in_order(importer: User, exported: dict[str, bytes]) -> None:
         db.session.commit()
 
 
+# On PostgreSQL the run keeps no SQLite head: each test process migrates one the first time
+# a test asks for an empty database, and copies it after that.
+_SQLITE_HEAD: list[Path] = []
+
+
+def _sqlite_head() -> Path:
+    """A SQLite database at the head revision holding only what the migrations write: the
+    run's head template, or on PostgreSQL this process's own, migrated once."""
+    if not PG_URL:
+        head_ready()
+        return Path(head_template())
+    if not _SQLITE_HEAD:
+        path = Path(os.environ[HEAD_FOLDER]) / f"sqlite-head-{os.getpid()}.db"
+        upgrade(f"sqlite:///{path}")
+        _SQLITE_HEAD.append(path)
+    return _SQLITE_HEAD[0]
+
+
 @contextmanager
 def empty_database(app, tmp_path: Path) -> Iterator[None]:
     """The session bound to a database of its own at the head revision, holding only what the
     migrations write; the test's own database again afterwards."""
     path = tmp_path / "empty.db"
-    template = Path(head_template()) if app.config["DATABASE_URL"].startswith("sqlite") else None
-    if template is not None and template.exists():
-        shutil.copyfile(template, path)
-    else:  # PostgreSQL's suite keeps no SQLite copy: migrate one
-        upgrade(f"sqlite:///{path}")
+    shutil.copyfile(_sqlite_head(), path)
     engine = make_engine(f"sqlite:///{path}")
     bind = db.session.get_bind()
     db.session.remove()
@@ -72,6 +87,19 @@ def empty_database(app, tmp_path: Path) -> Iterator[None]:
         db.session.remove()
         engine.dispose()
         db.session.configure(bind=bind, join_transaction_mode="create_savepoint")
+
+
+@contextmanager
+def empty_network(app, tmp_path: Path, admin: User) -> Iterator[User]:
+    """`empty_database` given what no import brings: the headquarters, its gate templates and
+    the HQ admin who imports, by the name and e-mail of `admin` (the users file names them
+    again, unchanged). Yields that admin, as the empty database knows them."""
+    email, name = admin.email, admin.name
+    with empty_database(app, tmp_path):
+        assert db.session.scalar(select(User.id)) is None  # nothing but the migrations' rows
+        make_hq()
+        install_gates()
+        yield make_user(Role.HQ_ADMIN, email=email, name=name)
 
 
 def _rows(data: bytes) -> list[list[str]]:
@@ -119,14 +147,8 @@ def test_every_kind_exported_imports_into_an_empty_database_as_the_same_records(
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert set(exported) == set(ORDER)  # every kind that exports is imported again
     assert [k for k, data in exported.items() if len(_rows(data)) == 1] == ["centres", "needs"]
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        assert db.session.scalar(select(User.id)) is None  # nothing but the migrations' rows
-        # What no import brings: the headquarters and its gate templates, and the HQ admin
-        # who imports (the users file names them again, unchanged).
-        make_hq()
-        install_gates()
-        import_in_order(make_user(Role.HQ_ADMIN, email=email, name=name), exported)
+    with empty_network(app, tmp_path, admin) as importer:
+        import_in_order(importer, exported)
         again = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert {k: v.decode() for k, v in again.items()} == {
         k: v.decode() for k, v in exported.items()}

@@ -14,12 +14,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.factories import install_gates, make_hq, make_user
 from tests.imports.helpers import run
 from tests.imports.test_company_ledger import _setting_with_projects
-from tests.imports.test_empty_database import empty_database, import_in_order
+from tests.imports.test_empty_database import empty_network, import_in_order
 from tracker import db
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.audit.models import AuditRecord
 from tracker.companies import corrections, deals
 from tracker.companies import services as companies
@@ -61,11 +60,8 @@ def _round_trip(app, tmp_path, admin) -> tuple[dict[str, bytes], list[str]]:
     db.session.commit()
     db.session.expire_all()  # read as a new request's export reads them
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        import_in_order(make_user(Role.HQ_ADMIN, email=email, name=name), exported)
+    with empty_network(app, tmp_path, admin) as importer:
+        import_in_order(importer, exported)
         again = {kind: export.export_csv(kind) for kind in export.ROWS}
         voids = [str(r.changes["reason"][1]) for r in db.session.scalars(
             select(AuditRecord).where(AuditRecord.action == "company.void_founders")

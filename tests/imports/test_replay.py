@@ -15,7 +15,6 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests.conftest import login, post
-from tests.factories import install_gates, make_hq, make_user
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import csv_bytes, run
 from tests.imports.test_cross_kind_reversals import _network
@@ -24,11 +23,10 @@ from tests.imports.test_empty_database import (
     _populate,
     _rows,
     _without,
-    empty_database,
+    empty_network,
 )
 from tests.imports.test_projects import _setting
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import Company, ShareEntry
 from tracker.imports import export, jobs, replay, services
@@ -56,11 +54,7 @@ def test_a_network_with_its_exit_round_trips_through_one_run_and_again_changes_n
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     rows = _rows(exported["companies"])
     assert rows[1][rows[0].index("exit")]  # the network's company exited
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        importer = make_user(Role.HQ_ADMIN, email=email, name=name)
+    with empty_network(app, tmp_path, admin) as importer:
         seen = set()
         for kind in ORDER:
             if kind in seen and kind in ("companies", "incentive_grants"):

@@ -16,14 +16,12 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from tests.factories import install_gates, make_hq, make_user
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import run
 from tests.imports.test_cross_kind_reversals import _network, round_trip
-from tests.imports.test_empty_database import ORDER, _rows, _without, empty_database
+from tests.imports.test_empty_database import ORDER, _rows, _without, empty_network
 from tests.imports.test_projects import _setting
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.companies import corrections, deals, ledger
 from tracker.companies import services as companies
 from tracker.companies.lines import IssueLine
@@ -212,11 +210,7 @@ def test_a_pool_reversal_imported_after_its_companies_file_says_to_import_them_t
     db.session.flush()
     db.session.expire_all()
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        importer = make_user(Role.HQ_ADMIN, email=email, name=name)
+    with empty_network(app, tmp_path, admin) as importer:
         for kind in ORDER[:ORDER.index("incentive_grants")]:
             rows = _rows(exported[kind])
             result = run(importer, kind, _without(rows, "exit") if kind == "companies" else rows)

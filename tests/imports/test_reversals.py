@@ -13,14 +13,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from tests.factories import install_gates, make_enterprise, make_hq, make_user
+from tests.factories import make_enterprise
 from tests.imports import test_contracts, test_funding, test_ip_deals
 from tests.imports.helpers import run
-from tests.imports.test_empty_database import _populate, _rows, empty_database, import_in_order
+from tests.imports.test_empty_database import _populate, _rows, empty_network, import_in_order
 from tests.imports.test_milestones import _project
 from tests.imports.test_projects import _setting
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.achievements import deal_corrections
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.contracts import services as contracts
@@ -127,11 +126,8 @@ def test_ledgers_reversed_on_their_pages_come_round_trip_into_an_empty_database(
     db.session.expire_all()  # read as a new request's export reads them, in the ledgers' order
     exported = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert all("reversal |" in exported[k].decode() for k in ("contracts", "ip_deals"))
-    email, name = admin.email, admin.name
-    with empty_database(app, tmp_path):
-        make_hq()
-        install_gates()
-        import_in_order(make_user(Role.HQ_ADMIN, email=email, name=name), exported)
+    with empty_network(app, tmp_path, admin) as importer:
+        import_in_order(importer, exported)
         assert (_count(Payment), _count(IncomeReceipt)) == (
             len(_rows(exported["contracts"])[1][-1].split(";")),
             len(_rows(exported["ip_deals"])[1][-1].split(";")))
