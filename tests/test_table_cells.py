@@ -12,7 +12,7 @@ from flask import url_for
 from tracker.display.paths import id_path
 from tracker.export.columns import Column, Kind
 from tracker.milestones.models import MilestoneState
-from tracker.web.tables import row_cells
+from tracker.web.tables import options, row_cells
 
 COLUMNS = [
     Column("Title", lambda r: r.title, link=lambda r: f"/things/{r.id}?a=1&b=2"),
@@ -54,3 +54,18 @@ def test_a_row_links_to_the_path_url_for_gives(app):
                     assert id_path(endpoint, argument, row_id) == url_for(
                         endpoint, **{argument: row_id})
                 assert id_path(endpoint, argument, 5).startswith(f"{root}/")
+
+
+def test_a_filter_s_options_as_the_template_s_loop_drew_them(app):
+    """Each choice an option of its id, its name escaped, the chosen one selected: the
+    markup the templates' loop wrote, byte for byte."""
+    choices = [SimpleNamespace(id=3, name="R&D <Robotics>"), SimpleNamespace(id=5, name="材料")]
+    loop = app.jinja_env.from_string(
+        '{% for i in institutes %}<option value="{{ i.id }}"{% if i.id == chosen %} selected'
+        '{% endif %}>{{ i.name }}</option>{% endfor %}')
+    for chosen in (0, 3, 5):
+        drawn = str(options(choices, chosen))
+        assert drawn == loop.render(institutes=choices, chosen=chosen)
+    assert drawn == ('<option value="3">R&amp;D &lt;Robotics&gt;</option>'
+                     '<option value="5" selected>材料</option>')
+    assert str(options([], 0)) == ""

@@ -196,6 +196,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(language_return_path)
     app.add_template_global(paths.id_paths, "row_url")
     app.add_template_global(tables.row_cells)
+    app.add_template_global(tables.options)
     app.add_template_global(locale_choices)
     app.add_template_global(page_url_args, "page_args")
     app.add_template_global(utcnow, "now")
