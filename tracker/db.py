@@ -7,6 +7,7 @@ convention so that migrations can refer to them on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import time
@@ -129,37 +130,26 @@ def _forget_written(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
     if not session.registry.has() or statement.lstrip()[:6].upper() in (
             "SELECT", "SAVEPO", "RELEAS", "BEGIN "):
         return
-    session.info[_WROTE] = True
-    entries = session.info.get(_CACHE)
-    if entries:
+    session.info[_WROTE] = True  # this transaction ran a statement but a SELECT
+    if entries := session.info.get(_CACHE):
         forget_cached(session, {table for read, _value in entries.values() for table in read
                                 if table in statement})
 
 
-_WROTE = "tracker.wrote"  # session.info key: this transaction ran a statement but a SELECT
+_WROTE = "tracker.wrote"  # session.info key
 
 
 def finish(failed: bool = False) -> None:
-    """End the session of a request: its transaction ends with COMMIT when it only read (ran
-    SELECTs and holds no change), with ROLLBACK otherwise or when the request `failed`.
-
-    Both end a transaction that only read alike for the database, but psycopg forgets every
-    statement it prepared on the connection at each ROLLBACK (a rolled-back transaction may
-    have dropped what one refers to): the requests, which all ended so, never ran a
-    statement often enough on one connection for psycopg to prepare it (its
-    `prepare_threshold`, 5), and PostgreSQL parsed and planned every statement of every
-    request. Kept prepared, a statement is planned for its values a few times, then, where
-    PostgreSQL finds a plan for any values no dearer (`plan_cache_mode` auto), not again."""
+    """End a request's session: COMMIT when it only read (SELECTs, no change held), else or
+    when it `failed` ROLLBACK. Alike for the database, but psycopg forgets the statements it
+    prepared on the connection at a ROLLBACK: none was ever prepared (README, speed)."""
     if not failed and session.registry.has():
         current = session()
-        transaction = current.get_transaction()
-        if (transaction is not None and transaction.is_active
-                and not current.info.get(_WROTE)
-                and not (current.new or current.dirty or current.deleted)):
-            try:
+        if ((transaction := current.get_transaction()) is not None and transaction.is_active
+                and not current.info.get(_WROTE) and not (
+                    current.new or current.dirty or current.deleted)):
+            with contextlib.suppress(exc.SQLAlchemyError):  # connection lost: remove() rolls back
                 current.commit()
-            except exc.SQLAlchemyError:
-                pass  # the connection was lost: nothing was written, remove() rolls back
     session.remove()
 
 
@@ -346,9 +336,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             kwargs["poolclass"] = StaticPool
     elif url.startswith("postgresql"):
         kwargs["connect_args"] = {"options": POSTGRESQL_OPTIONS}
-        # The connection used last is used next: a worker serving one request at a time
-        # keeps to one connection, whose statements psycopg has prepared (`finish`), rather
-        # than taking its pool's in turn, each preparing them afresh.
+        # The connection used last next: a worker keeps to one, its statements prepared.
         kwargs["pool_use_lifo"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
