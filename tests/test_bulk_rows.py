@@ -49,6 +49,15 @@ def test_rows_written_at_once_are_what_an_insert_writes():
         "Step 0 (copied)", "Step 1 (copied)", "Step 2 (copied)"]
 
 
+def test_rows_written_at_once_mark_the_transaction_as_written():
+    """COPY is no cursor execute: still, a request that wrote by it is rolled back, not
+    committed as one that only read (`db.finish`)."""
+    project = make_project(make_user(Role.PROJECT_MANAGER))
+    db.session.info.pop(db.WROTE, None)
+    bulk_rows.insert_rows(Milestone.__table__, _milestones(project.id, ""))
+    assert db.session.info.get(db.WROTE) is True
+
+
 def test_json_goes_in_as_an_insert_writes_it():
     user = make_user()
     changes = {"title": [None, "引号 \"quoted\"\tand\\back"], "amount": [None, "1.50"],

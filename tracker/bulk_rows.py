@@ -74,3 +74,4 @@ def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> N
             copy.write_row([value if fn is None else fn(value)
                             for fn, value in zip(convert, values, strict=True)])
     db.forget_cached(tables={table.name})  # as an INSERT of the session's makes it forget
+    db.session.info[db.WROTE] = True  # COPY is no cursor execute: `db.finish` rolls it back

@@ -130,13 +130,13 @@ def _forget_written(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
     if not session.registry.has() or statement.lstrip()[:6].upper() in (
             "SELECT", "SAVEPO", "RELEAS", "BEGIN "):
         return
-    session.info[_WROTE] = True  # this transaction ran a statement but a SELECT
+    session.info[WROTE] = True  # this transaction ran a statement but a SELECT
     if entries := session.info.get(_CACHE):
         forget_cached(session, {table for read, _value in entries.values() for table in read
                                 if table in statement})
 
 
-_WROTE = "tracker.wrote"  # session.info key
+WROTE = "tracker.wrote"  # session.info key
 
 
 def finish(failed: bool = False) -> None:
@@ -146,7 +146,7 @@ def finish(failed: bool = False) -> None:
     if not failed and session.registry.has():
         current = session()
         if ((transaction := current.get_transaction()) is not None and transaction.is_active
-                and not current.info.get(_WROTE) and not (
+                and not current.info.get(WROTE) and not (
                     current.new or current.dirty or current.deleted)):
             with contextlib.suppress(exc.SQLAlchemyError):  # connection lost: remove() rolls back
                 current.commit()
@@ -157,7 +157,7 @@ def finish(failed: bool = False) -> None:
 def _forget_ended(session: Session, transaction: Any) -> None:
     forget_cached(session)
     if transaction.parent is None:
-        session.info.pop(_WROTE, None)
+        session.info.pop(WROTE, None)
     if session.info.get(_OPEN):  # one ended without a word (an outer rollback, Ctrl-C)
         session.info[_OPEN] = [s for s in session.info[_OPEN] if s.active()]
 

@@ -171,14 +171,20 @@ def test_the_smtp_thread_gets_pythons_lock_promptly_while_a_batch_is_sent(smtp, 
     assert before > transport.PROMPT_SWITCH
     assert sys.getswitchinterval() == pytest.approx(before)
 
-    def failing_commit():
-        raise RuntimeError("the database went away")
+    commits = []
+
+    def failing_commit():  # the claim's commit goes through, the first answer's fails
+        commits.append(sys.getswitchinterval())
+        if len(commits) > 1:
+            raise RuntimeError("the database went away")
+        db.session.commit()
 
     helpers.milestone(helpers.project_for(make_user(Role.PROJECT_MANAGER)), date(2026, 5, 15))
     scan.scan(DAY)
     db.session.commit()
     with pytest.raises(RuntimeError):
         delivery.send(at(DAY), commit=failing_commit)
+    assert commits[1] == pytest.approx(transport.PROMPT_SWITCH)  # it raised inside the batch
     assert sys.getswitchinterval() == pytest.approx(before)
 
 

@@ -100,7 +100,8 @@ def sent(messages: list[OutboxMessage], now: datetime) -> None:
     told what it wrote; on PostgreSQL its transaction's commit does not wait for the disk."""
     connection = db.session.connection()
     values = {"ids": [m.id for m in messages], "now": now}
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":  # the column type's check said by hand
+        values["now"] = db.UTCDateTime().process_bind_param(now, connection.dialect)
         connection.exec_driver_sql(_SENT_NOT_WAITING, values)
     else:
         connection.execute(_SENT, values)

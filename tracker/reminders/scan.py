@@ -293,6 +293,7 @@ def _insert_new(rows: Iterator[tuple]) -> int:
     rows = itertools.chain((first,), rows)
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
+        db.session.info[db.WROTE] = True  # COPY is no cursor execute (`db.finish`)
         return _copy(connection, rows)
     # One statement executed for many rows, compiled once. ON CONFLICT DO NOTHING still, as
     # the unique key is what guarantees one row per occurrence whatever happens.

@@ -38,8 +38,9 @@ def prompt_switches(interval: float = PROMPT_SWITCH) -> Iterator[None]:
     other thread composes the next e-mail, holding the lock all along (about a millisecond of
     CPU): by default a waiting thread has it back only after 5 ms, so an e-mail's content went
     out once the next one was composed, not beside it, and most of the overlap the two threads
-    are for was lost. Process-wide while it lasts (the scheduler's process does nothing else
-    meanwhile), put back after."""
+    are for was lost. Process-wide while it lasts, put back after: a web import the
+    scheduler's process carries out at the same time switches threads more often for those
+    few seconds too, which costs it a little CPU and changes nothing it writes."""
     before = sys.getswitchinterval()
     sys.setswitchinterval(min(before, interval))
     try:
