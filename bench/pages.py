@@ -48,7 +48,9 @@ SECRET_KEY = os.urandom(32).hex()
 # day: templates and statements compiled, and on PostgreSQL its statements prepared on the
 # worker's connection (from a statement's sixth run there) and planned once for all runs
 # (after five plans for their values: `db.finish`). Three, which warmed the Python caches
-# only, left half of a page's 30 measured requests planning its statements again.
+# only, left half of a page's 30 measured requests planning its statements again. The pages are
+# asked in turn, warm-up and measure alike, as a worker serves them all day: no page's
+# statements are measured while they alone fill the connection's prepared statements.
 WARM_UP = 30
 
 
@@ -105,10 +107,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def request(port: int, path: str, cookie: str) -> int:
-    """One GET on a connection of its own; its status."""
+def request(port: int, path: str, cookie: str, tag: str = "") -> int:
+    """One GET on a connection of its own (`tag`: the access log's first field); its status."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "zh-CN"})
+    conn.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "zh-CN",
+                                       "X-Bench-Page": tag})
     response = conn.getresponse()
     response.read()
     conn.close()
@@ -145,7 +148,8 @@ def serve(db_url: str, port: int, workers: int, access_log: Path) -> subprocess.
     # The app's own log (one JSON line per request, and any warning: `stop` prints those).
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--access-logfile", str(access_log), "--access-logformat", "%(r)s|%(D)s", "app:app"],
+         "--access-logfile", str(access_log),
+         "--access-logformat", "%({x-bench-page}i)s|%(r)s|%(D)s", "app:app"],
         cwd=ROOT, env=env, stdout=open(access_log.with_name("app.log"), "w"),  # noqa: SIM115
         stderr=open(access_log.with_name("error.log"), "w"))  # noqa: SIM115
     for _ in range(600):  # until a worker answers
@@ -187,12 +191,14 @@ def stop(server: subprocess.Popen, access_log: Path) -> None:
             print(f"server logged: {line[:2000]}", flush=True)
 
 
-def server_times(access_log: Path, path: str) -> list[float]:
-    """Milliseconds gunicorn spent on each GET of `path`, from its access log."""
+def server_times(access_log: Path, path: str, tag: str | None = None) -> list[float]:
+    """Milliseconds gunicorn spent on each GET of `path` (asked with `tag`), from its access
+    log."""
     times = []
     for line in access_log.read_text().splitlines():
-        request_line, _, micros = line.rpartition("|")
-        if request_line.startswith(f"GET {path} "):
+        head, _, micros = line.rpartition("|")
+        asked, _, request_line = head.partition("|")
+        if request_line.startswith(f"GET {path} ") and tag in (None, asked):
             times.append(int(micros) / 1000)
     return times
 
@@ -253,20 +259,23 @@ def bench(label: str, db_url: str, requests: int, workers: int) -> list[dict]:
         access_log = Path(tmp) / "access.log"
         server = serve(db_url, port, workers, access_log)
         try:
-            for name, viewer, path in listed:
-                for _ in range(WARM_UP):
+            for _ in range(WARM_UP):
+                for _name, viewer, path in listed:
                     request(port, path, cookies[viewer])
-                waits = []
-                for _ in range(requests):
+            waits = {name: [] for name, _viewer, _path in listed}
+            for _ in range(requests):
+                for tag, (name, viewer, path) in enumerate(listed):
                     start = time.perf_counter()
-                    status = request(port, path, cookies[viewer])
-                    waits.append((time.perf_counter() - start) * 1000)
+                    status = request(port, path, cookies[viewer], str(tag))
+                    waits[name].append((time.perf_counter() - start) * 1000)
                     assert status == 200, (path, status)
-                time.sleep(0.2)  # the access log is written after the response
-                served = server_times(access_log, path)[-requests:]
+            time.sleep(0.2)  # the access log is written after the response
+            for tag, (name, _viewer, path) in enumerate(listed):
+                served = server_times(access_log, path, str(tag))
+                assert len(served) == requests, (name, len(served))
                 results.append({
-                    "page": name, "median": statistics.median(waits),
-                    "p95": statistics.quantiles(waits, n=20)[-1],
+                    "page": name, "median": statistics.median(waits[name]),
+                    "p95": statistics.quantiles(waits[name], n=20)[-1],
                     "server": statistics.median(served), "statements": counts[name]})
                 print(f"[{label}] {name}: {results[-1]['median']:.1f} ms", flush=True)
         finally:
