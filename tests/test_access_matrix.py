@@ -364,7 +364,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "milestones.new": {"GET": f"pm: 200; {on_project('pm')}", "POST": on_project("pm")},
     # The submitted milestone: the panelist reviews it and sees it meanwhile (can_review).
     "milestones.show": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
-    "milestones.edit": {"GET": f"pm: 200; {on_project('pm', SEES + ' panelist')}",
+    # Its PM asks for the edit form or posts it while it is under review: 409 naming that.
+    "milestones.edit": {"GET": f"pm: 409; {on_project('pm', SEES + ' panelist')}",
                         "POST": on_project("pm", SEES + " panelist")},  # 409: under review
     "milestones.rebaseline": {"POST": on_project("pm", SEES + " panelist")},
     "milestones.update": {"POST": on_project("pm", SEES + " panelist")},
