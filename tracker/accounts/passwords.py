@@ -35,10 +35,11 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash("not-a-real-password")
 
 
-# An account with no password yet (an imported user, given one by an HQ admin's reset) keeps
-# this instead of a hash: no password matches it. Argon2 hashes start with "$argon2"; so does
-# no marker ("!sso", `tracker.sso.identities`, is one too).
+# An account with no password yet keeps a marker instead of a hash, which no password matches
+# (`usable`): an imported user's, or the one single sign-on made, until an HQ admin's reset
+# gives one. Argon2 hashes start with "$argon2"; no marker does.
 NO_PASSWORD = "!none"
+SSO_NO_PASSWORD = "!sso"
 
 
 def hash_password(password: str) -> str:

@@ -17,13 +17,10 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import Provider, Role, RoleGrant, User
+from tracker.accounts.passwords import SSO_NO_PASSWORD
 from tracker.accounts.services import normalise_email, record_failed_login
 from tracker.audit import services as audit
 from tracker.errors import Refused
-
-# The password of an account made by single sign-on: no Argon2 hash verifies against it, so a
-# local sign-in is impossible until an HQ admin sets a password.
-NO_PASSWORD = "!sso"
 
 
 @dataclass
@@ -63,7 +60,7 @@ def _create(identity: Identity) -> User:
         # Matched by staff number, yet the e-mail is another account's: never merge the two.
         raise _refuse(None, identity, "email_taken",
                       _("Another account already uses your e-mail address. Ask an HQ admin."))
-    user = User(email=email, name=(identity.name or email)[:100], password_hash=NO_PASSWORD,
+    user = User(email=email, name=(identity.name or email)[:100], password_hash=SSO_NO_PASSWORD,
                 staff_number=identity.staff_number or None)
     changes = audit.pending_changes(user)
     changes["provider"] = [None, identity.provider.value]
