@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
@@ -63,3 +65,21 @@ def test_an_item_its_query_lists_twice_is_written_once(monkeypatch):
     first = scan.scan(date(2026, 5, 23))  # +8d to the PM, +7d to the director
     assert (first.found, first.new) == (2, 2)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_the_collector_resumes_after_the_scan_freed_what_it_read(monkeypatch):
+    """The scan pauses the cyclic collector; what it read (`_Read`: items, keys, rungs) is
+    freed before the collector resumes, else the first allocation after would walk all of it
+    (young and alive): a fifth of a 60,000-row re-scan's time on PostgreSQL."""
+    pm, director, _hq, _evaluator = helpers.people()
+    helpers.milestone(helpers.project_for(pm, director), date(2026, 5, 1))
+    alive_at_resume = []
+
+    def enable():
+        alive_at_resume.append(sum(isinstance(o, scan._Read) for o in gc.get_objects()))
+        gc.enable()
+
+    monkeypatch.setattr(scan, "gc", SimpleNamespace(isenabled=gc.isenabled, disable=gc.disable,
+                                                    enable=enable))
+    assert scan.scan(date(2026, 5, 20)).new > 0
+    assert alive_at_resume == [0]
