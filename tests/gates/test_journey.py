@@ -20,6 +20,7 @@ from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.gates import conditions, decisions, scoring
 from tracker.gates import services as gates
 from tracker.gates.condition_models import ConditionState
+from tracker.gates.decision_refusals import decide_refusal
 from tracker.gates.models import Conclusion, GateDecision, Outcome, ReviewState
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
@@ -474,8 +475,9 @@ def test_a_chair_who_stepped_aside_cannot_decide():
     gates.declare(evaluators[0], review, conflict=True, note="Partner's adviser")
     for e in evaluators[1:]:
         helpers.score(review, e)
-    assert review.quorum_reached and not review.can_decide(evaluators[0])
-    with pytest.raises(Refused, match="declaring no conflict"):
+    assert review.quorum_reached and review.can_decide(evaluators[0])  # the chair: who
+    assert "declared a conflict of interest" in decide_refusal(review)  # but not now
+    with pytest.raises(Refused, match="declared a conflict of interest"):
         decisions.decide(evaluators[0], review, review.version, Outcome.GO)
 
 

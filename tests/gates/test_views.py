@@ -95,7 +95,7 @@ def test_the_chair_decides_once_the_quorum_has_scored(client):
     helpers.score(review, b)
     login(client, a)
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
-    assert "once 3 evaluators have submitted" in page
+    assert "once the quorum of 3 scorecards is submitted (2 so far)" in page
     early = post(client, f"/reviews/{review.id}/decide",
                  {"outcome": "go", "version": str(review.version), "target_phase":
                   "contract_research"})

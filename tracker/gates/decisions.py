@@ -27,8 +27,7 @@ from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
 from tracker.funding.releases import released_tranches
 from tracker.gates import dating, scoring
 from tracker.gates.condition_models import Condition, ConditionState
-from tracker.gates.decision_models import not_open
-from tracker.gates.decision_refusals import correction_refusal
+from tracker.gates.decision_refusals import correction_refusal, decide_refusal
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     CONCLUSION_OUTCOME,
@@ -154,24 +153,13 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
     `expected_version` is the review's version the chair saw: if anything changed since (a
     score, a declaration, another decision), the decision is refused and nothing is written.
     """
-    if review.chair_id != actor.id:
-        raise Forbidden(_("Only the chair of the panel records the decision."))
     if not review.can_decide(actor):
-        raise Refused(_("The chair decides after declaring no conflict of interest, on a panel "
-                        "that can still reach its quorum; otherwise HQ changes the panel."))
-    if review.state is ReviewState.DECIDED:
-        decided = review.current_decision
-        raise Refused(_("This review was decided on %(date)s (%(outcome)s). Reload the page to "
-                        "see the decision; a correction supersedes it.",
-                        date=on_day(decided.decided_at), outcome=label(decided.outcome)))
-    if review.state is not ReviewState.OPEN:
-        raise Refused(not_open(review.state))
+        raise Forbidden(_("Only the chair of the panel records the decision."))
+    if (said := decide_refusal(review)) is not None:
+        raise Refused(said)
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it (new scores or declarations). "
                         "Reload the page, check, and decide again."))
-    if not review.quorum_reached:
-        raise Refused(_("The quorum is %(n)d scorecards; %(have)d submitted so far.",
-                        n=review.quorum, have=len(review.submitted_members)))
     problems = Problems()  # every problem of the decision at once, each beside its field
     _check_conclusion(review, outcome, fields, problems)
     target = _check_outcome(review, outcome, fields, problems)

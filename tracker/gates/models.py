@@ -27,7 +27,6 @@ from tracker.accounts.models import REVIEWING_ROLES
 from tracker.db import Base, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.display.bilingual import Bilingual, in_reader_language
 from tracker.experts.models import ExpertTitle
-from tracker.gates.correction_models import declaration_refusal, scores_refusal
 from tracker.gates.decision_models import (  # noqa: F401  (re-exported: one place to import from)
     ACCEPTANCE_GATE,
     CONCLUSION_LABELS,
@@ -235,11 +234,8 @@ class GateReview(Bilingual, Base):
         return [m for m in self.scoring_members if m.submitted_at is not None]
 
     def can_decide(self, user: User) -> bool:
-        """The chair records the decision: one who has declared no conflict, on a panel that
-        can still reach its quorum."""
-        member = self.member(user)
-        return (self.chair_id == user.id and member is not None
-                and member.declaration is Declaration.NONE and not self.needs_new_panel)
+        """The chair records the decision (when they may: `decision_refusals.decide_refusal`)."""
+        return self.chair_id == user.id
 
     @property
     def needs_new_panel(self) -> bool:
@@ -321,13 +317,14 @@ class PanelMember(Versioned, Base):
         return user.is_hq_admin or user.id == self.user_id
 
     def can_correct_scores(self, user: User) -> bool:
-        """The evaluator corrects their own submitted scorecard, until the panel decides."""
-        return user.id == self.user_id and scores_refusal(self) is None
+        """The evaluator corrects their own submitted scorecard (when they may:
+        `correction_models.scores_refusal`)."""
+        return user.id == self.user_id
 
     def can_correct_declaration(self, user: User) -> bool:
-        """The evaluator corrects their own declaration (a conflict declared wrongly, or one
-        they failed to declare), until the panel decides."""
-        return user.id == self.user_id and declaration_refusal(self) is None
+        """The evaluator corrects their own declaration, a conflict declared wrongly or one
+        they failed to declare (when they may: `correction_models.declaration_refusal`)."""
+        return user.id == self.user_id
 
     def can_view_history(self, user: User) -> bool:
         """Its history (declarations and scorecards corrected, with their reasons): HQ-wide

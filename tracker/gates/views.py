@@ -24,8 +24,9 @@ from tracker.export import responses as exports
 from tracker.gates import conditions, decisions, scoring, services
 from tracker.gates.columns import AWAITING_COLUMNS
 from tracker.gates.condition_models import Condition
+from tracker.gates.correction_models import declaration_refusal, scores_refusal
 from tracker.gates.decision_models import panel_refusal
-from tracker.gates.decision_refusals import correction_refusal
+from tracker.gates.decision_refusals import correction_refusal, decide_refusal
 from tracker.gates.models import (
     ACCEPTANCE_GATE,
     GateDecision,
@@ -125,14 +126,21 @@ def _page(review: GateReview, **forms) -> str:
         "weighted": scoring.weighted_score(review),
         "blockers": scoring.go_refusals(review) + scoring.blockers(review, musts=False) if (
             member is not None and member.submitted_at) else [],
-        "is_chair": review.chair_id == user.id,
+        "is_open": review.state is ReviewState.OPEN,
+        "may_decide": (may_decide := review.can_decide(user)),
+        "decide_refused": decide_refusal(review) if may_decide else None,
+        # The links to correct one's own declaration and scorecard, where they are possible.
+        "corrects_declaration": member is not None and member.can_correct_declaration(user)
+        and declaration_refusal(member) is None,
+        "corrects_scores": member is not None and member.can_correct_scores(user)
+        and scores_refusal(member) is None,
         "declaration": forms.get("declaration") or DeclarationForm(),
         "scorecard": forms.get("scorecard") or (
             scorecard_form(review) if member and member.submitted_at is None else None),
         "decision_form": forms.get("decision_form") or _decision_form(review),
         "can_correct": may_correct and correction_refused is None,
         "correction_refused": correction_refused,
-        "can_name_panel": GateReview.can_name_panel(user),
+        "names_panel": GateReview.can_name_panel(user) and panel_refusal(review.state) is None,
         "sees_panel": review.can_see_panel(user),
         "panel_form": forms.get("panel_form"),
     }
