@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -29,6 +29,8 @@ from tracker.approvals import services as approvals
 from tracker.approvals.models import ApprovalDelegation
 from tracker.assessment import services as assessment
 from tracker.assessment.models import AssessmentYear, EvidenceEntry, EvidenceState
+from tracker.changes import services as changes
+from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.companies import services as companies
 from tracker.companies.models import Company, CompanyExit
 from tracker.contracts import services as contracts
@@ -44,6 +46,8 @@ from tracker.funding import services as funding_services
 from tracker.funding.models import FundingAgreement
 from tracker.gates.models import GateReview
 from tracker.imports.models import ImportRun, ImportState
+from tracker.incentives import services as incentives
+from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.milestones import services as milestone_services
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.needs import services as need_services
@@ -339,7 +343,34 @@ def _delegation_ended():
             [delegation.cancelled_at], "/approvals/delegations", "there is nothing to end")
 
 
+def _end_date_again(state: ChangeState, advice: str):
+    """The PM asks for another end date while the world's change of it waits (`state`)."""
+    def case():
+        change = _record(ChangeRequest, "request_id")  # at the director's level as built
+        change.state = state
+        project = change.project
+        return ("pm", f"/projects/{project.id}/changes/end",
+                {"end-end_date": (project.end_date + timedelta(days=30)).isoformat(),
+                 "end-reason": "Later still"}, [state, change.requested_at],
+                f"/changes/{change.id}", advice)
+    return case
+
+
+def _paid_on_voided_contract():
+    payment = _record(Payment, "payment_id")
+    contract = payment.instalment.contract
+    voids.mark(_person("admin"), contract, "Typed under the wrong project")
+    return ("pm", f"/instalments/{payment.instalment_id}/payments",
+            {"received_on": today().isoformat(), "amount": "1000.00"}, [contract.voided_at],
+            f"/contracts/{contract.id}", "Record the money on the contract it was paid under")
+
+
 WORLD_CASES: dict[str, Callable] = {
+    "another end date while one waits at the institute": _end_date_again(
+        ChangeState.ENDORSING, "withdraw it from its signatures"),
+    "another end date while one waits for HQ": _end_date_again(
+        ChangeState.PENDING, "come back once it is decided"),
+    "a payment on a voided contract": _paid_on_voided_contract,
     "declaring again on a review": _declared_again,
     "ending a delegation ended": _delegation_ended,
     "sending again every failed message when none is": _nothing_failed,
@@ -362,6 +393,9 @@ WORLD_CASES: dict[str, Callable] = {
     "withdrawing a withdrawn right": _right_withdrawn,
 }
 WORLD_ADVICE_ZH = {
+    "withdraw it from its signatures": "从其审批意见中撤回",
+    "come back once it is decided": "请在作出决定后再来",
+    "Record the money on the contract it was paid under": "实际收款所依据的合同",
     "correct it on the review's page": "请在评审页面上更正",
     "there is nothing to end": "无需再终止",
     "There is nothing to send again": "无需重新发送",
@@ -470,7 +504,54 @@ def _agreement_closed():
             [agreement.outcome_on, agreement.outcome])
 
 
+def _grant_values(grant: IncentiveGrant, **changed) -> dict:
+    return {**{key: getattr(grant, key) for key in incentives.EDITABLE}, **changed}
+
+
+def _schedule_exercised():
+    exercise = _record(OptionExercise, "exercise_id")
+    grant = exercise.grant
+    return (lambda: incentives.update_grant(_person("admin"), grant,
+                                            **_grant_values(grant, vesting_months=12)),
+            [exercise.on_date])
+
+
+def _lock_up_on_the_ledger():
+    grant = _record(OptionExercise, "exercise_id").grant
+    until = today() + timedelta(days=365)
+    incentives.update_grant(_person("admin"), grant, **_grant_values(grant, lock_up_until=until))
+    entry = grant.exercises[0].entry
+    assert entry.lock_up_until == until  # the lock-up left out, given to the ledger's shares
+    return (lambda: incentives.update_grant(
+        _person("admin"), grant, **_grant_values(grant, lock_up_until=until + timedelta(days=30))),
+            [entry.on_date, until])
+
+
+def _window_after_leaving():
+    grant = _record(IncentiveGrant, "grant_id")
+    incentives.forfeit(_person("admin"), grant, today(), "Left the company")
+    return (lambda: incentives.update_grant(
+        _person("admin"), grant, **_grant_values(grant, exercise_window_days=200)),
+            [grant.left_on])
+
+
+def _team_place_waiting():
+    project = _record(ChangeRequest, "request_id").project
+    newcomer = make_user(institute_id=_world.ids["institute_id"])
+    waiting = ChangeRequest(project_id=project.id, kind=ChangeKind.TEAM_ADD,
+                            state=ChangeState.PENDING, params={"user_id": newcomer.id},
+                            reason="Needs a welder", requested_by_id=project.pm_id)
+    db.session.add(waiting)
+    db.session.flush()
+    return (lambda: changes.add_member(_person("pm"), project, user_id=newcomer.id,
+                                       reason="Needs a welder"), [waiting.requested_at])
+
+
 SERVICE_CASES: dict[str, Callable] = {
+    "correcting the schedule of a grant exercised": _schedule_exercised,
+    "correcting a lock-up the ledger's shares carry": _lock_up_on_the_ledger,
+    "correcting the exercise window after leaving": _window_after_leaving,
+    "a place on the team asked while one waits": _team_place_waiting,
     "paying on an agreement closed": _agreement_closed,
     "progress on a milestone under review": _under_review,
     "a place on the team confirmed again": _place_confirmed,

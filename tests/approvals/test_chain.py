@@ -42,6 +42,20 @@ def _draft():
     return project, director
 
 
+def countersigned_change(hq, finance, legal):
+    """A change of the total of a project under way, at the director's level of a chain whose
+    second level is countersigned (会签) by `finance` and `legal`: the project, its director
+    (Zhang Wei) and the change."""
+    approvals.add_level(hq, name="财务与法务会签", name_en="Finance and legal", director=False,
+                        approver_ids=[finance.id, legal.id], applies_to=AppliesTo.CHANGE)
+    director = make_user(name="Zhang Wei")
+    project = make_project(institute=make_institute(director=director),
+                           phase=Phase.CONTRACT_RESEARCH)
+    change = changes.change_total(project.pm, project, budget_total=Decimal("3300000.00"),
+                                  reason="More field trials")
+    return project, director, change
+
+
 def _actions(project) -> list[str]:
     return list(db.session.scalars(select(AuditRecord.action).where(
         AuditRecord.object_type == "projects", AuditRecord.object_id == project.id,
@@ -99,13 +113,7 @@ def test_countersigning_needs_everyone_and_one_refusal_returns_the_change():
     written out, comes first; one of the two returning sends the change back to the PM."""
     hq = make_user(Role.HQ_ADMIN)
     finance, legal = make_user(name="Finance"), make_user(name="Legal")
-    approvals.add_level(hq, name="财务与法务会签", name_en="Finance and legal", director=False,
-                        approver_ids=[finance.id, legal.id], applies_to=AppliesTo.CHANGE)
-    director = make_user(name="Zhang Wei")
-    project = make_project(institute=make_institute(director=director),
-                           phase=Phase.CONTRACT_RESEARCH)
-    change = changes.change_total(project.pm, project, budget_total=Decimal("3300000.00"),
-                                  reason="More field trials")
+    project, director, change = countersigned_change(hq, finance, legal)
     _commit()
     assert change.state is ChangeState.ENDORSING and change.can_decide(hq)  # HQ decides it,
     assert "waits at the institute" in changes.decide_refusal(change)  # once endorsed

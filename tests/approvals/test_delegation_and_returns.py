@@ -5,10 +5,12 @@ reordered."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from tests.conftest import login, post
@@ -17,16 +19,18 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.approvals import chain
 from tracker.approvals import services as approvals
-from tracker.approvals.models import AppliesTo, Subject
+from tracker.approvals.models import AppliesTo, Subject, Verdict
 from tracker.audit.models import AuditRecord
 from tracker.changes import services as changes
 from tracker.dates import today
+from tracker.display.formatting import on_day
+from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid
 from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.web import work
 
-from .test_chain import _draft
+from .test_chain import _draft, countersigned_change
 
 
 def _directors():
@@ -248,3 +252,36 @@ def test_hq_reorders_the_levels_and_the_trail_says_so(client):
     project, _director = _draft()
     request = projects.submit_proposal(project.pm, project)
     assert [s.level_name for s in request.current_steps] == ["财务会签"]
+
+
+# --- 6. a second signature at the same level -------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_signing_twice_at_a_level_says_when_and_for_whom_it_waits(client, locale):
+    """A countersigner who signs again (Back, a second tab) is refused (409) with the day they
+    signed in the reader's language, their verdict, and who at the level is still to sign;
+    the request's page is shown again, its signatures unchanged."""
+    hq = make_user(Role.HQ_ADMIN)
+    finance, legal = make_user(name="Finance Li", locale=locale), make_user(name="Legal Wu")
+    _project, director, change = countersigned_change(hq, finance, legal)
+    request = change.approval
+    approvals.endorse(director, request, "同意")
+    approvals.endorse(finance, request, "经费来源已落实")
+    _commit()
+    signed_at = next(s.signed_at for s in request.steps if s.signed_by_id == finance.id)
+    login(client, finance)
+    again = post(client, f"/approvals/{request.id}/sign", {"verdict": "endorse",
+                                                           "opinion": "再次同意"})
+    page = html.unescape(again.get_data(as_text=True))
+    assert again.status_code == 409, page[:1000]
+    with force_locale(locale):
+        said = gettext("You signed at this level on %(date)s (%(verdict)s); it waits for the "
+                       "others to sign: %(names)s.", date=on_day(signed_at),
+                       verdict=label(Verdict.ENDORSE), names="Legal Wu")
+    assert said in page
+    # The day as the reader writes it (2026年11月28日), the verdict in their words.
+    assert (("年" in said and "（同意）" in said) if locale == "zh_CN"
+            else "(Endorsed)" in said), said
+    assert f"/changes/{change.id}" in page  # the request's page again, leading to its change
+    assert sum(1 for s in request.steps if s.signed_by_id == finance.id) == 1

@@ -20,6 +20,7 @@ from tracker.audit.models import AuditRecord
 from tracker.changes import plan, services
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.dates import today
+from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import BudgetLine, PhaseChange
@@ -82,8 +83,10 @@ def test_the_cumulative_rule_two_moves_of_six_percent_the_second_waits_for_hq():
     [asked] = _audit("change.request")
     assert asked.changes["budget_lines"][1] == [["Equipment", "640000.00"],
                                                  ["Materials", "1360000.00"]]
-    with pytest.raises(Refused, match="waits for a decision"):
+    with pytest.raises(Refused) as refused:  # the second move waits: its day and state said
         _move(project, Decimal("1.00"))
+    assert (f"“Move between budget lines”, asked on {on_day(second.requested_at)}, is awaiting "
+            "a decision: nothing else changes the same plan") in refused.value.message
 
     with pytest.raises(Forbidden):  # the PM does not approve their own request
         services.decide(project.pm, second, True, "")

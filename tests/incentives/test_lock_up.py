@@ -19,6 +19,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.companies import ledger
 from tracker.dates import today
+from tracker.display.formatting import day
 from tracker.errors import Refused
 from tracker.incentives import services
 
@@ -45,7 +46,8 @@ def test_a_lock_up_added_to_granted_shares_locks_them_on_the_ledger(company):  #
     for other in (until + timedelta(days=1), None):
         with pytest.raises(Refused) as refused:
             services.update_grant(admin, bob, **values(bob, lock_up_until=other))
-        assert "carry their lock-up already" in refused.value.message
+        assert f"are locked up until {day(until)}: the ledger is not rewritten" in (
+            refused.value.message)
     assert bob.grant_entry.lock_up_until == until
 
 
@@ -84,4 +86,4 @@ def test_the_correction_page_adds_a_lock_up_in_both_languages(app, company):  # 
             assert record.grant_entry.lock_up_until == until
         else:
             assert answer.status_code == 409
-            assert "本次授予在股份台账中的股份已带有锁定期" in answer.get_data(as_text=True)
+            assert "台账不会改写，因此锁定期保持不变" in answer.get_data(as_text=True)

@@ -32,6 +32,7 @@ from tracker.changes.models import ChangeRequest
 from tracker.dates import today
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
+from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.notifications.services import emit
 from tracker.projects.models import Project
@@ -118,8 +119,10 @@ def _signable(actor: User, request: ApprovalRequest) -> ApprovalStep:
                        in (s.signed_by_id, s.approver_id)), None)
         if signed is not None:
             raise Refused(_("You signed at this level on %(date)s (%(verdict)s); it waits for "
-                            "the others.", date=on_day(signed.signed_at),
-                            verdict=label(signed.verdict)))
+                            "the others to sign: %(names)s.", date=on_day(signed.signed_at),
+                            verdict=label(signed.verdict), names=listed(
+                                s.approver.name for s in request.current_steps
+                                if s.verdict is None)))
         raise Forbidden(_("This request does not wait for your signature."))
     return step
 

@@ -77,8 +77,7 @@ def correction_refusal(request: ChangeRequest) -> str | None:
     if request.state is ChangeState.REFUSED:
         waiting = plan.pending_of(project, _same_plan(request.kind))
         if waiting is not None:
-            return _("Another change of the same plan waits for a decision (%(what)s): it is "
-                     "decided first.", what=waiting.name)
+            return plan.waiting_refusal(waiting)
     return None
 
 

@@ -25,7 +25,8 @@ from tracker.changes.models import (
     ChangeState,
     ProjectBaseline,
 )
-from tracker.display.formatting import money
+from tracker.display.formatting import money, on_day
+from tracker.display.labels import label
 from tracker.errors import Invalid, Problems, Refused
 from tracker.gates.condition_models import TO_CLEAR, Condition
 from tracker.projects import team
@@ -75,6 +76,23 @@ def pending_of(project: Project, kinds: tuple[ChangeKind, ...]) -> ChangeRequest
 def pending_list(project: Project) -> list[ChangeRequest]:
     return list(db.session.scalars(select(ChangeRequest).where(
         ChangeRequest.project_id == project.id, ChangeRequest.state.in_(OPEN_STATES))))
+
+
+def waiting_refusal(waiting: ChangeRequest) -> str:
+    """Why the same plan (or the same person's place) is not changed otherwise while
+    `waiting` is open, asked or corrected: which change, asked when, where it stands, and what
+    to do meanwhile (it is listed, linked, on the project's page of changes)."""
+    if waiting.is_endorsing:
+        return _("“%(change)s”, asked on %(date)s, is still %(state)s: nothing else changes the "
+                 "same plan until it is decided. To change it otherwise, withdraw it from its "
+                 "signatures (in the project's list of changes) while nobody has signed.",
+                 change=waiting.name, date=on_day(waiting.requested_at),
+                 state=label(waiting.state).lower())
+    return _("“%(change)s”, asked on %(date)s, is %(state)s: nothing else changes the same "
+             "plan until it is decided. Its page, in the project's list of changes, says who "
+             "decides it; come back once it is decided.",
+             change=waiting.name, date=on_day(waiting.requested_at),
+             state=label(waiting.state).lower())
 
 
 def line_of(project: Project, line_id: Any, field: str) -> BudgetLine:

@@ -128,8 +128,7 @@ def _start(actor: User, project: Project, reason: str) -> str:
 def _no_pending(project: Project, kinds: tuple[ChangeKind, ...]) -> None:
     waiting = plan.pending_of(project, kinds)
     if waiting is not None:
-        raise Refused(_("Another change of the same plan waits for a decision (%(what)s): it is "
-                        "decided first.", what=waiting.name))
+        raise Refused(plan.waiting_refusal(waiting))
 
 
 def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id: int | None,
@@ -200,8 +199,10 @@ def add_member(actor: User, project: Project, *, user_id: int, reason: str) -> C
     # of HQ here too: it can't be confirmed until HQ has seen the conflict (`team.answer`).
     if user_id in project.team_ids and (seat is None or user_id in project.member_ids):
         raise Invalid("user_id", _("This person is on the team already."))
-    if any(r.params.get("user_id") == user_id for r in plan.pending_list(project)):
-        raise Refused(_("A change of the team for this person already waits for HQ."))
+    waiting = next((r for r in plan.pending_list(project) if r.params.get("user_id") == user_id),
+                   None)
+    if waiting is not None:
+        raise Refused(plan.waiting_refusal(waiting))
     why = None if seat is None else {"review": seat.name, "review_en": seat.name_en}
     before = sorted(project.team_ids - {user_id})
     return _open(actor, project, ChangeKind.TEAM_ADD, reason, {"user_id": user_id},

@@ -15,7 +15,7 @@ from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.contracts.queries import EVERY_YEAR, Years
 from tracker.dates import today
-from tracker.display.formatting import day
+from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.files import attached
@@ -197,7 +197,11 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     if not ResearchContract.can_record(actor, project):
         raise Forbidden()
     if instalment.contract.is_void:
-        raise Refused(_("This contract was voided: no money is recorded against it."))
+        raise Refused(_("This contract was voided on %(date)s (%(reason)s): no money is "
+                        "recorded against it. Record the money on the contract it was paid "
+                        "under, from the project's page.",
+                        date=on_day(instalment.contract.voided_at),
+                        reason=instalment.contract.void_reason))
     # Two payments at once must not both see the same amount outstanding.
     db.session.refresh(instalment, with_for_update=True)
     db.session.expire(instalment, ["payments"])

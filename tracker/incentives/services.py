@@ -34,7 +34,7 @@ from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.incentives import exits, leaving, reserve
+from tracker.incentives import exits, fixed, leaving, reserve
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
 from tracker.projects.models import Project, ProjectMember
 from tracker.settings import catalogue
@@ -352,19 +352,17 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
     problems.raise_any()
     schedule = ("vesting_start", "vesting_months", "cliff_months")
     if (any(values[k] != getattr(record, k) for k in schedule)
-            and (record.exercises or record.is_forfeited)):
-        raise Refused(_("Options were exercised or the grant ended on this schedule: it stays "
-                        "as it was."))
+            and (said := fixed.schedule_refusal(record)) is not None):
+        raise Refused(said)
     lock_up = values.get("lock_up_until")
     moved = _entries_to_holder(record)
-    if lock_up != record.lock_up_until and any(e.lock_up_until is not None for e in moved):
-        raise Refused(_("The ledger's shares of this grant carry their lock-up already: it "
-                        "stays as it was."))
+    if lock_up != record.lock_up_until and (said := fixed.lock_up_refusal(moved)) is not None:
+        raise Refused(said)
     if record.kind is not GrantKind.OPTIONS:
         values["exercise_window_days"] = None  # shares are the person's: nothing to exercise
-    if values.get("exercise_window_days") != record.exercise_window_days and record.is_forfeited:
-        raise Refused(_("%(name)s left on %(date)s, which fixed the exercise window: it stays "
-                        "as it was.", name=record.person_name, date=day(record.left_on)))
+    if (values.get("exercise_window_days") != record.exercise_window_days
+            and (said := fixed.window_refusal(record)) is not None):
+        raise Refused(said)
     for key in EDITABLE:
         setattr(record, key, (values.get(key) or "").strip() if key == "note" else values[key])
     if lock_up is not None:

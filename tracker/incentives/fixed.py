@@ -1,0 +1,50 @@
+"""What of a grant its correction (`services.update_grant`) no longer changes, because what
+happened on it depends on it: the vesting schedule once options were exercised or the person
+left, the lock-up once the ledger's shares carry one, the exercise window once leaving fixed
+it. Each refusal says what fixed it and when, and what to do (reverse that first on the
+grant's page, or leave the field as it was and save the rest)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from tracker.companies.models import ShareEntry
+from tracker.display.formatting import day, number
+from tracker.incentives.models import IncentiveGrant
+
+
+def schedule_refusal(record: IncentiveGrant) -> str | None:
+    """Why the vesting schedule is not corrected: options were exercised on it (the first
+    exercise's date), or the person left (the leaving's date, which the schedule stopped at);
+    None while nothing depends on it."""
+    if record.exercises:
+        first = record.exercises[0]
+        return _("%(shares)s options were exercised on this schedule on %(date)s: it stays as "
+                 "it was. If the exercises were recorded by mistake, reverse them on the "
+                 "grant's page first.", shares=number(first.shares), date=day(first.on_date))
+    if record.is_forfeited:
+        return _("%(name)s left on %(date)s, which ended the grant on this schedule: it stays "
+                 "as it was. If the leaving was recorded by mistake, reverse it on the grant's "
+                 "page first.", name=record.person_name, date=day(record.left_on))
+    return None
+
+
+def lock_up_refusal(moved: list[ShareEntry]) -> str | None:
+    """Why the lock-up is not corrected: the grant's shares on the ledger (`moved`) carry one
+    (the ledger is not rewritten; a lock-up left out is given to them: `services._lock`)."""
+    locked = next((e for e in moved if e.lock_up_until is not None), None)
+    if locked is None:
+        return None
+    return _("The grant's shares moved on the ledger on %(date)s are locked up until "
+             "%(until)s: the ledger is not rewritten, so the lock-up stays as it was. Put it "
+             "back as it was to save the rest of the correction.",
+             date=day(locked.on_date), until=day(locked.lock_up_until))
+
+
+def window_refusal(record: IncentiveGrant) -> str | None:
+    """Why the exercise window is not corrected: the person's leaving fixed it."""
+    if not record.is_forfeited:
+        return None
+    return _("%(name)s left on %(date)s, which fixed the exercise window: it stays as it was. "
+             "If the leaving was recorded by mistake, reverse it on the grant's page first.",
+             name=record.person_name, date=day(record.left_on))
