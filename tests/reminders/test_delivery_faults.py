@@ -24,9 +24,10 @@ from tests.reminders.conftest import Mailbox, SmtpServer, at, serving
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.errors import Forbidden
 from tracker.notifications.diagnoses import explain
 from tracker.projects.lifecycle import Phase
-from tracker.reminders import delivery, mail, scan, transport
+from tracker.reminders import delivery, mail, retries, scan, transport
 from tracker.reminders.models import MessageState, OutboxMessage
 
 DAY = date(2026, 5, 12)  # three days before the milestones below are due
@@ -211,8 +212,16 @@ def test_hq_sends_every_failed_message_again_after_an_outage(app, client):
 
 
 def test_only_hq_admins_retry_in_bulk(client):
-    login(client, make_user(Role.PROJECT_MANAGER))
+    """Who retries is one predicate (`OutboxMessage.can_retry`), asked by the page and the
+    service alike: a PM is refused by both, one message or every failed one."""
+    pm = make_user(Role.PROJECT_MANAGER)
+    login(client, pm)
     assert post(client, "/admin/reminders/retry-failed").status_code == 403
+    assert post(client, "/admin/reminders/1/retry").status_code == 403
+    assert not OutboxMessage.can_retry(pm) and OutboxMessage.can_retry(
+        make_user(Role.HQ_ADMIN))
+    with pytest.raises(Forbidden):
+        retries.retry_failed(pm)
 
 
 # --- real sender processes (PostgreSQL: the test's data must be committed for them) --------

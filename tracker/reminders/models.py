@@ -179,8 +179,10 @@ class OutboxMessage(Base):
     def in_business_days(self) -> bool:
         return self.occurrence.endswith("bd")
 
-    def can_retry(self, user: User) -> bool:
-        """HQ admins send a message again (a failed or cancelled one: `retries.refusal`)."""
+    @staticmethod
+    def can_retry(user: User) -> bool:
+        """HQ admins send a message again (a failed or cancelled one: `retries.refusal`), one
+        or every failed one at once."""
         return user.is_hq_admin
 
 

@@ -56,7 +56,7 @@ def retry_failed(actor: User) -> int:
     """Every failed message pending again, its attempts counted afresh: after a mail server
     outage that outlasted the attempts, one action instead of one per message. Audited as
     `retry` audits one, a record per message. Returns how many."""
-    if not actor.is_hq_admin:
+    if not OutboxMessage.can_retry(actor):
         raise Forbidden()
     retried = list(db.session.scalars(
         update(OutboxMessage).where(OutboxMessage.state == MessageState.FAILED)

@@ -77,12 +77,13 @@ def _outbox_page() -> str:
     by_channel = dict(db.session.execute(
         select(OutboxMessage.channel, func.count()).where(OutboxMessage.state == state)
         .group_by(OutboxMessage.channel)).all())
-    page, user = paginate(_outbox_query(state, channel)), _user()
+    page, may_retry = paginate(_outbox_query(state, channel)), OutboxMessage.can_retry(_user())
     return render_template(
         "reminders/outbox.html", page=page, retryable={
-            m.id for m in page.items if m.can_retry(user) and retries.refusal(m) is None},
+            m.id for m in page.items if may_retry and retries.refusal(m) is None},
         columns=OUTBOX_COLUMNS, state=state, states=list(MessageState), counts=counts,
-        failed=counts.get(MessageState.FAILED, 0),
+        # Offered to send every failed message again: how many there are, to who may.
+        failed=counts.get(MessageState.FAILED, 0) if may_retry else 0,
         channel=channel, channels=list(Channel),
         channel_counts={Channel(k): v for k, v in by_channel.items()}, rules=RULES,
         mail_server=current_app.config["MAIL_SERVER"])
@@ -99,7 +100,7 @@ def outbox() -> str | Response:
 
 
 @bp.post("/admin/reminders/<int:message_id>/retry")
-@requires(User.is_hq_admin)
+@requires(OutboxMessage.can_retry)
 def retry(message_id: int) -> Response | tuple[str, int]:
     actor = _user()
     message = db.session.get(OutboxMessage, message_id)
@@ -111,7 +112,7 @@ def retry(message_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/admin/reminders/retry-failed")
-@requires(User.is_hq_admin)
+@requires(OutboxMessage.can_retry)
 def retry_failed() -> Response | tuple[str, int]:
     """Every failed message at once: after a mail server outage, not one by one."""
     actor = _user()
