@@ -3,6 +3,7 @@ with the server's answer while the others go out, one connection per batch, dige
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, timedelta
 
@@ -248,4 +249,50 @@ def test_answers_commit_without_waiting_for_the_disk_and_the_claim_does(
     assert not any(s.startswith("SET LOCAL") for t in transactions for s in t)
     # Not left on the connection for the next transaction.
     assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
+    assert [m.state for m in outbox()] == [MessageState.SENT] * 3
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's implicit transactions")
+def test_each_answer_is_one_round_trip_of_its_own(app, engine, real_commits, smtp, tmp_path):
+    """With the answer before committed, the UPDATE marking an e-mail's messages sent runs as a
+    transaction of its own (autocommit): one round trip on the wire, where BEGIN, the UPDATE and
+    COMMIT took three for each e-mail; the claim keeps its BEGIN and COMMIT, each e-mail is still
+    marked sent (and committed) before the next answer is awaited, and the connection is left
+    as it was found."""
+    three_pms()
+    wire = tmp_path / "wire"
+    traced = []
+
+    def trace(dbapi_connection, *_args):
+        if dbapi_connection.pgconn not in traced:
+            traced.append(dbapi_connection.pgconn)
+            dbapi_connection.pgconn.trace(out.fileno())
+
+    with wire.open("w") as out:
+        event.listen(engine, "checkout", trace)
+        try:
+            assert delivery.send_all(at(DAY), commit=db.session.commit).sent == 3
+        finally:
+            event.remove(engine, "checkout", trace)
+            for pgconn in traced:
+                pgconn.untrace()
+    # A round trip: what the client sent up to its Sync (or simple Query), and the status the
+    # server was ready in after it (T: in a transaction, I: none open, all committed).
+    trips: list[tuple[str, str]] = []
+    sent: list[str] = []
+    for entry in re.split(r"\n(?=\d{4}-\d\d-\d\d )", wire.read_text()):
+        _when, side, _length, kind, *said = entry.split("\t")
+        if side == "F":
+            sent.append(f"{kind} {' '.join(said)}")
+        elif kind == "ReadyForQuery":
+            trips.append((" ".join(sent), said[0].strip()))
+            sent = []
+    answers = [n for n, (said, _status) in enumerate(trips)
+               if "UPDATE reminder_outbox SET state = 'sent'" in said]
+    assert len(answers) == 3
+    for n in answers:
+        assert '"BEGIN"' not in trips[n - 1][0] and trips[n][1] == "I"
+        assert n + 1 == len(trips) or '"COMMIT"' not in trips[n + 1][0]
+    assert any('"BEGIN"' in said for said, _status in trips)  # the claim's transaction
+    assert db.session.connection().connection.driver_connection.autocommit is False
     assert [m.state for m in outbox()] == [MessageState.SENT] * 3
