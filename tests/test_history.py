@@ -31,6 +31,8 @@ from tracker.display.record_names import NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS
 from tracker.funding import services as funding
 from tracker.imports import jobs, services
+from tracker.obligations import services as obligations
+from tracker.obligations.models import ReportKind
 from tracker.projects.lifecycle import Phase
 from tracker.spending.services import record_spending
 
@@ -307,6 +309,17 @@ def test_an_agreements_co_funders_read_in_the_readers_language(client):
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
     assert "Suzhou Municipal Government 1" in page and "苏州市" not in page
+    # A report owed that the co-funder asks for names it so too, in both languages (found by
+    # the both-languages walk: an English history read "Asked for by: 苏州市").
+    owed = obligations.add_obligation(committee, agreement, kind=ReportKind.PROGRESS,
+                                      due_on=date(2027, 5, 29),
+                                      co_funder_id=agreement.co_funders[0].id)
+    _commit()
+    page = client.get(f"/history/report_obligations/{owed.id}").get_data(as_text=True)
+    assert "Suzhou Municipal Government" in page and "苏州市" not in page
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    page = client.get(f"/history/report_obligations/{owed.id}").get_data(as_text=True)
+    assert "苏州市" in page and "Suzhou Municipal Government" not in page
 
 
 @pytest.mark.parametrize(("locale", "said", "unsaid"), [

@@ -547,7 +547,21 @@ def _team_place_waiting():
                                        reason="Needs a welder"), [waiting.requested_at])
 
 
+def _team_place_taken_meanwhile():
+    """HQ approves a place asked for someone who joined the team meanwhile (confirmed)."""
+    place = _record(ProjectMember, "member_id")
+    team.answer(_person("director"), place, True)
+    asked = ChangeRequest(project_id=place.project_id, kind=ChangeKind.TEAM_ADD,
+                          state=ChangeState.PENDING, params={"user_id": place.user_id},
+                          reason="Needs a welder", requested_by_id=place.project.pm_id)
+    db.session.add(asked)
+    db.session.flush()
+    return (lambda: changes.decide(_person("admin"), asked, True, ""),
+            [place.confirmed_at, place.user.name])
+
+
 SERVICE_CASES: dict[str, Callable] = {
+    "approving a place for someone on the team since": _team_place_taken_meanwhile,
     "correcting the schedule of a grant exercised": _schedule_exercised,
     "correcting a lock-up the ledger's shares carry": _lock_up_on_the_ledger,
     "correcting the exercise window after leaving": _window_after_leaving,

@@ -182,7 +182,10 @@ def apply_team_add(project: Project, params: dict) -> None:
     """A new place, pending until its holder or the director confirms it (`team.answer`); a
     place named already (HQ approving it, conflict seen) stays as it is, to be confirmed."""
     if params["user_id"] in project.member_ids:
-        raise Refused(_("This person is on the team already."))
+        place = next(m for m in project.members if m.user_id == params["user_id"])
+        raise Refused(_("%(name)s has been on the team since %(date)s: this change adds nothing "
+                        "and is not approved. Refuse it, or leave its refusal as it stands.",
+                        name=place.user.name, date=on_day(place.confirmed_at)))
     if params["user_id"] not in project.team_ids:
         project.members.append(ProjectMember(user_id=params["user_id"]))
 
@@ -190,7 +193,9 @@ def apply_team_add(project: Project, params: dict) -> None:
 def apply_team_remove(project: Project, params: dict) -> None:
     place = next((m for m in project.members if m.user_id == params["user_id"]), None)
     if place is None:
-        raise Refused(_("This person is no longer on the team."))
+        raise Refused(_("%(name)s is no longer on the team: this change removes nothing and is "
+                        "not approved. Refuse it, or leave its refusal as it stands.",
+                        name=db.session.get(User, params["user_id"]).name))
     project.members.remove(place)
 
 

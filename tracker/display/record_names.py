@@ -30,6 +30,7 @@ from tracker.display.formatting import (
 )
 from tracker.display.labels import label
 from tracker.files.models import StoredFile
+from tracker.funding.models import CoFunder
 from tracker.gates.models import PanelMember
 from tracker.incentives.models import IncentiveGrant
 from tracker.needs.models import NeedCandidate
@@ -70,6 +71,8 @@ NAMES: dict[str, Callable[[Any], str]] = {
                                       + _("%(n)s shares", n=number(o.shares)), o.on_date),
     "round_investments": lambda o: money(o.amount),
     "shareholders": lambda o: o.shown_name,
+    # A co-funder's `name` is its partner's Chinese key (what imports and exports write).
+    "co_funders": lambda o: o.partner.shown("name"),
     "company_exits": lambda o: _dated(label(o.kind), o.on_date),
     "incentive_grants": _grant,
     "option_exercises": lambda o: _dated(_("%(n)s shares exercised", n=number(o.shares)),
@@ -107,6 +110,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
 }
 
 LOADS = {
+    "co_funders": (selectinload(CoFunder.partner),),
     "ip_transfers": (selectinload(Transfer.enterprise),),
     "incentive_grants": (selectinload(IncentiveGrant.user),),
     "project_members": (selectinload(ProjectMember.user),),
