@@ -14,8 +14,14 @@ from tests.reminders.conftest import at
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.reminders import delivery, preferences, scan
-from tracker.reminders.models import MessageState, OutboxMessage, ReminderOptOut
+from tracker.errors import Forbidden, Refused
+from tracker.reminders import delivery, preferences, retries, scan
+from tracker.reminders.models import (
+    Audience,
+    MessageState,
+    OutboxMessage,
+    ReminderOptOut,
+)
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
 from tracker.settings.catalogue import CATALOGUE
@@ -73,6 +79,47 @@ def test_the_outbox_shows_failed_messages_with_the_servers_answer_and_retries(cl
     db.session.refresh(message)
     assert message.state is MessageState.SENT  # a sent message is not sent again
     assert post(client, "/admin/reminders/999999/retry").status_code == 404
+
+
+def failed_message(recipient) -> OutboxMessage:
+    message = OutboxMessage(
+        rule="milestone_due", item_id=1, occurrence="2026-05-15-3d", recipient_id=recipient.id,
+        audience=Audience.OWNER, deadline=date(2026, 5, 15), fire_on=date(2026, 5, 12),
+        details={}, locale="en", state=MessageState.FAILED, attempts=12,
+        message_id="<failed@example>")
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_one_predicate_says_who_sends_the_outbox_again(app, role):
+    """OutboxMessage.can_retry is who sends messages again: the rule of both routes, and the
+    bulk service's own check, whoever asks."""
+    user = make_user(role)
+    for endpoint in ("reminders.retry", "reminders.retry_failed"):
+        assert app.view_functions[endpoint].access_rule is OutboxMessage.can_retry
+    # Nothing failed: who may retry is told there is nothing to send again; anyone else is
+    # turned away before hearing it.
+    with pytest.raises(Refused if OutboxMessage.can_retry(user) else Forbidden):
+        retries.retry_failed(user)
+    assert OutboxMessage.can_retry(user) is (role is Role.HQ_ADMIN)
+
+
+def test_the_outbox_offers_sending_again_as_the_predicate_says(client, monkeypatch):
+    """The buttons, one message's and every failed one's, follow the predicate, not a role
+    read again by the page."""
+    admin = make_user(Role.HQ_ADMIN)
+    failed_message(make_user(Role.PROJECT_MANAGER))
+    db.session.commit()
+    login(client, admin)
+    page = client.get("/admin/reminders/?state=failed").get_data(as_text=True)
+    assert "Send every failed message again" in page and "Send again" in page
+    pending = client.get("/admin/reminders/?state=pending").get_data(as_text=True)
+    assert "Send every failed message again" not in pending
+    monkeypatch.setattr(OutboxMessage, "can_retry", staticmethod(lambda user: False))
+    page = client.get("/admin/reminders/?state=failed").get_data(as_text=True)
+    assert "Send every failed message again" not in page and "Send again" not in page
 
 
 @pytest.mark.parametrize("locale, owner_rung, director_rung", [
