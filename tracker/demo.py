@@ -29,6 +29,7 @@ from tracker.changes import services as changes
 from tracker.contracts import services as contracts
 from tracker.contracts.models import ContractType
 from tracker.dates import today
+from tracker.demo_tables import LARGE
 from tracker.experts.demo import seed_experts
 from tracker.funding.demo import seed_agreement
 from tracker.gates import decisions
@@ -325,7 +326,9 @@ def is_empty() -> bool:
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the database has no users.")
 @click.option("--scale", type=click.Choice(["small", "large"]), default="small",
               help="large: the small demo, then the sizes of domain.md through the import.")
-def seed_cmd(if_empty: bool, scale: str) -> None:
+@click.option("--fraction", type=click.FloatRange(0, 1, min_open=True), default=1.0, hidden=True,
+              help="large: that fraction of the projects and companies (profiles, benchmarks).")
+def seed_cmd(if_empty: bool, scale: str, fraction: float) -> None:
     """Load the demo organisation and one user per role (password in the README)."""
     if if_empty and not is_empty():
         click.echo("database not empty: demo data not loaded")
@@ -337,10 +340,10 @@ def seed_cmd(if_empty: bool, scale: str) -> None:
     click.echo("created " + ", ".join(f"{n} {k}" for k, n in created.items() if n)
                if total else "nothing to do: demo data already present")
     if scale == "large":
-        _seed_large()
+        _seed_large(fraction)
 
 
-def _seed_large() -> None:
+def _seed_large(fraction: float = 1.0) -> None:
     admin = accounts.find_by_email("admin@demo.jitri.cn")
     hq = db.session.scalar(select(Headquarters).order_by(Headquarters.id).limit(1))
     bars: dict[str, object] = {}
@@ -358,7 +361,8 @@ def _seed_large() -> None:
 
     started = time.perf_counter()
     try:
-        seeded = large.seed_large(admin, hq.code, progress=progress, commit=db.session.commit)
+        seeded = large.seed_large(admin, hq.code, sizes=LARGE.scaled(fraction),
+                                   progress=progress, commit=db.session.commit)
     except large.SeedFailed as failed:
         raise click.ClickException(str(failed)) from None
     for name, run in seeded.runs.items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from tracker.organisations.uscc import check_character
@@ -33,6 +33,16 @@ class Sizes:
     contracts_each: int = 5
     committee: int = 5
     companies: int = 1_500
+
+    def scaled(self, fraction: float) -> Sizes:
+        """The projects (and those under way) and the companies at `fraction` of these sizes,
+        the network around them as it is: `flask demo seed --scale large --fraction` (hidden),
+        for a profile or a benchmark of a part of the full run."""
+        if fraction == 1:
+            return self
+        return replace(self, projects=max(round(self.projects * fraction), 20),
+                       active=max(round(self.active * fraction), 2),
+                       companies=max(round(self.companies * fraction), 1))
 
 
 LARGE = Sizes()
@@ -148,7 +158,7 @@ class Tables:
         return {"n": n, "code": f"{self.hq}-{year}-{seq:04d}", "pm": pm, "start": start,
                 "end": end, "phase": phase, "gates": gates,
                 "type": ("contract_research", "pm_major", "allocation_investment")[n % 3],
-                "ended_in": "investment_decision" if phase == "completed" and n % 3 == 0
+                "ended_in": "investment_decision" if phase == "completed" and n // 9 % 3 == 0
                 else ""}
 
     def projects(self) -> list[list]:

@@ -11,11 +11,11 @@ them matched 1:1:1 by the city and the district. Tranches at gates 1 and 2, each
 on the day its gate was passed (the imported GO's date, when it became payable).
 
 Companies (1,500, domain.md): from the projects HQ decided to invest in (past gate 2: under
-way in investment decision or spin-off, or completed at gate 3), evenly over that list,
-registered and incorporated three months after gate 2; the team holds 60 % (by IP, locked up
-three years), HQ 20 %, the institute 10 %, an incentive pool 10 %; 0 to 3 financing rounds
-each (a quarter of the companies are given each count; a round after the data set's today is
-left out), every round's pre-money valuation above the last post-money. A third of the
+way in investment decision or spin-off, or completed at gate 3), as many a year as that year's
+projects allow (2017 to 2025), registered and incorporated three months after gate 2; the
+team holds 60 % (by IP, locked up three years), HQ 20 %, the institute 10 %, an incentive pool
+10 %; 0 to 3 financing rounds each (a quarter of the companies are given each count; a round
+after the data set's today is left out), every round's pre-money valuation above the last post-money. A third of the
 companies with rounds grant their PM shares from the pool.
 """
 
@@ -59,19 +59,30 @@ def funding(t: Tables) -> list[list]:
 
 
 def _sources(t: Tables) -> list[dict]:
-    """The projects the companies come from: of those past gate 2, `companies` of them spread
-    evenly over the list (over the ten years)."""
-    past = [p for p in map(t.project, range(t.s.projects))
-            if p["phase"] in ("investment_decision", "spin_off")
-            or p["ended_in"] == "investment_decision"]
-    count = min(t.s.companies, len(past))
-    return [past[k * len(past) // count] for k in range(count)]
+    """The projects the companies come from: of those past gate 2, `companies` of them, as many
+    registered each year as the years' projects allow (a network's ten years, not the few the
+    projects' numbers would cluster them in), in the order of their registration."""
+    by_year: dict[int, list[dict]] = {}
+    for p in map(t.project, range(t.s.projects)):
+        if p["phase"] in ("investment_decision", "spin_off") or (
+                p["ended_in"] == "investment_decision"):
+            by_year.setdefault(_registered(p).year, []).append(p)
+    # The i-th of every year before the (i + 1)-th of any: the years share the companies.
+    ranked = sorted((i, year) for year, past in by_year.items() for i in range(len(past)))
+    chosen = [by_year[year][i] for i, year in ranked[:t.s.companies]]
+    return sorted(chosen, key=lambda p: (_registered(p), p["n"]))
+
+
+def _registered(p: dict) -> date:
+    """The day project p's company was registered: three months after gate 2, and before the
+    data set's today."""
+    return min(p["gates"][1] + timedelta(days=90), ANCHOR - timedelta(days=60))
 
 
 def _company(k: int, p: dict) -> dict:
     """Company k of project p: its registration, and the days of its rounds (0 to 3, none
     after the data set's today)."""
-    registered = min(p["gates"][1] + timedelta(days=90), ANCHOR - timedelta(days=60))
+    registered = _registered(p)
     rounds = [registered + timedelta(days=240 * (r + 1)) for r in range(k % 4)]
     return {"k": k, "p": p, "uscc": uscc(k, COMPANY_REGION),
             "name": f"{CITIES[k % len(CITIES)]}产研创新 {k + 1} 科技有限公司",
