@@ -15,8 +15,8 @@ way in investment decision or spin-off, or completed at gate 3), as many a year 
 projects allow (2017 to 2025), registered and incorporated three months after gate 2; the
 team holds 60 % (by IP, locked up three years), HQ 20 %, the institute 10 %, an incentive pool
 10 %; 0 to 3 financing rounds each (a quarter of the companies are given each count; a round
-after the data set's today is left out), every round's pre-money valuation above the last post-money. A third of the
-companies with rounds grant their PM shares from the pool.
+after the data set's today is left out), every round's pre-money valuation above the last
+post-money. A third of the companies with rounds grant their PM shares from the pool.
 """
 
 from __future__ import annotations
