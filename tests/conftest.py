@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask, Response, g, request
-from flask.testing import FlaskClient
+from flask.ctx import RequestContext
+from flask.testing import EnvironBuilder, FlaskClient
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -433,33 +435,35 @@ def client(app: Flask) -> FlaskClient:
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-# Where the tests read the token unless told: every page carries it (the header's language
-# form), and a page not found is the cheapest one for every visitor, signed in or not (the home
-# page a signed-in user is sent to from /login builds their whole work list).
+# A page every visitor may ask for, signed in or not, which carries a token (the header's
+# language form): where a test that reads the token as a browser does reads it.
 TOKEN_PAGE = "/page-not-found"
 
 
-def _csrf_secret(client: FlaskClient) -> str | None:
-    """The per-session secret Flask-WTF keeps in the session (under the field's name)."""
-    with client.session_transaction() as session:
-        return session.get("csrf_token")
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of the client's session, as every form of its pages carries it.
 
-
-def csrf_token(client: FlaskClient, path: str = TOKEN_PAGE) -> str:
-    """The CSRF token of the client's session, as a form on `path` carries it.
-
-    A browser reads the token from the page it posts from; the tests read it from a real page
-    once per session and reuse it, as the token stays valid for the session's life
-    (WTF_CSRF_TIME_LIMIT is None). It is read again when the session's secret changes (a new
-    client, a logout or login that clears the session). The POST is checked by the app as
-    always: a missing or foreign token is refused (tests/test_security.py).
+    The token is what the app's own `generate_csrf` (Flask-WTF, the function the forms call)
+    signs for the session's secret, made here in a request context bound to the client's
+    session instead of by rendering a page for it (which cost a whole page after each sign-in);
+    a session without a secret is given one, as a page would give it. It is kept on the client
+    while the secret stays the same (WTF_CSRF_TIME_LIMIT is None: the token lasts the session);
+    a logout or login clears the session, and the next post takes the new secret's token. The
+    POST is checked by the app as always: a missing or foreign token is refused
+    (tests/test_security.py), and the token a page renders is accepted there too.
     """
-    secret = _csrf_secret(client)
-    if client.csrf is None or secret is None or client.csrf[0] != secret:
-        page = client.get(path, follow_redirects=True).get_data(as_text=True)
-        match = CSRF_RE.search(page)
-        assert match, f"no CSRF token on {path}"
-        client.csrf = (_csrf_secret(client), match.group(1))
+    app = client.application
+    with client.session_transaction() as session:
+        secret = session.get("csrf_token")
+        if client.csrf is None or secret is None or client.csrf[0] != secret:
+            # the client's session: a new secret is saved into it
+            with RequestContext(app, EnvironBuilder(app).get_environ(), session=session):
+                # The test's app context is reused, and with it `g`, where the token is cached
+                # for a request: neither an earlier token nor this one may be served to another.
+                g.pop("csrf_token", None)
+                token = generate_csrf()
+                g.pop("csrf_token", None)
+            client.csrf = (session["csrf_token"], token)
     return client.csrf[1]
 
 

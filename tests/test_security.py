@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config import ProductionConfig
-from tests.conftest import login, post
+from tests.conftest import CSRF_RE, csrf_token, login, post
 from tests.factories import PASSWORD, make_user
 from tracker.accounts.models import Role
 
@@ -22,6 +22,25 @@ def test_a_logged_in_post_with_a_forged_token_is_refused(client):
     login(client, admin)
     response = client.post("/enterprises/new", data={"name": "X", "csrf_token": "forged"})
     assert response.status_code == 400
+
+
+def test_the_token_a_page_renders_is_accepted(client):
+    """The suite's posts carry the token the app signs for the session without rendering a
+    page (tests/conftest.py:csrf_token): the one a page's form carries is accepted as well."""
+    user = make_user()
+    token = CSRF_RE.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_the_token_of_another_session_is_refused(app, client):
+    user = make_user()
+    other = app.test_client()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                           "csrf_token": csrf_token(other)})
+    assert response.status_code == 400
+    assert "not sent from this site" in response.get_data(as_text=True)
 
 
 def test_every_page_carries_the_security_headers(client):
