@@ -13,9 +13,11 @@ from tests.reminders import helpers
 from tests.reminders.conftest import at
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.milestones.models import Milestone, MilestoneState
 from tracker.reminders import scan
 from tracker.reminders.ladder import out_of_order
 from tracker.reminders.models import Audience, OutboxMessage
+from tracker.reminders.query import Query
 from tracker.reminders.rules import RULES
 from tracker.settings.catalogue import CATALOGUE
 from tracker.workdays import services as workdays
@@ -321,3 +323,20 @@ def test_a_gate_reminder_names_the_gate_in_each_recipients_language(smtp):
     mail = received[chinese.email]
     assert review.name in mail["Subject"] and review.name in text_of(mail)
     assert review.name_en not in text_of(mail)
+
+
+def test_a_rules_items_see_what_the_session_changed_and_has_not_flushed(app):
+    """A rule's statement runs on the session's connection (`query.built_once`), flushed first
+    as the session's own execute would: a milestone waived a moment ago, not yet flushed, is no
+    longer open, and one added is."""
+    pm = make_user(Role.PROJECT_MANAGER)
+    project = helpers.project_for(pm)
+    waived = helpers.milestone(project, date(2026, 5, 15))
+    rule = RULES["milestone_due"]
+    ask = Query(until=date(2026, 5, 31), on=date(2026, 5, 12))
+    assert [item.id for item in rule.items(ask)] == [waived.id]
+    waived.state = MilestoneState.WAIVED
+    added = Milestone(project_id=project.id, phase=project.phase, title="Report",
+                      due_date=date(2026, 5, 20), state=MilestoneState.PLANNED)
+    db.session.add(added)
+    assert [item.id for item in rule.items(ask)] == [added.id]
