@@ -140,8 +140,10 @@ def _calendar_page(form: Form) -> str:
     this_year = today().year
     days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
     coverage = [(year, workdays.library_covers(year)) for year in (this_year, this_year + 1)]
+    gaps = workdays.missing_years(today())
     return render_template("reminders/calendar.html", form=form, days=days,
-                           coverage=coverage, gaps=workdays.missing_years(today()))
+                           coverage=coverage, gaps=gaps,
+                           not_yet={year: workdays.complete_refusal(year) for year in gaps})
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])

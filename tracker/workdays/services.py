@@ -101,21 +101,29 @@ def remove_day(actor: User, row: CalendarDay) -> None:
     db.session.flush()
 
 
+def complete_refusal(year: int) -> str | None:
+    """Why `year` is not declared complete now, for the service and the calendar page (which
+    offers the declaration only when it is possible, and says this instead); None when it is."""
+    if library_covers(year):
+        return _("The official dates of %(year)d are included with the tracker already.",
+                 year=year)
+    if (done := db.session.get(CalendarYear, year)) is not None:
+        return _("%(year)d was declared complete on %(date)s: there is nothing more to "
+                 "declare.", year=year, date=on_day(done.completed_at))
+    if not db.session.scalar(select(CalendarDay.id).where(
+            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))):
+        return _("No date of %(year)d has been added yet: add its public holidays and "
+                 "make-up working days first.", year=year)
+    return None
+
+
 def complete_year(actor: User, year: int) -> CalendarYear:
     """HQ has entered every holiday and make-up working day of `year`."""
     _require_admin(actor)
     if not dates.EARLIEST.year <= year <= dates.LATEST.year:
         raise NotFound()
-    if library_covers(year):
-        raise Refused(_("The official dates of %(year)d are included with the tracker already.",
-                        year=year))
-    if (done := db.session.get(CalendarYear, year)) is not None:
-        raise Refused(_("%(year)d was declared complete on %(date)s: there is nothing more to "
-                        "declare.", year=year, date=on_day(done.completed_at)))
-    if not db.session.scalar(select(CalendarDay.id).where(
-            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))):
-        raise Refused(_("No date of %(year)d has been added yet: add its public holidays and "
-                        "make-up working days first.", year=year))
+    if (said := complete_refusal(year)) is not None:
+        raise Refused(said)
     row = CalendarYear(year=year, completed_by_id=actor.id)
     db.session.add(row)
     audit.record(actor, "calendar.complete", row, {"year": [None, year]})
