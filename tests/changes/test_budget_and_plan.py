@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import login, post
@@ -17,16 +18,17 @@ from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.changes import plan, services
+from tracker.changes import corrections, plan, services
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.dates import today
-from tracker.display.formatting import on_day
+from tracker.display.formatting import day, on_day
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import BudgetLine, PhaseChange
 from tracker.reminders import scan
 from tracker.reminders.items import Query, changes_awaiting_hq
 from tracker.reminders.models import OutboxMessage
+from tracker.spending.services import record_spending
 
 SIX_PCT = Decimal("180000.00")  # of a total of 3,000,000; the limit is 10 %
 
@@ -437,3 +439,28 @@ def test_the_move_form_offers_a_new_line_in_chinese(client):
     login(client, project.pm)
     page = client.get(f"/projects/{project.id}/changes").get_data(as_text=True)
     assert "新的预算科目（在下方命名）" in page and "新预算科目名称" in page
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_undoing_a_move_whose_new_line_was_spent_says_since_when_and_what_to_do(locale):
+    """HQ corrects the approval of a move that created a line: spending recorded against that
+    line keeps it, and the refusal names the line, the first spending's day in the reader's
+    writing, and the way forward (a new change)."""
+    project = _project()
+    equipment = project.budget_lines[0]
+    request = services.move_budget(project.pm, project, from_line_id=equipment.id,
+                                   to_line_id=None, new_line="Travel",
+                                   amount=Decimal("310000"), reason="Field trials")
+    admin = make_user(Role.HQ_ADMIN)
+    services.decide(admin, request, True, "")
+    travel = next(b for b in project.budget_lines if b.category == "Travel")
+    record_spending(project.pm, project, budget_line_id=travel.id, spent_on=date(2026, 3, 2),
+                    amount=Decimal("5000"), description="Train tickets")
+    _commit()
+    with force_locale(locale), pytest.raises(Refused) as refused:
+        corrections.correct_decision(admin, request, "Approved by mistake")
+    with force_locale(locale):
+        assert day(date(2026, 3, 2)) in refused.value.message
+        assert "“Travel”" in refused.value.message
+        assert ("ask for a new change of the budget" if locale == "en"
+                else "请另行申请预算变更") in refused.value.message

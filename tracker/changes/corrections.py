@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import db, reversals
 from tracker.accounts.models import User
@@ -153,11 +153,13 @@ def _undo_move(project: Project, params: dict) -> None:
         return
     created = next(line for line in project.budget_lines
                    if line.category == params["new_line"])
-    spent = db.session.scalar(select(SpendingEntry.id).where(
-        SpendingEntry.budget_line_id == created.id).limit(1))
+    spent = db.session.scalar(select(func.min(SpendingEntry.spent_on)).where(
+        SpendingEntry.budget_line_id == created.id))
     if spent is not None:
-        raise Refused(_("Spending is recorded against the line “%(line)s” this change created: "
-                        "it stays, and so does the change.", line=created.category))
+        raise Refused(_("Spending is recorded against the line “%(line)s” this change created, "
+                        "the first on %(date)s: the line stays, and so does the change. To move "
+                        "what is left back, ask for a new change of the budget.",
+                        line=created.category, date=day(spent)))
     plan.line_of(project, params["from_line_id"], "from_line_id").amount += amount
     project.budget_lines.remove(created)
 
