@@ -232,3 +232,19 @@ def test_the_options_column_adds_up_to_what_its_rows_say(app, company):
         foot = tables(page)[2]["foot"][0]
         assert foot[2:] == ["10,000,000", "100.00%", "0", "10,000,000", "100.00%"], locale
         assert said in page.split("</tfoot>")[1]
+
+
+def test_a_schedule_exercised_twice_says_every_option_exercised_and_the_first_day(company):
+    """The correction's refusal counts the options of every standing exercise, not the first's
+    alone, and dates the first (tracker/incentives/fixed.py)."""
+    admin = helpers.manager()
+    alice = grant(company, admin, vesting_months=12, cliff_months=0)
+    first, second = helpers.days_ago(40), helpers.days_ago(5)
+    services.exercise(admin, alice, first, Decimal("100000"))
+    services.exercise(admin, alice, second, Decimal("50000"))
+    _commit()
+    values = {key: getattr(alice, key) for key in services.EDITABLE}
+    with pytest.raises(Refused) as refused:
+        services.update_grant(admin, alice, **{**values, "vesting_months": 24})
+    assert "150,000 options were exercised on this schedule, the first on" in str(
+        refused.value)

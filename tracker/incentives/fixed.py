@@ -14,14 +14,15 @@ from tracker.incentives.models import IncentiveGrant
 
 
 def schedule_refusal(record: IncentiveGrant) -> str | None:
-    """Why the vesting schedule is not corrected: options were exercised on it (the first
-    exercise's date), or the person left (the leaving's date, which the schedule stopped at);
-    None while nothing depends on it."""
-    if record.exercises:
-        first = record.exercises[0]
-        return _("%(shares)s options were exercised on this schedule on %(date)s: it stays as "
-                 "it was. If the exercises were recorded by mistake, reverse them on the "
-                 "grant's page first.", shares=number(first.shares), date=day(first.on_date))
+    """Why the vesting schedule is not corrected: options were exercised on it (how many in
+    all, standing, and the first exercise's date), or the person left (the leaving's date,
+    which the schedule stopped at); None while nothing depends on it."""
+    if exercises := record.exercises:
+        return _("%(shares)s options were exercised on this schedule, the first on %(date)s: "
+                 "it stays as it was. If the exercises were recorded by mistake, reverse them "
+                 "on the grant's page first.",
+                 shares=number(sum(e.shares for e in exercises)),
+                 date=day(exercises[0].on_date))
     if record.is_forfeited:
         return _("%(name)s left on %(date)s, which ended the grant on this schedule: it stays "
                  "as it was. If the leaving was recorded by mistake, reverse it on the grant's "

@@ -130,4 +130,5 @@ def _alone(connection: Connection, sql: str, values: dict[str, Any]) -> None:
     try:
         connection.exec_driver_sql(sql, values)
     finally:
-        driver.autocommit = False
+        if not driver.closed:  # a connection lost in the UPDATE: its own error is the one said
+            driver.autocommit = False

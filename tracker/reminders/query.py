@@ -68,8 +68,8 @@ def built_once(build: Callable[[Query], Select], q: Query) -> Result:
     first query's would be kept for every later one.
 
     Run on the session's connection, not by the session: the statements select columns, never
-    objects, and the ORM's handling of their rows cost a third more CPU than Core's (a scan's
-    20,011 milestones: 33-53 ms against 25-26); flushed first, as the session would."""
+    objects, and the ORM's handling of their rows cost 30 % to twice the CPU of Core's (a
+    scan's 20,011 milestones: 33-53 ms against 25-26); flushed first, as the session would."""
     key = (build, q.shape)
     stmt = _BUILT.get(key)
     if stmt is None:

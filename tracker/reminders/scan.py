@@ -147,7 +147,8 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
         new = _insert_new(row for read in reads for row in _new_rows(read, context))
         found = sum(read.found for read in reads)
         # Freed before the collector resumes: else the first allocation after it would walk
-        # every object the scan made, all young and all alive (a fifth of a re-scan's time).
+        # every object the scan made, all young and all alive (0.05-0.15 s of each 60,000-row
+        # re-scan, timed under load: eb5e90a).
         del reads, context
     return ScanResult(as_of=as_of, found=found, new=new)
 
