@@ -292,7 +292,12 @@ def test_the_director_confirms_or_declines_a_place_and_no_one_else_answers(clien
     login(client, director)
     home = client.get("/").get_data(as_text=True)
     assert "待确认的团队成员" in home and kept.name in home and refused.name in home
+    # The project page offers the answer while the place waits (the view passes
+    # team.answerable), and no longer once it is confirmed.
+    answer_form = f'action="/team/{places[kept.id]}/confirm"'
+    assert answer_form in client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert post(client, f"/team/{places[kept.id]}/confirm").status_code == 302
+    assert answer_form not in client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert post(client, f"/team/{places[refused.id]}/decline").status_code == 302
     assert post(client, f"/team/{places[kept.id]}/confirm").status_code == 409  # answered
     db.session.expire_all()

@@ -245,14 +245,25 @@ def test_condition_owner_marks_met_and_chair_confirms_from_the_project_page(clie
          "due_date": today() + timedelta(days=10)}])
     condition = decision.conditions[0]
     login(client, project.pm)
+    chair = client.application.test_client()
+    login(chair, review.chair)
+    page = f"/projects/{project.id}"
+
+    def offered(who) -> tuple[bool, bool]:
+        """What the project page offers: marking the condition met, clearing it (the view
+        passes it from the predicates and conditions.met_refusal/confirm_refusal)."""
+        shown = who.get(page).get_data(as_text=True)
+        return "Mark met" in shown, "Confirm cleared" in shown
+
+    assert (offered(client), offered(chair)) == ((True, False), (False, False))
     post(client, f"/conditions/{condition.id}/met", {"evidence": "Contract signed 1 Dec"})
     db.session.refresh(condition)
     assert condition.state.value == "met"
-    chair = client.application.test_client()
-    login(chair, review.chair)
+    assert (offered(client), offered(chair)) == ((False, False), (False, True))
     post(chair, f"/conditions/{condition.id}/confirm", {"accept": "1"})
     db.session.refresh(condition)
     assert condition.state.value == "confirmed"
+    assert (offered(client), offered(chair)) == ((False, False), (False, False))
 
 
 def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(client):

@@ -37,12 +37,39 @@ def open_conditions(project: Project, conditions: list[Condition] | None = None,
     return None
 
 
+def met_refusal(condition: Condition) -> str | None:
+    """Why the condition is not marked met now: it is not open; None while it is."""
+    if condition.state is ConditionState.OPEN:
+        return None
+    return _("This condition is “%(state)s”: only an open condition is marked met.",
+             state=label(condition.state))
+
+
+def confirm_refusal(condition: Condition) -> str | None:
+    """Why the condition is not cleared (or sent back) now: not marked met; None once it is."""
+    if condition.state is ConditionState.MET:
+        return None
+    return _("This condition is “%(state)s”: a condition is confirmed once its owner has "
+             "marked it met.", state=label(condition.state))
+
+
+def offers(user: User, conditions: list[Condition]) -> dict[int, str]:
+    """What the page offers `user` to do with each condition, by id: "met" (its owner, while
+    open), "confirm" (the chair or HQ, once met); a condition offering nothing is absent."""
+    offered = {}
+    for condition in conditions:
+        if condition.can_mark_met(user) and met_refusal(condition) is None:
+            offered[condition.id] = "met"
+        elif condition.can_confirm(user) and confirm_refusal(condition) is None:
+            offered[condition.id] = "confirm"
+    return offered
+
+
 def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None:
     if not condition.can_mark_met(actor):
         raise Forbidden(_("Only the owner of a condition marks it met."))
-    if condition.state is not ConditionState.OPEN:
-        raise Refused(_("This condition is “%(state)s”: only an open condition is marked met.",
-                        state=label(condition.state)))
+    if (said := met_refusal(condition)) is not None:
+        raise Refused(said)
     if not evidence.strip():
         raise Invalid("evidence", _("Describe the evidence that the condition is met."))
     condition.state = ConditionState.MET
@@ -57,9 +84,8 @@ def confirm_condition(actor: User, condition: Condition, accept: bool = True,
     """The chair or an HQ admin clears a met condition, or sends it back open."""
     if not condition.can_confirm(actor):
         raise Forbidden()
-    if condition.state is not ConditionState.MET:
-        raise Refused(_("This condition is “%(state)s”: a condition is confirmed once its owner "
-                        "has marked it met.", state=label(condition.state)))
+    if (said := confirm_refusal(condition)) is not None:
+        raise Refused(said)
     if accept:
         condition.state = ConditionState.CONFIRMED
         condition.confirmed_by_id = actor.id

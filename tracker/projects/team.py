@@ -91,6 +91,11 @@ def answer_refusal(member: ProjectMember) -> str | None:
              name=member.confirmed_by.name if member.confirmed_by else "—")
 
 
+def answerable(user: User, members: list[ProjectMember]) -> set[int]:
+    """The places on the team `user` may answer now (their own, their institute's), by id."""
+    return {m.id for m in members if m.can_answer(user) and answer_refusal(m) is None}
+
+
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     """The person, or the institute's director, confirms the place or declines it (the place
     is then removed). Audited on the project."""

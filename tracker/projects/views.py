@@ -24,7 +24,7 @@ from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
-from tracker.gates import deliverables
+from tracker.gates import conditions, deliverables
 from tracker.gates import services as gates
 from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligation_queries
@@ -250,8 +250,7 @@ def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
 def project_page(project: Project, **forms) -> str:
     """The project page; `forms` are those posted from it, as filled (`upload`, `resume_form`,
     `terminate_form`, `condition_forms` by condition id)."""
-    user = _user()
-    gate = lifecycle.current_gate(project.phase)
+    user, gate = _user(), lifecycle.current_gate(project.phase)
     page = queries.project_page(project)
     # For everyone who sees the project; from what the page has read.
     checklist, is_open = services.readiness(project, page.known()), open_refusal(project) is None
@@ -282,7 +281,8 @@ def project_page(project: Project, **forms) -> str:
         and achievement_withdrawals.record_refusal(project) is None,
         can_see_funding=FundingAgreement.can_see(user, project),
         plan=changes.comparison(project), pending_changes=changes.pending_count(project),
-    )
+        answerable=team.answerable(user, project.members),
+        condition_offers=conditions.offers(user, page.conditions))
 
 
 @bp.get("/projects/<int:project_id>")

@@ -1,0 +1,90 @@
+"""A template does not work out for itself whether an action is offered: the view passes what the
+model's predicate (who) and refusal (when) answered, as a boolean, a set of ids or the refusal's
+sentence. Found in session 19 (issue 11 point 2): the project page offered a place on the team to
+be answered under `{% if not m.confirmed %}` and a condition to be marked met under
+`c.state.value == 'open'`, each its own copy of a refusal the service already says.
+
+The scan: every `{% if %}`/`{% elif %}` branch whose condition reads a record's state (or a role)
+and which holds a posted form. A template may still show state (a tag, a progress bar, a date):
+only a branch around a form is caught."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TAG = re.compile(r"\{%-?\s*(if|elif|else|endif|for|endfor)\b(.*?)-?%\}", re.S)
+# A record's state read in a condition, or a role read instead of a predicate.
+STATE = re.compile(r"\.state\b|\bconfirmed\b|\bis_open\b|\bis_void\b|\.declaration\b"
+                   r"|is_hq_admin|current_user\.roles|\bis_pending\b|\bis_read_only\b"
+                   r"|\bis_draft\b|\bis_approved\b|\bis_registered\b|\bis_paid\b"
+                   r"|\bneeds_new_panel\b")
+FORM = re.compile(r'method="post"|\{%\s*include\s+"[^"]*form[^"]*"')
+
+# Branches left to change, each with what its view should pass instead: to be emptied, as
+# tests/test_predicates_say_who.py's STILL_TO_SPLIT was. A new one is not added here: its view
+# passes the answer.
+STILL_TO_FIX = {
+    ("assessment/funding.html", "not assessment.is_approved"):
+        "whether the allocation may be approved now (a refusal naming who approved it, when)",
+    ("gates/review.html", "member and is_open and not member.declaration"):
+        "whether the reader declares now (the review's declaration refusal)",
+    ("gates/review.html", "scorecard and member and member.declaration and "
+                          "member.declaration.value == 'none' and is_open"):
+        "whether the reader scores now (a refusal naming the declaration, the review's state)",
+    ("gates/review.html", "may_decide and is_open and not review.needs_new_panel"):
+        "decide_refusal already says both: the view passes whether the section is shown",
+    ("imports/run.html", "run.is_open"):
+        "whether the run may be cancelled (imports.jobs.cancel_refusal)",
+    ("milestones/show.html", "milestone.state.value != 'submitted'"):
+        "whether progress is posted now (a refusal naming the submission and its date)",
+    ("milestones/show.html", "milestone.state.value == 'in_progress'"):
+        "whether the milestone is submitted now (its submission refusal)",
+    ("milestones/show.html", "r.state.value == 'pending' and can_administer"):
+        "the re-baselines decidable now, by id (Rebaseline's predicate and decision refusal)",
+}
+
+
+def guarded_forms(root: Path = TEMPLATES) -> set[tuple[str, str]]:
+    """(template, condition) of every branch reading state around a posted form."""
+    found = set()
+    for path in sorted(root.rglob("*.html")):
+        text, name = path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()
+        stack: list[list] = []  # [kind, condition, where its body starts]
+        for tag in TAG.finditer(text):
+            kind, rest = tag.group(1), " ".join(tag.group(2).split())
+            if kind in ("if", "for"):
+                stack.append([kind, rest, tag.end()])
+                continue
+            opened = stack[-1]
+            if opened[0] == "if" and opened[1] and STATE.search(opened[1]) \
+                    and FORM.search(text, opened[2], tag.start()):
+                found.add((name, opened[1]))
+            if kind in ("elif", "else"):
+                stack[-1] = ["if", rest if kind == "elif" else "", tag.end()]
+            else:
+                stack.pop()
+        assert not stack, f"{name}: a block left open"
+    return found
+
+
+def test_no_template_guards_a_form_by_reading_state():
+    found = guarded_forms()
+    assert found - set(STILL_TO_FIX) == set(), "pass the predicate's and refusal's answer instead"
+    assert set(STILL_TO_FIX) - found == set(), "fixed: remove it from STILL_TO_FIX"
+
+
+def test_the_scan_finds_the_pattern_it_was_written_for(tmp_path):
+    """The two shapes found on the project page, as they were: the state around the predicate,
+    and both in one condition."""
+    (tmp_path / "page.html").write_text(
+        "{% for m in members %}{% if not m.confirmed %}<span class=\"tag\">…</span>"
+        "{% if m.can_answer(current_user) %}<form method=\"post\"></form>{% endif %}"
+        "{% endif %}{% endfor %}"
+        "{% if c.state.value == 'open' and c.can_mark_met(current_user) %}"
+        "<form method=\"post\"></form>{% elif ok %}<form method=\"post\"></form>{% endif %}"
+        "{% if r.is_void %}<span class=\"tag\">void</span>{% endif %}", encoding="utf-8")
+    assert guarded_forms(tmp_path) == {
+        ("page.html", "not m.confirmed"),
+        ("page.html", "c.state.value == 'open' and c.can_mark_met(current_user)")}
