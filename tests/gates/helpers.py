@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-from tests.factories import _commit, make_user, submit_endorsed
+from tests.factories import _commit, make_project, make_user, submit_endorsed
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
@@ -119,6 +119,17 @@ def go(review: GateReview, outcome: Outcome = Outcome.GO, **fields):
     decision = decisions.decide(evaluators[0], review, review.version, outcome, **fields)
     _commit()
     return decision
+
+
+def acceptance_scored():
+    """A project in contract research whose acceptance review has its quorum of scores."""
+    project = make_project()
+    go(submit(project))
+    review = request(project)
+    assert review.gate == 2
+    for evaluator in name_panel(review):
+        score(review, evaluator)
+    return project, review
 
 
 def signed_contract_count(project) -> int:

@@ -25,17 +25,6 @@ def _gates():
     install_gates()
 
 
-def _acceptance_scored():
-    """A project in contract research whose acceptance review has its quorum of scores."""
-    project = make_project()
-    helpers.go(helpers.submit(project))
-    review = helpers.request(project)
-    assert review.gate == 2
-    for evaluator in helpers.name_panel(review):
-        helpers.score(review, evaluator)
-    return project, review
-
-
 @pytest.mark.parametrize("conclusion, fields, phase, outcome", [
     ("passed", {}, Phase.INVESTMENT_DECISION, Outcome.GO),
     ("reconsider", {"rework_due": "+30"}, Phase.CONTRACT_RESEARCH, Outcome.RECYCLE),
@@ -43,8 +32,8 @@ def _acceptance_scored():
      Outcome.KILL),
 ])
 def test_each_conclusion_leads_the_project_to_its_phase(client, conclusion, fields, phase,
-                                                        outcome):
-    project, review = _acceptance_scored()
+                                                        outcome, acceptance):
+    project, review = acceptance
     if fields.get("rework_due") == "+30":
         fields["rework_due"] = (today() + timedelta(days=30)).isoformat()
     login(client, review.chair)
@@ -63,8 +52,8 @@ def test_each_conclusion_leads_the_project_to_its_phase(client, conclusion, fiel
     assert label in page and "72.50%" in page
 
 
-def test_the_acceptance_form_offers_the_three_conclusions_in_both_languages(client):
-    _project, review = _acceptance_scored()
+def test_the_acceptance_form_offers_the_three_conclusions_in_both_languages(client, acceptance):
+    _project, review = acceptance
     login(client, review.chair)
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "Acceptance conclusion" in page and "Completion ratio (%)" in page
@@ -78,8 +67,8 @@ def test_the_acceptance_form_offers_the_three_conclusions_in_both_languages(clie
         assert f">{words}</option>" in page
 
 
-def test_a_conclusion_without_its_completion_ratio_is_refused(client):
-    project, review = _acceptance_scored()
+def test_a_conclusion_without_its_completion_ratio_is_refused(client, acceptance):
+    project, review = acceptance
     login(client, review.chair)
     response = post(client, f"/reviews/{review.id}/decide", {
         "version": str(review.version), "outcome": "passed", "completion_ratio": "",
@@ -90,9 +79,9 @@ def test_a_conclusion_without_its_completion_ratio_is_refused(client):
     assert review.decisions == [] and project.phase is Phase.CONTRACT_RESEARCH
 
 
-def test_acceptance_takes_only_an_outcome_a_conclusion_means():
+def test_acceptance_takes_only_an_outcome_a_conclusion_means(acceptance):
     """HOLD or a conditional GO are not acceptance's words; nor is a conclusion other gates'."""
-    _project, review = _acceptance_scored()
+    _project, review = acceptance
     with pytest.raises(Invalid, match="acceptance conclusion"):
         decisions.decide(review.chair, review, review.version, Outcome.HOLD,
                          revisit_date=today() + timedelta(days=30), completion_ratio=Decimal(50))
@@ -107,8 +96,8 @@ def test_acceptance_takes_only_an_outcome_a_conclusion_means():
                          conclusion=Conclusion.PASSED, completion_ratio=Decimal(90))
 
 
-def test_the_project_page_and_the_history_name_the_conclusion(client):
-    project, review = _acceptance_scored()
+def test_the_project_page_and_the_history_name_the_conclusion(client, acceptance):
+    project, review = acceptance
     decisions.decide(review.chair, review, review.version, Outcome.RECYCLE,
                      conclusion=Conclusion.RECONSIDER, completion_ratio=Decimal("64"),
                      rework_due=today() + timedelta(days=20))
@@ -123,8 +112,8 @@ def test_the_project_page_and_the_history_name_the_conclusion(client):
     assert "Completion ratio" in history and "64.00%" in history
 
 
-def test_a_correction_keeps_the_conclusion_and_may_change_the_ratio():
-    project, review = _acceptance_scored()
+def test_a_correction_keeps_the_conclusion_and_may_change_the_ratio(acceptance):
+    project, review = acceptance
     first = decisions.decide(review.chair, review, review.version, Outcome.GO,
                              conclusion=Conclusion.PASSED, completion_ratio=Decimal("80"))
     db.session.commit()

@@ -12,13 +12,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
 from tests.gates import helpers
 from tests.test_edits import hidden, tab
 from tests.unchanged import audited, refused_as_unchanged
 from tracker import db
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, User
 from tracker.audit.models import AuditRecord
 from tracker.errors import Invalid, Refused
 from tracker.gates import corrections, scoring
@@ -61,13 +61,30 @@ def _scored_panel(values=(5, 5, 5)):
     return review, evaluators
 
 
+@pytest.fixture(scope="module")
+def panel_ids(app, module_connection) -> tuple[int, list[int]]:
+    """The panel that scored 5 everywhere, built once for the module (each test goes on from
+    it in its own savepoint): the review's id and the evaluators' (the chair first)."""
+    with shared_data(app, module_connection):
+        install_gates()
+        review, evaluators = _scored_panel()
+        return review.id, [e.id for e in evaluators]
+
+
+@pytest.fixture
+def panel(panel_ids) -> tuple[GateReview, list[User]]:
+    """The shared panel's review and evaluators, loaded in the test's session."""
+    review_id, evaluator_ids = panel_ids
+    return db.session.get(GateReview, review_id), [db.session.get(User, i) for i in evaluator_ids]
+
+
 def _member(review: GateReview, user) -> PanelMember:
     db.session.expire_all()
     return db.session.get(GateReview, review.id).member(user)
 
 
-def test_an_evaluator_corrects_their_scores_and_the_earlier_ones_stay(client):
-    review, (chair, second, third) = _scored_panel((5, 5, 5))
+def test_an_evaluator_corrects_their_scores_and_the_earlier_ones_stay(client, panel):
+    review, (chair, second, third) = panel
     assert scoring.weighted_score(review) == Decimal("100.00")
     login(client, third)
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
@@ -110,8 +127,8 @@ def test_an_evaluator_corrects_their_scores_and_the_earlier_ones_stay(client):
 
 
 @pytest.mark.parametrize("locale,said", [("en", "Scores corrected"), ("zh_CN", "更正了评分")])
-def test_the_history_of_a_correction_reads_in_each_language(client, locale, said):
-    review, (_chair, _second, third) = _scored_panel()
+def test_the_history_of_a_correction_reads_in_each_language(client, locale, said, panel):
+    review, (_chair, _second, third) = panel
     corrections.correct_scores(third, review, _scores(review, 2), Recommendation.HOLD, "",
                                "Misread the scale")
     _commit()
@@ -127,8 +144,8 @@ def test_the_history_of_a_correction_reads_in_each_language(client, locale, said
         assert "Reason" not in body and "Gate review" not in body
 
 
-def test_a_stale_correction_is_refused_with_the_input_kept(client):
-    review, (_chair, _second, third) = _scored_panel()
+def test_a_stale_correction_is_refused_with_the_input_kept(client, panel):
+    review, (_chair, _second, third) = panel
     login(client, third)
     path = f"/reviews/{review.id}/scores/correct"
     first, second = tab(client, path), tab(client, path)
@@ -145,8 +162,8 @@ def test_a_stale_correction_is_refused_with_the_input_kept(client):
     assert [c.reason for c in _member(review, third).corrections] == ["First tab", "Second tab"]
 
 
-def test_after_the_decision_a_correction_is_refused_naming_the_decisions_correction(client):
-    review, (chair, _second, third) = _scored_panel()
+def test_after_the_decision_a_correction_is_refused_naming_the_decisions_correction(client, panel):
+    review, (chair, _second, third) = panel
     from tracker.gates import decisions
 
     decisions.decide(chair, review, review.version, Outcome.GO)
@@ -172,8 +189,8 @@ def test_after_the_decision_a_correction_is_refused_naming_the_decisions_correct
     assert _member(review, third).corrections == []
 
 
-def test_only_the_evaluator_corrects_their_own(client):
-    review, (chair, second, third) = _scored_panel()
+def test_only_the_evaluator_corrects_their_own(client, panel):
+    review, (chair, second, third) = panel
     member = review.member(third)
     admin, pm = make_user(Role.HQ_ADMIN), review.project.pm
     outsider = make_user(Role.EVALUATOR)
@@ -274,8 +291,8 @@ def test_a_conflict_declared_wrongly_is_withdrawn_and_the_evaluator_then_scores(
         corrections.correct_declaration(insider, other, False, "", "Wrong")
 
 
-def test_a_correction_that_changes_nothing_is_refused_for_scores_and_declaration(client):
-    review, (_chair, _second, third) = _scored_panel((5, 5, 5))
+def test_a_correction_that_changes_nothing_is_refused_for_scores_and_declaration(client, panel):
+    review, (_chair, _second, third) = panel
     login(client, third)
     path = f"/reviews/{review.id}/scores/correct"
     same = post(client, path, {**tab(client, path), **_form(review, "5", "Typed it again")})
@@ -302,8 +319,9 @@ def test_a_refusal_to_correct_scores_advises_what_the_evaluator_can_do():
     assert "declared a conflict" in said and "correct it first" in said
 
 
-def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_decision(client):
-    review, (chair, _second, third) = _scored_panel()
+def test_after_the_project_moved_on_the_refusal_does_not_advise_correcting_the_decision(
+        client, panel):
+    review, (chair, _second, third) = panel
     from tracker.gates import decisions
 
     decision = decisions.decide(chair, review, review.version, Outcome.GO)

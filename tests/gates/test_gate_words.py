@@ -22,8 +22,6 @@ from tracker.gates.models import (
     outcome_word,
 )
 
-from .test_acceptance import _acceptance_scored
-
 
 @pytest.fixture(autouse=True)
 def _gates():
@@ -69,8 +67,8 @@ def test_the_acceptance_scorecard_recommends_one_of_the_three_conclusions(client
     assert "To be reconsidered" in row and "RECYCLE" not in row
 
 
-def test_the_acceptance_decision_form_speaks_of_passing_not_of_go(client):
-    _project, review = _acceptance_scored()
+def test_the_acceptance_decision_form_speaks_of_passing_not_of_go(client, acceptance):
+    _project, review = acceptance
     login(client, review.chair)
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "After passing acceptance, the project goes to" in page
@@ -81,8 +79,8 @@ def test_the_acceptance_decision_form_speaks_of_passing_not_of_go(client):
     assert "通过验收后，项目进入" in page
 
 
-def test_acceptance_refusals_name_the_conclusion_not_the_outcome():
-    _project, review = _acceptance_scored()
+def test_acceptance_refusals_name_the_conclusion_not_the_outcome(acceptance):
+    _project, review = acceptance
     with pytest.raises(Invalid) as refused:
         helpers.decisions.decide(review.chair, review, review.version, Outcome.KILL,
                                  conclusion=None, completion_ratio=None)
@@ -109,8 +107,8 @@ def test_gate_one_keeps_its_five_outcomes_and_their_words(client):
     assert outcome_word(2, Recommendation.GO) == "Passed acceptance"
 
 
-def test_the_review_opinion_form_of_acceptance_names_conclusions():
-    project, review = _acceptance_scored()
+def test_the_review_opinion_form_of_acceptance_names_conclusions(acceptance):
+    project, review = acceptance
     decision = helpers.decisions.decide(
         review.chair, review, review.version, Outcome.GO,
         conclusion=Conclusion.PASSED, completion_ratio=90)

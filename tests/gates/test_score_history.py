@@ -10,11 +10,11 @@ import re
 
 import pytest
 
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
 from tracker import db
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, User
 from tracker.gates import corrections, decisions
 from tracker.gates.models import CriterionKind, GateReview, Outcome, Recommendation
 
@@ -34,22 +34,34 @@ def _gates():
     install_gates()
 
 
-def _corrected():
+@pytest.fixture(scope="module")
+def corrected_ids(app, module_connection) -> tuple[int, dict[str, int]]:
     """A panel of three that scored 5 everywhere; the third corrects every should-meet score
-    to 2 and their recommendation to HOLD, with the reason."""
-    director = make_user()
-    project = make_project(institute=make_institute(director))
-    review = helpers.submit(project)
-    chair, second, third = helpers.name_panel(review)
-    for evaluator in (chair, second, third):
-        helpers.score(review, evaluator, value=5)
-    scores = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST else {"value": 2})
-              for c in review.criteria}
-    corrections.correct_scores(third, review, scores, Recommendation.HOLD, "", REASON)
-    _commit()
-    people = {"hq": make_user(Role.HQ_ADMIN), "observer": make_user(Role.OBSERVER),
-              "evaluator": third, "chair": chair, "pm": project.pm, "director": director}
-    return review, people
+    to 2 and their recommendation to HOLD, with the reason. Built once for the module (each
+    test goes on from it in its own savepoint): the review's id and the people's."""
+    with shared_data(app, module_connection):
+        install_gates()
+        director = make_user()
+        project = make_project(institute=make_institute(director))
+        review = helpers.submit(project)
+        chair, second, third = helpers.name_panel(review)
+        for evaluator in (chair, second, third):
+            helpers.score(review, evaluator, value=5)
+        scores = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST else {"value": 2})
+                  for c in review.criteria}
+        corrections.correct_scores(third, review, scores, Recommendation.HOLD, "", REASON)
+        _commit()
+        people = {"hq": make_user(Role.HQ_ADMIN), "observer": make_user(Role.OBSERVER),
+                  "evaluator": third, "chair": chair, "pm": project.pm, "director": director}
+        return review.id, {who: user.id for who, user in people.items()}
+
+
+@pytest.fixture
+def corrected(corrected_ids) -> tuple[GateReview, dict[str, User]]:
+    """The shared review and its readers, loaded in the test's session."""
+    review_id, people = corrected_ids
+    return db.session.get(GateReview, review_id), {
+        who: db.session.get(User, user_id) for who, user_id in people.items()}
 
 
 def _body(client, user, locale: str, address: str) -> str:
@@ -68,8 +80,9 @@ def _should(review: GateReview) -> list:
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
-def test_before_the_decision_every_reader_reads_who_when_why_and_no_figure(client, locale):
-    review, people = _corrected()
+def test_before_the_decision_every_reader_reads_who_when_why_and_no_figure(client, locale,
+                                                                          corrected):
+    review, people = corrected
     words = WORDS[locale]
     member = review.member(people["evaluator"])
     for who in ("hq", "observer", "evaluator", "chair", "pm", "director"):
@@ -85,8 +98,9 @@ def test_before_the_decision_every_reader_reads_who_when_why_and_no_figure(clien
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
-def test_after_the_decision_hq_and_the_evaluators_read_each_corrected_score(client, locale):
-    review, people = _corrected()
+def test_after_the_decision_hq_and_the_evaluators_read_each_corrected_score(client, locale,
+                                                                           corrected):
+    review, people = corrected
     words = WORDS[locale]
     decisions.decide(people["chair"], review, review.version, Outcome.GO)
     _commit()
@@ -123,8 +137,8 @@ def test_after_the_decision_hq_and_the_evaluators_read_each_corrected_score(clie
     assert "5 / 5 → 2 / 5" in exported  # a reader's file of the history holds what they read
 
 
-def test_each_of_two_corrections_reads_its_own_scores(client):
-    review, people = _corrected()
+def test_each_of_two_corrections_reads_its_own_scores(client, corrected):
+    review, people = corrected
     third = people["evaluator"]
     scores = {c.id: ({"passed": True} if c.kind is CriterionKind.MUST else {"value": 3})
               for c in review.criteria}
@@ -141,8 +155,8 @@ def test_each_of_two_corrections_reads_its_own_scores(client):
     assert "5 / 5 → 2 / 5" in body[first:]
 
 
-def test_a_declaration_corrected_stays_out_of_the_reviews_history(client):
-    review, people = _corrected()
+def test_a_declaration_corrected_stays_out_of_the_reviews_history(client, corrected):
+    review, people = corrected
     second = next(m.user for m in review.panel
                   if m.user_id not in (people["evaluator"].id, people["chair"].id))
     corrections.correct_declaration(second, review, True, "Consults for the partner",
