@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import install_gates
 from tests.gates.helpers import PDF
 from tests.milestones.test_milestones import PNG, in_research, plan
@@ -22,7 +22,7 @@ from tracker import db
 from tracker.files.models import StoredFile
 from tracker.files.storage import storage
 from tracker.milestones import evidence
-from tracker.milestones.models import DraftEvidence, Evidence
+from tracker.milestones.models import DraftEvidence, Evidence, Milestone
 from tracker.reminders import scheduler
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
@@ -37,11 +37,21 @@ def _gates():
     install_gates()
 
 
+@pytest.fixture(scope="module")
+def milestone_id(app, module_connection) -> int:
+    """A milestone planned in a project in research, built once for the module (each test
+    posts to it in its own savepoint)."""
+    with shared_data(app, module_connection):
+        install_gates()
+        return plan(in_research()).id
+
+
 @pytest.fixture
-def milestone(client):
-    project = in_research()
-    login(client, project.pm)
-    return plan(project)
+def milestone(client, milestone_id) -> Milestone:
+    """The shared milestone, its PM signed in on `client`."""
+    milestone = db.session.get(Milestone, milestone_id)
+    login(client, milestone.project.pm)
+    return milestone
 
 
 def _send(client, milestone, data):
