@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
 from tracker import db
@@ -28,9 +28,16 @@ from tracker.errors import Refused
 from tracker.files.storage import storage
 from tracker.gates import decisions
 from tracker.gates import services as gates
-from tracker.gates.models import Conclusion, CriterionKind, Outcome, Recommendation
+from tracker.gates.models import (
+    Conclusion,
+    CriterionKind,
+    GateDecision,
+    Outcome,
+    Recommendation,
+)
 from tracker.milestones.models import Milestone
 from tracker.projects.lifecycle import Phase
+from tracker.projects.models import BudgetLine, Project
 
 
 @pytest.fixture(autouse=True)
@@ -76,23 +83,33 @@ def _scored_decision(review, values=(3, 4, 5), outcome=Outcome.GO, **fields):
     return decision
 
 
+@pytest.fixture(scope="module")
+def approved_ids(app, module_connection) -> tuple[int, int]:
+    """A project through gate 1 (GO) with a plan: milestones and three budget lines. Built once
+    for the module (each test issues its documents in its own savepoint): the ids of the project
+    and the decision."""
+    with shared_data(app, module_connection):
+        install_gates()
+        project = make_project(title="高性能碳纤维复合材料", budget_total=Decimal("3000000.00"),
+                               summary="研制拉伸强度 6 GPa 的碳纤维。")
+        project.budget_lines[0].category = "设备费"
+        project.budget_lines[0].amount = Decimal("1200000.00")
+        project.budget_lines.append(BudgetLine(category="业务费", amount=Decimal("1300000.00")))
+        project.budget_lines.append(BudgetLine(category="劳务费", amount=Decimal("500000.00")))
+        _commit()
+        decision = _scored_decision(helpers.submit(project))
+        db.session.add(Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH,
+                                 title="样品试制完成", deliverable="测试报告",
+                                 due_date=today() + timedelta(days=90)))
+        _commit()
+        return project.id, decision.id
+
+
 @pytest.fixture
-def approved():
-    """A project through gate 1 (GO) with a plan: milestones and three budget lines."""
-    project = make_project(title="高性能碳纤维复合材料", budget_total=Decimal("3000000.00"),
-                           summary="研制拉伸强度 6 GPa 的碳纤维。")
-    project.budget_lines[0].category = "设备费"
-    project.budget_lines[0].amount = Decimal("1200000.00")
-    from tracker.projects.models import BudgetLine
-    project.budget_lines.append(BudgetLine(category="业务费", amount=Decimal("1300000.00")))
-    project.budget_lines.append(BudgetLine(category="劳务费", amount=Decimal("500000.00")))
-    _commit()
-    decision = _scored_decision(helpers.submit(project))
-    db.session.add(Milestone(project_id=project.id, phase=Phase.CONTRACT_RESEARCH,
-                             title="样品试制完成", deliverable="测试报告",
-                             due_date=today() + timedelta(days=90)))
-    _commit()
-    return project, decision
+def approved(approved_ids) -> tuple[Project, GateDecision]:
+    """The shared project and its decision, loaded in the test's session."""
+    project_id, decision_id = approved_ids
+    return db.session.get(Project, project_id), db.session.get(GateDecision, decision_id)
 
 
 def _as(client, user) -> None:

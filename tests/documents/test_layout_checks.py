@@ -31,7 +31,8 @@ from . import test_documents as issued
 from .test_documents import _admin, _as, _stored
 
 # The fixtures of the documents' tests: the font (or a skip), the gates, an approved project.
-_font, _gates, approved = issued._font, issued._gates, issued.approved
+_font, _gates, approved_ids, approved = (issued._font, issued._gates, issued.approved_ids,
+                                         issued.approved)
 
 
 def _pages(pdf: bytes) -> list[str]:

@@ -3,7 +3,12 @@ comma of the page's language (tests/test_name_then_time.py has the other pages).
 
 from __future__ import annotations
 
-from tests.documents.test_documents import _font, _gates, approved  # noqa: F401 - fixtures
+from tests.documents.test_documents import (  # noqa: F401 - fixtures
+    _font,
+    _gates,
+    approved,
+    approved_ids,
+)
 from tests.factories import _commit, make_user
 from tests.test_name_then_time import comma_after, read
 from tracker.accounts.models import Role
