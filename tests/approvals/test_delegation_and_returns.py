@@ -245,7 +245,7 @@ def test_hq_reorders_the_levels_and_the_trail_says_so(client):
     assert record.actor_id == hq.id and record.changes["position"] == [2, 1]
     # First already: refused, said above the page.
     refused = post(client, f"/admin/approval-levels/{level.id}/move", {"direction": "up"})
-    assert refused.status_code == 409 and "first already" in refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "first level already" in refused.get_data(as_text=True)
     with pytest.raises(Forbidden):
         approvals.move_level(finance, level, up=False)
     # A proposal submitted now climbs them in the new order.

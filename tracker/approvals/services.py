@@ -233,17 +233,32 @@ def _insert_level(actor: User, position: int, name: str, name_en: str | None, di
     return level
 
 
+def move_refusal(level: ApprovalLevel, up: bool,
+                 levels: list[ApprovalLevel] | None = None) -> str | None:
+    """Why `level` can't move up (`up`) or down now: it is the first, or the last, of the chain
+    `levels` (HQ's, read when not given); None while it can. The levels page offers a move only
+    when this is None."""
+    levels = configured_levels() if levels is None else levels
+    index = next(i for i, found in enumerate(levels) if found.id == level.id)
+    if up and index == 0:
+        return _("“%(name)s” is the first level already: nothing comes before it. To put "
+                 "another level first, move that one up.", name=level.shown("name"))
+    if not up and index == len(levels) - 1:
+        return _("“%(name)s” is the last level already: nothing comes after it. To put "
+                 "another level last, move that one down.", name=level.shown("name"))
+    return None
+
+
 def move_level(actor: User, level: ApprovalLevel, up: bool) -> None:
     """Swap a level with the one before it (`up`) or after it; audited with both positions.
     Requests already submitted keep the order they were given."""
     if not ApprovalLevel.can_configure(actor):
         raise Forbidden()
     levels = configured_levels()
+    if (said := move_refusal(level, up, levels)) is not None:
+        raise Refused(said)
     index = next(i for i, found in enumerate(levels) if found.id == level.id)
     other_index = index - 1 if up else index + 1
-    if not 0 <= other_index < len(levels):
-        raise Refused(_("This level is first already.") if up
-                      else _("This level is last already."))
     other = levels[other_index]
     # Positions are written out in order first: levels added at the same position swap too.
     for i, found in enumerate(levels, start=1):

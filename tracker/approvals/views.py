@@ -141,8 +141,11 @@ def end_delegation(delegation_id: int) -> Response | tuple[str, int]:
 
 def _levels_page(form: LevelForm) -> str:
     levels = chain.configured_levels()
+    # The moves offered are those the service would make (`services.move_refusal`).
+    movable = {(level.id, up) for level in levels for up in (True, False)
+               if services.move_refusal(level, up, levels) is None}
     return render_template("approvals/levels.html", form=form, levels=levels,
-                           default=not levels)
+                           default=not levels, movable=movable)
 
 
 @bp.route("/admin/approval-levels", methods=["GET", "POST"])
