@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.companies import helpers
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import _commit, make_enterprise, make_project, make_user
 from tests.funding.test_conversion import funded
+from tests.shared import ids_of, loaded
 from tests.test_edits import tab
 from tracker import db
 from tracker.accounts.models import Role
@@ -44,8 +45,19 @@ PERSON = "周敏"
 UNKNOWN = "不认识的天使投资人"
 
 
+@pytest.fixture(scope="module")
+def world_ids(app, module_connection) -> dict:
+    """Built once for the module: each test goes on from it in its own savepoint."""
+    with shared_data(app, module_connection):
+        return ids_of(_world())
+
+
 @pytest.fixture
-def world():
+def world(world_ids) -> dict:
+    return loaded(world_ids)
+
+
+def _world() -> dict:
     """A company whose founders' table names each kind of holder, typed in either language,
     spaced, cased or full-width as people type them, and one holder the app does not know."""
     project = make_project(phase=Phase.SPIN_OFF)

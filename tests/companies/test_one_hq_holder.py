@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.companies import helpers
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import _commit, make_project, make_user
 from tests.funding.test_conversion import funded
 from tracker import db
@@ -27,6 +27,7 @@ from tracker.companies import services as companies
 from tracker.companies.deals import EquityLine, InvestorLine
 from tracker.companies.models import (
     Acquisition,
+    Company,
     FinancingRound,
     HolderType,
     ShareEntry,
@@ -57,12 +58,19 @@ def _second(company, locale: str) -> str:
             f"it instead of {TYPED}.")
 
 
+@pytest.fixture(scope="module")
+def held_id(app, module_connection) -> int:
+    """The issue's worked example: HQ's holder is HQ itself (its shares from the conversion).
+    Built once for the module: each test goes on from it in its own savepoint."""
+    with shared_data(app, module_connection):
+        _agreement, company = helpers.worked_example()
+        assert _hq_holders(company) == ["Test HQ"]
+        return company.id
+
+
 @pytest.fixture
-def held():
-    """The issue's worked example: HQ's holder is HQ itself (its shares from the conversion)."""
-    _agreement, company = helpers.worked_example()
-    assert _hq_holders(company) == ["Test HQ"]
-    return company
+def held(held_id) -> Company:
+    return db.session.get(Company, held_id)
 
 
 def _refused(call, locale: str = "en") -> Invalid:

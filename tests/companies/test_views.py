@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.companies import helpers
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import make_institute, make_project, make_user
+from tests.shared import ids_of, loaded
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.companies.models import Company, FinancingRound, ShareEntry
@@ -18,8 +19,21 @@ from tracker.dates import today
 from tracker.projects.lifecycle import Phase
 
 
+@pytest.fixture(scope="module")
+def example_ids(app, module_connection) -> tuple:
+    """The worked example of a spun-off company, in a project of an institute with a director:
+    built once for the module, each test going on from it in its own savepoint."""
+    with shared_data(app, module_connection):
+        return ids_of(_example())
+
+
 @pytest.fixture
-def example():
+def example(example_ids) -> tuple:
+    """The project, its company and the institute's director."""
+    return loaded(example_ids)
+
+
+def _example():
     director = make_user()
     project = make_project(institute=make_institute(director=director),
                            phase=Phase.INVESTMENT_DECISION)
@@ -90,7 +104,13 @@ def test_the_pm_of_the_project_sees_its_company(client, example):
     assert "53.67%" in page and "New financing round" not in page
 
 
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
 def test_recording_a_company_and_its_cap_table_through_the_forms(client):
+    # what the module's other tests share may be there already: counted before
+    before = {model: _count(model) for model in (Company, ShareEntry, FinancingRound)}
     project = make_project(phase=Phase.SPIN_OFF)
     admin = make_user(Role.HQ_ADMIN)
     login(client, admin)
@@ -101,11 +121,12 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
     bad = post(client, "/companies/new", values)
     assert bad.status_code == 400
     assert "check character" in bad.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Company)) == 0
+    assert _count(Company) == before[Company]
     values["uscc"] = helpers.uscc_for(880001)
     response = post(client, "/companies/new", values)
     assert response.status_code == 302
-    company = db.session.scalars(select(Company)).one()
+    assert _count(Company) == before[Company] + 1
+    company = db.session.scalars(select(Company).where(Company.uscc == values["uscc"])).one()
 
     rows = {"on_date": helpers.days_ago(20).isoformat(), "total_shares": "10000000",
             "holdings-0-name": "R&D team", "holdings-0-kind": "team",
@@ -119,7 +140,7 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
     assert bad.status_code == 400
     assert "the holdings add up to 9,000,000 shares, not the 10,000,000 issued" in \
         bad.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(ShareEntry)) == 0
+    assert _count(ShareEntry) == before[ShareEntry]
     rows.update({"holdings-2-name": "Incentive pool", "holdings-2-kind": "incentive_pool",
                  "holdings-2-shares": "1000000", "holdings-2-acquired_by": "cash"})
     assert post(client, f"/companies/{company.id}/incorporate",
@@ -131,7 +152,7 @@ def test_recording_a_company_and_its_cap_table_through_the_forms(client):
         "investors-0-amount": "0"})
     assert zero.status_code == 400
     assert "A round raises more than zero" in zero.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(FinancingRound)) == 0
+    assert _count(FinancingRound) == before[FinancingRound]
     ok = post(client, f"/companies/{company.id}/rounds/new", {
         "name": "A", "on_date": helpers.days_ago(1).isoformat(), "pre_money": "100000000",
         "amount": "20000000", "investors-0-name": "Fund", "investors-0-kind": "investor",
