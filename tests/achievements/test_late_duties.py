@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 
 from tests.achievements.helpers import make_achievement, make_patent, make_transfer
-from tests.conftest import login
+from tests.conftest import login, shared_data
 from tests.factories import _commit, make_institute, make_project, make_user
+from tests.shared import ids_of, loaded
 from tracker.accounts.models import Role
 from tracker.achievements import deals, duties, services
 from tracker.dates import today
@@ -31,8 +32,21 @@ class World:
     pass
 
 
+@pytest.fixture(scope="module")
+def world_ids(app, module_connection) -> dict:
+    """`_world()`, built once for the module: each test goes on from it in its own savepoint."""
+    with shared_data(app, module_connection):
+        return ids_of(vars(_world()))
+
+
 @pytest.fixture
-def world():
+def world(world_ids) -> World:
+    world = World()
+    vars(world).update(loaded(world_ids))
+    return world
+
+
+def _world() -> World:
     """Institute A (its director, two PMs, each with a project) and institute B (its director,
     a PM): a late annuity on each project, and on A1's a licence whose first royalty report is
     late, a report whose royalty is not paid, and an annuity not yet due."""
