@@ -44,9 +44,9 @@ def in_research(**kw):
     return project
 
 
-def test_a_milestone_goes_through_review_and_every_step_is_kept():
+def test_a_milestone_goes_through_review_and_every_step_is_kept(researching):
     reviewer = make_user(Role.EVALUATOR)
-    project = in_research()
+    project = researching
     milestone = plan(project, reviewer=reviewer)
     services.post_update(project.pm, milestone, 40, "Bench test passed",
                          [(io.BytesIO(PNG), "测试照片.png")])
@@ -85,8 +85,8 @@ def test_only_the_reviewer_reviews_and_never_someone_with_a_stake():
         services.assign_reviewer(make_user(Role.HQ_ADMIN), milestone, insider.id)
 
 
-def test_review_due_counts_business_days_from_submission(clock):
-    project = in_research()
+def test_review_due_counts_business_days_from_submission(clock, researching):
+    project = researching
     milestone = plan(project)
     services.post_update(project.pm, milestone, 100, "", [])
     # Submitted on Tuesday 29 Sep 2026: the National Day holiday (1-7 Oct) and the weekend
@@ -97,8 +97,8 @@ def test_review_due_counts_business_days_from_submission(clock):
     assert add_business_days(date(2026, 9, 29), 5) == date(2026, 10, 12)
 
 
-def test_waived_milestone_stops_blocking_its_gate():
-    project = in_research()
+def test_waived_milestone_stops_blocking_its_gate(researching):
+    project = researching
     milestone = plan(project)
     helpers.upload_deliverables(project, 2)
     with pytest.raises(Refused, match="neither accepted nor waived: Prototype"):
@@ -129,8 +129,8 @@ def test_before_the_proposal_gate_dates_move_freely():
     assert milestone.due_date == date(2026, 12, 31) and not milestone.rebaselines
 
 
-def test_after_the_gate_a_move_is_a_rebaseline_and_a_long_one_waits_for_hq():
-    project = in_research()
+def test_after_the_gate_a_move_is_a_rebaseline_and_a_long_one_waits_for_hq(researching):
+    project = researching
     milestone = plan(project, due=date(2026, 6, 30))
     with pytest.raises(Invalid, match="re-baseline"):
         services.edit_milestone(project.pm, milestone, title="x", deliverable="",
@@ -155,23 +155,23 @@ def test_after_the_gate_a_move_is_a_rebaseline_and_a_long_one_waits_for_hq():
         (date(2026, 6, 30), date(2026, 7, 30)), (date(2026, 7, 30), date(2026, 9, 15))]
 
 
-def test_the_rebaseline_limit_is_a_setting():
+def test_the_rebaseline_limit_is_a_setting(researching):
     from tracker.settings import catalogue
     from tracker.settings import services as settings
 
-    project = in_research()
+    project = researching
     milestone = plan(project, due=date(2026, 6, 30))
     settings.set_value(make_user(Role.HQ_ADMIN), catalogue.REBASELINE_APPROVAL_DAYS, "5")
     entry = services.rebaseline(project.pm, milestone, date(2026, 7, 10), "Ten days")
     assert entry.state is RebaselineState.PENDING
 
 
-def test_overdue_is_derived_around_midnight_in_shanghai(clock):
+def test_overdue_is_derived_around_midnight_in_shanghai(clock, researching):
     """Due 30 June: not overdue at 23:59 on 30 June in Shanghai (15:59 UTC), overdue a minute
     after midnight on 1 July (16:01 UTC on 30 June)."""
     import tracker.dates as dates
 
-    project = in_research()
+    project = researching
     milestone = plan(project, due=date(2026, 6, 30))
     late = plan(project, due=date(2026, 6, 29), title="Late")
     accepted = plan(project, due=date(2026, 6, 1), title="Done")
@@ -198,8 +198,8 @@ def test_overdue_is_not_a_stored_column():
     assert "overdue" not in " ".join(c.name for c in Milestone.__table__.columns)
 
 
-def test_progress_is_refused_while_under_review():
-    project = in_research()
+def test_progress_is_refused_while_under_review(researching):
+    project = researching
     milestone = plan(project)
     services.post_update(project.pm, milestone, 100, "", [])
     services.submit_milestone(project.pm, milestone)
@@ -209,12 +209,12 @@ def test_progress_is_refused_while_under_review():
         services.post_update(make_user(Role.PROJECT_MANAGER), milestone, 10, "", [])
 
 
-def test_a_refused_upload_leaves_no_row_and_no_file(app):
+def test_a_refused_upload_leaves_no_row_and_no_file(app, researching):
     from pathlib import Path
 
     from tracker.milestones.models import ProgressUpdate
 
-    project = in_research()
+    project = researching
     milestone = plan(project)
     before = {p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()}
     with pytest.raises(Invalid, match="not a PNG"):

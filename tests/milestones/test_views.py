@@ -26,9 +26,9 @@ def _gates():
     install_gates()
 
 
-def test_pm_plans_posts_evidence_and_submits(client):
+def test_pm_plans_posts_evidence_and_submits(client, researching):
     reviewer = make_user(Role.EVALUATOR, name="Rita Reviewer")
-    project = in_research()
+    project = researching
     login(client, project.pm)
     bad = post(client, f"/projects/{project.id}/milestones/new", {
         "phase": "contract_research", "title": "Pilot line", "due_date": "2031-01-01",
@@ -84,8 +84,8 @@ def test_pm_plans_posts_evidence_and_submits(client):
     assert milestone_id
 
 
-def test_outsiders_get_404_on_milestones_and_evidence(client, app):
-    project = in_research()
+def test_outsiders_get_404_on_milestones_and_evidence(client, app, researching):
+    project = researching
     milestone = plan(project)
     services.post_update(project.pm, milestone, 10, "", [(io.BytesIO(PNG), "x.png")])
     db.session.commit()
@@ -96,8 +96,8 @@ def test_outsiders_get_404_on_milestones_and_evidence(client, app):
     assert post(client, f"/milestones/{milestone.id}/update", {"percent": "5"}).status_code == 404
 
 
-def test_hq_waives_and_approves_a_long_rebaseline_from_the_page(client):
-    project = in_research()
+def test_hq_waives_and_approves_a_long_rebaseline_from_the_page(client, researching):
+    project = researching
     milestone = plan(project, due=date(2026, 6, 30))
     login(client, project.pm)
     post(client, f"/milestones/{milestone.id}/rebaseline",
@@ -137,10 +137,10 @@ def test_home_of_an_empty_observer_has_no_work_section(client):
     assert "My work" not in client.get("/").get_data(as_text=True)
 
 
-def test_milestone_pages_survive_malformed_input(client):
+def test_milestone_pages_survive_malformed_input(client, researching):
     from tests.test_forms_fuzz import NASTY
 
-    project = in_research()
+    project = researching
     milestone = plan(project)
     make_project()
     login(client, project.pm)
@@ -158,10 +158,10 @@ def test_milestone_pages_survive_malformed_input(client):
             assert response.status_code < 500, (path, value[:10])
 
 
-def test_hq_admin_home_lists_what_waits_for_hq(client):
+def test_hq_admin_home_lists_what_waits_for_hq(client, researching):
     from tracker.milestones.models import Milestone
 
-    project = in_research()
+    project = researching
     milestone = plan(project, due=date(2026, 6, 30), title="Needs HQ")
     services.rebaseline(project.pm, milestone, date(2026, 12, 30), "Long move")
     services.post_update(project.pm, milestone, 100, "", [])
@@ -176,9 +176,9 @@ def test_hq_admin_home_lists_what_waits_for_hq(client):
     assert db.session.get(Milestone, milestone.id).reviewer_id is None
 
 
-def test_the_reviewer_downloads_the_evidence_of_the_milestone_they_review(client):
+def test_the_reviewer_downloads_the_evidence_of_the_milestone_they_review(client, researching):
     reviewer = make_user(Role.EVALUATOR)
-    project = in_research()
+    project = researching
     milestone = plan(project, reviewer=reviewer)
     services.post_update(project.pm, milestone, 100, "", [(io.BytesIO(PNG), "证据.png")])
     services.submit_milestone(project.pm, milestone)
@@ -191,8 +191,8 @@ def test_the_reviewer_downloads_the_evidence_of_the_milestone_they_review(client
     assert other.get(f"/files/{file_id}").status_code == 404
 
 
-def test_a_refused_step_shows_the_milestone_page_with_the_reason(client):
-    project = in_research()
+def test_a_refused_step_shows_the_milestone_page_with_the_reason(client, researching):
+    project = researching
     milestone = plan(project, title="Pilot line")
     login(client, project.pm)
     early = post(client, f"/milestones/{milestone.id}/submit")  # nothing done yet
@@ -201,8 +201,8 @@ def test_a_refused_step_shows_the_milestone_page_with_the_reason(client):
     assert "cannot be" in page and "Pilot line" in page  # the milestone page, with the reason
 
 
-def test_a_milestone_is_planned_in_the_current_phase_or_a_later_one(client):
-    project = in_research()
+def test_a_milestone_is_planned_in_the_current_phase_or_a_later_one(client, researching):
+    project = researching
     login(client, project.pm)
     form = client.get(f"/projects/{project.id}/milestones/new").get_data(as_text=True)
     assert 'value="contract_research"' in form and 'value="proposal_review"' not in form
@@ -222,9 +222,9 @@ def test_a_milestone_is_planned_in_the_current_phase_or_a_later_one(client):
 
 @pytest.mark.parametrize("locale,said", [("en", "At most {n} MB a file"),
                                          ("zh_CN", "每个文件不超过 {n} MB")])
-def test_the_evidence_files_say_their_size_limit_once(client, app, locale, said):
+def test_the_evidence_files_say_their_size_limit_once(client, app, locale, said, researching):
     said = said.format(n=app.config["MAX_UPLOAD_MB"])
-    project = in_research()
+    project = researching
     milestone = plan(project)
     project.pm.locale = locale
     db.session.commit()
@@ -235,11 +235,11 @@ def test_the_evidence_files_say_their_size_limit_once(client, app, locale, said)
         assert twice not in page
 
 
-def test_a_form_sent_empty_to_a_milestone_gone_under_review_says_why(client):
+def test_a_form_sent_empty_to_a_milestone_gone_under_review_says_why(client, researching):
     """The PM's page still showed the re-baseline form, but the milestone was submitted
     meanwhile: the page that answers no longer has the form, so its field errors would show
     nowhere. The refusal is said above the page instead (409, role=alert)."""
-    project = in_research()
+    project = researching
     milestone = plan(project)
     login(client, project.pm)
     milestone.state = MilestoneState.SUBMITTED  # by another member of the team, meanwhile
