@@ -1,5 +1,6 @@
 """What the assessment's tests share: two institutes with their directors, a contract of the
-second one's, and a year with a computed and an evidence indicator."""
+second one's, and a year with a computed and an evidence indicator: built once per test module
+that asks for it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import shared_data
 from tests.factories import _commit, make_enterprise, make_institute, make_project, make_user
+from tests.shared import ids_of, loaded
 from tracker.accounts.models import Role
 from tracker.assessment import services
 from tracker.assessment.models import Measure
@@ -20,8 +23,19 @@ YEAR = 2025
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
+@pytest.fixture(scope="module")
+def world_ids(app, module_connection) -> dict:
+    """`_world()`, built once per test module: each test goes on from it in its own savepoint."""
+    with shared_data(app, module_connection):
+        return ids_of(_world())
+
+
 @pytest.fixture
-def world():
+def world(world_ids) -> dict:
+    return loaded(world_ids)
+
+
+def _world() -> dict:
     admin = make_user(Role.HQ_ADMIN)
     director, other_director = make_user(), make_user()
     ours = make_institute(director, code="OURS", name="Ours")
