@@ -50,6 +50,7 @@ FIELDS = ("Advanced materials", "Integrated circuits", "Biomedicine", "Robotics"
           "Information technology", "Environment", "Advanced manufacturing")
 CITIES = ("南京", "苏州", "无锡", "常州", "南通", "徐州", "扬州", "镇江", "泰州", "盐城")
 LINES = "设备费: {e}; 业务费: {o}; 劳务费: {l}"
+KILLED = ("terminated", "rejected")  # the phases a KILL ends a project in
 CONTRACT_TYPES = ("development", "transfer", "licence", "service", "consulting")
 # Everything is dated before this day, so the tables do not depend on when they are made.
 ANCHOR = date(2025, 12, 31)
@@ -178,8 +179,13 @@ class Tables:
                 pm_email(colleague) if n % 10 == 0 and colleague < self.s.pms else "",
                 uscc(n % self.s.enterprises) if n % 2 else "", 3 + n % 3, 7,
                 str(total), lines, p["start"].isoformat(), p["end"].isoformat(), p["phase"],
-                passed, p["ended_in"], "Technical route failed; funds settled" if p["phase"] in (
-                    "terminated", "rejected") else ""])
+                passed, p["ended_in"],
+                "Technical route failed; funds settled" if p["phase"] in KILLED else ""])
+        # A project ended by a KILL goes the row-by-row path, and writes what the bulk path
+        # holds before it (`tracker.imports.services.import_row`): those last, so that the
+        # others fill batches of a thousand, not of the 17 between two of them.
+        phase = rows[0].index("phase")
+        rows[1:] = sorted(rows[1:], key=lambda row: row[phase] in KILLED)
         return rows
 
     def milestones(self) -> Iterator[list]:
