@@ -48,3 +48,20 @@ def test_a_language_chosen_during_the_request_is_said_at_once(app):
 def test_outside_a_request_the_default_language_speaks(app):
     with app.app_context():
         assert gettext("Log out") == "Log out"  # the tests' DEFAULT_LOCALE
+
+
+def test_a_figure_worked_out_once_is_written_again_for_each_value_and_language(app):
+    """tracker.display.formatting keeps each figure Babel wrote, by its value's text, its
+    pattern and the language: equal values written differently, or the same value in the
+    other language or with another pattern, are never given what was kept for another."""
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        for _ in range(2):  # worked out, then kept
+            assert formatting.number(Decimal("1234.5")) == "1,234.5"
+            assert formatting.number(1234) == "1,234"
+            assert formatting.price(Decimal("1.5")) == "1.50"
+            assert formatting.price(Decimal("1.123456789")) == "1.12345679"
+            assert formatting.whole_pct(40) == "40%"
+            assert formatting.pct(Decimal("40")) == "40.00%"
+            assert formatting.money(Decimal("1234.5")) == "CN¥1,234.50"
+            with force_locale("zh_CN"):
+                assert formatting.money(Decimal("1234.5")) == "¥1,234.50"

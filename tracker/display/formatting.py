@@ -27,17 +27,36 @@ def _signed(text: str) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
-# Flask-Babel's formatters, with the request's locale found once (tracker/display/catalogue.py).
+# Flask-Babel's formatters, with the request's locale found once (tracker/display/catalogue.py)
+# and each figure worked out once per process for its value, pattern and language: Babel took
+# some 30 microseconds a figure, and a project page shows two for each of its hundred milestones
+# (its weight and how complete it is), a list or an export the same amounts again and again.
 def format_currency(value: Decimal, currency: str) -> str:
-    return numbers.format_currency(value, currency, locale=get_locale())
+    return _figure("currency", value, currency)
 
 
 def format_decimal(value: Decimal | float | int, format: str | None = None) -> str:
-    return numbers.format_decimal(value, format=format, locale=get_locale())
+    return _figure("decimal", value, format)
 
 
 def format_percent(value: Decimal, format: str) -> str:
-    return numbers.format_percent(value, format=format, locale=get_locale())
+    return _figure("percent", value, format)
+
+
+def _figure(kind: str, value: Decimal | float | int, pattern: str | None) -> str:
+    # Its text is in the key: Decimal("1.5") and Decimal("1.50") are equal, and a pattern
+    # that shows every decimal a value has (`price`) writes them differently.
+    return _babel_figure(kind, value, str(value), pattern, locale_name())
+
+
+@lru_cache(maxsize=8192)
+def _babel_figure(kind: str, value: Decimal | float | int, text: str, pattern: str | None,
+                  locale: str) -> str:
+    if kind == "currency":
+        return numbers.format_currency(value, pattern, locale=locale)
+    if kind == "percent":
+        return numbers.format_percent(value, format=pattern, locale=locale)
+    return numbers.format_decimal(value, format=pattern, locale=locale)
 
 
 @formatter(Decimal)
@@ -51,17 +70,7 @@ def money(value: Decimal | None) -> str:
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
-    if type(value) is int:  # a count or a number of days: the same few again and again
-        return _whole(value, locale_name())
     return _signed(format_decimal(value))
-
-
-@lru_cache(maxsize=8192)
-def _whole(value: int, locale: str) -> str:
-    """A whole number as the page's language writes it, worked out once per process for each
-    number and language: Babel took longer for each of a list's day counts than the rest of
-    its cell."""
-    return _signed(numbers.format_decimal(value, locale=locale))
 
 
 def is_year(name: str) -> bool:
