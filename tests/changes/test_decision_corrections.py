@@ -177,3 +177,27 @@ def test_only_who_decides_corrects(client):
     with pytest.raises(Invalid, match="Say why"):
         corrections.correct_decision(admin, request, "  ")
     assert _amounts(project)[0] == Decimal("1000000.00") - 2 * SIX_PCT
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_correction_page_offers_what_the_correction_does(client, approve):
+    """One rule, `ChangeRequest.correction_approves`: the page's button and its flash say what
+    the service then does (undo an approval, approve a refusal), in either direction."""
+    admin = make_user(Role.HQ_ADMIN)
+    project = _project()
+    request = services.change_total(project.pm, project, budget_total=Decimal("3500000.00"),
+                                    reason="A second test campaign")
+    services.decide(admin, request, approve, "" if approve else "Fund it from the next call")
+    _commit()
+    login(client, admin)
+    path = f"/changes/{request.id}/correct"
+    page = client.get(path).get_data(as_text=True)
+    assert ("Undo the approval" in page) is approve
+    assert ("Approve the change" in page) is not approve
+    done = post(client, path, {**tab(client, path), "reason": "Wrong button"},
+                follow_redirects=True).get_data(as_text=True)
+    said = ("the approval is undone" if approve else "the change is approved and in effect")
+    assert said in done
+    db.session.expire_all()
+    request = db.session.get(ChangeRequest, request.id)
+    assert request.in_effect is (ChangeState.REFUSED if approve else ChangeState.APPROVED)

@@ -155,3 +155,24 @@ def test_a_refusal_advises_only_what_the_milestone_allows_now():
     assert "its date stays" in said and "new re-baseline" not in said
     with pytest.raises(Refused):
         services.rebaseline(pm, milestone, date(2026, 12, 1), "Later")
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_correction_page_offers_what_the_correction_does(client, approve):
+    """One rule, `Rebaseline.correction_approves`: the page's button and its flash say what the
+    service then does (undo an approval, approve a rejection), in either direction."""
+    admin = make_user(Role.HQ_ADMIN)
+    milestone, entry = _decided(approve, admin)
+    login(client, admin)
+    path = f"/rebaselines/{entry.id}/correct"
+    page = client.get(path).get_data(as_text=True)
+    assert ("Undo the approval" in page) is approve
+    assert ("Approve the new date" in page) is not approve
+    done = post(client, path, {**tab(client, path), "reason": "Wrong button"},
+                follow_redirects=True).get_data(as_text=True)
+    said = ("due on its earlier date again" if approve
+            else "the new due date is approved and in effect")
+    assert said in done
+    db.session.expire_all()
+    assert db.session.get(Milestone, milestone.id).due_date == (
+        date(2026, 6, 30) if approve else date(2026, 10, 30))

@@ -68,13 +68,13 @@ def correction_refusal(request: ChangeRequest) -> str | None:
         return _("This change has not been decided: there is no decision to correct. Approve "
                  "or refuse it on its page.")
     # An approval is undone on the plan it left; a refusal applied on the plan it kept.
-    expected = request.after if request.state is ChangeState.APPROVED else request.before
+    expected = request.before if request.correction_approves else request.after
     moved = [key for key, value in expected.items() if current(project, key) != value]
     if moved:
         return _("The plan has changed since this decision (%(what)s): correcting it would "
                  "overwrite what was done since. Ask for a new change instead.",
                  what=listed(str(FIELDS.get(key, key)) for key in moved))
-    if request.state is ChangeState.REFUSED:
+    if request.correction_approves:
         waiting = plan.pending_of(project, _same_plan(request.kind))
         if waiting is not None:
             return plan.waiting_refusal(waiting)
@@ -96,7 +96,7 @@ def correct_decision(actor: User, request: ChangeRequest, reason: str) -> Change
     problems = Problems()
     reason = reversals.stated(problems, reason)
     problems.raise_any()
-    approve = request.state is ChangeState.REFUSED
+    approve = request.correction_approves
     try:
         if approve:  # as an approval applies it
             services.apply_change(actor, project, request)

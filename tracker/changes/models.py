@@ -179,6 +179,13 @@ class ChangeRequest(Versioned, Base):
         return self.state in (ChangeState.APPROVED, ChangeState.REFUSED)
 
     @property
+    def correction_approves(self) -> bool:
+        """What a correction of the decision does: approve the change refused, or (this False)
+        undo the approval. The correction (`tracker.changes.corrections`) and its page both
+        ask this."""
+        return self.state is ChangeState.REFUSED
+
+    @property
     def in_effect(self) -> ChangeState:
         """The decision that stands: the correction's when one superseded it."""
         if self.correction is None:

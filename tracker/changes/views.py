@@ -220,7 +220,7 @@ def correct(request_id: int) -> str | Response | tuple[str, int]:
                         corrections.correction_refusal, _user(), _back)
     back = _back(found)
     form = DecisionCorrectionForm()
-    undo = found.state.value == "approved"
+    undo = not found.correction_approves
     facts = [(_("Change"), label(found.kind)), (_("Project"), found.project.name),
              (_("Decision"), label(found.state)),
              (_("Decided by"), f"{found.decided_by.name}{comma()}{instant(found.decided_at)}"

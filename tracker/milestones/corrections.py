@@ -52,7 +52,7 @@ def correction_refusal(entry: Rebaseline) -> str | None:
         return _("The milestone is under review: nothing of it changes until its reviewer "
                  "answers.")
     later = [r for r in milestone.rebaselines if r.id > entry.id]
-    standing = entry.new_date if entry.state is RebaselineState.APPROVED else entry.old_date
+    standing = entry.old_date if entry.correction_approves else entry.new_date
     if later or milestone.due_date != standing:
         return _("The milestone's due date has moved since this decision (it is due on "
                  "%(date)s): correcting it would overwrite that move. %(then)s",
@@ -79,7 +79,7 @@ def _move_again(milestone: Milestone) -> str:
 
 def _due_after(entry: Rebaseline):
     """The due date the correction leaves: the earlier one when an approval is undone."""
-    return entry.old_date if entry.state is RebaselineState.APPROVED else entry.new_date
+    return entry.new_date if entry.correction_approves else entry.old_date
 
 
 def correct_rebaseline(actor: User, entry: Rebaseline, reason: str) -> RebaselineCorrection:
@@ -94,7 +94,7 @@ def correct_rebaseline(actor: User, entry: Rebaseline, reason: str) -> Rebaselin
     problems.raise_any()
     milestone = entry.milestone
     before = milestone.due_date
-    approved = entry.state is RebaselineState.REJECTED
+    approved = entry.correction_approves
     correction = RebaselineCorrection(approved=approved, reason=reason,
                                       corrected_by_id=actor.id)
     entry.correction = correction

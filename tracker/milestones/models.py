@@ -325,6 +325,13 @@ class Rebaseline(Base):
             self.state is RebaselineState.APPROVED and self.approved_by_id != self.requested_by_id)
 
     @property
+    def correction_approves(self) -> bool:
+        """What a correction of HQ's decision does: approve the new date rejected, or (this
+        False) undo the approval. The correction (`tracker.milestones.corrections`) and its page
+        both ask this."""
+        return self.state is RebaselineState.REJECTED
+
+    @property
     def in_effect(self) -> RebaselineState:
         """The decision that stands: the correction's when one superseded it."""
         if self.correction is None:

@@ -292,7 +292,7 @@ def correct_rebaseline(rebaseline_id: int) -> str | Response | tuple[str, int]:
                         lambda found: _to_milestone(found.milestone))
     milestone, back = entry.milestone, _to_milestone(entry.milestone)
     form = DecisionCorrectionForm()
-    undo = entry.state.value == "approved"
+    undo = not entry.correction_approves
     facts = [(_("Milestone"), milestone.title), (_("Old date"), day(entry.old_date)),
              (_("New date"), day(entry.new_date)), (_("Decision"), label(entry.state))]
     return decision_correction(
