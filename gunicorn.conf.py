@@ -63,14 +63,17 @@ def on_starting(server) -> None:
 def post_worker_init(worker) -> None:
     """Before a worker takes its first request: every template compiled (a page's first
     request in each worker compiled its templates, half its time:
-    tracker.web.templating.compile_templates), then what that made frozen with the rest of
+    tracker.web.templating.compile_templates) and the pinyin word list loaded
+    (tracker.display.collation.load_pinyin), then what that made frozen with the rest of
     what the app loaded to start (app.py). The statements of the home pages and the overdue
     list are compiled in a thread of their own (tracker.web.warm: a home page's first
     request in a worker took three times its median)."""
+    from tracker.display.collation import load_pinyin
     from tracker.web.templating import compile_templates
     from tracker.web.warm import warm_statements
 
     compile_templates(worker.wsgi)
+    load_pinyin()
     if not worker.wsgi.testing:
         # Beside the first requests, not before them: a worker answers its health check at
         # once however slow the database or the machine (a loaded machine took seconds).
@@ -78,6 +81,29 @@ def post_worker_init(worker) -> None:
                          daemon=True).start()
     gc.collect()
     gc.freeze()
+    # Python starts a full pass by itself inside whichever request allocates at the moment
+    # it falls due: off, and run by `post_request` instead.
+    young, middle, _old = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_PASS_NEVER)
+
+
+# A worker's full garbage-collector passes, between requests. What is frozen at its start is
+# never walked again, but what it makes afterwards and keeps (compiled statements, caches:
+# 34,000 to 120,000 objects) and the cycles of past requests that outlived the younger passes
+# are walked by every full pass: 25 to 60 ms in one process (load 6), longer in a served
+# worker, inside whichever request allocated when one fell due, the project page's above all
+# (it allocates the most): the 95th percentile of its benchmark (README, session 20). After
+# the response has gone, the pass delays no one: a request arriving meanwhile goes to another
+# worker. One every FULL_PASS_EVERY passes of the middle generation: Python waits for 10 and
+# for a quarter more objects than its last pass kept; in bench/pages.py, 50 came about as
+# often as its own passes had.
+FULL_PASS_EVERY = 50
+FULL_PASS_NEVER = 2**31 - 1
+
+
+def post_request(worker, req, environ, resp) -> None:
+    if gc.get_count()[2] >= FULL_PASS_EVERY:
+        gc.collect()
 
 
 def child_exit(server, worker) -> None:
