@@ -63,28 +63,43 @@ def on_starting(server) -> None:
 def post_worker_init(worker) -> None:
     """Before a worker takes its first request: every template compiled (a page's first
     request in each worker compiled its templates, half its time:
-    tracker.web.templating.compile_templates) and the pinyin word list loaded
-    (tracker.display.collation.load_pinyin), then what that made frozen with the rest of
-    what the app loaded to start (app.py). The statements of the home pages and the overdue
-    list are compiled in a thread of their own (tracker.web.warm: a home page's first
-    request in a worker took three times its median)."""
-    from tracker.display.collation import load_pinyin
+    tracker.web.templating.compile_templates), then what that made frozen with the rest of
+    what the app loaded to start (app.py). The pinyin word list and the statements of the
+    home pages and the overdue list are loaded in a thread of their own (`warm`), and frozen
+    after the request during which it ended (`post_request`)."""
     from tracker.web.templating import compile_templates
-    from tracker.web.warm import warm_statements
 
     compile_templates(worker.wsgi)
-    load_pinyin()
     if not worker.wsgi.testing:
         # Beside the first requests, not before them: a worker answers its health check at
-        # once however slow the database or the machine (a loaded machine took seconds).
-        threading.Thread(target=warm_statements, args=(worker.wsgi,), name="warm",
-                         daemon=True).start()
+        # once however slow the database or the machine (a loaded machine took seconds; the
+        # word list alone took 1 s at load 8.7, and tests/ops/test_gunicorn.py's server
+        # answered no health check within 60 s at load 11 when it was loaded here).
+        threading.Thread(target=warm, args=(worker.wsgi,), name="warm", daemon=True).start()
     gc.collect()
     gc.freeze()
     # Python starts a full pass by itself inside whichever request allocates at the moment
     # it falls due: off, and run by `post_request` instead.
     young, middle, _old = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_PASS_NEVER)
+
+
+_WARMED = threading.Event()  # `warm` has ended: what it loaded is to be frozen
+
+
+def warm(app) -> None:
+    """The pinyin word list (tracker.display.collation.load_pinyin: loaded at a worker's
+    first Chinese list, after the freeze, its 190,000 objects were walked by each full pass of
+    the collector) and the statements of the pages people open first (tracker.web.warm: a
+    home page's first request in a worker took three times its median)."""
+    from tracker.display.collation import load_pinyin
+    from tracker.web.warm import warm_statements
+
+    try:
+        load_pinyin()
+        warm_statements(app)
+    finally:
+        _WARMED.set()
 
 
 # A worker's full garbage-collector passes, between requests. What is frozen at its start is
@@ -102,7 +117,11 @@ FULL_PASS_NEVER = 2**31 - 1
 
 
 def post_request(worker, req, environ, resp) -> None:
-    if gc.get_count()[2] >= FULL_PASS_EVERY:
+    if _WARMED.is_set():  # once: between requests, none of a request's objects is frozen
+        _WARMED.clear()
+        gc.collect()
+        gc.freeze()
+    elif gc.get_count()[2] >= FULL_PASS_EVERY:
         gc.collect()
 
 

@@ -172,10 +172,10 @@ def test_a_worker_runs_its_full_collections_between_requests(app):
 
 
 def test_a_worker_freezes_the_pinyin_word_list_with_what_it_loaded_at_start():
-    """gunicorn.conf.py loads pypinyin's word list before it freezes (tracker.display.
-    collation.load_pinyin): loaded at a worker's first Chinese list, its 190,000 objects were
-    walked by each full pass of the collector. In a process of its own, as a worker starts:
-    this one may have loaded the list already."""
+    """gunicorn.conf.py's `warm` loads pypinyin's word list (tracker.display.collation.
+    load_pinyin) and the next `post_request` freezes it: loaded at a worker's first Chinese
+    list, its 190,000 objects were walked by each full pass of the collector. In a process of
+    its own, as a worker starts: this one may have loaded the list already."""
     code = """if True:
         import gc, runpy
         from types import SimpleNamespace
@@ -184,7 +184,10 @@ def test_a_worker_freezes_the_pinyin_word_list_with_what_it_loaded_at_start():
         from tracker.display.collation import ordered
 
         app = create_app("test", DATABASE_URL="sqlite://")
-        runpy.run_path("gunicorn.conf.py")["post_worker_init"](SimpleNamespace(wsgi=app))
+        config = runpy.run_path("gunicorn.conf.py")
+        config["post_worker_init"](SimpleNamespace(wsgi=app))
+        config["warm"](app)  # its thread, in a served worker (no tables: it logs a warning)
+        config["post_request"](None, None, {}, None)
         with app.test_request_context("/"), force_locale("zh_CN"):
             assert ordered(["重庆", "北京", "阿里"]) == ["阿里", "北京", "重庆"]
         print(len(gc.get_objects()))

@@ -6,7 +6,7 @@ checkboxes of people or organisations): alphabetical as the reader reads it.
   ships its dictionaries and downloads nothing at run time. Its word list costs some 57 MB
   and 0.7 s to load (measured: import and one call, in a fresh process), so a command or a
   test loads it at the first Chinese list it orders, not at start; a served worker loads it
-  before its first request (`load_pinyin`). ICU's collation would do the same
+  as it starts, beside its first requests (`load_pinyin`). ICU's collation would do the same
   but is not installed here (no `icu` module), and the C library's zh_CN collation depends
   on the system's locales.
 - An English page orders case-insensitively ("de Groot" beside "De Vries", not after "Zhou").
@@ -36,11 +36,11 @@ def _pinyin(text: str) -> tuple[str, ...]:
 
 
 def load_pinyin() -> None:
-    """Load pypinyin's word list now: a served worker does before it freezes what it loaded
-    (gunicorn.conf.py). Loaded later, at a worker's first Chinese list, its 190,000 objects
-    were walked by each of the worker's full garbage-collector passes, 125-140 ms each (load
-    8.7), inside whichever request one fell in: the project page's 95th percentile; and that
-    first list waited for the loading (1 s, load 8.7)."""
+    """Load pypinyin's word list now: a served worker does in its warm-up thread, then freezes
+    it with what it loaded at start (gunicorn.conf.py). Loaded at a worker's first Chinese
+    list instead, after the freeze, its 190,000 objects were walked by each of the worker's
+    full garbage-collector passes, 125-140 ms each (load 8.7), inside whichever request one
+    fell in: the project page's 95th percentile."""
     _pinyin("重庆")
 
 
