@@ -20,8 +20,8 @@ SAID = {
            "first, move that one up.",
            "“Institute director” is the last level already: nothing comes after it. To put "
            "another level last, move that one down."),
-    "zh_CN": ("「财务会签」已是第一级，前面没有层级。要让另一层级排在第一，请将该层级上移。",
-              "「研究所所长审核」已是最后一级，后面没有层级。要让另一层级排在最后，请将该层级下移。"),
+    "zh_CN": ("「财务会签」已是第一级，前面没有层级。要让另一层级排在第一，请将那一层级上移。",
+              "「研究所所长审核」已是最后一级，后面没有层级。要让另一层级排在最后，请将那一层级下移。"),
 }
 
 

@@ -4,9 +4,11 @@ all the workers whichever one a scrape reaches."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -15,6 +17,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 from cryptography.fernet import Fernet
 
@@ -118,10 +121,6 @@ def test_gunicorn_serves_production_from_its_config_file(app, tmp_path):
 def test_a_worker_compiles_every_template_before_its_first_request(app, monkeypatch):
     """gunicorn.conf.py's post_worker_init: a page's first request in a worker compiled its
     templates, half its time (the project page's 95th percentile was four times its median)."""
-    import gc
-    import runpy
-    from types import SimpleNamespace
-
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     try:
         config["post_worker_init"](SimpleNamespace(wsgi=app))
