@@ -89,8 +89,8 @@ def test_an_item_is_written_once_for_every_recipient_it_reads_the_same_to(app, s
     written: list[str] = []
     real = mail.render_item
     monkeypatch.setattr("tracker.reminders.mail.render_item",
-                        lambda entry, kind, module: written.append(entry.title)
-                        or real(entry, kind, module))
+                        lambda entry, *written_by: written.append(entry.title)
+                        or real(entry, *written_by))
     pm, director, _hq, _evaluator = helpers.people(pm_locale="en", director_locale="en")
     project = helpers.project_for(pm, director)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, format_date, get_translations
 from flask_babel import format_datetime as format_instant
 from flask_babel import gettext as _
@@ -72,16 +72,18 @@ def audience_label(audience: Audience, rule_name: str) -> str:
 
 
 class Voice:
-    """The recipient's language, looked up once per e-mail.
+    """A language, looked up once a batch (`Items.voice`; a chat message's, once a message).
 
     Flask-Babel finds the catalogue and the locale again on every call; a digest of a hundred
     items makes thousands of such calls (each item's sentences, labels and dates), which cost
-    more than everything else in composing it. Inside `force_locale`, this keeps the catalogue
-    and formats each date and label once."""
+    more than everything else in composing it. Made inside `force_locale`, this keeps the
+    catalogue, the templates' callables, and each date and label it formatted, for every
+    e-mail of the batch in that language (each made inside `force_locale` of it too)."""
 
     def __init__(self) -> None:
         self.translations = get_translations()
         self._cache: dict[tuple, str] = {}
+        self.callables = self.template_callables()
 
     def gettext(self, string: str, **variables: Any) -> str:
         text = self.translations.ugettext(string)
@@ -167,31 +169,45 @@ class Items:
     to: an item's entry (its sentence, dates, link, role and who was reminded before) is the
     same for each recipient of one language and part, so fifty HQ admins escalated one
     milestone, or a committee reminded of one deadline, cost one rendering of it, not fifty.
-    The item templates (email/item.txt and .html) are made into a module once a batch for each
-    language, so an item costs a call of its macro, not a template's render with the frame
-    imported again. `tracker.reminders.delivery.send` keeps one for its batch."""
+    The frame (email/item.txt and .html) and each rule's template are made into a module once a
+    batch for each language, so an item costs two macro calls (its rule's `sentence`, then the
+    frame's `item`), not a template's include, a new context and a `caller`.
+    `tracker.reminders.delivery.send` keeps one for its batch."""
 
     def __init__(self) -> None:
         self._written: dict[tuple, str] = {}
         self._modules: dict[tuple[str, str], Any] = {}
+        self._voices: dict[str, Voice] = {}
 
-    def written(self, entry: Entry, locale: str, kind: str, callables: dict[str, Any]) -> str:
-        """`entry` written by email/item.<kind> ("txt" or "html") in `locale`, with the
-        recipient's catalogue `callables` (`Voice.template_callables`, the same for every
-        recipient of one language)."""
+    def voice(self, locale: str) -> Voice:
+        """The language `locale` of the batch's e-mails; called inside `force_locale` of it."""
+        if locale not in self._voices:
+            self._voices[locale] = Voice()
+        return self._voices[locale]
+
+    def module(self, name: str, locale: str) -> Any:
+        """email/`name` made into a module in `locale`: its top level run once, its macros
+        calling that language's `_` (the voice's)."""
+        if (locale, name) not in self._modules:
+            self._modules[locale, name] = current_app.jinja_env.get_template(
+                f"email/{name}").make_module(vars={
+                    **self.voice(locale).callables,
+                    "preferences_url": external_url(_preferences_path(current_app.url_map))})
+        return self._modules[locale, name]
+
+    def written(self, entry: Entry, locale: str, kind: str) -> str:
+        """`entry` written by email/item.<kind> ("txt" or "html") in `locale`."""
         key = (locale, kind, entry.key())
         if key not in self._written:
-            if (locale, kind) not in self._modules:
-                self._modules[locale, kind] = current_app.jinja_env.get_template(
-                    f"email/item.{kind}").make_module(vars=callables)
-            self._written[key] = render_item(entry, kind, self._modules[locale, kind])
+            self._written[key] = render_item(entry, kind, self.module(f"item.{kind}", locale),
+                                             self.module(f"{entry.template}.{kind}", locale))
         return self._written[key]
 
 
-def render_item(entry: Entry, kind: str, module: Any) -> str:
-    """One item as the `item` macro of email/item.txt or .html writes it (HTML: markup, safe
-    in the layout)."""
-    text = str(module.item(entry))
+def render_item(entry: Entry, kind: str, frame: Any, rule: Any) -> str:
+    """One item: its rule's sentence (email/<rule>.txt or .html) in the frame of email/item.txt
+    or .html (HTML: markup, safe in the layout)."""
+    text = str(frame.item(entry, rule.sentence(entry)))
     return Markup(text) if kind == "html" else text
 
 
@@ -290,28 +306,22 @@ def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: da
             history: History, items: Items | None = None) -> bytes:
     """One e-mail to `recipient` about `messages`, as SMTP carries it (`wire`): plain text and
     HTML, in `locale`. A digest of many items costs little more than one: the language is
-    looked up once (`Voice`), the templates are compiled once by Jinja, and each item is
-    written once for the batch's every recipient it reads the same to (`items`, the batch's:
-    without one, once for this e-mail)."""
+    looked up once a batch (`Voice`), the templates are made into modules once a batch and
+    language, each e-mail a call of its layout's macro, and each item is written once for the
+    batch's every recipient it reads the same to (`items`, the batch's: without one, once
+    for this e-mail)."""
     today = local_date(now)
     items = items or Items()
+    lang = "zh-CN" if locale.startswith("zh") else "en"
     with force_locale(_locale(locale)):
-        voice = Voice()
-        callables = voice.template_callables()
+        voice = items.voice(locale)
         entries = [_entry(m, today, history, voice) for m in messages]
         entries.sort(key=lambda e: (not e.escalation, e.status != "after"))
         subject = _subject(entries, voice)
-        context: dict[str, Any] = {
-            "recipient": recipient, "entries": entries,
-            "preferences_url": external_url(_preferences_path(current_app.url_map)),
-            "lang": "zh-CN" if locale.startswith("zh") else "en",
-            "events": all(e.status == "event" for e in entries),
-            **callables,
-        }
-        text = render_template("email/layout.txt", **context, texts=[
-            items.written(e, locale, "txt", callables) for e in entries])
-        html = render_template("email/layout.html", **context, texts=[
-            items.written(e, locale, "html", callables) for e in entries])
+        events = all(e.status == "event" for e in entries)
+        text, html = (str(items.module(f"layout.{kind}", locale).layout(
+            recipient, entries, [items.written(e, locale, kind) for e in entries], events, lang))
+            for kind in ("txt", "html"))
     return wire.message([
         ("Subject", wire.encoded_words(subject)),
         ("From", current_app.config["MAIL_FROM"]),
@@ -319,7 +329,7 @@ def compose(recipient: User, messages: list[OutboxMessage], locale: str, now: da
         ("Date", format_datetime(now)),
         ("Message-ID", digest_message_id([m.message_id for m in messages], mail_domain())),
         ("Auto-Submitted", "auto-generated"),
-        ("Content-Language", context["lang"]),
+        ("Content-Language", lang),
     ], text, html)
 
 
