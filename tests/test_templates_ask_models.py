@@ -37,12 +37,6 @@ STILL_TO_FIX = {
         "decide_refusal already says both: the view passes whether the section is shown",
     ("imports/run.html", "run.is_open"):
         "whether the run may be cancelled (imports.jobs.cancel_refusal)",
-    ("milestones/show.html", "milestone.state.value != 'submitted'"):
-        "whether progress is posted now (a refusal naming the submission and its date)",
-    ("milestones/show.html", "milestone.state.value == 'in_progress'"):
-        "whether the milestone is submitted now (its submission refusal)",
-    ("milestones/show.html", "r.state.value == 'pending' and can_administer"):
-        "the re-baselines decidable now, by id (Rebaseline's predicate and decision refusal)",
 }
 
 

@@ -27,27 +27,22 @@ from sqlalchemy import func, select, tuple_
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.files import services as files
 from tracker.files.models import StoredFile
-from tracker.milestones.models import DraftEvidence, Milestone, MilestoneState
-from tracker.projects.closed import closed
+from tracker.milestones.models import DraftEvidence, Milestone
+from tracker.milestones.refusals import progress_refusal
 
 MB = 1024 * 1024
 
 
 def may_post(actor: User, milestone: Milestone) -> None:
-    """The PM or a team member posts progress on a milestone of an open project, unless the
-    milestone is under review."""
-    project = milestone.project
-    if actor.id != project.pm_id and actor.id not in project.member_ids:
+    """The PM or a team member (`Milestone.can_post`) posts progress on a milestone in work
+    (`refusals.progress_refusal`)."""
+    if not milestone.can_post(actor):
         raise Forbidden()
-    if project.is_read_only:
-        raise Refused(closed(project))
-    if milestone.state is MilestoneState.SUBMITTED:
-        raise Refused(_("The milestone was submitted for review on %(date)s: wait for the "
-                        "reviewer's answer.", date=on_day(milestone.submitted_at)))
+    if (said := progress_refusal(milestone)) is not None:
+        raise Refused(said)
 
 
 def drafts(actor: User, milestone: Milestone) -> list[DraftEvidence]:

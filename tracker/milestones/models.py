@@ -151,6 +151,11 @@ class Milestone(Base):
     def can_manage(self, user: User) -> bool:
         return Milestone.can_plan(user, self.project)
 
+    def can_post(self, user: User) -> bool:
+        """The PM and the project's confirmed team post progress, with evidence, while the
+        milestone is in work (`tracker.milestones.refusals.progress_refusal`)."""
+        return Milestone.can_plan(user, self.project) or user.id in self.project.member_ids
+
     @staticmethod
     def can_administer(user: User) -> bool:
         """HQ's decisions on a milestone: a waiver, a long re-baseline."""

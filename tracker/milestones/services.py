@@ -29,6 +29,7 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
+from tracker.milestones.refusals import decision_refusal, submit_refusal
 from tracker.milestones.states import Action, next_state
 from tracker.notifications.services import emit
 from tracker.projects.closed import open_refusal
@@ -213,13 +214,9 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
 def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
     if not Milestone.can_administer(actor):
         raise Forbidden()
-    if entry.state is not RebaselineState.PENDING:
-        raise Refused(_("This move of the date is “%(state)s” already: ask for a new one if "
-                        "the date must still change.", state=label(entry.state)))
+    if (said := decision_refusal(entry, approve)) is not None:
+        raise Refused(said)
     milestone = entry.milestone
-    _writable(milestone.project)
-    if approve and milestone.state in DONE:
-        raise Refused(_("The milestone was accepted or waived meanwhile: its date stays."))
     entry.state = RebaselineState.APPROVED if approve else RebaselineState.REJECTED
     entry.approved_by_id = actor.id
     entry.decided_at = db.utcnow()
@@ -262,7 +259,8 @@ def submit_milestone(actor: User, milestone: Milestone) -> None:
     """The PM submits; the review is due after the setting's number of business days."""
     if not milestone.can_manage(actor):
         raise Forbidden()
-    _writable(milestone.project)
+    if (said := submit_refusal(milestone)) is not None:
+        raise Refused(said)
     _step(actor, milestone, Action.SUBMIT)
     milestone.submitted_at = db.utcnow()
     # The same setting the review reminder counts from, so page and e-mail agree.

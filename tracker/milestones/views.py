@@ -19,7 +19,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.export import responses as exports
 from tracker.imports.models import ImportRun
-from tracker.milestones import corrections, evidence, overdue, posts, services
+from tracker.milestones import corrections, evidence, overdue, posts, refusals, services
 from tracker.milestones.columns import OVERDUE_COLUMNS, OVERDUE_SORTS
 from tracker.milestones.forms import (
     AssignForm,
@@ -163,18 +163,25 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
 
 def _page(milestone: Milestone, **forms) -> str:
     """The milestone page; `forms` are those posted from it, as filled."""
-    project = milestone.project
+    project, user = milestone.project, _user()
     # What its state lets happen (neither it done nor its project closed), asked here once: the
     # page offers a form only where who may act and this both hold.
     open_now = milestone.state not in DONE and open_refusal(project) is None
+    # Progress and submission: the form where the model's predicate (who) and the refusal
+    # (when) both allow it, the refusal's sentence where only the predicate does.
+    posting, submitting = refusals.progress_refusal(milestone), refusals.submit_refusal(milestone)
     context = {
         "milestone": milestone, "project": project, "today": today(),
-        "can_work": milestone.can_manage(_user()) and open_now,
+        "can_post": milestone.can_post(user) and posting is None,
+        "post_refused": milestone.can_post(user) and posting,
+        "can_submit": milestone.can_manage(user) and submitting is None,
+        # Said apart only while progress is posted (before any is): else the same sentence.
+        "submit_refused": milestone.can_manage(user) and posting is None and submitting,
         "can_edit": milestone.can_edit(_user()) and services.edit_refusal(milestone) is None,
         "can_assign": Milestone.can_assign_reviewer(_user()) and open_now,
         "can_review": milestone.can_review(_user()) and services.review_refusal(milestone) is None,
         "reads_evidence": milestone.reads_evidence(_user()),
-        "can_administer": Milestone.can_administer(_user()),
+        "decisions": refusals.decisions(user, milestone.rebaselines),
         "can_open_imports": ImportRun.can_import(_user()),
         "update_form": forms.get("update_form") or UpdateForm(
             drafts=evidence.drafts(_user(), milestone)),
