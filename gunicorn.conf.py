@@ -4,6 +4,9 @@ beside it (README, "Production"), and any by gunicorn's own command-line options
 
 Behind nginx on the same host (README): nginx buffers slow clients, so plain synchronous
 workers suffice, and a worker is never kept waiting by a phone on a slow network.
+
+The hooks import the tracker inside their bodies, not at the top: gunicorn's master process
+reads this file too, and it never loads the application; the hooks run in each worker.
 """
 
 from __future__ import annotations
