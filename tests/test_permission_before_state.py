@@ -267,9 +267,9 @@ STATES: dict[str, Callable[[], None]] = {
     "assessment.correct_evidence": _set(EvidenceEntry, "evidence_entry_id",
                                         state=EvidenceState.ACCEPTED),
     "assessment.enter_evidence": lambda: db.session.add(AssessmentYear(
-        year=_world.ids["year"], approved_at=utcnow())),
+        year=_world.ids["year"], approved_at=utcnow(), approved_by_id=_admin().id)),
     "assessment.funding": lambda: db.session.add(AssessmentYear(
-        year=_world.ids["year"], approved_at=utcnow())),
+        year=_world.ids["year"], approved_at=utcnow(), approved_by_id=_admin().id)),
     "assessment.withdraw_evidence": _set(EvidenceEntry, "evidence_entry_id",
                                          state=EvidenceState.ACCEPTED),
     "assessment.review": _set(EvidenceEntry, "evidence_entry_id",

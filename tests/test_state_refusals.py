@@ -225,7 +225,8 @@ def _evidence_accepted():
 
 def _funding_approved():
     year = _world.ids["year"]
-    approved = AssessmentYear(year=year, approved_at=utcnow(), pool=Decimal("1000000"))
+    approved = AssessmentYear(year=year, approved_at=utcnow(), pool=Decimal("1000000"),
+                              approved_by_id=_person("admin").id)
     db.session.add(approved)
     return ("admin", f"/assessment/{year}/funding/approve", {}, [approved.approved_at],
             f"/assessment/?year={year}", "it is approved once")

@@ -26,8 +26,6 @@ FORM = re.compile(r'method="post"|\{%\s*include\s+"[^"]*form[^"]*"')
 # tests/test_predicates_say_who.py's STILL_TO_SPLIT was. A new one is not added here: its view
 # passes the answer.
 STILL_TO_FIX = {
-    ("assessment/funding.html", "not assessment.is_approved"):
-        "whether the allocation may be approved now (a refusal naming who approved it, when)",
     ("gates/review.html", "member and is_open and not member.declaration"):
         "whether the reader declares now (the review's declaration refusal)",
     ("gates/review.html", "scorecard and member and member.declaration and "

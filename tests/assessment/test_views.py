@@ -5,6 +5,7 @@ XLSX files and the printed page."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from tests.conftest import login, post
 from tests.export.helpers import xlsx_rows
 from tests.factories import _commit
 from tracker import db
+from tracker.assessment import services
 from tracker.assessment.models import Allocation, EvidenceEntry, EvidenceState
 from tracker.reports import annual
 
@@ -155,3 +157,43 @@ def test_a_year_with_no_indicators_says_so(as_user, world):
     page = client.get("/assessment/?year=2019").get_data(as_text=True)
     assert "No indicators are defined for 2019 yet." in page
     assert client.get("/assessment/1800/funding").status_code == 404
+
+
+def _funding(client) -> tuple[bool, str]:
+    """Whether the funding page offers the approval's button, and the page's text."""
+    page = client.get(f"/assessment/{YEAR}/funding").get_data(as_text=True)
+    return f'action="/assessment/{YEAR}/funding/approve"' in page, page
+
+
+def test_the_approval_is_offered_exactly_when_the_allocation_may_be_approved(as_user, world):
+    """No pool, a rule that can't place it, approved already: no button, and the sentence the
+    service refuses with (409) on the page instead; the button only when the POST succeeds."""
+    admin = world["admin"]
+    services.year_of(YEAR)  # its row, as the first rule saved leaves it: no pool yet
+    _commit()
+    client = as_user(admin)
+    offered, page = _funding(client)
+    assert not offered and "No funding pool is set for 2025" in page
+    refused = post(client, f"/assessment/{YEAR}/funding/approve")
+    assert refused.status_code == 409 and "No funding pool is set" in refused.get_data(
+        as_text=True)
+    rule = {"pool": "1000", "score_share": "50", "floor": "600"}
+    assert post(client, f"/assessment/{YEAR}/funding", rule).status_code == 302
+    offered, page = _funding(client)
+    assert not offered and "Lower the floor or raise the pool" in page
+    assert post(client, f"/assessment/{YEAR}/funding/approve").status_code == 409
+    assert post(client, f"/assessment/{YEAR}/funding",
+                {**rule, "floor": "0"}).status_code == 302
+    offered, page = _funding(client)
+    assert offered and "Save the rule" in page
+    assert post(client, f"/assessment/{YEAR}/funding/approve").status_code == 302
+    offered, page = _funding(client)
+    said = re.compile(rf"The allocation of 2025 was approved on [^<]+ by {admin.name} .*"
+                      r"it is approved once")
+    assert not offered and "Save the rule" not in page and said.search(page)
+    refused = post(client, f"/assessment/{YEAR}/funding/approve")
+    assert refused.status_code == 409 and said.search(refused.get_data(as_text=True))
+    admin.locale = "zh_CN"
+    _commit()
+    offered, page = _funding(as_user(admin))
+    assert not offered and f"年度经费分配已由 {admin.name} 于" in page and "只批准一次" in page

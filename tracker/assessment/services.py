@@ -213,9 +213,8 @@ def computed_allocation(year: int) -> list[tuple[scoring.Result, Decimal, Decima
     """(the institute's result, its revenue received, its allocation) under the year's rule;
     refused when no pool is set or the floor and cap can't place it."""
     found = year_of(year)
-    if found.pool is None:
-        raise Refused(_("No funding pool is set for %(year)d: its funding is computed once the "
-                        "year's rule names one. Set the pool in the rule first.", year=year))
+    if (said := pool_refusal(found)) is not None:
+        raise Refused(said)
     table = scoring.year_table(year)
     revenue = scoring.revenue_received(year)
     rule = allocation.Rule(found.pool, found.score_share, found.revenue_share, found.floor,
@@ -262,6 +261,26 @@ def allocation_shown(assessment: AssessmentYear) -> tuple[list, str | None]:
         return [], refused.message
 
 
+def pool_refusal(assessment: AssessmentYear) -> str | None:
+    """Why the year's funding is not computed yet: its rule names no pool; None once it does."""
+    if assessment.pool is not None:
+        return None
+    return _("No funding pool is set for %(year)d: its funding is computed once the year's "
+             "rule names one. Set the pool in the rule first.", year=assessment.year)
+
+
+def approval_refusal(assessment: AssessmentYear) -> str | None:
+    """Why HQ can't approve the year's allocation now: approved already (by whom, when), or
+    no pool to share; said by `approve_allocation` and, in place of its button, by the funding
+    page. A rule that can't place the pool is said by `computed_allocation`."""
+    if assessment.is_approved:
+        return _("The allocation of %(year)d was approved on %(date)s by %(name)s and is "
+                 "recorded as HQ's funding of each institute: it is approved once, and its "
+                 "assessment no longer changes.", year=assessment.year,
+                 date=on_day(assessment.approved_at), name=assessment.approved_by.name)
+    return pool_refusal(assessment)
+
+
 def approve_allocation(actor: User, year: int) -> AssessmentYear:
     """Record the computed allocation as HQ's funding of each institute; the year's
     assessment, evidence and rule no longer change."""
@@ -269,10 +288,8 @@ def approve_allocation(actor: User, year: int) -> AssessmentYear:
         raise Forbidden()
     found = year_of(year)
     db.session.refresh(found, with_for_update=True)
-    if found.is_approved:
-        raise Refused(_("The funding of %(year)d was approved on %(date)s: it is approved "
-                        "once, and its assessment no longer changes.", year=year,
-                        date=on_day(found.approved_at)))
+    if (said := approval_refusal(found)) is not None:
+        raise Refused(said)
     rows = computed_allocation(year)
     found.allocations = [Allocation(institute_id=r.institute.id, score=r.total,
                                     revenue=revenue, amount=amount)

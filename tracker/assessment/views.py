@@ -324,10 +324,17 @@ def evidence_file(entry_id: int, file_id: int) -> Response | tuple[str, int]:
 
 
 def _funding_page(year: int, form: RuleForm) -> str:
+    """The rule's form while it may change; the approval's button while the allocation may be
+    approved, else why not (`services.approval_refusal`; a rule that can't place the pool:
+    `problem`)."""
     assessment = services.year_of(year)
     rows, problem = services.allocation_shown(assessment)
+    approve_refused = services.approval_refusal(assessment)
     return render_template("assessment/funding.html", year=year, form=form, rows=rows,
                            assessment=assessment, problem=problem,
+                           sets_rule=services.locked_refusal(year) is None,
+                           approvable=approve_refused is None and problem is None,
+                           approve_refused=approve_refused,
                            columns=columns.ALLOCATION_COLUMNS,
                            total=sum((r[2] for r in rows), measures.ZERO))
 
