@@ -22,7 +22,11 @@ import pytest
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tests.assessment.conftest import PDF, YEAR
+from tests.assessment.conftest import (
+    PDF,
+    YEAR,
+    world_ids,  # noqa: F401 (what assessment_world loads)
+)
 from tests.assessment.conftest import world as assessment_world  # noqa: F401
 from tests.conftest import login, post
 from tests.contracts.test_contracts import record
