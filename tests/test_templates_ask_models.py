@@ -26,13 +26,6 @@ FORM = re.compile(r'method="post"|\{%\s*include\s+"[^"]*form[^"]*"')
 # tests/test_predicates_say_who.py's STILL_TO_SPLIT was. A new one is not added here: its view
 # passes the answer.
 STILL_TO_FIX = {
-    ("gates/review.html", "member and is_open and not member.declaration"):
-        "whether the reader declares now (the review's declaration refusal)",
-    ("gates/review.html", "scorecard and member and member.declaration and "
-                          "member.declaration.value == 'none' and is_open"):
-        "whether the reader scores now (a refusal naming the declaration, the review's state)",
-    ("gates/review.html", "may_decide and is_open and not review.needs_new_panel"):
-        "decide_refusal already says both: the view passes whether the section is shown",
     ("imports/run.html", "run.is_open"):
         "whether the run may be cancelled (imports.jobs.cancel_refusal)",
 }

@@ -1,6 +1,8 @@
-"""Why the decision in force of a gate review can't be corrected now, in the reader's words
-(issue 9 point 6): said by the correction's refusal and, before it, by the review's page,
-which then offers no correction form."""
+"""Why a panel member can't declare or score now, why the chair can't record the decision, and
+why the decision in force can't be corrected, in the reader's words (issue 9 point 6): each said
+by the service that refuses and, before it, by the review's page in place of the form. Who may
+act is the model's predicate (`PanelMember.can_declare`, `can_score`, `GateReview.can_decide`,
+`GateDecision.can_correct`); when is asked here."""
 
 from __future__ import annotations
 
@@ -15,7 +17,51 @@ from tracker.gates.decision_models import Declaration, ReviewState, not_open
 
 if TYPE_CHECKING:
     from tracker.gates.decision_models import GateDecision
-    from tracker.gates.models import GateReview
+    from tracker.gates.models import GateReview, PanelMember
+
+
+def _closed(review: GateReview) -> str | None:
+    """Why a review takes no declaration or scorecard now: decided (on what they were then),
+    or not open; None while its panel reviews."""
+    if review.state is ReviewState.DECIDED:
+        return _("This review is “%(state)s”: the panel decided it on %(date)s, on the "
+                 "declarations and scorecards as they stood then, and it takes no more.",
+                 state=label(review.state), date=on_day(review.current_decision.decided_at))
+    if review.state is not ReviewState.OPEN:
+        return not_open(review.state)
+    return None
+
+
+def declare_refusal(member: PanelMember) -> str | None:
+    """Why `member` doesn't declare their interests now (`services.declare` refuses, the
+    review's page says it in place of the form): the review not open, or declared already
+    (a wrong declaration is corrected, with the reason); None when they can."""
+    if (said := _closed(member.review)) is not None:
+        return said
+    if member.declaration is not None:
+        return _("You declared on %(date)s (%(declaration)s): if it was wrong, correct it on "
+                 "the review's page, with the reason.",
+                 date=on_day(member.declared_at), declaration=label(member.declaration))
+    return None
+
+
+def score_refusal(member: PanelMember) -> str | None:
+    """Why `member` doesn't submit a scorecard now (`services.submit_scores` refuses, the
+    review's page says it in place of the form): the review not open, no declaration yet, a
+    conflict declared, or submitted already (corrected, with the reason); None when they
+    can."""
+    if (said := _closed(member.review)) is not None:
+        return said
+    if member.declaration is None:
+        return _("Declare that you have no conflict of interest before scoring.")
+    if member.declaration is Declaration.CONFLICT:
+        return _("You declared a conflict of interest on %(date)s and take no part in this "
+                 "review: you do not score it. If that declaration was wrong, correct it first, "
+                 "with the reason.", date=on_day(member.declared_at))
+    if member.submitted_at is not None:
+        return _("You submitted your scores on %(date)s: correct them from the review's page, "
+                 "with the reason.", date=on_day(member.submitted_at))
+    return None
 
 
 def decide_refusal(review: GateReview) -> str | None:

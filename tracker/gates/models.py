@@ -249,6 +249,12 @@ class GateReview(Bilingual, Base):
         return chair_recused or len(eligible) < self.quorum
 
     @property
+    def awaits_decision(self) -> bool:
+        """Open, and its panel as named able to reach the decision: its page has the chair's
+        section for it (what still stops the chair: `decision_refusals.decide_refusal`)."""
+        return self.state is ReviewState.OPEN and not self.needs_new_panel
+
+    @property
     def is_acceptance(self) -> bool:
         return self.gate == ACCEPTANCE_GATE
 
@@ -315,6 +321,16 @@ class PanelMember(Versioned, Base):
     def can_read_note(self, user: User) -> bool:
         """A conflict note is for HQ admins and the evaluator who wrote it."""
         return user.is_hq_admin or user.id == self.user_id
+
+    def can_declare(self, user: User) -> bool:
+        """The evaluator declares their own interests (when they may:
+        `decision_refusals.declare_refusal`)."""
+        return user.id == self.user_id
+
+    def can_score(self, user: User) -> bool:
+        """The evaluator submits their own scorecard (when they may:
+        `decision_refusals.score_refusal`)."""
+        return user.id == self.user_id
 
     def can_correct_scores(self, user: User) -> bool:
         """The evaluator corrects their own submitted scorecard (when they may:

@@ -20,15 +20,14 @@ from tracker import db
 from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
-from tracker.display.formatting import on_day
-from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.experts import panels, recusal
 from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
 from tracker.files import services as files
 from tracker.gates import deliverables, scorecards
-from tracker.gates.decision_models import not_open, panel_refusal
+from tracker.gates.decision_models import panel_refusal
+from tracker.gates.decision_refusals import declare_refusal, score_refusal
 from tracker.gates.models import (
     UNDER_WAY,
     CriterionKind,
@@ -307,12 +306,8 @@ def declare(actor: User, review: GateReview, conflict: bool, note: str = "") -> 
     """An evaluator declares a conflict of interest, or none, before seeing the material."""
     one_member_at_a_time(review)
     member = member_or_404(actor, review)
-    if review.state is not ReviewState.OPEN:
-        raise Refused(not_open(review.state))
-    if member.declaration is not None:
-        raise Refused(_("You declared on %(date)s (%(declaration)s): if it was wrong, correct "
-                        "it on the review's page, with the reason.",
-                        date=on_day(member.declared_at), declaration=label(member.declaration)))
+    if (said := declare_refusal(member)) is not None:
+        raise Refused(said)
     if not conflict:
         refusal = stake_refusal(review.project, actor)
         if refusal:
@@ -340,13 +335,8 @@ def submit_scores(actor: User, review: GateReview, scores: dict[int, dict[str, A
     """Score every criterion, once. `scores[criterion_id]` has `passed` or `value`, `comment`."""
     one_member_at_a_time(review)
     member = member_or_404(actor, review)
-    if review.state is not ReviewState.OPEN:
-        raise Refused(not_open(review.state))
-    if member.declaration is not Declaration.NONE:
-        raise Refused(_("Declare that you have no conflict of interest before scoring."))
-    if member.submitted_at is not None:
-        raise Refused(_("You submitted your scores on %(date)s: correct them from the "
-                        "review's page, with the reason.", date=on_day(member.submitted_at)))
+    if (said := score_refusal(member)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem of the scorecard at once
     rows = scorecard_rows(review, scores, recommendation, problems)
     problems.raise_any()

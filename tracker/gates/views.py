@@ -21,14 +21,11 @@ from tracker.experts import panels, recusal
 from tracker.experts import services as expert_services
 from tracker.experts.models import Expert
 from tracker.export import responses as exports
-from tracker.gates import conditions, decisions, scoring, services
+from tracker.gates import conditions, decisions, review_page, services
 from tracker.gates.columns import AWAITING_COLUMNS
 from tracker.gates.condition_models import Condition
-from tracker.gates.correction_models import declaration_refusal, scores_refusal
 from tracker.gates.decision_models import panel_refusal
-from tracker.gates.decision_refusals import correction_refusal, decide_refusal
 from tracker.gates.models import (
-    ACCEPTANCE_GATE,
     GateDecision,
     GateReview,
     PanelMember,
@@ -43,7 +40,6 @@ from tracker.gates.review_forms import (
     PanelForm,
     scorecard_form,
 )
-from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
 from tracker.projects.views import load_project, project_page
@@ -79,72 +75,9 @@ def _evaluators() -> list[User]:
         .order_by(User.name)))
 
 
-def _owners(review: GateReview) -> list[User]:
-    """Who may own a condition: the PM, the team, and whoever owns one of the current
-    decision's conditions (a correction carries them forward)."""
-    project = review.project
-    people = [project.pm, *[m.user for m in project.members if m.confirmed]]
-    if review.current_decision is not None:
-        people += [c.owner for c in review.current_decision.conditions]
-    return list({u.id: u for u in people}.values())
-
-
-def _decision_form(review: GateReview, formdata=None) -> DecisionForm:
-    current = review.current_decision
-    form = DecisionForm(formdata=formdata, targets=lifecycle.go_targets(review.phase),
-                        owners=_owners(review), acceptance=review.gate == ACCEPTANCE_GATE,
-                        data=correction_data(current) if formdata is None and current else None)
-    if formdata is None:
-        form.version.data = str(review.version)
-    return form
-
-
-def correction_data(decision: GateDecision) -> dict:
-    """A correction starts filled with the decision it corrects, its unmet conditions
-    included: what the chair keeps is carried forward, what they clear is superseded."""
-    chosen = decision.conclusion or decision.outcome  # acceptance: chosen as its conclusion
-    return {"outcome": chosen.value, "target_phase": decision.target_phase.value,
-            "completion_ratio": decision.completion_ratio,
-            "rationale": decision.rationale, "override_reason": decision.override_reason,
-            "revisit_date": decision.revisit_date, "rework_due": decision.rework_due,
-            "conditions": [{"text": c.text, "owner_id": c.owner_id, "due_date": c.due_date}
-                           for c in decision.carried_conditions]}
-
-
 def _page(review: GateReview, **forms) -> str:
-    """The review page; `forms` are those posted from it, as filled."""
-    user = _user()
-    member = review.member(user)
-    decision = review.current_decision
-    may_correct = bool(decision) and decision.can_correct(user)
-    correction_refused = correction_refusal(decision) if may_correct else None
-    context = {
-        "review": review, "project": review.project, "member": member,
-        "may_see_material": review.can_see_material(user),
-        "scorecards": (scorecards := services.visible_scores(user, review)),
-        "means": scoring.criterion_means(review, scorecards),
-        "weighted": scoring.weighted_score(review),
-        "blockers": scoring.go_refusals(review) + scoring.blockers(review, musts=False) if (
-            member is not None and member.submitted_at) else [],
-        "is_open": review.state is ReviewState.OPEN,
-        "may_decide": (may_decide := review.can_decide(user)),
-        "decide_refused": decide_refusal(review) if may_decide else None,
-        # The links to correct one's own declaration and scorecard, where they are possible.
-        "corrects_declaration": member is not None and member.can_correct_declaration(user)
-        and declaration_refusal(member) is None,
-        "corrects_scores": member is not None and member.can_correct_scores(user)
-        and scores_refusal(member) is None,
-        "declaration": forms.get("declaration") or DeclarationForm(),
-        "scorecard": forms.get("scorecard") or (
-            scorecard_form(review) if member and member.submitted_at is None else None),
-        "decision_form": forms.get("decision_form") or _decision_form(review),
-        "can_correct": may_correct and correction_refused is None,
-        "correction_refused": correction_refused,
-        "names_panel": GateReview.can_name_panel(user) and panel_refusal(review.state) is None,
-        "sees_panel": review.can_see_panel(user),
-        "panel_form": forms.get("panel_form"),
-    }
-    return render_template("gates/review.html", **context)
+    """The review page (`review_page.render`); `forms` are those posted from it, as filled."""
+    return review_page.render(review, _user(), **forms)
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -243,7 +176,7 @@ def scorecard_given(review: GateReview, form) -> tuple[dict, Recommendation | No
 
 
 def _decision_fields(form: DecisionForm, review: GateReview) -> dict:
-    owners = {u.id: u for u in _owners(review)}
+    owners = {u.id: u for u in review_page.owners(review)}
     _outcome, conclusion = form.chosen()
     return {
         "conclusion": conclusion,
@@ -274,7 +207,7 @@ def _version(form: DecisionForm) -> int:
 def _record_decision(review: GateReview, record, done: str) -> Response | tuple[str, int]:
     """The decision form's POST, for a first decision and for a correction alike: `record`
     is the service call, given the user, the version seen, the outcome and the fields."""
-    form = _decision_form(review, formdata=request.form)
+    form = review_page.decision_form(review, formdata=request.form)
     return submit(
         form,
         lambda: record(_user(), _version(form), form.chosen()[0],
