@@ -71,6 +71,24 @@ def cancel_refusal(run: ImportRun) -> str | None:
     return None
 
 
+def ended_said(run: ImportRun) -> tuple[str, str] | None:
+    """What an ended run did, and whether that is a success ("success") or not ("error"): a
+    success only when it succeeded (its page says it where the upload's request once flashed
+    it); None while it waits or runs."""
+    if run.is_open:
+        return None
+    if run.state is ImportState.DONE:
+        return _("Import #%(id)d completed: %(created)d created, %(updated)d updated.",
+                 id=run.id, created=run.created, updated=run.updated), "success"
+    if run.state is ImportState.CHECKED:
+        return _("Import #%(id)d checked: every row is valid; nothing was written, as asked.",
+                 id=run.id), "success"
+    if run.state is ImportState.CANCELLED:
+        return _("Import #%(id)d was cancelled: nothing was written.", id=run.id), "error"
+    return _("Import #%(id)d failed: rows were refused, so nothing was written. The errors "
+             "are listed below.", id=run.id), "error"
+
+
 def request_cancel(actor, run: ImportRun) -> ImportRun:
     """The progress page's Cancel: a queued run never starts; a running one stops at its next
     progress report and keeps nothing."""

@@ -16,7 +16,7 @@ from tracker.display import history
 from tracker.imports import column_notes, jobs, sheets
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
-from tracker.imports.models import ImportRun, ImportState
+from tracker.imports.models import ImportRun
 from tracker.web.actions import submit
 from tracker.web.permissions import requires
 
@@ -62,21 +62,6 @@ def upload():
         _upload_page(form))
 
 
-def _outcome(run: ImportRun) -> tuple[str, str]:
-    """What a finished run did, said as a success only when it succeeded (the page of a run
-    that has ended says it where the upload's request once flashed it)."""
-    if run.state is ImportState.DONE:
-        return _("Import #%(id)d completed: %(created)d created, %(updated)d updated.",
-                 id=run.id, created=run.created, updated=run.updated), "success"
-    if run.state is ImportState.CHECKED:
-        return _("Import #%(id)d checked: every row is valid; nothing was written, as asked.",
-                 id=run.id), "success"
-    if run.state is ImportState.CANCELLED:
-        return _("Import #%(id)d was cancelled: nothing was written.", id=run.id), "error"
-    return _("Import #%(id)d failed: rows were refused, so nothing was written. The errors "
-             "are listed below.", id=run.id), "error"
-
-
 def _changes(run: ImportRun, reader) -> list[tuple[int, str, str, list[tuple[str, str]]]]:
     """Each row the run created or updated, an update with what it changes in the words of
     the history (fields, before and after), so that a dry run says what it would do."""
@@ -97,14 +82,18 @@ def _said(line: history.Line, name: str) -> tuple[str, str]:
 
 def _run_page(run: ImportRun, form: CancelForm | None = None,
               checked_form: ImportCheckedForm | None = None) -> str:
+    """Cancel where the model's predicate (who) and `jobs.cancel_refusal` (when) both allow
+    it, the refusal's sentence where only who does; what an ended run did (`jobs.ended_said`)."""
     user = current_user._get_current_object()
+    cancelling = jobs.cancel_refusal(run)
     return render_template("imports/run.html", run=run, kind=KINDS[run.kind],
                            cancel_form=form or CancelForm(),
-                           can_cancel=run.can_cancel(user) and jobs.cancel_refusal(run) is None,
+                           can_cancel=run.can_cancel(user) and cancelling is None,
+                           cancel_refused=run.can_cancel(user) and cancelling,
                            checked_form=checked_form or ImportCheckedForm(),
                            can_import_checked=run.can_import_checked(user)
                            and jobs.checked_refusal(run) is None,
-                           outcome=None if run.is_open else _outcome(run),
+                           outcome=jobs.ended_said(run),
                            changes=_changes(run, user),
                            refresh=REFRESH_SECONDS if run.is_open else None)
 
