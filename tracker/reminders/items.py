@@ -7,12 +7,13 @@ deadline, the title and link shown in the message, and the people the ladder may
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Row, Select, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.routing import BuildError
 
@@ -86,8 +87,11 @@ class Item:
 OPEN_MILESTONE = (MilestoneState.PLANNED, MilestoneState.IN_PROGRESS)
 
 
-def _rows(stmt: Select) -> list[Any]:
-    return list(db.session.execute(stmt))
+def _rows(stmt: Select) -> Sequence[Row]:
+    """The rows of a rule's statement, run on the session's connection (flushed first, as the
+    session would), all fetched at once: its columns, never objects (`built_once` says why)."""
+    db.session.flush()
+    return db.session.connection().execute(stmt).all()
 
 
 def _milestones(q: Query) -> Select:
@@ -103,10 +107,12 @@ def milestones_due(q: Query) -> list[Item]:
     """Milestones of active projects not yet submitted (submitted ones wait on the evaluator;
     accepted or waived ones are done). Built once a process (`built_once`): a director's home
     reads whether the milestones it was escalated are still open each request."""
-    return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
-                 owner_id=r[5], director_id=r[6],
-                 link=("milestones.show", {"milestone_id": r[0]}))
-            for r in built_once(_milestones, q)]
+    # Made positionally, in the order of Item's fields: a scan makes 20,000 of these, and
+    # keywords took twice the time (33 ms against 16).
+    return [Item(milestone_id, due, title, ("milestones.show", {"milestone_id": milestone_id}),
+                 project_id, code, pm_id, (), director_id)
+            for milestone_id, due, title, project_id, code, pm_id, director_id
+            in built_once(_milestones, q)]
 
 
 def milestones_awaiting_review(q: Query) -> list[Item]:

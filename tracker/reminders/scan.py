@@ -55,6 +55,7 @@ KEY = ("rule", "item_id", "occurrence", "recipient_id")
 # Read once, not for every row (an enum member's .value is a descriptor call).
 PENDING, EMAIL = MessageState.PENDING.value, Channel.EMAIL.value
 AUDIENCES = {audience: audience.value for audience in Audience}
+OWNER, DIRECTOR, CHAIR = Audience.OWNER, Audience.DIRECTOR, Audience.CHAIR
 
 
 def ladder_of(rule: Rule) -> Ladder:
@@ -90,18 +91,6 @@ def _holders(role: Role) -> list[int]:
     return list(db.session.scalars(
         select(RoleGrant.user_id).join(User, User.id == RoleGrant.user_id)
         .where(RoleGrant.role == role, User.active.is_(True)).order_by(RoleGrant.user_id)))
-
-
-def _recipients(item: Item, audience: Audience, staff: dict[Audience, list[int]]) -> list[int]:
-    if audience in staff:
-        return staff[audience]
-    # Called for every item and rung of a scan: no dictionary built per call.
-    if audience is Audience.OWNER and item.stand_in_ids:
-        return [*([item.owner_id] if item.owner_id is not None else []), *item.stand_in_ids]
-    person = (item.owner_id if audience is Audience.OWNER
-              else item.director_id if audience is Audience.DIRECTOR
-              else item.chair_id if audience is Audience.CHAIR else None)
-    return [person] if person is not None else []
 
 
 def _channels() -> dict[int, str]:
@@ -207,16 +196,29 @@ def _new_rows(read: _Read, context: _Context) -> Iterator[tuple]:
     seen: set[tuple[int, str, int]] = set()  # every occurrence due, new or not
     items_seen: set[int] = set()
     for item in read.items:
-        rungs = fired[item.deadline]
+        item_id = item.id
         # (item, occurrence, recipient) -> its rung; the first rung to name a key keeps it.
+        # Who each rung reaches is worked out here, not by a function called for every item
+        # and rung (42,000 calls in a 60,000-row scan: a fifth of a re-scan's loop).
         due: dict[tuple[int, str, int], Rung] = {}
-        for rung, occurrence, first in rungs:
-            for user_id in _recipients(item, rung.audience, staff):
+        for rung, occurrence, first in fired[item.deadline]:
+            audience = rung.audience
+            if audience is OWNER:  # and whoever stands in for them
+                people = (item.owner_id, *item.stand_in_ids)
+            elif audience is DIRECTOR:
+                people = (item.director_id,)
+            elif audience is CHAIR:
+                people = (item.chair_id,)
+            else:  # HQ, the committee: every holder of the role
+                people = staff.get(audience, ())
+            for user_id in people:  # None (nobody) is no active user
                 if user_id in users and not (first and user_id in declined):
-                    due.setdefault((item.id, occurrence, user_id), rung)
-        if item.id in items_seen:  # listed twice by its query: its keys count once
+                    key = (item_id, occurrence, user_id)
+                    if key not in due:
+                        due[key] = rung
+        if item_id in items_seen:  # listed twice by its query: its keys count once
             due = {key: rung for key, rung in due.items() if key not in seen}
-        items_seen.add(item.id)
+        items_seen.add(item_id)
         seen.update(due)
         if due.keys() <= written:
             continue  # every one already in the outbox: no row to build
