@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import shared_data
-from tests.factories import install_gates
+from tests.factories import install_gates, make_project
 from tests.gates import helpers
+from tests.shared import ids_of, loaded
 from tracker import db
 from tracker.gates.models import GateReview
 from tracker.projects.models import Project
@@ -26,3 +27,27 @@ def acceptance(acceptance_ids) -> tuple[Project, GateReview]:
     """`helpers.acceptance_scored()`'s project and review."""
     project_id, review_id = acceptance_ids
     return db.session.get(Project, project_id), db.session.get(GateReview, review_id)
+
+
+@pytest.fixture(scope="module")
+def proposals_ids(app, module_connection) -> dict:
+    """The gates installed, and two projects: one `helpers.submit` put in proposal review (its
+    contract signed), one past gate 1's GO (`helpers.go`) in contract research."""
+    with shared_data(app, module_connection):
+        install_gates()
+        submitted, researching = make_project(), make_project()
+        review = helpers.submit(submitted)
+        helpers.go(helpers.submit(researching))
+        return ids_of({"submitted": (submitted, review), "researching": researching})
+
+
+@pytest.fixture
+def submitted(proposals_ids) -> tuple[Project, GateReview]:
+    """The project in proposal review of `proposals_ids`, and its review of gate 1."""
+    return loaded(proposals_ids["submitted"])
+
+
+@pytest.fixture
+def researching(proposals_ids) -> Project:
+    """The project of `proposals_ids` that gate 1 let into contract research."""
+    return loaded(proposals_ids["researching"])

@@ -1,4 +1,7 @@
-"""A project from proposal to spun off through the four gates, and the rules on the way."""
+"""A project from proposal to spun off through the four gates, and the rules on the way.
+
+Most tests go on from a proposal submitted (`submitted`) or one past gate 1 (`researching`),
+built once for the module (tests/gates/conftest.py); the others build the project they need."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.companies import helpers as company_helpers
-from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
+from tests.factories import _commit, make_enterprise, make_project, make_user
 from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
@@ -28,8 +31,8 @@ from tracker.projects.models import PhaseChange
 
 
 @pytest.fixture(autouse=True)
-def _gates():
-    install_gates()
+def _gates(proposals_ids):
+    """The gates, installed once for the module with its two proposals (conftest.py)."""
 
 
 def test_journey_through_all_four_gates_to_spun_off():
@@ -84,16 +87,15 @@ def test_journey_through_all_four_gates_to_spun_off():
     assert len(phase_audits) == 5
 
 
-def test_gate_two_may_complete_the_project():
-    project = make_project()
-    helpers.go(helpers.submit(project))
+def test_gate_two_may_complete_the_project(researching):
+    project = researching
     helpers.go(helpers.request(project), target_phase=Phase.COMPLETED)
     assert project.phase is Phase.COMPLETED
 
 
-def test_gate_one_kill_rejects_and_the_project_is_read_only():
-    project = make_project()
-    helpers.go(helpers.submit(project), Outcome.KILL, rationale="Not novel; nothing paid yet")
+def test_gate_one_kill_rejects_and_the_project_is_read_only(submitted):
+    project, review = submitted
+    helpers.go(review, Outcome.KILL, rationale="Not novel; nothing paid yet")
     assert project.phase is Phase.REJECTED
     with pytest.raises(Refused):
         gates.request_gate(project.pm, project)
@@ -106,9 +108,8 @@ def test_gate_one_kill_rejects_and_the_project_is_read_only():
                                  end_date=project.end_date)
 
 
-def test_kill_later_terminates_and_needs_a_rationale():
-    project = make_project()
-    helpers.go(helpers.submit(project))
+def test_kill_later_terminates_and_needs_a_rationale(researching):
+    project = researching
     review = helpers.request(project)
     evaluators = helpers.name_panel(review)
     for e in evaluators:
@@ -122,11 +123,10 @@ def test_kill_later_terminates_and_needs_a_rationale():
     assert project.phase is Phase.TERMINATED
 
 
-def test_hold_and_resume_in_the_same_phase():
+def test_hold_and_resume_in_the_same_phase(submitted):
     """At the proposal gate (research acceptance ends in one of its three conclusions, none
     of them a HOLD)."""
-    project = make_project()
-    review = helpers.submit(project)
+    project, review = submitted
     revisit = today() + timedelta(days=60)
     helpers.go(review, Outcome.HOLD, revisit_date=revisit)
     assert (project.phase, project.held_phase, project.revisit_date) == (
@@ -142,16 +142,15 @@ def test_hold_and_resume_in_the_same_phase():
     assert helpers.request(project).gate == 1
 
 
-def test_hq_may_end_a_held_project():
-    project = make_project()
-    helpers.go(helpers.submit(project), Outcome.HOLD, revisit_date=today() + timedelta(days=9))
+def test_hq_may_end_a_held_project(submitted):
+    project, review = submitted
+    helpers.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=9))
     projects.terminate_held(make_user(Role.HQ_ADMIN), project, "Partner withdrew")
     assert project.phase is Phase.TERMINATED
 
 
-def test_recycle_keeps_the_phase_with_a_new_due_date():
-    project = make_project()
-    helpers.go(helpers.submit(project))
+def test_recycle_keeps_the_phase_with_a_new_due_date(researching):
+    project = researching
     review = helpers.request(project)
     due = today() + timedelta(days=45)
     decision = helpers.go(review, Outcome.RECYCLE, rework_due=due)
@@ -201,9 +200,8 @@ def test_a_stakeholder_is_refused_on_the_panel_whatever_the_ui_shows():
         gates.declare(others[1], review, conflict=False)
 
 
-def test_a_declared_conflict_recuses_and_does_not_count_for_quorum():
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_declared_conflict_recuses_and_does_not_count_for_quorum(submitted):
+    project, review = submitted
     evaluators = helpers.name_panel(review, size=4)
     gates.declare(evaluators[3], review, conflict=True, note="Former employer of the PM")
     for e in evaluators[:2]:
@@ -218,9 +216,8 @@ def test_a_declared_conflict_recuses_and_does_not_count_for_quorum():
     assert project.phase is Phase.CONTRACT_RESEARCH
 
 
-def test_scores_are_hidden_until_one_has_submitted_ones_own():
-    project = make_project()
-    review = helpers.submit(project)
+def test_scores_are_hidden_until_one_has_submitted_ones_own(submitted):
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a, value=5)
     assert gates.visible_scores(b, review) == []
@@ -243,9 +240,8 @@ def helpers_score_without_declare(review, evaluator):
     _commit()
 
 
-def test_weighted_score_is_computed():
-    project = make_project()
-    review = helpers.submit(project)
+def test_weighted_score_is_computed(submitted):
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a, value=5)
     helpers.score(review, b, value=4)
@@ -253,12 +249,11 @@ def test_weighted_score_is_computed():
     assert scoring.weighted_score(review) == Decimal("80.00")
 
 
-def test_a_failed_must_meet_refuses_go_even_overridden_and_allows_a_conditional_go():
+def test_a_failed_must_meet_refuses_go_even_overridden_and_allows_a_conditional_go(submitted):
     """Issue 9: a must-meet criterion is a knock-out. A plain GO is refused over it, override
     or not, naming the criterion and saying what can be decided; a CONDITIONAL GO is recorded
     with its override reason; a correction to GO meets the same rule (one place for it)."""
-    project = make_project()
-    review = helpers.submit(project)
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a, passed=False)
     helpers.score(review, b)
@@ -292,9 +287,8 @@ def test_a_failed_must_meet_refuses_go_even_overridden_and_allows_a_conditional_
                                    override_reason="Waived")
 
 
-def test_only_the_chair_decides_and_only_once():
-    project = make_project()
-    review = helpers.submit(project)
+def test_only_the_chair_decides_and_only_once(submitted):
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     for e in (a, b, c):
         helpers.score(review, e)
@@ -305,9 +299,8 @@ def test_only_the_chair_decides_and_only_once():
         decisions.decide(a, review, review.version, Outcome.KILL, rationale="x")
 
 
-def test_a_decision_on_a_stale_view_is_refused():
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_decision_on_a_stale_view_is_refused(submitted):
+    project, review = submitted
     a, b, c = helpers.name_panel(review, size=4)[:3]
     for e in (a, b, c):
         helpers.score(review, e)
@@ -318,9 +311,8 @@ def test_a_decision_on_a_stale_view_is_refused():
     assert review.state is ReviewState.OPEN
 
 
-def test_decisions_are_never_edited_a_correction_supersedes():
-    project = make_project()
-    review = helpers.submit(project)
+def test_decisions_are_never_edited_a_correction_supersedes(submitted):
+    project, review = submitted
     original = helpers.go(review)
     snapshot = dict(original.snapshot)
     assert len(snapshot["panel"]) == 3 and snapshot["panel"][0]["declaration"] == "none"
@@ -343,9 +335,8 @@ def test_decisions_are_never_edited_a_correction_supersedes():
                                    reason="Recorded wrongly")
 
 
-def test_conditions_are_owned_dated_and_confirmed():
-    project = make_project()
-    review = helpers.submit(project)
+def test_conditions_are_owned_dated_and_confirmed(submitted):
+    project, review = submitted
     helpers.name_panel(review)
     owner = make_user(Role.PROJECT_MANAGER)
     with pytest.raises(Invalid, match="at least one condition"):
@@ -370,9 +361,8 @@ def test_conditions_are_owned_dated_and_confirmed():
     assert condition.state is ConditionState.CONFIRMED
 
 
-def test_non_members_cannot_declare_or_score():
-    project = make_project()
-    review = helpers.submit(project)
+def test_non_members_cannot_declare_or_score(submitted):
+    project, review = submitted
     helpers.name_panel(review)
     outsider = make_user(Role.EVALUATOR)
     with pytest.raises(NotFound):
@@ -430,9 +420,8 @@ def test_an_allocation_investment_agreement_stands_in_for_the_contract():
     assert helpers.signed_contract_count(project) == 0
 
 
-def test_a_hold_corrected_to_recycle_is_refused_as_another_phase():
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_hold_corrected_to_recycle_is_refused_as_another_phase(submitted):
+    project, review = submitted
     decision = helpers.go(review, Outcome.HOLD, revisit_date=today() + timedelta(days=30))
     with pytest.raises(Invalid, match="another phase"):
         decisions.correct_decision(review.chair, decision, review.version, Outcome.RECYCLE,
@@ -440,37 +429,33 @@ def test_a_hold_corrected_to_recycle_is_refused_as_another_phase():
                                rework_due=today() + timedelta(days=20))
 
 
-def test_a_recused_chair_or_a_panel_short_of_quorum_needs_a_new_panel():
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_recused_chair_or_a_panel_short_of_quorum_needs_a_new_panel(submitted):
+    project, review = submitted
     evaluators = helpers.name_panel(review, size=3)
     assert not review.needs_new_panel
     gates.declare(evaluators[0], review, conflict=True, note="Co-author of the PM")
     assert review.needs_new_panel
 
 
-def test_no_new_deliverables_while_a_review_is_under_way():
+def test_no_new_deliverables_while_a_review_is_under_way(submitted):
     import io
 
-    project = make_project()
-    helpers.submit(project)
+    project, _review = submitted
     with pytest.raises(Refused, match="under way"):
         gates.upload_deliverable(project.pm, project, 1, "项目申报书",
                                  io.BytesIO(helpers.PDF), "v2.pdf")
 
 
-def test_after_the_decision_the_pm_sees_no_named_scorecards():
-    project = make_project()
-    review = helpers.submit(project)
+def test_after_the_decision_the_pm_sees_no_named_scorecards(submitted):
+    project, review = submitted
     helpers.go(review)
     assert gates.visible_scores(project.pm, review) == []
     assert len(gates.visible_scores(make_user(Role.OBSERVER), review)) == 3
     assert len(gates.visible_scores(review.chair, review)) == 3
 
 
-def test_a_chair_who_stepped_aside_cannot_decide():
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_chair_who_stepped_aside_cannot_decide(submitted):
+    project, review = submitted
     evaluators = helpers.name_panel(review, size=4)
     gates.declare(evaluators[0], review, conflict=True, note="Partner's adviser")
     for e in evaluators[1:]:
@@ -481,9 +466,8 @@ def test_a_chair_who_stepped_aside_cannot_decide():
         decisions.decide(evaluators[0], review, review.version, Outcome.GO)
 
 
-def test_a_gate_requested_again_keeps_its_material():
-    project = make_project()
-    helpers.go(helpers.submit(project))
+def test_a_gate_requested_again_keeps_its_material(researching):
+    project = researching
     first = helpers.request(project)
     helpers.go(first, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
     again = gates.request_gate(project.pm, project)
@@ -493,11 +477,10 @@ def test_a_gate_requested_again_keeps_its_material():
     assert len(again.deliverables) == 2
 
 
-def test_the_threshold_compares_the_exact_weighted_score():
+def test_the_threshold_compares_the_exact_weighted_score(submitted):
     from tracker.gates.models import CriterionKind
 
-    project = make_project()
-    review = helpers.submit(project)
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     should = [cr for cr in review.criteria if cr.kind is CriterionKind.SHOULD]
     # Weights 3, 2, 3, 2 on a 0-5 scale: (3*4 + 2*1 + 3*2 + 2*5) / 10 / 5 = 60% exactly for one
@@ -515,9 +498,8 @@ def test_the_threshold_compares_the_exact_weighted_score():
     assert any("below the pass threshold" in b for b in scoring.blockers(review))
 
 
-def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_keeps():
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_keeps(submitted):
+    project, review = submitted
     due = today() + timedelta(days=20)
     original = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
         {"text": "Add a co-funder", "owner": project.pm, "due_date": due},
