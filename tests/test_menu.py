@@ -53,3 +53,32 @@ def test_an_evaluator_neither_sees_nor_opens_the_companies(client):
     login(client, make_user(Role.EVALUATOR))
     assert "/companies/" not in _menu_paths(client)
     assert client.get("/companies/").status_code == 403
+
+
+def _nav(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'<nav class="main-nav".*?</nav>', page, re.S).group(0)
+
+
+def test_the_menu_marks_the_open_page_in_the_readers_language(app):
+    """The menu's HTML is written once a process for each language, set of items and open
+    page (`templating.menu_links`): the next page marks its own item, and a reader of the other
+    language or of another role gets their own menu, not the one written before."""
+    admin, english, chinese = app.test_client(), app.test_client(), app.test_client()
+    login(admin, make_user(Role.HQ_ADMIN))
+    login(english, make_user(Role.PROJECT_MANAGER))
+    login(chinese, make_user(Role.PROJECT_MANAGER, locale="zh_CN"))
+    overdue = _nav(admin, "/milestones/overdue")
+    assert '<a href="/milestones/overdue" aria-current="page">Overdue milestones</a>' in overdue
+    assert overdue.count("aria-current") == 1 and ">Users</a>" in overdue
+    projects = _nav(admin, "/projects/")
+    assert '<a href="/milestones/overdue">Overdue milestones</a>' in projects
+    assert '<a href="/projects/" aria-current="page">Projects</a>' in projects
+    assert projects.count("aria-current") == 1
+    assert _nav(admin, "/no-such-page").count("aria-current") == 0
+    in_english = _nav(english, "/milestones/overdue")
+    assert '<a href="/milestones/overdue" aria-current="page">Overdue milestones</a>' in in_english
+    assert "/admin/users/" not in in_english
+    in_chinese = _nav(chinese, "/milestones/overdue")
+    assert '<a href="/milestones/overdue" aria-current="page">逾期里程碑</a>' in in_chinese
+    assert in_chinese.count("<a ") == in_english.count("<a ") and "Overdue" not in in_chinese

@@ -60,7 +60,7 @@ def _failed(response: Response) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    Limiter(
+    limiter = Limiter(
         client_address,
         app=app,
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
@@ -74,6 +74,10 @@ def init_app(app: Flask) -> None:
                              exempt_when=_not_a_sign_in, deduct_when=_failed),
         ],
     )
+    # Every other request is let through before any limit is looked at: the limits'
+    # `exempt_when` alone left each request resolving both limits, their strings and keys
+    # (about 0.1 ms of every page's CPU).
+    limiter.request_filter(_not_a_sign_in)
 
 
 def _limiter() -> Limiter:

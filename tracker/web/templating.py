@@ -9,12 +9,14 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from tracker import dates
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting, paths
 from tracker.display.catalogue import locale as get_locale
+from tracker.display.catalogue import locale_name
 from tracker.display.labels import label, locale_choices, rung
 from tracker.display.said import listed
 from tracker.gates.services import deliverable_name
@@ -42,10 +44,6 @@ class MenuItem:
         if path is None:
             path = _MENU_URLS[key] = url_for(self.endpoint)
         return path
-
-    @property
-    def active(self) -> bool:
-        return request.endpoint == self.endpoint
 
 
 _MENU_URLS: dict[tuple[str, str], str] = {}
@@ -133,6 +131,29 @@ def navigation() -> list[MenuItem]:
     return [item for item in MENU if may_open(user, item.endpoint)]
 
 
+# The menu's links as HTML, written once a process for each language, set of items shown and
+# item open: drawn by the template at every request, its 35 labels were as many lazy strings
+# translated again (Flask-Babel finds the request's domain through three context lookups for
+# each), in a loop of its own.
+_MENU_HTML: dict[tuple[str, str, str | None, tuple[str, ...]], Markup] = {}
+_CURRENT = ' aria-current="page"'
+
+
+def menu_links() -> Markup:
+    """The logged-in user's menu: a link for each item of `navigation()`, the open page's
+    marked, as base.html drew them."""
+    items = navigation()
+    shown = tuple(item.endpoint for item in items)
+    current = request.endpoint if request.endpoint in shown else None
+    key = (locale_name(), request.script_root, current, shown)
+    html = _MENU_HTML.get(key)
+    if html is None:
+        html = _MENU_HTML[key] = Markup("".join(
+            f'\n        <a href="{escape(item.url)}"{_CURRENT if item.endpoint == current else ""}>'
+            f"{escape(str(item.label))}</a>\n      " for item in items))
+    return html
+
+
 def user_may_open(endpoint: str) -> bool:
     """Whether the logged-in user may open the page at `endpoint` (for links to it)."""
     return current_user.is_authenticated and may_open(current_user._get_current_object(),
@@ -191,6 +212,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(rung)
     app.add_template_filter(deliverable_name)
     app.add_template_global(navigation)
+    app.add_template_global(menu_links)
     app.add_template_global(user_may_open, "may_open")
     app.add_template_global(current_locale)
     app.add_template_global(language_return_path)
