@@ -1,4 +1,7 @@
-"""Gate review pages by role: panel, declaration, scorecard, decision, work lists."""
+"""Gate review pages by role: panel, declaration, scorecard, decision, work lists.
+
+Most tests go on from the proposal submitted once for the module (`submitted`,
+tests/gates/conftest.py); the others build the projects they need."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
-from tests.factories import install_gates, make_enterprise, make_project, make_user
+from tests.factories import make_enterprise, make_project, make_user
 from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
@@ -18,8 +21,8 @@ from tracker.projects.lifecycle import Phase
 
 
 @pytest.fixture(autouse=True)
-def _gates():
-    install_gates()
+def _gates(proposals_ids):
+    """The gates, installed once for the module with its two proposals (conftest.py)."""
 
 
 def _scorecard(review, value="4", passed="1"):
@@ -51,15 +54,14 @@ def test_admin_names_a_panel_and_a_stakeholder_is_refused(client):
     assert review.state is ReviewState.OPEN and review.chair_id == evaluators[0].id
 
 
-def test_non_admins_cannot_name_panels(client):
-    review = helpers.submit(make_project())
+def test_non_admins_cannot_name_panels(client, submitted):
+    _project, review = submitted
     login(client, make_user(Role.OBSERVER))
     assert client.get(f"/reviews/{review.id}/panel").status_code == 403
 
 
-def test_evaluators_score_blind_then_see_each_other(client, app):
-    project = make_project()
-    review = helpers.submit(project)
+def test_evaluators_score_blind_then_see_each_other(client, app, submitted):
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a, value=5)
     login(client, b)
@@ -74,8 +76,8 @@ def test_evaluators_score_blind_then_see_each_other(client, app):
     assert "5 / 5" in page and "3 / 5" in page
 
 
-def test_a_conflict_declared_in_the_ui_recuses(client):
-    review = helpers.submit(make_project())
+def test_a_conflict_declared_in_the_ui_recuses(client, submitted):
+    _project, review = submitted
     a, b, c = helpers.name_panel(review)
     login(client, c)
     missing = post(client, f"/reviews/{review.id}/declare", {"conflict": "yes", "note": ""})
@@ -87,9 +89,8 @@ def test_a_conflict_declared_in_the_ui_recuses(client):
     assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 409
 
 
-def test_the_chair_decides_once_the_quorum_has_scored(client):
-    project = make_project()
-    review = helpers.submit(project)
+def test_the_chair_decides_once_the_quorum_has_scored(client, submitted):
+    project, review = submitted
     a, b, c = helpers.name_panel(review)
     helpers.score(review, a)
     helpers.score(review, b)
@@ -124,9 +125,8 @@ def test_the_chair_decides_once_the_quorum_has_scored(client):
     assert "Sign the NDA" in project_page
 
 
-def test_a_stale_decision_page_gets_409_and_nothing_is_recorded(client):
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_stale_decision_page_gets_409_and_nothing_is_recorded(client, submitted):
+    project, review = submitted
     evaluators = helpers.name_panel(review, size=4)
     for e in evaluators[:3]:
         helpers.score(review, e)
@@ -141,9 +141,8 @@ def test_a_stale_decision_page_gets_409_and_nothing_is_recorded(client):
     assert db.session.scalar(decisions) is None
 
 
-def test_a_second_decision_on_a_decided_review_is_409(client):
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_second_decision_on_a_decided_review_is_409(client, submitted):
+    project, review = submitted
     helpers.go(review)
     login(client, review.chair)
     response = post(client, f"/reviews/{review.id}/decide", {
@@ -152,9 +151,8 @@ def test_a_second_decision_on_a_decided_review_is_409(client):
     assert response.status_code == 409
 
 
-def test_a_correction_from_the_page_keeps_both_decisions_visible(client):
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_correction_from_the_page_keeps_both_decisions_visible(client, submitted):
+    project, review = submitted
     first = helpers.go(review)
     login(client, review.chair)
     response = post(client, f"/decisions/{first.id}/correct", {
@@ -168,12 +166,12 @@ def test_a_correction_from_the_page_keeps_both_decisions_visible(client):
     assert "Reason for the correction" in page and "The rationale was left out" in page
 
 
-def test_a_decision_is_corrected_only_with_a_reason_kept_on_the_page_and_in_history(client):
+def test_a_decision_is_corrected_only_with_a_reason_kept_on_the_page_and_in_history(
+        client, submitted):
     """Every correction carries a reason (issue 9 point 5): a CONDITIONAL GO corrected to GO
     without one is refused beside the field and nothing is written; with one, the reason is
     stored with the correction, and shown on the review page and in the decision's history."""
-    project = make_project()
-    review = helpers.submit(project)
+    project, review = submitted
     first = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
         {"text": "Hire a test engineer", "owner": project.pm,
          "due_date": today() + timedelta(days=10)}])
@@ -230,16 +228,15 @@ def test_my_reviews_soonest_due_first_and_awaiting_for_hq(client):
     assert pm.get("/my/reviews").status_code == 403
 
 
-def test_outsiders_get_404_on_reviews(client):
-    review = helpers.submit(make_project())
+def test_outsiders_get_404_on_reviews(client, submitted):
+    _project, review = submitted
     login(client, make_user(Role.EVALUATOR))
     assert client.get(f"/reviews/{review.id}").status_code == 404
     assert post(client, f"/reviews/{review.id}/declare", {"conflict": "no"}).status_code == 404
 
 
-def test_condition_owner_marks_met_and_chair_confirms_from_the_project_page(client):
-    project = make_project()
-    review = helpers.submit(project)
+def test_condition_owner_marks_met_and_chair_confirms_from_the_project_page(client, submitted):
+    project, review = submitted
     decision = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
         {"text": "Hire a test engineer", "owner": project.pm,
          "due_date": today() + timedelta(days=10)}])
@@ -266,9 +263,8 @@ def test_condition_owner_marks_met_and_chair_confirms_from_the_project_page(clie
     assert (offered(client), offered(chair)) == ((False, False), (False, False))
 
 
-def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(client):
-    project = make_project()
-    review = helpers.submit(project)
+def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(client, submitted):
+    project, review = submitted
     decision = helpers.go(review, Outcome.CONDITIONAL_GO, conditions=[
         {"text": "Hire a test engineer", "owner": project.pm,
          "due_date": today() + timedelta(days=10)}])
@@ -290,11 +286,10 @@ def test_a_refused_condition_shows_the_project_page_again_with_the_refusal(clien
     assert condition.state.value == "open"
 
 
-def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(client):
+def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(client, submitted):
     from tracker.gates.condition_models import ConditionState
 
-    project = make_project()
-    review = helpers.submit(project)
+    project, review = submitted
     due = today() + timedelta(days=20)
     decision = helpers.go(review, Outcome.CONDITIONAL_GO, rationale="Promising", conditions=[
         {"text": "Add a co-funder", "owner": project.pm, "due_date": due}])
@@ -321,8 +316,8 @@ def test_the_correction_form_starts_with_the_decision_and_its_unmet_conditions(c
     assert "Superseded by a correction" in page and "Cleared" not in page
 
 
-def test_a_scorecard_without_a_recommendation_is_asked_again_not_counted_as_go(client):
-    review = helpers.submit(make_project())
+def test_a_scorecard_without_a_recommendation_is_asked_again_not_counted_as_go(client, submitted):
+    _project, review = submitted
     a, _b, _c = helpers.name_panel(review)
     login(client, a)
     post(client, f"/reviews/{review.id}/declare", {"conflict": "no"})
@@ -336,11 +331,10 @@ def test_a_scorecard_without_a_recommendation_is_asked_again_not_counted_as_go(c
     assert post(client, f"/reviews/{review.id}/scores", _scorecard(review)).status_code == 302
 
 
-def test_a_refused_correction_opens_the_section_that_shows_its_error(client):
+def test_a_refused_correction_opens_the_section_that_shows_its_error(client, submitted):
     """The correction form is folded away until used; sent and refused, it is open, its error
     beside the field and the user's input kept (issue 9: errors are visible)."""
-    project = make_project()
-    review = helpers.submit(project)
+    project, review = submitted
     first = helpers.go(review)
     login(client, review.chair)
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
@@ -357,11 +351,11 @@ def test_a_refused_correction_opens_the_section_that_shows_its_error(client):
         assert "Typo fixed" in page
 
 
-def test_who_records_and_who_corrects_the_decision_is_said_to_those_who_cannot(client):
+def test_who_records_and_who_corrects_the_decision_is_said_to_those_who_cannot(client, submitted):
     """The HQ admin opening an open review can't record its decision: the page says the
     chair records it; an evaluator who isn't the chair, once it is decided, reads who corrects
     it."""
-    review = helpers.submit(make_project())
+    _project, review = submitted
     chair, member, _third = helpers.name_panel(review)
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
