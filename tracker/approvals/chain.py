@@ -168,6 +168,16 @@ def sign(actor: User, request: ApprovalRequest, verdict: Verdict, opinion: str) 
     return step
 
 
+def signed_said(request: ApprovalRequest) -> str:
+    """What the signature just recorded did to `request`, said to whoever signed: returned to
+    the applicant, passed on to HQ, or waiting for the level's other signatures."""
+    if request.state is RequestState.RETURNED:
+        return _("Returned to the applicant with your opinion.")
+    if request.state is RequestState.PASSED:
+        return _("Endorsed: it goes on to HQ.")
+    return _("Endorsed: it waits for the other signatures.")
+
+
 def withdrawal_refusal(request: ApprovalRequest) -> str | None:
     """Why the applicant (`can_withdraw`) can't take the request back now: it no longer waits
     at the institute, or an approver has acted on it; None while they can."""

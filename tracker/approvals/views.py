@@ -17,7 +17,6 @@ from tracker.approvals.models import (
     ApprovalDelegation,
     ApprovalLevel,
     ApprovalRequest,
-    RequestState,
 )
 from tracker.changes import queries
 from tracker.dates import today
@@ -54,14 +53,6 @@ def _page(found: ApprovalRequest, form: SignForm | None = None) -> str:
                            described=described)
 
 
-def _after_sign(found: ApprovalRequest) -> str:
-    if found.state is RequestState.RETURNED:
-        return _("Returned to the applicant with your opinion.")
-    if found.state is RequestState.PASSED:
-        return _("Endorsed: it goes on to HQ.")
-    return _("Endorsed: it waits for the other signatures.")
-
-
 @bp.get("/approvals/<int:request_id>")
 @login_required
 def show(request_id: int) -> str:
@@ -76,7 +67,7 @@ def sign(request_id: int) -> Response | tuple[str, int]:
     endorse = request.form.get("verdict") != "return"
     call = ((lambda: services.endorse(_user(), found, form.opinion.data or "")) if endorse
             else (lambda: services.return_(_user(), found, form.opinion.data or "")))
-    return submit(form, call, lambda _result: _after_sign(found),
+    return submit(form, call, lambda _result: chain.signed_said(found),
                   url_for("approvals.show", request_id=found.id),
                   lambda: _page(found, form))
 

@@ -168,6 +168,13 @@ def review_evidence(actor: User, entry: EvidenceEntry, *, accept: bool,
     return entry
 
 
+def reviewed_said(entry: EvidenceEntry) -> str:
+    """What HQ's review just did to the entry, said to HQ: it counts, or it went back."""
+    if entry.state is EvidenceState.ACCEPTED:
+        return _("Evidence accepted: it counts.")
+    return _("Evidence returned with your opinion.")
+
+
 def publish_ranking(actor: User, year: int, published: bool) -> AssessmentYear:
     """Directors see every institute's total and rank only once HQ publishes them."""
     if not AssessmentYear.can_decide(actor):

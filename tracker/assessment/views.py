@@ -24,7 +24,6 @@ from tracker.assessment.models import (
     AssessmentYear,
     EvidenceEntry,
     EvidenceFile,
-    EvidenceState,
     Indicator,
     Measure,
 )
@@ -247,8 +246,7 @@ def review(entry_id: int) -> str | Response | tuple[str, int]:
         form, lambda: services.review_evidence(_user(), entry,
                                                accept=form.decision.data == "accept",
                                                opinion=form.opinion.data or ""),
-        lambda e: _("Evidence accepted: it counts.") if e.state is EvidenceState.ACCEPTED
-        else _("Evidence returned with your opinion."), back,
+        services.reviewed_said, back,
         lambda: render_template("assessment/review.html", form=form, entry=entry, back=back,
                                 may_review=entry.can_review(_user())
                                 and services.review_refusal(entry) is None))

@@ -271,6 +271,18 @@ def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> Ch
                  {"pm_id": project.pm_id}, {"pm_id": new_pm.id}, why)
 
 
+def requested_said(request: ChangeRequest) -> str:
+    """Where the change just asked stands, said to whoever asked it: at the institute first, in
+    effect at once, or waiting for the decision of HQ (a handover: HQ or the director)."""
+    if request.is_endorsing:
+        return _("The change goes to the institute first, then to HQ.")
+    if not request.is_pending:
+        return _("The change is in effect.")
+    if request.kind is ChangeKind.HANDOVER:
+        return _("The handover waits for the decision of HQ or the institute's director.")
+    return _("The change waits for HQ's decision.")
+
+
 def decide_refusal(request: ChangeRequest) -> str | None:
     """Why who decides (`ChangeRequest.can_decide`) can't decide `request` now: it waits at the
     institute, it was decided, or its project closed; None while it waits for them."""

@@ -23,7 +23,7 @@ from tracker.changes.forms import (
     RouteForm,
     TotalForm,
 )
-from tracker.changes.models import ChangeKind, ChangeRequest
+from tracker.changes.models import ChangeRequest
 from tracker.display.collation import ordered
 from tracker.display.formatting import comma, instant, money
 from tracker.display.labels import label
@@ -131,16 +131,6 @@ CALLS = {
 }
 
 
-def _done(result: ChangeRequest) -> str:
-    if result.is_endorsing:
-        return _("The change goes to the institute first, then to HQ.")
-    if not result.is_pending:
-        return _("The change is in effect.")
-    if result.kind is ChangeKind.HANDOVER:
-        return _("The handover waits for the decision of HQ or the institute's director.")
-    return _("The change waits for HQ's decision.")
-
-
 @bp.post("/projects/<int:project_id>/changes/<any(move, total, add, remove, route, end, "
          "handover):kind>")
 @login_required
@@ -150,7 +140,8 @@ def change(project_id: int, kind: str) -> Response | tuple[str, int]:
     if kind not in forms:
         abort(403)
     form = forms[kind]
-    return submit(form, lambda: CALLS[kind](_user(), project, form), _done,
+    return submit(form, lambda: CALLS[kind](_user(), project, form),
+                  services.requested_said,
                   lambda result: url_for("changes.show", request_id=result.id),
                   lambda: _page(project, forms))
 

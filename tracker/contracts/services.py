@@ -228,6 +228,14 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     return payment
 
 
+def registering_said(contract: ResearchContract) -> str:
+    """What the registration's form, sent now, will have done once saved: a registration
+    recorded, or (the contract registered already) corrected. Asked before it is saved."""
+    if contract.is_registered:
+        return _("Registration corrected.")
+    return _("Registration recorded.")
+
+
 def correction_refusal(contract: ResearchContract) -> str | None:
     """Why nothing of the contract is corrected or registered any more: it was voided (when,
     why); None when it can be (whoever may: `ResearchContract.can_correct`)."""

@@ -160,7 +160,7 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
             registered_on=form.registered_on.data, value=form.value.data,
             certificate=form.upload(), reason=form.correction_reason(),
             remove_certificate=form.takes_off()),
-        _("Registration corrected.") if contract.is_registered else _("Registration recorded."),
+        services.registering_said(contract),
         url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/registration.html", form=form, contract=contract),
         record=contract)

@@ -1,7 +1,8 @@
 """Why a milestone's work can't go on now (issue 9 point 6): progress posted, the milestone
 submitted for review, a re-baseline decided by HQ. Each sentence is said by the service that
 refuses and, before it, by the milestone's page in place of the form: who may act is the
-model's predicate (`Milestone.can_post`, `can_manage`, `can_administer`), when is asked here."""
+model's predicate (`Milestone.can_post`, `can_manage`, `can_administer`), when is asked here.
+What a move of the date asked became (`rebaselined_said`) is said here too, by its state."""
 
 from __future__ import annotations
 
@@ -39,6 +40,14 @@ def submit_refusal(milestone: Milestone) -> str | None:
         return _("This milestone is “%(state)s”: it cannot be submitted before progress is "
                  "posted on it. Post its progress first.", state=label(milestone.state))
     return None
+
+
+def rebaselined_said(entry: Rebaseline) -> str:
+    """What the move of the date just asked became, said to whoever asked: the date moved
+    (within what they decide alone), or the move waits for HQ."""
+    if entry.state is RebaselineState.APPROVED:
+        return _("Due date moved.")
+    return _("The move is longer than you may decide alone: it waits for HQ.")
 
 
 def decision_refusal(entry: Rebaseline, approve: bool) -> str | None:

@@ -36,7 +36,6 @@ from tracker.milestones.models import (
     MilestoneEvent,
     ProgressUpdate,
     Rebaseline,
-    RebaselineState,
 )
 from tracker.organisations.models import Institute
 from tracker.projects.closed import open_refusal
@@ -270,8 +269,7 @@ def rebaseline(milestone_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: services.rebaseline(_user(), milestone, form.new_date.data,
                                           form.reason.data),
-        lambda entry: _("Due date moved.") if entry.state is RebaselineState.APPROVED
-        else _("The move is longer than you may decide alone: it waits for HQ."),
+        refusals.rebaselined_said,
         _to_milestone(milestone), lambda: _page(milestone, rebaseline_form=form))
 
 
