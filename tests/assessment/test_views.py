@@ -71,6 +71,25 @@ def test_the_ranking_is_shown_to_directors_only_once_published(as_user, world):
     assert "Contracts signed" not in page
 
 
+def test_publish_pressed_on_two_pages_drawn_before_publishes_it(as_user, world):
+    """The button posts what it says (publish, or withdraw), not "the opposite of now": the
+    view toggled the stored state, so "Publish" pressed on a second page (another tab, another
+    HQ user) drawn before the first press withdrew the ranking, flashing "withdrawn"."""
+    first, second = as_user(world["admin"]), as_user(world["admin"])
+    pages = [c.get(f"/assessment/?year={YEAR}").get_data(as_text=True) for c in (first, second)]
+    assert all('name="publish" value="1"' in page for page in pages)
+    for client in (first, second):
+        answer = post(client, f"/assessment/{YEAR}/publish", {"publish": "1"},
+                      follow_redirects=True)
+        assert "The ranking is published to the directors." in answer.get_data(as_text=True)
+    assert services.year_of(YEAR).ranking_published
+    page = first.get(f"/assessment/?year={YEAR}").get_data(as_text=True)
+    assert 'name="publish" value="0"' in page and "Withdraw the ranking" in page
+    answer = post(first, f"/assessment/{YEAR}/publish", {"publish": "0"}, follow_redirects=True)
+    assert "The ranking is withdrawn from the directors." in answer.get_data(as_text=True)
+    assert not services.year_of(YEAR).ranking_published
+
+
 def test_evidence_through_the_form_waits_for_hq_and_then_counts(as_user, world):
     w = world
     client = as_user(w["director"])

@@ -3,7 +3,7 @@ evidence and its review, the indicators, and the funding rule with its allocatio
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -89,7 +89,9 @@ def index() -> str | Response:
 @bp.post("/assessment/<int:year>/publish")
 @requires(AssessmentYear.can_decide)
 def publish(year: int) -> Response | tuple[str, int]:
-    published = not (_assessment(_year(year)) or AssessmentYear()).ranking_published
+    # What the button said when its page was drawn, never the opposite of the state now: two HQ
+    # users who both press "Publish" publish it, the second no longer withdrawing it.
+    published = request.form.get("publish") != "0"
     return press(lambda: services.publish_ranking(_user(), year, published),
                  _("The ranking is published to the directors.") if published
                  else _("The ranking is withdrawn from the directors."),

@@ -63,6 +63,14 @@ def record_agreement(actor: User, centre: JointInnovationCentre, *, signed_on: d
     return agreement
 
 
+def recorded_said(agreement: CentreAgreement) -> str:
+    """What recording the term just did, said to whoever recorded it: a renewal of the centre's
+    latest term (`record_agreement` made it name that term), or its first term."""
+    if agreement.renews_id is not None:
+        return _("Agreement renewed: its new term is recorded.")
+    return _("Agreement recorded.")
+
+
 def save_agreement(actor: User, agreement: CentreAgreement, *, signed_on: date,
                    starts_on: date, ends_on: date, committed: Decimal,
                    note: str = "") -> CentreAgreement:

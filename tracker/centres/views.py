@@ -119,8 +119,7 @@ def new_agreement(centre_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: services.record_agreement(
             _user(), centre, **{name: getattr(form, name).data for name in TERM_FIELDS}),
-        _("Agreement renewed: its new term is recorded.") if renews else
-        _("Agreement recorded."), _to_centre(centre.id),
+        services.recorded_said, _to_centre(centre.id),
         lambda: render_template("centres/term_form.html", form=form, centre=centre,
                                 renews=renews, agreement=None))
 

@@ -307,6 +307,15 @@ def restore_obligation(actor: User, obligation: ReportObligation,
     return obligation
 
 
+def submitting_said(obligation: ReportObligation) -> str:
+    """What the report's form, sent now, will have done once saved: the report recorded (its
+    reminders stop) or, one on record already, a corrected one replacing it. Asked before it is
+    saved, as `submit_report` asks whether it replaces one."""
+    if obligation.submissions:
+        return _("Corrected report recorded: it replaces the one before, which stays on record.")
+    return _("Report recorded as submitted: its reminders stop.")
+
+
 def submit_report(actor: User, obligation: ReportObligation, *, submitted_on: date,
                   upload: tuple[IO[bytes], str] | None, reason: str = "") -> ReportSubmission:
     """The report as sent to its recipient; once one is on record, a corrected file replaces

@@ -240,12 +240,10 @@ def restore(obligation_id: int) -> Response | tuple[str, int]:
 def submit_report(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _still_owed(obligation_id, ReportObligation.writes_report)
     form = SubmissionForm()
-    replacing = bool(obligation.submissions)
     return submit(
         form, lambda: services.submit_report(
             _user(), obligation, submitted_on=form.submitted_on.data,
             upload=form.upload(), reason=form.reason.data or ""),
-        _("Corrected report recorded: it replaces the one before, which stays on record.")
-        if replacing else _("Report recorded as submitted: its reminders stop."),
+        services.submitting_said(obligation),
         url_for("obligations.show", obligation_id=obligation.id),
         lambda: _page(obligation, submission=form), record=obligation)

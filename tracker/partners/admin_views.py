@@ -46,12 +46,9 @@ def _partner(partner_id: int) -> Partner:
     partner = db.session.get(Partner, partner_id)
     if partner is None:
         abort(404)
-    if partner.merged_into_id is not None:
-        survivor = merging.effective(partner)
-        raise Refused(_("%(name)s was merged into %(survivor)s: its records are there, and are "
-                        "changed there.", name=partner.shown("name"),
-                        survivor=survivor.shown("name")),
-                      back=url_for("partners.show", partner_id=survivor.id))
+    if (said := merging.merged_refusal(partner)) is not None:
+        raise Refused(said, back=url_for("partners.show",
+                                         partner_id=merging.effective(partner).id))
     return partner
 
 

@@ -80,6 +80,15 @@ def effective(partner: Partner | None) -> Partner | None:
     return partner
 
 
+def merged_refusal(partner: Partner) -> str | None:
+    """Why nothing of `partner` changes here: it was merged into another, where its records
+    are and are changed (its page names and links to it); None while it stands on its own."""
+    if partner.merged_into_id is None:
+        return None
+    return _("%(name)s was merged into %(survivor)s: its records are there, and are changed "
+             "there.", name=partner.shown("name"), survivor=effective(partner).shown("name"))
+
+
 def conflicts(merged: Partner, survivor: Partner) -> list[str]:
     """Why these two can't be merged (none: they can)."""
     reasons = []
