@@ -1,14 +1,16 @@
 """A view does not choose what to tell the user by reading a record's state: which sentence an
 outcome gets ("Endorsed: it goes on to HQ." or "it waits for the other signatures") is a fact of
 the domain that owns the state, said by a function beside its model or its refusals (issue 11
-point 5: business facts in views move to their domain). Found in session 21: the approval's
-signature, an evidence entry's review, a change asked, a contract's registration, an import's
-end and a move of a milestone's date each chose their sentence in the view.
+point 5: business facts in views move to their domain). Found when it was written: the
+approval's signature, an evidence entry's review, a change asked, a contract's registration, an
+import's end and a move of a milestone's date each chose their sentence in the view.
 
 The scan: every conditional expression or `if` statement of a view module whose test reads
 `.state`, an `.is_<x>` property, `.value` or an enum member (`RequestState.PASSED`) and whose
 branches call gettext. A test on the user's input (a verdict in the URL, a field of the form)
-is not caught: only a record's state is."""
+is not caught: only a record's state is. Nor is a flag the view works out first and tests
+after (`replacing = bool(obligation.submissions)`, as obligations' and centres' views did):
+the reader catches those."""
 
 from __future__ import annotations
 
