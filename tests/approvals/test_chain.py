@@ -29,6 +29,7 @@ from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused
 from tracker.gates.models import GateReview
 from tracker.projects import services as projects
+from tracker.projects.closed import proposal_refusal
 from tracker.projects.lifecycle import Phase
 from tracker.web import work
 
@@ -73,7 +74,7 @@ def test_the_director_returns_with_an_opinion_and_the_pm_resubmits():
     values = {k: getattr(project, k) for k in (
         "title", "summary", "field", "type", "institute_id", "partner_enterprise_id", "need_id",
         "trl_now", "trl_target", "budget_total", "start_date", "end_date")}
-    assert project.can_edit_proposal(project.pm) and project.proposal_refusal()  # who, not when
+    assert project.can_edit_proposal(project.pm) and proposal_refusal(project)  # who, not when
     with pytest.raises(Refused, match="withdraw it from there to change it"):
         projects.update_proposal(project.pm, project, budget_lines=[], member_ids=[], **values)
     with pytest.raises(Refused):
@@ -91,7 +92,7 @@ def test_the_director_returns_with_an_opinion_and_the_pm_resubmits():
     [step] = first.steps
     assert (step.verdict, step.opinion, step.signed_by_id) == (
         Verdict.RETURN, "预算中设备费偏高，请压缩后再报。", director.id)
-    assert project.can_edit_proposal(project.pm) and project.proposal_refusal() is None
+    assert project.can_edit_proposal(project.pm) and proposal_refusal(project) is None
 
     # The PM edits and submits again: a new submission, from the first level.
     projects.update_proposal(project.pm, project, budget_lines=[("Equipment", Decimal("800000"))],
@@ -176,7 +177,7 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
         approvals.withdraw(director, request)  # only its applicant
     approvals.withdraw(project.pm, request)
     _commit()
-    assert request.state is RequestState.WITHDRAWN and project.proposal_refusal() is None
+    assert request.state is RequestState.WITHDRAWN and proposal_refusal(project) is None
     with pytest.raises(Refused):
         approvals.endorse(director, request)  # nothing waits any more
 
@@ -190,7 +191,7 @@ def test_withdrawal_is_allowed_until_the_next_level_acts():
     for locale, said in (("en", "submitted to the institute on {date} and waits there"),
                          ("zh_CN", "已于 {date} 提交研究所，正在审批")):
         with force_locale(locale):  # the proposal's edit and a second submission say when
-            assert said.format(date=on_day(again.submitted_at)) in project.proposal_refusal()
+            assert said.format(date=on_day(again.submitted_at)) in proposal_refusal(project)
     approvals.endorse(director, again, "")
     assert again.can_withdraw(project.pm)  # the applicant, whose request the director signed:
     signed = next(s for s in again.steps if s.verdict is not None)

@@ -342,16 +342,24 @@ def test_a_pm_refused_an_edit_is_told_the_state_not_the_role(client, phase):
     project); who may not edit it at all still gets 403 first."""
     project = make_project(phase=phase)
     login(client, project.pm)
-    back = (f"/projects/{project.id}/changes" if project.is_active
-            else f"/projects/{project.id}")
+    said, back = {
+        # At gate 1 the proposal is reviewed as submitted: no change request before the gate.
+        Phase.PROPOSAL_REVIEW: ("The proposal was submitted to HQ and is reviewed at gate 1 as "
+                                "submitted", f"/projects/{project.id}"),
+        Phase.CONTRACT_RESEARCH: ("The proposal was submitted: changes to the project now go "
+                                  "through a change request.",
+                                  f"/projects/{project.id}/changes"),
+        # Closed: no change request either, and the way back is HQ's correction.
+        Phase.TERMINATED: ("nothing of it changes any more", f"/projects/{project.id}"),
+    }[phase]
     for response in (client.get(f"/projects/{project.id}/edit"),
                      post(client, f"/projects/{project.id}/edit", {"title": "Renamed"})):
         page = response.get_data(as_text=True)
         assert response.status_code == 409
-        assert ("The proposal was submitted: changes to the project now go through a change "
-                "request.") in page
+        assert said in page
         assert "Your roles do not allow" not in page
         assert f'href="{back}"' in page
+    assert client.get(back).status_code == 200  # where the refusal sends the PM opens
     admin = client.application.test_client()
     login(admin, make_user(Role.HQ_ADMIN))
     assert admin.get(f"/projects/{project.id}/edit").status_code == 403

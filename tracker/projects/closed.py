@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.projects.lifecycle import Phase
 
@@ -25,6 +26,25 @@ def closed(project: Project) -> str:
     return _("%(project)s is %(phase)s: nothing of it changes any more. If it was closed by "
              "mistake, HQ corrects the decision that closed it.", project=project.name,
              phase=str(label(project.phase)).lower())
+
+
+def proposal_refusal(project: Project) -> str | None:
+    """Why the PM can't edit `project`'s proposal now (`Project.can_edit_proposal` says who):
+    it waits at the institute, or went on from there; None while it is a draft. Each says
+    where changes go instead: a closed project takes none (`closed`), one at gate 1 is reviewed
+    as submitted, one under way changes through a change request."""
+    if (waiting := project.proposal_at_institute) is not None:
+        return _("The proposal was submitted to the institute on %(date)s and waits there: "
+                 "withdraw it from there to change it.", date=on_day(waiting.submitted_at))
+    if project.is_read_only:
+        return closed(project)
+    if project.phase is Phase.PROPOSAL_REVIEW:
+        return _("The proposal was submitted to HQ and is reviewed at gate 1 as submitted: once "
+                 "the project has passed the gate, changes to it go through a change request.")
+    if not project.is_draft:
+        return _("The proposal was submitted: changes to the project now go through a change "
+                 "request.")
+    return None
 
 
 def open_refusal(project: Project) -> str | None:

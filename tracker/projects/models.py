@@ -28,7 +28,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.budgets.models import BudgetLine
 from tracker.db import Base, Money, UTCDateTime, str_enum, utcnow
-from tracker.display.formatting import on_day
 from tracker.gates.condition_models import TO_CLEAR
 from tracker.gates.models import Declaration, GateReview, ReviewState
 from tracker.projects.funding import FundedBy
@@ -269,19 +268,8 @@ class Project(FundedBy, Base):
         """The proposal's submission waiting at the institute's approval levels, if any."""
         return next((a for a in self.approvals if a.is_pending and a.subject == "proposal"), None)
 
-    def proposal_refusal(self) -> str | None:
-        """Why the proposal can't be edited now, by its state (never a role); None if it can."""
-        if (waiting := self.proposal_at_institute) is not None:
-            return gettext("The proposal was submitted to the institute on %(date)s and waits "
-                           "there: withdraw it from there to change it.",
-                           date=on_day(waiting.submitted_at))
-        if not self.is_draft:
-            return gettext("The proposal was submitted: changes to the project now go through "
-                           "a change request.")
-        return None
-
     def can_edit_proposal(self, user: User) -> bool:
-        """The PM edits their proposal (while its state allows: `proposal_refusal`)."""
+        """The PM edits their proposal (while its state allows: `closed.proposal_refusal`)."""
         return user.id == self.pm_id
 
     def can_withdraw(self, user: User) -> bool:

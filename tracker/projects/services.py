@@ -34,7 +34,7 @@ from tracker.milestones.models import (
     Rebaseline,
 )
 from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
-from tracker.projects import drafts, guards, lifecycle, team
+from tracker.projects import closed, drafts, guards, lifecycle, team
 from tracker.projects.funding import FundingSource
 from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
@@ -203,7 +203,7 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
                     member_ids: list[int], **values) -> None:
     if not project.can_edit_proposal(actor):
         raise Forbidden()
-    if (said := project.proposal_refusal()) is not None:
+    if (said := closed.proposal_refusal(project)) is not None:
         raise Refused(said)
     _validate(values, budget_lines, member_ids, actor, project)
     for key, value in values.items():
@@ -256,7 +256,7 @@ def submit_proposal(actor: User, project: Project) -> ApprovalRequest | None:
                         "%(phase)s.", code=project.code or "—", phase=label(project.phase))
                       ) from None
     if project.proposal_at_institute is not None:
-        raise Refused(project.proposal_refusal())
+        raise Refused(closed.proposal_refusal(project))
     if refusals := submission_refusals(project):
         raise Refused(" ".join(refusals))
     return chain.start(actor, project, Subject.PROPOSAL) or enter_review(project)

@@ -30,7 +30,7 @@ from tracker.milestones.models import Milestone
 from tracker.obligations import queries as obligation_queries
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services, team, trl
-from tracker.projects.closed import open_refusal, plan_refusal
+from tracker.projects.closed import open_refusal, plan_refusal, proposal_refusal
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
 from tracker.projects.funding import FundingSource
@@ -220,8 +220,8 @@ def edit(project_id: int) -> Response | tuple[str, int]:
     if not project.can_edit_proposal(_user()):  # who may not edit it at all, first
         abort(403)
     # The PM refused by the project's state hears that state, and where changes go now.
-    offered(project.proposal_refusal(), url_for(
-        "changes.project" if project.is_active else "projects.show", project_id=project.id))
+    offered(proposal_refusal(project), url_for(
+        "changes.project" if project.is_under_way else "projects.show", project_id=project.id))
     form = _project_form(project)
     if getattr(form, "switched", False):
         return _proposal_page(form, project)
