@@ -29,7 +29,7 @@ def _upload(client, rows, dry_run=False):
     queued = post(client, "/admin/import/", data, content_type="multipart/form-data")
     assert queued.status_code == 302, queued.get_data(as_text=True)
     waiting = client.get(queued.headers["Location"]).get_data(as_text=True)
-    assert 'http-equiv="refresh"' in waiting and "Cancel" in waiting or "取消" in waiting
+    assert 'http-equiv="refresh"' in waiting and ("Cancel" in waiting or "取消" in waiting)
     assert jobs.work() == 1
     return client.get(queued.headers["Location"])
 
