@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_login import login_user
 
 from tests.conftest import login
-from tests.factories import make_institute, make_user
+from tests.factories import make_enterprise, make_institute, make_user
 from tracker.accounts.models import Role
-from tracker.web.templating import MENU
+from tracker.web.permissions import may_open
+from tracker.web.templating import MENU, navigation
 
 ROLES = {
     "project manager": (Role.PROJECT_MANAGER,),
@@ -82,3 +84,19 @@ def test_the_menu_marks_the_open_page_in_the_readers_language(app):
     in_chinese = _nav(chinese, "/milestones/overdue")
     assert '<a href="/milestones/overdue" aria-current="page">逾期里程碑</a>' in in_chinese
     assert in_chinese.count("<a ") == in_english.count("<a ") and "Overdue" not in in_chinese
+
+
+@pytest.mark.parametrize("role, wall", [(Role.EXTERNAL_EXPERT, ["gates.my_reviews"]),
+                                        (Role.ENTERPRISE_CONTACT, ["organisations.needs"]),
+                                        (Role.HQ_ADMIN, None)])
+def test_the_menu_asks_each_page_as_may_open_does(app, role, wall):
+    """The menu finds the wall and the pages' rules once for all its items
+    (`permissions.pages_open`): the same items as asking `may_open` page by page, a limited
+    account's only those of its wall."""
+    user = make_user(role, enterprise_id=make_enterprise().id if role == Role.ENTERPRISE_CONTACT
+                     else None)
+    with app.test_request_context():
+        login_user(user)
+        shown = [item.endpoint for item in navigation()]
+        assert shown == [item.endpoint for item in MENU if may_open(user, item.endpoint)]
+    assert (shown == wall) if wall is not None else len(shown) > 20, shown

@@ -43,10 +43,10 @@ def _wall(user) -> tuple[set[str], str] | None:
     return None
 
 
-def opens(user, endpoint: str | None) -> bool:
-    """Whether the walls let `user` reach `endpoint` (everyone but a limited account: yes)."""
+def pages_of(user) -> set[str] | None:
+    """The only pages the walls let `user` reach; None for everyone but a limited account."""
     wall = _wall(user)
-    return wall is None or endpoint in wall[0]
+    return None if wall is None else wall[0]
 
 
 def init_app(app: Flask) -> None:

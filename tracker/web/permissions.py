@@ -8,7 +8,7 @@ exactly the users the rule lets in, so a link the menu hides is a page that refu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -44,7 +44,13 @@ def requires(rule: Rule | property) -> Callable:
 def may_open(user: User, endpoint: str) -> bool:
     """Whether the page at `endpoint` lets `user` in: its `requires` rule, or any logged-in
     user when it has none; never past the wall of a limited account (tracker/accounts/walls.py)."""
-    if not walls.opens(user, endpoint):
-        return False
-    rule = getattr(current_app.view_functions[endpoint], "access_rule", None)
-    return rule is None or rule(user)
+    return bool(pages_open(user, (endpoint,)))
+
+
+def pages_open(user: User, endpoints: Iterable[str]) -> list[str]:
+    """The `endpoints` whose pages let `user` in (`may_open` of each, in order), the wall and
+    the app's views found once for all: the menu asks for its 35 pages at every request."""
+    wall = walls.pages_of(user)
+    views = current_app.view_functions
+    return [endpoint for endpoint in endpoints if (wall is None or endpoint in wall) and (
+        (rule := getattr(views[endpoint], "access_rule", None)) is None or rule(user))]

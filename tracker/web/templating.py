@@ -26,7 +26,7 @@ from tracker.techfields import services as techfields
 from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
-from tracker.web.permissions import may_open
+from tracker.web.permissions import may_open, pages_open
 from tracker.workdays import services as workdays
 
 
@@ -121,14 +121,15 @@ MENU = [
     MenuItem("reminders.preferences", _l("My reminders"),
              _l("Which reminders you get, how, and your calendar feed.")),
 ]
+_MENU_PAGES = [item.endpoint for item in MENU]
 
 
 def navigation() -> list[MenuItem]:
     """The menu of the logged-in user: the user found once, not once per item."""
     if not current_user.is_authenticated:
         return []
-    user = current_user._get_current_object()
-    return [item for item in MENU if may_open(user, item.endpoint)]
+    shown = set(pages_open(current_user._get_current_object(), _MENU_PAGES))
+    return [item for item in MENU if item.endpoint in shown]
 
 
 # The menu's links as HTML, written once a process for each language, set of items shown and
