@@ -139,6 +139,39 @@ def test_the_outbox_names_the_rung_not_only_the_audience(client, locale, owner_r
     assert owner_rung in page and director_rung in page
 
 
+def _pending(recipient, rule: str, occurrence: str, audience: Audience) -> OutboxMessage:
+    message = OutboxMessage(
+        rule=rule, item_id=1, occurrence=occurrence, recipient_id=recipient.id,
+        audience=audience, deadline=date(2026, 5, 1), fire_on=date(2026, 5, 11), details={},
+        locale="en", state=MessageState.PENDING, message_id=f"<{rule}@example>")
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+@pytest.mark.parametrize("locale, rungs", [
+    ("en", ["30 days after it entered its state", "3 days after the request",
+            "HQ admins: 10 days after it reached the level",
+            "5 business days after submission"]),
+    ("zh_CN", ["进入当前状态后 30 天", "提出申请后 3 天", "到达该审批层级后 10 天",
+               "提交后 5 个工作日"]),
+])
+def test_the_outbox_counts_a_rung_from_what_its_rule_counts_from(client, locale, rungs):
+    """A need left in its state, a handover request, an approval waiting at a level and a
+    submitted milestone have no deadline: their rungs were "30 days after the deadline"
+    (and "5 business days after", from nothing) on the outbox."""
+    admin = make_user(Role.HQ_ADMIN, locale=locale)
+    _pending(admin, "need_stale", "2026-04-11+30", Audience.HQ)
+    _pending(make_user(Role.PROJECT_MANAGER), "handover_request", "2026-05-08+3", Audience.DIRECTOR)
+    _pending(admin, "approval_waiting", "2026-05-01+10", Audience.HQ)
+    _pending(make_user(Role.EVALUATOR), "milestone_review", "2026-05-04+5bd", Audience.OWNER)
+    db.session.commit()
+    login(client, admin)
+    page = client.get("/admin/reminders/").get_data(as_text=True)
+    assert [rung for rung in rungs if rung not in page] == []
+    assert ("after the deadline" if locale == "en" else "截止日后") not in page
+
+
 def test_the_outbox_says_when_no_mail_server_is_configured(client):
     login(client, make_user(Role.HQ_ADMIN))
     assert "No mail server is configured" in client.get("/admin/reminders/").get_data(

@@ -69,9 +69,18 @@ def test_a_domain_number_is_changed_and_audited(client):
     ({"reminder_milestone_due_before_second": "20"}, "reminder_milestone_due_before_second",
      "the reminder 20 days before the deadline would come before the one 14 days before it"),
     ({"reminder_milestone_due_director": "40"}, "reminder_milestone_due_hq",
-     "the rung 30 days after the deadline would come before the one 40 days after it"),
+     "the rung 30 days after the deadline would come before the one 40 days after the "
+     "deadline"),
     ({"reminder_instalment_due_after": "31"}, "reminder_instalment_due_director",
-     "the rung 30 days after the deadline would come before the one 31 days after it"),
+     "the rung 30 days after the deadline would come before the one 31 days after the "
+     "deadline"),
+    # Rungs that count from something else than a deadline say so, in the rule's own days.
+    ({"reminder_approval_waiting_after": "11"}, "reminder_approval_waiting_hq",
+     "the rung 10 days after it reached the level would come before the one 11 days after "
+     "it reached the level"),
+    ({"reminder_milestone_review_after": "12"}, "reminder_milestone_review_hq",
+     "the rung 10 business days after submission would come before the one 12 business days "
+     "after submission"),
 ])
 def test_a_bad_value_is_refused_beside_its_field_and_nothing_changes(client, changes, field,
                                                                     message):
@@ -83,6 +92,16 @@ def test_a_bad_value_is_refused_beside_its_field_and_nothing_changes(client, cha
     assert f'id="{field}-error"' in page
     assert _updates() == []
     assert settings.get(TEAM_HOLDING_MIN_PCT) == Decimal("50")
+
+
+def test_a_ladder_out_of_order_is_refused_in_chinese_from_what_it_counts_from(client):
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    page = post(client, "/admin/settings", _form(reminder_milestone_review_after="12")
+                ).get_data(as_text=True)
+    assert "提交后 10 个工作日的这一级会早于提交后 12 个工作日的上一级" in page
+    page = post(client, "/admin/settings", _form(reminder_milestone_due_director="40")
+                ).get_data(as_text=True)
+    assert "截止日后 30 天的这一级会早于截止日后 40 天的上一级" in page
 
 
 @pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.EVALUATOR, Role.OBSERVER,

@@ -263,20 +263,30 @@ def label(value) -> str:
     return text
 
 
-def rung(message: OutboxMessage, escalation: bool) -> str:
+def days_after(num: int, business_days: bool, since=None) -> str:
+    """A rung `num` days after what its rule counts from: "7 days after the deadline", or,
+    for a rule counting from something else (`Rule.since`), "10 days after it reached the
+    level", "5 business days after submission"."""
+    if since is None:
+        return ngettext("%(num)d day after the deadline", "%(num)d days after the deadline",
+                        num)
+    count = (ngettext("%(num)d business day", "%(num)d business days", num) if business_days
+             else ngettext("%(num)d day", "%(num)d days", num))
+    return _("%(count)s after %(since)s", count=count, since=since)
+
+
+def rung(message: OutboxMessage, escalation: bool, since=None) -> str:
     """Which rung of its ladder a reminder is: "14 days before the deadline", "Escalation to
-    the institute director: 7 days after the deadline" (a Jinja filter)."""
+    the institute director: 7 days after the deadline"; `since`, the rule's, when its rungs
+    after count from something else than a deadline (a Jinja filter)."""
     offset = message.offset
     if offset < 0:
         when = ngettext("%(num)d day before the deadline", "%(num)d days before the deadline",
                         -offset)
     elif offset == 0:
         when = _("on the day of the deadline")
-    elif message.in_business_days:
-        when = ngettext("%(num)d business day after", "%(num)d business days after", offset)
     else:
-        when = ngettext("%(num)d day after the deadline", "%(num)d days after the deadline",
-                        offset)
+        when = days_after(offset, message.in_business_days, since)
     if not escalation:
         return when
     return _("%(audience)s: %(when)s", audience=label(message.audience), when=when)

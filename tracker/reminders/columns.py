@@ -28,7 +28,8 @@ def _when(message) -> str:
     attempt)."""
     if message.is_event:
         return _("Event")
-    return rung(message, _escalation(message))
+    rule = RULES.get(message.rule)
+    return rung(message, _escalation(message), rule.since if rule else None)
 
 
 OUTBOX_COLUMNS = [

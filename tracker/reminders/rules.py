@@ -59,6 +59,10 @@ class Rule:
     items: Callable[[Query], list[Item]]
     optional: bool  # may the first audience turn its reminders off?
     business_days: bool = False  # offsets count business days (mainland-China calendar)
+    # lazy: what the rungs after count from when it is not a deadline ("it reached the level"):
+    # the outbox and the settings' refusals say "10 days after it reached the level", not
+    # "after the deadline" (tracker/display/labels.days_after)
+    since: Any = None
 
     def setting_key(self, step: Step) -> str:
         return f"reminder_{self.name}_{step.name}"
@@ -106,7 +110,8 @@ _CATALOGUE = [
                _l("Reminder to the reviewer: business days after submission")),
           Step("hq", HQ, AFTER, 10,
                _l("Escalation to HQ admins: business days after submission"))),
-         milestones_awaiting_review, optional=False, business_days=True),
+         milestones_awaiting_review, optional=False, business_days=True,
+         since=_l("submission")),
     Rule("gate_scores", _l("Gate review scores"), _l("Scores for gate review"),
          _l("the due date of a gate review, for each evaluator who has not scored"),
          OWNER, _l("evaluator"),
@@ -142,7 +147,7 @@ _CATALOGUE = [
          HQ, _l("HQ admin"),
          (Step("after", HQ, AFTER, 5,
                _l("Reminder to HQ admins: days after the change came before HQ")),),
-         changes_awaiting_hq, optional=False),
+         changes_awaiting_hq, optional=False, since=_l("it came before HQ")),
     # A handover the PM asks for is the director's to decide as much as HQ's: HQ is reminded
     # of it by `change_request`, the director by this rule.
     Rule("handover_request", _l("Handover awaiting the institute director"),
@@ -151,7 +156,7 @@ _CATALOGUE = [
          DIRECTOR, _l("institute director"),
          (Step("after", DIRECTOR, AFTER, 3,
                _l("Reminder to the institute director: days after the request")),),
-         handovers_awaiting_director, optional=False),
+         handovers_awaiting_director, optional=False, since=_l("the request")),
     # A proposal or change at one of the institute's approval levels (tracker/approvals): each
     # signer who has not signed, counted from the day it reached their level.
     Rule("approval_waiting", _l("Approval waiting at the institute"),
@@ -163,7 +168,7 @@ _CATALOGUE = [
                _l("Reminder to the approver: days after it reached their level")),
           Step("hq", HQ, AFTER, 10,
                _l("Escalation to HQ admins: days after it reached the level"))),
-         approvals_waiting, optional=False),
+         approvals_waiting, optional=False, since=_l("it reached the level")),
     # An enterprise's need that stays in one state (collected, analysed, matched) too long:
     # HQ analyses, matches, makes a project of it or closes it (tracker/needs).
     Rule("need_stale", _l("Enterprise need left in the same state"), _l("Enterprise need"),
@@ -171,7 +176,7 @@ _CATALOGUE = [
             "entered its state"), HQ, _l("HQ admin"),
          (Step("after", HQ, AFTER, 30,
                _l("Reminder to HQ admins: days a need stays in the same state")),),
-         needs_stale, optional=True),
+         needs_stale, optional=True, since=_l("it entered its state")),
     Rule("conversion_deadline", _l("Allocation-investment conversion deadline"),
          _l("Conversion deadline of"),
          _l("the conversion deadline of an allocation-investment agreement with no outcome yet"),

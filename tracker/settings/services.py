@@ -11,6 +11,7 @@ from sqlalchemy import ScalarSelect, func, select
 from tracker import db
 from tracker.audit import services as audit
 from tracker.display.formatting import money
+from tracker.display.labels import days_after
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.reminders.ladder import When, out_of_order
 from tracker.reminders.rules import RULES
@@ -143,9 +144,10 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
                         "before the one %(earlier)s days before it; the rungs go in order.",
                         **numbers)
         else:
-            message = _("%(rule)s: the rung %(later)s days after the deadline would come "
-                        "before the one %(earlier)s days after it; the rungs go in order.",
-                        **numbers)
+            message = _("%(rule)s: the rung %(later)s would come before the one %(earlier)s; "
+                        "the rungs go in order.", rule=rule.label,
+                        later=days_after(numbers["later"], rule.business_days, rule.since),
+                        earlier=days_after(numbers["earlier"], rule.business_days, rule.since))
         problems.add(rule.setting_key(later), message)
     problems.raise_any()
 
