@@ -242,6 +242,34 @@ def test_the_calendar_warning_stays_until_hq_declares_the_year_complete(client, 
         AuditRecord.action == "calendar.complete"))] == [{"year": [None, 2027]}]
 
 
+@pytest.mark.parametrize("locale, warning, history", [
+    ("en", "The working-day calendar has no complete data for 2027",
+     "Calendar year no longer complete: its last date was removed"),
+    ("zh_CN", "工作日日历缺少 2027 年的完整数据", "日历年度不再视为录入完整：其最后一个日期已删除"),
+])
+def test_removing_the_last_date_of_a_year_declared_complete_brings_the_warning_back(
+        client, clock, locale, warning, history):
+    """Declared complete after one date, then that date removed (found probing the demo):
+    the year had no date at all and no warning. Its declaration goes with its last date,
+    audited; while another date of the year stays, the declaration stays too."""
+    clock.set(date(2026, 11, 20))  # the library lacks 2027
+    admin = make_user(Role.HQ_ADMIN, locale=locale)
+    login(client, admin)
+    first = workdays.add_day(admin, date(2027, 2, 8), False, "")
+    second = workdays.add_day(admin, date(2027, 2, 9), False, "")
+    workdays.complete_year(admin, 2027)
+    db.session.commit()
+    assert post(client, f"/admin/calendar/{first.id}/remove").status_code == 302
+    assert warning not in client.get("/").get_data(as_text=True)
+    assert workdays.missing_years(date(2026, 11, 20)) == []
+    assert post(client, f"/admin/calendar/{second.id}/remove").status_code == 302
+    assert warning in client.get("/").get_data(as_text=True)
+    assert workdays.missing_years(date(2026, 11, 20)) == [2027]
+    assert [r.changes for r in db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "calendar.reopen"))] == [{"year": [2027, None]}]
+    assert history in client.get("/audit/").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("day, kind, message", [
     ("2027-02-06", "holiday", "Feb 6, 2027 is a weekend day, off already"),
     ("2027-02-08", "workday", "Feb 8, 2027 is a weekday: only a weekend day"),

@@ -92,13 +92,28 @@ def add_day(actor: User, day: date, is_workday: bool, note: str) -> CalendarDay:
 
 
 def remove_day(actor: User, row: CalendarDay) -> None:
-    """A date HQ added by mistake: the library (or the weekday rule) counts it again."""
+    """A date HQ added by mistake: the library (or the weekday rule) counts it again. The
+    last date of a year HQ declared complete takes the declaration with it: a year with no
+    date at all is not covered, and its warning comes back until HQ adds the dates and
+    declares it again (complete_refusal asks for a date first)."""
     _require_admin(actor)
     audit.record(actor, "calendar.remove", row, {
         "day": [row.day.isoformat(), None], "is_workday": [row.is_workday, None],
         "note": [row.note, None]})
+    year = row.day.year
     db.session.delete(row)
     db.session.flush()
+    declared = db.session.get(CalendarYear, year)
+    if declared is not None and not _has_dates(year):
+        audit.record(actor, "calendar.reopen", declared, {"year": [year, None]})
+        db.session.delete(declared)
+        db.session.flush()
+
+
+def _has_dates(year: int) -> bool:
+    """Whether HQ has added any date of `year`."""
+    return db.session.scalar(select(CalendarDay.id).where(
+        CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))) is not None
 
 
 def complete_refusal(year: int) -> str | None:
@@ -110,8 +125,7 @@ def complete_refusal(year: int) -> str | None:
     if (done := db.session.get(CalendarYear, year)) is not None:
         return _("%(year)d was declared complete on %(date)s: there is nothing more to "
                  "declare.", year=year, date=on_day(done.completed_at))
-    if not db.session.scalar(select(CalendarDay.id).where(
-            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))):
+    if not _has_dates(year):
         return _("No date of %(year)d has been added yet: add its public holidays and "
                  "make-up working days first.", year=year)
     return None
