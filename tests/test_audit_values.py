@@ -95,3 +95,26 @@ def test_a_record_added_reads_as_added_never_as_changed(world):
                 if re.search(r"\b(changed|corrected)\b", said):
                     named[record.action] = said
     assert named == {}
+
+
+def test_every_choice_the_world_wrote_reads_as_its_label(world):
+    """Issue 9 point 9: a value the trail keeps as a code of a choice (a state, a kind) reads
+    as that choice's label, whatever action wrote it: a re-baseline's state, recorded on its
+    milestone under "state", read "pending -> approved" (taken for the milestone's state, which
+    has no such value, and shown as stored)."""
+    records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
+    raw, scanned = [], 0
+    for record in records:
+        model = history.model_of(record.object_type)
+        for key, pair in (record.changes or {}).items():
+            kind = history.kind_of(model, key, record.action)
+            if not (isinstance(kind, tuple) and kind[0] == "enum"):
+                continue
+            for value in pair if isinstance(pair, list) else [pair]:
+                if value in (None, "", []):
+                    continue
+                scanned += 1
+                if value not in {member.value for member in kind[1]}:
+                    raw.append((record.action, key, value))
+    assert scanned > 20
+    assert sorted(set(raw)) == []

@@ -205,8 +205,9 @@ class _Names:
         return name_of(self.get(table, found), table, found)
 
 
-def kind_of(model: type | None, key: str) -> Kind:
-    if (found := written(getattr(model, "__tablename__", None), key)) is not None:
+def kind_of(model: type | None, key: str, action: str | None = None) -> Kind:
+    """How the value `action` wrote under `key` on a record of `model` is shown."""
+    if (found := written(getattr(model, "__tablename__", None), key, action)) is not None:
         return found
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
@@ -325,7 +326,7 @@ def describe(records: Iterable[Any], reader: Any = None) -> list[Line]:
         model = model_of(record.object_type)
         names.want(record.object_type, record.object_id)
         for key, pair in (record.changes or {}).items():
-            kind = kind_of(model, key)
+            kind = kind_of(model, key, record.action)
             if isinstance(kind, tuple) and kind[0] in ("ref", "refs"):
                 for value in pair or []:
                     names.want(kind[1], value)
@@ -384,7 +385,7 @@ def changes_of(record: Any, obj: Any, names: _Names,
         if key in HIDDEN or key in hidden:
             continue
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        kind = kind_of(model, key)
+        kind = kind_of(model, key, record.action)
         if record.object_type == "setting_values" and key == "value" and obj is not None:
             definition = CATALOGUE.get(obj.key)
             kind = "number" if definition is not None else kind

@@ -14,6 +14,7 @@ from tracker.approvals.models import RequestState, Subject, Verdict
 from tracker.changes.models import ChangeKind, ChangeState
 from tracker.display import ip_words, partner_words
 from tracker.gates.models import Declaration
+from tracker.milestones.models import RebaselineState
 from tracker.pms.models import InterviewOutcome
 
 # How a value is shown: a formatting kind, or for a reference, ("ref", table).
@@ -134,10 +135,19 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
 }
 
 
-def written(table: str | None, key: str) -> Kind | None:
-    """The kind of a value a service wrote under `key` on a record of `table`; None: the
-    column's."""
-    return KINDS_OF.get((table, key), KEYS.get(key))
+# Keys one action writes on its object that mean something else there than the column of that
+# name: a re-baseline's state, recorded on its milestone (Awaiting HQ -> Approved), is not the
+# milestone's state (it read "pending -> approved", the codes).
+KINDS_OF_ACTION: dict[tuple[str, str], Kind] = {
+    (action, "state"): ("enum", RebaselineState)
+    for action in ("milestone.rebaseline", "milestone.rebaseline_decided",
+                   "milestone.rebaseline_corrected")}
+
+
+def written(table: str | None, key: str, action: str | None = None) -> Kind | None:
+    """The kind of a value a service wrote under `key` on a record of `table` by `action`;
+    None: the column's."""
+    return KINDS_OF_ACTION.get((action, key), KINDS_OF.get((table, key), KEYS.get(key)))
 
 
 # The kinds of import by name (an import run's `kind`), each with its title in the reader's
