@@ -254,6 +254,7 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
     if tranche is None:
         abort(404)
     agreement = _agreement(tranche.agreement_id, decide=True)
+    offered(services.not_payable(tranche), _to_funding(agreement.project))  # said before a form
     form = DisbursementForm()
     if not form.is_submitted():
         form.paid_on.data = today()
@@ -266,8 +267,7 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
     return submit(form, call, _("Disbursement recorded."), _to_funding(agreement.project),
                   lambda: render_template(
                       "funding/form.html", form=form, project=agreement.project,
-                      title=_("Pay tranche %(n)d", n=tranche.number),
-                      reason=services.not_payable(tranche)),
+                      title=_("Pay tranche %(n)d", n=tranche.number)),
                   preview=previews.disbursement)
 
 
