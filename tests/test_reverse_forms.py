@@ -6,6 +6,7 @@ the service's reason before any form, and the entry's page offers no link to it.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -22,7 +23,7 @@ from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport
 from tracker.centres import services as centres
 from tracker.centres.models import CentrePayment
 from tracker.companies import corrections as shares
-from tracker.companies.models import CompanyExit
+from tracker.companies.models import CompanyExit, FinancingRound
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
@@ -181,3 +182,28 @@ def test_the_record_reversals_refuse_a_second_form(app, client, world):
         assert answer.status_code == 409 and said in answer.get_data(as_text=True), path
     assert (f"/funding/conversions/{conversion.id}/reverse"
             not in client.get(_paths(world)["funding"]).get_data(as_text=True))
+
+
+def test_a_reversal_of_shares_says_they_count_in_no_cap_table(client, world):
+    """Reversed shares drop out of every cap table, on every date (`ledger.standing`): each
+    form reversing them (a conversion's, a round's, a share entry's) says so, never that they
+    stop counting from the reversal's date, as the conversion's form ("no longer counts from
+    this date on; before it, it still does"), and the round's and the entry's explanations
+    said (found by tests/test_review_walk.py)."""
+    conversion = db.session.get(Conversion, world.ids["conversion_id"])
+    login(client, _by(world, "committee"))
+    pages = [client.get(f"/funding/conversions/{conversion.id}/reverse")]
+    funding.reverse_conversion(_by(world, "committee"), conversion, today(), "Wrong round")
+    _commit()
+    login(client, _by(world, "admin"))
+    pages.append(client.get(f"/companies/rounds/{world.ids['round_id']}/reverse"))
+    # The founders' entry was priced by the round: reversed once the round is.
+    shares.reverse_round(_by(world, "admin"), db.session.get(FinancingRound, world.ids["round_id"]),
+                         today(), "Never closed")
+    _commit()
+    pages.append(client.get(f"/companies/entries/{world.ids['share_entry_id']}/reverse"))
+    for page in pages:
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200, text
+        assert "Reversed shares count in no cap table, on any date" in text
+        assert not re.search(r"from (this|its|the) date|before it, it still", text), text

@@ -184,7 +184,8 @@ def exit_refusal(exit_: CompanyExit) -> str | None:
 
 
 def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> ShareEntry:
-    """An issuance or a transfer recorded by mistake, undone from `on` on."""
+    """An issuance or a transfer recorded by mistake, undone: with its reversal it counts in no
+    cap table, on any date (`ledger.standing`); `on` says when the mistake was corrected."""
     require_manager(actor)
     company = entry.company
     db.session.refresh(company, with_for_update=True)
@@ -202,8 +203,8 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
 
 def reverse_round(actor: User, financing: FinancingRound, on: date,
                   reason: str) -> RoundReversal:
-    """A round recorded by mistake: its investors' shares are reversed from `on` on, and it
-    no longer sets a price, qualifies for a conversion or counts as money raised."""
+    """A round recorded by mistake: its investors' shares are reversed (in no cap table, on any
+    date), and it no longer sets a price, qualifies for a conversion or counts as money raised."""
     require_manager(actor)
     company = financing.company
     db.session.refresh(company, with_for_update=True)

@@ -20,9 +20,8 @@ from tracker.companies.deals import EquityLine
 from tracker.companies.ip_models import IpDealKind
 from tracker.companies.lines import IssueLine
 from tracker.companies.models import Acquisition, ExitKind, HolderType
-from tracker.dates import today
 from tracker.display.labels import label
-from tracker.web.corrections import ReverseForm, reason_field
+from tracker.web.corrections import reason_field
 from tracker.web.fields import (
     DateField,
     MoneyField,
@@ -292,15 +291,6 @@ class ExitForm(OneTime, Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = _choices(ExitKind)
-
-
-class ShareReverseForm(ReverseForm):
-    """Reversed shares drop out of every cap table (`ledger.standing`): the date records when
-    the mistake was corrected, not from when the shares stop counting."""
-
-    on_date = DateField(_l("Reversed on"), validators=[InputRequired()], default=today,
-                        description=_l("Reversed shares count in no cap table, on any date: "
-                                       "the date says when the mistake was corrected."))
 
 
 class PaidForm(OneTime, Form):

@@ -212,8 +212,8 @@ class ShareEntry(Base):
     """One line of the share ledger: new shares issued to a holder, or shares transferred.
 
     Never edited or deleted: a mistake is undone by a reversing entry of the same kind and
-    holders with the shares negated (`reverses_id` names the original; a reason is given), so
-    every cap table from its date on follows by itself and both stay in the ledger. (One
+    holders with the shares negated (`reverses_id` names the original; a reason is given): both
+    stay in the ledger and count in no cap table, on any date (`ledger.standing`). (One
     exception, audited: an incentive grant's lock-up left out is given to its entries.)"""
 
     __tablename__ = "share_entries"

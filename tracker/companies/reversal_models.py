@@ -1,7 +1,8 @@
 """A financing round or an exit recorded by mistake, reversed; the row stays as recorded, and
-this record says when, by whom and why. A round: its shares are reversed on the ledger from the
-reversal's date, and whatever reads rounds (the last price, the qualifying rounds, the
-portfolio, the dashboard, the annual report) reads only those that stand (`round_stands`). An
+this record says when, by whom and why. A round: its shares are reversed on the ledger and
+count in no cap table, on any date (`ledger.standing`), and whatever reads rounds (the last
+price, the qualifying rounds, the portfolio, the dashboard, the annual report) reads only
+those that stand (`round_stands`). An
 exit: the company is no longer exited, its ledger reopens, and its proceeds are no longer
 realised (`exit_stands`)."""
 

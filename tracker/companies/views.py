@@ -32,7 +32,6 @@ from tracker.companies.forms import (
     IpDealForm,
     IssueForm,
     RoundForm,
-    ShareReverseForm,
     TransferForm,
 )
 from tracker.companies.holder_names import offered as offered_holders
@@ -46,7 +45,7 @@ from tracker.projects.lifecycle import SPIN_OFF_PHASES
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversible
+from tracker.web.corrections import ReasonForm, ReverseForm, ShareReverseForm, offered, reversible
 from tracker.web.fields import offer
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
@@ -319,8 +318,9 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
                   _("Entry reversed: both stay in the ledger."), _to_company(entry.company),
                   lambda: _correction_page(
                       form, _to_company(entry.company), _("Reverse a share entry"), facts,
-                      _("A reversing entry with the shares negated is written beside this one; "
-                        "the cap table follows from its date on."), _("Reverse the entry")))
+                      _("A reversing entry with the shares negated is written beside this one: "
+                        "both stay in the ledger, and the shares count in no cap table, on any "
+                        "date."), _("Reverse the entry")))
 
 
 @bp.route("/companies/rounds/<int:round_id>/reverse", methods=["GET", "POST"])
@@ -338,9 +338,9 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
                   _("Round reversed: it stays on the page, marked reversed."), back,
                   lambda: _correction_page(
                       form, back, _("Reverse a financing round"), facts,
-                      _("Each investor's shares are reversed from this date on; the round no "
-                        "longer sets a price, qualifies for a conversion or counts as money "
-                        "raised."), _("Reverse the round")))
+                      _("Each investor's shares are reversed and count in no cap table, on any "
+                        "date; the round no longer sets a price, qualifies for a conversion or "
+                        "counts as money raised."), _("Reverse the round")))
 
 
 @bp.route("/companies/exits/<int:exit_id>/reverse", methods=["GET", "POST"])

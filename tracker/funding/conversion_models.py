@@ -59,8 +59,9 @@ class Conversion(Base):
 
 
 class ConversionReversal(Reversal, Base):
-    """A conversion recorded by mistake, reversed: its shares are reversed on the ledger from
-    `on_date`, the agreement is open again, and no figure counts the money as converted."""
+    """A conversion recorded by mistake, reversed: its shares are reversed on the ledger (in no
+    cap table, on any date), the agreement is open again, and no figure counts the money as
+    converted."""
 
     __tablename__ = "conversion_reversals"
 

@@ -80,10 +80,10 @@ def reverse_disbursement(actor: User, paid: Disbursement, on: date,
 
 def reverse_conversion(actor: User, conversion: Conversion, on: date,
                        reason: str) -> ConversionReversal:
-    """A conversion recorded by mistake: HQ's shares from it are reversed on the ledger from
-    `on` on, the agreement is open again (the committee may convert at another round, or
-    record an outcome once the deadline has passed), and no figure counts the money as
-    converted. Both conversions stay on the funding page."""
+    """A conversion recorded by mistake: HQ's shares from it are reversed on the ledger (in
+    no cap table, on any date), the agreement is open again (the committee may convert at
+    another round, or record an outcome once the deadline has passed), and no figure counts
+    the money as converted. Both conversions stay on the funding page."""
     if not FundingAgreement.can_decide(actor):
         raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
     agreement = conversion.agreement

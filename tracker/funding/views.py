@@ -50,7 +50,7 @@ from tracker.partners.models import Partner
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, offered
+from tracker.web.corrections import ReasonForm, ReverseForm, ShareReverseForm, offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
@@ -296,7 +296,7 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
 def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
     conversion = db.session.get(Conversion, conversion_id)
     back = _offered(conversion, lambda c: c.agreement_id, corrections.conversion_refusal)[1]
-    form = ReverseForm()
+    form = ShareReverseForm()  # its shares, reversed, count in no cap table (ledger.standing)
     facts = [(_("Financing round"), conversion.round.name),
              (_("Date"), day(conversion.round.on_date)),
              (_("Money disbursed"), money(conversion.disbursed)),
@@ -309,8 +309,8 @@ def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
             "corrections/correct.html", form=form, back=back,
             title=_("Reverse a conversion"), facts=facts, button=_("Reverse the conversion"),
             explanation=_("HQ's shares from the conversion are reversed on the company's "
-                          "ledger from the date given; the agreement is open again and the "
-                          "money no longer counts as converted.")))
+                          "ledger and count in no cap table, on any date; the agreement is open "
+                          "again and the money no longer counts as converted.")))
 
 
 @bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])

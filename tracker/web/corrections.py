@@ -67,6 +67,16 @@ class ReverseForm(OneTime, Form):
                                        "it should never have counted."))
 
 
+class ShareReverseForm(ReverseForm):
+    """Shares reversed (a share entry, a round, a conversion) drop out of every cap table
+    (`tracker.companies.ledger.standing`): the date records when the mistake was corrected,
+    not from when the shares stop counting."""
+
+    on_date = DateField(_l("Reversed on"), validators=[InputRequired()], default=today,
+                        description=_l("Reversed shares count in no cap table, on any date: "
+                                       "the date says when the mistake was corrected."))
+
+
 def offered(refusal: str | None, back: str, *, keep_input: bool = False) -> None:
     """A correction's form is shown only for what can be corrected: otherwise (Back, an old
     link, another tab) the reason it can't, as its service would refuse it sent, answers 409
