@@ -17,7 +17,7 @@ from tests.export.helpers import xlsx_rows
 from tests.factories import _commit
 from tracker import db
 from tracker.assessment import services
-from tracker.assessment.models import Allocation, EvidenceEntry, EvidenceState
+from tracker.assessment.models import Allocation, AssessmentYear, EvidenceEntry, EvidenceState
 from tracker.reports import annual
 
 D = Decimal
@@ -184,13 +184,31 @@ def _funding(client) -> tuple[bool, str]:
     return f'action="/assessment/{YEAR}/funding/approve"' in page, page
 
 
+def test_a_year_not_yet_decided_is_refused_its_approval_and_written_by_no_refusal(as_user,
+                                                                                 world):
+    """An approval posted for a year HQ has decided nothing of yet (no row) is refused for want
+    of a pool (409), twice, and so is an invalid rule (400): no 500, no row written. The year's
+    row was written by the approval before it was refused, taken back by the refusal's
+    rollback and written again, under the same id on SQLite, by the page shown with it:
+    "Identity map already had an identity" (a 500 under the suite's savepoints)."""
+    client = as_user(world["admin"])
+    for year in (YEAR + 5, YEAR + 5):
+        refused = post(client, f"/assessment/{year}/funding/approve")
+        assert refused.status_code == 409, refused.get_data(as_text=True)
+        assert f"No funding pool is set for {year}" in refused.get_data(as_text=True)
+    invalid = post(client, f"/assessment/{YEAR + 6}/funding", {"pool": "0", "score_share": "50",
+                                                                "floor": "0"})
+    assert invalid.status_code == 400
+    assert client.get(f"/assessment/{YEAR + 5}/funding").status_code == 200
+    assert db.session.scalars(select(AssessmentYear).where(
+        AssessmentYear.year > YEAR)).all() == []
+
+
 def test_the_approval_is_offered_exactly_when_the_allocation_may_be_approved(as_user, world):
     """No pool, a rule that can't place it, approved already: no button, and the sentence the
     service refuses with (409) on the page instead; the button only when the POST succeeds."""
     admin = world["admin"]
-    services.year_of(YEAR)  # its row, as the first rule saved leaves it: no pool yet
-    _commit()
-    client = as_user(admin)
+    client = as_user(admin)  # the year has no row yet: no pool
     offered, page = _funding(client)
     assert not offered and "No funding pool is set for 2025" in page
     refused = post(client, f"/assessment/{YEAR}/funding/approve")

@@ -38,11 +38,22 @@ if TYPE_CHECKING:
 
 
 def year_of(year: int) -> AssessmentYear:
-    """The year's decisions, created (unpublished, with no pool) the first time asked for."""
+    """The year's decisions; until HQ first decides one (`_saved_year`), the defaults
+    (unpublished, with no pool), unsaved: reading a year writes nothing. (A row written by a
+    page's read, or by an approval refused for want of a pool, was taken back by the refusal's
+    rollback and written again by the page shown after it: on SQLite, under the same id, over
+    the object the rollback had left, "Identity map already had an identity", a 500.)"""
     found = db.session.scalar(select(AssessmentYear).where(AssessmentYear.year == year))
     if found is None:
         found = AssessmentYear(year=year, ranking_published=False, score_share=Decimal("70"),
                                revenue_share=Decimal("30"), floor=Decimal("0"))
+    return found
+
+
+def _saved_year(year: int) -> AssessmentYear:
+    """The year's decisions, saved the first time HQ decides one (its ranking, its rule)."""
+    found = year_of(year)
+    if found.id is None:
         db.session.add(found)
         db.session.flush()
     return found
@@ -179,7 +190,7 @@ def publish_ranking(actor: User, year: int, published: bool) -> AssessmentYear:
     """Directors see every institute's total and rank only once HQ publishes them."""
     if not AssessmentYear.can_decide(actor):
         raise Forbidden()
-    found = year_of(year)
+    found = _saved_year(year)
     if found.ranking_published != published:
         audit.record(actor, "assessment.publish", found,
                      {"ranking_published": [found.ranking_published, published]})
@@ -206,7 +217,7 @@ def set_rule(actor: User, year: int, *, pool: Decimal, score_share: Decimal, flo
     if cap is not None and cap < floor:
         problems.add("cap", _("The cap is below the floor."))
     problems.raise_any()
-    found = year_of(year)
+    found = _saved_year(year)
     found.pool, found.score_share, found.revenue_share = pool, score_share, 100 - score_share
     found.floor, found.cap = floor, cap
     changes = audit.pending_changes(found)
@@ -294,7 +305,8 @@ def approve_allocation(actor: User, year: int) -> AssessmentYear:
     if not AssessmentYear.can_decide(actor):
         raise Forbidden()
     found = year_of(year)
-    db.session.refresh(found, with_for_update=True)
+    if found.id is not None:  # none: no rule yet, so no pool (refused below)
+        db.session.refresh(found, with_for_update=True)
     if (said := approval_refusal(found)) is not None:
         raise Refused(said)
     rows = computed_allocation(year)
