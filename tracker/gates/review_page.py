@@ -86,6 +86,11 @@ def render(review: GateReview, user: User, **forms) -> str:
     may_correct = bool(decision) and decision.can_correct(user)
     correction_refused = correction_refusal(decision) if may_correct else None
     may_decide = review.can_decide(user)
+    # The version this page shows, on a form shown again (400, 409) too: sent again, it acts on
+    # the review as the chair now sees it (a decision from a tab opened before another was
+    # recorded is offered as that one's correction, never refused as stale in turn).
+    deciding = forms.get("decision_form") or decision_form(review)
+    deciding.version.data = str(review.version)
     context = {
         **offers,
         "review": review, "project": review.project,
@@ -104,7 +109,7 @@ def render(review: GateReview, user: User, **forms) -> str:
         "declaration": forms.get("declaration") or DeclarationForm(),
         "scorecard": forms.get("scorecard") or (
             scorecard_form(review) if offers["scores"] else None),
-        "decision_form": forms.get("decision_form") or decision_form(review),
+        "decision_form": deciding,
         "can_correct": may_correct and correction_refused is None,
         "correction_refused": correction_refused,
         "names_panel": GateReview.can_name_panel(user) and panel_refusal(review.state) is None,
