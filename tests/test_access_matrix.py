@@ -449,7 +449,8 @@ ACCESS: dict[str, dict[str, str]] = {
                                  "POST": on_project("committee")},
     "funding.convert": {"GET": f"committee: 200; {on_project('committee')}",
                         "POST": on_project("committee")},
-    "funding.outcome": {"GET": f"committee: 200; {on_project('committee')}",
+    # Converted: no outcome is recorded (409, said before the form).
+    "funding.outcome": {"GET": f"committee: 409; {on_project('committee')}",
                         "POST": on_project("committee")},
     # requires(FundingAgreement.can_decide) before anything is loaded.
     "funding.reverse_conversion": {"GET": "committee: 200; *: 403",

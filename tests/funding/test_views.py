@@ -225,3 +225,26 @@ def test_the_list_shows_a_page_of_agreements_with_the_total_of_all(app, client):
     assert "?page=2" in first
     exported = client.get("/funding/?export=csv").get_data(as_text=True)
     assert len(exported.strip().splitlines()) == 1 + 3 + 1  # header, agreements, total
+
+
+def test_the_outcome_form_is_drawn_only_once_an_outcome_may_be_recorded(client):
+    """Issue 9 point 6: the outcome's page drew its form before the conversion deadline and
+    for a converted agreement, and its POST was refused (409). Now the page says why before
+    any form (409, linking back to the funding page), and draws the form once the deadline has
+    passed with the agreement open."""
+    from tests.funding.test_conversion import funded
+
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    running, _company = funded(committee, deadline=today() + timedelta(days=30))
+    past, _other = funded(committee, deadline=today() - timedelta(days=10))
+    converted, _third = helpers.worked_example(committee=committee)
+    login(client, committee)
+    for agreement, said in ((running, "the outcome is recorded once it has passed"),
+                            (converted, "The agreement closed on")):
+        answer = client.get(f"/funding/{agreement.id}/outcome")
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 409 and said in page
+        assert 'name="outcome"' not in page
+        assert f'href="/projects/{agreement.project_id}/funding"' in page
+    answer = client.get(f"/funding/{past.id}/outcome")
+    assert answer.status_code == 200 and 'name="outcome"' in answer.get_data(as_text=True)

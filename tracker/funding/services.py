@@ -31,7 +31,6 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
-from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.funding import terms
 from tracker.funding.models import (
@@ -43,26 +42,16 @@ from tracker.funding.models import (
     FundingAgreement,
     Tranche,
 )
+from tracker.funding.refusals import agreement_closed, not_payable, outcome_refusal
 from tracker.notifications.services import emit
 from tracker.partners import services as partners
 from tracker.projects.closed import closed
-from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-
-
-def agreement_closed(agreement: FundingAgreement, then: str = "") -> str:
-    """Why nothing more is done on an agreement whose outcome is recorded: which, and the day
-    it took effect; `then`, what that means for what was asked."""
-    facts = {"outcome": label(agreement.outcome),
-             "date": day(agreement.outcome_on) if agreement.outcome_on else "—"}
-    if not then:
-        return _("The agreement closed on %(date)s (%(outcome)s).", **facts)
-    return _("The agreement closed on %(date)s (%(outcome)s). %(then)s", then=then, **facts)
 
 
 def agreement_of(project: Project) -> FundingAgreement | None:
@@ -189,29 +178,6 @@ def condition_text(tranche: Tranche) -> str:
     if tranche.condition is ConditionKind.MILESTONE:
         return _("Milestone “%(title)s” accepted", title=tranche.milestone.title)
     return _("Gate %(n)d passed with GO or CONDITIONAL GO", n=tranche.gate)
-
-
-def not_payable(tranche: Tranche) -> str | None:
-    """Why nothing can be paid on `tranche` now, or None when it is payable."""
-    agreement = tranche.agreement
-    if agreement.is_void or tranche.is_void:
-        return voids.voided(agreement if agreement.is_void else tranche)
-    if not agreement.is_open:
-        return agreement_closed(agreement)
-    project = agreement.project
-    if project.phase in (Phase.TERMINATED, Phase.REJECTED):
-        return _("The project was ended (%(phase)s): only the settlement of what was paid "
-                 "remains.", phase=label(project.phase))
-    if not tranche.condition_holds:
-        if tranche.condition is ConditionKind.MILESTONE:
-            return _("Tranche %(n)d is released when milestone “%(title)s” is accepted; it is "
-                     "%(state)s.", n=tranche.number, title=tranche.milestone.title,
-                     state=label(tranche.milestone.state))
-        return _("Tranche %(n)d is released when gate %(gate)d is passed with GO or CONDITIONAL "
-                 "GO; it has not been.", n=tranche.number, gate=tranche.gate)
-    if tranche.remaining <= 0:
-        return _("Tranche %(n)d is paid in full.", n=tranche.number)
-    return None
 
 
 def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_on: date,
@@ -375,11 +341,8 @@ def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreeme
     amount) or substituted by another project."""
     require_committee(actor)
     lock(agreement)
-    require_open(agreement)
-    if not agreement.deadline_passed(today()):
-        raise Refused(_("The conversion deadline is %(deadline)s: the outcome is recorded once "
-                        "it has passed with no conversion.",
-                        deadline=day(agreement.conversion_deadline)))
+    if (said := outcome_refusal(agreement)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     repaid_amount, substitute = terms.check_outcome(problems, agreement, outcome=outcome, on=on,
                                                     repaid_amount=repaid_amount,

@@ -58,7 +58,6 @@ from tracker.web.permissions import requires
 bp = Blueprint("funding", __name__)
 # The list's outcome filter for agreements without an outcome yet.
 RUNNING = "running"
-# The project page shows its link to the funding page to those who may see it.
 
 
 def _user() -> User:
@@ -344,6 +343,7 @@ def convert(agreement_id: int) -> Response | tuple[str, int]:
 @login_required
 def outcome(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
+    offered(services.outcome_refusal(agreement), _to_funding(agreement.project))
     form = OutcomeForm()
     if not form.is_submitted():
         form.outcome_on.data = today()

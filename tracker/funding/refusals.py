@@ -1,0 +1,61 @@
+"""Why an action on an allocation-investment agreement is not possible now, in the sentence
+its service refuses with and its page says in place of the form: a closed agreement, a tranche
+not payable, an outcome before its deadline."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from tracker import voids
+from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.display.labels import label
+from tracker.funding.models import ConditionKind, FundingAgreement, Tranche
+from tracker.projects.lifecycle import Phase
+
+
+def agreement_closed(agreement: FundingAgreement, then: str = "") -> str:
+    """Why nothing more is done on an agreement whose outcome is recorded: which, and the day
+    it took effect; `then`, what that means for what was asked."""
+    facts = {"outcome": label(agreement.outcome),
+             "date": day(agreement.outcome_on) if agreement.outcome_on else "—"}
+    if not then:
+        return _("The agreement closed on %(date)s (%(outcome)s).", **facts)
+    return _("The agreement closed on %(date)s (%(outcome)s). %(then)s", then=then, **facts)
+
+
+def not_payable(tranche: Tranche) -> str | None:
+    """Why nothing can be paid on `tranche` now, or None when it is payable."""
+    agreement = tranche.agreement
+    if agreement.is_void or tranche.is_void:
+        return voids.voided(agreement if agreement.is_void else tranche)
+    if not agreement.is_open:
+        return agreement_closed(agreement)
+    project = agreement.project
+    if project.phase in (Phase.TERMINATED, Phase.REJECTED):
+        return _("The project was ended (%(phase)s): only the settlement of what was paid "
+                 "remains.", phase=label(project.phase))
+    if not tranche.condition_holds:
+        if tranche.condition is ConditionKind.MILESTONE:
+            return _("Tranche %(n)d is released when milestone “%(title)s” is accepted; it is "
+                     "%(state)s.", n=tranche.number, title=tranche.milestone.title,
+                     state=label(tranche.milestone.state))
+        return _("Tranche %(n)d is released when gate %(gate)d is passed with GO or CONDITIONAL "
+                 "GO; it has not been.", n=tranche.number, gate=tranche.gate)
+    if tranche.remaining <= 0:
+        return _("Tranche %(n)d is paid in full.", n=tranche.number)
+    return None
+
+
+def outcome_refusal(agreement: FundingAgreement) -> str | None:
+    """Why no outcome can be recorded under `agreement` now (its form is refused before it is
+    drawn, 409): voided, closed (converted, or another outcome), or its conversion deadline
+    not passed yet; None once the deadline has passed with the agreement open."""
+    if agreement.is_void:
+        return voids.voided(agreement)
+    if not agreement.is_open:
+        return agreement_closed(agreement, _("Nothing more can be paid or decided on it."))
+    if not agreement.deadline_passed(today()):
+        return _("The conversion deadline is %(deadline)s: the outcome is recorded once it has "
+                 "passed with no conversion.", deadline=day(agreement.conversion_deadline))
+    return None
