@@ -14,12 +14,16 @@ from contextvars import ContextVar
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, message: str = "", back: str | None = None) -> None:
+    def __init__(self, message: str = "", back: str | None = None,
+                 first: tuple[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         # The page of the object refused, for its error page to link to when the request
         # itself does not lead there (a form opened from a bookmark, without a referrer).
         self.back = back
+        # What to undo first, (address, what the link says), when the refusal names it: the
+        # error page links there too, under its own words, never as "the page you came from".
+        self.first = first
 
 
 class Forbidden(DomainError):

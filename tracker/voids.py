@@ -99,6 +99,11 @@ class Blocker:
     def link(self) -> str | None:
         return url_for(self.endpoint, **self.values) if self.endpoint else None
 
+    @property
+    def first(self) -> tuple[str, str] | None:
+        """The link and its words, for a refusal's page (`DomainError.first`)."""
+        return (self.link, self.says) if self.endpoint else None
+
 
 def standing_first(entries: list, said: Callable[[int, str], str], endpoint: str, key: str,
                    says: str) -> Blocker | None:

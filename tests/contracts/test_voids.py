@@ -145,8 +145,13 @@ def test_a_contract_is_voided_once_its_payments_are_reversed(client):
     assert "A payment of CN¥250,000.00 stands under this contract: reverse it first" in page
     refused = client.get(f"/contracts/{contract.id}/void")
     assert refused.status_code == 409
-    assert post(client, f"/contracts/{contract.id}/void",
-                {"reason": "Never signed"}).status_code == 409
+    sent = post(client, f"/contracts/{contract.id}/void", {"reason": "Never signed"})
+    assert sent.status_code == 409
+    # Both answers link to the payment's reversal under its own words and back to the
+    # contract (they linked to the reversal alone, as "the page you came from").
+    for text in (refused.get_data(as_text=True), sent.get_data(as_text=True)):
+        assert f'<a href="/payments/{payment.id}/reverse">Reverse the payment</a>' in text
+        assert f'<a href="/contracts/{contract.id}">Back to the page you came from</a>' in text
 
     services.reverse_payment(project.pm, payment, date(2026, 3, 6), "Typed twice")
     _commit()

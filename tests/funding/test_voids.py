@@ -224,6 +224,11 @@ def _refused(client, agreement, said: str, link: str) -> None:
     refused = client.get(f"/funding/{agreement.id}/void")
     text = refused.get_data(as_text=True)
     assert refused.status_code == 409 and said in text and f'href="{link}"' in text
+    # The refusal links to the agreement's page as well, and says what the other link is:
+    # it said "Back to the page you came from" of the reversal's form, the only link there.
+    back = f"/projects/{agreement.project_id}/funding"
+    assert f'<a href="{back}">Back to the page you came from</a>' in text
+    assert f'<a href="{link}">Back to the page you came from</a>' not in text
     with pytest.raises(Refused, match=re.escape(said)):
         voids.void_agreement(agreement.decided_by, agreement, "By mistake")
     db.session.rollback()

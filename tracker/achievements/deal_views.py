@@ -244,7 +244,7 @@ def void(transfer_id: int) -> str | Response | tuple[str, int]:
     transfer = load_transfer(transfer_id, manage=True)
     back = url_for("transfers.show", transfer_id=transfer.id)
     if (blocker := deal_corrections.void_refusal(transfer)) is not None:
-        offered(blocker.text, blocker.link or back)
+        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Achievement"), transfer.achievement.title), (_("Kind"), label(transfer.kind)),
              (_("Licensee or assignee"), transfer.enterprise.shown("name")),

@@ -48,7 +48,7 @@ def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
 def void_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal, back = _deal(ip_deal_id)
     if (blocker := deal_voids.void_refusal(deal)) is not None:
-        offered(blocker.text, blocker.link or back)
+        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Achievement and its rights"), deal.name), (_("Kind"), label(deal.kind)),
              (_("Licensee or assignee"), deal.licensee), (_("Signed on"), day(deal.signed_on)),

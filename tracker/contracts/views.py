@@ -258,7 +258,7 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
         abort(403)
     back = url_for("contracts.show", contract_id=contract.id)
     if (blocker := corrections.void_refusal(contract)) is not None:
-        offered(blocker.text, blocker.link or back)
+        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Contract"), contract.title), (_("Counterparty enterprise"),
                                                contract.enterprise.shown("name")),

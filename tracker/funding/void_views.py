@@ -31,7 +31,7 @@ def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
     back = _to_funding(agreement.project)
     if (blocker := voids.agreement_void_refusal(agreement)) is not None:
-        offered(blocker.text, blocker.link or back)
+        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Project"), agreement.project.name),
              (_("Committed by HQ"), money(agreement.committed)),
@@ -59,7 +59,7 @@ def void_tranche(tranche_id: int) -> Response | tuple[str, int]:
     agreement: FundingAgreement = _agreement(tranche.agreement_id, decide=True)
     back = _to_funding(agreement.project)
     if (blocker := voids.tranche_void_refusal(tranche)) is not None:
-        offered(blocker.text, blocker.link or back)
+        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Tranche"), str(tranche.number)),
              (_("Released when"), services.condition_text(tranche)),

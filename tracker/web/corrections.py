@@ -77,7 +77,8 @@ class ShareReverseForm(ReverseForm):
                                        "the date says when the mistake was corrected."))
 
 
-def offered(refusal: str | None, back: str, *, keep_input: bool = False) -> None:
+def offered(refusal: str | None, back: str, *, keep_input: bool = False,
+            first: tuple[str, str] | None = None) -> None:
     """A correction's form is shown only for what can be corrected: otherwise (Back, an old
     link, another tab) the reason it can't, as its service would refuse it sent, answers 409
     before the form, linking to `back`, the page that lists the record (a bookmarked form has
@@ -85,15 +86,16 @@ def offered(refusal: str | None, back: str, *, keep_input: bool = False) -> None
     can. Posted, the very form that was saved, sent again (Back, a double click), says it was
     saved once (`sent_once_before`); with `keep_input`, an edit's form sent from a tab opened
     before its record was voided or withdrawn is shown as filled, the reason above it
-    (`submit`), as a correction the service refuses is."""
+    (`submit`), as a correction the service refuses is. `first`: what to undo before (a
+    void's `Blocker.first`), linked under its own words beside `back`."""
     if refusal is None:
         return
     if request.method != "POST":
-        raise Refused(refusal, back=back)
+        raise Refused(refusal, back=back, first=first)
     sent_once_before()
     if not keep_input:
-        raise Refused(refusal, back=back)
-    refuse_sent(Refused(refusal, back=back))
+        raise Refused(refusal, back=back, first=first)
+    refuse_sent(Refused(refusal, back=back, first=first))
 
 
 def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,

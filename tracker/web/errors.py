@@ -91,10 +91,12 @@ def back_link() -> str | None:
 
 def render_error(status: int, message: str | None = None, headers: dict | None = None,
                  explanation: str | None = None, back: str | None = None,
+                 first: tuple[str, str] | None = None,
                  **extensions) -> tuple[str, int] | Response:
     """The error page, or under /api/ the problem document (`message` its detail).
     `explanation` replaces the status's usual one; `back` is the object's page, when the
-    refusal knows it better than the request's referrer or address (`back_link`)."""
+    refusal knows it better than the request's referrer or address (`back_link`); `first`,
+    what to undo before, (address, words), linked under its words (`DomainError.first`)."""
     if is_api_request():
         title = TITLES.get(status, TITLES[500])()
         detail = message or explanation or EXPLANATIONS.get(status, EXPLANATIONS[500])()
@@ -105,7 +107,7 @@ def render_error(status: int, message: str | None = None, headers: dict | None =
     return (
         render_template(
             "errors/error.html", status=status, title=title, explanation=explanation,
-            message=message, back=back,
+            message=message, back=back, first=first,
             request_id=current_request_id() if status >= 500 else None,
         ),
         status,
@@ -178,7 +180,8 @@ def init_app(app: Flask) -> None:
                 else _("Some input was refused: see errors."),
                 errors=[{"field": field, "detail": message}
                         for field, message in error.problems])
-        return render_error(error.status, error.message or None, back=error.back)
+        return render_error(error.status, error.message or None, back=error.back,
+                            first=error.first)
 
     @app.errorhandler(ValidationError)
     def invalid_api_input(error: ValidationError) -> Response:
