@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine.default import CacheStats
 
 from tests.conftest import PG_URL, login
@@ -20,7 +20,8 @@ from tracker.gates.models import Outcome
 from tracker.milestones import overdue
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects.lifecycle import FINAL, Phase
-from tracker.projects.models import ProjectMember
+from tracker.projects.models import Project, ProjectMember
+from tracker.techfields.models import TechnicalField
 
 
 def _milestone(project, days_late: int, title: str, state=MilestoneState.IN_PROGRESS):
@@ -292,3 +293,24 @@ def test_each_reader_reads_the_institute_in_their_language(client, portfolio):
         login(client, make_user(Role.OBSERVER, locale=locale))
         page = _get(client, "/milestones/overdue")
         assert shown in page and hidden not in page, locale
+
+
+def test_each_reader_reads_the_technical_field_in_their_language(client, portfolio):
+    """The Field column showed the project's field as its PM wrote it ("机器人" on English pages:
+    the issue 9 audit); it shows the field of HQ's list the page filters by, in the reader's
+    language, and nothing for a project not classified."""
+    field = TechnicalField(code="ROB", name="机器人", name_en="Robotics")
+    db.session.add(field)
+    _commit()
+    arm = db.session.scalar(select(Project).where(Project.title == "Arm"))
+    arm.field, arm.field_id = "机器人手臂", field.id
+    _commit()
+    for locale, shown, hidden in (("en", ">Robotics<", "机器人"),
+                                  ("zh_CN", ">机器人<", ">Robotics<"),
+                                  ("en", ">Robotics<", "机器人")):
+        login(client, make_user(Role.OBSERVER, locale=locale))
+        for path in ("/milestones/overdue", "/milestones/overdue?sort=pm",
+                     "/milestones/overdue?late=open"):
+            page = _get(client, path)
+            assert shown in page and hidden not in page, (locale, path)
+            assert "机器人手臂" not in page, (locale, path)

@@ -16,7 +16,8 @@ OVERDUE_COLUMNS = [
     Column(_l("Project"), lambda r: r.project_code, Kind.CODE, 18,
            link=lambda r: id_path("projects.show", "project_id", r.project_id)),
     Column(_l("Title"), lambda r: r.project_title, width=32),
-    Column(_l("Field"), lambda r: r.field, width=16),
+    # HQ's list, in the reader's language, as the page's filter: not the PM's own words.
+    Column(_l("Technical field"), lambda r: r.technical_field, width=16),
     Column(_l("Institute"), lambda r: r.institute_name, width=28),
     Column(_l("Project manager"), lambda r: r.pm_name, width=16),
     Column(_l("State"), lambda r: r.state, Kind.LABEL, 14),

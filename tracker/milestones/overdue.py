@@ -23,6 +23,7 @@ from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import FINAL, Phase
 from tracker.projects.models import Project, ProjectType
 from tracker.search import matching
+from tracker.techfields.models import TechnicalField
 
 # How late, in days: the choices of the filter. 0 is "overdue at all"; None lists every
 # unfinished milestone, due or not.
@@ -65,6 +66,9 @@ class OverdueRow:
     institute_name: str
     pm_name: str
     days_late: int
+    # The project's field in HQ's list, in the reader's language (what the page filters by);
+    # None when the project is not classified. `field` is the PM's own words, any language.
+    technical_field: str | None = None
 
 
 @dataclass
@@ -134,10 +138,12 @@ def _columns() -> Select:
                    Project.field, Institute.shown_in_sql("name").label("institute_name"),
                    _PM.name.label("pm_name"),
                    # The sort's own column (the name as stored), for the API's keyset.
-                   Institute.name.label("institute_key"))
+                   Institute.name.label("institute_key"),
+                   TechnicalField.shown_in_sql("name").label("technical_field"))
             .join(Project, Project.id == Milestone.project_id)
             .join(Institute, Institute.id == Project.institute_id)
-            .join(_PM, _PM.id == Project.pm_id))
+            .join(_PM, _PM.id == Project.pm_id)
+            .outerjoin(TechnicalField, TechnicalField.id == Project.field_id))
 
 
 def _filtered(query: Select, visible: ColumnElement[bool], filters: OverdueFilters, on: date,
@@ -193,7 +199,7 @@ def _ordered(query: Select, filters: OverdueFilters) -> Select:
 
 
 def as_row(row, on: date) -> OverdueRow:
-    return OverdueRow(*row[:10], days_late=(on - row[2]).days)
+    return OverdueRow(*row[:10], days_late=(on - row[2]).days, technical_field=row[11])
 
 
 def every_overdue(viewer: User, filters: OverdueFilters, on: date) -> Iterator[OverdueRow]:
