@@ -17,7 +17,7 @@ from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.funding import services as funding
-from tracker.funding.models import Disbursement, FundingAgreement
+from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
 from tracker.milestones.models import MilestoneState
 from tracker.projects.lifecycle import Phase
 
@@ -248,3 +248,27 @@ def test_the_outcome_form_is_drawn_only_once_an_outcome_may_be_recorded(client):
         assert f'href="/projects/{agreement.project_id}/funding"' in page
     answer = client.get(f"/funding/{past.id}/outcome")
     assert answer.status_code == 200 and 'name="outcome"' in answer.get_data(as_text=True)
+
+
+def test_a_closed_agreement_s_outcome_page_says_where_its_outcome_is_corrected(client):
+    """The outcome page of a closed agreement said 'Nothing more can be paid or decided on
+    it', when the funding page it links back to corrects or withdraws a deadline's outcome and
+    reverses a conversion: each refusal now names that way, and it is there to follow."""
+    from tests.funding.test_conversion import funded
+
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    granted, _company = funded(committee, deadline=today() - timedelta(days=10))
+    funding.record_outcome(committee, granted, outcome=AgreementOutcome.GRANT, on=today())
+    converted, _other = helpers.worked_example(committee=committee)
+    _commit()
+    login(client, committee)
+    for agreement, said, way in (
+            (granted, "An outcome recorded by mistake is corrected or withdrawn on the funding "
+                      "page.", "Correct the outcome"),
+            (converted, "A conversion recorded by mistake is reversed on the funding page.",
+             "Reverse the conversion")):
+        answer = client.get(f"/funding/{agreement.id}/outcome")
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 409 and said in page and "Nothing more" not in page
+        assert way in client.get(f"/projects/{agreement.project_id}/funding").get_data(
+            as_text=True)

@@ -49,12 +49,17 @@ def not_payable(tranche: Tranche) -> str | None:
 
 def outcome_refusal(agreement: FundingAgreement) -> str | None:
     """Why no outcome can be recorded under `agreement` now (its form is refused before it is
-    drawn, 409): voided, closed (converted, or another outcome), or its conversion deadline
-    not passed yet; None once the deadline has passed with the agreement open."""
+    drawn, 409): voided, closed (converted, or another outcome: where it is reversed or
+    corrected instead), or its conversion deadline not passed yet; None once the deadline
+    has passed with the agreement open."""
     if agreement.is_void:
         return voids.voided(agreement)
     if not agreement.is_open:
-        return agreement_closed(agreement, _("Nothing more can be paid or decided on it."))
+        # The way on from a closed agreement: its outcome is corrected, not recorded again.
+        return agreement_closed(agreement, _(
+            "A conversion recorded by mistake is reversed on the funding page.")
+            if agreement.conversion is not None else _(
+            "An outcome recorded by mistake is corrected or withdrawn on the funding page."))
     if not agreement.deadline_passed(today()):
         return _("The conversion deadline is %(deadline)s: the outcome is recorded once it has "
                  "passed with no conversion.", deadline=day(agreement.conversion_deadline))
