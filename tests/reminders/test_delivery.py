@@ -8,6 +8,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event, select, text
 
 from tests.conftest import PG_URL
@@ -16,6 +17,7 @@ from tests.reminders import helpers
 from tests.reminders.conftest import addressed, at, text_of
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.notifications.diagnoses import explain, said
 from tracker.reminders import delivery, preferences, scan, transport
 from tracker.reminders.models import MessageState, OutboxMessage
 
@@ -51,6 +53,8 @@ def test_smtp_down_then_up_delivers_every_message_once(smtp):
     down = delivery.send_all(now, commit=db.session.commit)
     assert (down.sent, down.retrying, down.failed) == (0, 3, 0)
     assert any("Connection refused" in a or "ConnectionRefused" in a for a in down.answers)
+    with force_locale("zh_CN"):  # the system's words after a sentence of the reader's language
+        assert {explain(a).split("：")[0] for a in down.answers} == {"无法连接邮件服务器"}
     for message in outbox():
         assert message.state is MessageState.PENDING
         assert message.attempts == 1
@@ -95,7 +99,13 @@ def test_a_recipient_refused_for_good_fails_while_the_others_go_out(smtp):
     states = {m.recipient_id: m for m in outbox()}
     refused = states[pms[1].id]
     assert refused.state is MessageState.FAILED
-    assert refused.last_error == answer
+    # Kept as a code and the server's words; said in the reader's language (issue 9 point 7).
+    assert refused.last_error == said("mail_refused", answer)
+    with force_locale("en"):
+        assert explain(refused.last_error) == (
+            f"The mail server refused the message for good: {answer}")
+    with force_locale("zh_CN"):
+        assert explain(refused.last_error) == f"邮件服务器拒收了这封邮件，不再重试：{answer}"
     assert states[pms[0].id].state is states[pms[2].id].state is MessageState.SENT
     # Failed stays failed: the next run does not try again.
     assert delivery.send_all(at(DAY) + timedelta(days=1), commit=db.session.commit).sent == 0

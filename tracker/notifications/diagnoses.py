@@ -4,8 +4,10 @@ The sender runs in the scheduler, where no reader's language is known, and its d
 kept in the outbox (`last_error`) for HQ admins who read it later in theirs. So the sender
 keeps a code and the platform's own words ("[http] HTTP 429 Too Many Requests"), `said`; the
 outbox page and its files turn the code into a sentence of the reader's language, `explain`,
-the platform's words after it as the platform wrote them. An SMTP server's answer has no code
-and is shown as it came.
+the platform's words after it as the platform wrote them. The mail server's answers are kept
+the same way (`mail_*`, tracker/reminders/transport.py): the sentence says what happened, the
+server's or the system's words follow it as they came ("550 5.1.1 User unknown",
+"ConnectionRefusedError: [Errno 111] Connection refused").
 """
 
 from __future__ import annotations
@@ -36,6 +38,16 @@ DIAGNOSES: dict[str, Callable[[str], str]] = {
     "token": lambda a: _("WeCom refused the application's credentials: %(answer)s", answer=a),
     "unknown_user": lambda a: _("WeCom does not know the recipient's account ID: %(answer)s",
                                 answer=a),
+    "mail_unreachable": lambda a: _("The mail server could not be reached: %(answer)s",
+                                    answer=a),
+    "mail_lost": lambda a: _("The mail server closed the connection before it took the "
+                             "message: %(answer)s", answer=a),
+    "mail_sender": lambda a: _("The mail server refused the sender's address: %(answer)s",
+                               answer=a),
+    "mail_refused": lambda a: _("The mail server refused the message for good: %(answer)s",
+                                answer=a),
+    "mail_deferred": lambda a: _("The mail server asked for the message to be tried again "
+                                 "later: %(answer)s", answer=a),
 }
 _SAID = re.compile(r"^\[([a-z_]+)\] ?(.*)$", re.S)
 

@@ -11,9 +11,11 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from tracker import db
 from tracker.dates import today
+from tracker.notifications.diagnoses import explain
 from tracker.reminders import delivery, scan, scheduler
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders: scan for what is due, send.")
@@ -62,8 +64,9 @@ def send_cmd(as_json: bool) -> None:
     else:
         click.echo(f"sent {result.sent} in {result.emails} e-mails, {result.retrying} to retry, "
                    f"{result.failed} failed, {result.cancelled} cancelled; {pending} pending")
-        for answer in result.answers:
-            click.echo(f"  server: {answer}")
+        with force_locale("en"):  # this command speaks English (the outbox, the reader's)
+            for answer in result.answers:
+                click.echo(f"  server: {explain(answer)}")
     if result.unreachable:
         when = (f"from {retry_at.isoformat(timespec='seconds')}" if retry_at
                 else "at the next run")

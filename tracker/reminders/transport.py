@@ -23,7 +23,10 @@ def _answer(code: int, message: bytes | str) -> str:
 
 
 def _by_code(code: int, answer: str) -> Outcome:
-    return Outcome(FAILED if 500 <= code < 600 else RETRY, answer)
+    """A refusal of the message: for good on 5xx, for now otherwise."""
+    if 500 <= code < 600:
+        return Outcome(FAILED, said("mail_refused", answer))
+    return Outcome(RETRY, said("mail_deferred", answer))
 
 
 # How long the composing thread may keep Python's lock (the GIL) once the SMTP thread asks for it.
@@ -106,8 +109,9 @@ class Transport:
                 try:
                     self.open()
                 except (OSError, smtplib.SMTPException) as error:
-                    self.broken = Outcome(RETRY, f"{type(error).__name__}: {error}",
-                                          connection_lost=True)
+                    self.broken = Outcome(RETRY, said(
+                        "mail_unreachable", f"{type(error).__name__}: {error}"),
+                        connection_lost=True)
                     return self.broken
             outcome, handed = self._deliver(email, to, turn)
             if not (outcome.connection_lost and not handed) or again:
@@ -126,7 +130,7 @@ class Transport:
             if code != 250:
                 # Our sender address, not this recipient: temporary for the message.
                 smtp.rset()
-                return Outcome(RETRY, _answer(code, answer)), False
+                return Outcome(RETRY, said("mail_sender", _answer(code, answer))), False
             code, answer = smtp.rcpt(to)
             if code == 421:
                 return self._lost(_answer(code, answer)), False
@@ -152,7 +156,7 @@ class Transport:
 
     def _lost(self, answer: str) -> Outcome:
         self.close()
-        return Outcome(RETRY, answer, connection_lost=True)
+        return Outcome(RETRY, said("mail_lost", answer), connection_lost=True)
 
     def close(self) -> None:
         if self.smtp is not None:
