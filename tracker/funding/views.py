@@ -14,15 +14,13 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.companies import corrections as company_corrections
-from tracker.companies import ledger, prerequisites
+from tracker.companies import ledger
 from tracker.companies import services as companies
-from tracker.companies.models import Company
 from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.funding import amendments, corrections, previews, queries, services, voids
+from tracker.funding import amendments, corrections, previews, services, show_page, voids
 from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
     AgreementCorrectionForm,
@@ -43,10 +41,6 @@ from tracker.funding.models import (
     Tranche,
 )
 from tracker.milestones.models import Milestone
-from tracker.obligations import queries as obligations
-from tracker.obligations import services as obligation_services
-from tracker.obligations.models import ReportObligation
-from tracker.partners.models import Partner
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
@@ -137,42 +131,8 @@ def agreements() -> str | Response:
 @bp.get("/projects/<int:project_id>/funding")
 @login_required
 def show(project_id: int) -> str:
-    project = _project(project_id)
-    agreements = db.session.scalars(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id).options(*queries.funding_page_options())
-        .order_by(FundingAgreement.voided_at.is_not(None), FundingAgreement.id)).all()
-    agreement = next((a for a in agreements if not a.is_void), None)
-    company, user = companies.company_of(project), _user()
-    tranches, corrected = [], {}
-    if agreement is not None:
-        tranches = [(t, services.not_payable(t)) for t in agreement.tranches]
-        corrected = amendments.corrected_of(agreement)
-    may_decide = FundingAgreement.can_decide(_user())
-    return render_template(
-        "funding/show.html", project=project, agreement=agreement, tranches=tranches,
-        corrected=corrected, company=company, services=services, today=today(),
-        can_convert=agreement is not None and services.agreement_refusal(agreement) is None
-        and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
-        may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(_user()),
-        **corrections.reversals_offered(user, agreement), may_see_partners=Partner.can_list(user),
-        can_record_agreement=FundingAgreement.can_record(user)
-        and services.new_agreement_refusal(project) is None,
-        not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
-        can_manage_companies=Company.can_manage(_user()),
-        no_company_yet=prerequisites.not_a_spin_off_source(project),
-        detachments=company_corrections.detachments_of(project=project),
-        obligations=obligations.of(agreement),
-        can_add_report=agreement is not None and ReportObligation.can_add(_user(), agreement)
-        and obligation_services.add_refusal(_user(), agreement) is None,
-        correctable_tranches={t.id for t, _reason in tranches
-                              if may_decide and amendments.tranche_refusal(t) is None},
-        may_correct_outcome=may_decide and agreement is not None
-        and amendments.outcome_refusal(agreement) is None,
-        may_reverse_conversion=may_decide and agreement is not None
-        and agreement.conversion is not None
-        and corrections.conversion_refusal(agreement.conversion) is None,
-        voided_agreements=[a for a in agreements if a.is_void],
-        **voids.offered(_user(), agreement))
+    """The funding page (`show_page.render`)."""
+    return show_page.render(_project(project_id), _user())
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])

@@ -1,0 +1,91 @@
+"""The funding page offers "Record the outcome" exactly when the outcome's page draws its form,
+and where the committee may not record it yet says why, in the sentence the outcome page's 409
+says (issue 9 point 6, issue 11 point 2): the view passes what `FundingAgreement.can_decide`
+(who) and `tracker.funding.refusals.outcome_refusal` (when) answered, where the template read
+the agreement's state and its deadline. Found wrong before: before the deadline the committee
+was offered nothing and told nothing of when the outcome would be recorded."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.companies import helpers
+from tests.conftest import login
+from tests.factories import _commit, make_user
+from tests.funding.test_conversion import funded
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.funding import services as funding
+from tracker.funding.models import AgreementOutcome
+
+# The refusal said before the deadline, in each language.
+NOT_YET = {"en": "the outcome is recorded once it has passed with no conversion",
+           "zh_CN": "须在该日期过后且仍未转股时才能登记处置结果"}
+
+
+def _agreement(state: str, committee):
+    """An agreement whose conversion deadline is ahead, passed, passed with its outcome
+    recorded, or that was converted."""
+    if state == "converted":
+        return helpers.worked_example(committee=committee)[0]
+    ahead = state == "before the deadline"
+    agreement, _company = funded(committee, deadline=today() + timedelta(
+        days=30 if ahead else -10))
+    if state == "recorded":
+        funding.record_outcome(committee, agreement, outcome=AgreementOutcome.GRANT,
+                               on=today())
+        _commit()
+    return agreement
+
+
+def _reader(who: str, agreement, committee):
+    return {"committee": committee, "pm": agreement.project.pm,
+            "hq_admin": make_user(Role.HQ_ADMIN)}[who]
+
+
+def _said(page: str) -> str | None:
+    """The sentence the funding page says in place of the link."""
+    found = re.search(r'<p class="help" id="why-not-outcome">(.*?)</p>', page, re.S)
+    return found.group(1).strip() if found else None
+
+
+def _refused(response) -> str:
+    """The 409's reason, on the error page."""
+    assert response.status_code == 409
+    body = html.unescape(response.get_data(as_text=True))
+    return re.search(r'<p class="reason">(.*?)</p>', body, re.S).group(1).strip()
+
+
+STATES = ["before the deadline", "after the deadline", "recorded", "converted"]
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+@pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])
+@pytest.mark.parametrize("state", STATES)
+def test_the_outcome_is_offered_exactly_when_its_page_draws_the_form(client, state, who,
+                                                                     locale):
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = _agreement(state, committee)
+    reader = _reader(who, agreement, committee)
+    reader.locale = locale
+    _commit()
+    login(client, reader)
+    shown = client.get(f"/projects/{agreement.project_id}/funding")
+    assert shown.status_code == 200
+    page = html.unescape(shown.get_data(as_text=True))
+    offered = f'href="/funding/{agreement.id}/outcome"' in page
+    form = client.get(f"/funding/{agreement.id}/outcome")
+    assert offered is (form.status_code == 200)
+    assert offered is (who == "committee" and state == "after the deadline")
+    said = _said(page)
+    if who == "committee" and state == "before the deadline":
+        assert said == _refused(form)
+        assert NOT_YET[locale] in said and day(agreement.conversion_deadline) in said
+    else:  # nothing to those who may not record it, nor once the outcome has come
+        assert said is None
+        assert form.status_code in ((200, 409) if who == "committee" else (403,))
