@@ -35,7 +35,7 @@ DECLARE_FIRST = {"en": "Declare that you have no conflict of interest before sco
                  "zh_CN": "评分前请先声明您与本项目不存在利益冲突。"}
 CONFLICT = {"en": "take no part in this review: you do not score it. If that declaration was "
                   "wrong, correct it first",
-            "zh_CN": "不参与本次评审，无需评分。如该声明有误，请先更正"}
+            "zh_CN": "不参与本次评审，也不能为其评分。如该声明有误，请先更正"}
 SCORED = {"en": "correct them from the review's page, with the reason",
           "zh_CN": "提交评分：如需更正，请在评审页面上更正"}
 DECIDED = {"en": "the panel decided it on", "zh_CN": "评审组已于"}
