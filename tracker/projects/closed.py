@@ -9,12 +9,14 @@ project hears why (409), not "not allowed" (403), and a page offers a form only 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from tracker.display.formatting import on_day
+from tracker.display.formatting import day, on_day
 from tracker.display.labels import label
+from tracker.gates.decision_models import Outcome
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -39,12 +41,26 @@ def proposal_refusal(project: Project) -> str | None:
     if project.is_read_only:
         return closed(project)
     if project.phase is Phase.PROPOSAL_REVIEW:
+        if (rework_due := _rework_due(project)) is not None:
+            return _("Gate 1 asked for rework by %(date)s: the proposal's fields stay as "
+                     "submitted; upload the reworked documents to the gate on the project's "
+                     "page, then request the gate again.", date=day(rework_due))
         return _("The proposal was submitted to HQ and is reviewed at gate 1 as submitted: once "
                  "the project has passed the gate, changes to it go through a change request.")
     if not project.is_draft:
         return _("The proposal was submitted: changes to the project now go through a change "
                  "request.")
     return None
+
+
+def _rework_due(project: Project) -> date | None:
+    """The rework due date of a RECYCLE at the project's last gate-1 review, if that is how it
+    ended (the project stays in the proposal review, to be reviewed again)."""
+    reviews = [review for review in project.gate_reviews if review.gate == 1]
+    decision = reviews[-1].current_decision if reviews else None
+    if decision is None or decision.outcome is not Outcome.RECYCLE:
+        return None
+    return decision.rework_due
 
 
 def open_refusal(project: Project) -> str | None:
