@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import chinese_calendar
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tracker import dates, db
 from tracker.audit import services as audit
@@ -91,12 +91,30 @@ def add_day(actor: User, day: date, is_workday: bool, note: str) -> CalendarDay:
     return row
 
 
+# The advisory lock one year's calendar changes take turns on (PostgreSQL): any number.
+CALENDAR_LOCK = 2_026_112
+
+
+def _take_turn(year: int) -> None:
+    """Wait for any other change to `year`'s dates or declaration to commit (PostgreSQL: a
+    lock held until this transaction ends), so that each reads the dates the other left. A
+    declaration read that the year had a date before any lock (the audit trail's comes at its
+    flush); the removal of that last date committed meanwhile, finding no declaration to
+    withdraw, and the year was declared complete with no date. SQLite needs none: each write
+    transaction takes the database's write lock as it begins."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key, :year)"),
+                           {"key": CALENDAR_LOCK, "year": year})
+
+
 def remove_day(actor: User, row: CalendarDay) -> None:
     """A date HQ added by mistake: the library (or the weekday rule) counts it again. The
     last date of a year HQ declared complete takes the declaration with it: a year with no
     date at all is not covered, and its warning comes back until HQ adds the dates and
     declares it again (complete_refusal asks for a date first)."""
     _require_admin(actor)
+    _take_turn(row.day.year)
     audit.record(actor, "calendar.remove", row, {
         "day": [row.day.isoformat(), None], "is_workday": [row.is_workday, None],
         "note": [row.note, None]})
@@ -136,6 +154,7 @@ def complete_year(actor: User, year: int) -> CalendarYear:
     _require_admin(actor)
     if not dates.EARLIEST.year <= year <= dates.LATEST.year:
         raise NotFound()
+    _take_turn(year)
     if (said := complete_refusal(year)) is not None:
         raise Refused(said)
     row = CalendarYear(year=year, completed_by_id=actor.id)
