@@ -12,6 +12,8 @@ runs in a savepoint rolled back after it, so every answer is to the same world
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
 
@@ -24,6 +26,7 @@ from tests.world import (
     build,
     classify,
     rules,
+    signed_in_people,
     url_for_rule,
 )
 
@@ -581,9 +584,9 @@ def world(app, module_connection) -> World:
 
 
 @pytest.fixture(scope="module")
-def people(app, module_connection, world) -> People:
-    with shared_data(app, module_connection):
-        return People(app, world, module_connection)
+def people(app, module_connection, world) -> Iterator[People]:
+    with signed_in_people(app, module_connection, world) as people:
+        yield people
 
 
 def missing_lines(app: Flask) -> list[str]:

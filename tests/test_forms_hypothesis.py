@@ -18,6 +18,7 @@ import inspect
 import io
 import os
 import re
+from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -29,7 +30,16 @@ from wtforms.fields.core import UnboundField
 
 from tests.conftest import shared_data
 from tests.test_access_matrix import ACCESS, parse
-from tests.world import SUBJECTS, People, World, build, classify, rules, url_for_rule
+from tests.world import (
+    SUBJECTS,
+    People,
+    World,
+    build,
+    classify,
+    rules,
+    signed_in_people,
+    url_for_rule,
+)
 
 # Examples per route: about 100 routes, so the module stays near a minute on two cores (more
 # for a longer hunt: FORMS_HYPOTHESIS_EXAMPLES=50).
@@ -145,9 +155,9 @@ def world(app, module_connection) -> World:
 
 
 @pytest.fixture(scope="module")
-def people(app, module_connection, world) -> People:
-    with shared_data(app, module_connection):
-        return People(app, world, module_connection)
+def people(app, module_connection, world) -> Iterator[People]:
+    with signed_in_people(app, module_connection, world) as people:
+        yield people
 
 
 @pytest.fixture(scope="module")

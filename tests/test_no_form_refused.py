@@ -20,6 +20,7 @@ refused by something other than its record's state is left out with the reason
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -113,8 +114,9 @@ def world(app, module_connection) -> World:
 
 
 @pytest.fixture(scope="module")
-def people(app, module_connection, world) -> People:
-    return signed_in_people(app, module_connection, world)
+def people(app, module_connection, world) -> Iterator[People]:
+    with signed_in_people(app, module_connection, world) as people:
+        yield people
 
 
 def _page_rules(app) -> list:

@@ -15,7 +15,7 @@ route in neither list fails `test_every_state_changing_route_is_in_the_table`.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -25,7 +25,16 @@ from flask import url_for
 from tests.conftest import shared_data
 from tests.factories import _commit
 from tests.test_access_matrix import ACCESS, parse
-from tests.world import PDF, People, World, build, classify, rules, url_for_rule
+from tests.world import (
+    PDF,
+    People,
+    World,
+    build,
+    classify,
+    rules,
+    signed_in_people,
+    url_for_rule,
+)
 from tracker import db, voids
 from tracker.accounts.models import User
 from tracker.achievements import deal_corrections
@@ -439,9 +448,9 @@ def world(app, module_connection) -> World:
 
 
 @pytest.fixture(scope="module")
-def people(app, module_connection, world) -> People:
-    with shared_data(app, module_connection):
-        return People(app, world, module_connection)
+def people(app, module_connection, world) -> Iterator[People]:
+    with signed_in_people(app, module_connection, world) as people:
+        yield people
 
 
 def _post_rules(app) -> dict:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import time_machine
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -347,10 +350,18 @@ def shared(app: Flask, connection, into: World) -> World:
     return built
 
 
-def signed_in_people(app: Flask, connection, world: World) -> People:
-    """Its people signed in once for a test module (in its `module_connection`)."""
-    with shared_data(app, connection):
-        return People(app, world, connection)
+@contextmanager
+def signed_in_people(app: Flask, connection, world: World) -> Iterator[People]:
+    """Its people signed in once for a test module (in its `module_connection`), the clock
+    stopped at their sign-in until the module's last test. Each request is rolled back, the
+    session's `last_seen_at` with it: on a running clock, every request of a module that lasts
+    more than a minute wrote it again (tracker/accounts/sessions.py:resume), a commit that
+    expired the request's user and made it load again, on two requests in three of the
+    access table; a browser's session writes it once a minute."""
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        with shared_data(app, connection):
+            people = People(app, world, connection)
+        yield people
 
 
 # --- asking the app: the URL of a route in the world, and people to ask it ---------------------

@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import shared_data
 from tests.export.helpers import csv_rows, xlsx_rows
 from tests.export.pages import tables
-from tests.world import PEOPLE, People, build, rules, url_for_rule
+from tests.world import PEOPLE, People, build, rules, signed_in_people, url_for_rule
 from tracker import create_app
 
 # The lists: endpoint -> how many tables of the page are files (one "Download this list" each).
@@ -131,9 +131,9 @@ def world(app, module_connection):
 
 
 @pytest.fixture(scope="module")
-def people(app, module_connection, world):
-    with shared_data(app, module_connection):
-        return People(app, world, module_connection)
+def people(app, module_connection, world) -> Iterator[People]:
+    with signed_in_people(app, module_connection, world) as people:
+        yield people
 
 
 def main_of(page: str) -> str:
