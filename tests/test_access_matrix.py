@@ -434,7 +434,8 @@ ACCESS: dict[str, dict[str, str]] = {
     "funding.new_agreement": {"GET": f"committee: 200; {on_project('committee')}",
                               "POST": on_project("committee")},
     # The agreement's pages load the invested project (same viewers) first.
-    "funding.new_tranche": {"GET": f"committee: 200; {on_project('committee')}",
+    # The world's agreement is converted: no tranche is added, said before the form (409).
+    "funding.new_tranche": {"GET": f"committee: 409; {on_project('committee')}",
                             "POST": on_project("committee")},
     # The world's tranche is paid in part and its money converted: not payable, said before
     # the form (409).

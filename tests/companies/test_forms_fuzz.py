@@ -26,12 +26,15 @@ def test_every_funding_and_company_form_survives_malformed_input(client):
         f"/companies/{company.id}/ip/new", f"/companies/{company.id}/exit",
     ]
     # The agreement is converted: no conversion's form is offered, nor (409, said before the
-    # form) a payment of its tranche or its outcome; a crafted POST is still answered.
+    # form) a payment of its tranche, a new tranche or its outcome; a crafted POST is still
+    # answered.
     crafted = {"/convert": ["round_id"], "/disburse": ["amount", "paid_on", "reference"],
+               "/tranches/new": ["amount", "condition", "milestone_id", "gate"],
                "/outcome": ["outcome", "outcome_on", "repaid_amount", "substitute", "note"]}
+    refused = ("/disburse", "/tranches/new", "/outcome")
     for path in pages:
         page = client.get(path)
-        assert page.status_code == (409 if path.endswith(("/disburse", "/outcome")) else 200), path
+        assert page.status_code == (409 if path.endswith(refused) else 200), path
         names = sorted(set(NAME_RE.findall(page.get_data(as_text=True)))
                        - {"csrf_token", "locale", "next", "q"})
         for ending, fields in crafted.items():

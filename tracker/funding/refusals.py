@@ -1,6 +1,6 @@
 """Why an action on an allocation-investment agreement is not possible now, in the sentence
 its service refuses with and its page says in place of the form: a closed agreement, a tranche
-not payable, an outcome before its deadline."""
+not payable or not to be added, an outcome before its deadline."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.funding.models import ConditionKind, FundingAgreement, Tranche
+from tracker.projects.closed import closed
 from tracker.projects.lifecycle import Phase
 
 
@@ -44,6 +45,19 @@ def not_payable(tranche: Tranche) -> str | None:
                  "GO; it has not been.", n=tranche.number, gate=tranche.gate)
     if tranche.remaining <= 0:
         return _("Tranche %(n)d is paid in full.", n=tranche.number)
+    return None
+
+
+def new_tranche_refusal(agreement: FundingAgreement) -> str | None:
+    """Why no tranche can be added to `agreement` now (its form is refused before it is drawn,
+    409, and the funding page offers no link): voided, closed (its outcome recorded), or its
+    project closed; None while both run."""
+    if agreement.is_void:
+        return voids.voided(agreement)
+    if not agreement.is_open:
+        return agreement_closed(agreement, _("Nothing more can be paid or decided on it."))
+    if agreement.project.is_read_only:
+        return closed(agreement.project)
     return None
 
 

@@ -42,7 +42,12 @@ from tracker.funding.models import (
     FundingAgreement,
     Tranche,
 )
-from tracker.funding.refusals import agreement_closed, not_payable, outcome_refusal
+from tracker.funding.refusals import (
+    agreement_closed,
+    new_tranche_refusal,
+    not_payable,
+    outcome_refusal,
+)
 from tracker.notifications.services import emit
 from tracker.partners import services as partners
 from tracker.projects.closed import closed
@@ -158,10 +163,9 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
                 milestone_id: int | None = None, gate: int | None = None) -> Tranche:
     """A tranche released when a named milestone is accepted or a named gate passed with GO."""
     require_committee(actor)
-    require_open(agreement)
     lock(agreement)
-    if agreement.project.is_read_only:
-        raise Refused(closed(agreement.project))
+    if (said := new_tranche_refusal(agreement)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     terms.check_tranche(problems, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
     problems.raise_any()

@@ -73,5 +73,7 @@ def render(project: Project, user: User) -> str:
         may_reverse_conversion=may_decide and agreement is not None
         and agreement.conversion is not None
         and corrections.conversion_refusal(agreement.conversion) is None,
+        adds_tranche=may_decide and agreement is not None
+        and services.new_tranche_refusal(agreement) is None,
         voided_agreements=[a for a in agreements if a.is_void],
         **_outcome_offer(user, agreement), **voids.offered(user, agreement))

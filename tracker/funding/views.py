@@ -171,6 +171,7 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
 @login_required
 def new_tranche(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
+    offered(services.new_tranche_refusal(agreement), _to_funding(agreement.project))
     form = TrancheForm(milestones=_milestones(agreement))
     return submit(form, lambda: services.add_tranche(_user(), agreement, amount=form.amount.data,
                                                      **form.condition_ids()),

@@ -1,9 +1,10 @@
-"""The funding page offers "Record the outcome" exactly when the outcome's page draws its form,
-and where the committee may not record it yet says why, in the sentence the outcome page's 409
-says (issue 9 point 6, issue 11 point 2): the view passes what `FundingAgreement.can_decide`
-(who) and `tracker.funding.refusals.outcome_refusal` (when) answered, where the template read
-the agreement's state and its deadline. Found wrong before: before the deadline the committee
-was offered nothing and told nothing of when the outcome would be recorded."""
+"""The funding page offers "Record the outcome" and "Add a tranche" exactly when their pages draw
+their forms (issue 9 point 6, issue 11 point 2): the view passes what `FundingAgreement.
+can_decide` (who) and `tracker.funding.refusals.outcome_refusal`, `new_tranche_refusal` (when)
+answered, where the template read the agreement's state and its deadline. Where the committee
+may not record the outcome yet, the page says why in the sentence the outcome page's 409 says.
+Found wrong before: before the deadline the committee was offered nothing and told nothing of
+when the outcome would be recorded; the tranche's page drew its form under a closed agreement."""
 
 from __future__ import annotations
 
@@ -89,3 +90,24 @@ def test_the_outcome_is_offered_exactly_when_its_page_draws_the_form(client, sta
     else:  # nothing to those who may not record it, nor once the outcome has come
         assert said is None
         assert form.status_code in ((200, 409) if who == "committee" else (403,))
+
+
+@pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])
+@pytest.mark.parametrize("state", STATES)
+def test_a_tranche_is_offered_exactly_when_its_page_draws_the_form(client, state, who):
+    """The template read `agreement.is_open` where the page passes `new_tranche_refusal`'s
+    answer, and the tranche's page drew its form under a closed agreement, refused on POST: now
+    it answers 409 with the reason before the form (failed on the old view, recorded and
+    converted)."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = _agreement(state, committee)
+    login(client, _reader(who, agreement, committee))
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    offered = f'href="/funding/{agreement.id}/tranches/new"' in page
+    form = client.get(f"/funding/{agreement.id}/tranches/new")
+    assert offered is (form.status_code == 200)
+    assert offered is (who == "committee" and state in ("before the deadline",
+                                                        "after the deadline"))
+    if who == "committee" and not offered:
+        assert "The agreement closed on" in _refused(form)
+        assert 'name="amount"' not in form.get_data(as_text=True)
