@@ -135,3 +135,30 @@ def test_the_all_funders_row_adds_up_every_column_of_the_funders_table(app, agre
         assert cells == ["3.5", "100.00%", "¥7,000,000.00", "¥800,000.00",
                          "¥6,200,000.00"], (locale, foot)
         assert ("全部出资方" if locale == "zh_CN" else "All funders") in foot
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_a_co_funder_paid_in_full_is_offered_no_payment_and_hears_why(client, agreement, locale):
+    """The funding page offered "Record a payment" while something was owed, read in the
+    template, and the payment's page drew its form for a co-funder paid in full, whose post
+    then answered 400 'at most ¥0.00 more' (issue 9 point 6): the link is offered exactly
+    while the page answers 200, and the refusal is a 409 with the way back."""
+    admin = make_user(Role.HQ_ADMIN, locale=locale)
+    city, district = agreement.co_funders
+    co_funding.record_payment(admin, district, amount=D("1000000"),
+                              paid_on=today(), reference="")  # all of the district's
+    _commit()
+    login(client, admin)
+    funding_page = f"/projects/{agreement.project_id}/funding"
+    page = client.get(funding_page).get_data(as_text=True)
+    for co_funder, payable in ((city, True), (district, False)):
+        path = f"/funding/co-funders/{co_funder.id}/pay"
+        assert (f'href="{path}"' in page) is payable
+        response = client.get(path)
+        assert response.status_code == (200 if payable else 409)
+        if not payable:
+            said = co_funding.pay_refusal(co_funder)
+            assert said in response.get_data(as_text=True)
+            assert f'href="{funding_page}#co-funders"' in response.get_data(as_text=True)
+            with pytest.raises(Refused, match="CN¥1,000,000.00|¥1,000,000.00"):
+                co_funding.record_payment(admin, co_funder, amount=D("1"), paid_on=today())

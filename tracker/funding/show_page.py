@@ -22,6 +22,7 @@ from tracker.funding.refusals import outcome_refusal
 from tracker.obligations import queries as obligations
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
+from tracker.partners import co_funding
 from tracker.partners.models import Partner
 from tracker.projects.models import Project
 
@@ -55,7 +56,10 @@ def render(project: Project, user: User) -> str:
         corrected=corrected, company=company, services=services, today=today(),
         can_convert=agreement is not None and services.agreement_refusal(agreement) is None
         and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
-        may_decide=may_decide, may_record_co_funding=CoFunder.can_record_payment(user),
+        may_decide=may_decide,
+        payable_co_funders={c.id for c in (agreement.co_funders if agreement else [])
+                            if CoFunder.can_record_payment(user)
+                            and co_funding.pay_refusal(c) is None},
         **corrections.reversals_offered(user, agreement), may_see_partners=Partner.can_list(user),
         can_record_agreement=FundingAgreement.can_record(user)
         and services.new_agreement_refusal(project) is None,

@@ -31,13 +31,26 @@ def _lock(co_funder: CoFunder) -> None:
     db.session.expire(co_funder, ["payments"])
 
 
+def pay_refusal(co_funder: CoFunder) -> str | None:
+    """Why no payment of `co_funder` is recorded now (the service refuses, the funding page
+    offers no link and the payment's page no form): its agreement voided, or all it committed
+    paid; None while some is still to come."""
+    if co_funder.agreement.is_void:
+        return voids.voided(co_funder.agreement)
+    if co_funder.outstanding <= 0:
+        return _("%(name)s has paid all it committed (%(committed)s): no more is recorded. A "
+                 "payment recorded by mistake is reversed from the funding page.",
+                 name=co_funder.partner.shown("name"), committed=cny(co_funder.commitment))
+    return None
+
+
 def record_payment(actor: User, co_funder: CoFunder, *, amount: Decimal | None,
                    paid_on: date | None, reference: str = "") -> CoFunderPayment:
     if not CoFunder.can_record_payment(actor):
         raise Forbidden()
     _lock(co_funder)
-    if co_funder.agreement.is_void:
-        raise Refused(voids.voided(co_funder.agreement))
+    if (said := pay_refusal(co_funder)) is not None:
+        raise Refused(said)
     problems = Problems()
     signed_on = co_funder.agreement.signed_on
     if amount is None or amount <= 0:

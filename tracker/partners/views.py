@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker import db, voids
+from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.display.formatting import day, money
@@ -42,8 +42,7 @@ def _back(co_funder: CoFunder) -> str:
 @requires(CoFunder.can_record_payment)
 def pay(co_funder_id: int) -> Response | tuple[str, int]:
     co_funder = _co_funder(co_funder_id)
-    offered(voids.voided(co_funder.agreement) if co_funder.agreement.is_void else None,
-            _back(co_funder))
+    offered(co_funding.pay_refusal(co_funder), _back(co_funder))
     form = DisbursementForm()
     if not form.is_submitted():
         form.paid_on.data = today()
