@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from tracker.audit.models import AuditRecord
 from tracker.bulk_rows import next_ids
 from tracker.db import utcnow
+from tracker.turns import take_turn
 
 # The predecessor of the first record.
 GENESIS = "0" * 64
@@ -57,8 +58,7 @@ def seal(connection: Connection, records: list[Any]) -> None:
     """Give new records their ids and hashes, in order, after the last record written: ORM
     objects before a flush, or plain rows (`tracker.audit.services.record_many`)."""
     postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    take_turn(connection, LOCK_KEY)
     last = connection.execute(
         select(AuditRecord.id, AuditRecord.chain_hash).order_by(AuditRecord.id.desc()).limit(1)
     ).first()

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
 from tracker import db
@@ -38,6 +38,7 @@ from tracker.reminders.models import (
 )
 from tracker.reminders.rules import RULES, Rule
 from tracker.settings import services as settings
+from tracker.turns import take_turn
 from tracker.workdays.services import add_business_days
 
 INSERT_CHUNK = 1000
@@ -255,9 +256,7 @@ def _take_turn() -> None:
     """Wait for any other scan to commit (PostgreSQL: a lock held until the end of this
     transaction). SQLite needs none: every transaction there takes the write lock when it
     begins (tracker/db.py), so scans already take turns."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCAN_LOCK})
+    take_turn(db.session.connection(), SCAN_LOCK)
 
 
 def _written(rule: Rule, item_ids: list[int],

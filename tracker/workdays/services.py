@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import chinese_calendar
 from flask_babel import gettext as _
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from tracker import dates, db
 from tracker.audit import services as audit
 from tracker.display.formatting import day as day_text
 from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
+from tracker.turns import take_turn
 from tracker.workdays.models import CalendarDay, CalendarYear
 
 if TYPE_CHECKING:
@@ -102,10 +103,7 @@ def _take_turn(year: int) -> None:
     flush); the removal of that last date committed meanwhile, finding no declaration to
     withdraw, and the year was declared complete with no date. SQLite needs none: each write
     transaction takes the database's write lock as it begins."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key, :year)"),
-                           {"key": CALENDAR_LOCK, "year": year})
+    take_turn(db.session.connection(), CALENDAR_LOCK, year)
 
 
 def remove_day(actor: User, row: CalendarDay) -> None:
