@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -85,6 +86,8 @@ REVIEWING_ROLES = (Role.EVALUATOR, Role.EXTERNAL_EXPERT)
 
 class User(Base):
     __tablename__ = "users"
+    # The overdue list sorted by PM walks the users in the order of their names (0107).
+    __table_args__ = (Index("ix_users_name", "name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
