@@ -132,6 +132,7 @@ def make_project(pm: User | None = None, institute: Institute | None = None, **k
     `budget_template_id` is given; `budget_lines` replaces the one line."""
     from datetime import date
 
+    from tracker.projects import codes
     from tracker.projects import services as projects
     from tracker.projects.models import ProjectType
 
@@ -151,7 +152,7 @@ def make_project(pm: User | None = None, institute: Institute | None = None, **k
     if phase is not None:
         project.phase = phase  # a shortcut for tests that start mid-lifecycle
         if phase != "draft":
-            projects.assign_code(pm, project)
+            codes.assign_code(pm, project)
     _commit()
     return project
 

@@ -19,7 +19,6 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
 from tracker.db import utcnow
-from tracker.display.formatting import day
 from tracker.errors import Forbidden, Invalid, NotFound, Refused
 from tracker.gates import conditions, decisions, scoring
 from tracker.gates import services as gates
@@ -27,7 +26,6 @@ from tracker.gates.condition_models import ConditionState
 from tracker.gates.decision_refusals import decide_refusal
 from tracker.gates.models import Conclusion, GateDecision, Outcome, ReviewState
 from tracker.projects import services as projects
-from tracker.projects.closed import proposal_refusal
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange
 
@@ -142,23 +140,6 @@ def test_hold_and_resume_in_the_same_phase(submitted):
     assert project.phase is Phase.PROPOSAL_REVIEW and project.held_phase is None
     # The gate can be requested again.
     assert helpers.request(project).gate == 1
-
-
-def test_a_proposal_recycled_at_gate_1_says_how_it_is_reworked(submitted):
-    """After a RECYCLE at gate 1 the project stays in the proposal review: its PM, refused an
-    edit of the proposal, hears the rework's due date and its way (the gate's documents, then
-    the gate again), not "reviewed as submitted" (found by the session's review)."""
-    project, review = submitted
-    assert "reviewed at gate 1 as submitted" in proposal_refusal(project)
-    due = today() + timedelta(days=30)
-    helpers.go(review, Outcome.RECYCLE, rework_due=due)
-    said = proposal_refusal(project)
-    assert project.phase is Phase.PROPOSAL_REVIEW
-    assert said.startswith(f"Gate 1 asked for rework by {day(due)}")
-    assert "request the gate again" in said
-    helpers.upload_deliverables(project, 1)  # the way it names works
-    assert gates.request_gate(project.pm, project).gate == 1
-    assert "reviewed at gate 1 as submitted" in proposal_refusal(project)  # asked again
 
 
 def test_hq_may_end_a_held_project(submitted):

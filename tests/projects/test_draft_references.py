@@ -18,7 +18,7 @@ from tests.factories import _commit, make_project, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.projects import drafts
+from tracker.projects import codes, drafts
 from tracker.projects import services as projects
 
 
@@ -86,7 +86,7 @@ def test_a_draft_number_taken_meanwhile_is_given_again_and_the_schema_keeps_it_u
         second.draft_number = 1
         db.session.flush()
     db.session.rollback()
-    projects.assign_code(first.pm, first)  # a project under way keeps its number, unindexed
+    codes.assign_code(first.pm, first)  # a project under way keeps its number, unindexed
     db.session.flush()
     third = make_project(pm=first.pm)
     assert third.draft_number == 3

@@ -42,7 +42,8 @@ from tracker.gates.review_forms import (
 )
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
-from tracker.projects.views import load_project, project_page
+from tracker.projects.page import project_page
+from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import offered

@@ -30,7 +30,7 @@ from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, iso_date, note, read
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
-from tracker.projects import lifecycle
+from tracker.projects import codes, lifecycle
 from tracker.projects import services as projects
 from tracker.projects.forms import MAX_BUDGET_ROWS, ProjectForm
 from tracker.projects.lifecycle import Phase, Step
@@ -265,9 +265,9 @@ def check_code(institute: Institute | None, code: str, problems: Problems,
     it so), or None with why not added to `problems`."""
     if institute is None:
         return None
-    parsed = problems.collect(projects.parse_code, institute.hq, code)
+    parsed = problems.collect(codes.parse_code, institute.hq, code)
     if parsed is not None and taken(institute.hq_id, *parsed):
-        problems.found += projects.code_taken().problems
+        problems.found += codes.code_taken().problems
         return None
     return parsed
 

@@ -32,8 +32,7 @@ from tracker.gates.models import (
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days
 from tracker.organisations.models import Headquarters, Institute
-from tracker.projects import drafts, lifecycle
-from tracker.projects import services as projects
+from tracker.projects import codes, drafts, lifecycle
 from tracker.projects.forms import ProjectForm
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import (
@@ -146,7 +145,7 @@ class ProjectBatch(Batch):
         if phase is Phase.DRAFT:
             return True
         hq = self._get(Headquarters, self._get(Institute, values["institute_id"]).hq_id)
-        year, seq = projects.parse_code(hq, values["code"])
+        year, seq = codes.parse_code(hq, values["code"])
         source = Phase.DRAFT
         for step, target in [(Step.SUBMIT, Phase.PROPOSAL_REVIEW)] + [
                 (Step.GO, target) for _closed, _outcome, target in route]:

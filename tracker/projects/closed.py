@@ -9,17 +9,17 @@ project hears why (409), not "not allowed" (403), and a page offers a form only 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from tracker.display.formatting import day, on_day
+from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.gates.decision_models import Outcome
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
+    from tracker.gates.decision_models import GateDecision
     from tracker.projects.models import Project
 
 
@@ -32,19 +32,18 @@ def closed(project: Project) -> str:
 
 def proposal_refusal(project: Project) -> str | None:
     """Why the PM can't edit `project`'s proposal now (`Project.can_edit_proposal` says who):
-    it waits at the institute, or went on from there; None while it is a draft. Each says
-    where changes go instead: a closed project takes none (`closed`), one at gate 1 is reviewed
-    as submitted, one under way changes through a change request."""
+    it waits at the institute, or went on from there; None while it is a draft, and while
+    gate 1's RECYCLE asks for its rework (`rework`: until gate 1 is requested again). Each
+    says where changes go instead: a closed project takes none (`closed`), one at gate 1 is
+    reviewed as submitted, one under way changes through a change request."""
     if (waiting := project.proposal_at_institute) is not None:
         return _("The proposal was submitted to the institute on %(date)s and waits there: "
                  "withdraw it from there to change it.", date=on_day(waiting.submitted_at))
     if project.is_read_only:
         return closed(project)
     if project.phase is Phase.PROPOSAL_REVIEW:
-        if (rework_due := _rework_due(project)) is not None:
-            return _("Gate 1 asked for rework by %(date)s: the proposal's fields stay as "
-                     "submitted; upload the reworked documents to the gate on the project's "
-                     "page, then request the gate again.", date=day(rework_due))
+        if rework(project) is not None:
+            return None  # reworked as a draft is written, until gate 1 is asked again
         return _("The proposal was submitted to HQ and is reviewed at gate 1 as submitted: once "
                  "the project has passed the gate, changes to it go through a change request.")
     if not project.is_draft:
@@ -53,14 +52,16 @@ def proposal_refusal(project: Project) -> str | None:
     return None
 
 
-def _rework_due(project: Project) -> date | None:
-    """The rework due date of a RECYCLE at the project's last gate-1 review, if that is how it
-    ended (the project stays in the proposal review, to be reviewed again)."""
+def rework(project: Project) -> GateDecision | None:
+    """The RECYCLE that ended the project's last gate-1 review, if that is how it ended (the
+    project stays in the proposal review, to be reviewed again): the PM reworks the proposal
+    itself, by its `rework_due`, until they request gate 1 again, whose new review has no
+    decision yet."""
+    if project.phase is not Phase.PROPOSAL_REVIEW:
+        return None
     reviews = [review for review in project.gate_reviews if review.gate == 1]
     decision = reviews[-1].current_decision if reviews else None
-    if decision is None or decision.outcome is not Outcome.RECYCLE:
-        return None
-    return decision.rework_due
+    return decision if decision is not None and decision.outcome is Outcome.RECYCLE else None
 
 
 def open_refusal(project: Project) -> str | None:

@@ -73,8 +73,13 @@ def gate_checklist(project: Project, gate: int, *, ahead: bool = False,
     from tracker.milestones import guards as milestones
 
     reviews = project.gate_reviews if known else None
-    checks = [Check(_("The gate's required deliverables are uploaded"),
-                    gates.missing_deliverables(project, gate, known and known.deliverables))]
+    checks = []
+    if gate == 1:  # on submission, and again after a RECYCLE's rework (`closed.rework`)
+        checks.append(Check(_("At least one budget line"), None if any(
+            b.amount or b.category_id is None for b in project.budget_lines) else _(
+            "Add at least one budget line before submitting.")))
+    checks.append(Check(_("The gate's required deliverables are uploaded"),
+                        gates.missing_deliverables(project, gate, known and known.deliverables)))
     minimum = gates.minimum_trl(project, gate, requested=not ahead, reviews=reviews)
     if minimum is not None:
         checks.append(Check(_("TRL %(min)d at least, the gate's minimum (now %(now)d)",

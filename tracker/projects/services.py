@@ -3,13 +3,11 @@ Every change of phase goes through `tracker.projects.phases.change_phase`."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
 
 from tracker import db
 from tracker.accounts.models import User
@@ -18,7 +16,6 @@ from tracker.approvals.models import ApprovalRequest, Subject
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.contracts.models import ResearchContract
-from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
@@ -33,38 +30,14 @@ from tracker.milestones.models import (
     ProgressUpdate,
     Rebaseline,
 )
-from tracker.organisations.models import Enterprise, Headquarters, Institute, TechnologyNeed
-from tracker.projects import closed, drafts, guards, lifecycle, team
+from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
+from tracker.projects import closed, codes, drafts, guards, lifecycle, team
 from tracker.projects.funding import FundingSource
-from tracker.projects.guards import Check
 from tracker.projects.lifecycle import Phase, Step
-from tracker.projects.models import BudgetLine, Project, ProjectCodeCounter
+from tracker.projects.models import BudgetLine, Project
 from tracker.projects.phases import change_phase
 from tracker.reminders.models import OutboxMessage
 from tracker.techfields import services as techfields
-
-
-def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
-    """The next sequence number and code for `hq` in `year`, e.g. JITRI-2026-0042.
-
-    The counter row is incremented with one UPDATE in the submitting transaction, which
-    PostgreSQL serialises between concurrent submitters (the second waits for the first to
-    commit or roll back): a submission that fails gives its number back, so codes have no gaps.
-    Its first use inserts it."""
-    bump = (update(ProjectCodeCounter)
-            .where(ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year)
-            .values(last=ProjectCodeCounter.last + 1))
-    if db.session.execute(bump).rowcount == 0:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(ProjectCodeCounter).values(
-                    hq_id=hq.id, year=year, last=1))
-        except IntegrityError:  # another request inserted it first
-            db.session.execute(bump)
-    seq = db.session.scalar(select(ProjectCodeCounter.last).where(
-        ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year))
-    return seq, f"{hq.code}-{year}-{seq:04d}"
-
 
 # --- proposals --------------------------------------------------------------------------------
 
@@ -98,6 +71,11 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
             budgets.check_cap(template, amounts, problems)
     if db.session.get(Institute, values["institute_id"]) is None:
         problems.add("institute_id", _("Choose an institute."))
+    elif project is not None and project.code and values["institute_id"] != project.institute_id:
+        # Reworked after gate 1's RECYCLE: its code and its endorsement are its institute's.
+        problems.add("institute_id", _("The proposal was submitted as %(code)s for %(name)s: "
+                                       "its institute stays.", code=project.code,
+                                       name=project.institute.shown("name")))
     elif pm.institute_id is not None and values["institute_id"] != pm.institute_id:
         # The institute's director must see the project: a PM proposes for their own.
         problems.add("institute_id", _("You propose projects for your own institute, "
@@ -216,11 +194,8 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
 
 
 def submission_checklist(project: Project) -> list[guards.Check]:
-    """What a draft needs before it is submitted: its budget, and what gate 1 asks for."""
-    lines = Check(_("At least one budget line"), None if any(
-        b.amount or b.category_id is None for b in project.budget_lines) else _(
-        "Add at least one budget line before submitting."))
-    return [lines, *guards.gate_checklist(project, 1)]
+    """What a draft needs before it is submitted: what gate 1 asks for, its budget included."""
+    return guards.gate_checklist(project, 1)
 
 
 def submission_refusals(project: Project) -> list[str]:
@@ -267,51 +242,8 @@ def enter_review(project: Project) -> None:
     if refusals := submission_refusals(project):
         raise Refused(" ".join(refusals))
     change_phase(project.pm, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
-    assign_code(project.pm, project)
+    codes.assign_code(project.pm, project)
     gates.open_request(project.pm, project, 1)
-
-
-def assign_code(actor: User | None, project: Project) -> None:
-    """Give the submitted proposal its official code, numbered in the year of submission."""
-    if project.code:
-        return
-    project.year = today().year
-    project.seq, project.code = next_code(project.hq, project.year)
-    audit.record(actor, "project.code", project, {"code": [None, project.code]})
-    db.session.flush()
-
-
-def parse_code(hq: Headquarters, code: str) -> tuple[int, int]:
-    """The year and number of an imported code, which must be one of this HQ's."""
-    match = re.fullmatch(rf"{re.escape(hq.code)}-(\d{{4}})-(\d{{1,6}})", code.strip().upper())
-    if match is None:
-        raise Invalid("code", _("A project code reads like %(example)s: the HQ's code, the year "
-                                "and the number.", example=f"{hq.code}-2024-0042"))
-    return int(match.group(1)), int(match.group(2))
-
-
-def code_taken() -> Invalid:
-    return Invalid("code", _("Another project already has this code."))
-
-
-def adopt_code(actor: User, project: Project, code: str) -> None:
-    """An imported project keeps the code it had before the tracker (JITRI-2019-0042); the
-    counter of its year moves past it, so no later submission is given it again."""
-    hq = project.hq
-    year, seq = parse_code(hq, code)
-    taken = select(Project.id).where(Project.hq_id == hq.id, Project.year == year,
-                                     Project.seq == seq, Project.id != project.id)
-    if db.session.scalar(taken) is not None:
-        raise code_taken()
-    counter = db.session.scalar(select(ProjectCodeCounter).where(
-        ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year))
-    if counter is None:
-        db.session.add(ProjectCodeCounter(hq_id=hq.id, year=year, last=seq))
-    elif counter.last < seq:
-        counter.last = seq
-    project.year, project.seq, project.code = year, seq, f"{hq.code}-{year}-{seq:04d}"
-    audit.record(actor, "project.code", project, {"code": [None, project.code]})
-    db.session.flush()
 
 
 def submit_imported(actor: User, project: Project, code: str, imported: tuple[int, datetime]):
@@ -320,7 +252,7 @@ def submit_imported(actor: User, project: Project, code: str, imported: tuple[in
     if not actor.is_hq_admin:
         raise Forbidden()
     change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT, imported=imported)
-    adopt_code(actor, project, code)
+    codes.adopt_code(actor, project, code)
 
 
 def withdrawal_refusal(project: Project) -> str | None:

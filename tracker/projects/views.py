@@ -10,33 +10,25 @@ from werkzeug.wrappers import Response
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.achievements import queries as achievement_queries
-from tracker.achievements import withdrawals as achievement_withdrawals
-from tracker.achievements.models import Achievement
 from tracker.budgets import caps
 from tracker.budgets import services as budgets
 from tracker.budgets.defaults import default_template
 from tracker.budgets.models import BudgetTemplate
-from tracker.changes import queries as changes
-from tracker.contracts.models import ResearchContract
-from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.files.models import StoredFile
-from tracker.funding.models import FundingAgreement
-from tracker.gates import conditions, deliverables
+from tracker.gates import deliverables
 from tracker.gates import services as gates
-from tracker.milestones.models import Milestone
-from tracker.obligations import queries as obligation_queries
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services, team, trl
-from tracker.projects.closed import open_refusal, plan_refusal, proposal_refusal
+from tracker.projects.closed import proposal_refusal
 from tracker.projects.columns import PROJECT_COLUMNS
 from tracker.projects.forms import ProjectForm, ReasonForm, TrlForm, UploadForm
 from tracker.projects.funding import FundingSource
 from tracker.projects.lifecycle import Phase
 from tracker.projects.listing import ProjectFilters, project_rows
 from tracker.projects.models import Project, ProjectMember, ProjectType
+from tracker.projects.page import project_page
 from tracker.reports.filters import institute_choices
 from tracker.techfields import services as techfields
 from tracker.web import downloads
@@ -234,55 +226,6 @@ def edit(project_id: int) -> Response | tuple[str, int]:
 
 
 # --- the project page --------------------------------------------------------------------------
-
-
-def _upload_form(project: Project, gate: int | None) -> UploadForm | None:
-    """The deliverable upload form, for the PM while the current gate's template asks for
-    deliverables (none asked: no form, rather than one with nothing to choose)."""
-    template = gates.find_template(gate) if gate else None
-    if not template or not template.required_deliverables or not project.can_prepare(_user()):
-        return None
-    form = UploadForm()
-    form.name.choices = [(n, template.deliverable_shown(n)) for n in template.required_deliverables]
-    return form
-
-
-def project_page(project: Project, **forms) -> str:
-    """The project page; `forms` are those posted from it, as filled (`upload`, `resume_form`,
-    `terminate_form`, `condition_forms` by condition id)."""
-    user, gate = _user(), lifecycle.current_gate(project.phase)
-    page = queries.project_page(project)
-    # For everyone who sees the project; from what the page has read.
-    checklist, is_open = services.readiness(project, page.known()), open_refusal(project) is None
-    withdrawal = services.withdrawal_refusal(project)
-    return render_template(
-        "projects/show.html", **page.as_context(), gate=gate,
-        upload=forms.get("upload") or _upload_form(project, gate), checklist=checklist,
-        ready=not any(check.refusal for check in checklist),
-        later_checklists=services.later_readiness(project, page.known()),
-        resume_form=forms.get("resume_form") or ReasonForm(id_prefix="resume"),
-        terminate_form=forms.get("terminate_form") or ReasonForm(id_prefix="terminate"),
-        condition_forms=forms.get("condition_forms", {}), today=today(),
-        trl_form=forms.get("trl_form") or (
-            TrlForm(id_prefix="trl") if project.can_manage_plan(user)
-            and plan_refusal(project) is None else None),
-        trl_correctable=trl.correctable(user, project), trl_corrected=trl.corrected_of(project),
-        deliverables_correctable={d.id for d in page.deliverables if d.can_correct(user)
-                                  and deliverables.refusal(d) is None},
-        can_withdraw=project.can_withdraw(user) and withdrawal is None,
-        withdrawal_refusal=project.is_draft and project.can_withdraw(user) and withdrawal,
-        can_prepare=project.can_prepare(user) and is_open,
-        can_decide_hold=Project.can_decide_hold(user),
-        can_plan_milestone=Milestone.can_plan(user, project) and is_open,
-        can_record_contract=ResearchContract.can_record(user, project) and is_open,
-        achievements=achievement_queries.of_project(project),
-        reports_owed=obligation_queries.of_project(user, project),
-        can_record_achievement=Achievement.can_record(user, project)
-        and achievement_withdrawals.record_refusal(project) is None,
-        can_see_funding=FundingAgreement.can_see(user, project),
-        plan=changes.comparison(project), pending_changes=changes.pending_count(project),
-        answerable=team.answerable(user, project.members),
-        condition_offers=conditions.offers(user, page.conditions))
 
 
 @bp.get("/projects/<int:project_id>")

@@ -1,0 +1,186 @@
+"""A proposal gate 1 sent back for rework (RECYCLE) is reworked itself (issue 9, rework9): while
+the rework is open (the last gate-1 review ended in RECYCLE, gate 1 not requested again) its PM
+edits the proposal with the draft's form, version and audit; once gate 1 is requested again it
+is reviewed as it stands then, and read-only. Before, the PM was refused the edit ("the
+proposal's fields stay as submitted") and could rework only the gate's documents."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import login, post
+from tests.factories import _commit, make_institute, make_user
+from tests.gates import helpers
+from tests.test_edits import proposal, tab
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.dates import today
+from tracker.display.formatting import day
+from tracker.errors import Invalid, Refused
+from tracker.gates import services as gates
+from tracker.gates.models import Outcome
+from tracker.projects import closed
+from tracker.projects import services as projects
+from tracker.projects.closed import proposal_refusal
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+
+@pytest.fixture(autouse=True)
+def _gates(proposals_ids):
+    """The gates, installed once for the module with its two proposals (conftest.py)."""
+
+
+@pytest.fixture
+def recycled(submitted):
+    """The submitted proposal, sent back for rework at gate 1, due in 30 days."""
+    project, review = submitted
+    decision = helpers.go(review, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
+    return project, review, decision
+
+
+def _values(project: Project, **changed) -> dict:
+    values = {name: getattr(project, name) for name in (
+        "title", "summary", "technical_route", "field", "field_id", "type", "institute_id",
+        "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
+        "start_date", "end_date", "funding_source", "programme_level", "programme_name",
+        "funder_project_number", "managing_body")}
+    return {**values, **changed}
+
+
+def _lines(project: Project) -> list[tuple[str, Decimal]]:
+    return [(b.category, b.amount) for b in project.budget_lines]
+
+
+def test_the_pm_reworks_the_proposal_until_gate_1_is_requested_again(recycled):
+    project, review, decision = recycled
+    assert project.phase is Phase.PROPOSAL_REVIEW
+    assert closed.rework(project) is decision and proposal_refusal(project) is None
+    snapshot, code = dict(decision.snapshot), project.code
+    projects.update_proposal(project.pm, project, budget_lines=[
+        ("Equipment", Decimal("900000")), ("Materials", Decimal("300000"))], member_ids=[],
+        **_values(project, title="Reworked title", summary="What the panel asked for"))
+    _commit()
+    assert project.title == "Reworked title" and project.code == code  # the code stays
+    assert _lines(project) == [("Equipment", Decimal("900000.00")),
+                               ("Materials", Decimal("300000.00"))]
+    db.session.refresh(decision)
+    assert decision.snapshot == snapshot  # what the RECYCLE was taken on stays as it was
+
+    helpers.upload_deliverables(project, 1)
+    again = gates.request_gate(project.pm, project)
+    _commit()
+    assert again.gate == 1 and closed.rework(project) is None
+    said = proposal_refusal(project)
+    assert "reviewed at gate 1 as submitted" in said
+    with pytest.raises(Refused) as refused:
+        projects.update_proposal(project.pm, project, budget_lines=_lines(project),
+                                 member_ids=[], **_values(project, title="Too late"))
+    assert refused.value.message == said
+    assert project.title == "Reworked title"
+
+
+def test_a_rework_keeps_the_institute_that_endorsed_it(recycled):
+    """The code and the endorsement are the institute's: a rework does not move the proposal
+    to another (a PM without an institute of their own could have chosen any)."""
+    project, _review, _decision = recycled
+    other = make_institute()
+    with pytest.raises(Invalid) as refused:
+        projects.update_proposal(project.pm, project, budget_lines=_lines(project),
+                                 member_ids=[], **_values(project, institute_id=other.id))
+    assert refused.value.problems == [("institute_id", (
+        f"The proposal was submitted as {project.code} for {project.institute.shown('name')}: "
+        "its institute stays."))]
+
+
+def test_gate_1_asked_again_needs_a_budget_line_as_the_submission_did(recycled):
+    """The submission's budget check holds for the reworked proposal too: it is gate 1's
+    checklist (`guards.gate_checklist`), on submission and on the request after a rework."""
+    project, _review, _decision = recycled
+    projects.update_proposal(project.pm, project, budget_lines=[], member_ids=[],
+                             **_values(project))
+    helpers.upload_deliverables(project, 1)
+    with pytest.raises(Refused, match="Add at least one budget line"):
+        gates.request_gate(project.pm, project)
+    assert closed.rework(project) is not None
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("en", ("Gate 1 asked for rework by", "Rework the proposal", "Proposal changed")),
+    ("zh_CN", ("第 1 道门要求在", "返工申报书", "修改了项目申报")),
+])
+def test_rework_over_http_in_the_readers_language(app, client, recycled, locale, words):
+    """The PM reads the rework on the project page and is offered the form; saves; a stale
+    copy is refused (409, nothing lost); the history shows the edit; once gate 1 is asked
+    again the edit is refused with the sentence the service says, and no longer offered."""
+    project, review, decision = recycled
+    project.pm.locale = locale
+    _commit()
+    due_note, link, action = words
+    login(client, project.pm)
+    show, path = f"/projects/{project.id}", f"/projects/{project.id}/edit"
+    page = client.get(show).get_data(as_text=True)
+    assert due_note in page and day(decision.rework_due) in page
+    assert f'href="{path}"' in page and link in page
+
+    first, second = tab(client, path), tab(client, path)
+    reworked = proposal(project, **first, summary="Reworked as the panel asked",
+                        **{"budget_lines-1-category": "Materials",
+                           "budget_lines-1-amount": "250000"})
+    assert post(client, path, reworked).status_code == 302
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+    assert project.summary == "Reworked as the panel asked"
+    assert [b.category for b in project.budget_lines] == ["Equipment", "Materials"]
+
+    stale = post(client, path, proposal(project, **second, title="From the second tab"))
+    assert stale.status_code == 409
+    assert 'value="From the second tab"' in stale.get_data(as_text=True)  # the input kept
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+    assert [b.category for b in project.budget_lines] == ["Equipment", "Materials"]
+
+    history = client.get(f"/history/projects/{project.id}").get_data(as_text=True)
+    assert action in history and "Reworked as the panel asked" in history
+
+    helpers.upload_deliverables(project, 1)
+    assert post(client, f"/projects/{project.id}/gate").status_code == 302
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+    refused = client.get(path)
+    assert refused.status_code == 409
+    assert proposal_refusal(project) in refused.get_data(as_text=True)
+    late = {k: v for k, v in reworked.items() if k != "once"}  # not the same post sent again
+    assert post(client, path, dict(late, version=str(project.version))).status_code == 409
+    page = client.get(show).get_data(as_text=True)
+    assert f'href="{path}"' not in page and due_note not in page
+
+
+def test_the_panel_reviewing_again_sees_the_reworked_proposal(client, recycled):
+    """The review page shows the project's summary as it stands: the new panel reads the
+    rework; the earlier decision keeps the snapshot it was taken on."""
+    project, review, decision = recycled
+    projects.update_proposal(project.pm, project, budget_lines=_lines(project), member_ids=[],
+                             **_values(project, summary="The reworked summary"))
+    helpers.upload_deliverables(project, 1)
+    again = gates.request_gate(project.pm, project)
+    _commit()
+    evaluators = helpers.name_panel(again)
+    for evaluator in evaluators:
+        gates.declare(evaluator, again, False, "")
+    _commit()
+    login(client, evaluators[1])
+    page = client.get(f"/reviews/{again.id}").get_data(as_text=True)
+    assert "The reworked summary" in page
+    assert len(decision.snapshot["panel"]) == len(review.panel)
+
+
+def test_an_hq_admin_is_not_offered_the_pms_rework(client, recycled):
+    project, _review, _decision = recycled
+    login(client, make_user(Role.HQ_ADMIN))
+    assert f'href="/projects/{project.id}/edit"' not in client.get(
+        f"/projects/{project.id}").get_data(as_text=True)
+    assert client.get(f"/projects/{project.id}/edit").status_code == 403
