@@ -44,8 +44,8 @@ def _pm():
 
 
 @pytest.mark.parametrize("locale,unnamed,too_large", [
-    ("en", "Budget line: Name this budget line.", "Amount (CNY): "),
-    ("zh_CN", "请填写预算科目名称。", "金额")])
+    ("en", "Row 1: Budget line: Name this budget line.", "Row 2: Amount (CNY): "),
+    ("zh_CN", "第 1 行：预算科目：请填写预算科目名称。", "第 2 行：金额")])
 def test_budget_line_rows_are_in_the_summary_in_both_languages(client, locale, unnamed,
                                                                too_large):
     pm, institute = _pm()
@@ -124,7 +124,7 @@ def test_a_condition_due_in_the_past_is_in_the_summary(client):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert summary(page) == [("conditions-0-due_date",
-                              "Due date: Condition 1 needs a due date from today on.")]
+                              "Row 1: Due date: Condition 1 needs a due date from today on.")]
     assert sent_back_problems(page, "en") == []
 
 
@@ -138,7 +138,8 @@ def test_a_date_left_empty_is_said_to_be_required_not_to_be_in_the_past(client):
         "conditions-0-text": "Sign the pilot agreement",
         "conditions-0-owner_id": str(review.project.pm_id), "conditions-0-due_date": ""})
     assert summary(response.get_data(as_text=True)) == [
-        ("conditions-0-due_date", "Due date: Condition 1 needs a due date (required).")]
+        ("conditions-0-due_date",
+         "Row 1: Due date: Condition 1 needs a due date (required).")]
     response = post(client, f"/reviews/{review.id}/decide", {
         "outcome": Outcome.HOLD.value, "version": str(review.version), "revisit_date": ""})
     assert ("revisit_date", "Revisit date (HOLD): A HOLD needs its revisit date (required).") \
@@ -165,10 +166,12 @@ def test_each_condition_error_links_to_its_own_row(client):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert summary(page) == [
-        ("conditions-0-owner_id", "Owner: Condition 1 needs a text and an owner."),
-        ("conditions-2-due_date", "Due date: Condition 3 needs a due date from today on."),
-        ("conditions-3-owner_id", "Owner: Condition 4 needs a text and an owner."),
-        ("conditions-3-due_date", "Due date: Condition 4 needs a due date from today on.")]
+        ("conditions-0-owner_id", "Row 1: Owner: Condition 1 needs a text and an owner."),
+        ("conditions-2-due_date",
+         "Row 3: Due date: Condition 3 needs a due date from today on."),
+        ("conditions-3-owner_id", "Row 4: Owner: Condition 4 needs a text and an owner."),
+        ("conditions-3-due_date",
+         "Row 4: Due date: Condition 4 needs a due date from today on.")]
     cells = lxml.html.fromstring(page)
     assert cells.xpath('string(//*[@id="conditions-2-due_date-error"])').strip() == (
         "Condition 3 needs a due date from today on.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -122,21 +123,28 @@ def test_the_outbox_offers_sending_again_as_the_predicate_says(client, monkeypat
     assert "Send every failed message again" not in page and "Send again" not in page
 
 
-@pytest.mark.parametrize("locale, owner_rung, director_rung", [
+@pytest.mark.parametrize("locale, owner_rung, director_rung, hq_rung, audience_alone", [
     ("en", "3 days before the deadline",
-     "Escalation to the institute director: 7 days after the deadline"),
-    ("zh_CN", "截止日前 3 天", "升级提醒至研究所所长：截止日后 7 天"),
+     "Escalation to the institute director: 7 days after the deadline",
+     "Escalation to HQ admins: 30 days after the deadline", r"(?<!to )HQ admins:"),
+    ("zh_CN", "截止日前 3 天", "升级提醒至研究所所长：截止日后 7 天",
+     "升级提醒至总部管理员：截止日后 30 天", r"(?<!至)总部管理员："),
 ])
 def test_the_outbox_names_the_rung_not_only_the_audience(client, locale, owner_rung,
-                                                         director_rung):
+                                                         director_rung, hq_rung, audience_alone):
+    """HQ's escalation read "HQ admins: 30 days after the deadline" (总部管理员：...) beside
+    the director's "Escalation to the institute director: ..." (issue 9 point 10)."""
     pm = make_user(Role.PROJECT_MANAGER, locale="en")
     helpers.milestone(helpers.project_for(pm), date(2026, 5, 15), title="Prototype")
     helpers.milestone(helpers.project_for(pm, make_user()), date(2026, 5, 5), title="Late one")
+    helpers.milestone(helpers.project_for(pm, make_user()), date(2026, 4, 12), title="Later one")
+    admin = make_user(Role.HQ_ADMIN, locale=locale)
     scan.scan(date(2026, 5, 12))
     db.session.commit()
-    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    login(client, admin)
     page = client.get("/admin/reminders/").get_data(as_text=True)
-    assert owner_rung in page and director_rung in page
+    assert owner_rung in page and director_rung in page and hq_rung in page
+    assert re.search(audience_alone, page) is None
 
 
 def _pending(recipient, rule: str, occurrence: str, audience: Audience) -> OutboxMessage:
@@ -151,9 +159,10 @@ def _pending(recipient, rule: str, occurrence: str, audience: Audience) -> Outbo
 
 @pytest.mark.parametrize("locale, rungs", [
     ("en", ["30 days after it entered its state", "3 days after the request",
-            "HQ admins: 10 days after it reached the level",
+            "Escalation to HQ admins: 10 days after it reached the level",
             "5 business days after submission"]),
-    ("zh_CN", ["进入当前状态后 30 天", "提出申请后 3 天", "到达该审批层级后 10 天",
+    ("zh_CN", ["进入当前状态后 30 天", "提出申请后 3 天",
+               "升级提醒至总部管理员：到达该审批层级后 10 天",
                "提交后 5 个工作日"]),
 ])
 def test_the_outbox_counts_a_rung_from_what_its_rule_counts_from(client, locale, rungs):

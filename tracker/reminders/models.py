@@ -60,12 +60,15 @@ class Audience(enum.StrEnum):
     COMMITTEE = "committee"  # every active member of the investment committee
 
 
+# The rung a step to this audience is, as the outbox names it ("Escalation to HQ admins: 14 days
+# after the deadline"), the words of the ladders' settings; never the audience alone, which read
+# "HQ admins: 14 days after the deadline" beside the director's escalation (issue 9 point 10).
 AUDIENCE_LABELS = {
     Audience.OWNER: _l("First reminder"),
     Audience.DIRECTOR: _l("Escalation to the institute director"),
     Audience.CHAIR: _l("Escalation to the panel chair"),
-    Audience.HQ: _l("HQ admins"),
-    Audience.COMMITTEE: _l("Investment committee"),
+    Audience.HQ: _l("Escalation to HQ admins"),
+    Audience.COMMITTEE: _l("Escalation to the investment committee"),
 }
 
 

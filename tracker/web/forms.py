@@ -158,9 +158,10 @@ class Form(FlaskForm):
         own errors first (and a service's about what no field of the form shows), then each
         field's with the id of the element its link moves to (a
         group's first choice); a list of rows (budget lines, conditions) has its own errors,
-        shown above its rows and linked to its first one, then each row's. The fields go in
-        the order of the form's class, which is the order of the page: a form whose page lays
-        its fields out otherwise lists them as shown (`shown_order`)."""
+        shown above its rows and linked to its first one, then each row's, said with the
+        row's number as the page counts its rows ("Row 3: Amount (CNY): not a number"). The
+        fields go in the order of the form's class, which is the order of the page: a form
+        whose page lays its fields out otherwise lists them as shown (`shown_order`)."""
         entries: list[tuple[str | None, str]] = [(None, str(e)) for e in self.form_errors]
         entries += [(None, str(e)) for e in self.unplaced_errors]
 
@@ -171,15 +172,20 @@ class Form(FlaskForm):
                 return None
             return f"{field.id}-0" if is_choice_group(field) else field.id
 
-        def visit(field) -> None:
+        def in_row(row: int | None, text: str) -> str:
+            # A row's field is named by its column alone: the summary says which row it is.
+            return text if row is None else gettext("Row %(n)d: %(problem)s", n=row,
+                                                    problem=text)
+
+        def visit(field, row: int | None = None) -> None:
             if isinstance(field, FieldList | FormField):
                 own = [e for e in field.errors if is_message(e)] if isinstance(
                     field, FieldList) else list(getattr(field.form, "form_errors", ()))
-                entries.extend((first_input(field), str(e)) for e in own)
-                for inner in field:
-                    visit(inner)
+                entries.extend((first_input(field), in_row(row, str(e))) for e in own)
+                for number, inner in enumerate(field, start=1):
+                    visit(inner, number if isinstance(field, FieldList) else row)
             elif field.errors and not isinstance(field, HiddenField):
-                entries.extend((first_input(field), labelled(field.label.text, e))
+                entries.extend((first_input(field), in_row(row, labelled(field.label.text, e)))
                                for e in field.errors if is_message(e))
 
         for name in self.shown_order() or self._fields:
