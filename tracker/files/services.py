@@ -22,8 +22,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from tracker import db
+from tracker.display.formatting import labelled
 from tracker.display.said import listed
-from tracker.errors import Invalid
+from tracker.errors import Invalid, Problems
 from tracker.files.models import StoredFile
 from tracker.files.storage import Storage, storage
 
@@ -115,6 +116,17 @@ def check(stream: IO[bytes], filename: str, field: str = "file") -> None:
         _checked(stream, filename, field)
     finally:
         stream.seek(start)
+
+
+def check_each(uploads: list[tuple[IO[bytes], str]], field: str, problems: Problems) -> None:
+    """`check` every upload, adding what is wrong with each to `problems` beside `field`,
+    named by its file: a request reports every file's problem with its other input at once."""
+    for stream, filename in uploads:
+        try:
+            check(stream, filename, field)
+        except Invalid as invalid:
+            for at, message in invalid.problems:
+                problems.add(at, labelled(filename, message))
 
 
 def _checked(stream: IO[bytes], filename: str, field: str) -> tuple[str, str, bytes]:

@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from tracker import db
-from tracker.display.formatting import labelled
-from tracker.errors import Invalid, Problems
+from tracker.errors import Problems
 from tracker.files import services as files
 from tracker.milestones import evidence, services
 from tracker.web.api import schemas
@@ -61,11 +60,7 @@ def _progress(uploads: list) -> schemas.Progress:
     except ValidationError as error:
         for each in input_problems(error):
             problems.add(each["field"], each["detail"])
-    for stream, filename in uploads:
-        try:
-            files.check(stream, filename, "files")
-        except Invalid as invalid:
-            problems.add(invalid.field, labelled(filename, invalid.message))
+    files.check_each(uploads, "files", problems)
     problems.raise_any()
     return body
 
