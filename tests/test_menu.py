@@ -22,18 +22,21 @@ ROLES = {
     "observer": (Role.OBSERVER,),
     "institute director": (),
     "no role yet": (),
+    "external expert": (Role.EXTERNAL_EXPERT,),
+    "enterprise contact": (Role.ENTERPRISE_CONTACT,),
 }
 
 
 def _menu_paths(client) -> set[str]:
-    home = client.get("/").get_data(as_text=True)
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
     nav = re.search(r'<nav class="main-nav".*?</nav>', home, re.S).group(0)
     return set(re.findall(r'href="([^"]+)"', nav))
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_menu_link_opens_and_every_hidden_menu_page_refuses(client, role):
-    user = make_user(*ROLES[role])
+    user = make_user(*ROLES[role], enterprise_id=make_enterprise().id
+                     if role == "enterprise contact" else None)
     if role == "institute director":
         make_institute(director=user)
     login(client, user)
