@@ -19,6 +19,9 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.display.formatting import day
+from tracker.documents import content
+from tracker.documents import services as documents
+from tracker.documents.models import DocumentKind
 from tracker.errors import Invalid, Refused
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
@@ -184,3 +187,39 @@ def test_an_hq_admin_is_not_offered_the_pms_rework(client, recycled):
     assert f'href="/projects/{project.id}/edit"' not in client.get(
         f"/projects/{project.id}").get_data(as_text=True)
     assert client.get(f"/projects/{project.id}/edit").status_code == 403
+
+
+def test_the_recycled_review_keeps_the_proposal_it_was_decided_on(client, submitted):
+    """The decision's snapshot keeps the project's title, summary, period and budget: the
+    review page of the RECYCLE shows the summary it was decided on (and says the proposal has
+    changed since), its review opinion form prints the title and budget as decided; the next
+    review's page shows the rework."""
+    project, review = submitted
+    project.summary = summary = "As first submitted"
+    title = project.title
+    decision = helpers.go(review, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
+    assert decision.snapshot["project"]["title"] == title
+    assert decision.snapshot["project"]["budget_total"] == "3000000.00"
+    projects.update_proposal(project.pm, project, budget_lines=_lines(project), member_ids=[],
+                             **_values(project, title="Reworked title", budget_total=Decimal(
+                                 "2500000"), summary="The reworked summary"))
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert summary in page and "The reworked summary" not in page
+    assert 'id="material-as-decided"' in page
+
+    wording = documents.template_for(DocumentKind.REVIEW_OPINION).in_language("en")
+    built = content.build(DocumentKind.REVIEW_OPINION, project, decision, "en", wording, "N-1",
+                          today())
+    assert built["subject"] == f"{project.code} {title}"
+    assert ["Project title", title] in built["fields"]
+    notice = content.build(DocumentKind.APPROVAL_NOTICE, project, decision, "en", wording,
+                           "N-2", today())
+    assert ["Total budget", "CN¥3,000,000.00"] in notice["fields"]
+
+    helpers.upload_deliverables(project, 1)
+    again = gates.request_gate(project.pm, project)
+    _commit()
+    page = client.get(f"/reviews/{again.id}").get_data(as_text=True)
+    assert "The reworked summary" in page and 'id="material-as-decided"' not in page

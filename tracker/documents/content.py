@@ -86,21 +86,35 @@ def build(kind: DocumentKind, project: Project, decision: GateDecision | None, l
             "number_line": _("Document number: %(number)s", number=number),
             "final_mark": _("Final version"),
             "page_label": _("Page %(page)s of %(pages)s", page="%(page)d", pages="%(pages)d"),
-            "subject": f"{project.code} {project.title}",
+            "subject": f"{project.code} {_taken_on(project, decision)['title']}",
             "date": day(dated), "dated": dated.isoformat(),
             **body,
         }
 
 
-def _project_fields(project: Project) -> list[list[str]]:
+def _taken_on(project: Project, decision: GateDecision | None) -> dict[str, Any]:
+    """The title, period and budget a decision was taken on (its snapshot: a proposal reworked
+    after a RECYCLE, or a plan changed since, prints as decided); the project's own without a
+    decision, or for a decision kept before snapshots held them."""
+    kept = (decision.snapshot or {}).get("project") if decision is not None else None
+    if kept is None:
+        return {"title": project.title, "start_date": project.start_date,
+                "end_date": project.end_date, "budget_total": project.budget_total}
+    return {"title": kept["title"], "start_date": date.fromisoformat(kept["start_date"]),
+            "end_date": date.fromisoformat(kept["end_date"]),
+            "budget_total": Decimal(kept["budget_total"])}
+
+
+def _project_fields(project: Project, decision: GateDecision | None) -> list[list[str]]:
+    facts = _taken_on(project, decision)
     return [
         [_("Project code"), project.code or ""],
-        [_("Project title"), project.title],
+        [_("Project title"), facts["title"]],
         [_("Institute"), project.institute.shown("name")],
         [_("Project manager"), project.pm.name],
         [_("Project type"), label(project.type)],
-        [_("Period"), f"{day(project.start_date)} – {day(project.end_date)}"],
-        [_("Total budget"), money(project.budget_total)],
+        [_("Period"), f"{day(facts['start_date'])} – {day(facts['end_date'])}"],
+        [_("Total budget"), money(facts["budget_total"])],
     ]
 
 
@@ -126,7 +140,7 @@ def _rationale(decision: GateDecision) -> list[dict[str, Any]]:
 
 def _approval_notice(project: Project, decision: GateDecision | None) -> dict[str, Any]:
     assert decision is not None
-    return {"fields": _project_fields(project) + _decision_fields(decision),
+    return {"fields": _project_fields(project, decision) + _decision_fields(decision),
             "sections": _rationale(decision)}
 
 
@@ -134,7 +148,7 @@ def _acceptance_certificate(project: Project, decision: GateDecision | None) -> 
     assert decision is not None
     milestones = [m for m in _milestones(project) if m.phase is Phase.CONTRACT_RESEARCH]
     done = sum(1 for m in milestones if m.state is MilestoneState.ACCEPTED)
-    fields = _project_fields(project) + [
+    fields = _project_fields(project, decision) + [
         # The conclusion the panel recorded (tracker/gates/decision_models.py), else the one
         # its outcome means (a decision imported from before the tracker has none).
         [_("Acceptance conclusion"), label(decision.conclusion) if decision.conclusion
@@ -198,7 +212,7 @@ def _review_opinion(project: Project, decision: GateDecision | None) -> dict[str
     opinions = [[card["name"], comments[card["user_id"]].comment
                  if card["user_id"] in comments else ""] for card in cards]
     return {
-        "fields": _project_fields(project)[:4] + _decision_fields(decision),
+        "fields": _project_fields(project, decision)[:4] + _decision_fields(decision),
         "sections": [
             {"heading": _("Scores"), "columns": [_("Criterion"), *names, _("Average")],
              "rows": rows, "total": True},
@@ -240,7 +254,7 @@ def _task_agreement(project: Project, decision: GateDecision | None) -> dict[str
               for name, amount in rows]
     budget.append([_("Total"), money(total), _percent(Decimal(100)) if total else "—"])
     team = _team(project)
-    fields = _project_fields(project) + [
+    fields = _project_fields(project, None) + [
         [_("Field"), project.field],
         [_("Technology readiness level"),
          _("TRL %(now)d now, TRL %(target)d to reach", now=project.trl_now,

@@ -78,6 +78,18 @@ def _member_offers(review: GateReview, user: User) -> dict:
     }
 
 
+def material(review: GateReview) -> tuple[str, bool]:
+    """The summary the panel reads under "Material", and whether the proposal changed since:
+    a decided review shows the one its decision was taken on (its snapshot; a proposal
+    reworked after gate 1's RECYCLE is the next review's material), an open one the
+    project's as it stands."""
+    project, decision = review.project, review.current_decision
+    kept = (decision.snapshot or {}).get("project") if decision is not None else None
+    if kept is None:
+        return project.summary, False
+    return kept["summary"], (kept["title"], kept["summary"]) != (project.title, project.summary)
+
+
 def render(review: GateReview, user: User, **forms) -> str:
     """The review page for `user`; `forms` are those posted from it, as filled."""
     offers = _member_offers(review, user)
@@ -95,6 +107,7 @@ def render(review: GateReview, user: User, **forms) -> str:
         **offers,
         "review": review, "project": review.project,
         "may_see_material": review.can_see_material(user),
+        "material": material(review),
         "scorecards": (scorecards := services.visible_scores(user, review)),
         "means": scoring.criterion_means(review, scorecards),
         "weighted": scoring.weighted_score(review),
