@@ -3,6 +3,7 @@ roll-ups HQ funds institutes by."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING
@@ -23,7 +24,7 @@ from tracker.funding.models import FundingAgreement
 from tracker.money import cents
 from tracker.organisations import need_states
 from tracker.organisations import services as organisations
-from tracker.organisations.models import Enterprise, Institute, NeedState
+from tracker.organisations.models import Enterprise, Institute, NeedState, TechnologyNeed
 from tracker.projects.closed import open_refusal
 from tracker.projects.models import Project
 
@@ -37,38 +38,63 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
                     number: str | None = None) -> ResearchContract:
     """A signed contract with its schedule. The need the project answers becomes contracted.
     Its number, when given, is unique among the contracts of the project's institute."""
-    if not ResearchContract.can_record(actor, project):
-        raise Forbidden()
-    if (said := open_refusal(project)) is not None:  # payments keep coming in after it closes
-        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
-    number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
-                         signed_on=signed_on, number=number)
-    check_schedule(problems, amount, signed_on, instalments)
+    number = check_contract(actor, project, problems, enterprise_id=enterprise_id,
+                            amount=amount, signed_on=signed_on, number=number,
+                            instalments=instalments)
     problems.raise_any()
     contract = ResearchContract(project_id=project.id, enterprise_id=enterprise_id,
                                 number=number, title=title.strip(), type=type, amount=amount,
                                 signed_on=signed_on)
     contract.instalments = [Instalment(due_date=d, amount=a) for d, a in instalments]
     changes = audit.pending_changes(contract)
-    changes["instalments"] = [None, [[d.isoformat(), str(a)] for d, a in instalments]]
+    changes["instalments"] = recorded_schedule(instalments)
     db.session.add(contract)
     audit.record(actor, "contract.record", contract, changes)
-    need = project.need
-    if need is not None and need.state in need_states.CONTRACTABLE:
-        organisations.stamp_state(actor, need, NeedState.CONTRACTED, by_contract=True)
-        audit.record(actor, "need.contracted", need, audit.pending_changes(need))
+    need_contracted(actor, project.need)
     db.session.flush()
     return contract
 
 
+def check_contract(actor: User, project: Project, problems: Problems, *,
+                   enterprise_id: int | None, amount: Decimal, signed_on: date,
+                   number: str | None, instalments: list[tuple[date, Decimal]],
+                   taken: Callable[[int, str], object] | None = None) -> str | None:
+    """What `record_contract` refuses, before it writes anything (the bulk import checks each
+    new contract by it): who records, the project open, the terms (`check_terms`, `taken` as
+    it takes it) and the schedule. Raises who and when; the terms' problems go to `problems`.
+    Returns the number as kept."""
+    if not ResearchContract.can_record(actor, project):
+        raise Forbidden()
+    if (said := open_refusal(project)) is not None:  # payments keep coming in after it closes
+        raise Refused(said)
+    number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
+                         signed_on=signed_on, number=number, taken=taken)
+    check_schedule(problems, amount, signed_on, instalments)
+    return number
+
+
+def recorded_schedule(instalments: list[tuple[date, Decimal]]) -> list:
+    """A new contract's schedule as its audit record says it (`instalments`)."""
+    return [None, [[d.isoformat(), str(a)] for d, a in instalments]]
+
+
+def need_contracted(actor: User, need: TechnologyNeed | None) -> None:
+    """The need a project answers becomes contracted with a contract signed on it (once)."""
+    if need is not None and need.state in need_states.CONTRACTABLE:
+        organisations.stamp_state(actor, need, NeedState.CONTRACTED, by_contract=True)
+        audit.record(actor, "need.contracted", need, audit.pending_changes(need))
+
+
 def check_terms(problems: Problems, project: Project, *, enterprise_id: int | None,
                 amount: Decimal, signed_on: date, number: str | None,
-                contract: ResearchContract | None = None) -> str | None:
+                contract: ResearchContract | None = None,
+                taken: Callable[[int, str], object] | None = None) -> str | None:
     """The rules on a contract's own terms, for a new contract and a corrected one
     (`contract`): a counterparty, a value, a signing date that has come, a number unique in
     the institute. Returns the number as kept (trimmed; None when none is given). A value None
-    is one its field has refused already."""
+    is one its field has refused already. `taken(institute id, number)`: the contract holding
+    that number, if any (`find_by_number`, or what the bulk import has read of them)."""
     if enterprise_id is None or db.session.get(Enterprise, enterprise_id) is None:
         problems.add("enterprise_id", _("Choose an enterprise."))
     if amount is not None and amount <= 0:
@@ -77,8 +103,8 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
         problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
                                     "future."))
     number = (number or "").strip() or None
-    if number is not None and find_by_number(project.institute_id, number) not in (None,
-                                                                                   contract):
+    if number is not None and (taken or find_by_number)(project.institute_id, number) not in (
+            None, contract):
         problems.add("number", _("The institute has a contract numbered %(number)s already.",
                                  number=number))
     return number
@@ -206,26 +232,41 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     db.session.refresh(instalment, with_for_update=True)
     db.session.expire(instalment, ["payments"])
     problems = Problems()  # every problem at once, each beside its field
-    if amount <= 0:
-        problems.add("amount", _("The amount must be more than zero."))
-    elif amount > instalment.outstanding:
-        problems.add("amount", _(
-            "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",
-            outstanding=cny(instalment.outstanding), amount=cny(amount)))
-    if received_on > today():
-        problems.add("received_on", _("Money is recorded once received: the date is in the "
-                                      "future."))
-    elif received_on < instalment.contract.signed_on:
-        problems.add("received_on", _("The date is before the contract was signed (%(date)s).",
-                                      date=day(instalment.contract.signed_on)))
+    check_payment(problems, instalment.outstanding, instalment.contract.signed_on,
+                  received_on, amount)
     problems.raise_any()
     payment = Payment(received_on=received_on, amount=amount, recorded_by_id=actor.id)
     instalment.payments.append(payment)
-    audit.record(actor, "contract.payment", instalment.contract, {
-        "payment": [None, [received_on.isoformat(), str(amount)]],
-        "instalment": [None, instalment.named()]})
+    audit.record(actor, "contract.payment", instalment.contract,
+                 recorded_payment(received_on, amount, instalment.named()))
     db.session.flush()
     return payment
+
+
+def check_payment(problems: Problems, outstanding: Decimal, signed_on: date,
+                  received_on: date, amount: Decimal) -> None:
+    """The rules of money received against an instalment with `outstanding` left, of a
+    contract signed on `signed_on` (`record_payment`'s, and the bulk import's for each new
+    contract's payments): more than zero, no more than outstanding, received, and not before
+    the signing."""
+    if amount <= 0:
+        problems.add("amount", _("The amount must be more than zero."))
+    elif amount > outstanding:
+        problems.add("amount", _(
+            "Only %(outstanding)s of this instalment is outstanding; %(amount)s is more.",
+            outstanding=cny(outstanding), amount=cny(amount)))
+    if received_on > today():
+        problems.add("received_on", _("Money is recorded once received: the date is in the "
+                                      "future."))
+    elif received_on < signed_on:
+        problems.add("received_on", _("The date is before the contract was signed (%(date)s).",
+                                      date=day(signed_on)))
+
+
+def recorded_payment(received_on: date, amount: Decimal, instalment: list) -> dict:
+    """What a payment's audit record says: the money, and the instalment (`Instalment.named`)."""
+    return {"payment": [None, [received_on.isoformat(), str(amount)]],
+            "instalment": [None, instalment]}
 
 
 def registering_said(contract: ResearchContract) -> str:

@@ -60,6 +60,15 @@ class Batch:
             self._form.process(formdata=formdata, data=self.adapter.form_data(None))
         return self._form
 
+    def refilled(self, formdata, make: Any) -> Any:
+        """The form `make(formdata=...)` makes, made once and filled again for each row (a
+        batch whose choices are set from each row's references: projects, contracts)."""
+        if self._form is None:
+            self._form = make(formdata=formdata)
+        else:
+            self._form.process(formdata=formdata)
+        return self._form
+
     def reusable(self, refs: dict[str, int]) -> bool:
         """Whether the form of a new record is the same whatever the row names (its choices
         are those of the references, as a rule)."""

@@ -173,6 +173,27 @@ def _correct(actor: User, contract: ResearchContract, values: dict,
         problems.found += first.problems
 
 
+def numbered(values: dict, problems: Problems) -> None:
+    """An imported contract has a number (whichever path saves it)."""
+    if not values["number"]:
+        problems.add("number", _("An imported contract needs its number: it is how a second "
+                                 "import finds it."))
+
+
+def payable(entry: tuple[int, date, Decimal], instalments: int, problems: Problems) -> bool:
+    """Whether a payment of the column names an instalment of the contract's `instalments`
+    and is no negative amount (a reversal is written as one), before the payment's own
+    rules (`record_payment`, `check_payment`); its problem said in the column."""
+    number, _received_on, amount = entry
+    if number > instalments:
+        problems.add("payments", _("The contract has no instalment %(n)d.", n=number))
+    elif amount < 0:
+        problems.add("payments", reversal_lines.negative())
+    else:
+        return True
+    return False
+
+
 class Contracts(Adapter):
     kind, model, form_class = columns.CONTRACTS, ResearchContract, ContractForm
     fields = FORM_FIELDS
@@ -227,9 +248,7 @@ class Contracts(Adapter):
         paid = values.pop("payments")
         project = db.session.get(Project, values.pop("project_id"))
         problems = Problems()  # every problem of the row at once, each in its column
-        if not values["number"]:
-            problems.add("number", _("An imported contract needs its number: it is how a "
-                                     "second import finds it."))
+        numbered(values, problems)
         if obj is not None:
             if obj.project_id != project.id:
                 problems.add("number", _("This number is another project's contract in the "
@@ -253,11 +272,7 @@ class Contracts(Adapter):
 
         def add(entry):
             number, received_on, amount = entry
-            if number > len(contract.instalments):
-                problems.add("payments", _("The contract has no instalment %(n)d.", n=number))
-            elif amount < 0:
-                problems.add("payments", reversal_lines.negative())
-            else:
+            if payable(entry, len(contract.instalments), problems):
                 try:
                     return contracts.record_payment(actor, contract.instalments[number - 1],
                                                     received_on, amount)

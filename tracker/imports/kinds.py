@@ -6,7 +6,7 @@ from tracker.display import history
 from tracker.imports.achievements import Achievements
 from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
 from tracker.imports.companies import Companies
-from tracker.imports.contracts import Contracts
+from tracker.imports.contracts_bulk import BulkContracts
 from tracker.imports.funding import Funding
 from tracker.imports.incentive_grants import IncentiveGrants
 from tracker.imports.ip_deals import IpDeals
@@ -15,6 +15,6 @@ from tracker.imports.projects_bulk import BulkProjects
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
     Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    Contracts(), Funding(), Companies(), IncentiveGrants(), Achievements(),
+    BulkContracts(), Funding(), Companies(), IncentiveGrants(), Achievements(),
     IpDeals())}
 history.IMPORT_KINDS.update({name: adapter.kind.title for name, adapter in ADAPTERS.items()})

@@ -97,11 +97,7 @@ class ProjectBatch(Batch):
         `Projects.choices` gives them (the names do not matter to validation)."""
         if obj is not None:
             return self.adapter.form(formdata, obj, refs)
-        if self._form is None:
-            self._form = ProjectForm(formdata=formdata)
-        else:
-            self._form.process(formdata=formdata)
-        form = self._form
+        form = self.refilled(formdata, ProjectForm)
         one = ([(refs[k], "")] if k in refs else [] for k in
                ("institute_id", "partner_enterprise_id", "need_id"))
         institutes, enterprises, needs = one
