@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -119,7 +120,10 @@ def agreements() -> str | Response:
              .order_by(FundingAgreement.outcome.is_not(None),
                        FundingAgreement.conversion_deadline, FundingAgreement.id))
     if fmt := exports.requested():
-        return exports.send(AGREEMENT_COLUMNS, [*db.session.scalars(query), foot],
+        # Read while the file is written (`exports.stream`): the CSV is written after this
+        # request's session has ended, and a row loaded here could not read its co-funders'
+        # agreement then.
+        return exports.send(AGREEMENT_COLUMNS, chain(exports.stream(query), [foot]),
                             "allocation-investment", fmt, title=_("Allocation-investment"))
     page = paginate(query)
     return render_template("funding/list.html", page=page, agreements=page.items, foot=foot,
