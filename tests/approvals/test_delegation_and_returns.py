@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import login, post
 from tests.factories import _commit, make_institute, make_project, make_user
+from tests.test_query_counts import page_statements
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.approvals import chain
@@ -103,10 +104,29 @@ def test_a_second_delegation_overlapping_the_first_is_refused_with_its_period(cl
 def test_a_level_names_no_external_expert():
     hq = make_user(Role.HQ_ADMIN)
     expert = make_user(Role.EXTERNAL_EXPERT, name="Outside Expert")
-    assert expert not in approvals.possible_approvers()
+    listed = {u.id for u in approvals.possible_approvers()}
+    assert expert.id not in listed and hq.id in listed
     with pytest.raises(Invalid, match="external expert"):
         approvals.add_level(hq, name="专家会签", name_en=None, director=False,
                             approver_ids=[expert.id], applies_to=AppliesTo.ALL)
+
+
+def test_the_levels_picker_reads_names_not_users(client, engine):
+    """Every active user may be named to a level: a thousand of them at full size, loaded as
+    users with their roles and directed institutes (two more statements each 500 users), for
+    a picker that shows a name and an e-mail. It reads those, in one statement."""
+    hq = make_user(Role.HQ_ADMIN)
+    pm = make_user(Role.PROJECT_MANAGER, name="Picked Manager")
+    make_institute(director=make_user(name="A Director"))
+    make_user(Role.EXTERNAL_EXPERT, name="Outside Expert")
+    login(client, hq)
+    statements = page_statements(client, engine, "/admin/approval-levels")
+    picker = [s for s in statements if "role_grants.user_id IN" in s
+              or "institutes.director_id IN" in s]
+    assert picker == []
+    page = client.get("/admin/approval-levels").get_data(as_text=True)
+    assert f'value="{pm.id}"' in page and f"Picked Manager &lt;{pm.email}&gt;" in page
+    assert "Outside Expert" not in page and "A Director" in page
 
 
 # --- 2. the delegate is reminded, the approver copied ------------------------------------------

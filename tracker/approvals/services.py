@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Row, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker import db
-from tracker.accounts.models import User, with_roles
+from tracker.accounts.models import Role, RoleGrant, User, with_roles
 from tracker.approvals import chain
 from tracker.approvals.chain import DEFAULT_LEVEL_NAME, DEFAULT_LEVEL_NAME_EN, configured_levels
 from tracker.approvals.models import (
@@ -37,7 +37,7 @@ from tracker.approvals.models import (
 from tracker.audit import services as audit
 from tracker.changes import services as changes
 from tracker.dates import org_zone, today
-from tracker.display.collation import ordered
+from tracker.display.collation import ordered_rows
 from tracker.display.formatting import day, on_day
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.organisations.models import Institute
@@ -214,11 +214,15 @@ def add_level(actor: User, *, name: str, name_en: str | None, director: bool,
                          director, approvers, applies_to)
 
 
-def possible_approvers() -> list[User]:
-    """Who a level may name: active users, less the limited accounts of external experts."""
-    return ordered(u for u in db.session.scalars(select(User).options(*with_roles())
-                                                 .where(User.active).order_by(User.name, User.id))
-                   if not u.is_external_expert)
+def possible_approvers() -> list[Row]:
+    """Who a level may name: active users, less the limited accounts of external experts. Their
+    ids, names and e-mails, what the picker shows: a thousand users are a thousand short rows
+    in one statement, not a thousand users with their roles and institutes."""
+    return ordered_rows(db.session.execute(
+        select(User.id, User.name, User.email)
+        .where(User.active.is_(True),
+               ~User.role_grants.any(RoleGrant.role == Role.EXTERNAL_EXPERT))
+        .order_by(User.name, User.id)))
 
 
 def _insert_level(actor: User, position: int, name: str, name_en: str | None, director: bool,
