@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.companies import helpers as company_helpers
 from tests.conftest import login, post
 from tests.factories import install_gates, make_institute, make_project, make_user
 from tracker import db
@@ -60,7 +61,7 @@ def test_the_proposal_form_reports_every_problem_of_the_service_at_once(client):
 
 
 def test_the_agreement_form_reports_every_problem_of_the_service_at_once(client):
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = company_helpers.invested_project()
     login(client, make_user(Role.INVESTMENT_COMMITTEE))
     response = post(client, f"/projects/{project.id}/funding/agreement", {
         "committed": "0", "hq_ratio": "0", "co_funders-0-name": "Suzhou city",
@@ -135,7 +136,7 @@ def test_the_company_form_reports_every_problem_at_once(client):
 def test_the_round_form_reports_every_problem_at_once(client):
     from tests.companies import helpers
 
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(company_helpers.invested_project())
     helpers.incorporate(company)
     helpers.record_round(company, on=helpers.days_ago(30))
     login(client, make_user(Role.HQ_ADMIN))
@@ -155,7 +156,7 @@ def test_the_disbursement_form_reports_every_problem_at_once(client):
     from tracker.funding import services as funding
 
     committee = make_user(Role.INVESTMENT_COMMITTEE)
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = company_helpers.invested_project()
     agreement = funding.record_agreement(
         committee, project, committed=Decimal("1000000"), qualifying_round_min=Decimal("1"),
         signed_on=helpers.days_ago(100), conversion_deadline=today() + timedelta(days=300))
@@ -174,7 +175,7 @@ def test_the_reversal_forms_report_every_problem_at_once(client):
 
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement, _company = helpers.worked_example(
-        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+        company_helpers.invested_project(), committee)
     login(client, committee)
     _says(post(client, f"/funding/conversions/{agreement.conversion.id}/reverse", {
         "on_date": agreement.conversion.round.on_date.replace(year=2000).isoformat(),
@@ -220,7 +221,7 @@ def test_the_tranche_form_reports_the_amount_and_the_missing_condition_at_once(c
     from tracker import db
     from tracker.funding import services as funding
 
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = company_helpers.invested_project()
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement = funding.record_agreement(
         committee, project, committed=Decimal("1000000"), qualifying_round_min=Decimal("3e7"),
@@ -279,7 +280,7 @@ def test_a_chair_not_among_the_evaluators_is_never_added_unasked(client):
 def _registered_company():
     from tests.companies import helpers
 
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(company_helpers.invested_project())
     db.session.commit()
     return company
 

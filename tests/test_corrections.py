@@ -129,7 +129,7 @@ def _agreement_with_a_payable_tranche(project, committee):
 
 
 def test_a_reversed_disbursement_is_no_longer_paid_nor_converted(client):
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = helpers.invested_project()
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement, tranche = _agreement_with_a_payable_tranche(project, committee)
     paid = funding.record_disbursement(committee, tranche, amount=D("4000000"),
@@ -356,7 +356,7 @@ def test_the_correction_pages_speak_chinese(client, company):
 
 
 def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = helpers.invested_project()
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement, tranche = _agreement_with_a_payable_tranche(project, committee)
     funding.record_disbursement(committee, tranche, amount=D("10000000"),
@@ -395,7 +395,7 @@ def test_a_reversed_round_no_longer_prices_dilutes_qualifies_or_counts(client):
 
 
 def test_a_round_money_was_converted_at_stands():
-    agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    agreement, company = helpers.worked_example(helpers.invested_project())
     financing = agreement.conversion.round
     assert financing.id not in corrections.ledger_offers(  # not offered, refused if posted
         company, helpers.manager())["reversible_rounds"]
@@ -408,7 +408,7 @@ def test_a_round_money_was_converted_at_stands():
 
 
 def test_a_reversed_exit_reopens_the_ledger_and_realises_nothing(client):
-    agreement, company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    agreement, company = helpers.worked_example(helpers.invested_project())
     exit_ = deals.record_exit(helpers.manager(), company, kind=ExitKind.ACQUISITION,
                               on=helpers.days_ago(5), proceeds=D("50000000"))
     _commit()

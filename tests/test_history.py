@@ -128,7 +128,7 @@ def test_all_changes_of_an_agreement_and_a_company_include_their_records(client)
     that of a company its share entries, rounds, IP deals and the conversion at its round,
     each line naming its record."""
     agreement, company = companies.worked_example(
-        make_project(phase=Phase.INVESTMENT_DECISION))
+        companies.invested_project())
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/history/funding_agreements/{agreement.id}").get_data(as_text=True)
     for action in ("funding.agree", "funding.tranche", "funding.disburse", "funding.convert"):
@@ -145,7 +145,7 @@ def test_a_history_page_links_to_nothing_its_reader_may_not_open(client, who):
     """The lines of an agreement's tranches and disbursements sit on the agreement's own
     history: they link nowhere (their own history pages are HQ's, and a PM or a director
     reading the agreement's found them answering 404)."""
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = companies.invested_project()
     agreement, _company = companies.worked_example(project)
     if who == "director":
         reader = make_user(Role.INSTITUTE_DIRECTOR)
@@ -237,7 +237,7 @@ def _lines(page: str) -> str:
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
 def test_a_company_and_an_agreement_history_name_their_records_and_format_numbers(
         client, locale):
-    agreement, company = companies.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    agreement, company = companies.worked_example(companies.invested_project())
     login(client, make_user(Role.HQ_ADMIN, locale=locale))
     for url in (f"/history/companies/{company.id}",
                 f"/history/funding_agreements/{agreement.id}", "/audit/"):
@@ -301,7 +301,7 @@ def test_an_agreements_co_funders_read_in_the_readers_language(client):
     the reader's language (issue 9: an English history read 'Co-funders: 苏州市 1')."""
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement = funding.record_agreement(
-        committee, make_project(phase=Phase.INVESTMENT_DECISION), committed=Decimal("5000000"),
+        committee, companies.invested_project(), committed=Decimal("5000000"),
         qualifying_round_min=Decimal("1"), conversion_deadline=date(2029, 1, 1),
         signed_on=date(2026, 1, 15), co_funders=[("苏州市", Decimal("1"))])
     agreement.co_funders[0].partner.name_en = "Suzhou Municipal Government"

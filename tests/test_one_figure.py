@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import make_project, make_user
+from tests.factories import make_user
 from tracker.accounts.models import Role
 from tracker.companies import ledger
 from tracker.companies.models import Acquisition, HolderType
 from tracker.companies.services import IssueLine
 from tracker.dates import today
-from tracker.projects.lifecycle import Phase
 
 D = Decimal
 # 15.565 % for HQ and 24.435 % for the institute: rounded one by one both would go up (15.57,
@@ -27,7 +26,7 @@ TABLE = [IssueLine("R&D team", HolderType.TEAM, D("60000"), Acquisition.CASH),
 
 
 def _company():
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(helpers.invested_project())
     helpers.incorporate(company, lines=TABLE)
     return company
 
@@ -67,7 +66,7 @@ def test_a_round_post_money_is_its_shares_at_its_price(client):
 def test_the_conversion_preview_counts_what_the_dashboard_counts_as_converted(client):
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     login(client, committee)
-    agreement, _company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    agreement, _company = helpers.worked_example(helpers.invested_project())
     dashboard = client.get("/dashboard").get_data(as_text=True)
     converted = re.search(r"Converted to equity<span class=\"figure\">(?:<a [^>]*>)?([^<]+)<",
                           dashboard)
@@ -83,7 +82,7 @@ def test_a_round_says_what_its_whole_shares_leave_over_in_both_languages(client)
     8,000,000 buys 666,666 shares (7,999,992.00) and 2,000,000 buys 166,666 (1,999,992.00):
     CN¥16.00 of the 10,000,000 raised buys no whole share, said on the confirmation and on
     the round's page, as a conversion says its fraction."""
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(helpers.invested_project())
     helpers.incorporate(company)
     data = {"name": "Series A", "on_date": helpers.days_ago(1).isoformat(),
             "pre_money": "120000000", "amount": "10000000",

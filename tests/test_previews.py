@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import make_project, make_user
+from tests.factories import make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -20,7 +20,6 @@ from tracker.dates import today
 from tracker.funding import services as funding
 from tracker.funding.models import Conversion
 from tracker.milestones.models import MilestoneState
-from tracker.projects.lifecycle import Phase
 
 
 def count(model) -> int:
@@ -28,7 +27,7 @@ def count(model) -> int:
 
 
 def test_a_round_is_shown_with_its_price_and_stakes_and_written_only_when_confirmed(client):
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(helpers.invested_project())
     helpers.incorporate(company)
     login(client, make_user(Role.HQ_ADMIN))
     entries, audits = count(ShareEntry), count(AuditRecord)
@@ -52,7 +51,7 @@ def test_a_round_is_shown_with_its_price_and_stakes_and_written_only_when_confir
 
 
 def test_a_cap_table_breaking_art_45_is_warned_about_before_it_is_written(client):
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(helpers.invested_project())
     login(client, make_user(Role.HQ_ADMIN))
     rows = {"on_date": helpers.days_ago(20).isoformat(), "total_shares": "10000000",
             "holdings-0-name": "R&D team", "holdings-0-kind": "team",
@@ -70,7 +69,7 @@ def test_a_cap_table_breaking_art_45_is_warned_about_before_it_is_written(client
 
 def test_a_conversion_shows_the_shares_and_the_unconverted_remainder_first(client):
     committee = make_user(Role.INVESTMENT_COMMITTEE)
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = helpers.invested_project()
     agreement = funding.record_agreement(
         committee, project, committed=Decimal("10000000.00"),
         qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),

@@ -168,7 +168,8 @@ def build() -> World:
     # Allocation-investment on a project HQ decided to invest in: a tranche on an accepted
     # milestone, paid, a company with its founders, a round that converted; a second company,
     # that exited.
-    invested = make_project(pm=pm, institute=ours, phase=Phase.INVESTMENT_DECISION)
+    invested = make_project(pm=pm, institute=ours, phase=Phase.INVESTMENT_DECISION,
+                            start_date=today() - timedelta(days=730))
     agreement = funding.record_agreement(
         committee, invested, committed=Decimal("1000000.00"),
         qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),

@@ -40,7 +40,7 @@ def _world() -> dict:
     director, other_director = make_user(), make_user()
     ours = make_institute(director, code="OURS", name="Ours")
     theirs = make_institute(other_director, code="THEIRS", name="Theirs")
-    project = make_project(institute=theirs)
+    project = make_project(institute=theirs, start_date=date(2025, 1, 1))
     contract = contracts.record_contract(
         project.pm, project, enterprise_id=make_enterprise().id, title="Sensor development",
         type=ContractType.DEVELOPMENT, amount=D("800000"), signed_on=date(2025, 4, 1),

@@ -52,7 +52,7 @@ def _contract(project, type, amount, signed, payments=()):
 
 
 def contracts_fixture(institute, other):
-    project = make_project(institute=institute)
+    project = make_project(institute=institute, start_date=date(2024, 1, 1))
     _contract(project, ContractType.DEVELOPMENT, "1000000", date(2024, 12, 31),
               [(date(2024, 12, 31), "100000"), (date(2025, 1, 1), "400000")])
     _contract(project, ContractType.TRANSFER, "500000", date(2025, 1, 1),
@@ -61,8 +61,8 @@ def contracts_fixture(institute, other):
               [(date(2025, 12, 31), "200000")])
     _contract(project, ContractType.LICENCE, "300000", date(2026, 1, 1),
               [(date(2026, 2, 1), "100000")])
-    _contract(make_project(institute=other), ContractType.LICENCE, "999", date(2025, 6, 1),
-              [(date(2025, 6, 1), "999")])
+    _contract(make_project(institute=other, start_date=date(2025, 1, 1)), ContractType.LICENCE,
+              "999", date(2025, 6, 1), [(date(2025, 6, 1), "999")])
 
 
 def test_contracts_signed_received_transfer_and_service_income():
@@ -92,7 +92,8 @@ def test_contracts_signed_received_transfer_and_service_income():
 
 def test_a_reversed_payment_counts_negative_on_its_own_date():
     institute = make_institute()
-    contract = _contract(make_project(institute=institute), ContractType.DEVELOPMENT, "1000",
+    contract = _contract(make_project(institute=institute, start_date=date(2025, 1, 1)),
+                         ContractType.DEVELOPMENT, "1000",
                          date(2025, 3, 1), [(date(2025, 3, 2), "600")])
     contracts.reverse_payment(contract.project.pm, contract.instalments[0].payments[0],
                               date(2026, 1, 5), "Entered twice")

@@ -35,6 +35,9 @@ FOUNDING = [
 ]
 
 
+LONG_AGO = 730  # days: a project begun then is older than every record of these helpers
+
+
 def days_ago(n: int):
     return today() - timedelta(days=n)
 
@@ -137,7 +140,7 @@ def worked_example(project=None, committee=None):
     from tracker.funding import services as funding
 
     committee = committee or make_user(Role.INVESTMENT_COMMITTEE)
-    project = project or _project()
+    project = project or invested_project()
     agreement = funding.record_agreement(
         committee, project, committed=Decimal("10000000.00"),
         qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),
@@ -155,7 +158,9 @@ def worked_example(project=None, committee=None):
     return agreement, company
 
 
-def _project():
+def invested_project(**kw):
+    """A project invested in, begun long enough ago (`LONG_AGO`) for an agreement signed 600
+    days ago: a contract or agreement is signed in its project's life (tracker/projects/life)."""
     from tests.factories import make_project
 
-    return make_project(phase=Phase.INVESTMENT_DECISION)
+    return make_project(phase=Phase.INVESTMENT_DECISION, start_date=days_ago(LONG_AGO), **kw)

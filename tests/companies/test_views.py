@@ -35,8 +35,7 @@ def example(example_ids) -> tuple:
 
 def _example():
     director = make_user()
-    project = make_project(institute=make_institute(director=director),
-                           phase=Phase.INVESTMENT_DECISION)
+    project = helpers.invested_project(institute=make_institute(director=director))
     agreement, company = helpers.worked_example(project)
     return project, company, director
 

@@ -91,7 +91,8 @@ def test_the_need_becomes_contracted_when_its_project_signs():
 
 def test_rollups_by_project_institute_and_year():
     a, b = make_institute(code="RA"), make_institute(code="RB")
-    p1, p2, p3 = make_project(institute=a), make_project(institute=a), make_project(institute=b)
+    p1 = make_project(institute=a, start_date=date(2025, 1, 1))
+    p2, p3 = make_project(institute=a), make_project(institute=b)
     c1 = record(p1, "1000000", signed=date(2025, 5, 1),
                 schedule=[(date(2025, 6, 1), D("1000000"))])
     record(p2, "500000.50", signed=date(2026, 2, 1))

@@ -146,10 +146,14 @@ def test_the_pm_registers_with_the_certificate_from_the_contract_page(client, ap
 def test_registered_value_by_institute_and_year_for_whoever_may_see_it(client, app):
     director = make_user()
     north, south = make_institute(director, code="N"), make_institute(code="S")
-    a = record(make_project(institute=north), "1000000", signed=date(2025, 11, 1))
-    b = record(make_project(institute=north), "400000", signed=date(2025, 12, 1))
-    c = record(make_project(institute=south), "300000", signed=date(2025, 12, 1))
-    record(make_project(institute=south), "900000", signed=date(2025, 12, 1))  # unregistered
+    a = record(make_project(institute=north, start_date=date(2025, 1, 1)), "1000000",
+               signed=date(2025, 11, 1))
+    b = record(make_project(institute=north, start_date=date(2025, 1, 1)), "400000",
+               signed=date(2025, 12, 1))
+    c = record(make_project(institute=south, start_date=date(2025, 1, 1)), "300000",
+               signed=date(2025, 12, 1))
+    record(make_project(institute=south, start_date=date(2025, 1, 1)), "900000",
+           signed=date(2025, 12, 1))  # unregistered
     _register(a, number="R-A", on=date(2025, 12, 31), value="900000")
     _register(b, number="R-B", on=date(2026, 1, 1), value="400000")
     _register(c, number="R-C", on=date(2026, 2, 1), value="250000.50")

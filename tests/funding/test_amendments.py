@@ -13,7 +13,7 @@ import pytest
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import _commit, make_project, make_user
+from tests.factories import _commit, make_user
 from tests.test_edits import hidden, tab
 from tracker import db
 from tracker.accounts.models import Role
@@ -25,7 +25,6 @@ from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.obligations import services as obligations
 from tracker.obligations.models import ReportKind
 from tracker.partners import co_funding
-from tracker.projects.lifecycle import Phase
 
 D = Decimal
 
@@ -41,7 +40,7 @@ def agreement_of(committee, **values) -> FundingAgreement:
              "conversion_deadline": today() + timedelta(days=365),
              "co_funders": [("苏州市", D("1"))], **values}
     agreement = funding.record_agreement(
-        committee, make_project(phase=Phase.INVESTMENT_DECISION), **terms)
+        committee, helpers.invested_project(), **terms)
     _commit()
     return agreement
 

@@ -32,7 +32,8 @@ def committee():
 
 
 def funded(committee, *, deadline, signed=None, disbursed="10000000"):
-    project = make_project(phase=Phase.INVESTMENT_DECISION)
+    project = make_project(phase=Phase.INVESTMENT_DECISION,
+                           start_date=helpers.days_ago(helpers.LONG_AGO))
     agreement = funding.record_agreement(
         committee, project, committed=D("10000000"), qualifying_round_min=D("20000000"),
         discount_pct=D("20"), signed_on=signed or helpers.days_ago(600),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import make_project, make_user
+from tests.factories import make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -22,7 +22,6 @@ from tracker.dates import today
 from tracker.errors import Invalid, Refused
 from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
-from tracker.projects.lifecycle import Phase
 from tracker.reports import dashboard
 from tracker.reports.filters import Filters
 
@@ -37,7 +36,7 @@ def _hq_shares(company, on) -> Decimal:
 def test_a_reversed_conversion_is_undone_on_every_figure_and_both_stay_visible(client):
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement, company = helpers.worked_example(
-        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+        helpers.invested_project(), committee)
     conversion = agreement.conversion
     financing = conversion.round
     converted_on = financing.on_date
@@ -88,7 +87,7 @@ def test_a_reversed_conversion_is_undone_on_every_figure_and_both_stay_visible(c
 
 
 def test_only_the_committee_reverses_a_conversion_and_not_before_it():
-    agreement, _company = helpers.worked_example(make_project(phase=Phase.INVESTMENT_DECISION))
+    agreement, _company = helpers.worked_example(helpers.invested_project())
     conversion = agreement.conversion
     with pytest.raises(Exception, match="investment committee"):
         funding_corrections.reverse_conversion(helpers.manager(), conversion, today(), "x")
@@ -99,7 +98,7 @@ def test_only_the_committee_reverses_a_conversion_and_not_before_it():
 
 
 def test_a_reversed_round_frees_its_name():
-    company = helpers.make_company(make_project(phase=Phase.INVESTMENT_DECISION))
+    company = helpers.make_company(helpers.invested_project())
     helpers.incorporate(company)
     first = helpers.record_round(company, on=helpers.days_ago(30))
     with pytest.raises(Invalid, match="already has a round called"):
@@ -118,7 +117,7 @@ def test_what_stands_with_a_conversion_says_to_reverse_the_conversion_first(clie
     what to do first."""
     committee = make_user(Role.INVESTMENT_COMMITTEE, locale=language)
     agreement, company = helpers.worked_example(
-        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+        helpers.invested_project(), committee)
     conversion = agreement.conversion
     [paid] = agreement.tranches[0].disbursements
     company.rounds[0].name = "A轮"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import _commit, install_gates, make_institute, make_project, make_user
+from tests.factories import _commit, install_gates, make_institute, make_user
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
@@ -19,7 +19,6 @@ from tracker.display.formatting import day
 from tracker.funding import services as funding
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
 from tracker.milestones.models import MilestoneState
-from tracker.projects.lifecycle import Phase
 
 
 @pytest.fixture
@@ -29,8 +28,7 @@ def director():
 
 @pytest.fixture
 def project(director):
-    return make_project(institute=make_institute(director=director),
-                        phase=Phase.INVESTMENT_DECISION)
+    return helpers.invested_project(institute=make_institute(director=director))
 
 
 @pytest.mark.parametrize("who,status", [
@@ -201,7 +199,7 @@ def test_the_list_shows_a_page_of_agreements_with_the_total_of_all(app, client):
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     for millions in (1, 2, 3):
         agreement = funding.record_agreement(
-            committee, make_project(phase=Phase.INVESTMENT_DECISION),
+            committee, helpers.invested_project(),
             committed=Decimal(millions * 1_000_000), qualifying_round_min=Decimal("0"),
             signed_on=helpers.days_ago(10), conversion_deadline=helpers.days_ago(-100 * millions))
     milestone = helpers.make_milestone(agreement.project, MilestoneState.ACCEPTED)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.companies import helpers
 from tests.conftest import login, post
-from tests.factories import _commit, make_project, make_user
+from tests.factories import _commit, make_user
 from tests.funding.test_amendments import agreement_of, closed, tranche_of
 from tests.test_edits import tab
 from tracker import db
@@ -30,7 +30,6 @@ from tracker.imports.export import rows
 from tracker.obligations import services as obligations
 from tracker.obligations.models import ReportKind
 from tracker.partners import co_funding
-from tracker.projects.lifecycle import Phase
 from tracker.reminders import items
 from tracker.reminders.items import Query
 from tracker.reports import annual, dashboard
@@ -266,7 +265,7 @@ def test_an_agreement_is_not_voided_while_anything_stands_under_it(client, commi
 
 def test_an_agreement_with_a_conversion_or_an_outcome_is_not_voided(client, committee):
     converted, _company = helpers.worked_example(
-        make_project(phase=Phase.INVESTMENT_DECISION), committee)
+        helpers.invested_project(), committee)
     login(client, committee)
     _refused(client, converted, "reverse the conversion first",
              f"/funding/conversions/{converted.conversion.id}/reverse")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from tests.companies import helpers
-from tests.factories import _commit, make_project, make_user
+from tests.factories import _commit, make_user
 from tracker import db, money
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -18,7 +18,6 @@ from tracker.dates import today
 from tracker.funding import services as funding
 from tracker.funding.models import AgreementOutcome
 from tracker.milestones.models import MilestoneState
-from tracker.projects.lifecycle import Phase
 from tracker.projects.models import ProjectType
 
 
@@ -35,8 +34,7 @@ def test_the_rounding_rules_give_the_examples_numbers():
 
 def test_the_worked_example_end_to_end():
     committee = make_user(Role.INVESTMENT_COMMITTEE)
-    project = make_project(type=ProjectType.ALLOCATION_INVESTMENT,
-                           phase=Phase.INVESTMENT_DECISION)
+    project = helpers.invested_project(type=ProjectType.ALLOCATION_INVESTMENT)
     agreement = funding.record_agreement(
         committee, project, committed=Decimal("10000000.00"),
         qualifying_round_min=Decimal("20000000.00"), discount_pct=Decimal("20"),

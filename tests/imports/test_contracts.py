@@ -4,6 +4,7 @@ institute."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -172,3 +173,21 @@ def test_an_enterprise_is_found_by_its_english_name_as_its_pages_show_it():
     assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
     assert db.session.scalar(select(ResearchContract)).enterprise.name_en == (
         "XCMG Construction Machinery Co., Ltd.")
+
+
+def test_an_imported_contract_is_signed_in_its_project_s_life():
+    """The import asks `record_contract`'s check (tracker/projects/life.py): its project was
+    created by the import today, so its start date is the first day of its history."""
+    admin, _pm = _setting()
+    project = _project(admin)
+    make_enterprise(name="Pump Works")
+    began = project.start_date.isoformat()
+    early = (project.start_date - timedelta(days=1)).isoformat()
+    rows = [COLUMNS, _row(project.code, signed=began, instalments="", payments=""),
+            _row(project.code, number="RB-2019-008", signed=early, instalments="",
+                 payments="")]
+    result = run(admin, "contracts", rows)
+    assert result.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in result.errors] == [(3, "Signed on")], result.errors
+    assert "before the project began" in result.errors[0][2]
+    assert run(admin, "contracts", rows[:2]).state is ImportState.DONE

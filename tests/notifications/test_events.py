@@ -258,7 +258,8 @@ def test_a_change_request_waits_for_hq_and_its_answer_goes_back_to_the_pm():
 
 
 def test_a_conversion_tells_the_pm_the_director_and_the_other_members_of_the_committee():
-    project, director = project_with_director(phase=Phase.INVESTMENT_DECISION)
+    project, director = project_with_director(
+        phase=Phase.INVESTMENT_DECISION, start_date=companies.days_ago(companies.LONG_AGO))
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     colleague = make_user(Role.INVESTMENT_COMMITTEE)
     agreement = funding.record_agreement(

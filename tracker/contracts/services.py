@@ -25,6 +25,7 @@ from tracker.money import cents
 from tracker.organisations import need_states
 from tracker.organisations import services as organisations
 from tracker.organisations.models import Enterprise, Institute, NeedState, TechnologyNeed
+from tracker.projects import life
 from tracker.projects.closed import open_refusal
 from tracker.projects.models import Project
 
@@ -91,10 +92,11 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
                 contract: ResearchContract | None = None,
                 taken: Callable[[int, str], object] | None = None) -> str | None:
     """The rules on a contract's own terms, for a new contract and a corrected one
-    (`contract`): a counterparty, a value, a signing date that has come, a number unique in
-    the institute. Returns the number as kept (trimmed; None when none is given). A value None
-    is one its field has refused already. `taken(institute id, number)`: the contract holding
-    that number, if any (`find_by_number`, or what the bulk import has read of them)."""
+    (`contract`): a counterparty, a value, a signing date that has come, in the project's life
+    (`tracker.projects.life`), a number unique in the institute. Returns the number as kept
+    (trimmed; None when none is given). A value None is one its field has refused already.
+    `taken(institute id, number)`: the contract holding that number, if any (`find_by_number`,
+    or what the bulk import has read of them)."""
     if enterprise_id is None or db.session.get(Enterprise, enterprise_id) is None:
         problems.add("enterprise_id", _("Choose an enterprise."))
     if amount is not None and amount <= 0:
@@ -102,6 +104,8 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
     if signed_on is not None and signed_on > today():
         problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
                                     "future."))
+    elif signed_on is not None and (said := life.signing_refusal(project, signed_on)):
+        problems.add("signed_on", said)
     number = (number or "").strip() or None
     if number is not None and (taken or find_by_number)(project.institute_id, number) not in (
             None, contract):

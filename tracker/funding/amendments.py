@@ -65,7 +65,7 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
     if discount_pct is None:  # left empty: as it was
         discount_pct = agreement.discount_pct
     problems = Problems()
-    terms.check_terms(problems, committed=committed, discount_pct=discount_pct,
+    terms.check_terms(problems, agreement.project, committed=committed, discount_pct=discount_pct,
                          qualifying_round_min=qualifying_round_min, signed_on=signed_on,
                          conversion_deadline=conversion_deadline, hq_ratio=hq_ratio,
                          co_funders=co_funders)

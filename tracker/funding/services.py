@@ -132,7 +132,7 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
     problems = Problems()
     if discount_pct is None:
         discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
-    terms.check_terms(problems, committed=committed, discount_pct=discount_pct,
+    terms.check_terms(problems, project, committed=committed, discount_pct=discount_pct,
                 qualifying_round_min=qualifying_round_min, signed_on=signed_on,
                 conversion_deadline=conversion_deadline, hq_ratio=hq_ratio,
                 co_funders=co_funders or [])
