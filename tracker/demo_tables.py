@@ -181,11 +181,6 @@ class Tables:
                 str(total), lines, p["start"].isoformat(), p["end"].isoformat(), p["phase"],
                 passed, p["ended_in"],
                 "Technical route failed; funds settled" if p["phase"] in KILLED else ""])
-        # A project ended by a KILL goes the row-by-row path, and writes what the bulk path
-        # holds before it (`tracker.imports.services.import_row`): those last, so that the
-        # others fill batches of a thousand, not of the 17 between two of them.
-        phase = rows[0].index("phase")
-        rows[1:] = sorted(rows[1:], key=lambda row: row[phase] in KILLED)
         return rows
 
     def milestones(self) -> Iterator[list]:

@@ -12,10 +12,11 @@ from tracker import db
 from tracker.audit import chain
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
-from tracker.gates.models import GateDecision, GateReview
+from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.imports import bulk
 from tracker.imports.models import ImportState
-from tracker.imports.projects_bulk import BulkProjects
+from tracker.imports.projects_bulk import BulkProjects, ProjectBatch
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project, ProjectCodeCounter
 
 PHASES = ["draft", "proposal_review", "contract_research", "investment_decision", "spin_off"]
@@ -146,3 +147,64 @@ def test_a_cell_naming_nothing_does_not_hide_the_forms_problems_with_the_others(
     assert result.state is ImportState.FAILED
     assert sorted(c for r, c, _m in result.errors if r == 2) == [
         "TRL now", "TRL targeted", "Title", "Type"], result.errors
+
+
+KILLED = [*HEADER, "Ended or held in", "Rationale of the KILL"]
+
+
+def _killed(year: int, mark: str) -> list[list[str]]:
+    """Projects a KILL ended, among others: terminated in contract research (gate 2) or in
+    the investment decision (gate 3), rejected at gate 1; one KILL without its rationale."""
+    rows = [KILLED]
+    cases = [("terminated", "", "1: 2019-05-20; 2: 2021-01-10", "Route failed"),
+             ("terminated", "investment_decision", "1: 2019-05-20; 2: 2020-02-01; "
+                                                   "3: 2021-01-10", " Market gone "),
+             ("rejected", "", "1: 2019-05-20", "Not novel"),
+             ("contract_research", "", "1: 2019-05-20", ""),
+             ("completed", "", "1: 2019-05-20; 2: 2020-02-01; 3: 2021-01-10", "")]
+    for n, (phase, ended_in, passed, rationale) in enumerate(cases * 2):
+        rows.append([*_row(code=f"TEST-{year}-{n + 1:04d}", title=f"Killed {n}{mark}",
+                           phase=phase, passed=passed, members=""), ended_in, rationale])
+    return rows
+
+
+def test_a_kill_takes_the_bulk_path_and_writes_what_the_services_write(monkeypatch):
+    """A project a KILL ended (terminated, rejected) is written by the bulk path too, its
+    last decision a KILL with its rationale, which its phase change gives as its reason."""
+    admin, _pm = _setting()
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 3)
+    checked, check = [], ProjectBatch.check
+    monkeypatch.setattr(ProjectBatch, "check", lambda self, values: checked.append(
+        check(self, values)) or checked[-1])
+    in_bulk = run(admin, "projects", _killed(2019, ""))
+    assert (in_bulk.state, in_bulk.created) == (ImportState.DONE, 10), in_bulk.errors
+    assert checked == [True] * 10  # every row held by the batch, none saved alone
+    monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    one_by_one = run(admin, "projects", _killed(2018, " (b)"))
+    assert (one_by_one.state, one_by_one.created) == (ImportState.DONE, 10), one_by_one.errors
+    bulk_written = [p for p in _written(in_bulk.id, "") if not p[0].endswith(" (b)")]
+    row_written = _written(one_by_one.id, " (b)")
+    assert bulk_written == row_written
+    reasons = sorted((c.project.title.removesuffix(" (b)"), c.to_phase, c.reason)
+                     for c in db.session.scalars(select(PhaseChange).where(
+                         PhaseChange.decision_id.is_not(None), PhaseChange.reason != "")))
+    assert reasons[::2] == reasons[1::2]  # each the same by both paths
+    assert ("Killed 2", Phase.REJECTED, "Not novel") in reasons
+    kills = db.session.scalars(select(GateDecision).where(GateDecision.outcome == Outcome.KILL))
+    assert sorted(d.rationale for d in kills) == sorted(
+        ["Route failed", "Market gone", "Not novel"] * 4)
+    assert chain.verify(db.session).intact
+    monkeypatch.undo()
+    again = run(admin, "projects", _killed(2019, ""))
+    assert (again.state, again.unchanged) == (ImportState.DONE, 10), again.errors
+
+
+def test_a_kill_without_its_rationale_is_refused_as_the_services_refuse_it(monkeypatch):
+    admin, _pm = _setting()
+    rows = _killed(2019, "")
+    rows[1][-1] = ""
+    in_bulk = run(admin, "projects", rows)
+    assert in_bulk.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in in_bulk.errors] == [(2, "Rationale of the KILL")]
+    monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    assert run(admin, "projects", rows).errors == in_bulk.errors

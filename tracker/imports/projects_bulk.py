@@ -1,10 +1,12 @@
 """The bulk path of the projects import: each new project checked as `create_proposal`,
-`submit_imported`, `adopt_code` and `record_imported_go` check it (the same check functions,
-the same transition table), then a batch written with multi-row INSERTs: the project, its team
-and budget lines, its code, each gate passed as a decided review with its imported GO and its
-phase change, the open gate-1 request of a project in proposal review, and the audit records
-the services write, by the same people (`tests/imports/test_projects_bulk.py` compares the two
-paths row for row).
+`submit_imported`, `adopt_code` and `record_imported_decision` check it (the same check
+functions, the same transition table), then a batch written with multi-row INSERTs: the
+project, its team and budget lines, its code, each gate passed as a decided review with its
+imported GO and its phase change, the KILL that ended a terminated or rejected one (with its
+rationale, its phase change's reason), the open gate-1 request of a project in proposal
+review, and the audit records the services write, by the same people
+(`tests/imports/test_projects_bulk.py` compares the two paths row for row). A CONDITIONAL GO,
+a HOLD and a KILL without its rationale take the row-by-row path.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tracker.budgets import services as budgets
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.gates import dating
 from tracker.gates import services as gates
+from tracker.gates.decisions import STEP_OF
 from tracker.gates.models import (
     GateDecision,
     GateReview,
@@ -136,20 +139,22 @@ class ProjectBatch(Batch):
         route, _conditions = check_new(pm, values, values["_passed_on"], problems,
                                        taken=lambda *key: key in self._taken)
         problems.raise_any()
-        if any(outcome is not Outcome.GO for _closed, outcome, _target in route):
-            return False  # a KILL or a HOLD: the row-by-row path records it
+        if any(outcome not in (Outcome.GO, Outcome.KILL) for _closed, outcome, _target in route):
+            return False  # a HOLD: the row-by-row path records it, with its revisit date
+        if route and route[-1][1] is Outcome.KILL and not values["_rationale"]:
+            return False  # a KILL without its rationale: refused by the row-by-row path
         if phase is Phase.DRAFT:
             return True
         hq = self._get(Headquarters, self._get(Institute, values["institute_id"]).hq_id)
         year, seq = codes.parse_code(hq, values["code"])
         source = Phase.DRAFT
         for step, target in [(Step.SUBMIT, Phase.PROPOSAL_REVIEW)] + [
-                (Step.GO, target) for _closed, _outcome, target in route]:
+                (STEP_OF[outcome], target) for _closed, outcome, target in route]:
             try:  # as change_phase checks each step
                 lifecycle.check(source, target, step)
             except lifecycle.TransitionRefused as error:
                 raise Refused(refusal_message(error)) from None
-            if step is Step.GO:
+            if step is not Step.SUBMIT:
                 self.template(lifecycle.PHASE_GATE[source])
             source = target
         if phase is Phase.PROPOSAL_REVIEW:
@@ -209,10 +214,14 @@ class ProjectBatch(Batch):
             submitted.append(
                 (pid, {"phase": [Phase.DRAFT.value, Phase.PROPOSAL_REVIEW.value]}))
             coded.append((pid, {"code": [None, row["code"]]}))
-            for (closed, _outcome, target), day in zip(v["_route"], days, strict=True):
+            for (closed, outcome, target), day in zip(v["_route"], days, strict=True):
                 gate = lifecycle.PHASE_GATE[closed]
+                # As record_imported_decision records it: a KILL with its rationale, which
+                # its phase change gives as its reason.
                 reviews.append((pid, {"gate": gate, "closed": closed, "target": target,
-                                      "decided_at": dating.noon(day)}, [], None))
+                                      "decided_at": dating.noon(day), "outcome": outcome,
+                                      "rationale": v["_rationale"].strip()
+                                      if outcome is Outcome.KILL else ""}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:
                 requests.append((pid, 1, v["pm_id"]))
         self._counters(rows)
@@ -287,8 +296,8 @@ class ProjectBatch(Batch):
                         "criteria": [{"id": c["id"], "kind": c["kind"].value, "text": c["text"],
                                       "weight": str(c["weight"]),
                                       "scale_max": c["scale_max"]} for c in criteria]}
-            decisions.append({"review_id": _rid, "project_id": pid, "outcome": Outcome.GO,
-                              "target_phase": r["target"], "rationale": "",
+            decisions.append({"review_id": _rid, "project_id": pid, "outcome": r["outcome"],
+                              "target_phase": r["target"], "rationale": r["rationale"],
                               "override_reason": "", "correction_reason": "",
                               "revisit_date": None, "rework_due": None,
                               "weighted_score": None, "snapshot": snapshot,
@@ -297,7 +306,8 @@ class ProjectBatch(Batch):
         decision_ids = insert_returning_ids(GateDecision, decisions)
         insert_rows(PhaseChange, [
             {"project_id": d["project_id"], "from_phase": r["closed"], "to_phase": r["target"],
-             "actor_id": admin.id, "decision_id": did, "reason": "", "at": d["decided_at"],
+             "actor_id": admin.id, "decision_id": did, "reason": r["rationale"],
+             "at": d["decided_at"],
              "imported_in_id": run}
             for did, d, (_p, r, _c, _d) in zip(decision_ids, decisions, reviews, strict=True)])
         audit.record_many(admin, "gate.request", "gate_reviews",
