@@ -1,6 +1,7 @@
 """`flask demo seed --scale large`, at a size a test can afford: every table goes through the
 import, proportions as at full size, and a second run changes nothing."""
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from tracker.companies.models import Company
 from tracker.contracts.models import Payment, ResearchContract
 from tracker.demo import seed
 from tracker.demo_large import Sizes, seed_large
+from tracker.demo_tables import ANCHOR, LARGE, Tables
 from tracker.demo_ventures import COMPANY_REGION
 from tracker.funding.models import FundingAgreement
 from tracker.incentives.models import IncentiveGrant
@@ -105,3 +107,15 @@ def _companies() -> list[Company]:
 def _grants() -> list[IncentiveGrant]:
     return list(db.session.scalars(select(IncentiveGrant).where(
         IncentiveGrant.company_id.in_([c.id for c in _companies()]))))
+
+
+def test_every_contract_of_the_large_tables_is_signed_in_its_project_s_life():
+    """Found by session 13's full-size seed: a contract signed 60 days before the data set's
+    today came before the project began for a project starting in the data set's last month
+    (refused since 4501aebe: tracker/projects/life.py), which the test's own sizes have not."""
+    tables = Tables("JITRI", LARGE)
+    starts = {p["code"]: p["start"] for p in map(tables.project, range(LARGE.active))}
+    rows = tables.contracts()
+    signed = rows[0].index("signed_on")
+    assert len(rows) == LARGE.active * LARGE.contracts_each + 1
+    assert all(starts[row[0]] <= date.fromisoformat(row[signed]) <= ANCHOR for row in rows[1:])

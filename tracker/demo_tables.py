@@ -216,7 +216,9 @@ class Tables:
                 # Log-normal amounts around 4 M CNY, to the thousand.
                 amount = int(math.exp(self.random.gauss(math.log(4_000_000), 0.45))) // 1000
                 amount *= 1000
-                signed = min(p["start"] + timedelta(days=30 + 40 * k), ANCHOR - timedelta(60))
+                # In the project's life (tracker.projects.life): from its start, by then.
+                signed = max(p["start"], min(p["start"] + timedelta(days=30 + 40 * k),
+                                             ANCHOR - timedelta(60)))
                 first, second = amount * 4 // 10, amount - amount * 4 // 10
                 due1, due2 = signed + timedelta(days=30), signed + timedelta(days=400)
                 paid = f"1: {(due1 + timedelta(days=5)).isoformat()}: {first}" if (
