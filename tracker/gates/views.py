@@ -61,8 +61,13 @@ def _user() -> User:
 
 
 def load_review(review_id: int) -> GateReview:
-    """The review, or 404 unless the user may see it (`GateReview.can_view`)."""
-    review = db.session.get(GateReview, review_id)
+    """The review, or 404 unless the user may see it (`GateReview.can_view`); its panel with
+    each member's person, scores and corrections in three statements, whatever its size (the
+    page reads them all: one by one they were three statements a member)."""
+    review = db.session.scalar(select(GateReview).where(GateReview.id == review_id).options(
+        selectinload(GateReview.panel).options(selectinload(PanelMember.user),
+                                               selectinload(PanelMember.scores),
+                                               selectinload(PanelMember.corrections))))
     if review is None or not review.can_view(_user()):
         abort(404)
     return review
