@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.conftest import login, post
 from tests.factories import make_centre, make_need, make_user
 from tests.test_edits import tab
+from tests.test_query_counts import assert_steady
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -146,3 +147,24 @@ def test_a_payment_above_the_commitment_is_refused_and_a_mistaken_one_reversed(c
     # The whole commitment can be paid again once the mistake is reversed.
     assert post(client, pay, {**tab(client, pay), "paid_on": "2025-03-02",
                               "amount": "5000000"}).status_code == 302
+
+
+def test_the_centre_page_does_not_grow_with_its_terms_and_payments(app, engine):
+    """Its terms, their payments and the reversals: read one by one, they were a statement a
+    term and one a payment (found by the issue 21 audit)."""
+    admin = make_user(Role.HQ_ADMIN)
+    centre = make_centre()
+
+    def term(year: int) -> None:
+        agreement = services.record_agreement(
+            admin, centre, signed_on=date(year, 3, 20), starts_on=date(year, 4, 1),
+            ends_on=date(year + 1, 3, 31), committed=Decimal("3000000"))
+        for month in (5, 6):
+            paid = services.record_payment(admin, agreement, paid_on=date(year, month, 1),
+                                           amount=Decimal("100000"))
+        services.reverse_payment(admin, paid, date(year, 7, 1), "Entered twice")
+        db.session.commit()
+
+    term(2020)
+    assert_steady(app, engine, lambda: [term(2021), term(2022)],
+                  [(admin, f"/centres/{centre.id}"), (make_user(), f"/centres/{centre.id}")])

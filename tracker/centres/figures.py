@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from tracker import db, money
 from tracker.centres.models import CentreAgreement, CentrePayment
@@ -55,9 +56,12 @@ def _only(query: Select, column, centre_ids: Collection[int] | None) -> Select:
     return query.where(column.in_(list(centre_ids))) if centre_ids is not None else query
 
 
-def figures(on: date, centre_ids: Collection[int] | None = None) -> dict[int, CentreFigures]:
+def figures(on: date, centre_ids: Collection[int] | None = None,
+            payments: bool = False) -> dict[int, CentreFigures]:
     """centre id -> its figures and status on `on`, for these centres (None: every one that
-    has any); a centre with nothing recorded is absent (`CentreFigures()` is its value)."""
+    has any); a centre with nothing recorded is absent (`CentreFigures()` is its value).
+    `payments`: the agreements come with their payments and each one's reversal (the centre's
+    page lists them: read one by one they were a statement an agreement and one a payment)."""
     found: dict[int, CentreFigures] = defaultdict(CentreFigures)
     need = TechnologyNeed
     for centre_id, raised, matched, last in db.session.execute(_only(
@@ -78,9 +82,11 @@ def figures(on: date, centre_ids: Collection[int] | None = None) -> dict[int, Ce
             .where(ResearchContract.standing()).add_columns(func.sum(ResearchContract.amount)).group_by(need.centre_id),
             need.centre_id, centre_ids)):
         found[centre_id].contract_value = money.cents(Decimal(value or 0))
-    agreements = db.session.scalars(_only(
-        select(CentreAgreement).order_by(CentreAgreement.starts_on, CentreAgreement.id),
-        CentreAgreement.centre_id, centre_ids)).all()
+    listed = select(CentreAgreement).order_by(CentreAgreement.starts_on, CentreAgreement.id)
+    if payments:
+        listed = listed.options(selectinload(CentreAgreement.payments).options(
+            selectinload(CentrePayment.reverses), selectinload(CentrePayment.reversed_by)))
+    agreements = db.session.scalars(_only(listed, CentreAgreement.centre_id, centre_ids)).all()
     paid = dict(db.session.execute(_only(
         select(CentreAgreement.id, func.sum(CentrePayment.amount))
         .join(CentrePayment, CentrePayment.agreement_id == CentreAgreement.id)

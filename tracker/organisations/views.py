@@ -262,7 +262,7 @@ def centre(object_id: int) -> str:
                 TechnologyNeed.centre_id == obj.id, TechnologyNeed.visible_to(user)
             ).order_by(TechnologyNeed.created_at.desc())
         ).all()
-    shown = figures(today(), [obj.id]).get(obj.id) or CentreFigures()
+    shown = figures(today(), [obj.id], payments=True).get(obj.id) or CentreFigures()
     return render_template(
         "organisations/centre.html", obj=obj, needs=needs, figures=shown,
         can_see_agreement=CentreAgreement.can_see(user),
