@@ -101,6 +101,25 @@ def test_a_second_delegation_overlapping_the_first_is_refused_with_its_period(cl
                        ends_on=today() + timedelta(days=2))
 
 
+def test_a_delegation_is_known_to_its_two_people_and_hq_and_ended_by_its_principal(client):
+    """`ApprovalDelegation.can_view` (who knows of it) and `can_cancel` (who ends it) decide the
+    end button's answer: 404 to anyone else, 403 to the delegate, the principal ends it."""
+    _project, director, other = _directors()
+    stranger, hq = make_user(name="Stranger"), make_user(Role.HQ_ADMIN)
+    delegation = approvals.delegate(director, delegate_id=other.id, starts_on=today(),
+                                    ends_on=today() + timedelta(days=5))
+    _commit()
+    assert [delegation.can_view(u) for u in (director, other, hq, stranger)] == [
+        True, True, True, False]
+    assert [delegation.can_cancel(u) for u in (director, other, hq, stranger)] == [
+        True, False, True, False]
+    end = f"/approvals/delegations/{delegation.id}/end"
+    for user, status in ((stranger, 404), (other, 403), (director, 302)):
+        login(client, user)
+        assert post(client, end, {}).status_code == status, user.name
+    assert delegation.cancelled_at is not None
+
+
 def test_a_level_names_no_external_expert():
     hq = make_user(Role.HQ_ADMIN)
     expert = make_user(Role.EXTERNAL_EXPERT, name="Outside Expert")

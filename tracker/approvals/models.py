@@ -286,6 +286,11 @@ class ApprovalDelegation(Base):
             ApprovalDelegation.starts_on <= on, ApprovalDelegation.ends_on >= on).limit(1)
         ) is not None
 
+    def can_view(self, user: User) -> bool:
+        """Its principal, its delegate and HQ admins know of it; to anyone else it is not
+        there (404). Who ends it: `can_cancel`."""
+        return user.id in (self.principal_id, self.delegate_id) or user.is_hq_admin
+
     def can_cancel(self, user: User) -> bool:
         """Its principal or an HQ admin ends it (once, not over: `services.cancel_refusal`)."""
         return user.id == self.principal_id or user.is_hq_admin

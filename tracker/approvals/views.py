@@ -119,8 +119,7 @@ def delegations() -> str | Response | tuple[str, int]:
 def end_delegation(delegation_id: int) -> Response | tuple[str, int]:
     delegation = db.session.get(ApprovalDelegation, delegation_id)
     user = _user()
-    if delegation is None or user.id not in (delegation.principal_id, delegation.delegate_id) \
-            and not user.is_hq_admin:
+    if delegation is None or not delegation.can_view(user):
         abort(404)
     return press(lambda: services.cancel_delegation(user, delegation),
                  _("The delegation is ended."), url_for("approvals.delegations"),

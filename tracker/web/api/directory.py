@@ -25,6 +25,7 @@ from tracker.web.api.args import query_args
 from tracker.web.api.paging import Keyset, page
 from tracker.web.api.reads import answer, caller, listing, load_project
 from tracker.web.api.spec import operation
+from tracker.web.permissions import may_open
 
 
 def _by_id(model: type[s.BaseModel], query, column, args) -> Response:
@@ -106,7 +107,7 @@ def project_reviews(project_id: int) -> Response:
            query=s.OutboxQuery)
 def outbox() -> Response:
     """HQ admins only, as the page; latest first."""
-    if not caller().is_hq_admin:
+    if not may_open(caller(), "reminders.outbox"):
         abort(403)
     args = query_args(s.OutboxQuery)
     query = select(OutboxMessage).where(OutboxMessage.state == args.state)
