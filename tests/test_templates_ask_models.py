@@ -5,8 +5,11 @@ be answered under `{% if not m.confirmed %}` and a condition to be marked met un
 `c.state.value == 'open'`, each its own copy of a refusal the service already says.
 
 The scan: every `{% if %}`/`{% elif %}` branch whose condition reads a record's state (or a role)
-and which holds a posted form. A template may still show state (a tag, a progress bar, a date):
-only a branch around a form is caught."""
+and which holds a posted form, or a link to a page that posts one (an endpoint taking POST: its
+form's page). A template may still show state (a tag, a progress bar, a date): only a branch
+around a form or the way to one is caught. Found in session 9 (issue 9 point 6) once links
+counted: the company page's "Correct" of an IP deal under `not d.is_void`, and the funding
+page's "Convert at a round" under `elif agreement.is_open`."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ STATE = re.compile(r"\.state\b|\bconfirmed\b|\bis_open\b|\bis_void\b|\.declarati
                    r"|\bis_draft\b|\bis_approved\b|\bis_registered\b|\bis_paid\b"
                    r"|\bneeds_new_panel\b")
 FORM = re.compile(r'method="post"|\{%\s*include\s+"[^"]*form[^"]*"')
+LINK = re.compile(r"""<a\b[^>]*\bhref="\{\{\s*url_for\(\s*['"]([\w.]+)['"]""")
 
 # Branches left to change, each with what its view should pass instead: emptied (the import run's
 # Cancel last), as tests/test_predicates_say_who.py's STILL_TO_SPLIT was. A new one is not added
@@ -28,8 +32,10 @@ FORM = re.compile(r'method="post"|\{%\s*include\s+"[^"]*form[^"]*"')
 STILL_TO_FIX: dict[tuple[str, str], str] = {}
 
 
-def guarded_forms(root: Path = TEMPLATES) -> set[tuple[str, str]]:
-    """(template, condition) of every branch reading state around a posted form."""
+def guarded_forms(root: Path = TEMPLATES,
+                  actions: frozenset[str] = frozenset()) -> set[tuple[str, str]]:
+    """(template, condition) of every branch reading state around a posted form or a link to
+    one of `actions` (the endpoints that take a form's POST)."""
     found = set()
     for path in sorted(root.rglob("*.html")):
         text, name = path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()
@@ -40,8 +46,10 @@ def guarded_forms(root: Path = TEMPLATES) -> set[tuple[str, str]]:
                 stack.append([kind, rest, tag.end()])
                 continue
             opened = stack[-1]
-            if opened[0] == "if" and opened[1] and STATE.search(opened[1]) \
-                    and FORM.search(text, opened[2], tag.start()):
+            body = text[opened[2]:tag.start()]
+            if opened[0] == "if" and opened[1] and STATE.search(opened[1]) and (
+                    FORM.search(body)
+                    or any(link.group(1) in actions for link in LINK.finditer(body))):
                 found.add((name, opened[1]))
             if kind in ("elif", "else"):
                 stack[-1] = ["if", rest if kind == "elif" else "", tag.end()]
@@ -51,8 +59,14 @@ def guarded_forms(root: Path = TEMPLATES) -> set[tuple[str, str]]:
     return found
 
 
-def test_no_template_guards_a_form_by_reading_state():
-    found = guarded_forms()
+def post_endpoints(app) -> frozenset[str]:
+    """The endpoints that take a form's POST: a link to one leads to an action's form."""
+    return frozenset(rule.endpoint for rule in app.url_map.iter_rules()
+                     if "POST" in (rule.methods or ()))
+
+
+def test_no_template_guards_a_form_by_reading_state(app):
+    found = guarded_forms(actions=post_endpoints(app))
     assert found - set(STILL_TO_FIX) == set(), "pass the predicate's and refusal's answer instead"
     assert set(STILL_TO_FIX) - found == set(), "fixed: remove it from STILL_TO_FIX"
 
@@ -70,3 +84,22 @@ def test_the_scan_finds_the_pattern_it_was_written_for(tmp_path):
     assert guarded_forms(tmp_path) == {
         ("page.html", "not m.confirmed"),
         ("page.html", "c.state.value == 'open' and c.can_mark_met(current_user)")}
+
+
+def test_the_scan_finds_a_link_to_an_action_s_form(app, tmp_path):
+    """The two found once links counted, as they were: a link to a form's page under the
+    record's state; a link to a page that only shows (GET) is not an action."""
+    actions = post_endpoints(app)
+    assert {"companies.edit_ip_deal", "funding.convert"} <= actions
+    assert "companies.show" not in actions
+    (tmp_path / "page.html").write_text(
+        "{% if not d.is_void %}<a href=\"{{ url_for('companies.edit_ip_deal', ip_deal_id=1) }}\">"
+        "Correct</a>{% endif %}"
+        "{% if c %}<p>converted</p>{% elif agreement.is_open %}<p>Not converted.</p>"
+        "{% if may_decide %}<p>{% if can_convert %}<a class=\"button\" "
+        "href=\"{{ url_for('funding.convert', agreement_id=1) }}\">Convert</a>{% endif %}</p>"
+        "{% endif %}{% else %}<dl></dl>{% endif %}"
+        "{% if r.is_void %}<a href=\"{{ url_for('companies.show', company_id=1) }}\">"
+        "company</a>{% endif %}", encoding="utf-8")
+    assert guarded_forms(tmp_path, actions) == {("page.html", "not d.is_void"),
+                                                 ("page.html", "agreement.is_open")}

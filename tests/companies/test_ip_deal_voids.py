@@ -21,7 +21,7 @@ from tests.test_edits import tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
-from tracker.companies import corrections, deal_voids
+from tracker.companies import corrections, deal_voids, deals
 from tracker.companies import services as companies
 from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.dates import today
@@ -174,3 +174,33 @@ def test_who_records_deals_voids_them(client):
         assert client.get(f"/companies/ip/{deal.id}/void").status_code in (403, 404)
         post(client, "/logout")
     assert today() >= deal.signed_on
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_correct_is_offered_exactly_while_the_deal_may_be_corrected(client, locale):
+    """The company page offered "Correct" under the template's own `not d.is_void` (issue 9
+    point 6): it now asks `deal_voids.correction_refusal`, as the form's page and the service
+    do. Offered exactly while the form's page answers 200; a voided deal's says why (409)."""
+    company, standing = _deal()
+    voided = helpers.license_ip(company, standing.project)
+    deal_voids.void_ip_deal(helpers.manager(), voided, "Entered twice")
+    _commit()
+    assert deal_voids.correction_refusal(standing) is None
+    admin = make_user(Role.HQ_ADMIN, locale=locale)
+    login(client, admin)
+    page = client.get(f"/companies/{company.id}").get_data(as_text=True)
+    for deal, correctable in ((standing, True), (voided, False)):
+        edit = f"/companies/ip/{deal.id}/edit"
+        assert (f'href="{edit}"' in page) is correctable
+        response = client.get(edit)
+        assert response.status_code == (200 if correctable else 409)
+    said = deal_voids.correction_refusal(voided)
+    assert said and "Entered twice" in said
+    assert said in client.get(f"/companies/ip/{voided.id}/edit").get_data(as_text=True)
+    with pytest.raises(Refused, match="Entered twice"):
+        deals.save_ip_deal(admin, voided, achievement_id=voided.achievement_id,
+                           right_ids=[r.id for r in voided.rights], kind=voided.kind,
+                           licensee=voided.licensee, exclusive=voided.exclusive,
+                           field_of_use="", upfront=voided.upfront, royalty_pct=Decimal("2"),
+                           equity_shares=voided.equity_shares, signed_on=voided.signed_on,
+                           reason="Typed wrong")

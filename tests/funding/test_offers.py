@@ -22,7 +22,7 @@ from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.funding import services as funding
-from tracker.funding.models import AgreementOutcome
+from tracker.funding.models import AgreementOutcome, FundingAgreement
 
 # The refusal said before the deadline, in each language.
 NOT_YET = {"en": "the outcome is recorded once it has passed with no conversion",
@@ -111,3 +111,31 @@ def test_a_tranche_is_offered_exactly_when_its_page_draws_the_form(client, state
     if who == "committee" and not offered:
         assert "The agreement closed on" in _refused(form)
         assert 'name="amount"' not in form.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])
+@pytest.mark.parametrize("state", ["a qualifying round", "no round", "recorded", "converted"])
+def test_convert_is_offered_as_the_service_answers_not_as_the_template_reads(client, state, who):
+    """"Convert at a round" sat under the template's own `elif agreement.is_open` (issue 9
+    point 6): the page now passes `converts` (the committee, `agreement_refusal` None, money
+    disbursed, a qualifying round), and the link is drawn wherever that holds."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    if state == "converted":
+        agreement = helpers.worked_example(committee=committee)[0]
+    else:
+        agreement, company = funded(committee, deadline=today() + timedelta(
+            days=-10 if state == "recorded" else 30))
+        if state == "a qualifying round":
+            helpers.record_round(company, on=helpers.days_ago(30))
+        if state == "recorded":
+            funding.record_outcome(committee, agreement, outcome=AgreementOutcome.GRANT,
+                                   on=today())
+            _commit()
+    reader = _reader(who, agreement, committee)
+    login(client, reader)
+    page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
+    offered = f'href="/funding/{agreement.id}/convert"' in page
+    assert offered is (who == "committee" and state == "a qualifying round")
+    assert offered is (FundingAgreement.can_decide(reader)
+                       and funding.agreement_refusal(agreement) is None
+                       and bool(funding.qualifying_rounds(agreement)))

@@ -81,6 +81,21 @@ def void_ip_deal(actor: User, deal: IpDeal, reason: str) -> IpDeal:
                       _("Say why the licence or assignment is voided."))
 
 
+def correction_refusal(deal: IpDeal) -> str | None:
+    """Why the deal is not corrected (its form refused before it is drawn, 409, and the
+    company's page offers no "Correct"): it was voided (when, why; its line says so); None
+    while it stands (whoever may: `IpDeal.can_correct`)."""
+    return voids.voided(deal) if deal.is_void else None
+
+
+def offers(user: User, company: Company) -> dict:
+    """What the company's IP table offers `user` on each deal: the deals to correct
+    (`correctable_deals`) and to void, each with what keeps it (`deal_blockers`)."""
+    return {"correctable_deals": {d.id for d in company.ip_deals if d.can_correct(user)
+                                  and correction_refusal(d) is None},
+            "deal_blockers": offered(user, company)}
+
+
 def offered(user: User, company: Company) -> dict[int, Blocker | None]:
     """The company's deals the user may void, each with what keeps it (None: the form is
     offered); a voided deal's line says it was."""

@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import corrections, db, money, reversals, voids
+from tracker import corrections, db, money, reversals
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
-from tracker.companies import closed, ledger, prerequisites, services
+from tracker.companies import closed, deal_voids, ledger, prerequisites, services
 from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.companies.lines import MAX_SHARES
 from tracker.companies.models import (
@@ -296,8 +296,8 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
     company = deal.company
     db.session.execute(select(IpDeal.id).where(IpDeal.id == deal.id).with_for_update())
     db.session.refresh(deal)
-    if deal.is_void:
-        raise Refused(voids.voided(deal))
+    if (said := deal_voids.correction_refusal(deal)) is not None:
+        raise Refused(said)
     problems = Problems()
     terms = _check_ip_deal(problems, company, achievement_id=achievement_id, right_ids=right_ids,
                            signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,

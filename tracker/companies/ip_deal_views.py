@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import db, voids
+from tracker import db
 from tracker.companies import deal_voids, deals
 from tracker.companies.forms import IpDealCorrectionForm
 from tracker.companies.ip_models import IpDeal
@@ -34,7 +34,7 @@ def _deal(ip_deal_id: int) -> tuple[IpDeal | None, str]:
 @login_required
 def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal, back = _deal(ip_deal_id)
-    offered(voids.voided(deal) if deal.is_void else None, back, keep_input=True)
+    offered(deal_voids.correction_refusal(deal), back, keep_input=True)
     company = deal.company
     form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
     return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),

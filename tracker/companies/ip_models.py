@@ -146,6 +146,11 @@ class IpDeal(Voidable, Versioned, Base):
     def can_view(self, user: User) -> bool:
         return self.company.can_view(user)
 
+    def can_correct(self, user: User) -> bool:
+        """Whoever records IP deals corrects one recorded wrong (while it stands:
+        `tracker.companies.deal_voids.correction_refusal`)."""
+        return self.company.can_manage(user)
+
     def can_void(self, user: User) -> bool:
         """Whoever records IP deals voids one recorded by mistake (nothing depending on it:
         `tracker.companies.deal_voids.void_refusal`)."""

@@ -133,7 +133,7 @@ def show(company_id: int) -> str | Response:
         entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
         **corrections.ledger_offers(company, _user()),
         detachments=corrections.detachments_of(company=company),
-        deal_blockers=deal_voids.offered(_user(), company),
+        **deal_voids.offers(_user(), company),
         ip_transfers=spinoff_deals.transfers_of(company.ip_deals),
         may_record_transfer=Transfer.can_manage(_user()),
         may_detach=Company.can_detach(_user()),

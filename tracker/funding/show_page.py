@@ -54,7 +54,8 @@ def render(project: Project, user: User) -> str:
     return render_template(
         "funding/show.html", project=project, agreement=agreement, tranches=tranches,
         corrected=corrected, company=company, services=services, today=today(),
-        can_convert=agreement is not None and services.agreement_refusal(agreement) is None
+        converts=may_decide and agreement is not None
+        and services.agreement_refusal(agreement) is None
         and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
         may_decide=may_decide,
         payable_co_funders={c.id for c in (agreement.co_funders if agreement else [])
