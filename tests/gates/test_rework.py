@@ -12,12 +12,13 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import login, post
-from tests.factories import _commit, make_institute, make_user
+from tests.factories import _commit, make_enterprise, make_institute, make_user
 from tests.gates import helpers
 from tests.test_edits import proposal, tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.documents import content
 from tracker.documents import services as documents
@@ -29,7 +30,7 @@ from tracker.projects import closed
 from tracker.projects import services as projects
 from tracker.projects.closed import proposal_refusal
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectMember
 
 
 @pytest.fixture(autouse=True)
@@ -207,7 +208,7 @@ def test_the_recycled_review_keeps_the_proposal_it_was_decided_on(client, submit
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert summary in page and "The reworked summary" not in page
-    assert 'id="material-as-decided"' in page
+    assert 'id="as-decided"' in page
 
     wording = documents.template_for(DocumentKind.REVIEW_OPINION).in_language("en")
     built = content.build(DocumentKind.REVIEW_OPINION, project, decision, "en", wording, "N-1",
@@ -222,4 +223,53 @@ def test_the_recycled_review_keeps_the_proposal_it_was_decided_on(client, submit
     again = gates.request_gate(project.pm, project)
     _commit()
     page = client.get(f"/reviews/{again.id}").get_data(as_text=True)
-    assert "The reworked summary" in page and 'id="material-as-decided"' not in page
+    assert "The reworked summary" in page and 'id="as-decided"' not in page
+
+
+@pytest.mark.parametrize(("locale", "partner", "changed"), [
+    ("en", "Partner as decided", "has changed since"),
+    ("zh_CN", "决定时的合作企业", "此后已有修改"),
+])
+def test_the_recycled_review_keeps_the_team_partner_and_institute_it_was_decided_on(
+        client, submitted, locale, partner, changed):
+    """The decided review's facts are those of its snapshot, in the reader's language: the
+    team and partner the PM changed in the rework, and an institute changed since, are shown
+    as the RECYCLE was taken on; the next review's page shows them as they stand. Before, the
+    page read the project's team, partner and institute live."""
+    project, review = submitted
+    decided_partner = make_enterprise(name=partner, name_en="Partner as decided")
+    reworked_partner = make_enterprise(name="返工后的合作企业", name_en="Partner after rework")
+    teammate = make_user(name="Teammate as decided")
+    institute = project.institute
+    project.partner_enterprise_id = decided_partner.id
+    project.members.append(ProjectMember(user_id=teammate.id, confirmed_at=utcnow()))
+    _commit()
+    decision = helpers.go(review, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
+    kept = decision.snapshot["project"]
+    assert (kept["team"], kept["partner_enterprise_id"], kept["institute_id"]) == (
+        [teammate.id], decided_partner.id, institute.id)
+    projects.update_proposal(project.pm, project, budget_lines=_lines(project), member_ids=[],
+                             **_values(project, partner_enterprise_id=reworked_partner.id))
+    moved_to = make_institute()
+    project.institute_id = moved_to.id  # as HQ might move it; not the rework itself
+    _commit()
+    db.session.expire_all()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert partner in page and "Teammate as decided" in page and changed in page
+    assert institute.name in page and moved_to.name not in page
+    assert "返工后的合作企业" not in page and "Partner after rework" not in page
+
+    wording = documents.template_for(DocumentKind.APPROVAL_NOTICE).in_language("en")
+    notice = content.build(DocumentKind.APPROVAL_NOTICE, db.session.get(Project, project.id),
+                           decision, "en", wording, "N-3", today())
+    assert [v for k, v in notice["fields"] if k == "Institute"] == [institute.name]
+
+    project = db.session.get(Project, project.id)
+    project.institute_id = institute.id
+    helpers.upload_deliverables(project, 1)
+    again = gates.request_gate(project.pm, project)
+    _commit()
+    page = client.get(f"/reviews/{again.id}").get_data(as_text=True)
+    assert "Teammate as decided" not in page and partner not in page
+    assert 'id="as-decided"' not in page

@@ -27,6 +27,7 @@ from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.documents.models import DocumentKind
 from tracker.documents.render import LAYOUT
+from tracker.gates import taken_on
 from tracker.gates.models import (
     CriterionKind,
     GateDecision,
@@ -86,35 +87,22 @@ def build(kind: DocumentKind, project: Project, decision: GateDecision | None, l
             "number_line": _("Document number: %(number)s", number=number),
             "final_mark": _("Final version"),
             "page_label": _("Page %(page)s of %(pages)s", page="%(page)d", pages="%(pages)d"),
-            "subject": f"{project.code} {_taken_on(project, decision)['title']}",
+            "subject": f"{project.code} {taken_on.as_decided(project, decision).title}",
             "date": day(dated), "dated": dated.isoformat(),
             **body,
         }
 
 
-def _taken_on(project: Project, decision: GateDecision | None) -> dict[str, Any]:
-    """The title, period and budget a decision was taken on (its snapshot: a proposal reworked
-    after a RECYCLE, or a plan changed since, prints as decided); the project's own without a
-    decision, or for a decision kept before snapshots held them."""
-    kept = (decision.snapshot or {}).get("project") if decision is not None else None
-    if kept is None:
-        return {"title": project.title, "start_date": project.start_date,
-                "end_date": project.end_date, "budget_total": project.budget_total}
-    return {"title": kept["title"], "start_date": date.fromisoformat(kept["start_date"]),
-            "end_date": date.fromisoformat(kept["end_date"]),
-            "budget_total": Decimal(kept["budget_total"])}
-
-
 def _project_fields(project: Project, decision: GateDecision | None) -> list[list[str]]:
-    facts = _taken_on(project, decision)
+    facts = taken_on.as_decided(project, decision)  # a decision's documents print as decided
     return [
         [_("Project code"), project.code or ""],
-        [_("Project title"), facts["title"]],
-        [_("Institute"), project.institute.shown("name")],
+        [_("Project title"), facts.title],
+        [_("Institute"), facts.institute.shown("name")],
         [_("Project manager"), project.pm.name],
         [_("Project type"), label(project.type)],
-        [_("Period"), f"{day(facts['start_date'])} – {day(facts['end_date'])}"],
-        [_("Total budget"), money(facts["budget_total"])],
+        [_("Period"), f"{day(facts.start_date)} – {day(facts.end_date)}"],
+        [_("Total budget"), money(facts.budget_total)],
     ]
 
 

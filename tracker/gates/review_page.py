@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import render_template
 
 from tracker.accounts.models import User
-from tracker.gates import scoring, services
+from tracker.gates import scoring, services, taken_on
 from tracker.gates.correction_models import declaration_refusal, scores_refusal
 from tracker.gates.decision_models import panel_refusal
 from tracker.gates.decision_refusals import (
@@ -78,18 +78,6 @@ def _member_offers(review: GateReview, user: User) -> dict:
     }
 
 
-def material(review: GateReview) -> tuple[str, bool]:
-    """The summary the panel reads under "Material", and whether the proposal changed since:
-    a decided review shows the one its decision was taken on (its snapshot; a proposal
-    reworked after gate 1's RECYCLE is the next review's material), an open one the
-    project's as it stands."""
-    project, decision = review.project, review.current_decision
-    kept = (decision.snapshot or {}).get("project") if decision is not None else None
-    if kept is None:
-        return project.summary, False
-    return kept["summary"], (kept["title"], kept["summary"]) != (project.title, project.summary)
-
-
 def render(review: GateReview, user: User, **forms) -> str:
     """The review page for `user`; `forms` are those posted from it, as filled."""
     offers = _member_offers(review, user)
@@ -107,7 +95,9 @@ def render(review: GateReview, user: User, **forms) -> str:
         **offers,
         "review": review, "project": review.project,
         "may_see_material": review.can_see_material(user),
-        "material": material(review),
+        # The facts its decision was taken on, on a decided review; as they stand on an open
+        # one (the next panel reads the rework).
+        "facts": taken_on.as_decided(review.project, review.current_decision),
         "scorecards": (scorecards := services.visible_scores(user, review)),
         "means": scoring.criterion_means(review, scorecards),
         "weighted": scoring.weighted_score(review),

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from tracker.display.said import listed
+from tracker.gates import taken_on
 from tracker.gates.models import CriterionKind, GateReview
 
 PERCENT = Decimal("0.01")
@@ -103,19 +104,9 @@ def blockers(review: GateReview, musts: bool = True) -> list[str]:
     return found
 
 
-def taken_on(project) -> dict[str, Any]:
-    """The project's facts a decision was taken on, kept in its snapshot: a proposal reworked
-    after gate 1's RECYCLE, or a plan changed after a later gate, leaves them as they were
-    (the review page's material and the decision's documents read them)."""
-    return {"title": project.title, "summary": project.summary,
-            "start_date": project.start_date.isoformat(),
-            "end_date": project.end_date.isoformat(),
-            "budget_total": str(project.budget_total), "version": project.version}
-
-
 def snapshot(review: GateReview) -> dict[str, Any]:
     return {
-        "project": taken_on(review.project),
+        "project": taken_on.kept(review.project),
         "weighted_score": str(weighted_score(review)),
         "trl": review.project.current_trl,
         "quorum": review.quorum,
