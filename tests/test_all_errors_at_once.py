@@ -394,8 +394,8 @@ def test_the_chairs_decision_reports_every_problem_at_once(client):
         "conditions-0-text": "Sign the pilot agreement", "conditions-0-owner_id": "0",
         "conditions-0-due_date": (today() - timedelta(days=1)).isoformat()})
     _says(response, "record an override with its reason",
-          "Condition 1 needs a text and an owner.",
-          "Condition 1 needs a due date from today on.")
+          "This condition needs a text and an owner.",
+          "This condition needs a due date from today on.")
     assert review.decisions == []
 
 

@@ -124,7 +124,7 @@ def test_a_condition_due_in_the_past_is_in_the_summary(client):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert summary(page) == [("conditions-0-due_date",
-                              "Row 1: Due date: Condition 1 needs a due date from today on.")]
+                              "Row 1: Due date: This condition needs a due date from today on.")]
     assert sent_back_problems(page, "en") == []
 
 
@@ -139,7 +139,7 @@ def test_a_date_left_empty_is_said_to_be_required_not_to_be_in_the_past(client):
         "conditions-0-owner_id": str(review.project.pm_id), "conditions-0-due_date": ""})
     assert summary(response.get_data(as_text=True)) == [
         ("conditions-0-due_date",
-         "Row 1: Due date: Condition 1 needs a due date (required).")]
+         "Row 1: Due date: This condition needs a due date (required).")]
     response = post(client, f"/reviews/{review.id}/decide", {
         "outcome": Outcome.HOLD.value, "version": str(review.version), "revisit_date": ""})
     assert ("revisit_date", "Revisit date (HOLD): A HOLD needs its revisit date (required).") \
@@ -166,16 +166,44 @@ def test_each_condition_error_links_to_its_own_row(client):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert summary(page) == [
-        ("conditions-0-owner_id", "Row 1: Owner: Condition 1 needs a text and an owner."),
+        ("conditions-0-owner_id", "Row 1: Owner: This condition needs a text and an owner."),
         ("conditions-2-due_date",
-         "Row 3: Due date: Condition 3 needs a due date from today on."),
-        ("conditions-3-owner_id", "Row 4: Owner: Condition 4 needs a text and an owner."),
+         "Row 3: Due date: This condition needs a due date from today on."),
+        ("conditions-3-owner_id", "Row 4: Owner: This condition needs a text and an owner."),
         ("conditions-3-due_date",
-         "Row 4: Due date: Condition 4 needs a due date from today on.")]
+         "Row 4: Due date: This condition needs a due date from today on.")]
     cells = lxml.html.fromstring(page)
     assert cells.xpath('string(//*[@id="conditions-2-due_date-error"])').strip() == (
-        "Condition 3 needs a due date from today on.")
+        "This condition needs a due date from today on.")
     assert sent_back_problems(page, "en") == []
+
+
+@pytest.mark.parametrize(("locale", "entry", "cell"), [
+    ("en", "Row 3: Due date: This condition needs a due date from today on.",
+     "This condition needs a due date from today on."),
+    ("zh_CN", "第 3 行：截止日期：该项附加条件的截止日期不能早于今天。",
+     "该项附加条件的截止日期不能早于今天。")])
+def test_a_condition_row_is_numbered_once(client, locale, entry, cell):
+    """The summary says the row; the message beside the cell says "this condition", not its
+    number again ("Row 3: Due date: Condition 3 needs ..." before), in either language."""
+    review, evaluators = _quorum_scored(client)
+    evaluators[0].locale = locale
+    db.session.commit()
+    response = post(client, f"/reviews/{review.id}/decide", {
+        "outcome": Outcome.CONDITIONAL_GO.value, "version": str(review.version),
+        "target_phase": lifecycle.go_targets(review.phase)[0].value,
+        # Two empty rows before it, sent as a browser sends them.
+        **{f"conditions-{i}-{k}": "0" if k == "owner_id" else "" for i in (0, 1)
+           for k in ("text", "owner_id", "due_date")},
+        "conditions-2-text": "Hire the test engineer",
+        "conditions-2-owner_id": str(review.project.pm_id),
+        "conditions-2-due_date": (today() - timedelta(days=3)).isoformat()})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert summary(page) == [("conditions-2-due_date", entry)]
+    cells = lxml.html.fromstring(page)
+    assert cells.xpath('string(//*[@id="conditions-2-due_date-error"])').strip() == cell
+    assert sent_back_problems(page, locale) == []
 
 
 def test_the_scorecard_summary_lists_the_recommendation_last(client):

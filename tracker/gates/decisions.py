@@ -127,19 +127,23 @@ def _check_conditions(outcome: Outcome, conditions: list[dict[str, Any]],
                 "Conditions go with a CONDITIONAL GO only: clear the condition rows, or choose "
                 "CONDITIONAL GO."))
         return
-    for i, condition in enumerate(conditions):
+    for i, condition in enumerate(conditions, start=1):
         row = condition.get("row")
-        n = (row if row is not None else i) + 1
+        # Beside its row's cell the problem is said of "this condition" (the form's summary
+        # says the row: "Row 3: Due date: ..."); without a row (the API), it says which.
         if not condition.get("text", "").strip() or condition.get("owner") is None:
             column = "owner_id" if condition.get("text", "").strip() else "text"
             problems.add(in_row("conditions", row, column), _(
-                "Condition %(n)d needs a text and an owner.", n=n))
+                "This condition needs a text and an owner.") if row is not None else _(
+                "Condition %(n)d needs a text and an owner.", n=i))
         if condition.get("due_date") is None:
             problems.add(in_row("conditions", row, "due_date"), _(
-                "Condition %(n)d needs a due date (required).", n=n))
+                "This condition needs a due date (required).") if row is not None else _(
+                "Condition %(n)d needs a due date (required).", n=i))
         elif condition["due_date"] < today():
             problems.add(in_row("conditions", row, "due_date"), _(
-                "Condition %(n)d needs a due date from today on.", n=n))
+                "This condition needs a due date from today on.") if row is not None else _(
+                "Condition %(n)d needs a due date from today on.", n=i))
 
 
 STEP_OF = {Outcome.GO: Step.GO, Outcome.CONDITIONAL_GO: Step.GO, Outcome.HOLD: Step.HOLD,
