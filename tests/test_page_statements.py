@@ -52,6 +52,10 @@ def _grow(people: dict, made: dict) -> None:
         gates.name_panel(admin, waiting, evaluator, panel, date.today() + timedelta(days=9))
         made.setdefault("waiting", waiting)
         helpers.submit(make_project(institute=institute))
+        # A proposal gate 1 sent back for rework, now late (the PM's and director's homes).
+        helpers.go(helpers.submit(make_project(pm=pm, institute=institute)), Outcome.RECYCLE,
+                   rework_due=date.today() + timedelta(days=30)).rework_due = (
+                       date.today() - timedelta(days=3))
         # Milestones: overdue, submitted without a reviewer, submitted to the evaluator.
         for due, reviewer in ((date.today() - timedelta(days=20), None),
                               (date.today() + timedelta(days=5), evaluator.id)):
@@ -121,7 +125,8 @@ def _steady(app, engine, world, pages):
 
 def test_home_pages(app, engine, world):
     _steady(app, engine, world, [(who, "/") for who in world["people"]]
-            + [("pm", "/?full=milestones"), ("admin", "/?full=unassigned")])
+            + [("pm", "/?full=milestones"), ("pm", "/?full=reworks"),
+               ("director", "/?full=institute_reworks"), ("admin", "/?full=unassigned")])
 
 
 def test_overdue_list(app, engine, world):

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import login, post
-from tests.factories import _commit, make_enterprise, make_institute, make_user
+from tests.factories import _commit, make_enterprise, make_institute, make_project, make_user
 from tests.gates import helpers
 from tests.test_edits import proposal, tab
 from tracker import db
@@ -31,6 +31,7 @@ from tracker.projects import services as projects
 from tracker.projects.closed import proposal_refusal
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectMember
+from tracker.web.capped import HOME_LIMIT
 
 
 @pytest.fixture(autouse=True)
@@ -273,3 +274,69 @@ def test_the_recycled_review_keeps_the_team_partner_and_institute_it_was_decided
     page = client.get(f"/reviews/{again.id}").get_data(as_text=True)
     assert "Teammate as decided" not in page and partner not in page
     assert 'id="as-decided"' not in page
+
+
+@pytest.mark.parametrize(("locale", "heading", "due"), [
+    ("en", "Proposals gate 1 sent back for rework", "rework due "),
+    ("zh_CN", "第 1 道门退回返工的申报书", "返工截止 "),
+])
+def test_the_pms_home_lists_the_proposal_to_rework(client, recycled, locale, heading, due):
+    """The PM's home lists the proposal gate 1 sent back, with the rework's due date and a
+    link to the project, until gate 1 is asked again (before, only milestones returned for
+    rework were listed there)."""
+    project, _review, decision = recycled
+    project.pm.locale = locale
+    _commit()
+    login(client, project.pm)
+    page = client.get("/").get_data(as_text=True)
+    assert heading in page and due + day(decision.rework_due) in page
+    assert f'href="/projects/{project.id}">{project.reference} {project.title}</a>' in page
+
+    helpers.upload_deliverables(project, 1)
+    gates.request_gate(project.pm, project)
+    _commit()
+    assert heading not in client.get("/").get_data(as_text=True)
+
+
+def test_the_home_list_of_reworks_is_capped_and_shown_whole_on_asking(client, recycled):
+    """Only the RECYCLE in force of the last gate-1 review counts; the list is cut at the home
+    lists' limit with a link to the rest."""
+    project, _review, _decision = recycled
+    pm = project.pm
+    for _n in range(HOME_LIMIT):
+        helpers.go(helpers.submit(make_project(pm=pm, institute=project.institute)),
+                   Outcome.RECYCLE, rework_due=today() + timedelta(days=60))
+    kept = helpers.go(helpers.submit(make_project(pm=pm, institute=project.institute)),
+                      Outcome.GO)  # gate 1 passed: no rework
+    _commit()
+    login(client, pm)
+    page = client.get("/").get_data(as_text=True)
+    assert page.count("rework due ") == HOME_LIMIT and "/?full=reworks" in page
+    whole = client.get("/?full=reworks").get_data(as_text=True)
+    assert whole.count("rework due ") == HOME_LIMIT + 1
+    assert f'href="/projects/{kept.project_id}"' not in whole
+
+
+@pytest.mark.parametrize(("locale", "heading", "late"), [
+    ("en", "Proposals late for their rework in my institute", "5 days late"),
+    ("zh_CN", "本所逾期未完成返工的申报书", "逾期 5 天"),
+])
+def test_the_directors_home_lists_a_rework_past_its_due_date(client, recycled, locale,
+                                                             heading, late):
+    """A rework past its due date waits on the institute as an overdue milestone does: its
+    director's home lists it (not one still in time, nor another institute's)."""
+    project, _review, decision = recycled
+    director = make_user(name="Director of the rework", locale=locale)
+    project.institute.director_id = director.id
+    other = make_user(name="Director elsewhere", locale=locale)
+    make_institute(director=other)
+    _commit()
+    login(client, director)
+    assert heading not in client.get("/").get_data(as_text=True)  # still in time
+    decision.rework_due = today() - timedelta(days=5)
+    _commit()
+    page = client.get("/").get_data(as_text=True)
+    assert heading in page and late in page
+    assert f'href="/projects/{project.id}">{project.reference} {project.title}</a>' in page
+    login(client, other)
+    assert heading not in client.get("/").get_data(as_text=True)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import db
 from tracker.accounts.models import Role, User
@@ -20,13 +20,19 @@ from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
-from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
+from tracker.gates.models import (
+    Declaration,
+    GateDecision,
+    GateReview,
+    Outcome,
+    PanelMember,
+    ReviewState,
+)
 from tracker.milestones.models import (
     Milestone,
     MilestoneEvent,
     MilestoneState,
     Rebaseline,
-    RebaselineState,
 )
 from tracker.obligations.models import ReportObligation, ReportSubmission
 from tracker.obligations.queries import RECIPIENTS, owed_by
@@ -36,7 +42,11 @@ from tracker.reminders.delivery import open_deadlines
 from tracker.reminders.items import Item, Query
 from tracker.reminders.models import Audience, MessageKind, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES, Rule
+from tracker.web import hq_work
 from tracker.web.capped import HOME_LIMIT, INSTITUTES, ON, SHOWN, USER, capped, cut
+
+# The same tables again, for the subqueries of `_reworks`.
+Review, Decided = aliased(GateReview), aliased(GateDecision)
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
@@ -49,10 +59,10 @@ AT_RISK_DAYS = 14
 # A director's home page lists the escalations they received in this many days.
 ESCALATION_DAYS = 30
 # The lists that can be asked for in full (`/?full=<name>`).
-LISTS = ("approvals", "approvals_returned", "returned", "milestones", "instalments",
-         "conditions", "milestone_reviews",
-         "gate_reviews", "panels_to_name", "rebaselines", "changes", "unassigned", "to_confirm",
-         "projects", "institute_overdue", "escalations", "gates_coming", "institute_conditions",
+LISTS = ("approvals", "approvals_returned", "reworks", "returned", "milestones", "instalments",
+         "conditions", "milestone_reviews", "gate_reviews", "panels_to_name", "rebaselines",
+         "changes", "unassigned", "to_confirm", "projects", "institute_overdue",
+         "institute_reworks", "escalations", "gates_coming", "institute_conditions",
          "institute_instalments", "team_places", "reports_owed", "duties",
          "institute_reports_owed", "institute_duties", "late_duties")
 
@@ -95,6 +105,8 @@ class Work:
     approvals_returned: list[ApprovalRequest] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     returned: list[Milestone] = field(default_factory=list)
+    # The PM's proposals gate 1 sent back for rework (RECYCLE), not yet asked again.
+    reworks: list[GateDecision] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     instalments: list[Instalment] = field(default_factory=list)
     milestone_reviews: list[Milestone] = field(default_factory=list)
@@ -110,6 +122,7 @@ class Work:
     projects: list[ProjectHealth] = field(default_factory=list)
     # A director's: what needs them in their institutes.
     institute_overdue: list[Milestone] = field(default_factory=list)
+    institute_reworks: list[GateDecision] = field(default_factory=list)  # past their due date
     escalations: list[OutboxMessage] = field(default_factory=list)
     gates_coming: list[GateReview] = field(default_factory=list)
     institute_conditions: list[Condition] = field(default_factory=list)
@@ -177,6 +190,8 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
             .joinedload(ApprovalStep.signed_by)), values, work.more, full)
     if user.has_role(Role.PROJECT_MANAGER):
         work.projects = _project_health(values, work, full)
+        work.reworks = capped("reworks", lambda: _reworks().where(Project.pm_id == USER),
+                              values, work.more, full)
         values["returned"] = list(_returned_ids(values))
         work.returned = capped("returned", lambda: _open_milestones().where(
             Milestone.id.in_(bindparam("returned", expanding=True))), values, work.more, full)
@@ -225,9 +240,25 @@ def for_user(user: User, on: date, full: str | None = None) -> Work:
     if user.directed_institute_ids:
         _director_work(user, on, values, work, full)
     if user.is_hq_admin:
-        _hq_work(values, work, full)
+        hq_work.fill(values, work, full)
         work.late_duties = cut("late_duties", ip_duties.late(on), work.more, full)
     return work
+
+
+def _reworks() -> Select:
+    """The RECYCLEs in force (`closed.rework`: the decision of a project's last gate-1 review,
+    the project still in proposal review), soonest due first; whose, the caller says."""
+    last_review = (select(func.max(Review.id)).where(Review.project_id == Project.id,
+                                                      Review.gate == 1).scalar_subquery())
+    in_force = (select(func.max(Decided.id)).where(Decided.review_id == GateReview.id)
+                .scalar_subquery())
+    return (select(GateDecision).join(GateReview).join(Project)
+            .where(Project.phase == Phase.PROPOSAL_REVIEW,
+                   GateReview.id == last_review, GateDecision.id == in_force,
+                   GateDecision.outcome == Outcome.RECYCLE)
+            .options(joinedload(GateDecision.review).joinedload(GateReview.project)
+                     .load_only(*SHOWN))
+            .order_by(GateDecision.rework_due, GateDecision.id))
 
 
 def _open_milestones() -> Select:
@@ -296,15 +327,18 @@ def _project_health(values: dict, work: Work, full: str | None) -> list[ProjectH
 
 
 def _director_work(user: User, on: date, values: dict, work: Work, full: str | None) -> None:
-    """What waits on a director: their institutes' overdue milestones, the escalations they
-    received, gates coming, open conditions, overdue instalments, and the reports owed to
-    funders and the licence and patent duties that are late."""
+    """What waits on a director: their institutes' overdue milestones and reworks of gate 1,
+    the escalations they received, gates coming, open conditions, overdue instalments, and the
+    reports owed to funders and the licence and patent duties that are late."""
     work.institute_overdue = capped("institute_overdue", lambda: (
         select(Milestone).join(Project).where(Project.institute_id.in_(INSTITUTES),
                                               Milestone.is_overdue(ON))
         .options(joinedload(Milestone.project).load_only(*SHOWN))
         .order_by(Milestone.due_date, Milestone.id)), values, work.more, full)
     work.escalations = _open_escalations(values, work, full)
+    work.institute_reworks = capped("institute_reworks", lambda: _reworks().where(
+        Project.institute_id.in_(INSTITUTES), GateDecision.rework_due < ON), values, work.more,
+        full)
     work.gates_coming = capped("gates_coming", lambda: (
         select(GateReview).join(Project).where(
             Project.institute_id.in_(INSTITUTES),
@@ -363,38 +397,3 @@ def _open_escalations(values: dict, work: Work, full: str | None) -> list:
              for item_id, deadline in open_deadlines(RULES[name], ids).items()}
     return cut("escalations", [m for m in received
                                 if still.get((m.rule, m.item_id)) == m.deadline], work.more, full)
-
-
-@lru_cache(maxsize=1)
-def _open_reviews_statement() -> Select:
-    return (select(GateReview).where(GateReview.state == ReviewState.OPEN)
-            .options(joinedload(GateReview.project), selectinload(GateReview.panel))
-            .order_by(GateReview.requested_at, GateReview.id))
-
-
-def _hq_work(values: dict, work: Work, full: str | None) -> None:
-    work.panels_to_name = capped("panels_to_name", lambda: (
-        select(GateReview).where(GateReview.state == ReviewState.REQUESTED)
-        .options(joinedload(GateReview.project).load_only(*SHOWN), selectinload(GateReview.panel))
-        .order_by(GateReview.requested_at, GateReview.id)), values, work.more, full)
-    # A panel to change is an open review that can no longer reach a decision: a property of
-    # its panel, read in Python over the open reviews (a few dozen at any time).
-    work.panels_to_change = [r for r in db.session.scalars(_open_reviews_statement())
-                             if r.needs_new_panel]
-    work.rebaselines = capped("rebaselines", lambda: (
-        select(Rebaseline).where(Rebaseline.state == db.inline(Rebaseline.state,
-                                                               RebaselineState.PENDING))
-        .options(joinedload(Rebaseline.milestone).joinedload(Milestone.project).load_only(*SHOWN))
-        .order_by(Rebaseline.requested_at, Rebaseline.id)), values, work.more, full)
-    work.changes = capped("changes", lambda: (
-        select(ChangeRequest).where(ChangeRequest.state == db.inline(ChangeRequest.state,
-                                                                     ChangeState.PENDING))
-        .options(joinedload(ChangeRequest.project).load_only(*SHOWN))
-        .order_by(ChangeRequest.requested_at, ChangeRequest.id)), values, work.more, full)
-    work.unassigned = capped("unassigned", lambda: (
-        select(Milestone).where(Milestone.unassigned())
-        .options(joinedload(Milestone.project).load_only(*SHOWN))
-        .order_by(Milestone.submitted_at, Milestone.id)), values, work.more, full)
-    work.to_confirm = capped("to_confirm", lambda: (
-        select(Condition).where(Condition.state == ConditionState.MET)
-        .order_by(Condition.met_at, Condition.id)), values, work.more, full)
