@@ -23,6 +23,7 @@ from tracker.apitokens.models import TokenScope
 from tracker.audit.models import AuditRecord
 from tracker.errors import Forbidden, Invalid
 from tracker.needs import services as needs
+from tracker.needs.intake import intake_of
 from tracker.organisations.models import NeedState, TechnologyNeed
 
 
@@ -111,6 +112,24 @@ def test_a_liaison_submits_for_their_centres_enterprise(client):
     assert "5G antenna" in client.get("/needs/").get_data(as_text=True)
     with pytest.raises(Invalid):  # not their centre
         needs.submit_need(liaison, title="Other", centre_id=elsewhere.id)
+
+
+def test_the_centres_offered_are_those_the_service_takes():
+    """`needs.intake.intake_of` gives the page's choices and `submit_need`'s check: every centre
+    offered is taken, any other refused, and no centre only from an enterprise's contact."""
+    ours = make_enterprise(name="徐工")
+    contact, liaison = _contact(ours), make_user(name="联络人")
+    own, liaised, other = make_centre(ours), make_centre(liaison_id=liaison.id), make_centre()
+    for user, offered, required in ((contact, own, False), (liaison, liaised, True)):
+        intake = intake_of(user)
+        assert ([c.id for c in intake.centres], intake.centre_required) == ([offered.id], required)
+        need = needs.submit_need(user, title=f"{user.name} 1", centre_id=offered.id)
+        assert (need.enterprise_id, need.centre_id) == (offered.enterprise_id, offered.id)
+        with pytest.raises(Invalid):
+            needs.submit_need(user, title=f"{user.name} 2", centre_id=other.id)
+    assert needs.submit_need(contact, title="no centre").enterprise_id == ours.id
+    with pytest.raises(Invalid, match="Choose a centre whose liaison you are"):
+        needs.submit_need(liaison, title="no centre")
 
 
 def test_a_need_the_list_shows_is_one_can_view_for_contacts_and_liaisons():

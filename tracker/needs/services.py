@@ -18,6 +18,7 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import money, on_day
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.needs.intake import intake_of
 from tracker.needs.models import NeedCandidate
 from tracker.notifications.services import emit
 from tracker.organisations import need_states
@@ -51,16 +52,14 @@ def submit_need(actor: User, *, title: str, description: str = "",
     if not TechnologyNeed.can_submit(actor):
         raise Forbidden()
     problems = Problems()
+    intake = intake_of(actor)
     centre = db.session.get(JointInnovationCentre, centre_id) if centre_id else None
-    if actor.is_enterprise_contact:
-        enterprise_id = actor.enterprise_id
-        if centre_id and (centre is None or centre.enterprise_id != enterprise_id):
-            problems.add("centre_id", _("This centre belongs to another enterprise."))
-    elif centre is None or centre.id not in actor.liaised_centre_ids:
-        problems.add("centre_id", _("Choose a centre whose liaison you are."))
-        enterprise_id = None
-    else:
-        enterprise_id = centre.enterprise_id
+    if (centre_id and centre is None) or not intake.takes(centre):
+        problems.add("centre_id", _("Choose a centre whose liaison you are.")
+                     if intake.centre_required else
+                     _("This centre belongs to another enterprise."))
+    enterprise_id = (intake.enterprise.id if intake.enterprise is not None
+                     else centre.enterprise_id if centre is not None else None)
     if intended_investment is not None and intended_investment < 0:
         problems.add("intended_investment", _("The amount cannot be negative."))
     problems.raise_any()

@@ -25,11 +25,11 @@ from tracker.needs.forms import (
     NeedProjectForm,
     SubmitNeedForm,
 )
+from tracker.needs.intake import intake_of
 from tracker.needs.models import NeedCandidate
 from tracker.organisations import need_states
 from tracker.organisations.models import (
     Institute,
-    JointInnovationCentre,
     NeedState,
     TechnologyNeed,
 )
@@ -134,20 +134,12 @@ def need_page(need: TechnologyNeed, **filled: Any) -> str:
 # --- intake ---------------------------------------------------------------------------------
 
 
-def _intake_centres(user: User) -> list[JointInnovationCentre]:
-    if user.is_enterprise_contact:
-        where = JointInnovationCentre.enterprise_id == user.enterprise_id
-    else:
-        where = JointInnovationCentre.id.in_(user.liaised_centre_ids)
-    return ordered(db.session.scalars(select(JointInnovationCentre).where(where)))
-
-
 @bp.route("/needs/submit", methods=["GET", "POST"])
 @requires(TechnologyNeed.can_submit)
 def submit_need() -> Response | str | tuple[str, int]:
     user = _user()
-    form = SubmitNeedForm(centres=_intake_centres(user),
-                          centre_required=not user.is_enterprise_contact)
+    intake = intake_of(user)
+    form = SubmitNeedForm(centres=intake.centres, centre_required=intake.centre_required)
     return submit(
         form, lambda: services.submit_need(
             user, title=form.title.data, description=form.description.data or "",
@@ -155,9 +147,7 @@ def submit_need() -> Response | str | tuple[str, int]:
             centre_id=form.centre_id.data or None),
         _("Thank you: the need is recorded. HQ will analyse it."),
         lambda need: url_for("organisations.need", object_id=need.id),
-        lambda: render_template("needs/submit.html", form=form,
-                                enterprise=user.enterprise if user.is_enterprise_contact
-                                else None))
+        lambda: render_template("needs/submit.html", form=form, enterprise=intake.enterprise))
 
 
 # --- HQ's work ---------------------------------------------------------------------------------
