@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tests.conftest import login, post, shared_data
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
+from tests.test_query_counts import grown, page_statements
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
@@ -339,3 +340,21 @@ def test_without_the_font_nothing_is_issued(app, approved):
     finally:
         app.config["DOCUMENT_FONT"] = font
     assert db.session.scalar(select(OfficialDocument.id)) is None
+
+
+def test_the_documents_page_reads_every_review_s_decisions_at_once(client, engine, approved):
+    """A project's documents follow its decisions: each review's were read one by one (found
+    by the issue 21 audit). Through gate 2 as well, the page runs what it ran after gate 1."""
+    project, _ = approved
+    login(client, _admin())
+    path = f"/projects/{project.id}/documents"
+    after_gate_1 = page_statements(client, engine, path)
+    for milestone in db.session.scalars(select(Milestone).where(
+            Milestone.project_id == project.id)):
+        db.session.delete(milestone)
+    _commit()
+    _scored_decision(helpers.request(project), values=(4, 4, 4), target_phase=Phase.COMPLETED,
+                     conclusion=Conclusion.PASSED, completion_ratio=Decimal("92.5"))
+    after_gate_2 = page_statements(client, engine, path)
+    assert "验收证书" in client.get(path).get_data(as_text=True)  # gate 2's certificate offered
+    assert len(after_gate_2) == len(after_gate_1), grown(after_gate_1, after_gate_2)

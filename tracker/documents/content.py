@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.dates import local_date
@@ -31,6 +32,7 @@ from tracker.gates import taken_on
 from tracker.gates.models import (
     CriterionKind,
     GateDecision,
+    GateReview,
     Outcome,
     PanelMember,
     Recommendation,
@@ -58,7 +60,14 @@ def documents_of(project: Project) -> list[tuple[DocumentKind, GateDecision | No
     acceptance certificate for gate 2's conclusion, and the task agreement once approved.
     Only decisions in force count: a superseded one's papers stay as they were issued."""
     found: list[tuple[DocumentKind, GateDecision | None]] = []
-    for review in project.gate_reviews:
+    # Its reviews with their decisions and panels (who may issue a decision's papers asks its
+    # review's panel) in a fixed number of statements, however many reviews it went through.
+    reviews = db.session.scalars(
+        select(GateReview).where(GateReview.project_id == project.id)
+        .options(selectinload(GateReview.decisions).selectinload(GateDecision.review),
+                 selectinload(GateReview.panel))
+        .order_by(GateReview.id)).all()
+    for review in reviews:
         decision = review.current_decision
         if decision is None:
             continue
