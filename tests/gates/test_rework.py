@@ -24,6 +24,7 @@ from tracker.documents import content
 from tracker.documents import services as documents
 from tracker.documents.models import DocumentKind
 from tracker.errors import Invalid, Refused
+from tracker.gates import decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
 from tracker.projects import closed
@@ -340,3 +341,24 @@ def test_the_directors_home_lists_a_rework_past_its_due_date(client, recycled, l
     assert f'href="/projects/{project.id}">{project.reference} {project.title}</a>' in page
     login(client, other)
     assert heading not in client.get("/").get_data(as_text=True)
+
+
+def test_a_correction_of_the_recycle_keeps_the_proposal_it_was_decided_on(client, recycled):
+    """The chair corrects the RECYCLE (its due date) after the PM began the rework: the
+    correction is of what was decided on the proposal as first submitted, so it keeps that
+    snapshot, and the review page still shows the facts as decided (before, the correction
+    took the reworked proposal as its own)."""
+    project, review, decision = recycled
+    kept = decision.snapshot["project"]
+    projects.update_proposal(project.pm, project, budget_lines=_lines(project), member_ids=[],
+                             **_values(project, summary="Reworked before the correction"))
+    _commit()
+    corrected = decisions.correct_decision(
+        review.chair, decision, review.version, Outcome.RECYCLE, reason="Due date mistyped",
+        rationale=decision.rationale, rework_due=decision.rework_due + timedelta(days=15))
+    _commit()
+    assert corrected.snapshot["project"] == kept
+    assert closed.rework(project) is corrected
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert "Reworked before the correction" not in page and 'id="as-decided"' in page

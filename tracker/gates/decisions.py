@@ -191,6 +191,10 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
 def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
             fields: dict[str, Any], supersedes: GateDecision | None = None,
             imported_conditions: list[dict[str, Any]] = ()) -> GateDecision:
+    snapshot = scoring.snapshot(review)
+    if supersedes is not None and "project" in (supersedes.snapshot or {}):
+        # A correction corrects what was decided on the same proposal: not a rework since.
+        snapshot["project"] = supersedes.snapshot["project"]
     decision = GateDecision(
         project_id=review.project_id, outcome=outcome,
         target_phase=target, rationale=fields.get("rationale", "").strip(),
@@ -198,7 +202,7 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
         correction_reason=fields.get("correction_reason", ""),
         revisit_date=fields.get("revisit_date") if outcome is Outcome.HOLD else None,
         rework_due=fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
-        weighted_score=scoring.weighted_score(review), snapshot=scoring.snapshot(review),
+        weighted_score=scoring.weighted_score(review), snapshot=snapshot,
         conclusion=fields.get("conclusion"),
         completion_ratio=fields.get("completion_ratio") if fields.get("conclusion") else None,
         decided_by_id=actor.id, supersedes_id=supersedes.id if supersedes else None,
