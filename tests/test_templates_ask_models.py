@@ -22,7 +22,7 @@ TAG = re.compile(r"\{%-?\s*(if|elif|else|endif|for|endfor)\b(.*?)-?%\}", re.S)
 STATE = re.compile(r"\.state\b|\bconfirmed\b|\bis_open\b|\bis_void\b|\.declaration\b"
                    r"|is_hq_admin|current_user\.roles|\bis_pending\b|\bis_read_only\b"
                    r"|\bis_draft\b|\bis_approved\b|\bis_registered\b|\bis_paid\b"
-                   r"|\bneeds_new_panel\b")
+                   r"|\bneeds_new_panel\b|\.phase\b")
 FORM = re.compile(r'method="post"|\{%\s*include\s+"[^"]*form[^"]*"')
 LINK = re.compile(r"""<a\b[^>]*\bhref="\{\{\s*url_for\(\s*['"]([\w.]+)['"]""")
 
@@ -80,10 +80,13 @@ def test_the_scan_finds_the_pattern_it_was_written_for(tmp_path):
         "{% endif %}{% endfor %}"
         "{% if c.state.value == 'open' and c.can_mark_met(current_user) %}"
         "<form method=\"post\"></form>{% elif ok %}<form method=\"post\"></form>{% endif %}"
-        "{% if r.is_void %}<span class=\"tag\">void</span>{% endif %}", encoding="utf-8")
+        "{% if r.is_void %}<span class=\"tag\">void</span>{% endif %}"
+        "{% if project.phase.value == 'on_hold' and can_decide_hold %}<form method=\"post\">"
+        "</form>{% endif %}", encoding="utf-8")
     assert guarded_forms(tmp_path) == {
         ("page.html", "not m.confirmed"),
-        ("page.html", "c.state.value == 'open' and c.can_mark_met(current_user)")}
+        ("page.html", "c.state.value == 'open' and c.can_mark_met(current_user)"),
+        ("page.html", "project.phase.value == 'on_hold' and can_decide_hold")}
 
 
 def test_the_scan_finds_a_link_to_an_action_s_form(app, tmp_path):

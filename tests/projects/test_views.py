@@ -386,3 +386,30 @@ def test_a_proposal_at_the_institute_does_not_look_unsubmitted(client):
     assert "Nothing has happened yet." not in page
     timeline = page[page.index("Timeline"):]
     assert "Uploaded for gate 1" in timeline and "Proposal submitted to the institute" in timeline
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_resume_and_terminate_are_offered_exactly_while_the_project_is_held(client, locale):
+    """The page drew them under `project.phase.value == 'on_hold'`, its own copy of the rule
+    (issue 9 point 6): now `closed.hold_refusal` decides the page's forms, `resume` and
+    `terminate_held` alike; the latter ended a project that was not held (the page never
+    offered it, a post did) and is refused now, saying why."""
+    from datetime import timedelta
+
+    from tracker.dates import today
+    from tracker.gates.models import Outcome
+    from tracker.projects import closed
+
+    held, running = make_project(), make_project(phase=Phase.CONTRACT_RESEARCH)
+    helpers.go(helpers.submit(held), Outcome.HOLD, revisit_date=today() + timedelta(days=5))
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    for project, offered in ((held, True), (running, False)):
+        page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+        for action in ("resume", "terminate"):
+            assert (f'action="/projects/{project.id}/{action}"' in page) is offered
+        assert (closed.hold_refusal(project) is None) is offered
+    refused = post(client, f"/projects/{running.id}/terminate", {"reason": "No longer needed"})
+    assert refused.status_code == 409
+    assert closed.hold_refusal(running) in refused.get_data(as_text=True)
+    db.session.refresh(running)
+    assert running.phase is Phase.CONTRACT_RESEARCH

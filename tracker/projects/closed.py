@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.gates.decision_models import Outcome
-from tracker.projects.lifecycle import Phase
+from tracker.projects import lifecycle
+from tracker.projects.lifecycle import Phase, Step
 
 if TYPE_CHECKING:
     from tracker.gates.decision_models import GateDecision
@@ -68,6 +69,29 @@ def open_refusal(project: Project) -> str | None:
     """Why nothing more is prepared or planned on `project` (milestones, gate deliverables):
     it is closed (`closed`); None while it is open."""
     return closed(project) if project.is_read_only else None
+
+
+def submit_refusal(project: Project) -> str | None:
+    """Why `project`'s proposal is not submitted now, whatever its checklist says (by its PM):
+    submitted already (where it is now), or waiting at the institute; None for a draft that
+    may go."""
+    try:  # the table, before the checklist: a second press is told so, not what gate 2 needs
+        lifecycle.check(project.phase, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
+    except lifecycle.TransitionRefused:
+        return _("This proposal has already been submitted (%(code)s); it is now in "
+                 "%(phase)s.", code=project.code or "—", phase=label(project.phase))
+    if project.proposal_at_institute is not None:
+        return proposal_refusal(project)
+    return None
+
+
+def hold_refusal(project: Project) -> str | None:
+    """Why `project` is not resumed or ended from hold now (by HQ:
+    `Project.can_decide_hold`): it is not on hold; None while it is."""
+    if project.phase is Phase.ON_HOLD:
+        return None
+    return _("This project is “%(phase)s”, not on hold: only a project on hold resumes.",
+             phase=label(project.phase))
 
 
 def gate_refusal(project: Project) -> str | None:

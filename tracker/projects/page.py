@@ -44,10 +44,14 @@ def project_page(project: Project, **forms) -> str:
     checklist = services.readiness(project, page.known())
     is_open = closed.open_refusal(project) is None
     withdrawal = services.withdrawal_refusal(project)
+    ready = not any(check.refusal for check in checklist)
     return render_template(
         "projects/show.html", **page.as_context(), gate=gate,
         upload=forms.get("upload") or _upload_form(user, project, gate), checklist=checklist,
-        ready=not any(check.refusal for check in checklist),
+        # The proposal's submission, or the request of the gate closing its phase, once the
+        # checklist is met: each as its service's refusal answers.
+        submits_proposal=ready and closed.submit_refusal(project) is None,
+        requests_gate=ready and gate is not None and closed.gate_refusal(project) is None,
         later_checklists=services.later_readiness(project, page.known()),
         resume_form=forms.get("resume_form") or ReasonForm(id_prefix="resume"),
         terminate_form=forms.get("terminate_form") or ReasonForm(id_prefix="terminate"),
@@ -65,7 +69,7 @@ def project_page(project: Project, **forms) -> str:
         edits_proposal=project.can_edit_proposal(user)
         and closed.proposal_refusal(project) is None,
         rework=closed.rework(project),
-        can_decide_hold=Project.can_decide_hold(user),
+        decides_hold=Project.can_decide_hold(user) and closed.hold_refusal(project) is None,
         can_plan_milestone=Milestone.can_plan(user, project) and is_open,
         can_record_contract=ResearchContract.can_record(user, project) and is_open,
         achievements=achievement_queries.of_project(project),

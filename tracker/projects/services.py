@@ -224,14 +224,8 @@ def submit_proposal(actor: User, project: Project) -> ApprovalRequest | None:
     """To the institute's levels (tracker/approvals), then HQ (`enter_review`)."""
     if actor.id != project.pm_id:
         raise Forbidden()
-    try:  # the table, before the checklist: a second press is told so, not what gate 2 needs
-        lifecycle.check(project.phase, Phase.PROPOSAL_REVIEW, Step.SUBMIT)
-    except lifecycle.TransitionRefused:
-        raise Refused(_("This proposal has already been submitted (%(code)s); it is now in "
-                        "%(phase)s.", code=project.code or "—", phase=label(project.phase))
-                      ) from None
-    if project.proposal_at_institute is not None:
-        raise Refused(closed.proposal_refusal(project))
+    if (said := closed.submit_refusal(project)) is not None:
+        raise Refused(said)
     if refusals := submission_refusals(project):
         raise Refused(" ".join(refusals))
     return chain.start(actor, project, Subject.PROPOSAL) or enter_review(project)
@@ -311,9 +305,8 @@ def _delete_draft_rows(project: Project) -> None:
 
 def resume(actor: User, project: Project, reason: str) -> None:
     _may_decide_hold(actor)
-    if project.phase is not Phase.ON_HOLD:  # whatever the reason says
-        raise Refused(_("This project is “%(phase)s”, not on hold: only a project on hold "
-                        "resumes.", phase=label(project.phase)))
+    if (said := closed.hold_refusal(project)) is not None:  # whatever the reason says
+        raise Refused(said)
     if not reason.strip():
         raise Invalid("reason", _("Say why the project resumes."))
     change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip())
@@ -327,6 +320,8 @@ def _may_decide_hold(actor: User) -> None:
 
 def terminate_held(actor: User, project: Project, rationale: str) -> None:
     _may_decide_hold(actor)
+    if (said := closed.hold_refusal(project)) is not None:  # whatever the rationale says
+        raise Refused(said)
     if not rationale.strip():
         raise Invalid("reason", _("Give the rationale for ending the project."))
     change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip())
