@@ -44,6 +44,7 @@ from flask_babel import gettext as _
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display import said
 from tracker.errors import Forbidden, Problems
@@ -170,7 +171,7 @@ class _Replay:
     def rows(self) -> ImportState:
         whole = db.Savepoint(forget_loaded=True)
         try:
-            with audit.during_import(self.run.id):
+            with audit.during_import(self.run.id), holder_names.remembering():
                 self._rows()
         except _Cancelled:
             whole.rollback()

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
 from tracker.imports import cells, reading
@@ -162,8 +163,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
                 formdata.setlist(key, value)
         except cells.CellError as error:
             cells.note(error)
-        form = (batch.form(formdata, obj, found) if batch is not None
-                else adapter.form(formdata, obj, found))
+        form = (batch or adapter).form(formdata, obj, found)
         valid = form.validate()
         values = _values(adapter, form, given, valid)
         errors = list(unread)
@@ -322,7 +322,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     # a batch at a time (`tracker.imports.bulk`); every other row is saved in a savepoint.
     batch = adapter.batch(actor)
     done = 0
-    with audit.during_import(run.id):
+    with audit.during_import(run.id), holder_names.remembering():
         for number, row in table.rows:
             try:
                 outcome, saved = import_row(actor, adapter, row, refs, seen, number, batch)
