@@ -41,13 +41,29 @@ LOCK_KEY = 0x6175646974
 def canonical(row: Any) -> str:
     """The record's content as one string: the same before the insert and after reading it back
     (JSON as the JSON column stores it, instants in UTC to the microsecond)."""
-    changes = json.loads(json.dumps(row.changes or {}))
+    changes = row.changes or {}
+    if not _as_stored(changes):
+        changes = json.loads(json.dumps(changes))
     return json.dumps(
         [row.id, row.at.astimezone(UTC).isoformat(timespec="microseconds"), row.actor_id,
          # No object reads as 0, the id such records had before they could be empty.
          row.action, row.object_type, row.object_id or 0, changes, row.ip_address],
         sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     )
+
+
+def _as_stored(value: Any) -> bool:
+    """Whether `value` reads back from JSON as it is (text keys, JSON's own types), so that
+    `canonical` need not write and read it first (a bulk import seals thousands of records)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _as_stored(item) for key, item in value.items())
+    if kind is list:
+        return all(_as_stored(item) for item in value)
+    return kind in _SCALARS
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def digest(previous: str, row: Any) -> str:

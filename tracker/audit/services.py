@@ -67,13 +67,20 @@ def take_written() -> list[list[Any]]:
     return written
 
 
+# What the trail stores as it is (checked first: most values are), and what as ISO text.
+_AS_IS = frozenset({str, int, bool, type(None)})
+_WHEN = (datetime, date, time)
+
+
 def jsonable(value: Any) -> Any:
     """A value as the trail stores it (enums by value, money and dates as text)."""
+    if type(value) in _AS_IS:  # not a subclass: an enum may be a str
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime | date | time):
+    if isinstance(value, _WHEN):
         return value.isoformat()
     return value
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, FileField, FormField, SelectField, StringField
+from wtforms import BooleanField, FileField, FormField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MoneyField, Range, row_id
+from tracker.web.fields import DateField, MoneyField, Range, RowList, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 INSTALMENT_ROWS = 6
@@ -59,8 +59,8 @@ class TermsCorrectionForm(TermsForm):
 
 
 class ContractForm(TermsForm):
-    instalments = FieldList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
-                            max_entries=INSTALMENT_ROWS)
+    instalments = RowList(FormField(InstalmentRow), min_entries=INSTALMENT_ROWS,
+                          max_entries=INSTALMENT_ROWS)
 
     def schedule(self) -> list:
         return [(row.due_date.data, row.amount.data) for row in self.instalments

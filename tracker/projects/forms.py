@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    FieldList,
     FileField,
     FormField,
     IntegerField,
@@ -25,7 +24,7 @@ from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
 from tracker.techfields.forms import field_choices
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MoneyField, Range, row_id
+from tracker.web.fields import DateField, MoneyField, Range, RowList, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
 
 BUDGET_ROWS = 8  # free rows of a project without a template
@@ -85,8 +84,8 @@ class ProjectForm(OneTime, SeenVersion, Form):
         _l("Budget template"), coerce=row_id, choices=[], validate_choice=False,
         description=_l("The funder's budget form: one budget line per category, and its cap "
                        "on indirect costs."))
-    budget_lines = FieldList(FormField(BudgetLineForm), _l("Budget lines"),
-                             min_entries=BUDGET_ROWS, max_entries=MAX_BUDGET_ROWS)
+    budget_lines = RowList(FormField(BudgetLineForm), _l("Budget lines"),
+                           min_entries=BUDGET_ROWS, max_entries=MAX_BUDGET_ROWS)
 
     no_choice = {"institute_id": _l("No institute is recorded yet: a project belongs to one "
                                     "(Institutes).")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -11,12 +12,16 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import DateField as WTDateField
-from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField
+from wtforms import DecimalField, FieldList, IntegerField, SelectMultipleField, StringField
+from wtforms.utils import unset_value
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
 from tracker.display.formatting import MINUS, money, not_a_date, number, year
+
+# A day as `strptime("%Y-%m-%d")` reads it and `date.fromisoformat` too (DateField).
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -103,7 +108,8 @@ class DateField(WTDateField):
 
     def process_formdata(self, valuelist):
         try:
-            super().process_formdata(valuelist)
+            if not self._iso_day(valuelist):
+                super().process_formdata(valuelist)
         except ValueError:
             if not " ".join(valuelist or ()).strip():
                 raise  # nothing given: the field's validators say what they require
@@ -114,6 +120,19 @@ class DateField(WTDateField):
             if reason:
                 self.data = None
                 raise ValueError(reason)
+
+    def _iso_day(self, valuelist) -> bool:
+        """A day given as YYYY-MM-DD, read without `strptime` (which cost more than the rest
+        of the field: an import reads one a cell): what `strptime` makes of it, or False to
+        let it read the input."""
+        if (self.strptime_format != ["%Y-%m-%d"] or not valuelist or len(valuelist) > 1
+                or not ISO_DAY.fullmatch(valuelist[0])):
+            return False
+        try:
+            self.data = date.fromisoformat(valuelist[0])
+        except ValueError:
+            return False
+        return True
 
 
 class YearField(IntegerField):
@@ -195,3 +214,36 @@ def offer(form, names: Callable[[], list[str]]) -> None:
         for entry in field.entries if hasattr(field, "entries") else ():
             if hasattr(entry, "form"):
                 offer(entry.form, asked)
+
+
+class RowList(FieldList):
+    """A list of rows (`FieldList` of `FormField`s) whose rows are kept when its form is
+    filled again (`form.process(formdata=...)`: the import's batches fill one form for every
+    row of a file, `tracker.imports.bulk.Batch.refilled`): each row's form is filled again
+    instead of being made anew, which cost more than the rest of the form. What it holds is
+    what `FieldList.process` makes of the same input; input it would renumber (rows
+    missing between others), given data, or rows with a default go the `FieldList` way."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        rows = getattr(self, "entries", None)
+        if not rows or not formdata or extra_filters or (data is not unset_value and data):
+            return super().process(formdata, data, extra_filters)
+        indices = sorted(set(self._extract_indices(self.name, formdata)))
+        if self.max_entries:
+            indices = indices[: self.max_entries]
+        if indices != list(range(len(indices))) or any(row.default is not None for row in rows):
+            return super().process(formdata, data, extra_filters)
+        try:
+            data = self.default()
+        except TypeError:
+            data = self.default
+        self.object_data = data
+        count = max(len(indices), self.min_entries)
+        self.entries = rows[:count]
+        for row in self.entries:  # as FormField.process fills a new one: no data, no object
+            row.object_data = row._obj = None
+            row.form.process(formdata)
+        self.last_index = len(self.entries) - 1
+        while len(self.entries) < count:
+            self._add_entry(formdata)
+        return None
