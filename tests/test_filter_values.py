@@ -2,12 +2,19 @@
 issue 12, found by a newcomer): /dashboard?institute=999 read "all institutes" over figures of
 none, /reports-owed/?state=bogus showed the late reports, /projects/?phase=bogus every project,
 each leaving the reader believing the list filtered. Every choice filter of every list reads
-its value through `choice_arg` and every id filter through `row_arg`."""
+its value through `choice_arg` and every id filter through `row_arg` (the reports owed read
+theirs by hand: `?institute=abc` listed every institute's, 999999 none; session 9's audit).
+No view reads a number from the query string itself: a number past the database's integer
+reached it (`?ip_deal=99999999999999999999` on the transfer form answered 500 on SQLite)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from tests.achievements.helpers import make_achievement
 from tests.conftest import login
 from tests.factories import make_hq, make_institute, make_project, make_user
 from tracker.accounts.models import Role
@@ -21,6 +28,8 @@ BOGUS = [
     "/dashboard?institute=999999", "/dashboard?type=bogus", "/dashboard?source=bogus",
     "/reports/annual?institute=999999",
     "/reports-owed/?state=bogus", "/reports-owed/?kind=bogus",
+    "/reports-owed/?institute=999999", "/reports-owed/?institute=abc",
+    "/reports-owed/?institute=99999999999999999999",
     "/needs/?state=bogus", "/needs/?institute=999999",
     "/institutes/?type=bogus", "/institutes/?region=bogus",
     "/enterprises/?size=bogus", "/enterprises/?recognition=bogus",
@@ -79,3 +88,24 @@ def test_the_refusal_speaks_the_reader_s_language(app):
     login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
     text = client.get("/reports-owed/?state=bogus").get_data(as_text=True)
     assert "没有“bogus”这一选项" in text
+
+
+def test_a_number_in_the_query_string_past_the_database_s_integer_is_no_row(client, admin):
+    """The transfer form pre-filled from a spin-off's deal (`?ip_deal=`) ignores a deal it
+    does not know, as it ignores -5 or 1e3: it never hands the database a number it can't
+    hold (OverflowError on SQLite, out of range on PostgreSQL: a 500)."""
+    achievement = make_achievement()
+    for value in ("99999999999999999999", "2147483648", "-5", "1e3"):
+        path = f"/achievements/{achievement.id}/transfers/new?ip_deal={value}"
+        assert client.get(path).status_code == 200, path
+
+
+def test_no_view_reads_a_number_from_the_query_string_itself():
+    """Numbers and ids in a query string go through tracker/web/navigation.py (int_arg:
+    bounded; row_arg: a row there is, else 400), never request.args.get(..., type=int)."""
+    root = Path(__file__).resolve().parent.parent / "tracker"
+    found = [f"{path.relative_to(root)}:{number}"
+             for path in root.rglob("*.py") if path.name != "navigation.py"
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if re.search(r"request\.(args|values)\.get\([^)]*type=int", line)]
+    assert found == []

@@ -48,7 +48,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, WithdrawForm, offered
 from tracker.web.filters import of_list
-from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
+from tracker.web.navigation import choice_arg, int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("transfers", __name__)
@@ -106,7 +106,7 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
 def _from_company_deal(form: TransferForm, achievement: Achievement) -> None:
     """`?ip_deal=`: the form pre-filled from a spin-off's deal of the achievement that no
     transfer names yet (`spinoff_deals.prefill`); any other deal is ignored."""
-    deal = db.session.get(IpDeal, request.args.get("ip_deal", 0, type=int) or 0)
+    deal = db.session.get(IpDeal, int_arg("ip_deal"))
     if (deal is None or deal.is_void or not deal.of(achievement)
             or spinoff_deals.transfer_of(deal) is not None):
         return

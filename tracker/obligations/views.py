@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -31,11 +31,11 @@ from tracker.obligations.forms import (
     WithdrawForm,
 )
 from tracker.obligations.models import ObligationState, ReportKind, ReportObligation
+from tracker.organisations.models import Institute
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
-from tracker.web.fields import row_id
-from tracker.web.navigation import choice_arg
+from tracker.web.navigation import choice_arg, row_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)
@@ -93,7 +93,7 @@ def index() -> str | Response:
               ("all", _("Every state"))]
     state = choice_arg("state", {value for value, _name in states}, ObligationState.LATE.value)
     kind = choice_arg("kind", {k.value for k in ReportKind})
-    institute_id = row_id(request.args.get("institute", 0, type=int)) or None
+    institute_id = row_arg("institute", Institute) or None
     rows = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
                            kind)
     if fmt := exports.requested():
