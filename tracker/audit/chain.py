@@ -57,9 +57,15 @@ def _as_stored(value: Any) -> bool:
     `canonical` need not write and read it first (a bulk import seals thousands of records)."""
     kind = type(value)
     if kind is dict:
-        return all(type(key) is str and _as_stored(item) for key, item in value.items())
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _SCALARS and not _as_stored(item)):
+                return False
+        return True
     if kind is list:
-        return all(_as_stored(item) for item in value)
+        for item in value:
+            if type(item) not in _SCALARS and not _as_stored(item):
+                return False
+        return True
     return kind in _SCALARS
 
 

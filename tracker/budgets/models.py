@@ -130,11 +130,10 @@ class BudgetCategory(Bilingual, Base):
     def __repr__(self) -> str:
         return f"<BudgetCategory {self.code} {self.name}>"
 
-    def matches(self, text_: str) -> bool:
-        """An imported or typed category names this one by its code or either name."""
-        wanted = text_.strip().casefold()
-        return wanted in {self.code.casefold(), self.name.casefold(),
-                          (self.name_en or "").casefold()} - {""}
+    def names(self) -> set[str]:
+        """What names this category in an import or a form (casefolded): its code and either
+        name (`tracker.budgets.services.by_category`)."""
+        return {self.code.casefold(), self.name.casefold(), (self.name_en or "").casefold()} - {""}
 
 
 class BudgetLine(Base):

@@ -66,8 +66,12 @@ def by_category(template: BudgetTemplate, lines: Sequence[tuple[str, Decimal]],
     """The amounts given per category of `template`: each line names a category by its code
     or either of its names; a line naming none, or one named twice, is a problem."""
     amounts: dict[int, Decimal] = {}
+    named: dict[str, BudgetCategory] = {}  # each name to the first category it names
+    for category in template.categories:
+        for known in category.names():
+            named.setdefault(known, category)
     for name, amount in lines:
-        category = next((c for c in template.categories if c.matches(name)), None)
+        category = named.get(name.strip().casefold())
         if category is None:
             problems.add("budget_lines", _(
                 "“%(name)s” is not a category of the budget template %(template)s: %(names)s.",
