@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tests.conftest import login, post, shared_data
 from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
+from tests.test_edits import tab
 from tests.test_query_counts import grown, page_statements
 from tracker import db
 from tracker.accounts.models import Role
@@ -24,7 +25,7 @@ from tracker.audit.models import AuditRecord
 from tracker.budgets.models import BudgetCategory
 from tracker.dates import today
 from tracker.documents import services
-from tracker.documents.models import DocumentKind, OfficialDocument
+from tracker.documents.models import DocumentKind, DocumentTemplate, OfficialDocument
 from tracker.errors import Refused
 from tracker.files.storage import storage
 from tracker.gates import decisions
@@ -358,3 +359,28 @@ def test_the_documents_page_reads_every_review_s_decisions_at_once(client, engin
     after_gate_2 = page_statements(client, engine, path)
     assert "验收证书" in client.get(path).get_data(as_text=True)  # gate 2's certificate offered
     assert len(after_gate_2) == len(after_gate_1), grown(after_gate_1, after_gate_2)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_two_tabs_on_a_wording_never_saved_lose_nothing(app, locale):
+    """Two tabs on a kind of document HQ has not worded yet (its defaults shown, no row):
+    the second save overwrote the first (session 9's audit: the form carried no version until
+    a row existed). It is refused (409) saying what was saved meanwhile, its input kept."""
+    client = app.test_client()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    path = "/admin/documents/review_opinion"
+    first, second = tab(client, path), tab(client, path)
+    assert first["version"] == "0"
+    form = {"letterhead": "江苏省产业技术研究院", "letterhead_en": "JITRI", "title": "评审意见表",
+            "title_en": "Review opinion", "opening": "经评审。", "opening_en": "Reviewed.",
+            "closing": "", "closing_en": "", "issuer": "科技发展部", "issuer_en": "S&T"}
+    saved = post(client, path, {**form, **first, "title": "第一个标签页"})
+    assert saved.status_code == 302
+    stale = post(client, path, {**form, **second, "title": "第二个标签页"})
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "第一个标签页" in page and "第二个标签页" in page  # what was saved, and this input
+    assert ("另一个标签页或窗口中保存" in page) if locale == "zh_CN" else ("in another tab" in page)
+    template = db.session.scalar(select(DocumentTemplate))
+    db.session.refresh(template)
+    assert template.title == "第一个标签页"

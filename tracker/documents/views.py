@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.dates import local_date
+from tracker.db import utcnow
 from tracker.display.formatting import day
 from tracker.display.labels import LOCALE_NAMES, label
 from tracker.documents import content, services
@@ -101,6 +102,10 @@ def edit_template(kind: str) -> str | Response | tuple[str, int]:
         abort(404)
     template = services.template_for(kind_)
     form = DocumentTemplateForm(obj=None if request.method == "POST" else template)
+    if template.id is None and request.method == "GET":
+        # Never saved: the form was seen before the first save (version 0), so a save from
+        # another tab since then, the row's version 1, makes this copy stale (409).
+        form.version.data, form.seen_at.data = "0", utcnow().isoformat()
     return submit(form, lambda: services.save_template(_user(), template, form.values()),
                   _("Saved: the next document of this kind is issued with this wording."),
                   url_for("documents.templates"),
