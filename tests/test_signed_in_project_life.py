@@ -149,3 +149,30 @@ def test_a_correction_can_t_move_the_signing_after_the_project_closed():
     with pytest.raises(Invalid, match="after the project closed") as refused:
         save(contract, signed_on=closed + timedelta(days=1))
     assert refused.value.field == "signed_on" and day(closed) in str(refused.value)
+
+
+def test_a_correction_keeping_a_signing_recorded_before_the_rule_is_not_refused_for_it():
+    """A contract or agreement signed before its project's start (recorded before the rule, or
+    the start moved later since) is corrected in its other terms; moving its date is asked."""
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    contract = _contract(project, date(2026, 2, 1))
+    agreement = agreement_of(make_user(Role.INVESTMENT_COMMITTEE))
+    _commit()
+    project.start_date = date(2026, 3, 1)
+    project.created_at = datetime(2026, 3, 1, tzinfo=UTC)
+    agreement.project.start_date = agreement.signed_on + timedelta(days=10)
+    agreement.project.created_at = datetime.combine(agreement.project.start_date,
+                                                    datetime.min.time(), tzinfo=UTC)
+    _commit()
+    save(contract, title="Sensor development, phase one")
+    assert db.session.get(ResearchContract, contract.id).title == "Sensor development, phase one"
+    with pytest.raises(Invalid, match="before the project began"):
+        save(contract, signed_on=date(2026, 2, 2))
+    db.session.rollback()
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    amendments.save_agreement(committee, agreement,
+                              **given(agreement, qualifying_round_min=D("25000000")))
+    assert agreement.qualifying_round_min == D("25000000")
+    with pytest.raises(Invalid, match="before the project began"):
+        amendments.save_agreement(committee, agreement, **given(
+            agreement, signed_on=agreement.signed_on + timedelta(days=1)))

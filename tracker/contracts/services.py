@@ -93,10 +93,11 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
                 taken: Callable[[int, str], object] | None = None) -> str | None:
     """The rules on a contract's own terms, for a new contract and a corrected one
     (`contract`): a counterparty, a value, a signing date that has come, in the project's life
-    (`tracker.projects.life`), a number unique in the institute. Returns the number as kept
-    (trimmed; None when none is given). A value None is one its field has refused already.
-    `taken(institute id, number)`: the contract holding that number, if any (`find_by_number`,
-    or what the bulk import has read of them)."""
+    (`tracker.projects.life`: a correction that keeps the date recorded, signed before the rule
+    or before a later start date, is not refused for it), a number unique in the institute.
+    Returns the number as kept (trimmed; None when none is given). A value None is one its
+    field has refused already. `taken(institute id, number)`: the contract holding that
+    number, if any (`find_by_number`, or what the bulk import has read of them)."""
     if enterprise_id is None or db.session.get(Enterprise, enterprise_id) is None:
         problems.add("enterprise_id", _("Choose an enterprise."))
     if amount is not None and amount <= 0:
@@ -104,8 +105,9 @@ def check_terms(problems: Problems, project: Project, *, enterprise_id: int | No
     if signed_on is not None and signed_on > today():
         problems.add("signed_on", _("A contract is recorded once signed: the date is in the "
                                     "future."))
-    elif signed_on is not None and (said := life.signing_refusal(project, signed_on)):
-        problems.add("signed_on", said)
+    elif (signed_on is not None and signed_on != getattr(contract, "signed_on", None)
+          and (said := life.signing_refusal(project, signed_on))):
+        problems.add("signed_on", said)  # a correction keeping its date is not asked again
     number = (number or "").strip() or None
     if number is not None and (taken or find_by_number)(project.institute_id, number) not in (
             None, contract):

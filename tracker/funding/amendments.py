@@ -68,7 +68,7 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
     terms.check_terms(problems, agreement.project, committed=committed, discount_pct=discount_pct,
                          qualifying_round_min=qualifying_round_min, signed_on=signed_on,
                          conversion_deadline=conversion_deadline, hq_ratio=hq_ratio,
-                         co_funders=co_funders)
+                         co_funders=co_funders, recorded=agreement.signed_on)
     reason = reversals.stated(problems, reason)
     lines = _lines(problems, agreement, co_funders)
     if "committed" not in problems and "hq_ratio" not in problems:

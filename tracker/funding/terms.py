@@ -29,10 +29,13 @@ def check_terms(problems: Problems, project: Project, *, committed: Decimal | No
                 discount_pct: Decimal | None, qualifying_round_min: Decimal | None,
                 signed_on: date | None,
                 conversion_deadline: date | None, hq_ratio: Decimal | None,
-                co_funders: list[tuple[str, Decimal | None]]) -> None:
+                co_funders: list[tuple[str, Decimal | None]],
+                recorded: date | None = None) -> None:
     """The rules on an agreement's own terms, for a new agreement of `project` and a corrected
     one (`tracker.funding.amendments`); its signing in the project's life
-    (`tracker.projects.life`). A value None is one its field has refused already."""
+    (`tracker.projects.life`; a correction keeping the date `recorded` is not refused for it:
+    signed before the rule, or before a later start date). A value None is one its field has
+    refused already."""
     if committed is None or committed <= 0:
         problems.add("committed", _("The amount must be more than zero: %(amount)s was given.",
                                     amount=cny(committed or Decimal("0"))))
@@ -43,7 +46,8 @@ def check_terms(problems: Problems, project: Project, *, committed: Decimal | No
         problems.add("qualifying_round_min", _("The amount cannot be negative."))
     if signed_on is not None and signed_on > today():
         problems.add("signed_on", _("%(date)s is in the future.", date=day(signed_on)))
-    elif signed_on is not None and (said := life.signing_refusal(project, signed_on)):
+    elif (signed_on is not None and signed_on != recorded
+          and (said := life.signing_refusal(project, signed_on))):
         problems.add("signed_on", said)
     if (signed_on is not None and conversion_deadline is not None
             and conversion_deadline <= signed_on):
