@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.conftest import login, post
 from tests.factories import (
@@ -17,7 +17,7 @@ from tests.factories import (
     uscc_for,
 )
 from tracker import db
-from tracker.accounts.models import Role
+from tracker.accounts.models import Role, User
 from tracker.audit.models import AuditRecord
 from tracker.organisations.models import Enterprise, Institute, NeedState, TechnologyNeed
 
@@ -261,3 +261,32 @@ def test_the_enterprise_and_centre_lists_show_the_city_in_the_readers_language(
     for path in ("/enterprises/", "/centres/", f"/enterprises/{enterprise.id}"):
         page = client.get(path).get_data(as_text=True)
         assert shown in page and hidden not in page, path
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_director_choice_loads_ids_and_names_not_accounts(client, language):
+    """Issue 21 point 2: the institute form's director drop-down (1,006 staff at full size)
+    reads two columns; no account is loaded as a record but the viewer's own."""
+    admin = make_user(Role.HQ_ADMIN)
+    staff = [make_user(name=f"Staff {n}") for n in range(3)]
+    institute = make_institute(director=staff[0])
+    login(client, admin)
+    shown = [(user.id, user.name) for user in staff]
+    ids = {admin.id, staff[0].id}
+    db.session.expunge_all()  # accounts read anew by the page, as in production
+    loaded: list = []
+
+    def count(target, context):
+        loaded.append(target.id)
+
+    event.listen(User, "load", count)
+    try:
+        pages = [client.get(path, headers={"Accept-Language": language})
+                 for path in ("/institutes/new", f"/institutes/{institute.id}/edit")]
+    finally:
+        event.remove(User, "load", count)
+    for page in pages:
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert all(f'value="{id_}"' in text and name in text for id_, name in shown)
+    assert not set(loaded) - ids

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -19,7 +19,7 @@ from tracker.centres import services as centre_services
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
 from tracker.dates import today
-from tracker.display.collation import ordered
+from tracker.display.collation import ordered, ordered_rows
 from tracker.export import responses as exports
 from tracker.needs import timing
 from tracker.needs.views import need_page
@@ -76,9 +76,10 @@ def _form_page(template: str, form, obj) -> Callable[[], str]:
     return lambda: render_template(template, form=form, obj=obj)
 
 
-def _users() -> list[User]:
-    """Who may direct an institute (`save_institute` checks it)."""
-    return ordered(db.session.scalars(select(User).where(User.staff())))
+def _users() -> list[Row]:
+    """Who may direct an institute (`save_institute` checks it): their ids and names only,
+    one statement of two columns (1,006 staff at full size, issue 21 point 2)."""
+    return ordered_rows(db.session.execute(select(User.id, User.name).where(User.staff())))
 
 
 def _liaisons() -> list[User]:
