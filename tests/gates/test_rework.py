@@ -362,3 +362,29 @@ def test_a_correction_of_the_recycle_keeps_the_proposal_it_was_decided_on(client
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "Reworked before the correction" not in page and 'id="as-decided"' in page
+
+
+@pytest.mark.parametrize(("locale", "note"), [
+    ("en", "recorded before decisions kept the proposal"),
+    ("zh_CN", "本决定记录于系统开始保存决定所依据的申报书之前"),
+])
+def test_a_recycle_kept_before_snapshots_says_its_facts_are_live_once_reworked(
+        client, submitted, locale, note):
+    """A RECYCLE recorded before decisions kept their project's facts (its snapshot has no
+    "project") shows the project as it stands; once the PM reworks the proposal, the review
+    page says so instead of passing the rework off as what the panel decided on. Before, it
+    showed the reworked proposal with no note at all."""
+    project, review = submitted
+    decision = helpers.go(review, Outcome.RECYCLE, rework_due=today() + timedelta(days=30))
+    decision.snapshot = {k: v for k, v in decision.snapshot.items() if k != "project"}
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert note not in page and 'id="as-decided"' not in page
+
+    projects.update_proposal(project.pm, project, budget_lines=_lines(project), member_ids=[],
+                             **_values(project, summary="Reworked before snapshots"))
+    _commit()
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert note in page and "Reworked before snapshots" in page
+    assert page.count('id="as-decided"') == 1

@@ -2,7 +2,9 @@
 proposal reworked after gate 1's RECYCLE, or a plan changed after a later gate, leaves the
 decision's review page and documents as they were decided. `kept` is what the snapshot stores;
 `as_decided` reads it back (the review page's facts and material, the decision's documents). A
-decision kept before snapshots held them, or imported, reads the project's own, fact by fact."""
+decision kept before snapshots held them, or imported, reads the project's own, fact by fact,
+and says when the proposal or its team has changed since it was taken (`live_since`): those
+facts are then the project's as it stands, not as decided."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.audit.models import AuditRecord
 from tracker.gates.models import GateDecision
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects.models import Project
@@ -46,6 +49,7 @@ class AsDecided:
     partner_enterprise: Enterprise | None
     team: list[User]
     changed_since: bool  # the proposal is no longer as decided
+    live_since: bool = False  # kept nothing, and the proposal changed since: facts are live
 
 
 def _team_of(ids: list[int]) -> list[User]:
@@ -73,7 +77,22 @@ def as_decided(project: Project, decision: GateDecision | None) -> AsDecided:
         else _team_of(facts["team"]),
         changed_since=stored is not None and any(
             _compared(k, facts[k]) != _compared(k, live[k]) for k in live if k != "version"),
+        live_since=decision is not None and stored is None and _changed_after(project, decision),
     )
+
+
+# What changes the facts `kept` keeps: the proposal's edit (its team and budget with it) and a
+# member's answer to joining the team.
+_PROPOSAL_CHANGES = ("project.update", "project.member_confirm", "project.member_decline")
+
+
+def _changed_after(project: Project, decision: GateDecision) -> bool:
+    """Whether the audit trail holds a change to `project`'s proposal or team after `decision`
+    was taken: one statement, for a decision that kept no facts of its own."""
+    return db.session.scalar(select(select(AuditRecord.id).where(
+        AuditRecord.object_type == Project.__tablename__, AuditRecord.object_id == project.id,
+        AuditRecord.action.in_(_PROPOSAL_CHANGES),
+        AuditRecord.at > decision.decided_at).exists())) or False
 
 
 def _compared(key: str, value: Any) -> Any:
