@@ -388,3 +388,29 @@ def test_a_recycle_kept_before_snapshots_says_its_facts_are_live_once_reworked(
     page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert note in page and "Reworked before snapshots" in page
     assert page.count('id="as-decided"') == 1
+
+
+@pytest.mark.parametrize(("locale", "sentence"), [
+    ("en", "Gate 1 was requested again on"),
+    ("zh_CN", "第 1 道门已于"),
+])
+def test_a_recycle_is_not_corrected_once_its_gate_is_requested_again(
+        client, recycled, locale, sentence):
+    """Once the PM asks gate 1 again after the rework, the RECYCLE stands as recorded: the
+    new review decides. Before, the phase (still the proposal review) let the chair correct
+    it, under the new review's feet; the old review's page offered the form too."""
+    project, review, decision = recycled
+    helpers.upload_deliverables(project, 1)
+    gates.request_gate(project.pm, project)
+    _commit()
+    with pytest.raises(Refused, match="requested again"):
+        decisions.correct_decision(
+            review.chair, decision, review.version, Outcome.RECYCLE, reason="Late",
+            rationale=decision.rationale, rework_due=decision.rework_due + timedelta(days=5))
+    db.session.rollback()
+    review.chair.locale = locale
+    _commit()
+    login(client, review.chair)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert sentence in page.split('id="who-corrects"')[1].split("</p>")[0]
+    assert f"/decisions/{decision.id}/correct" not in page

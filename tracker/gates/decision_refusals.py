@@ -90,9 +90,18 @@ def decide_refusal(review: GateReview) -> str | None:
 
 
 def correction_refusal(decision: GateDecision) -> str | None:
-    """The project left the phase the decision led it to (a later gate, a termination): the
-    decision stands as recorded; None while it is where the decision put it."""
-    phase = decision.review.project.phase
+    """The project left the phase the decision led it to (a later gate, a termination), or its
+    gate was requested again after it (a RECYCLE's rework, which keeps the phase): the
+    decision stands as recorded; None while it is where the decision put it, nothing after."""
+    project = decision.review.project
+    gate = decision.review.gate
+    later = [review for review in project.gate_reviews
+             if review.gate == gate and review.id > decision.review_id]
+    if later:
+        return _("Gate %(gate)d was requested again on %(date)s, after this decision: the "
+                 "decision stands as recorded, and the new review decides.",
+                 gate=gate, date=on_day(later[0].requested_at))
+    phase = project.phase
     if phase == decision.target_phase:
         return None
     return _("The project has moved on since this decision of %(date)s: it is now “%(phase)s”, "
