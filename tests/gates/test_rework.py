@@ -229,15 +229,16 @@ def test_the_recycled_review_keeps_the_proposal_it_was_decided_on(client, submit
 
 
 @pytest.mark.parametrize(("locale", "partner", "changed"), [
-    ("en", "Partner as decided", "has changed since"),
-    ("zh_CN", "决定时的合作企业", "此后已有修改"),
+    ("en", "Partner as decided", "The project as the panel decided on it: it has changed since"),
+    ("zh_CN", "决定时的合作企业", "以下是评审组作出决定时的项目：此后已有修改"),
 ])
 def test_the_recycled_review_keeps_the_team_partner_and_institute_it_was_decided_on(
         client, submitted, locale, partner, changed):
     """The decided review's facts are those of its snapshot, in the reader's language: the
     team and partner the PM changed in the rework, and an institute changed since, are shown
-    as the RECYCLE was taken on; the next review's page shows them as they stand. Before, the
-    page read the project's team, partner and institute live."""
+    as the RECYCLE was taken on, under a note worded for any gate ("the project", not "the
+    proposal"); the next review's page shows them as they stand. Before, the page read the
+    project's team, partner and institute live."""
     project, review = submitted
     decided_partner = make_enterprise(name=partner, name_en="Partner as decided")
     reworked_partner = make_enterprise(name="返工后的合作企业", name_en="Partner after rework")
