@@ -94,11 +94,13 @@ def sign_contract(project, amount="2000000.00"):
     from tracker.contracts import services as contracts
     from tracker.contracts.models import ContractType
 
+    # 2026-01-15, or the project's start when later: a contract is signed in its project's life
+    signed = max(date(2026, 1, 15), project.start_date)
     contract = contracts.record_contract(
         project.pm, project, enterprise_id=(project.partner_enterprise_id or make_enterprise().id),
         title="Development contract", type=ContractType.DEVELOPMENT, amount=Decimal(amount),
-        signed_on=date(2026, 1, 15), instalments=[(date(2026, 3, 1), Decimal(amount) / 2),
-                                                  (date(2026, 9, 1), Decimal(amount) / 2)])
+        signed_on=signed, instalments=[(signed + timedelta(days=45), Decimal(amount) / 2),
+                                       (signed + timedelta(days=229), Decimal(amount) / 2)])
     _commit()
     return contract
 
