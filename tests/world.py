@@ -391,6 +391,7 @@ ARGUMENT_OF = {
     ("companies.detach", "project_id"): "invested_id",
     ("api.project_funding", "project_id"): "invested_id",
     ("companies.reverse_entry", "entry_id"): "share_entry_id",
+    ("companies.record_paid", "entry_id"): "share_entry_id",
     ("assessment.evidence_file", "entry_id"): "evidence_entry_id",
     ("assessment.evidence_file", "file_id"): "evidence_file_id",
     ("assessment.review", "entry_id"): "evidence_entry_id",

@@ -69,8 +69,11 @@ def load_achievement(achievement_id: int, manage: bool = False,
     return achievement
 
 
-def _load_right(right_id: int, manage: bool = False) -> IpRight:
-    right = db.session.get(IpRight, right_id)
+def _load_right(right_id: int, manage: bool = False, *, page: bool = False) -> IpRight:
+    """`page`: with its annuities and their reversals, which its page lists, in one statement
+    each whatever their number."""
+    right = db.session.get(IpRight, right_id, options=[
+        selectinload(IpRight.annuities).selectinload(Annuity.reversals)] if page else ())
     if right is None:
         abort(404)
     load_achievement(right.achievement_id, manage)
@@ -230,7 +233,7 @@ def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
 @bp.get("/ip-rights/<int:right_id>")
 @login_required
 def right(right_id: int) -> str:
-    return _right_page(_load_right(right_id))
+    return _right_page(_load_right(right_id, page=True))
 
 
 @bp.route("/ip-rights/<int:right_id>/edit", methods=["GET", "POST"])

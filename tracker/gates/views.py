@@ -41,7 +41,7 @@ from tracker.gates.review_forms import (
     scorecard_form,
 )
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project, ProjectType
+from tracker.projects.models import Project, ProjectMember, ProjectType
 from tracker.projects.page import project_page
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
@@ -63,11 +63,14 @@ def _user() -> User:
 def load_review(review_id: int) -> GateReview:
     """The review, or 404 unless the user may see it (`GateReview.can_view`); its panel with
     each member's person, scores and corrections in three statements, whatever its size (the
-    page reads them all: one by one they were three statements a member)."""
+    page reads them all: one by one they were three statements a member); the project's team
+    and their people likewise (whom a condition may be given to, the team as decided on)."""
     review = db.session.scalar(select(GateReview).where(GateReview.id == review_id).options(
         selectinload(GateReview.panel).options(selectinload(PanelMember.user),
                                                selectinload(PanelMember.scores),
-                                               selectinload(PanelMember.corrections))))
+                                               selectinload(PanelMember.corrections)),
+        selectinload(GateReview.project).selectinload(Project.members)
+        .selectinload(ProjectMember.user)))
     if review is None or not review.can_view(_user()):
         abort(404)
     return review

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
@@ -76,9 +77,11 @@ def grantees(company: Company) -> list[User]:
 
 
 def grants_of(company: Company) -> list[IncentiveGrant]:
+    """With their exercises and those exercises' reversals: a statement each, for any number."""
     return list(db.session.scalars(select(IncentiveGrant).where(
         IncentiveGrant.company_id == company.id).order_by(IncentiveGrant.granted_on,
-                                                          IncentiveGrant.id)))
+                                                          IncentiveGrant.id)
+        .options(selectinload(IncentiveGrant.all_exercises).selectinload(OptionExercise.reversal))))
 
 
 def promised(company: Company, pool: Shareholder, *, leaving_out: int | None = None) -> Decimal:
