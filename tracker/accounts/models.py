@@ -275,7 +275,12 @@ class RecoveryCode(Base):
 
 class RoleGrant(Base):
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        # The holders of a role: the reminder rules' HQ and committee recipients, the panel's
+        # and handover's choices, the users list's role filter (migration 0108).
+        Index("ix_role_grants_role", "role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -45,6 +45,8 @@ class Condition(Base):
         Index("ix_conditions_owner_state", "owner_id", "state"),
         # HQ's home page (met, to confirm) and the condition_due rule (open, by due date).
         Index("ix_conditions_state_due", "state", "due_date"),
+        # A decision's conditions (GateDecision.conditions: the review page, its documents).
+        Index("ix_conditions_decision_id", "decision_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

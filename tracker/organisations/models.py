@@ -268,8 +268,16 @@ class TechnologyNeed(ReferenceData, Versioned, Base):
 
     __tablename__ = "technology_needs"
     # The imports find a need by its title (a project's need), or by its enterprise and
-    # title (the needs import's natural key) (migration 0031).
-    __table_args__ = (Index("ix_technology_needs_title", "title"),)
+    # title (the needs import's natural key) (migration 0031). Migration 0108: the needs a
+    # reader sees (`visible_to`: their institutes', enterprise's, centres'), an enterprise's
+    # and a centre's page, the needs_stale rule (open states, by the day they entered them).
+    __table_args__ = (
+        Index("ix_technology_needs_title", "title"),
+        Index("ix_technology_needs_institute_id", "institute_id"),
+        Index("ix_technology_needs_enterprise_id", "enterprise_id"),
+        Index("ix_technology_needs_centre_id", "centre_id"),
+        Index("ix_technology_needs_state_since", "state", "state_since"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

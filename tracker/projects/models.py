@@ -87,6 +87,8 @@ class Project(FundedBy, Base):
         # The project list, newest first: read backwards, a page at a time.
         Index("ix_projects_year_seq", "year", "seq"),
         Index("ix_projects_phase", "phase"),  # the phase filter; rules on held or active ones
+        # A need's projects (its page), the needs contracted (dashboard, annual report).
+        Index("ix_projects_need_id", "need_id"),
         # A PM's drafts have each their own number (tracker/projects/drafts.py); a project
         # under way handed to another PM keeps its own, which the new PM may have too.
         Index("uq_projects_draft_of_pm", "pm_id", "draft_number", unique=True,
