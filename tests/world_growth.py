@@ -46,6 +46,7 @@ from tracker.gates.models import GateReview, Outcome
 from tracker.imports import jobs
 from tracker.incentives import services as incentives
 from tracker.milestones import services as milestones
+from tracker.milestones.models import ProgressUpdate
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportKind
 from tracker.organisations.models import Institute
@@ -97,6 +98,11 @@ def _the_project(n, world, project, pm, admin, panelist, ours) -> None:
         colleague = make_user(institute_id=ours.id)
         db.session.add(ProjectMember(project=project, user_id=colleague.id, role=f"Engineer {k}",
                                      confirmed_at=db.utcnow(), confirmed_by_id=pm.id))
+        # A note on the world's submitted milestone by each (its page lists them, authors and
+        # all); the services take no post once it is submitted.
+        db.session.add(ProgressUpdate(milestone_id=world.ids["milestone_id"],
+                                      author_id=colleague.id, percent=100, percent_before=100,
+                                      note=f"Checked {n}.{k}"))
         milestone = milestones.plan_milestone(
             pm, project, phase=Phase.CONTRACT_RESEARCH, title=f"Step {n}.{k}", deliverable="",
             due_date=today() + timedelta(days=30 + k), weight=Decimal("1"))
@@ -113,8 +119,6 @@ def _the_project(n, world, project, pm, admin, panelist, ours) -> None:
         spending.record_spending(pm, project, budget_line_id=project.budget_lines[0].id,
                                  spent_on=today(), amount=Decimal("100.00"),
                                  description=f"Parts {n}.{k}")
-    # The world's submitted milestone takes no more posts; its page lists the project's
-    # milestones, the ones above among them.
     trl.record_trl(pm, project, 5, f"Pilot {n}")
     contract = gate_helpers.sign_contract(project, amount="400000.00")
     for instalment in contract.instalments:  # each paid in two parts
@@ -162,6 +166,13 @@ def _the_investment(n, world, admin, committee) -> None:
             shares=Decimal("100"), exercise_price=Decimal("1.00"),
             granted_on=today() - timedelta(days=3), vesting_start=today() - timedelta(days=3),
             vesting_months=48, cliff_months=12, lock_up_until=None, note=f"{n}.{k}")
+        # Vested at once, and exercised in part: the grants' exercises on the pool's page.
+        vested = incentives.grant(
+            admin, company, pool_id=pool.id, user=grantee, person_name="", kind="options",
+            shares=Decimal("100"), exercise_price=Decimal("1.00"),
+            granted_on=today() - timedelta(days=3), vesting_start=today() - timedelta(days=3),
+            vesting_months=0, cliff_months=0, lock_up_until=None, note=f"vested {n}.{k}")
+        incentives.exercise(admin, vested, today() - timedelta(days=1), Decimal("40"))
     invested = make_project(pm=_person(world, "pm"), phase=Phase.INVESTMENT_DECISION,
                             institute=_get(Institute, world, "institute_id"))
     other = companies_helpers.make_company(invested, admin, name=f"Spin-off {n}")
