@@ -16,6 +16,7 @@ from tests.conftest import login, post
 from tests.contracts.test_contracts import record
 from tests.factories import _commit, install_gates, make_project, make_user
 from tests.test_edits import tab
+from tests.test_query_counts import page_statements
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.contracts import corrections, queries, services
@@ -267,3 +268,15 @@ def test_a_removed_instalments_pages_say_it_was_removed_by_whom_and_why(client):
     post(client, "/logout")
     login(client, make_user(Role.EVALUATOR))
     assert client.get(edit).status_code == 404  # who may not see the contract learns nothing
+
+
+def test_an_instalment_s_form_loads_its_contract_and_payments_once(client, engine):
+    """Issue 21: the instalment's edit page loaded the contract with every instalment and
+    payment twice (once to see it, once to correct it)."""
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    contract = two_instalments(project)
+    login(client, project.pm)
+    statements = page_statements(client, engine, f"/instalments/{contract.instalments[0].id}/edit")
+    for table in ("research_contracts", "payments"):
+        loads = [s for s in statements if s.startswith("SELECT") and f"FROM {table} " in s]
+        assert len(loads) == 1, (table, loads)

@@ -60,7 +60,7 @@ class UserForm(OneTime, Form):
         self.locale.choices = [("", _l("As the browser asks"))] + locale_choices()
         self.institute_id.choices = [(0, _l("None"))] + [(i.id, i.shown("name"))
                                                          for i in institutes]
-        self.enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.shown("name"))
+        self.enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name)
                                                           for e in enterprises]
 
 

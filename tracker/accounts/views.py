@@ -38,7 +38,8 @@ from tracker.accounts.models import (
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.display.collation import ordered
 from tracker.export import responses as exports
-from tracker.organisations.models import Enterprise, Institute
+from tracker.organisations.listing import enterprise_choices
+from tracker.organisations.models import Institute
 from tracker.phones import gateways
 from tracker.search import matching
 from tracker.sso import providers
@@ -153,7 +154,7 @@ def _user_or_404(user_id: int) -> User:
 def _choices() -> dict:
     return {
         "institutes": ordered(db.session.scalars(select(Institute))),
-        "enterprises": ordered(db.session.scalars(select(Enterprise))),
+        "enterprises": enterprise_choices(),
     }
 
 

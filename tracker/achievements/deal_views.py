@@ -38,11 +38,10 @@ from tracker.achievements.models import Achievement, Contributor
 from tracker.achievements.views import load_achievement
 from tracker.companies.ip_models import IpDeal
 from tracker.dates import today
-from tracker.display.collation import ordered
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.organisations.models import Enterprise
+from tracker.organisations.listing import enterprise_choices
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
@@ -83,7 +82,7 @@ def _form(achievement: Achievement, transfer: Transfer | None) -> TransferForm:
     minimum = deals.minimum_of(transfer)
     form = TransferForm(
         obj=transfer if request.method == "GET" else None,
-        enterprises=ordered(db.session.scalars(select(Enterprise))),
+        enterprises=enterprise_choices(),
         ip_deals=db.session.scalars(select(IpDeal).where(IpDeal.records(achievement),
                                                          IpDeal.standing())
                                     .order_by(IpDeal.id)).all(),

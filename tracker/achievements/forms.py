@@ -189,7 +189,7 @@ class TransferForm(OneTime, SeenVersion, Form):
     def __init__(self, *args, enterprises=(), ip_deals=(), minimum=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise_id.choices = [(0, _l("Choose"))] + [
-            (e.id, e.shown("name")) for e in enterprises]
+            (e.id, e.name) for e in enterprises]
         self.kind.choices = _choices(TransferKind)
         self.royalty_base.choices = _choices(RoyaltyBase, _l("No royalty"))
         self.reporting_months.choices = [

@@ -39,7 +39,7 @@ class TermsForm(OneTime, SeenVersion, Form):
 
     def __init__(self, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.enterprise_id.choices = [(e.id, e.shown("name")) for e in enterprises]
+        self.enterprise_id.choices = [(e.id, e.name) for e in enterprises]
         self.type.choices = [(t, label(t)) for t in ContractType]
 
     def terms(self) -> dict:

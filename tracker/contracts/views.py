@@ -25,7 +25,6 @@ from tracker.contracts.forms import (
 )
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.dates import today
-from tracker.display.collation import ordered
 from tracker.display.formatting import day, money
 from tracker.display.preview import Preview
 from tracker.errors import Refused
@@ -33,7 +32,7 @@ from tracker.export import responses as exports
 from tracker.obligations import queries as obligations
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
-from tracker.organisations.models import Enterprise
+from tracker.organisations.listing import enterprise_choices
 from tracker.projects.closed import open_refusal
 from tracker.projects.models import ProjectType
 from tracker.projects.views import load_project
@@ -59,7 +58,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     if not ResearchContract.can_record(_user(), project):
         abort(403)
     offered(open_refusal(project), url_for("projects.show", project_id=project.id))
-    form = ContractForm(enterprises=_enterprises())
+    form = ContractForm(enterprises=enterprise_choices())
     if request.method == "GET" and project.partner_enterprise_id:
         form.enterprise_id.data = project.partner_enterprise_id
     return submit(
@@ -73,17 +72,13 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
     )
 
 
-def _enterprises() -> list[Enterprise]:
-    return ordered(db.session.scalars(select(Enterprise)))
-
-
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(contract_id: int) -> str | Response | tuple[str, int]:
     """Correct the contract's terms; its schedule is corrected instalment by instalment on its
     page, the money received by reversing a payment."""
     contract = _correctable(contract_id)
-    form = TermsCorrectionForm(obj=contract, enterprises=_enterprises())
+    form = TermsCorrectionForm(obj=contract, enterprises=enterprise_choices())
     return submit(
         form, lambda: corrections.save_contract(_user(), contract, **form.terms()),
         _("Contract corrected."), url_for("contracts.show", contract_id=contract.id),
@@ -168,8 +163,13 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
 
 def _correctable(contract_id: int) -> ResearchContract:
     """The contract whose correction's form is asked for: 404 when it is not the user's to
-    see, 403 when not theirs to correct, refused (409) before the form once voided."""
-    contract = load_contract(contract_id)
+    see, then as `_may_correct`."""
+    return _may_correct(load_contract(contract_id))
+
+
+def _may_correct(contract: ResearchContract) -> ResearchContract:
+    """`contract`, loaded: 403 when not the user's to correct, refused (409) before the form
+    once voided."""
     if not ResearchContract.can_record(_user(), contract.project):
         abort(403)
     offered(services.correction_refusal(contract),
@@ -187,8 +187,8 @@ def _instalment(instalment_id: int) -> Instalment:
         contract = load_contract(removal.object_id)  # 404 to who may not see it
         raise Refused(corrections.removed_refusal(removal),
                       back=url_for("contracts.show", contract_id=contract.id))
-    load_contract(instalment.contract_id)  # 404 to who may not see it
-    return instalment
+    load_contract(instalment.contract_id)  # 404 to who may not see it; `instalment.contract`
+    return instalment  # is then the contract loaded with its instalments and payments
 
 
 def _instalment_page(form: InstalmentForm, contract: ResearchContract,
@@ -214,7 +214,7 @@ def new_instalment(contract_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def edit_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
     instalment = _instalment(instalment_id)
-    contract = _correctable(instalment.contract_id)
+    contract = _may_correct(instalment.contract)  # loaded with its payments by `_instalment`
     form = InstalmentForm(obj=instalment)
     return submit(
         form, lambda: corrections.save_instalment(_user(), instalment,

@@ -17,7 +17,8 @@ from tracker.experts import columns, services
 from tracker.experts.forms import ExpertAccountForm, ExpertForm
 from tracker.experts.models import Expert, ExpertTitle
 from tracker.export import responses as exports
-from tracker.organisations.models import Enterprise, Institute
+from tracker.organisations.listing import enterprise_choices
+from tracker.organisations.models import Institute
 from tracker.web.actions import submit
 from tracker.web.navigation import choice_arg, paginate, text_arg
 from tracker.web.permissions import requires
@@ -40,7 +41,7 @@ def _form(expert: Expert | None = None) -> ExpertForm:
     return ExpertForm(
         obj=expert if request.method == "GET" else None,
         institutes=ordered(db.session.scalars(select(Institute))),
-        enterprises=ordered(db.session.scalars(select(Enterprise))))
+        enterprises=enterprise_choices())
 
 
 def _values(form: ExpertForm) -> dict:

@@ -90,10 +90,6 @@ def _liaisons() -> list[User]:
         .options(selectinload(User.enterprise), *with_roles()).order_by(User.name, User.id)))
 
 
-def _enterprises() -> list[Enterprise]:
-    return ordered(db.session.scalars(select(Enterprise)))
-
-
 def _institutes() -> list[Institute]:
     return ordered(db.session.scalars(select(Institute)))
 
@@ -275,7 +271,7 @@ def centre(object_id: int) -> str:
 @bp.route("/centres/new", methods=["GET", "POST"])
 @requires(JointInnovationCentre.can_edit)
 def new_centre() -> Response | tuple[str, int]:
-    form = CentreForm(enterprises=_enterprises(), users=_liaisons())
+    form = CentreForm(enterprises=listing.enterprise_choices(), users=_liaisons())
     return submit(
         form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
@@ -286,7 +282,7 @@ def new_centre() -> Response | tuple[str, int]:
 @login_required
 def edit_centre(object_id: int) -> Response | tuple[str, int]:
     obj = _load(JointInnovationCentre, object_id, edit=True)
-    form = CentreForm(obj=obj, enterprises=_enterprises(), users=_liaisons())
+    form = CentreForm(obj=obj, enterprises=listing.enterprise_choices(), users=_liaisons())
     if request.method == "GET":
         form.liaison_id.data = obj.liaison_id or 0
     return submit(
@@ -339,7 +335,7 @@ def need(object_id: int) -> str:
 
 def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
     centres = ordered(db.session.scalars(select(JointInnovationCentre)))
-    form = NeedForm(obj=obj, enterprises=_enterprises(), centres=centres,
+    form = NeedForm(obj=obj, enterprises=listing.enterprise_choices(), centres=centres,
                     institutes=_institutes(),
                     fields=techfields.offered(obj.field_id if obj is not None else None),
                     states=need_states.choices(obj.state if obj is not None else None))

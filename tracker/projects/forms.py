@@ -103,7 +103,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
         self.programme_level.choices = [("", _l("Not a government programme"))] + [
             (level, label(level)) for level in ProgrammeLevel]
         self.institute_id.choices = [(i.id, i.shown("name")) for i in institutes]
-        self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.shown("name"))
+        self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name)
                                                                    for e in enterprises]
         self.need_id.choices = [(0, _l("None"))] + [(n.id, n.title) for n in needs]
         self.member_ids.choices = [(u.id, u.name) for u in users]

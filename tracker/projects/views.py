@@ -19,7 +19,8 @@ from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.gates import deliverables
 from tracker.gates import services as gates
-from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
+from tracker.organisations.listing import enterprise_choices
+from tracker.organisations.models import Institute, TechnologyNeed
 from tracker.projects import lifecycle, queries, services, team, trl
 from tracker.projects.closed import proposal_refusal
 from tracker.projects.columns import PROJECT_COLUMNS
@@ -108,7 +109,7 @@ def _project_form(project: Project | None = None) -> ProjectForm:
         or_(BudgetTemplate.active, BudgetTemplate.id == current))
         .order_by(BudgetTemplate.is_default.desc(), BudgetTemplate.code)).all()
     kwargs = dict(institutes=ordered(db.session.scalars(institutes)),
-                  enterprises=ordered(db.session.scalars(select(Enterprise))),
+                  enterprises=enterprise_choices(),
                   needs=needs, users=users, templates=templates,
                   free_lines=project is not None and current is None,
                   fields=techfields.offered(project.field_id if project else None))
