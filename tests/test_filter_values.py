@@ -59,6 +59,24 @@ def test_a_filter_value_the_list_does_not_have_is_refused(client, admin, path):
     assert value in text, path
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("path", BOGUS)
+def test_the_refusal_names_the_filter_as_the_page_labels_it(client, path, language):
+    """Not by the word of the address: a Chinese page said 此列表的筛选条件“institute”."""
+    make_hq()
+    login(client, make_user(Role.HQ_ADMIN, locale=language))
+    param = re.search(r"\?(\w+)=", path).group(1)
+    text = client.get(path, headers={"Accept-Language": language}).get_data(as_text=True)
+    assert f"“{param}”" not in text, path
+    named = re.search(r"(?:filter |筛选条件)“([^”]+)”", text)
+    if named is None:  # said otherwise ("No institute has the code or number ..."), in words
+        return
+    if language == "zh":
+        assert re.search(r"[\u4e00-\u9fff]", named.group(1)), (path, named.group(1))
+    else:
+        assert named.group(1)[0].isupper(), (path, named.group(1))
+
+
 def test_the_values_the_pages_offer_still_filter(client, admin):
     institute = make_institute()
     project = make_project(institute=institute)

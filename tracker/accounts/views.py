@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -165,14 +166,14 @@ def list_users() -> str | Response:
     q = text_arg("q")
     if q:
         query = query.where(matching(q, User.name, User.email))
-    role = choice_arg("role", {"none", *(r.value for r in Role)})
+    role = choice_arg("role", _l("Role"), {"none", *(r.value for r in Role)})
     if role == Role.INSTITUTE_DIRECTOR:  # no grant: an institute names them (Institute.director)
         query = query.where(User.directed_institutes.any())
     elif role and role != "none":
         query = query.where(User.role_grants.any(RoleGrant.role == Role(role)))
     elif role == "none":  # accounts single sign-on made, waiting for HQ to grant a role
         query = query.where(~User.role_grants.any(), ~User.directed_institutes.any())
-    status = choice_arg("status", {"active", "inactive"})
+    status = choice_arg("status", _l("Status"), {"active", "inactive"})
     if status == "active":
         query = query.where(User.active.is_(True))
     elif status == "inactive":

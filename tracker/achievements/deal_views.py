@@ -7,6 +7,7 @@ from itertools import chain
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -170,9 +171,9 @@ def index() -> str | Response:
     holds them all)."""
     user, on = _user(), today()
     filters = deal_list.DealFilters(
-        portfolio=of_list(), kind=choice_arg("kind", {k.value for k in TransferKind}),
+        portfolio=of_list(), kind=choice_arg("kind", _l("Kind"), {k.value for k in TransferKind}),
         signed=year_arg("signed"), received=year_arg("received"),
-        status=choice_arg("status", {s.value for s in DealStatus}),
+        status=choice_arg("status", _l("Status"), {s.value for s in DealStatus}),
         approved=text_arg("approved") == "1")
     query, foot = deal_list.deals(user, filters, on), deal_list.total(user, filters, on)
     if fmt := exports.requested():

@@ -45,8 +45,8 @@ def late() -> str | Response:
     """Patent annuities, royalty reports and payments, upfront payments late, most late first;
     `?institute=` and `?duty=` (one of the reminder rules) filter, `?export=` downloads."""
     user = current_user._get_current_object()
-    rule = choice_arg("duty", duties.DUTY_RULES)
-    institute_id = row_arg("institute", Institute)
+    rule = choice_arg("duty", _l("Duty"), duties.DUTY_RULES)
+    institute_id = row_arg("institute", _l("Institute"), Institute)
     rows = duties.visible_to(user, today(), institute_id, rule)
     if fmt := exports.requested():
         return exports.send(COLUMNS, rows, "late-ip-duties", fmt,

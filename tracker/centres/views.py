@@ -76,7 +76,7 @@ OVERVIEW_COLUMNS = [
 def overview() -> str | Response:
     """Every centre with its status and figures (five statements and the centres); `status`
     keeps those in one status (`?status=dormant`: HQ's list of dormant centres)."""
-    status = choice_arg("status", {s.value for s in CentreStatus})
+    status = choice_arg("status", _l("Status"), {s.value for s in CentreStatus})
     centres = db.session.scalars(
         select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
         .order_by(JointInnovationCentre.name, JointInnovationCentre.id)).all()

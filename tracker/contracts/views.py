@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
@@ -323,7 +324,7 @@ def report() -> str | Response:
     """Contract value and money received per project, institute or year, and the contracts
     (the latest on the page, all of them in its file: `?table=contracts&export=...`)."""
     user = _user()
-    by = choice_arg("by", services.ROLLUPS, "institute")
+    by = choice_arg("by", _l("Group by"), services.ROLLUPS, "institute")
     filters, years = of_list(), queries.Years(year_arg("signed"), year_arg("received"))
     shown = and_(visible_to(user), filters.projects())
     contracts = queries.contracts(shown, years)

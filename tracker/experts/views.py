@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -54,7 +55,7 @@ def _values(form: ExpertForm) -> dict:
 def index() -> str | Response:
     """The pool, searched by name, unit or field; by title (or above); those out of it too."""
     q = text_arg("q")
-    title = choice_arg("title", {t.value for t in ExpertTitle})
+    title = choice_arg("title", _l("Professional title"), {t.value for t in ExpertTitle})
     everyone = request.args.get("all") == "1"
     query = (services.search(q, ExpertTitle(title) if title else None,
                              None if everyone else True)

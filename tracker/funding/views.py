@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -100,7 +101,7 @@ def agreements() -> str | Response:
     deadline first, with the dashboard's filters and an outcome ("running": none yet); a page
     at a time, the total row summing all of them in SQL (the file holds them all)."""
     user, filters = _user(), of_list()
-    outcome = choice_arg("outcome", {RUNNING, *(o.value for o in AgreementOutcome)})
+    outcome = choice_arg("outcome", _l("Outcome"), {RUNNING, *(o.value for o in AgreementOutcome)})
     query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
              .where(filters.projects(), FundingAgreement.standing()))
     if not user.sees_whole_portfolio:

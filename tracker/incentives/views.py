@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -61,7 +62,7 @@ def company(company_id: int) -> str | Response:
     `&table=diluted` the others (tracker/incentives/columns.py)."""
     company = load_company(company_id)
     on = date_arg("on", today())
-    table_asked = choice_arg("table", {"pools", "grants", "diluted"}, "pools")
+    table_asked = choice_arg("table", _l("Table"), {"pools", "grants", "diluted"}, "pools")
     grants = [columns.GrantLine(g, on) for g in services.grants_of(company) if g.granted_on <= on]
     table = dilution.fully_diluted(ledger.cap_table(company, on), [g.grant for g in grants])
     pools = dilution.pools(table, services.pools(company))

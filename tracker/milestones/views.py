@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -352,16 +353,17 @@ def assign(milestone_id: int) -> Response | tuple[str, int]:
 
 
 def _overdue_filters() -> overdue.OverdueFilters:
-    late = choice_arg("late", {"0", "open", overdue.REVIEWS,
+    late = choice_arg("late", _l("How late"), {"0", "open", overdue.REVIEWS,
                                *(str(n) for n in overdue.LATENESS)}, "0")
     return overdue.OverdueFilters(
         reviews=late == overdue.REVIEWS,
-        institute_id=row_arg("institute", Institute), pm=text_arg("pm"),
+        institute_id=row_arg("institute", _l("Institute"), Institute), pm=text_arg("pm"),
         field=text_arg("field"), field_id=field_arg(),
         late=None if late == "open" else (int(late) if late.isdigit() else 0),
-        sort=choice_arg("sort", overdue.SORTS, "late"),
-        type=choice_arg("type", {t.value for t in ProjectType}), year=year_arg(),
-        source=choice_arg("source", {s.value for s in FundingSource}))
+        sort=choice_arg("sort", _l("Sort by"), overdue.SORTS, "late"),
+        type=choice_arg("type", _l("Project type"), {t.value for t in ProjectType}),
+        year=year_arg(),
+        source=choice_arg("source", _l("Funding source"), {s.value for s in FundingSource}))
 
 
 @bp.get("/milestones/overdue")

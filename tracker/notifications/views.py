@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -29,7 +30,7 @@ def _user() -> User:
 
 
 def _shown() -> str:
-    return choice_arg("show", {"unread", "all"}, "all")
+    return choice_arg("show", _l("Show"), {"unread", "all"}, "all")
 
 
 def _page() -> str:

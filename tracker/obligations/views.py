@@ -91,9 +91,10 @@ def index() -> str | Response:
     or every one (`state=all`)."""
     states = [("open", _("Not submitted yet")), *((s.value, label(s)) for s in ObligationState),
               ("all", _("Every state"))]
-    state = choice_arg("state", {value for value, _name in states}, ObligationState.LATE.value)
-    kind = choice_arg("kind", {k.value for k in ReportKind})
-    institute_id = row_arg("institute", Institute) or None
+    state = choice_arg("state", _l("State"), {value for value, _name in states},
+                       ObligationState.LATE.value)
+    kind = choice_arg("kind", _l("Report"), {k.value for k in ReportKind})
+    institute_id = row_arg("institute", _l("Institute"), Institute) or None
     rows = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
                            kind)
     if fmt := exports.requested():

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import selectinload
@@ -116,8 +117,8 @@ INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", 
 @bp.get("/institutes/")
 @login_required
 def institutes() -> str | Response:
-    q, kind = text_arg("q"), choice_arg("type", {t.value for t in InstituteType})
-    region = choice_arg("region", {r.value for r in Region})
+    q, kind = text_arg("q"), choice_arg("type", _l("Type"), {t.value for t in InstituteType})
+    region = choice_arg("region", _l("Region"), {r.value for r in Region})
     query = (listing.institutes(q, kind, region)
              .options(selectinload(Institute.director), selectinload(Institute.partners))
              .order_by(Institute.code))
@@ -178,8 +179,9 @@ ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "city", "city_en", "industry", "
 @bp.get("/enterprises/")
 @login_required
 def enterprises() -> str | Response:
-    q, size = text_arg("q"), choice_arg("size", {s.value for s in EnterpriseSize})
-    recognition = choice_arg("recognition", RECOGNITIONS)
+    q = text_arg("q")
+    size = choice_arg("size", _l("Enterprise size"), {s.value for s in EnterpriseSize})
+    recognition = choice_arg("recognition", _l("Recognitions"), RECOGNITIONS)
     query = listing.enterprises(q, size, recognition).order_by(Enterprise.name)
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
                     "enterprises", _("Enterprises"), q=q, size=size, sizes=list(EnterpriseSize),
@@ -307,8 +309,9 @@ MATCHED = listing.MATCHED
 @requires(TechnologyNeed.can_list)
 def needs() -> str | Response:
     user = _user()
-    q, state = text_arg("q"), choice_arg("state", {MATCHED, *(s.value for s in NeedState)})
-    institute_id, year = row_arg("institute", Institute), year_arg()
+    q = text_arg("q")
+    state = choice_arg("state", _l("State"), {MATCHED, *(s.value for s in NeedState)})
+    institute_id, year = row_arg("institute", _l("Institute"), Institute), year_arg()
     seen = TechnologyNeed.institutes_seen_by(user)  # the filter names no other institute
     query = (listing.needs(user, q, state, institute_id, year)
              .options(selectinload(TechnologyNeed.enterprise),

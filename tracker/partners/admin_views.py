@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -55,7 +56,7 @@ def _partner(partner_id: int) -> Partner:
 @bp.get("/partners/")
 @requires(Partner.can_list)
 def index() -> str | Response:
-    q, kind = text_arg("q"), choice_arg("kind", {k.value for k in PartnerKind})
+    q, kind = text_arg("q"), choice_arg("kind", _l("Kind"), {k.value for k in PartnerKind})
     query = select(Partner).where(Partner.merged_into_id.is_(None))
     if q:
         query = query.where(matching(q, Partner.name, Partner.name_en, Partner.uscc,

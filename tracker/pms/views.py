@@ -9,6 +9,7 @@ from collections import Counter
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -65,7 +66,7 @@ def register() -> str | Response:
     three tables is a file too: `?export=csv|xlsx` the records (with the state chosen),
     `&table=teams` the teams, `&table=new` the new PMs per year (tracker/pms/columns.py)."""
     user = _user()
-    table = choice_arg("table", {"records", "teams", "new"}, "records")
+    table = choice_arg("table", _l("Table"), {"records", "teams", "new"}, "records")
     fmt = exports.requested()
     if fmt and table == "new" and not PmRecord.can_see_register(user):
         abort(403)  # HQ's figure: the page does not show it to a director either
@@ -74,7 +75,7 @@ def register() -> str | Response:
              .order_by(PmRecord.name, PmRecord.id))
     if not PmRecord.can_see_register(user):
         query = query.where(PmRecord.institute_id.in_(user.directed_institute_ids))
-    state = choice_arg("state", {s.value for s in PmState})
+    state = choice_arg("state", _l("State"), {s.value for s in PmState})
     if state:
         query = query.where(PmRecord.state == PmState(state))
     records = db.session.scalars(query).all()

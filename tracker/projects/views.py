@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
@@ -69,12 +70,12 @@ def list_projects() -> str | Response:
     own, yet works on projects."""
     user = _user()
     filters = ProjectFilters(
-        q=text_arg("q"), phase=choice_arg("phase", {p.value for p in Phase}),
-        type=choice_arg("type", {t.value for t in ProjectType}),
+        q=text_arg("q"), phase=choice_arg("phase", _l("Phase"), {p.value for p in Phase}),
+        type=choice_arg("type", _l("Type"), {t.value for t in ProjectType}),
         field=text_arg("field"), field_id=field_arg(),
-        institute=row_arg("institute", Institute),
-        pm=row_arg("pm", User), year=year_arg(), manager=text_arg("manager"),
-        source=choice_arg("source", {s.value for s in FundingSource}),
+        institute=row_arg("institute", _l("Institute"), Institute),
+        pm=row_arg("pm", _l("Project manager"), User), year=year_arg(), manager=text_arg("manager"),
+        source=choice_arg("source", _l("Funding source"), {s.value for s in FundingSource}),
         approved=text_arg("approved") == "1")
     query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
@@ -50,13 +51,14 @@ def _user() -> User:
 
 
 def _outbox_state() -> str:
-    return choice_arg("state", {s.value for s in MessageState}, MessageState.PENDING.value)
+    return choice_arg("state", _l("State"), {s.value for s in MessageState},
+                      MessageState.PENDING.value)
 
 
 def _outbox_channel() -> str | None:
     """The channel the outbox is filtered by (e-mail, a robot, WeCom application messages,
     the tracker only), or None for every channel."""
-    return choice_arg("channel", {c.value for c in Channel}) or None
+    return choice_arg("channel", _l("Channel"), {c.value for c in Channel}) or None
 
 
 def _outbox_query(state: str, channel: str | None) -> Select:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -40,8 +41,9 @@ def _user() -> User:
 
 def _filters() -> Filters:
     return for_viewer(_user(), _institute_arg(), text_arg("field"), year_arg(),
-                      choice_arg("type", {t.value for t in ProjectType}),
-                      choice_arg("source", {s.value for s in FundingSource}), field_arg())
+                      choice_arg("type", _l("Project type"), {t.value for t in ProjectType}),
+                      choice_arg("source", _l("Funding source"),
+                                 {s.value for s in FundingSource}), field_arg())
 
 
 def _institute_arg() -> int:

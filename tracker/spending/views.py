@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -108,7 +109,7 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
 @requires(SpendingEntry.can_list)
 def across() -> str | Response:
     """Spending against budget across the projects the user may see."""
-    filters = {"institute": row_arg("institute", Institute), "year": year_arg()}
+    filters = {"institute": row_arg("institute", _l("Institute"), Institute), "year": year_arg()}
     query = queries.across_projects(_user(), filters["institute"], filters["year"])
     if fmt := exports.requested():
         return exports.send(SPENDING_COLUMNS, exports.stream(query, scalars=False),

@@ -59,23 +59,26 @@ def text_arg(name: str, max_length: int = 100) -> str:
     return "".join(c for c in value if ord(c) >= 32).strip()[:max_length]
 
 
-def choice_arg(name: str, values: Iterable[str], default: str = "") -> str:
+def choice_arg(name: str, label: str, values: Iterable[str], default: str = "") -> str:
     """A query-string choice (a list's state, kind or type filter): `default` when absent or
     empty; a value none of `values` answers 400 naming it, never a silent default that leaves
-    the reader believing the list filtered (`?state=bogus` showed the late ones)."""
+    the reader believing the list filtered (`?state=bogus` showed the late ones). `label`: the
+    filter as the page labels it, which the 400 names in the reader's language (not `name`,
+    a word of the address)."""
     value = request.args.get(name, "")
     if value == "":
         return default
     if value not in set(values):
         raise DomainError(_("This list's filter “%(name)s” has no choice “%(value)s”: choose "
-                            "one on the page.", name=name, value=value[:60]))
+                            "one on the page.", name=label, value=value[:60]))
     return value
 
 
-def row_arg(name: str, model: Any) -> int:
+def row_arg(name: str, label: str, model: Any) -> int:
     """A query-string id of a `model` row a list is filtered by (`?institute=7`): 0 when absent
     or 0, the value of the filters' own "Any institute" choice; a value that is not the id of
-    such a row answers 400, never figures filtered to nothing under a filter that reads "all"."""
+    such a row answers 400 naming the filter by its `label`, as `choice_arg`, never figures
+    filtered to nothing under a filter that reads "all"."""
     raw = request.args.get(name, "")
     if raw in ("", "0"):
         return 0
@@ -83,7 +86,7 @@ def row_arg(name: str, model: Any) -> int:
     if not 0 < value < 2**31 or db.session.scalar(
             select(model.id).where(model.id == value)) is None:
         raise DomainError(_("This list's filter “%(name)s” names nothing there is: “%(value)s”.",
-                            name=name, value=raw[:60]))
+                            name=label, value=raw[:60]))
     return value
 
 
