@@ -4,6 +4,7 @@ taken on. Reads the review's loaded objects; writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from tracker.display.said import listed
 from tracker.gates import taken_on
 from tracker.gates.models import CriterionKind, GateReview
 
-PERCENT = Decimal("0.01")
+PERCENT = Decimal("0.01")  # a score's and a weight's places
 
 
 def weighted_score(review: GateReview) -> Decimal | None:
@@ -105,21 +106,36 @@ def blockers(review: GateReview, musts: bool = True) -> list[str]:
 
 
 def snapshot(review: GateReview) -> dict[str, Any]:
+    return snapshot_of(taken_on.kept(review.project), str(weighted_score(review)),
+                       review.project.current_trl, review.quorum, review.criteria,
+                       _panel(review))
+
+
+def snapshot_of(project: dict[str, Any], weighted: str, trl: int, quorum: int,
+                criteria: Iterable[Any], panel: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a decision keeps of what it was taken on: its project's facts (`taken_on.kept`),
+    score, TRL, quorum, criteria (records, or rows with the same names) and panel. A panel's
+    decision keeps its review's (`snapshot`); an imported one, which had no panel here, the
+    same of the project as imported, on both of the import's paths."""
     return {
-        "project": taken_on.kept(review.project),
-        "weighted_score": str(weighted_score(review)),
-        "trl": review.project.current_trl,
-        "quorum": review.quorum,
-        "criteria": [{"id": c.id, "kind": c.kind.value, "text": c.text, "weight": str(c.weight),
-                      "scale_max": c.scale_max} for c in review.criteria],
-        "panel": [{
-            "user_id": m.user_id, "name": m.user.name, "chair": m.user_id == review.chair_id,
-            "declaration": m.declaration.value if m.declaration else None,
-            "conflict_note": m.conflict_note,
-            "declared_at": m.declared_at.isoformat() if m.declared_at else None,
-            "recommendation": m.recommendation.value if m.recommendation else None,
-            "submitted_at": m.submitted_at.isoformat() if m.submitted_at else None,
-            "scores": [{"criterion_id": s.criterion_id, "passed": s.passed, "value": s.value,
-                        "comment": s.comment} for s in m.scores],
-        } for m in review.panel],
+        "project": project, "weighted_score": weighted, "trl": trl, "quorum": quorum,
+        # A weight as its column keeps it (Numeric(6, 2)): "1.00" whether the criterion was
+        # read back or is the template's as typed ("1"), so that equal snapshots read equal.
+        "criteria": [{"id": c.id, "kind": c.kind.value, "text": c.text,
+                      "weight": str(Decimal(c.weight).quantize(PERCENT)),
+                      "scale_max": c.scale_max} for c in criteria],
+        "panel": panel,
     }
+
+
+def _panel(review: GateReview) -> list[dict[str, Any]]:
+    return [{
+        "user_id": m.user_id, "name": m.user.name, "chair": m.user_id == review.chair_id,
+        "declaration": m.declaration.value if m.declaration else None,
+        "conflict_note": m.conflict_note,
+        "declared_at": m.declared_at.isoformat() if m.declared_at else None,
+        "recommendation": m.recommendation.value if m.recommendation else None,
+        "submitted_at": m.submitted_at.isoformat() if m.submitted_at else None,
+        "scores": [{"criterion_id": s.criterion_id, "passed": s.passed, "value": s.value,
+                    "comment": s.comment} for s in m.scores],
+    } for m in review.panel]

@@ -27,15 +27,25 @@ def _team(project: Project) -> list[int]:
     return [m.user_id for m in project.members if m.confirmed]
 
 
+# The project's columns a decision's snapshot keeps, beside its confirmed team.
+KEPT_COLUMNS = ("title", "summary", "start_date", "end_date", "budget_total", "version",
+                "institute_id", "partner_enterprise_id")
+
+
 def kept(project: Project) -> dict[str, Any]:
     """What a decision's snapshot keeps of its project."""
-    return {"title": project.title, "summary": project.summary,
-            "start_date": project.start_date.isoformat(),
-            "end_date": project.end_date.isoformat(),
-            "budget_total": str(project.budget_total), "version": project.version,
-            "institute_id": project.institute_id,
-            "partner_enterprise_id": project.partner_enterprise_id,
-            "team": _team(project)}
+    return kept_of({c: getattr(project, c) for c in KEPT_COLUMNS}, _team(project))
+
+
+def kept_of(values: dict[str, Any], team: list[int]) -> dict[str, Any]:
+    """`kept` of a project's `KEPT_COLUMNS` values and confirmed team, whether a record's
+    or a row the import's bulk path inserts (tracker/imports/projects_bulk.py)."""
+    return {"title": values["title"], "summary": values["summary"],
+            "start_date": values["start_date"].isoformat(),
+            "end_date": values["end_date"].isoformat(),
+            "budget_total": str(values["budget_total"]), "version": values["version"],
+            "institute_id": values["institute_id"],
+            "partner_enterprise_id": values["partner_enterprise_id"], "team": team}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ a HOLD and a KILL without its rationale take the row-by-row path.
 from __future__ import annotations
 
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from tracker.accounts.models import User, with_roles
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.gates import dating
+from tracker.gates import dating, scoring, taken_on
 from tracker.gates import services as gates
 from tracker.gates.decisions import STEP_OF
 from tracker.gates.models import (
@@ -214,6 +215,11 @@ class ProjectBatch(Batch):
             submitted.append(
                 (pid, {"phase": [Phase.DRAFT.value, Phase.PROPOSAL_REVIEW.value]}))
             coded.append((pid, {"code": [None, row["code"]]}))
+            # What each decision keeps of the project, as `scoring.snapshot` keeps it on the
+            # row path: the facts as imported (version 1 here, the row path's counts its
+            # flushes; `taken_on` compares all but the version), no confirmed member yet.
+            facts = taken_on.kept_of({**{c: row.get(c) for c in taken_on.KEPT_COLUMNS},
+                                      "version": 1}, [])
             for (closed, outcome, target), day in zip(v["_route"], days, strict=True):
                 gate = lifecycle.PHASE_GATE[closed]
                 # As record_imported_decision records it: a KILL with its rationale, which
@@ -221,7 +227,8 @@ class ProjectBatch(Batch):
                 reviews.append((pid, {"gate": gate, "closed": closed, "target": target,
                                       "decided_at": dating.noon(day), "outcome": outcome,
                                       "rationale": v["_rationale"].strip()
-                                      if outcome is Outcome.KILL else ""}, [], None))
+                                      if outcome is Outcome.KILL else "",
+                                      "taken_on": facts, "trl": v["trl_now"]}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:
                 requests.append((pid, 1, v["pm_id"]))
         self._counters(rows)
@@ -292,10 +299,9 @@ class ProjectBatch(Batch):
         decisions = []
         for (pid, r, _c, _d), (_rid, criteria) in zip(reviews, made, strict=True):
             template, _tc = self.template(r["gate"])
-            snapshot = {"weighted_score": "None", "quorum": template.quorum, "panel": [],
-                        "criteria": [{"id": c["id"], "kind": c["kind"].value, "text": c["text"],
-                                      "weight": str(c["weight"]),
-                                      "scale_max": c["scale_max"]} for c in criteria]}
+            # No score and no panel: the decision was taken before the tracker.
+            snapshot = scoring.snapshot_of(r["taken_on"], str(None), r["trl"], template.quorum,
+                                           [SimpleNamespace(**c) for c in criteria], [])
             decisions.append({"review_id": _rid, "project_id": pid, "outcome": r["outcome"],
                               "target_phase": r["target"], "rationale": r["rationale"],
                               "override_reason": "", "correction_reason": "",
