@@ -40,7 +40,8 @@ def test_moving_the_due_date_of_a_late_report_keeps_the_date_it_missed(client, c
     assert (late.missed_due_on, on_time.missed_due_on) == (date(2026, 6, 30), None)
     assert late.state(date(2026, 7, 10)) is ObligationState.LATE
     assert on_time.state(date(2026, 7, 10)) is ObligationState.DUE
-    assert [o.id for o in queries.listing(hq, date(2026, 7, 10), "late")] == [late.id]
+    listed = db.session.scalars(queries.listing(hq, date(2026, 7, 10), "late"))
+    assert [o.id for o in listed] == [late.id]
     record = db.session.scalars(select(AuditRecord).where(
         AuditRecord.action == "report_obligation.update", AuditRecord.object_id == late.id)
         .order_by(AuditRecord.id.desc())).first()

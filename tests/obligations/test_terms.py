@@ -34,7 +34,8 @@ def test_the_late_pm_cannot_move_their_due_date_hq_can_with_a_reason(clock, cont
     assert "funder's terms" in refused.value.message
     # The PM still corrects the recipient: not a term.
     services.save_obligation(project.pm, late, recipient="R&D office")
-    assert [o.id for o in queries.listing(hq, date(2026, 7, 10), "late")] == [late.id]
+    listed = db.session.scalars(queries.listing(hq, date(2026, 7, 10), "late"))
+    assert [o.id for o in listed] == [late.id]
     with pytest.raises(Invalid) as missing:
         services.save_obligation(hq, late, recipient="R&D office", due_on=date(2026, 9, 30))
     assert [field for field, _m in missing.value.problems] == ["why_changed"]

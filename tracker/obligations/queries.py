@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
@@ -71,11 +71,34 @@ def owed_by(projects: ColumnElement[bool]) -> ColumnElement[bool]:
                ReportObligation.contract_id.in_(of(ResearchContract)))
 
 
+def first_submitted_on() -> ColumnElement[date]:
+    """SQL: the date the obligation's first report was submitted (None: none yet), as
+    `ReportObligation.state` reads `submissions[0]`."""
+    return (select(ReportSubmission.submitted_on)
+            .where(ReportSubmission.obligation_id == ReportObligation.id)
+            .order_by(ReportSubmission.id).limit(1).correlate(ReportObligation)
+            .scalar_subquery())
+
+
+def state_of(on: date) -> ColumnElement[str]:
+    """SQL: `ReportObligation.state(on)`, an `ObligationState` value, so that a list filters
+    and pages in the database instead of reading every row the viewer may see."""
+    late_after = case((ReportObligation.missed_due_on < ReportObligation.due_on,
+                       ReportObligation.missed_due_on), else_=ReportObligation.due_on)
+    first = first_submitted_on()
+    return case(
+        (ReportObligation.withdrawn_at.is_not(None), ObligationState.WITHDRAWN.value),
+        (first.is_not(None), case((first > late_after, ObligationState.SUBMITTED_LATE.value),
+                                  else_=ObligationState.SUBMITTED.value)),
+        (late_after < on, ObligationState.LATE.value),
+        else_=ObligationState.DUE.value)
+
+
 def listing(user: User, on: date, state: str = "", institute_id: int | None = None,
-            kind: str = "") -> list[ReportObligation]:
-    """The network's obligations `user` may list, oldest due first, filtered; `state` is one
-    of `ObligationState`, "open" (not submitted nor withdrawn) or "" (every one). The state is
-    the model's (`ReportObligation.state`), read on the rows: a network owes some hundreds."""
+            kind: str = "") -> Select:
+    """The network's obligations `user` may list, oldest due first, filtered, as a query to
+    page (the list) or to stream (its export); `state` is one of `ObligationState`, "open"
+    (not submitted nor withdrawn) or "" (every one), read in SQL (`state_of`)."""
     stmt = with_project(select(ReportObligation)).options(*_LOAD)
     if not user.sees_whole_portfolio:  # a director's institutes, a PM's own projects
         stmt = stmt.where(or_(
@@ -85,11 +108,9 @@ def listing(user: User, on: date, state: str = "", institute_id: int | None = No
         stmt = stmt.where(Project.institute_id == institute_id)
     if kind:
         stmt = stmt.where(ReportObligation.kind == kind)
-    rows = db.session.scalars(stmt.order_by(ReportObligation.due_on, ReportObligation.id))
     if state == "open":
-        wanted = {ObligationState.DUE, ObligationState.LATE}
+        stmt = stmt.where(state_of(on).in_([ObligationState.DUE.value,
+                                            ObligationState.LATE.value]))
     elif state:
-        wanted = {ObligationState(state)}
-    else:
-        return list(rows)
-    return [row for row in rows if row.state(on) in wanted]
+        stmt = stmt.where(state_of(on) == ObligationState(state).value)
+    return stmt.order_by(ReportObligation.due_on, ReportObligation.id)

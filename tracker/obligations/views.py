@@ -35,7 +35,7 @@ from tracker.organisations.models import Institute
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
-from tracker.web.navigation import choice_arg, row_arg
+from tracker.web.navigation import choice_arg, paginate, row_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("obligations", __name__)
@@ -95,11 +95,13 @@ def index() -> str | Response:
                        ObligationState.LATE.value)
     kind = choice_arg("kind", _l("Report"), {k.value for k in ReportKind})
     institute_id = row_arg("institute", _l("Institute"), Institute) or None
-    rows = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
-                           kind)
-    if fmt := exports.requested():
-        return exports.send(COLUMNS, rows, "reports-owed", fmt, title=_("Reports owed to funders"))
-    return render_template("obligations/index.html", rows=rows, columns=COLUMNS, state=state,
+    query = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
+                            kind)
+    if fmt := exports.requested():  # every row, not one page
+        return exports.send(COLUMNS, exports.stream(query), "reports-owed", fmt,
+                            title=_("Reports owed to funders"))
+    return render_template("obligations/index.html", page=paginate(query), columns=COLUMNS,
+                           state=state,
                            states=states, kind=kind, kinds=list(ReportKind),
                            institute_id=institute_id, institutes=institute_choices(_user()))
 
