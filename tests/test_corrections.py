@@ -28,6 +28,7 @@ from tracker.companies.models import (
     HolderType,
     ShareEntry,
 )
+from tracker.contracts import rollups as contract_rollups
 from tracker.contracts import services as contracts
 from tracker.contracts.models import Payment
 from tracker.dates import today
@@ -83,7 +84,7 @@ def test_a_reversed_payment_leaves_the_instalment_outstanding_everywhere(client)
     # the reminder of the instalment.
     assert not instalment.is_paid and instalment.outstanding == D("1000000.00")
     assert contract.received == D("0.00")
-    [row] = [r for r in contracts.rollup("project") if r["key"][0] == project.id]
+    [row] = [r for r in contract_rollups.rollup("project") if r["key"][0] == project.id]
     assert row["received"] == D("0")
     assert [i.id for i in instalments_due(Query(item_ids=[instalment.id]))] == [instalment.id]
     page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)

@@ -20,7 +20,7 @@ from tests.factories import (
 )
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.contracts import services
+from tracker.contracts import rollups, services
 from tracker.contracts.models import ContractType, ResearchContract
 from tracker.errors import Forbidden, Invalid
 from tracker.organisations.models import NeedState
@@ -104,13 +104,13 @@ def test_rollups_by_project_institute_and_year():
     _commit()
     scope = Project.id.in_([p1.id, p2.id, p3.id])
     by_institute = {r["key"][1]: (r["contracts"], r["value"], r["received"])
-                    for r in services.rollup("institute", scope)}
+                    for r in rollups.rollup("institute", scope)}
     assert by_institute == {"RA": (2, D("1500000.50"), D("500000")),
                             "RB": (2, D("2300000"), D("2000000"))}
     by_year = {int(r["key"][0]): (r["value"], r["received"])
-               for r in services.rollup("year", scope)}
+               for r in rollups.rollup("year", scope)}
     assert by_year == {2025: (D("1000000"), D("500000")), 2026: (D("2800000.50"), D("2000000"))}
-    by_project = {r["key"][0]: r["value"] for r in services.rollup("project", scope)}
+    by_project = {r["key"][0]: r["value"] for r in rollups.rollup("project", scope)}
     assert by_project == {p1.id: D("1000000"), p2.id: D("500000.50"), p3.id: D("2300000")}
 
 

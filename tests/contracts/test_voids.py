@@ -19,7 +19,7 @@ from tests.test_edits import tab
 from tests.test_query_counts import page_statements
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.contracts import corrections, queries, services
+from tracker.contracts import corrections, queries, rollups, services
 from tracker.contracts.models import Instalment, ResearchContract
 from tracker.dates import today
 from tracker.errors import Invalid, Refused
@@ -185,7 +185,7 @@ def test_a_voided_contract_counts_nowhere():
     corrections.void_contract(project.pm, wrong, "Entered twice")
     _commit()
     scope = Project.id == project.id
-    assert [(r["contracts"], r["value"]) for r in services.rollup("project", scope)] == [
+    assert [(r["contracts"], r["value"]) for r in rollups.rollup("project", scope)] == [
         (1, D("500000"))]
     listed = [r.id for r in db.session.execute(queries.contracts(scope))]
     assert listed == [kept.id]

@@ -9,12 +9,11 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, extract, func, select
+from sqlalchemy import extract, func, select
 
 from tracker import corrections, db, reversals, voids
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
-from tracker.contracts.queries import EVERY_YEAR, Years
 from tracker.dates import today
 from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
@@ -335,43 +334,6 @@ def signed_contract_missing(project: Project,
 # --- roll-ups ----------------------------------------------------------------------------------
 
 ROLLUPS = ("project", "institute", "year")
-
-
-def rollup(by: str, project_filter=None, years: Years = EVERY_YEAR) -> list[dict]:
-    """Contract value and money received, grouped `by` project, institute or signing year,
-    within `years` (`queries.Years`).
-
-    Two aggregate queries whatever the number of contracts (value; received), joined in Python.
-    """
-    key = {
-        "project": (Project.id, Project.code, Project.title),
-        "institute": (Institute.id, Institute.code, Institute.shown_in_sql("name")),
-        "year": (extract("year", ResearchContract.signed_on),),
-    }[by]
-
-    def base(*columns) -> Select:
-        query = (select(*key, *columns).select_from(ResearchContract)
-                 .join(Project, Project.id == ResearchContract.project_id)
-                 .join(Institute, Institute.id == Project.institute_id))
-        if project_filter is not None:
-            query = query.where(project_filter)
-        return query.where(years.contracts(), ResearchContract.standing()).group_by(*key)
-
-    values = db.session.execute(base(func.count(ResearchContract.id),
-                                     func.sum(ResearchContract.amount))).all()
-    received = db.session.execute(
-        base(func.sum(Payment.amount))
-        .join(Instalment, Instalment.contract_id == ResearchContract.id)
-        .join(Payment, Payment.instalment_id == Instalment.id).where(years.payments())).all()
-    received_by = {tuple(row[:len(key)]): row[-1] for row in received}
-    rows = []
-    for row in values:
-        k = tuple(row[:len(key)])
-        rows.append({
-            "key": k, "contracts": row[-2], "value": Decimal(row[-1] or 0),
-            "received": Decimal(received_by.get(k) or 0),
-        })
-    return sorted(rows, key=lambda r: r["key"], reverse=by == "year")
 
 
 def registered_rollup(project_filter=None, year: int = 0) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -14,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from tracker import db, reversals
 from tracker.accounts.models import User
-from tracker.contracts import corrections, queries, services
+from tracker.contracts import corrections, queries, rollups, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
 from tracker.contracts.forms import (
     ContractForm,
@@ -42,7 +43,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import sent_once_before, submit
 from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered
 from tracker.web.filters import of_list
-from tracker.web.navigation import choice_arg, text_arg, year_arg
+from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("contracts", __name__)
@@ -331,14 +332,15 @@ def report() -> str | Response:
     if (fmt := exports.requested()) and text_arg("table") == "contracts":
         return exports.send(CONTRACT_COLUMNS, exports.stream(contracts, scalars=False),
                             "contracts", fmt, title=_("Contracts"))
-    rows = services.rollup(by, shown, years)
-    totals = {"key": None, "value": sum(r["value"] for r in rows),
-              "received": sum(r["received"] for r in rows),
-              "contracts": sum(r["contracts"] for r in rows)}
-    if fmt:
-        return exports.send(rollup_columns(by), [*rows, totals], f"contract-research-by-{by}",
-                            fmt, title=_("Contract research"))
-    return render_template("contracts/report.html", rows=rows, by=by, totals=totals,
+    groups = rollups.values(by, shown, years)
+    if fmt:  # every group, not one page
+        return exports.send(rollup_columns(by), [*rollups.rollup(by, shown, years),
+                                                 rollups.totals(shown, years)],
+                            f"contract-research-by-{by}", fmt, title=_("Contract research"))
+    page = paginate(groups, rows=True)
+    page = replace(page, items=rollups.received(by, page.items, shown, years))
+    return render_template("contracts/report.html", page=page, by=by,
+                           totals=rollups.totals(shown, years),
                            columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
                            recent=db.session.execute(contracts.limit(20)).all(),
                            rollups=services.ROLLUPS, filters=filters, years=years,
