@@ -32,11 +32,26 @@ LINK = re.compile(r"""<a\b[^>]*\bhref="\{\{\s*url_for\(\s*['"]([\w.]+)['"]""")
 STILL_TO_FIX: dict[tuple[str, str], str] = {}
 
 
+MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)\s*\((.*?)\{%-?\s*endmacro", re.S)
+
+
+def offering_macros(root: Path, actions: frozenset[str]) -> set[str]:
+    """The macros whose body holds a posted form or a link to one of `actions`: a branch
+    calling one offers the action as if it were written there (the company page offered an
+    IP deal's transfer to record by `record_link(d)` under `not d.achievement.is_void`)."""
+    return {m.group(1) for path in root.rglob("*.html")
+            for m in MACRO.finditer(path.read_text(encoding="utf-8"))
+            if FORM.search(m.group(2))
+            or any(link.group(1) in actions for link in LINK.finditer(m.group(2)))}
+
+
 def guarded_forms(root: Path = TEMPLATES,
                   actions: frozenset[str] = frozenset()) -> set[tuple[str, str]]:
-    """(template, condition) of every branch reading state around a posted form or a link to
-    one of `actions` (the endpoints that take a form's POST)."""
+    """(template, condition) of every branch reading state around a posted form, a link to
+    one of `actions` (the endpoints that take a form's POST) or a macro holding either."""
     found = set()
+    macros = offering_macros(root, actions)
+    calls = re.compile(rf"\b({'|'.join(sorted(macros))})\(") if macros else None
     for path in sorted(root.rglob("*.html")):
         text, name = path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()
         stack: list[list] = []  # [kind, condition, where its body starts]
@@ -49,7 +64,8 @@ def guarded_forms(root: Path = TEMPLATES,
             body = text[opened[2]:tag.start()]
             if opened[0] == "if" and opened[1] and STATE.search(opened[1]) and (
                     FORM.search(body)
-                    or any(link.group(1) in actions for link in LINK.finditer(body))):
+                    or any(link.group(1) in actions for link in LINK.finditer(body))
+                    or (calls is not None and calls.search(body))):
                 found.add((name, opened[1]))
             if kind in ("elif", "else"):
                 stack[-1] = ["if", rest if kind == "elif" else "", tag.end()]
@@ -106,3 +122,16 @@ def test_the_scan_finds_a_link_to_an_action_s_form(app, tmp_path):
         "company</a>{% endif %}", encoding="utf-8")
     assert guarded_forms(tmp_path, actions) == {("page.html", "not d.is_void"),
                                                  ("page.html", "agreement.is_open")}
+
+
+def test_the_scan_finds_an_action_offered_by_a_macro(tmp_path):
+    """The company page's shape, as it was: a link to an action's form by a macro, in a branch
+    reading the achievement's state."""
+    (tmp_path / "macros.html").write_text(
+        "{% macro record_link(deal) %}<a href=\"{{ url_for('transfers.new', ip_deal=deal.id) }}"
+        "\">Record</a>{% endmacro %}", encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        "{% for d in deals %}{% if not d.achievement.is_void %}{{ record_link(d) }}{% endif %}"
+        "{% endfor %}", encoding="utf-8")
+    assert guarded_forms(tmp_path, frozenset({"transfers.new"})) == {
+        ("page.html", "not d.achievement.is_void")}

@@ -19,6 +19,7 @@ from tests.conftest import login, post
 from tests.factories import make_enterprise, make_project
 from tests.test_edits import tab
 from tracker import db
+from tracker.achievements import withdrawals
 from tracker.achievements.deal_models import Transfer, TransferKind
 from tracker.achievements.spinoff_deals import unrecorded
 from tracker.companies import deal_voids
@@ -130,3 +131,16 @@ def test_a_voided_company_deal_drops_out_of_the_count(client):
     page = _text(client.get(f"/achievements/{deal.achievement_id}"))
     assert NOT_IN not in page
     assert "not yet in the register" not in _text(client.get("/transfers/"))
+
+
+def test_a_withdrawn_achievement_s_deal_is_not_offered_to_record(client):
+    """Nothing more is recorded for a withdrawn achievement (`transfers.new` refuses it): the
+    company's and the achievement's pages ask `spinoff_deals.may_record` before offering it."""
+    company, achievement, _enterprise, deal, _page = _recorded(client)
+    record = f"/achievements/{achievement.id}/transfers/new?ip_deal={deal.id}"
+    withdrawals.withdraw_achievement(helpers.manager(), achievement, "Recorded by mistake.")
+    db.session.commit()
+    for path in (f"/companies/{company.id}", f"/achievements/{achievement.id}"):
+        page = _text(client.get(path))
+        assert record not in page, path
+    assert client.get(record).status_code == 409

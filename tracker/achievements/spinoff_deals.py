@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.achievements import withdrawals
 from tracker.achievements.deal_models import Transfer, TransferKind
 from tracker.achievements.models import Achievement
 from tracker.companies.ip_models import IP_DEAL_KIND_RECORDED, IpDeal, IpDealKind
@@ -32,6 +33,21 @@ def transfers_of(deals: Iterable[IpDeal]) -> dict[int, Transfer]:
     """The register's transfers naming any of `deals`, by the deal's id."""
     return {t.ip_deal_id: t for t in db.session.scalars(
         select(Transfer).where(Transfer.ip_deal_id.in_([d.id for d in deals])))}
+
+
+def may_record(user: User, achievement: Achievement) -> bool:
+    """Whether a company deal of `achievement` is offered to `user` to record in the register's
+    transfers: who may (`Transfer.can_manage`) and when (`withdrawals.withdrawn_refusal`:
+    nothing more is recorded for a withdrawn achievement), as `transfers.new` checks both.
+    The achievement's and the company's pages ask it."""
+    return Transfer.can_manage(user) and withdrawals.withdrawn_refusal(achievement) is None
+
+
+def recordable(user: User, deals: Iterable[IpDeal], named: dict[int, Transfer]) -> set[int]:
+    """The ids of `deals` whose transfer `user` is offered to record: standing, named by no
+    transfer yet (`named`: `transfers_of` them) and of an achievement `may_record`."""
+    return {d.id for d in deals if not d.is_void and d.id not in named
+            and d.achievement is not None and may_record(user, d.achievement)}
 
 
 def of_achievement(achievement: Achievement, user: User) -> list[tuple[IpDeal, Transfer | None]]:

@@ -15,7 +15,6 @@ from tracker import db, voids
 from tracker.accounts.models import User
 from tracker.achievements import annuities, services, spinoff_deals, withdrawals
 from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
-from tracker.achievements.deal_models import Transfer
 from tracker.achievements.forms import (
     MORE_ROWS,
     AchievementForm,
@@ -171,7 +170,7 @@ def show(achievement_id: int) -> str:
         statements={c.id for c in achievement.contributors if c.can_read_statement(user)},
         transfers=achievement_transfers(achievement),
         company_deals=spinoff_deals.of_achievement(achievement, user),
-        may_record_deal=Transfer.can_manage(user) and not achievement.is_void)
+        may_record_deal=spinoff_deals.may_record(user, achievement))
 
 
 @bp.route("/achievements/<int:achievement_id>/edit", methods=["GET", "POST"])

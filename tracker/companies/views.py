@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.achievements import spinoff_deals
-from tracker.achievements.deal_models import Transfer
 from tracker.companies import (
     columns,
     corrections,
@@ -122,6 +121,7 @@ def show(company_id: int) -> str | Response:
         rows = [*table.rows, columns.cap_table_total(table)]
         return exports.send(columns.CAP_TABLE_COLUMNS, rows, f"cap-table-{company.id}-on", fmt,
                             on=on, title=_("Cap table"))
+    named = spinoff_deals.transfers_of(company.ip_deals)
     return render_template(
         "companies/show.html", company=company, on=on, table=table,
         stake=ledger.portfolio_line(company, on),  # as the portfolio's row says it
@@ -134,8 +134,7 @@ def show(company_id: int) -> str | Response:
         **corrections.ledger_offers(company, _user()),
         detachments=corrections.detachments_of(company=company),
         **deal_voids.offers(_user(), company),
-        ip_transfers=spinoff_deals.transfers_of(company.ip_deals),
-        may_record_transfer=Transfer.can_manage(_user()),
+        ip_transfers=named, recordable=spinoff_deals.recordable(_user(), company.ip_deals, named),
         may_detach=Company.can_detach(_user()),
         not_registered=prerequisites.not_registered(company),
         ip_missing=Company.can_manage(_user()) and deals.deal_refusal(
