@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from itertools import count
 
+from tests.conftest import login
 from tests.factories import _commit, make_institute, make_pm_record, make_project, make_user
-from tests.test_query_counts import assert_steady
+from tests.test_query_counts import assert_steady, page_statements
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.pms import services
@@ -50,3 +51,24 @@ def test_the_register_and_a_record_run_steady(app, engine):
 
     assert_steady(app, engine, grow, [(admin, "/pms/"), (director, "/pms/"),
                                       (admin, f"/pms/{first.id}")])
+
+
+def test_the_register_loads_one_page_and_its_file_every_record(app, engine, client):
+    """Issue 21 point 2: the register shows a page of records (with their PMs' figures), the
+    file every record."""
+    admin, evaluator = make_user(Role.HQ_ADMIN), make_user(Role.EVALUATOR)
+    institute = make_institute(make_user())
+    app.config["PAGE_SIZE"] = 3
+    try:
+        records = [_network(admin, None, institute, evaluator) for _ in range(4)]
+        login(client, admin)
+        statements = page_statements(client, engine, "/pms/")
+        listed = [s for s in statements if "FROM pm_records" in s and "count(*)" not in s]
+        assert listed and "LIMIT" in listed[0], listed
+        first = client.get("/pms/").get_data(as_text=True)
+        assert "Page 1 of 3" in first and "8 results" in first
+        sheet = client.get("/pms/?export=csv").get_data(as_text=True)
+        assert len(sheet.strip().splitlines()) == 1 + 8 and all(
+            r.name in sheet for r in records)
+    finally:
+        app.config["PAGE_SIZE"] = 25

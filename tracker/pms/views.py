@@ -6,6 +6,7 @@ forms: a candidate, a correction, each step of the table."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
@@ -42,7 +43,7 @@ from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable, offered
-from tracker.web.navigation import choice_arg
+from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
 
 bp = Blueprint("pms", __name__, url_prefix="/pms")
@@ -78,7 +79,9 @@ def register() -> str | Response:
     state = choice_arg("state", _l("State"), {s.value for s in PmState})
     if state:
         query = query.where(PmRecord.state == PmState(state))
-    records = db.session.scalars(query).all()
+    # The page's records with their PMs' figures; every record in the file.
+    page = paginate(query) if not (fmt and table == "records") else None
+    records = page.items if page else db.session.scalars(query).all()
     found = figures([r.user_id for r in records if r.user_id])
     lines = [RegisterLine(r, found.get(r.user_id)) for r in records]
     new_pms = None
@@ -101,7 +104,7 @@ def register() -> str | Response:
                     _("New project managers per year")),
         }[table]
         return exports.send(columns, rows, name, fmt, title=title)
-    return render_template("pms/register.html", lines=lines, teams=teams,
+    return render_template("pms/register.html", page=replace(page, items=lines), teams=teams,
                            states=list(PmState), state=state, new_pms=new_pms,
                            can_manage=PmRecord.can_manage(user), record_columns=RECORD_COLUMNS,
                            team_columns=TEAM_COLUMNS, new_pm_columns=NEW_PM_COLUMNS)
