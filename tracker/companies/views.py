@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -40,8 +40,8 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.projects.lifecycle import SPIN_OFF_PHASES
-from tracker.projects.models import Project, ProjectType
+from tracker.projects import listing
+from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, ShareReverseForm, offered, reversible
@@ -141,11 +141,9 @@ def show(company_id: int) -> str | Response:
             company, deals.register_choices(company)))
 
 
-def _project_choices(company: Company | None) -> list[Project]:
+def _project_choices(company: Company | None) -> list[Row]:
     """The projects a company may come from (the service refuses the others), and its own."""
-    linked = [p.id for p in company.projects] if company else []
-    return list(db.session.scalars(select(Project).where(
-        Project.phase.in_(SPIN_OFF_PHASES) | Project.id.in_(linked)).order_by(Project.code)))
+    return listing.company_project_choices([p.id for p in company.projects] if company else [])
 
 
 @bp.route("/companies/new", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -20,7 +20,7 @@ from tracker.centres import services as centre_services
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
 from tracker.dates import today
-from tracker.display.collation import ordered, ordered_rows
+from tracker.display.collation import ordered
 from tracker.export import responses as exports
 from tracker.needs import timing
 from tracker.needs.views import need_page
@@ -75,12 +75,6 @@ def _to(endpoint: str):
 
 def _form_page(template: str, form, obj) -> Callable[[], str]:
     return lambda: render_template(template, form=form, obj=obj)
-
-
-def _users() -> list[Row]:
-    """Who may direct an institute (`save_institute` checks it): their ids and names only,
-    one statement of two columns (1,006 staff at full size, issue 21 point 2)."""
-    return ordered_rows(db.session.execute(select(User.id, User.name).where(User.staff())))
 
 
 def _liaisons() -> list[User]:
@@ -144,7 +138,7 @@ def institute(object_id: int) -> str:
 @bp.route("/institutes/new", methods=["GET", "POST"])
 @requires(Institute.can_edit)
 def new_institute() -> Response | tuple[str, int]:
-    form = InstituteForm(users=_users(), fields=techfields.offered(),
+    form = InstituteForm(users=listing.staff_choices(), fields=techfields.offered(),
                          partners=services.co_building_partners())
     return submit(
         form, lambda: services.save_institute(_user(), None,
@@ -157,7 +151,8 @@ def new_institute() -> Response | tuple[str, int]:
 @login_required
 def edit_institute(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Institute, object_id, edit=True)
-    form = InstituteForm(obj=obj, users=_users(), fields=techfields.offered(obj.field_id),
+    form = InstituteForm(obj=obj, users=listing.staff_choices(),
+                         fields=techfields.offered(obj.field_id),
                          partners=services.co_building_partners())
     if request.method == "GET":
         form.partner_ids.data = [p.id for p in obj.partners]

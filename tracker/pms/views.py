@@ -24,6 +24,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.export import responses as exports
+from tracker.organisations.listing import staff_choices
 from tracker.organisations.models import Institute
 from tracker.pms import interviews, services
 from tracker.pms.columns import NEW_PM_COLUMNS, RECORD_COLUMNS, TEAM_COLUMNS, RegisterLine
@@ -234,8 +235,8 @@ def edit(record_id: int) -> Response | tuple[str, int]:
 
 
 def _people() -> list[tuple[int, str]]:
-    return ordered((u.id, u.name) for u in db.session.scalars(
-        select(User).where(User.staff()).order_by(User.name, User.id)))
+    """Staff by id and name (`staff_choices`: no account loaded as a record)."""
+    return [(row.id, row.name) for row in staff_choices()]
 
 
 def _step_form(record: PmRecord, step: PmStep):
@@ -292,9 +293,9 @@ def step(record_id: int, step: str) -> Response | tuple[str, int]:
 
 def _team_form(team: PmTeam | None) -> TeamForm:
     form = TeamForm(obj=team)
-    appointed = ordered((r.id, r.name) for r in db.session.scalars(
-        select(PmRecord).where(PmRecord.state == PmState.APPOINTED)
-        .order_by(PmRecord.name, PmRecord.id)))
+    # Ids and names only, one statement of two columns: a PM each at full size (issue 21).
+    appointed = ordered((r.id, r.name) for r in db.session.execute(
+        select(PmRecord.id, PmRecord.name).where(PmRecord.state == PmState.APPOINTED)))
     form.lead_id.choices = appointed
     form.member_ids.choices = appointed
     if team is not None and not form.is_submitted():

@@ -105,7 +105,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
         self.institute_id.choices = [(i.id, i.shown("name")) for i in institutes]
         self.partner_enterprise_id.choices = [(0, _l("None"))] + [(e.id, e.name)
                                                                    for e in enterprises]
-        self.need_id.choices = [(0, _l("None"))] + [(n.id, n.title) for n in needs]
+        self.need_id.choices = [(0, _l("None"))] + [(n.id, n.name) for n in needs]
         self.member_ids.choices = [(u.id, u.name) for u in users]
         self.field_id.choices = field_choices(fields, _l("Not classified"))
 

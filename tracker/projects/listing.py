@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import aliased
 
+from tracker import db
 from tracker.accounts.models import User
 from tracker.organisations.models import Institute
 from tracker.projects.funding import FundingSource
-from tracker.projects.lifecycle import Phase
+from tracker.projects.lifecycle import SPIN_OFF_PHASES, Phase
 from tracker.projects.models import Project, ProjectType
 from tracker.projects.visibility import visible_to
 from tracker.reports.filters import approved
@@ -72,3 +73,12 @@ def project_rows(user: User, filters: ProjectFilters) -> Select:
     if filters.approved:  # a portfolio figure's link (the dashboard's projects by source)
         query = query.where(approved())
     return query
+
+
+def company_project_choices(linked: list[int]) -> list[Row]:
+    """The projects a company may come from (at or past the investment decision) and those of
+    `linked`, as its form offers them: id and name (the code, which every such project has, and
+    the title), one statement of two columns, no project loaded as a record (issue 21 point 2)."""
+    name = (func.coalesce(Project.code, "") + " " + Project.title).label("name")
+    return list(db.session.execute(select(Project.id, name).where(
+        Project.phase.in_(SPIN_OFF_PHASES) | Project.id.in_(linked)).order_by(Project.code)))

@@ -20,8 +20,8 @@ from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.gates import deliverables
 from tracker.gates import services as gates
-from tracker.organisations.listing import enterprise_choices
-from tracker.organisations.models import Institute, TechnologyNeed
+from tracker.organisations.listing import enterprise_choices, need_choices
+from tracker.organisations.models import Institute
 from tracker.projects import lifecycle, queries, services, team, trl
 from tracker.projects.closed import proposal_refusal
 from tracker.projects.columns import PROJECT_COLUMNS
@@ -96,8 +96,6 @@ def list_projects() -> str | Response:
 
 def _project_form(project: Project | None = None) -> ProjectForm:
     user = _user()
-    needs = ordered(db.session.scalars(select(TechnologyNeed).where(
-        TechnologyNeed.visible_to(user)).order_by(TechnologyNeed.title)), lambda n: n.title)
     # Only whom the PM may name: the people of the project's institute (and the team so far).
     users = team.candidates(user, project.institute_id if project else user.institute_id,
                             project)
@@ -111,7 +109,7 @@ def _project_form(project: Project | None = None) -> ProjectForm:
         .order_by(BudgetTemplate.is_default.desc(), BudgetTemplate.code)).all()
     kwargs = dict(institutes=ordered(db.session.scalars(institutes)),
                   enterprises=enterprise_choices(),
-                  needs=needs, users=users, templates=templates,
+                  needs=need_choices(user), users=users, templates=templates,
                   free_lines=project is not None and current is None,
                   fields=techfields.offered(project.field_id if project else None))
     if request.method == "POST" and request.form.get("switch_template"):
