@@ -175,13 +175,11 @@ def _milestones(year: int, institute_ids: set[int] | None) -> list[Counted]:
 
 
 def _gates(year: int, institute_ids: set[int] | None) -> list[Counted]:
-    superseding = select(GateDecision.supersedes_id).where(
-        GateDecision.supersedes_id.is_not(None))
     query = (select(GateDecision.id, GateDecision.decided_at, GateDecision.review_id,
                     GateDecision.outcome, Project.title, Project.code, Project.institute_id)
              .join(Project, Project.id == GateDecision.project_id)
              .where(GateDecision.outcome.in_((Outcome.GO, Outcome.CONDITIONAL_GO)),
-                    GateDecision.id.not_in(superseding),
+                    GateDecision.in_force(),
                     _at_in_year(GateDecision.decided_at, year), _of(Project, institute_ids))
              .order_by(GateDecision.decided_at, GateDecision.id))
     return [Counted(r[6], local_date(r[1]), r[4], r[5], None, "gates.review",

@@ -66,11 +66,10 @@ def figures(user_ids: Collection[int]) -> dict[int, PmFigures]:
             found[pm_id].milestones_on_time += 1
         else:
             found[pm_id].milestones_late += 1
-    superseded = select(GateDecision.supersedes_id).where(GateDecision.supersedes_id.is_not(None))
     for pm_id, outcome, count in db.session.execute(
             select(Project.pm_id, GateDecision.outcome, func.count(GateDecision.id))
             .join(Project, Project.id == GateDecision.project_id)
-            .where(Project.pm_id.in_(ids), GateDecision.id.not_in(superseded))
+            .where(Project.pm_id.in_(ids), GateDecision.in_force())
             .group_by(Project.pm_id, GateDecision.outcome)):
         found[pm_id].gate_outcomes[outcome] = count
     for pm_id, value in db.session.execute(

@@ -161,14 +161,13 @@ def gate_scores_due(q: Query) -> list[Item]:
 def conditions_due(q: Query) -> list[Item]:
     """Open conditions of decisions in force (a superseded decision's conditions went with
     it), on projects still under way; done once the owner reports them met."""
-    later = aliased(GateDecision)
     stmt = (select(Condition.id, Condition.due_date, Condition.text, Project.id, Project.code,
                    Condition.owner_id, Institute.director_id)
             .join(Project, Project.id == Condition.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Condition.state == ConditionState.OPEN,
                    Project.phase.in_(ACTIVE),
-                   ~exists().where(later.supersedes_id == Condition.decision_id)))
+                   GateDecision.in_force(Condition.decision_id)))
     stmt = q.apply(stmt, Condition.id, Condition.due_date, Condition.owner_id)
     return [Item(id=r[0], deadline=r[1], title=_shorten(r[2]), project_id=r[3], project=r[4],
                  owner_id=r[5], director_id=r[6],

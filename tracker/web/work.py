@@ -45,8 +45,8 @@ from tracker.reminders.rules import RULES, Rule
 from tracker.web import hq_work
 from tracker.web.capped import HOME_LIMIT, INSTITUTES, ON, SHOWN, USER, capped, cut
 
-# The same tables again, for the subqueries of `_reworks`.
-Review, Decided = aliased(GateReview), aliased(GateDecision)
+# The same table again, for the subquery of `_reworks`.
+Review = aliased(GateReview)
 
 # Instalments due within this many days show on the PM's home page.
 INSTALMENT_HORIZON_DAYS = 30
@@ -250,11 +250,9 @@ def _reworks() -> Select:
     the project still in proposal review), soonest due first; whose, the caller says."""
     last_review = (select(func.max(Review.id)).where(Review.project_id == Project.id,
                                                       Review.gate == 1).scalar_subquery())
-    in_force = (select(func.max(Decided.id)).where(Decided.review_id == GateReview.id)
-                .scalar_subquery())
     return (select(GateDecision).join(GateReview).join(Project)
             .where(Project.phase == Phase.PROPOSAL_REVIEW,
-                   GateReview.id == last_review, GateDecision.id == in_force,
+                   GateReview.id == last_review, GateDecision.in_force(),
                    GateDecision.outcome == Outcome.RECYCLE)
             .options(joinedload(GateDecision.review).joinedload(GateReview.project)
                      .load_only(*SHOWN))
