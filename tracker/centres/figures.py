@@ -100,3 +100,20 @@ def figures(on: date, centre_ids: Collection[int] | None = None,
     for figure in found.values():
         figure.status = status_on(on, figure.agreements, figure.last_need, months)
     return dict(found)
+
+
+def statuses(on: date) -> dict[int, CentreStatus]:
+    """centre id -> its status on `on`, for the centres that have an agreement (the others
+    have none in force): two statements of columns only, the terms and each centre's last
+    need, so that a list filtered by status pages the centres before reading their figures."""
+    last = dict(db.session.execute(
+        select(TechnologyNeed.centre_id, func.max(TechnologyNeed.created_at))
+        .where(TechnologyNeed.centre_id.is_not(None)).group_by(TechnologyNeed.centre_id)).all())
+    terms: dict[int, list] = defaultdict(list)
+    for term in db.session.execute(select(CentreAgreement.centre_id, CentreAgreement.starts_on,
+                                          CentreAgreement.ends_on, CentreAgreement.renews_id)):
+        terms[term.centre_id].append(term)
+    months = int(settings.get(catalogue.CENTRE_DORMANT_MONTHS))
+    return {centre_id: status_on(on, found, local_date(last[centre_id])
+                                 if last.get(centre_id) is not None else None, months)
+            for centre_id, found in terms.items()}

@@ -4,7 +4,7 @@ record a payment of the enterprise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.models import User
 from tracker.centres import services
-from tracker.centres.figures import CentreFigures, figures
+from tracker.centres.figures import CentreFigures, figures, statuses
 from tracker.centres.forms import CentrePaymentForm, TermForm
 from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.centres.status import CentreStatus
@@ -30,7 +30,7 @@ from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered
-from tracker.web.navigation import choice_arg
+from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
 
 bp = Blueprint("centres", __name__)
@@ -74,21 +74,32 @@ OVERVIEW_COLUMNS = [
 @bp.get("/centres/overview")
 @requires(CentreAgreement.can_see)
 def overview() -> str | Response:
-    """Every centre with its status and figures (five statements and the centres); `status`
-    keeps those in one status (`?status=dormant`: HQ's list of dormant centres)."""
+    """Every centre with its status and figures, a page at a time (the page's centres and
+    five statements for their figures; every centre in the file); `status` keeps those in one
+    status (`?status=dormant`: HQ's list of dormant centres), chosen from the centres' terms
+    and last needs (`figures.statuses`) before the page is read."""
     status = choice_arg("status", _l("Status"), {s.value for s in CentreStatus})
-    centres = db.session.scalars(
-        select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
-        .order_by(JointInnovationCentre.name, JointInnovationCentre.id)).all()
-    found = figures(today())
+    on = today()
+    query = (select(JointInnovationCentre).options(selectinload(JointInnovationCentre.enterprise))
+             .order_by(JointInnovationCentre.name, JointInnovationCentre.id))
+    if status:  # the centres in that status, from their terms and last needs only
+        found = statuses(on)
+        if status == CentreStatus.NO_AGREEMENT:
+            query = query.where(JointInnovationCentre.id.not_in(
+                [c for c, s in found.items() if s != CentreStatus.NO_AGREEMENT]))
+        else:
+            query = query.where(JointInnovationCentre.id.in_(
+                [c for c, s in found.items() if s == status]))
+    # A page of centres with their figures; every centre in the file.
+    page = None if exports.requested() else paginate(query)
+    centres = page.items if page else db.session.scalars(query).all()
+    found = figures(on, [c.id for c in centres])
     lines = [Line(c, found.get(c.id) or CentreFigures()) for c in centres]
-    if status:
-        lines = [line for line in lines if line.figures.status == status]
     if fmt := exports.requested():
         return exports.send(OVERVIEW_COLUMNS, lines, "joint-innovation-centres-status", fmt,
                             title=_("Joint innovation centres at a glance"))
-    return render_template("centres/overview.html", lines=lines, columns=OVERVIEW_COLUMNS,
-                           status=status, statuses=list(CentreStatus),
+    return render_template("centres/overview.html", page=replace(page, items=lines),
+                           columns=OVERVIEW_COLUMNS, status=status, statuses=list(CentreStatus),
                            months=settings.get(catalogue.CENTRE_DORMANT_MONTHS))
 
 
