@@ -127,10 +127,11 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
                                price_per_share=price, recorded_by_id=actor.id)
     company.rounds.append(financing)
     audit.record(actor, "round.create", financing)
-    for line, shares in bought:
-        holder = services.holder_for(company, line.name, line.kind)
-        entry = services.issue_entry(actor, company, holder, shares, on, Acquisition.CASH,
-                            round_id=financing.id, note=financing.name)
+    entries = services.issue_entries(actor, company, [
+        (services.holder_for(company, line.name, line.kind),
+         services.IssueLine(line.name, line.kind, shares, Acquisition.CASH))
+        for line, shares in bought], on, round_id=financing.id, note=financing.name)
+    for (line, _shares), entry in zip(bought, entries, strict=True):
         financing.investments.append(RoundInvestment(amount=line.amount, lead=line.lead,
                                                      entry=entry))
     db.session.flush()

@@ -21,6 +21,7 @@ from tracker.audit import services as audit
 from tracker.companies import closed, holder_names, ledger, prerequisites
 from tracker.companies.holder_names import check_holders, holder_for
 from tracker.companies.ip_models import IpDeal
+from tracker.companies.issuance import issue_entries
 from tracker.companies.lines import IssueLine, check_line
 from tracker.companies.models import (
     Acquisition,
@@ -205,15 +206,10 @@ def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Deci
                 ip_deal_id: int | None = None, note: str = "",
                 paid: Decimal | None = None) -> ShareEntry:
     """One issuance on the ledger, audited (the callers have checked it)."""
-    entry = ShareEntry(kind=EntryKind.ISSUE, on_date=on, shares=shares, to_holder=holder,
-                       acquired_by=acquired_by, technology=technology.strip(), paid=paid,
-                       lock_up_until=lock_up_until, round_id=round_id, ip_deal_id=ip_deal_id,
-                       note=note, recorded_by_id=actor.id)
-    company.entries.append(entry)
-    changes = audit.pending_changes(entry)
-    changes["holder"] = [None, holder.name]  # the trail shows it as `shown_name`
-    audit.record(actor, "shares.issue", entry, changes)
-    return entry
+    line = IssueLine(holder.name, holder.kind, shares, acquired_by, technology, lock_up_until,
+                     paid=paid)
+    return issue_entries(actor, company, [(holder, line)], on, round_id=round_id,
+                         ip_deal_id=ip_deal_id, note=note)[0]
 
 
 def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
@@ -260,10 +256,8 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
     problems.collect(check_holders, company, [(line.name, line.kind,
                                                 line.field("holdings", "name")) for line in lines])
     problems.raise_any()
-    for line in lines:
-        issue_entry(actor, company, holder_for(company, line.name, line.kind), line.shares, on,
-                    line.acquired_by, technology=line.technology,
-                    lock_up_until=line.lock_up_until, paid=line.paid)
+    issue_entries(actor, company, [(holder_for(company, line.name, line.kind), line)
+                                   for line in lines], on)
     audit.record(actor, "company.incorporate", company, {
         "cap_table": [None, [[line.name, str(line.shares)] for line in lines]],
         "on": [None, on.isoformat()]})
