@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import login
+from tests.experts.helpers import make_expert
 from tests.factories import make_need, make_pm_record, make_project, make_user
+from tests.reminders import helpers as change_helpers
 from tests.test_query_counts import grown, page_statements
 from tracker import db
 from tracker.accounts.models import Role, User
@@ -107,3 +109,43 @@ def test_a_company_offers_its_projects_without_loading_one(client, engine, langu
     assert loaded == []
     _steady(client, engine, "/companies/new",
             lambda: [make_project(phase=Phase.INVESTMENT_DECISION) for _ in range(2)])
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_handover_offers_the_institute_s_pms_without_loading_an_account(
+        client, engine, language):
+    old_pm, director, _hq, _evaluator = change_helpers.people(pm_locale=None)
+    project = change_helpers.project_for(old_pm, director)
+
+    def pm(n: int) -> User:
+        return make_user(Role.PROJECT_MANAGER, name=f"Next PM {n}",
+                         institute_id=project.institute_id)
+
+    others = [pm(n) for n in range(3)]
+    login(client, old_pm)
+    path = f"/projects/{project.id}/changes"
+    text, loaded = _loads(User, client, path, language)
+    handover = text[text.index('name="handover-user_id"'):]
+    for user in others:
+        assert f'value="{user.id}"' in handover and user.name in handover
+    assert set(loaded) <= {old_pm.id, director.id}  # the viewer and the page's own people
+    _steady(client, engine, path, lambda: [pm(n) for n in range(3, 7)])
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_an_expert_s_account_offers_the_evaluators_without_loading_one(
+        client, engine, language):
+    admin = make_user(Role.HQ_ADMIN, locale=None)
+    expert = make_expert(account=False)
+
+    def evaluator(n: int) -> User:
+        return make_user(Role.EVALUATOR, name=f"Evaluator {n}")
+
+    evaluators = [evaluator(n) for n in range(3)]
+    login(client, admin)
+    path = f"/admin/experts/{expert.id}"
+    text, loaded = _loads(User, client, path, language)
+    for user in evaluators:
+        assert f'value="{user.id}"' in text and user.name in text and user.email in text
+    assert set(loaded) <= {admin.id}
+    _steady(client, engine, path, lambda: [evaluator(n) for n in range(3, 7)])

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -24,7 +24,7 @@ from tracker.changes.forms import (
     TotalForm,
 )
 from tracker.changes.models import ChangeRequest
-from tracker.display.collation import ordered
+from tracker.display.collation import ordered_rows
 from tracker.display.formatting import comma, instant, money
 from tracker.display.labels import label
 from tracker.projects import team
@@ -41,14 +41,14 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def _managers(project: Project) -> list[User]:
-    """Whom the project may be handed to: the active PMs of its institute (or of none)."""
-    return ordered(db.session.scalars(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+def _managers(project: Project) -> list[Row]:
+    """Whom the project may be handed to: the active PMs of its institute (or of none), by
+    id and name (one statement of two columns, no account loaded: issue 21 point 2)."""
+    return ordered_rows(db.session.execute(
+        select(User.id, User.name).join(RoleGrant, RoleGrant.user_id == User.id)
         .where(RoleGrant.role == Role.PROJECT_MANAGER, User.active.is_(True),
                User.id != project.pm_id,
-               (User.institute_id == project.institute_id) | User.institute_id.is_(None))
-        .order_by(User.name)))
+               (User.institute_id == project.institute_id) | User.institute_id.is_(None))))
 
 
 def _cap(project: Project) -> str | None:
