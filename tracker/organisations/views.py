@@ -103,6 +103,9 @@ def _listing(template: str, query: Select, columns: list, name: str, title: str,
 
 # --- institutes --------------------------------------------------------------------------------
 
+# The latest needs an institute's page shows (hundreds a year at full size); the rest are on
+# the needs list filtered by the institute, which the page links to.
+NEEDS_SHOWN = 20
 INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", "type",
                     "founded_on", "director_id", "region", "city", "city_en", "legal_entity",
                     "uscc", "partner_ids")
@@ -131,8 +134,9 @@ def institute(object_id: int) -> str:
         select(TechnologyNeed).where(TechnologyNeed.institute_id == obj.id,
                                      TechnologyNeed.visible_to(user))
         .options(selectinload(TechnologyNeed.enterprise))
-        .order_by(TechnologyNeed.created_at.desc())).all()
-    return render_template("organisations/institute.html", obj=obj, needs=needs)
+        .order_by(TechnologyNeed.created_at.desc()).limit(NEEDS_SHOWN + 1)).all()
+    return render_template("organisations/institute.html", obj=obj, needs=needs[:NEEDS_SHOWN],
+                           more_needs=len(needs) > NEEDS_SHOWN)
 
 
 @bp.route("/institutes/new", methods=["GET", "POST"])
