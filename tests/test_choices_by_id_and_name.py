@@ -8,36 +8,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
 
 from tests.conftest import login
 from tests.experts.helpers import make_expert
 from tests.factories import make_need, make_pm_record, make_project, make_user
 from tests.reminders import helpers as change_helpers
-from tests.test_query_counts import grown, page_statements
+from tests.test_query_counts import grown, page_statements, records_loaded
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.organisations.models import TechnologyNeed
 from tracker.pms.models import PmRecord
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
-
-
-def _loads(model, client, path: str, language: str) -> tuple[str, list[int]]:
-    """The page's text and the ids of the `model` records its GET loaded."""
-    db.session.expunge_all()  # read anew by the page, as in production
-    loaded: list[int] = []
-
-    def count(target, context):
-        loaded.append(target.id)
-
-    event.listen(model, "load", count)
-    try:
-        page = client.get(path, headers={"Accept-Language": language})
-    finally:
-        event.remove(model, "load", count)
-    assert page.status_code == 200, path
-    return page.get_data(as_text=True), loaded
 
 
 def _steady(client, engine, path: str, more) -> None:
@@ -54,7 +36,7 @@ def test_a_pm_interview_offers_the_staff_without_loading_an_account(client, engi
     record = make_pm_record(None, None, by=admin)
     login(client, admin)
     path = f"/pms/{record.id}/interview"
-    text, loaded = _loads(User, client, path, language)
+    text, loaded = records_loaded(User, client, path, language)
     for user in panel:
         assert f'value="{user.id}"' in text and user.name in text
     assert set(loaded) <= {admin.id}  # the viewer alone
@@ -73,7 +55,7 @@ def test_a_pm_team_offers_the_appointed_without_loading_a_record(client, engine,
 
     records = [appoint(n) for n in range(3)]
     login(client, admin)
-    text, loaded = _loads(PmRecord, client, "/pms/teams/new", language)
+    text, loaded = records_loaded(PmRecord, client, "/pms/teams/new", language)
     for record in records:
         assert f'value="{record.id}"' in text and record.name in text
     assert loaded == []
@@ -89,7 +71,7 @@ def test_a_proposal_offers_the_needs_without_loading_one(client, engine, languag
     db.session.commit()
     needs = [make_need(institute, title=f"需求 {n}") for n in range(3)]
     login(client, pm)
-    text, loaded = _loads(TechnologyNeed, client, "/projects/new", language)
+    text, loaded = records_loaded(TechnologyNeed, client, "/projects/new", language)
     for need in needs:
         assert f'<option value="{need.id}">{need.title}</option>' in text
     assert loaded == []
@@ -103,7 +85,7 @@ def test_a_company_offers_its_projects_without_loading_one(client, engine, langu
     projects = [make_project(phase=Phase.INVESTMENT_DECISION) for _ in range(2)]
     names = {p.id: p.name for p in projects}
     login(client, admin)
-    text, loaded = _loads(Project, client, "/companies/new", language)
+    text, loaded = records_loaded(Project, client, "/companies/new", language)
     for id_, name in names.items():
         assert f'value="{id_}"' in text and name in text
     assert loaded == []
@@ -124,7 +106,7 @@ def test_a_handover_offers_the_institute_s_pms_without_loading_an_account(
     others = [pm(n) for n in range(3)]
     login(client, old_pm)
     path = f"/projects/{project.id}/changes"
-    text, loaded = _loads(User, client, path, language)
+    text, loaded = records_loaded(User, client, path, language)
     handover = text[text.index('name="handover-user_id"'):]
     for user in others:
         assert f'value="{user.id}"' in handover and user.name in handover
@@ -144,7 +126,7 @@ def test_an_expert_s_account_offers_the_evaluators_without_loading_one(
     evaluators = [evaluator(n) for n in range(3)]
     login(client, admin)
     path = f"/admin/experts/{expert.id}"
-    text, loaded = _loads(User, client, path, language)
+    text, loaded = records_loaded(User, client, path, language)
     for user in evaluators:
         assert f'value="{user.id}"' in text and user.name in text and user.email in text
     assert set(loaded) <= {admin.id}

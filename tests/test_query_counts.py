@@ -42,6 +42,24 @@ def page_statements(client, engine, path: str) -> list[str]:
     return [s for s in statements if not s.startswith(HARNESS)]
 
 
+def records_loaded(model, client, path: str, language: str) -> tuple[str, list[int]]:
+    """The page at `path` in `language`: its text and the ids of the `model` records its GET
+    loaded (a drop-down filled from ids and names loads none)."""
+    db.session.expunge_all()  # read anew by the page, as in production
+    loaded: list[int] = []
+
+    def count(target, context):
+        loaded.append(target.id)
+
+    event.listen(model, "load", count)
+    try:
+        page = client.get(path, headers={"Accept-Language": language})
+    finally:
+        event.remove(model, "load", count)
+    assert page.status_code == 200, path
+    return page.get_data(as_text=True), loaded
+
+
 def grown(before: list[str], after: list[str]) -> list[str]:
     """The statements `after` runs more often than `before`, shortened: what a failing count
     test shows, so the one that grew with the data is named."""

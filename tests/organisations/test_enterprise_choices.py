@@ -5,11 +5,10 @@ one statement of two columns; no enterprise is loaded as a record to fill a drop
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from tests.conftest import login
 from tests.factories import make_enterprise, make_project, make_user
-from tracker import db
+from tests.test_query_counts import records_loaded
 from tracker.accounts.models import Role
 from tracker.organisations.models import Enterprise
 from tracker.projects.models import Phase
@@ -32,20 +31,8 @@ def test_a_form_offers_every_enterprise_by_id_and_name_without_loading_one(
     make_enterprise(name="只有中文名的企业")  # no English name: the Chinese one in both
     login(client, viewer)
     shown = {e.id: (e.name_en if language == "en" else e.name) for e in enterprises}
-    db.session.expunge_all()  # read anew by the page, as in production
-    loaded: list[int] = []
-
-    def count(target, context):
-        loaded.append(target.id)
-
-    event.listen(Enterprise, "load", count)
-    try:
-        page = client.get(path.format(project=project.id),
-                          headers={"Accept-Language": language})
-    finally:
-        event.remove(Enterprise, "load", count)
-    text = page.get_data(as_text=True)
-    assert page.status_code == 200, path
+    text, loaded = records_loaded(Enterprise, client, path.format(project=project.id),
+                                  language)
     for id_, name in shown.items():
         assert f'<option value="{id_}">{name}</option>' in text, (path, name)
     assert "只有中文名的企业" in text
