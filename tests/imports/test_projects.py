@@ -12,7 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import login
-from tests.factories import install_gates, make_enterprise, make_hq, make_institute, make_user
+from tests.factories import (
+    install_gates,
+    make_enterprise,
+    make_hq,
+    make_institute,
+    make_need,
+    make_user,
+)
 from tests.gates import helpers as gate_steps
 from tests.imports.helpers import run
 from tracker import db
@@ -20,6 +27,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.gates.models import GateDecision, GateReview, ReviewState
 from tracker.imports.models import ImportState
+from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project, ProjectCodeCounter
 
@@ -95,6 +103,22 @@ def test_reimporting_changes_nothing_and_a_drafts_change_updates_it():
     draft = db.session.scalar(select(Project).where(Project.title == "A draft"))
     assert draft.trl_target == 8
     assert db.session.scalar(select(func.count()).select_from(Project)) == 2
+
+
+def test_a_project_naming_a_need_is_found_again_and_its_draft_updated():
+    """A row naming a technology need, read again (its form offers the need by id and
+    title, as the page does): the project under way unchanged, the draft updated."""
+    admin, _pm = _setting()
+    make_need(institute=db.session.scalar(select(Institute)), title="Pump noise")
+    need = ["Technology need (title)"]
+    rows = [[*HEADER, *need], [*_row(), "Pump noise"],
+            [*_row(code="", title="A draft", phase="draft", passed=""), "Pump noise"]]
+    first = run(admin, "projects", rows)
+    assert (first.state, first.created) == (ImportState.DONE, 2), first.errors
+    rows[2][HEADER.index("TRL targeted")] = "8"
+    again = run(admin, "projects", rows)
+    assert (again.state, again.updated, again.unchanged) == (ImportState.DONE, 1, 1), again.errors
+    assert {p.need.title for p in db.session.scalars(select(Project))} == {"Pump noise"}
 
 
 def test_a_submitted_project_is_not_edited_by_a_changed_row():

@@ -29,7 +29,8 @@ from tracker.gates.review_forms import CONDITION_ROWS
 from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, iso_date, note, read
-from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
+from tracker.organisations.listing import needs_named
+from tracker.organisations.models import Enterprise, Institute
 from tracker.projects import codes, lifecycle
 from tracker.projects import services as projects
 from tracker.projects.forms import MAX_BUDGET_ROWS, ProjectForm
@@ -329,7 +330,7 @@ class Projects(Adapter):
         members = [db.session.get(User, i) for i in refs.get("member_ids", [])]
         return {"institutes": _rows(Institute, refs, "institute_id"),
                 "enterprises": _rows(Enterprise, refs, "partner_enterprise_id"),
-                "needs": _rows(TechnologyNeed, refs, "need_id"), "users": members}
+                "needs": needs_named([refs.get("need_id")]), "users": members}
 
     def values(self, form, given):
         values = _none_for_zero({f: getattr(form, f).data for f in FORM_FIELDS})
@@ -395,6 +396,3 @@ class Projects(Adapter):
         if project.phase is Phase.PROPOSAL_REVIEW:
             gates.open_request(pm, project, 1)  # as a submission in the tracker does
         return project
-
-
-

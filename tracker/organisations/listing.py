@@ -107,3 +107,12 @@ def need_choices(user: User) -> list[Row]:
     return ordered_rows(db.session.execute(
         select(TechnologyNeed.id, TechnologyNeed.title.label("name"))
         .where(TechnologyNeed.visible_to(user))))
+
+
+def needs_named(ids: list[int | None]) -> list[Row]:
+    """The needs of `ids` (None: none) as `need_choices` offers them (id, title as `name`):
+    the choice of a project's form filled by an import."""
+    if not any(ids):
+        return []
+    return list(db.session.execute(select(TechnologyNeed.id, TechnologyNeed.title.label("name"))
+                                   .where(TechnologyNeed.id.in_(ids)).order_by(TechnologyNeed.id)))

@@ -80,5 +80,8 @@ def adopt_code(actor: User, project: Project, code: str) -> None:
     elif counter.last < seq:
         counter.last = seq
     project.year, project.seq, project.code = year, seq, f"{hq.code}-{year}-{seq:04d}"
+    # It was never a draft in the tracker: no draft reference (`drafts`), as the bulk import
+    # writes it, and its PM's drafts are numbered without it.
+    project.draft_number = None
     audit.record(actor, "project.code", project, {"code": [None, project.code]})
     db.session.flush()

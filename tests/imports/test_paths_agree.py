@@ -1,0 +1,127 @@
+"""The bulk path and the row-by-row path of an import write the same, every column of every
+table, the audit records and the import they name included (`tests.imports.paths`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.factories import make_enterprise, make_need, make_user
+from tests.imports.helpers import run
+from tests.imports.paths import both_paths
+from tests.imports.test_closed_projects import AHEAD
+from tests.imports.test_contracts_bulk import _projects as contract_projects
+from tests.imports.test_contracts_bulk import _rows as contract_rows
+from tests.imports.test_contracts_bulk import _with_needs as with_needs
+from tests.imports.test_projects import HEADER, _row, _setting
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.imports import bulk
+from tracker.imports.contracts_bulk import BulkContracts
+from tracker.imports.milestones import Milestones
+from tracker.imports.models import ImportState
+from tracker.imports.projects_bulk import BulkProjects
+from tracker.milestones.models import Milestone
+from tracker.organisations.models import Institute
+
+
+def _same(by_batch, one_by_one, tables: set[str]) -> None:
+    """The two wrote the same, `tables` among what they wrote."""
+    assert tables <= set(by_batch.tables), sorted(by_batch.tables)
+    differences = by_batch.differences(one_by_one)
+    assert not differences, "\n".join(
+        f"{table}:\n  bulk only: {mine}\n  row only:  {theirs}"
+        for table, (mine, theirs) in differences.items())
+
+
+MILESTONES = ["Project code", "Title", "Phase", "Deliverable", "Due date", "Weight", "State",
+              "Percent complete", "Reviewer's e-mail", "Waiver reason"]
+STATES = ["", "planned", "in_progress", "submitted", "accepted", "waived"]
+
+
+def test_milestones_in_every_state(monkeypatch):
+    """Each state, with its progress, waiver reason, deliverable and weight, of a project under
+    way and (its history: accepted, waived) of a completed one; a submitted one with its
+    reviewer (a row the row-by-row path saves, between the batch's)."""
+    admin, _pm = _setting()
+    make_user(Role.EVALUATOR, email="reviewer@import.cn")
+    result = run(admin, "projects", [HEADER, _row(), _row(
+        code="TEST-2019-0050", title="Closed", phase="completed", members="",
+        passed="1: 2019-05-20; 2: 2020-05-20; 3: 2021-05-20")])
+    assert result.state is ImportState.DONE, result.errors
+    rows = [MILESTONES]
+    for n in range(16):
+        state = STATES[n % len(STATES)]
+        rows.append(["TEST-2019-0042", f"Step {n:02d}", "contract_research",
+                     f"Deliverable {n}" if n % 2 else "", f"2026-{n % 12 + 1:02d}-15",
+                     "" if n % 3 else "2.5", state, "30" if n % 3 == 1 else "",
+                     "reviewer@import.cn" if n == 9 else "",
+                     "Not needed" if state == "waived" else ""])
+    for n, state in enumerate(["accepted", "waived", "accepted"]):
+        rows.append(["TEST-2019-0050", f"Done {n}", ["proposal_review", "contract_research",
+                                                     "investment_decision"][n], "",
+                     f"202{n}-04-30", "", state, "", "", "Dropped" if state == "waived" else ""])
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 5)
+    _same(*both_paths(admin, "milestones", rows, Milestones, monkeypatch),
+          {"milestones", "milestone_events", "audit_records", "import_runs"})
+    assert db.session.scalar(select(Milestone.reviewer_id).where(Milestone.title == "Step 09"))
+
+
+PROJECT_COLUMNS = [*HEADER, "Summary", "Partner enterprise credit code or name",
+                   "Technology need (title)", "Ended or held in", "Rationale of the KILL",
+                   "Revisit date", "Conditions of a CONDITIONAL GO"]
+G1, G2, G3 = "1: 2019-05-20", "2: 2020-02-01", "3: 2021-01-10"
+
+
+def _project(n, phase, passed="", ended_in="", rationale="", revisit="", conditions="",
+             **kw) -> list[str]:
+    code = "" if phase == "draft" else f"TEST-2019-{n + 1:04d}"
+    return [*_row(code=code, title=f"Project {n}", phase=phase, passed=passed,
+                  members="member@import.cn" if n % 2 else "",
+                  lines="" if n % 3 == 0 else "设备费: 1000000; 劳务费: 500000",
+                  start=f"2019-0{n % 3 + 1}-01", end=f"202{7 + n % 2}-12-31", **kw),
+            f"Summary {n}" if n % 2 else "", "Pump Works" if n % 4 == 1 else "",
+            "Pump noise" if n == 3 else "", ended_in, rationale, revisit, conditions]
+
+
+def test_projects_in_every_phase_killed_and_closed(monkeypatch):
+    """Each phase under way; ended by a KILL at each gate (terminated, rejected), completed,
+    spun off; held and passed with conditions (rows the row-by-row path saves, between the
+    batch's)."""
+    admin, _pm = _setting()
+    make_need(institute=db.session.scalar(select(Institute).where(Institute.code == "IMP-RB")),
+              enterprise=make_enterprise(name="Pump Works"), title="Pump noise")
+    rows = [PROJECT_COLUMNS,
+            _project(0, "draft"), _project(1, "draft"),
+            _project(2, "proposal_review"), _project(3, "contract_research", G1),
+            _project(4, "investment_decision", f"{G1}; {G2}"),
+            _project(5, "spin_off", f"{G1}; {G2}; {G3}"),
+            _project(6, "completed", f"{G1}; {G2}; {G3}"),
+            _project(7, "terminated", f"{G1}; 2: 2021-01-10", rationale="Route failed"),
+            _project(8, "terminated", f"{G1}; {G2}; 3: 2021-01-10", "investment_decision",
+                     " Market gone "),
+            _project(9, "rejected", "1: 2019-05-20", rationale="Not novel"),
+            _project(10, "on_hold", G1, "contract_research", revisit=AHEAD),
+            _project(11, "investment_decision", f"{G1}; {G2}",
+                     conditions="2: Second customer | pm@import.cn | 2021-12-31"),
+            _project(12, "contract_research", G1), _project(13, "draft"),
+            _project(14, "spun_off", f"{G1}; {G2}; {G3}")]
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 3)
+    _same(*both_paths(admin, "projects", rows, BulkProjects, monkeypatch),
+          {"projects", "project_members", "budget_lines", "gate_reviews", "review_criteria",
+           "gate_decisions", "phase_changes", "conditions", "project_code_counters",
+           "audit_records"})
+
+
+def test_contracts_with_instalments_payments_and_a_reversal(monkeypatch):
+    """Paid in full, in parts, not at all; one with a payment reversed (the row-by-row path's
+    between the batch's rows); each project's need made contracted."""
+    admin, _pm = _setting()
+    make_enterprise(name="Pump Works")
+    codes = ["TEST-2019-0042", "TEST-2019-0043", "TEST-2019-0044"]
+    projects = contract_projects(admin, codes)
+    with_needs(projects, codes)
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
+    _same(*both_paths(admin, "contracts", contract_rows(codes, "B"), BulkContracts,
+                      monkeypatch),
+          {"research_contracts", "instalments", "payments", "technology_needs",
+           "audit_records"})
