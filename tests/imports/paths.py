@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 
 from tests.imports.helpers import run
 from tracker import db
-from tracker.imports.models import ImportState
+from tracker.imports.models import ImportRun, ImportState
 
 # What differs between two runs of one file and says nothing of what was written: the audit
 # trail's hashes (each seals the records before it).
@@ -82,8 +83,9 @@ def snapshot() -> dict[str, dict[Any, dict[str, Any]]]:
 class _Namer:
     """Names the rows an import wrote by what they hold, the rows before it by their id."""
 
-    def __init__(self, before, after, run_id: int, since: datetime, deep: bool) -> None:
-        self.before, self.after, self.run_id, self.since = before, after, run_id, since
+    def __init__(self, before, after, runs: dict[int, str], since: datetime, deep: bool
+                 ) -> None:
+        self.before, self.after, self.runs, self.since = before, after, runs, since
         self.deep = deep
         self.by_name = {t.name: t for t in _tables()}
         self._names: dict[tuple[str, int], str] = {}
@@ -94,8 +96,8 @@ class _Namer:
 
     def ref(self, table: str, row_id: Any) -> Any:
         """A reference to a row: its id if it was there before, else what it holds (short)."""
-        if table == "import_runs" and row_id == self.run_id:
-            return "<this import>"
+        if table == "import_runs" and row_id in self.runs:
+            return self.runs[row_id]
         if not self.is_new(table, row_id):
             return row_id
         if not self.deep:
@@ -166,11 +168,11 @@ class _Namer:
         return repr(sorted(out.items(), key=lambda item: item[0]))
 
 
-def written(before, run_id: int, since: datetime) -> Written:
+def written(before, runs: dict[int, str], since: datetime) -> Written:
     """What was written since `before` (`snapshot`): new rows, and rows changed (with the id
     they have), each table's sorted."""
     after = snapshot()
-    return Written(*(_tables_written(before, after, _Namer(before, after, run_id, since, deep))
+    return Written(*(_tables_written(before, after, _Namer(before, after, runs, since, deep))
                      for deep in (True, False)))
 
 
@@ -190,19 +192,52 @@ def _tables_written(before, after, namer: _Namer) -> dict[str, list[str]]:
 def both_paths(admin, kind: str, rows: list[list[str]], adapter: type,
                monkeypatch: pytest.MonkeyPatch) -> tuple[Written, Written]:
     """`rows` imported by the bulk path, then (that import rolled back) by the row-by-row
-    path: what each wrote. Each import must succeed."""
+    path: what each wrote. Each import must succeed, creating and updating as many."""
+    by_batch, one_by_one = both_ways(lambda: [run(admin, kind, rows)], [adapter], monkeypatch)
+    return by_batch, one_by_one
+
+
+def both_ways(imports: Callable[[], list[ImportRun]], adapters: list[type],
+              monkeypatch: pytest.MonkeyPatch) -> tuple[Written, Written]:
+    """What `imports` writes with the bulk paths, then (that rolled back) with the batches of
+    `adapters` taken away; each of its runs must succeed, the two creating and updating as
+    many."""
     before = snapshot()
     since = db.utcnow() - timedelta(seconds=1)
     savepoint = db.Savepoint(forget_loaded=True)
-    in_bulk = run(admin, kind, rows)
-    assert in_bulk.state is ImportState.DONE, in_bulk.errors
-    by_batch = written(before, in_bulk.id, since)
+    in_bulk = imports()
+    counts = [(r.kind, r.state, r.created, r.updated) for r in in_bulk]
+    assert {r.state for r in in_bulk} == {ImportState.DONE}, [r.errors for r in in_bulk]
+    by_batch = written(before, _labels(in_bulk), since)
     savepoint.rollback()
     db.session.expire_all()
+    _rewind_sequences()
     assert snapshot() == before
     with monkeypatch.context() as patched:
-        patched.setattr(adapter, "batch", lambda self, actor: None)
-        one_by_one = run(admin, kind, rows)
-    assert one_by_one.state is ImportState.DONE, one_by_one.errors
-    assert (one_by_one.created, one_by_one.updated) == (in_bulk.created, in_bulk.updated)
-    return by_batch, written(before, one_by_one.id, since)
+        for adapter in adapters:
+            patched.setattr(adapter, "batch", lambda self, actor: None)
+        one_by_one = imports()
+    assert [(r.kind, r.state, r.created, r.updated) for r in one_by_one] == counts, [
+        r.errors for r in one_by_one]
+    return by_batch, written(before, _labels(one_by_one), since)
+
+
+def _rewind_sequences() -> None:
+    """PostgreSQL: each table's sequence back to the ids the rollback freed (SQLite gives them
+    again by itself), so that the second way gives its rows the ids the first gave, and an id
+    written where no foreign key says so (a team's ids in an audit record, a contract's page
+    in a reminder) reads the same."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in _tables():
+        if "id" in table.c and table.c.id.primary_key:
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE(MAX(id), 0) + 1, false) FROM {table.name}"))
+
+
+def _labels(runs: list[ImportRun]) -> dict[int, str]:
+    """How a reference to each run reads (the runs of two ways have other ids)."""
+    if len(runs) == 1:
+        return {runs[0].id: "<this import>"}
+    return {r.id: f"<import {n}: {r.kind}>" for n, r in enumerate(runs)}

@@ -15,6 +15,7 @@ from tests.imports.test_contracts_bulk import _with_needs as with_needs
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.accounts.models import Role
+from tracker.budgets.defaults import NINE_CATEGORY_CODE, nine_category
 from tracker.imports import bulk
 from tracker.imports.contracts_bulk import BulkContracts
 from tracker.imports.milestones import Milestones
@@ -22,9 +23,11 @@ from tracker.imports.models import ImportState
 from tracker.imports.projects_bulk import BulkProjects
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import Institute
+from tracker.projects.models import Project
+from tracker.techfields.models import TechnicalField
 
 
-def _same(by_batch, one_by_one, tables: set[str]) -> None:
+def same(by_batch, one_by_one, tables: set[str]) -> None:
     """The two wrote the same, `tables` among what they wrote."""
     assert tables <= set(by_batch.tables), sorted(by_batch.tables)
     differences = by_batch.differences(one_by_one)
@@ -61,7 +64,7 @@ def test_milestones_in_every_state(monkeypatch):
                                                      "investment_decision"][n], "",
                      f"202{n}-04-30", "", state, "", "", "Dropped" if state == "waived" else ""])
     monkeypatch.setattr(bulk, "BATCH_SIZE", 5)
-    _same(*both_paths(admin, "milestones", rows, Milestones, monkeypatch),
+    same(*both_paths(admin, "milestones", rows, Milestones, monkeypatch),
           {"milestones", "milestone_events", "audit_records", "import_runs"})
     assert db.session.scalar(select(Milestone.reviewer_id).where(Milestone.title == "Step 09"))
 
@@ -70,6 +73,8 @@ PROJECT_COLUMNS = [*HEADER, "Summary", "Partner enterprise credit code or name",
                    "Technology need (title)", "Ended or held in", "Rationale of the KILL",
                    "Revisit date", "Conditions of a CONDITIONAL GO"]
 G1, G2, G3 = "1: 2019-05-20", "2: 2020-02-01", "3: 2021-01-10"
+PASSED = {"contract_research": G1, "investment_decision": f"{G1}; {G2}",
+          "completed": f"{G1}; {G2}; {G3}"}
 
 
 def _project(n, phase, passed="", ended_in="", rationale="", revisit="", conditions="",
@@ -106,7 +111,7 @@ def test_projects_in_every_phase_killed_and_closed(monkeypatch):
             _project(12, "contract_research", G1), _project(13, "draft"),
             _project(14, "spun_off", f"{G1}; {G2}; {G3}")]
     monkeypatch.setattr(bulk, "BATCH_SIZE", 3)
-    _same(*both_paths(admin, "projects", rows, BulkProjects, monkeypatch),
+    same(*both_paths(admin, "projects", rows, BulkProjects, monkeypatch),
           {"projects", "project_members", "budget_lines", "gate_reviews", "review_criteria",
            "gate_decisions", "phase_changes", "conditions", "project_code_counters",
            "audit_records"})
@@ -121,7 +126,41 @@ def test_contracts_with_instalments_payments_and_a_reversal(monkeypatch):
     projects = contract_projects(admin, codes)
     with_needs(projects, codes)
     monkeypatch.setattr(bulk, "BATCH_SIZE", 2)
-    _same(*both_paths(admin, "contracts", contract_rows(codes, "B"), BulkContracts,
+    same(*both_paths(admin, "contracts", contract_rows(codes, "B"), BulkContracts,
                       monkeypatch),
           {"research_contracts", "instalments", "payments", "technology_needs",
            "audit_records"})
+
+
+def test_projects_with_a_programme_a_classified_field_and_another_budget_template(monkeypatch):
+    """The columns the first test leaves empty: a government programme (level, name, the
+    funder's number, its managing body), a field the list of fields classifies, a budget
+    template named by its code, a partner named by its credit code."""
+    admin, _pm = _setting()
+    db.session.add(nine_category())
+    db.session.add(TechnicalField(code="AM", name="先进制造", name_en="Advanced manufacturing"))
+    partner = make_enterprise(name="Pump Works")
+    db.session.flush()
+    header = [*HEADER, "Funding source", "Programme level", "Programme",
+              "The funder's project number", "Managing body", "Budget template (code)",
+              "Partner enterprise credit code or name"]
+    rows = [header]
+    for n, phase in enumerate(["draft", "contract_research", "investment_decision",
+                               "completed", "draft", "proposal_review"]):
+        government = n % 2 == 1
+        rows.append([*_row(code="" if phase == "draft" else f"TEST-2019-{n + 1:04d}",
+                           title=f"Programme {n}", phase=phase,
+                           field="先进制造" if n % 3 else "Advanced manufacturing",
+                           passed=PASSED.get(phase, ""),
+                           lines="设备费: 1000000; 材料费: 500000" if n % 2 else ""),
+                     "government" if government else "enterprise",
+                     "provincial" if government else "", "省重点研发计划" if government else "",
+                     f"BE20190{n}" if government else "", "省科技厅" if government else "",
+                     NINE_CATEGORY_CODE if n % 2 else "",
+                     "" if government else partner.uscc if n % 4 else "Pump Works"])
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 4)
+    same(*both_paths(admin, "projects", rows, BulkProjects, monkeypatch),
+          {"projects", "budget_lines", "gate_decisions", "audit_records"})
+    projects = db.session.scalars(select(Project)).all()
+    assert {p.field_id for p in projects} != {None}
+    assert {p.budget_template.code for p in projects} == {NINE_CATEGORY_CODE, "CN-2021"}

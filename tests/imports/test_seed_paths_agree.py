@@ -1,0 +1,27 @@
+"""`flask demo seed --scale large` writes by the bulk paths what the row-by-row paths write,
+every column of every table (`tests.imports.paths`): its projects in every phase, milestones,
+contracts, and what the imports after them build on them (the funding agreements with their
+tranches and disbursements, the companies, the reminders of the scan), with the audit records
+of each import."""
+
+from __future__ import annotations
+
+from tests.imports.paths import both_ways
+from tests.imports.test_paths_agree import same
+from tests.test_demo_large import SMALL
+from tracker.accounts.services import find_by_email
+from tracker.demo import seed
+from tracker.demo_large import seed_large
+from tracker.imports.contracts_bulk import BulkContracts
+from tracker.imports.milestones import Milestones
+from tracker.imports.projects_bulk import BulkProjects
+
+
+def test_the_large_seed_writes_the_same_by_either_path(app, monkeypatch):
+    app.test_cli_runner()
+    seed()
+    admin = find_by_email("admin@demo.jitri.cn")
+    same(*both_ways(lambda: list(seed_large(admin, "JITRI", sizes=SMALL).runs.values()),
+                    [BulkProjects, Milestones, BulkContracts], monkeypatch),
+         {"projects", "milestones", "research_contracts", "funding_agreements", "companies",
+          "audit_records"})
