@@ -124,3 +124,26 @@ def test_the_pool_hands_out_the_connection_used_last(engine):
     for _ in range(3):
         with engine.connect() as conn:
             assert conn.scalar(text("SELECT pg_backend_pid()")) == pids[1]
+
+
+@pytest.mark.skipif(not PG_URL, reason="psycopg prepares statements on PostgreSQL")
+def test_statements_asked_in_turn_are_prepared_though_a_worker_runs_hundreds(engine):
+    """A worker's pages run a few hundred distinct statements between them, each in its turn:
+    psycopg's default of 100 forgot each one's runs before its sixth, and prepared none."""
+    own = db.make_engine(engine.url.render_as_string(hide_password=False))
+    queries = [text(f"SELECT id FROM users WHERE email = :email AND {n} = {n} /* in turn */")
+               for n in range(300)]
+    db.session.remove()
+    db.session.configure(bind=own)
+    try:
+        for _ in range(6):
+            for query in queries:
+                db.session.execute(query, {"email": "nobody@example.org"}).all()
+            db.finish()
+        prepared = db.session.scalar(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%in turn%'"))
+        db.finish()
+        assert prepared == len(queries)
+    finally:
+        db.session.remove()
+        own.dispose()
