@@ -3,7 +3,7 @@ table, the audit records and the import they name included (`tests.imports.paths
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.factories import make_enterprise, make_need, make_user
 from tests.imports.helpers import run
@@ -164,3 +164,36 @@ def test_projects_with_a_programme_a_classified_field_and_another_budget_templat
     projects = db.session.scalars(select(Project)).all()
     assert {p.field_id for p in projects} != {None}
     assert {p.budget_template.code for p in projects} == {NINE_CATEGORY_CODE, "CN-2021"}
+
+
+def test_milestone_rows_are_refused_alike_by_either_path(monkeypatch):
+    """Each row's problems, with row, column and message, the same by both paths: a date out
+    of the project's, a waiver without its reason, a percentage out of range, progress on a
+    closed project's milestone, a phase no gate closes, a title given twice, no project."""
+    admin, _pm = _setting()
+    make_user(Role.EVALUATOR, email="reviewer@import.cn")
+    run(admin, "projects", [HEADER, _row(), _row(
+        code="TEST-2019-0050", title="Closed", phase="completed", members="",
+        passed="1: 2019-05-20; 2: 2020-05-20; 3: 2021-05-20")])
+    rows = [MILESTONES] + [
+        [code, title, phase, "", due, "", state, percent, reviewer, ""]
+        for code, title, phase, due, state, percent, reviewer in (
+            ("TEST-2019-0042", "Fine", "contract_research", "2026-09-30", "", "", ""),
+            ("TEST-2019-0042", "Too late", "contract_research", "2031-01-01", "", "", ""),
+            ("TEST-2019-0042", "No reason", "contract_research", "2026-09-30", "waived", "",
+             ""),
+            ("TEST-2019-0042", "Too far", "contract_research", "2026-09-30", "in_progress",
+             "130", ""),
+            ("TEST-2019-0050", "Still going", "contract_research", "2021-01-30",
+             "in_progress", "40", ""),
+            ("TEST-2019-0042", "Nowhere", "spun_off", "2026-09-30", "", "", ""),
+            ("TEST-2019-0042", "Fine", "contract_research", "2026-10-30", "", "", ""),
+            ("TEST-1999-0001", "No project", "contract_research", "2026-09-30", "", "", ""),
+            ("TEST-2019-0042", "Reviewed", "contract_research", "2026-09-30", "submitted", "",
+             "nobody@import.cn"))]
+    in_bulk = run(admin, "milestones", rows)
+    assert in_bulk.state is ImportState.FAILED
+    assert sorted({r for r, _c, _m in in_bulk.errors}) == list(range(3, 11)), in_bulk.errors
+    monkeypatch.setattr(Milestones, "batch", lambda self, actor: None)
+    assert run(admin, "milestones", rows).errors == in_bulk.errors
+    assert db.session.scalar(select(func.count()).select_from(Milestone)) == 0
