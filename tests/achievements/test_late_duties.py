@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -191,3 +192,37 @@ def test_each_reader_reads_their_own_from_statements_built_once(world):
     on = date(2026, 3, 1)  # the annuities' due date: not late yet
     assert numbers(institute_ids=[world.a.id]) == numbers() == set()
     assert len(query._BUILT) == built
+
+
+def test_an_institute_asked_is_chosen_in_sql_within_what_the_reader_may_see(world):
+    """A PM's or a director's list filtered by an institute: the rules' statements choose it
+    (`Query.institute_id`), and what they may see stays the bound of it."""
+    on = today()
+
+    def numbers(user, institute):
+        return {d.item.title.split()[0] for d in duties.visible_to(user, on, institute.id)
+                if d.rule.name == "patent_annuity"}
+
+    assert numbers(world.pm_a2, world.a) == {A2}
+    assert numbers(world.pm_a2, world.b) == set()
+    assert numbers(world.director_a, world.a) == {A1, A2}
+    assert numbers(world.director_a, world.b) == set()
+    assert numbers(world.hq, world.b) == {B}
+    asked = query.Query(owner_id=1, institute_ids=[2], institute_id=3)
+    assert asked.values()["q_institute_id"] == 3 and asked.shape[-1]
+
+
+def test_the_list_shows_a_page_at_a_time_and_its_file_every_duty(app, client, world):
+    app.config["PAGE_SIZE"] = 2
+    try:
+        first = _page(client, world.hq)
+        count = int(re.search(r"Page 1 of (\d+)", first).group(1))
+        pages = [first] + [_page(client, world.hq, f"{LATE_LIST}?page={n}")
+                           for n in range(2, count + 1)]
+        assert count >= 3  # three annuities, a report and a royalty, two a page
+        for number in (A1, A2, B):  # each duty on one page
+            assert sum(number in page for page in pages) == 1
+        file = client.get(f"{LATE_LIST}?page=2&export=csv").get_data(as_text=True)
+        assert all(number in file for number in (A1, A2, B))
+    finally:
+        app.config["PAGE_SIZE"] = 25

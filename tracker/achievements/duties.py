@@ -48,12 +48,14 @@ class Duty:
 
 
 def late(on: date, *, institute_ids: Collection[int] | None = None,
-         owner_id: int | None = None, rules: Collection[str] = DUTY_RULES) -> list[Duty]:
+         owner_id: int | None = None, institute_id: int | None = None,
+         rules: Collection[str] = DUTY_RULES) -> list[Duty]:
     """The duties due before `on` and not done, most late first: those of the projects of
     `institute_ids` or of `owner_id` (their PM), either (both given), or the network's (none
-    given), chosen in SQL. One statement per rule, and one for the institutes."""
+    given), and of these only `institute_id`'s, chosen in SQL. One statement per rule, and one
+    for the institutes."""
     asked = Query(until=on - timedelta(days=1), on=on, owner_id=owner_id,
-                  institute_ids=institute_ids)
+                  institute_ids=institute_ids, institute_id=institute_id)
     pairs = [(RULES[name], item) for name in DUTY_RULES if name in rules
              for item in RULES[name].items(asked)]
     projects = {p for _rule, item in pairs if (p := item.project_id) is not None}
@@ -72,6 +74,6 @@ def visible_to(user: User, on: date, institute_id: int = 0, rule: str = "") -> l
     institute and a rule when given."""
     rules = (rule,) if rule else DUTY_RULES
     if user.sees_whole_portfolio:
-        return late(on, institute_ids=[institute_id] if institute_id else None, rules=rules)
-    duties = late(on, institute_ids=user.directed_institute_ids, owner_id=user.id, rules=rules)
-    return [d for d in duties if not institute_id or d.institute_id == institute_id]
+        return late(on, institute_id=institute_id or None, rules=rules)
+    return late(on, institute_ids=user.directed_institute_ids, owner_id=user.id,
+                institute_id=institute_id or None, rules=rules)

@@ -17,7 +17,7 @@ from tracker.export import responses as exports
 from tracker.export.columns import Column, Kind
 from tracker.organisations.models import Institute
 from tracker.reports.filters import institute_choices
-from tracker.web.navigation import choice_arg, row_arg
+from tracker.web.navigation import choice_arg, page_of, row_arg
 from tracker.web.permissions import requires
 
 bp = Blueprint("duties", __name__)
@@ -43,7 +43,8 @@ COLUMNS = [
 @requires(Achievement.can_list)
 def late() -> str | Response:
     """Patent annuities, royalty reports and payments, upfront payments late, most late first;
-    `?institute=` and `?duty=` (one of the reminder rules) filter, `?export=` downloads."""
+    `?institute=` and `?duty=` (one of the reminder rules) filter, in SQL; a page shown at a
+    time (`?page=`), every one in the file (`?export=`)."""
     user = current_user._get_current_object()
     rule = choice_arg("duty", _l("Duty"), duties.DUTY_RULES)
     institute_id = row_arg("institute", _l("Institute"), Institute)
@@ -51,6 +52,6 @@ def late() -> str | Response:
     if fmt := exports.requested():
         return exports.send(COLUMNS, rows, "late-ip-duties", fmt,
                             title=_("Late licence and patent duties"))
-    return render_template("achievements/late_duties.html", rows=rows, columns=COLUMNS,
+    return render_template("achievements/late_duties.html", page=page_of(rows), columns=COLUMNS,
                            rule=rule, rules=[duties.RULES[name] for name in duties.DUTY_RULES],
                            institute_id=institute_id, institutes=institute_choices(user))

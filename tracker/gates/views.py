@@ -48,7 +48,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.filters import of_list
-from tracker.web.navigation import int_arg, page_or_home
+from tracker.web.navigation import int_arg, page_or_home, paginate
 from tracker.web.permissions import requires
 
 E = TypeVar("E", bound=enum.Enum)
@@ -299,14 +299,14 @@ def _to_project(condition: Condition) -> str:
 @bp.get("/my/reviews")
 @requires(GateReview.can_list_own)
 def my_reviews() -> str:
-    """An evaluator's open reviews, soonest due first, then what they reviewed before."""
-    user = _user()
-    members = db.session.scalars(
-        select(PanelMember).join(GateReview).where(PanelMember.user_id == user.id)
-        .options(selectinload(PanelMember.review).selectinload(GateReview.project))
-        .order_by(GateReview.due_date.is_(None), GateReview.due_date, GateReview.id)).all()
-    todo = [m for m in members if m.review.state is ReviewState.OPEN]
-    done = [m for m in members if m.review.state is not ReviewState.OPEN]
+    """An evaluator's open reviews, soonest due first, then what they reviewed before, latest
+    first: a page of each (`?page=`, `?earlier=`)."""
+    mine = (select(PanelMember).join(GateReview).where(PanelMember.user_id == _user().id)
+            .options(selectinload(PanelMember.review).selectinload(GateReview.project)))
+    todo = paginate(mine.where(GateReview.state == ReviewState.OPEN).order_by(
+        GateReview.due_date.is_(None), GateReview.due_date, GateReview.id))
+    done = paginate(mine.where(GateReview.state != ReviewState.OPEN).order_by(
+        GateReview.id.desc()), arg="earlier")
     return render_template("gates/my_reviews.html", todo=todo, done=done, today=today())
 
 
@@ -315,8 +315,8 @@ def my_reviews() -> str:
 def awaiting() -> str | Response:
     """Reviews needing a panel, and reviews whose panel has yet to decide: every one for HQ,
     a director's institutes' for a director; with the dashboard's filters, and `late=1` for
-    those past their due date (as the dashboard counts them); `?export=csv|xlsx`: both tables
-    in one file (`gates.columns`)."""
+    those past their due date (as the dashboard counts them); a page of each table (`?page=`,
+    `?open=`); `?export=csv|xlsx`: both tables whole in one file (`gates.columns`)."""
     user, filters, on = _user(), of_list(), today()
     query = (select(GateReview).join(Project, Project.id == GateReview.project_id)
              .where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]),
@@ -331,12 +331,11 @@ def awaiting() -> str | Response:
     late = bool(int_arg("late"))
     if late:
         query = query.where(GateReview.due_date < on)
-    reviews = db.session.scalars(query).all()
     if fmt := exports.requested():
-        return exports.send(AWAITING_COLUMNS, reviews, "gates-awaiting", fmt,
-                            title=_("Gates awaiting decision"))
-    needs_panel = [r for r in reviews if r.state is ReviewState.REQUESTED]
-    under_review = [r for r in reviews if r.state is ReviewState.OPEN]
+        return exports.send(AWAITING_COLUMNS, db.session.scalars(query).all(), "gates-awaiting",
+                            fmt, title=_("Gates awaiting decision"))
+    needs_panel = paginate(query.where(GateReview.state == ReviewState.REQUESTED))
+    under_review = paginate(query.where(GateReview.state == ReviewState.OPEN), arg="open")
     return render_template("gates/awaiting.html", needs_panel=needs_panel,
                            under_review=under_review, today=on, filters=filters, late=late,
                            institutes=institute_choices(_user()), types=list(ProjectType))

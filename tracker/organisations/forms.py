@@ -149,8 +149,7 @@ class CentreForm(OneTime, SeenVersion, Form):
         self.enterprise_id.choices = _id_choices(enterprises)
         # An enterprise's contact is named with their enterprise: the centre's, or refused.
         self.liaison_id.choices = [(0, _l("Not named yet"))] + [
-            (u.id, u.name + aside(u.enterprise.shown('name')) if u.is_enterprise_contact
-             else u.name) for u in users]
+            (u.id, u.name + aside(u.enterprise) if u.enterprise else u.name) for u in users]
 
 
 class NeedForm(OneTime, SeenVersion, Form):

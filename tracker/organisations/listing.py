@@ -4,11 +4,11 @@ how each filter narrows them. One query per list for both doors, the pages
 
 from __future__ import annotations
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, and_, case, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.accounts.models import User
+from tracker.accounts.models import Role, RoleGrant, User
 from tracker.display.collation import ordered_rows
 from tracker.needs.contracted import contracted
 from tracker.organisations.models import (
@@ -65,9 +65,9 @@ def centres(q: str = "") -> Select:
 
 
 def needs(user: User, q: str = "", state: str = "", institute_id: int = 0,
-          year: int = 0) -> Select:
-    """The needs `user` may see (`TechnologyNeed.visible_to`), by state (or MATCHED), institute
-    and the year they were recorded in (as the dashboard counts them)."""
+          year: int = 0, enterprise_id: int = 0, centre_id: int = 0) -> Select:
+    """The needs `user` may see (`TechnologyNeed.visible_to`), by state (or MATCHED), institute,
+    the year they were recorded in (as the dashboard counts them), enterprise and centre."""
     query = search(select(TechnologyNeed).where(TechnologyNeed.visible_to(user)), q,
                    TechnologyNeed.title, TechnologyNeed.description)
     if state == NeedState.CONTRACTED.value:  # as the dashboard counts: a contract signed
@@ -78,6 +78,10 @@ def needs(user: User, q: str = "", state: str = "", institute_id: int = 0,
         query = query.where(TechnologyNeed.state.in_((NeedState.MATCHED, NeedState.CONTRACTED)))
     if institute_id:
         query = query.where(TechnologyNeed.institute_id == institute_id)
+    if enterprise_id:
+        query = query.where(TechnologyNeed.enterprise_id == enterprise_id)
+    if centre_id:
+        query = query.where(TechnologyNeed.centre_id == centre_id)
     if year:
         start, end = year_bounds(year)
         query = query.where(TechnologyNeed.created_at >= start, TechnologyNeed.created_at < end)
@@ -99,6 +103,19 @@ def staff_choices() -> list[Row]:
     PM interview's panel): id and name, one statement of two columns, ordered as the reader
     reads; 1,006 staff at full size were loaded as records (issue 21 point 2)."""
     return ordered_rows(db.session.execute(select(User.id, User.name).where(User.staff())))
+
+
+def liaison_choices() -> list[Row]:
+    """Those a centre's liaison may be (`JointInnovationCentre.liaison_candidates`): id, name
+    and, for an enterprise's contact, their enterprise's name in the reader's language (the
+    form names it), one statement, no account loaded (issue 21 point 2)."""
+    contact = and_(User.role_grants.any(RoleGrant.role == Role.ENTERPRISE_CONTACT),
+                   User.enterprise_id.is_not(None))
+    return ordered_rows(db.session.execute(
+        select(User.id, User.name,
+               case((contact, Enterprise.shown_in_sql("name")), else_=None).label("enterprise"))
+        .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+        .where(JointInnovationCentre.liaison_candidates())))
 
 
 def need_choices(user: User) -> list[Row]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db, reversals
-from tracker.accounts.models import User, with_roles
+from tracker.accounts.models import User
 from tracker.centres import services as centre_services
 from tracker.centres.figures import CentreFigures, figures
 from tracker.centres.models import CentreAgreement
@@ -77,14 +77,6 @@ def _form_page(template: str, form, obj) -> Callable[[], str]:
     return lambda: render_template(template, form=form, obj=obj)
 
 
-def _liaisons() -> list[User]:
-    """Those a centre's liaison may be (JointInnovationCentre.may_be_liaison), with their
-    enterprises, which the picker names."""
-    return ordered(db.session.scalars(
-        select(User).where(JointInnovationCentre.liaison_candidates())
-        .options(selectinload(User.enterprise), *with_roles()).order_by(User.name, User.id)))
-
-
 def _institutes() -> list[Institute]:
     return ordered(db.session.scalars(select(Institute)))
 
@@ -103,9 +95,22 @@ def _listing(template: str, query: Select, columns: list, name: str, title: str,
 
 # --- institutes --------------------------------------------------------------------------------
 
-# The latest needs an institute's page shows (hundreds a year at full size); the rest are on
-# the needs list filtered by the institute, which the page links to.
+# The latest needs an institute's, an enterprise's or a centre's page shows (an institute's:
+# hundreds a year at full size); the rest are on the needs list filtered by it, which the page
+# links to.
 NEEDS_SHOWN = 20
+
+
+def _latest_needs(user: User, of: Any) -> tuple[list[TechnologyNeed], bool]:
+    """The latest NEEDS_SHOWN needs `of` an organisation that `user` sees, and whether there
+    are more: the rows and one more, one statement (and one for their enterprises)."""
+    needs = db.session.scalars(
+        select(TechnologyNeed).where(of, TechnologyNeed.visible_to(user))
+        .options(selectinload(TechnologyNeed.enterprise))
+        .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc())
+        .limit(NEEDS_SHOWN + 1)).all()
+    return needs[:NEEDS_SHOWN], len(needs) > NEEDS_SHOWN
+
 INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", "type",
                     "founded_on", "director_id", "region", "city", "city_en", "legal_entity",
                     "uscc", "partner_ids")
@@ -129,14 +134,9 @@ def institutes() -> str | Response:
 @login_required
 def institute(object_id: int) -> str:
     obj = _load(Institute, object_id)
-    user = current_user._get_current_object()
-    needs = db.session.scalars(
-        select(TechnologyNeed).where(TechnologyNeed.institute_id == obj.id,
-                                     TechnologyNeed.visible_to(user))
-        .options(selectinload(TechnologyNeed.enterprise))
-        .order_by(TechnologyNeed.created_at.desc()).limit(NEEDS_SHOWN + 1)).all()
-    return render_template("organisations/institute.html", obj=obj, needs=needs[:NEEDS_SHOWN],
-                           more_needs=len(needs) > NEEDS_SHOWN)
+    needs, more = _latest_needs(_user(), TechnologyNeed.institute_id == obj.id)
+    return render_template("organisations/institute.html", obj=obj, needs=needs,
+                           more_needs=more)
 
 
 @bp.route("/institutes/new", methods=["GET", "POST"])
@@ -196,15 +196,12 @@ def enterprise(object_id: int) -> str:
         select(JointInnovationCentre).where(JointInnovationCentre.enterprise_id == obj.id)
     ).all()
     user = current_user._get_current_object()
-    needs = []
+    needs, more_needs = [], False
     if TechnologyNeed.can_list(user):
-        needs = db.session.scalars(
-            select(TechnologyNeed).where(
-                TechnologyNeed.enterprise_id == obj.id, TechnologyNeed.visible_to(user)
-            ).order_by(TechnologyNeed.created_at.desc())
-        ).all()
+        needs, more_needs = _latest_needs(user, TechnologyNeed.enterprise_id == obj.id)
     return render_template("organisations/enterprise.html", obj=obj, centres=centres,
-                           needs=needs, recognition_history=recognitions.history(obj))
+                           needs=needs, more_needs=more_needs,
+                           recognition_history=recognitions.history(obj))
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
@@ -253,16 +250,12 @@ def centres() -> str | Response:
 def centre(object_id: int) -> str:
     obj = _load(JointInnovationCentre, object_id)
     user = current_user._get_current_object()
-    needs = []
+    needs, more_needs = [], False
     if TechnologyNeed.can_list(user):
-        needs = db.session.scalars(
-            select(TechnologyNeed).where(
-                TechnologyNeed.centre_id == obj.id, TechnologyNeed.visible_to(user)
-            ).order_by(TechnologyNeed.created_at.desc())
-        ).all()
+        needs, more_needs = _latest_needs(user, TechnologyNeed.centre_id == obj.id)
     shown = figures(today(), [obj.id], payments=True).get(obj.id) or CentreFigures()
     return render_template(
-        "organisations/centre.html", obj=obj, needs=needs, figures=shown,
+        "organisations/centre.html", obj=obj, needs=needs, more_needs=more_needs, figures=shown,
         can_see_agreement=CentreAgreement.can_see(user),
         can_record=CentreAgreement.can_record(user),
         reversible=reversals.offered_to(user, [p for a in shown.agreements for p in a.payments],
@@ -272,7 +265,7 @@ def centre(object_id: int) -> str:
 @bp.route("/centres/new", methods=["GET", "POST"])
 @requires(JointInnovationCentre.can_edit)
 def new_centre() -> Response | tuple[str, int]:
-    form = CentreForm(enterprises=listing.enterprise_choices(), users=_liaisons())
+    form = CentreForm(enterprises=listing.enterprise_choices(), users=listing.liaison_choices())
     return submit(
         form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
@@ -283,7 +276,8 @@ def new_centre() -> Response | tuple[str, int]:
 @login_required
 def edit_centre(object_id: int) -> Response | tuple[str, int]:
     obj = _load(JointInnovationCentre, object_id, edit=True)
-    form = CentreForm(obj=obj, enterprises=listing.enterprise_choices(), users=_liaisons())
+    form = CentreForm(obj=obj, enterprises=listing.enterprise_choices(),
+                      users=listing.liaison_choices())
     if request.method == "GET":
         form.liaison_id.data = obj.liaison_id or 0
     return submit(
@@ -311,8 +305,11 @@ def needs() -> str | Response:
     q = text_arg("q")
     state = choice_arg("state", _l("State"), {MATCHED, *(s.value for s in NeedState)})
     institute_id, year = row_arg("institute", _l("Institute"), Institute), year_arg()
+    # An enterprise's or a centre's page links here for the needs beyond its latest.
+    of = {"enterprise": row_arg("enterprise", _l("Enterprise"), Enterprise),
+          "centre": row_arg("centre", _l("Joint innovation centre"), JointInnovationCentre)}
     seen = TechnologyNeed.institutes_seen_by(user)  # the filter names no other institute
-    query = (listing.needs(user, q, state, institute_id, year)
+    query = (listing.needs(user, q, state, institute_id, year, of["enterprise"], of["centre"])
              .options(selectinload(TechnologyNeed.enterprise),
                       selectinload(TechnologyNeed.institute))
              .order_by(TechnologyNeed.created_at.desc(), TechnologyNeed.id.desc()))
@@ -322,7 +319,7 @@ def needs() -> str | Response:
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
         _("Technology needs"), foot, q=q, state=state, states=list(NeedState),
-        institute_id=institute_id, year=year, matched=MATCHED,
+        institute_id=institute_id, year=year, matched=MATCHED, of=of, of_name=_named(of),
         institutes=[i for i in _institutes() if seen is None or i.id in seen],
         can_create=TechnologyNeed.can_edit(user), can_submit=TechnologyNeed.can_submit(user),
         medians=timing.medians(query),
@@ -333,6 +330,15 @@ def needs() -> str | Response:
 @login_required
 def need(object_id: int) -> str:
     return need_page(_load(TechnologyNeed, object_id))
+
+
+def _named(of: dict[str, int]) -> str:
+    """The name of the enterprise or centre the needs list is limited to ("" if none)."""
+    for model, object_id in ((Enterprise, of["enterprise"]),
+                             (JointInnovationCentre, of["centre"])):
+        if object_id:
+            return db.session.get(model, object_id).shown("name")
+    return ""
 
 
 def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:

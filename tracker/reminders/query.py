@@ -16,25 +16,28 @@ from tracker import db
 @dataclass(frozen=True)
 class Query:
     """Which open items to read: deadlines up to `until`, these ids, this owner's, those of the
-    projects of these institutes (an owner and institutes given: either's); `on` is the date
-    asked about, for items that end by themselves when their date passes."""
+    projects of these institutes (an owner and institutes given: either's), and of those only
+    the items of `institute_id`'s projects; `on` is the date asked about, for items that end by
+    themselves when their date passes."""
 
     until: date | None = None
     item_ids: Collection[int] | None = None
     owner_id: int | None = None
     on: date | None = None
     institute_ids: Collection[int] | None = None
+    institute_id: int | None = None
 
     @property
     def shape(self) -> tuple[bool, ...]:
         """Which filters are given: what makes the statements `apply` writes differ in form."""
         return (self.until is not None, self.item_ids is not None, self.owner_id is not None,
-                self.institute_ids is not None)
+                self.institute_ids is not None, self.institute_id is not None)
 
     def values(self) -> dict[str, Any]:
         """The values of the parameters `apply` writes, by name."""
         values = {"q_until": self.until, "q_item_ids": self.item_ids,
-                  "q_owner_id": self.owner_id, "q_institute_ids": self.institute_ids}
+                  "q_owner_id": self.owner_id, "q_institute_ids": self.institute_ids,
+                  "q_institute_id": self.institute_id}
         return {name: list(value) if name.endswith("_ids") else value
                 for name, value in values.items() if value is not None}
 
@@ -53,7 +56,12 @@ class Query:
         if self.institute_ids is not None:
             scope.append(false() if institute_col is None else institute_col.in_(bindparam(
                 "q_institute_ids", list(self.institute_ids), expanding=True)))
-        return stmt.where(or_(*scope)) if scope else stmt
+        if scope:
+            stmt = stmt.where(or_(*scope))
+        if self.institute_id is not None:
+            stmt = stmt.where(false() if institute_col is None else institute_col == bindparam(
+                "q_institute_id", self.institute_id, type_=institute_col.type))
+        return stmt
 
 
 # The statements of `built_once`, by the function that builds them and the query's shape.

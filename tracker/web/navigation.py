@@ -130,6 +130,7 @@ class Page:
     per_page: int
     total: int | None
     more: bool = False
+    arg: str = "page"  # the query-string argument of its number: two lists on one page, two
 
     @property
     def pages(self) -> int | None:
@@ -158,20 +159,30 @@ class Page:
 
 
 def paginate(query: Select, per_page: int | None = None, count: bool = True,
-             rows: bool = False) -> Page:
-    """One page of `query`, by the `page` argument of the request: two statements, or one
+             rows: bool = False, arg: str = "page") -> Page:
+    """One page of `query`, by the `arg` argument of the request: two statements, or one
     without `count` (the rows and one more, which says whether a next page exists). `rows`:
     the items are rows of columns (a query of several columns), not objects."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    page = max(int_arg("page", 1), 1)
+    page = max(int_arg(arg, 1), 1)
     fetch = db.session.execute if rows else db.session.scalars
     if not count:
         items = list(fetch(query.limit(per_page + 1).offset((page - 1) * per_page)))
         return Page(items=items[:per_page], page=page, per_page=per_page, total=None,
-                    more=len(items) > per_page)
+                    more=len(items) > per_page, arg=arg)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(fetch(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    return Page(items=items, page=page, per_page=per_page, total=total or 0, arg=arg)
+
+
+def page_of(items: list[Any], per_page: int | None = None, arg: str = "page") -> Page:
+    """One page of a list already read whole (the late duties: the reminder rules' items, read
+    a rule at a time and merged by date), for a page that shows a page of it and a file that
+    holds all of it."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    page = max(int_arg(arg, 1), 1)
+    return Page(items=items[(page - 1) * per_page:page * per_page], page=page,
+                per_page=per_page, total=len(items), arg=arg)
 
 
 @dataclass
@@ -218,8 +229,8 @@ def keyset_page(query: Select, key: Any, per_page: int) -> KeysetPage:
     return KeysetPage(items, newer, older)
 
 
-def page_url_args(page: int) -> dict[str, Any]:
+def page_url_args(page: int, arg: str = "page") -> dict[str, Any]:
     """The current URL's arguments with another page number (for the pager's links)."""
     args = {**request.args.to_dict(), **(request.view_args or {})}
-    args["page"] = page
+    args[arg] = page
     return args
