@@ -70,9 +70,10 @@ def load_achievement(achievement_id: int, manage: bool = False,
 
 def _load_right(right_id: int, manage: bool = False, *, page: bool = False) -> IpRight:
     """`page`: with its annuities and their reversals, which its page lists, in one statement
-    each whatever their number."""
+    each, read again if the session holds it (expired by a refused form's rollback)."""
     right = db.session.get(IpRight, right_id, options=[
-        selectinload(IpRight.annuities).selectinload(Annuity.reversals)] if page else ())
+        selectinload(IpRight.annuities).selectinload(Annuity.reversals)] if page else (),
+        populate_existing=page)
     if right is None:
         abort(404)
     load_achievement(right.achievement_id, manage)
@@ -221,8 +222,10 @@ def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
                                           achievement=achievement, right=None, kind=kind))
 
 
-def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
+def _right_page(right_id: int, annuity_form: AnnuityForm | None = None,
                 failed: tuple | None = None) -> str:
+    """Loaded with what it lists, also when shown again after a refused form."""
+    found = _load_right(right_id, page=True)
     return render_template(
         "achievements/right.html", right=found, **withdrawals.right_offers(_user(), found),
         annuity_form=annuity_form or AnnuityForm(formdata=None), paid_form=AnnuityPaidForm,
@@ -232,7 +235,7 @@ def _right_page(found: IpRight, annuity_form: AnnuityForm | None = None,
 @bp.get("/ip-rights/<int:right_id>")
 @login_required
 def right(right_id: int) -> str:
-    return _right_page(_load_right(right_id, page=True))
+    return _right_page(right_id)
 
 
 @bp.route("/ip-rights/<int:right_id>/edit", methods=["GET", "POST"])
@@ -265,21 +268,19 @@ def add_annuity(right_id: int) -> Response | tuple[str, int]:
         fee=form.fee.data),
         _("Annuity listed: its reminders start."),
         url_for("achievements.right", right_id=found.id),
-        lambda: _right_page(found, annuity_form=form))
+        lambda: _right_page(right_id, annuity_form=form))
 
 
 @bp.post("/annuities/<int:annuity_id>/pay")
 @login_required
 def pay_annuity(annuity_id: int) -> Response | tuple[str, int]:
-    annuity = _load_annuity(annuity_id)
-    found = annuity.right
-    form = AnnuityPaidForm(id_prefix=f"annuity-{annuity.id}")
+    annuity, form = _load_annuity(annuity_id), AnnuityPaidForm(id_prefix=f"annuity-{annuity_id}")
     return submit(form, lambda: services.pay_annuity(
         _user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data,
         late_fee_reason=form.late_fee_reason.data or ""),
         _("Annuity paid: its reminders stop."),
-        url_for("achievements.right", right_id=found.id),
-        lambda: _right_page(found, failed=(annuity.id, form)))
+        url_for("achievements.right", right_id=annuity.right_id),
+        lambda: _right_page(annuity.right_id, failed=(annuity.id, form)))
 
 
 def _load_annuity(annuity_id: int) -> Annuity:
