@@ -10,9 +10,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from tracker import db
 from tracker.dates import today
 from tracker.display.formatting import day
-from tracker.errors import Problems
+from tracker.errors import Problems, Refused
 
 
 def undone(entry: Any) -> bool:
@@ -64,6 +65,20 @@ def check(field: str, original: date, on: date, reason: str) -> str:
         problems.add(field, _("%(date)s is in the future.", date=day(on)))
     problems.raise_any()
     return reason.strip()
+
+
+def begin(entry: Any, under: Any, refusal: Callable[[Any], str | None], original: date,
+          on: date | None, reason: str) -> str:
+    """What every reversing entry does before it is written, once its writer has checked who
+    may: the record whose ledger holds `entry` locked (`under`: of two reversals of one entry
+    at once, the second waits and is refused), whether the entry was reversed meanwhile read
+    again, the state refusing it (`refusal`, raised as `Refused`), and the reason and the date
+    checked against the original's date (`check`). The reason, trimmed."""
+    db.session.refresh(under, with_for_update=True)
+    db.session.expire(entry, ["reversed_by"])
+    if (said := refusal(entry)) is not None:
+        raise Refused(said)
+    return check("on_date", original, on, reason)
 
 
 def stated(problems: Problems, reason: str | None, message: str | None = None) -> str:

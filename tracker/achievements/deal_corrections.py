@@ -68,11 +68,8 @@ def reverse_income(actor: User, receipt: IncomeReceipt, on: date | None,
     the costs, the contributors' pool and each contributor's part negated."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
-    db.session.refresh(receipt.transfer, with_for_update=True)
-    db.session.expire(receipt, ["reversed_by"])
-    if (said := income_refusal(receipt)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", receipt.received_on, on, reason)
+    reason = reversals.begin(receipt, receipt.transfer, income_refusal, receipt.received_on, on,
+                             reason)
     parts = [IncomeShare(position=s.position, user_id=s.user_id, name=s.name,
                          share_pct=s.share_pct, amount=-s.amount) for s in receipt.shares]
     reversal = IncomeReceipt(

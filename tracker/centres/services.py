@@ -17,7 +17,7 @@ from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -148,11 +148,7 @@ def reverse_payment(actor: User, paid: CentrePayment, on: date, reason: str) -> 
     """A reversing entry of the negated amount from `on`; both stay on the centre's page."""
     if not paid.agreement.can_edit(actor):
         raise Forbidden()
-    _lock(paid.agreement)
-    db.session.expire(paid, ["reversed_by"])
-    if (said := payment_refusal(paid)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", paid.paid_on, on, reason)
+    reason = reversals.begin(paid, paid.agreement, payment_refusal, paid.paid_on, on, reason)
     reversal = CentrePayment(agreement_id=paid.agreement_id, paid_on=on, amount=-paid.amount,
                              note=paid.note, reverses=paid, reason=reason,
                              recorded_by_id=actor.id)

@@ -188,11 +188,7 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
     cap table, on any date (`ledger.standing`); `on` says when the mistake was corrected."""
     require_manager(actor)
     company = entry.company
-    db.session.refresh(company, with_for_update=True)
-    db.session.expire(entry, ["reversed_by"])
-    if (said := entry_refusal(entry)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", entry.on_date, on, reason)
+    reason = reversals.begin(entry, company, entry_refusal, entry.on_date, on, reason)
     reversal = reversal_of(actor, entry, on, reason)
     changes = audit.pending_changes(reversal)  # its values, before the flush writes them
     db.session.flush()

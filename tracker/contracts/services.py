@@ -299,11 +299,8 @@ def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Pay
     dated `on`; both stay, and every sum of the payments follows."""
     if not ResearchContract.can_record(actor, payment.instalment.contract.project):
         raise Forbidden()
-    db.session.refresh(payment.instalment, with_for_update=True)
-    db.session.expire(payment, ["reversed_by"])
-    if (said := payment_refusal(payment)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", payment.received_on, on, reason)
+    reason = reversals.begin(payment, payment.instalment, payment_refusal, payment.received_on,
+                             on, reason)
     reversal = Payment(received_on=on, amount=-payment.amount, reverses_id=payment.id,
                        reason=reason, recorded_by_id=actor.id)
     payment.instalment.payments.append(reversal)

@@ -63,13 +63,9 @@ def reverse_disbursement(actor: User, paid: Disbursement, on: date,
                          reason: str) -> Disbursement:
     if not FundingAgreement.can_decide(actor):
         raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
-    agreement = paid.tranche.agreement
-    # Serialise with payments and conversions on the agreement (as the funding services do).
-    db.session.refresh(agreement, with_for_update=True)
-    db.session.expire(paid, ["reversed_by"])
-    if (said := disbursement_refusal(paid)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", paid.paid_on, on, reason)
+    # Serialised with payments and conversions on the agreement (as the funding services are).
+    reason = reversals.begin(paid, paid.tranche.agreement, disbursement_refusal, paid.paid_on,
+                             on, reason)
     reversal = Disbursement(amount=-paid.amount, paid_on=on, reference=paid.reference,
                             reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)
     paid.tranche.disbursements.append(reversal)

@@ -88,11 +88,9 @@ def reverse_payment(actor: User, paid: CoFunderPayment, on: date,
     """A reversing entry of the negated amount from `on`; both stay on the agreement's page."""
     if not CoFunder.can_record_payment(actor):
         raise Forbidden()
-    _lock(paid.co_funder)
-    db.session.expire(paid, ["reversed_by"])
-    if (said := payment_refusal(paid)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", paid.paid_on, on, reason)
+    reason = reversals.begin(paid, paid.co_funder.agreement, payment_refusal, paid.paid_on, on,
+                             reason)
+    db.session.expire(paid.co_funder, ["payments"])  # what was paid, read after the lock
     reversal = CoFunderPayment(amount=-paid.amount, paid_on=on, reference=paid.reference,
                                reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)
     paid.co_funder.payments.append(reversal)

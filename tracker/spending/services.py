@@ -101,11 +101,7 @@ def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -
     amount, dated `on`; both stay on the project's spending page, and every sum follows."""
     if not SpendingEntry.can_record(actor, entry.project):  # who may not, before the state
         raise Forbidden()
-    db.session.refresh(entry.project, with_for_update=True)
-    db.session.expire(entry, ["reversed_by"])
-    if (said := spending_refusal(entry)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", entry.spent_on, on, reason)
+    reason = reversals.begin(entry, entry.project, spending_refusal, entry.spent_on, on, reason)
     reversal = SpendingEntry(project_id=entry.project_id, budget_line_id=entry.budget_line_id,
                              spent_on=on, amount=-entry.amount, description=entry.description,
                              reverses=entry, reason=reason, recorded_by_id=actor.id)
