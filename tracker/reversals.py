@@ -1,19 +1,28 @@
 """What every reversing entry needs, whatever the ledger (payments, disbursements, share
 entries): a reason, and a date from the original's to today. Before that date the original
-still counts; from it, the pair nets to nothing."""
+still counts; from it, the pair nets to nothing.
+
+One writer (`reverse`) for every ledger whose entry is undone by an entry of the negated
+amount linked to it (`reverses_id` / `reversed_by`): who may (the entry's `can_reverse`), the
+lock, when (the ledger's refusal), the reason and date, the link, the audit record. What each
+ledger negates and where the reversing entry goes stay in its domain (`negated`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
 from tracker import db
+from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import day
-from tracker.errors import Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
 
 
 def undone(entry: Any) -> bool:
@@ -87,3 +96,32 @@ def stated(problems: Problems, reason: str | None, message: str | None = None) -
     if not (reason or "").strip():
         problems.add("reason", message or _("Say why the record is corrected."))
     return (reason or "").strip()
+
+
+def reverse(actor: User, entry: Any, on: date, reason: str, *, when: str,
+            under: Any, refusal: Callable[[Any], str | None],
+            negated: Callable[[Any, dict[str, Any]], Any], action: str,
+            about: Any = None, said: Callable[[Any], dict[str, list[Any]]] | None = None,
+            forbidden: str = "") -> Any:
+    """The reversal of `entry` (its date attribute is `when`) recorded by mistake, dated `on`:
+    refused (`Forbidden`, saying `forbidden`) unless it is `actor`'s to reverse, then as
+    `begin` says (`under` locked, the ledger's `refusal`, the reason and the date).
+    `negated(entry, linked)` builds the reversing entry from `linked` (the date, the link to
+    `entry`, the reason, who) and puts it on its ledger. Audited as `action`: on the
+    reversing entry with its values and what `said(reversal)` adds; or, given `about` (the
+    contract, the project), on that with what `said` says of the entry and the reversal's date
+    and reason."""
+    if not entry.can_reverse(actor):  # who, before the state
+        raise Forbidden(forbidden)
+    reason = begin(entry, under, refusal, getattr(entry, when), on, reason)
+    reversal = negated(entry, {when: on, "reverses_id": entry.id, "reason": reason,
+                               "recorded_by_id": actor.id})
+    more = said(reversal) if said is not None else {}
+    if about is None:
+        audit.record(actor, action, reversal, {**audit.pending_changes(reversal), **more})
+    else:
+        audit.record(actor, action, about, {**more, "on": [None, on.isoformat()],
+                                            "reason": [None, reason]})
+    db.session.flush()
+    db.session.expire(entry, ["reversed_by"])  # read again: the reversal names it
+    return reversal

@@ -66,22 +66,22 @@ def reverse_income(actor: User, receipt: IncomeReceipt, on: date | None,
                    reason: str) -> IncomeReceipt:
     """A receipt recorded by mistake is undone by a reversing receipt dated `on`: the amount,
     the costs, the contributors' pool and each contributor's part negated."""
-    if not Transfer.can_manage(actor):
-        raise Forbidden()
-    reason = reversals.begin(receipt, receipt.transfer, income_refusal, receipt.received_on, on,
-                             reason)
+    return reversals.reverse(
+        actor, receipt, on, reason, when="received_on", refusal=income_refusal,
+        under=receipt.transfer,
+        negated=_negated, action="income.reverse",
+        said=lambda reversal: {
+            "shares": [None, [f"{s.name} {cny(s.amount)}" for s in reversal.shares]]})
+
+
+def _negated(receipt: IncomeReceipt, linked: dict) -> IncomeReceipt:
     parts = [IncomeShare(position=s.position, user_id=s.user_id, name=s.name,
                          share_pct=s.share_pct, amount=-s.amount) for s in receipt.shares]
     reversal = IncomeReceipt(
-        received_on=on, amount=-receipt.amount, costs=-receipt.costs, pays=receipt.pays,
+        amount=-receipt.amount, costs=-receipt.costs, pays=receipt.pays,
         report_id=receipt.report_id, note=receipt.note, contributor_pct=receipt.contributor_pct,
-        pool=-receipt.pool, reason=reason, recorded_by_id=actor.id, shares=parts)
+        pool=-receipt.pool, shares=parts, **linked)
     receipt.transfer.receipts.append(reversal)
-    reversal.reverses = receipt
-    audit.record(actor, "income.reverse", reversal, {
-        **audit.pending_changes(reversal),
-        "shares": [None, [f"{s.name} {cny(s.amount)}" for s in reversal.shares]]})
-    db.session.flush()
     return reversal
 
 

@@ -146,12 +146,13 @@ def payment_refusal(paid: CentrePayment) -> str | None:
 
 def reverse_payment(actor: User, paid: CentrePayment, on: date, reason: str) -> CentrePayment:
     """A reversing entry of the negated amount from `on`; both stay on the centre's page."""
-    if not paid.agreement.can_edit(actor):
-        raise Forbidden()
-    reason = reversals.begin(paid, paid.agreement, payment_refusal, paid.paid_on, on, reason)
-    reversal = CentrePayment(agreement_id=paid.agreement_id, paid_on=on, amount=-paid.amount,
-                             note=paid.note, reverses=paid, reason=reason,
-                             recorded_by_id=actor.id)
-    audit.record(actor, "centre_agreement.reverse", reversal)  # adds, flushes, its values
-    db.session.expire(paid.agreement, ["payments"])
+    return reversals.reverse(actor, paid, on, reason, when="paid_on", refusal=payment_refusal,
+                             under=paid.agreement, negated=_negated,
+                             action="centre_agreement.reverse")
+
+
+def _negated(paid: CentrePayment, linked: dict) -> CentrePayment:
+    reversal = CentrePayment(agreement_id=paid.agreement_id, amount=-paid.amount,
+                             note=paid.note, **linked)
+    paid.agreement.payments.append(reversal)
     return reversal

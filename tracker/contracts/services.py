@@ -297,19 +297,18 @@ def payment_refusal(payment: Payment) -> str | None:
 def reverse_payment(actor: User, payment: Payment, on: date, reason: str) -> Payment:
     """A payment recorded by mistake is undone by a reversing payment of the negated amount,
     dated `on`; both stay, and every sum of the payments follows."""
-    if not ResearchContract.can_record(actor, payment.instalment.contract.project):
-        raise Forbidden()
-    reason = reversals.begin(payment, payment.instalment, payment_refusal, payment.received_on,
-                             on, reason)
-    reversal = Payment(received_on=on, amount=-payment.amount, reverses_id=payment.id,
-                       reason=reason, recorded_by_id=actor.id)
+    return reversals.reverse(
+        actor, payment, on, reason, when="received_on", refusal=payment_refusal,
+        under=payment.instalment,
+        negated=_negated, action="payment.reverse", about=payment.instalment.contract,
+        said=lambda _reversal: {
+            "payment": [[payment.received_on.isoformat(), str(payment.amount)], None],
+            "instalment": [None, payment.instalment.named()]})
+
+
+def _negated(payment: Payment, linked: dict) -> Payment:
+    reversal = Payment(amount=-payment.amount, **linked)
     payment.instalment.payments.append(reversal)
-    audit.record(actor, "payment.reverse", payment.instalment.contract, {
-        "payment": [[payment.received_on.isoformat(), str(payment.amount)], None],
-        "instalment": [None, payment.instalment.named()],
-        "on": [None, on.isoformat()], "reason": [None, reason]})
-    db.session.flush()
-    db.session.expire(payment, ["reversed_by"])  # read again: the reversal names it
     return reversal
 
 

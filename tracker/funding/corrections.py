@@ -61,16 +61,17 @@ def conversion_refusal(conversion: Conversion) -> str | None:
 
 def reverse_disbursement(actor: User, paid: Disbursement, on: date,
                          reason: str) -> Disbursement:
-    if not FundingAgreement.can_decide(actor):
-        raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
-    # Serialised with payments and conversions on the agreement (as the funding services are).
-    reason = reversals.begin(paid, paid.tranche.agreement, disbursement_refusal, paid.paid_on,
-                             on, reason)
-    reversal = Disbursement(amount=-paid.amount, paid_on=on, reference=paid.reference,
-                            reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)
+    # Serialised with payments and conversions on the agreement (as the funding services do).
+    return reversals.reverse(
+        actor, paid, on, reason, when="paid_on", refusal=disbursement_refusal,
+        under=paid.tranche.agreement,
+        negated=_negated, action="disbursement.reverse",
+        forbidden=_("Only the investment committee decides allocation-investment funding."))
+
+
+def _negated(paid: Disbursement, linked: dict) -> Disbursement:
+    reversal = Disbursement(amount=-paid.amount, reference=paid.reference, **linked)
     paid.tranche.disbursements.append(reversal)
-    audit.record(actor, "disbursement.reverse", reversal)
-    db.session.flush()
     return reversal
 
 

@@ -86,14 +86,13 @@ def payment_refusal(paid: CoFunderPayment) -> str | None:
 def reverse_payment(actor: User, paid: CoFunderPayment, on: date,
                     reason: str) -> CoFunderPayment:
     """A reversing entry of the negated amount from `on`; both stay on the agreement's page."""
-    if not CoFunder.can_record_payment(actor):
-        raise Forbidden()
-    reason = reversals.begin(paid, paid.co_funder.agreement, payment_refusal, paid.paid_on, on,
-                             reason)
+    return reversals.reverse(actor, paid, on, reason, when="paid_on", refusal=payment_refusal,
+                             under=paid.co_funder.agreement, negated=_negated,
+                             action="co_funder.reverse")
+
+
+def _negated(paid: CoFunderPayment, linked: dict) -> CoFunderPayment:
+    reversal = CoFunderPayment(amount=-paid.amount, reference=paid.reference, **linked)
     db.session.expire(paid.co_funder, ["payments"])  # what was paid, read after the lock
-    reversal = CoFunderPayment(amount=-paid.amount, paid_on=on, reference=paid.reference,
-                               reverses_id=paid.id, reason=reason, recorded_by_id=actor.id)
     paid.co_funder.payments.append(reversal)
-    audit.record(actor, "co_funder.reverse", reversal)
-    db.session.flush()
     return reversal

@@ -99,20 +99,21 @@ def spending_refusal(entry: SpendingEntry) -> str | None:
 def reverse_spending(actor: User, entry: SpendingEntry, on: date, reason: str) -> SpendingEntry:
     """A spending entry recorded by mistake is undone by a reversing entry of the negated
     amount, dated `on`; both stay on the project's spending page, and every sum follows."""
-    if not SpendingEntry.can_record(actor, entry.project):  # who may not, before the state
-        raise Forbidden()
-    reason = reversals.begin(entry, entry.project, spending_refusal, entry.spent_on, on, reason)
+    return reversals.reverse(
+        actor, entry, on, reason, when="spent_on", refusal=spending_refusal,
+        under=entry.project,
+        negated=_negated, action="spending.reverse", about=entry.project,
+        said=lambda _reversal: {
+            "budget_line": [entry.budget_line.category, None],
+            "amount": [f"{entry.amount:.2f}", None],
+            "spent_on": [entry.spent_on.isoformat(), None],
+            "description": [entry.description, None],
+            # A wrong voucher goes with its entry (issue 9 point 5): the history names it.
+            "voucher": [entry.voucher.original_name if entry.voucher else None, None]})
+
+
+def _negated(entry: SpendingEntry, linked: dict) -> SpendingEntry:
     reversal = SpendingEntry(project_id=entry.project_id, budget_line_id=entry.budget_line_id,
-                             spent_on=on, amount=-entry.amount, description=entry.description,
-                             reverses=entry, reason=reason, recorded_by_id=actor.id)
+                             amount=-entry.amount, description=entry.description, **linked)
     db.session.add(reversal)
-    audit.record(actor, "spending.reverse", entry.project, {
-        "budget_line": [entry.budget_line.category, None],
-        "amount": [f"{entry.amount:.2f}", None],
-        "spent_on": [entry.spent_on.isoformat(), None],
-        "description": [entry.description, None],
-        # A wrong voucher goes with its entry (issue 9 point 5): the history names it.
-        "voucher": [entry.voucher.original_name if entry.voucher else None, None],
-        "on": [None, on.isoformat()], "reason": [None, reason]})
-    db.session.flush()
     return reversal
