@@ -50,6 +50,15 @@ def test_the_page_lists_every_setting_in_the_admins_language(client, locale, hea
         assert f'name="{key}"' in page
 
 
+def test_the_chinese_page_says_when_a_change_applies_in_plain_chinese(client):
+    """The introduction said 自即时起生效, which is not Chinese; it says from when a change
+    applies as the English does ("from now on")."""
+    login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert "每次修改都记入审计记录，自修改之时起生效" in page
+    assert "自即时起" not in page
+
+
 def test_a_domain_number_is_changed_and_audited(client):
     login(client, make_user(Role.HQ_ADMIN, locale="en"))
     response = post(client, "/admin/settings", _form(**{CONVERSION_DISCOUNT_PCT: "12.5"}))
