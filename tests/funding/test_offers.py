@@ -101,6 +101,8 @@ def test_a_tranche_is_offered_exactly_when_its_page_draws_the_form(client, state
     converted)."""
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     agreement = _agreement(state, committee)
+    agreement.committed += 2_000_000  # part of the commitment free for a tranche
+    _commit()
     login(client, _reader(who, agreement, committee))
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
     offered = f'href="/funding/{agreement.id}/tranches/new"' in page
@@ -111,6 +113,28 @@ def test_a_tranche_is_offered_exactly_when_its_page_draws_the_form(client, state
     if who == "committee" and not offered:
         assert "The agreement closed on" in _refused(form)
         assert 'name="amount"' not in form.get_data(as_text=True)
+
+
+FULL = {"en": "The tranches already hold all CN¥10,000,000.00 committed",
+        "zh_CN": "各拨付批次已占满全部承诺金额 ¥10,000,000.00"}
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_no_tranche_is_offered_once_the_tranches_hold_the_whole_commitment(client, locale):
+    """A newcomer on the committee was offered "Add a tranche" with every yuan of the
+    commitment already in tranches, where any amount could only be refused on saving. Now the
+    page says why in place of the link, and the tranche's page answers 409 with the same
+    sentence before its form."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = _agreement("before the deadline", committee)  # one tranche of all 10,000,000
+    committee.locale = locale
+    _commit()
+    login(client, committee)
+    page = html.unescape(client.get(f"/projects/{agreement.project_id}/funding")
+                         .get_data(as_text=True))
+    assert f'href="/funding/{agreement.id}/tranches/new"' not in page
+    said = _refused(client.get(f"/funding/{agreement.id}/tranches/new"))
+    assert FULL[locale] in said and f'<p class="help">{said}</p>' in page
 
 
 @pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])

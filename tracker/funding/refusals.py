@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from tracker import voids
 from tracker.dates import today
 from tracker.display.formatting import day
+from tracker.display.formatting import money as cny
 from tracker.display.labels import label
 from tracker.funding.models import ConditionKind, FundingAgreement, Tranche
 from tracker.projects.closed import closed
@@ -50,15 +51,26 @@ def not_payable(tranche: Tranche) -> str | None:
 
 def new_tranche_refusal(agreement: FundingAgreement) -> str | None:
     """Why no tranche can be added to `agreement` now (its form is refused before it is drawn,
-    409, and the funding page offers no link): voided, closed (its outcome recorded), or its
-    project closed; None while both run."""
+    409, and the funding page offers no link): voided, closed (its outcome recorded), its
+    project closed, or the commitment already all in tranches; None otherwise."""
     if agreement.is_void:
         return voids.voided(agreement)
     if not agreement.is_open:
         return agreement_closed(agreement, _("Nothing more can be paid or decided on it."))
     if agreement.project.is_read_only:
         return closed(agreement.project)
-    return None
+    return tranches_full(agreement)
+
+
+def tranches_full(agreement: FundingAgreement) -> str | None:
+    """Why a new tranche would only be refused: the tranches already hold all HQ committed
+    (a tranche is more than zero and the tranches stay within the commitment); None while
+    part of it is free."""
+    if agreement.planned < agreement.committed:
+        return None
+    return _("The tranches already hold all %(committed)s committed, so a new tranche would be "
+             "more than HQ committed: correct a tranche or the agreement's commitment first.",
+             committed=cny(agreement.committed))
 
 
 def outcome_refusal(agreement: FundingAgreement) -> str | None:

@@ -18,7 +18,7 @@ from tracker.companies.models import Company
 from tracker.dates import today
 from tracker.funding import amendments, corrections, queries, services, voids
 from tracker.funding.models import CoFunder, FundingAgreement
-from tracker.funding.refusals import outcome_refusal
+from tracker.funding.refusals import outcome_refusal, tranches_full
 from tracker.obligations import queries as obligations
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
@@ -80,5 +80,7 @@ def render(project: Project, user: User) -> str:
         and corrections.conversion_refusal(agreement.conversion) is None,
         adds_tranche=may_decide and agreement is not None
         and services.new_tranche_refusal(agreement) is None,
+        tranches_full=may_decide and agreement is not None and agreement.is_open
+        and not agreement.is_void and tranches_full(agreement),
         voided_agreements=[a for a in agreements if a.is_void],
         **_outcome_offer(user, agreement), **voids.offered(user, agreement))
