@@ -201,6 +201,12 @@ class User(Base):
         return self.has_role(*LIMITED_ROLES)
 
     @staticmethod
+    def enterprise_contacts() -> ColumnElement[bool]:
+        """SQL: `is_enterprise_contact`."""
+        return and_(User.role_grants.any(RoleGrant.role == Role.ENTERPRISE_CONTACT),
+                    User.enterprise_id.is_not(None))
+
+    @staticmethod
     def staff() -> ColumnElement[bool]:
         """SQL: an active account not behind a wall (`is_limited`): who may direct an
         institute, sit on a PM's interview panel or sign in as a PM."""

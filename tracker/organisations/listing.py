@@ -4,11 +4,11 @@ how each filter narrows them. One query per list for both doors, the pages
 
 from __future__ import annotations
 
-from sqlalchemy import Row, Select, and_, case, select
+from sqlalchemy import Row, Select, case, select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.accounts.models import Role, RoleGrant, User
+from tracker.accounts.models import User
 from tracker.display.collation import ordered_rows
 from tracker.needs.contracted import contracted
 from tracker.organisations.models import (
@@ -109,11 +109,9 @@ def liaison_choices() -> list[Row]:
     """Those a centre's liaison may be (`JointInnovationCentre.liaison_candidates`): id, name
     and, for an enterprise's contact, their enterprise's name in the reader's language (the
     form names it), one statement, no account loaded (issue 21 point 2)."""
-    contact = and_(User.role_grants.any(RoleGrant.role == Role.ENTERPRISE_CONTACT),
-                   User.enterprise_id.is_not(None))
     return ordered_rows(db.session.execute(
-        select(User.id, User.name,
-               case((contact, Enterprise.shown_in_sql("name")), else_=None).label("enterprise"))
+        select(User.id, User.name, case((User.enterprise_contacts(), Enterprise.shown_in_sql(
+            "name")), else_=None).label("enterprise"))
         .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
         .where(JointInnovationCentre.liaison_candidates())))
 

@@ -227,9 +227,7 @@ class JointInnovationCentre(ReferenceData, Versioned, Base):
         """The SQL form of `may_be_liaison` for any enterprise (the form names each contact's
         enterprise; the service checks it is the centre's)."""
         return and_(User.active.is_(True), or_(
-            User.role_grants.any(RoleGrant.role.in_(LIAISON_ROLES)),
-            and_(User.role_grants.any(RoleGrant.role == Role.ENTERPRISE_CONTACT),
-                 User.enterprise_id.is_not(None))))
+            User.role_grants.any(RoleGrant.role.in_(LIAISON_ROLES)), User.enterprise_contacts()))
 
 
 class NeedState(enum.StrEnum):
