@@ -250,7 +250,7 @@ def test_spending_above_the_approved_total_is_refused_saying_by_how_much(client)
     login(client, project.pm)
     path = f"/projects/{project.id}/spending"
     page = post(client, path, _form(project, "1", confirmed="1"))
-    text = page.get_data(as_text=True)
-    assert page.status_code == 400 and "¥3,000,000.00" in text and "¥3,000,001.00" in text
+    text = page.get_data(as_text=True)  # the total all spent: any amount refused (409)
+    assert page.status_code == 409 and "已支出 ¥3,000,000.00，即项目批准总额的全部" in text
     assert "approved total" not in text  # in the reader's language
     assert queries.project_spending(project).spent == Decimal("3000000.00")

@@ -17,7 +17,7 @@ from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems
+from tracker.errors import Forbidden, Problems, Refused
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -108,12 +108,25 @@ def _lock(agreement: CentreAgreement) -> None:
     db.session.expire(agreement, ["payments"])
 
 
+def pay_refusal(agreement: CentreAgreement) -> str | None:
+    """Why no payment is recorded under `agreement` now (the service refuses, the centre's page
+    says it in place of "Record a payment", the payment's page answers 409 before its form):
+    the enterprise has paid all it committed under the term; None while some is to come."""
+    if agreement.paid < agreement.committed:
+        return None
+    return _("The enterprise has paid all %(committed)s it committed under this term: no more is "
+             "recorded under it. If the commitment grew, correct the term first.",
+             committed=cny(agreement.committed))
+
+
 def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
                    amount: Decimal, note: str = "") -> CentrePayment:
     """What the enterprise paid under a term: never above what is left of its commitment."""
     if not agreement.can_edit(actor):
         raise Forbidden()
     _lock(agreement)
+    if (said := pay_refusal(agreement)) is not None:
+        raise Refused(said)
     problems = Problems()
     if amount is None or amount <= 0:
         problems.add("amount", _("The amount is above zero."))

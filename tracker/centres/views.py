@@ -153,6 +153,8 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
 @requires(CentreAgreement.can_record)
 def new_payment(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id)
+    offered(services.pay_refusal(agreement),
+            url_for("organisations.centre", object_id=agreement.centre_id))
     form = CentrePaymentForm()
     return submit(
         form, lambda: services.record_payment(

@@ -165,11 +165,25 @@ def _changed(actor: User, contract: ResearchContract, action: str,
     db.session.flush()
 
 
+def instalments_full(contract: ResearchContract) -> str | None:
+    """Why a new instalment would only be refused (the service refuses, the contract's page
+    says it in place of "Add an instalment", the instalment's page answers 409 before its
+    form): the instalments already ask for the whole contract value (an instalment is more
+    than zero, and together they stay within the value); None while part is unscheduled."""
+    if contract.scheduled < contract.amount:
+        return None
+    return _("The instalments already ask for all %(amount)s of the contract, so a new "
+             "instalment would be more than its value: correct an instalment or the contract's "
+             "amount first.", amount=cny(contract.amount))
+
+
 def add_instalment(actor: User, contract: ResearchContract, *, due_date: date,
                    amount: Decimal, reason: str) -> Instalment:
     """An instalment the schedule lacked, with the reason."""
     _allowed(actor, contract)
     lock(contract)
+    if (said := instalments_full(contract)) is not None:
+        raise Refused(said)
     before = _schedule(contract)
     problems = Problems()
     _check(contract, [(i.due_date, i.amount) for i in contract.instalments]

@@ -122,6 +122,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
         "contracts/show.html", contract=contract, payment_form=form, form_for=form_for,
         schedule_warning=None if contract.is_void else services.schedule_warning(contract),
         can_record=can_correct, can_correct=can_correct,
+        instalments_full=can_correct and corrections.instalments_full(contract),
         can_register=contract.can_register(user) and can_correct,
         can_void=contract.can_void(user) and can_correct,
         removable={i.id for i in contract.instalments
@@ -203,6 +204,8 @@ def _instalment_page(form: InstalmentForm, contract: ResearchContract,
 @login_required
 def new_instalment(contract_id: int) -> str | Response | tuple[str, int]:
     contract = _correctable(contract_id)
+    offered(corrections.instalments_full(contract),
+            url_for("contracts.show", contract_id=contract.id))
     form = InstalmentForm()
     return submit(
         form, lambda: corrections.add_instalment(_user(), contract, due_date=form.due_date.data,

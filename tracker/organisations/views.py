@@ -258,6 +258,8 @@ def centre(object_id: int) -> str:
         "organisations/centre.html", obj=obj, needs=needs, more_needs=more_needs, figures=shown,
         can_see_agreement=CentreAgreement.can_see(user),
         can_record=CentreAgreement.can_record(user),
+        paid_in_full={a.id: said for a in shown.agreements
+                      if (said := centre_services.pay_refusal(a)) is not None},
         reversible=reversals.offered_to(user, [p for a in shown.agreements for p in a.payments],
                                         centre_services.payment_refusal))
 

@@ -33,6 +33,9 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
         raise Forbidden()
     if (said := plan_refusal(project)) is not None:
         raise Refused(said)
+    db.session.refresh(project, with_for_update=True)  # two expenses at once can't both pass
+    if (said := all_spent(project)) is not None:
+        raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     line = db.session.get(BudgetLine, budget_line_id)
     if line is None or line.project_id != project.id:
@@ -64,14 +67,35 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     return entry
 
 
-def _within_approved_total(project: Project, amount: Decimal, problems: Problems) -> None:
-    """A line may be overspent (confirmed, then warned about), the project's approved total may
-    not: money beyond it needs a budget change approved first (`tracker.changes`). The project's
-    row is locked so that two expenses recorded at once can't both pass."""
-    db.session.refresh(project, with_for_update=True)
-    spent = Decimal(db.session.scalar(
+def record_refusal(project: Project) -> str | None:
+    """Why its PM records no spending on `project` now (the service refuses, the spending page
+    says it in place of its form): its plan not running (`plan_refusal`), or its approved total
+    all spent; None when an expense can be recorded."""
+    return plan_refusal(project) or all_spent(project)
+
+
+def _spent(project: Project) -> Decimal:
+    return Decimal(db.session.scalar(
         select(func.coalesce(func.sum(SpendingEntry.amount), 0))
         .where(SpendingEntry.project_id == project.id)) or 0)
+
+
+def all_spent(project: Project) -> str | None:
+    """Why any expense would only be refused: the project's approved total is spent whole
+    (an expense is more than zero, and the spending stays within the total); None while part
+    of it is left."""
+    if (spent := _spent(project)) < project.budget_total:
+        return None
+    return _("%(spent)s is spent, all of the project's approved total: spending beyond it needs "
+             "a budget change approved first (“Change the budget total”, under Changes to the "
+             "plan).", spent=cny(spent))
+
+
+def _within_approved_total(project: Project, amount: Decimal, problems: Problems) -> None:
+    """A line may be overspent (confirmed, then warned about), the project's approved total may
+    not: money beyond it needs a budget change approved first (`tracker.changes`). The caller
+    has locked the project's row, so that two expenses recorded at once can't both pass."""
+    spent = _spent(project)
     if spent + amount > project.budget_total:
         problems.add("amount", _(
             "The project's approved total is %(approved)s and %(spent)s is already spent: this "

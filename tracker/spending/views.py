@@ -15,7 +15,6 @@ from tracker.budgets.queries import budget_against_actual
 from tracker.display.formatting import day, money
 from tracker.export import responses as exports
 from tracker.organisations.models import Institute
-from tracker.projects.closed import plan_refusal
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.reports.filters import institute_choices
@@ -35,11 +34,13 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def _page(project: Project, form: SpendingForm | None) -> str:
+def _page(project: Project, form: SpendingForm | None, refused: str | None = None) -> str:
+    """The project's spending; `form` to record an expense, or what `refused` it."""
     spending = queries.project_spending(project, with_entries=True)
     reversible = reversals.offered_to(_user(), spending.entries, services.spending_refusal)
     return render_template("spending/project.html", project=project, form=form,
-                           spending=spending, against=budget_against_actual(project, spending),
+                           refused=refused, spending=spending,
+                           against=budget_against_actual(project, spending),
                            reversible=reversible)
 
 
@@ -54,8 +55,8 @@ def project(project_id: int) -> Response | tuple[str, int] | str:
         if request.method == "POST":
             abort(403)
         return _page(project, None)
-    if request.method == "GET" and plan_refusal(project) is not None:
-        return _page(project, None)  # the form only while its state lets it be sent
+    if request.method == "GET" and (refused := services.record_refusal(project)) is not None:
+        return _page(project, None, refused)  # the form only while it can be saved
     form = SpendingForm(lines=project.budget_lines)
     return submit(
         form,
