@@ -293,7 +293,7 @@ def _company_exited():
     return ("admin", f"/companies/entries/{entry.id}/reverse",
             {"reason": "Typed twice", "on_date": today().isoformat()},
             [exit_.on_date, exit_.kind], f"/companies/{exit_.company_id}",
-            "reverse it on the company's page first")
+            "reverse it first, with the reason (“Reverse”, in its row under the company's Exits)")
 
 
 def _nothing_failed():
@@ -334,7 +334,7 @@ def _declared_again():
     member = next(m for m in review.panel if m.user_id == _world.people["panelist"])
     return ("panelist", f"/reviews/{review.id}/declare", {"conflict": "no"},
             [member.declared_at, member.declaration], f"/reviews/{review.id}",
-            "correct it on the review's page")
+            "correct it with “Correct your declaration” in your row of the panel")
 
 
 def _delegation_ended():
@@ -397,13 +397,15 @@ WORLD_ADVICE_ZH = {
     "withdraw it from its signatures": "从其审批意见中撤回",
     "come back once it is decided": "请在作出决定后再来",
     "Record the money on the contract it was paid under": "实际收款所依据的合同",
-    "correct it on the review's page": "请在评审页面上更正",
+    "correct it with “Correct your declaration” in your row of the panel":
+        "请点击评审组名单中您所在行的“更正您的声明”更正",
     "there is nothing to end": "无需再终止",
     "There is nothing to send again": "无需重新发送",
     "Correct that one instead": "请改为更正那一项",
     "Lower the floor or raise the pool": "请在规则中降低保底额或增加资金池",
     "correct its end date first": "请先更正其终止日期",
-    "reverse it on the company's page first": "请先在公司页面冲销该退出",
+    "reverse it first, with the reason (“Reverse”, in its row under the company's Exits)":
+        "请先冲销该退出并说明理由（公司“退出”表中该行的“冲销”）",
     "Its page shows what it did": "其页面列出了它所做的处理",
     "Upload the file again": "请重新上传该文件",
     "only a failed or cancelled message is sent again": "只有发送失败或已取消的消息才能重新发送",

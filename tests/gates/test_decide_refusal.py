@@ -32,9 +32,10 @@ def _said(page: str) -> str:
 
 
 @pytest.mark.parametrize("locale,undeclared,quorum", [
-    ("en", "declare your interests on the review's page first",
+    ("en", "declare your interests first, under “Declare before you see the material” on this "
+           "page",
      "once the quorum of 3 scorecards is submitted (1 so far)"),
-    ("zh_CN", "请先在评审页面上声明利益关系",
+    ("zh_CN", "请先在本页“查看材料前请先声明”处声明利益关系",
      "提交的评分表达到法定人数 3 份后才能录入决定（目前已提交 1 份）"),
 ])
 def test_the_chair_reads_why_the_decision_waits(client, locale, undeclared, quorum):

@@ -29,15 +29,17 @@ def _gates():
     install_gates()
 
 
-DECLARED = {"en": "if it was wrong, correct it on the review's page, with the reason",
-            "zh_CN": "如有误，请在评审页面上更正并说明理由"}
+# Said on the review's page: where on it, not "on the review's page" (the reader is there).
+DECLARED = {"en": "if it was wrong, correct it with “Correct your declaration” in your row of "
+                  "the panel, with the reason",
+            "zh_CN": "如有误，请点击评审组名单中您所在行的“更正您的声明”更正，并说明理由"}
 DECLARE_FIRST = {"en": "Declare that you have no conflict of interest before scoring.",
                  "zh_CN": "评分前请先声明您与本项目不存在利益冲突。"}
 CONFLICT = {"en": "take no part in this review: you do not score it. If that declaration was "
                   "wrong, correct it first",
             "zh_CN": "不参与本次评审，也不能为其评分。如该声明有误，请先更正"}
-SCORED = {"en": "correct them from the review's page, with the reason",
-          "zh_CN": "提交评分：如需更正，请在评审页面上更正"}
+SCORED = {"en": "to correct them, use “Correct your scores” in your row of the panel",
+          "zh_CN": "提交评分：如需更正，请点击评审组名单中您所在行的“更正您的评分”"}
 DECIDED = {"en": "the panel decided it on", "zh_CN": "评审组已于"}
 WITHDRAWN = {"en": "“Withdrawn”: nothing more is recorded on it.",
              "zh_CN": "“已撤回”：不能再在其上记录任何内容。"}

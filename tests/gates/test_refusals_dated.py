@@ -18,11 +18,11 @@ from tracker.gates.models import Outcome
 
 SAID = {
     "en": ["You declared on {declared} ({declaration}): if it was wrong, correct it",
-           "You submitted your scores on {scored}: correct them from the review's page",
+           "You submitted your scores on {scored}: to correct them, use “Correct your scores”",
            "This review was decided on {decided} ({outcome}). Reload the page",
            "This decision was superseded on {corrected}: correct the one in force instead."],
-    "zh_CN": ["您已于 {declared} 作出声明（{declaration}）：如有误，请在评审页面上更正",
-              "您已于 {scored} 提交评分：如需更正，请在评审页面上更正",
+    "zh_CN": ["您已于 {declared} 作出声明（{declaration}）：如有误，请点击评审组名单中您所在行",
+              "您已于 {scored} 提交评分：如需更正，请点击评审组名单中您所在行的“更正您的评分”",
               "本次评审已于 {decided} 作出决定（{outcome}）。请刷新页面查看",
               "该决定已于 {corrected} 被更正决定取代：请改为更正现行有效的决定。"],
 }

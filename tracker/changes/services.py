@@ -289,8 +289,9 @@ def decide_refusal(request: ChangeRequest) -> str | None:
     if request.state is ChangeState.ENDORSING:
         return _("This change waits at the institute: HQ decides it once endorsed.")
     if not request.is_pending:
-        return _("This change is “%(state)s”: it was decided already. A decision is "
-                 "corrected from the change's page.", state=label(request.state))
+        return _("This change is “%(state)s”: it was decided already, as this page shows. A "
+                 "decision recorded by mistake is corrected with “Correct the decision”, with "
+                 "the reason.", state=label(request.state))
     return closed(request.project) if request.project.is_read_only else None
 
 

@@ -19,5 +19,6 @@ def exited(company: Company) -> str | None:
         return None
     exit_ = company.standing_exits[0]
     return _("%(name)s exited on %(date)s (%(kind)s): its ledger is closed. If the exit was "
-             "recorded by mistake, reverse it on the company's page first.",
+             "recorded by mistake, reverse it first, with the reason (“Reverse”, in its row under "
+             "the company's Exits).",
              name=company.name, date=day(exit_.on_date), kind=EXIT_KIND_LABELS[exit_.kind])

@@ -287,10 +287,10 @@ def void_refusal(contract: ResearchContract) -> Blocker | None:
         return Blocker(voided(contract))
     paid = voids.standing_first(
         [p for i in contract.instalments for p in i.payments], lambda num, amount: ngettext(
-            "A payment of %(amount)s stands under this contract: reverse it first (on the "
-            "contract's page, with the reason), then void the contract.",
+            "A payment of %(amount)s stands under this contract: reverse it first (with the "
+            "reason), then void the contract.",
             "%(num)d payments adding up to %(amount)s stand under this contract: reverse them "
-            "first (on the contract's page, with the reason), then void the contract.",
+            "first (with the reason), then void the contract.",
             num, amount=amount), "contracts.reverse_payment", "payment_id",
         _("Reverse the payment"))
     if paid is not None:

@@ -39,8 +39,8 @@ def declare_refusal(member: PanelMember) -> str | None:
     if (said := _closed(member.review)) is not None:
         return said
     if member.declaration is not None:
-        return _("You declared on %(date)s (%(declaration)s): if it was wrong, correct it on "
-                 "the review's page, with the reason.",
+        return _("You declared on %(date)s (%(declaration)s): if it was wrong, correct it "
+                 "with “Correct your declaration” in your row of the panel, with the reason.",
                  date=on_day(member.declared_at), declaration=label(member.declaration))
     return None
 
@@ -59,8 +59,9 @@ def score_refusal(member: PanelMember) -> str | None:
                  "review: you do not score it. If that declaration was wrong, correct it first, "
                  "with the reason.", date=on_day(member.declared_at))
     if member.submitted_at is not None:
-        return _("You submitted your scores on %(date)s: correct them from the review's page, "
-                 "with the reason.", date=on_day(member.submitted_at))
+        return _("You submitted your scores on %(date)s: to correct them, use “Correct your "
+                 "scores” in your row of the panel, with the reason.",
+                 date=on_day(member.submitted_at))
     return None
 
 
@@ -81,7 +82,8 @@ def decide_refusal(review: GateReview) -> str | None:
     chair = next((m for m in review.panel if m.user_id == review.chair_id), None)
     if chair is None or chair.declaration is not Declaration.NONE:
         return _("The chair records the decision after declaring no conflict of interest: "
-                 "declare your interests on the review's page first.")
+                 "declare your interests first, under “Declare before you see the material” "
+                 "on this page.")
     if not review.quorum_reached:
         return _("The decision can be recorded once the quorum of %(n)d scorecards is "
                  "submitted (%(have)d so far).", n=review.quorum,
