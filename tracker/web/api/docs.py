@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from tracker.web.api.spec import document, said
+from tracker.web.api.spec import document, said, shown
 
 docs_bp = Blueprint("api_docs", __name__)
 
@@ -14,4 +14,4 @@ docs_bp = Blueprint("api_docs", __name__)
 @docs_bp.get("/help/api")
 def docs() -> str:
     spec = document()
-    return render_template("api/docs.html", spec=spec, said=said(spec))
+    return render_template("api/docs.html", spec=spec, said=said(spec), shown=shown)

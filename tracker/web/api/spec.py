@@ -10,6 +10,7 @@ change it: 412 when it moved, 428 when If-Match is missing).
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ def operation(rule: str, method: str = "GET", **declared: Any) -> Callable:
         # The docstring as one line: a message of the catalogue, said in the reader's
         # language on the help page (`said`).
         OPERATIONS.append(Operation(rule=rule, method=method, endpoint=view.__name__,
-                                    description=" ".join((inspect.getdoc(view) or "").split()),
+                                    description=_one_line(inspect.getdoc(view) or ""),
                                     **declared))
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
         return view
@@ -173,8 +174,15 @@ def document() -> dict:
 
 def descriptions(spec: dict) -> set[str]:
     """The English descriptions the help page (`/help/api`) shows of each operation, parameter
-    and answer: messages of the catalogue that no `_()` marks (tests/test_i18n.py counts them
-    as used)."""
+    and answer, and in its schemas (a model's docstring, a field's description, the token's
+    scheme): messages of the catalogue that no `_()` marks (tests/test_i18n.py counts them as
+    used)."""
+    texts = _of_operations(spec)
+    _described([spec["paths"], spec["components"]], texts)  # a body's schema's too
+    return texts
+
+
+def _of_operations(spec: dict) -> set[str]:
     operations = [op for methods in spec["paths"].values() for op in methods.values()]
     texts = {p.get("description", "") for op in operations for p in op["parameters"]}
     texts |= {op.get("description", "") for op in operations}
@@ -182,11 +190,47 @@ def descriptions(spec: dict) -> set[str]:
     return texts - {""}
 
 
+def _one_line(text: str) -> str:
+    """A docstring as one line: the message of the catalogue it is."""
+    return " ".join(text.split())
+
+
+def _described(node: Any, texts: set[str]) -> None:
+    """Every description of a schema in `node`, into `texts` (a property named "description"
+    is a schema, not one)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                texts.add(_one_line(value))
+            else:
+                _described(value, texts)
+    elif isinstance(node, list):
+        for value in node:
+            _described(value, texts)
+
+
+def _in_language(node: Any) -> Any:
+    """`node` with each description said in the reader's language, the rest as it is."""
+    if isinstance(node, dict):
+        return {key: gettext(_one_line(value)) if key == "description" and isinstance(value, str)
+                else _in_language(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_in_language(value) for value in node]
+    return node
+
+
+def shown(node: Any, indent: int | None = None) -> str:
+    """A part of the document (a schema, a request's body) as the help page shows it: its JSON
+    as the document gives it, with its descriptions in the reader's language, written as they
+    read (not as \\u escapes)."""
+    return json.dumps(_in_language(node), indent=indent, ensure_ascii=False)
+
+
 def said(spec: dict) -> dict[str, str]:
     """What the help page says of each operation, parameter and answer, in the reader's
     language: {the English description: its translation}. The document itself, for programs,
     stays in English; tests/test_language_walk.py reads the Chinese page."""
-    return {text: _coded(gettext(text)) for text in descriptions(spec)}
+    return {text: _coded(gettext(text)) for text in _of_operations(spec)}
 
 
 def _coded(text: str) -> Markup:
