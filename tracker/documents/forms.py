@@ -38,7 +38,10 @@ def _pair(name: str, label: str, english: str, area: bool = False,
         max=limit, message=_l("At most %(max)d characters: this has %(length)d."))]
     help_text = _l("At most %(n)d characters.", n=limit)
     return (field(label, validators=checks, description=help_text),
-            field(english, validators=list(checks), description=help_text))
+            # The English edition is English text on a Chinese page too: marked so, for
+            # screen readers and for tests/test_admin_pages_say_what_for.py.
+            field(english, validators=list(checks), description=help_text,
+                  render_kw={"lang": "en"}))
 
 
 class DocumentTemplateForm(OneTime, SeenVersion, Form):

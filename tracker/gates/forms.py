@@ -63,7 +63,8 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
     required_deliverables_en = TextAreaField(
         _l("Required deliverables in English"), validators=[Optional(), Length(max=10000)],
         description=_l("The same documents in the same order, one per line, as English pages "
-                       "show them; leave empty to show the names above."))
+                       "show them; leave empty to show the names above."),
+        render_kw={"lang": "en"})
     min_experts = IntegerField(
         _l("Experts from the pool: at least"), validators=[Optional(), Range(max=LARGEST)],
         description=_l("Naming a panel with fewer experts of the expert pool (at the title "
