@@ -4,6 +4,7 @@ the page's funders table sums HQ's and the co-funders' money."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -150,7 +151,12 @@ def test_a_co_funder_paid_in_full_is_offered_no_payment_and_hears_why(client, ag
     _commit()
     login(client, admin)
     funding_page = f"/projects/{agreement.project_id}/funding"
-    page = client.get(funding_page).get_data(as_text=True)
+    page = html.unescape(client.get(funding_page).get_data(as_text=True))
+    # Said in the district's row where the link was, pointing to the row to reverse, not to
+    # the funding page the reader is on.
+    assert f'<span class="help">{co_funding.pay_refusal(district)}</span>' in page
+    assert co_funding.pay_refusal(city) is None
+    assert "funding page" not in page and "拨投页面" not in page
     for co_funder, payable in ((city, True), (district, False)):
         path = f"/funding/co-funders/{co_funder.id}/pay"
         assert (f'href="{path}"' in page) is payable

@@ -38,6 +38,16 @@ def _outcome_offer(user: User, agreement: FundingAgreement | None) -> dict:
             "outcome_refused": refused if agreement.is_open else None}
 
 
+def _co_funder_offers(user: User, agreement: FundingAgreement | None) -> dict:
+    """"Record a payment" in each co-funder's row where it would be recorded, else, to who
+    records them, why not (paid in full) in its place."""
+    refused = {c.id: co_funding.pay_refusal(c) for c in (agreement.co_funders if agreement
+                                                          else [])
+               if CoFunder.can_record_payment(user)}
+    return {"payable_co_funders": {key for key, said in refused.items() if said is None},
+            "co_funders_refused": {key: said for key, said in refused.items() if said}}
+
+
 def render(project: Project, user: User) -> str:
     """The funding page of `project` for `user`: its agreement standing, the voided ones, the
     company, and the actions offered."""
@@ -58,9 +68,7 @@ def render(project: Project, user: User) -> str:
         and services.agreement_refusal(agreement) is None
         and agreement.disbursed > 0 and bool(services.qualifying_rounds(agreement)),
         may_decide=may_decide,
-        payable_co_funders={c.id for c in (agreement.co_funders if agreement else [])
-                            if CoFunder.can_record_payment(user)
-                            and co_funding.pay_refusal(c) is None},
+        **_co_funder_offers(user, agreement),
         **corrections.reversals_offered(user, agreement), may_see_partners=Partner.can_list(user),
         can_record_agreement=FundingAgreement.can_record(user)
         and services.new_agreement_refusal(project) is None,

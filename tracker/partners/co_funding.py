@@ -33,13 +33,14 @@ def _lock(co_funder: CoFunder) -> None:
 
 def pay_refusal(co_funder: CoFunder) -> str | None:
     """Why no payment of `co_funder` is recorded now (the service refuses, the funding page
-    offers no link and the payment's page no form): its agreement voided, or all it committed
-    paid; None while some is still to come."""
+    says it in the co-funder's row in place of the link, the payment's page answers 409 before
+    its form): its agreement voided, or all it committed paid; None while some is to come."""
     if co_funder.agreement.is_void:
         return voids.voided(co_funder.agreement)
     if co_funder.outstanding <= 0:
         return _("%(name)s has paid all it committed (%(committed)s): no more is recorded. A "
-                 "payment recorded by mistake is reversed from the funding page.",
+                 "payment recorded by mistake is reversed (“Reverse” in its row under Payments "
+                 "by co-funders, with the reason).",
                  name=co_funder.partner.shown("name"), committed=cny(co_funder.commitment))
     return None
 
