@@ -65,6 +65,7 @@ def test_the_macro_shows_a_lists_lazy_messages_and_leaves_its_rows_to_their_cell
 def test_a_service_problem_about_no_field_of_the_form_is_in_the_summary(client, monkeypatch):
     """The service names a field the form does not show: the problem still opens the form,
     in its summary at the top, and nothing is saved."""
+    from tracker.funding import refusals
     from tracker.funding import services as funding
 
     def refuses(*args, **kwargs):
@@ -84,4 +85,4 @@ def test_a_service_problem_about_no_field_of_the_form_is_in_the_summary(client, 
     # A row the list has not: the list's own error, linked to its first row.
     assert any(text == "A row the form does not have." and target.startswith("co_funders-")
                for target, text in entries), entries
-    assert funding.agreement_of(project) is None
+    assert refusals.agreement_of(project) is None

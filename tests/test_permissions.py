@@ -13,7 +13,7 @@ from tests.factories import install_gates, make_project, make_user
 from tests.gates import helpers as gate_helpers
 from tracker.accounts.models import Role
 from tracker.contracts.models import ResearchContract
-from tracker.funding import services as funding_services
+from tracker.funding import refusals as funding_refusals
 from tracker.funding.models import FundingAgreement
 from tracker.gates.models import Outcome
 from tracker.milestones.models import Milestone
@@ -62,7 +62,7 @@ def test_a_closed_project_offers_nothing_that_changes_it(app, client):
     assert ResearchContract.can_record(project.pm, project)
     assert FundingAgreement.can_see(project.pm, project)
     assert FundingAgreement.can_record(committee)  # the committee, refused by the phase
-    assert funding_services.new_agreement_refusal(project) is not None
+    assert funding_refusals.new_agreement_refusal(project) is not None
 
     login(client, project.pm)
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)

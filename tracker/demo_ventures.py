@@ -52,7 +52,7 @@ def funding(t: Tables) -> list[list]:
         rows.append([
             p["code"], committee_email(n % t.s.committee), str(committed),
             f"{CITIES[n % len(CITIES)]}市: 1; {CITIES[n % len(CITIES)]}高新区: 1"
-            if n % 3 == 0 else "",
+            if (n // 3) % 3 == 0 else "",  # a third of them (n % 3 is the type's)
             "10000000", _day(p["start"]), _day(p["start"] + timedelta(days=3 * 365)),
             f"{amounts[0]} | gate 1; {amounts[1]} | gate 2", paid])
     return rows

@@ -23,7 +23,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
 from tracker.errors import Forbidden, Invalid, Refused
-from tracker.funding import corrections, voids
+from tracker.funding import corrections, refusals, voids
 from tracker.funding import services as funding
 from tracker.funding.models import FundingAgreement, Tranche
 from tracker.imports.export import rows
@@ -197,7 +197,7 @@ def test_a_voided_agreement_counts_nowhere_and_the_project_is_funded_again(clien
         committee, wrong.project, committed=D("4000000"), qualifying_round_min=D("20000000"),
         signed_on=signed, conversion_deadline=today() + timedelta(days=365))
     _commit()
-    assert funding.agreement_of(wrong.project) == again
+    assert refusals.agreement_of(wrong.project) == again
     page = _funding_page(client, again)
     assert "CN¥4,000,000.00" in page and "The wrong project." in page
 

@@ -1,8 +1,8 @@
 """`flask demo seed --scale large` writes by the bulk paths what the row-by-row paths write,
 every column of every table (`tests.imports.paths`): its projects in every phase, milestones,
-contracts, and what the imports after them build on them (the funding agreements with their
-tranches and disbursements, the companies, the reminders of the scan), with the audit records
-of each import."""
+contracts, the funding agreements with their tranches and disbursements, and what
+the imports after them build on them (the companies, the reminders of the scan), with the
+audit records of each import."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tracker.accounts.services import find_by_email
 from tracker.demo import seed
 from tracker.demo_large import seed_large
 from tracker.imports.contracts_bulk import BulkContracts
+from tracker.imports.funding_bulk import BulkFunding
 from tracker.imports.milestones import Milestones
 from tracker.imports.projects_bulk import BulkProjects
 
@@ -22,6 +23,6 @@ def test_the_large_seed_writes_the_same_by_either_path(app, monkeypatch):
     seed()
     admin = find_by_email("admin@demo.jitri.cn")
     same(*both_ways(lambda: list(seed_large(admin, "JITRI", sizes=SMALL).runs.values()),
-                    [BulkProjects, Milestones, BulkContracts], monkeypatch),
-         {"projects", "milestones", "research_contracts", "funding_agreements", "companies",
-          "audit_records"})
+                    [BulkProjects, Milestones, BulkContracts, BulkFunding], monkeypatch),
+         {"projects", "milestones", "research_contracts", "funding_agreements",
+          "tranches", "disbursements", "companies", "audit_records"})

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.dates import today
-from tracker.funding import services
+from tracker.funding import refusals, services
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project, ProjectType
 
@@ -24,7 +24,7 @@ def seed_agreement(committee: User) -> int:
     project = db.session.scalar(select(Project).where(
         Project.type == ProjectType.ALLOCATION_INVESTMENT, Project.phase != Phase.DRAFT)
         .order_by(Project.id).limit(1))
-    if project is None or services.agreement_of(project) is not None:
+    if project is None or refusals.agreement_of(project) is not None:
         return 0
     agreement = services.record_agreement(
         committee, project, committed=Decimal("5000000"),

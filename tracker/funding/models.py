@@ -189,7 +189,7 @@ class FundingAgreement(Voidable, Versioned, Base):
     @staticmethod
     def can_record(user: User) -> bool:
         """The committee records a project's agreement (once its PM has submitted it, a draft
-        being nobody's decision yet, while it is open: `services.new_agreement_refusal`)."""
+        being nobody's decision yet, while it is open: `refusals.new_agreement_refusal`)."""
         return FundingAgreement.can_decide(user)
 
     @staticmethod

@@ -1,12 +1,16 @@
 """Why an action on an allocation-investment agreement is not possible now, in the sentence
 its service refuses with and its page says in place of the form: a closed agreement, a tranche
-not payable or not to be added, an outcome before its deadline."""
+not payable or not to be added, an outcome before its deadline, a new agreement where one
+stands."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from typing import TYPE_CHECKING
 
-from tracker import voids
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker import db, voids
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
@@ -14,6 +18,9 @@ from tracker.display.labels import label
 from tracker.funding.models import ConditionKind, FundingAgreement, Tranche
 from tracker.projects.closed import closed
 from tracker.projects.lifecycle import Phase
+
+if TYPE_CHECKING:
+    from tracker.projects.models import Project
 
 
 def agreement_closed(agreement: FundingAgreement, then: str = "") -> str:
@@ -89,4 +96,32 @@ def outcome_refusal(agreement: FundingAgreement) -> str | None:
     if not agreement.deadline_passed(today()):
         return _("The conversion deadline is %(deadline)s: the outcome is recorded once it has "
                  "passed with no conversion.", deadline=day(agreement.conversion_deadline))
+    return None
+
+
+def agreement_of(project: Project) -> FundingAgreement | None:
+    """The project's agreement that stands (one voided by mistake is history)."""
+    return db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == project.id, FundingAgreement.standing()))
+
+
+def draft_not_funded() -> str:
+    """Why a draft has no agreement (the service refuses it, the funding page says it)."""
+    return _("The project is still a draft: the committee funds a project once its PM has "
+             "submitted it.")
+
+
+def new_agreement_refusal(project: Project, standing: bool | None = None) -> str | None:
+    """Why no agreement can be recorded for `project` (it has one, it is closed, or a draft),
+    said before its form is offered; None when one can. `standing`: whether it has one, when
+    the caller read it already (the bulk import, for every project at once)."""
+    if standing is None:
+        standing = agreement_of(project) is not None
+    if standing:
+        return _("%(project)s already has an allocation-investment agreement.",
+                 project=project.code)
+    if project.is_read_only:
+        return closed(project)
+    if project.is_draft:
+        return draft_not_funded()
     return None

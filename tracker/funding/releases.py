@@ -5,7 +5,7 @@ A module of its own: tracker/funding/services.py is at the length a module may h
 from __future__ import annotations
 
 from tracker.funding.models import Tranche
-from tracker.funding.services import agreement_of, not_payable
+from tracker.funding.refusals import agreement_of, not_payable
 from tracker.projects.models import Project
 
 

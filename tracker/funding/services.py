@@ -44,25 +44,19 @@ from tracker.funding.models import (
 )
 from tracker.funding.refusals import (
     agreement_closed,
+    new_agreement_refusal,
     new_tranche_refusal,
     not_payable,
     outcome_refusal,
 )
 from tracker.notifications.services import emit
 from tracker.partners import services as partners
-from tracker.projects.closed import closed
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-
-
-def agreement_of(project: Project) -> FundingAgreement | None:
-    """The project's agreement that stands (one voided by mistake is history)."""
-    return db.session.scalar(select(FundingAgreement).where(
-        FundingAgreement.project_id == project.id, FundingAgreement.standing()))
 
 
 def require_committee(actor: User) -> None:
@@ -100,23 +94,41 @@ def _positive(field: str, amount: Decimal | None) -> Decimal:
 # --- the agreement -------------------------------------------------------------------------------
 
 
-def draft_not_funded() -> str:
-    """Why a draft has no agreement (the service refuses it, the funding page says it)."""
-    return _("The project is still a draft: the committee funds a project once its PM has "
-             "submitted it.")
+def check_agreement(actor: User, project: Project, *, committed: Decimal,
+                    qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
+                    discount_pct: Decimal | None, hq_ratio: Decimal,
+                    co_funders: list[tuple[str, Decimal]], standing: bool | None = None
+                    ) -> Decimal:
+    """What `record_agreement` refuses (whichever path records it: the form, the import's
+    rows, its bulk path), raised; the discount the agreement takes (the setting's when none
+    is given)."""
+    require_committee(actor)
+    if (said := new_agreement_refusal(project, standing)) is not None:
+        raise Refused(said)
+    # Every problem at once (`Problems`): the form shows each beside its field in one answer.
+    problems = Problems()
+    if discount_pct is None:
+        discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
+    terms.check_terms(problems, project, committed=committed, discount_pct=discount_pct,
+                      qualifying_round_min=qualifying_round_min, signed_on=signed_on,
+                      conversion_deadline=conversion_deadline, hq_ratio=hq_ratio,
+                      co_funders=co_funders)
+    problems.raise_any()
+    return discount_pct
 
 
-def new_agreement_refusal(project: Project) -> str | None:
-    """Why no agreement can be recorded for `project` (it has one, it is closed, or a draft),
-    said before its form is offered; None when one can."""
-    if agreement_of(project) is not None:
-        return _("%(project)s already has an allocation-investment agreement.",
-                 project=project.code)
-    if project.is_read_only:
-        return closed(project)
-    if project.is_draft:
-        return draft_not_funded()
-    return None
+def new_agreement(actor: User, project: Project, *, co_funders: list[tuple[str, Decimal]],
+                  **agreed: Decimal | date) -> tuple[FundingAgreement, dict[str, list]]:
+    """The agreement `check_agreement` let pass (not added to the session) and what its audit
+    record says of it: its terms, and its co-funders (each the partner its name means, one
+    recorded for a new name: `partners.co_funder_named`)."""
+    agreement = FundingAgreement(project_id=project.id, decided_by_id=actor.id, **agreed)
+    changes = audit.pending_changes(agreement)
+    agreement.co_funders = [CoFunder(partner=partners.co_funder_named(actor, name), ratio=ratio)
+                            for name, ratio in co_funders]
+    if agreement.co_funders:
+        changes["co_funders"] = [None, [[c.name, str(c.ratio)] for c in agreement.co_funders]]
+    return agreement, changes
 
 
 def record_agreement(actor: User, project: Project, *, committed: Decimal,
@@ -125,27 +137,13 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
                      co_funders: list[tuple[str, Decimal]] | None = None) -> FundingAgreement:
     """The committee's allocation-investment decision for `project`. The discount defaults to
     the setting; co-funders match HQ's money in the ratio hq_ratio : ratio."""
-    require_committee(actor)
-    if (said := new_agreement_refusal(project)) is not None:
-        raise Refused(said)
-    # Every problem at once (`Problems`): the form shows each beside its field in one answer.
-    problems = Problems()
-    if discount_pct is None:
-        discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
-    terms.check_terms(problems, project, committed=committed, discount_pct=discount_pct,
-                qualifying_round_min=qualifying_round_min, signed_on=signed_on,
-                conversion_deadline=conversion_deadline, hq_ratio=hq_ratio,
-                co_funders=co_funders or [])
-    problems.raise_any()
-    agreement = FundingAgreement(
-        project_id=project.id, committed=committed, discount_pct=discount_pct,
-        qualifying_round_min=qualifying_round_min, conversion_deadline=conversion_deadline,
-        signed_on=signed_on, hq_ratio=hq_ratio, decided_by_id=actor.id)
-    changes = audit.pending_changes(agreement)
-    agreement.co_funders = [CoFunder(partner=partners.co_funder_named(actor, name), ratio=ratio)
-                            for name, ratio in co_funders or []]
-    if agreement.co_funders:
-        changes["co_funders"] = [None, [[c.name, str(c.ratio)] for c in agreement.co_funders]]
+    agreed = {"committed": committed, "qualifying_round_min": qualifying_round_min,
+              "conversion_deadline": conversion_deadline, "signed_on": signed_on,
+              "hq_ratio": hq_ratio}
+    discount_pct = check_agreement(actor, project, **agreed, discount_pct=discount_pct,
+                                   co_funders=co_funders or [])
+    agreement, changes = new_agreement(actor, project, **agreed, discount_pct=discount_pct,
+                                       co_funders=co_funders or [])
     audit.record(actor, "funding.agree", agreement, changes)
     db.session.flush()
     return agreement
@@ -164,17 +162,30 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
     """A tranche released when a named milestone is accepted or a named gate passed with GO."""
     require_committee(actor)
     lock(agreement)
+    check_tranche(agreement, amount=amount, milestone_id=milestone_id, gate=gate)
+    tranche = new_tranche(agreement, amount=amount, milestone_id=milestone_id, gate=gate)
+    audit.record(actor, "funding.tranche", tranche)
+    db.session.flush()
+    return tranche
+
+
+def check_tranche(agreement: FundingAgreement, *, amount: Decimal, milestone_id: int | None,
+                  gate: int | None) -> None:
+    """What `add_tranche` refuses, raised (whichever path adds it)."""
     if (said := new_tranche_refusal(agreement)) is not None:
         raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     terms.check_tranche(problems, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
     problems.raise_any()
+
+
+def new_tranche(agreement: FundingAgreement, *, amount: Decimal, milestone_id: int | None,
+                gate: int | None) -> Tranche:
+    """The tranche `check_tranche` let pass, the agreement's next."""
     tranche = Tranche(
         number=len(agreement.tranches) + 1, amount=amount, milestone_id=milestone_id, gate=gate,
         condition=ConditionKind.MILESTONE if milestone_id is not None else ConditionKind.GATE)
     agreement.tranches.append(tranche)
-    audit.record(actor, "funding.tranche", tranche)
-    db.session.flush()
     return tranche
 
 
@@ -189,6 +200,16 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
     """Money paid on a payable tranche: never more than the tranche, nor than the commitment."""
     require_committee(actor)
     lock(tranche.agreement)
+    check_disbursement(tranche, amount=amount, paid_on=paid_on)
+    disbursement = new_disbursement(actor, tranche, amount=amount, paid_on=paid_on,
+                                    reference=reference)
+    audit.record(actor, "funding.disburse", disbursement)
+    db.session.flush()
+    return disbursement
+
+
+def check_disbursement(tranche: Tranche, *, amount: Decimal, paid_on: date) -> None:
+    """What `record_disbursement` refuses, raised (whichever path records it)."""
     reason = not_payable(tranche)
     if reason:
         raise Refused(reason)
@@ -218,11 +239,14 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
             committed=cny(agreement.committed), asked=cny(amount),
             over=cny(agreement.disbursed + amount - agreement.committed)))
     problems.raise_any()
+
+
+def new_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_on: date,
+                     reference: str) -> Disbursement:
+    """The disbursement `check_disbursement` let pass, on `tranche`."""
     disbursement = Disbursement(amount=amount, paid_on=paid_on, reference=reference.strip(),
                                 recorded_by_id=actor.id)
     tranche.disbursements.append(disbursement)
-    audit.record(actor, "funding.disburse", disbursement)
-    db.session.flush()
     return disbursement
 
 

@@ -16,7 +16,7 @@ from tracker.companies import prerequisites
 from tracker.companies import services as companies
 from tracker.companies.models import Company
 from tracker.dates import today
-from tracker.funding import amendments, corrections, queries, services, voids
+from tracker.funding import amendments, corrections, queries, refusals, services, voids
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.funding.refusals import outcome_refusal, tranches_full
 from tracker.obligations import queries as obligations
@@ -71,8 +71,8 @@ def render(project: Project, user: User) -> str:
         **_co_funder_offers(user, agreement),
         **corrections.reversals_offered(user, agreement), may_see_partners=Partner.can_list(user),
         can_record_agreement=FundingAgreement.can_record(user)
-        and services.new_agreement_refusal(project) is None,
-        not_fundable=services.draft_not_funded() if project.is_draft and may_decide else None,
+        and refusals.new_agreement_refusal(project) is None,
+        not_fundable=refusals.draft_not_funded() if project.is_draft and may_decide else None,
         can_manage_companies=Company.can_manage(user),
         no_company_yet=prerequisites.not_a_spin_off_source(project),
         detachments=company_corrections.detachments_of(project=project),

@@ -22,7 +22,15 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
-from tracker.funding import amendments, corrections, previews, services, show_page, voids
+from tracker.funding import (
+    amendments,
+    corrections,
+    previews,
+    refusals,
+    services,
+    show_page,
+    voids,
+)
 from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
     AgreementCorrectionForm,
@@ -146,7 +154,7 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
     project = _project(project_id)
     if not FundingAgreement.can_decide(_user()):
         abort(403)
-    offered(services.new_agreement_refusal(project), _to_funding(project), keep_input=True)
+    offered(refusals.new_agreement_refusal(project), _to_funding(project), keep_input=True)
     form = AgreementForm()
     return submit(form, lambda: services.record_agreement(_user(), project, **form.terms()),
                   _("Allocation-investment agreement recorded."), _to_funding(project),

@@ -14,9 +14,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from tracker import bulk_rows
+from tracker import bulk_rows, db
 from tracker.accounts.models import User
 from tracker.errors import Invalid
+from tracker.projects.models import Project
 
 # Rows held before they are written: enough for few statements, few enough for little memory.
 BATCH_SIZE = 1000
@@ -109,3 +110,24 @@ class Batch:
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
         raise NotImplementedError
+
+
+class ProjectsBatch(Batch):
+    """A batch of records each of a project (contracts, funding agreements): the projects
+    read at once (`_load`, with what else the batch reads once a run) the first time one is
+    asked for, not one a row."""
+
+    def __init__(self, actor: User, adapter: Any) -> None:
+        super().__init__(actor, adapter)
+        self._projects: dict[int, Project | None] | None = None
+
+    def _load(self) -> None:
+        """Fill `_projects` (by id), and whatever else the batch reads once."""
+        raise NotImplementedError
+
+    def project(self, project_id: int) -> Project | None:
+        if self._projects is None:
+            self._load()
+        if project_id not in self._projects:  # created since (by another run)
+            self._projects[project_id] = db.session.get(Project, project_id)
+        return self._projects[project_id]

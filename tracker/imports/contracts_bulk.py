@@ -20,7 +20,7 @@ from tracker.contracts import services as contracts
 from tracker.contracts.forms import ContractForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.errors import Problems
-from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
+from tracker.imports.bulk import ProjectsBatch, insert_returning_ids, insert_rows
 from tracker.imports.contracts import Contracts, numbered, payable
 from tracker.imports.reversal_lines import Reversal
 from tracker.organisations.models import Enterprise, TechnologyNeed
@@ -30,10 +30,9 @@ from tracker.projects.models import Project
 TERMS = ("project_id", "enterprise_id", "number", "title", "type", "amount", "signed_on")
 
 
-class ContractBatch(Batch):
+class ContractBatch(ProjectsBatch):
     def __init__(self, actor, adapter):
         super().__init__(actor, adapter)
-        self._projects: dict[int, Project | None] | None = None
         self._numbers: dict[tuple[int, str], int] = {}
         # Held here: the session's identity map keeps no object nobody else holds, and each
         # row's check would read its enterprise again.
@@ -51,13 +50,6 @@ class ContractBatch(Batch):
                 .where(ResearchContract.number.is_not(None)).order_by(ResearchContract.id)):
             self._numbers.setdefault((row.institute_id, row.number), row.id)
         self._enterprises = list(db.session.scalars(select(Enterprise)))
-
-    def project(self, project_id: int) -> Project | None:
-        if self._projects is None:
-            self._load()
-        if project_id not in self._projects:  # created since (by another run)
-            self._projects[project_id] = db.session.get(Project, project_id)
-        return self._projects[project_id]
 
     def find(self, probe):
         """`Contracts.find` from what `_load` read: the contract of the row's number in its

@@ -17,6 +17,9 @@ co-funder form records it. The cells are read and written by `funding_cells`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -55,6 +58,15 @@ from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
 from tracker.partners import co_funding
 from tracker.projects.models import Project
+
+
+@contextmanager
+def deciding() -> Iterator[None]:
+    """Who may not decide funding is refused in the row's committee member's column."""
+    try:
+        yield
+    except Forbidden as refused:
+        raise Invalid("decided_by_id", refused.message) from None
 
 
 class Funding(Adapter):
@@ -124,10 +136,8 @@ class Funding(Adapter):
         wanted = {k: values.pop(k) for k in ("tranches", "disbursements", "outcome",
                                              "co_funder_payments")}
         if obj is None:
-            try:
+            with deciding():
                 agreement = funding.record_agreement(member, project, **values)
-            except Forbidden as refused:
-                raise Invalid("decided_by_id", refused.message) from None
             new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
             new_outcome = wanted["outcome"]
             new_co_paid = as_keyed(wanted["co_funder_payments"]) or []
@@ -198,7 +208,10 @@ class Funding(Adapter):
                 new_outcome, co_paid[len(before["co_funder_payments"]):])
 
     @staticmethod
-    def _tranches(member, agreement, new: list[Tranche], problems: Problems) -> None:
+    def _tranches(member, agreement, new: list[Tranche], problems: Problems,
+                  add=funding.add_tranche) -> None:
+        """Each tranche by `add` (the bulk path's adds it to the agreement it holds), each
+        problem in the tranches column."""
         for amount, gate, title in new:
             milestone_id = None
             if title is not None:
@@ -210,14 +223,15 @@ class Funding(Adapter):
                                                "%(title)s.", title=title))
                     continue
             try:
-                funding.add_tranche(member, agreement, amount=amount,
-                                    milestone_id=milestone_id, gate=gate)
+                add(member, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
             except (Invalid, Refused, Forbidden) as error:
                 problems.add("tranches", error.message)
 
     @staticmethod
-    def _disbursements(member, agreement, new: list[Paid | Reversal],
-                       problems: Problems) -> None:
+    def _disbursements(member, agreement, new: list[Paid | Reversal], problems: Problems,
+                       disburse=funding.record_disbursement) -> None:
+        """Each disbursement by `disburse` (the bulk path's records it on the tranche it
+        holds), each reversal by `reverse_disbursement`, each problem in the column."""
         def add(entry):
             number, paid_on, amount, reference = entry
             tranches = agreement.standing_tranches
@@ -228,9 +242,8 @@ class Funding(Adapter):
                 problems.add("disbursements", reversal_lines.negative())
             else:
                 try:
-                    return funding.record_disbursement(
-                        member, tranches[number - 1], amount=amount,
-                        paid_on=paid_on, reference=reference)
+                    return disburse(member, tranches[number - 1], amount=amount,
+                                    paid_on=paid_on, reference=reference)
                 except (Invalid, Refused, Forbidden) as error:
                     problems.add("disbursements", error.message)
             return None

@@ -6,7 +6,7 @@ than the project existed: the earlier of its planned start date and the day it w
 (a contract is often signed before the work formally starts; a project imported with its
 history was created on the day of the import, and its start date dates that history). It is
 signed no later than the day the project closed, when it has (a closed project takes no new
-contract or agreement: `closed.open_refusal`, `funding.services.new_agreement_refusal`; this
+contract or agreement: `closed.open_refusal`, `funding.refusals.new_agreement_refusal`; this
 bounds the correction of one recorded before). Everything dated under the contract or the
 agreement (instalments, payments, disbursements, co-funders' payments, a conversion's round)
 is bounded by its signing in turn. One check, asked by every way in: the form, its correction,
