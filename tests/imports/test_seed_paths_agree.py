@@ -1,8 +1,9 @@
 """`flask demo seed --scale large` writes by the bulk paths what the row-by-row paths write,
 every column of every table (`tests.imports.paths`): its projects in every phase, milestones,
-contracts, the funding agreements with their tranches and disbursements, and what
-the imports after them build on them (the companies, the reminders of the scan), with the
-audit records of each import."""
+contracts, the funding agreements with their tranches and disbursements, companies with their
+cap tables and rounds (those with grants replayed with them, row by row), and what the imports
+after them build on them (the grants, the reminders of the scan), with the audit records of
+each import."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.test_demo_large import SMALL
 from tracker.accounts.services import find_by_email
 from tracker.demo import seed
 from tracker.demo_large import seed_large
+from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.contracts_bulk import BulkContracts
 from tracker.imports.funding_bulk import BulkFunding
 from tracker.imports.milestones import Milestones
@@ -23,6 +25,8 @@ def test_the_large_seed_writes_the_same_by_either_path(app, monkeypatch):
     seed()
     admin = find_by_email("admin@demo.jitri.cn")
     same(*both_ways(lambda: list(seed_large(admin, "JITRI", sizes=SMALL).runs.values()),
-                    [BulkProjects, Milestones, BulkContracts, BulkFunding], monkeypatch),
+                    [BulkProjects, Milestones, BulkContracts, BulkFunding, BulkCompanies],
+                    monkeypatch),
          {"projects", "milestones", "research_contracts", "funding_agreements",
-          "tranches", "disbursements", "companies", "audit_records"})
+          "tranches", "disbursements", "companies", "shareholders", "share_entries",
+          "financing_rounds", "incentive_grants", "audit_records"})

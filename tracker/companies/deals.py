@@ -31,30 +31,14 @@ from tracker.companies.models import (
     HolderType,
     RoundInvestment,
 )
+from tracker.companies.pricing import InvestorLine, bought_lines, check_round, new_round
 from tracker.companies.reversal_models import round_stands
-from tracker.display.formatting import day, number
-from tracker.display.formatting import money as cny
-from tracker.display.formatting import price as price_text
-from tracker.errors import Problems, Refused, in_row
+from tracker.display.formatting import day
+from tracker.errors import Problems, Refused
 from tracker.projects.models import Project
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-
-
-@dataclass(frozen=True)
-class InvestorLine:
-    name: str
-    kind: HolderType
-    amount: Decimal
-    lead: bool = False
-    row: int | None = None  # its row in the form's table: a problem is shown there
-
-    def field(self, column: str) -> str:
-        return in_row("investors", self.row, column)
-
-
-# --- rounds -----------------------------------------------------------------------------------
 
 
 def record_round(actor: User, company: Company, *, name: str, on: date, pre_money: Decimal,
@@ -62,76 +46,19 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
     """A financing round: price per share = pre-money / shares outstanding; new shares issued
     to each investor for their amount, rounded down (`tracker.money`)."""
     services.require_manager(actor)
-    services.require_cap_table(company)
-    # Every problem at once (`Problems`), each beside its field; the price is computed only
-    # from sound values.
-    problems = Problems()
-    if amount is None or amount <= 0:
-        problems.add("amount", _("A round raises more than zero: %(amount)s was given.",
-                                 amount=cny(amount or Decimal("0"))))
-    if pre_money is None or pre_money <= 0:
-        problems.add("pre_money", _("The pre-money valuation must be more than zero: "
-                                    "%(amount)s was given.",
-                                    amount=cny(pre_money or Decimal("0"))))
-    problems.collect(services.check_dated, company, "on_date", on)
-    if not investors:
-        problems.add("investors", _("List the investors and their amounts."))
-    for line in investors:
-        if not line.name.strip():
-            problems.add(line.field("name"), _("Name each investor."))
-        if line.amount is None or line.amount <= 0:
-            problems.add(line.field("amount"), _("%(name)s: an investment is more than zero; "
-                                        "%(amount)s was given.", name=line.name,
-                                        amount=cny(line.amount or Decimal("0"))))
-    subscribed = sum((line.amount or Decimal("0") for line in investors), Decimal("0"))
-    if investors and amount is not None and amount > 0 and subscribed != amount:
-        problems.add("investors", _(
-            "The investors' amounts add up to %(subscribed)s, not the round's %(amount)s.",
-            subscribed=cny(subscribed), amount=cny(amount)))
-    if sum(1 for line in investors if line.lead) > 1:
-        problems.add("investors", _("A round has one lead investor."))
-    problems.collect(services.check_holders, company, [
-        (line.name, line.kind, line.field("name")) for line in investors if line.name.strip()])
-    name = name.strip()
-    # Unique among the rounds that stand (a reversed round frees its name), checked under the
-    # company's lock so that two rounds of one name can't be recorded at once.
+    # Under the company's lock, so that two rounds of one name can't be recorded at once.
     db.session.refresh(company, with_for_update=True)
-    if db.session.scalar(select(FinancingRound.id).where(
+    name = name.strip()
+    priced = check_round(
+        company, name=name, on=on, pre_money=pre_money, amount=amount, investors=investors,
+        named=lambda: db.session.scalar(select(FinancingRound.id).where(
             FinancingRound.company_id == company.id, FinancingRound.name == name,
-            round_stands(FinancingRound.id))):
-        problems.add("name", _("%(company)s already has a round called %(name)s.",
-                               company=company.name, name=name))
-    if "pre_money" in problems or "on_date" in problems or any(
-            field.startswith("investors") for field, _message in problems.found):
-        problems.raise_any()
-    outstanding = ledger.cap_table(company, on).issued
-    if not outstanding:
-        problems.raise_any()
-        raise Refused(_("No shares were outstanding on %(date)s: a round needs the cap table "
-                        "at incorporation first.", date=day(on)))
-    price = money.price_per_share(pre_money, outstanding)
-    if price <= 0:
-        problems.add("pre_money", _("A pre-money valuation of %(amount)s over %(shares)s "
-                                    "shares gives a price per share that rounds to zero.",
-                                    amount=cny(pre_money), shares=number(outstanding)))
-        problems.raise_any()
-    bought = [(line, money.whole_shares(line.amount, price)) for line in investors]
-    for line, shares in bought:
-        if shares < 1:
-            problems.add(line.field("amount"), _("%(name)s's %(amount)s buys no whole share at "
-                                        "%(price)s a share.", name=line.name,
-                                        amount=cny(line.amount), price=price_text(price)))
-    problems.raise_any()
-    financing = FinancingRound(name=name, on_date=on, pre_money=pre_money,
-                               amount=amount, shares_before=outstanding,
-                               price_per_share=price, recorded_by_id=actor.id)
-    company.rounds.append(financing)
+            round_stands(FinancingRound.id))) is not None)
+    financing = new_round(actor, company, name, on, pre_money, amount, priced)
     audit.record(actor, "round.create", financing)
-    entries = services.issue_entries(actor, company, [
-        (services.holder_for(company, line.name, line.kind),
-         services.IssueLine(line.name, line.kind, shares, Acquisition.CASH))
-        for line, shares in bought], on, round_id=financing.id, note=financing.name)
-    for (line, _shares), entry in zip(bought, entries, strict=True):
+    entries = services.issue_entries(actor, company, bought_lines(company, priced), on,
+                                     round_id=financing.id, note=financing.name)
+    for (line, _shares), entry in zip(priced.bought, entries, strict=True):
         financing.investments.append(RoundInvestment(amount=line.amount, lead=line.lead,
                                                      entry=entry))
     db.session.flush()

@@ -94,6 +94,12 @@ def issued(entries: Iterable[ShareEntry]) -> Decimal:
     return sum((e.shares for e in entries if e.kind is EntryKind.ISSUE), ZERO)
 
 
+def outstanding(company: Company, on: date) -> Decimal:
+    """The shares issued that stand at the end of `on`: what a round of that day is priced on
+    (the `issued` of `cap_table`)."""
+    return issued(_upto(company.entries, on))
+
+
 def cap_table(company: Company, on: date, exclude_round_id: int | None = None,
               exclude: ShareEntry | None = None,
               exclude_ip_deal_id: int | None = None) -> CapTable:

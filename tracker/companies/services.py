@@ -21,7 +21,7 @@ from tracker.audit import services as audit
 from tracker.companies import closed, holder_names, ledger, prerequisites
 from tracker.companies.holder_names import check_holders, holder_for
 from tracker.companies.ip_models import IpDeal
-from tracker.companies.issuance import issue_entries
+from tracker.companies.issuance import founders_lines, incorporated, issue_entries
 from tracker.companies.lines import IssueLine, check_line
 from tracker.companies.models import (
     Acquisition,
@@ -114,8 +114,10 @@ def company_of(project: Project) -> Company | None:
 # --- the company ---------------------------------------------------------------------------------
 
 
-def _check_company(company: Company | None, values: dict[str, Any]) -> list[Project]:
-    """Every problem of the company's values at once (`Problems`), each beside its field."""
+def check_company(company: Company | None, values: dict[str, Any]) -> list[Project]:
+    """Every problem of the company's values at once (`Problems`), each beside its field;
+    the projects it names. Asked by `record_company`, `update_company` and the companies
+    import's bulk path."""
     problems = Problems()
     code = uscc.normalise(values.get("uscc") or "") or None
     values["uscc"] = code
@@ -167,14 +169,21 @@ def _check_company(company: Company | None, values: dict[str, Any]) -> list[Proj
     return projects
 
 
-def record_company(actor: User, **values: Any) -> Company:
-    """A new spin-off company: name, registration (optional until registered), projects."""
-    require_manager(actor)
-    projects = _check_company(None, values)
+def new_company(values: dict[str, Any], projects: list[Project]) -> tuple[Company, dict]:
+    """The company `values` (checked: `check_company`) describe, of `projects`, not yet in
+    the session, and what its audit record of creation says (for `record_company`, and for
+    the companies import's bulk path, which writes it with others)."""
     company = Company(**values)
     changes = audit.pending_changes(company)
     company.projects = projects
     changes["projects"] = [None, [p.code for p in projects]]
+    return company, changes
+
+
+def record_company(actor: User, **values: Any) -> Company:
+    """A new spin-off company: name, registration (optional until registered), projects."""
+    require_manager(actor)
+    company, changes = new_company(values, check_company(None, values))
     audit.record(actor, "company.create", company, changes)
     db.session.flush()
     return company
@@ -182,7 +191,7 @@ def record_company(actor: User, **values: Any) -> Company:
 
 def update_company(actor: User, company: Company, **values: Any) -> Company:
     require_manager(actor)
-    projects = _check_company(company, values)
+    projects = check_company(company, values)
     before = [p.code for p in company.projects]
     for key, value in values.items():
         setattr(company, key, value)
@@ -221,11 +230,12 @@ def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
             for s in ledger.contributor_shortfalls(issues, minimum)]
 
 
-def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
-                total_shares: Decimal) -> list[str]:
-    """Write the cap table at incorporation; returns the warnings about it (contributors).
-    Every problem of the table is found at once (`Problems`), each beside its row's field."""
-    require_manager(actor)
+def check_incorporation(company: Company, lines: list[IssueLine], on: date,
+                        total_shares: Decimal) -> None:
+    """Every rule of a cap table at incorporation: Refused while the company has one, else
+    every problem of the table at once (`Problems`), each beside its row's field. Asked by
+    `incorporate` and by the companies import's bulk path (`tracker.imports.companies_bulk`,
+    of a company it has not written yet)."""
     if company.has_cap_table:
         raise Refused(_("%(name)s has had a cap table since %(date)s (its founders' table): "
                         "record later changes as issuances or transfers.", name=company.name,
@@ -256,11 +266,16 @@ def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
     problems.collect(check_holders, company, [(line.name, line.kind,
                                                 line.field("holdings", "name")) for line in lines])
     problems.raise_any()
-    issue_entries(actor, company, [(holder_for(company, line.name, line.kind), line)
-                                   for line in lines], on)
-    audit.record(actor, "company.incorporate", company, {
-        "cap_table": [None, [[line.name, str(line.shares)] for line in lines]],
-        "on": [None, on.isoformat()]})
+
+
+def incorporate(actor: User, company: Company, lines: list[IssueLine], on: date,
+                total_shares: Decimal) -> list[str]:
+    """Write the cap table at incorporation (`check_incorporation`); returns the warnings
+    about it (contributors)."""
+    require_manager(actor)
+    check_incorporation(company, lines, on, total_shares)
+    issue_entries(actor, company, founders_lines(company, lines), on)
+    audit.record(actor, "company.incorporate", company, incorporated(lines, on))
     db.session.flush()
     return shortfall_warnings([(line.kind, line.shares, line.acquired_by, line.technology)
                                for line in lines])

@@ -103,6 +103,13 @@ class Batch:
             self.write()
         return True
 
+    def writes_first(self, values: dict[str, Any], obj: Any) -> bool:
+        """Whether what the batch holds is written before a row it does not take is saved
+        row by row (`obj`: the record the row found): before a new record, as a rule, so
+        that the records come in the file's order and the row's checks read those before
+        it."""
+        return obj is None
+
     def write(self) -> None:
         if self.held:
             self.insert(self.held)

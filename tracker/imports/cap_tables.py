@@ -112,6 +112,17 @@ def standing_table(cell: list[Entry]) -> list[Holding]:
     return [e for e in cell[last + 1:] if not isinstance(e, Reversal | Void)]
 
 
+def issue_lines(table: list[Holding]) -> list[companies.IssueLine]:
+    """A table's holdings as the incorporation's lines."""
+    return [companies.IssueLine(name=n, kind=k, shares=s, acquired_by=a, technology=t,
+                                lock_up_until=lock) for n, k, s, a, t, lock in table]
+
+
+def table_total(table: list[Holding], total: Decimal | None) -> Decimal:
+    """The shares the table issues: its `total_shares` (None: its holdings added up)."""
+    return sum((h[2] for h in table), Decimal("0")) if total is None else total
+
+
 def holding_line(e: ShareEntry) -> Holding:
     return (e.to_holder.name, e.to_holder.kind, e.shares, e.acquired_by, e.technology,
             e.lock_up_until)
@@ -180,10 +191,8 @@ class _Replay:
         lines = [self.cell[at] for at in self.pending]
         before = {e.id for e in self.company.entries}
         try:
-            companies.incorporate(self.actor, self.company, [
-                companies.IssueLine(name=n, kind=k, shares=s, acquired_by=a, technology=t,
-                                    lock_up_until=lock) for n, k, s, a, t, lock in lines],
-                on, sum((h[2] for h in lines), Decimal("0")) if total is None else total)
+            companies.incorporate(self.actor, self.company, issue_lines(lines), on,
+                                  table_total(lines, total))
         except Invalid as error:  # the incorporation page's fields, as this row's columns
             self.problems.found += error.renamed(
                 lambda field: {"on_date": "incorporated_on"}.get(field, field))

@@ -113,6 +113,16 @@ def _round(pieces: list[str]) -> Round:
              for row in form.filled_rows()])
 
 
+def round_terms(entry: Round) -> dict:
+    """A round of the cell as `record_round` (and `check_round`) take it: what it raises is
+    what its investors put in."""
+    name, closed_on, pre_money, investors = entry
+    return {"name": name, "on": closed_on, "pre_money": pre_money,
+            "amount": sum((i[2] for i in investors), Decimal("0")),
+            "investors": [deals.InvestorLine(name=n, kind=k, amount=a, lead=lead)
+                          for n, k, a, lead in investors]}
+
+
 def round_records(company: Company) -> list:
     """The rounds and their reversals, as the column numbers them; not a reversal that waited
     for a grant from a pool that invested in the round (`ledger_lines.after_grant`: the
@@ -316,17 +326,13 @@ class Companies(Adapter):
     @staticmethod
     def _round(actor, company, entry: Round, problems) -> FinancingRound | None:
         """Record one round of the row, or add its every problem, each introduced by its name."""
-        name, closed_on, pre_money, investors = entry
+        name = entry[0]
 
         def named(message):
             return _("%(round)s: %(problem)s", round=name, problem=message)
 
         try:
-            return deals.record_round(
-                actor, company, name=name, on=closed_on, pre_money=pre_money,
-                amount=sum((i[2] for i in investors), Decimal("0")),
-                investors=[deals.InvestorLine(name=n, kind=k, amount=a, lead=lead)
-                           for n, k, a, lead in investors])
+            return deals.record_round(actor, company, **round_terms(entry))
         except Invalid as error:
             problems.found += error.renamed(lambda _field: "rounds", named)
         except Refused as error:

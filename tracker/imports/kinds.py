@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.display import history
 from tracker.imports.achievements import Achievements
 from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
-from tracker.imports.companies import Companies
+from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.contracts_bulk import BulkContracts
 from tracker.imports.funding_bulk import BulkFunding
 from tracker.imports.incentive_grants import IncentiveGrants
@@ -15,6 +15,6 @@ from tracker.imports.projects_bulk import BulkProjects
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
     Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    BulkContracts(), BulkFunding(), Companies(), IncentiveGrants(), Achievements(),
+    BulkContracts(), BulkFunding(), BulkCompanies(), IncentiveGrants(), Achievements(),
     IpDeals())}
 history.IMPORT_KINDS.update({name: adapter.kind.title for name, adapter in ADAPTERS.items()})

@@ -49,7 +49,7 @@ from tracker.companies.models import Company
 from tracker.display import said
 from tracker.errors import Forbidden, Problems
 from tracker.imports import cells, ledger_order, reading, services
-from tracker.imports.companies import Companies
+from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.incentive_grants import IncentiveGrants, company_named
 from tracker.imports.models import ImportRun, ImportState
 from tracker.incentives.models import IncentiveGrant
@@ -89,8 +89,9 @@ class File:
         return self.column(self.adapter.kind.column(key).header if known else "")
 
 
-class _KeptCompanies(Companies):
-    """The companies import, keeping each row's ledger entries for the replay."""
+class _KeptCompanies(BulkCompanies):
+    """The companies import, keeping each row's ledger entries for the replay (a company its
+    bulk path takes has none to keep: `companies_bulk`)."""
 
     def __init__(self) -> None:
         self.kept: list[tuple[Company, list, Problems]] = []
@@ -190,17 +191,25 @@ class _Replay:
     def _rows(self) -> None:
         given: dict[int, list[Ledger]] = {}  # each company of the file: its row's ledger
         kept = self.companies.adapter.kept
+        grants = list(self.grants.table.rows)
+        # New companies with nothing to replay, checked as they come and written a batch at
+        # a time (`companies_bulk`); those the grants file names are replayed with it.
+        batch = self.companies.adapter.batch(self.actor)
+        if batch is not None:
+            batch.row_path_for(row.get("company", "") for _number, row in grants)
         for number, row in self.companies.table.rows:
-            saved = self._row(self.companies, number, row)
+            saved = self._row(self.companies, number, row, batch=batch)
             if saved is not None:
                 ledgers = given.setdefault(saved.id, [])
                 ledgers += [Ledger(number, [((key[0], key[1], 0, number, key), call)
                                             for key, call in acts], problems)
                             for _company, acts, problems in kept]
             kept.clear()
+        if batch is not None:
+            batch.write()
         waiting: dict[int, list[tuple[int, dict]]] = {}
         plain = IncentiveGrants()
-        for number, row in self.grants.table.rows:
+        for number, row in grants:
             company = company_named(row.get("company", ""))
             if company is not None and company.id in given:
                 waiting.setdefault(company.id, []).append((number, row))
@@ -262,14 +271,16 @@ class _Replay:
         if change is not None:
             change[3] += written[:services.MAX_RECORDS - len(change[3])]
 
-    def _row(self, file: File, number: int, row: dict, adapter: Any = None) -> Any:
+    def _row(self, file: File, number: int, row: dict, adapter: Any = None,
+             batch: Any = None) -> Any:
         """A row saved as its import saves it, the ledger it keeps left in its adapter's
-        `kept` (none of a row refused): its record, or None when refused."""
+        `kept` (none of a row refused): its record, or None when refused or held by `batch`
+        (the companies file's bulk path)."""
         adapter = adapter or file.adapter
         before = len(file.adapter.kept)
         try:
             outcome, saved = services.import_row(self.actor, adapter, row, file.refs, file.seen,
-                                                 number, None)
+                                                 number, batch)
         except services.RowRefused as refused:
             del file.adapter.kept[before:]  # what a row refused (or its dry run) kept
             self.errors += [(self._index(file), number, file.header(key), message)

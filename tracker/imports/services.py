@@ -318,8 +318,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     errors, changes, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
     refs, seen = cells.References(), {}
     whole = db.Savepoint(forget_loaded=True)
-    # New records of a kind with a bulk path are checked row by row as they come and written
-    # a batch at a time (`tracker.imports.bulk`); every other row is saved in a savepoint.
+    # A kind's bulk path checks new records as they come, writes a batch at a time (bulk.py).
     batch = adapter.batch(actor)
     done = 0
     with audit.during_import(run.id), holder_names.remembering():
@@ -366,7 +365,8 @@ def import_row(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any
                 return "created", None
         except (Invalid, Refused, Forbidden) as error:
             raise _refusal(adapter.kind, error) from None
-        batch.write()  # what the batch holds comes first, as in the file
+    if batch is not None and batch.writes_first(prepared.values, prepared.obj):
+        batch.write()
     savepoint = db.Savepoint()
     try:
         outcome = save_prepared(actor, adapter, prepared, seen, number)
