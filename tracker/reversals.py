@@ -9,8 +9,9 @@ ledger negates and where the reversing entry goes stay in its domain (`negated`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
@@ -76,18 +77,25 @@ def check(field: str, original: date, on: date, reason: str) -> str:
     return reason.strip()
 
 
-def begin(entry: Any, under: Any, refusal: Callable[[Any], str | None], original: date,
-          on: date | None, reason: str) -> str:
-    """What every reversing entry does before it is written, once its writer has checked who
-    may: the record whose ledger holds `entry` locked (`under`: of two reversals of one entry
-    at once, the second waits and is refused), whether the entry was reversed meanwhile read
-    again, the state refusing it (`refusal`, raised as `Refused`), and the reason and the date
-    checked against the original's date (`check`). The reason, trimmed."""
-    db.session.refresh(under, with_for_update=True)
-    db.session.expire(entry, ["reversed_by"])
+def begin(entry: Any, under: Any, refusal: Callable[[Any], str | None], when: str,
+          on: date | None, reason: str, *, stale: Sequence[str] | None = ("reversed_by",),
+          fresh: Callable[[], None] | None = None, field: str = "on_date") -> str:
+    """What every reversal does before it is written, once its writer has checked who may:
+    the record(s) whose ledger holds `entry` locked (`under`, one or a tuple: of two reversals
+    of one entry at once, the second waits and is refused), what says whether it was reversed
+    meanwhile read again (`stale`: its attributes, None for all of them; `fresh`: what else
+    the refusal reads), the state refusing it (`refusal`, raised as `Refused`), and the reason
+    and the date checked against the original's date (its attribute, or path, `when`) by
+    `check`, a problem with the date said beside `field`. The reason, trimmed."""
+    for each in under if isinstance(under, tuple) else (under,):
+        db.session.refresh(each, with_for_update=True)
+    if stale is None or stale:  # () reads nothing again; expire() takes none for all
+        db.session.expire(entry, stale)
+    if fresh is not None:
+        fresh()
     if (said := refusal(entry)) is not None:
         raise Refused(said)
-    return check("on_date", original, on, reason)
+    return check(field, attrgetter(when)(entry), on, reason)
 
 
 def stated(problems: Problems, reason: str | None, message: str | None = None) -> str:
@@ -113,7 +121,7 @@ def reverse(actor: User, entry: Any, on: date, reason: str, *, when: str,
     and reason."""
     if not entry.can_reverse(actor):  # who, before the state
         raise Forbidden(forbidden)
-    reason = begin(entry, under, refusal, getattr(entry, when), on, reason)
+    reason = begin(entry, under, refusal, when, on, reason)
     reversal = negated(entry, {when: on, "reverses_id": entry.id, "reason": reason,
                                "recorded_by_id": actor.id})
     more = said(reversal) if said is not None else {}
@@ -125,3 +133,33 @@ def reverse(actor: User, entry: Any, on: date, reason: str, *, when: str,
     db.session.flush()
     db.session.expire(entry, ["reversed_by"])  # read again: the reversal names it
     return reversal
+
+
+def record(actor: User, original: Any, on: date | None, reason: str, *, may: bool,
+           under: Any, refusal: Callable[[Any], str | None], when: str,
+           make: Callable[[dict[str, Any]], tuple[Any, dict[str, list[Any]] | None]],
+           action: str, about: Any = None, stale: Sequence[str] | None = ("reversal",),
+           fresh: Callable[[], None] | None = None, field: str = "on_date",
+           forbidden: str = "") -> Any:
+    """The one writer of a reversal record (a round's, an exit's, a conversion's, a royalty
+    report's, an annuity payment's, an exercise's, a leaving's): `original`, recorded by
+    mistake, reversed from `on`. Refused (`Forbidden`, saying `forbidden`) unless `may` (who),
+    then as `begin` says (`under` locked, `stale` and `fresh` read again, the `refusal`, the
+    reason and the date against the original's `when`). `make(stated)` writes what the domain
+    reverses with it (a round's investors' entries, what a leaving forfeited) and returns the
+    record, built with `stated` (its date, the reason, who), and what its audit record says
+    (None: the record's values). Audited as `action`, on the record or on `about`; flushed."""
+    if not may:  # who, before the state
+        raise Forbidden(forbidden)
+    reason = begin(original, under, refusal, when, on, reason, stale=stale, fresh=fresh,
+                   field=field)
+    made, said = make({"on_date": on, "reason": reason, "recorded_by_id": actor.id})
+    db.session.add(made)
+    audit.record(actor, action, made if about is None else about, said)
+    db.session.flush()
+    return made
+
+
+def dated(reversal: Any) -> dict[str, list[Any]]:
+    """What the audit record of a reversal record says of it: from when, and why."""
+    return {"on_date": [None, reversal.on_date.isoformat()], "reason": [None, reversal.reason]}

@@ -196,21 +196,17 @@ def reverse_payment(actor: User, annuity: Annuity, on: date | None,
                     reason: str) -> AnnuityPaymentReversal:
     """A payment recorded by mistake is reversed: kept as recorded in the reversal, and the
     annuity is due again (its reminders resume)."""
-    if not annuity.right.achievement.can_manage(actor):
-        raise Forbidden()
-    db.session.refresh(annuity, with_for_update=True)
-    if (said := reverse_refusal(annuity)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", annuity.paid_on, on, reason)
-    reversal = AnnuityPaymentReversal(
-        paid_on=annuity.paid_on, paid_amount=annuity.paid_amount,
-        late_fee_reason=annuity.late_fee_reason, on_date=on, reason=reason,
-        recorded_by_id=actor.id)
-    annuity.reversals.append(reversal)
-    annuity.paid_on, annuity.paid_amount, annuity.late_fee_reason = None, None, ""
-    changes = audit.pending_changes(annuity)
-    changes.pop("late_fee_reason", None)
-    audit.record(actor, "annuity.reverse_payment", annuity,
-                 {**changes, "on_date": [None, on.isoformat()], "reason": [None, reason]})
-    db.session.flush()
-    return reversal
+    def make(stated: dict) -> tuple[AnnuityPaymentReversal, dict]:
+        reversal = AnnuityPaymentReversal(
+            paid_on=annuity.paid_on, paid_amount=annuity.paid_amount,
+            late_fee_reason=annuity.late_fee_reason, **stated)
+        annuity.reversals.append(reversal)
+        annuity.paid_on, annuity.paid_amount, annuity.late_fee_reason = None, None, ""
+        changes = audit.pending_changes(annuity)
+        changes.pop("late_fee_reason", None)
+        return reversal, {**changes, **reversals.dated(reversal)}
+
+    return reversals.record(
+        actor, annuity, on, reason, may=annuity.right.achievement.can_manage(actor),
+        under=annuity, stale=(), refusal=reverse_refusal, when="paid_on", make=make,
+        action="annuity.reverse_payment", about=annuity)

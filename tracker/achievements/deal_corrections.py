@@ -32,7 +32,6 @@ from tracker.achievements.deal_models import (
     RoyaltyReportReversal,
     Transfer,
 )
-from tracker.audit import services as audit
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Refused
@@ -90,23 +89,18 @@ def reverse_report(actor: User, report: RoyaltyReport, on: date | None,
     """A royalty report recorded by mistake no longer counts from now on: its period is owed
     again. Refused while income received against it stands (reverse that first), or while a
     later period's report stands (reverse the latest first)."""
-    if not Transfer.can_manage(actor):
-        raise Forbidden()
     transfer = report.transfer
-    db.session.refresh(transfer, with_for_update=True)
-    db.session.expire(report, ["reversal", "receipts"])
-    db.session.expire(transfer, ["reports"])
-    for receipt in report.receipts:
-        db.session.expire(receipt, ["reversed_by"])
-    if (said := report_refusal(report)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", report.received_on, on, reason)
-    reversal = RoyaltyReportReversal(report=report, on_date=on, reason=reason,
-                                     recorded_by_id=actor.id)
-    db.session.add(reversal)
-    audit.record(actor, "royalty_report.reverse", reversal)
-    db.session.flush()
-    return reversal
+
+    def fresh() -> None:  # what `report_refusal` reads besides the report
+        db.session.expire(transfer, ["reports"])
+        for receipt in report.receipts:
+            db.session.expire(receipt, ["reversed_by"])
+
+    return reversals.record(
+        actor, report, on, reason, may=Transfer.can_manage(actor), under=transfer,
+        stale=("reversal", "receipts"), fresh=fresh, refusal=report_refusal,
+        when="received_on", action="royalty_report.reverse",
+        make=lambda stated: (RoyaltyReportReversal(report=report, **stated), None))
 
 
 def void_refusal(transfer: Transfer) -> Blocker | None:

@@ -27,7 +27,7 @@ from tracker.companies.models import (
     ShareEntry,
 )
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
-from tracker.companies.services import require_manager
+from tracker.companies.services import managers_only, require_manager
 from tracker.corrections import corrected, reason_of
 from tracker.display.formatting import day, money, number
 from tracker.display.said import joined
@@ -188,7 +188,7 @@ def reverse_entry(actor: User, entry: ShareEntry, on: date, reason: str) -> Shar
     cap table, on any date (`ledger.standing`); `on` says when the mistake was corrected."""
     require_manager(actor)
     company = entry.company
-    reason = reversals.begin(entry, company, entry_refusal, entry.on_date, on, reason)
+    reason = reversals.begin(entry, company, entry_refusal, "on_date", on, reason)
     reversal = reversal_of(actor, entry, on, reason)
     changes = audit.pending_changes(reversal)  # its values, before the flush writes them
     db.session.flush()
@@ -201,45 +201,34 @@ def reverse_round(actor: User, financing: FinancingRound, on: date,
                   reason: str) -> RoundReversal:
     """A round recorded by mistake: its investors' shares are reversed (in no cap table, on any
     date), and it no longer sets a price, qualifies for a conversion or counts as money raised."""
-    require_manager(actor)
     company = financing.company
-    db.session.refresh(company, with_for_update=True)
-    db.session.expire(financing, ["reversal", "conversions"])
-    if (said := round_refusal(financing)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", financing.on_date, on, reason)
-    no_round_priced_on(company, [i.entry for i in financing.investments], financing)
-    for investment in financing.investments:
-        reversal_of(actor, investment.entry, on, reason)
-    db.session.flush()
-    no_holding_below_zero(company, financing.on_date)
-    reversal = RoundReversal(round=financing, on_date=on, reason=reason,
-                             recorded_by_id=actor.id)
-    db.session.add(reversal)
-    audit.record(actor, "round.reverse", reversal, {
-        "round_id": [None, financing.id], "on_date": [None, on.isoformat()],
-        "reason": [None, reason]})
-    db.session.flush()
-    return reversal
+
+    def make(stated: dict) -> tuple[RoundReversal, dict]:
+        no_round_priced_on(company, [i.entry for i in financing.investments], financing)
+        for investment in financing.investments:
+            reversal_of(actor, investment.entry, on, stated["reason"])
+        db.session.flush()
+        no_holding_below_zero(company, financing.on_date)
+        reversal = RoundReversal(round=financing, **stated)
+        return reversal, {"round_id": [None, financing.id], **reversals.dated(reversal)}
+
+    return reversals.record(
+        actor, financing, on, reason, may=Company.can_manage(actor), forbidden=managers_only(),
+        under=company, stale=("reversal", "conversions"), refusal=round_refusal,
+        when="on_date", make=make, action="round.reverse")
 
 
 def reverse_exit(actor: User, exit_: CompanyExit, on: date, reason: str) -> ExitReversal:
     """An exit recorded by mistake: the company is no longer exited from `on` on, its ledger
     reopens, and what HQ and the institute realised by it is no longer counted."""
-    require_manager(actor)
-    db.session.refresh(exit_.company, with_for_update=True)
-    db.session.expire(exit_, ["reversal"])
-    if (said := exit_refusal(exit_)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", exit_.on_date, on, reason)
-    reversal = ExitReversal(exit=exit_, on_date=on, reason=reason,
-                            recorded_by_id=actor.id)
-    db.session.add(reversal)
-    audit.record(actor, "exit.reverse", reversal, {
-        "exit_id": [None, exit_.id], "on_date": [None, on.isoformat()],
-        "reason": [None, reason]})
-    db.session.flush()
-    return reversal
+    def make(stated: dict) -> tuple[ExitReversal, dict]:
+        reversal = ExitReversal(exit=exit_, **stated)
+        return reversal, {"exit_id": [None, exit_.id], **reversals.dated(reversal)}
+
+    return reversals.record(
+        actor, exit_, on, reason, may=Company.can_manage(actor), forbidden=managers_only(),
+        under=exit_.company, refusal=exit_refusal, when="on_date", make=make,
+        action="exit.reverse")
 
 
 def described(entry: ShareEntry) -> str:

@@ -49,9 +49,14 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
+def managers_only() -> str:
+    """Why whoever does not record companies is refused (403)."""
+    return _("Only HQ admins and the investment committee record companies.")
+
+
 def require_manager(actor: User) -> None:
     if not Company.can_manage(actor):
-        raise Forbidden(_("Only HQ admins and the investment committee record companies."))
+        raise Forbidden(managers_only())
 
 
 def _not_in_future(field: str, when: date) -> None:

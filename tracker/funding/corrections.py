@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from tracker import db, reversals
-from tracker.audit import services as audit
 from tracker.companies import closed, prerequisites
 from tracker.companies import corrections as share_corrections
-from tracker.errors import Forbidden, Refused
 from tracker.funding import services as funding
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
 from tracker.partners import co_funding
@@ -66,7 +64,7 @@ def reverse_disbursement(actor: User, paid: Disbursement, on: date,
         actor, paid, on, reason, when="paid_on", refusal=disbursement_refusal,
         under=paid.tranche.agreement,
         negated=_negated, action="disbursement.reverse",
-        forbidden=_("Only the investment committee decides allocation-investment funding."))
+        forbidden=funding.committee_only())
 
 
 def _negated(paid: Disbursement, linked: dict) -> Disbursement:
@@ -81,29 +79,23 @@ def reverse_conversion(actor: User, conversion: Conversion, on: date,
     no cap table, on any date), the agreement is open again (the committee may convert at
     another round, or record an outcome once the deadline has passed), and no figure counts
     the money as converted. Both conversions stay on the funding page."""
-    if not FundingAgreement.can_decide(actor):
-        raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
     agreement = conversion.agreement
     company = conversion.round.company
-    db.session.refresh(agreement, with_for_update=True)
-    db.session.refresh(company, with_for_update=True)
-    db.session.expire(conversion, ["reversal"])
-    if (said := conversion_refusal(conversion)) is not None:
-        raise Refused(said)
-    reason = reversals.check("on_date", conversion.round.on_date, on, reason)
-    share_corrections.no_round_priced_on(company, [conversion.entry], conversion.round)
-    share_corrections.reversal_of(actor, conversion.entry, on, reason)
-    db.session.flush()
-    share_corrections.no_holding_below_zero(company, conversion.entry.on_date)
-    reversal = ConversionReversal(conversion=conversion, on_date=on, reason=reason,
-                                  recorded_by_id=actor.id)
-    db.session.add(reversal)
-    agreement.outcome = None
-    agreement.outcome_on = None
-    agreement.outcome_by_id = None
-    audit.record(actor, "conversion.reverse", reversal, {
-        "conversion_id": [None, conversion.id], "on_date": [None, on.isoformat()],
-        "reason": [None, reason]})
-    db.session.flush()
+
+    def make(stated: dict) -> tuple[ConversionReversal, dict]:
+        share_corrections.no_round_priced_on(company, [conversion.entry], conversion.round)
+        share_corrections.reversal_of(actor, conversion.entry, on, stated["reason"])
+        db.session.flush()
+        share_corrections.no_holding_below_zero(company, conversion.entry.on_date)
+        reversal = ConversionReversal(conversion=conversion, **stated)
+        agreement.outcome = None
+        agreement.outcome_on = None
+        agreement.outcome_by_id = None
+        return reversal, {"conversion_id": [None, conversion.id], **reversals.dated(reversal)}
+
+    reversal = reversals.record(
+        actor, conversion, on, reason, may=FundingAgreement.can_decide(actor),
+        forbidden=funding.committee_only(), under=(agreement, company), refusal=conversion_refusal,
+        when="round.on_date", make=make, action="conversion.reverse")
     db.session.expire(agreement, ["conversions"])
     return reversal

@@ -59,9 +59,14 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 
+def committee_only() -> str:
+    """Why whoever is not on the investment committee is refused (403)."""
+    return _("Only the investment committee decides allocation-investment funding.")
+
+
 def require_committee(actor: User) -> None:
     if not FundingAgreement.can_decide(actor):
-        raise Forbidden(_("Only the investment committee decides allocation-investment funding."))
+        raise Forbidden(committee_only())
 
 
 def require_open(agreement: FundingAgreement) -> None:

@@ -61,6 +61,11 @@ GRANT_STATE_LABELS = {
 }
 
 
+def managers_only() -> str:
+    """Why whoever may not manage grants (`IncentiveGrant.can_manage`) is refused (403)."""
+    return _("Only HQ admins and the investment committee record equity incentives.")
+
+
 class IncentiveGrant(Versioned, Base):
     __tablename__ = "incentive_grants"
     __table_args__ = (

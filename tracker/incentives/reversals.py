@@ -34,8 +34,8 @@ from tracker.incentives.models import (
     IncentiveGrant,
     LeavingReversal,
     OptionExercise,
+    managers_only,
 )
-from tracker.incentives.services import require_manager
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -46,66 +46,64 @@ def reverse_exercise(actor: User, done: OptionExercise, reason: str,
     """The exercise never was: its shares go back to the pool, its options are outstanding
     again. Dated the day it is recorded, as on the grant's page; `on` is the day an import
     gives, of a reversal recorded then (`tracker/imports/grant_cells.py`)."""
-    require_manager(actor)
     grant = done.grant
     company = grant.company
-    db.session.refresh(company, with_for_update=True)
-    db.session.expire(done, ["reversal"])
-    if (said := done.refusal()) is not None:
-        raise Refused(said)
-    on = today() if on is None else on
-    reason = reversals.check("reason", done.on_date, on, reason)
-    before = grant.exercised()
-    entry = corrections.reversal_of(actor, done.entry, on, reason)
-    record = ExerciseReversal(exercise=done, entry=entry, on_date=on, reason=reason,
-                              recorded_by_id=actor.id)
-    db.session.add(record)
-    entry_changes = audit.pending_changes(entry)  # its values, before the flush writes them
-    db.session.flush()
-    corrections.no_holding_below_zero(company, done.on_date)
-    audit.record(actor, "shares.reverse", entry, entry_changes)
-    audit.record(actor, "incentive.exercise_reverse", grant, {
-        "exercised": [str(before), str(grant.exercised())],
-        "on_date": [done.on_date.isoformat(), None], "reason": [None, reason]})
-    db.session.flush()
-    return record
+
+    def make(stated: dict) -> tuple[ExerciseReversal, dict]:
+        before = grant.exercised()
+        entry = corrections.reversal_of(actor, done.entry, stated["on_date"], stated["reason"])
+        record = ExerciseReversal(exercise=done, entry=entry, **stated)
+        db.session.add(record)
+        entry_changes = audit.pending_changes(entry)  # its values, before the flush writes them
+        db.session.flush()
+        corrections.no_holding_below_zero(company, done.on_date)
+        audit.record(actor, "shares.reverse", entry, entry_changes)
+        return record, {"exercised": [str(before), str(grant.exercised())],
+                        "on_date": [done.on_date.isoformat(), None],
+                        "reason": [None, stated["reason"]]}
+
+    return reversals.record(
+        actor, done, today() if on is None else on, reason, may=done.can_reverse(actor),
+        forbidden=managers_only(), under=company, refusal=OptionExercise.refusal,
+        when="on_date", field="reason", make=make, action="incentive.exercise_reverse",
+        about=grant)
 
 
 def reverse_leaving(actor: User, grant: IncentiveGrant, reason: str,
                     on: date | None = None) -> LeavingReversal:
     """The person did not leave: the grant is restored as it was before the leaving. Dated as
     `reverse_exercise` is."""
-    require_manager(actor)
     company = grant.company
-    db.session.refresh(company, with_for_update=True)
-    db.session.refresh(grant)
-    if (said := grant.leaving_refusal()) is not None:
-        raise Refused(said)
-    on = today() if on is None else on
-    reason = reversals.check("reason", grant.left_on, on, reason)
-    left_on, returned = grant.left_on, grant.forfeit_entry
-    record = LeavingReversal(
-        grant=grant, on_date=on, reason=reason, left_on=left_on, forfeited=grant.forfeited,
-        forfeit_reason=grant.forfeit_reason, exercise_until=grant.exercise_until,
-        lapsed_on=grant.lapsed_on, lapsed=grant.lapsed, forfeit_entry=returned,
-        recorded_by_id=actor.id)
-    db.session.add(record)
-    if returned is not None:
-        record.entry = corrections.reversal_of(actor, returned, on, reason)
-    grant.left_on, grant.forfeited, grant.forfeit_reason = None, ZERO, ""
-    grant.exercise_until, grant.lapsed_on, grant.lapsed = None, None, ZERO
-    grant.forfeit_entry = None
-    changes = audit.pending_changes(grant)
-    changes["reason"] = [None, reason]
-    entry_changes = audit.pending_changes(record.entry) if record.entry is not None else {}
-    db.session.flush()
-    _pool_kept_its_promise(grant, left_on)
-    corrections.no_holding_below_zero(company, left_on)
-    if record.entry is not None:
-        audit.record(actor, "shares.reverse", record.entry, entry_changes)
-    audit.record(actor, "incentive.forfeit_reverse", grant, changes)
-    db.session.flush()
-    return record
+
+    def make(stated: dict) -> tuple[LeavingReversal, dict]:
+        left_on, returned = grant.left_on, grant.forfeit_entry
+        record = LeavingReversal(
+            grant=grant, left_on=left_on, forfeited=grant.forfeited,
+            forfeit_reason=grant.forfeit_reason, exercise_until=grant.exercise_until,
+            lapsed_on=grant.lapsed_on, lapsed=grant.lapsed, forfeit_entry=returned, **stated)
+        db.session.add(record)
+        if returned is not None:
+            record.entry = corrections.reversal_of(actor, returned, stated["on_date"],
+                                                   stated["reason"])
+        grant.left_on, grant.forfeited, grant.forfeit_reason = None, ZERO, ""
+        grant.exercise_until, grant.lapsed_on, grant.lapsed = None, None, ZERO
+        grant.forfeit_entry = None
+        changes = audit.pending_changes(grant)
+        changes["reason"] = [None, stated["reason"]]
+        entry_changes = audit.pending_changes(record.entry) if record.entry is not None else {}
+        db.session.flush()
+        _pool_kept_its_promise(grant, left_on)
+        corrections.no_holding_below_zero(company, left_on)
+        if record.entry is not None:
+            audit.record(actor, "shares.reverse", record.entry, entry_changes)
+        return record, changes
+
+    return reversals.record(
+        actor, grant, today() if on is None else on, reason,
+        may=grant.can_reverse_leaving(actor),
+        forbidden=managers_only(), under=company, stale=None,
+        refusal=IncentiveGrant.leaving_refusal, when="left_on", field="reason", make=make,
+        action="incentive.forfeit_reverse", about=grant)
 
 
 def _pool_kept_its_promise(grant: IncentiveGrant, left_on: date) -> None:

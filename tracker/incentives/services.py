@@ -36,7 +36,7 @@ from tracker.display.collation import ordered
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.incentives import exits, fixed, leaving, reserve
-from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise
+from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant, OptionExercise, managers_only
 from tracker.projects.models import Project, ProjectMember
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -48,8 +48,7 @@ MAX_WINDOW_DAYS = 3650
 
 def require_manager(actor: User) -> None:
     if not Company.can_manage(actor):
-        raise Forbidden(_("Only HQ admins and the investment committee record equity "
-                          "incentives."))
+        raise Forbidden(managers_only())
 
 
 def pools(company: Company) -> list[Shareholder]:

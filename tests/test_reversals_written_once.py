@@ -1,0 +1,68 @@
+"""Every reversal is written by tracker/reversals.py: a ledger entry's by `reverse` (or `begin`
+with the ledger's own order), a reversal record's by `record`. These tests fail when a domain
+writes one by hand again: checks the reason and the date itself, locks in its reverse_*
+function, or builds a reversal record with anything but what `record` states."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import tracker
+from tracker.companies.reversal_models import Reversal
+from tracker.db import Base
+
+pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
+
+ROOT = Path(tracker.__file__).parent
+WRITER = ROOT / "reversals.py"
+
+
+def _modules() -> list[tuple[Path, ast.Module]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8")))
+            for path in sorted(ROOT.rglob("*.py")) if path != WRITER]
+
+
+def _record_kinds() -> set[str]:
+    """The names of the reversal records' classes (every model that is a `Reversal`)."""
+    return {m.class_.__name__ for m in Base.registry.mappers if issubclass(m.class_, Reversal)}
+
+
+def _where(path: Path, node: ast.AST) -> str:
+    return f"{path.relative_to(ROOT)}:{node.lineno}"
+
+
+def test_no_domain_checks_a_reversal_itself():
+    offenders = [_where(path, node) for path, tree in _modules() for node in ast.walk(tree)
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                 and node.func.attr == "check" and getattr(node.func.value, "id", "")
+                 == "reversals"]
+    assert offenders == [], "reverse through reversals.reverse or reversals.record"
+
+
+def test_no_reverse_function_locks_by_hand():
+    offenders = []
+    for path, tree in _modules():
+        for function in ast.walk(tree):
+            if (isinstance(function, ast.FunctionDef) and function.name.startswith("reverse")
+                    and "with_for_update" in ast.unparse(function)):
+                offenders.append(_where(path, function))
+    assert offenders == [], "reversals.begin locks `under` (reverse, record)"
+
+
+def test_every_reversal_record_is_built_with_what_record_states():
+    kinds = _record_kinds()
+    assert {"RoundReversal", "ExitReversal", "ConversionReversal", "RoyaltyReportReversal",
+            "AnnuityPaymentReversal", "ExerciseReversal", "LeavingReversal"} <= kinds
+    built, offenders = set(), []
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in kinds:
+                built.add(node.func.id)
+                if not any(k.arg is None and getattr(k.value, "id", "") == "stated"
+                           for k in node.keywords):
+                    offenders.append(_where(path, node))
+    assert offenders == [], "build the record in the `make` given to reversals.record"
+    assert built == kinds  # each is built somewhere: the test sees them
