@@ -75,15 +75,10 @@ def correction_refusal(request: ChangeRequest) -> str | None:
                  "overwrite what was done since. Ask for a new change instead.",
                  what=listed(str(FIELDS.get(key, key)) for key in moved))
     if request.correction_approves:
-        waiting = plan.pending_of(project, _same_plan(request.kind))
+        waiting = plan.pending_of(project, plan.same_plan(request.kind))
         if waiting is not None:
             return plan.waiting_refusal(waiting)
     return None
-
-
-def _same_plan(kind: ChangeKind) -> tuple[ChangeKind, ...]:
-    budget = (ChangeKind.BUDGET_MOVE, ChangeKind.BUDGET_TOTAL)
-    return budget if kind in budget else (kind,)
 
 
 def correct_decision(actor: User, request: ChangeRequest, reason: str) -> ChangeCorrection:

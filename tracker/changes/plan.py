@@ -67,6 +67,16 @@ def moved_on_own_word(project: Project) -> Decimal:
         ChangeRequest.state == ChangeState.APPLIED)) or Decimal("0")
 
 
+# What a change of each kind waits for: another change of the same plan asked and not decided
+# (any other kind: one of its own kind).
+SAME_PLAN = {ChangeKind.BUDGET_MOVE: (ChangeKind.BUDGET_MOVE, ChangeKind.BUDGET_TOTAL),
+             ChangeKind.BUDGET_TOTAL: (ChangeKind.BUDGET_MOVE, ChangeKind.BUDGET_TOTAL)}
+
+
+def same_plan(kind: ChangeKind) -> tuple[ChangeKind, ...]:
+    return SAME_PLAN.get(kind, (kind,))
+
+
 def pending_of(project: Project, kinds: tuple[ChangeKind, ...]) -> ChangeRequest | None:
     return db.session.scalar(select(ChangeRequest).where(
         ChangeRequest.project_id == project.id, ChangeRequest.kind.in_(kinds),
@@ -78,21 +88,25 @@ def pending_list(project: Project) -> list[ChangeRequest]:
         ChangeRequest.project_id == project.id, ChangeRequest.state.in_(OPEN_STATES))))
 
 
-def waiting_refusal(waiting: ChangeRequest) -> str:
+def waiting_refusal(waiting: ChangeRequest, here: bool = False) -> str:
     """Why the same plan (or the same person's place) is not changed otherwise while
     `waiting` is open, asked or corrected: which change, asked when, where it stands, and what
-    to do meanwhile (it is listed, linked, on the project's page of changes)."""
+    to do meanwhile. Its page is linked from the project's page of changes, under Change
+    requests: said on that page (`here`), the sentence points there, not to the page the
+    reader is on."""
+    where = (_("its page is linked below, under Change requests") if here
+             else _("in the project's list of changes"))
     if waiting.is_endorsing:
         return _("“%(change)s”, asked on %(date)s, is still %(state)s: nothing else changes the "
                  "same plan until it is decided. To change it otherwise, withdraw it from its "
-                 "signatures (in the project's list of changes) while nobody has signed.",
+                 "signatures (%(where)s) while nobody has signed.",
                  change=waiting.name, date=on_day(waiting.requested_at),
-                 state=label(waiting.state).lower())
+                 state=label(waiting.state).lower(), where=where)
     return _("“%(change)s”, asked on %(date)s, is %(state)s: nothing else changes the same "
-             "plan until it is decided. Its page, in the project's list of changes, says who "
-             "decides it; come back once it is decided.",
+             "plan until it is decided. Its page (%(where)s) says who decides it; come back "
+             "once it is decided.",
              change=waiting.name, date=on_day(waiting.requested_at),
-             state=label(waiting.state).lower())
+             state=label(waiting.state).lower(), where=where)
 
 
 def line_of(project: Project, line_id: Any, field: str) -> BudgetLine:

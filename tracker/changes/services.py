@@ -41,8 +41,6 @@ from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 
-BUDGET_KINDS = (ChangeKind.BUDGET_MOVE, ChangeKind.BUDGET_TOTAL)
-
 
 def _open(actor: User, project: Project, kind: ChangeKind, reason: str, params: dict,
           before: dict, after: dict, why: dict | None, moved: Decimal | None = None,
@@ -125,10 +123,32 @@ def _start(actor: User, project: Project, reason: str) -> str:
     return reason.strip()
 
 
-def _no_pending(project: Project, kinds: tuple[ChangeKind, ...]) -> None:
-    waiting = plan.pending_of(project, kinds)
-    if waiting is not None:
-        raise Refused(plan.waiting_refusal(waiting))
+# The kinds asked only while no other change of the same plan waits (a team's change waits
+# only for one about the same person: `people_waiting`; a route is asked any time).
+WAITS = (ChangeKind.BUDGET_MOVE, ChangeKind.BUDGET_TOTAL, ChangeKind.END_DATE,
+         ChangeKind.HANDOVER)
+
+
+def waiting_refusal(project: Project, kind: ChangeKind) -> str | None:
+    """Why a change of `kind` can't be asked now (another of the same plan waits), said on
+    the project's page of changes: in place of its form, and when a stale form is sent (409);
+    None when it can."""
+    if kind not in WAITS:
+        return None
+    waiting = plan.pending_of(project, plan.same_plan(kind))
+    return None if waiting is None else plan.waiting_refusal(waiting, here=True)
+
+
+def people_waiting(project: Project) -> dict[int, ChangeRequest]:
+    """The people a change not decided is about (added, removed, handed the project), each
+    with that change: one statement, whatever the team."""
+    return {r.params["user_id"]: r for r in reversed(plan.pending_list(project))
+            if r.params.get("user_id") is not None}
+
+
+def _no_pending(project: Project, kind: ChangeKind) -> None:
+    if (said := waiting_refusal(project, kind)) is not None:
+        raise Refused(said)
 
 
 def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id: int | None,
@@ -137,7 +157,7 @@ def move_budget(actor: User, project: Project, *, from_line_id: int, to_line_id:
     `to_line_id` is None), under the same limits: the new line is created when the move
     applies (at once, or when HQ approves it)."""
     reason = _start(actor, project, reason)
-    _no_pending(project, BUDGET_KINDS)
+    _no_pending(project, ChangeKind.BUDGET_MOVE)
     problems = Problems()  # every problem at once, each beside its field
     source = problems.collect(plan.line_of, project, from_line_id, "from_line_id")
     if to_line_id is None:
@@ -176,7 +196,7 @@ def change_total(actor: User, project: Project, *, budget_total: Decimal,
                  reason: str) -> ChangeRequest:
     """The approved total is HQ's: a new one always waits for HQ."""
     reason = _start(actor, project, reason)
-    _no_pending(project, BUDGET_KINDS)
+    _no_pending(project, ChangeKind.BUDGET_TOTAL)
     if budget_total < 0 or cents(budget_total) != budget_total:
         raise Invalid("budget_total", _("Give an amount of zero or more, in yuan and fen."))
     if budget_total == project.budget_total:
@@ -199,10 +219,8 @@ def add_member(actor: User, project: Project, *, user_id: int, reason: str) -> C
     # of HQ here too: it can't be confirmed until HQ has seen the conflict (`team.answer`).
     if user_id in project.team_ids and (seat is None or user_id in project.member_ids):
         raise Invalid("user_id", _("This person is on the team already."))
-    waiting = next((r for r in plan.pending_list(project) if r.params.get("user_id") == user_id),
-                   None)
-    if waiting is not None:
-        raise Refused(plan.waiting_refusal(waiting))
+    if (waiting := people_waiting(project).get(user_id)) is not None:
+        raise Refused(plan.waiting_refusal(waiting, here=True))
     why = None if seat is None else {"review": seat.name, "review_en": seat.name_en}
     before = sorted(project.team_ids - {user_id})
     return _open(actor, project, ChangeKind.TEAM_ADD, reason, {"user_id": user_id},
@@ -233,7 +251,7 @@ def change_route(actor: User, project: Project, *, technical_route: str,
 def change_end_date(actor: User, project: Project, *, end_date: date,
                     reason: str) -> ChangeRequest:
     reason = _start(actor, project, reason)
-    _no_pending(project, (ChangeKind.END_DATE,))
+    _no_pending(project, ChangeKind.END_DATE)
     if end_date == project.end_date:
         raise Invalid("end_date", _("This is the current end date."))
     if end_date < project.start_date:
@@ -265,7 +283,7 @@ def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> Ch
     else:
         reason = _start(actor, project, reason)
         why = {}
-    _no_pending(project, (ChangeKind.HANDOVER,))
+    _no_pending(project, ChangeKind.HANDOVER)
     new_pm = plan.check_new_pm(project, db.session.get(User, user_id))
     return _open(actor, project, ChangeKind.HANDOVER, reason, {"user_id": new_pm.id},
                  {"pm_id": project.pm_id}, {"pm_id": new_pm.id}, why)

@@ -23,7 +23,7 @@ from tracker.changes.forms import (
     RouteForm,
     TotalForm,
 )
-from tracker.changes.models import ChangeRequest
+from tracker.changes.models import ChangeKind, ChangeRequest
 from tracker.display.collation import ordered_rows
 from tracker.display.formatting import comma, instant, money
 from tracker.display.labels import label
@@ -77,8 +77,10 @@ def _forms(project: Project) -> dict:
         members = db.session.execute(
             select(User.id, User.name).join(ProjectMember, ProjectMember.user_id == User.id)
             .where(ProjectMember.project_id == project.id).order_by(ProjectMember.id)).all()
+        # Nobody whose place a change not yet decided is about (the service refuses them).
+        waiting = services.people_waiting(project) if request.method == "GET" else {}
         candidates = [row for row in team.candidates(project.pm, project.institute_id, project)
-                      if row.id not in project.team_ids]
+                      if row.id not in project.team_ids and row.id not in waiting]
         forms = {
             "move": MoveForm(prefix="move", lines=project.budget_lines, cap=_cap(project)),
             "total": TotalForm(prefix="total"),
@@ -100,9 +102,20 @@ def _forms(project: Project) -> dict:
     return forms
 
 
+# Each form's kind of change.
+KINDS = {"move": ChangeKind.BUDGET_MOVE, "total": ChangeKind.BUDGET_TOTAL,
+         "add": ChangeKind.TEAM_ADD, "remove": ChangeKind.TEAM_REMOVE, "route": ChangeKind.ROUTE,
+         "end": ChangeKind.END_DATE, "handover": ChangeKind.HANDOVER}
+
+
 def _page(project: Project, forms: dict) -> str:
+    """The page, each form that would be refused (another change of the same plan waits)
+    replaced by the sentence why."""
     requests = queries.requests_of(project)
+    waiting = {kind: said for kind in forms
+               if (said := services.waiting_refusal(project, KINDS[kind])) is not None}
     return render_template("changes/project.html", project=project, forms=forms,
+                           waiting=waiting,
                            requests=requests, described=queries.before_after(requests),
                            plan=queries.comparison(project),
                            can_hand_over=project.can_hand_over(_user()))
