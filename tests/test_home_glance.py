@@ -57,8 +57,8 @@ def test_pm_home_shows_each_project_with_its_phase_next_deadline_and_health(clie
     assert page.index("Late project") < page.index("Risky project") < page.index("Calm project")
     assert "Overdue: 1 milestone" in page and "3 days late" in page
     # Days left said as such, beside "3 days late" (issue 9, F43: it read "(60 days)").
-    assert "At risk: 1 milestone due soon" in page and "(5 days left)" in page
-    assert "On time" in page and "(60 days left)" in page
+    assert "At risk: 1 milestone due soon" in page and ">5 days left<" in page
+    assert "On time" in page and ">60 days left<" in page
 
 
 def test_evaluator_home_shows_days_left_on_each_review(client, clock):

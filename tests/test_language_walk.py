@@ -354,9 +354,11 @@ def test_every_page_and_form_speaks(app, walked, email, locale):
 
 
 # ASCII punctuation between Chinese words, where a Chinese page writes ，：；（）、: a Chinese
-# character (or a full-width mark) on one side, within a space, and , : ; ( ) on the other.
+# character (or a full-width mark) on one side, within a space, and , : ; ( ) on the other;
+# or ( ) around Chinese words (found on the home page: "2026年11月15日 (逾期 14 天)").
 HAN_OR_MARK = "[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
-ASCII_MARK = re.compile(f"{HAN_OR_MARK} ?[,:;(]|[,:;)] ?{HAN_OR_MARK}")
+ASCII_MARK = re.compile(f"{HAN_OR_MARK} ?[,:;(]|[,:;)] ?{HAN_OR_MARK}|"
+                        f"\\( ?{HAN_OR_MARK}|{HAN_OR_MARK} ?\\)")
 
 
 def _parsed_examples() -> list[str]:
