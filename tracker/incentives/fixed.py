@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from tracker.companies.models import ShareEntry
 from tracker.display.formatting import day, number
-from tracker.incentives.models import IncentiveGrant
+from tracker.incentives.models import GrantKind, IncentiveGrant
 
 
 def schedule_refusal(record: IncentiveGrant) -> str | None:
@@ -49,3 +49,14 @@ def window_refusal(record: IncentiveGrant) -> str | None:
     return _("%(name)s left on %(date)s, which fixed the exercise window: it stays as it was. "
              "If the leaving was recorded by mistake, reverse it on the grant's page first.",
              name=record.person_name, date=day(record.left_on))
+
+
+def fixed_fields(record: IncentiveGrant) -> dict[tuple[str, ...], str]:
+    """The fields of the correction's form that no longer change, each group with the
+    sentence why: the form shows them as they are, read-only, the sentence beside them,
+    instead of taking a change the service would refuse (found on the demo: a grant whose
+    holder left offered its whole schedule to correct, each change refused on saving)."""
+    groups = {("vesting_start", "vesting_months", "cliff_months"): schedule_refusal(record)}
+    if record.kind is GrantKind.OPTIONS:
+        groups[("exercise_window_days",)] = window_refusal(record)
+    return {names: said for names, said in groups.items() if said is not None}

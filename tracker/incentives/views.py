@@ -21,7 +21,7 @@ from tracker.companies.views import load_company
 from tracker.dates import today
 from tracker.display.formatting import day, number
 from tracker.export import responses as exports
-from tracker.incentives import columns, dilution, exits, previews, reversals, services
+from tracker.incentives import columns, dilution, exits, fixed, previews, reversals, services
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
 from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.web.actions import submit
@@ -132,6 +132,10 @@ def show(grant_id: int) -> str:
 def edit(grant_id: int) -> str | Response | tuple[str, int]:
     grant = _grant_or_404(grant_id, manage=True)
     form = GrantEditForm(obj=grant if request.method == "GET" else None)
+    for names, said in fixed.fixed_fields(grant).items():
+        for name in names:
+            getattr(form, name).render_kw = {"readonly": True}
+        getattr(form, names[0]).description = said
     return submit(form, lambda: services.update_grant(_user(), grant, **{
                       name: getattr(form, name).data for name in services.EDITABLE}),
                   _("Saved."), _to_grant(grant),
