@@ -122,6 +122,17 @@ MENU = [
              _l("Which reminders you get, how, and your calendar feed.")),
 ]
 _MENU_PAGES = [item.endpoint for item in MENU]
+_PURPOSES = {item.endpoint: item.help for item in MENU}
+
+
+def purpose() -> Markup:
+    """What the open menu page is for, as a paragraph under its title (`id="purpose"`): the
+    sentence the menu says of it (found by a newcomer: lists such as Companies or Enterprises
+    opened on their filters with no word of what they hold); nothing on any other page."""
+    said = _PURPOSES.get(request.endpoint)
+    if said is None:
+        return Markup("")
+    return Markup('<p class="help" id="purpose">%s</p>') % str(said)
 
 
 def navigation() -> list[MenuItem]:
@@ -214,6 +225,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(deliverable_name)
     app.add_template_global(navigation)
     app.add_template_global(menu_links)
+    app.add_template_global(purpose)
     app.add_template_global(user_may_open, "may_open")
     app.add_template_global(current_locale)
     app.add_template_global(language_return_path)
