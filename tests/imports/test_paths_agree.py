@@ -169,7 +169,8 @@ def test_projects_with_a_programme_a_classified_field_and_another_budget_templat
 def test_milestone_rows_are_refused_alike_by_either_path(monkeypatch):
     """Each row's problems, with row, column and message, the same by both paths: a date out
     of the project's, a waiver without its reason, a percentage out of range, progress on a
-    closed project's milestone, a phase no gate closes, a title given twice, no project."""
+    closed project's milestone, a phase no gate closes, a title given twice (once by a row
+    the row-by-row path saves), no project."""
     admin, _pm = _setting()
     make_user(Role.EVALUATOR, email="reviewer@import.cn")
     run(admin, "projects", [HEADER, _row(), _row(
@@ -190,10 +191,14 @@ def test_milestone_rows_are_refused_alike_by_either_path(monkeypatch):
             ("TEST-2019-0042", "Fine", "contract_research", "2026-10-30", "", "", ""),
             ("TEST-1999-0001", "No project", "contract_research", "2026-09-30", "", "", ""),
             ("TEST-2019-0042", "Reviewed", "contract_research", "2026-09-30", "submitted", "",
-             "nobody@import.cn"))]
+             "nobody@import.cn"),
+            # Saved row by row (a reviewer), then given again: refused as given twice.
+            ("TEST-2019-0042", "Checked", "contract_research", "2026-09-30", "submitted", "",
+             "reviewer@import.cn"),
+            ("TEST-2019-0042", "Checked", "contract_research", "2026-10-30", "", "", ""))]
     in_bulk = run(admin, "milestones", rows)
     assert in_bulk.state is ImportState.FAILED
-    assert sorted({r for r, _c, _m in in_bulk.errors}) == list(range(3, 11)), in_bulk.errors
+    assert sorted({r for r, _c, _m in in_bulk.errors}) == [*range(3, 11), 12], in_bulk.errors
     monkeypatch.setattr(Milestones, "batch", lambda self, actor: None)
     assert run(admin, "milestones", rows).errors == in_bulk.errors
     assert db.session.scalar(select(func.count()).select_from(Milestone)) == 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -198,11 +200,18 @@ def _set_roles(user: User, roles: set[Role]) -> list[list[str]]:
     return [before, after]
 
 
-def _check_email_free(email: str, user: User | None = None) -> None:
-    query = select(func.count()).select_from(User).where(User.email == email)
-    if user is not None and user.id is not None:
-        query = query.where(User.id != user.id)
-    if db.session.scalar(query):
+def _check_email_free(email: str, user: User | None = None,
+                      taken: Callable[[str], bool] | None = None) -> None:
+    """`taken`: whether a new account's e-mail is another's, from what the caller read (the
+    bulk import's every e-mail), instead of a query."""
+    if taken is not None:
+        used = taken(email)
+    else:
+        query = select(func.count()).select_from(User).where(User.email == email)
+        if user is not None and user.id is not None:
+            query = query.where(User.id != user.id)
+        used = bool(db.session.scalar(query))
+    if used:
         raise Invalid("email", _("Another account already uses this e-mail."))
 
 
@@ -246,34 +255,50 @@ def create_user(
     None: none yet (`passwords.NO_PASSWORD`: an import's, given one by an HQ admin's reset or
     signing in through the identity service); no Argon2 hash is made for a password no one
     would know."""
-    if actor is not None and not actor.can_manage_users():
-        raise Forbidden()
-    problems = Problems()
-    _check_contact(roles, enterprise_id, problems)
-    problems.raise_any()
-    email = normalise_email(email)
-    _check_email_free(email)
-    if password is not None:
-        check_new_password(password, email=email, name=name)
-    role_set = _check_roles(roles)
-    staff_number = _staff_number(staff_number)
-    user = User(
-        email=email,
-        name=name.strip(),
-        staff_number=staff_number,
-        password_hash=NO_PASSWORD if password is None else hash_password(password),
-        # A password an admin chose is known to two people: its owner replaces it first.
-        must_change_password=actor is not None,
-        locale=locale or None,
-        institute_id=institute_id,
-        enterprise_id=enterprise_id,
-    )
+    email, role_set, staff_number = check_new_user(
+        actor, email=email, name=name, password=password, roles=roles,
+        staff_number=staff_number, enterprise_id=enterprise_id)
+    user = User(**new_account(actor, email=email, name=name, staff_number=staff_number,
+                              password=password, locale=locale, institute_id=institute_id,
+                              enterprise_id=enterprise_id))
     changes = audit.pending_changes(user)
     changes["roles"] = _set_roles(user, role_set)
     db.session.add(user)
     audit.record(actor, "user.create", user, changes)
     db.session.flush()
     return user
+
+
+def check_new_user(actor: User | None, *, email: str, name: str, password: str | None,
+                   roles: list[str], staff_number: str | None, enterprise_id: int | None,
+                   email_taken: Callable[[str], bool] | None = None
+                   ) -> tuple[str, set[Role], str | None]:
+    """What `create_user` checks, in its order: who may (Forbidden), an enterprise contact's
+    account, the e-mail free (`email_taken`: as `_check_email_free`'s `taken`), the password,
+    the roles, the staff number free (Invalid). The e-mail, the roles and the staff number as
+    kept (the bulk import checks its rows by this)."""
+    if actor is not None and not actor.can_manage_users():
+        raise Forbidden()
+    problems = Problems()
+    _check_contact(roles, enterprise_id, problems)
+    problems.raise_any()
+    email = normalise_email(email)
+    _check_email_free(email, taken=email_taken)
+    if password is not None:
+        check_new_password(password, email=email, name=name)
+    return email, _check_roles(roles), _staff_number(staff_number)
+
+
+def new_account(actor: User | None, *, email: str, name: str, staff_number: str | None,
+                password: str | None, locale: str | None, institute_id: int | None,
+                enterprise_id: int | None) -> dict[str, Any]:
+    """The columns of an account `create_user` makes (the bulk import inserts these), from
+    what `check_new_user` returned."""
+    return {"email": email, "name": name.strip(), "staff_number": staff_number,
+            "password_hash": NO_PASSWORD if password is None else hash_password(password),
+            # A password an admin chose is known to two people: its owner replaces it first.
+            "must_change_password": actor is not None, "locale": locale or None,
+            "institute_id": institute_id, "enterprise_id": enterprise_id}
 
 
 def update_user(

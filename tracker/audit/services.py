@@ -120,6 +120,14 @@ def pending_changes(obj: Any) -> dict[str, list[Any]]:
     return changes
 
 
+def created(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """What `pending_changes` says of a new record given `values` (column -> value), for a
+    record the bulk import inserts without making the object: its values but None, secrets
+    reported as changed."""
+    return {key: ["***", "***"] if key in SECRET_FIELDS else [None, jsonable(value)]
+            for key, value in values.items() if value is not None and key != "id"}
+
+
 def changes_from_defaults(obj: Any, default: Any) -> dict[str, list[Any]]:
     """`pending_changes` of a user's row of choices, where a row not saved yet counts as the
     defaults its page showed (`default`, an unsaved row of them): saving the defaults as they

@@ -103,12 +103,19 @@ class Batch:
             self.write()
         return True
 
+    def saved(self, values: dict[str, Any], number: int) -> None:
+        """A new record the row-by-row path saved for a row this batch did not take: a later
+        row giving its key is refused as given twice, as that path refuses it (what a batch
+        read before the run does not find it)."""
+        self._keys[self.key(values)] = number
+
     def writes_first(self, values: dict[str, Any], obj: Any) -> bool:
         """Whether what the batch holds is written before a row it does not take is saved
-        row by row (`obj`: the record the row found): before a new record, as a rule, so
-        that the records come in the file's order and the row's checks read those before
-        it."""
-        return obj is None
+        row by row (`obj`: the record the row found): before any, as a rule, a new record or
+        an update, so that the records come in the file's order and the row's checks read
+        those before it (an update giving a credit code a held row has is refused as the
+        row-by-row path refuses it, not failed on the unique key at the end)."""
+        return True
 
     def write(self) -> None:
         if self.held:

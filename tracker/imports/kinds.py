@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.display import history
 from tracker.imports.achievements import Achievements
-from tracker.imports.adapters import Adapter, Centres, Enterprises, Institutes, Needs, Users
+from tracker.imports.adapters import Adapter
 from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.contracts_bulk import BulkContracts
 from tracker.imports.funding_bulk import BulkFunding
@@ -12,9 +12,16 @@ from tracker.imports.incentive_grants import IncentiveGrants
 from tracker.imports.ip_deals import IpDeals
 from tracker.imports.milestones import Milestones
 from tracker.imports.projects_bulk import BulkProjects
+from tracker.imports.reference_bulk import (
+    BulkCentres,
+    BulkEnterprises,
+    BulkInstitutes,
+    BulkNeeds,
+    BulkUsers,
+)
 
 ADAPTERS: dict[str, Adapter] = {a.kind.name: a for a in (
-    Institutes(), Enterprises(), Users(), Centres(), Needs(), BulkProjects(), Milestones(),
-    BulkContracts(), BulkFunding(), BulkCompanies(), IncentiveGrants(), Achievements(),
-    IpDeals())}
+    BulkInstitutes(), BulkEnterprises(), BulkUsers(), BulkCentres(), BulkNeeds(),
+    BulkProjects(), Milestones(), BulkContracts(), BulkFunding(), BulkCompanies(),
+    IncentiveGrants(), Achievements(), IpDeals())}
 history.IMPORT_KINDS.update({name: adapter.kind.title for name, adapter in ADAPTERS.items()})

@@ -29,7 +29,7 @@ from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
 from tracker.imports import cells, reading
 from tracker.imports.adapters import Adapter, form_defaults
 from tracker.imports.bulk import Batch, given_twice
-from tracker.imports.columns import Column, Kind
+from tracker.imports.columns import Kind
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportRun, ImportState
 
@@ -43,10 +43,6 @@ MAX_CHANGES = 500
 PROGRESS_EVERY = 50
 
 Progress = Callable[[int, int | None], None]
-
-
-def _header(column: Column) -> str:
-    return str(column.header)
 
 
 def _as_form_text(value: Any) -> list[str]:
@@ -172,7 +168,9 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
             errors += [(key if key in {c.key for c in kind.columns} else "", message)
                        for key, messages in cells.form_errors(form).items()
                        if key not in refused for message in messages]
-        if errors:
+        if errors:  # the service asked after the rows before it, as the row-by-row path
+            if batch is not None:
+                batch.write()
             raise RowRefused(errors + _service_problems(actor, adapter, obj, values, errors))
     if obj is None and (renamed := (batch or adapter).renamed(values, seen)):
         raise RowRefused(renamed)
@@ -260,12 +258,12 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
 
 
 def header_errors(kind: Kind, table: reading.Table) -> list[list]:
-    names = said.listed([_header(c) for c in kind.columns])
+    names = said.listed([str(c.header) for c in kind.columns])
     errors = [[1, header, _("No such column in an import of %(kind)s; the columns are: "
                             "%(names)s.", kind=str(kind.title), names=names)]
               for _position, header in table.unknown]
     present = set(table.columns.values())
-    errors += [[1, _header(c), _("This column is required.")]
+    errors += [[1, str(c.header), _("This column is required.")]
                for c in kind.columns if c.required and c.key not in present]
     return errors
 
@@ -326,7 +324,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
             try:
                 outcome, saved = import_row(actor, adapter, row, refs, seen, number, batch)
             except RowRefused as refused:
-                errors += [[number, _header(adapter.kind.column(k)) if k else "", m]
+                errors += [[number, str(adapter.kind.column(k).header) if k else "", m]
                            for k, m in refused.errors]
             else:
                 counts[outcome] += 1
@@ -359,14 +357,14 @@ def import_row(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any
     prepared = prepare_row(adapter, row, refs, seen, number, batch, actor=actor)
     if not isinstance(prepared, Prepared):
         return prepared
-    if batch is not None and prepared.obj is None:
+    if batch is not None:
         try:
-            if batch.take(prepared.values, number):
+            if prepared.obj is None and batch.take(prepared.values, number):
                 return "created", None
         except (Invalid, Refused, Forbidden) as error:
             raise _refusal(adapter.kind, error) from None
-    if batch is not None and batch.writes_first(prepared.values, prepared.obj):
-        batch.write()
+        if batch.writes_first(prepared.values, prepared.obj):
+            batch.write()
     savepoint = db.Savepoint()
     try:
         outcome = save_prepared(actor, adapter, prepared, seen, number)
@@ -374,6 +372,8 @@ def import_row(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any
         savepoint.rollback()
         raise
     savepoint.commit()
+    if batch is not None and prepared.obj is None:
+        batch.saved(prepared.values, number)
     return outcome
 
 

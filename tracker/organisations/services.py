@@ -3,6 +3,7 @@ permission, validates what forms cannot, applies, audits and flushes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,14 +30,20 @@ from tracker.partners.models import CO_BUILDING, Partner
 from tracker.techfields import services as techfields
 
 
+def stored(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as a record keeps them: an English value left empty is none (pages then show
+    the Chinese one). The bulk import writes its new records' columns by this too."""
+    return {key: (value or None) if key.endswith("_en") else value
+            for key, value in values.items()}
+
+
 def _apply(actor: User, obj: Any, values: dict[str, Any], action: str,
            more: dict[str, list[Any]] | None = None) -> Any:
     """`more`: changes no column holds (an institute's partners), audited with the rest."""
     if not (obj.can_edit(actor)):
         raise Forbidden()
-    for key, value in values.items():
-        # An English value left empty is none: pages then show the Chinese one.
-        setattr(obj, key, (value or None) if key.endswith("_en") else value)
+    for key, value in stored(values).items():
+        setattr(obj, key, value)
     changes = {**audit.pending_changes(obj), **(more or {})}
     db.session.add(obj)
     if changes or action.endswith(".create"):
@@ -45,7 +52,8 @@ def _apply(actor: User, obj: Any, values: dict[str, Any], action: str,
     return obj
 
 
-def _taken(model: type, column: str, value: Any, obj: Any) -> bool:
+def taken(model: type, column: str, value: Any, obj: Any) -> bool:
+    """Whether a record of `model` other than `obj` has `value` in `column` (a code)."""
     query = select(func.count()).select_from(model).where(getattr(model, column) == value)
     if obj.id is not None:
         query = query.where(model.id != obj.id)
@@ -63,9 +71,24 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
     creating = institute is None
     if creating:
         institute = Institute(hq_id=the_hq().id)
-    problems = Problems()  # every problem at once, each beside its field
+    partners, more = check_institute(institute, values)
+    if "partner_ids" in more:
+        institute.partners = partners
+    action = "institute.create" if creating else "institute.update"
+    return _apply(actor, institute, values, action, more)
+
+
+def check_institute(institute: Institute, values: dict[str, Any],
+                    taken: Callable[[type, str, Any, Any], bool] = taken
+                    ) -> tuple[list[Partner], dict[str, list[Any]]]:
+    """What `save_institute` checks, every problem at once, each beside its field (Invalid),
+    and `values` put as they are saved (the code in capitals, the credit code normalised, the
+    field classified, the partners taken out): its co-building partners and the change of
+    them to audit. `taken`: whether a code is another institute's (the bulk import's also
+    asks the rows it holds)."""
+    problems = Problems()
     values["code"] = values["code"].strip().upper()
-    if _taken(Institute, "code", values["code"], institute):
+    if taken(Institute, "code", values["code"], institute):
         problems.add("code", _("Another institute already has this code."))
     if "uscc" in values:
         code = values["uscc"] = uscc.normalise(values.get("uscc") or "") or None
@@ -74,7 +97,7 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
                                    "unified social credit code."))
         elif code is not None and not uscc.is_valid(code):
             problems.add("uscc", uscc_message(code))
-        elif code is not None and _taken(Institute, "uscc", code, institute):
+        elif code is not None and taken(Institute, "uscc", code, institute):
             problems.add("uscc", _("Another institute already has this code."))
     director_id = values.get("director_id")
     if director_id and db.session.scalar(
@@ -82,10 +105,10 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
         problems.add("director_id", _(
             "An institute's director is an active account of the network's own staff, not an "
             "external expert's or an enterprise contact's."))
-    more = {}
+    partners, more = [], {}
     if "partner_ids" in values:  # the form's; an import leaves them as they are
         wanted = sorted(set(values.pop("partner_ids") or ()))
-        partners = [p for p in co_building_partners() if p.id in wanted]
+        partners = [p for p in co_building_partners() if p.id in wanted] if wanted else []
         if len(partners) != len(wanted):
             problems.add("partner_ids", _("Choose universities, research institutes or "
                                           "government bodies on record."))
@@ -93,12 +116,9 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
         if before != wanted:
             more["partner_ids"] = [before or None, wanted or None]
     problems.raise_any()
-    if "partner_ids" in more:
-        institute.partners = partners
     values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
         values.get("field_id") or institute.field_id, values.get("field"))
-    action = "institute.create" if creating else "institute.update"
-    return _apply(actor, institute, values, action, more)
+    return partners, more
 
 
 def co_building_partners() -> list[Partner]:
@@ -111,13 +131,26 @@ def co_building_partners() -> list[Partner]:
 def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -> Enterprise:
     creating = enterprise is None
     enterprise = enterprise or Enterprise()
-    problems = Problems()  # every problem at once, each beside its field
+    check_enterprise(enterprise, values)
+    action = "enterprise.create" if creating else "enterprise.update"
+    before = {key: getattr(enterprise, key) for key in RECOGNITIONS}
+    _apply(actor, enterprise, values, action)
+    recognitions.keep_years(enterprise, before)
+    db.session.flush()
+    return enterprise
+
+
+def check_enterprise(enterprise: Enterprise, values: dict[str, Any],
+                     taken: Callable[[type, str, Any, Any], bool] = taken) -> None:
+    """What `save_enterprise` checks, every problem at once, each beside its field (Invalid);
+    the credit code in `values` normalised. `taken`: as `check_institute`'s."""
+    problems = Problems()
     code = uscc.normalise(values.get("uscc") or "") or None
     values["uscc"] = code
     if code is not None:
         if not uscc.is_valid(code):
             problems.add("uscc", uscc_message(code))
-        elif _taken(Enterprise, "uscc", code, enterprise):
+        elif taken(Enterprise, "uscc", code, enterprise):
             problems.add("uscc", _("Another enterprise already has this code."))
     this_year = today().year
     for key in RECOGNITIONS:
@@ -131,12 +164,6 @@ def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -
                                 "year.", recognition=RECOGNITIONS[key],
                                 required=RECOGNITIONS[needed]))
     problems.raise_any()
-    action = "enterprise.create" if creating else "enterprise.update"
-    before = {key: getattr(enterprise, key) for key in RECOGNITIONS}
-    _apply(actor, enterprise, values, action)
-    recognitions.keep_years(enterprise, before)
-    db.session.flush()
-    return enterprise
 
 
 def uscc_message(code: str) -> str:
@@ -155,6 +182,13 @@ def save_centre(
     actor: User, centre: JointInnovationCentre | None, **values: Any
 ) -> JointInnovationCentre:
     creating = centre is None
+    check_centre(actor, values)
+    action = "centre.create" if creating else "centre.update"
+    return _apply(actor, centre or JointInnovationCentre(), values, action)
+
+
+def check_centre(actor: User, values: dict[str, Any]) -> None:
+    """What `save_centre` checks: who may (Forbidden), then its liaison (Invalid)."""
     if not JointInnovationCentre.can_edit(actor):
         raise Forbidden()
     liaison_id = values.get("liaison_id")
@@ -164,16 +198,38 @@ def save_centre(
                 liaison, values.get("enterprise_id")):
             raise Invalid("liaison_id", _("A liaison is one of HQ's staff or a contact of the "
                                           "centre's enterprise."))
-    action = "centre.create" if creating else "centre.update"
-    return _apply(actor, centre or JointInnovationCentre(), values, action)
 
 
 def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
     """HQ's form and the needs import: a new need in the state it has reached, or an edit (a
     state given for a need on record moves it by `stamp_state`)."""
+    state, reason = check_need(actor, need, values)
+    creating = need is None
+    need = need or TechnologyNeed()
+    action = "need.create" if creating else "need.update"
+    matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
+    if creating:
+        need.state = new_need_state(state)
+    elif state is not None:
+        stamp_state(actor, need, state, reason)
+    need = _apply(actor, need, values, action)
+    if matched:
+        emit(actor, "need_matched", need)
+    return need
+
+
+def new_need_state(state: NeedState | None) -> NeedState:
+    """The state a new need is recorded in: the one it has reached, else collected."""
+    return state or NeedState.COLLECTED
+
+
+def check_need(actor: User, need: TechnologyNeed | None, values: dict[str, Any]
+               ) -> tuple[NeedState | None, str]:
+    """What `save_need` checks: who may (Forbidden), then every problem at once, each beside
+    its field (Invalid). The state and the reason of a closing are taken out of `values` and
+    returned; the field is classified."""
     if not TechnologyNeed.can_edit(actor):
         raise Forbidden()  # before anything about the need is said
-    creating = need is None
     problems = Problems()  # every problem at once, each beside its field
     state = values.pop("state", None)
     reason = values.pop("close_reason", "")
@@ -189,7 +245,6 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
     elif (need is not None and state is NeedState.CLOSED and need.state is not NeedState.CLOSED
           and not reason.strip()):
         problems.add("state", _("A need is closed with the reason: close it on its page."))
-    need = need or TechnologyNeed()
     if state in (NeedState.MATCHED, NeedState.CONTRACTED) and not values.get("institute_id"):
         problems.add("institute_id", _("A matched need names the institute it was matched to."))
     amount = values.get("intended_investment")
@@ -201,16 +256,7 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
         if centre is None or centre.enterprise_id != values.get("enterprise_id"):
             problems.add("centre_id", _("This centre belongs to another enterprise."))
     problems.raise_any()
-    action = "need.create" if creating else "need.update"
-    matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
-    if creating:
-        need.state = state or NeedState.COLLECTED
-    elif state is not None:
-        stamp_state(actor, need, state, reason)
-    need = _apply(actor, need, values, action)
-    if matched:
-        emit(actor, "need_matched", need)
-    return need
+    return state, reason
 
 
 def _changing(need: TechnologyNeed, state: NeedState | None, values: dict[str, Any]) -> list[str]:
