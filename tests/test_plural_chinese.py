@@ -1,0 +1,43 @@
+"""Chinese has one plural form, said for every count: the Chinese of a message with a plural
+never counts one of what it counts (found by a newcomer on the demo's funding page, with two
+co-funders' payments standing: "本协议下有一笔配套出资方付款 ¥3,000,000.00 仍然有效", where the
+English said "2 co-funders' payments adding up to"; ten more messages of voids and corrections
+said 一笔, 一份 or 该笔拨付 whatever the count). Babel's check refuses a %(num)d the singular
+English lacks, so the Chinese says the count or no count, and "one by one" (逐笔) where the
+reader reverses each."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, ngettext
+
+import tracker
+
+pytestmark = pytest.mark.no_db  # reads the catalogue only
+
+CATALOGUE = Path(tracker.__file__).parent / "translations/zh/LC_MESSAGES/messages.po"
+# One of what is counted (一笔, 一份, 一项; 该笔, 这笔, 此笔 of a payment); not 一份起 ("from the
+# latest one on") nor 这笔资金 ("this money").
+ONE = re.compile(r"一[笔份项](?!起)|[该这此]笔(?!资金)")
+
+
+def test_no_chinese_plural_counts_one():
+    with CATALOGUE.open("rb") as f:
+        plurals = [m for m in read_po(f) if isinstance(m.id, tuple)]
+    assert len(plurals) > 30
+    said_one = {m.id[1]: m.string[0] for m in plurals if ONE.search(m.string[0])}
+    assert said_one == {}
+
+
+def test_two_co_funders_payments_are_not_one_in_chinese(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        said = ngettext("A co-funder's payment of %(amount)s stands under this agreement: "
+                        "reverse it first (with the reason), then void the agreement.",
+                        "%(num)d co-funders' payments adding up to %(amount)s stand under this "
+                        "agreement: reverse them first (with the reason), then void the "
+                        "agreement.", 2, amount="¥3,000,000.00")
+    assert "一笔" not in said and "合计 ¥3,000,000.00" in said and "逐笔冲销" in said
