@@ -66,3 +66,19 @@ def test_every_reversal_record_is_built_with_what_record_states():
                     offenders.append(_where(path, node))
     assert offenders == [], "build the record in the `make` given to reversals.record"
     assert built == kinds  # each is built somewhere: the test sees them
+
+
+def test_every_reversal_form_is_drawn_by_reversal_page():
+    """A reverse* view is only what differs (what is loaded, the facts, the words): its form
+    is posted and its page drawn by `tracker.web.corrections.reversal_page`."""
+    views, offenders = [], []
+    for path, tree in _modules():
+        for function in ast.walk(tree):
+            if (isinstance(function, ast.FunctionDef) and function.name.startswith("reverse")
+                    and any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
+                            for d in function.decorator_list)):
+                views.append(_where(path, function))
+                if "reversal_page(" not in ast.unparse(function):
+                    offenders.append(_where(path, function))
+    assert len(views) >= 14  # the payments', disbursements', entries', records' reversals
+    assert offenders == [], "answer through tracker.web.corrections.reversal_page"

@@ -46,7 +46,7 @@ from tracker.organisations.listing import enterprise_choices
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, WithdrawForm, offered
+from tracker.web.corrections import ReverseForm, WithdrawForm, offered, reversal_page
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -284,16 +284,14 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
                                                    if receipt.report else "")),
              (_("Amount received (CNY)"), money(receipt.amount)),
              (_("To the contributors (CNY)"), money(receipt.pool))]
-    return submit(
-        form, lambda: deal_corrections.reverse_income(_user(), receipt, form.on_date.data,
-                                                      form.reason.data or ""),
-        _("Receipt reversed: both stay on the deal, and the contributors' parts are "
-          "taken back."), url_for("transfers.show", transfer_id=transfer.id),
-        lambda: _correction(
-            transfer, form, _("Reverse a receipt of income"), facts, _("Reverse the receipt"),
-            _("A reversing receipt of the negated amounts is written beside this one, with "
-              "each contributor's part negated: the deal's income, the statements, the annual "
-              "report and the reminders follow.")))
+    return reversal_page(
+        form, deal_corrections.reverse_income, receipt,
+        done=_("Receipt reversed: both stay on the deal, and the contributors' parts are "
+               "taken back."), back=url_for("transfers.show", transfer_id=transfer.id),
+        title=_("Reverse a receipt of income"), facts=facts, button=_("Reverse the receipt"),
+        explanation=_("A reversing receipt of the negated amounts is written beside this one, "
+                      "with each contributor's part negated: the deal's income, the "
+                      "statements, the annual report and the reminders follow."))
 
 
 @bp.route("/royalty-reports/<int:report_id>/reverse", methods=["GET", "POST"])
@@ -311,15 +309,13 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
              (_("Period"), report.title), (_("Report received on"), day(report.received_on)),
              (_("Base reported (CNY)"), money(report.base_amount)),
              (_("Royalty owed (CNY)"), money(report.royalty_due))]
-    return submit(
-        form, lambda: deal_corrections.reverse_report(_user(), report, form.on_date.data,
-                                                      form.reason.data or ""),
-        _("Report reversed: it stays on the deal, and its period is owed again."),
-        url_for("transfers.show", transfer_id=transfer.id),
-        lambda: _correction(
-            transfer, form, _("Reverse a royalty report"), facts, _("Reverse the report"),
-            _("The report no longer counts: its period's report is owed again and its "
-              "royalty is no longer due. It stays on the deal's page, marked.")))
+    return reversal_page(
+        form, deal_corrections.reverse_report, report,
+        done=_("Report reversed: it stays on the deal, and its period is owed again."),
+        back=url_for("transfers.show", transfer_id=transfer.id),
+        title=_("Reverse a royalty report"), facts=facts, button=_("Reverse the report"),
+        explanation=_("The report no longer counts: its period's report is owed again and its "
+                      "royalty is no longer due. It stays on the deal's page, marked."))
 
 
 @bp.get("/ip/statements/<int:user_id>")

@@ -41,7 +41,7 @@ from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
 from tracker.search import matching
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, offered
+from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversal_page
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import requires
 
@@ -320,18 +320,14 @@ def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
              (_("Due on"), day(annuity.due_on)), (_("Fee (CNY)"), money(annuity.fee)),
              (_("Fee paid on"), day(annuity.paid_on)),
              (_("Fee paid (CNY)"), money(annuity.paid_amount))]
-    return submit(
-        form, lambda: annuities.reverse_payment(_user(), annuity, form.on_date.data,
-                                                form.reason.data or ""),
-        _("Payment reversed: both stay on the patent's page, and the annuity is due again."),
-        back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, title=_("Reverse an annuity's payment"),
-            facts=facts, back=back,
-            button=_("Reverse the fee paid"),
-            explanation=_("The payment no longer counts: the annuity is due again and its "
-                          "reminders resume. The payment stays on the patent's page, marked "
-                          "reversed, with this reason.")))
+    return reversal_page(
+        form, annuities.reverse_payment, annuity,
+        done=_("Payment reversed: both stay on the patent's page, and the annuity is due "
+               "again."), back=back, title=_("Reverse an annuity's payment"), facts=facts,
+        button=_("Reverse the fee paid"),
+        explanation=_("The payment no longer counts: the annuity is due again and its "
+                      "reminders resume. The payment stays on the patent's page, marked "
+                      "reversed, with this reason."))
 
 
 @bp.route("/achievements/<int:achievement_id>/withdraw", methods=["GET", "POST"])

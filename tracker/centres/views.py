@@ -29,7 +29,7 @@ from tracker.organisations.models import JointInnovationCentre
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.corrections import ReverseForm, offered, reversal_page
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
 
@@ -178,14 +178,10 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
              (_("Term"), f"{day(agreement.starts_on)} – {day(agreement.ends_on)}"),
              (_("Paid on"), day(paid.paid_on)), (_("Amount"), money(paid.amount)),
              (_("Note"), paid.note or "—")]
-    return submit(
-        form, lambda: services.reverse_payment(_user(), paid, form.on_date.data,
-                                               form.reason.data or ""),
-        _("Payment reversed: both stay on the centre's page."), lambda _saved: back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back,
-            title=_("Reverse a centre's payment"), facts=facts,
-            button=_("Reverse the payment"),
-            explanation=_("A reversing payment of the negated amount is written beside this "
-                          "one; what the enterprise has paid under the term, and what is "
-                          "outstanding, follow.")))
+    return reversal_page(
+        form, services.reverse_payment, paid,
+        done=_("Payment reversed: both stay on the centre's page."), back=back,
+        title=_("Reverse a centre's payment"), facts=facts, button=_("Reverse the payment"),
+        explanation=_("A reversing payment of the negated amount is written beside this one; "
+                      "what the enterprise has paid under the term, and what is outstanding, "
+                      "follow."))

@@ -44,7 +44,14 @@ from tracker.projects import listing
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, ShareReverseForm, offered, reversible
+from tracker.web.corrections import (
+    ReasonForm,
+    ReverseForm,
+    ShareReverseForm,
+    offered,
+    reversal_page,
+    reversible,
+)
 from tracker.web.fields import offer
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
@@ -310,14 +317,13 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
              (_("Entry"), label(entry.kind)),
              (_("From"), entry.from_holder.shown_name if entry.from_holder else "—"),
              (_("To"), entry.to_holder.shown_name), (_("Shares"), number(entry.shares))]
-    return submit(form, lambda: corrections.reverse_entry(_user(), entry, form.on_date.data,
-                                                          form.reason.data or ""),
-                  _("Entry reversed: both stay in the ledger."), _to_company(entry.company),
-                  lambda: _correction_page(
-                      form, _to_company(entry.company), _("Reverse a share entry"), facts,
-                      _("A reversing entry with the shares negated is written beside this one: "
-                        "both stay in the ledger, and the shares count in no cap table, on any "
-                        "date."), _("Reverse the entry")))
+    return reversal_page(
+        form, corrections.reverse_entry, entry,
+        done=_("Entry reversed: both stay in the ledger."), back=_to_company(entry.company),
+        title=_("Reverse a share entry"), facts=facts, button=_("Reverse the entry"),
+        explanation=_("A reversing entry with the shares negated is written beside this one: "
+                      "both stay in the ledger, and the shares count in no cap table, on any "
+                      "date."))
 
 
 @bp.route("/companies/rounds/<int:round_id>/reverse", methods=["GET", "POST"])
@@ -329,15 +335,14 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
     facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
              (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
              (_("New shares"), number(financing.new_shares))]
-    back = _to_company(financing.company)
-    return submit(form, lambda: corrections.reverse_round(_user(), financing, form.on_date.data,
-                                                          form.reason.data or ""),
-                  _("Round reversed: it stays on the page, marked reversed."), back,
-                  lambda: _correction_page(
-                      form, back, _("Reverse a financing round"), facts,
-                      _("Each investor's shares are reversed and count in no cap table, on any "
-                        "date; the round no longer sets a price, qualifies for a conversion or "
-                        "counts as money raised."), _("Reverse the round")))
+    return reversal_page(
+        form, corrections.reverse_round, financing,
+        done=_("Round reversed: it stays on the page, marked reversed."),
+        back=_to_company(financing.company), title=_("Reverse a financing round"), facts=facts,
+        button=_("Reverse the round"),
+        explanation=_("Each investor's shares are reversed and count in no cap table, on any "
+                      "date; the round no longer sets a price, qualifies for a conversion or "
+                      "counts as money raised."))
 
 
 @bp.route("/companies/exits/<int:exit_id>/reverse", methods=["GET", "POST"])
@@ -348,15 +353,13 @@ def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
     form = ReverseForm()
     facts = [(_("Company"), exit_.company.name), (_("Exit"), label(exit_.kind)),
              (_("Date"), day(exit_.on_date)), (_("Proceeds"), money(exit_.proceeds))]
-    back = _to_company(exit_.company)
-    return submit(form, lambda: corrections.reverse_exit(_user(), exit_, form.on_date.data,
-                                                         form.reason.data or ""),
-                  _("Exit reversed: the company's ledger is open again."), back,
-                  lambda: _correction_page(
-                      form, back, _("Reverse an exit"), facts,
-                      _("From this date on the company is no longer exited: its ledger reopens "
-                        "and the proceeds are no longer counted as realised."),
-                      _("Reverse the exit")))
+    return reversal_page(
+        form, corrections.reverse_exit, exit_,
+        done=_("Exit reversed: the company's ledger is open again."),
+        back=_to_company(exit_.company), title=_("Reverse an exit"), facts=facts,
+        button=_("Reverse the exit"),
+        explanation=_("From this date on the company is no longer exited: its ledger reopens "
+                      "and the proceeds are no longer counted as realised."))
 
 
 @bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])

@@ -41,7 +41,7 @@ from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import sent_once_before, submit
-from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered
+from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered, reversal_page
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -311,15 +311,12 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     facts = [(_("Contract"), contract.title), (_("Instalment due"),
                                                day(payment.instalment.due_date)),
              (_("Received on"), day(payment.received_on)), (_("Amount"), money(payment.amount))]
-    return submit(
-        form, lambda: services.reverse_payment(_user(), payment, form.on_date.data,
-                                               form.reason.data or ""),
-        _("Payment reversed: both stay on the contract."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back, title=_("Reverse a payment"),
-            facts=facts, button=_("Reverse the payment"),
-            explanation=_("A reversing payment of the negated amount is written beside this "
-                          "one; what was received, the roll-ups and the reminders follow.")))
+    return reversal_page(
+        form, services.reverse_payment, payment,
+        done=_("Payment reversed: both stay on the contract."), back=back,
+        title=_("Reverse a payment"), facts=facts, button=_("Reverse the payment"),
+        explanation=_("A reversing payment of the negated amount is written beside this one; "
+                      "what was received, the roll-ups and the reminders follow."))
 
 
 @bp.get("/contracts/")

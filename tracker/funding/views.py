@@ -54,7 +54,13 @@ from tracker.milestones.models import Milestone
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, ShareReverseForm, offered
+from tracker.web.corrections import (
+    ReasonForm,
+    ReverseForm,
+    ShareReverseForm,
+    offered,
+    reversal_page,
+)
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
@@ -252,16 +258,13 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
     form = ReverseForm()
     facts = [(_("Tranche"), str(paid.tranche.number)), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
-    return submit(
-        form, lambda: corrections.reverse_disbursement(_user(), paid, form.on_date.data,
-                                                       form.reason.data or ""),
-        _("Disbursement reversed: both stay on the funding page."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back,
-            title=_("Reverse a disbursement"), facts=facts, button=_("Reverse the disbursement"),
-            explanation=_("A reversing disbursement of the negated amount is written beside "
-                          "this one; what was paid on the tranche and under the agreement, and "
-                          "what a conversion would convert, follow.")))
+    return reversal_page(
+        form, corrections.reverse_disbursement, paid,
+        done=_("Disbursement reversed: both stay on the funding page."), back=back,
+        title=_("Reverse a disbursement"), facts=facts, button=_("Reverse the disbursement"),
+        explanation=_("A reversing disbursement of the negated amount is written beside this "
+                      "one; what was paid on the tranche and under the agreement, and what a "
+                      "conversion would convert, follow."))
 
 
 @bp.route("/funding/conversions/<int:conversion_id>/reverse", methods=["GET", "POST"])
@@ -274,16 +277,13 @@ def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
              (_("Date"), day(conversion.round.on_date)),
              (_("Money disbursed"), money(conversion.disbursed)),
              (_("Shares issued to HQ"), number(conversion.shares))]
-    return submit(
-        form, lambda: corrections.reverse_conversion(_user(), conversion, form.on_date.data,
-                                                     form.reason.data or ""),
-        _("Conversion reversed: both stay on the funding page."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back,
-            title=_("Reverse a conversion"), facts=facts, button=_("Reverse the conversion"),
-            explanation=_("HQ's shares from the conversion are reversed on the company's "
-                          "ledger and count in no cap table, on any date; the agreement is open "
-                          "again and the money no longer counts as converted.")))
+    return reversal_page(
+        form, corrections.reverse_conversion, conversion,
+        done=_("Conversion reversed: both stay on the funding page."), back=back,
+        title=_("Reverse a conversion"), facts=facts, button=_("Reverse the conversion"),
+        explanation=_("HQ's shares from the conversion are reversed on the company's ledger "
+                      "and count in no cap table, on any date; the agreement is open again and "
+                      "the money no longer counts as converted."))
 
 
 @bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from tracker.incentives import columns, dilution, exits, fixed, previews, revers
 from tracker.incentives.forms import ExerciseForm, ForfeitForm, GrantEditForm, GrantForm
 from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, offered, reversible
+from tracker.web.corrections import ReasonForm, offered, reversal_page, reversible
 from tracker.web.navigation import choice_arg, date_arg
 from tracker.web.permissions import requires
 
@@ -177,12 +177,6 @@ def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
 # --- corrections: an exercise or a leaving recorded by mistake, reversed (F6) --------------
 
 
-def _correction_page(form: ReasonForm, grant: IncentiveGrant, title: str,
-                     facts: list[tuple[str, str]], explanation: str, button: str) -> str:
-    return render_template("corrections/correct.html", form=form, back=_to_grant(grant),
-                           title=title, facts=facts, explanation=explanation, button=button)
-
-
 @bp.route("/incentives/exercises/<int:exercise_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_exercise(exercise_id: int) -> Response | tuple[str, int]:
@@ -193,15 +187,15 @@ def reverse_exercise(exercise_id: int) -> Response | tuple[str, int]:
     facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
              (_("Exercised on"), day(done.on_date)),
              (_("Number of options exercised"), number(done.shares))]
-    return submit(form, lambda: reversals.reverse_exercise(_user(), done, form.reason.data or ""),
-                  _("Exercise reversed: the shares are back in the pool, the options "
-                    "outstanding again; both stay in the ledger."), _to_grant(grant),
-                  lambda: _correction_page(
-                      form, grant, _("Reverse an exercise"), facts,
-                      _("A reversing entry is written beside the exercise's transfer from the "
-                        "pool: the exercise no longer counts in the cap table, the options "
-                        "that can be exercised or the pool's promise, and stays on the grant's "
-                        "page, marked reversed."), _("Reverse the exercise")))
+    return reversal_page(
+        form, reversals.reverse_exercise, done,
+        done=_("Exercise reversed: the shares are back in the pool, the options outstanding "
+               "again; both stay in the ledger."), back=_to_grant(grant),
+        title=_("Reverse an exercise"), facts=facts, button=_("Reverse the exercise"),
+        explanation=_("A reversing entry is written beside the exercise's transfer from the "
+                      "pool: the exercise no longer counts in the cap table, the options that "
+                      "can be exercised or the pool's promise, and stays on the grant's page, "
+                      "marked reversed."))
 
 
 @bp.route("/incentives/grants/<int:grant_id>/leaving/reverse", methods=["GET", "POST"])
@@ -213,12 +207,12 @@ def reverse_leaving(grant_id: int) -> Response | tuple[str, int]:
     facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
              (_("Left on"), day(grant.left_on)),
              (_("Forfeited"), f"{number(grant.forfeited)} · {grant.forfeit_reason}")]
-    return submit(form, lambda: reversals.reverse_leaving(_user(), grant, form.reason.data or ""),
-                  _("Leaving reversed: the grant is restored and vests again."),
-                  _to_grant(grant),
-                  lambda: _correction_page(
-                      form, grant, _("Reverse the leaving"), facts,
-                      _("The grant is as before the leaving: nothing is forfeited, its vesting "
-                        "goes on, and there is no exercise window or lapse; shares that went "
-                        "back to the pool return to the person by a reversing entry. The "
-                        "leaving stays in the grant's history."), _("Reverse the leaving")))
+    return reversal_page(
+        form, reversals.reverse_leaving, grant,
+        done=_("Leaving reversed: the grant is restored and vests again."),
+        back=_to_grant(grant), title=_("Reverse the leaving"), facts=facts,
+        button=_("Reverse the leaving"),
+        explanation=_("The grant is as before the leaving: nothing is forfeited, its vesting "
+                      "goes on, and there is no exercise window or lapse; shares that went "
+                      "back to the pool return to the person by a reversing entry. The "
+                      "leaving stays in the grant's history."))

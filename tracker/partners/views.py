@@ -17,7 +17,7 @@ from tracker.funding.models import CoFunder
 from tracker.partners import co_funding
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.corrections import ReverseForm, offered, reversal_page
 from tracker.web.permissions import requires
 
 bp = Blueprint("co_funding", __name__)
@@ -72,13 +72,9 @@ def reverse(payment_id: int) -> Response | tuple[str, int]:
     form = ReverseForm()
     facts = [(_("Co-funder"), co_funder.partner.shown("name")), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
-    return submit(
-        form, lambda: co_funding.reverse_payment(_user(), paid, form.on_date.data,
-                                                 form.reason.data or ""),
-        _("Payment reversed: both stay on the funding page."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back,
-            title=_("Reverse a co-funder's payment"), facts=facts,
-            button=_("Reverse the payment"),
-            explanation=_("A reversing payment of the negated amount is written beside this "
-                          "one; what the co-funder has paid, and what it still owes, follow.")))
+    return reversal_page(
+        form, co_funding.reverse_payment, paid,
+        done=_("Payment reversed: both stay on the funding page."), back=back,
+        title=_("Reverse a co-funder's payment"), facts=facts, button=_("Reverse the payment"),
+        explanation=_("A reversing payment of the negated amount is written beside this one; "
+                      "what the co-funder has paid, and what it still owes, follow."))

@@ -23,7 +23,7 @@ from tracker.spending.columns import CATEGORY_COLUMNS, SPENDING_COLUMNS
 from tracker.spending.forms import SpendingForm
 from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered
+from tracker.web.corrections import ReverseForm, offered, reversal_page
 from tracker.web.navigation import paginate, row_arg, year_arg
 from tracker.web.permissions import requires
 
@@ -95,15 +95,12 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
     facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),
              (_("Budget line"), entry.budget_line.name),
              (_("Description"), entry.description), (_("Amount"), money(entry.amount))]
-    return submit(form, lambda: services.reverse_spending(_user(), entry, form.on_date.data,
-                                                          form.reason.data or ""),
-                  _("Spending reversed: both entries stay on the page."), back,
-                  lambda: render_template(
-                      "corrections/correct.html", form=form, back=back,
-                      title=_("Reverse a spending entry"), facts=facts,
-                      explanation=_("A reversing entry with the amount negated is written "
-                                    "beside this one; the line's spending follows from its "
-                                    "date on."), button=_("Reverse the entry")))
+    return reversal_page(
+        form, services.reverse_spending, entry,
+        done=_("Spending reversed: both entries stay on the page."), back=back,
+        title=_("Reverse a spending entry"), facts=facts, button=_("Reverse the entry"),
+        explanation=_("A reversing entry with the amount negated is written beside this one; "
+                      "the line's spending follows from its date on."))
 
 
 @bp.get("/spending/")

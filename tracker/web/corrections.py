@@ -1,7 +1,8 @@
 """The forms of every correction: a reversal (dated, with a reason) of a payment, a
 disbursement or a share entry, a reason alone (voiding a founders' table, detaching a company
 from a project) and a withdrawal of a record made by mistake (a reason, on the version shown).
-The services say what may be corrected and how."""
+Every reversal's page is drawn and posted by `reversal_page`. The services say what may be
+corrected and how."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -107,6 +109,24 @@ def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
         abort(404)
     offered(refusal(record), back(record))
     return record
+
+
+def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], record: Any, *,
+                  done: str, back: str, title: str, facts: list[tuple[str, str]],
+                  explanation: str, button: str) -> Any:
+    """The page of every reversal's form, posted as every form is (`submit`): `reverse(user,
+    record, reason=..., on=...)`, the service, reverses `record` with the form's reason and
+    its date (a `ReasonForm` asks none: the service dates it the day it is recorded); saved,
+    `done` is flashed on `back`. The page shows `facts` about the record, what reversing does
+    (`explanation`) and the button's words."""
+    def call() -> Any:
+        dated = {"on": form.on_date.data} if isinstance(form, ReverseForm) else {}
+        return reverse(current_user._get_current_object(), record,
+                       reason=form.reason.data or "", **dated)
+
+    return submit(form, call, done, back, lambda: render_template(
+        "corrections/correct.html", form=form, back=back, title=title, facts=facts,
+        explanation=explanation, button=button))
 
 
 def correctable(record: Any, may: Callable[[Any, Any], bool],
