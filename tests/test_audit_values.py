@@ -118,3 +118,27 @@ def test_every_choice_the_world_wrote_reads_as_its_label(world):
                     raw.append((record.action, key, value))
     assert scanned > 20
     assert sorted(set(raw)) == []
+
+
+def test_no_value_the_world_wrote_is_an_amount_said_in_the_recorders_language(world):
+    """The trail keeps an amount as a number, shown in the reader's language when read (found
+    by a tester: a receipt's contributors' parts were kept as "李强 ¥118,440.00", and read so
+    on the English history, where every other amount says CN¥)."""
+    said = []
+    for record in db.session.scalars(select(AuditRecord)):
+        for key, pair in (record.changes or {}).items():
+            if "¥" in repr(pair):
+                said.append((record.action, key, pair))
+    assert said == []
+
+
+def test_a_receipts_parts_read_in_the_readers_language(world):
+    record = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "income.create")).first()
+    assert record is not None, "the world records income"
+    for locale, symbol in (("en", "CN¥"), ("zh_CN", "¥")):
+        with force_locale(locale):
+            [line] = history.describe([record])
+            parts = next(c.after for c in line.changes if c.key == "shares")
+            assert parts.count(symbol) == len(record.changes["shares"][1]) > 0, parts
+            assert locale != "zh_CN" or "CN¥" not in parts

@@ -33,7 +33,6 @@ from tracker.achievements.deal_models import (
     Transfer,
 )
 from tracker.display.formatting import day
-from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Refused
 from tracker.voids import Blocker
 
@@ -70,7 +69,7 @@ def reverse_income(actor: User, receipt: IncomeReceipt, on: date | None,
         under=receipt.transfer,
         negated=_negated, action="income.reverse",
         said=lambda reversal: {
-            "shares": [None, [f"{s.name} {cny(s.amount)}" for s in reversal.shares]]})
+            "shares": [None, reversal.parts_recorded()]})
 
 
 def _negated(receipt: IncomeReceipt, linked: dict) -> IncomeReceipt:

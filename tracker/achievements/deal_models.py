@@ -359,6 +359,12 @@ class IncomeReceipt(Base):
     def sees_private(user: User) -> bool:
         return user.sees_whole_portfolio
 
+    def parts_recorded(self) -> list[list[str]]:
+        """The contributors' parts as the trail keeps them: [name, amount] each, the amount
+        shown in the reader's language when the history is read (`history_keys`), never in
+        the recorder's."""
+        return [[s.name, str(s.amount)] for s in self.shares]
+
     def can_reverse(self, user: User) -> bool:
         """Whoever records a deal's income reverses a receipt recorded by mistake (once:
         `deal_corrections.income_refusal`)."""

@@ -373,7 +373,7 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     transfer.receipts.append(receipt)
     audit.record(actor, "income.create", receipt, {
         **audit.pending_changes(receipt),
-        "shares": [None, [f"{s.name} {cny(s.amount)}" for s in receipt.shares]]})
+        "shares": [None, receipt.parts_recorded()]})
     db.session.flush()
     if report is not None:
         db.session.expire(report, ["receipts"])  # it pays the report: `paid` reads it

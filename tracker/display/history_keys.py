@@ -124,6 +124,9 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     ("projects", "amount"): "money",  # a spending entry's, recorded on its project
     # An approved allocation: each institute's code and amount (JITRI-RB CN¥4,500,000.00).
     ("assessment_years", "allocations"): "code_money_rows",
+    # A receipt's contributors' parts: each name as typed, its amount (李强 CN¥118,440.00);
+    # records before [name, amount] kept the text the recorder's language had made.
+    ("ip_income", "shares"): "code_money_rows",
     # An imported decision's conditions: [text, owner's e-mail, due date, state] each (shown
     # with the owner's name: `history_values.said_conditions`).
     ("gate_decisions", "conditions"): "conditions",
