@@ -30,15 +30,20 @@ def schedule_refusal(record: IncentiveGrant) -> str | None:
     return None
 
 
-def lock_up_refusal(moved: list[ShareEntry]) -> str | None:
-    """Why the lock-up is not corrected: the grant's shares on the ledger (`moved`) carry one
-    (the ledger is not rewritten; a lock-up left out is given to them: `services._lock`)."""
-    locked = next((e for e in moved if e.lock_up_until is not None), None)
+def entries_to_holder(record: IncentiveGrant) -> list[ShareEntry]:
+    """The ledger's entries that gave the person shares under the grant: the shares granted,
+    or each exercise's."""
+    return [e for e in (record.grant_entry, *(x.entry for x in record.exercises)) if e]
+
+
+def lock_up_refusal(record: IncentiveGrant) -> str | None:
+    """Why the lock-up is not corrected: the grant's shares on the ledger carry one (the
+    ledger is not rewritten; a lock-up left out is given to them: `services._lock`)."""
+    locked = next((e for e in entries_to_holder(record) if e.lock_up_until is not None), None)
     if locked is None:
         return None
     return _("The grant's shares moved on the ledger on %(date)s are locked up until "
-             "%(until)s: the ledger is not rewritten, so the lock-up stays as it was. Put it "
-             "back as it was to save the rest of the correction.",
+             "%(until)s: the ledger is not rewritten, so the lock-up stays as it was.",
              date=day(locked.on_date), until=day(locked.lock_up_until))
 
 
@@ -55,8 +60,10 @@ def fixed_fields(record: IncentiveGrant) -> dict[tuple[str, ...], str]:
     """The fields of the correction's form that no longer change, each group with the
     sentence why: the form shows them as they are, read-only, the sentence beside them,
     instead of taking a change the service would refuse (found on the demo: a grant whose
-    holder left offered its whole schedule to correct, each change refused on saving)."""
-    groups = {("vesting_start", "vesting_months", "cliff_months"): schedule_refusal(record)}
+    holder left offered its whole schedule to correct, each change refused on saving; the
+    lock-up once the ledger's shares carry one, likewise)."""
+    groups = {("vesting_start", "vesting_months", "cliff_months"): schedule_refusal(record),
+              ("lock_up_until",): lock_up_refusal(record)}
     if record.kind is GrantKind.OPTIONS:
         groups[("exercise_window_days",)] = window_refusal(record)
     return {names: said for names, said in groups.items() if said is not None}

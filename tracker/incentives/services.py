@@ -325,12 +325,6 @@ def forfeit(actor: User, record: IncentiveGrant, left_on: date | None, reason: s
     return unvested
 
 
-def _entries_to_holder(record: IncentiveGrant) -> list[ShareEntry]:
-    """The ledger's entries that gave the person shares under the grant: the shares granted,
-    or each exercise's."""
-    return [e for e in (record.grant_entry, *(x.entry for x in record.exercises)) if e]
-
-
 def _lock(actor: User, entries: list[ShareEntry], lock_up: date) -> None:
     """A lock-up given to a grant whose shares on the ledger had none (it was left out when
     the grant was recorded) locks them too, each one moved before it ends (as `_move` would
@@ -357,8 +351,7 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
             and (said := fixed.schedule_refusal(record)) is not None):
         raise Refused(said)
     lock_up = values.get("lock_up_until")
-    moved = _entries_to_holder(record)
-    if lock_up != record.lock_up_until and (said := fixed.lock_up_refusal(moved)) is not None:
+    if lock_up != record.lock_up_until and (said := fixed.lock_up_refusal(record)) is not None:
         raise Refused(said)
     if record.kind is not GrantKind.OPTIONS:
         values["exercise_window_days"] = None  # shares are the person's: nothing to exercise
@@ -368,7 +361,7 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
     for key in EDITABLE:
         setattr(record, key, (values.get(key) or "").strip() if key == "note" else values[key])
     if lock_up is not None:
-        _lock(actor, moved, lock_up)
+        _lock(actor, fixed.entries_to_holder(record), lock_up)
     changes = audit.pending_changes(record)
     if changes:
         audit.record(actor, "incentive.update", record, changes)
