@@ -394,8 +394,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "contracts.edit": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                        "POST": on_project("pm admin")},
     # Its schedule corrected by them too; removing the world's instalment (a payment stands
-    # against it) and voiding its contract (the same payment) are refused, 409.
-    "contracts.new_instalment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
+    # against it) and voiding its contract (the same payment) are refused, 409; so is a new
+    # instalment, said before the form (the world's instalments ask for the whole value).
+    "contracts.new_instalment": {"GET": f"pm admin: 409; {on_project('pm admin')}",
                                  "POST": on_project("pm admin")},
     "contracts.edit_instalment": {"GET": f"pm admin: 200; {on_project('pm admin')}",
                                   "POST": on_project("pm admin")},
