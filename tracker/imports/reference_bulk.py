@@ -287,8 +287,7 @@ class UserBatch(ReferenceBatch):
 
     def more(self, ids, rows):
         insert_rows(RoleGrant, [{"user_id": i, "role": role}
-                                         for i, v in zip(ids, rows, strict=True)
-                                         for role in v["_roles"]])
+                                for i, v in zip(ids, rows, strict=True) for role in v["_roles"]])
 
     def audited(self, values):
         return {"roles": [[], [role.value for role in values["_roles"]]]}

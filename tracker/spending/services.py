@@ -34,7 +34,8 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     if (said := plan_refusal(project)) is not None:
         raise Refused(said)
     db.session.refresh(project, with_for_update=True)  # two expenses at once can't both pass
-    if (said := all_spent(project)) is not None:
+    spent = _spent(project)
+    if (said := all_spent(project, spent)) is not None:
         raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     line = db.session.get(BudgetLine, budget_line_id)
@@ -43,7 +44,7 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     if amount <= 0 or cents(amount) != amount:
         problems.add("amount", _("Give an amount of more than zero, in yuan and fen."))
     else:
-        _within_approved_total(project, amount, problems)
+        _within_approved_total(project, amount, spent, problems)
     if spent_on > today():
         problems.add("spent_on", _("Spending is recorded once made: this date is ahead."))
     elif spent_on < project.start_date:
@@ -80,22 +81,25 @@ def _spent(project: Project) -> Decimal:
         .where(SpendingEntry.project_id == project.id)) or 0)
 
 
-def all_spent(project: Project) -> str | None:
+def all_spent(project: Project, spent: Decimal | None = None) -> str | None:
     """Why any expense would only be refused: the project's approved total is spent whole
     (an expense is more than zero, and the spending stays within the total); None while part
-    of it is left."""
-    if (spent := _spent(project)) < project.budget_total:
+    of it is left. `spent`: what is spent on it, when the caller has read it."""
+    if spent is None:
+        spent = _spent(project)
+    if spent < project.budget_total:
         return None
     return _("%(spent)s is spent, all of the project's approved total: spending beyond it needs "
              "a budget change approved first (“Change the budget total”, under Changes to the "
              "plan).", spent=cny(spent))
 
 
-def _within_approved_total(project: Project, amount: Decimal, problems: Problems) -> None:
+def _within_approved_total(project: Project, amount: Decimal, spent: Decimal,
+                           problems: Problems) -> None:
     """A line may be overspent (confirmed, then warned about), the project's approved total may
     not: money beyond it needs a budget change approved first (`tracker.changes`). The caller
-    has locked the project's row, so that two expenses recorded at once can't both pass."""
-    spent = _spent(project)
+    has locked the project's row, so that two expenses recorded at once can't both pass, and
+    read what is `spent` on it since."""
     if spent + amount > project.budget_total:
         problems.add("amount", _(
             "The project's approved total is %(approved)s and %(spent)s is already spent: this "
