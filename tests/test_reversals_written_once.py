@@ -82,3 +82,34 @@ def test_every_reversal_form_is_drawn_by_reversal_page():
                     offenders.append(_where(path, function))
     assert len(views) >= 14  # the payments', disbursements', entries', records' reversals
     assert offenders == [], "answer through tracker.web.corrections.reversal_page"
+
+
+# Reverse views that load their record otherwise, and why.
+LOADED_OTHERWISE = {
+    "achievements/views.py:reverse_annuity":
+        "loaded with its right by `_load_annuity`, as the annuity's correction is: refused "
+        "while the right or its achievement is withdrawn, before its own refusal",
+}
+
+
+def test_every_reversal_form_loads_its_record_with_reversible():
+    """A reverse* view neither looks its record up, answers 404 or 403, nor applies its
+    refusal itself: `tracker.web.corrections.reversible` does (404 when not the user's to see,
+    403 when the record's `can_reverse` says they may not, its refusal before the form), the
+    one loader of every correction's form."""
+    offenders, exempt = [], set()
+    for path, tree in _modules():
+        for function in ast.walk(tree):
+            if not (isinstance(function, ast.FunctionDef) and function.name.startswith("reverse")
+                    and any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
+                            for d in function.decorator_list)):
+                continue
+            name = f"{path.relative_to(ROOT)}:{function.name}"
+            calls = {getattr(c.func, "id", getattr(c.func, "attr", "")) for c in ast.walk(function)
+                     if isinstance(c, ast.Call)}
+            if name in LOADED_OTHERWISE:
+                exempt.add(name)
+            elif "reversible" not in calls or calls & {"abort", "offered"}:
+                offenders.append(_where(path, function))
+    assert offenders == [], "load through tracker.web.corrections.reversible"
+    assert exempt == set(LOADED_OTHERWISE)  # each exemption names a view that still exists

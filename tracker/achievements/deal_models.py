@@ -271,9 +271,11 @@ class RoyaltyReport(Base):
         """No later period's report stands: the periods reported are always the first."""
         return not any(r.period_end > self.period_end for r in self.transfer.standing_reports)
 
+    def can_view(self, user: User) -> bool:
+        return self.transfer.can_view(user)
+
     def can_reverse(self, user: User) -> bool:
-        """Whoever records a deal's reports (once, the latest, nothing received against it
-        standing: `deal_corrections.report_refusal` says which is wanting)."""
+        """Whoever records a deal's reports (when: `deal_corrections.report_refusal`)."""
         return Transfer.can_manage(user)
 
 
@@ -365,9 +367,11 @@ class IncomeReceipt(Base):
         the recorder's."""
         return [[s.name, str(s.amount)] for s in self.shares]
 
+    def can_view(self, user: User) -> bool:
+        return self.transfer.can_view(user)
+
     def can_reverse(self, user: User) -> bool:
-        """Whoever records a deal's income reverses a receipt recorded by mistake (once:
-        `deal_corrections.income_refusal`)."""
+        """Whoever records a deal's income (when: `deal_corrections.income_refusal`)."""
         return Transfer.can_manage(user)
 
 

@@ -46,7 +46,13 @@ from tracker.organisations.listing import enterprise_choices
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, WithdrawForm, offered, reversal_page
+from tracker.web.corrections import (
+    ReverseForm,
+    WithdrawForm,
+    offered,
+    reversal_page,
+    reversible,
+)
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, int_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -267,15 +273,16 @@ def _correction(transfer: Transfer, form: ReverseForm | WithdrawForm, title: str
                            button=button, explanation=explanation)
 
 
+def _on_deal_page(record: IncomeReceipt | RoyaltyReport) -> str:
+    return url_for("transfers.show", transfer_id=record.transfer_id)
+
+
 @bp.route("/ip-income/<int:receipt_id>/reverse", methods=["GET", "POST"])
 @login_required
 def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
-    receipt = db.session.get(IncomeReceipt, receipt_id)
-    if receipt is None:
-        abort(404)
-    transfer = load_transfer(receipt.transfer_id, manage=True)
-    offered(deal_corrections.income_refusal(receipt),
-            url_for("transfers.show", transfer_id=transfer.id))
+    receipt = reversible(db.session.get(IncomeReceipt, receipt_id),
+                         deal_corrections.income_refusal, _user(), _on_deal_page)
+    transfer = receipt.transfer
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
               f"{transfer.enterprise.shown('name')}"),
@@ -287,7 +294,7 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
     return reversal_page(
         form, deal_corrections.reverse_income, receipt,
         done=_("Receipt reversed: both stay on the deal, and the contributors' parts are "
-               "taken back."), back=url_for("transfers.show", transfer_id=transfer.id),
+               "taken back."), back=_on_deal_page(receipt),
         title=_("Reverse a receipt of income"), facts=facts, button=_("Reverse the receipt"),
         explanation=_("A reversing receipt of the negated amounts is written beside this one, "
                       "with each contributor's part negated: the deal's income, the "
@@ -297,12 +304,9 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/royalty-reports/<int:report_id>/reverse", methods=["GET", "POST"])
 @login_required
 def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
-    report = db.session.get(RoyaltyReport, report_id)
-    if report is None:
-        abort(404)
-    transfer = load_transfer(report.transfer_id, manage=True)
-    offered(deal_corrections.report_refusal(report),
-            url_for("transfers.show", transfer_id=transfer.id))
+    report = reversible(db.session.get(RoyaltyReport, report_id),
+                        deal_corrections.report_refusal, _user(), _on_deal_page)
+    transfer = report.transfer
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
               f"{transfer.enterprise.shown('name')}"),
@@ -312,7 +316,7 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
     return reversal_page(
         form, deal_corrections.reverse_report, report,
         done=_("Report reversed: it stays on the deal, and its period is owed again."),
-        back=url_for("transfers.show", transfer_id=transfer.id),
+        back=_on_deal_page(report),
         title=_("Reverse a royalty report"), facts=facts, button=_("Reverse the report"),
         explanation=_("The report no longer counts: its period's report is owed again and its "
                       "royalty is no longer due. It stays on the deal's page, marked."))

@@ -124,6 +124,9 @@ class CentrePayment(Base):
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
+    def can_view(self, user: User) -> bool:
+        return self.agreement.can_view(user)
+
     def can_reverse(self, user: User) -> bool:
         """Whoever records the centres' payments (once: `services.payment_refusal`)."""
         return CentreAgreement.can_record(user)

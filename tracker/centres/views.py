@@ -29,7 +29,7 @@ from tracker.organisations.models import JointInnovationCentre
 from tracker.settings import catalogue
 from tracker.settings import services as settings
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered, reversal_page
+from tracker.web.corrections import ReverseForm, offered, reversal_page, reversible
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import requires
 
@@ -117,6 +117,10 @@ def _agreement(agreement_id: int) -> CentreAgreement:
     return agreement
 
 
+def _on_centre_page(paid: CentrePayment) -> str:
+    return url_for("organisations.centre", object_id=paid.agreement.centre_id)
+
+
 def _to_centre(centre_id: int):
     return lambda _saved: url_for("organisations.centre", object_id=centre_id)
 
@@ -167,12 +171,9 @@ def new_payment(agreement_id: int) -> Response | tuple[str, int]:
 @bp.route("/centres/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
 @requires(CentreAgreement.can_record)
 def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
-    paid = db.session.get(CentrePayment, payment_id)
-    if paid is None:
-        abort(404)
-    agreement = _agreement(paid.agreement_id)
-    back = url_for("organisations.centre", object_id=agreement.centre_id)
-    offered(services.payment_refusal(paid), back)
+    paid = reversible(db.session.get(CentrePayment, payment_id), services.payment_refusal,
+                      _user(), _on_centre_page)
+    agreement, back = paid.agreement, _on_centre_page(paid)
     form = ReverseForm()
     facts = [(_("Joint innovation centre"), agreement.centre.shown("name")),
              (_("Term"), f"{day(agreement.starts_on)} – {day(agreement.ends_on)}"),

@@ -16,15 +16,16 @@ from tracker.companies.views import _correction_page, _to_company, _user, bp
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
-from tracker.web.corrections import reversible
+from tracker.web.corrections import correctable
 from tracker.web.permissions import requires
 
 
 @bp.route("/companies/entries/<int:entry_id>/paid", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def record_paid(entry_id: int) -> Response | tuple[str, int]:
-    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.paid_refusal, _user(),
-                       lambda entry: _to_company(entry.company))
+    entry = correctable(db.session.get(ShareEntry, entry_id), ShareEntry.can_record_paid,
+                        corrections.paid_refusal, _user(),
+                        lambda entry: _to_company(entry.company), keep_input=False)
     form = PaidForm()
     back = _to_company(entry.company)
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),

@@ -207,6 +207,9 @@ class Payment(Base):
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
+    def can_view(self, user) -> bool:
+        return self.instalment.contract.can_view(user)
+
     def can_reverse(self, user) -> bool:
         """Whoever records a project's payments reverses one entered by mistake (once, and not
         a reversal: `services.payment_refusal`)."""

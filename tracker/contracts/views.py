@@ -41,7 +41,15 @@ from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import sent_once_before, submit
-from tracker.web.corrections import ReasonForm, ReverseForm, WithdrawForm, offered, reversal_page
+from tracker.web.corrections import (
+    ReasonForm,
+    ReverseForm,
+    WithdrawForm,
+    correctable,
+    offered,
+    reversal_page,
+    reversible,
+)
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
 from tracker.web.permissions import requires
@@ -164,20 +172,20 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
         record=contract)
 
 
+def _on_contract_page(contract: ResearchContract) -> str:
+    return url_for("contracts.show", contract_id=contract.id)
+
+
 def _correctable(contract_id: int) -> ResearchContract:
-    """The contract whose correction's form is asked for: 404 when it is not the user's to
-    see, then as `_may_correct`."""
+    """The contract whose correction's form is asked for, as `_may_correct`."""
     return _may_correct(load_contract(contract_id))
 
 
 def _may_correct(contract: ResearchContract) -> ResearchContract:
-    """`contract`, loaded: 403 when not the user's to correct, refused (409) before the form
-    once voided."""
-    if not ResearchContract.can_record(_user(), contract.project):
-        abort(403)
-    offered(services.correction_refusal(contract),
-            url_for("contracts.show", contract_id=contract.id), keep_input=True)
-    return contract
+    """`contract`, loaded with its schedule: 404 when not the user's to see, 403 when not
+    theirs to correct, refused (409) before the form once voided (`correctable`)."""
+    return correctable(contract, ResearchContract.can_correct, services.correction_refusal,
+                       _user(), _on_contract_page)
 
 
 def _instalment(instalment_id: int) -> Instalment:
@@ -299,14 +307,10 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
 @bp.route("/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
 @login_required
 def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None:
-        abort(404)
-    contract = load_contract(payment.instalment.contract_id)
-    if not ResearchContract.can_record(_user(), contract.project):
-        abort(403)
-    back = url_for("contracts.show", contract_id=contract.id)
-    offered(services.payment_refusal(payment), back)
+    payment = reversible(db.session.get(Payment, payment_id), services.payment_refusal,
+                         _user(), lambda payment: _on_contract_page(payment.instalment.contract))
+    contract = payment.instalment.contract
+    back = _on_contract_page(contract)
     form = ReverseForm()
     facts = [(_("Contract"), contract.title), (_("Instalment due"),
                                                day(payment.instalment.due_date)),

@@ -57,6 +57,11 @@ class Conversion(Base):
     def can_view(self, user: User) -> bool:
         return self.agreement.can_view(user)
 
+    def can_reverse(self, user: User) -> bool:
+        """The committee reverses a conversion recorded by mistake (once, the company not
+        exited: `corrections.conversion_refusal`)."""
+        return self.agreement.can_decide(user)
+
 
 class ConversionReversal(Reversal, Base):
     """A conversion recorded by mistake, reversed: its shares are reversed on the ledger (in no

@@ -203,6 +203,11 @@ class FundingAgreement(Voidable, Versioned, Base):
         """Only the investment committee decides funding, tranches, conversions, outcomes."""
         return user.has_role(Role.INVESTMENT_COMMITTEE)
 
+    def can_correct(self, user: User) -> bool:
+        """The committee corrects its terms and its outcome, or withdraws an outcome recorded
+        by mistake (when: `amendments.outcome_refusal`)."""
+        return FundingAgreement.can_decide(user)
+
     def can_void(self, user: User) -> bool:
         """The committee, which records it, voids one recorded by mistake (once, and what must
         not stand under it first: `tracker.funding.voids.agreement_void_refusal`)."""
@@ -289,6 +294,14 @@ class Tranche(Voidable, Versioned, Base):
     def remaining(self) -> Decimal:
         return self.amount - self.disbursed
 
+    def can_view(self, user: User) -> bool:
+        return self.agreement.can_view(user)
+
+    def can_correct(self, user: User) -> bool:
+        """The committee corrects a tranche's amount or condition (while nothing stands paid
+        on it: `amendments.tranche_refusal`)."""
+        return FundingAgreement.can_decide(user)
+
     def can_void(self, user: User) -> bool:
         """The committee voids a tranche recorded by mistake (nothing paid on it standing:
         `tracker.funding.voids.tranche_void_refusal`)."""
@@ -365,6 +378,9 @@ class Disbursement(Base):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+    def can_view(self, user: User) -> bool:
+        return self.tranche.can_view(user)
 
     def can_reverse(self, user: User) -> bool:
         """The committee reverses a payment recorded by mistake (once, while the agreement

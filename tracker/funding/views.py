@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import chain
-from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -58,8 +56,10 @@ from tracker.web.corrections import (
     ReasonForm,
     ReverseForm,
     ShareReverseForm,
+    correctable,
     offered,
     reversal_page,
+    reversible,
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate
@@ -92,20 +92,6 @@ def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
 
 def _to_funding(project: Project) -> str:
     return url_for("funding.show", project_id=project.id)
-
-
-def _offered(record: Any, agreement_id: Callable[[Any], int],
-             refusal: Callable[[Any], str | None], *,
-             keep_input: bool = False) -> tuple[FundingAgreement, str]:
-    """The agreement of the record whose correction's form is asked for, and its funding
-    page: 404 when the record is not there or not the user's to see, 403 to all but the
-    committee, and refused before the form when it can't be corrected (`offered`)."""
-    if record is None:
-        abort(404)
-    agreement = _agreement(agreement_id(record), decide=True)
-    back = _to_funding(agreement.project)
-    offered(refusal(record), back, keep_input=keep_input)
-    return agreement, back
 
 
 @bp.get("/funding/")
@@ -211,9 +197,11 @@ def _milestones(agreement: FundingAgreement) -> list[Milestone]:
 def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
     """Correct a tranche's amount or condition while nothing stands paid on it: otherwise the
     reason, and the disbursement to reverse first, before the form (409)."""
-    tranche = db.session.get(Tranche, tranche_id)
-    agreement, back = _offered(tranche, lambda t: t.agreement_id, amendments.tranche_refusal,
-                               keep_input=True)
+    tranche = correctable(db.session.get(Tranche, tranche_id), Tranche.can_correct,
+                          amendments.tranche_refusal, _user(),
+                          lambda tranche: _to_funding(tranche.agreement.project))
+    agreement = tranche.agreement
+    back = _to_funding(agreement.project)
     form = TrancheCorrectionForm(obj=tranche, tranche=tranche,
                                  milestones=_milestones(agreement))
     return submit(
@@ -253,8 +241,10 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/disbursements/<int:disbursement_id>/reverse", methods=["GET", "POST"])
 @requires(FundingAgreement.can_decide)
 def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
-    paid = db.session.get(Disbursement, disbursement_id)
-    back = _offered(paid, lambda d: d.tranche.agreement_id, corrections.disbursement_refusal)[1]
+    paid = reversible(db.session.get(Disbursement, disbursement_id),
+                      corrections.disbursement_refusal, _user(),
+                      lambda paid: _to_funding(paid.tranche.agreement.project))
+    back = _to_funding(paid.tranche.agreement.project)
     form = ReverseForm()
     facts = [(_("Tranche"), str(paid.tranche.number)), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]
@@ -270,8 +260,10 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/conversions/<int:conversion_id>/reverse", methods=["GET", "POST"])
 @requires(FundingAgreement.can_decide)
 def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
-    conversion = db.session.get(Conversion, conversion_id)
-    back = _offered(conversion, lambda c: c.agreement_id, corrections.conversion_refusal)[1]
+    conversion = reversible(db.session.get(Conversion, conversion_id),
+                            corrections.conversion_refusal, _user(),
+                            lambda conversion: _to_funding(conversion.agreement.project))
+    back = _to_funding(conversion.agreement.project)
     form = ShareReverseForm()  # its shares, reversed, count in no cap table (ledger.standing)
     facts = [(_("Financing round"), conversion.round.name),
              (_("Date"), day(conversion.round.on_date)),
@@ -342,8 +334,10 @@ def _outcome_given(form: OutcomeForm) -> dict:
 @login_required
 def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the outcome recorded after the deadline; a conversion is reversed instead."""
-    agreement, back = _offered(db.session.get(FundingAgreement, agreement_id), lambda a: a.id,
-                               amendments.outcome_refusal, keep_input=True)
+    agreement = correctable(db.session.get(FundingAgreement, agreement_id),
+                            FundingAgreement.can_correct, amendments.outcome_refusal, _user(),
+                            lambda agreement: _to_funding(agreement.project))
+    back = _to_funding(agreement.project)
     form = OutcomeCorrectionForm(agreement=agreement)
     return submit(form, lambda: amendments.save_outcome(_user(), agreement,
                                                         **_outcome_given(form),
@@ -359,8 +353,10 @@ def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
 @login_required
 def withdraw_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """An outcome recorded by mistake withdrawn: the agreement runs again."""
-    agreement, back = _offered(db.session.get(FundingAgreement, agreement_id), lambda a: a.id,
-                               amendments.outcome_refusal)
+    agreement = correctable(db.session.get(FundingAgreement, agreement_id),
+                            FundingAgreement.can_correct, amendments.outcome_refusal, _user(),
+                            lambda agreement: _to_funding(agreement.project), keep_input=False)
+    back = _to_funding(agreement.project)
     form = ReasonForm()
     facts = [(_("Outcome"), label(agreement.outcome)), (_("Dated"), day(agreement.outcome_on))]
     return submit(

@@ -202,7 +202,7 @@ def reverse_exercise(exercise_id: int) -> Response | tuple[str, int]:
 @requires(Company.can_manage)
 def reverse_leaving(grant_id: int) -> Response | tuple[str, int]:
     grant = reversible(db.session.get(IncentiveGrant, grant_id), IncentiveGrant.leaving_refusal,
-                       _user(), _to_grant)
+                       _user(), _to_grant, may=IncentiveGrant.can_reverse_leaving)
     form = ReasonForm()
     facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
              (_("Left on"), day(grant.left_on)),

@@ -54,6 +54,9 @@ class CoFunderPayment(Base):
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
+    def can_view(self, user: User) -> bool:
+        return self.co_funder.agreement.can_view(user)
+
     def can_reverse(self, user: User) -> bool:
         """Whoever records co-funders' payments (once: `co_funding.payment_refusal`)."""
         return CoFunder.can_record_payment(user)

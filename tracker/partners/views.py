@@ -17,7 +17,7 @@ from tracker.funding.models import CoFunder
 from tracker.partners import co_funding
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered, reversal_page
+from tracker.web.corrections import ReverseForm, offered, reversal_page, reversible
 from tracker.web.permissions import requires
 
 bp = Blueprint("co_funding", __name__)
@@ -63,12 +63,10 @@ def pay(co_funder_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/co-funder-payments/<int:payment_id>/reverse", methods=["GET", "POST"])
 @requires(CoFunder.can_record_payment)
 def reverse(payment_id: int) -> Response | tuple[str, int]:
-    paid = db.session.get(CoFunderPayment, payment_id)
-    if paid is None:
-        abort(404)
-    co_funder = _co_funder(paid.co_funder_id)
+    paid = reversible(db.session.get(CoFunderPayment, payment_id), co_funding.payment_refusal,
+                      _user(), lambda paid: _back(paid.co_funder))
+    co_funder = paid.co_funder
     back = _back(co_funder)
-    offered(co_funding.payment_refusal(paid), back)
     form = ReverseForm()
     facts = [(_("Co-funder"), co_funder.partner.shown("name")), (_("Paid on"), day(paid.paid_on)),
              (_("Amount"), money(paid.amount)), (_("Payment reference"), paid.reference or "—")]

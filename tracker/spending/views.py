@@ -23,7 +23,7 @@ from tracker.spending.columns import CATEGORY_COLUMNS, SPENDING_COLUMNS
 from tracker.spending.forms import SpendingForm
 from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
-from tracker.web.corrections import ReverseForm, offered, reversal_page
+from tracker.web.corrections import ReverseForm, reversal_page, reversible
 from tracker.web.navigation import paginate, row_arg, year_arg
 from tracker.web.permissions import requires
 
@@ -81,16 +81,16 @@ def _by_category(project: Project, fmt: str) -> Response:
                                 template=name) if name else _("Budget against actual"))
 
 
+def _on_spending_page(entry: SpendingEntry) -> str:
+    return url_for("spending.project", project_id=entry.project_id)
+
+
 @bp.route("/spending/<int:entry_id>/reverse", methods=["GET", "POST"])
 @login_required
 def reverse(entry_id: int) -> Response | tuple[str, int]:
-    entry = db.session.get(SpendingEntry, entry_id)
-    if entry is None or not entry.can_view(_user()):
-        abort(404)
-    if not SpendingEntry.can_record(_user(), entry.project):  # who never records its
-        abort(403)  # spending: 403 before anything its state says (closed: 409 below)
-    back = url_for("spending.project", project_id=entry.project_id)
-    offered(services.spending_refusal(entry), back)
+    entry = reversible(db.session.get(SpendingEntry, entry_id), services.spending_refusal,
+                       _user(), _on_spending_page)
+    back = _on_spending_page(entry)
     form = ReverseForm()
     facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),
              (_("Budget line"), entry.budget_line.name),

@@ -1,8 +1,9 @@
 """The forms of every correction: a reversal (dated, with a reason) of a payment, a
 disbursement or a share entry, a reason alone (voiding a founders' table, detaching a company
 from a project) and a withdrawal of a record made by mistake (a reason, on the version shown).
-Every reversal's page is drawn and posted by `reversal_page`. The services say what may be
-corrected and how."""
+Every reversal's page is drawn and posted by `reversal_page`, its record loaded by
+`reversible` (a correction's by `correctable`). The services say what may be corrected and
+how."""
 
 from __future__ import annotations
 
@@ -101,14 +102,20 @@ def offered(refusal: str | None, back: str, *, keep_input: bool = False,
 
 
 def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
-               back: Callable[[Any], str]) -> Any:
-    """The record whose reversal's form is asked for: 404 when it is not there or not the
-    user's to see, refused before the form when it can't be reversed (`offered`), linking to
-    `back(record)`."""
-    if record is None or not record.can_view(user):
-        abort(404)
-    offered(refusal(record), back(record))
-    return record
+               back: Callable[[Any], str], *,
+               may: Callable[[Any, Any], bool] | None = None) -> Any:
+    """The record whose reversal's form is asked for, loaded as a correction's is
+    (`correctable`): 404 when it is not there or not the user's to see, 403 when they see it
+    but may not reverse it (`may(record, user)`: its model's `can_reverse`, the predicate the
+    page offering the reversal asks, `tracker.reversals.offered_to`, unless the view names
+    another), refused before the form when it can't be reversed (`offered`, the form as sent
+    not kept), linking to `back(record)`. A page that is an HQ role's alone says so with
+    `requires` on the view, 403 before anything is loaded."""
+    return correctable(record, may or _reverses, refusal, user, back, keep_input=False)
+
+
+def _reverses(record: Any, user: Any) -> bool:
+    return record.can_reverse(user)
 
 
 def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], record: Any, *,
@@ -131,18 +138,19 @@ def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], r
 
 def correctable(record: Any, may: Callable[[Any, Any], bool],
                 refusal: Callable[[Any], str | None], user: Any,
-                back: Callable[[Any], str]) -> Any:
+                back: Callable[[Any], str], *, keep_input: bool = True) -> Any:
     """The record whose correction or withdrawal form is asked for: 404 when it is not there
     or not the user's to see, 403 when its own predicate (`may(record, user)`: its model's
     `can_correct` or `can_withdraw`) says they may not; its form is refused before it is drawn
     when `refusal(record)` says why not (409, linking to `back(record)`). A form sent meanwhile
     (the milestone went under review in another tab) hears the same reason above the form as
-    sent, unless it is the very form that was saved (`offered`)."""
+    sent, unless it is the very form that was saved (`offered`); not `keep_input`, the reason
+    alone. Every reversal's and correction's form is loaded here (`reversible`)."""
     if record is None or not record.can_view(user):
         abort(404)
     if not may(record, user):
         abort(403)
-    offered(refusal(record), back(record), keep_input=True)
+    offered(refusal(record), back(record), keep_input=keep_input)
     return record
 
 
