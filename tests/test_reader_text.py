@@ -10,14 +10,17 @@ Chinese words: tests/test_language_walk.py.)"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
 from tests.conftest import login, post
-from tests.factories import _commit, install_gates, make_project
+from tests.factories import _commit, install_gates, make_institute, make_project, make_user
 from tests.gates import helpers
 from tests.gates.test_panel_secrecy import NOTE, _decided
 from tests.gates.test_score_history import _body
@@ -27,12 +30,14 @@ from tests.imports.test_milestones import _project as _imported_project
 from tests.imports.test_projects import HEADER, _row, _setting
 from tests.milestones.test_milestones import in_research
 from tracker import db
+from tracker.accounts.models import Role
 from tracker.contracts import services as contracts
 from tracker.display.formatting import aside, labelled, not_a_date
 from tracker.display.said import listed, recording, say, stored
 from tracker.errors import Invalid
 from tracker.gates.services import missing_deliverables
 from tracker.imports.models import ImportState
+from tracker.partners.models import Partner, PartnerKind
 from tracker.web.fields import MoneyField, Range
 from tracker.web.forms import Form
 
@@ -56,6 +61,37 @@ def test_lists_colons_and_asides_in_each_language(app):
             assert labelled("Reason", "none") == "Reason: none"
             assert "Pending" + aside(24) == "Pending (24)"
         assert listed([]) == ""
+
+
+# A list a template writes item by item, its separator typed into the template (", " on a
+# Chinese page, 、 on an English one) instead of the page's own: `between()` or `listed`.
+TYPED_SEPARATOR = re.compile(r"loop\.last\s*%\}\s*(,|;|、|，|；)")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def test_no_template_types_a_lists_separator():
+    typed = [f"{path.relative_to(TEMPLATES)}:{text[:found.start()].count(chr(10)) + 1}"
+             for path in sorted(TEMPLATES.rglob("*.html"))
+             for text in [path.read_text(encoding="utf-8")]
+             for found in TYPED_SEPARATOR.finditer(text)]
+    assert not typed, typed
+
+
+@pytest.mark.parametrize("locale,said", [("en", "Nanjing University, Xuzhou Government"),
+                                         ("zh_CN", "南京大学、徐州市人民政府")])
+def test_a_list_written_item_by_item_takes_the_pages_separator(client, locale, said):
+    """An institute's co-building partners on its page (a newcomer's walk found 、 between
+    them in English)."""
+    db.session.add_all([
+        Partner(name="南京大学", name_en="Nanjing University", kind=PartnerKind.UNIVERSITY,
+                city="", note=""),
+        Partner(name="徐州市人民政府", name_en="Xuzhou Government",
+                kind=PartnerKind.GOVERNMENT, city="", note="")])
+    institute = make_institute()
+    institute.partners = list(db.session.scalars(select(Partner).order_by(Partner.id)))
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN, locale=locale))
+    assert said in client.get(f"/institutes/{institute.id}").get_data(as_text=True)
 
 
 def test_a_list_recorded_in_one_language_is_joined_again_in_the_readers(app):

@@ -209,6 +209,13 @@ def colon() -> str:
     return mark("colon")
 
 
+def between(apart: bool = False) -> str:
+    """The separator between the items of a list a template writes item by item (items with
+    links or tags of their own, which `listed` would escape): 、 in Chinese, ", " in English;
+    `apart` for items holding commas of their own (；/ "; ")."""
+    return mark("apart" if apart else "list")
+
+
 def comma() -> str:
     """The comma between a name and its time or kind in the page's language: 李强，2026年…,
     "Li Qiang, 27 Nov 2026"."""

@@ -219,6 +219,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(listed)
     app.add_template_global(formatting.colon)
     app.add_template_global(formatting.comma)
+    app.add_template_global(formatting.between)
     app.add_template_filter(label)
     app.add_template_filter(stated)
     app.add_template_filter(rung)
