@@ -248,3 +248,15 @@ def test_a_schedule_exercised_twice_says_every_option_exercised_and_the_first_da
         services.update_grant(admin, alice, **{**values, "vesting_months": 24})
     assert "150,000 options were exercised on this schedule, the first on" in str(
         refused.value)
+
+
+def test_a_grant_of_shares_is_audited_with_what_was_granted(company):
+    """Its record said only that a grant was made (its values were read after its transfer
+    was written), where a grant of options' says what was granted: both say it."""
+    for kind in ("shares", "options"):
+        record = grant(company, person_name=f"Alice {kind}", kind=kind,
+                       shares=Decimal("100000"))
+        changes = db.session.scalar(select(AuditRecord.changes).where(
+            AuditRecord.action == "incentive.grant", AuditRecord.object_id == record.id))
+        assert {k: v[1] for k, v in changes.items() if k in ("person_name", "kind", "shares")
+                } == {"person_name": f"Alice {kind}", "kind": kind, "shares": "100000"}

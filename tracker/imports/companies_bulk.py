@@ -42,14 +42,27 @@ from tracker.companies.models import (
 )
 from tracker.companies.pricing import bought_lines, check_round, new_round
 from tracker.errors import Invalid, Refused
-from tracker.imports import cap_tables
+from tracker.imports import cap_tables, ledger_order
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.companies import COMPANY_FIELDS, Companies, round_terms
+from tracker.imports.grants_bulk import (
+    HeldGrant,
+    LeftToRows,
+    Read,
+    distinct_people,
+    grant_keys,
+    grant_row,
+    held_grant,
+)
 from tracker.imports.reversal_lines import Reversal, Void
+from tracker.incentives.models import IncentiveGrant
 from tracker.organisations import uscc
 
 # The ledger columns only the row-by-row path records (and the order of a day).
 ELSEWHERE = ("issues", "transfers", "conversions", "reversed_exits", "exit", "recorded_order")
+# The ids of the holders made in memory, from the highest a form's choice takes down
+# (`tracker.web.fields.row_id`): read only by the checks of their own company, never written.
+PROVISIONAL = 2**31 - 1
 # A new round's and a new entry's columns, as the services fill them.
 ROUND = ("name", "on_date", "pre_money", "amount", "shares_before", "price_per_share",
          "recorded_by_id")
@@ -73,6 +86,8 @@ class _New:
     table: list[ShareEntry] = field(default_factory=list)  # the cap table at incorporation
     incorporated: dict | None = None  # `company.incorporate`'s
     rounds: list[_Round] = field(default_factory=list)
+    grants: list[HeldGrant] = field(default_factory=list)
+    ledger: list[_Round | HeldGrant] = field(default_factory=list)  # both, as recorded
 
 
 class CompanyBatch(Batch):
@@ -80,15 +95,29 @@ class CompanyBatch(Batch):
         super().__init__(actor, adapter)
         self._made: list[_New] = []  # beside `held`, in its order
         self._projects: set[int] = set()  # those of the companies held
-        self._codes: set[str] = set()  # the companies the grants file names
-        self._names: set[str] = set()
+        self._grants: dict[str, list[tuple[int, dict]]] = {}  # by the credit code named
+        self._names: set[str] = set()  # the companies the grants file names by name
+        self._read: Read | None = None
+        self._taken: list[int] = []  # the grants rows of the company last checked
+        self.grants_taken: dict[int, list[int]] = {}  # by companies row: its grants rows
 
-    def row_path_for(self, cells: Iterable[str]) -> None:
-        """The companies a grants file names (its `company` cells: a credit code or a name, as
-        `incentive_grants.company_named` reads them) take the row-by-row path."""
-        for text in cells:
-            self._codes.add(uscc.normalise(text or ""))
-            self._names.add((text or "").strip())
+    def with_grants(self, rows: Iterable[tuple[int, dict]], read: Read) -> None:
+        """The grants file imported with the companies file: each company it names by its
+        credit code (its `company` cell, as `incentive_grants.company_named` reads it) takes
+        its grants with it, read by `read` (`grants_bulk`); a company it may name by its name
+        takes the row-by-row path."""
+        self._read = read
+        for number, row in rows:
+            text = row.get("company") or ""
+            self._grants.setdefault(uscc.normalise(text), []).append((number, row))
+            self._names.add(text.strip())
+
+    def take(self, values, number):
+        if not super().take(values, number):
+            return False
+        if self._taken:
+            self.grants_taken[number] = self._taken
+        return True
 
     def find(self, probe):
         """`Companies.find`, but not a company this batch wrote (a row the row-by-row path
@@ -108,10 +137,14 @@ class CompanyBatch(Batch):
         terms = {**{f: values[f] for f in COMPANY_FIELDS}, "project_ids": values["project_ids"]}
         projects = companies.check_company(None, terms)  # raises as `record_company` does
         new = _New(*companies.new_company(terms, projects))
+        grants = self._grants.get(values["uscc"], [])
         try:
-            self._ledger(new, values)
-        except (Invalid, Refused):
+            if not distinct_people(grants):
+                raise LeftToRows()
+            self._ledger(new, values, grants)
+        except (Invalid, Refused, LeftToRows):
             return False  # that path says each problem where it says it
+        self._taken = [g.number for g in new.grants]
         self._projects.update(values["project_ids"])
         self._made.append(new)
         return True
@@ -128,15 +161,17 @@ class CompanyBatch(Batch):
     def _bulk(self, values: dict[str, Any]) -> bool:
         """Whether the row is one this path records (the module's docstring)."""
         table, rounds = values["holdings"] or [], values["rounds"] or []
-        return bool(values["uscc"]) and values["uscc"] not in self._codes and not (
+        return bool(values["uscc"]) and not (
             {values["name"], values["name"].strip()} & self._names) and not any(
             values[key] for key in ELSEWHERE) and not any(
             isinstance(e, Reversal | Void) for e in [*table, *rounds]) and bool(
             table or not rounds)
 
-    def _ledger(self, new: _New, values: dict[str, Any]) -> None:
-        """The row's cap table and rounds on `new.company`, each checked as its service checks
-        it (raising what it raises), in the order `ledger_order` records them."""
+    def _ledger(self, new: _New, values: dict[str, Any], grants: list[tuple[int, dict]]
+                ) -> None:
+        """The row's cap table, its rounds and its grants (`grants`: the grants file's rows
+        naming it) on `new.company`, each checked as its service checks it (raising what it
+        raises), in the order the replay records them (`ledger_order`, `replay.py`)."""
         company, table = new.company, values["holdings"] or []
         if table:
             on = values["incorporated_on"]
@@ -145,21 +180,37 @@ class CompanyBatch(Batch):
                                           cap_tables.table_total(table, values["_total_shares"]))
             new.table = new_entries(self.actor, company, founders_lines(company, lines), on)
             new.incorporated = incorporated(lines, on)
-        for _at, entry in sorted(enumerate(values["rounds"] or []),
-                                 key=lambda placed: (placed[1][1], placed[0])):
-            terms = round_terms(entry)
-            terms["name"] = terms["name"].strip()
-            priced = check_round(company, **terms, named=partial(
-                contains, {r.name for r in company.rounds}, terms["name"]))
-            record = new_round(self.actor, company, terms["name"], terms["on"],
-                               terms["pre_money"], terms["amount"], priced)
-            changes = audit.pending_changes(record)
-            entries = new_entries(self.actor, company, bought_lines(company, priced),
-                                  terms["on"], note=record.name)
-            record.investments = [RoundInvestment(amount=line.amount, lead=line.lead, entry=e)
-                                  for (line, _shares), e in zip(priced.bought, entries,
-                                                                strict=True)]
-            new.rounds.append(_Round(record, changes, entries))
+        rank = ledger_order.RANKS["rounds"][0]
+        placed = [((entry[1], rank, 0, at), partial(self._round, new, entry))
+                  for at, entry in enumerate(values["rounds"] or [])]
+        placed += [(key, partial(self._grant, new, number, row))
+                   for key, number, row in grant_keys(grants)]
+        for _key, act in sorted(placed, key=lambda p: p[0]):
+            _provisional(company, PROVISIONAL)
+            new.ledger.append(act())
+        _provisional(company, None)  # what the audit records say is written before the ids
+
+    def _round(self, new: _New, entry) -> _Round:
+        """A round of the row, checked as `record_round` checks it."""
+        company, terms = new.company, round_terms(entry)
+        terms["name"] = terms["name"].strip()
+        priced = check_round(company, **terms, named=partial(
+            contains, {r.name for r in company.rounds}, terms["name"]))
+        record = new_round(self.actor, company, terms["name"], terms["on"],
+                           terms["pre_money"], terms["amount"], priced)
+        changes = audit.pending_changes(record)
+        entries = new_entries(self.actor, company, bought_lines(company, priced),
+                              terms["on"], note=record.name)
+        record.investments = [RoundInvestment(amount=line.amount, lead=line.lead, entry=e)
+                              for (line, _shares), e in zip(priced.bought, entries,
+                                                            strict=True)]
+        new.rounds.append(_Round(record, changes, entries))
+        return new.rounds[-1]
+
+    def _grant(self, new: _New, number: int, row: dict) -> HeldGrant:
+        """A grants row's grant (`grants_bulk.held_grant`)."""
+        new.grants.append(held_grant(self.actor, new.company, number, row, self._read))
+        return new.grants[-1]
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -181,16 +232,22 @@ class CompanyBatch(Batch):
                 for entry in r.entries:
                     entry.round_id = rounds[id(r.record)]
         entries = [(company_id, e) for company_id, n in zip(ids, made, strict=True)
-                   for e in [*n.table, *(e for r in n.rounds for e in r.entries)]]
+                   for e in [*n.table, *(e for event in n.ledger for e in _entries(event))]]
         entry_ids = dict(zip([id(e) for _company_id, e in entries], insert_returning_ids(
             ShareEntry, [{"company_id": company_id, "to_holder_id": holders[id(e.to_holder)],
-                          "round_id": e.round_id, **{k: getattr(e, k) for k in ENTRY}}
+                          "from_holder_id": holders[id(e.from_holder)] if e.from_holder
+                          else None, "round_id": e.round_id,
+                          **{k: _as_flushed(e, k) for k in ENTRY}}
                          for company_id, e in entries]), strict=True))
         insert_rows(RoundInvestment, [
             {"round_id": rounds[id(r.record)], "amount": i.amount, "lead": bool(i.lead),
              "entry_id": entry_ids[id(i.entry)]}
             for n in made for r in n.rounds for i in r.record.investments])
-        self._audit(ids, made, rounds, entry_ids)
+        grant_ids = dict(zip([id(g) for n in made for g in n.grants], insert_returning_ids(
+            IncentiveGrant, [grant_row(company_id, g, holders, entry_ids)
+                             for company_id, n in zip(ids, made, strict=True)
+                             for g in n.grants]), strict=True))
+        self._audit(ids, made, {**rounds, **grant_ids}, entry_ids)
 
     @staticmethod
     def _holders(ids: list[int], made: list[_New]) -> dict[int, int]:
@@ -202,11 +259,12 @@ class CompanyBatch(Batch):
             Shareholder, [{"company_id": company_id, "name": h.name, "kind": h.kind,
                            **_references(h)} for company_id, h in holders]), strict=True))
 
-    def _audit(self, ids: list[int], made: list[_New], rounds: dict[int, int],
+    def _audit(self, ids: list[int], made: list[_New], written: dict[int, int],
                entry_ids: dict[int, int]) -> None:
         """The audit records the services write, in the order each company's are written:
         its creation, its cap table's entries, the incorporation, then each round and its
-        investors' shares, round after round."""
+        investors' shares and each grant and its transfer, in the order recorded (`written`:
+        the rounds' and grants' ids, by the object's own `id()`)."""
         def issued(entries):
             audit.record_many(self.actor, "shares.issue", "share_entries",
                               [(entry_ids[id(e)], issued_changes(e)) for e in entries])
@@ -218,11 +276,45 @@ class CompanyBatch(Batch):
         audit.record_many(self.actor, "company.incorporate", "companies", [
             (company_id, n.incorporated) for company_id, n in zip(ids, made, strict=True)
             if n.incorporated is not None])
-        for turn in range(max((len(n.rounds) for n in made), default=0)):
-            nth = [n.rounds[turn] for n in made if len(n.rounds) > turn]
+        for turn in range(max((len(n.ledger) for n in made), default=0)):
+            nth = [n.ledger[turn] for n in made if len(n.ledger) > turn]
+            rounds = [r for r in nth if isinstance(r, _Round)]
             audit.record_many(self.actor, "round.create", "financing_rounds",
-                              [(rounds[id(r.record)], r.changes) for r in nth])
-            issued([e for r in nth for e in r.entries])
+                              [(written[id(r.record)], r.changes) for r in rounds])
+            issued([e for r in rounds for e in r.entries])
+            grants = [g for g in nth if isinstance(g, HeldGrant)]
+            audit.record_many(self.actor, "shares.transfer", "share_entries",
+                              [(entry_ids[id(g.moved[0])], g.moved[1]) for g in grants])
+            audit.record_many(self.actor, "incentive.grant", "incentive_grants",
+                              [(written[id(g)], g.changes) for g in grants])
+
+
+def _entries(event: _Round | HeldGrant) -> list[ShareEntry]:
+    """The entries a round or a grant puts on the ledger."""
+    if isinstance(event, _Round):
+        return event.entries
+    return [event.moved[0]] if event.moved else []
+
+
+def _as_flushed(record: Any, key: str) -> Any:
+    """A column's value as the ORM writes it: its default when it was left unset."""
+    value = getattr(record, key)
+    default = record.__table__.c[key].default
+    return default.arg if value is None and default is not None and default.is_scalar else value
+
+
+def _provisional(company: Company, top: int | None) -> None:
+    """Ids for the holders made in memory, from `top` down, and their entries' references to
+    them, for the checks that read the ledger by holder (`ledger.lowest_balance_from`) and
+    the form that chooses a pool by id; None: none again (`insert` writes each holder and
+    entry by its own, and an issuance's audit record says no holder's id)."""
+    taken = [h.id for h in company.holders if h.id is not None]
+    for holder in company.holders:
+        holder.id = None if top is None else holder.id or min(taken, default=top + 1) - 1
+        taken.append(holder.id)
+    for entry in company.entries:
+        entry.to_holder_id = entry.to_holder.id
+        entry.from_holder_id = entry.from_holder.id if entry.from_holder else None
 
 
 def _references(holder: Shareholder) -> dict[str, int | None]:

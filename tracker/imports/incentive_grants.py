@@ -107,8 +107,12 @@ class IncentiveGrants(Adapter):
     kind, model, form_class = grant_columns.INCENTIVE_GRANTS, IncentiveGrant, GrantForm
     fields = FIELDS
 
+    def company_of(self, text: str) -> Company | None:
+        """The company a row's cell names (`company_named`)."""
+        return company_named(text)
+
     def find(self, values):
-        company = company_named(str(values.get("company") or ""))
+        company = self.company_of(str(values.get("company") or ""))
         try:
             user = person_named(str(values.get("person") or ""))
             granted_on = date.fromisoformat(str(values.get("granted_on") or ""))
@@ -152,7 +156,7 @@ class IncentiveGrants(Adapter):
 
     def more_formdata(self, given, obj):
         """The pool and the person, which the form chooses by id, from the cells naming them."""
-        company = company_named(given["company"][0]) if "company" in given else (
+        company = self.company_of(given["company"][0]) if "company" in given else (
             obj.company if obj is not None else None)
         found: dict[str, list[str]] = {}
         if company is None:
@@ -176,7 +180,8 @@ class IncentiveGrants(Adapter):
         return found
 
     def form(self, formdata, obj, refs):
-        company = company_named(formdata.get("company", "")) or (obj.company if obj else None)
+        company = self.company_of(formdata.get("company", "")) or (
+            obj.company if obj else None)
         user_id = int(formdata.get("user_id") or 0)
         user = db.session.get(User, user_id) if user_id else None
         return GrantForm(formdata=formdata, pools=services.pools(company) if company else (),
@@ -188,7 +193,7 @@ class IncentiveGrants(Adapter):
         values["user_id"] = values["user_id"] or None
         values["person_name"] = "" if values["user_id"] else (values["person_name"] or "").strip()
         values["note"] = (values["note"] or "").strip()
-        company = company_named(text.get("company", ""))
+        company = self.company_of(text.get("company", ""))
         values["company_id"] = company.id if company else None
         values["exercises"] = exercises(text["exercises"]) if "exercises" in text else None
         values["leaving"] = leaving(text["leaving"]) if "leaving" in text else None

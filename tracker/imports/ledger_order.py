@@ -43,6 +43,9 @@ from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Reversal, Void
 
 FIRST, LAST = -1, 9  # an exit's reversal, and the exit, on their day
+# On one day, the grants file's entries after the companies file's but before the exit that
+# stands (`tracker/imports/replay.py`).
+GRANTS = LAST - 0.5
 LISTED = -2  # an entry of a day the file orders (`recorded_order`), in the order listed
 # Each ledger column's place among the entries of a day: its entries', its reversals'.
 RANKS = {"holdings": (0, 8), "issues": (0, 8), "transfers": (1, 6), "rounds": (2, 7),

@@ -50,13 +50,10 @@ from tracker.display import said
 from tracker.errors import Forbidden, Problems
 from tracker.imports import cells, ledger_order, reading, services
 from tracker.imports.companies_bulk import BulkCompanies
+from tracker.imports.grants_bulk import grant_keys
 from tracker.imports.incentive_grants import IncentiveGrants, company_named
 from tracker.imports.models import ImportRun, ImportState
 from tracker.incentives.models import IncentiveGrant
-
-# On one day, the grants file's entries after the companies file's but before the exit that
-# stands (`ledger_order.LAST`).
-GRANTS = ledger_order.LAST - 0.5
 
 
 @dataclass
@@ -192,11 +189,13 @@ class _Replay:
         given: dict[int, list[Ledger]] = {}  # each company of the file: its row's ledger
         kept = self.companies.adapter.kept
         grants = list(self.grants.table.rows)
-        # New companies with nothing to replay, checked as they come and written a batch at
-        # a time (`companies_bulk`); those the grants file names are replayed with it.
+        # New companies with nothing else to replay, checked as they come with their grants
+        # and written a batch at a time (`companies_bulk`, `grants_bulk`); the others are
+        # replayed with the grants file.
         batch = self.companies.adapter.batch(self.actor)
         if batch is not None:
-            batch.row_path_for(row.get("company", "") for _number, row in grants)
+            batch.with_grants(grants, self._read)
+        order: list[tuple[int, int]] = []  # the file's companies: (saved, id) or (held, row)
         for number, row in self.companies.table.rows:
             saved = self._row(self.companies, number, row, batch=batch)
             if saved is not None:
@@ -204,19 +203,41 @@ class _Replay:
                 ledgers += [Ledger(number, [((key[0], key[1], 0, number, key), call)
                                             for key, call in acts], problems)
                             for _company, acts, problems in kept]
+                order.append((1, saved.id))
+            elif batch is not None and number in batch.grants_taken:
+                order.append((0, number))
             kept.clear()
+        taken = batch.grants_taken if batch is not None else {}
         if batch is not None:
             batch.write()
+        held = {n for numbers in taken.values() for n in numbers}
         waiting: dict[int, list[tuple[int, dict]]] = {}
         plain = IncentiveGrants()
         for number, row in grants:
+            if number in held:
+                continue
             company = company_named(row.get("company", ""))
             if company is not None and company.id in given:
                 waiting.setdefault(company.id, []).append((number, row))
             else:  # a company the companies file does not give: as its own import
                 self._row(self.grants, number, row, plain)
-        for company_id, ledgers in given.items():
-            self._replay(ledgers, waiting.get(company_id, []))
+        rows = dict(grants)
+        for saved, key in dict.fromkeys(order):
+            if saved:
+                self._replay(given[key], waiting.get(key, []))
+            else:  # written with their company: counted in their place
+                for number in taken[key]:
+                    self._created(self.grants, number, rows[number], self.grants.adapter)
+                    self._tick()
+
+    def _read(self, adapter: IncentiveGrants, number: int, row: dict) -> dict | None:
+        """A grants row's values as its import reads them, for the bulk path; None when it
+        refuses the row (the row-by-row path then says why)."""
+        try:
+            prepared = services.prepare_row(adapter, row, cells.References(), {}, number)
+        except services.RowRefused:
+            return None
+        return prepared.values if isinstance(prepared, services.Prepared) else None
 
     def _replay(self, ledgers: list[Ledger], grants: list[tuple[int, dict]]) -> None:
         """One company's entries, in date order: its row's, and each grants row on its grant
@@ -225,11 +246,9 @@ class _Replay:
         for ledger in ledgers:
             for key, call in ledger.acts:
                 heapq.heappush(heap, (key, next(self.tie), self.companies, ledger, call))
-        on = date.min
-        for number, row in grants:  # in the file's order, each on its date at the earliest
-            on = max(on, _date(row.get("granted_on", "")))
-            heapq.heappush(heap, ((on, GRANTS, 1, number, (0,)), next(self.tie), self.grants,
-                                  None, (number, row, on)))
+        for key, number, row in grant_keys(grants):  # in the file's order, each on its date
+            heapq.heappush(heap, ((*key, (0,)), next(self.tie), self.grants, None,
+                                  (number, row, key[0])))
         while heap:
             _key, _tie, file, ledger, call = heapq.heappop(heap)
             if ledger is None:
@@ -252,8 +271,8 @@ class _Replay:
             ledger = Ledger(number, [], problems)
             self.granted.append((self.grants, ledger))
             for seq, call in enumerate(acts, start=1):
-                pushed.append(((on, GRANTS, 1, number, (seq,)), next(self.tie), self.grants,
-                               ledger, call))
+                pushed.append(((on, ledger_order.GRANTS, 1, number, (seq,)), next(self.tie),
+                               self.grants, ledger, call))
         kept.clear()
         return pushed
 
@@ -287,16 +306,22 @@ class _Replay:
                             for key, message in refused.errors]
             saved = None
         else:
-            self.counts[outcome] += 1
-            if outcome != "unchanged" and len(self.changes) < services.MAX_CHANGES:
-                records = audit.take_written()[:services.MAX_RECORDS] if (
-                    outcome == "updated") else []
-                change = [number, outcome, f"{file.name} · {adapter.name(row)}", records]
-                self.changes.append(change)
-                if outcome == "updated":
-                    self.updated[self._index(file), number] = change
+            change = self._created(file, number, row, adapter, outcome)
+            if change is not None and outcome == "updated":
+                self.updated[self._index(file), number] = change
         self._tick()
         return saved
+
+    def _created(self, file: File, number: int, row: dict, adapter: Any,
+                 outcome: str = "created") -> list | None:
+        """A row counted, and listed among the changes (up to `MAX_CHANGES`) unless
+        unchanged: its change."""
+        self.counts[outcome] += 1
+        if outcome == "unchanged" or len(self.changes) >= services.MAX_CHANGES:
+            return None
+        records = audit.take_written()[:services.MAX_RECORDS] if outcome == "updated" else []
+        self.changes.append([number, outcome, f"{file.name} · {adapter.name(row)}", records])
+        return self.changes[-1]
 
     def _index(self, file: File) -> int:
         return 0 if file is self.companies else 1
@@ -314,11 +339,3 @@ class _Replay:
             self.errors, key=lambda e: e[:2])]
         services.count_run(self.run, self.done, self.counts, errors, self.changes)
 
-
-def _date(text: str) -> date:
-    """A grant's date as its cell gives it (the earliest day when it can't be read: the row
-    is refused for it)."""
-    try:
-        return date.fromisoformat(cells.iso_date((text or "").strip()))
-    except ValueError:
-        return date.min
