@@ -141,6 +141,23 @@ def planned_lines(template_id: int | None, budget_lines: Sequence[tuple[str, Dec
     return [(c.name, c.id, amounts.get(c.id, ZERO)) for c in template.categories]
 
 
+def kept_lines(template_id: int | None, budget_lines: Sequence[tuple[str, Decimal]],
+               ) -> list[tuple[str, Decimal]]:
+    """The lines as a project keeps them and reads them back (`planned_lines`, less a
+    template's categories at nothing): whichever of a category's names or its code a line
+    named it by, and in whatever order, it is the same budget (the import compares a row's
+    lines with the project's so). Lines naming what the template has not are left as given,
+    for the proposal's check to refuse."""
+    template = db.session.get(BudgetTemplate, template_id) if template_id else None
+    if template is not None:
+        problems = Problems()
+        by_category(template, budget_lines, problems)
+        if problems:
+            return list(budget_lines)
+    return [(name, amount) for name, category_id, amount
+            in planned_lines(template_id, budget_lines) if amount or category_id is None]
+
+
 def find_code(code: str) -> int | None:
     """The id of the template of `code` (any case): what the projects import names."""
     return db.session.scalar(select(BudgetTemplate.id).where(

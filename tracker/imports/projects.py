@@ -342,6 +342,8 @@ class Projects(Adapter):
             values["budget_lines"] = []
         if form.budget_template_id.raw_data:  # none for a new project: the default
             values["budget_template_id"] = form.budget_template_id.data or None
+            values["budget_lines"] = budgets.kept_lines(values["budget_template_id"],
+                                                        values["budget_lines"])
         values["pm_id"] = int(text.get("pm_id") or 0)
         values["code"] = text.get("code", "").strip().upper()
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
