@@ -17,7 +17,6 @@ entries, and what the row adds to them all is recorded in one sequence by date
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -85,7 +84,7 @@ def _round(pieces: list[str]) -> Round:
     name, on, pre_money, investors = pieces
     data = MultiDict({"name": name, "on_date": iso_date(on),
                       "pre_money": _AMOUNT.sub("", pre_money)})
-    lines = [p.strip() for p in re.split(r"[,，]", investors) if p.strip()]
+    lines = [p.strip() for p in ledger_lines.COMMAS.split(investors) if p.strip()]
     if len(lines) > INVESTOR_ROWS:
         raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
     total = Decimal("0")

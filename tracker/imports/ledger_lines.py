@@ -40,6 +40,8 @@ from tracker.incentives.models import IncentiveGrant
 
 PARTS = re.compile(r"[;；\n]+")
 AMOUNT = re.compile(r"[,，\s]")
+# Entries separated by commas, those of an amount's thousands (5,000,000) aside.
+COMMAS = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3}(?!\d))")
 HOLDER_TYPE = columns.Column("holdings", "", choices=HolderType)
 PAID_WITH = columns.Column("holdings", "", choices=Acquisition)
 
