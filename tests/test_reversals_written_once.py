@@ -92,24 +92,42 @@ LOADED_OTHERWISE = {
 }
 
 
-def test_every_reversal_form_loads_its_record_with_reversible():
-    """A reverse* view neither looks its record up, answers 404 or 403, nor applies its
-    refusal itself: `tracker.web.corrections.reversible` does (404 when not the user's to see,
-    403 when the record's `can_reverse` says they may not, its refusal before the form), the
-    one loader of every correction's form."""
-    offenders, exempt = [], set()
+def _loaded_by_hand(prefix: str, loader: str) -> tuple[list[str], set[str], int]:
+    """The `prefix*` views (routes) that do not load their record through `loader` or answer
+    404, 403 or the refusal themselves (`abort`, `offered`), those exempt that exist, and how
+    many views were read."""
+    offenders, exempt, views = [], set(), 0
     for path, tree in _modules():
         for function in ast.walk(tree):
-            if not (isinstance(function, ast.FunctionDef) and function.name.startswith("reverse")
+            if not (isinstance(function, ast.FunctionDef) and function.name.startswith(prefix)
                     and any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
                             for d in function.decorator_list)):
                 continue
+            views += 1
             name = f"{path.relative_to(ROOT)}:{function.name}"
             calls = {getattr(c.func, "id", getattr(c.func, "attr", "")) for c in ast.walk(function)
                      if isinstance(c, ast.Call)}
             if name in LOADED_OTHERWISE:
                 exempt.add(name)
-            elif "reversible" not in calls or calls & {"abort", "offered"}:
+            elif loader not in calls or calls & {"abort", "offered"}:
                 offenders.append(_where(path, function))
+    return offenders, exempt, views
+
+
+def test_every_reversal_form_loads_its_record_with_reversible():
+    """A reverse* view neither looks its record up, answers 404 or 403, nor applies its
+    refusal itself: `tracker.web.corrections.reversible` does (404 when not the user's to see,
+    403 when the record's `can_reverse` says they may not, its refusal before the form)."""
+    offenders, exempt, views = _loaded_by_hand("reverse", "reversible")
+    assert views >= 14
     assert offenders == [], "load through tracker.web.corrections.reversible"
     assert exempt == set(LOADED_OTHERWISE)  # each exemption names a view that still exists
+
+
+def test_every_void_form_loads_its_record_with_correctable():
+    """A void* view (a contract, a deal, an agreement, a tranche, an IP deal, a founders'
+    table) is loaded as every correction's: `correctable` with the record's `can_void` (or
+    `can_void_founders`) and its refusal, a `Blocker` linking to what is undone first."""
+    offenders, _exempt, views = _loaded_by_hand("void", "correctable")
+    assert views >= 6
+    assert offenders == [], "load through tracker.web.corrections.correctable"

@@ -49,6 +49,7 @@ from tracker.web.actions import submit
 from tracker.web.corrections import (
     ReverseForm,
     WithdrawForm,
+    correctable,
     offered,
     reversal_page,
     reversible,
@@ -247,10 +248,11 @@ def income(transfer_id: int) -> Response | tuple[str, int]:
 @bp.route("/transfers/<int:transfer_id>/void", methods=["GET", "POST"])
 @login_required
 def void(transfer_id: int) -> str | Response | tuple[str, int]:
-    transfer = load_transfer(transfer_id, manage=True)
+    transfer = correctable(load_transfer(transfer_id), Transfer.can_void,
+                           deal_corrections.void_refusal, _user(),
+                           lambda transfer: url_for("transfers.show", transfer_id=transfer.id),
+                           keep_input=False)
     back = url_for("transfers.show", transfer_id=transfer.id)
-    if (blocker := deal_corrections.void_refusal(transfer)) is not None:
-        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Achievement"), transfer.achievement.title), (_("Kind"), label(transfer.kind)),
              (_("Licensee or assignee"), transfer.enterprise.shown("name")),

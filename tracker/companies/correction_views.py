@@ -1,7 +1,8 @@
-"""The form recording what was paid for an issue recorded without it (a module of its own so
-that tracker/companies/views.py stays under 400 lines; on the companies blueprint). Offered on
-the share ledger beside each such issue; any other entry answers 409 before the form, with why
-(`corrections.paid_refusal`)."""
+"""The form recording what was paid for an issue recorded without it, and the voiding of a
+founders' table (a module of its own so that tracker/companies/views.py stays under 400 lines;
+on the companies blueprint). Offered on the share ledger beside each such issue; any other
+entry answers 409 before the form, with why (`corrections.paid_refusal`); a table with
+anything after it, likewise (`corrections.founders_void_refusal`)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from tracker import db
 from tracker.companies import corrections
 from tracker.companies.forms import PaidForm
 from tracker.companies.models import Company, ShareEntry
-from tracker.companies.views import _correction_page, _to_company, _user, bp
+from tracker.companies.views import _correction_page, _to_company, _user, bp, load_company
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
-from tracker.web.corrections import correctable
+from tracker.web.corrections import ReasonForm, correctable
 from tracker.web.permissions import requires
 
 
@@ -39,3 +40,22 @@ def record_paid(entry_id: int) -> Response | tuple[str, int]:
                       _("This issue was recorded before what was paid for shares was asked. "
                         "Recorded now, once, with why, it counts in HQ's cost and multiple; "
                         "the entry and its history show it."), _("Record what was paid")))
+
+
+@bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])
+@requires(Company.can_manage)
+def void_founders(company_id: int) -> Response | tuple[str, int]:
+    company = correctable(load_company(company_id), Company.can_void_founders,
+                          corrections.founders_void_refusal, _user(), _to_company,
+                          keep_input=False)  # who may void it, before its state
+    form, table = ReasonForm(), company.founders_table()  # what the voiding reverses
+    facts = [(_("Company"), company.name), (_("Incorporated on"), day(table[0].on_date)),
+             *[(e.to_holder.shown_name, number(e.shares)) for e in table]]
+    return submit(form, lambda: corrections.void_founders(_user(), company,
+                                                          form.reason.data or ""),
+                  _("The founders' table is voided: record it again."), _to_company(company),
+                  lambda: _correction_page(
+                      form, _to_company(company), _("Void the founders' table"), facts,
+                      _("Each line is reversed on its own date, so the table never counted; "
+                        "it stays in the ledger, marked void, and the cap table at "
+                        "incorporation can be recorded again."), _("Void the table")))

@@ -15,26 +15,24 @@ from tracker import db
 from tracker.companies import deal_voids, deals
 from tracker.companies.forms import IpDealCorrectionForm
 from tracker.companies.ip_models import IpDeal
-from tracker.companies.views import _form_page, _to_company, _user, bp, load_company
+from tracker.companies.views import _form_page, _to_company, _user, bp
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, offered
+from tracker.web.corrections import WithdrawForm, correctable
 
 
-def _deal(ip_deal_id: int) -> tuple[IpDeal | None, str]:
-    """The deal (None when there is none: a deal typed before the register is linked so) and
-    its company's IP table; 404 to who may not see the company, 403 to all but its managers."""
-    deal = db.session.get(IpDeal, ip_deal_id)
-    company = load_company(deal.company_id if deal else 0, manage=True)
-    return deal, _to_company(company) + "#ip"
+def _on_ip_table(deal: IpDeal) -> str:
+    """The company's IP table, which lists the deal."""
+    return _to_company(deal.company) + "#ip"
 
 
 @bp.route("/companies/ip/<int:ip_deal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
-    deal, back = _deal(ip_deal_id)
-    offered(deal_voids.correction_refusal(deal), back, keep_input=True)
+    deal = correctable(db.session.get(IpDeal, ip_deal_id), IpDeal.can_correct,
+                       deal_voids.correction_refusal, _user(), _on_ip_table)
+    back = _on_ip_table(deal)
     company = deal.company
     form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
     return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
@@ -46,9 +44,9 @@ def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/ip/<int:ip_deal_id>/void", methods=["GET", "POST"])
 @login_required
 def void_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
-    deal, back = _deal(ip_deal_id)
-    if (blocker := deal_voids.void_refusal(deal)) is not None:
-        offered(blocker.text, back, first=blocker.first)
+    deal = correctable(db.session.get(IpDeal, ip_deal_id), IpDeal.can_void,
+                       deal_voids.void_refusal, _user(), _on_ip_table, keep_input=False)
+    back = _on_ip_table(deal)
     form = WithdrawForm()
     facts = [(_("Achievement and its rights"), deal.name), (_("Kind"), label(deal.kind)),
              (_("Licensee or assignee"), deal.licensee), (_("Signed on"), day(deal.signed_on)),

@@ -362,24 +362,6 @@ def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
                       "and the proceeds are no longer counted as realised."))
 
 
-@bp.route("/companies/<int:company_id>/founders/void", methods=["GET", "POST"])
-@requires(Company.can_manage)
-def void_founders(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)  # who may void it, before its state
-    offered(corrections.founders_void_refusal(company), _to_company(company))
-    form, table = ReasonForm(), company.founders_table()  # what the voiding reverses
-    facts = [(_("Company"), company.name), (_("Incorporated on"), day(table[0].on_date)),
-             *[(e.to_holder.shown_name, number(e.shares)) for e in table]]
-    return submit(form, lambda: corrections.void_founders(_user(), company,
-                                                          form.reason.data or ""),
-                  _("The founders' table is voided: record it again."), _to_company(company),
-                  lambda: _correction_page(
-                      form, _to_company(company), _("Void the founders' table"), facts,
-                      _("Each line is reversed on its own date, so the table never counted; "
-                        "it stays in the ledger, marked void, and the cap table at "
-                        "incorporation can be recorded again."), _("Void the table")))
-
-
 @bp.route("/companies/<int:company_id>/projects/<int:project_id>/detach",
           methods=["GET", "POST"])
 @requires(Company.can_detach)

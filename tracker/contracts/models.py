@@ -173,6 +173,14 @@ class Instalment(Base):
     def is_paid(self) -> bool:
         return self.received >= self.amount
 
+    def can_view(self, user) -> bool:
+        return self.contract.can_view(user)
+
+    def can_remove(self, user) -> bool:
+        """Whoever corrects the contract removes an instalment recorded by mistake (nothing
+        received against it: `corrections.instalment_refusal`)."""
+        return self.contract.can_correct(user)
+
 
 class Payment(Base):
     """Money received against an instalment; several make a partial payment whole.

@@ -243,12 +243,12 @@ def edit_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
 def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
     """An instalment recorded by mistake removed, with the reason; offered only where nothing
     was received against it (`corrections.instalment_refusal`)."""
-    instalment = _instalment(instalment_id)
+    instalment = correctable(_instalment(instalment_id), Instalment.can_remove,
+                             corrections.instalment_refusal, _user(),
+                             lambda instalment: _on_contract_page(instalment.contract),
+                             keep_input=False)
     contract = instalment.contract
-    if not ResearchContract.can_record(_user(), contract.project):
-        abort(403)
-    back = url_for("contracts.show", contract_id=contract.id)
-    offered(corrections.instalment_refusal(instalment), back)
+    back = _on_contract_page(contract)
     form = ReasonForm()
     return submit(
         form, lambda: corrections.remove_instalment(_user(), instalment, form.reason.data or ""),
@@ -266,12 +266,10 @@ def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/contracts/<int:contract_id>/void", methods=["GET", "POST"])
 @login_required
 def void(contract_id: int) -> str | Response | tuple[str, int]:
-    contract = load_contract(contract_id)
-    if not ResearchContract.can_record(_user(), contract.project):
-        abort(403)
-    back = url_for("contracts.show", contract_id=contract.id)
-    if (blocker := corrections.void_refusal(contract)) is not None:
-        offered(blocker.text, back, first=blocker.first)
+    contract = correctable(load_contract(contract_id), ResearchContract.can_void,
+                           corrections.void_refusal, _user(), _on_contract_page,
+                           keep_input=False)
+    back = _on_contract_page(contract)
     form = WithdrawForm()
     facts = [(_("Contract"), contract.title), (_("Counterparty enterprise"),
                                                contract.enterprise.shown("name")),

@@ -5,7 +5,7 @@ before the form, linking to where it is reversed first (`tracker.funding.voids`)
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -13,9 +13,9 @@ from tracker import db
 from tracker.display.formatting import day, money
 from tracker.funding import services, voids
 from tracker.funding.models import FundingAgreement, Tranche
-from tracker.funding.views import _agreement, _to_funding, _user, bp
+from tracker.funding.views import _to_funding, _user, bp
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, offered
+from tracker.web.corrections import WithdrawForm, correctable
 from tracker.web.permissions import requires
 
 
@@ -28,10 +28,10 @@ def _page(form: WithdrawForm, back: str, title: str, facts: list, button: str,
 @bp.route("/funding/<int:agreement_id>/void", methods=["GET", "POST"])
 @requires(FundingAgreement.can_decide)
 def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
-    agreement = _agreement(agreement_id, decide=True)
+    agreement = correctable(db.session.get(FundingAgreement, agreement_id),
+                            FundingAgreement.can_void, voids.agreement_void_refusal, _user(),
+                            lambda agreement: _to_funding(agreement.project), keep_input=False)
     back = _to_funding(agreement.project)
-    if (blocker := voids.agreement_void_refusal(agreement)) is not None:
-        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Project"), agreement.project.name),
              (_("Committed by HQ"), money(agreement.committed)),
@@ -53,13 +53,12 @@ def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/tranches/<int:tranche_id>/void", methods=["GET", "POST"])
 @requires(FundingAgreement.can_decide)
 def void_tranche(tranche_id: int) -> Response | tuple[str, int]:
-    tranche = db.session.get(Tranche, tranche_id)
-    if tranche is None:
-        abort(404)
-    agreement: FundingAgreement = _agreement(tranche.agreement_id, decide=True)
+    tranche = correctable(db.session.get(Tranche, tranche_id), Tranche.can_void,
+                          voids.tranche_void_refusal, _user(),
+                          lambda tranche: _to_funding(tranche.agreement.project),
+                          keep_input=False)
+    agreement = tranche.agreement
     back = _to_funding(agreement.project)
-    if (blocker := voids.tranche_void_refusal(tranche)) is not None:
-        offered(blocker.text, back, first=blocker.first)
     form = WithdrawForm()
     facts = [(_("Tranche"), str(tranche.number)),
              (_("Released when"), services.condition_text(tranche)),

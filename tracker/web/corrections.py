@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.dates import today
 from tracker.errors import Refused
+from tracker.voids import Blocker
 from tracker.web.actions import refuse_sent, sent_once_before, submit
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -80,8 +81,7 @@ class ShareReverseForm(ReverseForm):
                                        "the date says when the mistake was corrected."))
 
 
-def offered(refusal: str | None, back: str, *, keep_input: bool = False,
-            first: tuple[str, str] | None = None) -> None:
+def offered(refusal: str | Blocker | None, back: str, *, keep_input: bool = False) -> None:
     """A correction's form is shown only for what can be corrected: otherwise (Back, an old
     link, another tab) the reason it can't, as its service would refuse it sent, answers 409
     before the form, linking to `back`, the page that lists the record (a bookmarked form has
@@ -89,16 +89,18 @@ def offered(refusal: str | None, back: str, *, keep_input: bool = False,
     can. Posted, the very form that was saved, sent again (Back, a double click), says it was
     saved once (`sent_once_before`); with `keep_input`, an edit's form sent from a tab opened
     before its record was voided or withdrawn is shown as filled, the reason above it
-    (`submit`), as a correction the service refuses is. `first`: what to undo before (a
-    void's `Blocker.first`), linked under its own words beside `back`."""
+    (`submit`), as a correction the service refuses is. A void's refusal is a `Blocker`: what
+    to undo before (its `first`) is linked under its own words beside `back`."""
     if refusal is None:
         return
+    said = refusal if isinstance(refusal, Blocker) else Blocker(refusal)
+    refused = Refused(said.text, back=back, first=said.first)
     if request.method != "POST":
-        raise Refused(refusal, back=back, first=first)
+        raise refused
     sent_once_before()
     if not keep_input:
-        raise Refused(refusal, back=back, first=first)
-    refuse_sent(Refused(refusal, back=back, first=first))
+        raise refused
+    refuse_sent(refused)
 
 
 def reversible(record: Any, refusal: Callable[[Any], str | None], user: Any,
@@ -137,15 +139,16 @@ def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], r
 
 
 def correctable(record: Any, may: Callable[[Any, Any], bool],
-                refusal: Callable[[Any], str | None], user: Any,
+                refusal: Callable[[Any], str | Blocker | None], user: Any,
                 back: Callable[[Any], str], *, keep_input: bool = True) -> Any:
     """The record whose correction or withdrawal form is asked for: 404 when it is not there
     or not the user's to see, 403 when its own predicate (`may(record, user)`: its model's
-    `can_correct` or `can_withdraw`) says they may not; its form is refused before it is drawn
-    when `refusal(record)` says why not (409, linking to `back(record)`). A form sent meanwhile
-    (the milestone went under review in another tab) hears the same reason above the form as
-    sent, unless it is the very form that was saved (`offered`); not `keep_input`, the reason
-    alone. Every reversal's and correction's form is loaded here (`reversible`)."""
+    `can_correct`, `can_withdraw` or `can_void`) says they may not; its form is refused before
+    it is drawn when `refusal(record)` says why not (409, linking to `back(record)`; a void's
+    `Blocker` also to what is undone first). A form sent meanwhile (the milestone went under
+    review in another tab) hears the same reason above the form as sent, unless it is the very
+    form that was saved (`offered`); not `keep_input`, the reason alone. Every reversal's,
+    correction's and void's form is loaded here (`reversible` calls it)."""
     if record is None or not record.can_view(user):
         abort(404)
     if not may(record, user):
