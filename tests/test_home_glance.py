@@ -160,3 +160,19 @@ def test_each_home_reads_its_own_viewer_and_day(client, clock):
     clock.set(date(2026, 6, 10))
     page = home(second_director)
     assert "Second step" in page and "4 days late" in page and "First step" not in page
+
+
+def test_a_milestone_one_day_late_is_one_day_late_on_the_directors_home_and_the_dashboard(
+        client):
+    """A count of days is said through its plural (a newcomer's walk found "1 days late"
+    possible on the director's list and the dashboard, which wrote the count with a
+    singular message; the PM's list already said "1 day late")."""
+    director = make_user(name="Director")
+    project = make_project(institute=make_institute(director=director),
+                           phase=Phase.CONTRACT_RESEARCH, title="Mine")
+    _milestone(project, "Just late", -1)
+    login(client, director)
+    assert "1 day late" in client.get("/").get_data(as_text=True)
+    login(client, make_user(Role.HQ_ADMIN))
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Just late" in dashboard and "1 day late" in dashboard

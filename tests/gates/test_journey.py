@@ -514,7 +514,7 @@ def test_a_correction_supersedes_unmet_conditions_and_carries_forward_what_it_ke
     assert [(c.text, c.state) for c in corrected.conditions] == [
         ("Add a co-funder", ConditionState.OPEN)]
     assert conditions.open_conditions(project) == (
-        "1 condition(s) of an earlier gate are not cleared yet.")
+        "1 condition of an earlier gate is not cleared yet.")
     superseded = db.session.scalars(select(AuditRecord).where(
         AuditRecord.action == "condition.supersede")).all()
     assert sorted(r.object_id for r in superseded) == sorted([kept.id, dropped.id])

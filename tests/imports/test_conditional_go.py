@@ -69,10 +69,10 @@ def test_gates_passed_with_conditions_come_in_as_conditional_gos_with_their_stat
     # As in the tracker: conditions not cleared hold back gate 3, shown on its checklist, the
     # one marked met (awaiting HQ's confirmation) as under way, the open one as still to do.
     assert condition_services.open_conditions(project) == (
-        "1 condition(s) of an earlier gate are not cleared yet.")
+        "1 condition of an earlier gate is not cleared yet.")
     assert condition_services.open_conditions(project, met=True) == (
         "1 condition marked met, awaiting confirmation.")
-    assert ("1 condition(s) of an earlier gate are not cleared yet."
+    assert ("1 condition of an earlier gate is not cleared yet."
             in guards.gate_request_refusals(project, 3))
     # ... and the owner and HQ clear them in the tracker as any others.
     condition_services.mark_condition_met(pm, found[2], "Filed as CN2022xxxx")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from tracker import corrections, db
@@ -37,8 +38,10 @@ def _wrong() -> Refused:
 
 def _locked() -> Refused:
     # The same words, whether or not the e-mail has an account: no minutes left to compare.
-    return Refused(_("Too many failed attempts: sign-in to this account is blocked for "
-                     "%(n)d minutes. Try again later.", n=current_app.config["LOGIN_LOCK_MINUTES"]))
+    return Refused(ngettext(
+        "Too many failed attempts: sign-in to this account is blocked for %(num)d minute. "
+        "Try again later.", "Too many failed attempts: sign-in to this account is blocked "
+        "for %(num)d minutes. Try again later.", current_app.config["LOGIN_LOCK_MINUTES"]))
 
 
 def locked_message() -> str:

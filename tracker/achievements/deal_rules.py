@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import db
@@ -125,9 +126,11 @@ def keeps_what_was_recorded(problems: Problems, transfer: Transfer, *, enterpris
     if reports and "signed_on" not in problems and (signed_on != transfer.signed_on
                                                     or months != transfer.reporting_months):
         problems.add("reporting_months" if signed_on == transfer.signed_on else "signed_on",
-                     _("Royalty reports stand for the periods counted from the signing every "
-                       "%(n)d months: reverse them first, or keep both.",
-                       n=transfer.reporting_months))
+                     ngettext("Royalty reports stand for the periods counted from the signing "
+                              "every %(num)d month: reverse them first, or keep both.",
+                              "Royalty reports stand for the periods counted from the signing "
+                              "every %(num)d months: reverse them first, or keep both.",
+                              transfer.reporting_months))
     elif (reports and "ends_on" not in problems and ends_on is not None
           and ends_on < reports[-1].period_start):
         problems.add("ends_on", _("The report of %(period)s stands: the deal ran then.",

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -121,8 +122,10 @@ def _collaboration(project: Project, expert: Expert, worked_with: dict[int, str]
     shared = worked_with[expert.user_id]
     if shared == project.reference:
         return _("%(name)s was this project's project manager.", name=expert.name)
-    return _("%(name)s worked with the project manager on %(project)s within the last "
-             "%(n)d years.", name=expert.name, project=shared, n=years)
+    return ngettext("%(name)s worked with the project manager on %(project)s within the "
+                    "last %(num)d year.", "%(name)s worked with the project manager on "
+                    "%(project)s within the last %(num)d years.", years, name=expert.name,
+                    project=shared)
 
 
 def exclusions(project: Project, experts: Iterable[Expert]) -> dict[int, list[str]]:

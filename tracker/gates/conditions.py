@@ -33,7 +33,8 @@ def open_conditions(project: Project, conditions: list[Condition] | None = None,
         return ngettext("%(num)d condition marked met, awaiting confirmation.",
                         "%(num)d conditions marked met, awaiting confirmation.", count)
     if count:
-        return _("%(n)d condition(s) of an earlier gate are not cleared yet.", n=count)
+        return ngettext("%(num)d condition of an earlier gate is not cleared yet.",
+                        "%(num)d conditions of an earlier gate are not cleared yet.", count)
     return None
 
 

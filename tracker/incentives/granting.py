@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import db
@@ -57,8 +58,9 @@ def check_schedule(problems: Problems, values: dict[str, Any], granted_on: date 
     if months is None or months < 0 or months > 240:
         problems.add("vesting_months", _("Give the vesting period in months, 0 to 240."))
     elif cliff is None or cliff < 0 or cliff > months:
-        problems.add("cliff_months", _("The cliff is between 0 and the vesting period's %(n)d "
-                                       "months.", n=months))
+        problems.add("cliff_months", ngettext(
+            "The cliff is between 0 and the vesting period's %(num)d month.",
+            "The cliff is between 0 and the vesting period's %(num)d months.", months))
     start = values.get("vesting_start")
     if start is None:
         problems.add("vesting_start", _("Give the date vesting starts from."))

@@ -31,8 +31,9 @@ def _schedule(record: IncentiveGrant) -> list[tuple[str, str]]:
               if record.kind is GrantKind.OPTIONS
               else _("%(date)s: %(shares)s shares vest at once", **at_cliff))
              if record.cliff_months else _("No cliff"))
-    return [(_("Vesting"), _("%(months)d months from %(start)s, monthly",
-                             months=record.vesting_months, start=day(record.vesting_start))),
+    return [(_("Vesting"), _("%(months)s from %(start)s, monthly", months=ngettext(
+                "%(num)d month", "%(num)d months", record.vesting_months),
+                             start=day(record.vesting_start))),
             (_("Cliff"), cliff),
             (_("Fully vested on"), day(schedule.fully_vested_on))]
 

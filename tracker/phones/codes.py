@@ -17,7 +17,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -38,8 +38,10 @@ def _digest(code: str) -> str:
 def _text(user: User, code: str) -> str:
     sign = current_app.config["SMS_SIGN"]
     with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
-        body = _("Your verification code is %(code)s, valid for %(n)d minutes. Do not tell it "
-                 "to anyone.", code=code, n=current_app.config["SMS_CODE_MINUTES"])
+        body = ngettext("Your verification code is %(code)s, valid for %(num)d minute. Do not "
+                        "tell it to anyone.", "Your verification code is %(code)s, valid for "
+                        "%(num)d minutes. Do not tell it to anyone.",
+                        current_app.config["SMS_CODE_MINUTES"], code=code)
     return f"【{sign}】{body}" if sign else body
 
 
@@ -47,8 +49,9 @@ def spend_budget(phone: str, address: str) -> None:
     """Count one text to `phone` from `address`, or Refused when either has sent too many."""
     wait = throttle.sms_wait(phone, address)
     if wait:
-        raise Refused(_("Too many codes were sent: try again in %(n)d minutes.",
-                        n=max(1, (wait + 59) // 60)))
+        raise Refused(ngettext("Too many codes were sent: try again in %(num)d minute.",
+                               "Too many codes were sent: try again in %(num)d minutes.",
+                               max(1, (wait + 59) // 60)))
 
 
 def send(user: User, purpose: Purpose, phone: str, address: str) -> None:
