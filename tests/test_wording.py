@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from tracker.dates import out_of_range
 from tracker.display import formatting
 from tracker.display.history import kind_of, model_of, shown
+from tracker.web import corrections
 
 pytestmark = pytest.mark.no_db  # reads the catalogue and templates only: run once (pyproject.toml)
 
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tracker/translations/zh/LC_MESSAGES/messages.po"
 
 # The term the catalogue uses, and the ones it must not use for the same thing.
-TERMS = {"阶段门": ("关口", "门径"), "总部": ("总院",)}
+# 新立项项目: the annual report's "New projects" rows read 新立项项目 and 新立项目 in one table
+# (a newcomer's walk).
+TERMS = {"阶段门": ("关口", "门径"), "总部": ("总院",), "新立项项目": ("新立项目",)}
 # What only a developer or the server's administrator knows.
 DEVELOPER = re.compile(r"README|MAIL_SERVER|SECRET_KEY|chinesecalendar|\blibrary\b|pyotp|"
                        r"Flask|SQLAlchemy|WTForms", re.I)
@@ -59,6 +62,24 @@ def test_no_message_is_given_an_iso_date():
         for call in ISO_IN_MESSAGE.findall(path.read_text(encoding="utf-8")):
             found.append(f"{path.relative_to(ROOT)}: {call[:60]}")
     assert found == []
+
+
+@pytest.mark.parametrize("message,values,said", [
+    # read "超出项目预算 ¥5.00 共 ¥1.00" ("in all"), and "¥6.00 中的 ¥3.00"
+    ("%(over)s above the project's budget of %(budget)s", {"over": "¥1.00", "budget": "¥5.00"},
+     "超出项目预算（¥5.00）¥1.00"),
+    ("%(paid)s of %(amount)s", {"paid": "¥3.00", "amount": "¥6.00"}, "¥3.00（共 ¥6.00）")])
+def test_an_amount_beside_its_whole_reads_as_chinese_writes_it(app, message, values, said):
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert gettext(message, **values) == said
+
+
+def test_the_reason_of_a_voiding_does_not_call_its_giver_the_withdrawer(app):
+    """The reason asked of a record recorded by mistake, voided or withdrawn alike, names who
+    gave it (it read 撤回人 on the form voiding a tranche)."""
+    with app.test_request_context(), force_locale("zh_CN"):
+        said = str(corrections.WITHDRAWN)
+    assert "撤回人" not in said and "填写人" in said
 
 
 def test_a_date_out_of_range_is_said_as_the_pages_say_dates(app):
