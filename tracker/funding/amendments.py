@@ -49,6 +49,12 @@ RATIO_PLACES = Decimal("0.000001")  # a ratio as its column keeps it (`tracker.d
 # --- the agreement's terms and its co-funders ---------------------------------------------------
 
 
+def agreement_refusal(agreement: FundingAgreement) -> str | None:
+    """Why the agreement's terms are not corrected: it was voided (corrected by no one; its
+    form refused before it is drawn); None while it stands."""
+    return voids.voided(agreement) if agreement.is_void else None
+
+
 def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decimal | None,
                    qualifying_round_min: Decimal | None, conversion_deadline: date | None,
                    signed_on: date | None, discount_pct: Decimal | None,
@@ -60,8 +66,8 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
     is owed to it)."""
     services.require_committee(actor)
     services.lock(agreement)
-    if agreement.is_void:
-        raise Refused(voids.voided(agreement))
+    if (said := agreement_refusal(agreement)) is not None:
+        raise Refused(said)
     if discount_pct is None:  # left empty: as it was
         discount_pct = agreement.discount_pct
     problems = Problems()

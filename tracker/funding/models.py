@@ -205,7 +205,7 @@ class FundingAgreement(Voidable, Versioned, Base):
 
     def can_correct(self, user: User) -> bool:
         """The committee corrects its terms and its outcome, or withdraws an outcome recorded
-        by mistake (when: `amendments.outcome_refusal`)."""
+        by mistake (when: `amendments.agreement_refusal`, `outcome_refusal`)."""
         return FundingAgreement.can_decide(user)
 
     def can_void(self, user: User) -> bool:

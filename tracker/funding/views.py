@@ -27,7 +27,6 @@ from tracker.funding import (
     refusals,
     services,
     show_page,
-    voids,
 )
 from tracker.funding.columns import AGREEMENT_COLUMNS, agreements_total
 from tracker.funding.forms import (
@@ -158,10 +157,9 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the terms and co-funders; money paid or converted is corrected by reversal."""
-    agreement = _agreement(agreement_id, decide=True)
-    if agreement.is_void:  # corrected by no one: its void said before the form
-        offered(voids.agreement_void_refusal(agreement).text, _to_funding(agreement.project),
-                keep_input=True)
+    agreement = correctable(db.session.get(FundingAgreement, agreement_id),
+                            FundingAgreement.can_correct, amendments.agreement_refusal, _user(),
+                            lambda agreement: _to_funding(agreement.project))
     form = AgreementCorrectionForm(obj=agreement)
     return submit(
         form, lambda: amendments.save_agreement(_user(), agreement, **form.terms(),
