@@ -5,6 +5,7 @@ history as other record pages do."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -85,3 +86,25 @@ def test_a_grant_page_links_to_its_history_for_its_holder_too(client, company,  
     assert history.status_code == 200
     # The grant's own words: its count granted, not the cap table's "Shares" (股数).
     assert ("Number granted" if locale == "en" else "授予数量") in text
+
+
+@pytest.mark.parametrize("locale, options, shares", [
+    ("en", "History of Alice's options over 400,000 shares",
+     "History of Bob's 100,000 restricted shares"),
+    ("zh_CN", "授予Alice的 400,000 股期权 的历史记录", "授予Bob的 100,000 股限制性股票 的历史记录"),
+])
+def test_a_grants_history_names_it_in_a_phrase_of_the_readers_language(
+        client, company, locale, options, shares):  # noqa: F811
+    """Its title read "History of Alice · Options · 400,000 shares" (孙浩 · 期权 · 150,000 股 的
+    历史记录): the kind's label set between dots like a heading, not what the grant is."""
+    admin = make_user(Role.HQ_ADMIN)
+    admin.locale = locale
+    _commit()
+    alice = grant(company)
+    bob = grant(company, person_name="Bob", kind="shares", shares=Decimal("100000"),
+                exercise_price=None)
+    login(client, admin)
+    for record, said in ((alice, options), (bob, shares)):
+        text = html.unescape(client.get(f"/history/incentive_grants/{record.id}")
+                             .get_data(as_text=True))
+        assert said in text and " · 400,000" not in text and " · 100,000" not in text

@@ -32,7 +32,7 @@ from tracker.display.labels import label
 from tracker.files.models import StoredFile
 from tracker.funding.models import CoFunder
 from tracker.gates.models import PanelMember
-from tracker.incentives.models import IncentiveGrant
+from tracker.incentives.models import GrantKind, IncentiveGrant
 from tracker.needs.models import NeedCandidate
 from tracker.projects.models import ProjectMember
 
@@ -53,9 +53,14 @@ def _dated(what: str, on: Any) -> str:
 
 
 def _grant(grant: IncentiveGrant) -> str:
-    who = grant.person_name or (grant.user.name if grant.user else "")
-    return " · ".join(part for part in (who, label(grant.kind), _("%(n)s shares",
-                                                                 n=number(grant.shares))) if part)
+    """A grant as a phrase of the reader's language, whom to and what ("History of 孙浩's
+    options over 150,000 shares"); it read "孙浩 · Options · 150,000 shares", the kind's label
+    set between dots as a heading."""
+    if grant.kind is GrantKind.OPTIONS:
+        return _("%(name)s's options over %(n)s shares", name=grant.person_name,
+                 n=number(grant.shares))
+    return _("%(name)s's %(n)s restricted shares", name=grant.person_name,
+             n=number(grant.shares))
 
 
 NAMES: dict[str, Callable[[Any], str]] = {
@@ -112,7 +117,6 @@ NAMES: dict[str, Callable[[Any], str]] = {
 LOADS = {
     "co_funders": (selectinload(CoFunder.partner),),
     "ip_transfers": (selectinload(Transfer.enterprise),),
-    "incentive_grants": (selectinload(IncentiveGrant.user),),
     "project_members": (selectinload(ProjectMember.user),),
     "panel_members": (selectinload(PanelMember.user),),
     "assessment_evidence": (selectinload(EvidenceEntry.indicator),
