@@ -51,6 +51,20 @@ def test_templates_have_no_untranslated_text(path):
     assert not bare, f"untranslated text in {path.name}: {bare}"
 
 
+# An ASCII colon or semicolon right after what a template prints: "阶段门 1:" on a project's
+# stepper, "决定:", "证书:" on Chinese pages (the language walk missed them: a digit before the
+# colon, pages the demo never shows). The page's own is `colon()`; a ratio's " : " stays.
+MARK_AFTER_PRINTED = re.compile(r"\}\}[:;]")
+
+
+@pytest.mark.no_db
+def test_no_template_writes_an_ascii_colon_after_what_it_prints():
+    found = [f"{path.relative_to(ROOT)}: {line.strip()[:80]}" for path in _template_files()
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if MARK_AFTER_PRINTED.search(line)]
+    assert not found, "write {{ colon() }}: " + "; ".join(found)
+
+
 @pytest.mark.no_db
 def test_every_message_has_a_chinese_translation():
     with CATALOGUE.open("rb") as f:
