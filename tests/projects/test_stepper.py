@@ -176,3 +176,21 @@ def test_a_milestone_under_review_and_a_condition_awaiting_confirmation_are_unde
     assert _item(page, "conditions of earlier gates").startswith('"under-way"')
     gate4 = page.split("Gate 4:")[1].split("</li>")[0]
     assert "(2 under way)" in gate4
+
+
+@pytest.mark.parametrize("locale, met, unmet", [
+    ("en", "next: no requirement left to meet", "next: 1 of"),
+    ("zh_CN", "下一步：已无未满足的要求", "项要求中还有 1 项未满足")])
+def test_a_draft_that_meets_every_requirement_is_not_told_none_of_them_is_still_to_meet(
+        client, locale, met, unmet):
+    """Found by a newcomer: the proposal's deliverable uploaded, the stepper read "next: 0 of 5
+    requirements still to meet" (下一步：5 项要求中还有 0 项未满足)."""
+    project = make_project()
+    project.pm.locale = locale
+    _commit()
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert unmet in page and met not in page
+    helpers.upload_deliverables(project, 1)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert met in page and "next: 0 of" not in page and "还有 0 项" not in page
