@@ -65,6 +65,20 @@ def test_no_template_writes_an_ascii_colon_after_what_it_prints():
     assert not found, "write {{ colon() }}: " + "; ".join(found)
 
 
+# A parenthesised aside written into the message, after a space in the template:
+# "2026年12月4日 （工作日，按中国大陆日历计算）", "2026年3月9日 （项目结束日）" on Chinese pages.
+# `|aside` writes the parentheses and the space before them as each language does (none in
+# Chinese).
+ASIDE_IN_MESSAGE = re.compile(r"""\b(?:_|gettext|ngettext)\(\s*['"]\(""")
+
+
+@pytest.mark.no_db
+def test_no_template_writes_an_asides_parentheses_into_its_message():
+    found = [f"{path.relative_to(ROOT)}: {match.group(0)}" for path in _template_files()
+             for match in ASIDE_IN_MESSAGE.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, "write _('...')|aside: " + "; ".join(found)
+
+
 @pytest.mark.no_db
 def test_every_message_has_a_chinese_translation():
     with CATALOGUE.open("rb") as f:
