@@ -100,6 +100,19 @@ def test_no_chinese_message_adds_a_unit_word_to_a_name_that_may_hold_it():
     assert found == []
 
 
+# A number the message is given, glued to the Chinese around it: "评审组长Anna Evans在3位评审专家"
+# beside the catalogue's 160 others that set it apart ("已提交 0 份评分表"), "最晚2026年" beside
+# its forty "%(year)d 年".
+GLUED_NUMBER = re.compile(r"[\u4e00-\u9fff]%\(\w+\)d|%\(\w+\)d[\u4e00-\u9fff]")
+
+
+def test_a_chinese_message_sets_its_numbers_apart_from_its_words():
+    found = [m.id for m in _messages()
+             if any(GLUED_NUMBER.search(s or "") for s in (
+                 m.string if isinstance(m.string, tuple) else (m.string,)))]
+    assert found == []
+
+
 # A figure followed by a percent sign the template types: unformatted (40.00% beside a history
 # saying 40 %, or 40 where the page says 40%). Percentages go through `pct` (computed, two
 # decimals) or `whole_pct` (kept in whole per cent: a milestone's progress), as the history's.
