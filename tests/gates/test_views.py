@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
-from tests.factories import make_enterprise, make_project, make_user
+from tests.factories import _commit, make_enterprise, make_project, make_user
 from tests.gates import helpers
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.gates import decisions
+from tracker.gates import services as gates
 from tracker.gates.models import GateDecision, Outcome, ReviewState
 from tracker.projects.lifecycle import Phase
 
@@ -367,3 +369,31 @@ def test_who_records_and_who_corrects_the_decision_is_said_to_those_who_cannot(c
     page = evaluator.get(f"/reviews/{review.id}").get_data(as_text=True)
     assert "The panel chair or an HQ admin corrects the decision in force" in page
     assert "records the decision once" not in page  # decided: nobody records it now
+
+
+def _row(page: str, name: str) -> str:
+    return page.split(f"<td>{name}")[1].split("</tr>")[0]
+
+
+@pytest.mark.parametrize("locale, aside, none, pending", [
+    ("en", "None: stepped aside", "None", "Not yet"), ("zh_CN", "无：已回避", "无", "尚未")])
+def test_a_panel_row_owes_no_scorecard_once_stepped_aside_or_decided(client, locale, aside, none,
+                                                                     pending):
+    """Found by a newcomer declaring a conflict: the row of an evaluator who stepped aside read
+    "Scorecard: Not yet" (尚未), as if one were still owed, and so did every row never filled
+    once the panel had decided."""
+    review = helpers.submit(make_project())
+    chair, second, third, aside_, silent = helpers.name_panel(review, size=5)
+    chair.locale = locale
+    gates.declare(aside_, review, conflict=True, note="A relative works there.")
+    for evaluator in (chair, second, third):
+        helpers.score(review, evaluator)
+    login(client, chair)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert aside in _row(page, aside_.name) and pending not in _row(page, aside_.name)
+    assert _row(page, silent.name).count(pending) == 2
+    decisions.decide(chair, review, review.version, Outcome.GO)
+    _commit()
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    row = _row(page, silent.name)
+    assert pending not in row and row.count(f'<span class="muted">{none}</span>') == 2
