@@ -126,7 +126,7 @@ def test_a_submitted_project_is_not_edited_by_a_changed_row():
     run(admin, "projects", [HEADER, _row()])
     result = run(admin, "projects", [HEADER, _row(trl_target="9")])
     assert result.state is ImportState.FAILED
-    assert result.errors[0][:2] == [2, ""]
+    assert result.errors[0][:2] == [2, "TRL targeted"]
     assert "changes to the project now go through a change request" in result.errors[0][2]
 
 

@@ -107,6 +107,10 @@ class Milestones(Adapter):
                                         "tracker: progress, submission and review."))
             if values.pop("phase") is not obj.phase:
                 problems.add("phase", _("Milestones belong to the phases closed by a gate."))
+            if (said := milestones.edit_refusal(obj)) is not None:  # done, under review
+                for key in ("deliverable", "due_date", "weight"):
+                    if values[key] != getattr(obj, key):
+                        problems.add(key, said)
             problems.raise_any()
             milestones.edit_milestone(project.pm, obj, **values)
             return obj

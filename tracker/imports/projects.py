@@ -26,7 +26,7 @@ from tracker.gates import services as gates
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
-from tracker.imports import cells, columns
+from tracker.imports import cells, columns, project_changes
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, iso_date, note, read
 from tracker.organisations.listing import needs_named
@@ -364,13 +364,8 @@ class Projects(Adapter):
         if obj is not None:
             for key in ("_ended_in", "_rationale", "_revisit_date", "_conditions"):
                 values.pop(key)
-            problems = Problems()  # every problem of the row at once, each in its column
-            if phase is not obj.phase:
-                problems.add("phase", _("An imported project's phase now changes in the "
-                                        "tracker, through its gates."))
-            if pm.id != obj.pm_id:
-                problems.add("pm_id", _("An import does not change a project's manager."))
-            problems.raise_any()
+            project_changes.refuse(obj, self.current(obj), pm, phase, {
+                **values, "budget_lines": lines, "member_ids": members})
             projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
             return obj
         route, conditional = check_new(pm, {**values, "phase": phase, "code": code,
