@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.checks import APART_CHECKS, DESKTOP, PHONE, PHONE_CHECKS, RUN_AXE
+from tests.browser.checks import (
+    APART_CHECKS,
+    DESKTOP,
+    LESSER_RULES,
+    PHONE,
+    PHONE_CHECKS,
+    RUN_AXE,
+)
 from tests.browser.journeys import shape, walk
 
 WALKS = [pytest.param(email, locale, width, id=f"{email.split('@')[0]}-{locale}-{width['width']}")
@@ -129,3 +136,51 @@ def test_a_phone_finds_squeezed_tags_and_shrunk_chart_words(browser):
         context.close()
     assert any(f.startswith("tag on several lines") for f in found), found
     assert any(f.startswith("chart text at") for f in found), found
+
+
+# axe-core run whole, as RUN_AXE ran it before it left out LESSER_RULES: every violation's rule
+# and impact, and the serious and critical ones as RUN_AXE words them.
+AXE_WHOLE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  const graver = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  return {rated: result.violations.map(v => [v.id, v.impact]),
+          graver: graver.map(v => v.id + ' (' + v.impact + '): '
+            + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))};
+}"""
+
+# What RUN_AXE asks axe.run for, kept in window.asked.
+ASKED = """() => {
+  const run = axe.run.bind(axe);
+  window.asked = [];
+  axe.run = (context, options) => { window.asked.push(options); return run(context, options); };
+}"""
+
+
+def test_axe_skips_only_rules_it_never_rates_serious(browser, axe_source):
+    """RUN_AXE leaves out the rules axe-core rates minor or moderate only (LESSER_RULES): on a
+    page that breaks rules of every impact it finds what axe-core run whole finds serious or
+    critical, and the rules it left out were found there, by the whole run, below serious."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.set_content(
+            '<html lang="en"><body><div><h3>Late</h3><h1></h1>'
+            '<img src="x.png"><input type="text">'
+            '<p style="color: #bbb; background: #fff">Faint</p>'
+            '<a href="/a">More</a> <a href="/b">More</a></div></body></html>')
+        page.add_script_tag(content=axe_source)
+        lesser = set(page.evaluate(LESSER_RULES))
+        whole = page.evaluate(AXE_WHOLE)
+        page.evaluate(ASKED)
+        found = page.evaluate(RUN_AXE)
+        left_out = page.evaluate("() => Object.entries(window.asked[0].rules || {})"
+                                 ".filter(([, rule]) => rule.enabled === false).map(([id]) => id)")
+    finally:
+        context.close()
+    assert {"region", "heading-order", "empty-heading", "landmark-one-main"} <= lesser
+    assert not {"image-alt", "label", "color-contrast"} & lesser
+    assert sorted(found) == sorted(whole["graver"]) and len(found) >= 3, (found, whole)
+    assert set(left_out) == lesser
+    rated_lesser = [(rule, impact) for rule, impact in whole["rated"] if rule in lesser]
+    assert len(rated_lesser) >= 3, whole["rated"]
+    assert all(impact in ("minor", "moderate") for _, impact in rated_lesser), rated_lesser
