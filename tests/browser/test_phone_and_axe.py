@@ -20,6 +20,9 @@ version and how it was fetched); the contexts bypass the app's CSP only to injec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from tests.browser.checks import (
@@ -103,17 +106,23 @@ def test_the_walks_reached_the_pages_they_are_for():
         assert wanted in _shapes_met, sorted(_shapes_met)
 
 
+@contextmanager
+def page_of(browser, viewport: dict) -> Iterator:
+    """A blank page in a browser context of its own at `viewport`, closed after."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def test_buttons_side_by_side_are_found_too_close(browser):
     """The check itself fails a page whose destructive button touches the primary one."""
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    try:
+    with page_of(browser, DESKTOP) as page:
         page.set_content('<form><button class="primary">Approve</button> '
                          '<button class="danger">Refuse</button></form>'
                          '<p style="margin-top: 40px"><button class="danger">Far</button></p>')
         apart = page.evaluate(APART_CHECKS)
-    finally:
-        context.close()
     assert apart["pairs"] == 2
     assert len(apart["problems"]) == 1 and apart["problems"][0].startswith('"Refuse"')
 
@@ -121,9 +130,7 @@ def test_buttons_side_by_side_are_found_too_close(browser):
 def test_a_phone_finds_squeezed_tags_and_shrunk_chart_words(browser):
     """The phone checks themselves fail a pill wrapped in a narrow cell and a chart drawn
     wider than the screen, shrinking its words (the dashboard's was 9 px)."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    try:
+    with page_of(browser, PHONE) as page:
         page.set_content(
             '<table><tr><td style="width: 3em">\u6280\u672f\u5148\u8fdb'
             '<span class="tag" style="display: inline-block; font-size: 14px">'
@@ -132,8 +139,6 @@ def test_a_phone_finds_squeezed_tags_and_shrunk_chart_words(browser):
             '<svg viewBox="0 0 1000 50" style="width: 100%"><text x="0" y="20" '
             'style="font-size: 13px">\u8349\u7a3f</text></svg>')
         found = page.evaluate(PHONE_CHECKS)
-    finally:
-        context.close()
     assert any(f.startswith("tag on several lines") for f in found), found
     assert any(f.startswith("chart text at") for f in found), found
 
@@ -160,9 +165,7 @@ def test_axe_skips_only_rules_it_never_rates_serious(browser, axe_source):
     """RUN_AXE leaves out the rules axe-core rates minor or moderate only (LESSER_RULES): on a
     page that breaks rules of every impact it finds what axe-core run whole finds serious or
     critical, and the rules it left out were found there, by the whole run, below serious."""
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    try:
+    with page_of(browser, DESKTOP) as page:
         page.set_content(
             '<html lang="en"><body><div><h3>Late</h3><h1></h1>'
             '<img src="x.png"><input type="text">'
@@ -175,8 +178,6 @@ def test_axe_skips_only_rules_it_never_rates_serious(browser, axe_source):
         found = page.evaluate(RUN_AXE)
         left_out = page.evaluate("() => Object.entries(window.asked[0].rules || {})"
                                  ".filter(([, rule]) => rule.enabled === false).map(([id]) => id)")
-    finally:
-        context.close()
     assert {"region", "heading-order", "empty-heading", "landmark-one-main"} <= lesser
     assert not {"image-alt", "label", "color-contrast"} & lesser
     assert sorted(found) == sorted(whole["graver"]) and len(found) >= 3, (found, whole)
