@@ -39,8 +39,7 @@ from tracker.dates import today
 from tracker.display.formatting import before_stop, day, number
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.incentives import reserve
-from tracker.organisations import uscc
-from tracker.organisations.services import uscc_message
+from tracker.organisations.services import check_uscc
 from tracker.projects.models import Project
 from tracker.settings import catalogue
 from tracker.settings import services as settings
@@ -119,20 +118,19 @@ def company_of(project: Project) -> Company | None:
 # --- the company ---------------------------------------------------------------------------------
 
 
+def _company_has(code: str, company: Company | None) -> bool:
+    """Whether another company than `company` has the credit code."""
+    taken = db.session.scalar(select(Company.id).where(Company.uscc == code))
+    return taken is not None and (company is None or taken != company.id)
+
+
 def check_company(company: Company | None, values: dict[str, Any]) -> list[Project]:
     """Every problem of the company's values at once (`Problems`), each beside its field;
     the projects it names. Asked by `record_company`, `update_company` and the companies
     import's bulk path."""
     problems = Problems()
-    code = uscc.normalise(values.get("uscc") or "") or None
-    values["uscc"] = code
-    if code is not None:
-        if not uscc.is_valid(code):
-            problems.add("uscc", uscc_message(code))
-        else:
-            taken = db.session.scalar(select(Company.id).where(Company.uscc == code))
-            if taken is not None and (company is None or taken != company.id):
-                problems.add("uscc", _("Another company already has this code."))
+    code = check_uscc(values, problems, lambda code: _company_has(code, company),
+                      _("Another company already has this code."))
     registered_on = values.get("registered_on")
     if (code is None) != (registered_on is None):
         problems.add("uscc" if code is None else "registered_on", _(

@@ -91,14 +91,11 @@ def check_institute(institute: Institute, values: dict[str, Any],
     if taken(Institute, "code", values["code"], institute):
         problems.add("code", _("Another institute already has this code."))
     if "uscc" in values:
-        code = values["uscc"] = uscc.normalise(values.get("uscc") or "") or None
-        if code is not None and not values.get("legal_entity"):
-            problems.add("uscc", _("Only an institute that is a legal entity of its own has a "
-                                   "unified social credit code."))
-        elif code is not None and not uscc.is_valid(code):
-            problems.add("uscc", uscc_message(code))
-        elif code is not None and taken(Institute, "uscc", code, institute):
-            problems.add("uscc", _("Another institute already has this code."))
+        check_uscc(values, problems, lambda code: taken(Institute, "uscc", code, institute),
+                   _("Another institute already has this code."),
+                   refused=None if values.get("legal_entity") else _(
+                       "Only an institute that is a legal entity of its own has a unified "
+                       "social credit code."))
     director_id = values.get("director_id")
     if director_id and db.session.scalar(
             select(User.id).where(User.id == director_id, User.staff())) is None:
@@ -145,13 +142,8 @@ def check_enterprise(enterprise: Enterprise, values: dict[str, Any],
     """What `save_enterprise` checks, every problem at once, each beside its field (Invalid);
     the credit code in `values` normalised. `taken`: as `check_institute`'s."""
     problems = Problems()
-    code = uscc.normalise(values.get("uscc") or "") or None
-    values["uscc"] = code
-    if code is not None:
-        if not uscc.is_valid(code):
-            problems.add("uscc", uscc_message(code))
-        elif taken(Enterprise, "uscc", code, enterprise):
-            problems.add("uscc", _("Another enterprise already has this code."))
+    check_uscc(values, problems, lambda code: taken(Enterprise, "uscc", code, enterprise),
+               _("Another enterprise already has this code."))
     this_year = today().year
     for key in RECOGNITIONS:
         if (values.get(key) or 0) > this_year:
@@ -164,6 +156,24 @@ def check_enterprise(enterprise: Enterprise, values: dict[str, Any],
                                 "year.", recognition=RECOGNITIONS[key],
                                 required=RECOGNITIONS[needed]))
     problems.raise_any()
+
+
+def check_uscc(values: dict[str, Any], problems: Problems, taken: Callable[[str], bool],
+               another: str, *, refused: str | None = None) -> str | None:
+    """The unified social credit code of `values`, normalised there (None when empty), checked
+    as every holder of one checks it: a valid code, `another` beside it when `taken` says a
+    record of its kind has it already; `refused`, said instead, where the holder may have none.
+    Asked by the institutes', enterprises', companies' and partners' checks."""
+    code = values["uscc"] = uscc.normalise(values.get("uscc") or "") or None
+    if code is None:
+        return None
+    if refused is not None:
+        problems.add("uscc", refused)
+    elif not uscc.is_valid(code):
+        problems.add("uscc", uscc_message(code))
+    elif taken(code):
+        problems.add("uscc", another)
+    return code
 
 
 def uscc_message(code: str) -> str:

@@ -14,8 +14,7 @@ from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Problems
 from tracker.files import services as files
-from tracker.organisations import uscc
-from tracker.organisations.services import uscc_message
+from tracker.organisations.services import check_uscc
 from tracker.partners import merging
 from tracker.partners.agreement_models import (
     AgreementDocument,
@@ -42,14 +41,10 @@ def save_partner(actor: User, partner: Partner | None, **values: Any) -> Partner
         problems.add("name", _("Another partner already has this name."))
     if values.get("kind") is not PartnerKind.GOVERNMENT:
         values["level"] = None  # only a government body has a level
-    code = uscc.normalise(values.get("uscc") or "") or None
-    values["uscc"] = code
-    if code is not None:
-        if not uscc.is_valid(code):
-            problems.add("uscc", uscc_message(code))
-        elif db.session.scalar(select(func.count()).select_from(Partner).where(
-                Partner.uscc == code, Partner.id != (partner.id or 0))):
-            problems.add("uscc", _("Another partner already has this code."))
+    check_uscc(values, problems, lambda code: bool(db.session.scalar(
+        select(func.count()).select_from(Partner).where(
+            Partner.uscc == code, Partner.id != (partner.id or 0)))),
+        _("Another partner already has this code."))
     problems.raise_any()
     for key, value in values.items():
         # An English value left empty is none: pages then show the Chinese one.
