@@ -254,10 +254,7 @@ def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
     """A tranche's amount or condition corrected while nothing stands paid on it; every
     problem at once, each beside its field."""
     services.require_committee(actor)
-    services.lock(tranche.agreement)
-    db.session.refresh(tranche)
-    for paid in tranche.disbursements:  # a reversal recorded meanwhile is read
-        db.session.expire(paid, ["reversed_by"])
+    services.lock_tranche(tranche)
     if (said := tranche_refusal(tranche)) is not None:
         raise Refused(said)
     problems = Problems()

@@ -89,6 +89,15 @@ def lock(agreement: FundingAgreement) -> None:
         db.session.expire(co_funder, ["payments"])
 
 
+def lock_tranche(tranche: Tranche) -> None:
+    """`lock` before a change of one tranche: the tranche read again, with the reversals of its
+    disbursements recorded meanwhile (what its refusals ask)."""
+    lock(tranche.agreement)
+    db.session.refresh(tranche)
+    for paid in tranche.disbursements:
+        db.session.expire(paid, ["reversed_by"])
+
+
 def _positive(field: str, amount: Decimal | None) -> Decimal:
     if amount is None or amount <= 0:
         raise Invalid(field, _("The amount must be more than zero: %(amount)s was given.",

@@ -104,10 +104,7 @@ def void_tranche(actor: User, tranche: Tranche, reason: str) -> Tranche:
     """A tranche recorded by mistake plans nothing more: it stays on the funding page,
     marked voided with the reason, and is no longer paid, reminded of or counted."""
     services.require_committee(actor)
-    services.lock(tranche.agreement)
-    db.session.refresh(tranche)
-    for paid in tranche.disbursements:  # a reversal recorded meanwhile is read
-        db.session.expire(paid, ["reversed_by"])
+    services.lock_tranche(tranche)
     if (said := tranche_void_refusal(tranche)) is not None:
         raise Refused(said.text)
     return voids.void(actor, tranche, reason, "tranche.void", _("Say why the tranche is voided."))
