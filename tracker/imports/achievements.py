@@ -47,13 +47,11 @@ from tracker.achievements.models import (
 )
 from tracker.achievements.queries import contributor_candidates
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.imports import ip_columns, ledger_lines
+from tracker.imports import cells, ip_columns, ledger_lines
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.column_types import Column
 from tracker.projects.models import Project
-
-_PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 
 # (user id or None, name as written ("" for a user), share in per cent)
 Line = tuple[int | None, str, Decimal | None]
@@ -74,20 +72,18 @@ def _words(text: str | None) -> str:
 
 
 def contributors(text: str, project: Project | None, column: str = "contributors",
-                 parts: re.Pattern = _PARTS) -> list[tuple[int | None, str, str]]:
+                 parts: re.Pattern = cells.PARTS) -> list[tuple[int | None, str, str]]:
     """'li@example.cn: 60; Wang Wu: 40' as the contributors' table's rows: a user (by e-mail,
     among those the form offers) or a person named, and the share as typed. `column` and
     `parts`: another column's list of them (a receipt's shares, separated by commas)."""
     offered = {u.id for u in contributor_candidates(project)} if project else set()
     rows = []
-    for part in parts.split(text):
-        if not part.strip():
-            continue
-        who, sep, share = part.replace("：", ":").rpartition(":")
-        who = who.strip()
-        if not sep or not who:
-            raise CellError(_("Write each contributor as an e-mail or a name and a share, e.g. "
-                              "li@example.cn: 60; Wang Wu: 40."), column)
+    how = _("Write each contributor as an e-mail or a name and a share, e.g. li@example.cn: "
+            "60; Wang Wu: 40.")
+    for part in cells.parts(text, parts):
+        who, share = cells.pair(part, column, how)
+        if not who:
+            raise CellError(how, column)
         if "@" in who:
             user = accounts.find_by_email(who)
             if user is None:
@@ -97,9 +93,9 @@ def contributors(text: str, project: Project | None, column: str = "contributors
                 raise CellError(_("%(name)s may not be chosen as a contributor: only the "
                                   "project's institute's people, its PM and its team.",
                                   name=who), column)
-            rows.append((user.id, "", _AMOUNT.sub("", share)))
+            rows.append((user.id, "", cells.AMOUNT.sub("", share)))
         else:
-            rows.append((None, who, _AMOUNT.sub("", share)))
+            rows.append((None, who, cells.AMOUNT.sub("", share)))
     if len(rows) > CONTRIBUTOR_ROWS:
         raise CellError(_("At most %(n)d contributors.", n=CONTRIBUTOR_ROWS), column)
     return rows
@@ -109,9 +105,7 @@ def rights(text: str) -> list[Right]:
     """'patent | Sensor housing | CN2024... | granted | 2024-03-01 | 2025-06-30 | invention'
     read by the right form, as its page reads it."""
     found = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
+    for part in cells.parts(text):
         pieces = [p.strip() for p in part.split("|")]
         if not 4 <= len(pieces) <= 9:
             raise CellError(_("Write each right as kind | title | number | status | filed on | "
@@ -128,7 +122,7 @@ def rights(text: str) -> list[Right]:
             else Jurisdiction.CN.value,
             "status": ledger_lines.choice(_STATUS, status, "rights"),
             "filed_on": iso_date(filed), "granted_on": iso_date(granted),
-            "attorney_costs": _AMOUNT.sub("", costs)}))
+            "attorney_costs": cells.AMOUNT.sub("", costs)}))
         if not form.validate():
             raise CellError(ledger_lines.form_errors(form), "rights")
         kind = RightKind(form.kind.data)
@@ -145,9 +139,7 @@ def annuities(text: str) -> list[AnnuityLine]:
     paid, the paid form (with its reason for a surcharge, when more than the fee was paid
     late), as the right's page reads them."""
     found = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
+    for part in cells.parts(text):
         pieces = [p.strip() for p in part.split("|")]
         if len(pieces) not in (4, 6, 7):
             raise CellError(_("Write each annuity as the patent's number | patent year | due "
@@ -155,9 +147,9 @@ def annuities(text: str) -> list[AnnuityLine]:
                               "surcharge's reason if more than the fee was paid."), "annuities")
         number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
         form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
-                                               "fee": _AMOUNT.sub("", fee)}))
+                                               "fee": cells.AMOUNT.sub("", fee)}))
         paid_form = AnnuityPaidForm(formdata=MultiDict({
-            "paid_on": iso_date(paid_on), "amount": _AMOUNT.sub("", paid),
+            "paid_on": iso_date(paid_on), "amount": cells.AMOUNT.sub("", paid),
             "late_fee_reason": reason}))
         is_paid = len(pieces) > 4
         if not form.validate() or (is_paid and not paid_form.validate()):

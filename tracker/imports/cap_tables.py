@@ -31,7 +31,7 @@ from tracker.companies.forms import HOLDING_ROWS, IncorporationForm
 from tracker.companies.models import Acquisition, Company, HolderType, ShareEntry
 from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import ledger_lines, reversal_lines
+from tracker.imports import cells, ledger_lines, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal, Void
 
@@ -46,7 +46,7 @@ def holdings(text: str, on: str, total: str) -> tuple[list[Entry], Decimal | Non
     dated by its void, the one that stands by `on`); the total of the table that stands
     defaults to its holdings added up (None: none stands)."""
     cell: list = []  # each holding as its text, each reversal and void read
-    for part in (p for p in ledger_lines.PARTS.split(text) if p.strip()):
+    for part in cells.parts(text):
         if reversal_lines.is_void(part):
             cell.append(reversal_lines.read_void(part, "holdings"))
         elif reversal_lines.is_reversal(part):
@@ -73,7 +73,7 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
     if len(rows) > HOLDING_ROWS:
         raise CellError(_("At most %(n)d holders at incorporation.", n=HOLDING_ROWS),
                         "holdings")
-    data = MultiDict({"on_date": iso_date(on), "total_shares": ledger_lines.AMOUNT.sub("", total)})
+    data = MultiDict({"on_date": iso_date(on), "total_shares": cells.AMOUNT.sub("", total)})
     shares = Decimal("0")
     for i, part in enumerate(rows):
         pieces = [p.strip() for p in part.split("|")]
@@ -86,13 +86,13 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
         data[f"holdings-{i}-name"] = name
         data[f"holdings-{i}-kind"] = ledger_lines.choice(ledger_lines.HOLDER_TYPE, kind,
                                                          "holdings")
-        data[f"holdings-{i}-shares"] = ledger_lines.AMOUNT.sub("", count)
+        data[f"holdings-{i}-shares"] = cells.AMOUNT.sub("", count)
         data[f"holdings-{i}-acquired_by"] = (ledger_lines.choice(
             ledger_lines.PAID_WITH, paid, "holdings") if paid else Acquisition.CASH.value)
         data[f"holdings-{i}-technology"] = technology
         data[f"holdings-{i}-lock_up_until"] = iso_date(lock_up)
         try:
-            shares += Decimal(ledger_lines.AMOUNT.sub("", count))
+            shares += Decimal(cells.AMOUNT.sub("", count))
         except ArithmeticError:
             pass  # the form says what is wrong with it
     if not total.strip():

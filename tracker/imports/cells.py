@@ -49,14 +49,31 @@ class CellError(ValueError):
         self.column = column
 
 
-_AMOUNT = re.compile(r"[,，\s]")
+# What separates a cell's entries (semicolons, either width, or lines), and what an amount
+# may be written with that is no part of its value (thousands separators, spaces).
+PARTS = re.compile(r"[;；\n]+")
+AMOUNT = re.compile(r"[,，\s]")
+
+
+def parts(text: str, separators: re.Pattern = PARTS) -> list[str]:
+    """A cell's entries as written, the blank ones left out."""
+    return [part for part in separators.split(text) if part.strip()]
+
+
+def pair(part: str, column: str, how: str) -> tuple[str, str]:
+    """An entry written `left: right` (a colon of either width, the last one), both sides
+    trimmed; `how` says how to write it when it has none."""
+    left, sep, right = part.replace("：", ":").rpartition(":")
+    if not sep:
+        raise CellError(how, column)
+    return left.strip(), right.strip()
 
 
 def amount(text: str, column: str) -> Decimal:
     """An amount written in a cell (1,500,000 or 1500000.00); what it is not is said as the
     forms' amount field says it (`tracker.web.fields.MoneyField`), beside its column."""
     try:
-        value = Decimal(_AMOUNT.sub("", text))
+        value = Decimal(AMOUNT.sub("", text))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():

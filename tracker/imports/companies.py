@@ -44,6 +44,7 @@ from tracker.errors import Invalid, Problems, Refused
 from tracker.funding import corrections as funding_corrections
 from tracker.imports import (
     cap_tables,
+    cells,
     columns,
     company_events,
     ledger_lines,
@@ -58,7 +59,6 @@ from tracker.projects.models import Project
 
 COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital",
                   "legal_representative")
-_PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 _HOLDER_TYPE, _PAID_WITH = ledger_lines.HOLDER_TYPE, ledger_lines.PAID_WITH
 _choice, _errors = ledger_lines.choice, ledger_lines.form_errors
 LEDGER = ("rounds", "issues", "transfers", "conversions")  # recorded together, in date order
@@ -83,7 +83,7 @@ def _round(pieces: list[str]) -> Round:
                           "investor, separated by commas)."), "rounds")
     name, on, pre_money, investors = pieces
     data = MultiDict({"name": name, "on_date": iso_date(on),
-                      "pre_money": _AMOUNT.sub("", pre_money)})
+                      "pre_money": cells.AMOUNT.sub("", pre_money)})
     lines = [p.strip() for p in ledger_lines.COMMAS.split(investors) if p.strip()]
     if len(lines) > INVESTOR_ROWS:
         raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
@@ -96,11 +96,11 @@ def _round(pieces: list[str]) -> Round:
                               "after the lead investor."), "rounds")
         data[f"investors-{i}-name"] = bits[0]
         data[f"investors-{i}-kind"] = _choice(_HOLDER_TYPE, bits[1], "rounds")
-        data[f"investors-{i}-amount"] = _AMOUNT.sub("", bits[2])
+        data[f"investors-{i}-amount"] = cells.AMOUNT.sub("", bits[2])
         if lead:
             data[f"investors-{i}-lead"] = "y"
         try:
-            total += Decimal(_AMOUNT.sub("", bits[2]))
+            total += Decimal(cells.AMOUNT.sub("", bits[2]))
         except ArithmeticError:
             pass  # the form says what is wrong with it
     data["amount"] = str(total)

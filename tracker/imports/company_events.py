@@ -31,9 +31,9 @@ from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
 from tracker.imports import columns, reversal_lines
-from tracker.imports.cells import CellError, iso_date
+from tracker.imports.cells import AMOUNT, CellError, iso_date
 from tracker.imports.funding_cells import after_conversion, disbursement_records
-from tracker.imports.ledger_lines import AMOUNT, cell, choice, form_errors, recorded
+from tracker.imports.ledger_lines import cell, choice, form_errors, recorded
 from tracker.imports.reversal_lines import Elsewhere, Reversal
 from tracker.projects.models import Project
 

@@ -11,7 +11,6 @@ dropped payment is refused (a payment is undone by a reversal, on the contract's
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -33,8 +32,6 @@ from tracker.organisations.models import Enterprise
 from tracker.projects.models import Project
 
 FORM_FIELDS = ("number", "title", "enterprise_id", "type", "amount", "signed_on")
-_PARTS = re.compile(r"[;；\n]+")
-_AMOUNT = re.compile(r"[,，\s]")
 
 
 def _day(text: str, column: str) -> date:
@@ -46,15 +43,10 @@ def _day(text: str, column: str) -> date:
 
 def instalments(text: str) -> list[tuple[str, str]]:
     """'2024-06-30: 1000000; 2024-12-31: 2000000' as (due date, amount) form input."""
-    found = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        due, sep, amount = part.replace("：", ":").rpartition(":")
-        if not sep:
-            raise CellError(_("Write each instalment as its due date and amount, e.g. "
-                              "2024-06-30: 1000000; 2024-12-31: 2000000."), "instalments")
-        found.append((iso_date(due.strip()), _AMOUNT.sub("", amount)))
+    how = _("Write each instalment as its due date and amount, e.g. 2024-06-30: 1000000; "
+            "2024-12-31: 2000000.")
+    found = [(iso_date(due), cells.AMOUNT.sub("", amount)) for due, amount in (
+        cells.pair(part, "instalments", how) for part in cells.parts(text))]
     if len(found) > INSTALMENT_ROWS:
         raise CellError(_("At most %(n)d instalments.", n=INSTALMENT_ROWS), "instalments")
     return found
@@ -64,21 +56,15 @@ def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:
     """'1: 2024-07-05: 1000000; 2: 2025-01-10: 500000' as (instalment number counted from 1
     in due-date order, received on, amount); 'reversal | 2 | 2025-01-20 | entered twice' as
     the reversal of the second (`reversal_lines`)."""
-    found: list = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        if reversal_lines.is_reversal(part):
-            found.append(reversal_lines.read(part, "payments", len(found) + 1, found))
-            continue
-        pieces = [p.strip() for p in part.replace("：", ":").split(":")]
-        if len(pieces) != 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
-            raise CellError(_("Write each payment as its instalment's number, the date "
-                              "received and the amount, e.g. 1: 2024-07-05: 1000000."),
-                            "payments")
-        found.append((int(pieces[0]), _day(pieces[1], "payments"),
-                      cells.amount(pieces[2], "payments")))
-    return found
+    return reversal_lines.entries(text, "payments", _payment)
+
+
+def _payment(part: str) -> tuple[int, date, Decimal]:
+    pieces = [p.strip() for p in part.replace("：", ":").split(":")]
+    if len(pieces) != 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
+        raise CellError(_("Write each payment as its instalment's number, the date received "
+                          "and the amount, e.g. 1: 2024-07-05: 1000000."), "payments")
+    return (int(pieces[0]), _day(pieces[1], "payments"), cells.amount(pieces[2], "payments"))
 
 
 def payment_records(contract: ResearchContract) -> list[Payment]:

@@ -23,8 +23,6 @@ from tracker.partners.payment_models import CoFunderPayment
 
 AGREEMENT_FIELDS = ("committed", "hq_ratio", "discount_pct", "qualifying_round_min",
                     "signed_on", "conversion_deadline")
-_PARTS = re.compile(r"[;；\n]+")
-_AMOUNT = re.compile(r"[,，\s]")
 _GATE = re.compile(r"^(?:gate|关口|阶段门)\s*(\d+)$", re.I)
 
 Tranche = tuple[Decimal, int | None, str | None]  # amount, gate, milestone title
@@ -35,15 +33,8 @@ CoPaid = tuple[str, date, Decimal, str]  # the co-funder's name, paid on, amount
 
 def co_funders(text: str) -> list[tuple[str, str]]:
     """'苏州市: 1; 工业园区: 1' as (name, ratio) form input."""
-    found = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        name, sep, ratio = part.replace("：", ":").rpartition(":")
-        if not sep:
-            raise CellError(_("Write each co-funder as its name and ratio, e.g. Suzhou: 1; "
-                              "Industrial Park: 1."), "co_funders")
-        found.append((name.strip(), ratio.strip()))
+    how = _("Write each co-funder as its name and ratio, e.g. Suzhou: 1; Industrial Park: 1.")
+    found = [cells.pair(part, "co_funders", how) for part in cells.parts(text)]
     if len(found) > CO_FUNDER_ROWS:
         raise CellError(_("At most %(n)d co-funders.", n=CO_FUNDER_ROWS), "co_funders")
     return found
@@ -53,9 +44,7 @@ def tranches(text: str) -> list[Tranche]:
     """'1000000 | gate 1; 2000000 | Pilot line' as (amount, gate, milestone title), numbered
     in the order written."""
     found: list[Tranche] = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
+    for part in cells.parts(text):
         amount, sep, condition = (p.strip() for p in part.partition("|"))
         if not sep or not condition:
             raise CellError(_("Write each tranche as its amount and when it is released (a "
@@ -92,7 +81,7 @@ def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
     """Date paid, amount and reference (if any) checked by the payment form's fields (the
     disbursement form, which a co-funder's payment page fills too)."""
     form = DisbursementForm(formdata=MultiDict({
-        "amount": _AMOUNT.sub("", pieces[1]), "paid_on": iso_date(pieces[0]),
+        "amount": cells.AMOUNT.sub("", pieces[1]), "paid_on": iso_date(pieces[0]),
         "reference": pieces[2] if len(pieces) > 2 else ""}))
     if not form.validate():
         raise CellError(said.joined("; ", _form_errors(form)), column)
@@ -131,7 +120,7 @@ def outcome(text: dict[str, str]) -> Outcome | None:
         return None
     form = OutcomeForm(formdata=MultiDict({
         "outcome": text["outcome"], "outcome_on": text.get("outcome_on", ""),
-        "repaid_amount": _AMOUNT.sub("", text.get("repaid_amount", "")),
+        "repaid_amount": cells.AMOUNT.sub("", text.get("repaid_amount", "")),
         "substitute": text.get("substitute", ""), "note": text.get("outcome_note", "")}))
     if not form.validate():
         field, messages = next(iter(cells.form_errors(form).items()))

@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.display.formatting import day, number
 from tracker.errors import Forbidden, Problems
-from tracker.imports import ledger_lines, pool_reversals, reversal_lines
+from tracker.imports import cells, ledger_lines, pool_reversals, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.pool_reversals import Passed
 from tracker.imports.reversal_lines import Compared, Elsewhere, Reversal
@@ -47,7 +47,7 @@ def _exercise(pieces: list[str]) -> Exercise:
         raise CellError(_("Write each exercise as date | number, e.g. 2025-03-01 | 20000."),
                         "exercises")
     form = ExerciseForm(formdata=MultiDict({"on_date": iso_date(pieces[0]),
-                                            "shares": ledger_lines.AMOUNT.sub("", pieces[1])}))
+                                            "shares": cells.AMOUNT.sub("", pieces[1])}))
     if not form.validate():
         raise CellError(_("%(entry)s: %(problem)s", entry=pieces[0],
                           problem=ledger_lines.form_errors(form)), "exercises")
@@ -61,9 +61,7 @@ def leaving(text: str) -> list[Leaving | Reversal | Elsewhere | Passed]:
     (`tracker/imports/pool_reversals.py`): 'reversal | issue 2 | 2026-03-01 | never paid',
     'transfer | Incentive pool | Fund Z | investor | 100000 | 2026-03-01'."""
     found: list[Leaving | Reversal | Elsewhere | Passed] = []
-    for part in ledger_lines.PARTS.split(text):
-        if not part.strip():
-            continue
+    for part in cells.parts(text):
         if reversal_lines.is_reversal(part):
             found.append(_reversal(part, found))
             continue

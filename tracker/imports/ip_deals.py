@@ -40,7 +40,7 @@ from tracker.achievements.services import ContributorLine
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.imports import ip_columns, ledger_lines, reversal_lines
+from tracker.imports import cells, ip_columns, ledger_lines, reversal_lines
 from tracker.imports.achievements import contributors
 from tracker.imports.adapters import Adapter, _rows
 from tracker.imports.cells import CellError, iso_date, read, unreadable
@@ -51,7 +51,6 @@ from tracker.organisations.models import Enterprise
 TERMS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_due_on",
          "royalty_pct", "royalty_base", "minimum_royalty", "reporting_months", "report_days",
          "payment_days", "contributor_pct", "override_reason")
-_PARTS, _AMOUNT = ledger_lines.PARTS, ledger_lines.AMOUNT
 _PAYS = Column("receipts", "", choices=ReceiptFor)
 
 Report = tuple[date, Decimal]  # received on, base reported
@@ -75,54 +74,46 @@ def reports(text: str) -> list[Report | Reversal]:
     """'2024-04-10: 1200000; 2024-07-08: 900000' read by the report form, as its page reads
     it: one report a period, in order; 'reversal | 2 | 2024-07-20 | wrong base' as the
     reversal of the second (`reversal_lines`), after which its period is owed again."""
-    found: list = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        if reversal_lines.is_reversal(part):
-            found.append(reversal_lines.read(part, "reports", len(found) + 1, found))
-            continue
-        received, sep, base = part.replace("：", ":").rpartition(":")
-        form = ReportForm(formdata=MultiDict({"received_on": iso_date(received.strip()),
-                                              "base_amount": _AMOUNT.sub("", base)}))
-        if not sep or not form.validate():
-            raise CellError(ledger_lines.form_errors(form) if sep else _(
-                "Write each report as the date received and the base reported, e.g. "
-                "2024-04-10: 1200000."), "reports")
-        found.append((form.received_on.data, form.base_amount.data))
-    return found
+    return reversal_lines.entries(text, "reports", _report)
+
+
+def _report(part: str) -> Report:
+    received, base = cells.pair(part, "reports", _(
+        "Write each report as the date received and the base reported, e.g. 2024-04-10: "
+        "1200000."))
+    form = ReportForm(formdata=MultiDict({"received_on": iso_date(received),
+                                          "base_amount": cells.AMOUNT.sub("", base)}))
+    if not form.validate():
+        raise CellError(ledger_lines.form_errors(form), "reports")
+    return (form.received_on.data, form.base_amount.data)
 
 
 def receipts(text: str) -> list[Receipt]:
     """'2024-02-01 | 500000 | upfront; 2024-05-02 | 60000 | royalty | 1 | 2000' read by the
     income form, as its page reads it; a seventh piece, the contributors' shares in force that
     day, is read with the project (`split_by`)."""
-    found: list = []
-    for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        if reversal_lines.is_reversal(part):
-            found.append(reversal_lines.read(part, "receipts", len(found) + 1, found))
-            continue
-        pieces = [p.strip() for p in part.split("|")]
-        if not 3 <= len(pieces) <= 7:
-            raise CellError(_("Write each receipt as date received | amount | what it pays | "
-                              "report number | costs | note | the contributors' shares that "
-                              "day (the last four if any)."), "receipts")
-        received, amount, pays, report, costs, note, shares = pieces + [""] * (7 - len(pieces))
-        if report and not report.isdigit():
-            raise CellError(_("A royalty names its report by its number in the reports "
-                              "column (1 is the first)."), "receipts")
-        form = IncomeForm(formdata=MultiDict({
-            "received_on": iso_date(received), "amount": _AMOUNT.sub("", amount),
-            "costs": _AMOUNT.sub("", costs), "note": note,
-            "pays": ledger_lines.choice(_PAYS, pays, "receipts")}))
-        if not form.validate():
-            raise CellError(ledger_lines.form_errors(form), "receipts")
-        found.append((form.received_on.data, form.amount.data, ReceiptFor(form.pays.data),
-                      int(report) if report else None, form.costs.data or Decimal("0"),
-                      (form.note.data or "").strip(), shares or None))
-    return found
+    return reversal_lines.entries(text, "receipts", _receipt)
+
+
+def _receipt(part: str) -> Receipt:
+    pieces = [p.strip() for p in part.split("|")]
+    if not 3 <= len(pieces) <= 7:
+        raise CellError(_("Write each receipt as date received | amount | what it pays | "
+                          "report number | costs | note | the contributors' shares that day "
+                          "(the last four if any)."), "receipts")
+    received, amount, pays, report, costs, note, shares = pieces + [""] * (7 - len(pieces))
+    if report and not report.isdigit():
+        raise CellError(_("A royalty names its report by its number in the reports column (1 "
+                          "is the first)."), "receipts")
+    form = IncomeForm(formdata=MultiDict({
+        "received_on": iso_date(received), "amount": cells.AMOUNT.sub("", amount),
+        "costs": cells.AMOUNT.sub("", costs), "note": note,
+        "pays": ledger_lines.choice(_PAYS, pays, "receipts")}))
+    if not form.validate():
+        raise CellError(ledger_lines.form_errors(form), "receipts")
+    return (form.received_on.data, form.amount.data, ReceiptFor(form.pays.data),
+            int(report) if report else None, form.costs.data or Decimal("0"),
+            (form.note.data or "").strip(), shares or None)
 
 
 def split_by(receipt: Receipt, achievement: Achievement) -> Receipt:

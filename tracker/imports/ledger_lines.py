@@ -38,8 +38,6 @@ from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.incentives.models import IncentiveGrant
 
-PARTS = re.compile(r"[;；\n]+")
-AMOUNT = re.compile(r"[,，\s]")
 # Entries separated by commas, those of an amount's thousands (5,000,000) aside.
 COMMAS = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3}(?!\d))")
 HOLDER_TYPE = columns.Column("holdings", "", choices=HolderType)
@@ -65,7 +63,7 @@ def form_errors(form) -> str:
 
 
 def entries(text: str) -> list[list[str]]:
-    return [[p.strip() for p in part.split("|")] for part in PARTS.split(text) if part.strip()]
+    return [[p.strip() for p in part.split("|")] for part in cells.parts(text)]
 
 
 def cell(text: str, column: str, entry: Callable[[list[str]], Any],
@@ -90,7 +88,7 @@ def _issue(pieces: list[str]) -> LaterIssue:
     name, kind, count, on, paid, technology, lock_up = pieces + [""] * (7 - len(pieces))
     form = IssueForm(formdata=MultiDict({
         "name": name, "kind": choice(HOLDER_TYPE, kind, "issues"),
-        "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
+        "shares": cells.AMOUNT.sub("", count), "on_date": iso_date(on),
         "acquired_by": (choice(PAID_WITH, paid, "issues") if paid
                         else Acquisition.CASH.value),
         "technology": technology, "lock_up_until": iso_date(lock_up)}))
@@ -118,7 +116,7 @@ def transfer_entry(pieces: list[str]) -> Transfer:
         raise CellError(_("Name the holder who transfers the shares."), "transfers")
     form = TransferForm(formdata=MultiDict({
         "from_holder_id": "1", "name": name, "kind": choice(HOLDER_TYPE, kind, "transfers"),
-        "shares": AMOUNT.sub("", count), "on_date": iso_date(on),
+        "shares": cells.AMOUNT.sub("", count), "on_date": iso_date(on),
         "lock_up_until": iso_date(lock_up)}),
         holders=[SimpleNamespace(id=1, shown_name=source)])
     if not form.validate():

@@ -38,7 +38,7 @@ from tracker.display.formatting import day
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems
 from tracker.funding.models import Conversion
-from tracker.imports import columns, ledger_lines, reversal_lines
+from tracker.imports import cells, columns, ledger_lines, reversal_lines
 from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Reversal, Void
 
@@ -184,7 +184,7 @@ def listing(text: str) -> list[tuple[str, int]]:
     either language) and its number in that cell, as (key, place from 0)."""
     names = columns.headers_of(columns.COMPANIES, current_app.config["LANGUAGES"])
     found = []
-    for part in (p.strip() for p in ledger_lines.PARTS.split(text) if p.strip()):
+    for part in (p.strip() for p in cells.parts(text)):
         name, _sep, number = part.rpartition(" ")
         key = names.get(columns.normalise_header(name))
         if key not in RANKS or not number.isdigit() or int(number) < 1:

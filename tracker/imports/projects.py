@@ -42,7 +42,6 @@ FORM_FIELDS = ("title", "summary", "field", "type", "funding_source", "programme
                "programme_name", "funder_project_number", "managing_body", "institute_id",
                "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
                "start_date", "end_date")
-_LINES = re.compile(r"[;；\n]+")
 _CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState)
 _GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)
 
@@ -130,15 +129,9 @@ def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
 
 
 def _budget_lines(text: str) -> list[tuple[str, str]]:
-    lines = []
-    for part in _LINES.split(text):
-        if not part.strip():
-            continue
-        category, sep, amount = part.replace("：", ":").rpartition(":")
-        if not sep:
-            raise CellError(_("Write each budget line as its category and amount, e.g. "
-                              "Equipment: 1000000; Labour: 500000."), "budget_lines")
-        lines.append((category.strip(), amount.strip()))
+    how = _("Write each budget line as its category and amount, e.g. Equipment: 1000000; "
+            "Labour: 500000.")
+    lines = [cells.pair(part, "budget_lines", how) for part in cells.parts(text)]
     if len(lines) > MAX_BUDGET_ROWS:
         raise CellError(_("At most %(n)d budget lines.", n=MAX_BUDGET_ROWS), "budget_lines")
     return lines
@@ -148,9 +141,7 @@ def conditions(text: str) -> dict[int, list[dict]]:
     """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared; ...' as {gate: [{text, email,
     due_date, state}]}, the owner still an e-mail (the service finds and checks them)."""
     found: dict[int, list[dict]] = {}
-    for part in _LINES.split(text):
-        if not part.strip():
-            continue
+    for part in cells.parts(text):
         match = _GATE_DATE.match(part)
         pieces = [p.strip() for p in match.group(2).split("|")] if match else []
         if len(pieces) == 3:
@@ -190,9 +181,7 @@ def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[
 
 def _passed_on(text: str) -> dict[int, date]:
     found = {}
-    for part in _LINES.split(text):
-        if not part.strip():
-            continue
+    for part in cells.parts(text):
         match = _GATE_DATE.match(part)
         if match is None:
             raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),

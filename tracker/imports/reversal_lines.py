@@ -20,25 +20,30 @@ from flask_babel import gettext as _
 
 from tracker.display.formatting import day, not_a_date
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.imports import cells
 from tracker.imports.cells import CellError, iso_date
 
-_PARTS = re.compile(r"[;；\n]+")
 _MARK = re.compile(r"^\s*(?:reversal|reversed|冲销|冲正)\s*[|｜]", re.I)
 _VOID = re.compile(r"^\s*(?:void|voided|作废)\s*[|｜]", re.I)
 
 
-@dataclass(frozen=True)
-class Reversal:
-    of: int  # the number of the entry it reverses in its cell, from 1
-    on: date
-    reason: str
+class _Reversing:
+    """A reversal's line in its cell, whether `of` numbers the entry it reverses or names it
+    (`Reversal`, `Elsewhere`)."""
 
     def written(self) -> str:
         return f"reversal | {self.of} | {self.on.isoformat()} | {self.reason}"
 
 
 @dataclass(frozen=True)
-class Elsewhere:
+class Reversal(_Reversing):
+    of: int  # the number of the entry it reverses in its cell, from 1
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Elsewhere(_Reversing):
     """A reversal written in one cell of an entry another kind's file records (or recorded
     already): `reversal | TEST-2019-0042 disbursement 2 | date | reason`, `of` naming it in
     words (its record, then its number in that file's cell). Recorded where it stands in its
@@ -48,9 +53,6 @@ class Elsewhere:
     of: str
     on: date
     reason: str
-
-    def written(self) -> str:
-        return f"reversal | {self.of} | {self.on.isoformat()} | {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -129,10 +131,9 @@ def entries(text: str, column: str, entry: Callable[[str], Any],
     """A ledger cell's entries in order (separated by semicolons or lines), each read by
     `entry` from its text, a reversal as one (`read`)."""
     found: list[Any] = []
-    for part in _PARTS.split(text):
-        if part.strip():
-            found.append(read(part, column, len(found) + 1, found, elsewhere)
-                         if is_reversal(part) else entry(part))
+    for part in cells.parts(text):
+        found.append(read(part, column, len(found) + 1, found, elsewhere)
+                     if is_reversal(part) else entry(part))
     return found
 
 
