@@ -34,63 +34,60 @@ def row_id(value) -> int:
     return number if -1 < number < 2**31 else -1
 
 
-class MoneyField(DecimalField):
-    """An amount in CNY: accepts `1,234,567.89` and `1234567.89`, at most two decimals."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("places", 2)
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        raw = (valuelist[0].strip().replace(",", "").replace("，", "").replace("¥", "")
-               .replace(MINUS, "-"))
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(_l("Enter an amount such as 1234567.89.")) from None
-        if not value.is_finite():
-            self.data = None
-            raise ValueError(_l("Enter an amount such as 1234567.89."))
-        if value.as_tuple().exponent < -2:
-            self.data = None
-            raise ValueError(_l("At most two decimal places (fen)."))
-        if abs(value) > MAX_AMOUNT:
-            self.data = None
-            raise ValueError(gettext("The amount is too large: at most %(max)s.",
-                                     max=money(MAX_AMOUNT)))
-        self.data = value
-
-
 class NumberField(DecimalField):
     """A plain number such as 3 or 62.5, with at most `places` decimals (default two): what a
     Numeric column of that scale stores without rounding. NaN and Infinity, which Decimal
     parses, are refused here rather than failing a comparison later."""
 
+    not_a_number = _l("Enter a number such as 3 or 62.5.")
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("places", 2)
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
+        self.data = None
         if not valuelist or not valuelist[0].strip():
-            self.data = None
             return
         try:
-            value = Decimal(valuelist[0].strip().replace(MINUS, "-"))
+            value = Decimal(self._typed(valuelist[0].strip()))
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.data = None
-            raise ValueError(_l("Enter a number such as 3 or 62.5."))
+            raise ValueError(self.not_a_number)
         if value.as_tuple().exponent < -self.places:
-            self.data = None
-            if self.places == 0:
-                raise ValueError(_l("Must be a whole number."))
-            raise ValueError(_l("At most %(n)d decimal places.", n=self.places))
+            raise ValueError(self._too_precise())
+        self._check(value)
         self.data = value
+
+    def _typed(self, text: str) -> str:
+        """The number as Decimal reads it: a typographic minus sign as a hyphen."""
+        return text.replace(MINUS, "-")
+
+    def _too_precise(self) -> str:
+        if self.places == 0:
+            return _l("Must be a whole number.")
+        return _l("At most %(n)d decimal places.", n=self.places)
+
+    def _check(self, value: Decimal) -> None:
+        """What else the value must be (a subclass's bound); ValueError when it is not."""
+
+
+class MoneyField(NumberField):
+    """An amount in CNY: accepts `1,234,567.89` and `1234567.89`, at most two decimals."""
+
+    not_a_number = _l("Enter an amount such as 1234567.89.")
+
+    def _typed(self, text: str) -> str:
+        return super()._typed(text.replace(",", "").replace("，", "").replace("¥", ""))
+
+    def _too_precise(self) -> str:
+        return _l("At most two decimal places (fen).")
+
+    def _check(self, value: Decimal) -> None:
+        if abs(value) > MAX_AMOUNT:
+            raise ValueError(gettext("The amount is too large: at most %(max)s.",
+                                     max=money(MAX_AMOUNT)))
 
 
 class DateField(WTDateField):
