@@ -304,24 +304,23 @@ def _delete_draft_rows(project: Project) -> None:
 
 
 def resume(actor: User, project: Project, reason: str) -> None:
-    _may_decide_hold(actor)
-    if (said := closed.hold_refusal(project)) is not None:  # whatever the reason says
-        raise Refused(said)
+    _hold_decidable(actor, project)
     if not reason.strip():
         raise Invalid("reason", _("Say why the project resumes."))
     change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip())
 
 
-def _may_decide_hold(actor: User) -> None:
-    """Who may never resume or end a held project hears so (403) before reason or phase."""
+def _hold_decidable(actor: User, project: Project) -> None:
+    """Who may never resume or end a held project hears so (403) before reason or phase; one
+    who may, why this project cannot be (409), whatever the reason says."""
     if not Project.can_decide_hold(actor):
         raise Forbidden(_("You may not take this step on this project."))
+    if (said := closed.hold_refusal(project)) is not None:
+        raise Refused(said)
 
 
 def terminate_held(actor: User, project: Project, rationale: str) -> None:
-    _may_decide_hold(actor)
-    if (said := closed.hold_refusal(project)) is not None:  # whatever the rationale says
-        raise Refused(said)
+    _hold_decidable(actor, project)
     if not rationale.strip():
         raise Invalid("reason", _("Give the rationale for ending the project."))
     change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip())
