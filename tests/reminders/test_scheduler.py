@@ -57,6 +57,30 @@ def test_the_cycle_scans_and_sends_and_survives_an_error(app, monkeypatch, caplo
     assert "the reminder job failed" in caplog.text
 
 
+def test_each_clean_up_step_runs_even_when_the_one_before_fails(app, monkeypatch, caplog):
+    """The clean-up's steps are committed and logged one by one: a failed deletion of
+    abandoned drafts leaves the options' lapse to run, and what each cleaned is said."""
+    from tracker.incentives import services as incentives
+    from tracker.milestones import evidence
+
+    def broken(now):
+        raise RuntimeError("the file store went away")
+
+    monkeypatch.setattr(evidence, "discard_abandoned", broken)
+    monkeypatch.setattr(incentives, "lapse_options", lambda on: 2)
+    with caplog.at_level(logging.INFO, logger="tracker.scheduler"):
+        scheduler.run_cleanup(app)  # logged, not raised: it runs again tomorrow
+    assert "the clean-up job failed; it runs again tomorrow" in caplog.text
+    assert "clean-up: the vested options of 2 grants lapsed" in caplog.text
+
+    monkeypatch.setattr(evidence, "discard_abandoned", lambda now: 0)
+    monkeypatch.setattr(incentives, "lapse_options", lambda on: 0)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="tracker.scheduler"):
+        scheduler.run_cleanup(app)
+    assert "clean-up:" not in caplog.text  # nothing cleaned, nothing said
+
+
 @pytest.mark.skipif(not PG_URL, reason="advisory locks are PostgreSQL's")
 def test_a_second_scheduler_is_a_standby_while_the_first_holds_the_lock(app, engine, caplog):
     first = scheduler.try_lead(engine)

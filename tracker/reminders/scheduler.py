@@ -139,24 +139,26 @@ def run_cleanup(app: Flask) -> None:
     """Delete the drafts of progress posts abandoned for DRAFT_EVIDENCE_DAYS, files and all;
     record the options lapsed at the end of their holder's exercise window."""
     with app.app_context():
-        try:
-            deleted = evidence.discard_abandoned(db.utcnow())
-            db.session.commit()
-            if deleted:
-                log.info("clean-up: %d files of abandoned draft posts deleted", deleted)
-        except Exception:
-            log.exception("the clean-up job failed; it runs again tomorrow")
-        finally:
-            _reset_session()
-        try:
-            lapsed = incentives.lapse_options(today())
-            db.session.commit()
-            if lapsed:
-                log.info("clean-up: the vested options of %d grants lapsed", lapsed)
-        except Exception:
-            log.exception("recording the options lapsed failed; it runs again tomorrow")
-        finally:
-            _reset_session()
+        _clean_up(lambda: evidence.discard_abandoned(db.utcnow()),
+                  "clean-up: %d files of abandoned draft posts deleted",
+                  "the clean-up job failed; it runs again tomorrow")
+        _clean_up(lambda: incentives.lapse_options(today()),
+                  "clean-up: the vested options of %d grants lapsed",
+                  "recording the options lapsed failed; it runs again tomorrow")
+
+
+def _clean_up(step: Callable[[], int], done: str, failed: str) -> None:
+    """One step of the clean-up, committed alone: how many it cleaned is logged (`done`, none
+    said), a failure too (`failed`), and the next step runs either way."""
+    try:
+        count = step()
+        db.session.commit()
+        if count:
+            log.info(done, count)
+    except Exception:
+        log.exception(failed)
+    finally:
+        _reset_session()
 
 
 def _first_line(error: BaseException) -> str:
