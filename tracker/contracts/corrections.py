@@ -31,7 +31,7 @@ from tracker.contracts.models import ContractType, Instalment, ResearchContract
 from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.obligations.models import ReportObligation
+from tracker.obligations import queries as obligations
 from tracker.voids import Blocker
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
     contract.type, contract.amount, contract.signed_on = type, amount, signed_on
     corrections.corrected(actor, "contract.update", contract, reason)
     if enterprise_id != named_before:  # its reports owed to the enterprise follow the correction
-        for owed in _obligations(contract):
+        for owed in obligations.under(contract):
             if owed.recipient_enterprise_id == named_before:
                 owed.recipient_enterprise_id = enterprise_id
                 audit.record(actor, "report_obligation.update", owed)
@@ -296,16 +296,11 @@ def void_refusal(contract: ResearchContract) -> Blocker | None:
     if paid is not None:
         return paid
     return voids.owed_first(
-        [o for o in _obligations(contract) if o.withdrawn_at is None], lambda num: ngettext(
+        obligations.under(contract, standing=True), lambda num: ngettext(
             "A report owed to the enterprise is recorded under this contract: cancel it first "
             "(or, if one was submitted, the contract was no mistake).",
             "%(num)d reports owed to the enterprise are recorded under this contract: cancel "
             "them first (or, if one was submitted, the contract was no mistake).", num))
-
-
-def _obligations(contract: ResearchContract) -> list[ReportObligation]:
-    return list(db.session.scalars(select(ReportObligation).where(
-        ReportObligation.contract_id == contract.id)))
 
 
 def void_contract(actor: User, contract: ResearchContract, reason: str) -> ResearchContract:

@@ -90,8 +90,7 @@ def lock(agreement: FundingAgreement) -> None:
 
 
 def lock_tranche(tranche: Tranche) -> None:
-    """`lock` before a change of one tranche: the tranche read again, with the reversals of its
-    disbursements recorded meanwhile (what its refusals ask)."""
+    """`lock`, then the tranche read again with its disbursements' reversals (its refusals')."""
     lock(tranche.agreement)
     db.session.refresh(tranche)
     for paid in tranche.disbursements:

@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
 
 from tracker import db, voids
 from tracker.display.labels import label
 from tracker.errors import Refused
 from tracker.funding import amendments, services
 from tracker.funding.models import FundingAgreement, Tranche
-from tracker.obligations.models import ReportObligation
+from tracker.obligations import queries as obligations
 from tracker.voids import Blocker
 
 if TYPE_CHECKING:
@@ -87,17 +86,11 @@ def agreement_void_refusal(agreement: FundingAgreement) -> Blocker | None:
             num, amount=amount), "co_funding.reverse", "payment_id", _("Reverse the payment"))
     if hq_paid or co_paid:
         return hq_paid or co_paid
-    return voids.owed_first(_owed(agreement), lambda num: ngettext(
+    return voids.owed_first(obligations.under(agreement, standing=True), lambda num: ngettext(
         "A report owed to a funder is recorded under this agreement: cancel it first (or, if "
         "one was submitted, the agreement was no mistake).",
         "%(num)d reports owed to funders are recorded under this agreement: cancel them first "
         "(or, if one was submitted, the agreement was no mistake).", num))
-
-
-def _owed(agreement: FundingAgreement) -> list[ReportObligation]:
-    return list(db.session.scalars(select(ReportObligation).where(
-        ReportObligation.funding_agreement_id == agreement.id,
-        ReportObligation.withdrawn_at.is_(None)).order_by(ReportObligation.id)))
 
 
 def void_tranche(actor: User, tranche: Tranche, reason: str) -> Tranche:

@@ -28,15 +28,29 @@ _LOAD = (*RECIPIENTS,
              ResearchContract.project).selectinload(Project.institute))
 
 
+def _recorded_under(subject: FundingAgreement | ResearchContract) -> Select:
+    column = (ReportObligation.funding_agreement_id if isinstance(subject, FundingAgreement)
+              else ReportObligation.contract_id)
+    return select(ReportObligation).where(column == subject.id)
+
+
 def of(subject: FundingAgreement | ResearchContract | None) -> list[ReportObligation]:
     """The obligations of an agreement or a contract, by due date."""
     if subject is None:
         return []
-    column = (ReportObligation.funding_agreement_id if isinstance(subject, FundingAgreement)
-              else ReportObligation.contract_id)
-    return list(db.session.scalars(select(ReportObligation).where(column == subject.id)
-                                   .options(*_LOAD)
+    return list(db.session.scalars(_recorded_under(subject).options(*_LOAD)
                                    .order_by(ReportObligation.due_on, ReportObligation.id)))
+
+
+def under(subject: FundingAgreement | ResearchContract, *,
+          standing: bool = False) -> list[ReportObligation]:
+    """The obligations recorded under an agreement or a contract, in the order recorded, for
+    a service to follow or refuse by (none of the page's loading); `standing`: those not
+    cancelled only."""
+    stmt = _recorded_under(subject)
+    if standing:
+        stmt = stmt.where(ReportObligation.withdrawn_at.is_(None))
+    return list(db.session.scalars(stmt.order_by(ReportObligation.id)))
 
 
 def of_project(user: User, project: Project) -> list[ReportObligation]:
