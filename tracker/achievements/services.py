@@ -4,10 +4,12 @@ actor's permission, validates (every problem at once), applies, audits, flushes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -152,11 +154,9 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
     before = [] if creating else _shown(achievement.contributors)
     unchanged = not creating and _same(rows) == _same(achievement.contributors)
     users_before = [] if creating else _users(achievement.contributors)
-    # Another request may list the same title between the check above and this write (two
-    # tabs, an import beside the form): the unique index refuses the second, told beside the
-    # title as if the check had seen the first. The savepoint is opened before any change.
-    savepoint = db.session.begin_nested()
-    try:
+    with _unique("title", lambda: queries.titled_twin(
+            project, title, None if creating else achievement),
+            lambda twin: queries.listed_already(title, twin)):
         if creating:
             achievement = Achievement(project_id=project.id, created_by_id=actor.id)
         achievement.title, achievement.title_key = title, title_key(title)
@@ -164,13 +164,6 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
         changes = audit.pending_changes(achievement)
         changes.pop("title_key", None)  # the title itself is audited
         db.session.add(achievement)
-        db.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        if (twin := queries.titled_twin(project, title, None if creating else achievement)) is None:
-            raise
-        raise Invalid("title", queries.listed_already(title, twin)) from None
     if not unchanged:
         achievement.contributors = rows
         if _shown(rows) != before:
@@ -246,12 +239,9 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         problems.add("attorney_costs", _("The amount cannot be negative."))
     problems.raise_any()
     creating = right is None
-    # Another request may register the same number between the check above and this write
-    # (two tabs, two colleagues): the unique index refuses the second, which is told beside the
-    # number as if the check had seen the first (PostgreSQL makes it wait for the first's
-    # commit). The savepoint is opened before any change, so nothing else is undone with it.
-    savepoint = db.session.begin_nested()
-    try:
+    with _unique("number", lambda: _registered(
+            jurisdiction, key, None if creating else right) if key else None,
+            lambda twin: _registered_already(number, twin)):
         if creating:
             right = IpRight(achievement_id=achievement.id)
         right.kind, right.patent_type, right.title = kind, patent_type, title[:200]
@@ -262,18 +252,29 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         changes = audit.pending_changes(right)
         changes.pop("number_key", None)  # the number itself is audited
         db.session.add(right)
-        db.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        twin = _registered(jurisdiction, key, None if creating else right) if key else None
-        if twin is None:
-            raise
-        raise Invalid("number", _registered_already(number, twin)) from None
     if creating or changes:
         audit.record(actor, "ip_right.create" if creating else "ip_right.update", right, changes)
     db.session.flush()
     return right
+
+
+@contextmanager
+def _unique(field: str, twin: Callable[[], Any], said: Callable[[Any], str]) -> Iterator[None]:
+    """The block's write, in a savepoint opened before any change (so nothing else is undone
+    with it). Another request may write the same title or number between the service's check
+    and this (two tabs, two colleagues, an import beside the form; PostgreSQL makes it wait for
+    the first's commit): the unique index refuses the second, told beside `field` as if the
+    check had seen the first, `twin()` (None: another constraint, raised as it is)."""
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        if (found := twin()) is None:
+            raise
+        raise Invalid(field, said(found)) from None
 
 
 def _not_withdrawn(*records: Achievement | IpRight | None) -> None:
