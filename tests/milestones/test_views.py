@@ -248,3 +248,21 @@ def test_a_form_sent_empty_to_a_milestone_gone_under_review_says_why(client, res
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert 'role="alert"' in page and "under review" in page
+
+
+@pytest.mark.parametrize("locale,said,not_said", [
+    ("en", "counted in business days from submission", "(business days,"),
+    ("zh_CN", "自提交之日起按工作日计算", "（工作日，")])
+def test_a_review_due_date_says_it_counts_business_days_from_submission(
+        client, locale, said, not_said, researching):
+    """'Review due Dec 4, 2026 (business days, mainland-China calendar)' read as if the date
+    were in business days; it is the submission's date plus the review period in them."""
+    project = researching
+    milestone = plan(project)
+    services.post_update(project.pm, milestone, 100, "", [])
+    services.submit_milestone(project.pm, milestone)
+    project.pm.locale = locale
+    db.session.commit()
+    login(client, project.pm)
+    page = client.get(f"/milestones/{milestone.id}").get_data(as_text=True)
+    assert said in page and not_said not in page
