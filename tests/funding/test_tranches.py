@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.companies import helpers
+from tests.conftest import login, post
 from tests.factories import _commit, install_gates, make_project, make_user
 from tests.gates import helpers as gate_steps
 from tracker import db
@@ -302,3 +303,19 @@ class TestPaidOnlyOnceDue:
                                         paid_on=helpers.days_ago(21))
         funding.record_disbursement(committee, tranche, amount=D("1"),
                                     paid_on=helpers.days_ago(20))
+
+
+def test_a_project_without_milestones_is_offered_a_gate_only(client, committee):
+    """The tranche form offered "Milestone accepted", checked, with no milestone to choose:
+    saving it was refused ("Name one condition"). Found by a newcomer as the committee on the
+    demo's spin-off project, which has none."""
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    agreement = agreement_for(project, committee)
+    login(client, committee)
+    page = client.get(f"/funding/{agreement.id}/tranches/new").get_data(as_text=True)
+    assert 'value="milestone"' not in page and 'name="milestone_id"' not in page
+    assert '<option selected value="gate">' in page
+    answer = post(client, f"/funding/{agreement.id}/tranches/new",
+                  {"amount": "1000000", "gate": "2"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert [(t.condition, t.gate) for t in agreement.tranches] == [(ConditionKind.GATE, 2)]

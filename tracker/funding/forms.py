@@ -86,9 +86,16 @@ class TrancheForm(OneTime, Form):
 
     def __init__(self, *args, milestones=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.gate.choices = [(0, _l("None"))] + [(n, _l("Gate %(n)d", n=n)) for n in (1, 2, 3, 4)]
+        if not milestones:
+            # A project without milestones releases a tranche on a gate only: a milestone
+            # offered with none to choose was refused on saving.
+            self.condition.choices = [(ConditionKind.GATE, label(ConditionKind.GATE))]
+            self.condition.data = ConditionKind.GATE
+            del self.milestone_id
+            return
         self.condition.choices = [(c, label(c)) for c in ConditionKind]
         self.milestone_id.choices = [(0, _l("None"))] + [(m.id, m.title) for m in milestones]
-        self.gate.choices = [(0, _l("None"))] + [(n, _l("Gate %(n)d", n=n)) for n in (1, 2, 3, 4)]
 
     def condition_ids(self) -> dict:
         """The condition as the services take it: the milestone or the gate chosen."""
@@ -105,7 +112,8 @@ class TrancheCorrectionForm(SeenVersion, TrancheForm):
     def __init__(self, *args, tranche=None, **kwargs):
         super().__init__(*args, **kwargs)
         if tranche is not None and not self.is_submitted():
-            self.milestone_id.data = tranche.milestone_id or 0
+            if "milestone_id" in self:
+                self.milestone_id.data = tranche.milestone_id or 0
             self.gate.data = tranche.gate or 0
 
 
