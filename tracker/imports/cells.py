@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
@@ -151,7 +151,7 @@ def _choice_names(enum_cls: type[enum.Enum]) -> dict[str, str]:
     return names
 
 
-def accepted(enum_cls: type[enum.Enum]) -> str:
+def accepted(enum_cls: type[enum.Enum] | Iterable[enum.Enum]) -> str:
     """The choices, each by its code and its label in the reader's language."""
     return said.listed([_("%(code)s (%(label)s)", code=member.value, label=label(member))
                               for member in enum_cls])
@@ -168,7 +168,8 @@ def choice(column: Column, text: str) -> str | list[str]:
         if value is None:
             raise CellError(_("Not one of the choices: %(value)s. Write one of %(choices)s, by "
                               "its code or its label in English or Chinese.",
-                              value=part.strip(), choices=accepted(column.choices)))
+                              value=part.strip(),
+                              choices=accepted(column.offered or column.choices)))
         values.append(value)
     return values if column.many else values[0]
 

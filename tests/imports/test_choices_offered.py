@@ -1,0 +1,31 @@
+"""A value that is none of a column's choices is refused with the choices its form offers,
+not every member of the choice's list (found as an HQ admin: a user's role written
+"评审专家" was refused with a list naming external_expert and institute_director, each then
+refused in turn as a choice the form does not offer; a milestone's phase listed draft and
+completed)."""
+
+from __future__ import annotations
+
+from tests.imports.helpers import run
+from tests.imports.test_projects import _setting
+from tracker.imports.models import ImportState
+
+
+def test_a_role_that_is_no_choice_is_told_the_roles_a_user_is_given():
+    admin, _pm = _setting()
+    header = ["E-mail", "Full name", "Roles"]
+    result = run(admin, "users", [header, ["new@import.cn", "New Person", "评审专家"]])
+    assert result.state is ImportState.FAILED
+    [(row, column, message)] = result.errors
+    assert (row, column) == (2, "Roles")
+    assert "enterprise_contact (Enterprise contact)" in message
+    assert "institute_director" not in message and "external_expert" not in message
+
+
+def test_a_milestones_phase_that_is_no_choice_is_told_the_phases_closed_by_a_gate():
+    admin, _pm = _setting()
+    header = ["Project code", "Title", "Phase", "Due date"]
+    result = run(admin, "milestones", [header, ["TEST-2019-0042", "Pump", "pilot", "2020-01-01"]])
+    [message] = [m for _r, c, m in result.errors if c == "Phase"]
+    assert "contract_research (Contract research)" in message
+    assert "draft" not in message and "completed" not in message
