@@ -161,3 +161,11 @@ def test_an_admin_sets_a_staff_number_once_per_person(client):
     assert user.staff_number == "T2024002"
     edit = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
     assert 'value="T2024002"' in edit
+
+
+def test_the_status_filter_names_a_status_as_the_list_does(client):
+    """The list says Active or Deactivated; its filter offered "Active and inactive" (a
+    newcomer's walk: two names for one status)."""
+    login(client, make_user(Role.HQ_ADMIN))
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert ">Active and deactivated<" in page and "inactive<" not in page
