@@ -3,11 +3,12 @@ can reach and on each of its forms sent back empty: the walk of tests/test_langu
 whose test_every_page_and_form_speaks applies the checks of this module to it.
 
 Every page: a skip link to the main content first, every posting form novalidate, no empty
-table header, every radio and checkbox group a fieldset whose legend names it, help text tied
-to its field, every aria-describedby naming elements that exist. Every form sent back with
-errors: its title says so, an error summary (role=alert, focused as the page loads) starts it,
-each entry a link to the field it is about, every error the form shows in it, in the order of
-the page, and an empty required field says it is required.
+table header, no section headed by its first field's own label (经费来源 over 经费来源), every
+radio and checkbox group a fieldset whose legend names it, help text tied to its field, every
+aria-describedby naming elements that exist. Every form sent back with errors: its title says
+so, an error summary (role=alert, focused as the page loads) starts it, each entry a link to
+the field it is about, every error the form shows in it, in the order of the page, and an
+empty required field says it is required.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def page_problems(page: str) -> list[str]:
         legend = fieldset.find("legend") if fieldset is not None else None
         if legend is None or not _text(legend):
             problems.append(f"the choices of {name} are not a fieldset with a legend")
+    for fieldset in doc.xpath("//fieldset[legend]"):
+        # A section headed by its first field's own words: "经费来源" over "经费来源".
+        first = fieldset.xpath("(.//label | .//fieldset/legend)[1]")
+        if first and _text(first[0]).rstrip(" *") == _text(fieldset.find("legend")):
+            problems.append(f"a section headed as its first field: {_text(first[0])}")
     for element in doc.xpath("//*[@aria-describedby]"):
         missing = [i for i in element.get("aria-describedby").split() if i not in ids]
         if missing:
