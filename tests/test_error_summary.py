@@ -43,9 +43,11 @@ def _pm():
     return make_user(Role.PROJECT_MANAGER, institute_id=institute.id), institute
 
 
+# A row is said by the category it names ("设备费：金额（元）…", not "第 2 行：金额…", found by a
+# newcomer), by its number when it names none.
 @pytest.mark.parametrize("locale,unnamed,too_large", [
-    ("en", "Row 1: Budget line: Name this budget line.", "Row 2: Amount (CNY): "),
-    ("zh_CN", "第 1 行：预算科目：请填写预算科目名称。", "第 2 行：金额")])
+    ("en", "Row 1: Budget line: Name this budget line.", "Equipment: Amount (CNY): "),
+    ("zh_CN", "第 1 行：预算科目：请填写预算科目名称。", "Equipment：金额")])
 def test_budget_line_rows_are_in_the_summary_in_both_languages(client, locale, unnamed,
                                                                too_large):
     pm, institute = _pm()

@@ -150,3 +150,19 @@ def test_a_draft_recorded_before_templates_keeps_its_lines_or_moves_onto_one(cli
     back = post(client, path, {**proposal(draft, **tab(client, path)), "budget_template_id": "0"})
     assert back.status_code == 400
     assert "Choose a budget template." in back.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("locale", "said"), [("en", "Equipment: Amount (CNY): "),
+                                              ("zh_CN", "设备费：金额（元）：")])
+def test_a_category_row_is_named_by_its_category_in_the_error_summary(client, pm, locale,
+                                                                       said):
+    """Found by a newcomer: "第 1 行：金额（元）…" where the row is the template's 设备费."""
+    pm.locale = locale
+    _commit()
+    login(client, pm)
+    response = post(client, "/projects/new", _proposal(pm.institute, default_template(),
+                                                       equipment="not money"))
+    assert response.status_code == 400
+    summary = response.get_data(as_text=True).split('class="error-summary', 1)[1]
+    summary = summary.split("</div>", 1)[0]
+    assert said in summary and ("Row 1" not in summary and "第 1 行" not in summary), summary

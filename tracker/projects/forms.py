@@ -109,6 +109,17 @@ class ProjectForm(OneTime, SeenVersion, Form):
         self.member_ids.choices = [(u.id, u.name) for u in users]
         self.field_id.choices = field_choices(fields, _l("Not classified"))
 
+    # A template's categories by code, their names as shown: set by the page that shows them.
+    category_names: dict[str, str] = {}
+
+    def row_name(self, row) -> str | None:
+        """A budget row is named by its category: the template's name of it, or the line's own
+        name typed in the row."""
+        if not isinstance(row.form, BudgetLineForm):
+            return None
+        code = (row.form.category.data or "").strip()
+        return self.category_names.get(code, code) or None
+
     @property
     def templated(self) -> bool:
         """The budget follows a template: its rows are its categories (`category` the code)."""

@@ -179,6 +179,7 @@ def _proposal_page(form: ProjectForm, project: Project | None) -> str:
     figures = None
     if template is not None:
         amounts = {c.code: c for c in template.categories}
+        form.category_names = {c.code: c.shown("name") for c in template.categories}
         figures = caps.figures(template, {
             amounts[row.category.data].id: row.amount.data for row in form.budget_lines
             if row.category.data in amounts and row.amount.data is not None

@@ -159,7 +159,8 @@ class Form(FlaskForm):
         field's with the id of the element its link moves to (a
         group's first choice); a list of rows (budget lines, conditions) has its own errors,
         shown above its rows and linked to its first one, then each row's, said with the
-        row's number as the page counts its rows ("Row 3: Amount (CNY): not a number"). The
+        row's number as the page counts its rows ("Row 3: Amount (CNY): not a number"), or by
+        the name the row shows (`row_name`: "设备费：金额（元）：…"). The
         fields go in the order of the form's class, which is the order of the page: a form
         whose page lays its fields out otherwise lists them as shown (`shown_order`)."""
         entries: list[tuple[str | None, str]] = [(None, str(e)) for e in self.form_errors]
@@ -172,18 +173,23 @@ class Form(FlaskForm):
                 return None
             return f"{field.id}-0" if is_choice_group(field) else field.id
 
-        def in_row(row: int | None, text: str) -> str:
-            # A row's field is named by its column alone: the summary says which row it is.
-            return text if row is None else gettext("Row %(n)d: %(problem)s", n=row,
-                                                    problem=text)
+        def in_row(row: int | str | None, text: str) -> str:
+            # A row's field is named by its column alone: the summary says which row it is,
+            # by the name the row shows (a budget category) or else its number.
+            if row is None:
+                return text
+            if isinstance(row, str):
+                return labelled(row, text)
+            return gettext("Row %(n)d: %(problem)s", n=row, problem=text)
 
-        def visit(field, row: int | None = None) -> None:
+        def visit(field, row: int | str | None = None) -> None:
             if isinstance(field, FieldList | FormField):
                 own = [e for e in field.errors if is_message(e)] if isinstance(
                     field, FieldList) else list(getattr(field.form, "form_errors", ()))
                 entries.extend((first_input(field), in_row(row, str(e))) for e in own)
                 for number, inner in enumerate(field, start=1):
-                    visit(inner, number if isinstance(field, FieldList) else row)
+                    visit(inner, (self.row_name(inner) or number)
+                          if isinstance(field, FieldList) else row)
             elif field.errors and not isinstance(field, HiddenField):
                 entries.extend((first_input(field), in_row(row, labelled(field.label.text, e)))
                                for e in field.errors if is_message(e))
@@ -191,6 +197,11 @@ class Form(FlaskForm):
         for name in self.shown_order() or self._fields:
             visit(self._fields[name])
         return entries
+
+    def row_name(self, row) -> str | None:
+        """The name a row of a list of rows shows, which its errors are said with
+        ("设备费：金额（元）…"); None: the row's number ("第 2 行：…")."""
+        return None
 
     def shown_order(self) -> list[str]:
         """The names of the fields in the order the page shows them, when it is not the
