@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.approvals.test_chain import _draft
 from tests.conftest import login
 from tests.factories import _commit, install_gates, make_project, make_user
 from tests.gates import helpers
@@ -18,6 +19,7 @@ from tracker.gates.models import Outcome
 from tracker.milestones import services as milestones
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.projects import guards
+from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.stepper import stepper
 from tracker.reports.charts import timeline
@@ -194,3 +196,20 @@ def test_a_draft_that_meets_every_requirement_is_not_told_none_of_them_is_still_
     helpers.upload_deliverables(project, 1)
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert met in page and "next: 0 of" not in page and "还有 0 项" not in page
+
+
+@pytest.mark.parametrize(("locale", "said", "not_said"), [
+    ("en", "next: the institute's approval of the proposal", "no requirement left"),
+    ("zh_CN", "下一步：等待研究所审批申报书", "已无未满足的要求")])
+def test_a_proposal_at_the_institute_waits_for_its_approval_on_the_stepper(client, locale, said,
+                                                                           not_said):
+    """Found by a newcomer: once submitted to the institute the stepper read 'next: no
+    requirement left to meet', as if nothing were awaited."""
+    project, _director = _draft()
+    projects.submit_proposal(project.pm, project)
+    project.pm.locale = locale
+    _commit()
+    login(client, project.pm)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    stepper_box = page[page.index('class="stepper-box"'):page.index("</section>")]
+    assert said in stepper_box and not_said not in stepper_box
