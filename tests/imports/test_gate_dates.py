@@ -84,3 +84,23 @@ def test_the_rule_as_a_table(app):
         }
         for days, refused in cases.items():
             assert [g for g, _why in dating.problems(start, days)] == refused, days
+
+
+@pytest.mark.parametrize("path", ["bulk", "row by row"])
+def test_an_imported_decision_was_requested_when_it_was_decided(monkeypatch, path):
+    """The gate list and its export show each review's request: an imported decision's is its
+    own day, never the import's moment after it (a 2020 GO "requested" today)."""
+    from tracker.imports.projects_bulk import BulkProjects
+
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    admin, _pm = _setting()
+    result = run(admin, "projects", [HEADER, _row(
+        code="TEST-2019-0007", phase="investment_decision", start="2019-03-01",
+        passed="1: 2019-01-15; 2: 2020-06-30")])
+    assert result.state is ImportState.DONE, result.errors
+    db.session.expire_all()  # as stored
+    asked = sorted((d.review.gate, d.review.requested_at, d.decided_at)
+                   for d in db.session.scalars(select(GateDecision)))
+    assert [(gate, requested == decided, decided.date()) for gate, requested, decided in asked
+            ] == [(1, True, date(2019, 1, 15)), (2, True, date(2020, 6, 30))]

@@ -373,6 +373,7 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
                                      "condition rows, or choose CONDITIONAL GO."))
     problems.raise_any()
     review = open_request(actor, project, gate)
+    review.requested_at = decided_on  # as far as the tracker knows: not the import's moment
     review.chair_id = actor.id
     review.state = ReviewState.DECIDED
     fields = {"imported_in_id": import_id, "decided_at": decided_on, "rationale": rationale,

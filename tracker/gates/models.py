@@ -267,6 +267,12 @@ class GateReview(Bilingual, Base):
         return len(self.submitted_members) >= self.quorum
 
     @property
+    def imported(self) -> bool:
+        """Decided before the tracker, brought in by an import: requested, as far as the
+        tracker knows, the day its first decision was taken (`record_imported_decision`)."""
+        return bool(self.decisions) and self.decisions[0].imported_in_id is not None
+
+    @property
     def current_decision(self) -> GateDecision | None:
         """The decision in force: the last one recorded (each correction supersedes)."""
         return self.decisions[-1] if self.decisions else None

@@ -12,6 +12,7 @@ a HOLD and a KILL without its rationale take the row-by-row path.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -241,7 +242,7 @@ class ProjectBatch(Batch):
             for pm_id, items in created.items() for pid, changes in items])
         audit.record_many(admin, "project.phase", "projects", submitted)
         audit.record_many(admin, "project.code", "projects", coded)
-        self._decide(reviews, run, now)
+        self._decide(reviews, run)
         self._request(requests, now)
 
     def _counters(self, rows) -> None:
@@ -260,15 +261,16 @@ class ProjectBatch(Batch):
                 db.session.add(ProjectCodeCounter(hq_id=hq_id, year=year, last=seq))
         db.session.flush()
 
-    def _reviews(self, wanted: list[tuple[int, int, int, ReviewState, int | None]],
-                 now) -> list[tuple[int, list[dict]]]:
-        """Insert reviews (project, gate, requested by, state, chair) with their criteria
-        copied from the template, as open_request does; [(review id, criteria rows)]."""
+    def _reviews(self, wanted: list[tuple[int, int, int, ReviewState, int | None, datetime]]
+                 ) -> list[tuple[int, list[dict]]]:
+        """Insert reviews (project, gate, requested by, state, chair, requested at) with their
+        criteria copied from the template, as open_request does; [(review id, criteria
+        rows)]."""
         rows = []
-        for pid, gate, requested_by, state, chair in wanted:
+        for pid, gate, requested_by, state, chair, at in wanted:
             template, _criteria = self.template(gate)
             rows.append({"project_id": pid, "gate": gate, "phase": lifecycle.GATE_PHASE[gate],
-                         "state": state, "requested_at": now, "requested_by_id": requested_by,
+                         "state": state, "requested_at": at, "requested_by_id": requested_by,
                          "chair_id": chair, "name": template.name,
                          "name_en": template.name_en,
                          "pass_threshold": template.pass_threshold,
@@ -290,12 +292,13 @@ class ProjectBatch(Batch):
                                                                         strict=True)}
         return out
 
-    def _decide(self, reviews, run, now) -> None:
+    def _decide(self, reviews, run) -> None:
         if not reviews:
             return
         admin = self.actor
-        made = self._reviews([(pid, r["gate"], admin.id, ReviewState.DECIDED, admin.id)
-                              for pid, r, _c, _d in reviews], now)
+        # Requested when decided, as record_imported_decision dates it: not at the import.
+        made = self._reviews([(pid, r["gate"], admin.id, ReviewState.DECIDED, admin.id,
+                               r["decided_at"]) for pid, r, _c, _d in reviews])
         decisions = []
         for (pid, r, _c, _d), (_rid, criteria) in zip(reviews, made, strict=True):
             template, _tc = self.template(r["gate"])
@@ -331,8 +334,8 @@ class ProjectBatch(Batch):
         """A project imported in proposal review gets its gate-1 request, by its PM."""
         if not requests:
             return
-        made = self._reviews([(pid, gate, pm_id, ReviewState.REQUESTED, None)
-                              for pid, gate, pm_id in requests], now)
+        made = self._reviews([(pid, gate, pm_id, ReviewState.REQUESTED, None, now)
+                              for pid, gate, pm_id in requests])
         audit.record_many_by("gate.request", "gate_reviews", [
             (self._get(User, pm_id), rid, self._requested[rid])
             for (_pid, _gate, pm_id), (rid, _criteria) in zip(requests, made, strict=True)])
