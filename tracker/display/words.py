@@ -232,7 +232,7 @@ FIELDS = {
     "failed_logins": _l("Failed sign-ins"),
     "feed_token_created_at": _l("Feed address made at"),
     "feed_token_hash": _l("Calendar feed address"),
-    "field": _l("Field"), "funding_source": _l("Funding source"),
+    "field": _l("Field as described"), "funding_source": _l("Funding source"),
     "programme_level": _l("Programme level"), "programme_name": _l("Programme"),
     "funder_project_number": _l("The funder's project number"),
     "managing_body": _l("Managing body"), "field_of_use": _l("Field of use"), "file_id": _l("File"),

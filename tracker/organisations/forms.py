@@ -70,7 +70,9 @@ class InstituteForm(OneTime, SeenVersion, Form):
                        description=_l("Short and unique, for example JITRI-AM."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
-    field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
+    field = StringField(_l("Field as described"), validators=[DataRequired(), Length(max=100)],
+                        description=_l("In its own words; the technical field below is what "
+                                       "the reports count by."))
     field_en = StringField(_l("Field in English"), validators=[Optional(), Length(max=100)])
     field_id = technical_field_choice()
     type = SelectField(_l("Type"), choices=[], coerce=InstituteType)

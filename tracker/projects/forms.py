@@ -44,7 +44,9 @@ class ProjectForm(OneTime, SeenVersion, Form):
         _l("Technical route"), validators=[Optional(), Length(max=10000)],
         description=_l("How the project means to reach its target; once under way the project "
                        "manager changes it on the project's change page."))
-    field = StringField(_l("Field"), validators=[DataRequired(), Length(max=100)])
+    field = StringField(_l("Field as described"), validators=[DataRequired(), Length(max=100)],
+                        description=_l("In your own words; the technical field below is what "
+                                       "the reports count by."))
     # HQ's list (tracker/techfields); checked by the service, which falls back on the text.
     field_id = SelectField(_l("Technical field"), coerce=row_id, choices=[], validate_choice=False,
                            description=_l("From HQ's list, which the reports count by."))
